@@ -1,0 +1,47 @@
+package dev.trt4j.calibrators;
+
+/**
+ * Gathers, in one pass, everything every calibration method needs about one tensor: the NVIDIA magnitude
+ * histogram and the running max |x|. Rejects NaN and infinity with an error naming the tensor.
+ *
+ * <p>Not thread-safe.
+ */
+public final class TensorStatisticsCollector {
+    private final String name;
+    private final HistogramCollector histogram;
+    private float absMax;
+    private long count;
+
+    /**
+     * @param name      tensor name
+     * @param numBins   bins of the first histogram (2048 by default)
+     * @param skipZeros leave exact zeros out of the histogram
+     */
+    public TensorStatisticsCollector(String name, int numBins, boolean skipZeros) {
+        this.name = name;
+        this.histogram = new HistogramCollector(name, numBins, skipZeros);
+    }
+
+    /** Adds {@code length} values of {@code data} starting at {@code offset}. */
+    public void collect(float[] data, int offset, int length) {
+        histogram.collect(data, offset, length); // validates finiteness first
+        float m = absMax;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            float a = Math.abs(data[i]);
+            if (a > m) {
+                m = a;
+            }
+        }
+        absMax = m;
+        count += length;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** A snapshot of what was collected so far. */
+    public TensorStatistics statistics() {
+        return new TensorStatistics(name, histogram.histogram(), absMax, count);
+    }
+}

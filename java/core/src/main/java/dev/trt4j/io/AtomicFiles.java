@@ -1,0 +1,67 @@
+package dev.trt4j.io;
+
+import dev.trt4j.Trt4jException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Writes files so that readers never see a partial one: the content goes to a temporary file in the same
+ * folder, which is then renamed over the target. On failure the temporary file is removed and the target is
+ * left as it was.
+ */
+public final class AtomicFiles {
+    private AtomicFiles() {
+    }
+
+    /** Something that writes the whole content of a file to a stream. */
+    @FunctionalInterface
+    public interface ContentWriter {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    /** Writes {@code text} as UTF-8 to {@code target} atomically. */
+    public static void writeString(Path target, String text) {
+        write(target, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Writes {@code bytes} to {@code target} atomically. */
+    public static void writeBytes(Path target, byte[] bytes) {
+        write(target, out -> out.write(bytes));
+    }
+
+    /** Streams content into {@code target} atomically, creating parent folders as needed. */
+    public static void write(Path target, ContentWriter writer) {
+        Path absolute = target.toAbsolutePath();
+        Path dir = absolute.getParent();
+        Path tmp = null;
+        try {
+            Files.createDirectories(dir);
+            tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+            try (OutputStream out = Files.newOutputStream(tmp)) {
+                writer.writeTo(out);
+            }
+            try {
+                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
+            }
+            tmp = null;
+        } catch (IOException e) {
+            throw new Trt4jException(target + ": cannot write: " + e.getMessage(), e);
+        } finally {
+            if (tmp != null) {
+                try {
+                    Files.deleteIfExists(tmp);
+                } catch (IOException ignored) {
+                    // best effort: the original error is what the user needs to see
+                }
+            }
+        }
+    }
+}
