@@ -13,29 +13,55 @@ import java.util.Set;
 
 /**
  * Picks the activation tensors to calibrate: float32/float16 tensors that are graph inputs or node outputs of the
- * top-level graph, never weights. Both lists are in graph order (graph inputs first, then node outputs in node
- * order) without duplicates.
+ * top-level graph and not constant (see {@link #constants}). Both lists are in graph order (graph inputs first,
+ * then node outputs in node order) without duplicates.
  */
 final class ActivationTensorSelector {
+    /** Operators whose output is not a function of their inputs, so never constant. */
+    private static final Set<String> NOT_FOLDABLE = Set.of("Bernoulli", "If", "Loop", "Multinomial", "RandomNormal",
+            "RandomNormalLike", "RandomUniform", "RandomUniformLike", "Scan");
+
     private ActivationTensorSelector() {
     }
 
+    /**
+     * The weights plus every tensor computed from weights alone (e.g. PaddlePaddle's {@code Reshape} of a bias
+     * constant): values that are the same for every input, which TensorRT folds into weights.
+     */
+    static Set<String> constants(GraphProto g, Set<String> weights) {
+        Set<String> constant = new HashSet<>(weights);
+        for (NodeProto node : g.getNodeList()) {
+            boolean standard = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
+            if (!standard || NOT_FOLDABLE.contains(node.getOpType()) || node.getInputCount() == 0) {
+                continue;
+            }
+            boolean allConstant = true;
+            for (String in : node.getInputList()) {
+                allConstant &= in.isEmpty() || constant.contains(in);
+            }
+            if (allConstant) {
+                node.getOutputList().forEach(constant::add);
+            }
+        }
+        return constant;
+    }
+
     /** Every float activation: what TensorRT's implicit INT8 mode calibrates. */
-    static List<String> all(GraphProto g, Set<String> weights, Map<String, Integer> types) {
+    static List<String> all(GraphProto g, Set<String> constants, Map<String, Integer> types) {
         Set<String> result = new LinkedHashSet<>();
         for (ValueInfoProto input : g.getInputList()) {
-            add(result, input.getName(), weights, types);
+            add(result, input.getName(), constants, types);
         }
         for (NodeProto node : g.getNodeList()) {
             for (String out : node.getOutputList()) {
-                add(result, out, weights, types);
+                add(result, out, constants, types);
             }
         }
         return List.copyOf(result);
     }
 
     /** The float activations that feed a quantized input of a {@link QuantizableOperators} operator. */
-    static List<String> quantizable(GraphProto g, Set<String> weights, Map<String, Integer> types) {
+    static List<String> quantizable(GraphProto g, Set<String> constants, Map<String, Integer> types) {
         Set<String> consumed = new HashSet<>();
         for (NodeProto node : g.getNodeList()) {
             if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
@@ -48,7 +74,7 @@ final class ActivationTensorSelector {
             }
         }
         List<String> result = new ArrayList<>();
-        for (String tensor : all(g, weights, types)) {
+        for (String tensor : all(g, constants, types)) {
             if (consumed.contains(tensor)) {
                 result.add(tensor);
             }
@@ -56,9 +82,9 @@ final class ActivationTensorSelector {
         return List.copyOf(result);
     }
 
-    private static void add(Set<String> result, String name, Set<String> weights, Map<String, Integer> types) {
+    private static void add(Set<String> result, String name, Set<String> constants, Map<String, Integer> types) {
         Integer type = types.get(name);
-        if (!name.isEmpty() && !weights.contains(name) && type != null && OnnxElementTypes.isCalibratable(type)) {
+        if (!name.isEmpty() && !constants.contains(name) && type != null && OnnxElementTypes.isCalibratable(type)) {
             result.add(name);
         }
     }

@@ -55,6 +55,7 @@ public final class OnnxModel {
     private final Map<String, TensorProto> weightTensors;
     private final Map<String, Integer> elementTypes;
     private final Set<String> tensorNames;
+    private final Set<String> constants;
     private final List<String> quantizableActivations;
     private final List<String> allActivations;
 
@@ -90,8 +91,9 @@ public final class OnnxModel {
         g.getNodeList().forEach(node -> names.addAll(node.getOutputList()));
         names.remove("");
         this.tensorNames = Collections.unmodifiableSet(names);
-        this.allActivations = ActivationTensorSelector.all(g, weightNames, elementTypes);
-        this.quantizableActivations = ActivationTensorSelector.quantizable(g, weightNames, elementTypes);
+        this.constants = Collections.unmodifiableSet(ActivationTensorSelector.constants(g, weightNames));
+        this.allActivations = ActivationTensorSelector.all(g, constants, elementTypes);
+        this.quantizableActivations = ActivationTensorSelector.quantizable(g, constants, elementTypes);
     }
 
     /**
@@ -217,6 +219,15 @@ public final class OnnxModel {
         return t != null && OnnxElementTypes.isCalibratable(t);
     }
 
+    /**
+     * True for weights and for tensors computed from weights alone (a {@code Reshape} of a bias constant, say):
+     * values that do not depend on the input, which TensorRT folds into weights. Such tensors are never
+     * calibrated as activations.
+     */
+    public boolean isConstant(String tensor) {
+        return constants.contains(tensor);
+    }
+
     /** True if the top-level graph has a tensor of that name (input, initializer, constant or node output). */
     public boolean hasTensor(String tensor) {
         return tensorNames.contains(tensor);
@@ -234,15 +245,16 @@ public final class OnnxModel {
 
     /**
      * Float activations that feed a quantized input of a {@link QuantizableOperators} operator: what explicit (Q/DQ)
-     * quantization needs scales for. Graph order, no duplicates, graph inputs included, weights excluded.
+     * quantization needs scales for. Graph order, no duplicates, graph inputs included, constants
+     * ({@link #isConstant}) excluded.
      */
     public List<String> quantizableActivationTensors() {
         return quantizableActivations;
     }
 
     /**
-     * Every float tensor produced by a node, plus float graph inputs, weights excluded: what TensorRT's implicit
-     * INT8 mode calibrates. Graph order, no duplicates.
+     * Every float tensor produced by a node, plus float graph inputs, constants ({@link #isConstant}) excluded: what
+     * TensorRT's implicit INT8 mode calibrates. Graph order, no duplicates.
      */
     public List<String> allActivationTensors() {
         return allActivations;

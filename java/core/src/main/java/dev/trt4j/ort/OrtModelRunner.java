@@ -152,6 +152,9 @@ public final class OrtModelRunner implements AutoCloseable {
         checkOpen();
         Set<String> wanted = checkOutputs(outputNames);
         checkInputs(batch);
+        if (wanted.isEmpty()) {
+            return; // ONNX Runtime refuses a run without outputs; the inputs were checked all the same
+        }
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         try {
             for (TensorSpec spec : inputs.values()) {

@@ -5,6 +5,10 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.data.Batch;
+import dev.trt4j.ort.OrtModelRunner;
+import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
 import org.junit.jupiter.api.Test;
@@ -97,6 +101,27 @@ class OnnxModelTest {
     }
 
     @Test
+    void tensorsComputedFromWeightsAloneAreNotActivations() {
+        ModelProto proto = new TestGraph()
+                .input("x", FLOAT, -1, 4)
+                .initializer("w", new long[] {4, 3}, TestModels.MLP_W1)
+                .constant("bias", new long[] {3}, 1f, 2f, 3f)
+                .constantInt64("shape", 1, 3)
+                .node("MatMul", List.of("x", "w"), List.of("a"))
+                .node("Reshape", List.of("bias", "shape"), List.of("rb"))
+                .node("Add", List.of("a", "rb"), List.of("y"))
+                .output("y", FLOAT, -1, 3)
+                .build(13);
+        OnnxModel model = OnnxModel.fromProto(proto, dir.resolve("bias.onnx"));
+        assertThat(model.isConstant("rb")).isTrue();
+        assertThat(model.isConstant("bias")).isTrue();
+        assertThat(model.isConstant("a")).isFalse();
+        assertThat(model.weightNames()).doesNotContain("rb");
+        assertThat(model.quantizableActivationTensors()).containsExactly("x", "a");
+        assertThat(model.allActivationTensors()).containsExactly("x", "a", "y");
+    }
+
+    @Test
     void declaredTypesTakePrecedenceForUnknownOperators() {
         ModelProto proto = new TestGraph()
                 .input("x", FLOAT, -1, 4)
@@ -181,6 +206,14 @@ class OnnxModelTest {
         assertThat(inlined.getExternalDataCount()).isZero();
         assertThat(ModelProto.parseFrom(model.toBytes()).getGraph().getInitializer(0).getRawData().size())
                 .isEqualTo(48);
+        // ONNX Runtime takes the inlined bytes and computes what the original model computes
+        float[] x = {1f, -2f, 0.5f, 3f};
+        Batch batch = new Batch(1, Map.of("x", HostTensor.ofFloats(new long[] {1, 4}, x)));
+        try (OrtModelRunner inlined = OrtModelRunner.open(model.toBytes(), "ext", OrtRunnerOptions.defaults());
+             OrtModelRunner original = OrtModelRunner.open(TestModels.mlp().toByteArray(), "mlp",
+                     OrtRunnerOptions.defaults())) {
+            assertThat(inlined.run(batch).get("y").floats()).containsExactly(original.run(batch).get("y").floats());
+        }
     }
 
     @Test
