@@ -209,10 +209,10 @@ class OnnxModelTest {
         // ONNX Runtime takes the inlined bytes and computes what the original model computes
         float[] x = {1f, -2f, 0.5f, 3f};
         Batch batch = new Batch(1, Map.of("x", HostTensor.ofFloats(new long[] {1, 4}, x)));
-        try (OrtModelRunner inlined = OrtModelRunner.open(model.toBytes(), "ext", OrtRunnerOptions.defaults());
+        try (OrtModelRunner fromBytes = OrtModelRunner.open(model.toBytes(), "ext", OrtRunnerOptions.defaults());
              OrtModelRunner original = OrtModelRunner.open(TestModels.mlp().toByteArray(), "mlp",
                      OrtRunnerOptions.defaults())) {
-            assertThat(inlined.run(batch).get("y").floats()).containsExactly(original.run(batch).get("y").floats());
+            assertThat(fromBytes.run(batch).get("y").floats()).containsExactly(original.run(batch).get("y").floats());
         }
     }
 
