@@ -68,4 +68,10 @@ class PaddleOcrClassifierTest {
                 .noneMatch(model::isConstant).allMatch(model::isFloatTensor)
                 .hasSizeGreaterThan(quantizable.size());
     }
+
+    @Test
+    void summaryCountsEveryNode() {
+        ModelSummary summary = ModelSummary.of(model);
+        assertThat(summary.nodeCount()).isEqualTo(model.proto().getGraph().getNodeCount());
+    }
 }
