@@ -30,7 +30,8 @@ import java.util.Set;
  * <p>The chosen tensors are exposed as extra graph outputs; graph inputs are read straight from the data. Each
  * output is folded into its statistics as soon as ONNX Runtime returns it and then dropped, so memory stays
  * bounded by one batch whatever the data size. The model runs without graph optimisations, node by node as
- * written, like ONNX Runtime's own calibrator.
+ * written, like ONNX Runtime's own calibrator. Histograms are filled on {@link StatisticsOptions#threads()} worker
+ * threads while ONNX Runtime's next outputs are converted.
  *
  * <p>Not thread-safe; the caller owns and closes the data source.
  */
@@ -96,7 +97,9 @@ public final class ActivationStatisticsCollector {
         long batches = 0;
         byte[] augmented = model.withExtraOutputs(fromOutputs);
         OrtRunnerOptions runnerOptions = new OrtRunnerOptions(options.threads(), false);
-        try (OrtModelRunner runner = OrtModelRunner.open(augmented, model.path().toString(), runnerOptions)) {
+        int workers = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+        try (OrtModelRunner runner = OrtModelRunner.open(augmented, model.path().toString(), runnerOptions);
+             ConcurrentCollectors folding = new ConcurrentCollectors(workers)) {
             Optional<Batch> next;
             while (samples < limit && (next = source.next()).isPresent()) {
                 Batch batch = next.get();
@@ -106,9 +109,11 @@ public final class ActivationStatisticsCollector {
                 batches++;
                 try {
                     for (String name : fromInputs) {
-                        collect(collectors.get(name), batch.inputs().get(name));
+                        folding.collect(collectors.get(name), floats(name, batch.inputs().get(name)));
                     }
-                    runner.run(batch, fromOutputs, (name, tensor) -> collect(collectors.get(name), tensor));
+                    runner.run(batch, fromOutputs,
+                            (name, tensor) -> folding.collect(collectors.get(name), floats(name, tensor)));
+                    folding.awaitBatch();
                 } catch (CalibrationException e) {
                     throw new Trt4jException(model.path() + ": " + e.getMessage() + " (batch " + batches + " of "
                             + source.describe() + ")", e);
@@ -136,16 +141,15 @@ public final class ActivationStatisticsCollector {
         return new ActivationStatistics(result, samples, batches, model.sha256(), source.describe());
     }
 
-    private void collect(TensorStatisticsCollector collector, HostTensor tensor) {
+    private float[] floats(String name, HostTensor tensor) {
         if (tensor == null) {
-            throw new Trt4jException(model.path() + ": the data has no input '" + collector.name() + "'");
+            throw new Trt4jException(model.path() + ": the data has no input '" + name + "'");
         }
         if (tensor.type() != ElementType.FLOAT32) {
-            throw new Trt4jException(model.path() + ": tensor '" + collector.name() + "' produced " + tensor.type()
+            throw new Trt4jException(model.path() + ": tensor '" + name + "' produced " + tensor.type()
                     + " data, not float");
         }
-        float[] data = tensor.floats();
-        collector.collect(data, 0, data.length);
+        return tensor.floats();
     }
 
     /** The first {@code n} samples of a batch (every input's first dimension is the batch). */

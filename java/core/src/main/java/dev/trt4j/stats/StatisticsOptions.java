@@ -6,7 +6,8 @@ package dev.trt4j.stats;
  * @param numBins    bins of each tensor's first histogram (default 2048, as NVIDIA's calibrators); histograms grow
  *                   to the right with the same bin width when later batches reach further
  * @param skipZeros  leave exact zeros out of the histograms (they still count in {@code count} and max |x|)
- * @param threads    ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose
+ * @param threads    ONNX Runtime intra-op threads, and threads filling histograms; 0 means ONNX Runtime's choice
+ *                   and one histogram thread per processor
  * @param maxSamples stop after this many samples, cutting the last batch short if needed; 0 reads all the data
  */
 public record StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples) {

@@ -14,6 +14,8 @@ import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.tensor.HostTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -116,7 +118,21 @@ class ActivationStatisticsCollectorTest {
     }
 
     @Test
-    void reportsNonFiniteActivationsByTensor() {
+    void fillingHistogramsOnWorkerThreadsGivesTheSameStatistics() {
+        OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
+        List<Batch> batches = randomBatches(new Random(3), 5, 3, 8, 1);
+
+        ActivationStatistics inline = new ActivationStatisticsCollector(model, model.allActivationTensors(), OPTIONS)
+                .collect(source(batches, true));
+        ActivationStatistics parallel = new ActivationStatisticsCollector(model, model.allActivationTensors(),
+                OPTIONS.withThreads(3)).collect(source(batches, true));
+
+        assertThat(parallel.tensors()).isEqualTo(inline.tensors());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void reportsNonFiniteActivationsByTensor(int threads) {
         ModelProto proto = new TestGraph()
                 .input("x", TestGraph.FLOAT, -1, 2)
                 .node("Sqrt", List.of("x"), List.of("root"))
@@ -126,8 +142,8 @@ class ActivationStatisticsCollectorTest {
         OnnxModel model = OnnxModel.fromProto(proto, dir.resolve("sqrt.onnx"));
         Batch negative = new Batch(1, Map.of("x", HostTensor.ofFloats(new long[] {1, 2}, new float[] {4f, -1f})));
 
-        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("root"), OPTIONS)
-                .collect(source(List.of(negative), false))).isInstanceOf(Trt4jException.class)
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("root", "y"),
+                OPTIONS.withThreads(threads)).collect(source(List.of(negative), false))).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("tensor 'root'").hasMessageContaining("NaN").hasMessageContaining("batch 1")
                 .hasMessageNotContaining("\n");
     }
@@ -180,7 +196,7 @@ class ActivationStatisticsCollectorTest {
         }
         perBatch.put("x", 2L * 3 * 48 * 192);
 
-        ActivationStatistics stats = new ActivationStatisticsCollector(model, tensors, OPTIONS)
+        ActivationStatistics stats = new ActivationStatisticsCollector(model, tensors, OPTIONS.withThreads(2))
                 .collect(source(batches, true));
 
         assertThat(stats.samples()).isEqualTo(16);
