@@ -2,12 +2,19 @@ package dev.trt4j.onnx;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -45,7 +52,38 @@ final class ElementTypeInference {
     private static final Set<String> BOOL_OUTPUTS = Set.of("Equal", "Greater", "GreaterOrEqual", "IsInf", "IsNaN",
             "Less", "LessOrEqual");
 
+    private static final Logger LOG = LoggerFactory.getLogger(ElementTypeInference.class);
+
     private ElementTypeInference() {
+    }
+
+    /**
+     * Element types of every tensor of the top-level graph: declared, by rule, or else from ONNX Runtime. Tensors
+     * that stay unknown are left out (and logged), which keeps them out of calibration.
+     */
+    static Map<String, Integer> inferAll(ModelProto model, Path path) {
+        Map<String, Integer> types = infer(model.getGraph());
+        List<String> unknown = new ArrayList<>();
+        for (NodeProto node : model.getGraph().getNodeList()) {
+            for (String out : node.getOutputList()) {
+                if (!out.isEmpty() && !types.containsKey(out)) {
+                    unknown.add(out);
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            try {
+                types.putAll(OrtTypeProbe.probe(model, unknown));
+            } catch (Exception e) {
+                LOG.warn("{}: ONNX Runtime could not type {} tensors: {}", path, unknown.size(), e.getMessage());
+            }
+            unknown.removeIf(types::containsKey);
+            if (!unknown.isEmpty()) {
+                LOG.warn("{}: element type of {} tensors is unknown (e.g. '{}'); they will not be calibrated", path,
+                        unknown.size(), unknown.get(0));
+            }
+        }
+        return types;
     }
 
     /** Element types (ONNX data type numbers) of every tensor whose type is known or follows from the rules. */

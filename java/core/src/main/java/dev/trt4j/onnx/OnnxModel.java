@@ -7,14 +7,10 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
-import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.trt4j.Trt4jException;
-import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,8 +39,6 @@ import java.util.TreeMap;
  * <p>Immutable and thread-safe.
  */
 public final class OnnxModel {
-    private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
-
     private final Path path;
     private final String sha256;
     private final ModelProto proto;
@@ -77,15 +71,15 @@ public final class OnnxModel {
         List<TensorSpec> in = new ArrayList<>();
         for (ValueInfoProto v : g.getInputList()) {
             if (!initializers.contains(v.getName())) {
-                in.add(spec(v, "input"));
+                in.add(ValueInfoSpecs.toSpec(v, "input", path));
             }
         }
         this.inputs = List.copyOf(in);
-        this.outputs = g.getOutputList().stream().map(v -> spec(v, "output")).toList();
+        this.outputs = g.getOutputList().stream().map(v -> ValueInfoSpecs.toSpec(v, "output", path)).toList();
         Map<String, Integer> counts = new TreeMap<>();
         countOperators(g, counts);
         this.operatorCounts = Collections.unmodifiableMap(counts);
-        this.elementTypes = Collections.unmodifiableMap(elementTypes(g));
+        this.elementTypes = Collections.unmodifiableMap(ElementTypeInference.inferAll(this.proto, path));
         Set<String> names = new HashSet<>(initializers);
         g.getInputList().forEach(v -> names.add(v.getName()));
         g.getNodeList().forEach(node -> names.addAll(node.getOutputList()));
@@ -275,23 +269,6 @@ public final class OnnxModel {
         return GraphOutputs.withExtraOutputs(proto, tensorNames, elementTypes).toByteArray();
     }
 
-    private TensorSpec spec(ValueInfoProto v, String role) {
-        int type = v.getType().hasTensorType() ? v.getType().getTensorType().getElemType() : 0;
-        ElementType elementType = OnnxElementTypes.toElementType(type).orElseThrow(() -> new Trt4jException(path
-                + ": " + role + " '" + v.getName() + "' is " + (v.getType().hasTensorType()
-                ? OnnxElementTypes.name(type) : "not a tensor") + ", which trt4j does not handle"));
-        TensorShapeProto shape = v.getType().getTensorType().getShape();
-        long[] dims = new long[shape.getDimCount()];
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < dims.length; i++) {
-            TensorShapeProto.Dimension d = shape.getDim(i);
-            boolean fixed = d.hasDimValue() && d.getDimValue() >= 0;
-            dims[i] = fixed ? d.getDimValue() : -1;
-            names.add(d.hasDimParam() && !d.getDimParam().isEmpty() ? d.getDimParam() : null);
-        }
-        return new TensorSpec(v.getName(), elementType, dims, names);
-    }
-
     private static Map<String, TensorProto> weightTensors(GraphProto g) {
         Map<String, TensorProto> weights = new LinkedHashMap<>();
         for (TensorProto t : g.getInitializerList()) {
@@ -315,31 +292,6 @@ public final class OnnxModel {
                 a.getGraphsList().forEach(sub -> countOperators(sub, counts));
             }
         }
-    }
-
-    private Map<String, Integer> elementTypes(GraphProto g) {
-        Map<String, Integer> types = new LinkedHashMap<>(ElementTypeInference.infer(g));
-        List<String> unknown = new ArrayList<>();
-        for (NodeProto node : g.getNodeList()) {
-            for (String out : node.getOutputList()) {
-                if (!out.isEmpty() && !types.containsKey(out)) {
-                    unknown.add(out);
-                }
-            }
-        }
-        if (!unknown.isEmpty()) {
-            try {
-                types.putAll(OrtTypeProbe.probe(proto, unknown));
-            } catch (Exception e) {
-                LOG.warn("{}: ONNX Runtime could not type {} tensors: {}", path, unknown.size(), e.getMessage());
-            }
-            unknown.removeIf(types::containsKey);
-            if (!unknown.isEmpty()) {
-                LOG.warn("{}: element type of {} tensors is unknown (e.g. '{}'); they will not be calibrated", path,
-                        unknown.size(), unknown.get(0));
-            }
-        }
-        return types;
     }
 
     private static String sha256(byte[] bytes) {
