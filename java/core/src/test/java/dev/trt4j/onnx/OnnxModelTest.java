@@ -173,6 +173,9 @@ class OnnxModelTest {
         ModelProto proto = new TestGraph().input("x", FLOAT, 1)
                 .initializer(f16raw).initializer(f16int).initializer(dbl).initializer(dblraw).initializer(fdata)
                 .initializer(bf16).initializer(bad)
+                .node("Constant", List.of(), List.of("vf"), ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                        .setName("value_floats").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.FLOATS)
+                        .addFloats(0.5f).addFloats(-4f).build())
                 .node("Identity", List.of("x"), List.of("y")).output("y", FLOAT, 1).build(13);
         OnnxModel model = OnnxModel.fromProto(proto, dir.resolve("types.onnx"));
 
@@ -183,9 +186,11 @@ class OnnxModelTest {
         assertThat(model.weight("fdata").orElseThrow().data()).containsExactly(1f, -2f, 3.25f);
         assertThat(model.weight("fdata").orElseThrow().dims()).containsExactly(1, 3);
         assertThat(model.weight("bf16").orElseThrow().data()).containsExactly(1.5f);
+        assertThat(model.weight("vf").orElseThrow().data()).containsExactly(0.5f, -4f);
+        assertThat(model.weight("vf").orElseThrow().dims()).containsExactly(2);
         assertThatThrownBy(() -> model.weight("bad")).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("'bad'").hasMessageContaining("3 values").hasMessageNotContaining("\n");
-        assertThat(model.parameterCount()).isEqualTo(3 + 3 + 2 + 2 + 3 + 1 + 3);
+        assertThat(model.parameterCount()).isEqualTo(3 + 3 + 2 + 2 + 3 + 1 + 3 + 2);
     }
 
     @Test
