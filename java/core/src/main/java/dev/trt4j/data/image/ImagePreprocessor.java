@@ -24,7 +24,7 @@ public final class ImagePreprocessor {
         float[] std = p.std();
         for (int c = 0; c < 3; c++) {
             for (int v = 0; v < 256; v++) {
-                lut[c][v] = (float) ((v * (double) p.scale() - mean[c]) / std[c]);
+                lut[c][v] = (float) ((v * p.scale() - mean[c]) / std[c]);
             }
         }
     }
