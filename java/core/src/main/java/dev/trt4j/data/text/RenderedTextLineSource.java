@@ -26,6 +26,8 @@ public final class RenderedTextLineSource extends BatchingSource {
     public static final int UPRIGHT = 0;
     /** Label of a line turned by 180°. */
     public static final int UPSIDE_DOWN = 180;
+    /** Line length in characters that {@link #splitLongLines} is used with for text files. */
+    public static final int DEFAULT_MAX_LINE_CHARS = 40;
 
     private final String name;
     private final List<String> texts;
@@ -79,6 +81,32 @@ public final class RenderedTextLineSource extends BatchingSource {
         return List.copyOf(labels);
     }
 
+    /**
+     * Splits sentences longer than {@code maxChars} at spaces into consecutive lines of at most {@code maxChars}
+     * (a longer word stays whole), so that lines have the aspect ratios a text detector's crops have. PP-OCR's
+     * classifier squeezes every line into 192×48, and squeezed whole sentences become unreadable.
+     */
+    public static List<String> splitLongLines(List<String> sentences, int maxChars) {
+        if (maxChars < 1) {
+            throw new IllegalArgumentException("maxChars must be positive, got " + maxChars);
+        }
+        List<String> lines = new ArrayList<>();
+        for (String sentence : sentences) {
+            StringBuilder line = new StringBuilder();
+            for (String word : sentence.strip().split("\\s+")) {
+                if (line.length() > 0 && line.length() + 1 + word.length() > maxChars) {
+                    lines.add(line.toString());
+                    line.setLength(0);
+                }
+                line.append(line.length() > 0 ? " " : "").append(word);
+            }
+            if (line.length() > 0) {
+                lines.add(line.toString());
+            }
+        }
+        return lines;
+    }
+
     /** The sentence of every sample, in delivery order. */
     public List<String> texts() {
         return texts;
@@ -102,9 +130,7 @@ public final class RenderedTextLineSource extends BatchingSource {
             int sample = (int) first + i;
             preprocessor.write(renderer.render(texts.get(sample), labels.get(sample) == UPSIDE_DOWN), data, i * size);
         }
-        long[] shape = batchShape.clone();
-        shape[0] = count;
-        return Map.of(input.name(), HostTensor.ofFloats(shape, data));
+        return Map.of(input.name(), HostTensor.ofFloats(withBatch(batchShape, count), data));
     }
 
     @Override

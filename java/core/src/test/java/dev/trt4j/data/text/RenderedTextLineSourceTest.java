@@ -75,6 +75,17 @@ class RenderedTextLineSourceTest {
     }
 
     @Test
+    void longSentencesAreSplitAtSpacesWithoutLosingWords() {
+        List<String> lines = RenderedTextLineSource.splitLongLines(
+                List.of("one two three four five", "short", "  a  unbreakablewordlongerthanten b "), 10);
+        assertThat(lines).containsExactly("one two", "three four", "five", "short", "a",
+                "unbreakablewordlongerthanten", "b");
+        for (String s : RenderedTextLineSource.splitLongLines(BundledSentences.load(), 40)) {
+            assertThat(s.length() <= 40 || !s.contains(" ")).as(s).isTrue();
+        }
+    }
+
+    @Test
     void bundledSentencesAreThe3000Lines() {
         List<String> all = BundledSentences.load();
         assertThat(all).hasSize(3000);
