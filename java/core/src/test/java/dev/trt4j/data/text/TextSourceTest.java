@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -29,26 +30,13 @@ class TextSourceTest {
     private static final TensorSpec TYPES = new TensorSpec("token_type_ids", ElementType.INT32, new long[] {-1, -1},
             null);
 
-    /** A minimal word-level tokenizer: lower-cases, splits on whitespace/punctuation, no special tokens added. */
+    /** A minimal word-level tokenizer: lower-cases, splits on whitespace/punctuation, adds no special tokens. */
     @BeforeEach
     void writeTokenizer() throws IOException {
         tokenizer = dir.resolve("tokenizer.json");
-        Files.writeString(tokenizer, """
-                {
-                  "version": "1.0", "truncation": null, "padding": null,
-                  "added_tokens": [
-                    {"id": 0, "content": "[PAD]", "single_word": false, "lstrip": false, "rstrip": false,
-                     "normalized": false, "special": true},
-                    {"id": 1, "content": "[UNK]", "single_word": false, "lstrip": false, "rstrip": false,
-                     "normalized": false, "special": true}
-                  ],
-                  "normalizer": {"type": "Lowercase"},
-                  "pre_tokenizer": {"type": "Whitespace"},
-                  "post_processor": null, "decoder": null,
-                  "model": {"type": "WordLevel", "unk_token": "[UNK]",
-                            "vocab": {"[PAD]": 0, "[UNK]": 1, "the": 2, "cat": 3, "sat": 4, "on": 5, "mat": 6, ".": 7}}
-                }
-                """);
+        try (InputStream in = getClass().getResourceAsStream("tiny-wordlevel-tokenizer.json")) {
+            Files.copy(in, tokenizer);
+        }
     }
 
     private Path sentences(String name, String text) throws IOException {
