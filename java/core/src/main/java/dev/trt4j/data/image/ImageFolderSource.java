@@ -1,0 +1,87 @@
+package dev.trt4j.data.image;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.BatchingSource;
+import dev.trt4j.data.DataFiles;
+import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.ShapeResolver;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Batches of JPEG/PNG images from a folder (in file-name order) or a single image file, preprocessed for a
+ * model with one float32 input of rank 4. Only the current batch's images are decoded at a time.
+ */
+public final class ImageFolderSource extends BatchingSource {
+    /** File extensions read from a folder. */
+    public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png");
+
+    private final Path path;
+    private final List<Path> files;
+    private final TensorSpec input;
+    private final ImagePreprocessor preprocessor;
+    private final long[] batchShape;
+
+    /**
+     * Reads with {@code options.imagePreprocessing()}, or {@link ImagePreprocessing#imageNet()} when that is null.
+     *
+     * @throws Trt4jException if the folder has no images, or the model's input is not a 3-channel float image
+     *                        input of a size that can be settled
+     */
+    public ImageFolderSource(Path folderOrFile, List<TensorSpec> modelInputs, DataOptions options) {
+        this(folderOrFile, DataFiles.list(folderOrFile, EXTENSIONS),
+                new ShapeResolver(folderOrFile.toString(), modelInputs, options), options);
+    }
+
+    private ImageFolderSource(Path path, List<Path> files, ShapeResolver shapes, DataOptions options) {
+        super(shapes, plan(shapes, files.size(), options));
+        this.path = path;
+        this.files = files;
+        this.input = shapes.onlyInput("image");
+        ImagePreprocessing p = options.imagePreprocessing() != null ? options.imagePreprocessing()
+                : ImagePreprocessing.imageNet();
+        this.preprocessor = ImagePreprocessor.forInput(p, input, shapes);
+        this.batchShape = preprocessor.batchShape(shapes.batchSize());
+    }
+
+    /** The preprocessing in use, with its size settled. */
+    public ImagePreprocessing preprocessing() {
+        return preprocessor.preprocessing();
+    }
+
+    @Override
+    protected Map<String, HostTensor> readBatch(long first, int count) {
+        int size = preprocessor.sampleSize();
+        float[] data = new float[Math.multiplyExact(count, size)];
+        for (int i = 0; i < count; i++) {
+            preprocessor.write(decode(files.get((int) first + i)), data, i * size);
+        }
+        return Map.of(input.name(), HostTensor.ofFloats(withBatch(batchShape, count), data));
+    }
+
+    /** Decodes one image file, with a one-line error naming it when it is not a readable JPEG or PNG. */
+    public static BufferedImage decode(Path file) {
+        try {
+            BufferedImage image = ImageIO.read(file.toFile());
+            if (image == null) {
+                throw new Trt4jException(file + ": not a readable JPEG or PNG image");
+            }
+            return image;
+        } catch (IOException e) {
+            throw new Trt4jException(file + ": cannot decode image: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "images:" + path + " (" + files.size() + " files)";
+    }
+}

@@ -1,0 +1,194 @@
+package dev.trt4j.data.image;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.ShapeResolver;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.awt.image.Raster;
+
+/**
+ * Applies an {@link ImagePreprocessing} whose size is fully known to images, writing one sample's floats into
+ * a batch array. Stateless after construction and thread-safe.
+ */
+public final class ImagePreprocessor {
+    private static final Logger LOG = LoggerFactory.getLogger(ImagePreprocessor.class);
+
+    private final ImagePreprocessing p;
+    private final float[][] lut = new float[3][256];
+
+    /** @throws IllegalArgumentException if the preprocessing's height or width is still 0 */
+    public ImagePreprocessor(ImagePreprocessing preprocessing) {
+        if (preprocessing.height() < 1 || preprocessing.width() < 1) {
+            throw new IllegalArgumentException("image preprocessing needs a concrete size, got "
+                    + preprocessing.height() + "x" + preprocessing.width());
+        }
+        this.p = preprocessing;
+        float[] mean = p.mean();
+        float[] std = p.std();
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                lut[c][v] = (float) ((v * p.scale() - mean[c]) / std[c]);
+            }
+        }
+    }
+
+    /**
+     * A preprocessor for {@code input}, with the size settled: the fixed shape's or model's height and width where
+     * they are set, the preprocessing's own otherwise.
+     *
+     * @throws Trt4jException if the input is not float32 of rank 4 with 3 channels in the preprocessing's layout
+     */
+    public static ImagePreprocessor forInput(ImagePreprocessing p, TensorSpec input, ShapeResolver shapes) {
+        boolean nchw = p.layout() == ImagePreprocessing.Layout.NCHW;
+        if (input.type() != ElementType.FLOAT32 || input.rank() != 4) {
+            throw new Trt4jException(shapes.source() + ": image data needs a float32 input of rank 4 (" + p.layout()
+                    + "), but model input '" + input.name() + "' is " + input.type() + " " + input.shapeText());
+        }
+        int c = nchw ? 1 : 3;
+        int h = nchw ? 2 : 1;
+        int w = nchw ? 3 : 2;
+        long[] fallback = new long[4];
+        fallback[c] = 3;
+        fallback[h] = p.height();
+        fallback[w] = p.width();
+        long[] shape = shapes.batchShape(input, fallback);
+        if (shape[c] != 3) {
+            throw new Trt4jException(shapes.source() + ": model input '" + input.name() + "' " + input.shapeText()
+                    + " has " + shape[c] + " channels in " + p.layout() + " layout; image data has 3");
+        }
+        if (p.height() > 0 && p.height() != shape[h] || p.width() > 0 && p.width() != shape[w]) {
+            LOG.info("{}: model input '{}' takes {}x{} images; using that instead of {}x{}", shapes.source(),
+                    input.name(), shape[h], shape[w], p.height(), p.width());
+        }
+        return new ImagePreprocessor(p.withSize(Math.toIntExact(shape[h]), Math.toIntExact(shape[w])));
+    }
+
+    public ImagePreprocessing preprocessing() {
+        return p;
+    }
+
+    /** Shape of one sample: {@code [3,H,W]} for NCHW, {@code [H,W,3]} for NHWC. */
+    public long[] sampleShape() {
+        return p.layout() == ImagePreprocessing.Layout.NCHW ? new long[] {3, p.height(), p.width()}
+                : new long[] {p.height(), p.width(), 3};
+    }
+
+    /** {@code [batch]} followed by {@link #sampleShape()}. */
+    public long[] batchShape(int batch) {
+        long[] sample = sampleShape();
+        long[] shape = new long[sample.length + 1];
+        shape[0] = batch;
+        System.arraycopy(sample, 0, shape, 1, sample.length);
+        return shape;
+    }
+
+    /** Floats per sample. */
+    public int sampleSize() {
+        return 3 * p.height() * p.width();
+    }
+
+    /** Preprocesses {@code image} into {@code dst[offset .. offset + sampleSize())}. */
+    public void write(BufferedImage image, float[] dst, int offset) {
+        int h = p.height();
+        int w = p.width();
+        int srcW = image.getWidth();
+        int srcH = image.getHeight();
+        int rw;
+        int rh;
+        switch (p.resizeMode()) {
+            case STRETCH -> {
+                rw = w;
+                rh = h;
+            }
+            case KEEP_ASPECT_PAD_RIGHT -> {
+                rh = h;
+                rw = (int) Math.max(1, Math.min(w, Math.ceil(h * (double) srcW / srcH)));
+            }
+            default -> {
+                double s = Math.max(w / (double) srcW, h / (double) srcH);
+                rw = Math.max(w, (int) Math.round(srcW * s));
+                rh = Math.max(h, (int) Math.round(srcH * s));
+            }
+        }
+        int[] rgb = resize(rgbPixels(image), srcW, srcH, rw, rh);
+        int cropX = (rw - Math.min(rw, w)) / 2;
+        int cropY = (rh - h) / 2;
+        int visible = Math.min(rw, w);
+        boolean bgr = p.channelOrder() == ImagePreprocessing.ChannelOrder.BGR;
+        boolean nchw = p.layout() == ImagePreprocessing.Layout.NCHW;
+        int plane = h * w;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                float c0;
+                float c1;
+                float c2;
+                if (x < visible) {
+                    int px = rgb[(y + cropY) * rw + x + cropX];
+                    int r = (px >> 16) & 0xFF;
+                    int g = (px >> 8) & 0xFF;
+                    int b = px & 0xFF;
+                    c0 = lut[0][bgr ? b : r];
+                    c1 = lut[1][g];
+                    c2 = lut[2][bgr ? r : b];
+                } else {
+                    c0 = p.padValue();
+                    c1 = c0;
+                    c2 = c0;
+                }
+                int i = y * w + x;
+                if (nchw) {
+                    dst[offset + i] = c0;
+                    dst[offset + plane + i] = c1;
+                    dst[offset + 2 * plane + i] = c2;
+                } else {
+                    dst[offset + 3 * i] = c0;
+                    dst[offset + 3 * i + 1] = c1;
+                    dst[offset + 3 * i + 2] = c2;
+                }
+            }
+        }
+    }
+
+    /**
+     * The image's pixels as packed 0xRRGGBB. Grey images are read from the raster, because
+     * {@link BufferedImage#getRGB} would pass them through a linear-to-sRGB conversion and change the values.
+     */
+    static int[] rgbPixels(BufferedImage image) {
+        int w = image.getWidth();
+        int h = image.getHeight();
+        Raster raster = image.getRaster();
+        if (raster.getNumBands() <= 2 && image.getColorModel().getNumColorComponents() == 1) {
+            int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8);
+            int[] grey = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+            for (int i = 0; i < grey.length; i++) {
+                int v = grey[i] >> shift;
+                grey[i] = (v << 16) | (v << 8) | v;
+            }
+            return grey;
+        }
+        return image.getRGB(0, 0, w, h, null, 0, w);
+    }
+
+    private static int[] resize(int[] rgb, int w, int h, int newW, int newH) {
+        if (w == newW && h == newH) {
+            return rgb;
+        }
+        BufferedImage src = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        src.setRGB(0, 0, w, h, rgb, 0, w);
+        BufferedImage dst = new BufferedImage(newW, newH, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = dst.createGraphics();
+        try {
+            g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+            g.drawImage(src, 0, 0, newW, newH, null);
+        } finally {
+            g.dispose();
+        }
+        return dst.getRGB(0, 0, newW, newH, null, 0, newW);
+    }
+}
