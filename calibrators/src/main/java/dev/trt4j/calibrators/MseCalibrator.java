@@ -5,10 +5,10 @@ package dev.trt4j.calibrators;
  * fake-quantizing the bin centres, as pytorch-quantization and ModelOpt compute it.
  *
  * <p>Centres are {@code float32((edges[k] + edges[k+1]) / 2)}; candidates are the centres
- * {@code c[startBin], c[startBin + stride], …} below the last bin's index; each centre is fake-quantized with
- * {@link FakeQuantizer} (narrow range); the error {@code mean over all bins of (ĉ − c)² · count} has its
- * per-bin terms in float32 as upstream and is summed in double (upstream sums in float32 on the GPU, which can
- * only matter on near-ties). The first minimum wins (the smaller amax). The result is always a bin centre.
+ * {@code c[startBin], c[startBin + stride], …} up to the last bin's (never the last edge); each centre is
+ * fake-quantized with {@link FakeQuantizer} (narrow range); the error {@code mean over all bins of (ĉ − c)² · count}
+ * has its per-bin terms in float32 as upstream and is summed in double (upstream sums in float32 on the GPU, which
+ * can only matter on near-ties). The first minimum wins (the smaller amax). The result is always a bin centre.
  */
 public final class MseCalibrator implements Calibrator {
     @Override
