@@ -1,0 +1,90 @@
+package dev.trt4j.data;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.HostTensor;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Base of the sources that know their sample count up front: it caps the count at {@code maxSamples}, drops a
+ * last partial batch when the model's batch dimension is fixed, and asks the subclass for one batch at a time.
+ */
+public abstract class BatchingSource implements CalibrationDataSource {
+    private static final Logger LOG = LoggerFactory.getLogger(BatchingSource.class);
+
+    private final int batchSize;
+    private final long total;
+    private long delivered;
+
+    /**
+     * @param shapes  the resolved shapes (batch size)
+     * @param samples samples to deliver, as computed by {@link #plan}
+     */
+    protected BatchingSource(ShapeResolver shapes, long samples) {
+        this.batchSize = shapes.batchSize();
+        this.total = samples;
+    }
+
+    /**
+     * How many of {@code available} samples a source delivers: at most {@code maxSamples}, and a whole number
+     * of batches when the model's batch dimension is fixed (the rest is left out with a warning).
+     *
+     * @throws Trt4jException if there are no samples, or fewer than one batch the model's fixed batch needs
+     */
+    public static long plan(ShapeResolver shapes, long available, DataOptions options) {
+        int batchSize = shapes.batchSize();
+        if (available < 1) {
+            throw new Trt4jException(shapes.source() + ": no samples");
+        }
+        long n = options.maxSamples() > 0 ? Math.min(available, options.maxSamples()) : available;
+        if (shapes.fullBatchesOnly() && n % batchSize != 0) {
+            if (n < batchSize) {
+                throw new Trt4jException(shapes.source() + ": " + n + " samples are fewer than one batch of "
+                        + batchSize + ", which the model's fixed batch dimension needs");
+            }
+            LOG.warn("{}: leaving out the last {} samples: the model takes only full batches of {}",
+                    shapes.source(), n % batchSize, batchSize);
+            n -= n % batchSize;
+        }
+        return n;
+    }
+
+    @Override
+    public final Optional<Batch> next() {
+        if (delivered >= total) {
+            return Optional.empty();
+        }
+        int count = (int) Math.min(batchSize, total - delivered);
+        Map<String, HostTensor> inputs = readBatch(delivered, count);
+        delivered += count;
+        return Optional.of(new Batch(count, inputs));
+    }
+
+    @Override
+    public final Optional<Long> sampleCount() {
+        return Optional.of(total);
+    }
+
+    /** Samples per full batch. */
+    protected final int batchSize() {
+        return batchSize;
+    }
+
+    /**
+     * Reads the samples {@code first .. first + count - 1}; calls come in order, each starting where the last
+     * one ended.
+     *
+     * @return one tensor per model input, each with first dimension {@code count}
+     */
+    protected abstract Map<String, HostTensor> readBatch(long first, int count);
+
+    /** A batch shape with its first dimension set to {@code count}. */
+    protected static long[] withBatch(long[] batchShape, int count) {
+        long[] s = batchShape.clone();
+        s[0] = count;
+        return s;
+    }
+}

@@ -1,0 +1,222 @@
+package dev.trt4j.data;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Turns a model's input shapes, which may have dynamic dimensions, into the concrete shape of each batch a
+ * data source delivers, and checks that data fits. The first dimension of every input is the batch
+ * dimension. A dimension is taken from, in order: the user's fixed shape, the model, what the data or its
+ * preprocessing sets; a dimension none of these sets is an error.
+ *
+ * <p>Messages start with the data source's name (usually its file) and name the input and both shapes.
+ */
+public final class ShapeResolver {
+    private final String source;
+    private final List<TensorSpec> inputs;
+    private final DataOptions options;
+    private final int batchSize;
+    private final boolean fullBatchesOnly;
+
+    /**
+     * Checks the model inputs and fixed shapes and settles the batch size.
+     *
+     * @param source the data's name for messages, e.g. the file as the user gave it
+     * @throws Trt4jException if an input has a type data cannot feed, a fixed shape names no input or does not
+     *                        fit it, or the requested batch size does not fit a fixed batch dimension
+     */
+    public ShapeResolver(String source, List<TensorSpec> inputs, DataOptions options) {
+        this.source = source;
+        this.inputs = List.copyOf(inputs);
+        this.options = options;
+        if (inputs.isEmpty()) {
+            throw new Trt4jException(source + ": the model has no inputs to feed");
+        }
+        for (TensorSpec in : inputs) {
+            if (in.type() != ElementType.FLOAT32 && in.type() != ElementType.INT64 && in.type() != ElementType.INT32) {
+                throw new Trt4jException("model input '" + in.name() + "' is " + in.type()
+                        + "; calibration data can feed FLOAT32, INT64 and INT32 inputs only");
+            }
+            if (in.rank() == 0) {
+                throw new Trt4jException("model input '" + in.name() + "' is a scalar; calibration data needs a "
+                        + "batch dimension");
+            }
+        }
+        for (Map.Entry<String, long[]> e : options.fixedShapes().entrySet()) {
+            TensorSpec in = inputs.stream().filter(s -> s.name().equals(e.getKey())).findFirst()
+                    .orElseThrow(() -> new Trt4jException("fixed shape " + shapeArg(e.getKey(), e.getValue())
+                            + " names no model input (inputs: " + names() + ")"));
+            long[] model = in.dims();
+            long[] user = e.getValue();
+            boolean fits = model.length == user.length;
+            for (int i = 0; fits && i < model.length; i++) {
+                fits = model[i] < 0 || model[i] == user[i];
+            }
+            if (!fits) {
+                throw new Trt4jException("fixed shape " + shapeArg(in.name(), user) + " does not fit model input '"
+                        + in.name() + "' " + in.shapeText());
+            }
+        }
+        this.fullBatchesOnly = inputs.stream().anyMatch(s -> s.dims()[0] >= 0);
+        this.batchSize = settleBatchSize();
+    }
+
+    private int settleBatchSize() {
+        Set<Long> wanted = new TreeSet<>();
+        for (TensorSpec in : inputs) {
+            long modelBatch = in.dims()[0];
+            long[] user = options.fixedShape(in.name());
+            if (options.batchSize() > 0) {
+                if (modelBatch >= 0 && modelBatch != options.batchSize()) {
+                    throw new Trt4jException(source + ": batch size " + options.batchSize() + " does not fit model "
+                            + "input '" + in.name() + "' " + in.shapeText() + " (its batch dimension is fixed to "
+                            + modelBatch + ")");
+                }
+                if (user != null && user[0] != options.batchSize()) {
+                    throw new Trt4jException("batch size " + options.batchSize() + " conflicts with fixed shape "
+                            + shapeArg(in.name(), user) + " (its first dimension is the batch)");
+                }
+            }
+            if (modelBatch >= 0) {
+                wanted.add(modelBatch);
+            } else if (user != null) {
+                wanted.add(user[0]);
+            }
+        }
+        if (options.batchSize() > 0) {
+            return options.batchSize();
+        }
+        if (wanted.size() > 1) {
+            throw new Trt4jException(source + ": model inputs and fixed shapes disagree on the batch size: "
+                    + wanted.stream().map(String::valueOf).collect(Collectors.joining(" vs ")));
+        }
+        long b = wanted.isEmpty() ? DataOptions.DEFAULT_BATCH_SIZE : wanted.iterator().next();
+        if (b < 1 || b > Integer.MAX_VALUE) {
+            throw new Trt4jException(source + ": batch size " + b + " from the model is not usable");
+        }
+        return (int) b;
+    }
+
+    /** Samples per batch. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** True when the model fixes its batch dimension, so that a smaller last batch cannot be fed. */
+    public boolean fullBatchesOnly() {
+        return fullBatchesOnly;
+    }
+
+    public List<TensorSpec> inputs() {
+        return inputs;
+    }
+
+    /** The data's name used in messages. */
+    public String source() {
+        return source;
+    }
+
+    /**
+     * The model's only input.
+     *
+     * @param kind the kind of data, for the message, e.g. {@code "image"}
+     * @throws Trt4jException if the model has several inputs
+     */
+    public TensorSpec onlyInput(String kind) {
+        if (inputs.size() != 1) {
+            throw new Trt4jException(source + ": " + kind + " data feeds a single input, but the model has "
+                    + inputs.size() + ": " + names());
+        }
+        return inputs.get(0);
+    }
+
+    /** The concrete shape of one batch of {@code input}, every dimension set by the user or the model. */
+    public long[] batchShape(TensorSpec input) {
+        return batchShape(input, null);
+    }
+
+    /**
+     * The concrete shape of one batch of {@code input}.
+     *
+     * @param fallback values for dimensions that neither the user nor the model fixes (values below 1: none;
+     *                 index 0 is ignored); may be null
+     * @throws Trt4jException if a dimension stays unset
+     */
+    public long[] batchShape(TensorSpec input, long[] fallback) {
+        long[] model = input.dims();
+        long[] user = options.fixedShape(input.name());
+        long[] shape = new long[model.length];
+        shape[0] = batchSize;
+        for (int i = 1; i < model.length; i++) {
+            if (user != null) {
+                shape[i] = user[i];
+            } else if (model[i] >= 0) {
+                shape[i] = model[i];
+            } else if (fallback != null && i < fallback.length && fallback[i] > 0) {
+                shape[i] = fallback[i];
+            } else {
+                throw new Trt4jException(source + ": model input '" + input.name() + "' " + input.shapeText()
+                        + " has dynamic dimension " + i + ", which the data does not fix; give a fixed shape, e.g. "
+                        + example(input, fallback));
+            }
+        }
+        return shape;
+    }
+
+    /**
+     * Checks that data whose first dimension counts samples fits {@code input} and returns the batch shape
+     * (the data's shape with the batch size first).
+     *
+     * @param what the data's kind for the message, e.g. {@code "array"}
+     * @throws Trt4jException e.g. {@code lines.npy: array shape [10,3,32,32] does not fit model input 'x'
+     *                        [?,3,48,192]}
+     */
+    public long[] fitData(TensorSpec input, long[] dataShape, String what) {
+        long[] model = input.dims();
+        long[] user = options.fixedShape(input.name());
+        boolean fits = dataShape.length == model.length;
+        for (int i = 1; fits && i < model.length; i++) {
+            fits = (model[i] < 0 || model[i] == dataShape[i]) && (user == null || user[i] == dataShape[i]);
+        }
+        if (!fits) {
+            throw new Trt4jException(source + ": " + what + " shape " + shapeText(dataShape)
+                    + " does not fit model input '" + input.name() + "' " + input.shapeText()
+                    + (user == null ? "" : " fixed to " + shapeText(user)));
+        }
+        long[] shape = dataShape.clone();
+        shape[0] = batchSize;
+        return shape;
+    }
+
+    private String example(TensorSpec input, long[] fallback) {
+        long[] model = input.dims();
+        StringBuilder sb = new StringBuilder(input.name()).append(':').append(batchSize);
+        for (int i = 1; i < model.length; i++) {
+            long d = model[i] >= 0 ? model[i] : fallback != null && i < fallback.length && fallback[i] > 0
+                    ? fallback[i] : -1;
+            sb.append('x').append(d >= 0 ? String.valueOf(d) : "N");
+        }
+        return sb.toString();
+    }
+
+    private String names() {
+        return inputs.stream().map(TensorSpec::name).collect(Collectors.joining(", "));
+    }
+
+    /** A shape as {@code [10,3,48,192]}. */
+    public static String shapeText(long[] shape) {
+        return Arrays.toString(shape).replace(" ", "");
+    }
+
+    private static String shapeArg(String name, long[] dims) {
+        return name + ":" + Arrays.stream(dims).mapToObj(String::valueOf).collect(Collectors.joining("x"));
+    }
+}

@@ -1,0 +1,95 @@
+package dev.trt4j.data;
+
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Seeded random data for every model input, for when no real data is at hand. Floats are uniform in
+ * {@code [0, 1)} or standard normal; integers are uniform in {@code [0, vocabSize)} (default {@code [0, 10)}),
+ * except inputs named like {@code attention_mask} (all 1) and {@code token_type_ids} (all 0), so that synthetic
+ * text batches look like real single-sentence ones. Every dynamic dimension needs a fixed shape. The same seed
+ * and options give the same batches.
+ */
+public final class SyntheticSource extends BatchingSource {
+    /** Distribution of synthetic float values. */
+    public enum Distribution { UNIFORM, NORMAL }
+
+    private final List<TensorSpec> inputs;
+    private final Map<String, long[]> shapes = new LinkedHashMap<>();
+    private final DataOptions options;
+    private final SplittableRandom random;
+
+    /**
+     * @throws dev.trt4j.Trt4jException if a dynamic dimension has no fixed shape
+     */
+    public SyntheticSource(List<TensorSpec> modelInputs, DataOptions options) {
+        this(new ShapeResolver("synthetic data", modelInputs, options), options);
+    }
+
+    private SyntheticSource(ShapeResolver resolver, DataOptions options) {
+        super(resolver, plan(resolver, options.maxSamples() > 0 ? options.maxSamples()
+                : DataOptions.DEFAULT_SYNTHETIC_SAMPLES, options));
+        this.inputs = resolver.inputs();
+        this.options = options;
+        this.random = new SplittableRandom(options.seed());
+        for (TensorSpec in : inputs) {
+            shapes.put(in.name(), resolver.batchShape(in));
+        }
+    }
+
+    @Override
+    protected Map<String, HostTensor> readBatch(long first, int count) {
+        Map<String, HostTensor> batch = new LinkedHashMap<>();
+        for (TensorSpec in : inputs) {
+            long[] shape = withBatch(shapes.get(in.name()), count);
+            int n = Math.toIntExact(HostTensor.elementCount(shape));
+            batch.put(in.name(), switch (in.type()) {
+                case FLOAT32 -> HostTensor.ofFloats(shape, floats(n));
+                case INT64 -> HostTensor.ofLongs(shape, integers(in.name(), n));
+                default -> {
+                    long[] values = integers(in.name(), n);
+                    int[] ints = new int[n];
+                    for (int i = 0; i < n; i++) {
+                        ints[i] = (int) values[i];
+                    }
+                    yield HostTensor.ofInts(shape, ints);
+                }
+            });
+        }
+        return batch;
+    }
+
+    private float[] floats(int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) (options.distribution() == Distribution.NORMAL ? random.nextGaussian() : random.nextDouble());
+        }
+        return v;
+    }
+
+    private long[] integers(String name, int n) {
+        long[] v = new long[n];
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (lower.contains("attention_mask")) {
+            java.util.Arrays.fill(v, 1);
+        } else if (!lower.contains("token_type_ids")) {
+            int bound = options.vocabSize() > 0 ? options.vocabSize() : 10;
+            for (int i = 0; i < n; i++) {
+                v[i] = random.nextInt(bound);
+            }
+        }
+        return v;
+    }
+
+    @Override
+    public String describe() {
+        return "synthetic:" + options.distribution().name().toLowerCase(Locale.ROOT) + " (seed " + options.seed()
+                + ", " + sampleCount().orElseThrow() + " samples)";
+    }
+}

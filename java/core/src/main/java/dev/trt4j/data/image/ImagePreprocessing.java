@@ -1,0 +1,139 @@
+package dev.trt4j.data.image;
+
+import dev.trt4j.Trt4jException;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * How an image becomes a float tensor: resize to {@code height × width}, then for every pixel value
+ * {@code v} in 0–255 of output channel {@code c}: {@code (v * scale - mean[c]) / std[c]}.
+ *
+ * <p>{@code mean} and {@code std} are indexed by output channel, i.e. after {@code channelOrder} is applied.
+ * A height or width of 0 means "take it from the model input's shape (or the user's fixed shape)"; where the
+ * model fixes a dimension, the model's value is used. {@code padValue} is written as is (after
+ * normalisation) into the area that {@link ResizeMode#KEEP_ASPECT_PAD_RIGHT} leaves empty.
+ */
+public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, float padValue, float scale,
+                                 float[] mean, float[] std, ChannelOrder channelOrder, Layout layout) {
+
+    /** How the image is brought to the target size. */
+    public enum ResizeMode {
+        /** Resize to exactly height × width, ignoring the aspect ratio. */
+        STRETCH,
+        /**
+         * Resize to the target height with the aspect ratio kept; the width is capped at the target width
+         * (longer images are squeezed) and the rest on the right is {@code padValue}. This is PP-OCR's cls/rec
+         * resize.
+         */
+        KEEP_ASPECT_PAD_RIGHT,
+        /** Resize with the aspect ratio kept until the image covers the target, then crop the centre. */
+        KEEP_ASPECT_CENTER_CROP
+    }
+
+    /** Order of the three colour channels in the tensor. */
+    public enum ChannelOrder { RGB, BGR }
+
+    /** Tensor layout: channels before ({@code [N,C,H,W]}) or after ({@code [N,H,W,C]}) the pixels. */
+    public enum Layout { NCHW, NHWC }
+
+    public ImagePreprocessing {
+        Objects.requireNonNull(resizeMode, "resizeMode");
+        Objects.requireNonNull(channelOrder, "channelOrder");
+        Objects.requireNonNull(layout, "layout");
+        if (height < 0 || width < 0) {
+            throw new IllegalArgumentException("image size must not be negative: " + height + "x" + width);
+        }
+        if (mean.length != 3 || std.length != 3) {
+            throw new IllegalArgumentException("mean and std need 3 values (one per channel)");
+        }
+        for (float s : std) {
+            if (!(s != 0 && Float.isFinite(s))) {
+                throw new IllegalArgumentException("std values must be finite and non-zero: " + Arrays.toString(std));
+            }
+        }
+        if (!(scale != 0 && Float.isFinite(scale))) {
+            throw new IllegalArgumentException("scale must be finite and non-zero: " + scale);
+        }
+        mean = mean.clone();
+        std = std.clone();
+    }
+
+    /** ImageNet classifiers: 224×224 centre crop, RGB, {@code (x/255 - mean)/std} with the ImageNet statistics. */
+    public static ImagePreprocessing imageNet() {
+        return new ImagePreprocessing(224, 224, ResizeMode.KEEP_ASPECT_CENTER_CROP, 0f, 1f / 255,
+                new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f},
+                ChannelOrder.RGB, Layout.NCHW);
+    }
+
+    /** PP-OCR text-direction classifier: 48×192, BGR, {@code (x/255 - 0.5)/0.5}, aspect kept, right-padded with 0. */
+    public static ImagePreprocessing ppOcrClassifier() {
+        return ppOcr(192);
+    }
+
+    /**
+     * PP-OCR text recognizer: height 48, the given width (0: from the model input or fixed shape), otherwise
+     * as {@link #ppOcrClassifier()}.
+     */
+    public static ImagePreprocessing ppOcrRecognizer(int width) {
+        return ppOcr(width);
+    }
+
+    private static ImagePreprocessing ppOcr(int width) {
+        float[] half = {0.5f, 0.5f, 0.5f};
+        return new ImagePreprocessing(48, width, ResizeMode.KEEP_ASPECT_PAD_RIGHT, 0f, 1f / 255, half, half,
+                ChannelOrder.BGR, Layout.NCHW);
+    }
+
+    /**
+     * A preset by name: {@code imagenet}, {@code ppocr-cls} or {@code ppocr-rec}.
+     *
+     * @throws Trt4jException for any other name, listing the known ones
+     */
+    public static ImagePreprocessing preset(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "imagenet" -> imageNet();
+            case "ppocr-cls" -> ppOcrClassifier();
+            case "ppocr-rec" -> ppOcrRecognizer(0);
+            default -> throw new Trt4jException("unknown image preprocessing '" + name
+                    + "' (known: imagenet, ppocr-cls, ppocr-rec)");
+        };
+    }
+
+    /** The same preprocessing with another target size. */
+    public ImagePreprocessing withSize(int newHeight, int newWidth) {
+        return new ImagePreprocessing(newHeight, newWidth, resizeMode, padValue, scale, mean, std, channelOrder,
+                layout);
+    }
+
+    @Override
+    public float[] mean() {
+        return mean.clone();
+    }
+
+    @Override
+    public float[] std() {
+        return std.clone();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ImagePreprocessing p && height == p.height && width == p.width
+                && resizeMode == p.resizeMode && Float.compare(padValue, p.padValue) == 0
+                && Float.compare(scale, p.scale) == 0 && Arrays.equals(mean, p.mean) && Arrays.equals(std, p.std)
+                && channelOrder == p.channelOrder && layout == p.layout;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(height, width, resizeMode, padValue, scale, Arrays.hashCode(mean), Arrays.hashCode(std),
+                channelOrder, layout);
+    }
+
+    @Override
+    public String toString() {
+        return height + "x" + width + " " + resizeMode + " pad=" + padValue + " scale=" + scale + " mean="
+                + Arrays.toString(mean) + " std=" + Arrays.toString(std) + " " + channelOrder + " " + layout;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.trt4j.data.npy;
+
+import dev.trt4j.tensor.ElementType;
+
+import java.util.Locale;
+
+/** NumPy element types that trt4j reads and writes, named by their {@code descr} kind and size. */
+public enum NpyDtype {
+    FLOAT32('f', 4), FLOAT64('f', 8), INT64('i', 8), INT32('i', 4), INT8('i', 1), UINT8('u', 1), BOOL('b', 1);
+
+    private final char kind;
+    private final int size;
+
+    NpyDtype(char kind, int size) {
+        this.kind = kind;
+        this.size = size;
+    }
+
+    /** Bytes per element. */
+    public int size() {
+        return size;
+    }
+
+    /** True for float32 and float64. */
+    public boolean isFloating() {
+        return kind == 'f';
+    }
+
+    /** The {@code descr} string numpy writes for this type in little-endian order, e.g. {@code <f4}, {@code |u1}. */
+    public String littleEndianDescr() {
+        return (size == 1 ? "|" : "<") + kind + size;
+    }
+
+    /** The dtype with this kind and size, or null when trt4j does not support it. */
+    static NpyDtype of(char kind, int size) {
+        for (NpyDtype t : values()) {
+            if (t.kind == kind && t.size == size) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether data of this type can feed a model input of {@code type} without losing meaning: floats feed
+     * FLOAT32 (float64 is narrowed), integers and bools feed INT64 and INT32 (int64 only where values fit,
+     * checked on conversion).
+     */
+    public boolean canFeed(ElementType type) {
+        return switch (type) {
+            case FLOAT32 -> isFloating();
+            case INT64, INT32 -> !isFloating();
+            default -> false;
+        };
+    }
+
+    /** Lower-case numpy name, e.g. {@code float32}, for messages. */
+    @Override
+    public String toString() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}

@@ -1,0 +1,115 @@
+package dev.trt4j.data.npy;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.HostTensor;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Streams a {@code .npy} array row by row along its first dimension, so that a large array can be read one
+ * batch at a time. Closing it closes the underlying stream.
+ */
+public final class NpyRowReader implements AutoCloseable {
+    private final InputStream in;
+    private final String source;
+    private final NpyHeader header;
+    private final long rowElements;
+    private long rowsRead;
+
+    /** Reads the header from {@code in}; {@code source} names the file in errors. */
+    public NpyRowReader(InputStream in, String source) {
+        this.in = in;
+        this.source = source;
+        this.header = NpyHeader.read(in, source);
+        long[] shape = header.shape();
+        this.rowElements = shape.length == 0 ? 1 : HostTensor.elementCount(Arrays.copyOfRange(shape, 1, shape.length));
+    }
+
+    public NpyHeader header() {
+        return header;
+    }
+
+    /** Rows along the first dimension (1 for a scalar). */
+    public long rows() {
+        long[] shape = header.shape();
+        return shape.length == 0 ? 1 : shape[0];
+    }
+
+    /** Rows not yet read. */
+    public long remainingRows() {
+        return rows() - rowsRead;
+    }
+
+    /**
+     * The next {@code count} rows as an array of shape {@code [count, shape[1:]...]}.
+     *
+     * @throws Trt4jException if fewer rows remain or the file ends early
+     */
+    public NpyArray readRows(int count) {
+        if (count > remainingRows() || header.shape().length == 0) {
+            throw new IllegalArgumentException(source + ": asked for " + count + " rows, " + remainingRows()
+                    + " remain");
+        }
+        long[] shape = header.shape();
+        shape[0] = count;
+        NpyArray rows = new NpyArray(header.dtype(), shape, readElements(count * rowElements));
+        rowsRead += count;
+        return rows;
+    }
+
+    /** The whole array; only before any rows were read. */
+    NpyArray readAll() {
+        if (rowsRead != 0) {
+            throw new IllegalStateException("rows already read");
+        }
+        NpyArray all = new NpyArray(header.dtype(), header.shape(), readElements(header.elementCount()));
+        rowsRead = rows();
+        return all;
+    }
+
+    private byte[] readElements(long count) {
+        int size = header.dtype().size();
+        long bytes = count * size;
+        if (bytes > Integer.MAX_VALUE - 8) {
+            throw new Trt4jException(source + ": " + bytes + " bytes of " + header
+                    + " are too many to hold at once; read it in batches");
+        }
+        byte[] data = new byte[(int) bytes];
+        try {
+            int n = in.readNBytes(data, 0, data.length);
+            if (n < data.length) {
+                long expected = (rowsRead * rowElements + count) * size;
+                throw new Trt4jException(source + ": truncated data: header says " + header + " ("
+                        + header.dataBytes() + " bytes) but only " + (expected - data.length + n) + " follow");
+            }
+        } catch (IOException e) {
+            throw new Trt4jException(source + ": cannot read: " + e.getMessage(), e);
+        }
+        if (header.byteOrder() == ByteOrder.BIG_ENDIAN && size > 1) {
+            swapBytes(data, size);
+        }
+        return data;
+    }
+
+    private static void swapBytes(byte[] data, int size) {
+        for (int start = 0; start < data.length; start += size) {
+            for (int i = 0, j = start + size - 1; i < size / 2; i++, j--) {
+                byte t = data[start + i];
+                data[start + i] = data[j];
+                data[j] = t;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            in.close();
+        } catch (IOException e) {
+            throw new Trt4jException(source + ": cannot close: " + e.getMessage(), e);
+        }
+    }
+}

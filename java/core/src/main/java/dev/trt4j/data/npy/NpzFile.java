@@ -1,0 +1,111 @@
+package dev.trt4j.data.npy;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.io.AtomicFiles;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.zip.CRC32;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Reads and writes NumPy {@code .npz} archives: a zip of {@code name.npy} entries, stored
+ * ({@code numpy.savez}) or deflated ({@code numpy.savez_compressed}).
+ */
+public final class NpzFile {
+    static final String SUFFIX = ".npy";
+
+    private NpzFile() {
+    }
+
+    /**
+     * Reads every array of an archive into memory, in archive order, keyed by name without {@code .npy}.
+     *
+     * @throws Trt4jException naming the file (and entry) when it is not a zip, holds a non-{@code .npy}
+     *                        entry, or an array is unreadable
+     */
+    public static LinkedHashMap<String, NpyArray> read(Path file) {
+        LinkedHashMap<String, NpyArray> arrays = new LinkedHashMap<>();
+        try (ZipFile zip = open(file)) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                if (entry.isDirectory()) {
+                    continue;
+                }
+                try (InputStream in = zip.getInputStream(entry)) {
+                    arrays.put(arrayName(file, entry), NpyFile.readFrom(in, file + ":" + entry.getName()));
+                }
+            }
+        } catch (IOException e) {
+            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return arrays;
+    }
+
+    /** Writes the arrays to {@code file} atomically, stored without compression like {@code numpy.savez}. */
+    public static void write(Path file, Map<String, NpyArray> arrays) {
+        write(file, arrays, false);
+    }
+
+    /** Writes the arrays to {@code file} atomically, deflated when {@code compress} is true. */
+    public static void write(Path file, Map<String, NpyArray> arrays, boolean compress) {
+        AtomicFiles.write(file, out -> {
+            ZipOutputStream zip = new ZipOutputStream(out);
+            for (Map.Entry<String, NpyArray> e : arrays.entrySet()) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                NpyFile.writeTo(bytes, e.getValue());
+                byte[] content = bytes.toByteArray();
+                ZipEntry entry = new ZipEntry(e.getKey() + SUFFIX);
+                if (compress) {
+                    entry.setMethod(ZipEntry.DEFLATED);
+                } else {
+                    CRC32 crc = new CRC32();
+                    crc.update(content);
+                    entry.setMethod(ZipEntry.STORED);
+                    entry.setSize(content.length);
+                    entry.setCompressedSize(content.length);
+                    entry.setCrc(crc.getValue());
+                }
+                zip.putNextEntry(entry);
+                zip.write(content);
+                zip.closeEntry();
+            }
+            zip.finish();
+        });
+    }
+
+    /** Opens {@code file} as a zip, with a one-line error when it is missing or not a zip. */
+    static ZipFile open(Path file) {
+        try {
+            return new ZipFile(file.toFile());
+        } catch (NoSuchFileException e) {
+            throw new Trt4jException(file + ": no such file", e);
+        } catch (ZipException e) {
+            throw new Trt4jException(file + ": not a .npz (zip) archive: " + e.getMessage(), e);
+        } catch (IOException e) {
+            if (!file.toFile().exists()) {
+                throw new Trt4jException(file + ": no such file", e);
+            }
+            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The array name of an entry: its name without {@code .npy}; other entries are an error. */
+    static String arrayName(Path file, ZipEntry entry) {
+        String name = entry.getName();
+        if (!name.endsWith(SUFFIX)) {
+            throw new Trt4jException(file + ": entry '" + name + "' is not a .npy array");
+        }
+        return name.substring(0, name.length() - SUFFIX.length());
+    }
+}

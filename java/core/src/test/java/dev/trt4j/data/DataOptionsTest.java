@@ -1,0 +1,55 @@
+package dev.trt4j.data;
+
+import dev.trt4j.Trt4jException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DataOptionsTest {
+    @Test
+    void parsesOneAndSeveralFixedShapes() {
+        assertThat(DataOptions.parseFixedShapes("x:1x3x48x192").get("x")).containsExactly(1, 3, 48, 192);
+        Map<String, long[]> two = DataOptions.parseFixedShapes("input_ids:8x128, attention_mask:8X128");
+        assertThat(two.keySet()).containsExactly("input_ids", "attention_mask");
+        assertThat(two.get("attention_mask")).containsExactly(8, 128);
+    }
+
+    @Test
+    void nameIsEverythingBeforeTheLastColon() {
+        assertThat(DataOptions.parseFixedShapes("input:0:4x10").get("input:0")).containsExactly(4, 10);
+    }
+
+    @Test
+    void badShapesGiveTheEntryAndTheExpectedForm() {
+        assertThatThrownBy(() -> DataOptions.parseFixedShapes("x1x3x48"))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("bad fixed shape 'x1x3x48': expected name:d0xd1x..., e.g. x:1x3x48x192");
+        assertThatThrownBy(() -> DataOptions.parseFixedShapes("x:1x3xAx192"))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("bad fixed shape 'x:1x3xAx192': 'A' is not a positive integer "
+                        + "(expected name:d0xd1x..., e.g. x:1x3x48x192)");
+        assertThatThrownBy(() -> DataOptions.parseFixedShapes("x:1x0"))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("'0' is not a positive integer");
+        assertThatThrownBy(() -> DataOptions.parseFixedShapes("x:1x2,x:3x4"))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("input 'x' is given twice");
+    }
+
+    @Test
+    void builderCopiesShapesAndRoundTripsThroughToBuilder() {
+        long[] dims = {2, 5};
+        DataOptions o = DataOptions.builder().batchSize(4).maxSamples(9).fixedShape("a", dims).seed(7)
+                .sequenceLength(64).vocabSize(100).rotateHalf(true).build();
+        dims[0] = 99;
+        assertThat(o.fixedShape("a")).containsExactly(2, 5);
+        DataOptions again = o.toBuilder().build();
+        assertThat(again.batchSize()).isEqualTo(4);
+        assertThat(again.maxSamples()).isEqualTo(9);
+        assertThat(again.seed()).isEqualTo(7);
+        assertThat(again.fixedShape("a")).containsExactly(2, 5);
+        assertThat(again.rotateHalf()).isTrue();
+        assertThat(DataOptions.defaults().fixedShape("a")).isNull();
+    }
+}

@@ -1,0 +1,96 @@
+package dev.trt4j.data;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ShapeResolverTest {
+    static TensorSpec spec(String name, ElementType type, long... dims) {
+        return new TensorSpec(name, type, dims, null);
+    }
+
+    private static final TensorSpec CLS = spec("x", ElementType.FLOAT32, -1, 3, 48, 192);
+    private static final TensorSpec REC = spec("x", ElementType.FLOAT32, -1, 3, 48, -1);
+
+    @Test
+    void batchSizeComesFromOptionsThenModelThenFixedShapeThenDefault() {
+        assertThat(new ShapeResolver("d", List.of(CLS), DataOptions.builder().batchSize(3).build()).batchSize())
+                .isEqualTo(3);
+        ShapeResolver fixed = new ShapeResolver("d", List.of(spec("x", ElementType.FLOAT32, 4, 3, 48, 192)),
+                DataOptions.defaults());
+        assertThat(fixed.batchSize()).isEqualTo(4);
+        assertThat(fixed.fullBatchesOnly()).isTrue();
+        ShapeResolver user = new ShapeResolver("d", List.of(REC), DataOptions.builder()
+                .fixedShapes("x:2x3x48x320").build());
+        assertThat(user.batchSize()).isEqualTo(2);
+        assertThat(user.fullBatchesOnly()).isFalse();
+        assertThat(user.batchShape(REC)).containsExactly(2, 3, 48, 320);
+        assertThat(new ShapeResolver("d", List.of(CLS), DataOptions.defaults()).batchSize())
+                .isEqualTo(DataOptions.DEFAULT_BATCH_SIZE);
+    }
+
+    @Test
+    void batchSizeTheModelCannotTakeIsAnError() {
+        TensorSpec one = spec("x", ElementType.FLOAT32, 1, 3, 48, 192);
+        assertThatThrownBy(() -> new ShapeResolver("lines.npy", List.of(one), DataOptions.builder().batchSize(8)
+                .build())).isInstanceOf(Trt4jException.class)
+                .hasMessage("lines.npy: batch size 8 does not fit model input 'x' [1,3,48,192] (its batch dimension "
+                        + "is fixed to 1)");
+        assertThatThrownBy(() -> new ShapeResolver("d", List.of(REC), DataOptions.builder().batchSize(8)
+                .fixedShapes("x:1x3x48x192").build())).isInstanceOf(Trt4jException.class)
+                .hasMessage("batch size 8 conflicts with fixed shape x:1x3x48x192 (its first dimension is the batch)");
+    }
+
+    @Test
+    void dynamicDimensionNotFixedNamesInputAndSuggestsAShape() {
+        ShapeResolver r = new ShapeResolver("lines.raw", List.of(REC), DataOptions.builder().batchSize(8).build());
+        assertThatThrownBy(() -> r.batchShape(REC)).isInstanceOf(Trt4jException.class)
+                .hasMessage("lines.raw: model input 'x' [?,3,48,?] has dynamic dimension 3, which the data does not "
+                        + "fix; give a fixed shape, e.g. x:8x3x48xN");
+        assertThat(r.batchShape(REC, new long[] {0, 0, 0, 320})).containsExactly(8, 3, 48, 320);
+    }
+
+    @Test
+    void fixedShapesMustNameAndFitAnInput() {
+        assertThatThrownBy(() -> new ShapeResolver("d", List.of(CLS), DataOptions.builder()
+                .fixedShapes("y:1x2").build())).isInstanceOf(Trt4jException.class)
+                .hasMessage("fixed shape y:1x2 names no model input (inputs: x)");
+        assertThatThrownBy(() -> new ShapeResolver("d", List.of(CLS), DataOptions.builder()
+                .fixedShapes("x:1x3x32x192").build())).isInstanceOf(Trt4jException.class)
+                .hasMessage("fixed shape x:1x3x32x192 does not fit model input 'x' [?,3,48,192]");
+    }
+
+    @Test
+    void dataShapeMustFitModelAndFixedShape() {
+        ShapeResolver r = new ShapeResolver("lines.npy", List.of(CLS), DataOptions.builder().batchSize(4).build());
+        assertThat(r.fitData(CLS, new long[] {10, 3, 48, 192}, "array")).containsExactly(4, 3, 48, 192);
+        assertThatThrownBy(() -> r.fitData(CLS, new long[] {10, 3, 32, 32}, "array"))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("lines.npy: array shape [10,3,32,32] does not fit model input 'x' [?,3,48,192]");
+        assertThatThrownBy(() -> r.fitData(CLS, new long[] {3, 48, 192}, "array"))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("array shape [3,48,192] does not fit");
+        ShapeResolver user = new ShapeResolver("l.npy", List.of(REC), DataOptions.builder()
+                .fixedShapes("x:4x3x48x320").build());
+        assertThatThrownBy(() -> user.fitData(REC, new long[] {10, 3, 48, 100}, "array"))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("l.npy: array shape [10,3,48,100] does not fit model input 'x' [?,3,48,?] fixed to "
+                        + "[4,3,48,320]");
+    }
+
+    @Test
+    void rejectsInputTypesDataCannotFeedAndSeveralInputsForSingleInputData() {
+        assertThatThrownBy(() -> new ShapeResolver("d", List.of(spec("h", ElementType.FLOAT16, -1, 4)),
+                DataOptions.defaults())).isInstanceOf(Trt4jException.class)
+                .hasMessage("model input 'h' is FLOAT16; calibration data can feed FLOAT32, INT64 and INT32 inputs only");
+        ShapeResolver two = new ShapeResolver("a.npy", List.of(CLS, spec("y", ElementType.INT64, -1)),
+                DataOptions.defaults());
+        assertThatThrownBy(() -> two.onlyInput(".npy")).isInstanceOf(Trt4jException.class)
+                .hasMessage("a.npy: .npy data feeds a single input, but the model has 2: x, y");
+    }
+}

@@ -1,0 +1,187 @@
+package dev.trt4j.data.npy;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NpyFileTest {
+    @TempDir
+    Path dir;
+
+    private Path fixture(String name) throws IOException {
+        Path p = dir.resolve(name);
+        try (InputStream in = getClass().getResourceAsStream(name)) {
+            Files.copy(in, p);
+        }
+        return p;
+    }
+
+    /** A .npy file built by hand: magic, version, little-endian header length, dict text, data. */
+    private Path handBuilt(String name, int version, String dict, byte[] data) throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', (byte) version, 0});
+        byte[] text = (dict + "\n").getBytes(version == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        ByteBuffer len = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(text.length);
+        out.write(len.array(), 0, version == 1 ? 2 : 4);
+        out.write(text);
+        out.write(data);
+        Path p = dir.resolve(name);
+        Files.write(p, out.toByteArray());
+        return p;
+    }
+
+    private static byte[] bytes(ByteOrder order, float... values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * 4).order(order);
+        for (float v : values) {
+            b.putFloat(v);
+        }
+        return b.array();
+    }
+
+    @Test
+    void readsFloat32WrittenByNumpy() throws IOException {
+        NpyArray a = NpyFile.read(fixture("f4_2x3.npy"));
+        assertThat(a.dtype()).isEqualTo(NpyDtype.FLOAT32);
+        assertThat(a.shape()).containsExactly(2, 3);
+        assertThat(a.toFloats()).containsExactly(0f, 0.25f, 0.5f, 0.75f, 1f, 1.25f);
+        assertThat(a.toTensor().type()).isEqualTo(ElementType.FLOAT32);
+    }
+
+    @Test
+    void readsBigEndianInt64WrittenByNumpy() throws IOException {
+        NpyArray a = NpyFile.read(fixture("i8_be_4.npy"));
+        assertThat(a.dtype()).isEqualTo(NpyDtype.INT64);
+        assertThat(a.toLongs()).containsExactly(1, -2, 3_000_000_000L, -4);
+        assertThatThrownBy(a::toInts).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3000000000");
+    }
+
+    @Test
+    void readsBoolAndVersion2Uint8WrittenByNumpy() throws IOException {
+        NpyArray bools = NpyFile.read(fixture("b1_5.npy"));
+        assertThat(bools.dtype()).isEqualTo(NpyDtype.BOOL);
+        assertThat(bools.toTensor().ints()).containsExactly(1, 0, 0, 1, 1);
+        NpyArray bytes = NpyFile.read(fixture("u1_v2_2x2.npy"));
+        assertThat(bytes.dtype()).isEqualTo(NpyDtype.UINT8);
+        assertThat(bytes.toFloats()).containsExactly(0f, 255f, 128f, 7f);
+    }
+
+    @Test
+    void float64IsNarrowedOnlyOnRequest() throws IOException {
+        NpyArray a = NpyFile.read(fixture("f8_scalar.npy"));
+        assertThat(a.shape()).isEmpty();
+        assertThatThrownBy(a::toTensor).isInstanceOf(IllegalStateException.class).hasMessageContaining("float64");
+        assertThat(a.toTensor(ElementType.FLOAT32).floats()).containsExactly(2.5f);
+        assertThatThrownBy(() -> a.toTensor(ElementType.INT64)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void readsHandBuiltVersion1And2And3Headers() throws IOException {
+        byte[] data = bytes(ByteOrder.LITTLE_ENDIAN, 1.5f, -2f);
+        String dict = "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), }";
+        for (int version = 1; version <= 3; version++) {
+            NpyArray a = NpyFile.read(handBuilt("v" + version + ".npy", version, dict, data));
+            assertThat(a.shape()).as("version %d", version).containsExactly(2);
+            assertThat(a.toFloats()).as("version %d", version).containsExactly(1.5f, -2f);
+        }
+    }
+
+    @Test
+    void readsHandBuiltBigEndianFloatAndBool() throws IOException {
+        Path be = handBuilt("be.npy", 1, "{'shape': (1, 3), 'fortran_order': False, 'descr': '>f4'}",
+                bytes(ByteOrder.BIG_ENDIAN, 3f, -0.5f, 1e-3f));
+        assertThat(NpyFile.read(be).toFloats()).containsExactly(3f, -0.5f, 1e-3f);
+        Path bool = handBuilt("bool.npy", 1, "{'descr': '|b1', 'fortran_order': False, 'shape': (2, 2), }",
+                new byte[] {0, 1, 1, 0});
+        NpyArray b = NpyFile.read(bool);
+        assertThat(b.dtype()).isEqualTo(NpyDtype.BOOL);
+        assertThat(b.toTensor(ElementType.INT64).longs()).containsExactly(0, 1, 1, 0);
+    }
+
+    @Test
+    void writesTheSameBytesAsNumpy() throws IOException {
+        Path numpy = fixture("f4_2x3.npy");
+        Path ours = dir.resolve("ours.npy");
+        NpyFile.write(ours, NpyArray.ofFloats(new long[] {2, 3}, new float[] {0, .25f, .5f, .75f, 1, 1.25f}));
+        assertThat(Files.readAllBytes(ours)).isEqualTo(Files.readAllBytes(numpy));
+    }
+
+    @Test
+    void roundTripsEveryHostTensorType() {
+        HostTensor[] tensors = {
+            HostTensor.ofFloats(new long[] {2, 2}, new float[] {1, -2, Float.NaN, 1e30f}),
+            HostTensor.ofLongs(new long[] {3}, new long[] {Long.MIN_VALUE, 0, Long.MAX_VALUE}),
+            HostTensor.ofInts(new long[] {1, 1, 2}, new int[] {-7, 9}),
+            HostTensor.ofFloats(new long[] {0, 4}, new float[0]),
+        };
+        for (HostTensor t : tensors) {
+            Path p = dir.resolve("t.npy");
+            NpyFile.write(p, NpyArray.of(t));
+            HostTensor back = NpyFile.read(p).toTensor();
+            assertThat(back.type()).isEqualTo(t.type());
+            assertThat(back.shape()).containsExactly(t.shape());
+            switch (t.type()) {
+                case FLOAT32 -> assertThat(back.floats()).containsExactly(t.floats());
+                case INT64 -> assertThat(back.longs()).containsExactly(t.longs());
+                default -> assertThat(back.ints()).containsExactly(t.ints());
+            }
+        }
+    }
+
+    @Test
+    void headersArePaddedTo64BytesAndLargeOnesUseVersion2() throws IOException {
+        Path small = dir.resolve("small.npy");
+        NpyFile.write(small, NpyArray.ofInts(new long[] {1}, new int[] {5}));
+        byte[] b = Files.readAllBytes(small);
+        assertThat(b[6]).isEqualTo((byte) 1);
+        assertThat((b.length - 4) % 64).isZero();
+        // 23,000 dims of 1 make a header text longer than 65,535 bytes
+        long[] shape = new long[23000];
+        java.util.Arrays.fill(shape, 1);
+        Path big = dir.resolve("big.npy");
+        NpyFile.write(big, NpyArray.ofFloats(shape, new float[] {4f}));
+        assertThat(Files.readAllBytes(big)[6]).isEqualTo((byte) 2);
+        assertThat(NpyFile.read(big).toFloats()).containsExactly(4f);
+    }
+
+    @Test
+    void errorsNameTheFileAndTheProblem() throws IOException {
+        Path magic = dir.resolve("magic.npy");
+        Files.write(magic, "PK not numpy at all".getBytes(StandardCharsets.US_ASCII));
+        assertThatThrownBy(() -> NpyFile.read(magic)).isInstanceOf(Trt4jException.class)
+                .hasMessage(magic + ": not a .npy file (bad magic string)");
+
+        Path truncated = handBuilt("short.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (4,), }",
+                bytes(ByteOrder.LITTLE_ENDIAN, 1f, 2f));
+        assertThatThrownBy(() -> NpyFile.read(truncated)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(truncated + ": truncated data")
+                .hasMessageContaining("16 bytes").hasMessageContaining("only 8");
+
+        Path complex = handBuilt("c.npy", 1, "{'descr': '<c8', 'fortran_order': False, 'shape': (1,), }",
+                new byte[8]);
+        assertThatThrownBy(() -> NpyFile.read(complex)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(complex + ": unsupported dtype '<c8'");
+
+        Path fortran = handBuilt("f.npy", 1, "{'descr': '<f4', 'fortran_order': True, 'shape': (1, 1), }",
+                new byte[4]);
+        assertThatThrownBy(() -> NpyFile.read(fortran)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(fortran + ": Fortran-order arrays are not supported");
+
+        Path missing = dir.resolve("nope.npy");
+        assertThatThrownBy(() -> NpyFile.read(missing)).isInstanceOf(Trt4jException.class)
+                .hasMessage(missing + ": no such file");
+    }
+}
