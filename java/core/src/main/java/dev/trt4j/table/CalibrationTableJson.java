@@ -69,7 +69,9 @@ final class CalibrationTableJson {
                 : Provenance.unknown();
         ObjectNode tensors = doc.object(root.get("tensors"), "tensors");
         Map<String, Float> amax = new LinkedHashMap<>();
-        tensors.fields().forEachRemaining(e -> amax.put(e.getKey(), amax(doc, e.getKey(), e.getValue())));
+        for (Map.Entry<String, JsonNode> e : tensors.properties()) {
+            amax.put(e.getKey(), amax(doc, e.getKey(), e.getValue()));
+        }
         try {
             return new CalibrationTable(amax, provenance);
         } catch (IllegalArgumentException e) {
@@ -104,9 +106,11 @@ final class CalibrationTableJson {
         ObjectNode p = doc.object(node, "provenance");
         Map<String, String> parameters = new LinkedHashMap<>();
         if (p.has("parameters")) {
-            doc.object(p.get("parameters"), "provenance.parameters").fields().forEachRemaining(e ->
-                    parameters.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText()
-                            : doc.text(e.getValue(), "provenance.parameters." + e.getKey())));
+            for (Map.Entry<String, JsonNode> e : doc.object(p.get("parameters"), "provenance.parameters")
+                    .properties()) {
+                parameters.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText()
+                        : doc.text(e.getValue(), "provenance.parameters." + e.getKey()));
+            }
         }
         Long samples = p.has("sampleCount") ? doc.integer(p.get("sampleCount"), "provenance.sampleCount") : null;
         Instant created = null;

@@ -22,13 +22,15 @@ import java.nio.file.Path;
 
 /**
  * A parsed trt4j JSON file (calibration table, histogram, statistics) read strictly: every accessor names the
- * file and the JSON path of a missing or ill-typed value in a one-line {@link Trt4jException}. Floats are read
- * from the exact decimal text (never through a double), and written with {@link #exactFloat(float)}, so a
- * float32 survives a write and read bit for bit. Duplicate keys are an error. Immutable; thread-safe.
+ * file and the JSON path of a missing or ill-typed value in a one-line {@link Trt4jException}; duplicate keys
+ * and text after the document are errors. Floats are read from the exact decimal text (never through a double)
+ * and written with {@link #exactFloat(float)}, so a float32 survives a write and read bit for bit. Immutable;
+ * thread-safe.
  */
 public final class JsonDocument {
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build();
 

@@ -85,6 +85,7 @@ class CalibrationTableTest {
     void malformedJsonGivesOneLineNamingFileAndProblem() {
         assertReadError("{\"tensors\": {\"a\": {\"amax\": 1.0,}}}", "not valid JSON", "line 1");
         assertReadError("", "empty", "");
+        assertReadError("{\"tensors\": {}} {\"tensors\": {}}", "not valid JSON", "");
         assertReadError("[1, 2]", "expected an object", "");
         assertReadError("{\"format\": \"trt4j.tensor-statistics\", \"tensors\": {}}", "format", "calibration-table");
         assertReadError("{\"version\": 2, \"tensors\": {}}", "version", "reads version 1");
