@@ -1,0 +1,199 @@
+package dev.trt4j.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Works out the element type of every tensor of a graph from what the model declares (inputs, outputs,
+ * {@code value_info}, initializers, constants) and, for undeclared node outputs, from the type rules of the
+ * standard ONNX operators. Outputs of operators outside these rules (other domains, control flow) stay unknown;
+ * {@link OnnxModel} asks ONNX Runtime about those.
+ */
+final class ElementTypeInference {
+    /** Standard operators whose every output has the element type of their first input. */
+    private static final Set<String> SAME_AS_FIRST_INPUT = Set.of(
+            "Abs", "Acos", "Acosh", "Add", "AffineGrid", "And", "Asin", "Asinh", "Atan", "Atanh", "AveragePool",
+            "BatchNormalization", "BitShift", "BitwiseAnd", "BitwiseNot", "BitwiseOr", "BitwiseXor", "Ceil", "Celu",
+            "CenterCropPad", "Clip", "Col2Im", "Compress", "Concat", "Conv", "ConvTranspose", "Cos", "Cosh",
+            "CumSum", "DeformConv", "DepthToSpace", "Det", "Div", "Einsum", "Elu", "Erf", "Exp", "Expand",
+            "Flatten", "Floor", "GRU", "Gather", "GatherElements", "GatherND", "Gelu", "Gemm", "GlobalAveragePool",
+            "GlobalLpPool", "GlobalMaxPool", "GridSample", "GroupNormalization", "HardSigmoid", "HardSwish",
+            "Hardmax", "Identity", "InstanceNormalization", "LRN", "LSTM", "LayerNormalization", "LeakyRelu", "Log",
+            "LogSoftmax", "LpNormalization", "LpPool", "MatMul", "Max", "MaxRoiPool", "MaxUnpool", "Mean",
+            "MeanVarianceNormalization", "Min", "Mish", "Mod", "Mul", "Neg", "Not", "Or", "PRelu", "Pad", "Pow",
+            "RNN", "Range", "Reciprocal", "ReduceL1", "ReduceL2", "ReduceLogSum", "ReduceLogSumExp", "ReduceMax",
+            "ReduceMean", "ReduceMin", "ReduceProd", "ReduceSum", "ReduceSumSquare", "Relu", "Reshape", "Resize",
+            "ReverseSequence", "RoiAlign", "Round", "RMSNormalization", "Scatter", "ScatterElements", "ScatterND",
+            "Selu", "Shrink", "Sigmoid", "Sign", "Sin", "Sinh", "Slice", "Softmax", "Softplus", "Softsign",
+            "SpaceToDepth", "Split", "Sqrt", "Squeeze", "Sub", "Sum", "Swish", "Tan", "Tanh", "ThresholdedRelu",
+            "Tile", "Transpose", "Trilu", "Unsqueeze", "Upsample", "Xor");
+
+    /** Standard operators whose first output is the first input's type and whose other outputs are int64. */
+    private static final Set<String> FIRST_SAME_REST_INT64 = Set.of("MaxPool", "TopK", "Unique");
+
+    private static final Set<String> INT64_OUTPUTS = Set.of("ArgMax", "ArgMin", "NonMaxSuppression", "NonZero",
+            "Shape", "Size");
+
+    private static final Set<String> BOOL_OUTPUTS = Set.of("Equal", "Greater", "GreaterOrEqual", "IsInf", "IsNaN",
+            "Less", "LessOrEqual");
+
+    private static final Logger LOG = LoggerFactory.getLogger(ElementTypeInference.class);
+
+    private ElementTypeInference() {
+    }
+
+    /**
+     * Element types of every tensor of the top-level graph: declared, by rule, or else from ONNX Runtime. Tensors
+     * that stay unknown are left out (and logged), which keeps them out of calibration.
+     */
+    static Map<String, Integer> inferAll(ModelProto model, Path path) {
+        Map<String, Integer> types = infer(model.getGraph());
+        List<String> unknown = new ArrayList<>();
+        for (NodeProto node : model.getGraph().getNodeList()) {
+            for (String out : node.getOutputList()) {
+                if (!out.isEmpty() && !types.containsKey(out)) {
+                    unknown.add(out);
+                }
+            }
+        }
+        if (!unknown.isEmpty()) {
+            try {
+                types.putAll(OrtTypeProbe.probe(model, unknown));
+            } catch (Exception e) {
+                LOG.warn("{}: ONNX Runtime could not type {} tensors: {}", path, unknown.size(), e.getMessage());
+            }
+            unknown.removeIf(types::containsKey);
+            if (!unknown.isEmpty()) {
+                LOG.warn("{}: element type of {} tensors is unknown (e.g. '{}'); they will not be calibrated", path,
+                        unknown.size(), unknown.get(0));
+            }
+        }
+        return types;
+    }
+
+    /** Element types (ONNX data type numbers) of every tensor whose type is known or follows from the rules. */
+    static Map<String, Integer> infer(GraphProto g) {
+        Map<String, Integer> types = new LinkedHashMap<>();
+        for (ValueInfoProto v : g.getInputList()) {
+            declared(types, v);
+        }
+        for (TensorProto t : g.getInitializerList()) {
+            types.put(t.getName(), t.getDataType());
+        }
+        for (ValueInfoProto v : g.getValueInfoList()) {
+            declared(types, v);
+        }
+        for (ValueInfoProto v : g.getOutputList()) {
+            declared(types, v);
+        }
+        for (NodeProto node : g.getNodeList()) {
+            boolean standard = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
+            for (int i = 0; i < node.getOutputCount(); i++) {
+                String out = node.getOutput(i);
+                if (out.isEmpty() || types.containsKey(out) || !standard) {
+                    continue;
+                }
+                Integer t = rule(node, i, types);
+                if (t != null && t != DataType.UNDEFINED_VALUE) {
+                    types.put(out, t);
+                }
+            }
+        }
+        return types;
+    }
+
+    private static void declared(Map<String, Integer> types, ValueInfoProto v) {
+        if (v.getType().hasTensorType() && v.getType().getTensorType().getElemType() != DataType.UNDEFINED_VALUE) {
+            types.put(v.getName(), v.getType().getTensorType().getElemType());
+        }
+    }
+
+    private static Integer rule(NodeProto node, int output, Map<String, Integer> types) {
+        String op = node.getOpType();
+        if (SAME_AS_FIRST_INPUT.contains(op)) {
+            return input(node, 0, types);
+        }
+        if (FIRST_SAME_REST_INT64.contains(op)) {
+            return output == 0 ? input(node, 0, types) : DataType.INT64_VALUE;
+        }
+        if (INT64_OUTPUTS.contains(op)) {
+            return DataType.INT64_VALUE;
+        }
+        if (BOOL_OUTPUTS.contains(op)) {
+            return DataType.BOOL_VALUE;
+        }
+        return switch (op) {
+            case "Constant" -> constantType(node);
+            case "Cast" -> intAttribute(node, "to", null);
+            case "CastLike" -> input(node, 1, types);
+            case "Where" -> input(node, 1, types);
+            case "Dropout" -> output == 0 ? input(node, 0, types) : DataType.BOOL_VALUE;
+            case "ConstantOfShape" -> {
+                AttributeProto value = attribute(node, "value");
+                yield value == null ? DataType.FLOAT_VALUE : value.getT().getDataType();
+            }
+            case "EyeLike", "RandomNormalLike", "RandomUniformLike" -> intAttribute(node, "dtype",
+                    input(node, 0, types));
+            case "RandomNormal", "RandomUniform" -> intAttribute(node, "dtype", DataType.FLOAT_VALUE);
+            case "Multinomial" -> intAttribute(node, "dtype", DataType.INT32_VALUE);
+            case "DequantizeLinear" -> input(node, 1, types);
+            case "QuantizeLinear" -> node.getInputCount() > 2 && !node.getInput(2).isEmpty()
+                    ? input(node, 2, types) : intAttribute(node, "output_dtype", DataType.UINT8_VALUE);
+            case "DynamicQuantizeLinear" -> output == 1 ? DataType.FLOAT_VALUE : DataType.UINT8_VALUE;
+            case "MatMulInteger", "ConvInteger" -> DataType.INT32_VALUE;
+            case "QLinearConv", "QLinearMatMul" -> input(node, 7, types);
+            default -> null;
+        };
+    }
+
+    private static Integer constantType(NodeProto node) {
+        for (AttributeProto a : node.getAttributeList()) {
+            switch (a.getName()) {
+                case "value":
+                    return a.getT().getDataType();
+                case "value_float", "value_floats":
+                    return DataType.FLOAT_VALUE;
+                case "value_int", "value_ints":
+                    return DataType.INT64_VALUE;
+                case "value_string", "value_strings":
+                    return DataType.STRING_VALUE;
+                default:
+                    break;
+            }
+        }
+        return null;
+    }
+
+    private static Integer input(NodeProto node, int index, Map<String, Integer> types) {
+        return index < node.getInputCount() ? types.get(node.getInput(index)) : null;
+    }
+
+    private static Integer intAttribute(NodeProto node, String name, Integer fallback) {
+        AttributeProto a = attribute(node, name);
+        return a == null ? fallback : Integer.valueOf((int) a.getI());
+    }
+
+    private static AttributeProto attribute(NodeProto node, String name) {
+        for (AttributeProto a : node.getAttributeList()) {
+            if (a.getName().equals(name)) {
+                return a;
+            }
+        }
+        return null;
+    }
+}

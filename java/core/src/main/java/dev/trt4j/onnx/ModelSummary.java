@@ -1,0 +1,91 @@
+package dev.trt4j.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * What {@code trt4j inspect} reports about a model: plain data, so it can be printed as text or serialized.
+ *
+ * @param path                         model file
+ * @param sha256                       SHA-256 of the model file
+ * @param producer                     producer name and version as the model records them (may be empty)
+ * @param irVersion                    ONNX IR version
+ * @param opset                        opset of the default ONNX domain
+ * @param inputs                       graph inputs the caller feeds
+ * @param outputs                      graph outputs
+ * @param operatorCounts               nodes per operator type, sorted by type
+ * @param weightCount                  number of weight tensors (initializers and Constant nodes)
+ * @param parameterCount               see {@link OnnxModel#parameterCount()}
+ * @param quantizableActivationTensors tensors explicit (Q/DQ) quantization calibrates
+ * @param allActivationTensors         tensors TensorRT's implicit INT8 mode calibrates
+ */
+public record ModelSummary(Path path, String sha256, String producer, long irVersion, long opset,
+                           List<TensorSpec> inputs, List<TensorSpec> outputs, Map<String, Integer> operatorCounts,
+                           int weightCount, long parameterCount, List<String> quantizableActivationTensors,
+                           List<String> allActivationTensors) {
+    public ModelSummary {
+        inputs = List.copyOf(inputs);
+        outputs = List.copyOf(outputs);
+        operatorCounts = Map.copyOf(operatorCounts);
+        quantizableActivationTensors = List.copyOf(quantizableActivationTensors);
+        allActivationTensors = List.copyOf(allActivationTensors);
+    }
+
+    /** The summary of a loaded model. */
+    public static ModelSummary of(OnnxModel model) {
+        ModelProto p = model.proto();
+        String producer = (p.getProducerName() + " " + p.getProducerVersion()).strip();
+        return new ModelSummary(model.path(), model.sha256(), producer, p.getIrVersion(), model.opset(),
+                model.inputs(), model.outputs(), model.operatorCounts(), model.weightNames().size(),
+                model.parameterCount(), model.quantizableActivationTensors(), model.allActivationTensors());
+    }
+
+    /** Total number of nodes. */
+    public int nodeCount() {
+        return operatorCounts.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /**
+     * The summary as aligned text lines; operators are listed most frequent first. With {@code listTensors} the
+     * calibrated tensors are listed by name too.
+     */
+    public String toText(boolean listTensors) {
+        List<String> lines = new ArrayList<>();
+        lines.add(line("model", path.toString()));
+        lines.add(line("sha256", sha256));
+        lines.add(line("producer", (producer.isEmpty() ? "unknown" : producer) + " (IR " + irVersion + ", opset "
+                + opset + ")"));
+        for (int i = 0; i < inputs.size(); i++) {
+            lines.add(line(i == 0 ? "inputs" : "", inputs.get(i).toString()));
+        }
+        for (int i = 0; i < outputs.size(); i++) {
+            lines.add(line(i == 0 ? "outputs" : "", outputs.get(i).toString()));
+        }
+        List<String> ops = operatorCounts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .map(e -> e.getKey() + " " + e.getValue()).toList();
+        lines.add(line("operators", nodeCount() + " nodes: " + String.join(", ", ops)));
+        lines.add(line("weights", String.format(Locale.ROOT, "%d tensors, %,d parameters", weightCount, parameterCount)));
+        lines.add(line("calibrate", quantizableActivationTensors.size()
+                + " tensors for explicit Q/DQ (inputs of " + String.join(", ",
+                QuantizableOperators.opTypes().stream().sorted(Comparator.naturalOrder()).toList()) + ")"));
+        lines.add(line("", allActivationTensors.size() + " tensors for TensorRT implicit INT8 (every activation)"));
+        if (listTensors) {
+            lines.add(line("explicit", String.join(" ", quantizableActivationTensors)));
+            lines.add(line("implicit", String.join(" ", allActivationTensors)));
+        }
+        return String.join(System.lineSeparator(), lines) + System.lineSeparator();
+    }
+
+    private static String line(String label, String text) {
+        return String.format("%-10s %s", label, text).stripTrailing();
+    }
+}

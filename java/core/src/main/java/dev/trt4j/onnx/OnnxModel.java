@@ -1,0 +1,304 @@
+package dev.trt4j.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.InvalidProtocolBufferException;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * An ONNX model loaded into memory, with the facts trt4j needs about it: inputs and outputs, opset, operators,
+ * weights and the activation tensors to calibrate.
+ *
+ * <p>Weights are the graph's initializers and the tensors of its {@code Constant} nodes (PaddlePaddle exports keep
+ * every weight in {@code Constant} nodes). External data (tensors stored in files beside the model) is read in
+ * when the model is loaded, so {@link #toBytes()} is a self-contained model ONNX Runtime can take.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class OnnxModel {
+    private final Path path;
+    private final String sha256;
+    private final ModelProto proto;
+    private final List<TensorSpec> inputs;
+    private final List<TensorSpec> outputs;
+    private final Map<String, Integer> operatorCounts;
+    private final Set<String> weightNames;
+    private final Map<String, TensorProto> weightTensors;
+    private final Map<String, Integer> elementTypes;
+    private final Set<String> tensorNames;
+    private final Set<String> constants;
+    private final List<String> quantizableActivations;
+    private final List<String> allActivations;
+
+    private OnnxModel(Path path, String sha256, ModelProto proto) {
+        this.path = path;
+        this.sha256 = sha256;
+        this.proto = ExternalDataInliner.inline(proto, path);
+        GraphProto g = this.proto.getGraph();
+        this.weightTensors = Collections.unmodifiableMap(weightTensors(g));
+        Set<String> weights = new LinkedHashSet<>(weightTensors.keySet());
+        for (NodeProto node : g.getNodeList()) {
+            if (node.getOpType().equals("Constant") && node.getOutputCount() == 1) {
+                weights.add(node.getOutput(0)); // also sparse and string constants, which have no float form
+            }
+        }
+        this.weightNames = Collections.unmodifiableSet(weights);
+        Set<String> initializers = new HashSet<>();
+        g.getInitializerList().forEach(t -> initializers.add(t.getName()));
+        List<TensorSpec> in = new ArrayList<>();
+        for (ValueInfoProto v : g.getInputList()) {
+            if (!initializers.contains(v.getName())) {
+                in.add(ValueInfoSpecs.toSpec(v, "input", path));
+            }
+        }
+        this.inputs = List.copyOf(in);
+        this.outputs = g.getOutputList().stream().map(v -> ValueInfoSpecs.toSpec(v, "output", path)).toList();
+        Map<String, Integer> counts = new TreeMap<>();
+        countOperators(g, counts);
+        this.operatorCounts = Collections.unmodifiableMap(counts);
+        this.elementTypes = Collections.unmodifiableMap(ElementTypeInference.inferAll(this.proto, path));
+        Set<String> names = new HashSet<>(initializers);
+        g.getInputList().forEach(v -> names.add(v.getName()));
+        g.getNodeList().forEach(node -> names.addAll(node.getOutputList()));
+        names.remove("");
+        this.tensorNames = Collections.unmodifiableSet(names);
+        this.constants = Collections.unmodifiableSet(ActivationTensorSelector.constants(g, weightNames));
+        this.allActivations = ActivationTensorSelector.all(g, constants, elementTypes);
+        this.quantizableActivations = ActivationTensorSelector.quantizable(g, constants, elementTypes);
+    }
+
+    /**
+     * Loads a model file, reading in any external data from the model's folder.
+     *
+     * @throws Trt4jException if the file is missing or unreadable, is not an ONNX protobuf, or its external data
+     *                        is missing
+     */
+    public static OnnxModel load(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new Trt4jException(file + ": is a folder, not an ONNX model file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new Trt4jException(file + ": no such model file");
+        }
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new Trt4jException(file + ": cannot read the model: " + e.getMessage(), e);
+        }
+        ModelProto proto;
+        try {
+            proto = ModelProto.parseFrom(bytes);
+        } catch (InvalidProtocolBufferException e) {
+            throw new Trt4jException(file + ": not an ONNX model (not a valid ONNX protobuf)", e);
+        }
+        if (!proto.hasGraph() || proto.getIrVersion() <= 0) {
+            throw new Trt4jException(file + ": not an ONNX model (no " + (proto.hasGraph() ? "IR version" : "graph")
+                    + ")");
+        }
+        return new OnnxModel(file, sha256(bytes), proto);
+    }
+
+    /**
+     * A model built in memory (e.g. a transformed copy of another). {@code path} names it in messages and anchors
+     * relative external-data locations; {@link #sha256()} is of the serialized proto.
+     */
+    public static OnnxModel fromProto(ModelProto proto, Path path) {
+        return new OnnxModel(path, sha256(proto.toByteArray()), proto);
+    }
+
+    /** The file the model was loaded from. */
+    public Path path() {
+        return path;
+    }
+
+    /** SHA-256 of the model file's bytes, lower-case hex. */
+    public String sha256() {
+        return sha256;
+    }
+
+    /** The model's opset for the default ONNX domain; 0 if it declares none. */
+    public long opset() {
+        for (OperatorSetIdProto o : proto.getOpsetImportList()) {
+            if (o.getDomain().isEmpty() || o.getDomain().equals("ai.onnx")) {
+                return o.getVersion();
+            }
+        }
+        return 0;
+    }
+
+    /** Graph inputs the caller feeds (inputs that are also initializers are left out), in model order. */
+    public List<TensorSpec> inputs() {
+        return inputs;
+    }
+
+    /** Graph outputs, in model order. */
+    public List<TensorSpec> outputs() {
+        return outputs;
+    }
+
+    /** Number of nodes per operator type (subgraphs included), sorted by type. */
+    public Map<String, Integer> operatorCounts() {
+        return operatorCounts;
+    }
+
+    /**
+     * Number of weight values: elements of every initializer and {@code Constant} tensor except int64, bool and
+     * string ones, which hold shapes, axes, indices and masks rather than learned parameters.
+     */
+    public long parameterCount() {
+        long n = 0;
+        for (TensorProto t : weightTensors.values()) {
+            int type = t.getDataType();
+            if (type != DataType.INT64_VALUE && type != DataType.BOOL_VALUE && type != DataType.STRING_VALUE) {
+                n += FloatTensorDecoder.elementCount(t);
+            }
+        }
+        return n;
+    }
+
+    /** Names of all weights: initializers and outputs of {@code Constant} nodes, initializers first. */
+    public Set<String> weightNames() {
+        return weightNames;
+    }
+
+    /**
+     * A floating-point weight's values as float32 (float16, bfloat16 and double converted); empty if there is no
+     * such weight or it is not floating-point.
+     *
+     * @throws Trt4jException if the stored values do not match the weight's dims
+     */
+    public Optional<WeightTensor> weight(String name) {
+        TensorProto t = weightTensors.get(name);
+        if (t == null || !OnnxElementTypes.isFloatingPoint(t.getDataType())) {
+            return Optional.empty();
+        }
+        float[] data = FloatTensorDecoder.decode(t, path + ": weight '" + name + "'");
+        long[] dims = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+        return Optional.of(new WeightTensor(name, dims, data));
+    }
+
+    /** The element type (ONNX data type name, e.g. {@code FLOAT}) of a tensor of the top-level graph, if known. */
+    public Optional<String> elementTypeName(String tensor) {
+        Integer t = elementTypes.get(tensor);
+        return t == null ? Optional.empty() : Optional.of(OnnxElementTypes.name(t));
+    }
+
+    /** True if {@code tensor} is a float32 or float16 tensor, the types calibration reads. */
+    public boolean isFloatTensor(String tensor) {
+        Integer t = elementTypes.get(tensor);
+        return t != null && OnnxElementTypes.isCalibratable(t);
+    }
+
+    /**
+     * True for weights and for tensors computed from weights alone (a {@code Reshape} of a bias constant, say):
+     * values that do not depend on the input, which TensorRT folds into weights. Such tensors are never
+     * calibrated as activations.
+     */
+    public boolean isConstant(String tensor) {
+        return constants.contains(tensor);
+    }
+
+    /** True if the top-level graph has a tensor of that name (input, initializer, constant or node output). */
+    public boolean hasTensor(String tensor) {
+        return tensorNames.contains(tensor);
+    }
+
+    /** The model (external data inlined). */
+    public ModelProto proto() {
+        return proto;
+    }
+
+    /** The serialized model, self-contained. */
+    public byte[] toBytes() {
+        return proto.toByteArray();
+    }
+
+    /**
+     * Float activations that feed a quantized input of a {@link QuantizableOperators} operator: what explicit (Q/DQ)
+     * quantization needs scales for. Graph order, no duplicates, graph inputs included, constants
+     * ({@link #isConstant}) excluded.
+     */
+    public List<String> quantizableActivationTensors() {
+        return quantizableActivations;
+    }
+
+    /**
+     * Every float tensor produced by a node, plus float graph inputs, constants ({@link #isConstant}) excluded: what
+     * TensorRT's implicit INT8 mode calibrates. Graph order, no duplicates.
+     */
+    public List<String> allActivationTensors() {
+        return allActivations;
+    }
+
+    /**
+     * The serialized model with {@code tensorNames} added as graph outputs (names that already are outputs are
+     * skipped), so that a runtime returns their values.
+     *
+     * @throws Trt4jException if a name is not a tensor of the model
+     */
+    public byte[] withExtraOutputs(List<String> tensorNames) {
+        for (String name : tensorNames) {
+            if (!hasTensor(name)) {
+                throw new Trt4jException(path + ": no tensor named '" + name + "'");
+            }
+        }
+        return GraphOutputs.withExtraOutputs(proto, tensorNames, elementTypes).toByteArray();
+    }
+
+    private static Map<String, TensorProto> weightTensors(GraphProto g) {
+        Map<String, TensorProto> weights = new LinkedHashMap<>();
+        for (TensorProto t : g.getInitializerList()) {
+            weights.put(t.getName(), t);
+        }
+        for (NodeProto node : g.getNodeList()) {
+            if (node.getOpType().equals("Constant") && node.getOutputCount() == 1) {
+                ConstantTensors.of(node).ifPresent(t -> weights.put(node.getOutput(0), t));
+            }
+        }
+        return weights;
+    }
+
+    private static void countOperators(GraphProto g, Map<String, Integer> counts) {
+        for (NodeProto node : g.getNodeList()) {
+            counts.merge(node.getOpType(), 1, Integer::sum);
+            for (AttributeProto a : node.getAttributeList()) {
+                if (a.hasG()) {
+                    countOperators(a.getG(), counts);
+                }
+                a.getGraphsList().forEach(sub -> countOperators(sub, counts));
+            }
+        }
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.trt4j.ort;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.platform.Fp16Conversions;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.util.Optional;
+
+/**
+ * Converts between {@link HostTensor} and ONNX Runtime tensors. Float32 data feeds float16 inputs (rounded to
+ * nearest), and int32/int64 feed each other (narrowing is range-checked); float16 outputs are widened to float32.
+ */
+final class HostTensorConverter {
+    private HostTensorConverter() {
+    }
+
+    /** trt4j's element type for an ONNX Runtime one, if trt4j has one. */
+    static Optional<ElementType> elementType(OnnxJavaType type) {
+        return Optional.ofNullable(switch (type) {
+            case FLOAT -> ElementType.FLOAT32;
+            case FLOAT16 -> ElementType.FLOAT16;
+            case INT64 -> ElementType.INT64;
+            case INT32 -> ElementType.INT32;
+            case INT8 -> ElementType.INT8;
+            case UINT8 -> ElementType.UINT8;
+            case BOOL -> ElementType.BOOL;
+            default -> null;
+        });
+    }
+
+    /**
+     * A new ONNX Runtime tensor holding {@code tensor}'s data as {@code spec}'s element type; the caller closes it.
+     *
+     * @throws Trt4jException if the element types do not convert
+     */
+    static OnnxTensor toOnnx(OrtEnvironment env, String modelName, TensorSpec spec, HostTensor tensor)
+            throws OrtException {
+        long[] shape = tensor.shape();
+        ElementType want = spec.type();
+        ElementType have = tensor.type();
+        if (have == ElementType.FLOAT32 && want == ElementType.FLOAT32) {
+            return OnnxTensor.createTensor(env, FloatBuffer.wrap(tensor.floats()), shape);
+        }
+        if (have == ElementType.FLOAT32 && want == ElementType.FLOAT16) {
+            return OnnxTensor.createTensor(env,
+                    Fp16Conversions.convertFloatBufferToFp16Buffer(FloatBuffer.wrap(tensor.floats())), shape,
+                    OnnxJavaType.FLOAT16);
+        }
+        if (have == ElementType.INT64 && want == ElementType.INT64) {
+            return OnnxTensor.createTensor(env, LongBuffer.wrap(tensor.longs()), shape);
+        }
+        if (have == ElementType.INT32 && want == ElementType.INT32) {
+            return OnnxTensor.createTensor(env, IntBuffer.wrap(tensor.ints()), shape);
+        }
+        if (have == ElementType.INT32 && want == ElementType.INT64) {
+            int[] src = tensor.ints();
+            long[] wide = new long[src.length];
+            for (int i = 0; i < src.length; i++) {
+                wide[i] = src[i];
+            }
+            return OnnxTensor.createTensor(env, LongBuffer.wrap(wide), shape);
+        }
+        if (have == ElementType.INT64 && want == ElementType.INT32) {
+            long[] src = tensor.longs();
+            int[] narrow = new int[src.length];
+            for (int i = 0; i < src.length; i++) {
+                if (src[i] != (int) src[i]) {
+                    throw new Trt4jException(modelName + ": input '" + spec.name() + "' is INT32 but the data holds "
+                            + src[i] + " at index " + i + ", outside the INT32 range");
+                }
+                narrow[i] = (int) src[i];
+            }
+            return OnnxTensor.createTensor(env, IntBuffer.wrap(narrow), shape);
+        }
+        throw new Trt4jException(modelName + ": input '" + spec.name() + "' is " + want + " but the data is " + have);
+    }
+
+    /**
+     * Copies an ONNX Runtime output into a new {@link HostTensor} (float16 widened to float32).
+     *
+     * @throws Trt4jException if the output's element type has no {@link HostTensor} form
+     */
+    static HostTensor toHost(String modelName, String outputName, OnnxTensor value) {
+        TensorInfo info = value.getInfo();
+        long[] shape = info.getShape();
+        int n = Math.toIntExact(info.getNumElements());
+        return switch (info.type) {
+            case FLOAT, FLOAT16, BFLOAT16 -> {
+                float[] data = new float[n];
+                value.getFloatBuffer().get(data);
+                yield HostTensor.ofFloats(shape, data);
+            }
+            case INT64 -> {
+                long[] data = new long[n];
+                value.getLongBuffer().get(data);
+                yield HostTensor.ofLongs(shape, data);
+            }
+            case INT32 -> {
+                int[] data = new int[n];
+                value.getIntBuffer().get(data);
+                yield HostTensor.ofInts(shape, data);
+            }
+            default -> throw new Trt4jException(modelName + ": output '" + outputName + "' is " + info.type
+                    + "; trt4j reads FLOAT32, FLOAT16, INT64 and INT32 outputs");
+        };
+    }
+}

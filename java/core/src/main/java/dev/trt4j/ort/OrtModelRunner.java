@@ -1,0 +1,293 @@
+package dev.trt4j.ort;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.Batch;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Runs an ONNX model on the CPU with ONNX Runtime: {@link HostTensor}s in, {@link HostTensor}s out.
+ *
+ * <p>Inputs are checked in Java before ONNX Runtime sees them (names, element types, ranks and fixed dimensions),
+ * so mistakes come back as one-line {@link Trt4jException}s naming the input and both shapes. Every ONNX Runtime
+ * value a call creates is closed before it returns.
+ *
+ * <p>The runner owns its session: close it when done (idempotent; use after close throws
+ * {@link IllegalStateException}). {@code run} may be called from several threads at once, but not concurrently
+ * with {@link #close()}.
+ */
+public final class OrtModelRunner implements AutoCloseable {
+    /** Receives the outputs of one run, one at a time, in the order they were asked for. */
+    @FunctionalInterface
+    public interface OutputConsumer {
+        /** Called once per requested output; {@code tensor} is a fresh copy the consumer may keep or drop. */
+        void accept(String name, HostTensor tensor);
+    }
+
+    private final String name;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final Map<String, TensorSpec> inputs;
+    private final Map<String, TensorSpec> outputs;
+    private final Set<String> unreadableOutputs;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private OrtModelRunner(String name, OrtEnvironment env, OrtSession session) throws OrtException {
+        this.name = name;
+        this.env = env;
+        this.session = session;
+        this.inputs = Collections.unmodifiableMap(specs(session.getInputInfo(), true, null));
+        Set<String> unreadable = new LinkedHashSet<>();
+        this.outputs = Collections.unmodifiableMap(specs(session.getOutputInfo(), false, unreadable));
+        this.unreadableOutputs = Collections.unmodifiableSet(unreadable);
+    }
+
+    /**
+     * Opens a model file.
+     *
+     * @throws Trt4jException if the file is missing or ONNX Runtime cannot load it
+     */
+    public static OrtModelRunner open(Path model, OrtRunnerOptions options) {
+        if (!Files.isRegularFile(model)) {
+            throw new Trt4jException(model + ": no such model file");
+        }
+        return open(model.toString(), options, (env, opts) -> env.createSession(model.toString(), opts));
+    }
+
+    /**
+     * Opens a model from its serialized bytes (external data, if any, must already be inlined).
+     *
+     * @param name used in error messages, e.g. the file the model came from
+     * @throws Trt4jException if ONNX Runtime cannot load it
+     */
+    public static OrtModelRunner open(byte[] model, String name, OrtRunnerOptions options) {
+        return open(name, options, (env, opts) -> env.createSession(model, opts));
+    }
+
+    private interface SessionFactory {
+        OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+    }
+
+    private static OrtModelRunner open(String name, OrtRunnerOptions options, SessionFactory factory) {
+        OrtEnvironment env = OrtRuntime.environment();
+        OrtSession session = null;
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            if (options.intraOpThreads() > 0) {
+                opts.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            opts.setOptimizationLevel(options.graphOptimizations() ? OrtSession.SessionOptions.OptLevel.ALL_OPT
+                    : OrtSession.SessionOptions.OptLevel.NO_OPT);
+            session = factory.create(env, opts);
+            return new OrtModelRunner(name, env, session);
+        } catch (OrtException e) {
+            closeQuietly(session);
+            throw new Trt4jException(name + ": ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
+        } catch (RuntimeException e) {
+            closeQuietly(session);
+            throw e;
+        }
+    }
+
+    /** The name used in error messages. */
+    public String name() {
+        return name;
+    }
+
+    /** The model's inputs, in model order, as ONNX Runtime reports them. */
+    public List<TensorSpec> inputs() {
+        return List.copyOf(inputs.values());
+    }
+
+    /** The model's tensor outputs that can be read as {@link HostTensor}s, in model order. */
+    public List<TensorSpec> outputs() {
+        return List.copyOf(outputs.values());
+    }
+
+    /** Runs the model and returns every output of {@link #outputs()}. */
+    public Map<String, HostTensor> run(Batch batch) {
+        return run(batch, outputs.keySet());
+    }
+
+    /**
+     * Runs the model on one batch and returns the named outputs, in the order asked for.
+     *
+     * @throws Trt4jException on an unknown or unreadable output name, a batch that does not fit the inputs (the
+     *                        message names the input and both shapes), or a failure inside ONNX Runtime
+     */
+    public Map<String, HostTensor> run(Batch batch, Collection<String> outputNames) {
+        Map<String, HostTensor> result = new LinkedHashMap<>();
+        run(batch, outputNames, result::put);
+        return result;
+    }
+
+    /**
+     * Runs the model on one batch and hands each named output to {@code consumer} as soon as it is converted, so
+     * that only one output at a time is held on the Java heap.
+     *
+     * @throws Trt4jException as {@link #run(Batch, Collection)}
+     */
+    public void run(Batch batch, Collection<String> outputNames, OutputConsumer consumer) {
+        checkOpen();
+        Set<String> wanted = checkOutputs(outputNames);
+        checkInputs(batch);
+        if (wanted.isEmpty()) {
+            return; // ONNX Runtime refuses a run without outputs; the inputs were checked all the same
+        }
+        Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+        try {
+            for (TensorSpec spec : inputs.values()) {
+                feed.put(spec.name(), HostTensorConverter.toOnnx(env, name, spec, batch.inputs().get(spec.name())));
+            }
+            try (OrtSession.Result result = session.run(feed, wanted)) {
+                for (String output : wanted) {
+                    OnnxValue value = result.get(output).orElseThrow(() -> new Trt4jException(
+                            name + ": ONNX Runtime returned no value for output '" + output + "'"));
+                    if (!(value instanceof OnnxTensor tensor)) {
+                        throw new Trt4jException(name + ": output '" + output + "' is not a tensor");
+                    }
+                    consumer.accept(output, HostTensorConverter.toHost(name, output, tensor));
+                }
+            }
+        } catch (OrtException e) {
+            throw new Trt4jException(name + ": ONNX Runtime failed: " + firstLine(e.getMessage()), e);
+        } finally {
+            OnnxValue.close(feed);
+        }
+    }
+
+    private Set<String> checkOutputs(Collection<String> outputNames) {
+        Set<String> wanted = new LinkedHashSet<>(outputNames);
+        for (String output : wanted) {
+            if (unreadableOutputs.contains(output)) {
+                throw new Trt4jException(name + ": output '" + output
+                        + "' is not a tensor of a type trt4j reads (FLOAT32, FLOAT16, INT64, INT32)");
+            }
+            if (!outputs.containsKey(output)) {
+                throw new Trt4jException(name + ": no output named '" + output + "'; outputs are "
+                        + outputs.keySet());
+            }
+        }
+        return wanted;
+    }
+
+    private void checkInputs(Batch batch) {
+        for (String given : batch.inputs().keySet()) {
+            if (!inputs.containsKey(given)) {
+                throw new Trt4jException(name + ": the data has input '" + given + "' but the model's inputs are "
+                        + inputs.keySet());
+            }
+        }
+        for (TensorSpec spec : inputs.values()) {
+            HostTensor tensor = batch.inputs().get(spec.name());
+            if (tensor == null) {
+                throw new Trt4jException(name + ": input '" + spec.name() + "' " + spec.shapeText()
+                        + " is missing from the data, which has " + batch.inputs().keySet());
+            }
+            if (!fits(spec.dims(), tensor.shape())) {
+                throw new Trt4jException(name + ": input '" + spec.name() + "' expects shape " + spec.shapeText()
+                        + " but the data has " + Arrays.toString(tensor.shape()).replace(" ", ""));
+            }
+        }
+    }
+
+    private static boolean fits(long[] expected, long[] actual) {
+        if (expected.length != actual.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] >= 0 && expected[i] != actual[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Map<String, TensorSpec> specs(Map<String, NodeInfo> infos, boolean inputSide, Set<String> unreadable) {
+        Map<String, TensorSpec> specs = new LinkedHashMap<>();
+        for (NodeInfo node : infos.values()) {
+            Optional<ElementType> type = node.getInfo() instanceof TensorInfo t
+                    ? HostTensorConverter.elementType(t.type) : Optional.empty();
+            if (type.isEmpty() || (!inputSide && !isReadable(type.get()))) {
+                if (inputSide) {
+                    throw new Trt4jException(name + ": input '" + node.getName() + "' is " + node.getInfo()
+                            + ", which trt4j cannot feed");
+                }
+                unreadable.add(node.getName());
+                continue;
+            }
+            TensorInfo info = (TensorInfo) node.getInfo();
+            List<String> dimNames = new ArrayList<>();
+            String[] names = info.getDimensionNames();
+            for (int i = 0; i < info.getShape().length; i++) {
+                String n = names != null && i < names.length ? names[i] : null;
+                dimNames.add(n == null || n.isEmpty() ? null : n);
+            }
+            specs.put(node.getName(), new TensorSpec(node.getName(), type.get(), info.getShape(), dimNames));
+        }
+        return specs;
+    }
+
+    private static boolean isReadable(ElementType type) {
+        return type == ElementType.FLOAT32 || type == ElementType.FLOAT16 || type == ElementType.INT64
+                || type == ElementType.INT32;
+    }
+
+    private void checkOpen() {
+        if (closed.get()) {
+            throw new IllegalStateException("OrtModelRunner for " + name + " is closed");
+        }
+    }
+
+    static String firstLine(String message) {
+        if (message == null) {
+            return "unknown error";
+        }
+        String line = message.strip();
+        int nl = line.indexOf('\n');
+        return nl < 0 ? line : line.substring(0, nl).strip();
+    }
+
+    private static void closeQuietly(OrtSession session) {
+        if (session != null) {
+            try {
+                session.close();
+            } catch (OrtException ignored) {
+                // the load error is what the user needs to see
+            }
+        }
+    }
+
+    /** Releases the ONNX Runtime session. Idempotent. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new Trt4jException(name + ": cannot close the ONNX Runtime session: " + e.getMessage(), e);
+            }
+        }
+    }
+}

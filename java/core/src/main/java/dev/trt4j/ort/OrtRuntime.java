@@ -1,0 +1,97 @@
+package dev.trt4j.ort;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtLoggingLevel;
+import dev.trt4j.Trt4jException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * The process-wide ONNX Runtime environment, with its native library loaded from a cache folder.
+ *
+ * <p>Left alone, ONNX Runtime Java unpacks its native library into a new {@code /tmp/onnxruntime-java*} folder
+ * on every start. Before ONNX Runtime is first touched, this class extracts the libraries once into
+ * {@code <cache>/onnxruntime-<version>/<platform>/} and points ONNX Runtime's {@code onnxruntime.native.path}
+ * system property at that folder. {@code <cache>} is, in order: the {@code trt4j.cache.dir} system property,
+ * {@code $XDG_CACHE_HOME/trt4j}, {@code ~/.cache/trt4j}. If the user already set {@code onnxruntime.native.path},
+ * it is left as it is. If the cache cannot be written, ONNX Runtime falls back to its own extraction (a warning is
+ * logged).
+ *
+ * <p>Code in trt4j obtains the environment only through {@link #environment()}, so this always happens first.
+ * Thread-safe.
+ */
+public final class OrtRuntime {
+    /** System property naming trt4j's cache folder. */
+    public static final String CACHE_DIR_PROPERTY = "trt4j.cache.dir";
+    /** ONNX Runtime's system property for the folder its native libraries are loaded from. */
+    public static final String ORT_NATIVE_PATH_PROPERTY = "onnxruntime.native.path";
+
+    private static final Logger LOG = LoggerFactory.getLogger(OrtRuntime.class);
+    private static OrtEnvironment environment;
+
+    private OrtRuntime() {
+    }
+
+    /**
+     * The shared ONNX Runtime environment (logging at ERROR level, so ONNX Runtime does not print warnings of its
+     * own). Never close it: ONNX Runtime allows one per process.
+     *
+     * @throws Trt4jException if the native library cannot be loaded
+     */
+    public static synchronized OrtEnvironment environment() {
+        if (environment == null) {
+            prepareNativeLibrary();
+            try {
+                environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "trt4j");
+            } catch (RuntimeException | LinkageError e) {
+                throw new Trt4jException("cannot start ONNX Runtime " + version() + ": " + e.getMessage(), e);
+            }
+        }
+        return environment;
+    }
+
+    /** The ONNX Runtime version of the jar on the class path ({@code "unknown"} if its manifest lacks one). */
+    public static String version() {
+        // A class literal does not initialise the class, so this does not load the native library.
+        String v = OrtEnvironment.class.getPackage().getImplementationVersion();
+        return v == null ? "unknown" : v;
+    }
+
+    /** trt4j's cache folder (see the class comment). */
+    public static Path cacheFolder() {
+        String configured = System.getProperty(CACHE_DIR_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank()) {
+            return Path.of(xdg, "trt4j");
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "trt4j");
+    }
+
+    /** The folder ONNX Runtime loads its native library from, if one is set. */
+    public static Optional<Path> nativeLibraryFolder() {
+        String p = System.getProperty(ORT_NATIVE_PATH_PROPERTY);
+        return p == null ? Optional.empty() : Optional.of(Path.of(p));
+    }
+
+    private static void prepareNativeLibrary() {
+        if (System.getProperty(ORT_NATIVE_PATH_PROPERTY) != null) {
+            LOG.debug("Using ONNX Runtime native library from {} (set by the user)",
+                    System.getProperty(ORT_NATIVE_PATH_PROPERTY));
+            return;
+        }
+        try {
+            new NativeLibraryCache(cacheFolder()).ensureExtracted(version()).ifPresent(folder -> {
+                System.setProperty(ORT_NATIVE_PATH_PROPERTY, folder.toString());
+                LOG.debug("Using ONNX Runtime native library from {}", folder);
+            });
+        } catch (Trt4jException e) {
+            LOG.warn("{}; ONNX Runtime will unpack it into a temporary folder instead", e.getMessage());
+        }
+    }
+}

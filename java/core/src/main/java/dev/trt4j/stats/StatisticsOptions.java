@@ -1,0 +1,49 @@
+package dev.trt4j.stats;
+
+/**
+ * How {@link ActivationStatisticsCollector} gathers statistics.
+ *
+ * @param numBins    bins of each tensor's first histogram (default 2048, as NVIDIA's calibrators); histograms grow
+ *                   to the right with the same bin width when later batches reach further
+ * @param skipZeros  leave exact zeros out of the histograms (they still count in {@code count} and max |x|)
+ * @param threads    ONNX Runtime intra-op threads, and threads filling histograms; 0 means ONNX Runtime's choice
+ *                   and one histogram thread per processor
+ * @param maxSamples stop after this many samples, cutting the last batch short if needed; 0 reads all the data
+ */
+public record StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples) {
+    /** NVIDIA's default histogram size. */
+    public static final int DEFAULT_NUM_BINS = 2048;
+
+    public StatisticsOptions {
+        if (numBins < 1) {
+            throw new IllegalArgumentException("num-bins must be at least 1, got " + numBins);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be 0 (automatic) or more, got " + threads);
+        }
+        if (maxSamples < 0) {
+            throw new IllegalArgumentException("max-samples must be 0 (all) or more, got " + maxSamples);
+        }
+    }
+
+    /** 2048 bins, zeros kept, ONNX Runtime's thread count, all samples. */
+    public static StatisticsOptions defaults() {
+        return new StatisticsOptions(DEFAULT_NUM_BINS, false, 0, 0);
+    }
+
+    public StatisticsOptions withNumBins(int bins) {
+        return new StatisticsOptions(bins, skipZeros, threads, maxSamples);
+    }
+
+    public StatisticsOptions withSkipZeros(boolean skip) {
+        return new StatisticsOptions(numBins, skip, threads, maxSamples);
+    }
+
+    public StatisticsOptions withThreads(int n) {
+        return new StatisticsOptions(numBins, skipZeros, n, maxSamples);
+    }
+
+    public StatisticsOptions withMaxSamples(long n) {
+        return new StatisticsOptions(numBins, skipZeros, threads, n);
+    }
+}

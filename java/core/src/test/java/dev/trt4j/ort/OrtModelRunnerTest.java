@@ -1,0 +1,154 @@
+package dev.trt4j.ort;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.Batch;
+import dev.trt4j.onnx.TestGraph;
+import dev.trt4j.onnx.TestModels;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class OrtModelRunnerTest {
+    private static final OrtRunnerOptions ONE_THREAD = OrtRunnerOptions.defaults().withIntraOpThreads(1);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runsTheModelAndMatchesADirectComputation() {
+        float[] x = {1f, 2f, -1f, 0.5f, -3f, 0.25f, 4f, -2f};
+        try (OrtModelRunner runner = OrtModelRunner.open(TestModels.mlp().toByteArray(), "mlp.onnx", ONE_THREAD)) {
+            assertThat(runner.inputs()).containsExactly(new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 4},
+                    java.util.Arrays.asList("N", null)));
+            assertThat(runner.outputs()).extracting(TensorSpec::name).containsExactly("y");
+
+            Map<String, HostTensor> out = runner.run(batch(x, 2, 4));
+
+            HostTensor y = out.get("y");
+            assertThat(y.shape()).containsExactly(2, 2);
+            float[] expected = mlp(x, 2);
+            for (int i = 0; i < expected.length; i++) {
+                assertThat(y.floats()[i]).isCloseTo(expected[i], within(1e-5f));
+            }
+        }
+    }
+
+    @Test
+    void opensModelFiles() {
+        Path file = TestModels.write(TestModels.mlp(), dir, "mlp.onnx");
+        try (OrtModelRunner runner = OrtModelRunner.open(file, ONE_THREAD)) {
+            assertThat(runner.name()).isEqualTo(file.toString());
+            assertThat(runner.run(batch(new float[4], 1, 4)).get("y").floats()).containsExactly(0f, 0f);
+        }
+        assertThatThrownBy(() -> OrtModelRunner.open(dir.resolve("none.onnx"), ONE_THREAD))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("none.onnx");
+    }
+
+    @Test
+    void streamsOutputsInTheOrderAskedFor() {
+        ModelProto model = ModelProto.newBuilder(TestModels.mlp()).build();
+        byte[] bytes = dev.trt4j.onnx.OnnxModel.fromProto(model, dir.resolve("mlp.onnx"))
+                .withExtraOutputs(List.of("r", "h"));
+        try (OrtModelRunner runner = OrtModelRunner.open(bytes, "mlp", ONE_THREAD)) {
+            List<String> seen = new ArrayList<>();
+            runner.run(batch(new float[] {1, 1, 1, 1}, 1, 4), List.of("y", "h", "r"), (name, t) -> seen.add(name));
+            assertThat(seen).containsExactly("y", "h", "r");
+        }
+    }
+
+    @Test
+    void rejectsBatchesThatDoNotFit() {
+        try (OrtModelRunner runner = OrtModelRunner.open(TestModels.mlp().toByteArray(), "mlp.onnx", ONE_THREAD)) {
+            assertThatThrownBy(() -> runner.run(batch(new float[10], 2, 5))).isInstanceOf(Trt4jException.class)
+                    .hasMessage("mlp.onnx: input 'x' expects shape [N,4] but the data has [2,5]");
+            assertThatThrownBy(() -> runner.run(new Batch(1, Map.of("z", HostTensor.ofFloats(new long[] {1, 4},
+                    new float[4]))))).isInstanceOf(Trt4jException.class).hasMessageContaining("'z'")
+                    .hasMessageContaining("[x]");
+            assertThatThrownBy(() -> runner.run(new Batch(1, Map.of()))).isInstanceOf(Trt4jException.class)
+                    .hasMessageContaining("input 'x' [N,4] is missing");
+            assertThatThrownBy(() -> runner.run(new Batch(1, Map.of("x", HostTensor.ofLongs(new long[] {1, 4},
+                    new long[4]))))).isInstanceOf(Trt4jException.class)
+                    .hasMessage("mlp.onnx: input 'x' is FLOAT32 but the data is INT64");
+            assertThatThrownBy(() -> runner.run(batch(new float[4], 1, 4), List.of("h")))
+                    .isInstanceOf(Trt4jException.class).hasMessage("mlp.onnx: no output named 'h'; outputs are [y]");
+        }
+    }
+
+    @Test
+    void convertsFloat16AndIntegerTensors() {
+        ModelProto model = new TestGraph()
+                .input("x", TensorProto.DataType.FLOAT16_VALUE, -1, 3)
+                .input("ids", TestGraph.INT64, -1)
+                .node("Relu", List.of("x"), List.of("y"))
+                .node("Identity", List.of("ids"), List.of("ids_out"))
+                .output("y", TensorProto.DataType.FLOAT16_VALUE, -1, 3)
+                .output("ids_out", TestGraph.INT64, -1)
+                .build(13);
+        try (OrtModelRunner runner = OrtModelRunner.open(model.toByteArray(), "f16.onnx", ONE_THREAD)) {
+            assertThat(runner.inputs()).extracting(TensorSpec::type)
+                    .containsExactly(ElementType.FLOAT16, ElementType.INT64);
+            Map<String, HostTensor> out = runner.run(new Batch(1, Map.of(
+                    "x", HostTensor.ofFloats(new long[] {1, 3}, new float[] {-1.5f, 2.25f, 0.5f}),
+                    "ids", HostTensor.ofInts(new long[] {1}, new int[] {42}))));
+            assertThat(out.get("y").type()).isEqualTo(ElementType.FLOAT32);
+            assertThat(out.get("y").floats()).containsExactly(0f, 2.25f, 0.5f);
+            assertThat(out.get("ids_out").longs()).containsExactly(42L);
+        }
+    }
+
+    @Test
+    void closesIdempotentlyAndRefusesUseAfterClose() {
+        OrtModelRunner runner = OrtModelRunner.open(TestModels.mlp().toByteArray(), "mlp.onnx", ONE_THREAD);
+        runner.close();
+        runner.close();
+        assertThatThrownBy(() -> runner.run(batch(new float[4], 1, 4))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
+    }
+
+    @Test
+    void reportsModelsOnnxRuntimeCannotLoad() {
+        assertThatThrownBy(() -> OrtModelRunner.open(new byte[] {1, 2, 3}, "junk.onnx", ONE_THREAD))
+                .isInstanceOf(Trt4jException.class).hasMessageStartingWith("junk.onnx: ONNX Runtime cannot load")
+                .hasMessageNotContaining("\n");
+    }
+
+    static Batch batch(float[] x, int n, int width) {
+        return new Batch(n, Map.of("x", HostTensor.ofFloats(new long[] {n, width}, x)));
+    }
+
+    /** y = relu(x·w1)·w2 computed directly. */
+    static float[] mlp(float[] x, int n) {
+        float[] y = new float[n * 2];
+        for (int s = 0; s < n; s++) {
+            float[] r = new float[3];
+            for (int j = 0; j < 3; j++) {
+                float acc = 0;
+                for (int k = 0; k < 4; k++) {
+                    acc += x[s * 4 + k] * TestModels.MLP_W1[k * 3 + j];
+                }
+                r[j] = Math.max(acc, 0f);
+            }
+            for (int j = 0; j < 2; j++) {
+                float acc = 0;
+                for (int k = 0; k < 3; k++) {
+                    acc += r[k] * TestModels.MLP_W2[k * 2 + j];
+                }
+                y[s * 2 + j] = acc;
+            }
+        }
+        return y;
+    }
+}

@@ -1,0 +1,266 @@
+package dev.trt4j.stats;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.TensorStatistics;
+import dev.trt4j.calibrators.TensorStatisticsCollector;
+import dev.trt4j.data.Batch;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.onnx.TestGraph;
+import dev.trt4j.onnx.TestModels;
+import dev.trt4j.ort.OrtModelRunner;
+import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.tensor.HostTensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class ActivationStatisticsCollectorTest {
+    private static final StatisticsOptions OPTIONS = StatisticsOptions.defaults().withThreads(1);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void statisticsMatchLayerOutputsComputedDirectly() {
+        OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
+        List<Batch> batches = randomBatches(new Random(11), 4, 4, 2);
+        // the same statistics, from the layers computed in Java
+        Map<String, TensorStatisticsCollector> expected = Map.of(
+                "x", new TensorStatisticsCollector("x", 2048, false),
+                "h", new TensorStatisticsCollector("h", 2048, false),
+                "r", new TensorStatisticsCollector("r", 2048, false),
+                "y", new TensorStatisticsCollector("y", 2048, false));
+        for (Batch b : batches) {
+            float[] x = b.inputs().get("x").floats();
+            float[] h = matMul(x, TestModels.MLP_W1, b.size(), 4, 3);
+            float[] r = h.clone();
+            for (int i = 0; i < r.length; i++) {
+                r[i] = Math.max(r[i], 0f);
+            }
+            expected.get("x").collect(x, 0, x.length);
+            expected.get("h").collect(h, 0, h.length);
+            expected.get("r").collect(r, 0, r.length);
+            float[] y = matMul(r, TestModels.MLP_W2, b.size(), 3, 2);
+            expected.get("y").collect(y, 0, y.length);
+        }
+
+        ActivationStatistics stats = new ActivationStatisticsCollector(model, model.allActivationTensors(), OPTIONS)
+                .collect(source(batches, true));
+
+        assertThat(stats.tensors().keySet()).containsExactly("x", "h", "r", "y");
+        assertThat(stats.samples()).isEqualTo(10);
+        assertThat(stats.batches()).isEqualTo(3);
+        assertThat(stats.modelSha256()).isEqualTo(model.sha256());
+        assertThat(stats.dataDescription()).isEqualTo("test batches");
+        // the graph input is read from the data itself: identical
+        assertThat(stats.tensor("x")).contains(expected.get("x").statistics());
+        for (String name : List.of("h", "r", "y")) {
+            TensorStatistics want = expected.get(name).statistics();
+            TensorStatistics got = stats.tensor(name).orElseThrow();
+            assertThat(got.count()).as(name).isEqualTo(want.count());
+            assertThat(got.absMax()).as(name).isCloseTo(want.absMax(), within(1e-5f * want.absMax()));
+            assertThat(got.histogram().total()).as(name).isEqualTo(want.histogram().total());
+        }
+    }
+
+    @Test
+    void skipZerosLeavesReluZerosOutOfTheHistogram() {
+        OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
+        List<Batch> batches = randomBatches(new Random(5), 6);
+        long nonZero = 0;
+        for (float v : matMul(batches.get(0).inputs().get("x").floats(), TestModels.MLP_W1, 6, 4, 3)) {
+            nonZero += v > 0 ? 1 : 0;
+        }
+
+        TensorStatistics r = new ActivationStatisticsCollector(model, List.of("r"), OPTIONS.withSkipZeros(true))
+                .collect(source(batches, false)).tensor("r").orElseThrow();
+
+        assertThat(r.count()).isEqualTo(18);
+        assertThat(nonZero).isLessThan(18);
+        assertThat(r.histogram().total()).isEqualTo(nonZero);
+    }
+
+    @Test
+    void stopsAtMaxSamplesAndReportsProgress() {
+        OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
+        List<long[]> progress = new ArrayList<>();
+
+        ActivationStatistics stats = new ActivationStatisticsCollector(model, List.of("x", "r"),
+                OPTIONS.withMaxSamples(6)).collect(source(randomBatches(new Random(1), 4, 4, 4), true),
+                (done, total) -> progress.add(new long[] {done, total}));
+
+        assertThat(stats.samples()).isEqualTo(6);
+        assertThat(stats.batches()).isEqualTo(2);
+        assertThat(stats.tensor("x").orElseThrow().count()).isEqualTo(6 * 4);
+        assertThat(stats.tensor("r").orElseThrow().count()).isEqualTo(6 * 3);
+        assertThat(progress).containsExactly(new long[] {4, 6}, new long[] {6, 6});
+
+        List<long[]> unknownTotal = new ArrayList<>();
+        new ActivationStatisticsCollector(model, List.of("x"), OPTIONS)
+                .collect(source(randomBatches(new Random(1), 2), false),
+                        (done, total) -> unknownTotal.add(new long[] {done, total}));
+        assertThat(unknownTotal).containsExactly(new long[] {2, -1});
+    }
+
+    @Test
+    void fillingHistogramsOnWorkerThreadsGivesTheSameStatistics() {
+        OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
+        List<Batch> batches = randomBatches(new Random(3), 5, 3, 8, 1);
+
+        ActivationStatistics inline = new ActivationStatisticsCollector(model, model.allActivationTensors(), OPTIONS)
+                .collect(source(batches, true));
+        ActivationStatistics parallel = new ActivationStatisticsCollector(model, model.allActivationTensors(),
+                OPTIONS.withThreads(3)).collect(source(batches, true));
+
+        assertThat(parallel.tensors()).isEqualTo(inline.tensors());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2})
+    void reportsNonFiniteActivationsByTensor(int threads) {
+        ModelProto proto = new TestGraph()
+                .input("x", TestGraph.FLOAT, -1, 2)
+                .node("Sqrt", List.of("x"), List.of("root"))
+                .node("Relu", List.of("root"), List.of("y"))
+                .output("y", TestGraph.FLOAT, -1, 2)
+                .build(13);
+        OnnxModel model = OnnxModel.fromProto(proto, dir.resolve("sqrt.onnx"));
+        Batch negative = new Batch(1, Map.of("x", HostTensor.ofFloats(new long[] {1, 2}, new float[] {4f, -1f})));
+
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("root", "y"),
+                OPTIONS.withThreads(threads)).collect(source(List.of(negative), false))).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("tensor 'root'").hasMessageContaining("NaN").hasMessageContaining("batch 1")
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void reportsBatchesTheModelCannotTake() {
+        ModelProto proto = new TestGraph()
+                .input("x", TestGraph.FLOAT, 1, 4)
+                .initializer("w", new long[] {4, 3}, TestModels.MLP_W1)
+                .node("MatMul", List.of("x", "w"), List.of("y"))
+                .output("y", TestGraph.FLOAT, 1, 3)
+                .build(13);
+        OnnxModel model = OnnxModel.fromProto(proto, dir.resolve("fixed.onnx"));
+
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("y"), OPTIONS)
+                .collect(source(randomBatches(new Random(2), 2), false))).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("input 'x' expects shape [1,4] but the data has [2,4]")
+                .hasMessageContaining("batch 1");
+    }
+
+    @Test
+    void rejectsTensorsThatCannotBeCalibratedAndEmptyData() {
+        OnnxModel conv = OnnxModel.fromProto(TestModels.convNet(), dir.resolve("conv.onnx"));
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(conv, List.of("shape"), OPTIONS))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("'shape' is INT64");
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(conv, List.of("nope"), OPTIONS))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("no tensor named 'nope'");
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(conv, List.of(), OPTIONS))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("no tensors");
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(conv, List.of("c"), OPTIONS)
+                .collect(source(List.of(), false))).isInstanceOf(Trt4jException.class)
+                .hasMessage("test batches: the data holds no samples to calibrate with");
+    }
+
+    @Test
+    void collectsEveryQuantizableTensorOfThePaddleOcrClassifier() {
+        OnnxModel model = OnnxModel.load(TestModels.ppocrClassifier(dir));
+        List<String> tensors = model.quantizableActivationTensors();
+        Random random = new Random(42);
+        List<Batch> batches = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            batches.add(imageBatch(random, 2));
+        }
+        // elements per batch of each tensor, from one separate run of the augmented model
+        Map<String, Long> perBatch = new java.util.HashMap<>();
+        List<String> produced = tensors.stream().filter(t -> !t.equals("x")).toList();
+        try (OrtModelRunner runner = OrtModelRunner.open(model.withExtraOutputs(produced), "cls",
+                OrtRunnerOptions.defaults().withIntraOpThreads(1))) {
+            runner.run(imageBatch(new Random(0), 2), produced, (name, t) -> perBatch.put(name, t.elementCount()));
+        }
+        perBatch.put("x", 2L * 3 * 48 * 192);
+
+        ActivationStatistics stats = new ActivationStatisticsCollector(model, tensors, OPTIONS.withThreads(2))
+                .collect(source(batches, true));
+
+        assertThat(stats.samples()).isEqualTo(16);
+        assertThat(stats.tensors().keySet()).containsExactlyElementsOf(tensors);
+        for (String name : tensors) {
+            TensorStatistics t = stats.tensor(name).orElseThrow();
+            assertThat(t.histogram()).as(name).isNotNull();
+            assertThat(t.count()).as(name).isEqualTo(perBatch.get(name) * 8);
+            assertThat(t.histogram().total()).as(name).isEqualTo(t.count());
+        }
+    }
+
+    private static Batch imageBatch(Random random, int n) {
+        float[] data = new float[n * 3 * 48 * 192];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = random.nextFloat() * 2f - 1f;
+        }
+        return new Batch(n, Map.of("x", HostTensor.ofFloats(new long[] {n, 3, 48, 192}, data)));
+    }
+
+    private static List<Batch> randomBatches(Random random, int... sizes) {
+        List<Batch> batches = new ArrayList<>();
+        for (int n : sizes) {
+            float[] x = new float[n * 4];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextGaussian() * 2f;
+            }
+            batches.add(new Batch(n, Map.of("x", HostTensor.ofFloats(new long[] {n, 4}, x))));
+        }
+        return batches;
+    }
+
+    private static float[] matMul(float[] a, float[] b, int rows, int inner, int cols) {
+        float[] out = new float[rows * cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                float acc = 0;
+                for (int k = 0; k < inner; k++) {
+                    acc += a[i * inner + k] * b[k * cols + j];
+                }
+                out[i * cols + j] = acc;
+            }
+        }
+        return out;
+    }
+
+    private static CalibrationDataSource source(List<Batch> batches, boolean knowsCount) {
+        Iterator<Batch> it = batches.iterator();
+        long count = batches.stream().mapToLong(Batch::size).sum();
+        return new CalibrationDataSource() {
+            @Override
+            public Optional<Batch> next() {
+                return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+            }
+
+            @Override
+            public Optional<Long> sampleCount() {
+                return knowsCount ? Optional.of(count) : Optional.empty();
+            }
+
+            @Override
+            public String describe() {
+                return "test batches";
+            }
+        };
+    }
+}
