@@ -10,17 +10,15 @@ import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.table.JsonDocument;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 
 /**
  * JSON files of collected statistics, so that any calibration method can be applied later without running the
  * model again: a single {@link Histogram} ({@code {"counts": [...], "edges": [...]}}) or a statistics file
- * holding, for many tensors in order, the histogram, max |x| and value count together with the collection
- * options. Floats are written as the shortest decimals that read back bit for bit; every file is written
+ * holding {@link ActivationStatistics} (for each tensor in order its histogram, max |x| and value count, plus
+ * the run's sample and batch counts, model SHA-256 and data description) with the collection options. Floats are written as the shortest decimals that read back bit for bit; every file is written
  * atomically. Thread-safe.
  */
 public final class HistogramJson {
@@ -31,25 +29,16 @@ public final class HistogramJson {
     }
 
     /**
-     * The statistics of many tensors as collected with the same options.
+     * A statistics file's content: the statistics and the collection options that shaped the histograms.
      *
-     * @param numBins   bins of each histogram's first batch (the collector option, 2048 by default)
-     * @param skipZeros whether exact zeros were left out of the histograms
-     * @param tensors   statistics per tensor, in collection order, names unique
+     * @param statistics every tensor's statistics with the run's sample and batch counts, model and data
+     * @param options    the options they were collected with; only {@code numBins} and {@code skipZeros} are
+     *                   stored, so {@code threads} and {@code maxSamples} read back as 0
      */
-    public record StatisticsFile(int numBins, boolean skipZeros, List<TensorStatistics> tensors) {
-        /** @throws IllegalArgumentException on fewer than 1 bin or a repeated tensor name */
+    public record StatisticsFile(ActivationStatistics statistics, StatisticsOptions options) {
         public StatisticsFile {
-            if (numBins < 1) {
-                throw new IllegalArgumentException("num-bins must be at least 1, got " + numBins);
-            }
-            tensors = List.copyOf(tensors);
-            Set<String> names = new HashSet<>();
-            for (TensorStatistics t : tensors) {
-                if (!names.add(t.name())) {
-                    throw new IllegalArgumentException("tensor '" + t.name() + "' appears twice");
-                }
-            }
+            Objects.requireNonNull(statistics, "statistics");
+            Objects.requireNonNull(options, "options");
         }
     }
 
@@ -83,34 +72,53 @@ public final class HistogramJson {
         if (doc.integer(root.get("version"), "version") != VERSION) {
             throw doc.error("version", "is " + root.get("version").asText() + "; this trt4j reads version " + VERSION);
         }
-        long numBins = doc.integer(root.get("numBins"), "numBins");
-        boolean skipZeros = doc.bool(root.get("skipZeros"), "skipZeros");
-        List<TensorStatistics> tensors = new ArrayList<>();
-        for (Map.Entry<String, JsonNode> e : doc.object(root.get("tensors"), "tensors").properties()) {
-            tensors.add(tensor(doc, e.getKey(), e.getValue()));
-        }
+        StatisticsOptions options;
         try {
-            return new StatisticsFile(Math.toIntExact(numBins), skipZeros, tensors);
+            options = StatisticsOptions.defaults()
+                    .withNumBins(Math.toIntExact(doc.integer(root.get("numBins"), "numBins")))
+                    .withSkipZeros(doc.bool(root.get("skipZeros"), "skipZeros"));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw doc.error("numBins", e.getMessage());
         }
+        Map<String, TensorStatistics> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : doc.object(root.get("tensors"), "tensors").properties()) {
+            tensors.put(e.getKey(), tensor(doc, e.getKey(), e.getValue()));
+        }
+        ActivationStatistics statistics = new ActivationStatistics(tensors,
+                nonNegative(doc, root, "samples"), nonNegative(doc, root, "batches"),
+                doc.text(root.get("modelSha256"), "modelSha256"), doc.text(root.get("data"), "data"));
+        return new StatisticsFile(statistics, options);
     }
 
     /** Writes a statistics file atomically. */
-    public static void writeStatistics(Path file, StatisticsFile statistics) {
+    public static void writeStatistics(Path file, StatisticsFile content) {
+        ActivationStatistics statistics = content.statistics();
         ObjectNode root = JsonDocument.newObject();
         root.put("format", FORMAT);
         root.put("version", VERSION);
-        root.put("numBins", statistics.numBins());
-        root.put("skipZeros", statistics.skipZeros());
+        root.put("numBins", content.options().numBins());
+        root.put("skipZeros", content.options().skipZeros());
+        root.put("samples", statistics.samples());
+        root.put("batches", statistics.batches());
+        root.put("modelSha256", statistics.modelSha256());
+        root.put("data", statistics.dataDescription());
         ObjectNode tensors = root.putObject("tensors");
-        for (TensorStatistics t : statistics.tensors()) {
-            ObjectNode entry = tensors.putObject(t.name());
+        for (Map.Entry<String, TensorStatistics> e : statistics.tensors().entrySet()) {
+            TensorStatistics t = e.getValue();
+            ObjectNode entry = tensors.putObject(e.getKey());
             entry.putRawValue("absMax", JsonDocument.exactFloat(t.absMax()));
             entry.put("count", t.count());
             entry.set("histogram", t.histogram() == null ? entry.nullNode() : histogramNode(t.histogram()));
         }
         AtomicFiles.writeString(file, JsonDocument.toText(root, true));
+    }
+
+    private static long nonNegative(JsonDocument doc, ObjectNode root, String field) {
+        long v = doc.integer(root.get(field), field);
+        if (v < 0) {
+            throw doc.error(field, "must not be negative, got " + v);
+        }
+        return v;
     }
 
     private static TensorStatistics tensor(JsonDocument doc, String name, JsonNode node) {

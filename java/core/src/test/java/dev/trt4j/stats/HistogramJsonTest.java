@@ -11,7 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,20 +64,30 @@ class HistogramJsonTest {
 
     @Test
     void statisticsFileRoundTripsEveryTensorInOrder() {
-        TensorStatistics empty = new TensorStatistics("all zeros", null, 0f, 10);
-        HistogramJson.StatisticsFile stats = new HistogramJson.StatisticsFile(2048, true,
-                List.of(random("b", 1), random("a:0", 2), empty, grown()));
+        Map<String, TensorStatistics> tensors = new LinkedHashMap<>();
+        for (TensorStatistics t : List.of(random("b", 1), random("a:0", 2),
+                new TensorStatistics("all zeros", null, 0f, 10), grown())) {
+            tensors.put(t.name(), t);
+        }
+        ActivationStatistics statistics = new ActivationStatistics(tensors, 64, 8,
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "synthetic:seed=1");
+        StatisticsOptions options = StatisticsOptions.defaults().withSkipZeros(true).withNumBins(1024);
         Path file = dir.resolve("stats.json");
 
-        HistogramJson.writeStatistics(file, stats);
+        HistogramJson.writeStatistics(file, new HistogramJson.StatisticsFile(statistics, options));
         HistogramJson.StatisticsFile back = HistogramJson.readStatistics(file);
 
-        assertThat(back.numBins()).isEqualTo(2048);
-        assertThat(back.skipZeros()).isTrue();
-        assertThat(back.tensors()).extracting(TensorStatistics::name).containsExactly("b", "a:0", "all zeros", "grow");
-        for (int i = 0; i < stats.tensors().size(); i++) {
-            TensorStatistics expected = stats.tensors().get(i);
-            TensorStatistics actual = back.tensors().get(i);
+        assertThat(back.options()).isEqualTo(options);
+        ActivationStatistics read = back.statistics();
+        assertThat(read.samples()).isEqualTo(64);
+        assertThat(read.batches()).isEqualTo(8);
+        assertThat(read.modelSha256()).isEqualTo(statistics.modelSha256());
+        assertThat(read.dataDescription()).isEqualTo("synthetic:seed=1");
+        assertThat(read.tensors().keySet()).containsExactly("b", "a:0", "all zeros", "grow");
+        for (String name : tensors.keySet()) {
+            TensorStatistics expected = tensors.get(name);
+            TensorStatistics actual = read.tensor(name).orElseThrow();
+            assertThat(actual.name()).isEqualTo(name);
             assertThat(actual.histogram()).isEqualTo(expected.histogram());
             assertThat(Float.floatToRawIntBits(actual.absMax())).isEqualTo(Float.floatToRawIntBits(expected.absMax()));
             assertThat(actual.count()).isEqualTo(expected.count());
@@ -111,11 +123,17 @@ class HistogramJsonTest {
         Files.writeString(file, "{\"format\": \"trt4j.calibration-table\", \"version\": 1}");
         assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("format").hasMessageContaining("trt4j.tensor-statistics");
-        Files.writeString(file, "{\"format\": \"trt4j.tensor-statistics\", \"version\": 1, \"numBins\": 8, "
-                + "\"skipZeros\": false, \"tensors\": {\"x\": {\"absMax\": -1, \"count\": 3, \"histogram\": null}}}");
+        String header = "{\"format\": \"trt4j.tensor-statistics\", \"version\": 1, \"numBins\": 8, "
+                + "\"skipZeros\": false, \"samples\": 1, \"batches\": 1, \"modelSha256\": \"x\", \"data\": \"d\", ";
+        Files.writeString(file, header
+                + "\"tensors\": {\"x\": {\"absMax\": -1, \"count\": 3, \"histogram\": null}}}");
         assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("tensors[\"x\"]").hasMessageContaining("max |x|");
-        assertThatThrownBy(() -> new HistogramJson.StatisticsFile(8, false, List.of(grown(), grown())))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'grow' appears twice");
+        Files.writeString(file, header.replace("\"numBins\": 8", "\"numBins\": 0") + "\"tensors\": {}}");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(file + ": numBins: ");
+        Files.writeString(file, header.replace("\"samples\": 1", "\"samples\": -1") + "\"tensors\": {}}");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(file + ": samples: must not be negative");
     }
 }
