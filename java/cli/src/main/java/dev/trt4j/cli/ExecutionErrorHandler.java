@@ -1,0 +1,62 @@
+package dev.trt4j.cli;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.CalibrationException;
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+
+/**
+ * Turns an exception thrown by a command into exit code 1 and one line {@code trt4j: <message>} on stderr.
+ * User errors (bad files, bad data, impossible calibrations) show only their message; anything else is a bug
+ * and is labelled as unexpected. Stack traces appear only with {@code --verbose}.
+ */
+final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHandler {
+    static final int FAILURE = 1;
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
+        PrintWriter err = commandLine.getErr();
+        boolean verbose = verbose(parseResult);
+        if (isUserError(ex)) {
+            err.println("trt4j: " + oneLine(message(ex)));
+        } else {
+            err.println("trt4j: unexpected error: " + oneLine(ex.toString())
+                    + (verbose ? "" : " (run again with --verbose for the stack trace)"));
+        }
+        if (verbose) {
+            ex.printStackTrace(err);
+        }
+        err.flush();
+        return FAILURE;
+    }
+
+    private static boolean isUserError(Exception ex) {
+        return ex instanceof Trt4jException || ex instanceof CalibrationException
+                || ex instanceof IllegalArgumentException || ex instanceof UncheckedIOException;
+    }
+
+    private static String message(Exception ex) {
+        String message = ex.getMessage() == null ? ex.toString() : ex.getMessage();
+        if (ex instanceof UncheckedIOException u && u.getCause().getMessage() != null
+                && !message.contains(u.getCause().getMessage())) {
+            return message + ": " + u.getCause().getMessage(); // the I/O cause says what actually failed
+        }
+        return message;
+    }
+
+    private static boolean verbose(ParseResult parseResult) {
+        for (ParseResult pr = parseResult; pr != null; pr = pr.subcommand()) {
+            if (pr.hasMatchedOption("--verbose")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String oneLine(String message) {
+        return message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+    }
+}

@@ -1,0 +1,80 @@
+package dev.trt4j.cli;
+
+import dev.trt4j.Trt4jVersion;
+import dev.trt4j.cli.command.AmaxCommand;
+import dev.trt4j.cli.command.CacheCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * The {@code trt4j} command line. Exit codes: 0 success, 1 failure (one line {@code trt4j: <message>} on
+ * stderr; the stack trace only with {@code --verbose}), 2 usage error.
+ */
+@Command(name = "trt4j", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
+        versionProvider = Trt4jCommand.VersionProvider.class, sortOptions = false,
+        description = "ONNX models to TensorRT engines at FP32/FP16/INT8, with calibration done in Java.",
+        subcommands = {AmaxCommand.class, CacheCommand.class, CommandLine.HelpCommand.class})
+public final class Trt4jCommand implements Callable<Integer> {
+    /** Read by {@link ExecutionErrorHandler} from the parse result; declared here so every command has it. */
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "On failure, print the stack trace too.")
+    boolean verbose;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Runs the command line and exits the JVM with its exit code. */
+    public static void main(String[] args) {
+        System.exit(newCommandLine().execute(args));
+    }
+
+    /**
+     * Runs the command line with the given streams, as {@link #main} does, without exiting: the entry point for
+     * tests and embedding.
+     *
+     * @return the exit code
+     */
+    public static int run(PrintWriter out, PrintWriter err, String... args) {
+        CommandLine cl = newCommandLine();
+        cl.setOut(out);
+        cl.setErr(err);
+        int code = cl.execute(args);
+        out.flush();
+        err.flush();
+        return code;
+    }
+
+    /** A command line with trt4j's error handling and exit codes installed. */
+    public static CommandLine newCommandLine() {
+        CommandLine cl = new CommandLine(new Trt4jCommand());
+        cl.setExecutionExceptionHandler(new ExecutionErrorHandler());
+        cl.setParameterExceptionHandler(new UsageErrorHandler());
+        return cl;
+    }
+
+    @Override
+    public Integer call() {
+        throw new ParameterException(spec.commandLine(), "missing a command: choose one of "
+                + String.join(", ", spec.subcommands().keySet()));
+    }
+
+    /** {@code trt4j --version}: the trt4j build and the Java runtime. */
+    static final class VersionProvider implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {
+                "trt4j " + Trt4jVersion.get(),
+                "Java " + Runtime.version() + " (" + System.getProperty("java.vendor") + "), "
+                        + System.getProperty("os.name") + " " + System.getProperty("os.arch").toLowerCase(Locale.ROOT),
+            };
+        }
+    }
+}

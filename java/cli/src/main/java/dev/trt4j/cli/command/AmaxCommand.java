@@ -1,0 +1,150 @@
+package dev.trt4j.cli.command;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.CalibrationException;
+import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.calibrators.Calibrator;
+import dev.trt4j.calibrators.Calibrators;
+import dev.trt4j.calibrators.Histogram;
+import dev.trt4j.calibrators.TensorStatistics;
+import dev.trt4j.calibrators.TensorStatisticsCollector;
+import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.cli.ProgressReporter;
+import dev.trt4j.data.npy.NpyFile;
+import dev.trt4j.stats.HistogramJson;
+import dev.trt4j.table.FloatBits;
+import dev.trt4j.table.ShortestDecimal;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code trt4j amax}: the amax one calibration method picks for one tensor given as .npy files or a histogram. */
+@Command(name = "amax", sortOptions = false,
+        description = {"Computes the amax (clipping magnitude) a calibration method picks for one tensor, from the "
+                + "tensor's values in .npy files (collected in order, as batches) or from a histogram JSON file.",
+            "Prints the amax as the shortest decimal that reads back as the same float32."})
+public final class AmaxCommand implements Callable<Integer> {
+    @Option(names = "--method", required = true, paramLabel = "NAME",
+            description = "Calibration method: max, entropy, percentile, mse (or any on the class path).")
+    String method;
+
+    @Option(names = "--percentile", paramLabel = "P", description = "Percentile in [0, 100] (default ${DEFAULT-VALUE}).",
+            defaultValue = "99.99")
+    double percentile;
+
+    @Option(names = "--num-bits", paramLabel = "N", defaultValue = "8", description = "Quantized bits (default 8).")
+    int numBits;
+
+    @Option(names = "--unsigned", description = "Unsigned quantization (bound 255 for 8 bits).")
+    boolean unsigned;
+
+    @Option(names = "--start-bin", paramLabel = "N", defaultValue = "128",
+            description = "First candidate bin count of the entropy and MSE searches (default 128).")
+    int startBin;
+
+    @Option(names = "--stride", paramLabel = "N", defaultValue = "1",
+            description = "Step between candidates of the entropy and MSE searches (default 1).")
+    int stride;
+
+    @Option(names = "--num-bins", paramLabel = "N", defaultValue = "2048",
+            description = "Histogram bins for the first batch, with --tensor (default 2048).")
+    int numBins;
+
+    @Option(names = "--skip-zeros", description = "Leave exact zeros out of the histogram, with --tensor.")
+    boolean skipZeros;
+
+    @Option(names = "--trt-threshold",
+            description = "Entropy: TensorRT's (i + 0.5)·width threshold instead of the bin edge i·width.")
+    boolean trtThreshold;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Input input;
+
+    @Mixin
+    JsonOutput json;
+
+    @Spec
+    CommandSpec spec;
+
+    /** Where the statistics come from: tensor values, or a histogram collected earlier. */
+    static final class Input {
+        @Option(names = "--tensor", arity = "1..*", paramLabel = "FILE.npy",
+                description = "The tensor's values, one or more .npy files, collected in the order given.")
+        List<Path> tensors;
+
+        @Option(names = "--histogram", paramLabel = "FILE.json",
+                description = "A histogram {\"counts\": [...], \"edges\": [...]} (not with --method max).")
+        Path histogram;
+    }
+
+    @Override
+    public Integer call() {
+        Calibrator calibrator = Calibrators.byName(method);
+        CalibrationOptions options = options();
+        TensorStatistics statistics = input.histogram != null ? fromHistogram(calibrator) : collect();
+        float amax = calibrator.computeAmax(statistics, options);
+        if (json.enabled()) {
+            ObjectNode node = JsonOutput.putFloat(JsonOutput.object(), "amax", amax);
+            node.put("hex", FloatBits.hex8(amax));
+            json.print(spec.commandLine().getOut(), node);
+        } else {
+            spec.commandLine().getOut().println(ShortestDecimal.format(amax));
+        }
+        return 0;
+    }
+
+    private CalibrationOptions options() {
+        try {
+            return new CalibrationOptions(numBits, unsigned, startBin, stride, percentile, trtThreshold);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private TensorStatistics fromHistogram(Calibrator calibrator) {
+        for (String collectionOnly : List.of("--num-bins", "--skip-zeros")) {
+            if (spec.commandLine().getParseResult().hasMatchedOption(collectionOnly)) {
+                throw new ParameterException(spec.commandLine(), collectionOnly
+                        + " applies to collecting --tensor values, not to a --histogram that is already collected");
+            }
+        }
+        if ("max".equals(calibrator.name())) {
+            throw new Trt4jException("the max method needs the tensor's values (--tensor FILE.npy); a histogram "
+                    + "does not keep max |x|");
+        }
+        Histogram h = HistogramJson.readHistogram(input.histogram);
+        // The histogram spans [0, max |x|] (NVIDIA collection), so its last edge is the max it saw.
+        return new TensorStatistics(input.histogram.getFileName().toString(), h, h.edge(h.numBins()), h.total());
+    }
+
+    private TensorStatistics collect() {
+        if (numBins < 1) {
+            throw new ParameterException(spec.commandLine(), "--num-bins must be at least 1, got " + numBins);
+        }
+        List<Path> files = input.tensors;
+        String name = files.size() == 1 ? files.get(0).getFileName().toString()
+                : files.get(0).getFileName() + " and " + (files.size() - 1) + " more";
+        TensorStatisticsCollector collector = new TensorStatisticsCollector(name, numBins, skipZeros);
+        try (ProgressReporter progress = ProgressReporter.start("Collecting", files.size())) {
+            for (Path file : files) {
+                float[] values = NpyFile.read(file).toFloats();
+                try {
+                    collector.collect(values, 0, values.length);
+                } catch (CalibrationException e) {
+                    throw new Trt4jException(file + ": " + e.getMessage(), e);
+                }
+                progress.step();
+            }
+        }
+        return collector.statistics();
+    }
+}

@@ -1,0 +1,97 @@
+package dev.trt4j.cli.command;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.FloatBits;
+import dev.trt4j.table.ShortestDecimal;
+import dev.trt4j.table.TensorRtCalibrationCache;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code trt4j cache show}: every tensor of a cache or table with its scale and amax. */
+@Command(name = "show", description = "Lists each tensor of a TensorRT calibration cache or a trt4j calibration "
+        + "table with its INT8 scale and amax (scale = amax / 127).")
+public final class CacheShowCommand implements Callable<Integer> {
+    @Parameters(paramLabel = "FILE", description = "A TensorRT calibration cache or a trt4j table (.json).")
+    Path file;
+
+    @Mixin
+    JsonOutput json;
+
+    @Spec
+    CommandSpec spec;
+
+    /** One row: the stored value is exact, the other is derived in float32. */
+    private record Row(String name, float scale, float amax) {
+    }
+
+    @Override
+    public Integer call() {
+        CalibrationFile input = CalibrationFile.read(file);
+        List<Row> rows = new ArrayList<>();
+        String title;
+        if (input.isCache()) {
+            TensorRtCalibrationCache cache = input.cache();
+            cache.scaleBitsByTensor().forEach((name, bits) -> rows.add(new Row(name, Float.intBitsToFloat(bits),
+                    TensorRtCalibrationCache.amaxOf(Float.intBitsToFloat(bits)))));
+            title = cache.header();
+        } else {
+            CalibrationTable table = input.table();
+            table.amaxByTensor().forEach((name, amax) ->
+                    rows.add(new Row(name, TensorRtCalibrationCache.scaleOf(amax), amax)));
+            title = "calibration table, method " + table.provenance().method();
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json.enabled()) {
+            json.print(out, toJson(input, rows));
+        } else {
+            printTable(out, title, rows);
+        }
+        return 0;
+    }
+
+    private static ObjectNode toJson(CalibrationFile input, List<Row> rows) {
+        ObjectNode root = JsonOutput.object();
+        if (input.isCache()) {
+            root.put("kind", "tensorrt-cache");
+            root.put("tensorrtVersion", input.cache().version());
+            root.put("algorithm", input.cache().algorithm());
+        } else {
+            root.put("kind", "calibration-table");
+            root.put("method", input.table().provenance().method());
+        }
+        ArrayNode tensors = root.putArray("tensors");
+        for (Row r : rows) {
+            ObjectNode t = tensors.addObject().put("name", r.name());
+            JsonOutput.putFloat(t, "scale", r.scale()).put("scaleHex", FloatBits.hex8(r.scale()));
+            JsonOutput.putFloat(t, "amax", r.amax()).put("amaxHex", FloatBits.hex8(r.amax()));
+        }
+        return root;
+    }
+
+    private static void printTable(PrintWriter out, String title, List<Row> rows) {
+        out.println(title + ": " + rows.size() + (rows.size() == 1 ? " tensor" : " tensors"));
+        int nameWidth = "tensor".length();
+        int scaleWidth = "scale".length();
+        for (Row r : rows) {
+            nameWidth = Math.max(nameWidth, r.name().length());
+            scaleWidth = Math.max(scaleWidth, ShortestDecimal.format(r.scale()).length());
+        }
+        String format = "%-" + nameWidth + "s  %-" + scaleWidth + "s  %s%n";
+        out.printf(format, "tensor", "scale", "amax");
+        for (Row r : rows) {
+            out.printf(format, r.name(), ShortestDecimal.format(r.scale()), ShortestDecimal.format(r.amax()));
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.TensorRtCalibrationCache;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * A calibration file of either kind, told apart by its content: a trt4j calibration table (JSON) or a TensorRT
+ * calibration cache ({@code TRT-} header). Exactly one of the two fields is set.
+ */
+record CalibrationFile(Path path, CalibrationTable table, TensorRtCalibrationCache cache) {
+
+    /**
+     * Reads and recognises a file.
+     *
+     * @throws Trt4jException if it cannot be read, is neither kind, or is a malformed file of its kind
+     */
+    static CalibrationFile read(Path path) {
+        String text;
+        try {
+            // strict decoding: a binary file (an engine, an .npy) must not be taken for text
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(path))).toString();
+        } catch (NoSuchFileException e) {
+            throw new Trt4jException(path + ": no such file", e);
+        } catch (CharacterCodingException e) {
+            throw new Trt4jException(path + ": not a calibration file (not UTF-8 text)", e);
+        } catch (IOException e) {
+            throw new Trt4jException(path + ": cannot read: " + e.getMessage(), e);
+        }
+        String start = text.stripLeading();
+        if (start.startsWith("{")) {
+            return new CalibrationFile(path, CalibrationTable.fromJson(text, path.toString()), null);
+        }
+        if (start.startsWith("TRT-")) {
+            return new CalibrationFile(path, null, TensorRtCalibrationCache.parse(text, path.toString()));
+        }
+        throw new Trt4jException(path + ": neither a trt4j calibration table (JSON) nor a TensorRT calibration "
+                + "cache (first line like TRT-101501-EntropyCalibration2)");
+    }
+
+    boolean isCache() {
+        return cache != null;
+    }
+}

@@ -1,0 +1,6 @@
+/**
+ * The {@code trt4j} subcommands, one class per verb: {@code amax}, {@code cache show}, {@code cache convert}.
+ * Each turns its options into typed values and calls the core library; errors reach the user through
+ * {@link dev.trt4j.cli.Trt4jCommand}'s exit-code policy.
+ */
+package dev.trt4j.cli.command;

@@ -1,0 +1,55 @@
+package dev.trt4j.cli;
+
+import me.tongfei.progressbar.ProgressBarConsumer;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ProgressReporterTest {
+
+    @Test
+    void staysSilentWithoutAConsole() {
+        // Maven's forked test JVM has no console, like a pipe or a CI log.
+        try (ProgressReporter p = ProgressReporter.start("Collecting", 3)) {
+            p.step();
+            assertThat(p.isShowing()).isEqualTo(System.console() != null);
+        }
+        ProgressReporter silent = ProgressReporter.silent();
+        silent.stepBy(5);
+        silent.close();
+        silent.close();
+        assertThat(silent.isShowing()).isFalse();
+    }
+
+    @Test
+    void rendersTaskAndProgressWhenShown() {
+        List<String> frames = new ArrayList<>();
+        ProgressBarConsumer capture = new ProgressBarConsumer() {
+            @Override
+            public int getMaxRenderedLength() {
+                return 80;
+            }
+
+            @Override
+            public void accept(String rendered) {
+                synchronized (frames) {
+                    frames.add(rendered);
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (ProgressReporter p = new ProgressReporter("Collecting", 4, capture)) {
+            assertThat(p.isShowing()).isTrue();
+            p.stepBy(4);
+        }
+        synchronized (frames) {
+            assertThat(frames).anySatisfy(f -> assertThat(f).contains("Collecting").contains("4/4"));
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package dev.trt4j.cli;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.Trt4jVersion;
+import dev.trt4j.calibrators.CalibrationException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.util.concurrent.Callable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class Trt4jCommandTest {
+
+    @Test
+    void versionNamesTheBuild() {
+        CliRun run = CliRun.of("--version");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("trt4j " + Trt4jVersion.get() + System.lineSeparator())
+                .doesNotContain("${").doesNotContain("unknown");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "amax", "cache", "cache show", "cache convert"})
+    void everyCommandHasHelp(String command) {
+        String[] args = (command + " --help").strip().split(" ");
+        CliRun run = CliRun.of(args);
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("Usage: trt4j" + (command.isEmpty() ? "" : " " + command))
+                .contains("--verbose");
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void runWritesToTheGivenStreams() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Trt4jCommand.run(new PrintWriter(out), new PrintWriter(err), "--help");
+        assertThat(code).isZero();
+        assertThat(out.toString()).contains("amax").contains("cache");
+    }
+
+    @Test
+    void missingCommandIsAUsageError() {
+        CliRun run = CliRun.of();
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines().get(0)).isEqualTo("trt4j: missing a command: choose one of amax, cache, help");
+        CliRun cache = CliRun.of("cache");
+        assertThat(cache.exitCode()).isEqualTo(2);
+        assertThat(cache.err()).contains("choose one of show, convert");
+    }
+
+    @Test
+    void unknownOptionIsAUsageErrorWithPicocliMessageAndSuggestion() {
+        CliRun run = CliRun.of("amax", "--method", "max", "--tensr=a.npy");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines().get(0)).startsWith("trt4j: Unknown option: '--tensr=a.npy'");
+        assertThat(run.err()).contains("--tensor").contains("Try 'trt4j amax --help'");
+        assertThat(run.out()).isEmpty();
+    }
+
+    /** A stand-in command that throws what it is told to, to check the exit-code policy for each type. */
+    @Command(name = "boom")
+    static final class Boom implements Callable<Integer> {
+        @Option(names = "--type")
+        String type;
+
+        @Override
+        public Integer call() {
+            throw switch (type) {
+                case "trt4j" -> new Trt4jException("model.onnx: no input named 'x'");
+                case "calibration" -> new CalibrationException("tensor 'a': no values");
+                case "argument" -> new IllegalArgumentException("bad value\nsecond line");
+                case "io" -> new UncheckedIOException("disk", new IOException("disk full"));
+                default -> new NullPointerException("bug");
+            };
+        }
+    }
+
+    private static CliRun boom(String... args) {
+        CommandLine cl = Trt4jCommand.newCommandLine();
+        cl.addSubcommand(new CommandLine(new Boom()));
+        return CliRun.of(cl, args);
+    }
+
+    @Test
+    void userErrorsPrintExactlyOneLineAndExitOne() {
+        assertThat(boom("boom", "--type", "trt4j").err())
+                .isEqualTo("trt4j: model.onnx: no input named 'x'" + System.lineSeparator());
+        assertThat(boom("boom", "--type", "calibration").err())
+                .isEqualTo("trt4j: tensor 'a': no values" + System.lineSeparator());
+        assertThat(boom("boom", "--type", "argument").err())
+                .isEqualTo("trt4j: bad value second line" + System.lineSeparator());
+        CliRun io = boom("boom", "--type", "io");
+        assertThat(io.exitCode()).isEqualTo(1);
+        assertThat(io.errLines()).containsExactly("trt4j: disk: disk full");
+    }
+
+    @Test
+    void verbosePrintsTheStackTraceAndBugsAreLabelled() {
+        CliRun quiet = boom("boom", "--type", "bug");
+        assertThat(quiet.exitCode()).isEqualTo(1);
+        assertThat(quiet.errLines()).hasSize(1).first().asString()
+                .startsWith("trt4j: unexpected error: java.lang.NullPointerException: bug").contains("--verbose");
+
+        CliRun verbose = boom("boom", "--type", "trt4j", "--verbose");
+        assertThat(verbose.exitCode()).isEqualTo(1);
+        assertThat(verbose.errLines().get(0)).isEqualTo("trt4j: model.onnx: no input named 'x'");
+        assertThat(verbose.err()).contains("at dev.trt4j.cli.Trt4jCommandTest$Boom.call");
+    }
+}

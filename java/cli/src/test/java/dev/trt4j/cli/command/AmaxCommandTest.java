@@ -1,0 +1,173 @@
+package dev.trt4j.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trt4j.calibrators.TensorStatisticsCollector;
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.data.npy.NpyArray;
+import dev.trt4j.data.npy.NpyFile;
+import dev.trt4j.stats.HistogramJson;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Expected values are the §8.1 vectors of calibration.md (pytorch-quantization's calibrator tests). */
+class AmaxCommandTest {
+    private static final String NL = System.lineSeparator();
+
+    @TempDir
+    Path dir;
+
+    private String npy(String name, float... values) {
+        Path file = dir.resolve(name);
+        NpyFile.write(file, NpyArray.ofFloats(new long[] {values.length}, values));
+        return file.toString();
+    }
+
+    private static float[] arange(int n, float step) {
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = i * step;
+        }
+        return x;
+    }
+
+    private static float[] constantWithOutlier(int n, float value, float outlier) {
+        float[] x = new float[n];
+        Arrays.fill(x, value);
+        x[n - 1] = outlier;
+        return x;
+    }
+
+    @Test
+    void entropyAndMseOnTheGrowingHistogramOfTestGrow() {
+        String x1 = npy("x1.npy", 0, 255, 255, 255, 255, 255);
+        String x2 = npy("x2.npy", 0, 255, 255, 255, 255, 256);
+
+        assertThat(CliRun.of("amax", "--method", "entropy", "--tensor", x1, x2).out()).isEqualTo("254.87549" + NL);
+        assertThat(CliRun.of("amax", "--method", "mse", "--tensor", x1, "--tensor", x2).out())
+                .isEqualTo("255.06226" + NL);
+    }
+
+    @Test
+    void percentileVectors() {
+        String a = npy("arange.npy", arange(100, 1f));
+        String halves = npy("halves.npy", arange(100, 0.5f));
+
+        assertThat(CliRun.of("amax", "--method", "percentile", "--percentile", "90", "--tensor", a).out())
+                .isEqualTo("88.99365" + NL);
+        assertThat(CliRun.of("amax", "--method", "percentile", "--percentile", "80", "--unsigned", "--tensor", a)
+                .out()).isEqualTo("78.987305" + NL);
+        assertThat(CliRun.of("amax", "--method", "percentile", "--percentile", "99", "--tensor", a, halves).out())
+                .isEqualTo("96.96973" + NL);
+    }
+
+    @Test
+    void skipZerosAndMseOneTensor() {
+        String x1 = npy("z1.npy", 0, 0, 0, 0, 0, 1, 2, 3, 4, 5);
+        String x2 = npy("z2.npy", 0, 0, 0, 0, 0, 6, 7, 8, 9, 10);
+        assertThat(CliRun.of("amax", "--method", "percentile", "--percentile", "50", "--skip-zeros",
+                "--tensor", x1, x2).out()).isEqualTo("4.9975586" + NL);
+
+        String mse = npy("mse.npy", constantWithOutlier(694, 255f, 256f));
+        assertThat(CliRun.of("amax", "--method", "mse", "--tensor", mse).out()).isEqualTo("255.0625" + NL);
+        String unsigned = npy("mseu.npy", constantWithOutlier(694, 512f, 513f));
+        assertThat(CliRun.of("amax", "--method", "mse", "--unsigned", "--tensor", unsigned).out())
+                .isEqualTo("512.1233" + NL);
+    }
+
+    @Test
+    void maxIsTheLargestMagnitudeOverAllFiles() {
+        String a = npy("a.npy", 1f, -7.25f, 3f);
+        String b = npy("b.npy", 2f, 7f);
+        assertThat(CliRun.of("amax", "--method", "max", "--tensor", a, b).out()).isEqualTo("7.25" + NL);
+    }
+
+    @Test
+    void histogramFileGivesTheSameAnswerAsTheTensors() {
+        TensorStatisticsCollector c = new TensorStatisticsCollector("grow", 2048, false);
+        float[] x1 = {0, 255, 255, 255, 255, 255};
+        float[] x2 = {0, 255, 255, 255, 255, 256};
+        c.collect(x1, 0, x1.length);
+        c.collect(x2, 0, x2.length);
+        Path h = dir.resolve("grow.json");
+        HistogramJson.writeHistogram(h, c.statistics().histogram());
+
+        assertThat(CliRun.of("amax", "--method", "entropy", "--histogram", h.toString()).out())
+                .isEqualTo("254.87549" + NL);
+        assertThat(CliRun.of("amax", "--method", "mse", "--histogram", h.toString()).out())
+                .isEqualTo("255.06226" + NL);
+    }
+
+    @Test
+    void jsonPrintsAmaxAndItsBits() throws Exception {
+        String x1 = npy("x1.npy", 0, 255, 255, 255, 255, 255);
+        String x2 = npy("x2.npy", 0, 255, 255, 255, 255, 256);
+        CliRun run = CliRun.of("amax", "--method", "entropy", "--json", "--tensor", x1, x2);
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).isEqualTo("{\"amax\":254.87549,\"hex\":\"437ee020\"}" + NL);
+        JsonNode node = new ObjectMapper().readTree(run.out());
+        assertThat(Float.floatToRawIntBits(node.get("amax").floatValue()))
+                .isEqualTo(Integer.parseUnsignedInt(node.get("hex").asText(), 16));
+    }
+
+    @Test
+    void maxWithAHistogramIsRejectedInOneLine() throws Exception {
+        Path h = dir.resolve("h.json");
+        Files.writeString(h, "{\"counts\": [1, 2], \"edges\": [0, 1, 2]}");
+        CliRun run = CliRun.of("amax", "--method", "max", "--histogram", h.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly(
+                "trt4j: the max method needs the tensor's values (--tensor FILE.npy); a histogram does not keep max |x|");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void userErrorsExitOneWithASingleLine() throws Exception {
+        String ok = npy("ok.npy", 1f, 2f);
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, "{\"counts\": [1, 2], \"edges\": [0, 1]}");
+
+        assertSingleLineError(CliRun.of("amax", "--method", "kl", "--tensor", ok), "unknown calibration method 'kl'");
+        assertSingleLineError(CliRun.of("amax", "--method", "max", "--tensor", dir.resolve("gone.npy").toString()),
+                "gone.npy");
+        assertSingleLineError(CliRun.of("amax", "--method", "entropy", "--histogram", bad.toString()),
+                "2 edges for 2 counts");
+        assertSingleLineError(CliRun.of("amax", "--method", "max", "--tensor", npy("nan.npy", 1f, Float.NaN)),
+                "nan.npy: ");
+        assertSingleLineError(CliRun.of("amax", "--method", "entropy", "--tensor", ok, "--num-bins", "64"),
+                "start");
+    }
+
+    private static void assertSingleLineError(CliRun run, String fragment) {
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).startsWith("trt4j: ").contains(fragment);
+        assertThat(run.err()).doesNotContain("\tat ");
+        assertThat(run.out()).isEmpty();
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        String ok = npy("ok.npy", 1f, 2f);
+        Path h = dir.resolve("h.json");
+
+        assertThat(CliRun.of("amax", "--method", "percentile", "--percentile", "200", "--tensor", ok).exitCode())
+                .isEqualTo(2);
+        CliRun both = CliRun.of("amax", "--method", "entropy", "--tensor", ok, "--histogram", h.toString());
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.errLines().get(0)).contains("mutually exclusive");
+        assertThat(CliRun.of("amax", "--method", "entropy").exitCode()).isEqualTo(2);
+        assertThat(CliRun.of("amax", "--tensor", ok).exitCode()).isEqualTo(2);
+        CliRun bins = CliRun.of("amax", "--method", "entropy", "--num-bins", "64", "--histogram", h.toString());
+        assertThat(bins.exitCode()).isEqualTo(2);
+        assertThat(bins.errLines().get(0)).contains("--num-bins");
+    }
+}

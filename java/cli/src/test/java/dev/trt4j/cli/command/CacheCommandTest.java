@@ -1,0 +1,160 @@
+package dev.trt4j.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.Provenance;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CacheCommandTest {
+    /** {@code NVIDIA/TensorRT: samples/sampleINT8/README.md}, as listed in calibration.md §8.3. */
+    private static final String TRT_7000 = """
+            TRT-7000-EntropyCalibration2
+            data: 3c008912
+            conv1: 3c88edfc
+            pool1: 3c88edfc
+            conv2: 3ddc858b
+            pool2: 3ddc858b
+            ip1: 3db6bd6e
+            ip2: 3e691968
+            prob: 3c010a14
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws Exception {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    @Test
+    void showListsScaleAndAmaxOfEachTensor() throws Exception {
+        CliRun run = CliRun.of("cache", "show", write("mnist.cache", TRT_7000).toString());
+
+        assertThat(run.exitCode()).isZero();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("TRT-7000-EntropyCalibration2: 8 tensors");
+        assertThat(lines.get(1).split("\\s+")).containsExactly("tensor", "scale", "amax");
+        // Java 17 prints this scale as 0.007845181; eight digits already read back
+        assertThat(lines.get(2).split("\\s+")).containsExactly("data", "0.00784518", "0.9963379");
+        String[] names = {"data", "conv1", "pool1", "conv2", "pool2", "ip1", "ip2", "prob"};
+        int[] scaleBits = {0x3c008912, 0x3c88edfc, 0x3c88edfc, 0x3ddc858b, 0x3ddc858b, 0x3db6bd6e, 0x3e691968,
+            0x3c010a14};
+        String[] ranges = {"0.9963379", "2.1228104", "2.1228104", "13.674927", "13.674927", "11.332019", "28.90977",
+            "1.0002441"};
+        for (int i = 0; i < names.length; i++) {
+            String[] cols = lines.get(2 + i).split("\\s+");
+            assertThat(cols[0]).isEqualTo(names[i]);
+            assertThat(Float.floatToRawIntBits(Float.parseFloat(cols[1]))).as(cols[1]).isEqualTo(scaleBits[i]);
+            assertThat(cols[2]).isEqualTo(ranges[i]);
+        }
+    }
+
+    @Test
+    void showJsonHasExactNumbersAndBits() throws Exception {
+        CliRun run = CliRun.of("cache", "show", "--json", write("mnist.cache", TRT_7000).toString());
+
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(run.out().lines()).hasSize(1);
+        assertThat(root.get("kind").asText()).isEqualTo("tensorrt-cache");
+        assertThat(root.get("tensorrtVersion").asInt()).isEqualTo(7000);
+        JsonNode ip2 = root.get("tensors").get(6);
+        assertThat(ip2.get("name").asText()).isEqualTo("ip2");
+        assertThat(ip2.get("scaleHex").asText()).isEqualTo("3e691968");
+        assertThat(ip2.get("amax").floatValue()).isEqualTo(28.90977f);
+    }
+
+    @Test
+    void showReadsTablesToo() throws Exception {
+        Map<String, Float> amax = new LinkedHashMap<>();
+        amax.put("input_1:0", 127f);
+        Path table = dir.resolve("t.json");
+        new CalibrationTable(amax, Provenance.unknown()).write(table);
+
+        CliRun run = CliRun.of("cache", "show", table.toString());
+        assertThat(run.out().lines().toList().get(2).split("\\s+")).containsExactly("input_1:0", "1.0", "127.0");
+    }
+
+    @Test
+    void cacheToTableToCacheIsByteExact() throws Exception {
+        Path cache = write("in.cache", TRT_7000);
+        Path json = dir.resolve("table.json");
+        Path back = dir.resolve("back.cache");
+
+        CliRun toTable = CliRun.of("cache", "convert", cache.toString(), "--out", json.toString());
+        CliRun toCache = CliRun.of("cache", "convert", json.toString(), "--out", back.toString());
+
+        assertThat(toTable.exitCode()).isZero();
+        assertThat(toTable.out()).contains("8 tensors").contains(json.toString());
+        assertThat(CalibrationTable.read(json).amax("conv2")).isEqualTo(13.674927f);
+        assertThat(toCache.exitCode()).isZero();
+        assertThat(Files.readAllBytes(back)).isEqualTo(Files.readAllBytes(cache));
+    }
+
+    @Test
+    void tableToCacheTakesTheHeaderFromOptions() throws Exception {
+        Path table = dir.resolve("t.json");
+        new CalibrationTable(Map.of("x", 2f), Provenance.unknown()).write(table);
+        Path out = dir.resolve("x.cache");
+
+        CliRun run = CliRun.of("cache", "convert", table.toString(), "--out", out.toString(),
+                "--trt-version", "10.3.0", "--algorithm", "MinMaxCalibration");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(Files.readString(out)).isEqualTo("TRT-100300-MinMaxCalibration\nx: 3c810204\n");
+    }
+
+    @Test
+    void failingConvertLeavesNoOutputFile() throws Exception {
+        Path bad = write("bad.cache", "TRT-7000-EntropyCalibration2\ndata: 3c008912\nconv1 3c88edfc\n");
+        Path out = dir.resolve("out.json");
+
+        CliRun run = CliRun.of("cache", "convert", bad.toString(), "--out", out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).startsWith("trt4j: " + bad + ":3: ");
+        assertThat(out).doesNotExist();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("bad.cache");
+        }
+    }
+
+    @Test
+    void unrecognisedAndMisusedInputs() throws Exception {
+        Path binary = dir.resolve("engine.plan");
+        Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
+        CliRun notText = CliRun.of("cache", "show", binary.toString());
+        assertThat(notText.exitCode()).isEqualTo(1);
+        assertThat(notText.errLines()).containsExactly("trt4j: " + binary + ": not a calibration file (not UTF-8 text)");
+
+        CliRun neither = CliRun.of("cache", "show", write("notes.txt", "hello\n").toString());
+        assertThat(neither.errLines()).hasSize(1).first().asString().contains("neither");
+
+        Path cache = write("in.cache", TRT_7000);
+        CliRun headerOnCache = CliRun.of("cache", "convert", cache.toString(), "--out",
+                dir.resolve("o.json").toString(), "--algorithm", "MinMaxCalibration");
+        assertThat(headerOnCache.exitCode()).isEqualTo(2);
+        assertThat(dir.resolve("o.json")).doesNotExist();
+
+        Path table = dir.resolve("t.json");
+        new CalibrationTable(Map.of("x", 2f), Provenance.unknown()).write(table);
+        CliRun badVersion = CliRun.of("cache", "convert", table.toString(), "--out", dir.resolve("o.cache").toString(),
+                "--trt-version", "ten");
+        assertThat(badVersion.exitCode()).isEqualTo(2);
+        assertThat(badVersion.errLines().get(0)).contains("--trt-version").contains("'ten'");
+    }
+}

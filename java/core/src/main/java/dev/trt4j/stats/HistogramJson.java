@@ -1,0 +1,174 @@
+package dev.trt4j.stats;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.Histogram;
+import dev.trt4j.calibrators.TensorStatistics;
+import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.table.JsonDocument;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * JSON files of collected statistics, so that any calibration method can be applied later without running the
+ * model again: a single {@link Histogram} ({@code {"counts": [...], "edges": [...]}}) or a statistics file
+ * holding {@link ActivationStatistics} (for each tensor in order its histogram, max |x| and value count, plus
+ * the run's sample and batch counts, model SHA-256 and data description) with the collection options. Floats are written as the shortest decimals that read back bit for bit; every file is written
+ * atomically. Thread-safe.
+ */
+public final class HistogramJson {
+    static final String FORMAT = "trt4j.tensor-statistics";
+    static final int VERSION = 1;
+
+    private HistogramJson() {
+    }
+
+    /**
+     * A statistics file's content: the statistics and the collection options that shaped the histograms.
+     *
+     * @param statistics every tensor's statistics with the run's sample and batch counts, model and data
+     * @param options    the options they were collected with; only {@code numBins} and {@code skipZeros} are
+     *                   stored, so {@code threads} and {@code maxSamples} read back as 0
+     */
+    public record StatisticsFile(ActivationStatistics statistics, StatisticsOptions options) {
+        public StatisticsFile {
+            Objects.requireNonNull(statistics, "statistics");
+            Objects.requireNonNull(options, "options");
+        }
+    }
+
+    /**
+     * Reads a histogram file {@code {"counts": [...], "edges": [...]}}.
+     *
+     * @throws Trt4jException naming the file and the problem (e.g. edges not one more than counts)
+     */
+    public static Histogram readHistogram(Path file) {
+        JsonDocument doc = JsonDocument.read(file);
+        return histogram(doc, doc.root(), "");
+    }
+
+    /** Writes a histogram file atomically. */
+    public static void writeHistogram(Path file, Histogram histogram) {
+        AtomicFiles.writeString(file, JsonDocument.toText(histogramNode(histogram), true));
+    }
+
+    /**
+     * Reads a statistics file written by {@link #writeStatistics}.
+     *
+     * @throws Trt4jException naming the file and the JSON path of the problem
+     */
+    public static StatisticsFile readStatistics(Path file) {
+        JsonDocument doc = JsonDocument.read(file);
+        ObjectNode root = doc.object(doc.root(), "");
+        String format = doc.text(root.get("format"), "format");
+        if (!FORMAT.equals(format)) {
+            throw doc.error("format", "is '" + format + "'; expected '" + FORMAT + "'");
+        }
+        if (doc.integer(root.get("version"), "version") != VERSION) {
+            throw doc.error("version", "is " + root.get("version").asText() + "; this trt4j reads version " + VERSION);
+        }
+        StatisticsOptions options;
+        try {
+            options = StatisticsOptions.defaults()
+                    .withNumBins(Math.toIntExact(doc.integer(root.get("numBins"), "numBins")))
+                    .withSkipZeros(doc.bool(root.get("skipZeros"), "skipZeros"));
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw doc.error("numBins", e.getMessage());
+        }
+        Map<String, TensorStatistics> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : doc.object(root.get("tensors"), "tensors").properties()) {
+            tensors.put(e.getKey(), tensor(doc, e.getKey(), e.getValue()));
+        }
+        ActivationStatistics statistics = new ActivationStatistics(tensors,
+                nonNegative(doc, root, "samples"), nonNegative(doc, root, "batches"),
+                doc.text(root.get("modelSha256"), "modelSha256"), doc.text(root.get("data"), "data"));
+        return new StatisticsFile(statistics, options);
+    }
+
+    /** Writes a statistics file atomically. */
+    public static void writeStatistics(Path file, StatisticsFile content) {
+        ActivationStatistics statistics = content.statistics();
+        ObjectNode root = JsonDocument.newObject();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        root.put("numBins", content.options().numBins());
+        root.put("skipZeros", content.options().skipZeros());
+        root.put("samples", statistics.samples());
+        root.put("batches", statistics.batches());
+        root.put("modelSha256", statistics.modelSha256());
+        root.put("data", statistics.dataDescription());
+        ObjectNode tensors = root.putObject("tensors");
+        for (Map.Entry<String, TensorStatistics> e : statistics.tensors().entrySet()) {
+            TensorStatistics t = e.getValue();
+            ObjectNode entry = tensors.putObject(e.getKey());
+            entry.putRawValue("absMax", JsonDocument.exactFloat(t.absMax()));
+            entry.put("count", t.count());
+            entry.set("histogram", t.histogram() == null ? entry.nullNode() : histogramNode(t.histogram()));
+        }
+        AtomicFiles.writeString(file, JsonDocument.toText(root, true));
+    }
+
+    private static long nonNegative(JsonDocument doc, ObjectNode root, String field) {
+        long v = doc.integer(root.get(field), field);
+        if (v < 0) {
+            throw doc.error(field, "must not be negative, got " + v);
+        }
+        return v;
+    }
+
+    private static TensorStatistics tensor(JsonDocument doc, String name, JsonNode node) {
+        String path = "tensors[\"" + name + "\"]";
+        ObjectNode entry = doc.object(node, path);
+        float absMax = doc.float32(entry.get("absMax"), path + ".absMax");
+        long count = doc.integer(entry.get("count"), path + ".count");
+        JsonNode h = entry.get("histogram");
+        Histogram histogram = h == null || h.isNull() ? null : histogram(doc, h, path + ".histogram");
+        try {
+            return new TensorStatistics(name, histogram, absMax, count);
+        } catch (IllegalArgumentException e) {
+            throw doc.error(path, e.getMessage());
+        }
+    }
+
+    private static Histogram histogram(JsonDocument doc, JsonNode node, String path) {
+        String prefix = path.isEmpty() ? "" : path + ".";
+        ObjectNode h = doc.object(node, path);
+        ArrayNode countsNode = doc.array(h.get("counts"), prefix + "counts");
+        ArrayNode edgesNode = doc.array(h.get("edges"), prefix + "edges");
+        if (edgesNode.size() != countsNode.size() + 1) {
+            throw doc.error(prefix + "edges", edgesNode.size() + " edges for " + countsNode.size()
+                    + " counts; expected one more edge than counts (" + (countsNode.size() + 1) + ")");
+        }
+        long[] counts = new long[countsNode.size()];
+        for (int i = 0; i < counts.length; i++) {
+            counts[i] = doc.integer(countsNode.get(i), prefix + "counts[" + i + "]");
+        }
+        float[] edges = new float[edgesNode.size()];
+        for (int i = 0; i < edges.length; i++) {
+            edges[i] = doc.float32(edgesNode.get(i), prefix + "edges[" + i + "]");
+        }
+        try {
+            return new Histogram(counts, edges);
+        } catch (IllegalArgumentException e) {
+            throw doc.error(path, e.getMessage());
+        }
+    }
+
+    private static ObjectNode histogramNode(Histogram histogram) {
+        ObjectNode node = JsonDocument.newObject();
+        ArrayNode counts = node.putArray("counts");
+        for (long c : histogram.counts()) {
+            counts.add(c);
+        }
+        ArrayNode edges = node.putArray("edges");
+        for (float e : histogram.edges()) {
+            edges.addRawValue(JsonDocument.exactFloat(e));
+        }
+        return node;
+    }
+}

@@ -1,0 +1,79 @@
+package dev.trt4j.table;
+
+import dev.trt4j.Trt4jException;
+
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads TensorRT calibration cache text leniently (CRLF, blank lines, short hex) but names the line of any error. */
+final class CalibrationCacheParser {
+    private static final Pattern HEADER = Pattern.compile("TRT-(\\d{1,9})-(\\S+)");
+    private static final String SEPARATOR = ": ";
+
+    private CalibrationCacheParser() {
+    }
+
+    static TensorRtCalibrationCache parse(String text, String source) {
+        String[] lines = text.split("\n", -1);
+        Integer version = null;
+        String algorithm = null;
+        Map<String, Integer> bits = new LinkedHashMap<>();
+        Map<String, Integer> firstLine = new HashMap<>();
+        for (int i = 0; i < lines.length; i++) {
+            int lineNo = i + 1;
+            String line = lines[i].endsWith("\r") ? lines[i].substring(0, lines[i].length() - 1) : lines[i];
+            if (line.isBlank()) {
+                continue;
+            }
+            if (version == null) {
+                Matcher m = HEADER.matcher(line.strip());
+                if (!m.matches()) {
+                    throw error(source, lineNo, "expected a header like TRT-101501-EntropyCalibration2, found '"
+                            + abbreviate(line) + "'; is this a TensorRT calibration cache?");
+                }
+                version = Integer.parseInt(m.group(1));
+                algorithm = m.group(2);
+                continue;
+            }
+            // TensorRT names may hold ": " themselves ("input_1:0", "(Unnamed Layer* 64) [Shuffle]_output");
+            // the value never does, so the last separator is the real one.
+            int at = line.lastIndexOf(SEPARATOR);
+            if (at <= 0) {
+                throw error(source, lineNo, "expected '<tensor name>: <hex scale>', found '" + abbreviate(line) + "'");
+            }
+            String name = line.substring(0, at);
+            String hex = line.substring(at + SEPARATOR.length()).strip();
+            int scaleBits;
+            try {
+                scaleBits = FloatBits.parseBits(hex);
+            } catch (IllegalArgumentException e) {
+                throw error(source, lineNo, "tensor '" + name + "': scale " + e.getMessage());
+            }
+            if (scaleBits < 0 || scaleBits >= 0x7f800000) {
+                throw error(source, lineNo, "tensor '" + name + "': scale " + hex + " is "
+                        + Float.intBitsToFloat(scaleBits) + "; expected a finite scale >= 0");
+            }
+            Integer earlier = firstLine.putIfAbsent(name, lineNo);
+            if (earlier != null) {
+                throw error(source, lineNo, "tensor '" + name + "' appears again (first on line " + earlier + ")");
+            }
+            bits.put(name, scaleBits);
+        }
+        if (version == null) {
+            throw new Trt4jException(source + ": is empty; expected a TensorRT calibration cache starting with a "
+                    + "header like TRT-101501-EntropyCalibration2");
+        }
+        return new TensorRtCalibrationCache(version, algorithm, bits);
+    }
+
+    private static Trt4jException error(String source, int line, String problem) {
+        return new Trt4jException(source + ":" + line + ": " + problem);
+    }
+
+    private static String abbreviate(String line) {
+        return line.length() <= 60 ? line : line.substring(0, 57) + "...";
+    }
+}

@@ -1,0 +1,224 @@
+package dev.trt4j.table;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import dev.trt4j.Trt4jException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * A parsed trt4j JSON file (calibration table, histogram, statistics) read strictly: every accessor names the
+ * file and the JSON path of a missing or ill-typed value in a one-line {@link Trt4jException}; duplicate keys
+ * and text after the document are errors. Floats are read from the exact decimal text (never through a double)
+ * and written with {@link #exactFloat(float)}, so a float32 survives a write and read bit for bit. Immutable;
+ * thread-safe.
+ */
+public final class JsonDocument {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
+
+    private final String source;
+    private final JsonNode root;
+
+    private JsonDocument(String source, JsonNode root) {
+        this.source = source;
+        this.root = root;
+    }
+
+    /**
+     * Reads and parses a UTF-8 JSON file.
+     *
+     * @throws Trt4jException if the file cannot be read or is not valid JSON, naming the file and the position
+     */
+    public static JsonDocument read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return parse(text, file.toString());
+    }
+
+    /**
+     * Parses JSON text.
+     *
+     * @param source what the text is (a file name), for error messages
+     * @throws Trt4jException if the text is not one valid JSON value
+     */
+    public static JsonDocument parse(String text, String source) {
+        try {
+            JsonNode root = MAPPER.readTree(text);
+            if (root == null || root.isMissingNode()) {
+                throw new Trt4jException(source + ": is empty; expected a JSON document");
+            }
+            return new JsonDocument(source, root);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+            throw new Trt4jException(source + ": not valid JSON: " + oneLine(e.getOriginalMessage()) + where, e);
+        }
+    }
+
+    /** The file or text this document came from, as given. */
+    public String source() {
+        return source;
+    }
+
+    /** The top-level value. */
+    public JsonNode root() {
+        return root;
+    }
+
+    /** An error about the value at {@code path}: {@code "<source>: <path>: <problem>"}. */
+    public Trt4jException error(String path, String problem) {
+        return new Trt4jException(source + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
+    }
+
+    /** {@code node} as an object; {@code null} (absent) or another type is an error. */
+    public ObjectNode object(JsonNode node, String path) {
+        if (node instanceof ObjectNode o) {
+            return o;
+        }
+        throw mismatch(node, path, "an object");
+    }
+
+    /** {@code node} as an array; {@code null} (absent) or another type is an error. */
+    public ArrayNode array(JsonNode node, String path) {
+        if (node instanceof ArrayNode a) {
+            return a;
+        }
+        throw mismatch(node, path, "an array");
+    }
+
+    /** {@code node} as a string. */
+    public String text(JsonNode node, String path) {
+        if (node != null && node.isTextual()) {
+            return node.textValue();
+        }
+        throw mismatch(node, path, "a string");
+    }
+
+    /** {@code node} as a boolean. */
+    public boolean bool(JsonNode node, String path) {
+        if (node != null && node.isBoolean()) {
+            return node.booleanValue();
+        }
+        throw mismatch(node, path, "true or false");
+    }
+
+    /** {@code node} as a whole number that fits a {@code long}. */
+    public long integer(JsonNode node, String path) {
+        if (node != null && node.isIntegralNumber() && node.canConvertToLong()) {
+            return node.longValue();
+        }
+        throw mismatch(node, path, "an integer");
+    }
+
+    /**
+     * {@code node} as the float32 nearest its decimal text (correctly rounded from the text itself).
+     *
+     * @throws Trt4jException if it is not a number or lies outside the float32 range
+     */
+    public float float32(JsonNode node, String path) {
+        if (node == null || !node.isNumber()) {
+            throw mismatch(node, path, "a number");
+        }
+        String decimal = node.numberValue().toString();
+        float f = Float.parseFloat(decimal);
+        if (Float.isInfinite(f)) {
+            throw error(path, decimal + " is outside the float32 range");
+        }
+        return f;
+    }
+
+    /** A JSON number whose text is the shortest decimal that reads back as exactly {@code value}. */
+    public static RawValue exactFloat(float value) {
+        if (!Float.isFinite(value)) {
+            throw new IllegalArgumentException("JSON has no number for " + value);
+        }
+        return new RawValue(ShortestDecimal.format(value));
+    }
+
+    /** A new empty object node. */
+    public static ObjectNode newObject() {
+        return MAPPER.createObjectNode();
+    }
+
+    /** A new empty array node. */
+    public static ArrayNode newArray() {
+        return MAPPER.createArrayNode();
+    }
+
+    /**
+     * Indented JSON text ending in a newline; arrays of numbers stay on one line so histograms remain readable.
+     *
+     * @param inlineArrays keep every array on one line (histograms) instead of one element per line
+     */
+    public static String toText(JsonNode node, boolean inlineArrays) {
+        DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
+                .withSeparators(Separators.createDefaultInstance()
+                        .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+        printer.indentObjectsWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
+        printer.indentArraysWith(inlineArrays ? new DefaultPrettyPrinter.FixedSpaceIndenter()
+                : DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
+        try {
+            return MAPPER.writer(printer).writeValueAsString(node) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree failed to serialise", e);
+        }
+    }
+
+    /** One-line JSON text without a trailing newline, for command output. */
+    public static String toCompactText(JsonNode node) {
+        try {
+            return MAPPER.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree failed to serialise", e);
+        }
+    }
+
+    private Trt4jException mismatch(JsonNode node, String path, String expected) {
+        if (node == null || node.isMissingNode()) {
+            return error(path, "missing; expected " + expected);
+        }
+        return error(path, "expected " + expected + ", found " + describe(node));
+    }
+
+    private static String describe(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case OBJECT -> "an object";
+            case ARRAY -> "an array";
+            case STRING -> "the string \"" + abbreviate(node.textValue()) + "\"";
+            case NUMBER, BOOLEAN -> node.asText();
+            case NULL -> "null";
+            default -> node.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+
+    private static String abbreviate(String s) {
+        String line = oneLine(s);
+        return line.length() <= 40 ? line : line.substring(0, 37) + "...";
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s+", " ").trim();
+    }
+}

@@ -1,0 +1,114 @@
+package dev.trt4j.table;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.Trt4jVersion;
+import dev.trt4j.calibrators.CalibrationOptions;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * Where a calibration table came from, so that it can be trusted or reproduced later: the method and its
+ * parameters, how many samples were seen, which model file (by name and SHA-256), which trt4j, which data, and
+ * when. Every field except {@code parameters} may be {@code null} when unknown (e.g. for a table converted from
+ * a TensorRT cache).
+ *
+ * @param method          calibration method name, e.g. {@code "entropy"}
+ * @param parameters      the method's parameters as text, in a stable order (never null; may be empty)
+ * @param sampleCount     number of calibration samples run through the model
+ * @param modelFileName   file name of the model, without folders
+ * @param modelSha256     SHA-256 of the model file, 64 lower-case hex digits
+ * @param trt4jVersion    trt4j version that produced the table
+ * @param dataDescription what the calibration data was, e.g. {@code "images:/data/lines (256 files)"}
+ * @param createdAt       creation time, to the millisecond
+ */
+public record Provenance(String method, Map<String, String> parameters, Long sampleCount, String modelFileName,
+                         String modelSha256, String trt4jVersion, String dataDescription, Instant createdAt) {
+    private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
+    /**
+     * @throws IllegalArgumentException on a negative sample count or a malformed SHA-256
+     */
+    public Provenance {
+        parameters = Collections.unmodifiableMap(new LinkedHashMap<>(Objects.requireNonNull(parameters, "parameters")));
+        if (sampleCount != null && sampleCount < 0) {
+            throw new IllegalArgumentException("sample count must not be negative, got " + sampleCount);
+        }
+        if (modelSha256 != null && !SHA256.matcher(modelSha256).matches()) {
+            throw new IllegalArgumentException("model SHA-256 must be 64 lower-case hex digits, got '"
+                    + modelSha256 + "'");
+        }
+    }
+
+    /** A provenance that knows nothing but the running trt4j version and the current time. */
+    public static Provenance unknown() {
+        return new Provenance(null, Map.of(), null, null, null, Trt4jVersion.get(), null, now());
+    }
+
+    /**
+     * The provenance of a calibration run happening now with this trt4j: hashes the model file.
+     *
+     * @param modelFile the model that was calibrated; its name and SHA-256 are recorded
+     * @throws Trt4jException if the model file cannot be read
+     */
+    public static Provenance ofRun(String method, Map<String, String> parameters, long sampleCount, Path modelFile,
+                                   String dataDescription) {
+        Path name = modelFile.getFileName();
+        return new Provenance(method, parameters, sampleCount, name == null ? null : name.toString(),
+                sha256(modelFile), Trt4jVersion.get(), dataDescription, now());
+    }
+
+    /**
+     * The calibration options as provenance parameters ({@code numBits}, {@code unsigned}, {@code startBin},
+     * {@code stride}, {@code percentile}, {@code trtEntropyThreshold}), in that order.
+     */
+    public static Map<String, String> parameters(CalibrationOptions options) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("numBits", Integer.toString(options.numBits()));
+        p.put("unsigned", Boolean.toString(options.unsigned()));
+        p.put("startBin", Integer.toString(options.startBin()));
+        p.put("stride", Integer.toString(options.stride()));
+        p.put("percentile", Double.toString(options.percentile()));
+        p.put("trtEntropyThreshold", Boolean.toString(options.trtEntropyThreshold()));
+        return p;
+    }
+
+    /**
+     * SHA-256 of a file's bytes as 64 lower-case hex digits.
+     *
+     * @throws Trt4jException if the file cannot be read
+     */
+    public static String sha256(Path file) {
+        MessageDigest digest;
+        try {
+            digest = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime must provide SHA-256", e);
+        }
+        try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
+            in.transferTo(OutputStream.nullOutputStream()); // the digest sees the bytes on the way
+        } catch (IOException e) {
+            throw new Trt4jException(file + ": cannot read to compute its SHA-256: " + e.getMessage(), e);
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static Instant now() {
+        // Milliseconds are plenty for provenance and keep the JSON text short.
+        return Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    }
+}

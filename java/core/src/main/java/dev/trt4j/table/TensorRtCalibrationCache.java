@@ -1,0 +1,265 @@
+package dev.trt4j.table;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.io.AtomicFiles;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A TensorRT INT8 calibration cache: the text file TensorRT 7–10 reads back instead of calibrating again.
+ *
+ * <pre>
+ * TRT-101501-EntropyCalibration2
+ * input_1:0: 3c010a14
+ * (Unnamed Layer* 64) [Shuffle]_output: 0
+ * </pre>
+ *
+ * The header holds {@code NV_TENSORRT_VERSION} ({@link #versionNumber}) and the calibrator algorithm; each
+ * further line holds a tensor name, {@code ": "}, and the float32 bits of the INT8 <em>scale</em>
+ * ({@code amax / 127}) in lower-case hex without leading zeros. Reading splits at the last {@code ": "}, so
+ * names may contain spaces, brackets and colons; it accepts 1–8 hex digits, CRLF endings and blank lines.
+ * Writing is canonical ({@code \n} endings, a final newline, TensorRT's digits), so a canonical file reads and
+ * writes back byte for byte.
+ *
+ * <p>Amax and scale: {@code amax = scale * 127f} and {@code scale = amax / 127f} in float32. For every scale
+ * this class writes from a table, converting to amax and back gives the same scale bits; going the other way,
+ * amax to scale to amax, can move amax by an ulp, because the cache only keeps the scale. About 0.8% of all
+ * float32 scales are not {@code amax / 127f} for any float32 amax; such a scale (never written by trt4j) changes
+ * in its last bit on a cache → table → cache trip. Immutable; thread-safe.
+ */
+public final class TensorRtCalibrationCache {
+    /** Algorithm token of TensorRT's {@code IInt8EntropyCalibrator2}. */
+    public static final String ENTROPY_CALIBRATION_2 = "EntropyCalibration2";
+    /** Algorithm token of TensorRT's {@code IInt8MinMaxCalibrator}. */
+    public static final String MIN_MAX_CALIBRATION = "MinMaxCalibration";
+    /** {@code NV_TENSORRT_VERSION} of TensorRT 10.15.1, the release trt4j targets. */
+    public static final int DEFAULT_VERSION = 101501;
+    /** Provenance parameter that keeps a converted cache's header version. */
+    static final String VERSION_PARAMETER = "tensorrtVersion";
+
+    private static final float BOUND = 127f;
+    private static final Pattern ALGORITHM = Pattern.compile("\\S+");
+    private static final Pattern DOTTED = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+
+    private final int version;
+    private final String algorithm;
+    private final Map<String, Integer> scaleBitsByTensor;
+
+    /**
+     * @param version           {@code NV_TENSORRT_VERSION}, e.g. 101501 or 8601
+     * @param algorithm         header algorithm token, e.g. {@link #ENTROPY_CALIBRATION_2}
+     * @param scaleBitsByTensor tensor name to raw float32 bits of its scale, in file order (copied)
+     * @throws IllegalArgumentException on a negative version, an algorithm with spaces, a name that is empty or
+     *                                  holds a line break, or bits that are not a finite scale ≥ +0
+     */
+    public TensorRtCalibrationCache(int version, String algorithm, Map<String, Integer> scaleBitsByTensor) {
+        if (version < 0) {
+            throw new IllegalArgumentException("TensorRT version must not be negative, got " + version);
+        }
+        if (!ALGORITHM.matcher(algorithm).matches()) {
+            throw new IllegalArgumentException("algorithm must be one word without spaces, got '" + algorithm + "'");
+        }
+        Map<String, Integer> copy = new LinkedHashMap<>();
+        scaleBitsByTensor.forEach((name, bits) -> {
+            if (name.isEmpty() || name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0) {
+                throw new IllegalArgumentException("tensor name '" + name + "' cannot be written to a calibration "
+                        + "cache (empty or with a line break)");
+            }
+            if (bits < 0 || bits >= 0x7f800000) {
+                throw new IllegalArgumentException("tensor '" + name + "': scale bits " + Integer.toHexString(bits)
+                        + " are not a finite scale >= 0 (" + Float.intBitsToFloat(bits) + ")");
+            }
+            copy.put(name, bits);
+        });
+        this.version = version;
+        this.algorithm = algorithm;
+        this.scaleBitsByTensor = Collections.unmodifiableMap(copy);
+    }
+
+    /**
+     * Reads a cache file.
+     *
+     * @throws Trt4jException naming the file and line on an unreadable file, a bad header or a bad entry
+     */
+    public static TensorRtCalibrationCache read(Path file) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return parse(new String(bytes, StandardCharsets.UTF_8), file.toString());
+    }
+
+    /**
+     * Parses cache text.
+     *
+     * @param source what the text is (a file name), for error messages such as {@code "model.cache:3: ..."}
+     * @throws Trt4jException on a bad header or entry, naming the line
+     */
+    public static TensorRtCalibrationCache parse(String text, String source) {
+        return CalibrationCacheParser.parse(text, source);
+    }
+
+    /** Writes the canonical text atomically (never a partial file). */
+    public void write(Path file) {
+        AtomicFiles.writeString(file, toText());
+    }
+
+    /** The canonical text: the header and one {@code name: hex} line per tensor, each ending in {@code \n}. */
+    public String toText() {
+        StringBuilder sb = new StringBuilder(header()).append('\n');
+        scaleBitsByTensor.forEach((name, bits) ->
+                sb.append(name).append(": ").append(Integer.toHexString(bits)).append('\n'));
+        return sb.toString();
+    }
+
+    /**
+     * A cache holding {@code amax / 127f} of every tensor of a table.
+     *
+     * @param version   {@code NV_TENSORRT_VERSION} for the header
+     * @param algorithm algorithm token for the header
+     * @throws IllegalArgumentException if a tensor name holds a line break or the header values are invalid
+     */
+    public static TensorRtCalibrationCache fromTable(CalibrationTable table, int version, String algorithm) {
+        Map<String, Integer> bits = new LinkedHashMap<>();
+        table.amaxByTensor().forEach((name, amax) -> bits.put(name, Float.floatToRawIntBits(scaleOf(amax))));
+        return new TensorRtCalibrationCache(version, algorithm, bits);
+    }
+
+    /**
+     * A cache for a table with the header its provenance suggests: a table converted from a cache keeps that
+     * cache's version and algorithm; otherwise {@link #DEFAULT_VERSION} and {@link #MIN_MAX_CALIBRATION} for
+     * method {@code max}, {@link #ENTROPY_CALIBRATION_2} for every other method (TensorRT compares the token
+     * only to decide whether the cache suits the calibrator it is given).
+     */
+    public static TensorRtCalibrationCache fromTable(CalibrationTable table) {
+        Provenance p = table.provenance();
+        String keptVersion = p.parameters().get(VERSION_PARAMETER);
+        if (keptVersion != null && p.method() != null && ALGORITHM.matcher(p.method()).matches()) {
+            return fromTable(table, parseVersion(keptVersion), p.method());
+        }
+        return fromTable(table, DEFAULT_VERSION, "max".equals(p.method()) ? MIN_MAX_CALIBRATION
+                : ENTROPY_CALIBRATION_2);
+    }
+
+    /**
+     * The table of amax values ({@code scale * 127f}); its provenance names the algorithm as the method and keeps
+     * the header version as parameter {@code tensorrtVersion}, so {@link #fromTable(CalibrationTable)} restores
+     * the header.
+     *
+     * @param source what the cache is (a file name), recorded as the data description
+     */
+    public CalibrationTable toTable(String source) {
+        Map<String, Float> amax = new LinkedHashMap<>();
+        scaleBitsByTensor.forEach((name, bits) -> amax.put(name, amaxOf(Float.intBitsToFloat(bits))));
+        Provenance unknown = Provenance.unknown();
+        Provenance p = new Provenance(algorithm, Map.of(VERSION_PARAMETER, Integer.toString(version)), null, null,
+                null, unknown.trt4jVersion(), "TensorRT calibration cache " + source, unknown.createdAt());
+        return new CalibrationTable(amax, p);
+    }
+
+    /** {@code TRT-<version>-<algorithm>}. */
+    public String header() {
+        return "TRT-" + version + "-" + algorithm;
+    }
+
+    /** {@code NV_TENSORRT_VERSION} from the header. */
+    public int version() {
+        return version;
+    }
+
+    /** Algorithm token from the header. */
+    public String algorithm() {
+        return algorithm;
+    }
+
+    /** Tensor name to raw float32 bits of its scale, in file order; unmodifiable. */
+    public Map<String, Integer> scaleBitsByTensor() {
+        return scaleBitsByTensor;
+    }
+
+    /**
+     * The scale of a tensor.
+     *
+     * @throws Trt4jException if the cache has no such tensor
+     */
+    public float scale(String tensor) {
+        Integer bits = scaleBitsByTensor.get(tensor);
+        if (bits == null) {
+            throw new Trt4jException("tensor '" + tensor + "' is not in the calibration cache (" + header() + ", "
+                    + scaleBitsByTensor.size() + " tensors)");
+        }
+        return Float.intBitsToFloat(bits);
+    }
+
+    /** The dynamic range (amax) of a tensor, {@code scale * 127f}. */
+    public float amax(String tensor) {
+        return amaxOf(scale(tensor));
+    }
+
+    /** INT8 scale of an amax: {@code amax / 127f}. */
+    public static float scaleOf(float amax) {
+        return amax / BOUND;
+    }
+
+    /** Amax (dynamic range) of an INT8 scale: {@code scale * 127f}. */
+    public static float amaxOf(float scale) {
+        return scale * BOUND;
+    }
+
+    /**
+     * {@code NV_TENSORRT_VERSION} of a release: {@code major·1000 + minor·100 + patch} up to TensorRT 9,
+     * {@code major·10000 + minor·100 + patch} from TensorRT 10 (10.15.1 → 101501, 8.6.1 → 8601).
+     */
+    public static int versionNumber(int major, int minor, int patch) {
+        if (major < 0 || minor < 0 || minor > 99 || patch < 0 || patch > 99) {
+            throw new IllegalArgumentException("not a TensorRT version: " + major + "." + minor + "." + patch);
+        }
+        return major * (major >= 10 ? 10000 : 1000) + minor * 100 + patch;
+    }
+
+    /**
+     * A header version from user text: either the number itself ({@code 101501}, {@code 7000}) or a release
+     * ({@code 10.15.1}, {@code 8.6}).
+     *
+     * @throws IllegalArgumentException if the text is neither
+     */
+    public static int parseVersion(String text) {
+        String t = text.strip();
+        Matcher m = DOTTED.matcher(t);
+        if (m.matches()) {
+            return versionNumber(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
+                    m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
+        }
+        if (t.matches("\\d{1,9}")) {
+            return Integer.parseInt(t);
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a TensorRT version (e.g. 10.15.1 or 101501)");
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TensorRtCalibrationCache c && version == c.version && algorithm.equals(c.algorithm)
+                && java.util.List.copyOf(scaleBitsByTensor.entrySet())
+                .equals(java.util.List.copyOf(c.scaleBitsByTensor.entrySet()));
+    }
+
+    @Override
+    public int hashCode() {
+        return (31 * version + algorithm.hashCode()) * 31 + scaleBitsByTensor.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "TensorRtCalibrationCache[" + header() + ", " + scaleBitsByTensor.size() + " tensors]";
+    }
+}

@@ -1,0 +1,139 @@
+package dev.trt4j.stats;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.Histogram;
+import dev.trt4j.calibrators.TensorStatistics;
+import dev.trt4j.calibrators.TensorStatisticsCollector;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HistogramJsonTest {
+    @TempDir
+    Path dir;
+
+    /** calibration.md §8.1 test_grow: the histogram grows from 2048 to 2057 bins of width 255/2048. */
+    private static TensorStatistics grown() {
+        TensorStatisticsCollector c = new TensorStatisticsCollector("grow", 2048, false);
+        collect(c, new float[] {0, 255, 255, 255, 255, 255});
+        collect(c, new float[] {0, 255, 255, 255, 255, 256});
+        return c.statistics();
+    }
+
+    private static TensorStatistics random(String name, long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        float[] x = new float[5000];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) r.nextGaussian() * 3f;
+        }
+        TensorStatisticsCollector c = new TensorStatisticsCollector(name, 2048, true);
+        collect(c, x);
+        return c.statistics();
+    }
+
+    private static void collect(TensorStatisticsCollector c, float[] x) {
+        c.collect(x, 0, x.length);
+    }
+
+    @Test
+    void histogramRoundTripsBitForBit() throws Exception {
+        Histogram h = grown().histogram();
+        Path file = dir.resolve("h.json");
+
+        HistogramJson.writeHistogram(file, h);
+        Histogram back = HistogramJson.readHistogram(file);
+
+        assertThat(h.numBins()).isEqualTo(2057);
+        assertThat(back).isEqualTo(h);
+        JsonNode node = new ObjectMapper().readTree(file.toFile());
+        assertThat(node.get("counts").size()).isEqualTo(2057);
+        assertThat(node.get("edges").size()).isEqualTo(2058);
+        assertThat(node.get("edges").get(2048).asText()).isEqualTo("255.0");
+    }
+
+    @Test
+    void statisticsFileRoundTripsEveryTensorInOrder() {
+        Map<String, TensorStatistics> tensors = new LinkedHashMap<>();
+        for (TensorStatistics t : List.of(random("b", 1), random("a:0", 2),
+                new TensorStatistics("all zeros", null, 0f, 10), grown())) {
+            tensors.put(t.name(), t);
+        }
+        ActivationStatistics statistics = new ActivationStatistics(tensors, 64, 8,
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "synthetic:seed=1");
+        StatisticsOptions options = StatisticsOptions.defaults().withSkipZeros(true).withNumBins(1024);
+        Path file = dir.resolve("stats.json");
+
+        HistogramJson.writeStatistics(file, new HistogramJson.StatisticsFile(statistics, options));
+        HistogramJson.StatisticsFile back = HistogramJson.readStatistics(file);
+
+        assertThat(back.options()).isEqualTo(options);
+        ActivationStatistics read = back.statistics();
+        assertThat(read.samples()).isEqualTo(64);
+        assertThat(read.batches()).isEqualTo(8);
+        assertThat(read.modelSha256()).isEqualTo(statistics.modelSha256());
+        assertThat(read.dataDescription()).isEqualTo("synthetic:seed=1");
+        assertThat(read.tensors().keySet()).containsExactly("b", "a:0", "all zeros", "grow");
+        for (String name : tensors.keySet()) {
+            TensorStatistics expected = tensors.get(name);
+            TensorStatistics actual = read.tensor(name).orElseThrow();
+            assertThat(actual.name()).isEqualTo(name);
+            assertThat(actual.histogram()).isEqualTo(expected.histogram());
+            assertThat(Float.floatToRawIntBits(actual.absMax())).isEqualTo(Float.floatToRawIntBits(expected.absMax()));
+            assertThat(actual.count()).isEqualTo(expected.count());
+        }
+    }
+
+    @Test
+    void histogramErrorsNameTheFileAndTheField() throws Exception {
+        assertHistogramError("{\"counts\": [1, 2], \"edges\": [0, 1]}", "edges: 2 edges for 2 counts");
+        assertHistogramError("{\"counts\": [1, 2], \"edges\": [0, 1, 2, 3]}", "expected one more edge");
+        assertHistogramError("{\"counts\": [], \"edges\": [0]}", "no bins");
+        assertHistogramError("{\"counts\": [1, -2], \"edges\": [0, 1, 2]}", "negative");
+        assertHistogramError("{\"counts\": [1, 2], \"edges\": [0, 2, 1]}", "decrease");
+        assertHistogramError("{\"counts\": [1, 2.5], \"edges\": [0, 1, 2]}", "counts[1]: expected an integer");
+        assertHistogramError("{\"counts\": [1, 2], \"edges\": [0, \"1\", 2]}", "edges[1]: expected a number");
+        assertHistogramError("{\"edges\": [0, 1]}", "counts: missing");
+        assertHistogramError("{\"counts\": [1, 2], \"edges\": [0, 1, 2]", "not valid JSON");
+    }
+
+    private void assertHistogramError(String json, String fragment) throws Exception {
+        Path file = dir.resolve("bad.json");
+        Files.writeString(file, json);
+        assertThatThrownBy(() -> HistogramJson.readHistogram(file)).as(json)
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(file + ": ")
+                .hasMessageContaining(fragment)
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void statisticsErrors() throws Exception {
+        Path file = dir.resolve("s.json");
+        Files.writeString(file, "{\"format\": \"trt4j.calibration-table\", \"version\": 1}");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("format").hasMessageContaining("trt4j.tensor-statistics");
+        String header = "{\"format\": \"trt4j.tensor-statistics\", \"version\": 1, \"numBins\": 8, "
+                + "\"skipZeros\": false, \"samples\": 1, \"batches\": 1, \"modelSha256\": \"x\", \"data\": \"d\", ";
+        Files.writeString(file, header
+                + "\"tensors\": {\"x\": {\"absMax\": -1, \"count\": 3, \"histogram\": null}}}");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("tensors[\"x\"]").hasMessageContaining("max |x|");
+        Files.writeString(file, header.replace("\"numBins\": 8", "\"numBins\": 0") + "\"tensors\": {}}");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(file + ": numBins: ");
+        Files.writeString(file, header.replace("\"samples\": 1", "\"samples\": -1") + "\"tensors\": {}}");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(file + ": samples: must not be negative");
+    }
+}

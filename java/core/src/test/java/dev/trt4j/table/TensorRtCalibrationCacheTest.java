@@ -1,0 +1,202 @@
+package dev.trt4j.table;
+
+import dev.trt4j.Trt4jException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TensorRtCalibrationCacheTest {
+    /** {@code NVIDIA/TensorRT: samples/sampleINT8/README.md}, as listed in calibration.md §8.3. */
+    static final String TRT_7000_SAMPLE = """
+            TRT-7000-EntropyCalibration2
+            data: 3c008912
+            conv1: 3c88edfc
+            pool1: 3c88edfc
+            conv2: 3ddc858b
+            pool2: 3ddc858b
+            ip1: 3db6bd6e
+            ip2: 3e691968
+            prob: 3c010a14
+            """;
+
+    @TempDir
+    Path dir;
+
+    @ParameterizedTest(name = "amax {0} -> {1}")
+    @CsvSource({
+        "1.0, 3c010204",
+        "2.0, 3c810204",
+        "4.0, 3d010204",
+        "6.0, 3d418306",
+        "0.5, 3b810204",
+        "127.0, 3f800000",
+        "255.0, 40008102",
+        "0.0, 0",
+        "254.87549, 400070f2",
+        "255.0625, 40008912",
+    })
+    void writesTheSection83Vectors(float amax, String hex) {
+        CalibrationTable table = new CalibrationTable(Map.of("t", amax), Provenance.unknown());
+        TensorRtCalibrationCache cache = TensorRtCalibrationCache.fromTable(table, 7000, "EntropyCalibration2");
+
+        assertThat(cache.toText()).isEqualTo("TRT-7000-EntropyCalibration2\nt: " + hex + "\n");
+        // and the way back gives the same amax: scale -> amax -> scale is exact for these
+        assertThat(TensorRtCalibrationCache.parse(cache.toText(), "vector").amax("t")).isEqualTo(amax);
+    }
+
+    @Test
+    void decodesTheTrt7000SampleToItsDynamicRanges() {
+        TensorRtCalibrationCache cache = TensorRtCalibrationCache.parse(TRT_7000_SAMPLE, "sample");
+
+        assertThat(cache.version()).isEqualTo(7000);
+        assertThat(cache.algorithm()).isEqualTo("EntropyCalibration2");
+        assertThat(List.copyOf(cache.scaleBitsByTensor().keySet()))
+                .containsExactly("data", "conv1", "pool1", "conv2", "pool2", "ip1", "ip2", "prob");
+        float[] expected = {0.9963379f, 2.1228104f, 2.1228104f, 13.674927f, 13.674927f, 11.332019f, 28.90977f,
+            1.0002441f};
+        CalibrationTable table = cache.toTable("sample");
+        assertThat(table.amaxByTensor().values()).containsExactly(box(expected));
+        assertThat(cache.scale("conv1")).isEqualTo(0.016715042f);
+    }
+
+    @Test
+    void canonicalFilesRoundTripByteForByte() throws Exception {
+        String withOddNames = "TRT-101501-MinMaxCalibration\n"
+                + "input_1:0: 3c010a14\n"
+                + "(Unnamed Layer* 64) [Shuffle]_output: 0\n"
+                + "name with spaces [and: colons]: 3f800000\n"
+                + "tiny: 1\n";
+        for (String text : List.of(TRT_7000_SAMPLE, withOddNames, "TRT-8601-EntropyCalibration2\n")) {
+            Path file = dir.resolve("in.cache");
+            Files.write(file, text.getBytes(StandardCharsets.UTF_8));
+            Path out = dir.resolve("out.cache");
+            TensorRtCalibrationCache.read(file).write(out);
+            assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(file));
+        }
+    }
+
+    @Test
+    void namesWithSpacesBracketsAndColonsParseToTheWholeName() {
+        TensorRtCalibrationCache cache = TensorRtCalibrationCache.parse("TRT-8401-EntropyCalibration2\n"
+                + "(Unnamed Layer* 64) [Shuffle]_output: 0\n"
+                + "input_1:0: 3c010a14\n"
+                + "a: b: 3f800000\n", "odd");
+
+        assertThat(cache.scaleBitsByTensor()).containsExactly(
+                Map.entry("(Unnamed Layer* 64) [Shuffle]_output", 0),
+                Map.entry("input_1:0", 0x3c010a14),
+                Map.entry("a: b", 0x3f800000));
+        assertThat(cache.amax("a: b")).isEqualTo(127f);
+    }
+
+    @Test
+    void toleratesCrlfBlankLinesAndShortHexThenWritesCanonically() {
+        TensorRtCalibrationCache cache = TensorRtCalibrationCache.parse(
+                "\r\nTRT-7000-EntropyCalibration2\r\n\r\ndata: 3C008912\r\n   \r\nx: 00000000\r\nlast: 1", "crlf");
+
+        assertThat(cache.toText()).isEqualTo("TRT-7000-EntropyCalibration2\ndata: 3c008912\nx: 0\nlast: 1\n");
+    }
+
+    @Test
+    void malformedLinesAreReportedWithFileAndLineNumber() {
+        assertError("TRT-7000-EntropyCalibration2\ndata: 3c008912\nconv1 3c88edfc\n", "bad.cache:3: ",
+                "expected '<tensor name>: <hex scale>'");
+        assertError("TRT-7000-EntropyCalibration2\ndata: 3c00891z\n", "bad.cache:2: ", "tensor 'data'");
+        assertError("TRT-7000-EntropyCalibration2\ndata: 1234567890\n", "bad.cache:2: ", "1 to 8 hexadecimal");
+        assertError("TRT-7000-EntropyCalibration2\n\ndata: 7f800000\n", "bad.cache:3: ", "finite scale");
+        assertError("TRT-7000-EntropyCalibration2\ndata: bf800000\n", "bad.cache:2: ", "finite scale");
+        assertError("TRT-7000-EntropyCalibration2\ndata: 1\ndata: 2\n", "bad.cache:3: ", "first on line 2");
+        assertError(": 3f800000\n", "bad.cache:1: ", "header");
+        assertError("TRT-7000-EntropyCalibration2\n: 3f800000\n", "bad.cache:2: ", "tensor name");
+        assertError("{\"format\": \"trt4j.calibration-table\"}\n", "bad.cache:1: ", "header");
+        assertError("\n\n", "bad.cache: ", "empty");
+    }
+
+    private static void assertError(String text, String prefix, String fragment) {
+        assertThatThrownBy(() -> TensorRtCalibrationCache.parse(text, "bad.cache"))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(prefix)
+                .hasMessageContaining(fragment)
+                .hasMessageNotContaining("\n");
+    }
+
+    @Test
+    void tableToCacheToTableKeepsEveryScaleAndTheHeader() {
+        SplittableRandom random = new SplittableRandom(7);
+        Map<String, Float> amax = new LinkedHashMap<>();
+        for (int i = 0; i < 2000; i++) {
+            amax.put("t" + i, (float) (random.nextDouble() * Math.pow(10, random.nextInt(-6, 6))));
+        }
+        CalibrationTable table = new CalibrationTable(amax, Provenance.unknown());
+        TensorRtCalibrationCache cache = TensorRtCalibrationCache.fromTable(table, 8601, "MinMaxCalibration");
+        CalibrationTable back = cache.toTable("x.cache");
+        TensorRtCalibrationCache again = TensorRtCalibrationCache.fromTable(back);
+
+        assertThat(again).isEqualTo(cache);
+        assertThat(again.toText()).startsWith("TRT-8601-MinMaxCalibration\n");
+        // amax itself may move by at most one ulp, since the cache keeps only the scale
+        back.amaxByTensor().forEach((name, a) ->
+                assertThat(Math.abs(a - amax.get(name))).isLessThanOrEqualTo(Math.ulp(amax.get(name))));
+    }
+
+    @Test
+    void headerDefaultsFollowTheMethod() {
+        Provenance max = new Provenance("max", Map.of(), null, null, null, null, null, null);
+        Provenance mse = new Provenance("mse", Map.of(), null, null, null, null, null, null);
+        CalibrationTable t = new CalibrationTable(Map.of("x", 1f), max);
+
+        assertThat(TensorRtCalibrationCache.fromTable(t).header()).isEqualTo("TRT-101501-MinMaxCalibration");
+        assertThat(TensorRtCalibrationCache.fromTable(new CalibrationTable(Map.of("x", 1f), mse)).header())
+                .isEqualTo("TRT-101501-EntropyCalibration2");
+    }
+
+    @Test
+    void versionNumbersFollowNvTensorRtVersion() {
+        assertThat(TensorRtCalibrationCache.versionNumber(10, 15, 1)).isEqualTo(101501);
+        assertThat(TensorRtCalibrationCache.versionNumber(10, 3, 0)).isEqualTo(100300);
+        assertThat(TensorRtCalibrationCache.versionNumber(8, 6, 1)).isEqualTo(8601);
+        assertThat(TensorRtCalibrationCache.versionNumber(7, 0, 0)).isEqualTo(7000);
+        assertThat(TensorRtCalibrationCache.parseVersion("10.14.1")).isEqualTo(101401);
+        assertThat(TensorRtCalibrationCache.parseVersion("8.6")).isEqualTo(8600);
+        assertThat(TensorRtCalibrationCache.parseVersion("7000")).isEqualTo(7000);
+        assertThatThrownBy(() -> TensorRtCalibrationCache.parseVersion("ten"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'ten'");
+    }
+
+    @Test
+    void rejectsWhatCannotBeWritten() {
+        assertThatThrownBy(() -> new TensorRtCalibrationCache(7000, "Entropy Calibration", Map.of()))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new TensorRtCalibrationCache(7000, "X", Map.of("a\nb", 0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line break");
+        assertThatThrownBy(() -> new TensorRtCalibrationCache(7000, "X", Map.of("a", 0x7fc00000)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
+    }
+
+    @Test
+    void missingTensorIsAUserError() {
+        TensorRtCalibrationCache cache = TensorRtCalibrationCache.parse(TRT_7000_SAMPLE, "sample");
+        assertThatThrownBy(() -> cache.scale("conv3")).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("'conv3'").hasMessageContaining("TRT-7000-EntropyCalibration2");
+    }
+
+    private static Float[] box(float[] values) {
+        Float[] boxed = new Float[values.length];
+        for (int i = 0; i < values.length; i++) {
+            boxed[i] = values[i];
+        }
+        return boxed;
+    }
+}
