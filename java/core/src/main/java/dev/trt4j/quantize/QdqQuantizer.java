@@ -109,7 +109,7 @@ public final class QdqQuantizer {
         GraphIndex index = new GraphIndex(current.getGraph());
         QdqPlacement.Plan plan = QdqPlacement.plan(index, config, exclusions);
         if (plan.needsPerAxis() && sourceOpset < OpsetUpgrade.TARGET) {
-            LOG.info("raising opset of '{}' from {} to {} for per-channel Q/DQ", modelName, sourceOpset,
+            LOG.debug("raising opset of '{}' from {} to {} for per-channel Q/DQ", modelName, sourceOpset,
                     OpsetUpgrade.TARGET);
             current = OpsetUpgrade.toTarget(current);
             index = new GraphIndex(current.getGraph());
