@@ -1,19 +1,46 @@
 package dev.trt4j.calibrators;
 
+import java.util.Arrays;
+import java.util.Objects;
+
 /**
- * Collects a histogram of magnitudes with the exact float32 semantics of NVIDIA's reference calibrator
- * (pytorch-quantization {@code HistogramCalibrator}, torch path): the first batch spans {@code [0, max|x|]}
- * with {@code numBins} bins; a later batch with a larger maximum grows the histogram to the right keeping the
- * bin width, and old counts stay at their indices. Counts are {@code long} (upstream counts in float32, which
- * saturates past 2^24 hits per bin).
+ * Collects a histogram of magnitudes with the float32 semantics of NVIDIA's reference calibrator
+ * (pytorch-quantization {@code HistogramCalibrator}, default torch path).
+ *
+ * <ul>
+ *   <li>First batch: {@code numBins} bins over {@code [0, max|x|]}; edges are {@code torch.linspace} in float32
+ *       (lower half {@code k·step}, upper half {@code max − (n−1−k)·step}, so the last edge is exactly the max).</li>
+ *   <li>Bin of a value {@code e} in {@code [lo, hi]}: {@code trunc(((e − lo) · bins) / (hi − lo))}, each operation
+ *       rounded to float32, with {@code bins} folded into the last bin ({@code torch.histc}). The index comes from
+ *       this formula, not from the stored edges.</li>
+ *   <li>A later batch whose max exceeds the last edge grows the histogram to the right keeping the bin width
+ *       {@code w}: the bin count becomes {@code ceil(float32(max / w))} for good, the edges become
+ *       {@code torch.arange(0, float32(max + w), w)} (count {@code ceil(end / w)} in double), and the batch is
+ *       binned over {@code [0, last arange edge]}. Old counts keep their indices.</li>
+ * </ul>
+ *
+ * <p>The arange can hold one edge more (or, rarely, one fewer) than {@code bins + 1}, typically when
+ * {@code max / w} rounds to an integer. Upstream keeps both as they are; so does this class, and
+ * {@link #histogram()} reports the first {@code bins + 1} arange edges (extended by {@code k·w} if short). The
+ * entropy and percentile results are then those of upstream.
+ *
+ * <p>Defined behaviour where upstream fails: a batch with nothing to add (empty, or all zeros with skip-zeros) is
+ * ignored; a non-finite value is a {@link CalibrationException}; a histogram of zero bin width (every earlier
+ * value 0) is restarted by the first batch with a positive value, the earlier values being counted in bin 0 as
+ * if they had come with that batch. Counts are {@code long} (upstream counts in float32, which stops counting at
+ * 2^24 hits per bin).
  *
  * <p>Not thread-safe.
  */
 public final class HistogramCollector {
+    /** Growth beyond this many bins is refused: it means the first batch saw a tiny fraction of the range. */
+    static final int MAX_BINS = 1 << 24;
+
     private final String tensorName;
     private final boolean skipZeros;
     private int numBins;
     private long[] counts;
+    /** Upstream's edge tensor: the linspace, or the arange after growth (then possibly not numBins + 1 long). */
     private float[] edges;
 
     /**
@@ -22,97 +49,111 @@ public final class HistogramCollector {
      * @param skipZeros  ignore exact zeros (e.g. after ReLU)
      */
     public HistogramCollector(String tensorName, int numBins, boolean skipZeros) {
-        if (numBins < 1) {
-            throw new IllegalArgumentException("num-bins must be at least 1, got " + numBins);
+        if (numBins < 1 || numBins > MAX_BINS) {
+            throw new IllegalArgumentException("num-bins must be in [1, " + MAX_BINS + "], got " + numBins);
         }
-        this.tensorName = tensorName;
+        this.tensorName = Objects.requireNonNull(tensorName, "tensorName");
         this.numBins = numBins;
         this.skipZeros = skipZeros;
     }
 
-    /** Adds {@code length} values of {@code data} starting at {@code offset}. */
+    /**
+     * Adds {@code length} values of {@code data} starting at {@code offset}.
+     *
+     * @throws CalibrationException if a value is NaN or infinite, or growth would need more than 2^24 bins
+     */
     public void collect(float[] data, int offset, int length) {
-        float xmax = 0f;
-        int kept = 0;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            float v = data[i];
-            if (!Float.isFinite(v)) {
-                throw new CalibrationException("tensor '" + tensorName + "': value " + v + " at index " + (i - offset)
-                        + " is not finite; calibration needs finite activations");
-            }
-            float a = Math.abs(v);
-            if (skipZeros && a == 0f) {
-                continue;
-            }
-            kept++;
-            if (a > xmax) {
-                xmax = a;
-            }
-        }
-        if (kept == 0) {
-            return; // nothing to add (upstream crashes here); the histogram stays as it was
-        }
-        if (counts != null && edges[edges.length - 1] == 0f && xmax > 0f) {
-            // Zero-width histogram (every earlier value was 0): upstream divides by zero when growing.
-            // Restart it on the new range and keep the earlier zeros in bin 0.
-            long zeros = 0;
-            for (long c : counts) {
-                zeros += c;
-            }
-            counts = null;
-            edges = null;
-            firstBatch(data, offset, length, xmax);
-            counts[0] += zeros;
-            return;
+        Objects.checkFromIndexSize(offset, length, data.length);
+        Range range = scan(data, offset, length);
+        if (range == null) {
+            return; // nothing to add; upstream fails on max() of an empty tensor
         }
         if (counts == null) {
-            firstBatch(data, offset, length, xmax);
+            start(data, offset, length, range, 0);
             return;
         }
-        if (xmax > edges[edges.length - 1]) {
+        if (range.max > edges[edges.length - 1]) {
             float width = edges[1] - edges[0];
-            numBins = (int) Math.ceil(xmax / width);
-            float end = xmax + width;
-            int n = (int) Math.ceil((double) end / (double) width);
-            float[] grown = new float[n];
-            for (int k = 0; k < n; k++) {
-                grown[k] = k * width;
+            if (width == 0f) {
+                // Every earlier value was 0 (or the first max was so small that the step underflowed); upstream
+                // divides by this width. Start over on the new range with the earlier values in bin 0.
+                long earlier = sum(counts);
+                start(data, offset, length, range, earlier);
+                return;
             }
-            if (n != numBins + 1) {
-                // The reference asserts this; arange and ceil agree for every finite input we have seen.
-                numBins = n - 1;
-            }
-            long[] newCounts = new long[numBins];
-            System.arraycopy(counts, 0, newCounts, 0, counts.length);
-            counts = newCounts;
-            edges = grown;
+            grow(range.max, width);
         }
-        histc(data, offset, length, 0f, edges[edges.length - 1]);
+        histc(data, offset, length, 0f, edges[edges.length - 1], range);
     }
 
-    /** Convenience for a whole array. */
+    /** Adds every value of {@code data}. */
     public void collect(float[] data) {
         collect(data, 0, data.length);
     }
 
-    private void firstBatch(float[] data, int offset, int length, float xmax) {
-        counts = new long[numBins];
-        float lo = 0f;
-        float hi = xmax;
-        edges = linspace(0f, xmax, numBins + 1);
-        if (lo == hi) {
-            // torch.histc with min == max uses the data range, then widens by 1 on each side.
-            lo = -1f;
-            hi = 1f;
-        }
-        histc(data, offset, length, lo, hi);
+    /** True once at least one value has been added to the histogram. */
+    public boolean hasData() {
+        return counts != null;
     }
 
-    private void histc(float[] data, int offset, int length, float lo, float hi) {
+    /** Current number of bins (grows with the range); the constructor's value until the first growth. */
+    public int numBins() {
+        return numBins;
+    }
+
+    /** The histogram so far, or {@code null} if nothing was collected. */
+    public Histogram histogram() {
+        if (counts == null) {
+            return null;
+        }
+        float[] reported = Arrays.copyOf(edges, numBins + 1);
+        float width = edges[1] - edges[0];
+        for (int k = edges.length; k < reported.length; k++) {
+            reported[k] = k * width;
+        }
+        return new Histogram(counts, reported);
+    }
+
+    private void start(float[] data, int offset, int length, Range range, long zerosBefore) {
+        counts = new long[numBins];
+        edges = linspace(range.max, numBins + 1);
+        histc(data, offset, length, 0f, range.max, range);
+        counts[0] += zerosBefore;
+    }
+
+    private void grow(float xmax, float width) {
+        double bins = Math.ceil(xmax / width); // float32 quotient, as torch computes it
+        float end = xmax + width;
+        double edgeCount = Math.ceil((double) end / (double) width);
+        if (!(bins <= MAX_BINS && edgeCount <= MAX_BINS + 1.0)) {
+            throw new CalibrationException("tensor '" + tensorName + "': a value of " + xmax
+                    + " would grow the histogram (bin width " + width + ") past " + MAX_BINS
+                    + " bins; collect a batch with a representative range first, or use the max method");
+        }
+        // Upstream would fail adding the old counts if the bin count shrank (possible only through rounding).
+        numBins = Math.max((int) bins, counts.length);
+        float[] grown = new float[(int) edgeCount];
+        for (int k = 0; k < grown.length; k++) {
+            grown[k] = k * width;
+        }
+        edges = grown;
+        counts = Arrays.copyOf(counts, numBins);
+    }
+
+    /** torch.histc into {@link #counts}, including its fallback when the range is empty. */
+    private void histc(float[] data, int offset, int length, float lo, float hi, Range range) {
+        if (lo == hi) {
+            lo = range.min;
+            hi = range.max;
+            if (lo == hi) {
+                lo -= 1f;
+                hi += 1f;
+            }
+        }
         final long[] c = counts;
         final int bins = c.length;
         final float fbins = bins;
-        final float range = hi - lo;
+        final float span = hi - lo;
         final boolean skip = skipZeros;
         for (int i = offset, end = offset + length; i < end; i++) {
             float e = Math.abs(data[i]);
@@ -120,36 +161,53 @@ public final class HistogramCollector {
                 continue;
             }
             if (e >= lo && e <= hi) {
-                int pos = (int) (((e - lo) * fbins) / range);
-                if (pos == bins) {
-                    pos = bins - 1;
-                }
-                c[pos]++;
+                int pos = (int) (((e - lo) * fbins) / span);
+                c[pos == bins ? bins - 1 : pos]++;
             }
         }
     }
 
-    private static float[] linspace(float start, float end, int n) {
-        float[] v = new float[n];
-        if (n == 1) {
-            v[0] = start;
-            return v;
+    /** The kept magnitudes' range, or null if nothing is kept; rejects NaN and infinity. */
+    private Range scan(float[] data, int offset, int length) {
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        boolean kept = false;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            float v = data[i];
+            if (!Float.isFinite(v)) {
+                throw new CalibrationException("tensor '" + tensorName + "': value " + v + " at index " + (i - offset)
+                        + " is not finite; calibration needs finite values");
+            }
+            float a = Math.abs(v);
+            if (skipZeros && a == 0f) {
+                continue;
+            }
+            kept = true;
+            min = Math.min(min, a);
+            max = Math.max(max, a);
         }
-        float step = (end - start) / (float) (n - 1);
+        return kept ? new Range(min, max) : null;
+    }
+
+    /** torch.linspace(0, end, n) in float32 (two-halves rule). */
+    private static float[] linspace(float end, int n) {
+        float[] v = new float[n];
+        float step = end / (float) (n - 1);
         int half = n / 2;
         for (int k = 0; k < n; k++) {
-            v[k] = k < half ? start + step * k : end - step * (n - 1 - k);
+            v[k] = k < half ? 0f + step * k : end - step * (n - 1 - k);
         }
         return v;
     }
 
-    /** True once at least one value has been collected. */
-    public boolean hasData() {
-        return counts != null;
+    private static long sum(long[] values) {
+        long s = 0;
+        for (long v : values) {
+            s += v;
+        }
+        return s;
     }
 
-    /** The histogram so far, or {@code null} if nothing was collected. */
-    public Histogram histogram() {
-        return counts == null ? null : new Histogram(counts, edges);
+    private record Range(float min, float max) {
     }
 }

@@ -23,4 +23,21 @@ public record TensorStatistics(String name, Histogram histogram, float absMax, l
             throw new IllegalArgumentException("tensor '" + name + "': negative count " + count);
         }
     }
+
+    /**
+     * The histogram, for the histogram-based methods.
+     *
+     * @param method the method that needs it, named in the error
+     * @throws CalibrationException if no value reached the histogram
+     */
+    public Histogram requireHistogram(String method) {
+        if (histogram == null) {
+            String why = count == 0 ? "no values were collected; check that the calibration data reaches it"
+                    : "all " + count + " collected values were zeros left out by skip-zeros; collect without"
+                    + " skip-zeros or use the max method";
+            throw new CalibrationException("tensor '" + name + "': the " + method + " method needs a histogram but "
+                    + why);
+        }
+        return histogram;
+    }
 }

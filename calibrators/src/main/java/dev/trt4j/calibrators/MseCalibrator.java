@@ -1,0 +1,83 @@
+package dev.trt4j.calibrators;
+
+/**
+ * {@code "mse"}: the histogram bin centre that, used as amax, minimises the count-weighted squared error of
+ * fake-quantizing the bin centres, as pytorch-quantization and ModelOpt compute it.
+ *
+ * <p>Centres are {@code float32((edges[k] + edges[k+1]) / 2)}; candidates are the centres
+ * {@code c[startBin], c[startBin + stride], …} below the last bin's index; each centre is fake-quantized with
+ * {@link FakeQuantizer} (narrow range); the error {@code mean over all bins of (ĉ − c)² · count} has its
+ * per-bin terms in float32 as upstream and is summed in double (upstream sums in float32 on the GPU, which can
+ * only matter on near-ties). The first minimum wins (the smaller amax). The result is always a bin centre.
+ */
+public final class MseCalibrator implements Calibrator {
+    @Override
+    public String name() {
+        return "mse";
+    }
+
+    @Override
+    public String description() {
+        return "histogram bin centre minimising the mean squared fake-quantization error";
+    }
+
+    /** @throws CalibrationException if nothing reached the histogram or it has no more bins than start-bin */
+    @Override
+    public float computeAmax(TensorStatistics statistics, CalibrationOptions options) {
+        Histogram histogram = statistics.requireHistogram(name());
+        int bins = histogram.numBins();
+        int startBin = options.startBin();
+        if (bins <= startBin) {
+            throw new CalibrationException("tensor '" + statistics.name() + "': the mse method needs more bins than"
+                    + " start-bin (" + startBin + ") but the histogram has " + bins + "; lower start-bin below "
+                    + bins + " or collect with more bins");
+        }
+        float[] centres = new float[bins];
+        for (int k = 0; k < bins; k++) {
+            centres[k] = (histogram.edge(k) + histogram.edge(k + 1)) / 2f;
+        }
+        // Bins with count 0 add exactly 0 to the error; only the others are visited.
+        int[] occupied = occupiedBins(histogram);
+        float[] weights = new float[occupied.length];
+        for (int m = 0; m < occupied.length; m++) {
+            weights[m] = (float) histogram.count(occupied[m]);
+        }
+        FakeQuantizer quantizer = FakeQuantizer.narrowRange(options);
+        int best = -1;
+        double bestError = 0;
+        for (int i = startBin; i < bins; i += options.stride()) {
+            float amax = centres[i];
+            double sum = 0;
+            for (int m = 0; m < occupied.length; m++) {
+                float c = centres[occupied[m]];
+                float d = quantizer.apply(c, amax) - c;
+                sum += d * d * weights[m];
+            }
+            double error = sum / bins;
+            // numpy argmin: the first minimum, or the first NaN if there is one.
+            if (best < 0 || error < bestError || (Double.isNaN(error) && !Double.isNaN(bestError))) {
+                best = i;
+                bestError = error;
+            }
+        }
+        return centres[best];
+    }
+
+    private static int[] occupiedBins(Histogram histogram) {
+        int bins = histogram.numBins();
+        int n = 0;
+        for (int k = 0; k < bins; k++) {
+            if (histogram.count(k) != 0) {
+                n++;
+            }
+        }
+        int[] occupied = new int[n];
+        n = 0;
+        for (int k = 0; k < bins; k++) {
+            if (histogram.count(k) != 0) {
+                occupied[n++] = k;
+            }
+        }
+        return occupied;
+    }
+}
