@@ -10,7 +10,6 @@ import dev.trt4j.Trt4jException;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -129,9 +128,5 @@ final class ElementTypes {
                 || a.getType() == AttributeProto.AttributeType.GRAPHS);
         return new Trt4jException("FP16 conversion does not support operator " + domain + n.getOpType()
                 + (control ? " (control flow)" : "") + " of node '" + GraphIndex.label(n, index) + "'");
-    }
-
-    static Optional<Integer> of(Map<String, Integer> types, String tensor) {
-        return Optional.ofNullable(types.get(tensor));
     }
 }

@@ -128,6 +128,7 @@ public final class Fp16Converter {
         private final UniqueNames names;
         private final boolean[] fp32;
         private final Set<String> halfConstants = new HashSet<>();
+        private final Map<String, Boolean> outOfRange = new HashMap<>();
         private final Map<String, String> castOutputs = new HashMap<>(); // tensor + "->" + type → cast output
         private final List<NodeProto> castsAtStart = new ArrayList<>();
         private final Map<Integer, List<NodeProto>> castsAfter = new HashMap<>();
@@ -240,14 +241,18 @@ public final class Fp16Converter {
         }
 
         private boolean hasOutOfRangeConstant(NodeProto n) {
-            for (String in : n.getInputList()) {
-                Optional<TensorProto> c = in.isEmpty() ? Optional.empty() : index.constant(in);
-                if (c.isPresent() && c.get().getDataType() == DataType.FLOAT_VALUE) {
-                    for (float v : TensorValues.floats(c.get())) {
-                        if (Float.isFinite(v) && Math.abs(v) > FP16_MAX) {
-                            return true;
-                        }
-                    }
+            return n.getInputList().stream().anyMatch(in -> !in.isEmpty()
+                    && outOfRange.computeIfAbsent(in, this::exceedsFp16));
+        }
+
+        private boolean exceedsFp16(String tensor) {
+            Optional<TensorProto> c = index.constant(tensor);
+            if (c.isEmpty() || c.get().getDataType() != DataType.FLOAT_VALUE) {
+                return false;
+            }
+            for (float v : TensorValues.floats(c.get())) {
+                if (Float.isFinite(v) && Math.abs(v) > FP16_MAX) {
+                    return true;
                 }
             }
             return false;

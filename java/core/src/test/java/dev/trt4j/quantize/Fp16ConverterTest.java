@@ -160,4 +160,19 @@ class Fp16ConverterTest {
             }
         }
     }
+
+    @Test
+    void paddleOcrRecognizerKeepsItsLayerNormStatisticsInFp32() throws Exception {
+        ModelProto model = PaddleOcrQuantizationTest.load("models/ch_PP-OCRv4_rec_infer.onnx");
+        String output = model.getGraph().getOutput(0).getName();
+        Fp16Converter.Result r = new Fp16Converter().convert(model);
+
+        List<String> sqrt = QdqModels.nodes(model, "Sqrt").stream().map(NodeProto::getName).toList();
+        assertThat(sqrt).hasSize(5);
+        assertThat(r.fp32Nodes()).containsAll(sqrt);
+        float[] pixels = TextLines.render(5, 1).get(0).pixels();
+        float[] e = OrtRunner.runOnce(model, "x", pixels, TextLines.SHAPE, output);
+        float[] a = OrtRunner.runOnce(r.model(), "x", pixels, TextLines.SHAPE, output);
+        assertThat(a).containsExactly(e, within(2e-2f));
+    }
 }

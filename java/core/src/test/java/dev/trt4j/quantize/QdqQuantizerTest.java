@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.CalibrationOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -296,5 +297,28 @@ class QdqQuantizerTest {
         r.write(file);
 
         assertThat(ModelProto.parseFrom(java.nio.file.Files.readAllBytes(file))).isEqualTo(r.model());
+    }
+
+    @Test
+    void percentileWeightsClipBelowTheMaxScales() throws Exception {
+        ModelProto model = TinyModels.residual(13, false);
+        QdqQuantizer max = new QdqQuantizer(QuantizationConfig.defaults());
+        QdqQuantizer percentile = new QdqQuantizer(QuantizationConfig.builder().weightCalibrator(
+                WeightCalibrator.byName("percentile", CalibrationOptions.defaults().withPercentile(99))).build());
+        Map<String, Float> amax = residualAmax(model, max);
+
+        QuantizationResult byMax = max.quantize(model, amax);
+        QuantizationResult byPercentile = percentile.quantize(model, amax);
+
+        assertThat(byPercentile.report().weightMethod()).isEqualTo("percentile");
+        float[] maxScales = floats(byMax.model(), quantizeOf(byMax.model(), "w1").getInput(1));
+        float[] clipped = floats(byPercentile.model(), quantizeOf(byPercentile.model(), "w1").getInput(1));
+        for (int c = 0; c < maxScales.length; c++) {
+            assertThat(clipped[c]).as("channel %d", c).isLessThan(maxScales[c]);
+        }
+        float[] logits = OrtRunner.runOnce(byPercentile.model(), "x", SAMPLES.get(0), TinyModels.RESIDUAL_INPUT,
+                "logits");
+        BatchNormFolderTest.assertClose(logits,
+                OrtRunner.runOnce(model, "x", SAMPLES.get(0), TinyModels.RESIDUAL_INPUT, "logits"), 0.05);
     }
 }
