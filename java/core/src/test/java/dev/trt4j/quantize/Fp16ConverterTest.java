@@ -175,4 +175,21 @@ class Fp16ConverterTest {
         float[] a = OrtRunner.runOnce(r.model(), "x", pixels, TextLines.SHAPE, output);
         assertThat(a).containsExactly(e, within(2e-2f));
     }
+
+    @Test
+    void aQuantizedModelKeepsItsQdqInFp32AroundFp16Compute() throws Exception {
+        ModelProto model = TinyModels.residual(13, false);
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
+        float[] x = gaussian(40, 256, 1.0);
+        Map<String, Float> amax = OrtRunner.maxPass(model, "x", List.of(x), TinyModels.RESIDUAL_INPUT,
+                quantizer.requiredActivations(model));
+        ModelProto int8 = quantizer.quantize(model, amax).model();
+
+        Fp16Converter.Result r = new Fp16Converter().convert(int8);
+
+        assertThat(r.fp32Nodes()).filteredOn(n -> n.endsWith("Linear")).hasSize(12);
+        assertThat(QdqModels.tensor(r.model(), "x_scale").getDataType()).isEqualTo(DataType.FLOAT_VALUE);
+        BatchNormFolderTest.assertClose(OrtRunner.runOnce(r.model(), "x", x, TinyModels.RESIDUAL_INPUT, "logits"),
+                OrtRunner.runOnce(int8, "x", x, TinyModels.RESIDUAL_INPUT, "logits"), 0.01);
+    }
 }

@@ -167,6 +167,20 @@ class QdqQuantizerTest {
     }
 
     @Test
+    void perChannelGemmAndConvTransposeRunCloseToFp32() throws Exception {
+        assertQuantizedClose(TinyModels.gemm(13, true), new long[] {2, 16});
+        assertQuantizedClose(TinyModels.convTranspose(13), new long[] {1, 4, 5, 5});
+    }
+
+    private static void assertQuantizedClose(ModelProto model, long[] shape) throws Exception {
+        float[] x = ModelBuilder.uniform(13, (int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b), -1, 1);
+        ModelProto q = new QdqQuantizer(QuantizationConfig.defaults()).quantize(model, Map.of("x", 1f)).model();
+
+        BatchNormFolderTest.assertClose(OrtRunner.runOnce(q, "x", x, shape, "y"),
+                OrtRunner.runOnce(model, "x", x, shape, "y"), 0.03);
+    }
+
+    @Test
     void perTensorWeightsUseOneScaleAndKeepTheOpset() throws Exception {
         ModelProto model = TinyModels.residual(11, false);
         QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.builder()
