@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 import static dev.trt4j.quantize.ModelBuilder.gaussian;
@@ -334,5 +335,19 @@ class QdqQuantizerTest {
                 "logits");
         BatchNormFolderTest.assertClose(logits,
                 OrtRunner.runOnce(model, "x", SAMPLES.get(0), TinyModels.RESIDUAL_INPUT, "logits"), 0.05);
+    }
+
+    @Test
+    void poolingInputsAreQuantizedOnlyWhenAsked() {
+        ModelProto model = TinyModels.residual(13, false);
+        Set<String> withPooling = new java.util.TreeSet<>(QuantizationConfig.DEFAULT_OP_TYPES);
+        withPooling.add("GlobalAveragePool");
+
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.builder().opTypes(withPooling).build());
+
+        assertThat(new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(model)).doesNotContain("y");
+        assertThat(quantizer.requiredActivations(model)).containsExactly("x", "r", "y", "f");
+        assertThatThrownBy(() -> QuantizationConfig.builder().opTypes(Set.of("Relu")).build())
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("'Relu'");
     }
 }
