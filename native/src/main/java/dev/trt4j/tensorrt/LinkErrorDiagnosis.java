@@ -13,6 +13,8 @@ import java.util.regex.Pattern;
  */
 final class LinkErrorDiagnosis {
     private static final Pattern SONAME = Pattern.compile("(lib[A-Za-z0-9_+-]+\\.so(?:\\.\\d+)*)");
+    /** The dynamic linker names the library it tried to load first, then the dependency it could not open. */
+    private static final Pattern CANNOT_OPEN = Pattern.compile("(lib[A-Za-z0-9_+-]+\\.so(?:\\.\\d+)*): cannot open shared object");
     private static final Pattern JAVACPP = Pattern.compile("no ([A-Za-z0-9_+-]+) in java\\.library\\.path");
 
     private LinkErrorDiagnosis() {
@@ -21,6 +23,10 @@ final class LinkErrorDiagnosis {
     /** The missing component a load error points at; {@code what} names what was being loaded. */
     static MissingComponent diagnose(String what, Throwable error) {
         String message = String.valueOf(error.getMessage());
+        Matcher open = CANNOT_OPEN.matcher(message);
+        if (open.find()) {
+            return forLibrary(open.group(1), baseName(open.group(1)));
+        }
         Matcher so = SONAME.matcher(message);
         if (so.find()) {
             return forLibrary(so.group(1), baseName(so.group(1)));
