@@ -56,6 +56,16 @@ public final class ProgressReporter implements AutoCloseable {
         }
     }
 
+    /** Moves to {@code done} units of {@code total} (a total of 0 or less keeps the current maximum). */
+    public void update(long done, long total) {
+        if (bar != null) {
+            if (total > 0 && total != bar.getMax()) {
+                bar.maxHint(total);
+            }
+            bar.stepTo(done);
+        }
+    }
+
     /** Removes the bar; idempotent. */
     @Override
     public void close() {

@@ -3,6 +3,8 @@ package dev.trt4j.cli;
 import dev.trt4j.Trt4jVersion;
 import dev.trt4j.cli.command.AmaxCommand;
 import dev.trt4j.cli.command.CacheCommand;
+import dev.trt4j.cli.command.CalibrateCommand;
+import dev.trt4j.cli.command.InspectCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,7 +24,8 @@ import java.util.concurrent.Callable;
 @Command(name = "trt4j", mixinStandardHelpOptions = true, scope = ScopeType.INHERIT,
         versionProvider = Trt4jCommand.VersionProvider.class, sortOptions = false,
         description = "ONNX models to TensorRT engines at FP32/FP16/INT8, with calibration done in Java.",
-        subcommands = {AmaxCommand.class, CacheCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {InspectCommand.class, CalibrateCommand.class, AmaxCommand.class, CacheCommand.class,
+            BuildCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class Trt4jCommand implements Callable<Integer> {
     /** Read by {@link ExecutionErrorHandler} from the parse result; declared here so every command has it. */
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "On failure, print the stack trace too.")

@@ -1,0 +1,104 @@
+package dev.trt4j.cli;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.DataSourceFactory;
+import dev.trt4j.data.image.ImagePreprocessing;
+import dev.trt4j.tensor.TensorSpec;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The options that say which samples to feed a model, shared by every command that runs one (a picocli
+ * {@code @Mixin}): {@code --data}, {@code --samples}, {@code --batch}, {@code --shapes}, preprocessing,
+ * tokenizer, sequence length and seed.
+ */
+public final class DataArguments {
+    @Option(names = "--data", paramLabel = "PATH",
+            description = "A folder or file of samples: images (.jpg/.png), .npy (first dim = samples), .npz "
+                    + "(arrays by input name), raw float32 (.raw/.bin), text (.txt, one sentence a line), or a "
+                    + "tokenizer .json (bundled sentences). Without it: bundled sentences for text and OCR models "
+                    + "(see --tokenizer), else seeded random data.")
+    Path data;
+
+    @Option(names = "--samples", paramLabel = "N", defaultValue = "256",
+            description = "Samples to use at most (default ${DEFAULT-VALUE}; 0 = all).")
+    long samples;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "0",
+            description = "Batch size (default: the model's fixed batch, else 8).")
+    int batch;
+
+    @Option(names = "--shapes", paramLabel = "SPEC",
+            description = "Fix dynamic dimensions: name:d0xd1x...[,name2:...], e.g. x:8x3x48x192.")
+    String shapes;
+
+    @Option(names = "--preprocess", paramLabel = "PRESET",
+            description = "Image preprocessing preset: imagenet, ppocr-cls, ppocr-rec (default: imagenet for "
+                    + "image folders; PP-OCR for rendered text lines).")
+    String preprocess;
+
+    @Option(names = "--tokenizer", paramLabel = "tokenizer.json",
+            description = "HuggingFace tokenizer for text models (inputs input_ids, attention_mask, token_type_ids).")
+    Path tokenizer;
+
+    @Option(names = "--seq-len", paramLabel = "N", defaultValue = "0",
+            description = "Tokens per text sample (default: the fixed shape, else 128).")
+    int sequenceLength;
+
+    @Option(names = "--rotate-half",
+            description = "Rendered text lines: turn every other line by 180° (data for a text-direction classifier).")
+    boolean rotateHalf;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed for random data.")
+    long seed;
+
+    /** The data options these arguments describe. */
+    public DataOptions options() {
+        try {
+            DataOptions.Builder b = DataOptions.builder().batchSize(batch).maxSamples(samples).seed(seed)
+                    .sequenceLength(sequenceLength).rotateHalf(rotateHalf);
+            if (shapes != null) {
+                b.fixedShapes(shapes);
+            }
+            if (preprocess != null) {
+                b.imagePreprocessing(ImagePreprocessing.preset(preprocess));
+            }
+            if (tokenizer != null) {
+                b.tokenizer(tokenizer);
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new Trt4jException(e.getMessage(), e);
+        }
+    }
+
+    /** The data path, or null. */
+    public Path data() {
+        return data;
+    }
+
+    /**
+     * Opens the samples for a model: {@code --data} if given; otherwise the bundled sentences when the model reads
+     * text ({@code input_ids} with a {@code --tokenizer}) or text-line images ({@code preferText}), else seeded
+     * random data.
+     */
+    public CalibrationDataSource open(List<TensorSpec> inputs, boolean preferText) {
+        DataOptions options = options();
+        if (preferText && data == null) {
+            // The default model tells upright from upside-down lines: it must see both.
+            options = options.toBuilder().rotateHalf(true).build();
+        }
+        if (data != null) {
+            return DataSourceFactory.open(data, inputs, options);
+        }
+        boolean textModel = inputs.stream().anyMatch(i -> i.name().equals("input_ids"));
+        if ((textModel && tokenizer != null) || preferText) {
+            return DataSourceFactory.openBundledSentences(inputs, options);
+        }
+        return DataSourceFactory.open(null, inputs, options);
+    }
+}

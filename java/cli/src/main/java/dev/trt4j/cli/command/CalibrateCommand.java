@@ -1,0 +1,230 @@
+package dev.trt4j.cli.command;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibration.AmaxTableCalculator;
+import dev.trt4j.calibration.CalibrationOutputs;
+import dev.trt4j.calibration.MethodSpec;
+import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.cli.DataArguments;
+import dev.trt4j.cli.DefaultModel;
+import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.cli.ProgressReporter;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.stats.ActivationStatistics;
+import dev.trt4j.stats.ActivationStatisticsCollector;
+import dev.trt4j.stats.HistogramJson;
+import dev.trt4j.stats.StatisticsOptions;
+import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.ShortestDecimal;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code trt4j calibrate}: one statistics pass over the data with ONNX Runtime, then every requested method
+ * applied to the same statistics; writes a TensorRT cache and a JSON table per method plus the histograms.
+ */
+@Command(name = "calibrate", sortOptions = false,
+        description = {"Calibrates a model's activations on CPU: one pass with ONNX Runtime collects what every "
+                + "method needs, then each --method computes its ranges.",
+            "Writes <out>/<method>.cache (TensorRT calibration cache), <out>/<method>.table.json (amax with "
+                + "provenance) and <out>/statistics.json (histograms, reusable with --statistics)."})
+public final class CalibrateCommand implements Callable<Integer> {
+    private static final int TABLE_ROWS = 15;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "ONNX model (default: the embedded PP-OCR text-direction classifier, on text lines "
+                    + "rendered from bundled sentences).")
+    Path model;
+
+    @Option(names = "--method", split = ",", paramLabel = "M",
+            description = "Methods: max, entropy, percentile[=P], mse, or any on the class path; repeat or separate "
+                    + "with commas (default: max,entropy,percentile,mse).")
+    List<String> methods = new ArrayList<>(List.of("max", "entropy", "percentile", "mse"));
+
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Output folder (default: engines/<model>/calibration).")
+    Path out;
+
+    @Option(names = "--all-tensors",
+            description = "Calibrate every activation tensor (TensorRT implicit INT8) instead of the inputs of "
+                    + "quantizable operators (explicit Q/DQ).")
+    boolean allTensors;
+
+    @Option(names = "--statistics", paramLabel = "FILE",
+            description = "Apply the methods to statistics saved by an earlier run instead of running the model.")
+    Path statisticsFile;
+
+    @Option(names = "--num-bins", paramLabel = "N", defaultValue = "2048", description = "Histogram bins (default 2048).")
+    int numBins;
+
+    @Option(names = "--skip-zeros", description = "Leave exact zeros out of the histograms.")
+    boolean skipZeros;
+
+    @Option(names = "--num-bits", paramLabel = "N", defaultValue = "8", description = "Quantized bits (default 8).")
+    int numBits;
+
+    @Option(names = "--unsigned", description = "Unsigned quantization.")
+    boolean unsigned;
+
+    @Option(names = "--start-bin", paramLabel = "N", defaultValue = "128",
+            description = "First candidate of the entropy and MSE searches (default 128).")
+    int startBin;
+
+    @Option(names = "--stride", paramLabel = "N", defaultValue = "1", description = "Candidate step (default 1).")
+    int stride;
+
+    @Option(names = "--trt-threshold", description = "Entropy: TensorRT's (i + 0.5)·width threshold.")
+    boolean trtThreshold;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "ONNX Runtime threads (default: automatic).")
+    int threads;
+
+    @Option(names = "--full", description = "Print every tensor's ranges, not only the first " + TABLE_ROWS + ".")
+    boolean full;
+
+    @Mixin
+    DataArguments dataArguments;
+
+    @Mixin
+    JsonOutput json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        CalibrationOptions base = calibrationOptions();
+        List<MethodSpec> specs = new ArrayList<>();
+        for (String m : methods) {
+            specs.add(MethodSpec.parse(m, base));
+        }
+        boolean defaultModel = model == null;
+        Path modelFile = defaultModel ? DefaultModel.file() : model;
+        OnnxModel onnx = OnnxModel.load(modelFile);
+        StatisticsOptions statisticsOptions = new StatisticsOptions(numBins, skipZeros, threads, 0);
+        ActivationStatistics statistics;
+        if (statisticsFile != null) {
+            HistogramJson.StatisticsFile saved = HistogramJson.readStatistics(statisticsFile);
+            if (!saved.statistics().modelSha256().equals(onnx.sha256())) {
+                throw new Trt4jException(statisticsFile + ": statistics were collected on another model (SHA-256 "
+                        + saved.statistics().modelSha256().substring(0, 12) + "…, " + modelFile.getFileName()
+                        + " is " + onnx.sha256().substring(0, 12) + "…)");
+            }
+            statistics = saved.statistics();
+            statisticsOptions = saved.options();
+        } else {
+            statistics = collect(onnx, statisticsOptions, defaultModel);
+        }
+        Path folder = out != null ? out : Path.of("engines", stem(modelFile), "calibration");
+        // Compute every table before writing anything, so a failing method leaves no partial set of files.
+        Map<MethodSpec, CalibrationTable> tables = new LinkedHashMap<>();
+        for (MethodSpec m : specs) {
+            tables.put(m, AmaxTableCalculator.compute(statistics, m, modelFile));
+        }
+        CalibrationOutputs outputs = new CalibrationOutputs(folder);
+        Path statsPath = statisticsFile != null ? statisticsFile : outputs.writeStatistics(statistics, statisticsOptions);
+        Map<MethodSpec, CalibrationOutputs.Written> written = new LinkedHashMap<>();
+        tables.forEach((m, t) -> written.put(m, outputs.writeTable(m.label(), t)));
+        if (json.enabled()) {
+            json.print(spec.commandLine().getOut(), toJson(modelFile, statistics, statsPath, tables, written));
+        } else {
+            print(spec.commandLine().getOut(), modelFile, statistics, statsPath, tables, written);
+        }
+        return 0;
+    }
+
+    private ActivationStatistics collect(OnnxModel onnx, StatisticsOptions options, boolean defaultModel) {
+        List<String> tensors = allTensors ? onnx.allActivationTensors() : onnx.quantizableActivationTensors();
+        if (tensors.isEmpty()) {
+            throw new Trt4jException(onnx.path() + ": no activation tensors to calibrate"
+                    + (allTensors ? "" : " (no Conv, Gemm, MatMul or other quantizable operator; try --all-tensors)"));
+        }
+        ActivationStatisticsCollector collector = new ActivationStatisticsCollector(onnx, tensors, options);
+        try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), defaultModel);
+             ProgressReporter progress = ProgressReporter.start("Collecting statistics",
+                     source.sampleCount().orElse(-1L))) {
+            return collector.collect(source, progress::update);
+        }
+    }
+
+    private CalibrationOptions calibrationOptions() {
+        try {
+            return new CalibrationOptions(numBits, unsigned, startBin, stride,
+                    CalibrationOptions.defaults().percentile(), trtThreshold);
+        } catch (IllegalArgumentException e) {
+            throw new Trt4jException(e.getMessage(), e);
+        }
+    }
+
+    private static String stem(Path model) {
+        String name = model.getFileName().toString();
+        return name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+    }
+
+    private void print(PrintWriter w, Path modelFile, ActivationStatistics statistics, Path statsPath,
+                       Map<MethodSpec, CalibrationTable> tables, Map<MethodSpec, CalibrationOutputs.Written> written) {
+        w.printf("Calibrated %s on %d samples (%s): %d tensors%n", modelFile.getFileName(), statistics.samples(),
+                statistics.dataDescription(), statistics.tensors().size());
+        List<String> names = new ArrayList<>(statistics.tensors().keySet());
+        int width = Math.min(48, Math.max(6, names.stream().mapToInt(String::length).max().orElse(6)));
+        StringBuilder header = new StringBuilder(String.format("%n%-" + width + "s", "tensor"));
+        for (MethodSpec m : tables.keySet()) {
+            header.append(String.format("  %14s", m.label()));
+        }
+        w.println(header);
+        int rows = full ? names.size() : Math.min(TABLE_ROWS, names.size());
+        for (int r = 0; r < rows; r++) {
+            String name = names.get(r);
+            String shown = name.length() > width ? "…" + name.substring(name.length() - width + 1) : name;
+            StringBuilder line = new StringBuilder(String.format("%-" + width + "s", shown));
+            for (CalibrationTable t : tables.values()) {
+                line.append(String.format("  %14s", ShortestDecimal.format(t.amax(name))));
+            }
+            w.println(line);
+        }
+        if (rows < names.size()) {
+            w.printf("… %d more tensors (--full prints them all)%n", names.size() - rows);
+        }
+        w.println();
+        w.printf("Statistics: %s%n", statsPath);
+        written.forEach((m, files) -> w.printf("%-18s TensorRT cache %s, table %s%n", m.label() + ":", files.cache(),
+                files.table()));
+        w.flush();
+    }
+
+    private static ObjectNode toJson(Path modelFile, ActivationStatistics statistics, Path statsPath,
+                                     Map<MethodSpec, CalibrationTable> tables,
+                                     Map<MethodSpec, CalibrationOutputs.Written> written) {
+        ObjectNode root = JsonOutput.object();
+        root.put("model", modelFile.toString());
+        root.put("samples", statistics.samples());
+        root.put("data", statistics.dataDescription());
+        root.put("statistics", statsPath.toString());
+        ArrayNode methods = root.putArray("methods");
+        tables.forEach((m, t) -> {
+            ObjectNode n = methods.addObject();
+            n.put("method", m.label());
+            n.put("cache", written.get(m).cache().toString());
+            n.put("table", written.get(m).table().toString());
+            ObjectNode amax = n.putObject("amax");
+            t.amaxByTensor().forEach((name, a) -> JsonOutput.putFloat(amax, name, a));
+        });
+        return root;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.trt4j.cli.command;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.cli.DefaultModel;
+import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.onnx.ModelSummary;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.tensor.TensorSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code trt4j inspect}: what a model takes and gives, and which tensors calibration would cover. */
+@Command(name = "inspect", sortOptions = false,
+        description = "Shows a model's inputs and outputs (shapes, types), opset, operator counts, parameter count "
+                + "and the tensors that would be calibrated.")
+public final class InspectCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "ONNX model (default: the embedded PP-OCR text-direction classifier).")
+    Path model;
+
+    @Option(names = "--tensors", description = "List the calibrated tensors by name.")
+    boolean listTensors;
+
+    @Mixin
+    JsonOutput json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        OnnxModel loaded = OnnxModel.load(model != null ? model : DefaultModel.file());
+        ModelSummary summary = ModelSummary.of(loaded);
+        if (json.enabled()) {
+            json.print(spec.commandLine().getOut(), toJson(summary));
+        } else {
+            spec.commandLine().getOut().print(summary.toText(listTensors));
+            spec.commandLine().getOut().flush();
+        }
+        return 0;
+    }
+
+    private static ObjectNode toJson(ModelSummary s) {
+        ObjectNode root = JsonOutput.object();
+        root.put("model", s.path().toString());
+        root.put("sha256", s.sha256());
+        root.put("producer", s.producer());
+        root.put("irVersion", s.irVersion());
+        root.put("opset", s.opset());
+        tensors(root.putArray("inputs"), s.inputs());
+        tensors(root.putArray("outputs"), s.outputs());
+        ObjectNode ops = root.putObject("operators");
+        s.operatorCounts().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
+                .forEach(e -> ops.put(e.getKey(), e.getValue()));
+        root.put("nodes", s.nodeCount());
+        root.put("weights", s.weightCount());
+        root.put("parameters", s.parameterCount());
+        ArrayNode q = root.putArray("quantizableActivationTensors");
+        s.quantizableActivationTensors().forEach(q::add);
+        ArrayNode all = root.putArray("allActivationTensors");
+        s.allActivationTensors().forEach(all::add);
+        return root;
+    }
+
+    private static void tensors(ArrayNode array, List<TensorSpec> specs) {
+        for (TensorSpec t : specs) {
+            ObjectNode n = array.addObject();
+            n.put("name", t.name());
+            n.put("type", t.type().name());
+            ArrayNode dims = n.putArray("shape");
+            long[] d = t.dims();
+            for (int i = 0; i < d.length; i++) {
+                String name = t.dimNames().get(i);
+                if (d[i] >= 0) {
+                    dims.add(d[i]);
+                } else {
+                    dims.add(name == null || name.isEmpty() ? "?" : name);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.trt4j.calibration;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.CalibrationException;
+import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.calibrators.Calibrator;
+import dev.trt4j.calibrators.Calibrators;
+
+import java.util.Locale;
+
+/**
+ * A calibration method with its options, as users name it: {@code max}, {@code entropy}, {@code mse},
+ * {@code percentile} (default 99.99) or {@code percentile=99.9}, or the name of any {@link Calibrator} on the
+ * class path.
+ *
+ * @param label      file-name-safe label, e.g. {@code percentile-99.9}
+ * @param calibrator the method
+ * @param options    the options it runs with
+ */
+public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions options) {
+
+    /**
+     * Parses {@code name[=percentile]} with {@code base} options.
+     *
+     * @throws Trt4jException on an unknown method or a malformed percentile
+     */
+    public static MethodSpec parse(String text, CalibrationOptions base) {
+        String spec = text.trim().toLowerCase(Locale.ROOT);
+        String name = spec;
+        String argument = null;
+        int eq = spec.indexOf('=');
+        if (eq >= 0) {
+            name = spec.substring(0, eq).trim();
+            argument = spec.substring(eq + 1).trim();
+        }
+        Calibrator calibrator;
+        try {
+            calibrator = Calibrators.byName(name);
+        } catch (CalibrationException e) {
+            throw new Trt4jException("method '" + text + "': " + e.getMessage(), e);
+        }
+        CalibrationOptions options = base;
+        if (argument != null) {
+            if (!name.equals("percentile")) {
+                throw new Trt4jException("method '" + text + "': only percentile takes a value (percentile=99.9)");
+            }
+            double p;
+            try {
+                p = Double.parseDouble(argument);
+            } catch (NumberFormatException e) {
+                throw new Trt4jException("method '" + text + "': '" + argument + "' is not a number");
+            }
+            try {
+                options = base.withPercentile(p);
+            } catch (IllegalArgumentException e) {
+                throw new Trt4jException("method '" + text + "': " + e.getMessage());
+            }
+        }
+        String label = name.equals("percentile") ? "percentile-" + trim(options.percentile()) : name;
+        return new MethodSpec(label, calibrator, options);
+    }
+
+    private static String trim(double p) {
+        String s = Double.toString(p);
+        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+    }
+
+    /** The method's name, e.g. {@code percentile}. */
+    public String name() {
+        return calibrator.name();
+    }
+}
