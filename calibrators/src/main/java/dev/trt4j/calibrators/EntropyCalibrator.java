@@ -55,7 +55,8 @@ public final class EntropyCalibrator implements Calibrator {
         int i = new Search(histogram, options).bestKeptBins();
         if (options.trtEntropyThreshold()) {
             float width = histogram.edge(1) - histogram.edge(0);
-            return (float) ((i + 0.5) * width);
+            // Past Float.MAX_VALUE (only for ranges near it) the threshold saturates instead of becoming infinite.
+            return (float) Math.min((i + 0.5) * width, Float.MAX_VALUE);
         }
         return histogram.edge(i);
     }

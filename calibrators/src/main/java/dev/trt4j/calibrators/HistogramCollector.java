@@ -161,8 +161,13 @@ public final class HistogramCollector {
                 continue;
             }
             if (e >= lo && e <= hi) {
-                int pos = (int) (((e - lo) * fbins) / span);
-                c[pos == bins ? bins - 1 : pos]++;
+                float scaled = (e - lo) * fbins;
+                int pos = Float.isInfinite(scaled)
+                        // Magnitudes near Float.MAX_VALUE (e.g. -3.4e38 attention-mask fills) overflow the float32
+                        // product upstream leaves undefined; place them by the exact ratio instead.
+                        ? (int) Math.min(bins, (double) (e - lo) / span * bins)
+                        : (int) (scaled / span);
+                c[pos >= bins ? bins - 1 : pos]++;
             }
         }
     }

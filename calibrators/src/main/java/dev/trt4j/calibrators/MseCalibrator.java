@@ -34,7 +34,11 @@ public final class MseCalibrator implements Calibrator {
         }
         float[] centres = new float[bins];
         for (int k = 0; k < bins; k++) {
-            centres[k] = (histogram.edge(k) + histogram.edge(k + 1)) / 2f;
+            float a = histogram.edge(k);
+            float b = histogram.edge(k + 1);
+            float sum = a + b;
+            // Edges near Float.MAX_VALUE (attention-mask fills) overflow the float32 sum; halve first there.
+            centres[k] = Float.isInfinite(sum) ? a / 2f + b / 2f : sum / 2f;
         }
         // Bins with count 0 add exactly 0 to the error; only the others are visited.
         int[] occupied = occupiedBins(histogram);
