@@ -40,6 +40,12 @@ public final class HistogramCollector {
     private final boolean skipZeros;
     private int numBins;
     private long[] counts;
+    /** Below this many values the plain loop is cheaper than the chunked one's merge. */
+    private static final int FAST_PATH_MIN_LENGTH = 8192;
+    private static final int CHUNK = 4096;
+    private final int[] scratchIndices = new int[CHUNK];
+    private int[] scratchCounts;
+    private float absMax;
     /** Upstream's edge tensor: the linspace, or the arange after growth (then possibly not numBins + 1 long). */
     private float[] edges;
 
@@ -64,10 +70,14 @@ public final class HistogramCollector {
      */
     public void collect(float[] data, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, data.length);
+        if (counts != null && length >= FAST_PATH_MIN_LENGTH && collectWithinRange(data, offset, length)) {
+            return;
+        }
         Range range = scan(data, offset, length);
         if (range == null) {
             return; // nothing to add; upstream fails on max() of an empty tensor
         }
+        absMax = Math.max(absMax, range.max);
         if (counts == null) {
             start(data, offset, length, range, 0);
             return;
@@ -143,55 +153,176 @@ public final class HistogramCollector {
     /** torch.histc into {@link #counts}, including its fallback when the range is empty. */
     private void histc(float[] data, int offset, int length, float lo, float hi, Range range) {
         if (lo == hi) {
-            lo = range.min;
-            hi = range.max;
-            if (lo == hi) {
-                lo -= 1f;
-                hi += 1f;
+            // torch.histc on an empty range uses the data's range, then widens it by 1 each side. Here that only
+            // happens when every kept value is 0, so the data range is [0, 0] as well.
+            lo = -1f;
+            hi = 1f;
+        }
+        if (range.max <= hi && length >= FAST_PATH_MIN_LENGTH) {
+            histcInRange(data, offset, length, lo, hi);
+            if (skipZeros && lo == 0f) {
+                counts[0] -= range.zeros; // the fast path binned the skipped zeros into bin 0
             }
+            return;
         }
         final long[] c = counts;
         final int bins = c.length;
-        final float fbins = bins;
         final float span = hi - lo;
-        final boolean skip = skipZeros;
         for (int i = offset, end = offset + length; i < end; i++) {
             float e = Math.abs(data[i]);
-            if (skip && e == 0f) {
+            if (skipZeros && e == 0f) {
                 continue;
             }
             if (e >= lo && e <= hi) {
-                float scaled = (e - lo) * fbins;
-                int pos = Float.isInfinite(scaled)
-                        // Magnitudes near Float.MAX_VALUE (e.g. -3.4e38 attention-mask fills) overflow the float32
-                        // product upstream leaves undefined; place them by the exact ratio instead.
-                        ? (int) Math.min(bins, (double) (e - lo) / span * bins)
-                        : (int) (scaled / span);
+                int pos = binOf(e, lo, span, bins);
                 c[pos >= bins ? bins - 1 : pos]++;
             }
         }
     }
 
-    /** The kept magnitudes' range, or null if nothing is kept; rejects NaN and infinity. */
-    private Range scan(float[] data, int offset, int length) {
-        float min = Float.POSITIVE_INFINITY;
-        float max = Float.NEGATIVE_INFINITY;
-        boolean kept = false;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            float v = data[i];
-            if (!Float.isFinite(v)) {
-                throw new CalibrationException("tensor '" + tensorName + "': value " + v + " at index " + (i - offset)
-                        + " is not finite; calibration needs finite values");
-            }
-            float a = Math.abs(v);
-            if (skipZeros && a == 0f) {
-                continue;
-            }
-            kept = true;
-            min = Math.min(min, a);
-            max = Math.max(max, a);
+    /**
+     * The same binning when every value is known to lie in [lo, hi] (the common case): indices are computed for
+     * a chunk in a branch-free loop the JIT can vectorise, then counted into four interleaved int histograms so
+     * that runs of equal values (e.g. zeros after ReLU) don't serialise on one counter.
+     */
+    private void histcInRange(float[] data, int offset, int length, float lo, float hi) {
+        final int bins = counts.length;
+        final float fbins = bins;
+        final float span = hi - lo;
+        if (scratchCounts == null || scratchCounts.length != 4 * bins) {
+            scratchCounts = new int[4 * bins];
         }
-        return kept ? new Range(min, max) : null;
+        final int[] h = scratchCounts;
+        final int[] idx = scratchIndices;
+        for (int base = offset, end = offset + length; base < end; base += CHUNK) {
+            int n = Math.min(CHUNK, end - base);
+            for (int j = 0; j < n; j++) {
+                idx[j] = (int) (((Math.abs(data[base + j]) - lo) * fbins) / span);
+            }
+            int j = 0;
+            for (; j + 3 < n; j += 4) {
+                h[4 * clamp(idx[j], bins, data[base + j], lo, span)]++;
+                h[4 * clamp(idx[j + 1], bins, data[base + j + 1], lo, span) + 1]++;
+                h[4 * clamp(idx[j + 2], bins, data[base + j + 2], lo, span) + 2]++;
+                h[4 * clamp(idx[j + 3], bins, data[base + j + 3], lo, span) + 3]++;
+            }
+            for (; j < n; j++) {
+                h[4 * clamp(idx[j], bins, data[base + j], lo, span)]++;
+            }
+        }
+        mergeScratch();
+    }
+
+    /**
+     * The steady state after the first batches: the range no longer grows, so checking, binning and counting
+     * happen chunk by chunk while the chunk is in the L1 cache, and the data is read from memory once. Counts go
+     * to the scratch histograms first; if a chunk holds a value beyond the last edge, or a non-finite one, the
+     * scratch is dropped and {@code false} returned for the general path (which grows, or reports the value).
+     */
+    private boolean collectWithinRange(float[] data, int offset, int length) {
+        final float hi = edges[edges.length - 1];
+        if (hi == 0f) {
+            return false;
+        }
+        final int bins = counts.length;
+        final float fbins = bins;
+        if (scratchCounts == null || scratchCounts.length != 4 * bins) {
+            scratchCounts = new int[4 * bins];
+        }
+        final int[] h = scratchCounts;
+        final int[] idx = scratchIndices;
+        float max = 0f;
+        int zeros = 0;
+        for (int base = offset, end = offset + length; base < end; base += CHUNK) {
+            int n = Math.min(CHUNK, end - base);
+            float chunkMax = 0f;
+            for (int j = 0; j < n; j++) {
+                chunkMax = Math.max(chunkMax, Math.abs(data[base + j])); // NaN propagates
+            }
+            if (skipZeros) {
+                for (int j = 0; j < n; j++) {
+                    zeros += data[base + j] == 0f ? 1 : 0;
+                }
+            }
+            max = Math.max(max, chunkMax);
+            if (!(chunkMax <= hi)) {
+                Arrays.fill(h, 0);
+                return false;
+            }
+            for (int j = 0; j < n; j++) {
+                idx[j] = (int) ((Math.abs(data[base + j]) * fbins) / hi);
+            }
+            int j = 0;
+            for (; j + 3 < n; j += 4) {
+                h[4 * clamp(idx[j], bins, data[base + j], 0f, hi)]++;
+                h[4 * clamp(idx[j + 1], bins, data[base + j + 1], 0f, hi) + 1]++;
+                h[4 * clamp(idx[j + 2], bins, data[base + j + 2], 0f, hi) + 2]++;
+                h[4 * clamp(idx[j + 3], bins, data[base + j + 3], 0f, hi) + 3]++;
+            }
+            for (; j < n; j++) {
+                h[4 * clamp(idx[j], bins, data[base + j], 0f, hi)]++;
+            }
+        }
+        mergeScratch();
+        if (skipZeros) {
+            counts[0] -= zeros; // binned into bin 0 above, but skipped by definition
+        }
+        if (zeros < length || !skipZeros) {
+            absMax = Math.max(absMax, max);
+        }
+        return true;
+    }
+
+    private void mergeScratch() {
+        final long[] c = counts;
+        final int[] h = scratchCounts;
+        for (int b = 0; b < c.length; b++) {
+            int k = 4 * b;
+            c[b] += (long) h[k] + h[k + 1] + h[k + 2] + h[k + 3];
+            h[k] = 0;
+            h[k + 1] = 0;
+            h[k + 2] = 0;
+            h[k + 3] = 0;
+        }
+    }
+
+    private static int clamp(int pos, int bins, float value, float lo, float span) {
+        if (pos < bins) {
+            return pos;
+        }
+        // pos == bins is torch's closed last bin; anything larger only comes from an overflowing float32 product.
+        return pos == bins ? bins - 1 : Math.min(bins - 1, binOf(Math.abs(value), lo, span, bins));
+    }
+
+    private static int binOf(float e, float lo, float span, int bins) {
+        float scaled = (e - lo) * bins;
+        return Float.isInfinite(scaled)
+                // Magnitudes near Float.MAX_VALUE (e.g. -3.4e38 attention-mask fills) overflow the float32 product
+                // upstream leaves undefined; place them by the exact ratio instead.
+                ? (int) Math.min(bins, (double) (e - lo) / span * bins)
+                : (int) (scaled / span);
+    }
+
+    /** The kept magnitudes' maximum and zero count, or null if nothing is kept; rejects NaN and infinity. */
+    private Range scan(float[] data, int offset, int length) {
+        float max = 0f;
+        int zeros = 0;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            float a = Math.abs(data[i]);
+            if (!(a <= Float.MAX_VALUE)) {
+                throw new CalibrationException("tensor '" + tensorName + "': value " + data[i] + " at index "
+                        + (i - offset) + " is not finite; calibration needs finite values");
+            }
+            max = a > max ? a : max;
+            zeros += a == 0f ? 1 : 0;
+        }
+        boolean kept = skipZeros ? zeros < length : length > 0;
+        return kept ? new Range(max, zeros) : null;
+    }
+
+    /** Largest magnitude added so far (0 if none); equals the max method's amax. */
+    public float absMax() {
+        return absMax;
     }
 
     /** torch.linspace(0, end, n) in float32 (two-halves rule). */
@@ -213,6 +344,6 @@ public final class HistogramCollector {
         return s;
     }
 
-    private record Range(float min, float max) {
+    private record Range(float max, int zeros) {
     }
 }

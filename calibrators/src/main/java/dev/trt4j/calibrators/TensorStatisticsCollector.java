@@ -9,7 +9,6 @@ package dev.trt4j.calibrators;
 public final class TensorStatisticsCollector {
     private final String name;
     private final HistogramCollector histogram;
-    private float absMax;
     private long count;
 
     /**
@@ -24,15 +23,7 @@ public final class TensorStatisticsCollector {
 
     /** Adds {@code length} values of {@code data} starting at {@code offset}. */
     public void collect(float[] data, int offset, int length) {
-        histogram.collect(data, offset, length); // validates finiteness first
-        float m = absMax;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            float a = Math.abs(data[i]);
-            if (a > m) {
-                m = a;
-            }
-        }
-        absMax = m;
+        histogram.collect(data, offset, length); // validates finiteness and tracks max |x| in the same scan
         count += length;
     }
 
@@ -42,6 +33,6 @@ public final class TensorStatisticsCollector {
 
     /** A snapshot of what was collected so far. */
     public TensorStatistics statistics() {
-        return new TensorStatistics(name, histogram.histogram(), absMax, count);
+        return new TensorStatistics(name, histogram.histogram(), histogram.absMax(), count);
     }
 }

@@ -67,8 +67,10 @@ class HistogramCollectorTest {
         for (int round = 0; round < 20; round++) {
             int numBins = 64 + random.nextInt(2048);
             float scale1 = (float) Math.exp(random.nextGaussian() * 3);
-            float[] batch1 = signedRandom(random, 500, scale1);
-            float[] batch2 = signedRandom(random, 500, scale1 * (1 + 2 * random.nextFloat()));
+            // Odd rounds are long enough for the collector's chunked fast path, even rounds take the plain loop.
+            int size = round % 2 == 0 ? 500 : 20_000 + random.nextInt(5000);
+            float[] batch1 = signedRandom(random, size, scale1);
+            float[] batch2 = signedRandom(random, size, scale1 * (1 + 2 * random.nextFloat()));
 
             HistogramCollector collector = new HistogramCollector("t", numBins, false);
             collector.collect(batch1);
@@ -97,6 +99,23 @@ class HistogramCollectorTest {
             assertThat(second.numBins()).isEqualTo(bins);
             assertThat(second.counts()).as("round %d", round).isEqualTo(placed);
         }
+    }
+
+    @Test
+    void fastPathWithSkipZerosCountsOnlyTheNonZeroValues() {
+        Random random = new Random(99);
+        float[] relu = signedRandom(random, 30_000, 4f);
+        for (int i = 0; i < relu.length; i += 2) {
+            relu[i] = 0f; // half zeros, as after ReLU
+        }
+        HistogramCollector collector = new HistogramCollector("relu", 2048, true);
+        collector.collect(relu);
+        float[] nonZero = new float[relu.length / 2];
+        for (int i = 1, k = 0; i < relu.length; i += 2) {
+            nonZero[k++] = relu[i];
+        }
+        assertThat(collector.histogram().counts()).isEqualTo(place(nonZero, 2048, maxAbs(nonZero)));
+        assertThat(collector.absMax()).isEqualTo(maxAbs(relu));
     }
 
     @Test
