@@ -172,14 +172,14 @@ public final class ShapeResolver {
     }
 
     /**
-     * Checks that data whose first dimension counts samples fits {@code input} and returns the batch shape
-     * (the data's shape with the batch size first).
+     * Checks that an array whose first dimension counts samples fits {@code input} and returns the batch shape
+     * (the array's shape with the batch size first).
      *
-     * @param what the data's kind for the message, e.g. {@code "array"}
+     * @param dataName the array's name for the message, e.g. its file
      * @throws Trt4jException e.g. {@code lines.npy: array shape [10,3,32,32] does not fit model input 'x'
      *                        [?,3,48,192]}
      */
-    public long[] fitData(TensorSpec input, long[] dataShape, String what) {
+    public long[] fitData(String dataName, TensorSpec input, long[] dataShape) {
         long[] model = input.dims();
         long[] user = options.fixedShape(input.name());
         boolean fits = dataShape.length == model.length;
@@ -187,7 +187,7 @@ public final class ShapeResolver {
             fits = (model[i] < 0 || model[i] == dataShape[i]) && (user == null || user[i] == dataShape[i]);
         }
         if (!fits) {
-            throw new Trt4jException(source + ": " + what + " shape " + shapeText(dataShape)
+            throw new Trt4jException(dataName + ": array shape " + shapeText(dataShape)
                     + " does not fit model input '" + input.name() + "' " + input.shapeText()
                     + (user == null ? "" : " fixed to " + shapeText(user)));
         }

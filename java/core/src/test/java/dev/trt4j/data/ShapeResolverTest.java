@@ -69,15 +69,15 @@ class ShapeResolverTest {
     @Test
     void dataShapeMustFitModelAndFixedShape() {
         ShapeResolver r = new ShapeResolver("lines.npy", List.of(CLS), DataOptions.builder().batchSize(4).build());
-        assertThat(r.fitData(CLS, new long[] {10, 3, 48, 192}, "array")).containsExactly(4, 3, 48, 192);
-        assertThatThrownBy(() -> r.fitData(CLS, new long[] {10, 3, 32, 32}, "array"))
+        assertThat(r.fitData("lines.npy", CLS, new long[] {10, 3, 48, 192})).containsExactly(4, 3, 48, 192);
+        assertThatThrownBy(() -> r.fitData("lines.npy", CLS, new long[] {10, 3, 32, 32}))
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage("lines.npy: array shape [10,3,32,32] does not fit model input 'x' [?,3,48,192]");
-        assertThatThrownBy(() -> r.fitData(CLS, new long[] {3, 48, 192}, "array"))
+        assertThatThrownBy(() -> r.fitData("lines.npy", CLS, new long[] {3, 48, 192}))
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("array shape [3,48,192] does not fit");
         ShapeResolver user = new ShapeResolver("l.npy", List.of(REC), DataOptions.builder()
                 .fixedShapes("x:4x3x48x320").build());
-        assertThatThrownBy(() -> user.fitData(REC, new long[] {10, 3, 48, 100}, "array"))
+        assertThatThrownBy(() -> user.fitData("l.npy", REC, new long[] {10, 3, 48, 100}))
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage("l.npy: array shape [10,3,48,100] does not fit model input 'x' [?,3,48,?] fixed to "
                         + "[4,3,48,320]");

@@ -5,11 +5,8 @@ import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataFiles;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.ShapeResolver;
-import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -26,7 +23,6 @@ import java.util.Set;
 public final class ImageFolderSource extends BatchingSource {
     /** File extensions read from a folder. */
     public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png");
-    private static final Logger LOG = LoggerFactory.getLogger(ImageFolderSource.class);
 
     private final Path path;
     private final List<Path> files;
@@ -51,48 +47,8 @@ public final class ImageFolderSource extends BatchingSource {
         this.input = shapes.onlyInput("image");
         ImagePreprocessing p = options.imagePreprocessing() != null ? options.imagePreprocessing()
                 : ImagePreprocessing.imageNet();
-        this.preprocessor = new ImagePreprocessor(resolve(p, input, shapes));
-        this.batchShape = batchShape(shapes.batchSize(), preprocessor);
-    }
-
-    /** {@code [batch]} followed by the preprocessor's sample shape. */
-    static long[] batchShape(int batch, ImagePreprocessor preprocessor) {
-        long[] sample = preprocessor.sampleShape();
-        long[] shape = new long[sample.length + 1];
-        shape[0] = batch;
-        System.arraycopy(sample, 0, shape, 1, sample.length);
-        return shape;
-    }
-
-    /**
-     * The preprocessing with its size settled for {@code input}: the model's (or fixed shape's) height and width
-     * where set, the preprocessing's own otherwise.
-     *
-     * @throws Trt4jException if the input is not float32 of rank 4 with 3 channels in the preprocessing's layout
-     */
-    public static ImagePreprocessing resolve(ImagePreprocessing p, TensorSpec input, ShapeResolver shapes) {
-        boolean nchw = p.layout() == ImagePreprocessing.Layout.NCHW;
-        if (input.type() != ElementType.FLOAT32 || input.rank() != 4) {
-            throw new Trt4jException(shapes.source() + ": image data needs a float32 input of rank 4 (" + p.layout()
-                    + "), but model input '" + input.name() + "' is " + input.type() + " " + input.shapeText());
-        }
-        int c = nchw ? 1 : 3;
-        int h = nchw ? 2 : 1;
-        int w = nchw ? 3 : 2;
-        long[] fallback = new long[4];
-        fallback[c] = 3;
-        fallback[h] = p.height();
-        fallback[w] = p.width();
-        long[] shape = shapes.batchShape(input, fallback);
-        if (shape[c] != 3) {
-            throw new Trt4jException(shapes.source() + ": model input '" + input.name() + "' " + input.shapeText()
-                    + " has " + shape[c] + " channels in " + p.layout() + " layout; image data has 3");
-        }
-        if (p.height() > 0 && p.height() != shape[h] || p.width() > 0 && p.width() != shape[w]) {
-            LOG.info("{}: model input '{}' takes {}x{} images; using that instead of {}x{}", shapes.source(),
-                    input.name(), shape[h], shape[w], p.height(), p.width());
-        }
-        return p.withSize(Math.toIntExact(shape[h]), Math.toIntExact(shape[w]));
+        this.preprocessor = ImagePreprocessor.forInput(p, input, shapes);
+        this.batchShape = preprocessor.batchShape(shapes.batchSize());
     }
 
     /** The preprocessing in use, with its size settled. */
@@ -111,7 +67,7 @@ public final class ImageFolderSource extends BatchingSource {
     }
 
     /** Decodes one image file, with a one-line error naming it when it is not a readable JPEG or PNG. */
-    static BufferedImage decode(Path file) {
+    public static BufferedImage decode(Path file) {
         try {
             BufferedImage image = ImageIO.read(file.toFile());
             if (image == null) {

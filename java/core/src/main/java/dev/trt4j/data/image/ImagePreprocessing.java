@@ -15,7 +15,7 @@ import java.util.Objects;
  * model fixes a dimension, the model's value is used. {@code padValue} is written as is (after
  * normalisation) into the area that {@link ResizeMode#KEEP_ASPECT_PAD_RIGHT} leaves empty.
  */
-public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, float padValue, float scale,
+public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, float padValue, double scale,
                                  float[] mean, float[] std, ChannelOrder channelOrder, Layout layout) {
 
     /** How the image is brought to the target size. */
@@ -53,7 +53,7 @@ public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, f
                 throw new IllegalArgumentException("std values must be finite and non-zero: " + Arrays.toString(std));
             }
         }
-        if (!(scale != 0 && Float.isFinite(scale))) {
+        if (!(scale != 0 && Double.isFinite(scale))) {
             throw new IllegalArgumentException("scale must be finite and non-zero: " + scale);
         }
         mean = mean.clone();
@@ -62,7 +62,7 @@ public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, f
 
     /** ImageNet classifiers: 224×224 centre crop, RGB, {@code (x/255 - mean)/std} with the ImageNet statistics. */
     public static ImagePreprocessing imageNet() {
-        return new ImagePreprocessing(224, 224, ResizeMode.KEEP_ASPECT_CENTER_CROP, 0f, 1f / 255,
+        return new ImagePreprocessing(224, 224, ResizeMode.KEEP_ASPECT_CENTER_CROP, 0f, 1.0 / 255,
                 new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f},
                 ChannelOrder.RGB, Layout.NCHW);
     }
@@ -82,7 +82,7 @@ public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, f
 
     private static ImagePreprocessing ppOcr(int width) {
         float[] half = {0.5f, 0.5f, 0.5f};
-        return new ImagePreprocessing(48, width, ResizeMode.KEEP_ASPECT_PAD_RIGHT, 0f, 1f / 255, half, half,
+        return new ImagePreprocessing(48, width, ResizeMode.KEEP_ASPECT_PAD_RIGHT, 0f, 1.0 / 255, half, half,
                 ChannelOrder.BGR, Layout.NCHW);
     }
 
@@ -121,7 +121,7 @@ public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, f
     public boolean equals(Object o) {
         return o instanceof ImagePreprocessing p && height == p.height && width == p.width
                 && resizeMode == p.resizeMode && Float.compare(padValue, p.padValue) == 0
-                && Float.compare(scale, p.scale) == 0 && Arrays.equals(mean, p.mean) && Arrays.equals(std, p.std)
+                && Double.compare(scale, p.scale) == 0 && Arrays.equals(mean, p.mean) && Arrays.equals(std, p.std)
                 && channelOrder == p.channelOrder && layout == p.layout;
     }
 

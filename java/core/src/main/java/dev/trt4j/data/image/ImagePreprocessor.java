@@ -1,5 +1,12 @@
 package dev.trt4j.data.image;
 
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.ShapeResolver;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -10,6 +17,8 @@ import java.awt.image.Raster;
  * a batch array. Stateless after construction and thread-safe.
  */
 public final class ImagePreprocessor {
+    private static final Logger LOG = LoggerFactory.getLogger(ImagePreprocessor.class);
+
     private final ImagePreprocessing p;
     private final float[][] lut = new float[3][256];
 
@@ -24,9 +33,40 @@ public final class ImagePreprocessor {
         float[] std = p.std();
         for (int c = 0; c < 3; c++) {
             for (int v = 0; v < 256; v++) {
-                lut[c][v] = (float) ((v * (double) p.scale() - mean[c]) / std[c]);
+                lut[c][v] = (float) ((v * p.scale() - mean[c]) / std[c]);
             }
         }
+    }
+
+    /**
+     * A preprocessor for {@code input}, with the size settled: the fixed shape's or model's height and width where
+     * they are set, the preprocessing's own otherwise.
+     *
+     * @throws Trt4jException if the input is not float32 of rank 4 with 3 channels in the preprocessing's layout
+     */
+    public static ImagePreprocessor forInput(ImagePreprocessing p, TensorSpec input, ShapeResolver shapes) {
+        boolean nchw = p.layout() == ImagePreprocessing.Layout.NCHW;
+        if (input.type() != ElementType.FLOAT32 || input.rank() != 4) {
+            throw new Trt4jException(shapes.source() + ": image data needs a float32 input of rank 4 (" + p.layout()
+                    + "), but model input '" + input.name() + "' is " + input.type() + " " + input.shapeText());
+        }
+        int c = nchw ? 1 : 3;
+        int h = nchw ? 2 : 1;
+        int w = nchw ? 3 : 2;
+        long[] fallback = new long[4];
+        fallback[c] = 3;
+        fallback[h] = p.height();
+        fallback[w] = p.width();
+        long[] shape = shapes.batchShape(input, fallback);
+        if (shape[c] != 3) {
+            throw new Trt4jException(shapes.source() + ": model input '" + input.name() + "' " + input.shapeText()
+                    + " has " + shape[c] + " channels in " + p.layout() + " layout; image data has 3");
+        }
+        if (p.height() > 0 && p.height() != shape[h] || p.width() > 0 && p.width() != shape[w]) {
+            LOG.info("{}: model input '{}' takes {}x{} images; using that instead of {}x{}", shapes.source(),
+                    input.name(), shape[h], shape[w], p.height(), p.width());
+        }
+        return new ImagePreprocessor(p.withSize(Math.toIntExact(shape[h]), Math.toIntExact(shape[w])));
     }
 
     public ImagePreprocessing preprocessing() {
@@ -37,6 +77,15 @@ public final class ImagePreprocessor {
     public long[] sampleShape() {
         return p.layout() == ImagePreprocessing.Layout.NCHW ? new long[] {3, p.height(), p.width()}
                 : new long[] {p.height(), p.width(), 3};
+    }
+
+    /** {@code [batch]} followed by {@link #sampleShape()}. */
+    public long[] batchShape(int batch) {
+        long[] sample = sampleShape();
+        long[] shape = new long[sample.length + 1];
+        shape[0] = batch;
+        System.arraycopy(sample, 0, shape, 1, sample.length);
+        return shape;
     }
 
     /** Floats per sample. */

@@ -28,7 +28,7 @@ final class NpyInput implements AutoCloseable {
                 throw new Trt4jException(source + ": array dtype " + header.dtype() + " does not fit model input '"
                         + spec.name() + "' " + spec.type() + " " + spec.shapeText());
             }
-            shapes.fitData(spec, header.shape(), "array");
+            shapes.fitData(source, spec, header.shape());
             if (header.dtype() == NpyDtype.FLOAT64) {
                 LOG.info("{}: narrowing float64 to float32 for model input '{}'", source, spec.name());
             }

@@ -1,0 +1,132 @@
+package dev.trt4j.data;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.image.ImageFolderSource;
+import dev.trt4j.data.npy.NpySource;
+import dev.trt4j.data.npy.NpzSource;
+import dev.trt4j.data.text.BundledSentences;
+import dev.trt4j.data.text.RenderedTextLineSource;
+import dev.trt4j.data.text.SentenceFiles;
+import dev.trt4j.data.text.TextSource;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Picks the calibration data source for a path given by the user:
+ * <ul>
+ *   <li>none: {@link SyntheticSource};</li>
+ *   <li>{@code .npy}: {@link NpySource}; {@code .npz}: {@link NpzSource};</li>
+ *   <li>{@code .raw}/{@code .bin}, or a folder of them: {@link RawFloatSource};</li>
+ *   <li>{@code .jpg}/{@code .jpeg}/{@code .png}, or a folder of them: {@link ImageFolderSource};</li>
+ *   <li>{@code .txt}, or a folder of them: {@link TextSource} when the model has an {@code input_ids} input,
+ *       otherwise {@link RenderedTextLineSource} (sentences split into lines of at most
+ *       {@value RenderedTextLineSource#DEFAULT_MAX_LINE_CHARS} characters);</li>
+ *   <li>a {@code .json} file: a tokenizer, used with the bundled sentences ({@link TextSource}).</li>
+ * </ul>
+ * Every source checks that the data fits the model inputs and fails with a one-line {@link Trt4jException}
+ * naming the file, the input and both shapes.
+ */
+public final class DataSourceFactory {
+    private static final Set<String> TEXT = Set.of("txt");
+
+    private DataSourceFactory() {
+    }
+
+    /**
+     * Opens the data at {@code dataOrNull} (a file or folder; null for synthetic data) for a model with
+     * {@code modelInputs}. The caller closes the returned source.
+     *
+     * @throws Trt4jException if the path is missing or of an unknown kind, or the data does not fit the model
+     */
+    public static CalibrationDataSource open(Path dataOrNull, List<TensorSpec> modelInputs, DataOptions options) {
+        if (dataOrNull == null) {
+            return new SyntheticSource(modelInputs, options);
+        }
+        Path path = dataOrNull;
+        if (Files.isDirectory(path)) {
+            return openFolder(path, modelInputs, options);
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new Trt4jException(path + ": no such file or folder");
+        }
+        String ext = DataFiles.extension(path);
+        if (ext.equals("npy")) {
+            return new NpySource(path, modelInputs, options);
+        } else if (ext.equals("npz")) {
+            return new NpzSource(path, modelInputs, options);
+        } else if (RawFloatSource.EXTENSIONS.contains(ext)) {
+            return new RawFloatSource(path, modelInputs, options);
+        } else if (ImageFolderSource.EXTENSIONS.contains(ext)) {
+            return new ImageFolderSource(path, modelInputs, options);
+        } else if (TEXT.contains(ext)) {
+            return openText(SentenceFiles.read(path), path.toString(), modelInputs, options);
+        } else if (ext.equals("json")) {
+            return new TextSource(BundledSentences.load(), "bundled sentences", modelInputs,
+                    options.toBuilder().tokenizer(path).build());
+        }
+        throw new Trt4jException(path + ": unknown kind of data file (expected .npy, .npz, .raw, .bin, .jpg, .jpeg, "
+                + ".png, .txt, a tokenizer .json, or a folder of images, raw files or text files)");
+    }
+
+    /**
+     * The bundled sentences for {@code modelInputs}: tokenized with {@code options.tokenizer()} for a model with
+     * {@code input_ids}, otherwise rendered as text lines.
+     */
+    public static CalibrationDataSource openBundledSentences(List<TensorSpec> modelInputs, DataOptions options) {
+        return openText(BundledSentences.load(), "bundled sentences", modelInputs, options);
+    }
+
+    private static CalibrationDataSource openText(List<String> sentences, String name, List<TensorSpec> modelInputs,
+                                                  DataOptions options) {
+        if (modelInputs.stream().anyMatch(in -> in.name().equals("input_ids"))) {
+            return new TextSource(sentences, name, modelInputs, options);
+        }
+        return new RenderedTextLineSource(RenderedTextLineSource.splitLongLines(sentences,
+                RenderedTextLineSource.DEFAULT_MAX_LINE_CHARS), name, modelInputs, options);
+    }
+
+    private static CalibrationDataSource openFolder(Path folder, List<TensorSpec> modelInputs, DataOptions options) {
+        Map<String, Long> kinds;
+        try (Stream<Path> files = Files.list(folder)) {
+            kinds = files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
+                    .map(DataFiles::extension).map(DataSourceFactory::kind).filter(k -> !k.isEmpty())
+                    .collect(Collectors.groupingBy(k -> k, TreeMap::new, Collectors.counting()));
+        } catch (IOException e) {
+            throw new Trt4jException(folder + ": cannot list: " + e.getMessage(), e);
+        }
+        if (kinds.isEmpty()) {
+            throw new Trt4jException(folder + ": no data files (expected .jpg/.jpeg/.png images, .raw/.bin files "
+                    + "or .txt files)");
+        }
+        if (kinds.size() > 1) {
+            throw new Trt4jException(folder + ": mixes " + kinds.entrySet().stream()
+                    .map(e -> e.getValue() + " " + e.getKey() + " files").collect(Collectors.joining(" and "))
+                    + "; keep one kind of data per folder");
+        }
+        return switch (kinds.keySet().iterator().next()) {
+            case "image" -> new ImageFolderSource(folder, modelInputs, options);
+            case "raw" -> new RawFloatSource(folder, modelInputs, options);
+            default -> openText(SentenceFiles.read(folder), folder.toString(), modelInputs, options);
+        };
+    }
+
+    private static String kind(String extension) {
+        if (ImageFolderSource.EXTENSIONS.contains(extension)) {
+            return "image";
+        } else if (RawFloatSource.EXTENSIONS.contains(extension)) {
+            return "raw";
+        } else if (TEXT.contains(extension)) {
+            return "text";
+        }
+        return "";
+    }
+}

@@ -1,0 +1,44 @@
+package dev.trt4j.data.text;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.DataFiles;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Reads sentences, one per non-blank line, from a UTF-8 {@code .txt} file or a folder of them (in name order). */
+public final class SentenceFiles {
+    private SentenceFiles() {
+    }
+
+    /**
+     * The sentences of {@code path}, stripped, blank lines skipped.
+     *
+     * @throws Trt4jException if the path is missing, not UTF-8, or holds no sentences
+     */
+    public static List<String> read(Path path) {
+        List<String> sentences = new ArrayList<>();
+        for (Path file : DataFiles.list(path, Set.of("txt"))) {
+            try {
+                sentences.addAll(lines(Files.readString(file)));
+            } catch (CharacterCodingException e) {
+                throw new Trt4jException(file + ": not UTF-8 text", e);
+            } catch (IOException e) {
+                throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+            }
+        }
+        if (sentences.isEmpty()) {
+            throw new Trt4jException(path + ": no sentences (every line is blank)");
+        }
+        return sentences;
+    }
+
+    static List<String> lines(String text) {
+        return text.lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,150 @@
+package dev.trt4j.data.text;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.BatchingSource;
+import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.ShapeResolver;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sentences tokenized for a transformer model with a Hugging Face {@code tokenizer.json} (read offline by DJL's
+ * tokenizers library), padded or truncated to one sequence length. Feeds whichever of {@code input_ids},
+ * {@code attention_mask} and {@code token_type_ids} the model has, as int64 (or int32) {@code [batch, length]}.
+ * Close it to free the native tokenizer.
+ */
+public final class TextSource extends BatchingSource {
+    /** The model input names this source can fill. */
+    public static final Set<String> INPUT_NAMES = Set.of("input_ids", "attention_mask", "token_type_ids");
+
+    private final String name;
+    private final List<String> sentences;
+    private final List<TensorSpec> inputs;
+    private final int sequenceLength;
+    private final HuggingFaceTokenizer tokenizer;
+
+    /**
+     * Tokenizes the sentences of a {@code .txt} file or folder with {@code options.tokenizer()}.
+     *
+     * @throws Trt4jException if there is no tokenizer, a model input is not one of {@link #INPUT_NAMES}, or the
+     *                        sequence length does not fit the inputs
+     */
+    public TextSource(Path sentenceFileOrFolder, List<TensorSpec> modelInputs, DataOptions options) {
+        this(SentenceFiles.read(sentenceFileOrFolder), sentenceFileOrFolder.toString(), modelInputs, options);
+    }
+
+    /**
+     * Tokenizes the given sentences with {@code options.tokenizer()}; {@code name} names them in messages.
+     */
+    public TextSource(List<String> sentences, String name, List<TensorSpec> modelInputs, DataOptions options) {
+        this(sentences, name, new ShapeResolver(name, modelInputs, options), options);
+    }
+
+    private TextSource(List<String> sentences, String name, ShapeResolver shapes, DataOptions options) {
+        super(shapes, plan(shapes, sentences.size(), options));
+        this.name = name;
+        this.sentences = List.copyOf(sentences);
+        this.inputs = shapes.inputs();
+        this.sequenceLength = sequenceLength(shapes, options);
+        this.tokenizer = openTokenizer(name, options.tokenizer(), sequenceLength);
+    }
+
+    private static int sequenceLength(ShapeResolver shapes, DataOptions options) {
+        int wanted = options.sequenceLength() > 0 ? options.sequenceLength() : DataOptions.DEFAULT_SEQUENCE_LENGTH;
+        long length = -1;
+        for (TensorSpec in : shapes.inputs()) {
+            if (!INPUT_NAMES.contains(in.name()) || in.type() == ElementType.FLOAT32 || in.rank() != 2) {
+                throw new Trt4jException(shapes.source() + ": text data fills int64 [batch, length] inputs named "
+                        + "input_ids, attention_mask, token_type_ids; model input '" + in.name() + "' is " + in.type()
+                        + " " + in.shapeText());
+            }
+            long l = shapes.batchShape(in, new long[] {0, wanted})[1];
+            if (options.sequenceLength() > 0 && l != options.sequenceLength()) {
+                throw new Trt4jException(shapes.source() + ": sequence length " + options.sequenceLength()
+                        + " does not fit model input '" + in.name() + "' " + in.shapeText()
+                        + (options.fixedShape(in.name()) == null ? "" : " fixed to "
+                        + ShapeResolver.shapeText(options.fixedShape(in.name()))));
+            }
+            if (length >= 0 && l != length) {
+                throw new Trt4jException(shapes.source() + ": text inputs disagree on the sequence length: " + length
+                        + " vs " + l + " for '" + in.name() + "'");
+            }
+            length = l;
+        }
+        if (shapes.inputs().stream().noneMatch(in -> in.name().equals("input_ids"))) {
+            throw new Trt4jException(shapes.source() + ": the model has no input_ids input for text data");
+        }
+        return Math.toIntExact(length);
+    }
+
+    private static HuggingFaceTokenizer openTokenizer(String name, Path path, int length) {
+        if (path == null) {
+            throw new Trt4jException(name + ": text data needs a tokenizer (a tokenizer.json file)");
+        }
+        if (!Files.exists(path)) {
+            throw new Trt4jException(path + ": no such tokenizer file");
+        }
+        try {
+            return HuggingFaceTokenizer.builder().optTokenizerPath(path).optMaxLength(length).optPadToMaxLength()
+                    .optTruncation(true).build();
+        } catch (IOException | RuntimeException e) {
+            throw new Trt4jException(path + ": cannot load tokenizer: " + e.getMessage(), e);
+        }
+    }
+
+    /** Tokens per sample. */
+    public int sequenceLength() {
+        return sequenceLength;
+    }
+
+    @Override
+    protected Map<String, HostTensor> readBatch(long first, int count) {
+        Encoding[] encodings = tokenizer.batchEncode(sentences.subList((int) first, (int) first + count));
+        long[] shape = {count, sequenceLength};
+        Map<String, HostTensor> batch = new LinkedHashMap<>();
+        for (TensorSpec in : inputs) {
+            long[] values = new long[count * sequenceLength];
+            for (int i = 0; i < count; i++) {
+                long[] row = switch (in.name()) {
+                    case "input_ids" -> encodings[i].getIds();
+                    case "attention_mask" -> encodings[i].getAttentionMask();
+                    default -> encodings[i].getTypeIds();
+                };
+                // copy at most the sequence length; a tokenizer that did not pad leaves zeros (masked out)
+                System.arraycopy(row, 0, values, i * sequenceLength, Math.min(row.length, sequenceLength));
+            }
+            batch.put(in.name(), in.type() == ElementType.INT64 ? HostTensor.ofLongs(shape, values)
+                    : HostTensor.ofInts(shape, toInts(values)));
+        }
+        return batch;
+    }
+
+    private static int[] toInts(long[] values) {
+        int[] out = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = Math.toIntExact(values[i]);
+        }
+        return out;
+    }
+
+    @Override
+    public String describe() {
+        return "text:" + name + " (" + sampleCount().orElseThrow() + " sentences, " + sequenceLength + " tokens)";
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.trt4j.data;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.image.ImageFolderSource;
+import dev.trt4j.data.npy.NpyArray;
+import dev.trt4j.data.npy.NpyFile;
+import dev.trt4j.data.npy.NpySource;
+import dev.trt4j.data.npy.NpzFile;
+import dev.trt4j.data.npy.NpzSource;
+import dev.trt4j.data.text.RenderedTextLineSource;
+import dev.trt4j.data.text.TextSource;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DataSourceFactoryTest {
+    @TempDir
+    Path dir;
+
+    private static final TensorSpec CLS = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, 48, 192}, null);
+    private static final TensorSpec IDS = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, null);
+    private static final DataOptions TWO = DataOptions.builder().batchSize(2).build();
+
+    private Path tokenizer() throws IOException {
+        Path p = dir.resolve("tokenizer.json");
+        try (InputStream in = getClass().getResourceAsStream("text/tiny-wordlevel-tokenizer.json")) {
+            Files.copy(in, p);
+        }
+        return p;
+    }
+
+    private CalibrationDataSource open(Path p, List<TensorSpec> inputs, DataOptions o) {
+        CalibrationDataSource s = DataSourceFactory.open(p, inputs, o);
+        s.close();
+        return s;
+    }
+
+    @Test
+    void picksTheSourceByFileKind() throws IOException {
+        assertThat(open(null, List.of(CLS), TWO)).isInstanceOf(SyntheticSource.class);
+
+        Path npy = dir.resolve("a.npy");
+        NpyFile.write(npy, NpyArray.ofFloats(new long[] {2, 3, 48, 192}, new float[2 * 3 * 48 * 192]));
+        assertThat(open(npy, List.of(CLS), TWO)).isInstanceOf(NpySource.class);
+
+        Path npz = dir.resolve("a.npz");
+        NpzFile.write(npz, Map.of("x", NpyArray.ofFloats(new long[] {1, 3, 48, 192}, new float[3 * 48 * 192])));
+        assertThat(open(npz, List.of(CLS), TWO)).isInstanceOf(NpzSource.class);
+
+        Path raw = dir.resolve("a.bin");
+        Files.write(raw, new byte[4 * 3 * 48 * 192]);
+        assertThat(open(raw, List.of(CLS), TWO)).isInstanceOf(RawFloatSource.class);
+
+        Path png = dir.resolve("a.png");
+        ImageIO.write(new BufferedImage(20, 10, BufferedImage.TYPE_INT_RGB), "png", png.toFile());
+        assertThat(open(png, List.of(CLS), TWO)).isInstanceOf(ImageFolderSource.class);
+
+        Path txt = dir.resolve("a.txt");
+        Files.writeString(txt, "the cat sat on the mat\n");
+        assertThat(open(txt, List.of(CLS), TWO)).isInstanceOf(RenderedTextLineSource.class);
+        Path tokenizer = tokenizer();
+        DataOptions tok = TWO.toBuilder().tokenizer(tokenizer).sequenceLength(8).build();
+        assertThat(open(txt, List.of(IDS), tok)).isInstanceOf(TextSource.class);
+
+        CalibrationDataSource bundled = open(tokenizer, List.of(IDS), TWO.toBuilder().sequenceLength(8).build());
+        assertThat(bundled).isInstanceOf(TextSource.class);
+        assertThat(bundled.sampleCount()).contains(3000L);
+    }
+
+    @Test
+    void picksTheSourceByFolderContent() throws IOException {
+        Path images = Files.createDirectory(dir.resolve("images"));
+        ImageIO.write(new BufferedImage(20, 10, BufferedImage.TYPE_INT_RGB), "jpg", images.resolve("a.jpg").toFile());
+        Files.writeString(images.resolve("README"), "ignored");
+        assertThat(open(images, List.of(CLS), TWO)).isInstanceOf(ImageFolderSource.class);
+
+        Path raws = Files.createDirectory(dir.resolve("raws"));
+        Files.write(raws.resolve("0.raw"), new byte[4 * 3 * 48 * 192]);
+        assertThat(open(raws, List.of(CLS), TWO)).isInstanceOf(RawFloatSource.class);
+
+        Path texts = Files.createDirectory(dir.resolve("texts"));
+        Files.writeString(texts.resolve("a.txt"), "one line\n");
+        CalibrationDataSource lines = open(texts, List.of(CLS), TWO);
+        assertThat(lines).isInstanceOf(RenderedTextLineSource.class);
+        assertThat(lines.sampleCount()).contains(1L);
+    }
+
+    @Test
+    void bundledSentencesAreRenderedForImageModels() {
+        CalibrationDataSource s = DataSourceFactory.openBundledSentences(List.of(CLS), TWO.toBuilder().maxSamples(4)
+                .build());
+        assertThat(s).isInstanceOf(RenderedTextLineSource.class);
+        assertThat(Batches.drain(s)).extracting(Batch::size).containsExactly(2, 2);
+    }
+
+    @Test
+    void errorsNameThePathAndTheProblem() throws IOException {
+        Path lines = dir.resolve("lines.npy");
+        NpyFile.write(lines, NpyArray.ofFloats(new long[] {10, 3, 32, 32}, new float[10 * 3 * 32 * 32]));
+        TensorSpec dynamic = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, 48, 192},
+                java.util.Arrays.asList(null, null, null, null));
+        assertThatThrownBy(() -> DataSourceFactory.open(lines, List.of(dynamic), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(lines + ": array shape [10,3,32,32] does not fit model input 'x' [?,3,48,192]");
+
+        Path missing = dir.resolve("missing");
+        assertThatThrownBy(() -> DataSourceFactory.open(missing, List.of(CLS), TWO))
+                .isInstanceOf(Trt4jException.class).hasMessage(missing + ": no such file or folder");
+
+        Path csv = dir.resolve("data.csv");
+        Files.writeString(csv, "1,2");
+        assertThatThrownBy(() -> DataSourceFactory.open(csv, List.of(CLS), TWO))
+                .isInstanceOf(Trt4jException.class).hasMessageStartingWith(csv + ": unknown kind of data file");
+
+        Path mixed = Files.createDirectory(dir.resolve("mixed"));
+        Files.writeString(mixed.resolve("a.txt"), "x");
+        Files.write(mixed.resolve("b.raw"), new byte[4]);
+        assertThatThrownBy(() -> DataSourceFactory.open(mixed, List.of(CLS), TWO))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(mixed + ": mixes 1 raw files and 1 text files; keep one kind of data per folder");
+
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        assertThatThrownBy(() -> DataSourceFactory.open(empty, List.of(CLS), TWO))
+                .isInstanceOf(Trt4jException.class).hasMessageStartingWith(empty + ": no data files");
+
+        TensorSpec recDynamic = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, 48, -1}, null);
+        Path raw = dir.resolve("r.raw");
+        Files.write(raw, new byte[4]);
+        assertThatThrownBy(() -> DataSourceFactory.open(raw, List.of(recDynamic), TWO))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(raw + ": model input 'x' [?,3,48,?] has dynamic dimension 3, which the data does not fix; "
+                        + "give a fixed shape, e.g. x:2x3x48xN");
+    }
+}

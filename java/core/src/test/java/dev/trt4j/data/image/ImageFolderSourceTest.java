@@ -1,0 +1,128 @@
+package dev.trt4j.data.image;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.Batch;
+import dev.trt4j.data.Batches;
+import dev.trt4j.data.DataOptions;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.offset;
+
+class ImageFolderSourceTest {
+    @TempDir
+    Path dir;
+
+    private static final TensorSpec CLS = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, 48, 192}, null);
+
+    private static BufferedImage flat(int w, int h, int type, int grey) {
+        BufferedImage img = new BufferedImage(w, h, type);
+        for (int x = 0; x < w; x++) {
+            for (int y = 0; y < h; y++) {
+                if (type == BufferedImage.TYPE_BYTE_GRAY) {
+                    img.getRaster().setSample(x, y, 0, grey);
+                } else {
+                    img.setRGB(x, y, (grey << 16) | (grey << 8) | grey);
+                }
+            }
+        }
+        return img;
+    }
+
+    private void writeImages(int count) throws IOException {
+        for (int i = 0; i < count; i++) {
+            // name order differs from write order; value encodes the sorted position
+            BufferedImage img = flat(96, 24, BufferedImage.TYPE_INT_RGB, 10 * i);
+            ImageIO.write(img, "png", dir.resolve("img" + i + ".png").toFile());
+        }
+    }
+
+    @Test
+    void batchesImagesInNameOrderWithPpOcrPreprocessing() throws IOException {
+        writeImages(5);
+        Files.writeString(dir.resolve("labels.txt"), "not an image");
+        DataOptions o = DataOptions.builder().batchSize(2).imagePreprocessing(ImagePreprocessing.ppOcrClassifier())
+                .build();
+        ImageFolderSource s = new ImageFolderSource(dir, List.of(CLS), o);
+        assertThat(s.sampleCount()).contains(5L);
+        assertThat(s.describe()).isEqualTo("images:" + dir + " (5 files)");
+        List<Batch> batches = Batches.drain(s);
+        assertThat(batches).extracting(Batch::size).containsExactly(2, 2, 1);
+        float[] third = batches.get(1).inputs().get("x").floats();
+        assertThat(batches.get(1).inputs().get("x").shape()).containsExactly(2, 3, 48, 192);
+        // a 96x24 image is exactly 192 wide at height 48: no padding, value of image 2 everywhere
+        assertThat(third[0]).isCloseTo(20 / 127.5f - 1, offset(1e-6f));
+        assertThat(third[3 * 48 * 192 - 1]).isCloseTo(20 / 127.5f - 1, offset(1e-6f));
+        assertThat(batches.get(2).inputs().get("x").floats()[100]).isCloseTo(40 / 127.5f - 1, offset(1e-6f));
+    }
+
+    @Test
+    void maxSamplesAndModelSizeWinOverPresetSize() throws IOException {
+        writeImages(3);
+        TensorSpec small = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, 24, 48}, null);
+        ImageFolderSource s = new ImageFolderSource(dir, List.of(small), DataOptions.builder().maxSamples(2)
+                .imagePreprocessing(ImagePreprocessing.ppOcrClassifier()).build());
+        assertThat(s.preprocessing().height()).isEqualTo(24);
+        assertThat(s.preprocessing().width()).isEqualTo(48);
+        List<Batch> batches = Batches.drain(s);
+        assertThat(batches).extracting(Batch::size).containsExactly(2);
+        assertThat(batches.get(0).inputs().get("x").shape()).containsExactly(2, 3, 24, 48);
+    }
+
+    @Test
+    void readsGreyPngsAndJpegsWithTheirValues() throws IOException {
+        ImageIO.write(flat(8, 8, BufferedImage.TYPE_BYTE_GRAY, 100), "png", dir.resolve("a.png").toFile());
+        ImageIO.write(flat(8, 8, BufferedImage.TYPE_INT_RGB, 180), "jpg", dir.resolve("b.JPG").toFile());
+        ImagePreprocessing identity = new ImagePreprocessing(8, 8, ImagePreprocessing.ResizeMode.STRETCH, 0, 1,
+                new float[3], new float[] {1, 1, 1}, ImagePreprocessing.ChannelOrder.RGB,
+                ImagePreprocessing.Layout.NHWC);
+        TensorSpec nhwc = new TensorSpec("img", ElementType.FLOAT32, new long[] {-1, 8, 8, 3}, null);
+        List<Batch> batches = Batches.drain(new ImageFolderSource(dir, List.of(nhwc),
+                DataOptions.builder().imagePreprocessing(identity).build()));
+        float[] v = batches.get(0).inputs().get("img").floats();
+        assertThat(v[0]).isEqualTo(100f);
+        assertThat(v[8 * 8 * 3 - 1]).isEqualTo(100f);
+        assertThat(v[8 * 8 * 3 + 5]).isCloseTo(180f, offset(3f));
+    }
+
+    @Test
+    void errorsNameTheFileOrInput() throws IOException {
+        Files.writeString(dir.resolve("broken.png"), "not really a png");
+        assertThatThrownBy(() -> Batches.drain(new ImageFolderSource(dir, List.of(CLS), DataOptions.defaults())))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(dir.resolve("broken.png") + ": not a readable JPEG or PNG image");
+
+        TensorSpec ids = new TensorSpec("ids", ElementType.INT64, new long[] {-1, 16}, null);
+        assertThatThrownBy(() -> new ImageFolderSource(dir, List.of(ids), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(dir + ": image data needs a float32 input of rank 4 (NCHW), but model input 'ids' is "
+                        + "INT64 [?,16]");
+
+        TensorSpec grey = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 1, 28, 28}, null);
+        assertThatThrownBy(() -> new ImageFolderSource(dir, List.of(grey), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(dir + ": model input 'x' [?,1,28,28] has 1 channels in NCHW layout; image data has 3");
+
+        TensorSpec rec = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, 48, -1}, null);
+        assertThatThrownBy(() -> new ImageFolderSource(dir, List.of(rec), DataOptions.builder()
+                .imagePreprocessing(ImagePreprocessing.ppOcrRecognizer(0)).build()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("model input 'x' [?,3,48,?] has dynamic dimension 3");
+
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        assertThatThrownBy(() -> new ImageFolderSource(empty, List.of(CLS), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(empty + ": no .jpeg/.jpg/.png files in this folder");
+    }
+}

@@ -1,0 +1,108 @@
+package dev.trt4j.data.npy;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.Batch;
+import dev.trt4j.data.Batches;
+import dev.trt4j.data.DataOptions;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class NpySourceTest {
+    @TempDir
+    Path dir;
+
+    private static final TensorSpec X = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 2, 3}, null);
+
+    /** 10 samples of shape [2,3] whose values are sample * 100 + element. */
+    private Path tenSamples() {
+        float[] v = new float[60];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (i / 6) * 100 + i % 6;
+        }
+        Path p = dir.resolve("ten.npy");
+        NpyFile.write(p, NpyArray.ofFloats(new long[] {10, 2, 3}, v));
+        return p;
+    }
+
+    @Test
+    void tenSamplesInBatchesOfFourAreFourFourTwoInOrder() {
+        try (NpySource s = new NpySource(tenSamples(), List.of(X), DataOptions.builder().batchSize(4).build())) {
+            assertThat(s.sampleCount()).contains(10L);
+            List<Batch> batches = Batches.drain(s);
+            assertThat(batches).extracting(Batch::size).containsExactly(4, 4, 2);
+            HostTensor last = batches.get(2).inputs().get("x");
+            assertThat(last.shape()).containsExactly(2, 2, 3);
+            assertThat(last.floats()[0]).isEqualTo(800f);
+            assertThat(last.floats()[11]).isEqualTo(905f);
+            assertThat(batches.get(1).inputs().get("x").floats()[0]).isEqualTo(400f);
+            assertThat(s.describe()).contains("ten.npy").contains("10 samples");
+        }
+    }
+
+    @Test
+    void maxSamplesStopsEarly() {
+        try (NpySource s = new NpySource(tenSamples(), List.of(X),
+                DataOptions.builder().batchSize(4).maxSamples(5).build())) {
+            assertThat(Batches.drain(s)).extracting(Batch::size).containsExactly(4, 1);
+        }
+    }
+
+    @Test
+    void fixedBatchModelGetsOnlyFullBatches() {
+        TensorSpec fixed = new TensorSpec("x", ElementType.FLOAT32, new long[] {4, 2, 3}, null);
+        try (NpySource s = new NpySource(tenSamples(), List.of(fixed), DataOptions.defaults())) {
+            assertThat(s.sampleCount()).contains(8L);
+            assertThat(Batches.drain(s)).extracting(Batch::size).containsExactly(4, 4);
+        }
+    }
+
+    @Test
+    void float64IsNarrowedAndIntsWidenToTheModelType() {
+        Path f8 = dir.resolve("f8.npy");
+        NpyFile.write(f8, NpyArray.ofDoubles(new long[] {1, 2, 3}, new double[] {1, 2, 3, 4, 5, 0.1}));
+        try (NpySource s = new NpySource(f8, List.of(X), DataOptions.defaults())) {
+            assertThat(s.next().orElseThrow().inputs().get("x").floats()).containsExactly(1, 2, 3, 4, 5, 0.1f);
+        }
+        Path i4 = dir.resolve("ids.npy");
+        NpyFile.write(i4, NpyArray.ofInts(new long[] {2, 3}, new int[] {1, 2, 3, 4, 5, 6}));
+        TensorSpec ids = new TensorSpec("ids", ElementType.INT64, new long[] {-1, 3}, null);
+        try (NpySource s = new NpySource(i4, List.of(ids), DataOptions.builder().batchSize(1).build())) {
+            assertThat(s.next().orElseThrow().inputs().get("ids").longs()).containsExactly(1, 2, 3);
+        }
+    }
+
+    @Test
+    void errorsNameFileInputAndBothShapes() {
+        Path wrong = dir.resolve("lines.npy");
+        NpyFile.write(wrong, NpyArray.ofFloats(new long[] {10, 3, 32, 32}, new float[10 * 3 * 32 * 32]));
+        TensorSpec cls = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, 48, 192}, null);
+        assertThatThrownBy(() -> new NpySource(wrong, List.of(cls), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(wrong + ": array shape [10,3,32,32] does not fit model input 'x' [?,3,48,192]");
+
+        Path longs = dir.resolve("longs.npy");
+        NpyFile.write(longs, NpyArray.ofLongs(new long[] {1, 2, 3}, new long[6]));
+        assertThatThrownBy(() -> new NpySource(longs, List.of(X), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(longs + ": array dtype int64 does not fit model input 'x' FLOAT32 [?,2,3]");
+
+        TensorSpec y = new TensorSpec("y", ElementType.FLOAT32, new long[] {-1}, null);
+        assertThatThrownBy(() -> new NpySource(tenSamples(), List.of(X, y), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class).hasMessageEndingWith("but the model has 2: x, y");
+
+        TensorSpec fixed8 = new TensorSpec("x", ElementType.FLOAT32, new long[] {16, 2, 3}, null);
+        assertThatThrownBy(() -> new NpySource(tenSamples(), List.of(fixed8), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageEndingWith("10 samples are fewer than one batch of 16, which the model's fixed batch "
+                        + "dimension needs");
+    }
+}

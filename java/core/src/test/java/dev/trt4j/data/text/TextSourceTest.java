@@ -1,0 +1,103 @@
+package dev.trt4j.data.text;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.Batch;
+import dev.trt4j.data.Batches;
+import dev.trt4j.data.DataOptions;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TextSourceTest {
+    @TempDir
+    Path dir;
+    Path tokenizer;
+
+    private static final TensorSpec IDS = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, null);
+    private static final TensorSpec MASK = new TensorSpec("attention_mask", ElementType.INT64, new long[] {-1, -1},
+            null);
+    private static final TensorSpec TYPES = new TensorSpec("token_type_ids", ElementType.INT32, new long[] {-1, -1},
+            null);
+
+    /** A minimal word-level tokenizer: lower-cases, splits on whitespace/punctuation, adds no special tokens. */
+    @BeforeEach
+    void writeTokenizer() throws IOException {
+        tokenizer = dir.resolve("tokenizer.json");
+        try (InputStream in = getClass().getResourceAsStream("tiny-wordlevel-tokenizer.json")) {
+            Files.copy(in, tokenizer);
+        }
+    }
+
+    private Path sentences(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text);
+        return p;
+    }
+
+    @Test
+    void tokenizesPadsAndTruncatesToTheSequenceLength() throws IOException {
+        Path file = sentences("s.txt", "The cat sat on the mat.\n\n  the dog  \ncat\n");
+        DataOptions o = DataOptions.builder().tokenizer(tokenizer).sequenceLength(6).batchSize(2).build();
+        try (TextSource s = new TextSource(file, List.of(IDS, MASK, TYPES), o)) {
+            assertThat(s.sampleCount()).contains(3L);
+            List<Batch> batches = Batches.drain(s);
+            assertThat(batches).extracting(Batch::size).containsExactly(2, 1);
+            Batch first = batches.get(0);
+            assertThat(first.inputs().get("input_ids").shape()).containsExactly(2, 6);
+            // "the cat sat on the mat ." is 7 tokens, truncated to 6; "the dog" has an unknown word, then padding
+            assertThat(first.inputs().get("input_ids").longs()).containsExactly(2, 3, 4, 5, 2, 6, 2, 1, 0, 0, 0, 0);
+            assertThat(first.inputs().get("attention_mask").longs()).containsExactly(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0);
+            assertThat(first.inputs().get("token_type_ids").type()).isEqualTo(ElementType.INT32);
+            assertThat(first.inputs().get("token_type_ids").ints()).containsOnly(0);
+            assertThat(batches.get(1).inputs().get("input_ids").longs()).containsExactly(3, 0, 0, 0, 0, 0);
+        }
+    }
+
+    @Test
+    void sequenceLengthComesFromTheFixedShapeAndOnlyPresentInputsAreFed() throws IOException {
+        DataOptions o = DataOptions.builder().tokenizer(dir).fixedShapes("input_ids:1x3").build();
+        try (TextSource s = new TextSource(List.of("mat on cat"), "inline", List.of(IDS), o)) {
+            assertThat(s.sequenceLength()).isEqualTo(3);
+            Batch b = s.next().orElseThrow();
+            assertThat(b.inputs().keySet()).containsExactly("input_ids");
+            assertThat(b.inputs().get("input_ids").longs()).containsExactly(6, 5, 3);
+        }
+    }
+
+    @Test
+    void errorsNameTheProblem() throws IOException {
+        Path file = sentences("s.txt", "the cat");
+        assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(file + ": text data needs a tokenizer (a tokenizer.json file)");
+        Path missing = dir.resolve("nope.json");
+        assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(missing).build()))
+                .isInstanceOf(Trt4jException.class).hasMessage(missing + ": no such tokenizer file");
+        TensorSpec fixed = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, 128}, null);
+        assertThatThrownBy(() -> new TextSource(file, List.of(fixed), DataOptions.builder().tokenizer(tokenizer)
+                .sequenceLength(64).build())).isInstanceOf(Trt4jException.class)
+                .hasMessage(file + ": sequence length 64 does not fit model input 'input_ids' [?,128]");
+        TensorSpec pixels = new TensorSpec("pixel_values", ElementType.FLOAT32, new long[] {-1, 3, 8, 8}, null);
+        assertThatThrownBy(() -> new TextSource(file, List.of(IDS, pixels), DataOptions.builder().tokenizer(tokenizer)
+                .build())).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("model input 'pixel_values' is FLOAT32 [?,3,8,8]");
+        Path blank = sentences("blank.txt", "\n  \n");
+        assertThatThrownBy(() -> new TextSource(blank, List.of(IDS), DataOptions.builder().tokenizer(tokenizer)
+                .build())).isInstanceOf(Trt4jException.class).hasMessage(blank + ": no sentences (every line is blank)");
+        Path badJson = dir.resolve("bad.json");
+        Files.writeString(badJson, "{ not json");
+        assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(badJson).build()))
+                .isInstanceOf(Trt4jException.class).hasMessageStartingWith(badJson + ": cannot load tokenizer");
+    }
+}
