@@ -1,0 +1,128 @@
+package dev.trt4j.cli;
+
+import ai.onnx.proto.OnnxMl;
+import dev.trt4j.engine.NativeLibraryLocator;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * On a machine without the CUDA driver (ours and CI's), {@code build} and {@code doctor} fail fast in a real JVM:
+ * one line naming the missing library, exit code 1, no engine or sidecar file, and no JVM crash report. Covered
+ * twice: with trt4j-native on the class path (it must stop before loading any native code) and without it.
+ */
+class GpuCommandsWithoutDriverTest {
+    private static final String DRIVER_LINE = "CUDA driver: libcuda.so.1 not found; install the NVIDIA driver (r580 or "
+            + "newer for CUDA 13) on a machine with an NVIDIA GPU";
+
+    @TempDir
+    static Path work;
+    static Path model;
+
+    @BeforeAll
+    static void writeModel() throws IOException {
+        assumeTrue(NativeLibraryLocator.system().find(NativeLibraryLocator.CUDA_DRIVER).isEmpty(),
+                "this machine has a CUDA driver; the GPU tests in native/ cover it");
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4));
+        OnnxMl.ValueInfoProto x = OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("relu").addInput(x)
+                .addOutput(x.toBuilder().setName("y"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").addInput("x").addOutput("y")).build();
+        model = Files.write(work.resolve("relu.onnx"), OnnxMl.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build().toByteArray());
+    }
+
+    @Test
+    void buildWithTheBackendStopsAtTheMissingDriver() throws Exception {
+        Path out = work.resolve("a/engines/relu.fp16.engine");
+        Result r = run(testClassPath(), "build", model.toString(), "--precision", "fp16", "--shapes", "x:2x4",
+                "--out", out.toString());
+        assertThat(r.exit).isEqualTo(1);
+        assertThat(r.stderrLines).containsExactly(DRIVER_LINE);
+        assertNoOutputAndNoCrash(out.getParent().getParent());
+    }
+
+    @Test
+    void buildWithoutTheBackendSaysHowToGetIt() throws Exception {
+        Path out = work.resolve("b/engines/relu.fp32.engine");
+        Result r = run(withoutNative(testClassPath()), "build", model.toString(), "--precision", "fp32", "--shapes",
+                "x:2x4", "--out", out.toString());
+        assertThat(r.exit).isEqualTo(1);
+        assertThat(r.stderrLines).containsExactly(
+                "no TensorRT backend: trt4j-native: not on the class path; build trt4j with -Pgpu (see native/README.md)");
+        assertNoOutputAndNoCrash(out.getParent().getParent());
+    }
+
+    @Test
+    void doctorReportsWhatIsMissingAndExitsNonZero() throws Exception {
+        Result r = run(testClassPath(), "doctor");
+        assertThat(r.exit).isEqualTo(1);
+        assertThat(r.stdout).contains("CUDA driver:  missing", "missing:      " + DRIVER_LINE, "status:       not ready");
+        assertThat(r.stderrLines).containsExactly("not ready: " + DRIVER_LINE);
+
+        Result json = run(withoutNative(testClassPath()), "doctor", "--json");
+        assertThat(json.exit).isEqualTo(1);
+        assertThat(json.stdout).contains("\"ready\" : false", "\"component\" : \"trt4j-native\"");
+        assertThat(json.stderrLines).hasSize(1);
+        assertNoOutputAndNoCrash(work.resolve("none"));
+    }
+
+    private record Result(int exit, String stdout, List<String> stderrLines) {
+    }
+
+    private static Result run(String classPath, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classPath, "-Xmx256m", "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log"),
+                CommandProcess.class.getName()));
+        cmd.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(cmd).directory(work.toFile()).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, err.lines().filter(l -> !l.isBlank()).toList());
+    }
+
+    private static void assertNoOutputAndNoCrash(Path outputRoot) throws IOException {
+        if (Files.exists(outputRoot)) {
+            try (Stream<Path> files = Files.walk(outputRoot)) {
+                assertThat(files.filter(Files::isRegularFile).toList()).isEmpty();
+            }
+        }
+        try (Stream<Path> files = Files.list(work)) {
+            assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("hs_err"))).isEmpty();
+        }
+    }
+
+    private static String testClassPath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+
+    /** The class path minus trt4j-native and the JavaCPP jars, as a CLI built without -Pgpu has it. */
+    private static String withoutNative(String classPath) {
+        String filtered = Arrays.stream(classPath.split(File.pathSeparator))
+                .filter(e -> !e.contains("trt4j-native") && !e.replace('\\', '/').contains("/native/target/")
+                        && !e.contains("org/bytedeco") && !e.contains("org\\bytedeco"))
+                .collect(Collectors.joining(File.pathSeparator));
+        assertThat(filtered).isNotEqualTo(classPath);
+        return filtered;
+    }
+}

@@ -1,0 +1,42 @@
+package dev.trt4j.engine;
+
+import dev.trt4j.Trt4jException;
+
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Parses memory sizes as trtexec's {@code --memPoolSize} does: a number (decimals allowed) with an optional
+ * unit {@code B}, {@code K}, {@code M} or {@code G} (binary multiples); a bare number means MiB.
+ */
+public final class ByteSize {
+    private static final Pattern SIZE = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*([BKMG]?)(?:I?B)?");
+
+    private ByteSize() {
+    }
+
+    /**
+     * The number of bytes {@code text} denotes, e.g. {@code 1G} → 1073741824, {@code 512} → 536870912.
+     *
+     * @param option the option it came from, for error messages
+     */
+    public static long parse(String option, String text) {
+        Matcher m = SIZE.matcher(text.trim().toUpperCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw new Trt4jException(option + ": '" + text + "' is not a size (e.g. 512M, 1G, 1.5G; a bare number is MiB)");
+        }
+        double value = Double.parseDouble(m.group(1));
+        long unit = switch (m.group(2)) {
+            case "B" -> 1L;
+            case "K" -> 1L << 10;
+            case "G" -> 1L << 30;
+            default -> 1L << 20;
+        };
+        double bytes = value * unit;
+        if (bytes < 1 || bytes > Long.MAX_VALUE) {
+            throw new Trt4jException(option + ": '" + text + "' is out of range");
+        }
+        return (long) bytes;
+    }
+}

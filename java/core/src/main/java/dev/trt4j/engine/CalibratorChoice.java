@@ -1,0 +1,61 @@
+package dev.trt4j.engine;
+
+import dev.trt4j.Trt4jException;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * Which algorithm decides the INT8 ranges of an implicit build. The first four are trt4j's own (computed in
+ * Java by {@code trt4j calibrate}, handed to TensorRT as a calibration cache); the last two let TensorRT
+ * calibrate on trt4j's sample batches and persist what it computed.
+ */
+public enum CalibratorChoice {
+    MAX("max", true, TrtCalibrationAlgorithm.MINMAX_CALIBRATION),
+    ENTROPY("entropy", true, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2),
+    PERCENTILE("percentile", true, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2),
+    MSE("mse", true, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2),
+    TRT_ENTROPY2("trt-entropy2", false, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2),
+    TRT_MINMAX("trt-minmax", false, TrtCalibrationAlgorithm.MINMAX_CALIBRATION);
+
+    private final String cliName;
+    private final boolean trt4jAlgorithm;
+    private final TrtCalibrationAlgorithm trtAlgorithm;
+
+    CalibratorChoice(String cliName, boolean trt4jAlgorithm, TrtCalibrationAlgorithm trtAlgorithm) {
+        this.cliName = cliName;
+        this.trt4jAlgorithm = trt4jAlgorithm;
+        this.trtAlgorithm = trtAlgorithm;
+    }
+
+    /** The spelling on the command line and in sidecars, e.g. {@code trt-entropy2}. */
+    public String cliName() {
+        return cliName;
+    }
+
+    /** True when trt4j computes the ranges and TensorRT only reads them. */
+    public boolean isTrt4jAlgorithm() {
+        return trt4jAlgorithm;
+    }
+
+    /**
+     * The TensorRT calibrator class used. For trt4j's algorithms it only decides the cache header TensorRT
+     * expects: max is a min-max rule, the histogram methods are entropy-family.
+     */
+    public TrtCalibrationAlgorithm trtAlgorithm() {
+        return trtAlgorithm;
+    }
+
+    /** Parses a command-line spelling. */
+    public static CalibratorChoice fromCli(String text) {
+        String t = text.trim().toLowerCase(Locale.ROOT);
+        for (CalibratorChoice c : values()) {
+            if (c.cliName.equals(t)) {
+                return c;
+            }
+        }
+        throw new Trt4jException("unknown calibrator '" + text + "'; use one of "
+                + Arrays.stream(values()).map(CalibratorChoice::cliName).collect(Collectors.joining("|")));
+    }
+}

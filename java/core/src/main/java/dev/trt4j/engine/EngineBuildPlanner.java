@@ -1,0 +1,136 @@
+package dev.trt4j.engine;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides how a request is built for a given model: strong typing or precision flags, the checked
+ * optimization profiles, and for implicit INT8 the calibrator, the cache hand-off and the staging layout.
+ * Every inconsistency is reported here, before any native library is touched.
+ */
+public final class EngineBuildPlanner {
+    private static final Logger LOG = LoggerFactory.getLogger(EngineBuildPlanner.class);
+
+    private EngineBuildPlanner() {
+    }
+
+    /**
+     * Plans a build.
+     *
+     * @param engineOut where the engine will be written (the default home of a TensorRT-written cache)
+     * @throws Trt4jException naming what does not fit
+     */
+    public static EngineBuildPlan plan(EngineBuildRequest request, ModelFacts model, Path engineOut) {
+        OptimizationProfiles.validate(request.profiles(), model.inputs());
+        boolean strong = request.stronglyTyped();
+        boolean fp16Flag = false;
+        boolean int8Flag = false;
+        Optional<CalibrationPlan> calibration = Optional.empty();
+        switch (request.precision()) {
+            case FP32 -> rejectQdq(model, "--precision fp32");
+            case FP16 -> {
+                rejectQdq(model, "--precision fp16");
+                if (model.hasFloat16()) {
+                    LOG.info("{} has float16 tensors: strongly typed build (types come from the model)", model.name());
+                    strong = true;
+                } else if (strong) {
+                    throw new Trt4jException(model.name() + " has only float32 tensors, so a strongly typed build would be "
+                            + "FP32; convert it with trt4j convert --fp16, or drop --strongly-typed");
+                } else {
+                    fp16Flag = true;
+                }
+            }
+            case INT8 -> {
+                if (request.int8Mode().orElseThrow() == Int8Mode.EXPLICIT) {
+                    if (!model.hasQdq()) {
+                        throw new Trt4jException(model.name() + " has no QuantizeLinear/DequantizeLinear nodes: run trt4j "
+                                + "quantize first, or use --int8-mode implicit");
+                    }
+                    strong = true;
+                } else {
+                    if (model.hasQdq()) {
+                        throw new Trt4jException(model.name() + " already has Q/DQ nodes: build it with --int8-mode explicit");
+                    }
+                    int8Flag = true;
+                    calibration = Optional.of(planCalibration(request, model, engineOut));
+                }
+            }
+            default -> throw new IllegalStateException("unknown precision " + request.precision());
+        }
+        return new EngineBuildPlan(model, request.precision(), request.int8Mode(), strong, fp16Flag, int8Flag,
+                request.profiles(), calibration, request.timingCache(), request.workspaceBytes(),
+                request.optimizationLevel());
+    }
+
+    private static CalibrationPlan planCalibration(EngineBuildRequest request, ModelFacts model, Path engineOut) {
+        CalibratorChoice choice = request.calibrator().orElseThrow();
+        TrtCalibrationAlgorithm algorithm = choice.trtAlgorithm();
+        Optional<Path> cacheFile = request.calibrationCache();
+        CalibrationCacheHandoff handoff;
+        Optional<Path> writeBack = Optional.empty();
+        if (choice.isTrt4jAlgorithm()) {
+            if (request.table().isPresent()) {
+                handoff = CalibrationCacheHandoff.fromTable(request.table().get(), algorithm, model.tensorNames(),
+                        model.name());
+            } else if (cacheFile.isPresent()) {
+                handoff = CalibrationCacheHandoff.fromCache(cacheFile.get().toString(), readCache(cacheFile.get()),
+                        algorithm, model.inputs(), model.name());
+            } else {
+                throw new Trt4jException("--calibrator " + choice.cliName() + " needs trt4j's ranges: --table TABLE.json or "
+                        + "--cache FILE from trt4j calibrate (or use --calibrator trt-entropy2|trt-minmax with --data)");
+            }
+        } else {
+            if (request.table().isPresent()) {
+                throw new Trt4jException("--table holds trt4j's ranges and applies to --calibrator max|entropy|percentile|mse, "
+                        + "not " + choice.cliName());
+            }
+            Path target = cacheFile.orElse(engineOut.resolveSibling(engineOut.getFileName() + ".calibration.cache"));
+            writeBack = Optional.of(target);
+            handoff = Files.exists(target)
+                    ? CalibrationCacheHandoff.fromCache(target.toString(), readCache(target), algorithm,
+                            model.inputs(), model.name())
+                    : CalibrationCacheHandoff.none(algorithm);
+            if (!handoff.isPresent() && request.data().isEmpty()) {
+                throw new Trt4jException("--calibrator " + choice.cliName() + " needs --data to calibrate on (no cache at "
+                        + target + ")");
+            }
+            if (handoff.isPresent()) {
+                LOG.info("reusing TensorRT calibration cache {} ({} tensors)", target, handoff.tensorCount());
+            }
+        }
+        List<InputSlot> staging = new ArrayList<>();
+        Map<String, long[]> shapes = OptimizationProfiles.calibrationShapes(request.profiles(),
+                request.calibrationProfile(), model.inputs());
+        for (TensorSpec spec : model.inputs()) {
+            staging.add(new InputSlot(spec.name(), spec.type(), shapes.get(spec.name())));
+        }
+        return new CalibrationPlan(choice, handoff, request.calibrationProfile(), staging, writeBack);
+    }
+
+    private static byte[] readCache(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new Trt4jException(file + ": calibration cache not found");
+        } catch (IOException e) {
+            throw new Trt4jException(file + ": cannot read calibration cache: " + e.getMessage());
+        }
+    }
+
+    private static void rejectQdq(ModelFacts model, String option) {
+        if (model.hasQdq()) {
+            throw new Trt4jException(model.name() + " has Q/DQ nodes, which " + option
+                    + " would still run in INT8: build it with --precision int8 --int8-mode explicit");
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package dev.trt4j.engine;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.CalibrationDataSource;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * Everything a user asks of an engine build, validated for consistency on {@link Builder#build()}. Absent
+ * values mean TensorRT's or trt4j's default. Decisions that need the model (strong typing, the calibration
+ * shapes, table/model agreement) are taken later by {@link EngineBuildPlanner}.
+ *
+ * <p>The request does not own the data source: whoever opened it closes it.
+ */
+public final class EngineBuildRequest {
+    private final Path model;
+    private final Precision precision;
+    private final Int8Mode int8Mode;
+    private final CalibratorChoice calibrator;
+    private final AmaxTable table;
+    private final Path calibrationCache;
+    private final CalibrationDataSource data;
+    private final List<OptimizationProfile> profiles;
+    private final int calibrationProfile;
+    private final Path timingCache;
+    private final Long workspaceBytes;
+    private final Integer optimizationLevel;
+    private final boolean stronglyTyped;
+
+    private EngineBuildRequest(Builder b) {
+        this.model = b.model;
+        this.precision = b.precision;
+        this.int8Mode = b.int8Mode;
+        this.calibrator = b.calibrator;
+        this.table = b.table;
+        this.calibrationCache = b.calibrationCache;
+        this.data = b.data;
+        this.profiles = List.copyOf(b.profiles);
+        this.calibrationProfile = b.calibrationProfile;
+        this.timingCache = b.timingCache;
+        this.workspaceBytes = b.workspaceBytes;
+        this.optimizationLevel = b.optimizationLevel;
+        this.stronglyTyped = b.stronglyTyped;
+    }
+
+    /** A builder for a request on {@code model} at {@code precision}. */
+    public static Builder builder(Path model, Precision precision) {
+        return new Builder(model, precision);
+    }
+
+    public Path model() {
+        return model;
+    }
+
+    public Precision precision() {
+        return precision;
+    }
+
+    /** The INT8 mode; {@link Int8Mode#IMPLICIT} by default for INT8 builds, empty for others. */
+    public Optional<Int8Mode> int8Mode() {
+        if (precision != Precision.INT8) {
+            return Optional.empty();
+        }
+        return Optional.of(int8Mode == null ? Int8Mode.IMPLICIT : int8Mode);
+    }
+
+    /** The calibrator of an implicit INT8 build; {@link CalibratorChoice#ENTROPY} by default. */
+    public Optional<CalibratorChoice> calibrator() {
+        if (int8Mode().orElse(null) != Int8Mode.IMPLICIT) {
+            return Optional.empty();
+        }
+        return Optional.of(calibrator == null ? CalibratorChoice.ENTROPY : calibrator);
+    }
+
+    public Optional<AmaxTable> table() {
+        return Optional.ofNullable(table);
+    }
+
+    public Optional<Path> calibrationCache() {
+        return Optional.ofNullable(calibrationCache);
+    }
+
+    public Optional<CalibrationDataSource> data() {
+        return Optional.ofNullable(data);
+    }
+
+    public List<OptimizationProfile> profiles() {
+        return profiles;
+    }
+
+    /** Index of the profile whose opt shapes calibration uses (trtexec's {@code --calibProfile}). */
+    public int calibrationProfile() {
+        return calibrationProfile;
+    }
+
+    public Optional<Path> timingCache() {
+        return Optional.ofNullable(timingCache);
+    }
+
+    public OptionalLong workspaceBytes() {
+        return workspaceBytes == null ? OptionalLong.empty() : OptionalLong.of(workspaceBytes);
+    }
+
+    public OptionalInt optimizationLevel() {
+        return optimizationLevel == null ? OptionalInt.empty() : OptionalInt.of(optimizationLevel);
+    }
+
+    /** True when the user asked for a strongly typed network. */
+    public boolean stronglyTyped() {
+        return stronglyTyped;
+    }
+
+    /** Collects the fields of a request. */
+    public static final class Builder {
+        private final Path model;
+        private final Precision precision;
+        private Int8Mode int8Mode;
+        private CalibratorChoice calibrator;
+        private AmaxTable table;
+        private Path calibrationCache;
+        private CalibrationDataSource data;
+        private List<OptimizationProfile> profiles = List.of();
+        private int calibrationProfile;
+        private Path timingCache;
+        private Long workspaceBytes;
+        private Integer optimizationLevel;
+        private boolean stronglyTyped;
+
+        private Builder(Path model, Precision precision) {
+            this.model = Objects.requireNonNull(model, "model");
+            this.precision = Objects.requireNonNull(precision, "precision");
+        }
+
+        public Builder int8Mode(Int8Mode mode) {
+            this.int8Mode = mode;
+            return this;
+        }
+
+        public Builder calibrator(CalibratorChoice choice) {
+            this.calibrator = choice;
+            return this;
+        }
+
+        /** trt4j's ranges for max/entropy/percentile/mse. */
+        public Builder table(AmaxTable amaxTable) {
+            this.table = amaxTable;
+            return this;
+        }
+
+        /** A calibration cache to use (and, for TensorRT's calibrators, to write). */
+        public Builder calibrationCache(Path cache) {
+            this.calibrationCache = cache;
+            return this;
+        }
+
+        /** Sample batches for TensorRT's calibrators. */
+        public Builder data(CalibrationDataSource source) {
+            this.data = source;
+            return this;
+        }
+
+        public Builder profiles(List<OptimizationProfile> optimizationProfiles) {
+            this.profiles = List.copyOf(optimizationProfiles);
+            return this;
+        }
+
+        public Builder calibrationProfile(int index) {
+            this.calibrationProfile = index;
+            return this;
+        }
+
+        /** A timing cache file: loaded when present, merged with the build's timings and saved. */
+        public Builder timingCache(Path file) {
+            this.timingCache = file;
+            return this;
+        }
+
+        public Builder workspaceBytes(long bytes) {
+            this.workspaceBytes = bytes;
+            return this;
+        }
+
+        /** TensorRT's builder optimization level, 0..5 (TensorRT's default is 3). */
+        public Builder optimizationLevel(int level) {
+            this.optimizationLevel = level;
+            return this;
+        }
+
+        public Builder stronglyTyped(boolean strong) {
+            this.stronglyTyped = strong;
+            return this;
+        }
+
+        /**
+         * Validates and builds the request.
+         *
+         * @throws Trt4jException naming the options that do not go together
+         */
+        public EngineBuildRequest build() {
+            boolean int8 = precision == Precision.INT8;
+            if (int8Mode != null && !int8) {
+                throw new Trt4jException("--int8-mode applies only to --precision int8");
+            }
+            boolean implicit = int8 && (int8Mode == null || int8Mode == Int8Mode.IMPLICIT);
+            if (!implicit) {
+                String what = int8 ? "--precision int8 --int8-mode explicit (the scales are in the model's Q/DQ nodes)"
+                        : "--precision " + precision.cliName();
+                if (calibrator != null) {
+                    throw new Trt4jException("--calibrator does not apply to " + what);
+                }
+                if (table != null || calibrationCache != null) {
+                    throw new Trt4jException("--table/--cache do not apply to " + what);
+                }
+                if (data != null) {
+                    throw new Trt4jException("--data does not apply to " + what);
+                }
+            }
+            if (implicit && stronglyTyped) {
+                throw new Trt4jException("--strongly-typed cannot be combined with implicit INT8; "
+                        + "use --int8-mode explicit with a Q/DQ model from trt4j quantize");
+            }
+            if (table != null && calibrationCache != null) {
+                throw new Trt4jException("give either --table or --cache, not both");
+            }
+            if (optimizationLevel != null && (optimizationLevel < 0 || optimizationLevel > 5)) {
+                throw new Trt4jException("--opt-level must be 0..5, got " + optimizationLevel);
+            }
+            if (workspaceBytes != null && workspaceBytes < 1) {
+                throw new Trt4jException("--workspace must be positive, got " + workspaceBytes + " bytes");
+            }
+            if (calibrationProfile < 0) {
+                throw new Trt4jException("--calib-profile must be >= 0, got " + calibrationProfile);
+            }
+            return new EngineBuildRequest(this);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+package dev.trt4j.engine;
+
+import dev.trt4j.Trt4jException;
+
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+
+/** Finds the native engine services with {@link ServiceLoader}, or says in one line how to get them. */
+public final class EngineServices {
+    private EngineServices() {
+    }
+
+    /**
+     * The engine builder on the class path.
+     *
+     * @throws Trt4jException when none is (trt4j was built without {@code -Pgpu})
+     */
+    public static EngineBuilder engineBuilder() {
+        return find(EngineBuilder.class).orElseThrow(EngineServices::missing);
+    }
+
+    /**
+     * The engine runtime on the class path.
+     *
+     * @throws Trt4jException when none is
+     */
+    public static EngineRuntime engineRuntime() {
+        return find(EngineRuntime.class).orElseThrow(EngineServices::missing);
+    }
+
+    /** The native GPU probe when present, else the file-based {@link LibraryFileProbe}. */
+    public static GpuEnvironmentProbe gpuEnvironmentProbe() {
+        try {
+            return find(GpuEnvironmentProbe.class).orElseGet(LibraryFileProbe::new);
+        } catch (Trt4jException e) {
+            return new LibraryFileProbe();
+        }
+    }
+
+    private static <T> Optional<T> find(Class<T> type) {
+        try {
+            return ServiceLoader.load(type, EngineServices.class.getClassLoader()).findFirst();
+        } catch (ServiceConfigurationError | LinkageError e) {
+            // the module is present but one of its Java dependencies is not (e.g. a hand-made class path)
+            throw new Trt4jException("trt4j-native is on the class path but cannot be loaded (" + e.getMessage()
+                    + "); build trt4j with -Pgpu (see native/README.md)", e);
+        }
+    }
+
+    private static Trt4jException missing() {
+        return new Trt4jException("no TensorRT backend: " + MissingComponent.nativeModule().line());
+    }
+}

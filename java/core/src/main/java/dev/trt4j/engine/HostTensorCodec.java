@@ -1,0 +1,131 @@
+package dev.trt4j.engine;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * Copies {@link HostTensor}s into the raw element layout an engine binding expects, and back. Buffers are
+ * read and written in native byte order from their position 0, whatever their own order setting.
+ *
+ * <p>Conversions on the way in: float32 → float16 (round to nearest even), int64 ↔ int32 (refusing values
+ * that do not fit). On the way out: float16 becomes float32; int8, uint8 and bool become int32.
+ */
+public final class HostTensorCodec {
+    private HostTensorCodec() {
+    }
+
+    /**
+     * Writes {@code tensor} into {@code target} as elements of {@code type}.
+     *
+     * @param what names the tensor in error messages, e.g. {@code "input 'x'"}
+     * @throws Trt4jException when the types cannot be converted or a value does not fit
+     */
+    public static void encode(String what, HostTensor tensor, ElementType type, ByteBuffer target) {
+        ByteBuffer out = target.duplicate().order(ByteOrder.nativeOrder());
+        out.clear();
+        long needed = Math.multiplyExact(tensor.elementCount(), (long) type.bytes());
+        if (needed > out.capacity()) {
+            throw new Trt4jException(what + " needs " + needed + " bytes but its buffer holds " + out.capacity());
+        }
+        switch (tensor.type()) {
+            case FLOAT32 -> encodeFloats(what, tensor.floats(), type, out);
+            case INT64 -> encodeLongs(what, tensor.longs(), type, out);
+            case INT32 -> encodeInts(what, tensor.ints(), type, out);
+            default -> throw cannot(what, tensor.type(), type);
+        }
+    }
+
+    /** Reads a tensor of {@code type} and {@code shape} from the start of {@code source}. */
+    public static HostTensor decode(ElementType type, long[] shape, ByteBuffer source) {
+        ByteBuffer in = source.duplicate().order(ByteOrder.nativeOrder());
+        in.clear();
+        int n = Math.toIntExact(HostTensor.elementCount(shape));
+        switch (type) {
+            case FLOAT32 -> {
+                float[] f = new float[n];
+                in.asFloatBuffer().get(f);
+                return HostTensor.ofFloats(shape, f);
+            }
+            case FLOAT16 -> {
+                float[] f = new float[n];
+                for (int i = 0; i < n; i++) {
+                    f[i] = HalfPrecision.toFloat(in.getShort(2 * i));
+                }
+                return HostTensor.ofFloats(shape, f);
+            }
+            case INT64 -> {
+                long[] l = new long[n];
+                in.asLongBuffer().get(l);
+                return HostTensor.ofLongs(shape, l);
+            }
+            case INT32 -> {
+                int[] v = new int[n];
+                in.asIntBuffer().get(v);
+                return HostTensor.ofInts(shape, v);
+            }
+            case INT8, BOOL -> {
+                int[] v = new int[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = in.get(i);
+                }
+                return HostTensor.ofInts(shape, v);
+            }
+            case UINT8 -> {
+                int[] v = new int[n];
+                for (int i = 0; i < n; i++) {
+                    v[i] = in.get(i) & 0xff;
+                }
+                return HostTensor.ofInts(shape, v);
+            }
+            default -> throw new IllegalArgumentException("unsupported element type " + type);
+        }
+    }
+
+    private static void encodeFloats(String what, float[] data, ElementType type, ByteBuffer out) {
+        switch (type) {
+            case FLOAT32 -> out.asFloatBuffer().put(data);
+            case FLOAT16 -> {
+                for (int i = 0; i < data.length; i++) {
+                    out.putShort(2 * i, HalfPrecision.fromFloat(data[i]));
+                }
+            }
+            default -> throw cannot(what, ElementType.FLOAT32, type);
+        }
+    }
+
+    private static void encodeLongs(String what, long[] data, ElementType type, ByteBuffer out) {
+        switch (type) {
+            case INT64 -> out.asLongBuffer().put(data);
+            case INT32 -> {
+                for (int i = 0; i < data.length; i++) {
+                    if (data[i] != (int) data[i]) {
+                        throw new Trt4jException(what + ": value " + data[i] + " at element " + i
+                                + " does not fit the engine's INT32 input");
+                    }
+                    out.putInt(4 * i, (int) data[i]);
+                }
+            }
+            default -> throw cannot(what, ElementType.INT64, type);
+        }
+    }
+
+    private static void encodeInts(String what, int[] data, ElementType type, ByteBuffer out) {
+        switch (type) {
+            case INT32 -> out.asIntBuffer().put(data);
+            case INT64 -> {
+                for (int i = 0; i < data.length; i++) {
+                    out.putLong(8 * i, data[i]);
+                }
+            }
+            default -> throw cannot(what, ElementType.INT32, type);
+        }
+    }
+
+    private static Trt4jException cannot(String what, ElementType from, ElementType to) {
+        return new Trt4jException(what + " holds " + from + " data but the engine expects " + to);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.trt4j.engine;
+
+import dev.trt4j.Trt4jException;
+
+import java.util.Locale;
+
+/**
+ * How an INT8 engine gets its ranges. {@link #IMPLICIT}: TensorRT 10's calibrator interface (deprecated since
+ * 10.1, removed in 11). {@link #EXPLICIT}: a strongly typed build of a model that carries Q/DQ nodes (what
+ * {@code trt4j quantize} writes), the only INT8 route on TensorRT 11.
+ */
+public enum Int8Mode {
+    IMPLICIT, EXPLICIT;
+
+    /** The spelling on the command line: {@code implicit}, {@code explicit}. */
+    public String cliName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a command-line spelling. */
+    public static Int8Mode fromCli(String text) {
+        for (Int8Mode m : values()) {
+            if (m.cliName().equalsIgnoreCase(text.trim())) {
+                return m;
+            }
+        }
+        throw new Trt4jException("unknown INT8 mode '" + text + "'; use implicit|explicit");
+    }
+}

@@ -1,0 +1,65 @@
+package dev.trt4j.engine;
+
+import java.util.Objects;
+
+/**
+ * Something the GPU path needs and this machine lacks, with how to get it.
+ *
+ * @param component what it is, e.g. {@code CUDA driver}
+ * @param detail what was looked for, e.g. {@code libcuda.so.1 not found}
+ * @param remedy how to get it
+ */
+public record MissingComponent(String component, String detail, String remedy) {
+    public MissingComponent {
+        Objects.requireNonNull(component, "component");
+        Objects.requireNonNull(detail, "detail");
+        Objects.requireNonNull(remedy, "remedy");
+    }
+
+    /** The NVIDIA driver's {@code libcuda}. */
+    public static MissingComponent cudaDriver(String library) {
+        return new MissingComponent("CUDA driver", library + " not found",
+                "install the NVIDIA driver (r580 or newer for CUDA 13) on a machine with an NVIDIA GPU");
+    }
+
+    /** The CUDA runtime library. */
+    public static MissingComponent cudaRuntime(String library) {
+        return new MissingComponent("CUDA runtime", library + " not found",
+                "build trt4j with -Pgpu (bundles CUDA 13.1) or install the CUDA 13 toolkit");
+    }
+
+    /** TensorRT's {@code libnvinfer}. */
+    public static MissingComponent tensorRt(String library) {
+        return new MissingComponent("TensorRT", library + " not found",
+                "build trt4j with -Pgpu (bundles TensorRT 10.15) or install TensorRT 10.15 and put its lib/ on LD_LIBRARY_PATH");
+    }
+
+    /** TensorRT's ONNX parser. */
+    public static MissingComponent onnxParser(String library) {
+        return new MissingComponent("TensorRT ONNX parser", library + " not found",
+                "build trt4j with -Pgpu (bundles TensorRT 10.15) or install TensorRT 10.15 including libnvonnxparser");
+    }
+
+    /** JavaCPP's JNI glue for a preset. */
+    public static MissingComponent jniBindings(String library) {
+        return new MissingComponent("JavaCPP JNI bindings", library + " not found",
+                "build trt4j with -Pgpu (adds the linux-x86_64 native jars of the TensorRT and CUDA presets)");
+    }
+
+    /** The trt4j-native module itself. */
+    public static MissingComponent nativeModule() {
+        return new MissingComponent("trt4j-native", "not on the class path",
+                "build trt4j with -Pgpu (see native/README.md)");
+    }
+
+    /** No CUDA device visible. */
+    public static MissingComponent gpu(String detail) {
+        return new MissingComponent("NVIDIA GPU", detail,
+                "run on a machine with an NVIDIA GPU of compute capability 7.5 (Turing) or newer");
+    }
+
+    /** One line: {@code CUDA driver: libcuda.so.1 not found; install the NVIDIA driver ...}. */
+    public String line() {
+        return component + ": " + detail + "; " + remedy;
+    }
+}

@@ -1,0 +1,85 @@
+package dev.trt4j.engine;
+
+import dev.trt4j.Trt4jException;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Parses shape lists in trtexec's syntax: {@code name:1x3x224x224,name2:1x128}. A name may contain colons
+ * (the last colon separates the shape) or be quoted with single quotes; {@code scalar} is a 0-D shape.
+ */
+public final class ShapeSpecParser {
+    private ShapeSpecParser() {
+    }
+
+    /**
+     * Parses one option value.
+     *
+     * @param option the option it came from, for error messages (e.g. {@code --opt-shapes})
+     * @return input name → shape, in the order written
+     * @throws Trt4jException naming the option and the offending entry
+     */
+    public static Map<String, long[]> parse(String option, String spec) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        if (spec == null || spec.isBlank()) {
+            throw new Trt4jException(option + ": empty shape list; expected e.g. x:1x3x224x224");
+        }
+        for (String entry : spec.split(",")) {
+            String e = entry.trim();
+            int colon = e.lastIndexOf(':');
+            if (colon <= 0 || colon == e.length() - 1) {
+                throw new Trt4jException(option + ": '" + e + "' is not NAME:DIMS (e.g. x:1x3x224x224)");
+            }
+            String name = unquote(e.substring(0, colon).trim());
+            long[] dims = parseDims(option, e, e.substring(colon + 1).trim());
+            if (shapes.put(name, dims) != null) {
+                throw new Trt4jException(option + ": input '" + name + "' is given twice");
+            }
+        }
+        return Collections.unmodifiableMap(shapes);
+    }
+
+    /** Formats a shape as trtexec does: {@code 1x3x224x224}, or {@code scalar}. */
+    public static String format(long[] dims) {
+        if (dims.length == 0) {
+            return "scalar";
+        }
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < dims.length; i++) {
+            if (i > 0) {
+                sb.append('x');
+            }
+            sb.append(dims[i]);
+        }
+        return sb.toString();
+    }
+
+    private static String unquote(String name) {
+        if (name.length() >= 2 && name.startsWith("'") && name.endsWith("'")) {
+            return name.substring(1, name.length() - 1);
+        }
+        return name;
+    }
+
+    private static long[] parseDims(String option, String entry, String text) {
+        if (text.equals("scalar")) {
+            return new long[0];
+        }
+        String[] parts = text.split("x", -1);
+        long[] dims = new long[parts.length];
+        for (int i = 0; i < parts.length; i++) {
+            try {
+                dims[i] = Long.parseLong(parts[i]);
+            } catch (NumberFormatException ex) {
+                dims[i] = -1;
+            }
+            if (dims[i] < 0) {
+                throw new Trt4jException(option + ": '" + entry + "': dimension '" + parts[i]
+                        + "' is not a non-negative integer (shapes must be concrete)");
+            }
+        }
+        return dims;
+    }
+}

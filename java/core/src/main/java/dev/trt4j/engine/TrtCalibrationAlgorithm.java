@@ -1,0 +1,24 @@
+package dev.trt4j.engine;
+
+/**
+ * TensorRT's calibrator classes that trt4j subclasses, with the algorithm token TensorRT writes into the
+ * header of a calibration cache ({@code TRT-<version>-<token>}). TensorRT only accepts a cache whose token
+ * matches the calibrator reading it.
+ */
+public enum TrtCalibrationAlgorithm {
+    /** {@code IInt8EntropyCalibrator2}. */
+    ENTROPY_CALIBRATION_2("EntropyCalibration2"),
+    /** {@code IInt8MinMaxCalibrator}. */
+    MINMAX_CALIBRATION("MinMaxCalibration");
+
+    private final String cacheToken;
+
+    TrtCalibrationAlgorithm(String cacheToken) {
+        this.cacheToken = cacheToken;
+    }
+
+    /** The token in a cache header, e.g. {@code EntropyCalibration2}. */
+    public String cacheToken() {
+        return cacheToken;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.trt4j.engine;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class EngineSidecarTest {
+    @TempDir
+    Path dir;
+
+    private final EngineSidecar sidecar = new EngineSidecar(1, "e0", "10.15.1", "Tesla T4", "7.5", "int8", "implicit",
+            false, "entropy", "c0", "m.onnx", "m0",
+            List.of(Map.of("x", new ShapeRange(new long[] {1, 3}, new long[] {4, 3}, new long[] {8, 3}))));
+
+    @Test
+    void writesAndReadsBackNextToTheEngine() throws Exception {
+        Path engine = dir.resolve("m.engine");
+        EngineSidecarFile.write(engine, sidecar);
+        assertThat(EngineSidecarFile.pathFor(engine)).isEqualTo(dir.resolve("m.engine.json"));
+        String json = Files.readString(dir.resolve("m.engine.json"));
+        assertThat(json).contains("\"tensorRtVersion\" : \"10.15.1\"", "\"computeCapability\" : \"7.5\"",
+                "\"calibrator\" : \"entropy\"", "\"opt\" : [ 4, 3 ]");
+        assertThat(EngineSidecarFile.read(engine)).contains(sidecar);
+        assertThat(EngineSidecarFile.read(dir.resolve("other.engine"))).isEmpty();
+    }
+
+    @Test
+    void unreadableSidecarIsOneLine() throws Exception {
+        Path engine = dir.resolve("bad.engine");
+        Files.writeString(EngineSidecarFile.pathFor(engine), "{ not json");
+        assertThatThrownBy(() -> EngineSidecarFile.read(engine)).hasMessageContaining("bad.engine.json: unreadable engine sidecar")
+                .message().doesNotContain("\n");
+    }
+
+    @Test
+    void compatibilityRefusesOtherTensorRtOrGpu() {
+        Path engine = Path.of("engines/m.engine");
+        GpuDevice t4 = new GpuDevice(0, "Tesla T4", 7, 5, 16L << 30);
+        EngineCompatibility.check(engine, sidecar, new TensorRtVersion(10, 15, 1), t4);
+        assertThatThrownBy(() -> EngineCompatibility.check(engine, sidecar, new TensorRtVersion(10, 16, 0), t4))
+                .hasMessage("engines/m.engine was built with TensorRT 10.15.1 but this is TensorRT 10.16.0; rebuild it "
+                        + "here with trt4j build");
+        assertThatThrownBy(() -> EngineCompatibility.check(engine, sidecar, new TensorRtVersion(10, 15, 1),
+                new GpuDevice(0, "NVIDIA H100 80GB HBM3", 9, 0, 80L << 30)))
+                .hasMessage("engines/m.engine was built for Tesla T4 (SM 7.5) but this GPU is NVIDIA H100 80GB HBM3 (SM 9.0); "
+                        + "rebuild it on this GPU with trt4j build");
+    }
+}

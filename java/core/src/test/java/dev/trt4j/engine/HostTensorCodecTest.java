@@ -1,0 +1,59 @@
+package dev.trt4j.engine;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HostTensorCodecTest {
+    private final long[] shape = {2, 2};
+
+    @Test
+    void float32RoundTripsInNativeOrder() {
+        ByteBuffer buf = ByteBuffer.allocateDirect(16);
+        HostTensorCodec.encode("x", HostTensor.ofFloats(shape, new float[] {1.5f, -2f, 0f, 3.25f}), ElementType.FLOAT32, buf);
+        assertThat(buf.duplicate().order(ByteOrder.nativeOrder()).getFloat(12)).isEqualTo(3.25f);
+        assertThat(HostTensorCodec.decode(ElementType.FLOAT32, shape, buf).floats()).containsExactly(1.5f, -2f, 0f, 3.25f);
+    }
+
+    @Test
+    void floatsBecomeHalvesAndComeBackAsFloats() {
+        ByteBuffer buf = ByteBuffer.allocate(8);
+        HostTensorCodec.encode("x", HostTensor.ofFloats(shape, new float[] {1f, 0.1f, -65504f, 2f}), ElementType.FLOAT16, buf);
+        assertThat(buf.duplicate().order(ByteOrder.nativeOrder()).getShort(0)).isEqualTo((short) 0x3c00);
+        float[] back = HostTensorCodec.decode(ElementType.FLOAT16, shape, buf).floats();
+        assertThat(back).containsExactly(1f, HalfPrecision.toFloat(HalfPrecision.fromFloat(0.1f)), -65504f, 2f);
+    }
+
+    @Test
+    void longsNarrowToIntsOnlyWhenTheyFit() {
+        ByteBuffer buf = ByteBuffer.allocate(16);
+        HostTensorCodec.encode("ids", HostTensor.ofLongs(shape, new long[] {101, 2023, -1, 102}), ElementType.INT32, buf);
+        assertThat(HostTensorCodec.decode(ElementType.INT32, shape, buf).ints()).containsExactly(101, 2023, -1, 102);
+        assertThatThrownBy(() -> HostTensorCodec.encode("input 'ids'",
+                HostTensor.ofLongs(shape, new long[] {1, 1L << 40, 0, 0}), ElementType.INT32, buf))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("input 'ids': value 1099511627776 at element 1");
+    }
+
+    @Test
+    void refusesUnconvertibleTypesAndShortBuffers() {
+        HostTensor floats = HostTensor.ofFloats(shape, new float[4]);
+        assertThatThrownBy(() -> HostTensorCodec.encode("input 'x'", floats, ElementType.INT64, ByteBuffer.allocate(32)))
+                .hasMessage("input 'x' holds FLOAT32 data but the engine expects INT64");
+        assertThatThrownBy(() -> HostTensorCodec.encode("input 'x'", floats, ElementType.FLOAT32, ByteBuffer.allocate(15)))
+                .hasMessage("input 'x' needs 16 bytes but its buffer holds 15");
+    }
+
+    @Test
+    void byteTypesDecodeAsInts() {
+        ByteBuffer buf = ByteBuffer.wrap(new byte[] {-1, 2, (byte) 200, 0});
+        assertThat(HostTensorCodec.decode(ElementType.INT8, shape, buf).ints()).containsExactly(-1, 2, -56, 0);
+        assertThat(HostTensorCodec.decode(ElementType.UINT8, shape, buf).ints()).containsExactly(255, 2, 200, 0);
+    }
+}

@@ -1,0 +1,65 @@
+package dev.trt4j.tensorrt;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.engine.Availability;
+import dev.trt4j.engine.EngineCompatibility;
+import dev.trt4j.engine.EngineRuntime;
+import dev.trt4j.engine.EngineSession;
+import dev.trt4j.engine.EngineSidecar;
+import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.engine.GpuDevice;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The {@link EngineRuntime} service: loads engines with TensorRT 10.15 after checking their sidecar. */
+public final class TrtEngineRuntime implements EngineRuntime {
+    private static final Logger LOG = LoggerFactory.getLogger(TrtEngineRuntime.class);
+
+    /** Instantiated by {@link java.util.ServiceLoader}. */
+    public TrtEngineRuntime() {
+    }
+
+    @Override
+    public String name() {
+        return "tensorrt-javacpp";
+    }
+
+    @Override
+    public Availability availability() {
+        return NativeLibraries.availability();
+    }
+
+    @Override
+    public EngineSession open(Path engine) {
+        NativeLibraries.require();
+        Optional<EngineSidecar> sidecar = EngineSidecarFile.read(engine);
+        byte[] plan;
+        try {
+            plan = Files.readAllBytes(engine);
+        } catch (NoSuchFileException e) {
+            throw new Trt4jException(engine + ": engine not found");
+        } catch (IOException e) {
+            throw new Trt4jException(engine + ": cannot read: " + e.getMessage());
+        }
+        GpuDevice gpu = CudaDevices.current();
+        if (sidecar.isPresent()) {
+            EngineCompatibility.check(engine, sidecar.get(), NativeLibraries.tensorRtVersion(), gpu);
+        } else {
+            LOG.warn("{} has no sidecar {}; loading it without checking its TensorRT version and GPU", engine,
+                    EngineSidecarFile.pathFor(engine).getFileName());
+        }
+        try {
+            return new TrtSession(engine, plan);
+        } catch (Trt4jException e) {
+            throw e;
+        } catch (RuntimeException | LinkageError e) {
+            throw new Trt4jException(engine + ": cannot open: " + e, e);
+        }
+    }
+}

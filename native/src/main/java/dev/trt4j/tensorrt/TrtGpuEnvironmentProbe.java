@@ -1,0 +1,56 @@
+package dev.trt4j.tensorrt;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.engine.GpuDevice;
+import dev.trt4j.engine.GpuEnvironment;
+import dev.trt4j.engine.GpuEnvironmentProbe;
+import dev.trt4j.engine.MissingComponent;
+import dev.trt4j.engine.TensorRtVersion;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** The {@link GpuEnvironmentProbe} service: loads the libraries as a build would and asks CUDA and TensorRT. */
+public final class TrtGpuEnvironmentProbe implements GpuEnvironmentProbe {
+    /** Instantiated by {@link java.util.ServiceLoader}. */
+    public TrtGpuEnvironmentProbe() {
+    }
+
+    @Override
+    public String name() {
+        return "JavaCPP presets (TensorRT " + NativeLibraries.PRESET_MAJOR + "." + NativeLibraries.PRESET_MINOR + ", CUDA 13.1)";
+    }
+
+    @Override
+    public GpuEnvironment probe() {
+        NativeLibraries.LoadReport report = NativeLibraries.load();
+        List<MissingComponent> missing = new ArrayList<>(report.missing());
+        List<String> notes = new ArrayList<>();
+        Optional<String> driver = Optional.empty();
+        Optional<String> runtime = Optional.empty();
+        List<GpuDevice> gpus = List.of();
+        if (report.cudaRuntimeLoaded()) {
+            try {
+                driver = Optional.of(CudaDevices.driverVersion() + " (highest CUDA version the driver supports)");
+                runtime = Optional.of(CudaDevices.runtimeVersion());
+                gpus = CudaDevices.list();
+                if (gpus.isEmpty()) {
+                    missing.add(MissingComponent.gpu("no CUDA device found"));
+                }
+            } catch (Trt4jException e) {
+                missing.add(new MissingComponent("CUDA", e.getMessage(), "check the NVIDIA driver with nvidia-smi"));
+            } catch (RuntimeException | LinkageError e) {
+                missing.add(new MissingComponent("CUDA", "query failed: " + e, "check the NVIDIA driver with nvidia-smi"));
+            }
+        }
+        gpus.stream().filter(g -> !g.hasFastFp16AndInt8()).forEach(g -> notes.add("GPU " + g.index() + " (" + g.name()
+                + ", SM " + g.computeCapability() + ") is below SM 7.5, the minimum of TensorRT 10.5 and later"));
+        Optional<String> parser = Optional.empty();
+        if (report.onnxParserLoaded()) {
+            int code = NativeCalls.onnxParserVersion();
+            parser = Optional.of(code >= 1000 ? TensorRtVersion.fromCode(code).toString() : String.valueOf(code));
+        }
+        return new GpuEnvironment(name(), driver, runtime, report.tensorRtVersion(), parser, gpus, missing, notes);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.trt4j.tensorrt;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.engine.EngineSession;
+import dev.trt4j.engine.HostTensorCodec;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.tensorrt.global.nvinfer;
+import org.bytedeco.tensorrt.global.nvinfer.TensorIOMode;
+import org.bytedeco.tensorrt.nvinfer.Dims64;
+import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
+import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
+import org.bytedeco.tensorrt.nvinfer.IRuntime;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A deserialized engine with one execution context on its own stream (optimization profile 0). Owns its device
+ * and pinned host buffers, which grow to the largest shapes run and are freed by {@link #close()}.
+ */
+final class TrtSession implements EngineSession {
+    private final TrtLogger logger = TrtLogger.shared();
+    private final Path engineFile;
+    private final IRuntime runtime;
+    private final ICudaEngine engine;
+    private final IExecutionContext context;
+    private final CudaStream stream = new CudaStream();
+    private final List<TensorSpec> inputs = new ArrayList<>();
+    private final List<TensorSpec> outputs = new ArrayList<>();
+    private final Map<String, DeviceBuffer> device = new HashMap<>();
+    private final Map<String, PinnedHostBuffer> host = new HashMap<>();
+    private boolean closed;
+
+    TrtSession(Path engineFile, byte[] plan) {
+        this.engineFile = engineFile;
+        logger.clearErrors();
+        this.runtime = nvinfer.createInferRuntime(logger);
+        if (runtime == null || runtime.isNull()) {
+            throw new Trt4jException("createInferRuntime failed: " + logger.lastError().orElse("TensorRT returned null"));
+        }
+        try (BytePointer blob = new BytePointer(plan.length)) {
+            blob.put(plan);
+            this.engine = runtime.deserializeCudaEngine(blob, plan.length);
+        }
+        if (engine == null || engine.isNull()) {
+            stream.close();
+            throw new Trt4jException(engineFile + ": TensorRT cannot load this engine: "
+                    + logger.lastError().orElse("no reason given") + "; rebuild it with trt4j build");
+        }
+        this.context = engine.createExecutionContext();
+        if (context == null || context.isNull()) {
+            stream.close();
+            throw new Trt4jException(engineFile + ": createExecutionContext failed: " + logger.lastError().orElse("no reason given"));
+        }
+        for (int i = 0; i < engine.getNbIOTensors(); i++) {
+            String name = engine.getIOTensorName(i);
+            TensorSpec spec;
+            try (Dims64 dims = engine.getTensorShape(name)) {
+                spec = new TensorSpec(name, TrtTypes.elementType(name, engine.getTensorDataType(name)), TrtTypes.shape(dims), null);
+            }
+            (engine.getTensorIOMode(name).value == TensorIOMode.kINPUT.value ? inputs : outputs).add(spec);
+        }
+    }
+
+    @Override
+    public List<TensorSpec> inputs() {
+        return List.copyOf(inputs);
+    }
+
+    @Override
+    public List<TensorSpec> outputs() {
+        return List.copyOf(outputs);
+    }
+
+    @Override
+    public Map<String, HostTensor> run(Map<String, HostTensor> feeds) {
+        if (closed) {
+            throw new IllegalStateException("TrtSession is closed");
+        }
+        for (String name : feeds.keySet()) {
+            if (inputs.stream().noneMatch(s -> s.name().equals(name))) {
+                throw new Trt4jException("unknown input '" + name + "'; engine inputs are " + names(inputs));
+            }
+        }
+        logger.clearErrors();
+        for (TensorSpec in : inputs) {
+            HostTensor tensor = feeds.get(in.name());
+            if (tensor == null) {
+                throw new Trt4jException("missing input '" + in.name() + "'; engine inputs are " + names(inputs));
+            }
+            long[] shape = tensor.shape();
+            try (Dims64 dims = TrtTypes.dims(shape)) {
+                if (!context.setInputShape(in.name(), dims)) {
+                    throw new Trt4jException("input '" + in.name() + "' shape " + Arrays.toString(shape)
+                            + " is outside the engine's profile 0 (" + in.shapeText() + "): "
+                            + logger.lastError().orElse("refused"));
+                }
+            }
+            long bytes = tensor.elementCount() * in.type().bytes();
+            PinnedHostBuffer staging = hostBuffer(in.name(), bytes);
+            HostTensorCodec.encode("input '" + in.name() + "'", tensor, in.type(), staging.buffer());
+            DeviceBuffer d = deviceBuffer(in.name(), bytes);
+            NativeCalls.check(cudart.cudaMemcpyAsync(d.pointer(), staging.pointer(), bytes, cudart.cudaMemcpyHostToDevice,
+                    stream.handle()), "cudaMemcpyAsync of input '" + in.name() + "'");
+            bind(in.name(), d);
+        }
+        Map<String, long[]> outShapes = new LinkedHashMap<>();
+        for (TensorSpec out : outputs) {
+            long[] shape;
+            try (Dims64 dims = context.getTensorShape(out.name())) {
+                shape = TrtTypes.shape(dims);
+            }
+            outShapes.put(out.name(), shape);
+            bind(out.name(), deviceBuffer(out.name(), HostTensor.elementCount(shape) * out.type().bytes()));
+        }
+        if (!context.enqueueV3(stream.handle())) {
+            throw new Trt4jException(engineFile + ": enqueueV3 failed: " + logger.lastError().orElse("no reason given"));
+        }
+        Map<String, HostTensor> results = new LinkedHashMap<>();
+        for (TensorSpec out : outputs) {
+            long bytes = HostTensor.elementCount(outShapes.get(out.name())) * out.type().bytes();
+            PinnedHostBuffer staging = hostBuffer(out.name(), bytes);
+            NativeCalls.check(cudart.cudaMemcpyAsync(staging.pointer(), device.get(out.name()).pointer(), bytes,
+                    cudart.cudaMemcpyDeviceToHost, stream.handle()), "cudaMemcpyAsync of output '" + out.name() + "'");
+        }
+        stream.synchronize();
+        for (TensorSpec out : outputs) {
+            ElementType type = out.type();
+            results.put(out.name(), HostTensorCodec.decode(type, outShapes.get(out.name()), host.get(out.name()).buffer()));
+        }
+        return results;
+    }
+
+    private void bind(String name, DeviceBuffer buffer) {
+        if (!context.setTensorAddress(name, buffer.pointer())) {
+            throw new Trt4jException("setTensorAddress('" + name + "') failed: " + logger.lastError().orElse("refused"));
+        }
+    }
+
+    private DeviceBuffer deviceBuffer(String name, long bytes) {
+        DeviceBuffer d = device.get(name);
+        if (d == null || d.bytes() < bytes) {
+            if (d != null) {
+                stream.synchronize();
+                d.close();
+            }
+            d = new DeviceBuffer(bytes);
+            device.put(name, d);
+        }
+        return d;
+    }
+
+    private PinnedHostBuffer hostBuffer(String name, long bytes) {
+        PinnedHostBuffer h = host.get(name);
+        if (h == null || h.bytes() < bytes) {
+            if (h != null) {
+                stream.synchronize();
+                h.close();
+            }
+            h = new PinnedHostBuffer(bytes);
+            host.put(name, h);
+        }
+        return h;
+    }
+
+    private static List<String> names(List<TensorSpec> specs) {
+        return specs.stream().map(TensorSpec::name).toList();
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stream.synchronize();
+        context.close();
+        engine.close();
+        runtime.close();
+        device.values().forEach(DeviceBuffer::close);
+        host.values().forEach(PinnedHostBuffer::close);
+        stream.close();
+    }
+}

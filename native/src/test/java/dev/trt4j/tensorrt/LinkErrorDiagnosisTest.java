@@ -1,0 +1,44 @@
+package dev.trt4j.tensorrt;
+
+import dev.trt4j.engine.MissingComponent;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LinkErrorDiagnosisTest {
+    @Test
+    void namesTheLibraryTheLinkerCouldNotOpen() {
+        MissingComponent m = LinkErrorDiagnosis.diagnose("TensorRT", new UnsatisfiedLinkError(
+                "/root/.javacpp/cache/tensorrt-linux-x86_64.jar/org/bytedeco/tensorrt/linux-x86_64/libjninvinfer.so: "
+                        + "libnvinfer.so.10: cannot open shared object file: No such file or directory"));
+        // the first soname is JavaCPP's glue, which exists; the one the linker could not open is TensorRT
+        assertThat(m.component()).isEqualTo("TensorRT");
+        assertThat(LinkErrorDiagnosis.diagnose("x", new UnsatisfiedLinkError("/tmp/libjnicudart.so: undefined symbol foo"))
+                .component()).isEqualTo("JavaCPP JNI bindings");
+        MissingComponent trt = LinkErrorDiagnosis.diagnose("TensorRT",
+                new UnsatisfiedLinkError("libnvinfer.so.10: cannot open shared object file: No such file or directory"));
+        assertThat(trt.line()).startsWith("TensorRT: libnvinfer.so.10 not found; build trt4j with -Pgpu");
+    }
+
+    @Test
+    void mapsJavaCppsNoLibraryMessages() {
+        assertThat(LinkErrorDiagnosis.diagnose("CUDA runtime",
+                new UnsatisfiedLinkError("no jnicudart in java.library.path: /usr/java/packages/lib")).component())
+                .isEqualTo("JavaCPP JNI bindings");
+        assertThat(LinkErrorDiagnosis.diagnose("CUDA runtime", new UnsatisfiedLinkError("no cudart in java.library.path"))
+                .component()).isEqualTo("CUDA runtime");
+        assertThat(LinkErrorDiagnosis.diagnose("x", new UnsatisfiedLinkError("libcuda.so.1: cannot open shared object file"))
+                .line()).startsWith("CUDA driver: libcuda.so.1 not found; install the NVIDIA driver");
+        assertThat(LinkErrorDiagnosis.diagnose("x", new UnsatisfiedLinkError("libcudnn_graph.so.9: cannot open")).component())
+                .isEqualTo("CUDA library cudnn_graph");
+        assertThat(LinkErrorDiagnosis.diagnose("ONNX", new UnsatisfiedLinkError("no nvonnxparser in java.library.path"))
+                .component()).isEqualTo("TensorRT ONNX parser");
+    }
+
+    @Test
+    void unknownErrorsStillGiveOneLine() {
+        MissingComponent m = LinkErrorDiagnosis.diagnose("TensorRT", new NoClassDefFoundError("Could not initialize class X\nmore"));
+        assertThat(m.line()).startsWith("TensorRT: cannot be loaded (NoClassDefFoundError: Could not initialize class X)")
+                .doesNotContain("\n");
+    }
+}
