@@ -4,6 +4,8 @@ import dev.trt4j.Trt4jException;
 import org.bytedeco.tensorrt.nvinfer.ILogger;
 import org.bytedeco.tensorrt.nvonnxparser.IParser;
 import org.bytedeco.tensorrt.nvonnxparser.IParserError;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -11,6 +13,8 @@ import java.util.List;
 
 /** Runs TensorRT's ONNX parser on a file and turns its errors into one line naming node and reason. */
 final class OnnxParse {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxParse.class);
+
     private OnnxParse() {
     }
 
@@ -27,6 +31,7 @@ final class OnnxParse {
         List<String> errors = new ArrayList<>();
         for (int i = 0; i < parser.getNbErrors(); i++) {
             errors.add(describe(parser.getError(i)));
+            LOG.error("ONNX parser: {}", errors.get(i));
         }
         throw new Trt4jException(model + ": TensorRT's ONNX parser failed: "
                 + (errors.isEmpty() ? "no error reported" : errors.get(0))

@@ -88,6 +88,10 @@ final class TrtBuild {
                 serialized.close();
                 throw feed.failure().get();
             }
+            if (feed != null && plan.calibration().get().handoff().isPresent() && !feed.cacheRead()) {
+                LOG.warn("TensorRT never read the calibration cache from {}: the engine may have no INT8 layers",
+                        plan.calibration().get().handoff().source());
+            }
             Optional<byte[]> timingBytes = timing == null ? Optional.empty() : Optional.of(timing.merged(config, logger));
             Optional<byte[]> cache = feed == null ? Optional.empty() : feed.written();
             return new TrtBuiltEngine(serialized, version, gpu, cache, timingBytes);

@@ -68,6 +68,31 @@ public final class BatchStager {
     }
 
     /**
+     * True when {@code batch} is a data set's short last batch: every tensor has its input's shape except for
+     * a smaller first (batch) dimension. Calibration stops there instead of failing, since TensorRT calibrates
+     * at one fixed shape.
+     */
+    public boolean isShortFinalBatch(Batch batch) {
+        for (InputSlot slot : slots) {
+            HostTensor t = batch.inputs().get(slot.name());
+            if (t == null) {
+                return false;
+            }
+            long[] have = t.shape();
+            long[] want = slot.shape();
+            if (have.length != want.length || have.length == 0 || have[0] >= want[0]) {
+                return false;
+            }
+            for (int i = 1; i < have.length; i++) {
+                if (have[i] != want[i]) {
+                    return false;
+                }
+            }
+        }
+        return batch.inputs().size() == slots.size();
+    }
+
+    /**
      * Maps the input names TensorRT asks for to slot indices, in TensorRT's order.
      *
      * @throws Trt4jException when TensorRT asks for an input the stager has no buffer for

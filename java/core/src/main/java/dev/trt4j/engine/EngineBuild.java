@@ -64,30 +64,36 @@ public final class EngineBuild {
         LOG.info("building {} at {} with {}", model.name(), plan.precision().cliName(), builder.name());
         try (BuiltEngine built = builder.build(plan, request.data())) {
             String engineSha = writeEngine(engineOut, built);
-            Optional<Path> writtenCache = Optional.empty();
-            Optional<String> calibrationSha = plan.calibration().flatMap(c -> c.handoff().sha256());
-            Optional<byte[]> cacheBytes = built.writtenCalibrationCache();
-            Optional<Path> writeBack = plan.calibration().flatMap(CalibrationPlan::writeBack);
-            if (cacheBytes.isPresent() && writeBack.isPresent()) {
-                AtomicFiles.writeBytes(writeBack.get(), cacheBytes.get());
-                writtenCache = writeBack;
-                calibrationSha = Optional.of(Sha256.of(cacheBytes.get()));
-            }
-            EngineSidecar sidecar = EngineSidecar.of(plan, built.tensorRtVersion(), built.gpu(), engineSha,
-                    calibrationSha.orElse(null));
             try {
-                EngineSidecarFile.write(engineOut, sidecar);
-            } catch (Trt4jException e) {
+                return writeCompanions(plan, built, engineOut, engineSha);
+            } catch (RuntimeException e) {
+                // an engine without its sidecar (or with half of what the build produced) is a partial output
+                deleteQuietly(EngineSidecarFile.pathFor(engineOut));
                 deleteQuietly(engineOut);
                 throw e;
             }
-            Optional<Path> timing = Optional.empty();
-            if (plan.timingCache().isPresent() && built.timingCache().isPresent()) {
-                AtomicFiles.writeBytes(plan.timingCache().get(), built.timingCache().get());
-                timing = plan.timingCache();
-            }
-            return new Outcome(engineOut, EngineSidecarFile.pathFor(engineOut), sidecar, writtenCache, timing);
         }
+    }
+
+    private static Outcome writeCompanions(EngineBuildPlan plan, BuiltEngine built, Path engineOut, String engineSha) {
+        Optional<Path> writtenCache = Optional.empty();
+        Optional<String> calibrationSha = plan.calibration().flatMap(c -> c.handoff().sha256());
+        Optional<byte[]> cacheBytes = built.writtenCalibrationCache();
+        Optional<Path> writeBack = plan.calibration().flatMap(CalibrationPlan::writeBack);
+        if (cacheBytes.isPresent() && writeBack.isPresent()) {
+            AtomicFiles.writeBytes(writeBack.get(), cacheBytes.get());
+            writtenCache = writeBack;
+            calibrationSha = Optional.of(Sha256.of(cacheBytes.get()));
+        }
+        EngineSidecar sidecar = EngineSidecar.of(plan, built.tensorRtVersion(), built.gpu(), engineSha,
+                calibrationSha.orElse(null));
+        EngineSidecarFile.write(engineOut, sidecar);
+        Optional<Path> timing = Optional.empty();
+        if (plan.timingCache().isPresent() && built.timingCache().isPresent()) {
+            AtomicFiles.writeBytes(plan.timingCache().get(), built.timingCache().get());
+            timing = plan.timingCache();
+        }
+        return new Outcome(engineOut, EngineSidecarFile.pathFor(engineOut), sidecar, writtenCache, timing);
     }
 
     private static String writeEngine(Path engineOut, BuiltEngine built) {
@@ -109,7 +115,7 @@ public final class EngineBuild {
         try {
             Files.deleteIfExists(file);
         } catch (IOException e) {
-            LOG.warn("could not remove {} after its sidecar failed: {}", file, e.getMessage());
+            LOG.warn("could not remove {} after a failed build: {}", file, e.getMessage());
         }
     }
 }

@@ -50,6 +50,17 @@ class BatchStagerTest {
     }
 
     @Test
+    void recognisesOnlyAShorterFirstDimensionAsAShortFinalBatch() {
+        BatchStager batched = new BatchStager(List.of(new InputSlot("x", ElementType.FLOAT32, new long[] {4, 2})));
+        assertThat(batched.isShortFinalBatch(new Batch(3, Map.of("x", HostTensor.ofFloats(new long[] {3, 2}, new float[6])))))
+                .isTrue();
+        assertThat(batched.isShortFinalBatch(new Batch(4, Map.of("x", HostTensor.ofFloats(new long[] {4, 2}, new float[8])))))
+                .isFalse();
+        assertThat(batched.isShortFinalBatch(new Batch(3, Map.of("x", HostTensor.ofFloats(new long[] {3, 1}, new float[3])))))
+                .isFalse();
+    }
+
+    @Test
     void mapsTensorRtsRequestedNamesToSlots() {
         assertThat(stager.slotIndices(List.of("pixels", "input_ids"))).containsExactly(1, 0);
         assertThatThrownBy(() -> stager.slotIndices(List.of("pixels", "attention_mask")))

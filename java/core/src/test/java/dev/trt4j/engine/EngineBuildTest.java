@@ -67,6 +67,18 @@ class EngineBuildTest {
     }
 
     @Test
+    void engineIsRemovedWhenItsSidecarCannotBeWritten() throws Exception {
+        Path model = TinyOnnxModels.conv(dir, "m.onnx", false, false);
+        Path out = dir.resolve("engines/m.fp32.engine");
+        Files.createDirectories(EngineSidecarFile.pathFor(out).resolve("blocker"));
+        FakeBuilder fake = new FakeBuilder(Availability.yes(), Optional.empty(), null);
+        assertThatThrownBy(() -> EngineBuild.run(EngineBuildRequest.builder(model, Precision.FP32).profiles(PROFILES)
+                .build(), out, () -> fake)).isInstanceOf(Trt4jException.class).hasMessageContaining("m.fp32.engine.json");
+        assertThat(out).doesNotExist();
+        assertThat(fake.closed).isTrue();
+    }
+
+    @Test
     void withoutTheNativeModuleTheBuilderLookupFailsWithOneLine() {
         assertThatThrownBy(EngineServices::engineBuilder).isInstanceOf(Trt4jException.class)
                 .hasMessage("no TensorRT backend: trt4j-native: not on the class path; build trt4j with -Pgpu "
