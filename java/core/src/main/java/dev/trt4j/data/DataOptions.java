@@ -14,7 +14,8 @@ import java.util.Objects;
  *
  * @param batchSize           samples per batch; 0 = automatic: the model's fixed batch dimension, else the first
  *                            dimension of a fixed shape, else {@value #DEFAULT_BATCH_SIZE}
- * @param maxSamples          stop after this many samples; 0 = all (synthetic data: {@value #DEFAULT_SYNTHETIC_SAMPLES})
+ * @param maxSamples          stop after this many samples; 0 = all (synthetic data:
+ *                            {@value #DEFAULT_SYNTHETIC_SAMPLES})
  * @param fixedShapes         the calibration shape of inputs with dynamic dimensions, by input name, batch
  *                            dimension included (e.g. {@code x → [8,3,48,192]})
  * @param seed                seed for everything random (synthetic data, which rendered lines are rotated)

@@ -12,7 +12,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,16 +38,17 @@ public final class RawFloatSource extends BatchingSource {
      *                        or a file's size is not a whole number of samples
      */
     public RawFloatSource(Path fileOrFolder, List<TensorSpec> modelInputs, DataOptions options) {
-        this(fileOrFolder, new ShapeResolver(fileOrFolder.toString(), modelInputs, options), options);
+        this(fileOrFolder, DataFiles.list(fileOrFolder, EXTENSIONS),
+                new ShapeResolver(fileOrFolder.toString(), modelInputs, options), options);
     }
 
-    private RawFloatSource(Path path, ShapeResolver shapes, DataOptions options) {
-        super(shapes, plan(shapes, countSamples(path, shapes), options));
+    private RawFloatSource(Path path, List<Path> files, ShapeResolver shapes, DataOptions options) {
+        super(shapes, plan(shapes, countSamples(path, files, shapes), options));
         this.path = path;
+        this.files = files;
         this.input = shapes.onlyInput("raw float32");
         this.batchShape = shapes.batchShape(input);
         this.sampleFloats = sampleFloats(batchShape);
-        this.files = DataFiles.list(path, EXTENSIONS);
     }
 
     private static int sampleFloats(long[] batchShape) {
@@ -56,7 +56,7 @@ public final class RawFloatSource extends BatchingSource {
         return Math.toIntExact(HostTensor.elementCount(sample));
     }
 
-    private static long countSamples(Path path, ShapeResolver shapes) {
+    private static long countSamples(Path path, List<Path> files, ShapeResolver shapes) {
         TensorSpec input = shapes.onlyInput("raw float32");
         if (input.type() != ElementType.FLOAT32) {
             throw new Trt4jException(path + ": raw float32 data does not fit model input '" + input.name() + "' "
@@ -64,7 +64,7 @@ public final class RawFloatSource extends BatchingSource {
         }
         long sampleBytes = 4L * sampleFloats(shapes.batchShape(input));
         long samples = 0;
-        for (Path f : DataFiles.list(path, EXTENSIONS)) {
+        for (Path f : files) {
             long size;
             try {
                 size = Files.size(f);

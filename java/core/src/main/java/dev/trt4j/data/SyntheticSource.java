@@ -3,6 +3,7 @@ package dev.trt4j.data;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -67,8 +68,9 @@ public final class SyntheticSource extends BatchingSource {
 
     private float[] floats(int n) {
         float[] v = new float[n];
+        boolean normal = options.distribution() == Distribution.NORMAL;
         for (int i = 0; i < n; i++) {
-            v[i] = (float) (options.distribution() == Distribution.NORMAL ? random.nextGaussian() : random.nextDouble());
+            v[i] = (float) (normal ? random.nextGaussian() : random.nextDouble());
         }
         return v;
     }
@@ -77,7 +79,7 @@ public final class SyntheticSource extends BatchingSource {
         long[] v = new long[n];
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.contains("attention_mask")) {
-            java.util.Arrays.fill(v, 1);
+            Arrays.fill(v, 1);
         } else if (!lower.contains("token_type_ids")) {
             int bound = options.vocabSize() > 0 ? options.vocabSize() : 10;
             for (int i = 0; i < n; i++) {

@@ -37,13 +37,14 @@ public final class ImageFolderSource extends BatchingSource {
      *                        input of a size that can be settled
      */
     public ImageFolderSource(Path folderOrFile, List<TensorSpec> modelInputs, DataOptions options) {
-        this(folderOrFile, new ShapeResolver(folderOrFile.toString(), modelInputs, options), options);
+        this(folderOrFile, DataFiles.list(folderOrFile, EXTENSIONS),
+                new ShapeResolver(folderOrFile.toString(), modelInputs, options), options);
     }
 
-    private ImageFolderSource(Path path, ShapeResolver shapes, DataOptions options) {
-        super(shapes, plan(shapes, DataFiles.list(path, EXTENSIONS).size(), options));
+    private ImageFolderSource(Path path, List<Path> files, ShapeResolver shapes, DataOptions options) {
+        super(shapes, plan(shapes, files.size(), options));
         this.path = path;
-        this.files = DataFiles.list(path, EXTENSIONS);
+        this.files = files;
         this.input = shapes.onlyInput("image");
         ImagePreprocessing p = options.imagePreprocessing() != null ? options.imagePreprocessing()
                 : ImagePreprocessing.imageNet();

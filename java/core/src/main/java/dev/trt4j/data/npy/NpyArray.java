@@ -128,7 +128,8 @@ public final class NpyArray {
         for (int i = 0; i < longs.length; i++) {
             out[i] = (int) longs[i];
             if (out[i] != longs[i]) {
-                throw new IllegalArgumentException("int64 value " + longs[i] + " at index " + i + " does not fit int32");
+                throw new IllegalArgumentException("int64 value " + longs[i] + " at index " + i
+                        + " does not fit int32");
             }
         }
         return out;
