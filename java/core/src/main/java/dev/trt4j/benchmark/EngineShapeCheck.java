@@ -17,6 +17,27 @@ public final class EngineShapeCheck {
     }
 
     /**
+     * Checks a benchmark request against profile 0 before anything is loaded: each profiled input gets the
+     * user's shape, else the profile's optimum, with {@code batch} (when positive) as first dimension.
+     *
+     * @throws Trt4jException for a batch or shape profile 0 does not take
+     */
+    public static void checkRequest(Path engine, EngineSidecar sidecar, int batch, Map<String, long[]> shapes) {
+        if (sidecar.profiles().isEmpty()) {
+            return;
+        }
+        Map<String, long[]> planned = new java.util.LinkedHashMap<>();
+        for (Map.Entry<String, ShapeRange> e : sidecar.profiles().get(0).entrySet()) {
+            long[] shape = shapes.containsKey(e.getKey()) ? shapes.get(e.getKey()).clone() : e.getValue().opt();
+            if (batch > 0 && shape.length > 0) {
+                shape[0] = batch;
+            }
+            planned.put(e.getKey(), shape);
+        }
+        check(engine, sidecar, planned);
+    }
+
+    /**
      * @param engine the engine file, for messages
      * @param shapes concrete input shapes by name
      * @throws Trt4jException for the first shape outside profile 0

@@ -48,4 +48,13 @@ class EngineShapeCheckTest {
                 .hasMessage("engines/cls.fp16.engine: shape x:8x3x48x400 is outside the engine's profile 0 "
                         + "(min 1x3x48x96, opt 8x3x48x192, max 32x3x48x320)");
     }
+
+    @Test
+    void checksARequestFromTheProfilesOptimumAndTheBatch() {
+        assertThatCode(() -> EngineShapeCheck.checkRequest(ENGINE, DYNAMIC, 16, Map.of())).doesNotThrowAnyException();
+        assertThatThrownBy(() -> EngineShapeCheck.checkRequest(ENGINE, DYNAMIC, 128, Map.of()))
+                .hasMessageContaining("cannot take batch 128");
+        assertThatThrownBy(() -> EngineShapeCheck.checkRequest(ENGINE, DYNAMIC, 0,
+                Map.of("x", new long[] {1, 3, 48, 640}))).hasMessageContaining("x:1x3x48x640 is outside");
+    }
 }
