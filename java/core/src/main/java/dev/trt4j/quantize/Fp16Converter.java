@@ -1,0 +1,353 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.trt4j.Trt4jException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Converts an FP32 model to FP16 weights and compute with explicit Casts, what strongly typed TensorRT (11 has no
+ * FP16 builder flag) builds as FP16: graph inputs and outputs stay FP32 (a Cast after each input and before each
+ * output), numerically sensitive operators stay FP32 with Casts around them, everything else computes in FP16.
+ *
+ * <p>Kept in FP32:
+ * <ul>
+ *   <li>the operator types of {@link #DEFAULT_FP32_OP_TYPES} (or the set given to the constructor);</li>
+ *   <li>the statistics of LayerNorm written out as primitive operators (ReduceMean, Sub, Pow, ReduceMean, Add ε,
+ *       Sqrt and the normalising Div), found by pattern;</li>
+ *   <li>any node with a constant input whose finite values exceed the FP16 range (±65504), e.g. −1e9 masks;</li>
+ *   <li>nodes named in the constructor.</li>
+ * </ul>
+ * A float constant becomes FP16 when every reader computes in FP16, otherwise it stays FP32 and FP16 readers get
+ * a Cast. Graphs with control flow (If, Loop, Scan) or operators of other domains are refused.
+ */
+public final class Fp16Converter {
+    private static final Logger LOG = LoggerFactory.getLogger(Fp16Converter.class);
+    private static final float FP16_MAX = 65504f;
+
+    /**
+     * Operators that stay FP32 by default, and why: reductions and cumulative sums add many values (FP16 loses
+     * the small ones and overflows past 65504); softmax and the normalisations compute statistics; Exp, Log
+     * and Pow overflow or lose precision at the ends of their range; Q/DQ scales must be FP32 before opset 19;
+     * random generators keep their declared type. Erf is not listed: its output is bounded and FP16 is accurate
+     * enough for GELU.
+     */
+    public static final Set<String> DEFAULT_FP32_OP_TYPES = Collections.unmodifiableSet(new TreeSet<>(List.of(
+            "ReduceMean", "ReduceSum", "ReduceSumSquare", "ReduceProd", "ReduceL1", "ReduceL2", "ReduceLogSum",
+            "ReduceLogSumExp", "CumSum",
+            "Softmax", "LogSoftmax", "LayerNormalization", "GroupNormalization", "InstanceNormalization",
+            "LpNormalization", "MeanVarianceNormalization",
+            "Exp", "Log", "Pow",
+            "QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear",
+            "RandomNormal", "RandomUniform", "RandomNormalLike", "RandomUniformLike")));
+
+    /** Operators that read any element type and whose float inputs are therefore never cast. */
+    private static final Set<String> ANY_INPUT_TYPE = Set.of("Shape", "Size", "Cast");
+
+    /**
+     * @param model      the converted model
+     * @param fp32Nodes  names of the nodes that compute in FP32, in graph order
+     * @param castsAdded number of Cast nodes inserted
+     */
+    public record Result(ModelProto model, List<String> fp32Nodes, int castsAdded) {
+        public Result {
+            fp32Nodes = List.copyOf(fp32Nodes);
+        }
+    }
+
+    private final Set<String> fp32OpTypes;
+    private final Set<String> fp32NodeNames;
+
+    /** Keeps {@link #DEFAULT_FP32_OP_TYPES} in FP32. */
+    public Fp16Converter() {
+        this(DEFAULT_FP32_OP_TYPES, Set.of());
+    }
+
+    /**
+     * @param fp32OpTypes   operator types to keep in FP32 (replaces the default list)
+     * @param fp32NodeNames further nodes to keep in FP32, by name
+     */
+    public Fp16Converter(Set<String> fp32OpTypes, Set<String> fp32NodeNames) {
+        this.fp32OpTypes = Set.copyOf(fp32OpTypes);
+        this.fp32NodeNames = Set.copyOf(fp32NodeNames);
+    }
+
+    /** Converts {@code model}; the same model always gives the same bytes. */
+    public Result convert(ModelProto model) {
+        Objects.requireNonNull(model, "model");
+        GraphProto graph = model.getGraph();
+        for (NodeProto n : graph.getNodeList()) {
+            if (n.getOpType().equals("Constant") && n.getAttributeCount() == 1
+                    && n.getAttribute(0).getName().equals("sparse_value")) {
+                throw new Trt4jException("FP16 conversion does not support sparse Constant '" + n.getName() + "'");
+            }
+        }
+        Set<String> labels = new HashSet<>();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            labels.add(GraphIndex.label(graph.getNode(i), i));
+        }
+        for (String name : new TreeSet<>(fp32NodeNames)) {
+            if (!labels.contains(name)) {
+                throw new Trt4jException("node '" + name + "' to keep in FP32 does not exist in the model");
+            }
+        }
+        Conversion c = new Conversion(graph);
+        GraphProto converted = c.run();
+        List<String> fp32 = new ArrayList<>();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            if (c.fp32[i] && !GraphIndex.isConstantNode(graph.getNode(i))) {
+                fp32.add(GraphIndex.label(graph.getNode(i), i));
+            }
+        }
+        LOG.info("converted '{}' to FP16: {} nodes kept in FP32, {} casts", graph.getName(), fp32.size(), c.casts);
+        return new Result(model.toBuilder().setGraph(converted).build(), fp32, c.casts);
+    }
+
+    /** One conversion of one graph. */
+    private final class Conversion {
+        private final GraphProto graph;
+        private final GraphIndex index;
+        private final Map<String, Integer> types;
+        private final UniqueNames names;
+        private final boolean[] fp32;
+        private final Set<String> halfConstants = new HashSet<>();
+        private final Map<String, Boolean> outOfRange = new HashMap<>();
+        private final Map<String, String> castOutputs = new HashMap<>(); // tensor + "->" + type → cast output
+        private final List<NodeProto> castsAtStart = new ArrayList<>();
+        private final Map<Integer, List<NodeProto>> castsAfter = new HashMap<>();
+        private int casts;
+
+        Conversion(GraphProto graph) {
+            this.graph = graph;
+            this.index = new GraphIndex(graph);
+            this.types = ElementTypes.infer(graph);
+            this.names = new UniqueNames(graph);
+            this.fp32 = new boolean[graph.getNodeCount()];
+        }
+
+        GraphProto run() {
+            decidePrecision();
+            // Graph outputs computed in FP16 get renamed, and a Cast writes the original FP32 name.
+            Map<String, String> renamed = new HashMap<>();
+            for (ValueInfoProto o : graph.getOutputList()) {
+                String t = o.getName();
+                if (isFloat(t) && isHalf(t) && !renamed.containsKey(t)) {
+                    String half = names.take(t + "_fp16");
+                    renamed.put(t, half);
+                    castOutputs.put(half + "->" + DataType.FLOAT_VALUE, t);
+                    addCast(half, t, DataType.FLOAT_VALUE, index.producer(t));
+                }
+            }
+            // First every rewiring (which creates the casts after their producers), then the node list.
+            List<NodeProto> rewired = new ArrayList<>();
+            for (int i = 0; i < graph.getNodeCount(); i++) {
+                NodeProto n = graph.getNode(i);
+                NodeProto.Builder b = n.toBuilder();
+                for (int k = 0; k < n.getOutputCount(); k++) {
+                    String r = renamed.get(n.getOutput(k));
+                    if (r != null) {
+                        b.setOutput(k, r);
+                    }
+                }
+                for (int k = 0; k < n.getInputCount(); k++) {
+                    String t = n.getInput(k);
+                    if (t.isEmpty() || !isFloat(t)) {
+                        continue;
+                    }
+                    String source = renamed.getOrDefault(t, t);
+                    Integer want = wanted(i, k);
+                    int have = isHalf(t) ? DataType.FLOAT16_VALUE : DataType.FLOAT_VALUE;
+                    b.setInput(k, want == null || want == have ? source : cast(source, t, want));
+                }
+                rewired.add(retype(b, i).build());
+            }
+            List<NodeProto> nodes = new ArrayList<>(castsAtStart);
+            for (int i = 0; i < rewired.size(); i++) {
+                nodes.add(rewired.get(i));
+                nodes.addAll(castsAfter.getOrDefault(i, List.of()));
+            }
+            GraphProto.Builder g = graph.toBuilder().clearNode().addAllNode(nodes).clearValueInfo();
+            for (int i = 0; i < g.getInitializerCount(); i++) {
+                TensorProto t = g.getInitializer(i);
+                if (halfConstants.contains(t.getName())) {
+                    g.setInitializer(i, TensorValues.float16Tensor(t.getName(), t.getDimsList(),
+                            TensorValues.floats(t)));
+                }
+            }
+            return g.build();
+        }
+
+        /** Marks FP32 nodes, then the float constants every reader of which computes in FP16. */
+        private void decidePrecision() {
+            Set<Integer> layerNorm = LayerNormPattern.find(index);
+            for (int i = 0; i < graph.getNodeCount(); i++) {
+                NodeProto n = graph.getNode(i);
+                fp32[i] = GraphIndex.isConstantNode(n) || fp32OpTypes.contains(n.getOpType())
+                        || fp32NodeNames.contains(GraphIndex.label(n, i)) || layerNorm.contains(i)
+                        || hasOutOfRangeConstant(n);
+            }
+            // A Cast to float stays FP32 unless an FP16 node reads it (decided in reverse, readers first).
+            for (int i = graph.getNodeCount() - 1; i >= 0; i--) {
+                NodeProto n = graph.getNode(i);
+                if (n.getOpType().equals("Cast") && Attributes.getInt(n, "to", 0) == DataType.FLOAT_VALUE) {
+                    String out = n.getOutput(0);
+                    fp32[i] = index.isGraphOutput(out) || index.consumers(out).stream()
+                            .noneMatch(u -> Objects.equals(wanted(u.node(), u.input()), DataType.FLOAT16_VALUE));
+                }
+            }
+            for (String t : constantNames()) {
+                if (!isFloat(t) || index.isGraphOutput(t)) {
+                    continue;
+                }
+                List<GraphIndex.Use> uses = index.consumers(t);
+                boolean allHalf = !uses.isEmpty() && uses.stream().allMatch(u -> u.input() >= 0
+                        && Objects.equals(wanted(u.node(), u.input()), DataType.FLOAT16_VALUE));
+                if (allHalf) {
+                    halfConstants.add(t);
+                }
+            }
+        }
+
+        private List<String> constantNames() {
+            List<String> out = new ArrayList<>();
+            for (TensorProto t : graph.getInitializerList()) {
+                if (!index.isGraphInput(t.getName())) {
+                    out.add(t.getName());
+                }
+            }
+            for (NodeProto n : graph.getNodeList()) {
+                if (GraphIndex.isConstantNode(n)) {
+                    out.add(n.getOutput(0));
+                }
+            }
+            return out;
+        }
+
+        private boolean hasOutOfRangeConstant(NodeProto n) {
+            return n.getInputList().stream().anyMatch(in -> !in.isEmpty()
+                    && outOfRange.computeIfAbsent(in, this::exceedsFp16));
+        }
+
+        private boolean exceedsFp16(String tensor) {
+            Optional<TensorProto> c = index.constant(tensor);
+            if (c.isEmpty() || c.get().getDataType() != DataType.FLOAT_VALUE) {
+                return false;
+            }
+            for (float v : TensorValues.floats(c.get())) {
+                if (Float.isFinite(v) && Math.abs(v) > FP16_MAX) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        /** The type node {@code i} needs at float input {@code k}, or null if it takes either. */
+        private Integer wanted(int i, int k) {
+            NodeProto n = graph.getNode(i);
+            if (k < 0 || ANY_INPUT_TYPE.contains(n.getOpType())) {
+                return null;
+            }
+            if (fp32[i]) {
+                return DataType.FLOAT_VALUE;
+            }
+            boolean fixedFloat = (n.getOpType().equals("Resize") && k >= 1) || (n.getOpType().equals("Upsample") && k == 1);
+            return fixedFloat ? null : DataType.FLOAT16_VALUE;
+        }
+
+        private boolean isFloat(String tensor) {
+            return Objects.equals(types.get(tensor), DataType.FLOAT_VALUE);
+        }
+
+        /** True if the FP32 tensor {@code tensor} is held in FP16 after conversion. */
+        private boolean isHalf(String tensor) {
+            if (halfConstants.contains(tensor)) {
+                return true;
+            }
+            int p = index.producer(tensor);
+            return p >= 0 && !fp32[p];
+        }
+
+        /** The cast of {@code source} (originally {@code original}) to {@code type}, made once per tensor and type. */
+        private String cast(String source, String original, int type) {
+            String key = source + "->" + type;
+            String existing = castOutputs.get(key);
+            if (existing != null) {
+                return existing;
+            }
+            String out = names.take(original + (type == DataType.FLOAT16_VALUE ? "_fp16" : "_fp32"));
+            castOutputs.put(key, out);
+            addCast(source, out, type, index.producer(original));
+            return out;
+        }
+
+        private void addCast(String in, String out, int type, int after) {
+            NodeProto cast = NodeProto.newBuilder().setOpType("Cast").setName(names.take(out + "_Cast"))
+                    .addInput(in).addOutput(out).addAttribute(Attributes.ofInt("to", type)).build();
+            (after < 0 ? castsAtStart : castsAfter.computeIfAbsent(after, x -> new ArrayList<>())).add(cast);
+            casts++;
+        }
+
+        /** Adjusts the attributes that fix an output type, for FP16 nodes and FP16 constants. */
+        private NodeProto.Builder retype(NodeProto.Builder b, int i) {
+            NodeProto n = graph.getNode(i);
+            if (GraphIndex.isConstantNode(n)) {
+                if (halfConstants.contains(n.getOutput(0))) {
+                    TensorProto value = GraphIndex.constantNodeValue(n).orElseThrow();
+                    TensorProto half = TensorValues.float16Tensor("", value.getDimsList(), TensorValues.floats(value));
+                    b.clearAttribute().addAttribute(AttributeProto.newBuilder().setName("value")
+                            .setType(AttributeProto.AttributeType.TENSOR).setT(half));
+                }
+                return b;
+            }
+            if (fp32[i]) {
+                return b;
+            }
+            switch (n.getOpType()) {
+                case "Cast" -> replaceInt(b, "to", DataType.FLOAT_VALUE, DataType.FLOAT16_VALUE);
+                case "EyeLike" -> replaceInt(b, "dtype", DataType.FLOAT_VALUE, DataType.FLOAT16_VALUE);
+                case "ConstantOfShape" -> {
+                    for (int a = 0; a < b.getAttributeCount(); a++) {
+                        TensorProto t = b.getAttribute(a).getT();
+                        if (b.getAttribute(a).getName().equals("value") && t.getDataType() == DataType.FLOAT_VALUE) {
+                            b.setAttribute(a, b.getAttribute(a).toBuilder().setT(
+                                    TensorValues.float16Tensor(t.getName(), t.getDimsList(), TensorValues.floats(t))));
+                        }
+                    }
+                    if (Attributes.find(n, "value").isEmpty()) { // default value is float 0
+                        b.addAttribute(AttributeProto.newBuilder().setName("value")
+                                .setType(AttributeProto.AttributeType.TENSOR).setT(
+                                        TensorValues.float16Tensor("", List.of(1L), new float[] {0f})));
+                    }
+                }
+                default -> {
+                }
+            }
+            return b;
+        }
+
+        private void replaceInt(NodeProto.Builder b, String name, long from, long to) {
+            for (int a = 0; a < b.getAttributeCount(); a++) {
+                if (b.getAttribute(a).getName().equals(name) && b.getAttribute(a).getI() == from) {
+                    b.setAttribute(a, b.getAttribute(a).toBuilder().setI(to));
+                }
+            }
+        }
+    }
+}

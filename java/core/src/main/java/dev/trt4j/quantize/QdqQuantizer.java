@@ -1,0 +1,137 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.trt4j.Trt4jException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns an FP32 ONNX model into an explicitly quantized one (QuantizeLinear/DequantizeLinear pairs) that TensorRT
+ * 10 and 11 build as INT8 and ONNX Runtime runs: symmetric INT8, zero point 0, {@code scale = amax / 127};
+ * activations per tensor from the given ranges, weights per output channel (or per tensor) from their values.
+ * Weights held in initializers and in {@code Constant} nodes are both quantized. The opset is raised to 13 when
+ * per-channel scales need it. Stateless and thread-safe.
+ *
+ * <p>Typical use: {@link #requiredActivations} tells the calibration which tensors to collect, then {@link
+ * #quantize} takes their amax.
+ */
+public final class QdqQuantizer {
+    private static final Logger LOG = LoggerFactory.getLogger(QdqQuantizer.class);
+    private static final long MIN_QDQ_OPSET = 10;
+
+    private final QuantizationConfig config;
+
+    public QdqQuantizer(QuantizationConfig config) {
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    public QuantizationConfig config() {
+        return config;
+    }
+
+    /**
+     * The activation tensors whose amax {@link #quantize} will need, named as in {@code model} (BatchNorm folding
+     * keeps the names), in graph order.
+     *
+     * @throws Trt4jException if an exclusion matches no node, or the model cannot be quantized
+     */
+    public List<String> requiredActivations(ModelProto model) {
+        return List.copyOf(prepare(model).plan().activations().keySet());
+    }
+
+    /**
+     * Quantizes {@code model}.
+     *
+     * @param activationAmax amax of each activation tensor (tensor name → amax ≥ 0); entries not needed are ignored
+     * @throws Trt4jException naming the tensor if an amax the model needs is missing or invalid, naming the
+     *                        exclusion if one matches no node, or if the model cannot be quantized
+     */
+    public QuantizationResult quantize(ModelProto model, Map<String, Float> activationAmax) {
+        Objects.requireNonNull(activationAmax, "activationAmax");
+        Prepared p = prepare(model);
+        for (Map.Entry<String, String> e : p.plan().readers().entrySet()) {
+            Float amax = activationAmax.get(e.getKey());
+            if (amax == null) {
+                throw new Trt4jException("no activation range for tensor '" + e.getKey() + "' (input of "
+                        + e.getValue() + ")");
+            }
+            if (!(amax >= 0) || amax.isInfinite()) {
+                throw new Trt4jException("activation range of tensor '" + e.getKey() + "' is " + amax
+                        + "; it must be finite and >= 0");
+            }
+        }
+        GraphProto graph = QdqInserter.insert(p.index(), p.plan(), activationAmax, config.weightCalibrator());
+        ModelProto out = p.model().toBuilder().setGraph(graph).build();
+        QuantizationReport report = new QuantizationReport(p.plan().quantizedNodes(), p.plan().excludedNodes(),
+                p.plan().residualAdds(), new ArrayList<>(p.plan().activations().keySet()),
+                p.plan().weights().size(), p.folded(), p.sourceOpset(), OpsetUpgrade.defaultOpset(out),
+                config.weightGranularity(), config.weightCalibrator().name());
+        LOG.info("quantized '{}': {}", model.getGraph().getName(), report.summary());
+        return new QuantizationResult(out, report);
+    }
+
+    private record Prepared(ModelProto model, GraphIndex index, QdqPlacement.Plan plan, List<String> folded,
+                            long sourceOpset) {
+    }
+
+    private Prepared prepare(ModelProto model) {
+        Objects.requireNonNull(model, "model");
+        String modelName = model.getGraph().getName();
+        long sourceOpset = OpsetUpgrade.defaultOpset(model);
+        if (sourceOpset < MIN_QDQ_OPSET) {
+            throw new Trt4jException("model '" + modelName + "' has opset " + sourceOpset
+                    + "; QuantizeLinear needs opset 10 or later (13 for per-channel weights)");
+        }
+        for (int i = 0; i < model.getGraph().getNodeCount(); i++) {
+            NodeProto n = model.getGraph().getNode(i);
+            if (n.getOpType().equals("QuantizeLinear") || n.getOpType().equals("DequantizeLinear")) {
+                throw new Trt4jException("model '" + modelName + "' is already quantized (" + n.getOpType()
+                        + " node '" + GraphIndex.label(n, i) + "'); quantize the FP32 model");
+            }
+        }
+        ModelProto current = withNodeNames(model);
+        Exclusions exclusions = new Exclusions(config);
+        exclusions.requireAllMatch(current.getGraph());
+
+        List<String> folded = List.of();
+        if (config.foldBatchNorm()) {
+            BatchNormFolder.Result r = new BatchNormFolder().fold(current);
+            current = r.model();
+            folded = r.foldedNodes();
+        }
+        GraphIndex index = new GraphIndex(current.getGraph());
+        QdqPlacement.Plan plan = QdqPlacement.plan(index, config, exclusions);
+        if (plan.needsPerAxis() && sourceOpset < OpsetUpgrade.TARGET) {
+            LOG.debug("raising opset of '{}' from {} to {} for per-channel Q/DQ", modelName, sourceOpset,
+                    OpsetUpgrade.TARGET);
+            current = OpsetUpgrade.toTarget(current);
+            index = new GraphIndex(current.getGraph());
+            plan = QdqPlacement.plan(index, config, exclusions);
+        }
+        return new Prepared(current, index, plan, folded, sourceOpset);
+    }
+
+    /** Names unnamed nodes {@code OpType#index} once, so reports and exclusions refer to the same node throughout. */
+    private static ModelProto withNodeNames(ModelProto model) {
+        GraphProto g = model.getGraph();
+        if (g.getNodeList().stream().noneMatch(n -> n.getName().isEmpty())) {
+            return model;
+        }
+        UniqueNames names = new UniqueNames(g);
+        GraphProto.Builder b = g.toBuilder();
+        for (int i = 0; i < b.getNodeCount(); i++) {
+            NodeProto n = b.getNode(i);
+            if (n.getName().isEmpty()) {
+                b.setNode(i, n.toBuilder().setName(names.take(GraphIndex.label(n, i))));
+            }
+        }
+        return model.toBuilder().setGraph(b).build();
+    }
+}

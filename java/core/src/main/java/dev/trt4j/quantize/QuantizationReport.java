@@ -1,0 +1,39 @@
+package dev.trt4j.quantize;
+
+import java.util.List;
+
+/**
+ * What {@link QdqQuantizer} did to a model.
+ *
+ * @param quantizedNodes       nodes whose inputs got Q/DQ, in graph order
+ * @param excludedNodes        quantizable nodes left in FP32 by an exclusion
+ * @param residualAdds         Add nodes whose residual input got Q/DQ
+ * @param quantizedActivations activation tensors that got a Q/DQ pair (each needs an amax)
+ * @param quantizedWeights     number of weight tensors that got a Q/DQ pair
+ * @param foldedBatchNorms     BatchNormalization nodes folded into their Conv
+ * @param sourceOpset          default-domain opset of the input model
+ * @param opset                default-domain opset of the output model
+ * @param weightGranularity    per-channel or per-tensor weights
+ * @param weightMethod         how weight amax was chosen
+ */
+public record QuantizationReport(List<String> quantizedNodes, List<String> excludedNodes,
+                                 List<String> residualAdds, List<String> quantizedActivations,
+                                 int quantizedWeights, List<String> foldedBatchNorms, long sourceOpset, long opset,
+                                 WeightGranularity weightGranularity, String weightMethod) {
+    public QuantizationReport {
+        quantizedNodes = List.copyOf(quantizedNodes);
+        excludedNodes = List.copyOf(excludedNodes);
+        residualAdds = List.copyOf(residualAdds);
+        quantizedActivations = List.copyOf(quantizedActivations);
+        foldedBatchNorms = List.copyOf(foldedBatchNorms);
+    }
+
+    /** One line for logs and the terminal. */
+    public String summary() {
+        return quantizedNodes.size() + " nodes quantized (" + excludedNodes.size() + " excluded, "
+                + residualAdds.size() + " residual adds), " + quantizedActivations.size() + " activations, "
+                + quantizedWeights + " weights " + weightGranularity.name().toLowerCase().replace('_', '-') + " "
+                + weightMethod + ", " + foldedBatchNorms.size() + " BatchNorms folded, opset " + sourceOpset
+                + (opset != sourceOpset ? " → " + opset : "");
+    }
+}

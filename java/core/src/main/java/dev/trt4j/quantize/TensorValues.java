@@ -1,0 +1,86 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.platform.Fp16Conversions;
+import com.google.protobuf.ByteString;
+import dev.trt4j.Trt4jException;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.List;
+
+/** Reads and writes the payload of ONNX tensors (little-endian {@code raw_data}, as ONNX stores it). */
+final class TensorValues {
+    private TensorValues() {
+    }
+
+    /** The values of a FLOAT tensor, from {@code raw_data} or {@code float_data}. */
+    static float[] floats(TensorProto t) {
+        if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+            throw new Trt4jException("tensor '" + t.getName() + "' has element type "
+                    + TensorProto.DataType.forNumber(t.getDataType()) + "; expected FLOAT");
+        }
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw new Trt4jException("tensor '" + t.getName() + "' keeps its data in an external file;"
+                    + " load the model with its external data first");
+        }
+        long n = elementCount(t.getDimsList());
+        float[] v;
+        if (!t.getRawData().isEmpty()) {
+            ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            v = new float[b.remaining() / Float.BYTES];
+            b.asFloatBuffer().get(v);
+        } else {
+            v = new float[t.getFloatDataCount()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = t.getFloatData(i);
+            }
+        }
+        if (v.length != n) {
+            throw new Trt4jException("tensor '" + t.getName() + "' holds " + v.length + " values but its shape "
+                    + t.getDimsList() + " needs " + n);
+        }
+        return v;
+    }
+
+    /** A FLOAT tensor with the given shape and values. */
+    static TensorProto floatTensor(String name, List<Long> dims, float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * Float.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asFloatBuffer().put(values);
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
+                .addAllDims(dims).setRawData(ByteString.copyFrom(b.array())).build();
+    }
+
+    /** A FLOAT16 tensor with the given shape holding {@code values} rounded to half precision. */
+    static TensorProto float16Tensor(String name, List<Long> dims, float[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * Short.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (float v : values) {
+            b.putShort(Fp16Conversions.floatToFp16(v));
+        }
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT16_VALUE)
+                .addAllDims(dims).setRawData(ByteString.copyFrom(b.array())).build();
+    }
+
+    /** An INT8 tensor of zeros with the given shape. */
+    static TensorProto int8Zeros(String name, List<Long> dims) {
+        int n = Math.toIntExact(elementCount(dims));
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT8_VALUE)
+                .addAllDims(dims).setRawData(ByteString.copyFrom(new byte[n])).build();
+    }
+
+    /** A 1-D INT64 tensor. */
+    static TensorProto int64Vector(String name, List<Long> values) {
+        ByteBuffer b = ByteBuffer.allocate(values.size() * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        values.forEach(b::putLong);
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT64_VALUE)
+                .addDims(values.size()).setRawData(ByteString.copyFrom(b.array())).build();
+    }
+
+    static long elementCount(List<Long> dims) {
+        long n = 1;
+        for (long d : dims) {
+            n *= d;
+        }
+        return n;
+    }
+}

@@ -1,0 +1,195 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.trt4j.Trt4jException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static dev.trt4j.quantize.ModelBuilder.gaussian;
+import static dev.trt4j.quantize.ModelBuilder.ints;
+import static dev.trt4j.quantize.QdqModels.node;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class Fp16ConverterTest {
+    private static final long[] SHAPE = {2, 8};
+    private static final List<String> OUTPUTS = List.of("features", "probs");
+    private static final List<String> LAYER_NORM = List.of("mean", "center", "square", "variance", "add_eps", "sqrt",
+            "normalize");
+
+    /** MatMul → bias → LayerNorm written out → Relu → add a −1e9 mask → Softmax; outputs features and probs. */
+    private static ModelProto model() {
+        float[] mask = new float[16];
+        mask[15] = -1e9f;
+        return new ModelBuilder("fp16", 13).input("x", SHAPE).output("features").output("probs")
+                .initializer("w", new long[] {8, 16}, gaussian(1, 128, 0.4))
+                .initializer("b", new long[] {16}, gaussian(2, 16, 0.1))
+                .initializer("gamma", new long[] {16}, ModelBuilder.uniform(3, 16, 0.5, 1.5))
+                .initializer("beta", new long[] {16}, gaussian(4, 16, 0.1))
+                .initializer("two", new long[] {}, new float[] {2f})
+                .initializer("eps", new long[] {}, new float[] {1e-12f})
+                .initializer("mask", new long[] {16}, mask)
+                .node("MatMul", "matmul", List.of("x", "w"), List.of("h"))
+                .node("Add", "bias", List.of("h", "b"), List.of("h2"))
+                .node("ReduceMean", "mean", List.of("h2"), List.of("m"), ints("axes", -1))
+                .node("Sub", "center", List.of("h2", "m"), List.of("d"))
+                .node("Pow", "square", List.of("d", "two"), List.of("d2"))
+                .node("ReduceMean", "variance", List.of("d2"), List.of("v"), ints("axes", -1))
+                .node("Add", "add_eps", List.of("v", "eps"), List.of("ve"))
+                .node("Sqrt", "sqrt", List.of("ve"), List.of("sd"))
+                .node("Div", "normalize", List.of("d", "sd"), List.of("n"))
+                .node("Mul", "scale", List.of("n", "gamma"), List.of("g"))
+                .node("Add", "shift", List.of("g", "beta"), List.of("features"))
+                .node("Relu", "relu", List.of("features"), List.of("r"))
+                .node("Add", "masking", List.of("r", "mask"), List.of("masked"))
+                .node("Softmax", "softmax", List.of("masked"), List.of("probs"))
+                .build();
+    }
+
+    @Test
+    void sensitiveNodesStayFp32AndTheRestIsFp16() {
+        Fp16Converter.Result r = new Fp16Converter().convert(model());
+        ModelProto m = r.model();
+
+        assertThat(r.fp32Nodes()).containsExactlyInAnyOrderElementsOf(
+                concat(LAYER_NORM, List.of("masking", "softmax")));
+        for (String name : List.of("w", "b", "gamma", "beta")) {
+            assertThat(QdqModels.tensor(m, name).getDataType()).as(name).isEqualTo(DataType.FLOAT16_VALUE);
+        }
+        for (String name : List.of("two", "eps", "mask")) {
+            assertThat(QdqModels.tensor(m, name).getDataType()).as(name).isEqualTo(DataType.FLOAT_VALUE);
+        }
+        // Casts at the boundaries: x into FP16, h2 back to FP32 for the statistics, features out as FP32.
+        NodeProto matmul = node(m, "matmul");
+        assertThat(castTo(m, matmul.getInput(0))).isEqualTo(DataType.FLOAT16_VALUE);
+        assertThat(castTo(m, node(m, "mean").getInput(0))).isEqualTo(DataType.FLOAT_VALUE);
+        assertThat(castTo(m, node(m, "scale").getInput(0))).isEqualTo(DataType.FLOAT16_VALUE);
+        assertThat(castTo(m, "features")).isEqualTo(DataType.FLOAT_VALUE);
+        assertThat(node(m, "shift").getOutput(0)).isNotEqualTo("features");
+        assertThat(r.castsAdded()).isEqualTo(QdqModels.nodes(m, "Cast").size());
+        assertThat(m.getGraph().getInputList()).allMatch(v -> v.getType().getTensorType().getElemType()
+                == DataType.FLOAT_VALUE);
+        assertThat(m.getGraph().getOutputList()).allMatch(v -> v.getType().getTensorType().getElemType()
+                == DataType.FLOAT_VALUE);
+    }
+
+    private static int castTo(ModelProto m, String tensor) {
+        NodeProto cast = m.getGraph().getNodeList().stream().filter(n -> n.getOutputList().contains(tensor))
+                .findFirst().orElseThrow();
+        assertThat(cast.getOpType()).as("producer of " + tensor).isEqualTo("Cast");
+        return (int) cast.getAttribute(0).getI();
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        return java.util.stream.Stream.concat(a.stream(), b.stream()).toList();
+    }
+
+    @Test
+    void convertedModelRunsWithFp32IoAndStaysClose() throws Exception {
+        ModelProto original = model();
+        ModelProto half = new Fp16Converter().convert(original).model();
+        float[] x = gaussian(5, 16, 1.0);
+
+        try (OrtSession s = OrtEnvironment.getEnvironment().createSession(half.toByteArray())) {
+            assertThat(((TensorInfo) s.getInputInfo().get("x").getInfo()).type)
+                    .isEqualTo(ai.onnxruntime.OnnxJavaType.FLOAT);
+            assertThat(((TensorInfo) s.getOutputInfo().get("probs").getInfo()).type)
+                    .isEqualTo(ai.onnxruntime.OnnxJavaType.FLOAT);
+        }
+        try (OrtRunner a = new OrtRunner(original); OrtRunner b = new OrtRunner(half)) {
+            Map<String, float[]> expected = a.run("x", x, SHAPE, OUTPUTS);
+            Map<String, float[]> actual = b.run("x", x, SHAPE, OUTPUTS);
+            // FP16 keeps 11 significant bits: a relative error of 2^-11 per rounding, a few roundings deep.
+            BatchNormFolderTest.assertClose(actual.get("features"), expected.get("features"), 4e-3);
+            assertThat(actual.get("probs")).containsExactly(expected.get("probs"), within(2e-3f));
+            assertThat(actual.get("probs")[15]).as("masked by -1e9, kept in FP32").isZero();
+            assertThat(actual.get("features")).isNotEqualTo(expected.get("features"));
+        }
+    }
+
+    @Test
+    void sameModelGivesTheSameBytes() {
+        assertThat(new Fp16Converter().convert(model()).model().toByteArray())
+                .isEqualTo(new Fp16Converter().convert(model()).model().toByteArray());
+    }
+
+    @Test
+    void extraFp32NodesAndUnknownNames() {
+        Fp16Converter.Result r = new Fp16Converter(Fp16Converter.DEFAULT_FP32_OP_TYPES, Set.of("matmul"))
+                .convert(model());
+
+        assertThat(r.fp32Nodes()).contains("matmul");
+        assertThat(QdqModels.tensor(r.model(), "w").getDataType()).isEqualTo(DataType.FLOAT_VALUE);
+        assertThatThrownBy(() -> new Fp16Converter(Set.of(), Set.of("nope")).convert(model()))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("'nope'");
+    }
+
+    @Test
+    void operatorsOfOtherDomainsAreRefusedByName() {
+        ModelProto custom = new ModelBuilder("custom", 13).input("x", SHAPE).output("y").build().toBuilder()
+                .setGraph(new ModelBuilder("custom", 13).input("x", SHAPE).output("y").build().getGraph().toBuilder()
+                        .addNode(NodeProto.newBuilder().setOpType("FusedGemm").setDomain("com.microsoft")
+                                .setName("fused").addInput("x").addOutput("y")))
+                .build();
+
+        assertThatThrownBy(() -> new Fp16Converter().convert(custom)).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("com.microsoft.FusedGemm").hasMessageContaining("'fused'");
+    }
+
+    @Test
+    void paddleOcrClassifierRunsInFp16AndAgreesWithFp32() throws Exception {
+        ModelProto model = PaddleOcrQuantizationTest.load("models/ch_ppocr_mobile_v2.0_cls_infer.onnx");
+        String output = model.getGraph().getOutput(0).getName();
+        Fp16Converter.Result r = new Fp16Converter().convert(model);
+
+        assertThat(r.fp32Nodes()).anyMatch(n -> n.startsWith("Softmax"));
+        try (OrtRunner fp32 = new OrtRunner(model); OrtRunner fp16 = new OrtRunner(r.model())) {
+            for (TextLines.Line line : TextLines.render(4, 8)) {
+                float[] e = fp32.run("x", line.pixels(), TextLines.SHAPE, output);
+                float[] a = fp16.run("x", line.pixels(), TextLines.SHAPE, output);
+                assertThat(a).containsExactly(e, within(1e-2f));
+            }
+        }
+    }
+
+    @Test
+    void paddleOcrRecognizerKeepsItsLayerNormStatisticsInFp32() throws Exception {
+        ModelProto model = PaddleOcrQuantizationTest.load("models/ch_PP-OCRv4_rec_infer.onnx");
+        String output = model.getGraph().getOutput(0).getName();
+        Fp16Converter.Result r = new Fp16Converter().convert(model);
+
+        List<String> sqrt = QdqModels.nodes(model, "Sqrt").stream().map(NodeProto::getName).toList();
+        assertThat(sqrt).hasSize(5);
+        assertThat(r.fp32Nodes()).containsAll(sqrt);
+        float[] pixels = TextLines.render(5, 1).get(0).pixels();
+        float[] e = OrtRunner.runOnce(model, "x", pixels, TextLines.SHAPE, output);
+        float[] a = OrtRunner.runOnce(r.model(), "x", pixels, TextLines.SHAPE, output);
+        assertThat(a).containsExactly(e, within(2e-2f));
+    }
+
+    @Test
+    void aQuantizedModelKeepsItsQdqInFp32AroundFp16Compute() throws Exception {
+        ModelProto model = TinyModels.residual(13, false);
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
+        float[] x = gaussian(40, 256, 1.0);
+        Map<String, Float> amax = OrtRunner.maxPass(model, "x", List.of(x), TinyModels.RESIDUAL_INPUT,
+                quantizer.requiredActivations(model));
+        ModelProto int8 = quantizer.quantize(model, amax).model();
+
+        Fp16Converter.Result r = new Fp16Converter().convert(int8);
+
+        assertThat(r.fp32Nodes()).filteredOn(n -> n.endsWith("Linear")).hasSize(12);
+        assertThat(QdqModels.tensor(r.model(), "x_scale").getDataType()).isEqualTo(DataType.FLOAT_VALUE);
+        BatchNormFolderTest.assertClose(OrtRunner.runOnce(r.model(), "x", x, TinyModels.RESIDUAL_INPUT, "logits"),
+                OrtRunner.runOnce(int8, "x", x, TinyModels.RESIDUAL_INPUT, "logits"), 0.01);
+    }
+}

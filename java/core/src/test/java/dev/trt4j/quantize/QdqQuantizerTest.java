@@ -1,0 +1,353 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.CalibrationOptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import static dev.trt4j.quantize.ModelBuilder.gaussian;
+import static dev.trt4j.quantize.QdqModels.axis;
+import static dev.trt4j.quantize.QdqModels.dequantizeAfter;
+import static dev.trt4j.quantize.QdqModels.floats;
+import static dev.trt4j.quantize.QdqModels.node;
+import static dev.trt4j.quantize.QdqModels.nodes;
+import static dev.trt4j.quantize.QdqModels.quantizeOf;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class QdqQuantizerTest {
+    private static final List<float[]> SAMPLES = List.of(gaussian(40, 256, 1.0), gaussian(41, 256, 1.0),
+            gaussian(42, 256, 1.0), gaussian(43, 256, 1.0));
+
+    private static Map<String, Float> residualAmax(ModelProto model, QdqQuantizer q) throws Exception {
+        return OrtRunner.maxPass(model, "x", SAMPLES, TinyModels.RESIDUAL_INPUT, q.requiredActivations(model));
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void residualBlockGetsQdqOnInputsWeightsAndResidual(boolean weightsInConstants) throws Exception {
+        ModelProto model = TinyModels.residual(11, weightsInConstants);
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
+        assertThat(quantizer.requiredActivations(model)).containsExactly("x", "r", "f");
+        Map<String, Float> amax = residualAmax(model, quantizer);
+
+        QuantizationResult result = quantizer.quantize(model, amax);
+        ModelProto q = result.model();
+
+        assertThat(QdqModels.opset(q)).isEqualTo(13);
+        assertThat(nodes(q, "QuantizeLinear")).hasSize(6);
+        assertThat(nodes(q, "DequantizeLinear")).hasSize(6);
+        assertThat(nodes(q, "BatchNormalization")).isEmpty();
+        // One shared pair for r, read by conv2 and by the residual input of the Add; the Conv side stays FP32.
+        String rDequantized = dequantizeAfter(q, quantizeOf(q, "r")).getOutput(0);
+        assertThat(node(q, "conv2").getInput(0)).isEqualTo(rDequantized);
+        assertThat(node(q, "add").getInputList()).containsExactly("bn2_out", rDequantized);
+        // Outputs of quantized ops are not quantized.
+        assertThat(nodes(q, "QuantizeLinear")).extracting(n -> n.getInput(0))
+                .containsExactlyInAnyOrder("x", "r", "f", "w1", "w2", "wf");
+
+        for (String activation : List.of("x", "r", "f")) {
+            NodeProto qn = quantizeOf(q, activation);
+            assertThat(axis(qn)).isEmpty();
+            assertThat(floats(q, qn.getInput(1))).containsExactly(amax.get(activation) / 127f);
+            assertZeroPoint(q, qn, List.of());
+        }
+        for (String weight : List.of("w1", "w2", "wf")) {
+            NodeProto qn = quantizeOf(q, weight);
+            NodeProto dq = dequantizeAfter(q, qn);
+            assertThat(axis(qn)).contains(0L);
+            assertThat(axis(dq)).contains(0L);
+            assertThat(dq.getInputList().subList(1, 3)).isEqualTo(qn.getInputList().subList(1, 3));
+            float[] w = floats(q, weight);
+            float[] scale = floats(q, qn.getInput(1));
+            int perChannel = w.length / scale.length;
+            for (int c = 0; c < scale.length; c++) {
+                float max = 0;
+                for (int k = c * perChannel; k < (c + 1) * perChannel; k++) {
+                    max = Math.max(max, Math.abs(w[k]));
+                }
+                assertThat(scale[c]).as("%s channel %d", weight, c).isEqualTo(max == 0 ? 1f : max / 127f);
+            }
+            assertZeroPoint(q, qn, List.of((long) scale.length));
+        }
+        assertThat(floats(q, quantizeOf(q, "w2").getInput(1))[3]).as("all-zero channel").isEqualTo(1f);
+
+        QuantizationReport report = result.report();
+        assertThat(report.quantizedNodes()).containsExactly("conv1", "conv2", "fc");
+        assertThat(report.residualAdds()).containsExactly("add");
+        assertThat(report.quantizedActivations()).containsExactly("x", "r", "f");
+        assertThat(report.quantizedWeights()).isEqualTo(3);
+        assertThat(report.foldedBatchNorms()).containsExactly("bn1", "bn2");
+        assertThat(report.sourceOpset()).isEqualTo(11);
+        assertThat(report.opset()).isEqualTo(13);
+    }
+
+    private static void assertZeroPoint(ModelProto q, NodeProto qn, List<Long> dims) {
+        TensorProto zp = QdqModels.tensor(q, qn.getInput(2));
+        assertThat(zp.getDataType()).isEqualTo(TensorProto.DataType.INT8_VALUE);
+        assertThat(zp.getDimsList()).isEqualTo(dims);
+        assertThat(zp.getRawData().toByteArray()).containsOnly((byte) 0);
+    }
+
+    @Test
+    void quantizedResidualModelRunsCloseToFp32() throws Exception {
+        ModelProto model = TinyModels.residual(13, false);
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
+        ModelProto q = quantizer.quantize(model, residualAmax(model, quantizer)).model();
+
+        try (OrtRunner fp32 = new OrtRunner(model); OrtRunner int8 = new OrtRunner(q)) {
+            for (float[] x : SAMPLES) {
+                float[] expected = fp32.run("x", x, TinyModels.RESIDUAL_INPUT, "logits");
+                float[] actual = int8.run("x", x, TinyModels.RESIDUAL_INPUT, "logits");
+                // Three quantized layers, each off by at most half a step of its input and weight scales (no
+                // clipping on the calibration samples): about 0.5% of the logits' range here, 2% allowed.
+                BatchNormFolderTest.assertClose(actual, expected, 0.02);
+                assertThat(actual).isNotEqualTo(expected); // it did quantize
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void singleLayerErrorStaysWithinTheBoundOfItsScales(boolean gemm) throws Exception {
+        ModelProto model = gemm ? TinyModels.gemm(13, false) : TinyModels.matMul(13);
+        long[] shape = {2, 16};
+        float[] x = gaussian(9, 32, 1.0);
+        float xMax = 0;
+        for (float v : x) {
+            xMax = Math.max(xMax, Math.abs(v));
+        }
+        ModelProto q = new QdqQuantizer(QuantizationConfig.defaults()).quantize(model, Map.of("x", xMax)).model();
+
+        NodeProto wq = quantizeOf(q, "w");
+        assertThat(axis(wq)).as("[in, out] weight: output axis").contains(1L);
+        float[] w = floats(q, "w");
+        float[] ws = floats(q, wq.getInput(1));
+        float xs = floats(q, quantizeOf(q, "x").getInput(1))[0];
+        assertThat(ws).hasSize(6);
+        float[] expected = OrtRunner.runOnce(model, "x", x, shape, "y");
+        float[] actual = OrtRunner.runOnce(q, "x", x, shape, "y");
+        // |x̂w′ − xw| ≤ Σ_k |x̂_k − x_k|·|w′_kj| + |x_k|·|w′_kj − w_kj| with rounding errors ≤ half a scale.
+        for (int i = 0; i < 2; i++) {
+            for (int j = 0; j < 6; j++) {
+                double bound = 0;
+                for (int k = 0; k < 16; k++) {
+                    double wAbs = Math.abs(w[k * 6 + j]) + ws[j] / 2;
+                    bound += xs / 2 * wAbs + Math.abs(x[i * 16 + k]) * ws[j] / 2;
+                }
+                bound += 1e-5 * (1 + Math.abs(expected[i * 6 + j]));
+                assertThat((double) Math.abs(actual[i * 6 + j] - expected[i * 6 + j])).as("y[%d,%d]", i, j)
+                        .isLessThanOrEqualTo(bound);
+            }
+        }
+    }
+
+    @Test
+    void weightAxisFollowsTheOutputChannel() {
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
+        ModelProto gemmT = quantizer.quantize(TinyModels.gemm(13, true), Map.of("x", 1f)).model();
+        ModelProto deconv = quantizer.quantize(TinyModels.convTranspose(13), Map.of("x", 1f)).model();
+
+        assertThat(axis(quantizeOf(gemmT, "w"))).contains(0L);
+        assertThat(floats(gemmT, quantizeOf(gemmT, "w").getInput(1))).hasSize(6);
+        assertThat(axis(quantizeOf(deconv, "w"))).contains(1L);
+        assertThat(floats(deconv, quantizeOf(deconv, "w").getInput(1))).hasSize(3);
+        // Gemm bias is not quantized.
+        assertThat(node(gemmT, "fc").getInput(2)).isEqualTo("b");
+    }
+
+    @Test
+    void perChannelGemmAndConvTransposeRunCloseToFp32() throws Exception {
+        assertQuantizedClose(TinyModels.gemm(13, true), new long[] {2, 16});
+        assertQuantizedClose(TinyModels.convTranspose(13), new long[] {1, 4, 5, 5});
+    }
+
+    private static void assertQuantizedClose(ModelProto model, long[] shape) throws Exception {
+        float[] x = ModelBuilder.uniform(13, (int) java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b), -1, 1);
+        ModelProto q = new QdqQuantizer(QuantizationConfig.defaults()).quantize(model, Map.of("x", 1f)).model();
+
+        BatchNormFolderTest.assertClose(OrtRunner.runOnce(q, "x", x, shape, "y"),
+                OrtRunner.runOnce(model, "x", x, shape, "y"), 0.03);
+    }
+
+    @Test
+    void perTensorWeightsUseOneScaleAndKeepTheOpset() throws Exception {
+        ModelProto model = TinyModels.residual(11, false);
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.builder()
+                .weightGranularity(WeightGranularity.PER_TENSOR).build());
+        QuantizationResult r = quantizer.quantize(model, residualAmax(model, quantizer));
+        ModelProto q = r.model();
+
+        assertThat(QdqModels.opset(q)).isEqualTo(11);
+        for (String weight : List.of("w1", "w2", "wf")) {
+            NodeProto qn = quantizeOf(q, weight);
+            assertThat(axis(qn)).isEmpty();
+            float max = 0;
+            for (float v : floats(q, weight)) {
+                max = Math.max(max, Math.abs(v));
+            }
+            assertThat(floats(q, qn.getInput(1))).containsExactly(max / 127f);
+            assertThat(QdqModels.tensor(q, qn.getInput(1)).getDimsCount()).isZero();
+        }
+        assertThat(r.report().weightGranularity()).isEqualTo(WeightGranularity.PER_TENSOR);
+        assertThat(OrtRunner.runOnce(q, "x", SAMPLES.get(0), TinyModels.RESIDUAL_INPUT, "logits")).hasSize(3);
+    }
+
+    @Test
+    void withoutFoldingTheResidualIsFoundThroughTheBatchNorm() throws Exception {
+        ModelProto model = TinyModels.residual(13, false);
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.builder().foldBatchNorm(false).build());
+        QuantizationResult r = quantizer.quantize(model, residualAmax(model, quantizer));
+
+        assertThat(nodes(r.model(), "BatchNormalization")).hasSize(2);
+        assertThat(r.report().foldedBatchNorms()).isEmpty();
+        assertThat(r.report().residualAdds()).containsExactly("add");
+        assertThat(node(r.model(), "add").getInput(1)).isEqualTo("r_dequantized");
+        assertThat(OrtRunner.runOnce(r.model(), "x", SAMPLES.get(0), TinyModels.RESIDUAL_INPUT, "logits"))
+                .hasSize(3);
+    }
+
+    @Test
+    void excludedNodesStayFp32() throws Exception {
+        ModelProto model = TinyModels.residual(13, false);
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.builder().excludeNode("conv2").build());
+        assertThat(quantizer.requiredActivations(model)).containsExactly("x", "f");
+        QuantizationResult r = quantizer.quantize(model, Map.of("x", 4f, "f", 2f));
+        ModelProto q = r.model();
+
+        NodeProto conv2 = node(q, "conv2");
+        assertThat(conv2.getInput(0)).isEqualTo("r");
+        assertThat(conv2.getInput(1)).isEqualTo("w2");
+        assertThat(node(q, "add").getInputList()).containsExactly("bn2_out", "r");
+        assertThat(nodes(q, "QuantizeLinear")).extracting(n -> n.getInput(0))
+                .containsExactlyInAnyOrder("x", "f", "w1", "wf");
+        assertThat(r.report().excludedNodes()).containsExactly("conv2");
+        assertThat(r.report().residualAdds()).isEmpty();
+        assertThat(OrtRunner.runOnce(q, "x", SAMPLES.get(0), TinyModels.RESIDUAL_INPUT, "logits")).hasSize(3);
+    }
+
+    @Test
+    void exclusionsByOpTypeAndPattern() {
+        QdqQuantizer byType = new QdqQuantizer(QuantizationConfig.builder().excludeOpType("Gemm").build());
+        QdqQuantizer byPattern = new QdqQuantizer(QuantizationConfig.builder().excludePattern("^conv").build());
+        ModelProto model = TinyModels.residual(13, false);
+
+        QuantizationReport typeReport = byType.quantize(model, Map.of("x", 4f, "r", 3f)).report();
+        QuantizationReport patternReport = byPattern.quantize(model, Map.of("f", 2f)).report();
+
+        assertThat(typeReport.excludedNodes()).containsExactly("fc");
+        assertThat(typeReport.quantizedNodes()).containsExactly("conv1", "conv2");
+        assertThat(patternReport.excludedNodes()).containsExactly("conv1", "conv2");
+        assertThat(patternReport.quantizedNodes()).containsExactly("fc");
+    }
+
+    @Test
+    void anExclusionThatMatchesNothingIsAnError() {
+        ModelProto model = TinyModels.residual(13, false);
+        assertThatThrownBy(() -> new QdqQuantizer(QuantizationConfig.builder().excludeNode("conv9").build())
+                .requiredActivations(model)).isInstanceOf(Trt4jException.class).hasMessageContaining("'conv9'")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> new QdqQuantizer(QuantizationConfig.builder().excludeOpType("LSTM").build())
+                .requiredActivations(model)).isInstanceOf(Trt4jException.class).hasMessageContaining("'LSTM'");
+        assertThatThrownBy(() -> new QdqQuantizer(QuantizationConfig.builder().excludePattern("dense.*").build())
+                .requiredActivations(model)).isInstanceOf(Trt4jException.class).hasMessageContaining("'dense.*'");
+    }
+
+    @Test
+    void aMissingOrInvalidActivationRangeNamesTheTensor() {
+        ModelProto model = TinyModels.residual(13, false);
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
+
+        assertThatThrownBy(() -> quantizer.quantize(model, Map.of("x", 1f, "f", 1f)))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("'r'").hasMessageContaining("conv2")
+                .hasMessageNotContaining("\n");
+        assertThatThrownBy(() -> quantizer.quantize(model, Map.of("x", 1f, "r", Float.NaN, "f", 1f)))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("'r'");
+    }
+
+    @Test
+    void anAlreadyQuantizedModelIsRefused() {
+        ModelProto model = TinyModels.matMul(13);
+        ModelProto q = new QdqQuantizer(QuantizationConfig.defaults()).quantize(model, Map.of("x", 1f)).model();
+
+        assertThatThrownBy(() -> new QdqQuantizer(QuantizationConfig.defaults()).quantize(q, Map.of()))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("already quantized");
+    }
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void sameInputsGiveTheSameBytes(boolean weightsInConstants) throws Exception {
+        ModelProto model = TinyModels.residual(11, weightsInConstants);
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
+        Map<String, Float> amax = residualAmax(model, quantizer);
+        Map<String, Float> reordered = new HashMap<>();
+        List<String> keys = new ArrayList<>(new TreeMap<>(amax).descendingKeySet());
+        keys.forEach(k -> reordered.put(k, amax.get(k)));
+        reordered.put("unused", 9f);
+
+        byte[] first = quantizer.quantize(model, amax).toByteArray();
+        byte[] second = new QdqQuantizer(QuantizationConfig.defaults())
+                .quantize(ModelProto.parseFrom(model.toByteArray()), reordered).toByteArray();
+
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void writesTheModelFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        QuantizationResult r = new QdqQuantizer(QuantizationConfig.defaults())
+                .quantize(TinyModels.matMul(13), Map.of("x", 2f));
+        java.nio.file.Path file = dir.resolve("out/model.int8.onnx");
+
+        r.write(file);
+
+        assertThat(ModelProto.parseFrom(java.nio.file.Files.readAllBytes(file))).isEqualTo(r.model());
+    }
+
+    @Test
+    void percentileWeightsClipBelowTheMaxScales() throws Exception {
+        ModelProto model = TinyModels.residual(13, false);
+        QdqQuantizer max = new QdqQuantizer(QuantizationConfig.defaults());
+        QdqQuantizer percentile = new QdqQuantizer(QuantizationConfig.builder().weightCalibrator(
+                WeightCalibrator.byName("percentile", CalibrationOptions.defaults().withPercentile(99))).build());
+        Map<String, Float> amax = residualAmax(model, max);
+
+        QuantizationResult byMax = max.quantize(model, amax);
+        QuantizationResult byPercentile = percentile.quantize(model, amax);
+
+        assertThat(byPercentile.report().weightMethod()).isEqualTo("percentile");
+        float[] maxScales = floats(byMax.model(), quantizeOf(byMax.model(), "w1").getInput(1));
+        float[] clipped = floats(byPercentile.model(), quantizeOf(byPercentile.model(), "w1").getInput(1));
+        for (int c = 0; c < maxScales.length; c++) {
+            assertThat(clipped[c]).as("channel %d", c).isLessThan(maxScales[c]);
+        }
+        float[] logits = OrtRunner.runOnce(byPercentile.model(), "x", SAMPLES.get(0), TinyModels.RESIDUAL_INPUT,
+                "logits");
+        BatchNormFolderTest.assertClose(logits,
+                OrtRunner.runOnce(model, "x", SAMPLES.get(0), TinyModels.RESIDUAL_INPUT, "logits"), 0.05);
+    }
+
+    @Test
+    void poolingInputsAreQuantizedOnlyWhenAsked() {
+        ModelProto model = TinyModels.residual(13, false);
+        Set<String> withPooling = new java.util.TreeSet<>(QuantizationConfig.DEFAULT_OP_TYPES);
+        withPooling.add("GlobalAveragePool");
+
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.builder().opTypes(withPooling).build());
+
+        assertThat(new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(model)).doesNotContain("y");
+        assertThat(quantizer.requiredActivations(model)).containsExactly("x", "r", "y", "f");
+        assertThatThrownBy(() -> QuantizationConfig.builder().opTypes(Set.of("Relu")).build())
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("'Relu'");
+    }
+}
