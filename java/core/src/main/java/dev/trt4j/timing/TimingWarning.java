@@ -15,8 +15,8 @@ public enum TimingWarning {
     D2H_BOUND("Throughput may be bound by device-to-host transfers for the outputs rather than GPU Compute and the "
             + "GPU may be under-utilized; exclude data transfers to time compute alone."),
     /** Compute time's coefficient of variation above {@value #UNSTABLE_COV_PERCENT} %. */
-    UNSTABLE("Compute time is unstable (coefficient of variation above 2.5 %); locking the GPU clock or using "
-            + "spin-wait may improve the stability.");
+    UNSTABLE("Compute time is unstable (coefficient of variation above 2.5 %); on a GPU, locking its clocks or "
+            + "spin-wait may improve the stability; on a CPU, other work on the machine is the usual cause.");
 
     /** Median enqueue time / median compute time above which a run counts as enqueue-bound. */
     public static final double ENQUEUE_BOUND_RATIO = 0.8;
