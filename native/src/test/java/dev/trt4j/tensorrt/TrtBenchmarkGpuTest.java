@@ -6,6 +6,8 @@ import dev.trt4j.benchmark.BenchmarkRequest;
 import dev.trt4j.benchmark.BenchmarkResult;
 import dev.trt4j.engine.EngineBuild;
 import dev.trt4j.engine.EngineBuildRequest;
+import dev.trt4j.engine.EngineSidecar;
+import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.engine.OptimizationProfile;
 import dev.trt4j.engine.Precision;
 import dev.trt4j.engine.ShapeRange;
@@ -94,6 +96,18 @@ class TrtBenchmarkGpuTest {
         PerformanceReport r = run(1, SHORT.toBuilder().pipelineDepth(1).build()).report();
         assertThat(r.queries()).isGreaterThanOrEqualTo(20);
         assertThat(r.mode().cudaGraph()).isTrue();
+    }
+
+    @Test
+    void anEngineFromAnotherTensorRtIsRefusedBeforeLoading() throws Exception {
+        Path copy = dir.resolve("foreign.engine");
+        java.nio.file.Files.copy(engine, copy);
+        EngineSidecar s = EngineSidecarFile.read(engine).orElseThrow();
+        EngineSidecarFile.write(copy, new EngineSidecar(s.format(), s.engineSha256(), "10.3.0", s.gpuName(),
+                s.computeCapability(), s.precision(), s.int8Mode(), s.stronglyTyped(), s.calibrator(),
+                s.calibrationSha256(), s.modelFile(), s.modelSha256(), s.profiles()));
+        assertThatThrownBy(() -> new TrtBenchmark().run(new BenchmarkRequest(copy, 1, Map.of(), BenchInputs.zeros(),
+                SHORT, 0))).isInstanceOf(Trt4jException.class).hasMessageContaining("was built with TensorRT 10.3.0");
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +133,7 @@ public sealed interface BenchInputs {
         Batch batch = source.next().orElseThrow(() -> new Trt4jException(name + ": no samples"));
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             HostTensor t = batch.inputs().get(e.getKey());
-            if (t != null && !java.util.Arrays.equals(t.shape(), e.getValue())) {
+            if (t != null && !Arrays.equals(t.shape(), e.getValue())) {
                 throw new Trt4jException(name + ": gives input '" + e.getKey() + "' shape "
                         + BenchShapes.text(t.shape()) + " but the benchmark needs " + BenchShapes.text(e.getValue())
                         + (t.shape().length > 0 && t.shape()[0] < e.getValue()[0]

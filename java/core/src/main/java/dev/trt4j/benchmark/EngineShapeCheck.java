@@ -5,6 +5,7 @@ import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.ShapeRange;
 
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,7 +27,7 @@ public final class EngineShapeCheck {
         if (sidecar.profiles().isEmpty()) {
             return;
         }
-        Map<String, long[]> planned = new java.util.LinkedHashMap<>();
+        Map<String, long[]> planned = new LinkedHashMap<>();
         for (Map.Entry<String, ShapeRange> e : sidecar.profiles().get(0).entrySet()) {
             long[] shape = shapes.containsKey(e.getKey()) ? shapes.get(e.getKey()).clone() : e.getValue().opt();
             if (batch > 0 && shape.length > 0) {

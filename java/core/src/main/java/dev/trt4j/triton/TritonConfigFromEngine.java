@@ -7,6 +7,7 @@ import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -107,7 +108,7 @@ public final class TritonConfigFromEngine {
     }
 
     private static TritonTensor tensor(TensorSpec spec, long[] dims, boolean dropBatch) {
-        long[] d = dropBatch ? java.util.Arrays.copyOfRange(dims, 1, dims.length) : dims.clone();
+        long[] d = dropBatch ? Arrays.copyOfRange(dims, 1, dims.length) : dims.clone();
         for (int i = 0; i < d.length; i++) {
             d[i] = d[i] < 0 ? -1 : d[i];
         }
