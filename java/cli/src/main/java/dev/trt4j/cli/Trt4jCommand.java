@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
         versionProvider = Trt4jCommand.VersionProvider.class, sortOptions = false,
         description = "ONNX models to TensorRT engines at FP32/FP16/INT8, with calibration done in Java.",
         subcommands = {InspectCommand.class, CalibrateCommand.class, AmaxCommand.class, CacheCommand.class,
-            BuildCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
+            BuildCommand.class, DoctorCommand.class, BenchCommand.class, ExportTritonCommand.class, CommandLine.HelpCommand.class})
 public final class Trt4jCommand implements Callable<Integer> {
     /** Read by {@link ExecutionErrorHandler} from the parse result; declared here so every command has it. */
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "On failure, print the stack trace too.")

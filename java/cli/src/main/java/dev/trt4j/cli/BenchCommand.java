@@ -1,0 +1,244 @@
+package dev.trt4j.cli;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.benchmark.BenchInputs;
+import dev.trt4j.benchmark.BenchShapes;
+import dev.trt4j.benchmark.BenchmarkBackend;
+import dev.trt4j.benchmark.BenchmarkBackends;
+import dev.trt4j.benchmark.BenchmarkRequest;
+import dev.trt4j.benchmark.BenchmarkResult;
+import dev.trt4j.benchmark.ComparisonRow;
+import dev.trt4j.benchmark.EngineShapeCheck;
+import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.engine.ShapeSpecParser;
+import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.timing.PerformanceReportText;
+import dev.trt4j.timing.SpeedupTable;
+import dev.trt4j.timing.SpeedupTableText;
+import dev.trt4j.timing.TimesJson;
+import dev.trt4j.timing.TimingSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code trt4j bench ENGINE|MODEL}: times inference as trtexec does (warm-up by time, at least N iterations and at
+ * least the duration, trtexec's percentiles) on TensorRT or on ONNX Runtime's CPU, and with {@code --compare} prints
+ * the FP32/FP16/INT8 speedup table. All files are checked before anything runs.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Time inference like trtexec on TensorRT or ONNX Runtime (CPU); compare precisions.")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "ENGINE|MODEL", description = "A .engine/.plan or .onnx file.")
+    private Path file;
+
+    @Option(names = "--backend", paramLabel = "tensorrt|onnxruntime",
+            description = "Default: tensorrt for .engine/.plan files, onnxruntime for .onnx.")
+    private String backend;
+
+    @Option(names = "--batch", split = ",", paramLabel = "N[,N...]", description = "Batch sizes to time, e.g. 1,8,128.")
+    private List<Integer> batches = new ArrayList<>();
+
+    @Option(names = "--shapes", paramLabel = "SPEC", description = "Input shapes as trtexec's, e.g. x:1x3x48x192.")
+    private String shapes;
+
+    @Option(names = "--warmup", paramLabel = "MS", defaultValue = "200", description = "Warm-up in ms (default 200).")
+    private double warmUpMs;
+
+    @Option(names = "--warmup-iterations", paramLabel = "N", defaultValue = "10",
+            description = "Warm-up lasts at least N queries too, for the JIT (default 10; 0 = trtexec's rule).")
+    private int warmUpQueries;
+
+    @Option(names = "--duration", paramLabel = "S", defaultValue = "3", description = "Measure at least S seconds.")
+    private double durationS;
+
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "10", description = "Measure at least N queries.")
+    private int iterations;
+
+    @Option(names = "--percentiles", split = ",", paramLabel = "P[,P...]", description = "Default 50,90,95,99.")
+    private List<Double> percentiles = new ArrayList<>(List.of(50.0, 90.0, 95.0, 99.0));
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "ONNX Runtime: threads per inference (default: one per processor).")
+    private int threads;
+
+    @Option(names = "--inputs", paramLabel = "random|zeros|DATA", defaultValue = "random",
+            description = "Input values: seeded random, zeros, or samples from a data file/folder.")
+    private String inputs;
+
+    @Option(names = "--no-cuda-graph", description = "TensorRT: enqueue each query instead of a CUDA graph launch.")
+    private boolean noCudaGraph;
+
+    @Option(names = "--no-spin-wait", description = "TensorRT: block on events instead of spinning.")
+    private boolean noSpinWait;
+
+    @Option(names = "--include-transfers", description = "TensorRT: copy inputs in and outputs out every query.")
+    private boolean includeTransfers;
+
+    @Option(names = "--one-at-a-time", description = "TensorRT: no query queued ahead (latency, not throughput).")
+    private boolean oneAtATime;
+
+    @Option(names = "--json", paramLabel = "FILE",
+            description = "Per-query times in trtexec's --exportTimes layout (one file per run: FILE.<run>.json).")
+    private Path json;
+
+    @Option(names = "--compare", paramLabel = "[model=NAME,]fp32=F,fp16=F,int8=F",
+            description = "Time each precision's file; repeat for more models (rows of the speedup table).")
+    private List<String> compare = new ArrayList<>();
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Write the speedup table as Markdown.")
+    private Path markdown;
+
+    @Option(names = "--csv", paramLabel = "FILE", description = "Write the speedup table as CSV.")
+    private Path csv;
+
+    @Option(names = "--table-json", paramLabel = "FILE", description = "Write the speedup table as JSON.")
+    private Path tableJson;
+
+    /** One timed run: a table cell. */
+    private record Run(String model, String precision, Path file, int batch) {
+    }
+
+    @Override
+    public Integer call() {
+        List<Run> runs = plan();
+        TimingSettings timing = timing();
+        BenchInputs values = inputs();
+        Map<String, long[]> shapeMap = shapes == null ? Map.of() : ShapeSpecParser.parse("--shapes", shapes);
+        for (Run run : runs) {
+            preflight(run, shapeMap);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        List<SpeedupTable.Entry> entries = new ArrayList<>();
+        for (Run run : runs) {
+            BenchmarkBackend b = BenchmarkBackends.named(backendFor(run.file()));
+            BenchmarkResult result = b.run(new BenchmarkRequest(run.file(), run.batch(), shapeMap, values, timing,
+                    threads));
+            out.println("== " + run.file() + " [" + b.name() + "] " + BenchShapes.text(result.shapes()) + ", inputs "
+                    + result.inputs());
+            PerformanceReportText.lines(result.report()).forEach(line -> out.println("  " + line));
+            out.flush();
+            if (json != null) {
+                TimesJson.write(runs.size() == 1 ? json : suffixed(json, run, result.batch()), result.measured());
+            }
+            entries.add(new SpeedupTable.Entry(run.model(), run.precision(), result.batch(),
+                    result.report().samplesPerSecond()));
+        }
+        if (!compare.isEmpty()) {
+            SpeedupTable table = SpeedupTable.of(ComparisonRow.BASELINE, entries);
+            out.println();
+            out.print(SpeedupTableText.markdown(table));
+            writeIfAsked(markdown, SpeedupTableText.markdown(table));
+            writeIfAsked(csv, SpeedupTableText.csv(table));
+            writeIfAsked(tableJson, SpeedupTableText.json(table));
+        }
+        out.flush();
+        return 0;
+    }
+
+    private List<Run> plan() {
+        if ((file == null) == compare.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "give either ENGINE|MODEL or --compare");
+        }
+        if (compare.isEmpty() && (markdown != null || csv != null || tableJson != null)) {
+            throw new ParameterException(spec.commandLine(), "--markdown, --csv and --table-json need --compare");
+        }
+        List<Integer> sizes = batches.isEmpty() ? List.of(0) : batches;
+        for (int b : sizes) {
+            if (b < 0) {
+                throw new ParameterException(spec.commandLine(), "--batch must be positive, got " + b);
+            }
+        }
+        List<Run> runs = new ArrayList<>();
+        if (file != null) {
+            sizes.forEach(b -> runs.add(new Run(file.toString(), "", file, b)));
+            return runs;
+        }
+        for (String c : compare) {
+            ComparisonRow row = ComparisonRow.parse(c);
+            for (int b : sizes) {
+                row.files().forEach((precision, f) -> runs.add(new Run(row.model(), precision, f, b)));
+            }
+        }
+        return runs;
+    }
+
+    /** Checks what can be checked without loading anything, so a bad file fails before minutes of timing. */
+    private void preflight(Run run, Map<String, long[]> shapeMap) {
+        if (!Files.isRegularFile(run.file())) {
+            throw new Trt4jException(run.file() + ": no such " + (isEngine(run.file()) ? "engine" : "model") + " file");
+        }
+        if (backendFor(run.file()).equals("tensorrt")) {
+            EngineSidecarFile.read(run.file()).ifPresent(s -> EngineShapeCheck.checkRequest(run.file(), s, run.batch(),
+                    shapeMap));
+        }
+    }
+
+    private String backendFor(Path f) {
+        if (backend != null) {
+            return backend;
+        }
+        if (isEngine(f)) {
+            return "tensorrt";
+        }
+        if (f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+            return "onnxruntime";
+        }
+        throw new Trt4jException(f + ": not a .engine, .plan or .onnx file; choose a backend with --backend");
+    }
+
+    private static boolean isEngine(Path f) {
+        String n = f.getFileName().toString().toLowerCase(Locale.ROOT);
+        return n.endsWith(".engine") || n.endsWith(".plan");
+    }
+
+    private TimingSettings timing() {
+        try {
+            return TimingSettings.builder().warmUpMs(warmUpMs).minWarmUpQueries(warmUpQueries)
+                    .minIterations(iterations).durationMs(durationS * 1000).percentiles(percentiles)
+                    .cudaGraph(!noCudaGraph).spinWait(!noSpinWait).dataTransfers(includeTransfers)
+                    .pipelineDepth(oneAtATime ? 1 : 2).build();
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private BenchInputs inputs() {
+        return switch (inputs) {
+            case "random" -> BenchInputs.random(0);
+            case "zeros" -> BenchInputs.zeros();
+            default -> BenchInputs.fromData(Path.of(inputs));
+        };
+    }
+
+    private static Path suffixed(Path base, Run run, int batch) {
+        String name = base.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String ext = dot > 0 ? name.substring(dot) : ".json";
+        String label = (run.precision().isEmpty() ? "" : run.model().replaceAll("[^A-Za-z0-9_.-]", "_") + "."
+                + run.precision() + ".") + "b" + batch;
+        return base.resolveSibling(stem + "." + label + ext);
+    }
+
+    private static void writeIfAsked(Path target, String text) {
+        if (target != null) {
+            AtomicFiles.writeString(target, text);
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package dev.trt4j.cli;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.engine.EngineSidecar;
+import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.triton.EngineTensors;
+import dev.trt4j.triton.TritonConfigFromEngine;
+import dev.trt4j.triton.TritonModelConfig;
+import dev.trt4j.triton.TritonRepository;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code trt4j export-triton ENGINE... --out REPO}: a Triton Inference Server model repository, one model per engine
+ * ({@code REPO/<name>/config.pbtxt} and {@code REPO/<name>/1/model.plan}). Inputs, outputs and batch limits come
+ * from the engine's sidecar and the ONNX model it names. Every engine is checked before anything is written.
+ */
+@Command(name = "export-triton", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Write a Triton model repository (config.pbtxt + model.plan) for TensorRT engines.")
+public final class ExportTritonCommand implements Callable<Integer> {
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(arity = "1..*", paramLabel = "ENGINE", description = "Engines built by trt4j (with their sidecars).")
+    private List<Path> engines;
+
+    @Option(names = "--out", required = true, paramLabel = "REPO", description = "The model repository folder.")
+    private Path out;
+
+    @Option(names = "--model", paramLabel = "ONNX",
+            description = "The ONNX model the engines were built from, when it is not next to them.")
+    private Path model;
+
+    @Option(names = "--max-batch", paramLabel = "N", defaultValue = "0",
+            description = "Largest batch Triton forms (default: the engine's profile maximum).")
+    private int maxBatch;
+
+    @Option(names = "--preferred-batch", split = ",", paramLabel = "N[,N...]",
+            description = "Dynamic batching's preferred batch sizes.")
+    private List<Integer> preferred = new ArrayList<>();
+
+    @Option(names = "--max-queue-delay-us", paramLabel = "US", defaultValue = "100",
+            description = "How long a request may wait to be batched (default 100 µs).")
+    private long queueDelayUs;
+
+    @Option(names = "--no-dynamic-batching", description = "Leave dynamic batching off.")
+    private boolean noDynamicBatching;
+
+    @Option(names = "--instances", paramLabel = "N", defaultValue = "1", description = "Instances per GPU (default 1).")
+    private int instances;
+
+    @Option(names = "--gpus", split = ",", paramLabel = "N[,N...]", description = "GPUs to serve on (default all).")
+    private List<Integer> gpus = new ArrayList<>();
+
+    @Override
+    public Integer call() {
+        TritonConfigFromEngine.Options options = new TritonConfigFromEngine.Options(maxBatch, preferred,
+                noDynamicBatching ? -1 : queueDelayUs, instances, gpus);
+        List<TritonModelConfig> configs = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (Path engine : engines) {
+            if (!Files.isRegularFile(engine)) {
+                throw new Trt4jException(engine + ": no such engine file");
+            }
+            EngineSidecar sidecar = EngineSidecarFile.read(engine).orElse(null);
+            EngineTensors tensors = EngineTensors.find(engine, sidecar, model);
+            String name = TritonRepository.modelName(engine);
+            if (!names.add(name)) {
+                throw new Trt4jException(engine + ": another engine already gives the Triton model name '" + name
+                        + "'; rename one of them");
+            }
+            configs.add(TritonConfigFromEngine.of(engine, name, tensors.inputs(), tensors.outputs(), sidecar, options));
+        }
+        PrintWriter printer = spec.commandLine().getOut();
+        for (int i = 0; i < engines.size(); i++) {
+            TritonModelConfig config = configs.get(i);
+            Path folder = TritonRepository.add(out, engines.get(i), config);
+            printer.println(folder + ": max_batch_size " + config.maxBatchSize() + (config.dynamicBatching()
+                    ? ", dynamic batching" : "") + ", " + config.instances() + " instance(s) per GPU");
+        }
+        printer.flush();
+        return 0;
+    }
+}

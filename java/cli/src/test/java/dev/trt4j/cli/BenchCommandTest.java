@@ -1,0 +1,117 @@
+package dev.trt4j.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trt4j.engine.EngineSidecar;
+import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.engine.ShapeRange;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code trt4j bench} on the real PP-OCR classifier (ONNX Runtime, short runs) and its one-line errors. */
+class BenchCommandTest {
+    private static final String[] SHORT = {"--warmup", "10", "--warmup-iterations", "1", "--duration", "0.05",
+        "--iterations", "3", "--threads", "1", "--shapes", "x:1x3x48x192"};
+
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void extract() throws IOException {
+        model = dir.resolve("cls.onnx");
+        try (InputStream in = BenchCommandTest.class.getResourceAsStream("/models/ch_ppocr_mobile_v2.0_cls_infer.onnx")) {
+            Files.copy(in, model);
+        }
+    }
+
+    static CliRun bench(String... args) {
+        CommandLine cl = Trt4jCommand.newCommandLine();
+        if (!cl.getSubcommands().containsKey("bench")) {
+            cl.addSubcommand("bench", new BenchCommand());
+        }
+        String[] all = new String[args.length + 1];
+        all[0] = "bench";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return CliRun.of(cl, all);
+    }
+
+    private static String[] with(String... args) {
+        String[] all = new String[SHORT.length + args.length];
+        System.arraycopy(args, 0, all, 0, args.length);
+        System.arraycopy(SHORT, 0, all, args.length, SHORT.length);
+        return all;
+    }
+
+    @Test
+    void timesEachBatchAndExportsEachRunsTimes() throws Exception {
+        Path times = dir.resolve("times.json");
+        CliRun run = bench(with(model.toString(), "--batch", "1,2", "--json", times.toString()));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines().filter(l -> l.startsWith("== "))).hasSize(2);
+        assertThat(run.out()).contains("[onnxruntime] x:1x3x48x192").contains("[onnxruntime] x:2x3x48x192")
+                .contains("threads: 1").contains("samples/s (batch 2)").contains("percentile(99%)");
+        for (String name : List.of("times.b1.json", "times.b2.json")) {
+            JsonNode root = new ObjectMapper().readTree(dir.resolve(name).toFile());
+            assertThat(root.size()).isGreaterThanOrEqualTo(3);
+            assertThat(root.get(0).has("computeMs")).isTrue();
+        }
+    }
+
+    @Test
+    void comparesPrecisionsInASpeedupTable() throws Exception {
+        Path md = dir.resolve("table.md");
+        Path csv = dir.resolve("table.csv");
+        Path json = dir.resolve("table.json");
+        CliRun run = bench(with("--compare", "model=cls,fp32=" + model + ",int8=" + model, "--markdown", md.toString(),
+                "--csv", csv.toString(), "--table-json", json.toString()));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("| Model | b1 fp32 | b1 int8 |");
+        assertThat(Files.readString(md)).contains("| cls | 1.00 |");
+        assertThat(Files.readAllLines(csv).get(0)).isEqualTo("model,b1 fp32,b1 int8");
+        JsonNode cells = new ObjectMapper().readTree(json.toFile()).get("rows").get(0).get("cells");
+        assertThat(cells.get(1).get("samplesPerSecond").asDouble()).isPositive();
+    }
+
+    @Test
+    void badInputIsOneLine() throws Exception {
+        assertOneLine(bench(dir.resolve("missing.engine").toString()), "missing.engine: no such engine file");
+        assertOneLine(bench(model.toString(), "--shapes", "x:1x1x48x192"), "dimension 1 is fixed to 3");
+
+        Path engine = dir.resolve("cls.fp16.engine");
+        Files.write(engine, new byte[16]);
+        EngineSidecarFile.write(engine, new EngineSidecar(1, "e", "10.15.1", "Tesla T4", "7.5", "fp16", null, false,
+                null, null, "cls.onnx", "m", List.of(Map.of("x", new ShapeRange(new long[] {1, 3, 48, 192},
+                new long[] {8, 3, 48, 192}, new long[] {32, 3, 48, 192})))));
+        assertOneLine(bench(engine.toString(), "--batch", "64"), "cannot take batch 64: input 'x' takes batch 1 to 32");
+        assertOneLine(bench(engine.toString(), "--shapes", "x:8x3x48x400"), "is outside the engine's profile 0");
+        // a valid request on a machine without TensorRT still ends in one line that says what is missing
+        CliRun noGpu = bench(engine.toString(), "--batch", "8");
+        assertThat(noGpu.exitCode()).isEqualTo(1);
+        assertThat(noGpu.errLines()).hasSize(1);
+        assertThat(noGpu.errLines().get(0)).startsWith("trt4j: ").doesNotContain("unexpected");
+    }
+
+    @Test
+    void needsExactlyOneWayToNameWhatToTime() {
+        assertThat(bench().exitCode()).isEqualTo(2);
+        assertThat(bench(model.toString(), "--markdown", "t.md").err()).contains("need --compare");
+    }
+
+    private static void assertOneLine(CliRun run, String fragment) {
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).startsWith("trt4j: ").contains(fragment);
+    }
+}

@@ -1,0 +1,136 @@
+package dev.trt4j.cli;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** scripts/build-engines.sh and scripts/bench.sh against a fake trt4j that logs its arguments. */
+class ScriptsTest {
+    private static final Path SCRIPTS = Path.of("../../scripts").toAbsolutePath().normalize();
+    /** Logs each call; build writes --out and its sidecar, or fails like trt4j for a model named bad.onnx. */
+    private static final String FAKE = """
+            #!/usr/bin/env bash
+            echo "$*" >> "$FAKE_LOG"
+            out=""; prev=""
+            for a in "$@"; do [ "$prev" = --out ] && out="$a"; prev="$a"; done
+            case "$*" in *bad.onnx*) echo "trt4j: bad.onnx: not an ONNX model" >&2; exit 1;; esac
+            if [ "$1" = build ]; then echo plan > "$out"; echo '{}' > "$out.json"; fi
+            """;
+
+    @TempDir
+    Path dir;
+    Path log;
+    Path bin;
+
+    record Result(int code, String out, String err) {
+    }
+
+    @BeforeEach
+    void fakeTrt4j() throws IOException {
+        bin = Files.createDirectories(dir.resolve("bin"));
+        Path fake = Files.writeString(bin.resolve("trt4j"), FAKE);
+        Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwxr-xr-x"));
+        log = dir.resolve("calls.log");
+    }
+
+    private Result run(String script, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve(script).toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().put("FAKE_LOG", log.toString());
+        pb.environment().remove("TRT4J");
+        Path out = dir.resolve("stdout");
+        Path err = dir.resolve("stderr");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private List<String> calls() throws IOException {
+        return Files.exists(log) ? Files.readAllLines(log) : List.of();
+    }
+
+    private Path model(String name) throws IOException {
+        Path m = Files.writeString(dir.resolve(name), "onnx");
+        Files.setLastModifiedTime(m, FileTime.from(Instant.now().minusSeconds(60)));
+        return m;
+    }
+
+    @Test
+    void buildsEveryPrecisionAndCalibratorOnceThenSkipsUpToDateEngines() throws Exception {
+        model("cls.onnx");
+        Path table = Files.createDirectories(dir.resolve("engines/cls/calibration")).resolve("entropy.json");
+        Files.writeString(table, "{}");
+        Files.setLastModifiedTime(table, FileTime.from(Instant.now().minusSeconds(60)));
+        Result first = run("build-engines.sh", "-c", "entropy trt-minmax", "-d", "lines", "-s", "x:1x3x48x192",
+                "cls.onnx");
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(calls()).containsExactly(
+                "build cls.onnx --out engines/cls.fp32.engine --precision fp32 --shapes x:1x3x48x192",
+                "build cls.onnx --out engines/cls.fp16.engine --precision fp16 --shapes x:1x3x48x192",
+                "build cls.onnx --out engines/cls.int8-entropy.engine --precision int8 --calibrator entropy --table "
+                        + "engines/cls/calibration/entropy.json --shapes x:1x3x48x192",
+                "build cls.onnx --out engines/cls.int8-trt-minmax.engine --precision int8 --calibrator trt-minmax "
+                        + "--data lines --cache engines/cls.trt-minmax.cache --shapes x:1x3x48x192");
+
+        Result second = run("build-engines.sh", "-c", "entropy trt-minmax", "-d", "lines", "cls.onnx");
+        assertThat(second.code()).isZero();
+        assertThat(second.out()).contains("up to date: engines/cls.fp32.engine");
+        assertThat(calls()).hasSize(4);
+
+        Files.setLastModifiedTime(table, FileTime.from(Instant.now().plusSeconds(60)));
+        run("build-engines.sh", "-c", "entropy trt-minmax", "-d", "lines", "cls.onnx");
+        assertThat(calls()).hasSize(5).last().asString().contains("int8-entropy");
+    }
+
+    @Test
+    void stopsAtTheFirstFailureWithTrt4jsMessage() throws Exception {
+        model("bad.onnx");
+        model("good.onnx");
+        Result result = run("build-engines.sh", "-p", "fp32", "bad.onnx", "good.onnx");
+        assertThat(result.code()).isNotZero();
+        assertThat(result.err()).contains("trt4j: bad.onnx: not an ONNX model")
+                .contains("build-engines: building engines/bad.fp32.engine failed");
+        assertThat(calls()).hasSize(1);
+        assertThat(dir.resolve("engines/good.fp32.engine")).doesNotExist();
+
+        Result noTable = run("build-engines.sh", "-p", "int8", "good.onnx");
+        assertThat(noTable.code()).isNotZero();
+        assertThat(noTable.err()).contains("engines/good/calibration/entropy.json: no calibration table");
+    }
+
+    @Test
+    void benchComparesEachModelsEnginesWithItsFp32Engine() throws Exception {
+        Path engines = Files.createDirectories(dir.resolve("engines"));
+        for (String e : List.of("cls.fp32", "cls.fp16", "cls.int8-entropy", "rec.int8-max", "v2.0_det.fp32")) {
+            Files.writeString(engines.resolve(e + ".engine"), "plan");
+        }
+        Result result = run("bench.sh", "-b", "1,8", "--", "--duration", "1");
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.err()).contains("skipping rec: no rec.fp32.engine");
+        assertThat(calls()).singleElement().asString()
+                .contains("--compare model=cls,fp32=engines/cls.fp32.engine,fp16=engines/cls.fp16.engine,"
+                        + "int8-entropy=engines/cls.int8-entropy.engine")
+                .contains("--compare model=v2.0_det,fp32=engines/v2.0_det.fp32.engine --batch")
+                .endsWith("--batch 1,8 --markdown engines/speedup.md --csv engines/speedup.csv "
+                        + "--table-json engines/speedup.json --duration 1");
+
+        Files.createDirectories(dir.resolve("empty"));
+        Result empty = run("bench.sh", "-e", "empty");
+        assertThat(empty.code()).isNotZero();
+        assertThat(empty.err()).contains("empty: no .engine files");
+    }
+}

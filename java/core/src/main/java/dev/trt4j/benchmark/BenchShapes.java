@@ -1,0 +1,87 @@
+package dev.trt4j.benchmark;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Settles the concrete shape of every input for a benchmark: the user's shape ({@code --shapes}) or the model's,
+ * with the batch ({@code --batch}) as first dimension. An open first dimension without either becomes 1; any other
+ * open dimension needs a shape. Messages name the input, the model's shape and the fix.
+ */
+public final class BenchShapes {
+    private BenchShapes() {
+    }
+
+    /**
+     * @param model  a name for messages (the file)
+     * @param batch  the batch size, or 0 for none
+     * @param shapes user shapes by input name
+     * @throws Trt4jException for a shape naming no input, of the wrong rank, contradicting a fixed dimension, a
+     *                        batch a fixed batch dimension cannot take, or an open dimension left open
+     */
+    public static Map<String, long[]> resolve(String model, List<TensorSpec> inputs, int batch,
+                                              Map<String, long[]> shapes) {
+        for (String name : shapes.keySet()) {
+            if (inputs.stream().noneMatch(s -> s.name().equals(name))) {
+                throw new Trt4jException(model + ": --shapes names '" + name + "', which is not an input; inputs are "
+                        + inputs.stream().map(TensorSpec::name).collect(Collectors.joining(", ", "[", "]")));
+            }
+        }
+        Map<String, long[]> resolved = new LinkedHashMap<>();
+        for (TensorSpec in : inputs) {
+            resolved.put(in.name(), resolve(model, in, batch, shapes.get(in.name())));
+        }
+        return resolved;
+    }
+
+    private static long[] resolve(String model, TensorSpec in, int batch, long[] given) {
+        long[] dims = in.dims();
+        if (dims.length == 0) {
+            return dims;
+        }
+        if (given != null && given.length != dims.length) {
+            throw new Trt4jException(model + ": --shapes " + in.name() + ":" + text(given) + " has rank " + given.length
+                    + " but input '" + in.name() + "' " + in.shapeText() + " has rank " + dims.length);
+        }
+        long[] shape = given != null ? given.clone() : dims.clone();
+        if (batch > 0) {
+            if (dims[0] >= 0 && dims[0] != batch) {
+                throw new Trt4jException(model + ": batch " + batch + " does not fit input '" + in.name() + "' "
+                        + in.shapeText() + ": its batch dimension is fixed to " + dims[0]);
+            }
+            shape[0] = batch;
+        } else if (shape[0] < 0) {
+            shape[0] = 1;
+        }
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] >= 0 && shape[i] != dims[i]) {
+                throw new Trt4jException(model + ": --shapes " + in.name() + ":" + text(shape) + " does not fit input '"
+                        + in.name() + "' " + in.shapeText() + " (dimension " + i + " is fixed to " + dims[i] + ")");
+            }
+            if (shape[i] < 0) {
+                String example = Arrays.stream(shape).mapToObj(d -> d < 0 ? "N" : Long.toString(d))
+                        .collect(Collectors.joining("x"));
+                throw new Trt4jException(model + ": input '" + in.name() + "' " + in.shapeText() + " has open dimension "
+                        + i + "; give its shape with --shapes " + in.name() + ":" + example);
+            }
+        }
+        return shape;
+    }
+
+    /** A shape in trtexec's syntax: {@code 1x3x48x192}. */
+    public static String text(long[] shape) {
+        return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining("x"));
+    }
+
+    /** Shapes as {@code x:1x3x48x192,mask:1x128}. */
+    public static String text(Map<String, long[]> shapes) {
+        return shapes.entrySet().stream().map(e -> e.getKey() + ":" + text(e.getValue()))
+                .collect(Collectors.joining(","));
+    }
+}

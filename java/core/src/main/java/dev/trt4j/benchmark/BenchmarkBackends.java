@@ -1,0 +1,42 @@
+package dev.trt4j.benchmark;
+
+import dev.trt4j.Trt4jException;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/** Finds {@link BenchmarkBackend}s with {@link ServiceLoader}. */
+public final class BenchmarkBackends {
+    private BenchmarkBackends() {
+    }
+
+    /** Every backend on the class path. */
+    public static List<BenchmarkBackend> all() {
+        List<BenchmarkBackend> backends = new ArrayList<>();
+        ServiceLoader.load(BenchmarkBackend.class, BenchmarkBackends.class.getClassLoader()).forEach(backends::add);
+        return backends;
+    }
+
+    /**
+     * The backend named {@code name}, available on this machine.
+     *
+     * @throws Trt4jException naming the known backends, or saying why the named one cannot run here
+     */
+    public static BenchmarkBackend named(String name) {
+        List<BenchmarkBackend> backends = all();
+        for (BenchmarkBackend b : backends) {
+            if (b.name().equals(name)) {
+                b.availability().orThrow();
+                return b;
+            }
+        }
+        if (name.equals("tensorrt")) {
+            throw new Trt4jException("backend tensorrt: trt4j-native is not on the class path; build trt4j with -Pgpu "
+                    + "(see native/README.md)");
+        }
+        throw new Trt4jException("unknown backend '" + name + "'; available: "
+                + backends.stream().map(BenchmarkBackend::name).collect(Collectors.joining(", ")));
+    }
+}

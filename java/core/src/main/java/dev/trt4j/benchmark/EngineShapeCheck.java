@@ -1,0 +1,78 @@
+package dev.trt4j.benchmark;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.engine.EngineSidecar;
+import dev.trt4j.engine.ShapeRange;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Checks shapes against an engine's optimization profile 0 as its sidecar records it, before TensorRT sees them,
+ * so a batch the engine cannot take or a shape outside its profile is one line naming the input and the range.
+ */
+public final class EngineShapeCheck {
+    private EngineShapeCheck() {
+    }
+
+    /**
+     * Checks a benchmark request against profile 0 before anything is loaded: each profiled input gets the
+     * user's shape, else the profile's optimum, with {@code batch} (when positive) as first dimension.
+     *
+     * @throws Trt4jException for a batch or shape profile 0 does not take
+     */
+    public static void checkRequest(Path engine, EngineSidecar sidecar, int batch, Map<String, long[]> shapes) {
+        if (sidecar.profiles().isEmpty()) {
+            return;
+        }
+        Map<String, long[]> planned = new LinkedHashMap<>();
+        for (Map.Entry<String, ShapeRange> e : sidecar.profiles().get(0).entrySet()) {
+            long[] shape = shapes.containsKey(e.getKey()) ? shapes.get(e.getKey()).clone() : e.getValue().opt();
+            if (batch > 0 && shape.length > 0) {
+                shape[0] = batch;
+            }
+            planned.put(e.getKey(), shape);
+        }
+        check(engine, sidecar, planned);
+    }
+
+    /**
+     * @param engine the engine file, for messages
+     * @param shapes concrete input shapes by name
+     * @throws Trt4jException for the first shape outside profile 0
+     */
+    public static void check(Path engine, EngineSidecar sidecar, Map<String, long[]> shapes) {
+        List<Map<String, ShapeRange>> profiles = sidecar.profiles();
+        if (profiles.isEmpty()) {
+            return;
+        }
+        Map<String, ShapeRange> profile = profiles.get(0);
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            ShapeRange range = profile.get(e.getKey());
+            if (range == null) {
+                continue;
+            }
+            long[] shape = e.getValue();
+            long[] min = range.min();
+            long[] max = range.max();
+            if (shape.length != range.rank()) {
+                throw new Trt4jException(engine + ": input '" + e.getKey() + "' has rank " + range.rank()
+                        + " but the shape given is " + BenchShapes.text(shape));
+            }
+            for (int i = 0; i < shape.length; i++) {
+                if (shape[i] >= min[i] && shape[i] <= max[i]) {
+                    continue;
+                }
+                if (i == 0) {
+                    throw new Trt4jException(engine + " cannot take batch " + shape[0] + ": input '" + e.getKey()
+                            + "' takes " + (min[0] == max[0] ? "only batch " + min[0] : "batch " + min[0] + " to "
+                            + max[0]) + " (rebuild the engine with a wider profile)");
+                }
+                throw new Trt4jException(engine + ": shape " + e.getKey() + ":" + BenchShapes.text(shape)
+                        + " is outside the engine's profile 0 (" + range + ")");
+            }
+        }
+    }
+}

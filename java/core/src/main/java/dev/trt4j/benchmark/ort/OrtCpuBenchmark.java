@@ -1,0 +1,100 @@
+package dev.trt4j.benchmark.ort;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.benchmark.BenchShapes;
+import dev.trt4j.benchmark.BenchmarkBackend;
+import dev.trt4j.benchmark.BenchmarkRequest;
+import dev.trt4j.benchmark.BenchmarkResult;
+import dev.trt4j.engine.Availability;
+import dev.trt4j.ort.OrtRuntime;
+import dev.trt4j.runtime.InputChecker;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+import dev.trt4j.timing.MeasuredTraces;
+import dev.trt4j.timing.PerformanceReport;
+import dev.trt4j.timing.PipelinedTimingLoop;
+import dev.trt4j.timing.TimingMode;
+import dev.trt4j.timing.TimingSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code onnxruntime} benchmark: an ONNX model on the CPU, timed with the wall clock around each synchronous
+ * {@code OrtSession.run}, one query at a time, on a stated number of intra-op threads (inter-op parallelism off).
+ * Warm-up, stop rule and statistics are trtexec's; with no device timeline, compute time is the whole run and the
+ * copy phases are 0.
+ */
+public final class OrtCpuBenchmark implements BenchmarkBackend {
+    /** This backend's name. */
+    public static final String NAME = "onnxruntime";
+    private static final Logger LOG = LoggerFactory.getLogger(OrtCpuBenchmark.class);
+
+    /** Instantiated by {@link java.util.ServiceLoader}. */
+    public OrtCpuBenchmark() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Availability availability() {
+        try {
+            OrtRuntime.environment();
+            return Availability.yes();
+        } catch (Trt4jException e) {
+            return Availability.no(e.getMessage());
+        }
+    }
+
+    @Override
+    public BenchmarkResult run(BenchmarkRequest request) {
+        String model = request.file().toString();
+        if (!Files.isRegularFile(request.file())) {
+            throw new Trt4jException(model + ": no such model file");
+        }
+        int threads = request.cpuThreads();
+        OrtEnvironment env = OrtRuntime.environment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            try (OrtSession session = env.createSession(model, options)) {
+                return run(request, model, env, session, threads);
+            }
+        } catch (OrtException e) {
+            throw new Trt4jException(model + ": ONNX Runtime: "
+                    + String.valueOf(e.getMessage()).strip().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    private static BenchmarkResult run(BenchmarkRequest request, String model, OrtEnvironment env,
+                                       OrtSession session, int threads) throws OrtException {
+        List<TensorSpec> specs = OrtInputSpecs.of(model, session);
+        Map<String, long[]> shapes = BenchShapes.resolve(model, specs, request.batch(), request.shapes());
+        Map<String, HostTensor> inputs = request.inputs().create(specs, shapes);
+        InputChecker.check(model, specs, inputs);
+        // a CPU run is synchronous: one query at a time, whatever the GPU pipeline depth says
+        TimingSettings timing = request.timing().toBuilder().pipelineDepth(1).build();
+        LOG.debug("Timing {} on ONNX Runtime (CPU, {} threads), inputs {} ({})", model, threads,
+                BenchShapes.text(shapes), request.inputs().describe());
+        try (OrtTimedInference inference = new OrtTimedInference(model, env, session, inputs)) {
+            MeasuredTraces traces = PipelinedTimingLoop.run(inference, timing).split();
+            int batch = shapes.values().stream().filter(s -> s.length > 0).mapToInt(s -> (int) s[0]).findFirst()
+                    .orElse(1);
+            PerformanceReport report = PerformanceReport.of(traces, batch, timing.percentiles(),
+                    TimingMode.cpu(threads));
+            return new BenchmarkResult(NAME, request.file(), shapes, request.inputs().describe(), report,
+                    traces.measured());
+        }
+    }
+}

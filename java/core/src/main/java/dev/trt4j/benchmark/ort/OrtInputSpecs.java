@@ -1,0 +1,38 @@
+package dev.trt4j.benchmark.ort;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The inputs of an ONNX Runtime session as {@link TensorSpec}s, refusing types a benchmark cannot feed. */
+final class OrtInputSpecs {
+    private OrtInputSpecs() {
+    }
+
+    static List<TensorSpec> of(String model, OrtSession session) throws OrtException {
+        List<TensorSpec> specs = new ArrayList<>();
+        for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
+            if (!(e.getValue().getInfo() instanceof TensorInfo info)) {
+                throw new Trt4jException(model + ": input '" + e.getKey() + "' is not a tensor");
+            }
+            ElementType type = switch (info.type) {
+                case FLOAT -> ElementType.FLOAT32;
+                case FLOAT16 -> ElementType.FLOAT16;
+                case INT64 -> ElementType.INT64;
+                case INT32 -> ElementType.INT32;
+                default -> throw new Trt4jException(model + ": input '" + e.getKey() + "' is " + info.type
+                        + "; a benchmark feeds FLOAT, FLOAT16, INT64 and INT32 inputs");
+            };
+            specs.add(new TensorSpec(e.getKey(), type, info.getShape(), null));
+        }
+        return specs;
+    }
+}

@@ -1,0 +1,215 @@
+package dev.trt4j.runtime;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+
+/**
+ * A model or engine loaded once and shared by request threads: a pool of {@link ExecutionContext}s, each with its
+ * own reusable buffers, handed to one caller at a time. With {@code n} contexts, up to {@code n} requests run at
+ * once and the rest wait for a free context.
+ *
+ * <pre>{@code
+ * try (InferenceSession session = InferenceSession.open(Path.of("cls.onnx"), InferenceOptions.defaults())) {
+ *     int label = session.run(Map.of("x", image), out -> argMax(out.floats("softmax_0.tmp_0")));
+ *     CompletableFuture<Map<String, HostTensor>> later = session.runAsync(Map.of("x", image));
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe. The session owns its model, its contexts and the threads of {@link #runAsync}; {@link #close()}
+ * waits for running requests, then frees everything (idempotent). Requests after close throw
+ * {@link IllegalStateException}.
+ */
+public final class InferenceSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(InferenceSession.class);
+    private static final AtomicInteger SESSIONS = new AtomicInteger();
+
+    private final LoadedModel model;
+    private final List<ExecutionContext> contexts;
+    private final Deque<ExecutionContext> idle;
+    private final Semaphore free;
+    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final ExecutorService asyncThreads;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private InferenceSession(LoadedModel model, int size) {
+        this.model = model;
+        this.contexts = new ArrayList<>(size);
+        this.idle = new ArrayDeque<>(size);
+        this.free = new Semaphore(size);
+        try {
+            for (int i = 0; i < size; i++) {
+                ExecutionContext context = model.newContext();
+                contexts.add(context);
+                idle.add(context);
+            }
+        } catch (RuntimeException e) {
+            contexts.forEach(ExecutionContext::close);
+            model.close();
+            throw e;
+        }
+        int id = SESSIONS.incrementAndGet();
+        AtomicInteger thread = new AtomicInteger();
+        this.asyncThreads = Executors.newFixedThreadPool(size, r -> {
+            Thread t = new Thread(r, "trt4j-session-" + id + "-" + thread.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Loads {@code file} with the backend {@code options} select and makes its contexts.
+     *
+     * @throws Trt4jException when no backend fits, the backend is unavailable, or the file cannot be loaded
+     */
+    public static InferenceSession open(Path file, InferenceOptions options) {
+        InferenceBackend backend = InferenceBackends.select(file, options.backend());
+        backend.availability().orThrow();
+        LOG.debug("Loading {} with {} ({} contexts)", file, backend.name(), options.contexts());
+        return new InferenceSession(backend.load(file, options), options.contexts());
+    }
+
+    /** A session over an already loaded model; the session takes ownership of it. */
+    public static InferenceSession of(LoadedModel model, int contexts) {
+        if (contexts < 1) {
+            throw new IllegalArgumentException("an inference session needs at least 1 context, got " + contexts);
+        }
+        return new InferenceSession(model, contexts);
+    }
+
+    /** The model's inputs. */
+    public List<TensorSpec> inputs() {
+        return model.inputs();
+    }
+
+    /** The model's outputs. */
+    public List<TensorSpec> outputs() {
+        return model.outputs();
+    }
+
+    /** Contexts in the pool. */
+    public int contexts() {
+        return contexts.size();
+    }
+
+    /**
+     * Runs one query and hands its outputs to {@code reader} while the context is held; nothing is copied unless the
+     * reader copies.
+     *
+     * @throws Trt4jException when the inputs do not fit or the backend fails
+     * @throws IllegalStateException after {@link #close()}
+     */
+    public <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader) {
+        if (!lifecycle.readLock().tryLock()) {
+            throw closedError();
+        }
+        try {
+            if (closed.get()) {
+                throw closedError();
+            }
+            ExecutionContext context = take();
+            try {
+                return reader.read(context.run(inputs));
+            } finally {
+                release(context);
+            }
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    /** Runs one query and returns a heap copy of every output, in model order. */
+    public Map<String, HostTensor> run(Map<String, HostTensor> inputs) {
+        return run(inputs, InferenceSession::copyAll);
+    }
+
+    /** {@link #run(Map, OutputReader)} on one of the session's own threads. */
+    public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader) {
+        return runAsync(inputs, reader, asyncThreads);
+    }
+
+    /** {@link #run(Map)} on one of the session's own threads. */
+    public CompletableFuture<Map<String, HostTensor>> runAsync(Map<String, HostTensor> inputs) {
+        return runAsync(inputs, InferenceSession::copyAll, asyncThreads);
+    }
+
+    /** {@link #run(Map, OutputReader)} on {@code executor}. */
+    public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader,
+                                             Executor executor) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(closedError());
+        }
+        return CompletableFuture.supplyAsync(() -> run(inputs, reader), executor);
+    }
+
+    private static Map<String, HostTensor> copyAll(Outputs outputs) {
+        Map<String, HostTensor> copies = new LinkedHashMap<>();
+        for (String name : outputs.names()) {
+            copies.put(name, outputs.copy(name));
+        }
+        return copies;
+    }
+
+    /** The most recently used free context (its buffers are warm and most likely sized for the next request). */
+    private ExecutionContext take() {
+        try {
+            free.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Trt4jException(model.name() + ": interrupted while waiting for a free execution context", e);
+        }
+        synchronized (idle) {
+            return idle.pop();
+        }
+    }
+
+    private void release(ExecutionContext context) {
+        synchronized (idle) {
+            idle.push(context);
+        }
+        free.release();
+    }
+
+    private IllegalStateException closedError() {
+        return new IllegalStateException("InferenceSession for " + model.name() + " is closed");
+    }
+
+    /** Waits for running requests, then frees the contexts, the model and the async threads. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        asyncThreads.shutdown();
+        lifecycle.writeLock().lock();
+        try {
+            contexts.forEach(ExecutionContext::close);
+            contexts.clear();
+            synchronized (idle) {
+                idle.clear();
+            }
+            model.close();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package dev.trt4j.runtime;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Checks a query's inputs against a model's before any native call, so mistakes come back as one line naming the
+ * input and both shapes: unknown and missing names, element types that do not convert (float32 data feeds float32
+ * and float16 inputs, int32/int64 data feeds int32/int64 inputs), ranks and fixed dimensions.
+ */
+public final class InputChecker {
+    private InputChecker() {
+    }
+
+    /**
+     * @param model a name for messages
+     * @throws Trt4jException on the first mismatch
+     */
+    public static void check(String model, List<TensorSpec> specs, Map<String, HostTensor> inputs) {
+        for (String given : inputs.keySet()) {
+            if (specs.stream().noneMatch(s -> s.name().equals(given))) {
+                throw new Trt4jException(model + ": unknown input '" + given + "'; inputs are " + names(specs));
+            }
+        }
+        for (TensorSpec spec : specs) {
+            HostTensor tensor = inputs.get(spec.name());
+            if (tensor == null) {
+                throw new Trt4jException(model + ": input '" + spec.name() + "' " + spec.shapeText()
+                        + " is missing; inputs given: " + inputs.keySet());
+            }
+            if (!converts(tensor.type(), spec.type())) {
+                throw new Trt4jException(model + ": input '" + spec.name() + "' is " + spec.type() + " but the data is "
+                        + tensor.type());
+            }
+            if (!fits(spec.dims(), tensor.shape())) {
+                throw new Trt4jException(model + ": input '" + spec.name() + "' expects shape " + spec.shapeText()
+                        + " but the data has " + Arrays.toString(tensor.shape()).replace(" ", ""));
+            }
+        }
+    }
+
+    /** Whether {@code data} can feed an input of type {@code input}. */
+    public static boolean converts(ElementType data, ElementType input) {
+        return switch (input) {
+            case FLOAT32, FLOAT16 -> data == ElementType.FLOAT32;
+            case INT64, INT32 -> data == ElementType.INT64 || data == ElementType.INT32;
+            default -> false;
+        };
+    }
+
+    private static boolean fits(long[] expected, long[] actual) {
+        if (expected.length != actual.length) {
+            return false;
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (expected[i] >= 0 && expected[i] != actual[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String names(List<TensorSpec> specs) {
+        return specs.stream().map(TensorSpec::name).collect(Collectors.joining(", ", "[", "]"));
+    }
+}

@@ -1,0 +1,193 @@
+package dev.trt4j.runtime.ort;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.platform.Fp16Conversions;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
+import java.nio.ShortBuffer;
+import java.util.Arrays;
+
+/**
+ * One input or output of an execution context: a direct buffer plus the ONNX Runtime tensor over it. ONNX Runtime
+ * reads inputs from and writes pinned outputs into the buffer without copying; the tensor is made again only when
+ * the shape changes, so repeated runs at one shape allocate nothing here. The buffer only grows. Not thread-safe;
+ * closed by its context.
+ */
+final class DirectTensor implements AutoCloseable {
+    private final OrtEnvironment env;
+    private final String model;
+    private final String name;
+    private final ElementType type;
+    private ByteBuffer storage = ByteBuffer.allocateDirect(0);
+    private long[] shape;
+    private int elements;
+    private ByteBuffer bytes;
+    private OnnxTensor tensor;
+
+    /**
+     * @param type the element type ONNX Runtime sees (FLOAT32, FLOAT16, INT64, INT32, INT8, UINT8 or BOOL)
+     */
+    DirectTensor(OrtEnvironment env, String model, String name, ElementType type) {
+        this.env = env;
+        this.model = model;
+        this.name = name;
+        this.type = type;
+    }
+
+    /** Whether the tensor currently has {@code candidate} as its shape. */
+    boolean hasShape(long[] candidate) {
+        return tensor != null && Arrays.equals(shape, candidate);
+    }
+
+    /** The ONNX Runtime tensor at {@code newShape}, made anew only if the shape changed. */
+    OnnxTensor reshape(long[] newShape) throws OrtException {
+        if (hasShape(newShape)) {
+            return tensor;
+        }
+        closeTensor();
+        long n = HostTensor.elementCount(newShape);
+        long byteCount = n * type.bytes();
+        if (byteCount > Integer.MAX_VALUE) {
+            throw new Trt4jException(model + ": tensor '" + name + "' of shape " + Arrays.toString(newShape)
+                    + " exceeds 2 GiB");
+        }
+        if (storage.capacity() < byteCount) {
+            storage = ByteBuffer.allocateDirect((int) byteCount).order(ByteOrder.nativeOrder());
+        }
+        bytes = storage.duplicate().clear().limit((int) byteCount).slice().order(ByteOrder.nativeOrder());
+        shape = newShape.clone();
+        elements = (int) n;
+        tensor = OnnxTensor.createTensor(env, bytes, shape, javaType(type));
+        return tensor;
+    }
+
+    /** Copies {@code data} (already checked to convert) into the buffer, which must have the data's shape. */
+    void write(HostTensor data) {
+        ByteBuffer out = bytes.duplicate().order(ByteOrder.nativeOrder());
+        switch (type) {
+            case FLOAT32 -> out.asFloatBuffer().put(data.floats());
+            case FLOAT16 -> {
+                ShortBuffer halves = out.asShortBuffer();
+                for (float f : data.floats()) {
+                    halves.put(Fp16Conversions.floatToFp16(f));
+                }
+            }
+            case INT64 -> {
+                if (data.type() == ElementType.INT64) {
+                    out.asLongBuffer().put(data.longs());
+                } else {
+                    LongBuffer longs = out.asLongBuffer();
+                    for (int v : data.ints()) {
+                        longs.put(v);
+                    }
+                }
+            }
+            case INT32 -> {
+                if (data.type() == ElementType.INT32) {
+                    out.asIntBuffer().put(data.ints());
+                } else {
+                    IntBuffer ints = out.asIntBuffer();
+                    long[] src = data.longs();
+                    for (int i = 0; i < src.length; i++) {
+                        if (src[i] != (int) src[i]) {
+                            throw new Trt4jException(model + ": input '" + name + "' is INT32 but the data holds "
+                                    + src[i] + " at index " + i + ", outside the INT32 range");
+                        }
+                        ints.put((int) src[i]);
+                    }
+                }
+            }
+            default -> throw new Trt4jException(model + ": input '" + name + "' is " + type
+                    + ", which trt4j cannot feed");
+        }
+    }
+
+    /** Copies the raw bytes of an ONNX Runtime value of the same type and shape into the buffer. */
+    void copyFrom(OnnxTensor value) {
+        ByteBuffer src = value.getByteBuffer();
+        bytes.duplicate().put(src);
+    }
+
+    long[] shape() {
+        return shape.clone();
+    }
+
+    /** A read-only float32 view of the buffer. */
+    FloatBuffer floats() {
+        if (type != ElementType.FLOAT32) {
+            throw new Trt4jException(model + ": output '" + name + "' is " + type + ", not FLOAT32");
+        }
+        return bytes.asReadOnlyBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+
+    /** A heap copy: float16 widened to float32, 8-bit and bool values as int32. */
+    HostTensor copy() {
+        ByteBuffer in = bytes.duplicate().order(ByteOrder.nativeOrder());
+        return switch (type) {
+            case FLOAT32 -> {
+                float[] v = new float[elements];
+                in.asFloatBuffer().get(v);
+                yield HostTensor.ofFloats(shape, v);
+            }
+            case FLOAT16 -> {
+                float[] v = new float[elements];
+                ShortBuffer halves = in.asShortBuffer();
+                for (int i = 0; i < elements; i++) {
+                    v[i] = Fp16Conversions.fp16ToFloat(halves.get(i));
+                }
+                yield HostTensor.ofFloats(shape, v);
+            }
+            case INT64 -> {
+                long[] v = new long[elements];
+                in.asLongBuffer().get(v);
+                yield HostTensor.ofLongs(shape, v);
+            }
+            case INT32 -> {
+                int[] v = new int[elements];
+                in.asIntBuffer().get(v);
+                yield HostTensor.ofInts(shape, v);
+            }
+            default -> {
+                int[] v = new int[elements];
+                for (int i = 0; i < elements; i++) {
+                    v[i] = type == ElementType.INT8 ? in.get(i) : in.get(i) & 0xFF;
+                }
+                yield HostTensor.ofInts(shape, v);
+            }
+        };
+    }
+
+    static OnnxJavaType javaType(ElementType type) {
+        return switch (type) {
+            case FLOAT32 -> OnnxJavaType.FLOAT;
+            case FLOAT16 -> OnnxJavaType.FLOAT16;
+            case INT64 -> OnnxJavaType.INT64;
+            case INT32 -> OnnxJavaType.INT32;
+            case INT8 -> OnnxJavaType.INT8;
+            case UINT8 -> OnnxJavaType.UINT8;
+            case BOOL -> OnnxJavaType.BOOL;
+        };
+    }
+
+    private void closeTensor() {
+        if (tensor != null) {
+            tensor.close();
+            tensor = null;
+        }
+    }
+
+    @Override
+    public void close() {
+        closeTensor();
+    }
+}

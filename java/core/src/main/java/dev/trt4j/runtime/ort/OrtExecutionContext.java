@@ -1,0 +1,158 @@
+package dev.trt4j.runtime.ort;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.runtime.ExecutionContext;
+import dev.trt4j.runtime.InputChecker;
+import dev.trt4j.runtime.Outputs;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One execution context on a shared ONNX Runtime session (ONNX Runtime allows concurrent runs on one session), with
+ * its own direct input and output buffers. The first run at a new input shape learns the output shapes; later runs
+ * at that shape hand ONNX Runtime the output buffers to write into (pinned outputs), so no tensor is allocated on
+ * either side. Outputs whose shape depends on the data fall back to copying.
+ */
+final class OrtExecutionContext implements ExecutionContext {
+    private static final Logger LOG = LoggerFactory.getLogger(OrtExecutionContext.class);
+
+    private final String model;
+    private final OrtSession session;
+    private final List<TensorSpec> inputSpecs;
+    private final List<TensorSpec> outputSpecs;
+    private final Set<String> outputNames;
+    private final Map<String, DirectTensor> inputs = new LinkedHashMap<>();
+    private final Map<String, DirectTensor> outputs = new LinkedHashMap<>();
+    private final Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+    private final Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
+    private final ContextOutputs view = new ContextOutputs();
+    private boolean pinnedReady;
+    private boolean pinningWorks = true;
+    private int pinnedRuns;
+    private boolean closed;
+
+    OrtExecutionContext(OrtEnvironment env, String model, OrtSession session, List<TensorSpec> inputSpecs,
+                        List<TensorSpec> outputSpecs) {
+        this.model = model;
+        this.session = session;
+        this.inputSpecs = inputSpecs;
+        this.outputSpecs = outputSpecs;
+        this.outputNames = new LinkedHashSet<>();
+        for (TensorSpec s : inputSpecs) {
+            inputs.put(s.name(), new DirectTensor(env, model, s.name(), s.type()));
+        }
+        for (TensorSpec s : outputSpecs) {
+            outputs.put(s.name(), new DirectTensor(env, model, s.name(), s.type()));
+            outputNames.add(s.name());
+        }
+    }
+
+    @Override
+    public Outputs run(Map<String, HostTensor> data) {
+        if (closed) {
+            throw new IllegalStateException("execution context for " + model + " is closed");
+        }
+        InputChecker.check(model, inputSpecs, data);
+        try {
+            boolean sameShapes = true;
+            for (Map.Entry<String, DirectTensor> e : inputs.entrySet()) {
+                HostTensor tensor = data.get(e.getKey());
+                long[] shape = tensor.shape();
+                sameShapes &= e.getValue().hasShape(shape);
+                feed.put(e.getKey(), e.getValue().reshape(shape));
+                e.getValue().write(tensor);
+            }
+            if (sameShapes && pinnedReady && pinningWorks) {
+                try {
+                    session.run(feed, pinned).close();
+                    pinnedRuns++;
+                    return view;
+                } catch (OrtException e) {
+                    pinningWorks = false; // e.g. an output whose shape depends on the data
+                    LOG.debug("{}: pinned outputs refused ({}); copying outputs from now on", model, e.getMessage());
+                }
+            }
+            runAndCopy();
+            return view;
+        } catch (OrtException e) {
+            throw new Trt4jException(model + ": ONNX Runtime failed: " + firstLine(e.getMessage()), e);
+        }
+    }
+
+    private void runAndCopy() throws OrtException {
+        try (OrtSession.Result result = session.run(feed, outputNames)) {
+            pinned.clear();
+            for (Map.Entry<String, DirectTensor> e : outputs.entrySet()) {
+                OnnxValue value = result.get(e.getKey()).orElseThrow(() -> new Trt4jException(
+                        model + ": ONNX Runtime returned no value for output '" + e.getKey() + "'"));
+                OnnxTensor tensor = (OnnxTensor) value;
+                pinned.put(e.getKey(), e.getValue().reshape(tensor.getInfo().getShape()));
+                e.getValue().copyFrom(tensor);
+            }
+            pinnedReady = true;
+        }
+    }
+
+    /** Runs so far whose outputs ONNX Runtime wrote straight into this context's buffers. */
+    int pinnedRuns() {
+        return pinnedRuns;
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "unknown error" : message.strip().lines().findFirst().orElse("unknown error");
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            inputs.values().forEach(DirectTensor::close);
+            outputs.values().forEach(DirectTensor::close);
+        }
+    }
+
+    /** The outputs of the last run, read from this context's buffers. */
+    private final class ContextOutputs implements Outputs {
+        @Override
+        public List<String> names() {
+            return List.copyOf(outputNames);
+        }
+
+        @Override
+        public long[] shape(String name) {
+            return get(name).shape();
+        }
+
+        @Override
+        public FloatBuffer floats(String name) {
+            return get(name).floats();
+        }
+
+        @Override
+        public HostTensor copy(String name) {
+            return get(name).copy();
+        }
+
+        private DirectTensor get(String name) {
+            DirectTensor t = outputs.get(name);
+            if (t == null) {
+                throw new Trt4jException(model + ": no output named '" + name + "'; outputs are " + outputNames);
+            }
+            return t;
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.trt4j.runtime.ort;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.runtime.ExecutionContext;
+import dev.trt4j.runtime.InferenceOptions;
+import dev.trt4j.runtime.LoadedModel;
+import dev.trt4j.ort.OrtRuntime;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** An ONNX model in one ONNX Runtime session, shared by all its execution contexts. Thread-safe. */
+final class OrtLoadedModel implements LoadedModel {
+    private final String name;
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final List<TensorSpec> inputs;
+    private final List<TensorSpec> outputs;
+    private volatile boolean closed;
+
+    private OrtLoadedModel(String name, OrtEnvironment env, OrtSession session) throws OrtException {
+        this.name = name;
+        this.env = env;
+        this.session = session;
+        this.inputs = OrtSpecs.of(session.getInputInfo());
+        this.outputs = OrtSpecs.of(session.getOutputInfo());
+        if (inputs.size() != session.getNumInputs()) {
+            throw new Trt4jException(name + ": the model has inputs that are not tensors of a type trt4j feeds");
+        }
+        for (TensorSpec in : inputs) {
+            if (in.type() != ElementType.FLOAT32 && in.type() != ElementType.FLOAT16 && in.type() != ElementType.INT64
+                    && in.type() != ElementType.INT32) {
+                throw new Trt4jException(name + ": input '" + in.name() + "' is " + in.type()
+                        + "; trt4j feeds FLOAT32, FLOAT16, INT64 and INT32 inputs");
+            }
+        }
+    }
+
+    /**
+     * Opens {@code file} in a new ONNX Runtime session.
+     *
+     * @throws Trt4jException if the file is missing or ONNX Runtime cannot load it
+     */
+    static OrtLoadedModel open(Path file, InferenceOptions options) {
+        if (!Files.isRegularFile(file)) {
+            throw new Trt4jException(file + ": no such model file");
+        }
+        OrtEnvironment env = OrtRuntime.environment();
+        OrtSession session = null;
+        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+            if (options.intraOpThreads() > 0) {
+                opts.setIntraOpNumThreads(options.intraOpThreads());
+            }
+            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            session = env.createSession(file.toString(), opts);
+            return new OrtLoadedModel(file.toString(), env, session);
+        } catch (OrtException | RuntimeException e) {
+            if (session != null) {
+                try {
+                    session.close();
+                } catch (OrtException ignored) {
+                    // the load error is what the user needs to see
+                }
+            }
+            if (e instanceof Trt4jException t) {
+                throw t;
+            }
+            throw new Trt4jException(file + ": ONNX Runtime cannot load the model: "
+                    + String.valueOf(e.getMessage()).strip().lines().findFirst().orElse(""), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public List<TensorSpec> inputs() {
+        return inputs;
+    }
+
+    @Override
+    public List<TensorSpec> outputs() {
+        return outputs;
+    }
+
+    @Override
+    public ExecutionContext newContext() {
+        if (closed) {
+            throw new IllegalStateException("model " + name + " is closed");
+        }
+        return new OrtExecutionContext(env, name, session, inputs, outputs);
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            try {
+                session.close();
+            } catch (OrtException e) {
+                throw new Trt4jException(name + ": cannot close the ONNX Runtime session: " + e.getMessage(), e);
+            }
+        }
+    }
+}

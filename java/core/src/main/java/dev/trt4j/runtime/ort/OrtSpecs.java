@@ -1,0 +1,52 @@
+package dev.trt4j.runtime.ort;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.TensorInfo;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Turns ONNX Runtime's input and output descriptions into {@link TensorSpec}s. */
+final class OrtSpecs {
+    private OrtSpecs() {
+    }
+
+    /** Tensor entries of {@code infos} that trt4j can carry, in order; others are left out. */
+    static List<TensorSpec> of(Map<String, NodeInfo> infos) {
+        List<TensorSpec> specs = new ArrayList<>();
+        for (NodeInfo node : infos.values()) {
+            if (node.getInfo() instanceof TensorInfo info) {
+                elementType(info.type).ifPresent(type -> specs.add(spec(node.getName(), type, info)));
+            }
+        }
+        return specs;
+    }
+
+    private static TensorSpec spec(String name, ElementType type, TensorInfo info) {
+        List<String> dimNames = new ArrayList<>();
+        String[] names = info.getDimensionNames();
+        for (int i = 0; i < info.getShape().length; i++) {
+            String n = names != null && i < names.length ? names[i] : null;
+            dimNames.add(n == null || n.isEmpty() ? null : n);
+        }
+        return new TensorSpec(name, type, info.getShape(), dimNames);
+    }
+
+    static Optional<ElementType> elementType(OnnxJavaType type) {
+        return Optional.ofNullable(switch (type) {
+            case FLOAT -> ElementType.FLOAT32;
+            case FLOAT16 -> ElementType.FLOAT16;
+            case INT64 -> ElementType.INT64;
+            case INT32 -> ElementType.INT32;
+            case INT8 -> ElementType.INT8;
+            case UINT8 -> ElementType.UINT8;
+            case BOOL -> ElementType.BOOL;
+            default -> null;
+        });
+    }
+}

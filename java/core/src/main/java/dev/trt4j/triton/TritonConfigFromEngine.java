@@ -1,0 +1,117 @@
+package dev.trt4j.triton;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.engine.EngineSidecar;
+import dev.trt4j.engine.ShapeRange;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Derives a {@link TritonModelConfig} from an engine's tensors and the shape ranges of its optimization profile 0
+ * (from its sidecar). The model batches in Triton when every input's first dimension may vary from 1 and every
+ * output's first dimension is open; its max batch size is then the smallest profile maximum of that dimension.
+ * Otherwise {@code max_batch_size} is 0 and dimensions are given whole. A dimension the profile fixes is written as
+ * its value, a varying one as {@code -1}.
+ */
+public final class TritonConfigFromEngine {
+    /**
+     * Serving choices for the generated configuration.
+     *
+     * @param maxBatchSize     cap on the batch Triton forms; 0 = the engine's largest
+     * @param preferredBatches dynamic batching's preferred sizes (may be empty)
+     * @param maxQueueDelayUs  dynamic batching's queue delay (µs); negative turns dynamic batching off
+     * @param instances        instances per GPU
+     * @param gpus             GPUs to run on (empty: all)
+     */
+    public record Options(int maxBatchSize, List<Integer> preferredBatches, long maxQueueDelayUs, int instances,
+                          List<Integer> gpus) {
+        public Options {
+            preferredBatches = List.copyOf(preferredBatches);
+            gpus = List.copyOf(gpus);
+        }
+
+        /** Largest batch, no preferred sizes, 100 µs queue delay, one instance on every GPU. */
+        public static Options defaults() {
+            return new Options(0, List.of(), 100, 1, List.of());
+        }
+    }
+
+    private TritonConfigFromEngine() {
+    }
+
+    /**
+     * @param engine  the engine file, for messages
+     * @param name    the Triton model name
+     * @param sidecar the engine's sidecar (null when there is none: the tensors' own dimensions are used)
+     * @throws Trt4jException when {@code options} ask for a larger batch than the engine takes
+     */
+    public static TritonModelConfig of(Path engine, String name, List<TensorSpec> inputs, List<TensorSpec> outputs,
+                                       EngineSidecar sidecar, Options options) {
+        Map<String, ShapeRange> profile = sidecar == null || sidecar.profiles().isEmpty() ? Map.of()
+                : sidecar.profiles().get(0);
+        List<long[]> inputDims = new ArrayList<>();
+        boolean batches = !inputs.isEmpty();
+        long maxBatch = Long.MAX_VALUE;
+        for (TensorSpec in : inputs) {
+            ShapeRange range = profile.get(in.name());
+            long[] dims = in.dims();
+            if (range != null && range.rank() == dims.length) {
+                long[] min = range.min();
+                long[] max = range.max();
+                for (int i = 0; i < dims.length; i++) {
+                    dims[i] = min[i] == max[i] ? min[i] : -1;
+                }
+                if (dims.length > 0 && dims[0] < 0 && min[0] <= 1) {
+                    maxBatch = Math.min(maxBatch, max[0]);
+                } else {
+                    batches = false;
+                }
+            } else {
+                batches = false; // without a profile the engine's largest batch is unknown
+            }
+            inputDims.add(dims);
+        }
+        for (TensorSpec out : outputs) {
+            batches &= out.rank() > 0 && out.dims()[0] < 0;
+        }
+        int maxBatchSize = 0;
+        if (batches) {
+            if (options.maxBatchSize() > maxBatch) {
+                throw new Trt4jException(engine + " takes at most batch " + maxBatch + " but --max-batch is "
+                        + options.maxBatchSize());
+            }
+            maxBatchSize = options.maxBatchSize() > 0 ? options.maxBatchSize() : (int) Math.min(maxBatch,
+                    Integer.MAX_VALUE);
+        }
+        List<TritonTensor> tritonInputs = new ArrayList<>();
+        for (int i = 0; i < inputs.size(); i++) {
+            tritonInputs.add(tensor(inputs.get(i), inputDims.get(i), batches));
+        }
+        List<TritonTensor> tritonOutputs = new ArrayList<>();
+        for (TensorSpec out : outputs) {
+            tritonOutputs.add(tensor(out, out.dims(), batches));
+        }
+        List<Integer> preferred = batches ? options.preferredBatches() : List.of();
+        for (int b : preferred) {
+            if (b > maxBatchSize) {
+                throw new Trt4jException(engine + ": preferred batch " + b + " is above the max batch size "
+                        + maxBatchSize);
+            }
+        }
+        return new TritonModelConfig(name, maxBatchSize, tritonInputs, tritonOutputs, preferred,
+                options.maxQueueDelayUs(), options.instances(), options.gpus());
+    }
+
+    private static TritonTensor tensor(TensorSpec spec, long[] dims, boolean dropBatch) {
+        long[] d = dropBatch ? Arrays.copyOfRange(dims, 1, dims.length) : dims.clone();
+        for (int i = 0; i < d.length; i++) {
+            d[i] = d[i] < 0 ? -1 : d[i];
+        }
+        return new TritonTensor(spec.name(), spec.type(), d);
+    }
+}

@@ -1,0 +1,35 @@
+package dev.trt4j.triton;
+
+import dev.trt4j.io.AtomicFiles;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Writes models into a Triton model repository: {@code REPO/<name>/config.pbtxt} and the engine as
+ * {@code REPO/<name>/1/model.plan} (version 1, Triton's default file name for TensorRT plans). Each file is written
+ * atomically; an existing model of the same name is replaced.
+ */
+public final class TritonRepository {
+    private TritonRepository() {
+    }
+
+    /**
+     * Adds one engine.
+     *
+     * @return the model's folder
+     * @throws dev.trt4j.Trt4jException when a file cannot be written
+     */
+    public static Path add(Path repository, Path engine, TritonModelConfig config) {
+        Path folder = repository.resolve(config.name());
+        AtomicFiles.write(folder.resolve("1").resolve("model.plan"), out -> Files.copy(engine, out));
+        AtomicFiles.writeString(folder.resolve("config.pbtxt"), config.toPbtxt());
+        return folder;
+    }
+
+    /** The model name for an engine file: its name without {@code .engine}/{@code .plan}, other characters as '_'. */
+    public static String modelName(Path engine) {
+        String n = engine.getFileName().toString().replaceFirst("\\.(engine|plan)$", "");
+        return n.replaceAll("[^A-Za-z0-9_.-]", "_");
+    }
+}

@@ -1,0 +1,58 @@
+package dev.trt4j.benchmark;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BenchShapesTest {
+    private static final TensorSpec IMAGE = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, -1, -1}, null);
+    private static final TensorSpec FIXED = new TensorSpec("x", ElementType.FLOAT32, new long[] {1, 3, 48, 192}, null);
+    private static final TensorSpec TOKENS = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, 128}, null);
+
+    @Test
+    void batchReplacesTheFirstDimensionOfShapesAndOpenBatches() {
+        Map<String, long[]> shapes = BenchShapes.resolve("m", List.of(IMAGE, TOKENS), 8,
+                Map.of("x", new long[] {1, 3, 48, 192}));
+        assertThat(shapes.get("x")).containsExactly(8, 3, 48, 192);
+        assertThat(shapes.get("input_ids")).containsExactly(8, 128);
+        assertThat(BenchShapes.text(shapes)).isEqualTo("x:8x3x48x192,input_ids:8x128");
+    }
+
+    @Test
+    void withoutABatchShapesAreTakenAsGivenAndOpenBatchesAreOne() {
+        assertThat(BenchShapes.resolve("m", List.of(IMAGE), 0, Map.of("x", new long[] {4, 3, 48, 320})).get("x"))
+                .containsExactly(4, 3, 48, 320);
+        assertThat(BenchShapes.resolve("m", List.of(TOKENS), 0, Map.of()).get("input_ids")).containsExactly(1, 128);
+        assertThat(BenchShapes.resolve("m", List.of(FIXED), 1, Map.of()).get("x")).containsExactly(1, 3, 48, 192);
+    }
+
+    @Test
+    void everyMistakeIsOneLineNamingTheInput() {
+        assertThatThrownBy(() -> BenchShapes.resolve("cls.onnx", List.of(IMAGE), 1, Map.of()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("cls.onnx: input 'x' [?,3,?,?] has open dimension 2; give its shape with --shapes x:1x3xNxN");
+        assertThatThrownBy(() -> BenchShapes.resolve("cls.onnx", List.of(FIXED), 8, Map.of()))
+                .hasMessage("cls.onnx: batch 8 does not fit input 'x' [1,3,48,192]: its batch dimension is fixed to 1");
+        assertThatThrownBy(() -> BenchShapes.resolve("cls.onnx", List.of(FIXED), 0,
+                Map.of("x", new long[] {1, 3, 32, 192}))).hasMessageContaining("dimension 2 is fixed to 48");
+        assertThatThrownBy(() -> BenchShapes.resolve("cls.onnx", List.of(IMAGE), 0,
+                Map.of("x", new long[] {1, 3, 48}))).hasMessageContaining("has rank 3 but input 'x' [?,3,?,?] has rank 4");
+        assertThatThrownBy(() -> BenchShapes.resolve("cls.onnx", List.of(IMAGE), 0,
+                Map.of("image", new long[] {1}))).hasMessageContaining("names 'image', which is not an input; inputs are [x]");
+    }
+
+    @Test
+    void doesNotChangeTheCallersShapes() {
+        long[] given = {1, 3, 48, 192};
+        BenchShapes.resolve("m", List.of(IMAGE), 16, Map.of("x", given));
+        assertThat(Arrays.equals(given, new long[] {1, 3, 48, 192})).isTrue();
+    }
+}

@@ -1,0 +1,89 @@
+package dev.trt4j.benchmark.ort;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.benchmark.BenchInputs;
+import dev.trt4j.benchmark.BenchmarkBackends;
+import dev.trt4j.benchmark.BenchmarkRequest;
+import dev.trt4j.benchmark.BenchmarkResult;
+import dev.trt4j.onnx.TestModels;
+import dev.trt4j.timing.InferenceTrace;
+import dev.trt4j.timing.PerformanceReport;
+import dev.trt4j.timing.TimesJson;
+import dev.trt4j.timing.TimingSettings;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** The CPU benchmark end to end on the real PP-OCR text-direction classifier, with a short warm-up and duration. */
+class OrtCpuBenchmarkTest {
+    private static final TimingSettings SHORT = TimingSettings.builder().warmUpMs(20).minWarmUpQueries(2)
+            .minIterations(5).durationMs(150).build();
+    private static final Map<String, long[]> LINE = Map.of("x", new long[] {1, 3, 48, 192});
+
+    @TempDir
+    static Path dir;
+    static Path model;
+
+    @BeforeAll
+    static void extract() {
+        model = TestModels.ppocrClassifier(dir);
+    }
+
+    @Test
+    void timesTheClassifierWithTrtexecsRules() {
+        BenchmarkResult result = BenchmarkBackends.named("onnxruntime").run(
+                new BenchmarkRequest(model, 2, LINE, BenchInputs.random(0), SHORT, 1));
+        PerformanceReport r = result.report();
+        assertThat(result.backend()).isEqualTo("onnxruntime");
+        assertThat(result.shapes().get("x")).containsExactly(2, 3, 48, 192);
+        assertThat(r.mode().gpuEvents()).isFalse();
+        assertThat(r.mode().cpuThreads()).isEqualTo(1);
+        assertThat(r.warmUpQueries()).isGreaterThanOrEqualTo(2);
+        assertThat(r.queries()).isGreaterThanOrEqualTo(5).isEqualTo(result.measured().size());
+        assertThat(r.samplesPerQuery()).isEqualTo(2);
+        // every measured query started after the warm-up, one at a time, in order
+        InferenceTrace first = result.measured().get(0);
+        InferenceTrace last = result.measured().get(result.measured().size() - 1);
+        assertThat(first.startComputeMs()).isGreaterThanOrEqualTo(20);
+        for (int i = 1; i < result.measured().size(); i++) {
+            assertThat(result.measured().get(i).startComputeMs())
+                    .isGreaterThanOrEqualTo(result.measured().get(i - 1).endComputeMs());
+        }
+        // measuring lasted at least the duration (compute timeline) and the throughput spans it
+        assertThat(last.startComputeMs() - first.startComputeMs()).isGreaterThanOrEqualTo(150);
+        assertThat(r.walltimeMs()).isEqualTo(last.endD2hMs() - first.startH2dMs());
+        assertThat(r.queriesPerSecond()).isCloseTo(r.queries() / r.walltimeMs() * 1000, within(1e-9));
+        assertThat(r.samplesPerSecond()).isCloseTo(2 * r.queriesPerSecond(), within(1e-9));
+        assertThat(r.compute().min()).isPositive();
+        assertThat(r.compute().median()).isEqualTo(r.latency().median());
+        assertThat(r.h2d().max()).isZero();
+    }
+
+    @Test
+    void exportsTheMeasuredQueriesInTrtexecsLayout() {
+        BenchmarkResult result = new OrtCpuBenchmark().run(
+                new BenchmarkRequest(model, 0, LINE, BenchInputs.zeros(), SHORT, 1));
+        Path times = dir.resolve("times.json");
+        TimesJson.write(times, result.measured());
+        assertThat(TimesJson.read(times)).isEqualTo(result.measured());
+    }
+
+    @Test
+    void badRequestsAreOneLineErrors() {
+        OrtCpuBenchmark bench = new OrtCpuBenchmark();
+        assertThatThrownBy(() -> bench.run(new BenchmarkRequest(dir.resolve("nope.onnx"), 1, LINE,
+                BenchInputs.zeros(), SHORT, 1))).isInstanceOf(Trt4jException.class)
+                .hasMessageEndingWith("nope.onnx: no such model file");
+        assertThatThrownBy(() -> bench.run(new BenchmarkRequest(model, 1, Map.of(), BenchInputs.zeros(), SHORT, 1)))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("has open dimension 2");
+        assertThatThrownBy(() -> BenchmarkBackends.named("tpu")).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("unknown backend 'tpu'; available: onnxruntime");
+    }
+}

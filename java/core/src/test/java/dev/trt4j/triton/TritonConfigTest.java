@@ -1,0 +1,135 @@
+package dev.trt4j.triton;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.engine.EngineSidecar;
+import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.engine.ShapeRange;
+import dev.trt4j.onnx.TestModels;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TritonConfigTest {
+    private static final Path ENGINE = Path.of("engines/cls.fp16.engine");
+    private static final List<TensorSpec> IN = List.of(
+            new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, 48, -1}, null));
+    private static final List<TensorSpec> OUT = List.of(
+            new TensorSpec("softmax_0.tmp_0", ElementType.FLOAT32, new long[] {-1, 2}, null));
+
+    @TempDir
+    Path dir;
+
+    private static EngineSidecar sidecar(String model, Map<String, ShapeRange> profile) {
+        return new EngineSidecar(1, "e", "10.15.1", "Tesla T4", "7.5", "fp16", null, false, null, null, model, "m",
+                List.of(profile));
+    }
+
+    private static final EngineSidecar DYNAMIC = sidecar("cls.onnx", Map.of("x", new ShapeRange(
+            new long[] {1, 3, 48, 96}, new long[] {8, 3, 48, 192}, new long[] {32, 3, 48, 320})));
+
+    @Test
+    void batchingEngineGetsDynamicBatchingUpToItsProfileMaximum() {
+        TritonModelConfig config = TritonConfigFromEngine.of(ENGINE, "cls.fp16", IN, OUT, DYNAMIC,
+                new TritonConfigFromEngine.Options(0, List.of(8, 16), 250, 2, List.of(0, 1)));
+        assertThat(config.toPbtxt()).isEqualTo("""
+                name: "cls.fp16"
+                platform: "tensorrt_plan"
+                max_batch_size: 32
+                input [
+                  {
+                    name: "x"
+                    data_type: TYPE_FP32
+                    dims: [ 3, 48, -1 ]
+                  }
+                ]
+                output [
+                  {
+                    name: "softmax_0.tmp_0"
+                    data_type: TYPE_FP32
+                    dims: [ 2 ]
+                  }
+                ]
+                dynamic_batching {
+                  preferred_batch_size: [ 8, 16 ]
+                  max_queue_delay_microseconds: 250
+                }
+                instance_group [
+                  {
+                    count: 2
+                    kind: KIND_GPU
+                    gpus: [ 0, 1 ]
+                  }
+                ]
+                """);
+    }
+
+    @Test
+    void fixedBatchEngineIsServedWithoutTritonBatching() {
+        EngineSidecar fixed = sidecar("cls.onnx", Map.of("x", ShapeRange.fixed(new long[] {1, 3, 48, 192})));
+        TritonModelConfig config = TritonConfigFromEngine.of(ENGINE, "cls", IN, OUT, fixed,
+                TritonConfigFromEngine.Options.defaults());
+        assertThat(config.maxBatchSize()).isZero();
+        assertThat(config.inputs().get(0).dims()).containsExactly(1, 3, 48, 192);
+        assertThat(config.outputs().get(0).dims()).containsExactly(-1, 2);
+        assertThat(config.toPbtxt()).contains("max_batch_size: 0\n").doesNotContain("dynamic_batching")
+                .contains("count: 1\n    kind: KIND_GPU\n  }");
+    }
+
+    @Test
+    void refusesAMaxBatchAboveTheEngines() {
+        assertThatThrownBy(() -> TritonConfigFromEngine.of(ENGINE, "cls", IN, OUT, DYNAMIC,
+                new TritonConfigFromEngine.Options(64, List.of(), 100, 1, List.of())))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("engines/cls.fp16.engine takes at most batch 32 but --max-batch is 64");
+        assertThatThrownBy(() -> new TritonModelConfig("a/b", 0, IN.stream().map(s -> new TritonTensor(s.name(),
+                s.type(), s.dims())).toList(), List.of(), List.of(), 0, 1, List.of()))
+                .hasMessageContaining("a Triton model name");
+    }
+
+    @Test
+    void writesTheRepositoryLayoutWithTensorsFromTheModelBesideTheEngine() throws Exception {
+        Path engines = Files.createDirectories(dir.resolve("engines"));
+        TestModels.write(TestModels.mlp(), engines, "mlp.onnx");
+        Path engine = engines.resolve("mlp.int8.engine");
+        Files.write(engine, new byte[] {1, 2, 3, 4, 5});
+        EngineSidecar sidecar = sidecar("mlp.onnx", Map.of("x", new ShapeRange(new long[] {1, 4},
+                new long[] {4, 4}, new long[] {16, 4})));
+        EngineSidecarFile.write(engine, sidecar);
+
+        EngineTensors tensors = EngineTensors.find(engine, EngineSidecarFile.read(engine).orElseThrow(), null);
+        assertThat(tensors.inputs()).extracting(TensorSpec::name).containsExactly("x");
+        assertThat(tensors.outputs()).extracting(TensorSpec::name).containsExactly("y");
+        String name = TritonRepository.modelName(engine);
+        assertThat(name).isEqualTo("mlp.int8");
+        TritonModelConfig config = TritonConfigFromEngine.of(engine, name, tensors.inputs(), tensors.outputs(),
+                sidecar, TritonConfigFromEngine.Options.defaults());
+        Path repo = dir.resolve("repo");
+        Path folder = TritonRepository.add(repo, engine, config);
+
+        assertThat(folder).isEqualTo(repo.resolve("mlp.int8"));
+        assertThat(Files.readAllBytes(folder.resolve("1/model.plan"))).containsExactly(1, 2, 3, 4, 5);
+        assertThat(Files.readString(folder.resolve("config.pbtxt"))).contains("max_batch_size: 16\n")
+                .contains("name: \"y\"\n    data_type: TYPE_FP32\n    dims: [ 2 ]");
+        try (var files = Files.walk(repo)) {
+            assertThat(files.filter(Files::isRegularFile).map(p -> repo.relativize(p).toString()))
+                    .containsExactlyInAnyOrder("mlp.int8/config.pbtxt", "mlp.int8/1/model.plan");
+        }
+    }
+
+    @Test
+    void saysHowToNameTheModelWhenItIsNotBesideTheEngine() {
+        assertThatThrownBy(() -> EngineTensors.find(dir.resolve("lost.engine"), DYNAMIC, null))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("lost.engine: cannot tell its inputs and outputs without a GPU: its model "
+                        + "cls.onnx is not next to it; pass the ONNX model with --model");
+    }
+}

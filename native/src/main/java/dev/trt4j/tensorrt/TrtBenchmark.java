@@ -1,0 +1,155 @@
+package dev.trt4j.tensorrt;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.benchmark.BenchShapes;
+import dev.trt4j.benchmark.BenchmarkBackend;
+import dev.trt4j.benchmark.BenchmarkRequest;
+import dev.trt4j.benchmark.BenchmarkResult;
+import dev.trt4j.benchmark.EngineShapeCheck;
+import dev.trt4j.engine.Availability;
+import dev.trt4j.engine.EngineCompatibility;
+import dev.trt4j.engine.EngineSidecar;
+import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.engine.HostTensorCodec;
+import dev.trt4j.runtime.InputChecker;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+import dev.trt4j.timing.MeasuredTraces;
+import dev.trt4j.timing.PerformanceReport;
+import dev.trt4j.timing.PipelinedTimingLoop;
+import dev.trt4j.timing.TimingMode;
+import dev.trt4j.timing.TimingSettings;
+import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.tensorrt.nvinfer.Dims64;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The {@code tensorrt} benchmark, trtexec's method on one execution context: inputs staged once in pinned host
+ * memory, device buffers bound once, CUDA events against a shared start, one query queued ahead, warm-up by GPU
+ * time. With transfers off (the default) inputs are copied to the device once before the loop. Registered with
+ * {@link java.util.ServiceLoader}.
+ */
+public final class TrtBenchmark implements BenchmarkBackend {
+    /** This backend's name. */
+    public static final String NAME = "tensorrt";
+
+    /** Instantiated by {@link java.util.ServiceLoader}. */
+    public TrtBenchmark() {
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public Availability availability() {
+        return NativeLibraries.availability();
+    }
+
+    @Override
+    public BenchmarkResult run(BenchmarkRequest request) {
+        Path file = request.file();
+        byte[] plan;
+        try {
+            plan = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new Trt4jException(file + ": no such engine file");
+        } catch (IOException e) {
+            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        NativeLibraries.require();
+        Optional<EngineSidecar> sidecar = EngineSidecarFile.read(file);
+        var gpu = CudaDevices.current();
+        sidecar.ifPresent(s -> EngineCompatibility.check(file, s, NativeLibraries.tensorRtVersion(), gpu));
+        try (LoadedEngine engine = new LoadedEngine(file, plan)) {
+            Map<String, long[]> shapes = BenchShapes.resolve(file.toString(), engine.inputs(), request.batch(),
+                    request.shapes());
+            sidecar.ifPresent(s -> EngineShapeCheck.check(file, s, shapes));
+            Map<String, HostTensor> inputs = request.inputs().create(engine.inputs(), shapes);
+            InputChecker.check(file.toString(), engine.inputs(), inputs);
+            return time(file, request, engine, shapes, inputs);
+        }
+    }
+
+    private static BenchmarkResult time(Path file, BenchmarkRequest request, LoadedEngine engine,
+                                        Map<String, long[]> shapes, Map<String, HostTensor> inputs) {
+        TimingSettings timing = request.timing();
+        List<AutoCloseable> buffers = new ArrayList<>();
+        try {
+            List<CudaEventInference.Copy> in = new ArrayList<>();
+            for (TensorSpec spec : engine.inputs()) {
+                long[] shape = shapes.get(spec.name());
+                try (Dims64 dims = TrtTypes.dims(shape)) {
+                    if (!engine.context().setInputShape(spec.name(), dims)) {
+                        throw new Trt4jException(file + ": shape " + spec.name() + ":" + BenchShapes.text(shape)
+                                + " is outside the engine's profile 0: "
+                                + TrtLogger.shared().lastError().orElse("refused"));
+                    }
+                }
+                long bytes = HostTensor.elementCount(shape) * spec.type().bytes();
+                PinnedHostBuffer host = track(buffers, new PinnedHostBuffer(bytes));
+                DeviceBuffer device = track(buffers, new DeviceBuffer(bytes));
+                HostTensorCodec.encode("input '" + spec.name() + "'", inputs.get(spec.name()), spec.type(),
+                        host.buffer());
+                bind(engine, spec.name(), device);
+                in.add(stream -> NativeCalls.check(cudart.cudaMemcpyAsync(device.pointer(), host.pointer(), bytes,
+                        cudart.cudaMemcpyHostToDevice, stream.handle()), "cudaMemcpyAsync of input '" + spec.name() + "'"));
+                if (!timing.dataTransfers()) {
+                    NativeCalls.check(cudart.cudaMemcpy(device.pointer(), host.pointer(), bytes,
+                            cudart.cudaMemcpyHostToDevice), "cudaMemcpy of input '" + spec.name() + "'");
+                }
+            }
+            List<CudaEventInference.Copy> out = new ArrayList<>();
+            for (TensorSpec spec : engine.outputs()) {
+                long[] shape;
+                try (Dims64 dims = engine.context().getTensorShape(spec.name())) {
+                    shape = TrtTypes.shape(dims);
+                }
+                long bytes = HostTensor.elementCount(shape) * spec.type().bytes();
+                PinnedHostBuffer host = track(buffers, new PinnedHostBuffer(bytes));
+                DeviceBuffer device = track(buffers, new DeviceBuffer(bytes));
+                bind(engine, spec.name(), device);
+                out.add(stream -> NativeCalls.check(cudart.cudaMemcpyAsync(host.pointer(), device.pointer(), bytes,
+                        cudart.cudaMemcpyDeviceToHost, stream.handle()), "cudaMemcpyAsync of output '" + spec.name() + "'"));
+            }
+            try (CudaEventInference inference = new CudaEventInference(file.toString(), engine.context(), in, out,
+                    timing)) {
+                MeasuredTraces traces = PipelinedTimingLoop.run(inference, timing).split();
+                int batch = shapes.values().stream().filter(s -> s.length > 0).mapToInt(s -> (int) s[0]).findFirst()
+                        .orElse(1);
+                TimingMode mode = TimingMode.gpu(inference.usesCudaGraph(), timing.spinWait(), timing.dataTransfers());
+                PerformanceReport report = PerformanceReport.of(traces, batch, timing.percentiles(), mode);
+                return new BenchmarkResult(NAME, file, shapes, request.inputs().describe(), report, traces.measured());
+            }
+        } finally {
+            for (int i = buffers.size() - 1; i >= 0; i--) {
+                try {
+                    buffers.get(i).close();
+                } catch (Exception ignored) {
+                    // freeing cannot fail in a way the user can act on; the timing error, if any, matters more
+                }
+            }
+        }
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> owned, T resource) {
+        owned.add(resource);
+        return resource;
+    }
+
+    private static void bind(LoadedEngine engine, String name, DeviceBuffer buffer) {
+        if (!engine.context().setTensorAddress(name, buffer.pointer())) {
+            throw new Trt4jException("setTensorAddress('" + name + "') failed: "
+                    + TrtLogger.shared().lastError().orElse("refused"));
+        }
+    }
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Times every engine in an engines folder and writes the speedup table (each precision relative to FP32 = 1, by
+# batch size) as Markdown, CSV and JSON next to them. Engines are grouped by model from their names,
+# MODEL.LABEL.engine (as scripts/build-engines.sh writes them); a model needs MODEL.fp32.engine as its baseline.
+# Stops at the first failure with its message.
+#
+#   scripts/bench.sh [-e DIR] [-b BATCHES] [-- MORE TRT4J BENCH ARGS]
+#     -e DIR       engines folder (default: engines)
+#     -b BATCHES   batch sizes, e.g. 1,8,32 (default)
+#
+# The trt4j command is $TRT4J, else trt4j on PATH, else the repository's ./trt4j launcher.
+set -euo pipefail
+
+dir=engines
+batches=1,8,32
+
+fail() {
+  echo "bench: $*" >&2
+  exit 1
+}
+
+while getopts "e:b:h" opt; do
+  case "$opt" in
+    e) dir="$OPTARG" ;;
+    b) batches="$OPTARG" ;;
+    h) sed -n '2,12p' "$0"; exit 0 ;;
+    *) fail "unknown option; see $0 -h" ;;
+  esac
+done
+shift $((OPTIND - 1))
+[ "${1:-}" != "--" ] || shift
+
+if [ -n "${TRT4J:-}" ]; then
+  trt4j="$TRT4J"
+elif command -v trt4j >/dev/null 2>&1; then
+  trt4j=trt4j
+else
+  trt4j="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/trt4j"
+fi
+
+[ -d "$dir" ] || fail "$dir: no such engines folder"
+shopt -s nullglob
+engines=("$dir"/*.engine)
+[ "${#engines[@]}" -gt 0 ] || fail "$dir: no .engine files; build some with scripts/build-engines.sh"
+
+models=()
+for engine in "${engines[@]}"; do
+  stem="$(basename "$engine" .engine)"
+  model="${stem%.*}"
+  [ "$model" != "$stem" ] || fail "$engine: name is not MODEL.LABEL.engine"
+  case " ${models[*]} " in
+    *" $model "*) ;;
+    *) models+=("$model") ;;
+  esac
+done
+
+compare=()
+for model in "${models[@]}"; do
+  if [ ! -f "$dir/$model.fp32.engine" ]; then
+    echo "bench: skipping $model: no $model.fp32.engine to compare with" >&2
+    continue
+  fi
+  spec="model=$model,fp32=$dir/$model.fp32.engine"
+  for engine in "$dir/$model".*.engine; do
+    stem="$(basename "$engine" .engine)"
+    label="${stem##*.}"
+    if [ "${stem%.*}" != "$model" ] || [ "$label" = fp32 ]; then
+      continue
+    fi
+    spec="$spec,$label=$engine"
+  done
+  compare+=(--compare "$spec")
+done
+[ "${#compare[@]}" -gt 0 ] || fail "$dir: no model has an fp32 engine to compare with"
+
+"$trt4j" bench "${compare[@]}" --batch "$batches" --markdown "$dir/speedup.md" --csv "$dir/speedup.csv" \
+  --table-json "$dir/speedup.json" "$@" || fail "trt4j bench failed"
+echo "speedup table: $dir/speedup.md, $dir/speedup.csv, $dir/speedup.json"

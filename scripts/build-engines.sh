@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Builds TensorRT engines for every model × precision (× calibrator for INT8) into an engines folder, skipping
+# engines that are newer than their model (and calibration table). Stops at the first failure with its message.
+#
+#   scripts/build-engines.sh [options] MODEL.onnx...
+#     -o DIR         engines folder (default: engines)
+#     -p LIST        precisions, e.g. "fp32 fp16 int8" (default)
+#     -c LIST        INT8 calibrators, e.g. "entropy trt-minmax" (default: entropy)
+#     -d DATA        calibration data for TensorRT's calibrators (trt-entropy2, trt-minmax)
+#     -t PATTERN     trt4j calibration table of trt4j's calibrators (max, entropy, percentile, mse), with {model}
+#                    and {calibrator} placeholders (default: engines/{model}/calibration/{calibrator}.json)
+#     -s SPEC        shapes for every build, e.g. x:1x3x48x192 (passed as --shapes)
+#     -x "ARGS"      more arguments for every trt4j build
+#
+# Engines are named MODEL.PRECISION.engine, INT8 ones MODEL.int8-CALIBRATOR.engine; scripts/bench.sh reads them.
+# The trt4j command is $TRT4J, else trt4j on PATH, else the repository's ./trt4j launcher.
+set -euo pipefail
+
+out=engines
+precisions="fp32 fp16 int8"
+calibrators="entropy"
+data=""
+table_pattern="engines/{model}/calibration/{calibrator}.json"
+shapes=""
+extra=""
+
+fail() {
+  echo "build-engines: $*" >&2
+  exit 1
+}
+
+while getopts "o:p:c:d:t:s:x:h" opt; do
+  case "$opt" in
+    o) out="$OPTARG" ;;
+    p) precisions="$OPTARG" ;;
+    c) calibrators="$OPTARG" ;;
+    d) data="$OPTARG" ;;
+    t) table_pattern="$OPTARG" ;;
+    s) shapes="$OPTARG" ;;
+    x) extra="$OPTARG" ;;
+    h) sed -n '2,18p' "$0"; exit 0 ;;
+    *) fail "unknown option; see $0 -h" ;;
+  esac
+done
+shift $((OPTIND - 1))
+[ "$#" -gt 0 ] || fail "no models given; usage: $0 [options] MODEL.onnx..."
+
+if [ -n "${TRT4J:-}" ]; then
+  trt4j="$TRT4J"
+elif command -v trt4j >/dev/null 2>&1; then
+  trt4j=trt4j
+else
+  trt4j="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/trt4j"
+fi
+
+# build ENGINE MODEL INPUT... -- BUILD_ARGS: builds unless ENGINE is newer than every INPUT and has its sidecar.
+build() {
+  local engine="$1" model="$2"
+  shift 2
+  local inputs=()
+  while [ "$1" != "--" ]; do
+    inputs+=("$1")
+    shift
+  done
+  shift
+  local fresh=1
+  if [ ! -f "$engine" ] || [ ! -f "$engine.json" ]; then
+    fresh=0
+  fi
+  for input in "${inputs[@]}"; do
+    if [ ! "$engine" -nt "$input" ]; then
+      fresh=0
+    fi
+  done
+  if [ "$fresh" = 1 ]; then
+    echo "up to date: $engine"
+    return
+  fi
+  echo "building: $engine"
+  local args=(build "$model" --out "$engine" "$@")
+  [ -z "$shapes" ] || args+=(--shapes "$shapes")
+  if [ -n "$extra" ]; then
+    read -r -a more <<< "$extra"
+    args+=("${more[@]}")
+  fi
+  "$trt4j" "${args[@]}" || fail "building $engine failed (trt4j ${args[*]})"
+}
+
+mkdir -p "$out"
+for model in "$@"; do
+  [ -f "$model" ] || fail "$model: no such model file"
+  name="$(basename "$model")"
+  name="${name%.onnx}"
+  for precision in $precisions; do
+    case "$precision" in
+      fp32 | fp16)
+        build "$out/$name.$precision.engine" "$model" "$model" -- --precision "$precision"
+        ;;
+      int8)
+        for calibrator in $calibrators; do
+          engine="$out/$name.int8-$calibrator.engine"
+          case "$calibrator" in
+            trt-entropy2 | trt-minmax)
+              [ -n "$data" ] || fail "calibrator $calibrator calibrates on data: give it with -d DATA"
+              build "$engine" "$model" "$model" -- --precision int8 --calibrator "$calibrator" --data "$data" \
+                --cache "$out/$name.$calibrator.cache"
+              ;;
+            max | entropy | percentile | mse)
+              table="${table_pattern//\{model\}/$name}"
+              table="${table//\{calibrator\}/$calibrator}"
+              [ -f "$table" ] || fail "$table: no calibration table for $name ($calibrator); run trt4j calibrate first or set -t"
+              build "$engine" "$model" "$model" "$table" -- --precision int8 --calibrator "$calibrator" --table "$table"
+              ;;
+            *) fail "unknown calibrator '$calibrator' (max, entropy, percentile, mse, trt-entropy2, trt-minmax)" ;;
+          esac
+        done
+        ;;
+      *) fail "unknown precision '$precision' (fp32, fp16, int8)" ;;
+    esac
+  done
+done
