@@ -1,6 +1,7 @@
 package dev.trt4j.tensorrt;
 
 import ai.onnx.proto.OnnxMl;
+import ai.onnxruntime.platform.Fp16Conversions;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ final class GpuTestModels {
                 .addAllDims(List.of((long) K, (long) C, 3L, 3L));
         for (int i = 0; i < K * C * 9; i++) {
             if (fp16) {
-                w.addInt32Data(dev.trt4j.engine.HalfPrecision.fromFloat(weight(i)) & 0xffff);
+                w.addInt32Data(Fp16Conversions.floatToFp16(weight(i)) & 0xffff);
             } else {
                 w.addFloatData(weight(i));
             }

@@ -3,7 +3,6 @@ package dev.trt4j.tensorrt;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
-import dev.trt4j.engine.AmaxTable;
 import dev.trt4j.engine.CalibratorChoice;
 import dev.trt4j.engine.EngineBuild;
 import dev.trt4j.engine.EngineBuildRequest;
@@ -16,6 +15,9 @@ import dev.trt4j.engine.Int8Mode;
 import dev.trt4j.engine.OptimizationProfile;
 import dev.trt4j.engine.Precision;
 import dev.trt4j.engine.ShapeRange;
+import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.Provenance;
+import dev.trt4j.table.TensorRtCalibrationCache;
 import dev.trt4j.tensor.HostTensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,12 +86,25 @@ class TensorRtGpuTest {
     @ParameterizedTest
     @EnumSource(value = CalibratorChoice.class, names = {"MAX", "ENTROPY", "PERCENTILE", "MSE"})
     void trt4jRangesAreHandedToTensorRt(CalibratorChoice choice) {
-        AmaxTable table = new AmaxTable(Map.of("x", 1f, "conv_out", 4f, "y", 4f), "test", "in-test table");
+        CalibrationTable table = new CalibrationTable(Map.of("x", 1f, "conv_out", 4f, "y", 4f), Provenance.unknown());
         Path engine = build(EngineBuildRequest.builder(fp32Model, Precision.INT8).calibrator(choice).table(table)
                 .profiles(PROFILES), "int8-" + choice.cliName());
         EngineSidecar sidecar = EngineSidecarFile.read(engine).orElseThrow();
         assertThat(sidecar.calibrator()).isEqualTo(choice.cliName());
-        assertThat(sidecar.calibrationSha256()).isEqualTo("test");
+        byte[] handedOver = TensorRtCalibrationCache.fromTable(table, new TrtEngineBuilder().tensorRtVersion().code(),
+                choice.trtAlgorithm().cacheToken()).toText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(sidecar.calibrationSha256()).isEqualTo(Provenance.sha256(handedOver));
+        assertRunsClose(engine, 0.15f);
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = CalibratorChoice.class, names = {"MAX", "ENTROPY", "PERCENTILE", "MSE"})
+    void trt4jRangesComputedFromTheSamplesOnTheCpuAreHandedToTensorRt(CalibratorChoice choice) {
+        Path engine = build(EngineBuildRequest.builder(fp32Model, Precision.INT8).calibrator(choice)
+                .samples((inputs, shapes) -> new SeededBatches(8)).profiles(PROFILES), "int8-computed-" + choice.cliName());
+        EngineSidecar sidecar = EngineSidecarFile.read(engine).orElseThrow();
+        assertThat(sidecar.calibrator()).isEqualTo(choice.cliName());
+        assertThat(sidecar.calibrationSha256()).matches("[0-9a-f]{64}");
         assertRunsClose(engine, 0.15f);
     }
 
@@ -98,7 +113,7 @@ class TensorRtGpuTest {
     void tensorRtCalibratesOnSampleBatchesAndTheCacheIsSavedAndReused(CalibratorChoice choice) throws Exception {
         Path cache = dir.resolve(choice.cliName() + ".cache");
         Path engine = build(EngineBuildRequest.builder(fp32Model, Precision.INT8).calibrator(choice).calibrationCache(cache)
-                .data(new SeededBatches(8)).profiles(PROFILES), "int8-" + choice.cliName());
+                .samples((inputs, shapes) -> new SeededBatches(8)).profiles(PROFILES), "int8-" + choice.cliName());
         String header = Files.readAllLines(cache).get(0);
         assertThat(header).isEqualTo("TRT-" + new TrtEngineBuilder().tensorRtVersion().code() + "-"
                 + choice.trtAlgorithm().cacheToken());

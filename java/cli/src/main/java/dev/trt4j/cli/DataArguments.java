@@ -9,7 +9,9 @@ import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The options that say which samples to feed a model, shared by every command that runs one (a picocli
@@ -33,8 +35,9 @@ public final class DataArguments {
     int batch;
 
     @Option(names = "--shapes", paramLabel = "SPEC",
-            description = "Fix dynamic dimensions: name:d0xd1x...[,name2:...], e.g. x:8x3x48x192.")
-    String shapes;
+            description = "Fix dynamic dimensions: name:d0xd1x...[,name2:...], e.g. x:8x3x48x192 (build: give it once "
+                    + "per optimization profile; samples take the calibration profile's shapes).")
+    List<String> shapes = new ArrayList<>();
 
     @Option(names = "--preprocess", paramLabel = "PRESET",
             description = "Image preprocessing preset: imagenet, ppocr-cls, ppocr-rec (default: imagenet for "
@@ -56,20 +59,45 @@ public final class DataArguments {
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed for random data.")
     long seed;
 
-    /** The data options these arguments describe. */
+    /**
+     * The data options these arguments describe.
+     *
+     * @throws Trt4jException when {@code --shapes} is given more than once (a data pass runs at one shape)
+     */
     public DataOptions options() {
+        if (shapes.size() > 1) {
+            throw new Trt4jException("--shapes is given " + shapes.size() + " times; the samples take one set of shapes");
+        }
+        DataOptions.Builder b = builder();
+        if (!shapes.isEmpty()) {
+            b.fixedShapes(shapes.get(0));
+        }
+        return build(b);
+    }
+
+    /** The {@code --shapes} values in the order given (an engine build makes one optimization profile of each). */
+    public List<String> shapes() {
+        return List.copyOf(shapes);
+    }
+
+    private DataOptions.Builder builder() {
         try {
             DataOptions.Builder b = DataOptions.builder().batchSize(batch).maxSamples(samples).seed(seed)
                     .sequenceLength(sequenceLength).rotateHalf(rotateHalf);
-            if (shapes != null) {
-                b.fixedShapes(shapes);
-            }
             if (preprocess != null) {
                 b.imagePreprocessing(ImagePreprocessing.preset(preprocess));
             }
             if (tokenizer != null) {
                 b.tokenizer(tokenizer);
             }
+            return b;
+        } catch (IllegalArgumentException e) {
+            throw new Trt4jException(e.getMessage(), e);
+        }
+    }
+
+    private static DataOptions build(DataOptions.Builder b) {
+        try {
             return b.build();
         } catch (IllegalArgumentException e) {
             throw new Trt4jException(e.getMessage(), e);
@@ -95,10 +123,38 @@ public final class DataArguments {
         if (data != null) {
             return DataSourceFactory.open(data, inputs, options);
         }
-        boolean textModel = inputs.stream().anyMatch(i -> i.name().equals("input_ids"));
-        if ((textModel && tokenizer != null) || preferText) {
+        if ((isTextModel(inputs) && tokenizer != null) || preferText) {
             return DataSourceFactory.openBundledSentences(inputs, options);
         }
         return DataSourceFactory.open(null, inputs, options);
+    }
+
+    /** Whether real samples were given: {@code --data}, or {@code --tokenizer} for the bundled sentences. */
+    public boolean givesSamples() {
+        return data != null || tokenizer != null;
+    }
+
+    /**
+     * Opens the real samples at fixed shapes (an engine's calibration shapes, which replace {@code --shapes}):
+     * {@code --data}, or the bundled sentences for a text model with {@code --tokenizer}. Never random data.
+     *
+     * @throws Trt4jException when neither applies to the model
+     */
+    public CalibrationDataSource openSamples(List<TensorSpec> inputs, Map<String, long[]> fixedShapes) {
+        DataOptions.Builder b = builder();
+        fixedShapes.forEach(b::fixedShape);
+        DataOptions options = build(b);
+        if (data != null) {
+            return DataSourceFactory.open(data, inputs, options);
+        }
+        if (tokenizer != null && isTextModel(inputs)) {
+            return DataSourceFactory.openBundledSentences(inputs, options);
+        }
+        throw new Trt4jException("--tokenizer " + tokenizer + ": the model has no input_ids input to feed the bundled "
+                + "sentences to; give its samples with --data");
+    }
+
+    private static boolean isTextModel(List<TensorSpec> inputs) {
+        return inputs.stream().anyMatch(i -> i.name().equals("input_ids"));
     }
 }

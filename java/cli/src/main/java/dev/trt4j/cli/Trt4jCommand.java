@@ -2,8 +2,10 @@ package dev.trt4j.cli;
 
 import dev.trt4j.Trt4jVersion;
 import dev.trt4j.cli.command.AmaxCommand;
+import dev.trt4j.cli.command.BuildCommand;
 import dev.trt4j.cli.command.CacheCommand;
 import dev.trt4j.cli.command.CalibrateCommand;
+import dev.trt4j.cli.command.DoctorCommand;
 import dev.trt4j.cli.command.InspectCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -57,7 +59,15 @@ public final class Trt4jCommand implements Callable<Integer> {
 
     /** A command line with trt4j's error handling and exit codes installed. */
     public static CommandLine newCommandLine() {
-        CommandLine cl = new CommandLine(new Trt4jCommand());
+        return newCommandLine(CommandLine.defaultFactory());
+    }
+
+    /**
+     * A command line whose commands come from {@code factory} (to give a command other services, as tests do),
+     * with trt4j's error handling and exit codes installed.
+     */
+    public static CommandLine newCommandLine(CommandLine.IFactory factory) {
+        CommandLine cl = new CommandLine(new Trt4jCommand(), factory);
         cl.setExecutionExceptionHandler(new ExecutionErrorHandler());
         cl.setParameterExceptionHandler(new UsageErrorHandler());
         return cl;

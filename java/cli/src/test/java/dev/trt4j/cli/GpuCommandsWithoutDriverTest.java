@@ -1,6 +1,5 @@
 package dev.trt4j.cli;
 
-import ai.onnx.proto.OnnxMl;
 import dev.trt4j.engine.NativeLibraryLocator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,13 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * On a machine without the CUDA driver (ours and CI's), {@code build} and {@code doctor} fail fast in a real JVM:
- * one line naming the missing library, exit code 1, no engine or sidecar file, and no JVM crash report. Covered
- * twice: with trt4j-native on the class path (it must stop before loading any native code) and without it.
+ * On a machine without the CUDA driver (ours and CI's), {@code trt4j build} and {@code trt4j doctor} fail fast in
+ * a real JVM started on the CLI's main class: one line naming the missing library, exit code 1, no engine or
+ * sidecar file, and no JVM crash report. Covered twice: with trt4j-native on the class path (it must stop before
+ * loading any native code) and without it.
  */
 class GpuCommandsWithoutDriverTest {
     private static final String DRIVER_LINE = "CUDA driver: libcuda.so.1 not found; install the NVIDIA driver (r580 or "
             + "newer for CUDA 13) on a machine with an NVIDIA GPU";
+    private static final String PREFIX = "trt4j: ";
 
     @TempDir
     static Path work;
@@ -38,16 +39,7 @@ class GpuCommandsWithoutDriverTest {
     static void writeModel() throws IOException {
         assumeTrue(NativeLibraryLocator.system().find(NativeLibraryLocator.CUDA_DRIVER).isEmpty(),
                 "this machine has a CUDA driver; the GPU tests in native/ cover it");
-        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4));
-        OnnxMl.ValueInfoProto x = OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(OnnxMl.TypeProto.newBuilder()
-                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
-        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("relu").addInput(x)
-                .addOutput(x.toBuilder().setName("y"))
-                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").addInput("x").addOutput("y")).build();
-        model = Files.write(work.resolve("relu.onnx"), OnnxMl.ModelProto.newBuilder().setIrVersion(8)
-                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build().toByteArray());
+        model = TestModels.relu(work.resolve("relu.onnx"));
     }
 
     @Test
@@ -56,7 +48,7 @@ class GpuCommandsWithoutDriverTest {
         Result r = run(testClassPath(), "build", model.toString(), "--precision", "fp16", "--shapes", "x:2x4",
                 "--out", out.toString());
         assertThat(r.exit).isEqualTo(1);
-        assertThat(r.stderrLines).containsExactly(DRIVER_LINE);
+        assertThat(r.stderrLines).containsExactly(PREFIX + DRIVER_LINE);
         assertNoOutputAndNoCrash(out.getParent().getParent());
     }
 
@@ -66,8 +58,8 @@ class GpuCommandsWithoutDriverTest {
         Result r = run(withoutNative(testClassPath()), "build", model.toString(), "--precision", "fp32", "--shapes",
                 "x:2x4", "--out", out.toString());
         assertThat(r.exit).isEqualTo(1);
-        assertThat(r.stderrLines).containsExactly(
-                "no TensorRT backend: trt4j-native: not on the class path; build trt4j with -Pgpu (see native/README.md)");
+        assertThat(r.stderrLines).containsExactly(PREFIX
+                + "no TensorRT backend: trt4j-native: not on the class path; build trt4j with -Pgpu (see native/README.md)");
         assertNoOutputAndNoCrash(out.getParent().getParent());
     }
 
@@ -76,7 +68,7 @@ class GpuCommandsWithoutDriverTest {
         Result r = run(testClassPath(), "doctor");
         assertThat(r.exit).isEqualTo(1);
         assertThat(r.stdout).contains("CUDA driver:  missing", "missing:      " + DRIVER_LINE, "status:       not ready");
-        assertThat(r.stderrLines).containsExactly("not ready: " + DRIVER_LINE);
+        assertThat(r.stderrLines).containsExactly(PREFIX + "not ready: " + DRIVER_LINE);
 
         Result json = run(withoutNative(testClassPath()), "doctor", "--json");
         assertThat(json.exit).isEqualTo(1);
@@ -91,7 +83,7 @@ class GpuCommandsWithoutDriverTest {
     private static Result run(String classPath, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classPath, "-Xmx256m", "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log"),
-                CommandProcess.class.getName()));
+                Trt4jCommand.class.getName()));
         cmd.addAll(Arrays.asList(args));
         Process p = new ProcessBuilder(cmd).directory(work.toFile()).start();
         p.getOutputStream().close();

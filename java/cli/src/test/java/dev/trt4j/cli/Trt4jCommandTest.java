@@ -30,7 +30,7 @@ class Trt4jCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "amax", "cache", "cache show", "cache convert"})
+    @ValueSource(strings = {"", "inspect", "calibrate", "amax", "cache", "cache show", "cache convert", "build", "doctor"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").strip().split(" ");
         CliRun run = CliRun.of(args);
@@ -47,14 +47,14 @@ class Trt4jCommandTest {
         StringWriter err = new StringWriter();
         int code = Trt4jCommand.run(new PrintWriter(out), new PrintWriter(err), "--help");
         assertThat(code).isZero();
-        assertThat(out.toString()).contains("amax").contains("cache");
+        assertThat(out.toString()).contains("amax").contains("cache").contains("build").contains("doctor");
     }
 
     @Test
     void missingCommandIsAUsageError() {
         CliRun run = CliRun.of();
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines().get(0)).isEqualTo("trt4j: missing a command: choose one of amax, cache, help");
+        assertThat(run.errLines().get(0)).isEqualTo("trt4j: missing a command: choose one of inspect, calibrate, amax, cache, build, doctor, help");
         CliRun cache = CliRun.of("cache");
         assertThat(cache.exitCode()).isEqualTo(2);
         assertThat(cache.err()).contains("choose one of show, convert");

@@ -1,9 +1,16 @@
 package dev.trt4j.engine;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.Provenance;
+import dev.trt4j.table.TensorRtCalibrationCache;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -11,24 +18,27 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * What the calibrator's {@code readCalibrationCache} gives TensorRT: trt4j's own ranges rendered as a cache,
- * an existing cache file after checking it, or nothing (TensorRT then calibrates on the sample batches).
+ * What the calibrator's {@code readCalibrationCache} gives TensorRT: trt4j's own ranges (a
+ * {@link CalibrationTable}) rendered as a {@link TensorRtCalibrationCache}, an existing cache file after checking
+ * it, or nothing (TensorRT then calibrates on the sample batches).
  *
  * <p>TensorRT silently ignores a cache whose header does not match its version and calibrator, and would then
- * recalibrate with its own algorithm. Every check happens here first, so a mismatching cache is rejected with
- * one line instead of being silently replaced or reused.
+ * recalibrate with its own algorithm. Every check happens here first, so a mismatching table or cache is
+ * rejected with one line instead of being silently replaced or reused.
  */
 public final class CalibrationCacheHandoff {
     private final TrtCalibrationAlgorithm algorithm;
-    private final AmaxTable table;
-    private final CalibrationCacheText.Parsed cache;
+    private final CalibrationTable table;
+    private final String tableFileSha256;
+    private final TensorRtCalibrationCache cache;
     private final byte[] cacheBytes;
     private final String source;
 
-    private CalibrationCacheHandoff(TrtCalibrationAlgorithm algorithm, AmaxTable table,
-            CalibrationCacheText.Parsed cache, byte[] cacheBytes, String source) {
+    private CalibrationCacheHandoff(TrtCalibrationAlgorithm algorithm, CalibrationTable table, String tableFileSha256,
+            TensorRtCalibrationCache cache, byte[] cacheBytes, String source) {
         this.algorithm = algorithm;
         this.table = table;
+        this.tableFileSha256 = tableFileSha256;
         this.cache = cache;
         this.cacheBytes = cacheBytes;
         this.source = source;
@@ -36,23 +46,54 @@ public final class CalibrationCacheHandoff {
 
     /** Nothing to hand over: TensorRT calibrates itself. */
     public static CalibrationCacheHandoff none(TrtCalibrationAlgorithm algorithm) {
-        return new CalibrationCacheHandoff(algorithm, null, null, null, "none");
+        return new CalibrationCacheHandoff(algorithm, null, null, null, null, "none");
     }
 
     /**
-     * trt4j's ranges, to be rendered for the TensorRT version that runs the build.
+     * trt4j's ranges from a table file, as {@code trt4j calibrate} writes it; the file's SHA-256 goes into the
+     * sidecar.
+     *
+     * @throws Trt4jException when the file is missing or not a table, or the table was made for another model
+     */
+    public static CalibrationCacheHandoff fromTableFile(Path file, TrtCalibrationAlgorithm algorithm, ModelFacts model) {
+        if (!Files.isRegularFile(file)) {
+            throw new Trt4jException(file + ": calibration table not found");
+        }
+        return checked(CalibrationTable.read(file), Provenance.sha256(file), file.toString(), algorithm, model);
+    }
+
+    /**
+     * trt4j's ranges held in memory (computed during the build, or given through the API); the SHA-256 of the
+     * cache they render to goes into the sidecar.
      *
      * @throws Trt4jException when the table names tensors the model does not have (a table for another model)
      */
-    public static CalibrationCacheHandoff fromTable(AmaxTable table, TrtCalibrationAlgorithm algorithm,
-            Set<String> modelTensorNames, String modelName) {
-        List<String> foreign = table.amax().keySet().stream().filter(n -> !modelTensorNames.contains(n)).toList();
+    public static CalibrationCacheHandoff fromTable(CalibrationTable table, TrtCalibrationAlgorithm algorithm,
+            ModelFacts model) {
+        return checked(table, null, describe(table), algorithm, model);
+    }
+
+    private static CalibrationCacheHandoff checked(CalibrationTable table, String fileSha256, String source,
+            TrtCalibrationAlgorithm algorithm, ModelFacts model) {
+        List<String> foreign = table.tensorNames().stream().filter(n -> !model.hasTensor(n)).toList();
         if (!foreign.isEmpty()) {
-            throw new Trt4jException(table.source() + ": rejected: " + foreign.size() + " of its " + table.amax().size()
-                    + " tensors are not in " + modelName + " (e.g. '" + foreign.get(0)
+            throw new Trt4jException(source + ": rejected: " + foreign.size() + " of its " + table.size()
+                    + " tensors are not in " + model.name() + " (e.g. '" + foreign.get(0)
                     + "'); the table was made for another model");
         }
-        return new CalibrationCacheHandoff(algorithm, table, null, null, table.source());
+        try {
+            TensorRtCalibrationCache.fromTable(table, TensorRtCalibrationCache.DEFAULT_VERSION, algorithm.cacheToken());
+        } catch (IllegalArgumentException e) {
+            throw new Trt4jException(source + ": rejected: " + e.getMessage());
+        }
+        return new CalibrationCacheHandoff(algorithm, table, fileSha256, null, null, source);
+    }
+
+    /** Names in-memory ranges in logs and messages, e.g. {@code trt4j entropy ranges from npy:x.npy (64 samples)}. */
+    private static String describe(CalibrationTable table) {
+        Provenance p = table.provenance();
+        return "trt4j " + (p.method() == null ? "" : p.method() + " ") + "ranges"
+                + (p.dataDescription() == null ? "" : " from " + p.dataDescription());
     }
 
     /**
@@ -63,22 +104,23 @@ public final class CalibrationCacheHandoff {
      *         model's inputs (a cache for another model)
      */
     public static CalibrationCacheHandoff fromCache(String source, byte[] bytes, TrtCalibrationAlgorithm algorithm,
-            List<TensorSpec> modelInputs, String modelName) {
-        CalibrationCacheText.Parsed parsed = CalibrationCacheText.parse(source, bytes);
-        if (!parsed.algorithmToken().equals(algorithm.cacheToken())) {
+            ModelFacts model) {
+        TensorRtCalibrationCache parsed = TensorRtCalibrationCache.parse(new String(bytes, StandardCharsets.UTF_8),
+                source);
+        if (!parsed.algorithm().equals(algorithm.cacheToken())) {
             throw new Trt4jException(source + ": calibration cache rejected: written by " + parsed.header()
                     + " but this build uses TensorRT's " + algorithm.cacheToken()
                     + "; pass the matching --calibrator or delete the cache to recalibrate");
         }
-        Set<String> missing = modelInputs.stream()
+        Set<String> missing = model.inputs().stream()
                 .filter(in -> in.type() == ElementType.FLOAT32 || in.type() == ElementType.FLOAT16)
-                .map(TensorSpec::name).filter(n -> !parsed.scales().containsKey(n))
-                .collect(Collectors.toCollection(java.util.LinkedHashSet::new));
+                .map(TensorSpec::name).filter(n -> !parsed.scaleBitsByTensor().containsKey(n))
+                .collect(Collectors.toCollection(LinkedHashSet::new));
         if (!missing.isEmpty()) {
             throw new Trt4jException(source + ": calibration cache rejected: it has no range for input(s) " + missing
-                    + " of " + modelName + "; it was made for another model (delete it to recalibrate)");
+                    + " of " + model.name() + "; it was made for another model (delete it to recalibrate)");
         }
-        return new CalibrationCacheHandoff(algorithm, null, parsed, bytes.clone(), source);
+        return new CalibrationCacheHandoff(algorithm, null, null, parsed, bytes.clone(), source);
     }
 
     /** True when TensorRT gets ranges and should not calibrate. */
@@ -104,31 +146,34 @@ public final class CalibrationCacheHandoff {
      */
     public Optional<byte[]> bytesFor(TensorRtVersion version) {
         if (table != null) {
-            return Optional.of(CalibrationCacheText.render(version, algorithm, table.amax()));
+            return Optional.of(TensorRtCalibrationCache.fromTable(table, version.code(), algorithm.cacheToken())
+                    .toText().getBytes(StandardCharsets.UTF_8));
         }
         if (cache != null) {
-            if (cache.versionCode() != version.code()) {
+            if (cache.version() != version.code()) {
                 throw new Trt4jException(source + ": calibration cache rejected: written by " + cache.header()
-                        + " but this is TensorRT " + version + " (" + CalibrationCacheText.header(version.code(),
-                        algorithm.cacheToken()) + "); recalibrate or pass --table");
+                        + " but this is TensorRT " + version + " (" + new TensorRtCalibrationCache(version.code(),
+                        algorithm.cacheToken(), Map.of()).header() + "); recalibrate or pass --table");
             }
             return Optional.of(cacheBytes.clone());
         }
         return Optional.empty();
     }
 
-    /** SHA-256 of the table file or cache bytes handed over, or empty when there is none. */
-    public Optional<String> sha256() {
+    /**
+     * SHA-256 of what the ranges came from: the table file, the cache file, or (for a table held in memory) the
+     * cache handed to TensorRT {@code version}; empty when there is none.
+     */
+    public Optional<String> sha256(TensorRtVersion version) {
         if (table != null) {
-            return Optional.of(table.sha256());
+            return Optional.of(tableFileSha256 != null ? tableFileSha256 : Provenance.sha256(bytesFor(version).get()));
         }
-        return cache == null ? Optional.empty() : Optional.of(Sha256.of(cacheBytes));
+        return cache == null ? Optional.empty() : Optional.of(Provenance.sha256(cacheBytes));
     }
 
     /** Number of tensors with a range, for logs. */
     public int tensorCount() {
-        Map<String, Float> m = table != null ? table.amax() : cache != null ? cache.scales() : Map.of();
-        return m.size();
+        return table != null ? table.size() : cache != null ? cache.scaleBitsByTensor().size() : 0;
     }
 
     /** Where the ranges come from, for logs and messages. */

@@ -10,22 +10,35 @@ import java.util.Optional;
  *
  * @param choice the calibrator the user chose
  * @param handoff what {@code readCalibrationCache} returns
+ * @param computesRanges true while trt4j's ranges are still to be computed from the sample batches on the CPU
+ *        (before the native build; {@link #withRanges} then holds them)
  * @param profileIndex the calibration profile (its opt shapes are the calibration shapes)
  * @param staging the host staging layout of one sample batch, in model input order
  * @param writeBack where the cache TensorRT writes is saved after a successful build (TensorRT's own
  *        calibrators only)
  */
-public record CalibrationPlan(CalibratorChoice choice, CalibrationCacheHandoff handoff, int profileIndex,
-        List<InputSlot> staging, Optional<Path> writeBack) {
+public record CalibrationPlan(CalibratorChoice choice, CalibrationCacheHandoff handoff, boolean computesRanges,
+        int profileIndex, List<InputSlot> staging, Optional<Path> writeBack) {
     public CalibrationPlan {
         Objects.requireNonNull(choice, "choice");
         Objects.requireNonNull(handoff, "handoff");
         staging = List.copyOf(staging);
         Objects.requireNonNull(writeBack, "writeBack");
+        if (computesRanges && (!choice.isTrt4jAlgorithm() || handoff.isPresent())) {
+            throw new IllegalArgumentException("only trt4j's calibrators compute ranges, and only when none are given");
+        }
     }
 
     /** True when TensorRT will calibrate and therefore call {@code getBatch}. */
     public boolean needsBatches() {
-        return !handoff.isPresent();
+        return !handoff.isPresent() && !computesRanges;
+    }
+
+    /** This plan with the ranges computed on the CPU handed over. */
+    public CalibrationPlan withRanges(CalibrationCacheHandoff computed) {
+        if (!computesRanges || !computed.isTable()) {
+            throw new IllegalStateException("the plan computes no ranges, or these are not trt4j's table");
+        }
+        return new CalibrationPlan(choice, computed, false, profileIndex, staging, writeBack);
     }
 }

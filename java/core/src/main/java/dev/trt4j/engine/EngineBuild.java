@@ -1,23 +1,27 @@
 package dev.trt4j.engine;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.stats.ProgressListener;
+import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.Provenance;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.DigestOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * One engine build from request to files: reads the model, plans, asks the native builder, then writes the
- * engine, its sidecar and any cache atomically. Nothing is written unless the build succeeded, and an engine
+ * One engine build from request to files: reads the model, plans, checks that the native builder can run here,
+ * opens the samples and computes trt4j's ranges on the CPU when asked to, asks the native builder, then writes
+ * the engine, its sidecar and any cache atomically. Nothing is written unless the build succeeded, and an engine
  * is never left without its sidecar.
  */
 public final class EngineBuild {
@@ -29,11 +33,13 @@ public final class EngineBuild {
      * @param engine the engine file
      * @param sidecar the sidecar file
      * @param metadata the sidecar's content
+     * @param ranges where the INT8 ranges came from (a table, a cache, ranges computed from the samples), when
+     *        they were handed to TensorRT
      * @param calibrationCache the calibration cache TensorRT wrote, when it calibrated
      * @param timingCache the saved timing cache, when one was asked for
      */
-    public record Outcome(Path engine, Path sidecar, EngineSidecar metadata, Optional<Path> calibrationCache,
-            Optional<Path> timingCache) {
+    public record Outcome(Path engine, Path sidecar, EngineSidecar metadata, Optional<String> ranges,
+            Optional<Path> calibrationCache, Optional<Path> timingCache) {
     }
 
     private EngineBuild() {
@@ -52,63 +58,93 @@ public final class EngineBuild {
      * @throws Trt4jException with one line on any failure; no output file exists then
      */
     public static Outcome run(EngineBuildRequest request, Path engineOut) {
-        return run(request, engineOut, EngineServices::engineBuilder);
+        return run(request, engineOut, EngineServices::engineBuilder, ProgressListener.NONE);
     }
 
     /** Builds with the given builder supplier (tests pass a fake). */
     public static Outcome run(EngineBuildRequest request, Path engineOut, Supplier<EngineBuilder> builders) {
-        ModelFacts model = ModelFacts.read(request.model());
+        return run(request, engineOut, builders, ProgressListener.NONE);
+    }
+
+    /**
+     * Builds with the given builder supplier, reporting the progress of the CPU pass.
+     *
+     * @param progress told how far the CPU pass that computes trt4j's ranges has got
+     * @throws Trt4jException with one line on any failure; no output file exists then
+     */
+    public static Outcome run(EngineBuildRequest request, Path engineOut, Supplier<EngineBuilder> builders,
+            ProgressListener progress) {
+        ModelFacts model = ModelFacts.of(OnnxModel.load(request.model()));
         EngineBuildPlan plan = EngineBuildPlanner.plan(request, model, engineOut);
         EngineBuilder builder = builders.get();
+        // before any sample is read: without the GPU libraries no calibration pass is worth running
         builder.availability().orThrow();
-        LOG.info("building {} at {} with {}", model.name(), plan.precision().cliName(), builder.name());
-        try (BuiltEngine built = builder.build(plan, request.data())) {
-            String engineSha = writeEngine(engineOut, built);
-            try {
-                return writeCompanions(plan, built, engineOut, engineSha);
-            } catch (RuntimeException e) {
-                // an engine without its sidecar (or with half of what the build produced) is a partial output
-                deleteQuietly(EngineSidecarFile.pathFor(engineOut));
-                deleteQuietly(engineOut);
-                throw e;
+        try (CalibrationDataSource samples = openSamples(request, plan).orElse(null)) {
+            if (plan.calibration().filter(CalibrationPlan::computesRanges).isPresent()) {
+                plan = withComputedRanges(plan, samples, progress);
+            }
+            LOG.info("building {} at {} with {}", model.name(), plan.precision().cliName(), builder.name());
+            try (BuiltEngine built = builder.build(plan, Optional.ofNullable(samples))) {
+                writeEngine(engineOut, built);
+                try {
+                    return writeCompanions(plan, built, engineOut);
+                } catch (RuntimeException e) {
+                    // an engine without its sidecar (or with half of what the build produced) is a partial output
+                    deleteQuietly(EngineSidecarFile.pathFor(engineOut));
+                    deleteQuietly(engineOut);
+                    throw e;
+                }
             }
         }
     }
 
-    private static Outcome writeCompanions(EngineBuildPlan plan, BuiltEngine built, Path engineOut, String engineSha) {
+    /** The samples at the calibration shapes, when TensorRT calibrates on them or trt4j computes ranges. */
+    private static Optional<CalibrationDataSource> openSamples(EngineBuildRequest request, EngineBuildPlan plan) {
+        Optional<CalibrationPlan> calibration = plan.calibration().filter(c -> c.needsBatches() || c.computesRanges());
+        if (calibration.isEmpty() || request.samples().isEmpty()) {
+            return Optional.empty();
+        }
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        calibration.get().staging().forEach(slot -> shapes.put(slot.name(), slot.shape()));
+        return Optional.of(request.samples().get().open(plan.model().inputs(), shapes));
+    }
+
+    private static EngineBuildPlan withComputedRanges(EngineBuildPlan plan, CalibrationDataSource samples,
+            ProgressListener progress) {
+        CalibrationPlan calibration = plan.calibration().orElseThrow();
+        CalibrationTable table = ImplicitInt8Ranges.compute(plan.model().onnx(), samples, calibration.choice(),
+                progress);
+        CalibrationCacheHandoff handoff = CalibrationCacheHandoff.fromTable(table, calibration.handoff().algorithm(),
+                plan.model());
+        return plan.withCalibration(calibration.withRanges(handoff));
+    }
+
+    private static Outcome writeCompanions(EngineBuildPlan plan, BuiltEngine built, Path engineOut) {
         Optional<Path> writtenCache = Optional.empty();
-        Optional<String> calibrationSha = plan.calibration().flatMap(c -> c.handoff().sha256());
+        Optional<CalibrationCacheHandoff> handoff = plan.calibration().map(CalibrationPlan::handoff)
+                .filter(CalibrationCacheHandoff::isPresent);
+        Optional<String> calibrationSha = handoff.flatMap(h -> h.sha256(built.tensorRtVersion()));
         Optional<byte[]> cacheBytes = built.writtenCalibrationCache();
         Optional<Path> writeBack = plan.calibration().flatMap(CalibrationPlan::writeBack);
         if (cacheBytes.isPresent() && writeBack.isPresent()) {
             AtomicFiles.writeBytes(writeBack.get(), cacheBytes.get());
             writtenCache = writeBack;
-            calibrationSha = Optional.of(Sha256.of(cacheBytes.get()));
+            calibrationSha = Optional.of(Provenance.sha256(cacheBytes.get()));
         }
-        EngineSidecar sidecar = EngineSidecar.of(plan, built.tensorRtVersion(), built.gpu(), engineSha,
-                calibrationSha.orElse(null));
+        EngineSidecar sidecar = EngineSidecar.of(plan, built.tensorRtVersion(), built.gpu(),
+                Provenance.sha256(engineOut), calibrationSha.orElse(null));
         EngineSidecarFile.write(engineOut, sidecar);
         Optional<Path> timing = Optional.empty();
         if (plan.timingCache().isPresent() && built.timingCache().isPresent()) {
             AtomicFiles.writeBytes(plan.timingCache().get(), built.timingCache().get());
             timing = plan.timingCache();
         }
-        return new Outcome(engineOut, EngineSidecarFile.pathFor(engineOut), sidecar, writtenCache, timing);
+        return new Outcome(engineOut, EngineSidecarFile.pathFor(engineOut), sidecar,
+                handoff.map(CalibrationCacheHandoff::source), writtenCache, timing);
     }
 
-    private static String writeEngine(Path engineOut, BuiltEngine built) {
-        MessageDigest md;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-        AtomicFiles.write(engineOut, out -> {
-            DigestOutputStream digesting = new DigestOutputStream(out, md);
-            built.writeEngine(digesting);
-            digesting.flush();
-        });
-        return HexFormat.of().formatHex(md.digest());
+    private static void writeEngine(Path engineOut, BuiltEngine built) {
+        AtomicFiles.write(engineOut, built::writeEngine);
     }
 
     private static void deleteQuietly(Path file) {

@@ -35,4 +35,10 @@ public record EngineBuildPlan(ModelFacts model, Precision precision, Optional<In
             throw new IllegalArgumentException("a strongly typed network takes no precision flags");
         }
     }
+
+    /** This plan with another calibration (e.g. once trt4j's ranges are computed). */
+    public EngineBuildPlan withCalibration(CalibrationPlan replacement) {
+        return new EngineBuildPlan(model, precision, int8Mode, stronglyTyped, fp16Flag, int8Flag, profiles,
+                Optional.of(replacement), timingCache, workspaceBytes, optimizationLevel);
+    }
 }

@@ -79,28 +79,31 @@ public final class EngineBuildPlanner {
         CalibrationCacheHandoff handoff;
         Optional<Path> writeBack = Optional.empty();
         if (choice.isTrt4jAlgorithm()) {
-            if (request.table().isPresent()) {
-                handoff = CalibrationCacheHandoff.fromTable(request.table().get(), algorithm, model.tensorNames(),
-                        model.name());
+            if (request.tableFile().isPresent()) {
+                handoff = CalibrationCacheHandoff.fromTableFile(request.tableFile().get(), algorithm, model);
+            } else if (request.table().isPresent()) {
+                handoff = CalibrationCacheHandoff.fromTable(request.table().get(), algorithm, model);
             } else if (cacheFile.isPresent()) {
                 handoff = CalibrationCacheHandoff.fromCache(cacheFile.get().toString(), readCache(cacheFile.get()),
-                        algorithm, model.inputs(), model.name());
+                        algorithm, model);
+            } else if (request.computesRanges()) {
+                handoff = CalibrationCacheHandoff.none(algorithm);
             } else {
                 throw new Trt4jException("--calibrator " + choice.cliName() + " needs trt4j's ranges: --table TABLE.json or "
-                        + "--cache FILE from trt4j calibrate (or use --calibrator trt-entropy2|trt-minmax with --data)");
+                        + "--cache FILE from trt4j calibrate, or --data to compute them (or use --calibrator "
+                        + "trt-entropy2|trt-minmax with --data)");
             }
         } else {
-            if (request.table().isPresent()) {
+            if (request.tableFile().isPresent() || request.table().isPresent()) {
                 throw new Trt4jException("--table holds trt4j's ranges and applies to --calibrator max|entropy|percentile|mse, "
                         + "not " + choice.cliName());
             }
             Path target = cacheFile.orElse(engineOut.resolveSibling(engineOut.getFileName() + ".calibration.cache"));
             writeBack = Optional.of(target);
             handoff = Files.exists(target)
-                    ? CalibrationCacheHandoff.fromCache(target.toString(), readCache(target), algorithm,
-                            model.inputs(), model.name())
+                    ? CalibrationCacheHandoff.fromCache(target.toString(), readCache(target), algorithm, model)
                     : CalibrationCacheHandoff.none(algorithm);
-            if (!handoff.isPresent() && request.data().isEmpty()) {
+            if (!handoff.isPresent() && request.samples().isEmpty()) {
                 throw new Trt4jException("--calibrator " + choice.cliName() + " needs --data to calibrate on (no cache at "
                         + target + ")");
             }
@@ -114,7 +117,8 @@ public final class EngineBuildPlanner {
         for (TensorSpec spec : model.inputs()) {
             staging.add(new InputSlot(spec.name(), spec.type(), shapes.get(spec.name())));
         }
-        return new CalibrationPlan(choice, handoff, request.calibrationProfile(), staging, writeBack);
+        return new CalibrationPlan(choice, handoff, request.computesRanges(), request.calibrationProfile(), staging,
+                writeBack);
     }
 
     private static byte[] readCache(Path file) {

@@ -1,7 +1,7 @@
 package dev.trt4j.engine;
 
 import dev.trt4j.Trt4jException;
-import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.table.CalibrationTable;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,16 +15,18 @@ import java.util.OptionalLong;
  * values mean TensorRT's or trt4j's default. Decisions that need the model (strong typing, the calibration
  * shapes, table/model agreement) are taken later by {@link EngineBuildPlanner}.
  *
- * <p>The request does not own the data source: whoever opened it closes it.
+ * <p>Samples are given as a {@link CalibrationSamples} that the build opens at its calibration shapes, when it
+ * needs them, and closes.
  */
 public final class EngineBuildRequest {
     private final Path model;
     private final Precision precision;
     private final Int8Mode int8Mode;
     private final CalibratorChoice calibrator;
-    private final AmaxTable table;
+    private final Path tableFile;
+    private final CalibrationTable table;
     private final Path calibrationCache;
-    private final CalibrationDataSource data;
+    private final CalibrationSamples samples;
     private final List<OptimizationProfile> profiles;
     private final int calibrationProfile;
     private final Path timingCache;
@@ -37,9 +39,10 @@ public final class EngineBuildRequest {
         this.precision = b.precision;
         this.int8Mode = b.int8Mode;
         this.calibrator = b.calibrator;
+        this.tableFile = b.tableFile;
         this.table = b.table;
         this.calibrationCache = b.calibrationCache;
-        this.data = b.data;
+        this.samples = b.samples;
         this.profiles = List.copyOf(b.profiles);
         this.calibrationProfile = b.calibrationProfile;
         this.timingCache = b.timingCache;
@@ -77,7 +80,13 @@ public final class EngineBuildRequest {
         return Optional.of(calibrator == null ? CalibratorChoice.ENTROPY : calibrator);
     }
 
-    public Optional<AmaxTable> table() {
+    /** trt4j's ranges as a table file (from {@code trt4j calibrate}). */
+    public Optional<Path> tableFile() {
+        return Optional.ofNullable(tableFile);
+    }
+
+    /** trt4j's ranges held in memory. */
+    public Optional<CalibrationTable> table() {
         return Optional.ofNullable(table);
     }
 
@@ -85,8 +94,18 @@ public final class EngineBuildRequest {
         return Optional.ofNullable(calibrationCache);
     }
 
-    public Optional<CalibrationDataSource> data() {
-        return Optional.ofNullable(data);
+    /** The sample batches: what TensorRT's calibrators calibrate on and what trt4j computes its ranges from. */
+    public Optional<CalibrationSamples> samples() {
+        return Optional.ofNullable(samples);
+    }
+
+    /**
+     * True when trt4j computes the ranges from the samples during the build: implicit INT8 with one of trt4j's
+     * calibrators, samples, and neither a table nor a cache.
+     */
+    public boolean computesRanges() {
+        return calibrator().map(CalibratorChoice::isTrt4jAlgorithm).orElse(false) && samples != null
+                && tableFile == null && table == null && calibrationCache == null;
     }
 
     public List<OptimizationProfile> profiles() {
@@ -121,9 +140,10 @@ public final class EngineBuildRequest {
         private final Precision precision;
         private Int8Mode int8Mode;
         private CalibratorChoice calibrator;
-        private AmaxTable table;
+        private Path tableFile;
+        private CalibrationTable table;
         private Path calibrationCache;
-        private CalibrationDataSource data;
+        private CalibrationSamples samples;
         private List<OptimizationProfile> profiles = List.of();
         private int calibrationProfile;
         private Path timingCache;
@@ -146,9 +166,17 @@ public final class EngineBuildRequest {
             return this;
         }
 
-        /** trt4j's ranges for max/entropy/percentile/mse. */
-        public Builder table(AmaxTable amaxTable) {
-            this.table = amaxTable;
+        /** trt4j's ranges for max/entropy/percentile/mse, from a table file written by {@code trt4j calibrate}. */
+        public Builder table(Path file) {
+            this.tableFile = file;
+            this.table = null;
+            return this;
+        }
+
+        /** trt4j's ranges for max/entropy/percentile/mse, held in memory. */
+        public Builder table(CalibrationTable ranges) {
+            this.table = ranges;
+            this.tableFile = null;
             return this;
         }
 
@@ -158,9 +186,12 @@ public final class EngineBuildRequest {
             return this;
         }
 
-        /** Sample batches for TensorRT's calibrators. */
-        public Builder data(CalibrationDataSource source) {
-            this.data = source;
+        /**
+         * Sample batches: TensorRT's calibrators calibrate on them; trt4j's compute their ranges from them on
+         * the CPU when neither a table nor a cache is given.
+         */
+        public Builder samples(CalibrationSamples opener) {
+            this.samples = opener;
             return this;
         }
 
@@ -213,10 +244,10 @@ public final class EngineBuildRequest {
                 if (calibrator != null) {
                     throw new Trt4jException("--calibrator does not apply to " + what);
                 }
-                if (table != null || calibrationCache != null) {
+                if (tableFile != null || table != null || calibrationCache != null) {
                     throw new Trt4jException("--table/--cache do not apply to " + what);
                 }
-                if (data != null) {
+                if (samples != null) {
                     throw new Trt4jException("--data does not apply to " + what);
                 }
             }
@@ -224,7 +255,7 @@ public final class EngineBuildRequest {
                 throw new Trt4jException("--strongly-typed cannot be combined with implicit INT8; "
                         + "use --int8-mode explicit with a Q/DQ model from trt4j quantize");
             }
-            if (table != null && calibrationCache != null) {
+            if ((tableFile != null || table != null) && calibrationCache != null) {
                 throw new Trt4jException("give either --table or --cache, not both");
             }
             if (optimizationLevel != null && (optimizationLevel < 0 || optimizationLevel > 5)) {

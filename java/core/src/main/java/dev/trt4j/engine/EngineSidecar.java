@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param int8Mode {@code implicit} or {@code explicit} (INT8 only)
  * @param stronglyTyped whether the network was strongly typed
  * @param calibrator the calibrator of an implicit INT8 build
- * @param calibrationSha256 SHA-256 of the calibration table or cache the ranges came from
+ * @param calibrationSha256 SHA-256 of the calibration table or cache file the ranges came from; for ranges computed
+ *        during the build (or given in memory), of the calibration cache handed to TensorRT
  * @param modelFile the ONNX file name
  * @param modelSha256 SHA-256 of the ONNX file
  * @param profiles the optimization profiles, input name → shape range

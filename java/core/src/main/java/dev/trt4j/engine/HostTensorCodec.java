@@ -1,5 +1,6 @@
 package dev.trt4j.engine;
 
+import ai.onnxruntime.platform.Fp16Conversions;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
@@ -11,8 +12,9 @@ import java.nio.ByteOrder;
  * Copies {@link HostTensor}s into the raw element layout an engine binding expects, and back. Buffers are
  * read and written in native byte order from their position 0, whatever their own order setting.
  *
- * <p>Conversions on the way in: float32 → float16 (round to nearest even), int64 ↔ int32 (refusing values
- * that do not fit). On the way out: float16 becomes float32; int8, uint8 and bool become int32.
+ * <p>Conversions on the way in: float32 → float16 (ONNX Runtime's {@link Fp16Conversions}: round to nearest
+ * even, overflow to infinity), int64 ↔ int32 (refusing values that do not fit). On the way out: float16 becomes
+ * float32; int8, uint8 and bool become int32.
  */
 public final class HostTensorCodec {
     private HostTensorCodec() {
@@ -53,7 +55,7 @@ public final class HostTensorCodec {
             case FLOAT16 -> {
                 float[] f = new float[n];
                 for (int i = 0; i < n; i++) {
-                    f[i] = HalfPrecision.toFloat(in.getShort(2 * i));
+                    f[i] = Fp16Conversions.fp16ToFloat(in.getShort(2 * i));
                 }
                 return HostTensor.ofFloats(shape, f);
             }
@@ -90,7 +92,7 @@ public final class HostTensorCodec {
             case FLOAT32 -> out.asFloatBuffer().put(data);
             case FLOAT16 -> {
                 for (int i = 0; i < data.length; i++) {
-                    out.putShort(2 * i, HalfPrecision.fromFloat(data[i]));
+                    out.putShort(2 * i, Fp16Conversions.floatToFp16(data[i]));
                 }
             }
             default -> throw cannot(what, ElementType.FLOAT32, type);

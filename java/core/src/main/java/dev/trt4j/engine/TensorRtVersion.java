@@ -1,6 +1,7 @@
 package dev.trt4j.engine;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.table.TensorRtCalibrationCache;
 
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,7 +22,7 @@ public record TensorRtVersion(int major, int minor, int patch) {
 
     /** The integer version code, e.g. 101501 for 10.15.1 and 8601 for 8.6.1. */
     public int code() {
-        return major >= 10 ? major * 10000 + minor * 100 + patch : major * 1000 + minor * 100 + patch;
+        return TensorRtCalibrationCache.versionNumber(major, minor, patch);
     }
 
     /** Decodes a version code as returned by {@code getInferLibVersion()}. */

@@ -1,5 +1,7 @@
 package dev.trt4j.engine;
 
+import dev.trt4j.table.TensorRtCalibrationCache;
+
 /**
  * TensorRT's calibrator classes that trt4j subclasses, with the algorithm token TensorRT writes into the
  * header of a calibration cache ({@code TRT-<version>-<token>}). TensorRT only accepts a cache whose token
@@ -7,9 +9,9 @@ package dev.trt4j.engine;
  */
 public enum TrtCalibrationAlgorithm {
     /** {@code IInt8EntropyCalibrator2}. */
-    ENTROPY_CALIBRATION_2("EntropyCalibration2"),
+    ENTROPY_CALIBRATION_2(TensorRtCalibrationCache.ENTROPY_CALIBRATION_2),
     /** {@code IInt8MinMaxCalibrator}. */
-    MINMAX_CALIBRATION("MinMaxCalibration");
+    MINMAX_CALIBRATION(TensorRtCalibrationCache.MIN_MAX_CALIBRATION);
 
     private final String cacheToken;
 

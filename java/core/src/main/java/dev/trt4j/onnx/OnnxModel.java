@@ -10,13 +10,12 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.table.Provenance;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -119,7 +118,7 @@ public final class OnnxModel {
             throw new Trt4jException(file + ": not an ONNX model (no " + (proto.hasGraph() ? "IR version" : "graph")
                     + ")");
         }
-        return new OnnxModel(file, sha256(bytes), proto);
+        return new OnnxModel(file, Provenance.sha256(bytes), proto);
     }
 
     /**
@@ -127,7 +126,7 @@ public final class OnnxModel {
      * relative external-data locations; {@link #sha256()} is of the serialized proto.
      */
     public static OnnxModel fromProto(ModelProto proto, Path path) {
-        return new OnnxModel(path, sha256(proto.toByteArray()), proto);
+        return new OnnxModel(path, Provenance.sha256(proto.toByteArray()), proto);
     }
 
     /** The file the model was loaded from. */
@@ -294,11 +293,4 @@ public final class OnnxModel {
         }
     }
 
-    private static String sha256(byte[] bytes) {
-        try {
-            return java.util.HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
-    }
 }

@@ -93,18 +93,26 @@ public record Provenance(String method, Map<String, String> parameters, Long sam
      * @throws Trt4jException if the file cannot be read
      */
     public static String sha256(Path file) {
-        MessageDigest digest;
-        try {
-            digest = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime must provide SHA-256", e);
-        }
+        MessageDigest digest = sha256Digest();
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
             in.transferTo(OutputStream.nullOutputStream()); // the digest sees the bytes on the way
         } catch (IOException e) {
             throw new Trt4jException(file + ": cannot read to compute its SHA-256: " + e.getMessage(), e);
         }
         return HexFormat.of().formatHex(digest.digest());
+    }
+
+    /** SHA-256 of {@code bytes} as 64 lower-case hex digits. */
+    public static String sha256(byte[] bytes) {
+        return HexFormat.of().formatHex(sha256Digest().digest(bytes));
+    }
+
+    private static MessageDigest sha256Digest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime must provide SHA-256", e);
+        }
     }
 
     private static Instant now() {

@@ -1,71 +1,120 @@
 package dev.trt4j.engine;
 
 import dev.trt4j.Trt4jException;
-import dev.trt4j.tensor.ElementType;
-import dev.trt4j.tensor.TensorSpec;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.Provenance;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class CalibrationCacheHandoffTest {
     private static final TensorRtVersion V = new TensorRtVersion(10, 15, 1);
-    private static final List<TensorSpec> INPUTS = List.of(new TensorSpec("x", ElementType.FLOAT32, new long[] {1, 3}, null));
-    private static final Set<String> TENSORS = Set.of("x", "conv_out", "y");
 
-    @Test
-    void tableIsRenderedForTheRunningTensorRtWithTheCalibratorsToken() {
-        AmaxTable table = new AmaxTable(Map.of("x", 1f), "abc", "t.json");
-        CalibrationCacheHandoff h = CalibrationCacheHandoff.fromTable(table, TrtCalibrationAlgorithm.MINMAX_CALIBRATION,
-                TENSORS, "m.onnx");
-        assertThat(h.isPresent()).isTrue();
-        assertThat(new String(h.bytesFor(V).orElseThrow(), StandardCharsets.UTF_8))
-                .isEqualTo("TRT-101501-MinMaxCalibration\nx: 3c010204\n");
-        assertThat(new String(h.bytesFor(new TensorRtVersion(10, 3, 0)).orElseThrow(), StandardCharsets.UTF_8))
-                .startsWith("TRT-100300-MinMaxCalibration\n");
-        assertThat(h.sha256()).contains("abc");
+    @TempDir
+    static Path dir;
+    /** Input x [batch,3,8,8] float; tensors x, w, conv_out, y. */
+    static ModelFacts model;
+
+    @BeforeAll
+    static void model() throws IOException {
+        model = ModelFacts.of(OnnxModel.load(TinyOnnxModels.conv(dir, "m.onnx", false, false)));
     }
 
     @Test
-    void tableForAnotherModelIsRejected() {
-        AmaxTable table = new AmaxTable(Map.of("x", 1f, "encoder.0.out", 2f), "abc", "t.json");
-        assertThatThrownBy(() -> CalibrationCacheHandoff.fromTable(table, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2,
-                TENSORS, "m.onnx")).isInstanceOf(Trt4jException.class)
-                .hasMessage("t.json: rejected: 1 of its 2 tensors are not in m.onnx (e.g. 'encoder.0.out'); "
+    void tableIsRenderedForTheRunningTensorRtWithTheCalibratorsToken() {
+        Map<String, Float> amax = new LinkedHashMap<>();
+        amax.put("x", 1f);
+        amax.put("conv_out", 6f);
+        amax.put("y", 255f);
+        CalibrationCacheHandoff h = CalibrationCacheHandoff.fromTable(new CalibrationTable(amax, Provenance.unknown()),
+                TrtCalibrationAlgorithm.MINMAX_CALIBRATION, model);
+        assertThat(h.isPresent()).isTrue();
+        assertThat(h.isTable()).isTrue();
+        assertThat(h.tensorCount()).isEqualTo(3);
+        String expected = "TRT-101501-MinMaxCalibration\nx: 3c010204\nconv_out: 3d418306\ny: 40008102\n";
+        assertThat(new String(h.bytesFor(V).orElseThrow(), StandardCharsets.UTF_8)).isEqualTo(expected);
+        assertThat(new String(h.bytesFor(new TensorRtVersion(10, 3, 0)).orElseThrow(), StandardCharsets.UTF_8))
+                .startsWith("TRT-100300-MinMaxCalibration\n");
+        // a table held in memory is identified by the cache TensorRT reads
+        assertThat(h.sha256(V)).contains(Provenance.sha256(expected.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void tableFileIsIdentifiedByItsOwnHash() {
+        Path file = dir.resolve("entropy.table.json");
+        new CalibrationTable(Map.of("conv_out", 3f), new Provenance("entropy", Map.of(), 64L, "m.onnx", null, null,
+                "npy:x.npy (64 samples)", null)).write(file);
+        CalibrationCacheHandoff h = CalibrationCacheHandoff.fromTableFile(file,
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model);
+        assertThat(h.source()).isEqualTo(file.toString());
+        assertThat(h.sha256(V)).contains(Provenance.sha256(file));
+        assertThat(new String(h.bytesFor(V).orElseThrow(), StandardCharsets.UTF_8))
+                .isEqualTo("TRT-101501-EntropyCalibration2\nconv_out: 3cc18306\n");
+        CalibrationCacheHandoff inMemory = CalibrationCacheHandoff.fromTable(CalibrationTable.read(file),
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model);
+        assertThat(inMemory.source()).isEqualTo("trt4j entropy ranges from npy:x.npy (64 samples)");
+    }
+
+    @Test
+    void tableForAnotherModelMissingOrNotATableIsRejected() throws IOException {
+        CalibrationTable other = new CalibrationTable(Map.of("x", 1f, "encoder.0.out", 2f), Provenance.unknown());
+        Path file = dir.resolve("t.json");
+        other.write(file);
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromTableFile(file, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2,
+                model)).isInstanceOf(Trt4jException.class)
+                .hasMessage(file + ": rejected: 1 of its 2 tensors are not in m.onnx (e.g. 'encoder.0.out'); "
                         + "the table was made for another model");
+        Path folder = Files.createDirectories(dir.resolve("folder.json"));
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromTableFile(folder, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2,
+                model)).hasMessage(folder + ": calibration table not found");
+        Path broken = Files.writeString(dir.resolve("broken.json"), "TRT-101501-EntropyCalibration2\n");
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromTableFile(broken, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2,
+                model)).isInstanceOf(Trt4jException.class).hasMessageStartingWith(broken.toString())
+                .message().doesNotContain("\n");
     }
 
     @Test
     void matchingCacheIsHandedOverByteForByte() {
         byte[] bytes = "TRT-101501-EntropyCalibration2\nx: 3c010204\nconv_out: 3d418306\n".getBytes(StandardCharsets.UTF_8);
         CalibrationCacheHandoff h = CalibrationCacheHandoff.fromCache("c", bytes,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, INPUTS, "m.onnx");
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model);
         assertThat(h.bytesFor(V)).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes));
         assertThat(h.tensorCount()).isEqualTo(2);
-        assertThat(h.sha256()).contains(Sha256.of(bytes));
+        assertThat(h.isTable()).isFalse();
+        assertThat(h.sha256(V)).contains(Provenance.sha256(bytes));
     }
 
     @Test
     void cacheOfAnotherCalibratorVersionOrModelIsRejectedNeverReused() {
         byte[] minmax = "TRT-101501-MinMaxCalibration\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", minmax,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, INPUTS, "m.onnx"))
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
                 .hasMessageContaining("c: calibration cache rejected: written by TRT-101501-MinMaxCalibration")
                 .hasMessageContaining("EntropyCalibration2");
         byte[] old = "TRT-8601-EntropyCalibration2\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
         CalibrationCacheHandoff h = CalibrationCacheHandoff.fromCache("c", old,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, INPUTS, "m.onnx");
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model);
         assertThatThrownBy(() -> h.bytesFor(V)).hasMessageContaining("written by TRT-8601-EntropyCalibration2 but this is "
                 + "TensorRT 10.15.1 (TRT-101501-EntropyCalibration2)");
         byte[] other = "TRT-101501-EntropyCalibration2\ninput_ids: 3c010204\n".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", other,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, INPUTS, "m.onnx"))
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
                 .hasMessageContaining("no range for input(s) [x] of m.onnx");
+        byte[] notACache = "hello\nx: 1\n".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c.cache", notACache,
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith("c.cache:1: ").hasMessageContaining("TensorRT calibration cache");
     }
 
     @Test
@@ -73,6 +122,6 @@ class CalibrationCacheHandoffTest {
         CalibrationCacheHandoff h = CalibrationCacheHandoff.none(TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2);
         assertThat(h.isPresent()).isFalse();
         assertThat(h.bytesFor(V)).isEmpty();
-        assertThat(h.sha256()).isEmpty();
+        assertThat(h.sha256(V)).isEmpty();
     }
 }

@@ -3,6 +3,9 @@ package dev.trt4j.engine;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.Provenance;
 import dev.trt4j.tensor.ElementType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -27,7 +30,7 @@ class EngineBuildPlannerTest {
 
     private static final List<OptimizationProfile> PROFILES = List.of(new OptimizationProfile(Map.of("x",
             new ShapeRange(new long[] {1, 3, 8, 8}, new long[] {4, 3, 8, 8}, new long[] {8, 3, 8, 8}))));
-    private static final CalibrationDataSource NO_DATA = new CalibrationDataSource() {
+    private static final CalibrationSamples NO_DATA = (inputs, shapes) -> new CalibrationDataSource() {
         @Override
         public Optional<Batch> next() {
             return Optional.empty();
@@ -41,9 +44,9 @@ class EngineBuildPlannerTest {
 
     @BeforeAll
     static void models() throws IOException {
-        plain = ModelFacts.read(TinyOnnxModels.conv(dir, "m.onnx", false, false));
-        qdq = ModelFacts.read(TinyOnnxModels.conv(dir, "m.int8.onnx", true, false));
-        half = ModelFacts.read(TinyOnnxModels.conv(dir, "m.fp16.onnx", false, true));
+        plain = ModelFacts.of(OnnxModel.load(TinyOnnxModels.conv(dir, "m.onnx", false, false)));
+        qdq = ModelFacts.of(OnnxModel.load(TinyOnnxModels.conv(dir, "m.int8.onnx", true, false)));
+        half = ModelFacts.of(OnnxModel.load(TinyOnnxModels.conv(dir, "m.fp16.onnx", false, true)));
     }
 
     @Test
@@ -51,20 +54,15 @@ class EngineBuildPlannerTest {
         assertThat(plain.inputs()).hasSize(1);
         assertThat(plain.inputs().get(0).shapeText()).isEqualTo("[batch,3,8,8]");
         assertThat(plain.inputs().get(0).type()).isEqualTo(ElementType.FLOAT32);
-        assertThat(plain.tensorNames()).contains("x", "w", "conv_out", "y").doesNotContain("x_q");
+        assertThat(List.of("x", "w", "conv_out", "y")).allMatch(plain::hasTensor);
+        assertThat(plain.hasTensor("x_q")).isFalse();
+        assertThat(qdq.hasTensor("x_q")).isTrue();
         assertThat(plain.hasQdq()).isFalse();
         assertThat(plain.hasFloat16()).isFalse();
         assertThat(qdq.hasQdq()).isTrue();
         assertThat(half.hasFloat16()).isTrue();
-        assertThat(plain.sha256()).isEqualTo(Sha256.ofFile(dir.resolve("m.onnx")));
-    }
-
-    @Test
-    void modelFactsRejectMissingAndNonOnnxFiles() throws IOException {
-        assertThatThrownBy(() -> ModelFacts.read(dir.resolve("nope.onnx"))).hasMessageEndingWith("nope.onnx: model not found");
-        Path junk = Files.writeString(dir.resolve("junk.onnx"), "not a model");
-        assertThatThrownBy(() -> ModelFacts.read(junk)).isInstanceOf(Trt4jException.class)
-                .hasMessageContaining("junk.onnx: not an ONNX model");
+        assertThat(plain.sha256()).isEqualTo(Provenance.sha256(dir.resolve("m.onnx")));
+        assertThat(plain.name()).isEqualTo("m.onnx");
     }
 
     @Test
@@ -96,18 +94,40 @@ class EngineBuildPlannerTest {
 
     @Test
     void trt4jCalibratorHandsItsTableToTensorRtAndStagesNothingItNeeds() {
-        AmaxTable table = new AmaxTable(Map.of("x", 1f, "conv_out", 3f), "sha", "t.json");
-        EngineBuildPlan p = plan(request(plain, Precision.INT8).calibrator(CalibratorChoice.PERCENTILE).table(table)
-                .profiles(PROFILES), plain);
-        CalibrationPlan c = p.calibration().orElseThrow();
-        assertThat(p.int8Flag()).isTrue();
-        assertThat(c.handoff().isTable()).isTrue();
-        assertThat(c.handoff().algorithm()).isEqualTo(TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2);
-        assertThat(c.needsBatches()).isFalse();
-        assertThat(c.writeBack()).isEmpty();
-        assertThat(c.staging()).containsExactly(new InputSlot("x", ElementType.FLOAT32, new long[] {4, 3, 8, 8}));
+        CalibrationTable table = new CalibrationTable(Map.of("x", 1f, "conv_out", 3f), Provenance.unknown());
+        Path file = dir.resolve("t.table.json");
+        table.write(file);
+        for (EngineBuildRequest.Builder withTable : List.of(request(plain, Precision.INT8).table(table),
+                request(plain, Precision.INT8).table(file))) {
+            EngineBuildPlan p = plan(withTable.calibrator(CalibratorChoice.PERCENTILE).profiles(PROFILES), plain);
+            CalibrationPlan c = p.calibration().orElseThrow();
+            assertThat(p.int8Flag()).isTrue();
+            assertThat(c.handoff().isTable()).isTrue();
+            assertThat(c.handoff().algorithm()).isEqualTo(TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2);
+            assertThat(c.needsBatches()).isFalse();
+            assertThat(c.computesRanges()).isFalse();
+            assertThat(c.writeBack()).isEmpty();
+            assertThat(c.staging()).containsExactly(new InputSlot("x", ElementType.FLOAT32, new long[] {4, 3, 8, 8}));
+        }
         assertThatThrownBy(() -> plan(request(plain, Precision.INT8).calibrator(CalibratorChoice.MSE).profiles(PROFILES),
                 plain)).hasMessageContaining("--calibrator mse needs trt4j's ranges: --table");
+        assertThatThrownBy(() -> plan(request(plain, Precision.INT8).table(dir.resolve("none.json")).profiles(PROFILES),
+                plain)).isInstanceOf(Trt4jException.class).hasMessageEndingWith("none.json: calibration table not found");
+    }
+
+    @Test
+    void trt4jCalibratorWithSamplesComputesItsRangesAndFeedsTensorRtNoBatches() {
+        CalibrationPlan c = plan(request(plain, Precision.INT8).calibrator(CalibratorChoice.MAX).samples(NO_DATA)
+                .profiles(PROFILES), plain).calibration().orElseThrow();
+        assertThat(c.computesRanges()).isTrue();
+        assertThat(c.handoff().isPresent()).isFalse();
+        assertThat(c.needsBatches()).isFalse();
+        assertThat(c.handoff().algorithm()).isEqualTo(TrtCalibrationAlgorithm.MINMAX_CALIBRATION);
+        CalibrationPlan computed = c.withRanges(CalibrationCacheHandoff.fromTable(
+                new CalibrationTable(Map.of("x", 2f), Provenance.unknown()), c.handoff().algorithm(), plain));
+        assertThat(computed.computesRanges()).isFalse();
+        assertThat(computed.handoff().isTable()).isTrue();
+        assertThat(computed.needsBatches()).isFalse();
     }
 
     @Test
@@ -116,7 +136,7 @@ class EngineBuildPlannerTest {
         assertThatThrownBy(() -> plan(request(plain, Precision.INT8).calibrator(CalibratorChoice.TRT_MINMAX)
                 .profiles(PROFILES), plain)).hasMessageContaining("needs --data");
         EngineBuildPlan p = EngineBuildPlanner.plan(request(plain, Precision.INT8).calibrator(CalibratorChoice.TRT_MINMAX)
-                .profiles(PROFILES).data(NO_DATA).build(), plain, out);
+                .profiles(PROFILES).samples(NO_DATA).build(), plain, out);
         CalibrationPlan c = p.calibration().orElseThrow();
         assertThat(c.needsBatches()).isTrue();
         assertThat(c.writeBack()).contains(dir.resolve("engines/m.int8.engine.calibration.cache"));
@@ -138,10 +158,13 @@ class EngineBuildPlannerTest {
                 .hasMessage("--calibrator does not apply to --precision fp16");
         assertThatThrownBy(() -> request(plain, Precision.FP32).int8Mode(Int8Mode.EXPLICIT).build())
                 .hasMessage("--int8-mode applies only to --precision int8");
-        assertThatThrownBy(() -> request(qdq, Precision.INT8).int8Mode(Int8Mode.EXPLICIT).data(NO_DATA).build())
+        assertThatThrownBy(() -> request(qdq, Precision.INT8).int8Mode(Int8Mode.EXPLICIT).samples(NO_DATA).build())
                 .hasMessageContaining("--data does not apply");
-        assertThatThrownBy(() -> request(plain, Precision.INT8).table(new AmaxTable(Map.of("x", 1f), "s", "t"))
+        assertThatThrownBy(() -> request(plain, Precision.INT8).table(dir.resolve("t.json"))
                 .calibrationCache(dir.resolve("c")).build()).hasMessage("give either --table or --cache, not both");
+        assertThatThrownBy(() -> request(plain, Precision.INT8).table(new CalibrationTable(Map.of("x", 1f),
+                Provenance.unknown())).calibrationCache(dir.resolve("c")).build())
+                .hasMessage("give either --table or --cache, not both");
         assertThatThrownBy(() -> request(plain, Precision.FP32).optimizationLevel(6).build())
                 .hasMessage("--opt-level must be 0..5, got 6");
         assertThat(request(plain, Precision.INT8).build().calibrator()).contains(CalibratorChoice.ENTROPY);

@@ -3,6 +3,9 @@ package dev.trt4j.engine;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.table.TensorRtCalibrationCache;
+import dev.trt4j.table.Provenance;
+import dev.trt4j.tensor.HostTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -11,9 +14,11 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,15 +39,21 @@ class EngineBuildTest {
         Path out = dir.resolve("engines/m.int8.engine");
         byte[] written = "TRT-101501-EntropyCalibration2\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
         FakeBuilder fake = new FakeBuilder(Availability.yes(), Optional.of(written), null);
+        RecordingSamples samples = new RecordingSamples(List.of());
         EngineBuild.Outcome outcome = EngineBuild.run(EngineBuildRequest.builder(model, Precision.INT8)
-                .calibrator(CalibratorChoice.TRT_ENTROPY2).data(emptyData()).profiles(PROFILES).build(), out, () -> fake);
+                .calibrator(CalibratorChoice.TRT_ENTROPY2).samples(samples).profiles(PROFILES).build(), out, () -> fake);
         assertThat(Files.readAllBytes(out)).isEqualTo(ENGINE);
         assertThat(Files.readAllBytes(outcome.calibrationCache().orElseThrow())).isEqualTo(written);
+        assertThat(outcome.ranges()).isEmpty();
         EngineSidecar sidecar = EngineSidecarFile.read(out).orElseThrow();
         assertThat(sidecar).isEqualTo(outcome.metadata());
-        assertThat(sidecar.engineSha256()).isEqualTo(Sha256.of(ENGINE));
-        assertThat(sidecar.calibrationSha256()).isEqualTo(Sha256.of(written));
-        assertThat(sidecar.modelSha256()).isEqualTo(Sha256.ofFile(model));
+        assertThat(sidecar.engineSha256()).isEqualTo(Provenance.sha256(ENGINE));
+        assertThat(sidecar.calibrationSha256()).isEqualTo(Provenance.sha256(written));
+        assertThat(sidecar.modelSha256()).isEqualTo(Provenance.sha256(model));
+        assertThat(samples.openedAt).containsOnlyKeys("x");
+        assertThat(samples.openedAt.get("x")).containsExactly(2, 3, 8, 8);
+        assertThat(samples.closed).isTrue();
+        assertThat(fake.seenData).isPresent();
         assertThat(sidecar.calibrator()).isEqualTo("trt-entropy2");
         assertThat(sidecar.gpuName()).isEqualTo("Tesla T4");
         assertThat(sidecar.profiles()).hasSize(1);
@@ -60,6 +71,11 @@ class EngineBuildTest {
         assertThatThrownBy(() -> EngineBuild.run(request, out, () -> unavailable)).isInstanceOf(Trt4jException.class)
                 .hasMessage("CUDA driver: libcuda.so.1 not found; install it");
         assertThat(unavailable.seenPlan).isNull();
+        RecordingSamples samples = new RecordingSamples(List.of());
+        assertThatThrownBy(() -> EngineBuild.run(EngineBuildRequest.builder(model, Precision.INT8).samples(samples)
+                .profiles(PROFILES).build(), dir.resolve("engines/m.int8.engine"), () -> unavailable))
+                .hasMessage("CUDA driver: libcuda.so.1 not found; install it");
+        assertThat(samples.openedAt).as("no sample is read before the GPU libraries are found").isNull();
         FakeBuilder failing = new FakeBuilder(Availability.yes(), Optional.empty(),
                 new Trt4jException("TensorRT build failed: out of memory"));
         assertThatThrownBy(() -> EngineBuild.run(request, out, () -> failing)).hasMessageContaining("out of memory");
@@ -76,6 +92,61 @@ class EngineBuildTest {
                 .build(), out, () -> fake)).isInstanceOf(Trt4jException.class).hasMessageContaining("m.fp32.engine.json");
         assertThat(out).doesNotExist();
         assertThat(fake.closed).isTrue();
+    }
+
+    @Test
+    void trt4jRangesAreComputedFromTheSamplesOnTheCpuAndHandedToTensorRt() throws Exception {
+        Path model = TinyOnnxModels.conv(dir, "m.onnx", false, false);
+        Path out = dir.resolve("engines/m.int8.engine");
+        SplittableRandom random = new SplittableRandom(7);
+        List<Batch> batches = new ArrayList<>();
+        float maxAbsX = 0;
+        for (int b = 0; b < 3; b++) {
+            float[] x = new float[2 * 3 * 8 * 8];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = (float) random.nextDouble(-3, 3);
+                maxAbsX = Math.max(maxAbsX, Math.abs(x[i]));
+            }
+            batches.add(new Batch(2, Map.of("x", HostTensor.ofFloats(new long[] {2, 3, 8, 8}, x))));
+        }
+        RecordingSamples samples = new RecordingSamples(batches);
+        FakeBuilder fake = new FakeBuilder(Availability.yes(), Optional.empty(), null);
+        EngineBuild.Outcome outcome = EngineBuild.run(EngineBuildRequest.builder(model, Precision.INT8)
+                .calibrator(CalibratorChoice.MAX).samples(samples).profiles(PROFILES).build(), out, () -> fake);
+
+        CalibrationPlan c = fake.seenPlan.calibration().orElseThrow();
+        assertThat(c.computesRanges()).isFalse();
+        assertThat(c.needsBatches()).isFalse();
+        assertThat(c.handoff().isTable()).isTrue();
+        assertThat(samples.remaining()).as("one pass over every sample").isZero();
+        assertThat(samples.closed).isTrue();
+        TensorRtVersion v = new TensorRtVersion(10, 15, 1);
+        String cache = new String(c.handoff().bytesFor(v).orElseThrow(), StandardCharsets.UTF_8);
+        List<String> lines = cache.lines().toList();
+        assertThat(lines.get(0)).isEqualTo("TRT-101501-MinMaxCalibration");
+        assertThat(lines.subList(1, lines.size())).extracting(l -> l.substring(0, l.lastIndexOf(": ")))
+                .containsExactly("x", "conv_out", "y");
+        TensorRtCalibrationCache handed = TensorRtCalibrationCache.parse(cache, "handed over");
+        assertThat(handed.scale("x")).as("max |x| over every sample, / 127").isEqualTo(maxAbsX / 127f);
+        assertThat(handed.scale("y")).isPositive().isLessThanOrEqualTo(handed.scale("conv_out"));
+        EngineSidecar sidecar = EngineSidecarFile.read(out).orElseThrow();
+        assertThat(sidecar.calibrator()).isEqualTo("max");
+        assertThat(sidecar.calibrationSha256()).isEqualTo(Provenance.sha256(cache.getBytes(StandardCharsets.UTF_8)));
+        assertThat(outcome.ranges()).hasValueSatisfying(r -> assertThat(r).startsWith("trt4j max ranges from "));
+    }
+
+    @Test
+    void aMissingOrBrokenModelFailsWithOneLineAndNoOutput() throws Exception {
+        Path out = dir.resolve("engines/m.fp32.engine");
+        FakeBuilder fake = new FakeBuilder(Availability.yes(), Optional.empty(), null);
+        assertThatThrownBy(() -> EngineBuild.run(EngineBuildRequest.builder(dir.resolve("nope.onnx"), Precision.FP32)
+                .build(), out, () -> fake)).isInstanceOf(Trt4jException.class).hasMessageContaining("nope.onnx")
+                .message().doesNotContain("\n");
+        Path junk = Files.writeString(dir.resolve("junk.onnx"), "not a model");
+        assertThatThrownBy(() -> EngineBuild.run(EngineBuildRequest.builder(junk, Precision.FP32).build(), out,
+                () -> fake)).isInstanceOf(Trt4jException.class).hasMessageContaining("junk.onnx: not an ONNX model");
+        assertThat(fake.seenPlan).isNull();
+        assertThat(out.getParent()).doesNotExist();
     }
 
     @Test
@@ -98,18 +169,41 @@ class EngineBuildTest {
         }
     }
 
-    private static CalibrationDataSource emptyData() {
-        return new CalibrationDataSource() {
-            @Override
-            public Optional<Batch> next() {
-                return Optional.empty();
-            }
+    /** Samples from a list of batches, remembering the shapes they were opened at and whether they were closed. */
+    private static final class RecordingSamples implements CalibrationSamples {
+        private final List<Batch> batches;
+        private int next;
+        Map<String, long[]> openedAt;
+        boolean closed;
 
-            @Override
-            public String describe() {
-                return "empty";
-            }
-        };
+        RecordingSamples(List<Batch> batches) {
+            this.batches = batches;
+        }
+
+        int remaining() {
+            return batches.size() - next;
+        }
+
+        @Override
+        public CalibrationDataSource open(List<dev.trt4j.tensor.TensorSpec> inputs, Map<String, long[]> shapes) {
+            openedAt = shapes;
+            return new CalibrationDataSource() {
+                @Override
+                public Optional<Batch> next() {
+                    return next < batches.size() ? Optional.of(batches.get(next++)) : Optional.empty();
+                }
+
+                @Override
+                public String describe() {
+                    return "in-test batches";
+                }
+
+                @Override
+                public void close() {
+                    closed = true;
+                }
+            };
+        }
     }
 
     private static final class FakeBuilder implements EngineBuilder {
@@ -117,6 +211,7 @@ class EngineBuildTest {
         private final Optional<byte[]> writtenCache;
         private final Trt4jException failure;
         EngineBuildPlan seenPlan;
+        Optional<CalibrationDataSource> seenData;
         boolean closed;
 
         FakeBuilder(Availability availability, Optional<byte[]> writtenCache, Trt4jException failure) {
@@ -143,6 +238,7 @@ class EngineBuildTest {
         @Override
         public BuiltEngine build(EngineBuildPlan plan, Optional<CalibrationDataSource> data) {
             seenPlan = plan;
+            seenData = data;
             if (failure != null) {
                 throw failure;
             }

@@ -28,7 +28,41 @@ class HostTensorCodecTest {
         HostTensorCodec.encode("x", HostTensor.ofFloats(shape, new float[] {1f, 0.1f, -65504f, 2f}), ElementType.FLOAT16, buf);
         assertThat(buf.duplicate().order(ByteOrder.nativeOrder()).getShort(0)).isEqualTo((short) 0x3c00);
         float[] back = HostTensorCodec.decode(ElementType.FLOAT16, shape, buf).floats();
-        assertThat(back).containsExactly(1f, HalfPrecision.toFloat(HalfPrecision.fromFloat(0.1f)), -65504f, 2f);
+        assertThat(back).containsExactly(1f, 0.099975586f, -65504f, 2f);
+    }
+
+    @Test
+    void float16StagingRoundsToNearestEvenAndOverflowsToInfinity() {
+        float[] in = {-2f, 65504f, 65520f, 0x1p-24f, 0x1p-25f, 0x1.8p-25f, 0x1p-14f, 1f + 0x1p-11f, 1f + 3 * 0x1p-11f,
+            Float.POSITIVE_INFINITY};
+        int[] expected = {0xc000, 0x7bff, 0x7c00, 0x0001, 0x0000, 0x0001, 0x0400, 0x3c00, 0x3c02, 0x7c00};
+        ByteBuffer buf = ByteBuffer.allocate(2 * in.length);
+        HostTensorCodec.encode("x", HostTensor.ofFloats(new long[] {in.length}, in), ElementType.FLOAT16, buf);
+        ByteBuffer view = buf.duplicate().order(ByteOrder.nativeOrder());
+        for (int i = 0; i < in.length; i++) {
+            assertThat(view.getShort(2 * i) & 0xffff).as("%a", in[i]).isEqualTo(expected[i]);
+        }
+        HostTensorCodec.encode("x", HostTensor.ofFloats(new long[] {1}, new float[] {Float.NaN}), ElementType.FLOAT16, buf);
+        assertThat(HostTensorCodec.decode(ElementType.FLOAT16, new long[] {1}, buf).floats()[0]).isNaN();
+    }
+
+    @Test
+    void everyFiniteHalfDecodesAndEncodesBackExactly() {
+        ByteBuffer halves = ByteBuffer.allocate(2 * 0x10000).order(ByteOrder.nativeOrder());
+        for (int h = 0; h < 0x10000; h++) {
+            halves.putShort(2 * h, (short) h);
+        }
+        long[] all = {0x10000};
+        HostTensor floats = HostTensorCodec.decode(ElementType.FLOAT16, all, halves);
+        ByteBuffer again = ByteBuffer.allocate(2 * 0x10000);
+        HostTensorCodec.encode("x", floats, ElementType.FLOAT16, again);
+        ByteBuffer view = again.order(ByteOrder.nativeOrder());
+        for (int h = 0; h < 0x10000; h++) {
+            if ((h & 0x7c00) == 0x7c00 && (h & 0x3ff) != 0) {
+                continue; // NaN payloads need not survive
+            }
+            assertThat(view.getShort(2 * h) & 0xffff).as("half 0x%04x -> %s", h, floats.floats()[h]).isEqualTo(h);
+        }
     }
 
     @Test

@@ -1,17 +1,20 @@
-package dev.trt4j.cli;
+package dev.trt4j.cli.command;
 
-import dev.trt4j.Trt4jException;
-import dev.trt4j.data.CalibrationDataSource;
-import dev.trt4j.engine.AmaxTableReader;
+import dev.trt4j.cli.DataArguments;
+import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.engine.ByteSize;
 import dev.trt4j.engine.CalibratorChoice;
 import dev.trt4j.engine.EngineBuild;
 import dev.trt4j.engine.EngineBuildRequest;
+import dev.trt4j.engine.EngineBuilder;
+import dev.trt4j.engine.EngineServices;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.Int8Mode;
 import dev.trt4j.engine.OptimizationProfiles;
 import dev.trt4j.engine.Precision;
+import dev.trt4j.stats.ProgressListener;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -22,21 +25,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * {@code trt4j build MODEL --precision fp32|fp16|int8 ... --out engines/NAME.engine}: builds a TensorRT engine
- * and its JSON sidecar. The TensorRT backend is found at run time ({@code -Pgpu}); without it, or without a
- * GPU, the command fails with one line and writes nothing.
+ * and its JSON sidecar. For implicit INT8 with trt4j's calibrators the ranges come from {@code --table},
+ * {@code --cache}, or a CPU pass over the samples ({@code --data} and the other data options of
+ * {@code calibrate}). The TensorRT backend is found at run time ({@code -Pgpu}); without it, or without a GPU,
+ * the command fails with one line, reads no sample and writes nothing.
  */
-@Command(name = "build", mixinStandardHelpOptions = true,
+@Command(name = "build", sortOptions = false,
         description = "Build a TensorRT engine (plus NAME.engine.json sidecar) from an ONNX model.")
 public final class BuildCommand implements Callable<Integer> {
-    /** Opens {@code --data}; until the data sources are wired in, {@code --data} is refused with one line. */
-    public static final Function<Path, CalibrationDataSource> NO_DATA_SOURCES = path -> {
-        throw new Trt4jException("--data " + path + ": this trt4j has no calibration data sources wired into build");
-    };
-
     @Spec
     private CommandSpec spec;
 
@@ -51,22 +51,17 @@ public final class BuildCommand implements Callable<Integer> {
     private String int8Mode;
 
     @Option(names = "--calibrator", paramLabel = "NAME",
-            description = "max|entropy|percentile|mse (trt4j's ranges, from --table or --cache) or "
-                    + "trt-entropy2|trt-minmax (TensorRT calibrates on --data). Default: entropy.")
+            description = "max|entropy|percentile|mse (trt4j's ranges: from --table or --cache, else computed on the "
+                    + "CPU from --data) or trt-entropy2|trt-minmax (TensorRT calibrates on --data). Default: entropy.")
     private String calibrator;
 
-    @Option(names = "--table", paramLabel = "TABLE.json", description = "trt4j calibration table (tensor -> amax).")
+    @Option(names = "--table", paramLabel = "TABLE.json",
+            description = "trt4j calibration table (as trt4j calibrate --all-tensors writes it).")
     private Path table;
 
     @Option(names = "--cache", paramLabel = "FILE",
             description = "TensorRT calibration cache: read for trt4j's calibrators; read if present and written for TensorRT's.")
     private Path cache;
-
-    @Option(names = "--data", paramLabel = "PATH", description = "Sample batches for --calibrator trt-entropy2|trt-minmax.")
-    private Path data;
-
-    @Option(names = "--shapes", paramLabel = "SPEC", description = "Fixed shapes, e.g. x:1x3x48x192 (repeat for more profiles).")
-    private List<String> shapes = new ArrayList<>();
 
     @Option(names = "--min-shapes", paramLabel = "SPEC", description = "Minimum shapes of a profile (repeat per profile).")
     private List<String> minShapes = new ArrayList<>();
@@ -96,23 +91,26 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Engine file (default engines/MODEL.PRECISION.engine).")
     private Path out;
 
-    private final Function<Path, CalibrationDataSource> dataSources;
+    @Mixin
+    private DataArguments samples;
 
-    /** A command that refuses {@code --data} (see {@link #NO_DATA_SOURCES}). */
+    private final Supplier<EngineBuilder> builders;
+
+    /** A command that builds with the engine builder on the class path. */
     public BuildCommand() {
-        this(NO_DATA_SOURCES);
+        this(EngineServices::engineBuilder);
     }
 
-    /** A command that opens {@code --data} with {@code dataSources}. */
-    public BuildCommand(Function<Path, CalibrationDataSource> dataSources) {
-        this.dataSources = dataSources;
+    /** A command that builds with {@code builders} (tests pass a fake). */
+    public BuildCommand(Supplier<EngineBuilder> builders) {
+        this.builders = builders;
     }
 
     @Override
     public Integer call() {
         Precision p = Precision.fromCli(precision);
         EngineBuildRequest.Builder request = EngineBuildRequest.builder(model, p)
-                .profiles(OptimizationProfiles.fromOptions(shapes, minShapes, optShapes, maxShapes))
+                .profiles(OptimizationProfiles.fromOptions(samples.shapes(), minShapes, optShapes, maxShapes))
                 .calibrationProfile(calibrationProfile).stronglyTyped(stronglyTyped);
         if (int8Mode != null) {
             request.int8Mode(Int8Mode.fromCli(int8Mode));
@@ -121,10 +119,13 @@ public final class BuildCommand implements Callable<Integer> {
             request.calibrator(CalibratorChoice.fromCli(calibrator));
         }
         if (table != null) {
-            request.table(AmaxTableReader.read(table));
+            request.table(table);
         }
         if (cache != null) {
             request.calibrationCache(cache);
+        }
+        if (samples.givesSamples()) {
+            request.samples(samples::openSamples);
         }
         if (timingCache != null) {
             request.timingCache(timingCache);
@@ -136,19 +137,10 @@ public final class BuildCommand implements Callable<Integer> {
             request.optimizationLevel(optimizationLevel);
         }
         Path engine = out != null ? out : EngineBuild.defaultOutput(model, p);
-        CalibrationDataSource source = data == null ? null : dataSources.apply(data);
-        try {
-            if (source != null) {
-                request.data(source);
-            }
-            EngineBuild.Outcome outcome = EngineBuild.run(request.build(), engine);
-            report(outcome);
-            return 0;
-        } finally {
-            if (source != null) {
-                source.close();
-            }
+        try (PassProgress progress = new PassProgress()) {
+            report(EngineBuild.run(request.build(), engine, builders, progress));
         }
+        return 0;
     }
 
     private void report(EngineBuild.Outcome outcome) {
@@ -159,8 +151,33 @@ public final class BuildCommand implements Callable<Integer> {
         w.printf("built:    %s%s with TensorRT %s for %s (SM %s)%n", s.precision(),
                 s.int8Mode() == null ? "" : " " + s.int8Mode() + (s.calibrator() == null ? "" : " (" + s.calibrator() + ")"),
                 s.tensorRtVersion(), s.gpuName(), s.computeCapability());
+        outcome.ranges().ifPresent(r -> w.printf("ranges:   %s%n", r));
         outcome.calibrationCache().ifPresent(c -> w.printf("calibration cache: %s%n", c));
         outcome.timingCache().ifPresent(t -> w.printf("timing cache: %s%n", t));
         w.flush();
+    }
+
+    /** A progress bar for the CPU pass that computes trt4j's ranges, shown from its first batch to its last. */
+    private static final class PassProgress implements ProgressListener, AutoCloseable {
+        private ProgressReporter bar;
+
+        @Override
+        public void progress(long samplesDone, long samplesTotal) {
+            if (bar == null) {
+                bar = ProgressReporter.start("Calibrating", samplesTotal);
+            }
+            bar.update(samplesDone, samplesTotal);
+            if (samplesTotal > 0 && samplesDone >= samplesTotal) {
+                close();
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+            }
+        }
     }
 }

@@ -1,4 +1,4 @@
-package dev.trt4j.cli;
+package dev.trt4j.cli.command;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.DoctorReport;
@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  * is missing and how to get it. Exits non-zero (with the verdict as its one error line) when engines cannot be
  * built here.
  */
-@Command(name = "doctor", mixinStandardHelpOptions = true,
+@Command(name = "doctor",
         description = "Check the CUDA driver, CUDA runtime, TensorRT and GPUs; say what is missing and how to get it.")
 public final class DoctorCommand implements Callable<Integer> {
     @Spec

@@ -1,0 +1,114 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestModels;
+import dev.trt4j.cli.Trt4jCommand;
+import dev.trt4j.data.npy.NpyArray;
+import dev.trt4j.data.npy.NpyFile;
+import dev.trt4j.engine.EngineSidecar;
+import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.engine.NativeLibraryLocator;
+import dev.trt4j.table.Provenance;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+class BuildCommandTest {
+    @TempDir
+    Path dir;
+
+    /** Option mistakes are caught before any model or native work, each as one line with exit 1. */
+    @Test
+    void conflictingOrMalformedOptionsFailWithOneLine() throws Exception {
+        Path model = Files.writeString(dir.resolve("m.onnx"), "not read before the options are checked");
+        assertThat(fails("build", model.toString(), "--precision", "int9"))
+                .isEqualTo("trt4j: unknown precision 'int9'; use one of fp32|fp16|int8");
+        assertThat(fails("build", model.toString(), "--precision", "fp16", "--shapes", "x:1x3", "--min-shapes", "x:1x3"))
+                .isEqualTo("trt4j: --shapes cannot be combined with --min-shapes/--opt-shapes/--max-shapes");
+        assertThat(fails("build", model.toString(), "--precision", "fp32", "--workspace", "lots"))
+                .startsWith("trt4j: --workspace: 'lots' is not a size");
+        assertThat(fails("build", model.toString(), "--precision", "int8", "--calibrator", "kl"))
+                .startsWith("trt4j: unknown calibrator 'kl'");
+        assertThat(fails("build", model.toString(), "--precision", "fp32", "--data", dir.toString()))
+                .isEqualTo("trt4j: --data does not apply to --precision fp32");
+        assertThat(fails("build", model.toString(), "--precision", "fp32", "--shapes", "x:1x3"))
+                .contains("m.onnx: not an ONNX model");
+        assertThat(list(dir)).containsExactly(model);
+    }
+
+    /** The CPU pass must not run, or even open the samples, where no engine can be built afterwards. */
+    @Test
+    void withoutTheDriverNoSampleIsReadBeforeFailing() throws Exception {
+        assumeTrue(NativeLibraryLocator.system().find(NativeLibraryLocator.CUDA_DRIVER).isEmpty(),
+                "this machine has a CUDA driver");
+        Path model = TestModels.relu(dir.resolve("relu.onnx"));
+        CliRun run = CliRun.of(Trt4jCommand.newCommandLine(), "build", model.toString(), "--precision", "int8",
+                "--calibrator", "entropy", "--shapes", "x:8x4", "--data", dir.resolve("absent.npy").toString(),
+                "--out", dir.resolve("engines/relu.engine").toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: CUDA driver: libcuda.so.1 not found");
+        assertThat(list(dir)).containsExactly(model);
+    }
+
+    /** {@code build --data} hands TensorRT exactly the cache {@code calibrate --all-tensors} writes for the samples. */
+    @Test
+    void rangesComputedFromTheDataAreThoseOfCalibrate() throws Exception {
+        Path model = TestModels.relu(dir.resolve("relu.onnx"));
+        SplittableRandom random = new SplittableRandom(3);
+        float[] x = new float[32 * 4];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) random.nextGaussian();
+        }
+        Path data = dir.resolve("x.npy");
+        NpyFile.write(data, NpyArray.ofFloats(new long[] {32, 4}, x));
+        FakeEngineBuilder fake = new FakeEngineBuilder();
+        Path engine = dir.resolve("engines/relu.int8.engine");
+        CliRun build = CliRun.of(Trt4jCommand.newCommandLine(withBuilder(fake)), "build", model.toString(),
+                "--precision", "int8", "--calibrator", "entropy", "--shapes", "x:8x4", "--data", data.toString(),
+                "--out", engine.toString());
+        assertThat(build.errLines()).isEmpty();
+        assertThat(build.exitCode()).isZero();
+        assertThat(build.out()).contains("built:    int8 implicit (entropy) with TensorRT 10.15.1 for Pretend GPU")
+                .contains("ranges:   trt4j entropy ranges from ");
+        assertThat(fake.seenPlan.calibration().orElseThrow().handoff().isTable()).isTrue();
+
+        Path calibration = dir.resolve("calibration");
+        CliRun calibrate = CliRun.of("calibrate", model.toString(), "--all-tensors", "--method", "entropy",
+                "--shapes", "x:8x4", "--data", data.toString(), "--out", calibration.toString());
+        assertThat(calibrate.exitCode()).isZero();
+        EngineSidecar sidecar = EngineSidecarFile.read(engine).orElseThrow();
+        assertThat(sidecar.calibrator()).isEqualTo("entropy");
+        assertThat(sidecar.calibrationSha256()).isEqualTo(Provenance.sha256(calibration.resolve("entropy.cache")));
+    }
+
+    private static CommandLine.IFactory withBuilder(FakeEngineBuilder fake) {
+        return new CommandLine.IFactory() {
+            @Override
+            public <K> K create(Class<K> cls) throws Exception {
+                return cls == BuildCommand.class ? cls.cast(new BuildCommand(() -> fake))
+                        : CommandLine.defaultFactory().create(cls);
+            }
+        };
+    }
+
+    private static String fails(String... args) {
+        CliRun run = CliRun.of(args);
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        return run.errLines().get(0);
+    }
+
+    private static java.util.List<Path> list(Path folder) throws java.io.IOException {
+        try (Stream<Path> files = Files.walk(folder)) {
+            return files.filter(Files::isRegularFile).toList();
+        }
+    }
+}

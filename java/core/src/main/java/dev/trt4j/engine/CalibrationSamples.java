@@ -1,0 +1,22 @@
+package dev.trt4j.engine;
+
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Opens the sample batches of an INT8 build once the build knows the shapes it calibrates at. The build opens
+ * the source only when it needs samples, after the GPU libraries were found, and closes it when it is done.
+ */
+@FunctionalInterface
+public interface CalibrationSamples {
+    /**
+     * @param inputs the model's inputs
+     * @param shapes the calibration shape of every input, batch dimension included (the calibration profile's
+     *        opt shapes): each batch must have exactly these
+     * @throws dev.trt4j.Trt4jException when the samples cannot be opened for these inputs
+     */
+    CalibrationDataSource open(List<TensorSpec> inputs, Map<String, long[]> shapes);
+}
