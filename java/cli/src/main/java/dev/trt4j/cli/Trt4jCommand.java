@@ -7,6 +7,8 @@ import dev.trt4j.cli.command.CacheCommand;
 import dev.trt4j.cli.command.CalibrateCommand;
 import dev.trt4j.cli.command.DoctorCommand;
 import dev.trt4j.cli.command.InspectCommand;
+import dev.trt4j.cli.command.BenchCommand;
+import dev.trt4j.cli.command.ExportTritonCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

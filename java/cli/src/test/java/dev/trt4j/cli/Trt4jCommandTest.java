@@ -54,7 +54,7 @@ class Trt4jCommandTest {
     void missingCommandIsAUsageError() {
         CliRun run = CliRun.of();
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines().get(0)).isEqualTo("trt4j: missing a command: choose one of inspect, calibrate, amax, cache, build, doctor, help");
+        assertThat(run.errLines().get(0)).isEqualTo("trt4j: missing a command: choose one of inspect, calibrate, amax, cache, build, doctor, bench, export-triton, help");
         CliRun cache = CliRun.of("cache");
         assertThat(cache.exitCode()).isEqualTo(2);
         assertThat(cache.err()).contains("choose one of show, convert");

@@ -1,5 +1,7 @@
-package dev.trt4j.cli;
+package dev.trt4j.cli.command;
 
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.Trt4jCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.engine.EngineSidecar;
@@ -38,9 +40,6 @@ class BenchCommandTest {
 
     static CliRun bench(String... args) {
         CommandLine cl = Trt4jCommand.newCommandLine();
-        if (!cl.getSubcommands().containsKey("bench")) {
-            cl.addSubcommand("bench", new BenchCommand());
-        }
         String[] all = new String[args.length + 1];
         all[0] = "bench";
         System.arraycopy(args, 0, all, 1, args.length);

@@ -1,5 +1,7 @@
-package dev.trt4j.cli;
+package dev.trt4j.cli.command;
 
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.Trt4jCommand;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.engine.ShapeRange;
@@ -21,9 +23,6 @@ class ExportTritonCommandTest {
 
     static CliRun exportTriton(String... args) {
         CommandLine cl = Trt4jCommand.newCommandLine();
-        if (!cl.getSubcommands().containsKey("export-triton")) {
-            cl.addSubcommand("export-triton", new ExportTritonCommand());
-        }
         String[] all = new String[args.length + 1];
         all[0] = "export-triton";
         System.arraycopy(args, 0, all, 1, args.length);
