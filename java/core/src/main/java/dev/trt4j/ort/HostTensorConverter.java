@@ -14,7 +14,6 @@ import dev.trt4j.tensor.TensorSpec;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
-import java.util.Optional;
 
 /**
  * Converts between {@link HostTensor} and ONNX Runtime tensors. Float32 data feeds float16 inputs (rounded to
@@ -22,20 +21,6 @@ import java.util.Optional;
  */
 final class HostTensorConverter {
     private HostTensorConverter() {
-    }
-
-    /** trt4j's element type for an ONNX Runtime one, if trt4j has one. */
-    static Optional<ElementType> elementType(OnnxJavaType type) {
-        return Optional.ofNullable(switch (type) {
-            case FLOAT -> ElementType.FLOAT32;
-            case FLOAT16 -> ElementType.FLOAT16;
-            case INT64 -> ElementType.INT64;
-            case INT32 -> ElementType.INT32;
-            case INT8 -> ElementType.INT8;
-            case UINT8 -> ElementType.UINT8;
-            case BOOL -> ElementType.BOOL;
-            default -> null;
-        });
     }
 
     /**

@@ -15,7 +15,6 @@ import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -228,7 +227,7 @@ public final class OrtModelRunner implements AutoCloseable {
         Map<String, TensorSpec> specs = new LinkedHashMap<>();
         for (NodeInfo node : infos.values()) {
             Optional<ElementType> type = node.getInfo() instanceof TensorInfo t
-                    ? HostTensorConverter.elementType(t.type) : Optional.empty();
+                    ? OrtSpecs.elementType(t.type) : Optional.empty();
             if (type.isEmpty() || (!inputSide && !isReadable(type.get()))) {
                 if (inputSide) {
                     throw new Trt4jException(name + ": input '" + node.getName() + "' is " + node.getInfo()
@@ -237,14 +236,7 @@ public final class OrtModelRunner implements AutoCloseable {
                 unreadable.add(node.getName());
                 continue;
             }
-            TensorInfo info = (TensorInfo) node.getInfo();
-            List<String> dimNames = new ArrayList<>();
-            String[] names = info.getDimensionNames();
-            for (int i = 0; i < info.getShape().length; i++) {
-                String n = names != null && i < names.length ? names[i] : null;
-                dimNames.add(n == null || n.isEmpty() ? null : n);
-            }
-            specs.put(node.getName(), new TensorSpec(node.getName(), type.get(), info.getShape(), dimNames));
+            specs.put(node.getName(), OrtSpecs.spec(node.getName(), type.get(), (TensorInfo) node.getInfo()));
         }
         return specs;
     }

@@ -9,6 +9,7 @@
  * {@code $XDG_CACHE_HOME/trt4j}, else {@code ~/.cache/trt4j}. A user-set {@code onnxruntime.native.path} wins.
  *
  * <p>ONNX Runtime types ({@code OrtException}, {@code OnnxTensor}) do not leave this package's public API: errors
- * become {@link dev.trt4j.Trt4jException}s.
+ * become {@link dev.trt4j.Trt4jException}s. The one exception is {@link dev.trt4j.ort.OrtSpecs}, which reads ONNX
+ * Runtime's tensor descriptions for every package that drives ONNX Runtime itself.
  */
 package dev.trt4j.ort;

@@ -5,15 +5,21 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.ort.OrtSpecs;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** The inputs of an ONNX Runtime session as {@link TensorSpec}s, refusing types a benchmark cannot feed. */
 final class OrtInputSpecs {
+    private static final Set<ElementType> FEEDABLE =
+            EnumSet.of(ElementType.FLOAT32, ElementType.FLOAT16, ElementType.INT64, ElementType.INT32);
+
     private OrtInputSpecs() {
     }
 
@@ -23,14 +29,9 @@ final class OrtInputSpecs {
             if (!(e.getValue().getInfo() instanceof TensorInfo info)) {
                 throw new Trt4jException(model + ": input '" + e.getKey() + "' is not a tensor");
             }
-            ElementType type = switch (info.type) {
-                case FLOAT -> ElementType.FLOAT32;
-                case FLOAT16 -> ElementType.FLOAT16;
-                case INT64 -> ElementType.INT64;
-                case INT32 -> ElementType.INT32;
-                default -> throw new Trt4jException(model + ": input '" + e.getKey() + "' is " + info.type
-                        + "; a benchmark feeds FLOAT, FLOAT16, INT64 and INT32 inputs");
-            };
+            ElementType type = OrtSpecs.elementType(info.type).filter(FEEDABLE::contains)
+                    .orElseThrow(() -> new Trt4jException(model + ": input '" + e.getKey() + "' is " + info.type
+                            + "; a benchmark feeds FLOAT, FLOAT16, INT64 and INT32 inputs"));
             specs.add(new TensorSpec(e.getKey(), type, info.getShape(), null));
         }
         return specs;

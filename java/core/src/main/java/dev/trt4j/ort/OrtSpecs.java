@@ -1,4 +1,4 @@
-package dev.trt4j.runtime.ort;
+package dev.trt4j.ort;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
@@ -11,13 +11,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Turns ONNX Runtime's input and output descriptions into {@link TensorSpec}s. */
-final class OrtSpecs {
+/**
+ * Turns ONNX Runtime's input and output descriptions into {@link TensorSpec}s; the one place trt4j maps ONNX
+ * Runtime element types and dimension names, shared by every ONNX Runtime caller.
+ */
+public final class OrtSpecs {
     private OrtSpecs() {
     }
 
     /** Tensor entries of {@code infos} that trt4j can carry, in order; others are left out. */
-    static List<TensorSpec> of(Map<String, NodeInfo> infos) {
+    public static List<TensorSpec> of(Map<String, NodeInfo> infos) {
         List<TensorSpec> specs = new ArrayList<>();
         for (NodeInfo node : infos.values()) {
             if (node.getInfo() instanceof TensorInfo info) {
@@ -27,7 +30,8 @@ final class OrtSpecs {
         return specs;
     }
 
-    private static TensorSpec spec(String name, ElementType type, TensorInfo info) {
+    /** A spec named {@code name} with {@code info}'s shape and dimension names (empty names become null). */
+    public static TensorSpec spec(String name, ElementType type, TensorInfo info) {
         List<String> dimNames = new ArrayList<>();
         String[] names = info.getDimensionNames();
         for (int i = 0; i < info.getShape().length; i++) {
@@ -37,7 +41,8 @@ final class OrtSpecs {
         return new TensorSpec(name, type, info.getShape(), dimNames);
     }
 
-    static Optional<ElementType> elementType(OnnxJavaType type) {
+    /** trt4j's element type for an ONNX Runtime one, if trt4j has one. */
+    public static Optional<ElementType> elementType(OnnxJavaType type) {
         return Optional.ofNullable(switch (type) {
             case FLOAT -> ElementType.FLOAT32;
             case FLOAT16 -> ElementType.FLOAT16;
