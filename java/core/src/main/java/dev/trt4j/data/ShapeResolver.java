@@ -54,13 +54,8 @@ public final class ShapeResolver {
             TensorSpec in = inputs.stream().filter(s -> s.name().equals(e.getKey())).findFirst()
                     .orElseThrow(() -> new Trt4jException("fixed shape " + shapeArg(e.getKey(), e.getValue())
                             + " names no model input (inputs: " + names() + ")"));
-            long[] model = in.dims();
             long[] user = e.getValue();
-            boolean fits = model.length == user.length;
-            for (int i = 0; fits && i < model.length; i++) {
-                fits = model[i] < 0 || model[i] == user[i];
-            }
-            if (!fits) {
+            if (!in.accepts(user)) {
                 throw new Trt4jException("fixed shape " + shapeArg(in.name(), user) + " does not fit model input '"
                         + in.name() + "' " + in.shapeText());
             }

@@ -204,23 +204,11 @@ public final class OrtModelRunner implements AutoCloseable {
                 throw new Trt4jException(name + ": input '" + spec.name() + "' " + spec.shapeText()
                         + " is missing from the data, which has " + batch.inputs().keySet());
             }
-            if (!fits(spec.dims(), tensor.shape())) {
+            if (!spec.accepts(tensor.shape())) {
                 throw new Trt4jException(name + ": input '" + spec.name() + "' expects shape " + spec.shapeText()
                         + " but the data has " + Arrays.toString(tensor.shape()).replace(" ", ""));
             }
         }
-    }
-
-    private static boolean fits(long[] expected, long[] actual) {
-        if (expected.length != actual.length) {
-            return false;
-        }
-        for (int i = 0; i < expected.length; i++) {
-            if (expected[i] >= 0 && expected[i] != actual[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private Map<String, TensorSpec> specs(Map<String, NodeInfo> infos, boolean inputSide, Set<String> unreadable) {

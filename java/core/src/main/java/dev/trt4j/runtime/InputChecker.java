@@ -39,7 +39,7 @@ public final class InputChecker {
                 throw new Trt4jException(model + ": input '" + spec.name() + "' is " + spec.type() + " but the data is "
                         + tensor.type());
             }
-            if (!fits(spec.dims(), tensor.shape())) {
+            if (!spec.accepts(tensor.shape())) {
                 throw new Trt4jException(model + ": input '" + spec.name() + "' expects shape " + spec.shapeText()
                         + " but the data has " + Arrays.toString(tensor.shape()).replace(" ", ""));
             }
@@ -53,18 +53,6 @@ public final class InputChecker {
             case INT64, INT32 -> data == ElementType.INT64 || data == ElementType.INT32;
             default -> false;
         };
-    }
-
-    private static boolean fits(long[] expected, long[] actual) {
-        if (expected.length != actual.length) {
-            return false;
-        }
-        for (int i = 0; i < expected.length; i++) {
-            if (expected[i] >= 0 && expected[i] != actual[i]) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String names(List<TensorSpec> specs) {

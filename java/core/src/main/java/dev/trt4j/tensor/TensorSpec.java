@@ -31,6 +31,19 @@ public record TensorSpec(String name, ElementType type, long[] dims, List<String
         return Arrays.stream(dims).anyMatch(d -> d < 0);
     }
 
+    /** True if a tensor of {@code shape} fits this spec: the same rank, and every fixed dimension equal. */
+    public boolean accepts(long[] shape) {
+        if (shape.length != dims.length) {
+            return false;
+        }
+        for (int i = 0; i < dims.length; i++) {
+            if (dims[i] >= 0 && dims[i] != shape[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Shape as text, dynamic dims by name or {@code ?}: {@code [batch,3,48,?]}. */
     public String shapeText() {
         StringBuilder sb = new StringBuilder("[");
