@@ -28,7 +28,6 @@ public final class ImageFolderSource extends BatchingSource {
     private final List<Path> files;
     private final TensorSpec input;
     private final ImagePreprocessor preprocessor;
-    private final long[] batchShape;
 
     /**
      * Reads with {@code options.imagePreprocessing()}, or {@link ImagePreprocessing#imageNet()} when that is null.
@@ -49,7 +48,6 @@ public final class ImageFolderSource extends BatchingSource {
         ImagePreprocessing p = options.imagePreprocessing() != null ? options.imagePreprocessing()
                 : ImagePreprocessing.imageNet();
         this.preprocessor = ImagePreprocessor.forInput(p, input, shapes);
-        this.batchShape = preprocessor.batchShape(shapes.batchSize());
     }
 
     /** The preprocessing in use, with its size settled. */
@@ -59,12 +57,7 @@ public final class ImageFolderSource extends BatchingSource {
 
     @Override
     protected Map<String, HostTensor> readBatch(long first, int count) {
-        int size = preprocessor.sampleSize();
-        float[] data = new float[Math.multiplyExact(count, size)];
-        for (int i = 0; i < count; i++) {
-            preprocessor.write(decode(files.get((int) first + i)), data, i * size);
-        }
-        return Map.of(input.name(), HostTensor.ofFloats(withBatch(batchShape, count), data));
+        return Map.of(input.name(), preprocessor.batch(count, i -> decode(files.get((int) first + i))));
     }
 
     /** Decodes one image file, with a one-line error naming it when it is not a readable JPEG or PNG. */

@@ -3,6 +3,7 @@ package dev.trt4j.data.image;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.ShapeResolver;
 import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -11,6 +12,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.awt.image.Raster;
+import java.util.function.IntFunction;
 
 /**
  * Applies an {@link ImagePreprocessing} whose size is fully known to images, writing one sample's floats into
@@ -91,6 +93,16 @@ public final class ImagePreprocessor {
     /** Floats per sample. */
     public int sampleSize() {
         return 3 * p.height() * p.width();
+    }
+
+    /** A float32 batch of {@code count} preprocessed images, the i-th taken from {@code image.apply(i)}. */
+    public HostTensor batch(int count, IntFunction<BufferedImage> image) {
+        int size = sampleSize();
+        float[] data = new float[Math.multiplyExact(count, size)];
+        for (int i = 0; i < count; i++) {
+            write(image.apply(i), data, i * size);
+        }
+        return HostTensor.ofFloats(batchShape(count), data);
     }
 
     /** Preprocesses {@code image} into {@code dst[offset .. offset + sampleSize())}. */

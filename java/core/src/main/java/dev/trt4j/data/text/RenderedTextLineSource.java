@@ -35,7 +35,6 @@ public final class RenderedTextLineSource extends BatchingSource {
     private final TextLineRenderer renderer;
     private final TensorSpec input;
     private final ImagePreprocessor preprocessor;
-    private final long[] batchShape;
 
     /**
      * Renders {@code sentences} with the default renderer; {@code name} names them in messages (e.g. a file or
@@ -67,7 +66,6 @@ public final class RenderedTextLineSource extends BatchingSource {
         ImagePreprocessing p = options.imagePreprocessing() != null ? options.imagePreprocessing()
                 : ImagePreprocessing.ppOcrClassifier();
         this.preprocessor = ImagePreprocessor.forInput(p, input, shapes);
-        this.batchShape = preprocessor.batchShape(shapes.batchSize());
     }
 
     private static List<Integer> labels(int n, boolean rotateHalf, long seed) {
@@ -124,13 +122,10 @@ public final class RenderedTextLineSource extends BatchingSource {
 
     @Override
     protected Map<String, HostTensor> readBatch(long first, int count) {
-        int size = preprocessor.sampleSize();
-        float[] data = new float[Math.multiplyExact(count, size)];
-        for (int i = 0; i < count; i++) {
+        return Map.of(input.name(), preprocessor.batch(count, i -> {
             int sample = (int) first + i;
-            preprocessor.write(renderer.render(texts.get(sample), labels.get(sample) == UPSIDE_DOWN), data, i * size);
-        }
-        return Map.of(input.name(), HostTensor.ofFloats(withBatch(batchShape, count), data));
+            return renderer.render(texts.get(sample), labels.get(sample) == UPSIDE_DOWN);
+        }));
     }
 
     @Override

@@ -3,9 +3,11 @@ package dev.trt4j.data.image;
 import dev.trt4j.data.image.ImagePreprocessing.ChannelOrder;
 import dev.trt4j.data.image.ImagePreprocessing.Layout;
 import dev.trt4j.data.image.ImagePreprocessing.ResizeMode;
+import dev.trt4j.tensor.HostTensor;
 import org.junit.jupiter.api.Test;
 
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -49,6 +51,25 @@ class ImagePreprocessorTest {
         assertThat(out[1]).isCloseTo(-0.6f, offset(EPS));
         assertThat(out[21]).isCloseTo(1f, offset(EPS));
         assertThat(out[12]).isCloseTo(-0.2f, offset(EPS));
+    }
+
+    @Test
+    void batchStacksEachSampleAtItsOffsetUnderTheBatchShape() {
+        ImagePreprocessor p = new ImagePreprocessor(ImagePreprocessing.ppOcrClassifier().withSize(2, 5));
+        BufferedImage white = new BufferedImage(3, 2, BufferedImage.TYPE_INT_RGB);
+        for (int i = 0; i < 6; i++) {
+            white.setRGB(i % 3, i / 3, 0xFFFFFF);
+        }
+        HostTensor batch = p.batch(2, i -> i == 0 ? tiny() : white);
+        assertThat(batch.shape()).containsExactly(2, 3, 2, 5);
+        float[] first = new float[p.sampleSize()];
+        float[] second = new float[p.sampleSize()];
+        p.write(tiny(), first, 0);
+        p.write(white, second, 0);
+        float[] data = batch.floats();
+        assertThat(Arrays.copyOfRange(data, 0, p.sampleSize())).containsExactly(first);
+        assertThat(Arrays.copyOfRange(data, p.sampleSize(), data.length)).containsExactly(second);
+        assertThat(first).isNotEqualTo(second);
     }
 
     @Test
