@@ -3,6 +3,7 @@ package dev.trt4j.ort;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtLoggingLevel;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.engine.Availability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +52,16 @@ public final class OrtRuntime {
             }
         }
         return environment;
+    }
+
+    /** Whether ONNX Runtime starts on this machine; if not, why (the message {@link #environment()} throws). */
+    public static Availability availability() {
+        try {
+            environment();
+            return Availability.yes();
+        } catch (Trt4jException e) {
+            return Availability.no(e.getMessage());
+        }
     }
 
     /** The ONNX Runtime version of the jar on the class path ({@code "unknown"} if its manifest lacks one). */

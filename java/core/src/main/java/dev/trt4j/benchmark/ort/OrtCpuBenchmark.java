@@ -47,12 +47,7 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
 
     @Override
     public Availability availability() {
-        try {
-            OrtRuntime.environment();
-            return Availability.yes();
-        } catch (Trt4jException e) {
-            return Availability.no(e.getMessage());
-        }
+        return OrtRuntime.availability();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.trt4j.runtime.ort;
 
-import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.Availability;
 import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.runtime.InferenceBackend;
@@ -31,12 +30,7 @@ public final class OrtInferenceBackend implements InferenceBackend {
 
     @Override
     public Availability availability() {
-        try {
-            OrtRuntime.environment();
-            return Availability.yes();
-        } catch (Trt4jException e) {
-            return Availability.no(e.getMessage());
-        }
+        return OrtRuntime.availability();
     }
 
     @Override
