@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The evaluator on the real PP-OCR models with rendered text lines. */
 class EvaluatorTest {
     private static final EvaluationOptions OPTIONS = EvaluationOptions.defaults()
-            .withRunnerOptions(OrtRunnerOptions.defaults().withIntraOpThreads(2));
+            .withRunnerOptions(EvaluationOptions.defaults().runnerOptions().withIntraOpThreads(2));
 
     @TempDir
     static Path dir;
@@ -85,9 +85,9 @@ class EvaluatorTest {
     void severalCandidatesInOnePassMatchSeparateRuns() {
         List<OrtModelRunner> runners = new ArrayList<>();
         List<EvaluationResult> both;
-        try (OrtModelRunner ref = OrtModelRunner.open(fp32, OrtRunnerOptions.defaults())) {
-            runners.add(OrtModelRunner.open(fp16, OrtRunnerOptions.defaults()));
-            runners.add(OrtModelRunner.open(fp32, OrtRunnerOptions.defaults()));
+        try (OrtModelRunner ref = OrtModelRunner.open(fp32, OPTIONS.runnerOptions())) {
+            runners.add(OrtModelRunner.open(fp16, OPTIONS.runnerOptions()));
+            runners.add(OrtModelRunner.open(fp32, OPTIONS.runnerOptions()));
             both = Evaluator.evaluate(ref, runners, lines(fp32, 32), Optional.empty(), OPTIONS);
         } finally {
             runners.forEach(OrtModelRunner::close);
