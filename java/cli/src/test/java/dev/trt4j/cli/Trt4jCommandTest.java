@@ -30,7 +30,7 @@ class Trt4jCommandTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "amax", "cache", "cache show", "cache convert"})
+    @ValueSource(strings = {"", "amax", "cache", "cache show", "cache convert", "quantize", "convert", "evaluate"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").strip().split(" ");
         CliRun run = CliRun.of(args);
@@ -54,7 +54,9 @@ class Trt4jCommandTest {
     void missingCommandIsAUsageError() {
         CliRun run = CliRun.of();
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines().get(0)).isEqualTo("trt4j: missing a command: choose one of amax, cache, help");
+        assertThat(run.errLines().get(0)).isEqualTo("trt4j: missing a command: choose one of "
+                + String.join(", ", Trt4jCommand.newCommandLine().getSubcommands().keySet()))
+                .contains("calibrate, amax, cache, quantize, convert, evaluate");
         CliRun cache = CliRun.of("cache");
         assertThat(cache.exitCode()).isEqualTo(2);
         assertThat(cache.err()).contains("choose one of show, convert");
