@@ -1,0 +1,198 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.cli.DataArguments;
+import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.cli.ProgressReporter;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.DataSourceFactory;
+import dev.trt4j.evaluate.CtcGreedyDecoder;
+import dev.trt4j.evaluate.EvaluationOptions;
+import dev.trt4j.evaluate.EvaluationResult;
+import dev.trt4j.evaluate.Evaluator;
+import dev.trt4j.evaluate.OutputComparison;
+import dev.trt4j.evaluate.TaskKind;
+import dev.trt4j.evaluate.TaskMetric;
+import dev.trt4j.evaluate.TaskMetricFactory;
+import dev.trt4j.evaluate.TaskResult;
+import dev.trt4j.ort.OrtModelRunner;
+import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.InputStream;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code trt4j evaluate}: runs a reference and a candidate model on the same samples with ONNX Runtime and prints
+ * how close every output is, plus the task metric where the model has one.
+ */
+@Command(name = "evaluate", sortOptions = false,
+        description = {"Compares a candidate model (e.g. INT8 or FP16) with its reference on CPU: per output cosine, "
+                + "max absolute and relative error, mean absolute error, SNR and top-1 agreement; and the task "
+                + "metric: embeddings → cosine of mean-pooled sentence vectors, CTC text recognizer → exact match "
+                + "and character error rate, text-direction classifier → accuracy."})
+public final class EvaluateCommand implements Callable<Integer> {
+    /** The keys of PaddleOCR's Chinese/English recognizers, inside the RapidOCR models jar. */
+    static final String BUNDLED_KEYS = "models/ppocr_keys_v1.txt";
+    private static final int TEXT_LINE_HEIGHT = 48;
+
+    @Option(names = "--reference", required = true, paramLabel = "A.onnx", description = "The reference model.")
+    Path reference;
+
+    @Option(names = "--candidate", required = true, paramLabel = "B.onnx", description = "The model to judge.")
+    Path candidate;
+
+    @Option(names = "--task", paramLabel = "T", defaultValue = "auto",
+            description = "Task metric: auto, none, embedding, ctc or classification (default ${DEFAULT-VALUE}).")
+    String task;
+
+    @Option(names = "--keys", paramLabel = "FILE",
+            description = "Keys of a CTC recognizer, one a line (default: PaddleOCR's ppocr_keys_v1.txt when the "
+                    + "model has its 6625 classes).")
+    Path keys;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
+            description = "ONNX Runtime threads per model (default: automatic).")
+    int threads;
+
+    @Option(names = "--ort-optimizations",
+            description = "Let ONNX Runtime optimise the graphs, fusing Q/DQ into its integer kernels: the accuracy "
+                    + "of ONNX Runtime on this CPU. By default graphs run as written: Q/DQ, then float compute, the "
+                    + "arithmetic TensorRT's INT8 kernels reproduce.")
+    boolean ortOptimizations;
+
+    @Mixin
+    DataArguments dataArguments;
+
+    @Mixin
+    JsonOutput json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        String taskName = task.strip().toLowerCase(Locale.ROOT);
+        Optional<TaskKind> kind = taskName.equals("auto") || taskName.equals("none") ? Optional.empty()
+                : Optional.of(TaskKind.parse(taskName));
+        OrtRunnerOptions runnerOptions = OrtRunnerOptions.defaults().withIntraOpThreads(threads)
+                .withGraphOptimizations(ortOptimizations);
+        EvaluationResult result;
+        try (OrtModelRunner ref = OrtModelRunner.open(reference, runnerOptions);
+             OrtModelRunner cand = OrtModelRunner.open(candidate, runnerOptions);
+             CalibrationDataSource data = openData(ref)) {
+            List<String> ctcKeys = ctcKeys(ref.outputs());
+            Optional<TaskMetric> metric = kind.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(), data,
+                    ctcKeys));
+            EvaluationOptions options = EvaluationOptions.defaults().withRunnerOptions(runnerOptions)
+                    .withCtcKeys(ctcKeys).withDetectTask(taskName.equals("auto"));
+            try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
+                    : ProgressReporter.start("Evaluating", data.sampleCount().orElse(-1L))) {
+                result = Evaluator.evaluate(ref, List.of(cand), data, metric, options.withProgress(progress::update))
+                        .get(0);
+            }
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        if (json.enabled()) {
+            json.print(w, result.toJson());
+        } else {
+            print(w, result);
+        }
+        return 0;
+    }
+
+    /**
+     * {@code --data} if given; otherwise text lines rendered from the bundled sentences for a model that reads
+     * text-line images (half of them upside down for a two-class direction classifier), else what {@link
+     * DataArguments} picks (bundled sentences with {@code --tokenizer}, else random data).
+     */
+    private CalibrationDataSource openData(OrtModelRunner ref) {
+        List<TensorSpec> inputs = ref.inputs();
+        if (dataArguments.data() != null || !readsTextLines(inputs, ref.outputs())) {
+            return dataArguments.open(inputs, false);
+        }
+        DataOptions options = dataArguments.options();
+        if (ref.outputs().stream().anyMatch(o -> o.rank() == 2 && o.dims()[1] == 2)) {
+            options = options.toBuilder().rotateHalf(true).build();
+        }
+        return DataSourceFactory.openBundledSentences(inputs, options);
+    }
+
+    /**
+     * A PP-OCR-like line classifier or recognizer: one image input {@code [N,3,48 or ?,W]} and a class output
+     * {@code [N,classes]} or a sequence output {@code [N,steps,classes]} (a detector's output is a map).
+     */
+    private static boolean readsTextLines(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        if (inputs.size() != 1) {
+            return false;
+        }
+        TensorSpec in = inputs.get(0);
+        boolean lineImage = in.type() == ElementType.FLOAT32 && in.rank() == 4 && in.dims()[1] == 3
+                && (in.dims()[2] == TEXT_LINE_HEIGHT || in.dims()[2] < 0);
+        return lineImage && outputs.stream().anyMatch(o -> o.rank() == 2 || o.rank() == 3);
+    }
+
+    private List<String> ctcKeys(List<TensorSpec> outputs) {
+        if (keys != null) {
+            return CtcGreedyDecoder.readKeys(keys);
+        }
+        try (InputStream in = EvaluateCommand.class.getClassLoader().getResourceAsStream(BUNDLED_KEYS)) {
+            if (in == null) {
+                return List.of();
+            }
+            List<String> bundled = CtcGreedyDecoder.readKeys(in, BUNDLED_KEYS);
+            boolean fits = outputs.stream().anyMatch(o -> o.rank() == 3 && o.dims()[2] == bundled.size() + 2L);
+            return fits ? bundled : List.of();
+        } catch (IOException e) {
+            throw new Trt4jException(BUNDLED_KEYS + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void print(PrintWriter w, EvaluationResult r) {
+        w.printf("Reference  %s%nCandidate  %s%nData       %s, %d samples%n%n", r.reference(), r.candidate(),
+                r.data(), r.samples());
+        int width = Math.max(6, r.outputs().stream().mapToInt(o -> o.output().length()).max().orElse(6));
+        String row = "%-" + width + "s  %10s  %8s  %11s  %11s  %12s  %7s%n";
+        w.printf(row, "output", "cosine", "SNR dB", "max abs err", "max rel err", "mean abs err", "top-1");
+        for (OutputComparison o : r.outputs()) {
+            w.printf(row, o.output(), String.format(Locale.ROOT, "%.6f", o.cosine()),
+                    Double.isInfinite(o.snrDb()) ? (o.snrDb() > 0 ? "∞" : "-∞")
+                            : String.format(Locale.ROOT, "%.1f", o.snrDb()),
+                    sci(o.maxAbsoluteError()), sci(o.maxRelativeError()), sci(o.meanAbsoluteError()),
+                    o.top1Agreement() == null ? "-" : String.format(Locale.ROOT, "%.4f", o.top1Agreement()));
+        }
+        r.taskResult().ifPresent(t -> printTask(w, t));
+        w.flush();
+    }
+
+    private static void printTask(PrintWriter w, TaskResult t) {
+        w.printf("%nTask %s on %d samples%n", t.task(), t.samples());
+        String row = "  %-20s  %10s  %10s  %10s%n";
+        w.printf(row, "", "reference", "candidate", "change");
+        for (Map.Entry<String, Double> e : t.reference().entrySet()) {
+            double ref = e.getValue();
+            double cand = t.candidate().get(e.getKey());
+            w.printf(row, e.getKey() + (e.getKey().equals(t.primary()) ? " *" : ""),
+                    String.format(Locale.ROOT, "%.4f", ref), String.format(Locale.ROOT, "%.4f", cand),
+                    String.format(Locale.ROOT, "%+.4f", cand - ref));
+        }
+    }
+
+    private static String sci(double v) {
+        return v == 0 ? "0" : String.format(Locale.ROOT, "%.3g", v);
+    }
+}

@@ -1,0 +1,181 @@
+package dev.trt4j.cli.command;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibration.MethodSpec;
+import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.cli.DefaultModel;
+import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.quantize.QdqQuantizer;
+import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.quantize.QuantizationReport;
+import dev.trt4j.quantize.QuantizationResult;
+import dev.trt4j.quantize.WeightCalibrator;
+import dev.trt4j.quantize.WeightGranularity;
+import dev.trt4j.table.CalibrationTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code trt4j quantize}: inserts QuantizeLinear/DequantizeLinear pairs into an FP32 model from a calibration table,
+ * giving an explicitly quantized INT8 model that TensorRT builds and ONNX Runtime runs.
+ */
+@Command(name = "quantize", sortOptions = false,
+        description = {"Writes an explicitly quantized (Q/DQ) INT8 model from an FP32 model and a calibration table: "
+                + "symmetric INT8, activations per tensor from the table, weights per output channel from their "
+                + "values, BatchNorm folded into its Conv first."})
+public final class QuantizeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(QuantizeCommand.class);
+    private static final int NAMES_SHOWN = 3;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "FP32 ONNX model (default: the embedded PP-OCR text-direction classifier).")
+    Path model;
+
+    @Option(names = "--table", required = true, paramLabel = "TABLE",
+            description = "Activation ranges: a trt4j table (.table.json from calibrate) or a TensorRT "
+                    + "calibration cache.")
+    Path table;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "The quantized model to write.")
+    Path out;
+
+    @Option(names = "--per-tensor-weights", description = "One scale per weight tensor instead of per output channel.")
+    boolean perTensorWeights;
+
+    @Option(names = "--weight-method", paramLabel = "M", defaultValue = "max",
+            description = "Weight ranges: max, percentile[=P] or mse (default ${DEFAULT-VALUE}).")
+    String weightMethod;
+
+    @Option(names = "--no-bn-fold", description = "Keep BatchNormalization nodes instead of folding them into Conv.")
+    boolean noBatchNormFold;
+
+    @Option(names = "--exclude", paramLabel = "NAME|OPTYPE|REGEX",
+            description = "Leave in FP32: a node name, an operator type (e.g. MatMul), or a regular expression "
+                    + "found in node names; repeatable. Each must match something.")
+    List<String> excludes = new ArrayList<>();
+
+    @Option(names = "--force", description = "Use a table made for another model (its SHA-256 differs).")
+    boolean force;
+
+    @Mixin
+    JsonOutput json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Path modelFile = model != null ? model : DefaultModel.file();
+        if (out.toAbsolutePath().normalize().equals(modelFile.toAbsolutePath().normalize())) {
+            throw new Trt4jException(out + ": --out is the input model; write the quantized model elsewhere");
+        }
+        QuantizationConfig config = config();
+        OnnxModel onnx = OnnxModel.load(modelFile);
+        CalibrationTable ranges = readTable(onnx);
+        ModelProto proto = onnx.proto();
+        QuantizationConfig resolved = new ExclusionResolver(proto, modelFile).apply(excludes, config.toBuilder())
+                .build();
+        QdqQuantizer quantizer = new QdqQuantizer(resolved);
+        QuantizationResult result;
+        try {
+            List<String> missing = quantizer.requiredActivations(proto).stream()
+                    .filter(t -> !ranges.contains(t)).toList();
+            if (!missing.isEmpty()) {
+                throw new Trt4jException(table + ": lacks " + missing.size() + " of the tensors "
+                        + modelFile.getFileName() + " needs: " + abbreviate(missing)
+                        + " (calibrate this model again, or use a table made for it)");
+            }
+            result = quantizer.quantize(proto, ranges.amaxByTensor());
+        } catch (Trt4jException e) {
+            if (e.getMessage().startsWith(table.toString())) {
+                throw e;
+            }
+            throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
+        }
+        result.write(out);
+        QuantizationReport report = result.report();
+        PrintWriter w = spec.commandLine().getOut();
+        if (json.enabled()) {
+            json.print(w, toJson(modelFile, report));
+        } else {
+            w.printf("Quantized %s with %s → %s%n", modelFile.getFileName(), table.getFileName(), out);
+            w.println(report.summary());
+            if (!report.excludedNodes().isEmpty()) {
+                w.println("Kept in FP32: " + String.join(", ", report.excludedNodes()));
+            }
+            w.flush();
+        }
+        return 0;
+    }
+
+    private QuantizationConfig config() {
+        MethodSpec method = MethodSpec.parse(weightMethod, CalibrationOptions.defaults());
+        WeightCalibrator weights = WeightCalibrator.byName(method.name(), method.options());
+        return QuantizationConfig.builder()
+                .weightGranularity(perTensorWeights ? WeightGranularity.PER_TENSOR : WeightGranularity.PER_CHANNEL)
+                .weightCalibrator(weights)
+                .foldBatchNorm(!noBatchNormFold)
+                .build();
+    }
+
+    private CalibrationTable readTable(OnnxModel onnx) {
+        CalibrationFile file = CalibrationFile.read(table);
+        CalibrationTable t = file.isCache() ? file.cache().toTable(table.getFileName().toString()) : file.table();
+        String madeFor = t.provenance().modelSha256();
+        if (madeFor == null) {
+            LOG.warn("{} does not say which model it was made for; using it for {}", table, onnx.path().getFileName());
+        } else if (!madeFor.equals(onnx.sha256()) && !force) {
+            throw new Trt4jException(table + ": made for model sha256 " + madeFor.substring(0, 12) + "… but "
+                    + onnx.path().getFileName() + " is " + onnx.sha256().substring(0, 12) + "… (--force uses it "
+                    + "anyway)");
+        }
+        return t;
+    }
+
+    private static String abbreviate(List<String> names) {
+        List<String> shown = names.subList(0, Math.min(NAMES_SHOWN, names.size()));
+        return "'" + String.join("', '", shown) + "'" + (names.size() > shown.size()
+                ? " and " + (names.size() - shown.size()) + " more" : "");
+    }
+
+    private ObjectNode toJson(Path modelFile, QuantizationReport report) {
+        ObjectNode root = JsonOutput.object();
+        root.put("model", modelFile.toString());
+        root.put("table", table.toString());
+        root.put("out", out.toString());
+        root.put("summary", report.summary());
+        strings(root.putArray("quantizedNodes"), report.quantizedNodes());
+        strings(root.putArray("excludedNodes"), report.excludedNodes());
+        strings(root.putArray("residualAdds"), report.residualAdds());
+        strings(root.putArray("quantizedActivations"), report.quantizedActivations());
+        root.put("quantizedWeights", report.quantizedWeights());
+        strings(root.putArray("foldedBatchNorms"), report.foldedBatchNorms());
+        root.put("sourceOpset", report.sourceOpset());
+        root.put("opset", report.opset());
+        root.put("weightGranularity", report.weightGranularity().name().toLowerCase(Locale.ROOT)
+                .replace('_', '-'));
+        root.put("weightMethod", report.weightMethod());
+        return root;
+    }
+
+    private static void strings(ArrayNode array, List<String> values) {
+        values.forEach(array::add);
+    }
+}

@@ -1,0 +1,52 @@
+package dev.trt4j.evaluate;
+
+import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.stats.ProgressListener;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How {@link Evaluator} runs the models.
+ *
+ * @param runnerOptions ONNX Runtime session options of both models. The default runs the graphs as written
+ *                      (graph optimisations off): a Q/DQ model then quantizes and dequantizes each tensor and
+ *                      computes in float, which is the arithmetic TensorRT's INT8 kernels reproduce (int32
+ *                      accumulation, no overflow). With optimisations on, ONNX Runtime fuses Q/DQ into its own
+ *                      integer kernels, whose x86 variants can saturate intermediate sums and read worse than
+ *                      TensorRT will; use that to judge ONNX Runtime deployment on this CPU.
+ * @param detectTask    pick a {@link TaskMetric} from the models and the data when none is given (default on)
+ * @param ctcKeys       the keys of a CTC text recognizer (a keys file's lines), for detecting and building
+ *                      {@link CtcTextRecognition}; empty when unknown
+ * @param progress      told after every batch
+ */
+public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTask, List<String> ctcKeys,
+                                ProgressListener progress) {
+    public EvaluationOptions {
+        Objects.requireNonNull(runnerOptions, "runnerOptions");
+        ctcKeys = List.copyOf(ctcKeys);
+        Objects.requireNonNull(progress, "progress");
+    }
+
+    /** Automatic threads, graphs run as written, task detection on, no keys, no progress. */
+    public static EvaluationOptions defaults() {
+        return new EvaluationOptions(OrtRunnerOptions.defaults().withGraphOptimizations(false), true, List.of(),
+                ProgressListener.NONE);
+    }
+
+    public EvaluationOptions withRunnerOptions(OrtRunnerOptions options) {
+        return new EvaluationOptions(options, detectTask, ctcKeys, progress);
+    }
+
+    public EvaluationOptions withDetectTask(boolean detect) {
+        return new EvaluationOptions(runnerOptions, detect, ctcKeys, progress);
+    }
+
+    public EvaluationOptions withCtcKeys(List<String> keys) {
+        return new EvaluationOptions(runnerOptions, detectTask, keys, progress);
+    }
+
+    public EvaluationOptions withProgress(ProgressListener listener) {
+        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, listener);
+    }
+}

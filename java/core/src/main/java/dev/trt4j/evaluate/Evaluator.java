@@ -1,0 +1,134 @@
+package dev.trt4j.evaluate;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.Batch;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.ort.OrtModelRunner;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Runs a reference model and one or more candidates (e.g. FP32 and its INT8 or FP16 versions) with ONNX Runtime
+ * on the same samples, and compares every output of the reference ({@link OutputComparison}) plus, where there
+ * is one, the task metric ({@link TaskMetric}). One batch at a time is held, so memory does not grow with the
+ * number of samples. Several candidates are run in one pass over the data, the reference once per batch.
+ */
+public final class Evaluator {
+    private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
+
+    private Evaluator() {
+    }
+
+    /**
+     * Compares {@code candidate} with {@code reference} on {@code data}.
+     *
+     * @param data    samples opened for the reference model's inputs; read to the end, not closed
+     * @param task    the task metric; empty = {@link TaskMetricFactory#detect detect} one when
+     *                {@link EvaluationOptions#detectTask()}, else none
+     * @throws Trt4jException if a model cannot be loaded or run on the data, the candidate lacks an output of the
+     *                        reference, an output's shapes differ, or the data has no samples
+     */
+    public static EvaluationResult evaluate(Path reference, Path candidate, CalibrationDataSource data,
+                                            Optional<TaskMetric> task, EvaluationOptions options) {
+        return evaluate(reference, List.of(candidate), data, task, options).get(0);
+    }
+
+    /** As {@link #evaluate(Path, Path, CalibrationDataSource, Optional, EvaluationOptions)}, for each candidate. */
+    public static List<EvaluationResult> evaluate(Path reference, List<Path> candidates, CalibrationDataSource data,
+                                                  Optional<TaskMetric> task, EvaluationOptions options) {
+        List<OrtModelRunner> runners = new ArrayList<>();
+        try (OrtModelRunner ref = OrtModelRunner.open(reference, options.runnerOptions())) {
+            for (Path c : candidates) {
+                runners.add(OrtModelRunner.open(c, options.runnerOptions()));
+            }
+            return evaluate(ref, runners, data, task, options);
+        } finally {
+            runners.forEach(OrtModelRunner::close);
+        }
+    }
+
+    /**
+     * As {@link #evaluate(Path, Path, CalibrationDataSource, Optional, EvaluationOptions)}, for each candidate,
+     * with models the caller has opened (e.g. from bytes held in memory) and closes; {@link
+     * EvaluationOptions#runnerOptions()} is not used.
+     */
+    public static List<EvaluationResult> evaluate(OrtModelRunner reference, List<OrtModelRunner> candidates,
+                                                  CalibrationDataSource data, Optional<TaskMetric> task,
+                                                  EvaluationOptions options) {
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(options, "options");
+        List<String> outputs = reference.outputs().stream().map(TensorSpec::name).toList();
+        for (OrtModelRunner c : candidates) {
+            List<String> have = c.outputs().stream().map(TensorSpec::name).toList();
+            for (String o : outputs) {
+                if (!have.contains(o)) {
+                    throw new Trt4jException(c.name() + ": the candidate has no output '" + o
+                            + "' of the reference; its outputs are " + have);
+                }
+            }
+        }
+        Optional<TaskMetric> metric = task.isPresent() || !options.detectTask() ? task
+                : TaskMetricFactory.detect(reference.inputs(), reference.outputs(), data, options.ctcKeys());
+        metric.ifPresent(m -> LOG.debug("task metric: {}", m));
+
+        List<Map<String, OutputComparator>> comparators = new ArrayList<>();
+        List<TaskMetric.Tally> tallies = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            Map<String, OutputComparator> byOutput = new LinkedHashMap<>();
+            outputs.forEach(o -> byOutput.put(o, new OutputComparator(o)));
+            comparators.add(byOutput);
+            metric.ifPresent(m -> tallies.add(m.start()));
+        }
+        long total = data.sampleCount().orElse(-1L);
+        long samples = 0;
+        for (Optional<Batch> next = data.next(); next.isPresent(); next = data.next()) {
+            Batch batch = next.get();
+            Map<String, HostTensor> expected = reference.run(batch, outputs);
+            for (int i = 0; i < candidates.size(); i++) {
+                Map<String, HostTensor> actual = candidates.get(i).run(batch, outputs);
+                for (Map.Entry<String, OutputComparator> e : comparators.get(i).entrySet()) {
+                    e.getValue().add(expected.get(e.getKey()), actual.get(e.getKey()));
+                }
+                if (metric.isPresent()) {
+                    tallies.get(i).add(batch, samples, expected, actual);
+                }
+            }
+            samples += batch.size();
+            options.progress().progress(samples, total);
+        }
+        if (samples == 0) {
+            throw new Trt4jException(data.describe() + ": no samples to evaluate");
+        }
+        List<EvaluationResult> results = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            List<OutputComparison> compared = comparators.get(i).values().stream().map(OutputComparator::result)
+                    .toList();
+            TaskResult taskResult = metric.isPresent() ? tallies.get(i).result() : null;
+            EvaluationResult r = new EvaluationResult(reference.name(), candidates.get(i).name(), data.describe(),
+                    samples, compared, taskResult);
+            LOG.info("{} vs {} on {} samples: {}", r.candidate(), r.reference(), samples, summary(r));
+            results.add(r);
+        }
+        return results;
+    }
+
+    private static String summary(EvaluationResult r) {
+        StringBuilder s = new StringBuilder();
+        for (OutputComparison o : r.outputs()) {
+            s.append(String.format("%s cosine %.6f SNR %.1f dB; ", o.output(), o.cosine(), o.snrDb()));
+        }
+        r.taskResult().ifPresent(t -> s.append(String.format("%s %s %.4f (reference %.4f)", t.task(), t.primary(),
+                t.candidateScore(), t.referenceScore())));
+        return s.toString().strip();
+    }
+}

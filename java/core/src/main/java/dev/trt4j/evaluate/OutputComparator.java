@@ -1,0 +1,150 @@
+package dev.trt4j.evaluate;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.HostTensor;
+
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * Accumulates an {@link OutputComparison} of one output batch by batch, holding only running sums, so memory
+ * does not grow with the number of samples. Not thread-safe.
+ */
+public final class OutputComparator {
+    /** Denominator floor of the relative error. */
+    public static final double RELATIVE_ERROR_FLOOR = 1e-3;
+    /** How far a row sum may stray from 1 for the row to count as a probability distribution. */
+    private static final double PROBABILITY_TOLERANCE = 1e-3;
+
+    private final String output;
+    private long elements;
+    private double dot;
+    private double referenceSquares;
+    private double candidateSquares;
+    private double errorSquares;
+    private double absoluteErrors;
+    private double maxAbsolute;
+    private double maxRelative;
+    private long rows;
+    private long agreeingRows;
+    private boolean probabilityRows = true;
+
+    public OutputComparator(String output) {
+        this.output = Objects.requireNonNull(output, "output");
+    }
+
+    /**
+     * Adds one batch of this output from both models.
+     *
+     * @throws Trt4jException if the two tensors have different shapes
+     */
+    public void add(HostTensor reference, HostTensor candidate) {
+        if (!Arrays.equals(reference.shape(), candidate.shape())) {
+            throw new Trt4jException("output '" + output + "' has shape " + shapeText(reference.shape())
+                    + " in the reference model but " + shapeText(candidate.shape()) + " in the candidate");
+        }
+        long[] shape = reference.shape();
+        add(values(reference), values(candidate), shape.length >= 2 ? (int) shape[shape.length - 1] : 0);
+    }
+
+    /**
+     * Adds values of both models, row-major; {@code rowLength} is the last dimension (class scores), or 0 when
+     * the output has no class dimension.
+     */
+    public void add(float[] reference, float[] candidate, int rowLength) {
+        if (reference.length != candidate.length) {
+            throw new IllegalArgumentException("reference has " + reference.length + " values, candidate "
+                    + candidate.length);
+        }
+        for (int i = 0; i < reference.length; i++) {
+            double r = reference[i];
+            double c = candidate[i];
+            double e = Math.abs(r - c);
+            dot += r * c;
+            referenceSquares += r * r;
+            candidateSquares += c * c;
+            errorSquares += e * e;
+            absoluteErrors += e;
+            maxAbsolute = Math.max(maxAbsolute, e); // NaN propagates: Math.max(x, NaN) is NaN
+            maxRelative = Math.max(maxRelative, e / Math.max(Math.abs(r), RELATIVE_ERROR_FLOOR));
+        }
+        elements += reference.length;
+        if (rowLength >= 2 && reference.length % rowLength == 0) {
+            for (int start = 0; start < reference.length; start += rowLength) {
+                rows++;
+                if (argmax(reference, start, rowLength) == argmax(candidate, start, rowLength)) {
+                    agreeingRows++;
+                }
+                probabilityRows &= isProbabilityRow(reference, start, rowLength);
+            }
+        } else {
+            probabilityRows = false;
+        }
+    }
+
+    /** The comparison of everything added so far. */
+    public OutputComparison result() {
+        double cosine;
+        if (referenceSquares == 0 && candidateSquares == 0) {
+            cosine = 1;
+        } else if (referenceSquares == 0 || candidateSquares == 0) {
+            cosine = 0;
+        } else {
+            cosine = dot / Math.sqrt(referenceSquares * candidateSquares);
+        }
+        double snr = errorSquares == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(referenceSquares / errorSquares);
+        boolean classScores = rows > 0 && (probabilityRows || output.toLowerCase(Locale.ROOT).contains("logit"));
+        return new OutputComparison(output, elements, cosine, maxAbsolute, maxRelative,
+                elements == 0 ? 0 : absoluteErrors / elements, snr,
+                classScores ? (double) agreeingRows / rows : null);
+    }
+
+    /** Index of the first largest value of {@code values[start, start + length)}. */
+    static int argmax(float[] values, int start, int length) {
+        int best = 0;
+        for (int k = 1; k < length; k++) {
+            if (values[start + k] > values[start + best]) {
+                best = k;
+            }
+        }
+        return best;
+    }
+
+    private static boolean isProbabilityRow(float[] values, int start, int length) {
+        double sum = 0;
+        for (int k = 0; k < length; k++) {
+            float v = values[start + k];
+            if (!(v >= 0)) {
+                return false;
+            }
+            sum += v;
+        }
+        return Math.abs(sum - 1) <= PROBABILITY_TOLERANCE;
+    }
+
+    private static float[] values(HostTensor t) {
+        return switch (t.type()) {
+            case FLOAT32 -> t.floats();
+            case INT64 -> {
+                float[] f = new float[t.longs().length];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = t.longs()[i];
+                }
+                yield f;
+            }
+            case INT32 -> {
+                float[] f = new float[t.ints().length];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = t.ints()[i];
+                }
+                yield f;
+            }
+            default -> throw new Trt4jException("output tensor of type " + t.type() + " cannot be compared");
+        };
+    }
+
+    private static String shapeText(long[] shape) {
+        return Arrays.toString(shape).replace(" ", "");
+    }
+}

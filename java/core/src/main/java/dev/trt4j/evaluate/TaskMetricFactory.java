@@ -1,0 +1,116 @@
+package dev.trt4j.evaluate;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.text.RenderedTextLineSource;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Builds the {@link TaskMetric} for a model and its data, by {@link TaskKind} or by recognising the model:
+ * <ul>
+ *   <li>an {@code input_ids} input → {@link EmbeddingCosine} of {@code last_hidden_state} (else the first float
+ *       output of rank 3, else of rank 2);</li>
+ *   <li>an output {@code [N, steps, classes]} where {@code classes} fits the given CTC keys (blank + keys + space),
+ *       on rendered text lines → {@link CtcTextRecognition} against the lines' texts;</li>
+ *   <li>an output {@code [N, 2]} on rendered text lines → {@link ClassificationAccuracy} of the text direction.</li>
+ * </ul>
+ * Known texts and labels come from a {@link RenderedTextLineSource}.
+ */
+public final class TaskMetricFactory {
+    private static final String TOKEN_OUTPUT = "last_hidden_state";
+
+    private TaskMetricFactory() {
+    }
+
+    /**
+     * The metric these models and data clearly call for, if any.
+     *
+     * @param inputs  the reference model's inputs
+     * @param outputs the reference model's outputs
+     * @param data    the samples (not read)
+     * @param ctcKeys a recognizer's keys, or empty
+     */
+    public static Optional<TaskMetric> detect(List<TensorSpec> inputs, List<TensorSpec> outputs,
+                                              CalibrationDataSource data, List<String> ctcKeys) {
+        if (inputs.stream().anyMatch(i -> i.name().equals("input_ids"))) {
+            return embeddingOutput(outputs).map(EmbeddingCosine::new);
+        }
+        if (!(data instanceof RenderedTextLineSource)) {
+            return Optional.empty();
+        }
+        if (!ctcKeys.isEmpty()) {
+            Optional<TensorSpec> ctc = ctcOutput(outputs, ctcKeys);
+            if (ctc.isPresent()) {
+                return Optional.of(create(TaskKind.CTC, inputs, outputs, data, ctcKeys));
+            }
+        }
+        if (directionOutput(outputs).isPresent()) {
+            return Optional.of(create(TaskKind.CLASSIFICATION, inputs, outputs, data, ctcKeys));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The metric of {@code kind} for these models and data.
+     *
+     * @throws Trt4jException if the model has no output the metric can use, or the data lacks the known texts or
+     *                        labels it needs, or (CTC) no keys were given
+     */
+    public static TaskMetric create(TaskKind kind, List<TensorSpec> inputs, List<TensorSpec> outputs,
+                                    CalibrationDataSource data, List<String> ctcKeys) {
+        return switch (kind) {
+            case EMBEDDING -> new EmbeddingCosine(embeddingOutput(outputs).orElseThrow(() -> new Trt4jException(
+                    "task embedding: the model has no float output [N,tokens,dims] or [N,dims] to pool")));
+            case CTC -> {
+                if (ctcKeys.isEmpty()) {
+                    throw new Trt4jException("task ctc needs the recognizer's keys file");
+                }
+                TensorSpec out = ctcOutput(outputs, ctcKeys).orElseThrow(() -> new Trt4jException("task ctc: the "
+                        + "model has no output [N,steps," + (ctcKeys.size() + 2) + "] (blank + " + ctcKeys.size()
+                        + " keys + space); its outputs are " + shapes(outputs)));
+                yield new CtcTextRecognition(out.name(), new CtcGreedyDecoder(ctcKeys),
+                        renderedLines(data, kind).texts());
+            }
+            case CLASSIFICATION -> {
+                TensorSpec out = directionOutput(outputs).orElseThrow(() -> new Trt4jException("task classification:"
+                        + " the model has no output [N,2] of text-direction scores; its outputs are "
+                        + shapes(outputs)));
+                yield ClassificationAccuracy.ofTextDirection(out.name(), renderedLines(data, kind).labels());
+            }
+        };
+    }
+
+    private static RenderedTextLineSource renderedLines(CalibrationDataSource data, TaskKind kind) {
+        if (data instanceof RenderedTextLineSource lines) {
+            return lines;
+        }
+        throw new Trt4jException("task " + kind.label() + " needs samples with known "
+                + (kind == TaskKind.CTC ? "texts" : "labels") + " (text lines rendered from sentences), but the data "
+                + "is " + data.describe());
+    }
+
+    private static Optional<String> embeddingOutput(List<TensorSpec> outputs) {
+        List<TensorSpec> floats = outputs.stream().filter(o -> o.type() == ElementType.FLOAT32
+                || o.type() == ElementType.FLOAT16).toList();
+        return floats.stream().filter(o -> o.name().equals(TOKEN_OUTPUT)).findFirst()
+                .or(() -> floats.stream().filter(o -> o.dims().length == 3).findFirst())
+                .or(() -> floats.stream().filter(o -> o.dims().length == 2).findFirst())
+                .map(TensorSpec::name);
+    }
+
+    private static Optional<TensorSpec> ctcOutput(List<TensorSpec> outputs, List<String> keys) {
+        return outputs.stream().filter(o -> o.dims().length == 3 && o.dims()[2] == keys.size() + 2L).findFirst();
+    }
+
+    private static Optional<TensorSpec> directionOutput(List<TensorSpec> outputs) {
+        return outputs.stream().filter(o -> o.dims().length == 2 && o.dims()[1] == 2).findFirst();
+    }
+
+    private static String shapes(List<TensorSpec> outputs) {
+        return outputs.stream().map(o -> o.name() + " " + o.shapeText()).toList().toString();
+    }
+}

@@ -1,0 +1,174 @@
+package dev.trt4j.evaluate;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.DataSourceFactory;
+import dev.trt4j.data.SyntheticSource;
+import dev.trt4j.data.image.ImagePreprocessing;
+import dev.trt4j.onnx.TestModels;
+import dev.trt4j.ort.OrtModelRunner;
+import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.quantize.Fp16Converter;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+/** The evaluator on the real PP-OCR models with rendered text lines. */
+class EvaluatorTest {
+    private static final EvaluationOptions OPTIONS = EvaluationOptions.defaults()
+            .withRunnerOptions(EvaluationOptions.defaults().runnerOptions().withIntraOpThreads(2));
+
+    @TempDir
+    static Path dir;
+    static Path fp32;
+    static Path fp16;
+
+    @BeforeAll
+    static void models() throws IOException {
+        fp32 = TestModels.ppocrClassifier(dir);
+        ModelProto half = new Fp16Converter().convert(ModelProto.parseFrom(Files.readAllBytes(fp32))).model();
+        fp16 = TestModels.write(half, dir, "cls.fp16.onnx");
+    }
+
+    private static CalibrationDataSource lines(Path model, int samples) {
+        try (OrtModelRunner r = OrtModelRunner.open(model, OrtRunnerOptions.defaults())) {
+            return DataSourceFactory.openBundledSentences(r.inputs(), DataOptions.builder().maxSamples(samples)
+                    .batchSize(16).rotateHalf(true).seed(3).build());
+        }
+    }
+
+    @Test
+    void aModelAgainstItselfAgreesExactlyAndItsDirectionTaskIsDetected() {
+        EvaluationResult r = Evaluator.evaluate(fp32, fp32, lines(fp32, 48), Optional.empty(), OPTIONS);
+
+        assertThat(r.samples()).isEqualTo(48);
+        assertThat(r.outputs()).hasSize(1);
+        OutputComparison o = r.outputs().get(0);
+        assertThat(o.cosine()).isEqualTo(1.0, within(1e-12));
+        assertThat(o.maxAbsoluteError()).isZero();
+        assertThat(o.snrDb()).isInfinite();
+        assertThat(o.top1Agreement()).as("softmax rows count as class scores").isEqualTo(1.0);
+        TaskResult task = r.taskResult().orElseThrow();
+        assertThat(task.task()).isEqualTo("classification");
+        assertThat(task.samples()).isEqualTo(48);
+        assertThat(task.referenceScore()).as("the FP32 classifier reads rendered lines").isGreaterThan(0.9)
+                .isEqualTo(task.candidateScore());
+    }
+
+    @Test
+    void fp16ConversionKeepsTheClassifierOutputs() {
+        EvaluationResult r = Evaluator.evaluate(fp32, fp16, lines(fp32, 48), Optional.empty(), OPTIONS);
+
+        OutputComparison o = r.outputs().get(0);
+        assertThat(o.cosine()).isGreaterThan(0.999).isLessThan(1.0);
+        assertThat(o.snrDb()).isFinite().isGreaterThan(20);
+        assertThat(o.top1Agreement()).isGreaterThanOrEqualTo(0.97);
+        assertThat(r.taskResult().orElseThrow().candidateScore())
+                .isGreaterThanOrEqualTo(r.taskResult().orElseThrow().referenceScore() - 0.03);
+    }
+
+    @Test
+    void severalCandidatesInOnePassMatchSeparateRuns() {
+        List<OrtModelRunner> runners = new ArrayList<>();
+        List<EvaluationResult> both;
+        try (OrtModelRunner ref = OrtModelRunner.open(fp32, OPTIONS.runnerOptions())) {
+            runners.add(OrtModelRunner.open(fp16, OPTIONS.runnerOptions()));
+            runners.add(OrtModelRunner.open(fp32, OPTIONS.runnerOptions()));
+            both = Evaluator.evaluate(ref, runners, lines(fp32, 32), Optional.empty(), OPTIONS);
+        } finally {
+            runners.forEach(OrtModelRunner::close);
+        }
+        EvaluationResult alone = Evaluator.evaluate(fp32, fp16, lines(fp32, 32), Optional.empty(), OPTIONS);
+
+        assertThat(both).hasSize(2);
+        assertThat(both.get(0).outputs()).isEqualTo(alone.outputs());
+        assertThat(both.get(0).task()).isEqualTo(alone.task());
+        assertThat(both.get(1).outputs().get(0).maxAbsoluteError()).isZero();
+    }
+
+    @Test
+    void resultIsJson() {
+        EvaluationResult r = Evaluator.evaluate(fp32, fp32, lines(fp32, 16), Optional.empty(), OPTIONS);
+
+        JsonNode json = r.toJson();
+        assertThat(json.get("samples").asLong()).isEqualTo(16);
+        assertThat(json.get("outputs").get(0).get("snrDb").asText()).isEqualTo("Infinity");
+        assertThat(json.get("outputs").get(0).get("cosine").asDouble()).isEqualTo(1.0);
+        assertThat(json.get("task").get("reference").get("accuracy").asDouble())
+                .isEqualTo(r.task().referenceScore());
+        assertThat(json.has("taskResult")).isFalse();
+    }
+
+    @Test
+    void randomDataHasNoTaskAndATaskThatNeedsLabelsSaysSo() {
+        try (OrtModelRunner r = OrtModelRunner.open(fp32, OrtRunnerOptions.defaults())) {
+            CalibrationDataSource random = new SyntheticSource(r.inputs(), DataOptions.builder()
+                    .fixedShape("x", 4, 3, 48, 192).maxSamples(8).build());
+            assertThat(TaskMetricFactory.detect(r.inputs(), r.outputs(), random, List.of())).isEmpty();
+            assertThatThrownBy(() -> TaskMetricFactory.create(TaskKind.CLASSIFICATION, r.inputs(), r.outputs(),
+                    random, List.of()))
+                    .isInstanceOf(Trt4jException.class)
+                    .hasMessageStartingWith("task classification needs samples with known labels");
+            assertThatThrownBy(() -> TaskMetricFactory.create(TaskKind.CTC, r.inputs(), r.outputs(), random,
+                    List.of("a")))
+                    .isInstanceOf(Trt4jException.class)
+                    .hasMessageStartingWith("task ctc: the model has no output [N,steps,3]");
+        }
+    }
+
+    @Test
+    void candidateWithoutTheReferenceOutputIsRefused() throws IOException {
+        ModelProto model = ModelProto.parseFrom(Files.readAllBytes(fp32));
+        ModelProto renamed = model.toBuilder().setGraph(model.getGraph().toBuilder()
+                .setOutput(0, model.getGraph().getOutput(0).toBuilder().setName("other"))
+                .addNode(NodeProto.newBuilder().setOpType("Identity")
+                        .addInput(model.getGraph().getOutput(0).getName()).addOutput("other"))).build();
+        Path other = TestModels.write(renamed, dir, "renamed.onnx");
+
+        assertThatThrownBy(() -> Evaluator.evaluate(fp32, other, lines(fp32, 8), Optional.empty(), OPTIONS))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("renamed.onnx: the candidate has no output 'save_infer_model/scale_0.tmp_1' "
+                        + "of the reference");
+    }
+
+    @Test
+    void recognizerTextIsDecodedWithTheKeysAndComparedWithTheRenderedTexts() throws IOException {
+        Path rec = dir.resolve("rec.onnx");
+        List<String> keys;
+        try (InputStream model = getClass().getResourceAsStream("/models/ch_PP-OCRv4_rec_infer.onnx");
+             InputStream keyFile = getClass().getResourceAsStream("/models/ppocr_keys_v1.txt")) {
+            Files.copy(model, rec);
+            keys = CtcGreedyDecoder.readKeys(keyFile, "ppocr_keys_v1.txt");
+        }
+        CalibrationDataSource data;
+        try (OrtModelRunner r = OrtModelRunner.open(rec, OrtRunnerOptions.defaults())) {
+            data = DataSourceFactory.openBundledSentences(r.inputs(), DataOptions.builder().maxSamples(8)
+                    .fixedShapes("x:4x3x48x640").imagePreprocessing(ImagePreprocessing.ppOcrRecognizer(640)).build());
+        }
+
+        EvaluationResult result = Evaluator.evaluate(rec, rec, data, Optional.empty(), OPTIONS.withCtcKeys(keys));
+
+        TaskResult task = result.taskResult().orElseThrow();
+        assertThat(task.task()).isEqualTo("ctc-text");
+        assertThat(task.reference().get("exactMatch")).as("FP32 reads most lines exactly")
+                .isGreaterThanOrEqualTo(0.75);
+        assertThat(task.reference().get("characterErrorRate")).isLessThan(0.05);
+        assertThat(task.candidate()).isEqualTo(task.reference());
+    }
+}

@@ -1,0 +1,105 @@
+package dev.trt4j.evaluate;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.HostTensor;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class OutputComparatorTest {
+
+    private static OutputComparison compare(String name, float[] reference, float[] candidate, int rowLength) {
+        OutputComparator c = new OutputComparator(name);
+        c.add(reference, candidate, rowLength);
+        return c.result();
+    }
+
+    @Test
+    void identicalOutputsHaveCosineOneNoErrorAndInfiniteSnr() {
+        float[] x = {0.5f, -2f, 3.25f, 7f};
+        OutputComparison r = compare("y", x, x.clone(), 0);
+
+        assertThat(r.cosine()).isEqualTo(1.0, within(1e-12));
+        assertThat(r.maxAbsoluteError()).isZero();
+        assertThat(r.maxRelativeError()).isZero();
+        assertThat(r.meanAbsoluteError()).isZero();
+        assertThat(r.snrDb()).isInfinite().isPositive();
+        assertThat(r.elements()).isEqualTo(4);
+        assertThat(r.top1Agreement()).as("no class dimension").isNull();
+    }
+
+    @Test
+    void snrOfATenPercentErrorIsTwentyDecibels() {
+        // signal energy 4, noise energy 4 * 0.1² = 0.04 → 10·log10(100)
+        OutputComparison r = compare("y", new float[] {1, 1, 1, 1}, new float[] {1.1f, 0.9f, 1.1f, 0.9f}, 0);
+
+        assertThat(r.snrDb()).isCloseTo(20.0, within(1e-4));
+        assertThat(r.maxAbsoluteError()).isCloseTo(0.1, within(1e-6));
+        assertThat(r.meanAbsoluteError()).isCloseTo(0.1, within(1e-6));
+        assertThat(r.maxRelativeError()).isCloseTo(0.1, within(1e-6));
+    }
+
+    @Test
+    void cosineOfOppositeAndOrthogonalVectors() {
+        assertThat(compare("y", new float[] {1, 2}, new float[] {-1, -2}, 0).cosine()).isCloseTo(-1, within(1e-12));
+        assertThat(compare("y", new float[] {1, 0}, new float[] {0, 3}, 0).cosine()).isCloseTo(0, within(1e-12));
+        assertThat(compare("y", new float[] {3, 4}, new float[] {4, 3}, 0).cosine())
+                .isCloseTo(24.0 / 25, within(1e-12));
+    }
+
+    @Test
+    void relativeErrorOfValuesNearZeroIsTakenAgainstTheFloor() {
+        OutputComparison r = compare("y", new float[] {0f, 2f}, new float[] {1e-4f, 2f}, 0);
+
+        assertThat(r.maxRelativeError()).isCloseTo(1e-4 / OutputComparator.RELATIVE_ERROR_FLOOR, within(1e-6));
+    }
+
+    @Test
+    void top1AgreementCountsRowsOfProbabilitiesWithTheSameArgmax() {
+        float[] reference = {0.7f, 0.2f, 0.1f, /**/ 0.1f, 0.8f, 0.1f, /**/ 0.3f, 0.3f, 0.4f};
+        float[] candidate = {0.6f, 0.3f, 0.1f, /**/ 0.5f, 0.4f, 0.1f, /**/ 0.2f, 0.3f, 0.5f};
+
+        assertThat(compare("probabilities", reference, candidate, 3).top1Agreement()).isCloseTo(2.0 / 3, within(1e-12));
+    }
+
+    @Test
+    void top1AgreementOnlyForClassScores() {
+        float[] hidden = {-1.5f, 2f, 0.3f, 4f};
+        assertThat(compare("last_hidden_state", hidden, hidden, 2).top1Agreement())
+                .as("rows are not probability distributions").isNull();
+        assertThat(compare("logits", hidden, new float[] {-1.5f, 2f, 5f, 4f}, 2).top1Agreement())
+                .as("named as logits").isEqualTo(0.5);
+    }
+
+    @Test
+    void batchesAccumulateLikeOnePass() {
+        float[] r = {1, 2, 3, 4, -5, 6};
+        float[] c = {1.5f, 2, 2, 4, -4, 7};
+        OutputComparator streamed = new OutputComparator("y");
+        streamed.add(HostTensor.ofFloats(new long[] {1, 3}, new float[] {1, 2, 3}),
+                HostTensor.ofFloats(new long[] {1, 3}, new float[] {1.5f, 2, 2}));
+        streamed.add(HostTensor.ofFloats(new long[] {1, 3}, new float[] {4, -5, 6}),
+                HostTensor.ofFloats(new long[] {1, 3}, new float[] {4, -4, 7}));
+
+        assertThat(streamed.result()).isEqualTo(compare("y", r, c, 3));
+    }
+
+    @Test
+    void nanInTheCandidateShowsInTheErrors() {
+        OutputComparison r = compare("y", new float[] {1, 2}, new float[] {1, Float.NaN}, 0);
+
+        assertThat(r.maxAbsoluteError()).isNaN();
+        assertThat(r.cosine()).isNaN();
+    }
+
+    @Test
+    void differentShapesAreRefused() {
+        OutputComparator c = new OutputComparator("y");
+        assertThatThrownBy(() -> c.add(HostTensor.ofFloats(new long[] {2, 2}, new float[4]),
+                HostTensor.ofFloats(new long[] {4}, new float[4])))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("output 'y' has shape [2,2] in the reference model but [4] in the candidate");
+    }
+}
