@@ -4,10 +4,12 @@ import dev.trt4j.Trt4jVersion;
 import dev.trt4j.cli.command.AmaxCommand;
 import dev.trt4j.cli.command.CacheCommand;
 import dev.trt4j.cli.command.CalibrateCommand;
+import dev.trt4j.cli.command.CompareCalibratorsCommand;
 import dev.trt4j.cli.command.ConvertCommand;
 import dev.trt4j.cli.command.EvaluateCommand;
 import dev.trt4j.cli.command.InspectCommand;
 import dev.trt4j.cli.command.QuantizeCommand;
+import dev.trt4j.cli.command.SensitivityCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +30,8 @@ import java.util.concurrent.Callable;
         versionProvider = Trt4jCommand.VersionProvider.class, sortOptions = false,
         description = "ONNX models to TensorRT engines at FP32/FP16/INT8, with calibration done in Java.",
         subcommands = {InspectCommand.class, CalibrateCommand.class, AmaxCommand.class, CacheCommand.class,
-            QuantizeCommand.class, ConvertCommand.class, EvaluateCommand.class,
+            QuantizeCommand.class, ConvertCommand.class, EvaluateCommand.class, CompareCalibratorsCommand.class,
+            SensitivityCommand.class,
             BuildCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class Trt4jCommand implements Callable<Integer> {
     /** Read by {@link ExecutionErrorHandler} from the parse result; declared here so every command has it. */
