@@ -9,6 +9,7 @@ import dev.trt4j.cli.command.ConvertCommand;
 import dev.trt4j.cli.command.EvaluateCommand;
 import dev.trt4j.cli.command.InspectCommand;
 import dev.trt4j.cli.command.QuantizeCommand;
+import dev.trt4j.cli.command.ReportCommand;
 import dev.trt4j.cli.command.SensitivityCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -31,7 +32,7 @@ import java.util.concurrent.Callable;
         description = "ONNX models to TensorRT engines at FP32/FP16/INT8, with calibration done in Java.",
         subcommands = {InspectCommand.class, CalibrateCommand.class, AmaxCommand.class, CacheCommand.class,
             QuantizeCommand.class, ConvertCommand.class, EvaluateCommand.class, CompareCalibratorsCommand.class,
-            SensitivityCommand.class,
+            SensitivityCommand.class, ReportCommand.class,
             BuildCommand.class, DoctorCommand.class, CommandLine.HelpCommand.class})
 public final class Trt4jCommand implements Callable<Integer> {
     /** Read by {@link ExecutionErrorHandler} from the parse result; declared here so every command has it. */
