@@ -1,0 +1,203 @@
+package dev.trt4j.cli.command;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.DefaultModel;
+import dev.trt4j.table.CalibrationTable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * calibrate → quantize / convert --fp16 → evaluate on the embedded PP-OCR text-direction classifier with rendered
+ * text lines, and the one-line errors of quantize and convert on bad input.
+ */
+class QuantizeEvaluateCommandsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path table;
+
+    @BeforeAll
+    static void calibrate() {
+        model = DefaultModel.file();
+        CliRun run = CliRun.of("calibrate", "--samples", "64", "--method", "max", "--out", dir.resolve("cal").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        table = dir.resolve("cal").resolve("max.table.json");
+        assertThat(table).exists();
+    }
+
+    private static JsonNode json(CliRun run) throws IOException {
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        return JSON.readTree(run.out());
+    }
+
+    @Test
+    void int8ModelKeepsTheClassifierAccuracyWithinTwoPoints() throws IOException {
+        Path int8 = dir.resolve("cls.int8.onnx");
+        CliRun quantize = CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out", int8.toString());
+        assertThat(quantize.exitCode()).as(quantize.err()).isZero();
+        assertThat(quantize.out()).contains("nodes quantized").contains("BatchNorms folded").contains("opset 11 → 13");
+
+        JsonNode r = json(CliRun.of("evaluate", "--reference", model.toString(), "--candidate", int8.toString(),
+                "--samples", "256", "--json"));
+
+        assertThat(r.get("samples").asLong()).isEqualTo(256);
+        JsonNode task = r.get("task");
+        assertThat(task.get("task").asText()).isEqualTo("classification");
+        double fp32 = task.get("reference").get("accuracy").asDouble();
+        double int8Accuracy = task.get("candidate").get("accuracy").asDouble();
+        assertThat(fp32).as("FP32 reads the rendered lines").isGreaterThan(0.9);
+        assertThat(int8Accuracy).isGreaterThanOrEqualTo(fp32 - 0.02);
+        JsonNode output = r.get("outputs").get(0);
+        assertThat(output.get("top1Agreement").asDouble()).isGreaterThan(0.9);
+        assertThat(output.get("cosine").asDouble()).isLessThan(1.0).isGreaterThan(0.9);
+    }
+
+    @Test
+    void fp16ModelMatchesFp32AndTheTableShowsIt() {
+        Path fp16 = dir.resolve("cls.fp16.onnx");
+        CliRun convert = CliRun.of("convert", "--fp16", model.toString(), "--out", fp16.toString());
+        assertThat(convert.exitCode()).as(convert.err()).isZero();
+        assertThat(convert.out()).contains("casts added");
+
+        CliRun run = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", fp16.toString(),
+                "--samples", "64");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String line = run.out().lines().filter(l -> l.startsWith("save_infer_model/scale_0.tmp_1")).findFirst()
+                .orElseThrow();
+        double cosine = Double.parseDouble(line.trim().split("\\s+")[1]);
+        assertThat(cosine).isGreaterThan(0.999);
+        assertThat(run.out()).contains("Task classification on 64 samples").contains("accuracy *");
+    }
+
+    @Test
+    void quantizeJsonListsWhatWasDoneAndExclusionsStayFp32() throws IOException {
+        Path out = dir.resolve("partial.onnx");
+        JsonNode r = json(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
+                out.toString(), "--exclude", "MatMul", "--exclude", "Conv@0", "--exclude", "^Conv@1[0-9]$",
+                "--per-tensor-weights", "--weight-method", "percentile=99.9", "--json"));
+
+        assertThat(r.get("excludedNodes")).extracting(JsonNode::asText).contains("MatMul@0", "Conv@0", "Conv@10",
+                "Conv@19").hasSize(12);
+        assertThat(r.get("weightGranularity").asText()).isEqualTo("per-tensor");
+        assertThat(r.get("weightMethod").asText()).isEqualTo("percentile");
+        assertThat(out).exists();
+    }
+
+    private static void assertFailsWithOneLine(CliRun run, String message, Path out) throws IOException {
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + message);
+        assertThat(out).doesNotExist();
+        try (Stream<Path> files = Files.list(out.getParent())) {
+            assertThat(files).noneMatch(f -> f.getFileName().toString().endsWith(".tmp"));
+        }
+    }
+
+    private static Path variant(String name, java.util.function.UnaryOperator<ModelProto> change) throws IOException {
+        ModelProto m = change.apply(ModelProto.parseFrom(Files.readAllBytes(model)));
+        Path file = dir.resolve(name);
+        Files.write(file, m.toByteArray());
+        return file;
+    }
+
+    @Test
+    void tableOfAnotherModelIsRefusedUnlessForced() throws IOException {
+        Path other = variant("other.onnx", m -> m.toBuilder().setProducerVersion("changed").build());
+        Path out = dir.resolve("errors-hash").resolve("other.int8.onnx");
+        Files.createDirectories(out.getParent());
+        String madeFor = dev.trt4j.table.Provenance.sha256(model).substring(0, 12);
+        String is = dev.trt4j.table.Provenance.sha256(other).substring(0, 12);
+
+        assertFailsWithOneLine(CliRun.of("quantize", other.toString(), "--table", table.toString(), "--out",
+                out.toString()), table + ": made for model sha256 " + madeFor + "… but other.onnx is " + is
+                + "… (--force uses it anyway)", out);
+        assertThat(CliRun.of("quantize", other.toString(), "--table", table.toString(), "--out", out.toString(),
+                "--force").exitCode()).isZero();
+    }
+
+    @Test
+    void tableMissingTensorsNamesTheFirstFew() throws IOException {
+        CalibrationTable full = CalibrationTable.read(table);
+        Map<String, Float> some = new LinkedHashMap<>(full.amaxByTensor());
+        some.remove("x");
+        some.remove("relu_0.tmp_0");
+        Path partial = dir.resolve("partial.table.json");
+        new CalibrationTable(some, full.provenance()).write(partial);
+        Path out = dir.resolve("errors-missing").resolve("m.onnx");
+        Files.createDirectories(out.getParent());
+
+        CliRun run = CliRun.of("quantize", model.toString(), "--table", partial.toString(), "--out", out.toString());
+
+        assertFailsWithOneLine(run, partial + ": lacks 2 of the tensors " + model.getFileName()
+                + " needs: 'x', 'relu_0.tmp_0' (calibrate this model again, or use a table made for it)", out);
+    }
+
+    @Test
+    void exclusionThatMatchesNothingIsRefused() throws IOException {
+        Path out = dir.resolve("errors-exclude").resolve("m.onnx");
+        Files.createDirectories(out.getParent());
+
+        assertFailsWithOneLine(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
+                out.toString(), "--exclude", "Conv@0", "--exclude", "conv_typo"),
+                model.getFileName() + ": --exclude 'conv_typo' matches no node name, operator type or node-name "
+                        + "pattern", out);
+    }
+
+    @Test
+    void opsetTooOldForQdqIsRefused() throws IOException {
+        Path old = variant("opset9.onnx", m -> m.toBuilder().setOpsetImport(0,
+                m.getOpsetImport(0).toBuilder().setVersion(9)).build());
+        Path out = dir.resolve("errors-opset").resolve("m.onnx");
+        Files.createDirectories(out.getParent());
+
+        CliRun run = CliRun.of("quantize", old.toString(), "--table", table.toString(), "--out", out.toString(),
+                "--force");
+
+        assertFailsWithOneLine(run, "opset9.onnx: model 'paddle-onnx' has opset 9; QuantizeLinear needs opset 10 "
+                + "or later (13 for per-channel weights)", out);
+    }
+
+    @Test
+    void fp16OfAnUnknownOperatorIsRefused() throws IOException {
+        Path custom = variant("custom.onnx", m -> {
+            var g = m.getGraph().toBuilder();
+            String output = g.getOutput(0).getName();
+            g.addNode(NodeProto.newBuilder().setOpType("Mystery").setDomain("com.example").setName("mystery")
+                    .addInput(output).addOutput("mystery_out"));
+            g.setOutput(0, g.getOutput(0).toBuilder().setName("mystery_out"));
+            return m.toBuilder().addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder()
+                    .setDomain("com.example").setVersion(1)).setGraph(g).build();
+        });
+        Path out = dir.resolve("errors-fp16").resolve("m.onnx");
+        Files.createDirectories(out.getParent());
+
+        assertFailsWithOneLine(CliRun.of("convert", "--fp16", custom.toString(), "--out", out.toString()),
+                "custom.onnx: FP16 conversion does not support operator com.example.Mystery of node 'mystery'", out);
+    }
+
+    @Test
+    void evaluateTaskThatDoesNotFitTheModelSaysWhy() {
+        CliRun run = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--task", "ctc", "--samples", "8");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).startsWith("trt4j: task ctc needs the recognizer's keys file");
+    }
+}
