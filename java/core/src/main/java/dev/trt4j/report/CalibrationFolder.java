@@ -54,8 +54,8 @@ public record CalibrationFolder(Path folder, ActivationStatistics statistics, Ma
             CalibrationTable t = CalibrationTable.read(f);
             String madeFor = t.provenance().modelSha256();
             if (madeFor != null && !madeFor.equals(statistics.modelSha256())) {
-                throw new Trt4jException(f + ": made for model sha256 " + abbreviate(madeFor) + "… but the statistics "
-                        + "are of " + abbreviate(statistics.modelSha256()) + "…");
+                throw new Trt4jException(f + ": made for model sha256 " + abbreviate(madeFor)
+                        + "… but the statistics are of " + abbreviate(statistics.modelSha256()) + "…");
             }
             String name = f.getFileName().toString();
             tables.put(name.substring(0, name.length() - TABLE_SUFFIX.length()), t);

@@ -40,7 +40,8 @@ class ResultTableTest {
     void aRowOfTheWrongLengthIsRefused() {
         assertThatThrownBy(() -> new ResultTable("t", "m", List.of("a", "b"),
                 List.of(new ResultTable.Row("r", List.of(1.0)))))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("row 'r' has 1 values for 2 columns");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("row 'r' has 1 values for 2 columns");
         JsonDocument doc = JsonDocument.parse("{\"title\":\"t\",\"rowHeader\":\"m\",\"columns\":[\"a\"],"
                 + "\"rows\":[{\"label\":\"r\",\"values\":[\"x\"]}]}", "bad.json");
         assertThatThrownBy(() -> ResultTable.fromJson(doc, doc.root(), "table")).isInstanceOf(Trt4jException.class)

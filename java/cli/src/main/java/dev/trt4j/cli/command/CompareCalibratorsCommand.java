@@ -63,7 +63,8 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             description = "Activation method of the weights study (default: the best of --methods).")
     String studyMethod;
 
-    @Option(names = "--num-bins", paramLabel = "N", defaultValue = "2048", description = "Histogram bins (default 2048).")
+    @Option(names = "--num-bins", paramLabel = "N", defaultValue = "2048",
+            description = "Histogram bins (default ${DEFAULT-VALUE}).")
     int numBins;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: engines/<model>/comparison).")

@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** How commands that quantize a model quantize it: weights, BatchNorm folding, exclusions (a picocli {@code @Mixin}). */
+/** How commands that quantize a model quantize it: weights, BatchNorm folding, exclusions (a picocli mixin). */
 public final class QuantizationArguments {
     @Option(names = "--per-tensor-weights", description = "One scale per weight tensor instead of per output channel.")
     boolean perTensorWeights;
