@@ -6,12 +6,15 @@ import dev.trt4j.cli.command.BuildCommand;
 import dev.trt4j.cli.command.CacheCommand;
 import dev.trt4j.cli.command.CalibrateCommand;
 import dev.trt4j.cli.command.BenchCommand;
+import dev.trt4j.cli.command.CompareCalibratorsCommand;
 import dev.trt4j.cli.command.ConvertCommand;
 import dev.trt4j.cli.command.DoctorCommand;
 import dev.trt4j.cli.command.EvaluateCommand;
 import dev.trt4j.cli.command.ExportTritonCommand;
 import dev.trt4j.cli.command.InspectCommand;
 import dev.trt4j.cli.command.QuantizeCommand;
+import dev.trt4j.cli.command.ReportCommand;
+import dev.trt4j.cli.command.SensitivityCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,7 +35,8 @@ import java.util.concurrent.Callable;
         versionProvider = Trt4jCommand.VersionProvider.class, sortOptions = false,
         description = "ONNX models to TensorRT engines at FP32/FP16/INT8, with calibration done in Java.",
         subcommands = {InspectCommand.class, CalibrateCommand.class, AmaxCommand.class, CacheCommand.class,
-            QuantizeCommand.class, ConvertCommand.class, EvaluateCommand.class,
+            QuantizeCommand.class, ConvertCommand.class, EvaluateCommand.class, CompareCalibratorsCommand.class,
+            SensitivityCommand.class, ReportCommand.class,
             BuildCommand.class, DoctorCommand.class, BenchCommand.class, ExportTritonCommand.class,
             CommandLine.HelpCommand.class})
 public final class Trt4jCommand implements Callable<Integer> {

@@ -1,13 +1,11 @@
 package dev.trt4j.cli.command;
 
-import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
-import dev.trt4j.evaluate.CtcGreedyDecoder;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.EvaluationResult;
 import dev.trt4j.evaluate.Evaluator;
@@ -18,7 +16,6 @@ import dev.trt4j.evaluate.TaskMetricFactory;
 import dev.trt4j.evaluate.TaskResult;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.ort.OrtRunnerOptions;
-import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -26,8 +23,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.InputStream;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -46,10 +41,6 @@ import java.util.concurrent.Callable;
                 + "metric: embeddings → cosine of mean-pooled sentence vectors, CTC text recognizer → exact match "
                 + "and character error rate, text-direction classifier → accuracy."})
 public final class EvaluateCommand implements Callable<Integer> {
-    /** The keys of PaddleOCR's Chinese/English recognizers, inside the RapidOCR models jar. */
-    static final String BUNDLED_KEYS = "models/ppocr_keys_v1.txt";
-    private static final int TEXT_LINE_HEIGHT = 48;
-
     @Option(names = "--reference", required = true, paramLabel = "A.onnx", description = "The reference model.")
     Path reference;
 
@@ -95,7 +86,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (OrtModelRunner ref = OrtModelRunner.open(reference, runnerOptions);
              OrtModelRunner cand = OrtModelRunner.open(candidate, runnerOptions);
              CalibrationDataSource data = openData(ref)) {
-            List<String> ctcKeys = ctcKeys(ref.outputs());
+            List<String> ctcKeys = ModelDefaults.ctcKeys(keys, ref.outputs());
             Optional<TaskMetric> metric = kind.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(), data,
                     ctcKeys));
             EvaluationOptions options = EvaluationOptions.defaults().withRunnerOptions(runnerOptions)
@@ -122,44 +113,14 @@ public final class EvaluateCommand implements Callable<Integer> {
      */
     private CalibrationDataSource openData(OrtModelRunner ref) {
         List<TensorSpec> inputs = ref.inputs();
-        if (dataArguments.data() != null || !readsTextLines(inputs, ref.outputs())) {
+        if (dataArguments.data() != null || !ModelDefaults.readsTextLines(inputs, ref.outputs())) {
             return dataArguments.open(inputs, false);
         }
         DataOptions options = dataArguments.options();
-        if (ref.outputs().stream().anyMatch(o -> o.rank() == 2 && o.dims()[1] == 2)) {
+        if (ModelDefaults.classifiesDirection(ref.outputs())) {
             options = options.toBuilder().rotateHalf(true).build();
         }
         return DataSourceFactory.openBundledSentences(inputs, options);
-    }
-
-    /**
-     * A PP-OCR-like line classifier or recognizer: one image input {@code [N,3,48 or ?,W]} and a class output
-     * {@code [N,classes]} or a sequence output {@code [N,steps,classes]} (a detector's output is a map).
-     */
-    private static boolean readsTextLines(List<TensorSpec> inputs, List<TensorSpec> outputs) {
-        if (inputs.size() != 1) {
-            return false;
-        }
-        TensorSpec in = inputs.get(0);
-        boolean lineImage = in.type() == ElementType.FLOAT32 && in.rank() == 4 && in.dims()[1] == 3
-                && (in.dims()[2] == TEXT_LINE_HEIGHT || in.dims()[2] < 0);
-        return lineImage && outputs.stream().anyMatch(o -> o.rank() == 2 || o.rank() == 3);
-    }
-
-    private List<String> ctcKeys(List<TensorSpec> outputs) {
-        if (keys != null) {
-            return CtcGreedyDecoder.readKeys(keys);
-        }
-        try (InputStream in = EvaluateCommand.class.getClassLoader().getResourceAsStream(BUNDLED_KEYS)) {
-            if (in == null) {
-                return List.of();
-            }
-            List<String> bundled = CtcGreedyDecoder.readKeys(in, BUNDLED_KEYS);
-            boolean fits = outputs.stream().anyMatch(o -> o.rank() == 3 && o.dims()[2] == bundled.size() + 2L);
-            return fits ? bundled : List.of();
-        } catch (IOException e) {
-            throw new Trt4jException(BUNDLED_KEYS + ": cannot read: " + e.getMessage(), e);
-        }
     }
 
     private static void print(PrintWriter w, EvaluationResult r) {

@@ -4,17 +4,12 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Trt4jException;
-import dev.trt4j.calibration.MethodSpec;
-import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.quantize.QdqQuantizer;
-import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.quantize.QuantizationReport;
 import dev.trt4j.quantize.QuantizationResult;
-import dev.trt4j.quantize.WeightCalibrator;
-import dev.trt4j.quantize.WeightGranularity;
 import dev.trt4j.table.CalibrationTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +22,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -56,20 +50,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The quantized model to write.")
     Path out;
 
-    @Option(names = "--per-tensor-weights", description = "One scale per weight tensor instead of per output channel.")
-    boolean perTensorWeights;
-
-    @Option(names = "--weight-method", paramLabel = "M", defaultValue = "max",
-            description = "Weight ranges: max, percentile[=P] or mse (default ${DEFAULT-VALUE}).")
-    String weightMethod;
-
-    @Option(names = "--no-bn-fold", description = "Keep BatchNormalization nodes instead of folding them into Conv.")
-    boolean noBatchNormFold;
-
-    @Option(names = "--exclude", paramLabel = "NAME|OPTYPE|REGEX",
-            description = "Leave in FP32: a node name, an operator type (e.g. MatMul), or a regular expression "
-                    + "found in node names; repeatable. Each must match something.")
-    List<String> excludes = new ArrayList<>();
+    @Mixin
+    QuantizationArguments quantization;
 
     @Option(names = "--force", description = "Use a table made for another model (its SHA-256 differs).")
     boolean force;
@@ -86,13 +68,10 @@ public final class QuantizeCommand implements Callable<Integer> {
         if (out.toAbsolutePath().normalize().equals(modelFile.toAbsolutePath().normalize())) {
             throw new Trt4jException(out + ": --out is the input model; write the quantized model elsewhere");
         }
-        QuantizationConfig config = config();
         OnnxModel onnx = OnnxModel.load(modelFile);
         CalibrationTable ranges = readTable(onnx);
         ModelProto proto = onnx.proto();
-        QuantizationConfig resolved = new ExclusionResolver(proto, modelFile).apply(excludes, config.toBuilder())
-                .build();
-        QdqQuantizer quantizer = new QdqQuantizer(resolved);
+        QdqQuantizer quantizer = new QdqQuantizer(quantization.config(proto, modelFile));
         QuantizationResult result;
         try {
             List<String> missing = quantizer.requiredActivations(proto).stream()
@@ -123,16 +102,6 @@ public final class QuantizeCommand implements Callable<Integer> {
             w.flush();
         }
         return 0;
-    }
-
-    private QuantizationConfig config() {
-        MethodSpec method = MethodSpec.parse(weightMethod, CalibrationOptions.defaults());
-        WeightCalibrator weights = WeightCalibrator.byName(method.name(), method.options());
-        return QuantizationConfig.builder()
-                .weightGranularity(perTensorWeights ? WeightGranularity.PER_TENSOR : WeightGranularity.PER_CHANNEL)
-                .weightCalibrator(weights)
-                .foldBatchNorm(!noBatchNormFold)
-                .build();
     }
 
     private CalibrationTable readTable(OnnxModel onnx) {

@@ -1,0 +1,139 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.calibration.CalibrationOutputs;
+import dev.trt4j.calibration.MethodSpec;
+import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.cli.DataArguments;
+import dev.trt4j.cli.DefaultModel;
+import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.compare.CalibratorComparison;
+import dev.trt4j.compare.ComparisonReport;
+import dev.trt4j.compare.ComparisonSettings;
+import dev.trt4j.compare.SampleSplit;
+import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.stats.StatisticsOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code trt4j compare-calibrators}: the quantization literature's table for one model, made by trt4j: one
+ * statistics pass, then every calibration method's INT8 model judged against FP32 on held-out samples.
+ */
+@Command(name = "compare-calibrators", sortOptions = false,
+        description = {"Compares activation calibration methods on a model: one statistics pass over the "
+                + "calibration samples, then per method its ranges → a Q/DQ INT8 model → the task metric on "
+                + "held-out samples, next to FP32's (accuracy for PP-OCR's direction classifier, exact match for "
+                + "its recognizer, mean cosine of sentence embeddings; else the output's cosine).",
+            "Prints the table as Markdown (--json: one line of JSON) and writes <out>/comparison.json, "
+                + "<out>/comparison.md and the statistics and ranges in <out>/calibration (for trt4j report)."})
+public final class CompareCalibratorsCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "FP32 ONNX model (default: the embedded PP-OCR text-direction classifier, on text lines "
+                    + "rendered from bundled sentences).")
+    Path model;
+
+    @Option(names = "--methods", split = ",", paramLabel = "M",
+            description = "Methods to compare (default: max, entropy, percentile=99.9, 99.99, 99.999, 99.9999, "
+                    + "mse).")
+    List<String> methods = new ArrayList<>(List.of("max", "entropy", "percentile=99.9", "percentile=99.99",
+            "percentile=99.999", "percentile=99.9999", "mse"));
+
+    @Option(names = "--samples-sweep", split = ",", paramLabel = "N",
+            description = "Also measure the metric against the number of calibration samples, e.g. "
+                    + "32,64,128,256,512 (statistics collected again for each).")
+    List<Long> samplesSweep = new ArrayList<>();
+
+    @Option(names = "--weights-study",
+            description = "Also compare per-channel and per-tensor weights, with and without BatchNorm folding.")
+    boolean weightsStudy;
+
+    @Option(names = "--study-method", paramLabel = "M",
+            description = "Activation method of the weights study (default: the best of --methods).")
+    String studyMethod;
+
+    @Option(names = "--num-bins", paramLabel = "N", defaultValue = "2048",
+            description = "Histogram bins (default ${DEFAULT-VALUE}).")
+    int numBins;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: engines/<model>/comparison).")
+    Path out;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Also write the Markdown tables to FILE.")
+    Path markdown;
+
+    @Mixin
+    DataArguments dataArguments;
+
+    @Mixin
+    EvaluationArguments evaluation;
+
+    @Mixin
+    QuantizationArguments quantization;
+
+    @Mixin
+    JsonOutput json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        Path modelFile = model != null ? model : DefaultModel.file();
+        OnnxModel onnx = OnnxModel.load(modelFile);
+        QuantizationConfig config = quantization.config(onnx.proto(), modelFile);
+        List<MethodSpec> specs = methods.stream().map(m -> MethodSpec.parse(m, CalibrationOptions.defaults()))
+                .toList();
+        MethodSpec study = studyMethod == null ? null : MethodSpec.parse(studyMethod, CalibrationOptions.defaults());
+        long calibrationSamples = EvaluationArguments.calibrationSamples(dataArguments);
+        ComparisonSettings settings;
+        try {
+            settings = new ComparisonSettings(specs, config, StatisticsOptions.defaults().withNumBins(numBins)
+                    .withThreads(evaluation.threads), calibrationSamples, samplesSweep, weightsStudy, study);
+        } catch (IllegalArgumentException e) {
+            throw new dev.trt4j.Trt4jException(e.getMessage(), e);
+        }
+        SampleSplit split = EvaluationArguments.split(dataArguments, onnx);
+        CalibratorComparison comparison = new CalibratorComparison(onnx, settings, evaluation.evaluator(onnx));
+        CalibratorComparison.Outcome outcome = comparison.run(split::calibration,
+                evaluation.evaluationData(split, settings.maxCalibrationSamples(), dataArguments, onnx));
+
+        ComparisonReport report = outcome.report();
+        Path folder = out != null ? out : Path.of("engines", stem(modelFile), "comparison");
+        CalibrationOutputs calibration = new CalibrationOutputs(folder.resolve("calibration"));
+        calibration.writeStatistics(outcome.statistics(), settings.statistics());
+        outcome.tables().forEach(calibration::writeTable);
+        report.write(folder.resolve("comparison.json"));
+        String text = report.toMarkdown();
+        AtomicFiles.writeString(folder.resolve("comparison.md"), text);
+        if (markdown != null) {
+            AtomicFiles.writeString(markdown, text);
+        }
+        PrintWriter w = spec.commandLine().getOut();
+        if (json.enabled()) {
+            json.print(w, report.toJson());
+        } else {
+            w.print(text);
+            w.printf("%nWritten: %s, %s, statistics and ranges in %s%n", folder.resolve("comparison.json"),
+                    folder.resolve("comparison.md"), calibration.folder());
+        }
+        w.flush();
+        return 0;
+    }
+
+    private static String stem(Path model) {
+        String name = model.getFileName().toString();
+        return name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.trt4j.cli.command;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.calibration.MethodSpec;
+import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.quantize.WeightCalibrator;
+import dev.trt4j.quantize.WeightGranularity;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** How commands that quantize a model quantize it: weights, BatchNorm folding, exclusions (a picocli mixin). */
+public final class QuantizationArguments {
+    @Option(names = "--per-tensor-weights", description = "One scale per weight tensor instead of per output channel.")
+    boolean perTensorWeights;
+
+    @Option(names = "--weight-method", paramLabel = "M", defaultValue = "max",
+            description = "Weight ranges: max, percentile[=P] or mse (default ${DEFAULT-VALUE}).")
+    String weightMethod;
+
+    @Option(names = "--no-bn-fold", description = "Keep BatchNormalization nodes instead of folding them into Conv.")
+    boolean noBatchNormFold;
+
+    @Option(names = "--exclude", paramLabel = "NAME|OPTYPE|REGEX",
+            description = "Leave in FP32: a node name, an operator type (e.g. MatMul), or a regular expression "
+                    + "found in node names; repeatable. Each must match something.")
+    List<String> excludes = new ArrayList<>();
+
+    /** The configuration these arguments describe for {@code model} (whose exclusions they must match). */
+    QuantizationConfig config(ModelProto model, Path modelFile) {
+        MethodSpec method = MethodSpec.parse(weightMethod, CalibrationOptions.defaults());
+        QuantizationConfig.Builder b = QuantizationConfig.builder()
+                .weightGranularity(perTensorWeights ? WeightGranularity.PER_TENSOR : WeightGranularity.PER_CHANNEL)
+                .weightCalibrator(WeightCalibrator.byName(method.name(), method.options()))
+                .foldBatchNorm(!noBatchNormFold);
+        return new ExclusionResolver(model, modelFile).apply(excludes, b).build();
+    }
+}

@@ -1,0 +1,59 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.compare.ComparisonReport;
+import dev.trt4j.compare.SensitivityReport;
+import dev.trt4j.report.CalibrationFolder;
+import dev.trt4j.report.ReportWriter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code trt4j report}: an HTML page with PNG histograms from calibration, comparison and sensitivity runs. */
+@Command(name = "report", sortOptions = false,
+        description = {"Writes <out>/index.html and <out>/histograms/*.png: each calibrated tensor's |x| histogram "
+                + "on a log scale with every method's range drawn on it, the calibrator comparison tables and the "
+                + "sensitivity ranking. The page has no scripts or remote resources; open it in any browser."})
+public final class ReportCommand implements Callable<Integer> {
+    @Option(names = "--calibration", paramLabel = "DIR",
+            description = "A calibration output folder (statistics.json and *.table.json), e.g. from calibrate or "
+                    + "<compare-calibrators out>/calibration.")
+    Path calibration;
+
+    @Option(names = "--comparison", paramLabel = "FILE",
+            description = "comparison.json from compare-calibrators; repeat for several models (one row each).")
+    List<Path> comparisons = new ArrayList<>();
+
+    @Option(names = "--sensitivity", paramLabel = "FILE", description = "sensitivity.json from sensitivity.")
+    Path sensitivity;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder to write the report into.")
+    Path out;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (calibration == null && comparisons.isEmpty() && sensitivity == null) {
+            throw new Trt4jException("nothing to report: give --calibration, --comparison or --sensitivity");
+        }
+        CalibrationFolder folder = calibration == null ? null : CalibrationFolder.read(calibration);
+        List<ComparisonReport> reports = comparisons.stream().map(ComparisonReport::read).toList();
+        SensitivityReport ranking = sensitivity == null ? null : SensitivityReport.read(sensitivity);
+        Path page = new ReportWriter().write(out, folder, reports, ranking);
+        PrintWriter w = spec.commandLine().getOut();
+        w.printf("Report: %s%s%n", page, folder == null ? ""
+                : " with " + folder.statistics().tensors().size() + " histograms in " + out.resolve(
+                        ReportWriter.CHART_FOLDER));
+        w.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,159 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibration.AmaxTableCalculator;
+import dev.trt4j.calibration.MethodSpec;
+import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.cli.DataArguments;
+import dev.trt4j.cli.DefaultModel;
+import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.compare.CandidateEvaluator;
+import dev.trt4j.compare.PartialQuantization;
+import dev.trt4j.compare.ResultTable;
+import dev.trt4j.compare.SampleSplit;
+import dev.trt4j.compare.SensitivityAnalysis;
+import dev.trt4j.compare.SensitivityReport;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.quantize.QdqQuantizer;
+import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.stats.ActivationStatistics;
+import dev.trt4j.stats.ActivationStatisticsCollector;
+import dev.trt4j.stats.StatisticsOptions;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code trt4j sensitivity}: partial quantization by sensitivity. Ranks the layers by the metric drop when each alone
+ * is INT8; with {@code --target}, keeps the most sensitive in FP32 until the model is within target and writes that
+ * model and its skip list.
+ */
+@Command(name = "sensitivity", sortOptions = false,
+        description = {"Quantizes one layer at a time (every other layer FP32) and ranks the layers by how much the "
+                + "task metric drops against FP32 on held-out samples.",
+            "With --target, keeps the most sensitive layers in FP32 until the whole model's drop is within target, "
+                + "and writes <out>/<model>.partial.int8.onnx with its skip list (<out>/skip-list.txt, and in "
+                + "<out>/sensitivity.json with the ranking)."})
+public final class SensitivityCommand implements Callable<Integer> {
+    private static final int TABLE_ROWS = 15;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
+            description = "FP32 ONNX model (default: the embedded PP-OCR text-direction classifier).")
+    Path model;
+
+    @Option(names = "--method", paramLabel = "M", defaultValue = "percentile=99.99",
+            description = "Activation calibration method (default ${DEFAULT-VALUE}).")
+    String method;
+
+    @Option(names = "--target", paramLabel = "DROP",
+            description = "Largest acceptable metric drop against FP32, in the metric's units (0.01 = one point of "
+                    + "accuracy).")
+    Double target;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: engines/<model>/sensitivity).")
+    Path out;
+
+    @Option(names = "--full", description = "Print every layer, not only the " + TABLE_ROWS + " most sensitive.")
+    boolean full;
+
+    @Mixin
+    DataArguments dataArguments;
+
+    @Mixin
+    EvaluationArguments evaluation;
+
+    @Mixin
+    QuantizationArguments quantization;
+
+    @Mixin
+    JsonOutput json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (target != null && !(target >= 0)) {
+            throw new Trt4jException("--target must be a drop >= 0, got " + target);
+        }
+        Path modelFile = model != null ? model : DefaultModel.file();
+        OnnxModel onnx = OnnxModel.load(modelFile);
+        QuantizationConfig config = quantization.config(onnx.proto(), modelFile);
+        MethodSpec methodSpec = MethodSpec.parse(method, CalibrationOptions.defaults());
+        long calibrationSamples = EvaluationArguments.calibrationSamples(dataArguments);
+        SampleSplit split = EvaluationArguments.split(dataArguments, onnx);
+        var evaluationData = evaluation.evaluationData(split, calibrationSamples, dataArguments, onnx);
+
+        ActivationStatistics statistics;
+        ActivationStatisticsCollector collector = new ActivationStatisticsCollector(onnx,
+                new QdqQuantizer(config).requiredActivations(onnx.proto()),
+                StatisticsOptions.defaults().withThreads(evaluation.threads).withMaxSamples(calibrationSamples));
+        try (CalibrationDataSource source = split.calibration(calibrationSamples)) {
+            statistics = collector.collect(source);
+        }
+        Map<String, Float> amax = AmaxTableCalculator.compute(statistics, methodSpec, modelFile).amaxByTensor();
+        CandidateEvaluator evaluator = evaluation.evaluator(onnx);
+        SensitivityAnalysis analysis = new SensitivityAnalysis(onnx.proto(), amax, config, evaluator, evaluationData);
+        SensitivityAnalysis.Ranking ranking = analysis.rank();
+        PartialQuantization partial = target == null ? null : analysis.keepWithin(target, ranking);
+
+        var full = ranking.fullyQuantized();
+        SensitivityReport report = new SensitivityReport(modelFile.getFileName().toString(), onnx.sha256(),
+                methodSpec.label(), full.metric(), full.higherIsBetter(),
+                evaluation.describeEvaluation(split, calibrationSamples), full.reference(),
+                full.candidate(), ranking.layers(), partial == null ? null : SensitivityReport.Search.of(partial));
+        Path folder = out != null ? out : Path.of("engines", stem(modelFile), "sensitivity");
+        Path partialModel = folder.resolve(stem(modelFile) + ".partial.int8.onnx");
+        if (partial != null) {
+            partial.model().write(partialModel);
+            AtomicFiles.writeString(folder.resolve("skip-list.txt"), report.skipListText());
+        }
+        report.write(folder.resolve("sensitivity.json"));
+
+        PrintWriter w = spec.commandLine().getOut();
+        if (json.enabled()) {
+            json.print(w, report.toJson());
+        } else {
+            print(w, report, partial, folder, partialModel);
+        }
+        w.flush();
+        return 0;
+    }
+
+    private void print(PrintWriter w, SensitivityReport report, PartialQuantization partial, Path folder,
+                       Path partialModel) {
+        ResultTable table = report.rankingTable();
+        int rows = full ? table.rows().size() : Math.min(TABLE_ROWS, table.rows().size());
+        w.print(new ResultTable(table.title(), table.rowHeader(), table.columns(), table.rows().subList(0, rows))
+                .toMarkdown());
+        if (rows < table.rows().size()) {
+            w.printf("… %d more layers (--full prints them all)%n", table.rows().size() - rows);
+        }
+        if (partial != null) {
+            w.printf("%nTarget drop %s: %s with %d of %d layers kept in FP32 (%s %s, drop %s)%n",
+                    ResultTable.format(partial.targetDrop()), partial.reached() ? "reached" : "NOT reached",
+                    partial.skipped().size(), report.ranking().size(), report.metric(),
+                    ResultTable.format(partial.score().candidate()), ResultTable.format(partial.score().drop()));
+            if (!partial.skipped().isEmpty()) {
+                w.println("Kept in FP32: " + String.join(", ", partial.skipped()));
+            }
+            w.printf("Written: %s, %s%n", partialModel, folder.resolve("skip-list.txt"));
+        }
+        w.printf("Written: %s%n", folder.resolve("sensitivity.json"));
+    }
+
+    private static String stem(Path model) {
+        String name = model.getFileName().toString();
+        return name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
+    }
+}

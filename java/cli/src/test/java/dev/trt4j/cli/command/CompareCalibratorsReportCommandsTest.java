@@ -1,0 +1,92 @@
+package dev.trt4j.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.compare.ComparisonReport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** compare-calibrators on the embedded PP-OCR classifier with few samples, then report on its output. */
+class CompareCalibratorsReportCommandsTest {
+    @TempDir
+    static Path dir;
+    static CliRun compare;
+    static Path out;
+
+    @BeforeAll
+    static void compare() {
+        out = dir.resolve("comparison");
+        compare = CliRun.of("compare-calibrators", "--methods", "max,percentile=99.99", "--samples", "16",
+                "--eval-samples", "32", "--threads", "2", "--out", out.toString(), "--markdown",
+                dir.resolve("table.md").toString(), "--json");
+    }
+
+    @Test
+    void printsOneLineOfJsonWithARowPerModelAndAColumnPerMethod() throws IOException {
+        assertThat(compare.exitCode()).as(compare.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(compare.out());
+        JsonNode methods = json.get("methods");
+        assertThat(methods.get("columns")).extracting(JsonNode::asText)
+                .containsExactly("FP32", "max", "percentile-99.99");
+        assertThat(methods.get("rows")).hasSize(1);
+        assertThat(methods.get("rows").get(0).get("values")).allSatisfy(v -> assertThat(v.asDouble())
+                .isBetween(0.0, 1.0));
+        assertThat(json.get("evaluationSamples").asLong()).isEqualTo(32);
+        assertThat(json.get("evaluationData").asText()).contains("[16, 48)");
+    }
+
+    @Test
+    void writesTheReportFilesAndTheCalibrationFolder() throws IOException {
+        ComparisonReport saved = ComparisonReport.read(out.resolve("comparison.json"));
+        assertThat(new ObjectMapper().readTree(compare.out())).isEqualTo(new ObjectMapper().readTree(
+                Files.readString(out.resolve("comparison.json"))));
+        assertThat(Files.readString(dir.resolve("table.md"))).isEqualTo(saved.toMarkdown())
+                .isEqualTo(Files.readString(out.resolve("comparison.md")));
+        assertThat(out.resolve("calibration/statistics.json")).isRegularFile();
+        assertThat(out.resolve("calibration/max.table.json")).isRegularFile();
+        assertThat(out.resolve("calibration/percentile-99.99.table.json")).isRegularFile();
+    }
+
+    @Test
+    void reportDrawsTheComparisonsCalibration() throws IOException {
+        Path report = dir.resolve("report");
+        CliRun run = CliRun.of("report", "--calibration", out.resolve("calibration").toString(), "--comparison",
+                out.resolve("comparison.json").toString(), "--out", report.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String html = Files.readString(report.resolve("index.html"));
+        try (Stream<Path> charts = Files.list(report.resolve("histograms"))) {
+            for (Path chart : charts.toList()) {
+                assertThat(ImageIO.read(chart.toFile())).as(chart.toString()).isNotNull();
+                assertThat(html).contains("src=\"histograms/" + chart.getFileName() + "\"");
+            }
+        }
+        assertThat(html).contains("ch_ppocr_mobile_v2.0_cls_infer.onnx").contains("percentile-99.99");
+        assertThat(run.out()).startsWith("Report: " + report.resolve("index.html"));
+    }
+
+    @Test
+    void badRequestsAreOneLineErrors() {
+        CliRun noSamples = CliRun.of("compare-calibrators", "--samples", "0");
+        assertThat(noSamples.exitCode()).isEqualTo(1);
+        assertThat(noSamples.errLines()).containsExactly("trt4j: --samples must be positive: the samples after the "
+                + "calibration samples are held out for evaluation");
+        CliRun nothing = CliRun.of("report", "--out", dir.resolve("empty").toString());
+        assertThat(nothing.errLines()).containsExactly(
+                "trt4j: nothing to report: give --calibration, --comparison or --sensitivity");
+        CliRun badMethod = CliRun.of("compare-calibrators", "--methods", "max,median");
+        assertThat(badMethod.exitCode()).isEqualTo(1);
+        assertThat(badMethod.errLines()).hasSize(1);
+        assertThat(badMethod.errLines().get(0)).startsWith("trt4j: method 'median'");
+    }
+}

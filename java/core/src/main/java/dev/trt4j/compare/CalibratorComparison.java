@@ -1,0 +1,247 @@
+package dev.trt4j.compare;
+
+import dev.trt4j.calibration.AmaxTableCalculator;
+import dev.trt4j.calibration.MethodSpec;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.evaluate.EvaluationResult;
+import dev.trt4j.evaluate.OutputComparison;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.quantize.QdqQuantizer;
+import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.quantize.WeightGranularity;
+import dev.trt4j.stats.ActivationStatistics;
+import dev.trt4j.stats.ActivationStatisticsCollector;
+import dev.trt4j.table.CalibrationTable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
+
+/**
+ * Compares activation calibration methods on one model the way the quantization literature does: one statistics
+ * pass over the calibration samples, then for every method its ranges → a Q/DQ INT8 model → the task metric on
+ * held-out samples, against the FP32 model on the same samples. Optionally also the weights study (per-channel vs
+ * per-tensor weights, BatchNorm folded or kept) and the metric against the number of calibration samples (the
+ * statistics collected again for each count).
+ */
+public final class CalibratorComparison {
+    private static final Logger LOG = LoggerFactory.getLogger(CalibratorComparison.class);
+    private static final String FP32 = "FP32";
+
+    private final OnnxModel model;
+    private final ComparisonSettings settings;
+    private final CandidateEvaluator evaluator;
+
+    /**
+     * What a comparison produced.
+     *
+     * @param report     the tables
+     * @param statistics the statistics of the main calibration pass
+     * @param tables     every method's ranges from those statistics, by method label
+     */
+    public record Outcome(ComparisonReport report, ActivationStatistics statistics,
+                          Map<String, CalibrationTable> tables) {
+    }
+
+    /**
+     * @param model     the FP32 model (the same file {@code evaluator} uses as its reference)
+     * @param settings  what to compare
+     * @param evaluator judges the quantized models
+     */
+    public CalibratorComparison(OnnxModel model, ComparisonSettings settings, CandidateEvaluator evaluator) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+    }
+
+    /**
+     * Runs the comparison.
+     *
+     * @param calibration opens the first {@code n} calibration samples
+     * @param evaluation  opens the evaluation samples, none of them a calibration sample
+     * @throws dev.trt4j.Trt4jException if the model cannot be calibrated, quantized or run on the data
+     */
+    public Outcome run(LongFunction<CalibrationDataSource> calibration, Supplier<CalibrationDataSource> evaluation) {
+        List<String> tensors = requiredTensors();
+        ActivationStatistics statistics = collect(tensors, settings.calibrationSamples(), calibration);
+        Map<String, CalibrationTable> tables = tables(statistics);
+        List<String> labels = new ArrayList<>(tables.keySet());
+        LOG.info("evaluating {} methods on {}", labels.size(), modelName());
+        List<EvaluationResult> results = evaluator.evaluate(candidates(tables, settings.config()), evaluation);
+        List<TaskScore> scores = results.stream().map(TaskScore::of).toList();
+        TaskScore first = scores.get(0);
+        ResultTable methods = new ResultTable("INT8 " + first.metric() + " by activation calibration method",
+                "model", withFp32(labels), List.of(new ResultTable.Row(modelName(), cells(scores))));
+        ResultTable fidelity = fidelity(labels, results, scores);
+        ResultTable weights = null;
+        if (settings.weightsStudy()) {
+            MethodSpec method = settings.studyMethod() != null ? settings.studyMethod() : best(scores);
+            weights = weightsStudy(method, statistics, evaluation);
+        }
+        ResultTable sweep = settings.sampleSweep().isEmpty() ? null : samplesSweep(tensors, calibration, evaluation);
+        EvaluationResult any = results.get(0);
+        ComparisonReport report = new ComparisonReport(modelName(), model.sha256(), first.metric(),
+                first.higherIsBetter(), statistics.dataDescription(), statistics.samples(), any.data(),
+                any.samples(), describe(settings.config()), methods, fidelity, weights, sweep);
+        return new Outcome(report, statistics, tables);
+    }
+
+    /** The union of the tensors every configuration to be run needs ranges for, in graph order. */
+    private List<String> requiredTensors() {
+        Set<String> tensors = new LinkedHashSet<>();
+        for (QuantizationConfig c : configs()) {
+            tensors.addAll(new QdqQuantizer(c).requiredActivations(model.proto()));
+        }
+        return List.copyOf(tensors);
+    }
+
+    private List<QuantizationConfig> configs() {
+        List<QuantizationConfig> configs = new ArrayList<>(List.of(settings.config()));
+        if (settings.weightsStudy()) {
+            for (WeightGranularity g : WeightGranularity.values()) {
+                configs.add(variant(g, true));
+                configs.add(variant(g, false));
+            }
+        }
+        return configs;
+    }
+
+    private QuantizationConfig variant(WeightGranularity granularity, boolean fold) {
+        return settings.config().toBuilder().weightGranularity(granularity).foldBatchNorm(fold).build();
+    }
+
+    private ActivationStatistics collect(List<String> tensors, long samples,
+                                         LongFunction<CalibrationDataSource> calibration) {
+        ActivationStatisticsCollector collector = new ActivationStatisticsCollector(model, tensors,
+                settings.statistics().withMaxSamples(samples));
+        try (CalibrationDataSource source = calibration.apply(samples)) {
+            ActivationStatistics s = collector.collect(source);
+            LOG.info("statistics of {} tensors over {} samples of {}", s.tensors().size(), s.samples(),
+                    s.dataDescription());
+            return s;
+        }
+    }
+
+    private Map<String, CalibrationTable> tables(ActivationStatistics statistics) {
+        Map<String, CalibrationTable> tables = new LinkedHashMap<>();
+        for (MethodSpec m : settings.methods()) {
+            tables.put(m.label(), AmaxTableCalculator.compute(statistics, m, model.path()));
+        }
+        return tables;
+    }
+
+    private List<Candidate> candidates(Map<String, CalibrationTable> tables, QuantizationConfig config) {
+        List<Candidate> candidates = new ArrayList<>();
+        tables.forEach((label, t) -> candidates.add(quantize(label, config, t)));
+        return candidates;
+    }
+
+    private Candidate quantize(String name, QuantizationConfig config, CalibrationTable table) {
+        byte[] bytes = new QdqQuantizer(config).quantize(model.proto(), table.amaxByTensor()).toByteArray();
+        return new Candidate(name, bytes);
+    }
+
+    private static List<String> withFp32(List<String> labels) {
+        List<String> columns = new ArrayList<>(List.of(FP32));
+        columns.addAll(labels);
+        return columns;
+    }
+
+    private static List<Double> cells(List<TaskScore> scores) {
+        List<Double> cells = new ArrayList<>(List.of(scores.get(0).reference()));
+        scores.forEach(s -> cells.add(s.candidate()));
+        return cells;
+    }
+
+    private ResultTable fidelity(List<String> labels, List<EvaluationResult> results, List<TaskScore> scores) {
+        OutputComparison firstOutput = results.get(0).outputs().get(0);
+        String output = firstOutput.output();
+        boolean top1 = firstOutput.top1Agreement() != null;
+        List<String> columns = new ArrayList<>(List.of(scores.get(0).metric(), "drop", "cosine", "SNR dB"));
+        if (top1) {
+            columns.add("top-1 agreement");
+        }
+        List<ResultTable.Row> rows = new ArrayList<>();
+        for (int i = 0; i < labels.size(); i++) {
+            OutputComparison o = results.get(i).outputs().get(0);
+            List<Double> values = new ArrayList<>(List.of(scores.get(i).candidate(), scores.get(i).drop(),
+                    o.cosine(), o.snrDb()));
+            if (top1) {
+                values.add(o.top1Agreement());
+            }
+            rows.add(new ResultTable.Row(labels.get(i), values));
+        }
+        return new ResultTable("INT8 against FP32 on output '" + output + "'", "method", columns, rows);
+    }
+
+    private MethodSpec best(List<TaskScore> scores) {
+        int best = 0;
+        for (int i = 1; i < scores.size(); i++) {
+            if (scores.get(i).drop() < scores.get(best).drop()) {
+                best = i;
+            }
+        }
+        return settings.methods().get(best);
+    }
+
+    private ResultTable weightsStudy(MethodSpec method, ActivationStatistics statistics,
+                                     Supplier<CalibrationDataSource> evaluation) {
+        CalibrationTable table = AmaxTableCalculator.compute(statistics, method, model.path());
+        List<Candidate> candidates = new ArrayList<>();
+        for (WeightGranularity g : WeightGranularity.values()) {
+            candidates.add(quantize(granularity(g) + ", BatchNorm folded", variant(g, true), table));
+            candidates.add(quantize(granularity(g) + ", BatchNorm kept", variant(g, false), table));
+        }
+        LOG.info("weights study with {} activations on {}", method.label(), modelName());
+        List<TaskScore> scores = evaluator.evaluate(candidates, evaluation).stream().map(TaskScore::of).toList();
+        List<ResultTable.Row> rows = new ArrayList<>();
+        WeightGranularity[] granularities = WeightGranularity.values();
+        for (int g = 0; g < granularities.length; g++) {
+            rows.add(new ResultTable.Row(granularity(granularities[g]), List.of(scores.get(0).reference(),
+                    scores.get(2 * g).candidate(), scores.get(2 * g + 1).candidate())));
+        }
+        return new ResultTable("INT8 " + scores.get(0).metric() + " by weight granularity and BatchNorm folding ("
+                + method.label() + " activations, " + settings.config().weightCalibrator().name() + " weights)",
+                "weights", List.of(FP32, "BatchNorm folded", "BatchNorm kept"), rows);
+    }
+
+    private ResultTable samplesSweep(List<String> tensors, LongFunction<CalibrationDataSource> calibration,
+                                     Supplier<CalibrationDataSource> evaluation) {
+        List<ResultTable.Row> rows = new ArrayList<>();
+        String metric = null;
+        for (long n : settings.sampleSweep()) {
+            ActivationStatistics statistics = collect(tensors, n, calibration);
+            List<TaskScore> scores = evaluator.evaluate(candidates(tables(statistics), settings.config()), evaluation)
+                    .stream().map(TaskScore::of).toList();
+            metric = scores.get(0).metric();
+            rows.add(new ResultTable.Row(Long.toString(statistics.samples()), cells(scores)));
+        }
+        List<String> labels = settings.methods().stream().map(MethodSpec::label).toList();
+        return new ResultTable("INT8 " + metric + " by number of calibration samples", "calibration samples",
+                withFp32(labels), rows);
+    }
+
+    private static String granularity(WeightGranularity g) {
+        return g.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static String describe(QuantizationConfig c) {
+        int excluded = c.excludedNodes().size() + c.excludedOpTypes().size() + c.excludedPatterns().size();
+        return granularity(c.weightGranularity()) + " " + c.weightCalibrator().name() + " weights, BatchNorm "
+                + (c.foldBatchNorm() ? "folded" : "kept") + ", operators " + String.join("/", c.opTypes())
+                + (excluded > 0 ? ", " + excluded + " exclusions" : "");
+    }
+
+    private String modelName() {
+        return model.path().getFileName().toString();
+    }
+}

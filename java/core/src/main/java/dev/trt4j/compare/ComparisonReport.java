@@ -1,0 +1,124 @@
+package dev.trt4j.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.table.JsonDocument;
+
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@code compare-calibrators} measured on one model: the task metric of the FP32 model and of every
+ * calibration method's INT8 model (the literature's table), how close each INT8 model's outputs stay, and
+ * optionally the weights study and the metric against the number of calibration samples. Saved as JSON (read back
+ * by the report) and printed as Markdown.
+ *
+ * @param model              the model's file name
+ * @param modelSha256        SHA-256 of the model file
+ * @param metric             the task metric in the cells, e.g. {@code accuracy}
+ * @param higherIsBetter     whether a larger metric is better
+ * @param calibrationData    what the statistics were collected on
+ * @param calibrationSamples how many samples the statistics saw
+ * @param evaluationData     what the models were evaluated on (none of the calibration samples)
+ * @param evaluationSamples  how many samples the models were evaluated on
+ * @param quantization       how weights were quantized, e.g. {@code per-channel max weights, BatchNorm folded}
+ * @param methods            rows: the model; columns: FP32 and each method
+ * @param fidelity           rows: methods; columns: the metric, its drop, output cosine and SNR
+ * @param weightsStudy       rows: weight granularity; columns: FP32, BatchNorm folded or not; null if not run
+ * @param samplesSweep       rows: calibration sample counts; columns: FP32 and each method; null if not run
+ */
+public record ComparisonReport(String model, String modelSha256, String metric, boolean higherIsBetter,
+                               String calibrationData, long calibrationSamples, String evaluationData,
+                               long evaluationSamples, String quantization, ResultTable methods,
+                               ResultTable fidelity, ResultTable weightsStudy, ResultTable samplesSweep) {
+    static final String FORMAT = "trt4j.calibrator-comparison";
+    static final int VERSION = 1;
+
+    public ComparisonReport {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(metric, "metric");
+        Objects.requireNonNull(methods, "methods");
+        Objects.requireNonNull(fidelity, "fidelity");
+    }
+
+    public Optional<ResultTable> weightsStudyTable() {
+        return Optional.ofNullable(weightsStudy);
+    }
+
+    public Optional<ResultTable> samplesSweepTable() {
+        return Optional.ofNullable(samplesSweep);
+    }
+
+    /** The report as Markdown: a line of context, then each table. */
+    public String toMarkdown() {
+        StringBuilder s = new StringBuilder();
+        s.append(String.format("%s — %s (%s is better) on %d held-out samples (%s); calibrated on %d samples (%s); "
+                        + "%s.%n%n", model, metric, higherIsBetter ? "higher" : "lower", evaluationSamples,
+                evaluationData, calibrationSamples, calibrationData, quantization));
+        s.append(methods.toMarkdown()).append('\n').append(fidelity.toMarkdown());
+        weightsStudyTable().ifPresent(t -> s.append('\n').append(t.toMarkdown()));
+        samplesSweepTable().ifPresent(t -> s.append('\n').append(t.toMarkdown()));
+        return s.toString();
+    }
+
+    /** The report as a JSON object. */
+    public ObjectNode toJson() {
+        ObjectNode root = JsonDocument.newObject();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        root.put("model", model);
+        root.put("modelSha256", modelSha256);
+        root.put("metric", metric);
+        root.put("higherIsBetter", higherIsBetter);
+        root.put("calibrationData", calibrationData);
+        root.put("calibrationSamples", calibrationSamples);
+        root.put("evaluationData", evaluationData);
+        root.put("evaluationSamples", evaluationSamples);
+        root.put("quantization", quantization);
+        root.set("methods", methods.toJson());
+        root.set("fidelity", fidelity.toJson());
+        root.set("weightsStudy", weightsStudy == null ? root.nullNode() : weightsStudy.toJson());
+        root.set("samplesSweep", samplesSweep == null ? root.nullNode() : samplesSweep.toJson());
+        return root;
+    }
+
+    /** Writes the JSON atomically. */
+    public void write(Path file) {
+        AtomicFiles.writeString(file, JsonDocument.toText(toJson(), false));
+    }
+
+    /**
+     * Reads a file written by {@link #write}.
+     *
+     * @throws dev.trt4j.Trt4jException naming the file and the JSON path of the problem
+     */
+    public static ComparisonReport read(Path file) {
+        JsonDocument doc = JsonDocument.read(file);
+        ObjectNode root = doc.object(doc.root(), "");
+        String format = doc.text(root.get("format"), "format");
+        if (!FORMAT.equals(format)) {
+            throw doc.error("format", "is '" + format + "'; expected '" + FORMAT + "'");
+        }
+        if (doc.integer(root.get("version"), "version") != VERSION) {
+            throw doc.error("version", "is " + root.get("version") + "; this trt4j reads version " + VERSION);
+        }
+        return new ComparisonReport(doc.text(root.get("model"), "model"),
+                doc.text(root.get("modelSha256"), "modelSha256"), doc.text(root.get("metric"), "metric"),
+                doc.bool(root.get("higherIsBetter"), "higherIsBetter"),
+                doc.text(root.get("calibrationData"), "calibrationData"),
+                doc.integer(root.get("calibrationSamples"), "calibrationSamples"),
+                doc.text(root.get("evaluationData"), "evaluationData"),
+                doc.integer(root.get("evaluationSamples"), "evaluationSamples"),
+                doc.text(root.get("quantization"), "quantization"),
+                ResultTable.fromJson(doc, root.get("methods"), "methods"),
+                ResultTable.fromJson(doc, root.get("fidelity"), "fidelity"),
+                optionalTable(doc, root.get("weightsStudy"), "weightsStudy"),
+                optionalTable(doc, root.get("samplesSweep"), "samplesSweep"));
+    }
+
+    private static ResultTable optionalTable(JsonDocument doc, JsonNode node, String path) {
+        return node == null || node.isNull() ? null : ResultTable.fromJson(doc, node, path);
+    }
+}

@@ -1,0 +1,171 @@
+package dev.trt4j.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.table.JsonDocument;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A table of measured values as the quantization literature prints them, e.g. rows = models, columns = FP32 and
+ * each calibration method, cells = the task metric. Renders as Markdown and as JSON (and reads back from it).
+ * Cells may be empty (null); an infinite value (an SNR of identical outputs) is the JSON string {@code "Infinity"}.
+ *
+ * @param title     one line saying what the table shows
+ * @param rowHeader the header of the label column, e.g. {@code model}
+ * @param columns   the headers of the value columns
+ * @param rows      the rows, each with one value (or null) per column
+ */
+public record ResultTable(String title, String rowHeader, List<String> columns, List<Row> rows) {
+
+    /**
+     * One row.
+     *
+     * @param label  the row's label
+     * @param values one per column; null for an empty cell
+     */
+    public record Row(String label, List<Double> values) {
+        public Row {
+            Objects.requireNonNull(label, "label");
+            values = Collections.unmodifiableList(new ArrayList<>(values));
+        }
+
+        /** The value in column {@code i}, or null. */
+        public Double value(int i) {
+            return values.get(i);
+        }
+    }
+
+    public ResultTable {
+        Objects.requireNonNull(title, "title");
+        Objects.requireNonNull(rowHeader, "rowHeader");
+        columns = List.copyOf(columns);
+        rows = List.copyOf(rows);
+        for (Row r : rows) {
+            if (r.values().size() != columns.size()) {
+                throw new IllegalArgumentException("row '" + r.label() + "' has " + r.values().size()
+                        + " values for " + columns.size() + " columns");
+            }
+        }
+    }
+
+    /** The index of the column called {@code name}, or -1. */
+    public int column(String name) {
+        return columns.indexOf(name);
+    }
+
+    /** A Markdown table (GitHub flavour) with a bold title line above it. */
+    public String toMarkdown() {
+        StringBuilder s = new StringBuilder("**").append(escape(title)).append("**\n\n");
+        s.append("| ").append(escape(rowHeader));
+        columns.forEach(c -> s.append(" | ").append(escape(c)));
+        s.append(" |\n|---");
+        columns.forEach(c -> s.append("|---:"));
+        s.append("|\n");
+        for (Row r : rows) {
+            s.append("| ").append(escape(r.label()));
+            r.values().forEach(v -> s.append(" | ").append(format(v)));
+            s.append(" |\n");
+        }
+        return s.toString();
+    }
+
+    /**
+     * A cell as text: four decimals for values below 10 in size (metrics, cosines), one decimal above (decibels),
+     * {@code ∞} for infinity, empty for null.
+     */
+    public static String format(Double v) {
+        if (v == null) {
+            return "";
+        }
+        if (v.isInfinite()) {
+            return v > 0 ? "∞" : "-∞";
+        }
+        if (v.isNaN()) {
+            return "NaN";
+        }
+        return String.format(Locale.ROOT, Math.abs(v) < 10 ? "%.4f" : "%.1f", v);
+    }
+
+    private static String escape(String text) {
+        return text.replace("|", "\\|");
+    }
+
+    /** This table as a JSON object. */
+    public ObjectNode toJson() {
+        ObjectNode node = JsonDocument.newObject();
+        node.put("title", title);
+        node.put("rowHeader", rowHeader);
+        ArrayNode cols = node.putArray("columns");
+        columns.forEach(cols::add);
+        ArrayNode rowsNode = node.putArray("rows");
+        for (Row r : rows) {
+            ObjectNode row = rowsNode.addObject();
+            row.put("label", r.label());
+            ArrayNode values = row.putArray("values");
+            for (Double v : r.values()) {
+                if (v == null) {
+                    values.addNull();
+                } else if (Double.isFinite(v)) {
+                    values.add(v);
+                } else {
+                    values.add(v.toString());
+                }
+            }
+        }
+        return node;
+    }
+
+    /**
+     * Reads a table written by {@link #toJson()}.
+     *
+     * @throws dev.trt4j.Trt4jException naming the document and the JSON path of a missing or ill-typed value
+     */
+    public static ResultTable fromJson(JsonDocument doc, JsonNode node, String path) {
+        ObjectNode o = doc.object(node, path);
+        List<String> columns = new ArrayList<>();
+        ArrayNode cols = doc.array(o.get("columns"), path + ".columns");
+        for (int i = 0; i < cols.size(); i++) {
+            columns.add(doc.text(cols.get(i), path + ".columns[" + i + "]"));
+        }
+        List<Row> rows = new ArrayList<>();
+        ArrayNode rowsNode = doc.array(o.get("rows"), path + ".rows");
+        for (int i = 0; i < rowsNode.size(); i++) {
+            String rowPath = path + ".rows[" + i + "]";
+            ObjectNode row = doc.object(rowsNode.get(i), rowPath);
+            ArrayNode values = doc.array(row.get("values"), rowPath + ".values");
+            if (values.size() != columns.size()) {
+                throw doc.error(rowPath + ".values", values.size() + " values for " + columns.size() + " columns");
+            }
+            List<Double> parsed = new ArrayList<>();
+            for (int j = 0; j < values.size(); j++) {
+                parsed.add(number(doc, values.get(j), rowPath + ".values[" + j + "]"));
+            }
+            rows.add(new Row(doc.text(row.get("label"), rowPath + ".label"), parsed));
+        }
+        return new ResultTable(doc.text(o.get("title"), path + ".title"),
+                doc.text(o.get("rowHeader"), path + ".rowHeader"), columns, rows);
+    }
+
+    /** A number, null, or one of the strings {@code Infinity}, {@code -Infinity}, {@code NaN}. */
+    static Double number(JsonDocument doc, JsonNode v, String path) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (v.isNumber()) {
+            return v.doubleValue();
+        }
+        String text = v.isTextual() ? v.textValue() : "";
+        return switch (text) {
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            case "NaN" -> Double.NaN;
+            default -> throw doc.error(path, "is " + v + "; expected a number or null");
+        };
+    }
+}

@@ -1,0 +1,147 @@
+package dev.trt4j.compare;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.DataFiles;
+import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.DataSourceFactory;
+import dev.trt4j.data.SyntheticSource;
+import dev.trt4j.data.text.BundledSentences;
+import dev.trt4j.data.text.RenderedTextLineSource;
+import dev.trt4j.data.text.SentenceFiles;
+import dev.trt4j.data.text.TextSource;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Stream;
+
+/**
+ * Calibration samples and held-out evaluation samples drawn from the same data without overlap, so that a
+ * quantized model is never judged on the samples its ranges were chosen on. Sentences (the bundled ones, or
+ * {@code .txt} files) are split in order: calibration takes the first ones, evaluation the ones after; synthetic
+ * data is evaluated with another seed. Other data (images, arrays) cannot be split here: evaluate those on a
+ * separate data set.
+ *
+ * <p>Every source returned is new; the caller closes it.
+ */
+public final class SampleSplit {
+    private final Path data;
+    private final List<TensorSpec> inputs;
+    private final DataOptions options;
+    private final List<String> sentences;
+    private final String name;
+
+    private SampleSplit(Path data, List<TensorSpec> inputs, DataOptions options, List<String> sentences,
+                        String name) {
+        this.data = data;
+        this.inputs = List.copyOf(inputs);
+        this.options = options;
+        this.sentences = sentences;
+        this.name = name;
+    }
+
+    /**
+     * The split of {@code dataOrNull} (as {@link DataSourceFactory#open} reads it) for a model with
+     * {@code inputs}; with no path, the bundled sentences when {@code bundledSentences}, else synthetic data.
+     *
+     * @throws Trt4jException if the path does not exist or its sentences cannot be read
+     */
+    public static SampleSplit of(Path dataOrNull, List<TensorSpec> inputs, DataOptions options,
+                                 boolean bundledSentences) {
+        Objects.requireNonNull(options, "options");
+        if (dataOrNull == null) {
+            return bundledSentences ? new SampleSplit(null, inputs, options, prepare(BundledSentences.load(), inputs),
+                    "bundled sentences") : new SampleSplit(null, inputs, options, null, "synthetic data");
+        }
+        if (!Files.exists(dataOrNull)) {
+            throw new Trt4jException(dataOrNull + ": no such file or folder");
+        }
+        String ext = Files.isDirectory(dataOrNull) ? "" : DataFiles.extension(dataOrNull);
+        if (ext.equals("txt") || Files.isDirectory(dataOrNull) && holdsTextFiles(dataOrNull)) {
+            return new SampleSplit(dataOrNull, inputs, options, prepare(SentenceFiles.read(dataOrNull), inputs),
+                    dataOrNull.toString());
+        }
+        if (ext.equals("json")) {
+            DataOptions withTokenizer = options.toBuilder().tokenizer(dataOrNull).build();
+            return new SampleSplit(dataOrNull, inputs, withTokenizer, BundledSentences.load(), "bundled sentences");
+        }
+        return new SampleSplit(dataOrNull, inputs, options, null, dataOrNull.toString());
+    }
+
+    private static boolean holdsTextFiles(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.anyMatch(f -> Files.isRegularFile(f) && DataFiles.extension(f).equals("txt"));
+        } catch (IOException e) {
+            throw new Trt4jException(folder + ": cannot list: " + e.getMessage(), e);
+        }
+    }
+
+    /** A text model reads whole sentences; an image model reads them as rendered lines of readable length. */
+    private static List<String> prepare(List<String> sentences, List<TensorSpec> inputs) {
+        return isTextModel(inputs) ? List.copyOf(sentences)
+                : RenderedTextLineSource.splitLongLines(sentences, RenderedTextLineSource.DEFAULT_MAX_LINE_CHARS);
+    }
+
+    private static boolean isTextModel(List<TensorSpec> inputs) {
+        return inputs.stream().anyMatch(i -> i.name().equals("input_ids"));
+    }
+
+    /** The first {@code samples} samples. */
+    public CalibrationDataSource calibration(long samples) {
+        requirePositive(samples);
+        if (sentences != null) {
+            return sentenceSource(0, samples);
+        }
+        DataOptions first = options.toBuilder().maxSamples(samples).build();
+        return data == null ? new SyntheticSource(inputs, first) : DataSourceFactory.open(data, inputs, first);
+    }
+
+    /**
+     * {@code samples} samples none of which is among the first {@code calibrationSamples} (fewer if the data ends
+     * first).
+     *
+     * @throws Trt4jException if no sample is left after the calibration samples, or the data cannot be split
+     */
+    public CalibrationDataSource evaluation(long calibrationSamples, long samples) {
+        requirePositive(samples);
+        if (sentences != null) {
+            if (calibrationSamples >= sentences.size()) {
+                throw new Trt4jException(name + ": " + sentences.size() + " samples leave none to evaluate on after "
+                        + calibrationSamples + " calibration samples; calibrate on fewer");
+            }
+            return sentenceSource(calibrationSamples, samples);
+        }
+        if (data == null) {
+            // Another seed draws other samples from the same distribution.
+            return new SyntheticSource(inputs, options.toBuilder().maxSamples(samples)
+                    .seed(options.seed() + calibrationSamples + 1).build());
+        }
+        throw new Trt4jException(data + ": cannot hold out evaluation samples from this kind of data; give separate "
+                + "evaluation data");
+    }
+
+    /** What the data is, for reports. */
+    public String describe() {
+        return name;
+    }
+
+    private CalibrationDataSource sentenceSource(long from, long samples) {
+        int start = Math.toIntExact(from);
+        int end = (int) Math.min(sentences.size(), from + samples);
+        List<String> part = sentences.subList(start, end);
+        String partName = name + " [" + start + ", " + end + ")";
+        DataOptions all = options.toBuilder().maxSamples(0).build();
+        return isTextModel(inputs) ? new TextSource(part, partName, inputs, all)
+                : new RenderedTextLineSource(part, partName, inputs, all);
+    }
+
+    private static void requirePositive(long samples) {
+        if (samples < 1) {
+            throw new IllegalArgumentException("samples must be positive, got " + samples);
+        }
+    }
+}

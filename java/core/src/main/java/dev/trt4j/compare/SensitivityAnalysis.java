@@ -1,0 +1,174 @@
+package dev.trt4j.compare;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.evaluate.EvaluationResult;
+import dev.trt4j.evaluate.OutputComparison;
+import dev.trt4j.quantize.QdqQuantizer;
+import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.quantize.QuantizationResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
+
+/**
+ * Partial quantization by sensitivity, as the quantization literature recommends: quantize one layer at a time
+ * (every other layer FP32, through exclusions), measure how much the task metric drops, rank the layers; then keep
+ * the most sensitive ones in FP32 until the model's drop is within a target. A layer is a node the quantizer
+ * quantizes (Conv, Gemm, MatMul, …, as the configuration says).
+ */
+public final class SensitivityAnalysis {
+    private static final Logger LOG = LoggerFactory.getLogger(SensitivityAnalysis.class);
+
+    private final ModelProto model;
+    private final Map<String, Float> activationAmax;
+    private final QuantizationConfig config;
+    private final CandidateEvaluator evaluator;
+    private final Supplier<CalibrationDataSource> data;
+    private final QuantizationResult full;
+    private final Map<String, String> opTypes = new HashMap<>();
+
+    /**
+     * The layers ranked, and the fully quantized model's score.
+     *
+     * @param fullyQuantized the metric with every layer in INT8
+     * @param layers         most sensitive first ({@link LayerSensitivity#MOST_SENSITIVE_FIRST})
+     */
+    public record Ranking(TaskScore fullyQuantized, List<LayerSensitivity> layers) {
+        public Ranking {
+            Objects.requireNonNull(fullyQuantized, "fullyQuantized");
+            layers = List.copyOf(layers);
+        }
+    }
+
+    /**
+     * @param model          the FP32 model (the one {@code evaluator} uses as its reference)
+     * @param activationAmax activation ranges covering every tensor the fully quantized model needs
+     * @param config         how every layer is quantized; its exclusions stay excluded throughout
+     * @param evaluator      judges the candidates
+     * @param evaluationData opens the evaluation samples, once per pass
+     * @throws dev.trt4j.Trt4jException if the model cannot be quantized with these ranges
+     */
+    public SensitivityAnalysis(ModelProto model, Map<String, Float> activationAmax, QuantizationConfig config,
+                               CandidateEvaluator evaluator, Supplier<CalibrationDataSource> evaluationData) {
+        this.model = Objects.requireNonNull(model, "model");
+        this.activationAmax = Map.copyOf(activationAmax);
+        this.config = Objects.requireNonNull(config, "config");
+        this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+        this.data = Objects.requireNonNull(evaluationData, "evaluationData");
+        this.full = new QdqQuantizer(config).quantize(model, activationAmax);
+        GraphProto g = model.getGraph();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            String name = g.getNode(i).getName();
+            opTypes.put(name.isEmpty() ? g.getNode(i).getOpType() + "#" + i : name, g.getNode(i).getOpType());
+        }
+    }
+
+    /** The model with every layer quantized. */
+    public QuantizationResult fullyQuantized() {
+        return full;
+    }
+
+    /** The layers, in graph order. */
+    public List<String> layers() {
+        return full.report().quantizedNodes();
+    }
+
+    /** Quantizes each layer alone and ranks them, most sensitive first. */
+    public Ranking rank() {
+        List<String> layers = layers();
+        TaskScore fullScore = TaskScore.of(evaluator.evaluate(new Candidate("all layers INT8", full.toByteArray()),
+                data));
+        LOG.info("all {} layers INT8: {} {} (FP32 {})", layers.size(), fullScore.metric(), fullScore.candidate(),
+                fullScore.reference());
+        List<LayerSensitivity> ranked = new ArrayList<>();
+        List<EvaluationResult> results = evaluateInPasses(layers.size(), i -> {
+            QuantizationConfig.Builder only = config.toBuilder();
+            layers.stream().filter(l -> !l.equals(layers.get(i))).forEach(only::excludeNode);
+            return new Candidate(layers.get(i), quantize(only.build()).toByteArray());
+        });
+        for (int i = 0; i < layers.size(); i++) {
+            TaskScore s = TaskScore.of(results.get(i));
+            OutputComparison o = results.get(i).outputs().get(0);
+            ranked.add(new LayerSensitivity(layers.get(i), opTypes.getOrDefault(layers.get(i), ""), s.candidate(),
+                    s.drop(), o.cosine(), o.snrDb()));
+        }
+        ranked.sort(LayerSensitivity.MOST_SENSITIVE_FIRST);
+        return new Ranking(fullScore, ranked);
+    }
+
+    /**
+     * Keeps the first 0, 1, 2, … layers of {@code ranking} in FP32 until the drop against FP32 is at most
+     * {@code targetDrop}; several skip counts are judged per pass over the data.
+     *
+     * @param targetDrop largest acceptable drop in the metric's units (e.g. 0.01 for one point of accuracy), ≥ 0
+     */
+    public PartialQuantization keepWithin(double targetDrop, Ranking ranking) {
+        if (!(targetDrop >= 0)) {
+            throw new IllegalArgumentException("target drop must be >= 0, got " + targetDrop);
+        }
+        List<String> order = ranking.layers().stream().map(LayerSensitivity::node).toList();
+        TaskScore fullScore = ranking.fullyQuantized();
+        List<PartialQuantization.Step> steps = new ArrayList<>(List.of(
+                new PartialQuantization.Step(0, null, fullScore.candidate(), fullScore.drop())));
+        if (fullScore.drop() <= targetDrop) {
+            return new PartialQuantization(targetDrop, List.of(), fullScore, true, steps, full);
+        }
+        int pass = evaluator.passSize();
+        for (int from = 1; from <= order.size(); from += pass) {
+            int to = Math.min(order.size(), from + pass - 1);
+            List<Candidate> candidates = new ArrayList<>();
+            for (int k = from; k <= to; k++) {
+                candidates.add(new Candidate("skip " + k, quantize(skipping(order.subList(0, k))).toByteArray()));
+            }
+            List<EvaluationResult> results = evaluator.evaluate(candidates, data);
+            for (int k = from; k <= to; k++) {
+                TaskScore s = TaskScore.of(results.get(k - from));
+                steps.add(new PartialQuantization.Step(k, order.get(k - 1), s.candidate(), s.drop()));
+                LOG.info("{} layers FP32 (last {}): {} {}, drop {}", k, order.get(k - 1), s.metric(), s.candidate(),
+                        s.drop());
+                if (s.drop() <= targetDrop) {
+                    List<String> skipped = order.subList(0, k);
+                    return new PartialQuantization(targetDrop, skipped, s, true, steps, quantize(skipping(skipped)));
+                }
+            }
+        }
+        PartialQuantization.Step last = steps.get(steps.size() - 1);
+        TaskScore lastScore = new TaskScore(fullScore.metric(), fullScore.higherIsBetter(), fullScore.reference(),
+                last.score());
+        return new PartialQuantization(targetDrop, order, lastScore, false, steps, quantize(skipping(order)));
+    }
+
+    private QuantizationConfig skipping(List<String> layers) {
+        QuantizationConfig.Builder b = config.toBuilder();
+        layers.forEach(b::excludeNode);
+        return b.build();
+    }
+
+    private QuantizationResult quantize(QuantizationConfig c) {
+        return new QdqQuantizer(c).quantize(model, activationAmax);
+    }
+
+    /** Builds and judges {@code count} candidates, at most one pass's worth held in memory at a time. */
+    private List<EvaluationResult> evaluateInPasses(int count, IntFunction<Candidate> candidate) {
+        List<EvaluationResult> results = new ArrayList<>();
+        int pass = evaluator.passSize();
+        for (int from = 0; from < count; from += pass) {
+            List<Candidate> candidates = new ArrayList<>();
+            for (int i = from; i < Math.min(count, from + pass); i++) {
+                candidates.add(candidate.apply(i));
+            }
+            results.addAll(evaluator.evaluate(candidates, data));
+            LOG.info("sensitivity: {} of {} layers measured", results.size(), count);
+        }
+        return results;
+    }
+}

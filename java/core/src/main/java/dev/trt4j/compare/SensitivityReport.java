@@ -1,0 +1,208 @@
+package dev.trt4j.compare;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.table.JsonDocument;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What {@code sensitivity} measured: the layers ranked by how much quantizing each alone costs, and, when a target
+ * was given, which layers were kept in FP32 to meet it. Saved as JSON (read back by the report).
+ *
+ * @param model             the model's file name
+ * @param modelSha256       SHA-256 of the model file
+ * @param method            the activation calibration method
+ * @param metric            the task metric, e.g. {@code accuracy}
+ * @param higherIsBetter    whether a larger metric is better
+ * @param evaluationData    what the models were evaluated on
+ * @param fp32Score         the FP32 model's metric
+ * @param quantizedScore    the metric with every layer in INT8
+ * @param ranking           most sensitive first
+ * @param search            the skip-list search; null when no target was given
+ */
+public record SensitivityReport(String model, String modelSha256, String method, String metric,
+                                boolean higherIsBetter, String evaluationData, double fp32Score,
+                                double quantizedScore, List<LayerSensitivity> ranking, Search search) {
+    static final String FORMAT = "trt4j.sensitivity";
+    static final int VERSION = 1;
+
+    /**
+     * The skip-list search's outcome.
+     *
+     * @param targetDrop the largest drop accepted
+     * @param skipped    layers kept in FP32, most sensitive first
+     * @param score      the chosen model's metric
+     * @param drop       its drop against FP32
+     * @param reached    whether it is within target
+     * @param steps      every model tried
+     */
+    public record Search(double targetDrop, List<String> skipped, double score, double drop, boolean reached,
+                         List<PartialQuantization.Step> steps) {
+        public Search {
+            skipped = List.copyOf(skipped);
+            steps = List.copyOf(steps);
+        }
+
+        /** The search's outcome as recorded. */
+        public static Search of(PartialQuantization p) {
+            return new Search(p.targetDrop(), p.skipped(), p.score().candidate(), p.score().drop(), p.reached(),
+                    p.steps());
+        }
+    }
+
+    public SensitivityReport {
+        Objects.requireNonNull(model, "model");
+        Objects.requireNonNull(metric, "metric");
+        ranking = List.copyOf(ranking);
+    }
+
+    public Optional<Search> searchResult() {
+        return Optional.ofNullable(search);
+    }
+
+    /** The ranking as a table: one row per layer, most sensitive first. */
+    public ResultTable rankingTable() {
+        List<ResultTable.Row> rows = new ArrayList<>();
+        for (LayerSensitivity l : ranking) {
+            rows.add(new ResultTable.Row(l.node() + " (" + l.opType() + ")",
+                    List.of(l.score(), l.drop(), l.cosine(), l.snrDb())));
+        }
+        return new ResultTable("Layers quantized one at a time (" + method + " activations), most sensitive first; "
+                + "FP32 " + metric + " " + ResultTable.format(fp32Score) + ", all layers INT8 "
+                + ResultTable.format(quantizedScore), "layer", List.of(metric, "drop", "cosine", "SNR dB"), rows);
+    }
+
+    /** The skip list as text: one node name a line, most sensitive first (empty when no search ran). */
+    public String skipListText() {
+        StringBuilder s = new StringBuilder();
+        searchResult().ifPresent(r -> r.skipped().forEach(n -> s.append(n).append('\n')));
+        return s.toString();
+    }
+
+    /** The report as a JSON object. */
+    public ObjectNode toJson() {
+        ObjectNode root = JsonDocument.newObject();
+        root.put("format", FORMAT);
+        root.put("version", VERSION);
+        root.put("model", model);
+        root.put("modelSha256", modelSha256);
+        root.put("method", method);
+        root.put("metric", metric);
+        root.put("higherIsBetter", higherIsBetter);
+        root.put("evaluationData", evaluationData);
+        root.put("fp32Score", fp32Score);
+        root.put("quantizedScore", quantizedScore);
+        ArrayNode layers = root.putArray("ranking");
+        for (LayerSensitivity l : ranking) {
+            ObjectNode n = layers.addObject();
+            n.put("node", l.node());
+            n.put("opType", l.opType());
+            n.put("score", l.score());
+            n.put("drop", l.drop());
+            n.put("cosine", l.cosine());
+            putNumber(n, "snrDb", l.snrDb());
+        }
+        if (search == null) {
+            root.putNull("search");
+        } else {
+            ObjectNode s = root.putObject("search");
+            s.put("targetDrop", search.targetDrop());
+            ArrayNode skipped = s.putArray("skipped");
+            search.skipped().forEach(skipped::add);
+            s.put("score", search.score());
+            s.put("drop", search.drop());
+            s.put("reached", search.reached());
+            ArrayNode steps = s.putArray("steps");
+            for (PartialQuantization.Step step : search.steps()) {
+                ObjectNode n = steps.addObject();
+                n.put("skippedLayers", step.skippedLayers());
+                n.put("lastSkipped", step.lastSkipped());
+                n.put("score", step.score());
+                n.put("drop", step.drop());
+            }
+        }
+        return root;
+    }
+
+    private static void putNumber(ObjectNode n, String field, double v) {
+        if (Double.isFinite(v)) {
+            n.put(field, v);
+        } else {
+            n.put(field, Double.toString(v));
+        }
+    }
+
+    /** Writes the JSON atomically. */
+    public void write(Path file) {
+        AtomicFiles.writeString(file, JsonDocument.toText(toJson(), false));
+    }
+
+    /**
+     * Reads a file written by {@link #write}.
+     *
+     * @throws dev.trt4j.Trt4jException naming the file and the JSON path of the problem
+     */
+    public static SensitivityReport read(Path file) {
+        JsonDocument doc = JsonDocument.read(file);
+        ObjectNode root = doc.object(doc.root(), "");
+        String format = doc.text(root.get("format"), "format");
+        if (!FORMAT.equals(format)) {
+            throw doc.error("format", "is '" + format + "'; expected '" + FORMAT + "'");
+        }
+        if (doc.integer(root.get("version"), "version") != VERSION) {
+            throw doc.error("version", "is " + root.get("version") + "; this trt4j reads version " + VERSION);
+        }
+        List<LayerSensitivity> ranking = new ArrayList<>();
+        ArrayNode layers = doc.array(root.get("ranking"), "ranking");
+        for (int i = 0; i < layers.size(); i++) {
+            String p = "ranking[" + i + "]";
+            ObjectNode n = doc.object(layers.get(i), p);
+            ranking.add(new LayerSensitivity(doc.text(n.get("node"), p + ".node"),
+                    doc.text(n.get("opType"), p + ".opType"), number(doc, n, "score", p),
+                    number(doc, n, "drop", p), number(doc, n, "cosine", p), number(doc, n, "snrDb", p)));
+        }
+        JsonNode s = root.get("search");
+        Search search = s == null || s.isNull() ? null : search(doc, doc.object(s, "search"));
+        return new SensitivityReport(doc.text(root.get("model"), "model"),
+                doc.text(root.get("modelSha256"), "modelSha256"), doc.text(root.get("method"), "method"),
+                doc.text(root.get("metric"), "metric"), doc.bool(root.get("higherIsBetter"), "higherIsBetter"),
+                doc.text(root.get("evaluationData"), "evaluationData"), number(doc, root, "fp32Score", ""),
+                number(doc, root, "quantizedScore", ""), ranking, search);
+    }
+
+    private static Search search(JsonDocument doc, ObjectNode s) {
+        List<String> skipped = new ArrayList<>();
+        ArrayNode names = doc.array(s.get("skipped"), "search.skipped");
+        for (int i = 0; i < names.size(); i++) {
+            skipped.add(doc.text(names.get(i), "search.skipped[" + i + "]"));
+        }
+        List<PartialQuantization.Step> steps = new ArrayList<>();
+        ArrayNode stepNodes = doc.array(s.get("steps"), "search.steps");
+        for (int i = 0; i < stepNodes.size(); i++) {
+            String p = "search.steps[" + i + "]";
+            ObjectNode n = doc.object(stepNodes.get(i), p);
+            JsonNode last = n.get("lastSkipped");
+            steps.add(new PartialQuantization.Step(Math.toIntExact(doc.integer(n.get("skippedLayers"),
+                    p + ".skippedLayers")), last == null || last.isNull() ? null : doc.text(last, p + ".lastSkipped"),
+                    number(doc, n, "score", p), number(doc, n, "drop", p)));
+        }
+        return new Search(number(doc, s, "targetDrop", "search"), skipped, number(doc, s, "score", "search"),
+                number(doc, s, "drop", "search"), doc.bool(s.get("reached"), "search.reached"), steps);
+    }
+
+    private static double number(JsonDocument doc, ObjectNode node, String field, String parent) {
+        String path = parent.isEmpty() ? field : parent + "." + field;
+        Double v = ResultTable.number(doc, node.get(field), path);
+        if (v == null) {
+            throw doc.error(path, "missing; expected a number");
+        }
+        return v;
+    }
+}

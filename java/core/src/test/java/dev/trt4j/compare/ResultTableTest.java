@@ -1,0 +1,50 @@
+package dev.trt4j.compare;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.table.JsonDocument;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ResultTableTest {
+    private static final ResultTable TABLE = new ResultTable("Accuracy | by method", "model", List.of("FP32", "max"),
+            List.of(new ResultTable.Row("a.onnx", List.of(0.96875, 0.5)),
+                    new ResultTable.Row("b.onnx", Arrays.asList(Double.POSITIVE_INFINITY, null))));
+
+    @Test
+    void markdownHasAHeaderRowPerRowAndEscapedPipes() {
+        assertThat(TABLE.toMarkdown()).isEqualTo("""
+                **Accuracy \\| by method**
+
+                | model | FP32 | max |
+                |---|---:|---:|
+                | a.onnx | 0.9688 | 0.5000 |
+                | b.onnx | ∞ |  |
+                """);
+    }
+
+    @Test
+    void jsonRoundTripsIncludingInfinityAndEmptyCells() {
+        String text = JsonDocument.toText(TABLE.toJson(), false);
+        JsonDocument doc = JsonDocument.parse(text, "t.json");
+
+        assertThat(ResultTable.fromJson(doc, doc.root(), "table")).isEqualTo(TABLE);
+        assertThat(text).contains("\"Infinity\"").contains("null");
+    }
+
+    @Test
+    void aRowOfTheWrongLengthIsRefused() {
+        assertThatThrownBy(() -> new ResultTable("t", "m", List.of("a", "b"),
+                List.of(new ResultTable.Row("r", List.of(1.0)))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("row 'r' has 1 values for 2 columns");
+        JsonDocument doc = JsonDocument.parse("{\"title\":\"t\",\"rowHeader\":\"m\",\"columns\":[\"a\"],"
+                + "\"rows\":[{\"label\":\"r\",\"values\":[\"x\"]}]}", "bad.json");
+        assertThatThrownBy(() -> ResultTable.fromJson(doc, doc.root(), "table")).isInstanceOf(Trt4jException.class)
+                .hasMessage("bad.json: table.rows[0].values[0]: is \"x\"; expected a number or null");
+    }
+}

@@ -1,0 +1,108 @@
+package dev.trt4j.report;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.table.CalibrationTable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ReportWriterTest {
+    @TempDir
+    static Path dir;
+    static Path page;
+    static String html;
+    static CalibrationFolder calibration;
+
+    @BeforeAll
+    static void write() throws IOException {
+        calibration = CalibrationFolder.read(ReportFixture.calibrationFolder(dir.resolve("calibration")));
+        page = new ReportWriter().write(dir.resolve("report"), calibration,
+                List.of(ReportFixture.comparison("a.onnx", 0.96, 0.5), ReportFixture.comparison("b.onnx", 0.9, 0.91)),
+                ReportFixture.sensitivity());
+        html = Files.readString(page);
+    }
+
+    @Test
+    void theCalibrationFolderIsReadWithEveryMethodsTable() {
+        assertThat(calibration.tables()).containsOnlyKeys("max", "entropy", "percentile-99.99", "mse");
+        assertThat(calibration.statistics().tensors()).containsOnlyKeys(ReportFixture.TENSORS);
+    }
+
+    @Test
+    void everyImageThePageShowsExistsAndDecodes() throws IOException {
+        List<String> sources = new ArrayList<>();
+        Matcher m = Pattern.compile("<img src=\"([^\"]+)\"").matcher(html);
+        while (m.find()) {
+            sources.add(m.group(1));
+        }
+        assertThat(sources).hasSize(ReportFixture.TENSORS.size());
+        try (Stream<Path> files = Files.list(page.resolveSibling(ReportWriter.CHART_FOLDER))) {
+            assertThat(files.map(f -> ReportWriter.CHART_FOLDER + "/" + f.getFileName()).toList())
+                    .containsExactlyInAnyOrderElementsOf(sources);
+        }
+        for (String src : sources) {
+            BufferedImage image = ImageIO.read(page.resolveSibling(src).toFile());
+            assertThat(image).as(src).isNotNull();
+            assertThat(image.getWidth()).isEqualTo(640);
+            assertThat(image.getHeight()).isEqualTo(240);
+        }
+        assertThat(sources.get(0)).isEqualTo("histograms/001-conv_out_0.png");
+    }
+
+    @Test
+    void eachMethodsAmaxIsDrawnInItsColourWhereItBelongs() throws IOException {
+        BufferedImage image = ImageIO.read(page.resolveSibling("histograms/002-relu_1.tmp_0.png").toFile());
+        CalibrationTable max = calibration.tables().get("max");
+        // The max line is the right-most one; its colour (second in the palette: tables are in name order,
+        // entropy first) fills a whole column of the plot.
+        Color maxColour = HistogramChart.PALETTE.get(List.copyOf(calibration.tables().keySet()).indexOf("max"));
+        int columnsWithLine = 0;
+        for (int x = 56; x < 640 - 200; x++) {
+            int hits = 0;
+            for (int y = 40; y < 200; y++) {
+                hits += image.getRGB(x, y) == maxColour.getRGB() ? 1 : 0;
+            }
+            columnsWithLine += hits > 100 ? 1 : 0;
+        }
+        assertThat(max.amax("relu_1.tmp_0")).isPositive();
+        assertThat(columnsWithLine).as("a vertical line in the max colour").isBetween(1, 3);
+    }
+
+    @Test
+    void thePageHoldsTheTablesEscapedAndNoScript() {
+        assertThat(html).startsWith("<!DOCTYPE html>").doesNotContain("<script").doesNotContain("http");
+        assertThat(html).contains("INT8 task metric by activation calibration method, every model")
+                .contains("<td>a.onnx (accuracy)</td>").contains("<td>b.onnx (accuracy)</td>");
+        assertThat(html).contains("conv&lt;a&gt; (Conv)").contains("gelu&lt;2&gt;").doesNotContain("gelu<2>");
+        assertThat(html).contains("Target drop 0.0200 reached with 1 of 2 layers kept in FP32");
+        assertThat(html).contains("<td class=\"n best\">0.9600</td>").contains("<td class=\"n best\">0.9100</td>");
+    }
+
+    @Test
+    void aFolderWithoutStatisticsOrATableOfAnotherModelIsRefused() throws IOException {
+        Path empty = Files.createDirectories(dir.resolve("empty"));
+        assertThatThrownBy(() -> CalibrationFolder.read(empty)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(empty + ": no statistics.json");
+        Path other = ReportFixture.calibrationFolder(dir.resolve("other"));
+        String table = Files.readString(other.resolve("max.table.json")).replace("ab".repeat(32), "00".repeat(32));
+        Files.writeString(other.resolve("max.table.json"), table);
+        assertThatThrownBy(() -> CalibrationFolder.read(other)).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("max.table.json: made for model sha256 000000000000… but the statistics are "
+                        + "of abababababab…");
+    }
+}
