@@ -9,8 +9,12 @@ import java.util.Objects;
 /**
  * How {@link Evaluator} runs the models.
  *
- * @param runnerOptions ONNX Runtime session options of both models (default: automatic threads, graph
- *                      optimisations on, as a deployment would run them)
+ * @param runnerOptions ONNX Runtime session options of both models. The default runs the graphs as written
+ *                      (graph optimisations off): a Q/DQ model then quantizes and dequantizes each tensor and
+ *                      computes in float, which is the arithmetic TensorRT's INT8 kernels reproduce (int32
+ *                      accumulation, no overflow). With optimisations on, ONNX Runtime fuses Q/DQ into its own
+ *                      integer kernels, whose x86 variants can saturate intermediate sums and read worse than
+ *                      TensorRT will; use that to judge ONNX Runtime deployment on this CPU.
  * @param detectTask    pick a {@link TaskMetric} from the models and the data when none is given (default on)
  * @param ctcKeys       the keys of a CTC text recognizer (a keys file's lines), for detecting and building
  *                      {@link CtcTextRecognition}; empty when unknown
@@ -24,9 +28,10 @@ public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTa
         Objects.requireNonNull(progress, "progress");
     }
 
-    /** Automatic threads, graph optimisations on, task detection on, no keys, no progress. */
+    /** Automatic threads, graphs run as written, task detection on, no keys, no progress. */
     public static EvaluationOptions defaults() {
-        return new EvaluationOptions(OrtRunnerOptions.defaults(), true, List.of(), ProgressListener.NONE);
+        return new EvaluationOptions(OrtRunnerOptions.defaults().withGraphOptimizations(false), true, List.of(),
+                ProgressListener.NONE);
     }
 
     public EvaluationOptions withRunnerOptions(OrtRunnerOptions options) {

@@ -8,8 +8,8 @@ package dev.trt4j.evaluate;
  * @param cosine             cosine similarity of the two outputs taken as one long vector each (1 when both are
  *                           all zeros)
  * @param maxAbsoluteError   max |r − c|
- * @param maxRelativeError   max |r − c| / max(|r|, {@value OutputComparator#RELATIVE_ERROR_FLOOR}); the floor keeps
- *                           values near zero from dominating
+ * @param maxRelativeError   max |r − c| / max(|r|, {@value OutputComparator#RELATIVE_ERROR_FLOOR}); the floor
+ *                           keeps values near zero from dominating
  * @param meanAbsoluteError  mean |r − c|
  * @param snrDb              signal-to-noise ratio 10·log10(Σr² / Σ(r − c)²) in dB; +∞ when the outputs are equal
  * @param top1Agreement      fraction of rows (vectors along the last dimension) whose argmax is the same in both,

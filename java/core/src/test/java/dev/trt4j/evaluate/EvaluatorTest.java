@@ -1,6 +1,8 @@
 package dev.trt4j.evaluate;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
@@ -11,7 +13,6 @@ import dev.trt4j.onnx.TestModels;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.Fp16Converter;
-import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,11 +27,12 @@ import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** The evaluator on the real PP-OCR models with rendered text lines. */
 class EvaluatorTest {
     private static final EvaluationOptions OPTIONS = EvaluationOptions.defaults()
-            .withRunnerOptions(OrtRunnerOptions.defaults().withIntraOpThreads(2));
+            .withRunnerOptions(EvaluationOptions.defaults().runnerOptions().withIntraOpThreads(2));
 
     @TempDir
     static Path dir;
@@ -58,7 +60,7 @@ class EvaluatorTest {
         assertThat(r.samples()).isEqualTo(48);
         assertThat(r.outputs()).hasSize(1);
         OutputComparison o = r.outputs().get(0);
-        assertThat(o.cosine()).isEqualTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
+        assertThat(o.cosine()).isEqualTo(1.0, within(1e-12));
         assertThat(o.maxAbsoluteError()).isZero();
         assertThat(o.snrDb()).isInfinite();
         assertThat(o.top1Agreement()).as("softmax rows count as class scores").isEqualTo(1.0);
@@ -85,9 +87,9 @@ class EvaluatorTest {
     void severalCandidatesInOnePassMatchSeparateRuns() {
         List<OrtModelRunner> runners = new ArrayList<>();
         List<EvaluationResult> both;
-        try (OrtModelRunner ref = OrtModelRunner.open(fp32, OrtRunnerOptions.defaults())) {
-            runners.add(OrtModelRunner.open(fp16, OrtRunnerOptions.defaults()));
-            runners.add(OrtModelRunner.open(fp32, OrtRunnerOptions.defaults()));
+        try (OrtModelRunner ref = OrtModelRunner.open(fp32, OPTIONS.runnerOptions())) {
+            runners.add(OrtModelRunner.open(fp16, OPTIONS.runnerOptions()));
+            runners.add(OrtModelRunner.open(fp32, OPTIONS.runnerOptions()));
             both = Evaluator.evaluate(ref, runners, lines(fp32, 32), Optional.empty(), OPTIONS);
         } finally {
             runners.forEach(OrtModelRunner::close);
@@ -135,13 +137,14 @@ class EvaluatorTest {
         ModelProto model = ModelProto.parseFrom(Files.readAllBytes(fp32));
         ModelProto renamed = model.toBuilder().setGraph(model.getGraph().toBuilder()
                 .setOutput(0, model.getGraph().getOutput(0).toBuilder().setName("other"))
-                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Identity")
+                .addNode(NodeProto.newBuilder().setOpType("Identity")
                         .addInput(model.getGraph().getOutput(0).getName()).addOutput("other"))).build();
         Path other = TestModels.write(renamed, dir, "renamed.onnx");
 
         assertThatThrownBy(() -> Evaluator.evaluate(fp32, other, lines(fp32, 8), Optional.empty(), OPTIONS))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessageContaining("renamed.onnx: the candidate has no output 'save_infer_model/scale_0.tmp_1' of the reference");
+                .hasMessageContaining("renamed.onnx: the candidate has no output 'save_infer_model/scale_0.tmp_1' "
+                        + "of the reference");
     }
 
     @Test
@@ -163,7 +166,8 @@ class EvaluatorTest {
 
         TaskResult task = result.taskResult().orElseThrow();
         assertThat(task.task()).isEqualTo("ctc-text");
-        assertThat(task.reference().get("exactMatch")).as("FP32 reads most lines exactly").isGreaterThanOrEqualTo(0.75);
+        assertThat(task.reference().get("exactMatch")).as("FP32 reads most lines exactly")
+                .isGreaterThanOrEqualTo(0.75);
         assertThat(task.reference().get("characterErrorRate")).isLessThan(0.05);
         assertThat(task.candidate()).isEqualTo(task.reference());
     }

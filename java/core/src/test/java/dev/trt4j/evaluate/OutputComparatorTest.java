@@ -45,7 +45,8 @@ class OutputComparatorTest {
     void cosineOfOppositeAndOrthogonalVectors() {
         assertThat(compare("y", new float[] {1, 2}, new float[] {-1, -2}, 0).cosine()).isCloseTo(-1, within(1e-12));
         assertThat(compare("y", new float[] {1, 0}, new float[] {0, 3}, 0).cosine()).isCloseTo(0, within(1e-12));
-        assertThat(compare("y", new float[] {3, 4}, new float[] {4, 3}, 0).cosine()).isCloseTo(24.0 / 25, within(1e-12));
+        assertThat(compare("y", new float[] {3, 4}, new float[] {4, 3}, 0).cosine())
+                .isCloseTo(24.0 / 25, within(1e-12));
     }
 
     @Test

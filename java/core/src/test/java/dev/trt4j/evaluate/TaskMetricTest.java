@@ -55,8 +55,10 @@ class TaskMetricTest {
         CtcGreedyDecoder decoder = new CtcGreedyDecoder(List.of("a", "b", "c"));
         TaskMetric metric = new CtcTextRecognition("y", decoder, List.of("abc", "cab"));
         long[] shape = {2, 4, 5};
-        float[] reference = concat(CtcGreedyDecoderTest.logits(5, 1, 2, 3, 0), CtcGreedyDecoderTest.logits(5, 3, 1, 2, 2));
-        float[] candidate = concat(CtcGreedyDecoderTest.logits(5, 1, 1, 3, 0), CtcGreedyDecoderTest.logits(5, 3, 1, 0, 0));
+        float[] reference = concat(CtcGreedyDecoderTest.logits(5, 1, 2, 3, 0),
+                CtcGreedyDecoderTest.logits(5, 3, 1, 2, 2));
+        float[] candidate = concat(CtcGreedyDecoderTest.logits(5, 1, 1, 3, 0),
+                CtcGreedyDecoderTest.logits(5, 3, 1, 0, 0));
         TaskMetric.Tally tally = metric.start();
         tally.add(batch(2), 0, out("y", shape, reference), out("y", shape, candidate));
 

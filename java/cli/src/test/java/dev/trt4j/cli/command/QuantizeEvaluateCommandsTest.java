@@ -2,11 +2,13 @@ package dev.trt4j.cli.command;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.cli.CliRun;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.Provenance;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,7 +38,8 @@ class QuantizeEvaluateCommandsTest {
     @BeforeAll
     static void calibrate() {
         model = DefaultModel.file();
-        CliRun run = CliRun.of("calibrate", "--samples", "64", "--method", "max", "--out", dir.resolve("cal").toString());
+        CliRun run = CliRun.of("calibrate", "--samples", "64", "--method", "max", "--out",
+                dir.resolve("cal").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
         table = dir.resolve("cal").resolve("max.table.json");
         assertThat(table).exists();
@@ -49,9 +53,11 @@ class QuantizeEvaluateCommandsTest {
     @Test
     void int8ModelKeepsTheClassifierAccuracyWithinTwoPoints() throws IOException {
         Path int8 = dir.resolve("cls.int8.onnx");
-        CliRun quantize = CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out", int8.toString());
+        CliRun quantize = CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
+                int8.toString());
         assertThat(quantize.exitCode()).as(quantize.err()).isZero();
-        assertThat(quantize.out()).contains("nodes quantized").contains("BatchNorms folded").contains("opset 11 → 13");
+        assertThat(quantize.out()).contains("nodes quantized").contains("BatchNorms folded")
+                .contains("opset 11 → 13");
 
         JsonNode r = json(CliRun.of("evaluate", "--reference", model.toString(), "--candidate", int8.toString(),
                 "--samples", "256", "--json"));
@@ -109,7 +115,7 @@ class QuantizeEvaluateCommandsTest {
         }
     }
 
-    private static Path variant(String name, java.util.function.UnaryOperator<ModelProto> change) throws IOException {
+    private static Path variant(String name, UnaryOperator<ModelProto> change) throws IOException {
         ModelProto m = change.apply(ModelProto.parseFrom(Files.readAllBytes(model)));
         Path file = dir.resolve(name);
         Files.write(file, m.toByteArray());
@@ -121,8 +127,8 @@ class QuantizeEvaluateCommandsTest {
         Path other = variant("other.onnx", m -> m.toBuilder().setProducerVersion("changed").build());
         Path out = dir.resolve("errors-hash").resolve("other.int8.onnx");
         Files.createDirectories(out.getParent());
-        String madeFor = dev.trt4j.table.Provenance.sha256(model).substring(0, 12);
-        String is = dev.trt4j.table.Provenance.sha256(other).substring(0, 12);
+        String madeFor = Provenance.sha256(model).substring(0, 12);
+        String is = Provenance.sha256(other).substring(0, 12);
 
         assertFailsWithOneLine(CliRun.of("quantize", other.toString(), "--table", table.toString(), "--out",
                 out.toString()), table + ": made for model sha256 " + madeFor + "… but other.onnx is " + is
@@ -181,7 +187,7 @@ class QuantizeEvaluateCommandsTest {
             g.addNode(NodeProto.newBuilder().setOpType("Mystery").setDomain("com.example").setName("mystery")
                     .addInput(output).addOutput("mystery_out"));
             g.setOutput(0, g.getOutput(0).toBuilder().setName("mystery_out"));
-            return m.toBuilder().addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder()
+            return m.toBuilder().addOpsetImport(OperatorSetIdProto.newBuilder()
                     .setDomain("com.example").setVersion(1)).setGraph(g).build();
         });
         Path out = dir.resolve("errors-fp16").resolve("m.onnx");
