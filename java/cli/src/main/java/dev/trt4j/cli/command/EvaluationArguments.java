@@ -47,9 +47,10 @@ public final class EvaluationArguments {
     int threads;
 
     @Option(names = "--ort-optimizations",
-            description = "Let ONNX Runtime fuse Q/DQ into integer kernels when evaluating. Off by default: its "
-                    + "fusions are not always faithful to the Q/DQ model (ONNX Runtime 1.29 miscomputes per-channel "
-                    + "MatMul weights), and TensorRT does not run them.")
+            description = "Let ONNX Runtime fuse Q/DQ into its integer kernels when evaluating: the accuracy of "
+                    + "ONNX Runtime on this CPU. Off by default: the Q/DQ arithmetic as written is what TensorRT "
+                    + "computes, and ONNX Runtime's x86 integer kernels can read far off it (a test MatMul with "
+                    + "per-channel weights: by half).")
     boolean ortOptimizations;
 
     @Option(names = "--pass-size", paramLabel = "N", defaultValue = "8",
