@@ -42,9 +42,11 @@ public final class HistogramCollector {
     private long[] counts;
     /** Below this many values the plain loop is cheaper than the chunked one's merge. */
     private static final int FAST_PATH_MIN_LENGTH = 8192;
-    private static final int CHUNK = 4096;
-    private final int[] scratchIndices = new int[CHUNK];
     private int[] scratchCounts;
+    private BinThresholds thresholds;
+    /** Results of the last {@link #countInRange}: largest magnitude and number of zeros seen. */
+    private float countedMax;
+    private int countedZeros;
     private float absMax;
     /** Upstream's edge tensor: the linspace, or the arange after growth (then possibly not numBins + 1 long). */
     private float[] edges;
@@ -158,12 +160,15 @@ public final class HistogramCollector {
             lo = -1f;
             hi = 1f;
         }
-        if (range.max <= hi && length >= FAST_PATH_MIN_LENGTH) {
-            histcInRange(data, offset, length, lo, hi);
-            if (skipZeros && lo == 0f) {
-                counts[0] -= range.zeros; // the fast path binned the skipped zeros into bin 0
+        if (lo == 0f && range.max <= hi && length >= FAST_PATH_MIN_LENGTH) {
+            BinThresholds table = thresholds(counts.length, hi);
+            if (table != null) {
+                countInRange(data, offset, length, table, hi, hi);
+                if (skipZeros) {
+                    counts[0] -= range.zeros; // counted into bin 0 above, but skipped by definition
+                }
+                return;
             }
-            return;
         }
         final long[] c = counts;
         final int bins = c.length;
@@ -181,95 +186,73 @@ public final class HistogramCollector {
     }
 
     /**
-     * The same binning when every value is known to lie in [lo, hi] (the common case): indices are computed for
-     * a chunk in a branch-free loop the JIT can vectorise, then counted into four interleaved int histograms so
-     * that runs of equal values (e.g. zeros after ReLU) don't serialise on one counter.
-     */
-    private void histcInRange(float[] data, int offset, int length, float lo, float hi) {
-        final int bins = counts.length;
-        final float fbins = bins;
-        final float span = hi - lo;
-        if (scratchCounts == null || scratchCounts.length != 4 * bins) {
-            scratchCounts = new int[4 * bins];
-        }
-        final int[] h = scratchCounts;
-        final int[] idx = scratchIndices;
-        for (int base = offset, end = offset + length; base < end; base += CHUNK) {
-            int n = Math.min(CHUNK, end - base);
-            for (int j = 0; j < n; j++) {
-                idx[j] = (int) (((Math.abs(data[base + j]) - lo) * fbins) / span);
-            }
-            int j = 0;
-            for (; j + 3 < n; j += 4) {
-                h[4 * clamp(idx[j], bins, data[base + j], lo, span)]++;
-                h[4 * clamp(idx[j + 1], bins, data[base + j + 1], lo, span) + 1]++;
-                h[4 * clamp(idx[j + 2], bins, data[base + j + 2], lo, span) + 2]++;
-                h[4 * clamp(idx[j + 3], bins, data[base + j + 3], lo, span) + 3]++;
-            }
-            for (; j < n; j++) {
-                h[4 * clamp(idx[j], bins, data[base + j], lo, span)]++;
-            }
-        }
-        mergeScratch();
-    }
-
-    /**
-     * The steady state after the first batches: the range no longer grows, so checking, binning and counting
-     * happen chunk by chunk while the chunk is in the L1 cache, and the data is read from memory once. Counts go
-     * to the scratch histograms first; if a chunk holds a value beyond the last edge, or a non-finite one, the
-     * scratch is dropped and {@code false} returned for the general path (which grows, or reports the value).
+     * The steady state after the first batches: the range no longer grows, so checking, binning and counting happen
+     * in one read of the data. If a value lies beyond the last edge, or is not finite, nothing is counted and
+     * {@code false} is returned for the general path (which grows, or reports the value).
      */
     private boolean collectWithinRange(float[] data, int offset, int length) {
         final float hi = edges[edges.length - 1];
-        if (hi == 0f) {
+        BinThresholds table = hi > 0f ? thresholds(counts.length, hi) : null;
+        if (table == null || !countInRange(data, offset, length, table, absMax, hi)) {
             return false;
         }
+        absMax = countedMax;
+        if (skipZeros) {
+            counts[0] -= countedZeros; // counted into bin 0 above, but skipped by definition
+        }
+        return true;
+    }
+
+    private BinThresholds thresholds(int bins, float hi) {
+        if (thresholds == null || !thresholds.covers(bins, hi)) {
+            thresholds = BinThresholds.forRange(bins, hi);
+        }
+        return thresholds;
+    }
+
+    /**
+     * Counts every value into {@link #counts} by the threshold table, or nothing (returning {@code false}) if a
+     * value is above {@code hi} or not finite. Values up to {@code knownMax} skip the range check: they can neither
+     * leave the range nor raise the maximum, and that is nearly all of them once the range has settled. Counts go to
+     * an int scratch histogram, merged into the long counts at the end. Leaves the largest magnitude in {@link #countedMax} and the number of zeros in {@link #countedZeros}.
+     */
+    private boolean countInRange(float[] data, int offset, int length, BinThresholds table, float knownMax,
+            float hi) {
         final int bins = counts.length;
-        final float fbins = bins;
-        if (scratchCounts == null || scratchCounts.length != 4 * bins) {
-            scratchCounts = new int[4 * bins];
+        if (scratchCounts == null || scratchCounts.length != bins) {
+            scratchCounts = new int[bins];
         }
         final int[] h = scratchCounts;
-        final int[] idx = scratchIndices;
-        float max = 0f;
+        final float[] starts = table.starts();
+        final float scale = table.estimateScale();
+        final boolean countZeros = skipZeros;
+        float max = knownMax;
         int zeros = 0;
-        for (int base = offset, end = offset + length; base < end; base += CHUNK) {
-            int n = Math.min(CHUNK, end - base);
-            float chunkMax = 0f;
-            for (int j = 0; j < n; j++) {
-                chunkMax = Math.max(chunkMax, Math.abs(data[base + j])); // NaN propagates
-            }
-            if (skipZeros) {
-                for (int j = 0; j < n; j++) {
-                    zeros += data[base + j] == 0f ? 1 : 0;
+        for (int i = offset, end = offset + length; i < end; i++) {
+            float a = Math.abs(data[i]);
+            if (!(a <= max)) {
+                if (!(a <= hi)) {
+                    Arrays.fill(h, 0);
+                    return false;
                 }
+                max = a;
             }
-            max = Math.max(max, chunkMax);
-            if (!(chunkMax <= hi)) {
-                Arrays.fill(h, 0);
-                return false;
+            if (countZeros && a == 0f) {
+                zeros++;
             }
-            for (int j = 0; j < n; j++) {
-                idx[j] = (int) ((Math.abs(data[base + j]) * fbins) / hi);
+            // BinThresholds.binOf, inlined by hand: this loop is the collector's hot spot.
+            int g = (int) (a * scale);
+            if (g > bins) {
+                g = bins;
             }
-            int j = 0;
-            for (; j + 3 < n; j += 4) {
-                h[4 * clamp(idx[j], bins, data[base + j], 0f, hi)]++;
-                h[4 * clamp(idx[j + 1], bins, data[base + j + 1], 0f, hi) + 1]++;
-                h[4 * clamp(idx[j + 2], bins, data[base + j + 2], 0f, hi) + 2]++;
-                h[4 * clamp(idx[j + 3], bins, data[base + j + 3], 0f, hi) + 3]++;
+            if (a < starts[g]) {
+                g--;
             }
-            for (; j < n; j++) {
-                h[4 * clamp(idx[j], bins, data[base + j], 0f, hi)]++;
-            }
+            h[g]++;
         }
         mergeScratch();
-        if (skipZeros) {
-            counts[0] -= zeros; // binned into bin 0 above, but skipped by definition
-        }
-        if (zeros < length || !skipZeros) {
-            absMax = Math.max(absMax, max);
-        }
+        countedMax = max;
+        countedZeros = zeros;
         return true;
     }
 
@@ -277,21 +260,9 @@ public final class HistogramCollector {
         final long[] c = counts;
         final int[] h = scratchCounts;
         for (int b = 0; b < c.length; b++) {
-            int k = 4 * b;
-            c[b] += (long) h[k] + h[k + 1] + h[k + 2] + h[k + 3];
-            h[k] = 0;
-            h[k + 1] = 0;
-            h[k + 2] = 0;
-            h[k + 3] = 0;
+            c[b] += h[b];
+            h[b] = 0;
         }
-    }
-
-    private static int clamp(int pos, int bins, float value, float lo, float span) {
-        if (pos < bins) {
-            return pos;
-        }
-        // pos == bins is torch's closed last bin; anything larger only comes from an overflowing float32 product.
-        return pos == bins ? bins - 1 : Math.min(bins - 1, binOf(Math.abs(value), lo, span, bins));
     }
 
     private static int binOf(float e, float lo, float span, int bins) {
