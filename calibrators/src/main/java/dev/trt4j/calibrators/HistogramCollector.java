@@ -1,5 +1,6 @@
 package dev.trt4j.calibrators;
 
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -44,7 +45,9 @@ public final class HistogramCollector {
     private static final int FAST_PATH_MIN_LENGTH = 8192;
     private int[] scratchCounts;
     private BinThresholds thresholds;
-    /** Results of the last {@link #countInRange}: largest magnitude and number of zeros seen. */
+    /** Reusable chunk for reading direct buffers; made on first use. */
+    private float[] chunk;
+    /** Running results of the pass in progress: largest magnitude and number of zeros seen. */
     private float countedMax;
     private int countedZeros;
     private float absMax;
@@ -72,16 +75,36 @@ public final class HistogramCollector {
      */
     public void collect(float[] data, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, data.length);
-        if (counts != null && length >= FAST_PATH_MIN_LENGTH && collectWithinRange(data, offset, length)) {
+        collect(FloatValues.of(data, offset, length));
+    }
+
+    /** Adds every value of {@code data}. */
+    public void collect(float[] data) {
+        collect(data, 0, data.length);
+    }
+
+    /**
+     * Adds the values from the buffer's position to its limit as one batch, without changing the position. A direct
+     * buffer (e.g. an ONNX Runtime output read in place) is read in chunks, never copied whole.
+     *
+     * @throws CalibrationException if a value is NaN or infinite, or growth would need more than 2^24 bins
+     */
+    public void collect(FloatBuffer data) {
+        collect(FloatValues.of(data));
+    }
+
+    private void collect(FloatValues values) {
+        int length = values.length();
+        if (counts != null && length >= FAST_PATH_MIN_LENGTH && collectWithinRange(values)) {
             return;
         }
-        Range range = scan(data, offset, length);
+        Range range = scan(values);
         if (range == null) {
             return; // nothing to add; upstream fails on max() of an empty tensor
         }
         absMax = Math.max(absMax, range.max);
         if (counts == null) {
-            start(data, offset, length, range, 0);
+            start(values, range, 0);
             return;
         }
         if (range.max > edges[edges.length - 1]) {
@@ -90,17 +113,12 @@ public final class HistogramCollector {
                 // Every earlier value was 0 (or the first max was so small that the step underflowed); upstream
                 // divides by this width. Start over on the new range with the earlier values in bin 0.
                 long earlier = sum(counts);
-                start(data, offset, length, range, earlier);
+                start(values, range, earlier);
                 return;
             }
             grow(range.max, width);
         }
-        histc(data, offset, length, 0f, edges[edges.length - 1], range);
-    }
-
-    /** Adds every value of {@code data}. */
-    public void collect(float[] data) {
-        collect(data, 0, data.length);
+        histc(values, 0f, edges[edges.length - 1], range);
     }
 
     /** True once at least one value has been added to the histogram. */
@@ -126,10 +144,10 @@ public final class HistogramCollector {
         return new Histogram(counts, reported);
     }
 
-    private void start(float[] data, int offset, int length, Range range, long zerosBefore) {
+    private void start(FloatValues values, Range range, long zerosBefore) {
         counts = new long[numBins];
         edges = linspace(range.max, numBins + 1);
-        histc(data, offset, length, 0f, range.max, range);
+        histc(values, 0f, range.max, range);
         counts[0] += zerosBefore;
     }
 
@@ -153,17 +171,21 @@ public final class HistogramCollector {
     }
 
     /** torch.histc into {@link #counts}, including its fallback when the range is empty. */
-    private void histc(float[] data, int offset, int length, float lo, float hi, Range range) {
+    private void histc(FloatValues values, float lo, float hi, Range range) {
         if (lo == hi) {
             // torch.histc on an empty range uses the data's range, then widens it by 1 each side. Here that only
             // happens when every kept value is 0, so the data range is [0, 0] as well.
             lo = -1f;
             hi = 1f;
         }
-        if (lo == 0f && range.max <= hi && length >= FAST_PATH_MIN_LENGTH) {
+        if (lo == 0f && range.max <= hi && values.length() >= FAST_PATH_MIN_LENGTH) {
             BinThresholds table = thresholds(counts.length, hi);
             if (table != null) {
-                countInRange(data, offset, length, table, hi, hi);
+                final float top = hi;
+                prepareScratch(top);
+                values.forEachChunk(chunk(), (data, offset, length, first) -> countInRange(data, offset, length,
+                        table, top));
+                mergeScratch();
                 if (skipZeros) {
                     counts[0] -= range.zeros; // counted into bin 0 above, but skipped by definition
                 }
@@ -172,17 +194,22 @@ public final class HistogramCollector {
         }
         final long[] c = counts;
         final int bins = c.length;
+        final float from = lo;
+        final float to = hi;
         final float span = hi - lo;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            float e = Math.abs(data[i]);
-            if (skipZeros && e == 0f) {
-                continue;
+        values.forEachChunk(chunk(), (data, offset, length, first) -> {
+            for (int i = offset, end = offset + length; i < end; i++) {
+                float e = Math.abs(data[i]);
+                if (skipZeros && e == 0f) {
+                    continue;
+                }
+                if (e >= from && e <= to) {
+                    int pos = binOf(e, from, span, bins);
+                    c[pos >= bins ? bins - 1 : pos]++;
+                }
             }
-            if (e >= lo && e <= hi) {
-                int pos = binOf(e, lo, span, bins);
-                c[pos >= bins ? bins - 1 : pos]++;
-            }
-        }
+            return true;
+        });
     }
 
     /**
@@ -190,12 +217,19 @@ public final class HistogramCollector {
      * in one read of the data. If a value lies beyond the last edge, or is not finite, nothing is counted and
      * {@code false} is returned for the general path (which grows, or reports the value).
      */
-    private boolean collectWithinRange(float[] data, int offset, int length) {
+    private boolean collectWithinRange(FloatValues values) {
         final float hi = edges[edges.length - 1];
         BinThresholds table = hi > 0f ? thresholds(counts.length, hi) : null;
-        if (table == null || !countInRange(data, offset, length, table, absMax, hi)) {
+        if (table == null) {
             return false;
         }
+        prepareScratch(absMax);
+        if (!values.forEachChunk(chunk(), (data, offset, length, first) -> countInRange(data, offset, length,
+                table, hi))) {
+            Arrays.fill(scratchCounts, 0);
+            return false;
+        }
+        mergeScratch();
         absMax = countedMax;
         if (skipZeros) {
             counts[0] -= countedZeros; // counted into bin 0 above, but skipped by definition
@@ -210,29 +244,40 @@ public final class HistogramCollector {
         return thresholds;
     }
 
-    /**
-     * Counts every value into {@link #counts} by the threshold table, or nothing (returning {@code false}) if a
-     * value is above {@code hi} or not finite. Values up to {@code knownMax} skip the range check: they can neither
-     * leave the range nor raise the maximum, and that is nearly all of them once the range has settled. Counts go to
-     * an int scratch histogram, merged into the long counts at the end. Leaves the largest magnitude in {@link #countedMax} and the number of zeros in {@link #countedZeros}.
-     */
-    private boolean countInRange(float[] data, int offset, int length, BinThresholds table, float knownMax,
-            float hi) {
-        final int bins = counts.length;
-        if (scratchCounts == null || scratchCounts.length != bins) {
-            scratchCounts = new int[bins];
+    private float[] chunk() {
+        if (chunk == null) {
+            chunk = new float[FloatValues.CHUNK];
         }
+        return chunk;
+    }
+
+    /** Sizes the scratch histogram (kept zeroed between passes) and starts the running max and zero count. */
+    private void prepareScratch(float knownMax) {
+        if (scratchCounts == null || scratchCounts.length != counts.length) {
+            scratchCounts = new int[counts.length];
+        }
+        countedMax = knownMax;
+        countedZeros = 0;
+    }
+
+    /**
+     * Counts a chunk into the scratch histogram by the threshold table, or stops (returning {@code false}) at a value
+     * above {@code hi} or not finite, leaving the scratch for the caller to clear. Values up to the running maximum
+     * {@link #countedMax} skip the range check: they can neither leave the range nor raise the maximum, and that is
+     * nearly all of them once the range has settled. Updates {@link #countedMax} and {@link #countedZeros}.
+     */
+    private boolean countInRange(float[] data, int offset, int length, BinThresholds table, float hi) {
+        final int bins = counts.length;
         final int[] h = scratchCounts;
         final float[] starts = table.starts();
         final float scale = table.estimateScale();
         final boolean countZeros = skipZeros;
-        float max = knownMax;
+        float max = countedMax;
         int zeros = 0;
         for (int i = offset, end = offset + length; i < end; i++) {
             float a = Math.abs(data[i]);
             if (!(a <= max)) {
                 if (!(a <= hi)) {
-                    Arrays.fill(h, 0);
                     return false;
                 }
                 max = a;
@@ -250,9 +295,8 @@ public final class HistogramCollector {
             }
             h[g]++;
         }
-        mergeScratch();
         countedMax = max;
-        countedZeros = zeros;
+        countedZeros += zeros;
         return true;
     }
 
@@ -275,20 +319,28 @@ public final class HistogramCollector {
     }
 
     /** The kept magnitudes' maximum and zero count, or null if nothing is kept; rejects NaN and infinity. */
-    private Range scan(float[] data, int offset, int length) {
-        float max = 0f;
-        int zeros = 0;
-        for (int i = offset, end = offset + length; i < end; i++) {
-            float a = Math.abs(data[i]);
-            if (!(a <= Float.MAX_VALUE)) {
-                throw new CalibrationException("tensor '" + tensorName + "': value " + data[i] + " at index "
-                        + (i - offset) + " is not finite; calibration needs finite values");
+    private Range scan(FloatValues values) {
+        countedMax = 0f;
+        countedZeros = 0;
+        values.forEachChunk(chunk(), (data, offset, length, first) -> {
+            float max = countedMax;
+            int zeros = 0;
+            for (int i = offset, end = offset + length; i < end; i++) {
+                float a = Math.abs(data[i]);
+                if (!(a <= Float.MAX_VALUE)) {
+                    throw new CalibrationException("tensor '" + tensorName + "': value " + data[i] + " at index "
+                            + (first + i - offset) + " is not finite; calibration needs finite values");
+                }
+                max = a > max ? a : max;
+                zeros += a == 0f ? 1 : 0;
             }
-            max = a > max ? a : max;
-            zeros += a == 0f ? 1 : 0;
-        }
-        boolean kept = skipZeros ? zeros < length : length > 0;
-        return kept ? new Range(max, zeros) : null;
+            countedMax = max;
+            countedZeros += zeros;
+            return true;
+        });
+        int length = values.length();
+        boolean kept = skipZeros ? countedZeros < length : length > 0;
+        return kept ? new Range(countedMax, countedZeros) : null;
     }
 
     /** Largest magnitude added so far (0 if none); equals the max method's amax. */

@@ -1,5 +1,7 @@
 package dev.trt4j.calibrators;
 
+import java.nio.FloatBuffer;
+
 /**
  * Gathers, in one pass, everything every calibration method needs about one tensor: the NVIDIA magnitude
  * histogram and the running max |x|. Rejects NaN and infinity with an error naming the tensor.
@@ -24,6 +26,16 @@ public final class TensorStatisticsCollector {
     /** Adds {@code length} values of {@code data} starting at {@code offset}. */
     public void collect(float[] data, int offset, int length) {
         histogram.collect(data, offset, length); // validates finiteness and tracks max |x| in the same scan
+        count += length;
+    }
+
+    /**
+     * Adds the values from the buffer's position to its limit, without changing the position; a direct buffer is
+     * read in place (see {@link HistogramCollector#collect(FloatBuffer)}).
+     */
+    public void collect(FloatBuffer data) {
+        int length = data.remaining();
+        histogram.collect(data);
         count += length;
     }
 

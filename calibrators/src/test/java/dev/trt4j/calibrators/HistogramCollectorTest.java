@@ -3,6 +3,9 @@ package dev.trt4j.calibrators;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -214,6 +217,48 @@ class HistogramCollectorTest {
         collector.collect(new float[] {100, 1, 2, 100}, 1, 2);
         assertThat(collector.histogram().edge(4)).isEqualTo(2f);
         assertThat(collector.histogram().total()).isEqualTo(2);
+    }
+
+    /** ONNX Runtime outputs are read in place from direct buffers, chunk by chunk; the result must not change. */
+    @Test
+    void directBuffersGiveTheSameHistogramAsArrays() {
+        Random random = new Random(11);
+        for (boolean skipZeros : new boolean[] {false, true}) {
+            HistogramCollector fromArrays = new HistogramCollector("t", 2048, skipZeros);
+            HistogramCollector fromBuffers = new HistogramCollector("t", 2048, skipZeros);
+            // first batch, steady state, growth in the last chunk, steady state again, a small batch
+            float[][] batches = {signedRandom(random, 50_000, 1f), signedRandom(random, 40_000, 0.5f),
+                signedRandom(random, 3 * FloatValues.CHUNK + 5, 1f), signedRandom(random, 70_000, 1f),
+                signedRandom(random, 100, 1f)};
+            batches[2][batches[2].length - 1] = 40f;
+            for (int i = 0; i < batches[3].length; i += 3) {
+                batches[3][i] = 0f;
+            }
+            for (float[] batch : batches) {
+                fromArrays.collect(batch);
+                FloatBuffer direct = ByteBuffer.allocateDirect(4 * (batch.length + 7))
+                        .order(ByteOrder.nativeOrder()).asFloatBuffer();
+                direct.position(7).put(batch).position(7);
+                fromBuffers.collect(direct);
+                assertThat(direct.position()).isEqualTo(7);
+                assertThat(fromBuffers.histogram().counts()).isEqualTo(fromArrays.histogram().counts());
+                assertThat(fromBuffers.numBins()).isEqualTo(fromArrays.numBins());
+                assertThat(fromBuffers.absMax()).isEqualTo(fromArrays.absMax());
+            }
+            assertThat(fromBuffers.numBins()).isGreaterThan(2048);
+        }
+    }
+
+    @Test
+    void nonFiniteValueInALaterChunkOfADirectBufferIsReportedAtItsIndex() {
+        HistogramCollector collector = new HistogramCollector("conv1", 2048, false);
+        collector.collect(signedRandom(new Random(1), 20_000, 1f));
+        FloatBuffer direct = ByteBuffer.allocateDirect(4 * 40_000).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        direct.put(FloatValues.CHUNK + 3, Float.NaN);
+        assertThatThrownBy(() -> collector.collect(direct))
+                .isInstanceOf(CalibrationException.class)
+                .hasMessage("tensor 'conv1': value NaN at index " + (FloatValues.CHUNK + 3)
+                        + " is not finite; calibration needs finite values");
     }
 
     private static long[] place(float[] batch, int bins, float hi) {

@@ -17,6 +17,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -35,9 +36,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The cost of collecting activation statistics (every quantizable tensor exposed as an output and streamed into
- * its histogram) against bare FP32 inference over the same samples, on the PP-OCR direction classifier with
- * rendered text lines. Both benchmarks process the same 64 samples per invocation; the ratio of their times is
- * the overhead recorded in docs/benchmarks.md.
+ * its histogram) against bare FP32 inference over the same samples. Two models at the two ends of the range: the
+ * PP-OCR direction classifier on rendered text lines (tiny convolutions, 2.8 M activation values per sample for
+ * 3 ms of compute) and all-MiniLM-L6-v2 on tokenized sentences of 128 tokens (compute-bound). Both benchmarks of
+ * a model process the same samples per invocation; the ratio of their times is the overhead recorded in
+ * docs/benchmarks.md.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -46,10 +49,12 @@ import java.util.concurrent.TimeUnit;
 @Measurement(iterations = 6, time = 2)
 @Fork(1)
 public class StatisticsOverheadBenchmark {
-    private static final int SAMPLES = 64;
-    private static final int BATCH = 16;
+    /** {@code ppocr-cls}: 64 samples in batches of 16; {@code minilm}: 16 samples in batches of 8. */
+    @Param({"ppocr-cls", "minilm"})
+    public String model;
 
-    private OnnxModel model;
+
+    private OnnxModel onnx;
     private List<Batch> batches;
     private OrtModelRunner bare;
     private ActivationStatisticsCollector collector;
@@ -57,15 +62,18 @@ public class StatisticsOverheadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        Path file = Files.createTempFile("ppocr-cls", ".onnx");
-        try (InputStream in = getClass().getClassLoader()
-                .getResourceAsStream("models/ch_ppocr_mobile_v2.0_cls_infer.onnx")) {
-            Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        boolean text = model.equals("minilm");
+        Path file = extract(text ? "all-minilm-l6-v2.onnx" : "models/ch_ppocr_mobile_v2.0_cls_infer.onnx", ".onnx");
+        onnx = OnnxModel.load(file);
+        DataOptions.Builder options = DataOptions.builder();
+        if (text) {
+            options.batchSize(8).maxSamples(16).sequenceLength(128)
+                    .tokenizer(extract("all-minilm-l6-v2-tokenizer.json", ".json"));
+        } else {
+            options.batchSize(16).maxSamples(64).rotateHalf(true);
         }
-        model = OnnxModel.load(file);
-        DataOptions options = DataOptions.builder().batchSize(BATCH).maxSamples(SAMPLES).rotateHalf(true).build();
         batches = new ArrayList<>();
-        try (CalibrationDataSource source = DataSourceFactory.openBundledSentences(model.inputs(), options)) {
+        try (CalibrationDataSource source = DataSourceFactory.openBundledSentences(onnx.inputs(), options.build())) {
             for (Optional<Batch> b = source.next(); b.isPresent(); b = source.next()) {
                 batches.add(b.get());
             }
@@ -73,9 +81,21 @@ public class StatisticsOverheadBenchmark {
         // Bare inference as a user runs it (graph optimisations on). The statistics pass turns them off so that
         // every intermediate tensor exists; that cost is part of the overhead measured.
         bare = OrtModelRunner.open(file, OrtRunnerOptions.defaults());
-        outputs = model.outputs().stream().map(t -> t.name()).toList();
-        collector = new ActivationStatisticsCollector(model, model.quantizableActivationTensors(),
+        outputs = onnx.outputs().stream().map(t -> t.name()).toList();
+        collector = new ActivationStatisticsCollector(onnx, onnx.quantizableActivationTensors(),
                 StatisticsOptions.defaults());
+    }
+
+    private Path extract(String resource, String suffix) throws IOException {
+        Path file = Files.createTempFile("trt4j-bench", suffix);
+        file.toFile().deleteOnExit();
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IOException("resource " + resource + " is not on the benchmark's class path");
+            }
+            Files.copy(in, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        }
+        return file;
     }
 
     @TearDown(Level.Trial)

@@ -13,6 +13,7 @@ import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -45,6 +46,13 @@ public final class OrtModelRunner implements AutoCloseable {
         void accept(String name, HostTensor tensor);
     }
 
+    /** Receives the float outputs of one run read in place, one at a time, in the order they were asked for. */
+    @FunctionalInterface
+    public interface FloatOutputConsumer {
+        /** {@code values} is a read-only view, valid until the runner's next {@link #runInPlace} or its close. */
+        void accept(String name, FloatBuffer values);
+    }
+
     private final String name;
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -52,6 +60,7 @@ public final class OrtModelRunner implements AutoCloseable {
     private final Map<String, TensorSpec> outputs;
     private final Set<String> unreadableOutputs;
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final PinnedOutputs pinnedOutputs;
 
     private OrtModelRunner(String name, OrtEnvironment env, OrtSession session) throws OrtException {
         this.name = name;
@@ -61,6 +70,7 @@ public final class OrtModelRunner implements AutoCloseable {
         Set<String> unreadable = new LinkedHashSet<>();
         this.outputs = Collections.unmodifiableMap(specs(session.getOutputInfo(), false, unreadable));
         this.unreadableOutputs = Collections.unmodifiableSet(unreadable);
+        this.pinnedOutputs = new PinnedOutputs(env, name);
     }
 
     /**
@@ -176,6 +186,54 @@ public final class OrtModelRunner implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the model and hands each named output to {@code consumer} without copying it to the heap: ONNX Runtime
+     * writes FLOAT32 outputs into direct buffers this runner owns, which later runs at the same input shapes reuse.
+     * This is for passes that read large outputs once, such as activation statistics. Outputs of other float types
+     * arrive as float32 copies. Unlike {@link #run}, calls must not overlap: the buffers are shared.
+     *
+     * @throws Trt4jException as {@link #run}, or if an output is not a float tensor
+     */
+    public synchronized void runInPlace(Batch batch, Collection<String> outputNames, FloatOutputConsumer consumer) {
+        checkOpen();
+        Set<String> wanted = checkOutputs(outputNames);
+        checkInputs(batch);
+        boolean allFloat32 = true;
+        for (String output : wanted) {
+            ElementType type = outputs.get(output).type();
+            if (type != ElementType.FLOAT32 && type != ElementType.FLOAT16) {
+                throw new Trt4jException(name + ": output '" + output + "' is " + type + ", not a float tensor");
+            }
+            allFloat32 &= type == ElementType.FLOAT32;
+        }
+        if (wanted.isEmpty()) {
+            return;
+        }
+        if (!allFloat32) {
+            run(batch, wanted, (output, tensor) -> consumer.accept(output, FloatBuffer.wrap(tensor.floats())));
+            return;
+        }
+        Map<String, OnnxTensor> feed = new LinkedHashMap<>();
+        try {
+            for (TensorSpec spec : inputs.values()) {
+                feed.put(spec.name(), HostTensorConverter.toOnnx(env, name, spec, batch.inputs().get(spec.name())));
+            }
+            pinnedOutputs.run(session, feed, wanted);
+        } catch (OrtException e) {
+            throw new Trt4jException(name + ": ONNX Runtime failed: " + firstLine(e.getMessage()), e);
+        } finally {
+            OnnxValue.close(feed);
+        }
+        for (String output : wanted) {
+            consumer.accept(output, pinnedOutputs.view(output));
+        }
+    }
+
+    /** Runs of {@link #runInPlace} whose outputs ONNX Runtime wrote straight into this runner's buffers. */
+    int pinnedRuns() {
+        return pinnedOutputs.pinnedRuns();
+    }
+
     private Set<String> checkOutputs(Collection<String> outputNames) {
         Set<String> wanted = new LinkedHashSet<>(outputNames);
         for (String output : wanted) {
@@ -263,6 +321,7 @@ public final class OrtModelRunner implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
+            pinnedOutputs.close();
             try {
                 session.close();
             } catch (OrtException e) {

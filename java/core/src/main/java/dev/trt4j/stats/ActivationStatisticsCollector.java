@@ -27,9 +27,9 @@ import java.util.Set;
  * calibration method needs for each chosen tensor (histogram of |x| and max |x|, see
  * {@link TensorStatisticsCollector}).
  *
- * <p>The chosen tensors are exposed as extra graph outputs; graph inputs are read straight from the data. Each
- * output is folded into its statistics as soon as ONNX Runtime returns it and then dropped, so memory stays
- * bounded by one batch whatever the data size. The model runs without graph optimisations, node by node as
+ * <p>The chosen tensors are exposed as extra graph outputs; graph inputs are read straight from the data. ONNX
+ * Runtime writes the outputs into buffers reused from batch to batch, and each is folded into its statistics where
+ * it lies (no heap copy), so memory stays bounded by one batch whatever the data size. The model runs without graph optimisations, node by node as
  * written, like ONNX Runtime's own calibrator. Histograms are filled on {@link StatisticsOptions#threads()} worker
  * threads while ONNX Runtime's next outputs are converted.
  *
@@ -111,8 +111,7 @@ public final class ActivationStatisticsCollector {
                     for (String name : fromInputs) {
                         folding.collect(collectors.get(name), floats(name, batch.inputs().get(name)));
                     }
-                    runner.run(batch, fromOutputs,
-                            (name, tensor) -> folding.collect(collectors.get(name), floats(name, tensor)));
+                    runner.runInPlace(batch, fromOutputs, (name, values) -> folding.collect(collectors.get(name), values));
                     folding.awaitBatch();
                 } catch (CalibrationException e) {
                     throw new Trt4jException(model.path() + ": " + e.getMessage() + " (batch " + batches + " of "

@@ -4,6 +4,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.calibrators.CalibrationException;
 import dev.trt4j.calibrators.TensorStatisticsCollector;
 
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -41,15 +42,23 @@ final class ConcurrentCollectors implements AutoCloseable {
 
     /** Adds {@code data} to {@code collector}, now or on a worker. */
     void collect(TensorStatisticsCollector collector, float[] data) {
+        collect(collector, FloatBuffer.wrap(data));
+    }
+
+    /**
+     * Adds the buffer's values to {@code collector}, now or on a worker; the buffer must stay unchanged until
+     * {@link #awaitBatch()} returns.
+     */
+    void collect(TensorStatisticsCollector collector, FloatBuffer data) {
         if (pool == null) {
-            collector.collect(data, 0, data.length);
+            collector.collect(data);
             return;
         }
         inFlight.acquireUninterruptibly();
         try {
             pending.add(pool.submit(() -> {
                 try {
-                    collector.collect(data, 0, data.length);
+                    collector.collect(data);
                 } finally {
                     inFlight.release();
                 }

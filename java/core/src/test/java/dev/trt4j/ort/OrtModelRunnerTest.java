@@ -70,6 +70,33 @@ class OrtModelRunnerTest {
     }
 
     @Test
+    void readsOutputsInPlaceFromBuffersReusedWhileShapesStay() {
+        byte[] bytes = dev.trt4j.onnx.OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"))
+                .withExtraOutputs(List.of("h"));
+        try (OrtModelRunner runner = OrtModelRunner.open(bytes, "mlp", ONE_THREAD)) {
+            float[][] inputs = {{1f, 2f, -1f, 0.5f, -3f, 0.25f, 4f, -2f}, {0.5f, -1f, 2f, 3f, 1f, 1f, -2f, 0f},
+                {2f, 2f, 2f, 2f}};
+            int[] rows = {2, 2, 1};
+            for (int k = 0; k < inputs.length; k++) {
+                Batch batch = batch(inputs[k], rows[k], 4);
+                Map<String, HostTensor> copied = runner.run(batch, List.of("y", "h"));
+                Map<String, float[]> inPlace = new java.util.LinkedHashMap<>();
+                runner.runInPlace(batch, List.of("y", "h"), (name, values) -> {
+                    assertThat(values.isReadOnly()).isTrue();
+                    float[] v = new float[values.remaining()];
+                    values.get(v);
+                    inPlace.put(name, v);
+                });
+                assertThat(inPlace.keySet()).containsExactly("y", "h");
+                assertThat(inPlace.get("y")).containsExactly(copied.get("y").floats());
+                assertThat(inPlace.get("h")).containsExactly(copied.get("h").floats());
+            }
+            // the first run at 2×4 learns the output shapes, the second writes in place, 1×4 learns again
+            assertThat(runner.pinnedRuns()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void rejectsBatchesThatDoNotFit() {
         try (OrtModelRunner runner = OrtModelRunner.open(TestModels.mlp().toByteArray(), "mlp.onnx", ONE_THREAD)) {
             assertThatThrownBy(() -> runner.run(batch(new float[10], 2, 5))).isInstanceOf(Trt4jException.class)

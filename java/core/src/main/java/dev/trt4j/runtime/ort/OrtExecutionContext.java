@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.ort.DirectTensor;
 import dev.trt4j.runtime.ExecutionContext;
 import dev.trt4j.runtime.InputChecker;
 import dev.trt4j.runtime.Outputs;

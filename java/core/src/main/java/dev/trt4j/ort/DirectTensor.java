@@ -1,4 +1,4 @@
-package dev.trt4j.runtime.ort;
+package dev.trt4j.ort;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
@@ -21,9 +21,9 @@ import java.util.Arrays;
  * One input or output of an execution context: a direct buffer plus the ONNX Runtime tensor over it. ONNX Runtime
  * reads inputs from and writes pinned outputs into the buffer without copying; the tensor is made again only when
  * the shape changes, so repeated runs at one shape allocate nothing here. The buffer only grows. Not thread-safe;
- * closed by its context.
+ * closed by its owner (an execution context, or a runner reading outputs in place).
  */
-final class DirectTensor implements AutoCloseable {
+public final class DirectTensor implements AutoCloseable {
     private final OrtEnvironment env;
     private final String model;
     private final String name;
@@ -37,7 +37,7 @@ final class DirectTensor implements AutoCloseable {
     /**
      * @param type the element type ONNX Runtime sees (FLOAT32, FLOAT16, INT64, INT32, INT8, UINT8 or BOOL)
      */
-    DirectTensor(OrtEnvironment env, String model, String name, ElementType type) {
+    public DirectTensor(OrtEnvironment env, String model, String name, ElementType type) {
         this.env = env;
         this.model = model;
         this.name = name;
@@ -45,12 +45,12 @@ final class DirectTensor implements AutoCloseable {
     }
 
     /** Whether the tensor currently has {@code candidate} as its shape. */
-    boolean hasShape(long[] candidate) {
+    public boolean hasShape(long[] candidate) {
         return tensor != null && Arrays.equals(shape, candidate);
     }
 
     /** The ONNX Runtime tensor at {@code newShape}, made anew only if the shape changed. */
-    OnnxTensor reshape(long[] newShape) throws OrtException {
+    public OnnxTensor reshape(long[] newShape) throws OrtException {
         if (hasShape(newShape)) {
             return tensor;
         }
@@ -72,7 +72,7 @@ final class DirectTensor implements AutoCloseable {
     }
 
     /** Copies {@code data} (already checked to convert) into the buffer, which must have the data's shape. */
-    void write(HostTensor data) {
+    public void write(HostTensor data) {
         ByteBuffer out = bytes.duplicate().order(ByteOrder.nativeOrder());
         switch (type) {
             case FLOAT32 -> out.asFloatBuffer().put(data.floats());
@@ -113,17 +113,18 @@ final class DirectTensor implements AutoCloseable {
     }
 
     /** Copies the raw bytes of an ONNX Runtime value of the same type and shape into the buffer. */
-    void copyFrom(OnnxTensor value) {
+    public void copyFrom(OnnxTensor value) {
         ByteBuffer src = value.getByteBuffer();
         bytes.duplicate().put(src);
     }
 
-    long[] shape() {
+    /** The current shape (a copy). */
+    public long[] shape() {
         return shape.clone();
     }
 
     /** A read-only float32 view of the buffer. */
-    FloatBuffer floats() {
+    public FloatBuffer floats() {
         if (type != ElementType.FLOAT32) {
             throw new Trt4jException(model + ": output '" + name + "' is " + type + ", not FLOAT32");
         }
@@ -131,7 +132,7 @@ final class DirectTensor implements AutoCloseable {
     }
 
     /** A heap copy: float16 widened to float32, 8-bit and bool values as int32. */
-    HostTensor copy() {
+    public HostTensor copy() {
         ByteBuffer in = bytes.duplicate().order(ByteOrder.nativeOrder());
         return switch (type) {
             case FLOAT32 -> {

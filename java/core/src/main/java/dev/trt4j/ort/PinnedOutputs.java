@@ -1,0 +1,100 @@
+package dev.trt4j.ort;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.FloatBuffer;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Float outputs that ONNX Runtime writes straight into direct buffers owned here (pinned outputs), so a caller can
+ * read them in place instead of copying every output to the heap. The first run at new input shapes (or for a new
+ * set of outputs) learns the output shapes by copying once; later runs at those shapes write in place. If ONNX
+ * Runtime refuses a pinned run (an output whose shape depends on the data), every later run copies. Not
+ * thread-safe.
+ */
+final class PinnedOutputs implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PinnedOutputs.class);
+
+    private final OrtEnvironment env;
+    private final String model;
+    private final Map<String, DirectTensor> buffers = new LinkedHashMap<>();
+    private final Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
+    private final Map<String, long[]> pinnedInputShapes = new LinkedHashMap<>();
+    private boolean pinningWorks = true;
+    private int pinnedRuns;
+
+    PinnedOutputs(OrtEnvironment env, String model) {
+        this.env = env;
+        this.model = model;
+    }
+
+    /** Runs {@code session} on {@code feed}, leaving each output of {@code wanted} in its buffer. */
+    void run(OrtSession session, Map<String, OnnxTensor> feed, Set<String> wanted) throws OrtException {
+        if (pinningWorks && pinned.keySet().equals(wanted) && sameShapes(feed)) {
+            try {
+                session.run(feed, pinned).close();
+                pinnedRuns++;
+                return;
+            } catch (OrtException e) {
+                pinningWorks = false;
+                LOG.debug("{}: pinned outputs refused ({}); copying outputs from now on", model, e.getMessage());
+            }
+        }
+        pinned.clear();
+        pinnedInputShapes.clear();
+        try (OrtSession.Result result = session.run(feed, wanted)) {
+            for (String name : wanted) {
+                OnnxValue value = result.get(name).orElseThrow(() -> new Trt4jException(
+                        model + ": ONNX Runtime returned no value for output '" + name + "'"));
+                OnnxTensor tensor = (OnnxTensor) value;
+                DirectTensor buffer = buffers.computeIfAbsent(name,
+                        n -> new DirectTensor(env, model, n, ElementType.FLOAT32));
+                pinned.put(name, buffer.reshape(tensor.getInfo().getShape()));
+                buffer.copyFrom(tensor);
+            }
+        }
+        for (Map.Entry<String, OnnxTensor> e : feed.entrySet()) {
+            pinnedInputShapes.put(e.getKey(), e.getValue().getInfo().getShape());
+        }
+    }
+
+    /** A read-only view of output {@code name} of the last run, valid until the next run. */
+    FloatBuffer view(String name) {
+        return buffers.get(name).floats();
+    }
+
+    /** Runs so far whose outputs ONNX Runtime wrote straight into the buffers. */
+    int pinnedRuns() {
+        return pinnedRuns;
+    }
+
+    private boolean sameShapes(Map<String, OnnxTensor> feed) {
+        if (pinned.isEmpty() || !pinnedInputShapes.keySet().equals(feed.keySet())) {
+            return false;
+        }
+        for (Map.Entry<String, OnnxTensor> e : feed.entrySet()) {
+            if (!Arrays.equals(pinnedInputShapes.get(e.getKey()), e.getValue().getInfo().getShape())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    public void close() {
+        pinned.clear();
+        buffers.values().forEach(DirectTensor::close);
+        buffers.clear();
+    }
+}
