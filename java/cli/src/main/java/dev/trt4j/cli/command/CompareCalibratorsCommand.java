@@ -77,7 +77,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
     DataArguments dataArguments;
 
     @Mixin
-    EvaluationArguments evaluation;
+    HeldOutArguments evaluation;
 
     @Mixin
     QuantizationArguments quantization;
@@ -96,15 +96,15 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         List<MethodSpec> specs = methods.stream().map(m -> MethodSpec.parse(m, CalibrationOptions.defaults()))
                 .toList();
         MethodSpec study = studyMethod == null ? null : MethodSpec.parse(studyMethod, CalibrationOptions.defaults());
-        long calibrationSamples = EvaluationArguments.calibrationSamples(dataArguments);
+        long calibrationSamples = HeldOutArguments.calibrationSamples(dataArguments);
         ComparisonSettings settings;
         try {
             settings = new ComparisonSettings(specs, config, StatisticsOptions.defaults().withNumBins(numBins)
-                    .withThreads(evaluation.threads), calibrationSamples, samplesSweep, weightsStudy, study);
+                    .withThreads(evaluation.threads()), calibrationSamples, samplesSweep, weightsStudy, study);
         } catch (IllegalArgumentException e) {
             throw new dev.trt4j.Trt4jException(e.getMessage(), e);
         }
-        SampleSplit split = EvaluationArguments.split(dataArguments, onnx);
+        SampleSplit split = HeldOutArguments.split(dataArguments, onnx);
         CalibratorComparison comparison = new CalibratorComparison(onnx, settings, evaluation.evaluator(onnx));
         CalibratorComparison.Outcome outcome = comparison.run(split::calibration,
                 evaluation.evaluationData(split, settings.maxCalibrationSamples(), dataArguments, onnx));

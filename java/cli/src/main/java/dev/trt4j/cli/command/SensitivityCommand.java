@@ -70,7 +70,7 @@ public final class SensitivityCommand implements Callable<Integer> {
     DataArguments dataArguments;
 
     @Mixin
-    EvaluationArguments evaluation;
+    HeldOutArguments evaluation;
 
     @Mixin
     QuantizationArguments quantization;
@@ -90,14 +90,14 @@ public final class SensitivityCommand implements Callable<Integer> {
         OnnxModel onnx = OnnxModel.load(modelFile);
         QuantizationConfig config = quantization.config(onnx.proto(), modelFile);
         MethodSpec methodSpec = MethodSpec.parse(method, CalibrationOptions.defaults());
-        long calibrationSamples = EvaluationArguments.calibrationSamples(dataArguments);
-        SampleSplit split = EvaluationArguments.split(dataArguments, onnx);
+        long calibrationSamples = HeldOutArguments.calibrationSamples(dataArguments);
+        SampleSplit split = HeldOutArguments.split(dataArguments, onnx);
         var evaluationData = evaluation.evaluationData(split, calibrationSamples, dataArguments, onnx);
 
         ActivationStatistics statistics;
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(onnx,
                 new QdqQuantizer(config).requiredActivations(onnx.proto()),
-                StatisticsOptions.defaults().withThreads(evaluation.threads).withMaxSamples(calibrationSamples));
+                StatisticsOptions.defaults().withThreads(evaluation.threads()).withMaxSamples(calibrationSamples));
         try (CalibrationDataSource source = split.calibration(calibrationSamples)) {
             statistics = collector.collect(source);
         }
