@@ -44,6 +44,15 @@ class Trt4jCommandTest {
     }
 
     @Test
+    void evaluateWordsTheSharedEvaluationOptionsForItself() {
+        // The options are declared once (EvaluationArguments); evaluate's wording comes from its resource bundle.
+        assertThat(CliRun.of("evaluate", "--help").out()).contains("Task metric: auto, none, embedding")
+                .contains("ONNX Runtime threads per model").contains("By default graphs run as");
+        assertThat(CliRun.of("sensitivity", "--help").out()).contains("Task metric: auto, none (output cosine)")
+                .contains("ONNX Runtime threads (default").contains("Off by default: the Q/DQ");
+    }
+
+    @Test
     void runWritesToTheGivenStreams() {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();

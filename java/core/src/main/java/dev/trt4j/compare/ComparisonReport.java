@@ -2,7 +2,6 @@ package dev.trt4j.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.table.JsonDocument;
 
 import java.nio.file.Path;
@@ -33,8 +32,7 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
                                String calibrationData, long calibrationSamples, String evaluationData,
                                long evaluationSamples, String quantization, ResultTable methods,
                                ResultTable fidelity, ResultTable weightsStudy, ResultTable samplesSweep) {
-    static final String FORMAT = "trt4j.calibrator-comparison";
-    static final int VERSION = 1;
+    static final ReportFormat FORMAT = new ReportFormat("trt4j.calibrator-comparison", 1);
 
     public ComparisonReport {
         Objects.requireNonNull(model, "model");
@@ -65,11 +63,7 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
 
     /** The report as a JSON object. */
     public ObjectNode toJson() {
-        ObjectNode root = JsonDocument.newObject();
-        root.put("format", FORMAT);
-        root.put("version", VERSION);
-        root.put("model", model);
-        root.put("modelSha256", modelSha256);
+        ObjectNode root = FORMAT.newReport(model, modelSha256);
         root.put("metric", metric);
         root.put("higherIsBetter", higherIsBetter);
         root.put("calibrationData", calibrationData);
@@ -86,7 +80,7 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
 
     /** Writes the JSON atomically. */
     public void write(Path file) {
-        AtomicFiles.writeString(file, JsonDocument.toText(toJson(), false));
+        FORMAT.write(file, toJson());
     }
 
     /**
@@ -96,14 +90,7 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
      */
     public static ComparisonReport read(Path file) {
         JsonDocument doc = JsonDocument.read(file);
-        ObjectNode root = doc.object(doc.root(), "");
-        String format = doc.text(root.get("format"), "format");
-        if (!FORMAT.equals(format)) {
-            throw doc.error("format", "is '" + format + "'; expected '" + FORMAT + "'");
-        }
-        if (doc.integer(root.get("version"), "version") != VERSION) {
-            throw doc.error("version", "is " + root.get("version") + "; this trt4j reads version " + VERSION);
-        }
+        ObjectNode root = FORMAT.root(doc);
         return new ComparisonReport(doc.text(root.get("model"), "model"),
                 doc.text(root.get("modelSha256"), "modelSha256"), doc.text(root.get("metric"), "metric"),
                 doc.bool(root.get("higherIsBetter"), "higherIsBetter"),

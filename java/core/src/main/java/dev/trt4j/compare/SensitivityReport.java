@@ -3,7 +3,6 @@ package dev.trt4j.compare;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.table.JsonDocument;
 
 import java.nio.file.Path;
@@ -30,8 +29,7 @@ import java.util.Optional;
 public record SensitivityReport(String model, String modelSha256, String method, String metric,
                                 boolean higherIsBetter, String evaluationData, double fp32Score,
                                 double quantizedScore, List<LayerSensitivity> ranking, Search search) {
-    static final String FORMAT = "trt4j.sensitivity";
-    static final int VERSION = 1;
+    static final ReportFormat FORMAT = new ReportFormat("trt4j.sensitivity", 1);
 
     /**
      * The skip-list search's outcome.
@@ -88,11 +86,7 @@ public record SensitivityReport(String model, String modelSha256, String method,
 
     /** The report as a JSON object. */
     public ObjectNode toJson() {
-        ObjectNode root = JsonDocument.newObject();
-        root.put("format", FORMAT);
-        root.put("version", VERSION);
-        root.put("model", model);
-        root.put("modelSha256", modelSha256);
+        ObjectNode root = FORMAT.newReport(model, modelSha256);
         root.put("method", method);
         root.put("metric", metric);
         root.put("higherIsBetter", higherIsBetter);
@@ -141,7 +135,7 @@ public record SensitivityReport(String model, String modelSha256, String method,
 
     /** Writes the JSON atomically. */
     public void write(Path file) {
-        AtomicFiles.writeString(file, JsonDocument.toText(toJson(), false));
+        FORMAT.write(file, toJson());
     }
 
     /**
@@ -151,14 +145,7 @@ public record SensitivityReport(String model, String modelSha256, String method,
      */
     public static SensitivityReport read(Path file) {
         JsonDocument doc = JsonDocument.read(file);
-        ObjectNode root = doc.object(doc.root(), "");
-        String format = doc.text(root.get("format"), "format");
-        if (!FORMAT.equals(format)) {
-            throw doc.error("format", "is '" + format + "'; expected '" + FORMAT + "'");
-        }
-        if (doc.integer(root.get("version"), "version") != VERSION) {
-            throw doc.error("version", "is " + root.get("version") + "; this trt4j reads version " + VERSION);
-        }
+        ObjectNode root = FORMAT.root(doc);
         List<LayerSensitivity> ranking = new ArrayList<>();
         ArrayNode layers = doc.array(root.get("ranking"), "ranking");
         for (int i = 0; i < layers.size(); i++) {

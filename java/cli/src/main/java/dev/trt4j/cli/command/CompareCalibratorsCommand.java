@@ -3,8 +3,6 @@ package dev.trt4j.cli.command;
 import dev.trt4j.calibration.CalibrationOutputs;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
-import dev.trt4j.cli.DataArguments;
-import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.compare.CalibratorComparison;
 import dev.trt4j.compare.ComparisonReport;
@@ -12,7 +10,6 @@ import dev.trt4j.compare.ComparisonSettings;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
-import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.stats.StatisticsOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,13 +71,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
     Path markdown;
 
     @Mixin
-    DataArguments dataArguments;
-
-    @Mixin
-    EvaluationArguments evaluation;
-
-    @Mixin
-    QuantizationArguments quantization;
+    QuantizationStudyArguments study;
 
     @Mixin
     JsonOutput json;
@@ -90,27 +81,28 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path modelFile = model != null ? model : DefaultModel.file();
-        OnnxModel onnx = OnnxModel.load(modelFile);
-        QuantizationConfig config = quantization.config(onnx.proto(), modelFile);
+        StudiedModel studied = study.load(model);
+        OnnxModel onnx = studied.onnx();
         List<MethodSpec> specs = methods.stream().map(m -> MethodSpec.parse(m, CalibrationOptions.defaults()))
                 .toList();
-        MethodSpec study = studyMethod == null ? null : MethodSpec.parse(studyMethod, CalibrationOptions.defaults());
-        long calibrationSamples = EvaluationArguments.calibrationSamples(dataArguments);
+        MethodSpec weightsMethod = studyMethod == null ? null
+                : MethodSpec.parse(studyMethod, CalibrationOptions.defaults());
+        long calibrationSamples = study.calibrationSamples();
         ComparisonSettings settings;
         try {
-            settings = new ComparisonSettings(specs, config, StatisticsOptions.defaults().withNumBins(numBins)
-                    .withThreads(evaluation.threads), calibrationSamples, samplesSweep, weightsStudy, study);
+            settings = new ComparisonSettings(specs, studied.config(), StatisticsOptions.defaults()
+                    .withNumBins(numBins).withThreads(study.threads()), calibrationSamples, samplesSweep,
+                    weightsStudy, weightsMethod);
         } catch (IllegalArgumentException e) {
             throw new dev.trt4j.Trt4jException(e.getMessage(), e);
         }
-        SampleSplit split = EvaluationArguments.split(dataArguments, onnx);
-        CalibratorComparison comparison = new CalibratorComparison(onnx, settings, evaluation.evaluator(onnx));
+        SampleSplit split = study.split(onnx);
+        CalibratorComparison comparison = new CalibratorComparison(onnx, settings, study.evaluator(onnx));
         CalibratorComparison.Outcome outcome = comparison.run(split::calibration,
-                evaluation.evaluationData(split, settings.maxCalibrationSamples(), dataArguments, onnx));
+                study.evaluationData(split, settings.maxCalibrationSamples(), onnx));
 
         ComparisonReport report = outcome.report();
-        Path folder = out != null ? out : Path.of("engines", stem(modelFile), "comparison");
+        Path folder = studied.folder(out, "comparison");
         CalibrationOutputs calibration = new CalibrationOutputs(folder.resolve("calibration"));
         calibration.writeStatistics(outcome.statistics(), settings.statistics());
         outcome.tables().forEach(calibration::writeTable);
@@ -130,10 +122,5 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
-    }
-
-    private static String stem(Path model) {
-        String name = model.getFileName().toString();
-        return name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
     }
 }

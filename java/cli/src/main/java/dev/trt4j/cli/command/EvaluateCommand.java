@@ -35,7 +35,7 @@ import java.util.concurrent.Callable;
  * {@code trt4j evaluate}: runs a reference and a candidate model on the same samples with ONNX Runtime and prints
  * how close every output is, plus the task metric where the model has one.
  */
-@Command(name = "evaluate", sortOptions = false,
+@Command(name = "evaluate", sortOptions = false, resourceBundle = "dev.trt4j.cli.command.EvaluateCommand",
         description = {"Compares a candidate model (e.g. INT8 or FP16) with its reference on CPU: per output cosine, "
                 + "max absolute and relative error, mean absolute error, SNR and top-1 agreement; and the task "
                 + "metric: embeddings → cosine of mean-pooled sentence vectors, CTC text recognizer → exact match "
@@ -47,24 +47,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--candidate", required = true, paramLabel = "B.onnx", description = "The model to judge.")
     Path candidate;
 
-    @Option(names = "--task", paramLabel = "T", defaultValue = "auto",
-            description = "Task metric: auto, none, embedding, ctc or classification (default ${DEFAULT-VALUE}).")
-    String task;
-
-    @Option(names = "--keys", paramLabel = "FILE",
-            description = "Keys of a CTC recognizer, one a line (default: PaddleOCR's ppocr_keys_v1.txt when the "
-                    + "model has its 6625 classes).")
-    Path keys;
-
-    @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime threads per model (default: automatic).")
-    int threads;
-
-    @Option(names = "--ort-optimizations",
-            description = "Let ONNX Runtime optimise the graphs, fusing Q/DQ into its integer kernels: the accuracy "
-                    + "of ONNX Runtime on this CPU. By default graphs run as written: Q/DQ, then float compute, the "
-                    + "arithmetic TensorRT's INT8 kernels reproduce.")
-    boolean ortOptimizations;
+    // Worded for a command that runs two models: EvaluateCommand.properties holds its help for these options.
+    @Mixin
+    EvaluationArguments evaluation;
 
     @Mixin
     DataArguments dataArguments;
@@ -77,20 +62,15 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        String taskName = task.strip().toLowerCase(Locale.ROOT);
-        Optional<TaskKind> kind = taskName.equals("auto") || taskName.equals("none") ? Optional.empty()
-                : Optional.of(TaskKind.parse(taskName));
-        OrtRunnerOptions runnerOptions = OrtRunnerOptions.defaults().withIntraOpThreads(threads)
-                .withGraphOptimizations(ortOptimizations);
+        Optional<TaskKind> kind = evaluation.taskKind();
+        OrtRunnerOptions runnerOptions = evaluation.runnerOptions();
         EvaluationResult result;
         try (OrtModelRunner ref = OrtModelRunner.open(reference, runnerOptions);
              OrtModelRunner cand = OrtModelRunner.open(candidate, runnerOptions);
              CalibrationDataSource data = openData(ref)) {
-            List<String> ctcKeys = ModelDefaults.ctcKeys(keys, ref.outputs());
+            EvaluationOptions options = evaluation.options(ref.outputs());
             Optional<TaskMetric> metric = kind.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(), data,
-                    ctcKeys));
-            EvaluationOptions options = EvaluationOptions.defaults().withRunnerOptions(runnerOptions)
-                    .withCtcKeys(ctcKeys).withDetectTask(taskName.equals("auto"));
+                    options.ctcKeys()));
             try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
                     : ProgressReporter.start("Evaluating", data.sampleCount().orElse(-1L))) {
                 result = Evaluator.evaluate(ref, List.of(cand), data, metric, options.withProgress(progress::update))

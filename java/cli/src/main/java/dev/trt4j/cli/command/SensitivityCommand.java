@@ -4,8 +4,6 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.AmaxTableCalculator;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
-import dev.trt4j.cli.DataArguments;
-import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.compare.CandidateEvaluator;
 import dev.trt4j.compare.PartialQuantization;
@@ -67,13 +65,7 @@ public final class SensitivityCommand implements Callable<Integer> {
     boolean full;
 
     @Mixin
-    DataArguments dataArguments;
-
-    @Mixin
-    EvaluationArguments evaluation;
-
-    @Mixin
-    QuantizationArguments quantization;
+    QuantizationStudyArguments study;
 
     @Mixin
     JsonOutput json;
@@ -86,34 +78,34 @@ public final class SensitivityCommand implements Callable<Integer> {
         if (target != null && !(target >= 0)) {
             throw new Trt4jException("--target must be a drop >= 0, got " + target);
         }
-        Path modelFile = model != null ? model : DefaultModel.file();
-        OnnxModel onnx = OnnxModel.load(modelFile);
-        QuantizationConfig config = quantization.config(onnx.proto(), modelFile);
+        StudiedModel studied = study.load(model);
+        OnnxModel onnx = studied.onnx();
+        QuantizationConfig config = studied.config();
         MethodSpec methodSpec = MethodSpec.parse(method, CalibrationOptions.defaults());
-        long calibrationSamples = EvaluationArguments.calibrationSamples(dataArguments);
-        SampleSplit split = EvaluationArguments.split(dataArguments, onnx);
-        var evaluationData = evaluation.evaluationData(split, calibrationSamples, dataArguments, onnx);
+        long calibrationSamples = study.calibrationSamples();
+        SampleSplit split = study.split(onnx);
+        var evaluationData = study.evaluationData(split, calibrationSamples, onnx);
 
         ActivationStatistics statistics;
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(onnx,
                 new QdqQuantizer(config).requiredActivations(onnx.proto()),
-                StatisticsOptions.defaults().withThreads(evaluation.threads).withMaxSamples(calibrationSamples));
+                StatisticsOptions.defaults().withThreads(study.threads()).withMaxSamples(calibrationSamples));
         try (CalibrationDataSource source = split.calibration(calibrationSamples)) {
             statistics = collector.collect(source);
         }
-        Map<String, Float> amax = AmaxTableCalculator.compute(statistics, methodSpec, modelFile).amaxByTensor();
-        CandidateEvaluator evaluator = evaluation.evaluator(onnx);
+        Map<String, Float> amax = AmaxTableCalculator.compute(statistics, methodSpec, studied.file()).amaxByTensor();
+        CandidateEvaluator evaluator = study.evaluator(onnx);
         SensitivityAnalysis analysis = new SensitivityAnalysis(onnx.proto(), amax, config, evaluator, evaluationData);
         SensitivityAnalysis.Ranking ranking = analysis.rank();
         PartialQuantization partial = target == null ? null : analysis.keepWithin(target, ranking);
 
         var full = ranking.fullyQuantized();
-        SensitivityReport report = new SensitivityReport(modelFile.getFileName().toString(), onnx.sha256(),
+        SensitivityReport report = new SensitivityReport(studied.file().getFileName().toString(), onnx.sha256(),
                 methodSpec.label(), full.metric(), full.higherIsBetter(),
-                evaluation.describeEvaluation(split, calibrationSamples), full.reference(),
+                study.describeEvaluation(split, calibrationSamples), full.reference(),
                 full.candidate(), ranking.layers(), partial == null ? null : SensitivityReport.Search.of(partial));
-        Path folder = out != null ? out : Path.of("engines", stem(modelFile), "sensitivity");
-        Path partialModel = folder.resolve(stem(modelFile) + ".partial.int8.onnx");
+        Path folder = studied.folder(out, "sensitivity");
+        Path partialModel = folder.resolve(studied.stem() + ".partial.int8.onnx");
         if (partial != null) {
             partial.model().write(partialModel);
             AtomicFiles.writeString(folder.resolve("skip-list.txt"), report.skipListText());
@@ -150,10 +142,5 @@ public final class SensitivityCommand implements Callable<Integer> {
             w.printf("Written: %s, %s%n", partialModel, folder.resolve("skip-list.txt"));
         }
         w.printf("Written: %s%n", folder.resolve("sensitivity.json"));
-    }
-
-    private static String stem(Path model) {
-        String name = model.getFileName().toString();
-        return name.endsWith(".onnx") ? name.substring(0, name.length() - 5) : name;
     }
 }

@@ -1,0 +1,80 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.compare.CandidateEvaluator;
+import dev.trt4j.compare.SampleSplit;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.DataSourceFactory;
+import dev.trt4j.evaluate.EvaluationOptions;
+import dev.trt4j.evaluate.TaskKind;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.tensor.TensorSpec;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * How commands that judge quantized candidates against FP32 pick their held-out samples and judge the candidates
+ * (a picocli {@code @Mixin} of {@link QuantizationStudyArguments}).
+ */
+public final class HeldOutArguments {
+    @Option(names = "--eval-data", paramLabel = "PATH",
+            description = "Evaluation samples (same kinds as --data). Default: the samples after the calibration "
+                    + "samples of the same sentences, or other random samples; other data needs --eval-data.")
+    Path evalData;
+
+    @Option(names = "--eval-samples", paramLabel = "N", defaultValue = "256",
+            description = "Evaluation samples (default ${DEFAULT-VALUE}).")
+    long evalSamples;
+
+    // Between the held-out options and --pass-size, where the help has always listed them.
+    @Mixin
+    EvaluationArguments evaluation;
+
+    @Option(names = "--pass-size", paramLabel = "N", defaultValue = "8",
+            description = "Quantized models judged per pass over the evaluation data (default ${DEFAULT-VALUE}).")
+    int passSize;
+
+    /** ONNX Runtime's threads per model; 0 lets it choose. */
+    int threads() {
+        return evaluation.threads();
+    }
+
+    /**
+     * Opens the evaluation samples: {@code --eval-data} (read like the calibration data, up to
+     * {@code --eval-samples}), else those of {@code split} after {@code calibrationSamples}.
+     */
+    Supplier<CalibrationDataSource> evaluationData(SampleSplit split, long calibrationSamples,
+                                                   DataOptions calibrationOptions, List<TensorSpec> inputs) {
+        if (evalSamples < 1) {
+            throw new Trt4jException("--eval-samples must be positive, got " + evalSamples);
+        }
+        if (evalData == null) {
+            split.evaluation(calibrationSamples, evalSamples).close(); // fail now, not after calibrating
+            return () -> split.evaluation(calibrationSamples, evalSamples);
+        }
+        DataOptions options = calibrationOptions.toBuilder().maxSamples(evalSamples).build();
+        return () -> DataSourceFactory.open(evalData, inputs, options);
+    }
+
+    /** What the evaluation samples are, for reports. */
+    String describeEvaluation(SampleSplit split, long calibrationSamples) {
+        return evalData != null ? evalData.toString()
+                : split.describe() + " after the first " + calibrationSamples + " (calibration) samples";
+    }
+
+    /** Judges candidates against {@code model} with the task metric asked for. */
+    CandidateEvaluator evaluator(OnnxModel model) {
+        Optional<TaskKind> kind = evaluation.taskKind();
+        EvaluationOptions options = evaluation.options(model.outputs());
+        if (passSize < 1) {
+            throw new Trt4jException("--pass-size must be at least 1, got " + passSize);
+        }
+        return new CandidateEvaluator(model.path(), kind, options, passSize);
+    }
+}
