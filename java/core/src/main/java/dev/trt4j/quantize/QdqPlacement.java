@@ -85,7 +85,8 @@ final class QdqPlacement {
         }
 
         List<String> residualAdds = new ArrayList<>();
-        if (config.quantizeResidualAdds()) {
+        // Residual Q/DQ serves TensorRT's Conv + Add fusion; ONNX Runtime's CPU kernels have no use for it.
+        if (config.quantizeResidualAdds() && config.target() == QuantizationTarget.TENSORRT) {
             for (int i = 0; i < index.nodeCount(); i++) {
                 NodeProto n = index.node(i);
                 if (!n.getOpType().equals("Add") || !GraphIndex.isDefaultDomain(n.getDomain())
