@@ -30,11 +30,14 @@ import java.util.stream.Collectors;
  * @param reduceRange          7-bit weights ({@code [-64, 64]}) so that x86 AVX2 u8×s8 kernels, which add pairs of
  *                             products in saturating 16-bit arithmetic, cannot overflow; only with {@link
  *                             QuantizationTarget#ONNXRUNTIME_CPU}
+ * @param skipDepthwise        leave depthwise Convs (one input channel per group) in FP32: on x86 CPUs ONNX Runtime's
+ *                             FP32 depthwise kernels beat its INT8 ones, so quantizing them only adds Q/DQ work
  */
 public record QuantizationConfig(WeightGranularity weightGranularity, WeightCalibrator weightCalibrator,
                                  boolean foldBatchNorm, boolean quantizeResidualAdds, Set<String> opTypes,
                                  List<String> excludedNodes, List<String> excludedOpTypes,
-                                 List<String> excludedPatterns, QuantizationTarget target, boolean reduceRange) {
+                                 List<String> excludedPatterns, QuantizationTarget target, boolean reduceRange,
+                                 boolean skipDepthwise) {
 
     /** Operator types the quantizer knows how to place Q/DQ on. */
     public static final Set<String> SUPPORTED_OP_TYPES = Collections.unmodifiableSet(
@@ -85,7 +88,7 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
     public Builder toBuilder() {
         Builder b = new Builder().weightGranularity(weightGranularity).weightCalibrator(weightCalibrator)
                 .foldBatchNorm(foldBatchNorm).quantizeResidualAdds(quantizeResidualAdds).opTypes(opTypes)
-                .target(target).reduceRange(reduceRange);
+                .target(target).reduceRange(reduceRange).skipDepthwise(skipDepthwise);
         excludedNodes.forEach(b::excludeNode);
         excludedOpTypes.forEach(b::excludeOpType);
         excludedPatterns.forEach(b::excludePattern);
@@ -104,6 +107,7 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
         private final List<String> excludedPatterns = new ArrayList<>();
         private QuantizationTarget target = QuantizationTarget.TENSORRT;
         private boolean reduceRange;
+        private boolean skipDepthwise;
 
         private Builder() {
         }
@@ -158,9 +162,14 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
             return this;
         }
 
+        public Builder skipDepthwise(boolean skip) {
+            this.skipDepthwise = skip;
+            return this;
+        }
+
         public QuantizationConfig build() {
             return new QuantizationConfig(weightGranularity, weightCalibrator, foldBatchNorm, quantizeResidualAdds,
-                    opTypes, excludedNodes, excludedOpTypes, excludedPatterns, target, reduceRange);
+                    opTypes, excludedNodes, excludedOpTypes, excludedPatterns, target, reduceRange, skipDepthwise);
         }
     }
 }

@@ -6,7 +6,7 @@ import java.util.List;
  * What {@link QdqQuantizer} did to a model.
  *
  * @param quantizedNodes       nodes whose inputs got Q/DQ, in graph order
- * @param excludedNodes        quantizable nodes left in FP32 by an exclusion
+ * @param excludedNodes        quantizable nodes left in FP32 by an exclusion or as skipped depthwise Convs
  * @param residualAdds         Add nodes whose residual input got Q/DQ
  * @param quantizedActivations activation tensors that got a Q/DQ pair (each needs an amax)
  * @param quantizedWeights     number of weight tensors that got a Q/DQ pair

@@ -217,6 +217,24 @@ class OrtCpuQuantizationTest {
     }
 
     @Test
+    void depthwiseConvsStayFp32WhenAskedAndGroupedOnesAreNotDepthwise() {
+        ModelBuilder m = new ModelBuilder("dw", 13).input("x", 1, 4, 6, 6).output("y")
+                .initializer("wd", new long[] {4, 1, 3, 3}, gaussian(60, 36, 0.3))
+                .initializer("wg", new long[] {4, 2, 3, 3}, gaussian(61, 72, 0.3))
+                .node("Conv", "depthwise", List.of("x", "wd"), List.of("d"), ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1), ModelBuilder.integer("group", 4))
+                .node("Conv", "grouped", List.of("d", "wg"), List.of("y"), ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1), ModelBuilder.integer("group", 2));
+        QdqQuantizer quantizer = new QdqQuantizer(ORT.toBuilder().skipDepthwise(true).build());
+
+        QuantizationReport report = quantizer.quantize(m.build(), Map.of("d", 2f)).report();
+
+        assertThat(report.excludedNodes()).containsExactly("depthwise");
+        assertThat(report.quantizedNodes()).containsExactly("grouped");
+        assertThat(new QdqQuantizer(ORT).requiredActivations(m.build())).containsExactly("x", "d");
+    }
+
+    @Test
     void targetsAreNamedAsOnTheCommandLine() {
         assertThat(QuantizationTarget.byName("ONNXRuntime-CPU")).isEqualTo(QuantizationTarget.ONNXRUNTIME_CPU);
         assertThat(QuantizationTarget.byName("tensorrt")).isEqualTo(QuantizationTarget.TENSORRT);

@@ -37,6 +37,11 @@ public final class QuantizationArguments {
                     + "cannot saturate; --no-reduce-range keeps 8 bits for CPUs with VNNI or ARM.")
     Boolean reduceRange;
 
+    @Option(names = "--skip-depthwise", negatable = true,
+            description = "Leave depthwise Convs in FP32 (default on for onnxruntime-cpu, whose FP32 depthwise "
+                    + "kernels beat its INT8 ones on x86; off for tensorrt).")
+    Boolean skipDepthwise;
+
     @Option(names = "--exclude", paramLabel = "NAME|OPTYPE|REGEX",
             description = "Leave in FP32: a node name, an operator type (e.g. MatMul), or a regular expression "
                     + "found in node names; repeatable. Each must match something.")
@@ -51,7 +56,8 @@ public final class QuantizationArguments {
                 .weightCalibrator(WeightCalibrator.byName(method.name(), method.options()))
                 .foldBatchNorm(!noBatchNormFold)
                 .target(target)
-                .reduceRange(reduceRange != null ? reduceRange : target == QuantizationTarget.ONNXRUNTIME_CPU);
+                .reduceRange(reduceRange != null ? reduceRange : target == QuantizationTarget.ONNXRUNTIME_CPU)
+                .skipDepthwise(skipDepthwise != null ? skipDepthwise : target == QuantizationTarget.ONNXRUNTIME_CPU);
         return new ExclusionResolver(model, modelFile).apply(excludes, b).build();
     }
 }
