@@ -7,17 +7,22 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
- * One row of a speedup table: a model and the file to time for each precision, parsed from
- * {@code [model=NAME,]fp32=FILE,fp16=FILE,int8=FILE} ({@code trt4j bench --compare}).
+ * One row of a speedup table: a model and the file to time for each column, parsed from
+ * {@code [model=NAME,]fp32=FILE,LABEL=FILE...} ({@code trt4j bench --compare}). Column labels are free
+ * ({@code fp16}, {@code int8}, {@code dynamic-int8}, …), so models of the same precision quantized in different ways
+ * can sit side by side; {@code fp32} is the baseline.
  *
  * @param model the row's name
- * @param files precision label → model or engine file, in the order given
+ * @param files column label → model or engine file, in the order given
  */
 public record ComparisonRow(String model, Map<String, Path> files) {
     /** The precision every other one is compared with. */
     public static final String BASELINE = "fp32";
+    /** Labels become column titles and file-name parts: letters, digits and {@code _ . + -}. */
+    private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.+-]*");
 
     public ComparisonRow {
         Objects.requireNonNull(model, "model");
@@ -28,7 +33,8 @@ public record ComparisonRow(String model, Map<String, Path> files) {
      * Parses one {@code --compare} value. Without {@code model=}, the row is named after the baseline file, less
      * its extension and a trailing {@code .fp32}/{@code -fp32}/{@code _fp32}.
      *
-     * @throws Trt4jException naming the entry that is not {@code LABEL=FILE}, a repeated label, or a missing fp32
+     * @throws Trt4jException naming the entry that is not {@code LABEL=FILE}, a label with other characters than
+     *                        letters, digits and {@code _ . + -}, a repeated label, or a missing fp32
      */
     public static ComparisonRow parse(String spec) {
         String model = null;
@@ -44,6 +50,9 @@ public record ComparisonRow(String model, Map<String, Path> files) {
             String value = e.substring(eq + 1).strip();
             if (label.equals("model")) {
                 model = value;
+            } else if (!LABEL.matcher(label).matches()) {
+                throw new Trt4jException("--compare '" + spec + "': column label '" + label + "' may only hold "
+                        + "letters, digits and _ . + - (e.g. dynamic-int8)");
             } else if (files.put(label, Path.of(value)) != null) {
                 throw new Trt4jException("--compare '" + spec + "': precision '" + label + "' is given twice");
             }

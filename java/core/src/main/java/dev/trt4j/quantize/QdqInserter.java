@@ -5,8 +5,6 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trt4j.Trt4jException;
 
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,17 +17,12 @@ import java.util.Map;
 final class QdqInserter {
     static final float INT8_BOUND = 127f;
 
-    private final GraphIndex index;
     private final UniqueNames names;
-    private final List<NodeProto> atStart = new ArrayList<>();
-    private final Map<Integer, List<NodeProto>> before = new HashMap<>();
-    private final Map<Integer, List<NodeProto>> after = new HashMap<>();
-    private final Map<GraphIndex.Use, String> rewired = new HashMap<>();
-    private final List<TensorProto> initializers = new ArrayList<>();
+    private final GraphSplice splice;
 
     private QdqInserter(GraphIndex index) {
-        this.index = index;
         this.names = new UniqueNames(index.graph());
+        this.splice = new GraphSplice(index);
     }
 
     /** The graph with the plan applied; {@code activationAmax} must hold every activation of the plan. */
@@ -39,9 +32,8 @@ final class QdqInserter {
         for (Map.Entry<String, List<GraphIndex.Use>> e : plan.activations().entrySet()) {
             float amax = activationAmax.get(e.getKey());
             Pair pair = inserter.pair(e.getKey(), List.of(), new float[] {amax}, -1);
-            int p = index.producer(e.getKey());
-            (p < 0 ? inserter.atStart : inserter.after.computeIfAbsent(p, x -> new ArrayList<>())).addAll(pair.nodes());
-            e.getValue().forEach(u -> inserter.rewired.put(u, pair.dequantized()));
+            inserter.splice.afterProducer(e.getKey(), pair.nodes());
+            inserter.splice.rewire(e.getValue(), pair.dequantized());
         }
         for (Map.Entry<QdqPlacement.Weight, List<GraphIndex.Use>> e : plan.weights().entrySet()) {
             QdqPlacement.Weight w = e.getKey();
@@ -50,11 +42,10 @@ final class QdqInserter {
                     w.axis());
             List<Long> scaleDims = w.axis() < 0 ? List.of() : List.of((long) amax.length);
             Pair pair = inserter.pair(w.tensor(), scaleDims, amax, w.axis());
-            int first = e.getValue().stream().mapToInt(GraphIndex.Use::node).min().orElseThrow();
-            inserter.before.computeIfAbsent(first, x -> new ArrayList<>()).addAll(pair.nodes());
-            e.getValue().forEach(u -> inserter.rewired.put(u, pair.dequantized()));
+            inserter.splice.beforeFirst(e.getValue(), pair.nodes());
+            inserter.splice.rewire(e.getValue(), pair.dequantized());
         }
-        return inserter.build();
+        return inserter.splice.build();
     }
 
     /** The INT8 scale for an amax, as TensorRT and NVIDIA's exporters compute it. */
@@ -80,8 +71,8 @@ final class QdqInserter {
         String zeroName = names.take(tensor + "_zero_point");
         String quantized = names.take(tensor + "_quantized");
         String dequantized = names.take(tensor + "_dequantized");
-        initializers.add(TensorValues.floatTensor(scaleName, scaleDims, scales));
-        initializers.add(TensorValues.int8Zeros(zeroName, scaleDims));
+        splice.addInitializer(TensorValues.floatTensor(scaleName, scaleDims, scales));
+        splice.addInitializer(TensorValues.int8Zeros(zeroName, scaleDims));
         NodeProto.Builder q = NodeProto.newBuilder().setOpType("QuantizeLinear")
                 .setName(names.take(tensor + "_QuantizeLinear"))
                 .addInput(tensor).addInput(scaleName).addInput(zeroName).addOutput(quantized);
@@ -93,26 +84,5 @@ final class QdqInserter {
             dq.addAttribute(Attributes.ofInt("axis", axis));
         }
         return new Pair(List.of(q.build(), dq.build()), dequantized);
-    }
-
-    private GraphProto build() {
-        List<NodeProto> nodes = new ArrayList<>(atStart);
-        for (int i = 0; i < index.nodeCount(); i++) {
-            nodes.addAll(before.getOrDefault(i, List.of()));
-            NodeProto n = index.node(i);
-            NodeProto.Builder b = null;
-            for (int k = 0; k < n.getInputCount(); k++) {
-                String r = rewired.get(new GraphIndex.Use(i, k));
-                if (r != null) {
-                    if (b == null) {
-                        b = n.toBuilder();
-                    }
-                    b.setInput(k, r);
-                }
-            }
-            nodes.add(b == null ? n : b.build());
-            nodes.addAll(after.getOrDefault(i, List.of()));
-        }
-        return index.graph().toBuilder().clearNode().addAllNode(nodes).addAllInitializer(initializers).build();
     }
 }

@@ -27,7 +27,7 @@ final class QdqPlacement {
      * @param readers        activation tensor → the label of its first quantized reader (for messages)
      * @param weights        weight → the node inputs that read its dequantized copy
      * @param quantizedNodes labels of the nodes whose inputs are quantized
-     * @param excludedNodes  labels of quantizable nodes left in FP32 by an exclusion
+     * @param excludedNodes  labels of quantizable nodes left in FP32 by an exclusion (or as depthwise Convs)
      * @param residualAdds   labels of the Add nodes whose residual input is quantized
      */
     record Plan(Map<String, List<GraphIndex.Use>> activations, Map<String, String> readers,
@@ -57,7 +57,7 @@ final class QdqPlacement {
             }
             QuantizableOp op = QuantizableOp.of(n.getOpType()).orElseThrow();
             String label = index.label(i);
-            if (exclusions.excludes(n, label)) {
+            if (exclusions.excludes(n, label) || (config.skipDepthwise() && isDepthwise(index, n))) {
                 excluded.add(label);
                 continue;
             }
@@ -85,7 +85,8 @@ final class QdqPlacement {
         }
 
         List<String> residualAdds = new ArrayList<>();
-        if (config.quantizeResidualAdds()) {
+        // Residual Q/DQ serves TensorRT's Conv + Add fusion; ONNX Runtime's CPU kernels have no use for it.
+        if (config.quantizeResidualAdds() && config.target() == QuantizationTarget.TENSORRT) {
             for (int i = 0; i < index.nodeCount(); i++) {
                 NodeProto n = index.node(i);
                 if (!n.getOpType().equals("Add") || !GraphIndex.isDefaultDomain(n.getDomain())
@@ -115,6 +116,14 @@ final class QdqPlacement {
                     : Integer.compare(x.input(), y.input()));
         }
         return new Plan(activations, readers, weights, quantized, excluded, residualAdds);
+    }
+
+    /** A grouped Conv with one input channel per group (weights {@code [Cout, 1, k...]}). */
+    static boolean isDepthwise(GraphIndex index, NodeProto n) {
+        if (!n.getOpType().equals("Conv") || Attributes.getInt(n, "group", 1) <= 1 || n.getInputCount() < 2) {
+            return false;
+        }
+        return index.constant(n.getInput(1)).map(w -> w.getDimsCount() > 1 && w.getDims(1) == 1).orElse(false);
     }
 
     /**

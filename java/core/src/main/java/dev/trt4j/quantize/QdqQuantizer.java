@@ -16,6 +16,9 @@ import java.util.Objects;
  * Turns an FP32 ONNX model into an explicitly quantized one (QuantizeLinear/DequantizeLinear pairs) that TensorRT
  * 10 and 11 build as INT8 and ONNX Runtime runs: symmetric INT8, zero point 0, {@code scale = amax / 127};
  * activations per tensor from the given ranges, weights per output channel (or per tensor) from their values.
+ * With {@link QuantizationTarget#ONNXRUNTIME_CPU} the same grid is laid out so that ONNX Runtime's CPU kernels
+ * fuse it (UINT8 activations, INT8 weights, INT32 biases, Q/DQ on Conv outputs; see {@link OrtCpuPlacement}); the
+ * ranges of those outputs must then be in the table too ({@code calibrate --all-tensors}).
  * Weights held in initializers and in {@code Constant} nodes are both quantized. The opset is raised to 13 when
  * per-channel scales need it. Stateless and thread-safe.
  *
@@ -67,18 +70,22 @@ public final class QdqQuantizer {
                         + "; it must be finite and >= 0");
             }
         }
-        GraphProto graph = QdqInserter.insert(p.index(), p.plan(), activationAmax, config.weightCalibrator());
+        GraphProto graph = p.ortCpu() == null
+                ? QdqInserter.insert(p.index(), p.plan(), activationAmax, config.weightCalibrator())
+                : OrtCpuQdqInserter.insert(p.index(), p.ortCpu(), activationAmax, config.weightCalibrator(),
+                        config.reduceRange());
         ModelProto out = p.model().toBuilder().setGraph(graph).build();
         QuantizationReport report = new QuantizationReport(p.plan().quantizedNodes(), p.plan().excludedNodes(),
                 p.plan().residualAdds(), new ArrayList<>(p.plan().activations().keySet()),
                 p.plan().weights().size(), p.folded(), p.sourceOpset(), OpsetUpgrade.defaultOpset(out),
-                config.weightGranularity(), config.weightCalibrator().name());
+                config.weightGranularity(), config.weightCalibrator().name(), config.target(), config.reduceRange());
         LOG.info("quantized '{}': {}", model.getGraph().getName(), report.summary());
         return new QuantizationResult(out, report);
     }
 
-    private record Prepared(ModelProto model, GraphIndex index, QdqPlacement.Plan plan, List<String> folded,
-                            long sourceOpset) {
+    /** {@code ortCpu} is the ONNX Runtime CPU layout (its {@code layout()} is {@code plan}), or null for TensorRT. */
+    private record Prepared(ModelProto model, GraphIndex index, QdqPlacement.Plan plan, OrtCpuPlacement.Plan ortCpu,
+                            List<String> folded, long sourceOpset) {
     }
 
     private Prepared prepare(ModelProto model) {
@@ -115,7 +122,11 @@ public final class QdqQuantizer {
             index = new GraphIndex(current.getGraph());
             plan = QdqPlacement.plan(index, config, exclusions);
         }
-        return new Prepared(current, index, plan, folded, sourceOpset);
+        if (config.target() == QuantizationTarget.ONNXRUNTIME_CPU) {
+            OrtCpuPlacement.Plan ort = OrtCpuPlacement.plan(index, plan);
+            return new Prepared(current, index, ort.layout(), ort, folded, sourceOpset);
+        }
+        return new Prepared(current, index, plan, null, folded, sourceOpset);
     }
 
     /** Names unnamed nodes {@code OpType#index} once, so reports and exclusions refer to the same node throughout. */

@@ -20,17 +20,24 @@ import java.util.stream.Collectors;
  * @param weightCalibrator     how weight amax is chosen (max by default)
  * @param foldBatchNorm        fold BatchNormalization into the preceding Conv before quantizing (default on)
  * @param quantizeResidualAdds quantize the residual input of an Add fed by a quantized Conv, so TensorRT can fuse
- *                             the Conv with the Add (default on)
+ *                             the Conv with the Add (default on; TensorRT target only)
  * @param opTypes              operator types that get Q/DQ on their inputs; a subset of {@link #SUPPORTED_OP_TYPES}
  * @param excludedNodes        node names to leave in FP32 (each must exist)
  * @param excludedOpTypes      operator types to leave in FP32 (each must occur in the model)
  * @param excludedPatterns     Java regular expressions; a node whose name contains a match stays FP32 (anchor with
  *                             {@code ^…$} for whole names; each must match some node)
+ * @param target               the runtime the Q/DQ layout is for (TensorRT by default)
+ * @param reduceRange          7-bit weights ({@code [-64, 64]}) so that x86 AVX2 u8×s8 kernels, which add pairs of
+ *                             products in saturating 16-bit arithmetic, cannot overflow; only with {@link
+ *                             QuantizationTarget#ONNXRUNTIME_CPU}
+ * @param skipDepthwise        leave depthwise Convs (one input channel per group) in FP32: on x86 CPUs ONNX Runtime's
+ *                             FP32 depthwise kernels beat its INT8 ones, so quantizing them only adds Q/DQ work
  */
 public record QuantizationConfig(WeightGranularity weightGranularity, WeightCalibrator weightCalibrator,
                                  boolean foldBatchNorm, boolean quantizeResidualAdds, Set<String> opTypes,
                                  List<String> excludedNodes, List<String> excludedOpTypes,
-                                 List<String> excludedPatterns) {
+                                 List<String> excludedPatterns, QuantizationTarget target, boolean reduceRange,
+                                 boolean skipDepthwise) {
 
     /** Operator types the quantizer knows how to place Q/DQ on. */
     public static final Set<String> SUPPORTED_OP_TYPES = Collections.unmodifiableSet(
@@ -44,6 +51,11 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
     public QuantizationConfig {
         Objects.requireNonNull(weightGranularity, "weightGranularity");
         Objects.requireNonNull(weightCalibrator, "weightCalibrator");
+        Objects.requireNonNull(target, "target");
+        if (reduceRange && target != QuantizationTarget.ONNXRUNTIME_CPU) {
+            throw new Trt4jException("reduced-range (7-bit) weights are for target "
+                    + QuantizationTarget.ONNXRUNTIME_CPU.cliName() + ", not " + target.cliName());
+        }
         opTypes = Collections.unmodifiableSet(new TreeSet<String>(opTypes));
         for (String op : opTypes) {
             if (!SUPPORTED_OP_TYPES.contains(op)) {
@@ -75,7 +87,8 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
 
     public Builder toBuilder() {
         Builder b = new Builder().weightGranularity(weightGranularity).weightCalibrator(weightCalibrator)
-                .foldBatchNorm(foldBatchNorm).quantizeResidualAdds(quantizeResidualAdds).opTypes(opTypes);
+                .foldBatchNorm(foldBatchNorm).quantizeResidualAdds(quantizeResidualAdds).opTypes(opTypes)
+                .target(target).reduceRange(reduceRange).skipDepthwise(skipDepthwise);
         excludedNodes.forEach(b::excludeNode);
         excludedOpTypes.forEach(b::excludeOpType);
         excludedPatterns.forEach(b::excludePattern);
@@ -92,6 +105,9 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
         private final List<String> excludedNodes = new ArrayList<>();
         private final List<String> excludedOpTypes = new ArrayList<>();
         private final List<String> excludedPatterns = new ArrayList<>();
+        private QuantizationTarget target = QuantizationTarget.TENSORRT;
+        private boolean reduceRange;
+        private boolean skipDepthwise;
 
         private Builder() {
         }
@@ -136,9 +152,24 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
             return this;
         }
 
+        public Builder target(QuantizationTarget t) {
+            this.target = Objects.requireNonNull(t);
+            return this;
+        }
+
+        public Builder reduceRange(boolean reduce) {
+            this.reduceRange = reduce;
+            return this;
+        }
+
+        public Builder skipDepthwise(boolean skip) {
+            this.skipDepthwise = skip;
+            return this;
+        }
+
         public QuantizationConfig build() {
             return new QuantizationConfig(weightGranularity, weightCalibrator, foldBatchNorm, quantizeResidualAdds,
-                    opTypes, excludedNodes, excludedOpTypes, excludedPatterns);
+                    opTypes, excludedNodes, excludedOpTypes, excludedPatterns, target, reduceRange, skipDepthwise);
         }
     }
 }

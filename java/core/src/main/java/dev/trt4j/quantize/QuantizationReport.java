@@ -6,7 +6,7 @@ import java.util.List;
  * What {@link QdqQuantizer} did to a model.
  *
  * @param quantizedNodes       nodes whose inputs got Q/DQ, in graph order
- * @param excludedNodes        quantizable nodes left in FP32 by an exclusion
+ * @param excludedNodes        quantizable nodes left in FP32 by an exclusion or as skipped depthwise Convs
  * @param residualAdds         Add nodes whose residual input got Q/DQ
  * @param quantizedActivations activation tensors that got a Q/DQ pair (each needs an amax)
  * @param quantizedWeights     number of weight tensors that got a Q/DQ pair
@@ -15,11 +15,14 @@ import java.util.List;
  * @param opset                default-domain opset of the output model
  * @param weightGranularity    per-channel or per-tensor weights
  * @param weightMethod         how weight amax was chosen
+ * @param target               the runtime the Q/DQ layout is for
+ * @param reduceRange          whether weights were quantized to 7 bits
  */
 public record QuantizationReport(List<String> quantizedNodes, List<String> excludedNodes,
                                  List<String> residualAdds, List<String> quantizedActivations,
                                  int quantizedWeights, List<String> foldedBatchNorms, long sourceOpset, long opset,
-                                 WeightGranularity weightGranularity, String weightMethod) {
+                                 WeightGranularity weightGranularity, String weightMethod, QuantizationTarget target,
+                                 boolean reduceRange) {
     public QuantizationReport {
         quantizedNodes = List.copyOf(quantizedNodes);
         excludedNodes = List.copyOf(excludedNodes);
@@ -33,7 +36,8 @@ public record QuantizationReport(List<String> quantizedNodes, List<String> exclu
         return quantizedNodes.size() + " nodes quantized (" + excludedNodes.size() + " excluded, "
                 + residualAdds.size() + " residual adds), " + quantizedActivations.size() + " activations, "
                 + quantizedWeights + " weights " + weightGranularity.name().toLowerCase().replace('_', '-') + " "
-                + weightMethod + ", " + foldedBatchNorms.size() + " BatchNorms folded, opset " + sourceOpset
-                + (opset != sourceOpset ? " → " + opset : "");
+                + weightMethod + (reduceRange ? " 7-bit" : "") + ", " + foldedBatchNorms.size() + " BatchNorms folded, opset " + sourceOpset
+                + (opset != sourceOpset ? " → " + opset : "")
+                + (target == QuantizationTarget.TENSORRT ? "" : ", laid out for " + target.cliName());
     }
 }

@@ -76,6 +76,29 @@ final class TensorValues {
                 .addDims(values.size()).setRawData(ByteString.copyFrom(b.array())).build();
     }
 
+    /** An INT8 tensor with the given shape and values. */
+    static TensorProto int8Tensor(String name, List<Long> dims, byte[] values) {
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT8_VALUE)
+                .addAllDims(dims).setRawData(ByteString.copyFrom(values)).build();
+    }
+
+    /** A UINT8 scalar. */
+    static TensorProto uint8Scalar(String name, int value) {
+        if (value < 0 || value > 255) {
+            throw new IllegalArgumentException("not a uint8 value: " + value);
+        }
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.UINT8_VALUE)
+                .setRawData(ByteString.copyFrom(new byte[] {(byte) value})).build();
+    }
+
+    /** An INT32 tensor with the given shape and values. */
+    static TensorProto int32Tensor(String name, List<Long> dims, int[] values) {
+        ByteBuffer b = ByteBuffer.allocate(values.length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        b.asIntBuffer().put(values);
+        return TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.INT32_VALUE)
+                .addAllDims(dims).setRawData(ByteString.copyFrom(b.array())).build();
+    }
+
     static long elementCount(List<Long> dims) {
         long n = 1;
         for (long d : dims) {

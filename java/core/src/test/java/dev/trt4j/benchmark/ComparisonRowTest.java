@@ -21,6 +21,15 @@ class ComparisonRowTest {
     }
 
     @Test
+    void anyLabelNamesAColumnSoQuantizationsOfOnePrecisionCanBeCompared() {
+        ComparisonRow row = ComparisonRow.parse("model=minilm,fp32=m.onnx,dynamic-int8=m-q.onnx,trt4j-int8=m.ort.onnx");
+        assertThat(row.files().keySet()).containsExactly("fp32", "dynamic-int8", "trt4j-int8");
+        assertThat(row.files().get("dynamic-int8")).isEqualTo(Path.of("m-q.onnx"));
+        assertThatThrownBy(() -> ComparisonRow.parse("fp32=a,int8 (dyn)=b")).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("column label 'int8 (dyn)' may only hold letters, digits and _ . + -");
+    }
+
+    @Test
     void refusesMalformedSpecs() {
         assertThatThrownBy(() -> ComparisonRow.parse("fp16=a.engine")).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("needs an fp32=FILE entry");

@@ -99,8 +99,9 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Per-query times in trtexec's --exportTimes layout (one file per run: FILE.<run>.json).")
     private Path json;
 
-    @Option(names = "--compare", paramLabel = "[model=NAME,]fp32=F,fp16=F,int8=F",
-            description = "Time each precision's file; repeat for more models (rows of the speedup table).")
+    @Option(names = "--compare", paramLabel = "[model=NAME,]fp32=F,LABEL=F...",
+            description = "Time each file against fp32, one column per LABEL (fp16, int8, dynamic-int8, ...); repeat "
+                    + "for more models (rows of the speedup table).")
     private List<String> compare = new ArrayList<>();
 
     @Option(names = "--markdown", paramLabel = "FILE", description = "Write the speedup table as Markdown.")

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.quantize.QuantizationTarget;
 import dev.trt4j.quantize.WeightCalibrator;
 import dev.trt4j.quantize.WeightGranularity;
 import picocli.CommandLine.Option;
@@ -24,6 +25,23 @@ public final class QuantizationArguments {
     @Option(names = "--no-bn-fold", description = "Keep BatchNormalization nodes instead of folding them into Conv.")
     boolean noBatchNormFold;
 
+    @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "tensorrt",
+            description = "Q/DQ layout: tensorrt (inputs of quantized operators, what TensorRT builds) or "
+                    + "onnxruntime-cpu (UINT8 activations, INT8 weights, INT32 biases and Q/DQ on Conv outputs, what "
+                    + "ONNX Runtime's CPU kernels fuse; needs a table from calibrate --all-tensors). Default "
+                    + "${DEFAULT-VALUE}.")
+    String runtime;
+
+    @Option(names = "--reduce-range", negatable = true,
+            description = "onnxruntime-cpu: 7-bit weights (default on), so that x86 AVX2 kernels without VNNI "
+                    + "cannot saturate; --no-reduce-range keeps 8 bits for CPUs with VNNI or ARM.")
+    Boolean reduceRange;
+
+    @Option(names = "--skip-depthwise", negatable = true,
+            description = "Leave depthwise Convs in FP32 (default on for onnxruntime-cpu, whose FP32 depthwise "
+                    + "kernels beat its INT8 ones on x86; off for tensorrt).")
+    Boolean skipDepthwise;
+
     @Option(names = "--exclude", paramLabel = "NAME|OPTYPE|REGEX",
             description = "Leave in FP32: a node name, an operator type (e.g. MatMul), or a regular expression "
                     + "found in node names; repeatable. Each must match something.")
@@ -32,10 +50,14 @@ public final class QuantizationArguments {
     /** The configuration these arguments describe for {@code model} (whose exclusions they must match). */
     QuantizationConfig config(ModelProto model, Path modelFile) {
         MethodSpec method = MethodSpec.parse(weightMethod, CalibrationOptions.defaults());
+        QuantizationTarget target = QuantizationTarget.byName(runtime);
         QuantizationConfig.Builder b = QuantizationConfig.builder()
                 .weightGranularity(perTensorWeights ? WeightGranularity.PER_TENSOR : WeightGranularity.PER_CHANNEL)
                 .weightCalibrator(WeightCalibrator.byName(method.name(), method.options()))
-                .foldBatchNorm(!noBatchNormFold);
+                .foldBatchNorm(!noBatchNormFold)
+                .target(target)
+                .reduceRange(reduceRange != null ? reduceRange : target == QuantizationTarget.ONNXRUNTIME_CPU)
+                .skipDepthwise(skipDepthwise != null ? skipDepthwise : target == QuantizationTarget.ONNXRUNTIME_CPU);
         return new ExclusionResolver(model, modelFile).apply(excludes, b).build();
     }
 }

@@ -7,9 +7,11 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.ort.OrtOptimizedGraph;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationReport;
 import dev.trt4j.quantize.QuantizationResult;
+import dev.trt4j.quantize.QuantizationTarget;
 import dev.trt4j.table.CalibrationTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +35,8 @@ import java.util.concurrent.Callable;
 @Command(name = "quantize", sortOptions = false,
         description = {"Writes an explicitly quantized (Q/DQ) INT8 model from an FP32 model and a calibration table: "
                 + "symmetric INT8, activations per tensor from the table, weights per output channel from their "
-                + "values, BatchNorm folded into its Conv first."})
+                + "values, BatchNorm folded into its Conv first. --runtime onnxruntime-cpu lays it out for ONNX "
+                + "Runtime's CPU integer kernels instead of TensorRT."})
 public final class QuantizeCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(QuantizeCommand.class);
     private static final int NAMES_SHOWN = 3;
@@ -77,9 +80,11 @@ public final class QuantizeCommand implements Callable<Integer> {
             List<String> missing = quantizer.requiredActivations(proto).stream()
                     .filter(t -> !ranges.contains(t)).toList();
             if (!missing.isEmpty()) {
+                boolean ort = quantizer.config().target() == QuantizationTarget.ONNXRUNTIME_CPU;
                 throw new Trt4jException(table + ": lacks " + missing.size() + " of the tensors "
                         + modelFile.getFileName() + " needs: " + abbreviate(missing)
-                        + " (calibrate this model again, or use a table made for it)");
+                        + (ort ? " (--runtime onnxruntime-cpu also quantizes Conv outputs: calibrate with "
+                                + "--all-tensors)" : " (calibrate this model again, or use a table made for it)"));
             }
             result = quantizer.quantize(proto, ranges.amaxByTensor());
         } catch (Trt4jException e) {
@@ -90,14 +95,26 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         result.write(out);
         QuantizationReport report = result.report();
+        // Whether ONNX Runtime fuses the layout is the point of that target, so check it rather than assume it.
+        OrtOptimizedGraph fused = report.target() == QuantizationTarget.ONNXRUNTIME_CPU
+                ? OrtOptimizedGraph.of(result.model()) : null;
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
-            json.print(w, toJson(modelFile, report));
+            ObjectNode root = toJson(modelFile, report);
+            if (fused != null) {
+                ObjectNode o = root.putObject("onnxruntimeCpu");
+                fused.integerKernels().forEach(o.putObject("integerKernels")::put);
+                fused.floatKernels().forEach(o.putObject("floatKernels")::put);
+            }
+            json.print(w, root);
         } else {
             w.printf("Quantized %s with %s → %s%n", modelFile.getFileName(), table.getFileName(), out);
             w.println(report.summary());
             if (!report.excludedNodes().isEmpty()) {
                 w.println("Kept in FP32: " + String.join(", ", report.excludedNodes()));
+            }
+            if (fused != null) {
+                w.println("ONNX Runtime CPU, " + fused.summary());
             }
             w.flush();
         }
@@ -141,6 +158,8 @@ public final class QuantizeCommand implements Callable<Integer> {
         root.put("weightGranularity", report.weightGranularity().name().toLowerCase(Locale.ROOT)
                 .replace('_', '-'));
         root.put("weightMethod", report.weightMethod());
+        root.put("runtime", report.target().cliName());
+        root.put("reduceRange", report.reduceRange());
         return root;
     }
 

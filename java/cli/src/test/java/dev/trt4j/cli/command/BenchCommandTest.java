@@ -73,12 +73,12 @@ class BenchCommandTest {
         Path md = dir.resolve("table.md");
         Path csv = dir.resolve("table.csv");
         Path json = dir.resolve("table.json");
-        CliRun run = bench(with("--compare", "model=cls,fp32=" + model + ",int8=" + model, "--markdown", md.toString(),
-                "--csv", csv.toString(), "--table-json", json.toString()));
+        CliRun run = bench(with("--compare", "model=cls,fp32=" + model + ",int8=" + model + ",dynamic-int8=" + model,
+                "--markdown", md.toString(), "--csv", csv.toString(), "--table-json", json.toString()));
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("| Model | b1 fp32 | b1 int8 |");
+        assertThat(run.out()).contains("| Model | b1 fp32 | b1 int8 | b1 dynamic-int8 |");
         assertThat(Files.readString(md)).contains("| cls | 1.00 |");
-        assertThat(Files.readAllLines(csv).get(0)).isEqualTo("model,b1 fp32,b1 int8");
+        assertThat(Files.readAllLines(csv).get(0)).isEqualTo("model,b1 fp32,b1 int8,b1 dynamic-int8");
         JsonNode cells = new ObjectMapper().readTree(json.toFile()).get("rows").get(0).get("cells");
         assertThat(cells.get(1).get("samplesPerSecond").asDouble()).isPositive();
     }

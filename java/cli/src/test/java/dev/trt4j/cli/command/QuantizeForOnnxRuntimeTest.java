@@ -1,0 +1,121 @@
+package dev.trt4j.cli.command;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.DefaultModel;
+import dev.trt4j.quantize.QdqQuantizer;
+import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.table.CalibrationTable;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code quantize --runtime onnxruntime-cpu} on the embedded PP-OCR classifier: ONNX Runtime fuses every quantized
+ * Conv into QLinearConv, the fused model keeps the classifier's accuracy, and the table must hold the Conv outputs.
+ */
+class QuantizeForOnnxRuntimeTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path allTensors;
+
+    @BeforeAll
+    static void calibrate() {
+        model = DefaultModel.file();
+        CliRun run = CliRun.of("calibrate", "--samples", "64", "--method", "max", "--all-tensors", "--out",
+                dir.resolve("cal").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        allTensors = dir.resolve("cal").resolve("max.table.json");
+    }
+
+    @Test
+    void everyQuantizedConvIsFusedAndTheFusedModelKeepsTheAccuracy() throws IOException {
+        Path out = dir.resolve("cls.ort.onnx");
+        CliRun quantize = CliRun.of("quantize", model.toString(), "--table", allTensors.toString(), "--runtime",
+                "onnxruntime-cpu", "--out", out.toString(), "--json");
+        assertThat(quantize.exitCode()).as(quantize.err()).isZero();
+        JsonNode q = JSON.readTree(quantize.out());
+        assertThat(q.get("runtime").asText()).isEqualTo("onnxruntime-cpu");
+        assertThat(q.get("reduceRange").asBoolean()).as("7-bit weights by default").isTrue();
+        assertThat(q.get("residualAdds")).isEmpty();
+        // The classifier's 11 depthwise Convs stay FP32 by default; each of the other 42 becomes a QLinearConv.
+        assertThat(q.get("excludedNodes")).hasSize(11);
+        assertThat(q.get("quantizedNodes")).extracting(JsonNode::asText).filteredOn(n -> n.startsWith("Conv"))
+                .hasSize(42);
+        JsonNode kernels = q.get("onnxruntimeCpu").get("integerKernels");
+        assertThat(kernels.get("com.microsoft:QLinearConv").asInt()).isGreaterThanOrEqualTo(42);
+
+        CliRun evaluate = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", out.toString(),
+                "--samples", "128", "--ort-optimizations", "--json");
+        assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+        JsonNode task = JSON.readTree(evaluate.out()).get("task");
+        double fp32 = task.get("reference").get("accuracy").asDouble();
+        assertThat(task.get("candidate").get("accuracy").asDouble()).isGreaterThanOrEqualTo(fp32 - 0.03);
+    }
+
+    @Test
+    void eightBitWeightsAndDepthwiseConvsOnRequestAndTheTextSaysWhatOnnxRuntimeRuns() {
+        Path out = dir.resolve("cls.ort8.onnx");
+        CliRun run = CliRun.of("quantize", model.toString(), "--table", allTensors.toString(), "--runtime",
+                "onnxruntime-cpu", "--no-reduce-range", "--no-skip-depthwise", "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("laid out for onnxruntime-cpu").doesNotContain("7-bit")
+                .contains("ONNX Runtime CPU, integer kernels: ").contains("QLinearConv 53");
+    }
+
+    @Test
+    void aTableWithoutTheConvOutputsAsksForAllTensors() throws IOException {
+        // Keep only what the TensorRT layout reads: the inputs of quantized operators.
+        ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(model));
+        List<String> inputs = new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(proto);
+        CalibrationTable full = CalibrationTable.read(allTensors);
+        Map<String, Float> some = new LinkedHashMap<>();
+        inputs.forEach(t -> some.put(t, full.amaxByTensor().get(t)));
+        Path table = dir.resolve("inputs.table.json");
+        new CalibrationTable(some, full.provenance()).write(table);
+        Path out = dir.resolve("missing.onnx");
+
+        CliRun run = CliRun.of("quantize", model.toString(), "--table", table.toString(), "--runtime",
+                "onnxruntime-cpu", "--out", out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: " + table + ": lacks ")
+                .endsWith("(--runtime onnxruntime-cpu also quantizes Conv outputs: calibrate with --all-tensors)");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void reducedRangeIsRefusedForTensorRt() {
+        CliRun run = CliRun.of("quantize", model.toString(), "--table", allTensors.toString(), "--reduce-range",
+                "--out", dir.resolve("x.onnx").toString());
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.errLines()).singleElement().asString()
+                .contains("reduced-range (7-bit) weights are for target onnxruntime-cpu, not tensorrt");
+    }
+
+    @Test
+    void anUnknownRuntimeIsNamed() {
+        CliRun run = CliRun.of("quantize", model.toString(), "--table", allTensors.toString(), "--runtime",
+                "openvino", "--out", dir.resolve("y.onnx").toString());
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.errLines()).singleElement().asString()
+                .contains("unknown quantization target 'openvino'; use tensorrt or onnxruntime-cpu");
+    }
+}

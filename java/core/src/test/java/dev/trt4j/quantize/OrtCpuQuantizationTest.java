@@ -1,0 +1,263 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.ort.OrtOptimizedGraph;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.trt4j.quantize.ModelBuilder.gaussian;
+import static dev.trt4j.quantize.ModelBuilder.ints;
+import static dev.trt4j.quantize.QdqModels.axis;
+import static dev.trt4j.quantize.QdqModels.dequantizeAfter;
+import static dev.trt4j.quantize.QdqModels.floats;
+import static dev.trt4j.quantize.QdqModels.node;
+import static dev.trt4j.quantize.QdqModels.nodes;
+import static dev.trt4j.quantize.QdqModels.quantizeOf;
+import static dev.trt4j.quantize.QdqModels.tensor;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The {@link QuantizationTarget#ONNXRUNTIME_CPU} layout: its types, its numbers, and that ONNX Runtime fuses it. */
+class OrtCpuQuantizationTest {
+    private static final List<float[]> SAMPLES = List.of(gaussian(40, 256, 1.0), gaussian(41, 256, 1.0),
+            gaussian(42, 256, 1.0), gaussian(43, 256, 1.0));
+    /**
+     * 7-bit weights: with 8-bit ones, the fused kernels of x86 CPUs without VNNI saturate (this build machine's
+     * AVX2 EPYC reads these tiny models 10 times further off FP32), so a numeric check would depend on the CPU.
+     */
+    private static final QuantizationConfig ORT = QuantizationConfig.builder()
+            .target(QuantizationTarget.ONNXRUNTIME_CPU).reduceRange(true).build();
+
+    private static Map<String, Float> amax(ModelProto model, QdqQuantizer q) throws Exception {
+        return OrtRunner.maxPass(model, "x", SAMPLES, TinyModels.RESIDUAL_INPUT, q.requiredActivations(model));
+    }
+
+    @Test
+    void convOutputsAreQuantizedTooAndReluOutputsUseTheUnsignedGrid() throws Exception {
+        ModelProto model = TinyModels.residual(11, false);
+        QdqQuantizer quantizer = new QdqQuantizer(ORT);
+        // conv1's only reader is relu1, so its pair sits on relu1's output r; conv2 feeds the Add: bn2_out.
+        assertThat(quantizer.requiredActivations(model)).containsExactly("x", "r", "f", "bn2_out");
+        Map<String, Float> amax = amax(model, quantizer);
+
+        QuantizationResult result = quantizer.quantize(model, amax);
+        ModelProto q = result.model();
+
+        assertThat(result.report().residualAdds()).isEmpty();
+        assertThat(result.report().target()).isEqualTo(QuantizationTarget.ONNXRUNTIME_CPU);
+        assertThat(nodes(q, "QuantizeLinear")).extracting(n -> n.getInput(0))
+                .containsExactlyInAnyOrder("x", "r", "f", "bn2_out");
+        for (String signed : List.of("x", "f", "bn2_out")) {
+            NodeProto qn = quantizeOf(q, signed);
+            assertThat(floats(q, qn.getInput(1))).containsExactly(amax.get(signed) / 127f);
+            assertUint8(q, qn.getInput(2), 128);
+        }
+        NodeProto r = quantizeOf(q, "r");
+        assertThat(floats(q, r.getInput(1))).containsExactly(amax.get("r") / 255f);
+        assertUint8(q, r.getInput(2), 0);
+        // Every reader of a quantized tensor reads its dequantized copy: the Add reads conv2's quantized output.
+        assertThat(node(q, "add").getInputList()).containsExactly(dequantizeAfter(q, quantizeOf(q, "bn2_out"))
+                .getOutput(0), dequantizeAfter(q, r).getOutput(0));
+    }
+
+    @Test
+    void weightsAreStoredAsInt8AndBiasesAsInt32WithTheProductScale() throws Exception {
+        ModelProto model = TinyModels.residual(13, false);
+        QdqQuantizer quantizer = new QdqQuantizer(ORT);
+        Map<String, Float> amax = amax(model, quantizer);
+        ModelProto q = quantizer.quantize(model, amax).model();
+
+        assertThat(q.getGraph().getInitializerList()).extracting(TensorProto::getName)
+                .doesNotContain("w1", "w2", "wf", "bf"); // the FP32 copies are gone
+        NodeProto conv1 = node(q, "conv1");
+        NodeProto wDq = producer(q, conv1.getInput(1));
+        TensorProto w = tensor(q, wDq.getInput(0));
+        assertThat(w.getDataType()).isEqualTo(TensorProto.DataType.INT8_VALUE);
+        assertThat(axis(wDq)).contains(0L);
+        float[] wScale = floats(q, wDq.getInput(1));
+        assertThat(wScale).hasSize(8);
+
+        NodeProto bDq = producer(q, conv1.getInput(2));
+        TensorProto b = tensor(q, bDq.getInput(0));
+        assertThat(b.getDataType()).isEqualTo(TensorProto.DataType.INT32_VALUE);
+        float xScale = amax.get("x") / 127f;
+        float[] bScale = floats(q, bDq.getInput(1));
+        for (int c = 0; c < 8; c++) {
+            assertThat(bScale[c]).as("channel %d", c).isEqualTo(xScale * wScale[c]);
+        }
+        NodeProto fcBias = producer(q, node(q, "fc").getInput(2));
+        assertThat(tensor(q, fcBias.getInput(0)).getDataType()).isEqualTo(TensorProto.DataType.INT32_VALUE);
+    }
+
+    @Test
+    void eachInt8WeightIsItsValueOverItsChannelScaleRounded() {
+        ModelProto model = TinyModels.matMul(13);
+        ModelProto q = new QdqQuantizer(ORT.toBuilder().reduceRange(false).build()).quantize(model, Map.of("x", 1f))
+                .model();
+
+        NodeProto dq = producer(q, node(q, "mm").getInput(1));
+        assertThat(axis(dq)).contains(1L);
+        byte[] wq = tensor(q, dq.getInput(0)).getRawData().toByteArray();
+        float[] scale = floats(q, dq.getInput(1));
+        float[] w = floats(model, "w");
+        for (int k = 0; k < w.length; k++) {
+            assertThat((int) wq[k]).as("w[%d]", k).isEqualTo((int) Math.rint(w[k] / scale[k % 6]));
+        }
+        assertThat(wq).contains((byte) 127, (byte) -127).doesNotContain((byte) -128);
+    }
+
+    @Test
+    void onnxRuntimeFusesTheLayoutIntoIntegerKernelsAndMatchesFp32() throws Exception {
+        ModelProto model = TinyModels.residual(13, false);
+        QdqQuantizer quantizer = new QdqQuantizer(ORT);
+        ModelProto q = quantizer.quantize(model, amax(model, quantizer)).model();
+
+        OrtOptimizedGraph fused = OrtOptimizedGraph.of(q);
+        assertThat(fused.count("com.microsoft:QLinearConv") + fused.count("QLinearConv")).isEqualTo(2);
+        assertThat(fused.count("com.microsoft:QGemm")).isEqualTo(1);
+        assertThat(fused.floatKernels()).isEmpty();
+        // The TensorRT layout of the same model is not fused: ONNX Runtime needs a Q on each Conv's output.
+        ModelProto trt = new QdqQuantizer(QuantizationConfig.defaults())
+                .quantize(model, amax(model, new QdqQuantizer(QuantizationConfig.defaults()))).model();
+        assertThat(OrtOptimizedGraph.of(trt).floatKernels()).isNotEmpty();
+
+        try (OrtRunner fp32 = new OrtRunner(model); OrtRunner int8 = new OrtRunner(q)) {
+            for (float[] x : SAMPLES) {
+                float[] expected = fp32.run("x", x, TinyModels.RESIDUAL_INPUT, "logits");
+                float[] actual = int8.run("x", x, TinyModels.RESIDUAL_INPUT, "logits");
+                BatchNormFolderTest.assertClose(actual, expected, 0.03);
+                assertThat(actual).isNotEqualTo(expected);
+            }
+        }
+    }
+
+    @Test
+    void matMulBecomesMatMulIntegerToFloat() throws Exception {
+        ModelProto model = TinyModels.matMul(13);
+        ModelProto q = new QdqQuantizer(ORT).quantize(model, Map.of("x", 3f)).model();
+
+        assertThat(OrtOptimizedGraph.of(q).count("com.microsoft:MatMulIntegerToFloat")).isEqualTo(1);
+        assertThat(nodes(q, "QuantizeLinear")).extracting(n -> n.getInput(0)).containsExactly("x");
+        float[] x = ModelBuilder.uniform(3, 32, -3, 3);
+        BatchNormFolderTest.assertClose(OrtRunner.runOnce(q, "x", x, new long[] {2, 16}, "y"),
+                OrtRunner.runOnce(model, "x", x, new long[] {2, 16}, "y"), 0.03);
+    }
+
+    @Test
+    void reducedRangeWeightsStayWithinPlusMinus64() {
+        QdqQuantizer quantizer = new QdqQuantizer(ORT.toBuilder().reduceRange(true).build());
+        QuantizationResult r = quantizer.quantize(TinyModels.matMul(13), Map.of("x", 1f));
+        ModelProto q = r.model();
+
+        NodeProto dq = producer(q, node(q, "mm").getInput(1));
+        byte[] w = tensor(q, dq.getInput(0)).getRawData().toByteArray();
+        int max = 0;
+        for (byte v : w) {
+            max = Math.max(max, Math.abs(v));
+        }
+        assertThat(max).isEqualTo(64); // each column's largest weight lands on the bound
+        float[] wf = floats(TinyModels.matMul(13), "w");
+        float col0 = 0;
+        for (int k = 0; k < 16; k++) {
+            col0 = Math.max(col0, Math.abs(wf[k * 6]));
+        }
+        assertThat(floats(q, dq.getInput(1))[0]).isEqualTo(col0 / 64);
+        assertThat(r.report().summary()).contains("7-bit").contains("onnxruntime-cpu");
+    }
+
+    @Test
+    void reducedRangeIsRefusedForTensorRt() {
+        assertThatThrownBy(() -> QuantizationConfig.builder().reduceRange(true).build())
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("onnxruntime-cpu");
+    }
+
+    @Test
+    void aMissingOutputRangeIsNamed() throws Exception {
+        ModelProto model = TinyModels.residual(13, false);
+        QdqQuantizer quantizer = new QdqQuantizer(ORT);
+        Map<String, Float> amax = new HashMap<>(amax(model, quantizer));
+        amax.remove("bn2_out");
+
+        assertThatThrownBy(() -> quantizer.quantize(model, amax)).isInstanceOf(Trt4jException.class)
+                .hasMessage("no activation range for tensor 'bn2_out' (input of output of Conv 'conv2')");
+    }
+
+    @Test
+    void aBiasTooLargeForInt32WidensItsChannelsWeightScale() throws Exception {
+        // Channel 1 has weights of 1e-9 and a bias of 10: at input scale × weight scale the bias would be ~1e12.
+        float[] w = gaussian(50, 2 * 3 * 9, 0.3);
+        for (int k = 27; k < 54; k++) {
+            w[k] = 1e-9f;
+        }
+        ModelProto model = new ModelBuilder("bias", 13).input("x", 1, 3, 4, 4).output("y")
+                .initializer("w", new long[] {2, 3, 3, 3}, w).initializer("b", new long[] {2}, new float[] {0.5f, 10f})
+                .node("Conv", "conv", List.of("x", "w", "b"), List.of("c"), ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1))
+                .node("Relu", "relu", List.of("c"), List.of("y2"))
+                .node("Sigmoid", "sig", List.of("y2"), List.of("y")).build();
+        Map<String, Float> amax = Map.of("x", 1f, "y2", 12f);
+        ModelProto q = new QdqQuantizer(ORT).quantize(model, amax).model();
+
+        NodeProto bDq = producer(q, node(q, "conv").getInput(2));
+        int[] b = ints32(tensor(q, bDq.getInput(0)));
+        float[] bScale = floats(q, bDq.getInput(1));
+        assertThat(Math.abs((long) b[1])).isLessThan(Integer.MAX_VALUE);
+        assertThat((double) b[1] * bScale[1]).isCloseTo(10.0, org.assertj.core.data.Offset.offset(1e-3));
+        float[] x = ModelBuilder.uniform(4, 48, -1, 1);
+        BatchNormFolderTest.assertClose(OrtRunner.runOnce(q, "x", x, new long[] {1, 3, 4, 4}, "y"),
+                OrtRunner.runOnce(model, "x", x, new long[] {1, 3, 4, 4}, "y"), 0.01);
+    }
+
+    @Test
+    void depthwiseConvsStayFp32WhenAskedAndGroupedOnesAreNotDepthwise() {
+        ModelBuilder m = new ModelBuilder("dw", 13).input("x", 1, 4, 6, 6).output("y")
+                .initializer("wd", new long[] {4, 1, 3, 3}, gaussian(60, 36, 0.3))
+                .initializer("wg", new long[] {4, 2, 3, 3}, gaussian(61, 72, 0.3))
+                .node("Conv", "depthwise", List.of("x", "wd"), List.of("d"), ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1), ModelBuilder.integer("group", 4))
+                .node("Conv", "grouped", List.of("d", "wg"), List.of("y"), ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1), ModelBuilder.integer("group", 2));
+        QdqQuantizer quantizer = new QdqQuantizer(ORT.toBuilder().skipDepthwise(true).build());
+
+        QuantizationReport report = quantizer.quantize(m.build(), Map.of("d", 2f)).report();
+
+        assertThat(report.excludedNodes()).containsExactly("depthwise");
+        assertThat(report.quantizedNodes()).containsExactly("grouped");
+        assertThat(new QdqQuantizer(ORT).requiredActivations(m.build())).containsExactly("x", "d");
+    }
+
+    @Test
+    void targetsAreNamedAsOnTheCommandLine() {
+        assertThat(QuantizationTarget.byName("ONNXRuntime-CPU")).isEqualTo(QuantizationTarget.ONNXRUNTIME_CPU);
+        assertThat(QuantizationTarget.byName("tensorrt")).isEqualTo(QuantizationTarget.TENSORRT);
+        assertThatThrownBy(() -> QuantizationTarget.byName("openvino")).isInstanceOf(Trt4jException.class)
+                .hasMessage("unknown quantization target 'openvino'; use tensorrt or onnxruntime-cpu");
+    }
+
+    private static NodeProto producer(ModelProto m, String tensor) {
+        return m.getGraph().getNodeList().stream().filter(n -> n.getOutputList().contains(tensor)).findFirst()
+                .orElseThrow(() -> new AssertionError("nothing produces " + tensor));
+    }
+
+    private static void assertUint8(ModelProto m, String name, int value) {
+        TensorProto zp = tensor(m, name);
+        assertThat(zp.getDataType()).isEqualTo(TensorProto.DataType.UINT8_VALUE);
+        assertThat(zp.getDimsList()).isEmpty();
+        assertThat(Byte.toUnsignedInt(zp.getRawData().byteAt(0))).isEqualTo(value);
+    }
+
+    private static int[] ints32(TensorProto t) {
+        ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        int[] v = new int[b.remaining() / 4];
+        b.asIntBuffer().get(v);
+        return v;
+    }
+}
