@@ -7,6 +7,8 @@ import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.quantize.QdqQuantizer;
+import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.ActivationStatisticsCollector;
 import dev.trt4j.stats.StatisticsOptions;
@@ -58,6 +60,7 @@ public class StatisticsOverheadBenchmark {
     private List<Batch> batches;
     private OrtModelRunner bare;
     private ActivationStatisticsCollector collector;
+    private ActivationStatisticsCollector qdqCollector;
     private List<String> outputs;
 
     @Setup(Level.Trial)
@@ -83,6 +86,9 @@ public class StatisticsOverheadBenchmark {
         bare = OrtModelRunner.open(file, OrtRunnerOptions.defaults());
         outputs = onnx.outputs().stream().map(t -> t.name()).toList();
         collector = new ActivationStatisticsCollector(onnx, onnx.quantizableActivationTensors(),
+                StatisticsOptions.defaults());
+        qdqCollector = new ActivationStatisticsCollector(onnx,
+                new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(onnx.proto()),
                 StatisticsOptions.defaults());
     }
 
@@ -112,9 +118,16 @@ public class StatisticsOverheadBenchmark {
         return n;
     }
 
+    /** Every input of a quantizable operator, what {@code trt4j calibrate} collects by default. */
     @Benchmark
     public ActivationStatistics collectStatistics() {
         return collector.collect(new ListSource(batches));
+    }
+
+    /** Only what explicit quantization needs (Conv/Gemm/MatMul inputs, residual adds), as compare-calibrators does. */
+    @Benchmark
+    public ActivationStatistics collectQdqStatistics() {
+        return qdqCollector.collect(new ListSource(batches));
     }
 
     /** Replays pre-built batches so both benchmarks see identical inputs and no preprocessing cost. */
