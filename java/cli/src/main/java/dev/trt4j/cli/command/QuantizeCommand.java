@@ -4,9 +4,13 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationReport;
 import dev.trt4j.quantize.QuantizationResult;
@@ -53,6 +57,15 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Mixin
     QuantizationArguments quantization;
 
+    @Option(names = "--bias-correction",
+            description = "Then measure each quantized Conv's mean output error per channel on the samples "
+                    + "(--data etc.) and subtract it from the Conv's FP32 bias (empirical bias correction). Helps "
+                    + "where many inputs share one value, e.g. the background of text lines.")
+    boolean biasCorrection;
+
+    @Mixin
+    DataArguments dataArguments;
+
     @Option(names = "--force", description = "Use a table made for another model (its SHA-256 differs).")
     boolean force;
 
@@ -88,20 +101,42 @@ public final class QuantizeCommand implements Callable<Integer> {
             }
             throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
         }
+        BiasCorrection.Result corrected = biasCorrection ? correct(onnx, result.model(), model == null) : null;
+        if (corrected != null) {
+            result = new QuantizationResult(corrected.model(), result.report());
+        }
         result.write(out);
         QuantizationReport report = result.report();
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
-            json.print(w, toJson(modelFile, report));
+            ObjectNode root = toJson(modelFile, report);
+            if (corrected != null) {
+                ObjectNode bc = root.putObject("biasCorrection");
+                bc.put("samples", corrected.samples());
+                ObjectNode shifts = bc.putObject("largestShift");
+                corrected.shifts().forEach(shifts::put);
+            }
+            json.print(w, root);
         } else {
             w.printf("Quantized %s with %s → %s%n", modelFile.getFileName(), table.getFileName(), out);
             w.println(report.summary());
             if (!report.excludedNodes().isEmpty()) {
                 w.println("Kept in FP32: " + String.join(", ", report.excludedNodes()));
             }
+            if (corrected != null) {
+                w.printf(Locale.ROOT, "Bias correction: %d Convs over %d samples, largest shift %.4g%n",
+                        corrected.shifts().size(), corrected.samples(),
+                        corrected.shifts().values().stream().mapToDouble(Float::doubleValue).max().orElse(0));
+            }
             w.flush();
         }
         return 0;
+    }
+
+    private BiasCorrection.Result correct(OnnxModel onnx, ModelProto quantized, boolean defaultModel) {
+        try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), defaultModel)) {
+            return BiasCorrection.apply(quantized, source, OrtRunnerOptions.defaults());
+        }
     }
 
     private CalibrationTable readTable(OnnxModel onnx) {
