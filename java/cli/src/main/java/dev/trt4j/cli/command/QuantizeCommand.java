@@ -134,6 +134,11 @@ public final class QuantizeCommand implements Callable<Integer> {
     }
 
     private BiasCorrection.Result correct(OnnxModel onnx, ModelProto quantized, boolean defaultModel) {
+        if (!defaultModel && !dataArguments.givesSamples()) {
+            // Random data would "correct" the biases towards noise: insist on real samples.
+            throw new Trt4jException("--bias-correction needs real samples: give --data (or --tokenizer for a text "
+                    + "model)");
+        }
         try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), defaultModel)) {
             return BiasCorrection.apply(quantized, source, OrtRunnerOptions.defaults());
         }

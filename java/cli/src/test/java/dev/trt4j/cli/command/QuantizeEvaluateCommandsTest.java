@@ -93,6 +93,36 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
+    void biasCorrectionChangesBiasesOnlyAndReportsEachConv() throws IOException {
+        Path plain = dir.resolve("cls.plain.onnx");
+        Path corrected = dir.resolve("cls.corrected.onnx");
+        assertThat(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out", plain.toString())
+                .exitCode()).isZero();
+
+        // The default model: its samples are the bundled sentences, rendered.
+        JsonNode r = json(CliRun.of("quantize", "--table", table.toString(), "--out", corrected.toString(),
+                "--bias-correction", "--samples", "16", "--json"));
+
+        JsonNode bc = r.get("biasCorrection");
+        assertThat(bc.get("samples").asLong()).isEqualTo(16);
+        // Every quantized Conv of the classifier (all but the MatMul head) gets a corrected bias.
+        assertThat(bc.get("largestShift").size()).isEqualTo(r.get("quantizedNodes").size() - 1);
+        ModelProto a = ModelProto.parseFrom(Files.readAllBytes(plain));
+        ModelProto b = ModelProto.parseFrom(Files.readAllBytes(corrected));
+        assertThat(b.getGraph().getNodeCount()).isEqualTo(a.getGraph().getNodeCount());
+        assertThat(b).isNotEqualTo(a);
+        assertThat(b.getGraph().getOutputList()).isEqualTo(a.getGraph().getOutputList());
+    }
+
+    @Test
+    void biasCorrectionWithoutSamplesIsRefused() throws IOException {
+        Path out = dir.resolve("bc-nodata.onnx");
+        assertFailsWithOneLine(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
+                out.toString(), "--bias-correction"),
+                "--bias-correction needs real samples: give --data (or --tokenizer for a text model)", out);
+    }
+
+    @Test
     void quantizeJsonListsWhatWasDoneAndExclusionsStayFp32() throws IOException {
         Path out = dir.resolve("partial.onnx");
         JsonNode r = json(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
