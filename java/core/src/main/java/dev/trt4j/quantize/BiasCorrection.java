@@ -24,8 +24,9 @@ import java.util.Optional;
 
 /**
  * Empirical bias correction of a Q/DQ model (Nagel et al. 2019, "Data-Free Quantization", §4.2; Finkelstein et
- * al. 2019): for each quantized Conv, the mean per output channel of (INT8 output − FP32 output of the same
- * layer on the same input) over calibration data is subtracted from the layer's FP32 bias.
+ * al. 2019): for each quantized Conv (and MatMul with a bias Add), the mean per output channel of (INT8 output −
+ * FP32 output of the same layer on the same input) over calibration data is subtracted from the layer's FP32
+ * bias.
  *
  * <p>Why: rounding errors average out only when a layer's inputs vary. Where many inputs share one value — the
  * uniform background of a text line, zero padding — every position rounds the same way, and the layer's output
@@ -34,7 +35,7 @@ import java.util.Optional;
  * pairs and their scales are untouched.
  *
  * <p>Each layer's error is measured on the input it sees in the quantized model, in one pass: the model is run
- * with, for each Conv, a twin Conv on the unquantized input and weights, and an in-graph per-channel mean of the
+ * with, for each layer, a twin on the unquantized input and weights, and an in-graph per-channel mean of the
  * difference.
  */
 public final class BiasCorrection {
@@ -53,23 +54,30 @@ public final class BiasCorrection {
         }
     }
 
-    private record Target(int node, String label, String input, String weight, int channels) {
+    /**
+     * A layer to correct: {@code node} reads {@code input} and {@code weight} through Q/DQ; its bias is input
+     * {@code biasInput} of node {@code biasNode} (the Conv itself, or the Add after a MatMul); -1 = no bias yet.
+     */
+    private record Target(int node, String label, String input, String weight, int channels, boolean matMul,
+                          int biasNode, int biasInput) {
     }
 
     private BiasCorrection() {
     }
 
     /**
-     * Corrects the biases of the quantized Convs of {@code quantized} (as {@link QdqQuantizer} writes it: a Q→DQ
-     * pair on the data input and on the constant weight) from the samples of {@code source}.
+     * Corrects the biases of the quantized layers of {@code quantized} (as {@link QdqQuantizer} writes it: a
+     * Q→DQ pair on the data input and on the constant weight) from the samples of {@code source}. The model runs
+     * without ONNX Runtime's graph optimisations, so the Q/DQ arithmetic is the one TensorRT reproduces.
      *
-     * @throws Trt4jException if the model has no such Conv, the data gives no samples or does not fit the model
+     * @throws Trt4jException if the model has no such layer, the data gives no samples or does not fit the model
      */
     public static Result apply(ModelProto quantized, CalibrationDataSource source, OrtRunnerOptions options) {
         GraphIndex index = new GraphIndex(quantized.getGraph());
         List<Target> targets = targets(index);
         if (targets.isEmpty()) {
-            throw new Trt4jException("bias correction: the model has no quantized Conv with constant weights");
+            throw new Trt4jException("bias correction: the model has no quantized Conv, or MatMul followed by a bias "
+                    + "Add, with constant weights");
         }
         ModelProto probe = withErrorOutputs(quantized, index, targets);
         List<String> outputs = targets.stream().map(t -> t.label() + ERROR_SUFFIX).toList();
@@ -91,31 +99,61 @@ public final class BiasCorrection {
         return corrected(quantized, index, targets, sums, samples);
     }
 
-    /** Quantized Convs: data and weight each read through DequantizeLinear ← QuantizeLinear, weight constant. */
+    /**
+     * Quantized layers, data and weight each read through DequantizeLinear ← QuantizeLinear with a constant
+     * weight: Convs (bias: their third input), and MatMuls with a 2-D weight whose only reader is an Add of a
+     * constant per-column bias (the form exporters give a Linear layer).
+     */
     private static List<Target> targets(GraphIndex index) {
         List<Target> targets = new ArrayList<>();
         for (int i = 0; i < index.nodeCount(); i++) {
             NodeProto n = index.node(i);
-            if (!n.getOpType().equals("Conv") || !GraphIndex.isDefaultDomain(n.getDomain()) || n.getInputCount() < 2) {
+            boolean conv = n.getOpType().equals("Conv");
+            if (!(conv || n.getOpType().equals("MatMul")) || !GraphIndex.isDefaultDomain(n.getDomain())
+                    || n.getInputCount() < 2) {
                 continue;
             }
             Optional<String> x = quantizedSource(index, n.getInput(0));
             Optional<String> w = quantizedSource(index, n.getInput(1));
-            if (x.isEmpty() || w.isEmpty()) {
+            Optional<TensorProto> weight = w.flatMap(index::constant);
+            if (x.isEmpty() || weight.isEmpty() || weight.get().getDimsCount() < (conv ? 1 : 2)) {
                 continue;
             }
-            Optional<TensorProto> weight = index.constant(w.get());
-            if (weight.isEmpty() || weight.get().getDimsCount() < 1) {
-                continue;
+            if (conv) {
+                boolean hasBias = n.getInputCount() > 2 && !n.getInput(2).isEmpty();
+                if (hasBias && index.constant(n.getInput(2)).isEmpty()) {
+                    LOG.debug("bias correction skips Conv '{}': its bias is not a constant", index.label(i));
+                    continue;
+                }
+                targets.add(new Target(i, index.label(i), x.get(), w.get(),
+                        Math.toIntExact(weight.get().getDims(0)), false, i, hasBias ? 2 : -1));
+            } else if (weight.get().getDimsCount() == 2) {
+                int columns = Math.toIntExact(weight.get().getDims(1));
+                Optional<GraphIndex.Use> add = biasAdd(index, n.getOutput(0), columns);
+                if (add.isPresent()) {
+                    targets.add(new Target(i, index.label(i), x.get(), w.get(), columns, true, add.get().node(),
+                            add.get().input()));
+                }
             }
-            boolean hasBias = n.getInputCount() > 2 && !n.getInput(2).isEmpty();
-            if (hasBias && index.constant(n.getInput(2)).isEmpty()) {
-                LOG.debug("bias correction skips Conv '{}': its bias is not a constant", index.label(i));
-                continue;
-            }
-            targets.add(new Target(i, index.label(i), x.get(), w.get(), Math.toIntExact(weight.get().getDims(0))));
         }
         return targets;
+    }
+
+    /** The Add that alone reads {@code tensor} and adds a constant of {@code columns} values to it. */
+    private static Optional<GraphIndex.Use> biasAdd(GraphIndex index, String tensor, int columns) {
+        List<GraphIndex.Use> uses = index.consumers(tensor);
+        if (uses.size() != 1 || index.isGraphOutput(tensor)) {
+            return Optional.empty();
+        }
+        NodeProto add = index.node(uses.get(0).node());
+        if (!add.getOpType().equals("Add") || add.getInputCount() != 2) {
+            return Optional.empty();
+        }
+        int other = 1 - uses.get(0).input();
+        Optional<TensorProto> bias = index.constant(add.getInput(other));
+        boolean fits = bias.isPresent() && bias.get().getDataType() == TensorProto.DataType.FLOAT_VALUE
+                && bias.get().getDimsCount() == 1 && bias.get().getDims(0) == columns;
+        return fits ? Optional.of(new GraphIndex.Use(uses.get(0).node(), other)) : Optional.empty();
     }
 
     /** The tensor a DequantizeLinear ← QuantizeLinear pair reads, if {@code tensor} is that pair's output. */
@@ -132,7 +170,7 @@ public final class BiasCorrection {
     }
 
     /**
-     * The model plus, per target, a twin Conv on the FP32 input and weights and an output holding the
+     * The model plus, per target, a twin layer on the FP32 input and weights and an output holding the
      * per-channel mean of (quantized − FP32) over the batch and spatial axes.
      */
     private static ModelProto withErrorOutputs(ModelProto model, GraphIndex index, List<Target> targets) {
@@ -140,18 +178,29 @@ public final class BiasCorrection {
         GraphProto.Builder g = model.getGraph().toBuilder();
         boolean axesAsInput = OpsetUpgrade.defaultOpset(model) >= REDUCE_AXES_AS_INPUT_OPSET;
         for (Target t : targets) {
-            NodeProto conv = index.node(t.node());
+            NodeProto layer = index.node(t.node());
             String twinOut = names.take(t.label() + "_fp32");
-            NodeProto.Builder twin = conv.toBuilder().setName(names.take(t.label() + "_fp32_conv"))
+            NodeProto.Builder twin = layer.toBuilder().setName(names.take(t.label() + "_fp32_conv"))
                     .setInput(0, t.input()).setInput(1, t.weight()).clearOutput().addOutput(twinOut);
             String diff = names.take(t.label() + "_error");
             NodeProto sub = NodeProto.newBuilder().setOpType("Sub").setName(names.take(t.label() + "_error_sub"))
-                    .addInput(conv.getOutput(0)).addInput(twinOut).addOutput(diff).build();
-            // Mean over the batch and every spatial axis: [N, C, d1, …] → [C]; the rank comes from the weight.
-            int rank = index.constant(t.weight()).orElseThrow().getDimsCount();
+                    .addInput(layer.getOutput(0)).addInput(twinOut).addOutput(diff).build();
+            g.addNode(twin).addNode(sub);
             List<Long> axes = new ArrayList<>(List.of(0L));
-            for (long a = 2; a < rank; a++) {
-                axes.add(a);
+            if (t.matMul()) {
+                // [..., N] → [rows, N], then the mean over the rows.
+                String shape = names.take(t.label() + "_error_shape");
+                g.addInitializer(TensorValues.int64Vector(shape, List.of(-1L, (long) t.channels())));
+                String rows = names.take(t.label() + "_error_rows");
+                g.addNode(NodeProto.newBuilder().setOpType("Reshape").setName(names.take(t.label() + "_error_reshape"))
+                        .addInput(diff).addInput(shape).addOutput(rows));
+                diff = rows;
+            } else {
+                // [N, C, d1, …] → [C]: the mean over the batch and every spatial axis; the weight gives the rank.
+                int rank = index.constant(t.weight()).orElseThrow().getDimsCount();
+                for (long a = 2; a < rank; a++) {
+                    axes.add(a);
+                }
             }
             NodeProto.Builder mean = NodeProto.newBuilder().setOpType("ReduceMean")
                     .setName(names.take(t.label() + ERROR_SUFFIX)).addInput(diff)
@@ -164,7 +213,7 @@ public final class BiasCorrection {
             } else {
                 mean.addAttribute(Attributes.ofInts("axes", axes));
             }
-            g.addNode(twin).addNode(sub).addNode(mean);
+            g.addNode(mean);
             g.addOutput(ValueInfoProto.newBuilder().setName(t.label() + ERROR_SUFFIX)
                     .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
                             .setElemType(TensorProto.DataType.FLOAT_VALUE))));
@@ -189,15 +238,15 @@ public final class BiasCorrection {
         for (Target t : targets) {
             double[] sum = sums.get(t.label() + ERROR_SUFFIX);
             if (sum == null || sum.length != t.channels()) {
-                throw new Trt4jException("bias correction: Conv '" + t.label() + "' gave "
+                throw new Trt4jException("bias correction: '" + t.label() + "' gave "
                         + (sum == null ? "no" : sum.length) + " channel errors for " + t.channels() + " channels");
             }
-            NodeProto conv = index.node(t.node());
-            boolean hasBias = conv.getInputCount() > 2 && !conv.getInput(2).isEmpty();
-            float[] bias = hasBias ? TensorValues.floats(index.constant(conv.getInput(2)).orElseThrow())
+            boolean hasBias = t.biasInput() >= 0;
+            String oldBias = hasBias ? index.node(t.biasNode()).getInput(t.biasInput()) : null;
+            float[] bias = hasBias ? TensorValues.floats(index.constant(oldBias).orElseThrow())
                     : new float[t.channels()];
             if (bias.length != t.channels()) {
-                LOG.debug("bias correction skips Conv '{}': {} biases for {} channels", t.label(), bias.length,
+                LOG.debug("bias correction skips '{}': {} biases for {} channels", t.label(), bias.length,
                         t.channels());
                 continue;
             }
@@ -209,20 +258,20 @@ public final class BiasCorrection {
                 largest = Math.max(largest, Math.abs(shift));
             }
             // A new constant: the old bias may be shared, and a Constant node cannot be edited in place cleanly.
-            String name = names.take((hasBias ? conv.getInput(2) : t.label() + "_bias") + "_corrected");
+            String name = names.take((hasBias ? oldBias : t.label() + "_bias") + "_corrected");
             g.addInitializer(TensorValues.floatTensor(name, List.of((long) fixed.length), fixed));
-            NodeProto.Builder b = g.getNode(t.node()).toBuilder();
+            NodeProto.Builder b = g.getNode(t.biasNode()).toBuilder();
             if (hasBias) {
-                replaced.add(conv.getInput(2));
-                b.setInput(2, name);
+                replaced.add(oldBias);
+                b.setInput(t.biasInput(), name);
             } else {
                 b.addInput(name);
             }
-            g.setNode(t.node(), b);
+            g.setNode(t.biasNode(), b);
             shifts.put(t.label(), largest);
         }
         removeUnused(g, replaced);
-        LOG.info("bias correction: {} Convs corrected over {} samples", shifts.size(), samples);
+        LOG.info("bias correction: {} layers corrected over {} samples", shifts.size(), samples);
         return new Result(model.toBuilder().setGraph(g).build(), shifts, samples);
     }
 

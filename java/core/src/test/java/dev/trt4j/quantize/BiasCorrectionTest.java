@@ -65,12 +65,16 @@ class BiasCorrectionTest {
     }
 
     private static CalibrationDataSource source(List<float[]> batches) {
+        return source(batches, SHAPE);
+    }
+
+    private static CalibrationDataSource source(List<float[]> batches, long[] shape) {
         Iterator<float[]> it = batches.iterator();
         return new CalibrationDataSource() {
             @Override
             public Optional<Batch> next() {
-                return it.hasNext() ? Optional.of(new Batch(2, Map.of("x", HostTensor.ofFloats(SHAPE, it.next()))))
-                        : Optional.empty();
+                return it.hasNext() ? Optional.of(new Batch((int) shape[0],
+                        Map.of("x", HostTensor.ofFloats(shape, it.next())))) : Optional.empty();
             }
 
             @Override
@@ -161,9 +165,49 @@ class BiasCorrectionTest {
     }
 
     @Test
+    void correctsTheBiasAddAfterAMatMul() throws Exception {
+        // x [2,6,12] → MatMul w [12,3] → Add b [3] → y: a Linear layer as exporters write it.
+        long[] shape = {2, 6, 12};
+        ModelProto fp32 = new ModelBuilder("linear", 13).input("x", 2, 6, 12).output("y")
+                .initializer("w", new long[] {12, 3}, gaussian(9, 36, 0.5))
+                .initializer("b", new long[] {3}, new float[] {0.1f, -0.2f, 0.3f})
+                .node("MatMul", "mm", List.of("x", "w"), List.of("h"))
+                .node("Add", "bias", List.of("h", "b"), List.of("y")).build();
+        ModelProto q = quantized(fp32);
+        List<float[]> data = batches(3, 8); // 144 values each, as many as x [2,6,12] holds
+        double before = largestColumnError(q, fp32, data, shape);
+
+        BiasCorrection.Result result = BiasCorrection.apply(q, source(data, shape), OrtRunnerOptions.defaults());
+
+        assertThat(before).isGreaterThan(0.02);
+        assertThat(result.shifts()).containsOnlyKeys("mm");
+        assertThat(node(result.model(), "bias").getInput(1)).isNotEqualTo("b");
+        assertThat(largestColumnError(result.model(), fp32, data, shape)).isLessThan(1e-4);
+    }
+
+    /** The largest |mean of (candidate − reference)| over the columns of y [.., 3]. */
+    private static double largestColumnError(ModelProto candidate, ModelProto reference, List<float[]> batches,
+                                             long[] shape) throws Exception {
+        double[] sum = new double[3];
+        long rows = 0;
+        try (OrtRunner c = new OrtRunner(candidate); OrtRunner r = new OrtRunner(reference)) {
+            for (float[] x : batches) {
+                float[] yc = c.run("x", x, shape, "y");
+                float[] yr = r.run("x", x, shape, "y");
+                for (int i = 0; i < yc.length; i++) {
+                    sum[i % 3] += yc[i] - yr[i];
+                }
+                rows += yc.length / 3;
+            }
+        }
+        long n = rows;
+        return Arrays.stream(sum).map(v -> Math.abs(v / n)).max().orElseThrow();
+    }
+
+    @Test
     void refusesAModelWithoutQuantizedConv() {
         assertThatThrownBy(() -> BiasCorrection.apply(conv(true), source(batches(1, 1)), OrtRunnerOptions.defaults()))
-                .isInstanceOf(Trt4jException.class).hasMessageContaining("no quantized Conv");
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("no quantized Conv, or MatMul");
     }
 
     @Test

@@ -58,9 +58,9 @@ public final class QuantizeCommand implements Callable<Integer> {
     QuantizationArguments quantization;
 
     @Option(names = "--bias-correction",
-            description = "Then measure each quantized Conv's mean output error per channel on the samples "
-                    + "(--data etc.) and subtract it from the Conv's FP32 bias (empirical bias correction). Helps "
-                    + "where many inputs share one value, e.g. the background of text lines.")
+            description = "Then measure each quantized Conv's (and biased MatMul's) mean output error per channel "
+                    + "on the samples (--data etc.) and subtract it from the layer's FP32 bias (empirical bias "
+                    + "correction). Helps where many inputs share one value, e.g. the background of text lines.")
     boolean biasCorrection;
 
     @Mixin
@@ -124,7 +124,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                 w.println("Kept in FP32: " + String.join(", ", report.excludedNodes()));
             }
             if (corrected != null) {
-                w.printf(Locale.ROOT, "Bias correction: %d Convs over %d samples, largest shift %.4g%n",
+                w.printf(Locale.ROOT, "Bias correction: %d layers over %d samples, largest shift %.4g%n",
                         corrected.shifts().size(), corrected.samples(),
                         corrected.shifts().values().stream().mapToDouble(Float::doubleValue).max().orElse(0));
             }

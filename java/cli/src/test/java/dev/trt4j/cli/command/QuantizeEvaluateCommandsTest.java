@@ -105,8 +105,8 @@ class QuantizeEvaluateCommandsTest {
 
         JsonNode bc = r.get("biasCorrection");
         assertThat(bc.get("samples").asLong()).isEqualTo(16);
-        // Every quantized Conv of the classifier (all but the MatMul head) gets a corrected bias.
-        assertThat(bc.get("largestShift").size()).isEqualTo(r.get("quantizedNodes").size() - 1);
+        // Every quantized layer of the classifier gets a corrected bias: its Convs and the MatMul + Add head.
+        assertThat(bc.get("largestShift").size()).isEqualTo(r.get("quantizedNodes").size());
         ModelProto a = ModelProto.parseFrom(Files.readAllBytes(plain));
         ModelProto b = ModelProto.parseFrom(Files.readAllBytes(corrected));
         assertThat(b.getGraph().getNodeCount()).isEqualTo(a.getGraph().getNodeCount());
