@@ -62,6 +62,10 @@ public final class BiasCorrection {
                           int biasNode, int biasInput) {
     }
 
+    /** The model with the error outputs, and their names in target order. */
+    private record Probe(ModelProto model, List<String> outputs) {
+    }
+
     private BiasCorrection() {
     }
 
@@ -79,11 +83,11 @@ public final class BiasCorrection {
             throw new Trt4jException("bias correction: the model has no quantized Conv, or MatMul followed by a bias "
                     + "Add, with constant weights");
         }
-        ModelProto probe = withErrorOutputs(quantized, index, targets);
-        List<String> outputs = targets.stream().map(t -> t.label() + ERROR_SUFFIX).toList();
+        Probe probe = withErrorOutputs(quantized, index, targets);
+        List<String> outputs = probe.outputs();
         Map<String, double[]> sums = new LinkedHashMap<>();
         long samples = 0;
-        try (OrtModelRunner runner = OrtModelRunner.open(probe.toByteArray(), "bias correction",
+        try (OrtModelRunner runner = OrtModelRunner.open(probe.model().toByteArray(), "bias correction",
                 options.withGraphOptimizations(false))) {
             Optional<Batch> next;
             while ((next = source.next()).isPresent()) {
@@ -96,7 +100,8 @@ public final class BiasCorrection {
         if (samples == 0) {
             throw new Trt4jException(source.describe() + ": the data holds no samples for bias correction");
         }
-        return corrected(quantized, index, targets, sums, samples);
+        List<double[]> errorSums = outputs.stream().map(sums::get).toList();
+        return corrected(quantized, index, targets, errorSums, samples);
     }
 
     /**
@@ -173,14 +178,15 @@ public final class BiasCorrection {
      * The model plus, per target, a twin layer on the FP32 input and weights and an output holding the
      * per-channel mean of (quantized − FP32) over the batch and spatial axes.
      */
-    private static ModelProto withErrorOutputs(ModelProto model, GraphIndex index, List<Target> targets) {
+    private static Probe withErrorOutputs(ModelProto model, GraphIndex index, List<Target> targets) {
         UniqueNames names = new UniqueNames(model.getGraph());
         GraphProto.Builder g = model.getGraph().toBuilder();
         boolean axesAsInput = OpsetUpgrade.defaultOpset(model) >= REDUCE_AXES_AS_INPUT_OPSET;
+        List<String> outputs = new ArrayList<>();
         for (Target t : targets) {
             NodeProto layer = index.node(t.node());
             String twinOut = names.take(t.label() + "_fp32");
-            NodeProto.Builder twin = layer.toBuilder().setName(names.take(t.label() + "_fp32_conv"))
+            NodeProto.Builder twin = layer.toBuilder().setName(names.take(t.label() + "_fp32_twin"))
                     .setInput(0, t.input()).setInput(1, t.weight()).clearOutput().addOutput(twinOut);
             String diff = names.take(t.label() + "_error");
             NodeProto sub = NodeProto.newBuilder().setOpType("Sub").setName(names.take(t.label() + "_error_sub"))
@@ -192,8 +198,9 @@ public final class BiasCorrection {
                 String shape = names.take(t.label() + "_error_shape");
                 g.addInitializer(TensorValues.int64Vector(shape, List.of(-1L, (long) t.channels())));
                 String rows = names.take(t.label() + "_error_rows");
-                g.addNode(NodeProto.newBuilder().setOpType("Reshape").setName(names.take(t.label() + "_error_reshape"))
-                        .addInput(diff).addInput(shape).addOutput(rows));
+                g.addNode(NodeProto.newBuilder().setOpType("Reshape")
+                        .setName(names.take(t.label() + "_error_reshape")).addInput(diff).addInput(shape)
+                        .addOutput(rows));
                 diff = rows;
             } else {
                 // [N, C, d1, …] → [C]: the mean over the batch and every spatial axis; the weight gives the rank.
@@ -202,9 +209,10 @@ public final class BiasCorrection {
                     axes.add(a);
                 }
             }
+            String output = names.take(t.label() + ERROR_SUFFIX);
+            outputs.add(output);
             NodeProto.Builder mean = NodeProto.newBuilder().setOpType("ReduceMean")
-                    .setName(names.take(t.label() + ERROR_SUFFIX)).addInput(diff)
-                    .addOutput(t.label() + ERROR_SUFFIX)
+                    .setName(names.take(t.label() + "_error_mean")).addInput(diff).addOutput(output)
                     .addAttribute(Attributes.ofInt("keepdims", 0));
             if (axesAsInput) {
                 String axesName = names.take(t.label() + "_error_axes");
@@ -214,11 +222,11 @@ public final class BiasCorrection {
                 mean.addAttribute(Attributes.ofInts("axes", axes));
             }
             g.addNode(mean);
-            g.addOutput(ValueInfoProto.newBuilder().setName(t.label() + ERROR_SUFFIX)
+            g.addOutput(ValueInfoProto.newBuilder().setName(output)
                     .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
                             .setElemType(TensorProto.DataType.FLOAT_VALUE))));
         }
-        return model.toBuilder().setGraph(g).build();
+        return new Probe(model.toBuilder().setGraph(g).build(), outputs);
     }
 
     private static void accumulate(Map<String, double[]> sums, String name, HostTensor mean, int batchSize) {
@@ -230,13 +238,14 @@ public final class BiasCorrection {
     }
 
     private static Result corrected(ModelProto model, GraphIndex index, List<Target> targets,
-                                    Map<String, double[]> sums, long samples) {
+                                    List<double[]> errorSums, long samples) {
         UniqueNames names = new UniqueNames(model.getGraph());
         GraphProto.Builder g = model.getGraph().toBuilder();
         Map<String, Float> shifts = new LinkedHashMap<>();
         List<String> replaced = new ArrayList<>();
-        for (Target t : targets) {
-            double[] sum = sums.get(t.label() + ERROR_SUFFIX);
+        for (int k = 0; k < targets.size(); k++) {
+            Target t = targets.get(k);
+            double[] sum = errorSums.get(k);
             if (sum == null || sum.length != t.channels()) {
                 throw new Trt4jException("bias correction: '" + t.label() + "' gave "
                         + (sum == null ? "no" : sum.length) + " channel errors for " + t.channels() + " channels");
