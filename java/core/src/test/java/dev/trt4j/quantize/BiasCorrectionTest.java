@@ -177,7 +177,8 @@ class BiasCorrectionTest {
         List<float[]> data = batches(3, 8); // 144 values each, as many as x [2,6,12] holds
         double before = largestColumnError(q, fp32, data, shape);
 
-        BiasCorrection.Result result = BiasCorrection.apply(q, source(data, shape), OrtRunnerOptions.defaults());
+        BiasCorrection.Result result = BiasCorrection.apply(q, source(data, shape), OrtRunnerOptions.defaults(),
+                BiasCorrection.Scope.ALL);
 
         assertThat(before).isGreaterThan(0.02);
         assertThat(result.shifts()).containsOnlyKeys("mm");
@@ -205,9 +206,22 @@ class BiasCorrectionTest {
     }
 
     @Test
+    void leavesMatMulsAloneByDefault() {
+        ModelProto q = quantized(new ModelBuilder("linear", 13).input("x", 2, 6, 12).output("y")
+                .initializer("w", new long[] {12, 3}, gaussian(9, 36, 0.5))
+                .initializer("b", new long[] {3}, new float[] {0.1f, -0.2f, 0.3f})
+                .node("MatMul", "mm", List.of("x", "w"), List.of("h"))
+                .node("Add", "bias", List.of("h", "b"), List.of("y")).build());
+
+        assertThatThrownBy(() -> BiasCorrection.apply(q, source(batches(3, 1), new long[] {2, 6, 12}),
+                OrtRunnerOptions.defaults())).isInstanceOf(Trt4jException.class)
+                .hasMessage("bias correction: the model has no quantized Conv with constant weights");
+    }
+
+    @Test
     void refusesAModelWithoutQuantizedConv() {
         assertThatThrownBy(() -> BiasCorrection.apply(conv(true), source(batches(1, 1)), OrtRunnerOptions.defaults()))
-                .isInstanceOf(Trt4jException.class).hasMessageContaining("no quantized Conv, or MatMul");
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("no quantized Conv");
     }
 
     @Test

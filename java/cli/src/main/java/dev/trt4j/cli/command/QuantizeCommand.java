@@ -57,11 +57,12 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Mixin
     QuantizationArguments quantization;
 
-    @Option(names = "--bias-correction",
-            description = "Then measure each quantized Conv's (and biased MatMul's) mean output error per channel "
-                    + "on the samples (--data etc.) and subtract it from the layer's FP32 bias (empirical bias "
-                    + "correction). Helps where many inputs share one value, e.g. the background of text lines.")
-    boolean biasCorrection;
+    @Option(names = "--bias-correction", arity = "0..1", fallbackValue = "conv", paramLabel = "conv|all",
+            description = "Then measure each quantized Conv's mean output error per channel on the samples "
+                    + "(--data etc.) and subtract it from the Conv's FP32 bias (empirical bias correction). Helps "
+                    + "where many inputs share one value, e.g. the background of text lines. 'all' also corrects "
+                    + "MatMuls followed by a bias Add.")
+    String biasCorrection;
 
     @Mixin
     DataArguments dataArguments;
@@ -101,7 +102,8 @@ public final class QuantizeCommand implements Callable<Integer> {
             }
             throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
         }
-        BiasCorrection.Result corrected = biasCorrection ? correct(onnx, result.model(), model == null) : null;
+        BiasCorrection.Result corrected = biasCorrection != null
+                ? correct(onnx, result.model(), model == null, biasCorrectionScope()) : null;
         if (corrected != null) {
             result = new QuantizationResult(corrected.model(), result.report());
         }
@@ -133,14 +135,23 @@ public final class QuantizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private BiasCorrection.Result correct(OnnxModel onnx, ModelProto quantized, boolean defaultModel) {
+    private BiasCorrection.Scope biasCorrectionScope() {
+        return switch (biasCorrection.toLowerCase(Locale.ROOT)) {
+            case "conv" -> BiasCorrection.Scope.CONV;
+            case "all" -> BiasCorrection.Scope.ALL;
+            default -> throw new Trt4jException("--bias-correction takes conv or all, not '" + biasCorrection + "'");
+        };
+    }
+
+    private BiasCorrection.Result correct(OnnxModel onnx, ModelProto quantized, boolean defaultModel,
+                                          BiasCorrection.Scope scope) {
         if (!defaultModel && !dataArguments.givesSamples()) {
             // Random data would "correct" the biases towards noise: insist on real samples.
             throw new Trt4jException("--bias-correction needs real samples: give --data (or --tokenizer for a text "
                     + "model)");
         }
         try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), defaultModel)) {
-            return BiasCorrection.apply(quantized, source, OrtRunnerOptions.defaults());
+            return BiasCorrection.apply(quantized, source, OrtRunnerOptions.defaults(), scope);
         }
     }
 

@@ -101,7 +101,7 @@ class QuantizeEvaluateCommandsTest {
 
         // The default model: its samples are the bundled sentences, rendered.
         JsonNode r = json(CliRun.of("quantize", "--table", table.toString(), "--out", corrected.toString(),
-                "--bias-correction", "--samples", "16", "--json"));
+                "--bias-correction=all", "--samples", "16", "--json"));
 
         JsonNode bc = r.get("biasCorrection");
         assertThat(bc.get("samples").asLong()).isEqualTo(16);
@@ -116,6 +116,22 @@ class QuantizeEvaluateCommandsTest {
                         .filter(n -> !n.getOpType().equals("Constant")).map(NodeProto::getName).toList());
         assertThat(b).isNotEqualTo(a);
         assertThat(b.getGraph().getOutputList()).isEqualTo(a.getGraph().getOutputList());
+    }
+
+    @Test
+    void biasCorrectionCorrectsConvsOnlyUnlessAskedForAll() throws IOException {
+        JsonNode r = json(CliRun.of("quantize", "--table", table.toString(), "--out",
+                dir.resolve("cls.conv-bc.onnx").toString(), "--bias-correction", "--samples", "16", "--json"));
+
+        assertThat(r.get("biasCorrection").get("largestShift").fieldNames()).toIterable().isNotEmpty()
+                .allMatch(name -> name.startsWith("Conv"));
+    }
+
+    @Test
+    void biasCorrectionScopeMustBeConvOrAll() throws IOException {
+        Path out = dir.resolve("bc-scope.onnx");
+        assertFailsWithOneLine(CliRun.of("quantize", "--table", table.toString(), "--out", out.toString(),
+                "--bias-correction=some"), "--bias-correction takes conv or all, not 'some'", out);
     }
 
     @Test
