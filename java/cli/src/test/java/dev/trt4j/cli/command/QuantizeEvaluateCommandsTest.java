@@ -135,6 +135,22 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
+    void equalizeSaysWhenAModelHasNothingToEqualize() throws IOException {
+        // The classifier's depthwise Convs read hard-swish outputs, which no constant scale can pass through.
+        Path out = dir.resolve("cls.eq.onnx");
+        assertFailsWithOneLine(CliRun.of("equalize", "--out", out.toString(), "--samples", "16"),
+                "ch_ppocr_mobile_v2.0_cls_infer.onnx: no depthwise Conv whose input is made by a Mul by a constant; "
+                        + "nothing to equalize", out);
+    }
+
+    @Test
+    void equalizeWithoutSamplesIsRefused() throws IOException {
+        Path out = dir.resolve("eq-nodata.onnx");
+        assertFailsWithOneLine(CliRun.of("equalize", model.toString(), "--out", out.toString()),
+                "equalize needs real samples: give --data (or --tokenizer for a text model)", out);
+    }
+
+    @Test
     void biasCorrectionWithoutSamplesIsRefused() throws IOException {
         Path out = dir.resolve("bc-nodata.onnx");
         assertFailsWithOneLine(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
