@@ -297,26 +297,8 @@ public final class BiasCorrection {
             g.setNode(t.biasNode(), b);
             shifts.put(t.label(), largest);
         }
-        removeUnused(g, replaced);
+        UnusedConstants.remove(g, replaced);
         LOG.info("bias correction: {} layers corrected over {} samples", shifts.size(), samples);
         return new Result(model.toBuilder().setGraph(g).build(), shifts, samples);
-    }
-
-    /** Drops the old biases that no node reads any more, so the model does not carry both. */
-    private static void removeUnused(GraphProto.Builder g, List<String> oldBiases) {
-        GraphIndex after = new GraphIndex(g.build());
-        List<String> unused = oldBiases.stream().filter(b -> after.consumers(b).isEmpty()
-                && !after.isGraphOutput(b) && !after.isGraphInput(b)).toList();
-        for (int i = g.getInitializerCount() - 1; i >= 0; i--) {
-            if (unused.contains(g.getInitializer(i).getName())) {
-                g.removeInitializer(i);
-            }
-        }
-        for (int i = g.getNodeCount() - 1; i >= 0; i--) {
-            NodeProto n = g.getNode(i);
-            if (GraphIndex.isConstantNode(n) && unused.contains(n.getOutput(0))) {
-                g.removeNode(i);
-            }
-        }
     }
 }

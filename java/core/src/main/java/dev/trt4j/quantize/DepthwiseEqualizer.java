@@ -67,6 +67,7 @@ public final class DepthwiseEqualizer {
         UniqueNames names = new UniqueNames(model.getGraph());
         GraphProto.Builder g = model.getGraph().toBuilder();
         Map<String, String> done = new LinkedHashMap<>();
+        List<String> replaced = new ArrayList<>();
         for (Candidate c : candidates(index)) {
             float[] ranges = channelMax.get(c.input());
             if (ranges == null || ranges.length != c.channels()) {
@@ -94,6 +95,7 @@ public final class DepthwiseEqualizer {
             String wName = names.take(conv.getInput(1) + "_equalized");
             g.addInitializer(TensorValues.floatTensor(wName, w.getDimsList(), weights));
             g.setNode(c.conv(), g.getNode(c.conv()).toBuilder().setInput(1, wName));
+            replaced.add(conv.getInput(1));
             List<Long> dims = channelDims(c.channels(), w.getDimsCount());
             for (int op : c.ops()) {
                 NodeProto n = index.node(op);
@@ -106,9 +108,11 @@ public final class DepthwiseEqualizer {
                 String name = names.take(n.getInput(k) + "_equalized");
                 g.addInitializer(TensorValues.floatTensor(name, dims, scaled));
                 g.setNode(op, g.getNode(op).toBuilder().setInput(k, name));
+                replaced.add(n.getInput(k));
             }
             done.put(c.label(), c.input());
         }
+        UnusedConstants.remove(g, replaced);
         LOG.info("equalized {} depthwise Convs", done.size());
         return new Result(model.toBuilder().setGraph(g).build(), done);
     }

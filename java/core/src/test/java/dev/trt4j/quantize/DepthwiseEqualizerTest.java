@@ -57,6 +57,9 @@ class DepthwiseEqualizerTest {
         assertThat(tensor(eq, a).getDimsList()).containsExactly(1L, 3L, 1L, 1L);
         assertThat(floats(eq, a)).containsExactly(2f, 20f, 2f);
         assertThat(floats(eq, node(eq, "add").getInput(1))).containsExactly(0.5f, 5f, 0.5f);
+        // The replaced weights and constants are gone, not carried alongside their replacements.
+        assertThat(eq.getGraph().getInitializerList()).extracting(t -> t.getName())
+                .doesNotContain("w", "a", "b").contains("bias");
         float[] x = gaussian(5, 150, 1.0);
         float[] before = OrtRunner.runOnce(fp32, "x", x, SHAPE, "y");
         float[] after = OrtRunner.runOnce(eq, "x", x, SHAPE, "y");
