@@ -9,6 +9,7 @@ import dev.trt4j.cli.command.BenchCommand;
 import dev.trt4j.cli.command.CompareCalibratorsCommand;
 import dev.trt4j.cli.command.ConvertCommand;
 import dev.trt4j.cli.command.DoctorCommand;
+import dev.trt4j.cli.command.EqualizeCommand;
 import dev.trt4j.cli.command.EvaluateCommand;
 import dev.trt4j.cli.command.ExportTritonCommand;
 import dev.trt4j.cli.command.InspectCommand;
@@ -35,7 +36,7 @@ import java.util.concurrent.Callable;
         versionProvider = Trt4jCommand.VersionProvider.class, sortOptions = false,
         description = "ONNX models to TensorRT engines at FP32/FP16/INT8, with calibration done in Java.",
         subcommands = {InspectCommand.class, CalibrateCommand.class, AmaxCommand.class, CacheCommand.class,
-            QuantizeCommand.class, ConvertCommand.class, EvaluateCommand.class, CompareCalibratorsCommand.class,
+            QuantizeCommand.class, EqualizeCommand.class, ConvertCommand.class, EvaluateCommand.class, CompareCalibratorsCommand.class,
             SensitivityCommand.class, ReportCommand.class,
             BuildCommand.class, DoctorCommand.class, BenchCommand.class, ExportTritonCommand.class,
             CommandLine.HelpCommand.class})

@@ -31,7 +31,7 @@ class Trt4jCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "inspect", "calibrate", "amax", "cache", "cache show", "cache convert", "quantize",
-        "convert", "evaluate", "compare-calibrators", "sensitivity", "report", "build", "doctor", "bench",
+        "equalize", "convert", "evaluate", "compare-calibrators", "sensitivity", "report", "build", "doctor", "bench",
         "export-triton"})
     void everyCommandHasHelp(String command) {
         String[] args = (command + " --help").strip().split(" ");
@@ -66,8 +66,8 @@ class Trt4jCommandTest {
         CliRun run = CliRun.of();
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines().get(0)).isEqualTo("trt4j: missing a command: choose one of inspect, calibrate, amax, "
-                + "cache, quantize, convert, evaluate, compare-calibrators, sensitivity, report, build, doctor, bench, "
-                + "export-triton, help");
+                + "cache, quantize, equalize, convert, evaluate, compare-calibrators, sensitivity, report, build, "
+                + "doctor, bench, export-triton, help");
         CliRun cache = CliRun.of("cache");
         assertThat(cache.exitCode()).isEqualTo(2);
         assertThat(cache.err()).contains("choose one of show, convert");

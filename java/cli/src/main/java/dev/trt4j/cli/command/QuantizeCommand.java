@@ -4,10 +4,14 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtOptimizedGraph;
+import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationReport;
 import dev.trt4j.quantize.QuantizationResult;
@@ -56,6 +60,16 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Mixin
     QuantizationArguments quantization;
 
+    @Option(names = "--bias-correction", arity = "0..1", fallbackValue = "conv", paramLabel = "conv|all",
+            description = "Then measure each quantized Conv's mean output error per channel on the samples "
+                    + "(--data etc.) and subtract it from the Conv's FP32 bias (empirical bias correction). Helps "
+                    + "where many inputs share one value, e.g. the background of text lines. 'all' also corrects "
+                    + "MatMuls followed by a bias Add.")
+    String biasCorrection;
+
+    @Mixin
+    DataArguments dataArguments;
+
     @Option(names = "--force", description = "Use a table made for another model (its SHA-256 differs).")
     boolean force;
 
@@ -93,6 +107,11 @@ public final class QuantizeCommand implements Callable<Integer> {
             }
             throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
         }
+        BiasCorrection.Result corrected = biasCorrection != null
+                ? correct(onnx, result.model(), model == null, biasCorrectionScope()) : null;
+        if (corrected != null) {
+            result = new QuantizationResult(corrected.model(), result.report());
+        }
         result.write(out);
         QuantizationReport report = result.report();
         // Whether ONNX Runtime fuses the layout is the point of that target, so check it rather than assume it.
@@ -106,6 +125,12 @@ public final class QuantizeCommand implements Callable<Integer> {
                 fused.integerKernels().forEach(o.putObject("integerKernels")::put);
                 fused.floatKernels().forEach(o.putObject("floatKernels")::put);
             }
+            if (corrected != null) {
+                ObjectNode bc = root.putObject("biasCorrection");
+                bc.put("samples", corrected.samples());
+                ObjectNode shifts = bc.putObject("largestShift");
+                corrected.shifts().forEach(shifts::put);
+            }
             json.print(w, root);
         } else {
             w.printf("Quantized %s with %s → %s%n", modelFile.getFileName(), table.getFileName(), out);
@@ -113,12 +138,37 @@ public final class QuantizeCommand implements Callable<Integer> {
             if (!report.excludedNodes().isEmpty()) {
                 w.println("Kept in FP32: " + String.join(", ", report.excludedNodes()));
             }
+            if (corrected != null) {
+                w.printf(Locale.ROOT, "Bias correction: %d layers over %d samples, largest shift %.4g%n",
+                        corrected.shifts().size(), corrected.samples(),
+                        corrected.shifts().values().stream().mapToDouble(Float::doubleValue).max().orElse(0));
+            }
             if (fused != null) {
                 w.println("ONNX Runtime CPU, " + fused.summary());
             }
             w.flush();
         }
         return 0;
+    }
+
+    private BiasCorrection.Scope biasCorrectionScope() {
+        return switch (biasCorrection.toLowerCase(Locale.ROOT)) {
+            case "conv" -> BiasCorrection.Scope.CONV;
+            case "all" -> BiasCorrection.Scope.ALL;
+            default -> throw new Trt4jException("--bias-correction takes conv or all, not '" + biasCorrection + "'");
+        };
+    }
+
+    private BiasCorrection.Result correct(OnnxModel onnx, ModelProto quantized, boolean defaultModel,
+                                          BiasCorrection.Scope scope) {
+        if (!defaultModel && !dataArguments.givesSamples()) {
+            // Random data would "correct" the biases towards noise: insist on real samples.
+            throw new Trt4jException("--bias-correction needs real samples: give --data (or --tokenizer for a text "
+                    + "model)");
+        }
+        try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), defaultModel)) {
+            return BiasCorrection.apply(quantized, source, OrtRunnerOptions.defaults(), scope);
+        }
     }
 
     private CalibrationTable readTable(OnnxModel onnx) {

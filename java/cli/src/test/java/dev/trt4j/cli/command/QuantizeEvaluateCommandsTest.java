@@ -93,6 +93,72 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
+    void biasCorrectionChangesBiasesOnlyAndReportsEachConv() throws IOException {
+        Path plain = dir.resolve("cls.plain.onnx");
+        Path corrected = dir.resolve("cls.corrected.onnx");
+        assertThat(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out", plain.toString())
+                .exitCode()).isZero();
+
+        // The default model: its samples are the bundled sentences, rendered.
+        JsonNode r = json(CliRun.of("quantize", "--table", table.toString(), "--out", corrected.toString(),
+                "--bias-correction=all", "--samples", "16", "--json"));
+
+        JsonNode bc = r.get("biasCorrection");
+        assertThat(bc.get("samples").asLong()).isEqualTo(16);
+        // Every quantized layer of the classifier gets a corrected bias: its Convs and the MatMul + Add head.
+        assertThat(bc.get("largestShift").size()).isEqualTo(r.get("quantizedNodes").size());
+        ModelProto a = ModelProto.parseFrom(Files.readAllBytes(plain));
+        ModelProto b = ModelProto.parseFrom(Files.readAllBytes(corrected));
+        // Same computation; only Constant nodes that held a replaced bias may be gone.
+        assertThat(b.getGraph().getNodeList()).filteredOn(n -> !n.getOpType().equals("Constant"))
+                .extracting(NodeProto::getName)
+                .containsExactlyElementsOf(a.getGraph().getNodeList().stream()
+                        .filter(n -> !n.getOpType().equals("Constant")).map(NodeProto::getName).toList());
+        assertThat(b).isNotEqualTo(a);
+        assertThat(b.getGraph().getOutputList()).isEqualTo(a.getGraph().getOutputList());
+    }
+
+    @Test
+    void biasCorrectionCorrectsConvsOnlyUnlessAskedForAll() throws IOException {
+        JsonNode r = json(CliRun.of("quantize", "--table", table.toString(), "--out",
+                dir.resolve("cls.conv-bc.onnx").toString(), "--bias-correction", "--samples", "16", "--json"));
+
+        assertThat(r.get("biasCorrection").get("largestShift").fieldNames()).toIterable().isNotEmpty()
+                .allMatch(name -> name.startsWith("Conv"));
+    }
+
+    @Test
+    void biasCorrectionScopeMustBeConvOrAll() throws IOException {
+        Path out = dir.resolve("bc-scope.onnx");
+        assertFailsWithOneLine(CliRun.of("quantize", "--table", table.toString(), "--out", out.toString(),
+                "--bias-correction=some"), "--bias-correction takes conv or all, not 'some'", out);
+    }
+
+    @Test
+    void equalizeSaysWhenAModelHasNothingToEqualize() throws IOException {
+        // The classifier's depthwise Convs read hard-swish outputs, which no constant scale can pass through.
+        Path out = dir.resolve("cls.eq.onnx");
+        assertFailsWithOneLine(CliRun.of("equalize", "--out", out.toString(), "--samples", "16"),
+                "ch_ppocr_mobile_v2.0_cls_infer.onnx: no depthwise Conv whose input is made by a Mul by a constant; "
+                        + "nothing to equalize", out);
+    }
+
+    @Test
+    void equalizeWithoutSamplesIsRefused() throws IOException {
+        Path out = dir.resolve("eq-nodata.onnx");
+        assertFailsWithOneLine(CliRun.of("equalize", model.toString(), "--out", out.toString()),
+                "equalize needs real samples: give --data (or --tokenizer for a text model)", out);
+    }
+
+    @Test
+    void biasCorrectionWithoutSamplesIsRefused() throws IOException {
+        Path out = dir.resolve("bc-nodata.onnx");
+        assertFailsWithOneLine(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
+                out.toString(), "--bias-correction"),
+                "--bias-correction needs real samples: give --data (or --tokenizer for a text model)", out);
+    }
+
+    @Test
     void quantizeJsonListsWhatWasDoneAndExclusionsStayFp32() throws IOException {
         Path out = dir.resolve("partial.onnx");
         JsonNode r = json(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",

@@ -1,0 +1,233 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.Batch;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.tensor.HostTensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+
+import static dev.trt4j.quantize.ModelBuilder.gaussian;
+import static dev.trt4j.quantize.ModelBuilder.ints;
+import static dev.trt4j.quantize.QdqModels.node;
+import static dev.trt4j.quantize.QdqModels.nodes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BiasCorrectionTest {
+    private static final long[] SHAPE = {2, 2, 6, 6};
+    private static final int PER_SAMPLE = 2 * 6 * 6;
+    /**
+     * A "background" value that INT8 with amax 12.7 (scale 0.1) cannot represent: it rounds to 0.3, always
+     * 0.04 low, so the Conv's output is shifted by a constant rather than noisy.
+     */
+    private static final float BACKGROUND = 0.34f;
+    private static final float AMAX = 12.7f;
+
+    /** x [N,2,6,6] → 3×3 Conv (2 → 3 channels, padded) → y. */
+    private static ModelProto conv(boolean withBias) {
+        ModelBuilder m = new ModelBuilder("conv", 13).input("x", -1, 2, 6, 6).output("y")
+                .initializer("w", new long[] {3, 2, 3, 3}, gaussian(7, 54, 0.5));
+        List<String> inputs = new ArrayList<>(List.of("x", "w"));
+        if (withBias) {
+            m.initializer("b", new long[] {3}, new float[] {0.1f, -0.2f, 0.3f});
+            inputs.add("b");
+        }
+        return m.node("Conv", "conv", inputs, List.of("y"), ints("pads", 1, 1, 1, 1)).build();
+    }
+
+    /** Mostly background, a few random "text" pixels, like a rendered line. */
+    private static float[] sample(Random random) {
+        float[] x = new float[2 * PER_SAMPLE];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextInt(10) == 0 ? (float) random.nextGaussian() * 3 : BACKGROUND;
+        }
+        return x;
+    }
+
+    private static List<float[]> batches(long seed, int count) {
+        Random random = new Random(seed);
+        List<float[]> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(sample(random));
+        }
+        return out;
+    }
+
+    private static CalibrationDataSource source(List<float[]> batches) {
+        return source(batches, SHAPE);
+    }
+
+    private static CalibrationDataSource source(List<float[]> batches, long[] shape) {
+        Iterator<float[]> it = batches.iterator();
+        return new CalibrationDataSource() {
+            @Override
+            public Optional<Batch> next() {
+                return it.hasNext() ? Optional.of(new Batch((int) shape[0],
+                        Map.of("x", HostTensor.ofFloats(shape, it.next())))) : Optional.empty();
+            }
+
+            @Override
+            public String describe() {
+                return "test batches";
+            }
+        };
+    }
+
+    private static ModelProto quantized(ModelProto fp32) {
+        return new QdqQuantizer(QuantizationConfig.defaults()).quantize(fp32, Map.of("x", AMAX)).model();
+    }
+
+    /** Mean of (candidate − reference) per output channel over the batches. */
+    private static double[] meanError(ModelProto candidate, ModelProto reference, List<float[]> batches)
+            throws Exception {
+        double[] sum = new double[3];
+        int perChannel = 0;
+        try (OrtRunner c = new OrtRunner(candidate); OrtRunner r = new OrtRunner(reference)) {
+            for (float[] x : batches) {
+                float[] yc = c.run("x", x, SHAPE, "y");
+                float[] yr = r.run("x", x, SHAPE, "y");
+                for (int i = 0; i < yc.length; i++) {
+                    sum[(i / 36) % 3] += yc[i] - yr[i];
+                }
+                perChannel += yc.length / 3;
+            }
+        }
+        for (int ch = 0; ch < 3; ch++) {
+            sum[ch] /= perChannel;
+        }
+        return sum;
+    }
+
+    private static double largest(double[] errors) {
+        return Arrays.stream(errors).map(Math::abs).max().orElseThrow();
+    }
+
+    @Test
+    void removesTheSystematicShiftOfRoundingAConstantBackground() throws Exception {
+        ModelProto fp32 = conv(true);
+        ModelProto q = quantized(fp32);
+        List<float[]> calibration = batches(1, 8);
+        List<float[]> heldOut = batches(2, 8);
+        double[] before = meanError(q, fp32, heldOut);
+        assertThat(largest(before)).isGreaterThan(0.02);
+
+        BiasCorrection.Result result = BiasCorrection.apply(q, source(calibration), OrtRunnerOptions.defaults());
+
+        assertThat(result.samples()).isEqualTo(16);
+        assertThat(result.shifts()).containsOnlyKeys("conv");
+        double[] after = meanError(result.model(), fp32, heldOut);
+        for (int ch = 0; ch < 3; ch++) {
+            assertThat(Math.abs(after[ch])).as("channel %d", ch).isLessThan(Math.abs(before[ch]) / 5 + 1e-4);
+        }
+        // On the calibration data itself the mean error is gone up to float rounding.
+        assertThat(largest(meanError(result.model(), fp32, calibration))).isLessThan(1e-4);
+    }
+
+    @Test
+    void changesOnlyTheBias() {
+        ModelProto q = quantized(conv(true));
+
+        ModelProto corrected = BiasCorrection.apply(q, source(batches(1, 4)), OrtRunnerOptions.defaults()).model();
+
+        assertThat(corrected.getGraph().getNodeCount()).isEqualTo(q.getGraph().getNodeCount());
+        NodeProto before = node(q, "conv");
+        NodeProto after = node(corrected, "conv");
+        assertThat(after.getInput(0)).isEqualTo(before.getInput(0));
+        assertThat(after.getInput(1)).isEqualTo(before.getInput(1));
+        assertThat(after.getInput(2)).isNotEqualTo("b");
+        assertThat(nodes(corrected, "QuantizeLinear")).isEqualTo(nodes(q, "QuantizeLinear"));
+        // The old bias has no reader left and is gone; the probe nodes are not in the result.
+        assertThat(corrected.getGraph().getInitializerList()).noneMatch(t -> t.getName().equals("b"));
+        assertThat(corrected.getGraph().getOutputList()).extracting(o -> o.getName()).containsExactly("y");
+        assertThat(nodes(corrected, "ReduceMean")).isEmpty();
+    }
+
+    @Test
+    void addsABiasToAConvWithoutOne() throws Exception {
+        ModelProto fp32 = conv(false);
+        ModelProto q = quantized(fp32);
+
+        ModelProto corrected = BiasCorrection.apply(q, source(batches(1, 8)), OrtRunnerOptions.defaults()).model();
+
+        assertThat(node(corrected, "conv").getInputCount()).isEqualTo(3);
+        assertThat(largest(meanError(corrected, fp32, batches(1, 8)))).isLessThan(1e-4);
+    }
+
+    @Test
+    void correctsTheBiasAddAfterAMatMul() throws Exception {
+        // x [2,6,12] → MatMul w [12,3] → Add b [3] → y: a Linear layer as exporters write it.
+        long[] shape = {2, 6, 12};
+        ModelProto fp32 = new ModelBuilder("linear", 13).input("x", 2, 6, 12).output("y")
+                .initializer("w", new long[] {12, 3}, gaussian(9, 36, 0.5))
+                .initializer("b", new long[] {3}, new float[] {0.1f, -0.2f, 0.3f})
+                .node("MatMul", "mm", List.of("x", "w"), List.of("h"))
+                .node("Add", "bias", List.of("h", "b"), List.of("y")).build();
+        ModelProto q = quantized(fp32);
+        List<float[]> data = batches(3, 8); // 144 values each, as many as x [2,6,12] holds
+        double before = largestColumnError(q, fp32, data, shape);
+
+        BiasCorrection.Result result = BiasCorrection.apply(q, source(data, shape), OrtRunnerOptions.defaults(),
+                BiasCorrection.Scope.ALL);
+
+        assertThat(before).isGreaterThan(0.02);
+        assertThat(result.shifts()).containsOnlyKeys("mm");
+        assertThat(node(result.model(), "bias").getInput(1)).isNotEqualTo("b");
+        assertThat(largestColumnError(result.model(), fp32, data, shape)).isLessThan(1e-4);
+    }
+
+    /** The largest |mean of (candidate − reference)| over the columns of y [.., 3]. */
+    private static double largestColumnError(ModelProto candidate, ModelProto reference, List<float[]> batches,
+                                             long[] shape) throws Exception {
+        double[] sum = new double[3];
+        long rows = 0;
+        try (OrtRunner c = new OrtRunner(candidate); OrtRunner r = new OrtRunner(reference)) {
+            for (float[] x : batches) {
+                float[] yc = c.run("x", x, shape, "y");
+                float[] yr = r.run("x", x, shape, "y");
+                for (int i = 0; i < yc.length; i++) {
+                    sum[i % 3] += yc[i] - yr[i];
+                }
+                rows += yc.length / 3;
+            }
+        }
+        long n = rows;
+        return Arrays.stream(sum).map(v -> Math.abs(v / n)).max().orElseThrow();
+    }
+
+    @Test
+    void leavesMatMulsAloneByDefault() {
+        ModelProto q = quantized(new ModelBuilder("linear", 13).input("x", 2, 6, 12).output("y")
+                .initializer("w", new long[] {12, 3}, gaussian(9, 36, 0.5))
+                .initializer("b", new long[] {3}, new float[] {0.1f, -0.2f, 0.3f})
+                .node("MatMul", "mm", List.of("x", "w"), List.of("h"))
+                .node("Add", "bias", List.of("h", "b"), List.of("y")).build());
+
+        assertThatThrownBy(() -> BiasCorrection.apply(q, source(batches(3, 1), new long[] {2, 6, 12}),
+                OrtRunnerOptions.defaults())).isInstanceOf(Trt4jException.class)
+                .hasMessage("bias correction: the model has no quantized Conv with constant weights");
+    }
+
+    @Test
+    void refusesAModelWithoutQuantizedConv() {
+        assertThatThrownBy(() -> BiasCorrection.apply(conv(true), source(batches(1, 1)), OrtRunnerOptions.defaults()))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("no quantized Conv");
+    }
+
+    @Test
+    void refusesEmptyData() {
+        assertThatThrownBy(() -> BiasCorrection.apply(quantized(conv(true)), source(List.of()),
+                OrtRunnerOptions.defaults()))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("no samples");
+    }
+}
