@@ -47,17 +47,20 @@ final class FloatValues {
     }
 
     /**
-     * Calls {@code consumer} on every chunk in order, using {@code scratch} (at least {@link #CHUNK} long) for
-     * copies, until it returns false.
+     * Calls {@code consumer} on the values from index {@code from} on, chunk by chunk in order, using
+     * {@code scratch} (at least {@link #CHUNK} long) for copies, until it returns false.
      *
      * @return false if the consumer stopped early
      */
-    boolean forEachChunk(float[] scratch, ChunkConsumer consumer) {
+    boolean forEachChunk(float[] scratch, int from, ChunkConsumer consumer) {
+        if (from >= length) {
+            return true;
+        }
         if (array != null) {
-            return consumer.accept(array, offset, length, 0);
+            return consumer.accept(array, offset + from, length - from, from);
         }
         int start = buffer.position();
-        for (int done = 0; done < length; done += CHUNK) {
+        for (int done = from; done < length; done += CHUNK) {
             int n = Math.min(CHUNK, length - done);
             buffer.get(start + done, scratch, 0, n);
             if (!consumer.accept(scratch, 0, n, done)) {

@@ -50,6 +50,8 @@ public final class HistogramCollector {
     /** Running results of the pass in progress: largest magnitude and number of zeros seen. */
     private float countedMax;
     private int countedZeros;
+    /** Where the last steady-state pass stopped: the index of the first value beyond the range. */
+    private int stoppedAt;
     private float absMax;
     /** Upstream's edge tensor: the linspace, or the arange after growth (then possibly not numBins + 1 long). */
     private float[] edges;
@@ -95,10 +97,19 @@ public final class HistogramCollector {
 
     private void collect(FloatValues values) {
         int length = values.length();
-        if (counts != null && length >= FAST_PATH_MIN_LENGTH && collectWithinRange(values)) {
-            return;
+        int scanned = 0;
+        if (counts != null && length >= FAST_PATH_MIN_LENGTH) {
+            if (collectWithinRange(values)) {
+                return;
+            }
+            // Values before the one that stopped the steady-state pass are finite and their max and zeros are
+            // known: the scan resumes there instead of reading them again.
+            scanned = stoppedAt;
+        } else {
+            countedMax = 0f;
+            countedZeros = 0;
         }
-        Range range = scan(values);
+        Range range = scan(values, scanned);
         if (range == null) {
             return; // nothing to add; upstream fails on max() of an empty tensor
         }
@@ -183,8 +194,8 @@ public final class HistogramCollector {
             if (table != null) {
                 final float top = hi;
                 prepareScratch(top);
-                values.forEachChunk(chunk(), (data, offset, length, first) -> countInRange(data, offset, length,
-                        table, top));
+                values.forEachChunk(chunk(), 0, (data, offset, length, first) -> countInRange(data, offset,
+                        length, first, table, top));
                 mergeScratch();
                 if (skipZeros) {
                     counts[0] -= range.zeros; // counted into bin 0 above, but skipped by definition
@@ -197,7 +208,7 @@ public final class HistogramCollector {
         final float from = lo;
         final float to = hi;
         final float span = hi - lo;
-        values.forEachChunk(chunk(), (data, offset, length, first) -> {
+        values.forEachChunk(chunk(), 0, (data, offset, length, first) -> {
             for (int i = offset, end = offset + length; i < end; i++) {
                 float e = Math.abs(data[i]);
                 if (skipZeros && e == 0f) {
@@ -221,11 +232,14 @@ public final class HistogramCollector {
         final float hi = edges[edges.length - 1];
         BinThresholds table = hi > 0f ? thresholds(counts.length, hi) : null;
         if (table == null) {
+            countedMax = 0f;
+            countedZeros = 0;
+            stoppedAt = 0;
             return false;
         }
         prepareScratch(absMax);
-        if (!values.forEachChunk(chunk(), (data, offset, length, first) -> countInRange(data, offset, length,
-                table, hi))) {
+        if (!values.forEachChunk(chunk(), 0, (data, offset, length, first) -> countInRange(data, offset, length,
+                first, table, hi))) {
             Arrays.fill(scratchCounts, 0);
             return false;
         }
@@ -262,11 +276,12 @@ public final class HistogramCollector {
 
     /**
      * Counts a chunk into the scratch histogram by the threshold table, or stops (returning {@code false}) at a value
-     * above {@code hi} or not finite, leaving the scratch for the caller to clear. Values up to the running maximum
+     * above {@code hi} or not finite, leaving the scratch for the caller to clear and the value's index in the batch
+     * in {@link #stoppedAt} ({@code first} is the index of {@code data[offset]}). Values up to the running maximum
      * {@link #countedMax} skip the range check: they can neither leave the range nor raise the maximum, and that is
      * nearly all of them once the range has settled. Updates {@link #countedMax} and {@link #countedZeros}.
      */
-    private boolean countInRange(float[] data, int offset, int length, BinThresholds table, float hi) {
+    private boolean countInRange(float[] data, int offset, int length, int first, BinThresholds table, float hi) {
         final int bins = counts.length;
         final int[] h = scratchCounts;
         final float[] starts = table.starts();
@@ -278,6 +293,9 @@ public final class HistogramCollector {
             float a = Math.abs(data[i]);
             if (!(a <= max)) {
                 if (!(a <= hi)) {
+                    stoppedAt = first + i - offset;
+                    countedMax = max;
+                    countedZeros += zeros;
                     return false;
                 }
                 max = a;
@@ -318,11 +336,12 @@ public final class HistogramCollector {
                 : (int) (scaled / span);
     }
 
-    /** The kept magnitudes' maximum and zero count, or null if nothing is kept; rejects NaN and infinity. */
-    private Range scan(FloatValues values) {
-        countedMax = 0f;
-        countedZeros = 0;
-        values.forEachChunk(chunk(), (data, offset, length, first) -> {
+    /**
+     * The kept magnitudes' maximum and zero count, or null if nothing is kept; rejects NaN and infinity. Starts at
+     * value {@code from}, carrying on from the max and zero count in {@link #countedMax} and {@link #countedZeros}.
+     */
+    private Range scan(FloatValues values, int from) {
+        values.forEachChunk(chunk(), from, (data, offset, length, first) -> {
             float max = countedMax;
             int zeros = 0;
             for (int i = offset, end = offset + length; i < end; i++) {

@@ -219,6 +219,49 @@ class HistogramCollectorTest {
         assertThat(collector.histogram().total()).isEqualTo(2);
     }
 
+    /** A steady-state batch that turns out to need growth half-way is binned as a whole after growing. */
+    @Test
+    void growthFoundMidwayThroughASteadyBatchMatchesTorch() {
+        Random random = new Random(5);
+        float[] first = signedRandom(random, 20_000, 1f);
+        float[] second = signedRandom(random, 30_000, 1f);
+        for (int i = 0; i < first.length; i += 2) {
+            first[i] = 0f;
+            second[i] = 0f;
+        }
+        second[15_001] = 9.5f;
+        HistogramCollector collector = new HistogramCollector("t", 2048, true);
+        collector.collect(first);
+        Histogram h1 = collector.histogram();
+        float[] kept1 = nonZero(first);
+        assertThat(h1.counts()).isEqualTo(place(kept1, 2048, maxAbs(kept1)));
+
+        collector.collect(second);
+        float w = h1.edge(1);
+        int bins = (int) Math.ceil((float) ((double) 9.5f / w));
+        float end = (float) ((double) 9.5f + w);
+        long n = (long) Math.ceil((double) end / w);
+        float hi = (float) ((double) (n - 1) * w);
+        long[] expected = place(nonZero(second), bins, hi);
+        for (int k = 0; k < h1.counts().length; k++) {
+            expected[k] += h1.counts()[k];
+        }
+        assertThat(collector.numBins()).isEqualTo(bins);
+        assertThat(collector.histogram().counts()).isEqualTo(expected);
+        assertThat(collector.absMax()).isEqualTo(9.5f);
+    }
+
+    private static float[] nonZero(float[] values) {
+        int n = 0;
+        float[] kept = new float[values.length];
+        for (float v : values) {
+            if (v != 0f) {
+                kept[n++] = v;
+            }
+        }
+        return java.util.Arrays.copyOf(kept, n);
+    }
+
     /** ONNX Runtime outputs are read in place from direct buffers, chunk by chunk; the result must not change. */
     @Test
     void directBuffersGiveTheSameHistogramAsArrays() {
