@@ -188,7 +188,7 @@ public final class BatchNormFolder {
             }
         }
         g.addAllInitializer(added);
-        removeUnused(g, maybeUnused);
+        UnusedConstants.remove(g, maybeUnused); // normalisation parameters, superseded weights
         for (int i = g.getValueInfoCount() - 1; i >= 0; i--) {
             if (vanished.contains(g.getValueInfo(i).getName())) {
                 g.removeValueInfo(i);
@@ -218,25 +218,4 @@ public final class BatchNormFolder {
         return name;
     }
 
-    /** Drops constants the folds left without readers (normalisation parameters, superseded weights). */
-    private static void removeUnused(GraphProto.Builder g, Set<String> candidates) {
-        GraphIndex after = new GraphIndex(g.build());
-        Set<String> unused = new HashSet<>();
-        for (String c : candidates) {
-            if (after.consumers(c).isEmpty() && !after.isGraphOutput(c) && !after.isGraphInput(c)) {
-                unused.add(c);
-            }
-        }
-        for (int i = g.getInitializerCount() - 1; i >= 0; i--) {
-            if (unused.contains(g.getInitializer(i).getName())) {
-                g.removeInitializer(i);
-            }
-        }
-        for (int i = g.getNodeCount() - 1; i >= 0; i--) {
-            NodeProto n = g.getNode(i);
-            if (GraphIndex.isConstantNode(n) && unused.contains(n.getOutput(0))) {
-                g.removeNode(i);
-            }
-        }
-    }
 }

@@ -43,9 +43,7 @@ public final class ConvertCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
-        if (out.toAbsolutePath().normalize().equals(modelFile.toAbsolutePath().normalize())) {
-            throw new Trt4jException(out + ": --out is the input model; write the converted model elsewhere");
-        }
+        OutputModel.requireDistinct(out, modelFile, "converted");
         OnnxModel onnx = OnnxModel.load(modelFile);
         Fp16Converter.Result result;
         try {

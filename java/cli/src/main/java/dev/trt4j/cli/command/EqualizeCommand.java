@@ -54,9 +54,7 @@ public final class EqualizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
-        if (out.toAbsolutePath().normalize().equals(modelFile.toAbsolutePath().normalize())) {
-            throw new Trt4jException(out + ": --out is the input model; write the equalized model elsewhere");
-        }
+        OutputModel.requireDistinct(out, modelFile, "equalized");
         if (model != null && !dataArguments.givesSamples()) {
             // Ranges from random data would equalize the wrong channels.
             throw new Trt4jException("equalize needs real samples: give --data (or --tokenizer for a text model)");

@@ -82,9 +82,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
-        if (out.toAbsolutePath().normalize().equals(modelFile.toAbsolutePath().normalize())) {
-            throw new Trt4jException(out + ": --out is the input model; write the quantized model elsewhere");
-        }
+        OutputModel.requireDistinct(out, modelFile, "quantized");
         OnnxModel onnx = OnnxModel.load(modelFile);
         CalibrationTable ranges = readTable(onnx);
         ModelProto proto = onnx.proto();
