@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.cli.CliRun;
 import dev.trt4j.cli.DefaultModel;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.quantize.QdqQuantizer;
+import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.Provenance;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,6 +46,32 @@ class QuantizeEvaluateCommandsTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         table = dir.resolve("cal").resolve("max.table.json");
         assertThat(table).exists();
+    }
+
+    @Test
+    void qdqOnlyCalibratesExactlyWhatQuantizeNeeds() throws IOException {
+        Path out = dir.resolve("cal-qdq");
+        CliRun run = CliRun.of("calibrate", "--samples", "16", "--method", "max", "--qdq-only", "--out",
+                out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Path qdqTable = out.resolve("max.table.json");
+        java.util.Set<String> tensors = new java.util.TreeSet<>();
+        JSON.readTree(qdqTable.toFile()).get("tensors").fieldNames().forEachRemaining(tensors::add);
+        OnnxModel onnx = OnnxModel.load(model);
+        assertThat(tensors).containsExactlyInAnyOrderElementsOf(
+                new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(onnx.proto()));
+        assertThat(tensors.size()).isLessThan(onnx.quantizableActivationTensors().size());
+
+        CliRun quantize = CliRun.of("quantize", model.toString(), "--table", qdqTable.toString(), "--out",
+                dir.resolve("cls.qdq-only.onnx").toString());
+        assertThat(quantize.exitCode()).as(quantize.err()).isZero();
+
+        CliRun both = CliRun.of("calibrate", "--samples", "16", "--qdq-only", "--all-tensors", "--out",
+                dir.resolve("cal-both").toString());
+        assertThat(both.exitCode()).isNotZero();
+        assertThat(both.errLines()).containsExactly(
+                "trt4j: --all-tensors and --qdq-only choose different tensors; give one of them");
+        assertThat(dir.resolve("cal-both")).doesNotExist();
     }
 
     private static JsonNode json(CliRun run) throws IOException {
