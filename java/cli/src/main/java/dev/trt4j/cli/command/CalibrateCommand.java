@@ -69,7 +69,7 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     @Option(names = "--qdq-only",
             description = "Calibrate only the tensors `quantize` needs with its defaults (Conv, Gemm and MatMul "
-                    + "inputs, residual adds): less to collect than every quantizable input (on MiniLM a third).")
+                    + "inputs, residual adds): less to collect than every quantizable input (on MiniLM a quarter).")
     boolean qdqOnly;
 
     @Option(names = "--statistics", paramLabel = "FILE",
