@@ -1,11 +1,14 @@
 package dev.trt4j.compare;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.calibration.AmaxTableCalculator;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.evaluate.EvaluationResult;
 import dev.trt4j.evaluate.OutputComparison;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.quantize.WeightGranularity;
@@ -25,6 +28,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * Compares activation calibration methods on one model the way the quantization literature does: one statistics
@@ -76,7 +80,9 @@ public final class CalibratorComparison {
         Map<String, CalibrationTable> tables = tables(statistics);
         List<String> labels = new ArrayList<>(tables.keySet());
         LOG.info("evaluating {} methods on {}", labels.size(), modelName());
-        List<EvaluationResult> results = evaluator.evaluate(candidates(tables, settings.config()), evaluation);
+        UnaryOperator<ModelProto> finish = finishing(settings.calibrationSamples(), calibration);
+        List<EvaluationResult> results = evaluator.evaluate(candidates(tables, settings.config(), finish),
+                evaluation);
         List<TaskScore> scores = results.stream().map(TaskScore::of).toList();
         TaskScore first = scores.get(0);
         ResultTable methods = new ResultTable("INT8 " + first.metric() + " by activation calibration method",
@@ -85,7 +91,7 @@ public final class CalibratorComparison {
         ResultTable weights = null;
         if (settings.weightsStudy()) {
             MethodSpec method = settings.studyMethod() != null ? settings.studyMethod() : best(scores);
-            weights = weightsStudy(method, statistics, evaluation);
+            weights = weightsStudy(method, statistics, evaluation, finish);
         }
         ResultTable sweep = settings.sampleSweep().isEmpty() ? null : samplesSweep(tensors, calibration, evaluation);
         EvaluationResult any = results.get(0);
@@ -139,15 +145,34 @@ public final class CalibratorComparison {
         return tables;
     }
 
-    private List<Candidate> candidates(Map<String, CalibrationTable> tables, QuantizationConfig config) {
+    private List<Candidate> candidates(Map<String, CalibrationTable> tables, QuantizationConfig config,
+                                       UnaryOperator<ModelProto> finish) {
         List<Candidate> candidates = new ArrayList<>();
-        tables.forEach((label, t) -> candidates.add(quantize(label, config, t)));
+        tables.forEach((label, t) -> candidates.add(quantize(label, config, t, finish)));
         return candidates;
     }
 
-    private Candidate quantize(String name, QuantizationConfig config, CalibrationTable table) {
-        byte[] bytes = new QdqQuantizer(config).quantize(model.proto(), table.amaxByTensor()).toByteArray();
-        return new Candidate(name, bytes);
+    private Candidate quantize(String name, QuantizationConfig config, CalibrationTable table,
+                               UnaryOperator<ModelProto> finish) {
+        ModelProto quantized = new QdqQuantizer(config).quantize(model.proto(), table.amaxByTensor()).model();
+        return new Candidate(name, finish.apply(quantized).toByteArray());
+    }
+
+    /**
+     * What turns a quantized model into a candidate: with {@link ComparisonSettings#biasCorrection()}, bias
+     * correction on the same {@code samples} calibration samples its ranges came from; else nothing.
+     */
+    private UnaryOperator<ModelProto> finishing(long samples, LongFunction<CalibrationDataSource> calibration) {
+        BiasCorrection.Scope scope = settings.biasCorrection();
+        if (scope == null) {
+            return UnaryOperator.identity();
+        }
+        OrtRunnerOptions options = OrtRunnerOptions.defaults().withIntraOpThreads(settings.statistics().threads());
+        return quantized -> {
+            try (CalibrationDataSource source = calibration.apply(samples)) {
+                return BiasCorrection.apply(quantized, source, options, scope).model();
+            }
+        };
     }
 
     private static List<String> withFp32(List<String> labels) {
@@ -194,12 +219,12 @@ public final class CalibratorComparison {
     }
 
     private ResultTable weightsStudy(MethodSpec method, ActivationStatistics statistics,
-                                     Supplier<CalibrationDataSource> evaluation) {
+                                     Supplier<CalibrationDataSource> evaluation, UnaryOperator<ModelProto> finish) {
         CalibrationTable table = AmaxTableCalculator.compute(statistics, method, model.path());
         List<Candidate> candidates = new ArrayList<>();
         for (WeightGranularity g : WeightGranularity.values()) {
-            candidates.add(quantize(granularity(g) + ", BatchNorm folded", variant(g, true), table));
-            candidates.add(quantize(granularity(g) + ", BatchNorm kept", variant(g, false), table));
+            candidates.add(quantize(granularity(g) + ", BatchNorm folded", variant(g, true), table, finish));
+            candidates.add(quantize(granularity(g) + ", BatchNorm kept", variant(g, false), table, finish));
         }
         LOG.info("weights study with {} activations on {}", method.label(), modelName());
         List<TaskScore> scores = evaluator.evaluate(candidates, evaluation).stream().map(TaskScore::of).toList();
@@ -220,8 +245,9 @@ public final class CalibratorComparison {
         String metric = null;
         for (long n : settings.sampleSweep()) {
             ActivationStatistics statistics = collect(tensors, n, calibration);
-            List<TaskScore> scores = evaluator.evaluate(candidates(tables(statistics), settings.config()), evaluation)
-                    .stream().map(TaskScore::of).toList();
+            List<Candidate> candidates = candidates(tables(statistics), settings.config(),
+                    finishing(n, calibration));
+            List<TaskScore> scores = evaluator.evaluate(candidates, evaluation).stream().map(TaskScore::of).toList();
             metric = scores.get(0).metric();
             rows.add(new ResultTable.Row(Long.toString(statistics.samples()), cells(scores)));
         }
@@ -234,11 +260,13 @@ public final class CalibratorComparison {
         return g.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    private static String describe(QuantizationConfig c) {
+    private String describe(QuantizationConfig c) {
         int excluded = c.excludedNodes().size() + c.excludedOpTypes().size() + c.excludedPatterns().size();
+        BiasCorrection.Scope bias = settings.biasCorrection();
         return granularity(c.weightGranularity()) + " " + c.weightCalibrator().name() + " weights, BatchNorm "
                 + (c.foldBatchNorm() ? "folded" : "kept") + ", operators " + String.join("/", c.opTypes())
-                + (excluded > 0 ? ", " + excluded + " exclusions" : "");
+                + (excluded > 0 ? ", " + excluded + " exclusions" : "")
+                + (bias != null ? ", bias correction (" + bias.name().toLowerCase(Locale.ROOT) + ")" : "");
     }
 
     private String modelName() {

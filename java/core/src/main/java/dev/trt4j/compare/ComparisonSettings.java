@@ -1,6 +1,7 @@
 package dev.trt4j.compare;
 
 import dev.trt4j.calibration.MethodSpec;
+import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.stats.StatisticsOptions;
 
@@ -17,10 +18,12 @@ import java.util.Objects;
  * @param sampleSweep        calibration sample counts for the metric-against-samples table; empty = no such table
  * @param weightsStudy       also compare per-channel and per-tensor weights, with and without BatchNorm folding
  * @param studyMethod        the activation method of the weights study; null = the best of {@code methods}
+ * @param biasCorrection     bias correction applied to every candidate, on the samples its ranges came from;
+ *                           null = none
  */
 public record ComparisonSettings(List<MethodSpec> methods, QuantizationConfig config, StatisticsOptions statistics,
                                  long calibrationSamples, List<Long> sampleSweep, boolean weightsStudy,
-                                 MethodSpec studyMethod) {
+                                 MethodSpec studyMethod, BiasCorrection.Scope biasCorrection) {
     public ComparisonSettings {
         methods = List.copyOf(methods);
         if (methods.isEmpty()) {
@@ -37,6 +40,13 @@ public record ComparisonSettings(List<MethodSpec> methods, QuantizationConfig co
                 throw new IllegalArgumentException("sample counts must be positive, got " + n);
             }
         }
+    }
+
+    /** Settings without bias correction. */
+    public ComparisonSettings(List<MethodSpec> methods, QuantizationConfig config, StatisticsOptions statistics,
+                              long calibrationSamples, List<Long> sampleSweep, boolean weightsStudy,
+                              MethodSpec studyMethod) {
+        this(methods, config, statistics, calibrationSamples, sampleSweep, weightsStudy, studyMethod, null);
     }
 
     /** The most calibration samples any step uses: evaluation samples must come after these. */

@@ -124,6 +124,11 @@ public final class SampleSplit {
                 + "evaluation data");
     }
 
+    /** True when the samples are seeded random data, not real samples. */
+    public boolean isSynthetic() {
+        return data == null && sentences == null;
+    }
+
     /** What the data is, for reports. */
     public String describe() {
         return name;

@@ -77,7 +77,20 @@ public final class BiasCorrection {
         /** Convs only: where uniform image regions make rounding errors systematic. The default. */
         CONV,
         /** Convs and MatMuls followed by a bias Add (Linear layers). */
-        ALL
+        ALL;
+
+        /**
+         * The scope named {@code conv} or {@code all} (any case), as the CLI's {@code --bias-correction} takes it.
+         *
+         * @throws Trt4jException for any other name
+         */
+        public static Scope named(String name) {
+            return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+                case "conv" -> CONV;
+                case "all" -> ALL;
+                default -> throw new Trt4jException("--bias-correction takes conv or all, not '" + name + "'");
+            };
+        }
     }
 
     /** {@link #apply(ModelProto, CalibrationDataSource, OrtRunnerOptions, Scope)} for {@link Scope#CONV}. */

@@ -8,6 +8,7 @@ import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.TestModels;
 import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.table.JsonDocument;
@@ -15,6 +16,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -46,6 +49,31 @@ class CalibratorComparisonTest {
         outcome = new CalibratorComparison(model, settings, evaluator)
                 .run(split::calibration, () -> split.evaluation(settings.maxCalibrationSamples(), 48));
         report = outcome.report();
+    }
+
+    /** Bias correction changes every candidate (not the ranges), and the report says it was applied. */
+    @Test
+    void biasCorrectionIsAppliedToEveryCandidateOnTheCalibrationSamples() throws IOException {
+        Path file = TestModels.ppocrClassifier(Files.createDirectories(dir.resolve("bias-correction")));
+        OnnxModel model = OnnxModel.load(file);
+        List<MethodSpec> max = List.of(MethodSpec.parse("max", CalibrationOptions.defaults()));
+        SampleSplit split = SampleSplit.of(null, model.inputs(), DataOptions.builder().batchSize(16)
+                .rotateHalf(true).seed(5).build(), true);
+        CandidateEvaluator evaluator = new CandidateEvaluator(file, Optional.empty(), EvaluationOptions.defaults()
+                .withRunnerOptions(OrtRunnerOptions.defaults().withIntraOpThreads(2)), 8);
+        ComparisonReport[] reports = new ComparisonReport[2];
+        for (int k = 0; k < 2; k++) {
+            ComparisonSettings settings = new ComparisonSettings(max, QuantizationConfig.defaults(),
+                    StatisticsOptions.defaults().withThreads(2), 16, List.of(), false, null,
+                    k == 0 ? null : BiasCorrection.Scope.CONV);
+            reports[k] = new CalibratorComparison(model, settings, evaluator)
+                    .run(split::calibration, () -> split.evaluation(settings.maxCalibrationSamples(), 16)).report();
+        }
+        assertThat(reports[0].quantization()).doesNotContain("bias correction");
+        assertThat(reports[1].quantization()).endsWith(", bias correction (conv)");
+        ResultTable.Row plain = reports[0].fidelity().rows().get(0);
+        ResultTable.Row corrected = reports[1].fidelity().rows().get(0);
+        assertThat(corrected.values()).as("output cosine and SNR move").isNotEqualTo(plain.values());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.CalibrationOutputs;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
@@ -10,6 +11,7 @@ import dev.trt4j.compare.ComparisonSettings;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.stats.StatisticsOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -60,6 +62,11 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             description = "Activation method of the weights study (default: the best of --methods).")
     String studyMethod;
 
+    @Option(names = "--bias-correction", arity = "0..1", fallbackValue = "conv", paramLabel = "conv|all",
+            description = "Apply quantize's bias correction to every candidate, on the calibration samples its "
+                    + "ranges came from ('all' also corrects MatMuls followed by a bias Add).")
+    String biasCorrection;
+
     @Option(names = "--num-bins", paramLabel = "N", defaultValue = "2048",
             description = "Histogram bins (default ${DEFAULT-VALUE}).")
     int numBins;
@@ -92,11 +99,17 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         try {
             settings = new ComparisonSettings(specs, studied.config(), StatisticsOptions.defaults()
                     .withNumBins(numBins).withThreads(study.threads()), calibrationSamples, samplesSweep,
-                    weightsStudy, weightsMethod);
+                    weightsStudy, weightsMethod,
+                    biasCorrection == null ? null : BiasCorrection.Scope.named(biasCorrection));
         } catch (IllegalArgumentException e) {
-            throw new dev.trt4j.Trt4jException(e.getMessage(), e);
+            throw new Trt4jException(e.getMessage(), e);
         }
         SampleSplit split = study.split(onnx);
+        if (settings.biasCorrection() != null && split.isSynthetic()) {
+            // Random data would "correct" the biases towards noise: insist on real samples.
+            throw new Trt4jException("--bias-correction needs real samples: give --data (or --tokenizer for a text "
+                    + "model)");
+        }
         CalibratorComparison comparison = new CalibratorComparison(onnx, settings, study.evaluator(onnx));
         CalibratorComparison.Outcome outcome = comparison.run(split::calibration,
                 study.evaluationData(split, settings.maxCalibrationSamples(), onnx));

@@ -106,7 +106,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
         }
         BiasCorrection.Result corrected = biasCorrection != null
-                ? correct(onnx, result.model(), model == null, biasCorrectionScope()) : null;
+                ? correct(onnx, result.model(), model == null, BiasCorrection.Scope.named(biasCorrection)) : null;
         if (corrected != null) {
             result = new QuantizationResult(corrected.model(), result.report());
         }
@@ -147,14 +147,6 @@ public final class QuantizeCommand implements Callable<Integer> {
             w.flush();
         }
         return 0;
-    }
-
-    private BiasCorrection.Scope biasCorrectionScope() {
-        return switch (biasCorrection.toLowerCase(Locale.ROOT)) {
-            case "conv" -> BiasCorrection.Scope.CONV;
-            case "all" -> BiasCorrection.Scope.ALL;
-            default -> throw new Trt4jException("--bias-correction takes conv or all, not '" + biasCorrection + "'");
-        };
     }
 
     private BiasCorrection.Result correct(OnnxModel onnx, ModelProto quantized, boolean defaultModel,

@@ -76,6 +76,19 @@ class CompareCalibratorsReportCommandsTest {
     }
 
     @Test
+    void biasCorrectionRefusesRandomData() throws IOException {
+        Path relu = dev.trt4j.cli.TestModels.relu(dir.resolve("relu.onnx"));
+        CliRun run = CliRun.of("compare-calibrators", relu.toString(), "--samples", "8", "--bias-correction",
+                "--out", dir.resolve("relu-comparison").toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly(
+                "trt4j: --bias-correction needs real samples: give --data (or --tokenizer for a text model)");
+        assertThat(dir.resolve("relu-comparison")).doesNotExist();
+        CliRun badScope = CliRun.of("compare-calibrators", "--bias-correction=linear");
+        assertThat(badScope.errLines()).containsExactly("trt4j: --bias-correction takes conv or all, not 'linear'");
+    }
+
+    @Test
     void badRequestsAreOneLineErrors() {
         CliRun noSamples = CliRun.of("compare-calibrators", "--samples", "0");
         assertThat(noSamples.exitCode()).isEqualTo(1);
