@@ -72,7 +72,7 @@ final class BinThresholds {
 
     /** The exact float32 formula (the definition the table reproduces). */
     static int formulaBin(float e, int bins, float hi) {
-        int pos = (int) ((e * (float) bins) / hi);
+        int pos = HistogramCollector.binOf(e, 0f, hi, bins);
         return pos >= bins ? bins - 1 : pos;
     }
 

@@ -327,7 +327,8 @@ public final class HistogramCollector {
         }
     }
 
-    private static int binOf(float e, float lo, float span, int bins) {
+    /** torch.histc's float32 bin of {@code e} in {@code [lo, lo + span]}, before bin {@code bins} is folded. */
+    static int binOf(float e, float lo, float span, int bins) {
         float scaled = (e - lo) * bins;
         return Float.isInfinite(scaled)
                 // Magnitudes near Float.MAX_VALUE (e.g. -3.4e38 attention-mask fills) overflow the float32 product

@@ -70,7 +70,7 @@ public final class OrtModelRunner implements AutoCloseable {
         Set<String> unreadable = new LinkedHashSet<>();
         this.outputs = Collections.unmodifiableMap(specs(session.getOutputInfo(), false, unreadable));
         this.unreadableOutputs = Collections.unmodifiableSet(unreadable);
-        this.pinnedOutputs = new PinnedOutputs(env, name);
+        this.pinnedOutputs = new PinnedOutputs(env, name, output -> ElementType.FLOAT32);
     }
 
     /**
@@ -225,7 +225,7 @@ public final class OrtModelRunner implements AutoCloseable {
             OnnxValue.close(feed);
         }
         for (String output : wanted) {
-            consumer.accept(output, pinnedOutputs.view(output));
+            consumer.accept(output, pinnedOutputs.output(output).floats());
         }
     }
 

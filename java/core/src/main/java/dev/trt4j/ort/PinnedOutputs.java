@@ -10,37 +10,43 @@ import dev.trt4j.tensor.ElementType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * Float outputs that ONNX Runtime writes straight into direct buffers owned here (pinned outputs), so a caller can
- * read them in place instead of copying every output to the heap. The first run at new input shapes (or for a new
+ * Outputs that ONNX Runtime writes straight into direct buffers owned here (pinned outputs), so a caller can read
+ * them in place instead of copying every output to the heap. The first run at new input shapes (or for a new
  * set of outputs) learns the output shapes by copying once; later runs at those shapes write in place. If ONNX
  * Runtime refuses a pinned run (an output whose shape depends on the data), every later run copies. Not
  * thread-safe.
  */
-final class PinnedOutputs implements AutoCloseable {
+public final class PinnedOutputs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PinnedOutputs.class);
 
     private final OrtEnvironment env;
     private final String model;
+    private final Function<String, ElementType> types;
     private final Map<String, DirectTensor> buffers = new LinkedHashMap<>();
     private final Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
     private final Map<String, long[]> pinnedInputShapes = new LinkedHashMap<>();
     private boolean pinningWorks = true;
     private int pinnedRuns;
 
-    PinnedOutputs(OrtEnvironment env, String model) {
+    /**
+     * @param model name used in messages
+     * @param types the element type of each output ONNX Runtime will write (FLOAT32 to read it as floats)
+     */
+    public PinnedOutputs(OrtEnvironment env, String model, Function<String, ElementType> types) {
         this.env = env;
         this.model = model;
+        this.types = types;
     }
 
     /** Runs {@code session} on {@code feed}, leaving each output of {@code wanted} in its buffer. */
-    void run(OrtSession session, Map<String, OnnxTensor> feed, Set<String> wanted) throws OrtException {
+    public void run(OrtSession session, Map<String, OnnxTensor> feed, Set<String> wanted) throws OrtException {
         if (pinningWorks && pinned.keySet().equals(wanted) && sameShapes(feed)) {
             try {
                 session.run(feed, pinned).close();
@@ -59,7 +65,7 @@ final class PinnedOutputs implements AutoCloseable {
                         model + ": ONNX Runtime returned no value for output '" + name + "'"));
                 OnnxTensor tensor = (OnnxTensor) value;
                 DirectTensor buffer = buffers.computeIfAbsent(name,
-                        n -> new DirectTensor(env, model, n, ElementType.FLOAT32));
+                        n -> new DirectTensor(env, model, n, types.apply(n)));
                 pinned.put(name, buffer.reshape(tensor.getInfo().getShape()));
                 buffer.copyFrom(tensor);
             }
@@ -69,13 +75,13 @@ final class PinnedOutputs implements AutoCloseable {
         }
     }
 
-    /** A read-only view of output {@code name} of the last run, valid until the next run. */
-    FloatBuffer view(String name) {
-        return buffers.get(name).floats();
+    /** The buffer holding output {@code name} of the last run (valid until the next run), or null if none did. */
+    public DirectTensor output(String name) {
+        return buffers.get(name);
     }
 
     /** Runs so far whose outputs ONNX Runtime wrote straight into the buffers. */
-    int pinnedRuns() {
+    public int pinnedRuns() {
         return pinnedRuns;
     }
 

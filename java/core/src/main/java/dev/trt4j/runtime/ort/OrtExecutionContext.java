@@ -1,19 +1,18 @@
 package dev.trt4j.runtime.ort;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.ort.DirectTensor;
+import dev.trt4j.ort.PinnedOutputs;
 import dev.trt4j.runtime.ExecutionContext;
 import dev.trt4j.runtime.InputChecker;
 import dev.trt4j.runtime.Outputs;
+import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
@@ -29,21 +28,14 @@ import java.util.Set;
  * either side. Outputs whose shape depends on the data fall back to copying.
  */
 final class OrtExecutionContext implements ExecutionContext {
-    private static final Logger LOG = LoggerFactory.getLogger(OrtExecutionContext.class);
-
     private final String model;
     private final OrtSession session;
     private final List<TensorSpec> inputSpecs;
-    private final List<TensorSpec> outputSpecs;
     private final Set<String> outputNames;
     private final Map<String, DirectTensor> inputs = new LinkedHashMap<>();
-    private final Map<String, DirectTensor> outputs = new LinkedHashMap<>();
+    private final PinnedOutputs outputs;
     private final Map<String, OnnxTensor> feed = new LinkedHashMap<>();
-    private final Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
     private final ContextOutputs view = new ContextOutputs();
-    private boolean pinnedReady;
-    private boolean pinningWorks = true;
-    private int pinnedRuns;
     private boolean closed;
 
     OrtExecutionContext(OrtEnvironment env, String model, OrtSession session, List<TensorSpec> inputSpecs,
@@ -51,15 +43,16 @@ final class OrtExecutionContext implements ExecutionContext {
         this.model = model;
         this.session = session;
         this.inputSpecs = inputSpecs;
-        this.outputSpecs = outputSpecs;
         this.outputNames = new LinkedHashSet<>();
         for (TensorSpec s : inputSpecs) {
             inputs.put(s.name(), new DirectTensor(env, model, s.name(), s.type()));
         }
+        Map<String, ElementType> types = new LinkedHashMap<>();
         for (TensorSpec s : outputSpecs) {
-            outputs.put(s.name(), new DirectTensor(env, model, s.name(), s.type()));
+            types.put(s.name(), s.type());
             outputNames.add(s.name());
         }
+        this.outputs = new PinnedOutputs(env, model, types::get);
     }
 
     @Override
@@ -69,48 +62,21 @@ final class OrtExecutionContext implements ExecutionContext {
         }
         InputChecker.check(model, inputSpecs, data);
         try {
-            boolean sameShapes = true;
             for (Map.Entry<String, DirectTensor> e : inputs.entrySet()) {
                 HostTensor tensor = data.get(e.getKey());
-                long[] shape = tensor.shape();
-                sameShapes &= e.getValue().hasShape(shape);
-                feed.put(e.getKey(), e.getValue().reshape(shape));
+                feed.put(e.getKey(), e.getValue().reshape(tensor.shape()));
                 e.getValue().write(tensor);
             }
-            if (sameShapes && pinnedReady && pinningWorks) {
-                try {
-                    session.run(feed, pinned).close();
-                    pinnedRuns++;
-                    return view;
-                } catch (OrtException e) {
-                    pinningWorks = false; // e.g. an output whose shape depends on the data
-                    LOG.debug("{}: pinned outputs refused ({}); copying outputs from now on", model, e.getMessage());
-                }
-            }
-            runAndCopy();
+            outputs.run(session, feed, outputNames);
             return view;
         } catch (OrtException e) {
             throw new Trt4jException(model + ": ONNX Runtime failed: " + firstLine(e.getMessage()), e);
         }
     }
 
-    private void runAndCopy() throws OrtException {
-        try (OrtSession.Result result = session.run(feed, outputNames)) {
-            pinned.clear();
-            for (Map.Entry<String, DirectTensor> e : outputs.entrySet()) {
-                OnnxValue value = result.get(e.getKey()).orElseThrow(() -> new Trt4jException(
-                        model + ": ONNX Runtime returned no value for output '" + e.getKey() + "'"));
-                OnnxTensor tensor = (OnnxTensor) value;
-                pinned.put(e.getKey(), e.getValue().reshape(tensor.getInfo().getShape()));
-                e.getValue().copyFrom(tensor);
-            }
-            pinnedReady = true;
-        }
-    }
-
     /** Runs so far whose outputs ONNX Runtime wrote straight into this context's buffers. */
     int pinnedRuns() {
-        return pinnedRuns;
+        return outputs.pinnedRuns();
     }
 
     private static String firstLine(String message) {
@@ -122,7 +88,7 @@ final class OrtExecutionContext implements ExecutionContext {
         if (!closed) {
             closed = true;
             inputs.values().forEach(DirectTensor::close);
-            outputs.values().forEach(DirectTensor::close);
+            outputs.close();
         }
     }
 
@@ -149,7 +115,7 @@ final class OrtExecutionContext implements ExecutionContext {
         }
 
         private DirectTensor get(String name) {
-            DirectTensor t = outputs.get(name);
+            DirectTensor t = outputNames.contains(name) ? outputs.output(name) : null;
             if (t == null) {
                 throw new Trt4jException(model + ": no output named '" + name + "'; outputs are " + outputNames);
             }
