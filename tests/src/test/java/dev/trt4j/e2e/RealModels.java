@@ -13,6 +13,7 @@ import java.util.List;
 final class RealModels {
     static final String PPOCR_CLS = "models/ch_ppocr_mobile_v2.0_cls_infer.onnx";
     static final String PPOCR_REC = "models/ch_PP-OCRv4_rec_infer.onnx";
+    static final String PPOCR_DET = "models/ch_PP-OCRv4_det_infer.onnx";
     static final String MINILM = "all-minilm-l6-v2.onnx";
     static final String MINILM_TOKENIZER = "all-minilm-l6-v2-tokenizer.json";
     static final String MINILM_DYNAMIC_INT8 = "all-minilm-l6-v2-q.onnx";

@@ -5,6 +5,7 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.image.ImagePreprocessing;
+import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Option;
 
@@ -22,8 +23,9 @@ public final class DataArguments {
     @Option(names = "--data", paramLabel = "PATH",
             description = "A folder or file of samples: images (.jpg/.png), .npy (first dim = samples), .npz "
                     + "(arrays by input name), raw float32 (.raw/.bin), text (.txt, one sentence a line), or a "
-                    + "tokenizer .json (bundled sentences). Without it: bundled sentences for text and OCR models "
-                    + "(see --tokenizer), else seeded random data.")
+                    + "tokenizer .json (bundled sentences). Without it: bundled sentences for text models (see "
+                    + "--tokenizer) and OCR models (rendered as lines, or as pages for a text detector), else seeded "
+                    + "random data.")
     Path data;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "256",
@@ -40,8 +42,8 @@ public final class DataArguments {
     List<String> shapes = new ArrayList<>();
 
     @Option(names = "--preprocess", paramLabel = "PRESET",
-            description = "Image preprocessing preset: imagenet, ppocr-cls, ppocr-rec (default: imagenet for "
-                    + "image folders; PP-OCR for rendered text lines).")
+            description = "Image preprocessing preset: imagenet, ppocr-cls, ppocr-rec, ppocr-det (default: "
+                    + "imagenet for image folders; PP-OCR's for rendered text lines and pages).")
     String preprocess;
 
     @Option(names = "--tokenizer", paramLabel = "tokenizer.json",
@@ -110,23 +112,26 @@ public final class DataArguments {
     }
 
     /**
-     * Opens the samples for a model: {@code --data} if given; otherwise the bundled sentences when the model reads
-     * text ({@code input_ids} with a {@code --tokenizer}) or text-line images ({@code preferText}), else seeded
-     * random data.
+     * Opens the samples for a model: {@code --data} if given; otherwise the bundled sentences, tokenized for a text
+     * model ({@code input_ids}, with {@code --tokenizer}) or rendered for an OCR model (see {@link OcrModelRole}:
+     * lines, half of them turned for a direction classifier, or pages for a detector); else seeded random data.
+     * Text given with {@code --data} is rendered for an OCR model the same way.
      */
-    public CalibrationDataSource open(List<TensorSpec> inputs, boolean preferText) {
-        DataOptions options = options();
-        if (preferText && data == null) {
-            // The default model tells upright from upside-down lines: it must see both.
-            options = options.toBuilder().rotateHalf(true).build();
-        }
+    public CalibrationDataSource open(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        DataOptions options = options(inputs, outputs);
         if (data != null) {
             return DataSourceFactory.open(data, inputs, options);
         }
-        if ((isTextModel(inputs) && tokenizer != null) || preferText) {
+        if ((isTextModel(inputs) && tokenizer != null) || OcrModelRole.of(inputs, outputs).isPresent()) {
             return DataSourceFactory.openBundledSentences(inputs, options);
         }
         return DataSourceFactory.open(null, inputs, options);
+    }
+
+    /** {@link #options()} adapted to what an OCR model reads (see {@link OcrModelRole#samplesFor}). */
+    public DataOptions options(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        DataOptions options = options();
+        return OcrModelRole.of(inputs, outputs).map(r -> r.samplesFor(options)).orElse(options);
     }
 
     /** Whether real samples were given: {@code --data}, or {@code --tokenizer} for the bundled sentences. */

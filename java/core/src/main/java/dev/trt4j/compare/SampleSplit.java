@@ -8,6 +8,7 @@ import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.SyntheticSource;
 import dev.trt4j.data.text.BundledSentences;
 import dev.trt4j.data.text.RenderedTextLineSource;
+import dev.trt4j.data.text.RenderedTextPageSource;
 import dev.trt4j.data.text.SentenceFiles;
 import dev.trt4j.data.text.TextSource;
 import dev.trt4j.tensor.TensorSpec;
@@ -54,7 +55,7 @@ public final class SampleSplit {
                                  boolean bundledSentences) {
         Objects.requireNonNull(options, "options");
         if (dataOrNull == null) {
-            return bundledSentences ? new SampleSplit(null, inputs, options, prepare(BundledSentences.load(), inputs),
+            return bundledSentences ? new SampleSplit(null, inputs, options, prepare(BundledSentences.load(), inputs, options),
                     "bundled sentences") : new SampleSplit(null, inputs, options, null, "synthetic data");
         }
         if (!Files.exists(dataOrNull)) {
@@ -62,7 +63,7 @@ public final class SampleSplit {
         }
         String ext = Files.isDirectory(dataOrNull) ? "" : DataFiles.extension(dataOrNull);
         if (ext.equals("txt") || Files.isDirectory(dataOrNull) && holdsTextFiles(dataOrNull)) {
-            return new SampleSplit(dataOrNull, inputs, options, prepare(SentenceFiles.read(dataOrNull), inputs),
+            return new SampleSplit(dataOrNull, inputs, options, prepare(SentenceFiles.read(dataOrNull), inputs, options),
                     dataOrNull.toString());
         }
         if (ext.equals("json")) {
@@ -80,10 +81,17 @@ public final class SampleSplit {
         }
     }
 
-    /** A text model reads whole sentences; an image model reads them as rendered lines of readable length. */
-    private static List<String> prepare(List<String> sentences, List<TensorSpec> inputs) {
-        return isTextModel(inputs) ? List.copyOf(sentences)
-                : RenderedTextLineSource.splitLongLines(sentences, RenderedTextLineSource.DEFAULT_MAX_LINE_CHARS);
+    /**
+     * A text model reads whole sentences; an image model reads them as rendered lines of readable length, one per
+     * sample, or (a text detector) as pages of such lines.
+     */
+    private static List<String> prepare(List<String> sentences, List<TensorSpec> inputs, DataOptions options) {
+        if (isTextModel(inputs)) {
+            return List.copyOf(sentences);
+        }
+        List<String> lines = RenderedTextLineSource.splitLongLines(sentences,
+                RenderedTextLineSource.DEFAULT_MAX_LINE_CHARS);
+        return options.renderPages() ? RenderedTextPageSource.pages(lines) : lines;
     }
 
     private static boolean isTextModel(List<TensorSpec> inputs) {
@@ -140,7 +148,10 @@ public final class SampleSplit {
         List<String> part = sentences.subList(start, end);
         String partName = name + " [" + start + ", " + end + ")";
         DataOptions all = options.toBuilder().maxSamples(0).build();
-        return isTextModel(inputs) ? new TextSource(part, partName, inputs, all)
+        if (isTextModel(inputs)) {
+            return new TextSource(part, partName, inputs, all);
+        }
+        return options.renderPages() ? new RenderedTextPageSource(part, partName, inputs, all)
                 : new RenderedTextLineSource(part, partName, inputs, all);
     }
 

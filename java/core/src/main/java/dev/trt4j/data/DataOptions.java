@@ -27,10 +27,13 @@ import java.util.Objects;
  * @param distribution        distribution of synthetic float data
  * @param vocabSize           synthetic integer data is drawn from {@code [0, vocabSize)}; 0 = {@code [0, 10)}
  * @param rotateHalf          rendered text lines: rotate half of them by 180° (for a text-direction classifier)
+ * @param renderPages         sentences for an image model become pages of lines (for a text detector) instead of
+ *                            one line per sample
  */
 public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fixedShapes, long seed,
                           ImagePreprocessing imagePreprocessing, Path tokenizer, int sequenceLength,
-                          SyntheticSource.Distribution distribution, int vocabSize, boolean rotateHalf) {
+                          SyntheticSource.Distribution distribution, int vocabSize, boolean rotateHalf,
+                          boolean renderPages) {
     public static final int DEFAULT_BATCH_SIZE = 8;
     public static final int DEFAULT_SYNTHETIC_SAMPLES = 32;
     public static final int DEFAULT_SEQUENCE_LENGTH = 128;
@@ -60,7 +63,8 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
     public Builder toBuilder() {
         Builder b = new Builder().batchSize(batchSize).maxSamples(maxSamples).seed(seed)
                 .imagePreprocessing(imagePreprocessing).tokenizer(tokenizer).sequenceLength(sequenceLength)
-                .distribution(distribution).vocabSize(vocabSize).rotateHalf(rotateHalf);
+                .distribution(distribution).vocabSize(vocabSize).rotateHalf(rotateHalf)
+                .renderPages(renderPages);
         b.fixedShapes.putAll(fixedShapes);
         return b;
     }
@@ -118,6 +122,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         private SyntheticSource.Distribution distribution = SyntheticSource.Distribution.UNIFORM;
         private int vocabSize;
         private boolean rotateHalf;
+        private boolean renderPages;
 
         private Builder() {
         }
@@ -179,9 +184,14 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
             return this;
         }
 
+        public Builder renderPages(boolean value) {
+            renderPages = value;
+            return this;
+        }
+
         public DataOptions build() {
             return new DataOptions(batchSize, maxSamples, fixedShapes, seed, imagePreprocessing, tokenizer,
-                    sequenceLength, distribution, vocabSize, rotateHalf);
+                    sequenceLength, distribution, vocabSize, rotateHalf, renderPages);
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.trt4j.data.npy.NpySource;
 import dev.trt4j.data.npy.NpzSource;
 import dev.trt4j.data.text.BundledSentences;
 import dev.trt4j.data.text.RenderedTextLineSource;
+import dev.trt4j.data.text.RenderedTextPageSource;
 import dev.trt4j.data.text.SentenceFiles;
 import dev.trt4j.data.text.TextSource;
 import dev.trt4j.tensor.TensorSpec;
@@ -90,8 +91,11 @@ public final class DataSourceFactory {
         if (modelInputs.stream().anyMatch(in -> in.name().equals("input_ids"))) {
             return new TextSource(sentences, name, modelInputs, options);
         }
-        return new RenderedTextLineSource(RenderedTextLineSource.splitLongLines(sentences,
-                RenderedTextLineSource.DEFAULT_MAX_LINE_CHARS), name, modelInputs, options);
+        List<String> lines = RenderedTextLineSource.splitLongLines(sentences,
+                RenderedTextLineSource.DEFAULT_MAX_LINE_CHARS);
+        return options.renderPages()
+                ? new RenderedTextPageSource(RenderedTextPageSource.pages(lines), name, modelInputs, options)
+                : new RenderedTextLineSource(lines, name, modelInputs, options);
     }
 
     private static CalibrationDataSource openFolder(Path folder, List<TensorSpec> modelInputs, DataOptions options) {

@@ -13,7 +13,9 @@ public enum TaskKind {
     /** {@link CtcTextRecognition}. */
     CTC("ctc"),
     /** {@link ClassificationAccuracy}. */
-    CLASSIFICATION("classification");
+    CLASSIFICATION("classification"),
+    /** {@link TextDetection}. */
+    DETECTION("detection");
 
     private final String label;
 

@@ -3,6 +3,7 @@ package dev.trt4j.evaluate;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.text.RenderedTextLineSource;
+import dev.trt4j.data.text.RenderedTextPageSource;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -16,9 +17,12 @@ import java.util.Optional;
  *       output of rank 3, else of rank 2);</li>
  *   <li>an output {@code [N, steps, classes]} where {@code classes} fits the given CTC keys (blank + keys + space),
  *       on rendered text lines → {@link CtcTextRecognition} against the lines' texts;</li>
- *   <li>an output {@code [N, 2]} on rendered text lines → {@link ClassificationAccuracy} of the text direction.</li>
+ *   <li>an output {@code [N, 2]} on rendered text lines → {@link ClassificationAccuracy} of the text direction;</li>
+ *   <li>a probability map {@code [N, 1, H, W]} of an image model, on rendered text pages → {@link TextDetection}
+ *       of the pages' lines.</li>
  * </ul>
- * Known texts and labels come from a {@link RenderedTextLineSource}.
+ * Known texts and labels come from a {@link RenderedTextLineSource}, line boxes from a
+ * {@link RenderedTextPageSource}.
  */
 public final class TaskMetricFactory {
     private static final String TOKEN_OUTPUT = "last_hidden_state";
@@ -38,6 +42,9 @@ public final class TaskMetricFactory {
                                               CalibrationDataSource data, List<String> ctcKeys) {
         if (inputs.stream().anyMatch(i -> i.name().equals("input_ids"))) {
             return embeddingOutput(outputs).map(EmbeddingCosine::new);
+        }
+        if (data instanceof RenderedTextPageSource && TextDetection.mapOutput(inputs, outputs).isPresent()) {
+            return Optional.of(create(TaskKind.DETECTION, inputs, outputs, data, ctcKeys));
         }
         if (!(data instanceof RenderedTextLineSource)) {
             return Optional.empty();
@@ -80,6 +87,16 @@ public final class TaskMetricFactory {
                         + " the model has no output [N,2] of text-direction scores; its outputs are "
                         + shapes(outputs)));
                 yield ClassificationAccuracy.ofTextDirection(out.name(), renderedLines(data, kind).labels());
+            }
+            case DETECTION -> {
+                TensorSpec out = TextDetection.mapOutput(inputs, outputs).orElseThrow(() -> new Trt4jException(
+                        "task detection: the model has no image input [N,3,H,W] and probability-map output "
+                                + "[N,1,H,W]; its outputs are " + shapes(outputs)));
+                if (!(data instanceof RenderedTextPageSource pages)) {
+                    throw new Trt4jException("task detection needs samples with known line boxes (text pages "
+                            + "rendered from sentences), but the data is " + data.describe());
+                }
+                yield new TextDetection(out.name(), pages.boxes(), TextRegions.PADDLE_OCR);
             }
         };
     }

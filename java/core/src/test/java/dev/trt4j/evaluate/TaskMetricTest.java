@@ -122,6 +122,6 @@ class TaskMetricTest {
     void unknownTaskNameListsTheKnownOnes() {
         assertThat(TaskKind.parse("CTC")).isEqualTo(TaskKind.CTC);
         assertThatThrownBy(() -> TaskKind.parse("ocr")).isInstanceOf(Trt4jException.class)
-                .hasMessage("unknown task 'ocr'; known: embedding, ctc, classification");
+                .hasMessage("unknown task 'ocr'; known: embedding, ctc, classification, detection");
     }
 }

@@ -168,7 +168,7 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + (allTensors ? "" : " (no Conv, Gemm, MatMul or other quantizable operator; try --all-tensors)"));
         }
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(onnx, tensors, options);
-        try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), defaultModel);
+        try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs());
              ProgressReporter progress = ProgressReporter.start("Collecting statistics",
                      source.sampleCount().orElse(-1L))) {
             return collector.collect(source, progress::update);

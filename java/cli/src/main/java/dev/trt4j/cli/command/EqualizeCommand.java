@@ -66,7 +66,7 @@ public final class EqualizeCommand implements Callable<Integer> {
                     + "constant; nothing to equalize");
         }
         Map<String, float[]> ranges;
-        try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), model == null)) {
+        try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs())) {
             ranges = new ChannelMaxCollector(onnx, inputs).collect(source, OrtRunnerOptions.defaults());
         }
         DepthwiseEqualizer.Result result = DepthwiseEqualizer.equalize(onnx.proto(), ranges);

@@ -86,21 +86,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /**
-     * {@code --data} if given; otherwise text lines rendered from the bundled sentences for a model that reads
-     * text-line images (half of them upside down for a two-class direction classifier), else what {@link
-     * DataArguments} picks (bundled sentences with {@code --tokenizer}, else random data).
-     */
+    /** The samples: see {@link DataArguments#open(List, List)}. */
     private CalibrationDataSource openData(OrtModelRunner ref) {
-        List<TensorSpec> inputs = ref.inputs();
-        if (dataArguments.data() != null || !ModelDefaults.readsTextLines(inputs, ref.outputs())) {
-            return dataArguments.open(inputs, false);
-        }
-        DataOptions options = dataArguments.options();
-        if (ModelDefaults.classifiesDirection(ref.outputs())) {
-            options = options.toBuilder().rotateHalf(true).build();
-        }
-        return DataSourceFactory.openBundledSentences(inputs, options);
+        return dataArguments.open(ref.inputs(), ref.outputs());
     }
 
     private static void print(PrintWriter w, EvaluationResult r) {

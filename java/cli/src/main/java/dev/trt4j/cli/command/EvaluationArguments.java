@@ -57,7 +57,7 @@ public final class EvaluationArguments {
     /** The evaluation options for a reference model with {@code outputs}, whose CTC keys they carry. */
     EvaluationOptions options(List<TensorSpec> outputs) {
         return EvaluationOptions.defaults().withRunnerOptions(runnerOptions())
-                .withCtcKeys(ModelDefaults.ctcKeys(keys, outputs)).withDetectTask(taskName().equals("auto"));
+                .withCtcKeys(RecognizerKeys.choose(keys, outputs)).withDetectTask(taskName().equals("auto"));
     }
 
     private String taskName() {

@@ -7,6 +7,7 @@ import dev.trt4j.compare.CandidateEvaluator;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.onnx.OnnxModel;
 import picocli.CommandLine.Mixin;
 
@@ -49,7 +50,7 @@ public final class QuantizationStudyArguments {
     SampleSplit split(OnnxModel model) {
         DataOptions options = dataOptions(model);
         boolean textModel = model.inputs().stream().anyMatch(i -> i.name().equals("input_ids"));
-        boolean bundled = data.data() == null && (ModelDefaults.readsTextLines(model.inputs(), model.outputs())
+        boolean bundled = data.data() == null && (OcrModelRole.of(model.inputs(), model.outputs()).isPresent()
                 || textModel && options.tokenizer() != null);
         return SampleSplit.of(data.data(), model.inputs(), options, bundled);
     }
@@ -74,13 +75,8 @@ public final class QuantizationStudyArguments {
         return evaluation.threads();
     }
 
-    /** The calibration data options for {@code model}: PP-OCR's direction classifier sees half its lines turned. */
+    /** The data options for {@code model}, adapted to what an OCR model reads. */
     private DataOptions dataOptions(OnnxModel model) {
-        DataOptions options = data.options();
-        if (ModelDefaults.readsTextLines(model.inputs(), model.outputs())
-                && ModelDefaults.classifiesDirection(model.outputs())) {
-            options = options.toBuilder().rotateHalf(true).build();
-        }
-        return options;
+        return data.options(model.inputs(), model.outputs());
     }
 }

@@ -156,7 +156,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             throw new Trt4jException("--bias-correction needs real samples: give --data (or --tokenizer for a text "
                     + "model)");
         }
-        try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), defaultModel)) {
+        try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs())) {
             return BiasCorrection.apply(quantized, source, OrtRunnerOptions.defaults(), scope);
         }
     }

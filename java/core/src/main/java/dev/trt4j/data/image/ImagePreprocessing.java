@@ -80,6 +80,16 @@ public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, f
         return ppOcr(width);
     }
 
+    /**
+     * PP-OCR text detector (DBNet): 480×640 unless the model or fixed shape says otherwise (both multiples of 32),
+     * BGR, {@code (x/255 - mean)/std} with the ImageNet statistics applied in BGR order, as PaddleOCR does.
+     */
+    public static ImagePreprocessing ppOcrDetector() {
+        return new ImagePreprocessing(480, 640, ResizeMode.STRETCH, 0f, 1.0 / 255,
+                new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f},
+                ChannelOrder.BGR, Layout.NCHW);
+    }
+
     private static ImagePreprocessing ppOcr(int width) {
         float[] half = {0.5f, 0.5f, 0.5f};
         return new ImagePreprocessing(48, width, ResizeMode.KEEP_ASPECT_PAD_RIGHT, 0f, 1.0 / 255, half, half,
@@ -87,7 +97,7 @@ public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, f
     }
 
     /**
-     * A preset by name: {@code imagenet}, {@code ppocr-cls} or {@code ppocr-rec}.
+     * A preset by name: {@code imagenet}, {@code ppocr-cls}, {@code ppocr-rec} or {@code ppocr-det}.
      *
      * @throws Trt4jException for any other name, listing the known ones
      */
@@ -96,8 +106,9 @@ public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, f
             case "imagenet" -> imageNet();
             case "ppocr-cls" -> ppOcrClassifier();
             case "ppocr-rec" -> ppOcrRecognizer(0);
+            case "ppocr-det" -> ppOcrDetector();
             default -> throw new Trt4jException("unknown image preprocessing '" + name
-                    + "' (known: imagenet, ppocr-cls, ppocr-rec)");
+                    + "' (known: imagenet, ppocr-cls, ppocr-rec, ppocr-det)");
         };
     }
 

@@ -1,0 +1,52 @@
+package dev.trt4j.data.text;
+
+import dev.trt4j.data.DataOptions;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OcrModelRoleTest {
+    private static TensorSpec f(String name, long... dims) {
+        return new TensorSpec(name, ElementType.FLOAT32, dims, null);
+    }
+
+    @Test
+    void thePpOcrModelsAreRecognisedByTheirShapes() {
+        TensorSpec dynamic = f("x", -1, 3, -1, -1);
+        assertThat(OcrModelRole.of(List.of(dynamic), List.of(f("y", -1, 2))))
+                .contains(OcrModelRole.DIRECTION_CLASSIFIER);
+        assertThat(OcrModelRole.of(List.of(f("x", -1, 3, 48, -1)), List.of(f("y", -1, -1, 6625))))
+                .contains(OcrModelRole.LINE_READER);
+        assertThat(OcrModelRole.of(List.of(dynamic), List.of(f("map", -1, 1, -1, -1))))
+                .contains(OcrModelRole.TEXT_DETECTOR);
+        assertThat(OcrModelRole.probabilityMap(List.of(f("a", -1, 2), f("map", -1, 1, -1, -1))))
+                .map(TensorSpec::name).contains("map");
+    }
+
+    @Test
+    void otherModelsHaveNoRole() {
+        assertThat(OcrModelRole.of(List.of(f("x", 1, 3, 224, 224)), List.of(f("y", 1, 1000))))
+                .as("an ImageNet classifier: not a text-line height").isEmpty();
+        assertThat(OcrModelRole.of(List.of(f("x", -1, 1, 28, 28)), List.of(f("y", -1, 10)))).isEmpty();
+        assertThat(OcrModelRole.of(List.of(new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, null)),
+                List.of(f("y", -1, -1, 384)))).isEmpty();
+        assertThat(OcrModelRole.of(List.of(f("a", -1, 3, 48, -1), f("b", -1, 3, 48, -1)), List.of(f("y", -1, 2))))
+                .isEqualTo(Optional.empty());
+    }
+
+    @Test
+    void eachRoleRendersWhatItReads() {
+        DataOptions o = DataOptions.builder().seed(3).build();
+        assertThat(OcrModelRole.DIRECTION_CLASSIFIER.samplesFor(o).rotateHalf()).isTrue();
+        assertThat(OcrModelRole.LINE_READER.samplesFor(o)).isEqualTo(o);
+        DataOptions pages = OcrModelRole.TEXT_DETECTOR.samplesFor(o);
+        assertThat(pages.renderPages()).isTrue();
+        assertThat(pages.rotateHalf()).isFalse();
+        assertThat(pages.seed()).isEqualTo(3);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.trt4j.data.text;
+
+import dev.trt4j.data.Batch;
+import dev.trt4j.data.Batches;
+import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.DataSourceFactory;
+import dev.trt4j.data.image.ImagePreprocessing;
+import dev.trt4j.data.image.ImagePreprocessor;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RenderedTextPageSourceTest {
+    private static final TensorSpec DET = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, -1, -1}, null);
+    private static final List<String> LINES = List.of("a", "b", "c", "d", "e", "f", "g", "h");
+
+    @Test
+    void linesAreGroupedIntoPagesOfSix() {
+        assertThat(RenderedTextPageSource.pages(LINES)).containsExactly("a\nb\nc\nd\ne\nf", "g\nh");
+        assertThat(RenderedTextPageSource.pages(List.of())).isEmpty();
+    }
+
+    @Test
+    void samplesArePreprocessedPagesWithTheirBoxesAtTheFixedShape() {
+        List<String> pages = RenderedTextPageSource.pages(RenderedTextLineSource.splitLongLines(
+                BundledSentences.load().subList(0, 10), RenderedTextLineSource.DEFAULT_MAX_LINE_CHARS));
+        DataOptions o = DataOptions.builder().batchSize(2).maxSamples(3).fixedShapes("x:2x3x192x256").seed(4).build();
+        RenderedTextPageSource s = new RenderedTextPageSource(pages, "ten", List.of(DET), o);
+        assertThat(s.boxes()).hasSize(3);
+        assertThat(s.boxes().get(0)).hasSize(TextPageRenderer.LINES_PER_PAGE);
+        assertThat(s.describe()).startsWith("rendered-pages:ten (3 pages, ").endsWith(" lines, 192x256)");
+
+        List<Batch> batches = Batches.drain(s);
+        assertThat(batches).extracting(Batch::size).containsExactly(2, 1);
+        assertThat(batches.get(0).inputs().get("x").shape()).containsExactly(2, 3, 192, 256);
+        // each sample is the detector preprocessing of its page, rendered as laid out
+        ImagePreprocessor pre = new ImagePreprocessor(ImagePreprocessing.ppOcrDetector().withSize(192, 256));
+        TextPageRenderer r = new TextPageRenderer(192, 256);
+        int size = pre.sampleSize();
+        for (int i = 0; i < 3; i++) {
+            float[] expected = new float[size];
+            TextPageRenderer.PageLayout layout = r.layout(pages.get(i).lines().toList(),
+                    4 * 0x9E3779B97F4A7C15L + pages.get(i).hashCode());
+            assertThat(layout.boxes()).isEqualTo(s.boxes().get(i));
+            pre.write(r.render(layout), expected, 0);
+            float[] batch = batches.get(i / 2).inputs().get("x").floats();
+            assertThat(Arrays.copyOfRange(batch, (i % 2) * size, (i % 2 + 1) * size)).as("page %d", i)
+                    .containsExactly(expected);
+        }
+    }
+
+    @Test
+    void thePageSizeDefaultsToThePresetsAndTextFilesBecomePagesWhenAsked() {
+        DataOptions o = DataOptions.builder().renderPages(true).maxSamples(2).build();
+        try (var s = DataSourceFactory.openBundledSentences(List.of(DET), o)) {
+            assertThat(s).isInstanceOf(RenderedTextPageSource.class);
+            assertThat(((RenderedTextPageSource) s).preprocessing().height()).isEqualTo(480);
+            assertThat(((RenderedTextPageSource) s).preprocessing().width()).isEqualTo(640);
+        }
+        try (var s = DataSourceFactory.openBundledSentences(List.of(DET), o.toBuilder().renderPages(false).build())) {
+            assertThat(s).isInstanceOf(RenderedTextLineSource.class);
+        }
+    }
+}
