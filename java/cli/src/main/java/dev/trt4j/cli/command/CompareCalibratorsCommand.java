@@ -34,7 +34,8 @@ import java.util.concurrent.Callable;
         description = {"Compares activation calibration methods on a model: one statistics pass over the "
                 + "calibration samples, then per method its ranges → a Q/DQ INT8 model → the task metric on "
                 + "held-out samples, next to FP32's (accuracy for PP-OCR's direction classifier, exact match for "
-                + "its recognizer, mean cosine of sentence embeddings; else the output's cosine).",
+                + "its recognizer, hmean of the lines its detector finds, mean cosine of sentence embeddings; else "
+                + "the output's cosine).",
             "Prints the table as Markdown (--json: one line of JSON) and writes <out>/comparison.json, "
                 + "<out>/comparison.md and the statistics and ranges in <out>/calibration (for trt4j report)."})
 public final class CompareCalibratorsCommand implements Callable<Integer> {

@@ -18,7 +18,7 @@ import java.util.Optional;
  */
 public final class EvaluationArguments {
     @Option(names = "--task", paramLabel = "T", defaultValue = "auto",
-            description = "Task metric: auto, none (output cosine), embedding, ctc or classification "
+            description = "Task metric: auto, none (output cosine), embedding, ctc, classification or detection "
                     + "(default ${DEFAULT-VALUE}).")
     String task;
 
