@@ -28,7 +28,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.LongFunction;
 import java.util.function.Supplier;
-import java.util.function.UnaryOperator;
 
 /**
  * Compares activation calibration methods on one model the way the quantization literature does: one statistics
@@ -80,7 +79,7 @@ public final class CalibratorComparison {
         Map<String, CalibrationTable> tables = tables(statistics);
         List<String> labels = new ArrayList<>(tables.keySet());
         LOG.info("evaluating {} methods on {}", labels.size(), modelName());
-        UnaryOperator<ModelProto> finish = finishing(settings.calibrationSamples(), calibration);
+        CandidateCorrection finish = finishing(settings.calibrationSamples(), calibration);
         List<EvaluationResult> results = evaluator.evaluate(candidates(tables, settings.config(), finish),
                 evaluation);
         List<TaskScore> scores = results.stream().map(TaskScore::of).toList();
@@ -146,14 +145,14 @@ public final class CalibratorComparison {
     }
 
     private List<Candidate> candidates(Map<String, CalibrationTable> tables, QuantizationConfig config,
-                                       UnaryOperator<ModelProto> finish) {
+                                       CandidateCorrection finish) {
         List<Candidate> candidates = new ArrayList<>();
         tables.forEach((label, t) -> candidates.add(quantize(label, config, t, finish)));
         return candidates;
     }
 
     private Candidate quantize(String name, QuantizationConfig config, CalibrationTable table,
-                               UnaryOperator<ModelProto> finish) {
+                               CandidateCorrection finish) {
         ModelProto quantized = new QdqQuantizer(config).quantize(model.proto(), table.amaxByTensor()).model();
         return new Candidate(name, finish.apply(quantized).toByteArray());
     }
@@ -162,17 +161,9 @@ public final class CalibratorComparison {
      * What turns a quantized model into a candidate: with {@link ComparisonSettings#biasCorrection()}, bias
      * correction on the same {@code samples} calibration samples its ranges came from; else nothing.
      */
-    private UnaryOperator<ModelProto> finishing(long samples, LongFunction<CalibrationDataSource> calibration) {
-        BiasCorrection.Scope scope = settings.biasCorrection();
-        if (scope == null) {
-            return UnaryOperator.identity();
-        }
-        OrtRunnerOptions options = OrtRunnerOptions.defaults().withIntraOpThreads(settings.statistics().threads());
-        return quantized -> {
-            try (CalibrationDataSource source = calibration.apply(samples)) {
-                return BiasCorrection.apply(quantized, source, options, scope).model();
-            }
-        };
+    private CandidateCorrection finishing(long samples, LongFunction<CalibrationDataSource> calibration) {
+        return CandidateCorrection.biasCorrection(settings.biasCorrection(), () -> calibration.apply(samples),
+                OrtRunnerOptions.defaults().withIntraOpThreads(settings.statistics().threads()));
     }
 
     private static List<String> withFp32(List<String> labels) {
@@ -219,7 +210,7 @@ public final class CalibratorComparison {
     }
 
     private ResultTable weightsStudy(MethodSpec method, ActivationStatistics statistics,
-                                     Supplier<CalibrationDataSource> evaluation, UnaryOperator<ModelProto> finish) {
+                                     Supplier<CalibrationDataSource> evaluation, CandidateCorrection finish) {
         CalibrationTable table = AmaxTableCalculator.compute(statistics, method, model.path());
         List<Candidate> candidates = new ArrayList<>();
         for (WeightGranularity g : WeightGranularity.values()) {
@@ -266,7 +257,7 @@ public final class CalibratorComparison {
         return granularity(c.weightGranularity()) + " " + c.weightCalibrator().name() + " weights, BatchNorm "
                 + (c.foldBatchNorm() ? "folded" : "kept") + ", operators " + String.join("/", c.opTypes())
                 + (excluded > 0 ? ", " + excluded + " exclusions" : "")
-                + (bias != null ? ", bias correction (" + bias.name().toLowerCase(Locale.ROOT) + ")" : "");
+                + (bias != null ? ", bias correction (" + bias.label() + ")" : "");
     }
 
     private String modelName() {

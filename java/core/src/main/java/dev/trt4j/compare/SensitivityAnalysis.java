@@ -24,6 +24,11 @@ import java.util.function.Supplier;
  * (every other layer FP32, through exclusions), measure how much the task metric drops, rank the layers; then keep
  * the most sensitive ones in FP32 until the model's drop is within a target. A layer is a node the quantizer
  * quantizes (Conv, Gemm, MatMul, …, as the configuration says).
+ *
+ * <p>With a {@link CandidateCorrection}, every model judged (fully quantized, one layer, partial) and the partial
+ * model returned are corrected as the user's pipeline would be, so that the ranking and the skip list are those of
+ * the model that is shipped. A candidate with no layer to correct (a lone MatMul without a bias Add under
+ * {@code conv} scope, say) is judged as quantized.
  */
 public final class SensitivityAnalysis {
     private static final Logger LOG = LoggerFactory.getLogger(SensitivityAnalysis.class);
@@ -31,6 +36,7 @@ public final class SensitivityAnalysis {
     private final ModelProto model;
     private final Map<String, Float> activationAmax;
     private final QuantizationConfig config;
+    private final CandidateCorrection correction;
     private final CandidateEvaluator evaluator;
     private final Supplier<CalibrationDataSource> data;
     private final QuantizationResult full;
@@ -50,6 +56,8 @@ public final class SensitivityAnalysis {
     }
 
     /**
+     * An analysis of the models as quantized, with no correction.
+     *
      * @param model          the FP32 model (the one {@code evaluator} uses as its reference)
      * @param activationAmax activation ranges covering every tensor the fully quantized model needs
      * @param config         how every layer is quantized; its exclusions stay excluded throughout
@@ -59,12 +67,34 @@ public final class SensitivityAnalysis {
      */
     public SensitivityAnalysis(ModelProto model, Map<String, Float> activationAmax, QuantizationConfig config,
                                CandidateEvaluator evaluator, Supplier<CalibrationDataSource> evaluationData) {
+        this(model, activationAmax, config, CandidateCorrection.none(), evaluator, evaluationData);
+    }
+
+    /**
+     * An analysis whose every candidate is corrected by {@code correction} before it is judged. The fully
+     * quantized model is corrected here, so that a correction that cannot run fails before the long ranking.
+     *
+     * @param model          the FP32 model (the one {@code evaluator} uses as its reference)
+     * @param activationAmax activation ranges covering every tensor the fully quantized model needs
+     * @param config         how every layer is quantized; its exclusions stay excluded throughout
+     * @param correction     applied to every candidate; for bias correction, on the samples the ranges came from
+     * @param evaluator      judges the candidates
+     * @param evaluationData opens the evaluation samples, once per pass
+     * @throws dev.trt4j.Trt4jException if the model cannot be quantized with these ranges, or the correction
+     *                                  finds nothing to correct in the fully quantized model or cannot run
+     */
+    public SensitivityAnalysis(ModelProto model, Map<String, Float> activationAmax, QuantizationConfig config,
+                               CandidateCorrection correction, CandidateEvaluator evaluator,
+                               Supplier<CalibrationDataSource> evaluationData) {
         this.model = Objects.requireNonNull(model, "model");
         this.activationAmax = Map.copyOf(activationAmax);
         this.config = Objects.requireNonNull(config, "config");
+        this.correction = Objects.requireNonNull(correction, "correction");
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
         this.data = Objects.requireNonNull(evaluationData, "evaluationData");
-        this.full = new QdqQuantizer(config).quantize(model, activationAmax);
+        // Strict here, as in quantize and compare-calibrators: asking to correct a model with nothing to correct
+        // is a mistake worth one clear error.
+        this.full = correction.apply(new QdqQuantizer(config).quantize(model, activationAmax));
         GraphProto g = model.getGraph();
         for (int i = 0; i < g.getNodeCount(); i++) {
             String name = g.getNode(i).getName();
@@ -72,9 +102,14 @@ public final class SensitivityAnalysis {
         }
     }
 
-    /** The model with every layer quantized. */
+    /** The model with every layer quantized, corrected as every candidate is. */
     public QuantizationResult fullyQuantized() {
         return full;
+    }
+
+    /** What is applied to every candidate before it is judged. */
+    public CandidateCorrection correction() {
+        return correction;
     }
 
     /** The layers, in graph order. */
@@ -123,11 +158,17 @@ public final class SensitivityAnalysis {
             return new PartialQuantization(targetDrop, List.of(), fullScore, true, steps, full);
         }
         int pass = evaluator.passSize();
+        QuantizationResult lastModel = full;
         for (int from = 1; from <= order.size(); from += pass) {
             int to = Math.min(order.size(), from + pass - 1);
+            // The judged models are kept (one pass's worth) and the chosen one is returned as judged: a corrected
+            // model is not made twice, and what is written is exactly what was scored.
+            List<QuantizationResult> models = new ArrayList<>();
             List<Candidate> candidates = new ArrayList<>();
             for (int k = from; k <= to; k++) {
-                candidates.add(new Candidate("skip " + k, quantize(skipping(order.subList(0, k))).toByteArray()));
+                QuantizationResult m = quantize(skipping(order.subList(0, k)));
+                models.add(m);
+                candidates.add(new Candidate("skip " + k, m.toByteArray()));
             }
             List<EvaluationResult> results = evaluator.evaluate(candidates, data);
             for (int k = from; k <= to; k++) {
@@ -136,15 +177,16 @@ public final class SensitivityAnalysis {
                 LOG.info("{} layers FP32 (last {}): {} {}, drop {}", k, order.get(k - 1), s.metric(), s.candidate(),
                         s.drop());
                 if (s.drop() <= targetDrop) {
-                    List<String> skipped = order.subList(0, k);
-                    return new PartialQuantization(targetDrop, skipped, s, true, steps, quantize(skipping(skipped)));
+                    return new PartialQuantization(targetDrop, order.subList(0, k), s, true, steps,
+                            models.get(k - from));
                 }
             }
+            lastModel = models.get(models.size() - 1);
         }
         PartialQuantization.Step last = steps.get(steps.size() - 1);
         TaskScore lastScore = new TaskScore(fullScore.metric(), fullScore.higherIsBetter(), fullScore.reference(),
                 last.score());
-        return new PartialQuantization(targetDrop, order, lastScore, false, steps, quantize(skipping(order)));
+        return new PartialQuantization(targetDrop, order, lastScore, false, steps, lastModel);
     }
 
     private QuantizationConfig skipping(List<String> layers) {
@@ -153,8 +195,9 @@ public final class SensitivityAnalysis {
         return b.build();
     }
 
+    /** A candidate: {@code c}'s model, corrected where it has a layer to correct. */
     private QuantizationResult quantize(QuantizationConfig c) {
-        return new QdqQuantizer(c).quantize(model, activationAmax);
+        return correction.applyWhereAny(new QdqQuantizer(c).quantize(model, activationAmax));
     }
 
     /** Builds and judges {@code count} candidates, at most one pass's worth held in memory at a time. */

@@ -3,6 +3,8 @@ package dev.trt4j.compare;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.table.JsonDocument;
 
 import java.nio.file.Path;
@@ -25,10 +27,12 @@ import java.util.Optional;
  * @param quantizedScore    the metric with every layer in INT8
  * @param ranking           most sensitive first
  * @param search            the skip-list search; null when no target was given
+ * @param biasCorrection    the bias correction applied to every candidate and to the written model; null = none
  */
 public record SensitivityReport(String model, String modelSha256, String method, String metric,
                                 boolean higherIsBetter, String evaluationData, double fp32Score,
-                                double quantizedScore, List<LayerSensitivity> ranking, Search search) {
+                                double quantizedScore, List<LayerSensitivity> ranking, Search search,
+                                BiasCorrection.Scope biasCorrection) {
     static final ReportFormat FORMAT = new ReportFormat("trt4j.sensitivity", 1);
 
     /**
@@ -61,6 +65,14 @@ public record SensitivityReport(String model, String modelSha256, String method,
         ranking = List.copyOf(ranking);
     }
 
+    /** A report of candidates judged without bias correction. */
+    public SensitivityReport(String model, String modelSha256, String method, String metric, boolean higherIsBetter,
+                             String evaluationData, double fp32Score, double quantizedScore,
+                             List<LayerSensitivity> ranking, Search search) {
+        this(model, modelSha256, method, metric, higherIsBetter, evaluationData, fp32Score, quantizedScore, ranking,
+                search, null);
+    }
+
     public Optional<Search> searchResult() {
         return Optional.ofNullable(search);
     }
@@ -72,7 +84,10 @@ public record SensitivityReport(String model, String modelSha256, String method,
             rows.add(new ResultTable.Row(l.node() + " (" + l.opType() + ")",
                     List.of(l.score(), l.drop(), l.cosine(), l.snrDb())));
         }
-        return new ResultTable("Layers quantized one at a time (" + method + " activations), most sensitive first; "
+        // The title is where the printed table, and the HTML report, state the settings measured.
+        String settings = method + " activations"
+                + (biasCorrection == null ? "" : ", bias correction: " + biasCorrection.label());
+        return new ResultTable("Layers quantized one at a time (" + settings + "), most sensitive first; "
                 + "FP32 " + metric + " " + ResultTable.format(fp32Score) + ", all layers INT8 "
                 + ResultTable.format(quantizedScore), "layer", List.of(metric, "drop", "cosine", "SNR dB"), rows);
     }
@@ -93,6 +108,12 @@ public record SensitivityReport(String model, String modelSha256, String method,
         root.put("evaluationData", evaluationData);
         root.put("fp32Score", fp32Score);
         root.put("quantizedScore", quantizedScore);
+        // Always present, null when off, so that a reader can tell "not applied" from an older file.
+        if (biasCorrection == null) {
+            root.putNull("biasCorrection");
+        } else {
+            root.put("biasCorrection", biasCorrection.label());
+        }
         ArrayNode layers = root.putArray("ranking");
         for (LayerSensitivity l : ranking) {
             ObjectNode n = layers.addObject();
@@ -161,7 +182,21 @@ public record SensitivityReport(String model, String modelSha256, String method,
                 doc.text(root.get("modelSha256"), "modelSha256"), doc.text(root.get("method"), "method"),
                 doc.text(root.get("metric"), "metric"), doc.bool(root.get("higherIsBetter"), "higherIsBetter"),
                 doc.text(root.get("evaluationData"), "evaluationData"), number(doc, root, "fp32Score", ""),
-                number(doc, root, "quantizedScore", ""), ranking, search);
+                number(doc, root, "quantizedScore", ""), ranking, search, biasCorrection(doc, root));
+    }
+
+    /** {@code biasCorrection}: conv, all, or null; files written before it existed lack it (none applied). */
+    private static BiasCorrection.Scope biasCorrection(JsonDocument doc, ObjectNode root) {
+        JsonNode n = root.get("biasCorrection");
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        String name = doc.text(n, "biasCorrection");
+        try {
+            return BiasCorrection.Scope.named(name);
+        } catch (Trt4jException e) {
+            throw doc.error("biasCorrection", "is '" + name + "'; expected conv, all or null");
+        }
     }
 
     private static Search search(JsonDocument doc, ObjectNode s) {

@@ -91,6 +91,19 @@ public final class BiasCorrection {
                 default -> throw new Trt4jException("--bias-correction takes conv or all, not '" + name + "'");
             };
         }
+
+        /** The name {@link #named} takes and reports print: {@code conv} or {@code all}. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * Whether {@code quantized} has a layer that {@link #apply} would correct within {@code scope}. A model in which
+     * only some layers are quantized (one layer at a time, say) may have none, and {@code apply} refuses those.
+     */
+    public static boolean hasLayersToCorrect(ModelProto quantized, Scope scope) {
+        return !targets(new GraphIndex(quantized.getGraph()), scope).isEmpty();
     }
 
     /** {@link #apply(ModelProto, CalibrationDataSource, OrtRunnerOptions, Scope)} for {@link Scope#CONV}. */

@@ -1,6 +1,9 @@
 package dev.trt4j.compare;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.AmaxTableCalculator;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
@@ -12,8 +15,10 @@ import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.TestGraph;
 import dev.trt4j.onnx.TestModels;
 import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.quantize.QuantizationResult;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.ActivationStatisticsCollector;
 import dev.trt4j.stats.StatisticsOptions;
@@ -21,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +47,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class SensitivityAnalysisTest {
     private static final int WIDTH = 8;
     private static final String FRAGILE = "MatMul_1";
+    private static final QuantizationConfig CONFIG = QuantizationConfig.defaults();
+    private static final OrtRunnerOptions RUNNER = OrtRunnerOptions.defaults().withIntraOpThreads(1);
 
     @TempDir
     static Path dir;
@@ -48,6 +57,16 @@ class SensitivityAnalysisTest {
 
     @BeforeAll
     static void rank() {
+        Study study = Study.of(mlp(false), "mlp.onnx");
+        analysis = new SensitivityAnalysis(study.model(), study.amax(), CONFIG, study.evaluator(), study.evaluation());
+        ranking = analysis.rank();
+    }
+
+    /**
+     * The three-layer MLP; {@code withBiases} adds a bias Add after the first two MatMuls (a Linear layer's form, which
+     * bias correction's {@code all} scope corrects) and none after the last, same weights.
+     */
+    private static ModelProto mlp(boolean withBiases) {
         Random random = new Random(11);
         float[] w1 = gaussian(random, WIDTH * WIDTH, 0.5f);
         for (int r = 0; r < WIDTH; r++) {
@@ -58,33 +77,52 @@ class SensitivityAnalysisTest {
             w2[c] = 50f; // row 0 (reading the near-zero output) dominates every column's range
         }
         float[] w3 = gaussian(random, WIDTH * WIDTH, 0.5f);
-        ModelProto model = new TestGraph()
+        TestGraph g = new TestGraph()
                 .input("x", FLOAT, -1, WIDTH)
                 .initializer("w1", new long[] {WIDTH, WIDTH}, w1)
                 .initializer("w2", new long[] {WIDTH, WIDTH}, w2)
-                .initializer("w3", new long[] {WIDTH, WIDTH}, w3)
-                .node("MatMul", List.of("x", "w1"), List.of("h1"))
-                .node("MatMul", List.of("h1", "w2"), List.of("h2"))
-                .node("MatMul", List.of("h2", "w3"), List.of("y"))
+                .initializer("w3", new long[] {WIDTH, WIDTH}, w3);
+        if (withBiases) {
+            g.initializer("b1", new long[] {WIDTH}, gaussian(random, WIDTH, 0.1f))
+                    .initializer("b2", new long[] {WIDTH}, gaussian(random, WIDTH, 0.1f))
+                    .node("MatMul", List.of("x", "w1"), List.of("m1"))
+                    .node("Add", List.of("m1", "b1"), List.of("h1"))
+                    .node("MatMul", List.of("h1", "w2"), List.of("m2"))
+                    .node("Add", List.of("m2", "b2"), List.of("h2"));
+        } else {
+            g.node("MatMul", List.of("x", "w1"), List.of("h1"))
+                    .node("MatMul", List.of("h1", "w2"), List.of("h2"));
+        }
+        return g.node("MatMul", List.of("h2", "w3"), List.of("y"))
                 .output("y", FLOAT, -1, WIDTH)
                 .build(13);
-        Path file = TestModels.write(model, dir, "mlp.onnx");
-        OnnxModel onnx = OnnxModel.load(file);
-        DataOptions data = DataOptions.builder().batchSize(32).maxSamples(128).build();
-        QuantizationConfig config = QuantizationConfig.defaults();
-        ActivationStatistics statistics;
-        try (CalibrationDataSource source = new SyntheticSource(onnx.inputs(), data)) {
-            statistics = new ActivationStatisticsCollector(onnx,
-                    new QdqQuantizer(config).requiredActivations(model), StatisticsOptions.defaults()).collect(source);
+    }
+
+    /**
+     * A model written to {@code dir}, its max ranges over 128 synthetic calibration samples, and the judge on 128
+     * other samples.
+     */
+    private record Study(ModelProto model, Map<String, Float> amax, Supplier<CalibrationDataSource> calibration,
+                         CandidateEvaluator evaluator, Supplier<CalibrationDataSource> evaluation) {
+        static Study of(ModelProto model, String name) {
+            Path file = TestModels.write(model, dir, name);
+            OnnxModel onnx = OnnxModel.load(file);
+            DataOptions data = DataOptions.builder().batchSize(32).maxSamples(128).build();
+            Supplier<CalibrationDataSource> calibration = () -> new SyntheticSource(onnx.inputs(), data);
+            ActivationStatistics statistics;
+            try (CalibrationDataSource source = calibration.get()) {
+                statistics = new ActivationStatisticsCollector(onnx,
+                        new QdqQuantizer(CONFIG).requiredActivations(model), StatisticsOptions.defaults())
+                        .collect(source);
+            }
+            Map<String, Float> amax = AmaxTableCalculator.compute(statistics,
+                    MethodSpec.parse("max", CalibrationOptions.defaults()), file).amaxByTensor();
+            CandidateEvaluator evaluator = new CandidateEvaluator(file, Optional.empty(), EvaluationOptions.defaults()
+                    .withRunnerOptions(RUNNER.withGraphOptimizations(false)), 2);
+            Supplier<CalibrationDataSource> evaluation = () -> new SyntheticSource(onnx.inputs(),
+                    data.toBuilder().seed(99).build());
+            return new Study(model, amax, calibration, evaluator, evaluation);
         }
-        Map<String, Float> amax = AmaxTableCalculator.compute(statistics,
-                MethodSpec.parse("max", CalibrationOptions.defaults()), file).amaxByTensor();
-        CandidateEvaluator evaluator = new CandidateEvaluator(file, Optional.empty(), EvaluationOptions.defaults()
-                .withRunnerOptions(OrtRunnerOptions.defaults().withIntraOpThreads(1).withGraphOptimizations(false)), 2);
-        Supplier<CalibrationDataSource> evaluation = () -> new SyntheticSource(onnx.inputs(),
-                data.toBuilder().seed(99).build());
-        analysis = new SensitivityAnalysis(model, amax, config, evaluator, evaluation);
-        ranking = analysis.rank();
     }
 
     private static float[] gaussian(Random random, int n, float scale) {
@@ -151,6 +189,93 @@ class SensitivityAnalysisTest {
         assertThat(SensitivityReport.read(json)).isEqualTo(report);
         assertThat(report.skipListText()).isEqualTo(FRAGILE + "\n");
         assertThat(report.rankingTable().rows().get(0).label()).isEqualTo(FRAGILE + " (MatMul)");
+    }
+
+    /**
+     * With bias correction, the fully quantized model, each one-layer model and the partial model are those
+     * {@code quantize --bias-correction=all} makes on the calibration samples; a one-layer model with nothing to
+     * correct is judged as quantized.
+     */
+    @Test
+    void biasCorrectionCorrectsEveryCandidateOnTheCalibrationSamples() {
+        Study study = Study.of(mlp(true), "mlp-bias.onnx");
+        SensitivityAnalysis plain = new SensitivityAnalysis(study.model(), study.amax(), CONFIG, study.evaluator(),
+                study.evaluation());
+        SensitivityAnalysis corrected = new SensitivityAnalysis(study.model(), study.amax(), CONFIG,
+                CandidateCorrection.biasCorrection(BiasCorrection.Scope.ALL, study.calibration(), RUNNER),
+                study.evaluator(), study.evaluation());
+
+        assertThat(corrected.fullyQuantized().model()).isEqualTo(biasCorrected(plain.fullyQuantized(), study))
+                .isNotEqualTo(plain.fullyQuantized().model());
+        assertThat(initializers(corrected.fullyQuantized().model())).contains("b1_corrected", "b2_corrected")
+                .doesNotContain("b1", "b2");
+        assertThat(corrected.fullyQuantized().report()).isEqualTo(plain.fullyQuantized().report());
+
+        SensitivityAnalysis.Ranking p = plain.rank();
+        SensitivityAnalysis.Ranking c = corrected.rank();
+        assertThat(c.fullyQuantized().candidate()).isNotEqualTo(p.fullyQuantized().candidate());
+        for (String layer : List.of("MatMul_0", "MatMul_2")) { // each followed by a bias Add
+            assertThat(layer(c, layer).score()).as(layer).isNotEqualTo(layer(p, layer).score());
+        }
+        assertThat(layer(c, "MatMul_4")).as("no bias Add: nothing to correct").isEqualTo(layer(p, "MatMul_4"));
+
+        PartialQuantization partial = corrected.keepWithin(0.01, c);
+        assertThat(partial.model().report().quantizedNodes()).as("a layer with a bias is left to correct")
+                .contains("MatMul_0");
+        QuantizationConfig.Builder skipping = CONFIG.toBuilder();
+        partial.skipped().forEach(skipping::excludeNode);
+        QuantizationResult asQuantized = new QdqQuantizer(skipping.build()).quantize(study.model(), study.amax());
+        assertThat(partial.model().model()).isEqualTo(biasCorrected(asQuantized, study));
+    }
+
+    @Test
+    void biasCorrectionOfAModelWithNothingToCorrectIsRefusedBeforeRanking() {
+        Study study = Study.of(mlp(false), "mlp-no-conv.onnx");
+        CandidateCorrection convs = CandidateCorrection.biasCorrection(BiasCorrection.Scope.CONV,
+                study.calibration(), RUNNER);
+
+        assertThatThrownBy(() -> new SensitivityAnalysis(study.model(), study.amax(), CONFIG, convs,
+                study.evaluator(), study.evaluation())).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("no quantized Conv");
+    }
+
+    @Test
+    void theReportSaysWhichBiasCorrectionWasApplied() throws IOException {
+        TaskScore full = ranking.fullyQuantized();
+        SensitivityReport corrected = new SensitivityReport("mlp.onnx", "abc", "max", full.metric(),
+                full.higherIsBetter(), "synthetic", full.reference(), full.candidate(), ranking.layers(), null,
+                BiasCorrection.Scope.ALL);
+        Path json = dir.resolve("sensitivity-bias.json");
+        corrected.write(json);
+
+        assertThat(SensitivityReport.read(json)).isEqualTo(corrected);
+        assertThat(corrected.toJson().get("biasCorrection").asText()).isEqualTo("all");
+        assertThat(corrected.rankingTable().title()).contains("(max activations, bias correction: all)");
+
+        SensitivityReport plain = new SensitivityReport("mlp.onnx", "abc", "max", full.metric(),
+                full.higherIsBetter(), "synthetic", full.reference(), full.candidate(), ranking.layers(), null);
+        assertThat(plain.toJson().get("biasCorrection").isNull()).isTrue();
+        assertThat(plain.rankingTable().title()).doesNotContain("bias");
+        // A file written before the field existed reads as "none applied".
+        ObjectNode old = plain.toJson();
+        old.remove("biasCorrection");
+        Path older = dir.resolve("sensitivity-old.json");
+        Files.writeString(older, old.toString());
+        assertThat(SensitivityReport.read(older)).isEqualTo(plain);
+    }
+
+    private static ModelProto biasCorrected(QuantizationResult quantized, Study study) {
+        try (CalibrationDataSource source = study.calibration().get()) {
+            return BiasCorrection.apply(quantized.model(), source, RUNNER, BiasCorrection.Scope.ALL).model();
+        }
+    }
+
+    private static List<String> initializers(ModelProto model) {
+        return model.getGraph().getInitializerList().stream().map(TensorProto::getName).toList();
+    }
+
+    private static LayerSensitivity layer(SensitivityAnalysis.Ranking ranking, String node) {
+        return ranking.layers().stream().filter(l -> l.node().equals(node)).findFirst().orElseThrow();
     }
 
     @Test

@@ -11,7 +11,6 @@ import dev.trt4j.compare.ComparisonSettings;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
-import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.stats.StatisticsOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -63,10 +62,8 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             description = "Activation method of the weights study (default: the best of --methods).")
     String studyMethod;
 
-    @Option(names = "--bias-correction", arity = "0..1", fallbackValue = "conv", paramLabel = "conv|all",
-            description = "Apply quantize's bias correction to every candidate, on the calibration samples its "
-                    + "ranges came from ('all' also corrects MatMuls followed by a bias Add).")
-    String biasCorrection;
+    @Mixin
+    BiasCorrectionArguments biasCorrection;
 
     @Option(names = "--num-bins", paramLabel = "N", defaultValue = "2048",
             description = "Histogram bins (default ${DEFAULT-VALUE}).")
@@ -96,20 +93,14 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         MethodSpec weightsMethod = studyMethod == null ? null
                 : MethodSpec.parse(studyMethod, CalibrationOptions.defaults());
         long calibrationSamples = study.calibrationSamples();
+        SampleSplit split = study.split(onnx);
         ComparisonSettings settings;
         try {
             settings = new ComparisonSettings(specs, studied.config(), StatisticsOptions.defaults()
                     .withNumBins(numBins).withThreads(study.threads()), calibrationSamples, samplesSweep,
-                    weightsStudy, weightsMethod,
-                    biasCorrection == null ? null : BiasCorrection.Scope.named(biasCorrection));
+                    weightsStudy, weightsMethod, biasCorrection.scope(split));
         } catch (IllegalArgumentException e) {
             throw new Trt4jException(e.getMessage(), e);
-        }
-        SampleSplit split = study.split(onnx);
-        if (settings.biasCorrection() != null && split.isSynthetic()) {
-            // Random data would "correct" the biases towards noise: insist on real samples.
-            throw new Trt4jException("--bias-correction needs real samples: give --data (or --tokenizer for a text "
-                    + "model)");
         }
         CalibratorComparison comparison = new CalibratorComparison(onnx, settings, study.evaluator(onnx));
         CalibratorComparison.Outcome outcome = comparison.run(split::calibration,

@@ -5,6 +5,7 @@ import dev.trt4j.calibration.AmaxTableCalculator;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.compare.CandidateCorrection;
 import dev.trt4j.compare.CandidateEvaluator;
 import dev.trt4j.compare.PartialQuantization;
 import dev.trt4j.compare.ResultTable;
@@ -14,6 +15,8 @@ import dev.trt4j.compare.SensitivityReport;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.stats.ActivationStatistics;
@@ -34,14 +37,17 @@ import java.util.concurrent.Callable;
 /**
  * {@code trt4j sensitivity}: partial quantization by sensitivity. Ranks the layers by the metric drop when each alone
  * is INT8; with {@code --target}, keeps the most sensitive in FP32 until the model is within target and writes that
- * model and its skip list.
+ * model and its skip list. With {@code --bias-correction}, every model judged and the model written are
+ * bias-corrected, so that the ranking is that of the pipeline "quantize --bias-correction" ships.
  */
 @Command(name = "sensitivity", sortOptions = false,
         description = {"Quantizes one layer at a time (every other layer FP32) and ranks the layers by how much the "
                 + "task metric drops against FP32 on held-out samples.",
             "With --target, keeps the most sensitive layers in FP32 until the whole model's drop is within target, "
                 + "and writes <out>/<model>.partial.int8.onnx with its skip list (<out>/skip-list.txt, and in "
-                + "<out>/sensitivity.json with the ranking)."})
+                + "<out>/sensitivity.json with the ranking).",
+            "With --bias-correction, every model judged, and the model written, is bias-corrected as quantize "
+                + "--bias-correction would correct it."})
 public final class SensitivityCommand implements Callable<Integer> {
     private static final int TABLE_ROWS = 15;
 
@@ -65,6 +71,9 @@ public final class SensitivityCommand implements Callable<Integer> {
     boolean full;
 
     @Mixin
+    BiasCorrectionArguments biasCorrection;
+
+    @Mixin
     QuantizationStudyArguments study;
 
     @Mixin
@@ -84,6 +93,7 @@ public final class SensitivityCommand implements Callable<Integer> {
         MethodSpec methodSpec = MethodSpec.parse(method, CalibrationOptions.defaults());
         long calibrationSamples = study.calibrationSamples();
         SampleSplit split = study.split(onnx);
+        BiasCorrection.Scope scope = biasCorrection.scope(split);
         var evaluationData = study.evaluationData(split, calibrationSamples, onnx);
 
         ActivationStatistics statistics;
@@ -95,7 +105,12 @@ public final class SensitivityCommand implements Callable<Integer> {
         }
         Map<String, Float> amax = AmaxTableCalculator.compute(statistics, methodSpec, studied.file()).amaxByTensor();
         CandidateEvaluator evaluator = study.evaluator(onnx);
-        SensitivityAnalysis analysis = new SensitivityAnalysis(onnx.proto(), amax, config, evaluator, evaluationData);
+        // Corrected on the same samples the ranges came from, as compare-calibrators does.
+        CandidateCorrection correction = CandidateCorrection.biasCorrection(scope,
+                () -> split.calibration(calibrationSamples),
+                OrtRunnerOptions.defaults().withIntraOpThreads(study.threads()));
+        SensitivityAnalysis analysis = new SensitivityAnalysis(onnx.proto(), amax, config, correction, evaluator,
+                evaluationData);
         SensitivityAnalysis.Ranking ranking = analysis.rank();
         PartialQuantization partial = target == null ? null : analysis.keepWithin(target, ranking);
 
@@ -103,7 +118,8 @@ public final class SensitivityCommand implements Callable<Integer> {
         SensitivityReport report = new SensitivityReport(studied.file().getFileName().toString(), onnx.sha256(),
                 methodSpec.label(), full.metric(), full.higherIsBetter(),
                 study.describeEvaluation(split, calibrationSamples), full.reference(),
-                full.candidate(), ranking.layers(), partial == null ? null : SensitivityReport.Search.of(partial));
+                full.candidate(), ranking.layers(), partial == null ? null : SensitivityReport.Search.of(partial),
+                scope);
         Path folder = studied.folder(out, "sensitivity");
         Path partialModel = folder.resolve(studied.stem() + ".partial.int8.onnx");
         if (partial != null) {

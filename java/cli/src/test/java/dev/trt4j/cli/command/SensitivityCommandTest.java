@@ -12,12 +12,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.cli.CliRun;
 import dev.trt4j.compare.SensitivityReport;
+import dev.trt4j.data.npy.NpyArray;
+import dev.trt4j.data.npy.NpyFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,14 +72,88 @@ class SensitivityCommandTest {
     }
 
     @Test
+    void biasCorrectionCorrectsTheJudgedModelsAndTheWrittenOne() throws IOException {
+        Path model = mlp(dir.resolve("mlp.onnx"), true);
+        Path plainOut = dir.resolve("plain");
+        Path out = dir.resolve("corrected");
+        List<String> common = List.of("sensitivity", model.toString(), "--data", npy("calibration.npy", 1),
+                "--eval-data", npy("evaluation.npy", 2), "--method", "max", "--task", "none", "--samples", "64",
+                "--eval-samples", "64", "--batch", "16", "--target", "0.01");
+        CliRun plain = run(common, "--out", plainOut.toString(), "--json");
+        CliRun corrected = run(common, "--bias-correction=all", "--out", out.toString());
+
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        assertThat(corrected.exitCode()).as(corrected.err()).isZero();
+        assertThat(corrected.out()).contains("(max activations, bias correction: all)");
+        JsonNode p = new ObjectMapper().readTree(plain.out());
+        JsonNode c = new ObjectMapper().readTree(Files.readString(out.resolve("sensitivity.json")));
+        assertThat(p.get("biasCorrection").isNull()).isTrue();
+        assertThat(c.get("biasCorrection").asText()).isEqualTo("all");
+        assertThat(c.get("quantizedScore").asDouble()).as("the fully quantized model is judged corrected")
+                .isNotEqualTo(p.get("quantizedScore").asDouble());
+        // "first" stays INT8 in the written model, and its bias is the corrected one.
+        assertThat(c.get("search").get("skipped")).extracting(JsonNode::asText).doesNotContain("first");
+        assertThat(initializers(out.resolve("mlp.partial.int8.onnx"))).contains("b1_corrected")
+                .doesNotContain("b1");
+        assertThat(initializers(plainOut.resolve("mlp.partial.int8.onnx"))).contains("b1")
+                .doesNotContain("b1_corrected");
+    }
+
+    @Test
+    void biasCorrectionOnRandomDataIsRefused() throws IOException {
+        Path model = mlp(dir.resolve("mlp.onnx"), true);
+        Path out = dir.resolve("refused");
+        CliRun run = CliRun.of("sensitivity", model.toString(), "--shapes", "x:16x" + WIDTH, "--bias-correction",
+                "--out", out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly(
+                "trt4j: --bias-correction needs real samples: give --data (or --tokenizer for a text model)");
+        assertThat(out).doesNotExist();
+        CliRun badScope = CliRun.of("sensitivity", model.toString(), "--bias-correction=linear");
+        assertThat(badScope.exitCode()).isEqualTo(1);
+        assertThat(badScope.errLines()).containsExactly("trt4j: --bias-correction takes conv or all, not 'linear'");
+    }
+
+    @Test
     void aNegativeTargetIsRefused() throws IOException {
         CliRun run = CliRun.of("sensitivity", mlp(dir.resolve("mlp.onnx")).toString(), "--target", "-1");
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).containsExactly("trt4j: --target must be a drop >= 0, got -1.0");
     }
 
-    /** {@code x[N,8] → MatMul "first" (w1) → h → MatMul "fragile" (w2) → y[N,8]}. */
+    private static CliRun run(List<String> common, String... more) {
+        List<String> args = new ArrayList<>(common);
+        args.addAll(List.of(more));
+        return CliRun.of(args.toArray(String[]::new));
+    }
+
+    /** 64 samples of 8 values uniform in [0, 1): real (non-synthetic) data, as bias correction needs. */
+    private String npy(String name, long seed) {
+        Random random = new Random(seed);
+        float[] x = new float[64 * WIDTH];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat();
+        }
+        Path file = dir.resolve(name);
+        NpyFile.write(file, NpyArray.ofFloats(new long[] {64, WIDTH}, x));
+        return file.toString();
+    }
+
+    private static List<String> initializers(Path model) throws IOException {
+        return ModelProto.parseFrom(Files.readAllBytes(model)).getGraph().getInitializerList().stream()
+                .map(TensorProto::getName).toList();
+    }
+
     private static Path mlp(Path file) throws IOException {
+        return mlp(file, false);
+    }
+
+    /**
+     * {@code x[N,8] → MatMul "first" (w1) → h → MatMul "fragile" (w2) → y[N,8]}; {@code withBiases} adds a bias
+     * Add after each MatMul (b1, b2: the Linear layers bias correction's {@code all} scope corrects).
+     */
+    private static Path mlp(Path file, boolean withBiases) throws IOException {
         Random random = new Random(5);
         float[] w1 = new float[WIDTH * WIDTH];
         float[] w2 = new float[WIDTH * WIDTH];
@@ -87,14 +165,31 @@ class SensitivityCommandTest {
             w1[c * WIDTH] = 1e-4f; // h[0] stays near zero...
             w2[c] = 50f;           // ...and sets the range of every column of w2
         }
-        GraphProto graph = GraphProto.newBuilder().setName("mlp")
+        GraphProto.Builder graph = GraphProto.newBuilder().setName("mlp")
                 .addInput(floatInput("x")).addOutput(floatInput("y"))
-                .addInitializer(tensor("w1", w1)).addInitializer(tensor("w2", w2))
-                .addNode(NodeProto.newBuilder().setOpType("MatMul").setName("first").addInput("x").addInput("w1")
-                        .addOutput("h"))
-                .addNode(NodeProto.newBuilder().setOpType("MatMul").setName("fragile").addInput("h").addInput("w2")
-                        .addOutput("y"))
-                .build();
+                .addInitializer(tensor("w1", w1)).addInitializer(tensor("w2", w2));
+        if (withBiases) {
+            float[] b1 = new float[WIDTH];
+            float[] b2 = new float[WIDTH];
+            for (int c = 0; c < WIDTH; c++) {
+                b1[c] = (float) random.nextGaussian() * 0.1f;
+                b2[c] = (float) random.nextGaussian() * 0.1f;
+            }
+            graph.addInitializer(tensor("b1", b1)).addInitializer(tensor("b2", b2))
+                    .addNode(NodeProto.newBuilder().setOpType("MatMul").setName("first").addInput("x")
+                            .addInput("w1").addOutput("m1"))
+                    .addNode(NodeProto.newBuilder().setOpType("Add").setName("first_bias").addInput("m1")
+                            .addInput("b1").addOutput("h"))
+                    .addNode(NodeProto.newBuilder().setOpType("MatMul").setName("fragile").addInput("h")
+                            .addInput("w2").addOutput("m2"))
+                    .addNode(NodeProto.newBuilder().setOpType("Add").setName("fragile_bias").addInput("m2")
+                            .addInput("b2").addOutput("y"));
+        } else {
+            graph.addNode(NodeProto.newBuilder().setOpType("MatMul").setName("first").addInput("x").addInput("w1")
+                            .addOutput("h"))
+                    .addNode(NodeProto.newBuilder().setOpType("MatMul").setName("fragile").addInput("h")
+                            .addInput("w2").addOutput("y"));
+        }
         ModelProto model = ModelProto.newBuilder().setIrVersion(7)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).setGraph(graph).build();
         Files.write(file, model.toByteArray());
@@ -109,9 +204,13 @@ class SensitivityCommandTest {
                 TypeProto.Tensor.newBuilder().setElemType(TensorProto.DataType.FLOAT_VALUE).setShape(shape))).build();
     }
 
+    /** A float initializer: {@code [8, 8]} for 64 values, {@code [8]} for 8. */
     private static TensorProto tensor(String name, float[] values) {
         TensorProto.Builder t = TensorProto.newBuilder().setName(name).setDataType(TensorProto.DataType.FLOAT_VALUE)
-                .addDims(WIDTH).addDims(WIDTH);
+                .addDims(WIDTH);
+        if (values.length > WIDTH) {
+            t.addDims(WIDTH);
+        }
         for (float v : values) {
             t.addFloatData(v);
         }
