@@ -43,7 +43,7 @@ public final class DataArguments {
 
     @Option(names = "--preprocess", paramLabel = "PRESET",
             description = "Image preprocessing preset: imagenet, ppocr-cls, ppocr-rec, ppocr-det (default: "
-                    + "imagenet for image folders; PP-OCR's for rendered text lines and pages).")
+                    + "PaddleOCR's for PP-OCR-shaped models, images or rendered text alike; else imagenet).")
     String preprocess;
 
     @Option(names = "--tokenizer", paramLabel = "tokenizer.json",

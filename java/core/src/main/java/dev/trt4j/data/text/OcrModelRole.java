@@ -1,6 +1,7 @@
 package dev.trt4j.data.text;
 
 import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.image.ImagePreprocessing;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -51,12 +52,32 @@ public enum OcrModelRole {
                 && o.rank() == 4 && o.dims()[1] == 1).findFirst();
     }
 
-    /** {@code options} made to render what this role reads: turned lines, upright lines, or pages. */
+    /** PaddleOCR's recognizer width when neither the model nor the user fixes it. */
+    private static final int READER_WIDTH = 320;
+
+    /**
+     * {@code options} made to render what this role reads (turned lines, upright lines, or pages) and, unless the
+     * options name one, to preprocess images as PaddleOCR does for the role: a folder of line crops or page photos
+     * is then read like rendered samples.
+     */
     public DataOptions samplesFor(DataOptions options) {
+        DataOptions.Builder b = options.toBuilder();
+        if (options.imagePreprocessing() == null) {
+            b.imagePreprocessing(preprocessing());
+        }
         return switch (this) {
-            case DIRECTION_CLASSIFIER -> options.toBuilder().rotateHalf(true).build();
-            case LINE_READER -> options;
-            case TEXT_DETECTOR -> options.toBuilder().renderPages(true).build();
+            case DIRECTION_CLASSIFIER -> b.rotateHalf(true).build();
+            case LINE_READER -> b.build();
+            case TEXT_DETECTOR -> b.renderPages(true).build();
+        };
+    }
+
+    /** PaddleOCR's preprocessing for the role; the model's or user's fixed size still wins. */
+    public ImagePreprocessing preprocessing() {
+        return switch (this) {
+            case DIRECTION_CLASSIFIER -> ImagePreprocessing.ppOcrClassifier();
+            case LINE_READER -> ImagePreprocessing.ppOcrRecognizer(READER_WIDTH);
+            case TEXT_DETECTOR -> ImagePreprocessing.ppOcrDetector();
         };
     }
 }

@@ -1,6 +1,7 @@
 package dev.trt4j.data.text;
 
 import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.image.ImagePreprocessing;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
 import org.junit.jupiter.api.Test;
@@ -42,11 +43,21 @@ class OcrModelRoleTest {
     @Test
     void eachRoleRendersWhatItReads() {
         DataOptions o = DataOptions.builder().seed(3).build();
-        assertThat(OcrModelRole.DIRECTION_CLASSIFIER.samplesFor(o).rotateHalf()).isTrue();
-        assertThat(OcrModelRole.LINE_READER.samplesFor(o)).isEqualTo(o);
+        DataOptions turned = OcrModelRole.DIRECTION_CLASSIFIER.samplesFor(o);
+        assertThat(turned.rotateHalf()).isTrue();
+        assertThat(turned.imagePreprocessing()).isEqualTo(ImagePreprocessing.ppOcrClassifier());
+        DataOptions lines = OcrModelRole.LINE_READER.samplesFor(o);
+        assertThat(lines.rotateHalf()).isFalse();
+        assertThat(lines.renderPages()).isFalse();
+        assertThat(lines.imagePreprocessing()).isEqualTo(ImagePreprocessing.ppOcrRecognizer(320));
         DataOptions pages = OcrModelRole.TEXT_DETECTOR.samplesFor(o);
         assertThat(pages.renderPages()).isTrue();
         assertThat(pages.rotateHalf()).isFalse();
         assertThat(pages.seed()).isEqualTo(3);
+        assertThat(pages.imagePreprocessing()).isEqualTo(ImagePreprocessing.ppOcrDetector());
+        // the user's preset wins
+        DataOptions own = o.toBuilder().imagePreprocessing(ImagePreprocessing.imageNet()).build();
+        assertThat(OcrModelRole.TEXT_DETECTOR.samplesFor(own).imagePreprocessing())
+                .isEqualTo(ImagePreprocessing.imageNet());
     }
 }
