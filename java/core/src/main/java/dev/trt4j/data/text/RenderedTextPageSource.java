@@ -1,5 +1,6 @@
 package dev.trt4j.data.text;
 
+import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.ShapeResolver;
@@ -47,8 +48,14 @@ public final class RenderedTextPageSource extends BatchingSource {
         ImagePreprocessing p = options.imagePreprocessing() != null ? options.imagePreprocessing()
                 : ImagePreprocessing.ppOcrDetector();
         this.preprocessor = ImagePreprocessor.forInput(p, input, shapes);
-        this.renderer = new TextPageRenderer(preprocessor.preprocessing().height(),
-                preprocessor.preprocessing().width());
+        int height = preprocessor.preprocessing().height();
+        int width = preprocessor.preprocessing().width();
+        if (height < TextPageRenderer.MIN_HEIGHT || width < TextPageRenderer.MIN_WIDTH) {
+            throw new Trt4jException(name + ": model input '" + input.name() + "' takes " + height + "x" + width
+                    + " images; rendered text pages need at least " + TextPageRenderer.MIN_HEIGHT + "x"
+                    + TextPageRenderer.MIN_WIDTH + " (set the size with --shapes)");
+        }
+        this.renderer = new TextPageRenderer(height, width);
         List<TextPageRenderer.PageLayout> placed = new ArrayList<>(n);
         for (String page : pages.subList(0, n)) {
             // Seeded by the page's own text, so a page looks the same wherever a split puts it.

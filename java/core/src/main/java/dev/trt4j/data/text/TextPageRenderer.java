@@ -30,6 +30,10 @@ public final class TextPageRenderer {
     private static final FontRenderContext FRC = new FontRenderContext(null, true, false);
     /** Smallest font worth drawing: below this the detector's 4× downsampled maps lose the line. */
     private static final int MIN_FONT_PIXELS = 10;
+    /** Least page height: a band of two smallest fonts per line. */
+    public static final int MIN_HEIGHT = LINES_PER_PAGE * 2 * MIN_FONT_PIXELS;
+    /** Least page width: room for a few characters of the smallest font. */
+    public static final int MIN_WIDTH = 8 * MIN_FONT_PIXELS;
 
     private final int height;
     private final int width;
@@ -40,9 +44,8 @@ public final class TextPageRenderer {
      * @param width  page width in pixels
      */
     public TextPageRenderer(int height, int width) {
-        int minHeight = LINES_PER_PAGE * 2 * MIN_FONT_PIXELS;
-        if (height < minHeight || width < 8 * MIN_FONT_PIXELS) {
-            throw new IllegalArgumentException("a text page needs at least " + minHeight + "x" + 8 * MIN_FONT_PIXELS
+        if (height < MIN_HEIGHT || width < MIN_WIDTH) {
+            throw new IllegalArgumentException("a text page needs at least " + MIN_HEIGHT + "x" + MIN_WIDTH
                     + " pixels, got " + height + "x" + width);
         }
         this.height = height;

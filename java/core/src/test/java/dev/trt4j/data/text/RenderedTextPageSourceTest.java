@@ -1,5 +1,6 @@
 package dev.trt4j.data.text;
 
+import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.Batches;
 import dev.trt4j.data.DataOptions;
@@ -14,6 +15,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RenderedTextPageSourceTest {
     private static final TensorSpec DET = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, -1, -1}, null);
@@ -65,5 +67,14 @@ class RenderedTextPageSourceTest {
         try (var s = DataSourceFactory.openBundledSentences(List.of(DET), o.toBuilder().renderPages(false).build())) {
             assertThat(s).isInstanceOf(RenderedTextLineSource.class);
         }
+    }
+
+    @Test
+    void aPageTooSmallToRenderIsOneClearError() {
+        DataOptions o = DataOptions.builder().fixedShapes("x:1x3x96x96").build();
+        assertThatThrownBy(() -> new RenderedTextPageSource(List.of("a"), "lines.txt", List.of(DET), o))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("lines.txt: model input 'x' takes 96x96 images; rendered text pages need at least 120x80 "
+                        + "(set the size with --shapes)");
     }
 }
