@@ -2,8 +2,10 @@ package dev.trt4j.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.onnx.ModelSummary;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.tensor.TensorSpec;
@@ -40,13 +42,31 @@ public final class InspectCommand implements Callable<Integer> {
     public Integer call() {
         OnnxModel loaded = OnnxModel.load(model != null ? model : DefaultModel.file());
         ModelSummary summary = ModelSummary.of(loaded);
+        String samples = defaultSamples(loaded.inputs(), loaded.outputs());
         if (json.enabled()) {
-            json.print(spec.commandLine().getOut(), toJson(summary));
+            ObjectNode root = toJson(summary);
+            root.put("samplesWithoutData", samples);
+            json.print(spec.commandLine().getOut(), root);
         } else {
             spec.commandLine().getOut().print(summary.toText(listTensors));
+            spec.commandLine().getOut().printf("%-10s %s%n", "samples", "without --data: " + samples);
             spec.commandLine().getOut().flush();
         }
         return 0;
+    }
+
+    /** What calibrate and the studies feed the model when no {@code --data} is given (see {@link DataArguments}). */
+    static String defaultSamples(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        if (inputs.stream().anyMatch(i -> i.name().equals("input_ids"))) {
+            return "the bundled sentences, tokenized with --tokenizer (without it: seeded random data)";
+        }
+        return OcrModelRole.of(inputs, outputs).map(role -> switch (role) {
+            case DIRECTION_CLASSIFIER -> "text lines rendered from the bundled sentences, half of them turned 180° "
+                    + "(a PP-OCR direction classifier)";
+            case LINE_READER -> "text lines rendered from the bundled sentences (a PP-OCR line recognizer)";
+            case TEXT_DETECTOR -> "pages of text lines rendered from the bundled sentences, with their line boxes "
+                    + "(a PP-OCR text detector)";
+        }).orElse("seeded random data");
     }
 
     private static ObjectNode toJson(ModelSummary s) {

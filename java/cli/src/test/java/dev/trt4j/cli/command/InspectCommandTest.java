@@ -1,0 +1,59 @@
+package dev.trt4j.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class InspectCommandTest {
+    private static TensorSpec f(String name, long... dims) {
+        return new TensorSpec(name, ElementType.FLOAT32, dims, null);
+    }
+
+    @Test
+    void theEmbeddedModelIsDescribedWithTheSamplesItGetsWithoutData() throws Exception {
+        CliRun text = CliRun.of("inspect");
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("inputs     x FLOAT32 [?,3,?,?]")
+                .contains("samples    without --data: text lines rendered from the bundled sentences, half of them "
+                        + "turned 180° (a PP-OCR direction classifier)");
+
+        CliRun json = CliRun.of("inspect", "--json");
+        assertThat(json.exitCode()).isZero();
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        assertThat(root.path("inputs").get(0).path("name").asText()).isEqualTo("x");
+        assertThat(root.path("samplesWithoutData").asText()).startsWith("text lines rendered");
+        assertThat(root.path("quantizableActivationTensors").size()).isPositive();
+    }
+
+    @Test
+    void eachKindOfModelGetsItsOwnDefaultSamples() {
+        TensorSpec image = f("x", -1, 3, -1, -1);
+        assertThat(InspectCommand.defaultSamples(List.of(image), List.of(f("map", -1, 1, -1, -1))))
+                .startsWith("pages of text lines").endsWith("(a PP-OCR text detector)");
+        assertThat(InspectCommand.defaultSamples(List.of(image), List.of(f("y", -1, -1, 6625))))
+                .endsWith("(a PP-OCR line recognizer)");
+        assertThat(InspectCommand.defaultSamples(
+                List.of(new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, null)),
+                List.of(f("y", -1, -1, 384)))).startsWith("the bundled sentences, tokenized");
+        assertThat(InspectCommand.defaultSamples(List.of(f("x", 1, 3, 224, 224)), List.of(f("y", 1, 1000))))
+                .isEqualTo("seeded random data");
+    }
+
+    @Test
+    void aMissingModelIsOneLine(@TempDir Path dir) {
+        CliRun run = CliRun.of("inspect", dir.resolve("nope.onnx").toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).startsWith("trt4j: ").contains("nope.onnx");
+        assertThat(run.out()).isEmpty();
+    }
+}
