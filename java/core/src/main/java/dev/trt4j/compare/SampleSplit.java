@@ -7,10 +7,7 @@ import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.SyntheticSource;
 import dev.trt4j.data.text.BundledSentences;
-import dev.trt4j.data.text.RenderedTextLineSource;
-import dev.trt4j.data.text.RenderedTextPageSource;
 import dev.trt4j.data.text.SentenceFiles;
-import dev.trt4j.data.text.TextSource;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.io.IOException;
@@ -55,7 +52,7 @@ public final class SampleSplit {
                                  boolean bundledSentences) {
         Objects.requireNonNull(options, "options");
         if (dataOrNull == null) {
-            return bundledSentences ? new SampleSplit(null, inputs, options, prepare(BundledSentences.load(), inputs, options),
+            return bundledSentences ? new SampleSplit(null, inputs, options, DataSourceFactory.textSamples(BundledSentences.load(), inputs, options),
                     "bundled sentences") : new SampleSplit(null, inputs, options, null, "synthetic data");
         }
         if (!Files.exists(dataOrNull)) {
@@ -63,7 +60,7 @@ public final class SampleSplit {
         }
         String ext = Files.isDirectory(dataOrNull) ? "" : DataFiles.extension(dataOrNull);
         if (ext.equals("txt") || Files.isDirectory(dataOrNull) && holdsTextFiles(dataOrNull)) {
-            return new SampleSplit(dataOrNull, inputs, options, prepare(SentenceFiles.read(dataOrNull), inputs, options),
+            return new SampleSplit(dataOrNull, inputs, options, DataSourceFactory.textSamples(SentenceFiles.read(dataOrNull), inputs, options),
                     dataOrNull.toString());
         }
         if (ext.equals("json")) {
@@ -79,23 +76,6 @@ public final class SampleSplit {
         } catch (IOException e) {
             throw new Trt4jException(folder + ": cannot list: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * A text model reads whole sentences; an image model reads them as rendered lines of readable length, one per
-     * sample, or (a text detector) as pages of such lines.
-     */
-    private static List<String> prepare(List<String> sentences, List<TensorSpec> inputs, DataOptions options) {
-        if (isTextModel(inputs)) {
-            return List.copyOf(sentences);
-        }
-        List<String> lines = RenderedTextLineSource.splitLongLines(sentences,
-                RenderedTextLineSource.DEFAULT_MAX_LINE_CHARS);
-        return options.renderPages() ? RenderedTextPageSource.pages(lines) : lines;
-    }
-
-    private static boolean isTextModel(List<TensorSpec> inputs) {
-        return inputs.stream().anyMatch(i -> i.name().equals("input_ids"));
     }
 
     /** The first {@code samples} samples. */
@@ -148,11 +128,7 @@ public final class SampleSplit {
         List<String> part = sentences.subList(start, end);
         String partName = name + " [" + start + ", " + end + ")";
         DataOptions all = options.toBuilder().maxSamples(0).build();
-        if (isTextModel(inputs)) {
-            return new TextSource(part, partName, inputs, all);
-        }
-        return options.renderPages() ? new RenderedTextPageSource(part, partName, inputs, all)
-                : new RenderedTextLineSource(part, partName, inputs, all);
+        return DataSourceFactory.openTextSamples(part, partName, inputs, all);
     }
 
     private static void requirePositive(long samples) {

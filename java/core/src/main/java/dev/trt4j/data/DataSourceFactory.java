@@ -80,22 +80,44 @@ public final class DataSourceFactory {
 
     /**
      * The bundled sentences for {@code modelInputs}: tokenized with {@code options.tokenizer()} for a model with
-     * {@code input_ids}, otherwise rendered as text lines.
+     * {@code input_ids}, otherwise rendered as text lines (or pages, see {@link DataOptions#renderPages()}).
      */
     public static CalibrationDataSource openBundledSentences(List<TensorSpec> modelInputs, DataOptions options) {
         return openText(BundledSentences.load(), "bundled sentences", modelInputs, options);
     }
 
-    private static CalibrationDataSource openText(List<String> sentences, String name, List<TensorSpec> modelInputs,
-                                                  DataOptions options) {
-        if (modelInputs.stream().anyMatch(in -> in.name().equals("input_ids"))) {
-            return new TextSource(sentences, name, modelInputs, options);
+    /**
+     * The samples that {@code sentences} make for a model, one string each: the sentences themselves for a text
+     * model ({@code input_ids}); for an image model, lines of readable length, grouped into pages when
+     * {@link DataOptions#renderPages()}. {@link #openTextSamples} turns any run of them into a source.
+     */
+    public static List<String> textSamples(List<String> sentences, List<TensorSpec> modelInputs,
+                                           DataOptions options) {
+        if (isTextModel(modelInputs)) {
+            return List.copyOf(sentences);
         }
         List<String> lines = RenderedTextLineSource.splitLongLines(sentences,
                 RenderedTextLineSource.DEFAULT_MAX_LINE_CHARS);
-        return options.renderPages()
-                ? new RenderedTextPageSource(RenderedTextPageSource.pages(lines), name, modelInputs, options)
-                : new RenderedTextLineSource(lines, name, modelInputs, options);
+        return options.renderPages() ? RenderedTextPageSource.pages(lines) : lines;
+    }
+
+    /** A source of {@code samples} made by {@link #textSamples}: tokenized, or rendered as lines or pages. */
+    public static CalibrationDataSource openTextSamples(List<String> samples, String name,
+                                                        List<TensorSpec> modelInputs, DataOptions options) {
+        if (isTextModel(modelInputs)) {
+            return new TextSource(samples, name, modelInputs, options);
+        }
+        return options.renderPages() ? new RenderedTextPageSource(samples, name, modelInputs, options)
+                : new RenderedTextLineSource(samples, name, modelInputs, options);
+    }
+
+    private static CalibrationDataSource openText(List<String> sentences, String name, List<TensorSpec> modelInputs,
+                                                  DataOptions options) {
+        return openTextSamples(textSamples(sentences, modelInputs, options), name, modelInputs, options);
+    }
+
+    private static boolean isTextModel(List<TensorSpec> modelInputs) {
+        return modelInputs.stream().anyMatch(in -> in.name().equals("input_ids"));
     }
 
     private static CalibrationDataSource openFolder(Path folder, List<TensorSpec> modelInputs, DataOptions options) {
