@@ -101,7 +101,7 @@ class TensorRtGpuTest {
     @EnumSource(value = CalibratorChoice.class, names = {"MAX", "ENTROPY", "PERCENTILE", "MSE"})
     void trt4jRangesComputedFromTheSamplesOnTheCpuAreHandedToTensorRt(CalibratorChoice choice) {
         Path engine = build(EngineBuildRequest.builder(fp32Model, Precision.INT8).calibrator(choice)
-                .samples((inputs, shapes) -> new SeededBatches(8)).profiles(PROFILES), "int8-computed-" + choice.cliName());
+                .samples((inputs, outputs, shapes) -> new SeededBatches(8)).profiles(PROFILES), "int8-computed-" + choice.cliName());
         EngineSidecar sidecar = EngineSidecarFile.read(engine).orElseThrow();
         assertThat(sidecar.calibrator()).isEqualTo(choice.cliName());
         assertThat(sidecar.calibrationSha256()).matches("[0-9a-f]{64}");
@@ -113,7 +113,7 @@ class TensorRtGpuTest {
     void tensorRtCalibratesOnSampleBatchesAndTheCacheIsSavedAndReused(CalibratorChoice choice) throws Exception {
         Path cache = dir.resolve(choice.cliName() + ".cache");
         Path engine = build(EngineBuildRequest.builder(fp32Model, Precision.INT8).calibrator(choice).calibrationCache(cache)
-                .samples((inputs, shapes) -> new SeededBatches(8)).profiles(PROFILES), "int8-" + choice.cliName());
+                .samples((inputs, outputs, shapes) -> new SeededBatches(8)).profiles(PROFILES), "int8-" + choice.cliName());
         String header = Files.readAllLines(cache).get(0);
         assertThat(header).isEqualTo("TRT-" + new TrtEngineBuilder().tensorRtVersion().code() + "-"
                 + choice.trtAlgorithm().cacheToken());

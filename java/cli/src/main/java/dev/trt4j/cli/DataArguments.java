@@ -140,15 +140,27 @@ public final class DataArguments {
     }
 
     /**
+     * Whether {@link #open(List, List)} feeds this model real samples: given ones, or the bundled sentences for a
+     * text model with {@code --tokenizer} or for an OCR model (rendered), rather than random data.
+     */
+    public boolean givesSamples(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        return data != null || (tokenizer != null && isTextModel(inputs))
+                || OcrModelRole.of(inputs, outputs).isPresent();
+    }
+
+    /**
      * Opens the real samples at fixed shapes (an engine's calibration shapes, which replace {@code --shapes}):
-     * {@code --data}, or the bundled sentences for a text model with {@code --tokenizer}. Never random data.
+     * {@code --data}, rendered for an OCR model as {@link #open(List, List)} renders it, or the bundled sentences
+     * for a text model with {@code --tokenizer}. Never random data.
      *
      * @throws Trt4jException when neither applies to the model
      */
-    public CalibrationDataSource openSamples(List<TensorSpec> inputs, Map<String, long[]> fixedShapes) {
+    public CalibrationDataSource openSamples(List<TensorSpec> inputs, List<TensorSpec> outputs,
+                                             Map<String, long[]> fixedShapes) {
         DataOptions.Builder b = builder();
         fixedShapes.forEach(b::fixedShape);
-        DataOptions options = build(b);
+        DataOptions given = build(b);
+        DataOptions options = OcrModelRole.of(inputs, outputs).map(r -> r.samplesFor(given)).orElse(given);
         if (data != null) {
             return DataSourceFactory.open(data, inputs, options);
         }

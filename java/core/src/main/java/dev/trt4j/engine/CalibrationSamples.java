@@ -13,10 +13,12 @@ import java.util.Map;
 @FunctionalInterface
 public interface CalibrationSamples {
     /**
-     * @param inputs the model's inputs
+     * @param inputs  the model's inputs
+     * @param outputs the model's outputs (they tell what kind of samples suit it, e.g. rendered text for an OCR
+     *                model)
      * @param shapes the calibration shape of every input, batch dimension included (the calibration profile's
      *        opt shapes): each batch must have exactly these
      * @throws dev.trt4j.Trt4jException when the samples cannot be opened for these inputs
      */
-    CalibrationDataSource open(List<TensorSpec> inputs, Map<String, long[]> shapes);
+    CalibrationDataSource open(List<TensorSpec> inputs, List<TensorSpec> outputs, Map<String, long[]> shapes);
 }

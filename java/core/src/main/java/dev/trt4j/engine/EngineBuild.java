@@ -106,7 +106,8 @@ public final class EngineBuild {
         }
         Map<String, long[]> shapes = new LinkedHashMap<>();
         calibration.get().staging().forEach(slot -> shapes.put(slot.name(), slot.shape()));
-        return Optional.of(request.samples().get().open(plan.model().inputs(), shapes));
+        return Optional.of(request.samples().get().open(plan.model().inputs(), plan.model().onnx().outputs(),
+                shapes));
     }
 
     private static EngineBuildPlan withComputedRanges(EngineBuildPlan plan, CalibrationDataSource samples,

@@ -30,7 +30,7 @@ class EngineBuildPlannerTest {
 
     private static final List<OptimizationProfile> PROFILES = List.of(new OptimizationProfile(Map.of("x",
             new ShapeRange(new long[] {1, 3, 8, 8}, new long[] {4, 3, 8, 8}, new long[] {8, 3, 8, 8}))));
-    private static final CalibrationSamples NO_DATA = (inputs, shapes) -> new CalibrationDataSource() {
+    private static final CalibrationSamples NO_DATA = (inputs, outputs, shapes) -> new CalibrationDataSource() {
         @Override
         public Optional<Batch> next() {
             return Optional.empty();

@@ -185,7 +185,8 @@ class EngineBuildTest {
         }
 
         @Override
-        public CalibrationDataSource open(List<dev.trt4j.tensor.TensorSpec> inputs, Map<String, long[]> shapes) {
+        public CalibrationDataSource open(List<dev.trt4j.tensor.TensorSpec> inputs,
+                                          List<dev.trt4j.tensor.TensorSpec> outputs, Map<String, long[]> shapes) {
             openedAt = shapes;
             return new CalibrationDataSource() {
                 @Override

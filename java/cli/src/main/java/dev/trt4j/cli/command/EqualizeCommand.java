@@ -55,11 +55,11 @@ public final class EqualizeCommand implements Callable<Integer> {
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.requireDistinct(out, modelFile, "equalized");
-        if (model != null && !dataArguments.givesSamples()) {
+        OnnxModel onnx = OnnxModel.load(modelFile);
+        if (!dataArguments.givesSamples(onnx.inputs(), onnx.outputs())) {
             // Ranges from random data would equalize the wrong channels.
             throw new Trt4jException("equalize needs real samples: give --data (or --tokenizer for a text model)");
         }
-        OnnxModel onnx = OnnxModel.load(modelFile);
         List<String> inputs = DepthwiseEqualizer.equalizableInputs(onnx.proto());
         if (inputs.isEmpty()) {
             throw new Trt4jException(modelFile.getFileName() + ": no depthwise Conv whose input is made by a Mul by a "

@@ -106,7 +106,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
         }
         BiasCorrection.Result corrected = biasCorrection != null
-                ? correct(onnx, result.model(), model == null, BiasCorrection.Scope.named(biasCorrection)) : null;
+                ? correct(onnx, result.model(), BiasCorrection.Scope.named(biasCorrection)) : null;
         if (corrected != null) {
             result = new QuantizationResult(corrected.model(), result.report());
         }
@@ -149,9 +149,8 @@ public final class QuantizeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private BiasCorrection.Result correct(OnnxModel onnx, ModelProto quantized, boolean defaultModel,
-                                          BiasCorrection.Scope scope) {
-        if (!defaultModel && !dataArguments.givesSamples()) {
+    private BiasCorrection.Result correct(OnnxModel onnx, ModelProto quantized, BiasCorrection.Scope scope) {
+        if (!dataArguments.givesSamples(onnx.inputs(), onnx.outputs())) {
             // Random data would "correct" the biases towards noise: insist on real samples.
             throw new Trt4jException("--bias-correction needs real samples: give --data (or --tokenizer for a text "
                     + "model)");

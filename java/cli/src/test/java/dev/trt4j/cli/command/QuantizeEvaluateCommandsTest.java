@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestModels;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.quantize.QdqQuantizer;
@@ -173,18 +174,37 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
-    void equalizeWithoutSamplesIsRefused() throws IOException {
-        Path out = dir.resolve("eq-nodata.onnx");
-        assertFailsWithOneLine(CliRun.of("equalize", model.toString(), "--out", out.toString()),
+    void equalizeWithoutSamplesIsRefusedForAModelThatWouldGetRandomData() throws IOException {
+        Path relu = TestModels.relu(dir.resolve("plain/relu.onnx"));
+        Path out = dir.resolve("plain/eq-nodata.onnx");
+        assertFailsWithOneLine(CliRun.of("equalize", relu.toString(), "--out", out.toString()),
                 "equalize needs real samples: give --data (or --tokenizer for a text model)", out);
     }
 
     @Test
-    void biasCorrectionWithoutSamplesIsRefused() throws IOException {
-        Path out = dir.resolve("bc-nodata.onnx");
-        assertFailsWithOneLine(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
-                out.toString(), "--bias-correction"),
+    void biasCorrectionWithoutSamplesIsRefusedForAModelThatWouldGetRandomData() throws IOException {
+        Path matMul = TestModels.matMul(dir.resolve("plain-mm/mm.onnx"));
+        Path cal = dir.resolve("plain-mm/cal");
+        CliRun calibrated = CliRun.of("calibrate", matMul.toString(), "--method", "max", "--out", cal.toString());
+        assertThat(calibrated.exitCode()).as(calibrated.err()).isZero();
+        Path out = dir.resolve("plain-mm/bc-nodata.onnx");
+        assertFailsWithOneLine(CliRun.of("quantize", matMul.toString(), "--table",
+                cal.resolve("max.table.json").toString(), "--out", out.toString(), "--bias-correction"),
                 "--bias-correction needs real samples: give --data (or --tokenizer for a text model)", out);
+    }
+
+    @Test
+    void anOcrModelGivenByPathGetsRenderedSamplesForBiasCorrectionAndEqualize() throws IOException {
+        // The embedded classifier named as a file is no longer "a user's model on random data": it is recognised.
+        Path out = dir.resolve("cls.path-bc.onnx");
+        JsonNode r = json(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
+                out.toString(), "--bias-correction", "--samples", "16", "--json"));
+        assertThat(r.path("biasCorrection").path("samples").asLong()).isEqualTo(16);
+        assertThat(out).exists();
+        Path eq = dir.resolve("cls.path-eq.onnx");
+        assertFailsWithOneLine(CliRun.of("equalize", model.toString(), "--out", eq.toString(), "--samples", "16"),
+                "ch_ppocr_mobile_v2.0_cls_infer.onnx: no depthwise Conv whose input is made by a Mul by a constant; "
+                        + "nothing to equalize", eq);
     }
 
     @Test

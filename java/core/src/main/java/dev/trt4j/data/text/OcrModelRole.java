@@ -16,7 +16,10 @@ import java.util.Optional;
 public enum OcrModelRole {
     /** Tells upright from upside-down lines: height 48 (or dynamic) and an output {@code [N,2]}. */
     DIRECTION_CLASSIFIER,
-    /** Reads a line, e.g. a CTC recognizer: height 48 (or dynamic) and an output {@code [N,classes]} or {@code [N,steps,classes]}. */
+    /**
+     * Reads a line, e.g. a CTC recognizer: height 48 (or dynamic) and a sequence output {@code [N,steps,classes]}.
+     * (An image classifier's {@code [N,classes]} is not taken for one.)
+     */
     LINE_READER,
     /** Finds the lines on a page: a probability-map output {@code [N,1,H,W]}. */
     TEXT_DETECTOR;
@@ -42,8 +45,7 @@ public enum OcrModelRole {
         if (outputs.stream().anyMatch(o -> o.rank() == 2 && o.dims()[1] == 2)) {
             return Optional.of(DIRECTION_CLASSIFIER);
         }
-        return outputs.stream().anyMatch(o -> o.rank() == 2 || o.rank() == 3) ? Optional.of(LINE_READER)
-                : Optional.empty();
+        return outputs.stream().anyMatch(o -> o.rank() == 3) ? Optional.of(LINE_READER) : Optional.empty();
     }
 
     /** A detector's probability-map output: float, {@code [N,1,H,W]}. */

@@ -31,6 +31,8 @@ class OcrModelRoleTest {
 
     @Test
     void otherModelsHaveNoRole() {
+        assertThat(OcrModelRole.of(List.of(f("x", -1, 3, -1, -1)), List.of(f("y", -1, 1000))))
+                .as("an image classifier with dynamic sizes: not a line reader").isEmpty();
         assertThat(OcrModelRole.of(List.of(f("x", 1, 3, 224, 224)), List.of(f("y", 1, 1000))))
                 .as("an ImageNet classifier: not a text-line height").isEmpty();
         assertThat(OcrModelRole.of(List.of(f("x", -1, 1, 28, 28)), List.of(f("y", -1, 10)))).isEmpty();

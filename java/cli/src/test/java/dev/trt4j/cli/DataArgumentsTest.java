@@ -1,0 +1,67 @@
+package dev.trt4j.cli;
+
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.text.RenderedTextLineSource;
+import dev.trt4j.data.text.RenderedTextPageSource;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class DataArgumentsTest {
+    private static final List<TensorSpec> IMAGE = List.of(new TensorSpec("x", ElementType.FLOAT32,
+            new long[] {-1, 3, -1, -1}, null));
+    private static final List<TensorSpec> MAP = List.of(new TensorSpec("p", ElementType.FLOAT32,
+            new long[] {-1, 1, -1, -1}, null));
+    private static final List<TensorSpec> CLASSES = List.of(new TensorSpec("y", ElementType.FLOAT32,
+            new long[] {-1, 2}, null));
+
+    @Command(name = "test")
+    static final class Holder {
+        @Mixin
+        DataArguments data;
+    }
+
+    private static DataArguments parse(String... args) {
+        Holder h = new Holder();
+        new CommandLine(h).parseArgs(args);
+        return h.data;
+    }
+
+    @Test
+    void textGivenForAnOcrModelIsRenderedTheWayItsRoleReads(@TempDir Path dir) throws IOException {
+        Path text = Files.write(dir.resolve("lines.txt"), List.of("one line of text", "another line", "a third"));
+        DataArguments args = parse("--data", text.toString());
+        try (CalibrationDataSource s = args.openSamples(IMAGE, MAP, Map.of("x", new long[] {1, 3, 192, 256}))) {
+            assertThat(s).isInstanceOf(RenderedTextPageSource.class);
+        }
+        try (CalibrationDataSource s = args.openSamples(IMAGE, CLASSES, Map.of("x", new long[] {1, 3, 48, 192}))) {
+            assertThat(s).isInstanceOf(RenderedTextLineSource.class);
+            assertThat(((RenderedTextLineSource) s).labels()).as("a direction classifier sees lines turned")
+                    .contains(RenderedTextLineSource.UPSIDE_DOWN);
+        }
+    }
+
+    @Test
+    void realSamplesAreThoseGivenOrThoseAnOcrOrTextModelGetsBundled() {
+        DataArguments none = parse();
+        assertThat(none.givesSamples(IMAGE, MAP)).isTrue();
+        assertThat(none.givesSamples(IMAGE, List.of(new TensorSpec("y", ElementType.FLOAT32, new long[] {-1, 1000},
+                null)))).as("an image classifier would get random data").isFalse();
+        List<TensorSpec> ids = List.of(new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, null));
+        assertThat(none.givesSamples(ids, CLASSES)).isFalse();
+        assertThat(parse("--tokenizer", "tok.json").givesSamples(ids, CLASSES)).isTrue();
+        assertThat(parse("--data", "x.npy").givesSamples(ids, CLASSES)).isTrue();
+    }
+}
