@@ -130,7 +130,10 @@ public final class DataArguments {
 
     /** {@link #options()} adapted to what an OCR model reads (see {@link OcrModelRole#samplesFor}). */
     public DataOptions options(List<TensorSpec> inputs, List<TensorSpec> outputs) {
-        DataOptions options = options();
+        return forModel(options(), inputs, outputs);
+    }
+
+    private static DataOptions forModel(DataOptions options, List<TensorSpec> inputs, List<TensorSpec> outputs) {
         return OcrModelRole.of(inputs, outputs).map(r -> r.samplesFor(options)).orElse(options);
     }
 
@@ -159,8 +162,7 @@ public final class DataArguments {
                                              Map<String, long[]> fixedShapes) {
         DataOptions.Builder b = builder();
         fixedShapes.forEach(b::fixedShape);
-        DataOptions given = build(b);
-        DataOptions options = OcrModelRole.of(inputs, outputs).map(r -> r.samplesFor(given)).orElse(given);
+        DataOptions options = forModel(build(b), inputs, outputs);
         if (data != null) {
             return DataSourceFactory.open(data, inputs, options);
         }
