@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Runs trt4j's GPU checks on a machine that has an NVIDIA driver and CUDA 13 but no Java, Maven or TensorRT, from a
+# payload that scripts/gpu-stage.sh packed (a Java runtime, TensorRT 10.15's libraries, trt4j's jars, the PP-OCR
+# models with their calibration tables; the Q/DQ models are made here). In order, each step logged and bounded in time so that a late one cannot
+# take the earlier results with it:
+#   1. the GPU and the CUDA libraries found; `trt4j doctor`
+#   2. native/'s tests, the gpu-tagged ones included (JUnit's console launcher; XML report)
+#   3. engines of the PP-OCR classifier, recognizer and detector at FP32, FP16, implicit INT8 (trt4j's entropy
+#      ranges) and explicit INT8 (Q/DQ model), through scripts/build-engines.sh
+#   4. their speedup table through scripts/bench.sh
+#
+#   scripts/gpu-checks.sh STAGE OUT     STAGE: the unpacked payload (jre/ lib/ jars/); OUT: where results go
+set -uo pipefail
+
+stage=$(cd "$1" && pwd)
+out=$(mkdir -p "$2" && cd "$2" && pwd)
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+log="$out/gpu-checks.log"
+exec > >(tee -a "$log") 2>&1
+
+step() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
+
+# JavaCPP's presets link the CUDA runtime, cuBLAS, cuDNN and NVRTC as well as TensorRT: find each where CUDA or a
+# Python wheel put it.
+libdirs="$stage/lib"
+for lib in libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libnvrtc.so.13 libcudnn.so.9; do
+  found=$(find /usr/local /opt /usr/lib -name "$lib" 2>/dev/null | head -n 1)
+  if [ -n "$found" ]; then
+    libdirs="$libdirs:$(dirname "$found")"
+  else
+    echo "not found: $lib"
+  fi
+done
+export LD_LIBRARY_PATH="$libdirs:${LD_LIBRARY_PATH:-}"
+export JAVA_HOME="$stage/jre" PATH="$stage/jre/bin:$PATH"
+jopts=(-Djava.library.path="$stage/lib" -Dorg.bytedeco.javacpp.cachedir="$stage/javacpp-cache")
+cli_cp="$stage/jars/cli/trt4j-cli.jar:$stage/jars/cli/lib/*"
+
+cat > "$stage/trt4j" <<EOF
+#!/usr/bin/env bash
+exec java ${jopts[*]} -cp "$cli_cp" dev.trt4j.cli.Trt4jCommand "\$@"
+EOF
+chmod +x "$stage/trt4j"
+export TRT4J="$stage/trt4j"
+
+step "GPU"
+nvidia-smi --query-gpu=name,driver_version,compute_cap,memory.total,clocks.max.sm --format=csv
+echo "LD_LIBRARY_PATH=$LD_LIBRARY_PATH"
+java -version
+timeout 120 "$TRT4J" doctor
+
+step "native tests (gpu tag included)"
+timeout 300 java "${jopts[@]}" -cp "$stage/jars/native-test-classes:$cli_cp:$stage/jars/test/*" \
+  org.junit.platform.console.ConsoleLauncher execute --disable-banner --disable-ansi-colors --details=tree \
+  --scan-classpath "$stage/jars/native-test-classes" --reports-dir "$out/junit"
+echo "native tests exit code: $?"
+
+models="$stage/jars/models"
+# One engines folder and speedup table per model, each model finished before the next: its open dimensions need
+# their own --shapes, and a late model must not take an earlier one's results with it.
+# name  input shape (without batch)
+specs="cls 3x48x192
+rec 3x48x320
+det 3x480x640"
+while read -r name dims; do
+  step "engines: $name"
+  engines="$stage/engines/$name"
+  mkdir -p "$engines"
+  profile="--min-shapes x:1x$dims --opt-shapes x:8x$dims --max-shapes x:32x$dims"
+  timeout 60 "$TRT4J" quantize "$models/$name.onnx" --table "$models/$name-qdq/entropy.table.json" \
+    --out "$models/$name.qdq.onnx" &&
+  timeout 240 "$repo/scripts/build-engines.sh" -o "$engines" -p "fp32 fp16 int8" -c entropy \
+    -t "$models/{model}-all/{calibrator}.table.json" -x "$profile" "$models/$name.onnx" &&
+    timeout 120 "$TRT4J" build "$models/$name.qdq.onnx" --precision int8 --int8-mode explicit $profile \
+      --out "$engines/$name.int8-qdq.engine"
+  echo "engines for $name: exit code $?"
+  ls -l "$engines"
+  step "speedup table: $name"
+  timeout 120 "$repo/scripts/bench.sh" -e "$engines" -b 1,8,32 -- --shapes "x:1x$dims" --duration 1 --warmup 200
+  cat "$engines/speedup.md" >> "$out/speedup.md" 2>/dev/null
+  cat "$engines/speedup.json" >> "$out/speedup.json" 2>/dev/null
+done <<< "$specs"
+tar -C "$stage/engines" -cf "$out/sidecars.tar" .
+step "done"
