@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,12 +73,22 @@ public final class TrtBenchmark implements BenchmarkBackend {
         sidecar.ifPresent(s -> EngineCompatibility.check(file, s, NativeLibraries.tensorRtVersion(), gpu));
         try (LoadedEngine engine = new LoadedEngine(file, plan)) {
             Map<String, long[]> shapes = BenchShapes.resolve(file.toString(), engine.inputs(), request.batch(),
-                    request.shapes());
+                    request.shapes(), sidecar.map(TrtBenchmark::optShapes).orElse(Map.of()));
             sidecar.ifPresent(s -> EngineShapeCheck.check(file, s, shapes));
             Map<String, HostTensor> inputs = request.inputs().create(engine.inputs(), shapes);
             InputChecker.check(file.toString(), engine.inputs(), inputs);
             return time(file, request, engine, shapes, inputs);
         }
+    }
+
+    /** The first profile's optimal shapes: what a dynamic engine is timed at when no --shapes are given. */
+    private static Map<String, long[]> optShapes(EngineSidecar sidecar) {
+        if (sidecar.profiles().isEmpty()) {
+            return Map.of();
+        }
+        Map<String, long[]> opt = new LinkedHashMap<>();
+        sidecar.profiles().get(0).forEach((input, range) -> opt.put(input, range.opt()));
+        return opt;
     }
 
     private static BenchmarkResult time(Path file, BenchmarkRequest request, LoadedEngine engine,

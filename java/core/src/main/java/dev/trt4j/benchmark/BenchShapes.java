@@ -27,6 +27,18 @@ public final class BenchShapes {
      */
     public static Map<String, long[]> resolve(String model, List<TensorSpec> inputs, int batch,
                                               Map<String, long[]> shapes) {
+        return resolve(model, inputs, batch, shapes, Map.of());
+    }
+
+    /**
+     * As {@link #resolve(String, List, int, Map)}, with a shape for inputs the user gave none: a TensorRT engine's
+     * optimal shapes, as trtexec times a dynamic engine at its profile's opt shapes. The batch still replaces
+     * their first dimension.
+     *
+     * @param defaults shapes by input name for inputs absent from {@code shapes}; ranks that differ are ignored
+     */
+    public static Map<String, long[]> resolve(String model, List<TensorSpec> inputs, int batch,
+                                              Map<String, long[]> shapes, Map<String, long[]> defaults) {
         for (String name : shapes.keySet()) {
             if (inputs.stream().noneMatch(s -> s.name().equals(name))) {
                 throw new Trt4jException(model + ": --shapes names '" + name + "', which is not an input; inputs are "
@@ -35,7 +47,12 @@ public final class BenchShapes {
         }
         Map<String, long[]> resolved = new LinkedHashMap<>();
         for (TensorSpec in : inputs) {
-            resolved.put(in.name(), resolve(model, in, batch, shapes.get(in.name())));
+            long[] given = shapes.get(in.name());
+            long[] fallback = defaults.get(in.name());
+            if (given == null && fallback != null && fallback.length == in.dims().length) {
+                given = fallback;
+            }
+            resolved.put(in.name(), resolve(model, in, batch, given));
         }
         return resolved;
     }

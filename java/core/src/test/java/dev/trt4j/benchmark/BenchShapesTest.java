@@ -50,6 +50,20 @@ class BenchShapesTest {
     }
 
     @Test
+    void anEnginesOptimalShapesFillWhatTheUserLeftOpenWithTheBatchFirst() {
+        Map<String, long[]> opt = Map.of("x", new long[] {8, 3, 48, 320}, "input_ids", new long[] {8, 64, 1});
+        Map<String, long[]> shapes = BenchShapes.resolve("rec.engine", List.of(IMAGE, TOKENS), 32, Map.of(), opt);
+        assertThat(shapes.get("x")).containsExactly(32, 3, 48, 320);
+        // A default of another rank is not the input's: the model's own shape applies.
+        assertThat(shapes.get("input_ids")).containsExactly(32, 128);
+        assertThat(BenchShapes.resolve("rec.engine", List.of(IMAGE), 0, Map.of(), opt).get("x"))
+                .containsExactly(8, 3, 48, 320);
+        // What the user gives wins.
+        assertThat(BenchShapes.resolve("rec.engine", List.of(IMAGE), 1,
+                Map.of("x", new long[] {1, 3, 48, 640}), opt).get("x")).containsExactly(1, 3, 48, 640);
+    }
+
+    @Test
     void doesNotChangeTheCallersShapes() {
         long[] given = {1, 3, 48, 192};
         BenchShapes.resolve("m", List.of(IMAGE), 16, Map.of("x", given));
