@@ -2,6 +2,8 @@ package dev.trt4j.tensorrt;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.Availability;
+import dev.trt4j.engine.BuilderKernels;
+import dev.trt4j.engine.GpuDevice;
 import dev.trt4j.engine.MissingComponent;
 import dev.trt4j.engine.NativeLibraryLocator;
 import dev.trt4j.engine.TensorRtVersion;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -66,6 +69,17 @@ final class NativeLibraries {
     static TensorRtVersion tensorRtVersion() {
         require();
         return load().tensorRtVersion().orElseThrow();
+    }
+
+    /**
+     * What is missing to build engines for {@code gpu}: TensorRT's kernel library for its architecture, looked for
+     * where the dynamic linker would look and among the libraries JavaCPP already loaded (the PTX one comes so).
+     */
+    static Optional<MissingComponent> builderKernels(GpuDevice gpu) {
+        List<Path> loadedFrom = org.bytedeco.javacpp.Loader.getLoadedLibraries().values().stream()
+                .filter(Objects::nonNull).map(Path::of).map(Path::getParent).filter(Objects::nonNull).distinct()
+                .toList();
+        return BuilderKernels.check(NativeLibraryLocator.system().alsoIn(loadedFrom), tensorRtVersion(), gpu);
     }
 
     static LoadReport load(NativeLibraryLocator locator) {

@@ -2,6 +2,7 @@ package dev.trt4j.tensorrt;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.engine.BuilderKernels;
 import dev.trt4j.engine.CalibrationPlan;
 import dev.trt4j.engine.EngineBuildPlan;
 import dev.trt4j.engine.GpuDevice;
@@ -82,7 +83,7 @@ final class TrtBuild {
                     gpu.computeCapability(), plan.stronglyTyped() ? ", strongly typed" : "");
             IHostMemory serialized = builder.buildSerializedNetwork(network, config);
             if (serialized == null || serialized.isNull()) {
-                throw failure();
+                throw failure(gpu);
             }
             if (feed != null && feed.failure().isPresent()) {
                 serialized.close();
@@ -159,12 +160,13 @@ final class TrtBuild {
         }
     }
 
-    private Trt4jException failure() {
+    private Trt4jException failure(GpuDevice gpu) {
         if (feed != null && feed.failure().isPresent()) {
             return feed.failure().get();
         }
-        return new Trt4jException("TensorRT could not build " + plan.model().name() + ": "
-                + logger.lastError().orElse("no error reported (run with -Dorg.slf4j.simpleLogger.defaultLogLevel=debug)"));
+        String error = logger.lastError().orElse("no error reported (run with -Dorg.slf4j.simpleLogger.defaultLogLevel=debug)");
+        Optional<String> missingKernels = BuilderKernels.explain(error, gpu);
+        return new Trt4jException("TensorRT could not build " + plan.model().name() + ": " + missingKernels.orElse(error));
     }
 
     private <P extends Pointer> P own(P pointer, String call) {

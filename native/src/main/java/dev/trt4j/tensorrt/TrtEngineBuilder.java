@@ -23,7 +23,16 @@ public final class TrtEngineBuilder implements EngineBuilder {
 
     @Override
     public Availability availability() {
-        return NativeLibraries.availability();
+        Availability libraries = NativeLibraries.availability();
+        if (!libraries.available()) {
+            return libraries;
+        }
+        try {
+            return NativeLibraries.builderKernels(CudaDevices.current()).map(m -> Availability.no(m.line()))
+                    .orElse(Availability.yes());
+        } catch (Trt4jException e) {
+            return Availability.no(e.getMessage());
+        }
     }
 
     @Override

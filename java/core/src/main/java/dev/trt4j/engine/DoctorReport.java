@@ -49,7 +49,8 @@ public final class DoctorReport {
         }
         env.notes().forEach(n -> lines.add("note:         " + n));
         env.missing().forEach(m -> lines.add("missing:      " + m.line()));
-        lines.add("status:       " + (ready() ? "ready" : "not ready"));
+        lines.add("status:       " + (ready() ? "ready" : env.runsEngines() ? "runs engines, cannot build them"
+                : "not ready"));
         return lines;
     }
 
@@ -70,6 +71,7 @@ public final class DoctorReport {
     public String toJson() {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("ready", ready());
+        root.put("runsEngines", env.runsEngines());
         root.put("probe", env.probe());
         root.put("driverVersion", env.driverVersion().orElse(null));
         root.put("cudaRuntimeVersion", env.cudaRuntimeVersion().orElse(null));

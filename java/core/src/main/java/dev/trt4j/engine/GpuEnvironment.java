@@ -24,6 +24,13 @@ public record GpuEnvironment(String probe, Optional<String> driverVersion, Optio
         return missing.isEmpty() && !gpus.isEmpty();
     }
 
+    /**
+     * True when engines built elsewhere load and run here: a GPU, and nothing missing but the builder kernels.
+     */
+    public boolean runsEngines() {
+        return !gpus.isEmpty() && missing.stream().allMatch(m -> m.component().equals(MissingComponent.BUILDER_KERNELS));
+    }
+
     /** The device engines are built for (CUDA device 0), if any. */
     public Optional<GpuDevice> buildDevice() {
         return gpus.isEmpty() ? Optional.empty() : Optional.of(gpus.get(0));

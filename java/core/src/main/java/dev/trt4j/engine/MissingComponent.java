@@ -10,6 +10,9 @@ import java.util.Objects;
  * @param remedy how to get it
  */
 public record MissingComponent(String component, String detail, String remedy) {
+    /** The component name of {@link #builderKernels}: missing it, engines still load and run. */
+    public static final String BUILDER_KERNELS = "TensorRT builder kernels";
+
     public MissingComponent {
         Objects.requireNonNull(component, "component");
         Objects.requireNonNull(detail, "detail");
@@ -38,6 +41,18 @@ public record MissingComponent(String component, String detail, String remedy) {
     public static MissingComponent onnxParser(String library) {
         return new MissingComponent("TensorRT ONNX parser", library + " not found",
                 "build trt4j with -Pgpu (bundles TensorRT 10.15) or install TensorRT 10.15 including libnvonnxparser");
+    }
+
+    /**
+     * TensorRT's builder kernels for one GPU architecture (see {@link BuilderKernels}). Engines still load and run
+     * without them.
+     */
+    public static MissingComponent builderKernels(String library, GpuDevice gpu) {
+        return new MissingComponent(BUILDER_KERNELS, library + " not found for " + gpu.name() + " (SM "
+                + gpu.computeCapability() + "); JavaCPP's tensorrt -redist jar has only the PTX library",
+                "install NVIDIA's TensorRT 10.15 for CUDA 13 (tar package or the tensorrt-cu13-libs wheel) and put "
+                        + "the folder holding " + library + " on LD_LIBRARY_PATH; engines built elsewhere still run "
+                        + "here");
     }
 
     /** JavaCPP's JNI glue for a preset. */

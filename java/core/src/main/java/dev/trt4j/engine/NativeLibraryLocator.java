@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -48,6 +49,13 @@ public final class NativeLibraryLocator {
         addPathList(dirs, System.getProperty("java.library.path"));
         SYSTEM_DIRS.forEach(d -> dirs.add(Path.of(d)));
         return new NativeLibraryLocator(new ArrayList<>(dirs), Optional.of(Path.of("/etc/ld.so.cache")));
+    }
+
+    /** This locator with {@code more} folders searched after its own. */
+    public NativeLibraryLocator alsoIn(Collection<Path> more) {
+        List<Path> all = new ArrayList<>(dirs);
+        more.stream().filter(d -> !all.contains(d)).forEach(all::add);
+        return new NativeLibraryLocator(all, ldCache);
     }
 
     /** The folders searched, in order. */

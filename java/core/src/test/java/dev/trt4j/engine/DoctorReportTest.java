@@ -42,4 +42,22 @@ class DoctorReportTest {
         assertThat(gpu.get("computeCapability").asText()).isEqualTo("7.5");
         assertThat(gpu.get("fastFp16Int8").asBoolean()).isTrue();
     }
+
+    @Test
+    void withoutTheBuilderKernelsEnginesStillRunButNoneCanBeBuilt() throws Exception {
+        GpuDevice h200 = new GpuDevice(0, "NVIDIA H200", 9, 0, 143L << 30);
+        GpuEnvironment env = new GpuEnvironment("JavaCPP", Optional.of("13.0"), Optional.of("13.0"),
+                Optional.of(new TensorRtVersion(10, 15, 1)), Optional.of("0.1.0"), List.of(h200),
+                List.of(MissingComponent.builderKernels("libnvinfer_builder_resource_sm90.so.10.15.1", h200)), List.of());
+        DoctorReport report = new DoctorReport(env);
+        assertThat(report.ready()).isFalse();
+        assertThat(report.lines()).contains("status:       runs engines, cannot build them");
+        assertThat(report.verdictLine()).startsWith("not ready: TensorRT builder kernels: "
+                + "libnvinfer_builder_resource_sm90.so.10.15.1 not found for NVIDIA H200 (SM 9.0)");
+        JsonNode json = new ObjectMapper().readTree(report.toJson());
+        assertThat(json.get("runsEngines").asBoolean()).isTrue();
+        assertThat(new DoctorReport(new GpuEnvironment("JavaCPP", Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), List.of(), List.of(MissingComponent.cudaDriver("libcuda.so.1")), List.of()))
+                .environment().runsEngines()).isFalse();
+    }
 }
