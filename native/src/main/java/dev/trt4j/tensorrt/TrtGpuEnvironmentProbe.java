@@ -46,11 +46,21 @@ public final class TrtGpuEnvironmentProbe implements GpuEnvironmentProbe {
         }
         gpus.stream().filter(g -> !g.hasFastFp16AndInt8()).forEach(g -> notes.add("GPU " + g.index() + " (" + g.name()
                 + ", SM " + g.computeCapability() + ") is below SM 7.5, the minimum of TensorRT 10.5 and later"));
+        if (report.missing().isEmpty() && !gpus.isEmpty()) {
+            NativeLibraries.builderKernels(gpus.get(0)).ifPresent(missing::add);
+        }
         Optional<String> parser = Optional.empty();
         if (report.onnxParserLoaded()) {
-            int code = NativeCalls.onnxParserVersion();
-            parser = Optional.of(code >= 1000 ? TensorRtVersion.fromCode(code).toString() : String.valueOf(code));
+            parser = Optional.of(onnxParserVersion(NativeCalls.onnxParserVersion()));
         }
         return new GpuEnvironment(name(), driver, runtime, report.tensorRtVersion(), parser, gpus, missing, notes);
+    }
+
+    /**
+     * The ONNX parser numbers itself apart from TensorRT, {@code major·10000 + minor·100 + patch}: TensorRT
+     * 10.15's parser reports 100, version 0.1.0.
+     */
+    static String onnxParserVersion(int code) {
+        return code / 10000 + "." + code / 100 % 100 + "." + code % 100;
     }
 }
