@@ -26,12 +26,16 @@ libdirs="$stage/lib"
 for lib in libcudart.so.13 libcublas.so.13 libcublasLt.so.13 libnvrtc.so.13 libcudnn.so.9; do
   found=$(find /usr/local /opt /usr/lib -name "$lib" 2>/dev/null | head -n 1)
   if [ -n "$found" ]; then
-    libdirs="$libdirs:$(dirname "$found")"
+    case ":$libdirs:" in
+      *":$(dirname "$found"):"*) ;;
+      *) libdirs="$libdirs:$(dirname "$found")" ;;
+    esac
   else
     echo "not found: $lib"
   fi
 done
 export LD_LIBRARY_PATH="$libdirs:${LD_LIBRARY_PATH:-}"
+
 export JAVA_HOME="$stage/jre" PATH="$stage/jre/bin:$PATH"
 jopts=(-Djava.library.path="$stage/lib" -Dorg.bytedeco.javacpp.cachedir="$stage/javacpp-cache")
 cli_cp="$stage/jars/cli/trt4j-cli.jar:$stage/jars/cli/lib/*"
