@@ -30,13 +30,8 @@ done
 shift $((OPTIND - 1))
 [ "${1:-}" != "--" ] || shift
 
-if [ -n "${TRT4J:-}" ]; then
-  trt4j="$TRT4J"
-elif command -v trt4j >/dev/null 2>&1; then
-  trt4j=trt4j
-else
-  trt4j="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/trt4j"
-fi
+# shellcheck source=scripts/trt4j-command.sh
+. "$(dirname "${BASH_SOURCE[0]}")/trt4j-command.sh"
 
 [ -d "$dir" ] || fail "$dir: no such engines folder"
 shopt -s nullglob

@@ -45,13 +45,8 @@ done
 shift $((OPTIND - 1))
 [ "$#" -gt 0 ] || fail "no models given; usage: $0 [options] MODEL.onnx..."
 
-if [ -n "${TRT4J:-}" ]; then
-  trt4j="$TRT4J"
-elif command -v trt4j >/dev/null 2>&1; then
-  trt4j=trt4j
-else
-  trt4j="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/trt4j"
-fi
+# shellcheck source=scripts/trt4j-command.sh
+. "$(dirname "${BASH_SOURCE[0]}")/trt4j-command.sh"
 
 # build ENGINE MODEL INPUT... -- BUILD_ARGS: builds unless ENGINE is newer than every INPUT and has its sidecar.
 build() {
