@@ -95,11 +95,28 @@ public final class TextSource extends BatchingSource {
         if (!Files.exists(path)) {
             throw new Trt4jException(path + ": no such tokenizer file");
         }
+        preferBundledCpuLibrary();
         try {
             return HuggingFaceTokenizer.builder().optTokenizerPath(path).optMaxLength(length).optPadToMaxLength()
                     .optTruncation(true).build();
         } catch (IOException | RuntimeException e) {
             throw new Trt4jException(path + ": cannot load tokenizer: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * DJL picks a CUDA build of its tokenizer library when it sees a GPU and downloads it, so on a GPU machine
+     * without network access (seen on an H200) no tokenizer loads. Tokenizing gains nothing from the GPU: unless
+     * the user chose otherwise, use the CPU library the jar bundles and never download.
+     */
+    static void preferBundledCpuLibrary() {
+        setUnlessGiven("RUST_FLAVOR", "cpu");
+        setUnlessGiven("ai.djl.offline", "true");
+    }
+
+    private static void setUnlessGiven(String key, String value) {
+        if (System.getenv(key) == null && System.getProperty(key) == null) {
+            System.setProperty(key, value);
         }
     }
 

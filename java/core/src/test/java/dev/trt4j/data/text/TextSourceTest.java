@@ -100,4 +100,30 @@ class TextSourceTest {
         assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(badJson).build()))
                 .isInstanceOf(Trt4jException.class).hasMessageStartingWith(badJson + ": cannot load tokenizer");
     }
+
+    @Test
+    void tokenizersUseTheBundledCpuLibraryUnlessTheUserChoseAFlavor() {
+        String flavor = System.getProperty("RUST_FLAVOR");
+        String offline = System.getProperty("ai.djl.offline");
+        try {
+            System.clearProperty("RUST_FLAVOR");
+            System.setProperty("ai.djl.offline", "false");
+            TextSource.preferBundledCpuLibrary();
+            if (System.getenv("RUST_FLAVOR") == null) {
+                assertThat(System.getProperty("RUST_FLAVOR")).isEqualTo("cpu");
+            }
+            assertThat(System.getProperty("ai.djl.offline")).as("the user's choice stays").isEqualTo("false");
+        } finally {
+            restore("RUST_FLAVOR", flavor);
+            restore("ai.djl.offline", offline);
+        }
+    }
+
+    private static void restore(String key, String value) {
+        if (value == null) {
+            System.clearProperty(key);
+        } else {
+            System.setProperty(key, value);
+        }
+    }
 }
