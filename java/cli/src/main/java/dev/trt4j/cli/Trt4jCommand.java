@@ -50,7 +50,7 @@ public final class Trt4jCommand implements Callable<Integer> {
 
     /** Runs the command line and exits the JVM with its exit code. */
     public static void main(String[] args) {
-        System.exit(newCommandLine().execute(args));
+        System.exit(execute(newCommandLine(), args));
     }
 
     /**
@@ -63,10 +63,24 @@ public final class Trt4jCommand implements Callable<Integer> {
         CommandLine cl = newCommandLine();
         cl.setOut(out);
         cl.setErr(err);
-        int code = cl.execute(args);
+        int code = execute(cl, args);
         out.flush();
         err.flush();
         return code;
+    }
+
+    /**
+     * Runs {@code cl}. picocli hands only exceptions to the error handler; a native library that fails to load
+     * raises a {@link LinkageError}, which becomes the same one line and exit code 1 instead of a stack trace.
+     */
+    static int execute(CommandLine cl, String... args) {
+        try {
+            return cl.execute(args);
+        } catch (LinkageError e) {
+            cl.getErr().println("trt4j: a native library did not load: " + e.getMessage());
+            cl.getErr().flush();
+            return ExecutionErrorHandler.FAILURE;
+        }
     }
 
     /** A command line with trt4j's error handling and exit codes installed. */

@@ -21,7 +21,7 @@ public record CliRun(int exitCode, String out, String err) {
         StringWriter err = new StringWriter();
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
-        int code = commandLine.execute(args);
+        int code = Trt4jCommand.execute(commandLine, args);
         return new CliRun(code, out.toString(), err.toString());
     }
 

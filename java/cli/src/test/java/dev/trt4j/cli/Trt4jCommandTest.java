@@ -91,6 +91,10 @@ class Trt4jCommandTest {
 
         @Override
         public Integer call() {
+            if (type.equals("native")) {
+                throw new UnsatisfiedLinkError("/opt/jre/lib/libfontmanager.so: libharfbuzz.so.0: cannot open shared "
+                        + "object file: No such file or directory");
+            }
             throw switch (type) {
                 case "trt4j" -> new Trt4jException("model.onnx: no input named 'x'");
                 case "calibration" -> new CalibrationException("tensor 'a': no values");
@@ -131,5 +135,14 @@ class Trt4jCommandTest {
         assertThat(verbose.exitCode()).isEqualTo(1);
         assertThat(verbose.errLines().get(0)).isEqualTo("trt4j: model.onnx: no input named 'x'");
         assertThat(verbose.err()).contains("at dev.trt4j.cli.Trt4jCommandTest$Boom.call");
+    }
+
+    @Test
+    void aNativeLibraryThatDoesNotLoadIsOneLineNotACrash() {
+        // As a jlinked JRE without libharfbuzz failed on the GPU machine while rendering text lines.
+        CliRun run = boom("boom", "--type", "native");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: a native library did not load: /opt/jre/lib/libfontmanager.so: "
+                + "libharfbuzz.so.0: cannot open shared object file: No such file or directory");
     }
 }

@@ -1,7 +1,5 @@
 package dev.trt4j.data.text;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -10,7 +8,6 @@ import java.awt.RenderingHints;
 import java.awt.font.FontRenderContext;
 import java.awt.font.LineMetrics;
 import java.awt.image.BufferedImage;
-import java.util.Locale;
 
 /**
  * Renders a line of text as an image the way a text detector would crop it: anti-aliased black "DejaVu Sans"
@@ -22,7 +19,6 @@ public final class TextLineRenderer {
     public static final String FONT_FAMILY = "DejaVu Sans";
     /** Default line height in pixels, PP-OCR's input height. */
     public static final int DEFAULT_HEIGHT = 48;
-    private static final Logger LOG = LoggerFactory.getLogger(TextLineRenderer.class);
     private static final FontRenderContext FRC = new FontRenderContext(null, true, false);
 
     private final int height;
@@ -41,11 +37,7 @@ public final class TextLineRenderer {
         }
         this.height = height;
         this.margin = Math.max(2, height / 6);
-        this.font = new Font(FONT_FAMILY, Font.PLAIN, Math.round(height * 0.65f));
-        if (!font.getFamily(Locale.ROOT).equals(FONT_FAMILY)) {
-            LOG.warn("font '{}' is not installed; rendering with '{}', so images differ from other machines",
-                    FONT_FAMILY, font.getFamily(Locale.ROOT));
-        }
+        this.font = RenderingFont.plain(Math.round(height * 0.65f), "images");
     }
 
     public int height() {

@@ -1,7 +1,5 @@
 package dev.trt4j.data.text;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -13,7 +11,6 @@ import java.awt.font.GlyphVector;
 import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -26,7 +23,6 @@ import java.util.SplittableRandom;
 public final class TextPageRenderer {
     /** Lines per page: each gets one band of the page's height. */
     public static final int LINES_PER_PAGE = 6;
-    private static final Logger LOG = LoggerFactory.getLogger(TextPageRenderer.class);
     private static final FontRenderContext FRC = new FontRenderContext(null, true, false);
     /** Smallest font worth drawing: below this the detector's 4× downsampled maps lose the line. */
     private static final int MIN_FONT_PIXELS = 10;
@@ -50,11 +46,7 @@ public final class TextPageRenderer {
         }
         this.height = height;
         this.width = width;
-        this.base = new Font(TextLineRenderer.FONT_FAMILY, Font.PLAIN, 12);
-        if (!base.getFamily(Locale.ROOT).equals(TextLineRenderer.FONT_FAMILY)) {
-            LOG.warn("font '{}' is not installed; rendering with '{}', so pages differ from other machines",
-                    TextLineRenderer.FONT_FAMILY, base.getFamily(Locale.ROOT));
-        }
+        this.base = RenderingFont.plain(12, "pages");
     }
 
     public int height() {
