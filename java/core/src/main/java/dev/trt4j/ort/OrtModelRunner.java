@@ -106,8 +106,10 @@ public final class OrtModelRunner implements AutoCloseable {
             if (options.intraOpThreads() > 0) {
                 opts.setIntraOpNumThreads(options.intraOpThreads());
             }
-            opts.setOptimizationLevel(options.graphOptimizations() ? OrtSession.SessionOptions.OptLevel.ALL_OPT
-                    : OrtSession.SessionOptions.OptLevel.NO_OPT);
+            opts.setOptimizationLevel(options.optimization().ortLevel());
+            if (!options.spinWait()) {
+                opts.addConfigEntry("session.intra_op.allow_spinning", "0");
+            }
             session = factory.create(env, opts);
             return new OrtModelRunner(name, env, session);
         } catch (OrtException e) {

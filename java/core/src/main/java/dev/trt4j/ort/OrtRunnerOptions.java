@@ -1,32 +1,46 @@
 package dev.trt4j.ort;
 
+import java.util.Objects;
+
 /**
  * How an {@link OrtModelRunner} sets up its ONNX Runtime session.
  *
- * @param intraOpThreads     threads ONNX Runtime uses inside one operator; 0 lets ONNX Runtime choose (one per
- *                           physical core)
- * @param graphOptimizations apply ONNX Runtime's graph optimisations (fusions, constant folding). Off runs the
- *                           graph node by node as written, which is what activation statistics need.
+ * @param intraOpThreads threads ONNX Runtime uses inside one operator; 0 lets ONNX Runtime choose (one per
+ *                       physical core)
+ * @param optimization   how much ONNX Runtime rewrites the graph before running it
+ * @param spinWait       ONNX Runtime's idle intra-op threads spin for work (its default, the lowest latency) rather
+ *                       than sleep; off leaves the cores to other threads of the process between and after runs
  */
-public record OrtRunnerOptions(int intraOpThreads, boolean graphOptimizations) {
+public record OrtRunnerOptions(int intraOpThreads, GraphOptimization optimization, boolean spinWait) {
     public OrtRunnerOptions {
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("intra-op threads must be 0 (automatic) or more, got " + intraOpThreads);
         }
+        Objects.requireNonNull(optimization, "optimization");
     }
 
     /** ONNX Runtime's thread count, all graph optimisations on. */
     public static OrtRunnerOptions defaults() {
-        return new OrtRunnerOptions(0, true);
+        return new OrtRunnerOptions(0, GraphOptimization.ALL, true);
     }
 
     /** These options with another thread count (0 = automatic). */
     public OrtRunnerOptions withIntraOpThreads(int threads) {
-        return new OrtRunnerOptions(threads, graphOptimizations);
+        return new OrtRunnerOptions(threads, optimization, spinWait);
     }
 
-    /** These options with graph optimisations on or off. */
+    /** These options with every graph optimisation on ({@link GraphOptimization#ALL}) or none. */
     public OrtRunnerOptions withGraphOptimizations(boolean on) {
-        return new OrtRunnerOptions(intraOpThreads, on);
+        return withOptimization(on ? GraphOptimization.ALL : GraphOptimization.NONE);
+    }
+
+    /** These options with another optimisation level. */
+    public OrtRunnerOptions withOptimization(GraphOptimization level) {
+        return new OrtRunnerOptions(intraOpThreads, level, spinWait);
+    }
+
+    /** These options with idle intra-op threads spinning or sleeping. */
+    public OrtRunnerOptions withSpinWait(boolean on) {
+        return new OrtRunnerOptions(intraOpThreads, optimization, on);
     }
 }

@@ -79,6 +79,65 @@ class ActivationStatisticsCollectorTest {
     }
 
     @Test
+    void fusedOperatorsStillExposeEveryChosenTensor() {
+        // ONNX Runtime fuses MatMul + Add (+ Relu) at the level the pass runs at; h and hb must survive as outputs
+        float[] bias = {0.5f, -1f, 2f};
+        ModelProto proto = new TestGraph()
+                .input("x", TestGraph.FLOAT, -1, 4)
+                .initializer("w", new long[] {4, 3}, TestModels.MLP_W1)
+                .initializer("b", new long[] {3}, bias)
+                .node("MatMul", List.of("x", "w"), List.of("h"))
+                .node("Add", List.of("h", "b"), List.of("hb"))
+                .node("Relu", List.of("hb"), List.of("y"))
+                .output("y", TestGraph.FLOAT, -1, 3)
+                .build(13);
+        OnnxModel model = OnnxModel.fromProto(proto, dir.resolve("fusable.onnx"));
+        List<Batch> batches = randomBatches(new Random(8), 5, 3);
+        TensorStatisticsCollector h = new TensorStatisticsCollector("h", 2048, false);
+        TensorStatisticsCollector hb = new TensorStatisticsCollector("hb", 2048, false);
+        for (Batch b : batches) {
+            float[] product = matMul(b.inputs().get("x").floats(), TestModels.MLP_W1, b.size(), 4, 3);
+            h.collect(product, 0, product.length);
+            float[] biased = product.clone();
+            for (int i = 0; i < biased.length; i++) {
+                biased[i] += bias[i % 3];
+            }
+            hb.collect(biased, 0, biased.length);
+        }
+
+        ActivationStatistics stats = new ActivationStatisticsCollector(model, List.of("h", "hb"), OPTIONS)
+                .collect(source(batches, true));
+
+        for (TensorStatisticsCollector want : List.of(h, hb)) {
+            TensorStatistics expected = want.statistics();
+            TensorStatistics got = stats.tensor(expected.name()).orElseThrow();
+            assertThat(got.count()).as(expected.name()).isEqualTo(8 * 3);
+            assertThat(got.absMax()).as(expected.name()).isCloseTo(expected.absMax(),
+                    within(1e-5f * expected.absMax()));
+        }
+    }
+
+    @Test
+    void aSessionRunsPassesFromScratchUntilClosed() {
+        OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
+        ActivationStatisticsCollector collector = new ActivationStatisticsCollector(model,
+                model.allActivationTensors(), OPTIONS);
+        List<Batch> first = randomBatches(new Random(21), 4, 4);
+        List<Batch> second = randomBatches(new Random(22), 2, 6, 1);
+
+        StatisticsSession session = collector.open();
+        ActivationStatistics a = session.collect(source(first, true));
+        ActivationStatistics b = session.collect(source(second, true));
+        session.close();
+
+        // each pass equals a one-shot pass over its own data: nothing carries over from the pass before
+        assertThat(a.tensors()).isEqualTo(collector.collect(source(first, true)).tensors());
+        assertThat(b.tensors()).isEqualTo(collector.collect(source(second, true)).tensors());
+        assertThat(b.samples()).isEqualTo(9);
+        assertThatThrownBy(() -> session.collect(source(first, true))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void skipZerosLeavesReluZerosOutOfTheHistogram() {
         OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
         List<Batch> batches = randomBatches(new Random(5), 6);

@@ -1,0 +1,158 @@
+package dev.trt4j.stats;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.CalibrationException;
+import dev.trt4j.calibrators.TensorStatistics;
+import dev.trt4j.calibrators.TensorStatisticsCollector;
+import dev.trt4j.data.Batch;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.ort.GraphOptimization;
+import dev.trt4j.ort.OrtModelRunner;
+import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * ONNX Runtime opened on a model with the tensors to calibrate exposed as outputs, for any number of statistics
+ * passes. Opening costs about as much as a few batches (the model is parsed, its kernels prepared, its output
+ * buffers sized on the first run), so callers that run several passes over one model, such as a sweep over sample
+ * counts, keep one session. Made by {@link ActivationStatisticsCollector#open()}; owns its ONNX Runtime session.
+ *
+ * <p>Not thread-safe.
+ */
+public final class StatisticsSession implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatisticsSession.class);
+
+    private final OnnxModel model;
+    private final List<String> tensors;
+    private final StatisticsOptions options;
+    private final List<String> fromInputs;
+    private final List<String> fromOutputs;
+    private final OrtModelRunner runner;
+
+    /** @throws Trt4jException if ONNX Runtime cannot load the model */
+    StatisticsSession(OnnxModel model, List<String> tensors, StatisticsOptions options) {
+        this.model = model;
+        this.tensors = tensors;
+        this.options = options;
+        List<String> graphInputs = model.inputs().stream().map(TensorSpec::name).toList();
+        this.fromInputs = tensors.stream().filter(graphInputs::contains).toList();
+        this.fromOutputs = tensors.stream().filter(t -> !graphInputs.contains(t)).toList();
+        // EXTENDED: fusions keep every tensor that is a graph output, and no layout change makes ONNX Runtime
+        // convert the exposed tensors back; on many cores the fused graph runs as fast as the serving one. No spin
+        // wait: the histogram workers run while ONNX Runtime is idle, and on a 16-core Xeon its spinning threads
+        // left them under 2 % of a core each.
+        OrtRunnerOptions runnerOptions = new OrtRunnerOptions(options.threads(), GraphOptimization.EXTENDED, false);
+        this.runner = OrtModelRunner.open(model.withExtraOutputs(fromOutputs), model.path().toString(), runnerOptions);
+    }
+
+    /** Runs a pass without reporting progress. */
+    public ActivationStatistics collect(CalibrationDataSource source) {
+        return collect(source, ProgressListener.NONE);
+    }
+
+    /**
+     * Runs the model over {@code source} (up to {@link StatisticsOptions#maxSamples()} samples) and returns the
+     * statistics of every chosen tensor, collected from scratch.
+     *
+     * @throws Trt4jException if the data delivers no samples, a batch does not fit the model, a tensor holds NaN or
+     *                        infinity, or a tensor produced no values; each message is one line naming the tensor
+     *                        or input
+     * @throws IllegalStateException if the session is closed
+     */
+    public ActivationStatistics collect(CalibrationDataSource source, ProgressListener listener) {
+        Map<String, TensorStatisticsCollector> collectors = new LinkedHashMap<>();
+        for (String name : tensors) {
+            collectors.put(name, new TensorStatisticsCollector(name, options.numBins(), options.skipZeros()));
+        }
+        long limit = options.maxSamples() > 0 ? options.maxSamples() : Long.MAX_VALUE;
+        long total = source.sampleCount().map(n -> Math.min(n, limit)).orElse(-1L);
+        long samples = 0;
+        long batches = 0;
+        int workers = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+        try (ConcurrentCollectors folding = new ConcurrentCollectors(workers)) {
+            Optional<Batch> next;
+            while (samples < limit && (next = source.next()).isPresent()) {
+                Batch batch = next.get();
+                if (samples + batch.size() > limit) {
+                    batch = firstSamples(batch, (int) (limit - samples));
+                }
+                batches++;
+                try {
+                    for (String name : fromInputs) {
+                        folding.collect(collectors.get(name), floats(name, batch.inputs().get(name)));
+                    }
+                    runner.runInPlace(batch, fromOutputs, (name, values) -> folding.collect(collectors.get(name), values));
+                    folding.awaitBatch();
+                } catch (CalibrationException e) {
+                    throw new Trt4jException(model.path() + ": " + e.getMessage() + " (batch " + batches + " of "
+                            + source.describe() + ")", e);
+                } catch (Trt4jException e) {
+                    throw new Trt4jException(e.getMessage() + " (batch " + batches + " of " + source.describe()
+                            + ")", e);
+                }
+                samples += batch.size();
+                listener.progress(samples, total);
+            }
+        }
+        if (samples == 0) {
+            throw new Trt4jException(source.describe() + ": the data holds no samples to calibrate with");
+        }
+        Map<String, TensorStatistics> result = new LinkedHashMap<>();
+        for (TensorStatisticsCollector collector : collectors.values()) {
+            TensorStatistics stats = collector.statistics();
+            if (stats.count() == 0) {
+                throw new Trt4jException(model.path() + ": tensor '" + stats.name() + "' produced no values over "
+                        + samples + " samples");
+            }
+            result.put(stats.name(), stats);
+        }
+        LOG.debug("Collected statistics of {} tensors over {} samples in {} batches", result.size(), samples, batches);
+        return new ActivationStatistics(result, samples, batches, model.sha256(), source.describe());
+    }
+
+    private float[] floats(String name, HostTensor tensor) {
+        if (tensor == null) {
+            throw new Trt4jException(model.path() + ": the data has no input '" + name + "'");
+        }
+        if (tensor.type() != ElementType.FLOAT32) {
+            throw new Trt4jException(model.path() + ": tensor '" + name + "' produced " + tensor.type()
+                    + " data, not float");
+        }
+        return tensor.floats();
+    }
+
+    /** The first {@code n} samples of a batch (every input's first dimension is the batch). */
+    private static Batch firstSamples(Batch batch, int n) {
+        Map<String, HostTensor> cut = new LinkedHashMap<>();
+        for (Map.Entry<String, HostTensor> e : batch.inputs().entrySet()) {
+            HostTensor t = e.getValue();
+            long[] shape = t.shape();
+            int length = Math.toIntExact(t.elementCount() / shape[0] * n);
+            shape[0] = n;
+            cut.put(e.getKey(), switch (t.type()) {
+                case FLOAT32 -> HostTensor.ofFloats(shape, Arrays.copyOf(t.floats(), length));
+                case INT64 -> HostTensor.ofLongs(shape, Arrays.copyOf(t.longs(), length));
+                case INT32 -> HostTensor.ofInts(shape, Arrays.copyOf(t.ints(), length));
+                default -> throw new IllegalStateException("HostTensor of type " + t.type());
+            });
+        }
+        return new Batch(n, cut);
+    }
+
+    /** Releases the ONNX Runtime session. Idempotent. */
+    @Override
+    public void close() {
+        runner.close();
+    }
+}
