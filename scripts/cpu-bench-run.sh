@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs the calibration benchmarks of docs/benchmarks.md from a stage made by scripts/cpu-bench-stage.sh, logging to
+# OUT. Extra arguments go to JMH (default: the statistics pass against bare inference on MiniLM).
+#
+#   run.sh STAGE OUT [JMH ARGS...]
+set -uo pipefail
+stage=$(cd "$1" && pwd); out=$2; shift 2
+export PATH=$stage/jre/bin:$PATH
+exec > >(tee -a "$out/cpu-bench.log") 2>&1
+lscpu | grep -E "Model name|^CPU\(s\)|Thread|Core\(s\)" ; uptime
+args=("$@")
+if [ ${#args[@]} -eq 0 ]; then
+  args=(StatisticsOverheadBenchmark -p model=minilm)
+fi
+echo "=== JMH ${args[*]} $(date -u +%T)"
+java -cp "$stage/lib/*" org.openjdk.jmh.Main "${args[@]}" -rf json -rff "$out/jmh.json"
+echo "=== done $(date -u +%T)"
