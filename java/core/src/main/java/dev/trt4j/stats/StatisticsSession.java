@@ -25,8 +25,9 @@ import java.util.Optional;
 /**
  * ONNX Runtime opened on a model with the tensors to calibrate exposed as outputs, for any number of statistics
  * passes. Opening costs about as much as a few batches (the model is parsed, its kernels prepared, its output
- * buffers sized on the first run), so callers that run several passes over one model, such as a sweep over sample
- * counts, keep one session. Made by {@link ActivationStatisticsCollector#open()}; owns its ONNX Runtime session.
+ * buffers sized on the first run), so a caller that runs several passes over one model keeps one session. It holds
+ * one batch of exposed outputs between passes. Made by {@link ActivationStatisticsCollector#open()}; owns its ONNX
+ * Runtime session.
  *
  * <p>Not thread-safe.
  */
