@@ -95,7 +95,6 @@ public class StatisticsBreakdownBenchmark {
         }
     }
 
-
     @TearDown(Level.Trial)
     public void tearDown() throws OrtException {
         session.close();

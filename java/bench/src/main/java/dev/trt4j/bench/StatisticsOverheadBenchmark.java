@@ -60,7 +60,6 @@ public class StatisticsOverheadBenchmark {
     @Param({"ppocr-cls", "minilm"})
     public String model;
 
-
     private Path file;
     private OnnxModel onnx;
     private List<Batch> batches;
@@ -101,7 +100,6 @@ public class StatisticsOverheadBenchmark {
         qdqSession = qdqCollector.open();
     }
 
-
     @TearDown(Level.Trial)
     public void tearDown() {
         bare.close();
@@ -110,23 +108,23 @@ public class StatisticsOverheadBenchmark {
 
     @Benchmark
     public int bareInference() {
-        int n = 0;
-        for (Batch b : batches) {
-            n += bare.run(b, outputs).size();
-        }
-        return n;
+        return runAll(bare);
     }
 
     /** What a user pays to run the model over the samples once: open a session, run, close it. */
     @Benchmark
     public int bareInferenceCold() {
         try (OrtModelRunner cold = OrtModelRunner.open(file, OrtRunnerOptions.defaults())) {
-            int n = 0;
-            for (Batch b : batches) {
-                n += cold.run(b, outputs).size();
-            }
-            return n;
+            return runAll(cold);
         }
+    }
+
+    private int runAll(OrtModelRunner runner) {
+        int n = 0;
+        for (Batch b : batches) {
+            n += runner.run(b, outputs).size();
+        }
+        return n;
     }
 
     /** Every input of a quantizable operator, what {@code trt4j calibrate} collects by default. */
