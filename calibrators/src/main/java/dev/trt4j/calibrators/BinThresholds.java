@@ -47,17 +47,20 @@ final class BinThresholds {
         for (int k = 0; k < bins; k++) {
             float first = starts[k];
             float last = k + 1 < bins ? Math.nextDown(starts[k + 1]) : hi;
-            if (estimate(first, scale, bins) < k || estimate(last, scale, bins) > k + 1) {
+            if (estimate(first, scale) < k || estimate(last, scale) > k + 1) {
                 return null;
             }
         }
         return new BinThresholds(bins, hi, starts, scale);
     }
 
-    /** The estimate {@link #binOf} corrects: the bin of {@code e} or the one above (capped at {@code bins}). */
-    private static int estimate(float e, float scale, int bins) {
-        int g = (int) (e * scale);
-        return g > bins ? bins : g;
+    /**
+     * The estimate {@link #binOf} corrects: the bin of {@code e} or the one above. Not capped: the check in
+     * {@link #forRange} at {@code e = hi} then proves it at most {@code bins} for every {@code e <= hi} (the estimate
+     * is non-decreasing), which lets the collector's loop index {@link #starts()} without a cap.
+     */
+    private static int estimate(float e, float scale) {
+        return (int) (e * scale);
     }
 
     boolean covers(int bins, float hi) {
@@ -66,7 +69,7 @@ final class BinThresholds {
 
     /** The formula's bin of a magnitude {@code e} in {@code [0, hi]}. */
     int binOf(float e) {
-        int g = estimate(e, estimateScale, bins);
+        int g = estimate(e, estimateScale);
         return e < starts[g] ? g - 1 : g;
     }
 
