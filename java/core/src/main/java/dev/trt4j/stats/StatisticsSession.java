@@ -49,11 +49,12 @@ public final class StatisticsSession implements AutoCloseable {
         List<String> graphInputs = model.inputs().stream().map(TensorSpec::name).toList();
         this.fromInputs = tensors.stream().filter(graphInputs::contains).toList();
         this.fromOutputs = tensors.stream().filter(t -> !graphInputs.contains(t)).toList();
-        // EXTENDED: fusions keep every tensor that is a graph output, and no layout change makes ONNX Runtime
-        // convert the exposed tensors back; on many cores the fused graph runs as fast as the serving one. No spin
-        // wait: the histogram workers run while ONNX Runtime is idle, and on a 16-core Xeon its spinning threads
-        // left them under 2 % of a core each.
-        OrtRunnerOptions runnerOptions = new OrtRunnerOptions(options.threads(), GraphOptimization.EXTENDED, false);
+        // ALL: fusions never remove a tensor that is a graph output, and the blocked (NCHWc) convolutions that ALL
+        // adds pay for converting the exposed tensors back: on 2 cores the exposed graph ran 18-26 % faster than at
+        // EXTENDED on the PP-OCR classifier, detector and recognizer, and as fast on MiniLM (docs/benchmarks.md).
+        // No spin wait: the histogram workers run while ONNX Runtime is idle, and on a 16-core Xeon its spinning
+        // threads left them under 2 % of a core each.
+        OrtRunnerOptions runnerOptions = new OrtRunnerOptions(options.threads(), GraphOptimization.ALL, false);
         this.runner = OrtModelRunner.open(model.withExtraOutputs(fromOutputs), model.path().toString(), runnerOptions);
     }
 
