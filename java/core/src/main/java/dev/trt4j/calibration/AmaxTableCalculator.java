@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 /**
  * Applies a calibration method to collected statistics: one amax per tensor, in the statistics' order. Any
@@ -29,13 +31,26 @@ public final class AmaxTableCalculator {
      * @throws Trt4jException naming the tensor if the method cannot give an amax for it
      */
     public static CalibrationTable compute(ActivationStatistics statistics, MethodSpec method, Path modelFile) {
-        Map<String, Float> amax = new LinkedHashMap<>();
-        for (Map.Entry<String, TensorStatistics> e : statistics.tensors().entrySet()) {
+        // Tensors are independent and calibrators are stateless and thread-safe by contract, so they run on all
+        // cores: the MSE search takes about 6 ms per 2048-bin histogram, over a second for a 189-tensor CNN.
+        List<String> names = List.copyOf(statistics.tensors().keySet());
+        List<TensorStatistics> tensors = List.copyOf(statistics.tensors().values());
+        float[] values = new float[tensors.size()];
+        CalibrationException[] failures = new CalibrationException[tensors.size()];
+        IntStream.range(0, tensors.size()).parallel().forEach(i -> {
             try {
-                amax.put(e.getKey(), method.calibrator().computeAmax(e.getValue(), method.options()));
+                values[i] = method.calibrator().computeAmax(tensors.get(i), method.options());
             } catch (CalibrationException ex) {
-                throw new Trt4jException(method.label() + ": " + ex.getMessage(), ex);
+                failures[i] = ex;
             }
+        });
+        Map<String, Float> amax = new LinkedHashMap<>();
+        for (int i = 0; i < values.length; i++) {
+            if (failures[i] != null) {
+                // the first tensor in the statistics' order, whichever thread failed first
+                throw new Trt4jException(method.label() + ": " + failures[i].getMessage(), failures[i]);
+            }
+            amax.put(names.get(i), values[i]);
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("label", method.label());

@@ -1,0 +1,71 @@
+package dev.trt4j.calibration;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.calibrators.TensorStatistics;
+import dev.trt4j.calibrators.TensorStatisticsCollector;
+import dev.trt4j.stats.ActivationStatistics;
+import dev.trt4j.table.CalibrationTable;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AmaxTableCalculatorTest {
+    private static final CalibrationOptions OPTIONS = CalibrationOptions.defaults();
+
+    @Test
+    void tensorsComputedInParallelGiveEachTensorItsOwnAmaxInTheStatisticsOrder() {
+        Random random = new Random(3);
+        Map<String, TensorStatistics> tensors = new LinkedHashMap<>();
+        for (int t = 0; t < 40; t++) {
+            String name = "t" + (39 - t); // not in sorted order, so the order kept is the statistics'
+            tensors.put(name, statistics(name, 2048, random, 0.1 + t * 0.3));
+        }
+        ActivationStatistics statistics = new ActivationStatistics(tensors, 64, 8, "0".repeat(64), "test data");
+        for (String method : List.of("max", "entropy", "percentile=99.9", "mse")) {
+            MethodSpec spec = MethodSpec.parse(method, OPTIONS);
+
+            CalibrationTable table = AmaxTableCalculator.compute(statistics, spec, null);
+
+            assertThat(new ArrayList<>(table.amaxByTensor().keySet())).containsExactlyElementsOf(tensors.keySet());
+            for (TensorStatistics s : tensors.values()) {
+                assertThat(table.amaxByTensor().get(s.name())).as(method + " " + s.name())
+                        .isEqualTo(spec.calibrator().computeAmax(s, spec.options()));
+            }
+        }
+    }
+
+    @Test
+    void theFirstTensorInOrderThatCannotBeCalibratedIsReported() {
+        Random random = new Random(4);
+        Map<String, TensorStatistics> tensors = new LinkedHashMap<>();
+        for (int t = 0; t < 30; t++) {
+            // 64 bins: fewer than MSE's start bin (128), so these two cannot be calibrated
+            int bins = t == 17 || t == 25 ? 64 : 2048;
+            tensors.put("layer" + t, statistics("layer" + t, bins, random, 1.0));
+        }
+        ActivationStatistics statistics = new ActivationStatistics(tensors, 64, 8, "0".repeat(64), "test data");
+
+        assertThatThrownBy(() -> AmaxTableCalculator.compute(statistics, MethodSpec.parse("mse", OPTIONS), null))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith("mse: tensor 'layer17'")
+                .hasMessageContaining("start-bin");
+    }
+
+    private static TensorStatistics statistics(String name, int bins, Random random, double scale) {
+        float[] values = new float[20_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) (random.nextGaussian() * scale);
+        }
+        TensorStatisticsCollector collector = new TensorStatisticsCollector(name, bins, false);
+        collector.collect(values, 0, values.length);
+        return collector.statistics();
+    }
+}
