@@ -71,6 +71,18 @@ class ShortestDecimalTest {
     }
 
     @Test
+    void agreesWithTheBigDecimalSearchItReplaced() {
+        SplittableRandom random = new SplittableRandom(7);
+        for (int i = 0; i < 200_000; i++) {
+            // any bit pattern (NaN, infinities and subnormals included), then histogram edges k · w
+            float f = i % 2 == 0 ? Float.intBitsToFloat(random.nextInt())
+                    : (i % 2048) * (float) Math.exp(random.nextGaussian() * 5);
+            assertThat(ShortestDecimal.format(f)).as("bits %08x", Float.floatToRawIntBits(f))
+                    .isEqualTo(ShortestDecimalOracle.format(f));
+        }
+    }
+
+    @Test
     void plainNotationInsideTheOrdinaryRangeAndScientificOutside() {
         assertThat(ShortestDecimal.format(1234567.0f)).isEqualTo("1234567.0");
         assertThat(ShortestDecimal.format(0.0012345f)).isEqualTo("0.0012345");
