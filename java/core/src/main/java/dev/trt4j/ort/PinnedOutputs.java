@@ -19,7 +19,8 @@ import java.util.function.Function;
 /**
  * Outputs that ONNX Runtime writes straight into direct buffers owned here (pinned outputs), so a caller can read
  * them in place instead of copying every output to the heap. The first run at new input shapes (or for a new
- * set of outputs) learns the output shapes by copying once; later runs at those shapes write in place. If ONNX
+ * set of outputs) either takes guessed shapes ({@link #runWithShapes}), which ONNX Runtime checks, or learns them
+ * by copying once; later runs at those shapes write in place. If ONNX
  * Runtime refuses a pinned run (an output whose shape depends on the data), every later run copies. Not
  * thread-safe.
  */
@@ -73,6 +74,44 @@ public final class PinnedOutputs implements AutoCloseable {
         for (Map.Entry<String, OnnxTensor> e : feed.entrySet()) {
             pinnedInputShapes.put(e.getKey(), e.getValue().getInfo().getShape());
         }
+    }
+
+    /**
+     * Whether a run of {@code wanted} on {@code feed} would first have to learn the output shapes by copying (nothing
+     * is pinned for these outputs at these input shapes, and pinning has not been refused).
+     */
+    public boolean needsShapes(Map<String, OnnxTensor> feed, Set<String> wanted) {
+        return pinningWorks && !(pinned.keySet().equals(wanted) && sameShapes(feed));
+    }
+
+    /**
+     * Runs with each output of {@code wanted} pinned at a guessed shape, skipping the copying run that
+     * {@link #run} needs to learn them. ONNX Runtime checks every pinned shape against the one it computes.
+     *
+     * @return true if the run took the guesses (the outputs are in their buffers, and later runs at these input
+     *         shapes write in place); false if ONNX Runtime refused them, leaving nothing pinned
+     */
+    public boolean runWithShapes(OrtSession session, Map<String, OnnxTensor> feed, Set<String> wanted,
+                                 Map<String, long[]> shapes) throws OrtException {
+        pinned.clear();
+        pinnedInputShapes.clear();
+        for (String name : wanted) {
+            DirectTensor buffer = buffers.computeIfAbsent(name, n -> new DirectTensor(env, model, n, types.apply(n)));
+            pinned.put(name, buffer.reshape(shapes.get(name)));
+        }
+        try {
+            session.run(feed, pinned).close();
+        } catch (OrtException e) {
+            // a wrong guess, or an error that the copying run will report again
+            pinned.clear();
+            LOG.debug("{}: guessed output shapes refused ({})", model, e.getMessage());
+            return false;
+        }
+        for (Map.Entry<String, OnnxTensor> e : feed.entrySet()) {
+            pinnedInputShapes.put(e.getKey(), e.getValue().getInfo().getShape());
+        }
+        pinnedRuns++;
+        return true;
     }
 
     /** The buffer holding output {@code name} of the last run (valid until the next run), or null if none did. */

@@ -16,7 +16,6 @@ import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +86,7 @@ public final class StatisticsSession implements AutoCloseable {
             while (samples < limit && (next = source.next()).isPresent()) {
                 Batch batch = next.get();
                 if (samples + batch.size() > limit) {
-                    batch = firstSamples(batch, (int) (limit - samples));
+                    batch = batch.firstSamples((int) (limit - samples));
                 }
                 batches++;
                 try {
@@ -132,24 +131,6 @@ public final class StatisticsSession implements AutoCloseable {
                     + " data, not float");
         }
         return tensor.floats();
-    }
-
-    /** The first {@code n} samples of a batch (every input's first dimension is the batch). */
-    private static Batch firstSamples(Batch batch, int n) {
-        Map<String, HostTensor> cut = new LinkedHashMap<>();
-        for (Map.Entry<String, HostTensor> e : batch.inputs().entrySet()) {
-            HostTensor t = e.getValue();
-            long[] shape = t.shape();
-            int length = Math.toIntExact(t.elementCount() / shape[0] * n);
-            shape[0] = n;
-            cut.put(e.getKey(), switch (t.type()) {
-                case FLOAT32 -> HostTensor.ofFloats(shape, Arrays.copyOf(t.floats(), length));
-                case INT64 -> HostTensor.ofLongs(shape, Arrays.copyOf(t.longs(), length));
-                case INT32 -> HostTensor.ofInts(shape, Arrays.copyOf(t.ints(), length));
-                default -> throw new IllegalStateException("HostTensor of type " + t.type());
-            });
-        }
-        return new Batch(n, cut);
     }
 
     /** Releases the ONNX Runtime session. Idempotent. */

@@ -91,7 +91,37 @@ class OrtModelRunnerTest {
                 assertThat(inPlace.get("y")).containsExactly(copied.get("y").floats());
                 assertThat(inPlace.get("h")).containsExactly(copied.get("h").floats());
             }
-            // the first run at 2×4 learns the output shapes, the second writes in place, 1×4 learns again
+            // 2×4: shapes guessed from one sample, then in place again; 1×4: a single sample learns them by copying
+            assertThat(runner.pinnedRuns()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aGuessedShapeThatDoesNotFollowTheBatchFallsBackToLearningIt() {
+        // s reduces over the batch: [1, 4] at any batch size, so the shape guessed from one sample ([3, 4]) is wrong
+        ModelProto model = new TestGraph()
+                .input("x", TestGraph.FLOAT, -1, 4)
+                .node("ReduceMax", List.of("x"), List.of("s"), TestGraph.ints("axes", 0),
+                        TestGraph.intAttribute("keepdims", 1))
+                .node("Relu", List.of("x"), List.of("y"))
+                .output("y", TestGraph.FLOAT, -1, 4)
+                .output("s", TestGraph.FLOAT, 1, 4)
+                .build(13);
+        try (OrtModelRunner runner = OrtModelRunner.open(model.toByteArray(), "reduce.onnx", ONE_THREAD)) {
+            float[][] inputs = {{1f, -2f, 3f, 0f, 5f, 1f, -1f, 2f, -3f, 4f, 0.5f, 7f},
+                {0f, 0f, 1f, 1f, 2f, -2f, 6f, 6f, 1f, 9f, -9f, 3f}};
+            for (float[] x : inputs) {
+                Map<String, float[]> inPlace = new java.util.LinkedHashMap<>();
+                runner.runInPlace(batch(x, 3, 4), List.of("y", "s"), (name, values) -> {
+                    float[] v = new float[values.remaining()];
+                    values.get(v);
+                    inPlace.put(name, v);
+                });
+                Map<String, HostTensor> copied = runner.run(batch(x, 3, 4), List.of("y", "s"));
+                assertThat(inPlace.get("s")).hasSize(4).containsExactly(copied.get("s").floats());
+                assertThat(inPlace.get("y")).containsExactly(copied.get("y").floats());
+            }
+            // the refused guess is not a pinned run; the shapes learned then serve the second batch in place
             assertThat(runner.pinnedRuns()).isEqualTo(1);
         }
     }
