@@ -15,7 +15,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Folds tensors into their statistics on a few worker threads while the next outputs are being converted. At most
+ * Folds tensors into their statistics on a few worker threads, in the order they are handed over. At most
  * {@code workers} tensors are in flight, so memory stays bounded; {@link #awaitBatch()} waits for all of them,
  * which keeps each tensor's batches in order (a histogram depends on the order of its batches). With one worker
  * everything runs on the caller's thread.
@@ -38,11 +38,6 @@ final class ConcurrentCollectors implements AutoCloseable {
             this.pool = null;
             this.inFlight = null;
         }
-    }
-
-    /** Adds {@code data} to {@code collector}, now or on a worker. */
-    void collect(TensorStatisticsCollector collector, float[] data) {
-        collect(collector, FloatBuffer.wrap(data));
     }
 
     /**

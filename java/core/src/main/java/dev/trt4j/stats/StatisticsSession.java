@@ -16,6 +16,9 @@ import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,10 +93,18 @@ public final class StatisticsSession implements AutoCloseable {
                 }
                 batches++;
                 try {
+                    List<Map.Entry<String, FloatBuffer>> batchTensors = new ArrayList<>();
                     for (String name : fromInputs) {
-                        folding.collect(collectors.get(name), floats(name, batch.inputs().get(name)));
+                        batchTensors.add(Map.entry(name, FloatBuffer.wrap(floats(name, batch.inputs().get(name)))));
                     }
-                    runner.runInPlace(batch, fromOutputs, (name, values) -> folding.collect(collectors.get(name), values));
+                    runner.runInPlace(batch, fromOutputs, (name, values) -> batchTensors.add(Map.entry(name, values)));
+                    // Largest first: the workers then finish together instead of one binning the biggest tensor
+                    // alone at the end of the batch (longest-processing-time-first scheduling).
+                    batchTensors.sort(Comparator.comparingInt(
+                            (Map.Entry<String, FloatBuffer> e) -> e.getValue().remaining()).reversed());
+                    for (Map.Entry<String, FloatBuffer> e : batchTensors) {
+                        folding.collect(collectors.get(e.getKey()), e.getValue());
+                    }
                     folding.awaitBatch();
                 } catch (CalibrationException e) {
                     throw new Trt4jException(model.path() + ": " + e.getMessage() + " (batch " + batches + " of "
