@@ -172,9 +172,7 @@ public final class OrtModelRunner implements AutoCloseable {
         }
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         try {
-            for (TensorSpec spec : inputs.values()) {
-                feed.put(spec.name(), HostTensorConverter.toOnnx(env, name, spec, batch.inputs().get(spec.name())));
-            }
+            putInputs(feed, batch);
             try (OrtSession.Result result = session.run(feed, wanted)) {
                 for (String output : wanted) {
                     OnnxValue value = result.get(output).orElseThrow(() -> new Trt4jException(
@@ -221,9 +219,7 @@ public final class OrtModelRunner implements AutoCloseable {
         }
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         try {
-            for (TensorSpec spec : inputs.values()) {
-                feed.put(spec.name(), HostTensorConverter.toOnnx(env, name, spec, batch.inputs().get(spec.name())));
-            }
+            putInputs(feed, batch);
             boolean guessed = false;
             if (batch.size() > 1 && pinnedOutputs.needsShapes(feed, wanted)) {
                 Map<String, long[]> shapes = probeShapes(batch, wanted);
@@ -255,9 +251,7 @@ public final class OrtModelRunner implements AutoCloseable {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         Batch first = batch.firstSamples(1);
         try {
-            for (TensorSpec spec : inputs.values()) {
-                probe.put(spec.name(), HostTensorConverter.toOnnx(env, name, spec, first.inputs().get(spec.name())));
-            }
+            putInputs(probe, first);
             try (OrtSession.Result result = session.run(probe, wanted)) {
                 for (String output : wanted) {
                     long[] shape = ((TensorInfo) result.get(output).orElseThrow().getInfo()).getShape();
@@ -274,6 +268,13 @@ public final class OrtModelRunner implements AutoCloseable {
             OnnxValue.close(probe);
         }
         return shapes;
+    }
+
+    /** Converts each model input of {@code batch} into {@code feed}, which the caller closes even if one fails. */
+    private void putInputs(Map<String, OnnxTensor> feed, Batch batch) throws OrtException {
+        for (TensorSpec spec : inputs.values()) {
+            feed.put(spec.name(), HostTensorConverter.toOnnx(env, name, spec, batch.inputs().get(spec.name())));
+        }
     }
 
     /** Runs of {@link #runInPlace} whose outputs ONNX Runtime wrote straight into this runner's buffers. */

@@ -65,8 +65,7 @@ public final class PinnedOutputs implements AutoCloseable {
                 OnnxValue value = result.get(name).orElseThrow(() -> new Trt4jException(
                         model + ": ONNX Runtime returned no value for output '" + name + "'"));
                 OnnxTensor tensor = (OnnxTensor) value;
-                DirectTensor buffer = buffers.computeIfAbsent(name,
-                        n -> new DirectTensor(env, model, n, types.apply(n)));
+                DirectTensor buffer = buffer(name);
                 pinned.put(name, buffer.reshape(tensor.getInfo().getShape()));
                 buffer.copyFrom(tensor);
             }
@@ -96,7 +95,7 @@ public final class PinnedOutputs implements AutoCloseable {
         pinned.clear();
         pinnedInputShapes.clear();
         for (String name : wanted) {
-            DirectTensor buffer = buffers.computeIfAbsent(name, n -> new DirectTensor(env, model, n, types.apply(n)));
+            DirectTensor buffer = buffer(name);
             pinned.put(name, buffer.reshape(shapes.get(name)));
         }
         try {
@@ -112,6 +111,10 @@ public final class PinnedOutputs implements AutoCloseable {
         }
         pinnedRuns++;
         return true;
+    }
+
+    private DirectTensor buffer(String name) {
+        return buffers.computeIfAbsent(name, n -> new DirectTensor(env, model, n, types.apply(n)));
     }
 
     /** The buffer holding output {@code name} of the last run (valid until the next run), or null if none did. */
