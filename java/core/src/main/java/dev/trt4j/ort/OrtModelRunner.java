@@ -249,9 +249,8 @@ public final class OrtModelRunner implements AutoCloseable {
     private Map<String, long[]> probeShapes(Batch batch, Set<String> wanted) {
         Map<String, OnnxTensor> probe = new LinkedHashMap<>();
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        Batch first = batch.firstSamples(1);
         try {
-            putInputs(probe, first);
+            putInputs(probe, batch.firstSamples(1));
             try (OrtSession.Result result = session.run(probe, wanted)) {
                 for (String output : wanted) {
                     long[] shape = ((TensorInfo) result.get(output).orElseThrow().getInfo()).getShape();

@@ -127,6 +127,25 @@ class OrtModelRunnerTest {
     }
 
     @Test
+    void aModelThatTakesOnlyWholeBatchesLearnsItsOutputShapesByCopying() {
+        // x is [2, 4]: the one-sample probe cannot run, so the first batch copies and the second runs in place
+        ModelProto model = new TestGraph()
+                .input("x", TestGraph.FLOAT, 2, 4)
+                .node("Relu", List.of("x"), List.of("y"))
+                .output("y", TestGraph.FLOAT, 2, 4)
+                .build(13);
+        try (OrtModelRunner runner = OrtModelRunner.open(model.toByteArray(), "static.onnx", ONE_THREAD)) {
+            float[] x = {1f, -2f, 3f, -4f, 5f, -6f, 7f, -8f};
+            for (int run = 0; run < 2; run++) {
+                float[] y = new float[8];
+                runner.runInPlace(batch(x, 2, 4), List.of("y"), (name, values) -> values.get(y));
+                assertThat(y).containsExactly(1f, 0f, 3f, 0f, 5f, 0f, 7f, 0f);
+            }
+            assertThat(runner.pinnedRuns()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void rejectsBatchesThatDoNotFit() {
         try (OrtModelRunner runner = OrtModelRunner.open(TestModels.mlp().toByteArray(), "mlp.onnx", ONE_THREAD)) {
             assertThatThrownBy(() -> runner.run(batch(new float[10], 2, 5))).isInstanceOf(Trt4jException.class)
