@@ -41,8 +41,8 @@ public final class DepthwiseEqualizer {
         }
     }
 
-    /** A depthwise Conv whose input is made by {@code ops} (Add…, then the Mul that ends the chain), input first. */
-    private record Candidate(int conv, String label, String input, int channels, List<Integer> ops) {
+    /** A depthwise Conv whose input is made by {@code chain}. */
+    private record Candidate(int conv, String label, String input, int channels, ConstantScaleChain chain) {
     }
 
     private DepthwiseEqualizer() {
@@ -96,32 +96,12 @@ public final class DepthwiseEqualizer {
             g.addInitializer(TensorValues.floatTensor(wName, w.getDimsList(), weights));
             g.setNode(c.conv(), g.getNode(c.conv()).toBuilder().setInput(1, wName));
             replaced.add(conv.getInput(1));
-            List<Long> dims = channelDims(c.channels(), w.getDimsCount());
-            for (int op : c.ops()) {
-                NodeProto n = index.node(op);
-                int k = constantInput(index, n);
-                float[] v = TensorValues.floats(index.constant(n.getInput(k)).orElseThrow());
-                float[] scaled = new float[c.channels()];
-                for (int ch = 0; ch < scaled.length; ch++) {
-                    scaled[ch] = (float) ((v.length == 1 ? v[0] : v[ch]) * scale[ch]);
-                }
-                String name = names.take(n.getInput(k) + "_equalized");
-                g.addInitializer(TensorValues.floatTensor(name, dims, scaled));
-                g.setNode(op, g.getNode(op).toBuilder().setInput(k, name));
-                replaced.add(n.getInput(k));
-            }
+            c.chain().scale(index, g, names, scale, replaced);
             done.put(c.label(), c.input());
         }
         UnusedConstants.remove(g, replaced);
         LOG.info("equalized {} depthwise Convs", done.size());
         return new Result(model.toBuilder().setGraph(g).build(), done);
-    }
-
-    /** [1, C, 1, …]: broadcasts along the channel axis of an NCHW tensor of {@code rank} dimensions. */
-    private static List<Long> channelDims(int channels, int rank) {
-        List<Long> dims = new ArrayList<>(Collections.nCopies(rank, 1L));
-        dims.set(1, (long) channels);
-        return dims;
     }
 
     private static List<Candidate> candidates(GraphIndex index) {
@@ -138,60 +118,15 @@ public final class DepthwiseEqualizer {
                 continue; // not depthwise with one output per input channel
             }
             int channels = Math.toIntExact(group);
-            Optional<List<Integer>> ops = chain(index, n.getInput(0), channels, w.get().getDimsCount());
-            if (ops.isPresent()) {
-                out.add(new Candidate(i, index.label(i), n.getInput(0), channels, ops.get()));
+            if (index.consumers(n.getInput(0)).size() != 1) {
+                continue; // rescaling the input would change what its other readers see
+            }
+            var layout = ConstantScaleChain.ChannelLayout.axis1(channels, w.get().getDimsCount());
+            Optional<ConstantScaleChain> chain = ConstantScaleChain.find(index, n.getInput(0), layout);
+            if (chain.isPresent()) {
+                out.add(new Candidate(i, index.label(i), n.getInput(0), channels, chain.get()));
             }
         }
         return out;
-    }
-
-    /**
-     * The nodes that make {@code tensor}, walking back through Adds of a constant until a Mul by a constant, each
-     * output read by the next node alone; empty if the chain has another form.
-     */
-    private static Optional<List<Integer>> chain(GraphIndex index, String tensor, int channels, int rank) {
-        List<Integer> ops = new ArrayList<>();
-        String t = tensor;
-        while (true) {
-            int p = index.producer(t);
-            if (p < 0 || index.consumers(t).size() != 1 || index.isGraphOutput(t)) {
-                return Optional.empty();
-            }
-            NodeProto n = index.node(p);
-            boolean add = n.getOpType().equals("Add");
-            if (!(add || n.getOpType().equals("Mul")) || !GraphIndex.isDefaultDomain(n.getDomain())
-                    || n.getInputCount() != 2) {
-                return Optional.empty();
-            }
-            int k = constantInput(index, n);
-            if (k < 0 || !perChannelOrScalar(index.constant(n.getInput(k)).orElseThrow(), channels, rank)) {
-                return Optional.empty();
-            }
-            ops.add(p);
-            if (!add) {
-                return Optional.of(ops);
-            }
-            t = n.getInput(1 - k);
-        }
-    }
-
-    /** The position of the constant operand of a binary node, or -1 if not exactly one is constant. */
-    private static int constantInput(GraphIndex index, NodeProto n) {
-        boolean a = index.constant(n.getInput(0)).isPresent();
-        boolean b = index.constant(n.getInput(1)).isPresent();
-        return a == b ? -1 : a ? 0 : 1;
-    }
-
-    /** A float constant with one value, or of shape [1, C, 1, …] matching the data's rank. */
-    private static boolean perChannelOrScalar(TensorProto t, int channels, int rank) {
-        if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-            return false;
-        }
-        long n = TensorValues.elementCount(t.getDimsList());
-        if (n == 1) {
-            return t.getDimsCount() <= rank;
-        }
-        return t.getDimsList().equals(channelDims(channels, rank));
     }
 }
