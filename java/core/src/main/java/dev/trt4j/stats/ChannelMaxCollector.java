@@ -14,17 +14,58 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Max |x| of each channel (axis 1) of chosen tensors over a data set, from one ONNX Runtime pass over the FP32
- * model (graph optimisations off, as for calibration). Not thread-safe.
+ * Max |x| of each channel of chosen tensors over a data set, from one ONNX Runtime pass over the FP32 model (graph
+ * optimisations off, as for calibration). A tensor's channels lie along axis 1 (NCHW) or along its last axis (the
+ * input features of a MatMul). Not thread-safe.
  */
 public final class ChannelMaxCollector {
-    private final OnnxModel model;
-    private final List<String> tensors;
+    /** Where a tensor's channels lie. */
+    public enum ChannelAxis {
+        /** Axis 1, as in NCHW activations. */
+        SECOND,
+        /** The last axis, as in a MatMul's input features. */
+        LAST
+    }
 
-    /** @param tensorNames activations of {@code model} of rank ≥ 2 */
+    /** Each tensor's largest magnitude per channel, and for last-axis tensors a sample of rows if requested. */
+    public record ChannelStatistics(Map<String, float[]> max, Map<String, RowSample> rows) {
+    }
+
+    private final OnnxModel model;
+    private final Map<String, ChannelAxis> axes;
+    private final List<String> tensors;
+    private final int rowsPerTensor;
+
+    /** @param tensorNames activations of {@code model} of rank ≥ 2, channels along axis 1 */
     public ChannelMaxCollector(OnnxModel model, List<String> tensorNames) {
+        this(model, axis(tensorNames, ChannelAxis.SECOND));
+    }
+
+    /** @param channelAxes activations of {@code model} of rank ≥ 2, each with where its channels lie */
+    public ChannelMaxCollector(OnnxModel model, Map<String, ChannelAxis> channelAxes) {
+        this(model, channelAxes, 0);
+    }
+
+    private ChannelMaxCollector(OnnxModel model, Map<String, ChannelAxis> channelAxes, int rowsPerTensor) {
         this.model = model;
-        this.tensors = List.copyOf(tensorNames);
+        this.axes = new LinkedHashMap<>(channelAxes);
+        this.tensors = List.copyOf(axes.keySet());
+        this.rowsPerTensor = rowsPerTensor;
+    }
+
+    /** The same collector that also keeps a seeded random sample of {@code rows} rows of each last-axis tensor. */
+    public ChannelMaxCollector sampleRows(int rows) {
+        if (rows < 1) {
+            throw new IllegalArgumentException("rows must be positive, got " + rows);
+        }
+        return new ChannelMaxCollector(model, axes, rows);
+    }
+
+    /** Every one of {@code tensorNames} with its channels along {@code axis}. */
+    public static Map<String, ChannelAxis> axis(List<String> tensorNames, ChannelAxis axis) {
+        Map<String, ChannelAxis> m = new LinkedHashMap<>();
+        tensorNames.forEach(t -> m.put(t, axis));
+        return m;
     }
 
     /**
@@ -32,34 +73,45 @@ public final class ChannelMaxCollector {
      *
      * @throws Trt4jException if the data gives no samples, or a tensor has rank < 2 or a changing channel count
      */
-    public Map<String, float[]> collect(CalibrationDataSource source, OrtRunnerOptions options) {
+    public ChannelStatistics collect(CalibrationDataSource source, OrtRunnerOptions options) {
         Map<String, float[]> max = new LinkedHashMap<>();
+        Map<String, RowSample> rows = new LinkedHashMap<>();
         if (tensors.isEmpty()) {
-            return max;
+            return new ChannelStatistics(max, rows);
         }
         long samples = 0;
         try (OrtModelRunner runner = OrtModelRunner.open(model.withExtraOutputs(tensors), model.path().toString(),
                 options.withGraphOptimizations(false))) {
             Optional<Batch> next;
             while ((next = source.next()).isPresent()) {
-                runner.run(next.get(), tensors, (name, tensor) -> fold(max, name, tensor));
+                runner.run(next.get(), tensors, (name, tensor) -> {
+                    ChannelAxis axis = axes.get(name);
+                    int channels = fold(max, name, tensor, axis);
+                    if (rowsPerTensor > 0 && axis == ChannelAxis.LAST) {
+                        // Seeded by name, so that each tensor's sample repeats whatever the others are.
+                        rows.computeIfAbsent(name, k -> new RowSample(rowsPerTensor, channels, k.hashCode()))
+                                .offer(tensor.floats());
+                    }
+                });
                 samples += next.get().size();
             }
         }
         if (samples == 0) {
             throw new Trt4jException(source.describe() + ": the data holds no samples");
         }
-        return max;
+        return new ChannelStatistics(max, rows);
     }
 
-    private static void fold(Map<String, float[]> max, String name, HostTensor tensor) {
+    /** Folds {@code tensor} into its channels' max and returns its channel count. */
+    private static int fold(Map<String, float[]> max, String name, HostTensor tensor, ChannelAxis axis) {
         long[] shape = tensor.shape();
         if (shape.length < 2) {
             throw new Trt4jException("tensor '" + name + "' has rank " + shape.length + "; channels need rank >= 2");
         }
-        int channels = Math.toIntExact(shape[1]);
+        int at = axis == ChannelAxis.SECOND ? 1 : shape.length - 1;
+        int channels = Math.toIntExact(shape[at]);
         int inner = 1;
-        for (int d = 2; d < shape.length; d++) {
+        for (int d = at + 1; d < shape.length; d++) {
             inner = Math.multiplyExact(inner, Math.toIntExact(shape[d]));
         }
         float[] m = max.computeIfAbsent(name, k -> new float[channels]);
@@ -72,5 +124,6 @@ public final class ChannelMaxCollector {
             int c = (i / inner) % channels;
             m[c] = Math.max(m[c], Math.abs(v[i]));
         }
+        return channels;
     }
 }

@@ -105,7 +105,7 @@ class DepthwiseEqualizerTest {
         };
 
         Map<String, float[]> max = new ChannelMaxCollector(OnnxModel.fromProto(fp32, Path.of("dw.onnx")),
-                List.of("t")).collect(source, OrtRunnerOptions.defaults());
+                List.of("t")).collect(source, OrtRunnerOptions.defaults()).max();
 
         assertThat(max.get("t")).containsExactly(5.5f, 2.5f, 0.5f);
     }

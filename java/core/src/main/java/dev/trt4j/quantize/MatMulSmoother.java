@@ -1,0 +1,224 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.trt4j.Trt4jException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.stream.IntStream;
+
+/**
+ * Migrates the range of outlier activation channels into the weights of the MatMuls that read them (SmoothQuant,
+ * Xiao et al. 2023), an FP32-exact rewrite that makes a per-tensor INT8 activation scale fit every channel.
+ *
+ * <p>Why: a MatMul input such as a transformer's GELU output has a few channels far wider than the rest, so one
+ * per-tensor scale reads most channels with a handful of levels. Since {@code X·W = (X / s)·(s·W)} for a
+ * per-input-channel {@code s}, dividing channel {@code j} by {@code s_j = max|X_j|^α / max|W_j|^(1−α)} and
+ * multiplying weight row {@code j} by it balances the two: α = 0.5 gives both the range
+ * {@code √(max|X_j|·max|W_j|)}. Weights are quantized per output channel, so they absorb the wider rows at a smaller
+ * cost than the activation sheds.
+ *
+ * <p>Where: an input read only by MatMuls with a constant 2-D weight as their second operand, and made by a Mul by
+ * a constant, optionally followed by Adds of constants (the {@code · 0.5} that ends an exported GELU, a LayerNorm's
+ * affine). The division goes into those constants, so the graph gains no node.
+ */
+public final class MatMulSmoother {
+    private static final Logger LOG = LoggerFactory.getLogger(MatMulSmoother.class);
+
+    /** The migration strengths {@link #smoothSearched} tries for each input, besides leaving it as it is. */
+    public static final List<Double> ALPHA_GRID = List.of(0.5, 0.6, 0.7, 0.8, 0.9, 1.0);
+
+    /**
+     * @param model    the smoothed model (computes the same function as the input model)
+     * @param smoothed MatMul → its input tensor, for each MatMul whose input was smoothed, in graph order
+     * @param alphas   input tensor → the migration strength it was smoothed with, in graph order
+     */
+    public record Result(ModelProto model, Map<String, String> smoothed, Map<String, Double> alphas) {
+        public Result {
+            smoothed = Collections.unmodifiableMap(new LinkedHashMap<>(smoothed));
+            alphas = Collections.unmodifiableMap(new LinkedHashMap<>(alphas));
+        }
+    }
+
+    /** An input of {@code channels} channels read by the MatMuls {@code matMuls}, made by {@code chain}. */
+    private record Candidate(String input, int channels, List<Integer> matMuls, ConstantScaleChain chain) {
+    }
+
+    private MatMulSmoother() {
+    }
+
+    /** The MatMul inputs that can be smoothed, in graph order: their max |x| per channel (last axis) is needed. */
+    public static List<String> smoothableInputs(ModelProto model) {
+        return candidates(new GraphIndex(model.getGraph())).stream().map(Candidate::input).toList();
+    }
+
+    /**
+     * Smooths every eligible MatMul input from its per-channel max |x| ({@code channelMax}, last axis) with migration
+     * strength {@code alpha} in [0, 1]. A channel whose activation or weight row is all zero keeps its scale.
+     *
+     * @throws Trt4jException if an input of {@link #smoothableInputs} has no ranges, or the wrong number
+     */
+    public static Result smooth(ModelProto model, Map<String, float[]> channelMax, double alpha) {
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+        }
+        return smooth(model, channelMax, (c, ranges, weights) -> OptionalDouble.of(alpha));
+    }
+
+    /**
+     * Smooths each eligible MatMul input with the strength of {@link #ALPHA_GRID} whose INT8 MatMuls come closest
+     * to FP32 on the input's sampled rows ({@code sampledRows}, each the input's last-axis vector), or leaves it
+     * as it is if none of them beats that.
+     *
+     * @throws Trt4jException if an input of {@link #smoothableInputs} has no ranges or no sampled rows
+     */
+    public static Result smoothSearched(ModelProto model, Map<String, float[]> channelMax,
+            Map<String, List<float[]>> sampledRows) {
+        return smooth(model, channelMax, (c, ranges, weights) -> {
+            List<float[]> rows = sampledRows.get(c.input());
+            if (rows == null || rows.isEmpty() || rows.get(0).length != c.channels()) {
+                throw new Trt4jException("equalize: tensor '" + c.input() + "' needs sampled rows of " + c.channels()
+                        + " values to choose its alpha");
+            }
+            SmoothingError measure = new SmoothingError(rows, c.channels(), weights);
+            double[] unit = new double[c.channels()];
+            Arrays.fill(unit, 1);
+            double best = measure.error(unit, ranges);
+            // Each strength costs a MatMul over the sampled rows; they are independent, so all cores share them.
+            double[] errors = IntStream.range(0, ALPHA_GRID.size()).parallel()
+                    .mapToDouble(i -> measure.error(scales(ranges, weights, ALPHA_GRID.get(i)), ranges)).toArray();
+            OptionalDouble chosen = OptionalDouble.empty();
+            for (int i = 0; i < errors.length; i++) {
+                if (errors[i] < best) {
+                    best = errors[i];
+                    chosen = OptionalDouble.of(ALPHA_GRID.get(i));
+                }
+            }
+            return chosen;
+        });
+    }
+
+    /** Picks a candidate's strength from its channel ranges and weights; empty leaves it unsmoothed. */
+    private interface AlphaChoice {
+        OptionalDouble alpha(Candidate candidate, float[] channelMax, List<float[]> weights);
+    }
+
+    private static Result smooth(ModelProto model, Map<String, float[]> channelMax, AlphaChoice choice) {
+        GraphIndex index = new GraphIndex(model.getGraph());
+        UniqueNames names = new UniqueNames(model.getGraph());
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        Map<String, String> done = new LinkedHashMap<>();
+        Map<String, Double> alphas = new LinkedHashMap<>();
+        List<String> replaced = new ArrayList<>();
+        for (Candidate c : candidates(index)) {
+            float[] ranges = channelMax.get(c.input());
+            if (ranges == null || ranges.length != c.channels()) {
+                throw new Trt4jException("equalize: tensor '" + c.input() + "' needs " + c.channels()
+                        + " channel ranges, got " + (ranges == null ? "none" : ranges.length));
+            }
+            List<float[]> weights = new ArrayList<>();
+            for (int m : c.matMuls()) {
+                weights.add(TensorValues.floats(index.constant(index.node(m).getInput(1)).orElseThrow()));
+            }
+            OptionalDouble alpha = choice.alpha(c, ranges, weights);
+            if (alpha.isEmpty()) {
+                continue;
+            }
+            double[] scale = scales(ranges, weights, alpha.getAsDouble());
+            double[] inverse = new double[c.channels()];
+            for (int j = 0; j < scale.length; j++) {
+                inverse[j] = 1 / scale[j];
+            }
+            for (int i = 0; i < c.matMuls().size(); i++) {
+                NodeProto mm = index.node(c.matMuls().get(i));
+                float[] w = weights.get(i).clone();
+                int columns = w.length / c.channels();
+                for (int k = 0; k < w.length; k++) {
+                    w[k] = (float) (w[k] * scale[k / columns]);
+                }
+                TensorProto original = index.constant(mm.getInput(1)).orElseThrow();
+                String name = names.take(mm.getInput(1) + "_smoothed");
+                g.addInitializer(TensorValues.floatTensor(name, original.getDimsList(), w));
+                g.setNode(c.matMuls().get(i), g.getNode(c.matMuls().get(i)).toBuilder().setInput(1, name));
+                replaced.add(mm.getInput(1));
+                done.put(index.label(c.matMuls().get(i)), c.input());
+            }
+            c.chain().scale(index, g, names, inverse, replaced);
+            alphas.put(c.input(), alpha.getAsDouble());
+        }
+        UnusedConstants.remove(g, replaced);
+        LOG.info("smoothed the inputs of {} MatMuls", done.size());
+        return new Result(model.toBuilder().setGraph(g).build(), done, alphas);
+    }
+
+    /**
+     * {@code s_j = max|X_j|^α / max|W_j|^(1−α)}, the largest weight row taken over every MatMul reading the input;
+     * 1 where either is zero.
+     */
+    private static double[] scales(float[] channelMax, List<float[]> weights, double alpha) {
+        int channels = channelMax.length;
+        double[] rowMax = new double[channels];
+        for (float[] w : weights) {
+            int columns = w.length / channels;
+            for (int k = 0; k < w.length; k++) {
+                rowMax[k / columns] = Math.max(rowMax[k / columns], Math.abs(w[k]));
+            }
+        }
+        double[] scale = new double[channels];
+        for (int j = 0; j < channels; j++) {
+            double s = Math.pow(channelMax[j], alpha) / Math.pow(rowMax[j], 1 - alpha);
+            scale[j] = channelMax[j] > 0 && rowMax[j] > 0 && Double.isFinite(s) && s > 0 ? s : 1;
+        }
+        return scale;
+    }
+
+    private static List<Candidate> candidates(GraphIndex index) {
+        Map<String, List<Integer>> readers = new LinkedHashMap<>();
+        for (int i = 0; i < index.nodeCount(); i++) {
+            if (weightRows(index, i) > 0) {
+                readers.computeIfAbsent(index.node(i).getInput(0), k -> new ArrayList<>()).add(i);
+            }
+        }
+        List<Candidate> out = new ArrayList<>();
+        readers.forEach((input, matMuls) -> {
+            int channels = weightRows(index, matMuls.get(0));
+            boolean onlyTheseRead = index.consumers(input).size() == matMuls.size();
+            boolean sameChannels = matMuls.stream().allMatch(m -> weightRows(index, m) == channels);
+            if (onlyTheseRead && sameChannels) {
+                Optional<ConstantScaleChain> chain = ConstantScaleChain.find(index, input,
+                        ConstantScaleChain.ChannelLayout.lastAxis(channels));
+                chain.ifPresent(ch -> out.add(new Candidate(input, channels, List.copyOf(matMuls), ch)));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * The input channels of node {@code i} if it is a MatMul of a tensor by a constant float 2-D weight [K, N] (and
+     * does not read the tensor twice), else 0.
+     */
+    private static int weightRows(GraphIndex index, int i) {
+        NodeProto n = index.node(i);
+        if (!n.getOpType().equals("MatMul") || !GraphIndex.isDefaultDomain(n.getDomain()) || n.getInputCount() != 2
+                || n.getInput(0).equals(n.getInput(1))) {
+            return 0;
+        }
+        Optional<TensorProto> w = index.constant(n.getInput(1));
+        if (w.isEmpty() || w.get().getDataType() != TensorProto.DataType.FLOAT_VALUE || w.get().getDimsCount() != 2
+                || index.constant(n.getInput(0)).isPresent()) {
+            return 0;
+        }
+        return Math.toIntExact(w.get().getDims(0));
+    }
+}
