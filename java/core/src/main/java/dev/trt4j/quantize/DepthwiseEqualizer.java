@@ -69,11 +69,7 @@ public final class DepthwiseEqualizer {
         Map<String, String> done = new LinkedHashMap<>();
         List<String> replaced = new ArrayList<>();
         for (Candidate c : candidates(index)) {
-            float[] ranges = channelMax.get(c.input());
-            if (ranges == null || ranges.length != c.channels()) {
-                throw new Trt4jException("equalize: tensor '" + c.input() + "' needs " + c.channels()
-                        + " channel ranges, got " + (ranges == null ? "none" : ranges.length));
-            }
+            float[] ranges = ChannelRanges.of(channelMax, c.input(), c.channels());
             float largest = 0;
             for (float r : ranges) {
                 largest = Math.max(largest, r);

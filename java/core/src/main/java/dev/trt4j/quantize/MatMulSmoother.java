@@ -122,11 +122,7 @@ public final class MatMulSmoother {
         Map<String, Double> alphas = new LinkedHashMap<>();
         List<String> replaced = new ArrayList<>();
         for (Candidate c : candidates(index)) {
-            float[] ranges = channelMax.get(c.input());
-            if (ranges == null || ranges.length != c.channels()) {
-                throw new Trt4jException("equalize: tensor '" + c.input() + "' needs " + c.channels()
-                        + " channel ranges, got " + (ranges == null ? "none" : ranges.length));
-            }
+            float[] ranges = ChannelRanges.of(channelMax, c.input(), c.channels());
             List<float[]> weights = new ArrayList<>();
             for (int m : c.matMuls()) {
                 weights.add(TensorValues.floats(index.constant(index.node(m).getInput(1)).orElseThrow()));

@@ -3,18 +3,14 @@ package dev.trt4j.quantize;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.trt4j.Trt4jException;
-import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.ort.OrtRunnerOptions;
-import dev.trt4j.tensor.HostTensor;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 
 import static dev.trt4j.quantize.ModelBuilder.gaussian;
@@ -69,19 +65,7 @@ class BiasCorrectionTest {
     }
 
     private static CalibrationDataSource source(List<float[]> batches, long[] shape) {
-        Iterator<float[]> it = batches.iterator();
-        return new CalibrationDataSource() {
-            @Override
-            public Optional<Batch> next() {
-                return it.hasNext() ? Optional.of(new Batch((int) shape[0],
-                        Map.of("x", HostTensor.ofFloats(shape, it.next())))) : Optional.empty();
-            }
-
-            @Override
-            public String describe() {
-                return "test batches";
-            }
-        };
+        return FloatBatchSource.of("x", shape, batches);
     }
 
     private static ModelProto quantized(ModelProto fp32) {

@@ -2,18 +2,15 @@ package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.Trt4jException;
-import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.stats.ChannelMaxCollector;
-import dev.trt4j.tensor.HostTensor;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static dev.trt4j.quantize.ModelBuilder.gaussian;
 import static dev.trt4j.quantize.ModelBuilder.integer;
@@ -90,19 +87,7 @@ class DepthwiseEqualizerTest {
         x[25 + 7] = 1f;   // channel 1 → t = 2.5
         float[] rest = new float[150];
         List<float[]> batches = List.of(x, rest);
-        var it = batches.iterator();
-        CalibrationDataSource source = new CalibrationDataSource() {
-            @Override
-            public Optional<Batch> next() {
-                return it.hasNext() ? Optional.of(new Batch(2, Map.of("x", HostTensor.ofFloats(SHAPE, it.next()))))
-                        : Optional.empty();
-            }
-
-            @Override
-            public String describe() {
-                return "two batches";
-            }
-        };
+        CalibrationDataSource source = FloatBatchSource.of("x", SHAPE, batches);
 
         Map<String, float[]> max = new ChannelMaxCollector(OnnxModel.fromProto(fp32, Path.of("dw.onnx")),
                 List.of("t")).collect(source, OrtRunnerOptions.defaults()).max();

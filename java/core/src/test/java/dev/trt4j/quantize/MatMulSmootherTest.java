@@ -2,19 +2,16 @@ package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.Trt4jException;
-import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.stats.ChannelMaxCollector;
 import dev.trt4j.stats.ChannelMaxCollector.ChannelAxis;
-import dev.trt4j.tensor.HostTensor;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import static dev.trt4j.quantize.ModelBuilder.gaussian;
 import static dev.trt4j.quantize.QdqModels.floats;
@@ -190,19 +187,7 @@ class MatMulSmootherTest {
         float[] x = new float[40];
         x[4 * 3 + 1] = -9f;  // batch 0, row 3, channel 1 → t = −4.5 − 0.2 = −4.7
         x[20 + 4 * 2 + 3] = 2f; // batch 1, row 2, channel 3 → t = 1
-        var it = List.of(x).iterator();
-        CalibrationDataSource source = new CalibrationDataSource() {
-            @Override
-            public Optional<Batch> next() {
-                return it.hasNext() ? Optional.of(new Batch(2, Map.of("x", HostTensor.ofFloats(SHAPE, it.next()))))
-                        : Optional.empty();
-            }
-
-            @Override
-            public String describe() {
-                return "one batch";
-            }
-        };
+        CalibrationDataSource source = FloatBatchSource.of("x", SHAPE, List.of(x));
 
         Map<String, float[]> max = new ChannelMaxCollector(OnnxModel.fromProto(fp32, Path.of("mm.onnx")),
                 Map.of("t", ChannelAxis.LAST)).collect(source, OrtRunnerOptions.defaults()).max();

@@ -175,6 +175,15 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
+    void equalizeRefusesAnAlphaThatIsNotAutoOrInZeroToOne() throws IOException {
+        Path out = dir.resolve("cls.alpha.onnx");
+        assertFailsWithOneLine(CliRun.of("equalize", "--out", out.toString(), "--alpha", "1.5", "--samples", "16"),
+                "--alpha must be auto or a number in [0, 1], got '1.5'", out);
+        assertFailsWithOneLine(CliRun.of("equalize", "--out", out.toString(), "--alpha", "half", "--samples", "16"),
+                "--alpha must be auto or a number in [0, 1], got 'half'", out);
+    }
+
+    @Test
     void equalizeWithoutSamplesIsRefusedForAModelThatWouldGetRandomData() throws IOException {
         Path relu = TestModels.relu(dir.resolve("plain/relu.onnx"));
         Path out = dir.resolve("plain/eq-nodata.onnx");
