@@ -86,12 +86,13 @@ public final class PinnedOutputs implements AutoCloseable {
     /**
      * Runs with each output of {@code wanted} pinned at a guessed shape, skipping the copying run that
      * {@link #run} needs to learn them. ONNX Runtime checks every pinned shape against the one it computes.
+     * {@code options} are the run's options (e.g. a log level that keeps a refused guess out of the error log).
      *
      * @return true if the run took the guesses (the outputs are in their buffers, and later runs at these input
      *         shapes write in place); false if ONNX Runtime refused them, leaving nothing pinned
      */
     public boolean runWithShapes(OrtSession session, Map<String, OnnxTensor> feed, Set<String> wanted,
-                                 Map<String, long[]> shapes) throws OrtException {
+                                 Map<String, long[]> shapes, OrtSession.RunOptions options) throws OrtException {
         pinned.clear();
         pinnedInputShapes.clear();
         for (String name : wanted) {
@@ -99,7 +100,7 @@ public final class PinnedOutputs implements AutoCloseable {
             pinned.put(name, buffer.reshape(shapes.get(name)));
         }
         try {
-            session.run(feed, pinned).close();
+            session.run(feed, Set.of(), pinned, options).close();
         } catch (OrtException e) {
             // a wrong guess, or an error that the copying run will report again
             pinned.clear();

@@ -91,14 +91,15 @@ class OrtModelRunnerTest {
                 assertThat(inPlace.get("y")).containsExactly(copied.get("y").floats());
                 assertThat(inPlace.get("h")).containsExactly(copied.get("h").floats());
             }
-            // 2×4: shapes guessed from one sample, then in place again; 1×4: a single sample learns them by copying
+            // 2×4: shapes guessed from two samples, then in place again; 1×4: a single sample learns them by copying
             assertThat(runner.pinnedRuns()).isEqualTo(2);
         }
     }
 
     @Test
-    void aGuessedShapeThatDoesNotFollowTheBatchFallsBackToLearningIt() {
-        // s reduces over the batch: [1, 4] at any batch size, so the shape guessed from one sample ([3, 4]) is wrong
+    void anOutputThatDoesNotGrowWithTheBatchKeepsItsShapeInTheGuess() {
+        // s reduces over the batch: [1, 4] at any batch size. Two samples give it an odd first dimension, so the guess
+        // keeps it (one sample could not tell it from y, whose first dimension follows the batch).
         ModelProto model = new TestGraph()
                 .input("x", TestGraph.FLOAT, -1, 4)
                 .node("ReduceMax", List.of("x"), List.of("s"), TestGraph.ints("axes", 0),
@@ -108,38 +109,62 @@ class OrtModelRunnerTest {
                 .output("s", TestGraph.FLOAT, 1, 4)
                 .build(13);
         try (OrtModelRunner runner = OrtModelRunner.open(model.toByteArray(), "reduce.onnx", ONE_THREAD)) {
-            float[][] inputs = {{1f, -2f, 3f, 0f, 5f, 1f, -1f, 2f, -3f, 4f, 0.5f, 7f},
-                {0f, 0f, 1f, 1f, 2f, -2f, 6f, 6f, 1f, 9f, -9f, 3f}};
-            for (float[] x : inputs) {
-                Map<String, float[]> inPlace = new java.util.LinkedHashMap<>();
-                runner.runInPlace(batch(x, 3, 4), List.of("y", "s"), (name, values) -> {
-                    float[] v = new float[values.remaining()];
-                    values.get(v);
-                    inPlace.put(name, v);
-                });
-                Map<String, HostTensor> copied = runner.run(batch(x, 3, 4), List.of("y", "s"));
-                assertThat(inPlace.get("s")).hasSize(4).containsExactly(copied.get("s").floats());
-                assertThat(inPlace.get("y")).containsExactly(copied.get("y").floats());
-            }
+            assertInPlaceEqualsCopied(runner, "y", "s");
+            // both batches ran in place: the first on the guessed shapes, the second on the same buffers
+            assertThat(runner.pinnedRuns()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aGuessedShapeThatDoesNotFollowTheBatchFallsBackToLearningIt() {
+        // t stacks the batch's max twice: [2, 4] at any batch size, so the guess from two samples ([3, 4]) is wrong
+        ModelProto model = new TestGraph()
+                .input("x", TestGraph.FLOAT, -1, 4)
+                .node("ReduceMax", List.of("x"), List.of("s"), TestGraph.ints("axes", 0),
+                        TestGraph.intAttribute("keepdims", 1))
+                .node("Concat", List.of("s", "s"), List.of("t"), TestGraph.intAttribute("axis", 0))
+                .node("Relu", List.of("x"), List.of("y"))
+                .output("y", TestGraph.FLOAT, -1, 4)
+                .output("t", TestGraph.FLOAT, 2, 4)
+                .build(13);
+        try (OrtModelRunner runner = OrtModelRunner.open(model.toByteArray(), "stack.onnx", ONE_THREAD)) {
+            assertInPlaceEqualsCopied(runner, "y", "t");
             // the refused guess is not a pinned run; the shapes learned then serve the second batch in place
             assertThat(runner.pinnedRuns()).isEqualTo(1);
         }
     }
 
+    /** Two batches of three rows, read in place and by copying: the same values for {@code y} and {@code other}. */
+    private static void assertInPlaceEqualsCopied(OrtModelRunner runner, String y, String other) {
+        float[][] inputs = {{1f, -2f, 3f, 0f, 5f, 1f, -1f, 2f, -3f, 4f, 0.5f, 7f},
+            {0f, 0f, 1f, 1f, 2f, -2f, 6f, 6f, 1f, 9f, -9f, 3f}};
+        for (float[] x : inputs) {
+            Map<String, float[]> inPlace = new java.util.LinkedHashMap<>();
+            runner.runInPlace(batch(x, 3, 4), List.of(y, other), (name, values) -> {
+                float[] v = new float[values.remaining()];
+                values.get(v);
+                inPlace.put(name, v);
+            });
+            Map<String, HostTensor> copied = runner.run(batch(x, 3, 4), List.of(y, other));
+            assertThat(inPlace.get(other)).isNotEmpty().containsExactly(copied.get(other).floats());
+            assertThat(inPlace.get(y)).containsExactly(copied.get(y).floats());
+        }
+    }
+
     @Test
     void aModelThatTakesOnlyWholeBatchesLearnsItsOutputShapesByCopying() {
-        // x is [2, 4]: the one-sample probe cannot run, so the first batch copies and the second runs in place
+        // x is [3, 4]: the two-sample probe cannot run, so the first batch copies and the second runs in place
         ModelProto model = new TestGraph()
-                .input("x", TestGraph.FLOAT, 2, 4)
+                .input("x", TestGraph.FLOAT, 3, 4)
                 .node("Relu", List.of("x"), List.of("y"))
-                .output("y", TestGraph.FLOAT, 2, 4)
+                .output("y", TestGraph.FLOAT, 3, 4)
                 .build(13);
         try (OrtModelRunner runner = OrtModelRunner.open(model.toByteArray(), "static.onnx", ONE_THREAD)) {
-            float[] x = {1f, -2f, 3f, -4f, 5f, -6f, 7f, -8f};
+            float[] x = {1f, -2f, 3f, -4f, 5f, -6f, 7f, -8f, 9f, -10f, 11f, -12f};
             for (int run = 0; run < 2; run++) {
-                float[] y = new float[8];
-                runner.runInPlace(batch(x, 2, 4), List.of("y"), (name, values) -> values.get(y));
-                assertThat(y).containsExactly(1f, 0f, 3f, 0f, 5f, 0f, 7f, 0f);
+                float[] y = new float[12];
+                runner.runInPlace(batch(x, 3, 4), List.of("y"), (name, values) -> values.get(y));
+                assertThat(y).containsExactly(1f, 0f, 3f, 0f, 5f, 0f, 7f, 0f, 9f, 0f, 11f, 0f);
             }
             assertThat(runner.pinnedRuns()).isEqualTo(1);
         }
