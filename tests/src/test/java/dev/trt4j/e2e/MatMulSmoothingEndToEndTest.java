@@ -16,8 +16,9 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code equalize} on all-MiniLM-L6-v2: SmoothQuant moves the outlier channels of each FFN down-projection's input
- * (the GELU output) into its weights, and static INT8 with every MatMul quantized then stays closer to FP32.
+ * {@code equalize} on all-MiniLM-L6-v2: SmoothQuant moves the outlier channels of each MatMul input with constant
+ * weights (LayerNorm and GELU outputs) into the weights, and static INT8 with every MatMul quantized then stays
+ * closer to FP32.
  */
 class MatMulSmoothingEndToEndTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,10 +46,13 @@ class MatMulSmoothingEndToEndTest {
         JsonNode eq = json(CliRun.of(withText("equalize", model.toString(), "--data", calibration.toString(),
                 "--samples", "64", "--out", smoothed.toString(), "--json")));
 
-        // The six GELU outputs, each read by its layer's FFN down-projection alone.
-        assertThat(eq.get("smoothed").size()).isEqualTo(6);
-        assertThat(eq.get("smoothed").fieldNames()).toIterable()
-                .allMatch(name -> name.matches("/encoder/layer\\.[0-5]/output/dense/MatMul"));
+        // Per layer, four inputs: the LayerNorm outputs feeding query/key/value and the FFN's first MatMul, the
+        // attention context feeding its output projection, and the GELU output feeding the FFN's second MatMul. The
+        // attention-score MatMuls have no constant weight. The searched strength may leave an input as it is.
+        assertThat(eq.get("alphas").size()).isBetween(18, 24);
+        assertThat(eq.get("smoothed").size()).isBetween(30, 36);
+        assertThat(eq.get("smoothed").fieldNames()).toIterable().allMatch(name -> name.matches("/encoder/layer\\.[0-5]/"
+                + "(attention/self/(query|key|value)|attention/output/dense|intermediate/dense|output/dense)/MatMul"));
         assertThat(eq.get("alphas").elements()).toIterable()
                 .allSatisfy(a -> assertThat(a.asDouble()).isBetween(0.5, 1.0));
         JsonNode fp32Equivalent = json(CliRun.of(withText("evaluate", "--reference", model.toString(),
@@ -58,8 +62,9 @@ class MatMulSmoothingEndToEndTest {
         double plain = int8MeanCosine(model, "plain");
         double smooth = int8MeanCosine(smoothed, "smooth");
 
-        // Measured: 0.980 → 0.991 on 128 sentences of 128 tokens (docs/accuracy.md).
-        assertThat(smooth).isGreaterThan(plain + 0.005);
+        // Measured: 0.980 → 0.997 on 128 sentences of 128 tokens (docs/accuracy.md).
+        assertThat(smooth).as("INT8 mean cosine, unsmoothed %.4f", plain).isGreaterThan(plain + 0.01)
+                .isGreaterThan(0.99);
     }
 
     /** calibrate (max) → quantize → evaluate against the original FP32 model: the INT8 model's mean cosine. */

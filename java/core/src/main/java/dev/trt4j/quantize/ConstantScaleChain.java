@@ -105,6 +105,18 @@ final class ConstantScaleChain {
         }
     }
 
+    /** True if every constant of the chain already holds one value per channel (none is a scalar). */
+    boolean perChannel(GraphIndex index) {
+        for (int op : ops) {
+            NodeProto n = index.node(op);
+            TensorProto t = index.constant(n.getInput(constantInput(index, n))).orElseThrow();
+            if (TensorValues.elementCount(t.getDimsList()) != layout.channels()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /**
      * Rewrites the chain's constants as {@code value[c] · factor[c]} (new initializers; the replaced names are
      * added to {@code replaced} for {@link UnusedConstants#remove}).

@@ -29,9 +29,11 @@ import java.util.stream.IntStream;
  * {@code √(max|X_j|·max|W_j|)}. Weights are quantized per output channel, so they absorb the wider rows at a smaller
  * cost than the activation sheds.
  *
- * <p>Where: an input read only by MatMuls with a constant 2-D weight as their second operand, and made by a Mul by
- * a constant, optionally followed by Adds of constants (the {@code · 0.5} that ends an exported GELU, a LayerNorm's
- * affine). The division goes into those constants, so the graph gains no node.
+ * <p>Where: any input of MatMuls with a constant 2-D weight as their second operand. If those MatMuls are its only
+ * readers and it is made by a Mul by a per-channel constant, optionally followed by Adds of per-channel constants
+ * (a LayerNorm's affine), the division goes into those constants and the graph gains no node. Otherwise one Mul
+ * by {@code 1/s} is inserted before the MatMuls; other readers (the residual Add after a LayerNorm) keep the
+ * original values, and patterns that runtimes fuse (GELU's scalar {@code · 0.5}) stay as they are.
  */
 public final class MatMulSmoother {
     private static final Logger LOG = LoggerFactory.getLogger(MatMulSmoother.class);
@@ -51,8 +53,11 @@ public final class MatMulSmoother {
         }
     }
 
-    /** An input of {@code channels} channels read by the MatMuls {@code matMuls}, made by {@code chain}. */
-    private record Candidate(String input, int channels, List<Integer> matMuls, ConstantScaleChain chain) {
+    /**
+     * An input of {@code channels} channels read by the MatMuls {@code matMuls}; {@code chain} if the division can go
+     * into the constants that make it, else it gets a Mul of its own.
+     */
+    private record Candidate(String input, int channels, List<Integer> matMuls, Optional<ConstantScaleChain> chain) {
     }
 
     private MatMulSmoother() {
@@ -121,6 +126,7 @@ public final class MatMulSmoother {
         Map<String, String> done = new LinkedHashMap<>();
         Map<String, Double> alphas = new LinkedHashMap<>();
         List<String> replaced = new ArrayList<>();
+        Map<Integer, List<NodeProto>> divisions = new LinkedHashMap<>();
         for (Candidate c : candidates(index)) {
             float[] ranges = ChannelRanges.of(channelMax, c.input(), c.channels());
             List<float[]> weights = new ArrayList<>();
@@ -150,12 +156,54 @@ public final class MatMulSmoother {
                 replaced.add(mm.getInput(1));
                 done.put(index.label(c.matMuls().get(i)), c.input());
             }
-            c.chain().scale(index, g, names, inverse, replaced);
+            if (c.chain().isPresent()) {
+                c.chain().get().scale(index, g, names, inverse, replaced);
+            } else {
+                divisions.computeIfAbsent(index.producer(c.input()), k -> new ArrayList<>())
+                        .add(division(c, inverse, g, names));
+            }
             alphas.put(c.input(), alpha.getAsDouble());
         }
+        insertAfterProducers(g, divisions);
         UnusedConstants.remove(g, replaced);
         LOG.info("smoothed the inputs of {} MatMuls", done.size());
         return new Result(model.toBuilder().setGraph(g).build(), done, alphas);
+    }
+
+    /**
+     * The Mul by {@code 1/s} that makes the smoothed input when no constant can take it. Rewires the candidate's
+     * MatMuls to its output (other readers keep the input) and returns it, for {@link #insertAfterProducers}.
+     */
+    private static NodeProto division(Candidate c, double[] inverse, GraphProto.Builder g, UniqueNames names) {
+        float[] factor = new float[inverse.length];
+        for (int j = 0; j < factor.length; j++) {
+            factor[j] = (float) inverse[j];
+        }
+        String factorName = names.take(c.input() + "_smoothing");
+        String smoothed = names.take(c.input() + "_smoothed");
+        g.addInitializer(TensorValues.floatTensor(factorName, List.of((long) c.channels()), factor));
+        for (int m : c.matMuls()) {
+            g.setNode(m, g.getNode(m).toBuilder().setInput(0, smoothed));
+        }
+        return NodeProto.newBuilder().setOpType("Mul").setName(names.take(smoothed))
+                .addInput(c.input()).addInput(factorName).addOutput(smoothed).build();
+    }
+
+    /**
+     * Inserts each new node right after the node at its key (before every node for key -1: a graph input), keeping
+     * the graph in topological order.
+     */
+    private static void insertAfterProducers(GraphProto.Builder g, Map<Integer, List<NodeProto>> inserts) {
+        if (inserts.isEmpty()) {
+            return;
+        }
+        List<NodeProto> nodes = new ArrayList<>(g.getNodeList());
+        g.clearNode();
+        inserts.getOrDefault(-1, List.of()).forEach(g::addNode);
+        for (int i = 0; i < nodes.size(); i++) {
+            g.addNode(nodes.get(i));
+            inserts.getOrDefault(i, List.of()).forEach(g::addNode);
+        }
     }
 
     /**
@@ -189,12 +237,14 @@ public final class MatMulSmoother {
         List<Candidate> out = new ArrayList<>();
         readers.forEach((input, matMuls) -> {
             int channels = weightRows(index, matMuls.get(0));
-            boolean onlyTheseRead = index.consumers(input).size() == matMuls.size();
-            boolean sameChannels = matMuls.stream().allMatch(m -> weightRows(index, m) == channels);
-            if (onlyTheseRead && sameChannels) {
-                Optional<ConstantScaleChain> chain = ConstantScaleChain.find(index, input,
-                        ConstantScaleChain.ChannelLayout.lastAxis(channels));
-                chain.ifPresent(ch -> out.add(new Candidate(input, channels, List.copyOf(matMuls), ch)));
+            if (matMuls.stream().allMatch(m -> weightRows(index, m) == channels)) {
+                // Folding needs the MatMuls to be the only readers, and constants that are per channel already:
+                // turning a scalar into a vector (GELU's 0.5) would stop ONNX Runtime fusing the pattern.
+                boolean onlyTheseRead = index.consumers(input).size() == matMuls.size();
+                Optional<ConstantScaleChain> chain = onlyTheseRead ? ConstantScaleChain.find(index, input,
+                        ConstantScaleChain.ChannelLayout.lastAxis(channels)).filter(ch -> ch.perChannel(index))
+                        : Optional.empty();
+                out.add(new Candidate(input, channels, List.copyOf(matMuls), chain));
             }
         });
         return out;

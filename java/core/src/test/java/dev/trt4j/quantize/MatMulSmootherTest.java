@@ -1,6 +1,7 @@
 package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.OnnxModel;
@@ -24,10 +25,17 @@ import static org.assertj.core.api.Assertions.within;
 class MatMulSmootherTest {
     private static final long[] SHAPE = {2, 5, 4};
 
-    /** x [2, 5, 4] → Mul(0.5) → Add(b [1, 1, 4]) → t, read by two MatMuls with weights [4, 3] and [4, 2]. */
+    /**
+     * x [2, 5, 4] → Mul(half [4]) → Add(b [1, 1, 4]) → t, read by two MatMuls with weights [4, 3] and [4, 2]: a
+     * LayerNorm's affine, say.
+     */
     private static ModelBuilder builder() {
+        return builder(new long[] {4}, new float[] {0.5f, 0.5f, 0.5f, 0.5f});
+    }
+
+    private static ModelBuilder builder(long[] halfDims, float[] half) {
         return new ModelBuilder("mm", 13).input("x", 2, 5, 4).output("y").output("z")
-                .initializer("half", new long[] {}, new float[] {0.5f})
+                .initializer("half", halfDims, half)
                 .initializer("b", new long[] {1, 1, 4}, new float[] {0.1f, -0.2f, 0.3f, 0f})
                 .initializer("w", new long[] {4, 3}, new float[] {
                         1f, -2f, 0.5f,
@@ -60,7 +68,8 @@ class MatMulSmootherTest {
         ModelProto smooth = r.model();
         String half = node(smooth, "mul").getInput(1);
         String bias = node(smooth, "add").getInput(1);
-        // The scalar becomes one value per channel along the last axis; the bias keeps its rank.
+        // Both constants take the division and keep their shapes; the graph gains no node.
+        assertThat(smooth.getGraph().getNodeCount()).isEqualTo(fp32.getGraph().getNodeCount());
         assertThat(tensor(smooth, half).getDimsList()).containsExactly(4L);
         assertThat(tensor(smooth, bias).getDimsList()).containsExactly(1L, 1L, 4L);
         float[] halves = floats(smooth, half);
@@ -159,18 +168,61 @@ class MatMulSmootherTest {
     }
 
     @Test
-    void leavesInputsWithOtherReadersOrAnotherProducerAlone() {
-        ModelProto alsoAdded = builder().output("u").node("Add", "other", List.of("t", "t"), List.of("u")).build();
-        assertThat(MatMulSmoother.smoothableInputs(alsoAdded)).isEmpty();
+    void anInputWithOtherReadersGetsAMulOfItsOwnForTheMatMuls() throws Exception {
+        // t also feeds an Add (the residual connection after a LayerNorm, say), which must keep reading t as it was.
+        ModelProto fp32 = builder().output("u").node("Add", "other", List.of("t", "t"), List.of("u")).build();
+        assertThat(MatMulSmoother.smoothableInputs(fp32)).containsExactly("t");
+
+        ModelProto smooth = MatMulSmoother.smooth(fp32, Map.of("t", new float[] {8f, 0.5f, 2f, 6f}), 0.5).model();
+
+        assertThat(node(smooth, "other").getInputList()).containsExactly("t", "t");
+        assertThat(floats(smooth, node(smooth, "mul").getInput(1))).containsExactly(0.5f, 0.5f, 0.5f, 0.5f);
+        assertDividedBeforeTheMatMuls(fp32, smooth, "add", List.of("y", "z", "u"));
+    }
+
+    @Test
+    void aScalarConstantAGraphOutputOrAnotherProducerAlsoGetsAMulOfItsOwn() throws Exception {
+        // GELU's closing Mul by a scalar 0.5: made per channel, it would no longer match the runtimes' GELU fusion.
+        ModelProto scalar = builder(new long[] {}, new float[] {0.5f}).build();
+        ModelProto smooth = MatMulSmoother.smooth(scalar, Map.of("t", new float[] {8f, 0.5f, 2f, 6f}), 0.5).model();
+        assertThat(floats(smooth, node(smooth, "mul").getInput(1))).containsExactly(0.5f);
+        assertDividedBeforeTheMatMuls(scalar, smooth, "add", List.of("y", "z"));
 
         ModelProto graphOutput = builder().output("t").build();
-        assertThat(MatMulSmoother.smoothableInputs(graphOutput)).isEmpty();
+        assertDividedBeforeTheMatMuls(graphOutput, MatMulSmoother.smooth(graphOutput,
+                Map.of("t", new float[] {8f, 0.5f, 2f, 6f}), 0.5).model(), "add", List.of("y", "z", "t"));
 
         ModelProto relu = new ModelBuilder("relu", 13).input("x", 2, 5, 4).output("y")
                 .initializer("w", new long[] {4, 3}, gaussian(3, 12, 0.5))
                 .node("Relu", "relu", List.of("x"), List.of("t"))
-                .node("MatMul", "mm", List.of("t", "w"), List.of("y")).build();
-        assertThat(MatMulSmoother.smoothableInputs(relu)).isEmpty();
+                .node("MatMul", "mm_y", List.of("t", "w"), List.of("y")).build();
+        assertThat(MatMulSmoother.smoothableInputs(relu)).containsExactly("t");
+        assertDividedBeforeTheMatMuls(relu, MatMulSmoother.smooth(relu,
+                Map.of("t", new float[] {3f, 0.1f, 1f, 2f}), 0.5).model(), "relu", List.of("y"));
+    }
+
+    /**
+     * The MatMuls of {@code smooth} read t through one added Mul placed right after {@code producer}, and every
+     * output in {@code outputs} keeps its FP32 values.
+     */
+    private static void assertDividedBeforeTheMatMuls(ModelProto fp32, ModelProto smooth, String producer,
+                                                      List<String> outputs) throws Exception {
+        List<NodeProto> nodes = smooth.getGraph().getNodeList();
+        assertThat(nodes).hasSize(fp32.getGraph().getNodeCount() + 1);
+        String smoothed = node(smooth, "mm_y").getInput(0);
+        NodeProto division = nodes.stream().filter(n -> n.getOutput(0).equals(smoothed)).findFirst().orElseThrow();
+        assertThat(division.getOpType()).isEqualTo("Mul");
+        assertThat(division.getInput(0)).isEqualTo("t");
+        List<String> order = nodes.stream().map(NodeProto::getName).toList();
+        assertThat(order.indexOf(division.getName())).isEqualTo(order.indexOf(producer) + 1);
+        float[] x = gaussian(13, 40, 3.0);
+        for (String out : outputs) {
+            float[] before = OrtRunner.runOnce(fp32, "x", x, SHAPE, out);
+            float[] after = OrtRunner.runOnce(smooth, "x", x, SHAPE, out);
+            for (int i = 0; i < before.length; i++) {
+                assertThat(after[i]).as(out + "[" + i + "]").isCloseTo(before[i], within(1e-4f));
+            }
+        }
     }
 
     @Test

@@ -35,10 +35,12 @@ import java.util.stream.Collectors;
 @Command(name = "equalize", sortOptions = false,
         description = {"Writes an FP32 model that computes the same function, with the input channels of each "
                 + "depthwise Conv scaled to one range (measured on the samples) and the weights scaled back, and "
-                + "the outlier channels of each MatMul input moved into the MatMul's weights (SmoothQuant), so "
-                + "that INT8's per-tensor activation scale fits every channel. Applies where the input is made by "
-                + "a Mul by a constant, optionally followed by Adds of constants, and is read by nothing else. "
-                + "Calibrate and quantize the result."})
+                + "the outlier channels of each MatMul input moved into the MatMul's constant weights "
+                + "(SmoothQuant), so that INT8's per-tensor activation scale fits every channel. A depthwise input "
+                + "must be made by a Mul by a constant, optionally followed by Adds of constants, which take the "
+                + "scales. A MatMul input takes them the same way when per-channel constants make it and the "
+                + "MatMuls are its only readers; otherwise one Mul is added before the MatMuls. Calibrate and "
+                + "quantize the result."})
 public final class EqualizeCommand implements Callable<Integer> {
     /** Rows of each MatMul input kept for choosing its alpha: enough to rank the strengths, cheap to multiply. */
     static final int SAMPLED_ROWS = 512;
@@ -79,8 +81,8 @@ public final class EqualizeCommand implements Callable<Integer> {
         List<String> depthwise = DepthwiseEqualizer.equalizableInputs(onnx.proto());
         List<String> matMul = MatMulSmoother.smoothableInputs(onnx.proto());
         if (depthwise.isEmpty() && matMul.isEmpty()) {
-            throw new Trt4jException(modelFile.getFileName() + ": no depthwise Conv or MatMul whose input is made by "
-                    + "a Mul by a constant; nothing to equalize");
+            throw new Trt4jException(modelFile.getFileName() + ": no depthwise Conv whose input is made by a Mul by "
+                    + "a constant, and no MatMul with constant weights; nothing to equalize");
         }
         Map<String, ChannelMaxCollector.ChannelAxis> axes = new LinkedHashMap<>(
                 ChannelMaxCollector.axis(depthwise, ChannelMaxCollector.ChannelAxis.SECOND));
