@@ -100,14 +100,7 @@ class OrtModelRunnerTest {
     void anOutputThatDoesNotGrowWithTheBatchKeepsItsShapeInTheGuess() {
         // s reduces over the batch: [1, 4] at any batch size. Two samples give it an odd first dimension, so the guess
         // keeps it (one sample could not tell it from y, whose first dimension follows the batch).
-        ModelProto model = new TestGraph()
-                .input("x", TestGraph.FLOAT, -1, 4)
-                .node("ReduceMax", List.of("x"), List.of("s"), TestGraph.ints("axes", 0),
-                        TestGraph.intAttribute("keepdims", 1))
-                .node("Relu", List.of("x"), List.of("y"))
-                .output("y", TestGraph.FLOAT, -1, 4)
-                .output("s", TestGraph.FLOAT, 1, 4)
-                .build(13);
+        ModelProto model = reductionOverTheBatch().output("s", TestGraph.FLOAT, 1, 4).build(13);
         try (OrtModelRunner runner = OrtModelRunner.open(model.toByteArray(), "reduce.onnx", ONE_THREAD)) {
             assertInPlaceEqualsCopied(runner, "y", "s");
             // both batches ran in place: the first on the guessed shapes, the second on the same buffers
@@ -118,13 +111,8 @@ class OrtModelRunnerTest {
     @Test
     void aGuessedShapeThatDoesNotFollowTheBatchFallsBackToLearningIt() {
         // t stacks the batch's max twice: [2, 4] at any batch size, so the guess from two samples ([3, 4]) is wrong
-        ModelProto model = new TestGraph()
-                .input("x", TestGraph.FLOAT, -1, 4)
-                .node("ReduceMax", List.of("x"), List.of("s"), TestGraph.ints("axes", 0),
-                        TestGraph.intAttribute("keepdims", 1))
+        ModelProto model = reductionOverTheBatch()
                 .node("Concat", List.of("s", "s"), List.of("t"), TestGraph.intAttribute("axis", 0))
-                .node("Relu", List.of("x"), List.of("y"))
-                .output("y", TestGraph.FLOAT, -1, 4)
                 .output("t", TestGraph.FLOAT, 2, 4)
                 .build(13);
         try (OrtModelRunner runner = OrtModelRunner.open(model.toByteArray(), "stack.onnx", ONE_THREAD)) {
@@ -132,6 +120,16 @@ class OrtModelRunnerTest {
             // the refused guess is not a pinned run; the shapes learned then serve the second batch in place
             assertThat(runner.pinnedRuns()).isEqualTo(1);
         }
+    }
+
+    /** x [batch, 4] → y = Relu(x) (an output) and s = ReduceMax(x) over the batch, [1, 4] (not yet an output). */
+    private static TestGraph reductionOverTheBatch() {
+        return new TestGraph()
+                .input("x", TestGraph.FLOAT, -1, 4)
+                .node("ReduceMax", List.of("x"), List.of("s"), TestGraph.ints("axes", 0),
+                        TestGraph.intAttribute("keepdims", 1))
+                .node("Relu", List.of("x"), List.of("y"))
+                .output("y", TestGraph.FLOAT, -1, 4);
     }
 
     /** Two batches of three rows, read in place and by copying: the same values for {@code y} and {@code other}. */

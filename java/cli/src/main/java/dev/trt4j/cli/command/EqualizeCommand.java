@@ -9,9 +9,7 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
-import dev.trt4j.quantize.DepthwiseEqualizer;
-import dev.trt4j.quantize.MatMulSmoother;
-import dev.trt4j.stats.ChannelMaxCollector;
+import dev.trt4j.quantize.ModelEqualizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -21,8 +19,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
@@ -42,9 +38,6 @@ import java.util.stream.Collectors;
                 + "MatMuls are its only readers; otherwise one Mul is added before the MatMuls. Calibrate and "
                 + "quantize the result."})
 public final class EqualizeCommand implements Callable<Integer> {
-    /** Rows of each MatMul input kept for choosing its alpha: enough to rank the strengths, cheap to multiply. */
-    static final int SAMPLED_ROWS = 512;
-
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
             description = "FP32 ONNX model (default: the embedded PP-OCR text-direction classifier).")
     Path model;
@@ -56,7 +49,7 @@ public final class EqualizeCommand implements Callable<Integer> {
             description = "How much of a MatMul input's outlier range moves into the weights (SmoothQuant's "
                     + "migration strength): channel j is divided by max|x_j|^A / max|w_j|^(1-A), A in [0, 1]. "
                     + "auto (default) tries 0.5, 0.6, ..., 1.0 and no smoothing for each input, and keeps the one "
-                    + "whose INT8 MatMul output is closest to FP32 on " + SAMPLED_ROWS + " sampled rows.")
+                    + "whose INT8 MatMul output is closest to FP32 on " + ModelEqualizer.SAMPLED_ROWS + " sampled rows.")
     String alpha;
 
     @Mixin
@@ -78,47 +71,28 @@ public final class EqualizeCommand implements Callable<Integer> {
             throw new Trt4jException("equalize needs real samples: give --data (or --tokenizer for a text model)");
         }
         OptionalDouble fixedAlpha = parseAlpha(alpha);
-        List<String> depthwise = DepthwiseEqualizer.equalizableInputs(onnx.proto());
-        List<String> matMul = MatMulSmoother.smoothableInputs(onnx.proto());
-        if (depthwise.isEmpty() && matMul.isEmpty()) {
-            throw new Trt4jException(modelFile.getFileName() + ": no depthwise Conv whose input is made by a Mul by "
-                    + "a constant, and no MatMul with constant weights; nothing to equalize");
-        }
-        Map<String, ChannelMaxCollector.ChannelAxis> axes = new LinkedHashMap<>(
-                ChannelMaxCollector.axis(depthwise, ChannelMaxCollector.ChannelAxis.SECOND));
-        axes.putAll(ChannelMaxCollector.axis(matMul, ChannelMaxCollector.ChannelAxis.LAST));
-        ChannelMaxCollector collector = new ChannelMaxCollector(onnx, axes);
-        ChannelMaxCollector.ChannelStatistics statistics;
+        ModelEqualizer equalizer = fixedAlpha.isPresent() ? ModelEqualizer.withAlpha(fixedAlpha.getAsDouble())
+                : ModelEqualizer.searchingAlpha();
+        ModelEqualizer.Result result;
         try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs())) {
-            statistics = (fixedAlpha.isPresent() || matMul.isEmpty() ? collector : collector.sampleRows(SAMPLED_ROWS))
-                    .collect(source, OrtRunnerOptions.defaults());
+            result = equalizer.equalize(onnx, source, OrtRunnerOptions.defaults());
         }
-        Map<String, float[]> ranges = statistics.max();
-        DepthwiseEqualizer.Result equalized = DepthwiseEqualizer.equalize(onnx.proto(), ranges);
-        MatMulSmoother.Result smoothed;
-        if (fixedAlpha.isPresent()) {
-            smoothed = MatMulSmoother.smooth(equalized.model(), ranges, fixedAlpha.getAsDouble());
-        } else {
-            Map<String, List<float[]>> rows = new LinkedHashMap<>();
-            statistics.rows().forEach((name, sample) -> rows.put(name, sample.rows()));
-            smoothed = MatMulSmoother.smoothSearched(equalized.model(), ranges, rows);
-        }
-        AtomicFiles.write(out, smoothed.model()::writeTo);
+        AtomicFiles.write(out, result.model()::writeTo);
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode root = JsonOutput.object();
             root.put("model", modelFile.toString());
             root.put("out", out.toString());
             ObjectNode eq = root.putObject("equalized");
-            equalized.equalized().forEach(eq::put);
+            result.equalized().forEach(eq::put);
             ObjectNode sm = root.putObject("smoothed");
-            smoothed.smoothed().forEach(sm::put);
+            result.smoothed().forEach(sm::put);
             ObjectNode alphas = root.putObject("alphas");
-            smoothed.alphas().forEach(alphas::put);
+            result.alphas().forEach(alphas::put);
             json.print(w, root);
         } else {
             w.printf("Equalized %d depthwise Convs and smoothed the inputs of %d MatMuls (%s) of %s → %s%n",
-                    equalized.equalized().size(), smoothed.smoothed().size(), describe(smoothed.alphas(), fixedAlpha),
+                    result.equalized().size(), result.smoothed().size(), describe(result.alphas(), fixedAlpha),
                     modelFile.getFileName(), out);
             w.flush();
         }

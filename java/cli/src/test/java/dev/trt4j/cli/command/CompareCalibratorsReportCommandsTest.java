@@ -3,7 +3,10 @@ package dev.trt4j.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.compare.ComparisonReport;
+import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.Provenance;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +46,22 @@ class CompareCalibratorsReportCommandsTest {
                 .isBetween(0.0, 1.0));
         assertThat(json.get("evaluationSamples").asLong()).isEqualTo(32);
         assertThat(json.get("evaluationData").asText()).contains("[16, 48)");
+    }
+
+    @Test
+    void equalizeFirstWritesTheEqualizedModelThatTheRangesBelongTo() throws IOException {
+        Path eqOut = dir.resolve("eq-comparison");
+        CliRun run = CliRun.of("compare-calibrators", "--equalize", "--methods", "max", "--samples", "16",
+                "--eval-samples", "16", "--threads", "2", "--out", eqOut.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Path model = eqOut.resolve("ch_ppocr_mobile_v2.0_cls_infer.eq.onnx");
+        assertThat(model).isRegularFile();
+        assertThat(run.out()).contains("Equalized first: 0 depthwise Convs").contains(model.toString());
+        // The ranges name the equalized model, so quantize refuses them for the original file.
+        CalibrationTable max = CalibrationTable.read(eqOut.resolve("calibration/max.table.json"));
+        assertThat(max.provenance().modelSha256()).isEqualTo(Provenance.sha256(Files.readAllBytes(model)))
+                .isNotEqualTo(Provenance.sha256(DefaultModel.file()));
     }
 
     @Test

@@ -1,0 +1,96 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.stats.ChannelMaxCollector;
+import dev.trt4j.stats.ChannelMaxCollector.ChannelAxis;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * Prepares an FP32 model for INT8 from one pass over samples: equalizes its depthwise-Conv inputs
+ * ({@link DepthwiseEqualizer}) and smooths its MatMul inputs ({@link MatMulSmoother}). The result computes the same
+ * function; calibrate it on the same samples, then quantize it.
+ */
+public final class ModelEqualizer {
+    /** Rows of each MatMul input kept for choosing its strength: enough to rank them, cheap to multiply. */
+    public static final int SAMPLED_ROWS = 512;
+
+    /**
+     * @param model     the equalized model
+     * @param equalized depthwise Conv → its input, for each equalized Conv
+     * @param smoothed  MatMul → its input, for each MatMul whose input was smoothed
+     * @param alphas    smoothed input → its migration strength
+     */
+    public record Result(ModelProto model, Map<String, String> equalized, Map<String, String> smoothed,
+                         Map<String, Double> alphas) {
+        public Result {
+            equalized = Collections.unmodifiableMap(new LinkedHashMap<>(equalized));
+            smoothed = Collections.unmodifiableMap(new LinkedHashMap<>(smoothed));
+            alphas = Collections.unmodifiableMap(new LinkedHashMap<>(alphas));
+        }
+    }
+
+    private final OptionalDouble alpha;
+
+    private ModelEqualizer(OptionalDouble alpha) {
+        this.alpha = alpha;
+    }
+
+    /** Smooths each MatMul input with the strength of {@link MatMulSmoother#ALPHA_GRID} that suits it best. */
+    public static ModelEqualizer searchingAlpha() {
+        return new ModelEqualizer(OptionalDouble.empty());
+    }
+
+    /** Smooths every MatMul input with strength {@code alpha} in [0, 1]. */
+    public static ModelEqualizer withAlpha(double alpha) {
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
+        }
+        return new ModelEqualizer(OptionalDouble.of(alpha));
+    }
+
+    /** True if {@code model} has a depthwise Conv or a MatMul input this class can rescale. */
+    public static boolean appliesTo(ModelProto model) {
+        return !DepthwiseEqualizer.equalizableInputs(model).isEmpty()
+                || !MatMulSmoother.smoothableInputs(model).isEmpty();
+    }
+
+    /**
+     * Runs {@code model} over {@code source} once for the channel ranges (and sampled MatMul-input rows), then
+     * rewrites it.
+     *
+     * @throws Trt4jException if the model has nothing to equalize, or the data gives no samples
+     */
+    public Result equalize(OnnxModel model, CalibrationDataSource source, OrtRunnerOptions options) {
+        List<String> depthwise = DepthwiseEqualizer.equalizableInputs(model.proto());
+        List<String> matMul = MatMulSmoother.smoothableInputs(model.proto());
+        if (depthwise.isEmpty() && matMul.isEmpty()) {
+            throw new Trt4jException(model.path().getFileName() + ": no depthwise Conv whose input is made by a Mul "
+                    + "by a constant, and no MatMul with constant weights; nothing to equalize");
+        }
+        Map<String, ChannelAxis> axes = new LinkedHashMap<>(ChannelMaxCollector.axis(depthwise, ChannelAxis.SECOND));
+        axes.putAll(ChannelMaxCollector.axis(matMul, ChannelAxis.LAST));
+        ChannelMaxCollector collector = new ChannelMaxCollector(model, axes);
+        boolean sampleRows = alpha.isEmpty() && !matMul.isEmpty();
+        ChannelMaxCollector.ChannelStatistics statistics = (sampleRows ? collector.sampleRows(SAMPLED_ROWS)
+                : collector).collect(source, options);
+        DepthwiseEqualizer.Result equalized = DepthwiseEqualizer.equalize(model.proto(), statistics.max());
+        MatMulSmoother.Result smoothed;
+        if (alpha.isPresent()) {
+            smoothed = MatMulSmoother.smooth(equalized.model(), statistics.max(), alpha.getAsDouble());
+        } else {
+            Map<String, List<float[]>> rows = new LinkedHashMap<>();
+            statistics.rows().forEach((name, sample) -> rows.put(name, sample.rows()));
+            smoothed = MatMulSmoother.smoothSearched(equalized.model(), statistics.max(), rows);
+        }
+        return new Result(smoothed.model(), equalized.equalized(), smoothed.smoothed(), smoothed.alphas());
+    }
+}

@@ -1,0 +1,80 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.ort.OrtRunnerOptions;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static dev.trt4j.quantize.ModelBuilder.gaussian;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ModelEqualizerTest {
+    private static final long[] SHAPE = {2, 5, 4};
+
+    /** x → Relu → t → MatMul(w [4, 3]) → y: one MatMul input, made by an operator no constant passes through. */
+    private static OnnxModel model() {
+        ModelProto proto = new ModelBuilder("mm", 13).input("x", 2, 5, 4).output("y")
+                .initializer("w", new long[] {4, 3}, gaussian(3, 12, 0.5))
+                .node("Relu", "relu", List.of("x"), List.of("t"))
+                .node("MatMul", "mm", List.of("t", "w"), List.of("y")).build();
+        return OnnxModel.fromProto(proto, Path.of("mm.onnx"));
+    }
+
+    /** Channel 2 of x is 30 times wider than the others. */
+    private static List<float[]> batches() {
+        float[] a = gaussian(21, 40, 1.0);
+        float[] b = gaussian(22, 40, 1.0);
+        for (int i = 2; i < 40; i += 4) {
+            a[i] *= 30;
+            b[i] *= 30;
+        }
+        return List.of(a, b);
+    }
+
+    @Test
+    void aFixedStrengthSmoothsWithTheChannelRangesOfTheWholePass() {
+        OnnxModel model = model();
+        List<float[]> batches = batches();
+        float[] channelMax = new float[4];
+        for (float[] b : batches) {
+            for (int i = 0; i < b.length; i++) {
+                channelMax[i % 4] = Math.max(channelMax[i % 4], Math.max(b[i], 0f)); // after Relu
+            }
+        }
+
+        ModelEqualizer.Result r = ModelEqualizer.withAlpha(0.5).equalize(model,
+                FloatBatchSource.of("x", SHAPE, batches), OrtRunnerOptions.defaults());
+
+        assertThat(r.equalized()).isEmpty();
+        assertThat(r.alphas()).containsExactly(Map.entry("t", 0.5));
+        assertThat(r.model()).isEqualTo(MatMulSmoother.smooth(model.proto(), Map.of("t", channelMax), 0.5).model());
+    }
+
+    @Test
+    void theSearchedStrengthComesFromTheGridAndSmoothsTheOutlierChannel() {
+        ModelEqualizer.Result r = ModelEqualizer.searchingAlpha().equalize(model(),
+                FloatBatchSource.of("x", SHAPE, batches()), OrtRunnerOptions.defaults());
+
+        assertThat(r.smoothed()).containsExactly(Map.entry("mm", "t"));
+        assertThat(MatMulSmoother.ALPHA_GRID).contains(r.alphas().get("t"));
+    }
+
+    @Test
+    void aModelWithNothingToRescaleIsRefusedInOneLine() {
+        ModelProto relu = new ModelBuilder("relu", 13).input("x", 2, 5, 4).output("y")
+                .node("Relu", "relu", List.of("x"), List.of("y")).build();
+
+        assertThat(ModelEqualizer.appliesTo(relu)).isFalse();
+        assertThatThrownBy(() -> ModelEqualizer.searchingAlpha().equalize(OnnxModel.fromProto(relu,
+                Path.of("relu.onnx")), FloatBatchSource.of("x", SHAPE, batches()), OrtRunnerOptions.defaults()))
+                .isInstanceOf(Trt4jException.class).hasMessage("relu.onnx: no depthwise Conv whose input is made by a "
+                        + "Mul by a constant, and no MatMul with constant weights; nothing to equalize");
+        assertThatThrownBy(() -> ModelEqualizer.withAlpha(-0.1)).isInstanceOf(IllegalArgumentException.class);
+    }
+}
