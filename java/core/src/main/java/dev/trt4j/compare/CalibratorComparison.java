@@ -56,7 +56,8 @@ public final class CalibratorComparison {
     }
 
     /**
-     * @param model     the FP32 model (the same file {@code evaluator} uses as its reference)
+     * @param model     the FP32 model to quantize: the one {@code evaluator} uses as its reference, or one computing the
+     *                  same function (an equalized copy)
      * @param settings  what to compare
      * @param evaluator judges the quantized models
      */
