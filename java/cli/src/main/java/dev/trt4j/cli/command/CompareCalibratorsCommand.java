@@ -9,11 +9,8 @@ import dev.trt4j.compare.CalibratorComparison;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.ComparisonSettings;
 import dev.trt4j.compare.SampleSplit;
-import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
-import dev.trt4j.ort.OrtRunnerOptions;
-import dev.trt4j.quantize.ModelEqualizer;
 import dev.trt4j.stats.StatisticsOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -72,13 +69,6 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             description = "Histogram bins (default ${DEFAULT-VALUE}).")
     int numBins;
 
-    @Option(names = "--equalize",
-            description = "Equalize the model first, as `trt4j equalize` does (depthwise Convs, and SmoothQuant with "
-                    + "alpha auto for MatMuls), on the calibration samples; every method then quantizes that model, "
-                    + "which computes the same function, and is compared with the original. The equalized model is "
-                    + "written next to the ranges, which belong to it.")
-    boolean equalize;
-
     @Option(names = "--out", paramLabel = "DIR", description = "Output folder (default: engines/<model>/comparison).")
     Path out;
 
@@ -113,28 +103,14 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             throw new Trt4jException(e.getMessage(), e);
         }
         Path folder = studied.folder(out, "comparison");
-        OnnxModel quantized = onnx;
-        ModelEqualizer.Result equalized = null;
-        if (equalize) {
-            if (split.isSynthetic()) {
-                // Ranges from random data would rescale the wrong channels.
-                throw new Trt4jException("--equalize needs real samples: give --data (or --tokenizer for a text "
-                        + "model)");
-            }
-            try (CalibrationDataSource source = split.calibration(calibrationSamples)) {
-                equalized = ModelEqualizer.searchingAlpha().equalize(onnx, source,
-                        OrtRunnerOptions.defaults().withIntraOpThreads(study.threads()));
-            }
-            quantized = OnnxModel.fromProto(equalized.model(), folder.resolve(studied.stem() + ".eq.onnx"));
-        }
-        CalibratorComparison comparison = new CalibratorComparison(quantized, settings, study.evaluator(onnx));
+        QuantizationStudyArguments.Subject subject = study.subject(studied, split, folder);
+        CalibratorComparison comparison = new CalibratorComparison(subject.model(), settings,
+                study.evaluator(onnx));
         CalibratorComparison.Outcome outcome = comparison.run(split::calibration,
                 study.evaluationData(split, settings.maxCalibrationSamples(), onnx));
 
         ComparisonReport report = outcome.report();
-        if (equalized != null) {
-            AtomicFiles.write(quantized.path(), equalized.model()::writeTo);
-        }
+        subject.save();
         CalibrationOutputs calibration = new CalibrationOutputs(folder.resolve("calibration"));
         calibration.writeStatistics(outcome.statistics(), settings.statistics());
         outcome.tables().forEach(calibration::writeTable);
@@ -149,10 +125,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             json.print(w, report.toJson());
         } else {
             w.print(text);
-            if (equalized != null) {
-                w.printf("%nEqualized first: %d depthwise Convs, the inputs of %d MatMuls smoothed; the ranges belong "
-                        + "to %s%n", equalized.equalized().size(), equalized.smoothed().size(), quantized.path());
-            }
+            w.print(subject.describe().isEmpty() ? "" : System.lineSeparator() + subject.describe());
             w.printf("%nWritten: %s, %s, statistics and ranges in %s%n", folder.resolve("comparison.json"),
                     folder.resolve("comparison.md"), calibration.folder());
         }

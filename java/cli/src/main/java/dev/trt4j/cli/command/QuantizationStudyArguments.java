@@ -8,8 +8,12 @@ import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.text.OcrModelRole;
+import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.quantize.ModelEqualizer;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.function.Supplier;
@@ -29,11 +33,56 @@ public final class QuantizationStudyArguments {
     @Mixin
     QuantizationArguments quantization;
 
+    @Option(names = "--equalize",
+            description = "Equalize the model first, as `trt4j equalize` does (depthwise Convs, and SmoothQuant with "
+                    + "alpha auto for MatMuls), on the calibration samples; the study then quantizes that model, "
+                    + "which computes the same function, and judges it against the original. The equalized model is "
+                    + "written to the output folder (<model>.eq.onnx). Needs real samples.")
+    boolean equalize;
+
     /** Loads {@code model} (null: the embedded default) and its quantization configuration. */
     StudiedModel load(Path model) {
         Path file = model != null ? model : DefaultModel.file();
         OnnxModel onnx = OnnxModel.load(file);
         return new StudiedModel(file, onnx, quantization.config(onnx.proto(), file));
+    }
+
+    /**
+     * The model the study quantizes: {@code studied} itself, or with {@code --equalize} its copy equalized on the
+     * calibration samples of {@code split}, to be saved in {@code folder} once the study succeeds.
+     */
+    Subject subject(StudiedModel studied, SampleSplit split, Path folder) {
+        if (!equalize) {
+            return new Subject(studied.onnx(), null);
+        }
+        if (split.isSynthetic()) {
+            // Ranges from random data would rescale the wrong channels.
+            throw new Trt4jException("--equalize needs real samples: give --data (or --tokenizer for a text model)");
+        }
+        ModelEqualizer.Result result;
+        try (CalibrationDataSource source = split.calibration(calibrationSamples())) {
+            result = ModelEqualizer.searchingAlpha().equalize(studied.onnx(), source,
+                    OrtRunnerOptions.defaults().withIntraOpThreads(threads()));
+        }
+        Path file = folder.resolve(studied.stem() + ".eq.onnx");
+        return new Subject(OnnxModel.fromProto(result.model(), file), result);
+    }
+
+    /** What a study quantizes, and how it was equalized (null if it was not). */
+    record Subject(OnnxModel model, ModelEqualizer.Result equalized) {
+        /** Writes the equalized model to its path (the ranges computed on it belong to it); nothing if none. */
+        void save() {
+            if (equalized != null) {
+                AtomicFiles.write(model.path(), equalized.model()::writeTo);
+            }
+        }
+
+        /** One line for the terminal, or empty if nothing was equalized. */
+        String describe() {
+            return equalized == null ? "" : String.format("Equalized first: %d depthwise Convs, the inputs of %d "
+                    + "MatMuls smoothed; the ranges belong to %s%n", equalized.equalized().size(),
+                    equalized.smoothed().size(), model.path());
+        }
     }
 
     /** The calibration sample count: {@code --samples}, which must be positive here. */

@@ -95,21 +95,25 @@ public final class SensitivityCommand implements Callable<Integer> {
         SampleSplit split = study.split(onnx);
         BiasCorrection.Scope scope = biasCorrection.scope(split);
         var evaluationData = study.evaluationData(split, calibrationSamples, onnx);
+        Path folder = studied.folder(out, "sensitivity");
+        QuantizationStudyArguments.Subject subject = study.subject(studied, split, folder);
+        OnnxModel quantized = subject.model();
 
         ActivationStatistics statistics;
-        ActivationStatisticsCollector collector = new ActivationStatisticsCollector(onnx,
-                new QdqQuantizer(config).requiredActivations(onnx.proto()),
+        ActivationStatisticsCollector collector = new ActivationStatisticsCollector(quantized,
+                new QdqQuantizer(config).requiredActivations(quantized.proto()),
                 StatisticsOptions.defaults().withThreads(study.threads()).withMaxSamples(calibrationSamples));
         try (CalibrationDataSource source = split.calibration(calibrationSamples)) {
             statistics = collector.collect(source);
         }
-        Map<String, Float> amax = AmaxTableCalculator.compute(statistics, methodSpec, studied.file()).amaxByTensor();
+        Map<String, Float> amax = AmaxTableCalculator.compute(statistics, methodSpec, quantized.path())
+                .amaxByTensor();
         CandidateEvaluator evaluator = study.evaluator(onnx);
         // Corrected on the same samples the ranges came from, as compare-calibrators does.
         CandidateCorrection correction = CandidateCorrection.biasCorrection(scope,
                 () -> split.calibration(calibrationSamples),
                 OrtRunnerOptions.defaults().withIntraOpThreads(study.threads()));
-        SensitivityAnalysis analysis = new SensitivityAnalysis(onnx.proto(), amax, config, correction, evaluator,
+        SensitivityAnalysis analysis = new SensitivityAnalysis(quantized.proto(), amax, config, correction, evaluator,
                 evaluationData);
         SensitivityAnalysis.Ranking ranking = analysis.rank();
         PartialQuantization partial = target == null ? null : analysis.keepWithin(target, ranking);
@@ -120,8 +124,8 @@ public final class SensitivityCommand implements Callable<Integer> {
                 study.describeEvaluation(split, calibrationSamples), full.reference(),
                 full.candidate(), ranking.layers(), partial == null ? null : SensitivityReport.Search.of(partial),
                 scope);
-        Path folder = studied.folder(out, "sensitivity");
         Path partialModel = folder.resolve(studied.stem() + ".partial.int8.onnx");
+        subject.save();
         if (partial != null) {
             partial.model().write(partialModel);
             AtomicFiles.writeString(folder.resolve("skip-list.txt"), report.skipListText());
@@ -133,6 +137,7 @@ public final class SensitivityCommand implements Callable<Integer> {
             json.print(w, report.toJson());
         } else {
             print(w, report, partial, folder, partialModel);
+            w.print(subject.describe().isEmpty() ? "" : System.lineSeparator() + subject.describe());
         }
         w.flush();
         return 0;

@@ -100,6 +100,35 @@ class SensitivityCommandTest {
     }
 
     @Test
+    void equalizeFirstJudgesTheEqualizedModelAndWritesIt() throws IOException {
+        Path model = mlp(dir.resolve("mlp.onnx"));
+        Path out = dir.resolve("equalized");
+        CliRun run = CliRun.of("sensitivity", model.toString(), "--data", npy("calibration.npy", 1), "--eval-data",
+                npy("evaluation.npy", 2), "--method", "max", "--task", "none", "--samples", "64", "--eval-samples",
+                "64", "--batch", "16", "--equalize", "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Equalized first: 0 depthwise Convs, the inputs of ")
+                .contains(out.resolve("mlp.eq.onnx").toString());
+        assertThat(out.resolve("mlp.eq.onnx")).isRegularFile();
+        // Both MatMuls are still ranked: the Muls that smoothing adds are not quantizable layers.
+        assertThat(SensitivityReport.read(out.resolve("sensitivity.json")).ranking()).hasSize(2);
+    }
+
+    @Test
+    void equalizeOnRandomDataIsRefused() throws IOException {
+        Path model = mlp(dir.resolve("mlp.onnx"));
+        Path out = dir.resolve("refused-eq");
+        CliRun run = CliRun.of("sensitivity", model.toString(), "--shapes", "x:16x" + WIDTH, "--equalize",
+                "--out", out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly(
+                "trt4j: --equalize needs real samples: give --data (or --tokenizer for a text model)");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void biasCorrectionOnRandomDataIsRefused() throws IOException {
         Path model = mlp(dir.resolve("mlp.onnx"), true);
         Path out = dir.resolve("refused");
