@@ -29,11 +29,12 @@ import java.util.stream.IntStream;
  * {@code √(max|X_j|·max|W_j|)}. Weights are quantized per output channel, so they absorb the wider rows at a smaller
  * cost than the activation sheds.
  *
- * <p>Where: any input of MatMuls with a constant 2-D weight as their second operand. If those MatMuls are its only
- * readers and it is made by a Mul by a per-channel constant, optionally followed by Adds of per-channel constants
- * (a LayerNorm's affine), the division goes into those constants and the graph gains no node. Otherwise one Mul
- * by {@code 1/s} is inserted before the MatMuls; other readers (the residual Add after a LayerNorm) keep the
- * original values, and patterns that runtimes fuse (GELU's scalar {@code · 0.5}) stay as they are.
+ * <p>Where: any input of MatMuls with a constant 2-D weight as their second operand (or of Gemms, whose weight may
+ * be transposed). If those MatMuls are its only readers and it is made by a Mul by a per-channel constant,
+ * optionally followed by Adds of per-channel constants (a LayerNorm's affine), the division goes into those
+ * constants and the graph gains no node. Otherwise one Mul by {@code 1/s} is inserted before the MatMuls; other
+ * readers (the residual Add after a LayerNorm) keep the original values, and patterns that runtimes fuse (GELU's
+ * scalar {@code · 0.5}) stay as they are.
  */
 public final class MatMulSmoother {
     private static final Logger LOG = LoggerFactory.getLogger(MatMulSmoother.class);
@@ -131,7 +132,7 @@ public final class MatMulSmoother {
             float[] ranges = ChannelRanges.of(channelMax, c.input(), c.channels());
             List<float[]> weights = new ArrayList<>();
             for (int m : c.matMuls()) {
-                weights.add(TensorValues.floats(index.constant(index.node(m).getInput(1)).orElseThrow()));
+                weights.add(weightByInputChannel(index, m, c.channels()));
             }
             OptionalDouble alpha = choice.alpha(c, ranges, weights);
             if (alpha.isEmpty()) {
@@ -151,7 +152,8 @@ public final class MatMulSmoother {
                 }
                 TensorProto original = index.constant(mm.getInput(1)).orElseThrow();
                 String name = names.take(mm.getInput(1) + "_smoothed");
-                g.addInitializer(TensorValues.floatTensor(name, original.getDimsList(), w));
+                float[] stored = transposesWeight(mm) ? transpose(w, c.channels()) : w;
+                g.addInitializer(TensorValues.floatTensor(name, original.getDimsList(), stored));
                 g.setNode(c.matMuls().get(i), g.getNode(c.matMuls().get(i)).toBuilder().setInput(1, name));
                 replaced.add(mm.getInput(1));
                 done.put(index.label(c.matMuls().get(i)), c.input());
@@ -251,13 +253,16 @@ public final class MatMulSmoother {
     }
 
     /**
-     * The input channels of node {@code i} if it is a MatMul of a tensor by a constant float 2-D weight [K, N] (and
-     * does not read the tensor twice), else 0.
+     * The input channels of node {@code i} if it multiplies a tensor by a constant float 2-D weight: a MatMul with
+     * weight [K, N], or a Gemm (A not transposed) with B [K, N], or [N, K] under {@code transB}; else 0. A node that
+     * reads the tensor twice is left out.
      */
     private static int weightRows(GraphIndex index, int i) {
         NodeProto n = index.node(i);
-        if (!n.getOpType().equals("MatMul") || !GraphIndex.isDefaultDomain(n.getDomain()) || n.getInputCount() != 2
-                || n.getInput(0).equals(n.getInput(1))) {
+        boolean matMul = n.getOpType().equals("MatMul") && n.getInputCount() == 2;
+        boolean gemm = n.getOpType().equals("Gemm") && n.getInputCount() >= 2
+                && Attributes.getInt(n, "transA", 0) == 0;
+        if (!(matMul || gemm) || !GraphIndex.isDefaultDomain(n.getDomain()) || n.getInput(0).equals(n.getInput(1))) {
             return 0;
         }
         Optional<TensorProto> w = index.constant(n.getInput(1));
@@ -265,6 +270,30 @@ public final class MatMulSmoother {
                 || index.constant(n.getInput(0)).isPresent()) {
             return 0;
         }
-        return Math.toIntExact(w.get().getDims(0));
+        return Math.toIntExact(w.get().getDims(transposesWeight(n) ? 1 : 0));
+    }
+
+    /** True for a Gemm that reads its weight transposed ([N, K]). */
+    private static boolean transposesWeight(NodeProto n) {
+        return n.getOpType().equals("Gemm") && Attributes.getInt(n, "transB", 0) != 0;
+    }
+
+    /** The weight of node {@code i} as [channels, N] row-major, whichever way it is stored. */
+    private static float[] weightByInputChannel(GraphIndex index, int i, int channels) {
+        NodeProto n = index.node(i);
+        float[] w = TensorValues.floats(index.constant(n.getInput(1)).orElseThrow());
+        return transposesWeight(n) ? transpose(w, w.length / channels) : w;
+    }
+
+    /** {@code m}, [rows, columns] row-major, transposed to [columns, rows]. */
+    private static float[] transpose(float[] m, int rows) {
+        int columns = m.length / rows;
+        float[] t = new float[m.length];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < columns; c++) {
+                t[c * rows + r] = m[r * columns + c];
+            }
+        }
+        return t;
     }
 }

@@ -74,7 +74,7 @@ public final class ModelEqualizer {
         List<String> matMul = MatMulSmoother.smoothableInputs(model.proto());
         if (depthwise.isEmpty() && matMul.isEmpty()) {
             throw new Trt4jException(model.path().getFileName() + ": no depthwise Conv whose input is made by a Mul "
-                    + "by a constant, and no MatMul with constant weights; nothing to equalize");
+                    + "by a constant, and no MatMul or Gemm with constant weights; nothing to equalize");
         }
         Map<String, ChannelAxis> axes = new LinkedHashMap<>(ChannelMaxCollector.axis(depthwise, ChannelAxis.SECOND));
         axes.putAll(ChannelMaxCollector.axis(matMul, ChannelAxis.LAST));

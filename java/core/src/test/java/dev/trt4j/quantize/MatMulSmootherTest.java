@@ -224,6 +224,34 @@ class MatMulSmootherTest {
     }
 
     @Test
+    void aGemmWithATransposedWeightIsSmoothedByItsColumns() throws Exception {
+        // y = Gemm(t, wT [3, 4], bias, transB = 1): t's channel j meets column j of wT.
+        ModelProto fp32 = new ModelBuilder("gemm", 13).input("x", 5, 4).output("y")
+                .initializer("wT", new long[] {3, 4}, gaussian(9, 12, 0.5))
+                .initializer("bias", new long[] {3}, new float[] {0.1f, -0.2f, 0.3f})
+                .node("Relu", "relu", List.of("x"), List.of("t"))
+                .node("Gemm", "mm_y", List.of("t", "wT", "bias"), List.of("y"), ModelBuilder.integer("transB", 1))
+                .build();
+        assertThat(MatMulSmoother.smoothableInputs(fp32)).containsExactly("t");
+
+        ModelProto smooth = MatMulSmoother.smooth(fp32, Map.of("t", new float[] {9f, 0.2f, 1f, 4f}), 1.0).model();
+
+        // α = 1 multiplies column j of wT by max|t_j|: 9, 0.2, 1, 4.
+        float[] before = floats(fp32, "wT");
+        float[] after = floats(smooth, node(smooth, "mm_y").getInput(1));
+        float[] s = {9f, 0.2f, 1f, 4f};
+        for (int k = 0; k < before.length; k++) {
+            assertThat(after[k]).isCloseTo(before[k] * s[k % 4], within(1e-6f));
+        }
+        float[] x = gaussian(17, 20, 3.0);
+        float[] y0 = OrtRunner.runOnce(fp32, "x", x, new long[] {5, 4}, "y");
+        float[] y1 = OrtRunner.runOnce(smooth, "x", x, new long[] {5, 4}, "y");
+        for (int i = 0; i < y0.length; i++) {
+            assertThat(y1[i]).isCloseTo(y0[i], within(1e-4f));
+        }
+    }
+
+    @Test
     void refusesMissingRangesAndAlphaOutsideZeroToOne() {
         assertThatThrownBy(() -> MatMulSmoother.smooth(builder().build(), Map.of("t", new float[] {1f}), 0.5))
                 .isInstanceOf(Trt4jException.class).hasMessage("equalize: tensor 't' needs 4 channel ranges, got 1");

@@ -74,7 +74,7 @@ class ModelEqualizerTest {
         assertThatThrownBy(() -> ModelEqualizer.searchingAlpha().equalize(OnnxModel.fromProto(relu,
                 Path.of("relu.onnx")), FloatBatchSource.of("x", SHAPE, batches()), OrtRunnerOptions.defaults()))
                 .isInstanceOf(Trt4jException.class).hasMessage("relu.onnx: no depthwise Conv whose input is made by a "
-                        + "Mul by a constant, and no MatMul with constant weights; nothing to equalize");
+                        + "Mul by a constant, and no MatMul or Gemm with constant weights; nothing to equalize");
         assertThatThrownBy(() -> ModelEqualizer.withAlpha(-0.1)).isInstanceOf(IllegalArgumentException.class);
     }
 }

@@ -31,7 +31,7 @@ import java.util.stream.Collectors;
 @Command(name = "equalize", sortOptions = false,
         description = {"Writes an FP32 model that computes the same function, with the input channels of each "
                 + "depthwise Conv scaled to one range (measured on the samples) and the weights scaled back, and "
-                + "the outlier channels of each MatMul input moved into the MatMul's constant weights "
+                + "the outlier channels of each MatMul (or Gemm) input moved into its constant weights "
                 + "(SmoothQuant), so that INT8's per-tensor activation scale fits every channel. A depthwise input "
                 + "must be made by a Mul by a constant, optionally followed by Adds of constants, which take the "
                 + "scales. A MatMul input takes them the same way when per-channel constants make it and the "

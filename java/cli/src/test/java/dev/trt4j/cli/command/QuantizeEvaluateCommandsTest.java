@@ -177,7 +177,7 @@ class QuantizeEvaluateCommandsTest {
         Path out = dir.resolve("plain-eq/relu.eq.onnx");
         assertFailsWithOneLine(CliRun.of("equalize", relu.toString(), "--data", data.toString(), "--shapes", "x:2x4",
                 "--out", out.toString()), "relu.onnx: no depthwise Conv whose input is made by a Mul by a constant, "
-                + "and no MatMul with constant weights; nothing to equalize", out);
+                + "and no MatMul or Gemm with constant weights; nothing to equalize", out);
     }
 
     @Test
