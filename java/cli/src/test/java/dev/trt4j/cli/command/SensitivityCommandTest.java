@@ -117,28 +117,12 @@ class SensitivityCommandTest {
 
     @Test
     void equalizeOnRandomDataIsRefused() throws IOException {
-        Path model = mlp(dir.resolve("mlp.onnx"));
-        Path out = dir.resolve("refused-eq");
-        CliRun run = CliRun.of("sensitivity", model.toString(), "--shapes", "x:16x" + WIDTH, "--equalize",
-                "--out", out.toString());
-
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.errLines()).containsExactly(
-                "trt4j: --equalize needs real samples: give --data (or --tokenizer for a text model)");
-        assertThat(out).doesNotExist();
+        assertRefusedOnRandomData("--equalize");
     }
 
     @Test
     void biasCorrectionOnRandomDataIsRefused() throws IOException {
-        Path model = mlp(dir.resolve("mlp.onnx"), true);
-        Path out = dir.resolve("refused");
-        CliRun run = CliRun.of("sensitivity", model.toString(), "--shapes", "x:16x" + WIDTH, "--bias-correction",
-                "--out", out.toString());
-
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.errLines()).containsExactly(
-                "trt4j: --bias-correction needs real samples: give --data (or --tokenizer for a text model)");
-        assertThat(out).doesNotExist();
+        Path model = assertRefusedOnRandomData("--bias-correction");
         CliRun badScope = CliRun.of("sensitivity", model.toString(), "--bias-correction=linear");
         assertThat(badScope.exitCode()).isEqualTo(1);
         assertThat(badScope.errLines()).containsExactly("trt4j: --bias-correction takes conv or all, not 'linear'");
@@ -158,6 +142,20 @@ class SensitivityCommandTest {
     }
 
     /** 64 samples of 8 values uniform in [0, 1): real (non-synthetic) data, as bias correction needs. */
+    /** sensitivity with {@code option} on seeded random data fails in one line and writes nothing; the model used. */
+    private Path assertRefusedOnRandomData(String option) throws IOException {
+        Path model = mlp(dir.resolve("mlp.onnx"), true);
+        Path out = dir.resolve("refused" + option);
+        CliRun run = CliRun.of("sensitivity", model.toString(), "--shapes", "x:16x" + WIDTH, option, "--out",
+                out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly(
+                "trt4j: " + option + " needs real samples: give --data (or --tokenizer for a text model)");
+        assertThat(out).doesNotExist();
+        return model;
+    }
+
     private String npy(String name, long seed) {
         Random random = new Random(seed);
         float[] x = new float[64 * WIDTH];
