@@ -17,20 +17,22 @@ import java.util.Optional;
  */
 final class ConstantScaleChain {
     /**
-     * Where a tensor's channels lie, and so which constants can be made per channel: axis 1 of a tensor of rank
-     * {@code rank} (NCHW; constants of shape [1, C, 1, …]) or its last axis (constants of shape […, C]).
+     * Where a tensor's channels lie, and so which constants can take a per-channel factor: axis 1 of a tensor of
+     * rank {@code rank} (NCHW; scalars, made [1, C, 1, …], or constants of that shape already) or its last axis
+     * (constants of shape […, C] only: turning a scalar into a vector would stop runtimes matching fused patterns
+     * such as GELU's {@code · 0.5}).
      */
     record ChannelLayout(int channels, int rank, boolean lastAxis) {
         static ChannelLayout axis1(int channels, int rank) {
             return new ChannelLayout(channels, rank, false);
         }
 
-        /** The last axis; {@code rank} is unknown here, so constants keep their own rank. */
+        /** The last axis; {@code rank} is unknown here, and constants keep their shapes. */
         static ChannelLayout lastAxis(int channels) {
             return new ChannelLayout(channels, -1, true);
         }
 
-        /** A float constant with one value, or one value per channel laid out along the channel axis. */
+        /** A float constant this layout can give one value per channel (see the record's description). */
         boolean fits(TensorProto t) {
             if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
                 return false;
@@ -38,8 +40,7 @@ final class ConstantScaleChain {
             List<Long> dims = t.getDimsList();
             long n = TensorValues.elementCount(dims);
             if (lastAxis) {
-                // A constant of rank above 1 could widen the output's rank; keeping its rank keeps that as it was.
-                return (n == 1 || (!dims.isEmpty() && dims.get(dims.size() - 1) == channels && n == channels));
+                return !dims.isEmpty() && dims.get(dims.size() - 1) == channels && n == channels;
             }
             if (n == 1) {
                 return t.getDimsCount() <= rank;
@@ -49,15 +50,7 @@ final class ConstantScaleChain {
 
         /** The shape of {@code original} once it holds one value per channel. */
         List<Long> dimsFor(TensorProto original) {
-            if (!lastAxis) {
-                return axis1Dims();
-            }
-            List<Long> dims = new ArrayList<>(original.getDimsList());
-            if (dims.isEmpty()) {
-                return List.of((long) channels);
-            }
-            dims.set(dims.size() - 1, (long) channels);
-            return dims;
+            return lastAxis ? original.getDimsList() : axis1Dims();
         }
 
         private List<Long> axis1Dims() {
@@ -103,18 +96,6 @@ final class ConstantScaleChain {
             }
             t = n.getInput(1 - k);
         }
-    }
-
-    /** True if every constant of the chain already holds one value per channel (none is a scalar). */
-    boolean perChannel(GraphIndex index) {
-        for (int op : ops) {
-            NodeProto n = index.node(op);
-            TensorProto t = index.constant(n.getInput(constantInput(index, n))).orElseThrow();
-            if (TensorValues.elementCount(t.getDimsList()) != layout.channels()) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

@@ -240,12 +240,11 @@ public final class MatMulSmoother {
         readers.forEach((input, matMuls) -> {
             int channels = weightRows(index, matMuls.get(0));
             if (matMuls.stream().allMatch(m -> weightRows(index, m) == channels)) {
-                // Folding needs the MatMuls to be the only readers, and constants that are per channel already:
-                // turning a scalar into a vector (GELU's 0.5) would stop ONNX Runtime fusing the pattern.
+                // Folding needs the MatMuls to be the only readers, and constants that are per channel already
+                // (the last-axis layout takes no scalar).
                 boolean onlyTheseRead = index.consumers(input).size() == matMuls.size();
                 Optional<ConstantScaleChain> chain = onlyTheseRead ? ConstantScaleChain.find(index, input,
-                        ConstantScaleChain.ChannelLayout.lastAxis(channels)).filter(ch -> ch.perChannel(index))
-                        : Optional.empty();
+                        ConstantScaleChain.ChannelLayout.lastAxis(channels)) : Optional.empty();
                 out.add(new Candidate(input, channels, List.copyOf(matMuls), chain));
             }
         });

@@ -125,7 +125,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             json.print(w, report.toJson());
         } else {
             w.print(text);
-            w.print(subject.describe().isEmpty() ? "" : System.lineSeparator() + subject.describe());
+            w.print(subject.describe());
             w.printf("%nWritten: %s, %s, statistics and ranges in %s%n", folder.resolve("comparison.json"),
                     folder.resolve("comparison.md"), calibration.folder());
         }

@@ -77,9 +77,9 @@ public final class QuantizationStudyArguments {
             }
         }
 
-        /** One line for the terminal, or empty if nothing was equalized. */
+        /** A blank line and one line for the terminal, or empty if nothing was equalized. */
         String describe() {
-            return equalized == null ? "" : String.format("Equalized first: %d depthwise Convs, the inputs of %d "
+            return equalized == null ? "" : String.format("%nEqualized first: %d depthwise Convs, the inputs of %d "
                     + "MatMuls smoothed; the ranges belong to %s%n", equalized.equalized().size(),
                     equalized.smoothed().size(), model.path());
         }

@@ -137,7 +137,7 @@ public final class SensitivityCommand implements Callable<Integer> {
             json.print(w, report.toJson());
         } else {
             print(w, report, partial, folder, partialModel);
-            w.print(subject.describe().isEmpty() ? "" : System.lineSeparator() + subject.describe());
+            w.print(subject.describe());
         }
         w.flush();
         return 0;
