@@ -11,7 +11,6 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,9 +21,9 @@ import java.util.Set;
  * Works out the element type of every tensor of a graph from what the model declares (inputs, outputs,
  * {@code value_info}, initializers, constants) and, for undeclared node outputs, from the type rules of the
  * standard ONNX operators. Outputs of operators outside these rules (other domains, control flow) stay unknown;
- * {@link OnnxModel} asks ONNX Runtime about those.
+ * {@link #inferAll} asks ONNX Runtime about those.
  */
-final class ElementTypeInference {
+public final class ElementTypeInference {
     /** Standard operators whose every output has the element type of their first input. */
     private static final Set<String> SAME_AS_FIRST_INPUT = Set.of(
             "Abs", "Acos", "Acosh", "Add", "AffineGrid", "And", "Asin", "Asinh", "Atan", "Atanh", "AveragePool",
@@ -59,10 +58,24 @@ final class ElementTypeInference {
 
     /**
      * Element types of every tensor of the top-level graph: declared, by rule, or else from ONNX Runtime. Tensors
-     * that stay unknown are left out (and logged), which keeps them out of calibration.
+     * that stay unknown (ONNX Runtime cannot load the model, or cannot type them either) are left out.
      */
-    static Map<String, Integer> inferAll(ModelProto model, Path path) {
+    public static Map<String, Integer> inferAll(ModelProto model) {
         Map<String, Integer> types = infer(model.getGraph());
+        List<String> unknown = untyped(model, types);
+        if (!unknown.isEmpty()) {
+            try {
+                types.putAll(OrtTypeProbe.probe(model, unknown));
+            } catch (Exception e) {
+                LOG.debug("ONNX Runtime could not type {} tensors of '{}': {}", unknown.size(),
+                        model.getGraph().getName(), e.getMessage());
+            }
+        }
+        return types;
+    }
+
+    /** Node outputs of {@code model} that {@code types} leaves out, in graph order. */
+    static List<String> untyped(ModelProto model, Map<String, Integer> types) {
         List<String> unknown = new ArrayList<>();
         for (NodeProto node : model.getGraph().getNodeList()) {
             for (String out : node.getOutputList()) {
@@ -71,19 +84,7 @@ final class ElementTypeInference {
                 }
             }
         }
-        if (!unknown.isEmpty()) {
-            try {
-                types.putAll(OrtTypeProbe.probe(model, unknown));
-            } catch (Exception e) {
-                LOG.warn("{}: ONNX Runtime could not type {} tensors: {}", path, unknown.size(), e.getMessage());
-            }
-            unknown.removeIf(types::containsKey);
-            if (!unknown.isEmpty()) {
-                LOG.warn("{}: element type of {} tensors is unknown (e.g. '{}'); they will not be calibrated", path,
-                        unknown.size(), unknown.get(0));
-            }
-        }
-        return types;
+        return unknown;
     }
 
     /** Element types (ONNX data type numbers) of every tensor whose type is known or follows from the rules. */
@@ -139,7 +140,7 @@ final class ElementTypeInference {
         }
         return switch (op) {
             case "Constant" -> constantType(node);
-            case "Cast" -> intAttribute(node, "to", null);
+            case "Cast" -> castTarget(node);
             case "CastLike" -> input(node, 1, types);
             case "Where" -> input(node, 1, types);
             case "Dropout" -> output == 0 ? input(node, 0, types) : DataType.BOOL_VALUE;
@@ -159,6 +160,22 @@ final class ElementTypeInference {
             case "QLinearConv", "QLinearMatMul" -> input(node, 7, types);
             default -> null;
         };
+    }
+
+    /** {@code Cast}'s {@code to}: an integer since opset 6, the type's name before. */
+    public static Integer castTarget(NodeProto node) {
+        AttributeProto to = attribute(node, "to");
+        if (to == null) {
+            return null;
+        }
+        if (to.getType() != AttributeProto.AttributeType.STRING) {
+            return (int) to.getI();
+        }
+        try {
+            return DataType.valueOf(to.getS().toStringUtf8()).getNumber();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static Integer constantType(NodeProto node) {

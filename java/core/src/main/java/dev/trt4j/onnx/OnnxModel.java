@@ -12,6 +12,8 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.table.Provenance;
 import dev.trt4j.tensor.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,6 +40,7 @@ import java.util.TreeMap;
  * <p>Immutable and thread-safe.
  */
 public final class OnnxModel {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
     private final Path path;
     private final String sha256;
     private final ModelProto proto;
@@ -78,7 +81,12 @@ public final class OnnxModel {
         Map<String, Integer> counts = new TreeMap<>();
         countOperators(g, counts);
         this.operatorCounts = Collections.unmodifiableMap(counts);
-        this.elementTypes = Collections.unmodifiableMap(ElementTypeInference.inferAll(this.proto, path));
+        this.elementTypes = Collections.unmodifiableMap(ElementTypeInference.inferAll(this.proto));
+        List<String> untyped = ElementTypeInference.untyped(this.proto, elementTypes);
+        if (!untyped.isEmpty()) {
+            LOG.warn("{}: element type of {} tensors is unknown (e.g. '{}'); they will not be calibrated", path,
+                    untyped.size(), untyped.get(0));
+        }
         Set<String> names = new HashSet<>(initializers);
         g.getInputList().forEach(v -> names.add(v.getName()));
         g.getNodeList().forEach(node -> names.addAll(node.getOutputList()));

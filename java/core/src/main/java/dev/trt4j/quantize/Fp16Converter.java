@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.ElementTypeInference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +34,18 @@ import java.util.TreeSet;
  *   <li>the statistics of LayerNorm written out as primitive operators (ReduceMean, Sub, Pow, ReduceMean, Add ε,
  *       Sqrt and the normalising Div), found by pattern;</li>
  *   <li>any node with a constant input whose finite values exceed the FP16 range (±65504), e.g. −1e9 masks;</li>
- *   <li>nodes named in the constructor.</li>
+ *   <li>nodes named in the constructor;</li>
+ *   <li>operators without an FP16 form that ONNX allows and ONNX Runtime runs ({@code Celu}, {@code Range},
+ *       accumulating scatters), operators of other domains, and standard operators trt4j has no FP16 rule for
+ *       (recurrent layers, losses, signal processing). They run unchanged, so the graph stays valid.</li>
  * </ul>
  * A float constant becomes FP16 when every reader computes in FP16, otherwise it stays FP32 and FP16 readers get
- * a Cast. Graphs with control flow (If, Loop, Scan) or operators of other domains are refused.
+ * a Cast. Graphs with control flow (If, Loop, Scan) are refused: their bodies read outer tensors by name.
  */
 public final class Fp16Converter {
     private static final Logger LOG = LoggerFactory.getLogger(Fp16Converter.class);
     private static final float FP16_MAX = 65504f;
+    private static final long MIN_OPSET = 6;
 
     /**
      * Operators that stay FP32 by default, and why: reductions and cumulative sums add many values (FP16 loses
@@ -93,6 +98,12 @@ public final class Fp16Converter {
     public Result convert(ModelProto model) {
         Objects.requireNonNull(model, "model");
         GraphProto graph = model.getGraph();
+        long opset = OpsetUpgrade.defaultOpset(model);
+        if (opset < MIN_OPSET) {
+            // Before opset 6, Cast named its target type in a string, which ONNX Runtime no longer reads.
+            throw new Trt4jException("FP16 conversion needs opset " + MIN_OPSET + " or later; the model has opset "
+                    + opset + " (re-export it at a newer opset)");
+        }
         for (NodeProto n : graph.getNodeList()) {
             if (n.getOpType().equals("Constant") && n.getAttributeCount() == 1
                     && n.getAttribute(0).getName().equals("sparse_value")) {
@@ -108,7 +119,26 @@ public final class Fp16Converter {
                 throw new Trt4jException("node '" + name + "' to keep in FP32 does not exist in the model");
             }
         }
-        Conversion c = new Conversion(graph);
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto n = graph.getNode(i);
+            if (Fp16Operators.hasSubgraph(n)) {
+                throw new Trt4jException("FP16 conversion does not support control flow: node '"
+                        + GraphIndex.label(n, i) + "' (" + n.getOpType() + ") holds a subgraph");
+            }
+        }
+        Map<String, Integer> types = ElementTypeInference.inferAll(model);
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto n = graph.getNode(i);
+            for (String out : n.getOutputList()) {
+                if (!out.isEmpty() && !types.containsKey(out)) {
+                    String domain = GraphIndex.isDefaultDomain(n.getDomain()) ? "" : n.getDomain() + ".";
+                    throw new Trt4jException("FP16 conversion cannot tell the element type of output '" + out
+                            + "' of node '" + GraphIndex.label(n, i) + "' (" + domain + n.getOpType()
+                            + "), and ONNX Runtime cannot either");
+                }
+            }
+        }
+        Conversion c = new Conversion(graph, types);
         GraphProto converted = c.run();
         List<String> fp32 = new ArrayList<>();
         for (int i = 0; i < graph.getNodeCount(); i++) {
@@ -134,10 +164,10 @@ public final class Fp16Converter {
         private final Map<Integer, List<NodeProto>> castsAfter = new HashMap<>();
         private int casts;
 
-        Conversion(GraphProto graph) {
+        Conversion(GraphProto graph, Map<String, Integer> types) {
             this.graph = graph;
             this.index = new GraphIndex(graph);
-            this.types = ElementTypes.infer(graph);
+            this.types = types;
             this.names = new UniqueNames(graph);
             this.fp32 = new boolean[graph.getNodeCount()];
         }
@@ -199,14 +229,16 @@ public final class Fp16Converter {
             Set<Integer> layerNorm = LayerNormPattern.find(index);
             for (int i = 0; i < graph.getNodeCount(); i++) {
                 NodeProto n = graph.getNode(i);
-                fp32[i] = GraphIndex.isConstantNode(n) || fp32OpTypes.contains(n.getOpType())
+                fp32[i] = GraphIndex.isConstantNode(n) || !Fp16Operators.allowsFp16(n)
+                        || fp32OpTypes.contains(n.getOpType())
                         || fp32NodeNames.contains(GraphIndex.label(n, i)) || layerNorm.contains(i)
                         || hasOutOfRangeConstant(n);
             }
             // A Cast to float stays FP32 unless an FP16 node reads it (decided in reverse, readers first).
             for (int i = graph.getNodeCount() - 1; i >= 0; i--) {
                 NodeProto n = graph.getNode(i);
-                if (n.getOpType().equals("Cast") && Attributes.getInt(n, "to", 0) == DataType.FLOAT_VALUE) {
+                if (n.getOpType().equals("Cast")
+                        && Objects.equals(ElementTypeInference.castTarget(n), DataType.FLOAT_VALUE)) {
                     String out = n.getOutput(0);
                     fp32[i] = index.isGraphOutput(out) || index.consumers(out).stream()
                             .noneMatch(u -> Objects.equals(wanted(u.node(), u.input()), DataType.FLOAT16_VALUE));

@@ -134,15 +134,76 @@ class Fp16ConverterTest {
     }
 
     @Test
-    void operatorsOfOtherDomainsAreRefusedByName() {
-        ModelProto custom = new ModelBuilder("custom", 13).input("x", SHAPE).output("y").build().toBuilder()
-                .setGraph(new ModelBuilder("custom", 13).input("x", SHAPE).output("y").build().getGraph().toBuilder()
-                        .addNode(NodeProto.newBuilder().setOpType("FusedGemm").setDomain("com.microsoft")
-                                .setName("fused").addInput("x").addOutput("y")))
+    void operatorsWithoutAnFp16FormRunUnchangedInFp32() throws Exception {
+        // Celu's type constraint has no float16; an accumulating scatter has no FP16 kernel in ONNX Runtime; GRU has
+        // no FP16 rule in trt4j. Each keeps its FP32 form between casts, and the neighbours still go to FP16.
+        int hidden = 3;
+        ModelProto model = new ModelBuilder("fp32-only", 16).input("x", 2, 1, 4).output("y").output("scattered")
+                .initializer("w", new long[] {1, 3 * hidden, 4}, gaussian(7, 3 * hidden * 4, 0.5))
+                .initializer("r", new long[] {1, 3 * hidden, hidden}, gaussian(8, 3 * hidden * hidden, 0.5))
+                .int64Initializer("index", 0, 0, 3, 3)
+                .int64Initializer("shape", 8)
+                .initializer("updates", new long[] {4}, new float[] {1f, 2f, 3f, 4f})
+                .node("Relu", "relu", List.of("x"), List.of("a"))
+                .node("Celu", "celu", List.of("a"), List.of("c"))
+                .node("GRU", "gru", List.of("c", "w", "r"), List.of("h"), ModelBuilder.integer("hidden_size", hidden))
+                .node("Sigmoid", "sigmoid", List.of("h"), List.of("y"))
+                .node("Reshape", "flat", List.of("x", "shape"), List.of("xf"))
+                .node("ScatterElements", "scatter", List.of("xf", "index", "updates"), List.of("scattered"),
+                        ModelBuilder.text("reduction", "add"))
                 .build();
 
-        assertThatThrownBy(() -> new Fp16Converter().convert(custom)).isInstanceOf(Trt4jException.class)
-                .hasMessageContaining("com.microsoft.FusedGemm").hasMessageContaining("'fused'");
+        Fp16Converter.Result r = new Fp16Converter().convert(model);
+
+        assertThat(r.fp32Nodes()).containsExactlyInAnyOrder("celu", "gru", "scatter");
+        assertThat(QdqModels.tensor(r.model(), "w").getDataType()).isEqualTo(DataType.FLOAT_VALUE);
+        float[] x = gaussian(9, 8, 1.0);
+        try (OrtRunner a = new OrtRunner(model); OrtRunner b = new OrtRunner(r.model())) {
+            Map<String, float[]> expected = a.run("x", x, new long[] {2, 1, 4}, List.of("y", "scattered"));
+            Map<String, float[]> actual = b.run("x", x, new long[] {2, 1, 4}, List.of("y", "scattered"));
+            BatchNormFolderTest.assertClose(actual.get("y"), expected.get("y"), 4e-3);
+            assertThat(actual.get("scattered")).containsExactly(expected.get("scattered"), within(1e-2f));
+        }
+    }
+
+    @Test
+    void operatorsOfOtherDomainsStayFp32OrAreRefusedByName() {
+        ModelProto declared = new ModelBuilder("custom", 13).input("x", SHAPE).output("y")
+                .node("Relu", "relu", List.of("x"), List.of("a"))
+                .node("Custom", "custom", List.of("a"), List.of("y")).build();
+        declared = declared.toBuilder().setGraph(declared.getGraph().toBuilder()
+                .setNode(1, declared.getGraph().getNode(1).toBuilder().setDomain("com.example"))).build();
+
+        Fp16Converter.Result r = new Fp16Converter().convert(declared);
+        assertThat(r.fp32Nodes()).containsExactly("custom");
+        assertThat(castTo(r.model(), node(r.model(), "custom").getInput(0))).isEqualTo(DataType.FLOAT_VALUE);
+
+        // Without a declared output type, neither trt4j nor ONNX Runtime can type the custom node's output.
+        ModelProto undeclared = declared.toBuilder().setGraph(declared.getGraph().toBuilder()
+                .setNode(1, declared.getGraph().getNode(1).toBuilder().setOutput(0, "b"))
+                .addNode(NodeProto.newBuilder().setOpType("Relu").setName("after").addInput("b").addOutput("y")))
+                .build();
+        assertThatThrownBy(() -> new Fp16Converter().convert(undeclared)).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("output 'b'").hasMessageContaining("'custom'")
+                .hasMessageContaining("com.example.Custom");
+    }
+
+    @Test
+    void controlFlowAndOpsetsBeforeSixAreRefused() {
+        ModelProto loop = new ModelBuilder("loop", 13).input("x", SHAPE).output("y")
+                .node("Identity", "id", List.of("x"), List.of("y")).build();
+        ModelProto withLoop = loop.toBuilder().setGraph(loop.getGraph().toBuilder().setNode(0, loop.getGraph()
+                .getNode(0).toBuilder().setOpType("If").setName("branch").addAttribute(
+                        ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("then_branch")
+                                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH)
+                                .setG(loop.getGraph())))).build();
+        assertThatThrownBy(() -> new Fp16Converter().convert(withLoop)).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("control flow").hasMessageContaining("'branch'");
+
+        ModelProto old = new ModelBuilder("old", 5).input("x", SHAPE).output("y")
+                .node("Relu", "relu", List.of("x"), List.of("y")).build();
+        assertThatThrownBy(() -> new Fp16Converter().convert(old)).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("opset 6").hasMessageContaining("opset 5");
     }
 
     @Test
