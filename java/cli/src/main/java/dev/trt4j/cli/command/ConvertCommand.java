@@ -16,13 +16,18 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /** {@code trt4j convert --fp16}: an FP16 copy of a model for strongly typed TensorRT. */
 @Command(name = "convert", sortOptions = false,
         description = {"Converts a model's precision. --fp16: weights and compute in float16 with casts at the "
-                + "boundaries; reductions, softmax, normalisations, Exp/Log/Pow stay in FP32. Inputs and outputs "
-                + "keep their types."})
+                + "boundaries; reductions, softmax, normalisations, Exp/Log/Pow stay in FP32, and so do "
+                + "operators without an FP16 form (other domains, recurrent layers). Inputs and outputs keep "
+                + "their types."})
 public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
             description = "ONNX model (default: the embedded PP-OCR text-direction classifier).")
@@ -33,6 +38,11 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The converted model to write.")
     Path out;
+
+    @Option(names = "--keep-fp32", paramLabel = "NAME|OPTYPE|REGEX",
+            description = "Also keep in FP32: a node name, an operator type (e.g. Conv), or a regular expression "
+                    + "found in node names; repeatable. Each must match something.")
+    List<String> keepFp32 = new ArrayList<>();
 
     @Mixin
     JsonOutput json;
@@ -45,9 +55,10 @@ public final class ConvertCommand implements Callable<Integer> {
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.requireDistinct(out, modelFile, "converted");
         OnnxModel onnx = OnnxModel.load(modelFile);
+        Fp16Converter converter = converter(onnx, modelFile);
         Fp16Converter.Result result;
         try {
-            result = new Fp16Converter().convert(onnx.proto());
+            result = converter.convert(onnx.proto());
         } catch (Trt4jException e) {
             throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
         }
@@ -67,5 +78,17 @@ public final class ConvertCommand implements Callable<Integer> {
             w.flush();
         }
         return 0;
+    }
+
+    /** The default converter, plus what {@code --keep-fp32} names. */
+    private Fp16Converter converter(OnnxModel onnx, Path modelFile) {
+        if (keepFp32.isEmpty()) {
+            return new Fp16Converter();
+        }
+        NodeSelectors selectors = new NodeSelectors(onnx.proto(), modelFile);
+        NodeSelectors.Selection keep = selectors.resolve("--keep-fp32", keepFp32);
+        Set<String> opTypes = new TreeSet<>(Fp16Converter.DEFAULT_FP32_OP_TYPES);
+        opTypes.addAll(keep.opTypes());
+        return new Fp16Converter(opTypes, selectors.namedOrMatched(keep));
     }
 }

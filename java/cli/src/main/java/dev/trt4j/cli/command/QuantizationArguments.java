@@ -58,6 +58,10 @@ public final class QuantizationArguments {
                 .target(target)
                 .reduceRange(reduceRange != null ? reduceRange : target == QuantizationTarget.ONNXRUNTIME_CPU)
                 .skipDepthwise(skipDepthwise != null ? skipDepthwise : target == QuantizationTarget.ONNXRUNTIME_CPU);
-        return new ExclusionResolver(model, modelFile).apply(excludes, b).build();
+        NodeSelectors.Selection excluded = new NodeSelectors(model, modelFile).resolve("--exclude", excludes);
+        excluded.nodes().forEach(b::excludeNode);
+        excluded.opTypes().forEach(b::excludeOpType);
+        excluded.patterns().forEach(b::excludePattern);
+        return b.build();
     }
 }

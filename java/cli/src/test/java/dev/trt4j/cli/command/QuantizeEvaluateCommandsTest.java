@@ -22,7 +22,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
@@ -315,21 +317,61 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
-    void fp16OfAnUnknownOperatorIsRefused() throws IOException {
-        Path custom = variant("custom.onnx", m -> {
-            var g = m.getGraph().toBuilder();
-            String output = g.getOutput(0).getName();
-            g.addNode(NodeProto.newBuilder().setOpType("Mystery").setDomain("com.example").setName("mystery")
-                    .addInput(output).addOutput("mystery_out"));
-            g.setOutput(0, g.getOutput(0).toBuilder().setName("mystery_out"));
-            return m.toBuilder().addOpsetImport(OperatorSetIdProto.newBuilder()
-                    .setDomain("com.example").setVersion(1)).setGraph(g).build();
-        });
+    void fp16KeepsAnOperatorOfAnotherDomainInFp32() throws IOException {
+        Path custom = variant("custom.onnx", m -> withMystery(m, true));
+        Path out = dir.resolve("custom.fp16.onnx");
+
+        JsonNode r = json(CliRun.of("convert", "--fp16", custom.toString(), "--out", out.toString(), "--json"));
+
+        assertThat(r.get("fp32Nodes")).extracting(JsonNode::asText).contains("mystery");
+        assertThat(out).exists();
+    }
+
+    @Test
+    void fp16OfAnUntypedTensorIsRefused() throws IOException {
+        Path custom = variant("untyped.onnx", m -> withMystery(m, false));
         Path out = dir.resolve("errors-fp16").resolve("m.onnx");
         Files.createDirectories(out.getParent());
 
         assertFailsWithOneLine(CliRun.of("convert", "--fp16", custom.toString(), "--out", out.toString()),
-                "custom.onnx: FP16 conversion does not support operator com.example.Mystery of node 'mystery'", out);
+                "untyped.onnx: FP16 conversion cannot tell the element type of output 'mystery_out' of node "
+                        + "'mystery' (com.example.Mystery), and ONNX Runtime cannot either", out);
+    }
+
+    /** The model with a com.example.Mystery node after its first output; {@code declared}: it writes that output. */
+    private static ModelProto withMystery(ModelProto m, boolean declared) {
+        var g = m.getGraph().toBuilder();
+        String output = g.getOutput(0).getName();
+        g.addNode(NodeProto.newBuilder().setOpType("Mystery").setDomain("com.example").setName("mystery")
+                .addInput(output).addOutput("mystery_out"));
+        if (declared) {
+            g.setOutput(0, g.getOutput(0).toBuilder().setName("mystery_out"));
+        } else {
+            g.addNode(NodeProto.newBuilder().setOpType("Identity").setName("after").addInput("mystery_out")
+                    .addOutput("after_out"));
+            g.setOutput(0, g.getOutput(0).toBuilder().setName("after_out"));
+        }
+        return m.toBuilder().addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("com.example").setVersion(1))
+                .setGraph(g).build();
+    }
+
+    @Test
+    void fp16KeepsWhatKeepFp32NamesAndRefusesATypo() throws IOException {
+        Path out = dir.resolve("cls.keep.fp16.onnx");
+        JsonNode r = json(CliRun.of("convert", "--fp16", model.toString(), "--out", out.toString(), "--json",
+                "--keep-fp32", "Conv", "--keep-fp32", "^Relu@"));
+
+        List<String> fp32 = new ArrayList<>();
+        r.get("fp32Nodes").forEach(n -> fp32.add(n.asText()));
+        JsonNode plain = json(CliRun.of("convert", "--fp16", model.toString(), "--out",
+                dir.resolve("cls.plain.fp16.onnx").toString(), "--json"));
+        assertThat(fp32).contains("Conv@0", "Conv@52", "Relu@0").hasSize(plain.get("fp32Nodes").size() + 53 + 15);
+
+        Path bad = dir.resolve("errors-keep").resolve("m.onnx");
+        Files.createDirectories(bad.getParent());
+        assertFailsWithOneLine(CliRun.of("convert", "--fp16", model.toString(), "--out", bad.toString(),
+                "--keep-fp32", "NoSuchLayer"), model.getFileName() + ": --keep-fp32 'NoSuchLayer' matches no node name, "
+                + "operator type or node-name pattern", bad);
     }
 
     @Test
