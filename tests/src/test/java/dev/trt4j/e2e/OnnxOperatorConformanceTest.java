@@ -1,0 +1,321 @@
+package dev.trt4j.e2e;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.ort.OrtRuntime;
+import dev.trt4j.quantize.Fp16Converter;
+import dev.trt4j.quantize.QdqQuantizer;
+import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.quantize.QuantizationTarget;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Runs FP16 conversion and both Q/DQ layouts over ONNX's operator tests (Debian's {@code libonnx-testdata}: one
+ * small graph per operator variant, with inputs and expected outputs). Each transformed model must either be refused
+ * with a {@link Trt4jException} or load in ONNX Runtime and reproduce the expected outputs within the precision's
+ * tolerance; anything else (another exception, a model ONNX Runtime rejects, a wrong result) fails the sweep.
+ *
+ * <p>Opt-in: {@code scripts/onnx-operator-tests.sh} fetches the package and runs this class. The verdicts are written
+ * to {@code target/onnx-operator-tests-<mode>.txt}; {@code docs/onnx-operator-tests.md} records them.
+ */
+@Tag("onnx-operator-tests")
+class OnnxOperatorConformanceTest {
+    /** Where the script extracts the package's {@code data/node} folder. */
+    private static final String DATA_PROPERTY = "trt4j.onnxOperatorTests";
+
+    enum Mode {
+        FP16(0.02, 600), INT8_TENSORRT(0.1, 50), INT8_ONNXRUNTIME_CPU(0.1, 50);
+
+        /** Largest error allowed, relative to the largest expected magnitude of an output. */
+        final double tolerance;
+        /** Fewest cases that must be transformed and checked, so that the sweep cannot pass on nothing. */
+        final int minimumChecked;
+
+        Mode(double tolerance, int minimumChecked) {
+            this.tolerance = tolerance;
+            this.minimumChecked = minimumChecked;
+        }
+    }
+
+    private enum Verdict { CHECKED, REFUSED, NOT_APPLICABLE, FAILED }
+
+    private record Outcome(Verdict verdict, String detail) {
+    }
+
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void everyCaseIsCheckedOrRefusedWithOneLine(Mode mode) throws IOException {
+        Path root = Path.of(System.getProperty(DATA_PROPERTY, "target/onnx-testdata/node"));
+        assertThat(root).as("run scripts/onnx-operator-tests.sh, which fetches ONNX's operator tests").isDirectory();
+        List<Path> cases;
+        try (Stream<Path> s = Files.list(root)) {
+            cases = s.filter(d -> Files.isRegularFile(d.resolve("model.onnx"))).sorted().toList();
+        }
+        Map<Verdict, Integer> counts = new TreeMap<>();
+        List<String> lines = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        for (Path dir : cases) {
+            Outcome o = sweepOne(dir, mode);
+            counts.merge(o.verdict(), 1, Integer::sum);
+            String line = dir.getFileName() + "\t" + o.verdict() + (o.detail().isEmpty() ? "" : "\t" + o.detail());
+            lines.add(line);
+            if (o.verdict() == Verdict.FAILED) {
+                failures.add(line);
+            }
+        }
+        lines.add("# " + counts);
+        Files.createDirectories(Path.of("target"));
+        Files.write(Path.of("target", "onnx-operator-tests-" + mode.name().toLowerCase() + ".txt"), lines);
+
+        assertThat(failures).as(mode + ": " + counts).isEmpty();
+        assertThat(counts.getOrDefault(Verdict.CHECKED, 0)).as(mode + ": " + counts)
+                .isGreaterThanOrEqualTo(mode.minimumChecked);
+    }
+
+    @Test
+    void theSweepNoticesAWrongResult() throws Exception {
+        float[] expected = {1f, -2f, 4f};
+        assertThat(relativeError(new float[][] {expected}, new float[][] {{1f, -2f, 4.2f}})).isGreaterThan(0.02);
+        assertThat(relativeError(new float[][] {expected}, new float[][] {{1f, -2f, 4f}})).isZero();
+        assertThat(relativeError(new float[][] {expected}, new float[][] {{1f, Float.NaN, 4f}})).isNaN();
+    }
+
+    private static Outcome sweepOne(Path dir, Mode mode) {
+        try {
+            ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(dir.resolve("model.onnx")));
+            Path data = dir.resolve("test_data_set_0");
+            List<TensorProto> inputs = tensors(data, "input_");
+            if (inputs.stream().noneMatch(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE)) {
+                return new Outcome(Verdict.NOT_APPLICABLE, "no float input");
+            }
+            float[][] reference;
+            try {
+                reference = run(proto.toByteArray(), proto, inputs);
+            } catch (OrtException e) {
+                return new Outcome(Verdict.NOT_APPLICABLE, "ONNX Runtime does not run the original");
+            }
+            if (reference == null) {
+                return new Outcome(Verdict.NOT_APPLICABLE, "no float output");
+            }
+            ModelProto candidate;
+            try {
+                candidate = transform(proto, inputs, mode, dir);
+            } catch (Trt4jException e) {
+                return new Outcome(Verdict.REFUSED, e.getMessage());
+            }
+            if (candidate == null) {
+                return new Outcome(Verdict.NOT_APPLICABLE, "nothing to quantize");
+            }
+            float[][] actual;
+            try {
+                actual = run(candidate.toByteArray(), candidate, inputs);
+            } catch (OrtException e) {
+                return new Outcome(Verdict.FAILED, "ONNX Runtime rejects the result: " + firstLine(e.getMessage()));
+            }
+            double error = relativeError(reference, actual);
+            return error <= mode.tolerance ? new Outcome(Verdict.CHECKED, String.format("%.3g", error))
+                    : new Outcome(Verdict.FAILED, String.format("relative error %.3g", error));
+        } catch (Exception | LinkageError e) {
+            return new Outcome(Verdict.FAILED, e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    /** The transformed model, or null when a quantizer finds nothing to quantize. */
+    private static ModelProto transform(ModelProto proto, List<TensorProto> inputs, Mode mode, Path dir)
+            throws OrtException {
+        if (mode == Mode.FP16) {
+            return new Fp16Converter().convert(proto).model();
+        }
+        QuantizationTarget target = mode == Mode.INT8_TENSORRT ? QuantizationTarget.TENSORRT
+                : QuantizationTarget.ONNXRUNTIME_CPU;
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.builder().target(target)
+                .opTypes(QuantizationConfig.SUPPORTED_OP_TYPES).reduceRange(target == QuantizationTarget.ONNXRUNTIME_CPU)
+                .skipDepthwise(false).build());
+        List<String> needed = quantizer.requiredActivations(proto);
+        if (needed.isEmpty()) {
+            return null;
+        }
+        // The ranges: the largest magnitude of each tensor on the case's own inputs.
+        OnnxModel model = OnnxModel.fromProto(proto, dir.resolve("model.onnx"));
+        Map<String, Float> amax = new HashMap<>();
+        try (OrtSession session = OrtRuntime.environment().createSession(model.withExtraOutputs(needed));
+             Feed feed = new Feed(proto, inputs);
+             OrtSession.Result r = session.run(feed.tensors)) {
+            for (String name : needed) {
+                float m = maxAbs(r.get(name).orElseThrow().getValue());
+                amax.put(name, m > 0 ? m : 1f);
+            }
+        }
+        return quantizer.quantize(proto, amax).model();
+    }
+
+    /** The outputs of {@code model} on {@code inputs}, float outputs only (others null); null if none is float. */
+    private static float[][] run(byte[] bytes, ModelProto proto, List<TensorProto> inputs) throws OrtException {
+        OrtEnvironment env = OrtRuntime.environment();
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setSessionLogLevel(ai.onnxruntime.OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL);
+            try (OrtSession session = env.createSession(bytes, options);
+                 Feed feed = new Feed(proto, inputs);
+                 OrtSession.Result r = session.run(feed.tensors)) {
+                float[][] out = new float[r.size()][];
+                boolean any = false;
+                for (int k = 0; k < r.size(); k++) {
+                    OnnxValue v = r.get(k);
+                    if (v instanceof OnnxTensor t && t.getInfo().type == OnnxJavaType.FLOAT) {
+                        FloatBuffer b = t.getFloatBuffer();
+                        out[k] = new float[b.remaining()];
+                        b.get(out[k]);
+                        any = true;
+                    }
+                }
+                return any ? out : null;
+            }
+        }
+    }
+
+    /** Largest absolute error of any float output over its largest expected magnitude (NaN if any value is NaN). */
+    static double relativeError(float[][] expected, float[][] actual) {
+        double worst = 0;
+        for (int k = 0; k < expected.length; k++) {
+            if (expected[k] == null) {
+                continue;
+            }
+            if (actual[k] == null || actual[k].length != expected[k].length) {
+                return Double.POSITIVE_INFINITY;
+            }
+            double magnitude = 1e-3;
+            double error = 0;
+            for (int i = 0; i < expected[k].length; i++) {
+                magnitude = Math.max(magnitude, Math.abs(expected[k][i]));
+                double e = Math.abs(expected[k][i] - actual[k][i]);
+                if (Double.isNaN(e) && !Float.isNaN(expected[k][i])) {
+                    return Double.NaN;
+                }
+                error = Math.max(error, Double.isNaN(e) ? 0 : e);
+            }
+            worst = Math.max(worst, error / magnitude);
+        }
+        return worst;
+    }
+
+    private static float maxAbs(Object value) {
+        if (value instanceof float[] a) {
+            float m = 0;
+            for (float x : a) {
+                m = Math.max(m, Math.abs(x));
+            }
+            return m;
+        }
+        if (value instanceof Object[] a) {
+            float m = 0;
+            for (Object o : a) {
+                m = Math.max(m, maxAbs(o));
+            }
+            return m;
+        }
+        return value instanceof Float f ? Math.abs(f) : 1f;
+    }
+
+    private static List<TensorProto> tensors(Path folder, String prefix) throws IOException {
+        List<TensorProto> out = new ArrayList<>();
+        for (int i = 0; Files.exists(folder.resolve(prefix + i + ".pb")); i++) {
+            out.add(TensorProto.parseFrom(Files.readAllBytes(folder.resolve(prefix + i + ".pb"))));
+        }
+        return out;
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("");
+    }
+
+    /** The case's inputs as ONNX Runtime tensors, bound to the graph's inputs in order. */
+    private static final class Feed implements AutoCloseable {
+        final Map<String, OnnxTensor> tensors = new LinkedHashMap<>();
+
+        Feed(ModelProto proto, List<TensorProto> inputs) throws OrtException {
+            Set<String> initializers = new HashSet<>();
+            proto.getGraph().getInitializerList().forEach(t -> initializers.add(t.getName()));
+            List<String> names = proto.getGraph().getInputList().stream().map(ValueInfoProto::getName)
+                    .filter(n -> !initializers.contains(n)).toList();
+            try {
+                for (int i = 0; i < inputs.size(); i++) {
+                    TensorProto t = inputs.get(i);
+                    String name = t.getName().isEmpty() ? names.get(i) : t.getName();
+                    tensors.put(name, tensor(t));
+                }
+            } catch (OrtException | RuntimeException e) {
+                close();
+                throw e;
+            }
+        }
+
+        private static OnnxTensor tensor(TensorProto t) throws OrtException {
+            long[] shape = t.getDimsList().stream().mapToLong(Long::longValue).toArray();
+            OrtEnvironment env = OrtRuntime.environment();
+            ByteBuffer raw = ByteBuffer.allocateDirect(t.getRawData().size()).order(ByteOrder.LITTLE_ENDIAN);
+            raw.put(t.getRawData().asReadOnlyByteBuffer()).rewind();
+            return switch (t.getDataType()) {
+                case TensorProto.DataType.FLOAT_VALUE -> t.getRawData().isEmpty()
+                        ? OnnxTensor.createTensor(env, FloatBuffer.wrap(floats(t)), shape)
+                        : OnnxTensor.createTensor(env, raw, shape, OnnxJavaType.FLOAT);
+                case TensorProto.DataType.INT64_VALUE -> t.getRawData().isEmpty()
+                        ? OnnxTensor.createTensor(env, java.nio.LongBuffer.wrap(
+                                t.getInt64DataList().stream().mapToLong(Long::longValue).toArray()), shape)
+                        : OnnxTensor.createTensor(env, raw, shape, OnnxJavaType.INT64);
+                case TensorProto.DataType.INT32_VALUE -> t.getRawData().isEmpty()
+                        ? OnnxTensor.createTensor(env, java.nio.IntBuffer.wrap(
+                                t.getInt32DataList().stream().mapToInt(Integer::intValue).toArray()), shape)
+                        : OnnxTensor.createTensor(env, raw, shape, OnnxJavaType.INT32);
+                case TensorProto.DataType.BOOL_VALUE -> OnnxTensor.createTensor(env, raw, shape, OnnxJavaType.BOOL);
+                case TensorProto.DataType.INT8_VALUE -> OnnxTensor.createTensor(env, raw, shape, OnnxJavaType.INT8);
+                case TensorProto.DataType.UINT8_VALUE -> OnnxTensor.createTensor(env, raw, shape, OnnxJavaType.UINT8);
+                case TensorProto.DataType.DOUBLE_VALUE -> OnnxTensor.createTensor(env, raw, shape,
+                        OnnxJavaType.DOUBLE);
+                default -> throw new OrtException("input type " + t.getDataType() + " is not fed by this sweep");
+            };
+        }
+
+        private static float[] floats(TensorProto t) {
+            float[] a = new float[t.getFloatDataCount()];
+            for (int i = 0; i < a.length; i++) {
+                a[i] = t.getFloatData(i);
+            }
+            return a;
+        }
+
+        @Override
+        public void close() {
+            tensors.values().forEach(OnnxTensor::close);
+        }
+    }
+}
