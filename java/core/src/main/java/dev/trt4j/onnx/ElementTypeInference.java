@@ -88,7 +88,7 @@ public final class ElementTypeInference {
     }
 
     /** Element types (ONNX data type numbers) of every tensor whose type is known or follows from the rules. */
-    static Map<String, Integer> infer(GraphProto g) {
+    public static Map<String, Integer> infer(GraphProto g) {
         Map<String, Integer> types = new LinkedHashMap<>();
         for (ValueInfoProto v : g.getInputList()) {
             declared(types, v);

@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.ElementTypeInference;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,29 +17,42 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Raises the default-domain opset of a model from 11 or 12 to 13 (the first with per-axis QuantizeLinear and
- * DequantizeLinear), rewriting the operators whose meaning changed on the way:
+ * Raises the default-domain opset of a model from 7–12 to 13 (the first with per-axis QuantizeLinear and
+ * DequantizeLinear), rewriting the operators whose inputs or meaning changed on the way:
  * <ul>
- *   <li>{@code Squeeze}, {@code Unsqueeze}, {@code ReduceSum}: the {@code axes} attribute becomes an input;</li>
- *   <li>{@code Split}: the {@code split} attribute becomes an input;</li>
- *   <li>{@code Softmax}, {@code LogSoftmax}, {@code Hardmax}: before 13 they work on the input flattened to 2-D at
- *       {@code axis} (default 1), from 13 on one axis (default -1); unless the axis is provably the last one, the
- *       node becomes Flatten → op(axis=1) → Reshape to the input's shape;</li>
- *   <li>{@code Dropout}: the {@code ratio} attribute (opset 10/11) is dropped; inference ignores it.</li>
+ *   <li>before 9: {@code BatchNormalization} loses {@code spatial} (only the default, 1, has a later form);</li>
+ *   <li>before 10: {@code Slice}'s {@code starts}, {@code ends}, {@code axes} and {@code TopK}'s {@code k} become
+ *       inputs;</li>
+ *   <li>before 11: {@code Pad}'s {@code pads} and {@code value}, {@code Clip}'s {@code min} and {@code max} become
+ *       inputs; {@code Resize} gets its {@code roi} input and the coordinate mode opset 10 implied
+ *       ({@code asymmetric}, nearest rounding down); {@code Upsample} becomes that {@code Resize};
+ *       {@code Scatter} is {@code ScatterElements}; an opset-8 {@code Scan} is refused;</li>
+ *   <li>before 13: {@code Squeeze}, {@code Unsqueeze}, {@code ReduceSum}: the {@code axes} attribute becomes an
+ *       input; {@code Split}: the {@code split} attribute becomes an input; {@code Softmax}, {@code LogSoftmax},
+ *       {@code Hardmax}: before 13 they work on the input flattened to 2-D at {@code axis} (default 1), from 13 on
+ *       one axis (default -1), so unless the axis is provably the last one the node becomes Flatten → op(axis=1) →
+ *       Reshape to the input's shape; {@code Dropout}: the {@code ratio} attribute is dropped (inference ignores
+ *       it).</li>
  * </ul>
- * Every other operator keeps its meaning from 11 to 13 (the changes are added element types). Subgraphs are
- * rewritten too.
+ * Every other operator keeps its meaning (the changes are added element types, attributes with the old default,
+ * and wider broadcasting). Opsets before 7 are refused: their arithmetic broadcasts by attribute. Subgraphs are
+ * rewritten too. Checked against ONNX's operator tests ({@code docs/onnx-operator-tests.md}).
  */
-final class OpsetUpgrade {
-    static final long TARGET = 13;
+public final class OpsetUpgrade {
+    /** The opset models are raised to. */
+    public static final long TARGET = 13;
+    /** The oldest opset that can be raised. */
+    public static final long OLDEST = 7;
     private final UniqueNames names;
+    private final Map<String, Integer> types;
 
     private OpsetUpgrade(GraphProto main) {
         this.names = new UniqueNames(main);
+        this.types = ElementTypeInference.infer(main);
     }
 
     /** The model's default-domain opset version. */
-    static long defaultOpset(ModelProto model) {
+    public static long defaultOpset(ModelProto model) {
         for (OperatorSetIdProto o : model.getOpsetImportList()) {
             if (GraphIndex.isDefaultDomain(o.getDomain())) {
                 return o.getVersion();
@@ -47,16 +61,20 @@ final class OpsetUpgrade {
         throw new Trt4jException("model '" + model.getGraph().getName() + "' imports no default-domain opset");
     }
 
-    /** The model at opset 13; unchanged if it already is at 13 or later. */
-    static ModelProto toTarget(ModelProto model) {
+    /**
+     * The model at opset 13; unchanged if it already is at 13 or later.
+     *
+     * @throws Trt4jException if the opset is before 7, or a node cannot be carried over (naming it)
+     */
+    public static ModelProto toTarget(ModelProto model) {
         long opset = defaultOpset(model);
         if (opset >= TARGET) {
             return model;
         }
-        if (opset < 11) {
+        if (opset < OLDEST) {
             throw new Trt4jException("model '" + model.getGraph().getName() + "' has opset " + opset
-                    + "; per-channel Q/DQ needs opset 13 and only opset 11 or 12 can be raised; convert the model"
-                    + " to opset 11+ first or use per-tensor weights");
+                    + "; trt4j raises opsets from " + OLDEST + " on (before 7, arithmetic broadcasts by attribute);"
+                    + " re-export the model at opset 13 or later");
         }
         GraphProto graph = new OpsetUpgrade(model.getGraph()).upgrade(model.getGraph(), opset);
         ModelProto.Builder b = model.toBuilder().setGraph(graph).setIrVersion(Math.max(model.getIrVersion(), 7));
@@ -83,6 +101,21 @@ final class OpsetUpgrade {
                 case "Split" -> moveIntsToInput(n, label, "split", 1, nodes);
                 case "Softmax", "LogSoftmax", "Hardmax" -> upgradeSoftmax(n, label, ranks, nodes);
                 case "Dropout" -> nodes.add(Attributes.without(n, "ratio").build());
+                case "BatchNormalization" -> nodes.add(opset < 9 ? withoutSpatial(n, label) : n);
+                case "Slice" -> nodes.add(opset < 10 ? sliceInputs(n, label, nodes) : n);
+                case "TopK" -> nodes.add(opset < 10 ? topKInput(n, label, nodes) : n);
+                case "Pad" -> nodes.add(opset < 11 ? padInputs(n, label, nodes) : n);
+                case "Clip" -> nodes.add(opset < 11 ? clipInputs(n, label, nodes) : n);
+                case "Resize" -> nodes.add(opset < 11 ? resizeWithRoi(n, label, n.getInput(1), nodes) : n);
+                case "Upsample" -> nodes.add(upsampleAsResize(n, label, nodes));
+                case "Scatter" -> nodes.add(n.toBuilder().setOpType("ScatterElements").build());
+                case "Scan" -> {
+                    if (opset < 9) {
+                        throw new Trt4jException("node '" + label + "' (Scan) is in its opset-8 form, whose batch "
+                                + "axis and sequence lengths opset 9 dropped; re-export the model");
+                    }
+                    nodes.add(n);
+                }
                 default -> nodes.add(n);
             }
         }
@@ -127,6 +160,130 @@ final class OpsetUpgrade {
             b.addInput("");
         }
         out.add(b.addInput(tensor).build());
+    }
+
+    private NodeProto withoutSpatial(NodeProto n, String label) {
+        if (Attributes.getInt(n, "spatial", 1) != 1) {
+            throw new Trt4jException("node '" + label + "' (BatchNormalization) has spatial=0, which opset 9 and "
+                    + "later cannot express; re-export the model");
+        }
+        return Attributes.without(n, "spatial").build();
+    }
+
+    /** Slice-1's attributes as Slice-10's inputs (data, starts, ends[, axes]). */
+    private NodeProto sliceInputs(NodeProto n, String label, List<NodeProto> out) {
+        NodeProto.Builder b = n.toBuilder().clearAttribute().clearInput().addInput(n.getInput(0));
+        for (String name : List.of("starts", "ends", "axes")) {
+            Optional<AttributeProto> a = Attributes.find(n, name);
+            if (a.isPresent()) {
+                b.addInput(int64Constant(label, name, a.get().getIntsList(), out));
+            } else if (!name.equals("axes")) {
+                throw new Trt4jException("node '" + label + "' (Slice) has no '" + name + "'; the model is invalid");
+            }
+        }
+        return b.build();
+    }
+
+    /** TopK-1's {@code k} attribute as TopK-10's input {@code K} (a 1-element int64 tensor). */
+    private NodeProto topKInput(NodeProto n, String label, List<NodeProto> out) {
+        long k = Attributes.find(n, "k").orElseThrow(() -> new Trt4jException("node '" + label
+                + "' (TopK) has no 'k'; the model is invalid")).getI();
+        return Attributes.without(n, "k").addInput(int64Constant(label, "k", List.of(k), out)).build();
+    }
+
+    /** Pad-2's {@code pads} and {@code value} attributes as Pad-11's inputs. */
+    private NodeProto padInputs(NodeProto n, String label, List<NodeProto> out) {
+        List<Long> pads = Attributes.find(n, "pads").orElseThrow(() -> new Trt4jException("node '" + label
+                + "' (Pad) has no 'pads'; the model is invalid")).getIntsList();
+        NodeProto.Builder b = Attributes.without(n, "pads").clearAttribute();
+        n.getAttributeList().stream().filter(a -> a.getName().equals("mode")).forEach(b::addAttribute);
+        b.addInput(int64Constant(label, "pads", pads, out));
+        float value = Attributes.getFloat(n, "value", 0f);
+        if (value != 0f) {
+            b.addInput(scalarLike(n.getInput(0), label, "value", value, out));
+        }
+        return b.build();
+    }
+
+    /** Clip-6's {@code min} and {@code max} attributes as Clip-11's inputs. */
+    private NodeProto clipInputs(NodeProto n, String label, List<NodeProto> out) {
+        NodeProto.Builder b = n.toBuilder().clearAttribute();
+        Optional<AttributeProto> min = Attributes.find(n, "min");
+        Optional<AttributeProto> max = Attributes.find(n, "max");
+        if (min.isPresent() || max.isPresent()) {
+            b.addInput(min.isPresent() ? scalarLike(n.getInput(0), label, "min", min.get().getF(), out) : "");
+        }
+        if (max.isPresent()) {
+            b.addInput(scalarLike(n.getInput(0), label, "max", max.get().getF(), out));
+        }
+        return b.build();
+    }
+
+    /** Upsample (opset 7–10: scales as attribute or input) as the Resize it is equivalent to. */
+    private NodeProto upsampleAsResize(NodeProto n, String label, List<NodeProto> out) {
+        String scales;
+        Optional<AttributeProto> attribute = Attributes.find(n, "scales");
+        if (attribute.isPresent()) {
+            float[] values = new float[attribute.get().getFloatsCount()];
+            for (int k = 0; k < values.length; k++) {
+                values[k] = attribute.get().getFloats(k);
+            }
+            scales = names.take(label + "_scales");
+            out.add(constant(names.take(scales + "_Constant"), scales,
+                    TensorValues.floatTensor("", List.of((long) values.length), values)));
+        } else if (n.getInputCount() >= 2) {
+            scales = n.getInput(1);
+        } else {
+            throw new Trt4jException("node '" + label + "' (Upsample) has no scales; the model is invalid");
+        }
+        NodeProto.Builder mode = n.toBuilder().clearAttribute().setOpType("Resize");
+        n.getAttributeList().stream().filter(a -> a.getName().equals("mode")).forEach(mode::addAttribute);
+        return resizeWithRoi(mode.build(), label, scales, out);
+    }
+
+    /**
+     * Resize in the opset-11 form (X, roi, scales) for a Resize-10 or Upsample node {@code n} with the given scales:
+     * opset 10 meant asymmetric coordinates and, for nearest, rounding down; the roi is empty (it only matters for
+     * tf_crop_and_resize).
+     */
+    private NodeProto resizeWithRoi(NodeProto n, String label, String scales, List<NodeProto> out) {
+        String roi = names.take(label + "_roi");
+        out.add(constant(names.take(roi + "_Constant"), roi, TensorValues.floatTensor("", List.of(0L), new float[0])));
+        String mode = Attributes.find(n, "mode").map(a -> a.getS().toStringUtf8()).orElse("nearest");
+        NodeProto.Builder b = n.toBuilder().clearInput().addInput(n.getInput(0)).addInput(roi).addInput(scales)
+                .addAttribute(text("coordinate_transformation_mode", "asymmetric"));
+        if (mode.equals("nearest")) {
+            b.addAttribute(text("nearest_mode", "floor"));
+        }
+        return b.build();
+    }
+
+    private String int64Constant(String label, String what, List<Long> values, List<NodeProto> out) {
+        String tensor = names.take(label + "_" + what);
+        out.add(constant(names.take(tensor + "_Constant"), tensor, TensorValues.int64Vector("", values)));
+        return tensor;
+    }
+
+    /** A scalar constant of the element type of {@code like} (FLOAT or FLOAT16), for Pad and Clip. */
+    private String scalarLike(String like, String label, String what, float value, List<NodeProto> out) {
+        Integer type = types.getOrDefault(like, TensorProto.DataType.FLOAT_VALUE);
+        TensorProto t;
+        if (type == TensorProto.DataType.FLOAT_VALUE) {
+            t = TensorValues.floatTensor("", List.of(), new float[] {value});
+        } else if (type == TensorProto.DataType.FLOAT16_VALUE) {
+            t = TensorValues.float16Tensor("", List.of(), new float[] {value});
+        } else {
+            throw new Trt4jException("node '" + label + "': cannot carry its '" + what + "' over to opset 11 for an"
+                    + " input of type " + TensorProto.DataType.forNumber(type));
+        }
+        String tensor = names.take(label + "_" + what);
+        out.add(constant(names.take(tensor + "_Constant"), tensor, t));
+        return tensor;
+    }
+
+    private static AttributeProto text(String name, String value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+                .setS(com.google.protobuf.ByteString.copyFromUtf8(value)).build();
     }
 
     private void upgradeSoftmax(NodeProto n, String label, Map<String, Integer> ranks, List<NodeProto> out) {

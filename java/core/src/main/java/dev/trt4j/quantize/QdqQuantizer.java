@@ -92,10 +92,6 @@ public final class QdqQuantizer {
         Objects.requireNonNull(model, "model");
         String modelName = model.getGraph().getName();
         long sourceOpset = OpsetUpgrade.defaultOpset(model);
-        if (sourceOpset < MIN_QDQ_OPSET) {
-            throw new Trt4jException("model '" + modelName + "' has opset " + sourceOpset
-                    + "; QuantizeLinear needs opset 10 or later (13 for per-channel weights)");
-        }
         for (int i = 0; i < model.getGraph().getNodeCount(); i++) {
             NodeProto n = model.getGraph().getNode(i);
             if (n.getOpType().equals("QuantizeLinear") || n.getOpType().equals("DequantizeLinear")) {
@@ -104,6 +100,11 @@ public final class QdqQuantizer {
             }
         }
         ModelProto current = withNodeNames(model);
+        if (sourceOpset < MIN_QDQ_OPSET) {
+            LOG.debug("raising opset of '{}' from {} to {}: QuantizeLinear needs {}", modelName, sourceOpset,
+                    OpsetUpgrade.TARGET, MIN_QDQ_OPSET);
+            current = OpsetUpgrade.toTarget(current);
+        }
         Exclusions exclusions = new Exclusions(config);
         exclusions.requireAllMatch(current.getGraph());
 
@@ -115,7 +116,7 @@ public final class QdqQuantizer {
         }
         GraphIndex index = new GraphIndex(current.getGraph());
         QdqPlacement.Plan plan = QdqPlacement.plan(index, config, exclusions);
-        if (plan.needsPerAxis() && sourceOpset < OpsetUpgrade.TARGET) {
+        if (plan.needsPerAxis() && OpsetUpgrade.defaultOpset(current) < OpsetUpgrade.TARGET) {
             LOG.debug("raising opset of '{}' from {} to {} for per-channel Q/DQ", modelName, sourceOpset,
                     OpsetUpgrade.TARGET);
             current = OpsetUpgrade.toTarget(current);

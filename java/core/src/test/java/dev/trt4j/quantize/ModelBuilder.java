@@ -85,6 +85,15 @@ final class ModelBuilder {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(v).build();
     }
 
+    static AttributeProto reals(String name, float... v) {
+        AttributeProto.Builder b = AttributeProto.newBuilder().setName(name)
+                .setType(AttributeProto.AttributeType.FLOATS);
+        for (float x : v) {
+            b.addFloats(x);
+        }
+        return b.build();
+    }
+
     static AttributeProto text(String name, String v) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
                 .setS(ByteString.copyFromUtf8(v)).build();

@@ -61,14 +61,63 @@ class OpsetUpgradeTest {
         }
     }
 
-    @Test
-    void opset10CannotBeRaised() {
-        ModelProto old = TinyModels.matMul(10);
+    /** The operators whose inputs change between opsets 7 and 11, in their old forms. */
+    private static ModelProto oldModel(long opset) {
+        ModelBuilder b = new ModelBuilder("old-ops", opset).input("x", 1, 2, 3, 4).output("sliced").output("top")
+                .output("padded").output("clipped").output("upsampled");
+        if (opset < 10) {
+            b.node("Slice", "slice", List.of("x"), List.of("sliced"), ints("starts", 0, 1), ints("ends", 2, 4),
+                    ints("axes", 2, 3));
+        } else {
+            b.int64Initializer("starts", 0, 1).int64Initializer("ends", 2, 4).int64Initializer("axes", 2, 3)
+                    .node("Slice", "slice", List.of("x", "starts", "ends", "axes"), List.of("sliced"));
+        }
+        b.node("Pad", "pad", List.of("x"), List.of("padded"), ints("pads", 0, 0, 1, 2, 0, 0, 0, 1),
+                        ModelBuilder.real("value", 0.5f))
+                .node("Clip", "clip", List.of("x"), List.of("clipped"), ModelBuilder.real("min", -0.25f),
+                        ModelBuilder.real("max", 0.75f));
+        if (opset < 9) {
+            b.node("Upsample", "upsample", List.of("x"), List.of("upsampled"),
+                    ModelBuilder.reals("scales", 1f, 1f, 2f, 1.5f));
+        } else {
+            b.initializer("scales", new long[] {4}, new float[] {1f, 1f, 2f, 1.5f})
+                    .node(opset < 10 ? "Upsample" : "Resize", "upsample", List.of("x", "scales"), List.of("upsampled"));
+        }
+        return (opset < 10 ? b.node("TopK", "topk", List.of("x"), List.of("top", "top_index"), integer("k", 2))
+                : b.int64Initializer("k", 2).node("TopK", "topk", List.of("x", "k"), List.of("top", "top_index")))
+                .build();
+    }
 
-        assertThatThrownBy(() -> OpsetUpgrade.toTarget(old)).isInstanceOf(Trt4jException.class)
-                .hasMessageContaining("opset 10");
-        assertThatThrownBy(() -> new QdqQuantizer(QuantizationConfig.defaults()).quantize(TinyModels.matMul(9),
-                Map.of("x", 1f))).isInstanceOf(Trt4jException.class).hasMessageContaining("opset 9");
+    @Test
+    void opsets7To10ComputeTheSameAtOpset13() throws Exception {
+        List<String> outputs = List.of("sliced", "top", "padded", "clipped", "upsampled");
+        float[] x = gaussian(5, 24, 1.0);
+        for (long opset : new long[] {7, 9, 10}) {
+            ModelProto original = oldModel(opset);
+            ModelProto upgraded = OpsetUpgrade.toTarget(original);
+
+            assertThat(QdqModels.opset(upgraded)).isEqualTo(13);
+            assertThat(nodes(upgraded, "Upsample")).isEmpty();
+            assertThat(nodes(upgraded, "Resize").get(0).getInputCount()).as("X, roi, scales").isEqualTo(3);
+            try (OrtRunner before = new OrtRunner(original); OrtRunner after = new OrtRunner(upgraded)) {
+                Map<String, float[]> expected = before.run("x", x, new long[] {1, 2, 3, 4}, outputs);
+                Map<String, float[]> actual = after.run("x", x, new long[] {1, 2, 3, 4}, outputs);
+                for (String o : outputs) {
+                    assertThat(actual.get(o)).as("opset " + opset + ": " + o).containsExactly(expected.get(o));
+                }
+            }
+        }
+    }
+
+    @Test
+    void opsetsBefore7AreRefusedAndOpset9IsQuantizedAfterRaising() throws Exception {
+        assertThatThrownBy(() -> OpsetUpgrade.toTarget(TinyModels.matMul(6))).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("opset 6").hasMessageContaining("from 7");
+
+        QuantizationResult r = new QdqQuantizer(QuantizationConfig.defaults()).quantize(TinyModels.matMul(9),
+                Map.of("x", 3f));
+        assertThat(QdqModels.opset(r.model())).isEqualTo(13);
+        assertThat(OrtRunner.runOnce(r.model(), "x", gaussian(1, 32, 1), new long[] {2, 16}, "y")).hasSize(12);
     }
 
     @Test
