@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs FP16 conversion and both INT8 Q/DQ layouts over ONNX's operator tests (Debian's libonnx-testdata: one small
+# Runs the opset-13 upgrade, FP16 conversion and both INT8 Q/DQ layouts over ONNX's operator tests (Debian's libonnx-testdata: one small
 # graph per operator variant, with inputs and expected outputs) and checks each result in ONNX Runtime.
 #
 #   scripts/onnx-operator-tests.sh            # fetches the package into target/, then runs the sweep
@@ -9,16 +9,16 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="$root/tests/target/onnx-testdata"
-if [ ! -d "$data/node" ]; then
+if [ ! -d "$data/node" ] || [ ! -d "$data/simple" ]; then
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
   (cd "$work" && apt-get download libonnx-testdata >"$work/apt.log" 2>&1) \
     || { cat "$work/apt.log" >&2; echo "onnx-operator-tests: 'apt-get download libonnx-testdata' failed (a Debian/Ubuntu package source is needed)" >&2; exit 1; }
   dpkg-deb -x "$work"/libonnx-testdata_*.deb "$work/x"
-  mkdir -p "$data"
-  mv "$work/x/usr/share/libonnx-testdata/data/node" "$data/node"
+  rm -rf "$data" && mkdir -p "$(dirname "$data")"
+  mv "$work/x/usr/share/libonnx-testdata/data" "$data"
 fi
 cd "$root"
 ./mvnw -B -q -pl tests -am verify -Dtest=OnnxOperatorConformanceTest -Dsurefire.failIfNoSpecifiedTests=false \
-  -Dtrt4j.excludedGroups= -Dtrt4j.onnxOperatorTests="$data/node"
+  -Dtrt4j.excludedGroups= -Dtrt4j.onnxOperatorTests="$data"
 grep -h '^# ' tests/target/onnx-operator-tests-*.txt

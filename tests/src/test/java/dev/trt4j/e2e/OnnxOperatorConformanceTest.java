@@ -13,6 +13,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.quantize.Fp16Converter;
+import dev.trt4j.quantize.OpsetUpgrade;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.quantize.QuantizationTarget;
@@ -40,7 +41,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Runs FP16 conversion and both Q/DQ layouts over ONNX's operator tests (Debian's {@code libonnx-testdata}: one
+ * Runs the opset upgrade, FP16 conversion and both Q/DQ layouts over ONNX's operator tests (Debian's {@code libonnx-testdata}: one
  * small graph per operator variant, with inputs and expected outputs). Each transformed model must either be refused
  * with a {@link Trt4jException} or load in ONNX Runtime and reproduce the expected outputs within the precision's
  * tolerance; anything else (another exception, a model ONNX Runtime rejects, a wrong result) fails the sweep.
@@ -50,11 +51,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("onnx-operator-tests")
 class OnnxOperatorConformanceTest {
-    /** Where the script extracts the package's {@code data/node} folder. */
+    /** Where the script extracts the package's {@code data} folder. */
     private static final String DATA_PROPERTY = "trt4j.onnxOperatorTests";
+    /** Its folders of cases with inputs and expected outputs ({@code real} only points to downloads). */
+    private static final List<String> SUITES = List.of("node", "pytorch-converted", "pytorch-operator", "simple");
 
     enum Mode {
-        FP16(0.02, 600), INT8_TENSORRT(0.1, 50), INT8_ONNXRUNTIME_CPU(0.1, 50);
+        OPSET_13(1e-4, 100), FP16(0.02, 650), INT8_TENSORRT(0.1, 50), INT8_ONNXRUNTIME_CPU(0.1, 50);
 
         /** Largest error allowed, relative to the largest expected magnitude of an output. */
         final double tolerance;
@@ -75,11 +78,14 @@ class OnnxOperatorConformanceTest {
     @ParameterizedTest
     @EnumSource(Mode.class)
     void everyCaseIsCheckedOrRefusedWithOneLine(Mode mode) throws IOException {
-        Path root = Path.of(System.getProperty(DATA_PROPERTY, "target/onnx-testdata/node"));
-        assertThat(root).as("run scripts/onnx-operator-tests.sh, which fetches ONNX's operator tests").isDirectory();
-        List<Path> cases;
-        try (Stream<Path> s = Files.list(root)) {
-            cases = s.filter(d -> Files.isRegularFile(d.resolve("model.onnx"))).sorted().toList();
+        Path root = Path.of(System.getProperty(DATA_PROPERTY, "target/onnx-testdata"));
+        assertThat(root.resolve("node")).as("run scripts/onnx-operator-tests.sh, which fetches ONNX's operator tests")
+                .isDirectory();
+        List<Path> cases = new ArrayList<>();
+        for (String suite : SUITES) {
+            try (Stream<Path> s = Files.list(root.resolve(suite))) {
+                s.filter(d -> Files.isRegularFile(d.resolve("model.onnx"))).sorted().forEach(cases::add);
+            }
         }
         Map<Verdict, Integer> counts = new TreeMap<>();
         List<String> lines = new ArrayList<>();
@@ -87,7 +93,7 @@ class OnnxOperatorConformanceTest {
         for (Path dir : cases) {
             Outcome o = sweepOne(dir, mode);
             counts.merge(o.verdict(), 1, Integer::sum);
-            String line = dir.getFileName() + "\t" + o.verdict() + (o.detail().isEmpty() ? "" : "\t" + o.detail());
+            String line = dir.getParent().getFileName() + "/" + dir.getFileName() + "\t" + o.verdict() + (o.detail().isEmpty() ? "" : "\t" + o.detail());
             lines.add(line);
             if (o.verdict() == Verdict.FAILED) {
                 failures.add(line);
@@ -108,6 +114,9 @@ class OnnxOperatorConformanceTest {
         assertThat(relativeError(new float[][] {expected}, new float[][] {{1f, -2f, 4.2f}})).isGreaterThan(0.02);
         assertThat(relativeError(new float[][] {expected}, new float[][] {{1f, -2f, 4f}})).isZero();
         assertThat(relativeError(new float[][] {expected}, new float[][] {{1f, Float.NaN, 4f}})).isNaN();
+        float[] withNaN = {Float.NaN, 2f};
+        assertThat(relativeError(new float[][] {withNaN}, new float[][] {{Float.NaN, 2f}})).isZero();
+        assertThat(relativeError(new float[][] {withNaN}, new float[][] {{0f, 2f}})).isInfinite();
     }
 
     private static Outcome sweepOne(Path dir, Mode mode) {
@@ -134,7 +143,7 @@ class OnnxOperatorConformanceTest {
                 return new Outcome(Verdict.REFUSED, e.getMessage());
             }
             if (candidate == null) {
-                return new Outcome(Verdict.NOT_APPLICABLE, "nothing to quantize");
+                return new Outcome(Verdict.NOT_APPLICABLE, "nothing to transform");
             }
             float[][] actual;
             try {
@@ -150,9 +159,12 @@ class OnnxOperatorConformanceTest {
         }
     }
 
-    /** The transformed model, or null when a quantizer finds nothing to quantize. */
+    /** The transformed model, or null when there is nothing to transform. */
     private static ModelProto transform(ModelProto proto, List<TensorProto> inputs, Mode mode, Path dir)
             throws OrtException {
+        if (mode == Mode.OPSET_13) {
+            return OpsetUpgrade.defaultOpset(proto) >= OpsetUpgrade.TARGET ? null : OpsetUpgrade.toTarget(proto);
+        }
         if (mode == Mode.FP16) {
             return new Fp16Converter().convert(proto).model();
         }
@@ -203,7 +215,10 @@ class OnnxOperatorConformanceTest {
         }
     }
 
-    /** Largest absolute error of any float output over its largest expected magnitude (NaN if any value is NaN). */
+    /**
+     * Largest absolute error of any float output over its largest expected magnitude. A NaN where a number was
+     * expected gives NaN, a number where NaN was expected gives infinity.
+     */
     static double relativeError(float[][] expected, float[][] actual) {
         double worst = 0;
         for (int k = 0; k < expected.length; k++) {
@@ -216,12 +231,16 @@ class OnnxOperatorConformanceTest {
             double magnitude = 1e-3;
             double error = 0;
             for (int i = 0; i < expected[k].length; i++) {
-                magnitude = Math.max(magnitude, Math.abs(expected[k][i]));
-                double e = Math.abs(expected[k][i] - actual[k][i]);
-                if (Double.isNaN(e) && !Float.isNaN(expected[k][i])) {
-                    return Double.NaN;
+                float want = expected[k][i];
+                float got = actual[k][i];
+                if (Float.isNaN(want) || Float.isNaN(got)) {
+                    if (Float.isNaN(want) != Float.isNaN(got)) {
+                        return Float.isNaN(got) ? Double.NaN : Double.POSITIVE_INFINITY;
+                    }
+                    continue;
                 }
-                error = Math.max(error, Double.isNaN(e) ? 0 : e);
+                magnitude = Math.max(magnitude, Math.abs(want));
+                error = Math.max(error, Math.abs((double) want - got));
             }
             worst = Math.max(worst, error / magnitude);
         }

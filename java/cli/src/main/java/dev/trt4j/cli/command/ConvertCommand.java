@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DefaultModel;
@@ -7,6 +8,8 @@ import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.quantize.Fp16Converter;
+import dev.trt4j.quantize.OpsetUpgrade;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,26 +25,30 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
-/** {@code trt4j convert --fp16}: an FP16 copy of a model for strongly typed TensorRT. */
+/** {@code trt4j convert --fp16 | --opset 13}: an FP16 copy for strongly typed TensorRT, or an older model raised. */
 @Command(name = "convert", sortOptions = false,
-        description = {"Converts a model's precision. --fp16: weights and compute in float16 with casts at the "
-                + "boundaries; reductions, softmax, normalisations, Exp/Log/Pow stay in FP32, and so do "
-                + "operators without an FP16 form (other domains, recurrent layers). Inputs and outputs keep "
-                + "their types."})
+        description = {"Converts a model. --opset 13: raises opset 7-12 to 13, rewriting the operators whose "
+                + "inputs or meaning changed (what per-channel Q/DQ needs). --fp16: weights and compute in float16 "
+                + "with casts at the boundaries; reductions, softmax, normalisations, Exp/Log/Pow stay in FP32, and "
+                + "so do operators without an FP16 form (other domains, recurrent layers). Both may be given: the "
+                + "opset is raised first. Inputs and outputs keep their types."})
 public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
             description = "ONNX model (default: the embedded PP-OCR text-direction classifier).")
     Path model;
 
-    @Option(names = "--fp16", required = true, description = "Convert to FP16 (the only conversion so far).")
+    @Option(names = "--fp16", description = "Convert to FP16.")
     boolean fp16;
+
+    @Option(names = "--opset", paramLabel = "13", description = "Raise the model's opset to 13 (the only target).")
+    Long opset;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The converted model to write.")
     Path out;
 
     @Option(names = "--keep-fp32", paramLabel = "NAME|OPTYPE|REGEX",
-            description = "Also keep in FP32: a node name, an operator type (e.g. Conv), or a regular expression "
-                    + "found in node names; repeatable. Each must match something.")
+            description = "With --fp16, also keep in FP32: a node name, an operator type (e.g. Conv), or a regular "
+                    + "expression found in node names; repeatable. Each must match something.")
     List<String> keepFp32 = new ArrayList<>();
 
     @Mixin
@@ -52,32 +59,61 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!fp16 && opset == null) {
+            throw new ParameterException(spec.commandLine(), "give --fp16, --opset 13, or both");
+        }
+        if (opset != null && opset != OpsetUpgrade.TARGET) {
+            throw new ParameterException(spec.commandLine(), "--opset " + opset + ": the only target is "
+                    + OpsetUpgrade.TARGET);
+        }
+        if (!fp16 && !keepFp32.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--keep-fp32 needs --fp16");
+        }
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.requireDistinct(out, modelFile, "converted");
         OnnxModel onnx = OnnxModel.load(modelFile);
-        Fp16Converter converter = converter(onnx, modelFile);
-        Fp16Converter.Result result;
+        Fp16Converter converter = fp16 ? converter(onnx, modelFile) : null;
+        long sourceOpset;
+        ModelProto converted;
+        Fp16Converter.Result half = null;
         try {
-            result = converter.convert(onnx.proto());
+            sourceOpset = OpsetUpgrade.defaultOpset(onnx.proto());
+            converted = opset != null ? OpsetUpgrade.toTarget(onnx.proto()) : onnx.proto();
+            if (converter != null) {
+                half = converter.convert(converted);
+                converted = half.model();
+            }
         } catch (Trt4jException e) {
             throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
         }
-        AtomicFiles.write(out, result.model()::writeTo);
+        AtomicFiles.write(out, converted::writeTo);
+        print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), half);
+        return 0;
+    }
+
+    private void print(Path modelFile, long fromOpset, long toOpset, Fp16Converter.Result half) {
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode root = JsonOutput.object();
             root.put("model", modelFile.toString());
             root.put("out", out.toString());
-            root.put("precision", "fp16");
-            root.put("castsAdded", result.castsAdded());
-            result.fp32Nodes().forEach(root.putArray("fp32Nodes")::add);
+            root.put("sourceOpset", fromOpset);
+            root.put("opset", toOpset);
+            root.put("precision", half != null ? "fp16" : "fp32");
+            if (half != null) {
+                root.put("castsAdded", half.castsAdded());
+                half.fp32Nodes().forEach(root.putArray("fp32Nodes")::add);
+            }
             json.print(w, root);
         } else {
-            w.printf("Converted %s to FP16 → %s%n", modelFile.getFileName(), out);
-            w.printf("%d nodes kept in FP32, %d casts added%n", result.fp32Nodes().size(), result.castsAdded());
+            w.printf("Converted %s%s%s → %s%n", modelFile.getFileName(),
+                    toOpset != fromOpset ? " from opset " + fromOpset + " to " + toOpset : "",
+                    half != null ? " to FP16" : "", out);
+            if (half != null) {
+                w.printf("%d nodes kept in FP32, %d casts added%n", half.fp32Nodes().size(), half.castsAdded());
+            }
             w.flush();
         }
-        return 0;
     }
 
     /** The default converter, plus what {@code --keep-fp32} names. */

@@ -304,16 +304,35 @@ class QuantizeEvaluateCommandsTest {
 
     @Test
     void opsetTooOldForQdqIsRefused() throws IOException {
-        Path old = variant("opset9.onnx", m -> m.toBuilder().setOpsetImport(0,
-                m.getOpsetImport(0).toBuilder().setVersion(9)).build());
+        Path old = variant("opset6.onnx", m -> m.toBuilder().setOpsetImport(0,
+                m.getOpsetImport(0).toBuilder().setVersion(6)).build());
         Path out = dir.resolve("errors-opset").resolve("m.onnx");
         Files.createDirectories(out.getParent());
 
         CliRun run = CliRun.of("quantize", old.toString(), "--table", table.toString(), "--out", out.toString(),
                 "--force");
 
-        assertFailsWithOneLine(run, "opset9.onnx: model 'paddle-onnx' has opset 9; QuantizeLinear needs opset 10 "
-                + "or later (13 for per-channel weights)", out);
+        assertFailsWithOneLine(run, "opset6.onnx: model 'paddle-onnx' has opset 6; trt4j raises opsets from 7 on "
+                + "(before 7, arithmetic broadcasts by attribute); re-export the model at opset 13 or later", out);
+    }
+
+    @Test
+    void convertRaisesTheOpsetAndTheModelStillReadsTheLines() throws IOException {
+        Path raised = dir.resolve("cls.opset13.onnx");
+        JsonNode r = json(CliRun.of("convert", "--opset", "13", model.toString(), "--out", raised.toString(),
+                "--json"));
+
+        assertThat(r.get("sourceOpset").asLong()).isEqualTo(11);
+        assertThat(r.get("opset").asLong()).isEqualTo(13);
+        assertThat(r.get("precision").asText()).isEqualTo("fp32");
+        assertThat(ModelProto.parseFrom(Files.readAllBytes(raised)).getOpsetImport(0).getVersion()).isEqualTo(13);
+        JsonNode e = json(CliRun.of("evaluate", "--reference", model.toString(), "--candidate", raised.toString(),
+                "--samples", "16", "--json"));
+        assertThat(e.get("outputs").get(0).get("maxAbsoluteError").asDouble()).isLessThan(1e-5);
+
+        CliRun neither = CliRun.of("convert", model.toString(), "--out", dir.resolve("none.onnx").toString());
+        assertThat(neither.exitCode()).isEqualTo(2);
+        assertThat(neither.err()).contains("give --fp16, --opset 13, or both");
     }
 
     @Test
