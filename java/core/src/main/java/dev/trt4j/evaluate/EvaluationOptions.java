@@ -1,6 +1,7 @@
 package dev.trt4j.evaluate;
 
 import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.quantize.Fp16Emulation;
 import dev.trt4j.stats.ProgressListener;
 
 import java.util.List;
@@ -18,35 +19,42 @@ import java.util.Objects;
  * @param detectTask    pick a {@link TaskMetric} from the models and the data when none is given (default on)
  * @param ctcKeys       the keys of a CTC text recognizer (a keys file's lines), for detecting and building
  *                      {@link CtcTextRecognition}; empty when unknown
+ * @param emulateFp16   run a model file that computes in FP16 through {@link Fp16Emulation}, so that its FP16
+ *                      rounding is measured although ONNX Runtime's CPU has FP16 kernels for few operators
+ *                      (default on)
  * @param progress      told after every batch
  */
 public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTask, List<String> ctcKeys,
-                                ProgressListener progress) {
+                                boolean emulateFp16, ProgressListener progress) {
     public EvaluationOptions {
         Objects.requireNonNull(runnerOptions, "runnerOptions");
         ctcKeys = List.copyOf(ctcKeys);
         Objects.requireNonNull(progress, "progress");
     }
 
-    /** Automatic threads, graphs run as written, task detection on, no keys, no progress. */
+    /** Automatic threads, graphs run as written, task detection on, no keys, FP16 emulated, no progress. */
     public static EvaluationOptions defaults() {
         return new EvaluationOptions(OrtRunnerOptions.defaults().withGraphOptimizations(false), true, List.of(),
-                ProgressListener.NONE);
+                true, ProgressListener.NONE);
     }
 
     public EvaluationOptions withRunnerOptions(OrtRunnerOptions options) {
-        return new EvaluationOptions(options, detectTask, ctcKeys, progress);
+        return new EvaluationOptions(options, detectTask, ctcKeys, emulateFp16, progress);
     }
 
     public EvaluationOptions withDetectTask(boolean detect) {
-        return new EvaluationOptions(runnerOptions, detect, ctcKeys, progress);
+        return new EvaluationOptions(runnerOptions, detect, ctcKeys, emulateFp16, progress);
     }
 
     public EvaluationOptions withCtcKeys(List<String> keys) {
-        return new EvaluationOptions(runnerOptions, detectTask, keys, progress);
+        return new EvaluationOptions(runnerOptions, detectTask, keys, emulateFp16, progress);
+    }
+
+    public EvaluationOptions withEmulateFp16(boolean emulate) {
+        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulate, progress);
     }
 
     public EvaluationOptions withProgress(ProgressListener listener) {
-        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, listener);
+        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulateFp16, listener);
     }
 }

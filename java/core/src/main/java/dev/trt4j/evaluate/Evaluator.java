@@ -3,12 +3,16 @@ package dev.trt4j.evaluate;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtModelRunner;
+import dev.trt4j.quantize.Fp16Emulation;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -47,13 +51,41 @@ public final class Evaluator {
     public static List<EvaluationResult> evaluate(Path reference, List<Path> candidates, CalibrationDataSource data,
                                                   Optional<TaskMetric> task, EvaluationOptions options) {
         List<OrtModelRunner> runners = new ArrayList<>();
-        try (OrtModelRunner ref = OrtModelRunner.open(reference, options.runnerOptions())) {
+        try (OrtModelRunner ref = open(reference, options)) {
             for (Path c : candidates) {
-                runners.add(OrtModelRunner.open(c, options.runnerOptions()));
+                runners.add(open(c, options));
             }
             return evaluate(ref, runners, data, task, options);
         } finally {
             runners.forEach(OrtModelRunner::close);
+        }
+    }
+
+    /**
+     * Opens a model file as the path-taking {@code evaluate} methods do: a model that computes in FP16 runs through
+     * {@link Fp16Emulation} when {@link EvaluationOptions#emulateFp16()}.
+     *
+     * @throws Trt4jException if the file is missing or ONNX Runtime cannot load it
+     */
+    public static OrtModelRunner open(Path model, EvaluationOptions options) {
+        if (options.emulateFp16() && Files.isRegularFile(model)) {
+            ModelProto proto = readQuietly(model);
+            if (proto != null && Fp16Emulation.computesInFp16(proto)) {
+                LOG.info("{} computes in FP16: emulating its FP16 rounding, which ONNX Runtime's CPU would skip "
+                        + "for operators without FP16 kernels", model.getFileName());
+                return OrtModelRunner.open(Fp16Emulation.emulate(proto).toByteArray(), model.toString(),
+                        options.runnerOptions());
+            }
+        }
+        return OrtModelRunner.open(model, options.runnerOptions());
+    }
+
+    /** The model's proto with external data inlined, or null when trt4j cannot read it (ONNX Runtime reports). */
+    private static ModelProto readQuietly(Path model) {
+        try {
+            return OnnxModel.load(model).proto();
+        } catch (Trt4jException e) {
+            return null;
         }
     }
 

@@ -32,7 +32,8 @@ import java.util.TreeSet;
  * <ul>
  *   <li>the operator types of {@link #DEFAULT_FP32_OP_TYPES} (or the set given to the constructor);</li>
  *   <li>the statistics of LayerNorm written out as primitive operators (ReduceMean, Sub, Pow, ReduceMean, Add ε,
- *       Sqrt and the normalising Div), found by pattern;</li>
+ *       Sqrt and the normalising Div), found by pattern, and the {@code x − max(x)} of softmax written out (a Sub
+ *       feeding an FP32 Exp);</li>
  *   <li>any node with a constant input whose finite values exceed the FP16 range (±65504), e.g. −1e9 masks;</li>
  *   <li>nodes named in the constructor;</li>
  *   <li>operators without an FP16 form that ONNX allows and ONNX Runtime runs ({@code Celu}, {@code Range},
@@ -233,6 +234,17 @@ public final class Fp16Converter {
                         || fp32OpTypes.contains(n.getOpType())
                         || fp32NodeNames.contains(GraphIndex.label(n, i)) || layerNorm.contains(i)
                         || hasOutOfRangeConstant(n);
+            }
+            // Softmax written out: x − max(x) cancels nearly equal numbers, which FP16 would round away before the
+            // FP32 Exp sees them. The subtraction that feeds an FP32 Exp computes in FP32 too.
+            for (int i = 0; i < graph.getNodeCount(); i++) {
+                NodeProto n = graph.getNode(i);
+                if (n.getOpType().equals("Exp") && fp32[i]) {
+                    int p = index.producer(n.getInput(0));
+                    if (p >= 0 && graph.getNode(p).getOpType().equals("Sub")) {
+                        fp32[p] = true;
+                    }
+                }
             }
             // A Cast to float stays FP32 unless an FP16 node reads it (decided in reverse, readers first).
             for (int i = graph.getNodeCount() - 1; i >= 0; i--) {

@@ -84,12 +84,22 @@ class EvaluatorTest {
     }
 
     @Test
+    void fp16IsEmulatedUnlessAskedNotTo() {
+        EvaluationResult emulated = Evaluator.evaluate(fp32, fp16, lines(fp32, 16), Optional.empty(), OPTIONS);
+        EvaluationResult plain = Evaluator.evaluate(fp32, fp16, lines(fp32, 16), Optional.empty(),
+                OPTIONS.withEmulateFp16(false));
+
+        assertThat(emulated.outputs().get(0).maxAbsoluteError()).isPositive()
+                .isNotEqualTo(plain.outputs().get(0).maxAbsoluteError());
+    }
+
+    @Test
     void severalCandidatesInOnePassMatchSeparateRuns() {
         List<OrtModelRunner> runners = new ArrayList<>();
         List<EvaluationResult> both;
-        try (OrtModelRunner ref = OrtModelRunner.open(fp32, OPTIONS.runnerOptions())) {
-            runners.add(OrtModelRunner.open(fp16, OPTIONS.runnerOptions()));
-            runners.add(OrtModelRunner.open(fp32, OPTIONS.runnerOptions()));
+        try (OrtModelRunner ref = Evaluator.open(fp32, OPTIONS)) {
+            runners.add(Evaluator.open(fp16, OPTIONS));
+            runners.add(Evaluator.open(fp32, OPTIONS));
             both = Evaluator.evaluate(ref, runners, lines(fp32, 32), Optional.empty(), OPTIONS);
         } finally {
             runners.forEach(OrtModelRunner::close);

@@ -167,6 +167,25 @@ class Fp16ConverterTest {
     }
 
     @Test
+    void softmaxWrittenOutKeepsItsSubtractionInFp32() throws Exception {
+        // Logits near 10000: FP16's step there is 8, so x − max(x) computed in FP16 would lose the differences.
+        ModelProto model = new ModelBuilder("softmax", 12).input("x", 2, 4).output("y")
+                .node("ReduceMax", "max", List.of("x"), List.of("m"), ints("axes", 1))
+                .node("Sub", "shift", List.of("x", "m"), List.of("d"))
+                .node("Exp", "exp", List.of("d"), List.of("e"))
+                .node("ReduceSum", "sum", List.of("e"), List.of("s"), ints("axes", 1))
+                .node("Div", "normalize", List.of("e", "s"), List.of("y")).build();
+        float[] x = {10000f, 10001f, 10002f, 10003f, 1f, 2f, 3f, 4f};
+
+        Fp16Converter.Result r = new Fp16Converter().convert(model);
+
+        assertThat(r.fp32Nodes()).contains("shift", "exp", "sum");
+        float[] expected = OrtRunner.runOnce(model, "x", x, new long[] {2, 4}, "y");
+        float[] actual = OrtRunner.runOnce(Fp16Emulation.emulate(r.model()), "x", x, new long[] {2, 4}, "y");
+        assertThat(actual).containsExactly(expected, within(2e-3f));
+    }
+
+    @Test
     void operatorsOfOtherDomainsStayFp32OrAreRefusedByName() {
         ModelProto declared = new ModelBuilder("custom", 13).input("x", SHAPE).output("y")
                 .node("Relu", "relu", List.of("x"), List.of("a"))

@@ -44,6 +44,12 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--candidate", required = true, paramLabel = "B.onnx", description = "The model to judge.")
     Path candidate;
 
+    @Option(names = "--fp16-emulation", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Run a model that computes in FP16 with every FP16 tensor rounded to FP16, as TensorRT "
+                    + "stores it (default on). ONNX Runtime's CPU has FP16 kernels for few operators and otherwise "
+                    + "computes in FP32 without rounding, which makes FP16 look closer to FP32 than it is.")
+    boolean fp16Emulation;
+
     // Worded for a command that runs two models: EvaluateCommand.properties holds its help for these options.
     @Mixin
     EvaluationArguments evaluation;
@@ -62,10 +68,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         Optional<TaskKind> kind = evaluation.taskKind();
         OrtRunnerOptions runnerOptions = evaluation.runnerOptions();
         EvaluationResult result;
-        try (OrtModelRunner ref = OrtModelRunner.open(reference, runnerOptions);
-             OrtModelRunner cand = OrtModelRunner.open(candidate, runnerOptions);
+        EvaluationOptions opening = EvaluationOptions.defaults().withRunnerOptions(runnerOptions)
+                .withEmulateFp16(fp16Emulation);
+        try (OrtModelRunner ref = Evaluator.open(reference, opening);
+             OrtModelRunner cand = Evaluator.open(candidate, opening);
              CalibrationDataSource data = openData(ref)) {
-            EvaluationOptions options = evaluation.options(ref.outputs());
+            EvaluationOptions options = evaluation.options(ref.outputs()).withEmulateFp16(fp16Emulation);
             Optional<TaskMetric> metric = kind.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(), data,
                     options.ctcKeys()));
             try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
