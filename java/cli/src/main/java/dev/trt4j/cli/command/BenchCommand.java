@@ -9,6 +9,7 @@ import dev.trt4j.benchmark.BenchmarkBackend;
 import dev.trt4j.benchmark.BenchmarkBackends;
 import dev.trt4j.benchmark.BenchmarkRequest;
 import dev.trt4j.benchmark.BenchmarkResult;
+import dev.trt4j.benchmark.BenchmarkSummaryJson;
 import dev.trt4j.benchmark.ComparisonRow;
 import dev.trt4j.benchmark.EngineShapeCheck;
 import dev.trt4j.engine.EngineSidecarFile;
@@ -99,6 +100,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Per-query times in trtexec's --exportTimes layout (one file per run: FILE.<run>.json).")
     private Path json;
 
+    @Option(names = "--summary-json", paramLabel = "FILE",
+            description = "Every run's summary (throughput; min, max, mean, median and percentiles of each metric) "
+                    + "as one JSON file, for scripts.")
+    private Path summaryJson;
+
     @Option(names = "--compare", paramLabel = "[model=NAME,]fp32=F,LABEL=F...",
             description = "Time each file against fp32, one column per LABEL (fp16, int8, dynamic-int8, ...); repeat "
                     + "for more models (rows of the speedup table).")
@@ -128,6 +134,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         List<SpeedupTable.Entry> entries = new ArrayList<>();
+        List<BenchmarkSummaryJson.Run> summaries = new ArrayList<>();
         for (Run run : runs) {
             BenchmarkBackend b = BenchmarkBackends.named(backendFor(run.file()));
             BenchmarkResult result = b.run(new BenchmarkRequest(run.file(), run.batch(), shapeMap, values, timing,
@@ -141,7 +148,9 @@ public final class BenchCommand implements Callable<Integer> {
             }
             entries.add(new SpeedupTable.Entry(run.model(), run.precision(), result.batch(),
                     result.report().samplesPerSecond()));
+            summaries.add(new BenchmarkSummaryJson.Run(run.model(), run.precision(), result));
         }
+        writeIfAsked(summaryJson, BenchmarkSummaryJson.of(summaries));
         if (!compare.isEmpty()) {
             SpeedupTable table = SpeedupTable.of(ComparisonRow.BASELINE, entries);
             out.println();

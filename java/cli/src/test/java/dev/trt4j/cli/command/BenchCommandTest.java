@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 /** {@code trt4j bench} on the real PP-OCR classifier (ONNX Runtime, short runs) and its one-line errors. */
 class BenchCommandTest {
@@ -56,7 +57,9 @@ class BenchCommandTest {
     @Test
     void timesEachBatchAndExportsEachRunsTimes() throws Exception {
         Path times = dir.resolve("times.json");
-        CliRun run = bench(with(model.toString(), "--batch", "1,2", "--json", times.toString()));
+        Path summary = dir.resolve("summary.json");
+        CliRun run = bench(with(model.toString(), "--batch", "1,2", "--json", times.toString(), "--summary-json",
+                summary.toString()));
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out().lines().filter(l -> l.startsWith("== "))).hasSize(2);
         assertThat(run.out()).contains("[onnxruntime] x:1x3x48x192").contains("[onnxruntime] x:2x3x48x192")
@@ -66,6 +69,15 @@ class BenchCommandTest {
             assertThat(root.size()).isGreaterThanOrEqualTo(3);
             assertThat(root.get(0).has("computeMs")).isTrue();
         }
+        JsonNode runs = new ObjectMapper().readTree(summary.toFile()).get("runs");
+        assertThat(runs).hasSize(2);
+        assertThat(runs.get(1).get("batch").asInt()).isEqualTo(2);
+        assertThat(runs.get(1).get("shapes").get("x").get(0).asLong()).isEqualTo(2);
+        JsonNode latency = runs.get(1).get("latencyMs");
+        assertThat(latency.get("percentiles").get("99").asDouble()).isGreaterThanOrEqualTo(latency.get("median")
+                .asDouble()).isLessThanOrEqualTo(latency.get("max").asDouble());
+        assertThat(runs.get(1).get("samplesPerSecond").asDouble())
+                .isEqualTo(2 * runs.get(1).get("queriesPerSecond").asDouble(), within(1e-6));
     }
 
     @Test

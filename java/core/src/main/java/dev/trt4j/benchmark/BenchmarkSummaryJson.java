@@ -1,0 +1,85 @@
+package dev.trt4j.benchmark;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.timing.MetricStatistics;
+import dev.trt4j.timing.PercentileValue;
+import dev.trt4j.timing.PerformanceReport;
+import dev.trt4j.timing.TimingWarning;
+
+import java.io.UncheckedIOException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The summaries of benchmark runs as one JSON document, for scripts: what trtexec prints as its performance summary
+ * (throughput, and min/max/mean/median/percentiles of each per-query metric in ms), one object per run. Per-query
+ * times are {@link dev.trt4j.timing.TimesJson}'s job.
+ */
+public final class BenchmarkSummaryJson {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    /** One run and the labels it had on the command line ({@code precision} empty outside a comparison). */
+    public record Run(String model, String precision, BenchmarkResult result) {
+    }
+
+    private BenchmarkSummaryJson() {
+    }
+
+    /**
+     * {@code {"runs": [{"model", "precision", "file", "backend", "batch", "shapes", "inputs", "timing",
+     * "warmUpQueries", "queries", "walltimeMs", "queriesPerSecond", "samplesPerSecond", "latencyMs", "enqueueMs",
+     * "h2dMs", "computeMs", "d2hMs", "warnings"}]}}; each {@code *Ms} metric is {@code {"min", "max", "mean",
+     * "median", "percentiles": {"99": …}}}.
+     */
+    public static String of(List<Run> runs) {
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode array = root.putArray("runs");
+        for (Run run : runs) {
+            BenchmarkResult r = run.result();
+            PerformanceReport p = r.report();
+            ObjectNode o = array.addObject().put("model", run.model()).put("precision", run.precision())
+                    .put("file", r.file().toString()).put("backend", r.backend()).put("batch", r.batch());
+            ObjectNode shapes = o.putObject("shapes");
+            r.shapes().forEach((name, dims) -> {
+                ArrayNode a = shapes.putArray(name);
+                for (long d : dims) {
+                    a.add(d);
+                }
+            });
+            o.put("inputs", r.inputs()).put("timing", p.mode().describe())
+                    .put("warmUpQueries", p.warmUpQueries()).put("queries", p.queries())
+                    .put("walltimeMs", p.walltimeMs()).put("queriesPerSecond", p.queriesPerSecond())
+                    .put("samplesPerSecond", p.samplesPerSecond());
+            metric(o.putObject("latencyMs"), p.latency());
+            metric(o.putObject("enqueueMs"), p.enqueue());
+            metric(o.putObject("h2dMs"), p.h2d());
+            metric(o.putObject("computeMs"), p.compute());
+            metric(o.putObject("d2hMs"), p.d2h());
+            ArrayNode warnings = o.putArray("warnings");
+            p.warnings().stream().map(TimingWarning::text).forEach(warnings::add);
+        }
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void metric(ObjectNode o, MetricStatistics m) {
+        o.put("min", m.min()).put("max", m.max()).put("mean", m.mean()).put("median", m.median());
+        ObjectNode percentiles = o.putObject("percentiles");
+        for (PercentileValue v : m.percentiles()) {
+            percentiles.put(label(v.percentile()), v.value());
+        }
+    }
+
+    /** 99 → "99", 99.9 → "99.9". */
+    private static String label(double percentile) {
+        return percentile == Math.rint(percentile) ? Long.toString((long) percentile)
+                : String.format(Locale.ROOT, "%s", percentile);
+    }
+}
