@@ -10,6 +10,17 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.calibration.AmaxTableCalculator;
+import dev.trt4j.calibration.MethodSpec;
+import dev.trt4j.calibrators.CalibrationException;
+import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.data.Batch;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.stats.ActivationStatistics;
+import dev.trt4j.stats.ActivationStatisticsCollector;
+import dev.trt4j.stats.StatisticsOptions;
+import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.quantize.Fp16Converter;
@@ -35,6 +46,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -58,7 +70,9 @@ class OnnxOperatorConformanceTest {
     private static final List<String> SUITES = List.of("node", "pytorch-converted", "pytorch-operator", "simple");
 
     enum Mode {
-        OPSET_13(1e-4, 100), FP16(0.02, 650), INT8_TENSORRT(0.1, 50), INT8_ONNXRUNTIME_CPU(0.1, 50);
+        OPSET_13(1e-4, 100), FP16(0.02, 650), INT8_TENSORRT(0.1, 50), INT8_ONNXRUNTIME_CPU(0.1, 50),
+        /** Every float activation's statistics, then all four methods; the max method must equal max |x|. */
+        STATISTICS(0, 500);
 
         /** Largest error allowed, relative to the largest expected magnitude of an output. */
         final double tolerance;
@@ -128,6 +142,9 @@ class OnnxOperatorConformanceTest {
             if (inputs.stream().noneMatch(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE)) {
                 return new Outcome(Verdict.NOT_APPLICABLE, "no float input");
             }
+            if (mode == Mode.STATISTICS) {
+                return statistics(proto, inputs, dir);
+            }
             float[][] reference;
             try {
                 reference = run(proto.toByteArray(), proto, inputs);
@@ -157,6 +174,134 @@ class OnnxOperatorConformanceTest {
                     : new Outcome(Verdict.FAILED, String.format("relative error %.3g", error));
         } catch (Exception | LinkageError e) {
             return new Outcome(Verdict.FAILED, e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
+        }
+    }
+
+    /**
+     * Collects every float activation of the case over its inputs (one batch) as {@code calibrate --all-tensors}
+     * does, computes all four methods' ranges, and checks the max method against max |x| read from ONNX Runtime.
+     */
+    private static Outcome statistics(ModelProto proto, List<TensorProto> inputs, Path dir) throws Exception {
+        OnnxModel model;
+        try {
+            model = OnnxModel.fromProto(proto, dir.resolve("model.onnx"));
+        } catch (Trt4jException e) {
+            return new Outcome(Verdict.REFUSED, e.getMessage());
+        }
+        List<String> tensors = model.allActivationTensors();
+        Batch batch;
+        try {
+            batch = batchOf(proto, inputs);
+        } catch (OrtException e) {
+            batch = null; // an input type the sweep does not feed
+        }
+        if (tensors.isEmpty() || batch == null) {
+            return new Outcome(Verdict.NOT_APPLICABLE, tensors.isEmpty() ? "no float activation"
+                    : "inputs without a common batch dimension, or not float/int64/int32");
+        }
+        Map<String, Float> expected = new HashMap<>();
+        try (OrtSession session = OrtRuntime.environment().createSession(model.withExtraOutputs(tensors));
+             Feed feed = new Feed(proto, inputs);
+             OrtSession.Result r = session.run(feed.tensors)) {
+            for (String name : tensors) {
+                expected.put(name, maxAbs(r.get(name).orElseThrow().getValue()));
+            }
+        } catch (OrtException e) {
+            return new Outcome(Verdict.NOT_APPLICABLE, "ONNX Runtime does not run the original");
+        }
+        ActivationStatistics stats;
+        try {
+            stats = new ActivationStatisticsCollector(model, tensors, StatisticsOptions.defaults())
+                    .collect(new OneBatch(batch));
+        } catch (Trt4jException | CalibrationException e) {
+            return new Outcome(Verdict.REFUSED, e.getMessage());
+        }
+        List<CalibrationTable> tables = new ArrayList<>();
+        for (String method : List.of("max", "entropy", "percentile", "mse")) {
+            try {
+                tables.add(AmaxTableCalculator.compute(stats, MethodSpec.parse(method, CalibrationOptions.defaults()),
+                        dir.resolve("model.onnx")));
+            } catch (Trt4jException | CalibrationException e) {
+                return new Outcome(Verdict.REFUSED, method + ": " + e.getMessage());
+            }
+        }
+        for (String name : tensors) {
+            float want = expected.get(name);
+            Float got = tables.get(0).amaxByTensor().get(name);
+            if (want > 0 && Float.isFinite(want) && (got == null || got != want)) {
+                return new Outcome(Verdict.FAILED, "max of '" + name + "' is " + got + ", ONNX Runtime's max |x| "
+                        + want);
+            }
+        }
+        return new Outcome(Verdict.CHECKED, tensors.size() + " tensors");
+    }
+
+    /** The case's inputs as one batch, or null unless every input is float, int64 or int32 with one batch size. */
+    private static Batch batchOf(ModelProto proto, List<TensorProto> inputs) throws OrtException {
+        Map<String, HostTensor> tensors = new LinkedHashMap<>();
+        Set<Long> sizes = new HashSet<>();
+        try (Feed feed = new Feed(proto, inputs)) {
+            for (Map.Entry<String, OnnxTensor> e : feed.tensors.entrySet()) {
+                OnnxTensor t = e.getValue();
+                long[] shape = t.getInfo().getShape();
+                if (shape.length == 0) {
+                    return null;
+                }
+                sizes.add(shape[0]);
+                HostTensor h = switch (t.getInfo().type) {
+                    case FLOAT -> HostTensor.ofFloats(shape, flat(t.getFloatBuffer()));
+                    case INT64 -> HostTensor.ofLongs(shape, copy(t.getLongBuffer()));
+                    case INT32 -> HostTensor.ofInts(shape, copy(t.getIntBuffer()));
+                    default -> null;
+                };
+                if (h == null) {
+                    return null;
+                }
+                tensors.put(e.getKey(), h);
+            }
+        }
+        if (sizes.size() != 1 || sizes.iterator().next() < 1) {
+            return null;
+        }
+        return new Batch(Math.toIntExact(sizes.iterator().next()), tensors);
+    }
+
+    private static float[] flat(FloatBuffer b) {
+        float[] a = new float[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    private static long[] copy(java.nio.LongBuffer b) {
+        long[] a = new long[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    private static int[] copy(java.nio.IntBuffer b) {
+        int[] a = new int[b.remaining()];
+        b.get(a);
+        return a;
+    }
+
+    /** One batch held in memory. */
+    private static final class OneBatch implements CalibrationDataSource {
+        private Batch batch;
+
+        OneBatch(Batch batch) {
+            this.batch = batch;
+        }
+
+        @Override
+        public Optional<Batch> next() {
+            Optional<Batch> b = Optional.ofNullable(batch);
+            batch = null;
+            return b;
+        }
+
+        @Override
+        public String describe() {
+            return "the case's inputs";
         }
     }
 
