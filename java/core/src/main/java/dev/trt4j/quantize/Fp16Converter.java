@@ -122,7 +122,7 @@ public final class Fp16Converter {
         }
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto n = graph.getNode(i);
-            if (Fp16Operators.hasSubgraph(n)) {
+            if (GraphIndex.holdsSubgraph(n)) {
                 throw new Trt4jException("FP16 conversion does not support control flow: node '"
                         + GraphIndex.label(n, i) + "' (" + n.getOpType() + ") holds a subgraph");
             }

@@ -82,7 +82,7 @@ public final class Fp16Emulation {
 
     private static boolean emulated(NodeProto n, Map<String, Integer> types) {
         if (!GraphIndex.isDefaultDomain(n.getDomain()) || UNCHANGED.contains(n.getOpType())
-                || Fp16Operators.hasSubgraph(n)) {
+                || GraphIndex.holdsSubgraph(n)) {
             return false;
         }
         return n.getInputList().stream().anyMatch(t -> isHalf(t, types))

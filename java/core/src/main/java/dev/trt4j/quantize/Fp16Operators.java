@@ -1,6 +1,5 @@
 package dev.trt4j.quantize;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 
 import java.util.Set;
@@ -51,11 +50,5 @@ final class Fp16Operators {
             return Attributes.find(n, "reduction").map(a -> a.getS().toStringUtf8()).orElse("none").equals("none");
         }
         return true;
-    }
-
-    /** True if {@code n} holds a subgraph (If, Loop, Scan): its body may read outer tensors by name. */
-    static boolean hasSubgraph(NodeProto n) {
-        return n.getAttributeList().stream().anyMatch(a -> a.getType() == AttributeProto.AttributeType.GRAPH
-                || a.getType() == AttributeProto.AttributeType.GRAPHS);
     }
 }

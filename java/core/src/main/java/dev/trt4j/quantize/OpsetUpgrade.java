@@ -123,8 +123,7 @@ public final class OpsetUpgrade {
     }
 
     private NodeProto withUpgradedSubgraphs(NodeProto n, long opset) {
-        boolean has = n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0);
-        if (!has) {
+        if (!GraphIndex.holdsSubgraph(n)) {
             return n;
         }
         NodeProto.Builder b = n.toBuilder().clearAttribute();
