@@ -1,9 +1,9 @@
 package dev.trt4j.evaluate;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
-import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.quantize.Fp16Emulation;
@@ -69,21 +69,21 @@ public final class Evaluator {
      */
     public static OrtModelRunner open(Path model, EvaluationOptions options) {
         if (options.emulateFp16() && Files.isRegularFile(model)) {
-            ModelProto proto = readQuietly(model);
-            if (proto != null && Fp16Emulation.computesInFp16(proto)) {
+            OnnxModel onnx = loadQuietly(model);
+            ModelProto emulated = onnx == null ? null : Fp16Emulation.emulate(onnx.proto(), onnx.elementTypes());
+            if (emulated != null && emulated != onnx.proto()) {
                 LOG.info("{} computes in FP16: emulating its FP16 rounding, which ONNX Runtime's CPU would skip "
                         + "for operators without FP16 kernels", model.getFileName());
-                return OrtModelRunner.open(Fp16Emulation.emulate(proto).toByteArray(), model.toString(),
-                        options.runnerOptions());
+                return OrtModelRunner.open(emulated.toByteArray(), model.toString(), options.runnerOptions());
             }
         }
         return OrtModelRunner.open(model, options.runnerOptions());
     }
 
-    /** The model's proto with external data inlined, or null when trt4j cannot read it (ONNX Runtime reports). */
-    private static ModelProto readQuietly(Path model) {
+    /** The model with external data inlined, or null when trt4j cannot read it (ONNX Runtime then reports). */
+    private static OnnxModel loadQuietly(Path model) {
         try {
-            return OnnxModel.load(model).proto();
+            return OnnxModel.load(model);
         } catch (Trt4jException e) {
             return null;
         }

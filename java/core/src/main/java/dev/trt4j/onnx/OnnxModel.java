@@ -214,6 +214,11 @@ public final class OnnxModel {
         return t == null ? Optional.empty() : Optional.of(OnnxElementTypes.name(t));
     }
 
+    /** Element types (ONNX data type numbers) of the tensors whose type is known, by name. */
+    public Map<String, Integer> elementTypes() {
+        return elementTypes;
+    }
+
     /** True if {@code tensor} is a float32 or float16 tensor, the types calibration reads. */
     public boolean isFloatTensor(String tensor) {
         Integer t = elementTypes.get(tensor);

@@ -38,11 +38,21 @@ public final class Fp16Emulation {
         return model.getGraph().getNodeList().stream().anyMatch(n -> emulated(n, types));
     }
 
-    /** {@code model} with every FP16-computing node of its main graph computing in FP32 between casts. */
+    /**
+     * {@code model} with every FP16-computing node of its main graph computing in FP32 between casts; {@code model}
+     * itself when no node computes in FP16.
+     */
     public static ModelProto emulate(ModelProto model) {
+        return emulate(model, ElementTypeInference.inferAll(model));
+    }
+
+    /** As {@link #emulate(ModelProto)}, with the element types already known (e.g. an {@code OnnxModel}'s). */
+    public static ModelProto emulate(ModelProto model, Map<String, Integer> types) {
         Objects.requireNonNull(model, "model");
         GraphProto graph = model.getGraph();
-        Map<String, Integer> types = ElementTypeInference.inferAll(model);
+        if (graph.getNodeList().stream().noneMatch(n -> emulated(n, types))) {
+            return model;
+        }
         UniqueNames names = new UniqueNames(graph);
         Map<String, String> upcast = new HashMap<>(); // FP16 tensor → its FP32 cast
         List<NodeProto> nodes = new ArrayList<>();
