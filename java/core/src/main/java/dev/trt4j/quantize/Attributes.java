@@ -2,6 +2,7 @@ package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import com.google.protobuf.ByteString;
 
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +32,11 @@ final class Attributes {
     static AttributeProto ofInt(String name, long value) {
         return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.INT).setI(value)
                 .build();
+    }
+
+    static AttributeProto ofString(String name, String value) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
+                .setS(ByteString.copyFromUtf8(value)).build();
     }
 
     static AttributeProto ofInts(String name, List<Long> values) {

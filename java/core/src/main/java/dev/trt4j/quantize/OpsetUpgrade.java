@@ -194,7 +194,7 @@ public final class OpsetUpgrade {
     private NodeProto padInputs(NodeProto n, String label, List<NodeProto> out) {
         List<Long> pads = Attributes.find(n, "pads").orElseThrow(() -> new Trt4jException("node '" + label
                 + "' (Pad) has no 'pads'; the model is invalid")).getIntsList();
-        NodeProto.Builder b = Attributes.without(n, "pads").clearAttribute();
+        NodeProto.Builder b = n.toBuilder().clearAttribute();
         n.getAttributeList().stream().filter(a -> a.getName().equals("mode")).forEach(b::addAttribute);
         b.addInput(int64Constant(label, "pads", pads, out));
         float value = Attributes.getFloat(n, "value", 0f);
@@ -250,9 +250,9 @@ public final class OpsetUpgrade {
         out.add(constant(names.take(roi + "_Constant"), roi, TensorValues.floatTensor("", List.of(0L), new float[0])));
         String mode = Attributes.find(n, "mode").map(a -> a.getS().toStringUtf8()).orElse("nearest");
         NodeProto.Builder b = n.toBuilder().clearInput().addInput(n.getInput(0)).addInput(roi).addInput(scales)
-                .addAttribute(text("coordinate_transformation_mode", "asymmetric"));
+                .addAttribute(Attributes.ofString("coordinate_transformation_mode", "asymmetric"));
         if (mode.equals("nearest")) {
-            b.addAttribute(text("nearest_mode", "floor"));
+            b.addAttribute(Attributes.ofString("nearest_mode", "floor"));
         }
         return b.build();
     }
@@ -278,11 +278,6 @@ public final class OpsetUpgrade {
         String tensor = names.take(label + "_" + what);
         out.add(constant(names.take(tensor + "_Constant"), tensor, t));
         return tensor;
-    }
-
-    private static AttributeProto text(String name, String value) {
-        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.STRING)
-                .setS(com.google.protobuf.ByteString.copyFromUtf8(value)).build();
     }
 
     private void upgradeSoftmax(NodeProto n, String label, Map<String, Integer> ranks, List<NodeProto> out) {
