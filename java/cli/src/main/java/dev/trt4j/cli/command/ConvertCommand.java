@@ -1,13 +1,16 @@
 package dev.trt4j.cli.command;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.quantize.Fp16Converter;
+import dev.trt4j.quantize.InputSpecializer;
 import dev.trt4j.quantize.OpsetUpgrade;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Command;
@@ -20,7 +23,9 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -43,6 +48,16 @@ public final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--opset", paramLabel = "13", description = "Raise the model's opset to 13 (the only target).")
     Long opset;
 
+    @Option(names = "--fix-input", paramLabel = "NAME=VALUE[,VALUE...]",
+            description = "Hold an input (of fixed shape) at constant values and fold the If nodes that then become "
+                    + "constant, e.g. a sample-rate input; repeatable. Applied first.")
+    Map<String, String> fixInputs = new LinkedHashMap<>();
+
+    @Option(names = "--fix-shapes", paramLabel = "SPEC",
+            description = "Give inputs fixed shapes, as trtexec's --shapes (e.g. input:1x512,state:2x1x128), and fold "
+                    + "the If nodes whose condition follows from them. Applied with --fix-input.")
+    String fixShapes;
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The converted model to write.")
     Path out;
 
@@ -59,8 +74,9 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!fp16 && opset == null) {
-            throw new ParameterException(spec.commandLine(), "give --fp16, --opset 13, or both");
+        if (!fp16 && opset == null && fixInputs.isEmpty() && fixShapes == null) {
+            throw new ParameterException(spec.commandLine(),
+                    "give --fp16, --opset 13, --fix-input or --fix-shapes (or several)");
         }
         if (opset != null && opset != OpsetUpgrade.TARGET) {
             throw new ParameterException(spec.commandLine(), "--opset " + opset + ": the only target is "
@@ -76,9 +92,19 @@ public final class ConvertCommand implements Callable<Integer> {
         long sourceOpset;
         ModelProto converted;
         Fp16Converter.Result half = null;
+        InputSpecializer.Result fixed = null;
         try {
             sourceOpset = OpsetUpgrade.defaultOpset(onnx.proto());
-            converted = opset != null ? OpsetUpgrade.toTarget(onnx.proto()) : onnx.proto();
+            converted = onnx.proto();
+            if (!fixInputs.isEmpty() || fixShapes != null) {
+                Map<String, TensorProto> values = new LinkedHashMap<>();
+                fixInputs.forEach((name, text) -> values.put(name, InputSpecializer.value(onnx.proto(), name, text)));
+                Map<String, long[]> shapes = fixShapes == null ? Map.of()
+                        : ShapeSpecParser.parse("--fix-shapes", fixShapes);
+                fixed = InputSpecializer.fix(converted, values, shapes);
+                converted = fixed.model();
+            }
+            converted = opset != null ? OpsetUpgrade.toTarget(converted) : converted;
             if (converter != null) {
                 half = converter.convert(converted);
                 converted = half.model();
@@ -87,11 +113,12 @@ public final class ConvertCommand implements Callable<Integer> {
             throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
         }
         AtomicFiles.write(out, converted::writeTo);
-        print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), half);
+        print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, half);
         return 0;
     }
 
-    private void print(Path modelFile, long fromOpset, long toOpset, Fp16Converter.Result half) {
+    private void print(Path modelFile, long fromOpset, long toOpset, InputSpecializer.Result fixed,
+                       Fp16Converter.Result half) {
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode root = JsonOutput.object();
@@ -100,6 +127,10 @@ public final class ConvertCommand implements Callable<Integer> {
             root.put("sourceOpset", fromOpset);
             root.put("opset", toOpset);
             root.put("precision", half != null ? "fp16" : "fp32");
+            if (fixed != null) {
+                fixed.fixed().forEach(root.putArray("fixedInputs")::add);
+                fixed.foldedIfs().forEach(root.putArray("foldedIfs")::add);
+            }
             if (half != null) {
                 root.put("castsAdded", half.castsAdded());
                 half.fp32Nodes().forEach(root.putArray("fp32Nodes")::add);
@@ -109,6 +140,12 @@ public final class ConvertCommand implements Callable<Integer> {
             w.printf("Converted %s%s%s → %s%n", modelFile.getFileName(),
                     toOpset != fromOpset ? " from opset " + fromOpset + " to " + toOpset : "",
                     half != null ? " to FP16" : "", out);
+            if (fixed != null) {
+                w.printf("Fixed %s; folded %d If node%s%s%n", fixed.fixed().isEmpty() ? "shapes"
+                                : String.join(", ", fixed.fixed()),
+                        fixed.foldedIfs().size(), fixed.foldedIfs().size() == 1 ? "" : "s",
+                        fixed.foldedIfs().isEmpty() ? "" : ": " + String.join(", ", fixed.foldedIfs()));
+            }
             if (half != null) {
                 w.printf("%d nodes kept in FP32, %d casts added%n", half.fp32Nodes().size(), half.castsAdded());
             }

@@ -332,7 +332,25 @@ class QuantizeEvaluateCommandsTest {
 
         CliRun neither = CliRun.of("convert", model.toString(), "--out", dir.resolve("none.onnx").toString());
         assertThat(neither.exitCode()).isEqualTo(2);
-        assertThat(neither.err()).contains("give --fp16, --opset 13, or both");
+        assertThat(neither.err()).contains("give --fp16, --opset 13, --fix-input or --fix-shapes");
+    }
+
+    @Test
+    void convertFixesInputShapesAndRefusesAValueOfTheWrongSize() throws IOException {
+        Path fixed = dir.resolve("cls.fixed.onnx");
+        JsonNode r = json(CliRun.of("convert", model.toString(), "--fix-shapes", "x:1x3x48x192", "--out",
+                fixed.toString(), "--json"));
+
+        assertThat(r.get("foldedIfs")).isEmpty();
+        var dims = ModelProto.parseFrom(Files.readAllBytes(fixed)).getGraph().getInput(0).getType().getTensorType()
+                .getShape().getDimList();
+        assertThat(dims).extracting(d -> d.getDimValue()).containsExactly(1L, 3L, 48L, 192L);
+
+        Path bad = dir.resolve("errors-fix").resolve("m.onnx");
+        Files.createDirectories(bad.getParent());
+        assertFailsWithOneLine(CliRun.of("convert", model.toString(), "--fix-input", "x=1,2", "--out",
+                bad.toString()), model.getFileName() + ": --fix-input: input 'x' has a dimension that is not fixed "
+                + "(?); only fixed shapes can be fixed", bad);
     }
 
     @Test

@@ -1,0 +1,392 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import com.google.protobuf.ByteString;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.ort.OrtRuntime;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Fixes graph inputs to constant values, or their shapes to fixed sizes, and folds the control flow that then
+ * becomes constant: each top-level {@code If} whose condition now follows from constants and from fixed shapes is
+ * replaced by the branch it takes (nested ones in turn), and the nodes left without readers are dropped. This is how
+ * a model whose network sits inside {@code If} branches (Silero VAD picks one per sample rate, and checks its state's
+ * shape) gets a graph that trt4j can calibrate, quantize and convert, and that TensorRT builds without
+ * conditionals. Conditions are evaluated by ONNX Runtime, on zeros of the fixed shapes where shapes matter.
+ */
+public final class InputSpecializer {
+    /**
+     * @param model      the specialized model
+     * @param fixed      the inputs now held as initializers
+     * @param foldedIfs  the {@code If} nodes replaced, each with the branch taken ({@code name (then)})
+     */
+    public record Result(ModelProto model, List<String> fixed, List<String> foldedIfs) {
+        public Result {
+            fixed = List.copyOf(fixed);
+            foldedIfs = List.copyOf(foldedIfs);
+        }
+    }
+
+    private InputSpecializer() {
+    }
+
+    /**
+     * The value of input {@code name} of {@code model} written as comma-separated numbers, as a tensor of the input's
+     * declared element type and (fully fixed) shape.
+     *
+     * @throws Trt4jException if there is no such input, its shape is not fixed, the count or a number is wrong, or
+     *                        its type is not float, int64, int32 or bool
+     */
+    public static TensorProto value(ModelProto model, String name, String text) {
+        ValueInfoProto input = model.getGraph().getInputList().stream().filter(v -> v.getName().equals(name))
+                .findFirst().orElseThrow(() -> new Trt4jException("--fix-input: the model has no input '" + name
+                        + "'; its inputs are " + model.getGraph().getInputList().stream()
+                        .map(ValueInfoProto::getName).toList()));
+        TypeProto.Tensor type = input.getType().getTensorType();
+        List<Long> dims = new ArrayList<>();
+        for (TensorShapeProto.Dimension d : type.getShape().getDimList()) {
+            if (!d.hasDimValue() || d.getDimValue() < 0) {
+                throw new Trt4jException("--fix-input: input '" + name + "' has a dimension that is not fixed ("
+                        + (d.getDimParam().isEmpty() ? "?" : d.getDimParam()) + "); only fixed shapes can be fixed");
+            }
+            dims.add(d.getDimValue());
+        }
+        String[] parts = text.split(",");
+        long count = TensorValues.elementCount(dims);
+        if (parts.length != count) {
+            throw new Trt4jException("--fix-input: input '" + name + "' has shape " + dims + " (" + count
+                    + " values), got " + parts.length);
+        }
+        int elem = type.getElemType();
+        int width = switch (elem) {
+            case DataType.FLOAT_VALUE, DataType.INT32_VALUE -> 4;
+            case DataType.INT64_VALUE -> 8;
+            case DataType.BOOL_VALUE -> 1;
+            default -> throw new Trt4jException("--fix-input: input '" + name + "' is "
+                    + DataType.forNumber(elem) + "; only float, int64, int32 and bool inputs can be fixed");
+        };
+        ByteBuffer b = ByteBuffer.allocate(parts.length * width).order(ByteOrder.LITTLE_ENDIAN);
+        for (String p : parts) {
+            String v = p.strip();
+            try {
+                switch (elem) {
+                    case DataType.FLOAT_VALUE -> b.putFloat(Float.parseFloat(v));
+                    case DataType.INT32_VALUE -> b.putInt(Integer.parseInt(v));
+                    case DataType.INT64_VALUE -> b.putLong(Long.parseLong(v));
+                    default -> b.put(booleanByte(name, v));
+                }
+            } catch (NumberFormatException e) {
+                throw new Trt4jException("--fix-input: input '" + name + "': '" + v + "' is not a valid "
+                        + DataType.forNumber(elem) + " value");
+            }
+        }
+        return TensorProto.newBuilder().setName(name).setDataType(elem).addAllDims(dims)
+                .setRawData(ByteString.copyFrom(b.array())).build();
+    }
+
+    private static byte booleanByte(String name, String v) {
+        return switch (v) {
+            case "true", "1" -> 1;
+            case "false", "0" -> 0;
+            default -> throw new Trt4jException("--fix-input: input '" + name + "': '" + v + "' is not a boolean");
+        };
+    }
+
+    /**
+     * Holds each input of {@code values} (keyed by input name) as an initializer, then folds what became constant.
+     *
+     * @throws Trt4jException if a value names no graph input
+     */
+    public static Result fix(ModelProto model, Map<String, TensorProto> values) {
+        return fix(model, values, Map.of());
+    }
+
+    /**
+     * As {@link #fix(ModelProto, Map)}, also giving inputs (by name) fixed shapes: the model's inputs declare them,
+     * and conditions that follow from those shapes are folded too.
+     *
+     * @throws Trt4jException if a value or shape names no graph input, or a shape contradicts a fixed dimension
+     */
+    public static Result fix(ModelProto model, Map<String, TensorProto> values, Map<String, long[]> shapes) {
+        Objects.requireNonNull(model, "model");
+        GraphProto.Builder g = model.getGraph().toBuilder();
+        for (Map.Entry<String, long[]> e : shapes.entrySet()) {
+            int at = inputIndex(g, e.getKey());
+            g.setInput(at, withShape(g.getInput(at), e.getValue()));
+        }
+        for (String name : values.keySet()) {
+            g.removeInput(inputIndex(g, name));
+            g.addInitializer(values.get(name).toBuilder().setName(name));
+        }
+        List<String> folded = new ArrayList<>();
+        Set<String> unfoldable = new HashSet<>();
+        while (true) {
+            GraphIndex index = new GraphIndex(g.build());
+            StaticValues known = new StaticValues(index);
+            int at = -1;
+            for (int i = 0; i < index.nodeCount(); i++) {
+                NodeProto n = index.node(i);
+                if (n.getOpType().equals("If") && GraphIndex.isDefaultDomain(n.getDomain())
+                        && known.value(n.getInput(0)) && !unfoldable.contains(index.label(i))) {
+                    at = i;
+                    break;
+                }
+            }
+            if (at < 0) {
+                break;
+            }
+            NodeProto node = index.node(at);
+            String label = index.label(at);
+            Boolean condition = evaluate(model, index, node.getInput(0));
+            if (condition == null) {
+                unfoldable.add(label);
+                continue;
+            }
+            String branchName = condition ? "then_branch" : "else_branch";
+            GraphProto branch = Attributes.find(node, branchName).map(AttributeProto::getG).orElseThrow(() ->
+                    new Trt4jException("If node '" + label + "' has no " + branchName));
+            inline(g, at, node, branch);
+            folded.add(label + " (" + (condition ? "then" : "else") + ")");
+        }
+        dropDeadNodes(g);
+        ModelProto out = model.toBuilder().setGraph(g).build();
+        return new Result(out, List.copyOf(values.keySet()), folded);
+    }
+
+    /** The boolean value of constant-derived {@code tensor}, computed by ONNX Runtime; null if it cannot be. */
+    private static Boolean evaluate(ModelProto model, GraphIndex index, String tensor) {
+        Set<Integer> needed = new HashSet<>();
+        Set<String> initializers = new LinkedHashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(tensor));
+        Set<String> seen = new HashSet<>();
+        while (!todo.isEmpty()) {
+            String t = todo.pop();
+            if (t.isEmpty() || !seen.add(t)) {
+                continue;
+            }
+            int p = index.producer(t);
+            if (p >= 0) {
+                needed.add(p);
+                todo.addAll(index.node(p).getInputList());
+            } else if (index.isInitializer(t)) {
+                initializers.add(t);
+            }
+        }
+        GraphProto.Builder sub = GraphProto.newBuilder().setName("condition");
+        Map<String, OnnxTensor> feed = new HashMap<>();
+        for (ValueInfoProto input : index.graph().getInputList()) {
+            if (seen.contains(input.getName()) && !index.isInitializer(input.getName())) {
+                sub.addInput(input); // only its shape matters: StaticValues said so
+            }
+        }
+        for (TensorProto t : index.graph().getInitializerList()) {
+            if (initializers.contains(t.getName())) {
+                sub.addInitializer(t);
+            }
+        }
+        for (int i = 0; i < index.nodeCount(); i++) {
+            if (needed.contains(i)) {
+                sub.addNode(index.node(i));
+            }
+        }
+        sub.addOutput(ValueInfoProto.newBuilder().setName(tensor).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(DataType.BOOL_VALUE))));
+        byte[] bytes = model.toBuilder().setGraph(sub).build().toByteArray();
+        try (OrtSession session = OrtRuntime.environment().createSession(bytes)) {
+            for (ValueInfoProto input : sub.getInputList()) {
+                feed.put(input.getName(), zeros(input));
+            }
+            try (OrtSession.Result r = session.run(feed)) {
+                return booleanOf(((OnnxTensor) r.get(0)).getValue());
+            }
+        } catch (OrtException | RuntimeException e) {
+            return null;
+        } finally {
+            feed.values().forEach(OnnxTensor::close);
+        }
+    }
+
+    private static Boolean booleanOf(Object v) {
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        if (v instanceof boolean[] a && a.length == 1) {
+            return a[0];
+        }
+        return null;
+    }
+
+    /** Zeros of a graph input's declared (fixed) shape and type. */
+    private static OnnxTensor zeros(ValueInfoProto input) throws OrtException {
+        TypeProto.Tensor t = input.getType().getTensorType();
+        long[] dims = t.getShape().getDimList().stream().mapToLong(TensorShapeProto.Dimension::getDimValue).toArray();
+        int count = Math.toIntExact(TensorValues.elementCount(java.util.Arrays.stream(dims).boxed().toList()));
+        ai.onnxruntime.OrtEnvironment env = OrtRuntime.environment();
+        return switch (t.getElemType()) {
+            case DataType.FLOAT_VALUE -> OnnxTensor.createTensor(env, java.nio.FloatBuffer.allocate(count), dims);
+            case DataType.INT64_VALUE -> OnnxTensor.createTensor(env, java.nio.LongBuffer.allocate(count), dims);
+            case DataType.INT32_VALUE -> OnnxTensor.createTensor(env, java.nio.IntBuffer.allocate(count), dims);
+            default -> throw new OrtException("cannot make zeros of input '" + input.getName() + "'");
+        };
+    }
+
+    private static int inputIndex(GraphProto.Builder g, String name) {
+        for (int i = 0; i < g.getInputCount(); i++) {
+            if (g.getInput(i).getName().equals(name)) {
+                return i;
+            }
+        }
+        throw new Trt4jException("--fix-input: the model has no input '" + name + "'; its inputs are "
+                + g.getInputList().stream().map(ValueInfoProto::getName).toList());
+    }
+
+    private static ValueInfoProto withShape(ValueInfoProto input, long[] dims) {
+        TensorShapeProto declared = input.getType().getTensorType().getShape();
+        if (declared.getDimCount() != dims.length) {
+            throw new Trt4jException("--fix-shapes: input '" + input.getName() + "' has rank "
+                    + declared.getDimCount() + ", got " + dims.length + " dimensions");
+        }
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (int i = 0; i < dims.length; i++) {
+            TensorShapeProto.Dimension d = declared.getDim(i);
+            if (d.hasDimValue() && d.getDimValue() >= 0 && d.getDimValue() != dims[i]) {
+                throw new Trt4jException("--fix-shapes: dimension " + i + " of input '" + input.getName()
+                        + "' is fixed to " + d.getDimValue() + ", got " + dims[i]);
+            }
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(dims[i]));
+        }
+        ValueInfoProto.Builder b = input.toBuilder();
+        b.getTypeBuilder().getTensorTypeBuilder().setShape(shape);
+        return b.build();
+    }
+
+    /** Replaces node {@code at} (an If) of {@code g} by the nodes of {@code branch}, writing the If's outputs. */
+    private static void inline(GraphProto.Builder g, int at, NodeProto node, GraphProto branch) {
+        Set<String> outer = new HashSet<>();
+        g.getInputList().forEach(v -> outer.add(v.getName()));
+        g.getInitializerList().forEach(t -> outer.add(t.getName()));
+        g.getNodeList().forEach(n -> outer.addAll(n.getOutputList()));
+        UniqueNames names = new UniqueNames(g.build());
+        Map<String, String> rename = new HashMap<>();
+        // Values the branch makes get fresh names wherever they would clash with the outer graph's.
+        List<String> made = new ArrayList<>();
+        branch.getInitializerList().forEach(t -> made.add(t.getName()));
+        branch.getNodeList().forEach(n -> made.addAll(n.getOutputList()));
+        Set<String> producedInside = new HashSet<>(made);
+        List<NodeProto> tail = new ArrayList<>();
+        for (int j = 0; j < branch.getOutputCount(); j++) {
+            String result = branch.getOutput(j).getName();
+            String target = node.getOutput(j);
+            boolean fromNode = branch.getNodeList().stream().anyMatch(n -> n.getOutputList().contains(result));
+            if (fromNode && !rename.containsKey(result) && !target.isEmpty()) {
+                rename.put(result, target);
+            } else if (!target.isEmpty()) {
+                tail.add(NodeProto.newBuilder().setOpType("Identity").setName(names.take(target + "_Identity"))
+                        .addInput(result).addOutput(target).build());
+            }
+        }
+        for (String m : made) {
+            if (!m.isEmpty() && !rename.containsKey(m) && outer.contains(m)) {
+                rename.put(m, names.take(m));
+            }
+        }
+        List<NodeProto> nodes = new ArrayList<>();
+        for (NodeProto n : branch.getNodeList()) {
+            nodes.add(renamed(n, rename));
+        }
+        for (NodeProto n : tail) {
+            nodes.add(renamed(n, producedInside.contains(n.getInput(0)) ? rename : Map.of()));
+        }
+        for (TensorProto t : branch.getInitializerList()) {
+            g.addInitializer(t.toBuilder().setName(rename.getOrDefault(t.getName(), t.getName())));
+        }
+        List<NodeProto> all = new ArrayList<>(g.getNodeList());
+        all.remove(at);
+        all.addAll(at, nodes);
+        g.clearNode().addAllNode(all);
+    }
+
+    /** {@code n} with inputs and outputs renamed by {@code rename}, in its subgraphs too. */
+    private static NodeProto renamed(NodeProto n, Map<String, String> rename) {
+        if (rename.isEmpty()) {
+            return n;
+        }
+        NodeProto.Builder b = n.toBuilder();
+        for (int k = 0; k < b.getInputCount(); k++) {
+            b.setInput(k, rename.getOrDefault(b.getInput(k), b.getInput(k)));
+        }
+        for (int k = 0; k < b.getOutputCount(); k++) {
+            b.setOutput(k, rename.getOrDefault(b.getOutput(k), b.getOutput(k)));
+        }
+        for (int a = 0; a < b.getAttributeCount(); a++) {
+            AttributeProto attribute = b.getAttribute(a);
+            if (attribute.hasG()) {
+                b.setAttribute(a, attribute.toBuilder().setG(renamedGraph(attribute.getG(), rename)));
+            }
+            for (int k = 0; k < attribute.getGraphsCount(); k++) {
+                AttributeProto.Builder ab = b.getAttribute(a).toBuilder();
+                ab.setGraphs(k, renamedGraph(attribute.getGraphs(k), rename));
+                b.setAttribute(a, ab);
+            }
+        }
+        return b.build();
+    }
+
+    /** A nested body whose references to renamed outer values follow the renaming. */
+    private static GraphProto renamedGraph(GraphProto body, Map<String, String> rename) {
+        GraphProto.Builder b = body.toBuilder().clearNode();
+        for (NodeProto n : body.getNodeList()) {
+            b.addNode(renamed(n, rename));
+        }
+        for (int k = 0; k < b.getOutputCount(); k++) {
+            ValueInfoProto o = b.getOutput(k);
+            b.setOutput(k, o.toBuilder().setName(rename.getOrDefault(o.getName(), o.getName())));
+        }
+        return b.build();
+    }
+
+    /** Drops nodes none of whose outputs is read or is a graph output, until none is left. */
+    private static void dropDeadNodes(GraphProto.Builder g) {
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            GraphIndex index = new GraphIndex(g.build());
+            for (int i = g.getNodeCount() - 1; i >= 0; i--) {
+                NodeProto n = g.getNode(i);
+                boolean dead = n.getOutputList().stream().allMatch(o -> o.isEmpty()
+                        || (index.consumers(o).isEmpty() && !index.isGraphOutput(o)));
+                if (dead) {
+                    g.removeNode(i);
+                    changed = true;
+                }
+            }
+            if (changed) {
+                List<String> initializers = g.getInitializerList().stream().map(TensorProto::getName).toList();
+                UnusedConstants.remove(g, initializers);
+            }
+        }
+    }
+}

@@ -1,0 +1,144 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.trt4j.Trt4jException;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.trt4j.quantize.ModelBuilder.gaussian;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class InputSpecializerTest {
+    private static final long[] SHAPE = {2, 3};
+
+    private static AttributeProto branch(String name, GraphProto g) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.GRAPH).setG(g).build();
+    }
+
+    private static GraphProto body(String name, NodeProto... nodes) {
+        GraphProto.Builder g = GraphProto.newBuilder().setName(name);
+        for (NodeProto n : nodes) {
+            g.addNode(n);
+        }
+        String out = nodes[nodes.length - 1].getOutput(0);
+        return g.addOutput(ModelBuilder.valueInfo(out, DataType.FLOAT_VALUE, null)).build();
+    }
+
+    private static NodeProto node(String op, String name, String in, String out) {
+        return NodeProto.newBuilder().setOpType(op).setName(name).addInput(in).addOutput(out).build();
+    }
+
+    /**
+     * y = sr == 16000 ? (inner: sr == 16000 ? relu(x) : x) : -x, where the then branch holds another If. The inner
+     * then branch names its result "y2", which the outer graph also uses, to check that clashing names are renamed.
+     */
+    private static ModelProto model() {
+        GraphProto innerThen = body("inner_then", node("Relu", "relu", "x", "y2"));
+        GraphProto innerElse = body("inner_else", node("Identity", "same", "x", "kept"));
+        NodeProto inner = NodeProto.newBuilder().setOpType("If").setName("inner").addInput("is16k").addOutput("r")
+                .addAttribute(branch("then_branch", innerThen)).addAttribute(branch("else_branch", innerElse))
+                .build();
+        GraphProto outerThen = GraphProto.newBuilder().setName("outer_then").addNode(inner)
+                .addOutput(ModelBuilder.valueInfo("r", DataType.FLOAT_VALUE, null)).build();
+        GraphProto outerElse = body("outer_else", node("Neg", "neg", "x", "n"));
+        ModelProto m = new ModelBuilder("specialize", 13).input("x", SHAPE).output("y").output("y2")
+                .int64Initializer("rate", 16000)
+                .node("Equal", "check", List.of("sr", "rate"), List.of("is16k"))
+                .node("If", "outer", List.of("is16k"), List.of("y"), branch("then_branch", outerThen),
+                        branch("else_branch", outerElse))
+                .node("Sigmoid", "other", List.of("x"), List.of("y2"))
+                .build();
+        return m.toBuilder().setGraph(m.getGraph().toBuilder()
+                .addInput(ModelBuilder.valueInfo("sr", DataType.INT64_VALUE, new long[] {1}))).build();
+    }
+
+    @Test
+    void aFixedInputFoldsTheIfsItDecidesAndLeavesTheBranchTaken() throws Exception {
+        ModelProto model = model();
+        float[] x = gaussian(1, 6, 1.0);
+
+        InputSpecializer.Result at16k = InputSpecializer.fix(model,
+                Map.of("sr", InputSpecializer.value(model, "sr", "16000")));
+        InputSpecializer.Result at8k = InputSpecializer.fix(model,
+                Map.of("sr", InputSpecializer.value(model, "sr", "8000")));
+
+        assertThat(at16k.foldedIfs()).containsExactly("outer (then)", "inner (then)");
+        assertThat(at8k.foldedIfs()).containsExactly("outer (else)");
+        for (InputSpecializer.Result r : List.of(at16k, at8k)) {
+            assertThat(QdqModels.nodes(r.model(), "If")).isEmpty();
+            assertThat(QdqModels.nodes(r.model(), "Equal")).as("dead once folded").isEmpty();
+            assertThat(r.model().getGraph().getInputList()).extracting(v -> v.getName()).containsExactly("x");
+        }
+        float[] relu = new float[6];
+        float[] neg = new float[6];
+        for (int i = 0; i < 6; i++) {
+            relu[i] = Math.max(0f, x[i]);
+            neg[i] = -x[i];
+        }
+        try (OrtRunner a = new OrtRunner(at16k.model()); OrtRunner b = new OrtRunner(at8k.model())) {
+            Map<String, float[]> fast = a.run("x", x, SHAPE, List.of("y", "y2"));
+            assertThat(fast.get("y")).containsExactly(relu);
+            assertThat(fast.get("y2")).as("the outer y2 is untouched by the branch's own y2")
+                    .isEqualTo(b.run("x", x, SHAPE, "y2"));
+            assertThat(b.run("x", x, SHAPE, "y")).containsExactly(neg);
+        }
+    }
+
+    /** y = (first dimension of x == 2) ? relu(x) : -x: a condition only a fixed shape decides. */
+    private static ModelProto shapeModel() {
+        ModelProto m = new ModelBuilder("by-shape", 13).input("x", -1, 3).output("y")
+                .int64Initializer("zero", 0).int64Initializer("two", 2)
+                .node("Shape", "shape", List.of("x"), List.of("s"))
+                .node("Gather", "rows", List.of("s", "zero"), List.of("n"))
+                .node("Equal", "check", List.of("n", "two"), List.of("pair"))
+                .node("If", "branch", List.of("pair"), List.of("y"),
+                        branch("then_branch", body("then", node("Relu", "relu", "x", "r"))),
+                        branch("else_branch", body("else", node("Neg", "neg", "x", "m"))))
+                .build();
+        return m;
+    }
+
+    @Test
+    void aFixedShapeFoldsTheIfsItDecides() throws Exception {
+        ModelProto model = shapeModel();
+        float[] x = gaussian(4, 6, 1.0);
+
+        InputSpecializer.Result two = InputSpecializer.fix(model, Map.of(), Map.of("x", new long[] {2, 3}));
+        InputSpecializer.Result three = InputSpecializer.fix(model, Map.of(), Map.of("x", new long[] {3, 3}));
+        InputSpecializer.Result open = InputSpecializer.fix(model, Map.of(), Map.of());
+
+        assertThat(two.foldedIfs()).containsExactly("branch (then)");
+        assertThat(three.foldedIfs()).containsExactly("branch (else)");
+        assertThat(open.foldedIfs()).as("the shape is not fixed: nothing to decide").isEmpty();
+        assertThat(two.model().getGraph().getInput(0).getType().getTensorType().getShape().getDim(0).getDimValue())
+                .isEqualTo(2);
+        try (OrtRunner a = new OrtRunner(two.model())) {
+            float[] y = a.run("x", x, SHAPE, "y");
+            for (int i = 0; i < 6; i++) {
+                assertThat(y[i]).isEqualTo(Math.max(0f, x[i]));
+            }
+        }
+        assertThatThrownBy(() -> InputSpecializer.fix(model, Map.of(), Map.of("x", new long[] {2, 4})))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("dimension 1 of input 'x' is fixed to 3");
+    }
+
+    @Test
+    void badValuesAreRefusedByName() {
+        ModelProto model = model();
+        assertThatThrownBy(() -> InputSpecializer.value(model, "rate_typo", "1")).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("no input 'rate_typo'").hasMessageContaining("[x, sr]");
+        assertThatThrownBy(() -> InputSpecializer.value(model, "sr", "1,2")).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("shape [1] (1 values), got 2");
+        assertThatThrownBy(() -> InputSpecializer.value(model, "sr", "fast")).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("'fast' is not a valid INT64 value");
+        assertThatCode(() -> InputSpecializer.value(model, "x", "1,2,3,4,5,6")).doesNotThrowAnyException();
+    }
+}
