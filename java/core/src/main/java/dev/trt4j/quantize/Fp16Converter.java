@@ -41,7 +41,8 @@ import java.util.TreeSet;
  *       (recurrent layers, losses, signal processing). They run unchanged, so the graph stays valid.</li>
  * </ul>
  * A float constant becomes FP16 when every reader computes in FP16, otherwise it stays FP32 and FP16 readers get
- * a Cast. Graphs with control flow (If, Loop, Scan) are refused: their bodies read outer tensors by name.
+ * a Cast. Control flow (If, Loop, Scan) computes in FP32 with its bodies as they are; the values a body reads from
+ * the graph around it by name are cast back to FP32 when the graph computes them in FP16.
  */
 public final class Fp16Converter {
     private static final Logger LOG = LoggerFactory.getLogger(Fp16Converter.class);
@@ -118,13 +119,6 @@ public final class Fp16Converter {
         for (String name : new TreeSet<>(fp32NodeNames)) {
             if (!labels.contains(name)) {
                 throw new Trt4jException("node '" + name + "' to keep in FP32 does not exist in the model");
-            }
-        }
-        for (int i = 0; i < graph.getNodeCount(); i++) {
-            NodeProto n = graph.getNode(i);
-            if (GraphIndex.holdsSubgraph(n)) {
-                throw new Trt4jException("FP16 conversion does not support control flow: node '"
-                        + GraphIndex.label(n, i) + "' (" + n.getOpType() + ") holds a subgraph");
             }
         }
         Map<String, Integer> types = ElementTypeInference.inferAll(model);
@@ -207,7 +201,7 @@ public final class Fp16Converter {
                     int have = isHalf(t) ? DataType.FLOAT16_VALUE : DataType.FLOAT_VALUE;
                     b.setInput(k, want == null || want == have ? source : cast(source, t, want));
                 }
-                rewired.add(retype(b, i).build());
+                rewired.add(retype(withFp32Body(b.build(), renamed).toBuilder(), i).build());
             }
             List<NodeProto> nodes = new ArrayList<>(castsAtStart);
             for (int i = 0; i < rewired.size(); i++) {
@@ -349,6 +343,23 @@ public final class Fp16Converter {
         }
 
         /** Adjusts the attributes that fix an output type, for FP16 nodes and FP16 constants. */
+        /**
+         * A node with a body (If, Loop, Scan) computes in FP32, body included. Its body reads values of the graph
+         * around it by name, so each of those that is now FP16 is read through a cast back to FP32.
+         */
+        private NodeProto withFp32Body(NodeProto n, Map<String, String> renamed) {
+            if (!GraphIndex.holdsSubgraph(n)) {
+                return n;
+            }
+            Map<String, String> toFp32 = new HashMap<>();
+            for (String t : new TreeSet<>(GraphRenaming.outerReferences(n))) {
+                if (isFloat(t) && isHalf(t)) {
+                    toFp32.put(t, cast(renamed.getOrDefault(t, t), t, DataType.FLOAT_VALUE));
+                }
+            }
+            return GraphRenaming.renamed(n, toFp32);
+        }
+
         private NodeProto.Builder retype(NodeProto.Builder b, int i) {
             NodeProto n = graph.getNode(i);
             if (GraphIndex.isConstantNode(n)) {

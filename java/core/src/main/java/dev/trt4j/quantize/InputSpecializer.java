@@ -315,10 +315,10 @@ public final class InputSpecializer {
         }
         List<NodeProto> nodes = new ArrayList<>();
         for (NodeProto n : branch.getNodeList()) {
-            nodes.add(renamed(n, rename));
+            nodes.add(GraphRenaming.renamed(n, rename));
         }
         for (NodeProto n : tail) {
-            nodes.add(renamed(n, producedInside.contains(n.getInput(0)) ? rename : Map.of()));
+            nodes.add(GraphRenaming.renamed(n, producedInside.contains(n.getInput(0)) ? rename : Map.of()));
         }
         for (TensorProto t : branch.getInitializerList()) {
             g.addInitializer(t.toBuilder().setName(rename.getOrDefault(t.getName(), t.getName())));
@@ -327,45 +327,6 @@ public final class InputSpecializer {
         all.remove(at);
         all.addAll(at, nodes);
         g.clearNode().addAllNode(all);
-    }
-
-    /** {@code n} with inputs and outputs renamed by {@code rename}, in its subgraphs too. */
-    private static NodeProto renamed(NodeProto n, Map<String, String> rename) {
-        if (rename.isEmpty()) {
-            return n;
-        }
-        NodeProto.Builder b = n.toBuilder();
-        for (int k = 0; k < b.getInputCount(); k++) {
-            b.setInput(k, rename.getOrDefault(b.getInput(k), b.getInput(k)));
-        }
-        for (int k = 0; k < b.getOutputCount(); k++) {
-            b.setOutput(k, rename.getOrDefault(b.getOutput(k), b.getOutput(k)));
-        }
-        for (int a = 0; a < b.getAttributeCount(); a++) {
-            AttributeProto attribute = b.getAttribute(a);
-            if (attribute.hasG()) {
-                b.setAttribute(a, attribute.toBuilder().setG(renamedGraph(attribute.getG(), rename)));
-            }
-            for (int k = 0; k < attribute.getGraphsCount(); k++) {
-                AttributeProto.Builder ab = b.getAttribute(a).toBuilder();
-                ab.setGraphs(k, renamedGraph(attribute.getGraphs(k), rename));
-                b.setAttribute(a, ab);
-            }
-        }
-        return b.build();
-    }
-
-    /** A nested body whose references to renamed outer values follow the renaming. */
-    private static GraphProto renamedGraph(GraphProto body, Map<String, String> rename) {
-        GraphProto.Builder b = body.toBuilder().clearNode();
-        for (NodeProto n : body.getNodeList()) {
-            b.addNode(renamed(n, rename));
-        }
-        for (int k = 0; k < b.getOutputCount(); k++) {
-            ValueInfoProto o = b.getOutput(k);
-            b.setOutput(k, o.toBuilder().setName(rename.getOrDefault(o.getName(), o.getName())));
-        }
-        return b.build();
     }
 
     /** Drops nodes none of whose outputs is read or is a graph output, until none is left. */

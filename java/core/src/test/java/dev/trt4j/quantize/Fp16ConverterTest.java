@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static dev.trt4j.quantize.ModelBuilder.gaussian;
+import static dev.trt4j.quantize.ModelBuilder.integer;
 import static dev.trt4j.quantize.ModelBuilder.ints;
 import static dev.trt4j.quantize.QdqModels.node;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -208,17 +209,51 @@ class Fp16ConverterTest {
     }
 
     @Test
-    void controlFlowAndOpsetsBeforeSixAreRefused() {
-        ModelProto loop = new ModelBuilder("loop", 13).input("x", SHAPE).output("y")
-                .node("Identity", "id", List.of("x"), List.of("y")).build();
-        ModelProto withLoop = loop.toBuilder().setGraph(loop.getGraph().toBuilder().setNode(0, loop.getGraph()
-                .getNode(0).toBuilder().setOpType("If").setName("branch").addAttribute(
-                        ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("then_branch")
-                                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH)
-                                .setG(loop.getGraph())))).build();
-        assertThatThrownBy(() -> new Fp16Converter().convert(withLoop)).isInstanceOf(Trt4jException.class)
-                .hasMessageContaining("control flow").hasMessageContaining("'branch'");
+    void controlFlowComputesInFp32AndItsBodyReadsOuterValuesInFp32() throws Exception {
+        // y = all(x > 0) ? sigmoid(r) : -r, r = relu(x) · w: the branches read r, which the graph computes in FP16.
+        ai.onnx.proto.OnnxMl.GraphProto thenBody = ai.onnx.proto.OnnxMl.GraphProto.newBuilder().setName("then")
+                .addNode(NodeProto.newBuilder().setOpType("Sigmoid").setName("sig").addInput("r").addOutput("t"))
+                .addOutput(ModelBuilder.valueInfo("t", DataType.FLOAT_VALUE, null)).build();
+        ai.onnx.proto.OnnxMl.GraphProto elseBody = ai.onnx.proto.OnnxMl.GraphProto.newBuilder().setName("else")
+                .addNode(NodeProto.newBuilder().setOpType("Neg").setName("neg").addInput("r").addOutput("e"))
+                .addOutput(ModelBuilder.valueInfo("e", DataType.FLOAT_VALUE, null)).build();
+        ModelProto model = new ModelBuilder("branching", 13).input("x", SHAPE).output("y")
+                .initializer("w", new long[] {8, 8}, gaussian(6, 64, 0.5))
+                .initializer("zero", new long[] {}, new float[] {0f})
+                .node("Relu", "relu", List.of("x"), List.of("a"))
+                .node("MatMul", "mm", List.of("a", "w"), List.of("r"))
+                .node("ReduceMin", "lowest", List.of("x"), List.of("low"), integer("keepdims", 0))
+                .node("Greater", "positive", List.of("low", "zero"), List.of("cond"))
+                .node("If", "branch", List.of("cond"), List.of("y"), graph("then_branch", thenBody),
+                        graph("else_branch", elseBody))
+                .build();
 
+        Fp16Converter.Result r = new Fp16Converter().convert(model);
+
+        assertThat(r.fp32Nodes()).contains("branch");
+        NodeProto converted = node(r.model(), "branch");
+        String read = converted.getAttribute(0).getG().getNode(0).getInput(0);
+        assertThat(read).as("the body reads an FP32 cast of r").isNotEqualTo("r");
+        assertThat(castTo(r.model(), read)).isEqualTo(DataType.FLOAT_VALUE);
+        float[] x = gaussian(7, 16, 1.0);
+        float[] positive = new float[16];
+        for (int i = 0; i < 16; i++) {
+            positive[i] = Math.abs(x[i]) + 0.1f;
+        }
+        for (float[] in : List.of(x, positive)) {
+            float[] expected = OrtRunner.runOnce(model, "x", in, SHAPE, "y");
+            float[] actual = OrtRunner.runOnce(Fp16Emulation.emulate(r.model()), "x", in, SHAPE, "y");
+            BatchNormFolderTest.assertClose(actual, expected, 4e-3);
+        }
+    }
+
+    private static ai.onnx.proto.OnnxMl.AttributeProto graph(String name, ai.onnx.proto.OnnxMl.GraphProto g) {
+        return ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName(name)
+                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH).setG(g).build();
+    }
+
+    @Test
+    void opsetsBeforeSixAreRefused() {
         ModelProto old = new ModelBuilder("old", 5).input("x", SHAPE).output("y")
                 .node("Relu", "relu", List.of("x"), List.of("y")).build();
         assertThatThrownBy(() -> new Fp16Converter().convert(old)).isInstanceOf(Trt4jException.class)
