@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.ElementTypeInference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -348,7 +349,7 @@ public final class Fp16Converter {
          * around it by name, so each of those that is now FP16 is read through a cast back to FP32.
          */
         private NodeProto withFp32Body(NodeProto n, Map<String, String> renamed) {
-            if (!GraphIndex.holdsSubgraph(n)) {
+            if (!ControlFlow.holdsBody(n)) {
                 return n;
             }
             Map<String, String> toFp32 = new HashMap<>();

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.ElementTypeInference;
 
 import java.util.ArrayList;
@@ -92,7 +93,7 @@ public final class Fp16Emulation {
 
     private static boolean emulated(NodeProto n, Map<String, Integer> types) {
         if (!GraphIndex.isDefaultDomain(n.getDomain()) || UNCHANGED.contains(n.getOpType())
-                || GraphIndex.holdsSubgraph(n)) {
+                || ControlFlow.holdsBody(n)) {
             return false;
         }
         return n.getInputList().stream().anyMatch(t -> isHalf(t, types))

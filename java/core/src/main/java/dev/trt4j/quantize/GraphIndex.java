@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.trt4j.onnx.ControlFlow;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -71,7 +72,7 @@ final class GraphIndex {
         // ONNX graphs are topologically sorted, so one forward pass settles every tensor.
         for (NodeProto n : graph.getNodeList()) {
             boolean derived = isConstantNode(n) || (n.getInputCount() > 0
-                    && !holdsSubgraph(n)
+                    && !ControlFlow.holdsBody(n)
                     && n.getInputList().stream().allMatch(in -> in.isEmpty() || isConstantDerived(in)));
             if (derived) {
                 n.getOutputList().stream().filter(o -> !o.isEmpty()).forEach(constantDerived::add);
@@ -158,11 +159,6 @@ final class GraphIndex {
 
     static boolean isConstantNode(NodeProto n) {
         return n.getOpType().equals("Constant") && isDefaultDomain(n.getDomain());
-    }
-
-    /** True if {@code n} holds a subgraph (If, Loop, Scan): its body may read outer tensors by name. */
-    static boolean holdsSubgraph(NodeProto n) {
-        return n.getAttributeList().stream().anyMatch(a -> a.hasG() || a.getGraphsCount() > 0);
     }
 
     static boolean isDefaultDomain(String domain) {

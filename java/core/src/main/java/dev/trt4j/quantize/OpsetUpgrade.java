@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.ElementTypeInference;
 
 import java.util.ArrayList;
@@ -123,7 +124,7 @@ public final class OpsetUpgrade {
     }
 
     private NodeProto withUpgradedSubgraphs(NodeProto n, long opset) {
-        if (!GraphIndex.holdsSubgraph(n)) {
+        if (!ControlFlow.holdsBody(n)) {
             return n;
         }
         NodeProto.Builder b = n.toBuilder().clearAttribute();

@@ -3,6 +3,7 @@ package dev.trt4j.quantize;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.trt4j.onnx.ControlFlow;
 
 import java.util.HashSet;
 import java.util.List;
@@ -49,7 +50,7 @@ final class StaticValues {
         });
         for (int i = 0; i < index.nodeCount(); i++) {
             NodeProto n = index.node(i);
-            boolean standard = GraphIndex.isDefaultDomain(n.getDomain()) && !GraphIndex.holdsSubgraph(n);
+            boolean standard = GraphIndex.isDefaultDomain(n.getDomain()) && !ControlFlow.holdsBody(n);
             String op = n.getOpType();
             boolean shapeKnown = standard && !DATA_DEPENDENT_SHAPES.contains(op)
                     && n.getInputList().stream().allMatch(t -> t.isEmpty() || shapes.contains(t));

@@ -12,6 +12,7 @@ import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
@@ -164,8 +165,11 @@ public final class CalibrateCommand implements Callable<Integer> {
                 : qdqOnly ? new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(onnx.proto())
                 : onnx.quantizableActivationTensors();
         if (tensors.isEmpty()) {
-            throw new Trt4jException(onnx.path() + ": no activation tensors to calibrate"
-                    + (allTensors ? "" : " (no Conv, Gemm, MatMul or other quantizable operator; try --all-tensors)"));
+            long bodies = ControlFlow.nodesWithBodies(onnx.proto().getGraph());
+            throw new Trt4jException(onnx.path() + ": no activation tensors to calibrate" + (bodies > 0
+                    ? " in the main graph; " + bodies + " If/Loop/Scan node(s) hold the rest: fold them first with "
+                    + "trt4j convert --fix-input NAME=VALUE and/or --fix-shapes SPEC"
+                    : allTensors ? "" : " (no Conv, Gemm, MatMul or other quantizable operator; try --all-tensors)"));
         }
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(onnx, tensors, options);
         try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs());

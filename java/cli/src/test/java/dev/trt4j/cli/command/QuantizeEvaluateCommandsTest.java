@@ -354,6 +354,35 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
+    void calibratingAModelWhoseNetworkSitsInAnIfPointsToTheFold() throws IOException {
+        // The classifier's whole graph moved into both branches of an If on a constant condition.
+        Path wrapped = variant("wrapped.onnx", m -> {
+            var body = m.getGraph().toBuilder().clearInput().clearInitializer().setName("body");
+            var branch = ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                    .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH).setG(body);
+            var g = m.getGraph().toBuilder().clearNode().addNode(NodeProto.newBuilder().setOpType("Constant")
+                    .setName("always").addOutput("cond").addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                            .setName("value").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.TENSOR)
+                            .setT(ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setDataType(9)
+                                    .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[] {1})))))
+                    .addNode(NodeProto.newBuilder().setOpType("If").setName("wrap").addInput("cond")
+                            .addOutput(m.getGraph().getOutput(0).getName())
+                            .addAttribute(branch.clone().setName("then_branch"))
+                            .addAttribute(branch.clone().setName("else_branch")));
+            return m.toBuilder().setGraph(g).build();
+        });
+        Path out = dir.resolve("errors-wrapped");
+
+        CliRun run = CliRun.of("calibrate", wrapped.toString(), "--out", out.toString(), "--samples", "8");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + wrapped + ": no activation tensors to calibrate in the "
+                + "main graph; 1 If/Loop/Scan node(s) hold the rest: fold them first with trt4j convert --fix-input "
+                + "NAME=VALUE and/or --fix-shapes SPEC");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void fp16KeepsAnOperatorOfAnotherDomainInFp32() throws IOException {
         Path custom = variant("custom.onnx", m -> withMystery(m, true));
         Path out = dir.resolve("custom.fp16.onnx");
