@@ -131,6 +131,29 @@ class InputSpecializerTest {
     }
 
     @Test
+    void aBranchThatPassesAnOuterValueThroughBecomesAnIdentity() throws Exception {
+        GraphProto passThrough = GraphProto.newBuilder().setName("pass")
+                .addOutput(ModelBuilder.valueInfo("x", DataType.FLOAT_VALUE, null)).build();
+        ModelProto m = new ModelBuilder("pass", 13).input("x", SHAPE).output("y")
+                .int64Initializer("rate", 16000)
+                .node("Equal", "check", List.of("sr", "rate"), List.of("is16k"))
+                .node("If", "maybe", List.of("is16k"), List.of("y"),
+                        branch("then_branch", body("neg", node("Neg", "neg", "x", "n"))),
+                        branch("else_branch", passThrough))
+                .build();
+        ModelProto model = m.toBuilder().setGraph(m.getGraph().toBuilder()
+                .addInput(ModelBuilder.valueInfo("sr", DataType.INT64_VALUE, new long[] {1}))).build();
+
+        InputSpecializer.Result r = InputSpecializer.fix(model, Map.of("sr", InputSpecializer.value(model, "sr",
+                "8000")));
+
+        assertThat(r.foldedIfs()).containsExactly("maybe (else)");
+        assertThat(QdqModels.nodes(r.model(), "Identity")).hasSize(1);
+        float[] x = gaussian(5, 6, 1.0);
+        assertThat(OrtRunner.runOnce(r.model(), "x", x, SHAPE, "y")).containsExactly(x);
+    }
+
+    @Test
     void badValuesAreRefusedByName() {
         ModelProto model = model();
         assertThatThrownBy(() -> InputSpecializer.value(model, "rate_typo", "1")).isInstanceOf(Trt4jException.class)
