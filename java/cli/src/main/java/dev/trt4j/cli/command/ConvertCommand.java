@@ -30,13 +30,17 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
-/** {@code trt4j convert --fp16 | --opset 13}: an FP16 copy for strongly typed TensorRT, or an older model raised. */
+/**
+ * {@code trt4j convert --fix-input/--fix-shapes | --opset 13 | --fp16}: a model with inputs held and its control flow
+ * folded, an older model raised to opset 13, or an FP16 copy for strongly typed TensorRT, in that order.
+ */
 @Command(name = "convert", sortOptions = false,
-        description = {"Converts a model. --opset 13: raises opset 7-12 to 13, rewriting the operators whose "
+        description = {"Converts a model. --fix-input/--fix-shapes: hold inputs at values or fixed shapes and fold "
+                + "the If nodes they decide. --opset 13: raises opset 7-12 to 13, rewriting the operators whose "
                 + "inputs or meaning changed (what per-channel Q/DQ needs). --fp16: weights and compute in float16 "
                 + "with casts at the boundaries; reductions, softmax, normalisations, Exp/Log/Pow stay in FP32, and "
-                + "so do operators without an FP16 form (other domains, recurrent layers). Both may be given: the "
-                + "opset is raised first. Inputs and outputs keep their types."})
+                + "so do operators without an FP16 form (other domains, recurrent layers, control flow). Several "
+                + "may be given; they apply in that order. Other inputs and the outputs keep their types."})
 public final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
             description = "ONNX model (default: the embedded PP-OCR text-direction classifier).")
@@ -88,7 +92,6 @@ public final class ConvertCommand implements Callable<Integer> {
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.requireDistinct(out, modelFile, "converted");
         OnnxModel onnx = OnnxModel.load(modelFile);
-        Fp16Converter converter = fp16 ? converter(onnx, modelFile) : null;
         long sourceOpset;
         ModelProto converted;
         Fp16Converter.Result half = null;
@@ -105,12 +108,17 @@ public final class ConvertCommand implements Callable<Integer> {
                 converted = fixed.model();
             }
             converted = opset != null ? OpsetUpgrade.toTarget(converted) : converted;
-            if (converter != null) {
-                half = converter.convert(converted);
-                converted = half.model();
-            }
         } catch (Trt4jException e) {
             throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
+        }
+        if (fp16) {
+            Fp16Converter converter = converter(converted, modelFile);
+            try {
+                half = converter.convert(converted);
+            } catch (Trt4jException e) {
+                throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
+            }
+            converted = half.model();
         }
         AtomicFiles.write(out, converted::writeTo);
         print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, half);
@@ -153,12 +161,12 @@ public final class ConvertCommand implements Callable<Integer> {
         }
     }
 
-    /** The default converter, plus what {@code --keep-fp32} names. */
-    private Fp16Converter converter(OnnxModel onnx, Path modelFile) {
+    /** The default converter, plus what {@code --keep-fp32} names in {@code model} (after the other steps). */
+    private Fp16Converter converter(ModelProto model, Path modelFile) {
         if (keepFp32.isEmpty()) {
             return new Fp16Converter();
         }
-        NodeSelectors selectors = new NodeSelectors(onnx.proto(), modelFile);
+        NodeSelectors selectors = new NodeSelectors(model, modelFile);
         NodeSelectors.Selection keep = selectors.resolve("--keep-fp32", keepFp32);
         Set<String> opTypes = new TreeSet<>(Fp16Converter.DEFAULT_FP32_OP_TYPES);
         opTypes.addAll(keep.opTypes());
