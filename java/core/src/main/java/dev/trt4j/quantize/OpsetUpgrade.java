@@ -16,11 +16,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Raises the default-domain opset of a model from 7–12 to 13 (the first with per-axis QuantizeLinear and
+ * Raises the default-domain opset of a model from 6–12 to 13 (the first with per-axis QuantizeLinear and
  * DequantizeLinear), rewriting the operators whose inputs or meaning changed on the way:
  * <ul>
+ *   <li>before 7: arithmetic and comparisons broadcast NumPy-style instead of along the {@code axis} their
+ *       {@code broadcast} attribute names, so such a second input gets trailing dimensions of 1 (which needs the
+ *       ranks, declared or followed through common operators); PRelu's per-channel slope likewise; Gemm,
+ *       BatchNormalization and Dropout lose attributes opset 7 dropped;</li>
  *   <li>before 9: {@code BatchNormalization} loses {@code spatial} (only the default, 1, has a later form);</li>
  *   <li>before 10: {@code Slice}'s {@code starts}, {@code ends}, {@code axes} and {@code TopK}'s {@code k} become
  *       inputs;</li>
@@ -36,14 +41,22 @@ import java.util.Optional;
  *       it).</li>
  * </ul>
  * Every other operator keeps its meaning (the changes are added element types, attributes with the old default,
- * and wider broadcasting). Opsets before 7 are refused: their arithmetic broadcasts by attribute. Subgraphs are
- * rewritten too. Checked against ONNX's operator tests ({@code docs/onnx-operator-tests.md}).
+ * and wider broadcasting). Opsets before 6 are refused. Subgraphs are rewritten too. Checked against ONNX's operator tests ({@code docs/onnx-operator-tests.md}).
  */
 public final class OpsetUpgrade {
     /** The opset models are raised to. */
     public static final long TARGET = 13;
     /** The oldest opset that can be raised. */
-    public static final long OLDEST = 7;
+    public static final long OLDEST = 6;
+    /** Opset-6 operators that broadcast only when asked, along an axis the node names. */
+    private static final Set<String> BROADCAST_BY_ATTRIBUTE = Set.of("Add", "Sub", "Mul", "Div", "Pow", "And", "Or",
+            "Xor", "Equal", "Greater", "Less");
+    /** Operators whose output has the rank of their first input. */
+    private static final Set<String> SAME_RANK = Set.of("Relu", "LeakyRelu", "Elu", "Selu", "Sigmoid", "Tanh",
+            "Softplus", "Softsign", "Abs", "Neg", "Sqrt", "Exp", "Log", "Reciprocal", "Floor", "Ceil", "Dropout",
+            "BatchNormalization", "InstanceNormalization", "LRN", "Conv", "ConvTranspose", "MaxPool", "AveragePool",
+            "LpPool", "GlobalAveragePool", "GlobalMaxPool", "Clip", "PRelu", "Pad", "Softmax", "LogSoftmax",
+            "Hardmax", "Identity", "Cast", "HardSigmoid", "ThresholdedRelu", "Transpose", "Concat", "Tile");
     private final UniqueNames names;
     private final Map<String, Integer> types;
 
@@ -74,8 +87,7 @@ public final class OpsetUpgrade {
         }
         if (opset < OLDEST) {
             throw new Trt4jException("model '" + model.getGraph().getName() + "' has opset " + opset
-                    + "; trt4j raises opsets from " + OLDEST + " on (before 7, arithmetic broadcasts by attribute);"
-                    + " re-export the model at opset 13 or later");
+                    + "; trt4j raises opsets from " + OLDEST + " on; re-export the model at opset 13 or later");
         }
         GraphProto graph = new OpsetUpgrade(model.getGraph()).upgrade(model.getGraph(), opset);
         ModelProto.Builder b = model.toBuilder().setGraph(graph).setIrVersion(Math.max(model.getIrVersion(), 7));
@@ -97,6 +109,10 @@ public final class OpsetUpgrade {
                 continue;
             }
             String label = GraphIndex.label(n, i);
+            propagateRank(n, ranks);
+            if (opset < 7) {
+                n = fromOpset6(n, label, ranks, nodes);
+            }
             switch (n.getOpType()) {
                 case "Squeeze", "Unsqueeze", "ReduceSum" -> moveIntsToInput(n, label, "axes", 1, nodes);
                 case "Split" -> moveIntsToInput(n, label, "split", 1, nodes);
@@ -160,6 +176,90 @@ public final class OpsetUpgrade {
             b.addInput("");
         }
         out.add(b.addInput(tensor).build());
+    }
+
+    /**
+     * The opset-7 form of an opset-6 node: arithmetic and comparisons broadcast NumPy-style instead of by the
+     * {@code broadcast} and {@code axis} attributes, so a second input aligned at an inner axis gets trailing
+     * dimensions of 1; PRelu's per-channel slope likewise; Gemm, BatchNormalization and Dropout lose attributes
+     * that opset 7 dropped.
+     */
+    private NodeProto fromOpset6(NodeProto n, String label, Map<String, Integer> ranks, List<NodeProto> out) {
+        String op = n.getOpType();
+        if (BROADCAST_BY_ATTRIBUTE.contains(op)) {
+            NodeProto.Builder b = Attributes.without(Attributes.without(n, "broadcast").build(), "axis");
+            Optional<AttributeProto> axis = Attributes.find(n, "axis");
+            if (Attributes.getInt(n, "broadcast", 0) == 1 && axis.isPresent()) {
+                Integer ra = ranks.get(n.getInput(0));
+                Integer rb = ranks.get(n.getInput(1));
+                if (ra == null || rb == null) {
+                    throw new Trt4jException("node '" + label + "' (" + op + ") broadcasts along axis "
+                            + axis.get().getI() + ", which needs the ranks of its inputs; the model does not declare "
+                            + "them: re-export it at opset 7 or later");
+                }
+                long at = axis.get().getI() < 0 ? axis.get().getI() + ra : axis.get().getI();
+                b.setInput(1, withTrailingOnes(n.getInput(1), rb, (int) (ra - at - rb), label, out));
+            }
+            return b.build();
+        }
+        return switch (op) {
+            case "PRelu" -> {
+                Integer rx = ranks.get(n.getInput(0));
+                Integer rs = ranks.get(n.getInput(1));
+                yield rx != null && rs != null && rs == 1 && rx >= 3
+                        ? n.toBuilder().setInput(1, withTrailingOnes(n.getInput(1), 1, rx - 2, label, out)).build()
+                        : n;
+            }
+            case "Gemm" -> Attributes.without(n, "broadcast").build();
+            case "BatchNormalization" -> Attributes.without(Attributes.without(n, "is_test").build(),
+                    "consumed_inputs").build();
+            case "Dropout" -> Attributes.without(n, "is_test").build();
+            case "Upsample" -> throw new Trt4jException("node '" + label + "' (Upsample) is in its experimental "
+                    + "opset-1 form; re-export the model at opset 7 or later");
+            default -> n;
+        };
+    }
+
+    /** {@code tensor} (of rank {@code rank}) with {@code ones} trailing dimensions of 1, through an Unsqueeze. */
+    private String withTrailingOnes(String tensor, int rank, int ones, String label, List<NodeProto> out) {
+        if (ones <= 0) {
+            return tensor;
+        }
+        List<Long> axes = new ArrayList<>();
+        for (int k = 0; k < ones; k++) {
+            axes.add((long) rank + k);
+        }
+        String axesTensor = int64Constant(label, "broadcast_axes", axes, out);
+        String result = names.take(tensor + "_aligned");
+        out.add(NodeProto.newBuilder().setOpType("Unsqueeze").setName(names.take(result + "_Unsqueeze"))
+                .addInput(tensor).addInput(axesTensor).addOutput(result).build());
+        return result;
+    }
+
+    /** Records the rank of {@code n}'s first output where simple rules give it (before the node is rewritten). */
+    private static void propagateRank(NodeProto n, Map<String, Integer> ranks) {
+        if (n.getOutputCount() == 0 || n.getOutput(0).isEmpty() || ranks.containsKey(n.getOutput(0))
+                || n.getInputCount() == 0) {
+            return;
+        }
+        Integer first = ranks.get(n.getInput(0));
+        Integer rank = null;
+        String op = n.getOpType();
+        if (SAME_RANK.contains(op)) {
+            rank = first;
+        } else if (BROADCAST_BY_ATTRIBUTE.contains(op) || op.equals("MatMul")) {
+            Integer second = n.getInputCount() > 1 ? ranks.get(n.getInput(1)) : null;
+            if (first != null && second != null) {
+                rank = Math.max(first, second);
+            } else if (first != null && Attributes.find(n, "axis").isPresent()) {
+                rank = first; // opset 6: the second input is aligned inside the first
+            }
+        } else if (op.equals("Gemm") || op.equals("Flatten")) {
+            rank = 2;
+        }
+        if (rank != null) {
+            ranks.put(n.getOutput(0), rank);
+        }
     }
 
     private NodeProto withoutSpatial(NodeProto n, String label) {

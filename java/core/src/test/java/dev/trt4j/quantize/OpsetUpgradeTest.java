@@ -110,14 +110,46 @@ class OpsetUpgradeTest {
     }
 
     @Test
-    void opsetsBefore7AreRefusedAndOpset9IsQuantizedAfterRaising() throws Exception {
-        assertThatThrownBy(() -> OpsetUpgrade.toTarget(TinyModels.matMul(6))).isInstanceOf(Trt4jException.class)
-                .hasMessageContaining("opset 6").hasMessageContaining("from 7");
+    void opsetsBefore6AreRefusedAndOpset9IsQuantizedAfterRaising() throws Exception {
+        assertThatThrownBy(() -> OpsetUpgrade.toTarget(TinyModels.matMul(5))).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("opset 5").hasMessageContaining("from 6");
 
         QuantizationResult r = new QdqQuantizer(QuantizationConfig.defaults()).quantize(TinyModels.matMul(9),
                 Map.of("x", 3f));
         assertThat(QdqModels.opset(r.model())).isEqualTo(13);
         assertThat(OrtRunner.runOnce(r.model(), "x", gaussian(1, 32, 1), new long[] {2, 16}, "y")).hasSize(12);
+    }
+
+    @Test
+    void opset6BroadcastingByAxisAndPerChannelPReluKeepTheirMeaning() throws Exception {
+        // Opset 6: b [3] is added along axis 1 of x [1, 3, 2, 2], and PRelu's slope [3] is per channel. Opset 7
+        // broadcasts from the last axis, so both need trailing dimensions of 1. ONNX Runtime no longer runs
+        // opset 6, so the expected values are computed here.
+        float[] b = {1f, -2f, 3f};
+        float[] slope = {0.5f, 0.25f, 2f};
+        ModelProto old = new ModelBuilder("opset6", 6).input("x", 1, 3, 2, 2).output("y").output("z")
+                .initializer("b", new long[] {3}, b).initializer("slope", new long[] {3}, slope)
+                .node("Add", "bias", List.of("x", "b"), List.of("y"), integer("broadcast", 1), integer("axis", 1))
+                .node("PRelu", "prelu", List.of("x", "slope"), List.of("z"))
+                .build();
+
+        ModelProto upgraded = OpsetUpgrade.toTarget(old);
+
+        assertThat(QdqModels.opset(upgraded)).isEqualTo(13);
+        assertThat(nodes(upgraded, "Add").get(0).getAttributeList()).isEmpty();
+        float[] x = gaussian(8, 12, 1.0);
+        float[] y = new float[12];
+        float[] z = new float[12];
+        for (int i = 0; i < 12; i++) {
+            int c = i / 4;
+            y[i] = x[i] + b[c];
+            z[i] = x[i] >= 0 ? x[i] : slope[c] * x[i];
+        }
+        try (OrtRunner r = new OrtRunner(upgraded)) {
+            Map<String, float[]> out = r.run("x", x, new long[] {1, 3, 2, 2}, List.of("y", "z"));
+            assertThat(out.get("y")).containsExactly(y);
+            assertThat(out.get("z")).containsExactly(z);
+        }
     }
 
     @Test

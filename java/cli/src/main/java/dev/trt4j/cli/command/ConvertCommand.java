@@ -36,7 +36,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "convert", sortOptions = false,
         description = {"Converts a model. --fix-input/--fix-shapes: hold inputs at values or fixed shapes and fold "
-                + "the If nodes they decide. --opset 13: raises opset 7-12 to 13, rewriting the operators whose "
+                + "the If nodes they decide. --opset 13: raises opset 6-12 to 13, rewriting the operators whose "
                 + "inputs or meaning changed (what per-channel Q/DQ needs). --fp16: weights and compute in float16 "
                 + "with casts at the boundaries; reductions, softmax, normalisations, Exp/Log/Pow stay in FP32, and "
                 + "so do operators without an FP16 form (other domains, recurrent layers, control flow). Several "
