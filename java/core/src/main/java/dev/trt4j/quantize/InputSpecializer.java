@@ -61,10 +61,19 @@ public final class InputSpecializer {
      *                        its type is not float, int64, int32 or bool
      */
     public static TensorProto value(ModelProto model, String name, String text) {
-        ValueInfoProto input = model.getGraph().getInputList().stream().filter(v -> v.getName().equals(name))
+        return value(model, name, text, null);
+    }
+
+    /**
+     * As {@link #value(ModelProto, String, String)}, with the input's shape given (as by {@code --fix-shapes}) where
+     * the model leaves dimensions open; null to use the declared shape.
+     */
+    public static TensorProto value(ModelProto model, String name, String text, long[] shape) {
+        ValueInfoProto declared = model.getGraph().getInputList().stream().filter(v -> v.getName().equals(name))
                 .findFirst().orElseThrow(() -> new Trt4jException("--fix-input: the model has no input '" + name
                         + "'; its inputs are " + model.getGraph().getInputList().stream()
                         .map(ValueInfoProto::getName).toList()));
+        ValueInfoProto input = shape == null ? declared : withShape(declared, shape);
         TypeProto.Tensor type = input.getType().getTensorType();
         List<Long> dims = new ArrayList<>();
         for (TensorShapeProto.Dimension d : type.getShape().getDimList()) {

@@ -163,5 +163,11 @@ class InputSpecializerTest {
         assertThatThrownBy(() -> InputSpecializer.value(model, "sr", "fast")).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("'fast' is not a valid INT64 value");
         assertThatCode(() -> InputSpecializer.value(model, "x", "1,2,3,4,5,6")).doesNotThrowAnyException();
+        // An input with an open dimension takes a value once its shape is given, as --fix-shapes gives it.
+        ModelProto open = shapeModel();
+        assertThatThrownBy(() -> InputSpecializer.value(open, "x", "1,2,3,4,5,6"))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("not fixed (N)");
+        assertThat(InputSpecializer.value(open, "x", "1,2,3,4,5,6", new long[] {2, 3}).getDimsList())
+                .containsExactly(2L, 3L);
     }
 }

@@ -100,10 +100,11 @@ public final class ConvertCommand implements Callable<Integer> {
             sourceOpset = OpsetUpgrade.defaultOpset(onnx.proto());
             converted = onnx.proto();
             if (!fixInputs.isEmpty() || fixShapes != null) {
-                Map<String, TensorProto> values = new LinkedHashMap<>();
-                fixInputs.forEach((name, text) -> values.put(name, InputSpecializer.value(onnx.proto(), name, text)));
                 Map<String, long[]> shapes = fixShapes == null ? Map.of()
                         : ShapeSpecParser.parse("--fix-shapes", fixShapes);
+                Map<String, TensorProto> values = new LinkedHashMap<>();
+                fixInputs.forEach((name, text) -> values.put(name, InputSpecializer.value(onnx.proto(), name, text,
+                        shapes.get(name))));
                 fixed = InputSpecializer.fix(converted, values, shapes);
                 converted = fixed.model();
             }
