@@ -29,6 +29,7 @@ public final class OutputComparator {
     private long rows;
     private long agreeingRows;
     private boolean probabilityRows = true;
+    private boolean singleProbability;
 
     public OutputComparator(String output) {
         this.output = Objects.requireNonNull(output, "output");
@@ -78,6 +79,16 @@ public final class OutputComparator {
                 }
                 probabilityRows &= isProbabilityRow(reference, start, rowLength);
             }
+        } else if (rowLength == 1) {
+            // One probability per row (a sigmoid: speech or not, text or not): the decision at 0.5 is the class.
+            singleProbability = true;
+            for (int i = 0; i < reference.length; i++) {
+                rows++;
+                if ((reference[i] >= 0.5f) == (candidate[i] >= 0.5f)) {
+                    agreeingRows++;
+                }
+                probabilityRows &= reference[i] >= 0f && reference[i] <= 1f;
+            }
         } else {
             probabilityRows = false;
         }
@@ -94,7 +105,8 @@ public final class OutputComparator {
             cosine = dot / Math.sqrt(referenceSquares * candidateSquares);
         }
         double snr = errorSquares == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(referenceSquares / errorSquares);
-        boolean classScores = rows > 0 && (probabilityRows || output.toLowerCase(Locale.ROOT).contains("logit"));
+        boolean classScores = rows > 0 && (probabilityRows
+                || (!singleProbability && output.toLowerCase(Locale.ROOT).contains("logit")));
         return new OutputComparison(output, elements, cosine, maxAbsolute, maxRelative,
                 elements == 0 ? 0 : absoluteErrors / elements, snr,
                 classScores ? (double) agreeingRows / rows : null);

@@ -14,7 +14,9 @@ package dev.trt4j.evaluate;
  * @param snrDb              signal-to-noise ratio 10·log10(Σr² / Σ(r − c)²) in dB; +∞ when the outputs are equal
  * @param top1Agreement      fraction of rows (vectors along the last dimension) whose argmax is the same in both,
  *                           for outputs holding class scores (reference rows that are probability distributions,
- *                           or an output named like {@code logits}); null for other outputs
+ *                           or an output named like {@code logits}); for a single probability per row (last
+ *                           dimension 1, values in [0, 1]), the fraction whose decision at 0.5 is the same; null
+ *                           for other outputs
  */
 public record OutputComparison(String output, long elements, double cosine, double maxAbsoluteError,
                                double maxRelativeError, double meanAbsoluteError, double snrDb,

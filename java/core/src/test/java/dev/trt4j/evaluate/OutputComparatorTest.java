@@ -74,6 +74,16 @@ class OutputComparatorTest {
     }
 
     @Test
+    void aSingleProbabilityPerRowAgreesOnItsDecisionAtOneHalf() {
+        float[] reference = {0.9f, 0.2f, 0.55f, 0.1f};
+        float[] candidate = {0.8f, 0.3f, 0.45f, 0.1f};
+
+        assertThat(compare("output", reference, candidate, 1).top1Agreement()).isEqualTo(0.75);
+        assertThat(compare("logits", new float[] {-2f, 3f}, new float[] {-2f, 3f}, 1).top1Agreement())
+                .as("a single logit is not a probability").isNull();
+    }
+
+    @Test
     void batchesAccumulateLikeOnePass() {
         float[] r = {1, 2, 3, 4, -5, 6};
         float[] c = {1.5f, 2, 2, 4, -4, 7};
