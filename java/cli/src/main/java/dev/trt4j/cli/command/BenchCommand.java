@@ -1,8 +1,6 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.Trt4jException;
-import dev.trt4j.cli.JsonOutput;
-import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.benchmark.BenchInputs;
 import dev.trt4j.benchmark.BenchShapes;
 import dev.trt4j.benchmark.BenchmarkBackend;
