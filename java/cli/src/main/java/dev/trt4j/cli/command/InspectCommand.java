@@ -7,6 +7,7 @@ import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.onnx.ModelSummary;
+import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Command;
@@ -43,13 +44,20 @@ public final class InspectCommand implements Callable<Integer> {
         OnnxModel loaded = OnnxModel.load(model != null ? model : DefaultModel.file());
         ModelSummary summary = ModelSummary.of(loaded);
         String samples = defaultSamples(loaded.inputs(), loaded.outputs());
+        long bodies = ControlFlow.nodesWithBodies(loaded.proto().getGraph());
         if (json.enabled()) {
             ObjectNode root = toJson(summary);
             root.put("samplesWithoutData", samples);
+            root.put("controlFlowNodes", bodies);
             json.print(spec.commandLine().getOut(), root);
         } else {
             spec.commandLine().getOut().print(summary.toText(listTensors));
             spec.commandLine().getOut().printf("%-10s %s%n", "samples", "without --data: " + samples);
+            if (bodies > 0) {
+                spec.commandLine().getOut().printf("%-10s %s%n", "control", bodies + " If/Loop/Scan node(s) in the "
+                        + "main graph; their bodies are not calibrated or converted until folded (trt4j convert "
+                        + "--fix-input/--fix-shapes)");
+            }
             spec.commandLine().getOut().flush();
         }
         return 0;

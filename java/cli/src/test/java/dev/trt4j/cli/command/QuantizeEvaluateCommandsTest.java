@@ -380,6 +380,10 @@ class QuantizeEvaluateCommandsTest {
                 + "main graph; 1 If/Loop/Scan node(s) hold the rest: fold them first with trt4j convert --fix-input "
                 + "NAME=VALUE and/or --fix-shapes SPEC");
         assertThat(out).doesNotExist();
+        JsonNode inspected = json(CliRun.of("inspect", wrapped.toString(), "--json"));
+        assertThat(inspected.get("controlFlowNodes").asLong()).isEqualTo(1);
+        assertThat(CliRun.of("inspect", wrapped.toString()).out()).contains("control    1 If/Loop/Scan node(s)");
+        assertThat(json(CliRun.of("inspect", model.toString(), "--json")).get("controlFlowNodes").asLong()).isZero();
     }
 
     @Test
