@@ -54,8 +54,8 @@ public final class InputSpecializer {
     }
 
     /**
-     * The value of input {@code name} of {@code model} written as comma-separated numbers, as a tensor of the input's
-     * declared element type and (fully fixed) shape.
+     * The value of input {@code name} of {@code model} written as comma-separated numbers (or one number that fills
+     * it), as a tensor of the input's declared element type and (fully fixed) shape.
      *
      * @throws Trt4jException if there is no such input, its shape is not fixed, the count or a number is wrong, or
      *                        its type is not float, int64, int32 or bool
@@ -85,9 +85,14 @@ public final class InputSpecializer {
         }
         String[] parts = text.split(",");
         long count = TensorValues.elementCount(dims);
+        if (parts.length == 1 && count > 1 && count <= Integer.MAX_VALUE / 8) {
+            String[] filled = new String[(int) count]; // one value fills the tensor, e.g. a zero state
+            java.util.Arrays.fill(filled, parts[0]);
+            parts = filled;
+        }
         if (parts.length != count) {
             throw new Trt4jException("--fix-input: input '" + name + "' has shape " + dims + " (" + count
-                    + " values), got " + parts.length);
+                    + " values), got " + parts.length + " (one value fills it)");
         }
         int elem = type.getElemType();
         int width = switch (elem) {

@@ -160,6 +160,9 @@ class InputSpecializerTest {
                 .hasMessageContaining("no input 'rate_typo'").hasMessageContaining("[x, sr]");
         assertThatThrownBy(() -> InputSpecializer.value(model, "sr", "1,2")).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("shape [1] (1 values), got 2");
+        assertThatThrownBy(() -> InputSpecializer.value(model, "x", "1,2")).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("shape [2, 3] (6 values), got 2 (one value fills it)");
+        assertThat(TensorValues.floats(InputSpecializer.value(model, "x", "0.5"))).containsOnly(0.5f).hasSize(6);
         assertThatThrownBy(() -> InputSpecializer.value(model, "sr", "fast")).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("'fast' is not a valid INT64 value");
         assertThatCode(() -> InputSpecializer.value(model, "x", "1,2,3,4,5,6")).doesNotThrowAnyException();

@@ -53,8 +53,9 @@ public final class ConvertCommand implements Callable<Integer> {
     Long opset;
 
     @Option(names = "--fix-input", paramLabel = "NAME=VALUE[,VALUE...]",
-            description = "Hold an input (of fixed shape) at constant values and fold the If nodes that then become "
-                    + "constant, e.g. a sample-rate input; repeatable. Applied first.")
+            description = "Hold an input (of fixed shape) at constant values, comma-separated or one value for all, "
+                    + "and fold the If nodes that then become constant, e.g. a sample rate or a zero state; "
+                    + "repeatable. Applied first.")
     Map<String, String> fixInputs = new LinkedHashMap<>();
 
     @Option(names = "--fix-shapes", paramLabel = "SPEC",
