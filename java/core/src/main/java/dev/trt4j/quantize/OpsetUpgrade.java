@@ -168,9 +168,7 @@ public final class OpsetUpgrade {
             throw new Trt4jException("node '" + label + "' (" + n.getOpType() + ") has both the '" + attribute
                     + "' attribute and input " + position + "; the model is invalid");
         }
-        String tensor = names.take(label + "_" + attribute);
-        out.add(constant(names.take(tensor + "_Constant"), tensor,
-                TensorValues.int64Vector("", a.get().getIntsList())));
+        String tensor = int64Constant(label, attribute, a.get().getIntsList(), out);
         NodeProto.Builder b = Attributes.without(n, attribute);
         while (b.getInputCount() < position) {
             b.addInput("");
