@@ -1,5 +1,6 @@
 package dev.trt4j.evaluate;
 
+import dev.trt4j.data.StateFeedback;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.Fp16Emulation;
 import dev.trt4j.stats.ProgressListener;
@@ -23,38 +24,45 @@ import java.util.Objects;
  *                      rounding is measured although ONNX Runtime's CPU has FP16 kernels for few operators
  *                      (default on)
  * @param progress      told after every batch
+ * @param feedback      the state links of a streaming model ({@link StateFeedback#NONE} for none): each model runs
+ *                      the batches as streams, fed its own state outputs from the run before
  */
 public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTask, List<String> ctcKeys,
-                                boolean emulateFp16, ProgressListener progress) {
+                                boolean emulateFp16, ProgressListener progress, StateFeedback feedback) {
     public EvaluationOptions {
         Objects.requireNonNull(runnerOptions, "runnerOptions");
         ctcKeys = List.copyOf(ctcKeys);
         Objects.requireNonNull(progress, "progress");
+        Objects.requireNonNull(feedback, "feedback");
     }
 
     /** Automatic threads, graphs run as written, task detection on, no keys, FP16 emulated, no progress. */
     public static EvaluationOptions defaults() {
         return new EvaluationOptions(OrtRunnerOptions.defaults().withGraphOptimizations(false), true, List.of(),
-                true, ProgressListener.NONE);
+                true, ProgressListener.NONE, StateFeedback.NONE);
     }
 
     public EvaluationOptions withRunnerOptions(OrtRunnerOptions options) {
-        return new EvaluationOptions(options, detectTask, ctcKeys, emulateFp16, progress);
+        return new EvaluationOptions(options, detectTask, ctcKeys, emulateFp16, progress, feedback);
     }
 
     public EvaluationOptions withDetectTask(boolean detect) {
-        return new EvaluationOptions(runnerOptions, detect, ctcKeys, emulateFp16, progress);
+        return new EvaluationOptions(runnerOptions, detect, ctcKeys, emulateFp16, progress, feedback);
     }
 
     public EvaluationOptions withCtcKeys(List<String> keys) {
-        return new EvaluationOptions(runnerOptions, detectTask, keys, emulateFp16, progress);
+        return new EvaluationOptions(runnerOptions, detectTask, keys, emulateFp16, progress, feedback);
     }
 
     public EvaluationOptions withEmulateFp16(boolean emulate) {
-        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulate, progress);
+        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulate, progress, feedback);
     }
 
     public EvaluationOptions withProgress(ProgressListener listener) {
-        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulateFp16, listener);
+        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulateFp16, listener, feedback);
+    }
+
+    public EvaluationOptions withFeedback(StateFeedback links) {
+        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulateFp16, progress, links);
     }
 }

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.StateCarrier;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.quantize.Fp16Emulation;
@@ -121,13 +122,24 @@ public final class Evaluator {
             comparators.add(byOutput);
             metric.ifPresent(m -> tallies.add(m.start()));
         }
+        // Each model carries its own state: a candidate's errors then accumulate along the stream as they would in
+        // deployment.
+        StateCarrier referenceState = options.feedback().start(reference.name(), reference.inputs(),
+                reference.outputs());
+        List<StateCarrier> candidateStates = new ArrayList<>();
+        for (OrtModelRunner c : candidates) {
+            candidateStates.add(options.feedback().start(c.name(), c.inputs(), c.outputs()));
+        }
         long total = data.sampleCount().orElse(-1L);
         long samples = 0;
         for (Optional<Batch> next = data.next(); next.isPresent(); next = data.next()) {
             Batch batch = next.get();
-            Map<String, HostTensor> expected = reference.run(batch, outputs);
+            Map<String, HostTensor> expected = reference.run(referenceState.feed(batch), outputs);
+            referenceState.keepAll(expected);
             for (int i = 0; i < candidates.size(); i++) {
-                Map<String, HostTensor> actual = candidates.get(i).run(batch, outputs);
+                StateCarrier state = candidateStates.get(i);
+                Map<String, HostTensor> actual = candidates.get(i).run(state.feed(batch), outputs);
+                state.keepAll(actual);
                 for (Map.Entry<String, OutputComparator> e : comparators.get(i).entrySet()) {
                     e.getValue().add(expected.get(e.getKey()), actual.get(e.getKey()));
                 }
@@ -146,8 +158,8 @@ public final class Evaluator {
             List<OutputComparison> compared = comparators.get(i).values().stream().map(OutputComparator::result)
                     .toList();
             TaskResult taskResult = metric.isPresent() ? tallies.get(i).result() : null;
-            EvaluationResult r = new EvaluationResult(reference.name(), candidates.get(i).name(), data.describe(),
-                    samples, compared, taskResult);
+            EvaluationResult r = new EvaluationResult(reference.name(), candidates.get(i).name(),
+                    options.feedback().describe(data.describe()), samples, compared, taskResult);
             LOG.info("{} vs {} on {} samples: {}", r.candidate(), r.reference(), samples, summary(r));
             results.add(r);
         }

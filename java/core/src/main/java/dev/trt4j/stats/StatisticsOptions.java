@@ -1,5 +1,9 @@
 package dev.trt4j.stats;
 
+import dev.trt4j.data.StateFeedback;
+
+import java.util.Objects;
+
 /**
  * How {@link ActivationStatisticsCollector} gathers statistics.
  *
@@ -9,8 +13,11 @@ package dev.trt4j.stats;
  * @param threads    ONNX Runtime intra-op threads, and threads filling histograms; 0 means ONNX Runtime's choice
  *                   and one histogram thread per processor
  * @param maxSamples stop after this many samples, cutting the last batch short if needed; 0 reads all the data
+ * @param feedback   the state links of a streaming model ({@link StateFeedback#NONE} for none): the pass runs the
+ *                   batches as streams and feeds each run's state outputs to the next
  */
-public record StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples) {
+public record StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples,
+                                StateFeedback feedback) {
     /** NVIDIA's default histogram size. */
     public static final int DEFAULT_NUM_BINS = 2048;
 
@@ -24,6 +31,12 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
         if (maxSamples < 0) {
             throw new IllegalArgumentException("max-samples must be 0 (all) or more, got " + maxSamples);
         }
+        Objects.requireNonNull(feedback, "feedback");
+    }
+
+    /** Options without state links. */
+    public StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples) {
+        this(numBins, skipZeros, threads, maxSamples, StateFeedback.NONE);
     }
 
     /** 2048 bins, zeros kept, ONNX Runtime's thread count, all samples. */
@@ -32,18 +45,22 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
     }
 
     public StatisticsOptions withNumBins(int bins) {
-        return new StatisticsOptions(bins, skipZeros, threads, maxSamples);
+        return new StatisticsOptions(bins, skipZeros, threads, maxSamples, feedback);
     }
 
     public StatisticsOptions withSkipZeros(boolean skip) {
-        return new StatisticsOptions(numBins, skip, threads, maxSamples);
+        return new StatisticsOptions(numBins, skip, threads, maxSamples, feedback);
     }
 
     public StatisticsOptions withThreads(int n) {
-        return new StatisticsOptions(numBins, skipZeros, n, maxSamples);
+        return new StatisticsOptions(numBins, skipZeros, n, maxSamples, feedback);
     }
 
     public StatisticsOptions withMaxSamples(long n) {
-        return new StatisticsOptions(numBins, skipZeros, threads, n);
+        return new StatisticsOptions(numBins, skipZeros, threads, n, feedback);
+    }
+
+    public StatisticsOptions withFeedback(StateFeedback links) {
+        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, links);
     }
 }

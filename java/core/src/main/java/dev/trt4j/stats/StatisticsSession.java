@@ -6,6 +6,7 @@ import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.calibrators.TensorStatisticsCollector;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.StateCarrier;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.GraphOptimization;
 import dev.trt4j.ort.OrtModelRunner;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * ONNX Runtime opened on a model with the tensors to calibrate exposed as outputs, for any number of statistics
@@ -84,6 +86,10 @@ public final class StatisticsSession implements AutoCloseable {
         long samples = 0;
         long batches = 0;
         int workers = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+        StateCarrier state = options.feedback().start(model.path().toString(), model.inputs(), model.outputs());
+        Set<String> fedBack = state.outputs();
+        List<String> wanted = new ArrayList<>(fromOutputs);
+        fedBack.stream().filter(o -> !wanted.contains(o)).forEach(wanted::add);
         try (ConcurrentCollectors folding = new ConcurrentCollectors(workers)) {
             Optional<Batch> next;
             while (samples < limit && (next = source.next()).isPresent()) {
@@ -93,11 +99,19 @@ public final class StatisticsSession implements AutoCloseable {
                 }
                 batches++;
                 try {
+                    batch = state.feed(batch);
                     List<Map.Entry<String, FloatBuffer>> batchTensors = new ArrayList<>();
                     for (String name : fromInputs) {
                         batchTensors.add(Map.entry(name, FloatBuffer.wrap(floats(name, batch.inputs().get(name)))));
                     }
-                    runner.runInPlace(batch, fromOutputs, (name, values) -> batchTensors.add(Map.entry(name, values)));
+                    runner.runInPlace(batch, wanted, (name, values) -> {
+                        if (fedBack.contains(name)) {
+                            state.keep(name, values);
+                        }
+                        if (collectors.containsKey(name)) {
+                            batchTensors.add(Map.entry(name, values));
+                        }
+                    });
                     // Largest first: the workers then finish together instead of one binning the biggest tensor
                     // alone at the end of the batch (longest-processing-time-first scheduling).
                     batchTensors.sort(Comparator.comparingInt(
@@ -130,7 +144,8 @@ public final class StatisticsSession implements AutoCloseable {
             result.put(stats.name(), stats);
         }
         LOG.debug("Collected statistics of {} tensors over {} samples in {} batches", result.size(), samples, batches);
-        return new ActivationStatistics(result, samples, batches, model.sha256(), source.describe());
+        return new ActivationStatistics(result, samples, batches, model.sha256(),
+                options.feedback().describe(source.describe()));
     }
 
     private float[] floats(String name, HostTensor tensor) {

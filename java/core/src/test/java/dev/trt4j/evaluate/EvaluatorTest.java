@@ -4,15 +4,18 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
+import dev.trt4j.data.StateFeedback;
 import dev.trt4j.data.SyntheticSource;
 import dev.trt4j.data.image.ImagePreprocessing;
 import dev.trt4j.onnx.TestModels;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.Fp16Converter;
+import dev.trt4j.tensor.HostTensor;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +26,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -180,5 +184,43 @@ class EvaluatorTest {
                 .isGreaterThanOrEqualTo(0.75);
         assertThat(task.reference().get("characterErrorRate")).isLessThan(0.05);
         assertThat(task.candidate()).isEqualTo(task.reference());
+    }
+
+    @Test
+    void streamingModelsEachCarryTheirOwnStateSoErrorsAccumulate() throws IOException {
+        Path reference = TestModels.write(TestModels.decayingState(0.5f), dir, "decay-half.onnx");
+        Path candidate = TestModels.write(TestModels.decayingState(0.75f), dir, "decay-three-quarters.onnx");
+        List<Batch> ones = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ones.add(new Batch(1, Map.of("x", HostTensor.ofFloats(new long[] {1, 4}, new float[] {1, 1, 1, 1}))));
+        }
+
+        EvaluationResult r = Evaluator.evaluate(reference, candidate, batches(ones), Optional.empty(),
+                OPTIONS.withFeedback(StateFeedback.parse(List.of("stateN=state"))));
+
+        assertThat(r.samples()).isEqualTo(3);
+        OutputComparison state = r.outputs().stream().filter(o -> o.output().equals("stateN")).findFirst()
+                .orElseThrow();
+        // the reference's state runs 1, 1.5, 1.75 and the candidate's 1, 1.75, 2.3125: fed back, the gap grows
+        assertThat(state.maxAbsoluteError()).isEqualTo(0.5625);
+        assertThatThrownBy(() -> Evaluator.evaluate(reference, candidate, batches(ones), Optional.empty(),
+                OPTIONS.withFeedback(StateFeedback.parse(List.of("stateN=state,y=x")))))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageEndingWith("--feedback: output 'y' is [1,3], but the input it feeds takes [1,4]");
+    }
+
+    private static CalibrationDataSource batches(List<Batch> list) {
+        java.util.Iterator<Batch> it = list.iterator();
+        return new CalibrationDataSource() {
+            @Override
+            public Optional<Batch> next() {
+                return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+            }
+
+            @Override
+            public String describe() {
+                return "ones";
+            }
+        };
     }
 }

@@ -70,6 +70,28 @@ public final class TestModels {
                 .build(13);
     }
 
+    /**
+     * A streaming model whose state has its batch on axis 1, as Silero VAD's: {@code stateN = decay · state +
+     * Unsqueeze(x, 0)} ([2,N,4]), {@code r = ReduceMean(stateN, axis 0)} ([N,4]), {@code y = MatMul(r, w1)} ([N,3]).
+     * Fed back, each state row is an exponentially decaying sum of the stream's inputs.
+     */
+    public static ModelProto decayingState(float decay) {
+        return new TestGraph()
+                .input("x", FLOAT, -1, 4)
+                .input("state", FLOAT, 2, -1, 4)
+                .initializer("decay", new long[] {}, decay)
+                .initializer("w1", new long[] {4, 3}, MLP_W1)
+                .constantInt64("axes", 0)
+                .node("Unsqueeze", List.of("x", "axes"), List.of("xu"))
+                .node("Mul", List.of("state", "decay"), List.of("kept"))
+                .node("Add", List.of("kept", "xu"), List.of("stateN"))
+                .node("ReduceMean", List.of("stateN"), List.of("r"), ints("axes", 0), intAttribute("keepdims", 0))
+                .node("MatMul", List.of("r", "w1"), List.of("y"))
+                .output("y", FLOAT, -1, 3)
+                .output("stateN", FLOAT, 2, -1, 4)
+                .build(13);
+    }
+
     /** The real PP-OCR text-direction classifier (input {@code x} [N,3,48,W]) copied from the test class path. */
     public static Path ppocrClassifier(Path folder) {
         Path target = folder.resolve("ch_ppocr_mobile_v2.0_cls_infer.onnx");

@@ -6,6 +6,7 @@ import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.calibrators.TensorStatisticsCollector;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.StateFeedback;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.TestGraph;
 import dev.trt4j.onnx.TestModels;
@@ -175,6 +176,34 @@ class ActivationStatisticsCollectorTest {
                 .collect(source(randomBatches(new Random(1), 2), false),
                         (done, total) -> unknownTotal.add(new long[] {done, total}));
         assertThat(unknownTotal).containsExactly(new long[] {2, -1});
+    }
+
+    @Test
+    void aStreamingModelIsFedItsOwnStateFromBatchToBatch() {
+        OnnxModel model = OnnxModel.fromProto(TestModels.decayingState(0.5f), dir.resolve("stream.onnx"));
+        // two streams side by side, then a last batch that continues the first one only
+        List<Batch> batches = randomBatches(new Random(5), 2, 2, 2, 1);
+        TensorStatisticsCollector expectedR = new TensorStatisticsCollector("r", 2048, false);
+        float[] state = new float[2 * 4];
+        for (Batch b : batches) {
+            float[] x = b.inputs().get("x").floats();
+            float[] r = new float[x.length];
+            for (int i = 0; i < x.length; i++) {
+                state[i] = 0.5f * state[i] + x[i];
+                r[i] = state[i];  // the mean of the state's two equal rows
+            }
+            expectedR.collect(r, 0, r.length);
+        }
+
+        ActivationStatistics stats = new ActivationStatisticsCollector(model, List.of("r", "state"),
+                OPTIONS.withFeedback(StateFeedback.parse(List.of("stateN=state")))).collect(source(batches, true));
+
+        assertThat(stats.samples()).isEqualTo(7);
+        assertThat(stats.tensor("r").orElseThrow()).isEqualTo(expectedR.statistics());
+        assertThat(stats.tensor("state").orElseThrow().count()).as("the fed input is calibrated too").isEqualTo(56);
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("r"), OPTIONS)
+                .collect(source(batches, true))).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("'state'");
     }
 
     @Test

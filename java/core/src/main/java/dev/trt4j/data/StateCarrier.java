@@ -1,0 +1,175 @@
+package dev.trt4j.data;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.HostTensor;
+
+import java.nio.FloatBuffer;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The running state of one model in one pass over the data, made by {@link StateFeedback#start}: {@link #feed}
+ * adds the state inputs to each batch (zeros at first), {@link #keep} takes the fed-back outputs of the run.
+ *
+ * <p>Not thread-safe: one pass uses it.
+ */
+public final class StateCarrier {
+    /** One link, with the fed input's declared dims and its only dynamic dimension (-1 when it has none). */
+    record Slot(StateFeedback.Link link, long[] dims, int batchAxis) {
+    }
+
+    private final String model;
+    private final List<Slot> slots;
+    private final Map<String, HostTensor> state = new LinkedHashMap<>();
+    private final Map<String, HostTensor> fed = new LinkedHashMap<>();
+
+    StateCarrier(String model, List<Slot> slots) {
+        this.model = model;
+        this.slots = List.copyOf(slots);
+    }
+
+    /** The outputs the model must return at each run so that {@link #keep} gets them. */
+    public Set<String> outputs() {
+        Set<String> names = new LinkedHashSet<>();
+        slots.forEach(s -> names.add(s.link().output()));
+        return names;
+    }
+
+    /**
+     * {@code data} with the state inputs added: the outputs kept from the run before, cut to the first samples when
+     * this batch is smaller; zeros before the first run.
+     *
+     * @throws Trt4jException if the kept state does not fit this batch
+     */
+    public Batch feed(Batch data) {
+        if (slots.isEmpty()) {
+            return data;
+        }
+        Map<String, HostTensor> inputs = new LinkedHashMap<>(data.inputs());
+        fed.clear();
+        for (Slot slot : slots) {
+            String input = slot.link().input();
+            long[] shape = shapeFor(slot, data.size());
+            HostTensor previous = state.get(input);
+            HostTensor value;
+            if (previous == null) {
+                value = HostTensor.ofFloats(shape, new float[Math.toIntExact(HostTensor.elementCount(shape))]);
+            } else if (java.util.Arrays.equals(previous.shape(), shape)) {
+                value = previous;
+            } else if (slot.batchAxis() >= 0 && sameBut(previous.shape(), shape, slot.batchAxis())
+                    && previous.shape()[slot.batchAxis()] > shape[slot.batchAxis()]) {
+                value = firstAlong(previous, slot.batchAxis(), (int) shape[slot.batchAxis()]);
+            } else {
+                throw new Trt4jException(model + ": --feedback " + slot.link() + ": the state from the run before is "
+                        + ShapeResolver.shapeText(previous.shape()) + ", but a batch of " + data.size() + " needs "
+                        + ShapeResolver.shapeText(shape));
+            }
+            inputs.put(input, value);
+            fed.put(slot.link().output(), value);
+        }
+        return new Batch(data.size(), inputs);
+    }
+
+    /**
+     * Keeps an output of the run of the batch last {@link #feed fed} as the next run's state (copied: the buffer may
+     * be reused). Outputs that are not linked are ignored.
+     *
+     * @throws Trt4jException if the output's size differs from the input it feeds
+     */
+    public void keep(String output, FloatBuffer values) {
+        HostTensor input = fed.get(output);
+        if (input == null) {
+            return;
+        }
+        FloatBuffer view = values.duplicate();
+        if (view.remaining() != input.elementCount()) {
+            throw new Trt4jException(model + ": --feedback: output '" + output + "' holds " + view.remaining()
+                    + " values, but the input it feeds takes " + ShapeResolver.shapeText(input.shape()) + " = "
+                    + input.elementCount());
+        }
+        float[] copy = new float[view.remaining()];
+        view.get(copy);
+        store(output, HostTensor.ofFloats(input.shape(), copy));
+    }
+
+    /**
+     * As {@link #keep(String, FloatBuffer)}, for a tensor the run returned with its shape.
+     *
+     * @throws Trt4jException if its shape differs from the input it feeds
+     */
+    public void keep(String output, HostTensor value) {
+        HostTensor input = fed.get(output);
+        if (input == null) {
+            return;
+        }
+        if (!java.util.Arrays.equals(value.shape(), input.shape())) {
+            throw new Trt4jException(model + ": --feedback: output '" + output + "' is "
+                    + ShapeResolver.shapeText(value.shape()) + ", but the input it feeds takes "
+                    + ShapeResolver.shapeText(input.shape()));
+        }
+        store(output, HostTensor.ofFloats(value.shape(), value.floats().clone()));
+    }
+
+    /** Keeps every linked output among {@code outputs}. */
+    public void keepAll(Map<String, HostTensor> outputs) {
+        for (String output : outputs()) {
+            HostTensor value = outputs.get(output);
+            if (value != null) {
+                keep(output, value);
+            }
+        }
+    }
+
+    private void store(String output, HostTensor value) {
+        for (Slot slot : slots) {
+            if (slot.link().output().equals(output)) {
+                state.put(slot.link().input(), value);
+            }
+        }
+    }
+
+    private long[] shapeFor(Slot slot, int batch) {
+        long[] shape = slot.dims().clone();
+        if (slot.batchAxis() >= 0) {
+            shape[slot.batchAxis()] = batch;
+        }
+        return shape;
+    }
+
+    private static boolean sameBut(long[] a, long[] b, int axis) {
+        if (a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i++) {
+            if (i != axis && a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The first {@code n} entries of {@code t} along {@code axis}. */
+    private static HostTensor firstAlong(HostTensor t, int axis, int n) {
+        long[] shape = t.shape();
+        long outer = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= shape[i];
+        }
+        long inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        int from = Math.toIntExact(shape[axis] * inner);
+        int to = Math.toIntExact(n * inner);
+        float[] src = t.floats();
+        float[] dst = new float[Math.toIntExact(outer * to)];
+        for (int o = 0; o < outer; o++) {
+            System.arraycopy(src, o * from, dst, o * to, to);
+        }
+        shape[axis] = n;
+        return HostTensor.ofFloats(shape, dst);
+    }
+}

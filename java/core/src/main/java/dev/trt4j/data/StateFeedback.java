@@ -1,0 +1,151 @@
+package dev.trt4j.data;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The state links of a streaming model: outputs that are fed back as inputs of the next run, such as Silero VAD's
+ * {@code stateN → state} or an RNN's hidden state. With links, consecutive batches form streams: sample {@code j}
+ * of a batch continues sample {@code j} of the batch before, starting from a zero state. The data then feeds only
+ * the other inputs ({@link #dataInputs}).
+ *
+ * <p>Immutable; {@link #start} makes the running state of one model for one pass over the data.
+ */
+public final class StateFeedback {
+    /** No links: every input comes from the data. */
+    public static final StateFeedback NONE = new StateFeedback(List.of());
+
+    /** Output {@code output} of one run becomes input {@code input} of the next. */
+    public record Link(String output, String input) {
+        public Link {
+            if (output.isEmpty() || input.isEmpty()) {
+                throw new IllegalArgumentException("a state link needs an output and an input name");
+            }
+        }
+
+        @Override
+        public String toString() {
+            return output + "=" + input;
+        }
+    }
+
+    private final List<Link> links;
+
+    private StateFeedback(List<Link> links) {
+        this.links = List.copyOf(links);
+    }
+
+    /**
+     * Links given as {@code OUTPUT=INPUT}, each string holding one or more separated by commas.
+     *
+     * @throws Trt4jException on a malformed link or an input linked twice
+     */
+    public static StateFeedback parse(Collection<String> specs) {
+        List<Link> links = new ArrayList<>();
+        for (String spec : specs) {
+            for (String part : spec.split(",")) {
+                String s = part.strip();
+                int eq = s.indexOf('=');
+                if (eq <= 0 || eq == s.length() - 1 || s.indexOf('=', eq + 1) >= 0) {
+                    throw new Trt4jException("--feedback " + s + ": expected OUTPUT=INPUT, e.g. stateN=state");
+                }
+                links.add(new Link(s.substring(0, eq).strip(), s.substring(eq + 1).strip()));
+            }
+        }
+        return of(links);
+    }
+
+    /** @throws Trt4jException if an input is linked twice */
+    public static StateFeedback of(List<Link> links) {
+        Set<String> inputs = new LinkedHashSet<>();
+        for (Link l : links) {
+            if (!inputs.add(l.input())) {
+                throw new Trt4jException("--feedback: input '" + l.input() + "' is fed by two outputs");
+            }
+        }
+        return links.isEmpty() ? NONE : new StateFeedback(links);
+    }
+
+    public List<Link> links() {
+        return links;
+    }
+
+    public boolean isEmpty() {
+        return links.isEmpty();
+    }
+
+    /** The outputs that are fed back. */
+    public Set<String> outputs() {
+        return links.stream().map(Link::output).collect(Collectors.toCollection(LinkedHashSet::new));
+    }
+
+    /** The model inputs left to the data: all but the fed ones. */
+    public List<TensorSpec> dataInputs(List<TensorSpec> modelInputs) {
+        Set<String> fed = links.stream().map(Link::input).collect(Collectors.toSet());
+        return modelInputs.stream().filter(in -> !fed.contains(in.name())).toList();
+    }
+
+    /**
+     * Checks the links against a model and starts its state at zero.
+     *
+     * @param model   the model's name for messages, e.g. its file
+     * @throws Trt4jException if a link names a missing output or input, a linked tensor is not FLOAT32, or a fed
+     *                        input's shape has more than one dynamic dimension (the batch)
+     */
+    public StateCarrier start(String model, List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        List<StateCarrier.Slot> slots = new ArrayList<>();
+        for (Link link : links) {
+            TensorSpec out = find(outputs, link.output()).orElseThrow(() -> new Trt4jException(model
+                    + ": --feedback " + link + " names no model output (outputs: " + names(outputs) + ")"));
+            TensorSpec in = find(inputs, link.input()).orElseThrow(() -> new Trt4jException(model
+                    + ": --feedback " + link + " names no model input (inputs: " + names(inputs) + ")"));
+            for (TensorSpec t : List.of(out, in)) {
+                if (t.type() != ElementType.FLOAT32) {
+                    throw new Trt4jException(model + ": --feedback " + link + ": '" + t.name() + "' is " + t.type()
+                            + "; fed-back state must be FLOAT32");
+                }
+            }
+            long[] dims = in.dims();
+            int batchAxis = -1;
+            for (int i = 0; i < dims.length; i++) {
+                if (dims[i] < 0) {
+                    if (batchAxis >= 0) {
+                        throw new Trt4jException(model + ": --feedback " + link + ": input '" + in.name() + "' "
+                                + in.shapeText() + " has several dynamic dimensions; give it a fixed shape first "
+                                + "(trt4j convert --fix-shapes " + in.name() + ":...), leaving at most the batch "
+                                + "dynamic");
+                    }
+                    batchAxis = i;
+                }
+            }
+            slots.add(new StateCarrier.Slot(link, dims, batchAxis));
+        }
+        return new StateCarrier(model, slots);
+    }
+
+    private static java.util.Optional<TensorSpec> find(List<TensorSpec> specs, String name) {
+        return specs.stream().filter(s -> s.name().equals(name)).findFirst();
+    }
+
+    private static String names(List<TensorSpec> specs) {
+        return specs.stream().map(TensorSpec::name).collect(Collectors.joining(", "));
+    }
+
+    /** {@code data}'s description, with the links when there are any, for results and provenance. */
+    public String describe(String data) {
+        return links.isEmpty() ? data : data + ", state fed back (" + this + ")";
+    }
+
+    @Override
+    public String toString() {
+        return links.stream().map(Link::toString).collect(Collectors.joining(","));
+    }
+}

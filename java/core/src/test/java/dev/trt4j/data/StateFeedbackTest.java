@@ -1,0 +1,118 @@
+package dev.trt4j.data;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StateFeedbackTest {
+    private static final List<TensorSpec> INPUTS = List.of(
+            spec("x", ElementType.FLOAT32, -1, 4), spec("state", ElementType.FLOAT32, 2, -1, 3),
+            spec("ids", ElementType.INT64, -1, 4));
+    private static final List<TensorSpec> OUTPUTS = List.of(
+            spec("y", ElementType.FLOAT32, -1, 3), spec("stateN", ElementType.FLOAT32, -1, -1, -1),
+            spec("count", ElementType.INT64, -1));
+
+    @Test
+    void parsesLinksAndLeavesTheOtherInputsToTheData() {
+        StateFeedback links = StateFeedback.parse(List.of("stateN=state", " h = h0 ,c=c0"));
+
+        assertThat(links.links()).containsExactly(new StateFeedback.Link("stateN", "state"),
+                new StateFeedback.Link("h", "h0"), new StateFeedback.Link("c", "c0"));
+        assertThat(links.outputs()).containsExactly("stateN", "h", "c");
+        assertThat(links.dataInputs(INPUTS)).extracting(TensorSpec::name).containsExactly("x", "ids");
+        assertThat(StateFeedback.parse(List.of())).isSameAs(StateFeedback.NONE);
+        assertThat(StateFeedback.NONE.dataInputs(INPUTS)).isEqualTo(INPUTS);
+    }
+
+    @Test
+    void rejectsMalformedLinksAndAnInputFedTwice() {
+        for (String bad : List.of("stateN", "=state", "stateN=", "a=b=c")) {
+            assertThatThrownBy(() -> StateFeedback.parse(List.of(bad))).isInstanceOf(Trt4jException.class)
+                    .hasMessage("--feedback " + bad + ": expected OUTPUT=INPUT, e.g. stateN=state");
+        }
+        assertThatThrownBy(() -> StateFeedback.parse(List.of("a=state,b=state")))
+                .hasMessage("--feedback: input 'state' is fed by two outputs");
+    }
+
+    @Test
+    void linksMustNameFloatTensorsOfTheModelWithAtMostOneDynamicDimension() {
+        assertThatThrownBy(() -> StateFeedback.parse(List.of("hN=state")).start("m.onnx", INPUTS, OUTPUTS))
+                .hasMessage("m.onnx: --feedback hN=state names no model output (outputs: y, stateN, count)");
+        assertThatThrownBy(() -> StateFeedback.parse(List.of("stateN=h")).start("m.onnx", INPUTS, OUTPUTS))
+                .hasMessage("m.onnx: --feedback stateN=h names no model input (inputs: x, state, ids)");
+        assertThatThrownBy(() -> StateFeedback.parse(List.of("count=state")).start("m.onnx", INPUTS, OUTPUTS))
+                .hasMessage("m.onnx: --feedback count=state: 'count' is INT64; fed-back state must be FLOAT32");
+        List<TensorSpec> twoDynamic = List.of(spec("state", ElementType.FLOAT32, 2, -1, -1));
+        assertThatThrownBy(() -> StateFeedback.parse(List.of("stateN=state")).start("m.onnx", twoDynamic, OUTPUTS))
+                .hasMessageStartingWith("m.onnx: --feedback stateN=state: input 'state' [2,?,?] has several dynamic "
+                        + "dimensions; give it a fixed shape first (trt4j convert --fix-shapes state:...)");
+    }
+
+    @Test
+    void startsAtZeroThenFeedsWhatTheRunBeforeReturned() {
+        StateCarrier carrier = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", INPUTS, OUTPUTS);
+        assertThat(carrier.outputs()).containsExactly("stateN");
+
+        Batch first = carrier.feed(batch(2));
+        HostTensor zero = first.inputs().get("state");
+        assertThat(zero.shape()).containsExactly(2, 2, 3);
+        assertThat(zero.floats()).containsOnly(0f);
+        assertThat(first.inputs()).containsKeys("x", "state");
+
+        float[] kept = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        carrier.keep("y", FloatBuffer.wrap(new float[6]));
+        carrier.keep("stateN", FloatBuffer.wrap(kept));
+        kept[0] = -1;
+        HostTensor second = carrier.feed(batch(2)).inputs().get("state");
+        assertThat(second.shape()).containsExactly(2, 2, 3);
+        assertThat(second.floats()).as("a copy: the runner reuses its buffers")
+                .containsExactly(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12);
+    }
+
+    @Test
+    void aSmallerLastBatchContinuesTheFirstStreamsAlongTheBatchAxis() {
+        StateCarrier carrier = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", INPUTS, OUTPUTS);
+        carrier.feed(batch(2));
+        // [2, 2, 3]: axis 0 is the state's own, axis 1 the stream
+        carrier.keep("stateN", HostTensor.ofFloats(new long[] {2, 2, 3},
+                new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+
+        HostTensor last = carrier.feed(batch(1)).inputs().get("state");
+
+        assertThat(last.shape()).containsExactly(2, 1, 3);
+        assertThat(last.floats()).containsExactly(1, 2, 3, 7, 8, 9);
+        carrier.keep("stateN", HostTensor.ofFloats(new long[] {2, 1, 3}, new float[6]));
+        assertThatThrownBy(() -> carrier.feed(batch(2)))
+                .hasMessage("m.onnx: --feedback stateN=state: the state from the run before is [2,1,3], but a batch "
+                        + "of 2 needs [2,2,3]");
+    }
+
+    @Test
+    void anOutputThatDoesNotFitTheInputItFeedsIsNamed() {
+        StateCarrier carrier = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", INPUTS, OUTPUTS);
+        carrier.feed(batch(1));
+
+        assertThatThrownBy(() -> carrier.keep("stateN", FloatBuffer.wrap(new float[5])))
+                .hasMessage("m.onnx: --feedback: output 'stateN' holds 5 values, but the input it feeds takes "
+                        + "[2,1,3] = 6");
+        assertThatThrownBy(() -> carrier.keep("stateN", HostTensor.ofFloats(new long[] {1, 2, 3}, new float[6])))
+                .hasMessage("m.onnx: --feedback: output 'stateN' is [1,2,3], but the input it feeds takes [2,1,3]");
+    }
+
+    private static Batch batch(int n) {
+        return new Batch(n, Map.of("x", HostTensor.ofFloats(new long[] {n, 4}, new float[n * 4])));
+    }
+
+    private static TensorSpec spec(String name, ElementType type, long... dims) {
+        return new TensorSpec(name, type, dims, null);
+    }
+}
