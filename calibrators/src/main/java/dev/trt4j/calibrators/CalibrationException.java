@@ -7,4 +7,10 @@ public class CalibrationException extends RuntimeException {
     public CalibrationException(String message) {
         super(message);
     }
+
+    /** A NaN or infinite value found at {@code index} of a batch of {@code tensor}. */
+    static CalibrationException notFinite(String tensor, float value, long index) {
+        return new CalibrationException("tensor '" + tensor + "': value " + value + " at index " + index
+                + " is not finite; calibration needs finite values");
+    }
 }

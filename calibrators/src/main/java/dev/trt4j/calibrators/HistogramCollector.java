@@ -132,7 +132,28 @@ public final class HistogramCollector {
         histc(values, 0f, edges[edges.length - 1], range);
     }
 
-    /** True once at least one value has been added to the histogram. */
+    /**
+     * Starts the histogram at {@code [0, max]} before any value is added, as if the first batch had reached
+     * {@code max}: {@code numBins} bins with the first batch's edges. With the whole data's max |x| from a first pass
+     * ({@link AbsMaxCollector}), no later batch grows the histogram, whatever the order of the data (a stream that
+     * starts in silence, a dark first image). Values are then binned exactly as upstream bins a first batch with
+     * that max.
+     *
+     * @throws IllegalArgumentException if {@code max} is not positive and finite
+     * @throws IllegalStateException    if the histogram has already started
+     */
+    public void startRange(float max) {
+        if (!(max > 0f && max <= Float.MAX_VALUE)) {
+            throw new IllegalArgumentException("a histogram range must be positive and finite, got " + max);
+        }
+        if (counts != null) {
+            throw new IllegalStateException("tensor '" + tensorName + "': the histogram has already started");
+        }
+        counts = new long[numBins];
+        edges = linspace(max, numBins + 1);
+    }
+
+    /** True once the histogram has started: a value was added, or {@link #startRange} was called. */
     public boolean hasData() {
         return counts != null;
     }
@@ -355,8 +376,7 @@ public final class HistogramCollector {
             for (int i = offset, end = offset + length; i < end; i++) {
                 float a = Math.abs(data[i]);
                 if (!(a <= Float.MAX_VALUE)) {
-                    throw new CalibrationException("tensor '" + tensorName + "': value " + data[i] + " at index "
-                            + (first + i - offset) + " is not finite; calibration needs finite values");
+                    throw CalibrationException.notFinite(tensorName, data[i], first + i - offset);
                 }
                 max = a > max ? a : max;
                 zeros += a == 0f ? 1 : 0;

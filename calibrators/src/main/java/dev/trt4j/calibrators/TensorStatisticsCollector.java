@@ -23,6 +23,17 @@ public final class TensorStatisticsCollector {
         this.histogram = new HistogramCollector(name, numBins, skipZeros);
     }
 
+    /**
+     * As {@link #TensorStatisticsCollector(String, int, boolean)}, with the histogram started at {@code [0, range]}
+     * (see {@link HistogramCollector#startRange}); a range of 0 leaves it to the first batch.
+     */
+    public TensorStatisticsCollector(String name, int numBins, boolean skipZeros, float range) {
+        this(name, numBins, skipZeros);
+        if (range != 0f) {
+            histogram.startRange(range);
+        }
+    }
+
     /** Adds {@code length} values of {@code data} starting at {@code offset}. */
     public void collect(float[] data, int offset, int length) {
         histogram.collect(data, offset, length); // validates finiteness and tracks max |x| in the same scan

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -332,5 +333,62 @@ class HistogramCollectorTest {
             m = Math.max(m, Math.abs(v));
         }
         return m;
+    }
+
+    @Test
+    void aStartedRangeBinsEveryBatchAsAFirstBatchWithThatMaxWould() {
+        Random random = new Random(17);
+        float[] quiet = new float[10_000];
+        float[] loud = new float[20_000];
+        for (int i = 0; i < quiet.length; i++) {
+            quiet[i] = (float) random.nextGaussian() * 1e-4f;
+        }
+        for (int i = 0; i < loud.length; i++) {
+            loud[i] = (float) random.nextGaussian() * 30f;
+        }
+        float loudest = 0;
+        for (float v : loud) {
+            loudest = Math.max(loudest, Math.abs(v));
+        }
+        float max = loudest;
+        float[] together = new float[quiet.length + loud.length];
+        System.arraycopy(quiet, 0, together, 0, quiet.length);
+        System.arraycopy(loud, 0, together, quiet.length, loud.length);
+        HistogramCollector oneBatch = new HistogramCollector("t", 2048, false);
+        oneBatch.collect(together);
+
+        HistogramCollector started = new HistogramCollector("t", 2048, false);
+        started.startRange(max);
+        started.collect(quiet);
+        started.collect(Arrays.copyOf(loud, 5));  // a short batch takes the general path
+        started.collect(Arrays.copyOfRange(loud, 5, loud.length));
+
+        assertThat(started.histogram().counts()).isEqualTo(oneBatch.histogram().counts());
+        assertThat(started.histogram().edges()).isEqualTo(oneBatch.histogram().edges());
+        assertThat(started.absMax()).isEqualTo(max);
+
+        HistogramCollector unstarted = new HistogramCollector("quiet-first", 2048, false);
+        unstarted.collect(quiet);
+        assertThatThrownBy(() -> unstarted.collect(loud)).isInstanceOf(CalibrationException.class)
+                .hasMessageContaining("past 16777216 bins");
+        assertThatThrownBy(() -> started.startRange(max)).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> new HistogramCollector("t", 8, false).startRange(0f))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void absMaxCollectorFindsTheLargestMagnitudeAndRejectsNonFiniteValues() {
+        AbsMaxCollector collector = new AbsMaxCollector("t");
+        collector.collect(FloatBuffer.wrap(new float[] {1, -7.5f, 3}));
+        FloatBuffer direct = ByteBuffer.allocateDirect(4 * 9000)
+                .order(ByteOrder.nativeOrder()).asFloatBuffer();
+        direct.put(8500, -9f);
+        collector.collect(direct);
+
+        assertThat(collector.absMax()).isEqualTo(9f);
+        assertThat(collector.count()).isEqualTo(9003);
+        direct.put(8999, Float.NaN);
+        assertThatThrownBy(() -> collector.collect(direct)).isInstanceOf(CalibrationException.class)
+                .hasMessage("tensor 't': value NaN at index 8999 is not finite; calibration needs finite values");
     }
 }

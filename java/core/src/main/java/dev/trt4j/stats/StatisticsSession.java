@@ -1,6 +1,7 @@
 package dev.trt4j.stats;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.AbsMaxCollector;
 import dev.trt4j.calibrators.CalibrationException;
 import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.calibrators.TensorStatisticsCollector;
@@ -77,63 +78,37 @@ public final class StatisticsSession implements AutoCloseable {
      * @throws IllegalStateException if the session is closed
      */
     public ActivationStatistics collect(CalibrationDataSource source, ProgressListener listener) {
+        return collect(source, listener, Map.of());
+    }
+
+    /**
+     * As {@link #collect(CalibrationDataSource, ProgressListener)}, with each tensor's histogram started at
+     * {@code [0, range]} from {@code startRanges} (tensors without one, or with 0, start at their first batch's
+     * range). With the ranges of a first pass over the same data ({@link #ranges}), no histogram grows past its
+     * limit however the data is ordered.
+     */
+    public ActivationStatistics collect(CalibrationDataSource source, ProgressListener listener,
+                                        Map<String, Float> startRanges) {
         Map<String, TensorStatisticsCollector> collectors = new LinkedHashMap<>();
         for (String name : tensors) {
-            collectors.put(name, new TensorStatisticsCollector(name, options.numBins(), options.skipZeros()));
+            collectors.put(name, new TensorStatisticsCollector(name, options.numBins(), options.skipZeros(),
+                    startRanges.getOrDefault(name, 0f)));
         }
-        long limit = options.maxSamples() > 0 ? options.maxSamples() : Long.MAX_VALUE;
-        long total = source.sampleCount().map(n -> Math.min(n, limit)).orElse(-1L);
-        long samples = 0;
-        long batches = 0;
         int workers = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
-        StateCarrier state = options.feedback().start(model.path().toString(), model.inputs(), model.outputs());
-        Set<String> fedBack = state.outputs();
-        List<String> wanted = new ArrayList<>(fromOutputs);
-        fedBack.stream().filter(o -> !wanted.contains(o)).forEach(wanted::add);
+        long[] done;
         try (ConcurrentCollectors folding = new ConcurrentCollectors(workers)) {
-            Optional<Batch> next;
-            while (samples < limit && (next = source.next()).isPresent()) {
-                Batch batch = next.get();
-                if (samples + batch.size() > limit) {
-                    batch = batch.firstSamples((int) (limit - samples));
+            done = pass(source, listener, batchTensors -> {
+                // Largest first: the workers then finish together instead of one binning the biggest tensor
+                // alone at the end of the batch (longest-processing-time-first scheduling).
+                batchTensors.sort(Comparator.comparingInt(
+                        (Map.Entry<String, FloatBuffer> e) -> e.getValue().remaining()).reversed());
+                for (Map.Entry<String, FloatBuffer> e : batchTensors) {
+                    folding.collect(collectors.get(e.getKey()), e.getValue());
                 }
-                batches++;
-                try {
-                    batch = state.feed(batch);
-                    List<Map.Entry<String, FloatBuffer>> batchTensors = new ArrayList<>();
-                    for (String name : fromInputs) {
-                        batchTensors.add(Map.entry(name, FloatBuffer.wrap(floats(name, batch.inputs().get(name)))));
-                    }
-                    runner.runInPlace(batch, wanted, (name, values) -> {
-                        if (fedBack.contains(name)) {
-                            state.keep(name, values);
-                        }
-                        if (collectors.containsKey(name)) {
-                            batchTensors.add(Map.entry(name, values));
-                        }
-                    });
-                    // Largest first: the workers then finish together instead of one binning the biggest tensor
-                    // alone at the end of the batch (longest-processing-time-first scheduling).
-                    batchTensors.sort(Comparator.comparingInt(
-                            (Map.Entry<String, FloatBuffer> e) -> e.getValue().remaining()).reversed());
-                    for (Map.Entry<String, FloatBuffer> e : batchTensors) {
-                        folding.collect(collectors.get(e.getKey()), e.getValue());
-                    }
-                    folding.awaitBatch();
-                } catch (CalibrationException e) {
-                    throw new Trt4jException(model.path() + ": " + e.getMessage() + " (batch " + batches + " of "
-                            + source.describe() + ")", e);
-                } catch (Trt4jException e) {
-                    throw new Trt4jException(e.getMessage() + " (batch " + batches + " of " + source.describe()
-                            + ")", e);
-                }
-                samples += batch.size();
-                listener.progress(samples, total);
-            }
+                folding.awaitBatch();
+            });
         }
-        if (samples == 0) {
-            throw new Trt4jException(source.describe() + ": the data holds no samples to calibrate with");
-        }
+        long samples = done[0];
         Map<String, TensorStatistics> result = new LinkedHashMap<>();
         for (TensorStatisticsCollector collector : collectors.values()) {
             TensorStatistics stats = collector.statistics();
@@ -143,9 +118,91 @@ public final class StatisticsSession implements AutoCloseable {
             }
             result.put(stats.name(), stats);
         }
-        LOG.debug("Collected statistics of {} tensors over {} samples in {} batches", result.size(), samples, batches);
-        return new ActivationStatistics(result, samples, batches, model.sha256(),
+        LOG.debug("Collected statistics of {} tensors over {} samples in {} batches", result.size(), samples, done[1]);
+        return new ActivationStatistics(result, samples, done[1], model.sha256(),
                 options.feedback().describe(source.describe()));
+    }
+
+    /**
+     * The first pass of a two-pass calibration: runs the model over {@code source} as {@link #collect} does and
+     * returns each chosen tensor's largest magnitude, for {@link #collect(CalibrationDataSource, ProgressListener,
+     * Map)} over the same data.
+     *
+     * @throws Trt4jException as {@link #collect(CalibrationDataSource, ProgressListener)}
+     */
+    public Map<String, Float> ranges(CalibrationDataSource source, ProgressListener listener) {
+        Map<String, AbsMaxCollector> maxima = new LinkedHashMap<>();
+        tensors.forEach(name -> maxima.put(name, new AbsMaxCollector(name)));
+        long samples = pass(source, listener, batchTensors -> batchTensors.forEach(
+                e -> maxima.get(e.getKey()).collect(e.getValue())))[0];
+        Map<String, Float> ranges = new LinkedHashMap<>();
+        for (AbsMaxCollector m : maxima.values()) {
+            if (m.count() == 0) {
+                throw new Trt4jException(model.path() + ": tensor '" + m.name() + "' produced no values over "
+                        + samples + " samples");
+            }
+            ranges.put(m.name(), m.absMax());
+        }
+        return ranges;
+    }
+
+    /** What a pass does with the chosen tensors of one batch, which are valid until it returns. */
+    private interface BatchTensorsConsumer {
+        void accept(List<Map.Entry<String, FloatBuffer>> batchTensors);
+    }
+
+    /**
+     * Runs the model over {@code source}, feeding back state, and hands each batch's chosen tensors to
+     * {@code consumer}.
+     *
+     * @return the samples and batches run
+     */
+    private long[] pass(CalibrationDataSource source, ProgressListener listener, BatchTensorsConsumer consumer) {
+        long limit = options.maxSamples() > 0 ? options.maxSamples() : Long.MAX_VALUE;
+        long total = source.sampleCount().map(n -> Math.min(n, limit)).orElse(-1L);
+        long samples = 0;
+        long batches = 0;
+        StateCarrier state = options.feedback().start(model.path().toString(), model.inputs(), model.outputs());
+        Set<String> fedBack = state.outputs();
+        Set<String> chosen = Set.copyOf(tensors);
+        List<String> wanted = new ArrayList<>(fromOutputs);
+        fedBack.stream().filter(o -> !wanted.contains(o)).forEach(wanted::add);
+        Optional<Batch> next;
+        while (samples < limit && (next = source.next()).isPresent()) {
+            Batch batch = next.get();
+            if (samples + batch.size() > limit) {
+                batch = batch.firstSamples((int) (limit - samples));
+            }
+            batches++;
+            try {
+                batch = state.feed(batch);
+                List<Map.Entry<String, FloatBuffer>> batchTensors = new ArrayList<>();
+                for (String name : fromInputs) {
+                    batchTensors.add(Map.entry(name, FloatBuffer.wrap(floats(name, batch.inputs().get(name)))));
+                }
+                runner.runInPlace(batch, wanted, (name, values) -> {
+                    if (fedBack.contains(name)) {
+                        state.keep(name, values);
+                    }
+                    if (chosen.contains(name)) {
+                        batchTensors.add(Map.entry(name, values));
+                    }
+                });
+                consumer.accept(batchTensors);
+            } catch (CalibrationException e) {
+                throw new Trt4jException(model.path() + ": " + e.getMessage() + " (batch " + batches + " of "
+                        + source.describe() + ")", e);
+            } catch (Trt4jException e) {
+                throw new Trt4jException(e.getMessage() + " (batch " + batches + " of " + source.describe()
+                        + ")", e);
+            }
+            samples += batch.size();
+            listener.progress(samples, total);
+        }
+        if (samples == 0) {
+            throw new Trt4jException(source.describe() + ": the data holds no samples to calibrate with");
+        }
+        return new long[] {samples, batches};
     }
 
     private float[] floats(String name, HostTensor tensor) {
