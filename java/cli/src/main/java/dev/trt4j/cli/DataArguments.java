@@ -22,8 +22,8 @@ import java.util.Map;
 public final class DataArguments {
     @Option(names = "--data", paramLabel = "PATH",
             description = "A folder or file of samples: images (.jpg/.png), .npy (first dim = samples), .npz "
-                    + "(arrays by input name), raw float32 (.raw/.bin), text (.txt, one sentence a line), or a "
-                    + "tokenizer .json (bundled sentences). Without it: bundled sentences for text models (see "
+                    + "(arrays by input name), raw float32 (.raw/.bin), audio (.wav, cut into windows of the input's "
+                    + "length), text (.txt, one sentence a line), or a tokenizer .json (bundled sentences). Without it: bundled sentences for text models (see "
                     + "--tokenizer) and OCR models (rendered as lines, or as pages for a text detector), else seeded "
                     + "random data.")
     Path data;
@@ -58,6 +58,11 @@ public final class DataArguments {
             description = "Rendered text lines: turn every other line by 180° (data for a text-direction classifier).")
     boolean rotateHalf;
 
+    @Option(names = "--hop", paramLabel = "N", defaultValue = "0",
+            description = "Audio: samples from one window's start to the next (default: the window length). A shorter "
+                    + "hop repeats the end of each window at the start of the next (Silero VAD: window 576, hop 512).")
+    int hop;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed for random data.")
     long seed;
 
@@ -85,7 +90,7 @@ public final class DataArguments {
     private DataOptions.Builder builder() {
         try {
             DataOptions.Builder b = DataOptions.builder().batchSize(batch).maxSamples(samples).seed(seed)
-                    .sequenceLength(sequenceLength).rotateHalf(rotateHalf);
+                    .sequenceLength(sequenceLength).rotateHalf(rotateHalf).audioHop(hop);
             if (preprocess != null) {
                 b.imagePreprocessing(ImagePreprocessing.preset(preprocess));
             }

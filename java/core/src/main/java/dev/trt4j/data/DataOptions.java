@@ -29,20 +29,23 @@ import java.util.Objects;
  * @param rotateHalf          rendered text lines: rotate half of them by 180° (for a text-direction classifier)
  * @param renderPages         sentences for an image model become pages of lines (for a text detector) instead of
  *                            one line per sample
+ * @param audioHop            audio: samples from the start of one window to the next; 0 = the window length (no
+ *                            overlap). A shorter hop repeats the end of each window at the start of the next, and
+ *                            each file then starts with that many zeros, as a stream that starts in silence
  */
 public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fixedShapes, long seed,
                           ImagePreprocessing imagePreprocessing, Path tokenizer, int sequenceLength,
                           SyntheticSource.Distribution distribution, int vocabSize, boolean rotateHalf,
-                          boolean renderPages) {
+                          boolean renderPages, int audioHop) {
     public static final int DEFAULT_BATCH_SIZE = 8;
     public static final int DEFAULT_SYNTHETIC_SAMPLES = 32;
     public static final int DEFAULT_SEQUENCE_LENGTH = 128;
     private static final String SHAPE_FORMAT = "expected name:d0xd1x..., e.g. x:1x3x48x192";
 
     public DataOptions {
-        if (batchSize < 0 || maxSamples < 0 || sequenceLength < 0 || vocabSize < 0) {
-            throw new IllegalArgumentException("batch size, max samples, sequence length and vocab size must not be "
-                    + "negative");
+        if (batchSize < 0 || maxSamples < 0 || sequenceLength < 0 || vocabSize < 0 || audioHop < 0) {
+            throw new IllegalArgumentException("batch size, max samples, sequence length, vocab size and hop must not "
+                    + "be negative");
         }
         Objects.requireNonNull(distribution, "distribution");
         Map<String, long[]> copy = new LinkedHashMap<>();
@@ -64,7 +67,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         Builder b = new Builder().batchSize(batchSize).maxSamples(maxSamples).seed(seed)
                 .imagePreprocessing(imagePreprocessing).tokenizer(tokenizer).sequenceLength(sequenceLength)
                 .distribution(distribution).vocabSize(vocabSize).rotateHalf(rotateHalf)
-                .renderPages(renderPages);
+                .renderPages(renderPages).audioHop(audioHop);
         b.fixedShapes.putAll(fixedShapes);
         return b;
     }
@@ -123,6 +126,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         private int vocabSize;
         private boolean rotateHalf;
         private boolean renderPages;
+        private int audioHop;
 
         private Builder() {
         }
@@ -189,9 +193,14 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
             return this;
         }
 
+        public Builder audioHop(int value) {
+            audioHop = value;
+            return this;
+        }
+
         public DataOptions build() {
             return new DataOptions(batchSize, maxSamples, fixedShapes, seed, imagePreprocessing, tokenizer,
-                    sequenceLength, distribution, vocabSize, rotateHalf, renderPages);
+                    sequenceLength, distribution, vocabSize, rotateHalf, renderPages, audioHop);
         }
     }
 }

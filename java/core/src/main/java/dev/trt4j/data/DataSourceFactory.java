@@ -1,6 +1,7 @@
 package dev.trt4j.data;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.data.audio.AudioWindowSource;
 import dev.trt4j.data.image.ImageFolderSource;
 import dev.trt4j.data.npy.NpySource;
 import dev.trt4j.data.npy.NpzSource;
@@ -27,6 +28,7 @@ import java.util.stream.Stream;
  *   <li>none: {@link SyntheticSource};</li>
  *   <li>{@code .npy}: {@link NpySource}; {@code .npz}: {@link NpzSource};</li>
  *   <li>{@code .raw}/{@code .bin}, or a folder of them: {@link RawFloatSource};</li>
+ *   <li>{@code .wav}, or a folder of them: {@link AudioWindowSource};</li>
  *   <li>{@code .jpg}/{@code .jpeg}/{@code .png}, or a folder of them: {@link ImageFolderSource};</li>
  *   <li>{@code .txt}, or a folder of them: {@link TextSource} when the model has an {@code input_ids} input,
  *       otherwise {@link RenderedTextLineSource} (sentences split into lines of at most
@@ -68,6 +70,8 @@ public final class DataSourceFactory {
             return new RawFloatSource(path, modelInputs, options);
         } else if (ImageFolderSource.EXTENSIONS.contains(ext)) {
             return new ImageFolderSource(path, modelInputs, options);
+        } else if (AudioWindowSource.EXTENSIONS.contains(ext)) {
+            return new AudioWindowSource(path, modelInputs, options);
         } else if (TEXT.contains(ext)) {
             return openText(SentenceFiles.read(path), path.toString(), modelInputs, options);
         } else if (ext.equals("json")) {
@@ -75,7 +79,7 @@ public final class DataSourceFactory {
                     options.toBuilder().tokenizer(path).build());
         }
         throw new Trt4jException(path + ": unknown kind of data file (expected .npy, .npz, .raw, .bin, .jpg, .jpeg, "
-                + ".png, .txt, a tokenizer .json, or a folder of images, raw files or text files)");
+                + ".png, .wav, .txt, a tokenizer .json, or a folder of images, raw files, audio or text files)");
     }
 
     /**
@@ -130,8 +134,8 @@ public final class DataSourceFactory {
             throw new Trt4jException(folder + ": cannot list: " + e.getMessage(), e);
         }
         if (kinds.isEmpty()) {
-            throw new Trt4jException(folder + ": no data files (expected .jpg/.jpeg/.png images, .raw/.bin files "
-                    + "or .txt files)");
+            throw new Trt4jException(folder + ": no data files (expected .jpg/.jpeg/.png images, .raw/.bin files, "
+                    + ".wav audio or .txt files)");
         }
         if (kinds.size() > 1) {
             throw new Trt4jException(folder + ": mixes " + kinds.entrySet().stream()
@@ -141,6 +145,7 @@ public final class DataSourceFactory {
         return switch (kinds.keySet().iterator().next()) {
             case "image" -> new ImageFolderSource(folder, modelInputs, options);
             case "raw" -> new RawFloatSource(folder, modelInputs, options);
+            case "audio" -> new AudioWindowSource(folder, modelInputs, options);
             default -> openText(SentenceFiles.read(folder), folder.toString(), modelInputs, options);
         };
     }
@@ -150,6 +155,8 @@ public final class DataSourceFactory {
             return "image";
         } else if (RawFloatSource.EXTENSIONS.contains(extension)) {
             return "raw";
+        } else if (AudioWindowSource.EXTENSIONS.contains(extension)) {
+            return "audio";
         } else if (TEXT.contains(extension)) {
             return "text";
         }

@@ -1,0 +1,142 @@
+package dev.trt4j.data.audio;
+
+import dev.trt4j.Trt4jException;
+
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import javax.sound.sampled.UnsupportedAudioFileException;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads one audio file as mono float samples in [-1, 1): integer PCM of 8 to 32 bits (either byte order) is
+ * scaled by its full range, 32-bit float PCM is taken as is, and the channels of each frame are averaged. Other
+ * encodings (e.g. µ-law) are converted to 16-bit PCM first. Close it to release the file.
+ */
+final class MonoPcmReader implements AutoCloseable {
+    private final Path file;
+    private final AudioInputStream stream;
+    private final AudioFormat format;
+    private final int channels;
+    private final int bytesPerSample;
+    private final boolean floating;
+    private final boolean unsigned;
+    private final long frames;
+    private byte[] buffer = new byte[0];
+
+    /** @throws Trt4jException if the file is missing, not audio, or in an encoding that cannot be read as PCM */
+    MonoPcmReader(Path file) {
+        this.file = file;
+        AudioInputStream in;
+        try {
+            InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            in = AudioSystem.getAudioInputStream(raw);
+        } catch (UnsupportedAudioFileException e) {
+            throw new Trt4jException(file + ": not an audio file that Java can read (expected WAV, AIFF or AU)", e);
+        } catch (IOException e) {
+            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        AudioFormat f = in.getFormat();
+        AudioFormat.Encoding enc = f.getEncoding();
+        if (!enc.equals(AudioFormat.Encoding.PCM_SIGNED) && !enc.equals(AudioFormat.Encoding.PCM_UNSIGNED)
+                && !enc.equals(AudioFormat.Encoding.PCM_FLOAT)) {
+            AudioFormat pcm = new AudioFormat(f.getSampleRate(), 16, f.getChannels(), true, false);
+            try {
+                in = AudioSystem.getAudioInputStream(pcm, in);
+            } catch (IllegalArgumentException e) {
+                close(in);
+                throw new Trt4jException(file + ": " + enc + " audio cannot be converted to PCM", e);
+            }
+            f = in.getFormat();
+        }
+        int bits = f.getSampleSizeInBits();
+        boolean isFloat = f.getEncoding().equals(AudioFormat.Encoding.PCM_FLOAT);
+        if (bits % 8 != 0 || bits < 8 || bits > 32 || (isFloat && bits != 32) || f.getChannels() < 1) {
+            close(in);
+            throw new Trt4jException(file + ": " + bits + "-bit " + f.getEncoding() + " audio with " + f.getChannels()
+                    + " channels is not supported (integer PCM of 8-32 bits or 32-bit float)");
+        }
+        this.stream = in;
+        this.format = f;
+        this.channels = f.getChannels();
+        this.bytesPerSample = bits / 8;
+        this.floating = isFloat;
+        this.unsigned = f.getEncoding().equals(AudioFormat.Encoding.PCM_UNSIGNED);
+        this.frames = in.getFrameLength();
+    }
+
+    /** Samples per second. */
+    float sampleRate() {
+        return format.getSampleRate();
+    }
+
+    /** Frames in the file, or -1 when its header does not say. */
+    long frames() {
+        return frames;
+    }
+
+    /**
+     * Fills {@code dst[offset .. offset + count)} with the next mono samples.
+     *
+     * @throws Trt4jException if the file ends early or cannot be read
+     */
+    void read(float[] dst, int offset, int count) {
+        int frameBytes = channels * bytesPerSample;
+        int need = Math.multiplyExact(count, frameBytes);
+        if (buffer.length < need) {
+            buffer = new byte[need];
+        }
+        try {
+            int got = stream.readNBytes(buffer, 0, need);
+            if (got < need) {
+                throw new Trt4jException(file + ": the audio ends " + (need - got) / frameBytes
+                        + " frames before its header says");
+            }
+        } catch (IOException e) {
+            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        boolean big = format.isBigEndian();
+        for (int i = 0; i < count; i++) {
+            float sum = 0;
+            for (int c = 0; c < channels; c++) {
+                sum += sample(i * frameBytes + c * bytesPerSample, big);
+            }
+            dst[offset + i] = channels == 1 ? sum : sum / channels;
+        }
+    }
+
+    private float sample(int at, boolean bigEndian) {
+        int v = 0;
+        for (int b = 0; b < bytesPerSample; b++) {
+            int index = bigEndian ? at + b : at + bytesPerSample - 1 - b;
+            v = (v << 8) | (buffer[index] & 0xff);
+        }
+        if (floating) {
+            return Float.intBitsToFloat(v);
+        }
+        int bits = bytesPerSample * 8;
+        if (unsigned) {
+            return (float) ((v & (bits == 32 ? 0xffffffffL : (1L << bits) - 1)) - (1L << (bits - 1)))
+                    / (float) (1L << (bits - 1));
+        }
+        long signed = bits == 32 ? v : ((long) v << (64 - bits)) >> (64 - bits);
+        return (float) ((double) signed / (1L << (bits - 1)));
+    }
+
+    @Override
+    public void close() {
+        close(stream);
+    }
+
+    private static void close(AudioInputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // read-only: nothing to lose
+        }
+    }
+}
