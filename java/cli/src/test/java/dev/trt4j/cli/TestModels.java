@@ -32,6 +32,50 @@ public final class TestModels {
                 .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").addInput("x").addOutput("y")).build());
     }
 
+    /**
+     * A streaming model with its state's batch on axis 1: {@code stateN = 0.5 · state + Unsqueeze(x, 0)} (state and
+     * stateN float [2, batch, 4]), {@code r = ReduceMean(stateN, axis 0)}, {@code y = MatMul(r, w)} (w as in
+     * {@link #matMul}). Fed back, r is an exponentially decaying sum of the inputs.
+     */
+    public static Path streaming(Path file) throws IOException {
+        OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4)
+                .addDims(4);
+        for (int i = 0; i < 16; i++) {
+            w.addFloatData((i % 5 == 0 ? 1f : 0.25f) * (i % 2 == 0 ? 1 : -1));
+        }
+        OnnxMl.TensorProto half = OnnxMl.TensorProto.newBuilder().setName("half").setDataType(1).addFloatData(0.5f)
+                .build();
+        OnnxMl.TensorProto axes = OnnxMl.TensorProto.newBuilder().setName("axes").setDataType(7).addDims(1)
+                .addInt64Data(0).build();
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("streaming")
+                .addInput(batchOfFour("x")).addInput(stateOfFour("state"))
+                .addOutput(batchOfFour("y")).addOutput(stateOfFour("stateN"))
+                .addInitializer(w).addInitializer(half).addInitializer(axes)
+                .addNode(node("Unsqueeze", "x", "axes", "xu"))
+                .addNode(node("Mul", "state", "half", "kept"))
+                .addNode(node("Add", "kept", "xu", "stateN"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("ReduceMean").addInput("stateN").addOutput("r")
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axes")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INTS).addInts(0))
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("keepdims")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(0)))
+                .addNode(node("MatMul", "r", "w", "y")).build());
+    }
+
+    private static OnnxMl.NodeProto node(String op, String a, String b, String out) {
+        return OnnxMl.NodeProto.newBuilder().setOpType(op).addInput(a).addInput(b).addOutput(out).build();
+    }
+
+    /** A float tensor [2, batch, 4]. */
+    private static OnnxMl.ValueInfoProto stateOfFour(String name) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(2))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4));
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
+    }
+
     /** A float tensor [batch, 4]. */
     private static OnnxMl.ValueInfoProto batchOfFour(String name) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()

@@ -1,6 +1,7 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.cli.DataArguments;
+import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.data.CalibrationDataSource;
@@ -58,6 +59,9 @@ public final class EvaluateCommand implements Callable<Integer> {
     DataArguments dataArguments;
 
     @Mixin
+    StateFeedbackArguments feedback;
+
+    @Mixin
     JsonOutput json;
 
     @Spec
@@ -73,7 +77,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (OrtModelRunner ref = Evaluator.open(reference, opening);
              OrtModelRunner cand = Evaluator.open(candidate, opening);
              CalibrationDataSource data = openData(ref)) {
-            EvaluationOptions options = evaluation.options(ref.outputs()).withEmulateFp16(fp16Emulation);
+            EvaluationOptions options = evaluation.options(ref.outputs()).withEmulateFp16(fp16Emulation)
+                    .withFeedback(feedback.feedback());
             Optional<TaskMetric> metric = kind.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(), data,
                     options.ctcKeys()));
             try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
@@ -93,7 +98,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** The samples: see {@link DataArguments#open(List, List)}. */
     private CalibrationDataSource openData(OrtModelRunner ref) {
-        return dataArguments.open(ref.inputs(), ref.outputs());
+        return dataArguments.open(feedback.dataInputs(ref.inputs()), ref.outputs());
     }
 
     private static void print(PrintWriter w, EvaluationResult r) {

@@ -1,0 +1,31 @@
+package dev.trt4j.cli;
+
+import dev.trt4j.data.StateFeedback;
+import dev.trt4j.tensor.TensorSpec;
+import picocli.CommandLine.Option;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code --feedback OUTPUT=INPUT}: the state links of a streaming model, shared by the commands that run one over
+ * data (a picocli {@code @Mixin}).
+ */
+public final class StateFeedbackArguments {
+    @Option(names = "--feedback", paramLabel = "OUTPUT=INPUT",
+            description = "Streaming models: feed output OUTPUT back as input INPUT of the next batch, starting from "
+                    + "zeros (e.g. stateN=state); repeat or separate with commas. Sample j of each batch continues "
+                    + "sample j of the batch before (--batch 1: one stream, in order); the data feeds the other "
+                    + "inputs.")
+    List<String> links = new ArrayList<>();
+
+    /** @throws dev.trt4j.Trt4jException on a malformed link */
+    public StateFeedback feedback() {
+        return StateFeedback.parse(links);
+    }
+
+    /** The model inputs the data feeds: all but the fed ones. */
+    public List<TensorSpec> dataInputs(List<TensorSpec> modelInputs) {
+        return feedback().dataInputs(modelInputs);
+    }
+}

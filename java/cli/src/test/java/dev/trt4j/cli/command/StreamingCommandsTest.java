@@ -1,0 +1,110 @@
+package dev.trt4j.cli.command;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestModels;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.sound.sampled.AudioFileFormat;
+import javax.sound.sampled.AudioFormat;
+import javax.sound.sampled.AudioInputStream;
+import javax.sound.sampled.AudioSystem;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code calibrate} and {@code evaluate} on a streaming model fed 16-bit WAV audio: its state fed back with
+ * {@code --feedback}, overlapping windows with {@code --hop}, and a stream that starts in near silence, which only
+ * {@code --range-pass} calibrates.
+ */
+class StreamingCommandsTest {
+    /** 40 frames: two near-silent windows of 4, then a louder signal. */
+    private static final short[] AUDIO = new short[40];
+
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path wav;
+
+    @BeforeAll
+    static void files() throws IOException {
+        for (int i = 0; i < AUDIO.length; i++) {
+            AUDIO[i] = (short) (i < 8 ? (i % 2 == 0 ? 1 : -1) : (int) (12_000 * Math.sin(i * 0.7)));
+        }
+        model = TestModels.streaming(dir.resolve("stream.onnx"));
+        byte[] bytes = new byte[AUDIO.length * 2];
+        for (int i = 0; i < AUDIO.length; i++) {
+            bytes[2 * i] = (byte) AUDIO[i];
+            bytes[2 * i + 1] = (byte) (AUDIO[i] >> 8);
+        }
+        wav = dir.resolve("speech.wav");
+        try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(bytes),
+                new AudioFormat(16000, 16, 1, true, false), AUDIO.length)) {
+            AudioSystem.write(in, AudioFileFormat.Type.WAVE, wav.toFile());
+        }
+    }
+
+    @Test
+    void calibratesTheStreamWithItsStateFedBack() throws IOException {
+        CliRun run = CliRun.of("calibrate", model.toString(), "--data", wav.toString(), "--batch", "1",
+                "--samples", "0", "--hop", "2", "--feedback", "stateN=state", "--range-pass", "--method", "max",
+                "--out", dir.resolve("cal").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode table = new ObjectMapper().readTree(dir.resolve("cal").resolve("max.table.json").toFile());
+        // windows of 4 every 2 (the first starting with 2 zeros), each added to half the state before
+        float[] state = new float[4];
+        float[] context = new float[2];
+        float max = 0;
+        for (int start = 0; start + 2 <= AUDIO.length; start += 2) {
+            float[] window = {context[0], context[1], AUDIO[start] / 32768f, AUDIO[start + 1] / 32768f};
+            for (int i = 0; i < 4; i++) {
+                state[i] = 0.5f * state[i] + window[i];
+                max = Math.max(max, Math.abs(state[i]));
+            }
+            context = new float[] {window[2], window[3]};
+        }
+        assertThat(table.path("tensors").path("r").path("amax").floatValue()).isEqualTo(max);
+        assertThat(table.path("provenance").toString()).contains("20 windows of 4 every 2")
+                .contains("state fed back (stateN=state)");
+    }
+
+    @Test
+    void aStreamThatStartsInSilenceNeedsTheRangePass() {
+        CliRun run = CliRun.of("calibrate", model.toString(), "--data", wav.toString(), "--batch", "1",
+                "--feedback", "stateN=state", "--method", "entropy", "--out", dir.resolve("silent").toString());
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).contains("would grow the histogram").contains("(batch 3 of audio:");
+        assertThat(dir.resolve("silent")).doesNotExist();
+    }
+
+    @Test
+    void evaluatesEachModelOnItsOwnStateAndNamesBadLinks() {
+        CliRun same = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--data", wav.toString(), "--batch", "1", "--feedback", "stateN=state", "--json");
+
+        assertThat(same.exitCode()).as(same.err()).isZero();
+        assertThat(same.out()).contains("state fed back (stateN=state)").contains("\"samples\":10");
+
+        CliRun malformed = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--data", wav.toString(), "--feedback", "stateN");
+        assertThat(malformed.exitCode()).isNotZero();
+        assertThat(malformed.errLines()).containsExactly(
+                "trt4j: --feedback stateN: expected OUTPUT=INPUT, e.g. stateN=state");
+
+        CliRun missing = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--data", wav.toString(), "--batch", "1");
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.errLines()).hasSize(1);
+        assertThat(missing.errLines().get(0)).contains("'state'");
+    }
+}
