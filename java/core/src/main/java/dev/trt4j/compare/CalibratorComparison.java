@@ -14,6 +14,7 @@ import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.quantize.WeightGranularity;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.ActivationStatisticsCollector;
+import dev.trt4j.stats.ProgressListener;
 import dev.trt4j.table.CalibrationTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,12 +130,10 @@ public final class CalibratorComparison {
                                          LongFunction<CalibrationDataSource> calibration) {
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(model, tensors,
                 settings.statistics().withMaxSamples(samples));
-        try (CalibrationDataSource source = calibration.apply(samples)) {
-            ActivationStatistics s = collector.collect(source);
-            LOG.info("statistics of {} tensors over {} samples of {}", s.tensors().size(), s.samples(),
-                    s.dataDescription());
-            return s;
-        }
+        ActivationStatistics s = collector.collect(() -> calibration.apply(samples), ProgressListener.NONE);
+        LOG.info("statistics of {} tensors over {} samples of {}", s.tensors().size(), s.samples(),
+                s.dataDescription());
+        return s;
     }
 
     private Map<String, CalibrationTable> tables(ActivationStatistics statistics) {

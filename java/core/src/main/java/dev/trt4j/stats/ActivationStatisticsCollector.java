@@ -8,7 +8,9 @@ import dev.trt4j.ort.GraphOptimization;
 
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * Runs the FP32 model with ONNX Runtime over calibration data and gathers, in one pass, the statistics every
@@ -67,6 +69,32 @@ public final class ActivationStatisticsCollector {
     public ActivationStatistics collect(CalibrationDataSource source, ProgressListener listener) {
         try (StatisticsSession session = open()) {
             return session.collect(source, listener);
+        }
+    }
+
+    /**
+     * As {@link #collect(CalibrationDataSource, ProgressListener)}, opening the data from {@code data}: twice with
+     * {@link StatisticsOptions#rangePass()} (a first pass for the ranges, see {@link StatisticsSession#ranges}), once
+     * otherwise. {@code listener} hears both passes as one run over twice the samples.
+     *
+     * @throws Trt4jException as {@link StatisticsSession#collect(CalibrationDataSource, ProgressListener)}
+     */
+    public ActivationStatistics collect(Supplier<? extends CalibrationDataSource> data, ProgressListener listener) {
+        try (StatisticsSession session = open()) {
+            Map<String, Float> ranges = Map.of();
+            long[] firstPass = {0};
+            if (options.rangePass()) {
+                try (CalibrationDataSource source = data.get()) {
+                    ranges = session.ranges(source, (done, total) -> {
+                        firstPass[0] = done;
+                        listener.progress(done, total < 0 ? -1 : 2 * total);
+                    });
+                }
+            }
+            try (CalibrationDataSource source = data.get()) {
+                return session.collect(source, (done, total) -> listener.progress(firstPass[0] + done,
+                        total < 0 ? -1 : firstPass[0] + total), ranges);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ package dev.trt4j.stats;
 import dev.trt4j.data.StateFeedback;
 
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * How {@link ActivationStatisticsCollector} gathers statistics.
@@ -15,9 +16,12 @@ import java.util.Objects;
  * @param maxSamples stop after this many samples, cutting the last batch short if needed; 0 reads all the data
  * @param feedback   the state links of a streaming model ({@link StateFeedback#NONE} for none): the pass runs the
  *                   batches as streams and feeds each run's state outputs to the next
+ * @param rangePass  run the data twice when it can be opened twice
+ *                   ({@link ActivationStatisticsCollector#collect(Supplier, ProgressListener)}): a first pass finds
+ *                   each tensor's max |x|, and the histograms start at that range instead of the first batch's
  */
 public record StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples,
-                                StateFeedback feedback) {
+                                StateFeedback feedback, boolean rangePass) {
     /** NVIDIA's default histogram size. */
     public static final int DEFAULT_NUM_BINS = 2048;
 
@@ -36,7 +40,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
 
     /** Options without state links. */
     public StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples) {
-        this(numBins, skipZeros, threads, maxSamples, StateFeedback.NONE);
+        this(numBins, skipZeros, threads, maxSamples, StateFeedback.NONE, false);
     }
 
     /** 2048 bins, zeros kept, ONNX Runtime's thread count, all samples. */
@@ -45,22 +49,26 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
     }
 
     public StatisticsOptions withNumBins(int bins) {
-        return new StatisticsOptions(bins, skipZeros, threads, maxSamples, feedback);
+        return new StatisticsOptions(bins, skipZeros, threads, maxSamples, feedback, rangePass);
     }
 
     public StatisticsOptions withSkipZeros(boolean skip) {
-        return new StatisticsOptions(numBins, skip, threads, maxSamples, feedback);
+        return new StatisticsOptions(numBins, skip, threads, maxSamples, feedback, rangePass);
     }
 
     public StatisticsOptions withThreads(int n) {
-        return new StatisticsOptions(numBins, skipZeros, n, maxSamples, feedback);
+        return new StatisticsOptions(numBins, skipZeros, n, maxSamples, feedback, rangePass);
     }
 
     public StatisticsOptions withMaxSamples(long n) {
-        return new StatisticsOptions(numBins, skipZeros, threads, n, feedback);
+        return new StatisticsOptions(numBins, skipZeros, threads, n, feedback, rangePass);
+    }
+
+    public StatisticsOptions withRangePass(boolean twoPasses) {
+        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, twoPasses);
     }
 
     public StatisticsOptions withFeedback(StateFeedback links) {
-        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, links);
+        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, links, rangePass);
     }
 }

@@ -207,6 +207,39 @@ class ActivationStatisticsCollectorTest {
     }
 
     @Test
+    void aRangePassStartsEachHistogramAtTheWholeDataRange() {
+        OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
+        List<Batch> batches = randomBatches(new Random(9), 2, 3, 3);
+        float[] quiet = batches.get(0).inputs().get("x").floats();
+        for (int i = 0; i < quiet.length; i++) {
+            quiet[i] *= 1e-6f;  // a first batch far quieter than the rest
+        }
+        float max = 0;
+        List<float[]> xs = new ArrayList<>();
+        for (Batch b : batches) {
+            float[] x = b.inputs().get("x").floats();
+            xs.add(x);
+            for (float v : x) {
+                max = Math.max(max, Math.abs(v));
+            }
+        }
+        TensorStatisticsCollector expected = new TensorStatisticsCollector("x", 2048, false, max);
+        xs.forEach(x -> expected.collect(x, 0, x.length));
+        List<long[]> progress = new ArrayList<>();
+
+        ActivationStatistics stats = new ActivationStatisticsCollector(model, List.of("x", "h"),
+                OPTIONS.withRangePass(true)).collect(() -> source(batches, true),
+                (done, total) -> progress.add(new long[] {done, total}));
+
+        assertThat(stats.tensor("x").orElseThrow()).isEqualTo(expected.statistics());
+        assertThat(stats.tensor("x").orElseThrow().histogram().numBins()).isEqualTo(2048);
+        assertThat(progress).containsExactly(new long[] {2, 16}, new long[] {5, 16}, new long[] {8, 16},
+                new long[] {10, 16}, new long[] {13, 16}, new long[] {16, 16});
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("x"), OPTIONS)
+                .collect(source(batches, true))).hasMessageContaining("would grow the histogram");
+    }
+
+    @Test
     void fillingHistogramsOnWorkerThreadsGivesTheSameStatistics() {
         OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
         List<Batch> batches = randomBatches(new Random(3), 5, 3, 8, 1);

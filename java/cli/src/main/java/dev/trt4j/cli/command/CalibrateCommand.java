@@ -12,6 +12,7 @@ import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.ProgressReporter;
+import dev.trt4j.cli.RangePassArgument;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
@@ -21,7 +22,6 @@ import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.ActivationStatisticsCollector;
 import dev.trt4j.stats.HistogramJson;
 import dev.trt4j.stats.StatisticsOptions;
-import dev.trt4j.stats.StatisticsSession;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.ShortestDecimal;
 import picocli.CommandLine.Command;
@@ -114,12 +114,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Mixin
     StateFeedbackArguments feedback;
 
-    @Option(names = "--range-pass",
-            description = "Run the data twice: a first pass finds each tensor's max |x|, and the histograms then start "
-                    + "at that range instead of the first batch's. Needed when the first batches are much quieter than "
-                    + "the rest (audio that starts in silence, --batch 1 streams), which would otherwise grow a "
-                    + "histogram past its limit.")
-    boolean rangePass;
+    @Mixin
+    RangePassArgument rangePass;
 
     @Mixin
     JsonOutput json;
@@ -137,8 +133,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         boolean defaultModel = model == null;
         Path modelFile = defaultModel ? DefaultModel.file() : model;
         OnnxModel onnx = OnnxModel.load(modelFile);
-        StatisticsOptions statisticsOptions = new StatisticsOptions(numBins, skipZeros, threads, 0,
-                feedback.feedback());
+        StatisticsOptions statisticsOptions = new StatisticsOptions(numBins, skipZeros, threads, 0)
+                .withFeedback(feedback.feedback()).withRangePass(rangePass.enabled());
         ActivationStatistics statistics;
         if (statisticsFile != null) {
             HistogramJson.StatisticsFile saved = HistogramJson.readStatistics(statisticsFile);
@@ -185,20 +181,8 @@ public final class CalibrateCommand implements Callable<Integer> {
                     : allTensors ? "" : " (no Conv, Gemm, MatMul or other quantizable operator; try --all-tensors)"));
         }
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(onnx, tensors, options);
-        try (StatisticsSession session = collector.open()) {
-            Map<String, Float> ranges = Map.of();
-            if (rangePass) {
-                try (CalibrationDataSource source = openData(onnx);
-                     ProgressReporter progress = ProgressReporter.start("Finding ranges",
-                             source.sampleCount().orElse(-1L))) {
-                    ranges = session.ranges(source, progress::update);
-                }
-            }
-            try (CalibrationDataSource source = openData(onnx);
-                 ProgressReporter progress = ProgressReporter.start("Collecting statistics",
-                         source.sampleCount().orElse(-1L))) {
-                return session.collect(source, progress::update, ranges);
-            }
+        try (ProgressReporter progress = ProgressReporter.start("Collecting statistics", -1)) {
+            return collector.collect(() -> openData(onnx), progress::update);
         }
     }
 

@@ -11,7 +11,6 @@ import dev.trt4j.compare.ComparisonSettings;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
-import dev.trt4j.stats.StatisticsOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -96,8 +95,8 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         SampleSplit split = study.split(onnx);
         ComparisonSettings settings;
         try {
-            settings = new ComparisonSettings(specs, studied.config(), StatisticsOptions.defaults()
-                    .withNumBins(numBins).withThreads(study.threads()), calibrationSamples, samplesSweep,
+            settings = new ComparisonSettings(specs, studied.config(), study.statisticsOptions()
+                    .withNumBins(numBins), calibrationSamples, samplesSweep,
                     weightsStudy, weightsMethod, biasCorrection.scope(split));
         } catch (IllegalArgumentException e) {
             throw new Trt4jException(e.getMessage(), e);

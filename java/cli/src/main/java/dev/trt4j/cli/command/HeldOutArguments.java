@@ -6,6 +6,7 @@ import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
+import dev.trt4j.data.StateFeedback;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.TaskKind;
 import dev.trt4j.onnx.OnnxModel;
@@ -69,9 +70,9 @@ public final class HeldOutArguments {
     }
 
     /** Judges candidates against {@code model} with the task metric asked for. */
-    CandidateEvaluator evaluator(OnnxModel model) {
+    CandidateEvaluator evaluator(OnnxModel model, StateFeedback feedback) {
         Optional<TaskKind> kind = evaluation.taskKind();
-        EvaluationOptions options = evaluation.options(model.outputs());
+        EvaluationOptions options = evaluation.options(model.outputs()).withFeedback(feedback);
         if (passSize < 1) {
             throw new Trt4jException("--pass-size must be at least 1, got " + passSize);
         }

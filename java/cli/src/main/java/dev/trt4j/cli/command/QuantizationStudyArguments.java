@@ -3,6 +3,8 @@ package dev.trt4j.cli.command;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
+import dev.trt4j.cli.RangePassArgument;
+import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.compare.CandidateEvaluator;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.data.CalibrationDataSource;
@@ -12,6 +14,7 @@ import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.ModelEqualizer;
+import dev.trt4j.stats.StatisticsOptions;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -32,6 +35,12 @@ public final class QuantizationStudyArguments {
 
     @Mixin
     QuantizationArguments quantization;
+
+    @Mixin
+    StateFeedbackArguments feedback;
+
+    @Mixin
+    RangePassArgument rangePass;
 
     @Option(names = "--equalize",
             description = "Equalize the model first, as `trt4j equalize` does (depthwise Convs, and SmoothQuant with "
@@ -101,12 +110,13 @@ public final class QuantizationStudyArguments {
         boolean textModel = model.inputs().stream().anyMatch(i -> i.name().equals("input_ids"));
         boolean bundled = data.data() == null && (OcrModelRole.of(model.inputs(), model.outputs()).isPresent()
                 || textModel && options.tokenizer() != null);
-        return SampleSplit.of(data.data(), model.inputs(), options, bundled);
+        return SampleSplit.of(data.data(), feedback.dataInputs(model.inputs()), options, bundled);
     }
 
     /** Opens the evaluation samples: {@code --eval-data}, else those of {@code split} after the calibration ones. */
     Supplier<CalibrationDataSource> evaluationData(SampleSplit split, long calibrationSamples, OnnxModel model) {
-        return evaluation.evaluationData(split, calibrationSamples, dataOptions(model), model.inputs());
+        return evaluation.evaluationData(split, calibrationSamples, dataOptions(model),
+                feedback.dataInputs(model.inputs()));
     }
 
     /** What the evaluation samples are, for reports. */
@@ -116,7 +126,13 @@ public final class QuantizationStudyArguments {
 
     /** Judges candidates against {@code model} with the task metric asked for. */
     CandidateEvaluator evaluator(OnnxModel model) {
-        return evaluation.evaluator(model);
+        return evaluation.evaluator(model, feedback.feedback());
+    }
+
+    /** How the statistics are collected: threads, state links and range pass; {@code maxSamples} left at 0. */
+    StatisticsOptions statisticsOptions() {
+        return StatisticsOptions.defaults().withThreads(threads()).withFeedback(feedback.feedback())
+                .withRangePass(rangePass.enabled());
     }
 
     /** ONNX Runtime's threads, for the statistics pass too; 0 lets it choose. */

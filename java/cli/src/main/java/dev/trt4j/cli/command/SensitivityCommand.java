@@ -12,7 +12,6 @@ import dev.trt4j.compare.ResultTable;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.compare.SensitivityAnalysis;
 import dev.trt4j.compare.SensitivityReport;
-import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
@@ -21,7 +20,7 @@ import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.ActivationStatisticsCollector;
-import dev.trt4j.stats.StatisticsOptions;
+import dev.trt4j.stats.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -102,10 +101,8 @@ public final class SensitivityCommand implements Callable<Integer> {
         ActivationStatistics statistics;
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(quantized,
                 new QdqQuantizer(config).requiredActivations(quantized.proto()),
-                StatisticsOptions.defaults().withThreads(study.threads()).withMaxSamples(calibrationSamples));
-        try (CalibrationDataSource source = split.calibration(calibrationSamples)) {
-            statistics = collector.collect(source);
-        }
+                study.statisticsOptions().withMaxSamples(calibrationSamples));
+        statistics = collector.collect(() -> split.calibration(calibrationSamples), ProgressListener.NONE);
         Map<String, Float> amax = AmaxTableCalculator.compute(statistics, methodSpec, quantized.path())
                 .amaxByTensor();
         CandidateEvaluator evaluator = study.evaluator(onnx);

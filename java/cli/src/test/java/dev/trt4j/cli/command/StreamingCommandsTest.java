@@ -107,4 +107,17 @@ class StreamingCommandsTest {
         assertThat(missing.errLines()).hasSize(1);
         assertThat(missing.errLines().get(0)).contains("'state'");
     }
+
+    @Test
+    void comparesCalibratorsOnTheStreamWithTheStateFedBack() throws IOException {
+        Path out = dir.resolve("cmp");
+        CliRun run = CliRun.of("compare-calibrators", model.toString(), "--data", wav.toString(), "--eval-data",
+                wav.toString(), "--batch", "1", "--samples", "10", "--feedback", "stateN=state", "--range-pass",
+                "--methods", "max,mse", "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode report = new ObjectMapper().readTree(out.resolve("comparison.json").toFile());
+        assertThat(report.toString()).contains("state fed back (stateN=state)");
+        assertThat(run.out()).contains("| max |").contains("| mse |");
+    }
 }
