@@ -1,5 +1,7 @@
 package dev.trt4j.data;
 
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 
 import java.util.Arrays;
@@ -17,6 +19,32 @@ public record Batch(int size, Map<String, HostTensor> inputs) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + size);
         }
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+    }
+
+    /**
+     * Checks that every float input holds only finite values: NaN or infinity in the data would otherwise surface as
+     * a non-finite activation deep in the model, or as NaN metrics.
+     *
+     * @param data        the data's name for the message, e.g. its file
+     * @param firstSample the index of this batch's first sample in the data
+     * @throws Trt4jException naming the data, the sample, the input and the value
+     */
+    public void requireFinite(String data, long firstSample) {
+        for (Map.Entry<String, HostTensor> e : inputs.entrySet()) {
+            HostTensor t = e.getValue();
+            if (t.type() != ElementType.FLOAT32) {
+                continue;
+            }
+            float[] v = t.floats();
+            int perSample = v.length / size;
+            for (int i = 0; i < v.length; i++) {
+                if (!Float.isFinite(v[i])) {
+                    throw new Trt4jException(data + ": sample " + (firstSample + i / perSample) + " holds " + v[i]
+                            + " in input '" + e.getKey() + "' (value " + i % perSample + " of the sample); the model "
+                            + "needs finite inputs");
+                }
+            }
+        }
     }
 
     /**

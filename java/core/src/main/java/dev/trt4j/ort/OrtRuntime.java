@@ -37,8 +37,9 @@ public final class OrtRuntime {
     }
 
     /**
-     * The shared ONNX Runtime environment (logging at ERROR level, so ONNX Runtime does not print warnings of its
-     * own). Never close it: ONNX Runtime allows one per process.
+     * The shared ONNX Runtime environment, logging only fatal errors: every error also comes back as an exception,
+     * which trt4j reports in one line, so ONNX Runtime's own coloured log line would only repeat it on stderr.
+     * Never close it: ONNX Runtime allows one per process.
      *
      * @throws Trt4jException if the native library cannot be loaded
      */
@@ -46,7 +47,7 @@ public final class OrtRuntime {
         if (environment == null) {
             prepareNativeLibrary();
             try {
-                environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR, "trt4j");
+                environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "trt4j");
             } catch (RuntimeException | LinkageError e) {
                 throw new Trt4jException("cannot start ONNX Runtime " + version() + ": " + e.getMessage(), e);
             }

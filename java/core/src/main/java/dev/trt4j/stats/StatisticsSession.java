@@ -175,6 +175,7 @@ public final class StatisticsSession implements AutoCloseable {
             }
             batches++;
             try {
+                batch.requireFinite(source.describe(), samples);
                 batch = state.feed(batch);
                 List<Map.Entry<String, FloatBuffer>> batchTensors = new ArrayList<>();
                 for (String name : fromInputs) {

@@ -240,6 +240,18 @@ class ActivationStatisticsCollectorTest {
     }
 
     @Test
+    void nonFiniteDataIsReportedByInputNotByTheActivationItPoisons() {
+        OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
+        List<Batch> batches = randomBatches(new Random(2), 2, 2);
+        batches.get(1).inputs().get("x").floats()[5] = Float.NaN;
+
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("h", "r"), OPTIONS)
+                .collect(source(batches, true))).isInstanceOf(Trt4jException.class)
+                .hasMessage("test batches: sample 3 holds NaN in input 'x' (value 1 of the sample); the model needs "
+                        + "finite inputs (batch 2 of test batches)");
+    }
+
+    @Test
     void fillingHistogramsOnWorkerThreadsGivesTheSameStatistics() {
         OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
         List<Batch> batches = randomBatches(new Random(3), 5, 3, 8, 1);

@@ -1,0 +1,30 @@
+package dev.trt4j.data;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.HostTensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BatchTest {
+    @Test
+    void nonFiniteInputsAreNamedBySampleInputAndValue() {
+        float[] x = {1, 2, 3, 4, 5, Float.POSITIVE_INFINITY};
+        Batch batch = new Batch(3, Map.of("ids", HostTensor.ofLongs(new long[] {3, 1}, new long[] {1, 2, 3}),
+                "x", HostTensor.ofFloats(new long[] {3, 2}, x)));
+
+        assertThatThrownBy(() -> batch.requireFinite("data.npy", 8)).isInstanceOf(Trt4jException.class)
+                .hasMessage("data.npy: sample 10 holds Infinity in input 'x' (value 1 of the sample); the model needs "
+                        + "finite inputs");
+        x[5] = 6;
+        x[0] = Float.NaN;
+        assertThatThrownBy(() -> batch.requireFinite("data.npy", 0))
+                .hasMessage("data.npy: sample 0 holds NaN in input 'x' (value 0 of the sample); the model needs "
+                        + "finite inputs");
+        x[0] = 0;
+        assertThatCode(() -> batch.requireFinite("data.npy", 0)).doesNotThrowAnyException();
+    }
+}
