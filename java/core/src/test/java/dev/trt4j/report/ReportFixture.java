@@ -13,6 +13,7 @@ import dev.trt4j.compare.ResultTable;
 import dev.trt4j.compare.SensitivityReport;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.StatisticsOptions;
+import dev.trt4j.table.CalibrationTable;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -45,11 +46,12 @@ final class ReportFixture {
         }
         ActivationStatistics statistics = new ActivationStatistics(tensors, 64, 8, "ab".repeat(32), "synthetic");
         CalibrationOutputs out = new CalibrationOutputs(folder);
-        out.writeStatistics(statistics, StatisticsOptions.defaults());
+        Map<String, CalibrationTable> tables = new LinkedHashMap<>();
         for (String m : METHODS) {
             MethodSpec spec = MethodSpec.parse(m, CalibrationOptions.defaults());
-            out.writeTable(spec.label(), AmaxTableCalculator.compute(statistics, spec, null));
+            tables.put(spec.label(), AmaxTableCalculator.compute(statistics, spec, null));
         }
+        out.writeAll(statistics, StatisticsOptions.defaults(), tables);
         return folder;
     }
 

@@ -137,6 +137,7 @@ public final class CalibrateCommand implements Callable<Integer> {
                 .withFeedback(feedback.feedback()).withRangePass(rangePass.enabled());
         ActivationStatistics statistics;
         if (statisticsFile != null) {
+            refuseCollectionOptions();
             HistogramJson.StatisticsFile saved = HistogramJson.readStatistics(statisticsFile);
             if (!saved.statistics().modelSha256().equals(onnx.sha256())) {
                 throw new Trt4jException(statisticsFile + ": statistics were collected on another model (SHA-256 "
@@ -155,9 +156,13 @@ public final class CalibrateCommand implements Callable<Integer> {
             tables.put(m, AmaxTableCalculator.compute(statistics, m, modelFile));
         }
         CalibrationOutputs outputs = new CalibrationOutputs(folder);
-        Path statsPath = statisticsFile != null ? statisticsFile : outputs.writeStatistics(statistics, statisticsOptions);
+        Map<String, CalibrationTable> byLabel = new LinkedHashMap<>();
+        tables.forEach((m, t) -> byLabel.put(m.label(), t));
+        Map<String, CalibrationOutputs.Written> files = outputs.writeAll(statisticsFile != null ? null : statistics,
+                statisticsOptions, byLabel);
+        Path statsPath = statisticsFile != null ? statisticsFile : folder.resolve(CalibrationOutputs.STATISTICS_FILE);
         Map<MethodSpec, CalibrationOutputs.Written> written = new LinkedHashMap<>();
-        tables.forEach((m, t) -> written.put(m, outputs.writeTable(m.label(), t)));
+        tables.keySet().forEach(m -> written.put(m, files.get(m.label())));
         if (json.enabled()) {
             json.print(spec.commandLine().getOut(), toJson(modelFile, statistics, statsPath, tables, written));
         } else {
@@ -188,6 +193,22 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     private CalibrationDataSource openData(OnnxModel onnx) {
         return dataArguments.open(feedback.dataInputs(onnx.inputs()), onnx.outputs());
+    }
+
+    /** Options that say how to collect statistics, which {@code --statistics} reuses instead of collecting. */
+    private static final List<String> COLLECTION_OPTIONS = List.of("--data", "--samples", "--batch", "--shapes",
+            "--preprocess", "--tokenizer", "--seq-len", "--rotate-half", "--hop", "--seed", "--all-tensors",
+            "--qdq-only", "--num-bins", "--skip-zeros", "--threads", "--feedback", "--range-pass");
+
+    /** @throws Trt4jException if an option given with {@code --statistics} would be ignored */
+    private void refuseCollectionOptions() {
+        List<String> given = COLLECTION_OPTIONS.stream()
+                .filter(name -> spec.commandLine().getParseResult().hasMatchedOption(name)).toList();
+        if (!given.isEmpty()) {
+            throw new Trt4jException("--statistics " + statisticsFile + " reuses statistics already collected, so "
+                    + String.join(", ", given) + " would have no effect; drop " + (given.size() == 1 ? "it" : "them")
+                    + ", or collect again without --statistics");
+        }
     }
 
     private CalibrationOptions calibrationOptions() {

@@ -111,8 +111,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         ComparisonReport report = outcome.report();
         subject.save();
         CalibrationOutputs calibration = new CalibrationOutputs(folder.resolve("calibration"));
-        calibration.writeStatistics(outcome.statistics(), settings.statistics());
-        outcome.tables().forEach(calibration::writeTable);
+        calibration.writeAll(outcome.statistics(), settings.statistics(), outcome.tables());
         report.write(folder.resolve("comparison.json"));
         String text = report.toMarkdown();
         AtomicFiles.writeString(folder.resolve("comparison.md"), text);

@@ -1,0 +1,59 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What {@code calibrate} leaves in its folder: every file or none, and with {@code --statistics} the saved statistics
+ * reused (options it would ignore refused).
+ */
+class CalibrateOutputsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void savedStatisticsServeOtherMethodsButCollectionOptionsAreRefused() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        CliRun first = CliRun.of("calibrate", model.toString(), "--samples", "16", "--method", "max", "--out",
+                dir.resolve("a").toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        Path statistics = dir.resolve("a").resolve("statistics.json");
+
+        CliRun reuse = CliRun.of("calibrate", model.toString(), "--statistics", statistics.toString(), "--method",
+                "entropy", "--out", dir.resolve("b").toString());
+        assertThat(reuse.exitCode()).as(reuse.err()).isZero();
+        assertThat(dir.resolve("b").resolve("entropy.table.json")).exists();
+
+        CliRun ignored = CliRun.of("calibrate", model.toString(), "--statistics", statistics.toString(),
+                "--all-tensors", "--num-bins", "512", "--method", "mse", "--out", dir.resolve("c").toString());
+        assertThat(ignored.exitCode()).isNotZero();
+        assertThat(ignored.errLines()).containsExactly("trt4j: --statistics " + statistics + " reuses statistics "
+                + "already collected, so --all-tensors, --num-bins would have no effect; drop them, or collect again "
+                + "without --statistics");
+        assertThat(Files.exists(dir.resolve("c"))).isFalse();
+    }
+
+    @Test
+    void aFileThatCannotBeWrittenLeavesNoneOfTheOthers() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("cal");
+        Files.createDirectories(out.resolve("mse.cache"));
+
+        CliRun run = CliRun.of("calibrate", model.toString(), "--samples", "8", "--out", out.toString());
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.errLines()).containsExactly("trt4j: " + out.resolve("mse.cache") + ": is a folder; cannot "
+                + "write the file there (nothing was written)");
+        try (var left = Files.list(out)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("mse.cache");
+        }
+    }
+}

@@ -1,0 +1,130 @@
+package dev.trt4j.io;
+
+import dev.trt4j.Trt4jException;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A set of files that appear together or not at all: each is first written to a hidden staging folder inside the
+ * target folder, and {@link #commit()} moves them into place once all are written, after checking that no target
+ * is in the way (a folder of the same name). Closing without committing removes what was staged, and the target
+ * folder too if this set created it and it is still empty.
+ *
+ * <p>Not thread-safe.
+ */
+public final class StagedWrites implements AutoCloseable {
+    private final Path folder;
+    private final boolean createdFolder;
+    private final Path staging;
+    private final Map<Path, Path> stagedToTarget = new LinkedHashMap<>();
+    private boolean committed;
+
+    private StagedWrites(Path folder, boolean createdFolder, Path staging) {
+        this.folder = folder;
+        this.createdFolder = createdFolder;
+        this.staging = staging;
+    }
+
+    /**
+     * Starts a set of files for {@code folder}, creating it if needed.
+     *
+     * @throws Trt4jException if the folder cannot be created or written
+     */
+    public static StagedWrites in(Path folder) {
+        Path dir = folder.toAbsolutePath();
+        boolean existed = Files.isDirectory(dir);
+        try {
+            Files.createDirectories(dir);
+            // Targets keep the folder as the user gave it, so messages and printed paths read as typed.
+            return new StagedWrites(folder, !existed, Files.createTempDirectory(dir, ".trt4j-staging-"));
+        } catch (IOException e) {
+            throw new Trt4jException(folder + ": cannot write there: " + e.getMessage(), e);
+        }
+    }
+
+    /** Where to write the file that {@link #commit()} will move to {@code fileName} in the target folder. */
+    public Path stage(String fileName) {
+        Path staged = staging.resolve(fileName);
+        stagedToTarget.put(staged, folder.resolve(fileName));
+        return staged;
+    }
+
+    /** Where {@code fileName} will be once committed. */
+    public Path target(String fileName) {
+        return folder.resolve(fileName);
+    }
+
+    /**
+     * Moves every staged file into place.
+     *
+     * @throws Trt4jException if a file was not written, or a folder stands where a file goes (then nothing moves)
+     */
+    public void commit() {
+        for (Map.Entry<Path, Path> e : stagedToTarget.entrySet()) {
+            if (!Files.isRegularFile(e.getKey())) {
+                throw new IllegalStateException(e.getKey().getFileName() + " was staged but not written");
+            }
+            if (Files.isDirectory(e.getValue())) {
+                throw new Trt4jException(e.getValue() + ": is a folder; cannot write the file there (nothing was "
+                        + "written)");
+            }
+        }
+        for (Map.Entry<Path, Path> e : stagedToTarget.entrySet()) {
+            try {
+                try {
+                    Files.move(e.getKey(), e.getValue(), StandardCopyOption.ATOMIC_MOVE,
+                            StandardCopyOption.REPLACE_EXISTING);
+                } catch (AtomicMoveNotSupportedException ex) {
+                    Files.move(e.getKey(), e.getValue(), StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException ex) {
+                throw new Trt4jException(e.getValue() + ": cannot write: " + ex.getMessage(), ex);
+            }
+        }
+        committed = true;
+    }
+
+    /** Removes the staging folder, and on failure an output folder this set created that is still empty. */
+    @Override
+    public void close() {
+        deleteTree(staging);
+        if (!committed && createdFolder) {
+            try (Stream<Path> left = Files.list(folder)) {
+                if (left.findAny().isEmpty()) {
+                    Files.deleteIfExists(folder);
+                }
+            } catch (IOException ignored) {
+                // best effort: the error that stopped the set is what the user needs to see
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        List<Path> paths = new ArrayList<>();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
+        } catch (IOException ignored) {
+            return;
+        }
+        for (Path p : paths) {
+            try {
+                Files.deleteIfExists(p);
+            } catch (IOException ignored) {
+                // best effort, as above
+            }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.trt4j.io;
+
+import dev.trt4j.Trt4jException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class StagedWritesTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void filesAppearTogetherOnCommitAndReplaceOldOnes() throws IOException {
+        Path out = dir.resolve("out");
+        Files.createDirectories(out);
+        Files.writeString(out.resolve("a.txt"), "old");
+        try (StagedWrites files = StagedWrites.in(out)) {
+            AtomicFiles.writeString(files.stage("a.txt"), "new a");
+            AtomicFiles.writeString(files.stage("b.txt"), "new b");
+            assertThat(Files.readString(out.resolve("a.txt"))).as("nothing moves before commit").isEqualTo("old");
+            assertThat(files.target("b.txt")).isEqualTo(out.resolve("b.txt"));
+            files.commit();
+        }
+        assertThat(Files.readString(out.resolve("a.txt"))).isEqualTo("new a");
+        assertThat(Files.readString(out.resolve("b.txt"))).isEqualTo("new b");
+        try (Stream<Path> left = Files.list(out)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("a.txt", "b.txt");
+        }
+    }
+
+    @Test
+    void aFolderInTheWayStopsTheWholeSetAndAFolderItCreatedIsRemoved() throws IOException {
+        Path out = dir.resolve("out");
+        Files.createDirectories(out.resolve("b.txt"));
+        try (StagedWrites files = StagedWrites.in(out)) {
+            AtomicFiles.writeString(files.stage("a.txt"), "a");
+            AtomicFiles.writeString(files.stage("b.txt"), "b");
+            assertThatThrownBy(files::commit).isInstanceOf(Trt4jException.class)
+                    .hasMessage(out.resolve("b.txt") + ": is a folder; cannot write the file there (nothing was "
+                            + "written)");
+        }
+        try (Stream<Path> left = Files.list(out)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("b.txt");
+        }
+
+        Path fresh = dir.resolve("fresh");
+        try (StagedWrites files = StagedWrites.in(fresh)) {
+            AtomicFiles.writeString(files.stage("a.txt"), "a");
+            // a failure before commit: closing leaves nothing behind
+        }
+        assertThat(fresh).doesNotExist();
+    }
+}
