@@ -17,10 +17,24 @@ final class RecognizerKeys {
     private RecognizerKeys() {
     }
 
-    /** {@code keys} read, if given; else the bundled PaddleOCR keys when an output has their class count. */
+    /**
+     * {@code keys} read, if given; else the bundled PaddleOCR keys when an output has their class count.
+     *
+     * @throws Trt4jException if the given keys fit no output [N, steps, classes] of the model (classes = blank + keys
+     *                        + space), since the text metric would then be left out without a word
+     */
     static List<String> choose(Path keys, List<TensorSpec> outputs) {
         if (keys != null) {
-            return CtcGreedyDecoder.readKeys(keys);
+            List<String> given = CtcGreedyDecoder.readKeys(keys);
+            boolean fits = outputs.stream().anyMatch(o -> o.rank() == 3
+                    && (o.dims()[2] < 0 || o.dims()[2] == given.size() + 2L));
+            if (!fits) {
+                throw new Trt4jException("--keys " + keys + ": " + given.size() + " keys make " + (given.size() + 2)
+                        + " classes (blank + keys + space), but no output of the model is [N,steps,"
+                        + (given.size() + 2) + "]; its outputs are " + outputs.stream().map(o -> o.name() + " "
+                        + o.shapeText()).toList());
+            }
+            return given;
         }
         try (InputStream in = RecognizerKeys.class.getClassLoader().getResourceAsStream(BUNDLED_KEYS)) {
             if (in == null) {
