@@ -73,7 +73,9 @@ public final class ShapeResolver {
                 if (modelBatch >= 0 && modelBatch != options.batchSize()) {
                     throw new Trt4jException(source + ": batch size " + options.batchSize() + " does not fit model "
                             + "input '" + in.name() + "' " + in.shapeText() + " (its batch dimension is fixed to "
-                            + modelBatch + ")");
+                            + modelBatch + ")" + (inputs.size() > 1 ? "; if '" + in.name() + "' is a streaming "
+                            + "state, feed it back with --feedback OUTPUT=" + in.name() + " (calibrate, evaluate, "
+                            + "compare-calibrators, sensitivity)" : ""));
                 }
                 if (user != null && user[0] != options.batchSize()) {
                     throw new Trt4jException("batch size " + options.batchSize() + " conflicts with fixed shape "
