@@ -6,9 +6,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Writes files so that readers never see a partial one: the content goes to a temporary file in the same
@@ -42,7 +44,7 @@ public final class AtomicFiles {
         Path tmp = null;
         try {
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, "." + absolute.getFileName(), ".tmp");
+            tmp = createSibling(dir, absolute.getFileName().toString());
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.writeTo(out);
             }
@@ -61,6 +63,22 @@ public final class AtomicFiles {
                 } catch (IOException ignored) {
                     // best effort: the original error is what the user needs to see
                 }
+            }
+        }
+    }
+
+    /**
+     * Creates an empty, uniquely named file next to the target. Not {@code Files.createTempFile}: that makes
+     * the file owner-only (0600), and the rename would hand those permissions to the output; a plain create
+     * gives the user's usual umask-based permissions.
+     */
+    private static Path createSibling(Path dir, String name) throws IOException {
+        while (true) {
+            String suffix = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+            try {
+                return Files.createFile(dir.resolve("." + name + "." + suffix + ".tmp"));
+            } catch (FileAlreadyExistsException e) {
+                // another writer picked the same name: draw again
             }
         }
     }

@@ -1,0 +1,42 @@
+package dev.trt4j.io;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+class AtomicFilesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void writtenFileGetsThePermissionsOfAPlainlyCreatedFile() throws IOException {
+        assumeThat(FileSystems.getDefault().supportedFileAttributeViews()).contains("posix");
+        Path plain = Files.createFile(dir.resolve("plain"));
+        Path written = dir.resolve("written");
+
+        AtomicFiles.writeString(written, "content");
+
+        assertThat(Files.getPosixFilePermissions(written)).isEqualTo(Files.getPosixFilePermissions(plain));
+    }
+
+    @Test
+    void replacesTheTargetAndLeavesNoTemporaryFile() throws IOException {
+        Path target = dir.resolve("out.txt");
+        Files.writeString(target, "old");
+
+        AtomicFiles.writeString(target, "new");
+
+        assertThat(Files.readString(target)).isEqualTo("new");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(target);
+        }
+    }
+}
