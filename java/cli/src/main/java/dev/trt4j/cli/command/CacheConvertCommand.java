@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.Trt4jException;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.TensorRtCalibrationCache;
 import picocli.CommandLine.Command;
@@ -9,6 +10,8 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -39,6 +42,7 @@ public final class CacheConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        requireOutputIsNotInput();
         CalibrationFile input = CalibrationFile.read(in);
         if (input.isCache()) {
             if (trtVersion != null || algorithm != null) {
@@ -68,6 +72,17 @@ public final class CacheConvertCommand implements Callable<Integer> {
             report(cache.scaleBitsByTensor().size(), cache.header() + " cache");
         }
         return 0;
+    }
+
+    /** Writing over the input would destroy it whatever the direction, so even a link to it is refused. */
+    private void requireOutputIsNotInput() {
+        try {
+            if (Files.exists(in) && Files.exists(out) && Files.isSameFile(in, out)) {
+                throw new Trt4jException(out + ": --out is the input; write the converted file elsewhere");
+            }
+        } catch (IOException e) {
+            throw new Trt4jException(out + ": cannot compare with the input " + in + ": " + e.getMessage(), e);
+        }
     }
 
     private void report(int tensors, String what) {

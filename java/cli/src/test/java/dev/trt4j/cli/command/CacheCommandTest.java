@@ -134,6 +134,19 @@ class CacheCommandTest {
     }
 
     @Test
+    void convertRefusesToOverwriteItsInput() throws Exception {
+        Path cache = write("in.cache", TRT_7000);
+        Path sameViaDot = dir.resolve(".").resolve("in.cache");
+
+        CliRun run = CliRun.of("cache", "convert", cache.toString(), "--out", sameViaDot.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly(
+                "trt4j: " + sameViaDot + ": --out is the input; write the converted file elsewhere");
+        assertThat(Files.readString(cache)).isEqualTo(TRT_7000);
+    }
+
+    @Test
     void unrecognisedAndMisusedInputs() throws Exception {
         Path binary = dir.resolve("engine.plan");
         Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 1});
