@@ -39,6 +39,11 @@ public record TritonModelConfig(String name, int maxBatchSize, List<TritonTensor
         outputs = List.copyOf(outputs);
         preferredBatches = List.copyOf(preferredBatches);
         gpus = List.copyOf(gpus);
+        for (int gpu : gpus) {
+            if (gpu < 0) {
+                throw new IllegalArgumentException("a GPU id must not be negative, got " + gpu);
+            }
+        }
         for (int b : preferredBatches) {
             if (b < 1 || b > maxBatchSize) {
                 throw new IllegalArgumentException("preferred batch " + b + " is outside 1.." + maxBatchSize);

@@ -93,6 +93,9 @@ class TritonConfigTest {
         assertThatThrownBy(() -> new TritonModelConfig("a/b", 0, IN.stream().map(s -> new TritonTensor(s.name(),
                 s.type(), s.dims())).toList(), List.of(), List.of(), 0, 1, List.of()))
                 .hasMessageContaining("a Triton model name");
+        assertThatThrownBy(() -> new TritonModelConfig("cls", 0, List.of(), List.of(), List.of(), 0, 1, List.of(-1)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a GPU id must not be negative, got -1");
     }
 
     @Test

@@ -12,6 +12,7 @@ import dev.trt4j.triton.TritonRepository;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -68,6 +69,7 @@ public final class ExportTritonCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        validateOptions();
         TritonConfigFromEngine.Options options = new TritonConfigFromEngine.Options(maxBatch, preferred,
                 noDynamicBatching ? -1 : queueDelayUs, instances, gpus);
         List<TritonModelConfig> configs = new ArrayList<>();
@@ -94,5 +96,20 @@ public final class ExportTritonCommand implements Callable<Integer> {
         }
         printer.flush();
         return 0;
+    }
+
+    /** Checked here so the message names the option; Triton itself would only fail when it loads the model. */
+    private void validateOptions() {
+        if (maxBatch < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-batch must not be negative, got " + maxBatch);
+        }
+        if (instances < 1) {
+            throw new ParameterException(spec.commandLine(), "--instances must be at least 1, got " + instances);
+        }
+        for (int gpu : gpus) {
+            if (gpu < 0) {
+                throw new ParameterException(spec.commandLine(), "--gpus: a GPU id must not be negative, got " + gpu);
+            }
+        }
     }
 }

@@ -71,4 +71,20 @@ class ExportTritonCommandTest {
         assertThat(noModel.errLines()).singleElement().asString().contains("pass the ONNX model with --model");
         assertThat(Files.exists(repo)).isFalse();
     }
+
+    @Test
+    void refusesNegativeGpuIdsAndNamesEachBadOption() throws Exception {
+        Path engine = engine("a.engine", 32);
+        Path repo = dir.resolve("repo");
+
+        CliRun gpus = exportTriton(engine.toString(), "--out", repo.toString(), "--gpus", "0,-1");
+        CliRun instances = exportTriton(engine.toString(), "--out", repo.toString(), "--instances", "0");
+        CliRun maxBatch = exportTriton(engine.toString(), "--out", repo.toString(), "--max-batch", "-4");
+
+        assertThat(gpus.exitCode()).isEqualTo(2);
+        assertThat(gpus.errLines().get(0)).isEqualTo("trt4j: --gpus: a GPU id must not be negative, got -1");
+        assertThat(instances.errLines().get(0)).isEqualTo("trt4j: --instances must be at least 1, got 0");
+        assertThat(maxBatch.errLines().get(0)).isEqualTo("trt4j: --max-batch must not be negative, got -4");
+        assertThat(repo).doesNotExist();
+    }
 }
