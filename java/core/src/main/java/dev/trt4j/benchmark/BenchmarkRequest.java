@@ -26,9 +26,11 @@ public record BenchmarkRequest(Path file, int batch, Map<String, long[]> shapes,
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(inputs, "inputs");
         Objects.requireNonNull(timing, "timing");
-        if (batch < 0 || threads < 0) {
-            throw new IllegalArgumentException("batch and threads must not be negative, got " + batch + " and "
-                    + threads);
+        if (batch < 0) {
+            throw new IllegalArgumentException("batch must not be negative, got " + batch);
+        }
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must not be negative, got " + threads);
         }
         Map<String, long[]> copy = new LinkedHashMap<>();
         shapes.forEach((name, dims) -> copy.put(name, dims.clone()));

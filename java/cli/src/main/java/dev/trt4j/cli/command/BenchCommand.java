@@ -123,6 +123,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        validateNumbers();
         List<Run> runs = plan();
         TimingSettings timing = timing();
         BenchInputs values = inputs();
@@ -169,11 +170,6 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--markdown, --csv and --table-json need --compare");
         }
         List<Integer> sizes = batches.isEmpty() ? List.of(0) : batches;
-        for (int b : sizes) {
-            if (b < 0) {
-                throw new ParameterException(spec.commandLine(), "--batch must be positive, got " + b);
-            }
-        }
         List<Run> runs = new ArrayList<>();
         if (file != null) {
             sizes.forEach(b -> runs.add(new Run(file.toString(), "", file, b)));
@@ -186,6 +182,32 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return runs;
+    }
+
+    /**
+     * Each numeric option on its own, so the message names the option given. Batch 0 is refused here because
+     * further down it means "no --batch" and would quietly time batch 1.
+     */
+    private void validateNumbers() {
+        for (int b : batches) {
+            requireAtLeast("--batch", b, 1);
+        }
+        requireAtLeast("--threads", threads, 0);
+        requireAtLeast("--warmup-iterations", warmUpQueries, 0);
+        requireAtLeast("--iterations", iterations, 1);
+        if (!(warmUpMs >= 0)) {
+            throw new ParameterException(spec.commandLine(), "--warmup must not be negative, got " + warmUpMs);
+        }
+        if (!(durationS >= 0)) {
+            throw new ParameterException(spec.commandLine(), "--duration must not be negative, got " + durationS);
+        }
+    }
+
+    private void requireAtLeast(String option, int value, int min) {
+        if (value < min) {
+            throw new ParameterException(spec.commandLine(), option + (min == 0 ? " must not be negative"
+                    : " must be at least " + min) + ", got " + value);
+        }
     }
 
     /** Checks what can be checked without loading anything, so a bad file fails before minutes of timing. */

@@ -120,6 +120,22 @@ class BenchCommandTest {
         assertThat(bench(model.toString(), "--markdown", "t.md").err()).contains("need --compare");
     }
 
+    @Test
+    void eachBadNumberIsReportedUnderItsOwnOption() {
+        String m = model.toString();
+        assertUsageError(bench(m, "--batch", "0"), "--batch must be at least 1, got 0");
+        assertUsageError(bench(m, "--batch", "1,-3"), "--batch must be at least 1, got -3");
+        assertUsageError(bench(m, "--threads", "-2"), "--threads must not be negative, got -2");
+        assertUsageError(bench(m, "--iterations", "0"), "--iterations must be at least 1, got 0");
+        assertUsageError(bench(m, "--warmup-iterations", "-1"), "--warmup-iterations must not be negative, got -1");
+        assertUsageError(bench(m, "--duration", "-1"), "--duration must not be negative, got -1.0");
+    }
+
+    private static void assertUsageError(CliRun run, String message) {
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines().get(0)).isEqualTo("trt4j: " + message);
+    }
+
     private static void assertOneLine(CliRun run, String fragment) {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).hasSize(1);
