@@ -33,7 +33,7 @@ public final class DataArguments {
     long samples;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "0",
-            description = "Batch size (default: the model's fixed batch, else 8).")
+            description = "Batch size (default 0 = automatic: the model's fixed batch, else 8).")
     int batch;
 
     @Option(names = "--shapes", paramLabel = "SPEC",
@@ -51,7 +51,7 @@ public final class DataArguments {
     Path tokenizer;
 
     @Option(names = "--seq-len", paramLabel = "N", defaultValue = "0",
-            description = "Tokens per text sample (default: the fixed shape, else 128).")
+            description = "Tokens per text sample (default 0 = automatic: the fixed shape, else 128).")
     int sequenceLength;
 
     @Option(names = "--rotate-half",
@@ -59,7 +59,7 @@ public final class DataArguments {
     boolean rotateHalf;
 
     @Option(names = "--hop", paramLabel = "N", defaultValue = "0",
-            description = "Audio: samples from one window's start to the next (default: the window length). A shorter "
+            description = "Audio: samples from one window's start to the next (default 0 = the window length). A shorter "
                     + "hop repeats the end of each window at the start of the next (Silero VAD: window 576, hop 512).")
     int hop;
 
@@ -88,6 +88,10 @@ public final class DataArguments {
     }
 
     private DataOptions.Builder builder() {
+        requireNotNegative("--samples", samples, "all");
+        requireNotNegative("--batch", batch, "automatic");
+        requireNotNegative("--seq-len", sequenceLength, "automatic");
+        requireNotNegative("--hop", hop, "the window length");
         try {
             DataOptions.Builder b = DataOptions.builder().batchSize(batch).maxSamples(samples).seed(seed)
                     .sequenceLength(sequenceLength).rotateHalf(rotateHalf).audioHop(hop);
@@ -100,6 +104,13 @@ public final class DataArguments {
             return b;
         } catch (IllegalArgumentException e) {
             throw new Trt4jException(e.getMessage(), e);
+        }
+    }
+
+    /** 0 has a meaning for these options, so only a negative value is a mistake; the message names its option. */
+    private static void requireNotNegative(String option, long value, String zeroMeans) {
+        if (value < 0) {
+            throw new Trt4jException(option + " must not be negative (0 = " + zeroMeans + "), got " + value);
         }
     }
 

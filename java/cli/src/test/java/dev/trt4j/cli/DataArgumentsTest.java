@@ -1,5 +1,6 @@
 package dev.trt4j.cli;
 
+import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.text.RenderedTextLineSource;
 import dev.trt4j.data.text.RenderedTextPageSource;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class DataArgumentsTest {
     private static final List<TensorSpec> IMAGE = List.of(new TensorSpec("x", ElementType.FLOAT32,
@@ -63,5 +65,18 @@ class DataArgumentsTest {
         assertThat(none.givesSamples(ids, CLASSES)).isFalse();
         assertThat(parse("--tokenizer", "tok.json").givesSamples(ids, CLASSES)).isTrue();
         assertThat(parse("--data", "x.npy").givesSamples(ids, CLASSES)).isTrue();
+    }
+
+    @Test
+    void aNegativeNumberIsReportedUnderItsOwnOption() {
+        assertThatThrownBy(() -> parse("--batch", "-1").options()).isInstanceOf(Trt4jException.class)
+                .hasMessage("--batch must not be negative (0 = automatic), got -1");
+        assertThatThrownBy(() -> parse("--seq-len", "-5").options())
+                .hasMessage("--seq-len must not be negative (0 = automatic), got -5");
+        assertThatThrownBy(() -> parse("--hop", "-2").options())
+                .hasMessage("--hop must not be negative (0 = the window length), got -2");
+        assertThatThrownBy(() -> parse("--samples", "-3").options())
+                .hasMessage("--samples must not be negative (0 = all), got -3");
+        assertThat(parse("--batch", "0", "--seq-len", "0").options().batchSize()).as("0 stays automatic").isZero();
     }
 }
