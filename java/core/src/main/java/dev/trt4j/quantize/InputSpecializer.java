@@ -148,11 +148,11 @@ public final class InputSpecializer {
         Objects.requireNonNull(model, "model");
         GraphProto.Builder g = model.getGraph().toBuilder();
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
-            int at = inputIndex(g, e.getKey());
+            int at = inputIndex(g, e.getKey(), "--fix-shapes");
             g.setInput(at, withShape(g.getInput(at), e.getValue()));
         }
         for (String name : values.keySet()) {
-            g.removeInput(inputIndex(g, name));
+            g.removeInput(inputIndex(g, name, "--fix-input"));
             g.addInitializer(values.get(name).toBuilder().setName(name));
         }
         List<String> folded = new ArrayList<>();
@@ -267,13 +267,14 @@ public final class InputSpecializer {
         };
     }
 
-    private static int inputIndex(GraphProto.Builder g, String name) {
+    /** @param option the option that named the input, for the message */
+    private static int inputIndex(GraphProto.Builder g, String name, String option) {
         for (int i = 0; i < g.getInputCount(); i++) {
             if (g.getInput(i).getName().equals(name)) {
                 return i;
             }
         }
-        throw new Trt4jException("--fix-input: the model has no input '" + name + "'; its inputs are "
+        throw new Trt4jException(option + ": the model has no input '" + name + "'; its inputs are "
                 + g.getInputList().stream().map(ValueInfoProto::getName).toList());
     }
 

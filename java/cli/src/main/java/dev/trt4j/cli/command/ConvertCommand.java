@@ -56,7 +56,7 @@ public final class ConvertCommand implements Callable<Integer> {
             description = "Hold an input (of fixed shape) at constant values, comma-separated or one value for all, "
                     + "and fold the If nodes that then become constant, e.g. a sample rate or a zero state; "
                     + "repeatable. Applied first.")
-    Map<String, String> fixInputs = new LinkedHashMap<>();
+    List<String> fixInputs = new ArrayList<>();
 
     @Option(names = "--fix-shapes", paramLabel = "SPEC",
             description = "Give inputs fixed shapes, as trtexec's --shapes (e.g. input:1x512,state:2x1x128), and fold "
@@ -79,6 +79,10 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (!fp16 && !keepFp32.isEmpty()) {
+            // before the check below, which would otherwise ask for one of four options instead of the one missing
+            throw new ParameterException(spec.commandLine(), "--keep-fp32 needs --fp16");
+        }
         if (!fp16 && opset == null && fixInputs.isEmpty() && fixShapes == null) {
             throw new ParameterException(spec.commandLine(),
                     "give --fp16, --opset 13, --fix-input or --fix-shapes (or several)");
@@ -87,9 +91,7 @@ public final class ConvertCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--opset " + opset + ": the only target is "
                     + OpsetUpgrade.TARGET);
         }
-        if (!fp16 && !keepFp32.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--keep-fp32 needs --fp16");
-        }
+        Map<String, String> fixedValues = fixedValues();
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.requireDistinct(out, modelFile, "converted");
         OnnxModel onnx = OnnxModel.load(modelFile);
@@ -100,11 +102,11 @@ public final class ConvertCommand implements Callable<Integer> {
         try {
             sourceOpset = OpsetUpgrade.defaultOpset(onnx.proto());
             converted = onnx.proto();
-            if (!fixInputs.isEmpty() || fixShapes != null) {
+            if (!fixedValues.isEmpty() || fixShapes != null) {
                 Map<String, long[]> shapes = fixShapes == null ? Map.of()
                         : ShapeSpecParser.parse("--fix-shapes", fixShapes);
                 Map<String, TensorProto> values = new LinkedHashMap<>();
-                fixInputs.forEach((name, text) -> values.put(name, InputSpecializer.value(onnx.proto(), name, text,
+                fixedValues.forEach((name, text) -> values.put(name, InputSpecializer.value(onnx.proto(), name, text,
                         shapes.get(name))));
                 fixed = InputSpecializer.fix(converted, values, shapes);
                 converted = fixed.model();
@@ -125,6 +127,26 @@ public final class ConvertCommand implements Callable<Integer> {
         AtomicFiles.write(out, converted::writeTo);
         print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, half);
         return 0;
+    }
+
+    /**
+     * The {@code --fix-input} values by input name. Parsed here rather than by picocli's map option, whose message for
+     * a missing '=' speaks of KEY=VALUE format in its own words.
+     */
+    private Map<String, String> fixedValues() {
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String arg : fixInputs) {
+            int eq = arg.indexOf('=');
+            if (eq <= 0 || eq == arg.length() - 1) {
+                throw new ParameterException(spec.commandLine(), "--fix-input: expected NAME=VALUES (e.g. sr=16000 "
+                        + "or state=0), got '" + arg + "'");
+            }
+            if (values.put(arg.substring(0, eq), arg.substring(eq + 1)) != null) {
+                throw new ParameterException(spec.commandLine(), "--fix-input: input '" + arg.substring(0, eq)
+                        + "' is given twice");
+            }
+        }
+        return values;
     }
 
     private void print(Path modelFile, long fromOpset, long toOpset, InputSpecializer.Result fixed,
