@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -51,7 +52,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
     @Option(names = "--samples-sweep", split = ",", paramLabel = "N",
             description = "Also measure the metric against the number of calibration samples, e.g. "
                     + "32,64,128,256,512 (statistics collected again for each).")
-    List<Long> samplesSweep = new ArrayList<>();
+    List<String> samplesSweep = new ArrayList<>();
 
     @Option(names = "--weights-study",
             description = "Also compare per-channel and per-tensor weights, with and without BatchNorm folding.")
@@ -85,6 +86,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        List<Long> sweep = sampleCounts();
         StudiedModel studied = study.load(model);
         OnnxModel onnx = studied.onnx();
         List<MethodSpec> specs = methods.stream().map(m -> MethodSpec.parse(m, CalibrationOptions.defaults()))
@@ -96,7 +98,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         ComparisonSettings settings;
         try {
             settings = new ComparisonSettings(specs, studied.config(), study.statisticsOptions()
-                    .withNumBins(numBins), calibrationSamples, samplesSweep,
+                    .withNumBins(numBins), calibrationSamples, sweep,
                     weightsStudy, weightsMethod, biasCorrection.scope(split));
         } catch (IllegalArgumentException e) {
             throw new Trt4jException(e.getMessage(), e);
@@ -129,5 +131,24 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
+    }
+
+    /** {@code --samples-sweep} parsed here, so a bad entry is reported under the option's name, not as "not a long". */
+    private List<Long> sampleCounts() {
+        List<Long> counts = new ArrayList<>();
+        for (String text : samplesSweep) {
+            long n;
+            try {
+                n = Long.parseLong(text.strip());
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1) {
+                throw new ParameterException(spec.commandLine(), "--samples-sweep: expected positive integers, e.g. "
+                        + "32,64,128, got '" + text + "'");
+            }
+            counts.add(n);
+        }
+        return counts;
     }
 }

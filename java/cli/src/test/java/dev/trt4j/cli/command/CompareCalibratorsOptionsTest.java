@@ -1,0 +1,22 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.cli.CliRun;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@code trt4j compare-calibrators} options refused before any model is loaded. */
+class CompareCalibratorsOptionsTest {
+    @Test
+    void aSampleSweepEntryThatIsNotAPositiveIntegerNamesTheOption() {
+        CliRun word = CliRun.of("compare-calibrators", "--samples-sweep", "32,abc");
+        CliRun zero = CliRun.of("compare-calibrators", "--samples-sweep", "0,64");
+
+        assertThat(word.exitCode()).isEqualTo(2);
+        assertThat(word.errLines().get(0))
+                .isEqualTo("trt4j: --samples-sweep: expected positive integers, e.g. 32,64,128, got 'abc'");
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.errLines().get(0))
+                .isEqualTo("trt4j: --samples-sweep: expected positive integers, e.g. 32,64,128, got '0'");
+    }
+}
