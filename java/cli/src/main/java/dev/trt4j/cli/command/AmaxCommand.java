@@ -2,10 +2,10 @@ package dev.trt4j.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationException;
 import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.calibrators.Calibrator;
-import dev.trt4j.calibrators.Calibrators;
 import dev.trt4j.calibrators.Histogram;
 import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.calibrators.TensorStatisticsCollector;
@@ -23,6 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -34,10 +35,11 @@ import java.util.concurrent.Callable;
             "Prints the amax as the shortest decimal that reads back as the same float32."})
 public final class AmaxCommand implements Callable<Integer> {
     @Option(names = "--method", required = true, paramLabel = "NAME",
-            description = "Calibration method: max, entropy, percentile, mse (or any on the class path).")
+            description = "Calibration method: max, entropy, percentile[=P], mse (or any on the class path).")
     String method;
 
-    @Option(names = "--percentile", paramLabel = "P", description = "Percentile in [0, 100] (default ${DEFAULT-VALUE}).",
+    @Option(names = "--percentile", paramLabel = "P",
+            description = "Percentile in [0, 100] of --method percentile (default ${DEFAULT-VALUE}).",
             defaultValue = "99.99")
     double percentile;
 
@@ -88,8 +90,9 @@ public final class AmaxCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Calibrator calibrator = Calibrators.byName(method);
-        CalibrationOptions options = options();
+        MethodSpec methodSpec = methodSpec();
+        Calibrator calibrator = methodSpec.calibrator();
+        CalibrationOptions options = methodSpec.options();
         TensorStatistics statistics = input.histogram != null ? fromHistogram(calibrator) : collect();
         float amax = calibrator.computeAmax(statistics, options);
         if (json.enabled()) {
@@ -100,6 +103,25 @@ public final class AmaxCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(ShortestDecimal.format(amax));
         }
         return 0;
+    }
+
+    /**
+     * {@code --method} as calibrate reads it ({@code percentile=P} included), checked against {@code --percentile}:
+     * that option is refused where it would be ignored or contradicted.
+     */
+    private MethodSpec methodSpec() {
+        MethodSpec parsed = MethodSpec.parse(method, options());
+        if (spec.commandLine().getParseResult().hasMatchedOption("--percentile")) {
+            if (!"percentile".equals(parsed.name())) {
+                throw new ParameterException(spec.commandLine(), "--percentile applies to --method percentile, not "
+                        + method);
+            }
+            if (parsed.options().percentile() != percentile) {
+                throw new ParameterException(spec.commandLine(), "--method " + method + " and --percentile "
+                        + BigDecimal.valueOf(percentile).stripTrailingZeros().toPlainString() + " disagree; give the percentile once");
+            }
+        }
+        return parsed;
     }
 
     private CalibrationOptions options() {

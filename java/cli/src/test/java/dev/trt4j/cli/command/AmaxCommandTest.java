@@ -118,6 +118,30 @@ class AmaxCommandTest {
     }
 
     @Test
+    void percentileIsGivenInTheMethodAsCalibrateTakesIt() {
+        String a = npy("arange.npy", arange(100, 1f));
+
+        assertThat(CliRun.of("amax", "--method", "percentile=90", "--tensor", a).out()).isEqualTo("88.99365" + NL);
+        assertThat(CliRun.of("amax", "--method", "percentile=90", "--percentile", "90", "--tensor", a).out())
+                .as("the same percentile twice is no contradiction").isEqualTo("88.99365" + NL);
+    }
+
+    @Test
+    void percentileThatWouldBeIgnoredOrContradictedIsRefused() {
+        String a = npy("arange.npy", arange(100, 1f));
+
+        CliRun ignored = CliRun.of("amax", "--method", "max", "--percentile", "50", "--tensor", a);
+        CliRun contradicted = CliRun.of("amax", "--method", "percentile=99", "--percentile", "90", "--tensor", a);
+
+        assertThat(ignored.exitCode()).isEqualTo(2);
+        assertThat(ignored.errLines().get(0)).isEqualTo("trt4j: --percentile applies to --method percentile, not max");
+        assertThat(contradicted.exitCode()).isEqualTo(2);
+        assertThat(contradicted.errLines().get(0))
+                .isEqualTo("trt4j: --method percentile=99 and --percentile 90 disagree; give the percentile once");
+        assertThat(ignored.out()).isEmpty();
+    }
+
+    @Test
     void maxWithAHistogramIsRejectedInOneLine() throws Exception {
         Path h = dir.resolve("h.json");
         Files.writeString(h, "{\"counts\": [1, 2], \"edges\": [0, 1, 2]}");
