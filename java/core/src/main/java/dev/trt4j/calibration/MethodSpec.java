@@ -6,7 +6,11 @@ import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.calibrators.Calibrator;
 import dev.trt4j.calibrators.Calibrators;
 
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * A calibration method with its options, as users name it: {@code max}, {@code entropy}, {@code mse},
@@ -58,6 +62,27 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
         }
         String label = name.equals("percentile") ? "percentile-" + trim(options.percentile()) : name;
         return new MethodSpec(label, calibrator, options);
+    }
+
+    /**
+     * Parses each of {@code texts}, given by {@code option}. Two that come to the same label (e.g. {@code max,max}
+     * or {@code percentile,percentile=99.99}) are refused: they would compute and write the same ranges twice.
+     *
+     * @throws Trt4jException on a bad method or a repeated one
+     */
+    public static List<MethodSpec> parseAll(String option, List<String> texts, CalibrationOptions base) {
+        Map<String, String> textByLabel = new HashMap<>();
+        List<MethodSpec> specs = new ArrayList<>();
+        for (String text : texts) {
+            MethodSpec spec = parse(text, base);
+            String earlier = textByLabel.putIfAbsent(spec.label(), text);
+            if (earlier != null) {
+                throw new Trt4jException(option + " gives " + spec.label() + " twice" + (earlier.equals(text) ? ""
+                        : " ('" + earlier + "' and '" + text + "')") + "; give each method once");
+            }
+            specs.add(spec);
+        }
+        return specs;
     }
 
     private static String trim(double p) {

@@ -126,10 +126,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         CalibrationOptions base = calibrationOptions();
-        List<MethodSpec> specs = new ArrayList<>();
-        for (String m : methods) {
-            specs.add(MethodSpec.parse(m, base));
-        }
+        List<MethodSpec> specs = MethodSpec.parseAll("--method", methods, base);
         boolean defaultModel = model == null;
         Path modelFile = defaultModel ? DefaultModel.file() : model;
         OnnxModel onnx = OnnxModel.load(modelFile);

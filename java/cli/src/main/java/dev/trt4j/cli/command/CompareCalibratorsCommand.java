@@ -87,10 +87,9 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         List<Long> sweep = sampleCounts();
+        List<MethodSpec> specs = MethodSpec.parseAll("--methods", methods, CalibrationOptions.defaults());
         StudiedModel studied = study.load(model);
         OnnxModel onnx = studied.onnx();
-        List<MethodSpec> specs = methods.stream().map(m -> MethodSpec.parse(m, CalibrationOptions.defaults()))
-                .toList();
         MethodSpec weightsMethod = studyMethod == null ? null
                 : MethodSpec.parse(studyMethod, CalibrationOptions.defaults());
         long calibrationSamples = study.calibrationSamples();

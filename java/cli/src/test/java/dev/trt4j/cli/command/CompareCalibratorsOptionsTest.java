@@ -19,4 +19,13 @@ class CompareCalibratorsOptionsTest {
         assertThat(zero.errLines().get(0))
                 .isEqualTo("trt4j: --samples-sweep: expected positive integers, e.g. 32,64,128, got '0'");
     }
+
+    @Test
+    void aMethodGivenTwiceIsRefused() {
+        CliRun run = CliRun.of("compare-calibrators", "--methods", "entropy,percentile,percentile=99.99");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: --methods gives percentile-99.99 twice ('percentile' and "
+                + "'percentile=99.99'); give each method once");
+    }
 }

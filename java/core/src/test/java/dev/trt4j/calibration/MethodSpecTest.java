@@ -1,0 +1,30 @@
+package dev.trt4j.calibration;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.CalibrationOptions;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class MethodSpecTest {
+    private static final CalibrationOptions BASE = CalibrationOptions.defaults();
+
+    @Test
+    void parseAllKeepsTheOrderOfDistinctMethods() {
+        assertThat(MethodSpec.parseAll("--method", List.of("max", "percentile=99.9", "percentile"), BASE))
+                .extracting(MethodSpec::label).containsExactly("max", "percentile-99.9", "percentile-99.99");
+    }
+
+    @Test
+    void parseAllRefusesAMethodGivenTwice() {
+        assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("max", "max"), BASE))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("--method gives max twice; give each method once");
+        assertThatThrownBy(() -> MethodSpec.parseAll("--methods", List.of("percentile", "percentile=99.99"), BASE))
+                .hasMessage("--methods gives percentile-99.99 twice ('percentile' and 'percentile=99.99'); give "
+                        + "each method once");
+    }
+}
