@@ -165,7 +165,7 @@ public final class ShapeResolver {
                         + example(input, fallback));
             }
         }
-        return shape;
+        return requireArraySize(input, shape);
     }
 
     /**
@@ -190,6 +190,22 @@ public final class ShapeResolver {
         }
         long[] shape = dataShape.clone();
         shape[0] = batchSize;
+        return requireArraySize(input, shape);
+    }
+
+    /**
+     * A batch is held in one Java array, which has at most 2^31-1 elements; a larger shape is refused here, naming
+     * the input, rather than failing later as a negative or overflowing array size.
+     */
+    private long[] requireArraySize(TensorSpec input, long[] shape) {
+        long count = 1;
+        for (long d : shape) {
+            count = d == 0 || count == 0 ? 0 : count > Integer.MAX_VALUE / d ? Long.MAX_VALUE : count * d;
+        }
+        if (count > Integer.MAX_VALUE) {
+            throw new Trt4jException(source + ": a batch of model input '" + input.name() + "' " + shapeText(shape)
+                    + " is too large (more than 2^31-1 values); give a smaller batch or shape");
+        }
         return shape;
     }
 

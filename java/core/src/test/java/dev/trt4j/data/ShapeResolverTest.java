@@ -63,6 +63,26 @@ class ShapeResolverTest {
     }
 
     @Test
+    void aBatchTooLargeForOneArrayNamesTheInput() {
+        ShapeResolver huge = new ShapeResolver("random data", List.of(REC), DataOptions.builder()
+                .fixedShapes("x:1x3x48x14913081").build());
+        assertThatThrownBy(() -> huge.batchShape(REC)).isInstanceOf(Trt4jException.class)
+                .hasMessage("random data: a batch of model input 'x' [1,3,48,14913081] is too large (more than 2^31-1 "
+                        + "values); give a smaller batch or shape");
+        TensorSpec image = spec("x", ElementType.FLOAT32, -1, 3, -1, -1);
+        assertThatThrownBy(() -> DataSourceFactory.open(null, List.of(image), DataOptions.builder()
+                .fixedShapes("x:1x3x100000x100000").build())).as("random data of that shape is never allocated")
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("model input 'x' [1,3,100000,100000] is too "
+                        + "large (more than 2^31-1 values)");
+        ShapeResolver batches = new ShapeResolver("big.npy", List.of(CLS), DataOptions.builder()
+                .batchSize(100_000).build());
+        assertThatThrownBy(() -> batches.fitData("big.npy", CLS, new long[] {10, 3, 48, 192}))
+                .hasMessageStartingWith("big.npy: a batch of model input 'x' [100000,3,48,192] is too large");
+        assertThat(new ShapeResolver("d", List.of(REC), DataOptions.builder().fixedShapes("x:1x3x48x14913080")
+                .build()).batchShape(REC)).as("2^31-1 values or fewer still fit").containsExactly(1, 3, 48, 14913080);
+    }
+
+    @Test
     void fixedShapesMustNameAndFitAnInput() {
         assertThatThrownBy(() -> new ShapeResolver("d", List.of(CLS), DataOptions.builder()
                 .fixedShapes("y:1x2").build())).isInstanceOf(Trt4jException.class)
