@@ -1,5 +1,6 @@
 package dev.trt4j.data;
 
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.audio.AudioWindowSource;
 import dev.trt4j.data.image.ImageFolderSource;
@@ -139,7 +140,7 @@ public final class DataSourceFactory {
         }
         if (kinds.size() > 1) {
             throw new Trt4jException(folder + ": mixes " + kinds.entrySet().stream()
-                    .map(e -> e.getValue() + " " + e.getKey() + " files").collect(Collectors.joining(" and "))
+                    .map(e -> Counts.of(e.getValue(), e.getKey() + " file")).collect(Collectors.joining(" and "))
                     + "; keep one kind of data per folder");
         }
         return switch (kinds.keySet().iterator().next()) {

@@ -1,5 +1,6 @@
 package dev.trt4j.data;
 
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
@@ -109,7 +110,8 @@ public final class RawFloatSource extends BatchingSource {
 
     @Override
     public String describe() {
-        return "raw:" + path + " (" + files.size() + " files, " + sampleCount().orElseThrow() + " samples)";
+        return "raw:" + path + " (" + Counts.of(files.size(), "file") + ", " + Counts.of(sampleCount().orElseThrow(), "sample")
+                + ")";
     }
 
     @Override

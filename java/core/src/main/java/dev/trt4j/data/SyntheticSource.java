@@ -1,5 +1,6 @@
 package dev.trt4j.data;
 
+import dev.trt4j.Counts;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -92,6 +93,6 @@ public final class SyntheticSource extends BatchingSource {
     @Override
     public String describe() {
         return "synthetic:" + options.distribution().name().toLowerCase(Locale.ROOT) + " (seed " + options.seed()
-                + ", " + sampleCount().orElseThrow() + " samples)";
+                + ", " + Counts.of(sampleCount().orElseThrow(), "sample") + ")";
     }
 }

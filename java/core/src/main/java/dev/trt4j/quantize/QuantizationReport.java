@@ -1,5 +1,7 @@
 package dev.trt4j.quantize;
 
+import dev.trt4j.Counts;
+
 import java.util.List;
 
 /**
@@ -33,10 +35,12 @@ public record QuantizationReport(List<String> quantizedNodes, List<String> exclu
 
     /** One line for logs and the terminal. */
     public String summary() {
-        return quantizedNodes.size() + " nodes quantized (" + excludedNodes.size() + " excluded, "
-                + residualAdds.size() + " residual adds), " + quantizedActivations.size() + " activations, "
-                + quantizedWeights + " weights " + weightGranularity.name().toLowerCase().replace('_', '-') + " "
-                + weightMethod + (reduceRange ? " 7-bit" : "") + ", " + foldedBatchNorms.size() + " BatchNorms folded, opset " + sourceOpset
+        return Counts.of(quantizedNodes.size(), "node") + " quantized (" + excludedNodes.size() + " excluded, "
+                + Counts.of(residualAdds.size(), "residual add") + "), "
+                + Counts.of(quantizedActivations.size(), "activation") + ", " + Counts.of(quantizedWeights, "weight")
+                + " " + weightGranularity.name().toLowerCase().replace('_', '-') + " " + weightMethod
+                + (reduceRange ? " 7-bit" : "") + ", " + Counts.of(foldedBatchNorms.size(), "BatchNorm")
+                + " folded, opset " + sourceOpset
                 + (opset != sourceOpset ? " → " + opset : "")
                 + (target == QuantizationTarget.TENSORRT ? "" : ", laid out for " + target.cliName());
     }

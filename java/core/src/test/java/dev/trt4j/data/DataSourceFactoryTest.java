@@ -130,7 +130,7 @@ class DataSourceFactoryTest {
         Files.write(mixed.resolve("b.raw"), new byte[4]);
         assertThatThrownBy(() -> DataSourceFactory.open(mixed, List.of(CLS), TWO))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessage(mixed + ": mixes 1 raw files and 1 text files; keep one kind of data per folder");
+                .hasMessage(mixed + ": mixes 1 raw file and 1 text file; keep one kind of data per folder");
 
         Path empty = Files.createDirectory(dir.resolve("empty"));
         assertThatThrownBy(() -> DataSourceFactory.open(empty, List.of(CLS), TWO))

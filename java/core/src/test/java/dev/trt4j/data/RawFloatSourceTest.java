@@ -64,6 +64,18 @@ class RawFloatSourceTest {
     }
 
     @Test
+    void describesOneFileAndOneSampleInTheSingular() throws IOException {
+        Path one = raw("one.raw", 0, 1);
+        try (RawFloatSource s = new RawFloatSource(one, List.of(X), DataOptions.defaults())) {
+            assertThat(s.describe()).isEqualTo("raw:" + one + " (1 file, 1 sample)");
+        }
+        raw("two.raw", 1, 2);
+        try (RawFloatSource s = new RawFloatSource(dir, List.of(X), DataOptions.defaults())) {
+            assertThat(s.describe()).isEqualTo("raw:" + dir + " (2 files, 3 samples)");
+        }
+    }
+
+    @Test
     void sizeThatIsNotAWholeNumberOfSamplesIsAnError() throws IOException {
         Path odd = dir.resolve("odd.raw");
         Files.write(odd, new byte[20]);

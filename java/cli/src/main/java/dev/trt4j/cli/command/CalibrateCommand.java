@@ -2,6 +2,7 @@ package dev.trt4j.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.AmaxTableCalculator;
 import dev.trt4j.calibration.CalibrationOutputs;
@@ -224,8 +225,8 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     private void print(PrintWriter w, Path modelFile, ActivationStatistics statistics, Path statsPath,
                        Map<MethodSpec, CalibrationTable> tables, Map<MethodSpec, CalibrationOutputs.Written> written) {
-        w.printf("Calibrated %s on %d samples (%s): %d tensors%n", modelFile.getFileName(), statistics.samples(),
-                statistics.dataDescription(), statistics.tensors().size());
+        w.printf("Calibrated %s on %s (%s): %s%n", modelFile.getFileName(), Counts.of(statistics.samples(), "sample"),
+                statistics.dataDescription(), Counts.of(statistics.tensors().size(), "tensor"));
         List<String> names = new ArrayList<>(statistics.tensors().keySet());
         int width = Math.min(48, Math.max(6, names.stream().mapToInt(String::length).max().orElse(6)));
         StringBuilder header = new StringBuilder(String.format("%n%-" + width + "s", "tensor"));

@@ -3,6 +3,7 @@ package dev.trt4j.cli.command;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
@@ -179,7 +180,8 @@ public final class ConvertCommand implements Callable<Integer> {
                         fixed.foldedIfs().isEmpty() ? "" : ": " + String.join(", ", fixed.foldedIfs()));
             }
             if (half != null) {
-                w.printf("%d nodes kept in FP32, %d casts added%n", half.fp32Nodes().size(), half.castsAdded());
+                w.printf("%s kept in FP32, %s added%n", Counts.of(half.fp32Nodes().size(), "node"),
+                        Counts.of(half.castsAdded(), "cast"));
             }
             w.flush();
         }

@@ -1,6 +1,7 @@
 package dev.trt4j.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
@@ -91,8 +92,8 @@ public final class EqualizeCommand implements Callable<Integer> {
             result.alphas().forEach(alphas::put);
             json.print(w, root);
         } else {
-            w.printf("Equalized %d depthwise Convs and smoothed the inputs of %d MatMuls (%s) of %s → %s%n",
-                    result.equalized().size(), result.smoothed().size(), describe(result.alphas(), fixedAlpha),
+            w.printf("Equalized %s and smoothed the inputs of %s (%s) of %s → %s%n",
+                    Counts.of(result.equalized().size(), "depthwise Conv"), Counts.of(result.smoothed().size(), "MatMul"), describe(result.alphas(), fixedAlpha),
                     modelFile.getFileName(), out);
             w.flush();
         }

@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
@@ -88,9 +89,9 @@ public final class QuantizationStudyArguments {
 
         /** A blank line and one line for the terminal, or empty if nothing was equalized. */
         String describe() {
-            return equalized == null ? "" : String.format("%nEqualized first: %d depthwise Convs, the inputs of %d "
-                    + "MatMuls smoothed; the ranges belong to %s%n", equalized.equalized().size(),
-                    equalized.smoothed().size(), model.path());
+            return equalized == null ? "" : String.format("%nEqualized first: %s, the inputs of %s smoothed; "
+                    + "the ranges belong to %s%n", Counts.of(equalized.equalized().size(), "depthwise Conv"),
+                    Counts.of(equalized.smoothed().size(), "MatMul"), model.path());
         }
     }
 

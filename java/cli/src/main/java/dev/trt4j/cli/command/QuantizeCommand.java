@@ -3,6 +3,7 @@ package dev.trt4j.cli.command;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
@@ -137,8 +138,8 @@ public final class QuantizeCommand implements Callable<Integer> {
                 w.println("Kept in FP32: " + String.join(", ", report.excludedNodes()));
             }
             if (corrected != null) {
-                w.printf(Locale.ROOT, "Bias correction: %d layers over %d samples, largest shift %.4g%n",
-                        corrected.shifts().size(), corrected.samples(),
+                w.printf(Locale.ROOT, "Bias correction: %s over %s, largest shift %.4g%n",
+                        Counts.of(corrected.shifts().size(), "layer"), Counts.of(corrected.samples(), "sample"),
                         corrected.shifts().values().stream().mapToDouble(Float::doubleValue).max().orElse(0));
             }
             if (fused != null) {

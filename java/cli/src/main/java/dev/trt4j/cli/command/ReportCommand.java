@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.SensitivityReport;
@@ -51,7 +52,7 @@ public final class ReportCommand implements Callable<Integer> {
         Path page = new ReportWriter().write(out, folder, reports, ranking);
         PrintWriter w = spec.commandLine().getOut();
         w.printf("Report: %s%s%n", page, folder == null ? ""
-                : " with " + folder.statistics().tensors().size() + " histograms in " + out.resolve(
+                : " with " + Counts.of(folder.statistics().tensors().size(), "histogram") + " in " + out.resolve(
                         ReportWriter.CHART_FOLDER));
         w.flush();
         return 0;

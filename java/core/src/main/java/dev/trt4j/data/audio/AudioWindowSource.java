@@ -1,5 +1,6 @@
 package dev.trt4j.data.audio;
 
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataFiles;
@@ -145,8 +146,8 @@ public final class AudioWindowSource extends BatchingSource {
 
     @Override
     public String describe() {
-        return "audio:" + path + " (" + files.size() + (files.size() == 1 ? " file" : " files") + " at " + hz(sampleRate) + ", "
-                + sampleCount().orElseThrow() + " windows of " + window + (hop == window ? "" : " every " + hop)
+        return "audio:" + path + " (" + Counts.of(files.size(), "file") + " at " + hz(sampleRate) + ", "
+                + Counts.of(sampleCount().orElseThrow(), "window") + " of " + window + (hop == window ? "" : " every " + hop)
                 + ")";
     }
 

@@ -1,5 +1,6 @@
 package dev.trt4j.data.image;
 
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataFiles;
@@ -75,6 +76,6 @@ public final class ImageFolderSource extends BatchingSource {
 
     @Override
     public String describe() {
-        return "images:" + path + " (" + files.size() + " files)";
+        return "images:" + path + " (" + Counts.of(files.size(), "file") + ")";
     }
 }

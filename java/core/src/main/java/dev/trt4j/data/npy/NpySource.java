@@ -1,5 +1,6 @@
 package dev.trt4j.data.npy;
 
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataOptions;
@@ -68,7 +69,7 @@ public final class NpySource extends BatchingSource {
 
     @Override
     public String describe() {
-        return "npy:" + file + " (" + sampleCount().orElseThrow() + " samples)";
+        return "npy:" + file + " (" + Counts.of(sampleCount().orElseThrow(), "sample") + ")";
     }
 
     @Override

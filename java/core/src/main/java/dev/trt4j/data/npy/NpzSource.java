@@ -1,5 +1,6 @@
 package dev.trt4j.data.npy;
 
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataOptions;
@@ -108,7 +109,7 @@ public final class NpzSource extends BatchingSource {
 
     @Override
     public String describe() {
-        return "npz:" + file + " (" + sampleCount().orElseThrow() + " samples)";
+        return "npz:" + file + " (" + Counts.of(sampleCount().orElseThrow(), "sample") + ")";
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.trt4j.data.text;
 
+import dev.trt4j.Counts;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.ShapeResolver;
@@ -131,7 +132,7 @@ public final class RenderedTextLineSource extends BatchingSource {
     @Override
     public String describe() {
         long rotated = labels.stream().filter(l -> l == UPSIDE_DOWN).count();
-        return "rendered-lines:" + name + " (" + texts.size() + " lines, " + rotated + " rotated, "
+        return "rendered-lines:" + name + " (" + Counts.of(texts.size(), "line") + ", " + rotated + " rotated, "
                 + preprocessing().height() + "x" + preprocessing().width() + ")";
     }
 }

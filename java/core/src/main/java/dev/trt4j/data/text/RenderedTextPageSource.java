@@ -1,5 +1,6 @@
 package dev.trt4j.data.text;
 
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataOptions;
@@ -91,7 +92,7 @@ public final class RenderedTextPageSource extends BatchingSource {
     @Override
     public String describe() {
         long lines = layouts.stream().mapToLong(l -> l.lines().size()).sum();
-        return "rendered-pages:" + name + " (" + layouts.size() + " pages, " + lines + " lines, "
+        return "rendered-pages:" + name + " (" + Counts.of(layouts.size(), "page") + ", " + Counts.of(lines, "line") + ", "
                 + preprocessing().height() + "x" + preprocessing().width() + ")";
     }
 }

@@ -2,6 +2,7 @@ package dev.trt4j.data.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataOptions;
@@ -157,7 +158,8 @@ public final class TextSource extends BatchingSource {
 
     @Override
     public String describe() {
-        return "text:" + name + " (" + sampleCount().orElseThrow() + " sentences, " + sequenceLength + " tokens)";
+        return "text:" + name + " (" + Counts.of(sampleCount().orElseThrow(), "sentence") + ", "
+                + Counts.of(sequenceLength, "token") + ")";
     }
 
     @Override
