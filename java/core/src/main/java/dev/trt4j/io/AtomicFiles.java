@@ -5,9 +5,12 @@ import dev.trt4j.Trt4jException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.concurrent.ThreadLocalRandom;
@@ -55,7 +58,7 @@ public final class AtomicFiles {
             }
             tmp = null;
         } catch (IOException e) {
-            throw new Trt4jException(target + ": cannot write: " + e.getMessage(), e);
+            throw new Trt4jException(target + ": cannot write: " + reason(e), e);
         } finally {
             if (tmp != null) {
                 try {
@@ -81,5 +84,25 @@ public final class AtomicFiles {
                 // another writer picked the same name: draw again
             }
         }
+    }
+
+    /**
+     * Why a write failed, in words: the file-system exceptions' messages are only the path, often of the
+     * temporary file, which says nothing to the user.
+     */
+    static String reason(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof FileAlreadyExistsException x) {
+            return x.getFile() + " is a file, not a folder";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such folder";
+        }
+        if (e instanceof FileSystemException x && x.getReason() != null) {
+            return x.getReason();
+        }
+        return e.getMessage();
     }
 }

@@ -48,11 +48,14 @@ public final class StagedWrites implements AutoCloseable {
             // Targets keep the folder as the user gave it, so messages and printed paths read as typed.
             return new StagedWrites(folder, !existed, Files.createTempDirectory(dir, ".trt4j-staging-"));
         } catch (IOException e) {
-            throw new Trt4jException(folder + ": cannot write there: " + e.getMessage(), e);
+            throw new Trt4jException(folder + ": cannot write there: " + AtomicFiles.reason(e), e);
         }
     }
 
-    /** Where to write the file that {@link #commit()} will move to {@code fileName} in the target folder. */
+    /**
+     * Where to write the file that {@link #commit()} will move to {@code fileName} in the target folder;
+     * {@code fileName} may name a subfolder ({@code histograms/001-x.png}).
+     */
     public Path stage(String fileName) {
         Path staged = staging.resolve(fileName);
         stagedToTarget.put(staged, folder.resolve(fileName));
@@ -81,6 +84,7 @@ public final class StagedWrites implements AutoCloseable {
         }
         for (Map.Entry<Path, Path> e : stagedToTarget.entrySet()) {
             try {
+                Files.createDirectories(e.getValue().toAbsolutePath().getParent());
                 try {
                     Files.move(e.getKey(), e.getValue(), StandardCopyOption.ATOMIC_MOVE,
                             StandardCopyOption.REPLACE_EXISTING);
@@ -88,7 +92,7 @@ public final class StagedWrites implements AutoCloseable {
                     Files.move(e.getKey(), e.getValue(), StandardCopyOption.REPLACE_EXISTING);
                 }
             } catch (IOException ex) {
-                throw new Trt4jException(e.getValue() + ": cannot write: " + ex.getMessage(), ex);
+                throw new Trt4jException(e.getValue() + ": cannot write: " + AtomicFiles.reason(ex), ex);
             }
         }
         committed = true;

@@ -1,20 +1,29 @@
 package dev.trt4j.report;
 
+import dev.trt4j.Trt4jException;
 import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.SensitivityReport;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.StagedWrites;
 import dev.trt4j.table.CalibrationTable;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Writes the report folder: {@value #PAGE} and, in {@value #CHART_FOLDER}/, one PNG histogram per calibrated
- * tensor with every method's amax drawn on it. Every file is written atomically, the page last.
+ * tensor with every method's amax drawn on it. The files appear together or not at all ({@link StagedWrites}), and
+ * histograms an earlier report left in the folder are removed, so the folder holds exactly what the page shows.
  */
 public final class ReportWriter {
     /** The page's file name. */
@@ -24,6 +33,7 @@ public final class ReportWriter {
     private static final int CHART_WIDTH = 640;
     private static final int CHART_HEIGHT = 240;
     private static final int MAX_NAME = 60;
+    private static final Pattern CHART_NAME = Pattern.compile("\\d{3,}-[A-Za-z0-9._-]*\\.png");
 
     private final HistogramChart chart = new HistogramChart(CHART_WIDTH, CHART_HEIGHT);
 
@@ -44,23 +54,46 @@ public final class ReportWriter {
         }
         List<String> methods = calibration == null ? List.of() : new ArrayList<>(calibration.tables().keySet());
         List<HtmlReport.Chart> charts = new ArrayList<>();
-        if (calibration != null) {
-            int index = 0;
-            for (TensorStatistics t : calibration.statistics().tensors().values()) {
-                Map<String, Float> amax = new LinkedHashMap<>();
-                for (Map.Entry<String, CalibrationTable> e : calibration.tables().entrySet()) {
-                    if (e.getValue().contains(t.name())) {
-                        amax.put(e.getKey(), e.getValue().amax(t.name()));
+        Set<String> written = new HashSet<>();
+        try (StagedWrites files = StagedWrites.in(out)) {
+            if (calibration != null) {
+                int index = 0;
+                for (TensorStatistics t : calibration.statistics().tensors().values()) {
+                    Map<String, Float> amax = new LinkedHashMap<>();
+                    for (Map.Entry<String, CalibrationTable> e : calibration.tables().entrySet()) {
+                        if (e.getValue().contains(t.name())) {
+                            amax.put(e.getKey(), e.getValue().amax(t.name()));
+                        }
                     }
+                    String file = CHART_FOLDER + "/" + fileName(++index, t.name());
+                    chart.writePng(files.stage(file), t, amax);
+                    written.add(file.substring(CHART_FOLDER.length() + 1));
+                    charts.add(new HtmlReport.Chart(t.name(), file, CHART_WIDTH, CHART_HEIGHT));
                 }
-                String file = CHART_FOLDER + "/" + fileName(++index, t.name());
-                chart.writePng(out.resolve(file), t, amax);
-                charts.add(new HtmlReport.Chart(t.name(), file, CHART_WIDTH, CHART_HEIGHT));
             }
+            AtomicFiles.writeString(files.stage(PAGE),
+                    HtmlReport.render(calibration, methods, charts, comparisons, sensitivity));
+            files.commit();
         }
-        Path page = out.resolve(PAGE);
-        AtomicFiles.writeString(page, HtmlReport.render(calibration, methods, charts, comparisons, sensitivity));
-        return page;
+        removeStaleCharts(out.resolve(CHART_FOLDER), written);
+        return out.resolve(PAGE);
+    }
+
+    /** Deletes histograms of an earlier report (named as {@link #fileName} names them) that this one did not write. */
+    private static void removeStaleCharts(Path folder, Set<String> written) {
+        if (!Files.isDirectory(folder)) {
+            return;
+        }
+        try (Stream<Path> files = Files.list(folder)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (CHART_NAME.matcher(name).matches() && !written.contains(name)) {
+                    Files.deleteIfExists(f);
+                }
+            }
+        } catch (IOException e) {
+            throw new Trt4jException(folder + ": cannot remove an earlier report's histograms: " + e.getMessage(), e);
+        }
     }
 
     /** {@code 007-name.png}: numbered so names that clean up the same stay apart, and sorted like the page. */

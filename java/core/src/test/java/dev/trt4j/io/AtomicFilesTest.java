@@ -1,5 +1,6 @@
 package dev.trt4j.io;
 
+import dev.trt4j.Trt4jException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 class AtomicFilesTest {
@@ -38,5 +40,18 @@ class AtomicFilesTest {
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(target);
         }
+    }
+
+    @Test
+    void aFailedWriteSaysWhyInWordsAndNamesTheTarget() throws IOException {
+        Path file = Files.writeString(dir.resolve("plain.txt"), "x");
+        Path target = file.resolve("model.onnx");
+
+        assertThatThrownBy(() -> AtomicFiles.writeString(target, "y")).isInstanceOf(Trt4jException.class)
+                .hasMessage(target + ": cannot write: " + file + " is a file, not a folder");
+        assertThat(AtomicFiles.reason(new java.nio.file.AccessDeniedException("/x/.m.onnx.1.tmp")))
+                .isEqualTo("permission denied");
+        assertThat(AtomicFiles.reason(new java.nio.file.FileSystemException("/proc/.m.tmp", null, "Read-only file "
+                + "system"))).isEqualTo("Read-only file system");
     }
 }

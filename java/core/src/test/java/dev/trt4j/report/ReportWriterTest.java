@@ -65,6 +65,28 @@ class ReportWriterTest {
     }
 
     @Test
+    void aLaterReportInTheSameFolderRemovesTheHistogramsItDoesNotShow() throws IOException {
+        Path out = dir.resolve("again");
+        new ReportWriter().write(out, calibration, List.of(), null);
+        Path charts = out.resolve(ReportWriter.CHART_FOLDER);
+        Path foreign = Files.writeString(charts.resolve("notes.txt"), "mine");
+        Path stale = Files.copy(charts.resolve("001-conv_out_0.png"), charts.resolve("999-old_tensor.png"));
+
+        new ReportWriter().write(out, null, List.of(ReportFixture.comparison("a.onnx", 0.96, 0.5)), null);
+
+        try (Stream<Path> left = Files.list(charts)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("only files trt4j did not name are kept")
+                    .containsExactly("notes.txt");
+        }
+        assertThat(foreign).exists();
+        assertThat(stale).doesNotExist();
+        try (Stream<Path> top = Files.list(out)) {
+            assertThat(top.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("index.html",
+                    ReportWriter.CHART_FOLDER);
+        }
+    }
+
+    @Test
     void eachMethodsAmaxIsDrawnInItsColourWhereItBelongs() throws IOException {
         BufferedImage image = ImageIO.read(page.resolveSibling("histograms/002-relu_1.tmp_0.png").toFile());
         CalibrationTable max = calibration.tables().get("max");
