@@ -51,7 +51,7 @@ class OcrModelRoleTest {
         DataOptions lines = OcrModelRole.LINE_READER.samplesFor(o);
         assertThat(lines.rotateHalf()).isFalse();
         assertThat(lines.renderPages()).isFalse();
-        assertThat(lines.imagePreprocessing()).isEqualTo(ImagePreprocessing.ppOcrRecognizer(320));
+        assertThat(lines.imagePreprocessing()).isEqualTo(ImagePreprocessing.ppOcrRecognizer(640));
         DataOptions pages = OcrModelRole.TEXT_DETECTOR.samplesFor(o);
         assertThat(pages.renderPages()).isTrue();
         assertThat(pages.rotateHalf()).isFalse();
