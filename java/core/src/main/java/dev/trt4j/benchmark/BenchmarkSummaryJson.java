@@ -22,7 +22,10 @@ import java.util.Locale;
 public final class BenchmarkSummaryJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    /** One run and the labels it had on the command line ({@code precision} empty outside a comparison). */
+    /**
+     * One run and the labels it had on the command line ({@code precision} empty outside a comparison, written as
+     * JSON null).
+     */
     public record Run(String model, String precision, BenchmarkResult result) {
     }
 
@@ -41,7 +44,8 @@ public final class BenchmarkSummaryJson {
         for (Run run : runs) {
             BenchmarkResult r = run.result();
             PerformanceReport p = r.report();
-            ObjectNode o = array.addObject().put("model", run.model()).put("precision", run.precision())
+            ObjectNode o = array.addObject().put("model", run.model())
+                    .put("precision", run.precision().isEmpty() ? null : run.precision())
                     .put("file", r.file().toString()).put("backend", r.backend()).put("batch", r.batch());
             ObjectNode shapes = o.putObject("shapes");
             r.shapes().forEach((name, dims) -> {

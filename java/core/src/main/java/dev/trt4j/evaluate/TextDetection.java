@@ -20,9 +20,9 @@ import java.util.Optional;
  * How well a text detector with a probability-map output {@code [N,1,H,W]} (PP-OCR's DBNet) finds known lines: its
  * map becomes boxes through {@link TextRegions}, each matched one-to-one to a known line box when their
  * intersection over union is at least {@value #MATCH_IOU} (the ICDAR rule). Precision, recall and their harmonic
- * mean ({@code hmean}, the primary value) are counted over all samples, with {@code box-iou}, the mean intersection
+ * mean ({@code hmean}, the primary value) are counted over all samples, with {@code boxIou}, the mean intersection
  * over union of the matched pairs (how tightly the found boxes fit). The candidate also gets
- * {@code mask-iou}: the intersection over union of the two models' binarised maps, 1 when they mark the same
+ * {@code maskIou}: the intersection over union of the two models' binarised maps, 1 when they mark the same
  * pixels as text.
  */
 public final class TextDetection implements TaskMetric {
@@ -103,9 +103,9 @@ public final class TextDetection implements TaskMetric {
             @Override
             public TaskResult result() {
                 Map<String, Double> ref = reference.values();
-                ref.put("mask-iou", 1.0);
+                ref.put("maskIou", 1.0);
                 Map<String, Double> cand = candidate.values();
-                cand.put("mask-iou", maskUnion == 0 ? 1.0 : (double) maskIntersection / maskUnion);
+                cand.put("maskIou", maskUnion == 0 ? 1.0 : (double) maskIntersection / maskUnion);
                 return new TaskResult(name(), "hmean", true, samples, ref, cand);
             }
         };
@@ -136,7 +136,7 @@ public final class TextDetection implements TaskMetric {
             v.put("hmean", hmean);
             v.put("precision", precision);
             v.put("recall", recall);
-            v.put("box-iou", matched == 0 ? 0 : matchedIou / matched);
+            v.put("boxIou", matched == 0 ? 0 : matchedIou / matched);
             return v;
         }
     }

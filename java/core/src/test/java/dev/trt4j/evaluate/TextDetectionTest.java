@@ -80,13 +80,13 @@ class TextDetectionTest {
 
         TaskResult r = tally.result();
         assertThat(r.primary()).isEqualTo("hmean");
-        assertThat(r.reference()).containsEntry("hmean", 1.0).containsEntry("box-iou", 1.0);
+        assertThat(r.reference()).containsEntry("hmean", 1.0).containsEntry("boxIou", 1.0);
         // candidate: two boxes on page 0 (one matches), none on page 1
         assertThat(r.candidate().get("precision")).isEqualTo(0.5);
         assertThat(r.candidate().get("recall")).isEqualTo(0.5);
         assertThat(r.candidateScore()).isEqualTo(0.5);
         // text pixels: reference 80 + 80, candidate 80 + 40; shared 80
-        assertThat(r.candidate().get("mask-iou")).isCloseTo(80.0 / 200, within(1e-12));
+        assertThat(r.candidate().get("maskIou")).isCloseTo(80.0 / 200, within(1e-12));
     }
 
     @Test

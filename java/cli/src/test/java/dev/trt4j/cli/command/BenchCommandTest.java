@@ -72,6 +72,7 @@ class BenchCommandTest {
         JsonNode runs = new ObjectMapper().readTree(summary.toFile()).get("runs");
         assertThat(runs).hasSize(2);
         assertThat(runs.get(1).get("batch").asInt()).isEqualTo(2);
+        assertThat(runs.get(1).get("precision").isNull()).as("no precision label outside --compare").isTrue();
         assertThat(runs.get(1).get("shapes").get("x").get(0).asLong()).isEqualTo(2);
         JsonNode latency = runs.get(1).get("latencyMs");
         assertThat(latency.get("percentiles").get("99").asDouble()).isGreaterThanOrEqualTo(latency.get("median")

@@ -43,7 +43,7 @@ class PpOcrDetectorOnRenderedPagesTest {
         assertThat(task.samples()).isEqualTo(8);
         assertThat(task.reference().get("recall")).as("of 48 lines").isGreaterThanOrEqualTo(0.9);
         assertThat(task.reference().get("precision")).isGreaterThanOrEqualTo(0.9);
-        assertThat(task.reference().get("box-iou")).isGreaterThanOrEqualTo(0.7);
-        assertThat(task.candidate()).containsEntry("mask-iou", 1.0);
+        assertThat(task.reference().get("boxIou")).isGreaterThanOrEqualTo(0.7);
+        assertThat(task.candidate()).containsEntry("maskIou", 1.0);
     }
 }
