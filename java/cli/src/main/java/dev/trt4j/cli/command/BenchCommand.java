@@ -65,10 +65,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Warm-up lasts at least N queries too, for the JIT (default 10; 0 = trtexec's rule).")
     private int warmUpQueries;
 
-    @Option(names = "--duration", paramLabel = "S", defaultValue = "3", description = "Measure at least S seconds.")
+    @Option(names = "--duration", paramLabel = "S", defaultValue = "3", description = "Measure at least S seconds (default 3).")
     private double durationS;
 
-    @Option(names = "--iterations", paramLabel = "N", defaultValue = "10", description = "Measure at least N queries.")
+    @Option(names = "--iterations", paramLabel = "N", defaultValue = "10", description = "Measure at least N queries (default 10).")
     private int iterations;
 
     @Option(names = "--percentiles", split = ",", paramLabel = "P[,P...]", description = "Default 50,90,95,99.")
@@ -95,7 +95,8 @@ public final class BenchCommand implements Callable<Integer> {
     private boolean oneAtATime;
 
     @Option(names = "--json", paramLabel = "FILE",
-            description = "Per-query times in trtexec's --exportTimes layout (one file per run: FILE.<run>.json).")
+            description = "Per-query times in trtexec's --exportTimes layout: FILE for a single run; with several "
+                    + "runs one file each, FILE.<run>.json (e.g. times.b8.json).")
     private Path json;
 
     @Option(names = "--summary-json", paramLabel = "FILE",

@@ -37,7 +37,9 @@ import java.util.concurrent.Callable;
         description = {"Compares a candidate model (e.g. INT8 or FP16) with its reference on CPU: per output cosine, "
                 + "max absolute and relative error, mean absolute error, SNR and top-1 agreement; and the task "
                 + "metric: embeddings → cosine of mean-pooled sentence vectors, CTC text recognizer → exact match "
-                + "and character error rate, text-direction classifier → accuracy."})
+                + "and character error rate, text-direction classifier → accuracy, text detector → precision, "
+                + "recall and hmean of the found boxes, their mean IoU and the IoU of the binarised maps. With "
+                + "--feedback, each model carries its own state from batch to batch."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--reference", required = true, paramLabel = "A.onnx", description = "The reference model.")
     Path reference;
