@@ -144,8 +144,17 @@ public final class DataArguments {
         return DataSourceFactory.open(null, inputs, options);
     }
 
-    /** {@link #options()} adapted to what an OCR model reads (see {@link OcrModelRole#samplesFor}). */
+    /**
+     * {@link #options()} adapted to what an OCR model reads (see {@link OcrModelRole#samplesFor}).
+     *
+     * @throws Trt4jException if {@code --tokenizer} is given for a model without {@code input_ids}, which would
+     *                        ignore it
+     */
     public DataOptions options(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        if (tokenizer != null && !isTextModel(inputs)) {
+            throw new Trt4jException("--tokenizer " + tokenizer + ": the model has no input_ids input to tokenize "
+                    + "text for; its inputs are " + inputs.stream().map(TensorSpec::name).toList());
+        }
         return forModel(options(), inputs, outputs);
     }
 

@@ -79,4 +79,12 @@ class DataArgumentsTest {
                 .hasMessage("--samples must not be negative (0 = all), got -3");
         assertThat(parse("--batch", "0", "--seq-len", "0").options().batchSize()).as("0 stays automatic").isZero();
     }
+
+    @Test
+    void aTokenizerForAModelWithoutTokenIdsIsRefusedNotIgnored() {
+        assertThatThrownBy(() -> parse("--tokenizer", "tok.json").options(IMAGE, CLASSES))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("--tokenizer tok.json: the model has no input_ids input to tokenize text for; its inputs "
+                        + "are [x]");
+    }
 }

@@ -2,7 +2,6 @@ package dev.trt4j.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +11,7 @@ import java.util.Map;
 
 /** What {@code trt4j doctor} prints: the GPU environment as text lines or JSON, and a one-line verdict. */
 public final class DoctorReport {
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = new ObjectMapper();
     private final GpuEnvironment env;
 
     /** A report of {@code environment}. */
@@ -67,7 +66,7 @@ public final class DoctorReport {
         return "not ready: " + env.missing().get(0).line() + (more > 0 ? " (and " + more + " more, see above)" : "");
     }
 
-    /** The report as pretty-printed JSON. */
+    /** The report as one line of JSON, as every command's {@code --json} prints it. */
     public String toJson() {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("ready", ready());

@@ -21,6 +21,7 @@ class DoctorReportTest {
                 "GPUs:         none found", "status:       not ready");
         assertThat(report.verdictLine()).startsWith("not ready: CUDA driver: libcuda.so.1 not found; install the NVIDIA driver")
                 .endsWith("(and 1 more, see above)").doesNotContain("\n");
+        assertThat(report.toJson()).doesNotContain("\n");
         JsonNode json = new ObjectMapper().readTree(report.toJson());
         assertThat(json.get("ready").asBoolean()).isFalse();
         assertThat(json.get("missing").get(1).get("component").asText()).isEqualTo("TensorRT");
