@@ -72,7 +72,7 @@ class GpuCommandsWithoutDriverTest {
 
         Result json = run(withoutNative(testClassPath()), "doctor", "--json");
         assertThat(json.exit).isEqualTo(1);
-        assertThat(json.stdout).contains("\"ready\" : false", "\"component\" : \"trt4j-native\"");
+        assertThat(json.stdout).contains("\"ready\":false", "\"component\":\"trt4j-native\"");
         assertThat(json.stderrLines).hasSize(1);
         assertNoOutputAndNoCrash(work.resolve("none"));
     }
