@@ -79,8 +79,13 @@ public record ModelSummary(Path path, String sha256, String producer, long irVer
                 QuantizableOperators.opTypes().stream().sorted(Comparator.naturalOrder()).toList()) + ")"));
         lines.add(line("", allActivationTensors.size() + " tensors for TensorRT implicit INT8 (every activation)"));
         if (listTensors) {
-            lines.add(line("explicit", String.join(" ", quantizableActivationTensors)));
-            lines.add(line("implicit", String.join(" ", allActivationTensors)));
+            // One name a line: real models have hundreds, and names may hold spaces.
+            for (int i = 0; i < quantizableActivationTensors.size(); i++) {
+                lines.add(line(i == 0 ? "explicit" : "", quantizableActivationTensors.get(i)));
+            }
+            for (int i = 0; i < allActivationTensors.size(); i++) {
+                lines.add(line(i == 0 ? "implicit" : "", allActivationTensors.get(i)));
+            }
         }
         return String.join(System.lineSeparator(), lines) + System.lineSeparator();
     }
