@@ -31,6 +31,12 @@ public final class StateCarrier {
         this.slots = List.copyOf(slots);
     }
 
+    /** Starts over from a zero state, as for a new stream. */
+    public void reset() {
+        state.clear();
+        fed.clear();
+    }
+
     /** The outputs the model must return at each run so that {@link #keep} gets them. */
     public Set<String> outputs() {
         Set<String> names = new LinkedHashSet<>();

@@ -1,6 +1,7 @@
 package dev.trt4j.runtime;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.data.StateFeedback;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
@@ -96,6 +97,22 @@ public final class InferenceSession implements AutoCloseable {
         return new InferenceSession(model, contexts);
     }
 
+    /** The model's name for messages, e.g. its file. */
+    public String name() {
+        return model.name();
+    }
+
+    /**
+     * A stream over this session for a model that carries a state, such as a voice activity detector: each
+     * {@link InferenceStream#run} feeds the state outputs of the run before back as inputs (zeros at first). Streams
+     * are cheap; open one per conversation or connection. They share the session's contexts.
+     *
+     * @throws Trt4jException if a link names a missing or non-float tensor of the model
+     */
+    public InferenceStream stream(StateFeedback links) {
+        return new InferenceStream(this, links);
+    }
+
     /** The model's inputs. */
     public List<TensorSpec> inputs() {
         return model.inputs();
@@ -161,7 +178,7 @@ public final class InferenceSession implements AutoCloseable {
         return CompletableFuture.supplyAsync(() -> run(inputs, reader), executor);
     }
 
-    private static Map<String, HostTensor> copyAll(Outputs outputs) {
+    static Map<String, HostTensor> copyAll(Outputs outputs) {
         Map<String, HostTensor> copies = new LinkedHashMap<>();
         for (String name : outputs.names()) {
             copies.put(name, outputs.copy(name));

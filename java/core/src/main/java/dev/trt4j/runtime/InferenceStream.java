@@ -1,0 +1,58 @@
+package dev.trt4j.runtime;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.data.Batch;
+import dev.trt4j.data.StateCarrier;
+import dev.trt4j.data.StateFeedback;
+import dev.trt4j.tensor.HostTensor;
+
+import java.util.Map;
+
+/**
+ * One stream of a stateful model served by an {@link InferenceSession}: the caller gives the inputs of each chunk
+ * (e.g. 512 audio samples), and the stream adds the state the run before returned, zeros at first. Made by
+ * {@link InferenceSession#stream(StateFeedback)}.
+ *
+ * <p>Not thread-safe: a stream is one sequence of chunks, so its runs come one after another; different streams may
+ * run at the same time on one session.
+ */
+public final class InferenceStream {
+    private final InferenceSession session;
+    private final StateCarrier state;
+
+    InferenceStream(InferenceSession session, StateFeedback links) {
+        this.session = session;
+        this.state = links.start(session.name(), session.inputs(), session.outputs());
+    }
+
+    /**
+     * Runs the next chunk and hands its outputs to {@code reader}; the state outputs are kept for the next run.
+     *
+     * @param inputs every input but the fed-back ones, each with the batch (streams side by side) first
+     * @throws Trt4jException when the inputs do not fit or the backend fails; the state is then left as it was
+     */
+    public <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader) {
+        if (inputs.isEmpty()) {
+            throw new Trt4jException(session.name() + ": a stream's run needs the inputs of its chunk");
+        }
+        int batch = Math.toIntExact(inputs.values().iterator().next().shape()[0]);
+        Batch fed = state.feed(new Batch(batch, inputs));
+        return session.run(fed.inputs(), out -> {
+            T result = reader.read(out);
+            for (String output : state.outputs()) {
+                state.keep(output, out.copy(output));
+            }
+            return result;
+        });
+    }
+
+    /** Runs the next chunk and returns a heap copy of every output. */
+    public Map<String, HostTensor> run(Map<String, HostTensor> inputs) {
+        return run(inputs, InferenceSession::copyAll);
+    }
+
+    /** Starts the stream over from a zero state, as for a new recording or connection. */
+    public void reset() {
+        state.reset();
+    }
+}
