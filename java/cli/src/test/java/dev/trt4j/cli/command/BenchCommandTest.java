@@ -1,6 +1,7 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestModels;
 import dev.trt4j.cli.Trt4jCommand;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,10 +33,7 @@ class BenchCommandTest {
 
     @BeforeAll
     static void extract() throws IOException {
-        model = dir.resolve("cls.onnx");
-        try (InputStream in = BenchCommandTest.class.getResourceAsStream("/models/ch_ppocr_mobile_v2.0_cls_infer.onnx")) {
-            Files.copy(in, model);
-        }
+        model = TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
     }
 
     static CliRun bench(String... args) {

@@ -1,13 +1,12 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,10 +19,7 @@ class ConvertCommandTest {
 
     @BeforeAll
     static void extract() throws IOException {
-        model = dir.resolve("cls.onnx");
-        try (InputStream in = ConvertCommandTest.class.getResourceAsStream("/models/ch_ppocr_mobile_v2.0_cls_infer.onnx")) {
-            Files.copy(in, model);
-        }
+        model = TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
     }
 
     private static CliRun convert(String... options) {

@@ -1,6 +1,7 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestModels;
 import dev.trt4j.cli.Trt4jCommand;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
@@ -9,7 +10,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,9 +40,7 @@ class ExportTritonCommandTest {
 
     @Test
     void writesOneModelPerEngineWithTensorsFromTheOnnxModel() throws Exception {
-        try (InputStream in = getClass().getResourceAsStream("/models/ch_ppocr_mobile_v2.0_cls_infer.onnx")) {
-            Files.copy(in, dir.resolve("cls.onnx"));
-        }
+        TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
         Path a = engine("cls.fp16.engine", 32);
         Path b = engine("cls.int8.engine", 64);
         Path repo = dir.resolve("repo");
