@@ -190,7 +190,9 @@ public final class HistogramCollector {
         if (!(bins <= MAX_BINS && edgeCount <= MAX_BINS + 1.0)) {
             throw new CalibrationException("tensor '" + tensorName + "': a value of " + xmax
                     + " would grow the histogram (bin width " + width + ") past " + MAX_BINS
-                    + " bins; collect a batch with a representative range first, or use the max method");
+                    + " bins; start the histograms at the whole data's range with a first pass (trt4j calibrate "
+                    + "--range-pass, StatisticsOptions.withRangePass), or put a batch with a representative range "
+                    + "first");
         }
         // Upstream would fail adding the old counts if the bin count shrank (possible only through rounding).
         numBins = Math.max((int) bins, counts.length);

@@ -113,7 +113,7 @@ public class StatisticsBreakdownBenchmark {
     public float run() {
         float[] sink = new float[1];
         for (Batch batch : batches) {
-            runner.runInPlace(batch, outputs, (name, values) -> sink[0] += values.get(values.position()));
+            runner.runInPlace(batch, outputs, (name, shape, values) -> sink[0] += values.get(values.position()));
         }
         return sink[0];
     }

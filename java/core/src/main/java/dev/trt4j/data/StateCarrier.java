@@ -83,40 +83,36 @@ public final class StateCarrier {
      * Keeps an output of the run of the batch last {@link #feed fed} as the next run's state (copied: the buffer may
      * be reused). Outputs that are not linked are ignored.
      *
-     * @throws Trt4jException if the output's size differs from the input it feeds
+     * @throws Trt4jException if the output's shape differs from the input it feeds
      */
-    public void keep(String output, FloatBuffer values) {
+    public void keep(String output, long[] shape, FloatBuffer values) {
         HostTensor input = fed.get(output);
         if (input == null) {
             return;
         }
+        requireShape(output, shape, input);
         FloatBuffer view = values.duplicate();
-        if (view.remaining() != input.elementCount()) {
-            throw new Trt4jException(model + ": --feedback: output '" + output + "' holds " + view.remaining()
-                    + " values, but the input it feeds takes " + ShapeResolver.shapeText(input.shape()) + " = "
-                    + input.elementCount());
-        }
         float[] copy = new float[view.remaining()];
         view.get(copy);
-        store(output, HostTensor.ofFloats(input.shape(), copy));
+        store(output, HostTensor.ofFloats(shape, copy));
     }
 
-    /**
-     * As {@link #keep(String, FloatBuffer)}, for a tensor the run returned with its shape.
-     *
-     * @throws Trt4jException if its shape differs from the input it feeds
-     */
+    /** As {@link #keep(String, long[], FloatBuffer)}, for a tensor the run returned. */
     public void keep(String output, HostTensor value) {
         HostTensor input = fed.get(output);
         if (input == null) {
             return;
         }
-        if (!java.util.Arrays.equals(value.shape(), input.shape())) {
+        requireShape(output, value.shape(), input);
+        store(output, HostTensor.ofFloats(value.shape(), value.floats().clone()));
+    }
+
+    private void requireShape(String output, long[] shape, HostTensor input) {
+        if (!java.util.Arrays.equals(shape, input.shape())) {
             throw new Trt4jException(model + ": --feedback: output '" + output + "' is "
-                    + ShapeResolver.shapeText(value.shape()) + ", but the input it feeds takes "
+                    + ShapeResolver.shapeText(shape) + ", but the input it feeds takes "
                     + ShapeResolver.shapeText(input.shape()));
         }
-        store(output, HostTensor.ofFloats(value.shape(), value.floats().clone()));
     }
 
     /** Keeps every linked output among {@code outputs}. */

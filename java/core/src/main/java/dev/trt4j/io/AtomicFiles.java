@@ -45,9 +45,14 @@ public final class AtomicFiles {
         Path absolute = target.toAbsolutePath();
         Path dir = absolute.getParent();
         Path tmp = null;
+        Thread cleanupOnExit = null;
         try {
             Files.createDirectories(dir);
             tmp = createSibling(dir, absolute.getFileName().toString());
+            // Ctrl-C during a long write (a large model) must not leave the hidden temporary file behind.
+            Path doomed = tmp;
+            cleanupOnExit = new Thread(() -> deleteQuietly(doomed), "trt4j-atomic-write-cleanup");
+            Runtime.getRuntime().addShutdownHook(cleanupOnExit);
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.writeTo(out);
             }
@@ -60,13 +65,24 @@ public final class AtomicFiles {
         } catch (IOException e) {
             throw new Trt4jException(target + ": cannot write: " + reason(e), e);
         } finally {
-            if (tmp != null) {
+            if (cleanupOnExit != null) {
                 try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort: the original error is what the user needs to see
+                    Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
+                } catch (IllegalStateException shuttingDown) {
+                    // the hook runs (or ran) anyway
                 }
             }
+            if (tmp != null) {
+                deleteQuietly(tmp);
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // best effort: the original error is what the user needs to see
         }
     }
 

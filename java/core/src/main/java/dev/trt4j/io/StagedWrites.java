@@ -27,12 +27,17 @@ public final class StagedWrites implements AutoCloseable {
     private final boolean createdFolder;
     private final Path staging;
     private final Map<Path, Path> stagedToTarget = new LinkedHashMap<>();
-    private boolean committed;
+    private final Thread cleanupOnExit;
+    private volatile boolean committed;
 
     private StagedWrites(Path folder, boolean createdFolder, Path staging) {
         this.folder = folder;
         this.createdFolder = createdFolder;
         this.staging = staging;
+        // Ctrl-C while large files are being written (a statistics file can take seconds) must not leave the hidden
+        // staging folder behind: the JVM runs this hook on SIGINT/SIGTERM, and close() removes it otherwise.
+        this.cleanupOnExit = new Thread(this::cleanUp, "trt4j-staged-writes-cleanup");
+        Runtime.getRuntime().addShutdownHook(cleanupOnExit);
     }
 
     /**
@@ -101,6 +106,15 @@ public final class StagedWrites implements AutoCloseable {
     /** Removes the staging folder, and on failure an output folder this set created that is still empty. */
     @Override
     public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook runs (or ran) anyway
+        }
+        cleanUp();
+    }
+
+    private synchronized void cleanUp() {
         deleteTree(staging);
         if (!committed && createdFolder) {
             try (Stream<Path> left = Files.list(folder)) {

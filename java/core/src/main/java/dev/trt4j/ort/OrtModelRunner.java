@@ -54,8 +54,11 @@ public final class OrtModelRunner implements AutoCloseable {
     /** Receives the float outputs of one run read in place, one at a time, in the order they were asked for. */
     @FunctionalInterface
     public interface FloatOutputConsumer {
-        /** {@code values} is a read-only view, valid until the runner's next {@link #runInPlace} or its close. */
-        void accept(String name, FloatBuffer values);
+        /**
+         * {@code values} is a read-only view of the output of {@code shape}, valid until the runner's next
+         * {@link #runInPlace} or its close.
+         */
+        void accept(String name, long[] shape, FloatBuffer values);
     }
 
     private final String name;
@@ -217,7 +220,8 @@ public final class OrtModelRunner implements AutoCloseable {
             return;
         }
         if (!allFloat32) {
-            run(batch, wanted, (output, tensor) -> consumer.accept(output, FloatBuffer.wrap(tensor.floats())));
+            run(batch, wanted, (output, tensor) -> consumer.accept(output, tensor.shape(),
+                    FloatBuffer.wrap(tensor.floats())));
             return;
         }
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
@@ -237,7 +241,8 @@ public final class OrtModelRunner implements AutoCloseable {
             OnnxValue.close(feed);
         }
         for (String output : wanted) {
-            consumer.accept(output, pinnedOutputs.output(output).floats());
+            DirectTensor pinned = pinnedOutputs.output(output);
+            consumer.accept(output, pinned.shape(), pinned.floats());
         }
     }
 

@@ -181,9 +181,9 @@ public final class StatisticsSession implements AutoCloseable {
                 for (String name : fromInputs) {
                     batchTensors.add(Map.entry(name, FloatBuffer.wrap(floats(name, batch.inputs().get(name)))));
                 }
-                runner.runInPlace(batch, wanted, (name, values) -> {
+                runner.runInPlace(batch, wanted, (name, shape, values) -> {
                     if (fedBack.contains(name)) {
-                        state.keep(name, values);
+                        state.keep(name, shape, values);
                     }
                     if (chosen.contains(name)) {
                         batchTensors.add(Map.entry(name, values));

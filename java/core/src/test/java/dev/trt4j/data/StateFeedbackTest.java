@@ -69,8 +69,8 @@ class StateFeedbackTest {
         assertThat(first.inputs()).containsKeys("x", "state");
 
         float[] kept = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
-        carrier.keep("y", FloatBuffer.wrap(new float[6]));
-        carrier.keep("stateN", FloatBuffer.wrap(kept));
+        carrier.keep("y", new long[] {2, 3}, FloatBuffer.wrap(new float[6]));
+        carrier.keep("stateN", new long[] {2, 2, 3}, FloatBuffer.wrap(kept));
         kept[0] = -1;
         HostTensor second = carrier.feed(batch(2)).inputs().get("state");
         assertThat(second.shape()).containsExactly(2, 2, 3);
@@ -101,9 +101,9 @@ class StateFeedbackTest {
         StateCarrier carrier = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", INPUTS, OUTPUTS);
         carrier.feed(batch(1));
 
-        assertThatThrownBy(() -> carrier.keep("stateN", FloatBuffer.wrap(new float[5])))
-                .hasMessage("m.onnx: --feedback: output 'stateN' holds 5 values, but the input it feeds takes "
-                        + "[2,1,3] = 6");
+        assertThatThrownBy(() -> carrier.keep("stateN", new long[] {1, 2, 3}, FloatBuffer.wrap(new float[6])))
+                .as("the same number of values in another layout would scramble the state")
+                .hasMessage("m.onnx: --feedback: output 'stateN' is [1,2,3], but the input it feeds takes [2,1,3]");
         assertThatThrownBy(() -> carrier.keep("stateN", HostTensor.ofFloats(new long[] {1, 2, 3}, new float[6])))
                 .hasMessage("m.onnx: --feedback: output 'stateN' is [1,2,3], but the input it feeds takes [2,1,3]");
     }

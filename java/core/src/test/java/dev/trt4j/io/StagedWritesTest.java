@@ -57,4 +57,24 @@ class StagedWritesTest {
         }
         assertThat(fresh).doesNotExist();
     }
+
+    @Test
+    void aRunKilledWhileStagingLeavesNeitherTheStagingFolderNorTheFolderItCreated() throws Exception {
+        Path out = dir.resolve("killed");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), InterruptedWriteMain.class.getName(), out.toString())
+                .redirectErrorStream(true).start();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            assertThat(lines.readLine()).isEqualTo("staged");
+            try (Stream<Path> staged = Files.list(out)) {
+                assertThat(staged.map(f -> f.getFileName().toString())).singleElement().asString()
+                        .startsWith(".trt4j-staging-");
+            }
+            p.destroy();  // SIGTERM: the JVM runs its shutdown hooks, as on Ctrl-C
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(out).doesNotExist();
+    }
 }

@@ -81,8 +81,9 @@ class OrtModelRunnerTest {
                 Batch batch = batch(inputs[k], rows[k], 4);
                 Map<String, HostTensor> copied = runner.run(batch, List.of("y", "h"));
                 Map<String, float[]> inPlace = new java.util.LinkedHashMap<>();
-                runner.runInPlace(batch, List.of("y", "h"), (name, values) -> {
+                runner.runInPlace(batch, List.of("y", "h"), (name, shape, values) -> {
                     assertThat(values.isReadOnly()).isTrue();
+                    assertThat(shape).containsExactly(copied.get(name).shape());
                     float[] v = new float[values.remaining()];
                     values.get(v);
                     inPlace.put(name, v);
@@ -138,7 +139,7 @@ class OrtModelRunnerTest {
             {0f, 0f, 1f, 1f, 2f, -2f, 6f, 6f, 1f, 9f, -9f, 3f}};
         for (float[] x : inputs) {
             Map<String, float[]> inPlace = new java.util.LinkedHashMap<>();
-            runner.runInPlace(batch(x, 3, 4), List.of(y, other), (name, values) -> {
+            runner.runInPlace(batch(x, 3, 4), List.of(y, other), (name, shape, values) -> {
                 float[] v = new float[values.remaining()];
                 values.get(v);
                 inPlace.put(name, v);
@@ -161,7 +162,7 @@ class OrtModelRunnerTest {
             float[] x = {1f, -2f, 3f, -4f, 5f, -6f, 7f, -8f, 9f, -10f, 11f, -12f};
             for (int run = 0; run < 2; run++) {
                 float[] y = new float[12];
-                runner.runInPlace(batch(x, 3, 4), List.of("y"), (name, values) -> values.get(y));
+                runner.runInPlace(batch(x, 3, 4), List.of("y"), (name, shape, values) -> values.get(y));
                 assertThat(y).containsExactly(1f, 0f, 3f, 0f, 5f, 0f, 7f, 0f, 9f, 0f, 11f, 0f);
             }
             assertThat(runner.pinnedRuns()).isEqualTo(1);

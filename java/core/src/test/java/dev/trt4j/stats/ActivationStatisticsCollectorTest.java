@@ -325,7 +325,7 @@ class ActivationStatisticsCollectorTest {
         try (OrtModelRunner reference = OrtModelRunner.open(model.withExtraOutputs(tensors), "cls",
                 OrtRunnerOptions.defaults().withOptimization(GraphOptimization.NONE).withIntraOpThreads(1))) {
             for (Batch b : batches) {
-                reference.runInPlace(b, tensors, (name, values) -> expected.get(name).collect(values));
+                reference.runInPlace(b, tensors, (name, shape, values) -> expected.get(name).collect(values));
             }
         }
 
