@@ -7,6 +7,8 @@ import dev.trt4j.engine.Availability;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -48,11 +50,28 @@ public final class OrtRuntime {
             prepareNativeLibrary();
             try {
                 environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "trt4j");
+                removeEmptyTraceFile();
             } catch (RuntimeException | LinkageError e) {
                 throw new Trt4jException("cannot start ONNX Runtime " + version() + ": " + e.getMessage(), e);
             }
         }
         return environment;
+    }
+
+    /**
+     * ONNX Runtime 1.29's native library creates an empty {@code /tmp/mat-debug-<pid>.log} in every process that
+     * loads it and never writes to it, so each trt4j run would leave one behind (over a thousand in a day of
+     * tests). An empty one is removed; one with content is ONNX Runtime's and is kept.
+     */
+    static void removeEmptyTraceFile() {
+        Path trace = Path.of("/tmp", "mat-debug-" + ProcessHandle.current().pid() + ".log");
+        try {
+            if (Files.isRegularFile(trace) && Files.size(trace) == 0) {
+                Files.delete(trace);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot remove {}: {}", trace, e.toString());
+        }
     }
 
     /** Whether ONNX Runtime starts on this machine; if not, why (the message {@link #environment()} throws). */
