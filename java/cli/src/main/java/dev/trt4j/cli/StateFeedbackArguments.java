@@ -24,8 +24,15 @@ public final class StateFeedbackArguments {
         return StateFeedback.parse(links);
     }
 
-    /** The model inputs the data feeds: all but the fed ones. */
-    public List<TensorSpec> dataInputs(List<TensorSpec> modelInputs) {
-        return feedback().dataInputs(modelInputs);
+    /**
+     * The model inputs the data feeds: all but the fed ones. The links are checked against the model first, so that a
+     * misspelt name is reported as such rather than as data that does not fit.
+     *
+     * @throws dev.trt4j.Trt4jException on a malformed link or one naming a missing or non-float tensor
+     */
+    public List<TensorSpec> dataInputs(String model, List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        StateFeedback links = feedback();
+        links.start(model, inputs, outputs);
+        return links.dataInputs(inputs);
     }
 }

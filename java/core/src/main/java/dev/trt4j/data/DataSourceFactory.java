@@ -52,6 +52,16 @@ public final class DataSourceFactory {
      * @throws Trt4jException if the path is missing or of an unknown kind, or the data does not fit the model
      */
     public static CalibrationDataSource open(Path dataOrNull, List<TensorSpec> modelInputs, DataOptions options) {
+        CalibrationDataSource source = openAny(dataOrNull, modelInputs, options);
+        if (options.audioHop() != 0 && !(source instanceof AudioWindowSource)) {
+            source.close();
+            throw new Trt4jException("--hop " + options.audioHop() + ": a hop applies to .wav audio only, not to "
+                    + source.describe());
+        }
+        return source;
+    }
+
+    private static CalibrationDataSource openAny(Path dataOrNull, List<TensorSpec> modelInputs, DataOptions options) {
         if (dataOrNull == null) {
             return new SyntheticSource(modelInputs, options);
         }
@@ -88,6 +98,10 @@ public final class DataSourceFactory {
      * {@code input_ids}, otherwise rendered as text lines (or pages, see {@link DataOptions#renderPages()}).
      */
     public static CalibrationDataSource openBundledSentences(List<TensorSpec> modelInputs, DataOptions options) {
+        if (options.audioHop() != 0) {
+            throw new Trt4jException("--hop " + options.audioHop() + ": a hop applies to .wav audio only, not to the "
+                    + "bundled sentences");
+        }
         return openText(BundledSentences.load(), "bundled sentences", modelInputs, options);
     }
 

@@ -66,6 +66,7 @@ public final class ShapeResolver {
 
     private int settleBatchSize() {
         Set<Long> wanted = new TreeSet<>();
+        Map<Long, String> saidBy = new java.util.TreeMap<>();
         for (TensorSpec in : inputs) {
             long modelBatch = in.dims()[0];
             long[] user = options.fixedShape(in.name());
@@ -84,8 +85,11 @@ public final class ShapeResolver {
             }
             if (modelBatch >= 0) {
                 wanted.add(modelBatch);
+                saidBy.merge(modelBatch, "'" + in.name() + "' " + in.shapeText(), (a, b) -> a + ", " + b);
             } else if (user != null) {
                 wanted.add(user[0]);
+                saidBy.merge(user[0], "'" + in.name() + "' fixed to " + shapeArg(in.name(), user),
+                        (a, b) -> a + ", " + b);
             }
         }
         if (options.batchSize() > 0) {
@@ -93,7 +97,9 @@ public final class ShapeResolver {
         }
         if (wanted.size() > 1) {
             throw new Trt4jException(source + ": model inputs and fixed shapes disagree on the batch size: "
-                    + wanted.stream().map(String::valueOf).collect(Collectors.joining(" vs ")));
+                    + saidBy.entrySet().stream().map(e -> e.getKey() + " (" + e.getValue() + ")")
+                    .collect(Collectors.joining(" vs ")) + "; an input whose first dimension is not the batch, such "
+                    + "as a streaming state, is fed back with --feedback OUTPUT=INPUT");
         }
         long b = wanted.isEmpty() ? DataOptions.DEFAULT_BATCH_SIZE : wanted.iterator().next();
         if (b < 1 || b > Integer.MAX_VALUE) {

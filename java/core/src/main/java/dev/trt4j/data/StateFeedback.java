@@ -51,8 +51,12 @@ public final class StateFeedback {
     public static StateFeedback parse(Collection<String> specs) {
         List<Link> links = new ArrayList<>();
         for (String spec : specs) {
-            for (String part : spec.split(",")) {
+            for (String part : spec.split(",", -1)) {
                 String s = part.strip();
+                if (s.isEmpty()) {
+                    throw new Trt4jException("--feedback " + spec + ": an empty link; expected OUTPUT=INPUT[,...], e.g. "
+                            + "stateN=state");
+                }
                 int eq = s.indexOf('=');
                 if (eq <= 0 || eq == s.length() - 1 || s.indexOf('=', eq + 1) >= 0) {
                     throw new Trt4jException("--feedback " + s + ": expected OUTPUT=INPUT, e.g. stateN=state");

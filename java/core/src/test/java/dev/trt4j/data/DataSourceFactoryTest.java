@@ -144,4 +144,14 @@ class DataSourceFactoryTest {
                 .hasMessage(raw + ": model input 'x' [?,3,48,?] has dynamic dimension 3, which the data does not fix; "
                         + "give a fixed shape, e.g. x:2x3x48xN");
     }
+
+    @Test
+    void aHopIsRefusedForDataThatIsNotAudio() {
+        DataOptions hop = DataOptions.builder().batchSize(2).audioHop(100).build();
+
+        assertThatThrownBy(() -> DataSourceFactory.open(null, List.of(CLS), hop)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith("--hop 100: a hop applies to .wav audio only, not to synthetic");
+        assertThatThrownBy(() -> DataSourceFactory.openBundledSentences(List.of(CLS), hop))
+                .hasMessage("--hop 100: a hop applies to .wav audio only, not to the bundled sentences");
+    }
 }

@@ -44,6 +44,11 @@ class ShapeResolverTest {
                         + "is fixed to 1)");
         TensorSpec state = spec("state", ElementType.FLOAT32, 2, 1, 128);
         assertThatThrownBy(() -> new ShapeResolver("speech", List.of(spec("input", ElementType.FLOAT32, 1, 576),
+                state), DataOptions.defaults()))
+                .hasMessage("speech: model inputs and fixed shapes disagree on the batch size: 1 ('input' [1,576]) vs "
+                        + "2 ('state' [2,1,128]); an input whose first dimension is not the batch, such as a streaming "
+                        + "state, is fed back with --feedback OUTPUT=INPUT");
+        assertThatThrownBy(() -> new ShapeResolver("speech", List.of(spec("input", ElementType.FLOAT32, 1, 576),
                 state), DataOptions.builder().batchSize(1).build()))
                 .hasMessage("speech: batch size 1 does not fit model input 'state' [2,1,128] (its batch dimension is "
                         + "fixed to 2); if 'state' is a streaming state, feed it back with --feedback OUTPUT=state "

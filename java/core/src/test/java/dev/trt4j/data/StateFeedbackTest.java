@@ -39,6 +39,8 @@ class StateFeedbackTest {
             assertThatThrownBy(() -> StateFeedback.parse(List.of(bad))).isInstanceOf(Trt4jException.class)
                     .hasMessage("--feedback " + bad + ": expected OUTPUT=INPUT, e.g. stateN=state");
         }
+        assertThatThrownBy(() -> StateFeedback.parse(List.of(",,")))
+                .hasMessage("--feedback ,,: an empty link; expected OUTPUT=INPUT[,...], e.g. stateN=state");
         assertThatThrownBy(() -> StateFeedback.parse(List.of("a=state,b=state")))
                 .hasMessage("--feedback: input 'state' is fed by two outputs");
     }

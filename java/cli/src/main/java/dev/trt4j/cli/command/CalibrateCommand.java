@@ -190,7 +190,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     }
 
     private CalibrationDataSource openData(OnnxModel onnx) {
-        return dataArguments.open(feedback.dataInputs(onnx.inputs()), onnx.outputs());
+        return dataArguments.open(feedback.dataInputs(onnx.path().toString(), onnx.inputs(), onnx.outputs()),
+                onnx.outputs());
     }
 
     /** Options that say how to collect statistics, which {@code --statistics} reuses instead of collecting. */

@@ -100,7 +100,7 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** The samples: see {@link DataArguments#open(List, List)}. */
     private CalibrationDataSource openData(OrtModelRunner ref) {
-        return dataArguments.open(feedback.dataInputs(ref.inputs()), ref.outputs());
+        return dataArguments.open(feedback.dataInputs(ref.name(), ref.inputs(), ref.outputs()), ref.outputs());
     }
 
     private static void print(PrintWriter w, EvaluationResult r) {

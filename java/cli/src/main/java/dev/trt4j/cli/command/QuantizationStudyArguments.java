@@ -16,10 +16,12 @@ import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.ModelEqualizer;
 import dev.trt4j.stats.StatisticsOptions;
+import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -111,13 +113,12 @@ public final class QuantizationStudyArguments {
         boolean textModel = model.inputs().stream().anyMatch(i -> i.name().equals("input_ids"));
         boolean bundled = data.data() == null && (OcrModelRole.of(model.inputs(), model.outputs()).isPresent()
                 || textModel && options.tokenizer() != null);
-        return SampleSplit.of(data.data(), feedback.dataInputs(model.inputs()), options, bundled);
+        return SampleSplit.of(data.data(), dataInputs(model), options, bundled);
     }
 
     /** Opens the evaluation samples: {@code --eval-data}, else those of {@code split} after the calibration ones. */
     Supplier<CalibrationDataSource> evaluationData(SampleSplit split, long calibrationSamples, OnnxModel model) {
-        return evaluation.evaluationData(split, calibrationSamples, dataOptions(model),
-                feedback.dataInputs(model.inputs()));
+        return evaluation.evaluationData(split, calibrationSamples, dataOptions(model), dataInputs(model));
     }
 
     /** What the evaluation samples are, for reports. */
@@ -139,6 +140,11 @@ public final class QuantizationStudyArguments {
     /** ONNX Runtime's threads, for the statistics pass too; 0 lets it choose. */
     int threads() {
         return evaluation.threads();
+    }
+
+    /** The inputs the data feeds: all but those fed back by {@code --feedback}, whose links are checked here. */
+    private List<TensorSpec> dataInputs(OnnxModel model) {
+        return feedback.dataInputs(model.path().toString(), model.inputs(), model.outputs());
     }
 
     /** The data options for {@code model}, adapted to what an OCR model reads. */

@@ -101,6 +101,11 @@ class StreamingCommandsTest {
         assertThat(malformed.errLines()).containsExactly(
                 "trt4j: --feedback stateN: expected OUTPUT=INPUT, e.g. stateN=state");
 
+        CliRun misspelt = CliRun.of("calibrate", model.toString(), "--data", wav.toString(), "--batch", "1",
+                "--feedback", "stateN=stat", "--out", dir.resolve("misspelt").toString());
+        assertThat(misspelt.errLines()).containsExactly("trt4j: " + model + ": --feedback stateN=stat names no model "
+                + "input (inputs: x, state)");
+
         CliRun missing = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
                 "--data", wav.toString(), "--batch", "1");
         assertThat(missing.exitCode()).isNotZero();
