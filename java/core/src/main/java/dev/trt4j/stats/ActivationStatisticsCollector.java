@@ -91,10 +91,23 @@ public final class ActivationStatisticsCollector {
                     });
                 }
             }
+            ActivationStatistics statistics;
             try (CalibrationDataSource source = data.get()) {
-                return session.collect(source, (done, total) -> listener.progress(firstPass[0] + done,
+                statistics = session.collect(source, (done, total) -> listener.progress(firstPass[0] + done,
                         total < 0 ? -1 : firstPass[0] + total), ranges);
             }
+            if (!options.rangePass()) {
+                return statistics;
+            }
+            if (statistics.samples() != firstPass[0]) {
+                // Ranges from other samples would clip or waste the histograms without a word.
+                throw new Trt4jException(statistics.dataDescription() + ": the range pass read " + firstPass[0]
+                        + " samples but the second pass " + statistics.samples() + "; the data changed between the "
+                        + "passes");
+            }
+            return new ActivationStatistics(statistics.tensors(), statistics.samples(), statistics.batches(),
+                    statistics.modelSha256(), statistics.dataDescription() + ", histograms started at the data's range "
+                    + "(range pass)");
         }
     }
 

@@ -32,8 +32,9 @@ public final class HistogramJson {
      * A statistics file's content: the statistics and the collection options that shaped the histograms.
      *
      * @param statistics every tensor's statistics with the run's sample and batch counts, model and data
-     * @param options    the options they were collected with; only {@code numBins} and {@code skipZeros} are
-     *                   stored, so {@code threads} and {@code maxSamples} read back as 0
+     * @param options    the options they were collected with; only {@code numBins}, {@code skipZeros} and
+     *                   {@code rangePass} are stored, so {@code threads} and {@code maxSamples} read back as 0 (the
+     *                   state links are part of the data description)
      */
     public record StatisticsFile(ActivationStatistics statistics, StatisticsOptions options) {
         public StatisticsFile {
@@ -76,7 +77,8 @@ public final class HistogramJson {
         try {
             options = StatisticsOptions.defaults()
                     .withNumBins(Math.toIntExact(doc.integer(root.get("numBins"), "numBins")))
-                    .withSkipZeros(doc.bool(root.get("skipZeros"), "skipZeros"));
+                    .withSkipZeros(doc.bool(root.get("skipZeros"), "skipZeros"))
+                    .withRangePass(root.has("rangePass") && doc.bool(root.get("rangePass"), "rangePass"));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw doc.error("numBins", e.getMessage());
         }
@@ -98,6 +100,7 @@ public final class HistogramJson {
         root.put("version", VERSION);
         root.put("numBins", content.options().numBins());
         root.put("skipZeros", content.options().skipZeros());
+        root.put("rangePass", content.options().rangePass());
         root.put("samples", statistics.samples());
         root.put("batches", statistics.batches());
         root.put("modelSha256", statistics.modelSha256());

@@ -237,6 +237,15 @@ class ActivationStatisticsCollectorTest {
                 new long[] {10, 16}, new long[] {13, 16}, new long[] {16, 16});
         assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("x"), OPTIONS)
                 .collect(source(batches, true))).hasMessageContaining("would grow the histogram");
+        assertThat(stats.dataDescription()).isEqualTo("test batches, histograms started at the data's range (range "
+                + "pass)");
+
+        Iterator<List<Batch>> changing = List.of(batches, batches.subList(0, 2)).iterator();
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("x"), OPTIONS.withRangePass(true))
+                .collect(() -> source(changing.next(), true), ProgressListener.NONE))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("test batches: the range pass read 8 samples but the second pass 5; the data changed "
+                        + "between the passes");
     }
 
     @Test

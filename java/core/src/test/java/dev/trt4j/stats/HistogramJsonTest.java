@@ -71,7 +71,8 @@ class HistogramJsonTest {
         }
         ActivationStatistics statistics = new ActivationStatistics(tensors, 64, 8,
                 "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "synthetic:seed=1");
-        StatisticsOptions options = StatisticsOptions.defaults().withSkipZeros(true).withNumBins(1024);
+        StatisticsOptions options = StatisticsOptions.defaults().withSkipZeros(true).withNumBins(1024)
+                .withRangePass(true);
         Path file = dir.resolve("stats.json");
 
         HistogramJson.writeStatistics(file, new HistogramJson.StatisticsFile(statistics, options));

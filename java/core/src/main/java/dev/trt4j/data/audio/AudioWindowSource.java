@@ -96,9 +96,6 @@ public final class AudioWindowSource extends BatchingSource {
         Path first = null;
         for (int i = 0; i < files.size(); i++) {
             try (MonoPcmReader reader = new MonoPcmReader(files.get(i))) {
-                if (reader.frames() < 0) {
-                    throw new Trt4jException(files.get(i) + ": the audio header does not give its length");
-                }
                 if (first == null) {
                     first = files.get(i);
                     rate = reader.sampleRate();
@@ -106,7 +103,7 @@ public final class AudioWindowSource extends BatchingSource {
                     throw new Trt4jException(files.get(i) + ": sample rate " + hz(reader.sampleRate()) + " differs "
                             + "from " + first.getFileName() + "'s " + hz(rate) + "; resample the files to one rate");
                 }
-                counts[i] = reader.frames() / hop;
+                counts[i] = reader.countFrames() / hop;
             }
         }
         if (Arrays.stream(counts).sum() == 0) {

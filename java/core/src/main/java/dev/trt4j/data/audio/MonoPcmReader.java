@@ -25,7 +25,6 @@ final class MonoPcmReader implements AutoCloseable {
     private final int bytesPerSample;
     private final boolean floating;
     private final boolean unsigned;
-    private final long frames;
     private byte[] buffer = new byte[0];
 
     /** @throws Trt4jException if the file is missing, not audio, or in an encoding that cannot be read as PCM */
@@ -36,7 +35,7 @@ final class MonoPcmReader implements AutoCloseable {
             InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
             in = AudioSystem.getAudioInputStream(raw);
         } catch (UnsupportedAudioFileException e) {
-            throw new Trt4jException(file + ": not an audio file that Java can read (expected WAV, AIFF or AU)", e);
+            throw new Trt4jException(file + ": not a WAV file that Java can read", e);
         } catch (IOException e) {
             throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
         }
@@ -53,12 +52,15 @@ final class MonoPcmReader implements AutoCloseable {
             }
             f = in.getFormat();
         }
-        int bits = f.getSampleSizeInBits();
+        // The container decides how samples are stored: 12- or 20-bit audio sits left-justified in 16- or 24-bit
+        // containers, so scaling by the container's range reads it correctly.
+        int bits = f.getFrameSize() > 0 && f.getChannels() > 0 ? f.getFrameSize() / f.getChannels() * 8
+                : f.getSampleSizeInBits();
         boolean isFloat = f.getEncoding().equals(AudioFormat.Encoding.PCM_FLOAT);
         if (bits % 8 != 0 || bits < 8 || bits > 32 || (isFloat && bits != 32) || f.getChannels() < 1) {
             close(in);
-            throw new Trt4jException(file + ": " + bits + "-bit " + f.getEncoding() + " audio with " + f.getChannels()
-                    + " channels is not supported (integer PCM of 8-32 bits or 32-bit float)");
+            throw new Trt4jException(file + ": " + f.getSampleSizeInBits() + "-bit " + f.getEncoding() + " audio with "
+                    + f.getChannels() + " channels is not supported (integer PCM of 8-32 bits or 32-bit float)");
         }
         this.stream = in;
         this.format = f;
@@ -66,7 +68,6 @@ final class MonoPcmReader implements AutoCloseable {
         this.bytesPerSample = bits / 8;
         this.floating = isFloat;
         this.unsigned = f.getEncoding().equals(AudioFormat.Encoding.PCM_UNSIGNED);
-        this.frames = in.getFrameLength();
     }
 
     /** Samples per second. */
@@ -74,9 +75,24 @@ final class MonoPcmReader implements AutoCloseable {
         return format.getSampleRate();
     }
 
-    /** Frames in the file, or -1 when its header does not say. */
-    long frames() {
-        return frames;
+    /**
+     * Reads the rest of the file and returns how many whole frames it held. The data is counted, not the header's
+     * length, which a truncated file overstates and a streaming recorder leaves unset.
+     *
+     * @throws Trt4jException if the file cannot be read
+     */
+    long countFrames() {
+        int frameBytes = channels * bytesPerSample;
+        byte[] chunk = new byte[frameBytes * 4096];
+        long bytes = 0;
+        try {
+            for (int n; (n = stream.readNBytes(chunk, 0, chunk.length)) > 0; ) {
+                bytes += n;
+            }
+        } catch (IOException e) {
+            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+        }
+        return bytes / frameBytes;
     }
 
     /**
@@ -93,8 +109,7 @@ final class MonoPcmReader implements AutoCloseable {
         try {
             int got = stream.readNBytes(buffer, 0, need);
             if (got < need) {
-                throw new Trt4jException(file + ": the audio ends " + (need - got) / frameBytes
-                        + " frames before its header says");
+                throw new Trt4jException(file + ": the audio ended early while being read (was the file changed?)");
             }
         } catch (IOException e) {
             throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
