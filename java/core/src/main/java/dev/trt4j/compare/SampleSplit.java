@@ -109,7 +109,7 @@ public final class SampleSplit {
                     .seed(options.seed() + calibrationSamples + 1).build());
         }
         throw new Trt4jException(data + ": cannot hold out evaluation samples from this kind of data; give separate "
-                + "evaluation data");
+                + "evaluation data (--eval-data)");
     }
 
     /** True when the samples are seeded random data, not real samples. */

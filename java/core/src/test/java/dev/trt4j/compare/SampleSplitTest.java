@@ -63,6 +63,6 @@ class SampleSplitTest {
 
         assertThatThrownBy(() -> split.evaluation(1, 1)).isInstanceOf(Trt4jException.class)
                 .hasMessage(images + ": cannot hold out evaluation samples from this kind of data; give separate "
-                        + "evaluation data");
+                        + "evaluation data (--eval-data)");
     }
 }

@@ -123,7 +123,7 @@ public final class QuantizationStudyArguments {
 
     /** What the evaluation samples are, for reports. */
     String describeEvaluation(SampleSplit split, long calibrationSamples) {
-        return evaluation.describeEvaluation(split, calibrationSamples);
+        return feedback.feedback().describe(evaluation.describeEvaluation(split, calibrationSamples));
     }
 
     /** Judges candidates against {@code model} with the task metric asked for. */
