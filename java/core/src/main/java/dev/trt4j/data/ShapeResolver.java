@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
@@ -66,7 +67,7 @@ public final class ShapeResolver {
 
     private int settleBatchSize() {
         Set<Long> wanted = new TreeSet<>();
-        Map<Long, String> saidBy = new java.util.TreeMap<>();
+        Map<Long, String> saidBy = new TreeMap<>();
         for (TensorSpec in : inputs) {
             long modelBatch = in.dims()[0];
             long[] user = options.fixedShape(in.name());

@@ -4,6 +4,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.HostTensor;
 
 import java.nio.FloatBuffer;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -63,7 +64,7 @@ public final class StateCarrier {
             HostTensor value;
             if (previous == null) {
                 value = HostTensor.ofFloats(shape, new float[Math.toIntExact(HostTensor.elementCount(shape))]);
-            } else if (java.util.Arrays.equals(previous.shape(), shape)) {
+            } else if (Arrays.equals(previous.shape(), shape)) {
                 value = previous;
             } else if (slot.batchAxis() >= 0 && sameBut(previous.shape(), shape, slot.batchAxis())
                     && previous.shape()[slot.batchAxis()] > shape[slot.batchAxis()]) {
@@ -108,7 +109,7 @@ public final class StateCarrier {
     }
 
     private void requireShape(String output, long[] shape, HostTensor input) {
-        if (!java.util.Arrays.equals(shape, input.shape())) {
+        if (!Arrays.equals(shape, input.shape())) {
             throw new Trt4jException(model + ": --feedback: output '" + output + "' is "
                     + ShapeResolver.shapeText(shape) + ", but the input it feeds takes "
                     + ShapeResolver.shapeText(input.shape()));

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -135,7 +136,7 @@ public final class StateFeedback {
         return new StateCarrier(model, slots);
     }
 
-    private static java.util.Optional<TensorSpec> find(List<TensorSpec> specs, String name) {
+    private static Optional<TensorSpec> find(List<TensorSpec> specs, String name) {
         return specs.stream().filter(s -> s.name().equals(name)).findFirst();
     }
 
