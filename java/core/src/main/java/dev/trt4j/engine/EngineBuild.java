@@ -5,8 +5,10 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.stats.ProgressListener;
+import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.Provenance;
+import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -79,10 +82,19 @@ public final class EngineBuild {
         EngineBuilder builder = builders.get();
         // before any sample is read: without the GPU libraries no calibration pass is worth running
         builder.availability().orThrow();
+        boolean computesRanges = plan.calibration().filter(CalibrationPlan::computesRanges).isPresent();
+        if (!request.feedback().isEmpty() && !computesRanges) {
+            throw new Trt4jException("--feedback " + request.feedback() + ": state is fed back only while trt4j computes "
+                    + "INT8 ranges from --data with its own calibrators (max, entropy, percentile, mse), and this build "
+                    + (plan.calibration().isEmpty() ? "does not calibrate" : "takes its ranges elsewhere"));
+        }
+        if (computesRanges) {
+            // A misspelt link is named as such, before the samples open and misread it as data that does not fit.
+            request.feedback().start(model.name(), plan.model().inputs(), plan.model().onnx().outputs());
+            plan = withComputedRanges(request, plan, progress);
+        }
+        // After computed ranges the plan hands TensorRT a cache, so samples are opened only for TensorRT's calibrators.
         try (CalibrationDataSource samples = openSamples(request, plan).orElse(null)) {
-            if (plan.calibration().filter(CalibrationPlan::computesRanges).isPresent()) {
-                plan = withComputedRanges(plan, samples, progress);
-            }
             LOG.info("building {} at {} with {}", model.name(), plan.precision().cliName(), builder.name());
             try (BuiltEngine built = builder.build(plan, Optional.ofNullable(samples))) {
                 writeEngine(engineOut, built);
@@ -104,17 +116,22 @@ public final class EngineBuild {
         if (calibration.isEmpty() || request.samples().isEmpty()) {
             return Optional.empty();
         }
+        // Inputs fed back from the model's own outputs take no samples.
+        List<TensorSpec> fromData = request.feedback().dataInputs(plan.model().inputs());
         Map<String, long[]> shapes = new LinkedHashMap<>();
-        calibration.get().staging().forEach(slot -> shapes.put(slot.name(), slot.shape()));
-        return Optional.of(request.samples().get().open(plan.model().inputs(), plan.model().onnx().outputs(),
-                shapes));
+        calibration.get().staging().stream()
+                .filter(slot -> fromData.stream().anyMatch(in -> in.name().equals(slot.name())))
+                .forEach(slot -> shapes.put(slot.name(), slot.shape()));
+        return Optional.of(request.samples().get().open(fromData, plan.model().onnx().outputs(), shapes));
     }
 
-    private static EngineBuildPlan withComputedRanges(EngineBuildPlan plan, CalibrationDataSource samples,
+    private static EngineBuildPlan withComputedRanges(EngineBuildRequest request, EngineBuildPlan plan,
             ProgressListener progress) {
         CalibrationPlan calibration = plan.calibration().orElseThrow();
-        CalibrationTable table = ImplicitInt8Ranges.compute(plan.model().onnx(), samples, calibration.choice(),
-                progress);
+        StatisticsOptions options = StatisticsOptions.defaults().withFeedback(request.feedback())
+                .withRangePass(request.rangePass());
+        CalibrationTable table = ImplicitInt8Ranges.compute(plan.model().onnx(),
+                () -> openSamples(request, plan).orElseThrow(), calibration.choice(), options, progress);
         CalibrationCacheHandoff handoff = CalibrationCacheHandoff.fromTable(table, calibration.handoff().algorithm(),
                 plan.model());
         return plan.withCalibration(calibration.withRanges(handoff));

@@ -1,6 +1,7 @@
 package dev.trt4j.engine;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.data.StateFeedback;
 import dev.trt4j.table.CalibrationTable;
 
 import java.nio.file.Path;
@@ -27,6 +28,8 @@ public final class EngineBuildRequest {
     private final CalibrationTable table;
     private final Path calibrationCache;
     private final CalibrationSamples samples;
+    private final StateFeedback feedback;
+    private final boolean rangePass;
     private final List<OptimizationProfile> profiles;
     private final int calibrationProfile;
     private final Path timingCache;
@@ -43,6 +46,8 @@ public final class EngineBuildRequest {
         this.table = b.table;
         this.calibrationCache = b.calibrationCache;
         this.samples = b.samples;
+        this.feedback = b.feedback;
+        this.rangePass = b.rangePass;
         this.profiles = List.copyOf(b.profiles);
         this.calibrationProfile = b.calibrationProfile;
         this.timingCache = b.timingCache;
@@ -99,6 +104,16 @@ public final class EngineBuildRequest {
         return Optional.ofNullable(samples);
     }
 
+    /** The state links of a streaming model, fed back while trt4j computes its ranges from the samples. */
+    public StateFeedback feedback() {
+        return feedback;
+    }
+
+    /** Whether trt4j's ranges come from two passes over the samples (see {@code StatisticsOptions#rangePass}). */
+    public boolean rangePass() {
+        return rangePass;
+    }
+
     /**
      * True when trt4j computes the ranges from the samples during the build: implicit INT8 with one of trt4j's
      * calibrators, samples, and neither a table nor a cache.
@@ -144,6 +159,8 @@ public final class EngineBuildRequest {
         private CalibrationTable table;
         private Path calibrationCache;
         private CalibrationSamples samples;
+        private StateFeedback feedback = StateFeedback.NONE;
+        private boolean rangePass;
         private List<OptimizationProfile> profiles = List.of();
         private int calibrationProfile;
         private Path timingCache;
@@ -192,6 +209,21 @@ public final class EngineBuildRequest {
          */
         public Builder samples(CalibrationSamples opener) {
             this.samples = opener;
+            return this;
+        }
+
+        /**
+         * State links of a streaming model: when trt4j computes the ranges from the samples, each batch gets the
+         * state outputs of the one before (TensorRT's own calibrators read independent batches and cannot).
+         */
+        public Builder feedback(StateFeedback links) {
+            this.feedback = Objects.requireNonNull(links, "links");
+            return this;
+        }
+
+        /** Computes trt4j's ranges in two passes over the samples, histograms starting at the data's range. */
+        public Builder rangePass(boolean twoPasses) {
+            this.rangePass = twoPasses;
             return this;
         }
 

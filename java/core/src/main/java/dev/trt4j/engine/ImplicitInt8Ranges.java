@@ -13,6 +13,8 @@ import dev.trt4j.table.CalibrationTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.Supplier;
+
 /**
  * trt4j's ranges for an implicit INT8 build: one ONNX Runtime pass of the FP32 model over the samples on the
  * CPU, collecting every activation TensorRT calibrates, then the chosen method with its default options. The
@@ -25,13 +27,16 @@ final class ImplicitInt8Ranges {
     }
 
     /**
+     * @param samples opens the samples: once, or twice for a range pass ({@link StatisticsOptions#rangePass()})
+     * @param options how statistics are collected: state links and range pass; the rest as {@code calibrate}'s
+     *                defaults
      * @throws dev.trt4j.Trt4jException when the samples do not fit the model or give no values for a tensor
      */
-    static CalibrationTable compute(OnnxModel model, CalibrationDataSource samples, CalibratorChoice choice,
-            ProgressListener progress) {
+    static CalibrationTable compute(OnnxModel model, Supplier<CalibrationDataSource> samples, CalibratorChoice choice,
+            StatisticsOptions options, ProgressListener progress) {
         MethodSpec method = MethodSpec.parse(choice.cliName(), CalibrationOptions.defaults());
         ActivationStatistics statistics = new ActivationStatisticsCollector(model, model.allActivationTensors(),
-                StatisticsOptions.defaults()).collect(samples, progress);
+                options).collect(samples, progress);
         LOG.info("{} ranges of {} tensors from {} samples of {}", method.label(), statistics.tensors().size(),
                 statistics.samples(), statistics.dataDescription());
         return AmaxTableCalculator.compute(statistics, method, model.path());

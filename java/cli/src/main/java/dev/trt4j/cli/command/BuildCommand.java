@@ -2,6 +2,8 @@ package dev.trt4j.cli.command;
 
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.ProgressReporter;
+import dev.trt4j.cli.RangePassArgument;
+import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.engine.ByteSize;
 import dev.trt4j.engine.CalibratorChoice;
 import dev.trt4j.engine.EngineBuild;
@@ -94,6 +96,12 @@ public final class BuildCommand implements Callable<Integer> {
     @Mixin
     private DataArguments samples;
 
+    @Mixin
+    private StateFeedbackArguments feedback;
+
+    @Mixin
+    private RangePassArgument rangePass;
+
     private final Supplier<EngineBuilder> builders;
 
     /** A command that builds with the engine builder on the class path. */
@@ -127,6 +135,7 @@ public final class BuildCommand implements Callable<Integer> {
         if (samples.givesSamples()) {
             request.samples(samples::openSamples);
         }
+        request.feedback(feedback.feedback()).rangePass(rangePass.enabled());
         if (timingCache != null) {
             request.timingCache(timingCache);
         }

@@ -1,6 +1,7 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestAudio;
 import dev.trt4j.cli.TestModels;
 import dev.trt4j.cli.Trt4jCommand;
 import dev.trt4j.data.npy.NpyArray;
@@ -87,6 +88,44 @@ class BuildCommandTest {
         EngineSidecar sidecar = EngineSidecarFile.read(engine).orElseThrow();
         assertThat(sidecar.calibrator()).isEqualTo("entropy");
         assertThat(sidecar.calibrationSha256()).isEqualTo(Provenance.sha256(calibration.resolve("entropy.cache")));
+    }
+
+    /** A streaming model's ranges are computed with its state fed back, as {@code calibrate --feedback} computes them. */
+    @Test
+    void aStreamingModelsRangesComeWithItsStateFedBack() throws Exception {
+        Path model = TestModels.streaming(dir.resolve("stream.onnx"));
+        Path wav = TestAudio.wav(dir.resolve("speech.wav"), TestAudio.QUIET_THEN_LOUD);
+        String[] stream = {"--data", wav.toString(), "--batch", "1", "--feedback", "stateN=state", "--range-pass"};
+        FakeEngineBuilder fake = new FakeEngineBuilder();
+        Path engine = dir.resolve("engines/stream.int8.engine");
+        CliRun build = CliRun.of(Trt4jCommand.newCommandLine(withBuilder(fake)), concat(new String[] {"build",
+                model.toString(), "--precision", "int8", "--calibrator", "entropy", "--shapes", "x:1x4,state:2x1x4",
+                "--out", engine.toString()}, stream));
+        assertThat(build.errLines()).isEmpty();
+        assertThat(build.exitCode()).isZero();
+
+        Path calibration = dir.resolve("stream-calibration");
+        CliRun calibrate = CliRun.of(concat(new String[] {"calibrate", model.toString(), "--all-tensors", "--method",
+                "entropy", "--out", calibration.toString()}, stream));
+        assertThat(calibrate.exitCode()).as(calibrate.err()).isZero();
+        assertThat(EngineSidecarFile.read(engine).orElseThrow().calibrationSha256())
+                .isEqualTo(Provenance.sha256(calibration.resolve("entropy.cache")));
+
+        CliRun tensorRts = CliRun.of(Trt4jCommand.newCommandLine(withBuilder(new FakeEngineBuilder())),
+                concat(new String[] {"build", model.toString(), "--precision", "int8", "--calibrator", "trt-entropy2",
+                        "--shapes", "x:1x4,state:2x1x4", "--out", dir.resolve("engines/trt.engine").toString()},
+                        stream));
+        assertThat(tensorRts.exitCode()).isEqualTo(1);
+        assertThat(tensorRts.errLines()).containsExactly("trt4j: --feedback stateN=state: state is fed back only while "
+                + "trt4j computes INT8 ranges from --data with its own calibrators (max, entropy, percentile, mse), "
+                + "and this build takes its ranges elsewhere");
+        assertThat(dir.resolve("engines/trt.engine")).doesNotExist();
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
     }
 
     private static CommandLine.IFactory withBuilder(FakeEngineBuilder fake) {

@@ -3,16 +3,12 @@ package dev.trt4j.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestAudio;
 import dev.trt4j.cli.TestModels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import javax.sound.sampled.AudioFileFormat;
-import javax.sound.sampled.AudioFormat;
-import javax.sound.sampled.AudioInputStream;
-import javax.sound.sampled.AudioSystem;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,8 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code --range-pass} calibrates.
  */
 class StreamingCommandsTest {
-    /** 40 frames: two near-silent windows of 4, then a louder signal. */
-    private static final short[] AUDIO = new short[40];
+    private static final short[] AUDIO = TestAudio.QUIET_THEN_LOUD;
 
     @TempDir
     static Path dir;
@@ -35,20 +30,8 @@ class StreamingCommandsTest {
 
     @BeforeAll
     static void files() throws IOException {
-        for (int i = 0; i < AUDIO.length; i++) {
-            AUDIO[i] = (short) (i < 8 ? (i % 2 == 0 ? 1 : -1) : (int) (12_000 * Math.sin(i * 0.7)));
-        }
         model = TestModels.streaming(dir.resolve("stream.onnx"));
-        byte[] bytes = new byte[AUDIO.length * 2];
-        for (int i = 0; i < AUDIO.length; i++) {
-            bytes[2 * i] = (byte) AUDIO[i];
-            bytes[2 * i + 1] = (byte) (AUDIO[i] >> 8);
-        }
-        wav = dir.resolve("speech.wav");
-        try (AudioInputStream in = new AudioInputStream(new ByteArrayInputStream(bytes),
-                new AudioFormat(16000, 16, 1, true, false), AUDIO.length)) {
-            AudioSystem.write(in, AudioFileFormat.Type.WAVE, wav.toFile());
-        }
+        wav = TestAudio.wav(dir.resolve("speech.wav"), AUDIO);
     }
 
     @Test
