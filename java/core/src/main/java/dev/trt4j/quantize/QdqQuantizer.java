@@ -8,9 +8,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Turns an FP32 ONNX model into an explicitly quantized one (QuantizeLinear/DequantizeLinear pairs) that TensorRT
@@ -47,6 +49,25 @@ public final class QdqQuantizer {
      */
     public List<String> requiredActivations(ModelProto model) {
         return List.copyOf(prepare(model).plan().activations().keySet());
+    }
+
+    /**
+     * As {@link #requiredActivations}, for quantizing any subset of the layers this configuration quantizes, as
+     * a sensitivity analysis does one layer at a time: both inputs of every residual Add are included, since which
+     * input is the residual branch depends on which Convs are quantized.
+     *
+     * @throws Trt4jException as {@link #requiredActivations}
+     */
+    public List<String> requiredActivationsForAnySubset(ModelProto model) {
+        Prepared p = prepare(model);
+        Set<String> names = new LinkedHashSet<>(p.plan().activations().keySet());
+        Set<String> residualAdds = Set.copyOf(p.plan().residualAdds());
+        for (int i = 0; i < p.index().nodeCount(); i++) {
+            if (residualAdds.contains(p.index().label(i))) {
+                names.addAll(p.index().node(i).getInputList());
+            }
+        }
+        return List.copyOf(names);
     }
 
     /**

@@ -350,4 +350,34 @@ class QdqQuantizerTest {
         assertThatThrownBy(() -> QuantizationConfig.builder().opTypes(Set.of("Relu")).build())
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("'Relu'");
     }
+
+    /** Two Conv branches meeting in an Add: which input is the residual one depends on which Convs are quantized. */
+    @Test
+    void anySubsetOfLayersFindsTheRangesOfBothResidualInputs() throws Exception {
+        ModelBuilder m = new ModelBuilder("branches", 13).input("x", TinyModels.RESIDUAL_INPUT).output("logits");
+        m.initializer("wa", new long[] {8, 4, 3, 3}, gaussian(5, 8 * 4 * 9, 0.25));
+        m.initializer("wb", new long[] {8, 4, 1, 1}, gaussian(6, 8 * 4, 0.25));
+        m.initializer("wf", new long[] {3, 8}, gaussian(7, 24, 0.5));
+        m.node("Conv", "convA", List.of("x", "wa"), List.of("a"), ModelBuilder.ints("kernel_shape", 3, 3),
+                ModelBuilder.ints("pads", 1, 1, 1, 1));
+        m.node("Conv", "convB", List.of("x", "wb"), List.of("b"), ModelBuilder.ints("kernel_shape", 1, 1));
+        m.node("Add", "add", List.of("a", "b"), List.of("s"));
+        m.node("GlobalAveragePool", "pool", List.of("s"), List.of("g"));
+        m.node("Flatten", "flatten", List.of("g"), List.of("f"));
+        m.node("Gemm", "fc", List.of("f", "wf"), List.of("logits"), ModelBuilder.integer("transB", 1));
+        ModelProto model = m.build();
+        QdqQuantizer all = new QdqQuantizer(QuantizationConfig.defaults());
+        QdqQuantizer onlyA = new QdqQuantizer(QuantizationConfig.builder().excludeNode("convB").build());
+
+        assertThat(all.requiredActivations(model)).as("with both Convs, convB fuses and 'a' is the residual")
+                .contains("a").doesNotContain("b");
+        List<String> anySubset = all.requiredActivationsForAnySubset(model);
+        assertThat(anySubset).contains("a", "b");
+        Map<String, Float> plain = OrtRunner.maxPass(model, "x", SAMPLES, TinyModels.RESIDUAL_INPUT,
+                all.requiredActivations(model));
+        assertThatThrownBy(() -> onlyA.quantize(model, plain)).isInstanceOf(Trt4jException.class)
+                .hasMessage("no activation range for tensor 'b' (input of residual Add 'add')");
+        Map<String, Float> wide = OrtRunner.maxPass(model, "x", SAMPLES, TinyModels.RESIDUAL_INPUT, anySubset);
+        assertThat(onlyA.quantize(model, wide).report().residualAdds()).containsExactly("add");
+    }
 }

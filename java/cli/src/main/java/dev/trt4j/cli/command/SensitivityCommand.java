@@ -100,7 +100,7 @@ public final class SensitivityCommand implements Callable<Integer> {
 
         ActivationStatistics statistics;
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(quantized,
-                new QdqQuantizer(config).requiredActivations(quantized.proto()),
+                new QdqQuantizer(config).requiredActivationsForAnySubset(quantized.proto()),
                 study.statisticsOptions().withMaxSamples(calibrationSamples));
         statistics = collector.collect(() -> split.calibration(calibrationSamples), ProgressListener.NONE);
         Map<String, Float> amax = AmaxTableCalculator.compute(statistics, methodSpec, quantized.path())
