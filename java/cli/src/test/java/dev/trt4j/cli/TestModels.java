@@ -77,6 +77,24 @@ public final class TestModels {
                 .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
     }
 
+    /**
+     * {@code y = Log(Relu(x) · 2^20 + 1)} with x and y float [batch, 4]: a spectrum scaled up before a logarithm, as
+     * Silero VAD v4 computes it; inputs above 1/16 overflow FP16 in the product.
+     */
+    public static Path scaledLog(Path file) throws IOException {
+        OnnxMl.TensorProto big = OnnxMl.TensorProto.newBuilder().setName("big").setDataType(1)
+                .addFloatData(1048576f).build();
+        OnnxMl.TensorProto one = OnnxMl.TensorProto.newBuilder().setName("one").setDataType(1).addFloatData(1f)
+                .build();
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("scaled-log").addInput(batchOfFour("x"))
+                .addOutput(batchOfFour("y")).addInitializer(big).addInitializer(one)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").setName("relu").addInput("x").addOutput("r"))
+                .addNode(node("Mul", "r", "big", "scaled").toBuilder().setName("scale"))
+                .addNode(node("Add", "scaled", "one", "shifted").toBuilder().setName("shift"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Log").setName("log").addInput("shifted")
+                        .addOutput("y")).build());
+    }
+
     /** The real PP-OCR text-direction classifier, copied from the test class path to {@code file}. */
     public static Path ppocrClassifier(Path file) throws IOException {
         try (InputStream in = TestModels.class.getResourceAsStream("/models/ch_ppocr_mobile_v2.0_cls_infer.onnx")) {

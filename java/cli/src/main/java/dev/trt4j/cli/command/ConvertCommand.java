@@ -5,19 +5,27 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.cli.ProgressReporter;
+import dev.trt4j.cli.StateFeedbackArguments;
+import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.quantize.Fp16Converter;
+import dev.trt4j.quantize.Fp16RangeCheck;
 import dev.trt4j.quantize.InputSpecializer;
 import dev.trt4j.quantize.OpsetUpgrade;
-import picocli.CommandLine.ParameterException;
+import dev.trt4j.stats.ActivationStatisticsCollector;
+import dev.trt4j.stats.StatisticsOptions;
+import dev.trt4j.stats.StatisticsSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -72,6 +80,13 @@ public final class ConvertCommand implements Callable<Integer> {
                     + "expression found in node names; repeatable. Each must match something.")
     List<String> keepFp32 = new ArrayList<>();
 
+    // With samples, --fp16 first runs the FP32 model over them and keeps in FP32 what FP16 cannot hold.
+    @Mixin
+    DataArguments samples;
+
+    @Mixin
+    StateFeedbackArguments feedback;
+
     @Mixin
     JsonOutput json;
 
@@ -116,8 +131,15 @@ public final class ConvertCommand implements Callable<Integer> {
         } catch (Trt4jException e) {
             throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
         }
+        List<Fp16RangeCheck.Finding> beyondFp16 = List.of();
+        if (fp16 && samples.givesSamples()) {
+            beyondFp16 = Fp16RangeCheck.beyond(converted, ranges(OnnxModel.fromProto(converted, modelFile)),
+                    Fp16RangeCheck.FP16_MAX);
+        } else if (samples.givesSamples()) {
+            throw new ParameterException(spec.commandLine(), "--data checks FP16's range; it needs --fp16");
+        }
         if (fp16) {
-            Fp16Converter converter = converter(converted, modelFile);
+            Fp16Converter converter = converter(converted, modelFile, beyondFp16);
             try {
                 half = converter.convert(converted);
             } catch (Trt4jException e) {
@@ -126,7 +148,7 @@ public final class ConvertCommand implements Callable<Integer> {
             converted = half.model();
         }
         AtomicFiles.write(out, converted::writeTo);
-        print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, half);
+        print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, half, beyondFp16);
         return 0;
     }
 
@@ -150,8 +172,21 @@ public final class ConvertCommand implements Callable<Integer> {
         return values;
     }
 
+    /** Each float tensor's largest magnitude over the samples, from one FP32 pass. */
+    private Map<String, Float> ranges(OnnxModel fp32) {
+        ActivationStatisticsCollector collector = new ActivationStatisticsCollector(fp32, fp32.allActivationTensors(),
+                StatisticsOptions.defaults().withFeedback(feedback.feedback()));
+        try (StatisticsSession session = collector.open();
+             CalibrationDataSource source = samples.open(feedback.dataInputs(fp32.path().toString(), fp32.inputs(),
+                     fp32.outputs()), fp32.outputs());
+             ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
+                     : ProgressReporter.start("Checking FP16 range", source.sampleCount().orElse(-1L))) {
+            return session.ranges(source, progress::update);
+        }
+    }
+
     private void print(Path modelFile, long fromOpset, long toOpset, InputSpecializer.Result fixed,
-                       Fp16Converter.Result half) {
+                       Fp16Converter.Result half, List<Fp16RangeCheck.Finding> beyondFp16) {
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode root = JsonOutput.object();
@@ -167,6 +202,9 @@ public final class ConvertCommand implements Callable<Integer> {
             if (half != null) {
                 root.put("castsAdded", half.castsAdded());
                 half.fp32Nodes().forEach(root.putArray("fp32Nodes")::add);
+                var ranged = root.putArray("beyondFp16");
+                beyondFp16.forEach(f -> ranged.addObject().put("node", f.node()).put("tensor", f.tensor())
+                        .put("absMax", f.absMax()));
             }
             json.print(w, root);
         } else {
@@ -182,20 +220,29 @@ public final class ConvertCommand implements Callable<Integer> {
             if (half != null) {
                 w.printf("%s kept in FP32, %s added%n", Counts.of(half.fp32Nodes().size(), "node"),
                         Counts.of(half.castsAdded(), "cast"));
+                for (Fp16RangeCheck.Finding f : beyondFp16) {
+                    w.printf("  %s: FP32, '%s' reaches %.4g on the samples, beyond FP16's %.0f%n", f.node(),
+                            f.tensor(), f.absMax(), Fp16RangeCheck.FP16_MAX);
+                }
             }
             w.flush();
         }
     }
 
-    /** The default converter, plus what {@code --keep-fp32} names in {@code model} (after the other steps). */
-    private Fp16Converter converter(ModelProto model, Path modelFile) {
-        if (keepFp32.isEmpty()) {
-            return new Fp16Converter();
-        }
-        NodeSelectors selectors = new NodeSelectors(model, modelFile);
-        NodeSelectors.Selection keep = selectors.resolve("--keep-fp32", keepFp32);
+    /**
+     * The default converter, plus what {@code --keep-fp32} names in {@code model} (after the other steps) and the
+     * nodes the samples showed beyond FP16's range.
+     */
+    private Fp16Converter converter(ModelProto model, Path modelFile, List<Fp16RangeCheck.Finding> beyondFp16) {
         Set<String> opTypes = new TreeSet<>(Fp16Converter.DEFAULT_FP32_OP_TYPES);
-        opTypes.addAll(keep.opTypes());
-        return new Fp16Converter(opTypes, selectors.namedOrMatched(keep));
+        Set<String> nodes = new TreeSet<>();
+        beyondFp16.forEach(f -> nodes.add(f.node()));
+        if (!keepFp32.isEmpty()) {
+            NodeSelectors selectors = new NodeSelectors(model, modelFile);
+            NodeSelectors.Selection keep = selectors.resolve("--keep-fp32", keepFp32);
+            opTypes.addAll(keep.opTypes());
+            nodes.addAll(selectors.namedOrMatched(keep));
+        }
+        return new Fp16Converter(opTypes, nodes);
     }
 }

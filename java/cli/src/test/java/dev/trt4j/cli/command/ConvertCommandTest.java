@@ -1,7 +1,11 @@
 package dev.trt4j.cli.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.cli.CliRun;
 import dev.trt4j.cli.TestModels;
+import dev.trt4j.data.npy.NpyArray;
+import dev.trt4j.data.npy.NpyFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,7 +15,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code trt4j convert}'s messages for misused options: each names the option at fault. */
+/** {@code trt4j convert}: messages for misused options (each names the option at fault), and FP16's range check. */
 class ConvertCommandTest {
     @TempDir
     static Path dir;
@@ -60,5 +64,42 @@ class ConvertCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines().get(0)).isEqualTo("trt4j: --keep-fp32 needs --fp16");
+    }
+
+    @Test
+    void samplesKeepInFp32TheNodesWhoseValuesFp16CannotHold() throws IOException {
+        Path scaledLog = TestModels.scaledLog(dir.resolve("scaled-log.onnx"));
+        float[] x = new float[16 * 4];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i / 4f;  // up to 15.75: times 2^20 is 1.65e7, far beyond FP16's 65504
+        }
+        Path data = dir.resolve("x.npy");
+        NpyFile.write(data, NpyArray.ofFloats(new long[] {16, 4}, x));
+        Path out = dir.resolve("scaled-log.fp16.onnx");
+
+        CliRun run = CliRun.of("convert", "--fp16", scaledLog.toString(), "--data", data.toString(), "--out",
+                out.toString(), "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode beyond = new ObjectMapper().readTree(run.out()).get("beyondFp16");
+        assertThat(beyond).hasSize(3);
+        assertThat(beyond.get(0).get("node").asText()).isEqualTo("scale");
+        assertThat(beyond.get(0).get("tensor").asText()).isEqualTo("scaled");
+        assertThat(beyond.get(0).get("absMax").floatValue()).isEqualTo(15.75f * 1048576f);
+        assertThat(beyond.get(1).get("node").asText()).isEqualTo("shift");
+        assertThat(beyond.get(2).get("node").asText()).isEqualTo("log");
+
+        CliRun plain = CliRun.of("convert", "--fp16", scaledLog.toString(), "--out", dir.resolve("plain.onnx")
+                .toString(), "--json");
+        assertThat(new ObjectMapper().readTree(plain.out()).get("beyondFp16")).as("no samples, no check").isEmpty();
+        CliRun evaluate = CliRun.of("evaluate", "--reference", scaledLog.toString(), "--candidate", out.toString(),
+                "--data", data.toString(), "--json");
+        assertThat(new ObjectMapper().readTree(evaluate.out()).get("outputs").get(0).get("cosine").asDouble())
+                .isGreaterThan(0.9999);
+
+        CliRun withoutFp16 = CliRun.of("convert", "--opset", "13", scaledLog.toString(), "--data", data.toString(),
+                "--out", dir.resolve("o.onnx").toString());
+        assertThat(withoutFp16.exitCode()).isNotZero();
+        assertThat(withoutFp16.errLines().get(0)).isEqualTo("trt4j: --data checks FP16's range; it needs --fp16");
     }
 }
