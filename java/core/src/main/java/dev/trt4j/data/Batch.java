@@ -8,17 +8,35 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * One batch of samples: a tensor for each model input, keyed by input name, all with the same first
  * (batch) dimension {@code size}.
+ *
+ * @param streamStarts the samples (indices in the batch) that begin a new stream, such as the first window of each
+ *                     audio file: a streaming model's fed-back state starts over from zeros there
+ *                     ({@link StateCarrier}). Empty for data without streams.
  */
-public record Batch(int size, Map<String, HostTensor> inputs) {
+public record Batch(int size, Map<String, HostTensor> inputs, Set<Integer> streamStarts) {
     public Batch {
         if (size < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + size);
         }
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
+        streamStarts = Collections.unmodifiableSet(new TreeSet<>(streamStarts));
+        for (int i : streamStarts) {
+            if (i < 0 || i >= size) {
+                throw new IllegalArgumentException("stream start " + i + " is outside a batch of " + size);
+            }
+        }
+    }
+
+    /** A batch without stream starts. */
+    public Batch(int size, Map<String, HostTensor> inputs) {
+        this(size, inputs, Set.of());
     }
 
     /**
@@ -72,6 +90,6 @@ public record Batch(int size, Map<String, HostTensor> inputs) {
                 default -> throw new IllegalStateException("HostTensor of type " + t.type());
             });
         }
-        return new Batch(n, cut);
+        return new Batch(n, cut, streamStarts.stream().filter(i -> i < n).collect(Collectors.toSet()));
     }
 }

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Base of the sources that know their sample count up front: it caps the count at {@code maxSamples}, drops a
@@ -60,7 +61,7 @@ public abstract class BatchingSource implements CalibrationDataSource {
         int count = (int) Math.min(batchSize, total - delivered);
         Map<String, HostTensor> inputs = readBatch(delivered, count);
         delivered += count;
-        return Optional.of(new Batch(count, inputs));
+        return Optional.of(new Batch(count, inputs, streamStartsOfLastBatch()));
     }
 
     @Override
@@ -80,6 +81,14 @@ public abstract class BatchingSource implements CalibrationDataSource {
      * @return one tensor per model input, each with first dimension {@code count}
      */
     protected abstract Map<String, HostTensor> readBatch(long first, int count);
+
+    /**
+     * The samples of the batch {@link #readBatch} just read that begin a new stream (see {@link Batch#streamStarts});
+     * none unless a source of streams says so.
+     */
+    protected Set<Integer> streamStartsOfLastBatch() {
+        return Set.of();
+    }
 
     /** A batch shape with its first dimension set to {@code count}. */
     protected static long[] withBatch(long[] batchShape, int count) {

@@ -13,7 +13,8 @@ import java.util.Set;
 
 /**
  * The running state of one model in one pass over the data, made by {@link StateFeedback#start}: {@link #feed}
- * adds the state inputs to each batch (zeros at first), {@link #keep} takes the fed-back outputs of the run.
+ * adds the state inputs to each batch (zeros at first, and for each sample that starts a new stream, see
+ * {@link Batch#streamStarts}), {@link #keep} takes the fed-back outputs of the run.
  *
  * <p>Not thread-safe: one pass uses it.
  */
@@ -74,10 +75,43 @@ public final class StateCarrier {
                         + ShapeResolver.shapeText(previous.shape()) + ", but a batch of " + data.size() + " needs "
                         + ShapeResolver.shapeText(shape));
             }
+            if (previous != null && !data.streamStarts().isEmpty()) {
+                value = restarted(slot, value, data);
+            }
             inputs.put(input, value);
             fed.put(slot.link().output(), value);
         }
-        return new Batch(data.size(), inputs);
+        return new Batch(data.size(), inputs, data.streamStarts());
+    }
+
+    /** {@code state} with the part of each sample that begins a new stream set to zero. */
+    private HostTensor restarted(Slot slot, HostTensor state, Batch data) {
+        long[] shape = state.shape();
+        float[] values = state.floats().clone();
+        if (slot.batchAxis() < 0) {
+            if (data.size() != 1) {
+                throw new Trt4jException(model + ": --feedback " + slot.link() + ": a new stream starts inside a "
+                        + "batch of " + data.size() + ", but input '" + slot.link().input() + "' "
+                        + ShapeResolver.shapeText(shape) + " has no dynamic batch dimension to tell its streams apart");
+            }
+            return HostTensor.ofFloats(shape, new float[values.length]);
+        }
+        int axis = slot.batchAxis();
+        long outer = 1;
+        for (int i = 0; i < axis; i++) {
+            outer *= shape[i];
+        }
+        long inner = 1;
+        for (int i = axis + 1; i < shape.length; i++) {
+            inner *= shape[i];
+        }
+        for (int sample : data.streamStarts()) {
+            for (long o = 0; o < outer; o++) {
+                int from = Math.toIntExact((o * shape[axis] + sample) * inner);
+                Arrays.fill(values, from, Math.toIntExact(from + inner), 0f);
+            }
+        }
+        return HostTensor.ofFloats(shape, values);
     }
 
     /**

@@ -99,6 +99,21 @@ class StateFeedbackTest {
     }
 
     @Test
+    void aSampleThatStartsANewStreamGetsAZeroStateOfItsOwn() {
+        StateCarrier carrier = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", INPUTS, OUTPUTS);
+        carrier.feed(batch(2));
+        carrier.keep("stateN", HostTensor.ofFloats(new long[] {2, 2, 3},
+                new float[] {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}));
+
+        Batch secondStartsOver = new Batch(2, batch(2).inputs(), java.util.Set.of(1));
+        HostTensor state = carrier.feed(secondStartsOver).inputs().get("state");
+
+        assertThat(state.floats()).as("axis 1 is the stream: sample 1's rows are zeroed, sample 0's kept")
+                .containsExactly(1, 2, 3, 0, 0, 0, 7, 8, 9, 0, 0, 0);
+        assertThat(carrier.feed(secondStartsOver).streamStarts()).containsExactly(1);
+    }
+
+    @Test
     void anOutputThatDoesNotFitTheInputItFeedsIsNamed() {
         StateCarrier carrier = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", INPUTS, OUTPUTS);
         carrier.feed(batch(1));

@@ -60,6 +60,28 @@ class StreamingCommandsTest {
     }
 
     @Test
+    void eachAudioFileStartsItsStreamFromAZeroState() throws IOException {
+        Path folder = dir.resolve("two-files");
+        short[] steady = new short[12];
+        java.util.Arrays.fill(steady, (short) 20_000);
+        TestAudio.wav(folder.resolve("a.wav"), steady);
+        TestAudio.wav(folder.resolve("b.wav"), steady);
+        CliRun run = CliRun.of("calibrate", model.toString(), "--data", folder.toString(), "--batch", "1",
+                "--samples", "0", "--feedback", "stateN=state", "--method", "max", "--out",
+                dir.resolve("two").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        // three windows per file: restarted, the state peaks at x(1 + 1/2 + 1/4); carried over it would keep growing
+        float x = 20_000 / 32768f;
+        float state = 0;
+        for (int w = 0; w < 3; w++) {
+            state = 0.5f * state + x;
+        }
+        JsonNode table = new ObjectMapper().readTree(dir.resolve("two").resolve("max.table.json").toFile());
+        assertThat(table.path("tensors").path("r").path("amax").floatValue()).isEqualTo(state);
+    }
+
+    @Test
     void aStreamThatStartsInSilenceNeedsTheRangePass() {
         CliRun run = CliRun.of("calibrate", model.toString(), "--data", wav.toString(), "--batch", "1",
                 "--feedback", "stateN=state", "--method", "entropy", "--out", dir.resolve("silent").toString());

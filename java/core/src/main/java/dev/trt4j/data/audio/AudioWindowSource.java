@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Batches of consecutive audio windows for a model that reads fixed-length chunks of a waveform, such as a voice
@@ -43,6 +44,7 @@ public final class AudioWindowSource extends BatchingSource {
     private int fileIndex = -1;
     private long leftInFile;
     private MonoPcmReader current;
+    private final Set<Integer> streamStarts = new TreeSet<>();
 
     /**
      * @throws Trt4jException if the model has several or non-float inputs, the window length is not fixed, a file
@@ -117,7 +119,12 @@ public final class AudioWindowSource extends BatchingSource {
     @Override
     protected Map<String, HostTensor> readBatch(long first, int count) {
         float[] values = new float[Math.multiplyExact(count, window)];
+        streamStarts.clear();
         for (int s = 0; s < count; s++) {
+            if (leftInFile == 0) {
+                // Each file is its own recording: its first window starts a stream (zero context, zero state).
+                streamStarts.add(s);
+            }
             while (leftInFile == 0) {
                 openNextFile();
             }
@@ -139,6 +146,11 @@ public final class AudioWindowSource extends BatchingSource {
         current = new MonoPcmReader(files.get(fileIndex));
         Arrays.fill(context, 0f);
         leftInFile = windowsPerFile[fileIndex];
+    }
+
+    @Override
+    protected Set<Integer> streamStartsOfLastBatch() {
+        return Set.copyOf(streamStarts);
     }
 
     @Override

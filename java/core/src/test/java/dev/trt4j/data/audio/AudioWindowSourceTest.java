@@ -45,6 +45,8 @@ class AudioWindowSourceTest {
             List<Batch> batches = Batches.drain(source);
 
             assertThat(batches).extracting(Batch::size).containsExactly(2, 1);
+            assertThat(batches).extracting(Batch::streamStarts).as("each file's first window starts a stream")
+                    .containsExactly(java.util.Set.of(0), java.util.Set.of(0));
             assertThat(batches.get(0).inputs().get("input").shape()).containsExactly(2, 4);
             assertThat(batches.get(0).inputs().get("input").floats()).containsExactly(
                     0f, 1 / 32768f, 2 / 32768f, 3 / 32768f, 4 / 32768f, 5 / 32768f, 6 / 32768f, 7 / 32768f);
@@ -101,7 +103,9 @@ class AudioWindowSourceTest {
         try (AudioWindowSource source = new AudioWindowSource(dir, WINDOW_4,
                 DataOptions.builder().batchSize(8).audioHop(3).build())) {
             assertThat(source.describe()).endsWith("3 windows of 4 every 3)");
-            float[] v = source.next().orElseThrow().inputs().get("input").floats();
+            Batch all = source.next().orElseThrow();
+            assertThat(all.streamStarts()).containsExactly(0, 2);
+            float[] v = all.inputs().get("input").floats();
             float[] k = new float[v.length];
             for (int i = 0; i < v.length; i++) {
                 k[i] = v[i] * 32768f;
