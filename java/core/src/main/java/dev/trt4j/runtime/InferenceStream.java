@@ -35,7 +35,12 @@ public final class InferenceStream {
         if (inputs.isEmpty()) {
             throw new Trt4jException(session.name() + ": a stream's run needs the inputs of its chunk");
         }
-        int batch = Math.toIntExact(inputs.values().iterator().next().shape()[0]);
+        // The streams side by side are the first dimension of any input that has one; scalars are shared by all.
+        int batch = inputs.values().stream().map(HostTensor::shape).filter(shape -> shape.length > 0)
+                .mapToInt(shape -> Math.toIntExact(shape[0])).findFirst().orElse(1);
+        if (batch < 1) {
+            throw new Trt4jException(session.name() + ": a stream's chunk has an empty batch dimension");
+        }
         Batch fed = state.feed(new Batch(batch, inputs));
         return session.run(fed.inputs(), out -> {
             T result = reader.read(out);
