@@ -56,10 +56,26 @@ public final class StateCarrier {
         if (slots.isEmpty()) {
             return data;
         }
+        if (data.size() > 1 && data.streamStarts().contains(0)) {
+            // A source of streams (audio files) hands out each stream's windows in order, one after another; side by
+            // side in a batch, position j would be fed the state of a window B earlier, not of the one before.
+            throw new Trt4jException(model + ": --feedback with batches of " + data.size() + ": the windows of each "
+                    + "audio file form one stream in order, which only --batch 1 feeds back correctly");
+        }
         Map<String, HostTensor> inputs = new LinkedHashMap<>(data.inputs());
         fed.clear();
         for (Slot slot : slots) {
             String input = slot.link().input();
+            if (data.inputs().containsKey(input)) {
+                throw new Trt4jException(model + ": --feedback " + slot.link() + ": input '" + input + "' is fed "
+                        + "back from '" + slot.link().output() + "'; leave it out of the data");
+            }
+            if (slot.batchAxis() < 0 && data.size() > 1) {
+                throw new Trt4jException(model + ": --feedback " + slot.link() + ": input '" + input + "' "
+                        + ShapeResolver.shapeText(slot.dims()) + " has no dynamic batch dimension, so it holds one "
+                        + "stream's state and cannot be shared by a batch of " + data.size() + "; use --batch 1, or "
+                        + "leave its batch dimension dynamic");
+            }
             long[] shape = shapeFor(slot, data.size());
             HostTensor previous = state.get(input);
             HostTensor value;
@@ -89,12 +105,7 @@ public final class StateCarrier {
         long[] shape = state.shape();
         float[] values = state.floats().clone();
         if (slot.batchAxis() < 0) {
-            if (data.size() != 1) {
-                throw new Trt4jException(model + ": --feedback " + slot.link() + ": a new stream starts inside a "
-                        + "batch of " + data.size() + ", but input '" + slot.link().input() + "' "
-                        + ShapeResolver.shapeText(shape) + " has no dynamic batch dimension to tell its streams apart");
-            }
-            return HostTensor.ofFloats(shape, new float[values.length]);
+            return HostTensor.ofFloats(shape, new float[values.length]);  // one stream: feed() refuses larger batches
         }
         int axis = slot.batchAxis();
         long outer = 1;

@@ -114,6 +114,30 @@ class StateFeedbackTest {
     }
 
     @Test
+    void batchesThatCannotCarryTheStateCorrectlyAreRefused() {
+        StateCarrier carrier = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", INPUTS, OUTPUTS);
+        assertThatThrownBy(() -> carrier.feed(new Batch(2, batch(2).inputs(), java.util.Set.of(0))))
+                .as("audio windows of one file side by side would each get the state of a window 2 earlier")
+                .hasMessage("m.onnx: --feedback with batches of 2: the windows of each audio file form one stream in "
+                        + "order, which only --batch 1 feeds back correctly");
+
+        Map<String, HostTensor> withState = new java.util.HashMap<>(batch(1).inputs());
+        withState.put("state", HostTensor.ofFloats(new long[] {2, 1, 3}, new float[6]));
+        assertThatThrownBy(() -> carrier.feed(new Batch(1, withState)))
+                .hasMessage("m.onnx: --feedback stateN=state: input 'state' is fed back from 'stateN'; leave it out of "
+                        + "the data");
+
+        List<TensorSpec> fixed = List.of(spec("x", ElementType.FLOAT32, -1, 4),
+                spec("state", ElementType.FLOAT32, 2, 1, 3));
+        StateCarrier single = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", fixed, OUTPUTS);
+        assertThatThrownBy(() -> single.feed(batch(2)))
+                .hasMessage("m.onnx: --feedback stateN=state: input 'state' [2,1,3] has no dynamic batch dimension, "
+                        + "so it holds one stream's state and cannot be shared by a batch of 2; use --batch 1, or leave "
+                        + "its batch dimension dynamic");
+        assertThat(single.feed(batch(1)).inputs().get("state").shape()).containsExactly(2, 1, 3);
+    }
+
+    @Test
     void anOutputThatDoesNotFitTheInputItFeedsIsNamed() {
         StateCarrier carrier = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", INPUTS, OUTPUTS);
         carrier.feed(batch(1));

@@ -206,7 +206,7 @@ class EvaluatorTest {
         assertThatThrownBy(() -> Evaluator.evaluate(reference, candidate, batches(ones), Optional.empty(),
                 OPTIONS.withFeedback(StateFeedback.parse(List.of("stateN=state,y=x")))))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessageEndingWith("--feedback: output 'y' is [1,3], but the input it feeds takes [1,4]");
+                .hasMessageEndingWith("--feedback y=x: input 'x' is fed back from 'y'; leave it out of the data");
     }
 
     private static CalibrationDataSource batches(List<Batch> list) {
