@@ -131,15 +131,18 @@ public final class ConvertCommand implements Callable<Integer> {
         } catch (Trt4jException e) {
             throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
         }
-        List<Fp16RangeCheck.Finding> beyondFp16 = List.of();
+        List<Fp16RangeCheck.Finding> beyondFp16 = null;
         if (fp16 && samples.givesSamples()) {
             beyondFp16 = Fp16RangeCheck.beyond(converted, ranges(OnnxModel.fromProto(converted, modelFile)),
                     Fp16RangeCheck.FP16_MAX);
         } else if (samples.givesSamples()) {
             throw new ParameterException(spec.commandLine(), "--data checks FP16's range; it needs --fp16");
+        } else if (!feedback.feedback().isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--feedback feeds state back while --data is run for "
+                    + "FP16's range check; give --data too");
         }
         if (fp16) {
-            Fp16Converter converter = converter(converted, modelFile, beyondFp16);
+            Fp16Converter converter = converter(converted, modelFile, beyondFp16 == null ? List.of() : beyondFp16);
             try {
                 half = converter.convert(converted);
             } catch (Trt4jException e) {
@@ -202,9 +205,12 @@ public final class ConvertCommand implements Callable<Integer> {
             if (half != null) {
                 root.put("castsAdded", half.castsAdded());
                 half.fp32Nodes().forEach(root.putArray("fp32Nodes")::add);
+                root.put("fp16RangeChecked", beyondFp16 != null);
                 var ranged = root.putArray("beyondFp16");
-                beyondFp16.forEach(f -> ranged.addObject().put("node", f.node()).put("tensor", f.tensor())
-                        .put("absMax", f.absMax()));
+                if (beyondFp16 != null) {
+                    beyondFp16.forEach(f -> ranged.addObject().put("node", f.node()).put("tensor", f.tensor())
+                            .put("absMax", f.absMax()));
+                }
             }
             json.print(w, root);
         } else {
@@ -220,9 +226,15 @@ public final class ConvertCommand implements Callable<Integer> {
             if (half != null) {
                 w.printf("%s kept in FP32, %s added%n", Counts.of(half.fp32Nodes().size(), "node"),
                         Counts.of(half.castsAdded(), "cast"));
-                for (Fp16RangeCheck.Finding f : beyondFp16) {
-                    w.printf("  %s: FP32, '%s' reaches %.4g on the samples, beyond FP16's %.0f%n", f.node(),
-                            f.tensor(), f.absMax(), Fp16RangeCheck.FP16_MAX);
+                if (beyondFp16 == null) {
+                    w.printf("FP16 range not checked (give --data to find values beyond FP16's %.0f)%n",
+                            Fp16RangeCheck.FP16_MAX);
+                } else {
+                    w.printf("FP16 range checked on the samples: %s beyond %.0f%n",
+                            Counts.of(beyondFp16.size(), "node"), Fp16RangeCheck.FP16_MAX);
+                    for (Fp16RangeCheck.Finding f : beyondFp16) {
+                        w.printf("  %s: FP32, '%s' reaches %.4g%n", f.node(), f.tensor(), f.absMax());
+                    }
                 }
             }
             w.flush();

@@ -81,6 +81,7 @@ class ConvertCommandTest {
                 out.toString(), "--json");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(new ObjectMapper().readTree(run.out()).get("fp16RangeChecked").asBoolean()).isTrue();
         JsonNode beyond = new ObjectMapper().readTree(run.out()).get("beyondFp16");
         assertThat(beyond).hasSize(3);
         assertThat(beyond.get(0).get("node").asText()).isEqualTo("scale");
@@ -91,7 +92,12 @@ class ConvertCommandTest {
 
         CliRun plain = CliRun.of("convert", "--fp16", scaledLog.toString(), "--out", dir.resolve("plain.onnx")
                 .toString(), "--json");
-        assertThat(new ObjectMapper().readTree(plain.out()).get("beyondFp16")).as("no samples, no check").isEmpty();
+        assertThat(new ObjectMapper().readTree(plain.out()).get("fp16RangeChecked").asBoolean()).as("no samples, no check")
+                .isFalse();
+        CliRun feedbackAlone = CliRun.of("convert", "--fp16", scaledLog.toString(), "--feedback", "y=x", "--out",
+                dir.resolve("f.onnx").toString());
+        assertThat(feedbackAlone.errLines().get(0)).isEqualTo("trt4j: --feedback feeds state back while --data is run "
+                + "for FP16's range check; give --data too");
         CliRun evaluate = CliRun.of("evaluate", "--reference", scaledLog.toString(), "--candidate", out.toString(),
                 "--data", data.toString(), "--json");
         assertThat(new ObjectMapper().readTree(evaluate.out()).get("outputs").get(0).get("cosine").asDouble())
