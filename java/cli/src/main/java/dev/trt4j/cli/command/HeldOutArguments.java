@@ -52,15 +52,21 @@ public final class HeldOutArguments {
      */
     Supplier<CalibrationDataSource> evaluationData(SampleSplit split, long calibrationSamples,
                                                    DataOptions calibrationOptions, List<TensorSpec> inputs) {
-        if (evalSamples < 1) {
-            throw new Trt4jException("--eval-samples must be positive, got " + evalSamples);
+        long wanted = evalSamples == 0 && evalData != null ? Long.MAX_VALUE : evalSamples;
+        if (wanted < 1) {
+            throw new Trt4jException("--eval-samples must be positive (0 = all of --eval-data), got " + evalSamples);
         }
         if (evalData == null) {
             split.evaluation(calibrationSamples, evalSamples).close(); // fail now, not after calibrating
             return () -> split.evaluation(calibrationSamples, evalSamples);
         }
-        DataOptions options = calibrationOptions.toBuilder().maxSamples(evalSamples).build();
+        DataOptions options = calibrationOptions.toBuilder().maxSamples(wanted == Long.MAX_VALUE ? 0 : wanted).build();
         return () -> DataSourceFactory.open(evalData, inputs, options);
+    }
+
+    /** Whether {@code --eval-data} gives the evaluation samples (so none are held out of {@code --data}). */
+    boolean hasEvalData() {
+        return evalData != null;
     }
 
     /** What the evaluation samples are, for reports. */

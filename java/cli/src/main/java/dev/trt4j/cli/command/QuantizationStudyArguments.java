@@ -97,12 +97,18 @@ public final class QuantizationStudyArguments {
         }
     }
 
-    /** The calibration sample count: {@code --samples}, which must be positive here. */
+    /**
+     * The calibration sample count: {@code --samples}. 0 means all of them, which needs {@code --eval-data}: otherwise
+     * the samples after the calibration ones are held out for evaluation.
+     */
     long calibrationSamples() {
         long n = data.options().maxSamples();
+        if (n == 0 && evaluation.hasEvalData()) {
+            return Long.MAX_VALUE;
+        }
         if (n < 1) {
             throw new Trt4jException("--samples must be positive: the samples after the calibration samples are "
-                    + "held out for evaluation");
+                    + "held out for evaluation (or give --eval-data, and --samples 0 calibrates on all of --data)");
         }
         return n;
     }

@@ -112,7 +112,8 @@ class CompareCalibratorsReportCommandsTest {
         CliRun noSamples = CliRun.of("compare-calibrators", "--samples", "0");
         assertThat(noSamples.exitCode()).isEqualTo(1);
         assertThat(noSamples.errLines()).containsExactly("trt4j: --samples must be positive: the samples after the "
-                + "calibration samples are held out for evaluation");
+                + "calibration samples are held out for evaluation (or give --eval-data, and --samples 0 calibrates on "
+                + "all of --data)");
         CliRun nothing = CliRun.of("report", "--out", dir.resolve("empty").toString());
         assertThat(nothing.errLines()).containsExactly(
                 "trt4j: nothing to report: give --calibration, --comparison or --sensitivity");

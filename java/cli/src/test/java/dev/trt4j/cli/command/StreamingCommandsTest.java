@@ -122,12 +122,16 @@ class StreamingCommandsTest {
     void comparesCalibratorsOnTheStreamWithTheStateFedBack() throws IOException {
         Path out = dir.resolve("cmp");
         CliRun run = CliRun.of("compare-calibrators", model.toString(), "--data", wav.toString(), "--eval-data",
-                wav.toString(), "--batch", "1", "--samples", "10", "--feedback", "stateN=state", "--range-pass",
+                wav.toString(), "--batch", "1", "--samples", "0", "--eval-samples", "0", "--feedback", "stateN=state",
+                "--range-pass",
                 "--methods", "max,mse", "--out", out.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode report = new ObjectMapper().readTree(out.resolve("comparison.json").toFile());
         assertThat(report.toString()).contains("state fed back (stateN=state)");
+        assertThat(report.get("calibrationSamples").asLong()).as("--samples 0 with --eval-data: all of --data")
+                .isEqualTo(10);
+        assertThat(report.get("evaluationSamples").asLong()).isEqualTo(10);
         assertThat(run.out()).contains("| max |").contains("| mse |");
     }
 }
