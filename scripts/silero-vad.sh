@@ -58,5 +58,5 @@ for candidate in max entropy percentile-99.99 mse fp16 fp16-checked; do
   echo "== v4 $candidate"
   "$trt4j" evaluate --reference v4.onnx --candidate "v4.$candidate.onnx" --data speech/eval "${v4[@]}"
 done
-"$trt4j" sensitivity v4.onnx --data speech/calib --eval-data speech/eval --eval-samples 1000 --batch 1 \
+"$trt4j" sensitivity v4.onnx --data speech/calib --eval-data speech/eval --eval-samples 0 --batch 1 \
   --samples 0 --feedback hn=h,cn=c --range-pass --method entropy --target 0.005 --out sensitivity-v4
