@@ -10,6 +10,7 @@ import dev.trt4j.compare.CandidateEvaluator;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.StateFeedback;
 import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
@@ -135,6 +136,11 @@ public final class QuantizationStudyArguments {
     /** Judges candidates against {@code model} with the task metric asked for. */
     CandidateEvaluator evaluator(OnnxModel model) {
         return evaluation.evaluator(model, feedback.feedback());
+    }
+
+    /** The state links of a streaming model ({@code --feedback}). */
+    StateFeedback feedback() {
+        return feedback.feedback();
     }
 
     /** How the statistics are collected: threads, state links and range pass; {@code maxSamples} left at 0. */

@@ -92,7 +92,7 @@ public final class SensitivityCommand implements Callable<Integer> {
         MethodSpec methodSpec = MethodSpec.parse(method, CalibrationOptions.defaults());
         long calibrationSamples = study.calibrationSamples();
         SampleSplit split = study.split(onnx);
-        BiasCorrection.Scope scope = biasCorrection.scope(split);
+        BiasCorrection.Scope scope = biasCorrection.scope(split, study.feedback());
         var evaluationData = study.evaluationData(split, calibrationSamples, onnx);
         Path folder = studied.folder(out, "sensitivity");
         QuantizationStudyArguments.Subject subject = study.subject(studied, split, folder);

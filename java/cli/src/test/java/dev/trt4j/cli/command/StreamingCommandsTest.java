@@ -133,5 +133,11 @@ class StreamingCommandsTest {
                 .isEqualTo(10);
         assertThat(report.get("evaluationSamples").asLong()).isEqualTo(10);
         assertThat(run.out()).contains("| max |").contains("| mse |");
+
+        CliRun corrected = CliRun.of("compare-calibrators", model.toString(), "--data", wav.toString(), "--eval-data",
+                wav.toString(), "--batch", "1", "--feedback", "stateN=state", "--bias-correction", "--out",
+                dir.resolve("cmp-bc").toString());
+        assertThat(corrected.errLines()).containsExactly("trt4j: --bias-correction runs its samples without feeding "
+                + "state back, so it cannot correct a streaming model (--feedback stateN=state)");
     }
 }
