@@ -118,6 +118,12 @@ public final class StatisticsSession implements AutoCloseable {
             }
             result.put(stats.name(), stats);
         }
+        if (result.values().stream().allMatch(t -> t.absMax() == 0f)) {
+            // Every range would be 0 and every quantized tensor would read as zeros.
+            throw new Trt4jException(options.feedback().describe(source.describe()) + ": every calibrated tensor is 0 "
+                    + "on these " + samples + " samples (silent audio? blank images?); calibrate on representative "
+                    + "data");
+        }
         LOG.debug("Collected statistics of {} tensors over {} samples in {} batches", result.size(), samples, done[1]);
         return new ActivationStatistics(result, samples, done[1], model.sha256(),
                 options.feedback().describe(source.describe()));

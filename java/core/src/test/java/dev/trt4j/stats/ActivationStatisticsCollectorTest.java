@@ -261,6 +261,17 @@ class ActivationStatisticsCollectorTest {
     }
 
     @Test
+    void dataThatLeavesEveryTensorAtZeroIsRefused() {
+        OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
+        List<Batch> silent = List.of(new Batch(2, Map.of("x", HostTensor.ofFloats(new long[] {2, 4}, new float[8]))));
+
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, model.allActivationTensors(), OPTIONS)
+                .collect(source(silent, true))).isInstanceOf(Trt4jException.class)
+                .hasMessage("test batches: every calibrated tensor is 0 on these 2 samples (silent audio? blank "
+                        + "images?); calibrate on representative data");
+    }
+
+    @Test
     void fillingHistogramsOnWorkerThreadsGivesTheSameStatistics() {
         OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
         List<Batch> batches = randomBatches(new Random(3), 5, 3, 8, 1);
