@@ -108,14 +108,8 @@ public final class StateCarrier {
             return HostTensor.ofFloats(shape, new float[values.length]);  // one stream: feed() refuses larger batches
         }
         int axis = slot.batchAxis();
-        long outer = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= shape[i];
-        }
-        long inner = 1;
-        for (int i = axis + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
+        long outer = product(shape, 0, axis);
+        long inner = product(shape, axis + 1, shape.length);
         for (int sample : data.streamStarts()) {
             for (long o = 0; o < outer; o++) {
                 int from = Math.toIntExact((o * shape[axis] + sample) * inner);
@@ -199,17 +193,20 @@ public final class StateCarrier {
         return true;
     }
 
+    /** The product of {@code shape[from .. to)}: the size of the blocks before or after an axis. */
+    private static long product(long[] shape, int from, int to) {
+        long n = 1;
+        for (int i = from; i < to; i++) {
+            n *= shape[i];
+        }
+        return n;
+    }
+
     /** The first {@code n} entries of {@code t} along {@code axis}. */
     private static HostTensor firstAlong(HostTensor t, int axis, int n) {
         long[] shape = t.shape();
-        long outer = 1;
-        for (int i = 0; i < axis; i++) {
-            outer *= shape[i];
-        }
-        long inner = 1;
-        for (int i = axis + 1; i < shape.length; i++) {
-            inner *= shape[i];
-        }
+        long outer = product(shape, 0, axis);
+        long inner = product(shape, axis + 1, shape.length);
         int from = Math.toIntExact(shape[axis] * inner);
         int to = Math.toIntExact(n * inner);
         float[] src = t.floats();
