@@ -55,10 +55,13 @@ public final class DataSourceFactory {
         CalibrationDataSource source = openAny(dataOrNull, modelInputs, options);
         if (options.audioHop() != 0 && !(source instanceof AudioWindowSource)) {
             source.close();
-            throw new Trt4jException("--hop " + options.audioHop() + ": a hop applies to .wav audio only, not to "
-                    + source.describe());
+            throw hopNotForAudio(options, source.describe());
         }
         return source;
+    }
+
+    private static Trt4jException hopNotForAudio(DataOptions options, String data) {
+        return new Trt4jException("--hop " + options.audioHop() + ": a hop applies to .wav audio only, not to " + data);
     }
 
     private static CalibrationDataSource openAny(Path dataOrNull, List<TensorSpec> modelInputs, DataOptions options) {
@@ -99,8 +102,7 @@ public final class DataSourceFactory {
      */
     public static CalibrationDataSource openBundledSentences(List<TensorSpec> modelInputs, DataOptions options) {
         if (options.audioHop() != 0) {
-            throw new Trt4jException("--hop " + options.audioHop() + ": a hop applies to .wav audio only, not to the "
-                    + "bundled sentences");
+            throw hopNotForAudio(options, "the bundled sentences");
         }
         return openText(BundledSentences.load(), "bundled sentences", modelInputs, options);
     }

@@ -103,10 +103,11 @@ public final class StateCarrier {
     /** {@code state} with the part of each sample that begins a new stream set to zero. */
     private HostTensor restarted(Slot slot, HostTensor state, Batch data) {
         long[] shape = state.shape();
-        float[] values = state.floats().clone();
         if (slot.batchAxis() < 0) {
-            return HostTensor.ofFloats(shape, new float[values.length]);  // one stream: feed() refuses larger batches
+            // one stream: feed() refuses larger batches
+            return HostTensor.ofFloats(shape, new float[Math.toIntExact(state.elementCount())]);
         }
+        float[] values = state.floats().clone();
         int axis = slot.batchAxis();
         long outer = product(shape, 0, axis);
         long inner = product(shape, axis + 1, shape.length);

@@ -45,7 +45,7 @@ public final class InferenceStream {
         return session.run(fed.inputs(), out -> {
             T result = reader.read(out);
             for (String output : state.outputs()) {
-                state.keep(output, out.copy(output));
+                state.keep(output, out.shape(output), out.floats(output));  // copied once, from the buffer in place
             }
             return result;
         });
