@@ -13,5 +13,5 @@ if [ ${#args[@]} -eq 0 ]; then
   args=(StatisticsOverheadBenchmark -p model=minilm)
 fi
 echo "=== JMH ${args[*]} $(date -u +%T)"
-java -cp "$stage/lib/*" org.openjdk.jmh.Main "${args[@]}" -rf json -rff "$out/jmh.json"
+java -cp "$stage/lib/*:$stage/res" org.openjdk.jmh.Main "${args[@]}" -rf json -rff "$out/jmh.json"
 echo "=== done $(date -u +%T)"

@@ -30,5 +30,7 @@ zip -q -d "$pack"/lib/tokenizers-*.jar 'native/lib/osx*' 'native/lib/win*' 'nati
 jlink --add-modules java.base,java.logging,java.management,java.naming,java.xml,java.desktop,jdk.unsupported,jdk.zipfs,jdk.jfr \
   --strip-debug --no-header-files --no-man-pages --output "$pack/jre"
 cp scripts/cpu-bench-run.sh "$pack/run.sh"
+# scripts/cpu-loan-stage.sh merges this folder with the other pack into one archive.
+[ "${PACK_ONLY:-}" = 1 ] && exit 0
 tar -C "$work" -cf - cpu-bench | xz -T0 -6 | split -b 43M -d -a 1 - .gpu-stage/cpu/part-
 ls -l .gpu-stage/cpu

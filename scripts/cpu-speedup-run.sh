@@ -1,29 +1,33 @@
 #!/usr/bin/env bash
 # Times and scores the MiniLM models of a stage made by scripts/cpu-speedup-stage.sh, writing to OUT: the CPU, the
 # speedup tables on 1 and 4 threads (Markdown and JSON), and the accuracy of each INT8 model with ONNX Runtime's fused
-# kernels (--ort-optimizations, what this CPU computes).
+# kernels (--ort-optimizations, what this CPU computes); each run's summary and the accuracy files go into
+# details.tar.gz.
 #
 #   run.sh STAGE OUT [SECONDS PER CELL, default 5]
 set -uo pipefail
 stage=$(cd "$1" && pwd); out=$2; seconds=${3:-5}
 export PATH=$stage/jre/bin:$PATH
+details=$(mktemp -d)
 exec > >(tee -a "$out/speedup.log") 2>&1
 lscpu | grep -E "Model name|^CPU\(s\)|Thread|Core\(s\)"
 echo "8-bit dot-product instructions: $(grep -o -w -E 'avx512_vnni|avx_vnni|amx_int8' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 uptime
 trt4j=(java -jar "$stage/cli/trt4j-cli.jar")
 m=$stage/models
-compare=model=all-MiniLM-L6-v2,fp32=$m/all-minilm-l6-v2.onnx,dynamic-int8=$m/all-minilm-l6-v2-q.onnx,trt4j-int8=$m/trt4j-int8.onnx,trt4j-int8-sq=$m/trt4j-int8-sq.onnx,trt4j-int8-sq-8bit=$m/trt4j-int8-sq-8bit.onnx
+compare=model=all-MiniLM-L6-v2,fp32=$m/all-minilm-l6-v2.onnx,dynamic-int8=$m/all-minilm-l6-v2-q.onnx,trt4j-int8=$m/trt4j-int8.onnx,trt4j-int8-sq=$m/trt4j-int8-sq.onnx,trt4j-int8-sq-8bit=$m/trt4j-int8-sq-8bit.onnx,trt4j-int8-sq-8bit-fp32-attention=$m/trt4j-int8-sq-8bit-fp32-attention.onnx
 for threads in 1 4; do
   echo "=== speedup, $threads thread(s), $(date -u +%T)"
   "${trt4j[@]}" bench --compare "$compare" --batch 1,8 \
     --shapes input_ids:1x128,attention_mask:1x128,token_type_ids:1x128 --threads "$threads" --duration "$seconds" \
-    --markdown "$out/minilm-t$threads.md" --table-json "$out/minilm-t$threads.json" --summary-json "$out/runs-t$threads.json"
+    --markdown "$out/minilm-t$threads.md" --table-json "$out/minilm-t$threads.json" --summary-json "$details/runs-t$threads.json"
 done
-for model in trt4j-int8 trt4j-int8-sq trt4j-int8-sq-8bit all-minilm-l6-v2-q; do
+for model in trt4j-int8 trt4j-int8-sq trt4j-int8-sq-8bit trt4j-int8-sq-8bit-fp32-attention all-minilm-l6-v2-q; do
   echo "=== accuracy of $model, $(date -u +%T)"
   "${trt4j[@]}" evaluate --reference "$m/all-minilm-l6-v2.onnx" --candidate "$m/$model.onnx" --data "$m/eval.txt" \
     --tokenizer "$m/all-minilm-l6-v2-tokenizer.json" --seq-len 128 --samples 128 --ort-optimizations \
-    --json > "$out/accuracy-$model.json"
+    --json > "$details/accuracy-$model.json"
 done
+# The device tool brings back at most 8 files a call: the tables stay loose, the rest travels as one archive.
+tar -C "$details" -czf "$out/details.tar.gz" .
 echo "=== done $(date -u +%T)"

@@ -5,6 +5,8 @@
 #   fp32                 the model itself                      dynamic-int8   the shipped dynamically quantized one
 #   trt4j-int8           quantize --runtime onnxruntime-cpu    trt4j-int8-sq  equalize (SmoothQuant) first
 #   trt4j-int8-sq-8bit   the same with full 8-bit weights (--no-reduce-range, for CPUs with VNNI)
+#   trt4j-int8-sq-8bit-fp32-attention   the same with the 12 activation-by-activation MatMuls left in float, as the
+#                        dynamic model leaves them
 # Writes .gpu-stage/speedup/part-0, part-1, ... (43 MiB each, so that a chunk and the working tree fit one call).
 # On the machine, after copying every chunk to /opt/stage:
 #
@@ -49,13 +51,19 @@ if [ ! -f "$models/trt4j-int8-sq-8bit.onnx" ]; then
   ./trt4j quantize "$models/minilm.eq.onnx" --table "$models/cal-eq/max.table.json" --runtime onnxruntime-cpu \
     --no-reduce-range --out "$models/trt4j-int8-sq-8bit.onnx"
 fi
+if [ ! -f "$models/trt4j-int8-sq-8bit-fp32-attention.onnx" ]; then
+  ./trt4j quantize "$models/minilm.eq.onnx" --table "$models/cal-eq/max.table.json" --runtime onnxruntime-cpu \
+    --no-reduce-range --exclude 'self/MatMul' --out "$models/trt4j-int8-sq-8bit-fp32-attention.onnx"
+fi
 mkdir -p "$pack/models"
 cp "$models"/all-minilm-l6-v2.onnx "$models"/all-minilm-l6-v2-q.onnx "$models"/all-minilm-l6-v2-tokenizer.json \
   "$models"/eval.txt "$models"/trt4j-int8.onnx "$models"/trt4j-int8-sq.onnx "$models"/trt4j-int8-sq-8bit.onnx \
-  "$pack/models/"
+  "$models"/trt4j-int8-sq-8bit-fp32-attention.onnx "$pack/models/"
 jlink --add-modules java.base,java.logging,java.management,java.naming,java.xml,java.desktop,jdk.unsupported,jdk.zipfs \
   --strip-debug --no-header-files --no-man-pages --output "$pack/jre"
 cp scripts/cpu-speedup-run.sh "$pack/run.sh"
+# scripts/cpu-loan-stage.sh merges this folder with the other pack into one archive.
+[ "${PACK_ONLY:-}" = 1 ] && exit 0
 # A dictionary larger than a model lets xz fold the float embedding table that every INT8 model keeps.
 tar -C "$work" -cf - speedup | xz -T0 -6 --lzma2=preset=6,dict=256MiB | split -b 43M -d -a 1 - .gpu-stage/speedup/part-
 ls -l .gpu-stage/speedup
