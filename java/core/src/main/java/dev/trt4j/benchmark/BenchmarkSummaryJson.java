@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.timing.MetricStatistics;
 import dev.trt4j.timing.PercentileValue;
 import dev.trt4j.timing.PerformanceReport;
+import dev.trt4j.timing.SpeedupTable;
+import dev.trt4j.timing.SpeedupTableText;
 import dev.trt4j.timing.TimingWarning;
 
 import java.io.UncheckedIOException;
@@ -39,6 +41,14 @@ public final class BenchmarkSummaryJson {
      * "median", "percentiles": {"99": …}}}.
      */
     public static String of(List<Run> runs) {
+        return of(runs, null);
+    }
+
+    /**
+     * {@link #of(List)} with the speedup table of a comparison added as {@code "speedupTable"} (in
+     * {@link SpeedupTableText#json}'s layout) unless {@code table} is null.
+     */
+    public static String of(List<Run> runs, SpeedupTable table) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode array = root.putArray("runs");
         for (Run run : runs) {
@@ -65,6 +75,9 @@ public final class BenchmarkSummaryJson {
             metric(o.putObject("d2hMs"), p.d2h());
             ArrayNode warnings = o.putArray("warnings");
             p.warnings().stream().map(TimingWarning::text).forEach(warnings::add);
+        }
+        if (table != null) {
+            root.set("speedupTable", SpeedupTableText.jsonTree(table));
         }
         try {
             return JSON.writeValueAsString(root) + "\n";

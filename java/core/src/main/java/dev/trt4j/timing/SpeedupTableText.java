@@ -74,6 +74,15 @@ public final class SpeedupTableText {
      * "precision", "speedup", "samplesPerSecond"}]}]}}.
      */
     public static String json(SpeedupTable table) {
+        try {
+            return JSON.writeValueAsString(jsonTree(table)) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** {@link #json}'s document as a tree, to nest in another document. */
+    public static ObjectNode jsonTree(SpeedupTable table) {
         ObjectNode root = JSON.createObjectNode();
         root.put("metric", "samplesPerSecond").put("baseline", table.baseline());
         table.batches().forEach(root.putArray("batchSizes")::add);
@@ -90,11 +99,7 @@ public final class SpeedupTableText {
                 }
             }
         }
-        try {
-            return JSON.writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
-        }
+        return root;
     }
 
     private static void putOptional(ObjectNode node, String field, OptionalDouble value) {

@@ -55,7 +55,7 @@ class BenchCommandTest {
     void timesEachBatchAndExportsEachRunsTimes() throws Exception {
         Path times = dir.resolve("times.json");
         Path summary = dir.resolve("summary.json");
-        CliRun run = bench(with(model.toString(), "--batch", "1,2", "--json", times.toString(), "--summary-json",
+        CliRun run = bench(with(model.toString(), "--batch", "1,2", "--export-times", times.toString(), "--summary-json",
                 summary.toString()));
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out().lines().filter(l -> l.startsWith("== "))).hasSize(2);
@@ -91,6 +91,26 @@ class BenchCommandTest {
         assertThat(Files.readAllLines(csv).get(0)).isEqualTo("model,b1 fp32,b1 int8,b1 dynamic-int8");
         JsonNode cells = new ObjectMapper().readTree(json.toFile()).get("rows").get(0).get("cells");
         assertThat(cells.get(1).get("samplesPerSecond").asDouble()).isPositive();
+    }
+
+    @Test
+    void jsonPrintsOnlyTheSummaryAndTheTableOnStdout() throws Exception {
+        CliRun run = bench(with("--compare", "model=cls,fp32=" + model + ",int8=" + model, "--batch", "1,2",
+                "--json"));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(root.get("runs")).hasSize(4);
+        assertThat(root.get("runs").get(3).get("precision").asText()).isEqualTo("int8");
+        assertThat(root.get("runs").get(3).get("batch").asInt()).isEqualTo(2);
+        JsonNode table = root.get("speedupTable");
+        assertThat(table.get("baseline").asText()).isEqualTo("fp32");
+        assertThat(table.get("rows").get(0).get("cells").get(0).get("speedup").asDouble()).isEqualTo(1.0);
+
+        CliRun single = bench(with(model.toString(), "--json"));
+        assertThat(single.exitCode()).as(single.err()).isZero();
+        JsonNode one = new ObjectMapper().readTree(single.out());
+        assertThat(one.get("runs")).hasSize(1);
+        assertThat(one.has("speedupTable")).as("no table without --compare").isFalse();
     }
 
     @Test
