@@ -30,10 +30,12 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * The cost of collecting activation statistics (every quantizable tensor exposed as an output and streamed into
@@ -66,10 +68,15 @@ public class StatisticsOverheadBenchmark {
     private OnnxModel onnx;
     private List<Batch> batches;
     private OrtModelRunner bare;
+    /** Bare inference with the pass's thread setting (no spinning between runs), so that the sweeps get the cores. */
+    private OrtModelRunner bareQuiet;
     private ActivationStatisticsCollector collector;
     private ActivationStatisticsCollector qdqCollector;
     private StatisticsSession qdqSession;
     private List<String> outputs;
+    /** About what the workers read per MiniLM batch (120 MB of exposed tensors). */
+    private static final int EVICT_BYTES = 128 << 20;
+    private float[] evict;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
@@ -97,6 +104,7 @@ public class StatisticsOverheadBenchmark {
         // Bare inference as a user runs it (graph optimisations on). The statistics pass turns them off so that
         // every intermediate tensor exists; that cost is part of the overhead measured.
         bare = OrtModelRunner.open(file, OrtRunnerOptions.defaults());
+        bareQuiet = OrtModelRunner.open(file, OrtRunnerOptions.defaults().withSpinWait(false));
         outputs = onnx.outputs().stream().map(t -> t.name()).toList();
         collector = new ActivationStatisticsCollector(onnx, onnx.quantizableActivationTensors(),
                 StatisticsOptions.defaults());
@@ -104,11 +112,14 @@ public class StatisticsOverheadBenchmark {
                 new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(onnx.proto()),
                 StatisticsOptions.defaults());
         qdqSession = qdqCollector.open();
+        evict = new float[EVICT_BYTES / Float.BYTES];
+        Arrays.fill(evict, 1f);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
         bare.close();
+        bareQuiet.close();
         qdqSession.close();
     }
 
@@ -123,6 +134,44 @@ public class StatisticsOverheadBenchmark {
         try (OrtModelRunner cold = OrtModelRunner.open(file, OrtRunnerOptions.defaults())) {
             return runAll(cold);
         }
+    }
+
+    /**
+     * Bare inference with a sweep over {@link #EVICT_BYTES} of unrelated memory on every core after each batch, as the
+     * histogram workers read the exposed tensors between the pass's runs. Against {@link #evictOnly} and
+     * {@link #bareInference} it tells whether the pass's runs are slower because that reading pushes the model out
+     * of the caches (a question the 16-core Xeon raised; docs/benchmarks.md).
+     */
+    @Benchmark
+    public double bareInferenceEvicting() {
+        double sink = 0;
+        for (Batch b : batches) {
+            sink += bareQuiet.run(b, outputs).size();
+            sink += sweep();
+        }
+        return sink;
+    }
+
+    /** The sweeps of {@link #bareInferenceEvicting} alone. */
+    @Benchmark
+    public double evictOnly() {
+        double sink = 0;
+        for (int i = 0; i < batches.size(); i++) {
+            sink += sweep();
+        }
+        return sink;
+    }
+
+    private double sweep() {
+        int parts = Runtime.getRuntime().availableProcessors();
+        int step = evict.length / parts;
+        return IntStream.range(0, parts).parallel().mapToDouble(p -> {
+            float sum = 0;
+            for (int i = p * step, end = i + step; i < end; i++) {
+                sum += evict[i];
+            }
+            return sum;
+        }).sum();
     }
 
     private int runAll(OrtModelRunner runner) {

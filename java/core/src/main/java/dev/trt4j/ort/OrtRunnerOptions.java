@@ -8,8 +8,9 @@ import java.util.Objects;
  * @param intraOpThreads threads ONNX Runtime uses inside one operator; 0 lets ONNX Runtime choose (one per
  *                       physical core)
  * @param optimization   how much ONNX Runtime rewrites the graph before running it
- * @param spinWait       ONNX Runtime's idle intra-op threads spin for work (its default, the lowest latency) rather
- *                       than sleep; off leaves the cores to other threads of the process between and after runs
+ * @param spinWait       ONNX Runtime's intra-op threads keep spinning for work after a run returns (its default, the
+ *                       lowest latency for the next run); off, they spin only while a run is in progress and stop
+ *                       when it returns, leaving the cores to other threads of the process between runs
  */
 public record OrtRunnerOptions(int intraOpThreads, GraphOptimization optimization, boolean spinWait) {
     public OrtRunnerOptions {
@@ -39,7 +40,7 @@ public record OrtRunnerOptions(int intraOpThreads, GraphOptimization optimizatio
         return new OrtRunnerOptions(intraOpThreads, level, spinWait);
     }
 
-    /** These options with idle intra-op threads spinning or sleeping. */
+    /** These options with intra-op threads spinning between runs or only during them. */
     public OrtRunnerOptions withSpinWait(boolean on) {
         return new OrtRunnerOptions(intraOpThreads, optimization, on);
     }

@@ -57,8 +57,8 @@ public final class StatisticsSession implements AutoCloseable {
         // ALL: fusions never remove a tensor that is a graph output, and the blocked (NCHWc) convolutions that ALL
         // adds pay for converting the exposed tensors back: on 2 cores the exposed graph ran 18-26 % faster than at
         // EXTENDED on the PP-OCR classifier, detector and recognizer, and as fast on MiniLM (docs/benchmarks.md).
-        // No spin wait: the histogram workers run while ONNX Runtime is idle, and on a 16-core Xeon its spinning
-        // threads left them under 2 % of a core each.
+        // No spin wait between runs: the histogram workers run while ONNX Runtime is idle, and on a 16-core Xeon its
+        // threads, spinning on after each run, left them under 2 % of a core each. Within a run they still spin.
         OrtRunnerOptions runnerOptions = new OrtRunnerOptions(options.threads(), GraphOptimization.ALL, false);
         this.runner = OrtModelRunner.open(model.withExtraOutputs(fromOutputs), model.path().toString(), runnerOptions);
     }
