@@ -94,19 +94,16 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--one-at-a-time", description = "TensorRT: no query queued ahead (latency, not throughput).")
     private boolean oneAtATime;
 
-    @Option(names = "--export-times", paramLabel = "FILE",
+    @Option(names = "--json", paramLabel = "FILE",
             description = "Per-query times in trtexec's --exportTimes layout: FILE for a single run; with several "
                     + "runs one file each, FILE.<run>.json (e.g. times.b8.json).")
-    private Path exportTimes;
-
-    @Option(names = "--json", description = "Print every run's summary (as --summary-json writes it) and, with "
-            + "--compare, the speedup table as one JSON document instead of the text report.")
-    private boolean json;
+    private Path json;
 
     @Option(names = "--summary-json", paramLabel = "FILE",
             description = "Every run's summary (throughput; min, max, mean, median and percentiles of each metric) "
-                    + "as one JSON file, for scripts.")
-    private Path summaryJson;
+                    + "and, with --compare, the speedup table, as one JSON document for scripts; '-' prints it on "
+                    + "stdout instead of the text report.")
+    private String summaryJson;
 
     @Option(names = "--compare", paramLabel = "[model=NAME,]fp32=F,LABEL=F...",
             description = "Time each file against fp32, one column per LABEL (fp16, int8, dynamic-int8, ...); repeat "
@@ -143,35 +140,40 @@ public final class BenchCommand implements Callable<Integer> {
             BenchmarkBackend b = BenchmarkBackends.named(backendFor(run.file()));
             BenchmarkResult result = b.run(new BenchmarkRequest(run.file(), run.batch(), shapeMap, values, timing,
                     threads));
-            if (!json) {
+            if (!summaryOnStdout()) {
                 out.println("== " + run.file() + " [" + b.name() + "] " + BenchShapes.text(result.shapes())
                         + ", inputs " + result.inputs());
                 PerformanceReportText.lines(result.report()).forEach(line -> out.println("  " + line));
                 out.flush();
             }
-            if (exportTimes != null) {
-                TimesJson.write(runs.size() == 1 ? exportTimes : suffixed(exportTimes, run, result.batch()),
-                        result.measured());
+            if (json != null) {
+                TimesJson.write(runs.size() == 1 ? json : suffixed(json, run, result.batch()), result.measured());
             }
             entries.add(new SpeedupTable.Entry(run.model(), run.precision(), result.batch(),
                     result.report().samplesPerSecond()));
             summaries.add(new BenchmarkSummaryJson.Run(run.model(), run.precision(), result));
         }
-        writeIfAsked(summaryJson, BenchmarkSummaryJson.of(summaries));
         SpeedupTable table = compare.isEmpty() ? null : SpeedupTable.of(ComparisonRow.BASELINE, entries);
         if (table != null) {
             writeIfAsked(markdown, SpeedupTableText.markdown(table));
             writeIfAsked(csv, SpeedupTableText.csv(table));
             writeIfAsked(tableJson, SpeedupTableText.json(table));
         }
-        if (json) {
+        if (summaryOnStdout()) {
             out.print(BenchmarkSummaryJson.of(summaries, table));
-        } else if (table != null) {
+        } else if (summaryJson != null) {
+            AtomicFiles.writeString(Path.of(summaryJson), BenchmarkSummaryJson.of(summaries, table));
+        }
+        if (!summaryOnStdout() && table != null) {
             out.println();
             out.print(SpeedupTableText.markdown(table));
         }
         out.flush();
         return 0;
+    }
+
+    private boolean summaryOnStdout() {
+        return "-".equals(summaryJson);
     }
 
     private List<Run> plan() {

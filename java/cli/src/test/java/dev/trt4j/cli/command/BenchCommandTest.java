@@ -55,7 +55,7 @@ class BenchCommandTest {
     void timesEachBatchAndExportsEachRunsTimes() throws Exception {
         Path times = dir.resolve("times.json");
         Path summary = dir.resolve("summary.json");
-        CliRun run = bench(with(model.toString(), "--batch", "1,2", "--export-times", times.toString(), "--summary-json",
+        CliRun run = bench(with(model.toString(), "--batch", "1,2", "--json", times.toString(), "--summary-json",
                 summary.toString()));
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out().lines().filter(l -> l.startsWith("== "))).hasSize(2);
@@ -83,20 +83,24 @@ class BenchCommandTest {
         Path md = dir.resolve("table.md");
         Path csv = dir.resolve("table.csv");
         Path json = dir.resolve("table.json");
+        Path summary = dir.resolve("summary.json");
         CliRun run = bench(with("--compare", "model=cls,fp32=" + model + ",int8=" + model + ",dynamic-int8=" + model,
-                "--markdown", md.toString(), "--csv", csv.toString(), "--table-json", json.toString()));
+                "--markdown", md.toString(), "--csv", csv.toString(), "--table-json", json.toString(),
+                "--summary-json", summary.toString()));
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("| Model | b1 fp32 | b1 int8 | b1 dynamic-int8 |");
         assertThat(Files.readString(md)).contains("| cls | 1.00 |");
         assertThat(Files.readAllLines(csv).get(0)).isEqualTo("model,b1 fp32,b1 int8,b1 dynamic-int8");
         JsonNode cells = new ObjectMapper().readTree(json.toFile()).get("rows").get(0).get("cells");
         assertThat(cells.get(1).get("samplesPerSecond").asDouble()).isPositive();
+        assertThat(new ObjectMapper().readTree(summary.toFile()).get("speedupTable"))
+                .as("the summary carries the table too").isEqualTo(new ObjectMapper().readTree(json.toFile()));
     }
 
     @Test
-    void jsonPrintsOnlyTheSummaryAndTheTableOnStdout() throws Exception {
+    void summaryOnStdoutIsTheOnlyOutput() throws Exception {
         CliRun run = bench(with("--compare", "model=cls,fp32=" + model + ",int8=" + model, "--batch", "1,2",
-                "--json"));
+                "--summary-json", "-"));
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode root = new ObjectMapper().readTree(run.out());
         assertThat(root.get("runs")).hasSize(4);
@@ -106,7 +110,7 @@ class BenchCommandTest {
         assertThat(table.get("baseline").asText()).isEqualTo("fp32");
         assertThat(table.get("rows").get(0).get("cells").get(0).get("speedup").asDouble()).isEqualTo(1.0);
 
-        CliRun single = bench(with(model.toString(), "--json"));
+        CliRun single = bench(with(model.toString(), "--summary-json", "-"));
         assertThat(single.exitCode()).as(single.err()).isZero();
         JsonNode one = new ObjectMapper().readTree(single.out());
         assertThat(one.get("runs")).hasSize(1);
