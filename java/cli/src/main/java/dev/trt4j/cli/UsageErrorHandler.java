@@ -5,20 +5,37 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.PrintWriter;
+import java.util.List;
 
 /**
- * Reports a usage error (unknown option, missing or invalid value) with picocli's message, suggestions for a
- * misspelt option, and where to find help; exit code 2.
+ * Reports a usage error (unknown option, missing or invalid value) on one line: picocli's message and, for a
+ * misspelt option, the options it may have meant; exit code 2. Like every other error, one line: {@code --help} is
+ * on every command.
  */
 final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler {
+    /** Enough to name the option meant, few enough to stay one readable line. */
+    private static final int MAX_SUGGESTIONS = 3;
+
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();
-        err.println("trt4j: " + ex.getMessage());
-        UnmatchedArgumentException.printSuggestions(ex, err);
-        err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for more information.");
+        StringBuilder line = new StringBuilder("trt4j: ").append(oneLine(ex.getMessage()));
+        if (ex instanceof UnmatchedArgumentException unmatched) {
+            List<String> suggestions = unmatched.getSuggestions();
+            if (!suggestions.isEmpty()) {
+                line.append("; did you mean ")
+                        .append(String.join(" or ", suggestions.subList(0, Math.min(MAX_SUGGESTIONS,
+                                suggestions.size()))))
+                        .append('?');
+            }
+        }
+        err.println(line);
         err.flush();
         return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    private static String oneLine(String message) {
+        return message == null ? "invalid usage" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
     }
 }
