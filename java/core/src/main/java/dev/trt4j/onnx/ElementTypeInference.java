@@ -130,7 +130,8 @@ public final class ElementTypeInference {
             return input(node, 0, types);
         }
         if (FIRST_SAME_REST_INT64.contains(op)) {
-            return output == 0 ? input(node, 0, types) : DataType.INT64_VALUE;
+            // Integer.valueOf: with a bare int the conditional unboxes an unknown (null) first input and throws
+            return output == 0 ? input(node, 0, types) : Integer.valueOf(DataType.INT64_VALUE);
         }
         if (INT64_OUTPUTS.contains(op)) {
             return DataType.INT64_VALUE;
@@ -143,7 +144,7 @@ public final class ElementTypeInference {
             case "Cast" -> castTarget(node);
             case "CastLike" -> input(node, 1, types);
             case "Where" -> input(node, 1, types);
-            case "Dropout" -> output == 0 ? input(node, 0, types) : DataType.BOOL_VALUE;
+            case "Dropout" -> output == 0 ? input(node, 0, types) : Integer.valueOf(DataType.BOOL_VALUE);
             case "ConstantOfShape" -> {
                 AttributeProto value = attribute(node, "value");
                 yield value == null ? DataType.FLOAT_VALUE : value.getT().getDataType();
