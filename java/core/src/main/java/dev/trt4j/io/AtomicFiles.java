@@ -103,6 +103,22 @@ public final class AtomicFiles {
     }
 
     /**
+     * Checks, before any work, that {@code file} can be written where it is named: its folder exists and is a
+     * folder. A typo in an output path then fails in one line at once, not after a long run that leaves its other
+     * outputs behind.
+     *
+     * @throws Trt4jException naming the file and the reason
+     */
+    public static void requireFolderFor(Path file) {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent == null || Files.isDirectory(parent)) {
+            return;
+        }
+        throw new Trt4jException(file + ": cannot write: " + (Files.exists(parent) ? parent + " is a file, not a folder"
+                : "no such folder"));
+    }
+
+    /**
      * Why a write failed, in words: the file-system exceptions' messages are only the path, often of the
      * temporary file, which says nothing to the user.
      */

@@ -13,6 +13,9 @@ import dev.trt4j.benchmark.EngineShapeCheck;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.tensor.TensorSpec;
+import dev.trt4j.timing.InferenceTrace;
 import dev.trt4j.timing.PerformanceReportText;
 import dev.trt4j.timing.SpeedupTable;
 import dev.trt4j.timing.SpeedupTableText;
@@ -29,6 +32,8 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -130,12 +135,17 @@ public final class BenchCommand implements Callable<Integer> {
         TimingSettings timing = timing();
         BenchInputs values = inputs();
         Map<String, long[]> shapeMap = shapes == null ? Map.of() : ShapeSpecParser.parse("--shapes", shapes);
+        requireOutputFolders();
+        Map<Path, List<TensorSpec>> modelInputs = new HashMap<>();
         for (Run run : runs) {
-            preflight(run, shapeMap);
+            preflight(run, shapeMap, modelInputs);
         }
+        modelInputs.clear();
         PrintWriter out = spec.commandLine().getOut();
         List<SpeedupTable.Entry> entries = new ArrayList<>();
         List<BenchmarkSummaryJson.Run> summaries = new ArrayList<>();
+        // Written once every run has succeeded: a run that fails late leaves no files of the earlier ones.
+        Map<Path, List<InferenceTrace>> times = new LinkedHashMap<>();
         for (Run run : runs) {
             BenchmarkBackend b = BenchmarkBackends.named(backendFor(run.file()));
             BenchmarkResult result = b.run(new BenchmarkRequest(run.file(), run.batch(), shapeMap, values, timing,
@@ -147,12 +157,13 @@ public final class BenchCommand implements Callable<Integer> {
                 out.flush();
             }
             if (json != null) {
-                TimesJson.write(runs.size() == 1 ? json : suffixed(json, run, result.batch()), result.measured());
+                times.put(runs.size() == 1 ? json : suffixed(json, run, result.batch()), result.measured());
             }
             entries.add(new SpeedupTable.Entry(run.model(), run.precision(), result.batch(),
                     result.report().samplesPerSecond()));
             summaries.add(new BenchmarkSummaryJson.Run(run.model(), run.precision(), result));
         }
+        times.forEach(TimesJson::write);
         SpeedupTable table = compare.isEmpty() ? null : SpeedupTable.of(ComparisonRow.BASELINE, entries);
         if (table != null) {
             writeIfAsked(markdown, SpeedupTableText.markdown(table));
@@ -225,14 +236,33 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Checks what can be checked without loading anything, so a bad file fails before minutes of timing. */
-    private void preflight(Run run, Map<String, long[]> shapeMap) {
+    private void preflight(Run run, Map<String, long[]> shapeMap, Map<Path, List<TensorSpec>> modelInputs) {
         if (!Files.isRegularFile(run.file())) {
             throw new Trt4jException(run.file() + ": no such " + (isEngine(run.file()) ? "engine" : "model") + " file");
         }
         if (backendFor(run.file()).equals("tensorrt")) {
             EngineSidecarFile.read(run.file()).ifPresent(s -> EngineShapeCheck.checkRequest(run.file(), s, run.batch(),
                     shapeMap));
+        } else {
+            // A shape that fits the first model of a comparison but not a later one fails here, not after minutes
+            // of timing.
+            List<TensorSpec> inputs = modelInputs.computeIfAbsent(run.file(), f -> OnnxModel.load(f).inputs());
+            BenchShapes.resolve(run.file().toString(), inputs, run.batch(), shapeMap);
         }
+    }
+
+    /** Every file this run will write goes into a folder that exists, checked before any timing. */
+    private void requireOutputFolders() {
+        List<Path> targets = new ArrayList<>();
+        for (Path p : new Path[] {json, markdown, csv, tableJson}) {
+            if (p != null) {
+                targets.add(p);
+            }
+        }
+        if (summaryJson != null && !summaryOnStdout()) {
+            targets.add(Path.of(summaryJson));
+        }
+        targets.forEach(AtomicFiles::requireFolderFor);
     }
 
     private String backendFor(Path f) {

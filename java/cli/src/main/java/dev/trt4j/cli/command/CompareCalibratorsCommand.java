@@ -86,6 +86,9 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (markdown != null) {
+            AtomicFiles.requireFolderFor(markdown);
+        }
         List<Long> sweep = sampleCounts();
         List<MethodSpec> specs = MethodSpec.parseAll("--methods", methods, CalibrationOptions.defaults());
         StudiedModel studied = study.load(model);

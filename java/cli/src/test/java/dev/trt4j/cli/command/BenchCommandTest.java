@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.engine.ShapeRange;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -134,6 +135,27 @@ class BenchCommandTest {
         assertThat(noGpu.exitCode()).isEqualTo(1);
         assertThat(noGpu.errLines()).hasSize(1);
         assertThat(noGpu.errLines().get(0)).startsWith("trt4j: ").doesNotContain("unexpected");
+    }
+
+    @Test
+    void aComparisonThatCannotFinishWritesNothing() throws Exception {
+        // a second model whose input has another name: the shapes fit the first model only
+        var proto = OnnxModel.load(model).proto().toBuilder();
+        proto.getGraphBuilder().getInputBuilder(0).setName("y");
+        Path other = dir.resolve("other.onnx");
+        Files.write(other, proto.build().toByteArray());
+        Path times = dir.resolve("late.json");
+        CliRun late = bench(with("--compare", "fp32=" + model + ",int8=" + other,
+                "--json", times.toString(), "--summary-json", dir.resolve("late-summary.json").toString()));
+        assertOneLine(late, "other.onnx: --shapes names 'x', which is not an input");
+        assertThat(late.out()).as("refused before any timing").doesNotContain("== ");
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("late"));
+        }
+
+        CliRun badFolder = bench(with(model.toString(), "--summary-json", dir.resolve("no/such/s.json").toString()));
+        assertOneLine(badFolder, "s.json: cannot write: no such folder");
+        assertThat(badFolder.out()).doesNotContain("== ");
     }
 
     @Test
