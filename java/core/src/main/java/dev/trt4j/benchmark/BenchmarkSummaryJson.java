@@ -23,6 +23,7 @@ import java.util.Locale;
  */
 public final class BenchmarkSummaryJson {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper ONE_LINE = new ObjectMapper();
 
     /**
      * One run and the labels it had on the command line ({@code precision} empty outside a comparison, written as
@@ -38,7 +39,8 @@ public final class BenchmarkSummaryJson {
      * {@code {"runs": [{"model", "precision", "file", "backend", "batch", "shapes", "inputs", "timing",
      * "warmUpQueries", "queries", "walltimeMs", "queriesPerSecond", "samplesPerSecond", "latencyMs", "enqueueMs",
      * "h2dMs", "computeMs", "d2hMs", "warnings"}]}}; each {@code *Ms} metric is {@code {"min", "max", "mean",
-     * "median", "percentiles": {"99": …}}}.
+     * "median", "percentiles": {"99": …}}}, or null where the backend does not measure it (enqueue on ONNX Runtime,
+     * copies unless transfers are timed).
      */
     public static String of(List<Run> runs) {
         return of(runs, null);
@@ -49,6 +51,23 @@ public final class BenchmarkSummaryJson {
      * {@link SpeedupTableText#json}'s layout) unless {@code table} is null.
      */
     public static String of(List<Run> runs, SpeedupTable table) {
+        return write(JSON, tree(runs, table));
+    }
+
+    /** {@link #of(List, SpeedupTable)} on one line, as every command's {@code --json} prints to stdout. */
+    public static String oneLine(List<Run> runs, SpeedupTable table) {
+        return write(ONE_LINE, tree(runs, table));
+    }
+
+    private static String write(ObjectMapper mapper, ObjectNode root) {
+        try {
+            return mapper.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static ObjectNode tree(List<Run> runs, SpeedupTable table) {
         ObjectNode root = JSON.createObjectNode();
         ArrayNode array = root.putArray("runs");
         for (Run run : runs) {
@@ -69,20 +88,26 @@ public final class BenchmarkSummaryJson {
                     .put("walltimeMs", p.walltimeMs()).put("queriesPerSecond", p.queriesPerSecond())
                     .put("samplesPerSecond", p.samplesPerSecond());
             metric(o.putObject("latencyMs"), p.latency());
-            metric(o.putObject("enqueueMs"), p.enqueue());
-            metric(o.putObject("h2dMs"), p.h2d());
+            // null where the backend does not measure it: no enqueue on a synchronous CPU run, no copies unless
+            // transfers are timed
+            metric(o, "enqueueMs", p.mode().gpuEvents() ? p.enqueue() : null);
+            metric(o, "h2dMs", p.mode().dataTransfers() ? p.h2d() : null);
             metric(o.putObject("computeMs"), p.compute());
-            metric(o.putObject("d2hMs"), p.d2h());
+            metric(o, "d2hMs", p.mode().dataTransfers() ? p.d2h() : null);
             ArrayNode warnings = o.putArray("warnings");
             p.warnings().stream().map(TimingWarning::text).forEach(warnings::add);
         }
         if (table != null) {
             root.set("speedupTable", SpeedupTableText.jsonTree(table));
         }
-        try {
-            return JSON.writeValueAsString(root) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e);
+        return root;
+    }
+
+    private static void metric(ObjectNode parent, String field, MetricStatistics m) {
+        if (m == null) {
+            parent.putNull(field);
+        } else {
+            metric(parent.putObject(field), m);
         }
     }
 

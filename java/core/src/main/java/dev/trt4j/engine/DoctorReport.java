@@ -63,7 +63,7 @@ public final class DoctorReport {
             return "not ready: " + MissingComponent.gpu("no CUDA device found").line();
         }
         int more = env.missing().size() - 1;
-        return "not ready: " + env.missing().get(0).line() + (more > 0 ? " (and " + more + " more, see above)" : "");
+        return "not ready: " + env.missing().get(0).line() + (more > 0 ? " (and " + more + " more, listed in the report)" : "");
     }
 
     /** The report as one line of JSON, as every command's {@code --json} prints it. */

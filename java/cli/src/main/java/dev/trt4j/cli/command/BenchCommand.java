@@ -171,7 +171,7 @@ public final class BenchCommand implements Callable<Integer> {
             writeIfAsked(tableJson, SpeedupTableText.json(table));
         }
         if (summaryOnStdout()) {
-            out.print(BenchmarkSummaryJson.of(summaries, table));
+            out.print(BenchmarkSummaryJson.oneLine(summaries, table));
         } else if (summaryJson != null) {
             AtomicFiles.writeString(Path.of(summaryJson), BenchmarkSummaryJson.of(summaries, table));
         }

@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.Trt4jException;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.TaskKind;
 import dev.trt4j.ort.OrtRunnerOptions;
@@ -7,9 +8,11 @@ import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * How commands that judge a model against its reference with ONNX Runtime pick the task metric and run the models:
@@ -41,7 +44,15 @@ public final class EvaluationArguments {
     /** The task metric asked for; empty for {@code auto} (detected from the models) and {@code none}. */
     Optional<TaskKind> taskKind() {
         String name = taskName();
-        return name.equals("auto") || name.equals("none") ? Optional.empty() : Optional.of(TaskKind.parse(name));
+        if (name.equals("auto") || name.equals("none")) {
+            return Optional.empty();
+        }
+        if (Arrays.stream(TaskKind.values()).noneMatch(k -> k.label().equals(name))) {
+            // TaskKind knows only the metrics; this option also takes auto and none
+            throw new Trt4jException("--task: unknown task '" + task + "'; known: auto, none, "
+                    + Arrays.stream(TaskKind.values()).map(TaskKind::label).collect(Collectors.joining(", ")));
+        }
+        return Optional.of(TaskKind.parse(name));
     }
 
     /** ONNX Runtime's threads per model; 0 lets it choose. */

@@ -103,8 +103,12 @@ class BenchCommandTest {
         CliRun run = bench(with("--compare", "model=cls,fp32=" + model + ",int8=" + model, "--batch", "1,2",
                 "--summary-json", "-"));
         assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines()).as("one line, as every --json").hasSize(1);
         JsonNode root = new ObjectMapper().readTree(run.out());
         assertThat(root.get("runs")).hasSize(4);
+        assertThat(root.get("runs").get(0).get("h2dMs").isNull()).as("no copies timed on the CPU").isTrue();
+        assertThat(root.get("runs").get(0).get("enqueueMs").isNull()).isTrue();
+        assertThat(root.get("runs").get(0).get("computeMs").get("median").asDouble()).isPositive();
         assertThat(root.get("runs").get(3).get("precision").asText()).isEqualTo("int8");
         assertThat(root.get("runs").get(3).get("batch").asInt()).isEqualTo(2);
         JsonNode table = root.get("speedupTable");

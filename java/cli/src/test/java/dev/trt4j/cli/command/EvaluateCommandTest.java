@@ -28,4 +28,16 @@ class EvaluateCommandTest {
         assertThat(run.errLines()).containsExactly("trt4j: --keys " + keys + ": 2 keys make 4 classes (blank + keys + "
                 + "space), but no output of the model is [N,steps,4]; its outputs are [y [batch,4]]");
     }
+
+    @Test
+    void anUnknownTaskListsEveryValueTheOptionTakes() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+
+        CliRun run = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--task", "ocr", "--samples", "8");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: --task: unknown task 'ocr'; known: auto, none, embedding, "
+                + "ctc, classification, detection");
+    }
 }
