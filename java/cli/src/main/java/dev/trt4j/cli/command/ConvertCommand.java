@@ -115,12 +115,14 @@ public final class ConvertCommand implements Callable<Integer> {
         ModelProto converted;
         Fp16Converter.Result half = null;
         InputSpecializer.Result fixed = null;
+        Map<String, long[]> fixedShapes = Map.of();
         try {
             sourceOpset = OpsetUpgrade.defaultOpset(onnx.proto());
             converted = onnx.proto();
             if (!fixedValues.isEmpty() || fixShapes != null) {
                 Map<String, long[]> shapes = fixShapes == null ? Map.of()
                         : ShapeSpecParser.parse("--fix-shapes", fixShapes);
+                fixedShapes = shapes;
                 Map<String, TensorProto> values = new LinkedHashMap<>();
                 fixedValues.forEach((name, text) -> values.put(name, InputSpecializer.value(onnx.proto(), name, text,
                         shapes.get(name))));
@@ -151,7 +153,7 @@ public final class ConvertCommand implements Callable<Integer> {
             converted = half.model();
         }
         AtomicFiles.write(out, converted::writeTo);
-        print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, half, beyondFp16);
+        print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, fixedShapes, half, beyondFp16);
         return 0;
     }
 
@@ -189,7 +191,8 @@ public final class ConvertCommand implements Callable<Integer> {
     }
 
     private void print(Path modelFile, long fromOpset, long toOpset, InputSpecializer.Result fixed,
-                       Fp16Converter.Result half, List<Fp16RangeCheck.Finding> beyondFp16) {
+                       Map<String, long[]> fixedShapes, Fp16Converter.Result half,
+                       List<Fp16RangeCheck.Finding> beyondFp16) {
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode root = JsonOutput.object();
@@ -198,9 +201,21 @@ public final class ConvertCommand implements Callable<Integer> {
             root.put("sourceOpset", fromOpset);
             root.put("opset", toOpset);
             root.put("precision", half != null ? "fp16" : "fp32");
+            // Every key in every run, null where the option that fills it was not given: scripts read one schema.
             if (fixed != null) {
                 fixed.fixed().forEach(root.putArray("fixedInputs")::add);
+                ObjectNode shapes = root.putObject("fixedShapes");
+                fixedShapes.forEach((name, dims) -> {
+                    var a = shapes.putArray(name);
+                    for (long d : dims) {
+                        a.add(d);
+                    }
+                });
                 fixed.foldedIfs().forEach(root.putArray("foldedIfs")::add);
+            } else {
+                root.putNull("fixedInputs");
+                root.putNull("fixedShapes");
+                root.putNull("foldedIfs");
             }
             if (half != null) {
                 root.put("castsAdded", half.castsAdded());
@@ -211,6 +226,11 @@ public final class ConvertCommand implements Callable<Integer> {
                     beyondFp16.forEach(f -> ranged.addObject().put("node", f.node()).put("tensor", f.tensor())
                             .put("absMax", f.absMax()));
                 }
+            } else {
+                root.putNull("castsAdded");
+                root.putNull("fp32Nodes");
+                root.putNull("fp16RangeChecked");
+                root.putNull("beyondFp16");
             }
             json.print(w, root);
         } else {
@@ -218,8 +238,9 @@ public final class ConvertCommand implements Callable<Integer> {
                     toOpset != fromOpset ? " from opset " + fromOpset + " to " + toOpset : "",
                     half != null ? " to FP16" : "", out);
             if (fixed != null) {
-                w.printf("Fixed %s; folded %d If node%s%s%n", fixed.fixed().isEmpty() ? "shapes"
-                                : String.join(", ", fixed.fixed()),
+                List<String> what = new ArrayList<>(fixed.fixed());
+                fixedShapes.forEach((name, dims) -> what.add(name + " to " + ShapeSpecParser.format(dims)));
+                w.printf("Fixed %s; folded %d If node%s%s%n", String.join(", ", what),
                         fixed.foldedIfs().size(), fixed.foldedIfs().size() == 1 ? "" : "s",
                         fixed.foldedIfs().isEmpty() ? "" : ": " + String.join(", ", fixed.foldedIfs()));
             }

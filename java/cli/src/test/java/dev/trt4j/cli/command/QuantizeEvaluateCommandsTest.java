@@ -325,6 +325,7 @@ class QuantizeEvaluateCommandsTest {
         assertThat(r.get("sourceOpset").asLong()).isEqualTo(11);
         assertThat(r.get("opset").asLong()).isEqualTo(13);
         assertThat(r.get("precision").asText()).isEqualTo("fp32");
+        assertThat(r.get("fixedShapes").isNull()).isTrue();
         assertThat(ModelProto.parseFrom(Files.readAllBytes(raised)).getOpsetImport(0).getVersion()).isEqualTo(13);
         JsonNode e = json(CliRun.of("evaluate", "--reference", model.toString(), "--candidate", raised.toString(),
                 "--samples", "16", "--json"));
@@ -342,6 +343,8 @@ class QuantizeEvaluateCommandsTest {
                 fixed.toString(), "--json"));
 
         assertThat(r.get("foldedIfs")).isEmpty();
+        assertThat(r.get("fixedShapes").get("x")).extracting(JsonNode::asLong).containsExactly(1L, 3L, 48L, 192L);
+        assertThat(r.get("castsAdded").isNull()).as("no --fp16: the key is there, null").isTrue();
         var dims = ModelProto.parseFrom(Files.readAllBytes(fixed)).getGraph().getInput(0).getType().getTensorType()
                 .getShape().getDimList();
         assertThat(dims).extracting(d -> d.getDimValue()).containsExactly(1L, 3L, 48L, 192L);
