@@ -119,16 +119,21 @@ public final class QuantizeCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode root = toJson(modelFile, report);
+            // Present in every run, null where the target or option that fills it was not chosen.
             if (fused != null) {
                 ObjectNode o = root.putObject("onnxruntimeCpu");
                 fused.integerKernels().forEach(o.putObject("integerKernels")::put);
                 fused.floatKernels().forEach(o.putObject("floatKernels")::put);
+            } else {
+                root.putNull("onnxruntimeCpu");
             }
             if (corrected != null) {
                 ObjectNode bc = root.putObject("biasCorrection");
                 bc.put("samples", corrected.samples());
                 ObjectNode shifts = bc.putObject("largestShift");
                 corrected.shifts().forEach(shifts::put);
+            } else {
+                root.putNull("biasCorrection");
             }
             json.print(w, root);
         } else {

@@ -240,6 +240,8 @@ class QuantizeEvaluateCommandsTest {
                 "Conv@19").hasSize(12);
         assertThat(r.get("weightGranularity").asText()).isEqualTo("per-tensor");
         assertThat(r.get("weightMethod").asText()).isEqualTo("percentile");
+        assertThat(r.get("biasCorrection").isNull()).as("present, null without --bias-correction").isTrue();
+        assertThat(r.get("onnxruntimeCpu").isNull()).as("present, null for the TensorRT layout").isTrue();
         assertThat(out).exists();
     }
 
