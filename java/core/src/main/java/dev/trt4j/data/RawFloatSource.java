@@ -2,6 +2,7 @@ package dev.trt4j.data;
 
 import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
@@ -70,7 +71,7 @@ public final class RawFloatSource extends BatchingSource {
             try {
                 size = Files.size(f);
             } catch (IOException e) {
-                throw new Trt4jException(f + ": cannot read: " + e.getMessage(), e);
+                throw new Trt4jException(f + ": cannot read: " + ReadFailure.reason(e), e);
             }
             if (sampleBytes == 0 || size % sampleBytes != 0) {
                 throw new Trt4jException(f + ": " + size + " bytes are not a whole number of samples of model input '"
@@ -99,7 +100,7 @@ public final class RawFloatSource extends BatchingSource {
                 }
             }
         } catch (IOException e) {
-            throw new Trt4jException(files.get(fileIndex) + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(files.get(fileIndex) + ": cannot read: " + ReadFailure.reason(e), e);
         } catch (IndexOutOfBoundsException e) {
             throw new Trt4jException(path + ": files shrank while being read", e);
         }

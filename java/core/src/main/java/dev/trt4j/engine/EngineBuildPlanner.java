@@ -1,6 +1,7 @@
 package dev.trt4j.engine;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,7 +128,7 @@ public final class EngineBuildPlanner {
         } catch (java.nio.file.NoSuchFileException e) {
             throw new Trt4jException(file + ": calibration cache not found");
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read calibration cache: " + e.getMessage());
+            throw new Trt4jException(file + ": cannot read calibration cache: " + ReadFailure.reason(e));
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.trt4j.evaluate;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -48,7 +49,7 @@ public final class CtcGreedyDecoder {
         } catch (NoSuchFileException e) {
             throw new Trt4jException(file + ": no such keys file", e);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read the keys: " + e.getMessage(), e);
+            throw new Trt4jException(file + ": cannot read the keys: " + ReadFailure.reason(e), e);
         }
     }
 
@@ -61,7 +62,7 @@ public final class CtcGreedyDecoder {
         try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
             return checked(r.lines().toList(), name);
         } catch (IOException e) {
-            throw new Trt4jException(name + ": cannot read the keys: " + e.getMessage(), e);
+            throw new Trt4jException(name + ": cannot read the keys: " + ReadFailure.reason(e), e);
         }
     }
 

@@ -8,6 +8,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -140,7 +141,7 @@ final class ExternalDataInliner {
             buf.flip();
             return ByteString.copyFrom(buf);
         } catch (IOException e) {
-            throw new Trt4jException(where + ": cannot read external data " + file + ": " + e.getMessage(), e);
+            throw new Trt4jException(where + ": cannot read external data " + file + ": " + ReadFailure.reason(e), e);
         }
     }
 

@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.table.Provenance;
 import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
@@ -114,7 +115,7 @@ public final class OnnxModel {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read the model: " + e.getMessage(), e);
+            throw new Trt4jException(file + ": cannot read the model: " + ReadFailure.reason(e), e);
         }
         ModelProto proto;
         try {

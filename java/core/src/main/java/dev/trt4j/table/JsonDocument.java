@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -52,7 +53,7 @@ public final class JsonDocument {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
         }
         return parse(text, file.toString());
     }

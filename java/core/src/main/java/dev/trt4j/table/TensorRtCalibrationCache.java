@@ -2,6 +2,7 @@ package dev.trt4j.table;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.ReadFailure;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -94,7 +95,7 @@ public final class TensorRtCalibrationCache {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
         }
         return parse(new String(bytes, StandardCharsets.UTF_8), file.toString());
     }

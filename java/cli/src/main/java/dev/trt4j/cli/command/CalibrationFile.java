@@ -1,6 +1,7 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.TensorRtCalibrationCache;
 
@@ -33,7 +34,7 @@ record CalibrationFile(Path path, CalibrationTable table, TensorRtCalibrationCac
         } catch (CharacterCodingException e) {
             throw new Trt4jException(path + ": not a calibration file (not UTF-8 text)", e);
         } catch (IOException e) {
-            throw new Trt4jException(path + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(path + ": cannot read: " + ReadFailure.reason(e), e);
         }
         String start = text.stripLeading();
         if (start.startsWith("{")) {

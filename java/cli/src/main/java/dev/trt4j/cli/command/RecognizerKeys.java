@@ -2,6 +2,7 @@ package dev.trt4j.cli.command;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.evaluate.CtcGreedyDecoder;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.io.IOException;
@@ -44,7 +45,7 @@ final class RecognizerKeys {
             boolean fits = outputs.stream().anyMatch(o -> o.rank() == 3 && o.dims()[2] == bundled.size() + 2L);
             return fits ? bundled : List.of();
         } catch (IOException e) {
-            throw new Trt4jException(BUNDLED_KEYS + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(BUNDLED_KEYS + ": cannot read: " + ReadFailure.reason(e), e);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.trt4j.data.audio;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -37,7 +38,7 @@ final class MonoPcmReader implements AutoCloseable {
         } catch (UnsupportedAudioFileException e) {
             throw new Trt4jException(file + ": not a WAV file that Java can read", e);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
         }
         AudioFormat f = in.getFormat();
         AudioFormat.Encoding enc = f.getEncoding();
@@ -90,7 +91,7 @@ final class MonoPcmReader implements AutoCloseable {
                 bytes += n;
             }
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
         }
         return bytes / frameBytes;
     }
@@ -112,7 +113,7 @@ final class MonoPcmReader implements AutoCloseable {
                 throw new Trt4jException(file + ": the audio ended early while being read (was the file changed?)");
             }
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
         }
         boolean big = format.isBigEndian();
         for (int i = 0; i < count; i++) {

@@ -2,6 +2,7 @@ package dev.trt4j.data.npy;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.ReadFailure;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -28,7 +29,7 @@ public final class NpyFile {
         } catch (NoSuchFileException e) {
             throw new Trt4jException(file + ": no such file", e);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
         }
     }
 

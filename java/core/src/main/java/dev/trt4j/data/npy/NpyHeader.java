@@ -1,6 +1,7 @@
 package dev.trt4j.data.npy;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.tensor.HostTensor;
 
 import java.io.DataInputStream;
@@ -78,7 +79,7 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
         } catch (EOFException e) {
             throw new Trt4jException(source + ": truncated .npy header", e);
         } catch (IOException e) {
-            throw new Trt4jException(source + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(source + ": cannot read: " + ReadFailure.reason(e), e);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.trt4j.data.npy;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.tensor.HostTensor;
 
 import java.io.IOException;
@@ -86,7 +87,7 @@ public final class NpyRowReader implements AutoCloseable {
                         + header.dataBytes() + " bytes) but only " + (expected - data.length + n) + " follow");
             }
         } catch (IOException e) {
-            throw new Trt4jException(source + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(source + ": cannot read: " + ReadFailure.reason(e), e);
         }
         if (header.byteOrder() == ByteOrder.BIG_ENDIAN && size > 1) {
             swapBytes(data, size);

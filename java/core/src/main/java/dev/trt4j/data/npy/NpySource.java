@@ -5,6 +5,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.ShapeResolver;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -51,7 +52,7 @@ public final class NpySource extends BatchingSource {
         } catch (NoSuchFileException e) {
             throw new Trt4jException(file + ": no such file", e);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
         }
         NpyInput input = new NpyInput(spec, in, file.toString(), shapes);
         try {

@@ -2,6 +2,7 @@ package dev.trt4j.data.npy;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.ReadFailure;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -47,7 +48,7 @@ public final class NpzFile {
                 }
             }
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
         }
         return arrays;
     }
@@ -96,7 +97,7 @@ public final class NpzFile {
             if (!file.toFile().exists()) {
                 throw new Trt4jException(file + ": no such file", e);
             }
-            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
         }
     }
 

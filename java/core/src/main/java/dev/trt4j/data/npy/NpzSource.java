@@ -5,6 +5,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.ShapeResolver;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -89,7 +90,7 @@ public final class NpzSource extends BatchingSource {
             if (e instanceof RuntimeException r) {
                 throw r;
             }
-            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason((IOException) e), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.trt4j.data.text;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.DataFiles;
+import dev.trt4j.io.ReadFailure;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -29,7 +30,7 @@ public final class SentenceFiles {
             } catch (CharacterCodingException e) {
                 throw new Trt4jException(file + ": not UTF-8 text", e);
             } catch (IOException e) {
-                throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+                throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
             }
         }
         if (sentences.isEmpty()) {
