@@ -28,11 +28,14 @@ import java.util.Optional;
  * @param ranking           most sensitive first
  * @param search            the skip-list search; null when no target was given
  * @param biasCorrection    the bias correction applied to every candidate and to the written model; null = none
+ * @param calibrationData   what the activation ranges were calibrated on; null in files written before it was kept
+ * @param calibrationSamples how many samples the ranges saw; null likewise
  */
 public record SensitivityReport(String model, String modelSha256, String method, String metric,
                                 boolean higherIsBetter, String evaluationData, double fp32Score,
                                 double quantizedScore, List<LayerSensitivity> ranking, Search search,
-                                BiasCorrection.Scope biasCorrection) {
+                                BiasCorrection.Scope biasCorrection, String calibrationData,
+                                Long calibrationSamples) {
     static final ReportFormat FORMAT = new ReportFormat("trt4j.sensitivity", 1);
 
     /**
@@ -65,12 +68,20 @@ public record SensitivityReport(String model, String modelSha256, String method,
         ranking = List.copyOf(ranking);
     }
 
-    /** A report of candidates judged without bias correction. */
+    /** A report of candidates judged without bias correction, calibration data not recorded. */
     public SensitivityReport(String model, String modelSha256, String method, String metric, boolean higherIsBetter,
                              String evaluationData, double fp32Score, double quantizedScore,
                              List<LayerSensitivity> ranking, Search search) {
         this(model, modelSha256, method, metric, higherIsBetter, evaluationData, fp32Score, quantizedScore, ranking,
                 search, null);
+    }
+
+    /** A report whose calibration data is not recorded. */
+    public SensitivityReport(String model, String modelSha256, String method, String metric, boolean higherIsBetter,
+                             String evaluationData, double fp32Score, double quantizedScore,
+                             List<LayerSensitivity> ranking, Search search, BiasCorrection.Scope biasCorrection) {
+        this(model, modelSha256, method, metric, higherIsBetter, evaluationData, fp32Score, quantizedScore, ranking,
+                search, biasCorrection, null, null);
     }
 
     public Optional<Search> searchResult() {
@@ -106,6 +117,12 @@ public record SensitivityReport(String model, String modelSha256, String method,
         root.put("metric", metric);
         root.put("higherIsBetter", higherIsBetter);
         root.put("evaluationData", evaluationData);
+        root.put("calibrationData", calibrationData);
+        if (calibrationSamples == null) {
+            root.putNull("calibrationSamples");
+        } else {
+            root.put("calibrationSamples", calibrationSamples.longValue());
+        }
         root.put("fp32Score", fp32Score);
         root.put("quantizedScore", quantizedScore);
         // Always present, null when off, so that a reader can tell "not applied" from an older file.
@@ -182,7 +199,24 @@ public record SensitivityReport(String model, String modelSha256, String method,
                 doc.text(root.get("modelSha256"), "modelSha256"), doc.text(root.get("method"), "method"),
                 doc.text(root.get("metric"), "metric"), doc.bool(root.get("higherIsBetter"), "higherIsBetter"),
                 doc.text(root.get("evaluationData"), "evaluationData"), number(doc, root, "fp32Score", ""),
-                number(doc, root, "quantizedScore", ""), ranking, search, biasCorrection(doc, root));
+                number(doc, root, "quantizedScore", ""), ranking, search, biasCorrection(doc, root),
+                optionalText(doc, root, "calibrationData"), optionalCount(doc, root, "calibrationSamples"));
+    }
+
+    private static String optionalText(JsonDocument doc, ObjectNode root, String field) {
+        JsonNode n = root.get(field);
+        return n == null || n.isNull() ? null : doc.text(n, field);
+    }
+
+    private static Long optionalCount(JsonDocument doc, ObjectNode root, String field) {
+        JsonNode n = root.get(field);
+        if (n == null || n.isNull()) {
+            return null;
+        }
+        if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 0) {
+            throw doc.error(field, "is " + n + "; expected a sample count or null");
+        }
+        return n.asLong();
     }
 
     /** {@code biasCorrection}: conv, all, or null; files written before it existed lack it (none applied). */

@@ -244,7 +244,7 @@ class SensitivityAnalysisTest {
         TaskScore full = ranking.fullyQuantized();
         SensitivityReport corrected = new SensitivityReport("mlp.onnx", "abc", "max", full.metric(),
                 full.higherIsBetter(), "synthetic", full.reference(), full.candidate(), ranking.layers(), null,
-                BiasCorrection.Scope.ALL);
+                BiasCorrection.Scope.ALL, "seeded random (seed 1)", 64L);
         Path json = dir.resolve("sensitivity-bias.json");
         corrected.write(json);
 

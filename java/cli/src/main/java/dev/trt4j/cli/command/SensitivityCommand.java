@@ -120,7 +120,7 @@ public final class SensitivityCommand implements Callable<Integer> {
                 methodSpec.label(), full.metric(), full.higherIsBetter(),
                 study.describeEvaluation(split, calibrationSamples), full.reference(),
                 full.candidate(), ranking.layers(), partial == null ? null : SensitivityReport.Search.of(partial),
-                scope);
+                scope, statistics.dataDescription(), statistics.samples());
         Path partialModel = folder.resolve(studied.stem() + ".partial.int8.onnx");
         subject.save();
         if (partial != null) {

@@ -89,6 +89,8 @@ class SensitivityCommandTest {
         JsonNode c = new ObjectMapper().readTree(Files.readString(out.resolve("sensitivity.json")));
         assertThat(p.get("biasCorrection").isNull()).isTrue();
         assertThat(c.get("biasCorrection").asText()).isEqualTo("all");
+        assertThat(p.get("calibrationSamples").asLong()).as("--samples 64 calibrated the ranges").isEqualTo(64);
+        assertThat(p.get("calibrationData").asText()).contains("calibration.npy");
         assertThat(c.get("quantizedScore").asDouble()).as("the fully quantized model is judged corrected")
                 .isNotEqualTo(p.get("quantizedScore").asDouble());
         // "first" stays INT8 in the written model, and its bias is the corrected one.
