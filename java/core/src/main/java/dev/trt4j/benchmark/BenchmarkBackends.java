@@ -36,7 +36,9 @@ public final class BenchmarkBackends {
             throw new Trt4jException("backend tensorrt: trt4j-native is not on the class path; build trt4j with -Pgpu "
                     + "(see native/README.md)");
         }
+        boolean tensorRtBuilt = backends.stream().anyMatch(b -> b.name().equals("tensorrt"));
         throw new Trt4jException("unknown backend '" + name + "'; available: "
-                + backends.stream().map(BenchmarkBackend::name).collect(Collectors.joining(", ")));
+                + backends.stream().map(BenchmarkBackend::name).collect(Collectors.joining(", "))
+                + (tensorRtBuilt ? "" : ", and tensorrt with trt4j built with -Pgpu"));
     }
 }

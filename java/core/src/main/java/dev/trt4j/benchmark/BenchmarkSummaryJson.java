@@ -47,8 +47,8 @@ public final class BenchmarkSummaryJson {
     }
 
     /**
-     * {@link #of(List)} with the speedup table of a comparison added as {@code "speedupTable"} (in
-     * {@link SpeedupTableText#json}'s layout) unless {@code table} is null.
+     * {@link #of(List)} with the speedup table of a comparison as {@code "speedupTable"} (in
+     * {@link SpeedupTableText#json}'s layout), null when {@code table} is null.
      */
     public static String of(List<Run> runs, SpeedupTable table) {
         return write(JSON, tree(runs, table));
@@ -99,6 +99,8 @@ public final class BenchmarkSummaryJson {
         }
         if (table != null) {
             root.set("speedupTable", SpeedupTableText.jsonTree(table));
+        } else {
+            root.putNull("speedupTable");
         }
         return root;
     }

@@ -84,6 +84,6 @@ class OrtCpuBenchmarkTest {
         assertThatThrownBy(() -> bench.run(new BenchmarkRequest(model, 1, Map.of(), BenchInputs.zeros(), SHORT, 1)))
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("has open dimension 2");
         assertThatThrownBy(() -> BenchmarkBackends.named("tpu")).isInstanceOf(Trt4jException.class)
-                .hasMessageContaining("unknown backend 'tpu'; available: onnxruntime");
+                .hasMessageContaining("unknown backend 'tpu'; available: onnxruntime, and tensorrt with trt4j built with -Pgpu");
     }
 }
