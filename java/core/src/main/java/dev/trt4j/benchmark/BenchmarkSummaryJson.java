@@ -38,17 +38,10 @@ public final class BenchmarkSummaryJson {
     /**
      * {@code {"runs": [{"model", "precision", "file", "backend", "batch", "shapes", "inputs", "timing",
      * "warmUpQueries", "queries", "walltimeMs", "queriesPerSecond", "samplesPerSecond", "latencyMs", "enqueueMs",
-     * "h2dMs", "computeMs", "d2hMs", "warnings"}]}}; each {@code *Ms} metric is {@code {"min", "max", "mean",
-     * "median", "percentiles": {"99": …}}}, or null where the backend does not measure it (enqueue on ONNX Runtime,
-     * copies unless transfers are timed).
-     */
-    public static String of(List<Run> runs) {
-        return of(runs, null);
-    }
-
-    /**
-     * {@link #of(List)} with the speedup table of a comparison as {@code "speedupTable"} (in
-     * {@link SpeedupTableText#json}'s layout), null when {@code table} is null.
+     * "h2dMs", "computeMs", "d2hMs", "warnings"}], "speedupTable"}}; each {@code *Ms} metric is {@code {"min", "max",
+     * "mean", "median", "percentiles": {"99": …}}}, or null where the backend does not measure it (enqueue on ONNX
+     * Runtime, copies unless transfers are timed). {@code speedupTable} is a comparison's table in
+     * {@link SpeedupTableText#json}'s layout, null when {@code table} is null. Indented, for a file.
      */
     public static String of(List<Run> runs, SpeedupTable table) {
         return write(JSON, tree(runs, table));

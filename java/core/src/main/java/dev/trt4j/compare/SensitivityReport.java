@@ -213,10 +213,11 @@ public record SensitivityReport(String model, String modelSha256, String method,
         if (n == null || n.isNull()) {
             return null;
         }
-        if (!n.canConvertToLong() || !n.isIntegralNumber() || n.asLong() < 0) {
-            throw doc.error(field, "is " + n + "; expected a sample count or null");
+        long count = doc.integer(n, field);
+        if (count < 0) {
+            throw doc.error(field, "is " + count + "; expected a sample count or null");
         }
-        return n.asLong();
+        return count;
     }
 
     /** {@code biasCorrection}: conv, all, or null; files written before it existed lack it (none applied). */

@@ -4,6 +4,7 @@ import dev.trt4j.Trt4jException;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /** The task metrics trt4j knows, by the name users give them. */
@@ -34,13 +35,17 @@ public enum TaskKind {
      * @throws Trt4jException for an unknown name, listing the known ones
      */
     public static TaskKind parse(String name) {
+        return find(name).orElseThrow(() -> new Trt4jException("unknown task '" + name + "'; known: " + labels()));
+    }
+
+    /** The kind called {@code name} (case-insensitive), if there is one. */
+    public static Optional<TaskKind> find(String name) {
         String wanted = name.strip().toLowerCase(Locale.ROOT);
-        for (TaskKind k : values()) {
-            if (k.label.equals(wanted)) {
-                return k;
-            }
-        }
-        throw new Trt4jException("unknown task '" + name + "'; known: "
-                + Arrays.stream(values()).map(TaskKind::label).collect(Collectors.joining(", ")));
+        return Arrays.stream(values()).filter(k -> k.label.equals(wanted)).findFirst();
+    }
+
+    /** Every kind's label, comma-separated, for messages. */
+    public static String labels() {
+        return Arrays.stream(values()).map(TaskKind::label).collect(Collectors.joining(", "));
     }
 }

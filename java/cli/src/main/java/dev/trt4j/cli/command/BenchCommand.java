@@ -140,7 +140,6 @@ public final class BenchCommand implements Callable<Integer> {
         for (Run run : runs) {
             preflight(run, shapeMap, modelInputs);
         }
-        modelInputs.clear();
         PrintWriter out = spec.commandLine().getOut();
         List<SpeedupTable.Entry> entries = new ArrayList<>();
         List<BenchmarkSummaryJson.Run> summaries = new ArrayList<>();

@@ -8,11 +8,9 @@ import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 /**
  * How commands that judge a model against its reference with ONNX Runtime pick the task metric and run the models:
@@ -47,12 +45,9 @@ public final class EvaluationArguments {
         if (name.equals("auto") || name.equals("none")) {
             return Optional.empty();
         }
-        if (Arrays.stream(TaskKind.values()).noneMatch(k -> k.label().equals(name))) {
-            // TaskKind knows only the metrics; this option also takes auto and none
-            throw new Trt4jException("--task: unknown task '" + task + "'; known: auto, none, "
-                    + Arrays.stream(TaskKind.values()).map(TaskKind::label).collect(Collectors.joining(", ")));
-        }
-        return Optional.of(TaskKind.parse(name));
+        // TaskKind knows only the metrics; this option also takes auto and none
+        return Optional.of(TaskKind.find(name).orElseThrow(() -> new Trt4jException("--task: unknown task '" + task
+                + "'; known: auto, none, " + TaskKind.labels())));
     }
 
     /** ONNX Runtime's threads per model; 0 lets it choose. */
