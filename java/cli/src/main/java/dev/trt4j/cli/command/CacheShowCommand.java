@@ -63,12 +63,16 @@ public final class CacheShowCommand implements Callable<Integer> {
 
     private static ObjectNode toJson(CalibrationFile input, List<Row> rows) {
         ObjectNode root = JsonOutput.object();
+        // The same keys for both kinds of file, null where the kind does not record it.
         if (input.isCache()) {
             root.put("kind", "tensorrt-cache");
             root.put("tensorrtVersion", input.cache().version());
             root.put("algorithm", input.cache().algorithm());
+            root.putNull("method");
         } else {
             root.put("kind", "calibration-table");
+            root.putNull("tensorrtVersion");
+            root.putNull("algorithm");
             root.put("method", input.table().provenance().method());
         }
         ArrayNode tensors = root.putArray("tensors");

@@ -71,6 +71,7 @@ class CacheCommandTest {
         assertThat(run.out().lines()).hasSize(1);
         assertThat(root.get("kind").asText()).isEqualTo("tensorrt-cache");
         assertThat(root.get("tensorrtVersion").asInt()).isEqualTo(7000);
+        assertThat(root.get("method").isNull()).as("a table's key, present and null for a cache").isTrue();
         JsonNode ip2 = root.get("tensors").get(6);
         assertThat(ip2.get("name").asText()).isEqualTo("ip2");
         assertThat(ip2.get("scaleHex").asText()).isEqualTo("3e691968");
