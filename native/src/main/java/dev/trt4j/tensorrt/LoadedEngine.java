@@ -1,10 +1,11 @@
 package dev.trt4j.tensorrt;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.Closing;
 import dev.trt4j.tensor.TensorSpec;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.global.nvinfer.TensorIOMode;
+import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
@@ -15,8 +16,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A deserialized engine with one execution context (optimization profile 0), for timing. Closes context, engine
- * and runtime in that order (idempotent).
+ * A deserialized engine with one execution context (optimization profile 0), for timing and for
+ * {@link TrtSession}. Closes context, engine and runtime in that order, each even if one before it fails
+ * (idempotent).
  */
 final class LoadedEngine implements AutoCloseable {
     private final IRuntime runtime;
@@ -30,28 +32,43 @@ final class LoadedEngine implements AutoCloseable {
      * @throws Trt4jException when TensorRT cannot deserialize the plan or make a context
      */
     LoadedEngine(Path file, byte[] plan) {
+        // Built one step at a time; whatever exists when a step fails is freed before the error leaves, so a failed
+        // load (a stale engine, an I/O type trt4j cannot read) does not leave the engine's weights on the GPU.
         TrtLogger logger = TrtLogger.shared();
-        logger.clearErrors();
-        runtime = nvinfer.createInferRuntime(logger);
-        if (runtime == null || runtime.isNull()) {
-            throw new Trt4jException("createInferRuntime failed: " + logger.lastError().orElse("TensorRT returned null"));
+        IRuntime newRuntime = null;
+        ICudaEngine newEngine = null;
+        IExecutionContext newContext = null;
+        try {
+            logger.clearErrors();
+            newRuntime = nvinfer.createInferRuntime(logger);
+            if (newRuntime == null || newRuntime.isNull()) {
+                throw new Trt4jException("createInferRuntime failed: "
+                        + logger.lastError().orElse("TensorRT returned null"));
+            }
+            try (BytePointer blob = new BytePointer(plan.length)) {
+                blob.put(plan);
+                newEngine = newRuntime.deserializeCudaEngine(blob, plan.length);
+            }
+            if (newEngine == null || newEngine.isNull()) {
+                throw new Trt4jException(file + ": TensorRT cannot load this engine: " + logger.lastError()
+                        .orElse("no reason given") + "; rebuild it with trt4j build");
+            }
+            newContext = newEngine.createExecutionContext();
+            if (newContext == null || newContext.isNull()) {
+                throw new Trt4jException(file + ": createExecutionContext failed: " + logger.lastError()
+                        .orElse("no reason given"));
+            }
+            readIoTensors(newEngine);
+        } catch (RuntimeException | Error e) {
+            Closing.afterFailure(e, newContext, newEngine, newRuntime);
+            throw e;
         }
-        try (BytePointer blob = new BytePointer(plan.length)) {
-            blob.put(plan);
-            engine = runtime.deserializeCudaEngine(blob, plan.length);
-        }
-        if (engine == null || engine.isNull()) {
-            runtime.close();
-            throw new Trt4jException(file + ": TensorRT cannot load this engine: " + logger.lastError()
-                    .orElse("no reason given") + "; rebuild it with trt4j build");
-        }
-        context = engine.createExecutionContext();
-        if (context == null || context.isNull()) {
-            engine.close();
-            runtime.close();
-            throw new Trt4jException(file + ": createExecutionContext failed: " + logger.lastError()
-                    .orElse("no reason given"));
-        }
+        runtime = newRuntime;
+        engine = newEngine;
+        context = newContext;
+    }
+
+    private void readIoTensors(ICudaEngine engine) {
         for (int i = 0; i < engine.getNbIOTensors(); i++) {
             String name = engine.getIOTensorName(i);
             try (Dims64 dims = engine.getTensorShape(name)) {
@@ -78,9 +95,7 @@ final class LoadedEngine implements AutoCloseable {
     public void close() {
         if (!closed) {
             closed = true;
-            context.close();
-            engine.close();
-            runtime.close();
+            Closing.all(context, engine, runtime);
         }
     }
 }

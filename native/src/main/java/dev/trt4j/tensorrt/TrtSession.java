@@ -3,17 +3,13 @@ package dev.trt4j.tensorrt;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.EngineSession;
 import dev.trt4j.engine.HostTensorCodec;
+import dev.trt4j.io.Closing;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 import org.bytedeco.cuda.global.cudart;
-import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.tensorrt.global.nvinfer;
-import org.bytedeco.tensorrt.global.nvinfer.TensorIOMode;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
-import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
-import org.bytedeco.tensorrt.nvinfer.IRuntime;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,45 +26,27 @@ import java.util.Map;
 final class TrtSession implements EngineSession {
     private final TrtLogger logger = TrtLogger.shared();
     private final Path engineFile;
-    private final IRuntime runtime;
-    private final ICudaEngine engine;
+    private final CudaStream stream;
+    private final LoadedEngine loaded;
     private final IExecutionContext context;
-    private final CudaStream stream = new CudaStream();
-    private final List<TensorSpec> inputs = new ArrayList<>();
-    private final List<TensorSpec> outputs = new ArrayList<>();
+    private final List<TensorSpec> inputs;
+    private final List<TensorSpec> outputs;
     private final Map<String, DeviceBuffer> device = new HashMap<>();
     private final Map<String, PinnedHostBuffer> host = new HashMap<>();
     private boolean closed;
 
     TrtSession(Path engineFile, byte[] plan) {
         this.engineFile = engineFile;
-        logger.clearErrors();
-        this.runtime = nvinfer.createInferRuntime(logger);
-        if (runtime == null || runtime.isNull()) {
-            throw new Trt4jException("createInferRuntime failed: " + logger.lastError().orElse("TensorRT returned null"));
+        this.stream = new CudaStream();
+        try {
+            this.loaded = new LoadedEngine(engineFile, plan);
+        } catch (RuntimeException | Error e) {
+            Closing.afterFailure(e, stream);
+            throw e;
         }
-        try (BytePointer blob = new BytePointer(plan.length)) {
-            blob.put(plan);
-            this.engine = runtime.deserializeCudaEngine(blob, plan.length);
-        }
-        if (engine == null || engine.isNull()) {
-            stream.close();
-            throw new Trt4jException(engineFile + ": TensorRT cannot load this engine: "
-                    + logger.lastError().orElse("no reason given") + "; rebuild it with trt4j build");
-        }
-        this.context = engine.createExecutionContext();
-        if (context == null || context.isNull()) {
-            stream.close();
-            throw new Trt4jException(engineFile + ": createExecutionContext failed: " + logger.lastError().orElse("no reason given"));
-        }
-        for (int i = 0; i < engine.getNbIOTensors(); i++) {
-            String name = engine.getIOTensorName(i);
-            TensorSpec spec;
-            try (Dims64 dims = engine.getTensorShape(name)) {
-                spec = new TensorSpec(name, TrtTypes.elementType(name, engine.getTensorDataType(name)), TrtTypes.shape(dims), null);
-            }
-            (engine.getTensorIOMode(name).value == TensorIOMode.kINPUT.value ? inputs : outputs).add(spec);
-        }
+        this.context = loaded.context();
+        this.inputs = loaded.inputs();
+        this.outputs = loaded.outputs();
     }
 
     @Override
@@ -176,18 +154,23 @@ final class TrtSession implements EngineSession {
         return specs.stream().map(TensorSpec::name).toList();
     }
 
+    /**
+     * Waits for the stream, then frees the engine (context, engine, runtime), the buffers and the stream, each even if
+     * one before it fails (after a sticky CUDA error every call fails, and nothing may stay allocated); the first
+     * failure is thrown.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
         closed = true;
-        stream.synchronize();
-        context.close();
-        engine.close();
-        runtime.close();
-        device.values().forEach(DeviceBuffer::close);
-        host.values().forEach(PinnedHostBuffer::close);
-        stream.close();
+        List<AutoCloseable> owned = new ArrayList<>();
+        owned.add(stream::synchronize);
+        owned.add(loaded);
+        owned.addAll(device.values());
+        owned.addAll(host.values());
+        owned.add(stream);
+        Closing.all(owned);
     }
 }
