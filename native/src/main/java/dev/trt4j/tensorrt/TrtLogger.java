@@ -4,13 +4,12 @@ import org.bytedeco.tensorrt.nvinfer.ILogger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.Optional;
 
 /**
- * TensorRT's logger, routed to SLF4J ({@code dev.trt4j.tensorrt.TensorRT}). Remembers the last errors so that
- * a failed call can be reported with TensorRT's own words.
+ * TensorRT's logger, routed to SLF4J ({@code dev.trt4j.tensorrt.TensorRT}). Remembers the last errors of each
+ * thread ({@link RecentErrors}) so that a failed call can be reported with TensorRT's own words, even while other
+ * threads use other engines.
  *
  * <p>TensorRT calls {@link #log} from its own threads through JNI; the method never throws. TensorRT keeps the
  * first logger it is given as its process-wide logger, and the C++ peer only holds a weak reference back to
@@ -18,9 +17,8 @@ import java.util.Optional;
  */
 final class TrtLogger extends ILogger {
     private static final Logger LOG = LoggerFactory.getLogger("dev.trt4j.tensorrt.TensorRT");
-    private static final int KEPT_ERRORS = 8;
     private static TrtLogger shared;
-    private final Deque<String> errors = new ArrayDeque<>();
+    private final RecentErrors errors = new RecentErrors();
 
     private TrtLogger() {
     }
@@ -33,11 +31,9 @@ final class TrtLogger extends ILogger {
         return shared;
     }
 
-    /** Forgets earlier errors, so that {@link #lastError()} describes the call that follows. */
+    /** Forgets this thread's earlier errors, so that {@link #lastError()} describes the call that follows. */
     void clearErrors() {
-        synchronized (errors) {
-            errors.clear();
-        }
+        errors.clear();
     }
 
     @Override
@@ -46,12 +42,7 @@ final class TrtLogger extends ILogger {
             int level = severity == null ? Severity.kINFO.value : severity.value;
             if (level <= Severity.kERROR.value) {
                 LOG.error("{}", msg);
-                synchronized (errors) {
-                    if (errors.size() == KEPT_ERRORS) {
-                        errors.removeFirst();
-                    }
-                    errors.addLast(msg);
-                }
+                errors.add(msg);
             } else if (level == Severity.kWARNING.value) {
                 LOG.warn("{}", msg);
             } else if (level == Severity.kINFO.value) {
@@ -64,10 +55,8 @@ final class TrtLogger extends ILogger {
         }
     }
 
-    /** TensorRT's most recent error message, on one line. */
+    /** TensorRT's most recent error message for this thread's call, on one line ({@link RecentErrors#last()}). */
     Optional<String> lastError() {
-        synchronized (errors) {
-            return errors.isEmpty() ? Optional.empty() : Optional.of(errors.getLast().replaceAll("\\s*\\R\\s*", " "));
-        }
+        return errors.last();
     }
 }
