@@ -2,27 +2,30 @@ package dev.trt4j.runtime;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.StateFeedback;
+import dev.trt4j.io.Closing;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReadWriteLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * A model or engine loaded once and shared by request threads: a pool of {@link ExecutionContext}s, each with its
@@ -31,14 +34,15 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  *
  * <pre>{@code
  * try (InferenceSession session = InferenceSession.open(Path.of("cls.onnx"), InferenceOptions.defaults())) {
- *     int label = session.run(Map.of("x", image), out -> argMax(out.floats("softmax_0.tmp_0")));
+ *     int label = session.run(Map.of("x", image), out -> argMax(out.floats("save_infer_model/scale_0.tmp_1")));
  *     CompletableFuture<Map<String, HostTensor>> later = session.runAsync(Map.of("x", image));
  * }
  * }</pre>
  *
  * <p>Thread-safe. The session owns its model, its contexts and the threads of {@link #runAsync}; {@link #close()}
- * waits for running requests, then frees everything (idempotent). Requests after close throw
- * {@link IllegalStateException}.
+ * waits for running requests and for those {@link #runAsync} already accepted on the session's own threads, then
+ * frees everything (idempotent). Later requests fail with {@link IllegalStateException}. An {@link OutputReader}
+ * must not call {@link #close()} or {@code run} on its own session: it holds a context while it reads.
  */
 public final class InferenceSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceSession.class);
@@ -48,7 +52,7 @@ public final class InferenceSession implements AutoCloseable {
     private final List<ExecutionContext> contexts;
     private final Deque<ExecutionContext> idle;
     private final Semaphore free;
-    private final ReadWriteLock lifecycle = new ReentrantReadWriteLock();
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     private final ExecutorService asyncThreads;
     private final AtomicBoolean closed = new AtomicBoolean();
 
@@ -63,9 +67,10 @@ public final class InferenceSession implements AutoCloseable {
                 contexts.add(context);
                 idle.add(context);
             }
-        } catch (RuntimeException e) {
-            contexts.forEach(ExecutionContext::close);
-            model.close();
+        } catch (RuntimeException | Error e) {
+            List<AutoCloseable> owned = new ArrayList<>(contexts);
+            owned.add(model);
+            Closing.afterFailure(e, owned.toArray(AutoCloseable[]::new));
             throw e;
         }
         int id = SESSIONS.incrementAndGet();
@@ -89,10 +94,13 @@ public final class InferenceSession implements AutoCloseable {
         return new InferenceSession(backend.load(file, options), options.contexts());
     }
 
-    /** A session over an already loaded model; the session takes ownership of it. */
+    /** A session over an already loaded model; the session takes ownership of it (and closes it if this fails). */
     public static InferenceSession of(LoadedModel model, int contexts) {
         if (contexts < 1) {
-            throw new IllegalArgumentException("an inference session needs at least 1 context, got " + contexts);
+            IllegalArgumentException e = new IllegalArgumentException(
+                    "an inference session needs at least 1 context, got " + contexts);
+            Closing.afterFailure(e, model);
+            throw e;
         }
         return new InferenceSession(model, contexts);
     }
@@ -136,11 +144,16 @@ public final class InferenceSession implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader) {
+        return run(inputs, reader, false);
+    }
+
+    /** {@code accepted}: a request {@link #runAsync} took on the session's threads before close, which still runs. */
+    private <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader, boolean accepted) {
         if (!lifecycle.readLock().tryLock()) {
             throw closedError();
         }
         try {
-            if (closed.get()) {
+            if (!accepted && closed.get()) {
                 throw closedError();
             }
             ExecutionContext context = take();
@@ -161,21 +174,36 @@ public final class InferenceSession implements AutoCloseable {
 
     /** {@link #run(Map, OutputReader)} on one of the session's own threads. */
     public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader) {
-        return runAsync(inputs, reader, asyncThreads);
+        return submit(() -> run(inputs, reader, true), asyncThreads);
     }
 
     /** {@link #run(Map)} on one of the session's own threads. */
     public CompletableFuture<Map<String, HostTensor>> runAsync(Map<String, HostTensor> inputs) {
-        return runAsync(inputs, InferenceSession::copyAll, asyncThreads);
+        return runAsync(inputs, InferenceSession::copyAll);
     }
 
-    /** {@link #run(Map, OutputReader)} on {@code executor}. */
+    /**
+     * {@link #run(Map, OutputReader)} on {@code executor}; a request that has not started when the session closes
+     * fails with {@link IllegalStateException}.
+     */
     public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader,
                                              Executor executor) {
+        return submit(() -> run(inputs, reader), executor);
+    }
+
+    private <T> CompletableFuture<T> submit(Supplier<T> request, Executor executor) {
         if (closed.get()) {
             return CompletableFuture.failedFuture(closedError());
         }
-        return CompletableFuture.supplyAsync(() -> run(inputs, reader), executor);
+        try {
+            return CompletableFuture.supplyAsync(request, executor);
+        } catch (RejectedExecutionException e) {
+            if (closed.get()) {
+                // close() shut the session's threads down between the check above and the submission
+                return CompletableFuture.failedFuture(closedError());
+            }
+            throw e;
+        }
     }
 
     static Map<String, HostTensor> copyAll(Outputs outputs) {
@@ -210,23 +238,43 @@ public final class InferenceSession implements AutoCloseable {
         return new IllegalStateException("InferenceSession for " + model.name() + " is closed");
     }
 
-    /** Waits for running requests, then frees the contexts, the model and the async threads. Idempotent. */
+    /**
+     * Refuses new requests, waits for running ones and for those {@link #runAsync} accepted on the session's threads,
+     * then frees the contexts and the model, each even if closing one before it fails. Idempotent.
+     *
+     * @throws IllegalStateException when called from an {@link OutputReader} of this session, which would wait for
+     *                               itself
+     */
     @Override
     public void close() {
+        if (lifecycle.getReadHoldCount() > 0) {
+            throw new IllegalStateException("InferenceSession for " + model.name() + ": close() was called inside one "
+                    + "of its own requests, which would wait for itself; close it after the request returns");
+        }
         if (!closed.compareAndSet(false, true)) {
             return;
         }
         asyncThreads.shutdown();
+        boolean interrupted = false;
+        try {
+            asyncThreads.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            interrupted = true; // still wait below for the requests that are running
+        }
         lifecycle.writeLock().lock();
         try {
-            contexts.forEach(ExecutionContext::close);
+            List<AutoCloseable> owned = new ArrayList<>(contexts);
+            owned.add(model);
             contexts.clear();
             synchronized (idle) {
                 idle.clear();
             }
-            model.close();
+            Closing.all(owned);
         } finally {
             lifecycle.writeLock().unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
