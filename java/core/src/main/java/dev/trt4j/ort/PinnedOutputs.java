@@ -21,8 +21,8 @@ import java.util.function.Function;
  * them in place instead of copying every output to the heap. The first run at new input shapes (or for a new
  * set of outputs) either takes guessed shapes ({@link #runWithShapes}), which ONNX Runtime checks, or learns them
  * by copying once; later runs at those shapes write in place. If ONNX
- * Runtime refuses a pinned run (an output whose shape depends on the data), every later run copies. Not
- * thread-safe.
+ * Runtime refuses a pinned run that then succeeds copying (an output whose shape depends on the data), every later
+ * run copies. Not thread-safe.
  */
 public final class PinnedOutputs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PinnedOutputs.class);
@@ -48,19 +48,25 @@ public final class PinnedOutputs implements AutoCloseable {
 
     /** Runs {@code session} on {@code feed}, leaving each output of {@code wanted} in its buffer. */
     public void run(OrtSession session, Map<String, OnnxTensor> feed, Set<String> wanted) throws OrtException {
+        OrtException refused = null;
         if (pinningWorks && pinned.keySet().equals(wanted) && sameShapes(feed)) {
             try {
                 session.run(feed, pinned).close();
                 pinnedRuns++;
                 return;
             } catch (OrtException e) {
-                pinningWorks = false;
-                LOG.debug("{}: pinned outputs refused ({}); copying outputs from now on", model, e.getMessage());
+                refused = e;
             }
         }
-        pinned.clear();
-        pinnedInputShapes.clear();
         try (OrtSession.Result result = session.run(feed, wanted)) {
+            if (refused != null) {
+                // The same run succeeds when it copies, so the pinned buffers were the problem (an output whose shape
+                // depends on the data). A request that fails both ways (a bad index, say) leaves pinning on.
+                pinningWorks = false;
+                LOG.debug("{}: pinned outputs refused ({}); copying outputs from now on", model, refused.getMessage());
+            }
+            pinned.clear();
+            pinnedInputShapes.clear();
             for (String name : wanted) {
                 OnnxValue value = result.get(name).orElseThrow(() -> new Trt4jException(
                         model + ": ONNX Runtime returned no value for output '" + name + "'"));

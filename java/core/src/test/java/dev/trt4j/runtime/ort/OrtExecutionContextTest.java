@@ -1,5 +1,6 @@
 package dev.trt4j.runtime.ort;
 
+import dev.trt4j.onnx.TestGraph;
 import dev.trt4j.onnx.TestModels;
 import dev.trt4j.runtime.InferenceOptions;
 import dev.trt4j.runtime.LoadedModel;
@@ -9,9 +10,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Reused buffers on a tiny MLP (y = relu(x·w1)·w2): pinned outputs at a repeated shape, copies after a change. */
 class OrtExecutionContextTest {
@@ -56,6 +59,29 @@ class OrtExecutionContextTest {
             assertThat(context.pinnedRuns()).isEqualTo(2);
             assertThat(out.copy("y").floats()).containsExactly(new float[] {mlp(queries[0])[0], mlp(queries[0])[1],
                 mlp(queries[1])[0], mlp(queries[1])[1]}, org.assertj.core.api.Assertions.within(1e-5f));
+        }
+    }
+
+    /** y = Gather(data[3,2], idx[1]): an index out of range fails the request, but is no reason to stop pinning. */
+    @Test
+    void aRequestThatFailsOnItsDataLeavesPinnedOutputsOn() {
+        Path file = TestModels.write(new TestGraph()
+                .input("idx", TestGraph.INT64, 1)
+                .initializer("data", new long[] {3, 2}, 1, 2, 3, 4, 5, 6)
+                .node("Gather", List.of("data", "idx"), List.of("y"))
+                .output("y", TestGraph.FLOAT, 1, 2)
+                .build(13), dir, "gather.onnx");
+        try (LoadedModel model = new OrtInferenceBackend().load(file, InferenceOptions.defaults().withIntraOpThreads(1));
+             OrtExecutionContext context = (OrtExecutionContext) model.newContext()) {
+            Map<String, HostTensor> second = Map.of("idx", HostTensor.ofLongs(new long[] {1}, new long[] {1}));
+            context.run(second);
+            context.run(second);
+            assertThat(context.pinnedRuns()).isEqualTo(1);
+            assertThatThrownBy(() -> context.run(Map.of("idx", HostTensor.ofLongs(new long[] {1}, new long[] {7}))))
+                    .hasMessageContaining("idx");
+            Outputs out = context.run(second);
+            assertThat(context.pinnedRuns()).isEqualTo(2);
+            assertThat(out.copy("y").floats()).containsExactly(3, 4);
         }
     }
 }
