@@ -5,6 +5,7 @@ import dev.trt4j.engine.Availability;
 import dev.trt4j.engine.EngineRuntime;
 import dev.trt4j.engine.EngineServices;
 import dev.trt4j.engine.EngineSession;
+import dev.trt4j.io.Closing;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -28,16 +29,25 @@ public final class EngineRuntimeBackend implements InferenceBackend {
     /** This backend's name. */
     public static final String NAME = "tensorrt";
 
-    private final Supplier<EngineRuntime> runtime;
+    private final Supplier<EngineRuntime> find;
+    private EngineRuntime found;
 
     /** Instantiated by {@link java.util.ServiceLoader}; finds the engine runtime when first needed. */
     public EngineRuntimeBackend() {
         this(EngineServices::engineRuntime);
     }
 
-    /** A backend over a given engine runtime (for tests and embedding). */
-    public EngineRuntimeBackend(Supplier<EngineRuntime> runtime) {
-        this.runtime = runtime;
+    /** A backend over the engine runtime {@code find} supplies, asked once, when first needed (tests, embedding). */
+    public EngineRuntimeBackend(Supplier<EngineRuntime> find) {
+        this.find = find;
+    }
+
+    /** The engine runtime; a failure to find one is not remembered, so a later call looks again. */
+    private synchronized EngineRuntime runtime() {
+        if (found == null) {
+            found = find.get();
+        }
+        return found;
     }
 
     @Override
@@ -57,7 +67,7 @@ public final class EngineRuntimeBackend implements InferenceBackend {
     @Override
     public Availability availability() {
         try {
-            return runtime.get().availability();
+            return runtime().availability();
         } catch (Trt4jException e) {
             return Availability.no(e.getMessage());
         }
@@ -65,7 +75,7 @@ public final class EngineRuntimeBackend implements InferenceBackend {
 
     @Override
     public LoadedModel load(Path file, InferenceOptions options) {
-        EngineRuntime engines = runtime.get();
+        EngineRuntime engines = runtime();
         return new EngineModel(file, engines, engines.open(file));
     }
 
@@ -76,6 +86,7 @@ public final class EngineRuntimeBackend implements InferenceBackend {
         private final List<TensorSpec> inputs;
         private final List<TensorSpec> outputs;
         private final List<EngineSession> unclaimed = new ArrayList<>();
+        private boolean closed;
 
         EngineModel(Path file, EngineRuntime engines, EngineSession first) {
             this.file = file;
@@ -102,14 +113,19 @@ public final class EngineRuntimeBackend implements InferenceBackend {
 
         @Override
         public synchronized ExecutionContext newContext() {
+            if (closed) {
+                throw new IllegalStateException("engine " + file + " is closed");
+            }
             EngineSession session = unclaimed.isEmpty() ? engines.open(file) : unclaimed.remove(0);
             return new EngineContext(name(), inputs, session);
         }
 
         @Override
         public synchronized void close() {
-            unclaimed.forEach(EngineSession::close);
+            closed = true;
+            List<EngineSession> sessions = List.copyOf(unclaimed);
             unclaimed.clear();
+            Closing.all(sessions);
         }
     }
 

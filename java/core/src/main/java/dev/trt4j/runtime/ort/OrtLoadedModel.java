@@ -4,17 +4,18 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.ort.OrtRuntime;
+import dev.trt4j.ort.OrtSpecs;
 import dev.trt4j.runtime.ExecutionContext;
 import dev.trt4j.runtime.InferenceOptions;
 import dev.trt4j.runtime.LoadedModel;
-import dev.trt4j.ort.OrtRuntime;
-import dev.trt4j.ort.OrtSpecs;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /** An ONNX model in one ONNX Runtime session, shared by all its execution contexts. Thread-safe. */
 final class OrtLoadedModel implements LoadedModel {
@@ -23,7 +24,7 @@ final class OrtLoadedModel implements LoadedModel {
     private final OrtSession session;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
-    private volatile boolean closed;
+    private final AtomicBoolean closed = new AtomicBoolean();
 
     private OrtLoadedModel(String name, OrtEnvironment env, OrtSession session) throws OrtException {
         this.name = name;
@@ -94,7 +95,7 @@ final class OrtLoadedModel implements LoadedModel {
 
     @Override
     public ExecutionContext newContext() {
-        if (closed) {
+        if (closed.get()) {
             throw new IllegalStateException("model " + name + " is closed");
         }
         return new OrtExecutionContext(env, name, session, inputs, outputs);
@@ -102,8 +103,7 @@ final class OrtLoadedModel implements LoadedModel {
 
     @Override
     public void close() {
-        if (!closed) {
-            closed = true;
+        if (closed.compareAndSet(false, true)) {
             try {
                 session.close();
             } catch (OrtException e) {
