@@ -58,6 +58,29 @@ public final class StagedWrites implements AutoCloseable {
     }
 
     /**
+     * Checks, before long work, that {@link #in} will be able to write into {@code folder}: the folder, or the
+     * nearest of its parents that exists, is a folder one may write in. A typo in an output path then fails at once,
+     * not after a statistics pass.
+     *
+     * @throws Trt4jException naming the folder and the reason, in the words {@link #in} would use
+     */
+    public static void requireWritable(Path folder) {
+        Path existing = folder.toAbsolutePath();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return;
+        }
+        if (!Files.isDirectory(existing)) {
+            throw new Trt4jException(folder + ": cannot write there: " + existing + " is a file, not a folder");
+        }
+        if (!Files.isWritable(existing)) {
+            throw new Trt4jException(folder + ": cannot write there: permission denied");
+        }
+    }
+
+    /**
      * Where to write the file that {@link #commit()} will move to {@code fileName} in the target folder;
      * {@code fileName} may name a subfolder ({@code histograms/001-x.png}).
      */

@@ -77,4 +77,17 @@ class StagedWritesTest {
         }
         assertThat(out).doesNotExist();
     }
+
+    @Test
+    void requireWritableAcceptsAFolderStillToBeMadeAndNamesTheFileInTheWay() throws IOException {
+        StagedWrites.requireWritable(dir.resolve("a/b/c"));
+        StagedWrites.requireWritable(dir);
+        Path file = Files.writeString(dir.resolve("README.md"), "text");
+        assertThatThrownBy(() -> StagedWrites.requireWritable(file.resolve("x/y")))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(file.resolve("x/y") + ": cannot write there: " + file + " is a file, not a folder");
+        assertThatThrownBy(() -> StagedWrites.requireWritable(file))
+                .hasMessage(file + ": cannot write there: " + file + " is a file, not a folder");
+        assertThat(dir.resolve("a")).doesNotExist();
+    }
 }

@@ -15,6 +15,7 @@ import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.cli.RangePassArgument;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.quantize.QdqQuantizer;
@@ -131,6 +132,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         boolean defaultModel = model == null;
         Path modelFile = defaultModel ? DefaultModel.file() : model;
         OnnxModel onnx = OnnxModel.load(modelFile);
+        Path folder = out != null ? out : Path.of("engines", stem(modelFile), "calibration");
+        StagedWrites.requireWritable(folder);
         StatisticsOptions statisticsOptions = new StatisticsOptions(numBins, skipZeros, threads, 0)
                 .withFeedback(feedback.feedback()).withRangePass(rangePass.enabled());
         ActivationStatistics statistics;
@@ -147,7 +150,6 @@ public final class CalibrateCommand implements Callable<Integer> {
         } else {
             statistics = collect(onnx, statisticsOptions, defaultModel);
         }
-        Path folder = out != null ? out : Path.of("engines", stem(modelFile), "calibration");
         // Compute every table before writing anything, so a failing method leaves no partial set of files.
         Map<MethodSpec, CalibrationTable> tables = new LinkedHashMap<>();
         for (MethodSpec m : specs) {

@@ -10,6 +10,7 @@ import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.ComparisonSettings;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -92,6 +93,8 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         List<Long> sweep = sampleCounts();
         List<MethodSpec> specs = MethodSpec.parseAll("--methods", methods, CalibrationOptions.defaults());
         StudiedModel studied = study.load(model);
+        Path folder = studied.folder(out, "comparison");
+        StagedWrites.requireWritable(folder);
         OnnxModel onnx = studied.onnx();
         MethodSpec weightsMethod = studyMethod == null ? null
                 : MethodSpec.parse(studyMethod, CalibrationOptions.defaults());
@@ -105,7 +108,6 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new Trt4jException(e.getMessage(), e);
         }
-        Path folder = studied.folder(out, "comparison");
         QuantizationStudyArguments.Subject subject = study.subject(studied, split, folder);
         CalibratorComparison comparison = new CalibratorComparison(subject.model(), settings,
                 study.evaluator(onnx));

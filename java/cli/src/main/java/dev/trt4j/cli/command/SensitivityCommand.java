@@ -13,6 +13,7 @@ import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.compare.SensitivityAnalysis;
 import dev.trt4j.compare.SensitivityReport;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.BiasCorrection;
@@ -87,6 +88,8 @@ public final class SensitivityCommand implements Callable<Integer> {
             throw new Trt4jException("--target must be a drop >= 0, got " + target);
         }
         StudiedModel studied = study.load(model);
+        Path folder = studied.folder(out, "sensitivity");
+        StagedWrites.requireWritable(folder);
         OnnxModel onnx = studied.onnx();
         QuantizationConfig config = studied.config();
         MethodSpec methodSpec = MethodSpec.parse(method, CalibrationOptions.defaults());
@@ -94,7 +97,6 @@ public final class SensitivityCommand implements Callable<Integer> {
         SampleSplit split = study.split(onnx);
         BiasCorrection.Scope scope = biasCorrection.scope(split, study.feedback());
         var evaluationData = study.evaluationData(split, calibrationSamples, onnx);
-        Path folder = studied.folder(out, "sensitivity");
         QuantizationStudyArguments.Subject subject = study.subject(studied, split, folder);
         OnnxModel quantized = subject.model();
 

@@ -56,4 +56,19 @@ class CalibrateOutputsTest {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly("mse.cache");
         }
     }
+
+    @Test
+    void anOutputFolderThatCannotBeMadeFailsBeforeTheDataIsRead() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path file = Files.writeString(dir.resolve("notes.txt"), "a file, not a folder");
+        Path out = file.resolve("cal");
+
+        // the data does not exist either: the output folder is checked first, before any work
+        CliRun run = CliRun.of("calibrate", model.toString(), "--data", dir.resolve("missing").toString(), "--out",
+                out.toString());
+
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.errLines()).containsExactly("trt4j: " + out + ": cannot write there: " + file
+                + " is a file, not a folder");
+    }
 }

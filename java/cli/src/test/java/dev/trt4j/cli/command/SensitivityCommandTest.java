@@ -245,4 +245,18 @@ class SensitivityCommandTest {
         }
         return t.build();
     }
+
+    @Test
+    void anOutputFolderThatCannotBeMadeFailsBeforeTheDataIsReadHereAndInCompareCalibrators() throws IOException {
+        Path model = mlp(dir.resolve("mlp.onnx"));
+        Path file = Files.writeString(dir.resolve("notes.txt"), "a file, not a folder");
+        String missing = dir.resolve("missing").toString();
+        for (String command : List.of("sensitivity", "compare-calibrators")) {
+            Path out = file.resolve(command);
+            CliRun run = CliRun.of(command, model.toString(), "--data", missing, "--out", out.toString());
+            assertThat(run.exitCode()).as(command).isNotZero();
+            assertThat(run.errLines()).as(command).containsExactly("trt4j: " + out + ": cannot write there: " + file
+                    + " is a file, not a folder");
+        }
+    }
 }
