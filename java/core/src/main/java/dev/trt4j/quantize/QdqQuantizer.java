@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -126,6 +127,7 @@ public final class QdqQuantizer {
                     OpsetUpgrade.TARGET, MIN_QDQ_OPSET);
             current = OpsetUpgrade.toTarget(current);
         }
+        current = withoutInitializerInputs(current);
         Exclusions exclusions = new Exclusions(config);
         exclusions.requireAllMatch(current.getGraph());
 
@@ -149,6 +151,25 @@ public final class QdqQuantizer {
             return new Prepared(current, index, ort.layout(), ort, folded, sourceOpset);
         }
         return new Prepared(current, index, plan, null, folded, sourceOpset);
+    }
+
+    /**
+     * Drops graph inputs that name an initializer. IR 3 requires every initializer to be listed as an input, and old
+     * exporters kept doing so later; a caller could override such an input, so the graph would hold no constant
+     * weights to quantize. TensorRT's parser and {@code calibrate} treat them as weights, and so does the quantizer.
+     * The model's IR is 4 or later here (Q/DQ needs opset 10, which needs IR 5), where initializers need not be
+     * inputs.
+     */
+    private static ModelProto withoutInitializerInputs(ModelProto model) {
+        GraphProto g = model.getGraph();
+        Set<String> initializers = new HashSet<>();
+        g.getInitializerList().forEach(t -> initializers.add(t.getName()));
+        if (g.getInputList().stream().noneMatch(v -> initializers.contains(v.getName()))) {
+            return model;
+        }
+        GraphProto.Builder graph = g.toBuilder().clearInput();
+        g.getInputList().stream().filter(v -> !initializers.contains(v.getName())).forEach(graph::addInput);
+        return model.toBuilder().setGraph(graph).build();
     }
 
     /** Names unnamed nodes {@code OpType#index} once, so reports and exclusions refer to the same node throughout. */

@@ -167,6 +167,28 @@ class QdqQuantizerTest {
         assertThat(node(gemmT, "fc").getInput(2)).isEqualTo("b");
     }
 
+    /** As old exporters write it (IR 3 requires it): every initializer also listed as a graph input. */
+    @Test
+    void initializersListedAsGraphInputsAreQuantizedAsWeights() throws Exception {
+        ModelProto plain = TinyModels.gemm(13, true);
+        ModelProto.Builder listed = plain.toBuilder();
+        for (TensorProto t : plain.getGraph().getInitializerList()) {
+            listed.getGraphBuilder().addInput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName(t.getName())
+                    .setType(plain.getGraph().getInput(0).getType().toBuilder().clearTensorType()
+                            .setTensorType(ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder()
+                                    .setElemType(t.getDataType()))));
+        }
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
+        assertThat(quantizer.requiredActivations(listed.build())).containsExactly("x");
+
+        ModelProto q = quantizer.quantize(listed.build(), Map.of("x", 1f)).model();
+        assertThat(q.getGraph().getInputList()).extracting(v -> v.getName()).containsExactly("x");
+        assertThat(q).isEqualTo(quantizer.quantize(plain, Map.of("x", 1f)).model());
+        float[] x = ModelBuilder.uniform(13, 32, -1, 1);
+        BatchNormFolderTest.assertClose(OrtRunner.runOnce(q, "x", x, new long[] {2, 16}, "y"),
+                OrtRunner.runOnce(plain, "x", x, new long[] {2, 16}, "y"), 0.03);
+    }
+
     @Test
     void perChannelGemmAndConvTransposeRunCloseToFp32() throws Exception {
         assertQuantizedClose(TinyModels.gemm(13, true), new long[] {2, 16});
