@@ -7,8 +7,10 @@
 #     -p LIST        precisions, e.g. "fp32 fp16 int8" (default)
 #     -c LIST        INT8 calibrators, e.g. "entropy trt-minmax" (default: entropy)
 #     -d DATA        calibration data for TensorRT's calibrators (trt-entropy2, trt-minmax)
-#     -t PATTERN     trt4j calibration table of trt4j's calibrators (max, entropy, percentile, mse), with {model}
-#                    and {calibrator} placeholders (default: engines/{model}/calibration/{calibrator}.json)
+#     -t PATTERN     trt4j calibration table of trt4j's calibrators (max, entropy, percentile, mse), with {model},
+#                    {calibrator} and {label} placeholders; {label} is the name trt4j calibrate gives the table
+#                    (percentile-99.99 for percentile, else the calibrator). Default: what `trt4j calibrate MODEL`
+#                    writes, engines/{model}/calibration/{label}.table.json
 #     -s SPEC        shapes for every build, e.g. x:1x3x48x192 (passed as --shapes)
 #     -x "ARGS"      more arguments for every trt4j build
 #
@@ -20,7 +22,7 @@ out=engines
 precisions="fp32 fp16 int8"
 calibrators="entropy"
 data=""
-table_pattern="engines/{model}/calibration/{calibrator}.json"
+table_pattern="engines/{model}/calibration/{label}.table.json"
 shapes=""
 extra=""
 
@@ -103,6 +105,9 @@ for model in "$@"; do
             max | entropy | percentile | mse)
               table="${table_pattern//\{model\}/$name}"
               table="${table//\{calibrator\}/$calibrator}"
+              label="$calibrator"
+              [ "$calibrator" = percentile ] && label="percentile-99.99"
+              table="${table//\{label\}/$label}"
               [ -f "$table" ] || fail "$table: no calibration table for $name ($calibrator); run trt4j calibrate first or set -t"
               build "$engine" "$model" "$model" "$table" -- --precision int8 --calibrator "$calibrator" --table "$table"
               ;;

@@ -72,28 +72,35 @@ class ScriptsTest {
     @Test
     void buildsEveryPrecisionAndCalibratorOnceThenSkipsUpToDateEngines() throws Exception {
         model("cls.onnx");
-        Path table = Files.createDirectories(dir.resolve("engines/cls/calibration")).resolve("entropy.json");
-        Files.writeString(table, "{}");
-        Files.setLastModifiedTime(table, FileTime.from(Instant.now().minusSeconds(60)));
-        Result first = run("build-engines.sh", "-c", "entropy trt-minmax", "-d", "lines", "-s", "x:1x3x48x192",
-                "cls.onnx");
+        // the tables trt4j calibrate writes by default
+        Path calibration = Files.createDirectories(dir.resolve("engines/cls/calibration"));
+        Path table = calibration.resolve("entropy.table.json");
+        Path percentile = calibration.resolve("percentile-99.99.table.json");
+        for (Path t : List.of(table, percentile)) {
+            Files.writeString(t, "{}");
+            Files.setLastModifiedTime(t, FileTime.from(Instant.now().minusSeconds(60)));
+        }
+        Result first = run("build-engines.sh", "-c", "entropy percentile trt-minmax", "-d", "lines", "-s",
+                "x:1x3x48x192", "cls.onnx");
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(calls()).containsExactly(
                 "build cls.onnx --out engines/cls.fp32.engine --precision fp32 --shapes x:1x3x48x192",
                 "build cls.onnx --out engines/cls.fp16.engine --precision fp16 --shapes x:1x3x48x192",
                 "build cls.onnx --out engines/cls.int8-entropy.engine --precision int8 --calibrator entropy --table "
-                        + "engines/cls/calibration/entropy.json --shapes x:1x3x48x192",
+                        + "engines/cls/calibration/entropy.table.json --shapes x:1x3x48x192",
+                "build cls.onnx --out engines/cls.int8-percentile.engine --precision int8 --calibrator percentile "
+                        + "--table engines/cls/calibration/percentile-99.99.table.json --shapes x:1x3x48x192",
                 "build cls.onnx --out engines/cls.int8-trt-minmax.engine --precision int8 --calibrator trt-minmax "
                         + "--data lines --cache engines/cls.trt-minmax.cache --shapes x:1x3x48x192");
 
-        Result second = run("build-engines.sh", "-c", "entropy trt-minmax", "-d", "lines", "cls.onnx");
+        Result second = run("build-engines.sh", "-c", "entropy percentile trt-minmax", "-d", "lines", "cls.onnx");
         assertThat(second.code()).isZero();
         assertThat(second.out()).contains("up to date: engines/cls.fp32.engine");
-        assertThat(calls()).hasSize(4);
+        assertThat(calls()).hasSize(5);
 
         Files.setLastModifiedTime(table, FileTime.from(Instant.now().plusSeconds(60)));
-        run("build-engines.sh", "-c", "entropy trt-minmax", "-d", "lines", "cls.onnx");
-        assertThat(calls()).hasSize(5).last().asString().contains("int8-entropy");
+        run("build-engines.sh", "-c", "entropy percentile trt-minmax", "-d", "lines", "cls.onnx");
+        assertThat(calls()).hasSize(6).last().asString().contains("int8-entropy");
     }
 
     @Test
@@ -109,7 +116,7 @@ class ScriptsTest {
 
         Result noTable = run("build-engines.sh", "-p", "int8", "good.onnx");
         assertThat(noTable.code()).isNotZero();
-        assertThat(noTable.err()).contains("engines/good/calibration/entropy.json: no calibration table");
+        assertThat(noTable.err()).contains("engines/good/calibration/entropy.table.json: no calibration table");
     }
 
     @Test
