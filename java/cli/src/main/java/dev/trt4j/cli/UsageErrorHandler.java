@@ -20,8 +20,14 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();
-        StringBuilder line = new StringBuilder("trt4j: ").append(oneLine(ex.getMessage()));
-        if (ex instanceof UnmatchedArgumentException unmatched) {
+        ParameterException reported = ex;
+        if (!(ex instanceof UnmatchedArgumentException) && !cl.getUnmatchedArguments().isEmpty()) {
+            // A misspelt required option (--tabel) makes picocli report the option as missing; the misspelling,
+            // with what it probably meant, is the useful line.
+            reported = new UnmatchedArgumentException(cl, cl.getUnmatchedArguments());
+        }
+        StringBuilder line = new StringBuilder("trt4j: ").append(oneLine(message(reported)));
+        if (reported instanceof UnmatchedArgumentException unmatched) {
             List<String> suggestions = unmatched.getSuggestions();
             if (!suggestions.isEmpty()) {
                 line.append("; did you mean ")
@@ -33,6 +39,21 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
         err.println(line);
         err.flush();
         return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * Picocli's message, except that unknown options are named without the values that followed them: picocli lists
+     * {@code --sampels 32} as two unknown options.
+     */
+    private static String message(ParameterException ex) {
+        if (ex instanceof UnmatchedArgumentException unmatched) {
+            List<String> options = unmatched.getUnmatched().stream().filter(a -> a.startsWith("-")).toList();
+            if (!options.isEmpty() && options.size() < unmatched.getUnmatched().size()) {
+                return (options.size() == 1 ? "Unknown option: " : "Unknown options: ")
+                        + String.join(", ", options.stream().map(o -> "'" + o + "'").toList());
+            }
+        }
+        return ex.getMessage();
     }
 
     private static String oneLine(String message) {

@@ -84,6 +84,22 @@ class Trt4jCommandTest {
         assertThat(run.out()).isEmpty();
     }
 
+    @Test
+    void aMisspeltRequiredOptionIsReportedAsMisspeltNotAsMissing() {
+        CliRun run = CliRun.of("quantize", "model.onnx", "--tabel", "max.table.json", "--out", "q.onnx");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: Unknown option: '--tabel'; did you mean --table?");
+    }
+
+    @Test
+    void anUnknownOptionIsNamedWithoutTheValueThatFollowedIt() {
+        CliRun run = CliRun.of("calibrate", "--sampels", "32");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: Unknown option: '--sampels'; did you mean --samples?");
+    }
+
     /** A stand-in command that throws what it is told to, to check the exit-code policy for each type. */
     @Command(name = "boom")
     static final class Boom implements Callable<Integer> {
