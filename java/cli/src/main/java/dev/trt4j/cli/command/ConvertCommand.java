@@ -221,10 +221,12 @@ public final class ConvertCommand implements Callable<Integer> {
                 root.put("castsAdded", half.castsAdded());
                 half.fp32Nodes().forEach(root.putArray("fp32Nodes")::add);
                 root.put("fp16RangeChecked", beyondFp16 != null);
-                var ranged = root.putArray("beyondFp16");
                 if (beyondFp16 != null) {
+                    var ranged = root.putArray("beyondFp16");
                     beyondFp16.forEach(f -> ranged.addObject().put("node", f.node()).put("tensor", f.tensor())
                             .put("absMax", f.absMax()));
+                } else {
+                    root.putNull("beyondFp16"); // not checked (no --data), which an empty list would hide
                 }
             } else {
                 root.putNull("castsAdded");
