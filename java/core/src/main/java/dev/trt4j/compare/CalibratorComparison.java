@@ -241,6 +241,12 @@ public final class CalibratorComparison {
             List<TaskScore> scores = evaluator.evaluate(candidates, evaluation).stream().map(TaskScore::of).toList();
             metric = scores.get(0).metric();
             rows.add(new ResultTable.Row(Long.toString(statistics.samples()), cells(scores)));
+            if (statistics.samples() < n) {
+                // Every larger step would run on the same samples and repeat this row.
+                LOG.warn("--samples-sweep: the calibration data holds {} samples, not {}; the sweep stops there",
+                        statistics.samples(), n);
+                break;
+            }
         }
         List<String> labels = settings.methods().stream().map(MethodSpec::label).toList();
         return new ResultTable("INT8 " + metric + " by number of calibration samples", "calibration samples",

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.npy.NpyArray;
+import dev.trt4j.data.npy.NpyFile;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.TestModels;
@@ -122,6 +124,34 @@ class CalibratorComparisonTest {
         assertThat(s.rows()).extracting(ResultTable.Row::label).containsExactly("16");
         assertThat(s.columns()).isEqualTo(report.methods().columns());
         assertThat(s.rows()).allSatisfy(r -> assertThat(r.value(0)).isEqualTo(report.methods().rows().get(0).value(0)));
+    }
+
+    /** Steps beyond the data would repeat the last row on the same samples; the sweep stops at the data's end. */
+    @Test
+    void theSampleSweepStopsWhereTheCalibrationDataEnds() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("sweep"));
+        Path file = TestModels.ppocrClassifier(folder);
+        OnnxModel model = OnnxModel.load(file);
+        float[] pixels = new float[20 * 3 * 48 * 192];
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat() * 2 - 1;
+        }
+        Path npy = folder.resolve("twenty.npy");
+        NpyFile.write(npy, NpyArray.ofFloats(new long[] {20, 3, 48, 192}, pixels));
+        DataOptions options = DataOptions.builder().batchSize(4).build();
+        SampleSplit calibration = SampleSplit.of(npy, model.inputs(), options, true);
+        SampleSplit evaluation = SampleSplit.of(null, model.inputs(), options.toBuilder().rotateHalf(true).build(),
+                true);
+        ComparisonSettings settings = new ComparisonSettings(List.of(MethodSpec.parse("max",
+                CalibrationOptions.defaults())), QuantizationConfig.defaults(), StatisticsOptions.defaults()
+                .withThreads(2), 8, List.of(8L, 16L, 32L, 64L), false, null);
+        CandidateEvaluator evaluator = new CandidateEvaluator(file, Optional.empty(), EvaluationOptions.defaults()
+                .withRunnerOptions(OrtRunnerOptions.defaults().withIntraOpThreads(2)), 4);
+        ComparisonReport swept = new CalibratorComparison(model, settings, evaluator)
+                .run(calibration::calibration, () -> evaluation.evaluation(0, 8)).report();
+        assertThat(swept.samplesSweepTable().orElseThrow().rows()).extracting(ResultTable.Row::label)
+                .containsExactly("8", "16", "20");
     }
 
     @Test
