@@ -4,6 +4,8 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.data.StateFeedback;
 import dev.trt4j.quantize.BiasCorrection;
+import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.quantize.QuantizationTarget;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,11 +23,13 @@ public final class BiasCorrectionArguments {
      *
      * @param split    the samples the candidates are calibrated (and so corrected) on
      * @param feedback the study's state links: bias correction runs its samples without them
-     * @throws Trt4jException if the value is neither conv nor all, or bias correction is asked for on random data or
-     *                        for a streaming model
+     * @param config   how the candidates are quantized
+     * @throws Trt4jException if the value is neither conv nor all, or bias correction is asked for on random data,
+     *                        for a streaming model or for the onnxruntime-cpu layout
      */
-    BiasCorrection.Scope scope(SampleSplit split, StateFeedback feedback) {
+    BiasCorrection.Scope scope(SampleSplit split, StateFeedback feedback, QuantizationConfig config) {
         BiasCorrection.Scope scope = biasCorrection == null ? null : BiasCorrection.Scope.named(biasCorrection);
+        requireTensorRtLayout(scope != null, config);
         if (scope != null && !feedback.isEmpty()) {
             throw new Trt4jException("--bias-correction runs its samples without feeding state back, so it cannot "
                     + "correct a streaming model (--feedback " + feedback + ")");
@@ -36,5 +40,16 @@ public final class BiasCorrectionArguments {
                     + "model)");
         }
         return scope;
+    }
+
+    /**
+     * Refuses bias correction for the onnxruntime-cpu layout, whose INT32 biases and INT8-stored weights leave
+     * nothing for it to correct (it would fail later, saying the model has no quantized Conv).
+     */
+    static void requireTensorRtLayout(boolean biasCorrection, QuantizationConfig config) {
+        if (biasCorrection && config.target() == QuantizationTarget.ONNXRUNTIME_CPU) {
+            throw new Trt4jException("--bias-correction corrects the FP32 biases of the TensorRT layout; --runtime "
+                    + "onnxruntime-cpu stores biases as INT32, so use one or the other");
+        }
     }
 }

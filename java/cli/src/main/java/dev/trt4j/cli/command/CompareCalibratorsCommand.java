@@ -104,7 +104,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         try {
             settings = new ComparisonSettings(specs, studied.config(), study.statisticsOptions()
                     .withNumBins(numBins), calibrationSamples, sweep,
-                    weightsStudy, weightsMethod, biasCorrection.scope(split, study.feedback()));
+                    weightsStudy, weightsMethod, biasCorrection.scope(split, study.feedback(), studied.config()));
         } catch (IllegalArgumentException e) {
             throw new Trt4jException(e.getMessage(), e);
         }

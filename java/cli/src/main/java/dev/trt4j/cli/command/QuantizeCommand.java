@@ -88,6 +88,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         CalibrationTable ranges = readTable(onnx);
         ModelProto proto = onnx.proto();
         QdqQuantizer quantizer = new QdqQuantizer(quantization.config(proto, modelFile));
+        BiasCorrectionArguments.requireTensorRtLayout(biasCorrection != null, quantizer.config());
         QuantizationResult result;
         try {
             List<String> missing = quantizer.requiredActivations(proto).stream()

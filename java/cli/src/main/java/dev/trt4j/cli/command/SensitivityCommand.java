@@ -95,7 +95,7 @@ public final class SensitivityCommand implements Callable<Integer> {
         MethodSpec methodSpec = MethodSpec.parse(method, CalibrationOptions.defaults());
         long calibrationSamples = study.calibrationSamples();
         SampleSplit split = study.split(onnx);
-        BiasCorrection.Scope scope = biasCorrection.scope(split, study.feedback());
+        BiasCorrection.Scope scope = biasCorrection.scope(split, study.feedback(), config);
         var evaluationData = study.evaluationData(split, calibrationSamples, onnx);
         QuantizationStudyArguments.Subject subject = study.subject(studied, split, folder);
         OnnxModel quantized = subject.model();
