@@ -1,6 +1,7 @@
 package dev.trt4j.onnx;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.Counts;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.file.Path;
@@ -72,12 +73,14 @@ public record ModelSummary(Path path, String sha256, String producer, long irVer
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()
                         .thenComparing(Map.Entry.comparingByKey()))
                 .map(e -> e.getKey() + " " + e.getValue()).toList();
-        lines.add(line("operators", nodeCount() + " nodes: " + String.join(", ", ops)));
-        lines.add(line("weights", String.format(Locale.ROOT, "%d tensors, %,d parameters", weightCount, parameterCount)));
-        lines.add(line("calibrate", quantizableActivationTensors.size()
-                + " tensors for explicit Q/DQ (inputs of " + String.join(", ",
+        lines.add(line("operators", Counts.of(nodeCount(), "node") + ": " + String.join(", ", ops)));
+        lines.add(line("weights", Counts.of(weightCount, "tensor") + ", " + String.format(Locale.ROOT, "%,d",
+                parameterCount) + (parameterCount == 1 ? " parameter" : " parameters")));
+        lines.add(line("calibrate", Counts.of(quantizableActivationTensors.size(), "tensor")
+                + " for explicit Q/DQ (inputs of " + String.join(", ",
                 QuantizableOperators.opTypes().stream().sorted(Comparator.naturalOrder()).toList()) + ")"));
-        lines.add(line("", allActivationTensors.size() + " tensors for TensorRT implicit INT8 (every activation)"));
+        lines.add(line("", Counts.of(allActivationTensors.size(), "tensor")
+                + " for TensorRT implicit INT8 (every activation)"));
         if (listTensors) {
             // One name a line: real models have hundreds, and names may hold spaces.
             for (int i = 0; i < quantizableActivationTensors.size(); i++) {
