@@ -37,11 +37,33 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
                           ImagePreprocessing imagePreprocessing, Path tokenizer, int sequenceLength,
                           SyntheticSource.Distribution distribution, int vocabSize, boolean rotateHalf,
                           boolean renderPages, int audioHop) {
+    /** Samples per batch when {@code batchSize} is 0 and neither the model nor a fixed shape sets the batch. */
     public static final int DEFAULT_BATCH_SIZE = 8;
+    /** Samples of synthetic data when {@code maxSamples} is 0. */
     public static final int DEFAULT_SYNTHETIC_SAMPLES = 32;
+    /** Tokens per text sample when {@code sequenceLength} is 0 and neither the model nor a fixed shape sets it. */
     public static final int DEFAULT_SEQUENCE_LENGTH = 128;
     private static final String SHAPE_FORMAT = "expected name:d0xd1x..., e.g. x:1x3x48x192";
 
+    /**
+     * Checks the options and copies the fixed shapes; {@link #builder()} is the usual way to make them.
+     *
+     * @param batchSize          samples per batch, 0 for automatic
+     * @param maxSamples         samples to read at most, 0 for all
+     * @param fixedShapes        calibration shapes by input name; not null (copied, unmodifiable)
+     * @param seed               seed for everything random
+     * @param imagePreprocessing for image data, or null for the source's default
+     * @param tokenizer          a {@code tokenizer.json} or a folder holding one, or null
+     * @param sequenceLength     tokens per text sample, 0 for automatic
+     * @param distribution       distribution of synthetic float data; not null
+     * @param vocabSize          bound of synthetic integer data, 0 for 10
+     * @param rotateHalf         rotate half of the rendered text lines by 180°
+     * @param renderPages        render sentences as pages of lines instead of one line per sample
+     * @param audioHop           audio samples from one window's start to the next, 0 for the window length
+     * @throws IllegalArgumentException if {@code batchSize}, {@code maxSamples}, {@code sequenceLength},
+     *                                  {@code vocabSize} or {@code audioHop} is negative
+     * @throws NullPointerException     if {@code distribution} or {@code fixedShapes} (or one of its shapes) is null
+     */
     public DataOptions {
         if (batchSize < 0 || maxSamples < 0 || sequenceLength < 0 || vocabSize < 0 || audioHop < 0) {
             throw new IllegalArgumentException("batch size, max samples, sequence length, vocab size and hop must not "
@@ -53,16 +75,17 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         fixedShapes = Collections.unmodifiableMap(copy);
     }
 
-    /** All defaults: automatic batch size, all samples, no fixed shapes, seed 0. */
+    /** {@return all defaults: automatic batch size, all samples, no fixed shapes, seed 0} */
     public static DataOptions defaults() {
         return builder().build();
     }
 
+    /** {@return a builder holding the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from these options. */
+    /** {@return a builder starting from these options} */
     public Builder toBuilder() {
         Builder b = new Builder().batchSize(batchSize).maxSamples(maxSamples).seed(seed)
                 .imagePreprocessing(imagePreprocessing).tokenizer(tokenizer).sequenceLength(sequenceLength)
@@ -72,7 +95,11 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         return b;
     }
 
-    /** The user's fixed shape for an input (a copy), or null. */
+    /**
+     * {@return the user's fixed shape for an input (a copy), or null}
+     *
+     * @param inputName a model input's name
+     */
     public long[] fixedShape(String inputName) {
         long[] dims = fixedShapes.get(inputName);
         return dims == null ? null : dims.clone();
@@ -82,7 +109,9 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
      * Parses fixed shapes such as {@code x:1x3x48x192} or, for several inputs,
      * {@code input_ids:8x128,attention_mask:8x128}. The name is everything before the last {@code :}.
      *
-     * @throws Trt4jException naming the bad entry and the expected form
+     * @param text comma-separated {@code NAME:D0xD1x...} entries; every dimension a positive integer
+     * @return the shapes by input name, in the order given (a new, modifiable map)
+     * @throws Trt4jException naming the bad entry and the expected form, or an input given twice
      */
     public static LinkedHashMap<String, long[]> parseFixedShapes(String text) {
         LinkedHashMap<String, long[]> shapes = new LinkedHashMap<>();
@@ -131,73 +160,150 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         private Builder() {
         }
 
+        /**
+         * {@return this builder, with the batch size set}
+         *
+         * @param value samples per batch; 0 (the default) for automatic, see {@link DataOptions#batchSize()}
+         */
         public Builder batchSize(int value) {
             batchSize = value;
             return this;
         }
 
+        /**
+         * {@return this builder, with the sample limit set}
+         *
+         * @param value samples to read at most; 0 (the default) for all, or
+         *              {@value DataOptions#DEFAULT_SYNTHETIC_SAMPLES} of synthetic data
+         */
         public Builder maxSamples(long value) {
             maxSamples = value;
             return this;
         }
 
-        /** Fixes the calibration shape of one input (batch dimension included). */
+        /**
+         * Fixes the calibration shape of one input (batch dimension included), replacing an earlier one.
+         *
+         * @param inputName the model input's name
+         * @param dims      the shape (copied), e.g. {@code 8, 3, 48, 192}
+         * @return this builder
+         */
         public Builder fixedShape(String inputName, long... dims) {
             fixedShapes.put(inputName, dims.clone());
             return this;
         }
 
-        /** Adds shapes in the text form of {@link #parseFixedShapes(String)}. */
+        /**
+         * Adds shapes in the text form of {@link #parseFixedShapes(String)}, replacing earlier ones for the same
+         * inputs.
+         *
+         * @param text e.g. {@code input_ids:8x128,attention_mask:8x128}
+         * @return this builder
+         * @throws Trt4jException naming the bad entry and the expected form
+         */
         public Builder fixedShapes(String text) {
             fixedShapes.putAll(parseFixedShapes(text));
             return this;
         }
 
+        /**
+         * {@return this builder, with the seed set}
+         *
+         * @param value seed for everything random; 0 by default
+         */
         public Builder seed(long value) {
             seed = value;
             return this;
         }
 
+        /**
+         * {@return this builder, with the image preprocessing set}
+         *
+         * @param value how images are turned into tensors; null (the default) for the source's default
+         */
         public Builder imagePreprocessing(ImagePreprocessing value) {
             imagePreprocessing = value;
             return this;
         }
 
+        /**
+         * {@return this builder, with the tokenizer set}
+         *
+         * @param value a {@code tokenizer.json} or a folder holding one; null (the default) for none
+         */
         public Builder tokenizer(Path value) {
             tokenizer = value;
             return this;
         }
 
+        /**
+         * {@return this builder, with the text sequence length set}
+         *
+         * @param value tokens per text sample; 0 (the default) for the model's or fixed shape's, else
+         *              {@value DataOptions#DEFAULT_SEQUENCE_LENGTH}
+         */
         public Builder sequenceLength(int value) {
             sequenceLength = value;
             return this;
         }
 
+        /**
+         * {@return this builder, with the synthetic float distribution set}
+         *
+         * @param value {@code UNIFORM} on [0, 1) (the default) or standard {@code NORMAL}; not null
+         */
         public Builder distribution(SyntheticSource.Distribution value) {
             distribution = value;
             return this;
         }
 
+        /**
+         * {@return this builder, with the synthetic integer bound set}
+         *
+         * @param value synthetic integer data is drawn from {@code [0, value)}; 0 (the default) for {@code [0, 10)}
+         */
         public Builder vocabSize(int value) {
             vocabSize = value;
             return this;
         }
 
+        /**
+         * {@return this builder, with text-line rotation set}
+         *
+         * @param value true to rotate half of the rendered text lines by 180°; false by default
+         */
         public Builder rotateHalf(boolean value) {
             rotateHalf = value;
             return this;
         }
 
+        /**
+         * {@return this builder, with page rendering set}
+         *
+         * @param value true to render sentences as pages of lines (for a text detector); false by default
+         */
         public Builder renderPages(boolean value) {
             renderPages = value;
             return this;
         }
 
+        /**
+         * {@return this builder, with the audio hop set}
+         *
+         * @param value audio samples from one window's start to the next ({@code .wav} data only); 0 (the default)
+         *              for the window length
+         */
         public Builder audioHop(int value) {
             audioHop = value;
             return this;
         }
 
+        /**
+         * {@return the options}
+         *
+         * @throws IllegalArgumentException if a count, length, size or hop is negative
+         * @throws NullPointerException     if the distribution was set to null
+         */
         public DataOptions build() {
             return new DataOptions(batchSize, maxSamples, fixedShapes, seed, imagePreprocessing, tokenizer,
                     sequenceLength, distribution, vocabSize, rotateHalf, renderPages, audioHop);

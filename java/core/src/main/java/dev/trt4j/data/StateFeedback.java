@@ -24,14 +24,28 @@ public final class StateFeedback {
     /** No links: every input comes from the data. */
     public static final StateFeedback NONE = new StateFeedback(List.of());
 
-    /** Output {@code output} of one run becomes input {@code input} of the next. */
+    /**
+     * Output {@code output} of one run becomes input {@code input} of the next.
+     *
+     * @param output the model output whose value is kept, e.g. {@code stateN}; not empty
+     * @param input  the model input it feeds at the next run, e.g. {@code state}; not empty
+     */
     public record Link(String output, String input) {
+        /**
+         * Checks that both names are given.
+         *
+         * @param output the model output whose value is kept; not null or empty
+         * @param input  the model input it feeds at the next run; not null or empty
+         * @throws IllegalArgumentException if a name is empty
+         * @throws NullPointerException     if a name is null
+         */
         public Link {
             if (output.isEmpty() || input.isEmpty()) {
                 throw new IllegalArgumentException("a state link needs an output and an input name");
             }
         }
 
+        /** {@return the link as {@code OUTPUT=INPUT}, the form {@link #parse} reads} */
         @Override
         public String toString() {
             return output + "=" + input;
@@ -47,6 +61,9 @@ public final class StateFeedback {
     /**
      * Links given as {@code OUTPUT=INPUT}, each string holding one or more separated by commas.
      *
+     * @param specs strings such as {@code stateN=state} or {@code hn=h0,cn=c0}; names are stripped of surrounding
+     *              blanks
+     * @return the links in the order given, {@link #NONE} when there are none
      * @throws Trt4jException on a malformed link or an input linked twice
      */
     public static StateFeedback parse(Collection<String> specs) {
@@ -68,7 +85,13 @@ public final class StateFeedback {
         return of(links);
     }
 
-    /** @throws Trt4jException if an input is linked twice */
+    /**
+     * Links from already built {@link Link}s.
+     *
+     * @param links the links, in order
+     * @return the links, {@link #NONE} when the list is empty
+     * @throws Trt4jException if an input is linked twice
+     */
     public static StateFeedback of(List<Link> links) {
         Set<String> inputs = new LinkedHashSet<>();
         for (Link l : links) {
@@ -79,20 +102,26 @@ public final class StateFeedback {
         return links.isEmpty() ? NONE : new StateFeedback(links);
     }
 
+    /** {@return the links in the order given (unmodifiable)} */
     public List<Link> links() {
         return links;
     }
 
+    /** {@return true if there are no links, as in {@link #NONE}} */
     public boolean isEmpty() {
         return links.isEmpty();
     }
 
-    /** The outputs that are fed back. */
+    /** {@return the outputs that are fed back, in link order (a new set)} */
     public Set<String> outputs() {
         return links.stream().map(Link::output).collect(Collectors.toCollection(LinkedHashSet::new));
     }
 
-    /** The model inputs left to the data: all but the fed ones. */
+    /**
+     * {@return the model inputs left to the data: all but the fed ones}
+     *
+     * @param modelInputs the model's inputs, whose order the result keeps
+     */
     public List<TensorSpec> dataInputs(List<TensorSpec> modelInputs) {
         Set<String> fed = links.stream().map(Link::input).collect(Collectors.toSet());
         return modelInputs.stream().filter(in -> !fed.contains(in.name())).toList();
@@ -102,6 +131,9 @@ public final class StateFeedback {
      * Checks the links against a model and starts its state at zero.
      *
      * @param model   the model's name for messages, e.g. its file
+     * @param inputs  the model's inputs
+     * @param outputs the model's outputs
+     * @return the state of one pass over the data, zero at first
      * @throws Trt4jException if a link names a missing output or input, a linked tensor is not FLOAT32, or a fed
      *                        input's shape has more than one dynamic dimension (the batch)
      */
@@ -144,11 +176,16 @@ public final class StateFeedback {
         return specs.stream().map(TensorSpec::name).collect(Collectors.joining(", "));
     }
 
-    /** {@code data}'s description, with the links when there are any, for results and provenance. */
+    /**
+     * {@return {@code data}'s description, with the links when there are any, for results and provenance}
+     *
+     * @param data the data source's description
+     */
     public String describe(String data) {
         return links.isEmpty() ? data : data + ", state fed back (" + this + ")";
     }
 
+    /** {@return the links as {@code OUTPUT=INPUT[,...]}, the form {@link #parse} reads; empty for none} */
     @Override
     public String toString() {
         return links.stream().map(Link::toString).collect(Collectors.joining(","));

@@ -29,6 +29,17 @@ import java.util.Objects;
  */
 public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTask, List<String> ctcKeys,
                                 boolean emulateFp16, ProgressListener progress, StateFeedback feedback) {
+    /**
+     * Checks the options and copies the keys.
+     *
+     * @param runnerOptions ONNX Runtime session options of both models; not null
+     * @param detectTask    pick a task metric when none is given
+     * @param ctcKeys       a CTC recognizer's keys, empty when unknown; not null (copied)
+     * @param emulateFp16   run FP16 model files through {@link Fp16Emulation}
+     * @param progress      told after every batch, {@link ProgressListener#NONE} for no one; not null
+     * @param feedback      the state links, {@link StateFeedback#NONE} for none; not null
+     * @throws NullPointerException if an argument other than a boolean is null, or a key is null
+     */
     public EvaluationOptions {
         Objects.requireNonNull(runnerOptions, "runnerOptions");
         ctcKeys = List.copyOf(ctcKeys);
@@ -36,32 +47,70 @@ public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTa
         Objects.requireNonNull(feedback, "feedback");
     }
 
-    /** Automatic threads, graphs run as written, task detection on, no keys, FP16 emulated, no progress. */
+    /**
+     * {@return automatic threads, graphs run as written, task detection on, no keys, FP16 emulated, no progress, no
+     * state links}
+     */
     public static EvaluationOptions defaults() {
         return new EvaluationOptions(OrtRunnerOptions.defaults().withGraphOptimizations(false), true, List.of(),
                 true, ProgressListener.NONE, StateFeedback.NONE);
     }
 
+    /**
+     * {@return these options with other ONNX Runtime session options}
+     *
+     * @param options session options of both models; the default is {@link OrtRunnerOptions#defaults()} with graph
+     *                optimisations off (see {@link #runnerOptions()}); not null
+     * @throws NullPointerException if {@code options} is null
+     */
     public EvaluationOptions withRunnerOptions(OrtRunnerOptions options) {
         return new EvaluationOptions(options, detectTask, ctcKeys, emulateFp16, progress, feedback);
     }
 
+    /**
+     * {@return these options with task detection on or off}
+     *
+     * @param detect true (the default) to pick a {@link TaskMetric} from the models and data when none is given
+     */
     public EvaluationOptions withDetectTask(boolean detect) {
         return new EvaluationOptions(runnerOptions, detect, ctcKeys, emulateFp16, progress, feedback);
     }
 
+    /**
+     * {@return these options with a CTC recognizer's keys}
+     *
+     * @param keys the keys file's lines, empty (the default) when unknown; not null (copied)
+     * @throws NullPointerException if {@code keys} or a key is null
+     */
     public EvaluationOptions withCtcKeys(List<String> keys) {
         return new EvaluationOptions(runnerOptions, detectTask, keys, emulateFp16, progress, feedback);
     }
 
+    /**
+     * {@return these options with FP16 emulation on or off}
+     *
+     * @param emulate true (the default) to run FP16 model files through {@link Fp16Emulation}
+     */
     public EvaluationOptions withEmulateFp16(boolean emulate) {
         return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulate, progress, feedback);
     }
 
+    /**
+     * {@return these options with another progress listener}
+     *
+     * @param listener told after every batch; {@link ProgressListener#NONE} (the default) for no one, not null
+     * @throws NullPointerException if {@code listener} is null
+     */
     public EvaluationOptions withProgress(ProgressListener listener) {
         return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulateFp16, listener, feedback);
     }
 
+    /**
+     * {@return these options with other state links}
+     *
+     * @param links the streaming model's state links; {@link StateFeedback#NONE} (the default) for none, not null
+     * @throws NullPointerException if {@code links} is null
+     */
     public EvaluationOptions withFeedback(StateFeedback links) {
         return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulateFp16, progress, links);
     }

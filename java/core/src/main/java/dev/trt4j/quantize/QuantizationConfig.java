@@ -48,6 +48,24 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
     public static final Set<String> DEFAULT_OP_TYPES = Collections.unmodifiableSet(
             new TreeSet<>(List.of("Conv", "ConvTranspose", "Gemm", "MatMul")));
 
+    /**
+     * Checks the configuration and copies the sets and lists (unmodifiable).
+     *
+     * @param weightGranularity    per-channel or per-tensor weight scales; not null
+     * @param weightCalibrator     how weight amax is chosen; not null
+     * @param foldBatchNorm        fold BatchNormalization into the preceding Conv
+     * @param quantizeResidualAdds quantize the residual input of an Add fed by a quantized Conv (TensorRT only)
+     * @param opTypes              operator types to quantize; each in {@link #SUPPORTED_OP_TYPES}
+     * @param excludedNodes        node names to leave in FP32
+     * @param excludedOpTypes      operator types to leave in FP32
+     * @param excludedPatterns     Java regular expressions for node names to leave in FP32
+     * @param target               the runtime the Q/DQ layout is for; not null
+     * @param reduceRange          7-bit weights; only with {@link QuantizationTarget#ONNXRUNTIME_CPU}
+     * @param skipDepthwise        leave depthwise Convs in FP32
+     * @throws Trt4jException       if {@code reduceRange} is set for another target, an operator type is not
+     *                              supported, or a pattern is not a valid regular expression
+     * @throws NullPointerException if a non-boolean argument, or an element of a set or list, is null
+     */
     public QuantizationConfig {
         Objects.requireNonNull(weightGranularity, "weightGranularity");
         Objects.requireNonNull(weightCalibrator, "weightCalibrator");
@@ -76,15 +94,20 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
         }
     }
 
-    /** Per-channel max weights, BatchNorm folding, residual adds, the default operator types, no exclusions. */
+    /**
+     * {@return per-channel max weights, BatchNorm folding, residual adds, the default operator types, no exclusions,
+     * for TensorRT, with depthwise Convs quantized}
+     */
     public static QuantizationConfig defaults() {
         return builder().build();
     }
 
+    /** {@return a builder holding the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
+    /** {@return a builder starting from this configuration} */
     public Builder toBuilder() {
         Builder b = new Builder().weightGranularity(weightGranularity).weightCalibrator(weightCalibrator)
                 .foldBatchNorm(foldBatchNorm).quantizeResidualAdds(quantizeResidualAdds).opTypes(opTypes)
@@ -112,61 +135,134 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
         private Builder() {
         }
 
+        /**
+         * {@return this builder, with the weight granularity set}
+         *
+         * @param g {@link WeightGranularity#PER_CHANNEL} (the default) or {@link WeightGranularity#PER_TENSOR}; not
+         *          null
+         */
         public Builder weightGranularity(WeightGranularity g) {
             this.weightGranularity = g;
             return this;
         }
 
+        /**
+         * {@return this builder, with the weight calibrator set}
+         *
+         * @param c how weight amax is chosen; {@link WeightCalibrator#max()} by default, not null
+         */
         public Builder weightCalibrator(WeightCalibrator c) {
             this.weightCalibrator = c;
             return this;
         }
 
+        /**
+         * {@return this builder, with BatchNorm folding on or off}
+         *
+         * @param fold true (the default) to fold BatchNormalization into the preceding Conv
+         */
         public Builder foldBatchNorm(boolean fold) {
             this.foldBatchNorm = fold;
             return this;
         }
 
+        /**
+         * {@return this builder, with residual Add quantization on or off}
+         *
+         * @param quantize true (the default) to quantize the residual input of an Add fed by a quantized Conv;
+         *                 applies to the TensorRT target only
+         */
         public Builder quantizeResidualAdds(boolean quantize) {
             this.quantizeResidualAdds = quantize;
             return this;
         }
 
+        /**
+         * {@return this builder, with the operator types to quantize set}
+         *
+         * @param types a subset of {@link #SUPPORTED_OP_TYPES} (checked by {@link #build()});
+         *              {@link #DEFAULT_OP_TYPES} by default
+         * @throws NullPointerException if {@code types} or one of its elements is null
+         */
         public Builder opTypes(Set<String> types) {
             this.opTypes = Set.copyOf(types);
             return this;
         }
 
+        /**
+         * {@return this builder, with one more node left in FP32}
+         *
+         * @param name a node name that must exist in the model (checked when quantizing)
+         * @throws NullPointerException if {@code name} is null
+         */
         public Builder excludeNode(String name) {
             excludedNodes.add(Objects.requireNonNull(name));
             return this;
         }
 
+        /**
+         * {@return this builder, with one more operator type left in FP32}
+         *
+         * @param opType an operator type that must occur in the model (checked when quantizing)
+         * @throws NullPointerException if {@code opType} is null
+         */
         public Builder excludeOpType(String opType) {
             excludedOpTypes.add(Objects.requireNonNull(opType));
             return this;
         }
 
+        /**
+         * {@return this builder, with one more node-name pattern left in FP32}
+         *
+         * @param regex a Java regular expression, found anywhere in a node's name (anchor with {@code ^…$} for whole
+         *              names); validated by {@link #build()}, and it must match some node when quantizing
+         * @throws NullPointerException if {@code regex} is null
+         */
         public Builder excludePattern(String regex) {
             excludedPatterns.add(Objects.requireNonNull(regex));
             return this;
         }
 
+        /**
+         * {@return this builder, with the target runtime set}
+         *
+         * @param t the runtime the Q/DQ layout is for; {@link QuantizationTarget#TENSORRT} by default
+         * @throws NullPointerException if {@code t} is null
+         */
         public Builder target(QuantizationTarget t) {
             this.target = Objects.requireNonNull(t);
             return this;
         }
 
+        /**
+         * {@return this builder, with 7-bit weights on or off}
+         *
+         * @param reduce true for weights in {@code [-64, 64]}; only with {@link QuantizationTarget#ONNXRUNTIME_CPU}
+         *               (checked by {@link #build()}); false by default
+         */
         public Builder reduceRange(boolean reduce) {
             this.reduceRange = reduce;
             return this;
         }
 
+        /**
+         * {@return this builder, with depthwise Convs left in FP32 or quantized}
+         *
+         * @param skip true to leave depthwise Convs (one input channel per group) in FP32; false by default
+         */
         public Builder skipDepthwise(boolean skip) {
             this.skipDepthwise = skip;
             return this;
         }
 
+        /**
+         * {@return the configuration}
+         *
+         * @throws Trt4jException       if reduced range is set for a target other than
+         *                              {@link QuantizationTarget#ONNXRUNTIME_CPU}, an operator type is not
+         *                              supported, or an exclude pattern is not a valid regular expression
+         * @throws NullPointerException if the weight granularity or weight calibrator was set to null
+         */
         public QuantizationConfig build() {
             return new QuantizationConfig(weightGranularity, weightCalibrator, foldBatchNorm, quantizeResidualAdds,
                     opTypes, excludedNodes, excludedOpTypes, excludedPatterns, target, reduceRange, skipDepthwise);

@@ -9,6 +9,14 @@ package dev.trt4j.runtime;
  *                       {@code onnxruntime}, {@code .engine}/{@code .plan} files to {@code tensorrt})
  */
 public record InferenceOptions(int contexts, int intraOpThreads, String backend) {
+    /**
+     * Checks the counts.
+     *
+     * @param contexts       execution contexts in the pool, at least 1
+     * @param intraOpThreads ONNX Runtime threads inside one operator, 0 for ONNX Runtime's choice
+     * @param backend        the backend's name, or null to pick by file
+     * @throws IllegalArgumentException if {@code contexts} is below 1 or {@code intraOpThreads} is negative
+     */
     public InferenceOptions {
         if (contexts < 1) {
             throw new IllegalArgumentException("an inference session needs at least 1 context, got " + contexts);
@@ -18,22 +26,37 @@ public record InferenceOptions(int contexts, int intraOpThreads, String backend)
         }
     }
 
-    /** One context per available processor, ONNX Runtime's thread choice, backend by file. */
+    /** {@return one context per available processor, ONNX Runtime's thread choice, backend by file} */
     public static InferenceOptions defaults() {
         return new InferenceOptions(Runtime.getRuntime().availableProcessors(), 0, null);
     }
 
-    /** These options with another pool size. */
+    /**
+     * {@return these options with another pool size}
+     *
+     * @param value execution contexts, at least 1
+     * @throws IllegalArgumentException if {@code value} is below 1
+     */
     public InferenceOptions withContexts(int value) {
         return new InferenceOptions(value, intraOpThreads, backend);
     }
 
-    /** These options with another intra-op thread count. */
+    /**
+     * {@return these options with another intra-op thread count}
+     *
+     * @param value ONNX Runtime threads inside one operator, 0 for ONNX Runtime's choice
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
     public InferenceOptions withIntraOpThreads(int value) {
         return new InferenceOptions(contexts, value, backend);
     }
 
-    /** These options with a named backend (null: pick by file). */
+    /**
+     * {@return these options with a named backend (null: pick by file)}
+     *
+     * @param value an {@link InferenceBackend#name()}, e.g. {@code onnxruntime} or {@code tensorrt}; not checked
+     *              until {@link InferenceSession#open} looks it up
+     */
     public InferenceOptions withBackend(String value) {
         return new InferenceOptions(contexts, intraOpThreads, value);
     }

@@ -25,6 +25,19 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
     /** NVIDIA's default histogram size. */
     public static final int DEFAULT_NUM_BINS = 2048;
 
+    /**
+     * Checks the options.
+     *
+     * @param numBins    bins of each tensor's first histogram, at least 1
+     * @param skipZeros  leave exact zeros out of the histograms
+     * @param threads    ONNX Runtime and histogram threads, 0 for automatic
+     * @param maxSamples samples to read, 0 for all
+     * @param feedback   the state links, {@link StateFeedback#NONE} for none; not null
+     * @param rangePass  find each tensor's range in a first pass over the data
+     * @throws IllegalArgumentException if {@code numBins} is below 1, or {@code threads} or {@code maxSamples} is
+     *                                  negative
+     * @throws NullPointerException     if {@code feedback} is null
+     */
     public StatisticsOptions {
         if (numBins < 1) {
             throw new IllegalArgumentException("num-bins must be at least 1, got " + numBins);
@@ -38,36 +51,81 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
         Objects.requireNonNull(feedback, "feedback");
     }
 
-    /** Options without state links. */
+    /**
+     * Options without state links or range pass.
+     *
+     * @param numBins    bins of each tensor's first histogram, at least 1
+     * @param skipZeros  leave exact zeros out of the histograms
+     * @param threads    ONNX Runtime and histogram threads, 0 for automatic
+     * @param maxSamples samples to read, 0 for all
+     * @throws IllegalArgumentException if {@code numBins} is below 1, or {@code threads} or {@code maxSamples} is
+     *                                  negative
+     */
     public StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples) {
         this(numBins, skipZeros, threads, maxSamples, StateFeedback.NONE, false);
     }
 
-    /** 2048 bins, zeros kept, ONNX Runtime's thread count, all samples. */
+    /** {@return 2048 bins, zeros kept, ONNX Runtime's thread count, all samples, no state links, one pass} */
     public static StatisticsOptions defaults() {
         return new StatisticsOptions(DEFAULT_NUM_BINS, false, 0, 0);
     }
 
+    /**
+     * {@return these options with another first-histogram size}
+     *
+     * @param bins bins of each tensor's first histogram, at least 1 ({@value #DEFAULT_NUM_BINS} by default)
+     * @throws IllegalArgumentException if {@code bins} is below 1
+     */
     public StatisticsOptions withNumBins(int bins) {
         return new StatisticsOptions(bins, skipZeros, threads, maxSamples, feedback, rangePass);
     }
 
+    /**
+     * {@return these options with exact zeros left out of the histograms or kept}
+     *
+     * @param skip true to leave zeros out (they still count in {@code count} and max |x|); false by default
+     */
     public StatisticsOptions withSkipZeros(boolean skip) {
         return new StatisticsOptions(numBins, skip, threads, maxSamples, feedback, rangePass);
     }
 
+    /**
+     * {@return these options with another thread count}
+     *
+     * @param n ONNX Runtime intra-op threads and histogram threads; 0 (the default) for ONNX Runtime's choice and
+     *          one histogram thread per processor
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
     public StatisticsOptions withThreads(int n) {
         return new StatisticsOptions(numBins, skipZeros, n, maxSamples, feedback, rangePass);
     }
 
+    /**
+     * {@return these options with another sample limit}
+     *
+     * @param n samples to read at most; 0 (the default) reads all the data
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
     public StatisticsOptions withMaxSamples(long n) {
         return new StatisticsOptions(numBins, skipZeros, threads, n, feedback, rangePass);
     }
 
+    /**
+     * {@return these options with or without a first pass for the ranges}
+     *
+     * @param twoPasses true to run the data twice where it can be opened twice (see {@link #rangePass()}); false
+     *                  by default
+     */
     public StatisticsOptions withRangePass(boolean twoPasses) {
         return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, twoPasses);
     }
 
+    /**
+     * {@return these options with other state links}
+     *
+     * @param links the streaming model's state links; {@link StateFeedback#NONE} (the default) for none, not null
+     * @throws NullPointerException if {@code links} is null
+     */
     public StatisticsOptions withFeedback(StateFeedback links) {
         return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, links, rangePass);
     }

@@ -2,7 +2,20 @@ package dev.trt4j.tensor;
 
 /** Element types of model inputs that trt4j feeds. */
 public enum ElementType {
-    FLOAT32(4), FLOAT16(2), INT64(8), INT32(4), INT8(1), UINT8(1), BOOL(1);
+    /** 32-bit IEEE 754 float; held in a {@link HostTensor} as {@code float[]}. */
+    FLOAT32(4),
+    /** 16-bit IEEE 754 half-precision float; fed from, and read back as, FLOAT32 host data. */
+    FLOAT16(2),
+    /** 64-bit signed integer; held as {@code long[]}. */
+    INT64(8),
+    /** 32-bit signed integer; held as {@code int[]}. */
+    INT32(4),
+    /** 8-bit signed integer; not fed as an input, and an inference session reads such outputs as INT32. */
+    INT8(1),
+    /** 8-bit unsigned integer; not fed as an input, and an inference session reads such outputs as INT32. */
+    UINT8(1),
+    /** Boolean, one byte each; not fed as an input, and an inference session reads such outputs as INT32 0/1. */
+    BOOL(1);
 
     private final int bytes;
 
@@ -10,7 +23,7 @@ public enum ElementType {
         this.bytes = bytes;
     }
 
-    /** Size of one element in bytes. */
+    /** {@return the size of one element in bytes, as the model's tensor stores it} */
     public int bytes() {
         return bytes;
     }

@@ -28,22 +28,53 @@ public final class HostTensor {
         this.ints = ints;
     }
 
-    /** A float32 tensor over {@code data} (not copied). */
+    /**
+     * A float32 tensor over {@code data} (not copied).
+     *
+     * @param shape fixed dimensions (copied); their product must equal {@code data.length}
+     * @param data  the elements, row-major
+     * @return the tensor, which shares {@code data}
+     * @throws IllegalArgumentException if a dimension is negative or the shape's element count differs from
+     *                                  {@code data.length}
+     */
     public static HostTensor ofFloats(long[] shape, float[] data) {
         return new HostTensor(ElementType.FLOAT32, shape, Objects.requireNonNull(data), null, null, data.length);
     }
 
-    /** An int64 tensor over {@code data} (not copied). */
+    /**
+     * An int64 tensor over {@code data} (not copied).
+     *
+     * @param shape fixed dimensions (copied); their product must equal {@code data.length}
+     * @param data  the elements, row-major
+     * @return the tensor, which shares {@code data}
+     * @throws IllegalArgumentException if a dimension is negative or the shape's element count differs from
+     *                                  {@code data.length}
+     */
     public static HostTensor ofLongs(long[] shape, long[] data) {
         return new HostTensor(ElementType.INT64, shape, null, Objects.requireNonNull(data), null, data.length);
     }
 
-    /** An int32 tensor over {@code data} (not copied). */
+    /**
+     * An int32 tensor over {@code data} (not copied).
+     *
+     * @param shape fixed dimensions (copied); their product must equal {@code data.length}
+     * @param data  the elements, row-major
+     * @return the tensor, which shares {@code data}
+     * @throws IllegalArgumentException if a dimension is negative or the shape's element count differs from
+     *                                  {@code data.length}
+     */
     public static HostTensor ofInts(long[] shape, int[] data) {
         return new HostTensor(ElementType.INT32, shape, null, null, Objects.requireNonNull(data), data.length);
     }
 
-    /** Number of elements of a shape; every dimension must be non-negative. */
+    /**
+     * Number of elements of a shape; every dimension must be non-negative.
+     *
+     * @param shape the dimensions; an empty shape (a scalar) holds 1 element
+     * @return the product of the dimensions
+     * @throws IllegalArgumentException if a dimension is negative (dynamic)
+     * @throws ArithmeticException      if the product overflows a {@code long}
+     */
     public static long elementCount(long[] shape) {
         long n = 1;
         for (long d : shape) {
@@ -55,19 +86,29 @@ public final class HostTensor {
         return n;
     }
 
+    /**
+     * {@return the element type of the array held: FLOAT32, INT64 or INT32 (FLOAT16 model tensors are held as
+     * FLOAT32)}
+     */
     public ElementType type() {
         return type;
     }
 
+    /** {@return the dimensions (a copy)} */
     public long[] shape() {
         return shape.clone();
     }
 
+    /** {@return the number of elements: the product of the dimensions} */
     public long elementCount() {
         return elementCount(shape);
     }
 
-    /** The float32 data (shared, not copied). */
+    /**
+     * {@return the float32 data (shared, not copied)}
+     *
+     * @throws IllegalStateException if the tensor is not FLOAT32
+     */
     public float[] floats() {
         if (floats == null) {
             throw new IllegalStateException("tensor is " + type + ", not FLOAT32");
@@ -75,7 +116,11 @@ public final class HostTensor {
         return floats;
     }
 
-    /** The int64 data (shared, not copied). */
+    /**
+     * {@return the int64 data (shared, not copied)}
+     *
+     * @throws IllegalStateException if the tensor is not INT64
+     */
     public long[] longs() {
         if (longs == null) {
             throw new IllegalStateException("tensor is " + type + ", not INT64");
@@ -83,7 +128,11 @@ public final class HostTensor {
         return longs;
     }
 
-    /** The int32 data (shared, not copied). */
+    /**
+     * {@return the int32 data (shared, not copied)}
+     *
+     * @throws IllegalStateException if the tensor is not INT32
+     */
     public int[] ints() {
         if (ints == null) {
             throw new IllegalStateException("tensor is " + type + ", not INT32");
@@ -91,6 +140,7 @@ public final class HostTensor {
         return ints;
     }
 
+    /** {@return the type and shape, e.g. {@code FLOAT32[1, 3, 48, 192]}} */
     @Override
     public String toString() {
         return type + Arrays.toString(shape);

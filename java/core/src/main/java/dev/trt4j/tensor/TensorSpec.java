@@ -7,8 +7,23 @@ import java.util.Objects;
 /**
  * Name, element type and shape of a model input or output. A dimension of {@code -1} is dynamic; its symbolic
  * name (e.g. {@code "batch"}) is kept in {@code dimNames} when the model gives one ({@code null} otherwise).
+ *
+ * @param name     the tensor's name in the model
+ * @param type     the element type the model declares
+ * @param dims     the dimensions, {@code -1} for a dynamic one (copied in and out)
+ * @param dimNames a symbolic name per dimension, {@code null} where there is none (unmodifiable); given as null, it
+ *                 reads back as a list of nulls, one per dimension
  */
 public record TensorSpec(String name, ElementType type, long[] dims, List<String> dimNames) {
+    /**
+     * Copies {@code dims} and {@code dimNames}; the stored list of names is unmodifiable.
+     *
+     * @param name     the tensor's name in the model; not null
+     * @param type     the element type; not null
+     * @param dims     the dimensions, {@code -1} for a dynamic one
+     * @param dimNames a symbolic name per dimension ({@code null} entries allowed), or null for none
+     * @throws NullPointerException if {@code name}, {@code type} or {@code dims} is null
+     */
     public TensorSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -17,21 +32,27 @@ public record TensorSpec(String name, ElementType type, long[] dims, List<String
                 : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(dimNames));
     }
 
+    /** {@return the dimensions, {@code -1} for a dynamic one (a copy)} */
     @Override
     public long[] dims() {
         return dims.clone();
     }
 
+    /** {@return the number of dimensions} */
     public int rank() {
         return dims.length;
     }
 
-    /** True if any dimension is dynamic. */
+    /** {@return true if any dimension is dynamic} */
     public boolean isDynamic() {
         return Arrays.stream(dims).anyMatch(d -> d < 0);
     }
 
-    /** True if a tensor of {@code shape} fits this spec: the same rank, and every fixed dimension equal. */
+    /**
+     * {@return true if a tensor of {@code shape} fits this spec: the same rank, and every fixed dimension equal}
+     *
+     * @param shape a concrete shape
+     */
     public boolean accepts(long[] shape) {
         if (shape.length != dims.length) {
             return false;
@@ -44,7 +65,7 @@ public record TensorSpec(String name, ElementType type, long[] dims, List<String
         return true;
     }
 
-    /** Shape as text, dynamic dims by name or {@code ?}: {@code [batch,3,48,?]}. */
+    /** {@return the shape as text, dynamic dims by name or {@code ?}: {@code [batch,3,48,?]}} */
     public String shapeText() {
         StringBuilder sb = new StringBuilder("[");
         for (int i = 0; i < dims.length; i++) {
@@ -61,6 +82,7 @@ public record TensorSpec(String name, ElementType type, long[] dims, List<String
         return sb.append(']').toString();
     }
 
+    /** {@return true for a spec with the same name, type, dimension values and dimension names} */
     @Override
     public boolean equals(Object o) {
         return o instanceof TensorSpec t && name.equals(t.name) && type == t.type && Arrays.equals(dims, t.dims)
@@ -72,6 +94,7 @@ public record TensorSpec(String name, ElementType type, long[] dims, List<String
         return Objects.hash(name, type, Arrays.hashCode(dims), dimNames);
     }
 
+    /** {@return name, type and {@link #shapeText()}, e.g. {@code x FLOAT32 [batch,3,48,?]}} */
     @Override
     public String toString() {
         return name + " " + type + " " + shapeText();
