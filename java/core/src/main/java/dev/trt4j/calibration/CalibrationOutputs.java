@@ -1,5 +1,6 @@
 package dev.trt4j.calibration;
 
+import dev.trt4j.Trt4jException;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.HistogramJson;

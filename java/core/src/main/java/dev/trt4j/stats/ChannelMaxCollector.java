@@ -71,7 +71,7 @@ public final class ChannelMaxCollector {
     /**
      * Runs the model over {@code source} and returns each tensor's per-channel max |x|.
      *
-     * @throws Trt4jException if the data gives no samples, or a tensor has rank < 2 or a changing channel count
+     * @throws Trt4jException if the data gives no samples, or a tensor has rank below 2 or a changing channel count
      */
     public ChannelStatistics collect(CalibrationDataSource source, OrtRunnerOptions options) {
         Map<String, float[]> max = new LinkedHashMap<>();

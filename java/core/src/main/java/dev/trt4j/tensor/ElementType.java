@@ -1,6 +1,6 @@
 package dev.trt4j.tensor;
 
-/** Element types of model inputs that trt4j feeds. */
+/** Element types of the model tensors trt4j feeds and reads (inputs and outputs). */
 public enum ElementType {
     /** 32-bit IEEE 754 float; held in a {@link HostTensor} as {@code float[]}. */
     FLOAT32(4),

@@ -21,13 +21,22 @@ public record TensorSpec(String name, ElementType type, long[] dims, List<String
      * @param name     the tensor's name in the model; not null
      * @param type     the element type; not null
      * @param dims     the dimensions, {@code -1} for a dynamic one
-     * @param dimNames a symbolic name per dimension ({@code null} entries allowed), or null for none
-     * @throws NullPointerException if {@code name}, {@code type} or {@code dims} is null
+     * @param dimNames a symbolic name per dimension ({@code null} entries allowed), or null (or empty) for none
+     * @throws NullPointerException     if {@code name}, {@code type} or {@code dims} is null
+     * @throws IllegalArgumentException if {@code dimNames} is neither empty nor one entry per dimension
      */
     public TensorSpec {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
         dims = dims.clone();
+        if (dimNames != null && dimNames.isEmpty()) {
+            dimNames = null;
+        }
+        if (dimNames != null && dimNames.size() != dims.length) {
+            // shapeText() and toString() pair them up
+            throw new IllegalArgumentException("tensor '" + name + "': " + dimNames.size() + " dimension names for "
+                    + dims.length + " dimensions");
+        }
         dimNames = dimNames == null ? java.util.Collections.nCopies(dims.length, null)
                 : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(dimNames));
     }
