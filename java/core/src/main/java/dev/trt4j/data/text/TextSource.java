@@ -91,11 +91,13 @@ public final class TextSource extends BatchingSource {
 
     private static HuggingFaceTokenizer openTokenizer(String name, Path path, int length) {
         if (path == null) {
-            throw new Trt4jException(name + ": text data needs a tokenizer (a tokenizer.json file)");
+            throw new Trt4jException(name + ": text data needs a tokenizer (a tokenizer.json file, --tokenizer on the "
+                    + "command line)");
         }
         if (!Files.exists(path)) {
             throw new Trt4jException(path + ": no such tokenizer file");
         }
+        TokenizerFileCheck.check(path);
         preferBundledCpuLibrary();
         try {
             return HuggingFaceTokenizer.builder().optTokenizerPath(path).optMaxLength(length).optPadToMaxLength()

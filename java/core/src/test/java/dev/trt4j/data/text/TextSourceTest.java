@@ -80,7 +80,8 @@ class TextSourceTest {
         Path file = sentences("s.txt", "the cat");
         assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.defaults()))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessage(file + ": text data needs a tokenizer (a tokenizer.json file)");
+                .hasMessage(file + ": text data needs a tokenizer (a tokenizer.json file, --tokenizer on the command "
+                        + "line)");
         Path missing = dir.resolve("nope.json");
         assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(missing).build()))
                 .isInstanceOf(Trt4jException.class).hasMessage(missing + ": no such tokenizer file");
@@ -98,7 +99,28 @@ class TextSourceTest {
         Path badJson = dir.resolve("bad.json");
         Files.writeString(badJson, "{ not json");
         assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(badJson).build()))
-                .isInstanceOf(Trt4jException.class).hasMessageStartingWith(badJson + ": cannot load tokenizer");
+                .isInstanceOf(Trt4jException.class).hasMessage(badJson + ": not a tokenizer.json: not valid JSON (line 1)");
+        Path unrelated = dir.resolve("unrelated.json");
+        Files.writeString(unrelated, "{\"foo\": [1, 2, 3]}");
+        assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(unrelated)
+                .build())).isInstanceOf(Trt4jException.class)
+                .hasMessage(unrelated + ": not a Hugging Face tokenizer.json (it has no \"model\" object)");
+    }
+
+    /** The native tokenizer library aborts the JVM on a word outside a vocabulary that lacks its unknown token. */
+    @Test
+    void aVocabularyWithoutItsUnknownTokenIsRefusedBeforeTheLibraryCanAbort() throws IOException {
+        Path file = sentences("snowman.txt", "the \u2603 sat");
+        Path noUnk = dir.resolve("no-unk.json");
+        Files.writeString(noUnk, Files.readString(tokenizer).replace("\"[UNK]\": 1, ", ""));
+        assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(noUnk).build()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(noUnk + ": the WordLevel vocabulary lacks its unknown token '[UNK]', so any word outside "
+                        + "it would crash the tokenizer library; add it or use another file");
+        Path empty = dir.resolve("empty-vocab.json");
+        Files.writeString(empty, Files.readString(tokenizer).replaceAll("\"vocab\": \\{[^}]*}", "\"vocab\": {}"));
+        assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(empty).build()))
+                .hasMessage(empty + ": the WordLevel tokenizer has an empty vocabulary");
     }
 
     @Test

@@ -1,0 +1,67 @@
+package dev.trt4j.data.text;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Checks a Hugging Face {@code tokenizer.json} before the native tokenizer library sees it. That library (Rust,
+ * through DJL) aborts the whole JVM when a WordPiece, WordLevel or BPE vocabulary lacks the unknown token it names
+ * and a word outside the vocabulary comes along; a JSON file that is not a tokenizer gets a parser message that
+ * reads like a syntax error. Both become one line naming the file here.
+ */
+final class TokenizerFileCheck {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private TokenizerFileCheck() {
+    }
+
+    /**
+     * @param tokenizer a tokenizer.json, or a folder holding one (as DJL takes it)
+     * @throws Trt4jException naming the file if it is not a tokenizer.json the library can use safely
+     */
+    static void check(Path tokenizer) {
+        Path path = Files.isDirectory(tokenizer) ? tokenizer.resolve("tokenizer.json") : tokenizer;
+        if (!Files.isRegularFile(path)) {
+            return; // DJL reports a folder without one in its own words
+        }
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(path.toFile());
+        } catch (JacksonException e) {
+            throw new Trt4jException(path + ": not a tokenizer.json: not valid JSON (line "
+                    + e.getLocation().getLineNr() + ")", e);
+        } catch (IOException e) {
+            throw new Trt4jException(path + ": cannot read: " + ReadFailure.reason(e), e);
+        }
+        JsonNode model = root == null ? null : root.get("model");
+        if (model == null || !model.isObject()) {
+            throw new Trt4jException(path + ": not a Hugging Face tokenizer.json (it has no \"model\" object)");
+        }
+        String type = model.path("type").asText("");
+        JsonNode vocab = model.get("vocab");
+        if (type.isEmpty() && vocab != null && vocab.isObject()) {
+            // files written before "type" was added: WordPiece has continuing_subword_prefix, BPE has merges
+            type = model.has("merges") ? "BPE" : model.has("continuing_subword_prefix") ? "WordPiece" : "";
+        }
+        if (!type.equals("WordPiece") && !type.equals("WordLevel") && !type.equals("BPE")) {
+            return; // Unigram and others keep their unknown piece by index; the library checks those itself
+        }
+        if (vocab == null || !vocab.isObject() || vocab.isEmpty()) {
+            throw new Trt4jException(path + ": the " + type + " tokenizer has an empty vocabulary");
+        }
+        // Hugging Face's defaults when the field is absent; BPE without one (byte-level) needs none.
+        String unk = model.hasNonNull("unk_token") ? model.get("unk_token").asText()
+                : type.equals("WordPiece") ? "[UNK]" : type.equals("WordLevel") ? "<unk>" : null;
+        if (unk != null && !vocab.has(unk)) {
+            throw new Trt4jException(path + ": the " + type + " vocabulary lacks its unknown token '" + unk
+                    + "', so any word outside it would crash the tokenizer library; add it or use another file");
+        }
+    }
+}
