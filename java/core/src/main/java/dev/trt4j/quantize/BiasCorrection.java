@@ -136,6 +136,8 @@ public final class BiasCorrection {
             while ((next = source.next()).isPresent()) {
                 Batch batch = next.get();
                 int n = batch.size();
+                // One NaN or infinity would make every mean error, and so the corrected biases, non-finite.
+                batch.requireFinite(source.describe(), samples);
                 runner.run(batch, outputs, (name, tensor) -> accumulate(sums, name, tensor, n));
                 samples += n;
             }

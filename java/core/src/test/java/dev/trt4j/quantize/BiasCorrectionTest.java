@@ -214,4 +214,14 @@ class BiasCorrectionTest {
                 OrtRunnerOptions.defaults()))
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("no samples");
     }
+
+    @Test
+    void refusesNonFiniteSamplesInsteadOfWritingNonFiniteBiases() {
+        List<float[]> data = batches(3, 3);
+        data.get(1)[5] = Float.NaN;
+        assertThatThrownBy(() -> BiasCorrection.apply(quantized(conv(true)), source(data),
+                OrtRunnerOptions.defaults()))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("holds NaN in input 'x'")
+                .hasMessageContaining("the model needs finite inputs");
+    }
 }
