@@ -12,7 +12,7 @@ public final class Histogram {
 
     /**
      * @param counts bin counts, each non-negative
-     * @param edges  bin boundaries, one more than counts, non-decreasing
+     * @param edges  bin boundaries, one more than counts, non-decreasing from a first edge of at least 0
      * @throws IllegalArgumentException if the shapes or values are inconsistent
      */
     public Histogram(long[] counts, float[] edges) {
@@ -31,6 +31,10 @@ public final class Histogram {
         for (int i = 0; i < edges.length; i++) {
             if (!Float.isFinite(edges[i])) {
                 throw new IllegalArgumentException("histogram edge " + i + " is not finite: " + edges[i]);
+            }
+            if (i == 0 && edges[0] < 0) {
+                throw new IllegalArgumentException("histogram edge 0 is negative: " + edges[0]
+                        + " (the histogram is of magnitudes |x|, from 0 up)");
             }
             if (i > 0 && edges[i] < edges[i - 1]) {
                 throw new IllegalArgumentException("histogram edges decrease at " + i + ": " + edges[i - 1]

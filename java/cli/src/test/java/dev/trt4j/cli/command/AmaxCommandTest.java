@@ -164,6 +164,10 @@ class AmaxCommandTest {
                 "gone.npy");
         assertSingleLineError(CliRun.of("amax", "--method", "entropy", "--histogram", bad.toString()),
                 "2 edges for 2 counts");
+        Path negative = dir.resolve("negative.json");
+        Files.writeString(negative, "{\"counts\": [1, 2, 3], \"edges\": [-3, -2, -1, 0]}");
+        assertSingleLineError(CliRun.of("amax", "--method", "mse", "--start-bin", "1", "--histogram",
+                negative.toString()), "histogram edge 0 is negative: -3.0 (the histogram is of magnitudes |x|");
         assertSingleLineError(CliRun.of("amax", "--method", "max", "--tensor", npy("nan.npy", 1f, Float.NaN)),
                 "nan.npy: ");
         assertSingleLineError(CliRun.of("amax", "--method", "entropy", "--tensor", ok, "--num-bins", "64"),

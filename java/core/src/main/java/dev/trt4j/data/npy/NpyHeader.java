@@ -110,7 +110,13 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
         if (!shapeText.find()) {
             throw new Trt4jException(source + ": .npy header has no 'shape'");
         }
-        return new NpyHeader(dtype, order, parseShape(shapeText.group(1), source));
+        long[] shape = parseShape(shapeText.group(1), source);
+        try {
+            return new NpyHeader(dtype, order, shape);
+        } catch (ArithmeticException e) {
+            throw new Trt4jException(source + ": shape (" + shapeText.group(1).strip() + ") in .npy header holds more "
+                    + "elements than any array can", e);
+        }
     }
 
     private static long[] parseShape(String tuple, String source) {

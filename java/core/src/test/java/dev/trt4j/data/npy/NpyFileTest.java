@@ -180,6 +180,12 @@ class NpyFileTest {
         assertThatThrownBy(() -> NpyFile.read(fortran)).isInstanceOf(Trt4jException.class)
                 .hasMessageStartingWith(fortran + ": Fortran-order arrays are not supported");
 
+        Path huge = handBuilt("huge.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': "
+                + "(4611686018427387904, 4611686018427387904, 3), }", new byte[4]);
+        assertThatThrownBy(() -> NpyFile.read(huge)).isInstanceOf(Trt4jException.class)
+                .hasMessage(huge + ": shape (4611686018427387904, 4611686018427387904, 3) in .npy header holds more "
+                        + "elements than any array can");
+
         Path missing = dir.resolve("nope.npy");
         assertThatThrownBy(() -> NpyFile.read(missing)).isInstanceOf(Trt4jException.class)
                 .hasMessage(missing + ": no such file");
