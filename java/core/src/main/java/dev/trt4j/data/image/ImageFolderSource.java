@@ -10,9 +10,13 @@ import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -61,14 +65,30 @@ public final class ImageFolderSource extends BatchingSource {
         return Map.of(input.name(), preprocessor.batch(count, i -> decode(files.get((int) first + i))));
     }
 
-    /** Decodes one image file, with a one-line error naming it when it is not a readable JPEG or PNG. */
+    /**
+     * Decodes one image file, with a one-line error naming it when it is not a readable JPEG or PNG, or when the
+     * decoder warns that it is damaged (a JPEG cut short decodes with the missing part filled in, and would otherwise
+     * be calibrated on as it is).
+     */
     public static BufferedImage decode(Path file) {
-        try {
-            BufferedImage image = ImageIO.read(file.toFile());
-            if (image == null) {
+        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+            if (readers == null || !readers.hasNext()) {
                 throw new Trt4jException(file + ": not a readable JPEG or PNG image");
             }
-            return image;
+            ImageReader reader = readers.next();
+            try {
+                List<String> warnings = new ArrayList<>();
+                reader.addIIOReadWarningListener((source, warning) -> warnings.add(warning));
+                reader.setInput(in, true, true);
+                BufferedImage image = reader.read(0);
+                if (!warnings.isEmpty()) {
+                    throw new Trt4jException(file + ": damaged image: " + warnings.get(0));
+                }
+                return image;
+            } finally {
+                reader.dispose();
+            }
         } catch (IOException e) {
             throw new Trt4jException(file + ": cannot decode image: " + e.getMessage(), e);
         }

@@ -125,4 +125,25 @@ class ImageFolderSourceTest {
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage(empty + ": no .jpeg/.jpg/.png files in this folder");
     }
+
+    /** ImageIO fills in what a JPEG cut short lacks and only warns; that image must not be calibrated on. */
+    @Test
+    void aJpegCutShortIsRefusedNotFilledIn() throws IOException {
+        BufferedImage noise = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);
+        java.util.Random random = new java.util.Random(1);
+        for (int y = 0; y < 48; y++) {
+            for (int x = 0; x < 64; x++) {
+                noise.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        Path whole = dir.resolve("whole.jpg");
+        ImageIO.write(noise, "jpg", whole.toFile());
+        byte[] bytes = Files.readAllBytes(whole);
+        assertThat(ImageFolderSource.decode(whole).getWidth()).isEqualTo(64);
+
+        Path cut = dir.resolve("cut.jpg");
+        Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length * 3 / 4));
+        assertThatThrownBy(() -> ImageFolderSource.decode(cut)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(cut + ": damaged image: ");
+    }
 }
