@@ -54,7 +54,8 @@ public final class HeldOutArguments {
                                                    DataOptions calibrationOptions, List<TensorSpec> inputs) {
         long wanted = evalSamples == 0 && evalData != null ? Long.MAX_VALUE : evalSamples;
         if (wanted < 1) {
-            throw new Trt4jException("--eval-samples must be positive (0 = all of --eval-data), got " + evalSamples);
+            throw new Trt4jException("--eval-samples must be at least 1" + (evalData != null ? ", or 0 for all of "
+                    + "--eval-data" : "") + ", got " + evalSamples);
         }
         if (evalData == null) {
             split.evaluation(calibrationSamples, evalSamples).close(); // fail now, not after calibrating

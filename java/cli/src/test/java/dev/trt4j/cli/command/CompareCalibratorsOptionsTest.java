@@ -28,4 +28,11 @@ class CompareCalibratorsOptionsTest {
         assertThat(run.errLines()).containsExactly("trt4j: --methods gives percentile-99.99 twice ('percentile' and "
                 + "'percentile=99.99'); give each method once");
     }
+
+    @Test
+    void aNegativeEvaluationSampleCountSaysWhatIsAllowed() {
+        CliRun split = CliRun.of("compare-calibrators", "--eval-samples", "-1");
+        assertThat(split.exitCode()).isEqualTo(1);
+        assertThat(split.errLines()).containsExactly("trt4j: --eval-samples must be at least 1, got -1");
+    }
 }
