@@ -46,6 +46,11 @@ final class NpyInput implements AutoCloseable {
         return reader.rows();
     }
 
+    /** The array's shape, samples first. */
+    long[] shape() {
+        return reader.header().shape();
+    }
+
     HostTensor read(int count) {
         try {
             return reader.readRows(count).toTensor(spec.type());

@@ -83,6 +83,7 @@ public final class NpzSource extends BatchingSource {
                             + in.samples());
                 }
             }
+            requireNamedDimensionsAgree(file, inputs);
             return new Opened(shapes, zip, inputs, plan(shapes, samples, options));
         } catch (IOException | RuntimeException e) {
             inputs.forEach(NpyInput::close);
@@ -91,6 +92,30 @@ public final class NpzSource extends BatchingSource {
                 throw r;
             }
             throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason((IOException) e), e);
+        }
+    }
+
+    /**
+     * Arrays for inputs that share a named dimension (MiniLM's {@code sequence_length} in input_ids, attention_mask
+     * and token_type_ids) must agree on it; otherwise ONNX Runtime fails deep inside the model with a broadcast
+     * error that names neither array.
+     */
+    private static void requireNamedDimensionsAgree(Path file, List<NpyInput> inputs) {
+        Map<String, Map.Entry<String, Long>> firstSize = new LinkedHashMap<>(); // dimension → (array, size)
+        for (NpyInput in : inputs) {
+            long[] shape = in.shape();
+            List<String> names = in.spec().dimNames();
+            for (int d = 1; d < Math.min(shape.length, names.size()); d++) {
+                String name = names.get(d);
+                if (name == null) {
+                    continue;
+                }
+                Map.Entry<String, Long> first = firstSize.putIfAbsent(name, Map.entry(in.spec().name(), shape[d]));
+                if (first != null && first.getValue() != shape[d]) {
+                    throw new Trt4jException(file + ": arrays disagree on dimension '" + name + "': '" + first.getKey()
+                            + "' has " + first.getValue() + ", '" + in.spec().name() + "' has " + shape[d]);
+                }
+            }
         }
     }
 

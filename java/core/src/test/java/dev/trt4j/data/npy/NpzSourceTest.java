@@ -89,4 +89,25 @@ class NpzSourceTest {
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage(p + ":input_ids.npy: array shape [2,5] does not fit model input 'input_ids' [?,4]");
     }
+
+    /** A dynamic dimension the model names in several inputs (MiniLM's sequence_length) must agree across arrays. */
+    @Test
+    void arraysMustAgreeOnADimensionTheModelNamesInSeveralInputs() {
+        List<String> names = java.util.Arrays.asList("batch", "sequence");
+        TensorSpec ids = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, names);
+        TensorSpec mask = new TensorSpec("attention_mask", ElementType.INT64, new long[] {-1, -1}, names);
+        Map<String, NpyArray> arrays = new LinkedHashMap<>();
+        arrays.put("input_ids", NpyArray.ofLongs(new long[] {2, 16}, new long[32]));
+        arrays.put("attention_mask", NpyArray.ofLongs(new long[] {2, 12}, new long[24]));
+        Path p = archive(arrays, true);
+        assertThatThrownBy(() -> new NpzSource(p, List.of(ids, mask), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(p + ": arrays disagree on dimension 'sequence': 'input_ids' has 16, 'attention_mask' has 12");
+
+        arrays.put("attention_mask", NpyArray.ofLongs(new long[] {2, 16}, new long[32]));
+        Path same = archive(arrays, false);
+        try (NpzSource s = new NpzSource(same, List.of(ids, mask), DataOptions.builder().batchSize(2).build())) {
+            assertThat(Batches.drain(s)).hasSize(1);
+        }
+    }
 }
