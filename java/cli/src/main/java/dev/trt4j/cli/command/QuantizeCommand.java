@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -84,6 +85,11 @@ public final class QuantizeCommand implements Callable<Integer> {
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.requireDistinct(out, modelFile, "quantized");
+        if (biasCorrection == null && dataArguments.givesSamples()) {
+            // quantize takes its ranges from --table; silently ignoring the samples would suggest they were used
+            throw new ParameterException(spec.commandLine(), "--data and --tokenizer are read only by --bias-correction (the ranges "
+                    + "come from --table); add --bias-correction or drop --data");
+        }
         OnnxModel onnx = OnnxModel.load(modelFile);
         CalibrationTable ranges = readTable(onnx);
         ModelProto proto = onnx.proto();

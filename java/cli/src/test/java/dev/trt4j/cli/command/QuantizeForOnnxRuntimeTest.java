@@ -134,4 +134,13 @@ class QuantizeForOnnxRuntimeTest {
         assertThat(sensitivity.exitCode()).isEqualTo(1);
         assertThat(sensitivity.errLines().get(0)).contains("--bias-correction corrects the FP32 biases");
     }
+
+    @Test
+    void samplesWithoutBiasCorrectionAreRefusedRatherThanIgnored() {
+        CliRun quantize = CliRun.of("quantize", model.toString(), "--table", allTensors.toString(), "--data",
+                dir.toString(), "--out", dir.resolve("unused.onnx").toString());
+        assertThat(quantize.exitCode()).isEqualTo(2);
+        assertThat(quantize.errLines()).containsExactly("trt4j: --data and --tokenizer are read only by "
+                + "--bias-correction (the ranges come from --table); add --bias-correction or drop --data");
+    }
 }
