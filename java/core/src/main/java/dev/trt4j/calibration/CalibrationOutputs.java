@@ -40,19 +40,33 @@ public final class CalibrationOutputs {
      */
     public Map<String, Written> writeAll(ActivationStatistics statistics, StatisticsOptions options,
                                          Map<String, CalibrationTable> tables) {
-        Map<String, Written> written = new LinkedHashMap<>();
         try (StagedWrites files = StagedWrites.in(folder)) {
-            if (statistics != null) {
-                HistogramJson.writeStatistics(files.stage(STATISTICS_FILE),
-                        new HistogramJson.StatisticsFile(statistics, options));
-            }
-            tables.forEach((label, table) -> {
-                table.write(files.stage(label + ".table.json"));
-                TensorRtCalibrationCache.fromTable(table).write(files.stage(label + ".cache"));
-                written.put(label, new Written(files.target(label + ".table.json"), files.target(label + ".cache")));
-            });
+            Map<String, Written> written = stage(files, "", statistics, options, tables);
             files.commit();
+            return written;
         }
+    }
+
+    /**
+     * Stages the same files into {@code files}, under {@code prefix} (e.g. {@code "calibration/"}) of its folder, for
+     * a command that writes them together with others, all or nothing.
+     *
+     * @return where each label's files will be once {@code files} is committed
+     */
+    public static Map<String, Written> stage(StagedWrites files, String prefix, ActivationStatistics statistics,
+                                             StatisticsOptions options, Map<String, CalibrationTable> tables) {
+        Map<String, Written> written = new LinkedHashMap<>();
+        if (statistics != null) {
+            HistogramJson.writeStatistics(files.stage(prefix + STATISTICS_FILE),
+                    new HistogramJson.StatisticsFile(statistics, options));
+        }
+        tables.forEach((label, table) -> {
+            String tableFile = prefix + label + ".table.json";
+            String cacheFile = prefix + label + ".cache";
+            table.write(files.stage(tableFile));
+            TensorRtCalibrationCache.fromTable(table).write(files.stage(cacheFile));
+            written.put(label, new Written(files.target(tableFile), files.target(cacheFile)));
+        });
         return written;
     }
 

@@ -103,19 +103,25 @@ public final class AtomicFiles {
     }
 
     /**
-     * Checks, before any work, that {@code file} can be written where it is named: its folder exists and is a
-     * folder. A typo in an output path then fails in one line at once, not after a long run that leaves its other
+     * Checks, before any work, that {@code file} can be written where it is named: its folder exists, is a folder
+     * and may be written in. A typo in an output path then fails in one line at once, not after a long run that leaves its other
      * outputs behind.
      *
      * @throws Trt4jException naming the file and the reason
      */
     public static void requireFolderFor(Path file) {
         Path parent = file.toAbsolutePath().getParent();
-        if (parent == null || Files.isDirectory(parent)) {
+        if (parent == null) {
             return;
         }
-        throw new Trt4jException(file + ": cannot write: " + (Files.exists(parent) ? parent + " is a file, not a folder"
-                : "no such folder"));
+        if (!Files.isDirectory(parent)) {
+            throw new Trt4jException(file + ": cannot write: " + (Files.exists(parent) ? parent + " is a file, not a "
+                    + "folder" : "no such folder"));
+        }
+        if (!Files.isWritable(parent)) {
+            // a read-only mount refuses even root
+            throw new Trt4jException(file + ": cannot write: " + parent + " is not writable");
+        }
     }
 
     /**

@@ -115,12 +115,16 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
                 study.evaluationData(split, settings.maxCalibrationSamples(), onnx));
 
         ComparisonReport report = outcome.report();
-        subject.save();
-        CalibrationOutputs calibration = new CalibrationOutputs(folder.resolve("calibration"));
-        calibration.writeAll(outcome.statistics(), settings.statistics(), outcome.tables());
-        report.write(folder.resolve("comparison.json"));
         String text = report.toMarkdown();
-        AtomicFiles.writeString(folder.resolve("comparison.md"), text);
+        // All of the folder or none of it: a failure part-way (a full disk) leaves no report without its ranges.
+        try (StagedWrites files = StagedWrites.in(folder)) {
+            subject.save(files);
+            CalibrationOutputs.stage(files, "calibration/", outcome.statistics(), settings.statistics(),
+                    outcome.tables());
+            report.write(files.stage("comparison.json"));
+            AtomicFiles.writeString(files.stage("comparison.md"), text);
+            files.commit();
+        }
         if (markdown != null) {
             AtomicFiles.writeString(markdown, text);
         }
@@ -131,7 +135,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             w.print(text);
             w.print(subject.describe());
             w.printf("%nWritten: %s, %s, statistics and ranges in %s%n", folder.resolve("comparison.json"),
-                    folder.resolve("comparison.md"), calibration.folder());
+                    folder.resolve("comparison.md"), folder.resolve("calibration"));
         }
         w.flush();
         return 0;

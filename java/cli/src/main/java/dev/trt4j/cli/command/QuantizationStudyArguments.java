@@ -13,6 +13,7 @@ import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.StateFeedback;
 import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.ModelEqualizer;
@@ -83,10 +84,13 @@ public final class QuantizationStudyArguments {
 
     /** What a study quantizes, and how it was equalized (null if it was not). */
     record Subject(OnnxModel model, ModelEqualizer.Result equalized) {
-        /** Writes the equalized model to its path (the ranges computed on it belong to it); nothing if none. */
-        void save() {
+        /**
+         * Stages the equalized model (the ranges computed on it belong to it) in the study's output folder, which
+         * holds its path; nothing if none.
+         */
+        void save(StagedWrites files) {
             if (equalized != null) {
-                AtomicFiles.write(model.path(), equalized.model()::writeTo);
+                AtomicFiles.write(files.stage(model.path().getFileName().toString()), equalized.model()::writeTo);
             }
         }
 

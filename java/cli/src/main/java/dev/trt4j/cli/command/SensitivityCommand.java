@@ -124,12 +124,15 @@ public final class SensitivityCommand implements Callable<Integer> {
                 full.candidate(), ranking.layers(), partial == null ? null : SensitivityReport.Search.of(partial),
                 scope, statistics.dataDescription(), statistics.samples());
         Path partialModel = folder.resolve(studied.stem() + ".partial.int8.onnx");
-        subject.save();
-        if (partial != null) {
-            partial.model().write(partialModel);
-            AtomicFiles.writeString(folder.resolve("skip-list.txt"), report.skipListText());
+        try (StagedWrites files = StagedWrites.in(folder)) {
+            subject.save(files);
+            if (partial != null) {
+                partial.model().write(files.stage(partialModel.getFileName().toString()));
+                AtomicFiles.writeString(files.stage("skip-list.txt"), report.skipListText());
+            }
+            report.write(files.stage("sensitivity.json"));
+            files.commit();
         }
-        report.write(folder.resolve("sensitivity.json"));
 
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {

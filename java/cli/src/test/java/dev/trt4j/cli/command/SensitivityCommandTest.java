@@ -259,4 +259,31 @@ class SensitivityCommandTest {
                     + " is a file, not a folder");
         }
     }
+
+    /** A file that cannot be written (a folder in its place) leaves none of the others: all of the set or nothing. */
+    @Test
+    void aFileThatCannotBeWrittenLeavesNoneOfTheOthersHereAndInCompareCalibrators() throws IOException {
+        Path model = mlp(dir.resolve("mlp.onnx"));
+        Path out = dir.resolve("blocked-sensitivity");
+        Files.createDirectories(out.resolve("sensitivity.json"));
+        CliRun run = CliRun.of("sensitivity", model.toString(), "--method", "max", "--task", "none", "--samples", "32",
+                "--eval-samples", "32", "--shapes", "x:16x" + WIDTH, "--target", "0.01", "--out", out.toString());
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.errLines()).containsExactly("trt4j: " + out.resolve("sensitivity.json") + ": is a folder; "
+                + "cannot write the file there (nothing was written)");
+        try (var left = Files.list(out)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("sensitivity.json");
+        }
+
+        Path comparison = dir.resolve("blocked-comparison");
+        Files.createDirectories(comparison.resolve("comparison.md"));
+        CliRun compare = CliRun.of("compare-calibrators", model.toString(), "--methods", "max", "--task", "none",
+                "--samples", "32", "--eval-samples", "32", "--shapes", "x:16x" + WIDTH, "--out", comparison.toString());
+        assertThat(compare.exitCode()).isNotZero();
+        assertThat(compare.errLines()).containsExactly("trt4j: " + comparison.resolve("comparison.md") + ": is a "
+                + "folder; cannot write the file there (nothing was written)");
+        try (var left = Files.list(comparison)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("comparison.md");
+        }
+    }
 }
