@@ -131,6 +131,8 @@ public sealed interface BenchInputs {
     private static Map<String, HostTensor> firstBatch(CalibrationDataSource source, String name,
                                                       Map<String, long[]> shapes) {
         Batch batch = source.next().orElseThrow(() -> new Trt4jException(name + ": no samples"));
+        // NaN or infinity would time the model's non-finite paths, not what it does on real inputs
+        batch.requireFinite(name, 0);
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             HostTensor t = batch.inputs().get(e.getKey());
             if (t != null && !Arrays.equals(t.shape(), e.getValue())) {

@@ -62,5 +62,11 @@ class BenchInputsTest {
         assertThatThrownBy(() -> BenchInputs.fromData(dir.resolve("none.npy")).create(VECTOR,
                 Map.of("x", new long[] {1, 4}))).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("none.npy");
+
+        Path nan = dir.resolve("nan.raw");
+        bytes.putFloat(4, Float.NaN);
+        Files.write(nan, bytes.array());
+        assertThatThrownBy(() -> BenchInputs.fromData(nan).create(VECTOR, Map.of("x", new long[] {2, 4})))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("holds NaN in input 'x'");
     }
 }
