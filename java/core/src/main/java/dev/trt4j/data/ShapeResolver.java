@@ -104,7 +104,8 @@ public final class ShapeResolver {
         }
         long b = wanted.isEmpty() ? DataOptions.DEFAULT_BATCH_SIZE : wanted.iterator().next();
         if (b < 1 || b > Integer.MAX_VALUE) {
-            throw new Trt4jException(source + ": batch size " + b + " from the model is not usable");
+            throw new Trt4jException(source + ": batch size " + b + " (from " + saidBy.getOrDefault(b, "the model")
+                    + ") is not usable; it must be 1 to " + Integer.MAX_VALUE);
         }
         return (int) b;
     }

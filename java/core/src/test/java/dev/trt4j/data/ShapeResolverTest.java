@@ -33,6 +33,10 @@ class ShapeResolverTest {
         assertThat(user.batchShape(REC)).containsExactly(2, 3, 48, 320);
         assertThat(new ShapeResolver("d", List.of(CLS), DataOptions.defaults()).batchSize())
                 .isEqualTo(DataOptions.DEFAULT_BATCH_SIZE);
+        assertThatThrownBy(() -> new ShapeResolver("d", List.of(REC), DataOptions.builder()
+                .fixedShapes("x:99999999999x3x48x320").build())).isInstanceOf(Trt4jException.class)
+                .hasMessage("d: batch size 99999999999 (from 'x' fixed to x:99999999999x3x48x320) is not usable; it "
+                        + "must be 1 to 2147483647");
     }
 
     @Test
