@@ -104,8 +104,8 @@ public final class AtomicFiles {
 
     /**
      * Checks, before any work, that {@code file} can be written where it is named: its folder exists, is a folder
-     * and may be written in. A typo in an output path then fails in one line at once, not after a long run that leaves its other
-     * outputs behind.
+     * and may be written in. A typo in an output path then fails in one line at once, not after a long run that
+     * leaves its other outputs behind.
      *
      * @throws Trt4jException naming the file and the reason
      */

@@ -114,8 +114,8 @@ public final class ActivationStatisticsCollector {
     /**
      * Opens ONNX Runtime on the model with the chosen tensors exposed as outputs, for any number of passes. The
      * session runs at {@link GraphOptimization#ALL}: ONNX Runtime's fusions keep every exposed tensor, and its blocked
-     * convolution layout converts each exposed tensor back to the model's layout. Its threads spin only while a run is in
-     * progress, which leaves the cores to the histogram workers between runs.
+     * convolution layout converts each exposed tensor back to the model's layout. Its threads spin only while a run is
+     * in progress, which leaves the cores to the histogram workers between runs.
      *
      * @throws Trt4jException if ONNX Runtime cannot load the model
      */

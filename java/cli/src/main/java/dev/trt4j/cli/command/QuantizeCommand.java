@@ -87,8 +87,8 @@ public final class QuantizeCommand implements Callable<Integer> {
         OutputModel.requireDistinct(out, modelFile, "quantized");
         if (biasCorrection == null && dataArguments.givesSamples()) {
             // quantize takes its ranges from --table; silently ignoring the samples would suggest they were used
-            throw new ParameterException(spec.commandLine(), "--data and --tokenizer are read only by --bias-correction (the ranges "
-                    + "come from --table); add --bias-correction or drop --data");
+            throw new ParameterException(spec.commandLine(), "--data and --tokenizer are read only by "
+                    + "--bias-correction (the ranges come from --table); add --bias-correction or drop --data");
         }
         OnnxModel onnx = OnnxModel.load(modelFile);
         CalibrationTable ranges = readTable(onnx);

@@ -94,7 +94,8 @@ class ConvertCommandTest {
                 .toString(), "--json");
         assertThat(new ObjectMapper().readTree(plain.out()).get("fp16RangeChecked").asBoolean()).as("no samples, no check")
                 .isFalse();
-        assertThat(new ObjectMapper().readTree(plain.out()).get("beyondFp16").isNull()).as("not an empty list").isTrue();
+        assertThat(new ObjectMapper().readTree(plain.out()).get("beyondFp16").isNull()).as("not an empty list")
+                .isTrue();
         CliRun feedbackAlone = CliRun.of("convert", "--fp16", scaledLog.toString(), "--feedback", "y=x", "--out",
                 dir.resolve("f.onnx").toString());
         assertThat(feedbackAlone.errLines().get(0)).isEqualTo("trt4j: --feedback feeds state back while --data is run "
