@@ -6,17 +6,14 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.ElementTypeInference;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Raises the default-domain opset of a model from 6–12 to 13 (the first with per-axis QuantizeLinear and
@@ -48,15 +45,6 @@ public final class OpsetUpgrade {
     public static final long TARGET = 13;
     /** The oldest opset that can be raised. */
     public static final long OLDEST = 6;
-    /** Opset-6 operators that broadcast only when asked, along an axis the node names. */
-    private static final Set<String> BROADCAST_BY_ATTRIBUTE = Set.of("Add", "Sub", "Mul", "Div", "Pow", "And", "Or",
-            "Xor", "Equal", "Greater", "Less");
-    /** Operators whose output has the rank of their first input. */
-    private static final Set<String> SAME_RANK = Set.of("Relu", "LeakyRelu", "Elu", "Selu", "Sigmoid", "Tanh",
-            "Softplus", "Softsign", "Abs", "Neg", "Sqrt", "Exp", "Log", "Reciprocal", "Floor", "Ceil", "Dropout",
-            "BatchNormalization", "InstanceNormalization", "LRN", "Conv", "ConvTranspose", "MaxPool", "AveragePool",
-            "LpPool", "GlobalAveragePool", "GlobalMaxPool", "Clip", "PRelu", "Pad", "Softmax", "LogSoftmax",
-            "Hardmax", "Identity", "Cast", "HardSigmoid", "ThresholdedRelu", "Transpose", "Concat", "Tile");
     private final UniqueNames names;
     private final Map<String, Integer> types;
 
@@ -100,7 +88,7 @@ public final class OpsetUpgrade {
     }
 
     private GraphProto upgrade(GraphProto graph, long opset) {
-        Map<String, Integer> ranks = knownRanks(graph);
+        StaticRanks ranks = new StaticRanks(graph);
         List<NodeProto> nodes = new ArrayList<>();
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto n = withUpgradedSubgraphs(graph.getNode(i), opset);
@@ -109,7 +97,7 @@ public final class OpsetUpgrade {
                 continue;
             }
             String label = GraphIndex.label(n, i);
-            propagateRank(n, ranks);
+            ranks.follow(n);
             if (opset < 7) {
                 n = fromOpset6(n, label, ranks, nodes);
             }
@@ -182,9 +170,9 @@ public final class OpsetUpgrade {
      * dimensions of 1; PRelu's per-channel slope likewise; Gemm, BatchNormalization and Dropout lose attributes
      * that opset 7 dropped.
      */
-    private NodeProto fromOpset6(NodeProto n, String label, Map<String, Integer> ranks, List<NodeProto> out) {
+    private NodeProto fromOpset6(NodeProto n, String label, StaticRanks ranks, List<NodeProto> out) {
         String op = n.getOpType();
-        if (BROADCAST_BY_ATTRIBUTE.contains(op)) {
+        if (StaticRanks.BROADCAST_BY_ATTRIBUTE.contains(op)) {
             NodeProto.Builder b = Attributes.without(Attributes.without(n, "broadcast").build(), "axis");
             Optional<AttributeProto> axis = Attributes.find(n, "axis");
             if (Attributes.getInt(n, "broadcast", 0) == 1 && axis.isPresent()) {
@@ -232,32 +220,6 @@ public final class OpsetUpgrade {
         out.add(NodeProto.newBuilder().setOpType("Unsqueeze").setName(names.take(result + "_Unsqueeze"))
                 .addInput(tensor).addInput(axesTensor).addOutput(result).build());
         return result;
-    }
-
-    /** Records the rank of {@code n}'s first output where simple rules give it (before the node is rewritten). */
-    private static void propagateRank(NodeProto n, Map<String, Integer> ranks) {
-        if (n.getOutputCount() == 0 || n.getOutput(0).isEmpty() || ranks.containsKey(n.getOutput(0))
-                || n.getInputCount() == 0) {
-            return;
-        }
-        Integer first = ranks.get(n.getInput(0));
-        Integer rank = null;
-        String op = n.getOpType();
-        if (SAME_RANK.contains(op)) {
-            rank = first;
-        } else if (BROADCAST_BY_ATTRIBUTE.contains(op) || op.equals("MatMul")) {
-            Integer second = n.getInputCount() > 1 ? ranks.get(n.getInput(1)) : null;
-            if (first != null && second != null) {
-                rank = Math.max(first, second);
-            } else if (first != null && Attributes.find(n, "axis").isPresent()) {
-                rank = first; // opset 6: the second input is aligned inside the first
-            }
-        } else if (op.equals("Gemm") || op.equals("Flatten")) {
-            rank = 2;
-        }
-        if (rank != null) {
-            ranks.put(n.getOutput(0), rank);
-        }
     }
 
     private NodeProto withoutSpatial(NodeProto n, String label) {
@@ -379,7 +341,7 @@ public final class OpsetUpgrade {
         return tensor;
     }
 
-    private void upgradeSoftmax(NodeProto n, String label, Map<String, Integer> ranks, List<NodeProto> out) {
+    private void upgradeSoftmax(NodeProto n, String label, StaticRanks ranks, List<NodeProto> out) {
         long axis = Attributes.getInt(n, "axis", 1);
         Integer rank = ranks.get(n.getInput(0));
         boolean last = axis == -1 || (rank != null && (axis < 0 ? axis + rank : axis) == rank - 1);
@@ -406,21 +368,5 @@ public final class OpsetUpgrade {
                 .addAttribute(AttributeProto.newBuilder().setName("value")
                         .setType(AttributeProto.AttributeType.TENSOR).setT(value))
                 .build();
-    }
-
-    private static Map<String, Integer> knownRanks(GraphProto g) {
-        Map<String, Integer> ranks = new HashMap<>();
-        List<ValueInfoProto> all = new ArrayList<>(g.getInputList());
-        all.addAll(g.getValueInfoList());
-        all.addAll(g.getOutputList());
-        for (ValueInfoProto v : all) {
-            if (v.getType().hasTensorType() && v.getType().getTensorType().hasShape()) {
-                ranks.put(v.getName(), v.getType().getTensorType().getShape().getDimCount());
-            }
-        }
-        for (TensorProto t : g.getInitializerList()) {
-            ranks.put(t.getName(), t.getDimsCount());
-        }
-        return ranks;
     }
 }

@@ -88,6 +88,48 @@ class OpsetUpgradeTest {
                 .build();
     }
 
+    /**
+     * Attention as exporters write it: the Reshape target is built from Shape → Gather → Unsqueeze → Concat, so the
+     * Softmax's rank is known only by following those lengths. Its axis is then the last one, and it stays one node
+     * (a Flatten/Reshape around it would hide the attention pattern from TensorRT).
+     */
+    @Test
+    void aSoftmaxWhoseRankFollowsFromAComputedReshapeTargetStaysOneNode() throws Exception {
+        ModelProto original = new ModelBuilder("attention-like", 11).input("x", 2, 12).output("y")
+                .node("Shape", "shape", List.of("x"), List.of("s"))
+                .node("Constant", "zero", List.of(), List.of("i0"), int64Value(new long[0], 0))
+                .node("Gather", "gather", List.of("s", "i0"), List.of("n"), integer("axis", 0))
+                .node("Unsqueeze", "unsqueeze", List.of("n"), List.of("n1"), ints("axes", 0))
+                .node("Constant", "tail", List.of(), List.of("t"), int64Value(new long[] {2}, 3, 4))
+                .node("Concat", "concat", List.of("n1", "t"), List.of("target"), integer("axis", 0))
+                .node("Reshape", "reshape", List.of("x", "target"), List.of("r"))
+                .node("Softmax", "softmax", List.of("r"), List.of("y"), integer("axis", 2))
+                .build();
+        ModelProto upgraded = OpsetUpgrade.toTarget(original);
+        assertThat(nodes(upgraded, "Flatten")).isEmpty();
+        assertThat(nodes(upgraded, "Softmax")).hasSize(1);
+
+        float[] x = gaussian(4, 24, 2.0);
+        try (OrtRunner before = new OrtRunner(original); OrtRunner after = new OrtRunner(upgraded)) {
+            assertThat(after.run("x", x, new long[] {2, 12}, List.of("y")).get("y")).containsExactly(
+                    before.run("x", x, new long[] {2, 12}, List.of("y")).get("y"),
+                    org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+
+    private static ai.onnx.proto.OnnxMl.AttributeProto int64Value(long[] dims, long... values) {
+        ai.onnx.proto.OnnxMl.TensorProto.Builder t = ai.onnx.proto.OnnxMl.TensorProto.newBuilder()
+                .setDataType(ai.onnx.proto.OnnxMl.TensorProto.DataType.INT64_VALUE);
+        for (long d : dims) {
+            t.addDims(d);
+        }
+        for (long v : values) {
+            t.addInt64Data(v);
+        }
+        return ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("value")
+                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.TENSOR).setT(t).build();
+    }
+
     @Test
     void opsets7To10ComputeTheSameAtOpset13() throws Exception {
         List<String> outputs = List.of("sliced", "top", "padded", "clipped", "upsampled");
