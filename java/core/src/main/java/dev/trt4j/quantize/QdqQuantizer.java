@@ -128,6 +128,7 @@ public final class QdqQuantizer {
             current = OpsetUpgrade.toTarget(current);
         }
         current = withoutInitializerInputs(current);
+        current = ConstantTransposeFolder.fold(current);
         Exclusions exclusions = new Exclusions(config);
         exclusions.requireAllMatch(current.getGraph());
 

@@ -189,6 +189,34 @@ class QdqQuantizerTest {
                 OrtRunner.runOnce(plain, "x", x, new long[] {2, 16}, "y"), 0.03);
     }
 
+    /** Old exporters write a Linear layer as Transpose(W) → MatMul: W is folded and quantized as a weight. */
+    @Test
+    void aTransposedConstantWeightIsFoldedAndQuantizedPerChannel() throws Exception {
+        float[] w = ModelBuilder.uniform(7, 6 * 16, -1, 1);
+        ModelProto model = new ModelBuilder("linear", 13).input("x", 2, 16).output("y")
+                .initializer("w", new long[] {6, 16}, w)
+                .node("Transpose", "t", List.of("w"), List.of("wt"),
+                        ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("perm")
+                                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.INTS).addInts(1).addInts(0)
+                                .build())
+                .node("MatMul", "mm", List.of("x", "wt"), List.of("y")).build();
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
+        assertThat(quantizer.requiredActivations(model)).containsExactly("x");
+
+        ModelProto q = quantizer.quantize(model, Map.of("x", 1f)).model();
+        assertThat(nodes(q, "Transpose")).isEmpty();
+        assertThat(q.getGraph().getInitializerList()).extracting(TensorProto::getName).doesNotContain("w");
+        assertThat(QdqModels.tensor(q, "wt").getDimsList()).containsExactly(16L, 6L);
+        float[] wt = floats(q, "wt");
+        for (int i = 0; i < 16; i++) {
+            for (int o = 0; o < 6; o++) {
+                assertThat(wt[i * 6 + o]).as("wt[%d][%d] = w[%d][%d]", i, o, o, i).isEqualTo(w[o * 16 + i]);
+            }
+        }
+        assertThat(axis(quantizeOf(q, "wt"))).contains(1L);
+        assertThat(floats(q, quantizeOf(q, "wt").getInput(1))).hasSize(6);
+    }
+
     @Test
     void perChannelGemmAndConvTransposeRunCloseToFp32() throws Exception {
         assertQuantizedClose(TinyModels.gemm(13, true), new long[] {2, 16});

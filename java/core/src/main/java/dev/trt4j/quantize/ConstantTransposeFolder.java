@@ -1,0 +1,120 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Replaces each {@code Transpose} of a float constant with the transposed constant. Old exporters write a Linear
+ * layer as {@code Transpose(W) → MatMul}; folded, {@code W} is a weight the quantizer quantizes per channel, as
+ * TensorRT folds it. Left in place, the MatMul's weight would be a computed tensor: neither a weight nor an
+ * activation that {@code calibrate} records.
+ */
+final class ConstantTransposeFolder {
+    private ConstantTransposeFolder() {
+    }
+
+    /** {@code model} with every foldable Transpose folded (the same object if there is none). */
+    static ModelProto fold(ModelProto model) {
+        GraphProto g = model.getGraph();
+        GraphIndex index = new GraphIndex(g);
+        GraphProto.Builder out = null;
+        List<NodeProto> kept = new ArrayList<>();
+        for (int i = 0; i < g.getNodeCount(); i++) {
+            NodeProto n = g.getNode(i);
+            Optional<TensorProto> folded = foldable(index, n);
+            if (folded.isEmpty() || index.isGraphOutput(n.getOutput(0))) {
+                kept.add(n);
+                continue;
+            }
+            if (out == null) {
+                out = g.toBuilder();
+            }
+            out.addInitializer(folded.get());
+        }
+        if (out == null) {
+            return model;
+        }
+        out.clearNode().addAllNode(kept);
+        // A weight read only by the folded Transposes is no longer needed.
+        Set<String> read = new HashSet<>();
+        kept.forEach(n -> read.addAll(n.getInputList()));
+        g.getOutputList().forEach(v -> read.add(v.getName()));
+        List<TensorProto> initializers = new ArrayList<>(out.getInitializerList());
+        out.clearInitializer();
+        initializers.stream().filter(t -> read.contains(t.getName())).forEach(out::addInitializer);
+        return model.toBuilder().setGraph(out).build();
+    }
+
+    private static Optional<TensorProto> foldable(GraphIndex index, NodeProto n) {
+        if (!n.getOpType().equals("Transpose") || !GraphIndex.isDefaultDomain(n.getDomain())
+                || n.getInputCount() != 1 || n.getOutputCount() != 1) {
+            return Optional.empty();
+        }
+        return index.constant(n.getInput(0))
+                .filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE && t.getDimsCount() > 0)
+                .map(t -> transposed(t, perm(n, t.getDimsCount()), n.getOutput(0)));
+    }
+
+    /** The node's permutation, or the reversal of the axes it defaults to. */
+    private static int[] perm(NodeProto n, int rank) {
+        Optional<AttributeProto> attr = Attributes.find(n, "perm");
+        int[] perm = new int[rank];
+        for (int d = 0; d < rank; d++) {
+            perm[d] = attr.isPresent() ? (int) attr.get().getInts(d) : rank - 1 - d;
+        }
+        return perm;
+    }
+
+    private static TensorProto transposed(TensorProto t, int[] perm, String name) {
+        int rank = perm.length;
+        long[] dims = new long[rank];
+        long[] outDims = new long[rank];
+        for (int d = 0; d < rank; d++) {
+            dims[d] = t.getDims(d);
+        }
+        for (int d = 0; d < rank; d++) {
+            outDims[d] = dims[perm[d]];
+        }
+        long[] inStrides = strides(dims);
+        float[] values = TensorValues.floats(t);
+        float[] result = new float[values.length];
+        int[] index = new int[rank];
+        for (int o = 0; o < result.length; o++) {
+            long from = 0;
+            for (int d = 0; d < rank; d++) {
+                from += index[d] * inStrides[perm[d]];
+            }
+            result[o] = values[(int) from];
+            for (int d = rank - 1; d >= 0; d--) { // next output index, last axis fastest
+                if (++index[d] < outDims[d]) {
+                    break;
+                }
+                index[d] = 0;
+            }
+        }
+        List<Long> shape = new ArrayList<>();
+        for (long d : outDims) {
+            shape.add(d);
+        }
+        return TensorValues.floatTensor(name, shape, result);
+    }
+
+    private static long[] strides(long[] dims) {
+        long[] s = new long[dims.length];
+        long step = 1;
+        for (int d = dims.length - 1; d >= 0; d--) {
+            s[d] = step;
+            step *= dims[d];
+        }
+        return s;
+    }
+}
