@@ -84,6 +84,8 @@ public final class ChannelMaxCollector {
                 options.withGraphOptimizations(false))) {
             Optional<Batch> next;
             while ((next = source.next()).isPresent()) {
+                // a NaN would become every channel's maximum, and so every scale
+                next.get().requireFinite(source.describe(), samples);
                 runner.run(next.get(), tensors, (name, tensor) -> {
                     ChannelAxis axis = axes.get(name);
                     int channels = fold(max, name, tensor, axis);

@@ -271,5 +271,11 @@ class MatMulSmootherTest {
                 Map.of("t", ChannelAxis.LAST)).collect(source, OrtRunnerOptions.defaults()).max();
 
         assertThat(max.get("t")).containsExactly(0.1f, 4.7f, 0.3f, 1f);
+
+        x[7] = Float.POSITIVE_INFINITY; // would become channel 3's maximum, and equalize's scale
+        assertThatThrownBy(() -> new ChannelMaxCollector(OnnxModel.fromProto(fp32, Path.of("mm.onnx")),
+                Map.of("t", ChannelAxis.LAST)).collect(FloatBatchSource.of("x", SHAPE, List.of(x)),
+                OrtRunnerOptions.defaults()))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("holds Infinity in input 'x'");
     }
 }
