@@ -28,10 +28,11 @@ final class ConstantTransposeFolder {
         GraphIndex index = new GraphIndex(g);
         GraphProto.Builder out = null;
         List<NodeProto> kept = new ArrayList<>();
+        Set<Integer> foldedNodes = new HashSet<>();
         for (int i = 0; i < g.getNodeCount(); i++) {
             NodeProto n = g.getNode(i);
             Optional<TensorProto> folded = foldable(index, n);
-            if (folded.isEmpty() || index.isGraphOutput(n.getOutput(0))) {
+            if (folded.isEmpty()) {
                 kept.add(n);
                 continue;
             }
@@ -39,24 +40,30 @@ final class ConstantTransposeFolder {
                 out = g.toBuilder();
             }
             out.addInitializer(folded.get());
+            foldedNodes.add(i);
         }
         if (out == null) {
             return model;
         }
         out.clearNode().addAllNode(kept);
-        // A weight read only by the folded Transposes is no longer needed.
-        Set<String> read = new HashSet<>();
-        kept.forEach(n -> read.addAll(n.getInputList()));
-        g.getOutputList().forEach(v -> read.add(v.getName()));
+        // A weight whose every reader (subgraphs included) was a folded Transpose is no longer needed.
+        Set<String> unread = new HashSet<>();
+        for (int i : foldedNodes) {
+            String source = g.getNode(i).getInput(0);
+            if (!index.isGraphOutput(source)
+                    && index.consumers(source).stream().allMatch(u -> foldedNodes.contains(u.node()))) {
+                unread.add(source);
+            }
+        }
         List<TensorProto> initializers = new ArrayList<>(out.getInitializerList());
         out.clearInitializer();
-        initializers.stream().filter(t -> read.contains(t.getName())).forEach(out::addInitializer);
+        initializers.stream().filter(t -> !unread.contains(t.getName())).forEach(out::addInitializer);
         return model.toBuilder().setGraph(out).build();
     }
 
     private static Optional<TensorProto> foldable(GraphIndex index, NodeProto n) {
         if (!n.getOpType().equals("Transpose") || !GraphIndex.isDefaultDomain(n.getDomain())
-                || n.getInputCount() != 1 || n.getOutputCount() != 1) {
+                || n.getInputCount() != 1 || n.getOutputCount() != 1 || index.isGraphOutput(n.getOutput(0))) {
             return Optional.empty();
         }
         return index.constant(n.getInput(0))

@@ -215,6 +215,14 @@ class QdqQuantizerTest {
         }
         assertThat(axis(quantizeOf(q, "wt"))).contains(1L);
         assertThat(floats(q, quantizeOf(q, "wt").getInput(1))).hasSize(6);
+
+        // A weight that another node still reads stays.
+        ModelProto shared = model.toBuilder().setGraph(model.getGraph().toBuilder()
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Identity").setName("copy")
+                        .addInput("w").addOutput("w_copy"))
+                .addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("w_copy"))).build();
+        ModelProto qs = quantizer.quantize(shared, Map.of("x", 1f)).model();
+        assertThat(qs.getGraph().getInitializerList()).extracting(TensorProto::getName).contains("w", "wt");
     }
 
     @Test
