@@ -97,6 +97,9 @@ public final class QdqQuantizer {
                 : OrtCpuQdqInserter.insert(p.index(), p.ortCpu(), activationAmax, config.weightCalibrator(),
                         config.reduceRange());
         ModelProto out = p.model().toBuilder().setGraph(graph).build();
+        if (p.ortCpu() != null) {
+            out = MatMulBiasFusion.fuse(out);
+        }
         QuantizationReport report = new QuantizationReport(p.plan().quantizedNodes(), p.plan().excludedNodes(),
                 p.plan().residualAdds(), new ArrayList<>(p.plan().activations().keySet()),
                 p.plan().weights().size(), p.folded(), p.sourceOpset(), OpsetUpgrade.defaultOpset(out),
