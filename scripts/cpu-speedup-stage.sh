@@ -12,6 +12,8 @@
 #
 #   cd /opt/stage && cat part-* | xz -d | tar -x && bash speedup/run.sh speedup "$OUT"
 #
+# and, for repeated interleaved rounds of the main comparison: bash speedup/rounds.sh speedup "$OUT" [ROUNDS]
+#
 #   scripts/cpu-speedup-stage.sh        (from the repository root; the models are kept in target/speedup-pack/models)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -62,6 +64,7 @@ cp "$models"/all-minilm-l6-v2.onnx "$models"/all-minilm-l6-v2-q.onnx "$models"/a
 jlink --add-modules java.base,java.logging,java.management,java.naming,java.xml,java.desktop,jdk.unsupported,jdk.zipfs \
   --strip-debug --no-header-files --no-man-pages --output "$pack/jre"
 cp scripts/cpu-speedup-run.sh "$pack/run.sh"
+cp scripts/cpu-speedup-rounds.sh "$pack/rounds.sh"
 # scripts/cpu-loan-stage.sh merges this folder with the other pack into one archive.
 [ "${PACK_ONLY:-}" = 1 ] && exit 0
 # A dictionary larger than a model lets xz fold the float embedding table that every INT8 model keeps.
