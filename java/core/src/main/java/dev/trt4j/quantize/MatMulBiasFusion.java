@@ -174,17 +174,23 @@ final class MatMulBiasFusion {
         return t.getDimsCount() == 0 || (t.getDimsCount() == 1 && t.getDims(0) == 1);
     }
 
-    /** Drops the DequantizeLinear nodes whose output nothing reads any more (the fused MatMuls' inputs). */
+    /**
+     * Drops the DequantizeLinear nodes whose output nothing reads any more (the fused MatMuls' inputs), and the
+     * value infos of tensors no node makes any more, which would otherwise describe a tensor that does not exist.
+     */
     private static GraphProto withoutUnreadDequantize(GraphProto graph) {
         GraphIndex after = new GraphIndex(graph);
-        GraphProto.Builder b = graph.toBuilder().clearNode();
+        GraphProto.Builder b = graph.toBuilder().clearNode().clearValueInfo();
+        Set<String> produced = new HashSet<>();
         for (NodeProto n : graph.getNodeList()) {
             boolean unread = n.getOpType().equals("DequantizeLinear") && GraphIndex.isDefaultDomain(n.getDomain())
                     && after.consumers(n.getOutput(0)).isEmpty() && !after.isGraphOutput(n.getOutput(0));
             if (!unread) {
                 b.addNode(n);
+                produced.addAll(n.getOutputList());
             }
         }
+        graph.getValueInfoList().stream().filter(v -> produced.contains(v.getName())).forEach(b::addValueInfo);
         return b.build();
     }
 }

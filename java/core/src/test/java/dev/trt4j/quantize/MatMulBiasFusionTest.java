@@ -22,9 +22,12 @@ class MatMulBiasFusionTest {
     private static final QuantizationConfig ORT = QuantizationConfig.builder()
             .target(QuantizationTarget.ONNXRUNTIME_CPU).reduceRange(true).build();
 
-    /** x [2, 3, 16] → MatMul(w [16, 6]) → Add(b, ·), the bias first as PyTorch exports it; a second MatMul too. */
+    /**
+     * x [2, 3, 16] → MatMul(w [16, 6]) → t → Add(b, t), the bias first as PyTorch exports it, with t's shape
+     * declared; a second MatMul too.
+     */
     private static ModelProto linear() {
-        return new ModelBuilder("linear", 13).input("x", SHAPE).output("y").output("z")
+        ModelProto m = new ModelBuilder("linear", 13).input("x", SHAPE).output("y").output("z")
                 .initializer("w", new long[] {16, 6}, gaussian(5, 96, 0.3))
                 .initializer("b", new long[] {6}, gaussian(6, 6, 0.5))
                 .initializer("v", new long[] {16, 4}, gaussian(7, 64, 0.3))
@@ -32,6 +35,8 @@ class MatMulBiasFusionTest {
                 .node("Add", "bias_add", List.of("b", "t"), List.of("y"))
                 .node("MatMul", "mm2", List.of("x", "v"), List.of("z"))
                 .build();
+        return m.toBuilder().setGraph(m.getGraph().toBuilder().addValueInfo(
+                ModelBuilder.valueInfo("t", TensorProto.DataType.FLOAT_VALUE, new long[] {2, 3, 6}))).build();
     }
 
     @Test
@@ -48,6 +53,7 @@ class MatMulBiasFusionTest {
         assertThat(fused.getInput(6)).isEqualTo("b");
         assertThat(fused.getOutputList()).containsExactly("y");
         assertThat(nodes(q, "Add")).isEmpty();
+        assertThat(q.getGraph().getValueInfoList()).noneMatch(v -> v.getName().equals("t"));
         // The bias-free MatMul stays Q/DQ, which ONNX Runtime fuses itself.
         assertThat(nodes(q, "MatMul")).extracting(NodeProto::getName).containsExactly("mm2");
         assertThat(q.getOpsetImportList()).anyMatch(o -> o.getDomain().equals("com.microsoft") && o.getVersion() == 1);
