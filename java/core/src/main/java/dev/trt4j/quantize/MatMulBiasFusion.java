@@ -5,6 +5,8 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,6 +33,7 @@ import java.util.Set;
 final class MatMulBiasFusion {
     static final String DOMAIN = "com.microsoft";
     static final String OP = "MatMulIntegerToFloat";
+    private static final Logger LOG = LoggerFactory.getLogger(MatMulBiasFusion.class);
 
     /** One rewrite: the nodes it replaces and the node that replaces them, written where the Add was. */
     private record Fused(int matMul, int add, NodeProto node) {
@@ -49,6 +52,8 @@ final class MatMulBiasFusion {
         if (fused.isEmpty()) {
             return model;
         }
+        LOG.info("'{}': {} MatMul + bias Add pairs written as {} {}", model.getGraph().getName(), fused.size(), DOMAIN,
+                OP);
         Set<Integer> removed = new HashSet<>();
         Map<Integer, NodeProto> replacements = new HashMap<>();
         for (Fused f : fused) {
