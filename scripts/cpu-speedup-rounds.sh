@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
-# Repeats the MiniLM comparison of a stage made by scripts/cpu-speedup-stage.sh in interleaved rounds, reversing the
-# column order every other round, so that a drift of the machine during a round cannot favour one model: fp32, the
-# shipped dynamic INT8 model, trt4j-int8 and the most accurate trt4j model. Writes each round's speedup table as
-# OUT/round-R.json (the device tool brings back at most 8 files a call) and prints the tables; then the accuracy of
-# the most accurate model with ONNX Runtime's fused kernels. Used on the fourth device loan (docs/speedup-cpu.md).
+# Repeats the MiniLM comparison of a stage made by scripts/cpu-speedup-stage.sh in interleaved rounds, so that a drift
+# of the machine during a round cannot favour one model: fp32 (always first, the baseline), then the shipped dynamic
+# INT8 model, trt4j-int8 and the most accurate trt4j model, in reverse order every other round. Writes each round's
+# speedup table as OUT/round-R-tT.json, the accuracy of the most accurate model with ONNX Runtime's fused kernels as
+# OUT/accuracy.json, and everything printed, with the models' SHA-256, to OUT/rounds.log. Run it in a call of its own:
+# the device tool brings back at most 8 files a call. The fourth device loan ran an earlier, scratch form of it.
 #
 #   rounds.sh STAGE OUT [ROUNDS, default 3] [THREADS, default 1] [SECONDS PER CELL, default 4]
 set -uo pipefail
-stage=$(cd "$1" && pwd); out=$2; rounds=${3:-3}; threads=${4:-1}; seconds=${5:-4}
+stage=$(cd "$1" && pwd) || exit 1
+out=$2; rounds=${3:-3}; threads=${4:-1}; seconds=${5:-4}
+exec > >(tee -a "$out/rounds.log") 2>&1
 export PATH=$stage/jre/bin:$PATH
 trt4j=(java -jar "$stage/cli/trt4j-cli.jar")
 m=$stage/models
@@ -16,15 +19,20 @@ dynamic=dynamic-int8=$m/all-minilm-l6-v2-q.onnx
 int8=trt4j-int8=$m/trt4j-int8.onnx
 best=trt4j-int8-sq-8bit-fp32-attention=$m/trt4j-int8-sq-8bit-fp32-attention.onnx
 uptime
+sha256sum "$m"/*.onnx
+status=0
 for r in $(seq 1 "$rounds"); do
   if [ $((r % 2)) = 1 ]; then order=$dynamic,$int8,$best; else order=$best,$int8,$dynamic; fi
   echo "=== round $r, $threads thread(s), $(date -u +%T)"
   "${trt4j[@]}" bench --compare "model=all-MiniLM-L6-v2,$fp32,$order" --batch 1,8 \
     --shapes input_ids:1x128,attention_mask:1x128,token_type_ids:1x128 --threads "$threads" --duration "$seconds" \
-    --table-json "$out/round-$r.json" 2>&1 | grep -E '^\|'
+    --table-json "$out/round-$r-t$threads.json" --markdown /dev/stdout > "$out/.round.txt" 2>&1 || status=1
+  grep -E '^\|' "$out/.round.txt" || cat "$out/.round.txt"
+  rm -f "$out/.round.txt"
 done
 echo "=== accuracy of trt4j-int8-sq-8bit-fp32-attention, $(date -u +%T)"
 "${trt4j[@]}" evaluate --reference "$m/all-minilm-l6-v2.onnx" --candidate "$m/trt4j-int8-sq-8bit-fp32-attention.onnx" \
   --data "$m/eval.txt" --tokenizer "$m/all-minilm-l6-v2-tokenizer.json" --seq-len 128 --samples 128 \
-  --ort-optimizations --json > "$out/accuracy.json"
-echo "=== done $(date -u +%T)"
+  --ort-optimizations --json > "$out/accuracy.json" || status=1
+echo "=== done $(date -u +%T), status $status"
+exit $status

@@ -23,7 +23,9 @@ import java.util.Set;
  * <p>Why: ONNX Runtime turns DQ → MatMul into MatMulIntegerToFloat but leaves the bias Add as a node of its own,
  * one more pass over the output in memory. Its dynamic quantizer writes the bias into the fused node, so a static
  * model paid about 30 extra Adds in all-MiniLM-L6-v2 (3 % of a query) that the dynamic one does not. The rewrite
- * computes the same as the Q/DQ graph: the same integer product, scaled by {@code a_scale × b_scale}, plus the bias.
+ * computes what ONNX Runtime's fused kernel computes from the Q/DQ graph: the same integer product, scaled by
+ * {@code a_scale × b_scale}, plus the bias. Unlike the Q/DQ graph, the node runs that integer kernel even with
+ * graph optimisations off, so with 8-bit weights on an x86 CPU without VNNI it saturates as the kernel does.
  *
  * <p>Matched: a default-domain MatMul whose first input is a DequantizeLinear of a quantized tensor with a scalar
  * scale and zero point, whose second input is a DequantizeLinear of a constant INT8 matrix {@code [K, N]} (per

@@ -95,14 +95,39 @@ class MatMulBiasFusionTest {
     }
 
     @Test
-    void anAddOfAnotherTensorOrAProductWithTwoReadersIsLeftAlone() throws Exception {
-        ModelProto model = new ModelBuilder("residual", 13).input("x", 2, 16).output("y").output("t")
+    void anAddOfAnotherTensorIsLeftAlone() {
+        ModelProto model = new ModelBuilder("residual", 13).input("x", 2, 16).output("y")
                 .initializer("w", new long[] {16, 16}, gaussian(5, 256, 0.3))
                 .node("MatMul", "mm", List.of("x", "w"), List.of("t"))
                 .node("Add", "residual", List.of("t", "x"), List.of("y"))
                 .build();
-        ModelProto q = new QdqQuantizer(ORT).quantize(model, Map.of("x", 3f)).model();
+        assertUnfused(new QdqQuantizer(ORT).quantize(model, Map.of("x", 3f)).model());
+    }
 
+    @Test
+    void aProductWithAnotherReaderIsLeftAlone() {
+        ModelProto model = new ModelBuilder("two_readers", 13).input("x", 2, 16).output("y").output("r")
+                .initializer("w", new long[] {16, 6}, gaussian(5, 96, 0.3))
+                .initializer("b", new long[] {6}, gaussian(6, 6, 0.5))
+                .node("MatMul", "mm", List.of("x", "w"), List.of("t"))
+                .node("Add", "bias_add", List.of("t", "b"), List.of("y"))
+                .node("Relu", "relu", List.of("t"), List.of("r"))
+                .build();
+        assertUnfused(new QdqQuantizer(ORT).quantize(model, Map.of("x", 3f)).model());
+    }
+
+    @Test
+    void aProductThatIsAGraphOutputIsLeftAlone() {
+        ModelProto model = new ModelBuilder("product_out", 13).input("x", 2, 16).output("y").output("t")
+                .initializer("w", new long[] {16, 6}, gaussian(5, 96, 0.3))
+                .initializer("b", new long[] {6}, gaussian(6, 6, 0.5))
+                .node("MatMul", "mm", List.of("x", "w"), List.of("t"))
+                .node("Add", "bias_add", List.of("t", "b"), List.of("y"))
+                .build();
+        assertUnfused(new QdqQuantizer(ORT).quantize(model, Map.of("x", 3f)).model());
+    }
+
+    private static void assertUnfused(ModelProto q) {
         assertThat(nodes(q, "MatMul")).hasSize(1);
         assertThat(nodes(q, "Add")).hasSize(1);
         assertThat(q.getGraph().getNodeList()).noneMatch(n -> n.getDomain().equals("com.microsoft"));
