@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
             QuantizeCommand.class, EqualizeCommand.class, ConvertCommand.class, EvaluateCommand.class, CompareCalibratorsCommand.class,
             SensitivityCommand.class, ReportCommand.class,
             BuildCommand.class, DoctorCommand.class, BenchCommand.class, ExportTritonCommand.class,
-            CommandLine.HelpCommand.class})
+            NestedHelpCommand.class})
 public final class Trt4jCommand implements Callable<Integer> {
     /** Read by {@link ExecutionErrorHandler} from the parse result; declared here so every command has it. */
     @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "On failure, print the stack trace too.")

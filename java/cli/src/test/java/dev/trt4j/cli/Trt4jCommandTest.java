@@ -14,6 +14,8 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +43,30 @@ class Trt4jCommandTest {
         assertThat(run.out()).startsWith("Usage: trt4j" + (command.isEmpty() ? "" : " " + command))
                 .contains("--verbose");
         assertThat(run.err()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cache show", "cache convert", "quantize", ""})
+    void helpNamesACommandAtAnyDepth(String command) {
+        List<String> args = new ArrayList<>(List.of("help"));
+        if (!command.isEmpty()) {
+            args.addAll(List.of(command.split(" ")));
+        }
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(run.out()).startsWith("Usage: trt4j" + (command.isEmpty() ? " " : " " + command + " "));
+        assertThat(run.err()).isEmpty();
+    }
+
+    @Test
+    void helpOfAnUnknownCommandIsAUsageErrorNamingIt() {
+        CliRun run = CliRun.of("help", "cache", "shwo");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines().get(0)).isEqualTo(
+                "trt4j: unknown command 'shwo' after 'trt4j cache'; choose one of show, convert");
+        assertThat(run.out()).isEmpty();
     }
 
     @Test
