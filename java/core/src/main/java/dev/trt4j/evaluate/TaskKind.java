@@ -10,18 +10,21 @@ import java.util.stream.Collectors;
 /** The task metrics trt4j knows, by the name users give them. */
 public enum TaskKind {
     /** {@link EmbeddingCosine}. */
-    EMBEDDING("embedding"),
+    EMBEDDING("embedding", "embedding-cosine"),
     /** {@link CtcTextRecognition}. */
-    CTC("ctc"),
+    CTC("ctc", "ctc-text"),
     /** {@link ClassificationAccuracy}. */
-    CLASSIFICATION("classification"),
+    CLASSIFICATION("classification", "classification"),
     /** {@link TextDetection}. */
-    DETECTION("detection");
+    DETECTION("detection", "detection");
 
     private final String label;
+    private final String reportedAs;
 
-    TaskKind(String label) {
+    /** {@code reportedAs}: the name the metric gives itself in reports, accepted too so a report can be rerun. */
+    TaskKind(String label, String reportedAs) {
         this.label = label;
+        this.reportedAs = reportedAs;
     }
 
     /** The user-facing name, e.g. {@code ctc}. */
@@ -38,10 +41,10 @@ public enum TaskKind {
         return find(name).orElseThrow(() -> new Trt4jException("unknown task '" + name + "'; known: " + labels()));
     }
 
-    /** The kind called {@code name} (case-insensitive), if there is one. */
+    /** The kind called {@code name} (case-insensitive; its label or the name its reports use), if there is one. */
     public static Optional<TaskKind> find(String name) {
         String wanted = name.strip().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(k -> k.label.equals(wanted)).findFirst();
+        return Arrays.stream(values()).filter(k -> k.label.equals(wanted) || k.reportedAs.equals(wanted)).findFirst();
     }
 
     /** Every kind's label, comma-separated, for messages. */

@@ -121,6 +121,9 @@ class TaskMetricTest {
     @Test
     void unknownTaskNameListsTheKnownOnes() {
         assertThat(TaskKind.parse("CTC")).isEqualTo(TaskKind.CTC);
+        // The names the metrics print in reports are accepted as well.
+        assertThat(TaskKind.parse("ctc-text")).isEqualTo(TaskKind.CTC);
+        assertThat(TaskKind.parse("embedding-cosine")).isEqualTo(TaskKind.EMBEDDING);
         assertThatThrownBy(() -> TaskKind.parse("ocr")).isInstanceOf(Trt4jException.class)
                 .hasMessage("unknown task 'ocr'; known: embedding, ctc, classification, detection");
     }
