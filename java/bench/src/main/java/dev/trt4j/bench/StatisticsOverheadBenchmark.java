@@ -64,6 +64,14 @@ public class StatisticsOverheadBenchmark {
     @Param({"ppocr-cls", "minilm"})
     public String model;
 
+    /**
+     * ONNX Runtime intra-op threads for bare inference and the pass alike, and the pass's histogram workers; 0 (the
+     * default) is ONNX Runtime's choice and one worker per processor. On the 16-core Xeon, {@code -p threads=0,4,8}
+     * tells whether the pass's cost there comes from its 16 workers contending with ONNX Runtime's 16 threads.
+     */
+    @Param({"0"})
+    public int threads;
+
     private Path file;
     private OnnxModel onnx;
     private List<Batch> batches;
@@ -103,14 +111,14 @@ public class StatisticsOverheadBenchmark {
         }
         // Bare inference as a user runs it (graph optimisations on, threads spinning between runs). The statistics pass
         // exposes its tensors as outputs, which ONNX Runtime must then write out; that cost is part of the overhead.
-        bare = OrtModelRunner.open(file, OrtRunnerOptions.defaults());
-        bareQuiet = OrtModelRunner.open(file, OrtRunnerOptions.defaults().withSpinWait(false));
+        OrtRunnerOptions runner = OrtRunnerOptions.defaults().withIntraOpThreads(threads);
+        bare = OrtModelRunner.open(file, runner);
+        bareQuiet = OrtModelRunner.open(file, runner.withSpinWait(false));
         outputs = onnx.outputs().stream().map(t -> t.name()).toList();
-        collector = new ActivationStatisticsCollector(onnx, onnx.quantizableActivationTensors(),
-                StatisticsOptions.defaults());
+        StatisticsOptions statistics = StatisticsOptions.defaults().withThreads(threads);
+        collector = new ActivationStatisticsCollector(onnx, onnx.quantizableActivationTensors(), statistics);
         qdqCollector = new ActivationStatisticsCollector(onnx,
-                new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(onnx.proto()),
-                StatisticsOptions.defaults());
+                new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(onnx.proto()), statistics);
         qdqSession = qdqCollector.open();
         evict = new float[EVICT_BYTES / Float.BYTES];
         Arrays.fill(evict, 1f);
@@ -131,7 +139,7 @@ public class StatisticsOverheadBenchmark {
     /** What a user pays to run the model over the samples once: open a session, run, close it. */
     @Benchmark
     public int bareInferenceCold() {
-        try (OrtModelRunner cold = OrtModelRunner.open(file, OrtRunnerOptions.defaults())) {
+        try (OrtModelRunner cold = OrtModelRunner.open(file, OrtRunnerOptions.defaults().withIntraOpThreads(threads))) {
             return runAll(cold);
         }
     }
