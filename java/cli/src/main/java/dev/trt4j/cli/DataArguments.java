@@ -21,9 +21,9 @@ import java.util.Map;
  */
 public final class DataArguments {
     @Option(names = "--data", paramLabel = "PATH",
-            description = "A folder or file of samples: images (.jpg/.png), .npy (first dim = samples), .npz "
-                    + "(arrays by input name), raw float32 (.raw/.bin), audio (.wav, cut into windows of the input's "
-                    + "length), text (.txt, one sentence a line), or a tokenizer .json (bundled sentences). Without it: bundled sentences for text models (see "
+            description = "A folder or file of samples: images (jpg, png), NumPy arrays (npy: first dim = samples; "
+                    + "npz: arrays by input name), raw float32 (raw, bin), audio (wav, cut into windows of the input's "
+                    + "length), text (txt, one sentence a line), or a tokenizer json (bundled sentences). Without it: bundled sentences for text models (see "
                     + "--tokenizer) and OCR models (rendered as lines, or as pages for a text detector), else seeded "
                     + "random data.")
     Path data;
@@ -37,7 +37,7 @@ public final class DataArguments {
     int batch;
 
     @Option(names = "--shapes", paramLabel = "SPEC",
-            description = "Fix dynamic dimensions: name:d0xd1x...[,name2:...], e.g. x:8x3x48x192 (build: give it once "
+            description = "Fix dynamic dimensions: name:d0xd1x...[,name2:...], for example x:8x3x48x192 (build: give it once "
                     + "per optimization profile; samples take the calibration profile's shapes).")
     List<String> shapes = new ArrayList<>();
 

@@ -14,7 +14,7 @@ import java.util.List;
 public final class StateFeedbackArguments {
     @Option(names = "--feedback", paramLabel = "OUTPUT=INPUT",
             description = "Streaming models: feed output OUTPUT back as input INPUT of the next batch, starting from "
-                    + "zeros (e.g. stateN=state); repeat or separate with commas. Sample j of each batch continues "
+                    + "zeros (for example stateN=state); repeat or separate with commas. Sample j of each batch continues "
                     + "sample j of the batch before (--batch 1: one stream, in order); the data feeds the other "
                     + "inputs.")
     List<String> links = new ArrayList<>();

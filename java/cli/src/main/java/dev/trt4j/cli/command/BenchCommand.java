@@ -57,10 +57,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Default: tensorrt for .engine/.plan files, onnxruntime for .onnx.")
     private String backend;
 
-    @Option(names = "--batch", split = ",", paramLabel = "N[,N...]", description = "Batch sizes to time, e.g. 1,8,128.")
+    @Option(names = "--batch", split = ",", paramLabel = "N[,N...]", description = "Batch sizes to time, for example 1,8,128.")
     private List<Integer> batches = new ArrayList<>();
 
-    @Option(names = "--shapes", paramLabel = "SPEC", description = "Input shapes as trtexec's, e.g. x:1x3x48x192.")
+    @Option(names = "--shapes", paramLabel = "SPEC", description = "Input shapes as trtexec's, for example x:1x3x48x192.")
     private String shapes;
 
     @Option(names = "--warmup", paramLabel = "MS", defaultValue = "200", description = "Warm-up in ms (default 200).")
@@ -101,7 +101,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", paramLabel = "FILE",
             description = "Per-query times in trtexec's --exportTimes layout: FILE for a single run; with several "
-                    + "runs one file each, FILE.<run>.json (e.g. times.b8.json).")
+                    + "runs one file each, FILE.<run>.json (for example times.b8.json).")
     private Path json;
 
     @Option(names = "--summary-json", paramLabel = "FILE",

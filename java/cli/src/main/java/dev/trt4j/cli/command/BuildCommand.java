@@ -81,7 +81,7 @@ public final class BuildCommand implements Callable<Integer> {
     @Option(names = "--timing-cache", paramLabel = "FILE", description = "Timing cache to load, merge and save.")
     private Path timingCache;
 
-    @Option(names = "--workspace", paramLabel = "SIZE", description = "Workspace limit, e.g. 1G or 512M (bare number: MiB).")
+    @Option(names = "--workspace", paramLabel = "SIZE", description = "Workspace limit, for example 1G or 512M (bare number: MiB).")
     private String workspace;
 
     @Option(names = "--opt-level", paramLabel = "0..5", description = "Builder optimization level (TensorRT default 3).")

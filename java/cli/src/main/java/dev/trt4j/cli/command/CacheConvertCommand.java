@@ -32,7 +32,7 @@ public final class CacheConvertCommand implements Callable<Integer> {
     String trtVersion;
 
     @Option(names = "--algorithm", paramLabel = "NAME",
-            description = "Table to cache: header algorithm, e.g. EntropyCalibration2 or MinMaxCalibration "
+            description = "Table to cache: header algorithm, for example EntropyCalibration2 or MinMaxCalibration "
                     + "(default: the table's own if it came from a cache, MinMaxCalibration for method max, "
                     + "else EntropyCalibration2).")
     String algorithm;

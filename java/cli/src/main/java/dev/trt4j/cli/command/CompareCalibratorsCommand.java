@@ -51,7 +51,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             "percentile=99.999", "percentile=99.9999", "mse"));
 
     @Option(names = "--samples-sweep", split = ",", paramLabel = "N",
-            description = "Also measure the metric against the number of calibration samples, e.g. "
+            description = "Also measure the metric against the number of calibration samples, for example "
                     + "32,64,128,256,512 (statistics collected again for each).")
     List<String> samplesSweep = new ArrayList<>();
 

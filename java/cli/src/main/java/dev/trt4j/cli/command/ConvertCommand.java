@@ -63,12 +63,12 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Option(names = "--fix-input", paramLabel = "NAME=VALUE[,VALUE...]",
             description = "Hold an input (of fixed shape) at constant values, comma-separated or one value for all, "
-                    + "and fold the If nodes that then become constant, e.g. a sample rate or a zero state; "
+                    + "and fold the If nodes that then become constant, for example a sample rate or a zero state; "
                     + "repeatable. Applied first.")
     List<String> fixInputs = new ArrayList<>();
 
     @Option(names = "--fix-shapes", paramLabel = "SPEC",
-            description = "Give inputs fixed shapes, as trtexec's --shapes (e.g. input:1x512,state:2x1x128), and fold "
+            description = "Give inputs fixed shapes, as trtexec's --shapes (for example input:1x512,state:2x1x128), and fold "
                     + "the If nodes whose condition follows from them. Applied with --fix-input.")
     String fixShapes;
 
@@ -76,7 +76,7 @@ public final class ConvertCommand implements Callable<Integer> {
     Path out;
 
     @Option(names = "--keep-fp32", paramLabel = "NAME|OPTYPE|REGEX",
-            description = "With --fp16, also keep in FP32: a node name, an operator type (e.g. Conv), or a regular "
+            description = "With --fp16, also keep in FP32: a node name, an operator type (for example Conv), or a regular "
                     + "expression found in node names; repeatable. Each must match something.")
     List<String> keepFp32 = new ArrayList<>();
 

@@ -34,7 +34,7 @@ import java.util.concurrent.Callable;
  * how close every output is, plus the task metric where the model has one.
  */
 @Command(name = "evaluate", sortOptions = false, resourceBundle = "dev.trt4j.cli.command.EvaluateCommand",
-        description = {"Compares a candidate model (e.g. INT8 or FP16) with its reference on CPU: per output cosine, "
+        description = {"Compares a candidate model (for example INT8 or FP16) with its reference on CPU: per output cosine, "
                 + "max absolute and relative error, mean absolute error, SNR and top-1 agreement; and the task "
                 + "metric: embeddings → cosine of mean-pooled sentence vectors, CTC text recognizer → exact match "
                 + "and character error rate, text-direction classifier → accuracy, text detector → precision, "

@@ -43,7 +43,7 @@ public final class QuantizationArguments {
     Boolean skipDepthwise;
 
     @Option(names = "--exclude", paramLabel = "NAME|OPTYPE|REGEX",
-            description = "Leave in FP32: a node name, an operator type (e.g. MatMul), or a regular expression "
+            description = "Leave in FP32: a node name, an operator type (for example MatMul), or a regular expression "
                     + "found in node names; repeatable. Each must match something.")
     List<String> excludes = new ArrayList<>();
 

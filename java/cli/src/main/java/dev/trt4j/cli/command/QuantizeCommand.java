@@ -65,7 +65,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Option(names = "--bias-correction", arity = "0..1", fallbackValue = "conv", paramLabel = "conv|all",
             description = "Then measure each quantized Conv's mean output error per channel on the samples "
                     + "(--data etc.) and subtract it from the Conv's FP32 bias (empirical bias correction). Helps "
-                    + "where many inputs share one value, e.g. the background of text lines. 'all' also corrects "
+                    + "where many inputs share one value, for example the background of text lines. 'all' also corrects "
                     + "MatMuls followed by a bias Add.")
     String biasCorrection;
 

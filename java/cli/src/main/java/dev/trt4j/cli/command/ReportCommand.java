@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
                 + "sensitivity ranking. The page has no scripts or remote resources; open it in any browser."})
 public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--calibration", paramLabel = "DIR",
-            description = "A calibration output folder (statistics.json and *.table.json), e.g. from calibrate or "
+            description = "A calibration output folder (statistics.json and *.table.json), for example from calibrate or "
                     + "<compare-calibrators out>/calibration.")
     Path calibration;
 
