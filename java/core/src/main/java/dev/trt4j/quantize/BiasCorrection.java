@@ -180,7 +180,7 @@ public final class BiasCorrection {
                         Math.toIntExact(weight.get().getDims(0)), false, i, hasBias ? 2 : -1));
             } else if (weight.get().getDimsCount() == 2) {
                 int columns = Math.toIntExact(weight.get().getDims(1));
-                Optional<GraphIndex.Use> add = biasAdd(index, n.getOutput(0), columns);
+                Optional<GraphIndex.Use> add = index.constantBiasAdd(n.getOutput(0), columns);
                 if (add.isPresent()) {
                     targets.add(new Target(i, index.label(i), x.get(), w.get(), columns, true, add.get().node(),
                             add.get().input()));
@@ -188,23 +188,6 @@ public final class BiasCorrection {
             }
         }
         return targets;
-    }
-
-    /** The Add that alone reads {@code tensor} and adds a constant of {@code columns} values to it. */
-    private static Optional<GraphIndex.Use> biasAdd(GraphIndex index, String tensor, int columns) {
-        List<GraphIndex.Use> uses = index.consumers(tensor);
-        if (uses.size() != 1 || index.isGraphOutput(tensor)) {
-            return Optional.empty();
-        }
-        NodeProto add = index.node(uses.get(0).node());
-        if (!add.getOpType().equals("Add") || add.getInputCount() != 2) {
-            return Optional.empty();
-        }
-        int other = 1 - uses.get(0).input();
-        Optional<TensorProto> bias = index.constant(add.getInput(other));
-        boolean fits = bias.isPresent() && bias.get().getDataType() == TensorProto.DataType.FLOAT_VALUE
-                && bias.get().getDimsCount() == 1 && bias.get().getDims(0) == columns;
-        return fits ? Optional.of(new GraphIndex.Use(uses.get(0).node(), other)) : Optional.empty();
     }
 
     /** The tensor a DequantizeLinear ← QuantizeLinear pair reads, if {@code tensor} is that pair's output. */

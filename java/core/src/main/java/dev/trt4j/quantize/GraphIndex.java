@@ -152,6 +152,26 @@ final class GraphIndex {
         return Optional.empty();
     }
 
+    /**
+     * The bias input of the Add that alone reads {@code tensor} and adds a constant 1-D float tensor of
+     * {@code columns} values to it (the form exporters give a Linear layer's bias after its MatMul), if there is one.
+     */
+    Optional<Use> constantBiasAdd(String tensor, long columns) {
+        List<Use> uses = consumers(tensor);
+        if (uses.size() != 1 || isGraphOutput(tensor)) {
+            return Optional.empty();
+        }
+        NodeProto add = node(uses.get(0).node());
+        if (!add.getOpType().equals("Add") || !isDefaultDomain(add.getDomain()) || add.getInputCount() != 2) {
+            return Optional.empty();
+        }
+        int other = 1 - uses.get(0).input();
+        Optional<TensorProto> bias = constant(add.getInput(other));
+        boolean fits = bias.isPresent() && bias.get().getDataType() == TensorProto.DataType.FLOAT_VALUE
+                && bias.get().getDimsCount() == 1 && bias.get().getDims(0) == columns;
+        return fits ? Optional.of(new Use(uses.get(0).node(), other)) : Optional.empty();
+    }
+
     /** True if {@code tensor} is computed from constants only (e.g. a reshaped bias), so it varies with no input. */
     boolean isConstantDerived(String tensor) {
         return constantDerived.contains(tensor) || constant(tensor).isPresent();

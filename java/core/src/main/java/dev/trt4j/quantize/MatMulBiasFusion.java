@@ -93,21 +93,13 @@ final class MatMulBiasFusion {
         if (columns < 0) {
             return Optional.empty();
         }
-        String product = matMul.getOutput(0);
-        List<GraphIndex.Use> readers = index.consumers(product);
-        if (index.isGraphOutput(product) || readers.size() != 1 || readers.get(0).input() < 0) {
+        Optional<GraphIndex.Use> biasUse = index.constantBiasAdd(matMul.getOutput(0), columns);
+        if (biasUse.isEmpty()) {
             return Optional.empty();
         }
-        int add = readers.get(0).node();
+        int add = biasUse.get().node();
         NodeProto addNode = index.node(add);
-        if (!addNode.getOpType().equals("Add") || !GraphIndex.isDefaultDomain(addNode.getDomain())
-                || addNode.getInputCount() != 2) {
-            return Optional.empty();
-        }
-        String bias = addNode.getInput(1 - readers.get(0).input());
-        if (!isBias(index, bias, columns)) {
-            return Optional.empty();
-        }
+        String bias = addNode.getInput(biasUse.get().input());
         NodeProto dqA = a.get();
         NodeProto dqB = b.get();
         NodeProto node = NodeProto.newBuilder().setOpType(OP).setDomain(DOMAIN).setName(matMul.getName())
@@ -168,13 +160,6 @@ final class MatMulBiasFusion {
             }
         }
         return n;
-    }
-
-    /** True for a constant 1-D float tensor of {@code n} values: it broadcasts over the MatMul output unchanged. */
-    private static boolean isBias(GraphIndex index, String tensor, long n) {
-        Optional<TensorProto> t = index.constant(tensor);
-        return t.isPresent() && t.get().getDataType() == TensorProto.DataType.FLOAT_VALUE
-                && t.get().getDimsCount() == 1 && t.get().getDims(0) == n;
     }
 
     private static boolean isScalar(TensorProto t) {
