@@ -43,7 +43,7 @@ public final class ClassificationAccuracy implements TaskMetric {
 
     @Override
     public String name() {
-        return "classification";
+        return TaskKind.CLASSIFICATION.reportedAs();
     }
 
     @Override

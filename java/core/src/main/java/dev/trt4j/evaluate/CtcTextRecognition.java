@@ -34,7 +34,7 @@ public final class CtcTextRecognition implements TaskMetric {
 
     @Override
     public String name() {
-        return "ctc-text";
+        return TaskKind.CTC.reportedAs();
     }
 
     @Override

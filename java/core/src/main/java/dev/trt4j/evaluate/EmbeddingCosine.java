@@ -28,7 +28,7 @@ public final class EmbeddingCosine implements TaskMetric {
 
     @Override
     public String name() {
-        return "embedding-cosine";
+        return TaskKind.EMBEDDING.reportedAs();
     }
 
     @Override

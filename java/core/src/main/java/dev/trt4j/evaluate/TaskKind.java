@@ -32,6 +32,11 @@ public enum TaskKind {
         return label;
     }
 
+    /** The name the metric gives itself in reports, e.g. {@code ctc-text}; {@link #find} accepts it too. */
+    public String reportedAs() {
+        return reportedAs;
+    }
+
     /**
      * The kind called {@code name} (case-insensitive).
      *

@@ -55,7 +55,7 @@ public final class TextDetection implements TaskMetric {
 
     @Override
     public String name() {
-        return "detection";
+        return TaskKind.DETECTION.reportedAs();
     }
 
     @Override
