@@ -1,6 +1,5 @@
 package dev.trt4j.quantize;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -9,13 +8,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Folds each {@code BatchNormalization} that directly follows a {@code Conv} into that convolution's weights and
@@ -37,14 +31,11 @@ public final class BatchNormFolder {
         }
     }
 
-    private record Fold(int conv, int bn, float[] weights, float[] bias) {
-    }
-
     /** Folds every eligible Conv → BatchNormalization pair of the main graph. */
     public Result fold(ModelProto model) {
         GraphProto graph = model.getGraph();
         GraphIndex index = new GraphIndex(graph);
-        List<Fold> folds = new ArrayList<>();
+        List<ConvFoldWriter.Fold> folds = new ArrayList<>();
         for (int i = 0; i < index.nodeCount(); i++) {
             NodeProto n = index.node(i);
             if (n.getOpType().equals("BatchNormalization") && GraphIndex.isDefaultDomain(n.getDomain())) {
@@ -54,11 +45,11 @@ public final class BatchNormFolder {
         if (folds.isEmpty()) {
             return new Result(model, List.of());
         }
-        return new Result(model.toBuilder().setGraph(apply(index, folds)).build(),
-                folds.stream().map(f -> index.label(f.bn())).toList());
+        return new Result(model.toBuilder().setGraph(ConvFoldWriter.apply(index, folds)).build(),
+                folds.stream().map(f -> index.label(f.absorbed().get(0))).toList());
     }
 
-    private static Optional<Fold> plan(GraphIndex index, int bnIndex) {
+    private static Optional<ConvFoldWriter.Fold> plan(GraphIndex index, int bnIndex) {
         NodeProto bn = index.node(bnIndex);
         String label = index.label(bnIndex);
         if (bn.getInputCount() != 5 || bn.getOutputList().stream().skip(1).anyMatch(o -> !o.isEmpty())) {
@@ -129,93 +120,8 @@ public final class BatchNormFolder {
             }
             foldedBias[c] = (float) ((bias[c] - (double) mean[c]) * s + beta[c]);
         }
-        return Optional.of(new Fold(convIndex, bnIndex, foldedWeights, foldedBias));
+        LOG.debug("folding BatchNormalization '{}' into Conv '{}'", label, index.label(convIndex));
+        return Optional.of(new ConvFoldWriter.Fold(convIndex, List.of(bnIndex), bn.getOutput(0), foldedWeights,
+                foldedBias, bn.getInputList().subList(1, 5)));
     }
-
-    private static GraphProto apply(GraphIndex index, List<Fold> folds) {
-        GraphProto graph = index.graph();
-        UniqueNames names = new UniqueNames(graph);
-        Map<String, TensorProto> replaced = new HashMap<>();
-        List<TensorProto> added = new ArrayList<>();
-        Map<Integer, NodeProto> newConvs = new HashMap<>();
-        Set<Integer> removed = new HashSet<>();
-        Set<String> maybeUnused = new LinkedHashSet<>();
-        Set<String> vanished = new HashSet<>();
-        for (Fold f : folds) {
-            NodeProto conv = index.node(f.conv());
-            NodeProto bn = index.node(f.bn());
-            TensorProto w = index.constant(conv.getInput(1)).orElseThrow();
-            String weightName = storeOwnedOrNew(index, names, conv.getInput(1), f.conv(),
-                    TensorValues.floatTensor(conv.getInput(1), w.getDimsList(), f.weights()), replaced, added,
-                    maybeUnused);
-            boolean hasBias = conv.getInputCount() > 2 && !conv.getInput(2).isEmpty();
-            List<Long> biasDims = List.of((long) f.bias().length);
-            String biasName = hasBias
-                    ? storeOwnedOrNew(index, names, conv.getInput(2), f.conv(),
-                            TensorValues.floatTensor(conv.getInput(2), biasDims, f.bias()), replaced, added,
-                            maybeUnused)
-                    : addNew(names, GraphIndex.label(conv, f.conv()) + "_bias",
-                            TensorValues.floatTensor("", biasDims, f.bias()), added);
-            NodeProto.Builder nc = conv.toBuilder().clearInput().addInput(conv.getInput(0)).addInput(weightName)
-                    .addInput(biasName).setOutput(0, bn.getOutput(0));
-            newConvs.put(f.conv(), nc.build());
-            removed.add(f.bn());
-            vanished.add(conv.getOutput(0));
-            for (int k = 1; k < 5; k++) {
-                maybeUnused.add(bn.getInput(k));
-            }
-            LOG.debug("folded BatchNormalization '{}' into Conv '{}'", index.label(f.bn()), index.label(f.conv()));
-        }
-
-        List<NodeProto> nodes = new ArrayList<>();
-        for (int i = 0; i < index.nodeCount(); i++) {
-            if (removed.contains(i)) {
-                continue;
-            }
-            NodeProto n = newConvs.getOrDefault(i, index.node(i));
-            if (GraphIndex.isConstantNode(n) && replaced.containsKey(n.getOutput(0))) {
-                TensorProto value = replaced.get(n.getOutput(0)).toBuilder().clearName().build();
-                n = n.toBuilder().clearAttribute().addAttribute(AttributeProto.newBuilder().setName("value")
-                        .setType(AttributeProto.AttributeType.TENSOR).setT(value)).build();
-            }
-            nodes.add(n);
-        }
-        GraphProto.Builder g = graph.toBuilder().clearNode().addAllNode(nodes);
-        for (int i = 0; i < g.getInitializerCount(); i++) {
-            TensorProto t = replaced.get(g.getInitializer(i).getName());
-            if (t != null) {
-                g.setInitializer(i, t);
-            }
-        }
-        g.addAllInitializer(added);
-        UnusedConstants.remove(g, maybeUnused); // normalisation parameters, superseded weights
-        for (int i = g.getValueInfoCount() - 1; i >= 0; i--) {
-            if (vanished.contains(g.getValueInfo(i).getName())) {
-                g.removeValueInfo(i);
-            }
-        }
-        return g.build();
-    }
-
-    /** Writes the new value over the constant when this Conv is its only user, else under a new name. */
-    private static String storeOwnedOrNew(GraphIndex index, UniqueNames names, String tensor, int conv,
-                                          TensorProto value, Map<String, TensorProto> replaced,
-                                          List<TensorProto> added, Set<String> maybeUnused) {
-        List<GraphIndex.Use> uses = index.consumers(tensor);
-        boolean owned = uses.size() == 1 && uses.get(0).node() == conv && !index.isGraphOutput(tensor)
-                && !replaced.containsKey(tensor);
-        if (owned) {
-            replaced.put(tensor, value);
-            return tensor;
-        }
-        maybeUnused.add(tensor);
-        return addNew(names, tensor + "_folded", value, added);
-    }
-
-    private static String addNew(UniqueNames names, String base, TensorProto value, List<TensorProto> added) {
-        String name = names.take(base);
-        added.add(value.toBuilder().setName(name).build());
-        return name;
-    }
-
 }

@@ -102,7 +102,7 @@ public final class QdqQuantizer {
         }
         QuantizationReport report = new QuantizationReport(p.plan().quantizedNodes(), p.plan().excludedNodes(),
                 p.plan().residualAdds(), new ArrayList<>(p.plan().activations().keySet()),
-                p.plan().weights().size(), p.folded(), p.sourceOpset(), OpsetUpgrade.defaultOpset(out),
+                p.plan().weights().size(), p.folded(), p.foldedScales(), p.sourceOpset(), OpsetUpgrade.defaultOpset(out),
                 config.weightGranularity(), config.weightCalibrator().name(), config.target(), config.reduceRange());
         LOG.info("quantized '{}': {}", model.getGraph().getName(), report.summary());
         return new QuantizationResult(out, report);
@@ -110,7 +110,7 @@ public final class QdqQuantizer {
 
     /** {@code ortCpu} is the ONNX Runtime CPU layout (its {@code layout()} is {@code plan}), or null for TensorRT. */
     private record Prepared(ModelProto model, GraphIndex index, QdqPlacement.Plan plan, OrtCpuPlacement.Plan ortCpu,
-                            List<String> folded, long sourceOpset) {
+                            List<String> folded, List<String> foldedScales, long sourceOpset) {
     }
 
     private Prepared prepare(ModelProto model) {
@@ -136,10 +136,19 @@ public final class QdqQuantizer {
         exclusions.requireAllMatch(current.getGraph());
 
         List<String> folded = List.of();
+        List<String> foldedScales = List.of();
         if (config.foldBatchNorm()) {
             BatchNormFolder.Result r = new BatchNormFolder().fold(current);
             current = r.model();
             folded = r.foldedNodes();
+            // ONNX Runtime's CPU layout quantizes Conv outputs, so shifts stay out of them (see ConvAffineFolder).
+            ConvAffineFolder.Result scales = ConvAffineFolder.fold(current,
+                    config.target() != QuantizationTarget.ONNXRUNTIME_CPU);
+            current = scales.model();
+            foldedScales = scales.foldedNodes();
+        }
+        if (config.target() == QuantizationTarget.ONNXRUNTIME_CPU) {
+            current = HardSwishFusion.fuse(current); // TensorRT fuses elementwise chains itself
         }
         GraphIndex index = new GraphIndex(current.getGraph());
         QdqPlacement.Plan plan = QdqPlacement.plan(index, config, exclusions);
@@ -152,9 +161,9 @@ public final class QdqQuantizer {
         }
         if (config.target() == QuantizationTarget.ONNXRUNTIME_CPU) {
             OrtCpuPlacement.Plan ort = OrtCpuPlacement.plan(index, plan);
-            return new Prepared(current, index, ort.layout(), ort, folded, sourceOpset);
+            return new Prepared(current, index, ort.layout(), ort, folded, foldedScales, sourceOpset);
         }
-        return new Prepared(current, index, plan, null, folded, sourceOpset);
+        return new Prepared(current, index, plan, null, folded, foldedScales, sourceOpset);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.List;
  * @param quantizedActivations activation tensors that got a Q/DQ pair (each needs an amax)
  * @param quantizedWeights     number of weight tensors that got a Q/DQ pair
  * @param foldedBatchNorms     BatchNormalization nodes folded into their Conv
+ * @param foldedScaleShifts    constant Mul/Add/Sub/Div nodes after a Conv folded into its weights and bias
  * @param sourceOpset          default-domain opset of the input model
  * @param opset                default-domain opset of the output model
  * @param weightGranularity    per-channel or per-tensor weights
@@ -22,7 +23,8 @@ import java.util.List;
  */
 public record QuantizationReport(List<String> quantizedNodes, List<String> excludedNodes,
                                  List<String> residualAdds, List<String> quantizedActivations,
-                                 int quantizedWeights, List<String> foldedBatchNorms, long sourceOpset, long opset,
+                                 int quantizedWeights, List<String> foldedBatchNorms,
+                                 List<String> foldedScaleShifts, long sourceOpset, long opset,
                                  WeightGranularity weightGranularity, String weightMethod, QuantizationTarget target,
                                  boolean reduceRange) {
     public QuantizationReport {
@@ -31,6 +33,7 @@ public record QuantizationReport(List<String> quantizedNodes, List<String> exclu
         residualAdds = List.copyOf(residualAdds);
         quantizedActivations = List.copyOf(quantizedActivations);
         foldedBatchNorms = List.copyOf(foldedBatchNorms);
+        foldedScaleShifts = List.copyOf(foldedScaleShifts);
     }
 
     /** One line for logs and the terminal. */
@@ -40,6 +43,7 @@ public record QuantizationReport(List<String> quantizedNodes, List<String> exclu
                 + Counts.of(quantizedActivations.size(), "activation") + ", " + Counts.of(quantizedWeights, "weight")
                 + " " + weightGranularity.name().toLowerCase().replace('_', '-') + " " + weightMethod
                 + (reduceRange ? " 7-bit" : "") + ", " + Counts.of(foldedBatchNorms.size(), "BatchNorm")
+                + (foldedScaleShifts.isEmpty() ? "" : " and " + Counts.of(foldedScaleShifts.size(), "scale/shift node"))
                 + " folded, opset " + sourceOpset
                 + (opset != sourceOpset ? " → " + opset : "")
                 + (target == QuantizationTarget.TENSORRT ? "" : ", laid out for " + target.cliName());

@@ -139,6 +139,69 @@ class OrtCpuQuantizationTest {
         }
     }
 
+    /**
+     * PP-LCNet's block as Paddle exports it: Conv → scalar Mul and Add (a "learnable affine block") → hard-swish
+     * spelled out as Add, Clip, Mul, Div → Conv (→ Sigmoid, so that the second Conv's output is not the graph's).
+     */
+    private static ModelProto lcNetBlock() {
+        long[] w1 = {4, 4, 3, 3};
+        long[] w2 = {2, 4, 1, 1};
+        return new ModelBuilder("lcnet", 12).input("x", TinyModels.RESIDUAL_INPUT).output("y")
+                .initializer("w1", w1, gaussian(50, 144, 0.3))
+                .initializer("b1", new long[] {4}, gaussian(51, 4, 0.2))
+                .constant("lab_scale", new long[] {1}, new float[] {1.3f})
+                .constant("lab_bias", new long[] {1}, new float[] {0.4f})
+                .constant("three", new long[] {1}, new float[] {3f})
+                .constant("zero", new long[] {}, new float[] {0f})
+                .constant("six", new long[] {1}, new float[] {6f})
+                .initializer("w2", w2, gaussian(52, 8, 0.5))
+                .node("Conv", "conv1", List.of("x", "w1", "b1"), List.of("c1"), ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1))
+                .node("Mul", "lab_mul", List.of("lab_scale", "c1"), List.of("m"))
+                .node("Add", "lab_add", List.of("m", "lab_bias"), List.of("a"))
+                .node("Add", "hs_add", List.of("a", "three"), List.of("h1"))
+                .node("Clip", "hs_clip", List.of("h1", "zero", "six"), List.of("h2"))
+                .node("Mul", "hs_mul", List.of("a", "h2"), List.of("h3"))
+                .node("Div", "hs_div", List.of("h3", "six"), List.of("h"))
+                .node("Conv", "conv2", List.of("h", "w2"), List.of("c2"), ints("kernel_shape", 1, 1))
+                .node("Sigmoid", "gate", List.of("c2"), List.of("y")).build();
+    }
+
+    @Test
+    void learnableScalesFoldIntoTheConvAndHardSwishIsOneNode() throws Exception {
+        ModelProto model = lcNetBlock();
+        QdqQuantizer quantizer = new QdqQuantizer(ORT);
+        // The scale folds into conv1, whose output (now the Mul's tensor m) is quantized; the shift stays out of it.
+        assertThat(quantizer.requiredActivations(model)).containsExactlyInAnyOrder("x", "m", "h", "c2");
+        QuantizationResult result = quantizer.quantize(model, amax(model, quantizer));
+        ModelProto q = result.model();
+
+        assertThat(result.report().foldedScaleShifts()).containsExactly("lab_mul");
+        assertThat(OpsetUpgrade.defaultOpset(q)).isEqualTo(14);
+        assertThat(nodes(q, "HardSwish")).singleElement().satisfies(n -> {
+            assertThat(n.getInputList()).containsExactly("a");
+            assertThat(n.getOutputList()).containsExactly("h");
+        });
+        assertThat(nodes(q, "Clip")).isEmpty();
+        assertThat(nodes(q, "Add")).extracting(NodeProto::getName).containsExactly("lab_add");
+        OrtOptimizedGraph fused = OrtOptimizedGraph.of(q);
+        assertThat(fused.count("com.microsoft:QLinearConv") + fused.count("QLinearConv")).isEqualTo(2);
+        assertThat(fused.floatKernels()).isEmpty();
+        try (OrtRunner fp32 = new OrtRunner(model); OrtRunner int8 = new OrtRunner(q)) {
+            for (float[] x : SAMPLES) {
+                float[] actual = int8.run("x", x, TinyModels.RESIDUAL_INPUT, "y");
+                BatchNormFolderTest.assertClose(actual, fp32.run("x", x, TinyModels.RESIDUAL_INPUT, "y"), 0.03);
+            }
+        }
+
+        // TensorRT's layout quantizes Conv inputs only, so the shift folds too; the hard-swish is TensorRT's to fuse.
+        QdqQuantizer trt = new QdqQuantizer(QuantizationConfig.defaults());
+        QuantizationResult t = trt.quantize(model, amax(model, trt));
+        assertThat(t.report().foldedScaleShifts()).containsExactly("lab_mul", "lab_add");
+        assertThat(nodes(t.model(), "HardSwish")).isEmpty();
+        assertThat(nodes(t.model(), "Clip")).hasSize(1);
+    }
+
     @Test
     void matMulBecomesMatMulIntegerToFloat() throws Exception {
         ModelProto model = TinyModels.matMul(13);

@@ -22,7 +22,8 @@ public final class QuantizationArguments {
             description = "Weight ranges: max, percentile[=P] or mse (default ${DEFAULT-VALUE}).")
     String weightMethod;
 
-    @Option(names = "--no-bn-fold", description = "Keep BatchNormalization nodes instead of folding them into Conv.")
+    @Option(names = "--no-bn-fold", description = "Keep BatchNormalization nodes, and the constant scales and shifts "
+            + "that follow a Conv, instead of folding them into the Conv.")
     boolean noBatchNormFold;
 
     @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "tensorrt",
