@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Times and scores the MiniLM models of a stage made by scripts/cpu-speedup-stage.sh, writing to OUT: the CPU, the
-# speedup tables on 1 and 4 threads (Markdown and JSON), and the accuracy of each INT8 model with ONNX Runtime's fused
-# kernels (--ort-optimizations, what this CPU computes); each run's summary and the accuracy files go into
-# details.tar.gz.
+# speedup tables on 1 and 4 threads (Markdown and JSON), the PP-OCRv4 recognizer's on 1 thread (Markdown), and the
+# accuracy of each MiniLM INT8 model with ONNX Runtime's fused kernels (--ort-optimizations, what this CPU
+# computes); each run's summary, the recognizer's JSON table and the accuracy files go into details.tar.gz.
 #
 #   run.sh STAGE OUT [SECONDS PER CELL, default 5]
 set -uo pipefail
@@ -22,6 +22,10 @@ for threads in 1 4; do
     --shapes input_ids:1x128,attention_mask:1x128,token_type_ids:1x128 --threads "$threads" --duration "$seconds" \
     --markdown "$out/minilm-t$threads.md" --table-json "$out/minilm-t$threads.json" --summary-json "$details/runs-t$threads.json"
 done
+echo "=== recognizer speedup, 1 thread, $(date -u +%T)"
+"${trt4j[@]}" bench --compare "model=ch_PP-OCRv4_rec,fp32=$m/ch_PP-OCRv4_rec_infer.onnx,trt4j-int8=$m/rec-int8.onnx,trt4j-int8-8bit=$m/rec-int8-8bit.onnx" \
+  --batch 1,8 --shapes x:1x3x48x640 --threads 1 --duration "$seconds" \
+  --markdown "$out/rec-t1.md" --table-json "$details/rec-t1.json" --summary-json "$details/rec-runs-t1.json"
 for model in trt4j-int8 trt4j-int8-sq trt4j-int8-sq-8bit trt4j-int8-sq-8bit-fp32-attention all-minilm-l6-v2-q; do
   echo "=== accuracy of $model, $(date -u +%T)"
   "${trt4j[@]}" evaluate --reference "$m/all-minilm-l6-v2.onnx" --candidate "$m/$model.onnx" --data "$m/eval.txt" \
