@@ -41,6 +41,13 @@ final class HardSwishFusion {
     private static final float SIXTH = 1f / 6f;
     private static final Logger LOG = LoggerFactory.getLogger(HardSwishFusion.class);
 
+    /**
+     * @param model the model with the chains rewritten (the input model if none matched)
+     * @param fused how many chains became HardSwish nodes
+     */
+    record Result(ModelProto model, int fused) {
+    }
+
     /** One rewrite: the nodes it removes and the HardSwish written where the last of them was. */
     private record Fused(List<Integer> nodes, NodeProto hardSwish) {
     }
@@ -49,15 +56,15 @@ final class HardSwishFusion {
     }
 
     /**
-     * {@code model} with every matching chain written as HardSwish; the model itself when none matches. A model
+     * {@code model} with every matching chain written as HardSwish (the model itself when none matches). A model
      * below opset 13 is first raised by {@link OpsetUpgrade}.
      *
      * @throws dev.trt4j.Trt4jException if the model has a chain but its opset cannot be raised
      */
-    static ModelProto fuse(ModelProto model) {
+    static Result fuse(ModelProto model) {
         List<Fused> fused = matches(new GraphIndex(model.getGraph()));
         if (fused.isEmpty()) {
-            return model;
+            return new Result(model, 0);
         }
         if (OpsetUpgrade.defaultOpset(model) < OpsetUpgrade.TARGET) {
             model = OpsetUpgrade.toTarget(model);
@@ -103,7 +110,7 @@ final class HardSwishFusion {
                 out.setOpsetImport(i, o.toBuilder().setVersion(HARD_SWISH_OPSET));
             }
         }
-        return out.build();
+        return new Result(out.build(), fused.size());
     }
 
     private static List<Fused> matches(GraphIndex index) {

@@ -148,7 +148,7 @@ public final class QdqQuantizer {
             foldedScales = scales.foldedNodes();
         }
         if (config.target() == QuantizationTarget.ONNXRUNTIME_CPU) {
-            current = HardSwishFusion.fuse(current); // TensorRT fuses elementwise chains itself
+            current = HardSwishFusion.fuse(current).model(); // TensorRT fuses elementwise chains itself
         }
         GraphIndex index = new GraphIndex(current.getGraph());
         QdqPlacement.Plan plan = QdqPlacement.plan(index, config, exclusions);

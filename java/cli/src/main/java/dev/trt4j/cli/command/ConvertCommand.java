@@ -17,6 +17,7 @@ import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.quantize.Fp16Converter;
 import dev.trt4j.quantize.Fp16RangeCheck;
 import dev.trt4j.quantize.InputSpecializer;
+import dev.trt4j.quantize.ModelFolder;
 import dev.trt4j.quantize.OpsetUpgrade;
 import dev.trt4j.stats.ActivationStatisticsCollector;
 import dev.trt4j.stats.StatisticsOptions;
@@ -40,13 +41,16 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 /**
- * {@code trt4j convert --fix-input/--fix-shapes | --opset 13 | --fp16}: a model with inputs held and its control flow
- * folded, an older model raised to opset 13, or an FP16 copy for strongly typed TensorRT, in that order.
+ * {@code trt4j convert --fix-input/--fix-shapes | --opset 13 | --fold | --fp16}: a model with inputs held and its
+ * control flow folded, an older model raised to opset 13, its Conv chains folded, or an FP16 copy for strongly typed
+ * TensorRT, in that order.
  */
 @Command(name = "convert", sortOptions = false,
         description = {"Converts a model. --fix-input/--fix-shapes: hold inputs at values or fixed shapes and fold "
                 + "the If nodes they decide. --opset 13: raises opset 6-12 to 13, rewriting the operators whose "
-                + "inputs or meaning changed (what per-channel Q/DQ needs). --fp16: weights and compute in float16 "
+                + "inputs or meaning changed (what per-channel Q/DQ needs). --fold: BatchNorm and constant scales and "
+                + "shifts after a Conv folded into it, spelled-out hard-swish as one HardSwish node (opset 14), as "
+                + "quantize does before it places Q/DQ. --fp16: weights and compute in float16 "
                 + "with casts at the boundaries; reductions, softmax, normalisations, Exp/Log/Pow stay in FP32, and "
                 + "so do operators without an FP16 form (other domains, recurrent layers, control flow). Several "
                 + "may be given; they apply in that order. Other inputs and the outputs keep their types."})
@@ -60,6 +64,12 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Option(names = "--opset", paramLabel = "13", description = "Raise the model's opset to 13 (the only target).")
     Long opset;
+
+    @Option(names = "--fold", description = "Fold BatchNorm and the constant scales and shifts after each Conv into "
+            + "it, and write spelled-out hard-swish (Add, Clip, Mul, Div) as one HardSwish node: the same function "
+            + "with fewer elementwise passes, and the FP32 model to compare a quantize --runtime onnxruntime-cpu "
+            + "model with.")
+    boolean fold;
 
     @Option(names = "--fix-input", paramLabel = "NAME=VALUE[,VALUE...]",
             description = "Hold an input (of fixed shape) at constant values, comma-separated or one value for all, "
@@ -99,9 +109,9 @@ public final class ConvertCommand implements Callable<Integer> {
             // before the check below, which would otherwise ask for one of four options instead of the one missing
             throw new ParameterException(spec.commandLine(), "--keep-fp32 needs --fp16");
         }
-        if (!fp16 && opset == null && fixInputs.isEmpty() && fixShapes == null) {
+        if (!fp16 && !fold && opset == null && fixInputs.isEmpty() && fixShapes == null) {
             throw new ParameterException(spec.commandLine(),
-                    "give --fp16, --opset 13, --fix-input or --fix-shapes (or several)");
+                    "give --fp16, --fold, --opset 13, --fix-input or --fix-shapes (or several)");
         }
         if (opset != null && opset != OpsetUpgrade.TARGET) {
             throw new ParameterException(spec.commandLine(), "--opset " + opset + ": the only target is "
@@ -115,6 +125,7 @@ public final class ConvertCommand implements Callable<Integer> {
         ModelProto converted;
         Fp16Converter.Result half = null;
         InputSpecializer.Result fixed = null;
+        ModelFolder.Result folded = null;
         Map<String, long[]> fixedShapes = Map.of();
         try {
             sourceOpset = OpsetUpgrade.defaultOpset(onnx.proto());
@@ -130,6 +141,10 @@ public final class ConvertCommand implements Callable<Integer> {
                 converted = fixed.model();
             }
             converted = opset != null ? OpsetUpgrade.toTarget(converted) : converted;
+            if (fold) {
+                folded = ModelFolder.fold(converted);
+                converted = folded.model();
+            }
         } catch (Trt4jException e) {
             throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
         }
@@ -153,7 +168,8 @@ public final class ConvertCommand implements Callable<Integer> {
             converted = half.model();
         }
         AtomicFiles.write(out, converted::writeTo);
-        print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, fixedShapes, half, beyondFp16);
+        print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, fixedShapes, folded, half,
+                beyondFp16);
         return 0;
     }
 
@@ -191,7 +207,7 @@ public final class ConvertCommand implements Callable<Integer> {
     }
 
     private void print(Path modelFile, long fromOpset, long toOpset, InputSpecializer.Result fixed,
-                       Map<String, long[]> fixedShapes, Fp16Converter.Result half,
+                       Map<String, long[]> fixedShapes, ModelFolder.Result folded, Fp16Converter.Result half,
                        List<Fp16RangeCheck.Finding> beyondFp16) {
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
@@ -216,6 +232,15 @@ public final class ConvertCommand implements Callable<Integer> {
                 root.putNull("fixedInputs");
                 root.putNull("fixedShapes");
                 root.putNull("foldedIfs");
+            }
+            if (folded != null) {
+                folded.foldedBatchNorms().forEach(root.putArray("foldedBatchNorms")::add);
+                folded.foldedScaleShifts().forEach(root.putArray("foldedScaleShifts")::add);
+                root.put("hardSwishes", folded.hardSwishes());
+            } else {
+                root.putNull("foldedBatchNorms");
+                root.putNull("foldedScaleShifts");
+                root.putNull("hardSwishes");
             }
             if (half != null) {
                 root.put("castsAdded", half.castsAdded());
@@ -245,6 +270,11 @@ public final class ConvertCommand implements Callable<Integer> {
                 w.printf("Fixed %s; folded %d If node%s%s%n", String.join(", ", what),
                         fixed.foldedIfs().size(), fixed.foldedIfs().size() == 1 ? "" : "s",
                         fixed.foldedIfs().isEmpty() ? "" : ": " + String.join(", ", fixed.foldedIfs()));
+            }
+            if (folded != null) {
+                w.printf("Folded %s and %s into Convs; %s%n", Counts.of(folded.foldedBatchNorms().size(), "BatchNorm"),
+                        Counts.of(folded.foldedScaleShifts().size(), "scale/shift node"),
+                        Counts.of(folded.hardSwishes(), "hard-swish chain") + " written as HardSwish");
             }
             if (half != null) {
                 w.printf("%s kept in FP32, %s added%n", Counts.of(half.fp32Nodes().size(), "node"),

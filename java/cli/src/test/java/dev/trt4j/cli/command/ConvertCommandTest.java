@@ -67,6 +67,33 @@ class ConvertCommandTest {
     }
 
     @Test
+    void foldWritesTheSameFunctionWithBatchNormsAndHardSwishesFolded() throws IOException {
+        Path out = dir.resolve("cls.folded.onnx");
+        CliRun run = CliRun.of("convert", "--fold", model.toString(), "--out", out.toString(), "--json");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.out());
+        // The classifier: 35 Conv → BatchNorm pairs and 18 hard-swishes spelled out as Add, Clip, Div and Mul.
+        assertThat(json.get("foldedBatchNorms")).hasSize(35);
+        assertThat(json.get("hardSwishes").asInt()).isEqualTo(18);
+        assertThat(json.get("opset").asInt()).isEqualTo(14);
+        assertThat(json.get("precision").asText()).isEqualTo("fp32");
+        assertThat(json.get("castsAdded").isNull()).isTrue();
+
+        CliRun evaluate = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", out.toString(),
+                "--samples", "16", "--json");
+        assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+        JsonNode output = new ObjectMapper().readTree(evaluate.out()).get("outputs").get(0);
+        assertThat(output.get("cosine").asDouble()).isGreaterThan(0.999999);
+        assertThat(output.get("maxAbsoluteError").asDouble()).isLessThan(1e-4);
+
+        CliRun plain = CliRun.of("convert", "--opset", "13", model.toString(), "--out",
+                dir.resolve("o13.onnx").toString(), "--json");
+        assertThat(new ObjectMapper().readTree(plain.out()).get("hardSwishes").isNull()).as("not asked, not done")
+                .isTrue();
+    }
+
+    @Test
     void samplesKeepInFp32TheNodesWhoseValuesFp16CannotHold() throws IOException {
         Path scaledLog = TestModels.scaledLog(dir.resolve("scaled-log.onnx"));
         float[] x = new float[16 * 4];
