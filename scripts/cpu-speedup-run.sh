@@ -23,7 +23,7 @@ for threads in 1 4; do
     --markdown "$out/minilm-t$threads.md" --table-json "$out/minilm-t$threads.json" --summary-json "$details/runs-t$threads.json"
 done
 echo "=== recognizer speedup, 1 thread, $(date -u +%T)"
-"${trt4j[@]}" bench --compare "model=ch_PP-OCRv4_rec,fp32=$m/ch_PP-OCRv4_rec_infer.onnx,trt4j-int8=$m/rec-int8.onnx,trt4j-int8-8bit=$m/rec-int8-8bit.onnx" \
+"${trt4j[@]}" bench --compare "model=ch_PP-OCRv4_rec,fp32=$m/ch_PP-OCRv4_rec_infer.onnx,fp32-folded=$m/rec-fp32-folded.onnx,trt4j-int8=$m/rec-int8.onnx,trt4j-int8-8bit=$m/rec-int8-8bit.onnx" \
   --batch 1,8 --shapes x:1x3x48x640 --threads 1 --duration "$seconds" \
   --markdown "$out/rec-t1.md" --table-json "$details/rec-t1.json" --summary-json "$details/rec-runs-t1.json"
 for model in trt4j-int8 trt4j-int8-sq trt4j-int8-sq-8bit trt4j-int8-sq-8bit-fp32-attention all-minilm-l6-v2-q; do

@@ -7,8 +7,9 @@
 #   trt4j-int8-sq-8bit   the same with full 8-bit weights (--no-reduce-range, for CPUs with VNNI)
 #   trt4j-int8-sq-8bit-fp32-attention   the same with the 12 activation-by-activation MatMuls left in float, as the
 #                        dynamic model leaves them
-# and the PP-OCRv4 recognizer: FP32, and quantize --runtime onnxruntime-cpu from percentile-99.99 ranges with 7-bit
-# (rec-int8) and 8-bit (rec-int8-8bit) weights; timed only, since scoring it needs fonts to render text lines
+# and the PP-OCRv4 recognizer: FP32, FP32 with quantize's clean-ups (convert --fold), and quantize --runtime
+# onnxruntime-cpu from percentile-99.99 ranges with 7-bit (rec-int8) and 8-bit (rec-int8-8bit) weights; timed only,
+# since scoring it needs fonts to render text lines.
 # Writes .gpu-stage/speedup/part-0, part-1, ... (43 MiB each, so that a chunk and the working tree fit one call).
 # On the machine, after copying every chunk to /opt/stage:
 #
@@ -71,10 +72,13 @@ if [ ! -f "$models/rec-int8-8bit.onnx" ]; then
   ./trt4j quantize "$R" --table "$models/cal-rec/percentile-99.99.table.json" --runtime onnxruntime-cpu \
     --no-reduce-range --out "$models/rec-int8-8bit.onnx"
 fi
+if [ ! -f "$models/rec-fp32-folded.onnx" ]; then
+  ./trt4j convert --fold "$models/ch_PP-OCRv4_rec_infer.onnx" --out "$models/rec-fp32-folded.onnx"
+fi
 mkdir -p "$pack/models"
 cp "$models"/all-minilm-l6-v2.onnx "$models"/all-minilm-l6-v2-q.onnx "$models"/all-minilm-l6-v2-tokenizer.json \
   "$models"/eval.txt "$models"/trt4j-int8.onnx "$models"/trt4j-int8-sq.onnx "$models"/trt4j-int8-sq-8bit.onnx \
-  "$models"/trt4j-int8-sq-8bit-fp32-attention.onnx "$models"/ch_PP-OCRv4_rec_infer.onnx "$models"/rec-int8.onnx \
+  "$models"/trt4j-int8-sq-8bit-fp32-attention.onnx "$models"/ch_PP-OCRv4_rec_infer.onnx "$models"/rec-fp32-folded.onnx "$models"/rec-int8.onnx \
   "$models"/rec-int8-8bit.onnx "$pack/models/"
 jlink --add-modules java.base,java.logging,java.management,java.naming,java.xml,java.desktop,jdk.unsupported,jdk.zipfs \
   --strip-debug --no-header-files --no-man-pages --output "$pack/jre"

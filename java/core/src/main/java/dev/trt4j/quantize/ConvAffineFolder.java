@@ -45,7 +45,7 @@ final class ConvAffineFolder {
      *
      * @param shifts fold Add and Sub too; with false a chain ends at its first shift. A layout that quantizes the
      *               Conv's output wants false: a shift moves the output off the centre of the symmetric INT8 grid
-     *               (PP-OCRv4's recognizer lost 4 points of exact match with its shifts folded).
+     *               (PP-OCRv4's recognizer lost 3–4 points of exact match with its shifts folded).
      */
     static Result fold(ModelProto model, boolean shifts) {
         GraphIndex index = new GraphIndex(model.getGraph());

@@ -26,8 +26,8 @@ import java.util.Set;
  * and in a Q/DQ model ONNX Runtime also gives each float reader of a dequantized tensor its own DequantizeLinear,
  * so the two readers of {@code x} cost two. One HardSwish node reads {@code x} once.
  *
- * <p>Matched, for a tensor {@code x} (constants are scalars; each intermediate tensor is read by the next node
- * alone and is not a graph output):
+ * <p>Matched, for a tensor {@code x} (constants are scalars of rank 0 or 1; each intermediate tensor is read by the
+ * next node alone and is not a graph output):
  * <ul>
  *   <li>{@code Add(x, 3) → Clip(0, 6) → Mul(x, ·) → Div(·, 6)} (or {@code Mul(·, 1/6)});</li>
  *   <li>{@code Add(x, 3) → Clip(0, 6) → Div(·, 6)} (or {@code Mul(·, 1/6)}) {@code → Mul(x, ·)};</li>
@@ -71,7 +71,7 @@ final class HardSwishFusion {
             fused = matches(new GraphIndex(model.getGraph())); // the upgrade may have added nodes before them
         }
         GraphIndex index = new GraphIndex(model.getGraph());
-        LOG.info("'{}': {} hard-swish chains written as HardSwish", model.getGraph().getName(), fused.size());
+        LOG.debug("'{}': {} hard-swish chains written as HardSwish", model.getGraph().getName(), fused.size());
         Map<Integer, NodeProto> replacements = new HashMap<>();
         Set<Integer> removed = new HashSet<>();
         Set<String> vanished = new HashSet<>();
@@ -244,11 +244,14 @@ final class HardSwishFusion {
         return -1;
     }
 
-    /** The value of a constant float tensor of one element (any rank). */
+    /**
+     * The value of a constant float tensor of one element and rank 0 or 1: a constant of higher rank could raise the
+     * rank of the chain's output by broadcasting, which HardSwish would not.
+     */
     private static Optional<Float> scalar(GraphIndex index, String tensor) {
         return index.constant(tensor).filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE
-                && t.getDimsList().stream().allMatch(d -> d == 1)).map(t -> TensorValues.floats(t))
-                .filter(v -> v.length == 1).map(v -> v[0]);
+                && t.getDimsCount() <= 1 && t.getDimsList().stream().allMatch(d -> d == 1))
+                .map(t -> TensorValues.floats(t)).filter(v -> v.length == 1).map(v -> v[0]);
     }
 
     /** 1/6 as float32, or one ulp either side of it (exporters round it differently). */

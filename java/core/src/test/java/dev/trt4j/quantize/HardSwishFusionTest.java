@@ -95,6 +95,20 @@ class HardSwishFusionTest {
     }
 
     @Test
+    void aConstantOfHigherRankIsNotTakenForAScalar() {
+        // Add(x [4, 64], three [1, 1, 1]) broadcasts to [1, 4, 64]; HardSwish(x) would drop that axis.
+        ModelProto model = new ModelBuilder("rank", 13).input("x", SHAPE).output("y")
+                .initializer("three", new long[] {1, 1, 1}, new float[] {3f})
+                .initializer("zero", new long[] {}, new float[] {0f})
+                .initializer("six", new long[] {}, new float[] {6f})
+                .node("Add", "add", List.of("x", "three"), List.of("a"))
+                .node("Clip", "clip", List.of("a", "zero", "six"), List.of("c"))
+                .node("Mul", "mul", List.of("x", "c"), List.of("p"))
+                .node("Div", "div", List.of("p", "six"), List.of("y")).build();
+        assertThat(HardSwishFusion.fuse(model).fused()).isZero();
+    }
+
+    @Test
     void anIntermediateWithAnotherReaderKeepsTheChain() {
         ModelProto model = new ModelBuilder("shared", 13).input("x", SHAPE).output("y").output("c")
                 .initializer("three", new long[] {}, new float[] {3f})
