@@ -335,7 +335,7 @@ class QuantizeEvaluateCommandsTest {
 
         CliRun neither = CliRun.of("convert", model.toString(), "--out", dir.resolve("none.onnx").toString());
         assertThat(neither.exitCode()).isEqualTo(2);
-        assertThat(neither.err()).contains("give --fp16, --opset 13, --fix-input or --fix-shapes");
+        assertThat(neither.err()).contains("give --fp16, --fold, --opset 13, --fix-input or --fix-shapes");
     }
 
     @Test
