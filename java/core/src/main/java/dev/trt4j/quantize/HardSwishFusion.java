@@ -88,14 +88,7 @@ final class HardSwishFusion {
                 node.getInputList().stream().filter(t -> index.constant(t).isPresent()).forEach(constants::add);
             }
         }
-        List<NodeProto> nodes = new ArrayList<>();
-        for (int i = 0; i < index.nodeCount(); i++) {
-            if (replacements.containsKey(i)) {
-                nodes.add(replacements.get(i));
-            } else if (!removed.contains(i)) {
-                nodes.add(index.node(i));
-            }
-        }
+        List<NodeProto> nodes = index.nodesWith(replacements, removed);
         GraphProto.Builder g = model.getGraph().toBuilder().clearNode().addAllNode(nodes);
         UnusedConstants.remove(g, constants);
         for (int i = g.getValueInfoCount() - 1; i >= 0; i--) {

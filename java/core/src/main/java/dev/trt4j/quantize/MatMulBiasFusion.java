@@ -62,14 +62,7 @@ final class MatMulBiasFusion {
             removed.add(f.matMul());
             replacements.put(f.add(), f.node());
         }
-        List<NodeProto> nodes = new ArrayList<>();
-        for (int i = 0; i < index.nodeCount(); i++) {
-            if (replacements.containsKey(i)) {
-                nodes.add(replacements.get(i));
-            } else if (!removed.contains(i)) {
-                nodes.add(index.node(i));
-            }
-        }
+        List<NodeProto> nodes = index.nodesWith(replacements, removed);
         GraphProto graph = withoutUnreadDequantize(model.getGraph().toBuilder().clearNode().addAllNode(nodes).build());
         ModelProto.Builder out = model.toBuilder().setGraph(graph);
         if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(DOMAIN))) {

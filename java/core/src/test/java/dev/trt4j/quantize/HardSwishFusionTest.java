@@ -71,53 +71,48 @@ class HardSwishFusionTest {
         }
     }
 
+    /**
+     * {@code Add(x, three) → Clip(0, hi) → Mul(multiplicand, ·) → Div(·, 6)} from initializers, with {@code three}
+     * of the given shape; {@code z} is a second input to multiply by, and {@code extraOutputs} are graph outputs too.
+     */
+    private static ModelProto mulThenDiv(long[] threeDims, float three, float hi, String multiplicand,
+                                         String... extraOutputs) {
+        ModelBuilder m = new ModelBuilder("chain", 13).input("x", SHAPE).input("z", SHAPE).output("y");
+        for (String o : extraOutputs) {
+            m.output(o);
+        }
+        return m.initializer("three", threeDims, new float[] {three})
+                .initializer("zero", new long[] {}, new float[] {0f})
+                .initializer("hi", new long[] {}, new float[] {hi})
+                .initializer("six", new long[] {}, new float[] {6f})
+                .node("Add", "add", List.of("x", "three"), List.of("a"))
+                .node("Clip", "clip", List.of("a", "zero", "hi"), List.of("c"))
+                .node("Mul", "mul", List.of(multiplicand, "c"), List.of("p"))
+                .node("Div", "div", List.of("p", "six"), List.of("y")).build();
+    }
+
     @Test
     void nearMissesAreLeftAlone() {
-        String[][] cases = {
-                {"3", "0", "6", "x"},     // the real thing, to show the others fail only by their difference
-                {"2.9", "0", "6", "x"},   // not +3
-                {"3", "0", "5", "x"},     // clipped to 5
-                {"3", "0", "6", "z"},     // multiplied by another tensor
-        };
-        for (String[] c : cases) {
-            ModelProto model = new ModelBuilder("miss", 13).input("x", SHAPE).input("z", SHAPE).output("y")
-                    .initializer("k", new long[] {}, new float[] {Float.parseFloat(c[0])})
-                    .initializer("lo", new long[] {}, new float[] {Float.parseFloat(c[1])})
-                    .initializer("hi", new long[] {}, new float[] {Float.parseFloat(c[2])})
-                    .initializer("six", new long[] {}, new float[] {6f})
-                    .node("Add", "add", List.of("x", "k"), List.of("a"))
-                    .node("Clip", "clip", List.of("a", "lo", "hi"), List.of("c"))
-                    .node("Mul", "mul", List.of(c[3], "c"), List.of("p"))
-                    .node("Div", "div", List.of("p", "six"), List.of("y")).build();
-            boolean fused = HardSwishFusion.fuse(model).fused() == 1;
-            assertThat(fused).as(String.join(",", c)).isEqualTo(c == cases[0]);
-        }
+        long[] scalar = {};
+        assertThat(HardSwishFusion.fuse(mulThenDiv(scalar, 3f, 6f, "x")).fused())
+                .as("the real thing, to show the others fail only by their difference").isEqualTo(1);
+        assertThat(HardSwishFusion.fuse(mulThenDiv(scalar, 2.9f, 6f, "x")).fused()).as("not +3").isZero();
+        assertThat(HardSwishFusion.fuse(mulThenDiv(scalar, 3f, 5f, "x")).fused()).as("clipped to 5").isZero();
+        assertThat(HardSwishFusion.fuse(mulThenDiv(scalar, 3f, 6f, "z")).fused()).as("times another tensor")
+                .isZero();
     }
 
     @Test
     void aConstantOfHigherRankIsNotTakenForAScalar() {
         // Add(x [4, 64], three [1, 1, 1]) broadcasts to [1, 4, 64]; HardSwish(x) would drop that axis.
-        ModelProto model = new ModelBuilder("rank", 13).input("x", SHAPE).output("y")
-                .initializer("three", new long[] {1, 1, 1}, new float[] {3f})
-                .initializer("zero", new long[] {}, new float[] {0f})
-                .initializer("six", new long[] {}, new float[] {6f})
-                .node("Add", "add", List.of("x", "three"), List.of("a"))
-                .node("Clip", "clip", List.of("a", "zero", "six"), List.of("c"))
-                .node("Mul", "mul", List.of("x", "c"), List.of("p"))
-                .node("Div", "div", List.of("p", "six"), List.of("y")).build();
-        assertThat(HardSwishFusion.fuse(model).fused()).isZero();
+        assertThat(HardSwishFusion.fuse(mulThenDiv(new long[] {1, 1, 1}, 3f, 6f, "x")).fused()).isZero();
+        assertThat(HardSwishFusion.fuse(mulThenDiv(new long[] {1}, 3f, 6f, "x")).fused()).as("rank 1 is fine")
+                .isEqualTo(1);
     }
 
     @Test
     void anIntermediateWithAnotherReaderKeepsTheChain() {
-        ModelProto model = new ModelBuilder("shared", 13).input("x", SHAPE).output("y").output("c")
-                .initializer("three", new long[] {}, new float[] {3f})
-                .initializer("zero", new long[] {}, new float[] {0f})
-                .initializer("six", new long[] {}, new float[] {6f})
-                .node("Add", "add", List.of("x", "three"), List.of("a"))
-                .node("Clip", "clip", List.of("a", "zero", "six"), List.of("c"))
-                .node("Mul", "mul", List.of("x", "c"), List.of("p"))
-                .node("Div", "div", List.of("p", "six"), List.of("y")).build();
+        ModelProto model = mulThenDiv(new long[] {}, 3f, 6f, "x", "c");
         assertThat(HardSwishFusion.fuse(model).model()).isSameAs(model);
     }
 
