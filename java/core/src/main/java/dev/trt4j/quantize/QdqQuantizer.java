@@ -102,7 +102,8 @@ public final class QdqQuantizer {
         }
         QuantizationReport report = new QuantizationReport(p.plan().quantizedNodes(), p.plan().excludedNodes(),
                 p.plan().residualAdds(), new ArrayList<>(p.plan().activations().keySet()),
-                p.plan().weights().size(), p.folded(), p.foldedScales(), p.sourceOpset(), OpsetUpgrade.defaultOpset(out),
+                p.plan().weights().size(), p.folded(), p.foldedScales(), p.hardSwishes(), p.sourceOpset(),
+                OpsetUpgrade.defaultOpset(out),
                 config.weightGranularity(), config.weightCalibrator().name(), config.target(), config.reduceRange());
         LOG.info("quantized '{}': {}", model.getGraph().getName(), report.summary());
         return new QuantizationResult(out, report);
@@ -110,7 +111,7 @@ public final class QdqQuantizer {
 
     /** {@code ortCpu} is the ONNX Runtime CPU layout (its {@code layout()} is {@code plan}), or null for TensorRT. */
     private record Prepared(ModelProto model, GraphIndex index, QdqPlacement.Plan plan, OrtCpuPlacement.Plan ortCpu,
-                            List<String> folded, List<String> foldedScales, long sourceOpset) {
+                            List<String> folded, List<String> foldedScales, int hardSwishes, long sourceOpset) {
     }
 
     private Prepared prepare(ModelProto model) {
@@ -147,8 +148,11 @@ public final class QdqQuantizer {
             current = scales.model();
             foldedScales = scales.foldedNodes();
         }
+        int hardSwishes = 0;
         if (config.target() == QuantizationTarget.ONNXRUNTIME_CPU) {
-            current = HardSwishFusion.fuse(current).model(); // TensorRT fuses elementwise chains itself
+            HardSwishFusion.Result fused = HardSwishFusion.fuse(current); // TensorRT fuses elementwise chains itself
+            current = fused.model();
+            hardSwishes = fused.fused();
         }
         GraphIndex index = new GraphIndex(current.getGraph());
         QdqPlacement.Plan plan = QdqPlacement.plan(index, config, exclusions);
@@ -161,9 +165,9 @@ public final class QdqQuantizer {
         }
         if (config.target() == QuantizationTarget.ONNXRUNTIME_CPU) {
             OrtCpuPlacement.Plan ort = OrtCpuPlacement.plan(index, plan);
-            return new Prepared(current, index, ort.layout(), ort, folded, foldedScales, sourceOpset);
+            return new Prepared(current, index, ort.layout(), ort, folded, foldedScales, hardSwishes, sourceOpset);
         }
-        return new Prepared(current, index, plan, null, folded, foldedScales, sourceOpset);
+        return new Prepared(current, index, plan, null, folded, foldedScales, hardSwishes, sourceOpset);
     }
 
     /**

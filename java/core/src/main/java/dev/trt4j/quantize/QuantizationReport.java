@@ -14,6 +14,7 @@ import java.util.List;
  * @param quantizedWeights     number of weight tensors that got a Q/DQ pair
  * @param foldedBatchNorms     BatchNormalization nodes folded into their Conv
  * @param foldedScaleShifts    constant Mul/Add/Sub/Div nodes after a Conv folded into its weights and bias
+ * @param hardSwishes          spelled-out hard-swish chains written as one HardSwish node (ONNX Runtime layout)
  * @param sourceOpset          default-domain opset of the input model
  * @param opset                default-domain opset of the output model
  * @param weightGranularity    per-channel or per-tensor weights
@@ -24,7 +25,7 @@ import java.util.List;
 public record QuantizationReport(List<String> quantizedNodes, List<String> excludedNodes,
                                  List<String> residualAdds, List<String> quantizedActivations,
                                  int quantizedWeights, List<String> foldedBatchNorms,
-                                 List<String> foldedScaleShifts, long sourceOpset, long opset,
+                                 List<String> foldedScaleShifts, int hardSwishes, long sourceOpset, long opset,
                                  WeightGranularity weightGranularity, String weightMethod, QuantizationTarget target,
                                  boolean reduceRange) {
     public QuantizationReport {
@@ -44,7 +45,10 @@ public record QuantizationReport(List<String> quantizedNodes, List<String> exclu
                 + " " + weightGranularity.name().toLowerCase().replace('_', '-') + " " + weightMethod
                 + (reduceRange ? " 7-bit" : "") + ", " + Counts.of(foldedBatchNorms.size(), "BatchNorm")
                 + (foldedScaleShifts.isEmpty() ? "" : " and " + Counts.of(foldedScaleShifts.size(), "scale/shift node"))
-                + " folded, opset " + sourceOpset
+                + " folded"
+                + (hardSwishes == 0 ? ""
+                        : ", " + Counts.of(hardSwishes, "hard-swish", "hard-swishes") + " written as HardSwish")
+                + ", opset " + sourceOpset
                 + (opset != sourceOpset ? " → " + opset : "")
                 + (target == QuantizationTarget.TENSORRT ? "" : ", laid out for " + target.cliName());
     }

@@ -177,6 +177,8 @@ class OrtCpuQuantizationTest {
         ModelProto q = result.model();
 
         assertThat(result.report().foldedScaleShifts()).containsExactly("lab_mul");
+        assertThat(result.report().hardSwishes()).isEqualTo(1);
+        assertThat(result.report().summary()).contains("1 hard-swish written as HardSwish");
         assertThat(OpsetUpgrade.defaultOpset(q)).isEqualTo(14);
         assertThat(nodes(q, "HardSwish")).singleElement().satisfies(n -> {
             assertThat(n.getInputList()).containsExactly("a");
@@ -198,6 +200,7 @@ class OrtCpuQuantizationTest {
         QdqQuantizer trt = new QdqQuantizer(QuantizationConfig.defaults());
         QuantizationResult t = trt.quantize(model, amax(model, trt));
         assertThat(t.report().foldedScaleShifts()).containsExactly("lab_mul", "lab_add");
+        assertThat(t.report().hardSwishes()).isZero();
         assertThat(nodes(t.model(), "HardSwish")).isEmpty();
         assertThat(nodes(t.model(), "Clip")).hasSize(1);
     }
