@@ -104,26 +104,27 @@ class MatMulBiasFusionTest {
         assertUnfused(new QdqQuantizer(ORT).quantize(model, Map.of("x", 3f)).model());
     }
 
-    @Test
-    void aProductWithAnotherReaderIsLeftAlone() {
-        ModelProto model = new ModelBuilder("two_readers", 13).input("x", 2, 16).output("y").output("r")
-                .initializer("w", new long[] {16, 6}, gaussian(5, 96, 0.3))
+    /** {@code x [2, 16] → MatMul(w [16, 6]) → t → Add(b [6]) → y}, {@code extraOutputs} graph outputs too. */
+    private static ModelBuilder linear(String name, String... extraOutputs) {
+        ModelBuilder m = new ModelBuilder(name, 13).input("x", 2, 16).output("y");
+        for (String o : extraOutputs) {
+            m.output(o);
+        }
+        return m.initializer("w", new long[] {16, 6}, gaussian(5, 96, 0.3))
                 .initializer("b", new long[] {6}, gaussian(6, 6, 0.5))
                 .node("MatMul", "mm", List.of("x", "w"), List.of("t"))
-                .node("Add", "bias_add", List.of("t", "b"), List.of("y"))
-                .node("Relu", "relu", List.of("t"), List.of("r"))
-                .build();
+                .node("Add", "bias_add", List.of("t", "b"), List.of("y"));
+    }
+
+    @Test
+    void aProductWithAnotherReaderIsLeftAlone() {
+        ModelProto model = linear("two_readers", "r").node("Relu", "relu", List.of("t"), List.of("r")).build();
         assertUnfused(new QdqQuantizer(ORT).quantize(model, Map.of("x", 3f)).model());
     }
 
     @Test
     void aProductThatIsAGraphOutputIsLeftAlone() {
-        ModelProto model = new ModelBuilder("product_out", 13).input("x", 2, 16).output("y").output("t")
-                .initializer("w", new long[] {16, 6}, gaussian(5, 96, 0.3))
-                .initializer("b", new long[] {6}, gaussian(6, 6, 0.5))
-                .node("MatMul", "mm", List.of("x", "w"), List.of("t"))
-                .node("Add", "bias_add", List.of("t", "b"), List.of("y"))
-                .build();
+        ModelProto model = linear("product_out", "t").build();
         assertUnfused(new QdqQuantizer(ORT).quantize(model, Map.of("x", 3f)).model());
     }
 
