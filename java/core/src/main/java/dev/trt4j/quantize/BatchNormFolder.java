@@ -110,16 +110,13 @@ public final class BatchNormFolder {
         float[] beta = params[1];
         float[] mean = params[2];
         float[] variance = params[3];
-        int perChannel = channels == 0 ? 0 : weights.length / channels;
-        float[] foldedWeights = new float[weights.length];
+        double[] scale = new double[channels];
         float[] foldedBias = new float[channels];
         for (int c = 0; c < channels; c++) {
-            double s = gamma[c] / Math.sqrt((double) variance[c] + epsilon);
-            for (int k = c * perChannel, end = k + perChannel; k < end; k++) {
-                foldedWeights[k] = (float) (weights[k] * s);
-            }
-            foldedBias[c] = (float) ((bias[c] - (double) mean[c]) * s + beta[c]);
+            scale[c] = gamma[c] / Math.sqrt((double) variance[c] + epsilon);
+            foldedBias[c] = (float) ((bias[c] - (double) mean[c]) * scale[c] + beta[c]);
         }
+        float[] foldedWeights = ConvFoldWriter.scaledPerChannel(weights, scale);
         LOG.debug("folding BatchNormalization '{}' into Conv '{}'", label, index.label(convIndex));
         return Optional.of(new ConvFoldWriter.Fold(convIndex, List.of(bnIndex), bn.getOutput(0), foldedWeights,
                 foldedBias, bn.getInputList().subList(1, 5)));

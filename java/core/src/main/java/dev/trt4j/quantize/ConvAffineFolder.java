@@ -139,14 +139,9 @@ final class ConvAffineFolder {
         if (absorbed.isEmpty()) {
             return Optional.empty();
         }
-        float[] weights = TensorValues.floats(w.get());
-        int perChannel = channels == 0 ? 0 : weights.length / channels;
-        float[] foldedWeights = new float[weights.length];
+        float[] foldedWeights = ConvFoldWriter.scaledPerChannel(TensorValues.floats(w.get()), scale);
         float[] foldedBias = new float[channels];
         for (int c = 0; c < channels; c++) {
-            for (int k = c * perChannel, end = k + perChannel; k < end; k++) {
-                foldedWeights[k] = (float) (weights[k] * scale[c]);
-            }
             foldedBias[c] = (float) shift[c];
         }
         if (!allFinite(foldedWeights) || !allFinite(foldedBias)) {

@@ -37,6 +37,21 @@ final class ConvFoldWriter {
     private ConvFoldWriter() {
     }
 
+    /**
+     * Conv weights {@code [C, ...]} with each output channel {@code c} multiplied by {@code scale[c]} (in double,
+     * rounded once to float).
+     */
+    static float[] scaledPerChannel(float[] weights, double[] scale) {
+        int perChannel = scale.length == 0 ? 0 : weights.length / scale.length;
+        float[] scaled = new float[weights.length];
+        for (int c = 0; c < scale.length; c++) {
+            for (int k = c * perChannel, end = k + perChannel; k < end; k++) {
+                scaled[k] = (float) (weights[k] * scale[c]);
+            }
+        }
+        return scaled;
+    }
+
     static GraphProto apply(GraphIndex index, List<Fold> folds) {
         GraphProto graph = index.graph();
         UniqueNames names = new UniqueNames(graph);
