@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiPredicate;
 
 /**
  * Folds the constant scales and shifts that follow a {@code Conv} into its weights and bias: a chain of
@@ -48,12 +49,21 @@ final class ConvAffineFolder {
      *               (PP-OCRv4's recognizer lost 3–4 points of exact match with its shifts folded).
      */
     static Result fold(ModelProto model, boolean shifts) {
+        return fold(model, (index, conv) -> shifts);
+    }
+
+    /**
+     * As {@link #fold(ModelProto, boolean)}, deciding for each Conv: {@code shifts} tells, given the graph and a
+     * Conv's node index, whether that Conv's chain takes shifts too. A Q/DQ layout that quantizes Conv outputs
+     * says yes for the Convs that stay in FP32, whose outputs no grid reads.
+     */
+    static Result fold(ModelProto model, BiPredicate<GraphIndex, Integer> shifts) {
         GraphIndex index = new GraphIndex(model.getGraph());
         List<ConvFoldWriter.Fold> folds = new ArrayList<>();
         for (int i = 0; i < index.nodeCount(); i++) {
             NodeProto n = index.node(i);
             if (n.getOpType().equals("Conv") && GraphIndex.isDefaultDomain(n.getDomain())) {
-                plan(index, i, shifts).ifPresent(folds::add);
+                plan(index, i, shifts.test(index, i)).ifPresent(folds::add);
             }
         }
         if (folds.isEmpty()) {

@@ -57,7 +57,7 @@ final class QdqPlacement {
             }
             QuantizableOp op = QuantizableOp.of(n.getOpType()).orElseThrow();
             String label = index.label(i);
-            if (exclusions.excludes(n, label) || (config.skipDepthwise() && isDepthwise(index, n))) {
+            if (staysFloat(index, i, config, exclusions)) {
                 excluded.add(label);
                 continue;
             }
@@ -119,6 +119,15 @@ final class QdqPlacement {
     }
 
     /** A grouped Conv with one input channel per group (weights {@code [Cout, 1, k...]}). */
+    /**
+     * Whether the configuration leaves this node of an operator type it quantizes in FP32: excluded by the user, or a
+     * depthwise Conv while depthwise Convs are skipped.
+     */
+    static boolean staysFloat(GraphIndex index, int node, QuantizationConfig config, Exclusions exclusions) {
+        NodeProto n = index.node(node);
+        return exclusions.excludes(n, index.label(node)) || (config.skipDepthwise() && isDepthwise(index, n));
+    }
+
     static boolean isDepthwise(GraphIndex index, NodeProto n) {
         if (!n.getOpType().equals("Conv") || Attributes.getInt(n, "group", 1) <= 1 || n.getInputCount() < 2) {
             return false;

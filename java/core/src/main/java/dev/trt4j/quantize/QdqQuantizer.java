@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -92,9 +93,16 @@ public final class QdqQuantizer {
                         + "; it must be finite and >= 0");
             }
         }
+        Map<String, Float> ranges = activationAmax;
+        if (!p.rangeScales().isEmpty()) {
+            ranges = new HashMap<>(activationAmax);
+            for (Map.Entry<String, Double> e : p.rangeScales().entrySet()) {
+                ranges.computeIfPresent(e.getKey(), (t, amax) -> (float) (amax * e.getValue()));
+            }
+        }
         GraphProto graph = p.ortCpu() == null
-                ? QdqInserter.insert(p.index(), p.plan(), activationAmax, config.weightCalibrator())
-                : OrtCpuQdqInserter.insert(p.index(), p.ortCpu(), activationAmax, config.weightCalibrator(),
+                ? QdqInserter.insert(p.index(), p.plan(), ranges, config.weightCalibrator())
+                : OrtCpuQdqInserter.insert(p.index(), p.ortCpu(), ranges, config.weightCalibrator(),
                         config.reduceRange());
         ModelProto out = p.model().toBuilder().setGraph(graph).build();
         if (p.ortCpu() != null) {
@@ -109,9 +117,13 @@ public final class QdqQuantizer {
         return new QuantizationResult(out, report);
     }
 
-    /** {@code ortCpu} is the ONNX Runtime CPU layout (its {@code layout()} is {@code plan}), or null for TensorRT. */
+    /**
+     * {@code ortCpu} is the ONNX Runtime CPU layout (its {@code layout()} is {@code plan}), or null for TensorRT;
+     * {@code rangeScales} maps tensors whose values the folds rescaled to the factor their recorded range takes.
+     */
     private record Prepared(ModelProto model, GraphIndex index, QdqPlacement.Plan plan, OrtCpuPlacement.Plan ortCpu,
-                            List<String> folded, List<String> foldedScales, int hardSwishes, long sourceOpset) {
+                            List<String> folded, List<String> foldedScales, int hardSwishes, long sourceOpset,
+                            Map<String, Double> rangeScales) {
     }
 
     private Prepared prepare(ModelProto model) {
@@ -142,9 +154,11 @@ public final class QdqQuantizer {
             BatchNormFolder.Result r = new BatchNormFolder().fold(current);
             current = r.model();
             folded = r.foldedNodes();
-            // ONNX Runtime's CPU layout quantizes Conv outputs, so shifts stay out of them (see ConvAffineFolder).
-            ConvAffineFolder.Result scales = ConvAffineFolder.fold(current,
-                    config.target() != QuantizationTarget.ONNXRUNTIME_CPU);
+            // ONNX Runtime's CPU layout quantizes the outputs of quantized Convs, so shifts stay out of those (see
+            // ConvAffineFolder); Convs left in FP32 take them, which is exact.
+            boolean quantizesConvOutputs = config.target() == QuantizationTarget.ONNXRUNTIME_CPU;
+            ConvAffineFolder.Result scales = ConvAffineFolder.fold(current, (index, conv) ->
+                    !quantizesConvOutputs || QdqPlacement.staysFloat(index, conv, config, exclusions));
             current = scales.model();
             foldedScales = scales.foldedNodes();
         }
@@ -153,6 +167,14 @@ public final class QdqQuantizer {
             HardSwishFusion.Result fused = HardSwishFusion.fuse(current); // TensorRT fuses elementwise chains itself
             current = fused.model();
             hardSwishes = fused.fused();
+        }
+        Map<String, Double> rangeScales = Map.of();
+        if (config.foldBatchNorm() && config.target() == QuantizationTarget.ONNXRUNTIME_CPU) {
+            ConvInputScaleFolder.Result inputScales = ConvInputScaleFolder.fold(current);
+            current = inputScales.model();
+            rangeScales = inputScales.rangeScales();
+            foldedScales = new ArrayList<>(foldedScales);
+            foldedScales.addAll(inputScales.foldedNodes());
         }
         GraphIndex index = new GraphIndex(current.getGraph());
         QdqPlacement.Plan plan = QdqPlacement.plan(index, config, exclusions);
@@ -165,9 +187,10 @@ public final class QdqQuantizer {
         }
         if (config.target() == QuantizationTarget.ONNXRUNTIME_CPU) {
             OrtCpuPlacement.Plan ort = OrtCpuPlacement.plan(index, plan);
-            return new Prepared(current, index, ort.layout(), ort, folded, foldedScales, hardSwishes, sourceOpset);
+            return new Prepared(current, index, ort.layout(), ort, folded, foldedScales, hardSwishes, sourceOpset,
+                    rangeScales);
         }
-        return new Prepared(current, index, plan, null, folded, foldedScales, hardSwishes, sourceOpset);
+        return new Prepared(current, index, plan, null, folded, foldedScales, hardSwishes, sourceOpset, rangeScales);
     }
 
     /**

@@ -24,6 +24,7 @@ import static dev.trt4j.quantize.QdqModels.quantizeOf;
 import static dev.trt4j.quantize.QdqModels.tensor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 /** The {@link QuantizationTarget#ONNXRUNTIME_CPU} layout: its types, its numbers, and that ONNX Runtime fuses it. */
 class OrtCpuQuantizationTest {
@@ -144,9 +145,14 @@ class OrtCpuQuantizationTest {
      * spelled out as Add, Clip, Mul, Div → Conv (→ Sigmoid, so that the second Conv's output is not the graph's).
      */
     private static ModelProto lcNetBlock() {
+        return lcNetBlock(false);
+    }
+
+    /** As {@link #lcNetBlock()}, with a second learnable affine block after the hard-swish if {@code postAffine}. */
+    private static ModelProto lcNetBlock(boolean postAffine) {
         long[] w1 = {4, 4, 3, 3};
         long[] w2 = {2, 4, 1, 1};
-        return new ModelBuilder("lcnet", 12).input("x", TinyModels.RESIDUAL_INPUT).output("y")
+        ModelBuilder m = new ModelBuilder("lcnet", 12).input("x", TinyModels.RESIDUAL_INPUT).output("y")
                 .initializer("w1", w1, gaussian(50, 144, 0.3))
                 .initializer("b1", new long[] {4}, gaussian(51, 4, 0.2))
                 .constant("lab_scale", new long[] {1}, new float[] {1.3f})
@@ -162,8 +168,16 @@ class OrtCpuQuantizationTest {
                 .node("Add", "hs_add", List.of("a", "three"), List.of("h1"))
                 .node("Clip", "hs_clip", List.of("h1", "zero", "six"), List.of("h2"))
                 .node("Mul", "hs_mul", List.of("a", "h2"), List.of("h3"))
-                .node("Div", "hs_div", List.of("h3", "six"), List.of("h"))
-                .node("Conv", "conv2", List.of("h", "w2"), List.of("c2"), ints("kernel_shape", 1, 1))
+                .node("Div", "hs_div", List.of("h3", "six"), List.of("h"));
+        String convInput = "h";
+        if (postAffine) {
+            m.constant("post_scale", new long[] {1}, new float[] {0.6f})
+                    .constant("post_bias", new long[] {1}, new float[] {-0.3f})
+                    .node("Mul", "post_mul", List.of("h", "post_scale"), List.of("pm"))
+                    .node("Add", "post_add", List.of("pm", "post_bias"), List.of("p"));
+            convInput = "p";
+        }
+        return m.node("Conv", "conv2", List.of(convInput, "w2"), List.of("c2"), ints("kernel_shape", 1, 1))
                 .node("Sigmoid", "gate", List.of("c2"), List.of("y")).build();
     }
 
@@ -203,6 +217,64 @@ class OrtCpuQuantizationTest {
         assertThat(t.report().hardSwishes()).isZero();
         assertThat(nodes(t.model(), "HardSwish")).isEmpty();
         assertThat(nodes(t.model(), "Clip")).hasSize(1);
+    }
+
+    @Test
+    void aScaleAfterTheHardSwishFoldsIntoTheNextConvAndItsRangeFollows() throws Exception {
+        ModelProto model = lcNetBlock(true);
+        QdqQuantizer quantizer = new QdqQuantizer(ORT);
+        assertThat(quantizer.requiredActivations(model)).containsExactlyInAnyOrder("x", "m", "p", "c2");
+        Map<String, Float> amax = amax(model, quantizer);
+        QuantizationResult result = quantizer.quantize(model, amax);
+        ModelProto q = result.model();
+
+        assertThat(result.report().foldedScaleShifts()).containsExactly("lab_mul", "post_mul");
+        assertThat(nodes(q, "Mul")).isEmpty();
+        assertThat(nodes(q, "Add")).extracting(NodeProto::getName).containsExactly("lab_add", "post_add");
+        // p now holds (h − 0.3/0.6), p's recorded values over 0.6, and its grid is scaled the same way.
+        float scale = floats(q, quantizeOf(q, "p").getInput(1))[0];
+        QuantizationResult unscaled = quantizer.quantize(model, Map.of("x", amax.get("x"), "m", amax.get("m"),
+                "p", amax.get("p") * 0.6f, "c2", amax.get("c2")));
+        assertThat(floats(unscaled.model(), quantizeOf(unscaled.model(), "p").getInput(1))[0])
+                .isCloseTo(scale * 0.6f, within(1e-6f * scale));
+        OrtOptimizedGraph fused = OrtOptimizedGraph.of(q);
+        assertThat(fused.count("com.microsoft:QLinearConv") + fused.count("QLinearConv")).isEqualTo(2);
+        try (OrtRunner fp32 = new OrtRunner(model); OrtRunner int8 = new OrtRunner(q)) {
+            for (float[] x : SAMPLES) {
+                float[] actual = int8.run("x", x, TinyModels.RESIDUAL_INPUT, "y");
+                BatchNormFolderTest.assertClose(actual, fp32.run("x", x, TinyModels.RESIDUAL_INPUT, "y"), 0.03);
+            }
+        }
+    }
+
+    @Test
+    void aConvLeftInFp32TakesItsShiftsAndAQuantizedOneDoesNot() throws Exception {
+        ModelBuilder m = new ModelBuilder("dwshift", 13).input("x", TinyModels.RESIDUAL_INPUT).output("y")
+                .initializer("wd", new long[] {4, 1, 3, 3}, gaussian(62, 36, 0.3))
+                .initializer("wp", new long[] {2, 4, 1, 1}, gaussian(63, 8, 0.3))
+                .constant("s", new long[] {1}, new float[] {1.5f})
+                .constant("c", new long[] {1}, new float[] {0.2f})
+                .node("Conv", "depthwise", List.of("x", "wd"), List.of("d"), ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1), ModelBuilder.integer("group", 4))
+                .node("Mul", "mul", List.of("d", "s"), List.of("ds"))
+                .node("Add", "add", List.of("ds", "c"), List.of("dc"))
+                .node("Relu", "relu", List.of("dc"), List.of("r"))
+                .node("Conv", "pointwise", List.of("r", "wp"), List.of("y"), ints("kernel_shape", 1, 1));
+        ModelProto model = m.build();
+
+        QdqQuantizer skipping = new QdqQuantizer(ORT.toBuilder().skipDepthwise(true).build());
+        QuantizationResult kept = skipping.quantize(model, amax(model, skipping));
+        assertThat(kept.report().foldedScaleShifts()).containsExactly("mul", "add");
+        assertThat(nodes(kept.model(), "Add")).isEmpty();
+
+        QdqQuantizer quantizing = new QdqQuantizer(ORT.toBuilder().skipDepthwise(false).build());
+        QuantizationResult quantized = quantizing.quantize(model, amax(model, quantizing));
+        assertThat(quantized.report().foldedScaleShifts()).containsExactly("mul");
+        assertThat(nodes(quantized.model(), "Add")).extracting(NodeProto::getName).containsExactly("add");
+        for (ModelProto q : List.of(kept.model(), quantized.model())) {
+            BatchNormFolderTest.assertClose(OrtRunner.runOnce(q, "x", SAMPLES.get(0), TinyModels.RESIDUAL_INPUT, "y"),
+                    OrtRunner.runOnce(model, "x", SAMPLES.get(0), TinyModels.RESIDUAL_INPUT, "y"), 0.05);
+        }
     }
 
     @Test
