@@ -105,12 +105,17 @@ public final class QdqQuantizer {
                 : OrtCpuQdqInserter.insert(p.index(), p.ortCpu(), ranges, config.weightCalibrator(),
                         config.reduceRange());
         ModelProto out = p.model().toBuilder().setGraph(graph).build();
+        List<String> foldedScales = p.foldedScales();
         if (p.ortCpu() != null) {
             out = MatMulBiasFusion.fuse(out);
+            ZeroPointShiftAbsorber.Result shifts = ZeroPointShiftAbsorber.absorb(out);
+            out = shifts.model();
+            foldedScales = new ArrayList<>(foldedScales);
+            foldedScales.addAll(shifts.absorbed());
         }
         QuantizationReport report = new QuantizationReport(p.plan().quantizedNodes(), p.plan().excludedNodes(),
                 p.plan().residualAdds(), new ArrayList<>(p.plan().activations().keySet()),
-                p.plan().weights().size(), p.folded(), p.foldedScales(), p.hardSwishes(), p.sourceOpset(),
+                p.plan().weights().size(), p.folded(), foldedScales, p.hardSwishes(), p.sourceOpset(),
                 OpsetUpgrade.defaultOpset(out),
                 config.weightGranularity(), config.weightCalibrator().name(), config.target(), config.reduceRange());
         LOG.info("quantized '{}': {}", model.getGraph().getName(), report.summary());

@@ -13,8 +13,9 @@ import java.util.List;
  * @param quantizedActivations activation tensors that got a Q/DQ pair (each needs an amax)
  * @param quantizedWeights     number of weight tensors that got a Q/DQ pair
  * @param foldedBatchNorms     BatchNormalization nodes folded into their Conv
- * @param foldedScaleShifts    constant Mul/Add/Sub/Div nodes after a Conv folded into its weights and bias, and (ONNX
- *                             Runtime CPU layout) positive scalar Muls before a Conv folded into its weights
+ * @param foldedScaleShifts    constant Mul/Add/Sub/Div nodes after a Conv folded into its weights and bias; in the ONNX
+ *                             Runtime CPU layout also positive scalar Muls before a Conv folded into its weights, and
+ *                             Adds after a quantized Conv moved into its output's zero point
  * @param hardSwishes          spelled-out hard-swish chains written as one HardSwish node (ONNX Runtime layout)
  * @param sourceOpset          default-domain opset of the input model
  * @param opset                default-domain opset of the output model

@@ -1,0 +1,148 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * In the ONNX Runtime CPU layout, moves a constant shift after a quantized Conv's output into the zero point of its
+ * DequantizeLinear: {@code DQ(q; s, z) + c} is {@code DQ(q; s, z − k)} when {@code c = k·s}. The Conv's output grid
+ * is given the step {@code s' = c / k} with {@code k = round(c / s)}, so that the shift is a whole number of steps;
+ * the Add node, a float pass over the tensor, goes. A shift of fewer than {@link #MIN_STEPS} steps is left alone,
+ * since the step would change by more than {@code 1 / (2·MIN_STEPS)}; so is one that would put the zero point
+ * outside UINT8.
+ *
+ * <p>This is why {@link ConvAffineFolder} does not fold such shifts into the Conv's bias: there the grid would sit
+ * off the output's centre by the shift's fraction of a step; here the values the Conv writes are the same as before
+ * up to the step's change, and the shift is exact.
+ */
+final class ZeroPointShiftAbsorber {
+    private static final Logger LOG = LoggerFactory.getLogger(ZeroPointShiftAbsorber.class);
+    /** Shifts of at least this many steps move into the zero point: the step changes by at most 1/8. */
+    static final int MIN_STEPS = 4;
+
+    /** One Q → DQ → Add chain. */
+    private record Chain(int quantize, int dequantize, int add, float step, int steps, int zeroPoint) {
+    }
+
+    /** @param model the model with the shifts absorbed; @param absorbed labels of the removed Add nodes */
+    record Result(ModelProto model, List<String> absorbed) {
+        Result {
+            absorbed = List.copyOf(absorbed);
+        }
+    }
+
+    private ZeroPointShiftAbsorber() {
+    }
+
+    static Result absorb(ModelProto model) {
+        GraphIndex index = new GraphIndex(model.getGraph());
+        List<Chain> chains = new ArrayList<>();
+        for (int i = 0; i < index.nodeCount(); i++) {
+            chain(index, i).ifPresent(chains::add);
+        }
+        if (chains.isEmpty()) {
+            return new Result(model, List.of());
+        }
+        UniqueNames names = new UniqueNames(index.graph());
+        Map<Integer, NodeProto> replacements = new HashMap<>();
+        Set<Integer> removed = new HashSet<>();
+        List<TensorProto> added = new ArrayList<>();
+        Set<String> superseded = new HashSet<>();
+        List<String> labels = new ArrayList<>();
+        for (Chain c : chains) {
+            NodeProto q = index.node(c.quantize());
+            NodeProto dq = index.node(c.dequantize());
+            NodeProto add = index.node(c.add());
+            String tensor = q.getInput(0);
+            String step = names.take(tensor + "_shifted_scale");
+            String qZero = names.take(tensor + "_shifted_zero_point");
+            String dqZero = names.take(tensor + "_shift_zero_point");
+            added.add(TensorValues.floatTensor(step, List.of(), new float[] {c.step()}));
+            added.add(TensorValues.uint8Scalar(qZero, c.zeroPoint()));
+            added.add(TensorValues.uint8Scalar(dqZero, c.zeroPoint() - c.steps()));
+            superseded.add(q.getInput(1));
+            superseded.add(q.getInput(2));
+            superseded.addAll(add.getInputList());
+            replacements.put(c.quantize(), q.toBuilder().setInput(1, step).setInput(2, qZero).build());
+            replacements.put(c.dequantize(), dq.toBuilder().setInput(1, step).setInput(2, dqZero)
+                    .setOutput(0, add.getOutput(0)).build());
+            removed.add(c.add());
+            labels.add(index.label(c.add()));
+        }
+        GraphProto.Builder g = index.graph().toBuilder().clearNode()
+                .addAllNode(index.nodesWith(replacements, removed)).addAllInitializer(added);
+        UnusedConstants.remove(g, superseded);
+        LOG.debug("moved {} shifts after quantized Convs into zero points", labels.size());
+        return new Result(model.toBuilder().setGraph(g).build(), labels);
+    }
+
+    private static Optional<Chain> chain(GraphIndex index, int qIndex) {
+        NodeProto q = index.node(qIndex);
+        if (!isDefault(q, "QuantizeLinear") || q.getInputCount() != 3 || index.producer(q.getInput(0)) < 0
+                || !isDefault(index.node(index.producer(q.getInput(0))), "Conv")) {
+            return Optional.empty();
+        }
+        Optional<Integer> dqIndex = soleReader(index, q.getOutput(0));
+        if (dqIndex.isEmpty()) {
+            return Optional.empty();
+        }
+        NodeProto dq = index.node(dqIndex.get());
+        if (!isDefault(dq, "DequantizeLinear") || !dq.getInputList().equals(List.of(q.getOutput(0), q.getInput(1),
+                q.getInput(2)))) {
+            return Optional.empty();
+        }
+        Optional<Integer> addIndex = soleReader(index, dq.getOutput(0));
+        if (addIndex.isEmpty()) {
+            return Optional.empty();
+        }
+        NodeProto add = index.node(addIndex.get());
+        if (!isDefault(add, "Add") || add.getInputCount() != 2) {
+            return Optional.empty();
+        }
+        int side = add.getInput(0).equals(dq.getOutput(0)) ? 0 : 1;
+        Optional<Float> shift = index.constant(add.getInput(1 - side)).flatMap(ZeroPointShiftAbsorber::scalar);
+        Optional<Float> scale = index.constant(q.getInput(1)).flatMap(ZeroPointShiftAbsorber::scalar);
+        Optional<TensorProto> zero = index.constant(q.getInput(2));
+        if (shift.isEmpty() || scale.isEmpty() || zero.isEmpty()
+                || zero.get().getDataType() != TensorProto.DataType.UINT8_VALUE || zero.get().getDimsCount() != 0) {
+            return Optional.empty();
+        }
+        long steps = Math.round(shift.get() / (double) scale.get());
+        int zeroPoint = Byte.toUnsignedInt(zero.get().getRawData().byteAt(0));
+        if (Math.abs(steps) < MIN_STEPS || zeroPoint - steps < 0 || zeroPoint - steps > 255) {
+            return Optional.empty();
+        }
+        float step = (float) (shift.get() / (double) steps);
+        return Optional.of(new Chain(qIndex, dqIndex.get(), addIndex.get(), step, (int) steps, zeroPoint));
+    }
+
+    private static boolean isDefault(NodeProto n, String op) {
+        return n.getOpType().equals(op) && GraphIndex.isDefaultDomain(n.getDomain());
+    }
+
+    private static Optional<Integer> soleReader(GraphIndex index, String tensor) {
+        List<GraphIndex.Use> uses = index.consumers(tensor);
+        return uses.size() == 1 && !index.isGraphOutput(tensor) ? Optional.of(uses.get(0).node()) : Optional.empty();
+    }
+
+    /** The value of a float constant holding one value, of rank 0 or 1. */
+    private static Optional<Float> scalar(TensorProto t) {
+        if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || t.getDimsCount() > 1
+                || TensorValues.elementCount(t.getDimsList()) != 1) {
+            return Optional.empty();
+        }
+        return Optional.of(TensorValues.floats(t)[0]);
+    }
+}
