@@ -125,7 +125,7 @@ final class ConvInputScaleFolder {
         int input = -1;
         double scale = 0;
         for (int k = 0; k < 2; k++) {
-            Optional<Double> a = index.constant(mul.getInput(1 - k)).flatMap(ConvInputScaleFolder::scalar);
+            Optional<Float> a = index.scalarConstant(mul.getInput(1 - k));
             if (a.isPresent() && index.constant(mul.getInput(k)).isEmpty()) {
                 input = k;
                 scale = a.get();
@@ -135,7 +135,7 @@ final class ConvInputScaleFolder {
             return Optional.empty();
         }
         String tensor = mul.getOutput(0);
-        Optional<Integer> next = soleReader(index, tensor);
+        Optional<Integer> next = index.soleReader(tensor);
         if (next.isEmpty()) {
             return Optional.empty();
         }
@@ -152,7 +152,7 @@ final class ConvInputScaleFolder {
             add = next.get();
             addConstant = 1 - side;
             tensor = n.getOutput(0);
-            next = soleReader(index, tensor);
+            next = index.soleReader(tensor);
             if (next.isEmpty()) {
                 return Optional.empty();
             }
@@ -170,26 +170,5 @@ final class ConvInputScaleFolder {
             return Optional.empty();
         }
         return Optional.of(new Fold(mulIndex, input, add, addConstant, next.get(), scale));
-    }
-
-    /** The node that alone reads {@code tensor}, which is not a graph output. */
-    private static Optional<Integer> soleReader(GraphIndex index, String tensor) {
-        List<GraphIndex.Use> uses = index.consumers(tensor);
-        if (uses.size() != 1 || index.isGraphOutput(tensor)) {
-            return Optional.empty();
-        }
-        return Optional.of(uses.get(0).node());
-    }
-
-    /**
-     * The value of a float constant holding one value, of rank 0 or 1; a higher rank could broadcast the Mul's
-     * output to more axes than its input has.
-     */
-    private static Optional<Double> scalar(TensorProto t) {
-        if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || t.getDimsCount() > 1
-                || TensorValues.elementCount(t.getDimsList()) != 1) {
-            return Optional.empty();
-        }
-        return Optional.of((double) TensorValues.floats(t)[0]);
     }
 }

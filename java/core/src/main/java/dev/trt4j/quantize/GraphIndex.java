@@ -168,6 +168,23 @@ final class GraphIndex {
         return Optional.empty();
     }
 
+    /** The node that alone reads {@code tensor}, if one does and the tensor is not a graph output. */
+    Optional<Integer> soleReader(String tensor) {
+        List<Use> uses = consumers(tensor);
+        return uses.size() == 1 && !isGraphOutput(tensor) ? Optional.of(uses.get(0).node()) : Optional.empty();
+    }
+
+    /**
+     * The value of {@code tensor} if it is a float constant holding one value at rank 0 or 1. A constant of higher
+     * rank could broadcast a reader's output to more axes than its other input has, so rewrites that drop the
+     * reader accept only these.
+     */
+    Optional<Float> scalarConstant(String tensor) {
+        return constant(tensor).filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE
+                && t.getDimsCount() <= 1 && TensorValues.elementCount(t.getDimsList()) == 1)
+                .map(t -> TensorValues.floats(t)[0]);
+    }
+
     /**
      * The bias input of the Add that alone reads {@code tensor} and adds a constant 1-D float tensor of
      * {@code columns} values to it (the form exporters give a Linear layer's bias after its MatMul), if there is one.
@@ -195,6 +212,11 @@ final class GraphIndex {
 
     static boolean isConstantNode(NodeProto n) {
         return n.getOpType().equals("Constant") && isDefaultDomain(n.getDomain());
+    }
+
+    /** True if {@code n} is the default-domain operator {@code op}. */
+    static boolean isDefaultOp(NodeProto n, String op) {
+        return n.getOpType().equals(op) && isDefaultDomain(n.getDomain());
     }
 
     static boolean isDefaultDomain(String domain) {

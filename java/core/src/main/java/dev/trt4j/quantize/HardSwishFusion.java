@@ -184,22 +184,17 @@ final class HardSwishFusion {
         return Optional.of(new Fused(chain, hardSwish));
     }
 
-    /** The node that alone reads {@code tensor}, which is not a graph output. */
+    /** The default-domain node of one output that alone reads {@code tensor}, which is not a graph output. */
     private static Optional<Integer> soleReader(GraphIndex index, String tensor) {
-        List<GraphIndex.Use> uses = index.consumers(tensor);
-        if (uses.size() != 1 || index.isGraphOutput(tensor)) {
-            return Optional.empty();
-        }
-        NodeProto n = index.node(uses.get(0).node());
-        return GraphIndex.isDefaultDomain(n.getDomain()) && n.getOutputCount() == 1
-                ? Optional.of(uses.get(0).node()) : Optional.empty();
+        return index.soleReader(tensor).filter(i -> GraphIndex.isDefaultDomain(index.node(i).getDomain())
+                && index.node(i).getOutputCount() == 1);
     }
 
     /** Clip to [0, 6], bounds given as constant inputs (opset 11 on). */
     private static boolean isClip06(GraphIndex index, NodeProto clip) {
         return clip.getOpType().equals("Clip") && clip.getInputCount() == 3
-                && scalar(index, clip.getInput(1)).map(v -> v == 0f).orElse(false)
-                && scalar(index, clip.getInput(2)).map(v -> v == 6f).orElse(false);
+                && index.scalarConstant(clip.getInput(1)).map(v -> v == 0f).orElse(false)
+                && index.scalarConstant(clip.getInput(2)).map(v -> v == 6f).orElse(false);
     }
 
     /** {@code Mul(a, b)} with {@code {a, b} = {gate, x}}. */
@@ -217,11 +212,11 @@ final class HardSwishFusion {
             return false;
         }
         if (n.getOpType().equals("Div")) {
-            return n.getInput(0).equals(value) && scalar(index, n.getInput(1)).map(v -> v == 6f).orElse(false);
+            return n.getInput(0).equals(value) && index.scalarConstant(n.getInput(1)).map(v -> v == 6f).orElse(false);
         }
         if (n.getOpType().equals("Mul")) {
             int k = n.getInput(0).equals(value) ? 1 : n.getInput(1).equals(value) ? 0 : -1;
-            return k >= 0 && scalar(index, n.getInput(k)).map(HardSwishFusion::isSixth).orElse(false);
+            return k >= 0 && index.scalarConstant(n.getInput(k)).map(HardSwishFusion::isSixth).orElse(false);
         }
         return false;
     }
@@ -229,22 +224,12 @@ final class HardSwishFusion {
     /** Index of the input of {@code n} that is the constant scalar {@code value}, or -1. */
     private static int constantOperand(GraphIndex index, NodeProto n, float value) {
         for (int k = 0; k < 2; k++) {
-            if (scalar(index, n.getInput(k)).map(v -> v == value).orElse(false)
+            if (index.scalarConstant(n.getInput(k)).map(v -> v == value).orElse(false)
                     && index.constant(n.getInput(1 - k)).isEmpty()) {
                 return k;
             }
         }
         return -1;
-    }
-
-    /**
-     * The value of a constant float tensor of one element and rank 0 or 1: a constant of higher rank could raise the
-     * rank of the chain's output by broadcasting, which HardSwish would not.
-     */
-    private static Optional<Float> scalar(GraphIndex index, String tensor) {
-        return index.constant(tensor).filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE
-                && t.getDimsCount() <= 1 && t.getDimsList().stream().allMatch(d -> d == 1))
-                .map(t -> TensorValues.floats(t)).filter(v -> v.length == 1).map(v -> v[0]);
     }
 
     /** 1/6 as float32, or one ulp either side of it (exporters round it differently). */

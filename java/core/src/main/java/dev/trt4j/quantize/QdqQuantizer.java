@@ -110,8 +110,11 @@ public final class QdqQuantizer {
             out = MatMulBiasFusion.fuse(out);
             ZeroPointShiftAbsorber.Result shifts = ZeroPointShiftAbsorber.absorb(out);
             out = shifts.model();
+            MatMulOutputScaleFolder.Result factors = MatMulOutputScaleFolder.fold(out);
+            out = factors.model();
             foldedScales = new ArrayList<>(foldedScales);
             foldedScales.addAll(shifts.absorbed());
+            foldedScales.addAll(factors.folded());
         }
         QuantizationReport report = new QuantizationReport(p.plan().quantizedNodes(), p.plan().excludedNodes(),
                 p.plan().residualAdds(), new ArrayList<>(p.plan().activations().keySet()),

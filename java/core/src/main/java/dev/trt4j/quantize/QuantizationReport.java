@@ -15,7 +15,8 @@ import java.util.List;
  * @param foldedBatchNorms     BatchNormalization nodes folded into their Conv
  * @param foldedScaleShifts    constant Mul/Add/Sub/Div nodes after a Conv folded into its weights and bias; in the ONNX
  *                             Runtime CPU layout also positive scalar Muls before a Conv folded into its weights, and
- *                             Adds after a quantized Conv moved into its output's zero point
+ *                             Adds after a quantized Conv moved into its output's zero point, and Divs or Muls by a
+ *                             constant after a MatMul moved into a DequantizeLinear scale
  * @param hardSwishes          spelled-out hard-swish chains written as one HardSwish node (ONNX Runtime layout)
  * @param sourceOpset          default-domain opset of the input model
  * @param opset                default-domain opset of the output model

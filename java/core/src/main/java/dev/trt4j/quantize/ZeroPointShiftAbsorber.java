@@ -91,30 +91,30 @@ final class ZeroPointShiftAbsorber {
 
     private static Optional<Chain> chain(GraphIndex index, int qIndex) {
         NodeProto q = index.node(qIndex);
-        if (!isDefault(q, "QuantizeLinear") || q.getInputCount() != 3 || index.producer(q.getInput(0)) < 0
-                || !isDefault(index.node(index.producer(q.getInput(0))), "Conv")) {
+        if (!GraphIndex.isDefaultOp(q, "QuantizeLinear") || q.getInputCount() != 3 || index.producer(q.getInput(0)) < 0
+                || !GraphIndex.isDefaultOp(index.node(index.producer(q.getInput(0))), "Conv")) {
             return Optional.empty();
         }
-        Optional<Integer> dqIndex = soleReader(index, q.getOutput(0));
+        Optional<Integer> dqIndex = index.soleReader(q.getOutput(0));
         if (dqIndex.isEmpty()) {
             return Optional.empty();
         }
         NodeProto dq = index.node(dqIndex.get());
-        if (!isDefault(dq, "DequantizeLinear") || !dq.getInputList().equals(List.of(q.getOutput(0), q.getInput(1),
+        if (!GraphIndex.isDefaultOp(dq, "DequantizeLinear") || !dq.getInputList().equals(List.of(q.getOutput(0), q.getInput(1),
                 q.getInput(2)))) {
             return Optional.empty();
         }
-        Optional<Integer> addIndex = soleReader(index, dq.getOutput(0));
+        Optional<Integer> addIndex = index.soleReader(dq.getOutput(0));
         if (addIndex.isEmpty()) {
             return Optional.empty();
         }
         NodeProto add = index.node(addIndex.get());
-        if (!isDefault(add, "Add") || add.getInputCount() != 2) {
+        if (!GraphIndex.isDefaultOp(add, "Add") || add.getInputCount() != 2) {
             return Optional.empty();
         }
         int side = add.getInput(0).equals(dq.getOutput(0)) ? 0 : 1;
-        Optional<Float> shift = index.constant(add.getInput(1 - side)).flatMap(ZeroPointShiftAbsorber::scalar);
-        Optional<Float> scale = index.constant(q.getInput(1)).flatMap(ZeroPointShiftAbsorber::scalar);
+        Optional<Float> shift = index.scalarConstant(add.getInput(1 - side));
+        Optional<Float> scale = index.scalarConstant(q.getInput(1));
         Optional<TensorProto> zero = index.constant(q.getInput(2));
         if (shift.isEmpty() || scale.isEmpty() || zero.isEmpty()
                 || zero.get().getDataType() != TensorProto.DataType.UINT8_VALUE || zero.get().getDimsCount() != 0) {
@@ -127,23 +127,5 @@ final class ZeroPointShiftAbsorber {
         }
         float step = (float) (shift.get() / (double) steps);
         return Optional.of(new Chain(qIndex, dqIndex.get(), addIndex.get(), step, (int) steps, zeroPoint));
-    }
-
-    private static boolean isDefault(NodeProto n, String op) {
-        return n.getOpType().equals(op) && GraphIndex.isDefaultDomain(n.getDomain());
-    }
-
-    private static Optional<Integer> soleReader(GraphIndex index, String tensor) {
-        List<GraphIndex.Use> uses = index.consumers(tensor);
-        return uses.size() == 1 && !index.isGraphOutput(tensor) ? Optional.of(uses.get(0).node()) : Optional.empty();
-    }
-
-    /** The value of a float constant holding one value, of rank 0 or 1. */
-    private static Optional<Float> scalar(TensorProto t) {
-        if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE || t.getDimsCount() > 1
-                || TensorValues.elementCount(t.getDimsList()) != 1) {
-            return Optional.empty();
-        }
-        return Optional.of(TensorValues.floats(t)[0]);
     }
 }
