@@ -52,10 +52,7 @@ final class ConvInputScaleFolder {
 
     static Result fold(ModelProto model) {
         GraphIndex index = new GraphIndex(model.getGraph());
-        List<Fold> folds = new ArrayList<>();
-        for (int i = 0; i < index.nodeCount(); i++) {
-            plan(index, i).ifPresent(folds::add);
-        }
+        List<Fold> folds = index.matchEach(i -> plan(index, i));
         if (folds.isEmpty()) {
             return new Result(model, List.of(), Map.of());
         }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.IntFunction;
 
 /**
  * Who produces and who consumes each tensor of one graph, and which tensors are constants. A snapshot: build a
@@ -166,6 +167,15 @@ final class GraphIndex {
             return constantNodeValue(graph.getNode(p)).map(v -> v.toBuilder().setName(tensor).build());
         }
         return Optional.empty();
+    }
+
+    /** What {@code match} finds at each node index, in graph order: the sites of a rewrite. */
+    <T> List<T> matchEach(IntFunction<Optional<T>> match) {
+        List<T> found = new ArrayList<>();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            match.apply(i).ifPresent(found::add);
+        }
+        return found;
     }
 
     /** The node that alone reads {@code tensor}, if one does and the tensor is not a graph output. */

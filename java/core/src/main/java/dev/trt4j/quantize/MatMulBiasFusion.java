@@ -8,7 +8,6 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -47,10 +46,7 @@ final class MatMulBiasFusion {
     /** {@code model} with every matching MatMul and bias Add fused; the model itself when none matches. */
     static ModelProto fuse(ModelProto model) {
         GraphIndex index = new GraphIndex(model.getGraph());
-        List<Fused> fused = new ArrayList<>();
-        for (int i = 0; i < index.nodeCount(); i++) {
-            match(index, i).ifPresent(fused::add);
-        }
+        List<Fused> fused = index.matchEach(i -> match(index, i));
         if (fused.isEmpty()) {
             return model;
         }

@@ -49,10 +49,7 @@ final class ZeroPointShiftAbsorber {
 
     static Result absorb(ModelProto model) {
         GraphIndex index = new GraphIndex(model.getGraph());
-        List<Chain> chains = new ArrayList<>();
-        for (int i = 0; i < index.nodeCount(); i++) {
-            chain(index, i).ifPresent(chains::add);
-        }
+        List<Chain> chains = index.matchEach(i -> chain(index, i));
         if (chains.isEmpty()) {
             return new Result(model, List.of());
         }
