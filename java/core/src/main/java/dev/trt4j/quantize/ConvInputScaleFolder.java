@@ -105,8 +105,8 @@ final class ConvInputScaleFolder {
         Set<String> vanished = new LinkedHashSet<>();
         removed.forEach(m -> vanished.add(index.node(m).getOutput(0)));
         for (int i = g.getValueInfoCount() - 1; i >= 0; i--) {
-            if (vanished.contains(g.getValueInfo(i).getName()) || rangeScales.containsKey(g.getValueInfo(i).getName())) {
-                g.removeValueInfo(i); // gone, or the same shape holding other values: let shape inference say
+            if (vanished.contains(g.getValueInfo(i).getName())) {
+                g.removeValueInfo(i);
             }
         }
         LOG.debug("folded {} input scales into Convs", labels.size());
@@ -115,8 +115,7 @@ final class ConvInputScaleFolder {
 
     private static Optional<Fold> plan(GraphIndex index, int mulIndex) {
         NodeProto mul = index.node(mulIndex);
-        if (!mul.getOpType().equals("Mul") || !GraphIndex.isDefaultDomain(mul.getDomain())
-                || mul.getInputCount() != 2 || mul.getOutputCount() != 1) {
+        if (!GraphIndex.isDefaultOp(mul, "Mul") || mul.getInputCount() != 2 || mul.getOutputCount() != 1) {
             return Optional.empty();
         }
         int input = -1;
@@ -128,7 +127,8 @@ final class ConvInputScaleFolder {
                 scale = a.get();
             }
         }
-        if (input < 0 || !(scale > 0) || Double.isInfinite(scale)) {
+        // The range is divided by the scale and the weights multiplied: both must stay finite, nonzero floats.
+        if (input < 0 || !(scale >= Float.MIN_NORMAL) || !Float.isFinite((float) (1 / scale))) {
             return Optional.empty();
         }
         String tensor = mul.getOutput(0);
@@ -139,11 +139,10 @@ final class ConvInputScaleFolder {
         int add = -1;
         int addConstant = -1;
         NodeProto n = index.node(next.get());
-        if (n.getOpType().equals("Add") && GraphIndex.isDefaultDomain(n.getDomain()) && n.getInputCount() == 2) {
-            int side = n.getInput(0).equals(tensor) ? 0 : 1;
+        if (GraphIndex.isDefaultOp(n, "Add") && n.getInputCount() == 2) {
+            int side = n.getInput(0).equals(tensor) ? 0 : 1; // the sole reader reads it once
             Optional<TensorProto> c = index.constant(n.getInput(1 - side));
-            if (n.getInput(0).equals(n.getInput(1)) || c.isEmpty()
-                    || c.get().getDataType() != TensorProto.DataType.FLOAT_VALUE) {
+            if (c.isEmpty() || c.get().getDataType() != TensorProto.DataType.FLOAT_VALUE) {
                 return Optional.empty();
             }
             add = next.get();
@@ -155,16 +154,17 @@ final class ConvInputScaleFolder {
             }
             n = index.node(next.get());
         }
-        if (!n.getOpType().equals("Conv") || !GraphIndex.isDefaultDomain(n.getDomain()) || n.getInputCount() < 2
-                || !n.getInput(0).equals(tensor)) {
-            return Optional.empty();
-        }
-        if (n.getInputList().subList(1, n.getInputCount()).contains(tensor)) {
+        if (!GraphIndex.isDefaultOp(n, "Conv") || n.getInputCount() < 2 || !n.getInput(0).equals(tensor)) {
             return Optional.empty();
         }
         Optional<TensorProto> w = index.constant(n.getInput(1));
         if (w.isEmpty() || w.get().getDataType() != TensorProto.DataType.FLOAT_VALUE) {
             return Optional.empty();
+        }
+        for (float v : TensorValues.floats(w.get())) {
+            if (!Float.isFinite((float) (v * scale))) {
+                return Optional.empty();
+            }
         }
         return Optional.of(new Fold(mulIndex, input, add, addConstant, next.get(), scale));
     }

@@ -32,7 +32,10 @@ final class MatMulOutputScaleFolder {
     private record Fold(int matMul, int dequantize, int scaling, double factor) {
     }
 
-    /** @param model the model with the folds applied; @param folded labels of the removed Div and Mul nodes */
+    /**
+     * @param model  the model with the folds applied
+     * @param folded labels of the removed Div and Mul nodes
+     */
     record Result(ModelProto model, List<String> folded) {
         Result {
             folded = List.copyOf(folded);

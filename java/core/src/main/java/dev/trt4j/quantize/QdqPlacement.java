@@ -118,7 +118,6 @@ final class QdqPlacement {
         return new Plan(activations, readers, weights, quantized, excluded, residualAdds);
     }
 
-    /** A grouped Conv with one input channel per group (weights {@code [Cout, 1, k...]}). */
     /**
      * Whether the configuration leaves this node of an operator type it quantizes in FP32: excluded by the user, or a
      * depthwise Conv while depthwise Convs are skipped.
@@ -128,6 +127,7 @@ final class QdqPlacement {
         return exclusions.excludes(n, index.label(node)) || (config.skipDepthwise() && isDepthwise(index, n));
     }
 
+    /** A grouped Conv with one input channel per group (weights {@code [Cout, 1, k...]}). */
     static boolean isDepthwise(GraphIndex index, NodeProto n) {
         if (!n.getOpType().equals("Conv") || Attributes.getInt(n, "group", 1) <= 1 || n.getInputCount() < 2) {
             return false;

@@ -97,7 +97,14 @@ public final class QdqQuantizer {
         if (!p.rangeScales().isEmpty()) {
             ranges = new HashMap<>(activationAmax);
             for (Map.Entry<String, Double> e : p.rangeScales().entrySet()) {
-                ranges.computeIfPresent(e.getKey(), (t, amax) -> (float) (amax * e.getValue()));
+                ranges.computeIfPresent(e.getKey(), (t, amax) -> {
+                    float scaled = (float) (amax * e.getValue());
+                    if (!Float.isFinite(scaled)) {
+                        throw new Trt4jException("activation range of tensor '" + t + "' is " + amax + ", which is "
+                                + scaled + " once the scale folded before its Conv is taken out");
+                    }
+                    return scaled;
+                });
             }
         }
         GraphProto graph = p.ortCpu() == null
@@ -108,7 +115,8 @@ public final class QdqQuantizer {
         List<String> foldedScales = p.foldedScales();
         if (p.ortCpu() != null) {
             out = MatMulBiasFusion.fuse(out);
-            ZeroPointShiftAbsorber.Result shifts = ZeroPointShiftAbsorber.absorb(out);
+            ZeroPointShiftAbsorber.Result shifts = config.foldBatchNorm()
+                    ? ZeroPointShiftAbsorber.absorb(out) : new ZeroPointShiftAbsorber.Result(out, List.of());
             out = shifts.model();
             MatMulOutputScaleFolder.Result factors = MatMulOutputScaleFolder.fold(out);
             out = factors.model();

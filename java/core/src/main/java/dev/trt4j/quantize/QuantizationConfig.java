@@ -19,7 +19,8 @@ import java.util.stream.Collectors;
  * @param weightGranularity    per-channel (default) or per-tensor weight scales
  * @param weightCalibrator     how weight amax is chosen (max by default)
  * @param foldBatchNorm        fold BatchNormalization, and constant scales and shifts after a Conv, into the Conv
- *                             before quantizing (default on)
+ *                             before quantizing (default on); for the ONNX Runtime CPU layout also scales before a
+ *                             Conv and shifts into its output's zero point
  * @param quantizeResidualAdds quantize the residual input of an Add fed by a quantized Conv, so TensorRT can fuse
  *                             the Conv with the Add (default on; TensorRT target only)
  * @param opTypes              operator types that get Q/DQ on their inputs; a subset of {@link #SUPPORTED_OP_TYPES}

@@ -91,6 +91,14 @@ final class TensorValues {
                 .setRawData(ByteString.copyFrom(new byte[] {(byte) value})).build();
     }
 
+    /** The value of a one-element UINT8 tensor, from {@code raw_data} or {@code int32_data}. */
+    static int uint8Value(TensorProto t) {
+        if (t.getDataType() != TensorProto.DataType.UINT8_VALUE || elementCount(t.getDimsList()) != 1) {
+            throw new Trt4jException("tensor '" + t.getName() + "' is not a single UINT8 value");
+        }
+        return t.getRawData().isEmpty() ? t.getInt32Data(0) & 0xff : Byte.toUnsignedInt(t.getRawData().byteAt(0));
+    }
+
     /** An INT32 tensor with the given shape and values. */
     static TensorProto int32Tensor(String name, List<Long> dims, int[] values) {
         ByteBuffer b = ByteBuffer.allocate(values.length * Integer.BYTES).order(ByteOrder.LITTLE_ENDIAN);

@@ -21,7 +21,8 @@ import java.util.Set;
  * is given the step {@code s' = c / k} with {@code k = round(c / s)}, so that the shift is a whole number of steps;
  * the Add node, a float pass over the tensor, goes. A shift of fewer than {@link #MIN_STEPS} steps is left alone,
  * since the step would change by more than {@code 1 / (2·MIN_STEPS)}; so is one that would put the zero point
- * outside UINT8.
+ * outside UINT8. When the step shrinks, the grid's ends move in with it: a max-calibrated output may clip in its
+ * top 11 % (percentile ranges, which suit this layout better, clip there already).
  *
  * <p>Folding the shift into the Conv's bias instead ({@link ConvAffineFolder} does not, in this layout) and
  * moving the zero point with the old step would leave the Conv's output off its grid by the shift's fraction of a
@@ -37,7 +38,10 @@ final class ZeroPointShiftAbsorber {
     private record Chain(int quantize, int dequantize, int add, float step, int steps, int zeroPoint) {
     }
 
-    /** @param model the model with the shifts absorbed; @param absorbed labels of the removed Add nodes */
+    /**
+     * @param model    the model with the shifts absorbed
+     * @param absorbed labels of the removed Add nodes
+     */
     record Result(ModelProto model, List<String> absorbed) {
         Result {
             absorbed = List.copyOf(absorbed);
@@ -97,8 +101,8 @@ final class ZeroPointShiftAbsorber {
             return Optional.empty();
         }
         NodeProto dq = index.node(dqIndex.get());
-        if (!GraphIndex.isDefaultOp(dq, "DequantizeLinear") || !dq.getInputList().equals(List.of(q.getOutput(0), q.getInput(1),
-                q.getInput(2)))) {
+        List<String> sameGrid = List.of(q.getOutput(0), q.getInput(1), q.getInput(2));
+        if (!GraphIndex.isDefaultOp(dq, "DequantizeLinear") || !dq.getInputList().equals(sameGrid)) {
             return Optional.empty();
         }
         Optional<Integer> addIndex = index.soleReader(dq.getOutput(0));
@@ -118,7 +122,7 @@ final class ZeroPointShiftAbsorber {
             return Optional.empty();
         }
         long steps = Math.round(shift.get() / (double) scale.get());
-        int zeroPoint = Byte.toUnsignedInt(zero.get().getRawData().byteAt(0));
+        int zeroPoint = TensorValues.uint8Value(zero.get());
         if (Math.abs(steps) < MIN_STEPS || zeroPoint - steps < 0 || zeroPoint - steps > 255) {
             return Optional.empty();
         }

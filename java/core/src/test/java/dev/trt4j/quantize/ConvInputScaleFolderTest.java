@@ -70,12 +70,33 @@ class ConvInputScaleFolderTest {
     }
 
     @Test
+    void aGroupedConvWithTheScaleFirstFoldsToo() throws Exception {
+        long[] shape = {1, 4, 5, 5};
+        ModelProto original = new ModelBuilder("grouped", 13).input("x", shape).output("y")
+                .constant("scale", new long[] {}, new float[] {1.6f})
+                .constant("shift", new long[] {1}, new float[] {-0.2f})
+                .initializer("w", new long[] {4, 2, 3, 3}, gaussian(7, 72, 0.4))
+                .node("Relu", "relu", List.of("x"), List.of("r"))
+                .node("Mul", "mul", List.of("scale", "r"), List.of("m"))
+                .node("Add", "add", List.of("m", "shift"), List.of("a"))
+                .node("Conv", "conv", List.of("a", "w"), List.of("y"), ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1), ModelBuilder.integer("group", 2)).build();
+        ConvInputScaleFolder.Result r = ConvInputScaleFolder.fold(original);
+
+        assertThat(r.foldedNodes()).containsExactly("mul");
+        float[] x = gaussian(8, 100, 1.0);
+        BatchNormFolderTest.assertClose(OrtRunner.runOnce(r.model(), "x", x, shape, "y"),
+                OrtRunner.runOnce(original, "x", x, shape, "y"), 1e-5);
+    }
+
+    @Test
     void scalesThatAreNotAPositiveScalarBeforeAConvAreLeftAlone() {
         Map<String, ModelProto> cases = Map.of(
                 "negative", block(new long[] {1}, -0.5f, true).build(),
                 "zero", block(new long[] {1}, 0f, true).build(),
                 "rank 4, which could broadcast the input up", block(new long[] {1, 1, 1, 1}, 0.5f, true).build(),
                 "read twice", block(new long[] {1}, 0.5f, true).output("m").build(),
+                "the Add's output returned", block(new long[] {1}, 0.5f, true).output("a").build(),
                 "a Relu between", new ModelBuilder("relu", 13).input("x", SHAPE).output("y")
                         .constant("scale", new long[] {1}, new float[] {0.5f})
                         .initializer("w", new long[] {4, 3, 1, 1}, gaussian(1, 12, 0.4))

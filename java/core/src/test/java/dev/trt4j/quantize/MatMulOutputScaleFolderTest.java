@@ -66,10 +66,22 @@ class MatMulOutputScaleFolderTest {
     }
 
     @Test
+    void aMultiplicationWithTheConstantFirstFoldsToo() throws Exception {
+        ModelProto model = scores("Mul", 0.125f, true, false);
+        MatMulOutputScaleFolder.Result r = MatMulOutputScaleFolder.fold(model);
+
+        assertThat(r.folded()).containsExactly("scale");
+        assertThat(nodes(r.model(), "Mul")).isEmpty();
+        float[] a = gaussian(3, 32, 2.0);
+        assertThat(run(r.model(), a)).containsExactly(run(model, a));
+    }
+
+    @Test
     void factorsItCannotMoveAreLeftAlone() {
         Map<String, ModelProto> cases = new LinkedHashMap<>();
         cases.put("the constant divided by the scores", scores("Div", 8f, true, false));
         cases.put("a negative factor", scores("Mul", -0.125f, false, false));
+        cases.put("a zero factor", scores("Mul", 0f, false, false));
         cases.put("the scores read twice", scores("Div", 8f, false, true));
         cases.put("an Add, not a scaling", scores("Add", 8f, false, false));
         cases.forEach((name, model) -> {

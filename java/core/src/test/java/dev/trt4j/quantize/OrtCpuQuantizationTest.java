@@ -219,6 +219,12 @@ class OrtCpuQuantizationTest {
             }
         }
 
+        // --no-bn-fold keeps the affine block as it is, shift included.
+        QdqQuantizer unfolded = new QdqQuantizer(ORT.toBuilder().foldBatchNorm(false).build());
+        QuantizationResult kept = unfolded.quantize(model, amax(model, unfolded));
+        assertThat(kept.report().foldedScaleShifts()).isEmpty();
+        assertThat(nodes(kept.model(), "Add")).extracting(NodeProto::getName).contains("lab_add");
+
         // TensorRT's layout quantizes Conv inputs only, so the shift folds too; the hard-swish is TensorRT's to fuse.
         QdqQuantizer trt = new QdqQuantizer(QuantizationConfig.defaults());
         QuantizationResult t = trt.quantize(model, amax(model, trt));
@@ -240,12 +246,10 @@ class OrtCpuQuantizationTest {
         assertThat(result.report().foldedScaleShifts()).containsExactly("lab_mul", "post_mul", "lab_add");
         assertThat(nodes(q, "Mul")).isEmpty();
         assertThat(nodes(q, "Add")).extracting(NodeProto::getName).containsExactly("post_add");
-        // p now holds (h − 0.3/0.6), p's recorded values over 0.6, and its grid is scaled the same way.
-        float scale = floats(q, quantizeOf(q, "p").getInput(1))[0];
-        QuantizationResult unscaled = quantizer.quantize(model, Map.of("x", amax.get("x"), "m", amax.get("m"),
-                "p", amax.get("p") * 0.6f, "c2", amax.get("c2")));
-        assertThat(floats(unscaled.model(), quantizeOf(unscaled.model(), "p").getInput(1))[0])
-                .isCloseTo(scale * 0.6f, within(1e-6f * scale));
+        // p now holds h − 0.3/0.6, its recorded values divided by 0.6, so its grid's range is divided too.
+        float expectedAmax = (float) (amax.get("p") * (1.0 / 0.6f));
+        assertThat(floats(q, quantizeOf(q, "p").getInput(1))[0])
+                .isEqualTo(OrtCpuQdqInserter.activationScale(expectedAmax, false));
         OrtOptimizedGraph fused = OrtOptimizedGraph.of(q);
         assertThat(fused.count("com.microsoft:QLinearConv") + fused.count("QLinearConv")).isEqualTo(2);
         try (OrtRunner fp32 = new OrtRunner(model); OrtRunner int8 = new OrtRunner(q)) {
@@ -254,6 +258,12 @@ class OrtCpuQuantizationTest {
                 BatchNormFolderTest.assertClose(actual, fp32.run("x", x, TinyModels.RESIDUAL_INPUT, "y"), 0.03);
             }
         }
+
+        // TensorRT fuses elementwise work itself: its layout keeps the scale before conv2.
+        QdqQuantizer trt = new QdqQuantizer(QuantizationConfig.defaults());
+        QuantizationResult t = trt.quantize(model, amax(model, trt));
+        assertThat(t.report().foldedScaleShifts()).containsExactly("lab_mul", "lab_add");
+        assertThat(nodes(t.model(), "Mul")).extracting(NodeProto::getName).contains("post_mul");
     }
 
     @Test

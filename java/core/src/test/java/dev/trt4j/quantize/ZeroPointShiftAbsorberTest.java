@@ -17,8 +17,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ZeroPointShiftAbsorberTest {
     private static final long[] SHAPE = {1, 2, 6, 6};
 
-    /** x → Conv → c → Q(step, 128) → DQ → Add(shift) → a → Relu → y, as the ONNX Runtime CPU layout writes it. */
     private static ModelProto qdq(float step, float shift, boolean convBeforeQ, boolean dequantizedReadTwice) {
+        return qdq(step, shift, convBeforeQ, dequantizedReadTwice, 128);
+    }
+
+    /** x → Conv → c → Q(step, zero) → DQ → Add(shift) → a → Relu → y, as the ONNX Runtime CPU layout writes it. */
+    private static ModelProto qdq(float step, float shift, boolean convBeforeQ, boolean dequantizedReadTwice,
+                                  int zero) {
         ModelBuilder m = new ModelBuilder("qdq", 13).input("x", SHAPE).output("y")
                 .initializer("w", new long[] {3, 2, 1, 1}, gaussian(1, 6, 0.8))
                 .initializer("step", new long[] {}, new float[] {step})
@@ -37,7 +42,7 @@ class ZeroPointShiftAbsorberTest {
         }
         ModelProto model = m.build();
         return model.toBuilder().setGraph(model.getGraph().toBuilder()
-                .addInitializer(TensorValues.uint8Scalar("zero", 128))).build();
+                .addInitializer(TensorValues.uint8Scalar("zero", zero))).build();
     }
 
     @Test
@@ -60,6 +65,24 @@ class ZeroPointShiftAbsorberTest {
         float[] x = gaussian(7, 72, 1.5);
         BatchNormFolderTest.assertClose(OrtRunner.runOnce(r.model(), "x", x, SHAPE, "y"),
                 OrtRunner.runOnce(sameGrid, "x", x, SHAPE, "y"), 1e-6);
+    }
+
+    @Test
+    void aNegativeShiftRaisesTheZeroPointAndAnUnsignedGridTakesOnlyThat() throws Exception {
+        float[] x = gaussian(8, 72, 1.5);
+        for (int zero : new int[] {128, 0}) {
+            ModelProto model = qdq(0.1f, -1.234f, true, false, zero);
+            ZeroPointShiftAbsorber.Result r = ZeroPointShiftAbsorber.absorb(model);
+
+            assertThat(r.absorbed()).as("zero point %d", zero).containsExactly("shift_add");
+            NodeProto dq = nodes(r.model(), "DequantizeLinear").get(0);
+            assertThat(TensorValues.uint8Value(tensor(r.model(), dq.getInput(2)))).isEqualTo(zero + 12);
+            float step = QdqModels.floats(r.model(), dq.getInput(1))[0];
+            BatchNormFolderTest.assertClose(OrtRunner.runOnce(r.model(), "x", x, SHAPE, "y"),
+                    OrtRunner.runOnce(qdq(step, -1.234f, true, false, zero), "x", x, SHAPE, "y"), 1e-6);
+        }
+        assertThat(ZeroPointShiftAbsorber.absorb(qdq(0.1f, 1.234f, true, false, 0)).absorbed())
+                .as("zero point 0 − 12 is not UINT8").isEmpty();
     }
 
     @Test

@@ -49,8 +49,9 @@ import java.util.concurrent.Callable;
         description = {"Converts a model. --fix-input/--fix-shapes: hold inputs at values or fixed shapes and fold "
                 + "the If nodes they decide. --opset 13: raises opset 6-12 to 13, rewriting the operators whose "
                 + "inputs or meaning changed (what per-channel Q/DQ needs). --fold: BatchNorm and constant scales and "
-                + "shifts after a Conv folded into it, spelled-out hard-swish as one HardSwish node (opset 14), as "
-                + "quantize does before it places Q/DQ. --fp16: weights and compute in float16 "
+                + "shifts after a Conv folded into it, spelled-out hard-swish as one HardSwish node (opset 14), "
+                + "positive scalar scales before a Conv folded into its weights, as quantize does before it places "
+                + "Q/DQ. --fp16: weights and compute in float16 "
                 + "with casts at the boundaries; reductions, softmax, normalisations, Exp/Log/Pow stay in FP32, and "
                 + "so do operators without an FP16 form (other domains, recurrent layers, control flow). Several "
                 + "may be given; they apply in that order. Other inputs and the outputs keep their types."})
@@ -66,9 +67,9 @@ public final class ConvertCommand implements Callable<Integer> {
     Long opset;
 
     @Option(names = "--fold", description = "Fold BatchNorm and the constant scales and shifts after each Conv into "
-            + "it, and write spelled-out hard-swish (Add, Clip, Mul, Div) as one HardSwish node: the same function "
-            + "with fewer elementwise passes, and the FP32 model to compare a quantize --runtime onnxruntime-cpu "
-            + "model with.")
+            + "it, write spelled-out hard-swish (Add, Clip, Mul, Div) as one HardSwish node, and fold a positive "
+            + "scalar Mul before a Conv into its weights: the same function with fewer elementwise passes, and the "
+            + "FP32 model to compare a quantize --runtime onnxruntime-cpu model with.")
     boolean fold;
 
     @Option(names = "--fix-input", paramLabel = "NAME=VALUE[,VALUE...]",

@@ -22,8 +22,9 @@ public final class QuantizationArguments {
             description = "Weight ranges: max, percentile[=P] or mse (default ${DEFAULT-VALUE}).")
     String weightMethod;
 
-    @Option(names = "--no-bn-fold", description = "Keep BatchNormalization nodes, and the constant scales and shifts "
-            + "that follow a Conv, instead of folding them into the Conv.")
+    @Option(names = "--no-bn-fold", description = "Keep BatchNormalization nodes and the constant scales and shifts "
+            + "around a Conv, instead of folding them into the Conv (or, for onnxruntime-cpu, into its weights and "
+            + "its output's zero point).")
     boolean noBatchNormFold;
 
     @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "tensorrt",
