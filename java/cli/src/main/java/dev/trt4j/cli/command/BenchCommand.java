@@ -17,6 +17,7 @@ import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.tensor.TensorSpec;
 import dev.trt4j.timing.InferenceTrace;
 import dev.trt4j.timing.PerformanceReportText;
+import dev.trt4j.timing.SpeedupRounds;
 import dev.trt4j.timing.SpeedupTable;
 import dev.trt4j.timing.SpeedupTableText;
 import dev.trt4j.timing.TimesJson;
@@ -32,6 +33,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -118,6 +120,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--markdown", paramLabel = "FILE", description = "Write the speedup table as Markdown.")
     private Path markdown;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+            description = "With --compare: time the files of each model and batch N times, in rounds whose order "
+                    + "reverses each time, and report each precision's median per-round speedup and its range. Load "
+                    + "on a shared machine moves a ratio of two runs taken one after the other; it moves the "
+                    + "median of ratios taken side by side far less (default 1).")
+    private int rounds;
+
     @Option(names = "--csv", paramLabel = "FILE", description = "Write the speedup table as CSV.")
     private Path csv;
 
@@ -142,28 +151,41 @@ public final class BenchCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         List<SpeedupTable.Entry> entries = new ArrayList<>();
+        SpeedupRounds sideBySide = new SpeedupRounds(ComparisonRow.BASELINE);
         List<BenchmarkSummaryJson.Run> summaries = new ArrayList<>();
         // Written once every run has succeeded: a run that fails late leaves no files of the earlier ones.
         Map<Path, List<InferenceTrace>> times = new LinkedHashMap<>();
-        for (Run run : runs) {
-            BenchmarkBackend b = BenchmarkBackends.named(backendFor(run.file()));
-            BenchmarkResult result = b.run(new BenchmarkRequest(run.file(), run.batch(), shapeMap, values, timing,
-                    threads));
-            if (!summaryOnStdout()) {
-                out.println("== " + run.file() + " [" + b.name() + "] " + BenchShapes.text(result.shapes())
-                        + ", inputs " + result.inputs());
-                PerformanceReportText.lines(result.report()).forEach(line -> out.println("  " + line));
-                out.flush();
+        for (List<Run> group : groups(runs)) {
+            for (int round = 0; round < rounds; round++) {
+                List<Run> order = new ArrayList<>(group);
+                if (round % 2 == 1) {
+                    Collections.reverse(order);
+                }
+                for (Run run : order) {
+                    BenchmarkBackend b = BenchmarkBackends.named(backendFor(run.file()));
+                    BenchmarkResult result = b.run(new BenchmarkRequest(run.file(), run.batch(), shapeMap, values,
+                            timing, threads));
+                    if (!summaryOnStdout()) {
+                        out.println("== " + run.file() + " [" + b.name() + "] " + BenchShapes.text(result.shapes())
+                                + ", inputs " + result.inputs()
+                                + (rounds > 1 ? ", round " + (round + 1) + " of " + rounds : ""));
+                        PerformanceReportText.lines(result.report()).forEach(line -> out.println("  " + line));
+                        out.flush();
+                    }
+                    if (json != null) {
+                        times.put(runs.size() == 1 ? json : suffixed(json, run, result.batch()), result.measured());
+                    }
+                    SpeedupTable.Entry entry = new SpeedupTable.Entry(run.model(), run.precision(), result.batch(),
+                            result.report().samplesPerSecond());
+                    entries.add(entry);
+                    sideBySide.add(entry);
+                    summaries.add(new BenchmarkSummaryJson.Run(run.model(), run.precision(), result));
+                }
             }
-            if (json != null) {
-                times.put(runs.size() == 1 ? json : suffixed(json, run, result.batch()), result.measured());
-            }
-            entries.add(new SpeedupTable.Entry(run.model(), run.precision(), result.batch(),
-                    result.report().samplesPerSecond()));
-            summaries.add(new BenchmarkSummaryJson.Run(run.model(), run.precision(), result));
         }
         times.forEach(TimesJson::write);
-        SpeedupTable table = compare.isEmpty() ? null : SpeedupTable.of(ComparisonRow.BASELINE, entries);
+        SpeedupTable table = compare.isEmpty() ? null
+                : SpeedupTable.of(ComparisonRow.BASELINE, rounds == 1 ? entries : sideBySide.entries());
         if (table != null) {
             writeIfAsked(markdown, SpeedupTableText.markdown(table));
             writeIfAsked(csv, SpeedupTableText.csv(table));
@@ -176,10 +198,34 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (!summaryOnStdout() && table != null) {
             out.println();
+            if (rounds > 1) {
+                out.println("Median of " + rounds + " interleaved rounds' speedups");
+            }
             out.print(SpeedupTableText.markdown(table));
+            if (rounds > 1) {
+                out.println();
+                out.println("Per-round speedup range:");
+                sideBySide.spreads().stream().filter(x -> !x.precision().equals(ComparisonRow.BASELINE))
+                        .forEach(x -> out.printf(Locale.ROOT, "  %s b%d %s: %.2f (%.2f-%.2f)%n", x.model(),
+                                x.batch(), x.precision(), x.median(), x.min(), x.max()));
+            }
         }
         out.flush();
         return 0;
+    }
+
+    /** The runs of each model and batch size, which {@link #plan} lists next to each other. */
+    private static List<List<Run>> groups(List<Run> runs) {
+        List<List<Run>> groups = new ArrayList<>();
+        for (Run run : runs) {
+            List<Run> last = groups.isEmpty() ? null : groups.get(groups.size() - 1);
+            if (last != null && last.get(0).model().equals(run.model()) && last.get(0).batch() == run.batch()) {
+                last.add(run);
+            } else {
+                groups.add(new ArrayList<>(List.of(run)));
+            }
+        }
+        return groups;
     }
 
     private boolean summaryOnStdout() {
@@ -192,6 +238,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (compare.isEmpty() && (markdown != null || csv != null || tableJson != null)) {
             throw new ParameterException(spec.commandLine(), "--markdown, --csv and --table-json need --compare");
+        }
+        if (rounds > 1 && compare.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--rounds needs --compare");
+        }
+        if (rounds > 1 && json != null) {
+            throw new ParameterException(spec.commandLine(), "--json writes one run per file; it cannot be used with "
+                    + "--rounds");
         }
         List<Integer> sizes = batches.isEmpty() ? List.of(0) : batches;
         List<Run> runs = new ArrayList<>();
@@ -219,6 +272,7 @@ public final class BenchCommand implements Callable<Integer> {
         requireAtLeast("--threads", threads, 0);
         requireAtLeast("--warmup-iterations", warmUpQueries, 0);
         requireAtLeast("--iterations", iterations, 1);
+        requireAtLeast("--rounds", rounds, 1);
         if (!(warmUpMs >= 0)) {
             throw new ParameterException(spec.commandLine(), "--warmup must not be negative, got " + warmUpMs);
         }

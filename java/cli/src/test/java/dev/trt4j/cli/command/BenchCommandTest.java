@@ -99,6 +99,29 @@ class BenchCommandTest {
     }
 
     @Test
+    void roundsTimeEachFileSideBySideAndReportTheMedianSpeedup() throws Exception {
+        Path json = dir.resolve("rounds.json");
+        CliRun run = bench(with("--compare", "model=cls,fp32=" + model + ",int8=" + model, "--rounds", "3",
+                "--table-json", json.toString()));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines().filter(l -> l.startsWith("== "))).hasSize(6);
+        // the order reverses every other round, so the baseline is not always timed first
+        List<String> order = run.out().lines().filter(l -> l.startsWith("== ")).toList();
+        assertThat(order.get(2)).endsWith("round 2 of 3");
+        assertThat(order).filteredOn(l -> l.endsWith("round 2 of 3")).hasSize(2);
+        assertThat(run.out()).contains("Median of 3 interleaved rounds' speedups")
+                .containsPattern("cls b1 int8: \\d\\.\\d\\d \\(\\d\\.\\d\\d-\\d\\.\\d\\d\\)");
+        JsonNode cells = new ObjectMapper().readTree(json.toFile()).get("rows").get(0).get("cells");
+        assertThat(cells.get(0).get("speedup").asDouble()).isEqualTo(1.0);
+        assertThat(cells.get(1).get("speedup").asDouble()).as("the same file against itself").isBetween(0.5, 2.0);
+
+        assertUsageError(bench(model.toString(), "--rounds", "2"), "--rounds needs --compare");
+        assertUsageError(bench(with("--compare", "fp32=" + model + ",int8=" + model, "--rounds", "2", "--json",
+                dir.resolve("t.json").toString())), "--json writes one run per file; it cannot be used with --rounds");
+        assertUsageError(bench(model.toString(), "--rounds", "0"), "--rounds must be at least 1, got 0");
+    }
+
+    @Test
     void summaryOnStdoutIsTheOnlyOutput() throws Exception {
         CliRun run = bench(with("--compare", "model=cls,fp32=" + model + ",int8=" + model, "--batch", "1,2",
                 "--summary-json", "-"));

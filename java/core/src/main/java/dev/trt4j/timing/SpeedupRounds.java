@@ -1,0 +1,116 @@
+package dev.trt4j.timing;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Speedups from interleaved rounds: every precision of one model and batch size timed once per round, the
+ * baseline included, so that each round gives a ratio measured under the same load. A shared machine's load drifts
+ * over the seconds one run takes; a ratio of two runs taken one after another moves with it, while the median of
+ * per-round ratios does not. Collects the rounds' throughputs, then gives the {@link SpeedupTable} entries whose
+ * speedups are those medians. Not thread-safe.
+ */
+public final class SpeedupRounds {
+    /**
+     * The per-round speedups of one precision: their median (the table's figure) and their range.
+     *
+     * @param model     the row
+     * @param precision the column
+     * @param batch     the column group
+     * @param median    median of the per-round speedups over the baseline
+     * @param min       the lowest per-round speedup
+     * @param max       the highest per-round speedup
+     * @param rounds    how many rounds measured it
+     */
+    public record Spread(String model, String precision, int batch, double median, double min, double max,
+                         int rounds) {
+    }
+
+    private record Cell(String model, int batch) {
+    }
+
+    private final String baseline;
+    /** Per model and batch: per precision, its throughput in each round (in round order). */
+    private final Map<Cell, Map<String, List<Double>>> cells = new LinkedHashMap<>();
+
+    /** @param baseline the precision every other one is compared with, e.g. {@code fp32} */
+    public SpeedupRounds(String baseline) {
+        this.baseline = Objects.requireNonNull(baseline, "baseline");
+    }
+
+    /**
+     * Records one run of one round. Each precision of a model and batch must be recorded once per round, in
+     * rounds of the same count.
+     */
+    public void add(SpeedupTable.Entry run) {
+        cells.computeIfAbsent(new Cell(run.model(), run.batch()), c -> new LinkedHashMap<>())
+                .computeIfAbsent(run.precision(), p -> new ArrayList<>()).add(run.samplesPerSecond());
+    }
+
+    /**
+     * One entry per model, batch and precision for {@link SpeedupTable#of}: the baseline at its median throughput,
+     * every other precision at that median times its median per-round speedup, so the table's speedup is the median.
+     *
+     * @throws IllegalStateException if a model and batch lack the baseline, or a precision missed a round
+     */
+    public List<SpeedupTable.Entry> entries() {
+        List<SpeedupTable.Entry> entries = new ArrayList<>();
+        for (Map.Entry<Cell, Map<String, List<Double>>> c : cells.entrySet()) {
+            double base = median(baselineOf(c.getKey(), c.getValue()));
+            for (Spread s : spreads(c.getKey(), c.getValue())) {
+                entries.add(new SpeedupTable.Entry(s.model(), s.precision(), s.batch(), base * s.median()));
+            }
+        }
+        return entries;
+    }
+
+    /** The per-round speedups of every precision, the baseline's (all 1) included, in the order recorded. */
+    public List<Spread> spreads() {
+        List<Spread> all = new ArrayList<>();
+        cells.forEach((cell, runs) -> all.addAll(spreads(cell, runs)));
+        return all;
+    }
+
+    private List<Spread> spreads(Cell cell, Map<String, List<Double>> runs) {
+        List<Double> base = baselineOf(cell, runs);
+        List<Spread> spreads = new ArrayList<>();
+        for (Map.Entry<String, List<Double>> p : runs.entrySet()) {
+            List<Double> t = p.getValue();
+            if (t.size() != base.size()) {
+                throw new IllegalStateException(cell.model() + " " + p.getKey() + " at batch " + cell.batch()
+                        + " has " + t.size() + " rounds, the baseline " + base.size());
+            }
+            double[] ratios = new double[t.size()];
+            for (int r = 0; r < ratios.length; r++) {
+                ratios[r] = t.get(r) / base.get(r);
+            }
+            Arrays.sort(ratios);
+            spreads.add(new Spread(cell.model(), p.getKey(), cell.batch(), median(ratios), ratios[0],
+                    ratios[ratios.length - 1], ratios.length));
+        }
+        return spreads;
+    }
+
+    private List<Double> baselineOf(Cell cell, Map<String, List<Double>> runs) {
+        List<Double> base = runs.get(baseline);
+        if (base == null) {
+            throw new IllegalStateException(cell.model() + " at batch " + cell.batch() + " has no " + baseline
+                    + " run");
+        }
+        return base;
+    }
+
+    private static double median(List<Double> values) {
+        return median(values.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+    }
+
+    /** The median of sorted values: the middle one, or the mean of the middle two. */
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+}
