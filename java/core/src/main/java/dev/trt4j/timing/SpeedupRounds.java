@@ -43,8 +43,10 @@ public final class SpeedupRounds {
     }
 
     /**
-     * Records one run of one round. Each precision of a model and batch must be recorded once per round, in
-     * rounds of the same count.
+     * Records one run of one round.
+     *
+     * @param run one precision of one model and batch size as timed in this round; every precision of that model
+     *            and batch size is to be recorded once in each round
      */
     public void add(SpeedupTable.Entry run) {
         cells.computeIfAbsent(new Cell(run.model(), run.batch()), c -> new LinkedHashMap<>())
@@ -54,13 +56,18 @@ public final class SpeedupRounds {
     /**
      * One entry per model, batch and precision for {@link SpeedupTable#of}: the baseline at its median throughput,
      * every other precision at that median times its median per-round speedup, so the table's speedup is the median.
+     * Those throughputs are derived, not measured: each run's own figures are in the runs. A model and batch size
+     * without a baseline run (a file that resolved to another batch size) gets no entries, so its cells stay empty.
      *
-     * @throws IllegalStateException if a model and batch lack the baseline, or a precision missed a round
+     * @throws IllegalStateException if a precision missed a round
      */
     public List<SpeedupTable.Entry> entries() {
         List<SpeedupTable.Entry> entries = new ArrayList<>();
         for (Map.Entry<Cell, Map<String, List<Double>>> c : cells.entrySet()) {
-            double base = median(baselineOf(c.getKey(), c.getValue()));
+            if (!c.getValue().containsKey(baseline)) {
+                continue;
+            }
+            double base = median(c.getValue().get(baseline));
             for (Spread s : spreads(c.getKey(), c.getValue())) {
                 entries.add(new SpeedupTable.Entry(s.model(), s.precision(), s.batch(), base * s.median()));
             }
@@ -68,15 +75,22 @@ public final class SpeedupRounds {
         return entries;
     }
 
-    /** The per-round speedups of every precision, the baseline's (all 1) included, in the order recorded. */
+    /**
+     * The per-round speedups of every precision, the baseline's (all 1) included, in the order recorded; models and
+     * batch sizes without a baseline run are left out.
+     */
     public List<Spread> spreads() {
         List<Spread> all = new ArrayList<>();
-        cells.forEach((cell, runs) -> all.addAll(spreads(cell, runs)));
+        cells.forEach((cell, runs) -> {
+            if (runs.containsKey(baseline)) {
+                all.addAll(spreads(cell, runs));
+            }
+        });
         return all;
     }
 
     private List<Spread> spreads(Cell cell, Map<String, List<Double>> runs) {
-        List<Double> base = baselineOf(cell, runs);
+        List<Double> base = runs.get(baseline);
         List<Spread> spreads = new ArrayList<>();
         for (Map.Entry<String, List<Double>> p : runs.entrySet()) {
             List<Double> t = p.getValue();
@@ -95,22 +109,11 @@ public final class SpeedupRounds {
         return spreads;
     }
 
-    private List<Double> baselineOf(Cell cell, Map<String, List<Double>> runs) {
-        List<Double> base = runs.get(baseline);
-        if (base == null) {
-            throw new IllegalStateException(cell.model() + " at batch " + cell.batch() + " has no " + baseline
-                    + " run");
-        }
-        return base;
-    }
-
     private static double median(List<Double> values) {
-        return median(values.stream().mapToDouble(Double::doubleValue).sorted().toArray());
+        return MetricStatistics.median(values.stream().mapToDouble(Double::doubleValue).sorted().toArray());
     }
 
-    /** The median of sorted values: the middle one, or the mean of the middle two. */
     private static double median(double[] sorted) {
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        return MetricStatistics.median(sorted);
     }
 }

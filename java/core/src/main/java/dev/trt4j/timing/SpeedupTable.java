@@ -22,7 +22,7 @@ public final class SpeedupTable {
      * @param model            the row, e.g. {@code ch_ppocr_mobile_v2.0_cls}
      * @param precision        the column inside a group, e.g. {@code fp16}
      * @param batch            the column group
-     * @param samplesPerSecond the measured throughput
+     * @param samplesPerSecond the measured throughput (from interleaved rounds, see {@link SpeedupRounds#entries})
      */
     public record Entry(String model, String precision, int batch, double samplesPerSecond) {
         public Entry {

@@ -16,8 +16,9 @@ class SpeedupRoundsTest {
     @Test
     void theTableReadsTheMedianOfPerRoundRatiosNotTheRatioOfMedians() {
         SpeedupRounds rounds = new SpeedupRounds("fp32");
-        // Load halves everything in round 2: the ratio in each round stays 1.5, 1.5 and 1.6.
-        double[][] perRound = {{100, 150}, {50, 75}, {100, 160}};
+        // Load moves both runs of a round together: the ratios are 1.5, 1.8 and 1.25, their median 1.5, while the
+        // ratio of the medians would be 100 / 80 = 1.25.
+        double[][] perRound = {{100, 150}, {50, 90}, {80, 100}};
         for (double[] r : perRound) {
             rounds.add(run("fp32", 1, r[0]));
             rounds.add(run("int8", 1, r[1]));
@@ -26,36 +27,40 @@ class SpeedupRoundsTest {
 
         assertThat(table.speedup("m", 1, "int8")).hasValueCloseTo(1.5, within(1e-12));
         assertThat(rounds.entries()).filteredOn(e -> e.precision().equals("fp32"))
-                .singleElement().satisfies(e -> assertThat(e.samplesPerSecond()).isEqualTo(100));
+                .singleElement().satisfies(e -> assertThat(e.samplesPerSecond()).isEqualTo(80));
         SpeedupRounds.Spread s = rounds.spreads().get(1);
         assertThat(List.of(s.precision(), s.rounds())).containsExactly("int8", 3);
-        assertThat(s.min()).isCloseTo(1.5, within(1e-12));
-        assertThat(s.max()).isCloseTo(1.6, within(1e-12));
+        assertThat(s.min()).isCloseTo(1.25, within(1e-12));
+        assertThat(s.max()).isCloseTo(1.8, within(1e-12));
     }
 
     @Test
     void anEvenNumberOfRoundsTakesTheMeanOfTheMiddleTwo() {
         SpeedupRounds rounds = new SpeedupRounds("fp32");
-        double[] int8 = {110, 130, 120, 190};
-        for (double t : int8) {
-            rounds.add(run("fp32", 8, 100));
-            rounds.add(run("int8", 8, t));
+        double[][] perRound = {{100, 110}, {50, 65}, {200, 240}, {100, 190}}; // ratios 1.1, 1.3, 1.2, 1.9
+        for (double[] r : perRound) {
+            rounds.add(run("fp32", 8, r[0]));
+            rounds.add(run("int8", 8, r[1]));
         }
         assertThat(rounds.spreads().get(1).median()).isCloseTo(1.25, within(1e-12));
+        assertThat(SpeedupTable.of("fp32", rounds.entries()).speedup("m", 8, "int8")).hasValueCloseTo(1.25,
+                within(1e-12));
     }
 
     @Test
-    void aMissingBaselineOrRoundIsRefused() {
+    void aBatchWithoutBaselineStaysEmptyAndAMissedRoundIsRefused() {
         SpeedupRounds noBaseline = new SpeedupRounds("fp32");
-        noBaseline.add(run("int8", 1, 10));
-        assertThatThrownBy(noBaseline::entries).isInstanceOf(IllegalStateException.class)
-                .hasMessage("m at batch 1 has no fp32 run");
+        noBaseline.add(run("fp32", 8, 10));
+        noBaseline.add(run("int8", 8, 20));
+        noBaseline.add(run("int8", 1, 10)); // a file that resolved to batch 1
+        assertThat(noBaseline.entries()).extracting(SpeedupTable.Entry::batch).containsOnly(8);
+        assertThat(noBaseline.spreads()).extracting(SpeedupRounds.Spread::batch).containsOnly(8);
 
-        SpeedupRounds short1 = new SpeedupRounds("fp32");
-        short1.add(run("fp32", 1, 10));
-        short1.add(run("fp32", 1, 10));
-        short1.add(run("int8", 1, 10));
-        assertThatThrownBy(short1::entries).isInstanceOf(IllegalStateException.class)
+        SpeedupRounds missingRound = new SpeedupRounds("fp32");
+        missingRound.add(run("fp32", 1, 10));
+        missingRound.add(run("fp32", 1, 10));
+        missingRound.add(run("int8", 1, 10));
+        assertThatThrownBy(missingRound::entries).isInstanceOf(IllegalStateException.class)
                 .hasMessage("m int8 at batch 1 has 1 rounds, the baseline 2");
     }
 }

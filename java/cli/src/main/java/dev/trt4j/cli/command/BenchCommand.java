@@ -35,16 +35,19 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
  * {@code trt4j bench ENGINE|MODEL}: times inference as trtexec does (warm-up by time, at least N iterations and at
  * least the duration, trtexec's percentiles) on TensorRT or on ONNX Runtime's CPU, and with {@code --compare} prints
- * the FP32/FP16/INT8 speedup table. All files are checked before anything runs.
+ * the FP32/FP16/INT8 speedup table, from one run per cell or, with {@code --rounds}, from the median of interleaved
+ * rounds. All files are checked before anything runs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Time inference like trtexec on TensorRT or ONNX Runtime (CPU); compare precisions.")
@@ -117,15 +120,15 @@ public final class BenchCommand implements Callable<Integer> {
                     + "for more models (rows of the speedup table).")
     private List<String> compare = new ArrayList<>();
 
-    @Option(names = "--markdown", paramLabel = "FILE", description = "Write the speedup table as Markdown.")
-    private Path markdown;
-
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
             description = "With --compare: time the files of each model and batch N times, in rounds whose order "
                     + "reverses each time, and report each precision's median per-round speedup and its range. Load "
                     + "on a shared machine moves a ratio of two runs taken one after the other; it moves the "
                     + "median of ratios taken side by side far less (default 1).")
     private int rounds;
+
+    @Option(names = "--markdown", paramLabel = "FILE", description = "Write the speedup table as Markdown.")
+    private Path markdown;
 
     @Option(names = "--csv", paramLabel = "FILE", description = "Write the speedup table as CSV.")
     private Path csv;
@@ -252,8 +255,13 @@ public final class BenchCommand implements Callable<Integer> {
             sizes.forEach(b -> runs.add(new Run(file.toString(), "", file, b)));
             return runs;
         }
+        Set<String> models = new HashSet<>();
         for (String c : compare) {
             ComparisonRow row = ComparisonRow.parse(c);
+            if (!models.add(row.model())) {
+                throw new ParameterException(spec.commandLine(), "--compare: model '" + row.model() + "' is given in "
+                        + "two rows; name each row with model=NAME");
+            }
             for (int b : sizes) {
                 row.files().forEach((precision, f) -> runs.add(new Run(row.model(), precision, f, b)));
             }

@@ -17,6 +17,7 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 
@@ -101,14 +102,17 @@ class BenchCommandTest {
     @Test
     void roundsTimeEachFileSideBySideAndReportTheMedianSpeedup() throws Exception {
         Path json = dir.resolve("rounds.json");
-        CliRun run = bench(with("--compare", "model=cls,fp32=" + model + ",int8=" + model, "--rounds", "3",
+        Path copy = Files.copy(model, dir.resolve("cls-copy.onnx"), StandardCopyOption.REPLACE_EXISTING);
+        CliRun run = bench(with("--compare", "model=cls,fp32=" + model + ",int8=" + copy, "--rounds", "3",
                 "--table-json", json.toString()));
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out().lines().filter(l -> l.startsWith("== "))).hasSize(6);
-        // the order reverses every other round, so the baseline is not always timed first
         List<String> order = run.out().lines().filter(l -> l.startsWith("== ")).toList();
-        assertThat(order.get(2)).endsWith("round 2 of 3");
-        assertThat(order).filteredOn(l -> l.endsWith("round 2 of 3")).hasSize(2);
+        assertThat(order).hasSize(6);
+        // the order reverses every other round, so the baseline is not always timed first
+        assertThat(order.get(0)).contains("cls.onnx").endsWith("round 1 of 3");
+        assertThat(order.get(2)).contains("cls-copy.onnx").endsWith("round 2 of 3");
+        assertThat(order.get(3)).contains(" " + model + " ").endsWith("round 2 of 3");
+        assertThat(order.get(4)).contains(" " + model + " ").endsWith("round 3 of 3");
         assertThat(run.out()).contains("Median of 3 interleaved rounds' speedups")
                 .containsPattern("cls b1 int8: \\d\\.\\d\\d \\(\\d\\.\\d\\d-\\d\\.\\d\\d\\)");
         JsonNode cells = new ObjectMapper().readTree(json.toFile()).get("rows").get(0).get("cells");
@@ -119,6 +123,9 @@ class BenchCommandTest {
         assertUsageError(bench(with("--compare", "fp32=" + model + ",int8=" + model, "--rounds", "2", "--json",
                 dir.resolve("t.json").toString())), "--json writes one run per file; it cannot be used with --rounds");
         assertUsageError(bench(model.toString(), "--rounds", "0"), "--rounds must be at least 1, got 0");
+        assertUsageError(bench(with("--compare", "fp32=" + model + ",int8=" + copy, "--compare",
+                "fp32=" + model + ",fp16=" + copy)), "--compare: model 'cls' is given in two rows; name each row with "
+                + "model=NAME");
     }
 
     @Test
