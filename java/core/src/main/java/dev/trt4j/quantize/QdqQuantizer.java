@@ -93,20 +93,7 @@ public final class QdqQuantizer {
                         + "; it must be finite and >= 0");
             }
         }
-        Map<String, Float> ranges = activationAmax;
-        if (!p.rangeScales().isEmpty()) {
-            ranges = new HashMap<>(activationAmax);
-            for (Map.Entry<String, Double> e : p.rangeScales().entrySet()) {
-                ranges.computeIfPresent(e.getKey(), (t, amax) -> {
-                    float scaled = (float) (amax * e.getValue());
-                    if (!Float.isFinite(scaled)) {
-                        throw new Trt4jException("activation range of tensor '" + t + "' is " + amax + ", which is "
-                                + scaled + " once the scale folded before its Conv is taken out");
-                    }
-                    return scaled;
-                });
-            }
-        }
+        Map<String, Float> ranges = rescaled(activationAmax, p.rangeScales());
         GraphProto graph = p.ortCpu() == null
                 ? QdqInserter.insert(p.index(), p.plan(), ranges, config.weightCalibrator())
                 : OrtCpuQdqInserter.insert(p.index(), p.ortCpu(), ranges, config.weightCalibrator(),
@@ -131,6 +118,26 @@ public final class QdqQuantizer {
                 config.weightGranularity(), config.weightCalibrator().name(), config.target(), config.reduceRange());
         LOG.info("quantized '{}': {}", model.getGraph().getName(), report.summary());
         return new QuantizationResult(out, report);
+    }
+
+    /**
+     * The recorded ranges with those of tensors that a fold rescaled ({@code scales}: tensor → factor) multiplied by
+     * their factor; the map itself when nothing was rescaled.
+     */
+    private static Map<String, Float> rescaled(Map<String, Float> amax, Map<String, Double> scales) {
+        if (scales.isEmpty()) {
+            return amax;
+        }
+        Map<String, Float> ranges = new HashMap<>(amax);
+        scales.forEach((tensor, factor) -> ranges.computeIfPresent(tensor, (t, a) -> {
+            float scaled = (float) (a * factor);
+            if (!Float.isFinite(scaled)) {
+                throw new Trt4jException("activation range of tensor '" + t + "' is " + a + ", which is " + scaled
+                        + " once the scale folded before its Conv is taken out");
+            }
+            return scaled;
+        }));
+        return ranges;
     }
 
     /**
