@@ -109,11 +109,7 @@ final class ConvFoldWriter {
         }
         g.addAllInitializer(added);
         UnusedConstants.remove(g, maybeUnused); // absorbed parameters, superseded weights
-        for (int i = g.getValueInfoCount() - 1; i >= 0; i--) {
-            if (vanished.contains(g.getValueInfo(i).getName())) {
-                g.removeValueInfo(i);
-            }
-        }
+        GraphIndex.dropValueInfo(g, vanished);
         return g.build();
     }
 

@@ -104,11 +104,7 @@ final class ConvInputScaleFolder {
         UnusedConstants.remove(g, superseded);
         Set<String> vanished = new LinkedHashSet<>();
         removed.forEach(m -> vanished.add(index.node(m).getOutput(0)));
-        for (int i = g.getValueInfoCount() - 1; i >= 0; i--) {
-            if (vanished.contains(g.getValueInfo(i).getName())) {
-                g.removeValueInfo(i);
-            }
-        }
+        GraphIndex.dropValueInfo(g, vanished);
         LOG.debug("folded {} input scales into Convs", labels.size());
         return new Result(model.toBuilder().setGraph(g).build(), labels, rangeScales);
     }

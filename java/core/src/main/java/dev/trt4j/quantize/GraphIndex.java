@@ -224,6 +224,18 @@ final class GraphIndex {
         return n.getOpType().equals("Constant") && isDefaultDomain(n.getDomain());
     }
 
+    /**
+     * Drops the value_info entries of {@code tensors}, which a rewrite removed from {@code g}: a declared type or
+     * shape for a name nothing produces any more would be stale.
+     */
+    static void dropValueInfo(GraphProto.Builder g, Set<String> tensors) {
+        for (int i = g.getValueInfoCount() - 1; i >= 0; i--) {
+            if (tensors.contains(g.getValueInfo(i).getName())) {
+                g.removeValueInfo(i);
+            }
+        }
+    }
+
     /** True if {@code n} is the default-domain operator {@code op}. */
     static boolean isDefaultOp(NodeProto n, String op) {
         return n.getOpType().equals(op) && isDefaultDomain(n.getDomain());

@@ -91,11 +91,7 @@ final class HardSwishFusion {
         List<NodeProto> nodes = index.nodesWith(replacements, removed);
         GraphProto.Builder g = model.getGraph().toBuilder().clearNode().addAllNode(nodes);
         UnusedConstants.remove(g, constants);
-        for (int i = g.getValueInfoCount() - 1; i >= 0; i--) {
-            if (vanished.contains(g.getValueInfo(i).getName())) {
-                g.removeValueInfo(i);
-            }
-        }
+        GraphIndex.dropValueInfo(g, vanished);
         ModelProto.Builder out = model.toBuilder().setGraph(g);
         for (int i = 0; i < out.getOpsetImportCount(); i++) {
             OperatorSetIdProto o = out.getOpsetImport(i);

@@ -71,11 +71,7 @@ final class MatMulOutputScaleFolder {
                 .addAllNode(index.nodesWith(replacements, removed)).addAllInitializer(added);
         Set<String> vanished = new HashSet<>();
         folds.forEach(f -> vanished.add(index.node(f.matMul()).getOutput(0)));
-        for (int i = g.getValueInfoCount() - 1; i >= 0; i--) {
-            if (vanished.contains(g.getValueInfo(i).getName())) {
-                g.removeValueInfo(i);
-            }
-        }
+        GraphIndex.dropValueInfo(g, vanished);
         UnusedConstants.remove(g, folds.stream().map(f -> index.node(f.scaling()))
                 .flatMap(n -> n.getInputList().stream()).toList());
         LOG.debug("folded {} constant factors after MatMuls into DequantizeLinear scales", labels.size());

@@ -62,6 +62,7 @@ final class ZeroPointShiftAbsorber {
         Set<Integer> removed = new HashSet<>();
         List<TensorProto> added = new ArrayList<>();
         Set<String> superseded = new HashSet<>();
+        Set<String> vanished = new HashSet<>();
         List<String> labels = new ArrayList<>();
         for (Chain c : chains) {
             NodeProto q = index.node(c.quantize());
@@ -69,23 +70,24 @@ final class ZeroPointShiftAbsorber {
             NodeProto add = index.node(c.add());
             String tensor = q.getInput(0);
             String step = names.take(tensor + "_shifted_scale");
-            String qZero = names.take(tensor + "_shifted_zero_point");
             String dqZero = names.take(tensor + "_shift_zero_point");
             added.add(TensorValues.floatTensor(step, List.of(), new float[] {c.step()}));
-            added.add(TensorValues.uint8Scalar(qZero, c.zeroPoint()));
             added.add(TensorValues.uint8Scalar(dqZero, c.zeroPoint() - c.steps()));
             superseded.add(q.getInput(1));
             superseded.add(q.getInput(2));
             superseded.addAll(add.getInputList());
-            replacements.put(c.quantize(), q.toBuilder().setInput(1, step).setInput(2, qZero).build());
+            // the Q keeps its zero point; only the DQ's moves
+            replacements.put(c.quantize(), q.toBuilder().setInput(1, step).build());
             replacements.put(c.dequantize(), dq.toBuilder().setInput(1, step).setInput(2, dqZero)
                     .setOutput(0, add.getOutput(0)).build());
+            vanished.add(dq.getOutput(0));
             removed.add(c.add());
             labels.add(index.label(c.add()));
         }
         GraphProto.Builder g = index.graph().toBuilder().clearNode()
                 .addAllNode(index.nodesWith(replacements, removed)).addAllInitializer(added);
         UnusedConstants.remove(g, superseded);
+        GraphIndex.dropValueInfo(g, vanished);
         LOG.debug("moved {} shifts after quantized Convs into zero points", labels.size());
         return new Result(model.toBuilder().setGraph(g).build(), labels);
     }
