@@ -105,10 +105,14 @@ public final class QdqQuantizer {
             ZeroPointShiftAbsorber.Result shifts = config.foldBatchNorm()
                     ? ZeroPointShiftAbsorber.absorb(out) : new ZeroPointShiftAbsorber.Result(out, List.of());
             out = shifts.model();
+            ConvInputShiftFolder.Result inputShifts = config.foldBatchNorm()
+                    ? ConvInputShiftFolder.fold(out) : new ConvInputShiftFolder.Result(out, List.of());
+            out = inputShifts.model();
             MatMulOutputScaleFolder.Result factors = MatMulOutputScaleFolder.fold(out);
             out = factors.model();
             foldedScales = new ArrayList<>(foldedScales);
             foldedScales.addAll(shifts.absorbed());
+            foldedScales.addAll(inputShifts.folded());
             foldedScales.addAll(factors.folded());
         }
         QuantizationReport report = new QuantizationReport(p.plan().quantizedNodes(), p.plan().excludedNodes(),

@@ -16,15 +16,7 @@ final class TensorValues {
 
     /** The values of a FLOAT tensor, from {@code raw_data} or {@code float_data}. */
     static float[] floats(TensorProto t) {
-        if (t.getDataType() != TensorProto.DataType.FLOAT_VALUE) {
-            throw new Trt4jException("tensor '" + t.getName() + "' has element type "
-                    + TensorProto.DataType.forNumber(t.getDataType()) + "; expected FLOAT");
-        }
-        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw new Trt4jException("tensor '" + t.getName() + "' keeps its data in an external file;"
-                    + " load the model with its external data first");
-        }
-        long n = elementCount(t.getDimsList());
+        requireType(t, TensorProto.DataType.FLOAT);
         float[] v;
         if (!t.getRawData().isEmpty()) {
             ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
@@ -36,11 +28,7 @@ final class TensorValues {
                 v[i] = t.getFloatData(i);
             }
         }
-        if (v.length != n) {
-            throw new Trt4jException("tensor '" + t.getName() + "' holds " + v.length + " values but its shape "
-                    + t.getDimsList() + " needs " + n);
-        }
-        return v;
+        return requireCount(t, v.length, v);
     }
 
     /** A FLOAT tensor with the given shape and values. */
@@ -97,6 +85,55 @@ final class TensorValues {
             throw new Trt4jException("tensor '" + t.getName() + "' is not a single UINT8 value");
         }
         return t.getRawData().isEmpty() ? t.getInt32Data(0) & 0xff : Byte.toUnsignedInt(t.getRawData().byteAt(0));
+    }
+
+    /** The values of an INT8 tensor, from {@code raw_data} or {@code int32_data}. */
+    static byte[] int8s(TensorProto t) {
+        requireType(t, TensorProto.DataType.INT8);
+        byte[] v;
+        if (!t.getRawData().isEmpty()) {
+            v = t.getRawData().toByteArray();
+        } else {
+            v = new byte[t.getInt32DataCount()];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (byte) t.getInt32Data(i);
+            }
+        }
+        return requireCount(t, v.length, v);
+    }
+
+    /** The values of an INT32 tensor, from {@code raw_data} or {@code int32_data}. */
+    static int[] int32s(TensorProto t) {
+        requireType(t, TensorProto.DataType.INT32);
+        int[] v;
+        if (!t.getRawData().isEmpty()) {
+            ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            v = new int[b.remaining() / Integer.BYTES];
+            b.asIntBuffer().get(v);
+        } else {
+            v = t.getInt32DataList().stream().mapToInt(Integer::intValue).toArray();
+        }
+        return requireCount(t, v.length, v);
+    }
+
+    private static void requireType(TensorProto t, TensorProto.DataType type) {
+        if (t.getDataType() != type.getNumber()) {
+            throw new Trt4jException("tensor '" + t.getName() + "' has element type "
+                    + TensorProto.DataType.forNumber(t.getDataType()) + "; expected " + type);
+        }
+        if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
+            throw new Trt4jException("tensor '" + t.getName() + "' keeps its data in an external file;"
+                    + " load the model with its external data first");
+        }
+    }
+
+    private static <T> T requireCount(TensorProto t, int count, T values) {
+        long n = elementCount(t.getDimsList());
+        if (count != n) {
+            throw new Trt4jException("tensor '" + t.getName() + "' holds " + count + " values but its shape "
+                    + t.getDimsList() + " needs " + n);
+        }
+        return values;
     }
 
     /** An INT32 tensor with the given shape and values. */
