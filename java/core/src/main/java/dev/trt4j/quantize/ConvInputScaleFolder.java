@@ -1,6 +1,5 @@
 package dev.trt4j.quantize;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -8,13 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Folds a positive scalar {@code Mul} into the Conv that reads it, through an optional {@code Add} of a constant:
@@ -56,20 +52,15 @@ final class ConvInputScaleFolder {
         if (folds.isEmpty()) {
             return new Result(model, List.of(), Map.of());
         }
-        GraphProto graph = index.graph();
-        UniqueNames names = new UniqueNames(graph);
-        Map<Integer, NodeProto> replacements = new HashMap<>();
-        Set<Integer> removed = new LinkedHashSet<>();
-        List<TensorProto> added = new ArrayList<>();
-        Set<String> superseded = new LinkedHashSet<>();
+        UniqueNames names = new UniqueNames(index.graph());
+        GraphSplice edit = new GraphSplice(index);
         Map<String, Double> rangeScales = new LinkedHashMap<>();
         List<String> labels = new ArrayList<>();
         for (Fold f : folds) {
             NodeProto mul = index.node(f.mul());
             NodeProto conv = index.node(f.conv());
-            removed.add(f.mul());
+            edit.remove(f.mul());
             labels.add(index.label(f.mul()));
-            superseded.add(mul.getInput(f.input() == 0 ? 1 : 0));
             String convInput = f.input() == 0 ? mul.getInput(0) : mul.getInput(1);
             if (f.add() >= 0) {
                 NodeProto add = index.node(f.add());
@@ -80,12 +71,11 @@ final class ConvInputScaleFolder {
                     shifted[k] = (float) (shifted[k] / f.scale());
                 }
                 String name = names.take(constant + "_unscaled");
-                added.add(TensorValues.floatTensor(name, c.getDimsList(), shifted));
-                superseded.add(constant);
+                edit.addInitializer(TensorValues.floatTensor(name, c.getDimsList(), shifted));
                 NodeProto.Builder b = add.toBuilder();
                 b.setInput(f.addConstant(), name);
                 b.setInput(1 - f.addConstant(), convInput);
-                replacements.put(f.add(), b.build());
+                edit.replace(f.add(), b.build());
                 rangeScales.put(add.getOutput(0), 1.0 / f.scale());
                 convInput = add.getOutput(0);
             }
@@ -95,18 +85,11 @@ final class ConvInputScaleFolder {
                 scaled[k] = (float) (scaled[k] * f.scale());
             }
             String weight = names.take(conv.getInput(1) + "_scaled");
-            added.add(TensorValues.floatTensor(weight, w.getDimsList(), scaled));
-            superseded.add(conv.getInput(1));
-            replacements.put(f.conv(), conv.toBuilder().setInput(0, convInput).setInput(1, weight).build());
+            edit.addInitializer(TensorValues.floatTensor(weight, w.getDimsList(), scaled));
+            edit.replace(f.conv(), conv.toBuilder().setInput(0, convInput).setInput(1, weight).build());
         }
-        GraphProto.Builder g = graph.toBuilder().clearNode().addAllNode(index.nodesWith(replacements, removed))
-                .addAllInitializer(added);
-        UnusedConstants.remove(g, superseded);
-        Set<String> vanished = new LinkedHashSet<>();
-        removed.forEach(m -> vanished.add(index.node(m).getOutput(0)));
-        GraphIndex.dropValueInfo(g, vanished);
         LOG.debug("folded {} input scales into Convs", labels.size());
-        return new Result(model.toBuilder().setGraph(g).build(), labels, rangeScales);
+        return new Result(model.toBuilder().setGraph(edit.build()).build(), labels, rangeScales);
     }
 
     private static Optional<Fold> plan(GraphIndex index, int mulIndex) {

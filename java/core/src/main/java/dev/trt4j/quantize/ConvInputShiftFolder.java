@@ -1,6 +1,5 @@
 package dev.trt4j.quantize;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -9,12 +8,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * In the ONNX Runtime CPU layout, removes a constant shift in front of a quantized Conv's input:
@@ -62,11 +57,7 @@ final class ConvInputShiftFolder {
             return new Result(model, List.of());
         }
         UniqueNames names = new UniqueNames(index.graph());
-        Map<Integer, NodeProto> replacements = new HashMap<>();
-        Set<Integer> removed = new HashSet<>();
-        List<TensorProto> added = new ArrayList<>();
-        Set<String> superseded = new HashSet<>();
-        Set<String> vanished = new HashSet<>();
+        GraphSplice edit = new GraphSplice(index);
         List<String> labels = new ArrayList<>();
         for (Fold f : folds) {
             NodeProto add = index.node(f.add());
@@ -74,33 +65,26 @@ final class ConvInputShiftFolder {
             NodeProto.Builder newQ = q.toBuilder().setInput(0, add.getInput(f.data()));
             if (f.zeroPoint() != TensorValues.uint8Value(index.constant(q.getInput(2)).orElseThrow())) {
                 String zero = names.take(q.getInput(0) + "_unshifted_zero_point");
-                added.add(TensorValues.uint8Scalar(zero, f.zeroPoint()));
+                edit.addInitializer(TensorValues.uint8Scalar(zero, f.zeroPoint()));
                 newQ.setInput(2, zero);
             }
-            replacements.put(f.quantize(), newQ.build());
+            edit.replace(f.quantize(), newQ.build());
             for (Bias b : f.biases()) {
                 NodeProto dq = index.node(b.dequantize());
-                int[] values = TensorValues.int32s(index.constant(dq.getInput(0)).orElseThrow());
+                TensorProto bias = index.constant(dq.getInput(0)).orElseThrow();
+                int[] values = TensorValues.int32s(bias);
                 for (int o = 0; o < values.length; o++) {
                     values[o] += b.correction()[o];
                 }
                 String name = names.take(dq.getInput(0) + "_shifted");
-                added.add(TensorValues.int32Tensor(name, index.constant(dq.getInput(0)).orElseThrow().getDimsList(),
-                        values));
-                superseded.add(dq.getInput(0));
-                replacements.put(b.dequantize(), dq.toBuilder().setInput(0, name).build());
+                edit.addInitializer(TensorValues.int32Tensor(name, bias.getDimsList(), values));
+                edit.replace(b.dequantize(), dq.toBuilder().setInput(0, name).build());
             }
-            superseded.addAll(add.getInputList());
-            vanished.add(add.getOutput(0));
-            removed.add(f.add());
+            edit.remove(f.add());
             labels.add(index.label(f.add()));
         }
-        GraphProto.Builder g = index.graph().toBuilder().clearNode()
-                .addAllNode(index.nodesWith(replacements, removed)).addAllInitializer(added);
-        UnusedConstants.remove(g, superseded);
-        GraphIndex.dropValueInfo(g, vanished);
         LOG.debug("folded {} shifts before quantized Convs into their biases", labels.size());
-        return new Result(model.toBuilder().setGraph(g).build(), labels);
+        return new Result(model.toBuilder().setGraph(edit.build()).build(), labels);
     }
 
     private static Optional<Fold> fold(GraphIndex index, int addIndex) {

@@ -115,22 +115,6 @@ final class GraphIndex {
         return graph.getNode(i);
     }
 
-    /**
-     * The graph's nodes in order, with the node at each index of {@code replacements} replaced and the nodes at
-     * {@code removed} dropped (a replacement wins over a removal).
-     */
-    List<NodeProto> nodesWith(Map<Integer, NodeProto> replacements, Set<Integer> removed) {
-        List<NodeProto> nodes = new ArrayList<>(graph.getNodeCount());
-        for (int i = 0; i < graph.getNodeCount(); i++) {
-            if (replacements.containsKey(i)) {
-                nodes.add(replacements.get(i));
-            } else if (!removed.contains(i)) {
-                nodes.add(graph.getNode(i));
-            }
-        }
-        return nodes;
-    }
-
     /** Index of the node producing {@code tensor}, or -1 for graph inputs, initializers and unknown names. */
     int producer(String tensor) {
         return producers.getOrDefault(tensor, -1);

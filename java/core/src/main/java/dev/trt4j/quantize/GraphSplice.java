@@ -6,12 +6,16 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * Collects edits to one graph (nodes to add before or after existing nodes, node inputs to point elsewhere, new
- * initializers) and applies them in one pass that keeps the graph topologically sorted.
+ * Collects edits to one graph (nodes to add before or after existing nodes, to replace or to remove, node inputs to
+ * point elsewhere, new initializers) and applies them in one pass that keeps the graph topologically sorted. The
+ * constants that only replaced or removed nodes read go with them, and so do the value_info entries of tensors that
+ * no node writes any more.
  */
 final class GraphSplice {
     private final GraphIndex index;
@@ -19,6 +23,8 @@ final class GraphSplice {
     private final Map<Integer, List<NodeProto>> before = new HashMap<>();
     private final Map<Integer, List<NodeProto>> after = new HashMap<>();
     private final Map<GraphIndex.Use, String> rewired = new HashMap<>();
+    private final Map<Integer, NodeProto> replacements = new HashMap<>();
+    private final Set<Integer> removed = new HashSet<>();
     private final List<TensorProto> initializers = new ArrayList<>();
 
     GraphSplice(GraphIndex index) {
@@ -42,6 +48,16 @@ final class GraphSplice {
         uses.forEach(u -> rewired.put(u, tensor));
     }
 
+    /** Puts {@code node} in the place of node {@code i}, as it is: inputs rewired elsewhere do not apply to it. */
+    void replace(int i, NodeProto node) {
+        replacements.put(i, node);
+    }
+
+    /** Drops node {@code i}. */
+    void remove(int i) {
+        removed.add(i);
+    }
+
     void addInitializer(TensorProto t) {
         initializers.add(t);
     }
@@ -49,22 +65,42 @@ final class GraphSplice {
     /** The edited graph. */
     GraphProto build() {
         List<NodeProto> nodes = new ArrayList<>(atStart);
+        Set<String> superseded = new HashSet<>();
         for (int i = 0; i < index.nodeCount(); i++) {
             nodes.addAll(before.getOrDefault(i, List.of()));
             NodeProto n = index.node(i);
-            NodeProto.Builder b = null;
-            for (int k = 0; k < n.getInputCount(); k++) {
-                String r = rewired.get(new GraphIndex.Use(i, k));
-                if (r != null) {
-                    if (b == null) {
-                        b = n.toBuilder();
-                    }
-                    b.setInput(k, r);
-                }
+            if (removed.contains(i) || replacements.containsKey(i)) {
+                superseded.addAll(n.getInputList());
             }
-            nodes.add(b == null ? n : b.build());
+            if (replacements.containsKey(i)) {
+                nodes.add(replacements.get(i));
+            } else if (!removed.contains(i)) {
+                nodes.add(rewired(i, n));
+            }
             nodes.addAll(after.getOrDefault(i, List.of()));
         }
-        return index.graph().toBuilder().clearNode().addAllNode(nodes).addAllInitializer(initializers).build();
+        GraphProto.Builder g = index.graph().toBuilder().clearNode().addAllNode(nodes).addAllInitializer(initializers);
+        if (!superseded.isEmpty()) {
+            UnusedConstants.remove(g, superseded);
+        }
+        Set<String> vanished = new HashSet<>();
+        index.graph().getNodeList().forEach(n -> vanished.addAll(n.getOutputList()));
+        nodes.forEach(n -> vanished.removeAll(n.getOutputList()));
+        GraphIndex.dropValueInfo(g, vanished);
+        return g.build();
+    }
+
+    private NodeProto rewired(int i, NodeProto n) {
+        NodeProto.Builder b = null;
+        for (int k = 0; k < n.getInputCount(); k++) {
+            String r = rewired.get(new GraphIndex.Use(i, k));
+            if (r != null) {
+                if (b == null) {
+                    b = n.toBuilder();
+                }
+                b.setInput(k, r);
+            }
+        }
+        return b == null ? n : b.build();
     }
 }

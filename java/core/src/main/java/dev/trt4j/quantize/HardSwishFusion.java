@@ -1,19 +1,14 @@
 package dev.trt4j.quantize;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -72,27 +67,13 @@ final class HardSwishFusion {
         }
         GraphIndex index = new GraphIndex(model.getGraph());
         LOG.debug("'{}': {} hard-swish chains written as HardSwish", model.getGraph().getName(), fused.size());
-        Map<Integer, NodeProto> replacements = new HashMap<>();
-        Set<Integer> removed = new HashSet<>();
-        Set<String> vanished = new HashSet<>();
-        Set<String> constants = new LinkedHashSet<>();
+        GraphSplice edit = new GraphSplice(index);
         for (Fused f : fused) {
             int last = f.nodes().get(f.nodes().size() - 1);
-            replacements.put(last, f.hardSwish());
-            removed.addAll(f.nodes());
-            for (int n : f.nodes()) {
-                NodeProto node = index.node(n);
-                if (n != last) {
-                    vanished.add(node.getOutput(0));
-                }
-                node.getInputList().stream().filter(t -> index.constant(t).isPresent()).forEach(constants::add);
-            }
+            f.nodes().forEach(edit::remove);
+            edit.replace(last, f.hardSwish());
         }
-        List<NodeProto> nodes = index.nodesWith(replacements, removed);
-        GraphProto.Builder g = model.getGraph().toBuilder().clearNode().addAllNode(nodes);
-        UnusedConstants.remove(g, constants);
-        GraphIndex.dropValueInfo(g, vanished);
-        ModelProto.Builder out = model.toBuilder().setGraph(g);
+        ModelProto.Builder out = model.toBuilder().setGraph(edit.build());
         for (int i = 0; i < out.getOpsetImportCount(); i++) {
             OperatorSetIdProto o = out.getOpsetImport(i);
             if (GraphIndex.isDefaultDomain(o.getDomain()) && o.getVersion() < HARD_SWISH_OPSET) {

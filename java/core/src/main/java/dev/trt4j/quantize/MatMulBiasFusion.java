@@ -8,10 +8,8 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -52,14 +50,12 @@ final class MatMulBiasFusion {
         }
         LOG.info("'{}': {} MatMul + bias Add pairs written as {} {}", model.getGraph().getName(), fused.size(), DOMAIN,
                 OP);
-        Set<Integer> removed = new HashSet<>();
-        Map<Integer, NodeProto> replacements = new HashMap<>();
+        GraphSplice edit = new GraphSplice(index);
         for (Fused f : fused) {
-            removed.add(f.matMul());
-            replacements.put(f.add(), f.node());
+            edit.remove(f.matMul());
+            edit.replace(f.add(), f.node());
         }
-        List<NodeProto> nodes = index.nodesWith(replacements, removed);
-        GraphProto graph = withoutUnreadDequantize(model.getGraph().toBuilder().clearNode().addAllNode(nodes).build());
+        GraphProto graph = withoutUnreadDequantize(edit.build());
         ModelProto.Builder out = model.toBuilder().setGraph(graph);
         if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(DOMAIN))) {
             out.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(DOMAIN).setVersion(1));

@@ -1,6 +1,5 @@
 package dev.trt4j.quantize;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -8,12 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * In the ONNX Runtime CPU layout, folds a division or multiplication by a positive constant after a MatMul of
@@ -52,30 +47,21 @@ final class MatMulOutputScaleFolder {
             return new Result(model, List.of());
         }
         UniqueNames names = new UniqueNames(index.graph());
-        Map<Integer, NodeProto> replacements = new HashMap<>();
-        Set<Integer> removed = new HashSet<>();
-        List<TensorProto> added = new ArrayList<>();
+        GraphSplice edit = new GraphSplice(index);
         List<String> labels = new ArrayList<>();
         for (Fold f : folds) {
             NodeProto dq = index.node(f.dequantize());
             float scale = TensorValues.floats(index.constant(dq.getInput(1)).orElseThrow())[0];
             String name = names.take(dq.getInput(1) + "_folded");
-            added.add(TensorValues.floatTensor(name, List.of(), new float[] {(float) (scale * f.factor())}));
-            replacements.put(f.dequantize(), dq.toBuilder().setInput(1, name).build());
+            edit.addInitializer(TensorValues.floatTensor(name, List.of(), new float[] {(float) (scale * f.factor())}));
+            edit.replace(f.dequantize(), dq.toBuilder().setInput(1, name).build());
             NodeProto scaling = index.node(f.scaling());
-            replacements.put(f.matMul(), index.node(f.matMul()).toBuilder().setOutput(0, scaling.getOutput(0)).build());
-            removed.add(f.scaling());
+            edit.replace(f.matMul(), index.node(f.matMul()).toBuilder().setOutput(0, scaling.getOutput(0)).build());
+            edit.remove(f.scaling());
             labels.add(index.label(f.scaling()));
         }
-        GraphProto.Builder g = index.graph().toBuilder().clearNode()
-                .addAllNode(index.nodesWith(replacements, removed)).addAllInitializer(added);
-        Set<String> vanished = new HashSet<>();
-        folds.forEach(f -> vanished.add(index.node(f.matMul()).getOutput(0)));
-        GraphIndex.dropValueInfo(g, vanished);
-        UnusedConstants.remove(g, folds.stream().map(f -> index.node(f.scaling()))
-                .flatMap(n -> n.getInputList().stream()).toList());
         LOG.debug("folded {} constant factors after MatMuls into DequantizeLinear scales", labels.size());
-        return new Result(model.toBuilder().setGraph(g).build(), labels);
+        return new Result(model.toBuilder().setGraph(edit.build()).build(), labels);
     }
 
     private static Optional<Fold> plan(GraphIndex index, int matMulIndex) {

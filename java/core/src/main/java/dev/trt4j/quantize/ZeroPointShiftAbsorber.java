@@ -1,6 +1,5 @@
 package dev.trt4j.quantize;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
@@ -8,12 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * In the ONNX Runtime CPU layout, moves a constant shift after a quantized Conv's output into the zero point of its
@@ -58,11 +53,7 @@ final class ZeroPointShiftAbsorber {
             return new Result(model, List.of());
         }
         UniqueNames names = new UniqueNames(index.graph());
-        Map<Integer, NodeProto> replacements = new HashMap<>();
-        Set<Integer> removed = new HashSet<>();
-        List<TensorProto> added = new ArrayList<>();
-        Set<String> superseded = new HashSet<>();
-        Set<String> vanished = new HashSet<>();
+        GraphSplice edit = new GraphSplice(index);
         List<String> labels = new ArrayList<>();
         for (Chain c : chains) {
             NodeProto q = index.node(c.quantize());
@@ -71,25 +62,17 @@ final class ZeroPointShiftAbsorber {
             String tensor = q.getInput(0);
             String step = names.take(tensor + "_shifted_scale");
             String dqZero = names.take(tensor + "_shift_zero_point");
-            added.add(TensorValues.floatTensor(step, List.of(), new float[] {c.step()}));
-            added.add(TensorValues.uint8Scalar(dqZero, c.zeroPoint() - c.steps()));
-            superseded.add(q.getInput(1));
-            superseded.add(q.getInput(2));
-            superseded.addAll(add.getInputList());
+            edit.addInitializer(TensorValues.floatTensor(step, List.of(), new float[] {c.step()}));
+            edit.addInitializer(TensorValues.uint8Scalar(dqZero, c.zeroPoint() - c.steps()));
             // the Q keeps its zero point; only the DQ's moves
-            replacements.put(c.quantize(), q.toBuilder().setInput(1, step).build());
-            replacements.put(c.dequantize(), dq.toBuilder().setInput(1, step).setInput(2, dqZero)
+            edit.replace(c.quantize(), q.toBuilder().setInput(1, step).build());
+            edit.replace(c.dequantize(), dq.toBuilder().setInput(1, step).setInput(2, dqZero)
                     .setOutput(0, add.getOutput(0)).build());
-            vanished.add(dq.getOutput(0));
-            removed.add(c.add());
+            edit.remove(c.add());
             labels.add(index.label(c.add()));
         }
-        GraphProto.Builder g = index.graph().toBuilder().clearNode()
-                .addAllNode(index.nodesWith(replacements, removed)).addAllInitializer(added);
-        UnusedConstants.remove(g, superseded);
-        GraphIndex.dropValueInfo(g, vanished);
         LOG.debug("moved {} shifts after quantized Convs into zero points", labels.size());
-        return new Result(model.toBuilder().setGraph(g).build(), labels);
+        return new Result(model.toBuilder().setGraph(edit.build()).build(), labels);
     }
 
     private static Optional<Chain> chain(GraphIndex index, int qIndex) {
