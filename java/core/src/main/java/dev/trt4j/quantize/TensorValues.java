@@ -28,7 +28,8 @@ final class TensorValues {
                 v[i] = t.getFloatData(i);
             }
         }
-        return requireCount(t, v.length, v);
+        requireCount(t, v.length);
+        return v;
     }
 
     /** A FLOAT tensor with the given shape and values. */
@@ -99,7 +100,8 @@ final class TensorValues {
                 v[i] = (byte) t.getInt32Data(i);
             }
         }
-        return requireCount(t, v.length, v);
+        requireCount(t, v.length);
+        return v;
     }
 
     /** The values of an INT32 tensor, from {@code raw_data} or {@code int32_data}. */
@@ -113,7 +115,8 @@ final class TensorValues {
         } else {
             v = t.getInt32DataList().stream().mapToInt(Integer::intValue).toArray();
         }
-        return requireCount(t, v.length, v);
+        requireCount(t, v.length);
+        return v;
     }
 
     private static void requireType(TensorProto t, TensorProto.DataType type) {
@@ -127,13 +130,12 @@ final class TensorValues {
         }
     }
 
-    private static <T> T requireCount(TensorProto t, int count, T values) {
+    private static void requireCount(TensorProto t, int count) {
         long n = elementCount(t.getDimsList());
         if (count != n) {
             throw new Trt4jException("tensor '" + t.getName() + "' holds " + count + " values but its shape "
                     + t.getDimsList() + " needs " + n);
         }
-        return values;
     }
 
     /** An INT32 tensor with the given shape and values. */

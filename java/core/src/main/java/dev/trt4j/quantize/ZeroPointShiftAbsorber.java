@@ -2,7 +2,6 @@ package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,8 +28,8 @@ final class ZeroPointShiftAbsorber {
     /** Shifts of at least this many steps move into the zero point: the step changes by at most 1/8. */
     static final int MIN_STEPS = 4;
 
-    /** One Q → DQ → Add chain. */
-    private record Chain(int quantize, int dequantize, int add, float step, int steps, int zeroPoint) {
+    /** One Q → DQ → Add chain, with the DQ's new step and the whole steps of the shift. */
+    private record Chain(Uint8QdqPair pair, int add, float step, int steps) {
     }
 
     /**
@@ -56,17 +55,17 @@ final class ZeroPointShiftAbsorber {
         GraphSplice edit = new GraphSplice(index);
         List<String> labels = new ArrayList<>();
         for (Chain c : chains) {
-            NodeProto q = index.node(c.quantize());
-            NodeProto dq = index.node(c.dequantize());
+            NodeProto q = index.node(c.pair().quantize());
+            NodeProto dq = index.node(c.pair().dequantize());
             NodeProto add = index.node(c.add());
             String tensor = q.getInput(0);
             String step = names.take(tensor + "_shifted_scale");
             String dqZero = names.take(tensor + "_shift_zero_point");
             edit.addInitializer(TensorValues.floatTensor(step, List.of(), new float[] {c.step()}));
-            edit.addInitializer(TensorValues.uint8Scalar(dqZero, c.zeroPoint() - c.steps()));
+            edit.addInitializer(TensorValues.uint8Scalar(dqZero, c.pair().zeroPoint() - c.steps()));
             // the Q keeps its zero point; only the DQ's moves
-            edit.replace(c.quantize(), q.toBuilder().setInput(1, step).build());
-            edit.replace(c.dequantize(), dq.toBuilder().setInput(1, step).setInput(2, dqZero)
+            edit.replace(c.pair().quantize(), q.toBuilder().setInput(1, step).build());
+            edit.replace(c.pair().dequantize(), dq.toBuilder().setInput(1, step).setInput(2, dqZero)
                     .setOutput(0, add.getOutput(0)).build());
             edit.remove(c.add());
             labels.add(index.label(c.add()));
@@ -77,20 +76,12 @@ final class ZeroPointShiftAbsorber {
 
     private static Optional<Chain> chain(GraphIndex index, int qIndex) {
         NodeProto q = index.node(qIndex);
-        if (!GraphIndex.isDefaultOp(q, "QuantizeLinear") || q.getInputCount() != 3 || index.producer(q.getInput(0)) < 0
-                || !GraphIndex.isDefaultOp(index.node(index.producer(q.getInput(0))), "Conv")) {
+        int producer = q.getInputCount() > 0 ? index.producer(q.getInput(0)) : -1;
+        if (producer < 0 || !GraphIndex.isDefaultOp(index.node(producer), "Conv")) {
             return Optional.empty();
         }
-        Optional<Integer> dqIndex = index.soleReader(q.getOutput(0));
-        if (dqIndex.isEmpty()) {
-            return Optional.empty();
-        }
-        NodeProto dq = index.node(dqIndex.get());
-        List<String> sameGrid = List.of(q.getOutput(0), q.getInput(1), q.getInput(2));
-        if (!GraphIndex.isDefaultOp(dq, "DequantizeLinear") || !dq.getInputList().equals(sameGrid)) {
-            return Optional.empty();
-        }
-        Optional<Integer> addIndex = index.soleReader(dq.getOutput(0));
+        Optional<Uint8QdqPair> pair = Uint8QdqPair.at(index, qIndex);
+        Optional<Integer> addIndex = pair.flatMap(p -> index.soleReader(index.node(p.dequantize()).getOutput(0)));
         if (addIndex.isEmpty()) {
             return Optional.empty();
         }
@@ -98,20 +89,16 @@ final class ZeroPointShiftAbsorber {
         if (!GraphIndex.isDefaultOp(add, "Add") || add.getInputCount() != 2) {
             return Optional.empty();
         }
-        int side = add.getInput(0).equals(dq.getOutput(0)) ? 0 : 1;
-        Optional<Float> shift = index.scalarConstant(add.getInput(1 - side));
-        Optional<Float> scale = index.scalarConstant(q.getInput(1));
-        Optional<TensorProto> zero = index.constant(q.getInput(2));
-        if (shift.isEmpty() || scale.isEmpty() || zero.isEmpty()
-                || zero.get().getDataType() != TensorProto.DataType.UINT8_VALUE || zero.get().getDimsCount() != 0) {
+        String dequantized = index.node(pair.get().dequantize()).getOutput(0);
+        Optional<Float> shift = index.scalarConstant(add.getInput(add.getInput(0).equals(dequantized) ? 1 : 0));
+        if (shift.isEmpty()) {
             return Optional.empty();
         }
-        long steps = Math.round(shift.get() / (double) scale.get());
-        int zeroPoint = TensorValues.uint8Value(zero.get());
-        if (Math.abs(steps) < MIN_STEPS || zeroPoint - steps < 0 || zeroPoint - steps > 255) {
+        long steps = Math.round(shift.get() / (double) pair.get().step());
+        if (Math.abs(steps) < MIN_STEPS || pair.get().zeroPointPlus(-steps).isEmpty()) {
             return Optional.empty();
         }
         float step = (float) (shift.get() / (double) steps);
-        return Optional.of(new Chain(qIndex, dqIndex.get(), addIndex.get(), step, (int) steps, zeroPoint));
+        return Optional.of(new Chain(pair.get(), addIndex.get(), step, (int) steps));
     }
 }

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -150,6 +151,11 @@ class OrtCpuQuantizationTest {
 
     /** As {@link #lcNetBlock()}, with a second learnable affine block after the hard-swish if {@code postAffine}. */
     private static ModelProto lcNetBlock(boolean postAffine) {
+        return lcNetBlock(postAffine, false);
+    }
+
+    /** As {@link #lcNetBlock(boolean)}, with a bias on the second Conv if {@code conv2Bias}. */
+    private static ModelProto lcNetBlock(boolean postAffine, boolean conv2Bias) {
         long[] w1 = {4, 4, 3, 3};
         long[] w2 = {2, 4, 1, 1};
         ModelBuilder m = new ModelBuilder("lcnet", 12).input("x", TinyModels.RESIDUAL_INPUT).output("y")
@@ -177,7 +183,12 @@ class OrtCpuQuantizationTest {
                     .node("Add", "post_add", List.of("pm", "post_bias"), List.of("p"));
             convInput = "p";
         }
-        return m.node("Conv", "conv2", List.of(convInput, "w2"), List.of("c2"), ints("kernel_shape", 1, 1))
+        List<String> conv2Inputs = new ArrayList<>(List.of(convInput, "w2"));
+        if (conv2Bias) {
+            m.initializer("b2", new long[] {2}, gaussian(53, 2, 0.2));
+            conv2Inputs.add("b2");
+        }
+        return m.node("Conv", "conv2", conv2Inputs, List.of("c2"), ints("kernel_shape", 1, 1))
                 .node("Sigmoid", "gate", List.of("c2"), List.of("y")).build();
     }
 
@@ -232,6 +243,36 @@ class OrtCpuQuantizationTest {
         assertThat(t.report().hardSwishes()).isZero();
         assertThat(nodes(t.model(), "HardSwish")).isEmpty();
         assertThat(nodes(t.model(), "Clip")).hasSize(1);
+    }
+
+    @Test
+    void theShiftLeftBeforeAQuantizedConvWithABiasGoesIntoItsQuantizeAndBias() throws Exception {
+        ModelProto model = lcNetBlock(true, true);
+        QdqQuantizer quantizer = new QdqQuantizer(ORT);
+        QuantizationResult result = quantizer.quantize(model, amax(model, quantizer));
+        ModelProto q = result.model();
+
+        assertThat(result.report().foldedScaleShifts()).containsExactly("lab_mul", "post_mul", "lab_add", "post_add");
+        assertThat(nodes(q, "Add")).isEmpty();
+        // h's Q takes the shift's whole steps in its zero point; its DQ keeps the grid's
+        NodeProto hq = quantizeOf(q, "h");
+        float step = floats(q, hq.getInput(1))[0];
+        int moved = TensorValues.uint8Value(tensor(q, hq.getInput(2)))
+                - TensorValues.uint8Value(tensor(q, dequantizeAfter(q, hq).getInput(2)));
+        assertThat(moved).isEqualTo(Math.round(-0.3f / 0.6f / step)).isNotZero();
+        OrtOptimizedGraph fused = OrtOptimizedGraph.of(q);
+        assertThat(fused.count("com.microsoft:QLinearConv") + fused.count("QLinearConv")).isEqualTo(2);
+        assertThat(fused.floatKernels()).isEmpty();
+        try (OrtRunner fp32 = new OrtRunner(model); OrtRunner int8 = new OrtRunner(q)) {
+            for (float[] x : SAMPLES) {
+                float[] actual = int8.run("x", x, TinyModels.RESIDUAL_INPUT, "y");
+                BatchNormFolderTest.assertClose(actual, fp32.run("x", x, TinyModels.RESIDUAL_INPUT, "y"), 0.03);
+            }
+        }
+
+        QdqQuantizer unfolded = new QdqQuantizer(ORT.toBuilder().foldBatchNorm(false).build());
+        assertThat(nodes(unfolded.quantize(model, amax(model, unfolded)).model(), "Add"))
+                .extracting(NodeProto::getName).contains("post_add");
     }
 
     @Test
