@@ -41,24 +41,14 @@ final class ConvInputShiftFolder {
     private record Fold(int add, int data, Uint8QdqPair pair, int zeroPoint, List<Bias> biases) {
     }
 
-    /**
-     * @param model  the model with the shifts folded
-     * @param folded labels of the removed Add nodes
-     */
-    record Result(ModelProto model, List<String> folded) {
-        Result {
-            folded = List.copyOf(folded);
-        }
-    }
-
     private ConvInputShiftFolder() {
     }
 
-    static Result fold(ModelProto model) {
+    static FoldedModel fold(ModelProto model) {
         GraphIndex index = new GraphIndex(model.getGraph());
         List<Fold> folds = index.matchEach(i -> fold(index, i));
         if (folds.isEmpty()) {
-            return new Result(model, List.of());
+            return FoldedModel.unchanged(model);
         }
         UniqueNames names = new UniqueNames(index.graph());
         GraphSplice edit = new GraphSplice(index);
@@ -83,7 +73,7 @@ final class ConvInputShiftFolder {
             labels.add(index.label(f.add()));
         }
         LOG.debug("folded {} shifts before quantized Convs into their biases", labels.size());
-        return new Result(model.toBuilder().setGraph(edit.build()).build(), labels);
+        return new FoldedModel(model.toBuilder().setGraph(edit.build()).build(), labels);
     }
 
     private static Optional<Fold> fold(GraphIndex index, int addIndex) {

@@ -27,24 +27,14 @@ final class MatMulOutputScaleFolder {
     private record Fold(int matMul, int dequantize, int scaling, double factor) {
     }
 
-    /**
-     * @param model  the model with the folds applied
-     * @param folded labels of the removed Div and Mul nodes
-     */
-    record Result(ModelProto model, List<String> folded) {
-        Result {
-            folded = List.copyOf(folded);
-        }
-    }
-
     private MatMulOutputScaleFolder() {
     }
 
-    static Result fold(ModelProto model) {
+    static FoldedModel fold(ModelProto model) {
         GraphIndex index = new GraphIndex(model.getGraph());
         List<Fold> folds = index.matchEach(i -> plan(index, i));
         if (folds.isEmpty()) {
-            return new Result(model, List.of());
+            return FoldedModel.unchanged(model);
         }
         UniqueNames names = new UniqueNames(index.graph());
         GraphSplice edit = new GraphSplice(index);
@@ -61,7 +51,7 @@ final class MatMulOutputScaleFolder {
             labels.add(index.label(f.scaling()));
         }
         LOG.debug("folded {} constant factors after MatMuls into DequantizeLinear scales", labels.size());
-        return new Result(model.toBuilder().setGraph(edit.build()).build(), labels);
+        return new FoldedModel(model.toBuilder().setGraph(edit.build()).build(), labels);
     }
 
     private static Optional<Fold> plan(GraphIndex index, int matMulIndex) {

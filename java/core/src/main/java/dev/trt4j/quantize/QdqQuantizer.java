@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Turns an FP32 ONNX model into an explicitly quantized one (QuantizeLinear/DequantizeLinear pairs) that TensorRT
@@ -102,18 +103,18 @@ public final class QdqQuantizer {
         List<String> foldedScales = p.foldedScales();
         if (p.ortCpu() != null) {
             out = MatMulBiasFusion.fuse(out);
-            ZeroPointShiftAbsorber.Result shifts = config.foldBatchNorm()
-                    ? ZeroPointShiftAbsorber.absorb(out) : new ZeroPointShiftAbsorber.Result(out, List.of());
-            out = shifts.model();
-            ConvInputShiftFolder.Result inputShifts = config.foldBatchNorm()
-                    ? ConvInputShiftFolder.fold(out) : new ConvInputShiftFolder.Result(out, List.of());
-            out = inputShifts.model();
-            MatMulOutputScaleFolder.Result factors = MatMulOutputScaleFolder.fold(out);
-            out = factors.model();
+            List<Function<ModelProto, FoldedModel>> folds = new ArrayList<>();
+            if (config.foldBatchNorm()) {
+                folds.add(ZeroPointShiftAbsorber::absorb);
+                folds.add(ConvInputShiftFolder::fold);
+            }
+            folds.add(MatMulOutputScaleFolder::fold);
             foldedScales = new ArrayList<>(foldedScales);
-            foldedScales.addAll(shifts.absorbed());
-            foldedScales.addAll(inputShifts.folded());
-            foldedScales.addAll(factors.folded());
+            for (Function<ModelProto, FoldedModel> fold : folds) {
+                FoldedModel folded = fold.apply(out);
+                out = folded.model();
+                foldedScales.addAll(folded.foldedNodes());
+            }
         }
         QuantizationReport report = new QuantizationReport(p.plan().quantizedNodes(), p.plan().excludedNodes(),
                 p.plan().residualAdds(), new ArrayList<>(p.plan().activations().keySet()),

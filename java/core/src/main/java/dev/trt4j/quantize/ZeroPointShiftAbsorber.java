@@ -32,24 +32,14 @@ final class ZeroPointShiftAbsorber {
     private record Chain(Uint8QdqPair pair, int add, float step, int steps) {
     }
 
-    /**
-     * @param model    the model with the shifts absorbed
-     * @param absorbed labels of the removed Add nodes
-     */
-    record Result(ModelProto model, List<String> absorbed) {
-        Result {
-            absorbed = List.copyOf(absorbed);
-        }
-    }
-
     private ZeroPointShiftAbsorber() {
     }
 
-    static Result absorb(ModelProto model) {
+    static FoldedModel absorb(ModelProto model) {
         GraphIndex index = new GraphIndex(model.getGraph());
         List<Chain> chains = index.matchEach(i -> chain(index, i));
         if (chains.isEmpty()) {
-            return new Result(model, List.of());
+            return FoldedModel.unchanged(model);
         }
         UniqueNames names = new UniqueNames(index.graph());
         GraphSplice edit = new GraphSplice(index);
@@ -71,7 +61,7 @@ final class ZeroPointShiftAbsorber {
             labels.add(index.label(c.add()));
         }
         LOG.debug("moved {} shifts after quantized Convs into zero points", labels.size());
-        return new Result(model.toBuilder().setGraph(edit.build()).build(), labels);
+        return new FoldedModel(model.toBuilder().setGraph(edit.build()).build(), labels);
     }
 
     private static Optional<Chain> chain(GraphIndex index, int qIndex) {

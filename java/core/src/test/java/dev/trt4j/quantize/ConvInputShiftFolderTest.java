@@ -131,9 +131,9 @@ class ConvInputShiftFolderTest {
     @Test
     void wholeStepsGoIntoTheQuantizeZeroPointAndTheFractionIntoTheBias() throws Exception {
         ModelProto model = qdq(Variant.of(0.34f));
-        ConvInputShiftFolder.Result r = ConvInputShiftFolder.fold(model);
+        FoldedModel r = ConvInputShiftFolder.fold(model);
 
-        assertThat(r.folded()).containsExactly("shift_add");
+        assertThat(r.foldedNodes()).containsExactly("shift_add");
         assertThat(nodes(r.model(), "Add")).isEmpty();
         NodeProto q = nodes(r.model(), "QuantizeLinear").get(0);
         assertThat(q.getInput(0)).isEqualTo("x");
@@ -160,9 +160,9 @@ class ConvInputShiftFolderTest {
     void aShiftOfWholeStepsComputesWhatTheAddDid() throws Exception {
         for (float shift : new float[] {0.3f, -0.5f}) {
             ModelProto model = qdq(Variant.of(shift));
-            ConvInputShiftFolder.Result r = ConvInputShiftFolder.fold(model);
+            FoldedModel r = ConvInputShiftFolder.fold(model);
 
-            assertThat(r.folded()).as("shift %s", shift).containsExactly("shift_add");
+            assertThat(r.foldedNodes()).as("shift %s", shift).containsExactly("shift_add");
             float[] x = ModelBuilder.gaussian(5, 100, 1.5);
             BatchNormFolderTest.assertClose(OrtRunner.runOnce(r.model(), "x", x, SHAPE, "y"),
                     OrtRunner.runOnce(model, "x", x, SHAPE, "y"), 1e-5);
@@ -179,8 +179,8 @@ class ConvInputShiftFolderTest {
         cases.put("zero point 0 − 3 is not UINT8", qdq(Variant.of(-0.34f).zero(0)));
         cases.put("zero point 254 + 3 is not UINT8", qdq(Variant.of(0.34f).zero(254)));
         cases.forEach((name, model) -> {
-            ConvInputShiftFolder.Result r = ConvInputShiftFolder.fold(model);
-            assertThat(r.folded()).as(name).isEmpty();
+            FoldedModel r = ConvInputShiftFolder.fold(model);
+            assertThat(r.foldedNodes()).as(name).isEmpty();
             assertThat(r.model()).as(name).isSameAs(model);
         });
     }
@@ -188,9 +188,9 @@ class ConvInputShiftFolderTest {
     @Test
     void everyConvReadingTheTensorGetsItsOwnCorrectionAndValidPaddingIsNone() throws Exception {
         ModelProto model = qdq(Variant.of(0.34f).autoPad("VALID").secondConvReadsTheDequantized());
-        ConvInputShiftFolder.Result r = ConvInputShiftFolder.fold(model);
+        FoldedModel r = ConvInputShiftFolder.fold(model);
 
-        assertThat(r.folded()).containsExactly("shift_add");
+        assertThat(r.foldedNodes()).containsExactly("shift_add");
         float[] x = onGrid();
         float[] expected = OrtRunner.runOnce(reference(0.34f), "x", x, SHAPE, "y");
         try (OrtRunner folded = new OrtRunner(r.model())) {
@@ -247,8 +247,8 @@ class ConvInputShiftFolderTest {
         }
         for (byte weightZero : new byte[] {0, 5, -7}) {
             ModelProto model = strided(0.137f, weightZero);
-            ConvInputShiftFolder.Result r = ConvInputShiftFolder.fold(model);
-            assertThat(r.folded()).as("weight zero point %d", weightZero).containsExactly("shift_add");
+            FoldedModel r = ConvInputShiftFolder.fold(model);
+            assertThat(r.foldedNodes()).as("weight zero point %d", weightZero).containsExactly("shift_add");
 
             byte[] wq = stridedWeights();
             float[] w = new float[wq.length];
@@ -279,7 +279,7 @@ class ConvInputShiftFolderTest {
 
     @Test
     void theReplacedConstantsGoAndTheOthersStay() {
-        ConvInputShiftFolder.Result r = ConvInputShiftFolder.fold(qdq(Variant.of(0.34f)));
+        FoldedModel r = ConvInputShiftFolder.fold(qdq(Variant.of(0.34f)));
 
         List<String> initializers = r.model().getGraph().getInitializerList().stream().map(TensorProto::getName)
                 .toList();

@@ -48,9 +48,9 @@ class MatMulOutputScaleFolderTest {
         float[] a = gaussian(1, 32, 2.0);
         for (float divisor : new float[] {8f, (float) Math.sqrt(32)}) {
             ModelProto model = scores("Div", divisor, false, false);
-            MatMulOutputScaleFolder.Result r = MatMulOutputScaleFolder.fold(model);
+            FoldedModel r = MatMulOutputScaleFolder.fold(model);
 
-            assertThat(r.folded()).containsExactly("scale");
+            assertThat(r.foldedNodes()).containsExactly("scale");
             assertThat(nodes(r.model(), "Div")).isEmpty();
             NodeProto dqa = nodes(r.model(), "DequantizeLinear").get(0);
             assertThat(QdqModels.floats(r.model(), dqa.getInput(1))[0]).isEqualTo((float) (0.05f / (double) divisor));
@@ -68,9 +68,9 @@ class MatMulOutputScaleFolderTest {
     @Test
     void aMultiplicationWithTheConstantFirstFoldsToo() throws Exception {
         ModelProto model = scores("Mul", 0.125f, true, false);
-        MatMulOutputScaleFolder.Result r = MatMulOutputScaleFolder.fold(model);
+        FoldedModel r = MatMulOutputScaleFolder.fold(model);
 
-        assertThat(r.folded()).containsExactly("scale");
+        assertThat(r.foldedNodes()).containsExactly("scale");
         assertThat(nodes(r.model(), "Mul")).isEmpty();
         float[] a = gaussian(3, 32, 2.0);
         assertThat(run(r.model(), a)).containsExactly(run(model, a));
@@ -85,8 +85,8 @@ class MatMulOutputScaleFolderTest {
         cases.put("the scores read twice", scores("Div", 8f, false, true));
         cases.put("an Add, not a scaling", scores("Add", 8f, false, false));
         cases.forEach((name, model) -> {
-            MatMulOutputScaleFolder.Result r = MatMulOutputScaleFolder.fold(model);
-            assertThat(r.folded()).as(name).isEmpty();
+            FoldedModel r = MatMulOutputScaleFolder.fold(model);
+            assertThat(r.foldedNodes()).as(name).isEmpty();
             assertThat(r.model()).as(name).isSameAs(model);
         });
     }

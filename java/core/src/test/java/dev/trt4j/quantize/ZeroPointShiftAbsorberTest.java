@@ -48,9 +48,9 @@ class ZeroPointShiftAbsorberTest {
     @Test
     void aShiftOfWholeStepsMovesIntoTheZeroPointAndTheResultIsExact() throws Exception {
         ModelProto model = qdq(0.1f, 1.234f, true, false);
-        ZeroPointShiftAbsorber.Result r = ZeroPointShiftAbsorber.absorb(model);
+        FoldedModel r = ZeroPointShiftAbsorber.absorb(model);
 
-        assertThat(r.absorbed()).containsExactly("shift_add");
+        assertThat(r.foldedNodes()).containsExactly("shift_add");
         assertThat(nodes(r.model(), "Add")).isEmpty();
         NodeProto dq = nodes(r.model(), "DequantizeLinear").get(0);
         assertThat(dq.getOutputList()).containsExactly("a");
@@ -72,16 +72,16 @@ class ZeroPointShiftAbsorberTest {
         float[] x = gaussian(8, 72, 1.5);
         for (int zero : new int[] {128, 0}) {
             ModelProto model = qdq(0.1f, -1.234f, true, false, zero);
-            ZeroPointShiftAbsorber.Result r = ZeroPointShiftAbsorber.absorb(model);
+            FoldedModel r = ZeroPointShiftAbsorber.absorb(model);
 
-            assertThat(r.absorbed()).as("zero point %d", zero).containsExactly("shift_add");
+            assertThat(r.foldedNodes()).as("zero point %d", zero).containsExactly("shift_add");
             NodeProto dq = nodes(r.model(), "DequantizeLinear").get(0);
             assertThat(TensorValues.uint8Value(tensor(r.model(), dq.getInput(2)))).isEqualTo(zero + 12);
             float step = QdqModels.floats(r.model(), dq.getInput(1))[0];
             BatchNormFolderTest.assertClose(OrtRunner.runOnce(r.model(), "x", x, SHAPE, "y"),
                     OrtRunner.runOnce(qdq(step, -1.234f, true, false, zero), "x", x, SHAPE, "y"), 1e-6);
         }
-        assertThat(ZeroPointShiftAbsorber.absorb(qdq(0.1f, 1.234f, true, false, 0)).absorbed())
+        assertThat(ZeroPointShiftAbsorber.absorb(qdq(0.1f, 1.234f, true, false, 0)).foldedNodes())
                 .as("zero point 0 − 12 is not UINT8").isEmpty();
     }
 
@@ -93,8 +93,8 @@ class ZeroPointShiftAbsorberTest {
         cases.put("the dequantized tensor is read twice", qdq(0.1f, 1.234f, true, true));
         cases.put("no Conv writes the quantized tensor", qdq(0.1f, 1.234f, false, false));
         cases.forEach((name, model) -> {
-            ZeroPointShiftAbsorber.Result r = ZeroPointShiftAbsorber.absorb(model);
-            assertThat(r.absorbed()).as(name).isEmpty();
+            FoldedModel r = ZeroPointShiftAbsorber.absorb(model);
+            assertThat(r.foldedNodes()).as(name).isEmpty();
             assertThat(r.model()).as(name).isSameAs(model);
         });
     }
