@@ -1,6 +1,7 @@
 package dev.trt4j.calibration;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.HistogramJson;
@@ -8,9 +9,12 @@ import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.TensorRtCalibrationCache;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The files a calibration run leaves in its output folder: {@code statistics.json} (histograms, so any method
@@ -20,6 +24,8 @@ import java.util.Map;
 public final class CalibrationOutputs {
     /** File name of the saved statistics. */
     public static final String STATISTICS_FILE = "statistics.json";
+    /** What a method's table file name ends with, after its label. */
+    public static final String TABLE_SUFFIX = ".table.json";
 
     private final Path folder;
 
@@ -61,13 +67,31 @@ public final class CalibrationOutputs {
                     new HistogramJson.StatisticsFile(statistics, options));
         }
         tables.forEach((label, table) -> {
-            String tableFile = prefix + label + ".table.json";
+            String tableFile = prefix + label + TABLE_SUFFIX;
             String cacheFile = prefix + label + ".cache";
             table.write(files.stage(tableFile));
             TensorRtCalibrationCache.fromTable(table).write(files.stage(cacheFile));
             written.put(label, new Written(files.target(tableFile), files.target(cacheFile)));
         });
         return written;
+    }
+
+    /**
+     * The method tables in {@code folder}: each {@code <label>.table.json} by its label, in name order.
+     *
+     * @throws Trt4jException if the folder cannot be listed
+     */
+    public static Map<String, Path> tableFiles(Path folder) {
+        Map<String, Path> tables = new LinkedHashMap<>();
+        try (Stream<Path> files = Files.list(folder)) {
+            files.filter(f -> f.getFileName().toString().endsWith(TABLE_SUFFIX)).sorted().forEach(f -> {
+                String name = f.getFileName().toString();
+                tables.put(name.substring(0, name.length() - TABLE_SUFFIX.length()), f);
+            });
+        } catch (IOException e) {
+            throw new Trt4jException(folder + ": cannot list: " + ReadFailure.reason(e), e);
+        }
+        return tables;
     }
 
     /** The two files written for one method. */

@@ -19,6 +19,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class ReportWriterTest {
@@ -116,15 +117,32 @@ class ReportWriterTest {
     }
 
     @Test
-    void aFolderWithoutStatisticsOrATableOfAnotherModelIsRefused() throws IOException {
+    void aFolderWithoutStatisticsIsRefused() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertThatThrownBy(() -> CalibrationFolder.read(empty)).isInstanceOf(Trt4jException.class)
                 .hasMessageStartingWith(empty + ": no statistics.json");
+    }
+
+    @Test
+    void tablesOfAnotherModelSampleCountOrDataAreLeftOutWithTheReason() throws IOException {
         Path other = ReportFixture.calibrationFolder(dir.resolve("other"));
-        String table = Files.readString(other.resolve("max.table.json")).replace("ab".repeat(32), "00".repeat(32));
-        Files.writeString(other.resolve("max.table.json"), table);
-        assertThatThrownBy(() -> CalibrationFolder.read(other)).isInstanceOf(Trt4jException.class)
-                .hasMessageContaining("max.table.json: made for model sha256 000000000000… but the statistics are "
-                        + "of abababababab…");
+        rewrite(other.resolve("max.table.json"), "ab".repeat(32), "00".repeat(32));
+        rewrite(other.resolve("mse.table.json"), "\"sampleCount\": 64", "\"sampleCount\": 16");
+        rewrite(other.resolve("entropy.table.json"), "\"synthetic\"", "\"other data\"");
+
+        CalibrationFolder read = CalibrationFolder.read(other);
+
+        assertThat(read.tables()).containsOnlyKeys("percentile-99.99");
+        assertThat(read.leftOut()).containsExactly(
+                entry("entropy", "made from data 'other data', the statistics from 'synthetic'"),
+                entry("max", "made for model sha256 000000000000…, the statistics for abababababab…"),
+                entry("mse", "made from 16 samples, the statistics from 64"));
+    }
+
+    /** Replaces text that must be there, so that a change of the JSON layout fails here, not silently. */
+    private static void rewrite(Path file, String from, String to) throws IOException {
+        String text = Files.readString(file);
+        assertThat(text).contains(from);
+        Files.writeString(file, text.replace(from, to));
     }
 }

@@ -2,6 +2,8 @@ package dev.trt4j.cli.command;
 
 import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.calibration.CalibrationOutputs;
+import dev.trt4j.calibration.TableMatch;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.SensitivityReport;
 import dev.trt4j.report.CalibrationFolder;
@@ -12,6 +14,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,7 +28,8 @@ import java.util.concurrent.Callable;
 public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--calibration", paramLabel = "DIR",
             description = "A calibration output folder (statistics.json and *.table.json), for example from calibrate or "
-                    + "<compare-calibrators out>/calibration.")
+                    + "<compare-calibrators out>/calibration. Tables not made from its statistics.json (another "
+                    + "model, sample count or data: an earlier run's) are left out, named on stderr.")
     Path calibration;
 
     @Option(names = "--comparison", paramLabel = "FILE",
@@ -46,15 +50,39 @@ public final class ReportCommand implements Callable<Integer> {
         if (calibration == null && comparisons.isEmpty() && sensitivity == null) {
             throw new Trt4jException("nothing to report: give --calibration, --comparison or --sensitivity");
         }
-        CalibrationFolder folder = calibration == null ? null : CalibrationFolder.read(calibration);
+        CalibrationFolder folder = calibration == null ? null : readCalibration();
         List<ComparisonReport> reports = comparisons.stream().map(ComparisonReport::read).toList();
         SensitivityReport ranking = sensitivity == null ? null : SensitivityReport.read(sensitivity);
         Path page = new ReportWriter().write(out, folder, reports, ranking);
+        if (folder != null && !folder.leftOut().isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: " + describeLeftOut(folder));
+            err.flush();
+        }
         PrintWriter w = spec.commandLine().getOut();
         w.printf("Report: %s%s%n", page, folder == null ? ""
                 : " with " + Counts.of(folder.statistics().tensors().size(), "histogram") + " in " + out.resolve(
                         ReportWriter.CHART_FOLDER));
         w.flush();
         return 0;
+    }
+
+    /** @throws Trt4jException if {@code --calibration} is not a folder, before anything else is read */
+    private CalibrationFolder readCalibration() {
+        if (Files.isRegularFile(calibration)) {
+            // comparison.json and statistics.json sit next to the folder it wants: name the folder, not calibrate.
+            throw new Trt4jException("--calibration " + calibration + ": is a file; it takes a calibration output "
+                    + "folder (the one holding statistics.json and the *.table.json files)");
+        }
+        if (!Files.isDirectory(calibration)) {
+            throw new Trt4jException("--calibration " + calibration + ": no such folder");
+        }
+        return CalibrationFolder.read(calibration);
+    }
+
+    /** One line naming the tables left out and why. */
+    private static String describeLeftOut(CalibrationFolder folder) {
+        return "left out tables not made from " + folder.folder().resolve(CalibrationOutputs.STATISTICS_FILE)
+                + ", probably left by an earlier run: " + TableMatch.describe(folder.leftOut());
     }
 }

@@ -1,0 +1,64 @@
+package dev.trt4j.calibration;
+
+import dev.trt4j.stats.ActivationStatistics;
+import dev.trt4j.table.Provenance;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Whether a calibration table was made from given statistics, judged by what both record: the model's SHA-256, the
+ * sample count and the data description. A second {@code calibrate} into the same folder rewrites
+ * {@code statistics.json} and its own methods' tables but leaves the others; this tells those apart.
+ */
+public final class TableMatch {
+    private TableMatch() {
+    }
+
+    /**
+     * Why a table with {@code provenance} was not made from {@code statistics}, or empty if nothing says so. A field
+     * the provenance leaves unknown (a table converted from a TensorRT cache) is not held against it.
+     *
+     * @return e.g. {@code "made from 16 samples, the statistics from 8"}
+     */
+    public static Optional<String> mismatch(Provenance provenance, ActivationStatistics statistics) {
+        String sha = provenance.modelSha256();
+        if (sha != null && !sha.equals(statistics.modelSha256())) {
+            return Optional.of("made for model sha256 " + abbreviate(sha) + "…, the statistics for "
+                    + abbreviate(statistics.modelSha256()) + "…");
+        }
+        Long samples = provenance.sampleCount();
+        if (samples != null && samples != statistics.samples()) {
+            return Optional.of("made from " + samples + " samples, the statistics from " + statistics.samples());
+        }
+        String data = provenance.dataDescription();
+        if (data != null && !Objects.equals(data, statistics.dataDescription())) {
+            return Optional.of("made from data '" + data + "', the statistics from '" + statistics.dataDescription()
+                    + "'");
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The labels of {@code reasons} with why, one group per reason, for a one-line message: after a second run into
+     * the same folder the stale tables usually share one reason, which a line per table would repeat.
+     *
+     * @param reasons why each table does not match, by label
+     * @return e.g. {@code "entropy, mse (made from 16 samples, the statistics from 8)"}
+     */
+    public static String describe(Map<String, String> reasons) {
+        Map<String, List<String>> labelsByReason = new LinkedHashMap<>();
+        reasons.forEach((label, why) -> labelsByReason.computeIfAbsent(why, k -> new ArrayList<>()).add(label));
+        List<String> groups = new ArrayList<>();
+        labelsByReason.forEach((why, labels) -> groups.add(String.join(", ", labels) + " (" + why + ")"));
+        return String.join("; ", groups);
+    }
+
+    private static String abbreviate(String sha) {
+        return sha.substring(0, Math.min(12, sha.length()));
+    }
+}
