@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -74,6 +75,31 @@ public final class CalibrationOutputs {
             written.put(label, new Written(files.target(tableFile), files.target(cacheFile)));
         });
         return written;
+    }
+
+    /**
+     * The tables of this folder, other than {@code rewritten}, that were not made from {@code statistics}: an earlier
+     * run's, which a run into the same folder does not remove (they are the user's files) but should name.
+     *
+     * @param rewritten the labels this run wrote
+     * @return why each is stale (see {@link TableMatch#mismatch}), by label, in name order; a table that cannot be
+     * read is named too, as {@code report} would stop at it
+     * @throws Trt4jException if the folder cannot be listed
+     */
+    public Map<String, String> staleTables(ActivationStatistics statistics, Set<String> rewritten) {
+        Map<String, String> stale = new LinkedHashMap<>();
+        tableFiles(folder).forEach((label, file) -> {
+            if (rewritten.contains(label)) {
+                return;
+            }
+            try {
+                TableMatch.mismatch(CalibrationTable.read(file).provenance(), statistics)
+                        .ifPresent(why -> stale.put(label, why));
+            } catch (Trt4jException e) {
+                stale.put(label, "not a readable table");
+            }
+        });
+        return stale;
     }
 
     /**

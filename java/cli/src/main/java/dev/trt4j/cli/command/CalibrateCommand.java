@@ -7,6 +7,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.AmaxTableCalculator;
 import dev.trt4j.calibration.CalibrationOutputs;
 import dev.trt4j.calibration.MethodSpec;
+import dev.trt4j.calibration.TableMatch;
 import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.StateFeedbackArguments;
@@ -33,12 +34,15 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
@@ -78,7 +82,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     boolean qdqOnly;
 
     @Option(names = "--statistics", paramLabel = "FILE",
-            description = "Apply the methods to statistics saved by an earlier run instead of running the model.")
+            description = "Apply the methods to statistics saved by an earlier run instead of running the model; "
+                    + "the output folder gets a copy of them, so that report can read it.")
     Path statisticsFile;
 
     @Option(names = "--num-bins", paramLabel = "N", defaultValue = "2048", description = "Histogram bins (default 2048).")
@@ -158,9 +163,13 @@ public final class CalibrateCommand implements Callable<Integer> {
         CalibrationOutputs outputs = new CalibrationOutputs(folder);
         Map<String, CalibrationTable> byLabel = new LinkedHashMap<>();
         tables.forEach((m, t) -> byLabel.put(m.label(), t));
-        Map<String, CalibrationOutputs.Written> files = outputs.writeAll(statisticsFile != null ? null : statistics,
+        Path statsPath = folder.resolve(CalibrationOutputs.STATISTICS_FILE);
+        // With --statistics the folder still gets its own copy, so that it is a complete calibration folder that
+        // report and a later --statistics can take; only when the statistics are that very file is there no need.
+        boolean inPlace = statisticsFile != null && sameFile(statisticsFile, statsPath);
+        Map<String, CalibrationOutputs.Written> files = outputs.writeAll(inPlace ? null : statistics,
                 statisticsOptions, byLabel);
-        Path statsPath = statisticsFile != null ? statisticsFile : folder.resolve(CalibrationOutputs.STATISTICS_FILE);
+        noteStaleTables(outputs, statistics, byLabel.keySet());
         Map<MethodSpec, CalibrationOutputs.Written> written = new LinkedHashMap<>();
         tables.keySet().forEach(m -> written.put(m, files.get(m.label())));
         if (json.enabled()) {
@@ -169,6 +178,28 @@ public final class CalibrateCommand implements Callable<Integer> {
             print(spec.commandLine().getOut(), modelFile, statistics, statsPath, tables, written);
         }
         return 0;
+    }
+
+    private static boolean sameFile(Path a, Path b) {
+        try {
+            return Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false; // then the copy is written, which is right either way
+        }
+    }
+
+    /**
+     * Names, in one stderr line, the tables an earlier run left in the folder that this run's statistics did not make:
+     * they are the user's files, so they stay, but {@code report} leaves them out and a reader should know why.
+     */
+    private void noteStaleTables(CalibrationOutputs outputs, ActivationStatistics statistics, Set<String> written) {
+        Map<String, String> stale = outputs.staleTables(statistics, written);
+        if (!stale.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: " + outputs.folder() + " still holds the tables and caches of an earlier run, not "
+                    + "rewritten: " + TableMatch.describe(stale) + "; report leaves them out");
+            err.flush();
+        }
     }
 
     private ActivationStatistics collect(OnnxModel onnx, StatisticsOptions options, boolean defaultModel) {

@@ -1,0 +1,93 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A calibration folder written more than once: {@code calibrate} names the tables it did not rewrite, {@code report}
+ * draws only the tables made from the folder's statistics, and {@code --statistics} makes a complete folder.
+ */
+class CalibrationFolderReuseTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aSecondRunNamesTheOldTablesAndReportLeavesThemOut() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("cal");
+        CliRun first = CliRun.of("calibrate", model.toString(), "--samples", "16", "--method", "max,entropy",
+                "--out", out.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.errLines()).isEmpty();
+
+        CliRun second = CliRun.of("calibrate", model.toString(), "--samples", "8", "--method", "max", "--out",
+                out.toString());
+
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.errLines()).containsExactly("trt4j: " + out + " still holds the tables and caches of an "
+                + "earlier run, not rewritten: entropy (made from 16 samples, the statistics from 8); report leaves "
+                + "them out");
+        assertThat(out.resolve("entropy.table.json")).as("the user's file stays").exists();
+
+        Path report = dir.resolve("report");
+        CliRun run = CliRun.of("report", "--calibration", out.toString(), "--out", report.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).containsExactly("trt4j: left out tables not made from "
+                + out.resolve("statistics.json") + ", probably left by an earlier run: entropy (made from 16 samples, "
+                + "the statistics from 8)");
+        assertThat(Files.readString(report.resolve("index.html"))).contains("max").doesNotContain("entropy");
+    }
+
+    @Test
+    void methodsFromSavedStatisticsMakeAFolderReportCanRead() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path first = dir.resolve("a");
+        assertThat(CliRun.of("calibrate", model.toString(), "--samples", "16", "--method", "max", "--out",
+                first.toString()).exitCode()).isZero();
+        Path saved = first.resolve("statistics.json");
+        Path more = dir.resolve("b");
+
+        CliRun reuse = CliRun.of("calibrate", model.toString(), "--statistics", saved.toString(), "--method", "mse",
+                "--out", more.toString());
+
+        assertThat(reuse.exitCode()).as(reuse.err()).isZero();
+        assertThat(reuse.out()).contains("Statistics: " + more.resolve("statistics.json"));
+        assertThat(Files.readString(more.resolve("statistics.json"))).as("a copy").isEqualTo(Files.readString(saved));
+        CliRun report = CliRun.of("report", "--calibration", more.toString(), "--out", dir.resolve("r").toString());
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        assertThat(report.errLines()).isEmpty();
+
+        // into the folder the statistics are in: nothing to copy, and its max table still matches them
+        CliRun inPlace = CliRun.of("calibrate", model.toString(), "--statistics", saved.toString(), "--method",
+                "entropy", "--out", first.toString());
+        assertThat(inPlace.exitCode()).as(inPlace.err()).isZero();
+        assertThat(inPlace.errLines()).isEmpty();
+        assertThat(first.resolve("entropy.table.json")).exists();
+    }
+
+    @Test
+    void reportTakesAFolderNotAFile() throws IOException {
+        Path file = Files.writeString(dir.resolve("comparison.json"), "{}");
+        Path out = dir.resolve("report");
+
+        CliRun aFile = CliRun.of("report", "--calibration", file.toString(), "--out", out.toString());
+        CliRun missing = CliRun.of("report", "--calibration", dir.resolve("nothing").toString(), "--out",
+                out.toString());
+
+        assertThat(aFile.exitCode()).isEqualTo(1);
+        assertThat(aFile.errLines()).containsExactly("trt4j: --calibration " + file + ": is a file; it takes a "
+                + "calibration output folder (the one holding statistics.json and the *.table.json files)");
+        assertThat(missing.errLines()).containsExactly("trt4j: --calibration " + dir.resolve("nothing")
+                + ": no such folder");
+        assertThat(out).doesNotExist();
+    }
+}
