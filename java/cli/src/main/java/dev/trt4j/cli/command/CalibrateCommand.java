@@ -134,6 +134,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     public Integer call() {
         CalibrationOptions base = calibrationOptions();
         List<MethodSpec> specs = MethodSpec.parseAll("--method", methods, base);
+        MethodOptionCheck.refuseUnusedOptions(specs, spec.commandLine().getParseResult()::hasMatchedOption);
         boolean defaultModel = model == null;
         Path modelFile = defaultModel ? DefaultModel.file() : model;
         OnnxModel onnx = OnnxModel.load(modelFile);
@@ -153,6 +154,8 @@ public final class CalibrateCommand implements Callable<Integer> {
             statistics = saved.statistics();
             statisticsOptions = saved.options();
         } else {
+            // Saved statistics are checked by the methods themselves, in no time; a pass is worth checking first.
+            MethodOptionCheck.refuseStartBinPastBins(specs, numBins);
             statistics = collect(onnx, statisticsOptions, defaultModel);
         }
         // Compute every table before writing anything, so a failing method leaves no partial set of files.

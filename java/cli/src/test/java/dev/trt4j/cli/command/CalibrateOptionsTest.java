@@ -1,9 +1,11 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestModels;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -21,6 +23,44 @@ class CalibrateOptionsTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).containsExactly("trt4j: --method gives max twice; give each method once");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aStartBinPastTheHistogramIsRefusedBeforeTheData() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("cal");
+        // the data does not exist: a refusal naming it would mean the check came too late
+        String missing = dir.resolve("missing").toString();
+
+        CliRun entropy = CliRun.of("calibrate", model.toString(), "--data", missing, "--method", "entropy",
+                "--start-bin", "4096", "--out", out.toString());
+        CliRun mse = CliRun.of("calibrate", model.toString(), "--data", missing, "--method", "max,mse",
+                "--num-bins", "64", "--out", out.toString());
+
+        assertThat(entropy.exitCode()).isEqualTo(1);
+        assertThat(entropy.errLines()).containsExactly("trt4j: the entropy method needs at least 4096 histogram bins "
+                + "(--start-bin 4096) but --num-bins is 2048; lower --start-bin to at most 2048 or raise --num-bins");
+        assertThat(mse.errLines()).containsExactly("trt4j: the mse method needs more histogram bins than --start-bin "
+                + "128 but --num-bins is 64; lower --start-bin below 64 or raise --num-bins");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void anOptionNoChosenMethodReadsIsRefused() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("cal");
+
+        CliRun startBin = CliRun.of("calibrate", model.toString(), "--method", "max,percentile=99.9",
+                "--start-bin", "4096", "--out", out.toString());
+        CliRun threshold = CliRun.of("calibrate", model.toString(), "--method", "mse", "--trt-threshold", "--out",
+                out.toString());
+
+        assertThat(startBin.exitCode()).isEqualTo(1);
+        assertThat(startBin.errLines()).containsExactly("trt4j: --start-bin only changes the entropy and mse methods, "
+                + "and --method max,percentile-99.9 chooses neither; drop --start-bin or add one of them");
+        assertThat(threshold.errLines()).containsExactly("trt4j: --trt-threshold only changes the entropy method, and "
+                + "--method mse does not choose it; drop --trt-threshold or add it");
         assertThat(out).doesNotExist();
     }
 }

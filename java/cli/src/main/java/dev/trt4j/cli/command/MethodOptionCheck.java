@@ -1,0 +1,75 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibration.MethodSpec;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Checks {@code calibrate}'s method options against the chosen methods before the statistics pass, which can take
+ * minutes: an option none of them reads, or a start bin the histograms will not have, would otherwise show only
+ * after it (or never).
+ */
+final class MethodOptionCheck {
+    /** The built-in methods that read each search option; max and percentile read none of them. */
+    private static final Map<String, Set<String>> READERS = Map.of(
+            "--start-bin", Set.of("entropy", "mse"),
+            "--stride", Set.of("entropy", "mse"),
+            "--trt-threshold", Set.of("entropy"));
+    private static final Set<String> BUILT_IN = Set.of("max", "entropy", "percentile", "mse");
+
+    private MethodOptionCheck() {
+    }
+
+    /**
+     * @param methods the chosen methods
+     * @param given   whether an option was on the command line
+     * @throws Trt4jException if a given option is read by none of {@code methods} (unless one is a plug-in, whose
+     *                        options trt4j cannot know)
+     */
+    static void refuseUnusedOptions(List<MethodSpec> methods, Predicate<String> given) {
+        List<String> names = methods.stream().map(m -> m.calibrator().name()).toList();
+        if (!BUILT_IN.containsAll(names)) {
+            return;
+        }
+        for (String option : List.of("--start-bin", "--stride", "--trt-threshold")) {
+            Set<String> readers = READERS.get(option);
+            if (given.test(option) && names.stream().noneMatch(readers::contains)) {
+                boolean one = readers.size() == 1;
+                throw new Trt4jException(option + " only changes the " + String.join(" and ", readers.stream()
+                        .sorted().toList()) + " method" + (one ? "" : "s") + ", and --method "
+                        + String.join(",", methods.stream().map(MethodSpec::label).toList())
+                        + (one ? " does not choose it" : " chooses neither") + "; drop " + option + " or add "
+                        + (one ? "it" : "one of them"));
+            }
+        }
+    }
+
+    /**
+     * Refuses a start bin the histograms of a pass with {@code numBins} bins will not reach. A histogram grows past
+     * {@code numBins} only when a later batch exceeds the range of the first, which some tensors never do, so the
+     * method would fail on one of them after the whole pass.
+     *
+     * @throws Trt4jException naming the method, {@code --start-bin} and {@code --num-bins}
+     */
+    static void refuseStartBinPastBins(List<MethodSpec> methods, int numBins) {
+        for (MethodSpec m : methods) {
+            int startBin = m.options().startBin();
+            String name = m.calibrator().name();
+            // Entropy tries keeping startBin..n bins, so n = startBin will do; MSE tries centres below the last bin.
+            if (name.equals("entropy") && numBins < Math.max(startBin, 2)) {
+                throw new Trt4jException("the entropy method needs at least " + Math.max(startBin, 2)
+                        + " histogram bins (--start-bin " + startBin + ") but --num-bins is " + numBins
+                        + "; lower --start-bin to at most " + numBins + " or raise --num-bins");
+            }
+            if (name.equals("mse") && numBins <= startBin) {
+                throw new Trt4jException("the mse method needs more histogram bins than --start-bin " + startBin
+                        + " but --num-bins is " + numBins + "; lower --start-bin below " + numBins
+                        + " or raise --num-bins");
+            }
+        }
+    }
+}
