@@ -29,7 +29,8 @@ public final class DataArguments {
     Path data;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "256",
-            description = "Samples to use at most (default ${DEFAULT-VALUE}; 0 = all).")
+            description = "Samples to use at most (default ${DEFAULT-VALUE}; 0 = all of --data or of the bundled "
+                    + "sentences; seeded random data never runs out, so it needs a count).")
     long samples;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "0",
@@ -140,6 +141,11 @@ public final class DataArguments {
         }
         if ((isTextModel(inputs) && tokenizer != null) || OcrModelRole.of(inputs, outputs).isPresent()) {
             return DataSourceFactory.openBundledSentences(inputs, options);
+        }
+        if (samples == 0) {
+            // "All" of an endless source used to mean a quiet 32 samples, fewer than the default 256.
+            throw new Trt4jException("--samples 0 means all samples, but without --data this model gets seeded random "
+                    + "data, which never runs out; give a count (default 256) or --data");
         }
         return DataSourceFactory.open(null, inputs, options);
     }

@@ -63,4 +63,18 @@ class CalibrateOptionsTest {
                 + "--method mse does not choose it; drop --trt-threshold or add it");
         assertThat(out).doesNotExist();
     }
+
+    @Test
+    void allSamplesOfEndlessRandomDataIsRefused() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("cal");
+
+        CliRun run = CliRun.of("calibrate", model.toString(), "--samples", "0", "--method", "max", "--out",
+                out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: --samples 0 means all samples, but without --data this "
+                + "model gets seeded random data, which never runs out; give a count (default 256) or --data");
+        assertThat(out).doesNotExist();
+    }
 }
