@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,6 +42,11 @@ public final class TensorRtCalibrationCache {
     public static final String ENTROPY_CALIBRATION_2 = "EntropyCalibration2";
     /** Algorithm token of TensorRT's {@code IInt8MinMaxCalibrator}. */
     public static final String MIN_MAX_CALIBRATION = "MinMaxCalibration";
+    /**
+     * The algorithm tokens TensorRT is known to write, and the only ones its calibrators trt4j drives will read
+     * back (calibration.md §4.1: tokens of the v1 entropy and legacy calibrators were never seen in a real cache).
+     */
+    public static final List<String> KNOWN_ALGORITHMS = List.of(ENTROPY_CALIBRATION_2, MIN_MAX_CALIBRATION);
     /** {@code NV_TENSORRT_VERSION} of TensorRT 10.15.1, the release trt4j targets. */
     public static final int DEFAULT_VERSION = 101501;
     /** Provenance parameter that keeps a converted cache's header version. */

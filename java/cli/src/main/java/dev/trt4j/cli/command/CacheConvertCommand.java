@@ -13,6 +13,7 @@ import picocli.CommandLine.Spec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code trt4j cache convert}: TensorRT calibration cache to trt4j table and back, by the input's content. */
@@ -23,7 +24,8 @@ public final class CacheConvertCommand implements Callable<Integer> {
     @Parameters(paramLabel = "IN", description = "A TensorRT calibration cache or a trt4j table (.json).")
     Path in;
 
-    @Option(names = "--out", required = true, paramLabel = "OUT", description = "The file to write.")
+    @Option(names = "--out", required = true, paramLabel = "OUT",
+            description = "The file to write: a .json name for a table, any other name for a cache.")
     Path out;
 
     @Option(names = "--trt-version", paramLabel = "VERSION",
@@ -32,7 +34,7 @@ public final class CacheConvertCommand implements Callable<Integer> {
     String trtVersion;
 
     @Option(names = "--algorithm", paramLabel = "NAME",
-            description = "Table to cache: header algorithm, for example EntropyCalibration2 or MinMaxCalibration "
+            description = "Table to cache: header algorithm, EntropyCalibration2 or MinMaxCalibration "
                     + "(default: the table's own if it came from a cache, MinMaxCalibration for method max, "
                     + "else EntropyCalibration2).")
     String algorithm;
@@ -49,10 +51,12 @@ public final class CacheConvertCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--trt-version and --algorithm set the header "
                         + "of a cache; " + in + " is already a cache and converts to a table");
             }
+            requireOutExtension(true);
             CalibrationTable table = input.cache().toTable(in.getFileName().toString());
             table.write(out);
             report(table.size(), "calibration table");
         } else {
+            requireOutExtension(false);
             TensorRtCalibrationCache defaults = TensorRtCalibrationCache.fromTable(input.table());
             int version = defaults.version();
             if (trtVersion != null) {
@@ -62,16 +66,40 @@ public final class CacheConvertCommand implements Callable<Integer> {
                     throw new ParameterException(spec.commandLine(), "--trt-version: " + e.getMessage());
                 }
             }
-            if (algorithm != null && !algorithm.matches("\\S+")) {
-                throw new ParameterException(spec.commandLine(), "--algorithm must be one word, got '" + algorithm
-                        + "'");
-            }
             TensorRtCalibrationCache cache = TensorRtCalibrationCache.fromTable(input.table(), version,
-                    algorithm == null ? defaults.algorithm() : algorithm);
+                    algorithm == null ? defaults.algorithm() : knownAlgorithm());
             cache.write(out);
             report(cache.scaleBitsByTensor().size(), cache.header() + " cache");
         }
         return 0;
+    }
+
+    /**
+     * Other tools pick the reader by extension, so a table named {@code .cache} or a cache named {@code .json} would
+     * be misread later; the name is checked once the input has decided the direction, before anything is written.
+     */
+    private void requireOutExtension(boolean writesTable) {
+        boolean json = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
+        if (writesTable && !json) {
+            throw new ParameterException(spec.commandLine(), "--out " + out + ": " + in + " is a cache and converts "
+                    + "to a calibration table (JSON); give --out a .json name");
+        }
+        if (!writesTable && json) {
+            throw new ParameterException(spec.commandLine(), "--out " + out + ": " + in + " is a table and converts "
+                    + "to a TensorRT calibration cache, not JSON; give --out a name not ending in .json, such as "
+                    + "model.cache");
+        }
+    }
+
+    /**
+     * TensorRT reads a cache back only when its header names the calibrator reading it, so a made-up token would
+     * give a cache every build ignores. Matched case-insensitively and written in TensorRT's spelling.
+     */
+    private String knownAlgorithm() {
+        return TensorRtCalibrationCache.KNOWN_ALGORITHMS.stream().filter(a -> a.equalsIgnoreCase(algorithm))
+                .findFirst().orElseThrow(() -> new ParameterException(spec.commandLine(), "--algorithm '"
+                        + algorithm + "' is not a calibration algorithm TensorRT writes; use one of "
+                        + String.join(", ", TensorRtCalibrationCache.KNOWN_ALGORITHMS)));
     }
 
     /** Writing over the input would destroy it whatever the direction, so even a link to it is refused. */

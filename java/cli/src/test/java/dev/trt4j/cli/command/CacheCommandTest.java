@@ -171,4 +171,44 @@ class CacheCommandTest {
         assertThat(badVersion.exitCode()).isEqualTo(2);
         assertThat(badVersion.errLines().get(0)).contains("--trt-version").contains("'ten'");
     }
+
+    @Test
+    void convertRefusesAnOutNameThatContradictsWhatItWrites() throws Exception {
+        Path cache = write("in.cache", TRT_7000);
+        Path table = dir.resolve("t.json");
+        new CalibrationTable(Map.of("x", 2f), Provenance.unknown()).write(table);
+        Path jsonAsCache = dir.resolve("x.cache");
+        Path cacheAsJson = dir.resolve("y.table.json");
+
+        CliRun toTable = CliRun.of("cache", "convert", cache.toString(), "--out", jsonAsCache.toString());
+        CliRun toCache = CliRun.of("cache", "convert", table.toString(), "--out", cacheAsJson.toString());
+
+        assertThat(toTable.exitCode()).isEqualTo(2);
+        assertThat(toTable.errLines()).containsExactly("trt4j: --out " + jsonAsCache + ": " + cache
+                + " is a cache and converts to a calibration table (JSON); give --out a .json name");
+        assertThat(toCache.exitCode()).isEqualTo(2);
+        assertThat(toCache.errLines()).containsExactly("trt4j: --out " + cacheAsJson + ": " + table
+                + " is a table and converts to a TensorRT calibration cache, not JSON; give --out a name not ending "
+                + "in .json, such as model.cache");
+        assertThat(jsonAsCache).doesNotExist();
+        assertThat(cacheAsJson).doesNotExist();
+    }
+
+    @Test
+    void convertAcceptsOnlyAlgorithmsTensorRtWrites() throws Exception {
+        Path table = dir.resolve("t.json");
+        new CalibrationTable(Map.of("x", 2f), Provenance.unknown()).write(table);
+        Path out = dir.resolve("x.cache");
+
+        CliRun made = CliRun.of("cache", "convert", table.toString(), "--out", out.toString(), "--algorithm", "Foo");
+        assertThat(made.exitCode()).isEqualTo(2);
+        assertThat(made.errLines()).containsExactly("trt4j: --algorithm 'Foo' is not a calibration algorithm TensorRT "
+                + "writes; use one of EntropyCalibration2, MinMaxCalibration");
+        assertThat(out).doesNotExist();
+
+        CliRun lowerCase = CliRun.of("cache", "convert", table.toString(), "--out", out.toString(),
+                "--algorithm", "minmaxcalibration");
+        assertThat(lowerCase.exitCode()).isZero();
+        assertThat(Files.readString(out)).startsWith("TRT-101501-MinMaxCalibration\n");
+    }
 }
