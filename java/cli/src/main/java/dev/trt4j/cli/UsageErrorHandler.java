@@ -15,6 +15,7 @@ import java.util.List;
 final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler {
     /** Enough to name the option meant, few enough to stay one readable line. */
     private static final int MAX_SUGGESTIONS = 3;
+    private static final String PICOCLI_PREFIX = "Error: ";
 
     @Override
     public int handleParseException(ParameterException ex, String[] args) {
@@ -53,7 +54,11 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
                         + String.join(", ", options.stream().map(o -> "'" + o + "'").toList());
             }
         }
-        return ex.getMessage();
+        String message = ex.getMessage();
+        // Picocli starts its argument-group messages (a missing or doubled --tensor|--histogram) with its own
+        // "Error: "; behind our "trt4j: " prefix that would be two prefixes on one line.
+        return message != null && message.startsWith(PICOCLI_PREFIX) ? message.substring(PICOCLI_PREFIX.length())
+                : message;
     }
 
     private static String oneLine(String message) {
