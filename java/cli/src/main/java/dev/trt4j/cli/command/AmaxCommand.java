@@ -118,18 +118,35 @@ public final class AmaxCommand implements Callable<Integer> {
             }
             if (parsed.options().percentile() != percentile) {
                 throw new ParameterException(spec.commandLine(), "--method " + method + " and --percentile "
-                        + BigDecimal.valueOf(percentile).stripTrailingZeros().toPlainString() + " disagree; give the percentile once");
+                        + plain(percentile) + " disagree; give the percentile once");
             }
         }
         return parsed;
     }
 
+    /**
+     * The ranges are checked here, not only by {@link CalibrationOptions}, so the message names the option as the
+     * user typed it rather than the record's field.
+     */
     private CalibrationOptions options() {
+        if (numBits < 1 || numBits > 16) {
+            throw new ParameterException(spec.commandLine(), "--num-bits must be in [1, 16], got " + numBits);
+        }
+        if (!(percentile >= 0 && percentile <= 100)) {
+            throw new ParameterException(spec.commandLine(), "--percentile must be in [0, 100], got "
+                    + plain(percentile));
+        }
         try {
             return new CalibrationOptions(numBits, unsigned, startBin, stride, percentile, trtThreshold);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
+    }
+
+    /** A percentile as the user wrote it: {@code 101}, not {@code 101.0}. */
+    private static String plain(double value) {
+        return Double.isFinite(value) ? BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()
+                : String.valueOf(value);
     }
 
     private TensorStatistics fromHistogram(Calibrator calibrator) {

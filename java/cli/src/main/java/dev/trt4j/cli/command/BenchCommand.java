@@ -30,6 +30,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -281,6 +282,12 @@ public final class BenchCommand implements Callable<Integer> {
         requireAtLeast("--warmup-iterations", warmUpQueries, 0);
         requireAtLeast("--iterations", iterations, 1);
         requireAtLeast("--rounds", rounds, 1);
+        for (double p : percentiles) {
+            if (!(p >= 0 && p <= 100)) {
+                throw new ParameterException(spec.commandLine(), "--percentiles must be in [0, 100], got "
+                        + (Double.isFinite(p) ? BigDecimal.valueOf(p).stripTrailingZeros().toPlainString() : p));
+            }
+        }
         if (!(warmUpMs >= 0)) {
             throw new ParameterException(spec.commandLine(), "--warmup must not be negative, got " + warmUpMs);
         }

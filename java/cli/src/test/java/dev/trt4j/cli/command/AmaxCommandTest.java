@@ -142,6 +142,24 @@ class AmaxCommandTest {
     }
 
     @Test
+    void outOfRangeOptionsAreNamedAsTyped() {
+        String a = npy("arange.npy", arange(100, 1f));
+
+        CliRun percentile = CliRun.of("amax", "--method", "percentile", "--percentile", "101", "--tensor", a);
+        CliRun bits = CliRun.of("amax", "--method", "max", "--num-bits", "40", "--tensor", a);
+        CliRun noInput = CliRun.of("amax", "--method", "max");
+
+        assertThat(percentile.exitCode()).isEqualTo(2);
+        assertThat(percentile.errLines()).containsExactly("trt4j: --percentile must be in [0, 100], got 101");
+        assertThat(bits.exitCode()).isEqualTo(2);
+        assertThat(bits.errLines()).containsExactly("trt4j: --num-bits must be in [1, 16], got 40");
+        assertThat(noInput.exitCode()).isEqualTo(2);
+        assertThat(noInput.errLines()).hasSize(1).first().asString()
+                .startsWith("trt4j: Missing required argument").contains("--tensor").contains("--histogram");
+        assertThat(percentile.out() + bits.out() + noInput.out()).isEmpty();
+    }
+
+    @Test
     void maxWithAHistogramIsRejectedInOneLine() throws Exception {
         Path h = dir.resolve("h.json");
         Files.writeString(h, "{\"counts\": [1, 2], \"edges\": [0, 1, 2]}");

@@ -207,6 +207,7 @@ class BenchCommandTest {
         assertUsageError(bench(m, "--iterations", "0"), "--iterations must be at least 1, got 0");
         assertUsageError(bench(m, "--warmup-iterations", "-1"), "--warmup-iterations must not be negative, got -1");
         assertUsageError(bench(m, "--duration", "-1"), "--duration must not be negative, got -1.0");
+        assertUsageError(bench(m, "--percentiles", "50,150"), "--percentiles must be in [0, 100], got 150");
     }
 
     private static void assertUsageError(CliRun run, String message) {
