@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -56,7 +57,8 @@ public final class SensitivityCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--method", paramLabel = "M", defaultValue = "percentile=99.99",
-            description = "Activation calibration method (default ${DEFAULT-VALUE}).")
+            description = "The one activation calibration method the layers are ranked under: max, entropy, mse, "
+                    + "percentile or percentile=P (default ${DEFAULT-VALUE}).")
     String method;
 
     @Option(names = "--target", paramLabel = "DROP",
@@ -87,12 +89,12 @@ public final class SensitivityCommand implements Callable<Integer> {
         if (target != null && !(target >= 0)) {
             throw new Trt4jException("--target must be a drop >= 0, got " + target);
         }
+        MethodSpec methodSpec = methodSpec();
         StudiedModel studied = study.load(model);
         Path folder = studied.folder(out, "sensitivity");
         StagedWrites.requireWritable(folder);
         OnnxModel onnx = studied.onnx();
         QuantizationConfig config = studied.config();
-        MethodSpec methodSpec = MethodSpec.parse(method, CalibrationOptions.defaults());
         long calibrationSamples = study.calibrationSamples();
         SampleSplit split = study.split(onnx);
         BiasCorrection.Scope scope = biasCorrection.scope(split, study.feedback(), config);
@@ -143,6 +145,18 @@ public final class SensitivityCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
+    }
+
+    /**
+     * Checked before the model loads. A ranking is made under one method, and calibrate and compare-calibrators
+     * take comma lists, so a list here gets its own message instead of "unknown method 'max,entropy'".
+     */
+    private MethodSpec methodSpec() {
+        if (method.contains(",")) {
+            throw new ParameterException(spec.commandLine(), "--method takes one calibration method, got '" + method
+                    + "'; run sensitivity once per method, or compare methods with compare-calibrators");
+        }
+        return MethodSpec.parse(method, CalibrationOptions.defaults());
     }
 
     private void print(PrintWriter w, SensitivityReport report, PartialQuantization partial, Path folder,

@@ -137,6 +137,15 @@ class SensitivityCommandTest {
         assertThat(run.errLines()).containsExactly("trt4j: --target must be a drop >= 0, got -1.0");
     }
 
+    @Test
+    void aListOfMethodsIsRefusedBeforeTheModelLoads() {
+        Path missing = dir.resolve("missing.onnx");
+        CliRun run = CliRun.of("sensitivity", missing.toString(), "--method", "max,entropy");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --method takes one calibration method, got 'max,entropy'; "
+                + "run sensitivity once per method, or compare methods with compare-calibrators");
+    }
+
     private static CliRun run(List<String> common, String... more) {
         List<String> args = new ArrayList<>(common);
         args.addAll(List.of(more));
