@@ -22,6 +22,8 @@ import java.util.Objects;
  * @param rows      the rows, each with one value (or null) per column
  */
 public record ResultTable(String title, String rowHeader, List<String> columns, List<Row> rows) {
+    /** The end of a header whose column holds decibels, e.g. {@code SNR dB}. */
+    private static final String DECIBELS = "dB";
 
     /**
      * One row.
@@ -69,10 +71,24 @@ public record ResultTable(String title, String rowHeader, List<String> columns, 
         s.append("|\n");
         for (Row r : rows) {
             s.append("| ").append(escape(r.label()));
-            r.values().forEach(v -> s.append(" | ").append(format(v)));
+            for (int i = 0; i < columns.size(); i++) {
+                s.append(" | ").append(cell(i, r.value(i)));
+            }
             s.append(" |\n");
         }
         return s.toString();
+    }
+
+    /**
+     * A cell of column {@code column} as text. A column whose header ends in {@code dB} holds decibels and gets one
+     * decimal throughout, as the tables in docs/ print SNR: by size alone an SNR of 3.67 dB would get four decimals
+     * next to 22.4 dB in the same column. Every other column is formatted by {@link #format(Double)}.
+     */
+    public String cell(int column, Double v) {
+        if (v != null && Double.isFinite(v) && columns.get(column).endsWith(DECIBELS)) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        return format(v);
     }
 
     /**

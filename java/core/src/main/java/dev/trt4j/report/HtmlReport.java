@@ -190,7 +190,7 @@ public final class HtmlReport {
             for (int i = 0; i < r.values().size(); i++) {
                 boolean mark = best != null && i > 0 && best.equals(r.value(i));
                 html.append(mark ? "<td class=\"n best\">" : "<td class=\"n\">")
-                        .append(escape(ResultTable.format(r.value(i)))).append("</td>");
+                        .append(escape(t.cell(i, r.value(i)))).append("</td>");
             }
             html.append("</tr>\n");
         }

@@ -28,6 +28,23 @@ class ResultTableTest {
     }
 
     @Test
+    void decibelColumnsHaveOneDecimalWhateverTheSize() {
+        ResultTable fidelity = new ResultTable("INT8 against FP32", "method", List.of("cosine", "SNR dB"),
+                List.of(new ResultTable.Row("max", List.of(0.71, 3.67114)),
+                        new ResultTable.Row("entropy", List.of(0.998, 22.4321)),
+                        new ResultTable.Row("same", Arrays.asList(1.0, Double.POSITIVE_INFINITY)),
+                        new ResultTable.Row("none", Arrays.asList(null, null))));
+
+        assertThat(fidelity.toMarkdown()).endsWith("""
+                | max | 0.7100 | 3.7 |
+                | entropy | 0.9980 | 22.4 |
+                | same | 1.0000 | ∞ |
+                | none |  |  |
+                """);
+        assertThat(fidelity.cell(0, 3.67114)).isEqualTo("3.6711");
+    }
+
+    @Test
     void jsonRoundTripsIncludingInfinityAndEmptyCells() {
         String text = JsonDocument.toText(TABLE.toJson(), false);
         JsonDocument doc = JsonDocument.parse(text, "t.json");
