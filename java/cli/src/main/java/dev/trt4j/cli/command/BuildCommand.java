@@ -53,8 +53,11 @@ public final class BuildCommand implements Callable<Integer> {
     private String int8Mode;
 
     @Option(names = "--calibrator", paramLabel = "NAME",
-            description = "max|entropy|percentile|mse (trt4j's ranges: from --table or --cache, else computed on the "
-                    + "CPU from --data) or trt-entropy2|trt-minmax (TensorRT calibrates on --data). Default: entropy.")
+            description = {"Where the INT8 ranges come from (default entropy).",
+                "max, entropy, percentile or mse: trt4j's ranges, read from --table or --cache, else calibrated "
+                    + "by trt4j on the CPU from --data.",
+                "trt-entropy2 or trt-minmax: TensorRT calibrates on the GPU from --data, or reuses --cache "
+                    + "when it exists."})
     private String calibrator;
 
     @Option(names = "--table", paramLabel = "TABLE.json",

@@ -28,6 +28,19 @@ class BuildCommandTest {
 
     /** Option mistakes are caught before any model or native work, each as one line with exit 1. */
     @Test
+    void helpSaysWhereEachKindOfCalibratorGetsItsRanges() {
+        CliRun run = CliRun.of("build", "--help");
+        // Help wraps each description line; joining the wrapped lines gives back the sentences.
+        String help = run.out().replaceAll("\\s+", " ");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(help).contains("--calibrator=NAME Where the INT8 ranges come from (default entropy). max, "
+                + "entropy, percentile or mse: trt4j's ranges, read from --table or --cache, else calibrated by trt4j "
+                + "on the CPU from --data. trt-entropy2 or trt-minmax: TensorRT calibrates on the GPU from --data, or "
+                + "reuses --cache when it exists.");
+    }
+
+    @Test
     void conflictingOrMalformedOptionsFailWithOneLine() throws Exception {
         Path model = Files.writeString(dir.resolve("m.onnx"), "not read before the options are checked");
         assertThat(fails("build", model.toString(), "--precision", "int9"))
