@@ -78,6 +78,10 @@ public final class ExportTritonCommand implements Callable<Integer> {
             if (!Files.isRegularFile(engine)) {
                 throw new Trt4jException(engine + ": no such engine file");
             }
+            if (OnnxSignature.looksLikeModel(engine)) {
+                throw new Trt4jException(engine + ": an ONNX model, not a TensorRT engine; export-triton takes "
+                        + "engines built by trt4j build");
+            }
             EngineSidecar sidecar = EngineSidecarFile.read(engine).orElse(null);
             EngineTensors tensors = EngineTensors.find(engine, sidecar, model);
             String name = TritonRepository.modelName(engine);

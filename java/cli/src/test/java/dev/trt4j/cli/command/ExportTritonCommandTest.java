@@ -71,6 +71,21 @@ class ExportTritonCommandTest {
     }
 
     @Test
+    void anOnnxModelIsCalledOneByNameOrByContent() throws Exception {
+        Path model = TestModels.ppocrClassifier(dir.resolve("small.onnx"));
+        Path renamed = Files.copy(model, dir.resolve("small.bin"));
+        Path repo = dir.resolve("repo");
+
+        for (Path file : List.of(model, renamed)) {
+            CliRun run = exportTriton(file.toString(), "--out", repo.toString());
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.errLines()).as(file.toString()).containsExactly("trt4j: " + file + ": an ONNX model, "
+                    + "not a TensorRT engine; export-triton takes engines built by trt4j build");
+        }
+        assertThat(repo).doesNotExist();
+    }
+
+    @Test
     void refusesNegativeGpuIdsAndNamesEachBadOption() throws Exception {
         Path engine = engine("a.engine", 32);
         Path repo = dir.resolve("repo");
