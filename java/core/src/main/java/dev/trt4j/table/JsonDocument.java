@@ -1,6 +1,5 @@
 package dev.trt4j.table;
 
-import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -72,9 +71,7 @@ public final class JsonDocument {
             }
             return new JsonDocument(source, root);
         } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-            throw new Trt4jException(source + ": not valid JSON: " + oneLine(e.getOriginalMessage()) + where, e);
+            throw new Trt4jException(JsonSyntaxError.message(source, e), e);
         }
     }
 
