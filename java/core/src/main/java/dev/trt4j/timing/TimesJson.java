@@ -1,10 +1,13 @@
 package dev.trt4j.timing;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.ReadFailure;
+import dev.trt4j.table.JsonSyntaxError;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -48,9 +51,10 @@ public final class TimesJson {
         JsonNode root;
         try {
             root = MAPPER.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new Trt4jException(JsonSyntaxError.message(file.toString(), e), e);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": not a times JSON file: " + e.getMessage().lines().findFirst().orElse(""),
-                    e);
+            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
         }
         if (root == null || !root.isArray()) {
             throw new Trt4jException(file + ": expected a JSON array of per-query times");

@@ -49,4 +49,13 @@ class TimesJsonTest {
         assertThatThrownBy(() -> TimesJson.read(file)).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("query 0 has no number 'endEnqMs'");
     }
+
+    @Test
+    void truncatedFileGivesOneReadableLine() throws Exception {
+        Path file = dir.resolve("cut.json");
+        Files.writeString(file, "[{\"startEnqMs\": 1}");
+        assertThatThrownBy(() -> TimesJson.read(file)).isInstanceOf(Trt4jException.class)
+                .hasMessage(file + ": not valid JSON at line 1, column 19: unexpected end of input"
+                        + " (an array is not closed)");
+    }
 }
