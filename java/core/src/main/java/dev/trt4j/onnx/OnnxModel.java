@@ -101,8 +101,8 @@ public final class OnnxModel {
     /**
      * Loads a model file, reading in any external data from the model's folder.
      *
-     * @throws Trt4jException if the file is missing or unreadable, is not an ONNX protobuf, or its external data
-     *                        is missing
+     * @throws Trt4jException if the file is missing or unreadable, is not an ONNX protobuf, its main graph reads a
+     *                        tensor nothing defines or has no outputs, or its external data is missing
      */
     public static OnnxModel load(Path file) {
         if (Files.isDirectory(file)) {
@@ -127,6 +127,7 @@ public final class OnnxModel {
             throw new Trt4jException(file + ": not an ONNX model (no " + (proto.hasGraph() ? "IR version" : "graph")
                     + ")");
         }
+        GraphWiring.check(proto.getGraph(), file);
         return new OnnxModel(file, Provenance.sha256(bytes), proto);
     }
 

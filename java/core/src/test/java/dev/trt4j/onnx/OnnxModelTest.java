@@ -1,6 +1,9 @@
 package dev.trt4j.onnx;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
@@ -241,6 +244,53 @@ class OnnxModelTest {
                 .hasMessageStartingWith(text + ": not an ONNX model").hasMessageNotContaining("\n");
         assertThatThrownBy(() -> OnnxModel.load(dir)).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("is a folder");
+    }
+
+    @Test
+    void rejectsGraphsThatReadUndefinedTensorsOrHaveNoOutputs() {
+        ModelProto cut = new TestGraph().output("y", FLOAT, 1)
+                .node("Relu", List.of("x"), List.of("y")).build(13);
+        Path cutFile = TestModels.write(cut, dir, "cut.onnx");
+        assertThatThrownBy(() -> OnnxModel.load(cutFile)).isInstanceOf(Trt4jException.class)
+                .hasMessage(cutFile + ": node 'Relu_0' (Relu) reads tensor 'x', which no graph input, initializer or"
+                        + " node output defines");
+
+        ModelProto unnamed = cut.toBuilder().setGraph(cut.getGraph().toBuilder()
+                .setNode(0, cut.getGraph().getNode(0).toBuilder().clearName())).build();
+        Path unnamedFile = TestModels.write(unnamed, dir, "unnamed.onnx");
+        assertThatThrownBy(() -> OnnxModel.load(unnamedFile)).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining(": node Relu#0 reads tensor 'x'");
+
+        ModelProto noOutputs = new TestGraph().input("x", FLOAT, 1).node("Relu", List.of("x"), List.of("y"))
+                .build(13);
+        Path noOutputsFile = TestModels.write(noOutputs, dir, "no-outputs.onnx");
+        assertThatThrownBy(() -> OnnxModel.load(noOutputsFile)).isInstanceOf(Trt4jException.class)
+                .hasMessage(noOutputsFile + ": the graph has no outputs");
+
+        ModelProto strayOutput = new TestGraph().input("x", FLOAT, 1).output("z", FLOAT, 1)
+                .node("Relu", List.of("x"), List.of("y")).build(13);
+        Path strayFile = TestModels.write(strayOutput, dir, "stray.onnx");
+        assertThatThrownBy(() -> OnnxModel.load(strayFile)).isInstanceOf(Trt4jException.class)
+                .hasMessage(strayFile + ": graph output 'z' is not a graph input, initializer or node output");
+    }
+
+    @Test
+    void acceptsOptionalInputsAndBodiesReadingTheOuterGraph() {
+        // Clip's empty min is an optional input left out; the If body reads 'x' from the graph around it.
+        GraphProto body = GraphProto.newBuilder().setName("then")
+                .addNode(NodeProto.newBuilder().setOpType("Identity").addInput("x").addOutput("t"))
+                .addOutput(ValueInfoProto.newBuilder().setName("t")).build();
+        ModelProto model = new TestGraph().input("x", FLOAT, 1).input("c", TensorProto.DataType.BOOL_VALUE).output("y", FLOAT, 1)
+                .initializer("max", new long[0], 6f)
+                .node("Clip", List.of("x", "", "max"), List.of("r"))
+                .node("If", List.of("c"), List.of("y"), AttributeProto.newBuilder().setName("then_branch")
+                        .setType(AttributeProto.AttributeType.GRAPH).setG(body).build(),
+                        AttributeProto.newBuilder().setName("else_branch")
+                                .setType(AttributeProto.AttributeType.GRAPH).setG(body).build())
+                .build(13);
+        Path file = TestModels.write(model, dir, "optional.onnx");
+
+        assertThat(OnnxModel.load(file).outputs()).extracting(TensorSpec::name).containsExactly("y");
     }
 
     @Test
