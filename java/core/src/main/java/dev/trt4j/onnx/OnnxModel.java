@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * An ONNX model loaded into memory, with the facts trt4j needs about it: inputs and outputs, opset, operators,
@@ -38,7 +39,7 @@ import java.util.TreeMap;
  * every weight in {@code Constant} nodes). External data (tensors stored in files beside the model) is read in
  * when the model is loaded, so {@link #toBytes()} is a self-contained model ONNX Runtime can take.
  *
- * <p>Immutable and thread-safe.
+ * <p>Immutable (apart from remembering that a warning was logged) and thread-safe.
  */
 public final class OnnxModel {
     private static final Logger LOG = LoggerFactory.getLogger(OnnxModel.class);
@@ -55,6 +56,9 @@ public final class OnnxModel {
     private final Set<String> constants;
     private final List<String> quantizableActivations;
     private final List<String> allActivations;
+    private final List<String> untyped;
+    /** The untyped-tensor warning is given once, by the first caller that selects tensors to calibrate. */
+    private final AtomicBoolean untypedWarned = new AtomicBoolean();
 
     private OnnxModel(Path path, String sha256, ModelProto proto) {
         this.path = path;
@@ -83,11 +87,7 @@ public final class OnnxModel {
         countOperators(g, counts);
         this.operatorCounts = Collections.unmodifiableMap(counts);
         this.elementTypes = Collections.unmodifiableMap(ElementTypeInference.inferAll(this.proto));
-        List<String> untyped = ElementTypeInference.untyped(this.proto, elementTypes);
-        if (!untyped.isEmpty()) {
-            LOG.warn("{}: element type of {} tensors is unknown (e.g. '{}'); they will not be calibrated", path,
-                    untyped.size(), untyped.get(0));
-        }
+        this.untyped = ElementTypeInference.untyped(this.proto, elementTypes);
         Set<String> names = new HashSet<>(initializers);
         g.getInputList().forEach(v -> names.add(v.getName()));
         g.getNodeList().forEach(node -> names.addAll(node.getOutputList()));
@@ -257,6 +257,7 @@ public final class OnnxModel {
      * ({@link #isConstant}) excluded.
      */
     public List<String> quantizableActivationTensors() {
+        warnUntypedOnce();
         return quantizableActivations;
     }
 
@@ -265,6 +266,7 @@ public final class OnnxModel {
      * TensorRT's implicit INT8 mode calibrates. Graph order, no duplicates.
      */
     public List<String> allActivationTensors() {
+        warnUntypedOnce();
         return allActivations;
     }
 
@@ -281,6 +283,17 @@ public final class OnnxModel {
             }
         }
         return GraphOutputs.withExtraOutputs(proto, tensorNames, elementTypes).toByteArray();
+    }
+
+    /**
+     * Warns about tensors left out of calibration because their element type is unknown. Given here rather than on
+     * load, so that commands that never calibrate (convert, bench) do not print a warning that does not apply.
+     */
+    private void warnUntypedOnce() {
+        if (!untyped.isEmpty() && untypedWarned.compareAndSet(false, true)) {
+            LOG.warn("{}: element type of {} tensors is unknown (e.g. '{}'); they will not be calibrated", path,
+                    untyped.size(), untyped.get(0));
+        }
     }
 
     private static Map<String, TensorProto> weightTensors(GraphProto g) {
