@@ -17,4 +17,25 @@ public final class ControlFlow {
     public static long nodesWithBodies(GraphProto graph) {
         return graph.getNodeList().stream().filter(ControlFlow::holdsBody).count();
     }
+
+    /**
+     * What becomes of the bodies in {@code graph}'s own nodes, for a message: If branches are calibrated and
+     * converted once {@code trt4j convert --fix-input}/{@code --fix-shapes} folds the If away (the input
+     * specialisation folds only ONNX If nodes whose condition becomes constant), while Loop, Scan and other
+     * bodies stay as they are. Empty if no node holds a body.
+     */
+    public static String bodiesNote(GraphProto graph) {
+        long ifs = graph.getNodeList().stream().filter(ControlFlow::isOnnxIf).count();
+        long others = nodesWithBodies(graph) - ifs;
+        String ifNote = ifs == 0 ? "" : ifs + " If node(s), whose branches are not calibrated or converted until "
+                + "folded (trt4j convert --fix-input NAME=VALUE and/or --fix-shapes SPEC)";
+        String otherNote = others == 0 ? "" : others + " Loop/Scan node(s), whose bodies are never calibrated or "
+                + "converted";
+        return ifNote.isEmpty() || otherNote.isEmpty() ? ifNote + otherNote : ifNote + "; " + otherNote;
+    }
+
+    private static boolean isOnnxIf(NodeProto n) {
+        return n.getOpType().equals("If") && (n.getDomain().isEmpty() || n.getDomain().equals("ai.onnx"))
+                && holdsBody(n);
+    }
 }

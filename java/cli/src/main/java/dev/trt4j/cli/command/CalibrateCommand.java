@@ -213,10 +213,9 @@ public final class CalibrateCommand implements Callable<Integer> {
                 : qdqOnly ? new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(onnx.proto())
                 : onnx.quantizableActivationTensors();
         if (tensors.isEmpty()) {
-            long bodies = ControlFlow.nodesWithBodies(onnx.proto().getGraph());
-            throw new Trt4jException(onnx.path() + ": no activation tensors to calibrate" + (bodies > 0
-                    ? " in the main graph; " + bodies + " If/Loop/Scan node(s) hold the rest: fold them first with "
-                    + "trt4j convert --fix-input NAME=VALUE and/or --fix-shapes SPEC"
+            String bodies = ControlFlow.bodiesNote(onnx.proto().getGraph());
+            throw new Trt4jException(onnx.path() + ": no activation tensors to calibrate" + (!bodies.isEmpty()
+                    ? " in the main graph; it holds " + bodies
                     : allTensors ? "" : " (no Conv, Gemm, MatMul or other quantizable operator; try --all-tensors)"));
         }
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(onnx, tensors, options);

@@ -54,9 +54,8 @@ public final class InspectCommand implements Callable<Integer> {
             spec.commandLine().getOut().print(summary.toText(listTensors));
             spec.commandLine().getOut().printf("%-10s %s%n", "samples", "without --data: " + samples);
             if (bodies > 0) {
-                spec.commandLine().getOut().printf("%-10s %s%n", "control", bodies + " If/Loop/Scan node(s) in the "
-                        + "main graph; their bodies are not calibrated or converted until folded (trt4j convert "
-                        + "--fix-input/--fix-shapes)");
+                spec.commandLine().getOut().printf("%-10s %s%n", "control",
+                        ControlFlow.bodiesNote(loaded.proto().getGraph()));
             }
             spec.commandLine().getOut().flush();
         }

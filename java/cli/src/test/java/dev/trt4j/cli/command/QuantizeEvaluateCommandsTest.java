@@ -382,12 +382,12 @@ class QuantizeEvaluateCommandsTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).containsExactly("trt4j: " + wrapped + ": no activation tensors to calibrate in the "
-                + "main graph; 1 If/Loop/Scan node(s) hold the rest: fold them first with trt4j convert --fix-input "
-                + "NAME=VALUE and/or --fix-shapes SPEC");
+                + "main graph; it holds 1 If node(s), whose branches are not calibrated or converted until folded "
+                + "(trt4j convert --fix-input NAME=VALUE and/or --fix-shapes SPEC)");
         assertThat(out).doesNotExist();
         JsonNode inspected = json(CliRun.of("inspect", wrapped.toString(), "--json"));
         assertThat(inspected.get("controlFlowNodes").asLong()).isEqualTo(1);
-        assertThat(CliRun.of("inspect", wrapped.toString()).out()).contains("control    1 If/Loop/Scan node(s)");
+        assertThat(CliRun.of("inspect", wrapped.toString()).out()).contains("control    1 If node(s), whose branches are not calibrated or converted until folded");
         assertThat(json(CliRun.of("inspect", model.toString(), "--json")).get("controlFlowNodes").asLong()).isZero();
     }
 
