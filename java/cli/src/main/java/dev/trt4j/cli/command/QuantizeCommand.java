@@ -32,6 +32,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -176,6 +177,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     private CalibrationTable readTable(OnnxModel onnx) {
         CalibrationFile file = CalibrationFile.read(table);
         CalibrationTable t = file.isCache() ? file.cache().toTable(table.getFileName().toString()) : file.table();
+        requireSigned8Bit(t.provenance().parameters());
         String madeFor = t.provenance().modelSha256();
         if (madeFor == null) {
             LOG.warn("{} does not say which model it was made for; using it for {}", table, onnx.path().getFileName());
@@ -185,6 +187,25 @@ public final class QuantizeCommand implements Callable<Integer> {
                     + "anyway)");
         }
         return t;
+    }
+
+    /**
+     * Refuses a table calibrated for another grid than the signed 8-bit one quantize writes: histogram methods choose
+     * amax for the grid they were told, so a 4-bit or unsigned amax would be used as a signed 8-bit range it is not.
+     * {@code --force} does not cover this: unlike another model's table, such a table is wrong for every model.
+     */
+    private void requireSigned8Bit(Map<String, String> parameters) {
+        String numBits = parameters.get("numBits");
+        if (numBits != null && !numBits.equals("8")) {
+            throw new Trt4jException(table + ": calibrated with \"numBits\": \"" + numBits + "\" but quantize "
+                    + "writes signed 8-bit Q/DQ, and the amax of a " + numBits + "-bit calibration is no 8-bit range "
+                    + "(calibrate again without --num-bits)");
+        }
+        if (Boolean.parseBoolean(parameters.get("unsigned"))) {
+            throw new Trt4jException(table + ": calibrated with \"unsigned\": \"" + parameters.get("unsigned")
+                    + "\" but quantize writes signed 8-bit Q/DQ, and the amax of an unsigned calibration is no "
+                    + "signed range (calibrate again without --unsigned)");
+        }
     }
 
     private static String abbreviate(List<String> names) {

@@ -294,6 +294,39 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
+    void tableCalibratedForAnotherGridIsRefusedEvenWithForce() throws IOException {
+        CalibrationTable full = CalibrationTable.read(table);
+        Path out = dir.resolve("errors-bits").resolve("m.onnx");
+        Files.createDirectories(out.getParent());
+        Path fourBit = withParameter(full, "4bit.table.json", "numBits", "4");
+        Path unsigned = withParameter(full, "unsigned.table.json", "unsigned", "true");
+
+        assertFailsWithOneLine(CliRun.of("quantize", model.toString(), "--table", fourBit.toString(), "--out",
+                out.toString(), "--force"), fourBit + ": calibrated with \"numBits\": \"4\" but quantize writes "
+                + "signed 8-bit Q/DQ, and the amax of a 4-bit calibration is no 8-bit range (calibrate again without "
+                + "--num-bits)", out);
+        assertFailsWithOneLine(CliRun.of("quantize", model.toString(), "--table", unsigned.toString(), "--out",
+                out.toString()), unsigned + ": calibrated with \"unsigned\": \"true\" but quantize writes signed "
+                + "8-bit Q/DQ, and the amax of an unsigned calibration is no signed range (calibrate again without "
+                + "--unsigned)", out);
+        // The default settings, spelled out, are what quantize expects.
+        Path explicit = withParameter(full, "8bit.table.json", "numBits", "8");
+        assertThat(CliRun.of("quantize", model.toString(), "--table", explicit.toString(), "--out",
+                out.toString()).exitCode()).isZero();
+    }
+
+    private static Path withParameter(CalibrationTable t, String name, String key, String value) throws IOException {
+        Provenance p = t.provenance();
+        Map<String, String> parameters = new LinkedHashMap<>(p.parameters());
+        parameters.put(key, value);
+        Path file = dir.resolve(name);
+        new CalibrationTable(t.amaxByTensor(), new Provenance(p.method(), parameters, p.sampleCount(),
+                p.modelFileName(), p.modelSha256(), p.trt4jVersion(), p.dataDescription(), p.createdAt()))
+                .write(file);
+        return file;
+    }
+
+    @Test
     void exclusionThatMatchesNothingIsRefused() throws IOException {
         Path out = dir.resolve("errors-exclude").resolve("m.onnx");
         Files.createDirectories(out.getParent());
