@@ -48,7 +48,8 @@ public final class QdqQuantizer {
      * The activation tensors whose amax {@link #quantize} will need, named as in {@code model} (BatchNorm folding
      * keeps the names), in graph order.
      *
-     * @throws Trt4jException if an exclusion matches no node, or the model cannot be quantized
+     * @throws Trt4jException if an exclusion matches no node or only nodes not quantized anyway, or the model cannot
+     *                        be quantized
      */
     public List<String> requiredActivations(ModelProto model) {
         return List.copyOf(prepare(model).plan().activations().keySet());
@@ -78,7 +79,8 @@ public final class QdqQuantizer {
      *
      * @param activationAmax amax of each activation tensor (tensor name → amax ≥ 0); entries not needed are ignored
      * @throws Trt4jException naming the tensor if an amax the model needs is missing or invalid, naming the
-     *                        exclusion if one matches no node, or if the model cannot be quantized
+     *                        exclusion if one matches no node or only nodes not quantized anyway, or if the model
+     *                        cannot be quantized
      */
     public QuantizationResult quantize(ModelProto model, Map<String, Float> activationAmax) {
         Objects.requireNonNull(activationAmax, "activationAmax");
@@ -174,7 +176,8 @@ public final class QdqQuantizer {
         current = withoutInitializerInputs(current);
         current = ConstantTransposeFolder.fold(current);
         Exclusions exclusions = new Exclusions(config);
-        exclusions.requireAllMatch(current.getGraph());
+        GraphProto excludedFrom = current.getGraph();
+        exclusions.requireAllMatch(excludedFrom);
 
         List<String> folded = List.of();
         List<String> foldedScales = List.of();
@@ -213,12 +216,29 @@ public final class QdqQuantizer {
             index = new GraphIndex(current.getGraph());
             plan = QdqPlacement.plan(index, config, exclusions);
         }
+        requireEffectiveExclusions(exclusions, excludedFrom, index);
         if (config.target() == QuantizationTarget.ONNXRUNTIME_CPU) {
             OrtCpuPlacement.Plan ort = OrtCpuPlacement.plan(index, plan);
             return new Prepared(current, index, ort.layout(), ort, folded, foldedScales, hardSwishes, sourceOpset,
                     rangeScales);
         }
         return new Prepared(current, index, plan, null, folded, foldedScales, hardSwishes, sourceOpset, rangeScales);
+    }
+
+    /**
+     * Refuses an exclusion that matches only nodes this configuration would not quantize anyway, judged against the
+     * plan with nothing excluded on the same (folded) graph: node labels survive the folds, and a node folded away
+     * was never going to be quantized.
+     */
+    private void requireEffectiveExclusions(Exclusions exclusions, GraphProto excludedFrom, GraphIndex index) {
+        if (config.excludedNodes().isEmpty() && config.excludedOpTypes().isEmpty()
+                && config.excludedPatterns().isEmpty()) {
+            return;
+        }
+        QdqPlacement.Plan unexcluded = QdqPlacement.plan(index, config, Exclusions.none());
+        Set<String> quantizable = new HashSet<>(unexcluded.quantizedNodes());
+        quantizable.addAll(unexcluded.residualAdds());
+        exclusions.requireEachQuantizesSomething(excludedFrom, quantizable, Set.copyOf(unexcluded.excludedNodes()));
     }
 
     /**

@@ -433,6 +433,26 @@ class OrtCpuQuantizationTest {
     }
 
     @Test
+    void excludingADepthwiseConvThatIsSkippedAnywayIsAnError() {
+        ModelBuilder m = new ModelBuilder("dw", 13).input("x", 1, 4, 6, 6).output("y")
+                .initializer("wd", new long[] {4, 1, 3, 3}, gaussian(60, 36, 0.3))
+                .initializer("wg", new long[] {4, 2, 3, 3}, gaussian(61, 72, 0.3))
+                .node("Conv", "depthwise", List.of("x", "wd"), List.of("d"), ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1), ModelBuilder.integer("group", 4))
+                .node("Conv", "grouped", List.of("d", "wg"), List.of("y"), ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1), ModelBuilder.integer("group", 2));
+        QuantizationConfig.Builder skipping = ORT.toBuilder().skipDepthwise(true);
+
+        assertThatThrownBy(() -> new QdqQuantizer(skipping.excludeNode("depthwise").build())
+                .requiredActivations(m.build())).isInstanceOf(Trt4jException.class)
+                .hasMessage("exclusion 'depthwise' matches only nodes that are not quantized anyway "
+                        + "(depthwise Conv ×1), so it changes nothing");
+        // Without the skip the same exclusion keeps a Conv in FP32 that would otherwise be quantized.
+        assertThat(new QdqQuantizer(ORT.toBuilder().skipDepthwise(false).excludeNode("depthwise").build())
+                .quantize(m.build(), Map.of("d", 2f)).report().excludedNodes()).containsExactly("depthwise");
+    }
+
+    @Test
     void targetsAreNamedAsOnTheCommandLine() {
         assertThat(QuantizationTarget.byName("ONNXRuntime-CPU")).isEqualTo(QuantizationTarget.ONNXRUNTIME_CPU);
         assertThat(QuantizationTarget.byName("tensorrt")).isEqualTo(QuantizationTarget.TENSORRT);

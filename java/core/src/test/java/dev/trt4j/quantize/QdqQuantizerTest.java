@@ -323,6 +323,41 @@ class QdqQuantizerTest {
     }
 
     @Test
+    void anExclusionThatMatchesOnlyNodesNeverQuantizedIsAnError() {
+        ModelProto model = TinyModels.residual(13, false);
+
+        // Relus are never quantized; both BatchNorms are folded away; the pattern finds the Relus and the Flatten.
+        assertThatThrownBy(() -> new QdqQuantizer(QuantizationConfig.builder().excludeOpType("Relu").build())
+                .requiredActivations(model)).isInstanceOf(Trt4jException.class)
+                .hasMessage("exclusion 'Relu' matches only nodes that are not quantized anyway (Relu ×2), so it "
+                        + "changes nothing");
+        assertThatThrownBy(() -> new QdqQuantizer(QuantizationConfig.builder().excludeNode("bn1").build())
+                .requiredActivations(model)).isInstanceOf(Trt4jException.class)
+                .hasMessage("exclusion 'bn1' matches only nodes that are not quantized anyway "
+                        + "(BatchNormalization ×1), so it changes nothing");
+        assertThatThrownBy(() -> new QdqQuantizer(QuantizationConfig.builder().excludePattern("^(relu|flat)")
+                .build()).requiredActivations(model)).isInstanceOf(Trt4jException.class)
+                .hasMessage("exclusion '^(relu|flat)' matches only nodes that are not quantized anyway (Relu ×2, "
+                        + "Flatten ×1), so it changes nothing");
+    }
+
+    @Test
+    void anExclusionCountsIfOneOfItsNodesWouldBeQuantized() {
+        ModelProto model = TinyModels.residual(13, false);
+
+        // "^(conv2|relu)" also finds the Relus, but conv2 is enough for it to matter.
+        QuantizationReport mixed = new QdqQuantizer(QuantizationConfig.builder().excludePattern("^(conv2|relu)")
+                .build()).quantize(model, Map.of("x", 4f, "f", 2f)).report();
+        assertThat(mixed.excludedNodes()).containsExactly("conv2");
+        // The Add is no quantized operator, but excluding it drops the residual Q/DQ TensorRT would get otherwise.
+        QuantizationReport noResidual = new QdqQuantizer(QuantizationConfig.builder().excludeNode("add").build())
+                .quantize(model, Map.of("x", 4f, "r", 3f, "f", 2f)).report();
+        assertThat(noResidual.residualAdds()).isEmpty();
+        assertThat(new QdqQuantizer(QuantizationConfig.defaults()).quantize(model, Map.of("x", 4f, "r", 3f,
+                "f", 2f)).report().residualAdds()).containsExactly("add");
+    }
+
+    @Test
     void aMissingOrInvalidActivationRangeNamesTheTensor() {
         ModelProto model = TinyModels.residual(13, false);
         QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
