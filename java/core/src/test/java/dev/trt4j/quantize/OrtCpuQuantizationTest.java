@@ -453,6 +453,52 @@ class OrtCpuQuantizationTest {
     }
 
     @Test
+    void aFp32ConvBetweenDequantizeAndQuantizeIsNamedAsOneOnnxRuntimeQuantizesItself() {
+        // conv1 → Relu → depthwise (skipped) → Relu → conv3 → pool: the depthwise Conv reads conv1's dequantized
+        // output and its Relu feeds conv3's Q, which is the pattern ONNX Runtime quantizes and fuses on its own.
+        ModelBuilder sandwiched = new ModelBuilder("sandwich", 13).input("x", 1, 4, 6, 6).output("y")
+                .initializer("w1", new long[] {4, 4, 1, 1}, gaussian(70, 16, 0.4))
+                .initializer("wd", new long[] {4, 1, 3, 3}, gaussian(71, 36, 0.3))
+                .initializer("bd", new long[] {4}, gaussian(72, 4, 0.1))
+                .initializer("w3", new long[] {4, 4, 1, 1}, gaussian(73, 16, 0.4))
+                .node("Conv", "conv1", List.of("x", "w1"), List.of("c1"), ints("kernel_shape", 1, 1))
+                .node("Relu", "relu1", List.of("c1"), List.of("r1"))
+                .node("Conv", "depthwise", List.of("r1", "wd", "bd"), List.of("d"), ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1), ModelBuilder.integer("group", 4))
+                .node("Relu", "relu2", List.of("d"), List.of("r2"))
+                .node("Conv", "conv3", List.of("r2", "w3"), List.of("c3"), ints("kernel_shape", 1, 1))
+                .node("GlobalAveragePool", "pool", List.of("c3"), List.of("y"));
+        QdqQuantizer quantizer = new QdqQuantizer(ORT.toBuilder().skipDepthwise(true).build());
+        QuantizationResult r = quantizer.quantize(sandwiched.build(), Map.of("x", 3f, "r1", 2f, "r2", 2f,
+                "c3", 2f));
+
+        assertThat(r.report().excludedNodes()).containsExactly("depthwise");
+        assertThat(OrtImplicitQuantization.fusedFloatConvs(r.model())).containsExactly("depthwise");
+        // What is named is what ONNX Runtime does: three integer Convs where two were planned, no float Conv left.
+        OrtOptimizedGraph fused = OrtOptimizedGraph.of(r.model());
+        assertThat(fused.count("com.microsoft:QLinearConv") + fused.count("QLinearConv")).isEqualTo(3);
+        assertThat(fused.floatKernels()).isEmpty();
+    }
+
+    @Test
+    void aFp32ConvThatReadsNoDequantizeLinearStaysFloatInOnnxRuntime() {
+        // The depthwise Conv reads the graph input, which is not quantized while it is skipped.
+        ModelBuilder m = new ModelBuilder("dw", 13).input("x", 1, 4, 6, 6).output("y")
+                .initializer("wd", new long[] {4, 1, 3, 3}, gaussian(60, 36, 0.3))
+                .initializer("wg", new long[] {4, 2, 3, 3}, gaussian(61, 72, 0.3))
+                .node("Conv", "depthwise", List.of("x", "wd"), List.of("d"), ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1), ModelBuilder.integer("group", 4))
+                .node("Conv", "grouped", List.of("d", "wg"), List.of("y"), ints("kernel_shape", 3, 3),
+                        ints("pads", 1, 1, 1, 1), ModelBuilder.integer("group", 2));
+        ModelProto q = new QdqQuantizer(ORT.toBuilder().skipDepthwise(true).build())
+                .quantize(m.build(), Map.of("d", 2f)).model();
+
+        assertThat(OrtImplicitQuantization.fusedFloatConvs(q)).isEmpty();
+        OrtOptimizedGraph fused = OrtOptimizedGraph.of(q);
+        assertThat(fused.floatKernels()).isNotEmpty();
+    }
+
+    @Test
     void targetsAreNamedAsOnTheCommandLine() {
         assertThat(QuantizationTarget.byName("ONNXRuntime-CPU")).isEqualTo(QuantizationTarget.ONNXRUNTIME_CPU);
         assertThat(QuantizationTarget.byName("tensorrt")).isEqualTo(QuantizationTarget.TENSORRT);

@@ -13,6 +13,7 @@ import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtOptimizedGraph;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.BiasCorrection;
+import dev.trt4j.quantize.OrtImplicitQuantization;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationReport;
 import dev.trt4j.quantize.QuantizationResult;
@@ -124,6 +125,8 @@ public final class QuantizeCommand implements Callable<Integer> {
         // Whether ONNX Runtime fuses the layout is the point of that target, so check it rather than assume it.
         OrtOptimizedGraph fused = report.target() == QuantizationTarget.ONNXRUNTIME_CPU
                 ? OrtOptimizedGraph.of(result.model()) : null;
+        // FP32 Convs that ONNX Runtime quantizes itself: without them its QLinearConv count contradicts ours.
+        List<String> fusedByOrt = fused != null ? OrtImplicitQuantization.fusedFloatConvs(result.model()) : List.of();
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode root = toJson(modelFile, report);
@@ -132,6 +135,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                 ObjectNode o = root.putObject("onnxruntimeCpu");
                 fused.integerKernels().forEach(o.putObject("integerKernels")::put);
                 fused.floatKernels().forEach(o.putObject("floatKernels")::put);
+                strings(o.putArray("fp32ConvsQuantizedByOnnxRuntime"), fusedByOrt);
             } else {
                 root.putNull("onnxruntimeCpu");
             }
@@ -157,6 +161,11 @@ public final class QuantizeCommand implements Callable<Integer> {
             }
             if (fused != null) {
                 w.println("ONNX Runtime CPU, " + fused.summary());
+                if (!fusedByOrt.isEmpty()) {
+                    w.println("ONNX Runtime CPU, QLinearConv includes " + Counts.of(fusedByOrt.size(), "Conv")
+                            + " kept in FP32 here that it quantizes itself (one INT8 weight scale per tensor; each "
+                            + "reads a DequantizeLinear and feeds a QuantizeLinear): " + String.join(", ", fusedByOrt));
+                }
             }
             w.flush();
         }
