@@ -135,12 +135,26 @@ public final class DataArguments {
      * Text given with {@code --data} is rendered for an OCR model the same way.
      */
     public CalibrationDataSource open(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        return open(inputs, outputs, false);
+    }
+
+    /**
+     * As {@link #open(List, List)}, for judging a model: without {@code --data}, the bundled sentences come from their
+     * second half, which {@code calibrate} without {@code --data} does not reach (see
+     * {@link DataSourceFactory#openHeldOutBundledSentences}).
+     */
+    public CalibrationDataSource openForEvaluation(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        return open(inputs, outputs, true);
+    }
+
+    private CalibrationDataSource open(List<TensorSpec> inputs, List<TensorSpec> outputs, boolean heldOut) {
         DataOptions options = options(inputs, outputs);
         if (data != null) {
             return DataSourceFactory.open(data, inputs, options);
         }
         if ((isTextModel(inputs) && tokenizer != null) || OcrModelRole.of(inputs, outputs).isPresent()) {
-            return DataSourceFactory.openBundledSentences(inputs, options);
+            return heldOut ? DataSourceFactory.openHeldOutBundledSentences(inputs, options)
+                    : DataSourceFactory.openBundledSentences(inputs, options);
         }
         if (samples == 0) {
             // "All" of an endless source used to mean a quiet 32 samples, fewer than the default 256.

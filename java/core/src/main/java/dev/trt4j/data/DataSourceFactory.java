@@ -108,6 +108,25 @@ public final class DataSourceFactory {
     }
 
     /**
+     * As {@link #openBundledSentences}, from the second half of the bundled sentences. Calibration without data takes
+     * them from the start, and reaches this half only past {@link #heldOutBundledStart()} samples, so a model is not
+     * judged on the samples its ranges were chosen on.
+     */
+    public static CalibrationDataSource openHeldOutBundledSentences(List<TensorSpec> modelInputs, DataOptions options) {
+        if (options.audioHop() != 0) {
+            throw hopNotForAudio(options, "the bundled sentences");
+        }
+        List<String> all = BundledSentences.load();
+        return openText(all.subList(heldOutBundledStart(), all.size()), "bundled sentences, second half", modelInputs,
+                options);
+    }
+
+    /** The index of the first bundled sentence held out for evaluation. */
+    public static int heldOutBundledStart() {
+        return BundledSentences.load().size() / 2;
+    }
+
+    /**
      * The samples that {@code sentences} make for a model, one string each: the sentences themselves for a text
      * model ({@code input_ids}); for an image model, lines of readable length, grouped into pages when
      * {@link DataOptions#renderPages()}. {@link #openTextSamples} turns any run of them into a source.

@@ -98,9 +98,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The samples: see {@link DataArguments#open(List, List)}. */
+    /** The samples: see {@link DataArguments#openForEvaluation(List, List)}. */
     private CalibrationDataSource openData(OrtModelRunner ref) {
-        return dataArguments.open(feedback.dataInputs(ref.name(), ref.inputs(), ref.outputs()), ref.outputs());
+        return dataArguments.openForEvaluation(feedback.dataInputs(ref.name(), ref.inputs(), ref.outputs()), ref.outputs());
     }
 
     private static void print(PrintWriter w, EvaluationResult r) {

@@ -97,6 +97,8 @@ class QuantizeEvaluateCommandsTest {
                 "--samples", "256", "--json"));
 
         assertThat(r.get("samples").asLong()).isEqualTo(256);
+        // without --data, judged on the half of the bundled sentences that calibrate's default does not reach
+        assertThat(r.get("data").asText()).contains("bundled sentences, second half");
         JsonNode task = r.get("task");
         assertThat(task.get("task").asText()).isEqualTo("classification");
         double fp32 = task.get("reference").get("accuracy").asDouble();
