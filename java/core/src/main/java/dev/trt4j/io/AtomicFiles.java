@@ -119,9 +119,23 @@ public final class AtomicFiles {
                     + "folder" : "no such folder"));
         }
         if (!Files.isWritable(parent)) {
-            // a read-only mount refuses even root
-            throw new Trt4jException(file + ": cannot write: " + parent + " is not writable");
+            throw new Trt4jException(file + ": cannot write: " + notWritable(parent));
         }
+    }
+
+    /**
+     * Why the existing folder {@code folder} may not be written in, in the same words for every command: its file
+     * system is mounted read-only (which refuses even root), or permissions forbid it.
+     */
+    static String notWritable(Path folder) {
+        try {
+            if (Files.getFileStore(folder).isReadOnly()) {
+                return folder + " is on a read-only file system";
+            }
+        } catch (IOException e) {
+            // no file store to ask: permissions are the likely reason
+        }
+        return "permission denied in " + folder;
     }
 
     /**
@@ -138,8 +152,9 @@ public final class AtomicFiles {
         if (e instanceof NoSuchFileException) {
             return "no such folder";
         }
-        if (e instanceof FileSystemException x && x.getReason() != null) {
-            return x.getReason();
+        if (e instanceof FileSystemException x && x.getReason() != null && !x.getReason().isEmpty()) {
+            // the operating system's wording ("Read-only file system"), lower-cased to read inside a message
+            return Character.toLowerCase(x.getReason().charAt(0)) + x.getReason().substring(1);
         }
         return e.getMessage();
     }

@@ -76,7 +76,7 @@ public final class StagedWrites implements AutoCloseable {
             throw new Trt4jException(folder + ": cannot write there: " + existing + " is a file, not a folder");
         }
         if (!Files.isWritable(existing)) {
-            throw new Trt4jException(folder + ": cannot write there: permission denied");
+            throw new Trt4jException(folder + ": cannot write there: " + AtomicFiles.notWritable(existing));
         }
     }
 

@@ -52,6 +52,11 @@ class AtomicFilesTest {
         assertThat(AtomicFiles.reason(new java.nio.file.AccessDeniedException("/x/.m.onnx.1.tmp")))
                 .isEqualTo("permission denied");
         assertThat(AtomicFiles.reason(new java.nio.file.FileSystemException("/proc/.m.tmp", null, "Read-only file "
-                + "system"))).isEqualTo("Read-only file system");
+                + "system"))).isEqualTo("read-only file system");
+    }
+
+    @Test
+    void aFolderOnAWritableFileSystemThatRefusesIsAPermissionProblem(@TempDir Path dir) {
+        assertThat(AtomicFiles.notWritable(dir)).isEqualTo("permission denied in " + dir);
     }
 }
