@@ -1,5 +1,7 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.Trt4jException;
+
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
@@ -53,6 +55,11 @@ public final class QuantizationArguments {
     QuantizationConfig config(ModelProto model, Path modelFile) {
         MethodSpec method = MethodSpec.parse(weightMethod, CalibrationOptions.defaults());
         QuantizationTarget target = QuantizationTarget.byName(runtime);
+        if (Boolean.FALSE.equals(reduceRange) && target != QuantizationTarget.ONNXRUNTIME_CPU) {
+            // the TensorRT layout writes 8-bit weights anyway, so the option would be accepted and do nothing
+            throw new Trt4jException("--no-reduce-range is for target onnxruntime-cpu, not " + runtime
+                    + ": that layout always writes 8-bit weights");
+        }
         QuantizationConfig.Builder b = QuantizationConfig.builder()
                 .weightGranularity(perTensorWeights ? WeightGranularity.PER_TENSOR : WeightGranularity.PER_CHANNEL)
                 .weightCalibrator(WeightCalibrator.byName(method.name(), method.options()))

@@ -128,6 +128,14 @@ class QuantizeForOnnxRuntimeTest {
         assertThat(run.exitCode()).isNotZero();
         assertThat(run.errLines()).singleElement().asString()
                 .contains("reduced-range (7-bit) weights are for target onnxruntime-cpu, not tensorrt");
+
+        CliRun full = CliRun.of("quantize", model.toString(), "--table", allTensors.toString(), "--no-reduce-range",
+                "--out", dir.resolve("x.onnx").toString());
+        assertThat(full.exitCode()).isNotZero();
+        assertThat(full.errLines()).singleElement().asString()
+                .isEqualTo("trt4j: --no-reduce-range is for target onnxruntime-cpu, not tensorrt: that layout always "
+                        + "writes 8-bit weights");
+        assertThat(dir.resolve("x.onnx")).doesNotExist();
     }
 
     @Test
