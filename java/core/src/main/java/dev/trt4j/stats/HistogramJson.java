@@ -58,6 +58,13 @@ public final class HistogramJson {
         AtomicFiles.writeString(file, JsonDocument.toText(histogramNode(histogram), true));
     }
 
+    /** True if {@code file} is a statistics file (it names the format {@link #writeStatistics} writes). */
+    public static boolean isStatistics(Path file) {
+        JsonDocument doc = JsonDocument.read(file);
+        JsonNode format = doc.root().get("format");
+        return format != null && FORMAT.equals(format.asText());
+    }
+
     /**
      * Reads a statistics file written by {@link #writeStatistics}.
      *

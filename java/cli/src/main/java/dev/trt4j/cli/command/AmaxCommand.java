@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code trt4j amax}: the amax one calibration method picks for one tensor given as .npy files or a histogram. */
@@ -84,15 +85,25 @@ public final class AmaxCommand implements Callable<Integer> {
         List<Path> tensors;
 
         @Option(names = "--histogram", paramLabel = "FILE.json",
-                description = "A histogram {\"counts\": [...], \"edges\": [...]} (not with --method max).")
+                description = "A histogram {\"counts\": [...], \"edges\": [...]} (not with --method max), or the "
+                        + "statistics.json calibrate writes, with --name.")
         Path histogram;
     }
+
+    @Option(names = "--name", paramLabel = "TENSOR",
+            description = "With --histogram statistics.json: the tensor whose saved histogram to use (its max |x| is "
+                    + "saved too, so --method max works).")
+    String name;
 
     @Override
     public Integer call() {
         MethodSpec methodSpec = methodSpec();
         Calibrator calibrator = methodSpec.calibrator();
         CalibrationOptions options = methodSpec.options();
+        if (name != null && input.histogram == null) {
+            throw new ParameterException(spec.commandLine(), "--name picks a tensor from --histogram statistics.json; "
+                    + "--tensor files hold one tensor already");
+        }
         TensorStatistics statistics = input.histogram != null ? fromHistogram(calibrator) : collect();
         float amax = calibrator.computeAmax(statistics, options);
         if (json.enabled()) {
@@ -156,6 +167,9 @@ public final class AmaxCommand implements Callable<Integer> {
                         + " applies to collecting --tensor values, not to a --histogram that is already collected");
             }
         }
+        if (name != null || HistogramJson.isStatistics(input.histogram)) {
+            return savedTensor(input.histogram);
+        }
         if ("max".equals(calibrator.name())) {
             throw new Trt4jException("the max method needs the tensor's values (--tensor FILE.npy); a histogram "
                     + "does not keep max |x|");
@@ -163,6 +177,21 @@ public final class AmaxCommand implements Callable<Integer> {
         Histogram h = HistogramJson.readHistogram(input.histogram);
         // The histogram spans [0, max |x|] (NVIDIA collection), so its last edge is the max it saw.
         return new TensorStatistics(input.histogram.getFileName().toString(), h, h.edge(h.numBins()), h.total());
+    }
+
+    /** The statistics of tensor {@link #name} in a statistics file that {@code calibrate} wrote. */
+    private TensorStatistics savedTensor(Path file) {
+        Map<String, TensorStatistics> tensors = HistogramJson.readStatistics(file).statistics().tensors();
+        if (name == null) {
+            throw new ParameterException(spec.commandLine(), file + " holds the statistics of " + tensors.size()
+                    + " tensors; pick one with --name (e.g. --name " + tensors.keySet().iterator().next() + ")");
+        }
+        TensorStatistics t = tensors.get(name);
+        if (t == null) {
+            throw new Trt4jException(file + ": no tensor '" + name + "'; it holds " + tensors.size() + " tensors, e.g. "
+                    + tensors.keySet().stream().limit(3).map(n -> "'" + n + "'").toList());
+        }
+        return t;
     }
 
     private TensorStatistics collect() {

@@ -216,4 +216,35 @@ class AmaxCommandTest {
         assertThat(bins.exitCode()).isEqualTo(2);
         assertThat(bins.errLines().get(0)).contains("--num-bins");
     }
+
+    @Test
+    void aTensorOfSavedStatisticsGetsTheAmaxItsTableHolds() throws Exception {
+        Path model = dev.trt4j.cli.TestModels.matMul(dir.resolve("mm.onnx"));
+        Path cal = dir.resolve("cal");
+        CliRun calibrate = CliRun.of("calibrate", model.toString(), "--samples", "16", "--method", "max,mse", "--out",
+                cal.toString());
+        assertThat(calibrate.exitCode()).as(calibrate.err()).isZero();
+        Path statistics = cal.resolve("statistics.json");
+        ObjectMapper mapper = new ObjectMapper();
+        var tensors = HistogramJson.readStatistics(statistics).statistics().tensors().keySet();
+        assertThat(tensors).isNotEmpty();
+
+        for (String method : new String[] {"max", "mse"}) {
+            JsonNode table = mapper.readTree(cal.resolve(method + ".table.json").toFile()).get("tensors");
+            for (String tensor : tensors) {
+                CliRun run = CliRun.of("amax", "--method", method, "--histogram", statistics.toString(), "--name",
+                        tensor, "--json");
+                assertThat(run.exitCode()).as(run.err()).isZero();
+                assertThat(mapper.readTree(run.out()).get("hex").asText()).as("%s of %s", method, tensor)
+                        .isEqualTo(table.get(tensor).get("hex").asText());
+            }
+        }
+
+        CliRun noName = CliRun.of("amax", "--method", "mse", "--histogram", statistics.toString());
+        assertThat(noName.exitCode()).isEqualTo(2);
+        assertThat(noName.errLines()).singleElement().asString().contains("pick one with --name");
+        CliRun unknown = CliRun.of("amax", "--method", "mse", "--histogram", statistics.toString(), "--name", "nope");
+        assertThat(unknown.exitCode()).isEqualTo(1);
+        assertThat(unknown.errLines()).singleElement().asString().contains(": no tensor 'nope'");
+    }
 }
