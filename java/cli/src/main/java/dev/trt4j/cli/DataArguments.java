@@ -175,6 +175,16 @@ public final class DataArguments {
             throw new Trt4jException("--tokenizer " + tokenizer + ": the model has no input_ids input to tokenize "
                     + "text for; its inputs are " + inputs.stream().map(TensorSpec::name).toList());
         }
+        // Options that shape samples this model never gets would be accepted and do nothing.
+        if (sequenceLength != 0 && !isTextModel(inputs)) {
+            throw new Trt4jException("--seq-len " + sequenceLength + ": the model has no input_ids input, so no text is "
+                    + "tokenized for it; its inputs are " + inputs.stream().map(TensorSpec::name).toList());
+        }
+        if (rotateHalf && (isTextModel(inputs) || !givesSamples(inputs, outputs))) {
+            throw new Trt4jException("--rotate-half turns rendered text lines, and this model gets "
+                    + (isTextModel(inputs) ? "tokenized text" : "seeded random data (give --data with a .txt of "
+                    + "lines to render)"));
+        }
         return forModel(options(), inputs, outputs);
     }
 

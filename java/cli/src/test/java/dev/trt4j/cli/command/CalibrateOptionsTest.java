@@ -77,4 +77,21 @@ class CalibrateOptionsTest {
                 + "model gets seeded random data, which never runs out; give a count (default 256) or --data");
         assertThat(out).doesNotExist();
     }
+
+    @Test
+    void sampleOptionsThisModelNeverUsesAreRefused() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("cal");
+
+        CliRun seqLen = CliRun.of("calibrate", model.toString(), "--seq-len", "16", "--out", out.toString());
+        assertThat(seqLen.exitCode()).isEqualTo(1);
+        assertThat(seqLen.errLines()).singleElement().asString()
+                .startsWith("trt4j: --seq-len 16: the model has no input_ids input");
+
+        CliRun rotate = CliRun.of("calibrate", model.toString(), "--rotate-half", "--out", out.toString());
+        assertThat(rotate.exitCode()).isEqualTo(1);
+        assertThat(rotate.errLines()).containsExactly("trt4j: --rotate-half turns rendered text lines, and this model "
+                + "gets seeded random data (give --data with a .txt of lines to render)");
+        assertThat(out).doesNotExist();
+    }
 }
