@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -75,6 +76,16 @@ public final class CalibrationOutputs {
             written.put(label, new Written(files.target(tableFile), files.target(cacheFile)));
         });
         return written;
+    }
+
+    /**
+     * One line naming the tables an earlier run left in this folder that {@code statistics} did not make, if there
+     * are any: they are the user's files, so they stay, but {@code report} leaves them out and a reader should know.
+     */
+    public Optional<String> staleTablesNotice(ActivationStatistics statistics, Set<String> rewritten) {
+        Map<String, String> stale = staleTables(statistics, rewritten);
+        return stale.isEmpty() ? Optional.empty() : Optional.of(folder + " still holds the tables and caches of an "
+                + "earlier run, not rewritten: " + TableMatch.describe(stale) + "; report leaves them out");
     }
 
     /**

@@ -191,18 +191,13 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * Names, in one stderr line, the tables an earlier run left in the folder that this run's statistics did not make:
-     * they are the user's files, so they stay, but {@code report} leaves them out and a reader should know why.
-     */
+    /** Names, in one stderr line, the tables an earlier run left in the folder (see {@link CalibrationOutputs}). */
     private void noteStaleTables(CalibrationOutputs outputs, ActivationStatistics statistics, Set<String> written) {
-        Map<String, String> stale = outputs.staleTables(statistics, written);
-        if (!stale.isEmpty()) {
+        outputs.staleTablesNotice(statistics, written).ifPresent(notice -> {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: " + outputs.folder() + " still holds the tables and caches of an earlier run, not "
-                    + "rewritten: " + TableMatch.describe(stale) + "; report leaves them out");
+            err.println("trt4j: " + notice);
             err.flush();
-        }
+        });
     }
 
     private ActivationStatistics collect(OnnxModel onnx, StatisticsOptions options, boolean defaultModel) {

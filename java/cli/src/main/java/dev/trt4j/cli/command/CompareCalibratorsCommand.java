@@ -125,6 +125,14 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             AtomicFiles.writeString(files.stage("comparison.md"), text);
             files.commit();
         }
+        if (outcome.statistics() != null) {
+            new CalibrationOutputs(folder.resolve("calibration")).staleTablesNotice(outcome.statistics(),
+                    outcome.tables().keySet()).ifPresent(notice -> {
+                        PrintWriter err = spec.commandLine().getErr();
+                        err.println("trt4j: " + notice);
+                        err.flush();
+                    });
+        }
         if (markdown != null) {
             AtomicFiles.writeString(markdown, text);
         }

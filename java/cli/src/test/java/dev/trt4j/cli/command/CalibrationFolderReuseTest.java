@@ -90,4 +90,22 @@ class CalibrationFolderReuseTest {
                 + ": no such folder");
         assertThat(out).doesNotExist();
     }
+
+    @Test
+    void compareCalibratorsNamesTheTablesAnEarlierComparisonLeft() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("cmp");
+        CliRun first = CliRun.of("compare-calibrators", model.toString(), "--samples", "16", "--eval-samples", "8",
+                "--methods", "max,mse", "--out", out.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.errLines()).noneMatch(l -> l.contains("earlier run"));
+
+        CliRun second = CliRun.of("compare-calibrators", model.toString(), "--samples", "8", "--eval-samples", "8",
+                "--methods", "max", "--out", out.toString());
+
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.errLines()).contains("trt4j: " + out.resolve("calibration") + " still holds the tables and "
+                + "caches of an earlier run, not rewritten: mse (made from 16 samples, the statistics from 8); report "
+                + "leaves them out");
+    }
 }
