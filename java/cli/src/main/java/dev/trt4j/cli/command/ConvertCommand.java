@@ -158,6 +158,9 @@ public final class ConvertCommand implements Callable<Integer> {
         } else if (!feedback.feedback().isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--feedback feeds state back while --data is run for "
                     + "FP16's range check; give --data too");
+        } else if (spec.commandLine().getParseResult().hasMatchedOption("--samples")) {
+            throw new ParameterException(spec.commandLine(), "--samples counts the --data samples of FP16's range "
+                    + "check; give --data too");
         }
         if (fp16) {
             Fp16Converter converter = converter(converted, modelFile, beyondFp16 == null ? List.of() : beyondFp16);

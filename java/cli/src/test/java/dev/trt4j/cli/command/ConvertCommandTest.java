@@ -127,6 +127,12 @@ class ConvertCommandTest {
                 dir.resolve("f.onnx").toString());
         assertThat(feedbackAlone.errLines().get(0)).isEqualTo("trt4j: --feedback feeds state back while --data is run "
                 + "for FP16's range check; give --data too");
+        CliRun samplesAlone = CliRun.of("convert", "--fp16", scaledLog.toString(), "--samples", "8", "--out",
+                dir.resolve("s.onnx").toString());
+        assertThat(samplesAlone.exitCode()).isEqualTo(2);
+        assertThat(samplesAlone.errLines()).containsExactly("trt4j: --samples counts the --data samples of FP16's "
+                + "range check; give --data too");
+        assertThat(dir.resolve("s.onnx")).doesNotExist();
         CliRun evaluate = CliRun.of("evaluate", "--reference", scaledLog.toString(), "--candidate", out.toString(),
                 "--data", data.toString(), "--json");
         assertThat(new ObjectMapper().readTree(evaluate.out()).get("outputs").get(0).get("cosine").asDouble())
