@@ -123,7 +123,7 @@ class OrtCpuQuantizationTest {
         ModelProto q = quantizer.quantize(model, amax(model, quantizer)).model();
 
         OrtOptimizedGraph fused = OrtOptimizedGraph.of(q);
-        assertThat(fused.count("com.microsoft:QLinearConv") + fused.count("QLinearConv")).isEqualTo(2);
+        assertThat(integerConvs(fused)).isEqualTo(2);
         assertThat(fused.count("com.microsoft:QGemm")).isEqualTo(1);
         assertThat(fused.floatKernels()).isEmpty();
         // The TensorRT layout of the same model is not fused: ONNX Runtime needs a Q on each Conv's output.
@@ -220,15 +220,10 @@ class OrtCpuQuantizationTest {
         assertThat(nodes(q, "Clip")).isEmpty();
         assertThat(nodes(q, "Add")).isEmpty();
         OrtOptimizedGraph fused = OrtOptimizedGraph.of(q);
-        assertThat(fused.count("com.microsoft:QLinearConv") + fused.count("QLinearConv")).isEqualTo(2);
+        assertThat(integerConvs(fused)).isEqualTo(2);
         assertThat(fused.floatKernels()).isEmpty();
-        try (OrtRunner fp32 = new OrtRunner(model); OrtRunner int8 = new OrtRunner(q)) {
-            for (float[] x : SAMPLES) {
-                float[] actual = int8.run("x", x, TinyModels.RESIDUAL_INPUT, "y");
-                // m's step moved (here by up to 7 %) to make the shift whole steps, so the bound is a little wider
-                BatchNormFolderTest.assertClose(actual, fp32.run("x", x, TinyModels.RESIDUAL_INPUT, "y"), 0.035);
-            }
-        }
+        // m's step moved (here by up to 7 %) to make the shift whole steps, so the bound is a little wider
+        assertCloseToFp32(model, q, 0.035);
 
         // --no-bn-fold keeps the affine block as it is, shift included.
         QdqQuantizer unfolded = new QdqQuantizer(ORT.toBuilder().foldBatchNorm(false).build());
@@ -261,14 +256,9 @@ class OrtCpuQuantizationTest {
                 - TensorValues.uint8Value(tensor(q, dequantizeAfter(q, hq).getInput(2)));
         assertThat(moved).isEqualTo(Math.round(-0.3f / 0.6f / step)).isNotZero();
         OrtOptimizedGraph fused = OrtOptimizedGraph.of(q);
-        assertThat(fused.count("com.microsoft:QLinearConv") + fused.count("QLinearConv")).isEqualTo(2);
+        assertThat(integerConvs(fused)).isEqualTo(2);
         assertThat(fused.floatKernels()).isEmpty();
-        try (OrtRunner fp32 = new OrtRunner(model); OrtRunner int8 = new OrtRunner(q)) {
-            for (float[] x : SAMPLES) {
-                float[] actual = int8.run("x", x, TinyModels.RESIDUAL_INPUT, "y");
-                BatchNormFolderTest.assertClose(actual, fp32.run("x", x, TinyModels.RESIDUAL_INPUT, "y"), 0.03);
-            }
-        }
+        assertCloseToFp32(model, q, 0.03);
 
         QdqQuantizer unfolded = new QdqQuantizer(ORT.toBuilder().foldBatchNorm(false).build());
         assertThat(nodes(unfolded.quantize(model, amax(model, unfolded)).model(), "Add"))
@@ -292,13 +282,8 @@ class OrtCpuQuantizationTest {
         assertThat(floats(q, quantizeOf(q, "p").getInput(1))[0])
                 .isEqualTo(OrtCpuQdqInserter.activationScale(expectedAmax, false));
         OrtOptimizedGraph fused = OrtOptimizedGraph.of(q);
-        assertThat(fused.count("com.microsoft:QLinearConv") + fused.count("QLinearConv")).isEqualTo(2);
-        try (OrtRunner fp32 = new OrtRunner(model); OrtRunner int8 = new OrtRunner(q)) {
-            for (float[] x : SAMPLES) {
-                float[] actual = int8.run("x", x, TinyModels.RESIDUAL_INPUT, "y");
-                BatchNormFolderTest.assertClose(actual, fp32.run("x", x, TinyModels.RESIDUAL_INPUT, "y"), 0.03);
-            }
-        }
+        assertThat(integerConvs(fused)).isEqualTo(2);
+        assertCloseToFp32(model, q, 0.03);
 
         // TensorRT fuses elementwise work itself: its layout keeps the scale before conv2.
         QdqQuantizer trt = new QdqQuantizer(QuantizationConfig.defaults());
@@ -476,7 +461,7 @@ class OrtCpuQuantizationTest {
         assertThat(OrtImplicitQuantization.fusedFloatConvs(r.model())).containsExactly("depthwise");
         // What is named is what ONNX Runtime does: three integer Convs where two were planned, no float Conv left.
         OrtOptimizedGraph fused = OrtOptimizedGraph.of(r.model());
-        assertThat(fused.count("com.microsoft:QLinearConv") + fused.count("QLinearConv")).isEqualTo(3);
+        assertThat(integerConvs(fused)).isEqualTo(3);
         assertThat(fused.floatKernels()).isEmpty();
     }
 
@@ -523,5 +508,20 @@ class OrtCpuQuantizationTest {
         int[] v = new int[b.remaining() / 4];
         b.asIntBuffer().get(v);
         return v;
+    }
+
+    /** The QLinearConv nodes in ONNX Runtime's optimized graph, in either of the domains it writes them in. */
+    private static int integerConvs(OrtOptimizedGraph fused) {
+        return fused.count("com.microsoft:QLinearConv") + fused.count("QLinearConv");
+    }
+
+    /** Asserts that {@code q}'s output {@code y} stays within {@code bound} of {@code model}'s on every sample. */
+    private static void assertCloseToFp32(ModelProto model, ModelProto q, double bound) throws Exception {
+        try (OrtRunner fp32 = new OrtRunner(model); OrtRunner int8 = new OrtRunner(q)) {
+            for (float[] x : SAMPLES) {
+                BatchNormFolderTest.assertClose(int8.run("x", x, TinyModels.RESIDUAL_INPUT, "y"),
+                        fp32.run("x", x, TinyModels.RESIDUAL_INPUT, "y"), bound);
+            }
+        }
     }
 }
