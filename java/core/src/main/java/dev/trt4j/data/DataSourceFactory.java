@@ -101,29 +101,26 @@ public final class DataSourceFactory {
      * {@code input_ids}, otherwise rendered as text lines (or pages, see {@link DataOptions#renderPages()}).
      */
     public static CalibrationDataSource openBundledSentences(List<TensorSpec> modelInputs, DataOptions options) {
-        if (options.audioHop() != 0) {
-            throw hopNotForAudio(options, "the bundled sentences");
-        }
-        return openText(BundledSentences.load(), "bundled sentences", modelInputs, options);
+        return openBundled(BundledSentences.load(), "bundled sentences", modelInputs, options);
     }
 
     /**
      * As {@link #openBundledSentences}, from the second half of the bundled sentences. Calibration without data takes
-     * them from the start, and reaches this half only past {@link #heldOutBundledStart()} samples, so a model is not
+     * them from the start, and reaches this half only past half of them (1,500 samples), so a model is not
      * judged on the samples its ranges were chosen on.
      */
     public static CalibrationDataSource openHeldOutBundledSentences(List<TensorSpec> modelInputs, DataOptions options) {
-        if (options.audioHop() != 0) {
-            throw hopNotForAudio(options, "the bundled sentences");
-        }
         List<String> all = BundledSentences.load();
-        return openText(all.subList(heldOutBundledStart(), all.size()), "bundled sentences, second half", modelInputs,
+        return openBundled(all.subList(all.size() / 2, all.size()), "bundled sentences, second half", modelInputs,
                 options);
     }
 
-    /** The index of the first bundled sentence held out for evaluation. */
-    public static int heldOutBundledStart() {
-        return BundledSentences.load().size() / 2;
+    private static CalibrationDataSource openBundled(List<String> sentences, String name, List<TensorSpec> modelInputs,
+                                                     DataOptions options) {
+        if (options.audioHop() != 0) {
+            throw hopNotForAudio(options, "the bundled sentences");
+        }
+        return openText(sentences, name, modelInputs, options);
     }
 
     /**
