@@ -14,4 +14,14 @@ public class Trt4jException extends RuntimeException {
     public Trt4jException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * This error with {@code prefix} (say, the file it concerns) in front of its message, of the same kind: an
+     * {@link InvalidOptionException} stays one, so the CLI's exit code does not change.
+     */
+    public Trt4jException prefixed(String prefix) {
+        String message = prefix + getMessage();
+        return this instanceof InvalidOptionException ? new InvalidOptionException(message, this)
+                : new Trt4jException(message, this);
+    }
 }

@@ -1,5 +1,6 @@
 package dev.trt4j.cli;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
@@ -74,7 +75,8 @@ public final class DataArguments {
      */
     public DataOptions options() {
         if (shapes.size() > 1) {
-            throw new Trt4jException("--shapes is given " + shapes.size() + " times; the samples take one set of shapes");
+            throw new InvalidOptionException("--shapes is given " + shapes.size() + " times; the samples take one "
+                    + "set of shapes");
         }
         DataOptions.Builder b = builder();
         if (!shapes.isEmpty()) {
@@ -104,14 +106,14 @@ public final class DataArguments {
             }
             return b;
         } catch (IllegalArgumentException e) {
-            throw new Trt4jException(e.getMessage(), e);
+            throw new InvalidOptionException(e.getMessage(), e);
         }
     }
 
     /** 0 has a meaning for these options, so only a negative value is a mistake; the message names its option. */
     private static void requireNotNegative(String option, long value, String zeroMeans) {
         if (value < 0) {
-            throw new Trt4jException(option + " must not be negative (0 = " + zeroMeans + "), got " + value);
+            throw new InvalidOptionException(option + " must not be negative (0 = " + zeroMeans + "), got " + value);
         }
     }
 
@@ -119,7 +121,7 @@ public final class DataArguments {
         try {
             return b.build();
         } catch (IllegalArgumentException e) {
-            throw new Trt4jException(e.getMessage(), e);
+            throw new InvalidOptionException(e.getMessage(), e);
         }
     }
 
@@ -158,8 +160,8 @@ public final class DataArguments {
         }
         if (samples == 0) {
             // "All" of an endless source used to mean a quiet 32 samples, fewer than the default 256.
-            throw new Trt4jException("--samples 0 means all samples, but without --data this model gets seeded random "
-                    + "data, which never runs out; give a count (default 256) or --data");
+            throw new InvalidOptionException("--samples 0 means all samples, but without --data this model gets "
+                    + "seeded random data, which never runs out; give a count (default 256) or --data");
         }
         return DataSourceFactory.open(null, inputs, options);
     }
@@ -172,16 +174,17 @@ public final class DataArguments {
      */
     public DataOptions options(List<TensorSpec> inputs, List<TensorSpec> outputs) {
         if (tokenizer != null && !isTextModel(inputs)) {
-            throw new Trt4jException("--tokenizer " + tokenizer + ": the model has no input_ids input to tokenize "
-                    + "text for; its inputs are " + inputs.stream().map(TensorSpec::name).toList());
+            throw new InvalidOptionException("--tokenizer " + tokenizer + ": the model has no input_ids input to "
+                    + "tokenize text for; its inputs are " + inputs.stream().map(TensorSpec::name).toList());
         }
         // Options that shape samples this model never gets would be accepted and do nothing.
         if (sequenceLength != 0 && !isTextModel(inputs)) {
-            throw new Trt4jException("--seq-len " + sequenceLength + ": the model has no input_ids input, so no text is "
-                    + "tokenized for it; its inputs are " + inputs.stream().map(TensorSpec::name).toList());
+            throw new InvalidOptionException("--seq-len " + sequenceLength + ": the model has no input_ids input, "
+                    + "so no text is tokenized for it; its inputs are "
+                    + inputs.stream().map(TensorSpec::name).toList());
         }
         if (rotateHalf && (isTextModel(inputs) || !givesSamples(inputs, outputs))) {
-            throw new Trt4jException("--rotate-half turns rendered text lines, and this model gets "
+            throw new InvalidOptionException("--rotate-half turns rendered text lines, and this model gets "
                     + (isTextModel(inputs) ? "tokenized text" : "seeded random data (give --data with a .txt of "
                     + "lines to render)"));
         }
@@ -224,8 +227,8 @@ public final class DataArguments {
         if (tokenizer != null && isTextModel(inputs)) {
             return DataSourceFactory.openBundledSentences(inputs, options);
         }
-        throw new Trt4jException("--tokenizer " + tokenizer + ": the model has no input_ids input to feed the bundled "
-                + "sentences to; give its samples with --data");
+        throw new InvalidOptionException("--tokenizer " + tokenizer + ": the model has no input_ids input to feed "
+                + "the bundled sentences to; give its samples with --data");
     }
 
     private static boolean isTextModel(List<TensorSpec> inputs) {

@@ -1,5 +1,6 @@
 package dev.trt4j.cli;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibrators.CalibrationException;
 import picocli.CommandLine;
@@ -9,12 +10,15 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 
 /**
- * Turns an exception thrown by a command into exit code 1 and one line {@code trt4j: <message>} on stderr.
- * User errors (bad files, bad data, impossible calibrations) show only their message; anything else is a bug
- * and is labelled as unexpected. Stack traces appear only with {@code --verbose}.
+ * Turns an exception thrown by a command into one line {@code trt4j: <message>} on stderr and an exit code: 2 for
+ * an {@link InvalidOptionException} (the command line asks for something impossible, as picocli's own usage errors
+ * do), 1 for everything else. User errors (bad files, bad data, impossible calibrations) show only their message;
+ * anything else is a bug and is labelled as unexpected. Stack traces appear only with {@code --verbose}.
  */
 final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHandler {
     static final int FAILURE = 1;
+    /** picocli's exit code for invalid input, which {@link UsageErrorHandler} returns too. */
+    static final int USAGE = CommandLine.ExitCode.USAGE;
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
@@ -30,7 +34,7 @@ final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHand
             ex.printStackTrace(err);
         }
         err.flush();
-        return FAILURE;
+        return ex instanceof InvalidOptionException ? USAGE : FAILURE;
     }
 
     private static boolean isUserError(Exception ex) {

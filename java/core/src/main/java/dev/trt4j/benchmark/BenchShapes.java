@@ -1,5 +1,6 @@
 package dev.trt4j.benchmark;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -41,7 +42,8 @@ public final class BenchShapes {
                                               Map<String, long[]> shapes, Map<String, long[]> defaults) {
         for (String name : shapes.keySet()) {
             if (inputs.stream().noneMatch(s -> s.name().equals(name))) {
-                throw new Trt4jException(model + ": --shapes names '" + name + "', which is not an input; inputs are "
+                throw new InvalidOptionException(model + ": --shapes names '" + name + "', which is not an input; "
+                        + "inputs are "
                         + inputs.stream().map(TensorSpec::name).collect(Collectors.joining(", ", "[", "]")));
             }
         }
@@ -63,7 +65,8 @@ public final class BenchShapes {
             return dims;
         }
         if (given != null && given.length != dims.length) {
-            throw new Trt4jException(model + ": --shapes " + in.name() + ":" + text(given) + " has rank " + given.length
+            throw new InvalidOptionException(model + ": --shapes " + in.name() + ":" + text(given) + " has rank "
+                    + given.length
                     + " but input '" + in.name() + "' " + in.shapeText() + " has rank " + dims.length);
         }
         long[] shape = given != null ? given.clone() : dims.clone();
@@ -78,7 +81,8 @@ public final class BenchShapes {
         }
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] >= 0 && shape[i] != dims[i]) {
-                throw new Trt4jException(model + ": --shapes " + in.name() + ":" + text(shape) + " does not fit input '"
+                throw new InvalidOptionException(model + ": --shapes " + in.name() + ":" + text(shape) + " does "
+                        + "not fit input '"
                         + in.name() + "' " + in.shapeText() + " (dimension " + i + " is fixed to " + dims[i] + ")");
             }
             if (shape[i] < 0) {

@@ -1,5 +1,6 @@
 package dev.trt4j.benchmark;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 
 import java.nio.file.Path;
@@ -43,7 +44,7 @@ public record ComparisonRow(String model, Map<String, Path> files) {
             String e = entry.strip();
             int eq = e.indexOf('=');
             if (eq <= 0 || eq == e.length() - 1) {
-                throw new Trt4jException("--compare '" + spec + "': '" + e + "' is not LABEL=FILE (e.g. "
+                throw new InvalidOptionException("--compare '" + spec + "': '" + e + "' is not LABEL=FILE (e.g. "
                         + "fp32=cls.onnx,int8=cls.int8.onnx)");
             }
             String label = e.substring(0, eq).strip();
@@ -51,15 +52,15 @@ public record ComparisonRow(String model, Map<String, Path> files) {
             if (label.equals("model")) {
                 model = value;
             } else if (!LABEL.matcher(label).matches()) {
-                throw new Trt4jException("--compare '" + spec + "': column label '" + label + "' may only hold "
+                throw new InvalidOptionException("--compare '" + spec + "': column label '" + label + "' may only hold "
                         + "letters, digits and _ . + - (e.g. dynamic-int8)");
             } else if (files.put(label, Path.of(value)) != null) {
-                throw new Trt4jException("--compare '" + spec + "': precision '" + label + "' is given twice");
+                throw new InvalidOptionException("--compare '" + spec + "': precision '" + label + "' is given twice");
             }
         }
         if (!files.containsKey(BASELINE)) {
-            throw new Trt4jException("--compare '" + spec + "': needs an " + BASELINE + "=FILE entry, the baseline "
-                    + "every other precision is compared with");
+            throw new InvalidOptionException("--compare '" + spec + "': needs an " + BASELINE + "=FILE entry, the "
+                    + "baseline every other precision is compared with");
         }
         return new ComparisonRow(model != null ? model : nameOf(files.get(BASELINE)), files);
     }

@@ -1,6 +1,6 @@
 package dev.trt4j.benchmark;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.ShapeRange;
 
@@ -21,7 +21,7 @@ public final class EngineShapeCheck {
      * Checks a benchmark request against profile 0 before anything is loaded: each profiled input gets the
      * user's shape, else the profile's optimum, with {@code batch} (when positive) as first dimension.
      *
-     * @throws Trt4jException for a batch or shape profile 0 does not take
+     * @throws InvalidOptionException for a batch or shape profile 0 does not take
      */
     public static void checkRequest(Path engine, EngineSidecar sidecar, int batch, Map<String, long[]> shapes) {
         if (sidecar.profiles().isEmpty()) {
@@ -41,7 +41,7 @@ public final class EngineShapeCheck {
     /**
      * @param engine the engine file, for messages
      * @param shapes concrete input shapes by name
-     * @throws Trt4jException for the first shape outside profile 0
+     * @throws InvalidOptionException for the first shape outside profile 0
      */
     public static void check(Path engine, EngineSidecar sidecar, Map<String, long[]> shapes) {
         List<Map<String, ShapeRange>> profiles = sidecar.profiles();
@@ -58,7 +58,7 @@ public final class EngineShapeCheck {
             long[] min = range.min();
             long[] max = range.max();
             if (shape.length != range.rank()) {
-                throw new Trt4jException(engine + ": input '" + e.getKey() + "' has rank " + range.rank()
+                throw new InvalidOptionException(engine + ": input '" + e.getKey() + "' has rank " + range.rank()
                         + " but the shape given is " + BenchShapes.text(shape));
             }
             for (int i = 0; i < shape.length; i++) {
@@ -66,11 +66,11 @@ public final class EngineShapeCheck {
                     continue;
                 }
                 if (i == 0) {
-                    throw new Trt4jException(engine + " cannot take batch " + shape[0] + ": input '" + e.getKey()
-                            + "' takes " + (min[0] == max[0] ? "only batch " + min[0] : "batch " + min[0] + " to "
+                    throw new InvalidOptionException(engine + " cannot take batch " + shape[0] + ": input '"
+                            + e.getKey() + "' takes " + (min[0] == max[0] ? "only batch " + min[0] : "batch " + min[0] + " to "
                             + max[0]) + " (rebuild the engine with a wider profile)");
                 }
-                throw new Trt4jException(engine + ": shape " + e.getKey() + ":" + BenchShapes.text(shape)
+                throw new InvalidOptionException(engine + ": shape " + e.getKey() + ":" + BenchShapes.text(shape)
                         + " is outside the engine's profile 0 (" + range + ")");
             }
         }

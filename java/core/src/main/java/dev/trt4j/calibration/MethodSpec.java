@@ -1,6 +1,6 @@
 package dev.trt4j.calibration;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.calibrators.CalibrationException;
 import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.calibrators.Calibrator;
@@ -26,7 +26,7 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
     /**
      * Parses {@code name[=percentile]} with {@code base} options.
      *
-     * @throws Trt4jException on an unknown method or a malformed percentile
+     * @throws InvalidOptionException on an unknown method or a malformed percentile
      */
     public static MethodSpec parse(String text, CalibrationOptions base) {
         String spec = text.trim().toLowerCase(Locale.ROOT);
@@ -41,23 +41,24 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
         try {
             calibrator = Calibrators.byName(name);
         } catch (CalibrationException e) {
-            throw new Trt4jException("method '" + text + "': " + e.getMessage(), e);
+            throw new InvalidOptionException("method '" + text + "': " + e.getMessage(), e);
         }
         CalibrationOptions options = base;
         if (argument != null) {
             if (!name.equals("percentile")) {
-                throw new Trt4jException("method '" + text + "': only percentile takes a value (percentile=99.9)");
+                throw new InvalidOptionException("method '" + text + "': only percentile takes a value "
+                        + "(percentile=99.9)");
             }
             double p;
             try {
                 p = Double.parseDouble(argument);
             } catch (NumberFormatException e) {
-                throw new Trt4jException("method '" + text + "': '" + argument + "' is not a number");
+                throw new InvalidOptionException("method '" + text + "': '" + argument + "' is not a number");
             }
             try {
                 options = base.withPercentile(p);
             } catch (IllegalArgumentException e) {
-                throw new Trt4jException("method '" + text + "': " + e.getMessage());
+                throw new InvalidOptionException("method '" + text + "': " + e.getMessage());
             }
         }
         String label = name.equals("percentile") ? "percentile-" + trim(options.percentile()) : name;
@@ -68,7 +69,7 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
      * Parses each of {@code texts}, given by {@code option}. Two that come to the same label (e.g. {@code max,max}
      * or {@code percentile,percentile=99.99}) are refused: they would compute and write the same ranges twice.
      *
-     * @throws Trt4jException on a bad method or a repeated one
+     * @throws InvalidOptionException on a bad method or a repeated one
      */
     public static List<MethodSpec> parseAll(String option, List<String> texts, CalibrationOptions base) {
         Map<String, String> textByLabel = new HashMap<>();
@@ -77,7 +78,8 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
             MethodSpec spec = parse(text, base);
             String earlier = textByLabel.putIfAbsent(spec.label(), text);
             if (earlier != null) {
-                throw new Trt4jException(option + " gives " + spec.label() + " twice" + (earlier.equals(text) ? ""
+                throw new InvalidOptionException(option + " gives " + spec.label() + " twice"
+                        + (earlier.equals(text) ? ""
                         : " ('" + earlier + "' and '" + text + "')") + "; give each method once");
             }
             specs.add(spec);

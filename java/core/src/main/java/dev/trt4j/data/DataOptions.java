@@ -1,5 +1,6 @@
 package dev.trt4j.data;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.image.ImagePreprocessing;
 
@@ -119,7 +120,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
             String e = entry.strip();
             int colon = e.lastIndexOf(':');
             if (colon <= 0 || colon == e.length() - 1) {
-                throw new Trt4jException("bad fixed shape '" + e + "': " + SHAPE_FORMAT);
+                throw new InvalidOptionException("bad fixed shape '" + e + "': " + SHAPE_FORMAT);
             }
             String name = e.substring(0, colon).strip();
             String[] parts = e.substring(colon + 1).strip().split("[xX]", -1);
@@ -131,12 +132,13 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
                     dims[i] = 0;
                 }
                 if (dims[i] < 1) {
-                    throw new Trt4jException("bad fixed shape '" + e + "': '" + parts[i].strip()
+                    throw new InvalidOptionException("bad fixed shape '" + e + "': '" + parts[i].strip()
                             + "' is not a positive integer (" + SHAPE_FORMAT + ")");
                 }
             }
             if (shapes.put(name, dims) != null) {
-                throw new Trt4jException("bad fixed shapes '" + text + "': input '" + name + "' is given twice");
+                throw new InvalidOptionException("bad fixed shapes '" + text + "': input '" + name + "' is given "
+                        + "twice");
             }
         }
         return shapes;

@@ -1,5 +1,6 @@
 package dev.trt4j.data;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
@@ -72,12 +73,12 @@ public final class StateFeedback {
             for (String part : spec.split(",", -1)) {
                 String s = part.strip();
                 if (s.isEmpty()) {
-                    throw new Trt4jException("--feedback " + spec + ": an empty link; expected OUTPUT=INPUT[,...], e.g. "
-                            + "stateN=state");
+                    throw new InvalidOptionException("--feedback " + spec + ": an empty link; expected "
+                            + "OUTPUT=INPUT[,...], e.g. stateN=state");
                 }
                 int eq = s.indexOf('=');
                 if (eq <= 0 || eq == s.length() - 1 || s.indexOf('=', eq + 1) >= 0) {
-                    throw new Trt4jException("--feedback " + s + ": expected OUTPUT=INPUT, e.g. stateN=state");
+                    throw new InvalidOptionException("--feedback " + s + ": expected OUTPUT=INPUT, e.g. stateN=state");
                 }
                 links.add(new Link(s.substring(0, eq).strip(), s.substring(eq + 1).strip()));
             }
@@ -96,7 +97,7 @@ public final class StateFeedback {
         Set<String> inputs = new LinkedHashSet<>();
         for (Link l : links) {
             if (!inputs.add(l.input())) {
-                throw new Trt4jException("--feedback: input '" + l.input() + "' is fed by two outputs");
+                throw new InvalidOptionException("--feedback: input '" + l.input() + "' is fed by two outputs");
             }
         }
         return links.isEmpty() ? NONE : new StateFeedback(links);
@@ -146,7 +147,8 @@ public final class StateFeedback {
                     + ": --feedback " + link + " names no model input (inputs: " + names(inputs) + ")"));
             for (TensorSpec t : List.of(out, in)) {
                 if (t.type() != ElementType.FLOAT32) {
-                    throw new Trt4jException(model + ": --feedback " + link + ": '" + t.name() + "' is " + t.type()
+                    throw new InvalidOptionException(model + ": --feedback " + link + ": '" + t.name() + "' is "
+                            + t.type()
                             + "; fed-back state must be FLOAT32");
                 }
             }
@@ -155,7 +157,7 @@ public final class StateFeedback {
             for (int i = 0; i < dims.length; i++) {
                 if (dims[i] < 0) {
                     if (batchAxis >= 0) {
-                        throw new Trt4jException(model + ": --feedback " + link + ": input '" + in.name() + "' "
+                        throw new InvalidOptionException(model + ": --feedback " + link + ": input '" + in.name() + "' "
                                 + in.shapeText() + " has several dynamic dimensions; give it a fixed shape first "
                                 + "(trt4j convert --fix-shapes " + in.name() + ":...), leaving at most the batch "
                                 + "dynamic");

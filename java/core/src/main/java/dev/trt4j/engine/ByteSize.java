@@ -1,6 +1,6 @@
 package dev.trt4j.engine;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -24,7 +24,8 @@ public final class ByteSize {
     public static long parse(String option, String text) {
         Matcher m = SIZE.matcher(text.trim().toUpperCase(Locale.ROOT));
         if (!m.matches()) {
-            throw new Trt4jException(option + ": '" + text + "' is not a size (e.g. 512M, 1G, 1.5G; a bare number is MiB)");
+            throw new InvalidOptionException(option + ": '" + text + "' is not a size (e.g. 512M, 1G, 1.5G; a bare "
+                    + "number is MiB)");
         }
         double value = Double.parseDouble(m.group(1));
         long unit = switch (m.group(2)) {
@@ -35,7 +36,7 @@ public final class ByteSize {
         };
         double bytes = value * unit;
         if (bytes < 1 || bytes > Long.MAX_VALUE) {
-            throw new Trt4jException(option + ": '" + text + "' is out of range");
+            throw new InvalidOptionException(option + ": '" + text + "' is out of range");
         }
         return (long) bytes;
     }

@@ -1,6 +1,6 @@
 package dev.trt4j.engine;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -55,7 +55,7 @@ public enum CalibratorChoice {
                 return c;
             }
         }
-        throw new Trt4jException("unknown calibrator '" + text + "'; use one of "
+        throw new InvalidOptionException("unknown calibrator '" + text + "'; use one of "
                 + Arrays.stream(values()).map(CalibratorChoice::cliName).collect(Collectors.joining("|")));
     }
 }

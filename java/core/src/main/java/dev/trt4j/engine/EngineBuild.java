@@ -1,5 +1,6 @@
 package dev.trt4j.engine;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.AtomicFiles;
@@ -84,8 +85,9 @@ public final class EngineBuild {
         builder.availability().orThrow();
         boolean computesRanges = plan.calibration().filter(CalibrationPlan::computesRanges).isPresent();
         if (!request.feedback().isEmpty() && !computesRanges) {
-            throw new Trt4jException("--feedback " + request.feedback() + ": state is fed back only while trt4j computes "
-                    + "INT8 ranges from --data with its own calibrators (max, entropy, percentile, mse), and this build "
+            throw new InvalidOptionException("--feedback " + request.feedback() + ": state is fed back only while "
+                    + "trt4j computes INT8 ranges from --data with its own calibrators (max, entropy, percentile, "
+                    + "mse), and this build "
                     + (plan.calibration().isEmpty() ? "does not calibrate" : "takes its ranges elsewhere"));
         }
         if (computesRanges) {

@@ -1,5 +1,6 @@
 package dev.trt4j.engine;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.tensor.TensorSpec;
@@ -90,14 +91,15 @@ public final class EngineBuildPlanner {
             } else if (request.computesRanges()) {
                 handoff = CalibrationCacheHandoff.none(algorithm);
             } else {
-                throw new Trt4jException("--calibrator " + choice.cliName() + " needs trt4j's ranges: --table TABLE.json or "
-                        + "--cache FILE from trt4j calibrate, or --data to compute them (or use --calibrator "
-                        + "trt-entropy2|trt-minmax with --data)");
+                throw new InvalidOptionException("--calibrator " + choice.cliName() + " needs trt4j's ranges: "
+                        + "--table TABLE.json or --cache FILE from trt4j calibrate, or --data to compute them (or use "
+                        + "--calibrator trt-entropy2|trt-minmax with "
+                        + "--data)");
             }
         } else {
             if (request.tableFile().isPresent() || request.table().isPresent()) {
-                throw new Trt4jException("--table holds trt4j's ranges and applies to --calibrator max|entropy|percentile|mse, "
-                        + "not " + choice.cliName());
+                throw new InvalidOptionException("--table holds trt4j's ranges and applies to --calibrator "
+                        + "max|entropy|percentile|mse, not " + choice.cliName());
             }
             Path target = cacheFile.orElse(engineOut.resolveSibling(engineOut.getFileName() + ".calibration.cache"));
             writeBack = Optional.of(target);
@@ -105,7 +107,8 @@ public final class EngineBuildPlanner {
                     ? CalibrationCacheHandoff.fromCache(target.toString(), readCache(target), algorithm, model)
                     : CalibrationCacheHandoff.none(algorithm);
             if (!handoff.isPresent() && request.samples().isEmpty()) {
-                throw new Trt4jException("--calibrator " + choice.cliName() + " needs --data to calibrate on (no cache at "
+                throw new InvalidOptionException("--calibrator " + choice.cliName() + " needs --data to calibrate "
+                        + "on (no cache at "
                         + target + ")");
             }
             if (handoff.isPresent()) {

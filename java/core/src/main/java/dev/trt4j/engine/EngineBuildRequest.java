@@ -1,5 +1,6 @@
 package dev.trt4j.engine;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.StateFeedback;
 import dev.trt4j.table.CalibrationTable;
@@ -267,37 +268,37 @@ public final class EngineBuildRequest {
         public EngineBuildRequest build() {
             boolean int8 = precision == Precision.INT8;
             if (int8Mode != null && !int8) {
-                throw new Trt4jException("--int8-mode applies only to --precision int8");
+                throw new InvalidOptionException("--int8-mode applies only to --precision int8");
             }
             boolean implicit = int8 && (int8Mode == null || int8Mode == Int8Mode.IMPLICIT);
             if (!implicit) {
                 String what = int8 ? "--precision int8 --int8-mode explicit (the scales are in the model's Q/DQ nodes)"
                         : "--precision " + precision.cliName();
                 if (calibrator != null) {
-                    throw new Trt4jException("--calibrator does not apply to " + what);
+                    throw new InvalidOptionException("--calibrator does not apply to " + what);
                 }
                 if (tableFile != null || table != null || calibrationCache != null) {
-                    throw new Trt4jException("--table/--cache do not apply to " + what);
+                    throw new InvalidOptionException("--table/--cache do not apply to " + what);
                 }
                 if (samples != null) {
-                    throw new Trt4jException("--data does not apply to " + what);
+                    throw new InvalidOptionException("--data does not apply to " + what);
                 }
             }
             if (implicit && stronglyTyped) {
-                throw new Trt4jException("--strongly-typed cannot be combined with implicit INT8; "
+                throw new InvalidOptionException("--strongly-typed cannot be combined with implicit INT8; "
                         + "use --int8-mode explicit with a Q/DQ model from trt4j quantize");
             }
             if ((tableFile != null || table != null) && calibrationCache != null) {
                 throw new Trt4jException("give either --table or --cache, not both");
             }
             if (optimizationLevel != null && (optimizationLevel < 0 || optimizationLevel > 5)) {
-                throw new Trt4jException("--opt-level must be 0..5, got " + optimizationLevel);
+                throw new InvalidOptionException("--opt-level must be 0..5, got " + optimizationLevel);
             }
             if (workspaceBytes != null && workspaceBytes < 1) {
-                throw new Trt4jException("--workspace must be positive, got " + workspaceBytes + " bytes");
+                throw new InvalidOptionException("--workspace must be positive, got " + workspaceBytes + " bytes");
             }
             if (calibrationProfile < 0) {
-                throw new Trt4jException("--calib-profile must be >= 0, got " + calibrationProfile);
+                throw new InvalidOptionException("--calib-profile must be >= 0, got " + calibrationProfile);
             }
             return new EngineBuildRequest(this);
         }

@@ -1,5 +1,6 @@
 package dev.trt4j.engine;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -32,7 +33,8 @@ public final class OptimizationProfiles {
         List<OptimizationProfile> profiles = new ArrayList<>();
         if (!shapes.isEmpty()) {
             if (!minShapes.isEmpty() || !optShapes.isEmpty() || !maxShapes.isEmpty()) {
-                throw new Trt4jException("--shapes cannot be combined with --min-shapes/--opt-shapes/--max-shapes");
+                throw new InvalidOptionException("--shapes cannot be combined with "
+                        + "--min-shapes/--opt-shapes/--max-shapes");
             }
             for (String spec : shapes) {
                 Map<String, ShapeRange> ranges = new LinkedHashMap<>();
@@ -43,7 +45,8 @@ public final class OptimizationProfiles {
         }
         if (optShapes.isEmpty()) {
             if (!minShapes.isEmpty() || !maxShapes.isEmpty()) {
-                throw new Trt4jException("--min-shapes/--max-shapes need --opt-shapes (one of each per profile)");
+                throw new InvalidOptionException("--min-shapes/--max-shapes need --opt-shapes (one of each per "
+                        + "profile)");
             }
             return profiles;
         }
@@ -140,7 +143,8 @@ public final class OptimizationProfiles {
 
     private static void checkCount(String option, List<String> values, int expected) {
         if (!values.isEmpty() && values.size() != expected) {
-            throw new Trt4jException(option + " is given " + values.size() + " times but --opt-shapes " + expected
+            throw new InvalidOptionException(option + " is given " + values.size() + " times but --opt-shapes "
+                    + expected
                     + " times; give one per profile or leave it out (it then defaults to --opt-shapes)");
         }
     }

@@ -1,5 +1,6 @@
 package dev.trt4j.engine;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 
 import java.util.Arrays;
@@ -26,7 +27,7 @@ public enum Precision {
                 return p;
             }
         }
-        throw new Trt4jException("unknown precision '" + text + "'; use one of "
+        throw new InvalidOptionException("unknown precision '" + text + "'; use one of "
                 + Arrays.stream(values()).map(Precision::cliName).collect(Collectors.joining("|")));
     }
 }

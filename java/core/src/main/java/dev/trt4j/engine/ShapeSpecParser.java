@@ -1,5 +1,6 @@
 package dev.trt4j.engine;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 
 import java.util.Collections;
@@ -24,18 +25,18 @@ public final class ShapeSpecParser {
     public static Map<String, long[]> parse(String option, String spec) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         if (spec == null || spec.isBlank()) {
-            throw new Trt4jException(option + ": empty shape list; expected e.g. x:1x3x224x224");
+            throw new InvalidOptionException(option + ": empty shape list; expected e.g. x:1x3x224x224");
         }
         for (String entry : spec.split(",")) {
             String e = entry.trim();
             int colon = e.lastIndexOf(':');
             if (colon <= 0 || colon == e.length() - 1) {
-                throw new Trt4jException(option + ": '" + e + "' is not NAME:DIMS (e.g. x:1x3x224x224)");
+                throw new InvalidOptionException(option + ": '" + e + "' is not NAME:DIMS (e.g. x:1x3x224x224)");
             }
             String name = unquote(e.substring(0, colon).trim());
             long[] dims = parseDims(option, e, e.substring(colon + 1).trim());
             if (shapes.put(name, dims) != null) {
-                throw new Trt4jException(option + ": input '" + name + "' is given twice");
+                throw new InvalidOptionException(option + ": input '" + name + "' is given twice");
             }
         }
         return Collections.unmodifiableMap(shapes);
@@ -76,7 +77,7 @@ public final class ShapeSpecParser {
                 dims[i] = -1;
             }
             if (dims[i] < 0) {
-                throw new Trt4jException(option + ": '" + entry + "': dimension '" + parts[i]
+                throw new InvalidOptionException(option + ": '" + entry + "': dimension '" + parts[i]
                         + "' is not a non-negative integer (shapes must be concrete)");
             }
         }

@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
@@ -88,7 +89,7 @@ public final class BiasCorrection {
             return switch (name.toLowerCase(java.util.Locale.ROOT)) {
                 case "conv" -> CONV;
                 case "all" -> ALL;
-                default -> throw new Trt4jException("--bias-correction takes conv or all, not '" + name + "'");
+                default -> throw new InvalidOptionException("--bias-correction takes conv or all, not '" + name + "'");
             };
         }
 

@@ -2,7 +2,7 @@ package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -82,7 +82,8 @@ final class Exclusions {
         StringBuilder what = new StringBuilder();
         kinds.forEach((kind, count) -> what.append(what.length() == 0 ? "" : ", ").append(kind).append(" ×")
                 .append(count));
-        throw new Trt4jException("exclusion '" + exclusion + "' matches only nodes that are not quantized anyway ("
+        throw new InvalidOptionException("exclusion '" + exclusion + "' matches only nodes that are not quantized "
+                + "anyway ("
                 + what + "), so it changes nothing");
     }
 
@@ -96,18 +97,18 @@ final class Exclusions {
         }
         for (String n : names) {
             if (!labels.contains(n)) {
-                throw new Trt4jException("excluded node '" + n + "' does not exist in the model");
+                throw new InvalidOptionException("excluded node '" + n + "' does not exist in the model");
             }
         }
         for (String t : opTypes) {
             if (!types.contains(t)) {
-                throw new Trt4jException("excluded operator type '" + t + "' does not occur in the model");
+                throw new InvalidOptionException("excluded operator type '" + t + "' does not occur in the model");
             }
         }
         for (int k = 0; k < patterns.size(); k++) {
             Pattern p = patterns.get(k);
             if (labels.stream().noneMatch(l -> p.matcher(l).find())) {
-                throw new Trt4jException("exclude pattern '" + regexes.get(k)
+                throw new InvalidOptionException("exclude pattern '" + regexes.get(k)
                         + "' matches no node name in the model");
             }
         }

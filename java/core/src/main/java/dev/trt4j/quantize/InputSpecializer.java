@@ -13,6 +13,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.google.protobuf.ByteString;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.ort.OrtRuntime;
 
@@ -78,7 +79,7 @@ public final class InputSpecializer {
         List<Long> dims = new ArrayList<>();
         for (TensorShapeProto.Dimension d : type.getShape().getDimList()) {
             if (!d.hasDimValue() || d.getDimValue() < 0) {
-                throw new Trt4jException("--fix-input: input '" + name + "' has a dimension that is not fixed ("
+                throw new InvalidOptionException("--fix-input: input '" + name + "' has a dimension that is not fixed ("
                         + (d.getDimParam().isEmpty() ? "?" : d.getDimParam()) + "); only fixed shapes can be fixed");
             }
             dims.add(d.getDimValue());
@@ -91,7 +92,7 @@ public final class InputSpecializer {
             parts = filled;
         }
         if (parts.length != count) {
-            throw new Trt4jException("--fix-input: input '" + name + "' has shape " + dims + " (" + count
+            throw new InvalidOptionException("--fix-input: input '" + name + "' has shape " + dims + " (" + count
                     + " values), got " + parts.length + " (one value fills it)");
         }
         int elem = type.getElemType();
@@ -99,7 +100,7 @@ public final class InputSpecializer {
             case DataType.FLOAT_VALUE, DataType.INT32_VALUE -> 4;
             case DataType.INT64_VALUE -> 8;
             case DataType.BOOL_VALUE -> 1;
-            default -> throw new Trt4jException("--fix-input: input '" + name + "' is "
+            default -> throw new InvalidOptionException("--fix-input: input '" + name + "' is "
                     + DataType.forNumber(elem) + "; only float, int64, int32 and bool inputs can be fixed");
         };
         ByteBuffer b = ByteBuffer.allocate(parts.length * width).order(ByteOrder.LITTLE_ENDIAN);
@@ -113,7 +114,7 @@ public final class InputSpecializer {
                     default -> b.put(booleanByte(name, v));
                 }
             } catch (NumberFormatException e) {
-                throw new Trt4jException("--fix-input: input '" + name + "': '" + v + "' is not a valid "
+                throw new InvalidOptionException("--fix-input: input '" + name + "': '" + v + "' is not a valid "
                         + DataType.forNumber(elem) + " value");
             }
         }
@@ -125,7 +126,8 @@ public final class InputSpecializer {
         return switch (v) {
             case "true", "1" -> 1;
             case "false", "0" -> 0;
-            default -> throw new Trt4jException("--fix-input: input '" + name + "': '" + v + "' is not a boolean");
+            default -> throw new InvalidOptionException("--fix-input: input '" + name + "': '" + v + "' is not a "
+                    + "boolean");
         };
     }
 
@@ -274,21 +276,21 @@ public final class InputSpecializer {
                 return i;
             }
         }
-        throw new Trt4jException(option + ": the model has no input '" + name + "'; its inputs are "
+        throw new InvalidOptionException(option + ": the model has no input '" + name + "'; its inputs are "
                 + g.getInputList().stream().map(ValueInfoProto::getName).toList());
     }
 
     private static ValueInfoProto withShape(ValueInfoProto input, long[] dims) {
         TensorShapeProto declared = input.getType().getTensorType().getShape();
         if (declared.getDimCount() != dims.length) {
-            throw new Trt4jException("--fix-shapes: input '" + input.getName() + "' has rank "
+            throw new InvalidOptionException("--fix-shapes: input '" + input.getName() + "' has rank "
                     + declared.getDimCount() + ", got " + dims.length + " dimensions");
         }
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (int i = 0; i < dims.length; i++) {
             TensorShapeProto.Dimension d = declared.getDim(i);
             if (d.hasDimValue() && d.getDimValue() >= 0 && d.getDimValue() != dims[i]) {
-                throw new Trt4jException("--fix-shapes: dimension " + i + " of input '" + input.getName()
+                throw new InvalidOptionException("--fix-shapes: dimension " + i + " of input '" + input.getName()
                         + "' is fixed to " + d.getDimValue() + ", got " + dims[i]);
             }
             shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(dims[i]));

@@ -63,10 +63,14 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Default: tensorrt for .engine/.plan files, onnxruntime for .onnx.")
     private String backend;
 
-    @Option(names = "--batch", split = ",", paramLabel = "N[,N...]", description = "Batch sizes to time, for example 1,8,128.")
+    @Option(names = "--batch", split = ",", paramLabel = "N[,N...]",
+            description = "Batch sizes to time, for example 1,8,128; each replaces the first dimension of every "
+                    + "input, also of those --shapes gives.")
     private List<Integer> batches = new ArrayList<>();
 
-    @Option(names = "--shapes", paramLabel = "SPEC", description = "Input shapes as trtexec's, for example x:1x3x48x192.")
+    @Option(names = "--shapes", paramLabel = "SPEC",
+            description = "Input shapes as trtexec's, for example x:1x3x48x192 (with --batch, the first "
+                    + "dimension is the batch's).")
     private String shapes;
 
     @Option(names = "--warmup", paramLabel = "MS", defaultValue = "200", description = "Warm-up in ms (default 200).")

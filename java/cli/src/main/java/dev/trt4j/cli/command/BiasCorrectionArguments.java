@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.data.StateFeedback;
@@ -31,13 +32,13 @@ public final class BiasCorrectionArguments {
         BiasCorrection.Scope scope = biasCorrection == null ? null : BiasCorrection.Scope.named(biasCorrection);
         requireTensorRtLayout(scope != null, config);
         if (scope != null && !feedback.isEmpty()) {
-            throw new Trt4jException("--bias-correction runs its samples without feeding state back, so it cannot "
-                    + "correct a streaming model (--feedback " + feedback + ")");
+            throw new InvalidOptionException("--bias-correction runs its samples without feeding state back, so it "
+                    + "cannot correct a streaming model (--feedback " + feedback + ")");
         }
         if (scope != null && split.isSynthetic()) {
             // Random data would "correct" the biases towards noise: insist on real samples.
-            throw new Trt4jException("--bias-correction needs real samples: give --data (or --tokenizer for a text "
-                    + "model)");
+            throw new InvalidOptionException("--bias-correction needs real samples: give --data (or --tokenizer "
+                    + "for a text model)");
         }
         return scope;
     }
@@ -48,8 +49,8 @@ public final class BiasCorrectionArguments {
      */
     static void requireTensorRtLayout(boolean biasCorrection, QuantizationConfig config) {
         if (biasCorrection && config.target() == QuantizationTarget.ONNXRUNTIME_CPU) {
-            throw new Trt4jException("--bias-correction corrects the FP32 biases of the TensorRT layout; --runtime "
-                    + "onnxruntime-cpu stores biases as INT32, so use one or the other");
+            throw new InvalidOptionException("--bias-correction corrects the FP32 biases of the TensorRT layout; "
+                    + "--runtime onnxruntime-cpu stores biases as INT32, so use one or the other");
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.trt4j.cli.command;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Counts;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.AmaxTableCalculator;
 import dev.trt4j.calibration.CalibrationOutputs;
@@ -140,8 +141,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         OnnxModel onnx = OnnxModel.load(modelFile);
         Path folder = out != null ? out : Path.of("engines", stem(modelFile), "calibration");
         StagedWrites.requireWritable(folder);
-        StatisticsOptions statisticsOptions = new StatisticsOptions(numBins, skipZeros, threads, 0)
-                .withFeedback(feedback.feedback()).withRangePass(rangePass.enabled());
+        StatisticsOptions statisticsOptions = OptionRanges.checked(() -> new StatisticsOptions(numBins, skipZeros,
+                threads, 0)).withFeedback(feedback.feedback()).withRangePass(rangePass.enabled());
         ActivationStatistics statistics;
         if (statisticsFile != null) {
             refuseCollectionOptions();
@@ -202,7 +203,7 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     private ActivationStatistics collect(OnnxModel onnx, StatisticsOptions options, boolean defaultModel) {
         if (allTensors && qdqOnly) {
-            throw new Trt4jException("--all-tensors and --qdq-only choose different tensors; give one of them");
+            throw new InvalidOptionException("--all-tensors and --qdq-only choose different tensors; give one of them");
         }
         List<String> tensors = allTensors ? onnx.allActivationTensors()
                 : qdqOnly ? new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(onnx.proto())
@@ -234,19 +235,16 @@ public final class CalibrateCommand implements Callable<Integer> {
         List<String> given = COLLECTION_OPTIONS.stream()
                 .filter(name -> spec.commandLine().getParseResult().hasMatchedOption(name)).toList();
         if (!given.isEmpty()) {
-            throw new Trt4jException("--statistics " + statisticsFile + " reuses statistics already collected, so "
+            throw new InvalidOptionException("--statistics " + statisticsFile + " reuses statistics already "
+                    + "collected, so "
                     + String.join(", ", given) + " would have no effect; drop " + (given.size() == 1 ? "it" : "them")
                     + ", or collect again without --statistics");
         }
     }
 
     private CalibrationOptions calibrationOptions() {
-        try {
-            return new CalibrationOptions(numBits, unsigned, startBin, stride,
-                    CalibrationOptions.defaults().percentile(), trtThreshold);
-        } catch (IllegalArgumentException e) {
-            throw new Trt4jException(e.getMessage(), e);
-        }
+        return OptionRanges.checked(() -> new CalibrationOptions(numBits, unsigned, startBin, stride,
+                CalibrationOptions.defaults().percentile(), trtThreshold));
     }
 
     private static String stem(Path model) {

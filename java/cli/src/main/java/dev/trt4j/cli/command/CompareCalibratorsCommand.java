@@ -1,6 +1,6 @@
 package dev.trt4j.cli.command;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.calibration.CalibrationOutputs;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
@@ -102,11 +102,12 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         SampleSplit split = study.split(onnx);
         ComparisonSettings settings;
         try {
-            settings = new ComparisonSettings(specs, studied.config(), study.statisticsOptions()
-                    .withNumBins(numBins), calibrationSamples, sweep,
+            settings = new ComparisonSettings(specs, studied.config(),
+                    OptionRanges.checked(() -> study.statisticsOptions().withNumBins(numBins)),
+                            calibrationSamples, sweep,
                     weightsStudy, weightsMethod, biasCorrection.scope(split, study.feedback(), studied.config()));
         } catch (IllegalArgumentException e) {
-            throw new Trt4jException(e.getMessage(), e);
+            throw new InvalidOptionException(e.getMessage(), e);
         }
         QuantizationStudyArguments.Subject subject = study.subject(studied, split, folder);
         CalibratorComparison comparison = new CalibratorComparison(subject.model(), settings,

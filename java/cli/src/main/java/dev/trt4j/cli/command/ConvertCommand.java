@@ -147,7 +147,7 @@ public final class ConvertCommand implements Callable<Integer> {
                 converted = folded.model();
             }
         } catch (Trt4jException e) {
-            throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
+            throw e.prefixed(modelFile.getFileName() + ": ");
         }
         List<Fp16RangeCheck.Finding> beyondFp16 = null;
         if (fp16 && samples.givesSamples()) {
@@ -167,7 +167,7 @@ public final class ConvertCommand implements Callable<Integer> {
             try {
                 half = converter.convert(converted);
             } catch (Trt4jException e) {
-                throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
+                throw e.prefixed(modelFile.getFileName() + ": ");
             }
             converted = half.model();
         }

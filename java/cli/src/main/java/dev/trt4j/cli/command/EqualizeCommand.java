@@ -2,7 +2,7 @@ package dev.trt4j.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Counts;
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
@@ -69,7 +69,8 @@ public final class EqualizeCommand implements Callable<Integer> {
         OnnxModel onnx = OnnxModel.load(modelFile);
         if (!dataArguments.givesSamples(onnx.inputs(), onnx.outputs())) {
             // Ranges from random data would equalize the wrong channels.
-            throw new Trt4jException("equalize needs real samples: give --data (or --tokenizer for a text model)");
+            throw new InvalidOptionException("equalize needs real samples: give --data (or --tokenizer for a text "
+                    + "model)");
         }
         OptionalDouble fixedAlpha = parseAlpha(alpha);
         ModelEqualizer equalizer = fixedAlpha.isPresent() ? ModelEqualizer.withAlpha(fixedAlpha.getAsDouble())
@@ -113,7 +114,7 @@ public final class EqualizeCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             // reported below with the accepted forms
         }
-        throw new Trt4jException("--alpha must be auto or a number in [0, 1], got '" + text + "'");
+        throw new InvalidOptionException("--alpha must be auto or a number in [0, 1], got '" + text + "'");
     }
 
     private static String describe(Map<String, Double> alphas, OptionalDouble fixed) {

@@ -1,6 +1,6 @@
 package dev.trt4j.cli.command;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.compare.CandidateEvaluator;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.data.CalibrationDataSource;
@@ -54,8 +54,8 @@ public final class HeldOutArguments {
                                                    DataOptions calibrationOptions, List<TensorSpec> inputs) {
         long wanted = evalSamples == 0 && evalData != null ? Long.MAX_VALUE : evalSamples;
         if (wanted < 1) {
-            throw new Trt4jException("--eval-samples must be at least 1" + (evalData != null ? ", or 0 for all of "
-                    + "--eval-data" : "") + ", got " + evalSamples);
+            throw new InvalidOptionException("--eval-samples must be at least 1" + (evalData != null ? ", or 0 for "
+                    + "all of --eval-data" : "") + ", got " + evalSamples);
         }
         if (evalData == null) {
             split.evaluation(calibrationSamples, evalSamples).close(); // fail now, not after calibrating
@@ -81,7 +81,7 @@ public final class HeldOutArguments {
         Optional<TaskKind> kind = evaluation.taskKind();
         EvaluationOptions options = evaluation.options(model.outputs()).withFeedback(feedback);
         if (passSize < 1) {
-            throw new Trt4jException("--pass-size must be at least 1, got " + passSize);
+            throw new InvalidOptionException("--pass-size must be at least 1, got " + passSize);
         }
         return new CandidateEvaluator(model.path(), kind, options, passSize);
     }

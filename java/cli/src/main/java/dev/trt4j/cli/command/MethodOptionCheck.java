@@ -1,6 +1,6 @@
 package dev.trt4j.cli.command;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.calibration.MethodSpec;
 
 import java.util.List;
@@ -27,8 +27,8 @@ final class MethodOptionCheck {
     /**
      * @param methods the chosen methods
      * @param given   whether an option was on the command line
-     * @throws Trt4jException if a given option is read by none of {@code methods} (unless one is a plug-in, whose
-     *                        options trt4j cannot know)
+     * @throws InvalidOptionException if a given option is read by none of {@code methods} (unless one is a
+     *                                plug-in, whose options trt4j cannot know)
      */
     static void refuseUnusedOptions(List<MethodSpec> methods, Predicate<String> given) {
         List<String> names = methods.stream().map(m -> m.calibrator().name()).toList();
@@ -39,7 +39,7 @@ final class MethodOptionCheck {
             Set<String> readers = READERS.get(option);
             if (given.test(option) && names.stream().noneMatch(readers::contains)) {
                 boolean one = readers.size() == 1;
-                throw new Trt4jException(option + " only changes the " + String.join(" and ", readers.stream()
+                throw new InvalidOptionException(option + " only changes the " + String.join(" and ", readers.stream()
                         .sorted().toList()) + " method" + (one ? "" : "s") + ", and --method "
                         + String.join(",", methods.stream().map(MethodSpec::label).toList())
                         + (one ? " does not choose it" : " chooses neither") + "; drop " + option + " or add "
@@ -53,7 +53,7 @@ final class MethodOptionCheck {
      * {@code numBins} only when a later batch exceeds the range of the first, which some tensors never do, so the
      * method would fail on one of them after the whole pass.
      *
-     * @throws Trt4jException naming the method, {@code --start-bin} and {@code --num-bins}
+     * @throws InvalidOptionException naming the method, {@code --start-bin} and {@code --num-bins}
      */
     static void refuseStartBinPastBins(List<MethodSpec> methods, int numBins) {
         for (MethodSpec m : methods) {
@@ -61,12 +61,12 @@ final class MethodOptionCheck {
             String name = m.calibrator().name();
             // Entropy tries keeping startBin..n bins, so n = startBin will do; MSE tries centres below the last bin.
             if (name.equals("entropy") && numBins < Math.max(startBin, 2)) {
-                throw new Trt4jException("the entropy method needs at least " + Math.max(startBin, 2)
+                throw new InvalidOptionException("the entropy method needs at least " + Math.max(startBin, 2)
                         + " histogram bins (--start-bin " + startBin + ") but --num-bins is " + numBins
                         + "; lower --start-bin to at most " + numBins + " or raise --num-bins");
             }
             if (name.equals("mse") && numBins <= startBin) {
-                throw new Trt4jException("the mse method needs more histogram bins than --start-bin " + startBin
+                throw new InvalidOptionException("the mse method needs more histogram bins than --start-bin " + startBin
                         + " but --num-bins is " + numBins + "; lower --start-bin below " + numBins
                         + " or raise --num-bins");
             }

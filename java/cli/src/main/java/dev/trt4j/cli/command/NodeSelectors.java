@@ -3,7 +3,7 @@ package dev.trt4j.cli.command;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,7 +42,7 @@ final class NodeSelectors {
     /**
      * Sorts the values of {@code option} into node names, operator types and patterns.
      *
-     * @throws Trt4jException naming the first value that matches no node name, operator type or name pattern
+     * @throws InvalidOptionException naming the first value that matches no node name, operator type or name pattern
      */
     Selection resolve(String option, List<String> values) {
         List<String> nodes = new ArrayList<>();
@@ -56,7 +56,7 @@ final class NodeSelectors {
             } else if (matchesSomeName(option, value)) {
                 patterns.add(value);
             } else {
-                throw new Trt4jException(modelFile.getFileName() + ": " + option + " '" + value
+                throw new InvalidOptionException(modelFile.getFileName() + ": " + option + " '" + value
                         + "' matches no node name, operator type or node-name pattern");
             }
         }
@@ -80,8 +80,8 @@ final class NodeSelectors {
         try {
             p = Pattern.compile(regex);
         } catch (PatternSyntaxException e) {
-            throw new Trt4jException(modelFile.getFileName() + ": " + option + " '" + regex + "' is no node name or "
-                    + "operator type, and not a valid regular expression: " + e.getDescription());
+            throw new InvalidOptionException(modelFile.getFileName() + ": " + option + " '" + regex + "' is no "
+                    + "node name or operator type, and not a valid regular expression: " + e.getDescription());
         }
         return names.stream().anyMatch(n -> p.matcher(n).find());
     }

@@ -1,6 +1,6 @@
 package dev.trt4j.cli.command;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.calibration.MethodSpec;
@@ -57,7 +57,7 @@ public final class QuantizationArguments {
         QuantizationTarget target = QuantizationTarget.byName(runtime);
         if (Boolean.FALSE.equals(reduceRange) && target != QuantizationTarget.ONNXRUNTIME_CPU) {
             // the TensorRT layout writes 8-bit weights anyway, so the option would be accepted and do nothing
-            throw new Trt4jException("--no-reduce-range is for target onnxruntime-cpu, not " + runtime
+            throw new InvalidOptionException("--no-reduce-range is for target onnxruntime-cpu, not " + runtime
                     + ": that layout always writes 8-bit weights");
         }
         QuantizationConfig.Builder b = QuantizationConfig.builder()

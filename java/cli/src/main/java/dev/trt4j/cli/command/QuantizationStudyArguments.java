@@ -1,7 +1,7 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.Counts;
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.RangePassArgument;
@@ -71,7 +71,8 @@ public final class QuantizationStudyArguments {
         }
         if (split.isSynthetic()) {
             // Ranges from random data would rescale the wrong channels.
-            throw new Trt4jException("--equalize needs real samples: give --data (or --tokenizer for a text model)");
+            throw new InvalidOptionException("--equalize needs real samples: give --data (or --tokenizer for a "
+                    + "text model)");
         }
         ModelEqualizer.Result result;
         try (CalibrationDataSource source = split.calibration(calibrationSamples())) {
@@ -112,8 +113,9 @@ public final class QuantizationStudyArguments {
             return Long.MAX_VALUE;
         }
         if (n < 1) {
-            throw new Trt4jException("--samples must be positive: the samples after the calibration samples are "
-                    + "held out for evaluation (or give --eval-data, and --samples 0 calibrates on all of --data)");
+            throw new InvalidOptionException("--samples must be positive: the samples after the calibration "
+                    + "samples are held out for evaluation (or give --eval-data, and --samples 0 calibrates on all of "
+                    + "--data)");
         }
         return n;
     }

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Counts;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
@@ -113,7 +114,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             if (e.getMessage().startsWith(table.toString())) {
                 throw e;
             }
-            throw new Trt4jException(modelFile.getFileName() + ": " + e.getMessage(), e);
+            throw e.prefixed(modelFile.getFileName() + ": ");
         }
         BiasCorrection.Result corrected = biasCorrection != null
                 ? correct(onnx, result.model(), BiasCorrection.Scope.named(biasCorrection)) : null;
@@ -175,8 +176,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     private BiasCorrection.Result correct(OnnxModel onnx, ModelProto quantized, BiasCorrection.Scope scope) {
         if (!dataArguments.givesSamples(onnx.inputs(), onnx.outputs())) {
             // Random data would "correct" the biases towards noise: insist on real samples.
-            throw new Trt4jException("--bias-correction needs real samples: give --data (or --tokenizer for a text "
-                    + "model)");
+            throw new InvalidOptionException("--bias-correction needs real samples: give --data (or --tokenizer "
+                    + "for a text model)");
         }
         try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs())) {
             return BiasCorrection.apply(quantized, source, OrtRunnerOptions.defaults(), scope);

@@ -1,6 +1,6 @@
 package dev.trt4j.cli.command;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.calibration.AmaxTableCalculator;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
@@ -87,7 +87,7 @@ public final class SensitivityCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (target != null && !(target >= 0)) {
-            throw new Trt4jException("--target must be a drop >= 0, got " + target);
+            throw new InvalidOptionException("--target must be a drop >= 0, got " + target);
         }
         MethodSpec methodSpec = methodSpec();
         StudiedModel studied = study.load(model);

@@ -172,28 +172,29 @@ class AmaxCommandTest {
     }
 
     @Test
-    void userErrorsExitOneWithASingleLine() throws Exception {
+    void userErrorsAreASingleLine() throws Exception {
         String ok = npy("ok.npy", 1f, 2f);
         Path bad = dir.resolve("bad.json");
         Files.writeString(bad, "{\"counts\": [1, 2], \"edges\": [0, 1]}");
 
-        assertSingleLineError(CliRun.of("amax", "--method", "kl", "--tensor", ok), "unknown calibration method 'kl'");
-        assertSingleLineError(CliRun.of("amax", "--method", "max", "--tensor", dir.resolve("gone.npy").toString()),
+        assertSingleLineError(2, CliRun.of("amax", "--method", "kl", "--tensor", ok),
+                "unknown calibration method 'kl'");
+        assertSingleLineError(1, CliRun.of("amax", "--method", "max", "--tensor", dir.resolve("gone.npy").toString()),
                 "gone.npy");
-        assertSingleLineError(CliRun.of("amax", "--method", "entropy", "--histogram", bad.toString()),
+        assertSingleLineError(1, CliRun.of("amax", "--method", "entropy", "--histogram", bad.toString()),
                 "2 edges for 2 counts");
         Path negative = dir.resolve("negative.json");
         Files.writeString(negative, "{\"counts\": [1, 2, 3], \"edges\": [-3, -2, -1, 0]}");
-        assertSingleLineError(CliRun.of("amax", "--method", "mse", "--start-bin", "1", "--histogram",
+        assertSingleLineError(1, CliRun.of("amax", "--method", "mse", "--start-bin", "1", "--histogram",
                 negative.toString()), "histogram edge 0 is negative: -3.0 (the histogram is of magnitudes |x|");
-        assertSingleLineError(CliRun.of("amax", "--method", "max", "--tensor", npy("nan.npy", 1f, Float.NaN)),
+        assertSingleLineError(1, CliRun.of("amax", "--method", "max", "--tensor", npy("nan.npy", 1f, Float.NaN)),
                 "nan.npy: ");
-        assertSingleLineError(CliRun.of("amax", "--method", "entropy", "--tensor", ok, "--num-bins", "64"),
+        assertSingleLineError(1, CliRun.of("amax", "--method", "entropy", "--tensor", ok, "--num-bins", "64"),
                 "start");
     }
 
-    private static void assertSingleLineError(CliRun run, String fragment) {
-        assertThat(run.exitCode()).isEqualTo(1);
+    private static void assertSingleLineError(int exitCode, CliRun run, String fragment) {
+        assertThat(run.exitCode()).isEqualTo(exitCode);
         assertThat(run.errLines()).hasSize(1);
         assertThat(run.errLines().get(0)).startsWith("trt4j: ").contains(fragment);
         assertThat(run.err()).doesNotContain("\tat ");

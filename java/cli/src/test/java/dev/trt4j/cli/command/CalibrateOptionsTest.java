@@ -21,7 +21,7 @@ class CalibrateOptionsTest {
 
         CliRun run = CliRun.of("calibrate", "--method", "max,entropy", "--method", "max", "--out", out.toString());
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly("trt4j: --method gives max twice; give each method once");
         assertThat(out).doesNotExist();
     }
@@ -38,7 +38,7 @@ class CalibrateOptionsTest {
         CliRun mse = CliRun.of("calibrate", model.toString(), "--data", missing, "--method", "max,mse",
                 "--num-bins", "64", "--out", out.toString());
 
-        assertThat(entropy.exitCode()).isEqualTo(1);
+        assertThat(entropy.exitCode()).isEqualTo(2);
         assertThat(entropy.errLines()).containsExactly("trt4j: the entropy method needs at least 4096 histogram bins "
                 + "(--start-bin 4096) but --num-bins is 2048; lower --start-bin to at most 2048 or raise --num-bins");
         assertThat(mse.errLines()).containsExactly("trt4j: the mse method needs more histogram bins than --start-bin "
@@ -56,7 +56,7 @@ class CalibrateOptionsTest {
         CliRun threshold = CliRun.of("calibrate", model.toString(), "--method", "mse", "--trt-threshold", "--out",
                 out.toString());
 
-        assertThat(startBin.exitCode()).isEqualTo(1);
+        assertThat(startBin.exitCode()).isEqualTo(2);
         assertThat(startBin.errLines()).containsExactly("trt4j: --start-bin only changes the entropy and mse methods, "
                 + "and --method max,percentile-99.9 chooses neither; drop --start-bin or add one of them");
         assertThat(threshold.errLines()).containsExactly("trt4j: --trt-threshold only changes the entropy method, and "
@@ -72,7 +72,7 @@ class CalibrateOptionsTest {
         CliRun run = CliRun.of("calibrate", model.toString(), "--samples", "0", "--method", "max", "--out",
                 out.toString());
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly("trt4j: --samples 0 means all samples, but without --data this "
                 + "model gets seeded random data, which never runs out; give a count (default 256) or --data");
         assertThat(out).doesNotExist();
@@ -84,12 +84,12 @@ class CalibrateOptionsTest {
         Path out = dir.resolve("cal");
 
         CliRun seqLen = CliRun.of("calibrate", model.toString(), "--seq-len", "16", "--out", out.toString());
-        assertThat(seqLen.exitCode()).isEqualTo(1);
+        assertThat(seqLen.exitCode()).isEqualTo(2);
         assertThat(seqLen.errLines()).singleElement().asString()
                 .startsWith("trt4j: --seq-len 16: the model has no input_ids input");
 
         CliRun rotate = CliRun.of("calibrate", model.toString(), "--rotate-half", "--out", out.toString());
-        assertThat(rotate.exitCode()).isEqualTo(1);
+        assertThat(rotate.exitCode()).isEqualTo(2);
         assertThat(rotate.errLines()).containsExactly("trt4j: --rotate-half turns rendered text lines, and this model "
                 + "gets seeded random data (give --data with a .txt of lines to render)");
         assertThat(out).doesNotExist();

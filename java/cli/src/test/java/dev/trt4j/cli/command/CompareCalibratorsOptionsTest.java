@@ -24,7 +24,7 @@ class CompareCalibratorsOptionsTest {
     void aMethodGivenTwiceIsRefused() {
         CliRun run = CliRun.of("compare-calibrators", "--methods", "entropy,percentile,percentile=99.99");
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly("trt4j: --methods gives percentile-99.99 twice ('percentile' and "
                 + "'percentile=99.99'); give each method once");
     }
@@ -32,7 +32,7 @@ class CompareCalibratorsOptionsTest {
     @Test
     void aNegativeEvaluationSampleCountSaysWhatIsAllowed() {
         CliRun split = CliRun.of("compare-calibrators", "--eval-samples", "-1");
-        assertThat(split.exitCode()).isEqualTo(1);
+        assertThat(split.exitCode()).isEqualTo(2);
         assertThat(split.errLines()).containsExactly("trt4j: --eval-samples must be at least 1, got -1");
     }
 }

@@ -99,7 +99,7 @@ class CompareCalibratorsReportCommandsTest {
         Path relu = dev.trt4j.cli.TestModels.relu(dir.resolve("relu.onnx"));
         CliRun run = CliRun.of("compare-calibrators", relu.toString(), "--samples", "8", "--bias-correction",
                 "--out", dir.resolve("relu-comparison").toString());
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly(
                 "trt4j: --bias-correction needs real samples: give --data (or --tokenizer for a text model)");
         assertThat(dir.resolve("relu-comparison")).doesNotExist();
@@ -110,7 +110,7 @@ class CompareCalibratorsReportCommandsTest {
     @Test
     void badRequestsAreOneLineErrors() {
         CliRun noSamples = CliRun.of("compare-calibrators", "--samples", "0");
-        assertThat(noSamples.exitCode()).isEqualTo(1);
+        assertThat(noSamples.exitCode()).isEqualTo(2);
         assertThat(noSamples.errLines()).containsExactly("trt4j: --samples must be positive: the samples after the "
                 + "calibration samples are held out for evaluation (or give --eval-data, and --samples 0 calibrates on "
                 + "all of --data)");
@@ -118,7 +118,7 @@ class CompareCalibratorsReportCommandsTest {
         assertThat(nothing.errLines()).containsExactly(
                 "trt4j: nothing to report: give --calibration, --comparison or --sensitivity");
         CliRun badMethod = CliRun.of("compare-calibrators", "--methods", "max,median");
-        assertThat(badMethod.exitCode()).isEqualTo(1);
+        assertThat(badMethod.exitCode()).isEqualTo(2);
         assertThat(badMethod.errLines()).hasSize(1);
         assertThat(badMethod.errLines().get(0)).startsWith("trt4j: method 'median'");
     }

@@ -40,7 +40,7 @@ class ConvertCommandTest {
     void aShapeForAnInputTheModelLacksNamesFixShapes() {
         CliRun run = convert("--fix-shapes", "y:1x3");
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly("trt4j: cls.onnx: --fix-shapes: the model has no input 'y'; its "
                 + "inputs are [x]");
         assertThat(dir.resolve("out.onnx")).doesNotExist();

@@ -166,7 +166,7 @@ class QuantizeEvaluateCommandsTest {
     @Test
     void biasCorrectionScopeMustBeConvOrAll() throws IOException {
         Path out = dir.resolve("bc-scope.onnx");
-        assertFailsWithOneLine(CliRun.of("quantize", "--table", table.toString(), "--out", out.toString(),
+        assertFailsWithOneLine(2, CliRun.of("quantize", "--table", table.toString(), "--out", out.toString(),
                 "--bias-correction=some"), "--bias-correction takes conv or all, not 'some'", out);
     }
 
@@ -179,7 +179,7 @@ class QuantizeEvaluateCommandsTest {
         }
         Path data = Files.write(dir.resolve("plain-eq/x.raw"), samples.array());
         Path out = dir.resolve("plain-eq/relu.eq.onnx");
-        assertFailsWithOneLine(CliRun.of("equalize", relu.toString(), "--data", data.toString(), "--shapes", "x:2x4",
+        assertFailsWithOneLine(1, CliRun.of("equalize", relu.toString(), "--data", data.toString(), "--shapes", "x:2x4",
                 "--out", out.toString()), "relu.onnx: no depthwise Conv whose input is made by a Mul by a constant, "
                 + "and no MatMul or Gemm with constant weights; nothing to equalize", out);
     }
@@ -187,9 +187,9 @@ class QuantizeEvaluateCommandsTest {
     @Test
     void equalizeRefusesAnAlphaThatIsNotAutoOrInZeroToOne() throws IOException {
         Path out = dir.resolve("cls.alpha.onnx");
-        assertFailsWithOneLine(CliRun.of("equalize", "--out", out.toString(), "--alpha", "1.5", "--samples", "16"),
+        assertFailsWithOneLine(2, CliRun.of("equalize", "--out", out.toString(), "--alpha", "1.5", "--samples", "16"),
                 "--alpha must be auto or a number in [0, 1], got '1.5'", out);
-        assertFailsWithOneLine(CliRun.of("equalize", "--out", out.toString(), "--alpha", "half", "--samples", "16"),
+        assertFailsWithOneLine(2, CliRun.of("equalize", "--out", out.toString(), "--alpha", "half", "--samples", "16"),
                 "--alpha must be auto or a number in [0, 1], got 'half'", out);
     }
 
@@ -197,7 +197,7 @@ class QuantizeEvaluateCommandsTest {
     void equalizeWithoutSamplesIsRefusedForAModelThatWouldGetRandomData() throws IOException {
         Path relu = TestModels.relu(dir.resolve("plain/relu.onnx"));
         Path out = dir.resolve("plain/eq-nodata.onnx");
-        assertFailsWithOneLine(CliRun.of("equalize", relu.toString(), "--out", out.toString()),
+        assertFailsWithOneLine(2, CliRun.of("equalize", relu.toString(), "--out", out.toString()),
                 "equalize needs real samples: give --data (or --tokenizer for a text model)", out);
     }
 
@@ -208,7 +208,7 @@ class QuantizeEvaluateCommandsTest {
         CliRun calibrated = CliRun.of("calibrate", matMul.toString(), "--method", "max", "--out", cal.toString());
         assertThat(calibrated.exitCode()).as(calibrated.err()).isZero();
         Path out = dir.resolve("plain-mm/bc-nodata.onnx");
-        assertFailsWithOneLine(CliRun.of("quantize", matMul.toString(), "--table",
+        assertFailsWithOneLine(2, CliRun.of("quantize", matMul.toString(), "--table",
                 cal.resolve("max.table.json").toString(), "--out", out.toString(), "--bias-correction"),
                 "--bias-correction needs real samples: give --data (or --tokenizer for a text model)", out);
     }
@@ -247,8 +247,8 @@ class QuantizeEvaluateCommandsTest {
         assertThat(out).exists();
     }
 
-    private static void assertFailsWithOneLine(CliRun run, String message, Path out) throws IOException {
-        assertThat(run.exitCode()).isEqualTo(1);
+    private static void assertFailsWithOneLine(int exitCode, CliRun run, String message, Path out) throws IOException {
+        assertThat(run.exitCode()).isEqualTo(exitCode);
         assertThat(run.errLines()).containsExactly("trt4j: " + message);
         assertThat(out).doesNotExist();
         try (Stream<Path> files = Files.list(out.getParent())) {
@@ -271,7 +271,7 @@ class QuantizeEvaluateCommandsTest {
         String madeFor = Provenance.sha256(model).substring(0, 12);
         String is = Provenance.sha256(other).substring(0, 12);
 
-        assertFailsWithOneLine(CliRun.of("quantize", other.toString(), "--table", table.toString(), "--out",
+        assertFailsWithOneLine(1, CliRun.of("quantize", other.toString(), "--table", table.toString(), "--out",
                 out.toString()), table + ": made for model sha256 " + madeFor + "… but other.onnx is " + is
                 + "… (--force uses it anyway)", out);
         assertThat(CliRun.of("quantize", other.toString(), "--table", table.toString(), "--out", out.toString(),
@@ -291,7 +291,7 @@ class QuantizeEvaluateCommandsTest {
 
         CliRun run = CliRun.of("quantize", model.toString(), "--table", partial.toString(), "--out", out.toString());
 
-        assertFailsWithOneLine(run, partial + ": lacks 2 of the tensors " + model.getFileName()
+        assertFailsWithOneLine(1, run, partial + ": lacks 2 of the tensors " + model.getFileName()
                 + " needs: 'x', 'relu_0.tmp_0' (calibrate this model again, or use a table made for it)", out);
     }
 
@@ -303,11 +303,11 @@ class QuantizeEvaluateCommandsTest {
         Path fourBit = withParameter(full, "4bit.table.json", "numBits", "4");
         Path unsigned = withParameter(full, "unsigned.table.json", "unsigned", "true");
 
-        assertFailsWithOneLine(CliRun.of("quantize", model.toString(), "--table", fourBit.toString(), "--out",
+        assertFailsWithOneLine(1, CliRun.of("quantize", model.toString(), "--table", fourBit.toString(), "--out",
                 out.toString(), "--force"), fourBit + ": calibrated with \"numBits\": \"4\" but quantize writes "
                 + "signed 8-bit Q/DQ, and the amax of a 4-bit calibration is no 8-bit range (calibrate again without "
                 + "--num-bits)", out);
-        assertFailsWithOneLine(CliRun.of("quantize", model.toString(), "--table", unsigned.toString(), "--out",
+        assertFailsWithOneLine(1, CliRun.of("quantize", model.toString(), "--table", unsigned.toString(), "--out",
                 out.toString()), unsigned + ": calibrated with \"unsigned\": \"true\" but quantize writes signed "
                 + "8-bit Q/DQ, and the amax of an unsigned calibration is no signed range (calibrate again without "
                 + "--unsigned)", out);
@@ -333,7 +333,7 @@ class QuantizeEvaluateCommandsTest {
         Path out = dir.resolve("errors-exclude").resolve("m.onnx");
         Files.createDirectories(out.getParent());
 
-        assertFailsWithOneLine(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
+        assertFailsWithOneLine(2, CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
                 out.toString(), "--exclude", "Conv@0", "--exclude", "conv_typo"),
                 model.getFileName() + ": --exclude 'conv_typo' matches no node name, operator type or node-name "
                         + "pattern", out);
@@ -349,7 +349,7 @@ class QuantizeEvaluateCommandsTest {
         CliRun run = CliRun.of("quantize", old.toString(), "--table", table.toString(), "--out", out.toString(),
                 "--force");
 
-        assertFailsWithOneLine(run, "opset5.onnx: model 'paddle-onnx' has opset 5; trt4j raises opsets from 6 on; "
+        assertFailsWithOneLine(1, run, "opset5.onnx: model 'paddle-onnx' has opset 5; trt4j raises opsets from 6 on; "
                 + "re-export the model at opset 13 or later", out);
     }
 
@@ -388,7 +388,7 @@ class QuantizeEvaluateCommandsTest {
 
         Path bad = dir.resolve("errors-fix").resolve("m.onnx");
         Files.createDirectories(bad.getParent());
-        assertFailsWithOneLine(CliRun.of("convert", model.toString(), "--fix-input", "x=1,2", "--out",
+        assertFailsWithOneLine(2, CliRun.of("convert", model.toString(), "--fix-input", "x=1,2", "--out",
                 bad.toString()), model.getFileName() + ": --fix-input: input 'x' has a dimension that is not fixed "
                 + "(?); only fixed shapes can be fixed", bad);
     }
@@ -443,7 +443,7 @@ class QuantizeEvaluateCommandsTest {
         Path out = dir.resolve("errors-fp16").resolve("m.onnx");
         Files.createDirectories(out.getParent());
 
-        assertFailsWithOneLine(CliRun.of("convert", "--fp16", custom.toString(), "--out", out.toString()),
+        assertFailsWithOneLine(1, CliRun.of("convert", "--fp16", custom.toString(), "--out", out.toString()),
                 "untyped.onnx: FP16 conversion cannot tell the element type of output 'mystery_out' of node "
                         + "'mystery' (com.example.Mystery), and ONNX Runtime cannot either", out);
     }
@@ -479,7 +479,7 @@ class QuantizeEvaluateCommandsTest {
 
         Path bad = dir.resolve("errors-keep").resolve("m.onnx");
         Files.createDirectories(bad.getParent());
-        assertFailsWithOneLine(CliRun.of("convert", "--fp16", model.toString(), "--out", bad.toString(),
+        assertFailsWithOneLine(2, CliRun.of("convert", "--fp16", model.toString(), "--out", bad.toString(),
                 "--keep-fp32", "NoSuchLayer"), model.getFileName() + ": --keep-fp32 'NoSuchLayer' matches no node name, "
                 + "operator type or node-name pattern", bad);
     }

@@ -153,14 +153,14 @@ class QuantizeForOnnxRuntimeTest {
         Path out = dir.resolve("corrected.onnx");
         CliRun quantize = CliRun.of("quantize", model.toString(), "--table", allTensors.toString(), "--runtime",
                 "onnxruntime-cpu", "--bias-correction", "--out", out.toString());
-        assertThat(quantize.exitCode()).isEqualTo(1);
+        assertThat(quantize.exitCode()).isEqualTo(2);
         assertThat(quantize.errLines()).containsExactly("trt4j: --bias-correction corrects the FP32 biases of the "
                 + "TensorRT layout; --runtime onnxruntime-cpu stores biases as INT32, so use one or the other");
         assertThat(out).doesNotExist();
 
         CliRun sensitivity = CliRun.of("sensitivity", model.toString(), "--runtime", "onnxruntime-cpu",
                 "--bias-correction", "--out", dir.resolve("s").toString());
-        assertThat(sensitivity.exitCode()).isEqualTo(1);
+        assertThat(sensitivity.exitCode()).isEqualTo(2);
         assertThat(sensitivity.errLines().get(0)).contains("--bias-correction corrects the FP32 biases");
     }
 

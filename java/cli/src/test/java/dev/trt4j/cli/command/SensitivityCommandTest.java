@@ -126,14 +126,14 @@ class SensitivityCommandTest {
     void biasCorrectionOnRandomDataIsRefused() throws IOException {
         Path model = assertRefusedOnRandomData("--bias-correction");
         CliRun badScope = CliRun.of("sensitivity", model.toString(), "--bias-correction=linear");
-        assertThat(badScope.exitCode()).isEqualTo(1);
+        assertThat(badScope.exitCode()).isEqualTo(2);
         assertThat(badScope.errLines()).containsExactly("trt4j: --bias-correction takes conv or all, not 'linear'");
     }
 
     @Test
     void aNegativeTargetIsRefused() throws IOException {
         CliRun run = CliRun.of("sensitivity", mlp(dir.resolve("mlp.onnx")).toString(), "--target", "-1");
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly("trt4j: --target must be a drop >= 0, got -1.0");
     }
 
@@ -160,7 +160,7 @@ class SensitivityCommandTest {
         CliRun run = CliRun.of("sensitivity", model.toString(), "--shapes", "x:16x" + WIDTH, option, "--out",
                 out.toString());
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly(
                 "trt4j: " + option + " needs real samples: give --data (or --tokenizer for a text model)");
         assertThat(out).doesNotExist();
