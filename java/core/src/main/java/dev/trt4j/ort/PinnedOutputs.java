@@ -22,7 +22,9 @@ import java.util.function.Function;
  * set of outputs) either takes guessed shapes ({@link #runWithShapes}), which ONNX Runtime checks, or learns them
  * by copying once; later runs at those shapes write in place. If ONNX
  * Runtime refuses a pinned run that then succeeds copying (an output whose shape depends on the data), every later
- * run copies. Not thread-safe.
+ * run copies. An output that is also an input (a graph input returned as it is) is never pinned: ONNX Runtime hands
+ * back the input's own value for it and leaves a buffer given for it unwritten, so a pinned run would return the
+ * values of the run that learnt the shapes; runs that ask for one copy. Not thread-safe.
  */
 public final class PinnedOutputs implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PinnedOutputs.class);
@@ -49,7 +51,7 @@ public final class PinnedOutputs implements AutoCloseable {
     /** Runs {@code session} on {@code feed}, leaving each output of {@code wanted} in its buffer. */
     public void run(OrtSession session, Map<String, OnnxTensor> feed, Set<String> wanted) throws OrtException {
         OrtException refused = null;
-        if (pinningWorks && pinned.keySet().equals(wanted) && sameShapes(feed)) {
+        if (pinningWorks && pinned.keySet().equals(wanted) && sameShapes(feed) && !passesInputThrough(feed, wanted)) {
             try {
                 session.run(feed, pinned).close();
                 pinnedRuns++;
@@ -86,7 +88,8 @@ public final class PinnedOutputs implements AutoCloseable {
      * is pinned for these outputs at these input shapes, and pinning has not been refused).
      */
     public boolean needsShapes(Map<String, OnnxTensor> feed, Set<String> wanted) {
-        return pinningWorks && !(pinned.keySet().equals(wanted) && sameShapes(feed));
+        return pinningWorks && !passesInputThrough(feed, wanted)
+                && !(pinned.keySet().equals(wanted) && sameShapes(feed));
     }
 
     /**
@@ -95,12 +98,16 @@ public final class PinnedOutputs implements AutoCloseable {
      * {@code options} are the run's options (e.g. a log level that keeps a refused guess out of the error log).
      *
      * @return true if the run took the guesses (the outputs are in their buffers, and later runs at these input
-     *         shapes write in place); false if ONNX Runtime refused them, leaving nothing pinned
+     *         shapes write in place); false if ONNX Runtime refused them, or an output is also an input, leaving
+     *         nothing pinned
      */
     public boolean runWithShapes(OrtSession session, Map<String, OnnxTensor> feed, Set<String> wanted,
                                  Map<String, long[]> shapes, OrtSession.RunOptions options) throws OrtException {
         pinned.clear();
         pinnedInputShapes.clear();
+        if (passesInputThrough(feed, wanted)) {
+            return false;
+        }
         for (String name : wanted) {
             DirectTensor buffer = buffer(name);
             pinned.put(name, buffer.reshape(shapes.get(name)));
@@ -132,6 +139,16 @@ public final class PinnedOutputs implements AutoCloseable {
     /** Runs so far whose outputs ONNX Runtime wrote straight into the buffers. */
     public int pinnedRuns() {
         return pinnedRuns;
+    }
+
+    /** Whether an output of {@code wanted} is also an input, which ONNX Runtime never writes into a pinned buffer. */
+    private static boolean passesInputThrough(Map<String, OnnxTensor> feed, Set<String> wanted) {
+        for (String name : wanted) {
+            if (feed.containsKey(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean sameShapes(Map<String, OnnxTensor> feed) {

@@ -251,4 +251,27 @@ class OrtModelRunnerTest {
         }
         return y;
     }
+
+    /** x is also a graph output; runInPlace must return this batch's x, not the one that learnt the shape. */
+    @Test
+    void runInPlaceReturnsAGraphInputThatIsAlsoAnOutputFromEachRun() {
+        Path file = TestModels.write(new TestGraph()
+                .input("x", TestGraph.FLOAT, -1, 3)
+                .node("Relu", List.of("x"), List.of("r"))
+                .output("x", TestGraph.FLOAT, -1, 3)
+                .output("r", TestGraph.FLOAT, -1, 3)
+                .build(13), dir, "passthrough.onnx");
+        try (OrtModelRunner runner = OrtModelRunner.open(file, OrtRunnerOptions.defaults().withIntraOpThreads(1))) {
+            for (float[] x : new float[][] {{1, -2, 3}, {-4, 5, 6}, {7, 8, -9, 1, 2, 3}, {0, 1, 2, 3, 4, 5}}) {
+                Batch batch = new Batch(x.length / 3, Map.of("x", HostTensor.ofFloats(new long[] {x.length / 3, 3}, x)));
+                List<float[]> seen = new ArrayList<>();
+                runner.runInPlace(batch, List.of("x", "r"), (name, shape, values) -> {
+                    float[] copy = new float[values.remaining()];
+                    values.get(copy);
+                    seen.add(copy);
+                });
+                assertThat(seen.get(0)).containsExactly(x);
+            }
+        }
+    }
 }
