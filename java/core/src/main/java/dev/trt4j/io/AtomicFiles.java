@@ -91,7 +91,7 @@ public final class AtomicFiles {
      * the file owner-only (0600), and the rename would hand those permissions to the output; a plain create
      * gives the user's usual umask-based permissions.
      */
-    private static Path createSibling(Path dir, String name) throws IOException {
+    static Path createSibling(Path dir, String name) throws IOException {
         while (true) {
             String suffix = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
             try {
@@ -103,13 +103,16 @@ public final class AtomicFiles {
     }
 
     /**
-     * Checks, before any work, that {@code file} can be written where it is named: its folder exists, is a folder
-     * and may be written in. A typo in an output path then fails in one line at once, not after a long run that
-     * leaves its other outputs behind.
+     * Checks, before any work, that {@code file} can be written where it is named: it is not a folder, and its
+     * folder exists, is a folder and may be written in. A typo in an output path then fails in one line at once, not
+     * after a long run that leaves its other outputs behind.
      *
      * @throws Trt4jException naming the file and the reason
      */
     public static void requireFolderFor(Path file) {
+        if (Files.isDirectory(file)) {
+            throw new Trt4jException(file + ": cannot write: is a folder");
+        }
         Path parent = file.toAbsolutePath().getParent();
         if (parent == null) {
             return;

@@ -56,6 +56,17 @@ class AtomicFilesTest {
     }
 
     @Test
+    void requireFolderForRefusesATargetThatIsAFolder() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("out"));
+
+        assertThatThrownBy(() -> AtomicFiles.requireFolderFor(folder)).isInstanceOf(Trt4jException.class)
+                .hasMessage(folder + ": cannot write: is a folder");
+        AtomicFiles.requireFolderFor(folder.resolve("new.json"));
+        assertThatThrownBy(() -> AtomicFiles.requireFolderFor(folder.resolve("no/new.json")))
+                .hasMessage(folder.resolve("no/new.json") + ": cannot write: no such folder");
+    }
+
+    @Test
     void aFolderOnAWritableFileSystemThatRefusesIsAPermissionProblem(@TempDir Path dir) {
         assertThat(AtomicFiles.notWritable(dir)).isEqualTo("permission denied in " + dir);
     }
