@@ -27,6 +27,7 @@ public final class StagedWrites implements AutoCloseable {
     private final boolean createdFolder;
     private final Path staging;
     private final Map<Path, Path> stagedToTarget = new LinkedHashMap<>();
+    private final AtomicFileSet outside = new AtomicFileSet();
     private final Thread cleanupOnExit;
     private volatile boolean committed;
 
@@ -90,6 +91,14 @@ public final class StagedWrites implements AutoCloseable {
         return staged;
     }
 
+    /**
+     * Where to write a file that {@link #commit()} moves to {@code target} outside the folder (an option such as
+     * {@code --markdown FILE}), together with the folder's files; the target's folder must exist.
+     */
+    public Path stageOutside(Path target) {
+        return outside.stage(target);
+    }
+
     /** Where {@code fileName} will be once committed. */
     public Path target(String fileName) {
         return folder.resolve(fileName);
@@ -110,6 +119,7 @@ public final class StagedWrites implements AutoCloseable {
                         + "written)");
             }
         }
+        outside.requireTargetsFree();
         for (Map.Entry<Path, Path> e : stagedToTarget.entrySet()) {
             try {
                 Files.createDirectories(e.getValue().toAbsolutePath().getParent());
@@ -123,6 +133,7 @@ public final class StagedWrites implements AutoCloseable {
                 throw new Trt4jException(e.getValue() + ": cannot write: " + AtomicFiles.reason(ex), ex);
             }
         }
+        outside.commit();
         committed = true;
     }
 
@@ -134,6 +145,7 @@ public final class StagedWrites implements AutoCloseable {
         } catch (IllegalStateException shuttingDown) {
             // the hook runs (or ran) anyway
         }
+        outside.close();
         cleanUp();
     }
 

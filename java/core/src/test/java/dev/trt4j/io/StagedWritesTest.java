@@ -59,6 +59,34 @@ class StagedWritesTest {
     }
 
     @Test
+    void aFileOutsideTheFolderMovesWithTheOthersOrNotAtAll() throws IOException {
+        Path beside = dir.resolve("table.md");
+        Path out = dir.resolve("out");
+        try (StagedWrites files = StagedWrites.in(out)) {
+            AtomicFiles.writeString(files.stage("a.txt"), "a");
+            AtomicFiles.writeString(files.stageOutside(beside), "table");
+            assertThat(beside).as("nothing moves before commit").doesNotExist();
+            files.commit();
+        }
+        assertThat(Files.readString(beside)).isEqualTo("table");
+        assertThat(Files.readString(out.resolve("a.txt"))).isEqualTo("a");
+
+        Path blocked = dir.resolve("blocked");
+        Path folderInTheWay = Files.createDirectories(dir.resolve("in-the-way.md"));
+        try (StagedWrites files = StagedWrites.in(blocked)) {
+            AtomicFiles.writeString(files.stage("a.txt"), "a");
+            AtomicFiles.writeString(files.stageOutside(folderInTheWay), "table");
+            assertThatThrownBy(files::commit).isInstanceOf(Trt4jException.class)
+                    .hasMessage(folderInTheWay + ": cannot write: is a folder (nothing was written)");
+        }
+        assertThat(blocked).as("the folder's files did not move either").doesNotExist();
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(p -> p.getFileName().toString())).as("no temporary file left")
+                    .containsExactlyInAnyOrder("table.md", "out", "in-the-way.md");
+        }
+    }
+
+    @Test
     void aRunKilledWhileStagingLeavesNeitherTheStagingFolderNorTheFolderItCreated() throws Exception {
         Path out = dir.resolve("killed");
         Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
