@@ -18,7 +18,8 @@ import java.util.List;
  * Per-query times in the JSON layout of trtexec's {@code --exportTimes}: an array with one object per measured
  * query, keys {@code startEnqMs, endEnqMs, startH2dMs, endH2dMs, startComputeMs, endComputeMs, startD2hMs,
  * endD2hMs, h2dMs, computeMs, d2hMs, latencyMs}, so NVIDIA's {@code tracer.py} and users' scripts read trt4j runs
- * as they read trtexec's.
+ * as they read trtexec's. Where copies are not timed, {@code h2dMs} and {@code d2hMs} are null, as in
+ * {@link dev.trt4j.benchmark.BenchmarkSummaryJson}: a 0 would read as a measured, free copy.
  */
 public final class TimesJson {
     private static final ObjectMapper MAPPER = new ObjectMapper();
@@ -28,18 +29,22 @@ public final class TimesJson {
     private TimesJson() {
     }
 
-    /** The traces as JSON text, one query per line. */
-    public static String toJson(List<InferenceTrace> traces) {
+    /**
+     * The traces as JSON text, one query per line.
+     *
+     * @param transfersTimed whether the copies were timed; if not, {@code h2dMs} and {@code d2hMs} are null
+     */
+    public static String toJson(List<InferenceTrace> traces, boolean transfersTimed) {
         StringBuilder sb = new StringBuilder("[\n");
         for (int i = 0; i < traces.size(); i++) {
-            sb.append(i == 0 ? "  " : ", ").append(toNode(traces.get(i))).append('\n');
+            sb.append(i == 0 ? "  " : ", ").append(toNode(traces.get(i), transfersTimed)).append('\n');
         }
         return sb.append("]\n").toString();
     }
 
-    /** Writes the traces to {@code file} atomically. */
-    public static void write(Path file, List<InferenceTrace> traces) {
-        AtomicFiles.writeString(file, toJson(traces));
+    /** Writes {@link #toJson} to {@code file} atomically. */
+    public static void write(Path file, List<InferenceTrace> traces, boolean transfersTimed) {
+        AtomicFiles.writeString(file, toJson(traces, transfersTimed));
     }
 
     /**
@@ -74,13 +79,15 @@ public final class TimesJson {
         return traces;
     }
 
-    private static ObjectNode toNode(InferenceTrace t) {
+    private static ObjectNode toNode(InferenceTrace t, boolean transfersTimed) {
+        // The stamps stay numbers even without timed copies (collapsed onto compute): tracer.py and read() need
+        // every one of them.
         return MAPPER.createObjectNode()
                 .put("startEnqMs", t.startEnqMs()).put("endEnqMs", t.endEnqMs())
                 .put("startH2dMs", t.startH2dMs()).put("endH2dMs", t.endH2dMs())
                 .put("startComputeMs", t.startComputeMs()).put("endComputeMs", t.endComputeMs())
                 .put("startD2hMs", t.startD2hMs()).put("endD2hMs", t.endD2hMs())
-                .put("h2dMs", t.h2dMs()).put("computeMs", t.computeMs())
-                .put("d2hMs", t.d2hMs()).put("latencyMs", t.latencyMs());
+                .put("h2dMs", transfersTimed ? t.h2dMs() : null).put("computeMs", t.computeMs())
+                .put("d2hMs", transfersTimed ? t.d2hMs() : null).put("latencyMs", t.latencyMs());
     }
 }

@@ -23,7 +23,7 @@ class TimesJsonTest {
     void writesTrtexecExportTimesKeysAndReadsThemBack() throws Exception {
         List<InferenceTrace> traces = Traces.regular(3, 200, 10, 0.25, new double[] {2, 3}, 0.5, 0.125);
         Path file = dir.resolve("times.json");
-        TimesJson.write(file, traces);
+        TimesJson.write(file, traces, true);
 
         JsonNode root = new ObjectMapper().readTree(file.toFile());
         assertThat(root.isArray()).isTrue();
@@ -39,6 +39,21 @@ class TimesJsonTest {
         assertThat(root.get(1).get("startH2dMs").doubleValue()).isEqualTo(210);
         assertThat(Files.readAllLines(file)).hasSize(5); // one query per line between the brackets
 
+        assertThat(TimesJson.read(file)).isEqualTo(traces);
+    }
+
+    @Test
+    void copiesNotTimedAreNullNotZeroAndTheStampsStayNumbers() throws Exception {
+        List<InferenceTrace> traces = List.of(InferenceTrace.withoutTransfers(0, 0.5, 1, 3));
+        Path file = dir.resolve("cpu.json");
+        TimesJson.write(file, traces, false);
+
+        JsonNode query = new ObjectMapper().readTree(file.toFile()).get(0);
+        assertThat(query.get("h2dMs").isNull()).isTrue();
+        assertThat(query.get("d2hMs").isNull()).isTrue();
+        assertThat(query.get("computeMs").doubleValue()).isEqualTo(2);
+        assertThat(query.get("latencyMs").doubleValue()).isEqualTo(2);
+        assertThat(query.get("startH2dMs").doubleValue()).isEqualTo(1);
         assertThat(TimesJson.read(file)).isEqualTo(traces);
     }
 

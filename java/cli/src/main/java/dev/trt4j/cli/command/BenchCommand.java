@@ -15,7 +15,6 @@ import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.tensor.TensorSpec;
-import dev.trt4j.timing.InferenceTrace;
 import dev.trt4j.timing.PerformanceReportText;
 import dev.trt4j.timing.SpeedupRounds;
 import dev.trt4j.timing.SpeedupTable;
@@ -162,7 +161,7 @@ public final class BenchCommand implements Callable<Integer> {
         SpeedupRounds sideBySide = new SpeedupRounds(ComparisonRow.BASELINE);
         List<BenchmarkSummaryJson.Run> summaries = new ArrayList<>();
         // Written once every run has succeeded: a run that fails late leaves no files of the earlier ones.
-        Map<Path, List<InferenceTrace>> times = new LinkedHashMap<>();
+        Map<Path, BenchmarkResult> times = new LinkedHashMap<>();
         for (List<Run> group : groups(runs)) {
             for (int round = 0; round < rounds; round++) {
                 List<Run> order = new ArrayList<>(group);
@@ -181,7 +180,7 @@ public final class BenchCommand implements Callable<Integer> {
                         out.flush();
                     }
                     if (json != null) {
-                        times.put(runs.size() == 1 ? json : suffixed(json, run, result.batch()), result.measured());
+                        times.put(runs.size() == 1 ? json : suffixed(json, run, result.batch()), result);
                     }
                     SpeedupTable.Entry entry = new SpeedupTable.Entry(run.model(), run.precision(), result.batch(),
                             result.report().samplesPerSecond());
@@ -191,7 +190,7 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        times.forEach(TimesJson::write);
+        times.forEach((f, r) -> TimesJson.write(f, r.measured(), r.report().mode().dataTransfers()));
         SpeedupTable table = compare.isEmpty() ? null
                 : SpeedupTable.of(ComparisonRow.BASELINE, rounds == 1 ? entries : sideBySide.entries());
         if (table != null) {

@@ -71,7 +71,7 @@ class OrtCpuBenchmarkTest {
         BenchmarkResult result = new OrtCpuBenchmark().run(
                 new BenchmarkRequest(model, 0, LINE, BenchInputs.zeros(), SHORT, 1));
         Path times = dir.resolve("times.json");
-        TimesJson.write(times, result.measured());
+        TimesJson.write(times, result.measured(), result.report().mode().dataTransfers());
         assertThat(TimesJson.read(times)).isEqualTo(result.measured());
     }
 
