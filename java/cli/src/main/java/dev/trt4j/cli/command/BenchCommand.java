@@ -12,6 +12,7 @@ import dev.trt4j.benchmark.ComparisonRow;
 import dev.trt4j.benchmark.EngineShapeCheck;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.engine.ShapeSpecParser;
+import dev.trt4j.io.AtomicFileSet;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.tensor.TensorSpec;
@@ -109,8 +110,9 @@ public final class BenchCommand implements Callable<Integer> {
     private boolean oneAtATime;
 
     @Option(names = "--json", paramLabel = "FILE",
-            description = "Per-query times in trtexec's --exportTimes layout: FILE for a single run; with several "
-                    + "runs one file each, FILE.<run>.json (for example times.b8.json).")
+            description = "Per-query times in trtexec's --exportTimes layout (h2dMs and d2hMs null where copies "
+                    + "are not timed): FILE for a single run; with several runs one file each, FILE.<run>.json (for "
+                    + "example times.b8.json). '-' prints a single run's times on stdout instead of the text report.")
     private Path json;
 
     @Option(names = "--summary-json", paramLabel = "FILE",
@@ -151,7 +153,7 @@ public final class BenchCommand implements Callable<Integer> {
         TimingSettings timing = timing();
         BenchInputs values = inputs();
         Map<String, long[]> shapeMap = shapes == null ? Map.of() : ShapeSpecParser.parse("--shapes", shapes);
-        requireOutputFolders();
+        requireOutputFiles(runs);
         Map<Path, List<TensorSpec>> modelInputs = new HashMap<>();
         for (Run run : runs) {
             preflight(run, shapeMap, modelInputs);
@@ -172,7 +174,7 @@ public final class BenchCommand implements Callable<Integer> {
                     BenchmarkBackend b = BenchmarkBackends.named(backendFor(run.file()));
                     BenchmarkResult result = b.run(new BenchmarkRequest(run.file(), run.batch(), shapeMap, values,
                             timing, threads));
-                    if (!summaryOnStdout()) {
+                    if (textReport()) {
                         out.println("== " + run.file() + " [" + b.name() + "] " + BenchShapes.text(result.shapes())
                                 + ", inputs " + result.inputs()
                                 + (rounds > 1 ? ", round " + (round + 1) + " of " + rounds : ""));
@@ -190,20 +192,16 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
-        times.forEach((f, r) -> TimesJson.write(f, r.measured(), r.report().mode().dataTransfers()));
         SpeedupTable table = compare.isEmpty() ? null
                 : SpeedupTable.of(ComparisonRow.BASELINE, rounds == 1 ? entries : sideBySide.entries());
-        if (table != null) {
-            writeIfAsked(markdown, SpeedupTableText.markdown(table));
-            writeIfAsked(csv, SpeedupTableText.csv(table));
-            writeIfAsked(tableJson, SpeedupTableText.json(table));
-        }
-        if (summaryOnStdout()) {
+        writeFiles(times, table, summaries);
+        if (timesOnStdout()) {
+            BenchmarkResult only = times.values().iterator().next();
+            out.print(TimesJson.toJson(only.measured(), only.report().mode().dataTransfers()));
+        } else if (summaryOnStdout()) {
             out.print(BenchmarkSummaryJson.oneLine(summaries, table));
-        } else if (summaryJson != null) {
-            AtomicFiles.writeString(Path.of(summaryJson), BenchmarkSummaryJson.of(summaries, table));
         }
-        if (!summaryOnStdout() && table != null) {
+        if (textReport() && table != null) {
             out.println();
             if (rounds > 1) {
                 out.println("Median of " + rounds + " interleaved rounds' speedups");
@@ -219,6 +217,26 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /** Every file at once, after every run succeeded: a late failure leaves none of them behind. */
+    private void writeFiles(Map<Path, BenchmarkResult> times, SpeedupTable table,
+                            List<BenchmarkSummaryJson.Run> summaries) {
+        try (AtomicFileSet files = new AtomicFileSet()) {
+            if (!timesOnStdout()) {
+                times.forEach((f, r) -> AtomicFiles.writeString(files.stage(f),
+                        TimesJson.toJson(r.measured(), r.report().mode().dataTransfers())));
+            }
+            if (table != null) {
+                stageIfAsked(files, markdown, SpeedupTableText.markdown(table));
+                stageIfAsked(files, csv, SpeedupTableText.csv(table));
+                stageIfAsked(files, tableJson, SpeedupTableText.json(table));
+            }
+            if (summaryJson != null && !summaryOnStdout()) {
+                stageIfAsked(files, Path.of(summaryJson), BenchmarkSummaryJson.of(summaries, table));
+            }
+            files.commit();
+        }
     }
 
     /** The runs of each model and batch size, which {@link #plan} lists next to each other. */
@@ -239,6 +257,15 @@ public final class BenchCommand implements Callable<Integer> {
         return "-".equals(summaryJson);
     }
 
+    private boolean timesOnStdout() {
+        return json != null && json.toString().equals("-");
+    }
+
+    /** Whether stdout carries the text report, not one of the JSON documents that replace it. */
+    private boolean textReport() {
+        return !summaryOnStdout() && !timesOnStdout();
+    }
+
     private List<Run> plan() {
         if ((file == null) == compare.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "give either ENGINE|MODEL or --compare");
@@ -253,11 +280,15 @@ public final class BenchCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--json writes one run per file; it cannot be used with "
                     + "--rounds");
         }
+        if (timesOnStdout() && summaryOnStdout()) {
+            throw new ParameterException(spec.commandLine(), "--json - and --summary-json - both print on stdout; "
+                    + "give one of them a FILE");
+        }
         List<Integer> sizes = batches.isEmpty() ? List.of(0) : batches;
         List<Run> runs = new ArrayList<>();
         if (file != null) {
             sizes.forEach(b -> runs.add(new Run(file.toString(), "", file, b)));
-            return runs;
+            return requireOneRunOnStdout(runs);
         }
         Set<String> models = new HashSet<>();
         for (String c : compare) {
@@ -270,8 +301,18 @@ public final class BenchCommand implements Callable<Integer> {
                 row.files().forEach((precision, f) -> runs.add(new Run(row.model(), precision, f, b)));
             }
         }
+        return requireOneRunOnStdout(runs);
+    }
+
+    /** stdout holds one JSON array: the per-query times of several runs need a file each. */
+    private List<Run> requireOneRunOnStdout(List<Run> runs) {
+        if (timesOnStdout() && runs.size() > 1) {
+            throw new ParameterException(spec.commandLine(), "--json - prints the times of a single run; these "
+                    + "options make " + runs.size() + " runs: give a FILE for one file per run");
+        }
         return runs;
     }
+
 
     /**
      * Each numeric option on its own, so the message names the option given. Batch 0 is refused here because
@@ -299,6 +340,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
+
     private void requireAtLeast(String option, int value, int min) {
         if (value < min) {
             throw new ParameterException(spec.commandLine(), option + (min == 0 ? " must not be negative"
@@ -322,18 +364,26 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Every file this run will write goes into a folder that exists, checked before any timing. */
-    private void requireOutputFolders() {
-        List<Path> targets = new ArrayList<>();
-        for (Path p : new Path[] {json, markdown, csv, tableJson}) {
-            if (p != null) {
-                targets.add(p);
-            }
+    /**
+     * Every file this run will write can be written, and no two options name the same one, checked before any
+     * timing.
+     */
+    private void requireOutputFiles(List<Run> runs) {
+        OutputFiles files = new OutputFiles();
+        boolean filePerRun = json != null && !timesOnStdout() && runs.size() > 1;
+        if (json != null && !timesOnStdout() && !filePerRun) {
+            files.add("--json", json);
+        } else if (filePerRun) {
+            // A run's file name is known here where --batch gives its batch; otherwise its shapes decide it.
+            runs.stream().filter(r -> r.batch() > 0).forEach(r -> files.add("--json", suffixed(json, r, r.batch())));
         }
-        if (summaryJson != null && !summaryOnStdout()) {
-            targets.add(Path.of(summaryJson));
+        files.add("--markdown", markdown).add("--csv", csv).add("--table-json", tableJson)
+                .add("--summary-json", summaryJson == null || summaryOnStdout() ? null : Path.of(summaryJson))
+                .check();
+        if (filePerRun) {
+            // the files go beside FILE, so its folder must take them, and FILE must not be a folder
+            AtomicFiles.requireFolderFor(json);
         }
-        targets.forEach(AtomicFiles::requireFolderFor);
     }
 
     private String backendFor(Path f) {
@@ -383,9 +433,9 @@ public final class BenchCommand implements Callable<Integer> {
         return base.resolveSibling(stem + "." + label + ext);
     }
 
-    private static void writeIfAsked(Path target, String text) {
+    private static void stageIfAsked(AtomicFileSet files, Path target, String text) {
         if (target != null) {
-            AtomicFiles.writeString(target, text);
+            AtomicFiles.writeString(files.stage(target), text);
         }
     }
 }

@@ -66,7 +66,9 @@ class BenchCommandTest {
         for (String name : List.of("times.b1.json", "times.b2.json")) {
             JsonNode root = new ObjectMapper().readTree(dir.resolve(name).toFile());
             assertThat(root.size()).isGreaterThanOrEqualTo(3);
-            assertThat(root.get(0).has("computeMs")).isTrue();
+            assertThat(root.get(0).get("computeMs").asDouble()).isPositive();
+            assertThat(root.get(0).get("h2dMs").isNull()).as("not measured, as in --summary-json").isTrue();
+            assertThat(root.get(0).get("d2hMs").isNull()).isTrue();
         }
         JsonNode runs = new ObjectMapper().readTree(summary.toFile()).get("runs");
         assertThat(runs).hasSize(2);
@@ -198,6 +200,58 @@ class BenchCommandTest {
         CliRun badFolder = bench(with(model.toString(), "--summary-json", dir.resolve("no/such/s.json").toString()));
         assertOneLine(1, badFolder, "s.json: cannot write: no such folder");
         assertThat(badFolder.out()).doesNotContain("== ");
+    }
+
+    @Test
+    void anOutputThatIsAFolderIsRefusedBeforeAnyTimingAndNothingIsWritten() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("pj/dir"));
+        Path times = dir.resolve("pj/t.json");
+        CliRun table = bench(with("--compare", "fp32=" + model + ",fp16=" + model, "--json", times.toString(),
+                "--markdown", folder.toString()));
+        assertOneLine(1, table, folder + ": cannot write: is a folder");
+        assertThat(table.out()).as("refused before any timing").doesNotContain("== ");
+        try (var files = Files.list(dir.resolve("pj"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("dir");
+        }
+
+        CliRun single = bench(with(model.toString(), "--json", folder.toString()));
+        assertOneLine(1, single, folder + ": cannot write: is a folder");
+        assertThat(single.out()).doesNotContain("== ");
+        CliRun perRun = bench(with(model.toString(), "--batch", "1,2", "--json", folder.toString()));
+        assertOneLine(1, perRun, folder + ": cannot write: is a folder");
+    }
+
+    @Test
+    void twoOutputsNamingTheSameFileAreRefused() {
+        Path same = dir.resolve("same.json");
+        assertUsageError(bench(with(model.toString(), "--json", same.toString(), "--summary-json",
+                dir.resolve("x/../same.json").toString())), "--json and --summary-json both name "
+                + dir.resolve("x/../same.json") + "; give each output its own file");
+        assertUsageError(bench(with("--compare", "fp32=" + model + ",int8=" + model, "--csv",
+                dir.resolve("same.csv").toString(), "--markdown", dir.resolve("same.csv").toString())),
+                "--markdown and --csv both name " + dir.resolve("same.csv") + "; give each output its own file");
+        assertUsageError(bench(with("--compare", "model=m,fp32=" + model + ",int8=" + model, "--batch", "1,2", "--json",
+                dir.resolve("t.json").toString(), "--table-json", dir.resolve("t.m.fp32.b2.json").toString())),
+                "--json and --table-json both name " + dir.resolve("t.m.fp32.b2.json")
+                        + "; give each output its own file");
+        assertThat(same).doesNotExist();
+    }
+
+    @Test
+    void perQueryTimesOnStdoutForASingleRun() throws Exception {
+        CliRun run = bench(with(model.toString(), "--json", "-"));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(root.isArray()).as("only the times: no text report").isTrue();
+        assertThat(root.size()).isGreaterThanOrEqualTo(3);
+        assertThat(root.get(0).get("h2dMs").isNull()).isTrue();
+        assertThat(dir.resolve("-")).doesNotExist();
+        assertThat(Path.of("-")).doesNotExist();
+
+        assertUsageError(bench(model.toString(), "--batch", "1,2", "--json", "-"), "--json - prints the times of a "
+                + "single run; these options make 2 runs: give a FILE for one file per run");
+        assertUsageError(bench(model.toString(), "--json", "-", "--summary-json", "-"),
+                "--json - and --summary-json - both print on stdout; give one of them a FILE");
     }
 
     @Test
