@@ -150,6 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         validateNumbers();
         List<Run> runs = plan();
+        requireTensorRtForItsOptions(runs);
         TimingSettings timing = timing();
         BenchInputs values = inputs();
         Map<String, long[]> shapeMap = shapes == null ? Map.of() : ShapeSpecParser.parse("--shapes", shapes);
@@ -313,6 +314,29 @@ public final class BenchCommand implements Callable<Integer> {
         return runs;
     }
 
+    /**
+     * The TensorRT switches, refused where another backend runs: ONNX Runtime would ignore them, and the numbers
+     * would read as if they applied.
+     */
+    private void requireTensorRtForItsOptions(List<Run> runs) {
+        Map<String, Boolean> switches = new LinkedHashMap<>();
+        switches.put("--no-cuda-graph", noCudaGraph);
+        switches.put("--no-spin-wait", noSpinWait);
+        switches.put("--include-transfers", includeTransfers);
+        switches.put("--one-at-a-time", oneAtATime);
+        for (Map.Entry<String, Boolean> option : switches.entrySet()) {
+            if (!option.getValue()) {
+                continue;
+            }
+            for (Run run : runs) {
+                String runsOn = backendFor(run.file());
+                if (!runsOn.equals("tensorrt")) {
+                    throw new ParameterException(spec.commandLine(), option.getKey() + " applies to TensorRT only; "
+                            + run.file() + " runs on " + runsOn);
+                }
+            }
+        }
+    }
 
     /**
      * Each numeric option on its own, so the message names the option given. Batch 0 is refused here because
@@ -322,6 +346,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int b : batches) {
             requireAtLeast("--batch", b, 1);
         }
+        requireNoRepeat("--batch", batches, "batch size");
         requireAtLeast("--threads", threads, 0);
         requireAtLeast("--warmup-iterations", warmUpQueries, 0);
         requireAtLeast("--iterations", iterations, 1);
@@ -329,17 +354,39 @@ public final class BenchCommand implements Callable<Integer> {
         for (double p : percentiles) {
             if (!(p >= 0 && p <= 100)) {
                 throw new ParameterException(spec.commandLine(), "--percentiles must be in [0, 100], got "
-                        + (Double.isFinite(p) ? BigDecimal.valueOf(p).stripTrailingZeros().toPlainString() : p));
+                        + (Double.isFinite(p) ? plain(p) : p));
             }
         }
-        if (!(warmUpMs >= 0)) {
-            throw new ParameterException(spec.commandLine(), "--warmup must not be negative, got " + warmUpMs);
+        requireNoRepeat("--percentiles", percentiles.stream().map(BenchCommand::plain).toList(), "percentile");
+        requireFiniteNotNegative("--warmup", warmUpMs);
+        requireFiniteNotNegative("--duration", durationS);
+    }
+
+    /** Infinity passes a plain sign check, and then the warm-up or the timing never ends. */
+    private void requireFiniteNotNegative(String option, double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            throw new ParameterException(spec.commandLine(), option + " must be a finite number, got " + value);
         }
-        if (!(durationS >= 0)) {
-            throw new ParameterException(spec.commandLine(), "--duration must not be negative, got " + durationS);
+        if (value < 0) {
+            throw new ParameterException(spec.commandLine(), option + " must not be negative, got " + value);
         }
     }
 
+    /** A repeated value would be timed, or reported, twice. */
+    private <T> void requireNoRepeat(String option, List<T> values, String what) {
+        Set<T> seen = new HashSet<>();
+        for (T v : values) {
+            if (!seen.add(v)) {
+                throw new ParameterException(spec.commandLine(), option + " gives " + v + " twice; give each " + what
+                        + " once");
+            }
+        }
+    }
+
+    /** 50 → "50", 99.9 → "99.9". */
+    private static String plain(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
 
     private void requireAtLeast(String option, int value, int min) {
         if (value < min) {

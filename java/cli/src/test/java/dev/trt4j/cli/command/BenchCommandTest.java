@@ -255,6 +255,24 @@ class BenchCommandTest {
     }
 
     @Test
+    void tensorRtSwitchesAreRefusedOnOnnxRuntime() {
+        for (String option : List.of("--include-transfers", "--no-cuda-graph", "--one-at-a-time", "--no-spin-wait")) {
+            assertUsageError(bench(with(model.toString(), option)), option + " applies to TensorRT only; " + model
+                    + " runs on onnxruntime");
+        }
+        assertUsageError(bench(with("--compare", "fp32=" + model + ",int8=" + model, "--include-transfers")),
+                "--include-transfers applies to TensorRT only; " + model + " runs on onnxruntime");
+    }
+
+    @Test
+    void repeatedValuesAreRefused() {
+        String m = model.toString();
+        assertUsageError(bench(m, "--batch", "1,8,1"), "--batch gives 1 twice; give each batch size once");
+        assertUsageError(bench(m, "--percentiles", "50,99,50.0"), "--percentiles gives 50 twice; give each "
+                + "percentile once");
+    }
+
+    @Test
     void needsExactlyOneWayToNameWhatToTime() {
         assertThat(bench().exitCode()).isEqualTo(2);
         assertThat(bench(model.toString(), "--markdown", "t.md").err()).contains("need --compare");
@@ -269,6 +287,11 @@ class BenchCommandTest {
         assertUsageError(bench(m, "--iterations", "0"), "--iterations must be at least 1, got 0");
         assertUsageError(bench(m, "--warmup-iterations", "-1"), "--warmup-iterations must not be negative, got -1");
         assertUsageError(bench(m, "--duration", "-1"), "--duration must not be negative, got -1.0");
+        assertUsageError(bench(m, "--duration", "Infinity", "--iterations", "1"),
+                "--duration must be a finite number, got Infinity");
+        assertUsageError(bench(m, "--duration", "NaN"), "--duration must be a finite number, got NaN");
+        assertUsageError(bench(m, "--warmup", "Infinity"), "--warmup must be a finite number, got Infinity");
+        assertUsageError(bench(m, "--warmup", "-5"), "--warmup must not be negative, got -5.0");
         assertUsageError(bench(m, "--percentiles", "50,150"), "--percentiles must be in [0, 100], got 150");
     }
 
