@@ -87,13 +87,18 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (markdown != null) {
-            AtomicFiles.requireFolderFor(markdown);
+        if (studyMethod != null && !weightsStudy) {
+            throw new InvalidOptionException("--study-method picks the weights study's method: add --weights-study "
+                    + "or drop --study-method");
         }
         List<Long> sweep = sampleCounts();
         List<MethodSpec> specs = MethodSpec.parseAll("--methods", methods, CalibrationOptions.defaults());
         StudiedModel studied = study.load(model);
         Path folder = studied.folder(out, "comparison");
+        if (markdown != null) {
+            requireMarkdownOutsideWhatFolderHolds(folder);
+            AtomicFiles.requireFolderFor(markdown);
+        }
         StagedWrites.requireWritable(folder);
         OnnxModel onnx = studied.onnx();
         MethodSpec weightsMethod = studyMethod == null ? null
@@ -124,6 +129,9 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
                     outcome.tables());
             report.write(files.stage("comparison.json"));
             AtomicFiles.writeString(files.stage("comparison.md"), text);
+            if (markdown != null) {
+                AtomicFiles.writeString(files.stageOutside(markdown), text);
+            }
             files.commit();
         }
         if (outcome.statistics() != null) {
@@ -133,9 +141,6 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
                         err.println("trt4j: " + notice);
                         err.flush();
                     });
-        }
-        if (markdown != null) {
-            AtomicFiles.writeString(markdown, text);
         }
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
@@ -148,6 +153,17 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
+    }
+
+    /** --markdown on a file of the output folder would replace it, or be replaced by it. */
+    private void requireMarkdownOutsideWhatFolderHolds(Path folder) {
+        Path md = markdown.toAbsolutePath().normalize();
+        Path dir = folder.toAbsolutePath().normalize();
+        if (md.equals(dir) || md.equals(dir.resolve("comparison.json")) || md.equals(dir.resolve("comparison.md"))
+                || md.startsWith(dir.resolve("calibration"))) {
+            throw new InvalidOptionException("--markdown names " + markdown + ", which --out's folder " + folder
+                    + " holds; give another file");
+        }
     }
 
     /** {@code --samples-sweep} parsed here, so a bad entry is reported under the option's name, not as "not a long". */
@@ -163,6 +179,11 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             if (n < 1) {
                 throw new ParameterException(spec.commandLine(), "--samples-sweep: expected positive integers, e.g. "
                         + "32,64,128, got '" + text + "'");
+            }
+            if (counts.contains(n)) {
+                // each count is a row of its own: a repeat costs a statistics pass and prints the row twice
+                throw new ParameterException(spec.commandLine(), "--samples-sweep gives " + n + " twice; give each "
+                        + "sample count once");
             }
             counts.add(n);
         }

@@ -21,6 +21,23 @@ class CompareCalibratorsOptionsTest {
     }
 
     @Test
+    void aSampleCountGivenTwiceIsRefused() {
+        CliRun run = CliRun.of("compare-calibrators", "--samples-sweep", "8,16,8");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --samples-sweep gives 8 twice; give each sample count once");
+    }
+
+    @Test
+    void aStudyMethodWithoutTheWeightsStudyIsRefused() {
+        CliRun run = CliRun.of("compare-calibrators", "--study-method", "entropy");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --study-method picks the weights study's method: add "
+                + "--weights-study or drop --study-method");
+    }
+
+    @Test
     void aMethodGivenTwiceIsRefused() {
         CliRun run = CliRun.of("compare-calibrators", "--methods", "entropy,percentile,percentile=99.99");
 

@@ -108,6 +108,24 @@ class CompareCalibratorsReportCommandsTest {
     }
 
     @Test
+    void aMarkdownFileThatCannotBeWrittenStopsTheRunBeforeAnyWork() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("pk/dir"));
+        Path pkOut = dir.resolve("pk/out");
+        CliRun run = CliRun.of("compare-calibrators", "--samples", "8", "--eval-samples", "8", "--methods", "max",
+                "--out", pkOut.toString(), "--markdown", folder.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + folder + ": cannot write: is a folder");
+        assertThat(pkOut).doesNotExist();
+
+        CliRun inTheFolder = CliRun.of("compare-calibrators", "--samples", "8", "--eval-samples", "8", "--methods",
+                "max", "--out", pkOut.toString(), "--markdown", pkOut.resolve("comparison.json").toString());
+        assertThat(inTheFolder.exitCode()).isEqualTo(2);
+        assertThat(inTheFolder.errLines()).containsExactly("trt4j: --markdown names " + pkOut.resolve(
+                "comparison.json") + ", which --out's folder " + pkOut + " holds; give another file");
+        assertThat(pkOut).doesNotExist();
+    }
+
+    @Test
     void badRequestsAreOneLineErrors() {
         CliRun noSamples = CliRun.of("compare-calibrators", "--samples", "0");
         assertThat(noSamples.exitCode()).isEqualTo(2);
