@@ -1,7 +1,9 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.StagedWrites;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** The check every command that writes a model makes first: it never overwrites the model it reads. */
@@ -10,12 +12,20 @@ final class OutputModel {
     }
 
     /**
+     * Also checks that {@code out} can be written, so a folder given as {@code --out} fails before the work, not
+     * after it; missing folders on the way are fine (the write creates them).
+     *
      * @param what the kind of model written, e.g. "quantized", for the message
-     * @throws Trt4jException if {@code out} names the same file as {@code input}
+     * @throws Trt4jException if {@code out} names the same file as {@code input}, is a folder, or lies where no
+     *                        folder can be made
      */
     static void requireDistinct(Path out, Path input, String what) {
         if (out.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize())) {
             throw new Trt4jException(out + ": --out is the input model; write the " + what + " model elsewhere");
         }
+        if (Files.isDirectory(out)) {
+            throw new Trt4jException(out + ": cannot write: is a folder");
+        }
+        StagedWrites.requireWritable(out.toAbsolutePath().getParent());
     }
 }

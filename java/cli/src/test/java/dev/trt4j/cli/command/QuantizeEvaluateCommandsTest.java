@@ -247,6 +247,20 @@ class QuantizeEvaluateCommandsTest {
         assertThat(out).exists();
     }
 
+    @Test
+    void aFolderGivenAsTheOutputModelIsRefusedBeforeAnyWork() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("out-folder.onnx"));
+        for (CliRun run : List.of(
+                CliRun.of("quantize", "--table", table.toString(), "--out", folder.toString(), "--bias-correction",
+                        "--samples", "16"),
+                CliRun.of("equalize", "--out", folder.toString(), "--samples", "16"))) {
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.errLines()).containsExactly("trt4j: " + folder + ": cannot write: is a folder");
+            assertThat(run.out()).isEmpty();
+        }
+        assertThat(folder).isEmptyDirectory();
+    }
+
     private static void assertFailsWithOneLine(int exitCode, CliRun run, String message, Path out) throws IOException {
         assertThat(run.exitCode()).isEqualTo(exitCode);
         assertThat(run.errLines()).containsExactly("trt4j: " + message);
