@@ -32,6 +32,8 @@ public record EngineSidecar(int format, String engineSha256, String tensorRtVers
         String calibrationSha256, String modelFile, String modelSha256, List<Map<String, ShapeRange>> profiles) {
     /** The current format version. */
     public static final int FORMAT = 1;
+    /** The fields a sidecar cannot do without, as named in its JSON; a reader names the ones missing. */
+    static final List<String> REQUIRED_FIELDS = List.of("tensorRtVersion", "gpuName", "computeCapability");
 
     public EngineSidecar {
         Objects.requireNonNull(tensorRtVersion, "tensorRtVersion");

@@ -1,6 +1,8 @@
 package dev.trt4j.engine;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.trt4j.Trt4jException;
@@ -9,6 +11,7 @@ import dev.trt4j.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** Where an engine's sidecar lives ({@code NAME.engine.json}) and how it is written and read. */
@@ -48,10 +51,42 @@ public final class EngineSidecarFile {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
+        String problem;
         try {
-            return Optional.of(JSON.readValue(file.toFile(), EngineSidecar.class));
+            JsonNode root = JSON.readTree(file.toFile());
+            problem = missingFields(root);
+            if (problem == null) {
+                return Optional.of(JSON.treeToValue(root, EngineSidecar.class));
+            }
+        } catch (JsonMappingException e) {
+            // Jackson's own text names trt4j's classes; the JSON path is what the user can fix.
+            problem = e.getPath().isEmpty() ? "not an engine sidecar"
+                    : "\"" + path(e.getPath()) + "\" does not hold what a sidecar keeps there";
         } catch (IOException e) {
-            throw new Trt4jException(file + ": unreadable engine sidecar: " + e.getMessage().lines().findFirst().orElse(""));
+            problem = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
         }
+        throw new Trt4jException(file + ": unreadable engine sidecar: " + problem);
+    }
+
+    /** Why {@code root} cannot be a sidecar before its fields are read, or null. */
+    private static String missingFields(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            return "not a JSON object";
+        }
+        List<String> missing = EngineSidecar.REQUIRED_FIELDS.stream()
+                .filter(f -> !root.hasNonNull(f)).map(f -> "\"" + f + "\"").toList();
+        return missing.isEmpty() ? null : "no " + String.join(", ", missing);
+    }
+
+    private static String path(List<JsonMappingException.Reference> references) {
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference r : references) {
+            if (r.getFieldName() != null) {
+                sb.append(sb.length() == 0 ? "" : ".").append(r.getFieldName());
+            } else {
+                sb.append('[').append(r.getIndex()).append(']');
+            }
+        }
+        return sb.toString();
     }
 }

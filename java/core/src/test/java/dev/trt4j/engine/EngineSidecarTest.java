@@ -40,6 +40,22 @@ class EngineSidecarTest {
     }
 
     @Test
+    void aSidecarLackingFieldsOrHoldingTheWrongOnesNamesThemNotJacksonsClasses() throws Exception {
+        Path engine = dir.resolve("m.engine");
+        Path file = EngineSidecarFile.pathFor(engine);
+
+        Files.writeString(file, "{\"gpuName\": \"Tesla T4\", \"computeCapability\": null}");
+        assertThatThrownBy(() -> EngineSidecarFile.read(engine)).hasMessage(file + ": unreadable engine sidecar: no "
+                + "\"tensorRtVersion\", \"computeCapability\"");
+        Files.writeString(file, "[]");
+        assertThatThrownBy(() -> EngineSidecarFile.read(engine)).hasMessage(file + ": unreadable engine sidecar: "
+                + "not a JSON object");
+        Files.writeString(file, EngineSidecarFile.toJson(sidecar).replace("\"min\" : [ 1, 3 ]", "\"min\" : \"big\""));
+        assertThatThrownBy(() -> EngineSidecarFile.read(engine)).hasMessage(file + ": unreadable engine sidecar: "
+                + "\"profiles[0].x.min\" does not hold what a sidecar keeps there");
+    }
+
+    @Test
     void compatibilityRefusesOtherTensorRtOrGpu() {
         Path engine = Path.of("engines/m.engine");
         GpuDevice t4 = new GpuDevice(0, "Tesla T4", 7, 5, 16L << 30);
