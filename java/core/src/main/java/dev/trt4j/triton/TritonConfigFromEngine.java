@@ -1,6 +1,6 @@
 package dev.trt4j.triton;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.ShapeRange;
 import dev.trt4j.tensor.TensorSpec;
@@ -48,7 +48,7 @@ public final class TritonConfigFromEngine {
      * @param engine  the engine file, for messages
      * @param name    the Triton model name
      * @param sidecar the engine's sidecar (null when there is none: the tensors' own dimensions are used)
-     * @throws Trt4jException when {@code options} ask for a larger batch than the engine takes
+     * @throws InvalidOptionException when {@code options} ask for a larger batch than the engine takes
      */
     public static TritonModelConfig of(Path engine, String name, List<TensorSpec> inputs, List<TensorSpec> outputs,
                                        EngineSidecar sidecar, Options options) {
@@ -82,7 +82,7 @@ public final class TritonConfigFromEngine {
         int maxBatchSize = 0;
         if (batches) {
             if (options.maxBatchSize() > maxBatch) {
-                throw new Trt4jException(engine + " takes at most batch " + maxBatch + " but --max-batch is "
+                throw new InvalidOptionException(engine + " takes at most batch " + maxBatch + " but --max-batch is "
                         + options.maxBatchSize());
             }
             maxBatchSize = options.maxBatchSize() > 0 ? options.maxBatchSize() : (int) Math.min(maxBatch,
@@ -99,7 +99,7 @@ public final class TritonConfigFromEngine {
         List<Integer> preferred = batches ? options.preferredBatches() : List.of();
         for (int b : preferred) {
             if (b > maxBatchSize) {
-                throw new Trt4jException(engine + ": preferred batch " + b + " is above the max batch size "
+                throw new InvalidOptionException(engine + ": preferred batch " + b + " is above the max batch size "
                         + maxBatchSize);
             }
         }

@@ -1,5 +1,6 @@
 package dev.trt4j.triton;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
@@ -88,7 +89,7 @@ class TritonConfigTest {
     void refusesAMaxBatchAboveTheEngines() {
         assertThatThrownBy(() -> TritonConfigFromEngine.of(ENGINE, "cls", IN, OUT, DYNAMIC,
                 new TritonConfigFromEngine.Options(64, List.of(), 100, 1, List.of())))
-                .isInstanceOf(Trt4jException.class)
+                .isInstanceOf(InvalidOptionException.class)
                 .hasMessage("engines/cls.fp16.engine takes at most batch 32 but --max-batch is 64");
         assertThatThrownBy(() -> new TritonModelConfig("a/b", 0, IN.stream().map(s -> new TritonTensor(s.name(),
                 s.type(), s.dims())).toList(), List.of(), List.of(), 0, 1, List.of()))

@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.ProgressReporter;
@@ -13,11 +14,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -75,21 +76,19 @@ public final class ExportTritonCommand implements Callable<Integer> {
         List<TritonModelConfig> configs = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Path engine : engines) {
-            if (!Files.isRegularFile(engine)) {
-                throw new Trt4jException(engine + ": no such engine file");
-            }
-            if (OnnxSignature.looksLikeModel(engine)) {
-                throw new Trt4jException(engine + ": an ONNX model, not a TensorRT engine; export-triton takes "
-                        + "engines built by trt4j build");
-            }
+            EngineFileCheck.check(engine, null); // before its sidecar: a folder or a model has none to read
             EngineSidecar sidecar = EngineSidecarFile.read(engine).orElse(null);
+            EngineFileCheck.check(engine, sidecar);
             EngineTensors tensors = EngineTensors.find(engine, sidecar, model);
             String name = TritonRepository.modelName(engine);
             if (!names.add(name)) {
                 throw new Trt4jException(engine + ": another engine already gives the Triton model name '" + name
                         + "'; rename one of them");
             }
-            configs.add(TritonConfigFromEngine.of(engine, name, tensors.inputs(), tensors.outputs(), sidecar, options));
+            TritonModelConfig config = TritonConfigFromEngine.of(engine, name, tensors.inputs(), tensors.outputs(),
+                    sidecar, options);
+            requireBatching(engine, sidecar, config);
+            configs.add(config);
         }
         PrintWriter printer = spec.commandLine().getOut();
         for (int i = 0; i < engines.size(); i++) {
@@ -100,6 +99,34 @@ public final class ExportTritonCommand implements Callable<Integer> {
         }
         printer.flush();
         return 0;
+    }
+
+    /**
+     * An engine Triton cannot batch gets no dynamic batching, so batching options given for it would be dropped
+     * from its config without a word.
+     */
+    private void requireBatching(Path engine, EngineSidecar sidecar, TritonModelConfig config) {
+        List<String> given = batchingOptions();
+        if (config.maxBatchSize() > 0 || given.isEmpty()) {
+            return;
+        }
+        String why = sidecar == null || sidecar.profiles().isEmpty() ? "it has no sidecar with its optimization profile"
+                : "its profile does not let every input's first dimension vary from 1 as a batch";
+        throw new InvalidOptionException(engine + ": Triton cannot batch this engine (max_batch_size 0: " + why
+                + "), so " + String.join(" and ", given) + " cannot apply; leave "
+                + (given.size() == 1 ? "it" : "them") + " out for this engine");
+    }
+
+    /** The batching options given on the command line (the queue delay has a default, which does not count). */
+    private List<String> batchingOptions() {
+        ParseResult parsed = spec.commandLine().getParseResult();
+        List<String> given = new ArrayList<>();
+        for (String option : List.of("--max-batch", "--preferred-batch", "--max-queue-delay-us")) {
+            if (parsed.hasMatchedOption(option)) {
+                given.add(option);
+            }
+        }
+        return given;
     }
 
     /** Checked here so the message names the option; Triton itself would only fail when it loads the model. */
@@ -113,6 +140,23 @@ public final class ExportTritonCommand implements Callable<Integer> {
         for (int gpu : gpus) {
             if (gpu < 0) {
                 throw new ParameterException(spec.commandLine(), "--gpus: a GPU id must not be negative, got " + gpu);
+            }
+        }
+        for (int batch : preferred) {
+            if (batch < 1) {
+                throw new ParameterException(spec.commandLine(), "--preferred-batch: a batch size must be at least "
+                        + "1, got " + batch);
+            }
+        }
+        if (queueDelayUs < 0) {
+            throw new ParameterException(spec.commandLine(), "--max-queue-delay-us must not be negative (0 = no "
+                    + "wait), got " + queueDelayUs);
+        }
+        if (noDynamicBatching) {
+            List<String> given = batchingOptions().stream().filter(o -> !o.equals("--max-batch")).toList();
+            if (!given.isEmpty()) {
+                throw new ParameterException(spec.commandLine(), "--no-dynamic-batching leaves dynamic batching "
+                        + "off, so " + String.join(" and ", given) + " cannot apply; give one or the other");
             }
         }
     }

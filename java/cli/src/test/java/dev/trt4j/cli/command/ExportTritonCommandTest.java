@@ -6,6 +6,7 @@ import dev.trt4j.cli.Trt4jCommand;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.engine.ShapeRange;
+import dev.trt4j.table.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -29,12 +30,20 @@ class ExportTritonCommandTest {
         return CliRun.of(cl, all);
     }
 
+    /** Stands in for a serialized engine: binary (a zero byte up front), with the SHA-256 its sidecar records. */
+    private static final byte[] ENGINE_BYTES = {9, 0, 7};
+
     private Path engine(String name, long maxBatch) throws Exception {
+        return engine(name, 1, maxBatch);
+    }
+
+    private Path engine(String name, long minBatch, long maxBatch) throws Exception {
         Path engine = dir.resolve(name);
-        Files.write(engine, new byte[] {9, 8, 7});
-        EngineSidecarFile.write(engine, new EngineSidecar(1, "e", "10.15.1", "Tesla T4", "7.5", "int8", "explicit",
-                true, null, null, "cls.onnx", "m", List.of(Map.of("x", new ShapeRange(new long[] {1, 3, 48, 192},
-                new long[] {8, 3, 48, 192}, new long[] {maxBatch, 3, 48, 320})))));
+        Files.write(engine, ENGINE_BYTES);
+        EngineSidecarFile.write(engine, new EngineSidecar(1, Provenance.sha256(ENGINE_BYTES), "10.15.1", "Tesla T4",
+                "7.5", "int8", "explicit", true, null, null, "cls.onnx", "m", List.of(Map.of("x",
+                new ShapeRange(new long[] {minBatch, 3, 48, 192}, new long[] {minBatch, 3, 48, 192},
+                new long[] {maxBatch, 3, 48, 320})))));
         return engine;
     }
 
@@ -47,7 +56,7 @@ class ExportTritonCommandTest {
         CliRun run = exportTriton(a.toString(), b.toString(), "--out", repo.toString(), "--instances", "2",
                 "--preferred-batch", "8");
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(Files.readAllBytes(repo.resolve("cls.fp16/1/model.plan"))).containsExactly(9, 8, 7);
+        assertThat(Files.readAllBytes(repo.resolve("cls.fp16/1/model.plan"))).containsExactly(ENGINE_BYTES);
         String config = Files.readString(repo.resolve("cls.int8/config.pbtxt"));
         assertThat(config).contains("name: \"cls.int8\"", "platform: \"tensorrt_plan\"", "max_batch_size: 64",
                 "name: \"x\"\n    data_type: TYPE_FP32\n    dims: [ 3, 48, -1 ]", "dims: [ 2 ]",
@@ -99,5 +108,82 @@ class ExportTritonCommandTest {
         assertThat(instances.errLines().get(0)).isEqualTo("trt4j: --instances must be at least 1, got 0");
         assertThat(maxBatch.errLines().get(0)).isEqualTo("trt4j: --max-batch must not be negative, got -4");
         assertThat(repo).doesNotExist();
+    }
+
+    @Test
+    void refusesWhatCannotBeAnEngineWithOneLineEach() throws Exception {
+        TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
+        Path empty = Files.createFile(dir.resolve("empty.engine"));
+        Path folder = Files.createDirectory(dir.resolve("cc1"));
+        Path text = Files.writeString(dir.resolve("notes.engine"), "garbage, not a plan\n");
+        Path replaced = engine("replaced.engine", 32);
+        Files.write(replaced, new byte[] {1, 0, 2, 0});
+        Path repo = dir.resolve("repo");
+
+        for (var c : Map.of(empty, "an empty file, not a TensorRT engine",
+                folder, "a folder, not an engine file; give the engine files in it",
+                text, "not a TensorRT engine: it starts like text, not with the binary header of a serialized engine",
+                replaced, "not the engine its sidecar replaced.engine.json describes (its SHA-256 differs); rebuild "
+                        + "it with trt4j build, or delete the stale sidecar").entrySet()) {
+            CliRun run = exportTriton(c.getKey().toString(), "--model", dir.resolve("cls.onnx").toString(), "--out",
+                    repo.toString());
+            assertThat(run.exitCode()).as(c.getKey().toString()).isEqualTo(1);
+            assertThat(run.errLines()).containsExactly("trt4j: " + c.getKey() + ": " + c.getValue());
+            assertThat(run.out()).isEmpty();
+        }
+        assertThat(repo).doesNotExist();
+    }
+
+    @Test
+    void aSidecarWithoutItsRequiredFieldsIsNamedWithThem() throws Exception {
+        Path engine = engine("a.engine", 32);
+        Files.writeString(EngineSidecarFile.pathFor(engine), "{}");
+
+        CliRun run = exportTriton(engine.toString(), "--out", dir.resolve("repo").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + EngineSidecarFile.pathFor(engine) + ": unreadable "
+                + "engine sidecar: no \"tensorRtVersion\", \"gpuName\", \"computeCapability\"");
+    }
+
+    @Test
+    void refusesBatchSizesAndDelaysThatMeanNothing() throws Exception {
+        Path engine = engine("a.engine", 32);
+        Path repo = dir.resolve("repo");
+
+        CliRun zero = exportTriton(engine.toString(), "--out", repo.toString(), "--preferred-batch", "4,0");
+        CliRun negative = exportTriton(engine.toString(), "--out", repo.toString(), "--max-queue-delay-us", "-5");
+        CliRun both = exportTriton(engine.toString(), "--out", repo.toString(), "--no-dynamic-batching",
+                "--preferred-batch", "4");
+
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.errLines().get(0)).isEqualTo("trt4j: --preferred-batch: a batch size must be at least 1, "
+                + "got 0");
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.errLines().get(0)).isEqualTo("trt4j: --max-queue-delay-us must not be negative (0 = "
+                + "no wait), got -5");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.errLines().get(0)).isEqualTo("trt4j: --no-dynamic-batching leaves dynamic batching off, "
+                + "so --preferred-batch cannot apply; give one or the other");
+        assertThat(repo).doesNotExist();
+    }
+
+    @Test
+    void batchingOptionsForAnEngineTritonCannotBatchAreRefused() throws Exception {
+        TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
+        Path fixed = engine("fixed.engine", 4, 4); // the batch dimension does not vary from 1
+        Path repo = dir.resolve("repo");
+
+        CliRun run = exportTriton(fixed.toString(), "--out", repo.toString(), "--preferred-batch", "2",
+                "--max-queue-delay-us", "50");
+        CliRun plain = exportTriton(fixed.toString(), "--out", repo.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: " + fixed + ": Triton cannot batch this engine "
+                + "(max_batch_size 0: its profile does not let every input's first dimension vary from 1 as a "
+                + "batch), so --preferred-batch and --max-queue-delay-us cannot apply; leave them out for this "
+                + "engine");
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        assertThat(plain.out()).isEqualTo(repo.resolve("fixed") + ": max_batch_size 0, 1 instance(s) per GPU\n");
     }
 }

@@ -1,0 +1,76 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.engine.EngineSidecar;
+import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.table.Provenance;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Refuses a file that cannot be a TensorRT engine before export-triton copies it into a model repository, where
+ * Triton would only fail when it loads it. Whether the bytes deserialize only TensorRT can say; these checks need
+ * no GPU: the file exists and is not a folder, is not empty, is not an ONNX model or text, and still has the
+ * SHA-256 its sidecar recorded when trt4j build wrote it.
+ */
+final class EngineFileCheck {
+    /**
+     * How many leading bytes are searched for a zero byte. A serialized engine starts with a binary header whose
+     * integer fields (format version, size) always hold zero bytes there; text never does.
+     */
+    private static final int HEADER_BYTES = 64;
+
+    private EngineFileCheck() {
+    }
+
+    /**
+     * @param sidecar the engine's sidecar, or null when it has none
+     * @throws Trt4jException naming the file and why it is no engine
+     */
+    static void check(Path engine, EngineSidecar sidecar) {
+        if (Files.isDirectory(engine)) {
+            throw new Trt4jException(engine + ": a folder, not an engine file; give the engine files in it");
+        }
+        if (!Files.isRegularFile(engine)) {
+            throw new Trt4jException(engine + ": no such engine file");
+        }
+        if (OnnxSignature.looksLikeModel(engine)) {
+            throw new Trt4jException(engine + ": an ONNX model, not a TensorRT engine; export-triton takes "
+                    + "engines built by trt4j build");
+        }
+        byte[] start = start(engine);
+        if (start.length == 0) {
+            throw new Trt4jException(engine + ": an empty file, not a TensorRT engine");
+        }
+        if (!containsZero(start)) {
+            throw new Trt4jException(engine + ": not a TensorRT engine: it starts like text, not with the binary "
+                    + "header of a serialized engine");
+        }
+        if (sidecar != null && sidecar.engineSha256() != null
+                && !sidecar.engineSha256().equalsIgnoreCase(Provenance.sha256(engine))) {
+            throw new Trt4jException(engine + ": not the engine its sidecar " + EngineSidecarFile.pathFor(engine)
+                    .getFileName() + " describes (its SHA-256 differs); rebuild it with trt4j build, or delete the "
+                    + "stale sidecar");
+        }
+    }
+
+    private static byte[] start(Path engine) {
+        try (InputStream in = Files.newInputStream(engine)) {
+            return in.readNBytes(HEADER_BYTES);
+        } catch (IOException e) {
+            throw new Trt4jException(engine + ": cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean containsZero(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
