@@ -13,6 +13,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import com.google.protobuf.ByteString;
+import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.ort.OrtRuntime;
@@ -92,8 +93,9 @@ public final class InputSpecializer {
             parts = filled;
         }
         if (parts.length != count) {
-            throw new InvalidOptionException("--fix-input: input '" + name + "' has shape " + dims + " (" + count
-                    + " values), got " + parts.length + " (one value fills it)");
+            throw new InvalidOptionException("--fix-input: input '" + name + "' has shape " + dims + " ("
+                    + Counts.of(count, "value") + "), got " + parts.length + " (one value fills it; commas separate "
+                    + "the values of one input, and each other input takes its own --fix-input)");
         }
         int elem = type.getElemType();
         int width = switch (elem) {
@@ -108,7 +110,7 @@ public final class InputSpecializer {
             String v = p.strip();
             try {
                 switch (elem) {
-                    case DataType.FLOAT_VALUE -> b.putFloat(Float.parseFloat(v));
+                    case DataType.FLOAT_VALUE -> b.putFloat(finite(name, v));
                     case DataType.INT32_VALUE -> b.putInt(Integer.parseInt(v));
                     case DataType.INT64_VALUE -> b.putLong(Long.parseLong(v));
                     default -> b.put(booleanByte(name, v));
@@ -120,6 +122,16 @@ public final class InputSpecializer {
         }
         return TensorProto.newBuilder().setName(name).setDataType(elem).addAllDims(dims)
                 .setRawData(ByteString.copyFrom(b.array())).build();
+    }
+
+    /** NaN or infinity held in a graph would poison every value computed from it, so neither is taken. */
+    private static float finite(String name, String v) {
+        float f = Float.parseFloat(v);
+        if (!Float.isFinite(f)) {
+            throw new InvalidOptionException("--fix-input: input '" + name + "': '" + v + "' is not a finite FLOAT "
+                    + "value");
+        }
+        return f;
     }
 
     private static byte booleanByte(String name, String v) {
@@ -289,6 +301,11 @@ public final class InputSpecializer {
         TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
         for (int i = 0; i < dims.length; i++) {
             TensorShapeProto.Dimension d = declared.getDim(i);
+            if (dims[i] < 1) {
+                // an empty tensor decides no condition and feeds no layer: ONNX Runtime would only fail later
+                throw new InvalidOptionException("--fix-shapes: dimension " + i + " of input '" + input.getName()
+                        + "' is " + dims[i] + "; a fixed shape needs every dimension at least 1");
+            }
             if (d.hasDimValue() && d.getDimValue() >= 0 && d.getDimValue() != dims[i]) {
                 throw new InvalidOptionException("--fix-shapes: dimension " + i + " of input '" + input.getName()
                         + "' is fixed to " + d.getDimValue() + ", got " + dims[i]);

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import org.junit.jupiter.api.Test;
 
@@ -128,6 +129,9 @@ class InputSpecializerTest {
         }
         assertThatThrownBy(() -> InputSpecializer.fix(model, Map.of(), Map.of("x", new long[] {2, 4})))
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("dimension 1 of input 'x' is fixed to 3");
+        assertThatThrownBy(() -> InputSpecializer.fix(model, Map.of(), Map.of("x", new long[] {0, 3})))
+                .isInstanceOf(InvalidOptionException.class).hasMessage("--fix-shapes: dimension 0 of input 'x' is "
+                        + "0; a fixed shape needs every dimension at least 1");
     }
 
     @Test
@@ -159,9 +163,15 @@ class InputSpecializerTest {
         assertThatThrownBy(() -> InputSpecializer.value(model, "rate_typo", "1")).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("no input 'rate_typo'").hasMessageContaining("[x, sr]");
         assertThatThrownBy(() -> InputSpecializer.value(model, "sr", "1,2")).isInstanceOf(Trt4jException.class)
-                .hasMessageContaining("shape [1] (1 values), got 2");
+                .hasMessage("--fix-input: input 'sr' has shape [1] (1 value), got 2 (one value fills it; commas "
+                        + "separate the values of one input, and each other input takes its own --fix-input)");
         assertThatThrownBy(() -> InputSpecializer.value(model, "x", "1,2")).isInstanceOf(Trt4jException.class)
-                .hasMessageContaining("shape [2, 3] (6 values), got 2 (one value fills it)");
+                .hasMessageContaining("shape [2, 3] (6 values), got 2 (one value fills it");
+        for (String notFinite : List.of("NaN", "Infinity", "-Infinity", "1e39")) {
+            assertThatThrownBy(() -> InputSpecializer.value(model, "x", notFinite))
+                    .isInstanceOf(InvalidOptionException.class)
+                    .hasMessage("--fix-input: input 'x': '" + notFinite + "' is not a finite FLOAT value");
+        }
         assertThat(TensorValues.floats(InputSpecializer.value(model, "x", "0.5"))).containsOnly(0.5f).hasSize(6);
         assertThatThrownBy(() -> InputSpecializer.value(model, "sr", "fast")).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("'fast' is not a valid INT64 value");

@@ -25,8 +25,10 @@ import dev.trt4j.stats.StatisticsSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -119,6 +121,7 @@ public final class ConvertCommand implements Callable<Integer> {
                     + OpsetUpgrade.TARGET);
         }
         Map<String, String> fixedValues = fixedValues();
+        requireDataOptionsUsed(fixedValues.keySet());
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.requireDistinct(out, modelFile, "converted");
         OnnxModel onnx = OnnxModel.load(modelFile);
@@ -153,14 +156,6 @@ public final class ConvertCommand implements Callable<Integer> {
         if (fp16 && samples.givesSamples()) {
             beyondFp16 = Fp16RangeCheck.beyond(converted, ranges(OnnxModel.fromProto(converted, modelFile)),
                     Fp16RangeCheck.FP16_MAX);
-        } else if (samples.givesSamples()) {
-            throw new ParameterException(spec.commandLine(), "--data checks FP16's range; it needs --fp16");
-        } else if (!feedback.feedback().isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--feedback feeds state back while --data is run for "
-                    + "FP16's range check; give --data too");
-        } else if (spec.commandLine().getParseResult().hasMatchedOption("--samples")) {
-            throw new ParameterException(spec.commandLine(), "--samples counts the --data samples of FP16's range "
-                    + "check; give --data too");
         }
         if (fp16) {
             Fp16Converter converter = converter(converted, modelFile, beyondFp16 == null ? List.of() : beyondFp16);
@@ -189,12 +184,72 @@ public final class ConvertCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--fix-input: expected NAME=VALUES (e.g. sr=16000 "
                         + "or state=0), got '" + arg + "'");
             }
+            if (arg.indexOf('=', eq + 1) >= 0) {
+                throw new ParameterException(spec.commandLine(), "--fix-input: '" + arg + "' names more than one "
+                        + "input; commas separate the values of one input, so repeat the option for each ("
+                        + oneOptionPerInput(arg) + ")");
+            }
             if (values.put(arg.substring(0, eq), arg.substring(eq + 1)) != null) {
                 throw new ParameterException(spec.commandLine(), "--fix-input: input '" + arg.substring(0, eq)
                         + "' is given twice");
             }
         }
         return values;
+    }
+
+    /** {@code a=1,2,b=3} as {@code --fix-input a=1,2 --fix-input b=3}: a new input starts at each '='. */
+    private static String oneOptionPerInput(String arg) {
+        List<String> inputs = new ArrayList<>();
+        for (String part : arg.split(",")) {
+            if (part.contains("=") || inputs.isEmpty()) {
+                inputs.add(part);
+            } else {
+                inputs.set(inputs.size() - 1, inputs.get(inputs.size() - 1) + "," + part);
+            }
+        }
+        return String.join(" ", inputs.stream().map(i -> "--fix-input " + i).toList());
+    }
+
+    /**
+     * The data options serve FP16's range check alone, so without --fp16 and --data they would be accepted and do
+     * nothing; {@code --shapes} is refused for an input the conversion fixes, whose shape the samples then take.
+     */
+    private void requireDataOptionsUsed(Set<String> fixedInputs) {
+        if (samples.givesSamples()) {
+            if (!fp16) {
+                throw new ParameterException(spec.commandLine(), "--data checks FP16's range; it needs --fp16");
+            }
+            Set<String> fixed = new TreeSet<>(fixedInputs);
+            if (fixShapes != null) {
+                fixed.addAll(ShapeSpecParser.parse("--fix-shapes", fixShapes).keySet());
+            }
+            for (String shapes : samples.shapes()) {
+                for (String name : ShapeSpecParser.parse("--shapes", shapes).keySet()) {
+                    if (fixed.contains(name)) {
+                        throw new ParameterException(spec.commandLine(), "--shapes: input '" + name + "' is fixed by "
+                                + "--fix-input or --fix-shapes, and the samples take the shape it is fixed to; "
+                                + "leave it out of --shapes");
+                    }
+                }
+            }
+            return;
+        }
+        if (!feedback.feedback().isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--feedback feeds state back while --data is run for "
+                    + "FP16's range check; give --data too");
+        }
+        ParseResult parsed = spec.commandLine().getParseResult();
+        for (OptionSpec option : spec.mixins().get("samples").options()) {
+            if (parsed.hasMatchedOption(option)) {
+                String name = option.longestName();
+                throw new ParameterException(spec.commandLine(), switch (name) {
+                    case "--samples" -> "--samples counts the --data samples of FP16's range check; give --data too";
+                    case "--shapes" -> "--shapes gives the shapes of the --data samples of FP16's range check "
+                            + "(--fix-shapes fixes the model's); give --data too";
+                    default -> name + " applies to the --data samples of FP16's range check; give --data too";
+                });
+            }
+        }
     }
 
     /** Each float tensor's largest magnitude over the samples, from one FP32 pass. */
@@ -269,9 +324,7 @@ public final class ConvertCommand implements Callable<Integer> {
                     toOpset != fromOpset ? " from opset " + fromOpset + " to " + toOpset : "",
                     half != null ? " to FP16" : "", out);
             if (fixed != null) {
-                List<String> what = new ArrayList<>(fixed.fixed());
-                fixedShapes.forEach((name, dims) -> what.add(name + " to " + ShapeSpecParser.format(dims)));
-                w.printf("Fixed %s; folded %d If node%s%s%n", String.join(", ", what),
+                w.printf("Fixed %s; folded %d If node%s%s%n", describeFixed(fixed.fixed(), fixedShapes),
                         fixed.foldedIfs().size(), fixed.foldedIfs().size() == 1 ? "" : "s",
                         fixed.foldedIfs().isEmpty() ? "" : ": " + String.join(", ", fixed.foldedIfs()));
             }
@@ -296,6 +349,25 @@ public final class ConvertCommand implements Callable<Integer> {
             }
             w.flush();
         }
+    }
+
+    /**
+     * {@code sr, state (2x1x128) at the given values, input to 1x512}: an input both held and shaped is named once,
+     * with the shape its values fill.
+     */
+    private static String describeFixed(List<String> held, Map<String, long[]> shapes) {
+        List<String> what = new ArrayList<>();
+        if (!held.isEmpty()) {
+            what.add(String.join(", ", held.stream().map(name -> shapes.containsKey(name)
+                    ? name + " (" + ShapeSpecParser.format(shapes.get(name)) + ")" : name).toList())
+                    + " at the given values");
+        }
+        shapes.forEach((name, dims) -> {
+            if (!held.contains(name)) {
+                what.add(name + " to " + ShapeSpecParser.format(dims));
+            }
+        });
+        return String.join(", ", what);
     }
 
     /**

@@ -59,6 +59,56 @@ class ConvertCommandTest {
     }
 
     @Test
+    void anInputBothHeldAndShapedIsReportedOnceWithItsShape() {
+        Path out = dir.resolve("held.onnx");
+        CliRun run = CliRun.of("convert", model.toString(), "--fix-shapes", "x:1x3x48x192", "--fix-input", "x=0",
+                "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines()).contains("Fixed x (1x3x48x192) at the given values; folded 0 If nodes");
+    }
+
+    @Test
+    void shapesAndValuesThatCannotBeHeldAreRefusedAsOptions() {
+        CliRun zero = convert("--fix-shapes", "x:0x3x48x192");
+        CliRun twoInputs = convert("--fix-input", "start=0,limit=5,6");
+        CliRun nan = convert("--fix-shapes", "x:1x3x48x192", "--fix-input", "x=NaN");
+
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.errLines()).containsExactly("trt4j: cls.onnx: --fix-shapes: dimension 0 of input 'x' is 0; "
+                + "a fixed shape needs every dimension at least 1");
+        assertThat(twoInputs.exitCode()).isEqualTo(2);
+        assertThat(twoInputs.errLines()).containsExactly("trt4j: --fix-input: 'start=0,limit=5,6' names more than "
+                + "one input; commas separate the values of one input, so repeat the option for each (--fix-input "
+                + "start=0 --fix-input limit=5,6)");
+        assertThat(nan.exitCode()).isEqualTo(2);
+        assertThat(nan.errLines()).containsExactly("trt4j: cls.onnx: --fix-input: input 'x': 'NaN' is not a finite "
+                + "FLOAT value");
+        assertThat(dir.resolve("out.onnx")).doesNotExist();
+    }
+
+    @Test
+    void dataOptionsWithoutDataAreRefusedNotIgnored() throws IOException {
+        CliRun shapes = convert("--fix-shapes", "x:1x3x48x192", "--shapes", "x:2x3x48x192");
+        CliRun batch = convert("--fp16", "--batch", "4");
+        Path data = dir.resolve("cls-x.npy");
+        NpyFile.write(data, NpyArray.ofFloats(new long[] {1, 3, 48, 192}, new float[3 * 48 * 192]));
+        CliRun fixedAndShaped = convert("--fp16", "--data", data.toString(), "--fix-shapes", "x:1x3x48x192",
+                "--shapes", "x:2x3x48x192");
+
+        assertThat(shapes.exitCode()).isEqualTo(2);
+        assertThat(shapes.errLines()).containsExactly("trt4j: --shapes gives the shapes of the --data samples of "
+                + "FP16's range check (--fix-shapes fixes the model's); give --data too");
+        assertThat(batch.exitCode()).isEqualTo(2);
+        assertThat(batch.errLines()).containsExactly("trt4j: --batch applies to the --data samples of FP16's range "
+                + "check; give --data too");
+        assertThat(fixedAndShaped.exitCode()).isEqualTo(2);
+        assertThat(fixedAndShaped.errLines()).containsExactly("trt4j: --shapes: input 'x' is fixed by --fix-input or "
+                + "--fix-shapes, and the samples take the shape it is fixed to; leave it out of --shapes");
+        assertThat(dir.resolve("out.onnx")).doesNotExist();
+    }
+
+    @Test
     void keepFp32WithoutFp16SaysItNeedsFp16() {
         CliRun run = convert("--keep-fp32", "Conv");
 
