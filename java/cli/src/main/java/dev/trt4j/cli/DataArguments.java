@@ -18,7 +18,8 @@ import java.util.Map;
 /**
  * The options that say which samples to feed a model, shared by every command that runs one (a picocli
  * {@code @Mixin}): {@code --data}, {@code --samples}, {@code --batch}, {@code --shapes}, preprocessing,
- * tokenizer, sequence length and seed.
+ * tokenizer, sequence length and seed. A command whose options mean more may word them in its resource bundle (see
+ * {@code BuildCommand.properties}).
  */
 public final class DataArguments {
     @Option(names = "--data", paramLabel = "PATH",
@@ -39,8 +40,8 @@ public final class DataArguments {
     int batch;
 
     @Option(names = "--shapes", paramLabel = "SPEC",
-            description = "Fix dynamic dimensions: name:d0xd1x...[,name2:...], for example x:8x3x48x192 (build: give it once "
-                    + "per optimization profile; samples take the calibration profile's shapes).")
+            description = "The samples' shapes where the model leaves dimensions open: name:d0xd1x...[,name2:...], "
+                    + "for example x:8x3x48x192.")
     List<String> shapes = new ArrayList<>();
 
     @Option(names = "--preprocess", paramLabel = "PRESET",

@@ -14,7 +14,7 @@ import java.util.List;
  * {@code trt4j help [COMMAND [SUBCOMMAND…]]}: the help of the named command, at any depth. picocli's own help
  * command reads only the first name, so {@code help cache show} printed the help of {@code cache}.
  */
-@Command(name = "help", helpCommand = true, description = "Show the help of a command, for example help cache show.")
+@Command(name = "help", helpCommand = true, description = "Shows the help of a command, for example help cache show.")
 public final class NestedHelpCommand implements CommandLine.IHelpCommandInitializable2, Runnable {
     @Parameters(paramLabel = "COMMAND", arity = "0..*", description = "The command, then its subcommands.")
     private List<String> names = new ArrayList<>();

@@ -78,6 +78,55 @@ class Trt4jCommandTest {
                 .contains("ONNX Runtime threads (default").contains("Off by default: the Q/DQ");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"calibrate", "quantize", "evaluate", "equalize", "convert", "compare-calibrators",
+        "sensitivity"})
+    void sharedDataOptionsSpeakOfBuildOnlyInBuild(String command) {
+        assertThat(help(command)).contains("--shapes=SPEC").doesNotContain("optimization profile")
+                .doesNotContain("calibration profile");
+    }
+
+    @Test
+    void buildAndConvertWordShapesForWhatTheyDoWithIt() {
+        assertThat(help("build")).contains("Fixed input shapes of one optimization profile")
+                .contains("give it once per profile. Calibration samples take the calibration profile's shapes");
+        assertThat(help("convert")).contains("With --fp16 --data: the samples' shapes")
+                .contains("(--fix-shapes fixes the model's own)");
+    }
+
+    @Test
+    void runtimeAsksForAnAllTensorsTableOnlyWhereATableIsRead() {
+        assertThat(help("quantize")).contains("needs a table from calibrate --all-tensors");
+        for (String selfCalibrating : List.of("compare-calibrators", "sensitivity")) {
+            assertThat(help(selfCalibrating)).as(selfCalibrating).contains("what ONNX Runtime's CPU kernels fuse)")
+                    .doesNotContain("--all-tensors");
+        }
+    }
+
+    /** Every command's summary reads "Builds…", "Checks…": the form the top-level help lists them in. */
+    @Test
+    void everyCommandIsDescribedInTheThirdPerson() {
+        List<String> descriptions = new ArrayList<>();
+        collectDescriptions(Trt4jCommand.newCommandLine(), descriptions);
+
+        assertThat(descriptions).hasSizeGreaterThan(15).allSatisfy(d -> assertThat(d.split(" ")[0]).as(d)
+                .endsWith("s"));
+    }
+
+    private static void collectDescriptions(CommandLine commandLine, List<String> descriptions) {
+        commandLine.getSubcommands().forEach((name, sub) -> {
+            if (!name.equals("bench")) { // its wording is being reworked elsewhere
+                descriptions.add(sub.getCommandSpec().usageMessage().description()[0]);
+            }
+            collectDescriptions(sub, descriptions);
+        });
+    }
+
+    /** A command's help with its lines joined, so that wrapping does not split what is looked for. */
+    private static String help(String command) {
+        return CliRun.of(command, "--help").out().replaceAll("\\s+", " ");
+    }
+
     @Test
     void runWritesToTheGivenStreams() {
         StringWriter out = new StringWriter();

@@ -36,8 +36,8 @@ import java.util.function.Supplier;
  * {@code calibrate}). The TensorRT backend is found at run time ({@code -Pgpu}); without it, or without a GPU,
  * the command fails with one line, reads no sample and writes nothing.
  */
-@Command(name = "build", sortOptions = false,
-        description = "Build a TensorRT engine (plus NAME.engine.json sidecar) from an ONNX model.")
+@Command(name = "build", sortOptions = false, resourceBundle = "dev.trt4j.cli.command.BuildCommand",
+        description = "Builds a TensorRT engine (plus NAME.engine.json sidecar) from an ONNX model.")
 public final class BuildCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

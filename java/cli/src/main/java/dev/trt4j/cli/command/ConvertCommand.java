@@ -47,8 +47,8 @@ import java.util.concurrent.Callable;
  * control flow folded, an older model raised to opset 13, its Conv chains folded, or an FP16 copy for strongly typed
  * TensorRT, in that order.
  */
-@Command(name = "convert", sortOptions = false,
-        description = {"Converts a model. --fix-input/--fix-shapes: hold inputs at values or fixed shapes and fold "
+@Command(name = "convert", sortOptions = false, resourceBundle = "dev.trt4j.cli.command.ConvertCommand",
+        description = {"Converts a model. --fix-input/--fix-shapes: holds inputs at values or fixed shapes and folds "
                 + "the If nodes they decide. --opset 13: raises opset 6-12 to 13, rewriting the operators whose "
                 + "inputs or meaning changed (what per-channel Q/DQ needs). --fold: BatchNorm and constant scales and "
                 + "shifts after a Conv folded into it, spelled-out hard-swish as one HardSwish node (opset 14), "

@@ -32,7 +32,7 @@ import java.util.concurrent.Callable;
  * from the engine's sidecar and the ONNX model it names. Every engine is checked before anything is written.
  */
 @Command(name = "export-triton", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write a Triton model repository (config.pbtxt + model.plan) for TensorRT engines.")
+        description = "Writes a Triton model repository (config.pbtxt + model.plan) for TensorRT engines.")
 public final class ExportTritonCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;

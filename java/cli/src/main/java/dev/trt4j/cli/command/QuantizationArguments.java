@@ -15,7 +15,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** How commands that quantize a model quantize it: weights, BatchNorm folding, exclusions (a picocli mixin). */
+/**
+ * How commands that quantize a model quantize it: weights, BatchNorm folding, exclusions (a picocli mixin). Worded
+ * for commands that calibrate themselves; quantize, which reads a table, adds what the table needs in its resource
+ * bundle ({@code QuantizeCommand.properties}).
+ */
 public final class QuantizationArguments {
     @Option(names = "--per-tensor-weights", description = "One scale per weight tensor instead of per output channel.")
     boolean perTensorWeights;
@@ -32,8 +36,7 @@ public final class QuantizationArguments {
     @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "tensorrt",
             description = "Q/DQ layout: tensorrt (inputs of quantized operators, what TensorRT builds) or "
                     + "onnxruntime-cpu (UINT8 activations, INT8 weights, INT32 biases and Q/DQ on Conv outputs, what "
-                    + "ONNX Runtime's CPU kernels fuse; needs a table from calibrate --all-tensors). Default "
-                    + "${DEFAULT-VALUE}.")
+                    + "ONNX Runtime's CPU kernels fuse). Default ${DEFAULT-VALUE}.")
     String runtime;
 
     @Option(names = "--reduce-range", negatable = true,

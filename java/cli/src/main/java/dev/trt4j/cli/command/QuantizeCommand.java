@@ -41,7 +41,7 @@ import java.util.concurrent.Callable;
  * {@code trt4j quantize}: inserts QuantizeLinear/DequantizeLinear pairs into an FP32 model from a calibration table,
  * giving an explicitly quantized INT8 model that TensorRT builds and ONNX Runtime runs.
  */
-@Command(name = "quantize", sortOptions = false,
+@Command(name = "quantize", sortOptions = false, resourceBundle = "dev.trt4j.cli.command.QuantizeCommand",
         description = {"Writes an explicitly quantized (Q/DQ) INT8 model from an FP32 model and a calibration table: "
                 + "symmetric INT8, activations per tensor from the table, weights per output channel from their "
                 + "values, BatchNorm folded into its Conv first. --runtime onnxruntime-cpu lays it out for ONNX "
