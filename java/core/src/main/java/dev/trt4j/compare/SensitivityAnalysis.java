@@ -45,12 +45,16 @@ public final class SensitivityAnalysis {
     /**
      * The layers ranked, and the fully quantized model's score.
      *
-     * @param fullyQuantized the metric with every layer in INT8
-     * @param layers         most sensitive first ({@link LayerSensitivity#MOST_SENSITIVE_FIRST})
+     * @param fullyQuantized    the metric with every layer in INT8
+     * @param layers            most sensitive first ({@link LayerSensitivity#MOST_SENSITIVE_FIRST})
+     * @param evaluationData    what the models were evaluated on, as the evaluator describes it
+     * @param evaluationSamples how many samples they were evaluated on
      */
-    public record Ranking(TaskScore fullyQuantized, List<LayerSensitivity> layers) {
+    public record Ranking(TaskScore fullyQuantized, List<LayerSensitivity> layers, String evaluationData,
+                          long evaluationSamples) {
         public Ranking {
             Objects.requireNonNull(fullyQuantized, "fullyQuantized");
+            Objects.requireNonNull(evaluationData, "evaluationData");
             layers = List.copyOf(layers);
         }
     }
@@ -120,8 +124,8 @@ public final class SensitivityAnalysis {
     /** Quantizes each layer alone and ranks them, most sensitive first. */
     public Ranking rank() {
         List<String> layers = layers();
-        TaskScore fullScore = TaskScore.of(evaluator.evaluate(new Candidate("all layers INT8", full.toByteArray()),
-                data));
+        EvaluationResult fullResult = evaluator.evaluate(new Candidate("all layers INT8", full.toByteArray()), data);
+        TaskScore fullScore = TaskScore.of(fullResult);
         LOG.info("all {} layers INT8: {} {} (FP32 {})", layers.size(), fullScore.metric(), fullScore.candidate(),
                 fullScore.reference());
         List<LayerSensitivity> ranked = new ArrayList<>();
@@ -137,7 +141,7 @@ public final class SensitivityAnalysis {
                     s.drop(), o.cosine(), o.snrDb()));
         }
         ranked.sort(LayerSensitivity.MOST_SENSITIVE_FIRST);
-        return new Ranking(fullScore, ranked);
+        return new Ranking(fullScore, ranked, fullResult.data(), fullResult.samples());
     }
 
     /**

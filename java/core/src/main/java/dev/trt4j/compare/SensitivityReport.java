@@ -22,7 +22,7 @@ import java.util.Optional;
  * @param method            the activation calibration method
  * @param metric            the task metric, e.g. {@code accuracy}
  * @param higherIsBetter    whether a larger metric is better
- * @param evaluationData    what the models were evaluated on
+ * @param evaluationData    what the models were evaluated on (none of the calibration samples)
  * @param fp32Score         the FP32 model's metric
  * @param quantizedScore    the metric with every layer in INT8
  * @param ranking           most sensitive first
@@ -30,12 +30,13 @@ import java.util.Optional;
  * @param biasCorrection    the bias correction applied to every candidate and to the written model; null = none
  * @param calibrationData   what the activation ranges were calibrated on; null in files written before it was kept
  * @param calibrationSamples how many samples the ranges saw; null likewise
+ * @param evaluationSamples how many samples the models were evaluated on; null in files written before it was kept
  */
 public record SensitivityReport(String model, String modelSha256, String method, String metric,
                                 boolean higherIsBetter, String evaluationData, double fp32Score,
                                 double quantizedScore, List<LayerSensitivity> ranking, Search search,
                                 BiasCorrection.Scope biasCorrection, String calibrationData,
-                                Long calibrationSamples) {
+                                Long calibrationSamples, Long evaluationSamples) {
     static final ReportFormat FORMAT = new ReportFormat("trt4j.sensitivity", 1);
 
     /**
@@ -76,12 +77,12 @@ public record SensitivityReport(String model, String modelSha256, String method,
                 search, null);
     }
 
-    /** A report whose calibration data is not recorded. */
+    /** A report whose calibration data and evaluation sample count are not recorded. */
     public SensitivityReport(String model, String modelSha256, String method, String metric, boolean higherIsBetter,
                              String evaluationData, double fp32Score, double quantizedScore,
                              List<LayerSensitivity> ranking, Search search, BiasCorrection.Scope biasCorrection) {
         this(model, modelSha256, method, metric, higherIsBetter, evaluationData, fp32Score, quantizedScore, ranking,
-                search, biasCorrection, null, null);
+                search, biasCorrection, null, null, null);
     }
 
     public Optional<Search> searchResult() {
@@ -116,13 +117,11 @@ public record SensitivityReport(String model, String modelSha256, String method,
         root.put("method", method);
         root.put("metric", metric);
         root.put("higherIsBetter", higherIsBetter);
-        root.put("evaluationData", evaluationData);
+        // The data keys in the order and form comparison.json gives them, so that a script reads both alike.
         root.put("calibrationData", calibrationData);
-        if (calibrationSamples == null) {
-            root.putNull("calibrationSamples");
-        } else {
-            root.put("calibrationSamples", calibrationSamples.longValue());
-        }
+        putCount(root, "calibrationSamples", calibrationSamples);
+        root.put("evaluationData", evaluationData);
+        putCount(root, "evaluationSamples", evaluationSamples);
         root.put("fp32Score", fp32Score);
         root.put("quantizedScore", quantizedScore);
         // Always present, null when off, so that a reader can tell "not applied" from an older file.
@@ -163,6 +162,14 @@ public record SensitivityReport(String model, String modelSha256, String method,
         return root;
     }
 
+    private static void putCount(ObjectNode n, String field, Long count) {
+        if (count == null) {
+            n.putNull(field);
+        } else {
+            n.put(field, count.longValue());
+        }
+    }
+
     private static void putNumber(ObjectNode n, String field, double v) {
         if (Double.isFinite(v)) {
             n.put(field, v);
@@ -200,7 +207,8 @@ public record SensitivityReport(String model, String modelSha256, String method,
                 doc.text(root.get("metric"), "metric"), doc.bool(root.get("higherIsBetter"), "higherIsBetter"),
                 doc.text(root.get("evaluationData"), "evaluationData"), number(doc, root, "fp32Score", ""),
                 number(doc, root, "quantizedScore", ""), ranking, search, biasCorrection(doc, root),
-                optionalText(doc, root, "calibrationData"), optionalCount(doc, root, "calibrationSamples"));
+                optionalText(doc, root, "calibrationData"), optionalCount(doc, root, "calibrationSamples"),
+                optionalCount(doc, root, "evaluationSamples"));
     }
 
     private static String optionalText(JsonDocument doc, ObjectNode root, String field) {

@@ -144,7 +144,8 @@ public final class HtmlReport {
     private void sensitivity(SensitivityReport s) {
         html.append("<section id=\"sensitivity\">\n<h2>Sensitivity</h2>\n<p class=\"meta\">")
                 .append(escape(s.model())).append(", ").append(escape(s.metric())).append(" on ")
-                .append(escape(s.evaluationData())).append(".</p>\n");
+                .append(s.evaluationSamples() == null ? escape(s.evaluationData()) : s.evaluationSamples()
+                        + " held-out samples (" + escape(s.evaluationData()) + ")").append(".</p>\n");
         s.searchResult().ifPresent(r -> html.append("<p>Target drop ").append(ResultTable.format(r.targetDrop()))
                 .append(r.reached() ? " reached" : " <strong>not reached</strong>").append(" with ")
                 .append(r.skipped().size()).append(" of ").append(s.ranking().size())

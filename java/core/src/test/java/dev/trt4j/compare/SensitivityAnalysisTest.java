@@ -243,25 +243,34 @@ class SensitivityAnalysisTest {
     void theReportSaysWhichBiasCorrectionWasApplied() throws IOException {
         TaskScore full = ranking.fullyQuantized();
         SensitivityReport corrected = new SensitivityReport("mlp.onnx", "abc", "max", full.metric(),
-                full.higherIsBetter(), "synthetic", full.reference(), full.candidate(), ranking.layers(), null,
-                BiasCorrection.Scope.ALL, "seeded random (seed 1)", 64L);
+                full.higherIsBetter(), ranking.evaluationData(), full.reference(), full.candidate(), ranking.layers(),
+                null, BiasCorrection.Scope.ALL, "seeded random (seed 1)", 64L, ranking.evaluationSamples());
         Path json = dir.resolve("sensitivity-bias.json");
         corrected.write(json);
 
         assertThat(SensitivityReport.read(json)).isEqualTo(corrected);
         assertThat(corrected.toJson().get("biasCorrection").asText()).isEqualTo("all");
+        assertThat(corrected.toJson().get("evaluationSamples").asLong()).isEqualTo(ranking.evaluationSamples())
+                .isPositive();
+        assertThat(plain().toJson().get("evaluationSamples").isNull()).as("present, null when not recorded").isTrue();
         assertThat(corrected.rankingTable().title()).contains("(max activations, bias correction: all)");
 
-        SensitivityReport plain = new SensitivityReport("mlp.onnx", "abc", "max", full.metric(),
-                full.higherIsBetter(), "synthetic", full.reference(), full.candidate(), ranking.layers(), null);
+        SensitivityReport plain = plain();
         assertThat(plain.toJson().get("biasCorrection").isNull()).isTrue();
         assertThat(plain.rankingTable().title()).doesNotContain("bias");
         // A file written before the field existed reads as "none applied".
         ObjectNode old = plain.toJson();
         old.remove("biasCorrection");
+        old.remove("evaluationSamples");
         Path older = dir.resolve("sensitivity-old.json");
         Files.writeString(older, old.toString());
         assertThat(SensitivityReport.read(older)).isEqualTo(plain);
+    }
+
+    private static SensitivityReport plain() {
+        TaskScore full = ranking.fullyQuantized();
+        return new SensitivityReport("mlp.onnx", "abc", "max", full.metric(), full.higherIsBetter(), "synthetic",
+                full.reference(), full.candidate(), ranking.layers(), null);
     }
 
     private static ModelProto biasCorrected(QuantizationResult quantized, Study study) {

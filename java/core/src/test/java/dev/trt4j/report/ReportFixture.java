@@ -68,9 +68,10 @@ final class ReportFixture {
     static SensitivityReport sensitivity() {
         List<LayerSensitivity> ranking = List.of(new LayerSensitivity("conv<a>", "Conv", 0.5, 0.47, 0.6, 3.0),
                 new LayerSensitivity("fc", "MatMul", 0.96, 0.01, 0.999, 30.0));
-        return new SensitivityReport("m.onnx", "ef".repeat(32), "max", "accuracy", true, "lines", 0.97, 0.5, ranking,
-                new SensitivityReport.Search(0.02, List.of("conv<a>"), 0.96, 0.01, true,
+        return new SensitivityReport("m.onnx", "ef".repeat(32), "max", "accuracy", true, "lines [64, 128)", 0.97, 0.5,
+                ranking, new SensitivityReport.Search(0.02, List.of("conv<a>"), 0.96, 0.01, true,
                         List.of(new PartialQuantization.Step(0, null, 0.5, 0.47),
-                                new PartialQuantization.Step(1, "conv<a>", 0.96, 0.01))));
+                                new PartialQuantization.Step(1, "conv<a>", 0.96, 0.01))),
+                null, "lines [0, 64)", 64L, 64L);
     }
 }

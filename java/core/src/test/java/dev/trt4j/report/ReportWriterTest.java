@@ -39,6 +39,12 @@ class ReportWriterTest {
     }
 
     @Test
+    void theSensitivitySectionCountsItsHeldOutSamplesAsTheComparisonDoes() {
+        assertThat(html).contains("m.onnx, accuracy on 64 held-out samples (lines [64, 128)).")
+                .contains("accuracy (higher is better) on 64 held-out samples (lines [64, 128))");
+    }
+
+    @Test
     void theCalibrationFolderIsReadWithEveryMethodsTable() {
         assertThat(calibration.tables()).containsOnlyKeys("max", "entropy", "percentile-99.99", "mse");
         assertThat(calibration.statistics().tensors()).containsOnlyKeys(ReportFixture.TENSORS);

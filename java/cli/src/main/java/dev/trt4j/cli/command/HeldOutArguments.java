@@ -70,12 +70,6 @@ public final class HeldOutArguments {
         return evalData != null;
     }
 
-    /** What the evaluation samples are, for reports. */
-    String describeEvaluation(SampleSplit split, long calibrationSamples) {
-        return evalData != null ? evalData.toString()
-                : split.describe() + " after the first " + calibrationSamples + " (calibration) samples";
-    }
-
     /** Judges candidates against {@code model} with the task metric asked for. */
     CandidateEvaluator evaluator(OnnxModel model, StateFeedback feedback) {
         Optional<TaskKind> kind = evaluation.taskKind();

@@ -134,11 +134,6 @@ public final class QuantizationStudyArguments {
         return evaluation.evaluationData(split, calibrationSamples, dataOptions(model), dataInputs(model));
     }
 
-    /** What the evaluation samples are, for reports. */
-    String describeEvaluation(SampleSplit split, long calibrationSamples) {
-        return feedback.feedback().describe(evaluation.describeEvaluation(split, calibrationSamples));
-    }
-
     /** Judges candidates against {@code model} with the task metric asked for. */
     CandidateEvaluator evaluator(OnnxModel model) {
         return evaluation.evaluator(model, feedback.feedback());

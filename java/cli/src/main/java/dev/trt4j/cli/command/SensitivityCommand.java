@@ -121,10 +121,9 @@ public final class SensitivityCommand implements Callable<Integer> {
 
         var full = ranking.fullyQuantized();
         SensitivityReport report = new SensitivityReport(studied.file().getFileName().toString(), onnx.sha256(),
-                methodSpec.label(), full.metric(), full.higherIsBetter(),
-                study.describeEvaluation(split, calibrationSamples), full.reference(),
+                methodSpec.label(), full.metric(), full.higherIsBetter(), ranking.evaluationData(), full.reference(),
                 full.candidate(), ranking.layers(), partial == null ? null : SensitivityReport.Search.of(partial),
-                scope, statistics.dataDescription(), statistics.samples());
+                scope, statistics.dataDescription(), statistics.samples(), ranking.evaluationSamples());
         Path partialModel = folder.resolve(studied.stem() + ".partial.int8.onnx");
         try (StagedWrites files = StagedWrites.in(folder)) {
             subject.save(files);

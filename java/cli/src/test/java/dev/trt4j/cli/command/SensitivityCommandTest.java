@@ -50,6 +50,11 @@ class SensitivityCommandTest {
         assertThat(json.get("metric").asText()).isEqualTo("cosine(y)");
         assertThat(json.get("search").get("skipped")).extracting(JsonNode::asText).containsExactly("fragile");
         assertThat(json.get("search").get("reached").asBoolean()).isTrue();
+        // The data as comparison.json gives it: the evaluator's description and count of the held-out samples.
+        assertThat(json.get("evaluationSamples").asLong()).isEqualTo(64);
+        assertThat(json.get("evaluationData").asText()).startsWith("synthetic:").contains("64 samples")
+                .doesNotContain("after the first");
+        assertThat(json.get("calibrationSamples").asLong()).isEqualTo(64);
         assertThat(Files.readString(out.resolve("skip-list.txt"))).isEqualTo("fragile\n");
         assertThat(out.resolve("mlp.partial.int8.onnx")).isRegularFile();
         ModelProto partial = ModelProto.parseFrom(Files.readAllBytes(out.resolve("mlp.partial.int8.onnx")));
