@@ -27,10 +27,11 @@ final class EngineFileCheck {
     }
 
     /**
-     * @param sidecar the engine's sidecar, or null when it has none
+     * Checks the file itself; called before its sidecar is read, since a folder or a model has none.
+     *
      * @throws Trt4jException naming the file and why it is no engine
      */
-    static void check(Path engine, EngineSidecar sidecar) {
+    static void check(Path engine) {
         if (Files.isDirectory(engine)) {
             throw new Trt4jException(engine + ": a folder, not an engine file; give the engine files in it");
         }
@@ -49,6 +50,16 @@ final class EngineFileCheck {
             throw new Trt4jException(engine + ": not a TensorRT engine: it starts like text, not with the binary "
                     + "header of a serialized engine");
         }
+    }
+
+    /**
+     * Checks that {@code engine} is still the file its sidecar describes: its tensors, profile and batch limits
+     * are read from the sidecar, and would be another engine's.
+     *
+     * @param sidecar the engine's sidecar, or null when it has none (nothing to check)
+     * @throws Trt4jException when the SHA-256 differs
+     */
+    static void requireSidecarMatches(Path engine, EngineSidecar sidecar) {
         if (sidecar != null && sidecar.engineSha256() != null
                 && !sidecar.engineSha256().equalsIgnoreCase(Provenance.sha256(engine))) {
             throw new Trt4jException(engine + ": not the engine its sidecar " + EngineSidecarFile.pathFor(engine)

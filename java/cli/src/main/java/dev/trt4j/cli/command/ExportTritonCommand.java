@@ -76,9 +76,9 @@ public final class ExportTritonCommand implements Callable<Integer> {
         List<TritonModelConfig> configs = new ArrayList<>();
         Set<String> names = new HashSet<>();
         for (Path engine : engines) {
-            EngineFileCheck.check(engine, null); // before its sidecar: a folder or a model has none to read
+            EngineFileCheck.check(engine);
             EngineSidecar sidecar = EngineSidecarFile.read(engine).orElse(null);
-            EngineFileCheck.check(engine, sidecar);
+            EngineFileCheck.requireSidecarMatches(engine, sidecar);
             EngineTensors tensors = EngineTensors.find(engine, sidecar, model);
             String name = TritonRepository.modelName(engine);
             if (!names.add(name)) {
@@ -110,18 +110,25 @@ public final class ExportTritonCommand implements Callable<Integer> {
         if (config.maxBatchSize() > 0 || given.isEmpty()) {
             return;
         }
-        String why = sidecar == null || sidecar.profiles().isEmpty() ? "it has no sidecar with its optimization profile"
+        String why = sidecar == null || sidecar.profiles().isEmpty()
+                ? "it has no sidecar with its optimization profile"
                 : "its profile does not let every input's first dimension vary from 1 as a batch";
         throw new InvalidOptionException(engine + ": Triton cannot batch this engine (max_batch_size 0: " + why
                 + "), so " + String.join(" and ", given) + " cannot apply; leave "
                 + (given.size() == 1 ? "it" : "them") + " out for this engine");
     }
 
-    /** The batching options given on the command line (the queue delay has a default, which does not count). */
+    /**
+     * The batching options given on the command line. Defaults do not count, nor does {@code --max-batch 0}, which
+     * asks for the engine's largest batch, whatever that is.
+     */
     private List<String> batchingOptions() {
         ParseResult parsed = spec.commandLine().getParseResult();
         List<String> given = new ArrayList<>();
-        for (String option : List.of("--max-batch", "--preferred-batch", "--max-queue-delay-us")) {
+        if (maxBatch > 0) {
+            given.add("--max-batch");
+        }
+        for (String option : List.of("--preferred-batch", "--max-queue-delay-us")) {
             if (parsed.hasMatchedOption(option)) {
                 given.add(option);
             }

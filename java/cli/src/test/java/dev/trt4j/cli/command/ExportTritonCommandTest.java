@@ -176,7 +176,7 @@ class ExportTritonCommandTest {
 
         CliRun run = exportTriton(fixed.toString(), "--out", repo.toString(), "--preferred-batch", "2",
                 "--max-queue-delay-us", "50");
-        CliRun plain = exportTriton(fixed.toString(), "--out", repo.toString());
+        CliRun plain = exportTriton(fixed.toString(), "--out", repo.toString(), "--max-batch", "0"); // the default
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly("trt4j: " + fixed + ": Triton cannot batch this engine "
