@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
  * built here.
  */
 @Command(name = "doctor",
-        description = "Checks the CUDA driver, CUDA runtime, TensorRT and GPUs; says what is missing and how to get it.")
+        description = "Checks the CUDA driver, CUDA runtime, TensorRT and GPUs; says what is missing and how to get "
+                + "it.")
 public final class DoctorCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
