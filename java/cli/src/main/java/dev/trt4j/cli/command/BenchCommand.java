@@ -51,7 +51,7 @@ import java.util.concurrent.Callable;
  * rounds. All files are checked before anything runs.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Time inference like trtexec on TensorRT or ONNX Runtime (CPU); compare precisions.")
+        description = "Times inference like trtexec on TensorRT or ONNX Runtime (CPU); compares precisions.")
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
