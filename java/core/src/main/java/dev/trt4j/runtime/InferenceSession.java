@@ -17,11 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -42,7 +39,9 @@ import java.util.function.Supplier;
  * <p>Thread-safe. The session owns its model, its contexts and the threads of {@link #runAsync}; {@link #close()}
  * waits for running requests and for those {@link #runAsync} already accepted on the session's own threads, then
  * frees everything (idempotent). Later requests fail with {@link IllegalStateException}. An {@link OutputReader}
- * must not call {@link #close()} or {@code run} on its own session: it holds a context while it reads.
+ * must not call {@link #close()} or {@code run} on its own session: it holds a context while it reads, so both
+ * throw {@link IllegalStateException} there. Stages chained on a {@link #runAsync} future may run on the session's
+ * threads and may close it (see {@link #close()}); they should not block waiting for more of its requests.
  */
 public final class InferenceSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceSession.class);
@@ -53,8 +52,12 @@ public final class InferenceSession implements AutoCloseable {
     private final Deque<ExecutionContext> idle;
     private final Semaphore free;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
-    private final ExecutorService asyncThreads;
+    private final SessionThreads asyncThreads;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Completes once the contexts and the model are freed, exceptionally if freeing them failed. */
+    private final CompletableFuture<Void> freed = new CompletableFuture<>();
+    /** Set when close() came from one of the session's own threads, which no caller then waits on. */
+    private volatile boolean closedFromOwnThread;
 
     private InferenceSession(LoadedModel model, int size) {
         this.model = model;
@@ -73,13 +76,9 @@ public final class InferenceSession implements AutoCloseable {
             Closing.afterFailure(e, owned.toArray(AutoCloseable[]::new));
             throw e;
         }
-        int id = SESSIONS.incrementAndGet();
-        AtomicInteger thread = new AtomicInteger();
-        this.asyncThreads = Executors.newFixedThreadPool(size, r -> {
-            Thread t = new Thread(r, "trt4j-session-" + id + "-" + thread.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        });
+        // The pool's end frees the contexts and the model: by then no accepted request can still need them, and
+        // it is the one point reached both when close() waits and when it is called from a pool thread.
+        this.asyncThreads = new SessionThreads("trt4j-session-" + SESSIONS.incrementAndGet(), size, this::freeAll);
     }
 
     /**
@@ -149,6 +148,11 @@ public final class InferenceSession implements AutoCloseable {
 
     /** {@code accepted}: a request {@link #runAsync} took on the session's threads before close, which still runs. */
     private <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader, boolean accepted) {
+        if (lifecycle.getReadHoldCount() > 0) {
+            // with every context held, the nested request would wait for its own
+            throw new IllegalStateException("InferenceSession for " + model.name() + ": run() was called inside one "
+                    + "of its own requests, which may wait for its own context; run it after the request returns");
+        }
         if (!lifecycle.readLock().tryLock()) {
             throw closedError();
         }
@@ -240,10 +244,16 @@ public final class InferenceSession implements AutoCloseable {
 
     /**
      * Refuses new requests, waits for running ones and for those {@link #runAsync} accepted on the session's threads,
-     * then frees the contexts and the model, each even if closing one before it fails. Idempotent.
+     * then frees the contexts and the model, each even if closing one before it fails. Idempotent: a later call waits
+     * until everything is freed, without an interrupt cutting the wait short, and throws nothing.
+     *
+     * <p>Called from one of the session's own threads, e.g. in {@code runAsync(...).thenRun(session::close)}, it
+     * refuses new requests and returns at once: the session's last thread frees everything when the stage and the
+     * requests already accepted have finished (a failure to free is then logged, as no caller waits for it).
      *
      * @throws IllegalStateException when called from an {@link OutputReader} of this session, which would wait for
      *                               itself
+     * @throws Trt4jException        on the first call, when freeing the contexts or the model failed
      */
     @Override
     public void close() {
@@ -251,17 +261,27 @@ public final class InferenceSession implements AutoCloseable {
             throw new IllegalStateException("InferenceSession for " + model.name() + ": close() was called inside one "
                     + "of its own requests, which would wait for itself; close it after the request returns");
         }
-        if (!closed.compareAndSet(false, true)) {
-            return;
+        boolean own = asyncThreads.ownsCurrentThread();
+        boolean first = closed.compareAndSet(false, true);
+        if (first) {
+            closedFromOwnThread = own;  // before shutdown(), which may run freeAll() at once
+            asyncThreads.shutdown();
         }
-        asyncThreads.shutdown();
-        boolean interrupted = false;
-        try {
-            asyncThreads.awaitTermination(Long.MAX_VALUE, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            interrupted = true; // still wait below for the requests that are running
+        if (own) {
+            return;  // waiting here would wait for this very thread
         }
-        lifecycle.writeLock().lock();
+        Throwable failure = freed.handle((ok, e) -> e).join();  // join() is not cut short by an interrupt
+        if (first && failure != null) {
+            if (failure instanceof RuntimeException e) {
+                throw e;
+            }
+            throw (Error) failure;
+        }
+    }
+
+    /** Frees the contexts and the model once the session's threads have ended; never throws. */
+    private void freeAll() {
+        lifecycle.writeLock().lock();  // waits for synchronous requests still running on callers' threads
         try {
             List<AutoCloseable> owned = new ArrayList<>(contexts);
             owned.add(model);
@@ -270,11 +290,14 @@ public final class InferenceSession implements AutoCloseable {
                 idle.clear();
             }
             Closing.all(owned);
+            freed.complete(null);
+        } catch (RuntimeException | Error e) {
+            if (closedFromOwnThread) {
+                LOG.warn("{}: freeing the inference session failed: {}", model.name(), e.getMessage(), e);
+            }
+            freed.completeExceptionally(e);
         } finally {
             lifecycle.writeLock().unlock();
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 }

@@ -5,6 +5,7 @@ import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** How an {@link InferenceSession} opens, closes and fails, on a model whose contexts only count and sleep. */
 class InferenceSessionLifecycleTest {
@@ -135,6 +138,88 @@ class InferenceSessionLifecycleTest {
         assertThat(session.run(Map.of())).isEmpty();
         session.close();
         assertThat(modelsClosed).hasValue(1);
+    }
+
+    /** A reader that holds its request until {@code go} opens, so that stages chained meanwhile run after it. */
+    private static OutputReader<Integer> heldUntil(CountDownLatch go) {
+        return out -> {
+            try {
+                return go.await(10, TimeUnit.SECONDS) ? 1 : 0;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return 0;
+            }
+        };
+    }
+
+    @Test
+    void closeFromAStageOnTheSessionsOwnThreadFreesOnceItsAcceptedRequestsAreDone() throws Exception {
+        InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
+        CountDownLatch go = new CountDownLatch(1);
+        CompletableFuture<Integer> first = session.runAsync(Map.of(), heldUntil(go));
+        CompletableFuture<String> closedOn = first.thenApply(label -> {
+            session.close();
+            return Thread.currentThread().getName();
+        });
+        CompletableFuture<Map<String, HostTensor>> queued = session.runAsync(Map.of());
+        go.countDown();
+
+        assertThat(closedOn.get(10, TimeUnit.SECONDS)).startsWith("trt4j-session-");
+        assertThat(queued.get(10, TimeUnit.SECONDS)).isEmpty();
+        assertThatThrownBy(() -> session.run(Map.of())).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is closed");
+        session.close();  // from outside: waits until the session's last thread has freed everything
+        assertThat(runs).hasValue(2);
+        assertThat(contextsClosed).hasValue(1);
+        assertThat(modelsClosed).hasValue(1);
+    }
+
+    @Test
+    void aStageThatClosedItsSessionIsRefusedFurtherRequestsInsteadOfWaiting() throws Exception {
+        InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
+        CountDownLatch go = new CountDownLatch(1);
+        CompletableFuture<List<Throwable>> refusals = session.runAsync(Map.of(), heldUntil(go)).thenApply(label -> {
+            session.close();
+            session.close();
+            Throwable sync = catchThrowable(() -> session.run(Map.of()));
+            Throwable async = catchThrowable(() -> session.runAsync(Map.of()).get(10, TimeUnit.SECONDS));
+            return List.of(sync, async);
+        });
+        go.countDown();
+
+        List<Throwable> got = refusals.get(10, TimeUnit.SECONDS);
+        assertThat(got.get(0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+        assertThat(got.get(1)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(IllegalStateException.class);
+        session.close();
+        assertThat(runs).hasValue(1);
+        assertThat(modelsClosed).hasValue(1);
+    }
+
+    @Test
+    void aFailureToFreeAfterCloseFromOwnThreadFreesTheRestOnceAndLeavesLaterClosesQuiet() throws Exception {
+        InferenceSession session = InferenceSession.of(model(0, 0, true), 2);
+        CountDownLatch go = new CountDownLatch(1);
+        CompletableFuture<Void> closing = session.runAsync(Map.of(), heldUntil(go)).thenRun(session::close);
+        go.countDown();
+        closing.get(10, TimeUnit.SECONDS);
+
+        session.close();  // the failure was logged on the session's thread; nothing is freed twice
+        assertThat(contextsClosed).hasValue(2);
+        assertThat(modelsClosed).hasValue(1);
+    }
+
+    @Test
+    void runInsideOneOfItsOwnReadersIsRefusedInsteadOfWaitingForItsOwnContext() {
+        InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertThatThrownBy(() -> session.run(Map.of(), out -> session.run(Map.of())))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("run() was called inside one of its own requests");
+            assertThat(session.run(Map.of())).isEmpty();
+        });
+        session.close();
+        assertThat(runs).hasValue(2);
     }
 
     @Test

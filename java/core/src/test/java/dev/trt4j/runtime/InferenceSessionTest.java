@@ -18,10 +18,12 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -130,6 +132,27 @@ class InferenceSessionTest {
                 .isInstanceOf(Trt4jException.class).hasMessageEndingWith("missing.onnx: no such model file");
         assertThatThrownBy(() -> InferenceSession.open(dir.resolve("model.bin"), InferenceOptions.defaults()))
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("no backend runs this kind of file");
+    }
+
+    /** The walkthrough's {@code runAsync(...).thenRun(session::close)}, with the stage sure to run on its thread. */
+    @Test
+    void closeChainedOnRunAsyncDoesNotWaitForItself() throws Exception {
+        InferenceSession other = InferenceSession.open(model, InferenceOptions.defaults().withContexts(1));
+        CountDownLatch chained = new CountDownLatch(1);
+        CompletableFuture<Void> closing = other.runAsync(image(3, 1), out -> {
+            try {
+                return chained.await(10, TimeUnit.SECONDS) ? out.shape(output)[1] : -1;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -1L;
+            }
+        }).thenRun(other::close);
+        chained.countDown();
+
+        closing.get(10, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> other.run(image(1, 1))).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is closed");
+        other.close();
     }
 
     @Test
