@@ -137,7 +137,7 @@ public final class InferenceSession implements AutoCloseable {
 
     /**
      * Runs one query and hands its outputs to {@code reader} while the context is held; nothing is copied unless the
-     * reader copies.
+     * reader copies. The outputs refuse to be read once the reader has returned ({@link IllegalStateException}).
      *
      * @throws Trt4jException when the inputs do not fit or the backend fails
      * @throws IllegalStateException after {@link #close()}
@@ -162,7 +162,12 @@ public final class InferenceSession implements AutoCloseable {
             }
             ExecutionContext context = take();
             try {
-                return reader.read(context.run(inputs));
+                ReaderOutputs outputs = new ReaderOutputs(model.name(), context.run(inputs));
+                try {
+                    return reader.read(outputs);
+                } finally {
+                    outputs.expire();
+                }
             } finally {
                 release(context);
             }

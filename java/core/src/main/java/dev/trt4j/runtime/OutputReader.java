@@ -8,6 +8,6 @@ package dev.trt4j.runtime;
  */
 @FunctionalInterface
 public interface OutputReader<T> {
-    /** Reads from {@code outputs}, which must not be kept past this call. */
+    /** Reads from {@code outputs}, which must not be kept past this call ({@link Outputs#copy} what must). */
     T read(Outputs outputs);
 }

@@ -7,7 +7,9 @@ import java.util.List;
 
 /**
  * The outputs of one run, read in place: valid only until the context that made them runs again or is closed, so
- * read them inside an {@link OutputReader} and copy what must outlive it.
+ * read them inside an {@link OutputReader} and copy what must outlive it. Those an {@link InferenceSession} hands to
+ * a reader throw {@link IllegalStateException} when read after the reader returned; a buffer from {@link #floats}
+ * kept past it cannot tell, and may then show another request's outputs.
  */
 public interface Outputs {
     /** Output names, in model order. */

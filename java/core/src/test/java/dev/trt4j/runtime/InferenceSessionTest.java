@@ -121,6 +121,19 @@ class InferenceSessionTest {
     }
 
     @Test
+    void outputsKeptPastTheirReaderRefuseToBeReadInsteadOfShowingLaterRequests() {
+        Outputs kept = session.run(image(7, 1), out -> out);
+        for (Runnable read : List.<Runnable>of(kept::names, () -> kept.shape(output), () -> kept.floats(output),
+                () -> kept.copy(output))) {
+            assertThatThrownBy(read::run).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("outputs read after their OutputReader returned")
+                    .hasMessageContaining("copy() what must outlive the reader inside it");
+        }
+        HostTensor copied = session.run(image(7, 1), out -> out.copy(output));
+        assertThat(copied.shape()).containsExactly(1, 2);
+    }
+
+    @Test
     void badInputsAreOneLineErrors() {
         assertThatThrownBy(() -> session.run(Map.of("image", HostTensor.ofFloats(new long[] {1}, new float[1]))))
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("unknown input 'image'; inputs are [x]");
