@@ -1,12 +1,16 @@
 package dev.trt4j.ort;
 
+import ai.onnxruntime.MapInfo;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,7 +23,10 @@ public final class OrtSpecs {
     private OrtSpecs() {
     }
 
-    /** Tensor entries of {@code infos} that trt4j can carry, in order; others are left out. */
+    /**
+     * Tensor entries of {@code infos} that trt4j can carry, in order; others (double or string tensors, sequences,
+     * maps) are left out, see {@link #leftOut}.
+     */
     public static List<TensorSpec> of(Map<String, NodeInfo> infos) {
         List<TensorSpec> specs = new ArrayList<>();
         for (NodeInfo node : infos.values()) {
@@ -28,6 +35,26 @@ public final class OrtSpecs {
             }
         }
         return specs;
+    }
+
+    /**
+     * The entries of {@code infos} that {@link #of} leaves out, in order, each with what it is, e.g.
+     * {@code DOUBLE tensor}, {@code sequence} or {@code map}.
+     */
+    public static Map<String, String> leftOut(Map<String, NodeInfo> infos) {
+        Map<String, String> left = new LinkedHashMap<>();
+        for (NodeInfo node : infos.values()) {
+            ValueInfo info = node.getInfo();
+            if (info instanceof TensorInfo tensor) {
+                if (elementType(tensor.type).isEmpty()) {
+                    left.put(node.getName(), tensor.type + " tensor");
+                }
+            } else {
+                left.put(node.getName(), info instanceof SequenceInfo ? "sequence"
+                        : info instanceof MapInfo ? "map" : "non-tensor value");
+            }
+        }
+        return left;
     }
 
     /** A spec named {@code name} with {@code info}'s shape and dimension names (empty names become null). */

@@ -125,7 +125,10 @@ public final class InferenceSession implements AutoCloseable {
         return model.inputs();
     }
 
-    /** The model's outputs. */
+    /**
+     * The model's outputs, those a run returns. Outputs of an element type trt4j does not carry (double or string
+     * tensors, sequences, maps) are left out; loading logs them at WARN, and asking for one by name says why.
+     */
     public List<TensorSpec> outputs() {
         return model.outputs();
     }

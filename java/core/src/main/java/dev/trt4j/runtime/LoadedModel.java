@@ -15,7 +15,7 @@ public interface LoadedModel extends AutoCloseable {
     /** The inputs; dynamic dimensions are {@code -1}. */
     List<TensorSpec> inputs();
 
-    /** The outputs; dynamic dimensions are {@code -1}. */
+    /** The outputs a run returns; dynamic dimensions are {@code -1}. A backend leaves out types it cannot carry. */
     List<TensorSpec> outputs();
 
     /** A new context with its own reusable buffers; the caller closes it. */

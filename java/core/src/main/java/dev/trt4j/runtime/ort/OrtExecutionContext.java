@@ -32,6 +32,7 @@ final class OrtExecutionContext implements ExecutionContext {
     private final OrtSession session;
     private final List<TensorSpec> inputSpecs;
     private final Set<String> outputNames;
+    private final Map<String, String> leftOut;
     private final Map<String, DirectTensor> inputs = new LinkedHashMap<>();
     private final PinnedOutputs outputs;
     private final Map<String, OnnxTensor> feed = new LinkedHashMap<>();
@@ -39,8 +40,9 @@ final class OrtExecutionContext implements ExecutionContext {
     private boolean closed;
 
     OrtExecutionContext(OrtEnvironment env, String model, OrtSession session, List<TensorSpec> inputSpecs,
-                        List<TensorSpec> outputSpecs) {
+                        List<TensorSpec> outputSpecs, Map<String, String> leftOut) {
         this.model = model;
+        this.leftOut = leftOut;
         this.session = session;
         this.inputSpecs = inputSpecs;
         this.outputNames = new LinkedHashSet<>();
@@ -116,6 +118,10 @@ final class OrtExecutionContext implements ExecutionContext {
 
         private DirectTensor get(String name) {
             DirectTensor t = outputNames.contains(name) ? outputs.output(name) : null;
+            if (t == null && leftOut.containsKey(name)) {
+                throw new Trt4jException(model + ": output '" + name + "' (" + leftOut.get(name) + ") is of a type "
+                        + "trt4j does not carry, so runs leave it out; outputs are " + outputNames);
+            }
             if (t == null) {
                 throw new Trt4jException(model + ": no output named '" + name + "'; outputs are " + outputNames);
             }

@@ -11,19 +11,27 @@ import dev.trt4j.runtime.InferenceOptions;
 import dev.trt4j.runtime.LoadedModel;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
 
 /** An ONNX model in one ONNX Runtime session, shared by all its execution contexts. Thread-safe. */
 final class OrtLoadedModel implements LoadedModel {
+    private static final Logger LOG = LoggerFactory.getLogger(OrtLoadedModel.class);
+
     private final String name;
     private final OrtEnvironment env;
     private final OrtSession session;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
+    /** Outputs left out of {@link #outputs}, by name, with what each is; named when one is asked for. */
+    private final Map<String, String> leftOut;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private OrtLoadedModel(String name, OrtEnvironment env, OrtSession session) throws OrtException {
@@ -32,6 +40,10 @@ final class OrtLoadedModel implements LoadedModel {
         this.session = session;
         this.inputs = OrtSpecs.of(session.getInputInfo());
         this.outputs = OrtSpecs.of(session.getOutputInfo());
+        this.leftOut = OrtSpecs.leftOut(session.getOutputInfo());
+        if (!leftOut.isEmpty()) {
+            LOG.warn("{}: outputs left out, of types trt4j does not carry: {}", name, describe(leftOut));
+        }
         if (inputs.size() != session.getNumInputs()) {
             throw new Trt4jException(name + ": the model has inputs that are not tensors of a type trt4j feeds");
         }
@@ -42,6 +54,12 @@ final class OrtLoadedModel implements LoadedModel {
                         + "; trt4j feeds FLOAT32, FLOAT16, INT64 and INT32 inputs");
             }
         }
+    }
+
+    /** {@code 'z' (DOUBLE tensor), 's' (sequence)}. */
+    static String describe(Map<String, String> leftOut) {
+        return leftOut.entrySet().stream().map(e -> "'" + e.getKey() + "' (" + e.getValue() + ")")
+                .collect(Collectors.joining(", "));
     }
 
     /**
@@ -88,6 +106,7 @@ final class OrtLoadedModel implements LoadedModel {
         return inputs;
     }
 
+    /** The outputs of element types trt4j carries; others are left out, and loading named them at WARN. */
     @Override
     public List<TensorSpec> outputs() {
         return outputs;
@@ -98,7 +117,7 @@ final class OrtLoadedModel implements LoadedModel {
         if (closed.get()) {
             throw new IllegalStateException("model " + name + " is closed");
         }
-        return new OrtExecutionContext(env, name, session, inputs, outputs);
+        return new OrtExecutionContext(env, name, session, inputs, outputs, leftOut);
     }
 
     @Override

@@ -1,0 +1,63 @@
+package dev.trt4j.runtime.ort;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.TestGraph;
+import dev.trt4j.onnx.TestModels;
+import dev.trt4j.runtime.InferenceOptions;
+import dev.trt4j.runtime.InferenceSession;
+import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Outputs trt4j cannot carry: y = x (float), z = double(x), s = [x] (a sequence). */
+class OrtLoadedModelTest {
+    @TempDir
+    Path dir;
+
+    private Path model() {
+        ModelProto graph = new TestGraph()
+                .input("x", TestGraph.FLOAT, 1, 2)
+                .node("Identity", List.of("x"), List.of("y"))
+                .node("Cast", List.of("x"), List.of("z"),
+                        TestGraph.intAttribute("to", TensorProto.DataType.DOUBLE_VALUE))
+                .node("SequenceConstruct", List.of("x"), List.of("s"))
+                .output("y", TestGraph.FLOAT, 1, 2)
+                .output("z", TensorProto.DataType.DOUBLE_VALUE, 1, 2)
+                .build(13);
+        TypeProto floats = TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(TestGraph.FLOAT)).build();
+        ModelProto withSequence = graph.toBuilder().setGraph(graph.getGraph().toBuilder()
+                .addOutput(ValueInfoProto.newBuilder().setName("s").setType(TypeProto.newBuilder()
+                        .setSequenceType(TypeProto.Sequence.newBuilder().setElemType(floats))))).build();
+        return TestModels.write(withSequence, dir, "mixed.onnx");
+    }
+
+    @Test
+    void outputsOfTypesTrt4jDoesNotCarryAreLeftOutAndNamedWhenAskedFor() {
+        try (InferenceSession session = InferenceSession.open(model(),
+                InferenceOptions.defaults().withContexts(1).withIntraOpThreads(1))) {
+            assertThat(session.outputs()).extracting(TensorSpec::name).containsExactly("y");
+            Map<String, HostTensor> x = Map.of("x", HostTensor.ofFloats(new long[] {1, 2}, new float[] {1, -2}));
+            assertThat(session.run(x).keySet()).containsExactly("y");
+            assertThatThrownBy(() -> session.run(x, out -> out.copy("z"))).isInstanceOf(Trt4jException.class)
+                    .hasMessageEndingWith("mixed.onnx: output 'z' (DOUBLE tensor) is of a type trt4j does not carry, "
+                            + "so runs leave it out; outputs are [y]");
+            assertThatThrownBy(() -> session.run(x, out -> out.floats("s"))).isInstanceOf(Trt4jException.class)
+                    .hasMessageContaining("output 's' (sequence) is of a type trt4j does not carry");
+            assertThatThrownBy(() -> session.run(x, out -> out.floats("w"))).isInstanceOf(Trt4jException.class)
+                    .hasMessageContaining("no output named 'w'; outputs are [y]");
+        }
+    }
+}
