@@ -59,22 +59,22 @@ public final class StateCarrier {
         if (data.size() > 1 && data.streamStarts().contains(0)) {
             // A source of streams (audio files) hands out each stream's windows in order, one after another; side by
             // side in a batch, position j would be fed the state of a window B earlier, not of the one before.
-            throw new Trt4jException(model + ": --feedback with batches of " + data.size() + ": the windows of each "
-                    + "audio file form one stream in order, which only --batch 1 feeds back correctly");
+            throw new Trt4jException(model + ": state links with batches of " + data.size() + ": the windows of each "
+                    + "audio file form one stream in order, which only batches of 1 feed back correctly");
         }
         Map<String, HostTensor> inputs = new LinkedHashMap<>(data.inputs());
         fed.clear();
         for (Slot slot : slots) {
             String input = slot.link().input();
             if (data.inputs().containsKey(input)) {
-                throw new Trt4jException(model + ": --feedback " + slot.link() + ": input '" + input + "' is fed "
-                        + "back from '" + slot.link().output() + "'; leave it out of the data");
+                throw new Trt4jException(model + ": state link " + slot.link() + ": input '" + input + "' is fed "
+                        + "back from '" + slot.link().output() + "', so it must not be given as well");
             }
             if (slot.batchAxis() < 0 && data.size() > 1) {
-                throw new Trt4jException(model + ": --feedback " + slot.link() + ": input '" + input + "' "
+                throw new Trt4jException(model + ": state link " + slot.link() + ": input '" + input + "' "
                         + ShapeResolver.shapeText(slot.dims()) + " has no dynamic batch dimension, so it holds one "
-                        + "stream's state and cannot be shared by a batch of " + data.size() + "; use --batch 1, or "
-                        + "leave its batch dimension dynamic");
+                        + "stream's state and cannot be shared by a batch of " + data.size() + "; use batches of 1, "
+                        + "or leave its batch dimension dynamic");
             }
             long[] shape = shapeFor(slot, data.size());
             HostTensor previous = state.get(input);
@@ -87,7 +87,7 @@ public final class StateCarrier {
                     && previous.shape()[slot.batchAxis()] > shape[slot.batchAxis()]) {
                 value = firstAlong(previous, slot.batchAxis(), (int) shape[slot.batchAxis()]);
             } else {
-                throw new Trt4jException(model + ": --feedback " + slot.link() + ": the state from the run before is "
+                throw new Trt4jException(model + ": state link " + slot.link() + ": the state from the run before is "
                         + ShapeResolver.shapeText(previous.shape()) + ", but a batch of " + data.size() + " needs "
                         + ShapeResolver.shapeText(shape));
             }
@@ -150,7 +150,7 @@ public final class StateCarrier {
 
     private void requireShape(String output, long[] shape, HostTensor input) {
         if (!Arrays.equals(shape, input.shape())) {
-            throw new Trt4jException(model + ": --feedback: output '" + output + "' is "
+            throw new Trt4jException(model + ": fed-back output '" + output + "' is "
                     + ShapeResolver.shapeText(shape) + ", but the input it feeds takes "
                     + ShapeResolver.shapeText(input.shape()));
         }

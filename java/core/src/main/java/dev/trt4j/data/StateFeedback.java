@@ -73,12 +73,12 @@ public final class StateFeedback {
             for (String part : spec.split(",", -1)) {
                 String s = part.strip();
                 if (s.isEmpty()) {
-                    throw new InvalidOptionException("--feedback " + spec + ": an empty link; expected "
+                    throw new InvalidOptionException("state links " + spec + ": an empty link; expected "
                             + "OUTPUT=INPUT[,...], e.g. stateN=state");
                 }
                 int eq = s.indexOf('=');
                 if (eq <= 0 || eq == s.length() - 1 || s.indexOf('=', eq + 1) >= 0) {
-                    throw new InvalidOptionException("--feedback " + s + ": expected OUTPUT=INPUT, e.g. stateN=state");
+                    throw new InvalidOptionException("state link " + s + ": expected OUTPUT=INPUT, e.g. stateN=state");
                 }
                 links.add(new Link(s.substring(0, eq).strip(), s.substring(eq + 1).strip()));
             }
@@ -97,7 +97,7 @@ public final class StateFeedback {
         Set<String> inputs = new LinkedHashSet<>();
         for (Link l : links) {
             if (!inputs.add(l.input())) {
-                throw new InvalidOptionException("--feedback: input '" + l.input() + "' is fed by two outputs");
+                throw new InvalidOptionException("state links: input '" + l.input() + "' is fed by two outputs");
             }
         }
         return links.isEmpty() ? NONE : new StateFeedback(links);
@@ -142,14 +142,13 @@ public final class StateFeedback {
         List<StateCarrier.Slot> slots = new ArrayList<>();
         for (Link link : links) {
             TensorSpec out = find(outputs, link.output()).orElseThrow(() -> new Trt4jException(model
-                    + ": --feedback " + link + " names no model output (outputs: " + names(outputs) + ")"));
+                    + ": state link " + link + " names no model output (outputs: " + names(outputs) + ")"));
             TensorSpec in = find(inputs, link.input()).orElseThrow(() -> new Trt4jException(model
-                    + ": --feedback " + link + " names no model input (inputs: " + names(inputs) + ")"));
+                    + ": state link " + link + " names no model input (inputs: " + names(inputs) + ")"));
             for (TensorSpec t : List.of(out, in)) {
                 if (t.type() != ElementType.FLOAT32) {
-                    throw new InvalidOptionException(model + ": --feedback " + link + ": '" + t.name() + "' is "
-                            + t.type()
-                            + "; fed-back state must be FLOAT32");
+                    throw new InvalidOptionException(model + ": state link " + link + ": '" + t.name() + "' is "
+                            + t.type() + "; fed-back state must be FLOAT32");
                 }
             }
             long[] dims = in.dims();
@@ -157,10 +156,9 @@ public final class StateFeedback {
             for (int i = 0; i < dims.length; i++) {
                 if (dims[i] < 0) {
                     if (batchAxis >= 0) {
-                        throw new InvalidOptionException(model + ": --feedback " + link + ": input '" + in.name() + "' "
-                                + in.shapeText() + " has several dynamic dimensions; give it a fixed shape first "
-                                + "(trt4j convert --fix-shapes " + in.name() + ":...), leaving at most the batch "
-                                + "dynamic");
+                        throw new InvalidOptionException(model + ": state link " + link + ": input '" + in.name()
+                                + "' " + in.shapeText() + " has several dynamic dimensions; fix all but the batch "
+                                + "first (hint: trt4j convert --fix-shapes " + in.name() + ":...)");
                     }
                     batchAxis = i;
                 }

@@ -37,26 +37,26 @@ class StateFeedbackTest {
     void rejectsMalformedLinksAndAnInputFedTwice() {
         for (String bad : List.of("stateN", "=state", "stateN=", "a=b=c")) {
             assertThatThrownBy(() -> StateFeedback.parse(List.of(bad))).isInstanceOf(Trt4jException.class)
-                    .hasMessage("--feedback " + bad + ": expected OUTPUT=INPUT, e.g. stateN=state");
+                    .hasMessage("state link " + bad + ": expected OUTPUT=INPUT, e.g. stateN=state");
         }
         assertThatThrownBy(() -> StateFeedback.parse(List.of(",,")))
-                .hasMessage("--feedback ,,: an empty link; expected OUTPUT=INPUT[,...], e.g. stateN=state");
+                .hasMessage("state links ,,: an empty link; expected OUTPUT=INPUT[,...], e.g. stateN=state");
         assertThatThrownBy(() -> StateFeedback.parse(List.of("a=state,b=state")))
-                .hasMessage("--feedback: input 'state' is fed by two outputs");
+                .hasMessage("state links: input 'state' is fed by two outputs");
     }
 
     @Test
     void linksMustNameFloatTensorsOfTheModelWithAtMostOneDynamicDimension() {
         assertThatThrownBy(() -> StateFeedback.parse(List.of("hN=state")).start("m.onnx", INPUTS, OUTPUTS))
-                .hasMessage("m.onnx: --feedback hN=state names no model output (outputs: y, stateN, count)");
+                .hasMessage("m.onnx: state link hN=state names no model output (outputs: y, stateN, count)");
         assertThatThrownBy(() -> StateFeedback.parse(List.of("stateN=h")).start("m.onnx", INPUTS, OUTPUTS))
-                .hasMessage("m.onnx: --feedback stateN=h names no model input (inputs: x, state, ids)");
+                .hasMessage("m.onnx: state link stateN=h names no model input (inputs: x, state, ids)");
         assertThatThrownBy(() -> StateFeedback.parse(List.of("count=state")).start("m.onnx", INPUTS, OUTPUTS))
-                .hasMessage("m.onnx: --feedback count=state: 'count' is INT64; fed-back state must be FLOAT32");
+                .hasMessage("m.onnx: state link count=state: 'count' is INT64; fed-back state must be FLOAT32");
         List<TensorSpec> twoDynamic = List.of(spec("state", ElementType.FLOAT32, 2, -1, -1));
         assertThatThrownBy(() -> StateFeedback.parse(List.of("stateN=state")).start("m.onnx", twoDynamic, OUTPUTS))
-                .hasMessageStartingWith("m.onnx: --feedback stateN=state: input 'state' [2,?,?] has several dynamic "
-                        + "dimensions; give it a fixed shape first (trt4j convert --fix-shapes state:...)");
+                .hasMessage("m.onnx: state link stateN=state: input 'state' [2,?,?] has several dynamic dimensions; "
+                        + "fix all but the batch first (hint: trt4j convert --fix-shapes state:...)");
     }
 
     @Test
@@ -94,7 +94,7 @@ class StateFeedbackTest {
         assertThat(last.floats()).containsExactly(1, 2, 3, 7, 8, 9);
         carrier.keep("stateN", HostTensor.ofFloats(new long[] {2, 1, 3}, new float[6]));
         assertThatThrownBy(() -> carrier.feed(batch(2)))
-                .hasMessage("m.onnx: --feedback stateN=state: the state from the run before is [2,1,3], but a batch "
+                .hasMessage("m.onnx: state link stateN=state: the state from the run before is [2,1,3], but a batch "
                         + "of 2 needs [2,2,3]");
     }
 
@@ -118,22 +118,22 @@ class StateFeedbackTest {
         StateCarrier carrier = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", INPUTS, OUTPUTS);
         assertThatThrownBy(() -> carrier.feed(new Batch(2, batch(2).inputs(), java.util.Set.of(0))))
                 .as("audio windows of one file side by side would each get the state of a window 2 earlier")
-                .hasMessage("m.onnx: --feedback with batches of 2: the windows of each audio file form one stream in "
-                        + "order, which only --batch 1 feeds back correctly");
+                .hasMessage("m.onnx: state links with batches of 2: the windows of each audio file form one stream "
+                        + "in order, which only batches of 1 feed back correctly");
 
         Map<String, HostTensor> withState = new java.util.HashMap<>(batch(1).inputs());
         withState.put("state", HostTensor.ofFloats(new long[] {2, 1, 3}, new float[6]));
         assertThatThrownBy(() -> carrier.feed(new Batch(1, withState)))
-                .hasMessage("m.onnx: --feedback stateN=state: input 'state' is fed back from 'stateN'; leave it out of "
-                        + "the data");
+                .hasMessage("m.onnx: state link stateN=state: input 'state' is fed back from 'stateN', so it must "
+                        + "not be given as well");
 
         List<TensorSpec> fixed = List.of(spec("x", ElementType.FLOAT32, -1, 4),
                 spec("state", ElementType.FLOAT32, 2, 1, 3));
         StateCarrier single = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", fixed, OUTPUTS);
         assertThatThrownBy(() -> single.feed(batch(2)))
-                .hasMessage("m.onnx: --feedback stateN=state: input 'state' [2,1,3] has no dynamic batch dimension, "
-                        + "so it holds one stream's state and cannot be shared by a batch of 2; use --batch 1, or leave "
-                        + "its batch dimension dynamic");
+                .hasMessage("m.onnx: state link stateN=state: input 'state' [2,1,3] has no dynamic batch dimension, "
+                        + "so it holds one stream's state and cannot be shared by a batch of 2; use batches of 1, or "
+                        + "leave its batch dimension dynamic");
         assertThat(single.feed(batch(1)).inputs().get("state").shape()).containsExactly(2, 1, 3);
     }
 
@@ -144,9 +144,9 @@ class StateFeedbackTest {
 
         assertThatThrownBy(() -> carrier.keep("stateN", new long[] {1, 2, 3}, FloatBuffer.wrap(new float[6])))
                 .as("the same number of values in another layout would scramble the state")
-                .hasMessage("m.onnx: --feedback: output 'stateN' is [1,2,3], but the input it feeds takes [2,1,3]");
+                .hasMessage("m.onnx: fed-back output 'stateN' is [1,2,3], but the input it feeds takes [2,1,3]");
         assertThatThrownBy(() -> carrier.keep("stateN", HostTensor.ofFloats(new long[] {1, 2, 3}, new float[6])))
-                .hasMessage("m.onnx: --feedback: output 'stateN' is [1,2,3], but the input it feeds takes [2,1,3]");
+                .hasMessage("m.onnx: fed-back output 'stateN' is [1,2,3], but the input it feeds takes [2,1,3]");
     }
 
     private static Batch batch(int n) {

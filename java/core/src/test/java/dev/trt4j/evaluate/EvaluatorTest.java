@@ -206,7 +206,8 @@ class EvaluatorTest {
         assertThatThrownBy(() -> Evaluator.evaluate(reference, candidate, batches(ones), Optional.empty(),
                 OPTIONS.withFeedback(StateFeedback.parse(List.of("stateN=state,y=x")))))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessageEndingWith("--feedback y=x: input 'x' is fed back from 'y'; leave it out of the data");
+                .hasMessageEndingWith("state link y=x: input 'x' is fed back from 'y', so it must not be given "
+                        + "as well");
     }
 
     private static CalibrationDataSource batches(List<Batch> list) {

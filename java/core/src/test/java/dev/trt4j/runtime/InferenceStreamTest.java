@@ -74,6 +74,6 @@ class InferenceStreamTest {
     @Test
     void aLinkTheModelDoesNotHaveIsRefused() {
         assertThatThrownBy(() -> session.stream(StateFeedback.parse(List.of("hN=h"))))
-                .isInstanceOf(Trt4jException.class).hasMessageContaining("--feedback hN=h names no model output");
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("state link hN=h names no model output");
     }
 }

@@ -104,11 +104,11 @@ class StreamingCommandsTest {
                 "--data", wav.toString(), "--feedback", "stateN");
         assertThat(malformed.exitCode()).isNotZero();
         assertThat(malformed.errLines()).containsExactly(
-                "trt4j: --feedback stateN: expected OUTPUT=INPUT, e.g. stateN=state");
+                "trt4j: state link stateN: expected OUTPUT=INPUT, e.g. stateN=state");
 
         CliRun misspelt = CliRun.of("calibrate", model.toString(), "--data", wav.toString(), "--batch", "1",
                 "--feedback", "stateN=stat", "--out", dir.resolve("misspelt").toString());
-        assertThat(misspelt.errLines()).containsExactly("trt4j: " + model + ": --feedback stateN=stat names no model "
+        assertThat(misspelt.errLines()).containsExactly("trt4j: " + model + ": state link stateN=stat names no model "
                 + "input (inputs: x, state)");
 
         CliRun missing = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
