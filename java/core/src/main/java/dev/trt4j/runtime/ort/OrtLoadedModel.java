@@ -44,6 +44,11 @@ final class OrtLoadedModel implements LoadedModel {
         if (!leftOut.isEmpty()) {
             LOG.warn("{}: outputs left out, of types trt4j does not carry: {}", name, describe(leftOut));
         }
+        if (outputs.isEmpty()) {
+            // every run would fail inside ONNX Runtime with a message about requested outputs
+            throw new Trt4jException(name + ": no output trt4j can read; the model's outputs are " + describe(leftOut)
+                    + ", and trt4j reads tensors of FLOAT32, FLOAT16, INT64, INT32, INT8, UINT8 or BOOL");
+        }
         if (inputs.size() != session.getNumInputs()) {
             throw new Trt4jException(name + ": the model has inputs that are not tensors of a type trt4j feeds");
         }

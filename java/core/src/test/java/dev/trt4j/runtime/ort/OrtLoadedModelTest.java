@@ -60,4 +60,20 @@ class OrtLoadedModelTest {
                     .hasMessageContaining("no output named 'w'; outputs are [y]");
         }
     }
+
+    @Test
+    void aModelWithNoOutputTrt4jCanReadIsRefusedAtOpen() {
+        ModelProto doubles = new TestGraph()
+                .input("x", TestGraph.FLOAT, 1, 2)
+                .node("Cast", List.of("x"), List.of("z"),
+                        TestGraph.intAttribute("to", TensorProto.DataType.DOUBLE_VALUE))
+                .output("z", TensorProto.DataType.DOUBLE_VALUE, 1, 2)
+                .build(13);
+        Path file = TestModels.write(doubles, dir, "doubles.onnx");
+        assertThatThrownBy(() -> InferenceSession.open(file, InferenceOptions.defaults().withContexts(1)))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageEndingWith("doubles.onnx: no output trt4j can read; the model's outputs are "
+                        + "'z' (DOUBLE tensor), and trt4j reads tensors of FLOAT32, FLOAT16, INT64, INT32, INT8, UINT8 "
+                        + "or BOOL");
+    }
 }
