@@ -1,6 +1,7 @@
 package dev.trt4j.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationException;
@@ -171,7 +172,7 @@ public final class AmaxCommand implements Callable<Integer> {
             return savedTensor(input.histogram);
         }
         if ("max".equals(calibrator.name())) {
-            throw new Trt4jException("the max method needs the tensor's values (--tensor FILE.npy); a histogram "
+            throw new InvalidOptionException("the max method needs the tensor's values (--tensor FILE.npy); a histogram "
                     + "does not keep max |x|");
         }
         Histogram h = HistogramJson.readHistogram(input.histogram);

@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.TensorRtCalibrationCache;
@@ -106,7 +107,7 @@ public final class CacheConvertCommand implements Callable<Integer> {
     private void requireOutputIsNotInput() {
         try {
             if (Files.exists(in) && Files.exists(out) && Files.isSameFile(in, out)) {
-                throw new Trt4jException(out + ": --out is the input; write the converted file elsewhere");
+                throw new InvalidOptionException(out + ": --out is the input; write the converted file elsewhere");
             }
         } catch (IOException e) {
             throw new Trt4jException(out + ": cannot compare with the input " + in + ": " + e.getMessage(), e);

@@ -1,6 +1,6 @@
 package dev.trt4j.cli.command;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.TaskKind;
 import dev.trt4j.ort.OrtRunnerOptions;
@@ -46,7 +46,7 @@ public final class EvaluationArguments {
             return Optional.empty();
         }
         // TaskKind knows only the metrics; this option also takes auto and none
-        return Optional.of(TaskKind.find(name).orElseThrow(() -> new Trt4jException("--task: unknown task '" + task
+        return Optional.of(TaskKind.find(name).orElseThrow(() -> new InvalidOptionException("--task: unknown task '" + task
                 + "'; known: auto, none, " + TaskKind.labels())));
     }
 

@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.StagedWrites;
 
@@ -21,7 +22,7 @@ final class OutputModel {
      */
     static void requireDistinct(Path out, Path input, String what) {
         if (out.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize())) {
-            throw new Trt4jException(out + ": --out is the input model; write the " + what + " model elsewhere");
+            throw new InvalidOptionException(out + ": --out is the input model; write the " + what + " model elsewhere");
         }
         if (Files.isDirectory(out)) {
             throw new Trt4jException(out + ": cannot write: is a folder");

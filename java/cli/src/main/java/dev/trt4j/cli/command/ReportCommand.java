@@ -1,6 +1,7 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.Counts;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.CalibrationOutputs;
 import dev.trt4j.calibration.TableMatch;
@@ -48,7 +49,7 @@ public final class ReportCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (calibration == null && comparisons.isEmpty() && sensitivity == null) {
-            throw new Trt4jException("nothing to report: give --calibration, --comparison or --sensitivity");
+            throw new InvalidOptionException("nothing to report: give --calibration, --comparison or --sensitivity");
         }
         CalibrationFolder folder = calibration == null ? null : readCalibration();
         List<ComparisonReport> reports = comparisons.stream().map(ComparisonReport::read).toList();

@@ -165,7 +165,7 @@ class AmaxCommandTest {
         Files.writeString(h, "{\"counts\": [1, 2], \"edges\": [0, 1, 2]}");
         CliRun run = CliRun.of("amax", "--method", "max", "--histogram", h.toString());
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly(
                 "trt4j: the max method needs the tensor's values (--tensor FILE.npy); a histogram does not keep max |x|");
         assertThat(run.out()).isEmpty();

@@ -141,7 +141,7 @@ class CacheCommandTest {
 
         CliRun run = CliRun.of("cache", "convert", cache.toString(), "--out", sameViaDot.toString());
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly(
                 "trt4j: " + sameViaDot + ": --out is the input; write the converted file elsewhere");
         assertThat(Files.readString(cache)).isEqualTo(TRT_7000);

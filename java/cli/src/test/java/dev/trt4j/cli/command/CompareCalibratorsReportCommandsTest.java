@@ -133,6 +133,7 @@ class CompareCalibratorsReportCommandsTest {
                 + "calibration samples are held out for evaluation (or give --eval-data, and --samples 0 calibrates on "
                 + "all of --data)");
         CliRun nothing = CliRun.of("report", "--out", dir.resolve("empty").toString());
+        assertThat(nothing.exitCode()).isEqualTo(2);
         assertThat(nothing.errLines()).containsExactly(
                 "trt4j: nothing to report: give --calibration, --comparison or --sensitivity");
         CliRun badMethod = CliRun.of("compare-calibrators", "--methods", "max,median");

@@ -36,7 +36,7 @@ class EvaluateCommandTest {
         CliRun run = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
                 "--task", "ocr", "--samples", "8");
 
-        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly("trt4j: --task: unknown task 'ocr'; known: auto, none, embedding, "
                 + "ctc, classification, detection");
     }
