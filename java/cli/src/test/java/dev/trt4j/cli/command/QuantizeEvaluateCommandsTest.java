@@ -261,6 +261,17 @@ class QuantizeEvaluateCommandsTest {
         assertThat(folder).isEmptyDirectory();
     }
 
+    @Test
+    void anOutputModelThatIsTheInputIsAUsageError() throws IOException {
+        Path input = Files.copy(model, dir.resolve("same-in.onnx"));
+        byte[] before = Files.readAllBytes(input);
+        CliRun run = CliRun.of("convert", "--fold", input.toString(), "--out", input.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).startsWith("trt4j: " + input + ": --out is the input model");
+        assertThat(Files.readAllBytes(input)).isEqualTo(before);
+    }
+
     private static void assertFailsWithOneLine(int exitCode, CliRun run, String message, Path out) throws IOException {
         assertThat(run.exitCode()).isEqualTo(exitCode);
         assertThat(run.errLines()).containsExactly("trt4j: " + message);
