@@ -48,15 +48,44 @@ public final class BenchShapes {
             }
         }
         Map<String, long[]> resolved = new LinkedHashMap<>();
+        Map<TensorSpec, long[]> open = new LinkedHashMap<>();
         for (TensorSpec in : inputs) {
             long[] given = shapes.get(in.name());
             long[] fallback = defaults.get(in.name());
             if (given == null && fallback != null && fallback.length == in.dims().length) {
                 given = fallback;
             }
-            resolved.put(in.name(), resolve(model, in, batch, given));
+            long[] shape = resolve(model, in, batch, given);
+            if (Arrays.stream(shape).anyMatch(d -> d < 0)) {
+                open.put(in, shape);
+            }
+            resolved.put(in.name(), shape);
+        }
+        if (!open.isEmpty()) {
+            throw openDimensions(model, open);
         }
         return resolved;
+    }
+
+    /** One message for every input left open, so that the --shapes it suggests runs as given. */
+    private static InvalidOptionException openDimensions(String model, Map<TensorSpec, long[]> open) {
+        String spec = open.entrySet().stream().map(e -> e.getKey().name() + ":" + Arrays.stream(e.getValue())
+                .mapToObj(d -> d < 0 ? "N" : Long.toString(d)).collect(Collectors.joining("x")))
+                .collect(Collectors.joining(","));
+        if (open.size() == 1) {
+            Map.Entry<TensorSpec, long[]> only = open.entrySet().iterator().next();
+            int first = 0;
+            while (only.getValue()[first] >= 0) {
+                first++;
+            }
+            return new InvalidOptionException(model + ": input '" + only.getKey().name() + "' "
+                    + only.getKey().shapeText() + " has open dimension " + first + "; give its shape with --shapes "
+                    + spec);
+        }
+        String names = open.keySet().stream().map(in -> "'" + in.name() + "' " + in.shapeText())
+                .collect(Collectors.joining(", "));
+        return new InvalidOptionException(model + ": inputs " + names + " have open dimensions; give their shapes "
+                + "with --shapes " + spec);
     }
 
     private static long[] resolve(String model, TensorSpec in, int batch, long[] given) {
@@ -66,13 +95,12 @@ public final class BenchShapes {
         }
         if (given != null && given.length != dims.length) {
             throw new InvalidOptionException(model + ": --shapes " + in.name() + ":" + text(given) + " has rank "
-                    + given.length
-                    + " but input '" + in.name() + "' " + in.shapeText() + " has rank " + dims.length);
+                    + given.length + " but input '" + in.name() + "' " + in.shapeText() + " has rank " + dims.length);
         }
         long[] shape = given != null ? given.clone() : dims.clone();
         if (batch > 0) {
             if (dims[0] >= 0 && dims[0] != batch) {
-                throw new Trt4jException(model + ": batch " + batch + " does not fit input '" + in.name() + "' "
+                throw new InvalidOptionException(model + ": batch " + batch + " does not fit input '" + in.name() + "' "
                         + in.shapeText() + ": its batch dimension is fixed to " + dims[0]);
             }
             shape[0] = batch;
@@ -84,12 +112,6 @@ public final class BenchShapes {
                 throw new InvalidOptionException(model + ": --shapes " + in.name() + ":" + text(shape) + " does "
                         + "not fit input '"
                         + in.name() + "' " + in.shapeText() + " (dimension " + i + " is fixed to " + dims[i] + ")");
-            }
-            if (shape[i] < 0) {
-                String example = Arrays.stream(shape).mapToObj(d -> d < 0 ? "N" : Long.toString(d))
-                        .collect(Collectors.joining("x"));
-                throw new Trt4jException(model + ": input '" + in.name() + "' " + in.shapeText() + " has open dimension "
-                        + i + "; give its shape with --shapes " + in.name() + ":" + example);
             }
         }
         return shape;

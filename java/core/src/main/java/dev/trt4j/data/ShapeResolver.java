@@ -1,5 +1,6 @@
 package dev.trt4j.data;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
@@ -53,11 +54,11 @@ public final class ShapeResolver {
         }
         for (Map.Entry<String, long[]> e : options.fixedShapes().entrySet()) {
             TensorSpec in = inputs.stream().filter(s -> s.name().equals(e.getKey())).findFirst()
-                    .orElseThrow(() -> new Trt4jException("fixed shape " + shapeArg(e.getKey(), e.getValue())
+                    .orElseThrow(() -> new InvalidOptionException("fixed shape " + shapeArg(e.getKey(), e.getValue())
                             + " names no model input (inputs: " + names() + ")"));
             long[] user = e.getValue();
             if (!in.accepts(user)) {
-                throw new Trt4jException("fixed shape " + shapeArg(in.name(), user) + " does not fit model input '"
+                throw new InvalidOptionException("fixed shape " + shapeArg(in.name(), user) + " does not fit model input '"
                         + in.name() + "' " + in.shapeText());
             }
         }

@@ -1,5 +1,6 @@
 package dev.trt4j.benchmark;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
@@ -47,6 +48,16 @@ class BenchShapesTest {
                 Map.of("x", new long[] {1, 3, 48}))).hasMessageContaining("has rank 3 but input 'x' [?,3,?,?] has rank 4");
         assertThatThrownBy(() -> BenchShapes.resolve("cls.onnx", List.of(IMAGE), 0,
                 Map.of("image", new long[] {1}))).hasMessageContaining("names 'image', which is not an input; inputs are [x]");
+    }
+
+    @Test
+    void everyOpenInputIsNamedInOneSuggestion() {
+        TensorSpec mask = new TensorSpec("attention_mask", ElementType.INT64, new long[] {-1, -1}, null);
+        TensorSpec ids = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, null);
+        assertThatThrownBy(() -> BenchShapes.resolve("minilm.onnx", List.of(ids, mask), 8, Map.of()))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("minilm.onnx: inputs 'input_ids' [?,?], 'attention_mask' [?,?] have open dimensions; "
+                        + "give their shapes with --shapes input_ids:8xN,attention_mask:8xN");
     }
 
     @Test

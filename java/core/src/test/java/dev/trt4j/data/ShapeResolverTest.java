@@ -1,5 +1,6 @@
 package dev.trt4j.data;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
@@ -94,10 +95,10 @@ class ShapeResolverTest {
     @Test
     void fixedShapesMustNameAndFitAnInput() {
         assertThatThrownBy(() -> new ShapeResolver("d", List.of(CLS), DataOptions.builder()
-                .fixedShapes("y:1x2").build())).isInstanceOf(Trt4jException.class)
+                .fixedShapes("y:1x2").build())).isInstanceOf(InvalidOptionException.class)
                 .hasMessage("fixed shape y:1x2 names no model input (inputs: x)");
         assertThatThrownBy(() -> new ShapeResolver("d", List.of(CLS), DataOptions.builder()
-                .fixedShapes("x:1x3x32x192").build())).isInstanceOf(Trt4jException.class)
+                .fixedShapes("x:1x3x32x192").build())).isInstanceOf(InvalidOptionException.class)
                 .hasMessage("fixed shape x:1x3x32x192 does not fit model input 'x' [?,3,48,192]");
     }
 

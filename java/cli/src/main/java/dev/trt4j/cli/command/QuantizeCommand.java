@@ -25,9 +25,11 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
@@ -88,10 +90,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.requireDistinct(out, modelFile, "quantized");
-        if (biasCorrection == null && dataArguments.givesSamples()) {
-            // quantize takes its ranges from --table; silently ignoring the samples would suggest they were used
-            throw new ParameterException(spec.commandLine(), "--data and --tokenizer are read only by "
-                    + "--bias-correction (the ranges come from --table); add --bias-correction or drop --data");
+        if (biasCorrection == null) {
+            refuseSampleOptions();
         }
         OnnxModel onnx = OnnxModel.load(modelFile);
         CalibrationTable ranges = readTable(onnx);
@@ -171,6 +171,25 @@ public final class QuantizeCommand implements Callable<Integer> {
             w.flush();
         }
         return 0;
+    }
+
+    /**
+     * quantize takes its ranges from --table, so without --bias-correction the sample options would be accepted and
+     * do nothing, and a wrong --shapes would pass unnoticed.
+     */
+    private void refuseSampleOptions() {
+        if (dataArguments.givesSamples()) {
+            throw new ParameterException(spec.commandLine(), "--data and --tokenizer are read only by "
+                    + "--bias-correction (the ranges come from --table); add --bias-correction or drop --data");
+        }
+        ParseResult parsed = spec.commandLine().getParseResult();
+        for (OptionSpec option : spec.mixins().get("dataArguments").options()) {
+            if (parsed.hasMatchedOption(option)) {
+                throw new ParameterException(spec.commandLine(), option.longestName() + " applies to the samples "
+                        + "that --bias-correction runs (the ranges come from --table); add --bias-correction or drop "
+                        + option.longestName());
+            }
+        }
     }
 
     private BiasCorrection.Result correct(OnnxModel onnx, ModelProto quantized, BiasCorrection.Scope scope) {

@@ -88,6 +88,10 @@ class CalibrateOptionsTest {
         assertThat(seqLen.errLines()).singleElement().asString()
                 .startsWith("trt4j: --seq-len 16: the model has no input_ids input");
 
+        CliRun shapes = CliRun.of("calibrate", model.toString(), "--shapes", "y:1x4", "--out", out.toString());
+        assertThat(shapes.exitCode()).as("an input the model lacks is a usage error").isEqualTo(2);
+        assertThat(shapes.errLines()).singleElement().asString().contains("fixed shape y:1x4 names no model input");
+
         CliRun rotate = CliRun.of("calibrate", model.toString(), "--rotate-half", "--out", out.toString());
         assertThat(rotate.exitCode()).isEqualTo(2);
         assertThat(rotate.errLines()).containsExactly("trt4j: --rotate-half turns rendered text lines, and this model "

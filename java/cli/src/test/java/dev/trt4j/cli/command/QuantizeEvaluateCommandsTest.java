@@ -262,6 +262,17 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
+    void sampleOptionsWithoutBiasCorrectionAreRefusedRatherThanIgnored() throws IOException {
+        Path out = dir.resolve("ignored-shapes.onnx");
+        CliRun run = CliRun.of("quantize", "--table", table.toString(), "--out", out.toString(), "--shapes",
+                "y:1x3x48x192");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --shapes applies to the samples that --bias-correction "
+                + "runs (the ranges come from --table); add --bias-correction or drop --shapes");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void anOutputModelThatIsTheInputIsAUsageError() throws IOException {
         Path input = Files.copy(model, dir.resolve("same-in.onnx"));
         byte[] before = Files.readAllBytes(input);
