@@ -9,8 +9,9 @@
 #     -d DATA        calibration data for TensorRT's calibrators (trt-entropy2, trt-minmax)
 #     -t PATTERN     trt4j calibration table of trt4j's calibrators (max, entropy, percentile, mse), with {model},
 #                    {calibrator} and {label} placeholders; {label} is the name trt4j calibrate gives the table
-#                    (percentile-99.99 for percentile, else the calibrator). Default: what `trt4j calibrate MODEL`
-#                    writes, engines/{model}/calibration/{label}.table.json
+#                    (percentile-99.99 for percentile, else the calibrator). Default: what `trt4j calibrate MODEL
+#                    --all-tensors` writes, engines/{model}/calibration/{label}.table.json (implicit INT8 needs a
+#                    range for every tensor, and calibrate without --all-tensors covers only Q/DQ's inputs)
 #     -s SPEC        shapes for every build, e.g. x:1x3x48x192 (passed as --shapes)
 #     -x "ARGS"      more arguments for every trt4j build
 #
@@ -108,7 +109,7 @@ for model in "$@"; do
               label="$calibrator"
               [ "$calibrator" = percentile ] && label="percentile-99.99"
               table="${table//\{label\}/$label}"
-              [ -f "$table" ] || fail "$table: no calibration table for $name ($calibrator); run trt4j calibrate first or set -t"
+              [ -f "$table" ] || fail "$table: no calibration table for $name ($calibrator); run trt4j calibrate --all-tensors first or set -t"
               build "$engine" "$model" "$model" "$table" -- --precision int8 --calibrator "$calibrator" --table "$table"
               ;;
             *) fail "unknown calibrator '$calibrator' (max, entropy, percentile, mse, trt-entropy2, trt-minmax)" ;;
