@@ -3,10 +3,8 @@ package dev.trt4j.io;
 import dev.trt4j.Trt4jException;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -83,12 +81,7 @@ public final class AtomicFileSet implements AutoCloseable {
         requireTargetsFree();
         for (Staged s : staged) {
             try {
-                try {
-                    Files.move(s.temporary(), s.target(), StandardCopyOption.ATOMIC_MOVE,
-                            StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(s.temporary(), s.target(), StandardCopyOption.REPLACE_EXISTING);
-                }
+                AtomicFiles.moveIntoPlace(s.temporary(), s.target());
             } catch (IOException e) {
                 throw new Trt4jException(s.target() + ": cannot write: " + AtomicFiles.reason(e), e);
             }

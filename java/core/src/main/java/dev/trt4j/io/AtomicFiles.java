@@ -56,11 +56,7 @@ public final class AtomicFiles {
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.writeTo(out);
             }
-            try {
-                Files.move(tmp, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, absolute, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveIntoPlace(tmp, absolute);
             tmp = null;
         } catch (IOException e) {
             throw new Trt4jException(target + ": cannot write: " + reason(e), e);
@@ -160,5 +156,17 @@ public final class AtomicFiles {
             return Character.toLowerCase(x.getReason().charAt(0)) + x.getReason().substring(1);
         }
         return e.getMessage();
+    }
+
+    /**
+     * Renames a finished temporary file onto {@code target}, atomically where the file system can, so a reader
+     * sees the old file or the new one, never part of one.
+     */
+    static void moveIntoPlace(Path temporary, Path target) throws IOException {
+        try {
+            Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 }

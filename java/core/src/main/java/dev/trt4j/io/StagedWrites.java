@@ -3,10 +3,8 @@ package dev.trt4j.io;
 import dev.trt4j.Trt4jException;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -123,12 +121,7 @@ public final class StagedWrites implements AutoCloseable {
         for (Map.Entry<Path, Path> e : stagedToTarget.entrySet()) {
             try {
                 Files.createDirectories(e.getValue().toAbsolutePath().getParent());
-                try {
-                    Files.move(e.getKey(), e.getValue(), StandardCopyOption.ATOMIC_MOVE,
-                            StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException ex) {
-                    Files.move(e.getKey(), e.getValue(), StandardCopyOption.REPLACE_EXISTING);
-                }
+                AtomicFiles.moveIntoPlace(e.getKey(), e.getValue());
             } catch (IOException ex) {
                 throw new Trt4jException(e.getValue() + ": cannot write: " + AtomicFiles.reason(ex), ex);
             }
