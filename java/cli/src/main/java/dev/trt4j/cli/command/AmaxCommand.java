@@ -24,7 +24,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -130,7 +129,7 @@ public final class AmaxCommand implements Callable<Integer> {
             }
             if (parsed.options().percentile() != percentile) {
                 throw new ParameterException(spec.commandLine(), "--method " + method + " and --percentile "
-                        + plain(percentile) + " disagree; give the percentile once");
+                        + OptionValues.plain(percentile) + " disagree; give the percentile once");
             }
         }
         return parsed;
@@ -146,19 +145,13 @@ public final class AmaxCommand implements Callable<Integer> {
         }
         if (!(percentile >= 0 && percentile <= 100)) {
             throw new ParameterException(spec.commandLine(), "--percentile must be in [0, 100], got "
-                    + plain(percentile));
+                    + OptionValues.plain(percentile));
         }
         try {
             return new CalibrationOptions(numBits, unsigned, startBin, stride, percentile, trtThreshold);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-    }
-
-    /** A percentile as the user wrote it: {@code 101}, not {@code 101.0}. */
-    private static String plain(double value) {
-        return Double.isFinite(value) ? BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()
-                : String.valueOf(value);
     }
 
     private TensorStatistics fromHistogram(Calibrator calibrator) {

@@ -30,7 +30,6 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
-import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -346,7 +345,7 @@ public final class BenchCommand implements Callable<Integer> {
         for (int b : batches) {
             requireAtLeast("--batch", b, 1);
         }
-        requireNoRepeat("--batch", batches, "batch size");
+        OptionValues.requireEachOnce("--batch", batches, "batch size");
         requireAtLeast("--threads", threads, 0);
         requireAtLeast("--warmup-iterations", warmUpQueries, 0);
         requireAtLeast("--iterations", iterations, 1);
@@ -354,10 +353,11 @@ public final class BenchCommand implements Callable<Integer> {
         for (double p : percentiles) {
             if (!(p >= 0 && p <= 100)) {
                 throw new ParameterException(spec.commandLine(), "--percentiles must be in [0, 100], got "
-                        + (Double.isFinite(p) ? plain(p) : p));
+                        + OptionValues.plain(p));
             }
         }
-        requireNoRepeat("--percentiles", percentiles.stream().map(BenchCommand::plain).toList(), "percentile");
+        OptionValues.requireEachOnce("--percentiles", percentiles.stream().map(OptionValues::plain).toList(),
+                "percentile");
         requireFiniteNotNegative("--warmup", warmUpMs);
         requireFiniteNotNegative("--duration", durationS);
     }
@@ -370,22 +370,6 @@ public final class BenchCommand implements Callable<Integer> {
         if (value < 0) {
             throw new ParameterException(spec.commandLine(), option + " must not be negative, got " + value);
         }
-    }
-
-    /** A repeated value would be timed, or reported, twice. */
-    private <T> void requireNoRepeat(String option, List<T> values, String what) {
-        Set<T> seen = new HashSet<>();
-        for (T v : values) {
-            if (!seen.add(v)) {
-                throw new ParameterException(spec.commandLine(), option + " gives " + v + " twice; give each " + what
-                        + " once");
-            }
-        }
-    }
-
-    /** 50 → "50", 99.9 → "99.9". */
-    private static String plain(double value) {
-        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     private void requireAtLeast(String option, int value, int min) {

@@ -141,7 +141,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         OnnxModel onnx = OnnxModel.load(modelFile);
         Path folder = out != null ? out : Path.of("engines", stem(modelFile), "calibration");
         StagedWrites.requireWritable(folder);
-        StatisticsOptions statisticsOptions = OptionRanges.checked(() -> new StatisticsOptions(numBins, skipZeros,
+        StatisticsOptions statisticsOptions = OptionValues.checked(() -> new StatisticsOptions(numBins, skipZeros,
                 threads, 0)).withFeedback(feedback.feedback()).withRangePass(rangePass.enabled());
         ActivationStatistics statistics;
         if (statisticsFile != null) {
@@ -243,7 +243,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     }
 
     private CalibrationOptions calibrationOptions() {
-        return OptionRanges.checked(() -> new CalibrationOptions(numBits, unsigned, startBin, stride,
+        return OptionValues.checked(() -> new CalibrationOptions(numBits, unsigned, startBin, stride,
                 CalibrationOptions.defaults().percentile(), trtThreshold));
     }
 

@@ -108,7 +108,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         ComparisonSettings settings;
         try {
             settings = new ComparisonSettings(specs, studied.config(),
-                    OptionRanges.checked(() -> study.statisticsOptions().withNumBins(numBins)),
+                    OptionValues.checked(() -> study.statisticsOptions().withNumBins(numBins)),
                             calibrationSamples, sweep,
                     weightsStudy, weightsMethod, biasCorrection.scope(split, study.feedback(), studied.config()));
         } catch (IllegalArgumentException e) {
@@ -180,13 +180,10 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--samples-sweep: expected positive integers, e.g. "
                         + "32,64,128, got '" + text + "'");
             }
-            if (counts.contains(n)) {
-                // each count is a row of its own: a repeat costs a statistics pass and prints the row twice
-                throw new ParameterException(spec.commandLine(), "--samples-sweep gives " + n + " twice; give each "
-                        + "sample count once");
-            }
             counts.add(n);
         }
+        // each count is a row of its own: a repeat costs a statistics pass and prints the row twice
+        OptionValues.requireEachOnce("--samples-sweep", counts, "sample count");
         return counts;
     }
 }

@@ -1,0 +1,48 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.InvalidOptionException;
+
+import java.math.BigDecimal;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+
+/** Checks on option values that several commands share, and the way their messages spell a number. */
+final class OptionValues {
+    private OptionValues() {
+    }
+
+    /**
+     * {@code construct}'s result. The option records ({@code CalibrationOptions}, {@code StatisticsOptions}) check
+     * their own ranges and name the field, e.g. {@code start-bin must be at least 1}; that becomes an
+     * {@link InvalidOptionException} naming the option as typed.
+     */
+    static <T> T checked(Supplier<T> construct) {
+        try {
+            return construct.get();
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException("--" + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a value given twice in one list option: it would be timed, computed or printed twice.
+     *
+     * @param what what one value is, for the message, e.g. {@code batch size}
+     */
+    static <T> void requireEachOnce(String option, List<T> values, String what) {
+        Set<T> seen = new HashSet<>();
+        for (T v : values) {
+            if (!seen.add(v)) {
+                throw new InvalidOptionException(option + " gives " + v + " twice; give each " + what + " once");
+            }
+        }
+    }
+
+    /** A number as the user wrote it: {@code 50}, not {@code 50.0}; non-finite values as Java prints them. */
+    static String plain(double value) {
+        return Double.isFinite(value) ? BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()
+                : String.valueOf(value);
+    }
+}
