@@ -125,7 +125,7 @@ public final class TrtBenchmark implements BenchmarkBackend {
                 try (Dims64 dims = engine.context().getTensorShape(spec.name())) {
                     shape = TrtTypes.shape(dims);
                 }
-                long bytes = HostTensor.elementCount(shape) * spec.type().bytes();
+                long bytes = TensorBytes.output(file.toString(), spec.name(), shape, spec.type());
                 PinnedHostBuffer host = track(buffers, new PinnedHostBuffer(bytes));
                 DeviceBuffer device = track(buffers, new DeviceBuffer(bytes));
                 bind(engine, spec.name(), device);

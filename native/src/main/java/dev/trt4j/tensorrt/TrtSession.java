@@ -98,14 +98,15 @@ final class TrtSession implements EngineSession {
                 shape = TrtTypes.shape(dims);
             }
             outShapes.put(out.name(), shape);
-            bind(out.name(), deviceBuffer(out.name(), HostTensor.elementCount(shape) * out.type().bytes()));
+            bind(out.name(), deviceBuffer(out.name(), TensorBytes.output(engineFile.toString(), out.name(), shape,
+                    out.type())));
         }
         if (!context.enqueueV3(stream.handle())) {
             throw new Trt4jException(engineFile + ": enqueueV3 failed: " + logger.lastError().orElse("no reason given"));
         }
         Map<String, HostTensor> results = new LinkedHashMap<>();
         for (TensorSpec out : outputs) {
-            long bytes = HostTensor.elementCount(outShapes.get(out.name())) * out.type().bytes();
+            long bytes = TensorBytes.output(engineFile.toString(), out.name(), outShapes.get(out.name()), out.type());
             PinnedHostBuffer staging = hostBuffer(out.name(), bytes);
             NativeCalls.check(cudart.cudaMemcpyAsync(staging.pointer(), device.get(out.name()).pointer(), bytes,
                     cudart.cudaMemcpyDeviceToHost, stream.handle()), "cudaMemcpyAsync of output '" + out.name() + "'");
