@@ -19,6 +19,11 @@ import java.util.List;
  * A deserialized engine with one execution context (optimization profile 0), for timing and for
  * {@link TrtSession}. Closes context, engine and runtime in that order, each even if one before it fails
  * (idempotent).
+ *
+ * <p>Closing releases only the Java wrappers: the JavaCPP 10.15 presets attach no deallocator to objects TensorRT's
+ * factories return, and TensorRT 10 has no {@code destroy()}, so the context, the engine (its weights on the GPU) and
+ * the runtime stay allocated until the process exits (bytedeco/javacpp-presets#1699). The close calls are kept so
+ * that a preset release which attaches deallocators frees them in the right order without a change here.
  */
 final class LoadedEngine implements AutoCloseable {
     private final IRuntime runtime;
@@ -32,8 +37,8 @@ final class LoadedEngine implements AutoCloseable {
      * @throws Trt4jException when TensorRT cannot deserialize the plan or make a context
      */
     LoadedEngine(Path file, byte[] plan) {
-        // Built one step at a time; whatever exists when a step fails is freed before the error leaves, so a failed
-        // load (a stale engine, an I/O type trt4j cannot read) does not leave the engine's weights on the GPU.
+        // Built one step at a time; whatever exists when a step fails is closed before the error leaves (which, as
+        // the class comment says, does not yet delete TensorRT's objects).
         TrtLogger logger = TrtLogger.shared();
         IRuntime newRuntime = null;
         ICudaEngine newEngine = null;

@@ -10,7 +10,11 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Optional;
 
-/** A serialized engine in TensorRT's host memory, streamed out in chunks. */
+/**
+ * A serialized engine in TensorRT's host memory, streamed out in chunks. {@link #close()} only marks it closed: the
+ * presets give the {@code IHostMemory} no deallocator, so its bytes stay allocated until the process exits
+ * (bytedeco/javacpp-presets#1699).
+ */
 final class TrtBuiltEngine implements BuiltEngine {
     private static final int CHUNK = 8 << 20;
     private final IHostMemory plan;

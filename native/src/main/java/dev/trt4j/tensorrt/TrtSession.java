@@ -21,7 +21,8 @@ import java.util.Map;
 
 /**
  * A deserialized engine with one execution context on its own stream (optimization profile 0). Owns its device
- * and pinned host buffers, which grow to the largest shapes run and are freed by {@link #close()}.
+ * and pinned host buffers, which grow to the largest shapes run and are freed by {@link #close()}; the engine and
+ * context themselves stay allocated until the process exits ({@link LoadedEngine}).
  */
 final class TrtSession implements EngineSession {
     private final TrtLogger logger = TrtLogger.shared();
@@ -156,9 +157,9 @@ final class TrtSession implements EngineSession {
     }
 
     /**
-     * Waits for the stream, then frees the engine (context, engine, runtime), the buffers and the stream, each even if
-     * one before it fails (after a sticky CUDA error every call fails, and nothing may stay allocated); the first
-     * failure is thrown.
+     * Waits for the stream, then closes the engine (context, engine, runtime; see {@link LoadedEngine} for why that
+     * does not yet free TensorRT's own memory) and frees the buffers and the stream, each even if one before it fails
+     * (after a sticky CUDA error every call fails, and nothing may stay allocated); the first failure is thrown.
      */
     @Override
     public void close() {

@@ -14,5 +14,9 @@
  * <p>Lifetimes: every Java object TensorRT calls back (logger, calibrator) and every buffer it points into is
  * held in a field of the object that owns the TensorRT call, and released only after that call returned.
  * No exception crosses a native callback: callbacks catch everything, log it, and return the failure value.
+ * Memory trt4j allocates itself (CUDA buffers, pinned host buffers, streams, events, graphs, calibrators) is freed by
+ * its owner's {@code close()}; objects TensorRT's factories return (builder, network, parser, config, runtime,
+ * engine, context, serialized plans, timing caches) cannot be deleted through the 10.15 presets and stay allocated
+ * until the process exits (bytedeco/javacpp-presets#1699).
  */
 package dev.trt4j.tensorrt;
