@@ -29,11 +29,12 @@ final class CudaEventInference implements TimedInference, AutoCloseable {
     private final List<Copy> copiesIn;
     private final List<Copy> copiesOut;
     private final boolean transfers;
-    private final CudaStream input = new CudaStream();
-    private final CudaStream compute = new CudaStream();
-    private final CudaStream output = new CudaStream();
-    private final CudaStream main = new CudaStream();
-    private final CudaEvent gpuStart = new CudaEvent(true);
+    // Created in the constructor, inside its cleanup: null until then, and close() skips what is null.
+    private CudaStream input;
+    private CudaStream compute;
+    private CudaStream output;
+    private CudaStream main;
+    private CudaEvent gpuStart;
     private final List<CudaEvent[]> slots = new ArrayList<>();
     private final long[][] hostTimes;
     private Optional<CudaGraph> graph = Optional.empty();
@@ -52,6 +53,11 @@ final class CudaEventInference implements TimedInference, AutoCloseable {
         this.transfers = settings.dataTransfers();
         this.hostTimes = new long[settings.pipelineDepth()][2];
         try {
+            input = new CudaStream();
+            compute = new CudaStream();
+            output = new CudaStream();
+            main = new CudaStream();
+            gpuStart = new CudaEvent(true);
             for (int s = 0; s < settings.pipelineDepth(); s++) {
                 CudaEvent[] events = new CudaEvent[6];
                 slots.add(events);
@@ -64,14 +70,15 @@ final class CudaEventInference implements TimedInference, AutoCloseable {
                 compute.synchronize();
                 graph = CudaGraph.capture(compute, () -> context.enqueueV3(compute.handle()));
             }
+            cpuStart = System.nanoTime();
+            gpuStart.record(main);
+            for (CudaStream s : List.of(input, compute, output)) {
+                gpuStart.makeWait(s);
+            }
         } catch (RuntimeException e) {
+            // the caller never gets this object to close: free what exists now
             close();
             throw e;
-        }
-        cpuStart = System.nanoTime();
-        gpuStart.record(main);
-        for (CudaStream s : List.of(input, compute, output)) {
-            gpuStart.makeWait(s);
         }
     }
 
@@ -142,9 +149,13 @@ final class CudaEventInference implements TimedInference, AutoCloseable {
                 }
             }
         });
-        gpuStart.close();
-        for (CudaStream s : List.of(input, compute, output, main)) {
-            s.close();
+        if (gpuStart != null) {
+            gpuStart.close();
+        }
+        for (CudaStream s : new CudaStream[] {input, compute, output, main}) {
+            if (s != null) {
+                s.close();
+            }
         }
     }
 }
