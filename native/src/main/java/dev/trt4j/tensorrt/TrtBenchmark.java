@@ -41,6 +41,11 @@ import java.util.Optional;
 public final class TrtBenchmark implements BenchmarkBackend {
     /** This backend's name. */
     public static final String NAME = "tensorrt";
+    /**
+     * Engines timed in this JVM, one per distinct plan: TensorRT's engines and contexts cannot be deleted through the
+     * presets, and {@code bench --compare --rounds N} times every file N times.
+     */
+    private static final PlanCache<LoadedEngine> ENGINES = new PlanCache<>();
 
     /** Instantiated by {@link java.util.ServiceLoader}. */
     public TrtBenchmark() {
@@ -71,7 +76,8 @@ public final class TrtBenchmark implements BenchmarkBackend {
         Optional<EngineSidecar> sidecar = EngineSidecarFile.read(file);
         var gpu = CudaDevices.current();
         sidecar.ifPresent(s -> EngineCompatibility.check(file, s, NativeLibraries.tensorRtVersion(), gpu));
-        try (LoadedEngine engine = new LoadedEngine(file, plan)) {
+        LoadedEngine engine = ENGINES.get(plan, bytes -> new LoadedEngine(file, bytes));
+        synchronized (engine) { // one execution context: one timing run at a time
             Map<String, long[]> shapes = BenchShapes.resolve(file.toString(), engine.inputs(), request.batch(),
                     request.shapes(), sidecar.map(TrtBenchmark::optShapes).orElse(Map.of()));
             sidecar.ifPresent(s -> EngineShapeCheck.check(file, s, shapes));
