@@ -19,8 +19,8 @@ final class TensorBytes {
      *
      * @param engine names the engine in the message
      * @throws Trt4jException when a dimension is still unknown: the output's size is data-dependent (NonZero,
-     *         NMS, ...) and known only after the engine ran, which needs an {@code IOutputAllocator} that trt4j does not
-     *         provide; or when the size overflows
+     *         NMS, ...) and known only after the engine ran, which needs an {@code IOutputAllocator} that trt4j
+     *         does not provide; or when the size overflows
      */
     static long output(String engine, String name, long[] shape, ElementType type) {
         for (long d : shape) {
