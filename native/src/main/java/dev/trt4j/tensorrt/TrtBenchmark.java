@@ -42,8 +42,8 @@ public final class TrtBenchmark implements BenchmarkBackend {
     /** This backend's name. */
     public static final String NAME = "tensorrt";
     /**
-     * Engines timed in this JVM, one per distinct plan: TensorRT's engines and contexts cannot be deleted through the
-     * presets, and {@code bench --compare --rounds N} times every file N times.
+     * A context for each distinct plan timed in this JVM, on the plan's shared engine: TensorRT's engines and contexts
+     * cannot be deleted through the presets, and {@code bench --compare --rounds N} times every file N times.
      */
     private static final PlanCache<LoadedEngine> ENGINES = new PlanCache<>();
 
@@ -76,7 +76,8 @@ public final class TrtBenchmark implements BenchmarkBackend {
         Optional<EngineSidecar> sidecar = EngineSidecarFile.read(file);
         var gpu = CudaDevices.current();
         sidecar.ifPresent(s -> EngineCompatibility.check(file, s, NativeLibraries.tensorRtVersion(), gpu));
-        LoadedEngine engine = ENGINES.get(plan, bytes -> new LoadedEngine(file, bytes));
+        LoadedEngine engine = ENGINES.get(plan,
+                bytes -> new LoadedEngine(file, DeserializedEngine.shared(file, bytes)));
         synchronized (engine) { // one execution context: one timing run at a time
             Map<String, long[]> shapes = BenchShapes.resolve(file.toString(), engine.inputs(), request.batch(),
                     request.shapes(), sidecar.map(TrtBenchmark::optShapes).orElse(Map.of()));

@@ -55,7 +55,7 @@ public final class TrtEngineRuntime implements EngineRuntime {
                     EngineSidecarFile.pathFor(engine).getFileName());
         }
         try {
-            return new TrtSession(engine, plan);
+            return new TrtSession(engine, DeserializedEngine.shared(engine, plan));
         } catch (Trt4jException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {

@@ -20,9 +20,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A deserialized engine with one execution context on its own stream (optimization profile 0). Owns its device
- * and pinned host buffers, which grow to the largest shapes run and are freed by {@link #close()}; the engine and
- * context themselves stay allocated until the process exits ({@link LoadedEngine}).
+ * One execution context on its own stream (optimization profile 0), on an engine shared by every session of the same
+ * plan ({@link DeserializedEngine#shared}). Owns its device and pinned host buffers, which grow to the largest shapes
+ * run and are freed by {@link #close()}; the context itself stays allocated until the process exits
+ * ({@link LoadedEngine}).
  */
 final class TrtSession implements EngineSession {
     private final TrtLogger logger = TrtLogger.shared();
@@ -36,11 +37,12 @@ final class TrtSession implements EngineSession {
     private final Map<String, PinnedHostBuffer> host = new HashMap<>();
     private boolean closed;
 
-    TrtSession(Path engineFile, byte[] plan) {
+    /** A session with its own context and stream on {@code engine}, which it shares with other sessions. */
+    TrtSession(Path engineFile, DeserializedEngine engine) {
         this.engineFile = engineFile;
         this.stream = new CudaStream();
         try {
-            this.loaded = new LoadedEngine(engineFile, plan);
+            this.loaded = new LoadedEngine(engineFile, engine);
         } catch (RuntimeException | Error e) {
             Closing.afterFailure(e, stream);
             throw e;
@@ -157,9 +159,10 @@ final class TrtSession implements EngineSession {
     }
 
     /**
-     * Waits for the stream, then closes the engine (context, engine, runtime; see {@link LoadedEngine} for why that
-     * does not yet free TensorRT's own memory) and frees the buffers and the stream, each even if one before it fails
-     * (after a sticky CUDA error every call fails, and nothing may stay allocated); the first failure is thrown.
+     * Waits for the stream, then closes the context (the engine stays, shared with the plan's other sessions; see
+     * {@link LoadedEngine} for why even the context's memory is not yet freed) and frees the buffers and the stream,
+     * each even if one before it fails (after a sticky CUDA error every call fails, and nothing may stay allocated);
+     * the first failure is thrown.
      */
     @Override
     public void close() {
