@@ -39,9 +39,10 @@ import java.util.function.Supplier;
  * <p>Thread-safe. The session owns its model, its contexts and the threads of {@link #runAsync}; {@link #close()}
  * waits for running requests and for those {@link #runAsync} already accepted on the session's own threads, then
  * frees everything (idempotent). Later requests fail with {@link IllegalStateException}. An {@link OutputReader}
- * must not call {@link #close()} or {@code run} on its own session: it holds a context while it reads, so both
- * throw {@link IllegalStateException} there. Stages chained on a {@link #runAsync} future may run on the session's
- * threads and may close it (see {@link #close()}); they should not block waiting for more of its requests.
+ * must not call {@link #close()}, {@code run} or {@code runAsync} on its own session: it holds a context while it
+ * reads, so all three throw {@link IllegalStateException} there. The futures of {@link #runAsync} complete on
+ * {@link CompletableFuture}'s default async executor, never on the session's threads, so a stage chained on one may
+ * block on further requests of the session, or close it.
  */
 public final class InferenceSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceSession.class);
@@ -56,8 +57,6 @@ public final class InferenceSession implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Completes once the contexts and the model are freed, exceptionally if freeing them failed. */
     private final CompletableFuture<Void> freed = new CompletableFuture<>();
-    /** Set when close() came from one of the session's own threads, which no caller then waits on. */
-    private volatile boolean closedFromOwnThread;
 
     private InferenceSession(LoadedModel model, int size) {
         this.model = model;
@@ -151,11 +150,7 @@ public final class InferenceSession implements AutoCloseable {
 
     /** {@code accepted}: a request {@link #runAsync} took on the session's threads before close, which still runs. */
     private <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader, boolean accepted) {
-        if (lifecycle.getReadHoldCount() > 0) {
-            // with every context held, the nested request would wait for its own
-            throw new IllegalStateException("InferenceSession for " + model.name() + ": run() was called inside one "
-                    + "of its own requests, which may wait for its own context; run it after the request returns");
-        }
+        refuseInsideOwnRequest("run()");
         if (!lifecycle.readLock().tryLock()) {
             throw closedError();
         }
@@ -184,12 +179,22 @@ public final class InferenceSession implements AutoCloseable {
         return run(inputs, InferenceSession::copyAll);
     }
 
-    /** {@link #run(Map, OutputReader)} on one of the session's own threads. */
+    /**
+     * {@link #run(Map, OutputReader)} on one of the session's own threads. The future completes on
+     * {@link CompletableFuture}'s default async executor: stages chained on it never hold up, or wait for, the
+     * session's threads (with one context a stage that waited for another request on the thread that has to run it
+     * would wait forever).
+     *
+     * @throws IllegalStateException when called from an {@link OutputReader} of this session
+     */
     public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader) {
-        return submit(() -> run(inputs, reader, true), asyncThreads);
+        refuseInsideOwnRequest("runAsync()");
+        CompletableFuture<T> request = submit(() -> run(inputs, reader, true), asyncThreads);
+        // whenCompleteAsync hands off failures as well as results; thenApplyAsync would fail dependents in place
+        return request.whenCompleteAsync((result, failure) -> { });
     }
 
-    /** {@link #run(Map)} on one of the session's own threads. */
+    /** {@link #run(Map)} on one of the session's own threads; see {@link #runAsync(Map, OutputReader)}. */
     public CompletableFuture<Map<String, HostTensor>> runAsync(Map<String, HostTensor> inputs) {
         return runAsync(inputs, InferenceSession::copyAll);
     }
@@ -200,6 +205,7 @@ public final class InferenceSession implements AutoCloseable {
      */
     public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader,
                                              Executor executor) {
+        refuseInsideOwnRequest("runAsync()");
         return submit(() -> run(inputs, reader), executor);
     }
 
@@ -215,6 +221,17 @@ public final class InferenceSession implements AutoCloseable {
                 return CompletableFuture.failedFuture(closedError());
             }
             throw e;
+        }
+    }
+
+    /**
+     * A request made from a reader of this session: with every context held it would wait for its own; an async one
+     * could also sit queued behind the very thread that waits for it.
+     */
+    private void refuseInsideOwnRequest(String call) {
+        if (lifecycle.getReadHoldCount() > 0) {
+            throw new IllegalStateException("InferenceSession for " + model.name() + ": " + call + " was called inside "
+                    + "one of its own requests, which may wait for its own context; run it after the request returns");
         }
     }
 
@@ -255,9 +272,8 @@ public final class InferenceSession implements AutoCloseable {
      * then frees the contexts and the model, each even if closing one before it fails. Idempotent: a later call waits
      * until everything is freed, without an interrupt cutting the wait short, and throws nothing.
      *
-     * <p>Called from one of the session's own threads, e.g. in {@code runAsync(...).thenRun(session::close)}, it
-     * refuses new requests and returns at once: the session's last thread frees everything when the stage and the
-     * requests already accepted have finished (a failure to free is then logged, as no caller waits for it).
+     * <p>A stage chained on a {@link #runAsync} future, e.g. {@code runAsync(...).thenRun(session::close)}, may call
+     * it too: such stages run off the session's threads, so this waits as from any other thread.
      *
      * @throws IllegalStateException when called from an {@link OutputReader} of this session, which would wait for
      *                               itself
@@ -269,14 +285,9 @@ public final class InferenceSession implements AutoCloseable {
             throw new IllegalStateException("InferenceSession for " + model.name() + ": close() was called inside one "
                     + "of its own requests, which would wait for itself; close it after the request returns");
         }
-        boolean own = asyncThreads.ownsCurrentThread();
         boolean first = closed.compareAndSet(false, true);
         if (first) {
-            closedFromOwnThread = own;  // before shutdown(), which may run freeAll() at once
             asyncThreads.shutdown();
-        }
-        if (own) {
-            return;  // waiting here would wait for this very thread
         }
         Throwable failure = freed.handle((ok, e) -> e).join();  // join() is not cut short by an interrupt
         if (first && failure != null) {
@@ -300,9 +311,6 @@ public final class InferenceSession implements AutoCloseable {
             Closing.all(owned);
             freed.complete(null);
         } catch (RuntimeException | Error e) {
-            if (closedFromOwnThread) {
-                LOG.warn("{}: freeing the inference session failed: {}", model.name(), e.getMessage(), e);
-            }
             freed.completeExceptionally(e);
         } finally {
             lifecycle.writeLock().unlock();

@@ -7,11 +7,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads of one {@link InferenceSession}'s {@code runAsync}: a fixed pool of daemon threads that knows its own
- * threads and runs a last action once it has been shut down and its last task has finished.
- *
- * <p>Dependent stages of a {@code runAsync} future run on these threads, so the session's close() may be called
- * from one of them; it cannot wait for the pool there, and leaves the freeing to {@code whenTerminated}.
+ * The threads of one {@link InferenceSession}'s {@code runAsync}: a fixed pool of daemon threads that runs a last
+ * action once it has been shut down and its last task has finished. Only requests run here; the session completes
+ * their futures elsewhere, so no user stage can occupy a thread that a request it waits for needs.
  */
 final class SessionThreads extends ThreadPoolExecutor {
     private final Runnable whenTerminated;
@@ -25,7 +23,11 @@ final class SessionThreads extends ThreadPoolExecutor {
         super(size, size, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
         this.whenTerminated = whenTerminated;
         AtomicInteger count = new AtomicInteger();
-        setThreadFactory(r -> new PoolThread(this, r, name + "-" + count.incrementAndGet()));
+        setThreadFactory(r -> {
+            Thread t = new Thread(r, name + "-" + count.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         // terminated() runs holding the pool's main lock; the default handler's message calls toString(), which takes
         // that lock, so a task rejected while whenTerminated waits would wait for it in turn
         setRejectedExecutionHandler((task, pool) -> {
@@ -33,24 +35,8 @@ final class SessionThreads extends ThreadPoolExecutor {
         });
     }
 
-    /** Whether the calling thread is one of this pool's. */
-    boolean ownsCurrentThread() {
-        return Thread.currentThread() instanceof PoolThread t && t.pool == this;
-    }
-
     @Override
     protected void terminated() {
         whenTerminated.run();
-    }
-
-    /** A thread that remembers its pool. */
-    private static final class PoolThread extends Thread {
-        private final SessionThreads pool;
-
-        PoolThread(SessionThreads pool, Runnable task, String name) {
-            super(task, name);
-            this.pool = pool;
-            setDaemon(true);
-        }
     }
 }

@@ -153,7 +153,7 @@ class InferenceSessionLifecycleTest {
     }
 
     @Test
-    void closeFromAStageOnTheSessionsOwnThreadFreesOnceItsAcceptedRequestsAreDone() throws Exception {
+    void closeFromAStageRunsOffTheSessionsThreadsAndFreesOnceItsAcceptedRequestsAreDone() throws Exception {
         InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
         CountDownLatch go = new CountDownLatch(1);
         CompletableFuture<Integer> first = session.runAsync(Map.of(), heldUntil(go));
@@ -164,11 +164,13 @@ class InferenceSessionLifecycleTest {
         CompletableFuture<Map<String, HostTensor>> queued = session.runAsync(Map.of());
         go.countDown();
 
-        assertThat(closedOn.get(10, TimeUnit.SECONDS)).startsWith("trt4j-session-");
-        assertThat(queued.get(10, TimeUnit.SECONDS)).isEmpty();
+        assertThat(closedOn.get(10, TimeUnit.SECONDS)).doesNotStartWith("trt4j-session-");
+        // the stage's close() waited for the queued request and the freeing
+        assertThat(queued).isCompletedWithValue(Map.of());
+        assertThat(modelsClosed).hasValue(1);
         assertThatThrownBy(() -> session.run(Map.of())).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("is closed");
-        session.close();  // from outside: waits until the session's last thread has freed everything
+        session.close();
         assertThat(runs).hasValue(2);
         assertThat(contextsClosed).hasValue(1);
         assertThat(modelsClosed).hasValue(1);
@@ -197,14 +199,15 @@ class InferenceSessionLifecycleTest {
     }
 
     @Test
-    void aFailureToFreeAfterCloseFromOwnThreadFreesTheRestOnceAndLeavesLaterClosesQuiet() throws Exception {
+    void aFailureToFreeOnCloseFromAStageFailsThatStageAndLeavesLaterClosesQuiet() throws Exception {
         InferenceSession session = InferenceSession.of(model(0, 0, true), 2);
         CountDownLatch go = new CountDownLatch(1);
         CompletableFuture<Void> closing = session.runAsync(Map.of(), heldUntil(go)).thenRun(session::close);
         go.countDown();
-        closing.get(10, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> closing.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(Trt4jException.class).hasMessageContaining("cudaStreamSynchronize failed");
 
-        session.close();  // the failure was logged on the session's thread; nothing is freed twice
+        session.close();  // the stage's close() reported the failure; nothing is freed twice
         assertThat(contextsClosed).hasValue(2);
         assertThat(modelsClosed).hasValue(1);
     }
@@ -220,6 +223,41 @@ class InferenceSessionLifecycleTest {
         });
         session.close();
         assertThat(runs).hasValue(2);
+    }
+
+    /** With one context and one thread, a stage run on that thread would wait for a request queued behind itself. */
+    @Test
+    void aStageMayWaitForMoreRequestsOfItsOneContextSession() throws Exception {
+        InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            CompletableFuture<String> after = session.runAsync(Map.of())
+                    .thenApply(first -> session.runAsync(Map.of()).join().size() + " on "
+                            + Thread.currentThread().getName());
+            assertThat(after.get()).startsWith("0 on ").doesNotContain("trt4j-session-");
+            // a failed request hands its failure off the session's threads too
+            CompletableFuture<Integer> recovered = session.<Integer>runAsync(Map.of(), out -> {
+                throw new IllegalArgumentException("reader failed");
+            }).exceptionally(e -> session.runAsync(Map.of()).join().size() + 1);
+            assertThat(recovered.get()).isEqualTo(1);
+        });
+        session.close();
+        assertThat(runs).hasValue(4);
+        assertThat(modelsClosed).hasValue(1);
+    }
+
+    @Test
+    void runAsyncInsideOneOfItsOwnReadersIsRefusedInsteadOfQueueingBehindItself() {
+        InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            assertThatThrownBy(() -> session.runAsync(Map.of(), out -> session.runAsync(Map.of()).join())
+                    .get()).isInstanceOf(ExecutionException.class).cause().isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("runAsync() was called inside one of its own requests");
+            assertThatThrownBy(() -> session.run(Map.of(), out -> session.runAsync(Map.of(), o -> 1, Runnable::run)))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("runAsync() was called inside");
+            assertThat(session.run(Map.of())).isEmpty();
+        });
+        session.close();
+        assertThat(runs).hasValue(3);
     }
 
     @Test

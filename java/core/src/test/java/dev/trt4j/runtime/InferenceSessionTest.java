@@ -147,7 +147,7 @@ class InferenceSessionTest {
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("no backend runs this kind of file");
     }
 
-    /** The walkthrough's {@code runAsync(...).thenRun(session::close)}, with the stage sure to run on its thread. */
+    /** The walkthrough's {@code runAsync(...).thenRun(session::close)}, chained while the request still runs. */
     @Test
     void closeChainedOnRunAsyncDoesNotWaitForItself() throws Exception {
         InferenceSession other = InferenceSession.open(model, InferenceOptions.defaults().withContexts(1));
