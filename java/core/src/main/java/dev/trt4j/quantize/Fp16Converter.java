@@ -36,7 +36,8 @@ import java.util.TreeSet;
  *       Sqrt and the normalising Div), found by pattern, and the {@code x − max(x)} of softmax written out (a Sub
  *       feeding an FP32 Exp);</li>
  *   <li>any node with a constant input whose finite values exceed the FP16 range (±65504), e.g. −1e9 masks;</li>
- *   <li>nodes named in the constructor;</li>
+ *   <li>the nodes a {@link NodeSelection} given to the constructor picks: by name, operator type or name
+ *       pattern;</li>
  *   <li>operators without an FP16 form that ONNX allows and ONNX Runtime runs ({@code Celu}, {@code Range},
  *       accumulating scatters), operators of other domains, and standard operators trt4j has no FP16 rule for
  *       (recurrent layers, losses, signal processing). They run unchanged, so the graph stays valid.</li>
@@ -81,11 +82,31 @@ public final class Fp16Converter {
     }
 
     private final Set<String> fp32OpTypes;
-    private final Set<String> fp32NodeNames;
+    private final NodeSelection keepFp32;
 
     /** Keeps {@link #DEFAULT_FP32_OP_TYPES} in FP32. */
     public Fp16Converter() {
-        this(DEFAULT_FP32_OP_TYPES, Set.of());
+        this(DEFAULT_FP32_OP_TYPES, NodeSelection.NONE);
+    }
+
+    /**
+     * Keeps {@link #DEFAULT_FP32_OP_TYPES} and the nodes {@code keepFp32} picks in FP32, e.g.
+     * {@code new Fp16Converter(NodeSelection.parse(graph, List.of("head/MatMul", "Gelu", "^attn/")))}, what
+     * {@code trt4j convert --fp16 --keep-fp32} does.
+     *
+     * @param keepFp32 further nodes to keep in FP32; each of its values must pick a node of the converted model
+     */
+    public Fp16Converter(NodeSelection keepFp32) {
+        this(DEFAULT_FP32_OP_TYPES, keepFp32);
+    }
+
+    /**
+     * @param fp32OpTypes operator types to keep in FP32 (replaces the default list)
+     * @param keepFp32    further nodes to keep in FP32; each of its values must pick a node of the converted model
+     */
+    public Fp16Converter(Set<String> fp32OpTypes, NodeSelection keepFp32) {
+        this.fp32OpTypes = Set.copyOf(fp32OpTypes);
+        this.keepFp32 = Objects.requireNonNull(keepFp32, "keepFp32");
     }
 
     /**
@@ -93,8 +114,7 @@ public final class Fp16Converter {
      * @param fp32NodeNames further nodes to keep in FP32, by name
      */
     public Fp16Converter(Set<String> fp32OpTypes, Set<String> fp32NodeNames) {
-        this.fp32OpTypes = Set.copyOf(fp32OpTypes);
-        this.fp32NodeNames = Set.copyOf(fp32NodeNames);
+        this(fp32OpTypes, NodeSelection.ofNodes(fp32NodeNames));
     }
 
     /** Converts {@code model}; the same model always gives the same bytes. */
@@ -113,15 +133,7 @@ public final class Fp16Converter {
                 throw new Trt4jException("FP16 conversion does not support sparse Constant '" + n.getName() + "'");
             }
         }
-        Set<String> labels = new HashSet<>();
-        for (int i = 0; i < graph.getNodeCount(); i++) {
-            labels.add(GraphIndex.label(graph.getNode(i), i));
-        }
-        for (String name : new TreeSet<>(fp32NodeNames)) {
-            if (!labels.contains(name)) {
-                throw new Trt4jException("node '" + name + "' to keep in FP32 does not exist in the model");
-            }
-        }
+        keepFp32.requireEachSelects(graph, "to keep in FP32");
         Map<String, Integer> types = ElementTypeInference.inferAll(model);
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto n = graph.getNode(i);
@@ -134,7 +146,7 @@ public final class Fp16Converter {
                 }
             }
         }
-        Conversion c = new Conversion(graph, types);
+        Conversion c = new Conversion(graph, types, keepFp32.select(graph));
         GraphProto converted = c.run();
         List<String> fp32 = new ArrayList<>();
         for (int i = 0; i < graph.getNodeCount(); i++) {
@@ -153,6 +165,7 @@ public final class Fp16Converter {
         private final Map<String, Integer> types;
         private final UniqueNames names;
         private final boolean[] fp32;
+        private final Set<String> kept;
         private final Set<String> halfConstants = new HashSet<>();
         private final Map<String, Boolean> outOfRange = new HashMap<>();
         private final Map<String, String> castOutputs = new HashMap<>(); // tensor + "->" + type → cast output
@@ -160,8 +173,9 @@ public final class Fp16Converter {
         private final Map<Integer, List<NodeProto>> castsAfter = new HashMap<>();
         private int casts;
 
-        Conversion(GraphProto graph, Map<String, Integer> types) {
+        Conversion(GraphProto graph, Map<String, Integer> types, Set<String> kept) {
             this.graph = graph;
+            this.kept = kept;
             this.index = new GraphIndex(graph);
             this.types = types;
             this.names = new UniqueNames(graph);
@@ -227,7 +241,7 @@ public final class Fp16Converter {
                 NodeProto n = graph.getNode(i);
                 fp32[i] = GraphIndex.isConstantNode(n) || !Fp16Operators.allowsFp16(n)
                         || fp32OpTypes.contains(n.getOpType())
-                        || fp32NodeNames.contains(GraphIndex.label(n, i)) || layerNorm.contains(i)
+                        || kept.contains(GraphIndex.label(n, i)) || layerNorm.contains(i)
                         || hasOutOfRangeConstant(n);
             }
             // Softmax written out: x − max(x) cancels nearly equal numbers, which FP16 would round away before the

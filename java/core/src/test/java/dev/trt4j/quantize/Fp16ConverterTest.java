@@ -135,6 +135,23 @@ class Fp16ConverterTest {
     }
 
     @Test
+    void aSelectionKeepsNodesByNameOperatorTypeAndPatternAsTheCliDoes() {
+        ModelProto model = model();
+        NodeSelection keep = NodeSelection.parse(model.getGraph(), List.of("matmul", "Relu", "^sh"));
+        assertThat(keep).isEqualTo(new NodeSelection(List.of("matmul"), List.of("Relu"), List.of("^sh")));
+
+        Fp16Converter.Result r = new Fp16Converter(keep).convert(model);
+        assertThat(r.fp32Nodes()).contains("matmul", "relu", "shift").doesNotContain("bias", "scale");
+        assertThat(new Fp16Converter().convert(model).fp32Nodes()).doesNotContain("matmul", "relu", "shift");
+        assertThatThrownBy(() -> new Fp16Converter(new NodeSelection(List.of(), List.of("Conv"), List.of()))
+                .convert(model)).isInstanceOf(Trt4jException.class)
+                .hasMessage("operator type 'Conv' to keep in FP32 does not occur in the model");
+        assertThatThrownBy(() -> new Fp16Converter(new NodeSelection(List.of(), List.of(), List.of("^head/")))
+                .convert(model)).isInstanceOf(Trt4jException.class)
+                .hasMessage("pattern '^head/' to keep in FP32 matches no node name in the model");
+    }
+
+    @Test
     void operatorsWithoutAnFp16FormRunUnchangedInFp32() throws Exception {
         // Celu's type constraint has no float16; an accumulating scatter has no FP16 kernel in ONNX Runtime; GRU has
         // no FP16 rule in trt4j. Each keeps its FP32 form between casts, and the neighbours still go to FP16.

@@ -18,6 +18,7 @@ import dev.trt4j.quantize.Fp16Converter;
 import dev.trt4j.quantize.Fp16RangeCheck;
 import dev.trt4j.quantize.InputSpecializer;
 import dev.trt4j.quantize.ModelFolder;
+import dev.trt4j.quantize.NodeSelection;
 import dev.trt4j.quantize.OpsetUpgrade;
 import dev.trt4j.stats.ActivationStatisticsCollector;
 import dev.trt4j.stats.StatisticsOptions;
@@ -375,15 +376,7 @@ public final class ConvertCommand implements Callable<Integer> {
      * nodes the samples showed beyond FP16's range.
      */
     private Fp16Converter converter(ModelProto model, Path modelFile, List<Fp16RangeCheck.Finding> beyondFp16) {
-        Set<String> opTypes = new TreeSet<>(Fp16Converter.DEFAULT_FP32_OP_TYPES);
-        Set<String> nodes = new TreeSet<>();
-        beyondFp16.forEach(f -> nodes.add(f.node()));
-        if (!keepFp32.isEmpty()) {
-            NodeSelectors selectors = new NodeSelectors(model, modelFile);
-            NodeSelectors.Selection keep = selectors.resolve("--keep-fp32", keepFp32);
-            opTypes.addAll(keep.opTypes());
-            nodes.addAll(selectors.namedOrMatched(keep));
-        }
-        return new Fp16Converter(opTypes, nodes);
+        NodeSelection keep = NodeSelectionOption.parse(model, modelFile, "--keep-fp32", keepFp32);
+        return new Fp16Converter(keep.withNodes(beyondFp16.stream().map(Fp16RangeCheck.Finding::node).toList()));
     }
 }

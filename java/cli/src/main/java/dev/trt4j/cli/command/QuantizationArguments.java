@@ -5,6 +5,7 @@ import dev.trt4j.InvalidOptionException;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.quantize.NodeSelection;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.quantize.QuantizationTarget;
 import dev.trt4j.quantize.WeightCalibrator;
@@ -70,7 +71,7 @@ public final class QuantizationArguments {
                 .target(target)
                 .reduceRange(reduceRange != null ? reduceRange : target == QuantizationTarget.ONNXRUNTIME_CPU)
                 .skipDepthwise(skipDepthwise != null ? skipDepthwise : target == QuantizationTarget.ONNXRUNTIME_CPU);
-        NodeSelectors.Selection excluded = new NodeSelectors(model, modelFile).resolve("--exclude", excludes);
+        NodeSelection excluded = NodeSelectionOption.parse(model, modelFile, "--exclude", excludes);
         excluded.nodes().forEach(b::excludeNode);
         excluded.opTypes().forEach(b::excludeOpType);
         excluded.patterns().forEach(b::excludePattern);

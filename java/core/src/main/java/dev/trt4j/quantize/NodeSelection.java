@@ -1,0 +1,153 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.trt4j.Trt4jException;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Nodes of a graph picked by name, by operator type or by a regular expression found in their names, e.g. the
+ * nodes {@link Fp16Converter} keeps in FP32. Unnamed nodes are called {@code OpType#index}, as in trt4j's reports.
+ *
+ * <pre>{@code
+ * NodeSelection keep = NodeSelection.parse(model.getGraph(), List.of("head/MatMul", "Softmax", "^attn/.*score"));
+ * }</pre>
+ *
+ * @param nodes    node names
+ * @param opTypes  operator types: every node of each
+ * @param patterns Java regular expressions, found anywhere in a node's name (anchor with {@code ^…$} for whole names)
+ */
+public record NodeSelection(List<String> nodes, List<String> opTypes, List<String> patterns) {
+    /** Selects nothing. */
+    public static final NodeSelection NONE = new NodeSelection(List.of(), List.of(), List.of());
+
+    /** @throws IllegalArgumentException naming a pattern that is not a valid regular expression */
+    public NodeSelection {
+        nodes = List.copyOf(nodes);
+        opTypes = List.copyOf(opTypes);
+        patterns = List.copyOf(patterns);
+        patterns.forEach(NodeSelection::compile);
+    }
+
+    /** The nodes named {@code names}. */
+    public static NodeSelection ofNodes(Collection<String> names) {
+        return new NodeSelection(List.copyOf(new TreeSet<>(names)), List.of(), List.of());
+    }
+
+    /**
+     * Sorts {@code values} as a command line gives them: each is a node name if a node of {@code graph} has it,
+     * else an operator type if a node has it, else a regular expression that must be found in some node's name.
+     *
+     * @throws IllegalArgumentException naming the first value that picks no node of {@code graph} (most likely a
+     *                                  typo), or that is none of the three and no valid regular expression
+     */
+    public static NodeSelection parse(GraphProto graph, List<String> values) {
+        List<String> labels = labels(graph);
+        Set<String> types = new HashSet<>();
+        graph.getNodeList().forEach(n -> types.add(n.getOpType()));
+        List<String> nodes = new ArrayList<>();
+        List<String> opTypes = new ArrayList<>();
+        List<String> patterns = new ArrayList<>();
+        for (String value : values) {
+            if (labels.contains(value)) {
+                nodes.add(value);
+            } else if (types.contains(value)) {
+                opTypes.add(value);
+            } else {
+                Pattern p;
+                try {
+                    p = Pattern.compile(value);
+                } catch (PatternSyntaxException e) {
+                    throw new IllegalArgumentException("'" + value + "' is no node name or operator type, and not a "
+                            + "valid regular expression: " + e.getDescription(), e);
+                }
+                if (labels.stream().noneMatch(l -> p.matcher(l).find())) {
+                    throw new IllegalArgumentException("'" + value + "' matches no node name, operator type or "
+                            + "node-name pattern");
+                }
+                patterns.add(value);
+            }
+        }
+        return new NodeSelection(nodes, opTypes, patterns);
+    }
+
+    /** Whether this selects no node of any graph. */
+    public boolean isEmpty() {
+        return nodes.isEmpty() && opTypes.isEmpty() && patterns.isEmpty();
+    }
+
+    /** This selection and the nodes named {@code names} as well. */
+    public NodeSelection withNodes(Collection<String> names) {
+        List<String> all = new ArrayList<>(nodes);
+        names.stream().filter(n -> !nodes.contains(n)).forEach(all::add);
+        return new NodeSelection(all, opTypes, patterns);
+    }
+
+    /** The names (or {@code OpType#index}) of the nodes of {@code graph} this selects, in graph order. */
+    public Set<String> select(GraphProto graph) {
+        List<Pattern> compiled = patterns.stream().map(NodeSelection::compile).toList();
+        Set<String> selected = new LinkedHashSet<>();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto n = graph.getNode(i);
+            String label = GraphIndex.label(n, i);
+            if (nodes.contains(label) || opTypes.contains(n.getOpType())
+                    || compiled.stream().anyMatch(p -> p.matcher(label).find())) {
+                selected.add(label);
+            }
+        }
+        return selected;
+    }
+
+    /**
+     * Fails if a name, operator type or pattern of this selection picks no node of {@code graph}: it would change
+     * nothing, which is most likely a typo.
+     *
+     * @param purpose what the selection is for, for the message, e.g. {@code "to keep in FP32"}
+     * @throws Trt4jException naming the first such value
+     */
+    public void requireEachSelects(GraphProto graph, String purpose) {
+        List<String> labels = labels(graph);
+        for (String n : nodes) {
+            if (!labels.contains(n)) {
+                throw new Trt4jException("node '" + n + "' " + purpose + " does not exist in the model");
+            }
+        }
+        for (String t : opTypes) {
+            if (graph.getNodeList().stream().noneMatch(n -> n.getOpType().equals(t))) {
+                throw new Trt4jException("operator type '" + t + "' " + purpose + " does not occur in the model");
+            }
+        }
+        for (String regex : patterns) {
+            Pattern p = compile(regex);
+            if (labels.stream().noneMatch(l -> p.matcher(l).find())) {
+                throw new Trt4jException("pattern '" + regex + "' " + purpose + " matches no node name in the model");
+            }
+        }
+    }
+
+    private static List<String> labels(GraphProto graph) {
+        List<String> labels = new ArrayList<>(graph.getNodeCount());
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            labels.add(GraphIndex.label(graph.getNode(i), i));
+        }
+        return labels;
+    }
+
+    private static Pattern compile(String regex) {
+        try {
+            return Pattern.compile(regex);
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("'" + regex + "' is not a valid regular expression: "
+                    + e.getDescription(), e);
+        }
+    }
+}
