@@ -142,8 +142,7 @@ public final class TrtBenchmark implements BenchmarkBackend {
             try (CudaEventInference inference = new CudaEventInference(file.toString(), engine.context(), in, out,
                     timing)) {
                 MeasuredTraces traces = PipelinedTimingLoop.run(inference, timing).split();
-                int batch = shapes.values().stream().filter(s -> s.length > 0).mapToInt(s -> (int) s[0]).findFirst()
-                        .orElse(1);
+                int batch = BenchShapes.batch(shapes);
                 TimingMode mode = TimingMode.gpu(inference.usesCudaGraph(), timing.spinWait(), timing.dataTransfers());
                 PerformanceReport report = PerformanceReport.of(traces, batch, timing.percentiles(), mode);
                 return new BenchmarkResult(NAME, file, shapes, request.inputs().describe(), report, traces.measured());

@@ -117,6 +117,14 @@ public final class BenchShapes {
         return shape;
     }
 
+    /**
+     * The samples in one query of {@code shapes} as {@link #resolve} gives them: the first dimension of the first
+     * input that has one, else 1. Backends report it, and bench names per-run files by it before any run.
+     */
+    public static int batch(Map<String, long[]> shapes) {
+        return shapes.values().stream().filter(s -> s.length > 0).mapToInt(s -> (int) s[0]).findFirst().orElse(1);
+    }
+
     /** A shape in trtexec's syntax: {@code 1x3x48x192}. */
     public static String text(long[] shape) {
         return Arrays.stream(shape).mapToObj(Long::toString).collect(Collectors.joining("x"));

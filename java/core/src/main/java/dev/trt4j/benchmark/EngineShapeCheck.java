@@ -21,11 +21,13 @@ public final class EngineShapeCheck {
      * Checks a benchmark request against profile 0 before anything is loaded: each profiled input gets the
      * user's shape, else the profile's optimum, with {@code batch} (when positive) as first dimension.
      *
+     * @return the shapes planned for the profiled inputs, in the profile's order; empty without a profile
      * @throws InvalidOptionException for a batch or shape profile 0 does not take
      */
-    public static void checkRequest(Path engine, EngineSidecar sidecar, int batch, Map<String, long[]> shapes) {
+    public static Map<String, long[]> checkRequest(Path engine, EngineSidecar sidecar, int batch,
+                                                   Map<String, long[]> shapes) {
         if (sidecar.profiles().isEmpty()) {
-            return;
+            return Map.of();
         }
         Map<String, long[]> planned = new LinkedHashMap<>();
         for (Map.Entry<String, ShapeRange> e : sidecar.profiles().get(0).entrySet()) {
@@ -36,6 +38,7 @@ public final class EngineShapeCheck {
             planned.put(e.getKey(), shape);
         }
         check(engine, sidecar, planned);
+        return planned;
     }
 
     /**

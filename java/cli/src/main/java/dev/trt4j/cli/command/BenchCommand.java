@@ -153,11 +153,12 @@ public final class BenchCommand implements Callable<Integer> {
         TimingSettings timing = timing();
         BenchInputs values = inputs();
         Map<String, long[]> shapeMap = shapes == null ? Map.of() : ShapeSpecParser.parse("--shapes", shapes);
-        requireOutputFiles(runs);
         Map<Path, List<TensorSpec>> modelInputs = new HashMap<>();
+        Map<Run, Integer> plannedBatches = new HashMap<>();
         for (Run run : runs) {
-            preflight(run, shapeMap, modelInputs);
+            plannedBatches.put(run, preflight(run, shapeMap, modelInputs));
         }
+        requireOutputFiles(runs, plannedBatches);
         PrintWriter out = spec.commandLine().getOut();
         List<SpeedupTable.Entry> entries = new ArrayList<>();
         SpeedupRounds sideBySide = new SpeedupRounds(ComparisonRow.BASELINE);
@@ -379,34 +380,47 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Checks what can be checked without loading anything, so a bad file fails before minutes of timing. */
-    private void preflight(Run run, Map<String, long[]> shapeMap, Map<Path, List<TensorSpec>> modelInputs) {
+    /**
+     * Checks what can be checked without timing anything, so a bad file fails before minutes of timing.
+     *
+     * @return the batch the run will have, which names its {@code --json} file; 0 for an engine whose batch only
+     * loading it tells (no sidecar profile, or profiled inputs whose first dimensions differ)
+     */
+    private int preflight(Run run, Map<String, long[]> shapeMap, Map<Path, List<TensorSpec>> modelInputs) {
         if (!Files.isRegularFile(run.file())) {
             throw new Trt4jException(run.file() + ": no such " + (isEngine(run.file()) ? "engine" : "model") + " file");
         }
         if (backendFor(run.file()).equals("tensorrt")) {
-            EngineSidecarFile.read(run.file()).ifPresent(s -> EngineShapeCheck.checkRequest(run.file(), s, run.batch(),
-                    shapeMap));
-        } else {
-            // A shape that fits the first model of a comparison but not a later one fails here, not after minutes
-            // of timing.
-            List<TensorSpec> inputs = modelInputs.computeIfAbsent(run.file(), f -> OnnxModel.load(f).inputs());
-            BenchShapes.resolve(run.file().toString(), inputs, run.batch(), shapeMap);
+            Map<String, long[]> planned = EngineSidecarFile.read(run.file())
+                    .map(s -> EngineShapeCheck.checkRequest(run.file(), s, run.batch(), shapeMap)).orElse(Map.of());
+            if (run.batch() > 0) {
+                return run.batch();
+            }
+            // the engine's own input order decides otherwise, which only loading it tells
+            Set<Long> firstDims = new HashSet<>();
+            planned.values().stream().filter(d -> d.length > 0).forEach(d -> firstDims.add(d[0]));
+            return firstDims.size() == 1 ? firstDims.iterator().next().intValue() : 0;
         }
+        // A shape that fits the first model of a comparison but not a later one fails here, not after minutes
+        // of timing.
+        List<TensorSpec> inputs = modelInputs.computeIfAbsent(run.file(), f -> OnnxModel.load(f).inputs());
+        return BenchShapes.batch(BenchShapes.resolve(run.file().toString(), inputs, run.batch(), shapeMap));
     }
 
     /**
      * Every file this run will write can be written, and no two options name the same one, checked before any
      * timing.
+     *
+     * @param batches each run's batch as {@link #preflight} plans it, which names its {@code --json} file
      */
-    private void requireOutputFiles(List<Run> runs) {
+    private void requireOutputFiles(List<Run> runs, Map<Run, Integer> batches) {
         OutputFiles files = new OutputFiles();
         boolean filePerRun = json != null && !timesOnStdout() && runs.size() > 1;
         if (json != null && !timesOnStdout() && !filePerRun) {
             files.add("--json", json);
         } else if (filePerRun) {
-            // A run's file name is known here where --batch gives its batch; otherwise its shapes decide it.
-            runs.stream().filter(r -> r.batch() > 0).forEach(r -> files.add("--json", suffixed(json, r, r.batch())));
+            runs.stream().filter(r -> batches.get(r) > 0)
+                    .forEach(r -> files.add("--json", suffixed(json, r, batches.get(r))));
         }
         files.add("--markdown", markdown).add("--csv", csv).add("--table-json", tableJson)
                 .add("--summary-json", summaryJson == null || summaryOnStdout() ? null : Path.of(summaryJson))

@@ -221,6 +221,27 @@ class BenchCommandTest {
         assertOneLine(1, perRun, folder + ": cannot write: is a folder");
     }
 
+    /** Without --batch a run's file is named by the batch its shapes give, which is known before any timing too. */
+    @Test
+    void aPerRunFileThatIsAFolderIsRefusedBeforeAnyTimingWithoutBatch() throws Exception {
+        Path times = dir.resolve("pr/t.json");
+        Path second = Files.createDirectories(dir.resolve("pr/t.m.fp16.b1.json"));
+        CliRun run = bench(with("--compare", "model=m,fp32=" + model + ",fp16=" + model, "--json", times.toString(),
+                "--markdown", dir.resolve("pr/table.md").toString()));
+        assertOneLine(1, run, second + ": cannot write: is a folder");
+        assertThat(run.out()).as("refused before any timing").doesNotContain("== ");
+        try (var files = Files.list(dir.resolve("pr"))) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("t.m.fp16.b1.json");
+        }
+
+        Files.delete(second);
+        CliRun written = bench(with("--compare", "model=m,fp32=" + model + ",fp16=" + model, "--json",
+                times.toString()));
+        assertThat(written.exitCode()).as(written.err()).isZero();
+        assertThat(dir.resolve("pr/t.m.fp32.b1.json")).isRegularFile();
+        assertThat(dir.resolve("pr/t.m.fp16.b1.json")).isRegularFile();
+    }
+
     @Test
     void twoOutputsNamingTheSameFileAreRefused() {
         Path same = dir.resolve("same.json");

@@ -84,8 +84,7 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
                 BenchShapes.text(shapes), request.inputs().describe());
         try (OrtTimedInference inference = new OrtTimedInference(model, env, session, inputs)) {
             MeasuredTraces traces = PipelinedTimingLoop.run(inference, timing).split();
-            int batch = shapes.values().stream().filter(s -> s.length > 0).mapToInt(s -> (int) s[0]).findFirst()
-                    .orElse(1);
+            int batch = BenchShapes.batch(shapes);
             PerformanceReport report = PerformanceReport.of(traces, batch, timing.percentiles(),
                     TimingMode.cpu(threads));
             return new BenchmarkResult(NAME, request.file(), shapes, request.inputs().describe(), report,
