@@ -12,7 +12,10 @@ import dev.trt4j.table.TensorRtCalibrationCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,6 +31,7 @@ public final class CalibrationOutputs {
     public static final String STATISTICS_FILE = "statistics.json";
     /** What a method's table file name ends with, after its label. */
     public static final String TABLE_SUFFIX = ".table.json";
+    private static final String CACHE_SUFFIX = ".cache";
 
     private final Path folder;
 
@@ -56,6 +60,20 @@ public final class CalibrationOutputs {
     }
 
     /**
+     * The names of the files {@link #writeAll} or {@link #stage} writes for {@code labels}, under {@code prefix}: for
+     * {@link StagedWrites#requireWritable(Path, java.util.Collection)} before the statistics pass.
+     */
+    public static List<String> fileNames(String prefix, Collection<String> labels) {
+        List<String> names = new ArrayList<>();
+        names.add(prefix + STATISTICS_FILE);
+        for (String label : labels) {
+            names.add(prefix + label + TABLE_SUFFIX);
+            names.add(prefix + label + CACHE_SUFFIX);
+        }
+        return names;
+    }
+
+    /**
      * Stages the same files into {@code files}, under {@code prefix} (e.g. {@code "calibration/"}) of its folder, for
      * a command that writes them together with others, all or nothing.
      *
@@ -70,7 +88,7 @@ public final class CalibrationOutputs {
         }
         tables.forEach((label, table) -> {
             String tableFile = prefix + label + TABLE_SUFFIX;
-            String cacheFile = prefix + label + ".cache";
+            String cacheFile = prefix + label + CACHE_SUFFIX;
             table.write(files.stage(tableFile));
             TensorRtCalibrationCache.fromTable(table).write(files.stage(cacheFile));
             written.put(label, new Written(files.target(tableFile), files.target(cacheFile)));

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,6 +81,32 @@ public final class StagedWrites implements AutoCloseable {
     }
 
     /**
+     * {@link #requireWritable(Path)}, and that {@link #commit()} will find nothing in the way of {@code fileNames}
+     * (as {@link #stage} takes them, e.g. {@code calibration/max.cache}): no folder where one of the files goes, no
+     * file where one of their folders goes. Checked before long work, so the run does not end in nothing written.
+     *
+     * @throws Trt4jException naming the first path in the way
+     */
+    public static void requireWritable(Path folder, Collection<String> fileNames) {
+        requireWritable(folder);
+        for (String name : fileNames) {
+            Path target = folder.resolve(name);
+            for (Path dir = target.getParent(); dir != null && !dir.equals(folder); dir = dir.getParent()) {
+                if (Files.exists(dir) && !Files.isDirectory(dir)) {
+                    throw new Trt4jException(target + ": cannot write there: " + dir + " is a file, not a folder");
+                }
+            }
+            if (Files.isDirectory(target)) {
+                throw folderInTheWay(target);
+            }
+        }
+    }
+
+    private static Trt4jException folderInTheWay(Path target) {
+        return new Trt4jException(target + ": is a folder; cannot write the file there (nothing was written)");
+    }
+
+    /**
      * Where to write the file that {@link #commit()} will move to {@code fileName} in the target folder;
      * {@code fileName} may name a subfolder ({@code histograms/001-x.png}).
      */
@@ -113,8 +140,7 @@ public final class StagedWrites implements AutoCloseable {
                 throw new IllegalStateException(e.getKey().getFileName() + " was staged but not written");
             }
             if (Files.isDirectory(e.getValue())) {
-                throw new Trt4jException(e.getValue() + ": is a folder; cannot write the file there (nothing was "
-                        + "written)");
+                throw folderInTheWay(e.getValue());
             }
         }
         outside.requireTargetsFree();

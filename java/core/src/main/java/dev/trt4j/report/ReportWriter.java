@@ -46,6 +46,7 @@ public final class ReportWriter {
      * @param sensitivity a sensitivity run to show, or null
      * @return the page
      * @throws IllegalArgumentException if there is nothing to report
+     * @throws Trt4jException           if a path is in the way of a file, found before any drawing, or writing fails
      */
     public Path write(Path out, CalibrationFolder calibration, List<ComparisonReport> comparisons,
                       SensitivityReport sensitivity) {
@@ -53,6 +54,11 @@ public final class ReportWriter {
             throw new IllegalArgumentException("nothing to report: give a calibration, a comparison or a sensitivity");
         }
         List<String> methods = calibration == null ? List.of() : new ArrayList<>(calibration.tables().keySet());
+        List<String> chartFiles = chartFiles(calibration);
+        List<String> all = new ArrayList<>(chartFiles);
+        all.add(PAGE);
+        // before drawing every histogram, so a folder in the way does not cost the drawing
+        StagedWrites.requireWritable(out, all);
         List<HtmlReport.Chart> charts = new ArrayList<>();
         Set<String> written = new HashSet<>();
         try (StagedWrites files = StagedWrites.in(out)) {
@@ -65,7 +71,7 @@ public final class ReportWriter {
                             amax.put(e.getKey(), e.getValue().amax(t.name()));
                         }
                     }
-                    String file = CHART_FOLDER + "/" + fileName(++index, t.name());
+                    String file = chartFiles.get(index++);
                     chart.writePng(files.stage(file), t, amax);
                     written.add(file.substring(CHART_FOLDER.length() + 1));
                     charts.add(new HtmlReport.Chart(t.name(), file, CHART_WIDTH, CHART_HEIGHT));
@@ -77,6 +83,17 @@ public final class ReportWriter {
         }
         removeStaleCharts(out.resolve(CHART_FOLDER), written);
         return out.resolve(PAGE);
+    }
+
+    /** The histogram files of {@code calibration} (none if null), as {@code histograms/007-name.png}, in page order. */
+    private static List<String> chartFiles(CalibrationFolder calibration) {
+        List<String> files = new ArrayList<>();
+        if (calibration != null) {
+            for (TensorStatistics t : calibration.statistics().tensors().values()) {
+                files.add(CHART_FOLDER + "/" + fileName(files.size() + 1, t.name()));
+            }
+        }
+        return files;
     }
 
     /** Deletes histograms of an earlier report (named as {@link #fileName} names them) that this one did not write. */

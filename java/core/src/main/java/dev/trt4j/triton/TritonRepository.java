@@ -1,9 +1,11 @@
 package dev.trt4j.triton;
 
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.StagedWrites;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * Writes models into a Triton model repository: {@code REPO/<name>/config.pbtxt} and the engine as
@@ -11,6 +13,9 @@ import java.nio.file.Path;
  * atomically; an existing model of the same name is replaced.
  */
 public final class TritonRepository {
+    private static final String PLAN = "1/model.plan";
+    private static final String CONFIG = "config.pbtxt";
+
     private TritonRepository() {
     }
 
@@ -22,9 +27,19 @@ public final class TritonRepository {
      */
     public static Path add(Path repository, Path engine, TritonModelConfig config) {
         Path folder = repository.resolve(config.name());
-        AtomicFiles.write(folder.resolve("1").resolve("model.plan"), out -> Files.copy(engine, out));
-        AtomicFiles.writeString(folder.resolve("config.pbtxt"), config.toPbtxt());
+        AtomicFiles.write(folder.resolve(PLAN), out -> Files.copy(engine, out));
+        AtomicFiles.writeString(folder.resolve(CONFIG), config.toPbtxt());
         return folder;
+    }
+
+    /**
+     * Checks, before any engine is copied, that {@link #add} can write model {@code name}'s files: no folder stands
+     * where one goes and no file where one of their folders goes, so a repository is not left with some models added.
+     *
+     * @throws dev.trt4j.Trt4jException naming the first path in the way
+     */
+    public static void requireWritable(Path repository, String name) {
+        StagedWrites.requireWritable(repository.resolve(name), List.of(PLAN, CONFIG));
     }
 
     /** The model name for an engine file: its name without {@code .engine}/{@code .plan}, other characters as '_'. */

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -117,5 +118,22 @@ class StagedWritesTest {
         assertThatThrownBy(() -> StagedWrites.requireWritable(file))
                 .hasMessage(file + ": cannot write there: " + file + " is a file, not a folder");
         assertThat(dir.resolve("a")).doesNotExist();
+    }
+
+    @Test
+    void requireWritableWithFileNamesNamesTheFolderOrFileInTheWayOfOne() throws IOException {
+        Path out = dir.resolve("named");
+        List<String> names = List.of("report.json", "calibration/max.cache");
+        StagedWrites.requireWritable(out, names);
+        Path blocker = Files.createDirectories(out.resolve("calibration/max.cache"));
+        assertThatThrownBy(() -> StagedWrites.requireWritable(out, names)).isInstanceOf(Trt4jException.class)
+                .hasMessage(blocker + ": is a folder; cannot write the file there (nothing was written)");
+        Files.delete(blocker);
+        Files.delete(out.resolve("calibration"));
+        Path file = Files.writeString(out.resolve("calibration"), "text");
+        assertThatThrownBy(() -> StagedWrites.requireWritable(out, names)).isInstanceOf(Trt4jException.class)
+                .hasMessage(out.resolve("calibration/max.cache") + ": cannot write there: " + file
+                        + " is a file, not a folder");
+        StagedWrites.requireWritable(out, List.of("report.json"));
     }
 }

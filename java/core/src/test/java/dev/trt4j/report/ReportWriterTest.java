@@ -72,6 +72,23 @@ class ReportWriterTest {
     }
 
     @Test
+    void aFolderWhereAHistogramGoesStopsTheReportAndLeavesTheEarlierOne() throws IOException {
+        Path out = dir.resolve("blocked");
+        Path earlier = Files.createDirectories(out).resolve(ReportWriter.PAGE);
+        Files.writeString(earlier, "earlier report");
+        Path blocker = Files.createDirectories(out.resolve(ReportWriter.CHART_FOLDER).resolve("002-"
+                + ReportFixture.TENSORS.get(1).replaceAll("[^A-Za-z0-9._-]", "_") + ".png"));
+
+        assertThatThrownBy(() -> new ReportWriter().write(out, calibration, List.of(), null))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(blocker + ": is a folder; cannot write the file there (nothing was written)");
+        assertThat(earlier).hasContent("earlier report");
+        try (Stream<Path> left = Files.list(blocker.getParent())) {
+            assertThat(left).containsExactly(blocker);
+        }
+    }
+
+    @Test
     void aLaterReportInTheSameFolderRemovesTheHistogramsItDoesNotShow() throws IOException {
         Path out = dir.resolve("again");
         new ReportWriter().write(out, calibration, List.of(), null);

@@ -140,7 +140,9 @@ public final class CalibrateCommand implements Callable<Integer> {
         Path modelFile = defaultModel ? DefaultModel.file() : model;
         OnnxModel onnx = OnnxModel.load(modelFile);
         Path folder = out != null ? out : Path.of("engines", stem(modelFile), "calibration");
-        StagedWrites.requireWritable(folder);
+        // each method's files too, before the statistics pass: a folder in the way would fail only the commit
+        StagedWrites.requireWritable(folder, CalibrationOutputs.fileNames("",
+                specs.stream().map(MethodSpec::label).toList()));
         StatisticsOptions statisticsOptions = OptionValues.checked(() -> new StatisticsOptions(numBins, skipZeros,
                 threads, 0)).withFeedback(feedback.feedback()).withRangePass(rangePass.enabled());
         ActivationStatistics statistics;

@@ -99,7 +99,11 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             requireMarkdownOutsideWhatFolderHolds(folder);
             AtomicFiles.requireFolderFor(markdown);
         }
-        StagedWrites.requireWritable(folder);
+        // every file of the folder, before the statistics pass: a folder in the way would fail only the commit
+        List<String> outputs = new ArrayList<>(List.of("comparison.json", "comparison.md"));
+        outputs.addAll(CalibrationOutputs.fileNames("calibration/", specs.stream().map(MethodSpec::label).toList()));
+        outputs.addAll(study.savedFileNames(studied));
+        StagedWrites.requireWritable(folder, outputs);
         OnnxModel onnx = studied.onnx();
         MethodSpec weightsMethod = studyMethod == null ? null
                 : MethodSpec.parse(studyMethod, CalibrationOptions.defaults());

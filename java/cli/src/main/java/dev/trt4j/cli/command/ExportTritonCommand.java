@@ -85,6 +85,7 @@ public final class ExportTritonCommand implements Callable<Integer> {
                 throw new Trt4jException(engine + ": another engine already gives the Triton model name '" + name
                         + "'; rename one of them");
             }
+            TritonRepository.requireWritable(out, name);
             TritonModelConfig config = TritonConfigFromEngine.of(engine, name, tensors.inputs(), tensors.outputs(),
                     sidecar, options);
             requireBatching(engine, sidecar, config);

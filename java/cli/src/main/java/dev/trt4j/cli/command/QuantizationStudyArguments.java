@@ -79,8 +79,17 @@ public final class QuantizationStudyArguments {
             result = ModelEqualizer.searchingAlpha().equalize(studied.onnx(), source,
                     OrtRunnerOptions.defaults().withIntraOpThreads(threads()));
         }
-        Path file = folder.resolve(studied.stem() + ".eq.onnx");
+        Path file = folder.resolve(equalizedFileName(studied));
         return new Subject(OnnxModel.fromProto(result.model(), file), result);
+    }
+
+    /** The files {@link Subject#save} will write into the study's folder: the equalized model, if any. */
+    List<String> savedFileNames(StudiedModel studied) {
+        return equalize ? List.of(equalizedFileName(studied)) : List.of();
+    }
+
+    private static String equalizedFileName(StudiedModel studied) {
+        return studied.stem() + ".eq.onnx";
     }
 
     /** What a study quantizes, and how it was equalized (null if it was not). */

@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -92,7 +94,14 @@ public final class SensitivityCommand implements Callable<Integer> {
         MethodSpec methodSpec = methodSpec();
         StudiedModel studied = study.load(model);
         Path folder = studied.folder(out, "sensitivity");
-        StagedWrites.requireWritable(folder);
+        Path partialModel = folder.resolve(studied.stem() + ".partial.int8.onnx");
+        // every file of the folder, before the ranking runs the model: a folder in the way would fail only the commit
+        List<String> outputs = new ArrayList<>(List.of("sensitivity.json"));
+        if (target != null) {
+            outputs.addAll(List.of(partialModel.getFileName().toString(), "skip-list.txt"));
+        }
+        outputs.addAll(study.savedFileNames(studied));
+        StagedWrites.requireWritable(folder, outputs);
         OnnxModel onnx = studied.onnx();
         QuantizationConfig config = studied.config();
         long calibrationSamples = study.calibrationSamples();
@@ -124,7 +133,6 @@ public final class SensitivityCommand implements Callable<Integer> {
                 methodSpec.label(), full.metric(), full.higherIsBetter(), ranking.evaluationData(), full.reference(),
                 full.candidate(), ranking.layers(), partial == null ? null : SensitivityReport.Search.of(partial),
                 scope, statistics.dataDescription(), statistics.samples(), ranking.evaluationSamples());
-        Path partialModel = folder.resolve(studied.stem() + ".partial.int8.onnx");
         try (StagedWrites files = StagedWrites.in(folder)) {
             subject.save(files);
             if (partial != null) {

@@ -58,6 +58,20 @@ class CalibrateOutputsTest {
     }
 
     @Test
+    void aFolderWhereAMethodsFileGoesIsFoundBeforeTheDataIsRead() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("early");
+        Path table = Files.createDirectories(out.resolve("entropy.table.json"));
+
+        CliRun run = CliRun.of("calibrate", model.toString(), "--data", dir.resolve("missing").toString(), "--method",
+                "max,entropy", "--out", out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + table + ": is a folder; cannot write the file there "
+                + "(nothing was written)");
+    }
+
+    @Test
     void anOutputFolderThatCannotBeMadeFailsBeforeTheDataIsRead() throws IOException {
         Path model = TestModels.matMul(dir.resolve("mm.onnx"));
         Path file = Files.writeString(dir.resolve("notes.txt"), "a file, not a folder");

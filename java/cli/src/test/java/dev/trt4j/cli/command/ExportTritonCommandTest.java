@@ -79,6 +79,29 @@ class ExportTritonCommandTest {
         assertThat(Files.exists(repo)).isFalse();
     }
 
+    /** The second model's config is blocked: found before the first engine is copied, so no model is added. */
+    @Test
+    void aFolderWhereAFileGoesStopsTheExportBeforeAnyModelIsWritten() throws Exception {
+        TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
+        Path a = engine("cls.fp16.engine", 32);
+        Path b = engine("cls.int8.engine", 64);
+        Path repo = dir.resolve("repo");
+        Path blocked = Files.createDirectories(repo.resolve("cls.int8/config.pbtxt"));
+        CliRun run = exportTriton(a.toString(), b.toString(), "--out", repo.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + blocked + ": is a folder; cannot write the file there "
+                + "(nothing was written)");
+        assertThat(repo.resolve("cls.fp16")).doesNotExist();
+
+        Files.delete(blocked);
+        Files.writeString(repo.resolve("cls.int8/1"), "a file where the version folder goes");
+        CliRun file = exportTriton(a.toString(), b.toString(), "--out", repo.toString());
+        assertThat(file.exitCode()).isEqualTo(1);
+        assertThat(file.errLines()).containsExactly("trt4j: " + repo.resolve("cls.int8/1/model.plan")
+                + ": cannot write there: " + repo.resolve("cls.int8/1") + " is a file, not a folder");
+        assertThat(repo.resolve("cls.fp16")).doesNotExist();
+    }
+
     @Test
     void anOnnxModelIsCalledOneByNameOrByContent() throws Exception {
         Path model = TestModels.ppocrClassifier(dir.resolve("small.onnx"));

@@ -274,6 +274,40 @@ class SensitivityCommandTest {
         }
     }
 
+    /**
+     * A folder where one of the output folder's files goes is found before any work: the data does not exist either,
+     * and it is the folder in the way that is named.
+     */
+    @Test
+    void aFolderWhereAFileGoesIsFoundBeforeTheDataIsReadHereAndInCompareCalibrators() throws IOException {
+        Path model = mlp(dir.resolve("mlp.onnx"));
+        String missing = dir.resolve("missing").toString();
+        Path out = dir.resolve("early-sensitivity");
+        Path skipList = Files.createDirectories(out.resolve("skip-list.txt"));
+        CliRun run = CliRun.of("sensitivity", model.toString(), "--data", missing, "--target", "0.01", "--out",
+                out.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + skipList + ": is a folder; cannot write the file "
+                + "there (nothing was written)");
+
+        Path comparison = dir.resolve("early-comparison");
+        Path cache = Files.createDirectories(comparison.resolve("calibration/percentile-99.99.cache"));
+        CliRun compare = CliRun.of("compare-calibrators", model.toString(), "--data", missing, "--methods",
+                "max,percentile=99.99", "--out", comparison.toString());
+        assertThat(compare.exitCode()).isEqualTo(1);
+        assertThat(compare.errLines()).containsExactly("trt4j: " + cache + ": is a folder; cannot write the file "
+                + "there (nothing was written)");
+
+        Files.delete(cache);
+        Files.delete(comparison.resolve("calibration"));
+        Files.writeString(comparison.resolve("calibration"), "a file where the ranges' folder goes");
+        CliRun file = CliRun.of("compare-calibrators", model.toString(), "--data", missing, "--methods", "max",
+                "--out", comparison.toString());
+        assertThat(file.exitCode()).isEqualTo(1);
+        assertThat(file.errLines()).containsExactly("trt4j: " + comparison.resolve("calibration/statistics.json")
+                + ": cannot write there: " + comparison.resolve("calibration") + " is a file, not a folder");
+    }
+
     /** A file that cannot be written (a folder in its place) leaves none of the others: all of the set or nothing. */
     @Test
     void aFileThatCannotBeWrittenLeavesNoneOfTheOthersHereAndInCompareCalibrators() throws IOException {
