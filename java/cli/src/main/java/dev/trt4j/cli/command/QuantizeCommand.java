@@ -90,6 +90,10 @@ public final class QuantizeCommand implements Callable<Integer> {
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.requireDistinct(out, modelFile, "quantized");
+        if (out.toAbsolutePath().normalize().equals(table.toAbsolutePath().normalize())) {
+            // the model would replace the ranges it was made from, and a rerun would then fail on a protobuf table
+            throw new InvalidOptionException(out + ": --out is the --table file; write the quantized model elsewhere");
+        }
         if (biasCorrection == null) {
             refuseSampleOptions();
         }

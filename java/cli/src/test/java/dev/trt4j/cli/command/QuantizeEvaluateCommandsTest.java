@@ -315,6 +315,19 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
+    void outNamingTheTableIsRefusedAndLeavesTheTableAsItWas() throws IOException {
+        Path copy = Files.copy(table, dir.resolve("out-is-table.table.json"));
+        byte[] before = Files.readAllBytes(copy);
+
+        CliRun run = CliRun.of("quantize", model.toString(), "--table", copy.toString(), "--out", copy.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: " + copy + ": --out is the --table file; write the "
+                + "quantized model elsewhere");
+        assertThat(Files.readAllBytes(copy)).isEqualTo(before);
+    }
+
+    @Test
     void tableMissingTensorsNamesTheFirstFew() throws IOException {
         CalibrationTable full = CalibrationTable.read(table);
         Map<String, Float> some = new LinkedHashMap<>(full.amaxByTensor());
