@@ -1,6 +1,6 @@
 package dev.trt4j.quantize;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -39,12 +39,12 @@ public enum QuantizationTarget {
     /**
      * The target called {@code name} (case-insensitive).
      *
-     * @throws Trt4jException listing the known targets if there is none
+     * @throws InvalidOptionException listing the known targets if there is none
      */
     public static QuantizationTarget byName(String name) {
         String wanted = name.strip().toLowerCase(Locale.ROOT);
         return Arrays.stream(values()).filter(t -> t.cliName.equals(wanted)).findFirst()
-                .orElseThrow(() -> new Trt4jException("unknown quantization target '" + name + "'; use "
+                .orElseThrow(() -> new InvalidOptionException("unknown quantization target '" + name + "'; use "
                         + Arrays.stream(values()).map(QuantizationTarget::cliName).collect(Collectors.joining(" or "))));
     }
 

@@ -1,5 +1,6 @@
 package dev.trt4j.quantize;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibrators.CalibrationException;
 import dev.trt4j.calibrators.CalibrationOptions;
@@ -47,7 +48,7 @@ public final class WeightCalibrator {
      * through the {@link Calibrator} service. Entropy is refused, as in NVIDIA's tools: a weight's value
      * distribution is not what KL divergence of activations is designed for.
      *
-     * @throws Trt4jException if there is no such method
+     * @throws InvalidOptionException if there is no such method, or it is entropy (a wrong request, not a bad file)
      */
     public static WeightCalibrator byName(String name, CalibrationOptions options) {
         String wanted = name.trim().toLowerCase(java.util.Locale.ROOT);
@@ -55,12 +56,12 @@ public final class WeightCalibrator {
             return max();
         }
         if (wanted.equals("entropy")) {
-            throw new Trt4jException("entropy is not a weight calibration method; use max, percentile or mse");
+            throw new InvalidOptionException("entropy is not a weight calibration method; use max, percentile or mse");
         }
         try {
             return histogram(Calibrators.byName(wanted), options);
         } catch (CalibrationException e) {
-            throw new Trt4jException(e.getMessage(), e);
+            throw new InvalidOptionException(e.getMessage(), e);
         }
     }
 

@@ -315,6 +315,16 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
+    void entropyAsWeightMethodIsAUsageError() throws IOException {
+        Path out = dir.resolve("errors-weight-method").resolve("m.onnx");
+        Files.createDirectories(out.getParent());
+
+        assertFailsWithOneLine(2, CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
+                out.toString(), "--weight-method", "entropy"), "entropy is not a weight calibration method; use max, "
+                + "percentile or mse", out);
+    }
+
+    @Test
     void outNamingTheTableIsRefusedAndLeavesTheTableAsItWas() throws IOException {
         Path copy = Files.copy(table, dir.resolve("out-is-table.table.json"));
         byte[] before = Files.readAllBytes(copy);

@@ -143,7 +143,7 @@ class QuantizeForOnnxRuntimeTest {
         CliRun run = CliRun.of("quantize", model.toString(), "--table", allTensors.toString(), "--runtime",
                 "openvino", "--out", dir.resolve("y.onnx").toString());
 
-        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).singleElement().asString()
                 .contains("unknown quantization target 'openvino'; use tensorrt or onnxruntime-cpu");
     }
