@@ -1,6 +1,6 @@
 package dev.trt4j.evaluate;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.text.RenderedTextLineSource;
 import dev.trt4j.data.text.RenderedTextPageSource;
@@ -64,36 +64,36 @@ public final class TaskMetricFactory {
     /**
      * The metric of {@code kind} for these models and data.
      *
-     * @throws Trt4jException if the model has no output the metric can use, or the data lacks the known texts or
-     *                        labels it needs, or (CTC) no keys were given
+     * @throws InvalidOptionException if the model has no output the metric can use, or the data lacks the known texts
+     *                                or labels it needs, or (CTC) no keys were given: the task asked for does not fit
      */
     public static TaskMetric create(TaskKind kind, List<TensorSpec> inputs, List<TensorSpec> outputs,
                                     CalibrationDataSource data, List<String> ctcKeys) {
         return switch (kind) {
-            case EMBEDDING -> new EmbeddingCosine(embeddingOutput(outputs).orElseThrow(() -> new Trt4jException(
+            case EMBEDDING -> new EmbeddingCosine(embeddingOutput(outputs).orElseThrow(() -> new InvalidOptionException(
                     "task embedding: the model has no float output [N,tokens,dims] or [N,dims] to pool")));
             case CTC -> {
                 if (ctcKeys.isEmpty()) {
-                    throw new Trt4jException("task ctc needs the recognizer's keys file");
+                    throw new InvalidOptionException("task ctc needs the recognizer's keys file (--keys)");
                 }
-                TensorSpec out = ctcOutput(outputs, ctcKeys).orElseThrow(() -> new Trt4jException("task ctc: the "
-                        + "model has no output [N,steps," + (ctcKeys.size() + 2) + "] (blank + " + ctcKeys.size()
-                        + " keys + space); its outputs are " + shapes(outputs)));
+                TensorSpec out = ctcOutput(outputs, ctcKeys).orElseThrow(() -> new InvalidOptionException(
+                        "task ctc: the model has no output [N,steps," + (ctcKeys.size() + 2) + "] (blank + "
+                                + ctcKeys.size() + " keys + space); its outputs are " + shapes(outputs)));
                 yield new CtcTextRecognition(out.name(), new CtcGreedyDecoder(ctcKeys),
                         renderedLines(data, kind).texts());
             }
             case CLASSIFICATION -> {
-                TensorSpec out = directionOutput(outputs).orElseThrow(() -> new Trt4jException("task classification:"
-                        + " the model has no output [N,2] of text-direction scores; its outputs are "
+                TensorSpec out = directionOutput(outputs).orElseThrow(() -> new InvalidOptionException(
+                        "task classification: the model has no output [N,2] of text-direction scores; its outputs are "
                         + shapes(outputs)));
                 yield ClassificationAccuracy.ofTextDirection(out.name(), renderedLines(data, kind).labels());
             }
             case DETECTION -> {
-                TensorSpec out = TextDetection.mapOutput(inputs, outputs).orElseThrow(() -> new Trt4jException(
+                TensorSpec out = TextDetection.mapOutput(inputs, outputs).orElseThrow(() -> new InvalidOptionException(
                         "task detection: the model has no image input [N,3,H,W] and probability-map output "
                                 + "[N,1,H,W]; its outputs are " + shapes(outputs)));
                 if (!(data instanceof RenderedTextPageSource pages)) {
-                    throw new Trt4jException("task detection needs samples with known line boxes (text pages "
+                    throw new InvalidOptionException("task detection needs samples with known line boxes (text pages "
                             + "rendered from sentences), but the data is " + data.describe());
                 }
                 yield new TextDetection(out.name(), pages.boxes(), TextRegions.PADDLE_OCR);
@@ -105,7 +105,7 @@ public final class TaskMetricFactory {
         if (data instanceof RenderedTextLineSource lines) {
             return lines;
         }
-        throw new Trt4jException("task " + kind.label() + " needs samples with known "
+        throw new InvalidOptionException("task " + kind.label() + " needs samples with known "
                 + (kind == TaskKind.CTC ? "texts" : "labels") + " (text lines rendered from sentences), but the data "
                 + "is " + data.describe());
     }

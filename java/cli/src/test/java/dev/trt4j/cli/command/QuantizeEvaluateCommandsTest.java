@@ -548,8 +548,15 @@ class QuantizeEvaluateCommandsTest {
         CliRun run = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
                 "--task", "ctc", "--samples", "8");
 
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.errLines()).hasSize(1);
-        assertThat(run.errLines().get(0)).startsWith("trt4j: task ctc needs the recognizer's keys file");
+        assertThat(run.exitCode()).as("a --task the model contradicts is a usage error").isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: task ctc needs the recognizer's keys file (--keys)");
+
+        CliRun detection = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--task", "detection", "--samples", "8");
+
+        assertThat(detection.exitCode()).isEqualTo(2);
+        assertThat(detection.errLines()).containsExactly("trt4j: task detection: the model has no image input "
+                + "[N,3,H,W] and probability-map output [N,1,H,W]; its outputs are [save_infer_model/scale_0.tmp_1 "
+                + "[?,2]]");
     }
 }
