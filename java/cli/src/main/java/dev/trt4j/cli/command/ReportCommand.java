@@ -59,6 +59,13 @@ public final class ReportCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             err.println("trt4j: " + describeLeftOut(folder));
             err.flush();
+        } else if (folder != null && folder.tables().isEmpty()) {
+            // A folder with statistics.json alone still makes a report, but histograms without the ranges it promises.
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: " + folder.folder() + " holds no *.table.json, so the histograms show no ranges (add "
+                    + "them with trt4j calibrate MODEL --statistics " + folder.folder().resolve(
+                    CalibrationOutputs.STATISTICS_FILE) + " --out " + folder.folder() + ")");
+            err.flush();
         }
         PrintWriter w = spec.commandLine().getOut();
         w.printf("Report: %s%s%n", page, folder == null ? ""

@@ -95,6 +95,21 @@ class CompareCalibratorsReportCommandsTest {
     }
 
     @Test
+    void aCalibrationFolderWithoutTablesIsReportedWithTheRangesItLacks() throws IOException {
+        Path statisticsOnly = Files.createDirectories(dir.resolve("statistics-only"));
+        Files.copy(out.resolve("calibration").resolve("statistics.json"), statisticsOnly.resolve("statistics.json"));
+        Path report = dir.resolve("report-without-tables");
+
+        CliRun run = CliRun.of("report", "--calibration", statisticsOnly.toString(), "--out", report.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).containsExactly("trt4j: " + statisticsOnly + " holds no *.table.json, so the "
+                + "histograms show no ranges (add them with trt4j calibrate MODEL --statistics "
+                + statisticsOnly.resolve("statistics.json") + " --out " + statisticsOnly + ")");
+        assertThat(report.resolve("index.html")).isRegularFile();
+    }
+
+    @Test
     void biasCorrectionRefusesRandomData() throws IOException {
         Path relu = dev.trt4j.cli.TestModels.relu(dir.resolve("relu.onnx"));
         CliRun run = CliRun.of("compare-calibrators", relu.toString(), "--samples", "8", "--bias-correction",
