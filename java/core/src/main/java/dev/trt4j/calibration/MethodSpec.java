@@ -61,8 +61,15 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
                 throw new InvalidOptionException("method '" + text + "': " + e.getMessage());
             }
         }
-        String label = name.equals("percentile") ? "percentile-" + trim(options.percentile()) : name;
-        return new MethodSpec(label, calibrator, options);
+        return new MethodSpec(label(name, options), calibrator, options);
+    }
+
+    /**
+     * The label of method {@code name} with {@code options}: the name, and for percentile its value too
+     * ({@code percentile-99.9}), so that two percentiles never share a label.
+     */
+    public static String label(String name, CalibrationOptions options) {
+        return name.equals("percentile") ? "percentile-" + trim(options.percentile()) : name;
     }
 
     /**

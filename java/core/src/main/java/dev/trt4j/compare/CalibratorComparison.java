@@ -226,7 +226,7 @@ public final class CalibratorComparison {
                     scores.get(2 * g).candidate(), scores.get(2 * g + 1).candidate())));
         }
         return new ResultTable("INT8 " + scores.get(0).metric() + " by weight granularity and BatchNorm folding ("
-                + method.label() + " activations, " + settings.config().weightCalibrator().name() + " weights)",
+                + method.label() + " activations, " + settings.config().weightCalibrator().label() + " weights)",
                 "weights", List.of(FP32, "BatchNorm folded", "BatchNorm kept"), rows);
     }
 
@@ -260,7 +260,7 @@ public final class CalibratorComparison {
     private String describe(QuantizationConfig c) {
         int excluded = c.excludedNodes().size() + c.excludedOpTypes().size() + c.excludedPatterns().size();
         BiasCorrection.Scope bias = settings.biasCorrection();
-        return granularity(c.weightGranularity()) + " " + c.weightCalibrator().name() + " weights, BatchNorm "
+        return granularity(c.weightGranularity()) + " " + c.weightCalibrator().label() + " weights, BatchNorm "
                 + (c.foldBatchNorm() ? "folded" : "kept") + ", operators " + String.join("/", c.opTypes())
                 + (excluded > 0 ? ", " + excluded + " exclusions" : "")
                 + (bias != null ? ", bias correction (" + bias.label() + ")" : "");

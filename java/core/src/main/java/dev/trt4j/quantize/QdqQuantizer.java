@@ -122,7 +122,7 @@ public final class QdqQuantizer {
                 p.plan().residualAdds(), new ArrayList<>(p.plan().activations().keySet()),
                 p.plan().weights().size(), p.folded(), foldedScales, p.hardSwishes(), p.sourceOpset(),
                 OpsetUpgrade.defaultOpset(out),
-                config.weightGranularity(), config.weightCalibrator().name(), config.target(), config.reduceRange());
+                config.weightGranularity(), config.weightCalibrator().label(), config.target(), config.reduceRange());
         LOG.info("quantized '{}': {}", model.getGraph().getName(), report.summary());
         return new QuantizationResult(out, report);
     }

@@ -21,7 +21,7 @@ import java.util.List;
  * @param sourceOpset          default-domain opset of the input model
  * @param opset                default-domain opset of the output model
  * @param weightGranularity    per-channel or per-tensor weights
- * @param weightMethod         how weight amax was chosen
+ * @param weightMethod         how weight amax was chosen, as calibrate labels it (e.g. {@code percentile-99.9})
  * @param target               the runtime the Q/DQ layout is for
  * @param reduceRange          whether weights were quantized to 7 bits
  */

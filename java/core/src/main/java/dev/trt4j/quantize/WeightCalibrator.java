@@ -2,6 +2,7 @@ package dev.trt4j.quantize;
 
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationException;
 import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.calibrators.Calibrator;
@@ -68,6 +69,11 @@ public final class WeightCalibrator {
     /** The method's name, e.g. {@code max} or {@code percentile}. */
     public String name() {
         return method == null ? "max" : method.name();
+    }
+
+    /** The method as calibrate labels it, with percentile's value: {@code max}, {@code percentile-99.9}, … */
+    public String label() {
+        return method == null ? "max" : MethodSpec.label(method.name(), options);
     }
 
     /**

@@ -418,7 +418,7 @@ class QdqQuantizerTest {
         QuantizationResult byMax = max.quantize(model, amax);
         QuantizationResult byPercentile = percentile.quantize(model, amax);
 
-        assertThat(byPercentile.report().weightMethod()).isEqualTo("percentile");
+        assertThat(byPercentile.report().weightMethod()).isEqualTo("percentile-99");
         float[] maxScales = floats(byMax.model(), quantizeOf(byMax.model(), "w1").getInput(1));
         float[] clipped = floats(byPercentile.model(), quantizeOf(byPercentile.model(), "w1").getInput(1));
         for (int c = 0; c < maxScales.length; c++) {

@@ -241,7 +241,7 @@ class QuantizeEvaluateCommandsTest {
         assertThat(r.get("excludedNodes")).extracting(JsonNode::asText).contains("MatMul@0", "Conv@0", "Conv@10",
                 "Conv@19").hasSize(12);
         assertThat(r.get("weightGranularity").asText()).isEqualTo("per-tensor");
-        assertThat(r.get("weightMethod").asText()).isEqualTo("percentile");
+        assertThat(r.get("weightMethod").asText()).isEqualTo("percentile-99.9");
         assertThat(r.get("biasCorrection").isNull()).as("present, null without --bias-correction").isTrue();
         assertThat(r.get("onnxruntimeCpu").isNull()).as("present, null for the TensorRT layout").isTrue();
         assertThat(out).exists();
