@@ -137,7 +137,7 @@ public final class SensitivityCommand implements Callable<Integer> {
             subject.save(files);
             if (partial != null) {
                 partial.model().write(files.stage(partialModel.getFileName().toString()));
-                AtomicFiles.writeString(files.stage("skip-list.txt"), report.skipListText());
+                AtomicFiles.writeString(files.stage("skip-list.txt"), skipList(report));
             }
             report.write(files.stage("sensitivity.json"));
             files.commit();
@@ -152,6 +152,21 @@ public final class SensitivityCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
+    }
+
+    /**
+     * What {@code quantize --exclude} takes, one value a line, to keep the layers in FP32 that the written model keeps:
+     * this run's own {@code --exclude} values, which the search never saw, then the layers it kept, most sensitive
+     * first.
+     */
+    private String skipList(SensitivityReport report) {
+        StringBuilder s = new StringBuilder();
+        excludes().forEach(e -> s.append(e).append('\n'));
+        return s.append(report.skipListText()).toString();
+    }
+
+    private List<String> excludes() {
+        return study.quantization.excludes;
     }
 
     /**
@@ -181,7 +196,8 @@ public final class SensitivityCommand implements Callable<Integer> {
                     partial.skipped().size(), report.ranking().size(), report.metric(),
                     ResultTable.format(partial.score().candidate()), ResultTable.format(partial.score().drop()));
             if (!partial.skipped().isEmpty()) {
-                w.println("Kept in FP32: " + String.join(", ", partial.skipped()));
+                w.println("Kept in FP32: " + String.join(", ", partial.skipped()) + (excludes().isEmpty() ? ""
+                        : " (and what --exclude names: " + String.join(", ", excludes()) + ")"));
             }
             w.printf("Written: %s, %s%n", partialModel, folder.resolve("skip-list.txt"));
         }

@@ -64,6 +64,22 @@ class SensitivityCommandTest {
     }
 
     @Test
+    void theSkipListAlsoCarriesTheRunsOwnExclusionsSoQuantizeCanRepeatTheModel() throws IOException {
+        Path model = mlp(dir.resolve("mlp.onnx"));
+        Path out = dir.resolve("excluded");
+        CliRun run = CliRun.of("sensitivity", model.toString(), "--method", "max", "--task", "none", "--samples", "64",
+                "--eval-samples", "64", "--shapes", "x:16x" + WIDTH, "--target", "0.01", "--exclude", "first",
+                "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Kept in FP32: fragile (and what --exclude names: first)");
+        assertThat(Files.readString(out.resolve("skip-list.txt"))).isEqualTo("first\nfragile\n");
+        ModelProto partial = ModelProto.parseFrom(Files.readAllBytes(out.resolve("mlp.partial.int8.onnx")));
+        assertThat(partial.getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("DequantizeLinear"))
+                .as("both MatMuls FP32, as the skip list says").noneMatch(n -> n.getOutput(0).startsWith("w"));
+    }
+
+    @Test
     void withoutATargetOnlyTheRankingIsWritten() throws IOException {
         Path model = mlp(dir.resolve("mlp.onnx"));
         Path out = dir.resolve("ranking");
