@@ -22,6 +22,7 @@ import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.ActivationStatisticsCollector;
 import dev.trt4j.stats.ProgressListener;
+import dev.trt4j.table.CalibrationTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -48,7 +49,8 @@ import java.util.concurrent.Callable;
                 + "task metric drops against FP32 on held-out samples.",
             "With --target, keeps the most sensitive layers in FP32 until the whole model's drop is within target, "
                 + "and writes <out>/<model>.partial.int8.onnx with its skip list (<out>/skip-list.txt, and in "
-                + "<out>/sensitivity.json with the ranking).",
+                + "<out>/sensitivity.json with the ranking) and its ranges (<out>/<method>.table.json), from which "
+                + "quantize --table with an --exclude per skip-list line writes the same model.",
             "With --bias-correction, every model judged, and the model written, is bias-corrected as quantize "
                 + "--bias-correction would correct it."})
 public final class SensitivityCommand implements Callable<Integer> {
@@ -95,10 +97,13 @@ public final class SensitivityCommand implements Callable<Integer> {
         StudiedModel studied = study.load(model);
         Path folder = studied.folder(out, "sensitivity");
         Path partialModel = folder.resolve(studied.stem() + ".partial.int8.onnx");
+        // With the ranges beside them, quantize --table and --exclude per skip-list line write the partial model again.
+        Path rangesFile = folder.resolve(methodSpec.label() + ".table.json");
         // every file of the folder, before the ranking runs the model: a folder in the way would fail only the commit
         List<String> outputs = new ArrayList<>(List.of("sensitivity.json"));
         if (target != null) {
-            outputs.addAll(List.of(partialModel.getFileName().toString(), "skip-list.txt"));
+            outputs.addAll(List.of(partialModel.getFileName().toString(), "skip-list.txt",
+                    rangesFile.getFileName().toString()));
         }
         outputs.addAll(study.savedFileNames(studied));
         StagedWrites.requireWritable(folder, outputs);
@@ -116,8 +121,8 @@ public final class SensitivityCommand implements Callable<Integer> {
                 new QdqQuantizer(config).requiredActivationsForAnySubset(quantized.proto()),
                 study.statisticsOptions().withMaxSamples(calibrationSamples));
         statistics = collector.collect(() -> split.calibration(calibrationSamples), ProgressListener.NONE);
-        Map<String, Float> amax = AmaxTableCalculator.compute(statistics, methodSpec, quantized.path())
-                .amaxByTensor();
+        CalibrationTable ranges = AmaxTableCalculator.compute(statistics, methodSpec, quantized.path());
+        Map<String, Float> amax = ranges.amaxByTensor();
         CandidateEvaluator evaluator = study.evaluator(onnx);
         // Corrected on the same samples the ranges came from, as compare-calibrators does.
         CandidateCorrection correction = CandidateCorrection.biasCorrection(scope,
@@ -138,6 +143,7 @@ public final class SensitivityCommand implements Callable<Integer> {
             if (partial != null) {
                 partial.model().write(files.stage(partialModel.getFileName().toString()));
                 AtomicFiles.writeString(files.stage("skip-list.txt"), skipList(report));
+                ranges.write(files.stage(rangesFile.getFileName().toString()));
             }
             report.write(files.stage("sensitivity.json"));
             files.commit();
@@ -147,7 +153,7 @@ public final class SensitivityCommand implements Callable<Integer> {
         if (json.enabled()) {
             json.print(w, report.toJson());
         } else {
-            print(w, report, partial, folder, partialModel);
+            print(w, report, partial, folder, partialModel, rangesFile);
             w.print(subject.describe());
         }
         w.flush();
@@ -182,7 +188,7 @@ public final class SensitivityCommand implements Callable<Integer> {
     }
 
     private void print(PrintWriter w, SensitivityReport report, PartialQuantization partial, Path folder,
-                       Path partialModel) {
+                       Path partialModel, Path rangesFile) {
         ResultTable table = report.rankingTable();
         int rows = full ? table.rows().size() : Math.min(TABLE_ROWS, table.rows().size());
         w.print(new ResultTable(table.title(), table.rowHeader(), table.columns(), table.rows().subList(0, rows))
@@ -199,7 +205,7 @@ public final class SensitivityCommand implements Callable<Integer> {
                 w.println("Kept in FP32: " + String.join(", ", partial.skipped()) + (excludes().isEmpty() ? ""
                         : " (and what --exclude names: " + String.join(", ", excludes()) + ")"));
             }
-            w.printf("Written: %s, %s%n", partialModel, folder.resolve("skip-list.txt"));
+            w.printf("Written: %s, %s, %s%n", partialModel, folder.resolve("skip-list.txt"), rangesFile);
         }
         w.printf("Written: %s%n", folder.resolve("sensitivity.json"));
     }

@@ -80,6 +80,30 @@ class SensitivityCommandTest {
     }
 
     @Test
+    void quantizeWithTheWrittenRangesAndSkipListWritesThePartialModelAgain() throws IOException {
+        Path model = mlp(dir.resolve("mlp.onnx"));
+        Path out = dir.resolve("replay");
+        CliRun run = CliRun.of("sensitivity", model.toString(), "--method", "percentile=99.9", "--task", "none",
+                "--samples", "64", "--eval-samples", "64", "--shapes", "x:16x" + WIDTH, "--target", "0.01", "--out",
+                out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        Path table = out.resolve("percentile-99.9.table.json");
+        assertThat(run.out()).contains("Written: " + out.resolve("mlp.partial.int8.onnx") + ", "
+                + out.resolve("skip-list.txt") + ", " + table);
+
+        List<String> args = new ArrayList<>(List.of("quantize", model.toString(), "--table", table.toString(),
+                "--out", dir.resolve("replayed.onnx").toString()));
+        for (String line : Files.readAllLines(out.resolve("skip-list.txt"))) {
+            args.addAll(List.of("--exclude", line));
+        }
+        CliRun quantize = CliRun.of(args.toArray(String[]::new));
+
+        assertThat(quantize.exitCode()).as(quantize.err()).isZero();
+        assertThat(Files.readAllBytes(dir.resolve("replayed.onnx")))
+                .isEqualTo(Files.readAllBytes(out.resolve("mlp.partial.int8.onnx")));
+    }
+
+    @Test
     void withoutATargetOnlyTheRankingIsWritten() throws IOException {
         Path model = mlp(dir.resolve("mlp.onnx"));
         Path out = dir.resolve("ranking");
