@@ -126,7 +126,8 @@ public final class OrtModelRunner implements AutoCloseable {
             return new OrtModelRunner(name, env, session);
         } catch (OrtException e) {
             closeQuietly(session);
-            throw new Trt4jException(name + ": ONNX Runtime cannot load the model: " + firstLine(e.getMessage()), e);
+            throw new Trt4jException(name + ": ONNX Runtime cannot load the model: " + OrtErrorText.of(e.getMessage()),
+                    e);
         } catch (RuntimeException e) {
             closeQuietly(session);
             throw e;
@@ -192,7 +193,7 @@ public final class OrtModelRunner implements AutoCloseable {
                 }
             }
         } catch (OrtException e) {
-            throw new Trt4jException(name + ": ONNX Runtime failed: " + firstLine(e.getMessage()), e);
+            throw new Trt4jException(name + ": ONNX Runtime failed: " + OrtErrorText.of(e.getMessage()), e);
         } finally {
             OnnxValue.close(feed);
         }
@@ -238,7 +239,7 @@ public final class OrtModelRunner implements AutoCloseable {
                 pinnedOutputs.run(session, feed, wanted);
             }
         } catch (OrtException e) {
-            throw new Trt4jException(name + ": ONNX Runtime failed: " + firstLine(e.getMessage()), e);
+            throw new Trt4jException(name + ": ONNX Runtime failed: " + OrtErrorText.of(e.getMessage()), e);
         } finally {
             OnnxValue.close(feed);
         }
@@ -366,14 +367,6 @@ public final class OrtModelRunner implements AutoCloseable {
         }
     }
 
-    static String firstLine(String message) {
-        if (message == null) {
-            return "unknown error";
-        }
-        String line = message.strip();
-        int nl = line.indexOf('\n');
-        return nl < 0 ? line : line.substring(0, nl).strip();
-    }
 
     private static void closeQuietly(OrtSession session) {
         if (session != null) {

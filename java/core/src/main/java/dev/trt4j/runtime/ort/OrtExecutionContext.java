@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.ort.DirectTensor;
+import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.PinnedOutputs;
 import dev.trt4j.runtime.ExecutionContext;
 import dev.trt4j.runtime.InputChecker;
@@ -72,17 +73,13 @@ final class OrtExecutionContext implements ExecutionContext {
             outputs.run(session, feed, outputNames);
             return view;
         } catch (OrtException e) {
-            throw new Trt4jException(model + ": ONNX Runtime failed: " + firstLine(e.getMessage()), e);
+            throw new Trt4jException(model + ": ONNX Runtime failed: " + OrtErrorText.of(e.getMessage()), e);
         }
     }
 
     /** Runs so far whose outputs ONNX Runtime wrote straight into this context's buffers. */
     int pinnedRuns() {
         return outputs.pinnedRuns();
-    }
-
-    private static String firstLine(String message) {
-        return message == null ? "unknown error" : message.strip().lines().findFirst().orElse("unknown error");
     }
 
     @Override

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.ort.OrtSpecs;
 import dev.trt4j.runtime.ExecutionContext;
@@ -97,7 +98,7 @@ final class OrtLoadedModel implements LoadedModel {
                 throw t;
             }
             throw new Trt4jException(file + ": ONNX Runtime cannot load the model: "
-                    + String.valueOf(e.getMessage()).strip().lines().findFirst().orElse(""), e);
+                    + OrtErrorText.of(e.getMessage()), e);
         }
     }
 
