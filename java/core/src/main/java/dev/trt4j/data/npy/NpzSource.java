@@ -98,7 +98,8 @@ public final class NpzSource extends BatchingSource {
     /**
      * Arrays for inputs that share a named dimension (MiniLM's {@code sequence_length} in input_ids, attention_mask
      * and token_type_ids) must agree on it; otherwise ONNX Runtime fails deep inside the model with a broadcast
-     * error that names neither array.
+     * error that names neither array. PaddlePaddle's exporter spells every unnamed dimension {@code "?"}
+     * ({@code [?,3,?,?]}), so {@code "?"} names no dimension.
      */
     private static void requireNamedDimensionsAgree(Path file, List<NpyInput> inputs) {
         Map<String, Map.Entry<String, Long>> firstSize = new LinkedHashMap<>(); // dimension → (array, size)
@@ -107,7 +108,7 @@ public final class NpzSource extends BatchingSource {
             List<String> names = in.spec().dimNames();
             for (int d = 1; d < Math.min(shape.length, names.size()); d++) {
                 String name = names.get(d);
-                if (name == null) {
+                if (name == null || name.isEmpty() || name.equals("?")) {
                     continue;
                 }
                 Map.Entry<String, Long> first = firstSize.putIfAbsent(name, Map.entry(in.spec().name(), shape[d]));

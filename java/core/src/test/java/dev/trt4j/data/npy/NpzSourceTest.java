@@ -110,4 +110,16 @@ class NpzSourceTest {
             assertThat(Batches.drain(s)).hasSize(1);
         }
     }
+
+    /** PaddlePaddle exports write {@code "?"} for every open dimension; those are not one shared dimension. */
+    @Test
+    void questionMarkDimensionsOfPaddleExportsNeedNotAgree() {
+        TensorSpec x = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, -1, -1},
+                java.util.Arrays.asList("?", null, "?", "?"));
+        Path p = archive(Map.of("x", NpyArray.ofFloats(new long[] {2, 3, 4, 8}, new float[2 * 3 * 4 * 8])), false);
+        try (NpzSource s = new NpzSource(p, List.of(x), DataOptions.builder().batchSize(2).build())) {
+            assertThat(Batches.drain(s)).singleElement()
+                    .satisfies(b -> assertThat(b.inputs().get("x").shape()).containsExactly(2, 3, 4, 8));
+        }
+    }
 }
