@@ -100,8 +100,11 @@ public final class TextSource extends BatchingSource {
         TokenizerFileCheck.check(path);
         preferBundledCpuLibrary();
         try {
-            return HuggingFaceTokenizer.builder().optTokenizerPath(path).optMaxLength(length).optPadToMaxLength()
-                    .optTruncation(true).build();
+            HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder();
+            // DJL caps the length at a model maximum of 512 unless told otherwise, warns on stderr, and returns
+            // 512 tokens that readBatch would pad with masked zeros; the sequence length is the model's to settle.
+            builder.configure(Map.of("modelMaxLength", length));
+            return builder.optTokenizerPath(path).optMaxLength(length).optPadToMaxLength().optTruncation(true).build();
         } catch (IOException | RuntimeException e) {
             throw new Trt4jException(path + ": cannot load tokenizer: " + e.getMessage(), e);
         }

@@ -64,6 +64,17 @@ class TextSourceTest {
         }
     }
 
+    /** The tokenizer library cuts at 512 tokens unless told the model's maximum; a longer --seq-len must hold. */
+    @Test
+    void sequenceLengthsPastTheLibraryDefaultOf512KeepEveryToken() throws IOException {
+        DataOptions o = DataOptions.builder().tokenizer(tokenizer).sequenceLength(600).batchSize(1).build();
+        try (TextSource s = new TextSource(List.of("cat ".repeat(700)), "long", List.of(IDS, MASK), o)) {
+            Batch b = s.next().orElseThrow();
+            assertThat(b.inputs().get("input_ids").longs()).hasSize(600).containsOnly(3);
+            assertThat(b.inputs().get("attention_mask").longs()).containsOnly(1);
+        }
+    }
+
     @Test
     void sequenceLengthComesFromTheFixedShapeAndOnlyPresentInputsAreFed() throws IOException {
         DataOptions o = DataOptions.builder().tokenizer(dir).fixedShapes("input_ids:1x3").build();
