@@ -5,8 +5,11 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
+import dev.trt4j.data.image.ImageFolderSource;
 import dev.trt4j.data.image.ImagePreprocessing;
 import dev.trt4j.data.text.OcrModelRole;
+import dev.trt4j.data.text.RenderedTextLineSource;
+import dev.trt4j.data.text.RenderedTextPageSource;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Option;
 
@@ -46,7 +49,8 @@ public final class DataArguments {
 
     @Option(names = "--preprocess", paramLabel = "PRESET",
             description = "Image preprocessing preset: imagenet, ppocr-cls, ppocr-rec, ppocr-det (default: "
-                    + "PaddleOCR's for PP-OCR-shaped models, images or rendered text alike; else imagenet).")
+                    + "PaddleOCR's for PP-OCR-shaped models, images or rendered text alike; else imagenet). Refused "
+                    + "for data that is not images or rendered text.")
     String preprocess;
 
     @Option(names = "--tokenizer", paramLabel = "tokenizer.json",
@@ -151,6 +155,25 @@ public final class DataArguments {
     }
 
     private CalibrationDataSource open(List<TensorSpec> inputs, List<TensorSpec> outputs, boolean heldOut) {
+        return preprocessed(openAny(inputs, outputs, heldOut));
+    }
+
+    /**
+     * {@code source}, unless {@code --preprocess} was given and the source makes no images (arrays, raw files, audio,
+     * tokens, random data), which would ignore it; then the source is closed and the option refused.
+     */
+    private CalibrationDataSource preprocessed(CalibrationDataSource source) {
+        if (preprocess == null || source instanceof ImageFolderSource || source instanceof RenderedTextLineSource
+                || source instanceof RenderedTextPageSource) {
+            return source;
+        }
+        String what = source.describe();
+        source.close();
+        throw new InvalidOptionException("--preprocess " + preprocess + " prepares images, and this model gets "
+                + what + "; drop --preprocess");
+    }
+
+    private CalibrationDataSource openAny(List<TensorSpec> inputs, List<TensorSpec> outputs, boolean heldOut) {
         DataOptions options = options(inputs, outputs);
         if (data != null) {
             return DataSourceFactory.open(data, inputs, options);
@@ -223,7 +246,7 @@ public final class DataArguments {
         fixedShapes.forEach(b::fixedShape);
         DataOptions options = forModel(build(b), inputs, outputs);
         if (data != null) {
-            return DataSourceFactory.open(data, inputs, options);
+            return preprocessed(DataSourceFactory.open(data, inputs, options));
         }
         if (tokenizer != null && isTextModel(inputs)) {
             return DataSourceFactory.openBundledSentences(inputs, options);

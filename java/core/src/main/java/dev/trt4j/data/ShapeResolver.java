@@ -74,14 +74,14 @@ public final class ShapeResolver {
             long[] user = options.fixedShape(in.name());
             if (options.batchSize() > 0) {
                 if (modelBatch >= 0 && modelBatch != options.batchSize()) {
-                    throw new Trt4jException(source + ": batch size " + options.batchSize() + " does not fit model "
+                    throw new InvalidOptionException(source + ": batch size " + options.batchSize() + " does not fit model "
                             + "input '" + in.name() + "' " + in.shapeText() + " (its batch dimension is fixed to "
                             + modelBatch + ")" + (inputs.size() > 1 ? "; if '" + in.name() + "' is a streaming "
                             + "state, feed it back with --feedback OUTPUT=" + in.name() + " (calibrate, evaluate, "
                             + "compare-calibrators, sensitivity)" : ""));
                 }
                 if (user != null && user[0] != options.batchSize()) {
-                    throw new Trt4jException("batch size " + options.batchSize() + " conflicts with fixed shape "
+                    throw new InvalidOptionException("batch size " + options.batchSize() + " conflicts with fixed shape "
                             + shapeArg(in.name(), user) + " (its first dimension is the batch)");
                 }
             }

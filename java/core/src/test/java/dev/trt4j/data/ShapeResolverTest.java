@@ -54,12 +54,12 @@ class ShapeResolverTest {
                         + "2 ('state' [2,1,128]); an input whose first dimension is not the batch, such as a streaming "
                         + "state, is fed back with --feedback OUTPUT=INPUT");
         assertThatThrownBy(() -> new ShapeResolver("speech", List.of(spec("input", ElementType.FLOAT32, 1, 576),
-                state), DataOptions.builder().batchSize(1).build()))
+                state), DataOptions.builder().batchSize(1).build())).isInstanceOf(InvalidOptionException.class)
                 .hasMessage("speech: batch size 1 does not fit model input 'state' [2,1,128] (its batch dimension is "
                         + "fixed to 2); if 'state' is a streaming state, feed it back with --feedback OUTPUT=state "
                         + "(calibrate, evaluate, compare-calibrators, sensitivity)");
         assertThatThrownBy(() -> new ShapeResolver("d", List.of(REC), DataOptions.builder().batchSize(8)
-                .fixedShapes("x:1x3x48x192").build())).isInstanceOf(Trt4jException.class)
+                .fixedShapes("x:1x3x48x192").build())).isInstanceOf(InvalidOptionException.class)
                 .hasMessage("batch size 8 conflicts with fixed shape x:1x3x48x192 (its first dimension is the batch)");
     }
 

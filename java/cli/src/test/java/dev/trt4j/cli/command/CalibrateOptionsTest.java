@@ -96,6 +96,26 @@ class CalibrateOptionsTest {
         assertThat(rotate.exitCode()).isEqualTo(2);
         assertThat(rotate.errLines()).containsExactly("trt4j: --rotate-half turns rendered text lines, and this model "
                 + "gets seeded random data (give --data with a .txt of lines to render)");
+
+        CliRun preprocess = CliRun.of("calibrate", model.toString(), "--preprocess", "imagenet", "--samples", "8",
+                "--out", out.toString());
+        assertThat(preprocess.exitCode()).isEqualTo(2);
+        assertThat(preprocess.errLines()).containsExactly("trt4j: --preprocess imagenet prepares images, and this "
+                + "model gets synthetic:uniform (seed 0, 8 samples); drop --preprocess");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aBatchThatContradictsTheShapesOrTheModelIsAUsageError() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("cal");
+
+        CliRun shapes = CliRun.of("calibrate", model.toString(), "--batch", "8", "--shapes", "x:2x4", "--out",
+                out.toString());
+
+        assertThat(shapes.exitCode()).isEqualTo(2);
+        assertThat(shapes.errLines()).containsExactly("trt4j: batch size 8 conflicts with fixed shape x:2x4 (its "
+                + "first dimension is the batch)");
         assertThat(out).doesNotExist();
     }
 }
