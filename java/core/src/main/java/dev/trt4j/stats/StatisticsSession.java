@@ -180,8 +180,8 @@ public final class StatisticsSession implements AutoCloseable {
                 batch = batch.firstSamples((int) (limit - samples));
             }
             batches++;
+            batch.requireFinite(source.describe(), samples); // names the sample already, no batch needed
             try {
-                batch.requireFinite(source.describe(), samples);
                 batch = state.feed(batch);
                 List<Map.Entry<String, FloatBuffer>> batchTensors = new ArrayList<>();
                 for (String name : fromInputs) {
