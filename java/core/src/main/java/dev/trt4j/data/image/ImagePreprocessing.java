@@ -118,6 +118,11 @@ public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, f
                 layout);
     }
 
+    /** The same preprocessing writing the tensor in another layout ({@code mean} and {@code std} keep their order). */
+    public ImagePreprocessing withLayout(Layout newLayout) {
+        return new ImagePreprocessing(height, width, resizeMode, padValue, scale, mean, std, channelOrder, newLayout);
+    }
+
     @Override
     public float[] mean() {
         return mean.clone();

@@ -42,16 +42,20 @@ public final class ImagePreprocessor {
 
     /**
      * A preprocessor for {@code input}, with the size settled: the fixed shape's or model's height and width where
-     * they are set, the preprocessing's own otherwise.
+     * they are set, the preprocessing's own otherwise. The layout is the input's where its shape tells ({@code 3}
+     * in dimension 1 and not in 3 is NCHW, the other way round NHWC, as TensorFlow exports have it), else the
+     * preprocessing's.
      *
-     * @throws Trt4jException if the input is not float32 of rank 4 with 3 channels in the preprocessing's layout
+     * @throws Trt4jException if the input is not float32 of rank 4 with 3 channels in the layout
      */
-    public static ImagePreprocessor forInput(ImagePreprocessing p, TensorSpec input, ShapeResolver shapes) {
-        boolean nchw = p.layout() == ImagePreprocessing.Layout.NCHW;
+    public static ImagePreprocessor forInput(ImagePreprocessing preprocessing, TensorSpec input, ShapeResolver shapes) {
         if (input.type() != ElementType.FLOAT32 || input.rank() != 4) {
-            throw new Trt4jException(shapes.source() + ": image data needs a float32 input of rank 4 (" + p.layout()
-                    + "), but model input '" + input.name() + "' is " + input.type() + " " + input.shapeText());
+            throw new Trt4jException(shapes.source() + ": image data needs a float32 input of rank 4 ("
+                    + preprocessing.layout() + "), but model input '" + input.name() + "' is " + input.type() + " "
+                    + input.shapeText());
         }
+        ImagePreprocessing p = inInputLayout(preprocessing, input, shapes);
+        boolean nchw = p.layout() == ImagePreprocessing.Layout.NCHW;
         int c = nchw ? 1 : 3;
         int h = nchw ? 2 : 1;
         int w = nchw ? 3 : 2;
@@ -69,6 +73,17 @@ public final class ImagePreprocessor {
                     input.name(), shape[h], shape[w], p.height(), p.width());
         }
         return new ImagePreprocessor(p.withSize(Math.toIntExact(shape[h]), Math.toIntExact(shape[w])));
+    }
+
+    private static ImagePreprocessing inInputLayout(ImagePreprocessing p, TensorSpec input, ShapeResolver shapes) {
+        long[] known = shapes.batchShape(input, new long[] {0, 1, 1, 1}); // open dimensions read as 1
+        ImagePreprocessing.Layout layout = known[1] == 3 && known[3] != 3 ? ImagePreprocessing.Layout.NCHW
+                : known[3] == 3 && known[1] != 3 ? ImagePreprocessing.Layout.NHWC : p.layout();
+        if (layout != p.layout()) {
+            LOG.info("{}: model input '{}' {} is {}; writing the images in that layout", shapes.source(),
+                    input.name(), input.shapeText(), layout);
+        }
+        return p.withLayout(layout);
     }
 
     public ImagePreprocessing preprocessing() {

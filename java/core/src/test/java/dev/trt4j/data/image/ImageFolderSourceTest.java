@@ -96,6 +96,26 @@ class ImageFolderSourceTest {
         assertThat(v[8 * 8 * 3 + 5]).isCloseTo(180f, offset(3f));
     }
 
+    /** A TensorFlow-style {@code [N,H,W,3]} input gets the preset's values with the channels last. */
+    @Test
+    void anNhwcInputGetsThePresetInItsLayout() throws IOException {
+        BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(0, 0, 0xFF0000);
+        ImageIO.write(image, "png", dir.resolve("a.png").toFile());
+        TensorSpec nhwc = new TensorSpec("img", ElementType.FLOAT32, new long[] {-1, 8, 8, 3}, null);
+        ImageFolderSource source = new ImageFolderSource(dir, List.of(nhwc), DataOptions.builder()
+                .imagePreprocessing(ImagePreprocessing.imageNet()).build());
+
+        assertThat(source.preprocessing().layout()).isEqualTo(ImagePreprocessing.Layout.NHWC);
+        Batch b = Batches.drain(source).get(0);
+        assertThat(b.inputs().get("img").shape()).containsExactly(1, 8, 8, 3);
+        float[] v = b.inputs().get("img").floats();
+        // pixel (0, 0) is pure red: R, G, B side by side, normalised with ImageNet's statistics
+        assertThat(v[0]).isCloseTo((1 - 0.485f) / 0.229f, offset(1e-5f));
+        assertThat(v[1]).isCloseTo(-0.456f / 0.224f, offset(1e-5f));
+        assertThat(v[2]).isCloseTo(-0.406f / 0.225f, offset(1e-5f));
+    }
+
     @Test
     void errorsNameTheFileOrInput() throws IOException {
         Files.writeString(dir.resolve("broken.png"), "not really a png");
