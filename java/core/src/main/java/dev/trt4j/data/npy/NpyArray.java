@@ -92,7 +92,7 @@ public final class NpyArray {
         return ByteBuffer.wrap(data).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Every element converted to float (float64 and int64 may round). */
+    /** Every element converted to float (float16 exactly; float64 and int64 may round). */
     public float[] toFloats() {
         ByteBuffer b = data();
         float[] out = new float[elementCount()];
@@ -101,7 +101,11 @@ public final class NpyArray {
             return out;
         }
         for (int i = 0; i < out.length; i++) {
-            out[i] = dtype == NpyDtype.FLOAT64 ? (float) b.getDouble(i * 8) : (float) longAt(b, i);
+            out[i] = switch (dtype) {
+                case FLOAT16 -> HalfFloat.toFloat(b.getShort(i * 2));
+                case FLOAT64 -> (float) b.getDouble(i * 8);
+                default -> (float) longAt(b, i);
+            };
         }
         return out;
     }
@@ -136,7 +140,7 @@ public final class NpyArray {
     }
 
     /**
-     * The array as a tensor of its natural type: float32 → FLOAT32, int64 → INT64, int32/int8/uint8/bool →
+     * The array as a tensor of its natural type: float16/float32 → FLOAT32, int64 → INT64, int32/int8/uint8/bool →
      * INT32.
      *
      * @throws IllegalStateException for float64, whose narrowing to FLOAT32 must be asked for with
@@ -144,7 +148,7 @@ public final class NpyArray {
      */
     public HostTensor toTensor() {
         return switch (dtype) {
-            case FLOAT32 -> toTensor(ElementType.FLOAT32);
+            case FLOAT16, FLOAT32 -> toTensor(ElementType.FLOAT32);
             case FLOAT64 -> throw new IllegalStateException(
                     "float64 array: ask for the narrowing with toTensor(ElementType.FLOAT32)");
             case INT64 -> toTensor(ElementType.INT64);

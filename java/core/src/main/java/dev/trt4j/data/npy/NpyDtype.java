@@ -6,7 +6,7 @@ import java.util.Locale;
 
 /** NumPy element types that trt4j reads and writes, named by their {@code descr} kind and size. */
 public enum NpyDtype {
-    FLOAT32('f', 4), FLOAT64('f', 8), INT64('i', 8), INT32('i', 4), INT8('i', 1), UINT8('u', 1), BOOL('b', 1);
+    FLOAT16('f', 2), FLOAT32('f', 4), FLOAT64('f', 8), INT64('i', 8), INT32('i', 4), INT8('i', 1), UINT8('u', 1), BOOL('b', 1);
 
     private final char kind;
     private final int size;
@@ -21,7 +21,7 @@ public enum NpyDtype {
         return size;
     }
 
-    /** True for float32 and float64. */
+    /** True for float16, float32 and float64. */
     public boolean isFloating() {
         return kind == 'f';
     }
@@ -43,7 +43,7 @@ public enum NpyDtype {
 
     /**
      * Whether data of this type can feed a model input of {@code type} without losing meaning: floats feed
-     * FLOAT32 (float64 is narrowed), integers and bools feed INT64 and INT32 (int64 only where values fit,
+     * FLOAT32 (float16 is widened, float64 narrowed), integers and bools feed INT64 and INT32 (int64 only where values fit,
      * checked on conversion).
      */
     public boolean canFeed(ElementType type) {

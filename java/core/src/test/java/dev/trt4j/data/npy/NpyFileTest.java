@@ -111,6 +111,23 @@ class NpyFileTest {
         assertThat(b.toTensor(ElementType.INT64).longs()).containsExactly(0, 1, 1, 0);
     }
 
+    /** float16 arrays (numpy's {@code <f2}) widen to float32 exactly, subnormals, infinities and NaN included. */
+    @Test
+    void readsFloat16AsFloat32() throws IOException {
+        short[] halves = {0x3C00, (short) 0xC000, 0x3555, 0x7BFF, 0x0001, (short) 0x8000, 0x7C00, 0x7E00};
+        ByteBuffer data = ByteBuffer.allocate(halves.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+        for (short h : halves) {
+            data.putShort(h);
+        }
+        Path half = handBuilt("half.npy", 1, "{'descr': '<f2', 'fortran_order': False, 'shape': (2, 4), }",
+                data.array());
+        NpyArray a = NpyFile.read(half);
+        assertThat(a.dtype()).isEqualTo(NpyDtype.FLOAT16);
+        assertThat(a.toFloats()).containsExactly(1f, -2f, 0.333251953125f, 65504f, 0x1p-24f, -0f,
+                Float.POSITIVE_INFINITY, Float.NaN);
+        assertThat(a.toTensor().type()).isEqualTo(ElementType.FLOAT32);
+    }
+
     @Test
     void writesTheSameBytesAsNumpy() throws IOException {
         Path numpy = fixture("f4_2x3.npy");
