@@ -199,6 +199,7 @@ public final class AmaxCommand implements Callable<Integer> {
         try (ProgressReporter progress = ProgressReporter.start("Collecting", files.size())) {
             for (Path file : files) {
                 float[] values = NpyFile.read(file).toFloats();
+                requireFinite(file, values);
                 try {
                     collector.collect(values, 0, values.length);
                 } catch (CalibrationException e) {
@@ -208,5 +209,15 @@ public final class AmaxCommand implements Callable<Integer> {
             }
         }
         return collector.statistics();
+    }
+
+    /** Named by file and index here: the collector would name a tensor that only this command made up. */
+    private static void requireFinite(Path file, float[] values) {
+        for (int i = 0; i < values.length; i++) {
+            if (!Float.isFinite(values[i])) {
+                throw new Trt4jException(file + ": value " + values[i] + " at index " + i
+                        + " is not finite; calibration needs finite values");
+            }
+        }
     }
 }

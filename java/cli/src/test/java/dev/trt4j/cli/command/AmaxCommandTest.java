@@ -187,8 +187,11 @@ class AmaxCommandTest {
         Files.writeString(negative, "{\"counts\": [1, 2, 3], \"edges\": [-3, -2, -1, 0]}");
         assertSingleLineError(1, CliRun.of("amax", "--method", "mse", "--start-bin", "1", "--histogram",
                 negative.toString()), "histogram edge 0 is negative: -3.0 (the histogram is of magnitudes |x|");
-        assertSingleLineError(1, CliRun.of("amax", "--method", "max", "--tensor", npy("nan.npy", 1f, Float.NaN)),
-                "nan.npy: ");
+        String nan = npy("nan.npy", 1f, Float.NaN);
+        CliRun nanRun = CliRun.of("amax", "--method", "max", "--tensor", ok, nan);
+        assertSingleLineError(1, nanRun, "nan.npy: ");
+        assertThat(nanRun.errLines()).containsExactly("trt4j: " + nan + ": value NaN at index 1 is not finite; "
+                + "calibration needs finite values");
         assertSingleLineError(1, CliRun.of("amax", "--method", "entropy", "--tensor", ok, "--num-bins", "64"),
                 "start");
     }
