@@ -39,7 +39,8 @@ public final class DataArguments {
     long samples;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "0",
-            description = "Batch size (default 0 = automatic: the model's fixed batch, else 8).")
+            description = "Batch size (default 0 = automatic: the model's fixed batch, else the first dimension of "
+                    + "--shapes, else 8).")
     int batch;
 
     @Option(names = "--shapes", paramLabel = "SPEC",
