@@ -89,6 +89,11 @@ public final class DataSourceFactory {
         } else if (TEXT.contains(ext)) {
             return openText(SentenceFiles.read(path), path.toString(), modelInputs, options);
         } else if (ext.equals("json")) {
+            if (!isTextModel(modelInputs)) {
+                throw new Trt4jException(path + ": a .json data file is a tokenizer.json for the bundled sentences, "
+                        + "and the model has no input_ids input to tokenize them for; its inputs are "
+                        + modelInputs.stream().map(TensorSpec::name).toList());
+            }
             return new TextSource(BundledSentences.load(), "bundled sentences", modelInputs,
                     options.toBuilder().tokenizer(path).build());
         }

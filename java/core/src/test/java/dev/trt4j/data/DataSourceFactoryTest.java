@@ -125,6 +125,13 @@ class DataSourceFactoryTest {
         assertThatThrownBy(() -> DataSourceFactory.open(csv, List.of(CLS), TWO))
                 .isInstanceOf(Trt4jException.class).hasMessageStartingWith(csv + ": unknown kind of data file");
 
+        Path json = dir.resolve("hist.json");
+        Files.writeString(json, "{}");
+        assertThatThrownBy(() -> DataSourceFactory.open(json, List.of(CLS), TWO))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(json + ": a .json data file is a tokenizer.json for the bundled sentences, and the model "
+                        + "has no input_ids input to tokenize them for; its inputs are [x]");
+
         Path mixed = Files.createDirectory(dir.resolve("mixed"));
         Files.writeString(mixed.resolve("a.txt"), "x");
         Files.write(mixed.resolve("b.raw"), new byte[4]);

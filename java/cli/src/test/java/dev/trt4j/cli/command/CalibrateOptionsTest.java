@@ -97,6 +97,10 @@ class CalibrateOptionsTest {
         assertThat(rotate.errLines()).containsExactly("trt4j: --rotate-half turns rendered text lines, and this model "
                 + "gets seeded random data (give --data with a .txt of lines to render)");
 
+        CliRun emptyData = CliRun.of("calibrate", model.toString(), "--data", "", "--out", out.toString());
+        assertThat(emptyData.exitCode()).isEqualTo(2);
+        assertThat(emptyData.errLines()).containsExactly("trt4j: --data is empty; give a file or folder of samples");
+
         CliRun preprocess = CliRun.of("calibrate", model.toString(), "--preprocess", "imagenet", "--samples", "8",
                 "--out", out.toString());
         assertThat(preprocess.exitCode()).isEqualTo(2);
