@@ -3,6 +3,7 @@ package dev.trt4j.data.text;
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import dev.trt4j.Counts;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataOptions;
@@ -72,13 +73,14 @@ public final class TextSource extends BatchingSource {
             }
             long l = shapes.batchShape(in, new long[] {0, wanted})[1];
             if (options.sequenceLength() > 0 && l != options.sequenceLength()) {
-                throw new Trt4jException(shapes.source() + ": sequence length " + options.sequenceLength()
+                // --seq-len against --shapes or the model: the command line contradicts itself, no file is at fault
+                throw new InvalidOptionException(shapes.source() + ": sequence length " + options.sequenceLength()
                         + " does not fit model input '" + in.name() + "' " + in.shapeText()
                         + (options.fixedShape(in.name()) == null ? "" : " fixed to "
                         + ShapeResolver.shapeText(options.fixedShape(in.name()))));
             }
             if (length >= 0 && l != length) {
-                throw new Trt4jException(shapes.source() + ": text inputs disagree on the sequence length: " + length
+                throw new InvalidOptionException(shapes.source() + ": text inputs disagree on the sequence length: " + length
                         + " vs " + l + " for '" + in.name() + "'");
             }
             length = l;

@@ -1,5 +1,6 @@
 package dev.trt4j.data.text;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.Batches;
@@ -98,8 +99,11 @@ class TextSourceTest {
                 .isInstanceOf(Trt4jException.class).hasMessage(missing + ": no such tokenizer file");
         TensorSpec fixed = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, 128}, null);
         assertThatThrownBy(() -> new TextSource(file, List.of(fixed), DataOptions.builder().tokenizer(tokenizer)
-                .sequenceLength(64).build())).isInstanceOf(Trt4jException.class)
+                .sequenceLength(64).build())).isInstanceOf(InvalidOptionException.class)
                 .hasMessage(file + ": sequence length 64 does not fit model input 'input_ids' [?,128]");
+        assertThatThrownBy(() -> new TextSource(file, List.of(IDS, MASK), DataOptions.builder().tokenizer(tokenizer)
+                .fixedShapes("input_ids:1x8,attention_mask:1x6").build())).isInstanceOf(InvalidOptionException.class)
+                .hasMessage(file + ": text inputs disagree on the sequence length: 8 vs 6 for 'attention_mask'");
         TensorSpec pixels = new TensorSpec("pixel_values", ElementType.FLOAT32, new long[] {-1, 3, 8, 8}, null);
         assertThatThrownBy(() -> new TextSource(file, List.of(IDS, pixels), DataOptions.builder().tokenizer(tokenizer)
                 .build())).isInstanceOf(Trt4jException.class)
