@@ -6,17 +6,18 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.image.ImageFolderSource;
-import dev.trt4j.data.image.ImagePreprocessing;
 import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.data.text.RenderedTextLineSource;
 import dev.trt4j.data.text.RenderedTextPageSource;
 import dev.trt4j.tensor.TensorSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The options that say which samples to feed a model, shared by every command that runs one (a picocli
@@ -48,11 +49,8 @@ public final class DataArguments {
                     + "for example x:8x3x48x192.")
     List<String> shapes = new ArrayList<>();
 
-    @Option(names = "--preprocess", paramLabel = "PRESET",
-            description = "Image preprocessing preset: imagenet, ppocr-cls, ppocr-rec, ppocr-det (default: "
-                    + "PaddleOCR's for PP-OCR-shaped models, images or rendered text alike; else imagenet). Refused "
-                    + "for data that is not images or rendered text.")
-    String preprocess;
+    @Mixin
+    ImageArguments image = new ImageArguments();
 
     @Option(names = "--tokenizer", paramLabel = "tokenizer.json",
             description = "HuggingFace tokenizer for text models (inputs input_ids, attention_mask, token_type_ids).")
@@ -107,8 +105,8 @@ public final class DataArguments {
         try {
             DataOptions.Builder b = DataOptions.builder().batchSize(batch).maxSamples(samples).seed(seed)
                     .sequenceLength(sequenceLength).rotateHalf(rotateHalf).audioHop(hop);
-            if (preprocess != null) {
-                b.imagePreprocessing(ImagePreprocessing.preset(preprocess));
+            if (image.preset() != null) {
+                b.imagePreprocessing(image.preset());
             }
             if (tokenizer != null) {
                 b.tokenizer(tokenizer);
@@ -163,18 +161,20 @@ public final class DataArguments {
     }
 
     /**
-     * {@code source}, unless {@code --preprocess} was given and the source makes no images (arrays, raw files, audio,
-     * tokens, random data), which would ignore it; then the source is closed and the option refused.
+     * {@code source}, unless an image option ({@code --preprocess}, {@code --mean}, ...) was given and the source
+     * makes no images (arrays, raw files, audio, tokens, random data), which would ignore it; then the source is
+     * closed and the option refused.
      */
     private CalibrationDataSource preprocessed(CalibrationDataSource source) {
-        if (preprocess == null || source instanceof ImageFolderSource || source instanceof RenderedTextLineSource
+        Optional<String> option = image.firstGiven();
+        if (option.isEmpty() || source instanceof ImageFolderSource || source instanceof RenderedTextLineSource
                 || source instanceof RenderedTextPageSource) {
             return source;
         }
         String what = source.describe();
         source.close();
-        throw new InvalidOptionException("--preprocess " + preprocess + " prepares images, and this model gets "
-                + what + "; drop --preprocess");
+        throw new InvalidOptionException(option.get() + " applies to images and rendered text, and this model gets "
+                + what + "; drop it");
     }
 
     private CalibrationDataSource openAny(List<TensorSpec> inputs, List<TensorSpec> outputs, boolean heldOut) {
@@ -216,7 +216,7 @@ public final class DataArguments {
                     + (isTextModel(inputs) ? "tokenized text" : "seeded random data (give --data with a .txt of "
                     + "lines to render)"));
         }
-        return forModel(options(), inputs, outputs);
+        return image.apply(forModel(options(), inputs, outputs));
     }
 
     private static DataOptions forModel(DataOptions options, List<TensorSpec> inputs, List<TensorSpec> outputs) {
@@ -248,7 +248,7 @@ public final class DataArguments {
                                              Map<String, long[]> fixedShapes) {
         DataOptions.Builder b = builder();
         fixedShapes.forEach(b::fixedShape);
-        DataOptions options = forModel(build(b), inputs, outputs);
+        DataOptions options = image.apply(forModel(build(b), inputs, outputs));
         if (data != null) {
             return preprocessed(DataSourceFactory.open(data, inputs, options));
         }

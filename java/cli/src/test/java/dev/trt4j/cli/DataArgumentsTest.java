@@ -1,7 +1,9 @@
 package dev.trt4j.cli;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.image.ImagePreprocessing;
 import dev.trt4j.data.text.RenderedTextLineSource;
 import dev.trt4j.data.text.RenderedTextPageSource;
 import dev.trt4j.tensor.ElementType;
@@ -65,6 +67,40 @@ class DataArgumentsTest {
         assertThat(none.givesSamples(ids, CLASSES)).isFalse();
         assertThat(parse("--tokenizer", "tok.json").givesSamples(ids, CLASSES)).isTrue();
         assertThat(parse("--data", "x.npy").givesSamples(ids, CLASSES)).isTrue();
+    }
+
+    @Test
+    void imageOptionsAdjustThePresetTheModelGets() {
+        List<TensorSpec> classes1000 = List.of(new TensorSpec("y", ElementType.FLOAT32, new long[] {-1, 1000}, null));
+        ImagePreprocessing imagenet = parse("--mean", "0,0,0", "--std", "1,1,1", "--resize", "stretch")
+                .options(IMAGE, classes1000).imagePreprocessing();
+        assertThat(imagenet.mean()).containsExactly(0f, 0f, 0f);
+        assertThat(imagenet.std()).containsExactly(1f, 1f, 1f);
+        assertThat(imagenet.resizeMode()).isEqualTo(ImagePreprocessing.ResizeMode.STRETCH);
+        assertThat(imagenet.channelOrder()).as("ImageNet's order kept").isEqualTo(ImagePreprocessing.ChannelOrder.RGB);
+
+        ImagePreprocessing cls = parse("--channel-order", "RGB").options(IMAGE, CLASSES).imagePreprocessing();
+        assertThat(cls.channelOrder()).isEqualTo(ImagePreprocessing.ChannelOrder.RGB);
+        assertThat(cls.mean()).as("the rest is PaddleOCR's, which a direction classifier gets")
+                .containsExactly(0.5f, 0.5f, 0.5f);
+        assertThat(cls.resizeMode()).isEqualTo(ImagePreprocessing.ResizeMode.KEEP_ASPECT_PAD_RIGHT);
+    }
+
+    @Test
+    void imageOptionValuesAreCheckedAsUsageErrors() {
+        assertThatThrownBy(() -> parse("--mean", "0.5,0.5").options(IMAGE, CLASSES))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--mean needs 3 values, one per channel in the tensor's order, got 2");
+        assertThatThrownBy(() -> parse("--std", "1,0,1").options(IMAGE, CLASSES))
+                .isInstanceOf(InvalidOptionException.class).hasMessageStartingWith("--std: std values must be");
+        assertThatThrownBy(() -> parse("--channel-order", "rbg").options(IMAGE, CLASSES))
+                .isInstanceOf(InvalidOptionException.class).hasMessage("--channel-order rbg: expected rgb or bgr");
+        assertThatThrownBy(() -> parse("--resize", "fit").options(IMAGE, CLASSES))
+                .isInstanceOf(InvalidOptionException.class).hasMessage("--resize fit: expected stretch, pad or crop");
+        assertThatThrownBy(() -> parse("--preprocess", "yolo").options(IMAGE, CLASSES))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--preprocess yolo: unknown image preprocessing 'yolo' (known: imagenet, ppocr-cls, "
+                        + "ppocr-rec, ppocr-det)");
     }
 
     @Test

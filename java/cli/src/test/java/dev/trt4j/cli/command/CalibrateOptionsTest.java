@@ -104,8 +104,12 @@ class CalibrateOptionsTest {
         CliRun preprocess = CliRun.of("calibrate", model.toString(), "--preprocess", "imagenet", "--samples", "8",
                 "--out", out.toString());
         assertThat(preprocess.exitCode()).isEqualTo(2);
-        assertThat(preprocess.errLines()).containsExactly("trt4j: --preprocess imagenet prepares images, and this "
-                + "model gets synthetic:uniform (seed 0, 8 samples); drop --preprocess");
+        assertThat(preprocess.errLines()).containsExactly("trt4j: --preprocess imagenet applies to images and "
+                + "rendered text, and this model gets synthetic:uniform (seed 0, 8 samples); drop it");
+        CliRun mean = CliRun.of("calibrate", model.toString(), "--mean", "0,0,0", "--samples", "8", "--out",
+                out.toString());
+        assertThat(mean.exitCode()).isEqualTo(2);
+        assertThat(mean.errLines()).singleElement().asString().startsWith("trt4j: --mean applies to images");
         assertThat(out).doesNotExist();
     }
 
