@@ -253,7 +253,7 @@ public final class DataArguments {
             return preprocessed(DataSourceFactory.open(data, inputs, options));
         }
         if (tokenizer != null && isTextModel(inputs)) {
-            return DataSourceFactory.openBundledSentences(inputs, options);
+            return preprocessed(DataSourceFactory.openBundledSentences(inputs, options));
         }
         throw new InvalidOptionException("--tokenizer " + tokenizer + ": the model has no input_ids input to feed "
                 + "the bundled sentences to; give its samples with --data");

@@ -78,21 +78,23 @@ public final class ImageArguments {
         }
         ImagePreprocessing p = options.imagePreprocessing() != null ? options.imagePreprocessing()
                 : ImagePreprocessing.imageNet();
-        try {
-            return options.toBuilder().imagePreprocessing(new ImagePreprocessing(p.height(), p.width(),
-                    resize == null ? p.resizeMode() : resizeMode(resize), p.padValue(), p.scale(),
-                    mean == null ? p.mean() : threeValues("--mean", mean),
-                    std == null ? p.std() : threeValues("--std", std),
-                    channelOrder == null ? p.channelOrder() : order(channelOrder), p.layout())).build();
-        } catch (IllegalArgumentException e) {
-            throw new InvalidOptionException("--std: " + e.getMessage(), e);
-        }
+        return options.toBuilder().imagePreprocessing(new ImagePreprocessing(p.height(), p.width(),
+                resize == null ? p.resizeMode() : resizeMode(resize), p.padValue(), p.scale(),
+                mean == null ? p.mean() : threeValues("--mean", mean, false),
+                std == null ? p.std() : threeValues("--std", std, true),
+                channelOrder == null ? p.channelOrder() : order(channelOrder), p.layout())).build();
     }
 
-    private static float[] threeValues(String option, float[] values) {
+    private static float[] threeValues(String option, float[] values, boolean divisor) {
         if (values.length != 3) {
             throw new InvalidOptionException(option + " needs 3 values, one per channel in the tensor's order, got "
                     + values.length);
+        }
+        for (float v : values) {
+            if (!Float.isFinite(v) || divisor && v == 0) {
+                throw new InvalidOptionException(option + " " + v + ": each value must be finite"
+                        + (divisor ? " and not 0" : ""));
+            }
         }
         return values;
     }

@@ -92,7 +92,9 @@ class DataArgumentsTest {
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessage("--mean needs 3 values, one per channel in the tensor's order, got 2");
         assertThatThrownBy(() -> parse("--std", "1,0,1").options(IMAGE, CLASSES))
-                .isInstanceOf(InvalidOptionException.class).hasMessageStartingWith("--std: std values must be");
+                .isInstanceOf(InvalidOptionException.class).hasMessage("--std 0.0: each value must be finite and not 0");
+        assertThatThrownBy(() -> parse("--mean", "0,NaN,0").options(IMAGE, CLASSES))
+                .isInstanceOf(InvalidOptionException.class).hasMessage("--mean NaN: each value must be finite");
         assertThatThrownBy(() -> parse("--channel-order", "rbg").options(IMAGE, CLASSES))
                 .isInstanceOf(InvalidOptionException.class).hasMessage("--channel-order rbg: expected rgb or bgr");
         assertThatThrownBy(() -> parse("--resize", "fit").options(IMAGE, CLASSES))
