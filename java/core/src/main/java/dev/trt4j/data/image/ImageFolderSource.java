@@ -96,6 +96,7 @@ public final class ImageFolderSource extends BatchingSource {
 
     @Override
     public String describe() {
-        return "images:" + path + " (" + Counts.of(files.size(), "file") + ")";
+        // the preprocessing is part of what the statistics were made from: a table made with other values is stale
+        return "images:" + path + " (" + Counts.of(files.size(), "file") + ", " + preprocessing().describe() + ")";
     }
 }

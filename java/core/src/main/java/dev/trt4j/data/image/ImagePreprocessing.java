@@ -123,6 +123,24 @@ public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, f
         return new ImagePreprocessing(height, width, resizeMode, padValue, scale, mean, std, channelOrder, newLayout);
     }
 
+    /**
+     * A short description for messages and a table's provenance, in the command line's words, e.g.
+     * {@code 48x192 pad BGR NCHW, mean 0.5,0.5,0.5, std 0.5,0.5,0.5}; a scale other than 1/255 is added.
+     */
+    public String describe() {
+        String resize = switch (resizeMode) {
+            case STRETCH -> "stretch";
+            case KEEP_ASPECT_PAD_RIGHT -> "pad";
+            case KEEP_ASPECT_CENTER_CROP -> "crop";
+        };
+        return height + "x" + width + " " + resize + " " + channelOrder + " " + layout + ", mean " + values(mean)
+                + ", std " + values(std) + (scale == 1.0 / 255 ? "" : ", scale " + scale);
+    }
+
+    private static String values(float[] v) {
+        return v[0] + "," + v[1] + "," + v[2];
+    }
+
     @Override
     public float[] mean() {
         return mean.clone();

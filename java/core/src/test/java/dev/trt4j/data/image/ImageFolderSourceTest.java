@@ -56,7 +56,8 @@ class ImageFolderSourceTest {
                 .build();
         ImageFolderSource s = new ImageFolderSource(dir, List.of(CLS), o);
         assertThat(s.sampleCount()).contains(5L);
-        assertThat(s.describe()).isEqualTo("images:" + dir + " (5 files)");
+        assertThat(s.describe()).isEqualTo("images:" + dir + " (5 files, 48x192 pad BGR NCHW, mean 0.5,0.5,0.5, "
+                + "std 0.5,0.5,0.5)");
         List<Batch> batches = Batches.drain(s);
         assertThat(batches).extracting(Batch::size).containsExactly(2, 2, 1);
         float[] third = batches.get(1).inputs().get("x").floats();
@@ -107,6 +108,8 @@ class ImageFolderSourceTest {
                 .imagePreprocessing(ImagePreprocessing.imageNet()).build());
 
         assertThat(source.preprocessing().layout()).isEqualTo(ImagePreprocessing.Layout.NHWC);
+        assertThat(source.describe()).as("the provenance tells the preprocessing apart")
+                .endsWith("(1 file, 8x8 crop RGB NHWC, mean 0.485,0.456,0.406, std 0.229,0.224,0.225)");
         Batch b = Batches.drain(source).get(0);
         assertThat(b.inputs().get("img").shape()).containsExactly(1, 8, 8, 3);
         float[] v = b.inputs().get("img").floats();
