@@ -40,9 +40,9 @@ import java.util.function.Supplier;
  * waits for running requests and for those {@link #runAsync} already accepted on the session's own threads, then
  * frees everything (idempotent). Later requests fail with {@link IllegalStateException}. An {@link OutputReader}
  * must not call {@link #close()}, {@code run} or {@code runAsync} on its own session: it holds a context while it
- * reads, so all three throw {@link IllegalStateException} there. The futures of {@link #runAsync} complete on
- * {@link CompletableFuture}'s default async executor, never on the session's threads, so a stage chained on one may
- * block on further requests of the session, or close it.
+ * reads, so all three throw {@link IllegalStateException} there. The futures of {@link #runAsync} complete on a
+ * JVM-wide pool of daemon threads that grows while its threads are busy, never on the session's threads, so a stage
+ * chained on one may block on further requests of the session, or close it.
  */
 public final class InferenceSession implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(InferenceSession.class);
@@ -180,10 +180,9 @@ public final class InferenceSession implements AutoCloseable {
     }
 
     /**
-     * {@link #run(Map, OutputReader)} on one of the session's own threads. The future completes on
-     * {@link CompletableFuture}'s default async executor: stages chained on it never hold up, or wait for, the
-     * session's threads (with one context a stage that waited for another request on the thread that has to run it
-     * would wait forever).
+     * {@link #run(Map, OutputReader)} on one of the session's own threads. The future completes on trt4j's pool of
+     * completion threads: stages chained on it never hold up, or wait for, the session's threads (with one context a
+     * stage that waited for another request on the thread that has to run it would wait forever).
      *
      * @throws IllegalStateException when called from an {@link OutputReader} of this session
      */
@@ -191,7 +190,7 @@ public final class InferenceSession implements AutoCloseable {
         refuseInsideOwnRequest("runAsync()");
         CompletableFuture<T> request = submit(() -> run(inputs, reader, true), asyncThreads);
         // whenCompleteAsync hands off failures as well as results; thenApplyAsync would fail dependents in place
-        return request.whenCompleteAsync((result, failure) -> { });
+        return request.whenCompleteAsync((result, failure) -> { }, CompletionThreads.pool());
     }
 
     /** {@link #run(Map)} on one of the session's own threads; see {@link #runAsync(Map, OutputReader)}. */

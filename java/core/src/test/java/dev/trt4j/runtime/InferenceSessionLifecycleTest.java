@@ -6,10 +6,13 @@ import dev.trt4j.tensor.TensorSpec;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -243,6 +246,35 @@ class InferenceSessionLifecycleTest {
         session.close();
         assertThat(runs).hasValue(4);
         assertThat(modelsClosed).hasValue(1);
+    }
+
+    /**
+     * Stages that block without telling a fork-join pool (a barrier, a lock, a socket) must not starve the hand-off of
+     * other completions: more of them than the machine has cores all get a thread of their own.
+     */
+    @Test
+    void blockingStagesBeyondTheCoreCountEachGetACompletionThread() throws Exception {
+        InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
+        int stages = Runtime.getRuntime().availableProcessors() + 2;
+        CyclicBarrier allStarted = new CyclicBarrier(stages);
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+            List<CompletableFuture<String>> blocked = new ArrayList<>();
+            for (int i = 0; i < stages; i++) {
+                blocked.add(session.runAsync(Map.of()).thenApply(out -> {
+                    try {
+                        allStarted.await();
+                    } catch (InterruptedException | BrokenBarrierException e) {
+                        throw new IllegalStateException(e);
+                    }
+                    return Thread.currentThread().getName();
+                }));
+            }
+            for (CompletableFuture<String> stage : blocked) {
+                assertThat(stage.get()).startsWith("trt4j-completion-");
+            }
+        });
+        session.close();
+        assertThat(runs).hasValue(stages);
     }
 
     @Test
