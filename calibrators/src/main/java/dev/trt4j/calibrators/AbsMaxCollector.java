@@ -46,6 +46,7 @@ public final class AbsMaxCollector {
         count += data.remaining();
     }
 
+    /** The tensor this collector gathers. */
     public String name() {
         return tensorName;
     }

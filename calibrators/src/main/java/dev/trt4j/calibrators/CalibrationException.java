@@ -4,6 +4,7 @@ package dev.trt4j.calibrators;
 public class CalibrationException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line naming the tensor and the problem */
     public CalibrationException(String message) {
         super(message);
     }

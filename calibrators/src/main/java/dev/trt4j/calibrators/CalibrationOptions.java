@@ -19,6 +19,10 @@ public record CalibrationOptions(int numBits, boolean unsigned, int startBin, in
         return new CalibrationOptions(8, false, 128, 1, 99.99, false);
     }
 
+    /**
+     * @throws IllegalArgumentException if {@code numBits} is outside [1, 16], {@code startBin} or {@code stride} is
+     *                                  below 1, or {@code percentile} is NaN or outside [0, 100]
+     */
     public CalibrationOptions {
         if (numBits < 1 || numBits > 16) {
             throw new IllegalArgumentException("num-bits must be in [1, 16], got " + numBits);
@@ -34,26 +38,32 @@ public record CalibrationOptions(int numBits, boolean unsigned, int startBin, in
         }
     }
 
+    /** These options with another percentile, in [0, 100]. */
     public CalibrationOptions withPercentile(double p) {
         return new CalibrationOptions(numBits, unsigned, startBin, stride, p, trtEntropyThreshold);
     }
 
+    /** These options with another bit width, in [1, 16]. */
     public CalibrationOptions withNumBits(int bits) {
         return new CalibrationOptions(bits, unsigned, startBin, stride, percentile, trtEntropyThreshold);
     }
 
+    /** These options, signed or unsigned. */
     public CalibrationOptions withUnsigned(boolean u) {
         return new CalibrationOptions(numBits, u, startBin, stride, percentile, trtEntropyThreshold);
     }
 
+    /** These options with another first candidate bin count of the entropy and MSE searches. */
     public CalibrationOptions withStartBin(int s) {
         return new CalibrationOptions(numBits, unsigned, s, stride, percentile, trtEntropyThreshold);
     }
 
+    /** These options with another step between candidates of the entropy and MSE searches. */
     public CalibrationOptions withStride(int s) {
         return new CalibrationOptions(numBits, unsigned, startBin, s, percentile, trtEntropyThreshold);
     }
 
+    /** These options with TensorRT's entropy threshold ({@code true}) or ModelOpt's bin edge. */
     public CalibrationOptions withTrtEntropyThreshold(boolean t) {
         return new CalibrationOptions(numBits, unsigned, startBin, stride, percentile, t);
     }

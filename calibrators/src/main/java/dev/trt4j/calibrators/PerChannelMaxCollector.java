@@ -93,6 +93,7 @@ public final class PerChannelMaxCollector {
         amaxShape = null;
     }
 
+    /** The tensor this collector gathers. */
     public String name() {
         return name;
     }

@@ -14,6 +14,7 @@ import java.util.Objects;
  * @param count     number of values collected
  */
 public record TensorStatistics(String name, Histogram histogram, float absMax, long count) {
+    /** @throws IllegalArgumentException if {@code absMax} is negative, NaN or infinite, or {@code count} negative */
     public TensorStatistics {
         Objects.requireNonNull(name, "name");
         if (!(absMax >= 0) || Float.isInfinite(absMax)) {

@@ -50,6 +50,7 @@ public final class TensorStatisticsCollector {
         count += length;
     }
 
+    /** The tensor this collector gathers. */
     public String name() {
         return name;
     }
