@@ -12,7 +12,11 @@ public interface BuiltEngine extends AutoCloseable {
     /** Size of the serialized engine in bytes. */
     long engineSize();
 
-    /** Streams the serialized engine to {@code out}. */
+    /**
+     * Streams the serialized engine to {@code out}, which stays open.
+     *
+     * @throws IOException if writing to {@code out} fails
+     */
     void writeEngine(OutputStream out) throws IOException;
 
     /** The TensorRT version that built it. */

@@ -19,6 +19,12 @@ import java.util.Optional;
  */
 public record CalibrationPlan(CalibratorChoice choice, CalibrationCacheHandoff handoff, boolean computesRanges,
         int profileIndex, List<InputSlot> staging, Optional<Path> writeBack) {
+    /**
+     * Copies {@code staging}.
+     *
+     * @throws IllegalArgumentException if {@code computesRanges} is set for TensorRT's own calibrators or with a
+     *                                  handoff already present
+     */
     public CalibrationPlan {
         Objects.requireNonNull(choice, "choice");
         Objects.requireNonNull(handoff, "handoff");

@@ -12,11 +12,17 @@ import java.util.stream.Collectors;
  * calibrate on trt4j's sample batches and persist what it computed.
  */
 public enum CalibratorChoice {
+    /** trt4j's max |x|; cached with TensorRT's min-max header. */
     MAX("max", true, TrtCalibrationAlgorithm.MINMAX_CALIBRATION),
+    /** trt4j's entropy (KL divergence) method, the default. */
     ENTROPY("entropy", true, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2),
+    /** trt4j's percentile method. */
     PERCENTILE("percentile", true, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2),
+    /** trt4j's mean-squared-error method. */
     MSE("mse", true, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2),
+    /** TensorRT's {@code IInt8EntropyCalibrator2}, calibrating on trt4j's sample batches. */
     TRT_ENTROPY2("trt-entropy2", false, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2),
+    /** TensorRT's {@code IInt8MinMaxCalibrator}, calibrating on trt4j's sample batches. */
     TRT_MINMAX("trt-minmax", false, TrtCalibrationAlgorithm.MINMAX_CALIBRATION);
 
     private final String cliName;

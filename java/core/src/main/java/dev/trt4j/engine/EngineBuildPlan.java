@@ -27,6 +27,11 @@ public record EngineBuildPlan(ModelFacts model, Precision precision, Optional<In
         boolean stronglyTyped, boolean fp16Flag, boolean int8Flag, List<OptimizationProfile> profiles,
         Optional<CalibrationPlan> calibration, Optional<Path> timingCache, OptionalLong workspaceBytes,
         OptionalInt optimizationLevel) {
+    /**
+     * Copies {@code profiles}.
+     *
+     * @throws IllegalArgumentException if a strongly typed plan sets a precision flag
+     */
     public EngineBuildPlan {
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(precision, "precision");

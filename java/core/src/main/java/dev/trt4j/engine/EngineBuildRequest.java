@@ -62,10 +62,12 @@ public final class EngineBuildRequest {
         return new Builder(model, precision);
     }
 
+    /** The ONNX model to build. */
     public Path model() {
         return model;
     }
 
+    /** The precision asked for. */
     public Precision precision() {
         return precision;
     }
@@ -96,6 +98,7 @@ public final class EngineBuildRequest {
         return Optional.ofNullable(table);
     }
 
+    /** A TensorRT calibration cache to read (and, for TensorRT's calibrators, to write). */
     public Optional<Path> calibrationCache() {
         return Optional.ofNullable(calibrationCache);
     }
@@ -124,6 +127,7 @@ public final class EngineBuildRequest {
                 && tableFile == null && table == null && calibrationCache == null;
     }
 
+    /** The optimization profiles, in order; empty only for a model whose inputs all have fixed shapes. */
     public List<OptimizationProfile> profiles() {
         return profiles;
     }
@@ -133,14 +137,17 @@ public final class EngineBuildRequest {
         return calibrationProfile;
     }
 
+    /** A timing cache file, loaded when present and saved after the build. */
     public Optional<Path> timingCache() {
         return Optional.ofNullable(timingCache);
     }
 
+    /** The builder's workspace limit in bytes; empty means TensorRT's default. */
     public OptionalLong workspaceBytes() {
         return workspaceBytes == null ? OptionalLong.empty() : OptionalLong.of(workspaceBytes);
     }
 
+    /** TensorRT's builder optimization level, 0..5; empty means TensorRT's default (3). */
     public OptionalInt optimizationLevel() {
         return optimizationLevel == null ? OptionalInt.empty() : OptionalInt.of(optimizationLevel);
     }
@@ -174,11 +181,13 @@ public final class EngineBuildRequest {
             this.precision = Objects.requireNonNull(precision, "precision");
         }
 
+        /** How an INT8 build gets its ranges; only for {@link Precision#INT8}, {@link Int8Mode#IMPLICIT} if unset. */
         public Builder int8Mode(Int8Mode mode) {
             this.int8Mode = mode;
             return this;
         }
 
+        /** The calibrator of an implicit INT8 build; {@link CalibratorChoice#ENTROPY} if unset. */
         public Builder calibrator(CalibratorChoice choice) {
             this.calibrator = choice;
             return this;
@@ -228,11 +237,13 @@ public final class EngineBuildRequest {
             return this;
         }
 
+        /** The optimization profiles (trtexec's {@code --minShapes/--optShapes/--maxShapes}), in order. */
         public Builder profiles(List<OptimizationProfile> optimizationProfiles) {
             this.profiles = List.copyOf(optimizationProfiles);
             return this;
         }
 
+        /** Index into {@link #profiles} of the profile whose opt shapes calibration uses; 0 if unset. */
         public Builder calibrationProfile(int index) {
             this.calibrationProfile = index;
             return this;
@@ -244,6 +255,7 @@ public final class EngineBuildRequest {
             return this;
         }
 
+        /** The builder's workspace limit in bytes, positive. */
         public Builder workspaceBytes(long bytes) {
             this.workspaceBytes = bytes;
             return this;
@@ -255,6 +267,7 @@ public final class EngineBuildRequest {
             return this;
         }
 
+        /** Builds a strongly typed network (tensor types from the model); not with implicit INT8. */
         public Builder stronglyTyped(boolean strong) {
             this.stronglyTyped = strong;
             return this;

@@ -8,6 +8,11 @@ import java.util.Objects;
 
 /** One engine input as it is staged in host memory: name, element type and concrete shape. */
 public record InputSlot(String name, ElementType type, long[] shape) {
+    /**
+     * Copies {@code shape}.
+     *
+     * @throws IllegalArgumentException if a dimension is negative or the element count overflows
+     */
     public InputSlot {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
@@ -15,6 +20,7 @@ public record InputSlot(String name, ElementType type, long[] shape) {
         HostTensor.elementCount(shape);
     }
 
+    /** The concrete shape, a copy. */
     @Override
     public long[] shape() {
         return shape.clone();

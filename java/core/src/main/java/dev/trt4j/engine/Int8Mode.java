@@ -10,7 +10,10 @@ import java.util.Locale;
  * {@code trt4j quantize} writes), the only INT8 route on TensorRT 11.
  */
 public enum Int8Mode {
-    IMPLICIT, EXPLICIT;
+    /** Ranges from a calibrator or a calibration cache, with the {@code kINT8} builder flag. */
+    IMPLICIT,
+    /** Ranges from the model's own Q/DQ nodes, in a strongly typed build. */
+    EXPLICIT;
 
     /** The spelling on the command line: {@code implicit}, {@code explicit}. */
     public String cliName() {

@@ -9,7 +9,12 @@ import java.util.stream.Collectors;
 
 /** The precision an engine is built for. */
 public enum Precision {
-    FP32, FP16, INT8;
+    /** Full precision, no builder flag. */
+    FP32,
+    /** FP16: the {@code kFP16} builder flag, or a strongly typed build of an FP16 model. */
+    FP16,
+    /** INT8, implicit (calibrated) or explicit (Q/DQ nodes); see {@link Int8Mode}. */
+    INT8;
 
     /** The spelling on the command line and in sidecars: {@code fp32}, {@code fp16}, {@code int8}. */
     public String cliName() {

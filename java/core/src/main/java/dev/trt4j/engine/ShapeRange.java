@@ -11,6 +11,11 @@ import java.util.Objects;
  * {@code min ≤ opt ≤ max}, and TensorRT tunes its kernels for {@code opt}.
  */
 public record ShapeRange(long[] min, long[] opt, long[] max) {
+    /**
+     * Copies the arrays.
+     *
+     * @throws IllegalArgumentException if the ranks differ or a dimension breaks {@code 0 ≤ min ≤ opt ≤ max}
+     */
     @JsonCreator
     public ShapeRange(@JsonProperty("min") long[] min, @JsonProperty("opt") long[] opt,
             @JsonProperty("max") long[] max) {
@@ -34,21 +39,25 @@ public record ShapeRange(long[] min, long[] opt, long[] max) {
         return new ShapeRange(shape, shape, shape);
     }
 
+    /** The smallest shape, a copy. */
     @Override
     public long[] min() {
         return min.clone();
     }
 
+    /** The shape TensorRT tunes for, a copy. */
     @Override
     public long[] opt() {
         return opt.clone();
     }
 
+    /** The largest shape, a copy. */
     @Override
     public long[] max() {
         return max.clone();
     }
 
+    /** The number of dimensions. */
     public int rank() {
         return opt.length;
     }

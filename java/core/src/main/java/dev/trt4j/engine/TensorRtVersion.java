@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 public record TensorRtVersion(int major, int minor, int patch) {
     private static final Pattern TEXT = Pattern.compile("(\\d+)\\.(\\d+)\\.(\\d+)(?:\\.\\d+)?");
 
+    /** @throws IllegalArgumentException if {@code major} is below 1 or a part is out of [0, 99] */
     public TensorRtVersion {
         if (major < 1 || minor < 0 || patch < 0 || minor > 99 || patch > 99) {
             throw new IllegalArgumentException("not a TensorRT version: " + major + "." + minor + "." + patch);

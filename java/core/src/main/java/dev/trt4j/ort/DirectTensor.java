@@ -49,7 +49,11 @@ public final class DirectTensor implements AutoCloseable {
         return tensor != null && Arrays.equals(shape, candidate);
     }
 
-    /** The ONNX Runtime tensor at {@code newShape}, made anew only if the shape changed. */
+    /**
+     * The ONNX Runtime tensor at {@code newShape}, made anew only if the shape changed.
+     *
+     * @throws OrtException if ONNX Runtime cannot make the tensor
+     */
     public OnnxTensor reshape(long[] newShape) throws OrtException {
         if (hasShape(newShape)) {
             return tensor;

@@ -48,7 +48,11 @@ public final class PinnedOutputs implements AutoCloseable {
         this.types = types;
     }
 
-    /** Runs {@code session} on {@code feed}, leaving each output of {@code wanted} in its buffer. */
+    /**
+     * Runs {@code session} on {@code feed}, leaving each output of {@code wanted} in its buffer.
+     *
+     * @throws OrtException if the run fails
+     */
     public void run(OrtSession session, Map<String, OnnxTensor> feed, Set<String> wanted) throws OrtException {
         OrtException refused = null;
         if (pinningWorks && pinned.keySet().equals(wanted) && sameShapes(feed) && !passesInputThrough(feed, wanted)) {
@@ -100,6 +104,7 @@ public final class PinnedOutputs implements AutoCloseable {
      * @return true if the run took the guesses (the outputs are in their buffers, and later runs at these input
      *         shapes write in place); false if ONNX Runtime refused them, or an output is also an input, leaving
      *         nothing pinned
+     * @throws OrtException if ONNX Runtime cannot make an output buffer (a failed run returns false)
      */
     public boolean runWithShapes(OrtSession session, Map<String, OnnxTensor> feed, Set<String> wanted,
                                  Map<String, long[]> shapes, OrtSession.RunOptions options) throws OrtException {

@@ -43,7 +43,11 @@ public final class NpyFile {
         return new NpyRowReader(in, source).readAll();
     }
 
-    /** Writes one array (header and data) to {@code out}. */
+    /**
+     * Writes one array (header and data) to {@code out}, which stays open.
+     *
+     * @throws IOException if writing to {@code out} fails
+     */
     public static void writeTo(OutputStream out, NpyArray array) throws IOException {
         out.write(new NpyHeader(array.dtype(), ByteOrder.LITTLE_ENDIAN, array.shape()).encode());
         var data = array.data();
