@@ -20,6 +20,13 @@ public record CalibrationOptions(int numBits, boolean unsigned, int startBin, in
     }
 
     /**
+     * @param numBits quantized bit width (8 for INT8)
+     * @param unsigned unsigned quantization (bound 255 instead of 127 for 8 bits)
+     * @param startBin first candidate bin count of the entropy and MSE searches (NVIDIA default 128)
+     * @param stride step between candidates of the entropy and MSE searches
+     * @param percentile percentile in [0, 100] for the percentile method
+     * @param trtEntropyThreshold return TensorRT's {@code (i + 0.5)·width} entropy threshold instead of the
+     *        pytorch-quantization/ModelOpt edge {@code edges[i]}
      * @throws IllegalArgumentException if {@code numBits} is outside [1, 16], {@code startBin} or {@code stride} is
      *                                  below 1, or {@code percentile} is NaN or outside [0, 100]
      */

@@ -14,7 +14,14 @@ import java.util.Objects;
  * @param count     number of values collected
  */
 public record TensorStatistics(String name, Histogram histogram, float absMax, long count) {
-    /** @throws IllegalArgumentException if {@code absMax} is negative, NaN or infinite, or {@code count} negative */
+    /**
+     * @param name tensor name (used in error messages)
+     * @param histogram magnitude histogram, or {@code null} if every collected value was skipped (e.g. all zeros
+     *        with skip-zeros)
+     * @param absMax maximum |x| over every collected value (0 if none)
+     * @param count number of values collected
+     * @throws IllegalArgumentException if {@code absMax} is negative, NaN or infinite, or {@code count} negative
+     */
     public TensorStatistics {
         Objects.requireNonNull(name, "name");
         if (!(absMax >= 0) || Float.isInfinite(absMax)) {

@@ -8,10 +8,15 @@ package dev.trt4j;
 public class InvalidOptionException extends Trt4jException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line naming the option and what is wrong with it */
     public InvalidOptionException(String message) {
         super(message);
     }
 
+    /**
+     * @param message one line naming the option and what is wrong with it
+     * @param cause   the failure behind it, kept for the stack trace
+     */
     public InvalidOptionException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -7,10 +7,15 @@ package dev.trt4j;
 public class Trt4jException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** @param message one line naming the file or tensor and what is wrong */
     public Trt4jException(String message) {
         super(message);
     }
 
+    /**
+     * @param message one line naming the file or tensor and what is wrong
+     * @param cause   the failure behind it, kept for the stack trace
+     */
     public Trt4jException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -22,6 +22,19 @@ import java.util.Objects;
  */
 public record BenchmarkRequest(Path file, int batch, Map<String, long[]> shapes, BenchInputs inputs,
                                TimingSettings timing, int threads) {
+    /**
+     * Copies the shapes.
+     *
+     * @param file the ONNX model or TensorRT engine
+     * @param batch samples per query, set as the first dimension of every input; 0 = from {@code shapes} or the
+     *        model (1 where the model leaves it open)
+     * @param shapes concrete shapes by input name, trtexec's {@code --shapes} (the batch, when given, replaces their
+     *        first dimension)
+     * @param inputs what the inputs hold
+     * @param timing warm-up, iterations, duration, percentiles and GPU switches
+     * @param threads CPU backends: threads for one inference (0 = one per available processor); GPU backends ignore it
+     * @throws IllegalArgumentException if {@code batch} or {@code threads} is negative
+     */
     public BenchmarkRequest {
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(inputs, "inputs");

@@ -35,10 +35,12 @@ public final class CalibrationOutputs {
 
     private final Path folder;
 
+    /** @param folder the run's output folder; created when the files are written */
     public CalibrationOutputs(Path folder) {
         this.folder = folder;
     }
 
+    /** The output folder. */
     public Path folder() {
         return folder;
     }

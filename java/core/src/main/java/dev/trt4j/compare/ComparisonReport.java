@@ -41,10 +41,12 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
         Objects.requireNonNull(fidelity, "fidelity");
     }
 
+    /** The weight-calibration study, if one was run. */
     public Optional<ResultTable> weightsStudyTable() {
         return Optional.ofNullable(weightsStudy);
     }
 
+    /** The sample-count sweep, if one was run. */
     public Optional<ResultTable> samplesSweepTable() {
         return Optional.ofNullable(samplesSweep);
     }

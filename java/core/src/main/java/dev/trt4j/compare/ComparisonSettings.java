@@ -24,6 +24,20 @@ import java.util.Objects;
 public record ComparisonSettings(List<MethodSpec> methods, QuantizationConfig config, StatisticsOptions statistics,
                                  long calibrationSamples, List<Long> sampleSweep, boolean weightsStudy,
                                  MethodSpec studyMethod, BiasCorrection.Scope biasCorrection) {
+    /**
+     * Copies the lists.
+     *
+     * @param methods activation calibration methods, one column each (at least one)
+     * @param config how models are quantized (weights, BatchNorm folding, exclusions)
+     * @param statistics how activation statistics are collected; its {@code maxSamples} is ignored
+     * @param calibrationSamples samples the statistics are collected on
+     * @param sampleSweep calibration sample counts for the metric-against-samples table; empty = no such table
+     * @param weightsStudy also compare per-channel and per-tensor weights, with and without BatchNorm folding
+     * @param studyMethod the activation method of the weights study; null = the best of {@code methods}
+     * @param biasCorrection bias correction applied to every candidate, on the samples its ranges came from;
+     *        null = none
+     * @throws IllegalArgumentException if there are no methods, or a sample count is below 1
+     */
     public ComparisonSettings {
         methods = List.copyOf(methods);
         if (methods.isEmpty()) {

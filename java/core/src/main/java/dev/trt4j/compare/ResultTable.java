@@ -43,6 +43,15 @@ public record ResultTable(String title, String rowHeader, List<String> columns, 
         }
     }
 
+    /**
+     * Copies the lists.
+     *
+     * @param title one line saying what the table shows
+     * @param rowHeader the header of the label column, e.g. {@code model}
+     * @param columns the headers of the value columns
+     * @param rows the rows, each with one value (or null) per column
+     * @throws IllegalArgumentException if a row has more or fewer values than there are columns
+     */
     public ResultTable {
         Objects.requireNonNull(title, "title");
         Objects.requireNonNull(rowHeader, "rowHeader");

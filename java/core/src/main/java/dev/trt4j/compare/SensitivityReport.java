@@ -85,6 +85,7 @@ public record SensitivityReport(String model, String modelSha256, String method,
                 search, biasCorrection, null, null, null);
     }
 
+    /** The search for layers to keep in FP32, if a target was given. */
     public Optional<Search> searchResult() {
         return Optional.ofNullable(search);
     }

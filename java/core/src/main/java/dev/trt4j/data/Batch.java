@@ -21,6 +21,14 @@ import java.util.stream.Collectors;
  *                     ({@link StateCarrier}). Empty for data without streams.
  */
 public record Batch(int size, Map<String, HostTensor> inputs, Set<Integer> streamStarts) {
+    /**
+     * Copies the map and the set.
+     *
+     * @param streamStarts the samples (indices in the batch) that begin a new stream, such as the first window of each
+     *        audio file: a streaming model's fed-back state starts over from zeros there
+     *        ({@link StateCarrier}). Empty for data without streams.
+     * @throws IllegalArgumentException if {@code size} is below 1 or a stream start lies outside the batch
+     */
     public Batch {
         if (size < 1) {
             throw new IllegalArgumentException("batch size must be at least 1, got " + size);

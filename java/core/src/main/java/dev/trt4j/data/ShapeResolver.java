@@ -121,6 +121,7 @@ public final class ShapeResolver {
         return fullBatchesOnly;
     }
 
+    /** The model inputs this resolver shapes, in model order. */
     public List<TensorSpec> inputs() {
         return inputs;
     }

@@ -20,7 +20,12 @@ import java.util.SplittableRandom;
  */
 public final class SyntheticSource extends BatchingSource {
     /** Distribution of synthetic float values. */
-    public enum Distribution { UNIFORM, NORMAL }
+    public enum Distribution {
+        /** Uniform in {@code [0, 1)}. */
+        UNIFORM,
+        /** Standard normal: mean 0, standard deviation 1. */
+        NORMAL
+    }
 
     private final List<TensorSpec> inputs;
     private final Map<String, long[]> shapes = new LinkedHashMap<>();

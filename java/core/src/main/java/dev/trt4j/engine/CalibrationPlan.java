@@ -22,6 +22,14 @@ public record CalibrationPlan(CalibratorChoice choice, CalibrationCacheHandoff h
     /**
      * Copies {@code staging}.
      *
+     * @param choice the calibrator the user chose
+     * @param handoff what {@code readCalibrationCache} returns
+     * @param computesRanges true while trt4j's ranges are still to be computed from the sample batches on the CPU
+     *        (before the native build; {@link #withRanges} then holds them)
+     * @param profileIndex the calibration profile (its opt shapes are the calibration shapes)
+     * @param staging the host staging layout of one sample batch, in model input order
+     * @param writeBack where the cache TensorRT writes is saved after a successful build (TensorRT's own
+     *        calibrators only)
      * @throws IllegalArgumentException if {@code computesRanges} is set for TensorRT's own calibrators or with a
      *                                  handoff already present
      */

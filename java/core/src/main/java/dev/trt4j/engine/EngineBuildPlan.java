@@ -30,6 +30,17 @@ public record EngineBuildPlan(ModelFacts model, Precision precision, Optional<In
     /**
      * Copies {@code profiles}.
      *
+     * @param model the model and what was learned from it
+     * @param precision the precision asked for
+     * @param int8Mode the INT8 mode (INT8 builds only)
+     * @param stronglyTyped create the network with {@code kSTRONGLY_TYPED} (explicit INT8, FP16 models)
+     * @param fp16Flag set {@code BuilderFlag::kFP16} (weakly typed FP16)
+     * @param int8Flag set {@code BuilderFlag::kINT8} (implicit INT8)
+     * @param profiles optimization profiles, validated against the model's inputs
+     * @param calibration how to calibrate (implicit INT8 only)
+     * @param timingCache the timing cache file to load, merge and save
+     * @param workspaceBytes the workspace memory-pool limit
+     * @param optimizationLevel the builder optimization level
      * @throws IllegalArgumentException if a strongly typed plan sets a precision flag
      */
     public EngineBuildPlan {

@@ -35,11 +35,6 @@ public record EngineSidecar(int format, String engineSha256, String tensorRtVers
     /** The fields a sidecar cannot do without, as named in its JSON; a reader names the ones missing. */
     static final List<String> REQUIRED_FIELDS = List.of("tensorRtVersion", "gpuName", "computeCapability");
 
-    /**
-     * Copies {@code profiles} (null reads as none).
-     *
-     * @throws NullPointerException if {@code tensorRtVersion}, {@code gpuName} or {@code computeCapability} is null
-     */
     public EngineSidecar {
         Objects.requireNonNull(tensorRtVersion, "tensorRtVersion");
         Objects.requireNonNull(gpuName, "gpuName");

@@ -12,7 +12,6 @@ import java.util.Objects;
  * @param memoryBytes total device memory in bytes
  */
 public record GpuDevice(int index, String name, int ccMajor, int ccMinor, long memoryBytes) {
-    /** @throws NullPointerException if {@code name} is null */
     public GpuDevice {
         Objects.requireNonNull(name, "name");
     }

@@ -13,7 +13,6 @@ import java.util.Optional;
 public record GpuEnvironment(String probe, Optional<String> driverVersion, Optional<String> cudaRuntimeVersion,
         Optional<TensorRtVersion> tensorRtVersion, Optional<String> onnxParserVersion, List<GpuDevice> gpus,
         List<MissingComponent> missing, List<String> notes) {
-    /** Copies the lists. */
     public GpuEnvironment {
         gpus = List.copyOf(gpus);
         missing = List.copyOf(missing);

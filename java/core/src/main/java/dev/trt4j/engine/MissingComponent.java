@@ -13,7 +13,6 @@ public record MissingComponent(String component, String detail, String remedy) {
     /** The component name of {@link #builderKernels}: missing it, engines still load and run. */
     public static final String BUILDER_KERNELS = "TensorRT builder kernels";
 
-    /** @throws NullPointerException if a component is null */
     public MissingComponent {
         Objects.requireNonNull(component, "component");
         Objects.requireNonNull(detail, "detail");

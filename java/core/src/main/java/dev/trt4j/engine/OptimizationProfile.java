@@ -9,7 +9,6 @@ import java.util.Map;
  * fully static shapes may be left out.
  */
 public record OptimizationProfile(Map<String, ShapeRange> inputs) {
-    /** Copies {@code inputs}, keeping their order. */
     public OptimizationProfile {
         inputs = Collections.unmodifiableMap(new LinkedHashMap<>(inputs));
     }

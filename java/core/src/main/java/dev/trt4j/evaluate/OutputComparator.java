@@ -31,6 +31,7 @@ public final class OutputComparator {
     private boolean probabilityRows = true;
     private boolean singleProbability;
 
+    /** @param output the output's name, used in the result */
     public OutputComparator(String output) {
         this.output = Objects.requireNonNull(output, "output");
     }

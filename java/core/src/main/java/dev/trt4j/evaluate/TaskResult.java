@@ -17,6 +17,17 @@ import java.util.Objects;
  */
 public record TaskResult(String task, String primary, boolean higherIsBetter, long samples,
                          Map<String, Double> reference, Map<String, Double> candidate) {
+    /**
+     * Copies the maps, keeping their order.
+     *
+     * @param task the metric's name
+     * @param primary the key of the value that sums the task up (e.g. {@code accuracy}); present in both maps
+     * @param higherIsBetter whether a larger primary value is better
+     * @param samples number of samples measured
+     * @param reference values for the reference model, by name, in a stable order
+     * @param candidate values for the candidate model, by name, in a stable order
+     * @throws IllegalArgumentException if {@code primary} is missing from either map
+     */
     public TaskResult {
         Objects.requireNonNull(task, "task");
         reference = Collections.unmodifiableMap(new LinkedHashMap<>(reference));

@@ -22,6 +22,14 @@ public record TextRegions(float threshold, float boxThreshold, double unclipRati
     /** PaddleOCR's defaults. */
     public static final TextRegions PADDLE_OCR = new TextRegions(0.3f, 0.6f, 1.5, 3);
 
+    /**
+     * @param threshold binarisation threshold of the probability map (PaddleOCR: 0.3)
+     * @param boxThreshold least mean probability over a kept box (PaddleOCR: 0.6)
+     * @param unclipRatio growth ratio (PaddleOCR: 1.5)
+     * @param minSize least side of a kept box, in pixels (PaddleOCR: 3)
+     * @throws IllegalArgumentException unless {@code 0 < threshold < 1}, {@code 0 ≤ boxThreshold ≤ 1},
+     *                                  {@code unclipRatio ≥ 0} and {@code minSize ≥ 1}
+     */
     public TextRegions {
         if (!(threshold > 0 && threshold < 1) || !(boxThreshold >= 0 && boxThreshold <= 1) || !(unclipRatio >= 0)
                 || minSize < 1) {

@@ -26,6 +26,7 @@ public final class AtomicFileSet implements AutoCloseable {
     private final Set<Path> targets = new HashSet<>();
     private final Thread cleanupOnExit;
 
+    /** An empty set. Until {@link #close()}, a JVM shutdown hook removes its temporary files, so close it. */
     public AtomicFileSet() {
         // Ctrl-C between staging and commit must not leave hidden temporary files beside the user's outputs.
         this.cleanupOnExit = new Thread(this::cleanUp, "trt4j-atomic-file-set-cleanup");

@@ -27,6 +27,11 @@ public final class AtomicFiles {
     /** Something that writes the whole content of a file to a stream. */
     @FunctionalInterface
     public interface ContentWriter {
+        /**
+         * Writes the content to {@code out}; the caller closes it.
+         *
+         * @throws IOException if writing fails; the target is then left as it was
+         */
         void writeTo(OutputStream out) throws IOException;
     }
 

@@ -12,6 +12,14 @@ import java.util.Objects;
  * @param data the values; shared, not copied, so do not modify
  */
 public record WeightTensor(String name, long[] dims, float[] data) {
+    /**
+     * Copies {@code dims}.
+     *
+     * @param name tensor name
+     * @param dims the tensor's dimensions ({@code []} for a scalar)
+     * @param data the values; shared, not copied, so do not modify
+     * @throws IllegalArgumentException if {@code dims} does not hold exactly {@code data.length} values
+     */
     public WeightTensor {
         Objects.requireNonNull(name, "name");
         dims = dims.clone();
@@ -25,6 +33,7 @@ public record WeightTensor(String name, long[] dims, float[] data) {
         }
     }
 
+    /** The shape, a copy. */
     @Override
     public long[] dims() {
         return dims.clone();

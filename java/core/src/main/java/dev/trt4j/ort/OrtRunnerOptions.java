@@ -13,6 +13,15 @@ import java.util.Objects;
  *                       when it returns, leaving the cores to other threads of the process between runs
  */
 public record OrtRunnerOptions(int intraOpThreads, GraphOptimization optimization, boolean spinWait) {
+    /**
+     * @param intraOpThreads threads ONNX Runtime uses inside one operator; 0 lets ONNX Runtime choose (one per
+     *        physical core)
+     * @param optimization how much ONNX Runtime rewrites the graph before running it
+     * @param spinWait ONNX Runtime's intra-op threads keep spinning for work after a run returns (its default, the
+     *        lowest latency for the next run); off, they spin only while a run is in progress and stop
+     *        when it returns, leaving the cores to other threads of the process between runs
+     * @throws IllegalArgumentException if {@code intraOpThreads} is negative
+     */
     public OrtRunnerOptions {
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("intra-op threads must be 0 (automatic) or more, got " + intraOpThreads);

@@ -30,7 +30,13 @@ public record NodeSelection(List<String> nodes, List<String> opTypes, List<Strin
     /** Selects nothing. */
     public static final NodeSelection NONE = new NodeSelection(List.of(), List.of(), List.of());
 
-    /** @throws IllegalArgumentException naming a pattern that is not a valid regular expression */
+    /**
+     * @param nodes node names
+     * @param opTypes operator types: every node of each
+     * @param patterns Java regular expressions, found anywhere in a node's name (anchor with {@code ^…$} for whole
+     *        names)
+     * @throws IllegalArgumentException naming a pattern that is not a valid regular expression
+     */
     public NodeSelection {
         nodes = List.copyOf(nodes);
         opTypes = List.copyOf(opTypes);

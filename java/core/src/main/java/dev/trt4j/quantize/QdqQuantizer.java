@@ -36,10 +36,12 @@ public final class QdqQuantizer {
 
     private final QuantizationConfig config;
 
+    /** A quantizer that applies {@code config}; it holds no other state, so one may serve many threads. */
     public QdqQuantizer(QuantizationConfig config) {
         this.config = Objects.requireNonNull(config, "config");
     }
 
+    /** The configuration this quantizer applies. */
     public QuantizationConfig config() {
         return config;
     }

@@ -41,6 +41,14 @@ public record Provenance(String method, Map<String, String> parameters, Long sam
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     /**
+     * @param method calibration method name, e.g. {@code "entropy"}
+     * @param parameters the method's parameters as text, in a stable order (never null; may be empty)
+     * @param sampleCount number of calibration samples run through the model
+     * @param modelFileName file name of the model, without folders
+     * @param modelSha256 SHA-256 of the model file, 64 lower-case hex digits
+     * @param trt4jVersion trt4j version that produced the table
+     * @param dataDescription what the calibration data was, e.g. {@code "images:/data/lines (256 files)"}
+     * @param createdAt creation time, to the millisecond
      * @throws IllegalArgumentException on a negative sample count or a malformed SHA-256
      */
     public Provenance {

@@ -12,6 +12,7 @@ public final class IterationSchedule {
     private int measuredQueries;
     private double measuredFromMs = Double.NaN;
 
+    /** @param settings the warm-up and measurement spans and counts to apply */
     public IterationSchedule(TimingSettings settings) {
         this.settings = settings;
     }

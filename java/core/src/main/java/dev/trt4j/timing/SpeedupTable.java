@@ -25,6 +25,13 @@ public final class SpeedupTable {
      * @param samplesPerSecond the measured throughput (from interleaved rounds, see {@link SpeedupRounds#entries})
      */
     public record Entry(String model, String precision, int batch, double samplesPerSecond) {
+        /**
+         * @param model the row, e.g. {@code ch_ppocr_mobile_v2.0_cls}
+         * @param precision the column inside a group, e.g. {@code fp16}
+         * @param batch the column group
+         * @param samplesPerSecond the measured throughput (from interleaved rounds, see {@link SpeedupRounds#entries})
+         * @throws IllegalArgumentException if {@code batch} is below 1 or the throughput is not positive
+         */
         public Entry {
             Objects.requireNonNull(model, "model");
             Objects.requireNonNull(precision, "precision");

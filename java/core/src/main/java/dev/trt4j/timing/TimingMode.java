@@ -13,6 +13,15 @@ package dev.trt4j.timing;
  */
 public record TimingMode(boolean gpuEvents, boolean cudaGraph, boolean spinWait, boolean dataTransfers,
                          int cpuThreads) {
+    /**
+     * @param gpuEvents true: device timeline from CUDA events against one start event, host clock only for
+     *        enqueue times; false: host wall clock ({@link System#nanoTime()}) around synchronous runs
+     * @param cudaGraph each query is one CUDA graph launch (GPU only)
+     * @param spinWait the host spins on events instead of blocking (GPU only)
+     * @param dataTransfers host-to-device and device-to-host copies are part of every query (GPU only)
+     * @param cpuThreads threads the CPU backend runs one inference on (CPU only; 0 for GPU runs)
+     * @throws IllegalArgumentException if {@code cpuThreads} is negative
+     */
     public TimingMode {
         if (cpuThreads < 0) {
             throw new IllegalArgumentException("cpu threads must not be negative, got " + cpuThreads);

@@ -22,6 +22,24 @@ import java.util.List;
 public record TimingSettings(double warmUpMs, int minWarmUpQueries, int minIterations, double durationMs,
                              List<Double> percentiles, boolean cudaGraph, boolean spinWait, boolean dataTransfers,
                              int pipelineDepth) {
+    /**
+     * Copies {@code percentiles}.
+     *
+     * @param warmUpMs warm-up span on the compute timeline (ms); queries that start computing before it
+     *        ends are not measured (trtexec {@code --warmUp}, default 200)
+     * @param minWarmUpQueries warm-up also lasts at least this many queries, for the JVM's JIT (trtexec has no
+     *        such floor; 0 reproduces trtexec exactly; default 10)
+     * @param minIterations measure at least this many queries (trtexec {@code --iterations}, default 10)
+     * @param durationMs and at least this span of compute timeline after warm-up (ms; trtexec
+     *        {@code --duration} in seconds, default 3 s)
+     * @param percentiles percentiles to report (default 50, 90, 95, 99)
+     * @param cudaGraph GPU: launch each query as one CUDA graph (default on)
+     * @param spinWait GPU: spin on events rather than blocking (default on)
+     * @param dataTransfers GPU: copy inputs in and outputs out with every query (default off)
+     * @param pipelineDepth GPU: queries in flight; 2 queues one ahead (default), 1 times one at a time
+     * @throws IllegalArgumentException if a span or the warm-up query count is negative, {@code minIterations} is
+     *                                  below 1, {@code pipelineDepth} is not 1 or 2, or a percentile is out of range
+     */
     public TimingSettings {
         if (!(warmUpMs >= 0) || !(durationMs >= 0)) {
             throw new IllegalArgumentException("warm-up and duration must not be negative, got " + warmUpMs + " ms and "
@@ -43,6 +61,7 @@ public record TimingSettings(double warmUpMs, int minWarmUpQueries, int minItera
         return builder().build();
     }
 
+    /** A builder at the defaults. */
     public static Builder builder() {
         return new Builder();
     }
@@ -69,51 +88,65 @@ public record TimingSettings(double warmUpMs, int minWarmUpQueries, int minItera
         private Builder() {
         }
 
+        /** Warm-up span in milliseconds, not negative. */
         public Builder warmUpMs(double value) {
             warmUpMs = value;
             return this;
         }
 
+        /** Fewest warm-up queries, not negative; 0 reproduces trtexec. */
         public Builder minWarmUpQueries(int value) {
             minWarmUpQueries = value;
             return this;
         }
 
+        /** Fewest measured queries, at least 1. */
         public Builder minIterations(int value) {
             minIterations = value;
             return this;
         }
 
+        /** Shortest measured span in milliseconds, not negative. */
         public Builder durationMs(double value) {
             durationMs = value;
             return this;
         }
 
+        /** Percentiles to report, each in [0, 100]. */
         public Builder percentiles(List<Double> value) {
             percentiles = value;
             return this;
         }
 
+        /** GPU: launches each query as one CUDA graph. */
         public Builder cudaGraph(boolean value) {
             cudaGraph = value;
             return this;
         }
 
+        /** GPU: spins on events rather than blocking. */
         public Builder spinWait(boolean value) {
             spinWait = value;
             return this;
         }
 
+        /** GPU: copies inputs in and outputs out with every query. */
         public Builder dataTransfers(boolean value) {
             dataTransfers = value;
             return this;
         }
 
+        /** GPU: queries in flight, 1 or 2. */
         public Builder pipelineDepth(int value) {
             pipelineDepth = value;
             return this;
         }
 
+        /**
+         * The settings.
+         *
+         * @throws IllegalArgumentException if a value is out of range
+         */
         public TimingSettings build() {
             return new TimingSettings(warmUpMs, minWarmUpQueries, minIterations, durationMs, percentiles, cudaGraph,
                     spinWait, dataTransfers, pipelineDepth);

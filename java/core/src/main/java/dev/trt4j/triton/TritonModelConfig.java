@@ -25,6 +25,21 @@ public record TritonModelConfig(String name, int maxBatchSize, List<TritonTensor
                                 List<Integer> gpus) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
+    /**
+     * Copies the lists.
+     *
+     * @param name the model name (its folder in the repository)
+     * @param maxBatchSize the largest batch Triton forms; 0 when the engine's shapes include a fixed batch
+     * @param inputs the inputs
+     * @param outputs the outputs
+     * @param preferredBatches dynamic batching: batch sizes the scheduler aims for (empty: as large as possible)
+     * @param maxQueueDelayUs dynamic batching: how long a request may wait for others (µs); negative turns dynamic
+     *        batching off (it is always off when {@code maxBatchSize} is 0)
+     * @param instances execution instances of the model per GPU in {@code gpus}
+     * @param gpus the GPUs the instances run on; empty for all
+     * @throws IllegalArgumentException if the name is not a valid Triton model name, {@code maxBatchSize} is
+     *                                  negative or {@code instances} below 1
+     */
     public TritonModelConfig {
         Objects.requireNonNull(name, "name");
         if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {

@@ -20,6 +20,7 @@ public record TritonTensor(String name, ElementType type, long[] dims) {
         dims = dims.clone();
     }
 
+    /** The dimensions, without the batch dimension when the model batches; a copy. */
     @Override
     public long[] dims() {
         return dims.clone();

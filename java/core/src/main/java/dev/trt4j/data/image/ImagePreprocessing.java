@@ -33,11 +33,27 @@ public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, f
     }
 
     /** Order of the three colour channels in the tensor. */
-    public enum ChannelOrder { RGB, BGR }
+    public enum ChannelOrder {
+        /** Red, green, blue: the order of most ImageNet classifiers. */
+        RGB,
+        /** Blue, green, red: OpenCV's order, which PaddleOCR's models take. */
+        BGR
+    }
 
     /** Tensor layout: channels before ({@code [N,C,H,W]}) or after ({@code [N,H,W,C]}) the pixels. */
-    public enum Layout { NCHW, NHWC }
+    public enum Layout {
+        /** {@code [N,C,H,W]}, channels first. */
+        NCHW,
+        /** {@code [N,H,W,C]}, channels last. */
+        NHWC
+    }
 
+    /**
+     * Copies {@code mean} and {@code std}.
+     *
+     * @throws IllegalArgumentException if a size is negative, {@code mean} or {@code std} does not hold 3 values, or
+     *                                  a {@code std} value or {@code scale} is zero or not finite
+     */
     public ImagePreprocessing {
         Objects.requireNonNull(resizeMode, "resizeMode");
         Objects.requireNonNull(channelOrder, "channelOrder");
@@ -141,11 +157,13 @@ public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, f
         return v[0] + "," + v[1] + "," + v[2];
     }
 
+    /** Per-channel means, in {@link #channelOrder()}; a copy. */
     @Override
     public float[] mean() {
         return mean.clone();
     }
 
+    /** Per-channel standard deviations, in {@link #channelOrder()}; a copy. */
     @Override
     public float[] std() {
         return std.clone();

@@ -86,6 +86,7 @@ public final class ImagePreprocessor {
         return p.withLayout(layout);
     }
 
+    /** The preprocessing this applies. */
     public ImagePreprocessing preprocessing() {
         return p;
     }

@@ -74,10 +74,12 @@ public final class NpyArray {
         return ByteBuffer.allocate(Math.multiplyExact(count, size)).order(ByteOrder.LITTLE_ENDIAN);
     }
 
+    /** The element type. */
     public NpyDtype dtype() {
         return dtype;
     }
 
+    /** The shape, a copy. */
     public long[] shape() {
         return shape.clone();
     }

@@ -6,7 +6,22 @@ import java.util.Locale;
 
 /** NumPy element types that trt4j reads and writes, named by their {@code descr} kind and size. */
 public enum NpyDtype {
-    FLOAT16('f', 2), FLOAT32('f', 4), FLOAT64('f', 8), INT64('i', 8), INT32('i', 4), INT8('i', 1), UINT8('u', 1), BOOL('b', 1);
+    /** {@code float16}. */
+    FLOAT16('f', 2),
+    /** {@code float32}. */
+    FLOAT32('f', 4),
+    /** {@code float64}. */
+    FLOAT64('f', 8),
+    /** {@code int64}. */
+    INT64('i', 8),
+    /** {@code int32}. */
+    INT32('i', 4),
+    /** {@code int8}. */
+    INT8('i', 1),
+    /** {@code uint8}. */
+    UINT8('u', 1),
+    /** {@code bool}, one byte per element. */
+    BOOL('b', 1);
 
     private final char kind;
     private final int size;

@@ -25,11 +25,17 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
     private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
     private static final Pattern TYPESTR = Pattern.compile("([<>|=])([a-zA-Z?])(\\d+)");
 
+    /**
+     * Copies {@code shape}.
+     *
+     * @throws IllegalArgumentException if a dimension is negative or the element count overflows
+     */
     public NpyHeader {
         shape = shape.clone();
         HostTensor.elementCount(shape);
     }
 
+    /** The shape, a copy. */
     @Override
     public long[] shape() {
         return shape.clone();

@@ -29,6 +29,7 @@ public final class NpyRowReader implements AutoCloseable {
         this.rowElements = shape.length == 0 ? 1 : HostTensor.elementCount(Arrays.copyOfRange(shape, 1, shape.length));
     }
 
+    /** The file's header, read on construction. */
     public NpyHeader header() {
         return header;
     }

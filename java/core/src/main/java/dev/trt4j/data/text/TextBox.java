@@ -10,20 +10,30 @@ package dev.trt4j.data.text;
  * @param y1 row after the last
  */
 public record TextBox(int x0, int y0, int x1, int y1) {
+    /**
+     * @param x0 first column
+     * @param y0 first row
+     * @param x1 column after the last
+     * @param y1 row after the last
+     * @throws IllegalArgumentException if the box is empty
+     */
     public TextBox {
         if (x1 <= x0 || y1 <= y0) {
             throw new IllegalArgumentException("empty box [" + x0 + ", " + x1 + ") x [" + y0 + ", " + y1 + ")");
         }
     }
 
+    /** Width in pixels. */
     public int width() {
         return x1 - x0;
     }
 
+    /** Height in pixels. */
     public int height() {
         return y1 - y0;
     }
 
+    /** Area in pixels. */
     public long area() {
         return (long) width() * height();
     }

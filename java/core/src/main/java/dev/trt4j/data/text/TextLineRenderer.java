@@ -40,6 +40,7 @@ public final class TextLineRenderer {
         this.font = RenderingFont.plain(Math.round(height * 0.65f), "images");
     }
 
+    /** Height of every line image, in pixels. */
     public int height() {
         return height;
     }

@@ -49,10 +49,12 @@ public final class TextPageRenderer {
         this.base = RenderingFont.plain(12, "pages");
     }
 
+    /** Page height in pixels. */
     public int height() {
         return height;
     }
 
+    /** Page width in pixels. */
     public int width() {
         return width;
     }
