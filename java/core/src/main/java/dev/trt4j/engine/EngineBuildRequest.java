@@ -113,7 +113,10 @@ public final class EngineBuildRequest {
         return feedback;
     }
 
-    /** Whether trt4j's ranges come from two passes over the samples (see {@code StatisticsOptions#rangePass}). */
+    /**
+     * Whether trt4j's ranges come from two passes over the samples (see
+     * {@link dev.trt4j.stats.StatisticsOptions#rangePass()}).
+     */
     public boolean rangePass() {
         return rangePass;
     }

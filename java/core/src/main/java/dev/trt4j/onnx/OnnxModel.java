@@ -139,7 +139,7 @@ public final class OnnxModel {
         return new OnnxModel(path, Provenance.sha256(proto.toByteArray()), proto);
     }
 
-    /** The file the model was loaded from. */
+    /** The file the model was loaded from, or the path given to {@link #fromProto}. */
     public Path path() {
         return path;
     }
