@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  *
  * <pre>{@code
  * try (InferenceSession session = InferenceSession.open(Path.of("cls.onnx"), InferenceOptions.defaults())) {
- *     int label = session.run(Map.of("x", image), out -> argMax(out.floats("save_infer_model/scale_0.tmp_1")));
+ *     // the reader sees the outputs in place; whatever it returns is the result
+ *     float[] scores = session.run(Map.of("x", image), out -> out.copy("save_infer_model/scale_0.tmp_1").floats());
  *     CompletableFuture<Map<String, HostTensor>> later = session.runAsync(Map.of("x", image));
  * }
  * }</pre>
@@ -174,7 +175,13 @@ public final class InferenceSession implements AutoCloseable {
         }
     }
 
-    /** Runs one query and returns a heap copy of every output, in model order. */
+    /**
+     * Runs one query and returns a heap copy of every output, in model order.
+     *
+     * @throws Trt4jException when the inputs do not fit or the backend fails
+     * @throws IllegalStateException after {@link #close()}, or when called from an {@link OutputReader} of this
+     *                               session
+     */
     public Map<String, HostTensor> run(Map<String, HostTensor> inputs) {
         return run(inputs, InferenceSession::copyAll);
     }
@@ -182,7 +189,8 @@ public final class InferenceSession implements AutoCloseable {
     /**
      * {@link #run(Map, OutputReader)} on one of the session's own threads. The future completes on trt4j's pool of
      * completion threads: stages chained on it never hold up, or wait for, the session's threads (with one context a
-     * stage that waited for another request on the thread that has to run it would wait forever).
+     * stage that waited for another request on the thread that has to run it would wait forever). Failures arrive
+     * through the future: a closed session's with {@link IllegalStateException}, the run's with its exception.
      *
      * @throws IllegalStateException when called from an {@link OutputReader} of this session
      */
@@ -200,7 +208,11 @@ public final class InferenceSession implements AutoCloseable {
 
     /**
      * {@link #run(Map, OutputReader)} on {@code executor}; a request that has not started when the session closes
-     * fails with {@link IllegalStateException}.
+     * fails with {@link IllegalStateException}. The future completes on {@code executor}'s thread, so stages chained
+     * on it run there too: with a bounded executor, a stage must not wait for another request queued on it.
+     *
+     * @throws IllegalStateException when called from an {@link OutputReader} of this session
+     * @throws java.util.concurrent.RejectedExecutionException when {@code executor} refuses the request
      */
     public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader,
                                              Executor executor) {

@@ -257,10 +257,12 @@ class InferenceSessionLifecycleTest {
         InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
         int stages = Runtime.getRuntime().availableProcessors() + 2;
         CyclicBarrier allStarted = new CyclicBarrier(stages);
+        CountDownLatch go = new CountDownLatch(1);
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
             List<CompletableFuture<String>> blocked = new ArrayList<>();
             for (int i = 0; i < stages; i++) {
-                blocked.add(session.runAsync(Map.of()).thenApply(out -> {
+                // held until every stage is chained, so none runs at once on this thread
+                blocked.add(session.runAsync(Map.of(), heldUntil(go)).thenApply(out -> {
                     try {
                         allStarted.await();
                     } catch (InterruptedException | BrokenBarrierException e) {
@@ -269,6 +271,7 @@ class InferenceSessionLifecycleTest {
                     return Thread.currentThread().getName();
                 }));
             }
+            go.countDown();
             for (CompletableFuture<String> stage : blocked) {
                 assertThat(stage.get()).startsWith("trt4j-completion-");
             }
