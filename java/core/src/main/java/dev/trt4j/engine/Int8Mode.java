@@ -1,6 +1,6 @@
 package dev.trt4j.engine;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidOptionException;
 
 import java.util.Locale;
 
@@ -20,13 +20,17 @@ public enum Int8Mode {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a command-line spelling. */
+    /**
+     * Parses a command-line spelling.
+     *
+     * @throws InvalidOptionException naming the accepted values
+     */
     public static Int8Mode fromCli(String text) {
         for (Int8Mode m : values()) {
             if (m.cliName().equalsIgnoreCase(text.trim())) {
                 return m;
             }
         }
-        throw new Trt4jException("unknown INT8 mode '" + text + "'; use implicit|explicit");
+        throw new InvalidOptionException("unknown INT8 mode '" + text + "'; use implicit|explicit");
     }
 }

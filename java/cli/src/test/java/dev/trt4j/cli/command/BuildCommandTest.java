@@ -26,7 +26,6 @@ class BuildCommandTest {
     @TempDir
     Path dir;
 
-    /** Option mistakes are caught before any model or native work, each as one line with exit 1. */
     @Test
     void helpSaysWhereEachKindOfCalibratorGetsItsRanges() {
         CliRun run = CliRun.of("build", "--help");
@@ -40,6 +39,7 @@ class BuildCommandTest {
                 + "reuses --cache when it exists.");
     }
 
+    /** Option mistakes are caught before any model or native work, each as one line with exit 2. */
     @Test
     void conflictingOrMalformedOptionsFailWithOneLine() throws Exception {
         Path model = Files.writeString(dir.resolve("m.onnx"), "not read before the options are checked");
@@ -52,6 +52,8 @@ class BuildCommandTest {
                 .startsWith("trt4j: --workspace: 'lots' is not a size");
         assertThat(fails(2, "build", model.toString(), "--precision", "int8", "--calibrator", "kl"))
                 .startsWith("trt4j: unknown calibrator 'kl'");
+        assertThat(fails(2, "build", model.toString(), "--precision", "int8", "--int8-mode", "bogus"))
+                .isEqualTo("trt4j: unknown INT8 mode 'bogus'; use implicit|explicit");
         assertThat(fails(2, "build", model.toString(), "--precision", "fp32", "--data", dir.toString()))
                 .isEqualTo("trt4j: --data does not apply to --precision fp32");
         assertThat(fails(1, "build", model.toString(), "--precision", "fp32", "--shapes", "x:1x3"))
