@@ -23,7 +23,7 @@ import java.util.Set;
  * single file or a folder of {@code .raw}/{@code .bin} files (in name order), each holding a whole number of
  * samples of the model input's fixed shape. Single-input float32 models only. Close it to release the open file.
  */
-public final class RawFloatSource extends BatchingSource {
+final class RawFloatSource extends BatchingSource {
     /** File extensions read from a folder. */
     public static final Set<String> EXTENSIONS = Set.of("raw", "bin");
 

@@ -20,7 +20,7 @@ import java.util.Optional;
  * optimization profiles, and for implicit INT8 the calibrator, the cache hand-off and the staging layout.
  * Every inconsistency is reported here, before any native library is touched.
  */
-public final class EngineBuildPlanner {
+final class EngineBuildPlanner {
     private static final Logger LOG = LoggerFactory.getLogger(EngineBuildPlanner.class);
 
     private EngineBuildPlanner() {

@@ -8,7 +8,7 @@ import java.util.Optional;
  * The probe used when {@code trt4j-native} is not on the class path: it reports which libraries exist as
  * files, cannot read versions or GPUs, and always lists the native module as missing.
  */
-public final class LibraryFileProbe implements GpuEnvironmentProbe {
+final class LibraryFileProbe implements GpuEnvironmentProbe {
     private final NativeLibraryLocator locator;
 
     /** A probe over the system's library folders. */

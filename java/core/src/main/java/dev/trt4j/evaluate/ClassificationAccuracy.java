@@ -13,7 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 
 /** Top-1 accuracy of a classifier output {@code [N, classes]} against known class indices. */
-public final class ClassificationAccuracy implements TaskMetric {
+final class ClassificationAccuracy implements TaskMetric {
     private final String output;
     private final List<Integer> labels;
 

@@ -16,7 +16,7 @@ import java.util.Objects;
  * the exact-match rate (primary) and the character error rate: total edit distance over total characters of the
  * known texts. Leading and trailing spaces are ignored on both sides.
  */
-public final class CtcTextRecognition implements TaskMetric {
+final class CtcTextRecognition implements TaskMetric {
     private final String output;
     private final CtcGreedyDecoder decoder;
     private final List<String> texts;

@@ -1,7 +1,7 @@
 package dev.trt4j.evaluate;
 
 /** Levenshtein distance between two strings, counted in Unicode code points (insertions, deletions, substitutions). */
-public final class EditDistance {
+final class EditDistance {
     private EditDistance() {
     }
 

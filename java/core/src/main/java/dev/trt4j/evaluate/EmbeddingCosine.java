@@ -15,7 +15,7 @@ import java.util.Objects;
  * tokens when there is no such input) and L2-normalised, as sentence-transformers does for BERT-like models;
  * outputs that are already {@code [N, dims]} are only normalised. Reports the mean and the minimum over samples.
  */
-public final class EmbeddingCosine implements TaskMetric {
+final class EmbeddingCosine implements TaskMetric {
     /** The input whose ones mark real tokens. */
     public static final String ATTENTION_MASK = "attention_mask";
 

@@ -11,7 +11,7 @@ import java.util.Objects;
  * Accumulates an {@link OutputComparison} of one output batch by batch, holding only running sums, so memory
  * does not grow with the number of samples. Not thread-safe.
  */
-public final class OutputComparator {
+final class OutputComparator {
     /** Denominator floor of the relative error. */
     public static final double RELATIVE_ERROR_FLOOR = 1e-3;
     /** How far a row sum may stray from 1 for the row to count as a probability distribution. */

@@ -25,7 +25,7 @@ import java.util.Optional;
  * {@code maskIou}: the intersection over union of the two models' binarised maps, 1 when they mark the same
  * pixels as text.
  */
-public final class TextDetection implements TaskMetric {
+final class TextDetection implements TaskMetric {
     /** Least intersection over union of a detected box with a known line box to count as found. */
     public static final double MATCH_IOU = 0.5;
 

@@ -19,7 +19,7 @@ import java.util.Set;
  *
  * <p>Only the default ONNX domain counts. Bias, scale, mean, variance and clip bounds are not activations.
  */
-public final class QuantizableOperators {
+final class QuantizableOperators {
     /** Operator type → indices of its inputs that are quantized (data and weight, not bias or parameters). */
     private static final Map<String, List<Integer>> ACTIVATION_INPUTS = Map.ofEntries(
             Map.entry("Conv", List.of(0, 1)),

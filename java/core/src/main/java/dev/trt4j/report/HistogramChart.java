@@ -25,7 +25,7 @@ import java.util.Objects;
  * vertical line with a legend. Each pixel column shows the mean count of the histogram bins whose centres fall
  * in it, so that columns holding more bins than their neighbours do not stand out as false spikes.
  */
-public final class HistogramChart {
+final class HistogramChart {
     /** Line colours, one per method in order; chosen to stay apart for colour-blind readers. */
     public static final List<Color> PALETTE = List.of(new Color(0xD55E00), new Color(0x0072B2),
             new Color(0x009E73), new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9),

@@ -16,7 +16,7 @@ import java.util.Set;
  * calibrator comparison tables, the sensitivity ranking and the activation histograms, whose PNG files sit next to
  * it. Text from the inputs (tensor and model names) is escaped.
  */
-public final class HtmlReport {
+final class HtmlReport {
     private static final String STYLE = """
             body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;margin:2rem auto;max-width:1400px;\
             padding:0 1rem;color:#1d2329;line-height:1.4}

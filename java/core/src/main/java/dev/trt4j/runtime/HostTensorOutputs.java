@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 /** {@link Outputs} over tensors a backend has already copied to the Java heap. */
-public final class HostTensorOutputs implements Outputs {
+final class HostTensorOutputs implements Outputs {
     private final String model;
     private final Map<String, HostTensor> tensors;
 

@@ -9,7 +9,7 @@ import java.util.ServiceLoader;
 import java.util.stream.Collectors;
 
 /** Finds {@link InferenceBackend}s with {@link ServiceLoader}. */
-public final class InferenceBackends {
+final class InferenceBackends {
     private InferenceBackends() {
     }
 

@@ -6,7 +6,7 @@ package dev.trt4j.timing;
  * at least {@code durationMs} of compute timeline. Time is the query's compute start in ms since the run's
  * origin, as trtexec's {@code durationMs}. Not thread-safe: the timing loop owns it.
  */
-public final class IterationSchedule {
+final class IterationSchedule {
     private final TimingSettings settings;
     private int warmUpQueries;
     private int measuredQueries;

@@ -13,7 +13,7 @@ import java.util.Arrays;
  * Streams a {@code .npy} array row by row along its first dimension, so that a large array can be read one
  * batch at a time. Closing it closes the underlying stream.
  */
-public final class NpyRowReader implements AutoCloseable {
+final class NpyRowReader implements AutoCloseable {
     private final InputStream in;
     private final String source;
     private final NpyHeader header;

@@ -20,7 +20,7 @@ import java.util.SplittableRandom;
  * covers known exactly. The layout of a page depends only on its lines, its size and its seed, so a page and its
  * boxes can be recomputed without keeping images. Thread-safe.
  */
-public final class TextPageRenderer {
+final class TextPageRenderer {
     /** Lines per page: each gets one band of the page's height. */
     public static final int LINES_PER_PAGE = 6;
     private static final FontRenderContext FRC = new FontRenderContext(null, true, false);
