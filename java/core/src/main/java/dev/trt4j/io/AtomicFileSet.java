@@ -53,7 +53,7 @@ public final class AtomicFileSet implements AutoCloseable {
             }
             return temporary;
         } catch (IOException e) {
-            throw new Trt4jException(target + ": cannot write: " + AtomicFiles.reason(e), e);
+            throw new Trt4jException(target + ": " + AtomicFiles.cannotWriteInto(absolute.getParent(), e), e);
         }
     }
 

@@ -53,7 +53,11 @@ public final class AtomicFiles {
         Thread cleanupOnExit = null;
         try {
             Files.createDirectories(dir);
-            tmp = createSibling(dir, absolute.getFileName().toString());
+            try {
+                tmp = createSibling(dir, absolute.getFileName().toString());
+            } catch (IOException e) {
+                throw new Trt4jException(target + ": " + cannotWriteInto(dir, e), e);
+            }
             // Ctrl-C during a long write (a large model) must not leave the hidden temporary file behind.
             Path doomed = tmp;
             cleanupOnExit = new Thread(() -> deleteQuietly(doomed), "trt4j-atomic-write-cleanup");
@@ -122,9 +126,28 @@ public final class AtomicFiles {
             throw new Trt4jException(file + ": cannot write: " + (Files.exists(parent) ? parent + " is a file, not a "
                     + "folder" : "no such folder"));
         }
-        if (!Files.isWritable(parent)) {
-            throw new Trt4jException(file + ": cannot write: " + notWritable(parent));
+        requireCreatable(parent, file);
+    }
+
+    /**
+     * Checks that a file can be created in the existing folder {@code folder}, by creating and removing one: the
+     * access check alone lets root through everywhere short of a read-only mount, yet /proc and /sys refuse new
+     * files even to root.
+     *
+     * @param subject the output the message names
+     * @throws Trt4jException {@code SUBJECT: cannot write into folder FOLDER: REASON}
+     */
+    static void requireCreatable(Path folder, Path subject) {
+        if (!Files.isWritable(folder)) {
+            throw new Trt4jException(subject + ": " + notWritable(folder));
         }
+        Path probe;
+        try {
+            probe = createSibling(folder, "trt4j-write-check");
+        } catch (IOException e) {
+            throw new Trt4jException(subject + ": " + cannotWriteInto(folder, e), e);
+        }
+        deleteQuietly(probe);
     }
 
     /**
@@ -134,12 +157,29 @@ public final class AtomicFiles {
     static String notWritable(Path folder) {
         try {
             if (Files.getFileStore(folder).isReadOnly()) {
-                return folder + " is on a read-only file system";
+                return intoFolder(folder, "read-only file system");
             }
         } catch (IOException e) {
             // no file store to ask: permissions are the likely reason
         }
-        return "permission denied in " + folder;
+        return intoFolder(folder, "permission denied");
+    }
+
+    /**
+     * Why creating a file in {@code folder} failed, after the folder's name when it exists. Not {@link #reason}
+     * alone: a file system that refuses new files (/proc) reports "no such file", which would send the user looking
+     * for a missing folder.
+     */
+    static String cannotWriteInto(Path folder, IOException e) {
+        if (!Files.isDirectory(folder)) {
+            return "cannot write: " + reason(e);
+        }
+        return intoFolder(folder, e instanceof NoSuchFileException ? "its file system does not take new files"
+                : reason(e));
+    }
+
+    private static String intoFolder(Path folder, String reason) {
+        return "cannot write into folder " + folder + ": " + reason;
     }
 
     /**

@@ -53,7 +53,9 @@ public final class StagedWrites implements AutoCloseable {
             // Targets keep the folder as the user gave it, so messages and printed paths read as typed.
             return new StagedWrites(folder, !existed, Files.createTempDirectory(dir, ".trt4j-staging-"));
         } catch (IOException e) {
-            throw new Trt4jException(folder + ": cannot write there: " + AtomicFiles.reason(e), e);
+            Path existing = nearestExisting(dir);
+            throw new Trt4jException(folder + ": " + (existing != null && Files.isDirectory(existing)
+                    ? AtomicFiles.cannotWriteInto(existing, e) : "cannot write there: " + AtomicFiles.reason(e)), e);
         }
     }
 
@@ -65,19 +67,23 @@ public final class StagedWrites implements AutoCloseable {
      * @throws Trt4jException naming the folder and the reason, in the words {@link #in} would use
      */
     public static void requireWritable(Path folder) {
-        Path existing = folder.toAbsolutePath();
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
+        Path existing = nearestExisting(folder.toAbsolutePath());
         if (existing == null) {
             return;
         }
         if (!Files.isDirectory(existing)) {
             throw new Trt4jException(folder + ": cannot write there: " + existing + " is a file, not a folder");
         }
-        if (!Files.isWritable(existing)) {
-            throw new Trt4jException(folder + ": cannot write there: " + AtomicFiles.notWritable(existing));
+        AtomicFiles.requireCreatable(existing, folder);
+    }
+
+    /** {@code path} or the nearest of its parents that exists; null if none does. */
+    private static Path nearestExisting(Path path) {
+        Path existing = path;
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
         }
+        return existing;
     }
 
     /**

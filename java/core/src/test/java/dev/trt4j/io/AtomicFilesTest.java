@@ -68,6 +68,38 @@ class AtomicFilesTest {
 
     @Test
     void aFolderOnAWritableFileSystemThatRefusesIsAPermissionProblem(@TempDir Path dir) {
-        assertThat(AtomicFiles.notWritable(dir)).isEqualTo("permission denied in " + dir);
+        assertThat(AtomicFiles.notWritable(dir)).isEqualTo("cannot write into folder " + dir + ": permission denied");
+    }
+
+    @Test
+    void aFolderThatExistsButTakesNoNewFilesIsNamedAsSuchNotAsMissing() {
+        // /proc exists and refuses new files even to root (these tests run as root), answering "no such file"
+        Path proc = Path.of("/proc");
+        assumeThat(proc).isDirectory();
+        Path target = proc.resolve("x.onnx");
+
+        assertThatThrownBy(() -> AtomicFiles.requireFolderFor(target)).isInstanceOf(Trt4jException.class)
+                .hasMessage(target + ": cannot write into folder /proc: its file system does not take new files");
+        assertThatThrownBy(() -> AtomicFiles.writeString(target, "x")).isInstanceOf(Trt4jException.class)
+                .hasMessage(target + ": cannot write into folder /proc: its file system does not take new files");
+    }
+
+    @Test
+    void aFolderThatRefusesPermissionIsNamedWithTheReason() {
+        Path sys = Path.of("/sys");
+        assumeThat(sys).isDirectory();
+        Path target = sys.resolve("x.json");
+
+        assertThatThrownBy(() -> AtomicFiles.requireFolderFor(target)).isInstanceOf(Trt4jException.class)
+                .message().startsWith(target + ": cannot write into folder /sys: ").doesNotContain("no such");
+    }
+
+    @Test
+    void theWriteCheckLeavesNothingBehind() throws IOException {
+        AtomicFiles.requireFolderFor(dir.resolve("new.json"));
+
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
     }
 }

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 class StagedWritesTest {
     @TempDir
@@ -118,6 +119,18 @@ class StagedWritesTest {
         assertThatThrownBy(() -> StagedWrites.requireWritable(file))
                 .hasMessage(file + ": cannot write there: " + file + " is a file, not a folder");
         assertThat(dir.resolve("a")).doesNotExist();
+    }
+
+    @Test
+    void aFolderThatTakesNoNewFilesIsNamedNotCalledMissing() {
+        Path proc = Path.of("/proc");
+        assumeThat(proc).isDirectory();
+        Path out = proc.resolve("calibration");
+
+        assertThatThrownBy(() -> StagedWrites.requireWritable(out)).isInstanceOf(Trt4jException.class)
+                .hasMessage(out + ": cannot write into folder /proc: its file system does not take new files");
+        assertThatThrownBy(() -> StagedWrites.in(out)).isInstanceOf(Trt4jException.class)
+                .hasMessage(out + ": cannot write into folder /proc: its file system does not take new files");
     }
 
     @Test
