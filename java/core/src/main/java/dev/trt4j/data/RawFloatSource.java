@@ -71,7 +71,7 @@ final class RawFloatSource extends BatchingSource {
             try {
                 size = Files.size(f);
             } catch (IOException e) {
-                throw new Trt4jException(f + ": cannot read: " + ReadFailure.reason(e), e);
+                throw ReadFailure.of(f, e);
             }
             if (sampleBytes == 0 || size % sampleBytes != 0) {
                 throw new Trt4jException(f + ": " + size + " bytes are not a whole number of samples of model input '"
@@ -100,7 +100,7 @@ final class RawFloatSource extends BatchingSource {
                 }
             }
         } catch (IOException e) {
-            throw new Trt4jException(files.get(fileIndex) + ": cannot read: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(files.get(fileIndex), e);
         } catch (IndexOutOfBoundsException e) {
             throw new Trt4jException(path + ": files shrank while being read", e);
         }

@@ -131,7 +131,7 @@ final class EngineBuildPlanner {
         } catch (java.nio.file.NoSuchFileException e) {
             throw new Trt4jException(file + ": calibration cache not found");
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read calibration cache: " + ReadFailure.reason(e));
+            throw ReadFailure.of(file, "calibration cache", e);
         }
     }
 

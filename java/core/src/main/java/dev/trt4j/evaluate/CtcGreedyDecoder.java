@@ -49,7 +49,7 @@ public final class CtcGreedyDecoder {
         } catch (NoSuchFileException e) {
             throw new Trt4jException(file + ": no such keys file", e);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read the keys: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(file, "the keys", e);
         }
     }
 

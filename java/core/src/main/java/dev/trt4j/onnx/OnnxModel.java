@@ -115,7 +115,7 @@ public final class OnnxModel {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read the model: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(file, "the model", e);
         }
         ModelProto proto;
         try {

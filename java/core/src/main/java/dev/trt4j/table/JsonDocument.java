@@ -52,7 +52,7 @@ public final class JsonDocument {
         try {
             text = Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(file, e);
         }
         return parse(text, file.toString());
     }

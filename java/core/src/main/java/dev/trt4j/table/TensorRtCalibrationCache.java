@@ -101,7 +101,7 @@ public final class TensorRtCalibrationCache {
         try {
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(file, e);
         }
         return parse(new String(bytes, StandardCharsets.UTF_8), file.toString());
     }

@@ -59,7 +59,7 @@ public final class TimesJson {
         } catch (JsonProcessingException e) {
             throw new Trt4jException(JsonSyntaxError.message(file.toString(), e), e);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(file, e);
         }
         if (root == null || !root.isArray()) {
             throw new Trt4jException(file + ": expected a JSON array of per-query times");

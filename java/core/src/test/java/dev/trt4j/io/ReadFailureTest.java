@@ -29,4 +29,16 @@ class ReadFailureTest {
         IOException folder = catchThrowableOfType(() -> Files.readString(dir), IOException.class);
         assertThat(ReadFailure.reason(folder)).isNotBlank().doesNotContain(dir.toString());
     }
+
+    @Test
+    void aFolderWhereAFileWasExpectedIsCalledAFolder() throws IOException {
+        IOException folder = catchThrowableOfType(() -> Files.readAllBytes(dir), IOException.class);
+        assertThat(ReadFailure.of(dir, folder)).hasMessage(dir + ": is a folder, expected a file");
+        assertThat(ReadFailure.of(dir, "the keys", folder)).hasMessage(dir + ": is a folder, expected a file");
+
+        Path missing = dir.resolve("nope.json");
+        IOException absent = catchThrowableOfType(() -> Files.readString(missing), IOException.class);
+        assertThat(ReadFailure.of(missing, "the keys", absent)).hasMessage(missing + ": cannot read the keys: no such "
+                + "file");
+    }
 }

@@ -34,7 +34,7 @@ record CalibrationFile(Path path, CalibrationTable table, TensorRtCalibrationCac
         } catch (CharacterCodingException e) {
             throw new Trt4jException(path + ": not a calibration file (not UTF-8 text)", e);
         } catch (IOException e) {
-            throw new Trt4jException(path + ": cannot read: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(path, e);
         }
         String start = text.stripLeading();
         if (start.startsWith("{")) {

@@ -3,6 +3,7 @@ package dev.trt4j.cli.command;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.table.Provenance;
 
 import java.io.IOException;
@@ -72,7 +73,7 @@ final class EngineFileCheck {
         try (InputStream in = Files.newInputStream(engine)) {
             return in.readNBytes(HEADER_BYTES);
         } catch (IOException e) {
-            throw new Trt4jException(engine + ": cannot read: " + e.getMessage(), e);
+            throw ReadFailure.of(engine, e);
         }
     }
 

@@ -38,7 +38,7 @@ final class MonoPcmReader implements AutoCloseable {
         } catch (UnsupportedAudioFileException e) {
             throw new Trt4jException(file + ": not a WAV file that Java can read", e);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(file, e);
         }
         AudioFormat f = in.getFormat();
         AudioFormat.Encoding enc = f.getEncoding();
@@ -91,7 +91,7 @@ final class MonoPcmReader implements AutoCloseable {
                 bytes += n;
             }
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(file, e);
         }
         return bytes / frameBytes;
     }
@@ -113,7 +113,7 @@ final class MonoPcmReader implements AutoCloseable {
                 throw new Trt4jException(file + ": the audio ended early while being read (was the file changed?)");
             }
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(file, e);
         }
         boolean big = format.isBigEndian();
         for (int i = 0; i < count; i++) {

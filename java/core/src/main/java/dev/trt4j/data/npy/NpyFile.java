@@ -29,7 +29,7 @@ public final class NpyFile {
         } catch (NoSuchFileException e) {
             throw new Trt4jException(file + ": no such file", e);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(file, e);
         }
     }
 

@@ -52,7 +52,7 @@ public final class NpySource extends BatchingSource {
         } catch (NoSuchFileException e) {
             throw new Trt4jException(file + ": no such file", e);
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(file, e);
         }
         NpyInput input = new NpyInput(spec, in, file.toString(), shapes);
         try {

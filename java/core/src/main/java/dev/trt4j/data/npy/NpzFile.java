@@ -48,7 +48,7 @@ public final class NpzFile {
                 }
             }
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(file, e);
         }
         return arrays;
     }
@@ -97,7 +97,7 @@ public final class NpzFile {
             if (!file.toFile().exists()) {
                 throw new Trt4jException(file + ": no such file", e);
             }
-            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(file, e);
         }
     }
 

@@ -91,7 +91,7 @@ public final class NpzSource extends BatchingSource {
             if (e instanceof RuntimeException r) {
                 throw r;
             }
-            throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason((IOException) e), e);
+            throw ReadFailure.of(file, (IOException) e);
         }
     }
 

@@ -30,7 +30,7 @@ public final class SentenceFiles {
             } catch (CharacterCodingException e) {
                 throw new Trt4jException(file + ": not UTF-8 text", e);
             } catch (IOException e) {
-                throw new Trt4jException(file + ": cannot read: " + ReadFailure.reason(e), e);
+                throw ReadFailure.of(file, e);
             }
         }
         if (sentences.isEmpty()) {

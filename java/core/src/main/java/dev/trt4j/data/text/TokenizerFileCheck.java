@@ -38,7 +38,7 @@ final class TokenizerFileCheck {
             throw new Trt4jException(path + ": not a tokenizer.json: not valid JSON (line "
                     + e.getLocation().getLineNr() + ")", e);
         } catch (IOException e) {
-            throw new Trt4jException(path + ": cannot read: " + ReadFailure.reason(e), e);
+            throw ReadFailure.of(path, e);
         }
         JsonNode model = root == null ? null : root.get("model");
         if (model == null || !model.isObject()) {
