@@ -38,13 +38,27 @@ record CalibrationFile(Path path, CalibrationTable table, TensorRtCalibrationCac
         }
         String start = text.stripLeading();
         if (start.startsWith("{")) {
-            return new CalibrationFile(path, CalibrationTable.fromJson(text, path.toString()), null);
+            return requireTensors(new CalibrationFile(path, CalibrationTable.fromJson(text, path.toString()), null));
         }
         if (start.startsWith("TRT-")) {
-            return new CalibrationFile(path, null, TensorRtCalibrationCache.parse(text, path.toString()));
+            return requireTensors(new CalibrationFile(path, null, TensorRtCalibrationCache.parse(text,
+                    path.toString())));
         }
         throw new Trt4jException(path + ": neither a trt4j calibration table (JSON) nor a TensorRT calibration "
                 + "cache (first line like TRT-101501-EntropyCalibration2)");
+    }
+
+    /**
+     * Refuses a file without ranges: trt4j never writes one (calibrate refuses a model with nothing to calibrate),
+     * and converting it gives a cache of only a header, which TensorRT takes as ranges for no tensor at all.
+     */
+    private static CalibrationFile requireTensors(CalibrationFile file) {
+        int tensors = file.isCache() ? file.cache.scaleBitsByTensor().size() : file.table.size();
+        if (tensors == 0) {
+            throw new Trt4jException(file.path + ": " + (file.isCache() ? "a TensorRT calibration cache with only its "
+                    + "header line" : "a calibration table with no tensors") + "; it holds no ranges to use");
+        }
+        return file;
     }
 
     boolean isCache() {

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 
 class CacheCommandTest {
     /** {@code NVIDIA/TensorRT: samples/sampleINT8/README.md}, as listed in calibration.md §8.3. */
@@ -170,6 +171,52 @@ class CacheCommandTest {
                 "--trt-version", "ten");
         assertThat(badVersion.exitCode()).isEqualTo(2);
         assertThat(badVersion.errLines().get(0)).contains("--trt-version").contains("'ten'");
+    }
+
+    @Test
+    void aFileWithoutTensorsIsRefusedByShowAndConvert() throws Exception {
+        Path cache = write("empty.cache", "TRT-101501-EntropyCalibration2\n");
+        Path table = dir.resolve("empty.json");
+        new CalibrationTable(Map.of(), Provenance.unknown()).write(table);
+        Path out = dir.resolve("out.cache");
+
+        CliRun showCache = CliRun.of("cache", "show", cache.toString());
+        CliRun showTable = CliRun.of("cache", "show", "--json", table.toString());
+        CliRun convert = CliRun.of("cache", "convert", table.toString(), "--out", out.toString());
+
+        assertThat(showCache.exitCode()).isEqualTo(1);
+        assertThat(showCache.errLines()).containsExactly("trt4j: " + cache + ": a TensorRT calibration cache with only "
+                + "its header line; it holds no ranges to use");
+        assertThat(showCache.out()).isEmpty();
+        assertThat(showTable.exitCode()).isEqualTo(1);
+        assertThat(showTable.errLines()).containsExactly("trt4j: " + table + ": a calibration table with no tensors; it "
+                + "holds no ranges to use");
+        assertThat(convert.exitCode()).isEqualTo(1);
+        assertThat(convert.errLines()).containsExactly("trt4j: " + table + ": a calibration table with no tensors; it "
+                + "holds no ranges to use");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aFolderGivenForTheInputIsCalledAFolder() {
+        CliRun run = CliRun.of("cache", "show", dir.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + dir + ": is a folder, expected a file");
+    }
+
+    @Test
+    void anOutputFolderThatTakesNoNewFilesIsNamedNotCalledMissing() throws Exception {
+        Path proc = Path.of("/proc");
+        assumeThat(proc).isDirectory();
+        Path cache = write("in.cache", TRT_7000);
+        Path out = proc.resolve("x.json");
+
+        CliRun run = CliRun.of("cache", "convert", cache.toString(), "--out", out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + out + ": cannot write into folder /proc: its file "
+                + "system does not take new files");
     }
 
     @Test
