@@ -5,9 +5,12 @@ import dev.trt4j.compare.ResultTable;
 import dev.trt4j.compare.SensitivityReport;
 import dev.trt4j.stats.ActivationStatistics;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -57,11 +60,11 @@ final class HtmlReport {
      * @param calibration the calibration run the charts show, or null
      * @param methods     method labels in chart-colour order
      * @param charts      the histogram images, in tensor order
-     * @param comparisons calibrator comparisons (one per model), maybe none
+     * @param comparisons calibrator comparisons (one per model) by the file each was read from, maybe none
      * @param sensitivity a sensitivity run, or null
      */
     public static String render(CalibrationFolder calibration, List<String> methods, List<Chart> charts,
-                                List<ComparisonReport> comparisons, SensitivityReport sensitivity) {
+                                Map<Path, ComparisonReport> comparisons, SensitivityReport sensitivity) {
         HtmlReport r = new HtmlReport();
         r.html.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<title>trt4j calibration report</title>\n<style>\n").append(STYLE).append("</style>\n")
@@ -80,7 +83,7 @@ final class HtmlReport {
         return r.html.toString();
     }
 
-    private void header(CalibrationFolder calibration, List<ComparisonReport> comparisons,
+    private void header(CalibrationFolder calibration, Map<Path, ComparisonReport> comparisons,
                         SensitivityReport sensitivity) {
         if (calibration != null) {
             ActivationStatistics s = calibration.statistics();
@@ -101,13 +104,16 @@ final class HtmlReport {
         html.append("</nav>\n");
     }
 
-    private void comparisons(List<ComparisonReport> comparisons) {
+    private void comparisons(Map<Path, ComparisonReport> comparisons) {
         html.append("<section id=\"comparison\">\n<h2>Calibrator comparison</h2>\n");
         if (comparisons.size() > 1) {
-            table(byModel(comparisons), true, comparisons.get(0).higherIsBetter());
+            table(byModel(comparisons), true, comparisons.values().iterator().next().higherIsBetter());
         }
-        for (ComparisonReport c : comparisons) {
-            html.append("<h3>").append(escape(c.model())).append("</h3>\n<p class=\"meta\">").append(escape(c.metric()))
+        Set<String> shared = sharedNames(comparisons.values().stream().map(ComparisonReport::model).toList());
+        for (Map.Entry<Path, ComparisonReport> e : comparisons.entrySet()) {
+            ComparisonReport c = e.getValue();
+            html.append("<h3>").append(escape(label(c.model(), e.getKey(), shared)))
+                    .append("</h3>\n<p class=\"meta\">").append(escape(c.metric()))
                     .append(c.higherIsBetter() ? " (higher is better)" : " (lower is better)").append(" on ")
                     .append(c.evaluationSamples()).append(" held-out samples (").append(escape(c.evaluationData()))
                     .append("); calibrated on ").append(c.calibrationSamples()).append(" samples (")
@@ -121,24 +127,48 @@ final class HtmlReport {
         html.append("</section>\n");
     }
 
-    /** One row per model, the union of the methods as columns: the literature's layout across models. */
-    static ResultTable byModel(List<ComparisonReport> comparisons) {
+    /**
+     * One row per model, the union of the methods as columns: the literature's layout across models. Rows whose
+     * model names two files share also name their file, so that no two rows read alike.
+     */
+    static ResultTable byModel(Map<Path, ComparisonReport> comparisons) {
         Set<String> columns = new LinkedHashSet<>();
-        comparisons.forEach(c -> columns.addAll(c.methods().columns()));
+        comparisons.values().forEach(c -> columns.addAll(c.methods().columns()));
         List<String> header = new ArrayList<>(columns);
+        Set<String> shared = sharedNames(comparisons.values().stream()
+                .flatMap(c -> c.methods().rows().stream().map(r -> r.label() + " (" + c.metric() + ")")).toList());
         List<ResultTable.Row> rows = new ArrayList<>();
-        for (ComparisonReport c : comparisons) {
+        for (Map.Entry<Path, ComparisonReport> e : comparisons.entrySet()) {
+            ComparisonReport c = e.getValue();
             for (ResultTable.Row row : c.methods().rows()) {
                 List<Double> values = new ArrayList<>();
                 for (String col : header) {
                     int i = c.methods().column(col);
                     values.add(i < 0 ? null : row.value(i));
                 }
-                rows.add(new ResultTable.Row(row.label() + " (" + c.metric() + ")", values));
+                rows.add(new ResultTable.Row(label(row.label() + " (" + c.metric() + ")", e.getKey(), shared),
+                        values));
             }
         }
         return new ResultTable("INT8 task metric by activation calibration method, every model", "model", header,
                 rows);
+    }
+
+    /** The names that occur more than once in {@code names}. */
+    private static Set<String> sharedNames(List<String> names) {
+        Set<String> seen = new HashSet<>();
+        Set<String> shared = new HashSet<>();
+        names.forEach(n -> {
+            if (!seen.add(n)) {
+                shared.add(n);
+            }
+        });
+        return shared;
+    }
+
+    /** {@code name}, followed by the file it came from where another comparison shows the same name. */
+    private static String label(String name, Path file, Set<String> shared) {
+        return shared.contains(name) ? name + " — " + file : name;
     }
 
     private void sensitivity(SensitivityReport s) {

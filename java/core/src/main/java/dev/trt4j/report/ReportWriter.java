@@ -42,13 +42,13 @@ public final class ReportWriter {
      *
      * @param out         the folder to write into (created if needed)
      * @param calibration the calibration run whose histograms to draw, or null
-     * @param comparisons calibrator comparisons to show, maybe none
+     * @param comparisons calibrator comparisons to show by the file each was read from, in page order; maybe none
      * @param sensitivity a sensitivity run to show, or null
      * @return the page
      * @throws IllegalArgumentException if there is nothing to report
      * @throws Trt4jException           if a path is in the way of a file, found before any drawing, or writing fails
      */
-    public Path write(Path out, CalibrationFolder calibration, List<ComparisonReport> comparisons,
+    public Path write(Path out, CalibrationFolder calibration, Map<Path, ComparisonReport> comparisons,
                       SensitivityReport sensitivity) {
         if (calibration == null && comparisons.isEmpty() && sensitivity == null) {
             throw new IllegalArgumentException("nothing to report: give a calibration, a comparison or a sensitivity");

@@ -55,6 +55,15 @@ final class ReportFixture {
         return folder;
     }
 
+    /** The comparisons as {@code trt4j report} passes them, each from its own file ({@code 1.json}, ...). */
+    static Map<Path, ComparisonReport> byFile(ComparisonReport... comparisons) {
+        Map<Path, ComparisonReport> byFile = new LinkedHashMap<>();
+        for (ComparisonReport c : comparisons) {
+            byFile.put(Path.of((byFile.size() + 1) + ".json"), c);
+        }
+        return byFile;
+    }
+
     static ComparisonReport comparison(String model, double max, double entropy) {
         ResultTable methods = new ResultTable("INT8 accuracy by activation calibration method", "model",
                 List.of("FP32", "max", "entropy"), List.of(new ResultTable.Row(model, List.of(0.97, max, entropy))));

@@ -42,7 +42,7 @@ class ReportInBrowserTest {
                 + "apt-get update && apt-get install -y chromium");
         CalibrationFolder calibration = CalibrationFolder.read(ReportFixture.calibrationFolder(dir.resolve("cal")));
         Path page = new ReportWriter().write(dir.resolve("report"), calibration,
-                List.of(ReportFixture.comparison("a.onnx", 0.96, 0.5)), ReportFixture.sensitivity());
+                ReportFixture.byFile(ReportFixture.comparison("a.onnx", 0.96, 0.5)), ReportFixture.sensitivity());
         // The report has no script of its own; a copy with a probe marks how many images loaded.
         Path probed = page.resolveSibling("probed.html");
         Files.writeString(probed, Files.readString(page).replace("</body>", PROBE + "</body>"));

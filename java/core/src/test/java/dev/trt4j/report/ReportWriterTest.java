@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -33,7 +34,8 @@ class ReportWriterTest {
     static void write() throws IOException {
         calibration = CalibrationFolder.read(ReportFixture.calibrationFolder(dir.resolve("calibration")));
         page = new ReportWriter().write(dir.resolve("report"), calibration,
-                List.of(ReportFixture.comparison("a.onnx", 0.96, 0.5), ReportFixture.comparison("b.onnx", 0.9, 0.91)),
+                ReportFixture.byFile(ReportFixture.comparison("a.onnx", 0.96, 0.5),
+                        ReportFixture.comparison("b.onnx", 0.9, 0.91)),
                 ReportFixture.sensitivity());
         html = Files.readString(page);
     }
@@ -79,7 +81,7 @@ class ReportWriterTest {
         Path blocker = Files.createDirectories(out.resolve(ReportWriter.CHART_FOLDER).resolve("002-"
                 + ReportFixture.TENSORS.get(1).replaceAll("[^A-Za-z0-9._-]", "_") + ".png"));
 
-        assertThatThrownBy(() -> new ReportWriter().write(out, calibration, List.of(), null))
+        assertThatThrownBy(() -> new ReportWriter().write(out, calibration, Map.of(), null))
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage(blocker + ": is a folder; cannot write the file there (nothing was written)");
         assertThat(earlier).hasContent("earlier report");
@@ -91,12 +93,12 @@ class ReportWriterTest {
     @Test
     void aLaterReportInTheSameFolderRemovesTheHistogramsItDoesNotShow() throws IOException {
         Path out = dir.resolve("again");
-        new ReportWriter().write(out, calibration, List.of(), null);
+        new ReportWriter().write(out, calibration, Map.of(), null);
         Path charts = out.resolve(ReportWriter.CHART_FOLDER);
         Path foreign = Files.writeString(charts.resolve("notes.txt"), "mine");
         Path stale = Files.copy(charts.resolve("001-conv_out_0.png"), charts.resolve("999-old_tensor.png"));
 
-        new ReportWriter().write(out, null, List.of(ReportFixture.comparison("a.onnx", 0.96, 0.5)), null);
+        new ReportWriter().write(out, null, ReportFixture.byFile(ReportFixture.comparison("a.onnx", 0.96, 0.5)), null);
 
         try (Stream<Path> left = Files.list(charts)) {
             assertThat(left.map(p -> p.getFileName().toString())).as("only files trt4j did not name are kept")

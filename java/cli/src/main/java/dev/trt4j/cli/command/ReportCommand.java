@@ -14,11 +14,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /** {@code trt4j report}: an HTML page with PNG histograms from calibration, comparison and sensitivity runs. */
@@ -51,8 +56,10 @@ public final class ReportCommand implements Callable<Integer> {
         if (calibration == null && comparisons.isEmpty() && sensitivity == null) {
             throw new InvalidOptionException("nothing to report: give --calibration, --comparison or --sensitivity");
         }
+        requireEachComparisonOnce();
         CalibrationFolder folder = calibration == null ? null : readCalibration();
-        List<ComparisonReport> reports = comparisons.stream().map(ComparisonReport::read).toList();
+        Map<Path, ComparisonReport> reports = new LinkedHashMap<>();
+        comparisons.forEach(file -> reports.put(file, ComparisonReport.read(file)));
         SensitivityReport ranking = sensitivity == null ? null : SensitivityReport.read(sensitivity);
         Path page = new ReportWriter().write(out, folder, reports, ranking);
         if (folder != null && !folder.leftOut().isEmpty()) {
@@ -73,6 +80,26 @@ public final class ReportCommand implements Callable<Integer> {
                         ReportWriter.CHART_FOLDER));
         w.flush();
         return 0;
+    }
+
+    /** @throws InvalidOptionException if a file is given twice: its rows would show twice, alike */
+    private void requireEachComparisonOnce() {
+        Set<Path> seen = new HashSet<>();
+        for (Path file : comparisons) {
+            if (!seen.add(sameFileKey(file))) {
+                throw new InvalidOptionException("--comparison " + file + ": given twice; give each comparison once");
+            }
+        }
+    }
+
+    /** One key for every spelling of a file ({@code a.json}, {@code ./a.json}, a link to it). */
+    private static Path sameFileKey(Path file) {
+        try {
+            return file.toRealPath();
+        } catch (IOException e) {
+            // reading it reports the problem in its own words
+            return file.toAbsolutePath().normalize();
+        }
     }
 
     /** @throws Trt4jException if {@code --calibration} is not a folder, before anything else is read */

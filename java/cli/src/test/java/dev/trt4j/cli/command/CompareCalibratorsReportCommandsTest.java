@@ -95,6 +95,30 @@ class CompareCalibratorsReportCommandsTest {
     }
 
     @Test
+    void reportRefusesAComparisonGivenTwiceAndNamesTheFilesOfModelsThatShareAName() throws IOException {
+        Path comparison = out.resolve("comparison.json");
+        Path sameViaDot = out.resolve(".").resolve("comparison.json");
+        Path twice = dir.resolve("report-twice");
+        CliRun repeated = CliRun.of("report", "--comparison", comparison.toString(), "--comparison",
+                sameViaDot.toString(), "--out", twice.toString());
+
+        assertThat(repeated.exitCode()).isEqualTo(2);
+        assertThat(repeated.errLines()).containsExactly("trt4j: --comparison " + sameViaDot + ": given twice; give "
+                + "each comparison once");
+        assertThat(twice).doesNotExist();
+
+        Path copy = Files.copy(comparison, Files.createDirectories(dir.resolve("rerun")).resolve("comparison.json"));
+        Path report = dir.resolve("report-two-runs");
+        CliRun run = CliRun.of("report", "--comparison", comparison.toString(), "--comparison", copy.toString(),
+                "--out", report.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        String html = Files.readString(report.resolve("index.html"));
+        assertThat(html).containsPattern("ch_ppocr_mobile_v2.0_cls_infer.onnx \\([^)]+\\) — " + comparison)
+                .containsPattern("ch_ppocr_mobile_v2.0_cls_infer.onnx \\([^)]+\\) — " + copy);
+    }
+
+    @Test
     void aCalibrationFolderWithoutTablesIsReportedWithTheRangesItLacks() throws IOException {
         Path statisticsOnly = Files.createDirectories(dir.resolve("statistics-only"));
         Files.copy(out.resolve("calibration").resolve("statistics.json"), statisticsOnly.resolve("statistics.json"));
