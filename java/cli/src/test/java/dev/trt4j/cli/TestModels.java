@@ -95,6 +95,40 @@ public final class TestModels {
                         .addOutput("y")).build());
     }
 
+    /**
+     * A text model in miniature, as an exported BERT begins: {@code y = MatMul(Gather(emb, input_ids), w)} with
+     * input_ids int64 [batch, sequence] (its sequence length open), a 10×4 embedding and a 4×4 weight.
+     */
+    public static Path tokenIds(Path file) throws IOException {
+        OnnxMl.TensorProto.Builder emb = OnnxMl.TensorProto.newBuilder().setName("emb").setDataType(1).addDims(10)
+                .addDims(4);
+        for (int i = 0; i < 40; i++) {
+            emb.addFloatData((i % 7) / 7f - 0.5f);
+        }
+        OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4)
+                .addDims(4);
+        for (int i = 0; i < 16; i++) {
+            w.addFloatData(i % 5 == 0 ? 1f : 0.25f);
+        }
+        OnnxMl.ValueInfoProto y = OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(OnnxMl.TypeProto
+                .newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1))).build();
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("token_ids").addInput(batchBySequence("input_ids", 7))
+                .addOutput(y).addInitializer(emb).addInitializer(w)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Gather").setName("embed").addInput("emb")
+                        .addInput("input_ids").addOutput("e"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName("mm").addInput("e").addInput("w")
+                        .addOutput("y")).build());
+    }
+
+    /** A tensor [batch, sequence] of ONNX element type {@code type} (7: int64, 1: float). */
+    private static OnnxMl.ValueInfoProto batchBySequence(String name, int type) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("sequence"));
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(type).setShape(shape))).build();
+    }
+
     /** The real PP-OCR text-direction classifier, copied from the test class path to {@code file}. */
     public static Path ppocrClassifier(Path file) throws IOException {
         try (InputStream in = TestModels.class.getResourceAsStream("/models/ch_ppocr_mobile_v2.0_cls_infer.onnx")) {

@@ -158,7 +158,7 @@ public final class DataSourceFactory {
         return openTextSamples(textSamples(sentences, modelInputs, options), name, modelInputs, options);
     }
 
-    private static boolean isTextModel(List<TensorSpec> modelInputs) {
+    static boolean isTextModel(List<TensorSpec> modelInputs) {
         return modelInputs.stream().anyMatch(in -> in.name().equals("input_ids"));
     }
 

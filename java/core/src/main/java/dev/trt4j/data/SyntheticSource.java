@@ -1,6 +1,7 @@
 package dev.trt4j.data;
 
 import dev.trt4j.Counts;
+import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.stream.Collectors;
 
 /**
  * Seeded random data for every model input, for when no real data is at hand. Floats are uniform in
@@ -36,7 +38,29 @@ public final class SyntheticSource extends BatchingSource {
      * @throws dev.trt4j.Trt4jException if a dynamic dimension has no fixed shape
      */
     public SyntheticSource(List<TensorSpec> modelInputs, DataOptions options) {
-        this(new ShapeResolver("synthetic data", modelInputs, options), options);
+        this(requireTextLength(new ShapeResolver("synthetic data", modelInputs, options), options), options);
+    }
+
+    /**
+     * Refuses a text model whose sequence length nothing fixes, naming --tokenizer first: random token ids of a
+     * length the user picks (--shapes) calibrate poorly, and what the user almost always lacks is the tokenizer
+     * that turns sentences into real ones.
+     */
+    private static ShapeResolver requireTextLength(ShapeResolver resolver, DataOptions options) {
+        if (!DataSourceFactory.isTextModel(resolver.inputs())) {
+            return resolver;
+        }
+        for (TensorSpec in : resolver.inputs()) {
+            boolean open = Arrays.stream(in.dims()).skip(1).anyMatch(d -> d < 0);
+            if (in.name().equals("input_ids") && open && options.fixedShape(in.name()) == null) {
+                throw new Trt4jException(resolver.source() + ": text model input '" + in.name() + "' "
+                        + in.shapeText() + " has an open sequence length; give --tokenizer tokenizer.json to feed "
+                        + "it sentences (--data FILE.txt, or the bundled ones without --data), or --shapes "
+                        + in.name() + ":" + resolver.batchSize() + Arrays.stream(in.dims()).skip(1)
+                        .mapToObj(d -> d < 0 ? "xN" : "x" + d).collect(Collectors.joining()) + " for random token ids");
+            }
+        }
+        return resolver;
     }
 
     private SyntheticSource(ShapeResolver resolver, DataOptions options) {

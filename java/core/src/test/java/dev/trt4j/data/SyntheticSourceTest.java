@@ -72,10 +72,20 @@ class SyntheticSourceTest {
     }
 
     @Test
-    void dynamicDimsNeedFixedShapes() {
-        assertThatThrownBy(() -> new SyntheticSource(List.of(IDS), DataOptions.defaults()))
+    void aTextModelsOpenSequenceLengthAsksForTheTokenizerFirst() {
+        assertThatThrownBy(() -> new SyntheticSource(List.of(IDS, MASK), DataOptions.defaults()))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessage("synthetic data: model input 'input_ids' [?,?] has dynamic dimension 1, which the data "
-                        + "does not fix; give a fixed shape, e.g. input_ids:8xN");
+                .hasMessage("synthetic data: text model input 'input_ids' [?,?] has an open sequence length; give "
+                        + "--tokenizer tokenizer.json to feed it sentences (--data FILE.txt, or the bundled ones "
+                        + "without --data), or --shapes input_ids:8xN for random token ids");
+    }
+
+    @Test
+    void dynamicDimsNeedFixedShapes() {
+        TensorSpec image = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, -1, -1}, null);
+        assertThatThrownBy(() -> new SyntheticSource(List.of(image), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("synthetic data: model input 'x' [?,3,?,?] has dynamic dimension 2, which the data "
+                        + "does not fix; give a fixed shape, e.g. x:8x3xNxN");
     }
 }
