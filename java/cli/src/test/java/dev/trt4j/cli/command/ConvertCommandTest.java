@@ -10,8 +10,15 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.ImageIO;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.IntFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -192,5 +199,49 @@ class ConvertCommandTest {
                 "--out", dir.resolve("o.onnx").toString());
         assertThat(withoutFp16.exitCode()).isNotZero();
         assertThat(withoutFp16.errLines().get(0)).isEqualTo("trt4j: --data checks FP16's range; it needs --fp16");
+    }
+
+    @Test
+    void theRangeCheckPreprocessesImagesAsTheImageOptionsSay() throws IOException {
+        // One tensor channel divided by 1e-5 lifts a full pixel to 1e5, beyond FP16's 65504, and a zero pixel to 0:
+        // the check finds the input beyond FP16 exactly when that channel is fed the red pixels.
+        Path red = image(dir.resolve("red/r.png"), 192, 48, x -> new Color(255, 0, 0));
+        String[] std = {"--mean", "0,0,0", "--std", "0.00001,1,1"};
+        assertThat(inputBeyondFp16(red.getParent(), std, "--channel-order", "rgb")).isTrue();
+        assertThat(inputBeyondFp16(red.getParent(), std, "--channel-order", "bgr")).isFalse();
+
+        // White only in the left quarter: stretching keeps it, cropping the centre cuts it away.
+        Path wide = image(dir.resolve("wide/w.png"), 384, 48, x -> x < 96 ? Color.WHITE : Color.BLACK);
+        String[] tiny = {"--mean", "0,0,0", "--std", "0.00001,0.00001,0.00001"};
+        assertThat(inputBeyondFp16(wide.getParent(), tiny, "--resize", "stretch")).isTrue();
+        assertThat(inputBeyondFp16(wide.getParent(), tiny, "--resize", "crop")).isFalse();
+        // ppocr-cls pads (keeps the white), imagenet crops the centre
+        assertThat(inputBeyondFp16(wide.getParent(), tiny, "--preprocess", "ppocr-cls")).isTrue();
+        assertThat(inputBeyondFp16(wide.getParent(), tiny, "--preprocess", "imagenet")).isFalse();
+    }
+
+    /** Whether the FP16 range check of {@code images} under the options finds any tensor beyond FP16. */
+    private static boolean inputBeyondFp16(Path images, String[] normalisation, String... options) throws IOException {
+        // its own --out: other tests check that a refused run leaves out.onnx unwritten
+        List<String> args = new ArrayList<>(List.of("convert", model.toString(), "--out",
+                dir.resolve("ranged.onnx").toString(), "--fp16", "--json", "--data", images.toString()));
+        args.addAll(List.of(normalisation));
+        args.addAll(List.of(options));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        return !new ObjectMapper().readTree(run.out()).get("beyondFp16").isEmpty();
+    }
+
+    private static Path image(Path file, int width, int height, IntFunction<Color> colourOfColumn) throws IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int x = 0; x < width; x++) {
+            int rgb = colourOfColumn.apply(x).getRGB();
+            for (int y = 0; y < height; y++) {
+                image.setRGB(x, y, rgb);
+            }
+        }
+        Files.createDirectories(file.getParent());
+        ImageIO.write(image, "png", file.toFile());
+        return file;
     }
 }
