@@ -53,6 +53,7 @@ public final class TensorRtCalibrationCache {
     static final String VERSION_PARAMETER = "tensorrtVersion";
 
     private static final float BOUND = 127f;
+    private static final float MAX_SCALE = Float.MAX_VALUE / BOUND;
     private static final Pattern ALGORITHM = Pattern.compile("\\S+");
     private static final Pattern DOTTED = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
 
@@ -218,9 +219,15 @@ public final class TensorRtCalibrationCache {
         return amax / BOUND;
     }
 
-    /** Amax (dynamic range) of an INT8 scale: {@code scale * 127f}. */
+    /**
+     * Amax (dynamic range) of an INT8 scale: {@code scale * 127f}. The scale of the largest float32,
+     * {@code Float.MAX_VALUE / 127f} (what the max method gives a tensor holding {@code -3.4e38} mask fills), rounds
+     * up past it on the way back; it maps to {@code Float.MAX_VALUE} so that such a cache reads back as the table it
+     * came from instead of as an infinite range.
+     */
     public static float amaxOf(float scale) {
-        return scale * BOUND;
+        float amax = scale * BOUND;
+        return Float.isInfinite(amax) && scale == MAX_SCALE ? Float.MAX_VALUE : amax;
     }
 
     /**

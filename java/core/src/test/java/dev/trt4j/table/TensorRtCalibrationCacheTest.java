@@ -56,6 +56,22 @@ class TensorRtCalibrationCacheTest {
         assertThat(TensorRtCalibrationCache.parse(cache.toText(), "vector").amax("t")).isEqualTo(amax);
     }
 
+    /** Max calibration of an attention mask filled with -3.4e38 gives the largest float32 as its range. */
+    @Test
+    void theLargestFloatAsAmaxReadsBackInsteadOfOverflowing() {
+        CalibrationTable table = new CalibrationTable(Map.of("mask", Float.MAX_VALUE, "x", 2.0f),
+                Provenance.unknown());
+        TensorRtCalibrationCache cache = TensorRtCalibrationCache.fromTable(table, 7000, "MinMaxCalibration");
+
+        TensorRtCalibrationCache read = TensorRtCalibrationCache.parse(cache.toText(), "mask.cache");
+        assertThat(read.amax("mask")).isEqualTo(Float.MAX_VALUE);
+        assertThat(read.toTable("mask.cache").amaxByTensor()).containsEntry("mask", Float.MAX_VALUE)
+                .containsEntry("x", 2.0f);
+        assertThat(TensorRtCalibrationCache.fromTable(read.toTable("mask.cache")).toText()).isEqualTo(cache.toText());
+        // a foreign scale whose range is truly beyond float32 still reads as infinite, and a table refuses it
+        assertThat(TensorRtCalibrationCache.amaxOf(Math.nextUp(Float.MAX_VALUE / 127f))).isInfinite();
+    }
+
     @Test
     void decodesTheTrt7000SampleToItsDynamicRanges() {
         TensorRtCalibrationCache cache = TensorRtCalibrationCache.parse(TRT_7000_SAMPLE, "sample");
