@@ -29,8 +29,11 @@ class InferenceSessionLifecycleTest {
     private final AtomicInteger modelsClosed = new AtomicInteger();
     private final AtomicInteger runs = new AtomicInteger();
 
-    /** A model whose runs take {@code runMillis}; context number {@code failingOpen} fails to open (0: none). */
-    private LoadedModel model(long runMillis, int failingOpen, boolean contextsFailToClose) {
+    /** Opened by a test that must hold runs until it lets them go; open (no wait) unless a test replaces it. */
+    private volatile CountDownLatch runsHeld = new CountDownLatch(0);
+
+    /** A model whose runs wait for {@link #runsHeld}; context number {@code failingOpen} fails to open (0: none). */
+    private LoadedModel model(int failingOpen, boolean contextsFailToClose) {
         return new LoadedModel() {
             @Override
             public String name() {
@@ -56,9 +59,12 @@ class InferenceSessionLifecycleTest {
                     @Override
                     public Outputs run(Map<String, HostTensor> inputs) {
                         try {
-                            Thread.sleep(runMillis);
+                            if (!runsHeld.await(30, TimeUnit.SECONDS)) {
+                                throw new IllegalStateException("the test never let the run go");
+                            }
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
+                            throw new IllegalStateException(e);
                         }
                         runs.incrementAndGet();
                         return new HostTensorOutputs("fake.onnx", Map.of());
@@ -83,21 +89,45 @@ class InferenceSessionLifecycleTest {
 
     @Test
     void asyncRequestsAcceptedBeforeCloseStillRun() throws Exception {
-        InferenceSession session = InferenceSession.of(model(100, 0, false), 1);
+        runsHeld = new CountDownLatch(1);
+        InferenceSession session = InferenceSession.of(model(0, false), 1);
         CompletableFuture<Map<String, HostTensor>> running = session.runAsync(Map.of());
         CompletableFuture<Map<String, HostTensor>> queued = session.runAsync(Map.of());
-        session.close();
-        assertThat(running.get(5, TimeUnit.SECONDS)).isEmpty();
-        assertThat(queued.get(5, TimeUnit.SECONDS)).isEmpty();
+        Thread closer = new Thread(session::close, "closer");
+        closer.start();
+        // close() refuses new requests before it waits; once it waits, both requests are still held
+        awaitWaiting(closer);
+        assertThat(runs).hasValue(0);
+        assertThat(running).isNotDone();
+        assertThat(queued).isNotDone();
+        assertThat(modelsClosed).hasValue(0);
+        assertThatThrownBy(() -> session.runAsync(Map.of()).get(30, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IllegalStateException.class);
+
+        runsHeld.countDown();
+        closer.join(30_000);
+        assertThat(closer.isAlive()).as("close() returned once the accepted requests ran").isFalse();
+        assertThat(running.get(30, TimeUnit.SECONDS)).isEmpty();
+        assertThat(queued.get(30, TimeUnit.SECONDS)).isEmpty();
         assertThat(runs).hasValue(2);
         assertThat(modelsClosed).hasValue(1);
         assertThatThrownBy(() -> session.runAsync(Map.of()).get()).hasCauseInstanceOf(IllegalStateException.class);
     }
 
+    /** Waits (30 s at most) until {@code thread} parks, e.g. in close()'s wait for the accepted requests. */
+    private static void awaitWaiting(Thread thread) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING) {
+            assertThat(thread.isAlive()).as(thread.getName() + " ended instead of waiting").isTrue();
+            assertThat(System.nanoTime()).as(thread.getName() + " never waited").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+    }
+
     @Test
     void runAsyncRacingCloseFailsTheFutureInsteadOfThrowing() throws Exception {
         for (int i = 0; i < 300; i++) {
-            InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
+            InferenceSession session = InferenceSession.of(model(0, false), 1);
             CountDownLatch start = new CountDownLatch(1);
             Thread closer = new Thread(() -> {
                 start.countDown();
@@ -107,7 +137,7 @@ class InferenceSessionLifecycleTest {
             start.await();
             CompletableFuture<Map<String, HostTensor>> request = session.runAsync(Map.of());
             try {
-                assertThat(request.get(5, TimeUnit.SECONDS)).isEmpty();
+                assertThat(request.get(30, TimeUnit.SECONDS)).isEmpty();
             } catch (ExecutionException e) {
                 assertThat(e.getCause()).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
             }
@@ -117,7 +147,7 @@ class InferenceSessionLifecycleTest {
 
     @Test
     void aContextThatFailsToCloseDoesNotLeakTheOthersOrTheModel() {
-        InferenceSession session = InferenceSession.of(model(0, 0, true), 3);
+        InferenceSession session = InferenceSession.of(model(0, true), 3);
         assertThatThrownBy(session::close).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("cudaStreamSynchronize failed")
                 .satisfies(e -> assertThat(e.getSuppressed()).hasSize(2));
@@ -129,7 +159,7 @@ class InferenceSessionLifecycleTest {
 
     @Test
     void closeInsideOneOfItsOwnRequestsIsRefusedInsteadOfWaitingForItself() throws Exception {
-        InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
+        InferenceSession session = InferenceSession.of(model(0, false), 1);
         assertThatThrownBy(() -> session.run(Map.of(), out -> {
             session.close();
             return 0;
@@ -137,7 +167,7 @@ class InferenceSessionLifecycleTest {
         assertThatThrownBy(() -> session.runAsync(Map.of(), out -> {
             session.close();
             return 0;
-        }).get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
+        }).get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(IllegalStateException.class);
         assertThat(session.run(Map.of())).isEmpty();
         session.close();
         assertThat(modelsClosed).hasValue(1);
@@ -147,7 +177,7 @@ class InferenceSessionLifecycleTest {
     private static OutputReader<Integer> heldUntil(CountDownLatch go) {
         return out -> {
             try {
-                return go.await(10, TimeUnit.SECONDS) ? 1 : 0;
+                return go.await(30, TimeUnit.SECONDS) ? 1 : 0;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return 0;
@@ -157,7 +187,7 @@ class InferenceSessionLifecycleTest {
 
     @Test
     void closeFromAStageRunsOffTheSessionsThreadsAndFreesOnceItsAcceptedRequestsAreDone() throws Exception {
-        InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
+        InferenceSession session = InferenceSession.of(model(0, false), 1);
         CountDownLatch go = new CountDownLatch(1);
         CompletableFuture<Integer> first = session.runAsync(Map.of(), heldUntil(go));
         CompletableFuture<String> closedOn = first.thenApply(label -> {
@@ -167,7 +197,7 @@ class InferenceSessionLifecycleTest {
         CompletableFuture<Map<String, HostTensor>> queued = session.runAsync(Map.of());
         go.countDown();
 
-        assertThat(closedOn.get(10, TimeUnit.SECONDS)).doesNotStartWith("trt4j-session-");
+        assertThat(closedOn.get(30, TimeUnit.SECONDS)).startsWith("trt4j-completion-");
         // the stage's close() waited for the queued request and the freeing
         assertThat(queued).isCompletedWithValue(Map.of());
         assertThat(modelsClosed).hasValue(1);
@@ -181,18 +211,18 @@ class InferenceSessionLifecycleTest {
 
     @Test
     void aStageThatClosedItsSessionIsRefusedFurtherRequestsInsteadOfWaiting() throws Exception {
-        InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
+        InferenceSession session = InferenceSession.of(model(0, false), 1);
         CountDownLatch go = new CountDownLatch(1);
         CompletableFuture<List<Throwable>> refusals = session.runAsync(Map.of(), heldUntil(go)).thenApply(label -> {
             session.close();
             session.close();
             Throwable sync = catchThrowable(() -> session.run(Map.of()));
-            Throwable async = catchThrowable(() -> session.runAsync(Map.of()).get(10, TimeUnit.SECONDS));
+            Throwable async = catchThrowable(() -> session.runAsync(Map.of()).get(30, TimeUnit.SECONDS));
             return List.of(sync, async);
         });
         go.countDown();
 
-        List<Throwable> got = refusals.get(10, TimeUnit.SECONDS);
+        List<Throwable> got = refusals.get(30, TimeUnit.SECONDS);
         assertThat(got.get(0)).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
         assertThat(got.get(1)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(IllegalStateException.class);
@@ -203,11 +233,11 @@ class InferenceSessionLifecycleTest {
 
     @Test
     void aFailureToFreeOnCloseFromAStageFailsThatStageAndLeavesLaterClosesQuiet() throws Exception {
-        InferenceSession session = InferenceSession.of(model(0, 0, true), 2);
+        InferenceSession session = InferenceSession.of(model(0, true), 2);
         CountDownLatch go = new CountDownLatch(1);
         CompletableFuture<Void> closing = session.runAsync(Map.of(), heldUntil(go)).thenRun(session::close);
         go.countDown();
-        assertThatThrownBy(() -> closing.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+        assertThatThrownBy(() -> closing.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(Trt4jException.class).hasMessageContaining("cudaStreamSynchronize failed");
 
         session.close();  // the stage's close() reported the failure; nothing is freed twice
@@ -217,8 +247,8 @@ class InferenceSessionLifecycleTest {
 
     @Test
     void runInsideOneOfItsOwnReadersIsRefusedInsteadOfWaitingForItsOwnContext() {
-        InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        InferenceSession session = InferenceSession.of(model(0, false), 1);
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             assertThatThrownBy(() -> session.run(Map.of(), out -> session.run(Map.of())))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("run() was called inside one of its own requests");
@@ -231,17 +261,28 @@ class InferenceSessionLifecycleTest {
     /** With one context and one thread, a stage run on that thread would wait for a request queued behind itself. */
     @Test
     void aStageMayWaitForMoreRequestsOfItsOneContextSession() throws Exception {
-        InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
-            CompletableFuture<String> after = session.runAsync(Map.of())
+        InferenceSession session = InferenceSession.of(model(0, false), 1);
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+            // each request is held until its stage is chained: a stage chained on a completed future would run at
+            // once on this thread, and the test would pass without any hand-off
+            CountDownLatch go = new CountDownLatch(1);
+            CompletableFuture<String> after = session.runAsync(Map.of(), heldUntil(go))
                     .thenApply(first -> session.runAsync(Map.of()).join().size() + " on "
                             + Thread.currentThread().getName());
-            assertThat(after.get()).startsWith("0 on ").doesNotContain("trt4j-session-");
+            go.countDown();
+            assertThat(after.get()).startsWith("0 on trt4j-completion-");
             // a failed request hands its failure off the session's threads too
-            CompletableFuture<Integer> recovered = session.<Integer>runAsync(Map.of(), out -> {
+            CountDownLatch fail = new CountDownLatch(1);
+            CompletableFuture<String> recovered = session.<Integer>runAsync(Map.of(), out -> {
+                heldUntil(fail).read(out);
                 throw new IllegalArgumentException("reader failed");
-            }).exceptionally(e -> session.runAsync(Map.of()).join().size() + 1);
-            assertThat(recovered.get()).isEqualTo(1);
+            }).exceptionally(e -> {
+                assertThat(e instanceof java.util.concurrent.CompletionException ? e.getCause() : e)
+                        .isInstanceOf(IllegalArgumentException.class).hasMessage("reader failed");
+                return session.runAsync(Map.of()).join().size() + 1;
+            }).thenApply(n -> n + " on " + Thread.currentThread().getName());
+            fail.countDown();
+            assertThat(recovered.get()).startsWith("1 on trt4j-completion-");
         });
         session.close();
         assertThat(runs).hasValue(4);
@@ -254,11 +295,11 @@ class InferenceSessionLifecycleTest {
      */
     @Test
     void blockingStagesBeyondTheCoreCountEachGetACompletionThread() throws Exception {
-        InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
+        InferenceSession session = InferenceSession.of(model(0, false), 1);
         int stages = Runtime.getRuntime().availableProcessors() + 2;
         CyclicBarrier allStarted = new CyclicBarrier(stages);
         CountDownLatch go = new CountDownLatch(1);
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             List<CompletableFuture<String>> blocked = new ArrayList<>();
             for (int i = 0; i < stages; i++) {
                 // held until every stage is chained, so none runs at once on this thread
@@ -282,8 +323,8 @@ class InferenceSessionLifecycleTest {
 
     @Test
     void runAsyncInsideOneOfItsOwnReadersIsRefusedInsteadOfQueueingBehindItself() {
-        InferenceSession session = InferenceSession.of(model(0, 0, false), 1);
-        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> {
+        InferenceSession session = InferenceSession.of(model(0, false), 1);
+        assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             assertThatThrownBy(() -> session.runAsync(Map.of(), out -> session.runAsync(Map.of()).join())
                     .get()).isInstanceOf(ExecutionException.class).cause().isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("runAsync() was called inside one of its own requests");
@@ -297,10 +338,10 @@ class InferenceSessionLifecycleTest {
 
     @Test
     void aFailedOpenClosesTheContextsMadeAndTheModel() {
-        assertThatThrownBy(() -> InferenceSession.of(model(0, 3, false), 4)).isInstanceOf(OutOfMemoryError.class);
+        assertThatThrownBy(() -> InferenceSession.of(model(3, false), 4)).isInstanceOf(OutOfMemoryError.class);
         assertThat(contextsClosed).hasValue(2);
         assertThat(modelsClosed).hasValue(1);
-        assertThatThrownBy(() -> InferenceSession.of(model(0, 0, false), 0))
+        assertThatThrownBy(() -> InferenceSession.of(model(0, false), 0))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at least 1 context");
         assertThat(modelsClosed).hasValue(2);
     }
