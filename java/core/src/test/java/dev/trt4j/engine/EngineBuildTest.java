@@ -157,6 +157,32 @@ class EngineBuildTest {
         assertThat(EngineServices.gpuEnvironmentProbe()).isInstanceOf(LibraryFileProbe.class);
     }
 
+    /** The CPU side of TensorRtGpuTest.timingCacheIsSavedAndLoadedAgain, which runs only with a GPU. */
+    @Test
+    void theTimingCacheAskedForIsHandedToTheBuilderAndWhatItEndsWithIsSaved() throws Exception {
+        Path model = TinyOnnxModels.conv(dir, "m.onnx", false, false);
+        Path timing = dir.resolve("caches/timing.cache");
+        byte[] merged = "timing entries".getBytes(StandardCharsets.UTF_8);
+        FakeBuilder fake = new FakeBuilder(Availability.yes(), Optional.empty(), null);
+        fake.timing = Optional.of(merged);
+
+        EngineBuild.Outcome outcome = EngineBuild.run(EngineBuildRequest.builder(model, Precision.FP32)
+                .profiles(PROFILES).timingCache(timing).build(), dir.resolve("engines/m.fp32.engine"), () -> fake);
+
+        assertThat(fake.seenPlan.timingCache()).contains(timing);
+        assertThat(outcome.timingCache()).contains(timing);
+        assertThat(Files.readAllBytes(timing)).isEqualTo(merged);
+
+        // without --timing-cache nothing is written, whatever the builder holds
+        FakeBuilder other = new FakeBuilder(Availability.yes(), Optional.empty(), null);
+        other.timing = Optional.of(merged);
+        EngineBuild.Outcome untimed = EngineBuild.run(EngineBuildRequest.builder(model, Precision.FP32)
+                .profiles(PROFILES).build(), dir.resolve("engines/untimed.engine"), () -> other);
+        assertThat(other.seenPlan.timingCache()).isEmpty();
+        assertThat(untimed.timingCache()).isEmpty();
+        assertThat(list(dir.resolve("caches"))).containsExactly(timing);
+    }
+
     @Test
     void defaultOutputGoesToEnginesFolder() {
         assertThat(EngineBuild.defaultOutput(Path.of("models/cls.onnx"), Precision.INT8))
@@ -213,6 +239,8 @@ class EngineBuildTest {
         private final Trt4jException failure;
         EngineBuildPlan seenPlan;
         Optional<CalibrationDataSource> seenData;
+        /** What the built engine's builder config holds as timing cache after the build. */
+        Optional<byte[]> timing = Optional.empty();
         boolean closed;
 
         FakeBuilder(Availability availability, Optional<byte[]> writtenCache, Trt4jException failure) {
@@ -271,7 +299,7 @@ class EngineBuildTest {
 
                 @Override
                 public Optional<byte[]> timingCache() {
-                    return Optional.empty();
+                    return timing;
                 }
 
                 @Override
