@@ -43,7 +43,8 @@ class TrtBenchmarkGpuTest {
 
     @BeforeAll
     static void build() throws Exception {
-        assumeTrue(new TrtEngineBuilder().availability().available(), "no usable GPU stack");
+        var availability = new TrtEngineBuilder().availability();
+        assumeTrue(availability.available(), () -> "no usable GPU stack: " + availability.reason());
         Path model = GpuTestModels.write(dir, "tiny.onnx", false, false);
         engine = dir.resolve("tiny.engine");
         EngineBuild.run(EngineBuildRequest.builder(model, Precision.FP32).profiles(List.of(new OptimizationProfile(
