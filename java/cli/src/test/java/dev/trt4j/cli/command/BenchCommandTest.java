@@ -115,11 +115,18 @@ class BenchCommandTest {
         assertThat(order.get(2)).contains("cls-copy.onnx").endsWith("round 2 of 3");
         assertThat(order.get(3)).contains(" " + model + " ").endsWith("round 2 of 3");
         assertThat(order.get(4)).contains(" " + model + " ").endsWith("round 3 of 3");
-        assertThat(run.out()).contains("Median of 3 interleaved rounds' speedups")
-                .containsPattern("cls b1 int8: \\d\\.\\d\\d \\(\\d\\.\\d\\d-\\d\\.\\d\\d\\)");
+        assertThat(run.out()).contains("Median of 3 interleaved rounds' speedups");
+        java.util.regex.Matcher spread = java.util.regex.Pattern
+                .compile("cls b1 int8: (\\d+\\.\\d\\d) \\((\\d+\\.\\d\\d)-(\\d+\\.\\d\\d)\\)").matcher(run.out());
+        assertThat(spread.find()).as(run.out()).isTrue();
+        double median = Double.parseDouble(spread.group(1));
+        assertThat(median).as("the median lies in the per-round range")
+                .isBetween(Double.parseDouble(spread.group(2)), Double.parseDouble(spread.group(3)));
         JsonNode cells = new ObjectMapper().readTree(json.toFile()).get("rows").get(0).get("cells");
         assertThat(cells.get(0).get("speedup").asDouble()).isEqualTo(1.0);
-        assertThat(cells.get(1).get("speedup").asDouble()).as("the same file against itself").isBetween(0.5, 2.0);
+        // the table's speedup is the printed median (how fast the copy ran is the machine's load, not checked here)
+        assertThat(String.format(java.util.Locale.ROOT, "%.2f", cells.get(1).get("speedup").asDouble()))
+                .isEqualTo(spread.group(1));
 
         assertUsageError(bench(model.toString(), "--rounds", "2"), "--rounds needs --compare");
         assertUsageError(bench(with("--compare", "fp32=" + model + ",int8=" + model, "--rounds", "2", "--json",
