@@ -20,7 +20,8 @@ class AtomicFilesTest {
 
     @Test
     void writtenFileGetsThePermissionsOfAPlainlyCreatedFile() throws IOException {
-        assumeThat(FileSystems.getDefault().supportedFileAttributeViews()).contains("posix");
+        assumeThat(FileSystems.getDefault().supportedFileAttributeViews())
+                .as("needs a file system with POSIX permissions").contains("posix");
         Path plain = Files.createFile(dir.resolve("plain"));
         Path written = dir.resolve("written");
 
@@ -75,7 +76,7 @@ class AtomicFilesTest {
     void aFolderThatExistsButTakesNoNewFilesIsNamedAsSuchNotAsMissing() {
         // /proc exists and refuses new files even to root (these tests run as root), answering "no such file"
         Path proc = Path.of("/proc");
-        assumeThat(proc).isDirectory();
+        assumeThat(proc).as("needs Linux's /proc, a folder that takes no new files").isDirectory();
         Path target = proc.resolve("x.onnx");
 
         assertThatThrownBy(() -> AtomicFiles.requireFolderFor(target)).isInstanceOf(Trt4jException.class)
@@ -87,7 +88,7 @@ class AtomicFilesTest {
     @Test
     void aFolderThatRefusesPermissionIsNamedWithTheReason() {
         Path sys = Path.of("/sys");
-        assumeThat(sys).isDirectory();
+        assumeThat(sys).as("needs Linux's /sys, a folder that refuses new files").isDirectory();
         Path target = sys.resolve("x.json");
 
         assertThatThrownBy(() -> AtomicFiles.requireFolderFor(target)).isInstanceOf(Trt4jException.class)

@@ -124,7 +124,7 @@ class StagedWritesTest {
     @Test
     void aFolderThatTakesNoNewFilesIsNamedNotCalledMissing() {
         Path proc = Path.of("/proc");
-        assumeThat(proc).isDirectory();
+        assumeThat(proc).as("needs Linux's /proc, a folder that takes no new files").isDirectory();
         Path out = proc.resolve("calibration");
 
         assertThatThrownBy(() -> StagedWrites.requireWritable(out)).isInstanceOf(Trt4jException.class)
