@@ -146,10 +146,17 @@ class TextSourceTest {
             System.clearProperty("RUST_FLAVOR");
             System.setProperty("ai.djl.offline", "false");
             TextSource.preferBundledCpuLibrary();
-            if (System.getenv("RUST_FLAVOR") == null) {
-                assertThat(System.getProperty("RUST_FLAVOR")).isEqualTo("cpu");
-            }
+            // a RUST_FLAVOR in the environment is the user's choice too: then no property is set over it
+            assertThat(System.getProperty("RUST_FLAVOR")).as("RUST_FLAVOR in the environment: %s",
+                    System.getenv("RUST_FLAVOR")).isEqualTo(System.getenv("RUST_FLAVOR") == null ? "cpu" : null);
             assertThat(System.getProperty("ai.djl.offline")).as("the user's choice stays").isEqualTo("false");
+
+            System.setProperty("RUST_FLAVOR", "cu124-linux");
+            System.clearProperty("ai.djl.offline");
+            TextSource.preferBundledCpuLibrary();
+            assertThat(System.getProperty("RUST_FLAVOR")).as("the user's choice stays").isEqualTo("cu124-linux");
+            assertThat(System.getProperty("ai.djl.offline")).as("never download unless told to")
+                    .isEqualTo(System.getenv("ai.djl.offline") == null ? "true" : null);
         } finally {
             restore("RUST_FLAVOR", flavor);
             restore("ai.djl.offline", offline);
