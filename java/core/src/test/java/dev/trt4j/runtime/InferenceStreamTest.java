@@ -13,7 +13,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -61,14 +65,35 @@ class InferenceStreamTest {
     }
 
     @Test
-    void streamsOnOneSessionKeepTheirOwnStateAcrossThreads() {
-        CompletableFuture<List<Float>> ones = CompletableFuture.supplyAsync(
-                () -> states(session.stream(LINK), 1, 1, 1, 1));
-        CompletableFuture<List<Float>> fours = CompletableFuture.supplyAsync(
-                () -> states(session.stream(LINK), 4, 4, 4, 4));
+    void streamsOnOneSessionKeepTheirOwnStateAcrossThreads() throws Exception {
+        // The two streams take turns, one run each, on two threads: left to run freely, one would likely finish
+        // before the other started, and a state kept in the (most recently used, so shared) context would pass.
+        Semaphore onesTurn = new Semaphore(1);
+        Semaphore foursTurn = new Semaphore(0);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<List<Float>> ones = threads.submit(() -> inTurns(session.stream(LINK), 1, onesTurn, foursTurn));
+            Future<List<Float>> fours = threads.submit(() -> inTurns(session.stream(LINK), 4, foursTurn, onesTurn));
 
-        assertThat(ones.join()).containsExactly(1f, 1.5f, 1.75f, 1.875f);
-        assertThat(fours.join()).containsExactly(4f, 6f, 7f, 7.5f);
+            assertThat(ones.get(30, TimeUnit.SECONDS)).containsExactly(1f, 1.5f, 1.75f, 1.875f);
+            assertThat(fours.get(30, TimeUnit.SECONDS)).containsExactly(4f, 6f, 7f, 7.5f);
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Four runs of {@code value} on {@code stream}, each once {@code mine} is given, then handing {@code theirs} on. */
+    private static List<Float> inTurns(InferenceStream stream, float value, Semaphore mine, Semaphore theirs)
+            throws InterruptedException {
+        List<Float> seen = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            if (!mine.tryAcquire(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the other stream never handed over");
+            }
+            seen.addAll(states(stream, value));
+            theirs.release();
+        }
+        return seen;
     }
 
     @Test
