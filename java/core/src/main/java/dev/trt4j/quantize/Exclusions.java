@@ -4,9 +4,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.trt4j.InvalidOptionException;
 
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
@@ -14,30 +12,25 @@ import java.util.regex.Pattern;
 
 /** The nodes a {@link QuantizationConfig} keeps in FP32, by name, operator type or name pattern. */
 final class Exclusions {
-    private final List<String> names;
-    private final List<String> opTypes;
-    private final List<String> regexes;
-    private final List<Pattern> patterns;
+    private final NodeSelection selection;
+    private final BiPredicate<NodeProto, String> matcher;
 
     Exclusions(QuantizationConfig config) {
-        this(config.excludedNodes(), config.excludedOpTypes(), config.excludedPatterns());
+        this(new NodeSelection(config.excludedNodes(), config.excludedOpTypes(), config.excludedPatterns()));
     }
 
-    private Exclusions(List<String> names, List<String> opTypes, List<String> regexes) {
-        this.names = List.copyOf(names);
-        this.opTypes = List.copyOf(opTypes);
-        this.regexes = List.copyOf(regexes);
-        this.patterns = regexes.stream().map(Pattern::compile).toList();
+    private Exclusions(NodeSelection selection) {
+        this.selection = selection;
+        this.matcher = selection.matcher();
     }
 
     /** No exclusions at all: to see what a configuration would quantize if the user excluded nothing. */
     static Exclusions none() {
-        return new Exclusions(List.of(), List.of(), List.of());
+        return new Exclusions(NodeSelection.NONE);
     }
 
     boolean excludes(NodeProto node, String label) {
-        return names.contains(label) || opTypes.contains(node.getOpType())
-                || patterns.stream().anyMatch(p -> p.matcher(label).find());
+        return matcher.test(node, label);
     }
 
     /**
@@ -50,16 +43,15 @@ final class Exclusions {
      * @param skipped     labels of quantizable nodes the configuration leaves in FP32 anyway (depthwise Convs)
      */
     void requireEachQuantizesSomething(GraphProto graph, Set<String> quantizable, Set<String> skipped) {
-        for (String n : names) {
+        for (String n : selection.nodes()) {
             requireQuantizesSomething(graph, n, (node, label) -> label.equals(n), quantizable, skipped);
         }
-        for (String t : opTypes) {
+        for (String t : selection.opTypes()) {
             requireQuantizesSomething(graph, t, (node, label) -> node.getOpType().equals(t), quantizable, skipped);
         }
-        for (int k = 0; k < patterns.size(); k++) {
-            Pattern p = patterns.get(k);
-            requireQuantizesSomething(graph, regexes.get(k), (node, label) -> p.matcher(label).find(),
-                    quantizable, skipped);
+        for (String regex : selection.patterns()) {
+            Pattern p = Pattern.compile(regex);
+            requireQuantizesSomething(graph, regex, (node, label) -> p.matcher(label).find(), quantizable, skipped);
         }
     }
 
@@ -89,28 +81,12 @@ final class Exclusions {
 
     /** Fails, naming the first one, if an exclusion matches no node of {@code graph}: most likely a typo. */
     void requireAllMatch(GraphProto graph) {
-        Set<String> labels = new HashSet<>();
-        Set<String> types = new HashSet<>();
-        for (int i = 0; i < graph.getNodeCount(); i++) {
-            labels.add(GraphIndex.label(graph.getNode(i), i));
-            types.add(graph.getNode(i).getOpType());
-        }
-        for (String n : names) {
-            if (!labels.contains(n)) {
-                throw new InvalidOptionException("excluded node '" + n + "' does not exist in the model");
-            }
-        }
-        for (String t : opTypes) {
-            if (!types.contains(t)) {
-                throw new InvalidOptionException("excluded operator type '" + t + "' does not occur in the model");
-            }
-        }
-        for (int k = 0; k < patterns.size(); k++) {
-            Pattern p = patterns.get(k);
-            if (labels.stream().noneMatch(l -> p.matcher(l).find())) {
-                throw new InvalidOptionException("exclude pattern '" + regexes.get(k)
-                        + "' matches no node name in the model");
-            }
-        }
+        selection.firstUnmatched(graph).ifPresent(u -> {
+            throw new InvalidOptionException(switch (u.kind()) {
+                case NODE -> "excluded node '" + u.value() + "' does not exist in the model";
+                case OP_TYPE -> "excluded operator type '" + u.value() + "' does not occur in the model";
+                case PATTERN -> "exclude pattern '" + u.value() + "' matches no node name in the model";
+            });
+        });
     }
 }

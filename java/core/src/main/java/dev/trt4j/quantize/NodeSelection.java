@@ -9,8 +9,10 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.BiPredicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -100,17 +102,26 @@ public record NodeSelection(List<String> nodes, List<String> opTypes, List<Strin
 
     /** The names (or {@code OpType#index}) of the nodes of {@code graph} this selects, in graph order. */
     public Set<String> select(GraphProto graph) {
-        List<Pattern> compiled = patterns.stream().map(NodeSelection::compile).toList();
+        BiPredicate<NodeProto, String> selects = matcher();
         Set<String> selected = new LinkedHashSet<>();
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto n = graph.getNode(i);
             String label = GraphIndex.label(n, i);
-            if (nodes.contains(label) || opTypes.contains(n.getOpType())
-                    || compiled.stream().anyMatch(p -> p.matcher(label).find())) {
+            if (selects.test(n, label)) {
                 selected.add(label);
             }
         }
         return selected;
+    }
+
+    /**
+     * Whether this selects a node, given the node and its label (name, or {@code OpType#index}); the patterns are
+     * compiled once, for callers that test every node of a graph.
+     */
+    public BiPredicate<NodeProto, String> matcher() {
+        List<Pattern> compiled = patterns.stream().map(NodeSelection::compile).toList();
+        return (node, label) -> nodes.contains(label) || opTypes.contains(node.getOpType())
+                || compiled.stream().anyMatch(p -> p.matcher(label).find());
     }
 
     /**
@@ -121,23 +132,40 @@ public record NodeSelection(List<String> nodes, List<String> opTypes, List<Strin
      * @throws Trt4jException naming the first such value
      */
     public void requireEachSelects(GraphProto graph, String purpose) {
+        firstUnmatched(graph).ifPresent(u -> {
+            throw new Trt4jException(switch (u.kind()) {
+                case NODE -> "node '" + u.value() + "' " + purpose + " does not exist in the model";
+                case OP_TYPE -> "operator type '" + u.value() + "' " + purpose + " does not occur in the model";
+                case PATTERN -> "pattern '" + u.value() + "' " + purpose + " matches no node name in the model";
+            });
+        });
+    }
+
+    /** The first name, operator type or pattern (in that order) of this selection that picks no node of the graph. */
+    Optional<Unmatched> firstUnmatched(GraphProto graph) {
         List<String> labels = labels(graph);
         for (String n : nodes) {
             if (!labels.contains(n)) {
-                throw new Trt4jException("node '" + n + "' " + purpose + " does not exist in the model");
+                return Optional.of(new Unmatched(Unmatched.Kind.NODE, n));
             }
         }
         for (String t : opTypes) {
             if (graph.getNodeList().stream().noneMatch(n -> n.getOpType().equals(t))) {
-                throw new Trt4jException("operator type '" + t + "' " + purpose + " does not occur in the model");
+                return Optional.of(new Unmatched(Unmatched.Kind.OP_TYPE, t));
             }
         }
         for (String regex : patterns) {
             Pattern p = compile(regex);
             if (labels.stream().noneMatch(l -> p.matcher(l).find())) {
-                throw new Trt4jException("pattern '" + regex + "' " + purpose + " matches no node name in the model");
+                return Optional.of(new Unmatched(Unmatched.Kind.PATTERN, regex));
             }
         }
+        return Optional.empty();
+    }
+
+    /** A value of a selection that picks no node; each caller words its own message. */
+    record Unmatched(Kind kind, String value) {
+        enum Kind { NODE, OP_TYPE, PATTERN }
     }
 
     private static List<String> labels(GraphProto graph) {
