@@ -280,7 +280,8 @@ public final class InferenceSession implements AutoCloseable {
 
     /**
      * Refuses new requests, waits for running ones and for those {@link #runAsync} accepted on the session's threads,
-     * then frees the contexts and the model, each even if closing one before it fails. Idempotent: a later call waits
+     * then frees the contexts and the model, each even if closing one before it fails, and returns once the session's
+     * threads have ended. Idempotent: a later call waits
      * until everything is freed, without an interrupt cutting the wait short, and throws nothing.
      *
      * <p>A stage chained on a {@link #runAsync} future, e.g. {@code runAsync(...).thenRun(session::close)}, may call
@@ -301,6 +302,7 @@ public final class InferenceSession implements AutoCloseable {
             asyncThreads.shutdown();
         }
         Throwable failure = freed.handle((ok, e) -> e).join();  // join() is not cut short by an interrupt
+        asyncThreads.awaitThreadsEnded();  // freeAll ran on the last of them, which may not have ended yet
         if (first && failure != null) {
             if (failure instanceof RuntimeException e) {
                 throw e;

@@ -1,5 +1,7 @@
 package dev.trt4j.runtime;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -13,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class SessionThreads extends ThreadPoolExecutor {
     private final Runnable whenTerminated;
+    private final List<Thread> started = new CopyOnWriteArrayList<>();
 
     /**
      * @param name           thread name prefix, e.g. {@code trt4j-session-3}
@@ -26,6 +29,7 @@ final class SessionThreads extends ThreadPoolExecutor {
         setThreadFactory(r -> {
             Thread t = new Thread(r, name + "-" + count.incrementAndGet());
             t.setDaemon(true);
+            started.add(t);
             return t;
         });
         // terminated() runs holding the pool's main lock; the default handler's message calls toString(), which takes
@@ -33,6 +37,26 @@ final class SessionThreads extends ThreadPoolExecutor {
         setRejectedExecutionHandler((task, pool) -> {
             throw new RejectedExecutionException(name + " is shut down");
         });
+    }
+
+    /**
+     * Waits, without an interrupt cutting it short, until every thread of the pool has ended; {@code terminated()}
+     * runs on the last of them, which is still alive when it returns. Call only once the pool has terminated.
+     */
+    void awaitThreadsEnded() {
+        boolean interrupted = false;
+        for (Thread thread : started) {
+            while (thread != Thread.currentThread() && thread.isAlive()) {
+                try {
+                    thread.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

@@ -114,6 +114,20 @@ class InferenceSessionLifecycleTest {
         assertThatThrownBy(() -> session.runAsync(Map.of()).get()).hasCauseInstanceOf(IllegalStateException.class);
     }
 
+    /** The last session thread runs the freeing itself; close() must not return while it is still alive. */
+    @Test
+    void closeReturnsOnlyOnceTheSessionsThreadsHaveEnded() throws Exception {
+        for (int i = 0; i < 50; i++) {
+            InferenceSession session = InferenceSession.of(model(0, false), 2);
+            CompletableFuture<Thread> first = session.runAsync(Map.of(), out -> Thread.currentThread());
+            CompletableFuture<Thread> second = session.runAsync(Map.of(), out -> Thread.currentThread());
+            Thread a = first.get(30, TimeUnit.SECONDS);
+            Thread b = second.get(30, TimeUnit.SECONDS);
+            session.close();
+            assertThat(a.isAlive() || b.isAlive()).as("a session thread alive after close(), round %d", i).isFalse();
+        }
+    }
+
     /** Waits (30 s at most) until {@code thread} parks, e.g. in close()'s wait for the accepted requests. */
     private static void awaitWaiting(Thread thread) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
