@@ -15,6 +15,7 @@ import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -146,6 +147,7 @@ public final class InferenceSession implements AutoCloseable {
      * @throws IllegalStateException after {@link #close()}
      */
     public <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader) {
+        requireArguments(inputs, reader);
         return run(inputs, reader, false);
     }
 
@@ -195,6 +197,7 @@ public final class InferenceSession implements AutoCloseable {
      * @throws IllegalStateException when called from an {@link OutputReader} of this session
      */
     public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader) {
+        requireArguments(inputs, reader);
         refuseInsideOwnRequest("runAsync()");
         CompletableFuture<T> request = submit(() -> run(inputs, reader, true), asyncThreads);
         // whenCompleteAsync hands off failures as well as results; thenApplyAsync would fail dependents in place
@@ -216,8 +219,16 @@ public final class InferenceSession implements AutoCloseable {
      */
     public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader,
                                              Executor executor) {
+        requireArguments(inputs, reader);
+        Objects.requireNonNull(executor, "executor");
         refuseInsideOwnRequest("runAsync()");
         return submit(() -> run(inputs, reader), executor);
+    }
+
+    /** Null arguments fail here, at the call, rather than after a context ran the model (or inside a future). */
+    static void requireArguments(Map<String, HostTensor> inputs, OutputReader<?> reader) {
+        Objects.requireNonNull(inputs, "inputs");
+        Objects.requireNonNull(reader, "reader");
     }
 
     private <T> CompletableFuture<T> submit(Supplier<T> request, Executor executor) {

@@ -32,6 +32,7 @@ public final class InferenceStream {
      * @throws Trt4jException when the inputs do not fit or the backend fails; the state is then left as it was
      */
     public <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader) {
+        InferenceSession.requireArguments(inputs, reader);
         if (inputs.isEmpty()) {
             throw new Trt4jException(session.name() + ": a stream's run needs the inputs of its chunk");
         }

@@ -128,6 +128,21 @@ class InferenceSessionLifecycleTest {
         }
     }
 
+    @Test
+    void nullArgumentsFailAtTheCallBeforeAnythingRuns() {
+        InferenceSession session = InferenceSession.of(model(0, false), 1);
+        assertThatThrownBy(() -> session.run(Map.of(), null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("reader");
+        assertThatThrownBy(() -> session.runAsync(Map.of(), null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("reader");
+        assertThatThrownBy(() -> session.runAsync(null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("inputs");
+        assertThatThrownBy(() -> session.runAsync(Map.of(), out -> 1, null)).isInstanceOf(NullPointerException.class)
+                .hasMessage("executor");
+        assertThat(runs).as("no request ran").hasValue(0);
+        session.close();
+    }
+
     /** Waits (30 s at most) until {@code thread} parks, e.g. in close()'s wait for the accepted requests. */
     private static void awaitWaiting(Thread thread) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
