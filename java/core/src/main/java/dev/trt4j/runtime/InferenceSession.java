@@ -292,8 +292,8 @@ public final class InferenceSession implements AutoCloseable {
     /**
      * Refuses new requests, waits for running ones and for those {@link #runAsync} accepted on the session's threads,
      * then frees the contexts and the model, each even if closing one before it fails, and returns once the session's
-     * threads have ended. Idempotent: a later call waits
-     * until everything is freed, without an interrupt cutting the wait short, and throws nothing.
+     * threads have ended. Idempotent: a later call waits until everything is freed, without an interrupt cutting the
+     * wait short, and throws nothing.
      *
      * <p>A stage chained on a {@link #runAsync} future, e.g. {@code runAsync(...).thenRun(session::close)}, may call
      * it too: such stages run off the session's threads, so this waits as from any other thread.
