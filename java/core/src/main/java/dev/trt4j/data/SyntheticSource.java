@@ -1,6 +1,7 @@
 package dev.trt4j.data;
 
 import dev.trt4j.Counts;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
@@ -53,7 +54,7 @@ public final class SyntheticSource extends BatchingSource {
         for (TensorSpec in : resolver.inputs()) {
             boolean open = Arrays.stream(in.dims()).skip(1).anyMatch(d -> d < 0);
             if (in.name().equals("input_ids") && open && options.fixedShape(in.name()) == null) {
-                throw new Trt4jException(resolver.source() + ": text model input '" + in.name() + "' "
+                throw new InvalidOptionException(resolver.source() + ": text model input '" + in.name() + "' "
                         + in.shapeText() + " has an open sequence length; give --tokenizer tokenizer.json to feed "
                         + "it sentences (--data FILE.txt, or the bundled ones without --data), or --shapes "
                         + in.name() + ":" + resolver.batchSize() + Arrays.stream(in.dims()).skip(1)

@@ -1,5 +1,6 @@
 package dev.trt4j.data;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
@@ -74,7 +75,7 @@ class SyntheticSourceTest {
     @Test
     void aTextModelsOpenSequenceLengthAsksForTheTokenizerFirst() {
         assertThatThrownBy(() -> new SyntheticSource(List.of(IDS, MASK), DataOptions.defaults()))
-                .isInstanceOf(Trt4jException.class)
+                .isInstanceOf(InvalidOptionException.class)
                 .hasMessage("synthetic data: text model input 'input_ids' [?,?] has an open sequence length; give "
                         + "--tokenizer tokenizer.json to feed it sentences (--data FILE.txt, or the bundled ones "
                         + "without --data), or --shapes input_ids:8xN for random token ids");

@@ -93,7 +93,7 @@ public final class TextSource extends BatchingSource {
 
     private static HuggingFaceTokenizer openTokenizer(String name, Path path, int length) {
         if (path == null) {
-            throw new Trt4jException(name + ": text data needs a tokenizer (a tokenizer.json file, --tokenizer on the "
+            throw new InvalidOptionException(name + ": text data needs a tokenizer (a tokenizer.json file, --tokenizer on the "
                     + "command line)");
         }
         if (!Files.exists(path)) {

@@ -91,7 +91,7 @@ class TextSourceTest {
     void errorsNameTheProblem() throws IOException {
         Path file = sentences("s.txt", "the cat");
         assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.defaults()))
-                .isInstanceOf(Trt4jException.class)
+                .isInstanceOf(InvalidOptionException.class)
                 .hasMessage(file + ": text data needs a tokenizer (a tokenizer.json file, --tokenizer on the command "
                         + "line)");
         Path missing = dir.resolve("nope.json");
