@@ -1,6 +1,7 @@
 package dev.trt4j.tensorrt;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.tensorrt.nvinfer.IBuilderConfig;
 import org.bytedeco.tensorrt.nvinfer.IHostMemory;
@@ -81,7 +82,7 @@ final class TimingCacheFile {
         try {
             return Optional.of(Files.readAllBytes(file));
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read timing cache: " + e.getMessage());
+            throw ReadFailure.of(file, "timing cache", e);
         }
     }
 }

@@ -11,6 +11,7 @@ import dev.trt4j.engine.EngineCompatibility;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.engine.HostTensorCodec;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.runtime.InputChecker;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
@@ -70,7 +71,7 @@ public final class TrtBenchmark implements BenchmarkBackend {
         } catch (NoSuchFileException e) {
             throw new Trt4jException(file + ": no such engine file");
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read: " + e.getMessage(), e);
+            throw ReadFailure.of(file, e);
         }
         NativeLibraries.require();
         Optional<EngineSidecar> sidecar = EngineSidecarFile.read(file);

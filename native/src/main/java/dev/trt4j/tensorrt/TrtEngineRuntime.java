@@ -8,6 +8,7 @@ import dev.trt4j.engine.EngineSession;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.engine.GpuDevice;
+import dev.trt4j.io.ReadFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ public final class TrtEngineRuntime implements EngineRuntime {
         } catch (NoSuchFileException e) {
             throw new Trt4jException(engine + ": engine not found");
         } catch (IOException e) {
-            throw new Trt4jException(engine + ": cannot read: " + e.getMessage());
+            throw ReadFailure.of(engine, e);
         }
         GpuDevice gpu = CudaDevices.current();
         if (sidecar.isPresent()) {

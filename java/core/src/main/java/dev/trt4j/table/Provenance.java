@@ -3,6 +3,7 @@ package dev.trt4j.table;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.Trt4jVersion;
 import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.io.ReadFailure;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -105,7 +106,7 @@ public record Provenance(String method, Map<String, String> parameters, Long sam
         try (InputStream in = new DigestInputStream(Files.newInputStream(file), digest)) {
             in.transferTo(OutputStream.nullOutputStream()); // the digest sees the bytes on the way
         } catch (IOException e) {
-            throw new Trt4jException(file + ": cannot read to compute its SHA-256: " + e.getMessage(), e);
+            throw ReadFailure.of(file, "to compute its SHA-256", e);
         }
         return HexFormat.of().formatHex(digest.digest());
     }
