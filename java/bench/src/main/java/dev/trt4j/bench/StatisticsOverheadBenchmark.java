@@ -74,6 +74,14 @@ public class StatisticsOverheadBenchmark {
     @Param({"0"})
     public int threads;
 
+    /**
+     * The pass's histogram workers when they should differ from {@link #threads}; 0 (the default) follows it. With
+     * {@code -p threads=0 -p workers=4,8}, ONNX Runtime keeps every core while fewer workers bin: whether the
+     * 16-core Xeon's contention (docs/benchmarks.md) goes without losing ONNX Runtime's speed.
+     */
+    @Param({"0"})
+    public int workers;
+
     private Path file;
     private OnnxModel onnx;
     private List<Batch> batches;
@@ -124,7 +132,7 @@ public class StatisticsOverheadBenchmark {
         bare = OrtModelRunner.open(file, runner);
         bareQuiet = OrtModelRunner.open(file, runner.withSpinWait(false));
         outputs = onnx.outputs().stream().map(t -> t.name()).toList();
-        StatisticsOptions statistics = StatisticsOptions.defaults().withThreads(threads);
+        StatisticsOptions statistics = StatisticsOptions.defaults().withThreads(threads).withHistogramThreads(workers);
         collector = new ActivationStatisticsCollector(onnx, onnx.quantizableActivationTensors(), statistics);
         qdqCollector = new ActivationStatisticsCollector(onnx,
                 new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(onnx.proto()), statistics);

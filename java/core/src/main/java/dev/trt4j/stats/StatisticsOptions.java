@@ -19,9 +19,12 @@ import java.util.function.Supplier;
  * @param rangePass  run the data twice when it can be opened twice
  *                   ({@link ActivationStatisticsCollector#collect(Supplier, ProgressListener)}): a first pass finds
  *                   each tensor's max |x|, and the histograms start at that range instead of the first batch's
+ * @param histogramThreads threads filling histograms when they should differ from {@code threads}; 0 (the default)
+ *                   follows {@code threads}. On many cores ONNX Runtime's threads and as many histogram threads
+ *                   contend (docs/benchmarks.md), which this separates
  */
 public record StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples,
-                                StateFeedback feedback, boolean rangePass) {
+                                StateFeedback feedback, boolean rangePass, int histogramThreads) {
     /** NVIDIA's default histogram size. */
     public static final int DEFAULT_NUM_BINS = 2048;
 
@@ -34,8 +37,9 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @param maxSamples samples to read, 0 for all
      * @param feedback   the state links, {@link StateFeedback#NONE} for none; not null
      * @param rangePass  find each tensor's range in a first pass over the data
-     * @throws IllegalArgumentException if {@code numBins} is below 1, or {@code threads} or {@code maxSamples} is
-     *                                  negative
+     * @param histogramThreads threads filling histograms, 0 to follow {@code threads}
+     * @throws IllegalArgumentException if {@code numBins} is below 1, or {@code threads}, {@code maxSamples} or
+     *                                  {@code histogramThreads} is negative
      * @throws NullPointerException     if {@code feedback} is null
      */
     public StatisticsOptions {
@@ -48,7 +52,29 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
         if (maxSamples < 0) {
             throw new IllegalArgumentException("max-samples must be 0 (all) or more, got " + maxSamples);
         }
+        if (histogramThreads < 0) {
+            throw new IllegalArgumentException("histogram threads must be 0 (as threads) or more, got "
+                    + histogramThreads);
+        }
         Objects.requireNonNull(feedback, "feedback");
+    }
+
+    /**
+     * Options whose histogram threads follow {@code threads}.
+     *
+     * @param numBins    bins of each tensor's first histogram, at least 1
+     * @param skipZeros  leave exact zeros out of the histograms
+     * @param threads    ONNX Runtime and histogram threads, 0 for automatic
+     * @param maxSamples samples to read, 0 for all
+     * @param feedback   the state links, {@link StateFeedback#NONE} for none; not null
+     * @param rangePass  find each tensor's range in a first pass over the data
+     * @throws IllegalArgumentException if {@code numBins} is below 1, or {@code threads} or {@code maxSamples} is
+     *                                  negative
+     * @throws NullPointerException     if {@code feedback} is null
+     */
+    public StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples, StateFeedback feedback,
+                             boolean rangePass) {
+        this(numBins, skipZeros, threads, maxSamples, feedback, rangePass, 0);
     }
 
     /**
@@ -77,7 +103,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @throws IllegalArgumentException if {@code bins} is below 1
      */
     public StatisticsOptions withNumBins(int bins) {
-        return new StatisticsOptions(bins, skipZeros, threads, maxSamples, feedback, rangePass);
+        return new StatisticsOptions(bins, skipZeros, threads, maxSamples, feedback, rangePass, histogramThreads);
     }
 
     /**
@@ -86,7 +112,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @param skip true to leave zeros out (they still count in {@code count} and max |x|); false by default
      */
     public StatisticsOptions withSkipZeros(boolean skip) {
-        return new StatisticsOptions(numBins, skip, threads, maxSamples, feedback, rangePass);
+        return new StatisticsOptions(numBins, skip, threads, maxSamples, feedback, rangePass, histogramThreads);
     }
 
     /**
@@ -97,7 +123,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @throws IllegalArgumentException if {@code n} is negative
      */
     public StatisticsOptions withThreads(int n) {
-        return new StatisticsOptions(numBins, skipZeros, n, maxSamples, feedback, rangePass);
+        return new StatisticsOptions(numBins, skipZeros, n, maxSamples, feedback, rangePass, histogramThreads);
     }
 
     /**
@@ -107,7 +133,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @throws IllegalArgumentException if {@code n} is negative
      */
     public StatisticsOptions withMaxSamples(long n) {
-        return new StatisticsOptions(numBins, skipZeros, threads, n, feedback, rangePass);
+        return new StatisticsOptions(numBins, skipZeros, threads, n, feedback, rangePass, histogramThreads);
     }
 
     /**
@@ -117,7 +143,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      *                  by default
      */
     public StatisticsOptions withRangePass(boolean twoPasses) {
-        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, twoPasses);
+        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, twoPasses, histogramThreads);
     }
 
     /**
@@ -127,6 +153,22 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @throws NullPointerException if {@code links} is null
      */
     public StatisticsOptions withFeedback(StateFeedback links) {
-        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, links, rangePass);
+        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, links, rangePass, histogramThreads);
+    }
+
+    /**
+     * {@return these options with their own histogram thread count}
+     *
+     * @param n threads filling histograms; 0 (the default) follows {@link #threads()}
+     * @throws IllegalArgumentException if {@code n} is negative
+     */
+    public StatisticsOptions withHistogramThreads(int n) {
+        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, rangePass, n);
+    }
+
+    /** {@return the threads that fill histograms: {@link #histogramThreads()}, else {@link #threads()}, else one per processor} */
+    public int histogramWorkers() {
+        int n = histogramThreads > 0 ? histogramThreads : threads;
+        return n > 0 ? n : Runtime.getRuntime().availableProcessors();
     }
 }

@@ -94,7 +94,7 @@ public final class StatisticsSession implements AutoCloseable {
             collectors.put(name, new TensorStatisticsCollector(name, options.numBins(), options.skipZeros(),
                     startRanges.getOrDefault(name, 0f)));
         }
-        int workers = options.threads() > 0 ? options.threads() : Runtime.getRuntime().availableProcessors();
+        int workers = options.histogramWorkers();
         long[] done;
         try (ConcurrentCollectors folding = new ConcurrentCollectors(workers)) {
             done = pass(source, listener, batchTensors -> {

@@ -280,8 +280,23 @@ class ActivationStatisticsCollectorTest {
                 .collect(source(batches, true));
         ActivationStatistics parallel = new ActivationStatisticsCollector(model, model.allActivationTensors(),
                 OPTIONS.withThreads(3)).collect(source(batches, true));
+        ActivationStatistics ownWorkers = new ActivationStatisticsCollector(model, model.allActivationTensors(),
+                OPTIONS.withHistogramThreads(4)).collect(source(batches, true));
 
         assertThat(parallel.tensors()).isEqualTo(inline.tensors());
+        assertThat(ownWorkers.tensors()).isEqualTo(inline.tensors());
+    }
+
+    @Test
+    void histogramWorkersFollowThreadsUnlessSetApart() {
+        assertThat(OPTIONS.histogramWorkers()).isEqualTo(1);
+        assertThat(OPTIONS.withHistogramThreads(5).histogramWorkers()).isEqualTo(5);
+        assertThat(OPTIONS.withHistogramThreads(5).threads()).isEqualTo(1);
+        assertThat(StatisticsOptions.defaults().histogramWorkers())
+                .isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(OPTIONS.withHistogramThreads(5).withNumBins(64).withMaxSamples(7).histogramThreads()).isEqualTo(5);
+        assertThatThrownBy(() -> OPTIONS.withHistogramThreads(-1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("histogram threads");
     }
 
     @ParameterizedTest
