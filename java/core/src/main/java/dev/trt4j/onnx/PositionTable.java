@@ -1,0 +1,147 @@
+package dev.trt4j.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A text model's learned position-embedding table, found by the graph's structure: the number of rows is the
+ * longest sequence the model reads. A longer one makes ONNX Runtime fail deep in the graph with a broadcast error.
+ *
+ * <p>The table is the data of a {@code Gather} (on axis 0) that is a constant 2-D float tensor {@code [P, H]}
+ * (initializer or {@code Constant} node), and whose indices are position ids: followed back through
+ * {@code Slice} (its data input), {@code Unsqueeze}, {@code Squeeze}, {@code Reshape}, {@code Expand},
+ * {@code Cast} and {@code Identity}, they come from
+ * <ul>
+ *   <li>a constant integer tensor holding exactly 0, 1, …, P−1 (any leading dimensions of 1): the
+ *       {@code position_ids} buffer of HuggingFace BERT-like exports (MiniLM, BERT), sliced to the sequence
+ *       length; or</li>
+ *   <li>a {@code Range} whose start is a constant 0 (position ids computed from the sequence length).</li>
+ * </ul>
+ * Names play no part: the word-embedding {@code Gather} reads {@code input_ids} (a graph input, not position ids),
+ * and a token-type table reads its ids or a constant of zeros, so neither is taken for the position table. A model
+ * whose position ids are a graph input, or computed otherwise (rotary or relative positions), has no table found;
+ * it is then not limited here (nor is one whose ids start past 0, as RoBERTa's do).
+ *
+ * @param node  the {@code Gather} that reads the table (its output name if it has no name)
+ * @param table the table's tensor name
+ * @param rows  P, the number of positions: the longest sequence the model reads
+ */
+public record PositionTable(String node, String table, long rows) {
+    /** Operators that pass position ids through without changing which positions they hold. */
+    private static final Set<String> PASS_THROUGH = Set.of("Slice", "Unsqueeze", "Squeeze", "Reshape", "Expand",
+            "Cast", "Identity");
+    /** Enough for any export's chain from the ids to the Gather; guards against cycles in a malformed graph. */
+    private static final int MAX_DEPTH = 16;
+
+    /**
+     * The position table of the main graph; the first found in graph order if there are several (the one the
+     * sequence reaches first).
+     */
+    public static Optional<PositionTable> find(GraphProto graph) {
+        Map<String, TensorProto> constants = new HashMap<>();
+        graph.getInitializerList().forEach(t -> constants.put(t.getName(), t));
+        Map<String, NodeProto> producers = new HashMap<>();
+        for (NodeProto node : graph.getNodeList()) {
+            if (node.getOpType().equals("Constant") && node.getOutputCount() == 1) {
+                ConstantTensors.of(node).ifPresent(t -> constants.put(node.getOutput(0), t));
+            }
+            for (String out : node.getOutputList()) {
+                producers.put(out, node);
+            }
+        }
+        for (NodeProto node : graph.getNodeList()) {
+            if (!node.getOpType().equals("Gather") || node.getInputCount() < 2 || axis(node) != 0) {
+                continue;
+            }
+            TensorProto table = constants.get(node.getInput(0));
+            if (table == null || table.getDimsCount() != 2 || !isFloat(table.getDataType())) {
+                continue;
+            }
+            long rows = table.getDims(0);
+            if (rows > 0 && arePositionIds(node.getInput(1), rows, constants, producers, 0)) {
+                return Optional.of(new PositionTable(node.getName().isEmpty() ? node.getOutput(0) : node.getName(),
+                        node.getInput(0), rows));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean arePositionIds(String tensor, long rows, Map<String, TensorProto> constants,
+                                          Map<String, NodeProto> producers, int depth) {
+        TensorProto constant = constants.get(tensor);
+        if (constant != null) {
+            return isCount(constant, rows);
+        }
+        NodeProto producer = producers.get(tensor);
+        if (producer == null || depth >= MAX_DEPTH || producer.getInputCount() == 0) {
+            return false;
+        }
+        if (producer.getOpType().equals("Range")) {
+            TensorProto start = constants.get(producer.getInput(0));
+            return start != null && isCount(start, 1);
+        }
+        return PASS_THROUGH.contains(producer.getOpType())
+                && arePositionIds(producer.getInput(0), rows, constants, producers, depth + 1);
+    }
+
+    /** Whether {@code t} is an integer tensor of n elements 0, 1, …, n−1, all but its last dimension 1. */
+    private static boolean isCount(TensorProto t, long n) {
+        for (int i = 0; i < t.getDimsCount() - 1; i++) {
+            if (t.getDims(i) != 1) {
+                return false;
+            }
+        }
+        long[] values = integers(t);
+        if (values == null || values.length != n) {
+            return false;
+        }
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != i) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The values of an int64 or int32 tensor; null for another type or an external one. */
+    private static long[] integers(TensorProto t) {
+        boolean int64 = t.getDataType() == DataType.INT64_VALUE;
+        if (!int64 && t.getDataType() != DataType.INT32_VALUE) {
+            return null;
+        }
+        if (!t.getRawData().isEmpty()) {
+            ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+            long[] values = new long[raw.remaining() / (int64 ? 8 : 4)];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = int64 ? raw.getLong() : raw.getInt();
+            }
+            return values;
+        }
+        return int64 ? t.getInt64DataList().stream().mapToLong(Long::longValue).toArray()
+                : t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray();
+    }
+
+    private static boolean isFloat(int type) {
+        return type == DataType.FLOAT_VALUE || type == DataType.FLOAT16_VALUE || type == DataType.BFLOAT16_VALUE
+                || type == DataType.DOUBLE_VALUE;
+    }
+
+    private static long axis(NodeProto gather) {
+        for (AttributeProto a : gather.getAttributeList()) {
+            if (a.getName().equals("axis")) {
+                return a.getI();
+            }
+        }
+        return 0;
+    }
+}

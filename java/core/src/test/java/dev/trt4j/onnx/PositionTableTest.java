@@ -1,0 +1,108 @@
+package dev.trt4j.onnx;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import com.google.protobuf.ByteString;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** {@link PositionTable} on synthetic graphs; on all-MiniLM-L6-v2 in the tests module (PositionTableEndToEndTest). */
+class PositionTableTest {
+    private static final int ROWS = 8;
+
+    @Test
+    void findsTheTableSlicedFromAPositionIdsInitializer() {
+        // as HF BERT exports: Gather(pos_table, Slice(position_ids[1, P], 0, seq_len)), ids in raw_data
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(floatTable("wte", 10)).addInitializer(floatTable("wpe", ROWS))
+                .addInitializer(rawCount("ids", ROWS)).addInitializer(int64("zero", 0)).addInitializer(int64("one", 1))
+                .addNode(node("Gather", "words", "wte", "input_ids", "w"))
+                .addNode(node("Shape", "shape", "input_ids", "s"))
+                .addNode(node("Gather", "len", "s", "one", "n"))
+                .addNode(node("Slice", "slice", "ids", "zero", "n", "one", "one", "sliced"))
+                .addNode(node("Gather", "positions", "wpe", "sliced", "p"))
+                .addNode(node("Add", "add", "w", "p", "y"))
+                .build();
+
+        assertThat(PositionTable.find(g)).contains(new PositionTable("positions", "wpe", ROWS));
+    }
+
+    @Test
+    void findsIdsFromAConstantNodeOrARangeFromZero() {
+        NodeProto ids = NodeProto.newBuilder().setOpType("Constant").setName("c").addOutput("ids")
+                .addAttribute(AttributeProto.newBuilder().setName("value_ints").setType(AttributeProto.AttributeType.INTS)
+                        .addInts(0).addInts(1).addInts(2).addInts(3)).build();
+        GraphProto constant = GraphProto.newBuilder().addInitializer(floatTable("table", 4)).addNode(ids)
+                .addNode(node("Unsqueeze", "u", "ids", "axes", "u_ids"))
+                .addNode(node("Gather", "g", "table", "u_ids", "p")).build();
+        assertThat(PositionTable.find(constant)).contains(new PositionTable("g", "table", 4));
+
+        GraphProto range = GraphProto.newBuilder().addInitializer(floatTable("table", 16))
+                .addInitializer(int64("zero", 0)).addInitializer(int64("one", 1))
+                .addNode(node("Range", "r", "zero", "n", "one", "ids"))
+                .addNode(node("Gather", "", "table", "ids", "p")).build();
+        assertThat(PositionTable.find(range)).contains(new PositionTable("p", "table", 16));
+    }
+
+    @Test
+    void namesAloneAreNotATable() {
+        // position ids as a graph input, token types as a constant of zeros, word ids: no positions to count
+        TensorProto zeros = TensorProto.newBuilder().setName("token_type_ids").setDataType(DataType.INT64_VALUE)
+                .addDims(1).addDims(ROWS).addAllInt64Data(java.util.Collections.nCopies(ROWS, 0L)).build();
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(floatTable("position_embeddings.weight", ROWS))
+                .addInitializer(floatTable("token_type_embeddings.weight", ROWS)).addInitializer(zeros)
+                .addNode(node("Gather", "position_embeddings", "position_embeddings.weight", "position_ids", "p"))
+                .addNode(node("Gather", "token_type_embeddings", "token_type_embeddings.weight", "token_type_ids",
+                        "t"))
+                .build();
+
+        assertThat(PositionTable.find(g)).isEmpty();
+    }
+
+    @Test
+    void countsMustMatchTheTableRows() {
+        // ids 0..P-1 of another length than the table: not this table's positions
+        GraphProto g = GraphProto.newBuilder().addInitializer(floatTable("table", ROWS))
+                .addInitializer(rawCount("ids", ROWS - 1))
+                .addNode(node("Gather", "g", "table", "ids", "p")).build();
+
+        assertThat(PositionTable.find(g)).isEmpty();
+    }
+
+    private static NodeProto node(String op, String name, String... inputsThenOutput) {
+        NodeProto.Builder b = NodeProto.newBuilder().setOpType(op).setName(name);
+        for (int i = 0; i < inputsThenOutput.length - 1; i++) {
+            b.addInput(inputsThenOutput[i]);
+        }
+        return b.addOutput(inputsThenOutput[inputsThenOutput.length - 1]).build();
+    }
+
+    /** A float table [rows, 4] of zeros. */
+    private static TensorProto floatTable(String name, int rows) {
+        return TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT_VALUE).addDims(rows).addDims(4)
+                .setRawData(ByteString.copyFrom(new byte[rows * 4 * Float.BYTES])).build();
+    }
+
+    /** int64 [1, n] holding 0 .. n-1 in raw_data, as PyTorch exports write it. */
+    private static TensorProto rawCount(String name, int n) {
+        ByteBuffer raw = ByteBuffer.allocate(n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (long i = 0; i < n; i++) {
+            raw.putLong(i);
+        }
+        return TensorProto.newBuilder().setName(name).setDataType(DataType.INT64_VALUE).addDims(1).addDims(n)
+                .setRawData(ByteString.copyFrom(raw.array())).build();
+    }
+
+    private static TensorProto int64(String name, long value) {
+        return TensorProto.newBuilder().setName(name).setDataType(DataType.INT64_VALUE).addDims(1)
+                .addInt64Data(value).build();
+    }
+}
