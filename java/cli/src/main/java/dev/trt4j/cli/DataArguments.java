@@ -1,5 +1,7 @@
 package dev.trt4j.cli;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
@@ -9,10 +11,14 @@ import dev.trt4j.data.image.ImageFolderSource;
 import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.data.text.RenderedTextLineSource;
 import dev.trt4j.data.text.RenderedTextPageSource;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.onnx.PositionTable;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,6 +121,44 @@ public final class DataArguments {
         } catch (IllegalArgumentException e) {
             throw new InvalidOptionException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Refuses a {@code --seq-len} longer than the model's position table (see {@link PositionTable}), before any
+     * work: ONNX Runtime would fail deep in the graph with a broadcast error. A model without such a table is not
+     * limited.
+     *
+     * @throws InvalidOptionException when {@code --seq-len} exceeds the table's rows
+     */
+    public void requireSequenceLengthFits(OnnxModel model) {
+        if (sequenceLength > 0) {
+            requireFits(model.path(), model.proto().getGraph());
+        }
+    }
+
+    /**
+     * As {@link #requireSequenceLengthFits(OnnxModel)}, for a command that has not loaded the model: it is read
+     * only when {@code --seq-len} is given. A file that does not read as a model is left for the command to report.
+     */
+    public void requireSequenceLengthFits(Path model) {
+        if (sequenceLength <= 0 || model == null || !Files.isRegularFile(model)) {
+            return;
+        }
+        ModelProto proto;
+        try {
+            proto = ModelProto.parseFrom(Files.readAllBytes(model));
+        } catch (IOException e) {
+            return; // InvalidProtocolBufferException included: the command's own load names the problem
+        }
+        requireFits(model, proto.getGraph());
+    }
+
+    private void requireFits(Path model, GraphProto graph) {
+        PositionTable.find(graph).filter(t -> sequenceLength > t.rows()).ifPresent(t -> {
+            throw new InvalidOptionException("--seq-len " + sequenceLength + ": " + model.getFileName()
+                    + "'s position table has " + t.rows() + " rows (node '" + t.node() + "'); use --seq-len "
+                    + t.rows() + " or less");
+        });
     }
 
     /** 0 has a meaning for these options, so only a negative value is a mistake; the message names its option. */

@@ -120,6 +120,58 @@ public final class TestModels {
                         .addOutput("y")).build());
     }
 
+    /**
+     * {@link #tokenIds} with learned positions, as an exported BERT adds them: {@code y = MatMul(Gather(emb,
+     * input_ids) + Gather(pos, Slice(position_ids, 0, seq_len)), w)}, a position table {@code pos} of
+     * {@code positions} rows and {@code position_ids} [1, positions] holding 0 … positions−1. A longer sequence
+     * fails in ONNX Runtime's Add.
+     */
+    public static Path positionTable(Path file, int positions) throws IOException {
+        OnnxMl.TensorProto.Builder emb = OnnxMl.TensorProto.newBuilder().setName("emb").setDataType(1).addDims(10)
+                .addDims(4);
+        for (int i = 0; i < 40; i++) {
+            emb.addFloatData((i % 7) / 7f - 0.5f);
+        }
+        OnnxMl.TensorProto.Builder pos = OnnxMl.TensorProto.newBuilder().setName("pos").setDataType(1)
+                .addDims(positions).addDims(4);
+        OnnxMl.TensorProto.Builder ids = OnnxMl.TensorProto.newBuilder().setName("position_ids").setDataType(7)
+                .addDims(1).addDims(positions);
+        for (int i = 0; i < positions; i++) {
+            ids.addInt64Data(i);
+            for (int j = 0; j < 4; j++) {
+                pos.addFloatData(0.01f * i);
+            }
+        }
+        OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4)
+                .addDims(4);
+        for (int i = 0; i < 16; i++) {
+            w.addFloatData(i % 5 == 0 ? 1f : 0.25f);
+        }
+        OnnxMl.ValueInfoProto y = OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(OnnxMl.TypeProto
+                .newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1))).build();
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("positions")
+                .addInput(batchBySequence("input_ids", 7)).addOutput(y)
+                .addInitializer(emb).addInitializer(pos).addInitializer(ids).addInitializer(w)
+                .addInitializer(int64s("zero", 0)).addInitializer(int64s("one", 1)).addInitializer(int64s("two", 2))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Gather").setName("embed").addInput("emb")
+                        .addInput("input_ids").addOutput("e"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Shape").setName("shape").addInput("input_ids")
+                        .addOutput("s"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Slice").setName("length").addInput("s")
+                        .addInput("one").addInput("two").addOutput("n"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Slice").setName("ids").addInput("position_ids")
+                        .addInput("zero").addInput("n").addInput("one").addOutput("p_ids"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Gather").setName("position").addInput("pos")
+                        .addInput("p_ids").addOutput("p"))
+                .addNode(node("Add", "e", "p", "h"))
+                .addNode(node("MatMul", "h", "w", "y").toBuilder().setName("mm")).build());
+    }
+
+    /** An int64 tensor [1] holding {@code value}. */
+    private static OnnxMl.TensorProto int64s(String name, long value) {
+        return OnnxMl.TensorProto.newBuilder().setName(name).setDataType(7).addDims(1).addInt64Data(value).build();
+    }
+
     /** A tensor [batch, sequence] of ONNX element type {@code type} (7: int64, 1: float). */
     private static OnnxMl.ValueInfoProto batchBySequence(String name, int type) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()

@@ -120,6 +120,7 @@ public final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Precision p = Precision.fromCli(precision);
+        samples.requireSequenceLengthFits(model);
         EngineBuildRequest.Builder request = EngineBuildRequest.builder(model, p)
                 .profiles(OptimizationProfiles.fromOptions(samples.shapes(), minShapes, optShapes, maxShapes))
                 .calibrationProfile(calibrationProfile).stronglyTyped(stronglyTyped);

@@ -139,6 +139,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         boolean defaultModel = model == null;
         Path modelFile = defaultModel ? DefaultModel.file() : model;
         OnnxModel onnx = OnnxModel.load(modelFile);
+        dataArguments.requireSequenceLengthFits(onnx);
         Path folder = out != null ? out : Path.of("engines", stem(modelFile), "calibration");
         // each method's files too, before the statistics pass: a folder in the way would fail only the commit
         StagedWrites.requireWritable(folder, CalibrationOutputs.fileNames("",

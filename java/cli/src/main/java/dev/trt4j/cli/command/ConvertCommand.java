@@ -126,6 +126,7 @@ public final class ConvertCommand implements Callable<Integer> {
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.requireDistinct(out, modelFile, "converted");
         OnnxModel onnx = OnnxModel.load(modelFile);
+        samples.requireSequenceLengthFits(onnx);
         long sourceOpset;
         ModelProto converted;
         Fp16Converter.Result half = null;

@@ -67,6 +67,7 @@ public final class EqualizeCommand implements Callable<Integer> {
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.requireDistinct(out, modelFile, "equalized");
         OnnxModel onnx = OnnxModel.load(modelFile);
+        dataArguments.requireSequenceLengthFits(onnx);
         if (!dataArguments.givesSamples(onnx.inputs(), onnx.outputs())) {
             // Ranges from random data would equalize the wrong channels.
             throw new InvalidOptionException("equalize needs real samples: give --data (or --tokenizer for a text "

@@ -76,6 +76,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         EvaluationResult result;
         EvaluationOptions opening = EvaluationOptions.defaults().withRunnerOptions(runnerOptions)
                 .withEmulateFp16(fp16Emulation);
+        dataArguments.requireSequenceLengthFits(reference);
+        dataArguments.requireSequenceLengthFits(candidate);
         try (OrtModelRunner ref = Evaluator.open(reference, opening);
              OrtModelRunner cand = Evaluator.open(candidate, opening);
              CalibrationDataSource data = openData(ref)) {

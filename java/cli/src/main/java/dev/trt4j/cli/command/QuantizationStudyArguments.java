@@ -58,6 +58,7 @@ public final class QuantizationStudyArguments {
     StudiedModel load(Path model) {
         Path file = model != null ? model : DefaultModel.file();
         OnnxModel onnx = OnnxModel.load(file);
+        data.requireSequenceLengthFits(onnx);
         return new StudiedModel(file, onnx, quantization.config(onnx.proto(), file));
     }
 

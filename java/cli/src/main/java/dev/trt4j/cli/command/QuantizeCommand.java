@@ -98,6 +98,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             refuseSampleOptions();
         }
         OnnxModel onnx = OnnxModel.load(modelFile);
+        dataArguments.requireSequenceLengthFits(onnx);
         CalibrationTable ranges = readTable(onnx);
         ModelProto proto = onnx.proto();
         QdqQuantizer quantizer = new QdqQuantizer(quantization.config(proto, modelFile));

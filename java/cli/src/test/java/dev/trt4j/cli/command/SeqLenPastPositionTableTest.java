@@ -1,0 +1,64 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestModels;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every command that takes {@code --seq-len} refuses one longer than the model's position table, in the same words,
+ * as a command-line error (exit 2) before any work; a model without a table is not limited by it.
+ */
+class SeqLenPastPositionTableTest {
+    private static final String LINE = "trt4j: --seq-len 9: text.onnx's position table has 8 rows (node 'position'); "
+            + "use --seq-len 8 or less";
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachCommandRefusesASequenceLongerThanTheTable() throws IOException {
+        Path model = TestModels.positionTable(dir.resolve("text.onnx"), 8);
+        Path text = Files.writeString(dir.resolve("s.txt"), "the cat\n");
+        String m = model.toString();
+        List<List<String>> commands = List.of(
+                List.of("calibrate", m, "--out", dir.resolve("cal").toString()),
+                List.of("compare-calibrators", m, "--out", dir.resolve("cmp").toString()),
+                List.of("sensitivity", m, "--out", dir.resolve("sens").toString()),
+                List.of("evaluate", "--reference", m, "--candidate", m),
+                List.of("equalize", m, "--data", text.toString(), "--out", dir.resolve("eq.onnx").toString()),
+                List.of("convert", m, "--fp16", "--data", text.toString(), "--out",
+                        dir.resolve("fp16.onnx").toString()),
+                List.of("quantize", m, "--table", dir.resolve("t.json").toString(), "--bias-correction", "--data",
+                        text.toString(), "--out", dir.resolve("q.onnx").toString()),
+                List.of("build", m, "--precision", "fp16", "--data", text.toString(), "--out",
+                        dir.resolve("e.engine").toString()));
+
+        for (List<String> command : commands) {
+            List<String> args = new java.util.ArrayList<>(command);
+            args.addAll(List.of("--seq-len", "9"));
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertThat(run.errLines()).as(command.get(0)).containsExactly(LINE);
+            assertThat(run.exitCode()).as(command.get(0)).isEqualTo(2);
+            assertThat(run.out()).as(command.get(0)).isEmpty();
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("text.onnx", "s.txt");
+        }
+    }
+
+    @Test
+    void aModelWithoutATableIsNotLimited() throws IOException {
+        // the tokenizer is then what is missing, not the sequence length
+        Path model = TestModels.tokenIds(dir.resolve("text.onnx"));
+        CliRun run = CliRun.of("calibrate", model.toString(), "--seq-len", "9", "--out", dir.resolve("cal").toString());
+        assertThat(run.err()).doesNotContain("position table");
+    }
+}
