@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.benchmark.BenchInputs;
 import dev.trt4j.benchmark.BenchShapes;
@@ -15,7 +16,7 @@ import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.io.AtomicFileSet;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
-import dev.trt4j.tensor.TensorSpec;
+import dev.trt4j.onnx.PositionTable;
 import dev.trt4j.timing.PerformanceReportText;
 import dev.trt4j.timing.SpeedupRounds;
 import dev.trt4j.timing.SpeedupTable;
@@ -153,10 +154,10 @@ public final class BenchCommand implements Callable<Integer> {
         TimingSettings timing = timing();
         BenchInputs values = inputs();
         Map<String, long[]> shapeMap = shapes == null ? Map.of() : ShapeSpecParser.parse("--shapes", shapes);
-        Map<Path, List<TensorSpec>> modelInputs = new HashMap<>();
+        Map<Path, OnnxModel> models = new HashMap<>();
         Map<Run, Integer> plannedBatches = new HashMap<>();
         for (Run run : runs) {
-            plannedBatches.put(run, preflight(run, shapeMap, modelInputs));
+            plannedBatches.put(run, preflight(run, shapeMap, models));
         }
         requireOutputFiles(runs, plannedBatches);
         PrintWriter out = spec.commandLine().getOut();
@@ -386,7 +387,7 @@ public final class BenchCommand implements Callable<Integer> {
      * @return the batch the run will have, which names its {@code --json} file; 0 for an engine whose batch only
      * loading it tells (no sidecar profile, or profiled inputs whose first dimensions differ)
      */
-    private int preflight(Run run, Map<String, long[]> shapeMap, Map<Path, List<TensorSpec>> modelInputs) {
+    private int preflight(Run run, Map<String, long[]> shapeMap, Map<Path, OnnxModel> models) {
         if (!Files.isRegularFile(run.file())) {
             throw new Trt4jException(run.file() + ": no such " + (isEngine(run.file()) ? "engine" : "model") + " file");
         }
@@ -403,8 +404,29 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // A shape that fits the first model of a comparison but not a later one fails here, not after minutes
         // of timing.
-        List<TensorSpec> inputs = modelInputs.computeIfAbsent(run.file(), f -> OnnxModel.load(f).inputs());
-        return BenchShapes.batch(BenchShapes.resolve(run.file().toString(), inputs, run.batch(), shapeMap));
+        OnnxModel model = models.computeIfAbsent(run.file(), OnnxModel::load);
+        Map<String, long[]> resolved = BenchShapes.resolve(run.file().toString(), model.inputs(), run.batch(),
+                shapeMap);
+        if (shapeMap.containsKey("input_ids")) {
+            requireSequenceFitsPositions(model, resolved);
+        }
+        return BenchShapes.batch(resolved);
+    }
+
+    /**
+     * A token input ({@code input_ids} [batch, length]) given by {@code --shapes} longer than the model's position table (see
+     * {@link PositionTable}) would fail in ONNX Runtime with a broadcast error deep in the graph: a usage error here.
+     */
+    private static void requireSequenceFitsPositions(OnnxModel model, Map<String, long[]> shapes) {
+        long[] ids = shapes.get("input_ids");
+        if (ids == null || ids.length != 2) {
+            return;
+        }
+        PositionTable.find(model.proto().getGraph()).filter(t -> ids[1] > t.rows()).ifPresent(t -> {
+            throw new InvalidOptionException("--shapes input_ids:" + BenchShapes.text(ids) + ": "
+                    + model.path().getFileName() + "'s position table has " + t.rows() + " rows (node '" + t.node()
+                    + "'); use a sequence length of " + t.rows() + " or less");
+        });
     }
 
     /**

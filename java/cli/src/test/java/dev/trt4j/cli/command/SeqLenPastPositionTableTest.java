@@ -55,6 +55,21 @@ class SeqLenPastPositionTableTest {
     }
 
     @Test
+    void benchRefusesTokenShapesLongerThanTheTable() throws IOException {
+        Path model = TestModels.positionTable(dir.resolve("text.onnx"), 8);
+        CliRun run = CliRun.of("bench", model.toString(), "--shapes", "input_ids:1x9");
+        assertThat(run.errLines()).containsExactly("trt4j: --shapes input_ids:1x9: text.onnx's position table has 8 "
+                + "rows (node 'position'); use a sequence length of 8 or less");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.out()).isEmpty();
+
+        // the full table runs
+        CliRun full = CliRun.of("bench", model.toString(), "--shapes", "input_ids:1x8", "--warmup", "10",
+                "--warmup-iterations", "1", "--duration", "0.05", "--iterations", "3", "--threads", "1");
+        assertThat(full.exitCode()).as(full.err()).isZero();
+    }
+
+    @Test
     void aModelWithoutATableIsNotLimited() throws IOException {
         // the tokenizer is then what is missing, not the sequence length
         Path model = TestModels.tokenIds(dir.resolve("text.onnx"));
