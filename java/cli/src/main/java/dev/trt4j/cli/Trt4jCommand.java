@@ -96,6 +96,11 @@ public final class Trt4jCommand implements Callable<Integer> {
         CommandLine cl = new CommandLine(new Trt4jCommand(), factory);
         cl.setExecutionExceptionHandler(new ExecutionErrorHandler());
         cl.setParameterExceptionHandler(new UsageErrorHandler());
+        // a ParameterException thrown here goes to the UsageErrorHandler, as one thrown while parsing does
+        cl.setExecutionStrategy(parsed -> {
+            JsonFlagMisuse.check(parsed);
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cl;
     }
 

@@ -9,7 +9,8 @@ import java.util.List;
 
 /**
  * Reports a usage error (unknown option, missing or invalid value) on one line: picocli's message and, for a
- * misspelt option, the options it may have meant; exit code 2. Like every other error, one line: {@code --help} is
+ * misspelt option, the options it may have meant; for {@code --json FILE} where {@code --json} is a flag, what
+ * {@code --json} does (see {@link JsonFlagMisuse}); exit code 2. Like every other error, one line: {@code --help} is
  * on every command.
  */
 final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler {
@@ -21,6 +22,12 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();
+        if (JsonFlagMisuse.explains(cl, args)) {
+            // picocli would blame the argument after the file ("Unmatched argument ... 'MODEL'")
+            err.println("trt4j: " + JsonFlagMisuse.MESSAGE);
+            err.flush();
+            return cl.getCommandSpec().exitCodeOnInvalidInput();
+        }
         ParameterException reported = ex;
         if (!(ex instanceof UnmatchedArgumentException) && !cl.getUnmatchedArguments().isEmpty()) {
             // A misspelt required option (--tabel) makes picocli report the option as missing; the misspelling,
