@@ -1,0 +1,217 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.trt4j.Counts;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.ort.OrtRuntime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Refuses, before quantize or convert does any work, a model with an opset or an operator that the tools after it
+ * cannot handle, in one line naming the file and the node. ONNX Runtime's own loader is the judge of what ONNX
+ * defines: the model (with its weights left out, so that this costs one session creation on the graph alone) is
+ * loaded without optimisations, and its refusals are translated:
+ * <ul>
+ *   <li>a default-domain opset newer than the bundled ONNX Runtime supports (ONNX Runtime names its limit);</li>
+ *   <li>a node whose operator the model's opset does not define ({@code No Op registered for X}), or an unknown
+ *       operator of a domain ONNX Runtime implements ({@code com.microsoft}, {@code ai.onnx.ml}).</li>
+ * </ul>
+ * Nodes of any other domain are taken for TensorRT plugins: they stay as they are (unquantized, in FP32), which the
+ * caller tells the user, unless the model is to run in ONNX Runtime, which cannot run them: then they are refused.
+ * Other loader failures (a missing CPU kernel, a type error) are left to the steps that meet them.
+ */
+public final class OperatorCheck {
+    private static final Logger LOG = LoggerFactory.getLogger(OperatorCheck.class);
+    /** Domains whose operators ONNX Runtime implements; nodes of any other domain are plugins. */
+    private static final Set<String> ORT_DOMAINS = Set.of("", "ai.onnx", "ai.onnx.ml", "com.microsoft");
+    private static final Pattern OPSET_TOO_NEW = Pattern.compile(
+            "Opset (\\d+) is under development.*support for domain ai\\.onnx is till opset (\\d+)");
+    private static final Pattern NO_OP = Pattern.compile("No Op registered for (\\S+) with domain_version of (\\d+)");
+    private static final Pattern NOT_REGISTERED = Pattern.compile(
+            "([\\w.]+):(\\S+?)\\(-?\\d+\\) is not a registered function/op");
+    private static final int NAMES_SHOWN = 3;
+
+    private OperatorCheck() {
+    }
+
+    /**
+     * A node of a domain ONNX Runtime does not implement.
+     *
+     * @param label the node's name, or {@code OpType#index} when it has none
+     */
+    public record PluginNode(String label, String domain, String opType) {
+        @Override
+        public String toString() {
+            return "'" + label + "' (" + domain + ":" + opType + ")";
+        }
+    }
+
+    /**
+     * Checks {@code model}.
+     *
+     * @param file     how messages name the model, e.g. its file name
+     * @param ortUse   why the result will run in ONNX Runtime (e.g. {@code --runtime onnxruntime-cpu}), which then
+     *                 refuses plugin nodes; null where it will not
+     * @return the plugin nodes, kept as they are (empty for most models)
+     * @throws Trt4jException {@code "FILE: ..."} naming the opset, or the node and its operator
+     */
+    public static List<PluginNode> require(ModelProto model, String file, String ortUse) {
+        List<PluginNode> plugins = new ArrayList<>();
+        boolean inSubgraph = collectPlugins(model.getGraph(), plugins, false);
+        if (!plugins.isEmpty() && ortUse != null) {
+            PluginNode p = plugins.get(0);
+            throw new Trt4jException(file + ": node '" + p.label() + "' has operator " + p.opType() + " of domain '"
+                    + p.domain() + "', which ONNX Runtime cannot run (" + ortUse + ")");
+        }
+        if (inSubgraph) {
+            // Their outputs cannot be turned into inputs of a loop body; TensorRT or the later steps will judge.
+            LOG.debug("{}: plugin nodes inside subgraphs; ONNX Runtime's operator check skipped", file);
+            return plugins;
+        }
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            OrtRuntime.environment().createSession(graphAlone(model).toByteArray(), options).close();
+        } catch (OrtException e) {
+            String message = String.valueOf(e.getMessage());
+            Matcher opset = OPSET_TOO_NEW.matcher(message);
+            if (opset.find()) {
+                throw new Trt4jException(file + ": opset " + opset.group(1) + " is newer than ONNX Runtime "
+                        + OrtRuntime.version() + " supports (up to opset " + opset.group(2) + "); export the model "
+                        + "at opset " + opset.group(2) + " or earlier");
+            }
+            Matcher noOp = NO_OP.matcher(message);
+            if (noOp.find()) {
+                throw new Trt4jException(file + ": node '" + label(model.getGraph(), "", noOp.group(1))
+                        + "' has operator " + noOp.group(1) + ", which ONNX opset " + noOp.group(2)
+                        + " does not define (a custom operator needs a domain of its own)");
+            }
+            Matcher unknown = NOT_REGISTERED.matcher(message);
+            if (unknown.find()) {
+                throw new Trt4jException(file + ": node '" + label(model.getGraph(), unknown.group(1),
+                        unknown.group(2)) + "' has operator " + unknown.group(2) + " of domain '" + unknown.group(1)
+                        + "', which ONNX Runtime " + OrtRuntime.version() + " does not define");
+            }
+            LOG.debug("{}: ONNX Runtime's operator check did not load the graph: {}", file, message);
+        }
+        return plugins;
+    }
+
+    /** One line for the user about the plugin nodes kept as they are, e.g. for a warning. */
+    public static String describe(String file, List<PluginNode> plugins) {
+        List<String> shown = plugins.subList(0, Math.min(NAMES_SHOWN, plugins.size())).stream()
+                .map(PluginNode::toString).toList();
+        boolean one = plugins.size() == 1;
+        return file + ": " + Counts.of(plugins.size(), "node") + " of a domain ONNX does not define, taken for "
+                + (one ? "a TensorRT plugin and kept as it is" : "TensorRT plugins and kept as they are")
+                + " (no Q/DQ, no FP16): " + String.join(", ", shown) + (plugins.size() > shown.size() ? " and "
+                + (plugins.size() - shown.size()) + " more" : "");
+    }
+
+    /** Adds the plugin nodes of {@code graph} and its subgraphs; whether any lies in a subgraph. */
+    private static boolean collectPlugins(GraphProto graph, List<PluginNode> plugins, boolean subgraph) {
+        boolean inSubgraph = false;
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto n = graph.getNode(i);
+            if (!ORT_DOMAINS.contains(n.getDomain())) {
+                plugins.add(new PluginNode(GraphIndex.label(n, i), n.getDomain(), n.getOpType()));
+                inSubgraph |= subgraph;
+            }
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.hasG()) {
+                    inSubgraph |= collectPlugins(a.getG(), plugins, true);
+                }
+                for (GraphProto g : a.getGraphsList()) {
+                    inSubgraph |= collectPlugins(g, plugins, true);
+                }
+            }
+        }
+        return inSubgraph;
+    }
+
+    /**
+     * {@code model} without the data of its weights and without its plugin nodes: initializers become graph inputs
+     * of the same type and shape (so a 90 MB model is not copied into ONNX Runtime), and a plugin node's outputs
+     * become graph inputs typed as declared (float otherwise).
+     */
+    private static ModelProto graphAlone(ModelProto model) {
+        GraphProto g = model.getGraph();
+        GraphProto.Builder b = g.toBuilder().clearInitializer().clearNode();
+        Map<String, ValueInfoProto> declared = new HashMap<>();
+        g.getValueInfoList().forEach(v -> declared.put(v.getName(), v));
+        g.getOutputList().forEach(v -> declared.put(v.getName(), v));
+        Set<String> inputs = new HashSet<>();
+        g.getInputList().forEach(v -> inputs.add(v.getName()));
+        for (TensorProto t : g.getInitializerList()) {
+            if (inputs.add(t.getName())) {
+                TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+                t.getDimsList().forEach(d -> shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d)));
+                b.addInput(ValueInfoProto.newBuilder().setName(t.getName()).setType(TypeProto.newBuilder()
+                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(t.getDataType()).setShape(shape))));
+            }
+        }
+        for (NodeProto n : g.getNodeList()) {
+            if (ORT_DOMAINS.contains(n.getDomain())) {
+                b.addNode(n);
+                continue;
+            }
+            for (String out : n.getOutputList()) {
+                if (!out.isEmpty() && inputs.add(out)) {
+                    b.addInput(Optional.ofNullable(declared.get(out)).orElseGet(() -> ValueInfoProto.newBuilder()
+                            .setName(out).setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                                    .setElemType(TensorProto.DataType.FLOAT_VALUE))).build()));
+                }
+            }
+        }
+        return model.toBuilder().setGraph(b).build();
+    }
+
+    /** The label of the first node of {@code domain} (default domain for "") and {@code opType}, at any depth. */
+    private static String label(GraphProto graph, String domain, String opType) {
+        return find(graph, domain, opType).orElse(opType);
+    }
+
+    private static Optional<String> find(GraphProto graph, String domain, String opType) {
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            NodeProto n = graph.getNode(i);
+            boolean sameDomain = domain.isEmpty() ? GraphIndex.isDefaultDomain(n.getDomain())
+                    : domain.equals(n.getDomain());
+            if (sameDomain && n.getOpType().equals(opType)) {
+                return Optional.of(GraphIndex.label(n, i));
+            }
+            for (AttributeProto a : n.getAttributeList()) {
+                List<GraphProto> bodies = new ArrayList<>(a.getGraphsList());
+                if (a.hasG()) {
+                    bodies.add(0, a.getG());
+                }
+                for (GraphProto body : bodies) {
+                    Optional<String> found = find(body, domain, opType);
+                    if (found.isPresent()) {
+                        return found;
+                    }
+                }
+            }
+        }
+        return Optional.empty();
+    }
+}
