@@ -19,6 +19,7 @@ import dev.trt4j.quantize.Fp16RangeCheck;
 import dev.trt4j.quantize.InputSpecializer;
 import dev.trt4j.quantize.ModelFolder;
 import dev.trt4j.quantize.NodeSelection;
+import dev.trt4j.quantize.OperatorCheck;
 import dev.trt4j.quantize.OpsetUpgrade;
 import dev.trt4j.stats.ActivationStatisticsCollector;
 import dev.trt4j.stats.StatisticsOptions;
@@ -127,6 +128,11 @@ public final class ConvertCommand implements Callable<Integer> {
         OutputModel.requireDistinct(out, modelFile, "converted");
         OnnxModel onnx = OnnxModel.load(modelFile);
         samples.requireSequenceLengthFits(onnx);
+        // Before any step: an operator or opset nothing downstream knows is the model's fault. Only FP16's range
+        // check runs the model in ONNX Runtime; every other step keeps plugin nodes as they are.
+        String fileName = modelFile.getFileName().toString();
+        List<OperatorCheck.PluginNode> plugins = OperatorCheck.require(onnx.proto(), fileName,
+                fp16 && samples.givesSamples() ? "--data runs it in ONNX Runtime for FP16's range check" : null);
         long sourceOpset;
         ModelProto converted;
         Fp16Converter.Result half = null;
@@ -169,6 +175,11 @@ public final class ConvertCommand implements Callable<Integer> {
             converted = half.model();
         }
         AtomicFiles.write(out, converted::writeTo);
+        if (!plugins.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: " + OperatorCheck.describe(fileName, plugins));
+            err.flush();
+        }
         print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, fixedShapes, folded, half,
                 beyondFp16);
         return 0;

@@ -14,6 +14,7 @@ import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtOptimizedGraph;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.BiasCorrection;
+import dev.trt4j.quantize.OperatorCheck;
 import dev.trt4j.quantize.OrtImplicitQuantization;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationReport;
@@ -99,10 +100,14 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         OnnxModel onnx = OnnxModel.load(modelFile);
         dataArguments.requireSequenceLengthFits(onnx);
-        CalibrationTable ranges = readTable(onnx);
         ModelProto proto = onnx.proto();
         QdqQuantizer quantizer = new QdqQuantizer(quantization.config(proto, modelFile));
         BiasCorrectionArguments.requireTensorRtLayout(biasCorrection != null, quantizer.config());
+        // Before the table and any work: an operator or opset nothing downstream knows is the model's fault.
+        String name = modelFile.getFileName().toString();
+        List<OperatorCheck.PluginNode> plugins = OperatorCheck.require(proto, name,
+                quantizer.config().target() == QuantizationTarget.ONNXRUNTIME_CPU ? "--runtime onnxruntime-cpu" : null);
+        CalibrationTable ranges = readTable(onnx);
         QuantizationResult result;
         try {
             List<String> missing = quantizer.requiredActivations(proto).stream()
@@ -127,6 +132,11 @@ public final class QuantizeCommand implements Callable<Integer> {
             result = new QuantizationResult(corrected.model(), result.report());
         }
         result.write(out);
+        if (!plugins.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: " + OperatorCheck.describe(name, plugins));
+            err.flush();
+        }
         QuantizationReport report = result.report();
         // Whether ONNX Runtime fuses the layout is the point of that target, so check it rather than assume it.
         OrtOptimizedGraph fused = report.target() == QuantizationTarget.ONNXRUNTIME_CPU
