@@ -4,6 +4,8 @@ import ai.onnx.proto.OnnxMl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.cli.CliRun;
+import dev.trt4j.data.npy.NpyArray;
+import dev.trt4j.data.npy.NpyFile;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -150,6 +152,24 @@ class UnsupportedOperatorsTest {
     }
 
     @Test
+    void anUnknownOperatorAfterAPluginNodeIsStillFound() throws IOException {
+        OnnxMl.ModelProto plugin = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model("p.onnx", "MyPlugin",
+                "trt.plugins", 13)));
+        OnnxMl.GraphProto.Builder g = plugin.getGraph().toBuilder();
+        g.setNode(1, g.getNode(1).toBuilder().setOutput(0, "p"));
+        g.addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relux").setName("after").addInput("p").addOutput("y"));
+        Path model = Files.write(dir.resolve("plugin-relux.onnx"), plugin.toBuilder().setGraph(g).build()
+                .toByteArray());
+        Path out = dir.resolve("plugin-relux.q.onnx");
+        CliRun run = quantize(model, out);
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: plugin-relux.onnx: node 'after' has operator Relux, which "
+                + "ONNX opset 13 does not define (a custom operator needs a domain of its own)");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void aPluginNodeIsRefusedWhereTheModelIsToRunInOnnxRuntime() throws IOException {
         Path model = model("plugin-ort.onnx", "MyPlugin", "trt.plugins", 13);
         Path out = dir.resolve("plugin.ort.onnx");
@@ -158,6 +178,16 @@ class UnsupportedOperatorsTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).containsExactly("trt4j: plugin-ort.onnx: node 'act' has operator MyPlugin of "
                 + "domain 'trt.plugins', which ONNX Runtime cannot run (--runtime onnxruntime-cpu)");
+        assertThat(out).doesNotExist();
+
+        Path data = dir.resolve("x.npy");
+        NpyFile.write(data, NpyArray.ofFloats(new long[] {2, 4}, new float[8]));
+        CliRun convert = CliRun.of("convert", model.toString(), "--fp16", "--data", data.toString(), "--out",
+                out.toString());
+        assertThat(convert.exitCode()).isEqualTo(1);
+        assertThat(convert.errLines()).containsExactly("trt4j: plugin-ort.onnx: node 'act' has operator MyPlugin of "
+                + "domain 'trt.plugins', which ONNX Runtime cannot run (--data runs it in ONNX Runtime for FP16's "
+                + "range check)");
         assertThat(out).doesNotExist();
     }
 }
