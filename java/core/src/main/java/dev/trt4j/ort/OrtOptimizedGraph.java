@@ -64,7 +64,7 @@ public record OrtOptimizedGraph(Map<String, Integer> operators) {
             return new OrtOptimizedGraph(counts);
         } catch (OrtException e) {
             throw new Trt4jException("ONNX Runtime cannot optimise model '" + model.getGraph().getName() + "': "
-                    + String.valueOf(e.getMessage()).strip().lines().findFirst().orElse(""), e);
+                    + OrtErrorText.of(e.getMessage()), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
