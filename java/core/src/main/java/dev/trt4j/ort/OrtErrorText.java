@@ -8,12 +8,17 @@ import java.util.regex.Pattern;
  * status ({@code Error code - ORT_FAIL - message: }), repeats the file trt4j already names
  * ({@code Load model from F failed:}) and often embeds the C++ source location with the full signature of the
  * function that failed; none of that says what is wrong with the model, and the signature alone can take 200
- * characters.
+ * characters. Where the loader refuses one node, the node's input and output types it lists are dropped too, and
+ * an operator the opset does not define is said in words.
  */
 public final class OrtErrorText {
     private static final Pattern STATUS = Pattern.compile("^Error code - \\w+ - message:\\s*");
     private static final Pattern LOAD_PREFIX = Pattern.compile("^Load model from .*? failed: ?");
     private static final Pattern SOURCE_LOCATION = Pattern.compile("\\S+\\.(?:h|hpp|cc|cpp|cu):\\d+ ");
+    /** {@code This is an invalid model. In Node, ("name", Op, "domain", -1) : (inputs) -> (outputs) , Error why}. */
+    private static final Pattern INVALID_NODE = Pattern.compile(
+            "^This is an invalid model\\. In Node, \\(\"([^\"]*)\", ([^,]+), \"([^\"]*)\", -?\\d+\\) : .*? , Error (.+)$");
+    private static final Pattern NO_OP = Pattern.compile("^No Op registered for (\\S+) with domain_version of (\\d+)$");
 
     private OrtErrorText() {
     }
@@ -27,7 +32,23 @@ public final class OrtErrorText {
         line = STATUS.matcher(line).replaceFirst("");
         line = LOAD_PREFIX.matcher(line).replaceFirst("");
         line = withoutSourceLocations(line).strip();
-        return line.isEmpty() ? "unknown error" : line;
+        return line.isEmpty() ? "unknown error" : aboutTheNode(line);
+    }
+
+    /** A refusal of one node as "node 'N' ...", without the types the loader lists; other lines as they are. */
+    private static String aboutTheNode(String line) {
+        Matcher node = INVALID_NODE.matcher(line);
+        if (!node.find()) {
+            return line;
+        }
+        String name = node.group(1).isEmpty() ? node.group(2) : node.group(1);
+        Matcher noOp = NO_OP.matcher(node.group(4).strip());
+        if (noOp.find() && node.group(3).isEmpty()) {
+            return "node '" + name + "' has operator " + noOp.group(1) + ", which ONNX opset " + noOp.group(2)
+                    + " does not define";
+        }
+        String domain = node.group(3).isEmpty() ? "" : node.group(3) + ":";
+        return "node '" + name + "' (" + domain + node.group(2) + "): " + node.group(4).strip();
     }
 
     /** Drops each {@code file.h:NN} and the C++ signature that follows it (up to its closing parenthesis). */

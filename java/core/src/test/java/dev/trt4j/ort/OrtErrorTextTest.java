@@ -29,6 +29,17 @@ class OrtErrorTextTest {
     }
 
     @Test
+    void aRefusedNodeIsNamedWithoutTheTypesTheLoaderLists() {
+        assertThat(OrtErrorText.of("Error code - ORT_INVALID_GRAPH - message: This is an invalid model. In Node, "
+                + "(\"Softmay@0\", Softmay, \"\", -1) : (\"linear_1.tmp_1\": tensor(float),) -> (\"softmax_0.tmp_0\",) , "
+                + "Error No Op registered for Softmay with domain_version of 11"))
+                .isEqualTo("node 'Softmay@0' has operator Softmay, which ONNX opset 11 does not define");
+        assertThat(OrtErrorText.of("This is an invalid model. In Node, (\"\", MyPlugin, \"trt.plugins\", -1) : "
+                + "(\"x\": tensor(float),) -> (\"y\",) , Error No opset import for domain 'trt.plugins'"))
+                .isEqualTo("node 'MyPlugin' (trt.plugins:MyPlugin): No opset import for domain 'trt.plugins'");
+    }
+
+    @Test
     void aLocationWithoutASignatureLeavesTheRestAlone() {
         assertThat(OrtErrorText.of("/src/a.cc:12 Non-zero status code returned while running Conv node."))
                 .isEqualTo("Non-zero status code returned while running Conv node.");

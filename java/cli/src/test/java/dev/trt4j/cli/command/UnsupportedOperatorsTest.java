@@ -77,6 +77,24 @@ class UnsupportedOperatorsTest {
     }
 
     @Test
+    void commandsThatRunTheModelNameTheNodeOnnxRuntimeRefuses() throws IOException {
+        Path bad = model("calibrate-bad.onnx", "Relx", "", 13);
+        Path out = dir.resolve("cal-bad");
+        CliRun calibrate = CliRun.of("calibrate", bad.toString(), "--samples", "8", "--method", "max", "--out",
+                out.toString());
+        CliRun evaluate = CliRun.of("evaluate", "--reference", bad.toString(), "--candidate", bad.toString(),
+                "--samples", "8");
+
+        for (CliRun run : new CliRun[] {calibrate, evaluate}) {
+            assertThat(run.exitCode()).as(run.err()).isEqualTo(1);
+            assertThat(run.err().lines().filter(l -> l.startsWith("trt4j: ")).toList()).singleElement().asString()
+                    .endsWith("node 'act' has operator Relx, which ONNX opset 13 does not define")
+                    .doesNotContain("tensor(float)");
+        }
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void anOperatorOnnxDoesNotDefineIsRefusedByQuantizeAndConvertNamingTheNode() throws IOException {
         Path model = model("relux.onnx", "Relux", "", 13);
         String line = "trt4j: relux.onnx: node 'act' has operator Relux, which ONNX opset 13 does not define (a "
