@@ -1,6 +1,7 @@
 package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.FunctionProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -36,8 +37,9 @@ import java.util.regex.Pattern;
  *   <li>a node whose operator the model's opset does not define ({@code No Op registered for X}), or an unknown
  *       operator of a domain ONNX Runtime implements ({@code com.microsoft}, {@code ai.onnx.ml}).</li>
  * </ul>
- * Nodes of any other domain are taken for TensorRT plugins: they stay as they are (unquantized, in FP32), which the
- * caller tells the user, unless the model is to run in ONNX Runtime, which cannot run them: then they are refused.
+ * Nodes of any other domain, unless they call one of the model's local functions (which ONNX Runtime expands), are
+ * taken for TensorRT plugins: they stay as they are (unquantized, in FP32), which the caller tells the user, unless
+ * the model is to run in ONNX Runtime, which cannot run them: then they are refused.
  * Other loader failures (a missing CPU kernel, a type error) are left to the steps that meet them.
  */
 public final class OperatorCheck {
@@ -77,7 +79,8 @@ public final class OperatorCheck {
      */
     public static List<PluginNode> require(ModelProto model, String file, String ortUse) {
         List<PluginNode> plugins = new ArrayList<>();
-        boolean inSubgraph = collectPlugins(model.getGraph(), plugins, false);
+        Set<String> functions = localFunctions(model);
+        boolean inSubgraph = collectPlugins(model.getGraph(), functions, plugins, false);
         if (!plugins.isEmpty() && ortUse != null) {
             PluginNode p = plugins.get(0);
             throw new Trt4jException(file + ": node '" + p.label() + "' has operator " + p.opType() + " of domain '"
@@ -91,7 +94,7 @@ public final class OperatorCheck {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            OrtRuntime.environment().createSession(graphAlone(model).toByteArray(), options).close();
+            OrtRuntime.environment().createSession(graphAlone(model, functions).toByteArray(), options).close();
         } catch (OrtException e) {
             String message = String.valueOf(e.getMessage());
             Matcher opset = OPSET_TOO_NEW.matcher(message);
@@ -128,21 +131,67 @@ public final class OperatorCheck {
                 + (plugins.size() - shown.size()) + " more" : "");
     }
 
+    /**
+     * The model's local functions that ONNX Runtime runs, as {@code domain:name}: a node calling one (as PyTorch's
+     * exporters write modules) is no plugin, ONNX Runtime expands it into the function's body. A function whose
+     * body holds a plugin node (at any depth, through other functions too) is left out: calls of it stay plugins.
+     */
+    private static Set<String> localFunctions(ModelProto model) {
+        Set<String> functions = new HashSet<>();
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (FunctionProto f : model.getFunctionsList()) {
+                String key = f.getDomain() + ":" + f.getName();
+                if (!functions.contains(key) && allRunInOrt(f.getNodeList(), functions)) {
+                    functions.add(key);
+                    grew = true;
+                }
+            }
+        }
+        return functions;
+    }
+
+    private static boolean allRunInOrt(List<NodeProto> nodes, Set<String> functions) {
+        for (NodeProto n : nodes) {
+            if (!runsInOrt(n, functions)) {
+                return false;
+            }
+            for (AttributeProto a : n.getAttributeList()) {
+                if (a.hasG() && !allRunInOrt(a.getG().getNodeList(), functions)) {
+                    return false;
+                }
+                for (GraphProto g : a.getGraphsList()) {
+                    if (!allRunInOrt(g.getNodeList(), functions)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        return true;
+    }
+
+    /** Whether ONNX Runtime runs {@code n}: an operator of a domain it implements or a call of a local function. */
+    private static boolean runsInOrt(NodeProto n, Set<String> functions) {
+        return ORT_DOMAINS.contains(n.getDomain()) || functions.contains(n.getDomain() + ":" + n.getOpType());
+    }
+
     /** Adds the plugin nodes of {@code graph} and its subgraphs; whether any lies in a subgraph. */
-    private static boolean collectPlugins(GraphProto graph, List<PluginNode> plugins, boolean subgraph) {
+    private static boolean collectPlugins(GraphProto graph, Set<String> functions, List<PluginNode> plugins,
+                                          boolean subgraph) {
         boolean inSubgraph = false;
         for (int i = 0; i < graph.getNodeCount(); i++) {
             NodeProto n = graph.getNode(i);
-            if (!ORT_DOMAINS.contains(n.getDomain())) {
+            if (!runsInOrt(n, functions)) {
                 plugins.add(new PluginNode(GraphIndex.label(n, i), n.getDomain(), n.getOpType()));
                 inSubgraph |= subgraph;
             }
             for (AttributeProto a : n.getAttributeList()) {
                 if (a.hasG()) {
-                    inSubgraph |= collectPlugins(a.getG(), plugins, true);
+                    inSubgraph |= collectPlugins(a.getG(), functions, plugins, true);
                 }
                 for (GraphProto g : a.getGraphsList()) {
-                    inSubgraph |= collectPlugins(g, plugins, true);
+                    inSubgraph |= collectPlugins(g, functions, plugins, true);
                 }
             }
         }
@@ -154,7 +203,7 @@ public final class OperatorCheck {
      * of the same type and shape (so a 90 MB model is not copied into ONNX Runtime), and a plugin node's outputs
      * become graph inputs typed as declared (float otherwise).
      */
-    private static ModelProto graphAlone(ModelProto model) {
+    private static ModelProto graphAlone(ModelProto model, Set<String> functions) {
         GraphProto g = model.getGraph();
         GraphProto.Builder b = g.toBuilder().clearInitializer().clearNode();
         Map<String, ValueInfoProto> declared = new HashMap<>();
@@ -171,7 +220,7 @@ public final class OperatorCheck {
             }
         }
         for (NodeProto n : g.getNodeList()) {
-            if (ORT_DOMAINS.contains(n.getDomain())) {
+            if (runsInOrt(n, functions)) {
                 b.addNode(n);
                 continue;
             }

@@ -208,4 +208,51 @@ class UnsupportedOperatorsTest {
                 + "range check)");
         assertThat(out).doesNotExist();
     }
+
+    @Test
+    void aCallOfALocalFunctionIsNoPlugin() throws IOException {
+        // PyTorch's exporters write modules as local functions of a domain of their own, which ONNX Runtime expands
+        OnnxMl.ModelProto plain = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model("f.onnx", "MyRelu",
+                "local.fn", 13)));
+        OnnxMl.FunctionProto myRelu = OnnxMl.FunctionProto.newBuilder().setName("MyRelu").setDomain("local.fn")
+                .addInput("X").addOutput("Y").addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").addInput("X").addOutput("Y")).build();
+        Path model = Files.write(dir.resolve("function.onnx"), plain.toBuilder().addFunctions(myRelu).build()
+                .toByteArray());
+
+        for (String runtime : new String[] {"tensorrt", "onnxruntime-cpu"}) {
+            Path out = dir.resolve("function." + runtime + ".onnx");
+            CliRun run = quantize(model, out, "--runtime", runtime);
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.err()).as(runtime).doesNotContain("plugin", "cannot run");
+            assertThat(out).exists();
+        }
+        Path data = dir.resolve("f.npy");
+        NpyFile.write(data, NpyArray.ofFloats(new long[] {2, 4}, new float[8]));
+        CliRun convert = CliRun.of("convert", model.toString(), "--fp16", "--data", data.toString(), "--out",
+                dir.resolve("function.fp16.onnx").toString());
+        assertThat(convert.exitCode()).as(convert.err()).isZero();
+        assertThat(convert.err()).doesNotContain("plugin", "cannot run");
+    }
+
+    @Test
+    void aCallOfALocalFunctionAroundAPluginIsAPlugin() throws IOException {
+        OnnxMl.ModelProto plain = OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model("fp.onnx", "Wrapped",
+                "local.fn", 13)));
+        OnnxMl.FunctionProto wrapped = OnnxMl.FunctionProto.newBuilder().setName("Wrapped").setDomain("local.fn")
+                .addInput("X").addOutput("Y").addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("trt.plugins").setVersion(1))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MyPlugin").setDomain("trt.plugins").addInput("X")
+                        .addOutput("Y")).build();
+        Path model = Files.write(dir.resolve("function-plugin.onnx"), plain.toBuilder().addFunctions(wrapped)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("trt.plugins").setVersion(1))
+                .build().toByteArray());
+        Path out = dir.resolve("function-plugin.q.onnx");
+        CliRun run = quantize(model, out);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).containsExactly("trt4j: function-plugin.onnx: 1 node of a domain ONNX does not "
+                + "define, taken for a TensorRT plugin and kept as it is (no Q/DQ, no FP16): 'act' (local.fn:Wrapped)");
+    }
 }
