@@ -22,11 +22,14 @@ import java.util.Set;
  * {@code Slice} (its data input), {@code Unsqueeze}, {@code Squeeze}, {@code Reshape}, {@code Expand},
  * {@code Cast} and {@code Identity}, they come from
  * <ul>
- *   <li>a constant integer tensor holding exactly 0, 1, …, P−1 (any leading dimensions of 1): the
- *       {@code position_ids} buffer of HuggingFace BERT-like exports (MiniLM, BERT), sliced to the sequence
- *       length; or</li>
- *   <li>a {@code Range} whose start is a constant 0 (position ids computed from the sequence length).</li>
+ *   <li>a constant integer tensor holding exactly 0, 1, …, P−1 (any leading dimensions of 1), passed through a
+ *       {@code Slice}: the {@code position_ids} buffer of HuggingFace BERT-like exports (MiniLM, BERT), sliced to
+ *       the sequence length; or</li>
+ *   <li>a {@code Range} whose start is a constant 0 and whose limit is not a constant (position ids computed from
+ *       the sequence length).</li>
  * </ul>
+ * Ids that are not cut to the sequence (all P rows of a table, always) are no limit on it: a vision tower's patch
+ * positions (CLIP, SigLIP: {@code position_embedding(position_ids)} with all ids) or a prompt-tuning prefix.
  * Names play no part: the word-embedding {@code Gather} reads {@code input_ids} (a graph input, not position ids),
  * and a token-type table reads its ids or a constant of zeros, so neither is taken for the position table. A model
  * whose position ids are a graph input, or computed otherwise (rotary or relative positions), has no table found;
@@ -68,7 +71,7 @@ public record PositionTable(String node, String table, long rows) {
                 continue;
             }
             long rows = table.getDims(0);
-            if (rows > 0 && arePositionIds(node.getInput(1), rows, constants, producers, 0)) {
+            if (rows > 0 && arePositionIds(node.getInput(1), rows, constants, producers, 0, false)) {
                 return Optional.of(new PositionTable(node.getName().isEmpty() ? node.getOutput(0) : node.getName(),
                         node.getInput(0), rows));
             }
@@ -76,11 +79,15 @@ public record PositionTable(String node, String table, long rows) {
         return Optional.empty();
     }
 
+    /**
+     * Whether {@code tensor} holds position ids; {@code sliced}: whether a {@code Slice} lies between it and the
+     * {@code Gather}.
+     */
     private static boolean arePositionIds(String tensor, long rows, Map<String, TensorProto> constants,
-                                          Map<String, NodeProto> producers, int depth) {
+                                          Map<String, NodeProto> producers, int depth, boolean sliced) {
         TensorProto constant = constants.get(tensor);
         if (constant != null) {
-            return isCount(constant, rows);
+            return sliced && isCount(constant, rows);
         }
         NodeProto producer = producers.get(tensor);
         if (producer == null || depth >= MAX_DEPTH || producer.getInputCount() == 0) {
@@ -88,10 +95,11 @@ public record PositionTable(String node, String table, long rows) {
         }
         if (producer.getOpType().equals("Range")) {
             TensorProto start = constants.get(producer.getInput(0));
-            return start != null && isCount(start, 1);
+            return start != null && isCount(start, 1) && producer.getInputCount() > 1
+                    && !constants.containsKey(producer.getInput(1));
         }
-        return PASS_THROUGH.contains(producer.getOpType())
-                && arePositionIds(producer.getInput(0), rows, constants, producers, depth + 1);
+        return PASS_THROUGH.contains(producer.getOpType()) && arePositionIds(producer.getInput(0), rows, constants,
+                producers, depth + 1, sliced || producer.getOpType().equals("Slice"));
     }
 
     /** Whether {@code t} is an integer tensor of n elements 0, 1, …, n−1, all but its last dimension 1. */

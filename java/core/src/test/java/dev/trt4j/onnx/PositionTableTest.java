@@ -40,7 +40,8 @@ class PositionTableTest {
                 .addAttribute(AttributeProto.newBuilder().setName("value_ints").setType(AttributeProto.AttributeType.INTS)
                         .addInts(0).addInts(1).addInts(2).addInts(3)).build();
         GraphProto constant = GraphProto.newBuilder().addInitializer(floatTable("table", 4)).addNode(ids)
-                .addNode(node("Unsqueeze", "u", "ids", "axes", "u_ids"))
+                .addNode(node("Slice", "s", "ids", "zero", "n", "s_ids"))
+                .addNode(node("Unsqueeze", "u", "s_ids", "axes", "u_ids"))
                 .addNode(node("Gather", "g", "table", "u_ids", "p")).build();
         assertThat(PositionTable.find(constant)).contains(new PositionTable("g", "table", 4));
 
@@ -49,6 +50,29 @@ class PositionTableTest {
                 .addNode(node("Range", "r", "zero", "n", "one", "ids"))
                 .addNode(node("Gather", "", "table", "ids", "p")).build();
         assertThat(PositionTable.find(range)).contains(new PositionTable("p", "table", 16));
+    }
+
+    @Test
+    void idsNotCutToTheSequenceAreNoLimit() {
+        // CLIP's vision tower reads all its patch positions (constant ids, no Slice), before the text tower whose
+        // ids are sliced to the sequence; a Range up to a constant is as fixed
+        GraphProto g = GraphProto.newBuilder()
+                .addInitializer(floatTable("patches", 4)).addInitializer(rawCount("patch_ids", 4))
+                .addInitializer(floatTable("prefix", 3)).addInitializer(int64("zero", 0))
+                .addInitializer(int64("one", 1)).addInitializer(int64("three", 3))
+                .addInitializer(floatTable("wpe", ROWS)).addInitializer(rawCount("ids", ROWS))
+                .addNode(node("Gather", "vision_positions", "patches", "patch_ids", "v"))
+                .addNode(node("Range", "r", "zero", "three", "one", "prefix_ids"))
+                .addNode(node("Gather", "prefix_tokens", "prefix", "prefix_ids", "q"))
+                .addNode(node("Shape", "shape", "input_ids", "s"))
+                .addNode(node("Gather", "len", "s", "one", "n"))
+                .addNode(node("Slice", "slice", "ids", "zero", "n", "one", "one", "sliced"))
+                .addNode(node("Gather", "text_positions", "wpe", "sliced", "p"))
+                .build();
+
+        assertThat(PositionTable.find(g)).contains(new PositionTable("text_positions", "wpe", ROWS));
+        GraphProto visionOnly = g.toBuilder().removeNode(6).build();
+        assertThat(PositionTable.find(visionOnly)).isEmpty();
     }
 
     @Test
@@ -71,8 +95,9 @@ class PositionTableTest {
     void countsMustMatchTheTableRows() {
         // ids 0..P-1 of another length than the table: not this table's positions
         GraphProto g = GraphProto.newBuilder().addInitializer(floatTable("table", ROWS))
-                .addInitializer(rawCount("ids", ROWS - 1))
-                .addNode(node("Gather", "g", "table", "ids", "p")).build();
+                .addInitializer(rawCount("ids", ROWS - 1)).addInitializer(int64("zero", 0))
+                .addNode(node("Slice", "s", "ids", "zero", "n", "sliced"))
+                .addNode(node("Gather", "g", "table", "sliced", "p")).build();
 
         assertThat(PositionTable.find(g)).isEmpty();
     }

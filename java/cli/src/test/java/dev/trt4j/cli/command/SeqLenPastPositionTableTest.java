@@ -76,4 +76,38 @@ class SeqLenPastPositionTableTest {
         CliRun run = CliRun.of("calibrate", model.toString(), "--seq-len", "9", "--out", dir.resolve("cal").toString());
         assertThat(run.err()).doesNotContain("position table");
     }
+
+    @Test
+    void allOfAVisionTowersPositionsAreNoLimitOnTheText() throws IOException {
+        // CLIP: the vision tower gathers all 4 of its patch positions (ids not sliced to any sequence) before the
+        // text tower, whose table has 8 rows; a 6-token sequence fits
+        Path text = TestModels.positionTable(dir.resolve("text.onnx"), 8);
+        ai.onnx.proto.OnnxMl.ModelProto m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(text));
+        ai.onnx.proto.OnnxMl.TensorProto.Builder patches = ai.onnx.proto.OnnxMl.TensorProto.newBuilder()
+                .setName("patches").setDataType(1).addDims(4).addDims(4);
+        ai.onnx.proto.OnnxMl.TensorProto.Builder ids = ai.onnx.proto.OnnxMl.TensorProto.newBuilder()
+                .setName("patch_ids").setDataType(7).addDims(1).addDims(4);
+        for (int i = 0; i < 4; i++) {
+            ids.addInt64Data(i);
+            for (int j = 0; j < 4; j++) {
+                patches.addFloatData(0.1f * i);
+            }
+        }
+        ai.onnx.proto.OnnxMl.GraphProto.Builder g = m.getGraph().toBuilder().addInitializer(patches)
+                .addInitializer(ids).addOutput(m.getGraph().getOutput(0).toBuilder().setName("v"));
+        g.addNode(0, ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Gather").setName("vision_positions")
+                .addInput("patches").addInput("patch_ids").addOutput("v"));
+        Path clip = Files.write(dir.resolve("clip.onnx"), m.toBuilder().setGraph(g).build().toByteArray());
+
+        CliRun bench = CliRun.of("bench", clip.toString(), "--shapes", "input_ids:1x6", "--warmup", "10",
+                "--warmup-iterations", "1", "--duration", "0.05", "--iterations", "3", "--threads", "1");
+        assertThat(bench.exitCode()).as(bench.err()).isZero();
+        CliRun calibrate = CliRun.of("calibrate", clip.toString(), "--seq-len", "6", "--out",
+                dir.resolve("cal").toString());
+        assertThat(calibrate.err()).doesNotContain("position table");
+        // the text table still limits it
+        CliRun past = CliRun.of("calibrate", clip.toString(), "--seq-len", "9", "--out", dir.resolve("cal").toString());
+        assertThat(past.errLines()).containsExactly("trt4j: --seq-len 9: clip.onnx's position table has 8 rows (node "
+                + "'position'); use --seq-len 8 or less");
+    }
 }
