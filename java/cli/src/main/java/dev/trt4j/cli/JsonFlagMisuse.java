@@ -56,14 +56,21 @@ final class JsonFlagMisuse {
     }
 
     /**
-     * Refuses a parse that succeeded with {@code --json x.json} where x.json was taken as the model.
+     * Refuses a parse that succeeded with {@code --json x.json} where x.json was taken as the model, unless help
+     * was asked for.
      *
      * @throws ParameterException with {@link #MESSAGE}
      */
     static void check(ParseResult parsed) {
         ParseResult last = parsed;
         while (last.subcommand() != null) {
+            if (last.isUsageHelpRequested() || last.isVersionHelpRequested()) {
+                return;
+            }
             last = last.subcommand();
+        }
+        if (last.isUsageHelpRequested() || last.isVersionHelpRequested()) {
+            return; // -h shows the help whatever else the line holds, as it does without --json
         }
         if (!isFlag(last.commandSpec()) || !last.hasMatchedOption(OPTION)) {
             return;

@@ -45,6 +45,18 @@ class JsonFlagMisuseTest {
     }
 
     @Test
+    void helpIsShownWhateverFollowsJson() {
+        // as 'inspect -h x.json' shows the help
+        for (String[] args : new String[][] {{"inspect", "-h", "--json", "x.json"}, {"inspect", "--json", "x.json",
+            "--help"}, {"calibrate", "--json", "x.json", "-h"}}) {
+            CliRun run = CliRun.of(args);
+            assertThat(run.exitCode()).as(String.join(" ", args)).isZero();
+            assertThat(run.out()).as(String.join(" ", args)).startsWith("Usage: trt4j " + args[0]);
+            assertThat(run.err()).isEmpty();
+        }
+    }
+
+    @Test
     void anAttachedFile() throws IOException {
         Path model = TestModels.relu(dir.resolve("relu.onnx"));
         assertMisuse(CliRun.of("inspect", model.toString(), "--json=" + dir.resolve("x.json")));
