@@ -80,10 +80,8 @@ public final class EngineBuild {
             ProgressListener progress) {
         ModelFacts model = ModelFacts.of(OnnxModel.load(request.model()));
         EngineBuildPlan plan = EngineBuildPlanner.plan(request, model, engineOut);
-        EngineBuilder builder = builders.get();
-        // before any sample is read: without the GPU libraries no calibration pass is worth running
-        builder.availability().orThrow();
         boolean computesRanges = plan.calibration().filter(CalibrationPlan::computesRanges).isPresent();
+        // Usage errors first: the missing GPU must not hide them.
         if (!request.feedback().isEmpty() && !computesRanges) {
             throw new InvalidOptionException("--feedback " + request.feedback() + ": state is fed back only while "
                     + "trt4j computes INT8 ranges from --data with its own calibrators (max, entropy, percentile, "
@@ -93,6 +91,11 @@ public final class EngineBuild {
         if (computesRanges) {
             // A misspelt link is named as such, before the samples open and misread it as data that does not fit.
             request.feedback().start(model.name(), plan.model().inputs(), plan.model().onnx().outputs());
+        }
+        EngineBuilder builder = builders.get();
+        // before any sample is read: without the GPU libraries no calibration pass is worth running
+        builder.availability().orThrow();
+        if (computesRanges) {
             plan = withComputedRanges(request, plan, progress);
         }
         // After computed ranges the plan hands TensorRT a cache, so samples are opened only for TensorRT's calibrators.

@@ -305,7 +305,7 @@ public final class EngineBuildRequest {
                         + "use --int8-mode explicit with a Q/DQ model from trt4j quantize");
             }
             if ((tableFile != null || table != null) && calibrationCache != null) {
-                throw new Trt4jException("give either --table or --cache, not both");
+                throw new InvalidOptionException("give either --table or --cache, not both");
             }
             if (optimizationLevel != null && (optimizationLevel < 0 || optimizationLevel > 5)) {
                 throw new InvalidOptionException("--opt-level must be 0..5, got " + optimizationLevel);

@@ -1,7 +1,6 @@
 package dev.trt4j.engine;
 
 import dev.trt4j.InvalidOptionException;
-import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.util.ArrayList;
@@ -26,7 +25,7 @@ public final class OptimizationProfiles {
     /**
      * Builds the profiles the options describe (empty when none are given).
      *
-     * @throws Trt4jException when the options contradict each other or a range is not min ≤ opt ≤ max
+     * @throws InvalidOptionException when the options contradict each other or a range is not min ≤ opt ≤ max
      */
     public static List<OptimizationProfile> fromOptions(List<String> shapes, List<String> minShapes,
             List<String> optShapes, List<String> maxShapes) {
@@ -66,7 +65,8 @@ public final class OptimizationProfiles {
      * Checks profiles against the model's inputs: every named input exists, ranks and fixed dimensions agree,
      * and every input with a dynamic dimension has a range in every profile.
      *
-     * @throws Trt4jException naming the profile, the input and what is wrong
+     * @throws InvalidOptionException naming the profile, the input and what is wrong (options that do not fit the
+     *         model are a usage error)
      */
     public static void validate(List<OptimizationProfile> profiles, List<TensorSpec> inputs) {
         Map<String, TensorSpec> byName = new LinkedHashMap<>();
@@ -74,7 +74,7 @@ public final class OptimizationProfiles {
         if (profiles.isEmpty()) {
             for (TensorSpec spec : inputs) {
                 if (spec.isDynamic()) {
-                    throw new Trt4jException("model input '" + spec.name() + "' has dynamic shape " + spec.shapeText()
+                    throw new InvalidOptionException("model input '" + spec.name() + "' has dynamic shape " + spec.shapeText()
                             + ": give --shapes or --min-shapes/--opt-shapes/--max-shapes");
                 }
             }
@@ -85,14 +85,14 @@ public final class OptimizationProfiles {
             for (Map.Entry<String, ShapeRange> e : profile.inputs().entrySet()) {
                 TensorSpec spec = byName.get(e.getKey());
                 if (spec == null) {
-                    throw new Trt4jException("profile " + p + " names input '" + e.getKey()
+                    throw new InvalidOptionException("profile " + p + " names input '" + e.getKey()
                             + "' that the model does not have; model inputs are " + byName.keySet());
                 }
                 checkAgainstModel(p, spec, e.getValue());
             }
             for (TensorSpec spec : inputs) {
                 if (spec.isDynamic() && profile.rangeOf(spec.name()) == null) {
-                    throw new Trt4jException("profile " + p + " has no shape for dynamic input '" + spec.name() + "' "
+                    throw new InvalidOptionException("profile " + p + " has no shape for dynamic input '" + spec.name() + "' "
                             + spec.shapeText());
                 }
             }
@@ -106,7 +106,7 @@ public final class OptimizationProfiles {
     public static Map<String, long[]> calibrationShapes(List<OptimizationProfile> profiles, int profileIndex,
             List<TensorSpec> inputs) {
         if (!profiles.isEmpty() && (profileIndex < 0 || profileIndex >= profiles.size())) {
-            throw new Trt4jException("calibration profile " + profileIndex + " does not exist; there are "
+            throw new InvalidOptionException("calibration profile " + profileIndex + " does not exist; there are "
                     + profiles.size() + " profiles (0.." + (profiles.size() - 1) + ")");
         }
         Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -117,7 +117,7 @@ public final class OptimizationProfiles {
             } else if (!spec.isDynamic()) {
                 shapes.put(spec.name(), spec.dims());
             } else {
-                throw new Trt4jException("model input '" + spec.name() + "' has dynamic shape " + spec.shapeText()
+                throw new InvalidOptionException("model input '" + spec.name() + "' has dynamic shape " + spec.shapeText()
                         + ": give a profile so that calibration has a shape");
             }
         }
@@ -127,7 +127,7 @@ public final class OptimizationProfiles {
     private static void checkAgainstModel(int p, TensorSpec spec, ShapeRange range) {
         long[] dims = spec.dims();
         if (dims.length != range.rank()) {
-            throw new Trt4jException("profile " + p + ": input '" + spec.name() + "' has rank " + dims.length + " "
+            throw new InvalidOptionException("profile " + p + ": input '" + spec.name() + "' has rank " + dims.length + " "
                     + spec.shapeText() + " but the profile gives rank " + range.rank() + " ("
                     + ShapeSpecParser.format(range.opt()) + ")");
         }
@@ -135,7 +135,7 @@ public final class OptimizationProfiles {
         long[] max = range.max();
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] >= 0 && (min[i] != dims[i] || max[i] != dims[i])) {
-                throw new Trt4jException("profile " + p + ": input '" + spec.name() + "' dimension " + i
+                throw new InvalidOptionException("profile " + p + ": input '" + spec.name() + "' dimension " + i
                         + " is fixed at " + dims[i] + " in the model but the profile gives " + range);
             }
         }
@@ -158,7 +158,7 @@ public final class OptimizationProfiles {
         for (String name : names) {
             long[] o = opt.get(name);
             if (o == null) {
-                throw new Trt4jException("profile " + p + ": input '" + name + "' has --min-shapes/--max-shapes but no "
+                throw new InvalidOptionException("profile " + p + ": input '" + name + "' has --min-shapes/--max-shapes but no "
                         + "--opt-shapes");
             }
             long[] lo = min.getOrDefault(name, o);
@@ -166,7 +166,7 @@ public final class OptimizationProfiles {
             try {
                 ranges.put(name, new ShapeRange(lo, o, hi));
             } catch (IllegalArgumentException ex) {
-                throw new Trt4jException("profile " + p + ": input '" + name + "': " + ex.getMessage());
+                throw new InvalidOptionException("profile " + p + ": input '" + name + "': " + ex.getMessage());
             }
         }
         return new OptimizationProfile(ranges);

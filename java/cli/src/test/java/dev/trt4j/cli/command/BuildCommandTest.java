@@ -61,6 +61,33 @@ class BuildCommandTest {
         assertThat(list(dir)).containsExactly(model);
     }
 
+    /**
+     * Options that contradict each other or the model are usage errors (exit 2) in build as in calibrate and bench,
+     * and on a machine without the driver they are reported instead of the missing driver, not hidden behind it.
+     */
+    @Test
+    void optionsThatDoNotFitTheModelAreUsageErrorsBeforeTheGpuCheck() throws Exception {
+        assumeTrue(NativeLibraryLocator.system().find(NativeLibraryLocator.CUDA_DRIVER).isEmpty(),
+                "this machine has a CUDA driver");
+        Path model = TestModels.relu(dir.resolve("relu.onnx"));
+        String m = model.toString();
+        String out = dir.resolve("engines/relu.engine").toString();
+        assertThat(fails(2, "build", m, "--precision", "fp32", "--shapes", "y:2x4", "--out", out))
+                .isEqualTo("trt4j: profile 0 names input 'y' that the model does not have; model inputs are [x]");
+        assertThat(fails(2, "build", m, "--precision", "fp32", "--shapes", "x:2", "--out", out))
+                .isEqualTo("trt4j: profile 0: input 'x' has rank 2 [batch,4] but the profile gives rank 1 (2)");
+        assertThat(fails(2, "build", m, "--precision", "fp32", "--out", out))
+                .isEqualTo("trt4j: model input 'x' has dynamic shape [batch,4]: give --shapes or "
+                        + "--min-shapes/--opt-shapes/--max-shapes");
+        assertThat(fails(2, "build", m, "--precision", "fp32", "--min-shapes", "x:8x4", "--opt-shapes", "x:2x4",
+                "--out", out)).startsWith("trt4j: profile 0: input 'x': ");
+        assertThat(fails(2, "build", m, "--precision", "int8", "--shapes", "x:2x4", "--table", "t.json", "--cache",
+                "c.cache", "--out", out)).isEqualTo("trt4j: give either --table or --cache, not both");
+        assertThat(fails(2, "build", m, "--precision", "fp32", "--shapes", "x:2x4", "--feedback", "y=x", "--out",
+                out)).startsWith("trt4j: --feedback y=x: state is fed back only while trt4j computes INT8 ranges");
+        assertThat(list(dir)).containsExactly(model);
+    }
+
     /** The CPU pass must not run, or even open the samples, where no engine can be built afterwards. */
     @Test
     void withoutTheDriverNoSampleIsReadBeforeFailing() throws Exception {
