@@ -4,6 +4,7 @@ import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.stats.ProgressListener;
 import dev.trt4j.stats.StatisticsOptions;
@@ -92,6 +93,11 @@ public final class EngineBuild {
             // A misspelt link is named as such, before the samples open and misread it as data that does not fit.
             request.feedback().start(model.name(), plan.model().inputs(), plan.model().onnx().outputs());
         }
+        // An output that cannot be written is found now, not after minutes of building (nor hidden by a missing GPU).
+        requireWritable(engineOut);
+        requireWritable(EngineSidecarFile.pathFor(engineOut));
+        plan.calibration().flatMap(CalibrationPlan::writeBack).ifPresent(EngineBuild::requireWritable);
+        plan.timingCache().ifPresent(EngineBuild::requireWritable);
         EngineBuilder builder = builders.get();
         // before any sample is read: without the GPU libraries no calibration pass is worth running
         builder.availability().orThrow();
@@ -168,6 +174,12 @@ public final class EngineBuild {
 
     private static void writeEngine(Path engineOut, BuiltEngine built) {
         AtomicFiles.write(engineOut, built::writeEngine);
+    }
+
+    /** Checks that {@code file} can be written, its missing folders created as {@link AtomicFiles#write} does. */
+    private static void requireWritable(Path file) {
+        Path absolute = file.toAbsolutePath();
+        StagedWrites.requireWritable(absolute.getParent(), List.of(absolute.getFileName().toString()));
     }
 
     private static void deleteQuietly(Path file) {

@@ -86,8 +86,15 @@ class EngineBuildTest {
     void engineIsRemovedWhenItsSidecarCannotBeWritten() throws Exception {
         Path model = TinyOnnxModels.conv(dir, "m.onnx", false, false);
         Path out = dir.resolve("engines/m.fp32.engine");
-        Files.createDirectories(EngineSidecarFile.pathFor(out).resolve("blocker"));
         FakeBuilder fake = new FakeBuilder(Availability.yes(), Optional.empty(), null);
+        // a folder in the sidecar's way before the build is refused up front; one that appears during it is not
+        fake.duringBuild = () -> {
+            try {
+                Files.createDirectories(EngineSidecarFile.pathFor(out).resolve("blocker"));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
         assertThatThrownBy(() -> EngineBuild.run(EngineBuildRequest.builder(model, Precision.FP32).profiles(PROFILES)
                 .build(), out, () -> fake)).isInstanceOf(Trt4jException.class).hasMessageContaining("m.fp32.engine.json");
         assertThat(out).doesNotExist();
@@ -242,6 +249,8 @@ class EngineBuildTest {
         /** What the built engine's builder config holds as timing cache after the build. */
         Optional<byte[]> timing = Optional.empty();
         boolean closed;
+        /** Runs when the build starts, as something outside trt4j could then change the file system. */
+        Runnable duringBuild = () -> { };
 
         FakeBuilder(Availability availability, Optional<byte[]> writtenCache, Trt4jException failure) {
             this.availability = availability;
@@ -268,6 +277,7 @@ class EngineBuildTest {
         public BuiltEngine build(EngineBuildPlan plan, Optional<CalibrationDataSource> data) {
             seenPlan = plan;
             seenData = data;
+            duringBuild.run();
             if (failure != null) {
                 throw failure;
             }

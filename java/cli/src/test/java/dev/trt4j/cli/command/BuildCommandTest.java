@@ -88,6 +88,23 @@ class BuildCommandTest {
         assertThat(list(dir)).containsExactly(model);
     }
 
+    /** An engine or timing cache that cannot be written where it is named is found before the build, not after it. */
+    @Test
+    void outputsThatCannotBeWrittenAreFoundBeforeTheGpuCheck() throws Exception {
+        assumeTrue(NativeLibraryLocator.system().find(NativeLibraryLocator.CUDA_DRIVER).isEmpty(),
+                "this machine has a CUDA driver");
+        Path model = TestModels.relu(dir.resolve("relu.onnx"));
+        Path folder = Files.createDirectories(dir.resolve("a-folder"));
+        assertThat(fails(1, "build", model.toString(), "--precision", "fp32", "--shapes", "x:2x4", "--out",
+                folder.toString())).isEqualTo("trt4j: " + folder + ": is a folder; cannot write the file there (nothing "
+                + "was written)");
+        Path underAFile = model.resolve("t.cache");
+        assertThat(fails(1, "build", model.toString(), "--precision", "fp32", "--shapes", "x:2x4", "--out",
+                dir.resolve("relu.engine").toString(), "--timing-cache", underAFile.toString()))
+                .isEqualTo("trt4j: " + model + ": cannot write there: " + model + " is a file, not a folder");
+        assertThat(list(dir)).containsExactly(model);
+    }
+
     /** The CPU pass must not run, or even open the samples, where no engine can be built afterwards. */
     @Test
     void withoutTheDriverNoSampleIsReadBeforeFailing() throws Exception {
