@@ -160,6 +160,9 @@ public final class BenchCommand implements Callable<Integer> {
             plannedBatches.put(run, preflight(run, shapeMap, models));
         }
         requireOutputFiles(runs, plannedBatches);
+        // Every backend a run needs is found, and runs here, before the first run is timed: a comparison that
+        // mixes ONNX models with engines must not time the models and then stop at the missing GPU.
+        runs.stream().map(run -> backendFor(run.file())).distinct().forEach(BenchmarkBackends::named);
         PrintWriter out = spec.commandLine().getOut();
         List<SpeedupTable.Entry> entries = new ArrayList<>();
         SpeedupRounds sideBySide = new SpeedupRounds(ComparisonRow.BASELINE);

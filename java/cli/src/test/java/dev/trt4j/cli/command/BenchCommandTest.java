@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.engine.NativeLibraryLocator;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.engine.ShapeRange;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +24,7 @@ import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** {@code trt4j bench} on the real PP-OCR classifier (ONNX Runtime, short runs) and its one-line errors. */
 class BenchCommandTest {
@@ -207,6 +209,24 @@ class BenchCommandTest {
         CliRun badFolder = bench(with(model.toString(), "--summary-json", dir.resolve("no/such/s.json").toString()));
         assertOneLine(1, badFolder, "s.json: cannot write: no such folder");
         assertThat(badFolder.out()).doesNotContain("== ");
+    }
+
+    /**
+     * A comparison that mixes ONNX models with engines on a machine without TensorRT or its driver stops before the
+     * ONNX models are timed, not after (the README's fp32=m.onnx,int8=m.int8.engine with a 3 s run per model).
+     */
+    @Test
+    void aComparisonWithAnEngineStopsBeforeTimingWhereTensorRtCannotRun() throws Exception {
+        assumeTrue(NativeLibraryLocator.system().find(NativeLibraryLocator.CUDA_DRIVER).isEmpty(),
+                "this machine has a CUDA driver");
+        Path engine = dir.resolve("mixed.int8.engine");
+        Files.write(engine, new byte[16]);
+        Path summary = dir.resolve("mixed-summary.json");
+        CliRun mixed = bench(with("--compare", "fp32=" + model + ",int8=" + engine, "--summary-json",
+                summary.toString()));
+        assertOneLine(1, mixed, "CUDA driver: libcuda.so.1 not found");
+        assertThat(mixed.out()).as("refused before any timing").doesNotContain("== ");
+        assertThat(summary).doesNotExist();
     }
 
     @Test
