@@ -1,5 +1,6 @@
 package dev.trt4j.benchmark;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ public final class BenchmarkBackends {
     /**
      * The backend named {@code name}, available on this machine.
      *
-     * @throws Trt4jException naming the known backends, or saying why the named one cannot run here
+     * @throws InvalidOptionException naming the known backends, for a name none has
+     * @throws Trt4jException saying why the named one cannot run here
      */
     public static BenchmarkBackend named(String name) {
         List<BenchmarkBackend> backends = all();
@@ -37,7 +39,7 @@ public final class BenchmarkBackends {
                     + "(see native/README.md)");
         }
         boolean tensorRtBuilt = backends.stream().anyMatch(b -> b.name().equals("tensorrt"));
-        throw new Trt4jException("unknown backend '" + name + "'; available: "
+        throw new InvalidOptionException("unknown backend '" + name + "'; available: "
                 + backends.stream().map(BenchmarkBackend::name).collect(Collectors.joining(", "))
                 + (tensorRtBuilt ? "" : ", and tensorrt with trt4j built with -Pgpu"));
     }

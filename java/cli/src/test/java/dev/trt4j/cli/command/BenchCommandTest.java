@@ -230,6 +230,13 @@ class BenchCommandTest {
     }
 
     @Test
+    void anUnknownBackendIsAUsageError() {
+        CliRun run = bench(with(model.toString(), "--backend", "cuda"));
+        assertOneLine(2, run, "unknown backend 'cuda'; available: ");
+        assertThat(run.out()).doesNotContain("== ");
+    }
+
+    @Test
     void anOutputThatIsAFolderIsRefusedBeforeAnyTimingAndNothingIsWritten() throws Exception {
         Path folder = Files.createDirectories(dir.resolve("pj/dir"));
         Path times = dir.resolve("pj/t.json");
