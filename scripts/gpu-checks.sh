@@ -12,6 +12,17 @@
 #   scripts/gpu-checks.sh STAGE OUT     STAGE: the unpacked payload (jre/ lib/ jars/); OUT: where results go
 set -uo pipefail
 
+# Without a payload every step would fail, and STAGE's files (the launcher, engines/) would land under /.
+if [ $# -ne 2 ]; then
+  echo "gpu-checks: usage: scripts/gpu-checks.sh STAGE OUT (STAGE: the payload scripts/gpu-stage.sh packed)" >&2
+  exit 2
+fi
+for part in jre jars; do
+  if [ ! -d "$1/$part" ]; then
+    echo "gpu-checks: $1: no $part/ folder; not an unpacked payload of scripts/gpu-stage.sh" >&2
+    exit 1
+  fi
+done
 stage=$(cd "$1" && pwd)
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)

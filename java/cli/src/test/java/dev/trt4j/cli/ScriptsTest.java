@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** scripts/build-engines.sh and scripts/bench.sh against a fake trt4j that logs its arguments. */
+/** scripts/build-engines.sh, scripts/bench.sh and scripts/gpu-checks.sh against a fake trt4j that logs its arguments. */
 class ScriptsTest {
     private static final Path SCRIPTS = Path.of("../../scripts").toAbsolutePath().normalize();
     /** Logs each call; build writes --out and its sidecar, or fails like trt4j for a model named bad.onnx. */
@@ -139,5 +139,23 @@ class ScriptsTest {
         Result empty = run("bench.sh", "-e", "empty");
         assertThat(empty.code()).isNotZero();
         assertThat(empty.err()).contains("empty: no .engine files");
+    }
+
+    /** gpu-checks.sh without its payload stops at once, before it writes anything (with no STAGE it wrote under /). */
+    @Test
+    void gpuChecksWithoutAPayloadStopsAtOnce() throws Exception {
+        Result none = run("gpu-checks.sh");
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err().lines().toList()).containsExactly("gpu-checks: usage: scripts/gpu-checks.sh STAGE OUT "
+                + "(STAGE: the payload scripts/gpu-stage.sh packed)");
+
+        Files.createDirectories(dir.resolve("stage/jars"));
+        Result noJre = run("gpu-checks.sh", "stage", "results");
+        assertThat(noJre.code()).isEqualTo(1);
+        assertThat(noJre.err().lines().toList())
+                .containsExactly("gpu-checks: stage: no jre/ folder; not an unpacked payload of scripts/gpu-stage.sh");
+        assertThat(dir.resolve("results")).doesNotExist();
+        assertThat(dir.resolve("stage/trt4j")).doesNotExist();
+        assertThat(calls()).isEmpty();
     }
 }
