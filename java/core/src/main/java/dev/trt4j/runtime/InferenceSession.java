@@ -8,6 +8,7 @@ import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -89,6 +90,14 @@ public final class InferenceSession implements AutoCloseable {
      */
     public static InferenceSession open(Path file, InferenceOptions options) {
         InferenceBackend backend = InferenceBackends.select(file, options.backend());
+        // a wrong path is named as such, not hidden behind a backend that cannot run here (no GPU)
+        if (Files.isDirectory(file)) {
+            throw new Trt4jException(file + ": is a folder, expected a file");
+        }
+        if (!Files.isRegularFile(file)) {
+            throw new Trt4jException(file + ": no such " + (backend.name().equals(EngineRuntimeBackend.NAME)
+                    ? "engine" : "model") + " file");
+        }
         backend.availability().orThrow();
         LOG.debug("Loading {} with {} ({} contexts)", file, backend.name(), options.contexts());
         return new InferenceSession(backend.load(file, options), options.contexts());

@@ -147,6 +147,22 @@ class InferenceSessionTest {
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("no backend runs this kind of file");
     }
 
+    /**
+     * A wrong engine path is named as such wherever TensorRT cannot run (no trt4j-native here, no driver in CI), as
+     * bench names it, not hidden behind the missing backend; a service's misconfiguration shows at once.
+     */
+    @Test
+    void aMissingEngineIsNamedBeforeTheBackendIsAskedFor() {
+        assertThatThrownBy(() -> InferenceSession.open(dir.resolve("missing.engine"), InferenceOptions.defaults()))
+                .isExactlyInstanceOf(Trt4jException.class)
+                .hasMessage(dir.resolve("missing.engine") + ": no such engine file");
+        assertThatThrownBy(() -> InferenceSession.open(dir.resolve("missing.plan"),
+                InferenceOptions.defaults().withBackend("tensorrt"))).isExactlyInstanceOf(Trt4jException.class)
+                .hasMessage(dir.resolve("missing.plan") + ": no such engine file");
+        assertThatThrownBy(() -> InferenceSession.open(dir, InferenceOptions.defaults().withBackend("tensorrt")))
+                .isExactlyInstanceOf(Trt4jException.class).hasMessage(dir + ": is a folder, expected a file");
+    }
+
     /** The walkthrough's {@code runAsync(...).thenRun(session::close)}, chained while the request still runs. */
     @Test
     void closeChainedOnRunAsyncDoesNotWaitForItself() throws Exception {
