@@ -46,7 +46,7 @@ final class EngineBuildPlanner {
                     LOG.info("{} has float16 tensors: strongly typed build (types come from the model)", model.name());
                     strong = true;
                 } else if (strong) {
-                    throw new Trt4jException(model.name() + " has only float32 tensors, so a strongly typed build would be "
+                    throw new InvalidOptionException(model.name() + " has only float32 tensors, so a strongly typed build would be "
                             + "FP32; convert it with trt4j convert --fp16, or drop --strongly-typed");
                 } else {
                     fp16Flag = true;
@@ -55,13 +55,13 @@ final class EngineBuildPlanner {
             case INT8 -> {
                 if (request.int8Mode().orElseThrow() == Int8Mode.EXPLICIT) {
                     if (!model.hasQdq()) {
-                        throw new Trt4jException(model.name() + " has no QuantizeLinear/DequantizeLinear nodes: run trt4j "
+                        throw new InvalidOptionException(model.name() + " has no QuantizeLinear/DequantizeLinear nodes: run trt4j "
                                 + "quantize first, or use --int8-mode implicit");
                     }
                     strong = true;
                 } else {
                     if (model.hasQdq()) {
-                        throw new Trt4jException(model.name() + " already has Q/DQ nodes: build it with --int8-mode explicit");
+                        throw new InvalidOptionException(model.name() + " already has Q/DQ nodes: build it with --int8-mode explicit");
                     }
                     int8Flag = true;
                     calibration = Optional.of(planCalibration(request, model, engineOut));
@@ -137,7 +137,7 @@ final class EngineBuildPlanner {
 
     private static void rejectQdq(ModelFacts model, String option) {
         if (model.hasQdq()) {
-            throw new Trt4jException(model.name() + " has Q/DQ nodes, which " + option
+            throw new InvalidOptionException(model.name() + " has Q/DQ nodes, which " + option
                     + " would still run in INT8: build it with --precision int8 --int8-mode explicit");
         }
     }

@@ -1,5 +1,6 @@
 package dev.trt4j.engine;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
@@ -74,7 +75,7 @@ class EngineBuildPlannerTest {
         assertThat(strong.fp16Flag()).isFalse();
         assertThat(strong.stronglyTyped()).isTrue();
         assertThatThrownBy(() -> plan(request(plain, Precision.FP16).profiles(PROFILES).stronglyTyped(true), plain))
-                .hasMessageContaining("trt4j convert --fp16");
+                .isInstanceOf(InvalidOptionException.class).hasMessageContaining("trt4j convert --fp16");
     }
 
     @Test
@@ -84,12 +85,12 @@ class EngineBuildPlannerTest {
         assertThat(p.int8Flag()).isFalse();
         assertThat(p.calibration()).isEmpty();
         assertThatThrownBy(() -> plan(request(plain, Precision.INT8).int8Mode(Int8Mode.EXPLICIT).profiles(PROFILES), plain))
-                .hasMessage("m.onnx has no QuantizeLinear/DequantizeLinear nodes: run trt4j quantize first, or use "
+                .isInstanceOf(InvalidOptionException.class).hasMessage("m.onnx has no QuantizeLinear/DequantizeLinear nodes: run trt4j quantize first, or use "
                         + "--int8-mode implicit");
         assertThatThrownBy(() -> plan(request(qdq, Precision.FP32).profiles(PROFILES), qdq))
-                .hasMessageContaining("--int8-mode explicit");
+                .isInstanceOf(InvalidOptionException.class).hasMessageContaining("--int8-mode explicit");
         assertThatThrownBy(() -> plan(request(qdq, Precision.INT8).profiles(PROFILES), qdq))
-                .hasMessageContaining("already has Q/DQ nodes");
+                .isInstanceOf(InvalidOptionException.class).hasMessageContaining("already has Q/DQ nodes");
     }
 
     @Test

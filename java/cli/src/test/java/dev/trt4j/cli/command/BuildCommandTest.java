@@ -81,6 +81,11 @@ class BuildCommandTest {
                         + "--min-shapes/--opt-shapes/--max-shapes");
         assertThat(fails(2, "build", m, "--precision", "fp32", "--min-shapes", "x:8x4", "--opt-shapes", "x:2x4",
                 "--out", out)).startsWith("trt4j: profile 0: input 'x': ");
+        assertThat(fails(2, "build", m, "--precision", "int8", "--int8-mode", "explicit", "--shapes", "x:2x4",
+                "--out", out)).isEqualTo("trt4j: relu.onnx has no QuantizeLinear/DequantizeLinear nodes: run trt4j "
+                        + "quantize first, or use --int8-mode implicit");
+        assertThat(fails(2, "build", m, "--precision", "fp16", "--strongly-typed", "--shapes", "x:2x4", "--out", out))
+                .startsWith("trt4j: relu.onnx has only float32 tensors, so a strongly typed build would be FP32");
         assertThat(fails(2, "build", m, "--precision", "int8", "--shapes", "x:2x4", "--table", "t.json", "--cache",
                 "c.cache", "--out", out)).isEqualTo("trt4j: give either --table or --cache, not both");
         assertThat(fails(2, "build", m, "--precision", "fp32", "--shapes", "x:2x4", "--feedback", "y=x", "--out",
