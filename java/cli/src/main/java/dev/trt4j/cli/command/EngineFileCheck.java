@@ -8,6 +8,11 @@ import dev.trt4j.table.Provenance;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -48,8 +53,9 @@ final class EngineFileCheck {
             throw new Trt4jException(engine + ": an empty file, not a TensorRT engine");
         }
         if (!containsZero(start)) {
-            throw new Trt4jException(engine + ": not a TensorRT engine: it starts like text, not with the binary "
-                    + "header of a serialized engine");
+            throw new Trt4jException(engine + ": not a TensorRT engine: " + (looksLikeText(start)
+                    ? "it starts like text, not with" : "it does not start with")
+                    + " the binary header of a serialized engine");
         }
     }
 
@@ -75,6 +81,18 @@ final class EngineFileCheck {
         } catch (IOException e) {
             throw ReadFailure.of(engine, e);
         }
+    }
+
+    /** UTF-8 without control characters other than tab and line ends; a character cut at the end is allowed. */
+    private static boolean looksLikeText(byte[] bytes) {
+        CharBuffer chars = CharBuffer.allocate(bytes.length);
+        CoderResult r = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes), chars, false);
+        if (r.isError()) {
+            return false;
+        }
+        chars.flip();
+        return chars.chars().allMatch(c -> c >= 0x20 && c != 0x7f || c == '\t' || c == '\n' || c == '\r');
     }
 
     private static boolean containsZero(byte[] bytes) {

@@ -141,9 +141,16 @@ class ExportTritonCommandTest {
         Path text = Files.writeString(dir.resolve("notes.engine"), "garbage, not a plan\n");
         Path replaced = engine("replaced.engine", 32);
         Files.write(replaced, new byte[] {1, 0, 2, 0});
+        // binary, but without the zero bytes of an engine's header (e.g. a compressed or encrypted file): not text
+        byte[] noZeros = new byte[256];
+        for (int i = 0; i < noZeros.length; i++) {
+            noZeros[i] = (byte) (0x80 + (i * 37) % 128);
+        }
+        Path binary = Files.write(dir.resolve("packed.engine"), noZeros);
         Path repo = dir.resolve("repo");
 
         for (var c : Map.of(empty, "an empty file, not a TensorRT engine",
+                binary, "not a TensorRT engine: it does not start with the binary header of a serialized engine",
                 folder, "a folder, not an engine file; give the engine files in it",
                 text, "not a TensorRT engine: it starts like text, not with the binary header of a serialized engine",
                 replaced, "not the engine its sidecar replaced.engine.json describes (its SHA-256 differs); rebuild "
