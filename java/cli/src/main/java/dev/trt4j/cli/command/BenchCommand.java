@@ -17,6 +17,7 @@ import dev.trt4j.io.AtomicFileSet;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.PositionTable;
+import dev.trt4j.tensor.TensorSpec;
 import dev.trt4j.timing.PerformanceReportText;
 import dev.trt4j.timing.SpeedupRounds;
 import dev.trt4j.timing.SpeedupTable;
@@ -41,6 +42,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -154,7 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
         TimingSettings timing = timing();
         BenchInputs values = inputs();
         Map<String, long[]> shapeMap = shapes == null ? Map.of() : ShapeSpecParser.parse("--shapes", shapes);
-        Map<Path, OnnxModel> models = new HashMap<>();
+        Map<Path, ModelFacts> models = new HashMap<>();
         Map<Run, Integer> plannedBatches = new HashMap<>();
         for (Run run : runs) {
             plannedBatches.put(run, preflight(run, shapeMap, models));
@@ -390,7 +392,7 @@ public final class BenchCommand implements Callable<Integer> {
      * @return the batch the run will have, which names its {@code --json} file; 0 for an engine whose batch only
      * loading it tells (no sidecar profile, or profiled inputs whose first dimensions differ)
      */
-    private int preflight(Run run, Map<String, long[]> shapeMap, Map<Path, OnnxModel> models) {
+    private int preflight(Run run, Map<String, long[]> shapeMap, Map<Path, ModelFacts> models) {
         if (!Files.isRegularFile(run.file())) {
             throw new Trt4jException(run.file() + ": no such " + (isEngine(run.file()) ? "engine" : "model") + " file");
         }
@@ -407,27 +409,40 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // A shape that fits the first model of a comparison but not a later one fails here, not after minutes
         // of timing.
-        OnnxModel model = models.computeIfAbsent(run.file(), OnnxModel::load);
+        ModelFacts model = models.computeIfAbsent(run.file(), ModelFacts::of);
         Map<String, long[]> resolved = BenchShapes.resolve(run.file().toString(), model.inputs(), run.batch(),
                 shapeMap);
         if (shapeMap.containsKey("input_ids")) {
-            requireSequenceFitsPositions(model, resolved);
+            requireSequenceFitsPositions(run.file(), model.positions(), resolved);
         }
         return BenchShapes.batch(resolved);
     }
 
     /**
-     * A token input ({@code input_ids} [batch, length]) given by {@code --shapes} longer than the model's position table (see
-     * {@link PositionTable}) would fail in ONNX Runtime with a broadcast error deep in the graph: a usage error here.
+     * What preflight needs of a model, kept for each file of a comparison instead of the model itself, whose weights
+     * would otherwise stay in memory through every timed run.
      */
-    private static void requireSequenceFitsPositions(OnnxModel model, Map<String, long[]> shapes) {
+    private record ModelFacts(List<TensorSpec> inputs, Optional<PositionTable> positions) {
+        static ModelFacts of(Path file) {
+            OnnxModel model = OnnxModel.load(file);
+            return new ModelFacts(model.inputs(), PositionTable.find(model.proto().getGraph()));
+        }
+    }
+
+    /**
+     * A token input ({@code input_ids} [batch, length]) given by {@code --shapes} longer than the model's position
+     * table (see {@link PositionTable}) would fail in ONNX Runtime with a broadcast error deep in the graph: a usage
+     * error here.
+     */
+    private static void requireSequenceFitsPositions(Path file, Optional<PositionTable> positions,
+                                                     Map<String, long[]> shapes) {
         long[] ids = shapes.get("input_ids");
         if (ids == null || ids.length != 2) {
             return;
         }
-        PositionTable.find(model.proto().getGraph()).filter(t -> ids[1] > t.rows()).ifPresent(t -> {
+        positions.filter(t -> ids[1] > t.rows()).ifPresent(t -> {
             throw new InvalidOptionException("--shapes input_ids:" + BenchShapes.text(ids) + ": "
-                    + model.path().getFileName() + "'s position table has " + t.rows() + " rows (node '" + t.node()
+                    + file.getFileName() + "'s position table has " + t.rows() + " rows (node '" + t.node()
                     + "'); use a sequence length of " + t.rows() + " or less");
         });
     }
