@@ -299,6 +299,10 @@ public final class EngineBuildRequest {
                 if (samples != null) {
                     throw new InvalidOptionException("--data does not apply to " + what);
                 }
+                if (calibrationProfile != 0) {
+                    // 0 is the default: only another profile says the user expected calibration to use it.
+                    throw new InvalidOptionException("--calib-profile does not apply to " + what);
+                }
             }
             if (implicit && stronglyTyped) {
                 throw new InvalidOptionException("--strongly-typed cannot be combined with implicit INT8; "

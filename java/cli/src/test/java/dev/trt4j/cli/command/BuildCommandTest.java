@@ -56,6 +56,8 @@ class BuildCommandTest {
                 .isEqualTo("trt4j: unknown INT8 mode 'bogus'; use implicit|explicit");
         assertThat(fails(2, "build", model.toString(), "--precision", "fp32", "--data", dir.toString()))
                 .isEqualTo("trt4j: --data does not apply to --precision fp32");
+        assertThat(fails(2, "build", model.toString(), "--precision", "fp16", "--calib-profile", "1"))
+                .isEqualTo("trt4j: --calib-profile does not apply to --precision fp16");
         assertThat(fails(1, "build", model.toString(), "--precision", "fp32", "--shapes", "x:1x3"))
                 .contains("m.onnx: not an ONNX model");
         assertThat(list(dir)).containsExactly(model);
