@@ -4,6 +4,7 @@ import dev.trt4j.InvalidOptionException;
 
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -51,6 +52,18 @@ public enum CalibratorChoice {
      */
     public TrtCalibrationAlgorithm trtAlgorithm() {
         return trtAlgorithm;
+    }
+
+    /**
+     * The trt4j algorithm a calibration table's provenance names ({@code max}, {@code entropy}, {@code percentile}
+     * or {@code percentile-P}, {@code mse}); empty for a table of unknown origin or a user's own calibrator.
+     */
+    public static Optional<CalibratorChoice> ofTableMethod(String method) {
+        if (method == null) {
+            return Optional.empty();
+        }
+        return Arrays.stream(values()).filter(c -> c.trt4jAlgorithm)
+                .filter(c -> method.equals(c.cliName) || method.startsWith(c.cliName + "-")).findFirst();
     }
 
     /** Parses a command-line spelling. */

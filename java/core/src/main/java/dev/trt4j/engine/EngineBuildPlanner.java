@@ -3,6 +3,7 @@ package dev.trt4j.engine;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
+import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -75,7 +76,7 @@ final class EngineBuildPlanner {
     }
 
     private static CalibrationPlan planCalibration(EngineBuildRequest request, ModelFacts model, Path engineOut) {
-        CalibratorChoice choice = request.calibrator().orElseThrow();
+        CalibratorChoice choice = calibratorFor(request);
         TrtCalibrationAlgorithm algorithm = choice.trtAlgorithm();
         Optional<Path> cacheFile = request.calibrationCache();
         CalibrationCacheHandoff handoff;
@@ -133,6 +134,25 @@ final class EngineBuildPlanner {
         } catch (IOException e) {
             throw ReadFailure.of(file, "calibration cache", e);
         }
+    }
+
+    /**
+     * The calibrator: a table's own method unless the caller chose one, so that the engine's sidecar names where its
+     * ranges came from; a choice that contradicts the table is refused rather than recorded.
+     */
+    private static CalibratorChoice calibratorFor(EngineBuildRequest request) {
+        Optional<CalibrationTable> table = request.table().or(() -> request.tableFile()
+                .filter(Files::isRegularFile).map(CalibrationTable::read));
+        String source = request.tableFile().map(Path::toString).orElse("the table");
+        Optional<CalibratorChoice> fromTable = table.flatMap(t -> CalibratorChoice.ofTableMethod(t.provenance().method()));
+        Optional<CalibratorChoice> chosen = request.chosenCalibrator();
+        if (chosen.filter(CalibratorChoice::isTrt4jAlgorithm).isPresent() && fromTable.isPresent()
+                && chosen.get() != fromTable.get()) {
+            throw new InvalidOptionException("--calibrator " + chosen.get().cliName() + ": " + source + " holds "
+                    + table.get().provenance().method() + " ranges; drop --calibrator (the table's method is used) or "
+                    + "give a table calibrated with " + chosen.get().cliName());
+        }
+        return chosen.or(() -> fromTable).orElse(request.calibrator().orElseThrow());
     }
 
     private static void rejectQdq(ModelFacts model, String option) {

@@ -80,6 +80,11 @@ public final class EngineBuildRequest {
         return Optional.of(int8Mode == null ? Int8Mode.IMPLICIT : int8Mode);
     }
 
+    /** The calibrator the caller chose, empty where the default applies (a table's own method comes first). */
+    Optional<CalibratorChoice> chosenCalibrator() {
+        return Optional.ofNullable(calibrator);
+    }
+
     /** The calibrator of an implicit INT8 build; {@link CalibratorChoice#ENTROPY} by default. */
     public Optional<CalibratorChoice> calibrator() {
         if (int8Mode().orElse(null) != Int8Mode.IMPLICIT) {

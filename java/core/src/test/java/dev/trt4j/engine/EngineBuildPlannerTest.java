@@ -117,6 +117,30 @@ class EngineBuildPlannerTest {
     }
 
     @Test
+    void aTablesOwnMethodNamesTheCalibratorUnlessOneIsChosenAndAContradictionIsRefused() {
+        Provenance max = new Provenance("max", Map.of(), 8L, null, null, "test", null, null);
+        CalibrationTable table = new CalibrationTable(Map.of("x", 1f, "conv_out", 3f), max);
+        Path file = dir.resolve("max.table.json");
+        table.write(file);
+        for (EngineBuildRequest.Builder withTable : List.of(request(plain, Precision.INT8).table(table),
+                request(plain, Precision.INT8).table(file))) {
+            CalibrationPlan c = plan(withTable.profiles(PROFILES), plain).calibration().orElseThrow();
+            assertThat(c.choice()).isEqualTo(CalibratorChoice.MAX);
+            assertThat(c.handoff().algorithm()).isEqualTo(TrtCalibrationAlgorithm.MINMAX_CALIBRATION);
+        }
+        assertThat(plan(request(plain, Precision.INT8).table(file).calibrator(CalibratorChoice.MAX).profiles(PROFILES),
+                plain).calibration().orElseThrow().choice()).isEqualTo(CalibratorChoice.MAX);
+        assertThatThrownBy(() -> plan(request(plain, Precision.INT8).table(file).calibrator(CalibratorChoice.ENTROPY)
+                .profiles(PROFILES), plain)).isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--calibrator entropy: " + file + " holds max ranges; drop --calibrator (the table's "
+                        + "method is used) or give a table calibrated with entropy");
+        CalibrationTable percentile = new CalibrationTable(Map.of("x", 1f),
+                new Provenance("percentile-99.99", Map.of(), 8L, null, null, "test", null, null));
+        assertThat(plan(request(plain, Precision.INT8).table(percentile).profiles(PROFILES), plain).calibration()
+                .orElseThrow().choice()).isEqualTo(CalibratorChoice.PERCENTILE);
+    }
+
+    @Test
     void trt4jCalibratorWithSamplesComputesItsRangesAndFeedsTensorRtNoBatches() {
         CalibrationPlan c = plan(request(plain, Precision.INT8).calibrator(CalibratorChoice.MAX).samples(NO_DATA)
                 .profiles(PROFILES), plain).calibration().orElseThrow();
