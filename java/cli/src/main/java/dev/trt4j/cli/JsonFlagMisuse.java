@@ -20,7 +20,8 @@ import java.util.Locale;
  * <ul>
  *   <li>it ends in {@code .json} and parsing failed on an extra positional argument
  *       ({@code inspect --json x.json MODEL}: x.json took MODEL's place) or on it;</li>
- *   <li>it is an argument that nothing took ({@code inspect MODEL --json out});</li>
+ *   <li>it is an argument that nothing took ({@code inspect MODEL --json out}), unless it names a model or an
+ *       engine ({@code evaluate --json ref.onnx cand.onnx} is extra arguments, not a file for --json);</li>
  *   <li>it ends in {@code .json} and was taken as the ONNX model (a positional labelled {@code MODEL}), which is
  *       never a JSON file ({@code inspect --json x.json}); a positional that reads JSON files, as
  *       {@code cache show FILE} does, keeps it; or</li>
@@ -47,7 +48,7 @@ final class JsonFlagMisuse {
             }
             if (args[i].equals(OPTION) && i + 1 < args.length && !args[i + 1].startsWith("-")) {
                 String next = args[i + 1];
-                if (unmatched.contains(next) || (isJsonName(next) && extraPositional)) {
+                if ((unmatched.contains(next) && !isModelName(next)) || (isJsonName(next) && extraPositional)) {
                     return true;
                 }
             }
@@ -101,6 +102,11 @@ final class JsonFlagMisuse {
 
     private static boolean isAttachedFile(String arg) {
         return arg.startsWith(OPTION + "=") && isJsonName(arg.substring(OPTION.length() + 1));
+    }
+
+    private static boolean isModelName(String arg) {
+        String name = arg.toLowerCase(Locale.ROOT);
+        return name.endsWith(".onnx") || name.endsWith(".engine") || name.endsWith(".plan");
     }
 
     private static boolean isJsonName(String arg) {

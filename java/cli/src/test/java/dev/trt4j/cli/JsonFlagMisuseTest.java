@@ -93,6 +93,15 @@ class JsonFlagMisuseTest {
         assertThat(Files.exists(dir.resolve("times.json"))).isFalse();
     }
 
+    @Test
+    void aModelAfterJsonIsAnExtraArgumentNotAJsonFile() {
+        // evaluate takes its models through --reference and --candidate; these were never meant as --json's file.
+        CliRun run = CliRun.of("evaluate", "--json", dir.resolve("ref.onnx").toString(),
+                dir.resolve("cand.onnx").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.err()).doesNotContain("--json takes no file name").contains("ref.onnx");
+    }
+
     private void assertMisuse(CliRun run) {
         assertThat(run.errLines()).containsExactly(LINE);
         assertThat(run.exitCode()).isEqualTo(2);
