@@ -45,7 +45,9 @@ import java.util.regex.Pattern;
 public final class OperatorCheck {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorCheck.class);
     /** Domains whose operators ONNX Runtime implements; nodes of any other domain are plugins. */
-    private static final Set<String> ORT_DOMAINS = Set.of("", "ai.onnx", "ai.onnx.ml", "com.microsoft");
+    private static final Set<String> ORT_DOMAINS = Set.of("", "ai.onnx", "ai.onnx.ml", "com.microsoft",
+            // the blocked-layout nodes ONNX Runtime writes into a model it saves after its own optimisations
+            "com.microsoft.nchwc");
     private static final Pattern OPSET_TOO_NEW = Pattern.compile(
             "Opset (\\d+) is under development.*support for domain ai\\.onnx is till opset (\\d+)");
     private static final Pattern NO_OP = Pattern.compile("No Op registered for (\\S+) with domain_version of (\\d+)");

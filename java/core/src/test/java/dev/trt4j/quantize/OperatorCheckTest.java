@@ -1,0 +1,44 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OperatorCheckTest {
+    /** x [1, 8, 4, 4] → ReorderInput → ReorderOutput → y, as ONNX Runtime saves a model in its blocked layout. */
+    private static ModelProto blockedLayoutModel() {
+        String nchwc = "com.microsoft.nchwc";
+        GraphProto g = GraphProto.newBuilder().setName("g").addInput(nchw("x")).addOutput(nchw("y"))
+                .addNode(NodeProto.newBuilder().setOpType("ReorderInput").setDomain(nchwc).setName("in")
+                        .addInput("x").addOutput("b"))
+                .addNode(NodeProto.newBuilder().setOpType("ReorderOutput").setDomain(nchwc).setName("out")
+                        .addInput("b").addOutput("y").addAttribute(AttributeProto.newBuilder().setName("channels")
+                                .setType(AttributeProto.AttributeType.INT).setI(8)))
+                .build();
+        return ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(nchwc).setVersion(1)).setGraph(g).build();
+    }
+
+    private static ValueInfoProto nchw(String name) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        for (long d : new long[] {1, 8, 4, 4}) {
+            shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
+    }
+
+    @Test
+    void onnxRuntimesOwnBlockedLayoutNodesAreNoPlugins() {
+        assertThat(OperatorCheck.require(blockedLayoutModel(), "nchwc.onnx", "--runtime onnxruntime-cpu")).isEmpty();
+    }
+}
