@@ -156,7 +156,7 @@ public final class BenchCommand implements Callable<Integer> {
         TimingSettings timing = timing();
         BenchInputs values = inputs();
         Map<String, long[]> shapeMap = shapes == null ? Map.of() : ShapeSpecParser.parse("--shapes", shapes);
-        Map<Path, ModelFacts> models = new HashMap<>();
+        Map<Path, PreflightFacts> models = new HashMap<>();
         Map<Run, Integer> plannedBatches = new HashMap<>();
         for (Run run : runs) {
             plannedBatches.put(run, preflight(run, shapeMap, models));
@@ -392,7 +392,7 @@ public final class BenchCommand implements Callable<Integer> {
      * @return the batch the run will have, which names its {@code --json} file; 0 for an engine whose batch only
      * loading it tells (no sidecar profile, or profiled inputs whose first dimensions differ)
      */
-    private int preflight(Run run, Map<String, long[]> shapeMap, Map<Path, ModelFacts> models) {
+    private int preflight(Run run, Map<String, long[]> shapeMap, Map<Path, PreflightFacts> models) {
         if (!Files.isRegularFile(run.file())) {
             throw new Trt4jException(run.file() + ": no such " + (isEngine(run.file()) ? "engine" : "model") + " file");
         }
@@ -409,7 +409,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         // A shape that fits the first model of a comparison but not a later one fails here, not after minutes
         // of timing.
-        ModelFacts model = models.computeIfAbsent(run.file(), ModelFacts::of);
+        PreflightFacts model = models.computeIfAbsent(run.file(), PreflightFacts::of);
         Map<String, long[]> resolved = BenchShapes.resolve(run.file().toString(), model.inputs(), run.batch(),
                 shapeMap);
         if (shapeMap.containsKey("input_ids")) {
@@ -422,10 +422,10 @@ public final class BenchCommand implements Callable<Integer> {
      * What preflight needs of a model, kept for each file of a comparison instead of the model itself, whose weights
      * would otherwise stay in memory through every timed run.
      */
-    private record ModelFacts(List<TensorSpec> inputs, Optional<PositionTable> positions) {
-        static ModelFacts of(Path file) {
+    private record PreflightFacts(List<TensorSpec> inputs, Optional<PositionTable> positions) {
+        static PreflightFacts of(Path file) {
             OnnxModel model = OnnxModel.load(file);
-            return new ModelFacts(model.inputs(), PositionTable.find(model.proto().getGraph()));
+            return new PreflightFacts(model.inputs(), PositionTable.find(model.proto().getGraph()));
         }
     }
 
