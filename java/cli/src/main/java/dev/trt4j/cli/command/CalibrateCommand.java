@@ -110,7 +110,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     boolean trtThreshold;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime threads (default: automatic).")
+            description = "ONNX Runtime threads and histogram workers (default: automatic, one worker per "
+                    + "core). On many cores fewer can be faster: they contend.")
     int threads;
 
     @Option(names = "--full", description = "Print every tensor's ranges, not only the first " + TABLE_ROWS + ".")
