@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.benchmark.BenchShapes;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
@@ -11,6 +12,7 @@ import dev.trt4j.data.image.ImageFolderSource;
 import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.data.text.RenderedTextLineSource;
 import dev.trt4j.data.text.RenderedTextPageSource;
+import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.PositionTable;
 import dev.trt4j.tensor.TensorSpec;
@@ -21,6 +23,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -124,24 +127,24 @@ public final class DataArguments {
     }
 
     /**
-     * Refuses a {@code --seq-len} longer than the model's position table (see {@link PositionTable}), before any
-     * work: ONNX Runtime would fail deep in the graph with a broadcast error. A model without such a table is not
-     * limited.
+     * Refuses a sequence longer than the model's position table (see {@link PositionTable}), before any work: ONNX
+     * Runtime would fail deep in the graph with a broadcast error. The sequence is {@code --seq-len}, else the
+     * second dimension of {@code input_ids} in each {@code --shapes}. A model without such a table is not limited.
      *
-     * @throws InvalidOptionException when {@code --seq-len} exceeds the table's rows
+     * @throws InvalidOptionException when the sequence exceeds the table's rows
      */
     public void requireSequenceLengthFits(OnnxModel model) {
-        if (sequenceLength > 0) {
+        if (!requestedSequences().isEmpty()) {
             requireFits(model.path(), model.proto().getGraph());
         }
     }
 
     /**
      * As {@link #requireSequenceLengthFits(OnnxModel)}, for a command that has not loaded the model: it is read
-     * only when {@code --seq-len} is given. A file that does not read as a model is left for the command to report.
+     * only when a sequence length is given. A file that does not read as a model is left for the command to report.
      */
     public void requireSequenceLengthFits(Path model) {
-        if (sequenceLength <= 0 || model == null || !Files.isRegularFile(model)) {
+        if (requestedSequences().isEmpty() || model == null || !Files.isRegularFile(model)) {
             return;
         }
         ModelProto proto;
@@ -153,12 +156,32 @@ public final class DataArguments {
         requireFits(model, proto.getGraph());
     }
 
+    /** Each sequence length asked for, by the option that asks it: {@code --seq-len}, else {@code --shapes}. */
+    private Map<String, Long> requestedSequences() {
+        Map<String, Long> asked = new LinkedHashMap<>();
+        if (sequenceLength > 0) {
+            asked.put("--seq-len " + sequenceLength, (long) sequenceLength);
+            return asked;
+        }
+        for (String spec : shapes) {
+            long[] ids = ShapeSpecParser.parse("--shapes", spec).get("input_ids");
+            if (ids != null && ids.length == 2) {
+                asked.put("--shapes input_ids:" + BenchShapes.text(ids), ids[1]);
+            }
+        }
+        return asked;
+    }
+
     private void requireFits(Path model, GraphProto graph) {
-        PositionTable.find(graph).filter(t -> sequenceLength > t.rows()).ifPresent(t -> {
-            throw new InvalidOptionException("--seq-len " + sequenceLength + ": " + model.getFileName()
-                    + "'s position table has " + t.rows() + " rows (node '" + t.node() + "'); use --seq-len "
-                    + t.rows() + " or less");
-        });
+        Map<String, Long> asked = requestedSequences();
+        PositionTable.find(graph).ifPresent(t -> asked.forEach((option, length) -> {
+            if (length > t.rows()) {
+                throw new InvalidOptionException(option + ": " + model.getFileName() + "'s position table has "
+                        + t.rows() + " rows (node '" + t.node() + "'); use "
+                        + (option.startsWith("--seq-len") ? "--seq-len " : "a sequence length of ") + t.rows()
+                        + " or less");
+            }
+        }));
     }
 
     /** 0 has a meaning for these options, so only a negative value is a mistake; the message names its option. */

@@ -55,6 +55,26 @@ class SeqLenPastPositionTableTest {
     }
 
     @Test
+    void tokenShapesLongerThanTheTableAreRefusedAsSeqLenIs() throws IOException {
+        Path model = TestModels.positionTable(dir.resolve("text.onnx"), 8);
+        String m = model.toString();
+        for (List<String> command : List.of(
+                List.of("calibrate", m, "--out", dir.resolve("cal").toString()),
+                List.of("evaluate", "--reference", m, "--candidate", m),
+                List.of("build", m, "--precision", "fp16", "--out", dir.resolve("e.engine").toString()))) {
+            List<String> args = new java.util.ArrayList<>(command);
+            args.addAll(List.of("--shapes", "input_ids:1x9"));
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertThat(run.errLines()).as(command.get(0)).containsExactly("trt4j: --shapes input_ids:1x9: text.onnx's "
+                    + "position table has 8 rows (node 'position'); use a sequence length of 8 or less");
+            assertThat(run.exitCode()).as(command.get(0)).isEqualTo(2);
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactly("text.onnx");
+        }
+    }
+
+    @Test
     void benchRefusesTokenShapesLongerThanTheTable() throws IOException {
         Path model = TestModels.positionTable(dir.resolve("text.onnx"), 8);
         CliRun run = CliRun.of("bench", model.toString(), "--shapes", "input_ids:1x9");
