@@ -174,14 +174,8 @@ public final class DataArguments {
 
     private void requireFits(Path model, GraphProto graph) {
         Map<String, Long> asked = requestedSequences();
-        PositionTable.find(graph).ifPresent(t -> asked.forEach((option, length) -> {
-            if (length > t.rows()) {
-                throw new InvalidOptionException(option + ": " + model.getFileName() + "'s position table has "
-                        + t.rows() + " rows (node '" + t.node() + "'); use "
-                        + (option.startsWith("--seq-len") ? "--seq-len " : "a sequence length of ") + t.rows()
-                        + " or less");
-            }
-        }));
+        PositionTable.find(graph).ifPresent(t -> asked.forEach((option, length) -> t.requireFits(model, option,
+                length, option.startsWith("--seq-len") ? "--seq-len " : "a sequence length of ")));
     }
 
     /** 0 has a meaning for these options, so only a negative value is a mistake; the message names its option. */

@@ -6,8 +6,11 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 
+import dev.trt4j.InvalidOptionException;
+
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -83,6 +86,22 @@ public record PositionTable(String node, String table, long rows) {
      * Whether {@code tensor} holds position ids; {@code sliced}: whether a {@code Slice} lies between it and the
      * {@code Gather}.
      */
+    /**
+     * Refuses a sequence longer than this table, in the words every command uses.
+     *
+     * @param model  the model file, named by its file name
+     * @param asked  the option that asked for the sequence, as the user wrote it (e.g. {@code --seq-len 600})
+     * @param length the sequence length asked for
+     * @param use    what to ask for instead, before the number of rows (e.g. {@code "--seq-len "})
+     * @throws InvalidOptionException when {@code length} exceeds {@link #rows()}
+     */
+    public void requireFits(Path model, String asked, long length, String use) {
+        if (length > rows) {
+            throw new InvalidOptionException(asked + ": " + model.getFileName() + "'s position table has " + rows
+                    + " rows (node '" + node + "'); use " + use + rows + " or less");
+        }
+    }
+
     private static boolean arePositionIds(String tensor, long rows, Map<String, TensorProto> constants,
                                           Map<String, NodeProto> producers, int depth, boolean sliced) {
         TensorProto constant = constants.get(tensor);

@@ -1,6 +1,5 @@
 package dev.trt4j.cli.command;
 
-import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.benchmark.BenchInputs;
 import dev.trt4j.benchmark.BenchShapes;
@@ -440,11 +439,8 @@ public final class BenchCommand implements Callable<Integer> {
         if (ids == null || ids.length != 2) {
             return;
         }
-        positions.filter(t -> ids[1] > t.rows()).ifPresent(t -> {
-            throw new InvalidOptionException("--shapes input_ids:" + BenchShapes.text(ids) + ": "
-                    + file.getFileName() + "'s position table has " + t.rows() + " rows (node '" + t.node()
-                    + "'); use a sequence length of " + t.rows() + " or less");
-        });
+        positions.ifPresent(t -> t.requireFits(file, "--shapes input_ids:" + BenchShapes.text(ids), ids[1],
+                "a sequence length of "));
     }
 
     /**
