@@ -59,7 +59,13 @@ public final class CalibrationCacheHandoff {
         if (!Files.isRegularFile(file)) {
             throw new Trt4jException(file + ": calibration table not found");
         }
-        return checked(CalibrationTable.read(file), Provenance.sha256(file), file.toString(), algorithm, model);
+        return fromTableFile(file, CalibrationTable.read(file), algorithm, model);
+    }
+
+    /** As {@link #fromTableFile(Path, TrtCalibrationAlgorithm, ModelFacts)}, for a table the caller has read from it. */
+    static CalibrationCacheHandoff fromTableFile(Path file, CalibrationTable table, TrtCalibrationAlgorithm algorithm,
+            ModelFacts model) {
+        return checked(table, Provenance.sha256(file), file.toString(), algorithm, model);
     }
 
     /**

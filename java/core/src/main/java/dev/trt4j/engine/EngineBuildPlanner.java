@@ -76,14 +76,19 @@ final class EngineBuildPlanner {
     }
 
     private static CalibrationPlan planCalibration(EngineBuildRequest request, ModelFacts model, Path engineOut) {
-        CalibratorChoice choice = calibratorFor(request);
+        // read once: its method names the calibrator, its ranges go to TensorRT
+        Optional<CalibrationTable> fileTable = request.tableFile().filter(Files::isRegularFile)
+                .map(CalibrationTable::read);
+        CalibratorChoice choice = calibratorFor(request, request.table().or(() -> fileTable));
         TrtCalibrationAlgorithm algorithm = choice.trtAlgorithm();
         Optional<Path> cacheFile = request.calibrationCache();
         CalibrationCacheHandoff handoff;
         Optional<Path> writeBack = Optional.empty();
         if (choice.isTrt4jAlgorithm()) {
             if (request.tableFile().isPresent()) {
-                handoff = CalibrationCacheHandoff.fromTableFile(request.tableFile().get(), algorithm, model);
+                Path file = request.tableFile().get();
+                handoff = fileTable.map(t -> CalibrationCacheHandoff.fromTableFile(file, t, algorithm, model))
+                        .orElseGet(() -> CalibrationCacheHandoff.fromTableFile(file, algorithm, model));
             } else if (request.table().isPresent()) {
                 handoff = CalibrationCacheHandoff.fromTable(request.table().get(), algorithm, model);
             } else if (cacheFile.isPresent()) {
@@ -140,9 +145,7 @@ final class EngineBuildPlanner {
      * The calibrator: a table's own method unless the caller chose one, so that the engine's sidecar names where its
      * ranges came from; a choice that contradicts the table is refused rather than recorded.
      */
-    private static CalibratorChoice calibratorFor(EngineBuildRequest request) {
-        Optional<CalibrationTable> table = request.table().or(() -> request.tableFile()
-                .filter(Files::isRegularFile).map(CalibrationTable::read));
+    private static CalibratorChoice calibratorFor(EngineBuildRequest request, Optional<CalibrationTable> table) {
         String source = request.tableFile().map(Path::toString).orElse("the table");
         Optional<CalibratorChoice> fromTable = table.flatMap(t -> CalibratorChoice.ofTableMethod(t.provenance().method()));
         Optional<CalibratorChoice> chosen = request.chosenCalibrator();
