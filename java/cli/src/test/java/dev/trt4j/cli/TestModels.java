@@ -95,23 +95,40 @@ public final class TestModels {
                         .addOutput("y")).build());
     }
 
-    /**
-     * A text model in miniature, as an exported BERT begins: {@code y = MatMul(Gather(emb, input_ids), w)} with
-     * input_ids int64 [batch, sequence] (its sequence length open), a 10×4 embedding and a 4×4 weight.
-     */
-    public static Path tokenIds(Path file) throws IOException {
+    /** The 10×4 token embedding {@code emb} of {@link #tokenIds} and {@link #positionTable}. */
+    private static OnnxMl.TensorProto.Builder tokenEmbedding() {
         OnnxMl.TensorProto.Builder emb = OnnxMl.TensorProto.newBuilder().setName("emb").setDataType(1).addDims(10)
                 .addDims(4);
         for (int i = 0; i < 40; i++) {
             emb.addFloatData((i % 7) / 7f - 0.5f);
         }
+        return emb;
+    }
+
+    /** The 4×4 weight {@code w} that both token models end with. */
+    private static OnnxMl.TensorProto.Builder tokenWeight() {
         OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4)
                 .addDims(4);
         for (int i = 0; i < 16; i++) {
             w.addFloatData(i % 5 == 0 ? 1f : 0.25f);
         }
-        OnnxMl.ValueInfoProto y = OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(OnnxMl.TypeProto
-                .newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1))).build();
+        return w;
+    }
+
+    /** A float output of unstated shape. */
+    private static OnnxMl.ValueInfoProto floatOutput(String name) {
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1))).build();
+    }
+
+    /**
+     * A text model in miniature, as an exported BERT begins: {@code y = MatMul(Gather(emb, input_ids), w)} with
+     * input_ids int64 [batch, sequence] (its sequence length open), a 10×4 embedding and a 4×4 weight.
+     */
+    public static Path tokenIds(Path file) throws IOException {
+        OnnxMl.TensorProto.Builder emb = tokenEmbedding();
+        OnnxMl.TensorProto.Builder w = tokenWeight();
+        OnnxMl.ValueInfoProto y = floatOutput("y");
         return write(file, OnnxMl.GraphProto.newBuilder().setName("token_ids").addInput(batchBySequence("input_ids", 7))
                 .addOutput(y).addInitializer(emb).addInitializer(w)
                 .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Gather").setName("embed").addInput("emb")
@@ -127,11 +144,7 @@ public final class TestModels {
      * fails in ONNX Runtime's Add.
      */
     public static Path positionTable(Path file, int positions) throws IOException {
-        OnnxMl.TensorProto.Builder emb = OnnxMl.TensorProto.newBuilder().setName("emb").setDataType(1).addDims(10)
-                .addDims(4);
-        for (int i = 0; i < 40; i++) {
-            emb.addFloatData((i % 7) / 7f - 0.5f);
-        }
+        OnnxMl.TensorProto.Builder emb = tokenEmbedding();
         OnnxMl.TensorProto.Builder pos = OnnxMl.TensorProto.newBuilder().setName("pos").setDataType(1)
                 .addDims(positions).addDims(4);
         OnnxMl.TensorProto.Builder ids = OnnxMl.TensorProto.newBuilder().setName("position_ids").setDataType(7)
@@ -142,13 +155,8 @@ public final class TestModels {
                 pos.addFloatData(0.01f * i);
             }
         }
-        OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4)
-                .addDims(4);
-        for (int i = 0; i < 16; i++) {
-            w.addFloatData(i % 5 == 0 ? 1f : 0.25f);
-        }
-        OnnxMl.ValueInfoProto y = OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(OnnxMl.TypeProto
-                .newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1))).build();
+        OnnxMl.TensorProto.Builder w = tokenWeight();
+        OnnxMl.ValueInfoProto y = floatOutput("y");
         return write(file, OnnxMl.GraphProto.newBuilder().setName("positions")
                 .addInput(batchBySequence("input_ids", 7)).addOutput(y)
                 .addInitializer(emb).addInitializer(pos).addInitializer(ids).addInitializer(w)
