@@ -7,6 +7,8 @@
 #   trt4j-int8-sq-8bit   the same with full 8-bit weights (--no-reduce-range, for CPUs with VNNI)
 #   trt4j-int8-sq-8bit-fp32-attention   the same with the 12 activation-by-activation MatMuls left in float, as the
 #                        dynamic model leaves them
+#   trt4j-int8-sq-lean-8bit-fp32-attention   the same without the attention context's six SmoothQuant Muls
+#                        (equalize --no-smooth attention/output/dense), as accurate with fewer elementwise passes
 # and the PP-OCRv4 recognizer: FP32, FP32 with quantize's clean-ups (convert --fold), and quantize --runtime
 # onnxruntime-cpu from percentile-99.99 ranges with 7-bit (rec-int8) and 8-bit (rec-int8-8bit) weights; timed only,
 # since scoring it needs fonts to render text lines.
@@ -53,6 +55,11 @@ if [ ! -f "$models/cal-eq/max.table.json" ]; then
   ./trt4j equalize "$M" "${D[@]}" --out "$models/minilm.eq.onnx"
   ./trt4j calibrate "$models/minilm.eq.onnx" "${D[@]}" --method max --all-tensors --out "$models/cal-eq"
 fi
+if [ ! -f "$models/cal-eq-lean/max.table.json" ]; then
+  # Without the attention context's six SmoothQuant Muls, which buy no accuracy (docs/accuracy.md).
+  ./trt4j equalize "$M" "${D[@]}" --no-smooth attention/output/dense --out "$models/minilm.eq-lean.onnx"
+  ./trt4j calibrate "$models/minilm.eq-lean.onnx" "${D[@]}" --method max --all-tensors --out "$models/cal-eq-lean"
+fi
 R=$models/ch_PP-OCRv4_rec_infer.onnx
 if [ ! -f "$models/cal-rec/percentile-99.99.table.json" ]; then
   # The PP-OCRv4 recognizer, for issue 3's second CPU target; percentile ranges read its CPU layout best.
@@ -69,6 +76,8 @@ Q=(--runtime onnxruntime-cpu)
   --no-reduce-range --out "$models/trt4j-int8-sq-8bit.onnx"
 ./trt4j quantize "$models/minilm.eq.onnx" --table "$models/cal-eq/max.table.json" "${Q[@]}" \
   --no-reduce-range --exclude 'self/MatMul' --out "$models/trt4j-int8-sq-8bit-fp32-attention.onnx"
+./trt4j quantize "$models/minilm.eq-lean.onnx" --table "$models/cal-eq-lean/max.table.json" "${Q[@]}" \
+  --no-reduce-range --exclude 'self/MatMul' --out "$models/trt4j-int8-sq-lean-8bit-fp32-attention.onnx"
 ./trt4j quantize "$R" --table "$models/cal-rec/percentile-99.99.table.json" "${Q[@]}" --out "$models/rec-int8.onnx"
 ./trt4j quantize "$R" --table "$models/cal-rec/percentile-99.99.table.json" "${Q[@]}" \
   --no-reduce-range --out "$models/rec-int8-8bit.onnx"
@@ -76,7 +85,8 @@ Q=(--runtime onnxruntime-cpu)
 mkdir -p "$pack/models"
 cp "$models"/all-minilm-l6-v2.onnx "$models"/all-minilm-l6-v2-q.onnx "$models"/all-minilm-l6-v2-tokenizer.json \
   "$models"/eval.txt "$models"/trt4j-int8.onnx "$models"/trt4j-int8-sq.onnx "$models"/trt4j-int8-sq-8bit.onnx \
-  "$models"/trt4j-int8-sq-8bit-fp32-attention.onnx "$models"/ch_PP-OCRv4_rec_infer.onnx "$models"/rec-fp32-folded.onnx "$models"/rec-int8.onnx \
+  "$models"/trt4j-int8-sq-8bit-fp32-attention.onnx \
+  "$models"/trt4j-int8-sq-lean-8bit-fp32-attention.onnx "$models"/ch_PP-OCRv4_rec_infer.onnx "$models"/rec-fp32-folded.onnx "$models"/rec-int8.onnx \
   "$models"/rec-int8-8bit.onnx "$pack/models/"
 jlink --add-modules java.base,java.logging,java.management,java.naming,java.xml,java.desktop,jdk.unsupported,jdk.zipfs \
   --strip-debug --no-header-files --no-man-pages --output "$pack/jre"

@@ -59,12 +59,28 @@ class MatMulSmoothingEndToEndTest {
                 "--candidate", smoothed.toString(), "--data", evaluation.toString(), "--samples", "16", "--json")));
         assertThat(fp32Equivalent.at("/outputs/0/cosine").asDouble()).isGreaterThan(0.99999);
 
+        // Each searched input says how much smoothing cut its INT8 MatMuls' error (at least 1: none is made worse).
+        assertThat(eq.get("gains").size()).isEqualTo(24);
+        assertThat(eq.get("gains").elements()).toIterable()
+                .allSatisfy(g -> assertThat(g.asDouble()).isGreaterThanOrEqualTo(1.0));
+
+        // The attention context's smoothing costs six Muls and, measured, buys no accuracy (docs/accuracy.md).
+        Path lean = work.resolve("minilm.smooth-lean.onnx");
+        JsonNode leanEq = json(CliRun.of(withText("equalize", model.toString(), "--data", calibration.toString(),
+                "--samples", "64", "--no-smooth", "attention/output/dense", "--out", lean.toString(), "--json")));
+        assertThat(leanEq.get("smoothed").fieldNames()).toIterable()
+                .noneMatch(name -> name.contains("attention/output/dense")).hasSize(eq.get("smoothed").size() - 6);
+        assertThat(leanEq.get("gains").size()).isEqualTo(18);
+
         double plain = int8MeanCosine(model, "plain");
         double smooth = int8MeanCosine(smoothed, "smooth");
+        double leanSmooth = int8MeanCosine(lean, "lean");
 
         // Measured: 0.980 → 0.997 on 128 sentences of 128 tokens (docs/accuracy.md).
         assertThat(smooth).as("INT8 mean cosine, unsmoothed %.4f", plain).isGreaterThan(plain + 0.01)
                 .isGreaterThan(0.99);
+        assertThat(leanSmooth).as("INT8 mean cosine without the context's smoothing, all smoothed %.4f", smooth)
+                .isGreaterThan(smooth - 0.002).isGreaterThan(0.99);
     }
 
     /** calibrate (max) → quantize → evaluate against the original FP32 model: the INT8 model's mean cosine. */

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.function.Predicate;
 import java.util.stream.IntStream;
 
 /**
@@ -46,11 +47,16 @@ public final class MatMulSmoother {
      * @param model    the smoothed model (computes the same function as the input model)
      * @param smoothed MatMul → its input tensor, for each MatMul whose input was smoothed, in graph order
      * @param alphas   input tensor → the migration strength it was smoothed with, in graph order
+     * @param gains    input tensor → how many times smaller the INT8 MatMuls' squared error on the sampled rows is
+     *                 with the best strength than without smoothing (at least 1), for each input whose strength was
+     *                 searched, smoothed or not, in graph order
      */
-    public record Result(ModelProto model, Map<String, String> smoothed, Map<String, Double> alphas) {
+    public record Result(ModelProto model, Map<String, String> smoothed, Map<String, Double> alphas,
+                         Map<String, Double> gains) {
         public Result {
             smoothed = Collections.unmodifiableMap(new LinkedHashMap<>(smoothed));
             alphas = Collections.unmodifiableMap(new LinkedHashMap<>(alphas));
+            gains = Collections.unmodifiableMap(new LinkedHashMap<>(gains));
         }
     }
 
@@ -62,6 +68,15 @@ public final class MatMulSmoother {
     }
 
     private MatMulSmoother() {
+    }
+
+    /**
+     * The labels (name, or operator and index for an unnamed node) of the MatMuls and Gemms whose inputs can be
+     * smoothed, in graph order: what a skip predicate is asked about.
+     */
+    public static List<String> smoothableMatMuls(ModelProto model) {
+        GraphIndex index = new GraphIndex(model.getGraph());
+        return candidates(index).stream().flatMap(c -> c.matMuls().stream()).sorted().map(index::label).toList();
     }
 
     /** The MatMul inputs that can be smoothed, in graph order: their max |x| per channel (last axis) is needed. */
@@ -76,10 +91,20 @@ public final class MatMulSmoother {
      * @throws Trt4jException if an input of {@link #smoothableInputs} has no ranges, or the wrong number
      */
     public static Result smooth(ModelProto model, Map<String, float[]> channelMax, double alpha) {
+        return smooth(model, channelMax, alpha, label -> false);
+    }
+
+    /**
+     * Like {@link #smooth(ModelProto, Map, double)}, leaving alone each input read by a MatMul whose label
+     * ({@link #smoothableMatMuls}) {@code skip} accepts.
+     */
+    public static Result smooth(ModelProto model, Map<String, float[]> channelMax, double alpha,
+            Predicate<String> skip) {
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
         }
-        return smooth(model, channelMax, (c, ranges, weights) -> OptionalDouble.of(alpha));
+        return smooth(model, channelMax, skip, (c, ranges, weights) -> new Choice(OptionalDouble.of(alpha),
+                OptionalDouble.empty()));
     }
 
     /**
@@ -91,7 +116,16 @@ public final class MatMulSmoother {
      */
     public static Result smoothSearched(ModelProto model, Map<String, float[]> channelMax,
             Map<String, List<float[]>> sampledRows) {
-        return smooth(model, channelMax, (c, ranges, weights) -> {
+        return smoothSearched(model, channelMax, sampledRows, label -> false);
+    }
+
+    /**
+     * Like {@link #smoothSearched(ModelProto, Map, Map)}, leaving alone each input read by a MatMul whose label
+     * ({@link #smoothableMatMuls}) {@code skip} accepts.
+     */
+    public static Result smoothSearched(ModelProto model, Map<String, float[]> channelMax,
+            Map<String, List<float[]>> sampledRows, Predicate<String> skip) {
+        return smooth(model, channelMax, skip, (c, ranges, weights) -> {
             List<float[]> rows = sampledRows.get(c.input());
             if (rows == null || rows.isEmpty() || rows.get(0).length != c.channels()) {
                 throw new Trt4jException("equalize: tensor '" + c.input() + "' needs sampled rows of " + c.channels()
@@ -100,7 +134,8 @@ public final class MatMulSmoother {
             SmoothingError measure = new SmoothingError(rows, c.channels(), weights);
             double[] unit = new double[c.channels()];
             Arrays.fill(unit, 1);
-            double best = measure.error(unit, ranges);
+            double unsmoothed = measure.error(unit, ranges);
+            double best = unsmoothed;
             // Each strength costs a MatMul over the sampled rows; they are independent, so all cores share them.
             double[] errors = IntStream.range(0, ALPHA_GRID.size()).parallel()
                     .mapToDouble(i -> measure.error(scales(ranges, weights, ALPHA_GRID.get(i)), ranges)).toArray();
@@ -111,30 +146,43 @@ public final class MatMulSmoother {
                     chosen = OptionalDouble.of(ALPHA_GRID.get(i));
                 }
             }
-            return chosen;
+            // 0/0 (an input the sampled rows never reach) gains nothing.
+            double gain = best > 0 ? unsmoothed / best : unsmoothed > 0 ? Double.POSITIVE_INFINITY : 1;
+            return new Choice(chosen, OptionalDouble.of(gain));
         });
     }
 
-    /** Picks a candidate's strength from its channel ranges and weights; empty leaves it unsmoothed. */
-    private interface AlphaChoice {
-        OptionalDouble alpha(Candidate candidate, float[] channelMax, List<float[]> weights);
+    /** A candidate's strength (empty: left unsmoothed) and, where it was searched, the error ratio it found. */
+    private record Choice(OptionalDouble alpha, OptionalDouble gain) {
     }
 
-    private static Result smooth(ModelProto model, Map<String, float[]> channelMax, AlphaChoice choice) {
+    /** Picks a candidate's strength from its channel ranges and weights. */
+    private interface AlphaChoice {
+        Choice choose(Candidate candidate, float[] channelMax, List<float[]> weights);
+    }
+
+    private static Result smooth(ModelProto model, Map<String, float[]> channelMax, Predicate<String> skip,
+            AlphaChoice choice) {
         GraphIndex index = new GraphIndex(model.getGraph());
         UniqueNames names = new UniqueNames(model.getGraph());
         GraphProto.Builder g = model.getGraph().toBuilder();
         Map<String, String> done = new LinkedHashMap<>();
         Map<String, Double> alphas = new LinkedHashMap<>();
+        Map<String, Double> gains = new LinkedHashMap<>();
         List<String> replaced = new ArrayList<>();
         Map<Integer, List<NodeProto>> divisions = new LinkedHashMap<>();
         for (Candidate c : candidates(index)) {
+            if (c.matMuls().stream().map(index::label).anyMatch(skip)) {
+                continue;
+            }
             float[] ranges = ChannelRanges.of(channelMax, c.input(), c.channels());
             List<float[]> weights = new ArrayList<>();
             for (int m : c.matMuls()) {
                 weights.add(weightByInputChannel(index, m, c.channels()));
             }
-            OptionalDouble alpha = choice.alpha(c, ranges, weights);
+            Choice chosen = choice.choose(c, ranges, weights);
+            chosen.gain().ifPresent(gain -> gains.put(c.input(), gain));
+            OptionalDouble alpha = chosen.alpha();
             if (alpha.isEmpty()) {
                 continue;
             }
@@ -169,7 +217,7 @@ public final class MatMulSmoother {
         insertAfterProducers(g, divisions);
         UnusedConstants.remove(g, replaced);
         LOG.info("smoothed the inputs of {} MatMuls", done.size());
-        return new Result(model.toBuilder().setGraph(g).build(), done, alphas);
+        return new Result(model.toBuilder().setGraph(g).build(), done, alphas, gains);
     }
 
     /**

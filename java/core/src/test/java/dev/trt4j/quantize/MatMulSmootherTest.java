@@ -117,6 +117,9 @@ class MatMulSmootherTest {
         assertThat(r.alphas()).containsOnlyKeys("t");
         assertThat(MatMulSmoother.ALPHA_GRID).contains(r.alphas().get("t"));
         assertThat(r.smoothed()).containsOnlyKeys("mm_y", "mm_z");
+        // The outlier channel costs the unsmoothed INT8 MatMuls several times the error of the smoothed ones.
+        assertThat(r.gains()).containsOnlyKeys("t");
+        assertThat(r.gains().get("t")).isGreaterThan(2);
         MatMulSmoother.Result fixed = MatMulSmoother.smooth(fp32, Map.of("t", channelMax), r.alphas().get("t"));
         assertThat(floats(r.model(), node(r.model(), "mul").getInput(1)))
                 .containsExactly(floats(fixed.model(), node(fixed.model(), "mul").getInput(1)));
@@ -131,7 +134,27 @@ class MatMulSmootherTest {
 
         assertThat(r.alphas()).isEmpty();
         assertThat(r.smoothed()).isEmpty();
+        assertThat(r.gains()).containsExactly(Map.entry("t", 1.0));
         assertThat(r.model().getGraph()).isEqualTo(fp32.getGraph());
+    }
+
+    @Test
+    void aSkippedMatMulLeavesItsInputAndTheMatMulsSharingItUnsmoothed() {
+        ModelProto fp32 = builder().build();
+        assertThat(MatMulSmoother.smoothableMatMuls(fp32)).containsExactly("mm_y", "mm_z");
+        float[] channelMax = {8f, 0.5f, 2f, 6f};
+
+        MatMulSmoother.Result fixed = MatMulSmoother.smooth(fp32, Map.of("t", channelMax), 0.5, "mm_z"::equals);
+        float[][] rows = {{8f, 0.1f, -2f, 6f}, {-1f, 0.5f, 0.3f, -0.2f}};
+        MatMulSmoother.Result searched = MatMulSmoother.smoothSearched(fp32, Map.of("t", channelMax),
+                Map.of("t", List.of(rows)), "mm_z"::equals);
+
+        for (MatMulSmoother.Result r : List.of(fixed, searched)) {
+            assertThat(r.smoothed()).isEmpty();
+            assertThat(r.alphas()).isEmpty();
+            assertThat(r.gains()).as("not searched either").isEmpty();
+            assertThat(r.model().getGraph()).isEqualTo(fp32.getGraph());
+        }
     }
 
     @Test

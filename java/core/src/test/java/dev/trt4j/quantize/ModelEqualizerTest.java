@@ -1,6 +1,7 @@
 package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
@@ -63,6 +64,31 @@ class ModelEqualizerTest {
 
         assertThat(r.smoothed()).containsExactly(Map.entry("mm", "t"));
         assertThat(MatMulSmoother.ALPHA_GRID).contains(r.alphas().get("t"));
+        assertThat(r.gains()).containsOnlyKeys("t");
+        assertThat(r.gains().get("t")).isGreaterThan(1);
+    }
+
+    @Test
+    void aMatMulLeftUnsmoothedKeepsItsInputAndAValueThatSelectsNoSmoothableMatMulIsRefused() {
+        OnnxModel model = model();
+        NodeSelection byType = NodeSelection.parse(model.proto().getGraph(), List.of("MatMul"));
+        assertThat(ModelEqualizer.unsmoothedMatMuls(model.proto(), byType)).containsExactly("mm");
+
+        ModelEqualizer.Result r = ModelEqualizer.searchingAlpha().withoutSmoothing(byType).equalize(model,
+                FloatBatchSource.of("x", SHAPE, batches()), OrtRunnerOptions.defaults());
+
+        assertThat(r.smoothed()).isEmpty();
+        assertThat(r.gains()).isEmpty();
+        assertThat(r.model()).isEqualTo(model.proto());
+        NodeSelection relu = NodeSelection.parse(model.proto().getGraph(), List.of("relu"));
+        assertThatThrownBy(() -> ModelEqualizer.unsmoothedMatMuls(model.proto(), relu))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("'relu' selects no MatMul or Gemm whose input could be smoothed (1 could), so it changes "
+                        + "nothing");
+        assertThatThrownBy(() -> ModelEqualizer.withAlpha(0.5).withoutSmoothing(relu).equalize(model,
+                FloatBatchSource.of("x", SHAPE, batches()), OrtRunnerOptions.defaults()))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessageStartingWith("mm.onnx: 'relu' selects no MatMul");
     }
 
     @Test

@@ -11,6 +11,7 @@ import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.ModelEqualizer;
+import dev.trt4j.quantize.NodeSelection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -20,6 +21,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
@@ -53,6 +56,14 @@ public final class EqualizeCommand implements Callable<Integer> {
                     + "whose INT8 MatMul output is closest to FP32 on " + ModelEqualizer.SAMPLED_ROWS + " sampled rows.")
     String alpha;
 
+    @Option(names = "--no-smooth", paramLabel = "NAME|OPTYPE|REGEX",
+            description = "Leave the input of this MatMul (or Gemm) unsmoothed, and so that of every MatMul sharing "
+                    + "it (Q, K and V share one): a node name, an operator type, or a regular expression found in "
+                    + "node names; repeatable. Each must select a MatMul whose input could be smoothed. Each "
+                    + "smoothed input that no constant can take the scales for costs a Mul at run time; "
+                    + "docs/accuracy.md shows which of MiniLM's pay for it.")
+    List<String> noSmooth = new ArrayList<>();
+
     @Mixin
     DataArguments dataArguments;
 
@@ -74,8 +85,14 @@ public final class EqualizeCommand implements Callable<Integer> {
                     + "model)");
         }
         OptionalDouble fixedAlpha = parseAlpha(alpha);
-        ModelEqualizer equalizer = fixedAlpha.isPresent() ? ModelEqualizer.withAlpha(fixedAlpha.getAsDouble())
-                : ModelEqualizer.searchingAlpha();
+        NodeSelection unsmoothed = NodeSelectionOption.parse(onnx.proto(), modelFile, "--no-smooth", noSmooth);
+        try {
+            ModelEqualizer.unsmoothedMatMuls(onnx.proto(), unsmoothed);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidOptionException(modelFile.getFileName() + ": --no-smooth " + e.getMessage(), e);
+        }
+        ModelEqualizer equalizer = (fixedAlpha.isPresent() ? ModelEqualizer.withAlpha(fixedAlpha.getAsDouble())
+                : ModelEqualizer.searchingAlpha()).withoutSmoothing(unsmoothed);
         ModelEqualizer.Result result;
         try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs())) {
             result = equalizer.equalize(onnx, source, OrtRunnerOptions.defaults());
@@ -92,6 +109,15 @@ public final class EqualizeCommand implements Callable<Integer> {
             result.smoothed().forEach(sm::put);
             ObjectNode alphas = root.putObject("alphas");
             result.alphas().forEach(alphas::put);
+            ObjectNode gains = root.putObject("gains");
+            // JSON has no infinity: an input whose INT8 error smoothing removes entirely gets null.
+            result.gains().forEach((input, gain) -> {
+                if (Double.isFinite(gain)) {
+                    gains.put(input, gain);
+                } else {
+                    gains.putNull(input);
+                }
+            });
             json.print(w, root);
         } else {
             w.printf("Equalized %s and smoothed the inputs of %s (%s) of %s → %s%n",

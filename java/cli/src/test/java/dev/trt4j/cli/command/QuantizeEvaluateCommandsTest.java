@@ -232,6 +232,24 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
+    void equalizeLeavesANamedMatMulUnsmoothedAndRefusesAValueThatSelectsNone() throws IOException {
+        Path eq = dir.resolve("cls.no-smooth.onnx");
+        JsonNode e = json(CliRun.of("equalize", model.toString(), "--out", eq.toString(), "--samples", "16",
+                "--no-smooth", "MatMul", "--json"));
+        assertThat(e.path("smoothed").size()).isZero();
+        assertThat(e.path("gains").size()).as("a skipped input is not searched").isZero();
+        assertThat(eq).exists();
+
+        Path none = dir.resolve("cls.no-smooth-conv.onnx");
+        assertFailsWithOneLine(2, CliRun.of("equalize", model.toString(), "--out", none.toString(), "--samples",
+                "16", "--no-smooth", "Conv"), model.getFileName() + ": --no-smooth 'Conv' selects no MatMul or Gemm "
+                + "whose input could be smoothed (1 could), so it changes nothing", none);
+        assertFailsWithOneLine(2, CliRun.of("equalize", model.toString(), "--out", none.toString(), "--samples",
+                "16", "--no-smooth", "no/such/node"), model.getFileName() + ": --no-smooth 'no/such/node' matches "
+                + "no node name, operator type or node-name pattern", none);
+    }
+
+    @Test
     void quantizeJsonListsWhatWasDoneAndExclusionsStayFp32() throws IOException {
         Path out = dir.resolve("partial.onnx");
         JsonNode r = json(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
