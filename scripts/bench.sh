@@ -19,12 +19,18 @@ fail() {
   exit 1
 }
 
+# A wrong command line exits 2, as trt4j's own usage errors do.
+usage_error() {
+  echo "bench: $*" >&2
+  exit 2
+}
+
 while getopts "e:b:h" opt; do
   case "$opt" in
     e) dir="$OPTARG" ;;
     b) batches="$OPTARG" ;;
     h) sed -n '2,12p' "$0"; exit 0 ;;
-    *) fail "unknown option; see $0 -h" ;;
+    *) usage_error "unknown option; see $0 -h" ;;
   esac
 done
 shift $((OPTIND - 1))

@@ -32,6 +32,12 @@ fail() {
   exit 1
 }
 
+# A wrong command line exits 2, as trt4j's own usage errors do, so a CI script can tell it from a failed build.
+usage_error() {
+  echo "build-engines: $*" >&2
+  exit 2
+}
+
 while getopts "o:p:c:d:t:s:x:h" opt; do
   case "$opt" in
     o) out="$OPTARG" ;;
@@ -42,11 +48,28 @@ while getopts "o:p:c:d:t:s:x:h" opt; do
     s) shapes="$OPTARG" ;;
     x) extra="$OPTARG" ;;
     h) sed -n '2,18p' "$0"; exit 0 ;;
-    *) fail "unknown option; see $0 -h" ;;
+    *) usage_error "unknown option; see $0 -h" ;;
   esac
 done
 shift $((OPTIND - 1))
-[ "$#" -gt 0 ] || fail "no models given; usage: $0 [options] MODEL.onnx..."
+[ "$#" -gt 0 ] || usage_error "no models given; usage: $0 [options] MODEL.onnx..."
+# Checked before the first build, so that a typo in the last word does not cost the builds before it.
+for precision in $precisions; do
+  case "$precision" in
+    fp32 | fp16) ;;
+    int8)
+      for calibrator in $calibrators; do
+        case "$calibrator" in
+          max | entropy | percentile | mse) ;;
+          trt-entropy2 | trt-minmax)
+            [ -n "$data" ] || usage_error "calibrator $calibrator calibrates on data: give it with -d DATA" ;;
+          *) usage_error "unknown calibrator '$calibrator' (max, entropy, percentile, mse, trt-entropy2, trt-minmax)" ;;
+        esac
+      done
+      ;;
+    *) usage_error "unknown precision '$precision' (fp32, fp16, int8)" ;;
+  esac
+done
 
 # shellcheck source=scripts/trt4j-command.sh
 . "$(dirname "${BASH_SOURCE[0]}")/trt4j-command.sh"
@@ -84,9 +107,11 @@ build() {
   "$trt4j" "${args[@]}" || fail "building $engine failed (trt4j ${args[*]})"
 }
 
-mkdir -p "$out"
 for model in "$@"; do
   [ -f "$model" ] || fail "$model: no such model file"
+done
+mkdir -p "$out"
+for model in "$@"; do
   name="$(basename "$model")"
   name="${name%.onnx}"
   for precision in $precisions; do
@@ -99,7 +124,6 @@ for model in "$@"; do
           engine="$out/$name.int8-$calibrator.engine"
           case "$calibrator" in
             trt-entropy2 | trt-minmax)
-              [ -n "$data" ] || fail "calibrator $calibrator calibrates on data: give it with -d DATA"
               build "$engine" "$model" "$model" -- --precision int8 --calibrator "$calibrator" --data "$data" \
                 --cache "$out/$name.$calibrator.cache"
               ;;
@@ -112,11 +136,9 @@ for model in "$@"; do
               [ -f "$table" ] || fail "$table: no calibration table for $name ($calibrator); run trt4j calibrate --all-tensors first or set -t"
               build "$engine" "$model" "$model" "$table" -- --precision int8 --calibrator "$calibrator" --table "$table"
               ;;
-            *) fail "unknown calibrator '$calibrator' (max, entropy, percentile, mse, trt-entropy2, trt-minmax)" ;;
           esac
         done
         ;;
-      *) fail "unknown precision '$precision' (fp32, fp16, int8)" ;;
     esac
   done
 done

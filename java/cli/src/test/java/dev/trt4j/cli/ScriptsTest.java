@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -139,6 +140,32 @@ class ScriptsTest {
         Result empty = run("bench.sh", "-e", "empty");
         assertThat(empty.code()).isNotZero();
         assertThat(empty.err()).contains("empty: no .engine files");
+    }
+
+    /** A wrong command line exits 2 with one line, before the first build, as trt4j's own usage errors do. */
+    @Test
+    void buildEnginesRefusesAWrongCommandLineBeforeBuildingAnything() throws Exception {
+        model("cls.onnx");
+        Map<List<String>, String> wrong = Map.of(
+                List.of("-p", "fp32 fp61", "cls.onnx"), "build-engines: unknown precision 'fp61' (fp32, fp16, int8)",
+                List.of("-p", "fp32 int8", "-c", "entropy kl", "cls.onnx"), "build-engines: unknown calibrator 'kl' "
+                        + "(max, entropy, percentile, mse, trt-entropy2, trt-minmax)",
+                List.of("-p", "fp32 int8", "-c", "trt-minmax", "cls.onnx"), "build-engines: calibrator trt-minmax "
+                        + "calibrates on data: give it with -d DATA");
+        for (Map.Entry<List<String>, String> w : wrong.entrySet()) {
+            Result result = run("build-engines.sh", w.getKey().toArray(String[]::new));
+            assertThat(result.code()).as(w.getKey().toString()).isEqualTo(2);
+            assertThat(result.err().lines().toList()).containsExactly(w.getValue());
+        }
+        assertThat(run("build-engines.sh").code()).isEqualTo(2);
+        assertThat(run("bench.sh", "-q").code()).isEqualTo(2);
+
+        // A missing model is found before the models given ahead of it are built.
+        Result missing = run("build-engines.sh", "-p", "fp32", "cls.onnx", "gone.onnx");
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err().lines().toList()).containsExactly("build-engines: gone.onnx: no such model file");
+        assertThat(calls()).isEmpty();
+        assertThat(dir.resolve("engines")).doesNotExist();
     }
 
     /** gpu-checks.sh without its payload stops at once, before it writes anything (with no STAGE it wrote under /). */
