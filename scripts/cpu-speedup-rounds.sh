@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Repeats the MiniLM comparison of a stage made by scripts/cpu-speedup-stage.sh in interleaved rounds, so that a drift
 # of the machine during a round cannot favour one model: fp32 (always first, the baseline), then the shipped dynamic
-# INT8 model, trt4j-int8, the most accurate trt4j model and the same without the attention context's SmoothQuant
-# Muls, in reverse order every other round. Writes each round's
+# INT8 model, trt4j-int8, the most accurate trt4j model, and the same without the attention context's SmoothQuant
+# Muls (with float and with INT8 attention), in reverse order every other round. Writes each round's
 # speedup table as OUT/round-R-tT.json, the accuracy of the most accurate model with ONNX Runtime's fused kernels as
 # OUT/accuracy.json, and everything printed, with the models' SHA-256, to OUT/rounds.log. Run it in a call of its own:
 # the device tool brings back at most 8 files a call. The fourth device loan ran an earlier, scratch form of it.
@@ -20,11 +20,12 @@ dynamic=dynamic-int8=$m/all-minilm-l6-v2-q.onnx
 int8=trt4j-int8=$m/trt4j-int8.onnx
 best=trt4j-int8-sq-8bit-fp32-attention=$m/trt4j-int8-sq-8bit-fp32-attention.onnx
 lean=trt4j-int8-sq-lean-8bit-fp32-attention=$m/trt4j-int8-sq-lean-8bit-fp32-attention.onnx
+lean8=trt4j-int8-sq-lean-8bit=$m/trt4j-int8-sq-lean-8bit.onnx
 uptime
 sha256sum "$m"/*.onnx
 status=0
 for r in $(seq 1 "$rounds"); do
-  if [ $((r % 2)) = 1 ]; then order=$dynamic,$int8,$best,$lean; else order=$lean,$best,$int8,$dynamic; fi
+  if [ $((r % 2)) = 1 ]; then order=$dynamic,$int8,$best,$lean,$lean8; else order=$lean8,$lean,$best,$int8,$dynamic; fi
   echo "=== round $r, $threads thread(s), $(date -u +%T)"
   "${trt4j[@]}" bench --compare "model=all-MiniLM-L6-v2,$fp32,$order" --batch 1,8 \
     --shapes input_ids:1x128,attention_mask:1x128,token_type_ids:1x128 --threads "$threads" --duration "$seconds" \

@@ -7,8 +7,9 @@
 #   trt4j-int8-sq-8bit   the same with full 8-bit weights (--no-reduce-range, for CPUs with VNNI)
 #   trt4j-int8-sq-8bit-fp32-attention   the same with the 12 activation-by-activation MatMuls left in float, as the
 #                        dynamic model leaves them
-#   trt4j-int8-sq-lean-8bit-fp32-attention   the same without the attention context's six SmoothQuant Muls
-#                        (equalize --no-smooth attention/output/dense), as accurate with fewer elementwise passes
+#   trt4j-int8-sq-lean-8bit[-fp32-attention]   the two above without the attention context's six SmoothQuant Muls
+#                        (equalize --no-smooth attention/output/dense): as accurate, fewer elementwise passes, and
+#                        with INT8 attention ONNX Runtime fuses probs x V into a QLinearMatMul again
 # and the PP-OCRv4 recognizer: FP32, FP32 with quantize's clean-ups (convert --fold), and quantize --runtime
 # onnxruntime-cpu from percentile-99.99 ranges with 7-bit (rec-int8) and 8-bit (rec-int8-8bit) weights; timed only,
 # since scoring it needs fonts to render text lines.
@@ -77,6 +78,8 @@ Q=(--runtime onnxruntime-cpu)
 ./trt4j quantize "$models/minilm.eq.onnx" --table "$models/cal-eq/max.table.json" "${Q[@]}" \
   --no-reduce-range --exclude 'self/MatMul' --out "$models/trt4j-int8-sq-8bit-fp32-attention.onnx"
 ./trt4j quantize "$models/minilm.eq-lean.onnx" --table "$models/cal-eq-lean/max.table.json" "${Q[@]}" \
+  --no-reduce-range --out "$models/trt4j-int8-sq-lean-8bit.onnx"
+./trt4j quantize "$models/minilm.eq-lean.onnx" --table "$models/cal-eq-lean/max.table.json" "${Q[@]}" \
   --no-reduce-range --exclude 'self/MatMul' --out "$models/trt4j-int8-sq-lean-8bit-fp32-attention.onnx"
 ./trt4j quantize "$R" --table "$models/cal-rec/percentile-99.99.table.json" "${Q[@]}" --out "$models/rec-int8.onnx"
 ./trt4j quantize "$R" --table "$models/cal-rec/percentile-99.99.table.json" "${Q[@]}" \
@@ -86,7 +89,8 @@ mkdir -p "$pack/models"
 cp "$models"/all-minilm-l6-v2.onnx "$models"/all-minilm-l6-v2-q.onnx "$models"/all-minilm-l6-v2-tokenizer.json \
   "$models"/eval.txt "$models"/trt4j-int8.onnx "$models"/trt4j-int8-sq.onnx "$models"/trt4j-int8-sq-8bit.onnx \
   "$models"/trt4j-int8-sq-8bit-fp32-attention.onnx \
-  "$models"/trt4j-int8-sq-lean-8bit-fp32-attention.onnx "$models"/ch_PP-OCRv4_rec_infer.onnx "$models"/rec-fp32-folded.onnx "$models"/rec-int8.onnx \
+  "$models"/trt4j-int8-sq-lean-8bit.onnx "$models"/trt4j-int8-sq-lean-8bit-fp32-attention.onnx \
+  "$models"/ch_PP-OCRv4_rec_infer.onnx "$models"/rec-fp32-folded.onnx "$models"/rec-int8.onnx \
   "$models"/rec-int8-8bit.onnx "$pack/models/"
 jlink --add-modules java.base,java.logging,java.management,java.naming,java.xml,java.desktop,jdk.unsupported,jdk.zipfs \
   --strip-debug --no-header-files --no-man-pages --output "$pack/jre"
