@@ -1,7 +1,6 @@
 package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
-import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.OnnxModel;
@@ -9,7 +8,6 @@ import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.stats.ChannelMaxCollector;
 import dev.trt4j.stats.ChannelMaxCollector.ChannelAxis;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -17,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /**
  * Prepares an FP32 model for INT8 from one pass over samples: equalizes its depthwise-Conv inputs
@@ -47,25 +44,26 @@ public final class ModelEqualizer {
     }
 
     private final OptionalDouble alpha;
-    private final NodeSelection unsmoothed;
+    private final Set<String> unsmoothed;
 
-    private ModelEqualizer(OptionalDouble alpha, NodeSelection unsmoothed) {
+    private ModelEqualizer(OptionalDouble alpha, Set<String> unsmoothed) {
         this.alpha = alpha;
         this.unsmoothed = unsmoothed;
     }
 
     /** Smooths each MatMul input with the strength of {@link MatMulSmoother#ALPHA_GRID} that suits it best. */
     public static ModelEqualizer searchingAlpha() {
-        return new ModelEqualizer(OptionalDouble.empty(), NodeSelection.NONE);
+        return new ModelEqualizer(OptionalDouble.empty(), Set.of());
     }
 
     /**
-     * This equalizer, leaving unsmoothed the input of each MatMul (or Gemm) that {@code matMuls} selects, and so the
-     * other MatMuls that read the same input (a transformer's Q, K and V projections share one). Why: each input
-     * that no constant can take the division for costs a Mul at run time, and not every one of them buys accuracy.
+     * This equalizer, leaving unsmoothed the input of each MatMul (or Gemm) labelled in {@code matMuls} (node names,
+     * or {@code OpType#index} for unnamed nodes, as {@link #unsmoothedMatMuls} gives them), and so that of the other
+     * MatMuls reading the same input (a transformer's Q, K and V projections share one). Why: each input that no
+     * constant can take the division for costs a Mul at run time, and not every one of them buys accuracy.
      */
-    public ModelEqualizer withoutSmoothing(NodeSelection matMuls) {
-        return new ModelEqualizer(alpha, matMuls);
+    public ModelEqualizer withoutSmoothing(Set<String> matMuls) {
+        return new ModelEqualizer(alpha, Set.copyOf(matMuls));
     }
 
     /** Smooths every MatMul input with strength {@code alpha} in [0, 1]. */
@@ -73,7 +71,7 @@ public final class ModelEqualizer {
         if (!(alpha >= 0 && alpha <= 1)) {
             throw new IllegalArgumentException("alpha must be in [0, 1], got " + alpha);
         }
-        return new ModelEqualizer(OptionalDouble.of(alpha), NodeSelection.NONE);
+        return new ModelEqualizer(OptionalDouble.of(alpha), Set.of());
     }
 
     /** True if {@code model} has a depthwise Conv or a MatMul input this class can rescale. */
@@ -87,8 +85,6 @@ public final class ModelEqualizer {
      * rewrites it.
      *
      * @throws Trt4jException if the model has nothing to equalize, or the data gives no samples
-     * @throws InvalidOptionException if a value of {@link #withoutSmoothing} selects no MatMul whose input could be
-     *                                smoothed
      */
     public Result equalize(OnnxModel model, CalibrationDataSource source, OrtRunnerOptions options) {
         List<String> depthwise = DepthwiseEqualizer.equalizableInputs(model.proto());
@@ -96,12 +92,6 @@ public final class ModelEqualizer {
         if (depthwise.isEmpty() && matMul.isEmpty()) {
             throw new Trt4jException(model.path().getFileName() + ": no depthwise Conv whose input is made by a Mul "
                     + "by a constant, and no MatMul or Gemm with constant weights; nothing to equalize");
-        }
-        Set<String> skipped;
-        try {
-            skipped = unsmoothedMatMuls(model.proto(), unsmoothed);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidOptionException(model.path().getFileName() + ": " + e.getMessage(), e);
         }
         Map<String, ChannelAxis> axes = new LinkedHashMap<>(ChannelMaxCollector.axis(depthwise, ChannelAxis.SECOND));
         axes.putAll(ChannelMaxCollector.axis(matMul, ChannelAxis.LAST));
@@ -113,19 +103,19 @@ public final class ModelEqualizer {
         MatMulSmoother.Result smoothed;
         if (alpha.isPresent()) {
             smoothed = MatMulSmoother.smooth(equalized.model(), statistics.max(), alpha.getAsDouble(),
-                    skipped::contains);
+                    unsmoothed::contains);
         } else {
             Map<String, List<float[]>> rows = new LinkedHashMap<>();
             statistics.rows().forEach((name, sample) -> rows.put(name, sample.rows()));
-            smoothed = MatMulSmoother.smoothSearched(equalized.model(), statistics.max(), rows, skipped::contains);
+            smoothed = MatMulSmoother.smoothSearched(equalized.model(), statistics.max(), rows, unsmoothed::contains);
         }
         return new Result(smoothed.model(), equalized.equalized(), smoothed.smoothed(), smoothed.alphas(),
                 smoothed.gains());
     }
 
     /**
-     * The labels of the MatMuls and Gemms of {@code model} whose inputs {@code unsmoothed} (as given to
-     * {@link #withoutSmoothing}) leaves alone.
+     * The labels of the MatMuls and Gemms of {@code model} that {@code unsmoothed} selects and whose inputs could be
+     * smoothed: what {@link #withoutSmoothing} takes.
      *
      * @throws IllegalArgumentException naming the first value of {@code unsmoothed} that selects no MatMul whose
      *                                  input could be smoothed: it changes nothing, most likely a typo
@@ -135,20 +125,12 @@ public final class ModelEqualizer {
             return Set.of();
         }
         List<String> smoothable = MatMulSmoother.smoothableMatMuls(model);
+        unsmoothed.firstUnmatched(model.getGraph(), smoothable::contains).ifPresent(u -> {
+            throw new IllegalArgumentException("'" + u.value() + "' selects no MatMul or Gemm whose input could be "
+                    + "smoothed (" + smoothable.size() + " could), so it changes nothing");
+        });
         Set<String> skipped = new HashSet<>(unsmoothed.select(model.getGraph()));
         skipped.retainAll(smoothable);
-        List<NodeSelection> each = new ArrayList<>();
-        unsmoothed.nodes().forEach(n -> each.add(new NodeSelection(List.of(n), List.of(), List.of())));
-        unsmoothed.opTypes().forEach(t -> each.add(new NodeSelection(List.of(), List.of(t), List.of())));
-        unsmoothed.patterns().forEach(p -> each.add(new NodeSelection(List.of(), List.of(), List.of(p))));
-        for (NodeSelection one : each) {
-            if (one.select(model.getGraph()).stream().noneMatch(smoothable::contains)) {
-                String value = Stream.of(one.nodes(), one.opTypes(), one.patterns()).flatMap(List::stream)
-                        .findFirst().orElseThrow();
-                throw new IllegalArgumentException("'" + value + "' selects no MatMul or Gemm whose input could be "
-                        + "smoothed (" + smoothable.size() + " could), so it changes nothing");
-            }
-        }
         return skipped;
     }
 }

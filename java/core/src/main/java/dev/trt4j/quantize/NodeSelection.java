@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -143,29 +144,47 @@ public record NodeSelection(List<String> nodes, List<String> opTypes, List<Strin
 
     /** The first name, operator type or pattern (in that order) of this selection that picks no node of the graph. */
     Optional<Unmatched> firstUnmatched(GraphProto graph) {
+        return firstUnmatched(graph, label -> true);
+    }
+
+    /**
+     * The first name, operator type or pattern (in that order) of this selection that picks no node of the graph
+     * whose label {@code among} accepts, e.g. none of the nodes an operation could change.
+     */
+    public Optional<Unmatched> firstUnmatched(GraphProto graph, Predicate<String> among) {
         List<String> labels = labels(graph);
         for (String n : nodes) {
-            if (!labels.contains(n)) {
+            if (!labels.contains(n) || !among.test(n)) {
                 return Optional.of(new Unmatched(Unmatched.Kind.NODE, n));
             }
         }
         for (String t : opTypes) {
-            if (graph.getNodeList().stream().noneMatch(n -> n.getOpType().equals(t))) {
+            boolean picks = false;
+            for (int i = 0; i < graph.getNodeCount() && !picks; i++) {
+                picks = graph.getNode(i).getOpType().equals(t) && among.test(labels.get(i));
+            }
+            if (!picks) {
                 return Optional.of(new Unmatched(Unmatched.Kind.OP_TYPE, t));
             }
         }
         for (String regex : patterns) {
             Pattern p = compile(regex);
-            if (labels.stream().noneMatch(l -> p.matcher(l).find())) {
+            if (labels.stream().noneMatch(l -> p.matcher(l).find() && among.test(l))) {
                 return Optional.of(new Unmatched(Unmatched.Kind.PATTERN, regex));
             }
         }
         return Optional.empty();
     }
 
-    /** A value of a selection that picks no node; each caller words its own message. */
-    record Unmatched(Kind kind, String value) {
-        enum Kind { NODE, OP_TYPE, PATTERN }
+    /**
+     * A value of a selection that picks no node; each caller words its own message.
+     *
+     * @param kind  whether the value was taken for a node name, an operator type or a pattern
+     * @param value the value as given
+     */
+    public record Unmatched(Kind kind, String value) {
+        /** How a value of a selection was read. */
+        public enum Kind { NODE, OP_TYPE, PATTERN }
     }
 
     private static List<String> labels(GraphProto graph) {

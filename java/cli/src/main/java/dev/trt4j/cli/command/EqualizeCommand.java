@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalDouble;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
@@ -85,9 +86,10 @@ public final class EqualizeCommand implements Callable<Integer> {
                     + "model)");
         }
         OptionalDouble fixedAlpha = parseAlpha(alpha);
-        NodeSelection unsmoothed = NodeSelectionOption.parse(onnx.proto(), modelFile, "--no-smooth", noSmooth);
+        NodeSelection selected = NodeSelectionOption.parse(onnx.proto(), modelFile, "--no-smooth", noSmooth);
+        Set<String> unsmoothed;
         try {
-            ModelEqualizer.unsmoothedMatMuls(onnx.proto(), unsmoothed);
+            unsmoothed = ModelEqualizer.unsmoothedMatMuls(onnx.proto(), selected);
         } catch (IllegalArgumentException e) {
             throw new InvalidOptionException(modelFile.getFileName() + ": --no-smooth " + e.getMessage(), e);
         }
