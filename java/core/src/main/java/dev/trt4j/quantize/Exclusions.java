@@ -43,40 +43,28 @@ final class Exclusions {
      * @param skipped     labels of quantizable nodes the configuration leaves in FP32 anyway (depthwise Convs)
      */
     void requireEachQuantizesSomething(GraphProto graph, Set<String> quantizable, Set<String> skipped) {
-        for (String n : selection.nodes()) {
-            requireQuantizesSomething(graph, n, (node, label) -> label.equals(n), quantizable, skipped);
-        }
-        for (String t : selection.opTypes()) {
-            requireQuantizesSomething(graph, t, (node, label) -> node.getOpType().equals(t), quantizable, skipped);
-        }
-        for (String regex : selection.patterns()) {
-            Pattern p = Pattern.compile(regex);
-            requireQuantizesSomething(graph, regex, (node, label) -> p.matcher(label).find(), quantizable, skipped);
-        }
-    }
-
-    private static void requireQuantizesSomething(GraphProto graph, String exclusion,
-                                                  BiPredicate<NodeProto, String> matcher,
-                                                  Set<String> quantizable, Set<String> skipped) {
-        Map<String, Integer> kinds = new LinkedHashMap<>();
-        for (int i = 0; i < graph.getNodeCount(); i++) {
-            NodeProto node = graph.getNode(i);
-            String label = GraphIndex.label(node, i);
-            if (!matcher.test(node, label)) {
-                continue;
+        selection.firstUnmatched(graph, quantizable::contains).ifPresent(u -> {
+            Pattern p = u.kind() == NodeSelection.Unmatched.Kind.PATTERN ? Pattern.compile(u.value()) : null;
+            Map<String, Integer> kinds = new LinkedHashMap<>();
+            for (int i = 0; i < graph.getNodeCount(); i++) {
+                NodeProto node = graph.getNode(i);
+                String label = GraphIndex.label(node, i);
+                boolean matches = switch (u.kind()) {
+                    case NODE -> label.equals(u.value());
+                    case OP_TYPE -> node.getOpType().equals(u.value());
+                    case PATTERN -> p.matcher(label).find();
+                };
+                if (matches) {
+                    kinds.merge(skipped.contains(label) ? "depthwise " + node.getOpType() : node.getOpType(), 1,
+                            Integer::sum);
+                }
             }
-            if (quantizable.contains(label)) {
-                return;
-            }
-            kinds.merge(skipped.contains(label) ? "depthwise " + node.getOpType() : node.getOpType(), 1,
-                    Integer::sum);
-        }
-        StringBuilder what = new StringBuilder();
-        kinds.forEach((kind, count) -> what.append(what.length() == 0 ? "" : ", ").append(kind).append(" ×")
-                .append(count));
-        throw new InvalidOptionException("exclusion '" + exclusion + "' matches only nodes that are not quantized "
-                + "anyway ("
-                + what + "), so it changes nothing");
+            StringBuilder what = new StringBuilder();
+            kinds.forEach((kind, count) -> what.append(what.length() == 0 ? "" : ", ").append(kind).append(" ×")
+                    .append(count));
+            throw new InvalidOptionException("exclusion '" + u.value() + "' matches only nodes that are not "
+                    + "quantized anyway (" + what + "), so it changes nothing");
+        });
     }
 
     /** Fails, naming the first one, if an exclusion matches no node of {@code graph}: most likely a typo. */
