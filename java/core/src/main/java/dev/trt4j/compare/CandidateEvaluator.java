@@ -90,7 +90,7 @@ public final class CandidateEvaluator {
                 runners.add(OrtModelRunner.open(c.model(), c.name(), options.runnerOptions()));
             }
             Optional<TaskMetric> metric = task.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(),
-                    source, options.ctcKeys()));
+                    source, options.ctcKeys(), options.pooling()));
             return Evaluator.evaluate(ref, runners, source, metric, options);
         } finally {
             runners.forEach(OrtModelRunner::close);

@@ -11,19 +11,30 @@ import java.util.Objects;
 
 /**
  * Cosine similarity of the sentence vectors of a reference and a candidate embedding model. Token outputs
- * {@code [N, tokens, dims]} are mean-pooled over the tokens where the {@code attention_mask} input is 1 (all
- * tokens when there is no such input) and L2-normalised, as sentence-transformers does for BERT-like models;
- * outputs that are already {@code [N, dims]} are only normalised. Reports the mean and the minimum over samples.
+ * {@code [N, tokens, dims]} are pooled as the model is read ({@link EmbeddingPooling}: by default the mean over the
+ * tokens where the {@code attention_mask} input is 1, all tokens when there is no such input, as sentence-transformers
+ * does for BERT-like models; or the first token) and L2-normalised; outputs that are already {@code [N, dims]} are
+ * only normalised. Reports the mean and the minimum over samples.
  */
 final class EmbeddingCosine implements TaskMetric {
     /** The input whose ones mark real tokens. */
     public static final String ATTENTION_MASK = "attention_mask";
 
     private final String output;
+    private final EmbeddingPooling pooling;
 
-    /** @param output the token-embedding output, e.g. {@code last_hidden_state} */
+    /** Mean pooling of {@code output}, e.g. {@code last_hidden_state}. */
     public EmbeddingCosine(String output) {
+        this(output, EmbeddingPooling.MEAN);
+    }
+
+    /**
+     * @param output  the token-embedding output, e.g. {@code last_hidden_state}
+     * @param pooling how its token vectors become one sentence vector
+     */
+    public EmbeddingCosine(String output, EmbeddingPooling pooling) {
         this.output = Objects.requireNonNull(output, "output");
+        this.pooling = Objects.requireNonNull(pooling, "pooling");
     }
 
     @Override
@@ -96,6 +107,14 @@ final class EmbeddingCosine implements TaskMetric {
         int n = (int) shape[0];
         int tokens = (int) shape[1];
         int dims = (int) shape[2];
+        if (pooling == EmbeddingPooling.CLS) {
+            float[][] out = new float[n][];
+            for (int i = 0; i < n; i++) {
+                int base = i * tokens * dims;
+                out[i] = normalised(Arrays.copyOfRange(values, base, base + dims));
+            }
+            return out;
+        }
         long[] mask = mask(batch, n, tokens);
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) {
@@ -182,6 +201,6 @@ final class EmbeddingCosine implements TaskMetric {
 
     @Override
     public String toString() {
-        return "embedding cosine of '" + output + "'";
+        return "embedding cosine of '" + output + "'" + (pooling == EmbeddingPooling.CLS ? " (first token)" : "");
     }
 }

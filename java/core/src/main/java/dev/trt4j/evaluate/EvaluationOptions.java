@@ -26,9 +26,12 @@ import java.util.Objects;
  * @param progress      told after every batch
  * @param feedback      the state links of a streaming model ({@link StateFeedback#NONE} for none): each model runs
  *                      the batches as streams, fed its own state outputs from the run before
+ * @param pooling       how {@link EmbeddingCosine} makes sentence vectors of token vectors (default
+ *                      {@link EmbeddingPooling#MEAN})
  */
 public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTask, List<String> ctcKeys,
-                                boolean emulateFp16, ProgressListener progress, StateFeedback feedback) {
+                                boolean emulateFp16, ProgressListener progress, StateFeedback feedback,
+                                EmbeddingPooling pooling) {
     /**
      * Checks the options and copies the keys.
      *
@@ -38,6 +41,7 @@ public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTa
      * @param emulateFp16   run FP16 model files through {@link Fp16Emulation}
      * @param progress      told after every batch, {@link ProgressListener#NONE} for no one; not null
      * @param feedback      the state links, {@link StateFeedback#NONE} for none; not null
+     * @param pooling       how an embedding model's token vectors become sentence vectors; not null
      * @throws NullPointerException if an argument other than a boolean is null, or a key is null
      */
     public EvaluationOptions {
@@ -45,15 +49,16 @@ public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTa
         ctcKeys = List.copyOf(ctcKeys);
         Objects.requireNonNull(progress, "progress");
         Objects.requireNonNull(feedback, "feedback");
+        Objects.requireNonNull(pooling, "pooling");
     }
 
     /**
      * {@return automatic threads, graphs run as written, task detection on, no keys, FP16 emulated, no progress, no
-     * state links}
+     * state links, mean pooling}
      */
     public static EvaluationOptions defaults() {
         return new EvaluationOptions(OrtRunnerOptions.defaults().withGraphOptimizations(false), true, List.of(),
-                true, ProgressListener.NONE, StateFeedback.NONE);
+                true, ProgressListener.NONE, StateFeedback.NONE, EmbeddingPooling.MEAN);
     }
 
     /**
@@ -64,7 +69,7 @@ public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTa
      * @throws NullPointerException if {@code options} is null
      */
     public EvaluationOptions withRunnerOptions(OrtRunnerOptions options) {
-        return new EvaluationOptions(options, detectTask, ctcKeys, emulateFp16, progress, feedback);
+        return new EvaluationOptions(options, detectTask, ctcKeys, emulateFp16, progress, feedback, pooling);
     }
 
     /**
@@ -73,7 +78,7 @@ public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTa
      * @param detect true (the default) to pick a {@link TaskMetric} from the models and data when none is given
      */
     public EvaluationOptions withDetectTask(boolean detect) {
-        return new EvaluationOptions(runnerOptions, detect, ctcKeys, emulateFp16, progress, feedback);
+        return new EvaluationOptions(runnerOptions, detect, ctcKeys, emulateFp16, progress, feedback, pooling);
     }
 
     /**
@@ -83,7 +88,7 @@ public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTa
      * @throws NullPointerException if {@code keys} or a key is null
      */
     public EvaluationOptions withCtcKeys(List<String> keys) {
-        return new EvaluationOptions(runnerOptions, detectTask, keys, emulateFp16, progress, feedback);
+        return new EvaluationOptions(runnerOptions, detectTask, keys, emulateFp16, progress, feedback, pooling);
     }
 
     /**
@@ -92,7 +97,7 @@ public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTa
      * @param emulate true (the default) to run FP16 model files through {@link Fp16Emulation}
      */
     public EvaluationOptions withEmulateFp16(boolean emulate) {
-        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulate, progress, feedback);
+        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulate, progress, feedback, pooling);
     }
 
     /**
@@ -102,7 +107,7 @@ public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTa
      * @throws NullPointerException if {@code listener} is null
      */
     public EvaluationOptions withProgress(ProgressListener listener) {
-        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulateFp16, listener, feedback);
+        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulateFp16, listener, feedback, pooling);
     }
 
     /**
@@ -112,6 +117,16 @@ public record EvaluationOptions(OrtRunnerOptions runnerOptions, boolean detectTa
      * @throws NullPointerException if {@code links} is null
      */
     public EvaluationOptions withFeedback(StateFeedback links) {
-        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulateFp16, progress, links);
+        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulateFp16, progress, links, pooling);
+    }
+
+    /**
+     * {@return these options with another pooling of an embedding model's token vectors}
+     *
+     * @param pooling {@link EmbeddingPooling#MEAN} (the default) or {@link EmbeddingPooling#CLS}; not null
+     * @throws NullPointerException if {@code pooling} is null
+     */
+    public EvaluationOptions withPooling(EmbeddingPooling pooling) {
+        return new EvaluationOptions(runnerOptions, detectTask, ctcKeys, emulateFp16, progress, feedback, pooling);
     }
 }

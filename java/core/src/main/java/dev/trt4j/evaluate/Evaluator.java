@@ -111,7 +111,8 @@ public final class Evaluator {
             }
         }
         Optional<TaskMetric> metric = task.isPresent() || !options.detectTask() ? task
-                : TaskMetricFactory.detect(reference.inputs(), reference.outputs(), data, options.ctcKeys());
+                : TaskMetricFactory.detect(reference.inputs(), reference.outputs(), data, options.ctcKeys(),
+                        options.pooling());
         metric.ifPresent(m -> LOG.debug("task metric: {}", m));
 
         List<Map<String, OutputComparator>> comparators = new ArrayList<>();

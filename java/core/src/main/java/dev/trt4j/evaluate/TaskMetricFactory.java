@@ -14,7 +14,7 @@ import java.util.Optional;
  * Builds the {@link TaskMetric} for a model and its data, by {@link TaskKind} or by recognising the model:
  * <ul>
  *   <li>an {@code input_ids} input → {@link EmbeddingCosine} of {@code last_hidden_state} (else the first float
- *       output of rank 3, else of rank 2);</li>
+ *       output of rank 3, else of rank 2), pooled as asked;</li>
  *   <li>an output {@code [N, steps, classes]} where {@code classes} fits the given CTC keys (blank + keys + space),
  *       on rendered text lines → {@link CtcTextRecognition} against the lines' texts;</li>
  *   <li>an output {@code [N, 2]} on rendered text lines → {@link ClassificationAccuracy} of the text direction;</li>
@@ -40,8 +40,18 @@ public final class TaskMetricFactory {
      */
     public static Optional<TaskMetric> detect(List<TensorSpec> inputs, List<TensorSpec> outputs,
                                               CalibrationDataSource data, List<String> ctcKeys) {
-        if (inputs.stream().anyMatch(i -> i.name().equals("input_ids"))) {
-            return embeddingOutput(outputs).map(EmbeddingCosine::new);
+        return detect(inputs, outputs, data, ctcKeys, EmbeddingPooling.MEAN);
+    }
+
+    /**
+     * Like {@link #detect(List, List, CalibrationDataSource, List)}, pooling an embedding model's token vectors with
+     * {@code pooling}.
+     */
+    public static Optional<TaskMetric> detect(List<TensorSpec> inputs, List<TensorSpec> outputs,
+                                              CalibrationDataSource data, List<String> ctcKeys,
+                                              EmbeddingPooling pooling) {
+        if (isEmbeddingModel(inputs)) {
+            return embeddingOutput(outputs).map(o -> new EmbeddingCosine(o, pooling));
         }
         if (data instanceof RenderedTextPageSource && TextDetection.mapOutput(inputs, outputs).isPresent()) {
             return Optional.of(create(TaskKind.DETECTION, inputs, outputs, data, ctcKeys));
@@ -69,9 +79,18 @@ public final class TaskMetricFactory {
      */
     public static TaskMetric create(TaskKind kind, List<TensorSpec> inputs, List<TensorSpec> outputs,
                                     CalibrationDataSource data, List<String> ctcKeys) {
+        return create(kind, inputs, outputs, data, ctcKeys, EmbeddingPooling.MEAN);
+    }
+
+    /**
+     * Like {@link #create(TaskKind, List, List, CalibrationDataSource, List)}, pooling an embedding model's token
+     * vectors with {@code pooling}.
+     */
+    public static TaskMetric create(TaskKind kind, List<TensorSpec> inputs, List<TensorSpec> outputs,
+                                    CalibrationDataSource data, List<String> ctcKeys, EmbeddingPooling pooling) {
         return switch (kind) {
             case EMBEDDING -> new EmbeddingCosine(embeddingOutput(outputs).orElseThrow(() -> new InvalidOptionException(
-                    "task embedding: the model has no float output [N,tokens,dims] or [N,dims] to pool")));
+                    "task embedding: the model has no float output [N,tokens,dims] or [N,dims] to pool")), pooling);
             case CTC -> {
                 if (ctcKeys.isEmpty()) {
                     throw new InvalidOptionException("task ctc needs the recognizer's keys file (--keys)");
@@ -108,6 +127,11 @@ public final class TaskMetricFactory {
         throw new InvalidOptionException("task " + kind.label() + " needs samples with known "
                 + (kind == TaskKind.CTC ? "texts" : "labels") + " (text lines rendered from sentences), but the data "
                 + "is " + data.describe());
+    }
+
+    /** {@return whether the models take token ids: the embedding task is then detected} */
+    public static boolean isEmbeddingModel(List<TensorSpec> inputs) {
+        return inputs.stream().anyMatch(i -> i.name().equals("input_ids"));
     }
 
     private static Optional<String> embeddingOutput(List<TensorSpec> outputs) {

@@ -96,6 +96,26 @@ class TaskMetricTest {
     }
 
     @Test
+    void clsPoolingReadsTheFirstTokenOnly() {
+        // Same tensors as above: the first tokens are (1,0)/(2,0) and (1,1)/(0,1), whatever follows them.
+        long[] shape = {2, 3, 2};
+        float[] reference = {1, 0, 3, 0, 100, 100, 1, 1, 1, 1, 1, 1};
+        float[] candidate = {2, 0, 2, 5, -50, 7, 0, 1, 9, 9, 9, 9};
+        Batch batch = new Batch(2, Map.of("input_ids", HostTensor.ofLongs(new long[] {2, 3}, new long[6]),
+                EmbeddingCosine.ATTENTION_MASK, HostTensor.ofLongs(new long[] {2, 3}, new long[] {1, 1, 0, 1, 1, 1})));
+        TaskMetric.Tally cls = new EmbeddingCosine("h", EmbeddingPooling.CLS).start();
+        TaskMetric.Tally mean = new EmbeddingCosine("h", EmbeddingPooling.MEAN).start();
+        cls.add(batch, 0, out("h", shape, reference), out("h", shape, candidate));
+        mean.add(batch, 0, out("h", shape, reference), out("h", shape, candidate));
+
+        double second = 1 / Math.sqrt(2);
+        assertThat(cls.result().candidate().get("meanCosine")).isCloseTo((1 + second) / 2, within(1e-6));
+        assertThat(cls.result().candidate().get("minCosine")).isCloseTo(second, within(1e-6));
+        assertThat(mean.result().candidate().get("meanCosine")).as("the later tokens move the mean")
+                .isNotCloseTo((1 + second) / 2, within(1e-3));
+    }
+
+    @Test
     void embeddingCosineOfPooledOutputsWithoutMask() {
         TaskMetric.Tally tally = new EmbeddingCosine("e").start();
         long[] shape = {1, 2};
@@ -116,6 +136,10 @@ class TaskMetricTest {
         Optional<TaskMetric> m = TaskMetricFactory.detect(inputs, outputs, null, List.of());
 
         assertThat(m).get().hasToString("embedding cosine of 'last_hidden_state'");
+        assertThat(TaskMetricFactory.detect(inputs, outputs, null, List.of(), EmbeddingPooling.CLS)).get()
+                .hasToString("embedding cosine of 'last_hidden_state' (first token)");
+        assertThat(EmbeddingPooling.find(" CLS ")).contains(EmbeddingPooling.CLS);
+        assertThat(EmbeddingPooling.find("max")).isEmpty();
     }
 
     @Test

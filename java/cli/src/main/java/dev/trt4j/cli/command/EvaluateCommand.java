@@ -35,11 +35,11 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "evaluate", sortOptions = false, resourceBundle = "dev.trt4j.cli.command.EvaluateCommand",
         description = {"Compares a candidate model (for example INT8 or FP16) with its reference on CPU: per output cosine, "
-                + "max absolute and relative error, mean absolute error, SNR and top-1 agreement; and the task "
-                + "metric: embeddings → cosine of mean-pooled sentence vectors, CTC text recognizer → exact match "
-                + "and character error rate, text-direction classifier → accuracy, text detector → precision, "
-                + "recall and hmean of the found boxes, their mean IoU and the IoU of the binarised maps. With "
-                + "--feedback, each model carries its own state from batch to batch."})
+                + "max absolute and relative error, mean absolute error, SNR and top-1 agreement; and the task metric: "
+                + "embeddings → cosine of pooled sentence vectors (--pooling), CTC text recognizer → exact match and "
+                + "character error rate, text-direction classifier → accuracy, text detector → precision, recall and "
+                + "hmean of the found boxes, their mean IoU and the IoU of the binarised maps. With --feedback, each "
+                + "model carries its own state from batch to batch."})
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--reference", required = true, paramLabel = "A.onnx", description = "The reference model.")
     Path reference;
@@ -81,10 +81,10 @@ public final class EvaluateCommand implements Callable<Integer> {
         try (OrtModelRunner ref = Evaluator.open(reference, opening);
              OrtModelRunner cand = Evaluator.open(candidate, opening);
              CalibrationDataSource data = openData(ref)) {
-            EvaluationOptions options = evaluation.options(ref.outputs()).withEmulateFp16(fp16Emulation)
-                    .withFeedback(feedback.feedback());
+            EvaluationOptions options = evaluation.options(ref.inputs(), ref.outputs())
+                    .withEmulateFp16(fp16Emulation).withFeedback(feedback.feedback());
             Optional<TaskMetric> metric = kind.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(), data,
-                    options.ctcKeys()));
+                    options.ctcKeys(), options.pooling()));
             try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
                     : ProgressReporter.start("Evaluating", data.sampleCount().orElse(-1L))) {
                 result = Evaluator.evaluate(ref, List.of(cand), data, metric, options.withProgress(progress::update))

@@ -1,8 +1,10 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.InvalidOptionException;
+import dev.trt4j.evaluate.EmbeddingPooling;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.TaskKind;
+import dev.trt4j.evaluate.TaskMetricFactory;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Option;
@@ -14,7 +16,8 @@ import java.util.Optional;
 
 /**
  * How commands that judge a model against its reference with ONNX Runtime pick the task metric and run the models:
- * {@code --task}, {@code --keys}, {@code --threads} and {@code --ort-optimizations} (a picocli {@code @Mixin}).
+ * {@code --task}, {@code --keys}, {@code --pooling}, {@code --threads} and {@code --ort-optimizations} (a picocli
+ * {@code @Mixin}).
  * A command may word these options for itself in its resource bundle (see {@code EvaluateCommand.properties}).
  */
 public final class EvaluationArguments {
@@ -27,6 +30,12 @@ public final class EvaluationArguments {
             description = "Keys of a CTC recognizer, one a line (default: PaddleOCR's ppocr_keys_v1.txt when the "
                     + "model has its 6625 classes).")
     Path keys;
+
+    @Option(names = "--pooling", paramLabel = "mean|cls",
+            description = "Embedding models: how token vectors become a sentence vector, as the model is read: mean "
+                    + "(over the attention mask; sentence-transformers such as MiniLM and e5; the default) or cls "
+                    + "(the first token; BGE and other retrieval models).")
+    String pooling;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
             description = "ONNX Runtime threads (default: automatic).")
@@ -60,10 +69,33 @@ public final class EvaluationArguments {
         return OrtRunnerOptions.defaults().withIntraOpThreads(threads).withGraphOptimizations(ortOptimizations);
     }
 
-    /** The evaluation options for a reference model with {@code outputs}, whose CTC keys they carry. */
-    EvaluationOptions options(List<TensorSpec> outputs) {
+    /**
+     * The evaluation options for a reference model with {@code inputs} and {@code outputs}, whose CTC keys and
+     * embedding pooling they carry.
+     *
+     * @throws InvalidOptionException if {@code --pooling} is given where the task is not the embedding one
+     */
+    EvaluationOptions options(List<TensorSpec> inputs, List<TensorSpec> outputs) {
         return EvaluationOptions.defaults().withRunnerOptions(runnerOptions())
-                .withCtcKeys(RecognizerKeys.choose(keys, outputs)).withDetectTask(taskName().equals("auto"));
+                .withCtcKeys(RecognizerKeys.choose(keys, outputs)).withDetectTask(taskName().equals("auto"))
+                .withPooling(pooling(inputs));
+    }
+
+    private EmbeddingPooling pooling(List<TensorSpec> inputs) {
+        if (pooling == null) {
+            return EmbeddingPooling.MEAN;
+        }
+        EmbeddingPooling chosen = EmbeddingPooling.find(pooling).orElseThrow(() -> new InvalidOptionException(
+                "--pooling: unknown pooling '" + pooling + "'; known: " + EmbeddingPooling.labels()));
+        Optional<TaskKind> kind = taskKind();
+        boolean embedding = kind.map(k -> k == TaskKind.EMBEDDING)
+                .orElse(taskName().equals("auto") && TaskMetricFactory.isEmbeddingModel(inputs));
+        if (!embedding) {
+            throw new InvalidOptionException("--pooling applies to the embedding task, which "
+                    + (taskName().equals("auto") ? "is found for models with an input_ids input (give --task "
+                    + "embedding for another)" : "--task " + taskName() + " is not"));
+        }
+        return chosen;
     }
 
     private String taskName() {

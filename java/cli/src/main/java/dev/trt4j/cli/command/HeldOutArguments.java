@@ -73,7 +73,7 @@ public final class HeldOutArguments {
     /** Judges candidates against {@code model} with the task metric asked for. */
     CandidateEvaluator evaluator(OnnxModel model, StateFeedback feedback) {
         Optional<TaskKind> kind = evaluation.taskKind();
-        EvaluationOptions options = evaluation.options(model.outputs()).withFeedback(feedback);
+        EvaluationOptions options = evaluation.options(model.inputs(), model.outputs()).withFeedback(feedback);
         if (passSize < 1) {
             throw new InvalidOptionException("--pass-size must be at least 1, got " + passSize);
         }

@@ -40,4 +40,35 @@ class EvaluateCommandTest {
         assertThat(run.errLines()).containsExactly("trt4j: --task: unknown task 'ocr'; known: auto, none, embedding, "
                 + "ctc, classification, detection");
     }
+
+    @Test
+    void poolingIsTakenForTheEmbeddingTaskAndRefusedElsewhere() throws IOException {
+        Path text = TestModels.tokenIds(dir.resolve("text.onnx"));
+        Path mm = TestModels.matMul(dir.resolve("mm.onnx"));
+
+        CliRun cls = CliRun.of("evaluate", "--reference", text.toString(), "--candidate", text.toString(),
+                "--shapes", "input_ids:2x5", "--samples", "4", "--pooling", "cls", "--json");
+        assertThat(cls.exitCode()).as(cls.err()).isZero();
+        assertThat(cls.out()).contains("\"task\":\"embedding-cosine\"").contains("\"meanCosine\":1.0");
+
+        CliRun unknown = CliRun.of("evaluate", "--reference", text.toString(), "--candidate", text.toString(),
+                "--shapes", "input_ids:2x5", "--samples", "4", "--pooling", "max");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.errLines()).containsExactly("trt4j: --pooling: unknown pooling 'max'; known: mean, cls");
+
+        CliRun none = CliRun.of("evaluate", "--reference", text.toString(), "--candidate", text.toString(),
+                "--shapes", "input_ids:2x5", "--samples", "4", "--pooling", "cls", "--task", "none");
+        assertThat(none.exitCode()).isEqualTo(2);
+        assertThat(none.errLines()).containsExactly("trt4j: --pooling applies to the embedding task, which --task "
+                + "none is not");
+
+        CliRun notText = CliRun.of("evaluate", "--reference", mm.toString(), "--candidate", mm.toString(),
+                "--samples", "4", "--pooling", "mean");
+        assertThat(notText.exitCode()).isEqualTo(2);
+        assertThat(notText.errLines()).containsExactly("trt4j: --pooling applies to the embedding task, which is "
+                + "found for models with an input_ids input (give --task embedding for another)");
+        CliRun asked = CliRun.of("evaluate", "--reference", mm.toString(), "--candidate", mm.toString(),
+                "--samples", "4", "--pooling", "cls", "--task", "embedding", "--json");
+        assertThat(asked.exitCode()).as(asked.err()).isZero();
+    }
 }
