@@ -11,7 +11,6 @@ import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.ModelEqualizer;
-import dev.trt4j.quantize.NodeSelection;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -57,12 +56,7 @@ public final class EqualizeCommand implements Callable<Integer> {
                     + "whose INT8 MatMul output is closest to FP32 on " + ModelEqualizer.SAMPLED_ROWS + " sampled rows.")
     String alpha;
 
-    @Option(names = "--no-smooth", paramLabel = "NAME|OPTYPE|REGEX",
-            description = "Leave the input of this MatMul (or Gemm) unsmoothed, and so that of every MatMul sharing "
-                    + "it (Q, K and V share one): a node name, an operator type, or a regular expression found in "
-                    + "node names; repeatable. Each must select a MatMul whose input could be smoothed. Each "
-                    + "smoothed input that no constant can take the scales for costs a Mul at run time; "
-                    + "docs/accuracy.md shows which of MiniLM's pay for it.")
+    @Option(names = "--no-smooth", paramLabel = "NAME|OPTYPE|REGEX", description = NoSmoothOption.DESCRIPTION)
     List<String> noSmooth = new ArrayList<>();
 
     @Mixin
@@ -86,13 +80,7 @@ public final class EqualizeCommand implements Callable<Integer> {
                     + "model)");
         }
         OptionalDouble fixedAlpha = parseAlpha(alpha);
-        NodeSelection selected = NodeSelectionOption.parse(onnx.proto(), modelFile, "--no-smooth", noSmooth);
-        Set<String> unsmoothed;
-        try {
-            unsmoothed = ModelEqualizer.unsmoothedMatMuls(onnx.proto(), selected);
-        } catch (IllegalArgumentException e) {
-            throw new InvalidOptionException(modelFile.getFileName() + ": --no-smooth " + e.getMessage(), e);
-        }
+        Set<String> unsmoothed = NoSmoothOption.parse(onnx.proto(), modelFile, noSmooth);
         ModelEqualizer equalizer = (fixedAlpha.isPresent() ? ModelEqualizer.withAlpha(fixedAlpha.getAsDouble())
                 : ModelEqualizer.searchingAlpha()).withoutSmoothing(unsmoothed);
         ModelEqualizer.Result result;

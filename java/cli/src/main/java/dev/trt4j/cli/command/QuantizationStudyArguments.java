@@ -23,7 +23,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -54,11 +56,26 @@ public final class QuantizationStudyArguments {
                     + "written to the output folder (<model>.eq.onnx). Needs real samples.")
     boolean equalize;
 
-    /** Loads {@code model} (null: the embedded default) and its quantization configuration. */
+    @Option(names = "--no-smooth", paramLabel = "NAME|OPTYPE|REGEX",
+            description = "With --equalize: " + NoSmoothOption.DESCRIPTION)
+    List<String> noSmooth = new ArrayList<>();
+
+    /** The MatMuls --no-smooth names, read by {@link #load} (the commands load one model). */
+    private Set<String> unsmoothed = Set.of();
+
+    /**
+     * Loads {@code model} (null: the embedded default) and its quantization configuration.
+     *
+     * @throws InvalidOptionException if --no-smooth is given without --equalize, or selects nothing it could change
+     */
     StudiedModel load(Path model) {
+        if (!noSmooth.isEmpty() && !equalize) {
+            throw new InvalidOptionException("--no-smooth applies with --equalize");
+        }
         Path file = model != null ? model : DefaultModel.file();
         OnnxModel onnx = OnnxModel.load(file);
         data.requireSequenceLengthFits(onnx);
+        unsmoothed = NoSmoothOption.parse(onnx.proto(), file, noSmooth);
         return new StudiedModel(file, onnx, quantization.config(onnx.proto(), file));
     }
 
@@ -77,7 +94,7 @@ public final class QuantizationStudyArguments {
         }
         ModelEqualizer.Result result;
         try (CalibrationDataSource source = split.calibration(calibrationSamples())) {
-            result = ModelEqualizer.searchingAlpha().equalize(studied.onnx(), source,
+            result = ModelEqualizer.searchingAlpha().withoutSmoothing(unsmoothed).equalize(studied.onnx(), source,
                     OrtRunnerOptions.defaults().withIntraOpThreads(threads()));
         }
         Path file = folder.resolve(equalizedFileName(studied));

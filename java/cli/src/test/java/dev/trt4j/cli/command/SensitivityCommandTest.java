@@ -163,6 +163,27 @@ class SensitivityCommandTest {
     }
 
     @Test
+    void noSmoothLeavesTheNamedMatMulsUnsmoothedAndNeedsEqualize() throws IOException {
+        Path model = mlp(dir.resolve("mlp.onnx"));
+        Path out = dir.resolve("lean");
+        CliRun run = CliRun.of("sensitivity", model.toString(), "--data", npy("calibration.npy", 1), "--eval-data",
+                npy("evaluation.npy", 2), "--method", "max", "--task", "none", "--samples", "64", "--eval-samples",
+                "64", "--batch", "16", "--equalize", "--no-smooth", "MatMul", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("the inputs of 0 MatMuls smoothed");
+
+        CliRun alone = CliRun.of("sensitivity", model.toString(), "--no-smooth", "first");
+        assertThat(alone.exitCode()).isEqualTo(2);
+        assertThat(alone.errLines()).containsExactly("trt4j: --no-smooth applies with --equalize");
+        CliRun typo = CliRun.of("compare-calibrators", model.toString(), "--data", npy("calibration.npy", 1),
+                "--equalize", "--no-smooth", "frist", "--out", dir.resolve("typo").toString());
+        assertThat(typo.exitCode()).isEqualTo(2);
+        assertThat(typo.errLines()).containsExactly("trt4j: mlp.onnx: --no-smooth 'frist' matches no node name, "
+                + "operator type or node-name pattern");
+        assertThat(dir.resolve("typo")).doesNotExist();
+    }
+
+    @Test
     void equalizeOnRandomDataIsRefused() throws IOException {
         assertRefusedOnRandomData("--equalize");
     }
