@@ -148,11 +148,8 @@ class SensitivityCommandTest {
 
     @Test
     void equalizeFirstJudgesTheEqualizedModelAndWritesIt() throws IOException {
-        Path model = mlp(dir.resolve("mlp.onnx"));
         Path out = dir.resolve("equalized");
-        CliRun run = CliRun.of("sensitivity", model.toString(), "--data", npy("calibration.npy", 1), "--eval-data",
-                npy("evaluation.npy", 2), "--method", "max", "--task", "none", "--samples", "64", "--eval-samples",
-                "64", "--batch", "16", "--equalize", "--out", out.toString());
+        CliRun run = equalizedStudy(mlp(dir.resolve("mlp.onnx")), out);
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("Equalized first: 0 depthwise Convs, the inputs of ")
@@ -165,10 +162,7 @@ class SensitivityCommandTest {
     @Test
     void noSmoothLeavesTheNamedMatMulsUnsmoothedAndNeedsEqualize() throws IOException {
         Path model = mlp(dir.resolve("mlp.onnx"));
-        Path out = dir.resolve("lean");
-        CliRun run = CliRun.of("sensitivity", model.toString(), "--data", npy("calibration.npy", 1), "--eval-data",
-                npy("evaluation.npy", 2), "--method", "max", "--task", "none", "--samples", "64", "--eval-samples",
-                "64", "--batch", "16", "--equalize", "--no-smooth", "MatMul", "--out", out.toString());
+        CliRun run = equalizedStudy(model, dir.resolve("lean"), "--no-smooth", "MatMul");
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("the inputs of 0 MatMuls smoothed");
 
@@ -181,6 +175,16 @@ class SensitivityCommandTest {
         assertThat(typo.errLines()).containsExactly("trt4j: mlp.onnx: --no-smooth 'frist' matches no node name, "
                 + "operator type or node-name pattern");
         assertThat(dir.resolve("typo")).doesNotExist();
+    }
+
+    /** sensitivity --equalize of {@code model} on 64 + 64 samples into {@code out}, with {@code more} options. */
+    private CliRun equalizedStudy(Path model, Path out, String... more) throws IOException {
+        List<String> args = new ArrayList<>(List.of("sensitivity", model.toString(), "--data",
+                npy("calibration.npy", 1), "--eval-data", npy("evaluation.npy", 2), "--method", "max", "--task",
+                "none", "--samples", "64", "--eval-samples", "64", "--batch", "16", "--equalize", "--out",
+                out.toString()));
+        args.addAll(List.of(more));
+        return CliRun.of(args.toArray(String[]::new));
     }
 
     @Test
