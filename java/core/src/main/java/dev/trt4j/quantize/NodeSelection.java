@@ -151,7 +151,7 @@ public record NodeSelection(List<String> nodes, List<String> opTypes, List<Strin
      * The first name, operator type or pattern (in that order) of this selection that picks no node of the graph
      * whose label {@code among} accepts, e.g. none of the nodes an operation could change.
      */
-    public Optional<Unmatched> firstUnmatched(GraphProto graph, Predicate<String> among) {
+    Optional<Unmatched> firstUnmatched(GraphProto graph, Predicate<String> among) {
         List<String> labels = labels(graph);
         for (String n : nodes) {
             if (!labels.contains(n) || !among.test(n)) {
@@ -176,15 +176,9 @@ public record NodeSelection(List<String> nodes, List<String> opTypes, List<Strin
         return Optional.empty();
     }
 
-    /**
-     * A value of a selection that picks no node; each caller words its own message.
-     *
-     * @param kind  whether the value was taken for a node name, an operator type or a pattern
-     * @param value the value as given
-     */
-    public record Unmatched(Kind kind, String value) {
-        /** How a value of a selection was read. */
-        public enum Kind { NODE, OP_TYPE, PATTERN }
+    /** A value of a selection that picks no node; each caller words its own message. */
+    record Unmatched(Kind kind, String value) {
+        enum Kind { NODE, OP_TYPE, PATTERN }
     }
 
     private static List<String> labels(GraphProto graph) {
