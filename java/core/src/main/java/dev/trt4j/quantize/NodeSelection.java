@@ -57,7 +57,8 @@ public record NodeSelection(List<String> nodes, List<String> opTypes, List<Strin
      * else an operator type if a node has it, else a regular expression that must be found in some node's name.
      *
      * @throws IllegalArgumentException naming the first value that picks no node of {@code graph} (most likely a
-     *                                  typo), or that is none of the three and no valid regular expression
+     *                                  typo), that is blank, or that is none of the three and no valid regular
+     *                                  expression
      */
     public static NodeSelection parse(GraphProto graph, List<String> values) {
         List<String> labels = labels(graph);
@@ -67,6 +68,11 @@ public record NodeSelection(List<String> nodes, List<String> opTypes, List<Strin
         List<String> opTypes = new ArrayList<>();
         List<String> patterns = new ArrayList<>();
         for (String value : values) {
+            if (value.isBlank()) {
+                // An empty shell variable, most likely: as a pattern it would select every node without a word.
+                throw new IllegalArgumentException("'" + value + "' is empty, which as a pattern would select every "
+                        + "node; give a node name, an operator type or a pattern ('.' selects every node)");
+            }
             if (labels.contains(value)) {
                 nodes.add(value);
             } else if (types.contains(value)) {

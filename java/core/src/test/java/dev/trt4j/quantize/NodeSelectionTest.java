@@ -42,6 +42,10 @@ class NodeSelectionTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("'head/(' is no node name or operator type, and not a valid regular "
                         + "expression: ");
+        assertThatThrownBy(() -> NodeSelection.parse(graph(), List.of("conv1", " ")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("' ' is empty, which as a pattern would select every node; give a node name, an operator "
+                        + "type or a pattern ('.' selects every node)");
         assertThatThrownBy(() -> new NodeSelection(List.of(), List.of(), List.of("[")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'[' is not a valid regular");
         assertThatThrownBy(() -> NodeSelection.ofNodes(Set.of("nope", "conv1")).requireEachSelects(graph(), "to keep"))

@@ -247,6 +247,16 @@ class QuantizeEvaluateCommandsTest {
         assertFailsWithOneLine(2, CliRun.of("equalize", model.toString(), "--out", none.toString(), "--samples",
                 "16", "--no-smooth", "no/such/node"), model.getFileName() + ": --no-smooth 'no/such/node' matches "
                 + "no node name, operator type or node-name pattern", none);
+        // An empty value (an unset shell variable) would have selected every node.
+        for (String option : List.of("--no-smooth", "--exclude")) {
+            List<String> args = new ArrayList<>(option.equals("--exclude")
+                    ? List.of("quantize", model.toString(), "--table", table.toString())
+                    : List.of("equalize", model.toString(), "--samples", "16"));
+            args.addAll(List.of("--out", none.toString(), option, ""));
+            assertFailsWithOneLine(2, CliRun.of(args.toArray(String[]::new)), model.getFileName() + ": " + option
+                    + " '' is empty, which as a pattern would select every node; give a node name, an operator type "
+                    + "or a pattern ('.' selects every node)", none);
+        }
     }
 
     @Test
