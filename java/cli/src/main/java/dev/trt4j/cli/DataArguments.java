@@ -104,9 +104,6 @@ public final class DataArguments {
     }
 
     private DataOptions.Builder builder() {
-        if (data != null && data.toString().isEmpty()) {
-            throw new InvalidOptionException("--data is empty; give a file or folder of samples");
-        }
         requireNotNegative("--samples", samples, "all");
         requireNotNegative("--batch", batch, "automatic");
         requireNotNegative("--seq-len", sequenceLength, "automatic");

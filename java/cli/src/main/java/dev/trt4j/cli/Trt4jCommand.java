@@ -25,6 +25,7 @@ import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -94,6 +95,14 @@ public final class Trt4jCommand implements Callable<Integer> {
      */
     public static CommandLine newCommandLine(CommandLine.IFactory factory) {
         CommandLine cl = new CommandLine(new Trt4jCommand(), factory);
+        // An empty path (an unset shell variable) would be read as the working folder; every command refuses it.
+        cl.registerConverter(Path.class, value -> {
+            if (value.isBlank()) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is an empty path; give a file or "
+                        + "folder");
+            }
+            return Path.of(value);
+        });
         cl.setExecutionExceptionHandler(new ExecutionErrorHandler());
         cl.setParameterExceptionHandler(new UsageErrorHandler());
         // a ParameterException thrown here goes to the UsageErrorHandler, as one thrown while parsing does

@@ -99,7 +99,17 @@ class CalibrateOptionsTest {
 
         CliRun emptyData = CliRun.of("calibrate", model.toString(), "--data", "", "--out", out.toString());
         assertThat(emptyData.exitCode()).isEqualTo(2);
-        assertThat(emptyData.errLines()).containsExactly("trt4j: --data is empty; give a file or folder of samples");
+        assertThat(emptyData.errLines()).containsExactly("trt4j: Invalid value for option '--data': '' is an empty "
+                + "path; give a file or folder");
+        // Every path option and parameter alike: an empty one would be read as the working folder.
+        CliRun emptyTable = CliRun.of("quantize", model.toString(), "--table", "", "--out", out.toString());
+        assertThat(emptyTable.exitCode()).isEqualTo(2);
+        assertThat(emptyTable.errLines()).containsExactly("trt4j: Invalid value for option '--table': '' is an empty "
+                + "path; give a file or folder");
+        CliRun emptyModel = CliRun.of("inspect", " ");
+        assertThat(emptyModel.exitCode()).isEqualTo(2);
+        assertThat(emptyModel.errLines()).containsExactly("trt4j: Invalid value for positional parameter at index 0 "
+                + "(MODEL): ' ' is an empty path; give a file or folder");
 
         CliRun preprocess = CliRun.of("calibrate", model.toString(), "--preprocess", "imagenet", "--samples", "8",
                 "--out", out.toString());
