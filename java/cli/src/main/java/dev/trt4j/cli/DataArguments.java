@@ -12,6 +12,7 @@ import dev.trt4j.data.image.ImageFolderSource;
 import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.data.text.RenderedTextLineSource;
 import dev.trt4j.data.text.RenderedTextPageSource;
+import dev.trt4j.data.text.TextSource;
 import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.PositionTable;
@@ -240,7 +241,7 @@ public final class DataArguments {
         if (data != null) {
             return DataSourceFactory.open(data, inputs, options);
         }
-        if ((isTextModel(inputs) && tokenizer != null) || OcrModelRole.of(inputs, outputs).isPresent()) {
+        if ((TextSource.readsTokenIds(inputs) && tokenizer != null) || OcrModelRole.of(inputs, outputs).isPresent()) {
             return heldOut ? DataSourceFactory.openHeldOutBundledSentences(inputs, options)
                     : DataSourceFactory.openBundledSentences(inputs, options);
         }
@@ -259,19 +260,19 @@ public final class DataArguments {
      *                        ignore it
      */
     public DataOptions options(List<TensorSpec> inputs, List<TensorSpec> outputs) {
-        if (tokenizer != null && !isTextModel(inputs)) {
+        if (tokenizer != null && !TextSource.readsTokenIds(inputs)) {
             throw new InvalidOptionException("--tokenizer " + tokenizer + ": the model has no input_ids input to "
                     + "tokenize text for; its inputs are " + inputs.stream().map(TensorSpec::name).toList());
         }
         // Options that shape samples this model never gets would be accepted and do nothing.
-        if (sequenceLength != 0 && !isTextModel(inputs)) {
+        if (sequenceLength != 0 && !TextSource.readsTokenIds(inputs)) {
             throw new InvalidOptionException("--seq-len " + sequenceLength + ": the model has no input_ids input, "
                     + "so no text is tokenized for it; its inputs are "
                     + inputs.stream().map(TensorSpec::name).toList());
         }
-        if (rotateHalf && (isTextModel(inputs) || !givesSamples(inputs, outputs))) {
+        if (rotateHalf && (TextSource.readsTokenIds(inputs) || !givesSamples(inputs, outputs))) {
             throw new InvalidOptionException("--rotate-half turns rendered text lines, and this model gets "
-                    + (isTextModel(inputs) ? "tokenized text" : "seeded random data (give --data with a .txt of "
+                    + (TextSource.readsTokenIds(inputs) ? "tokenized text" : "seeded random data (give --data with a .txt of "
                     + "lines to render)"));
         }
         return image.apply(forModel(options(), inputs, outputs));
@@ -291,7 +292,7 @@ public final class DataArguments {
      * text model with {@code --tokenizer} or for an OCR model (rendered), rather than random data.
      */
     public boolean givesSamples(List<TensorSpec> inputs, List<TensorSpec> outputs) {
-        return data != null || (tokenizer != null && isTextModel(inputs))
+        return data != null || (tokenizer != null && TextSource.readsTokenIds(inputs))
                 || OcrModelRole.of(inputs, outputs).isPresent();
     }
 
@@ -310,14 +311,10 @@ public final class DataArguments {
         if (data != null) {
             return preprocessed(DataSourceFactory.open(data, inputs, options));
         }
-        if (tokenizer != null && isTextModel(inputs)) {
+        if (tokenizer != null && TextSource.readsTokenIds(inputs)) {
             return preprocessed(DataSourceFactory.openBundledSentences(inputs, options));
         }
         throw new InvalidOptionException("--tokenizer " + tokenizer + ": the model has no input_ids input to feed "
                 + "the bundled sentences to; give its samples with --data");
-    }
-
-    private static boolean isTextModel(List<TensorSpec> inputs) {
-        return inputs.stream().anyMatch(i -> i.name().equals("input_ids"));
     }
 }

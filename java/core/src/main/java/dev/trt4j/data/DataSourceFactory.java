@@ -89,7 +89,7 @@ public final class DataSourceFactory {
         } else if (TEXT.contains(ext)) {
             return openText(SentenceFiles.read(path), path.toString(), modelInputs, options);
         } else if (ext.equals("json")) {
-            if (!isTextModel(modelInputs)) {
+            if (!TextSource.readsTokenIds(modelInputs)) {
                 throw new Trt4jException(path + ": a .json data file is a tokenizer.json for the bundled sentences, "
                         + "and the model has no input_ids input to tokenize them for; its inputs are "
                         + modelInputs.stream().map(TensorSpec::name).toList());
@@ -135,7 +135,7 @@ public final class DataSourceFactory {
      */
     public static List<String> textSamples(List<String> sentences, List<TensorSpec> modelInputs,
                                            DataOptions options) {
-        if (isTextModel(modelInputs)) {
+        if (TextSource.readsTokenIds(modelInputs)) {
             return List.copyOf(sentences);
         }
         List<String> lines = RenderedTextLineSource.splitLongLines(sentences,
@@ -146,7 +146,7 @@ public final class DataSourceFactory {
     /** A source of {@code samples} made by {@link #textSamples}: tokenized, or rendered as lines or pages. */
     public static CalibrationDataSource openTextSamples(List<String> samples, String name,
                                                         List<TensorSpec> modelInputs, DataOptions options) {
-        if (isTextModel(modelInputs)) {
+        if (TextSource.readsTokenIds(modelInputs)) {
             return new TextSource(samples, name, modelInputs, options);
         }
         return options.renderPages() ? new RenderedTextPageSource(samples, name, modelInputs, options)
@@ -156,10 +156,6 @@ public final class DataSourceFactory {
     private static CalibrationDataSource openText(List<String> sentences, String name, List<TensorSpec> modelInputs,
                                                   DataOptions options) {
         return openTextSamples(textSamples(sentences, modelInputs, options), name, modelInputs, options);
-    }
-
-    static boolean isTextModel(List<TensorSpec> modelInputs) {
-        return modelInputs.stream().anyMatch(in -> in.name().equals("input_ids"));
     }
 
     private static CalibrationDataSource openFolder(Path folder, List<TensorSpec> modelInputs, DataOptions options) {

@@ -3,6 +3,7 @@ package dev.trt4j.data;
 import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.data.text.TextSource;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -48,7 +49,7 @@ public final class SyntheticSource extends BatchingSource {
      * that turns sentences into real ones.
      */
     private static ShapeResolver requireTextLength(ShapeResolver resolver, DataOptions options) {
-        if (!DataSourceFactory.isTextModel(resolver.inputs())) {
+        if (!TextSource.readsTokenIds(resolver.inputs())) {
             return resolver;
         }
         for (TensorSpec in : resolver.inputs()) {

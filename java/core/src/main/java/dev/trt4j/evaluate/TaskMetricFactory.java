@@ -4,6 +4,7 @@ import dev.trt4j.InvalidOptionException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.text.RenderedTextLineSource;
 import dev.trt4j.data.text.RenderedTextPageSource;
+import dev.trt4j.data.text.TextSource;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -50,7 +51,7 @@ public final class TaskMetricFactory {
     public static Optional<TaskMetric> detect(List<TensorSpec> inputs, List<TensorSpec> outputs,
                                               CalibrationDataSource data, List<String> ctcKeys,
                                               EmbeddingPooling pooling) {
-        if (isEmbeddingModel(inputs)) {
+        if (TextSource.readsTokenIds(inputs)) {
             return embeddingOutput(outputs).map(o -> new EmbeddingCosine(o, pooling));
         }
         if (data instanceof RenderedTextPageSource && TextDetection.mapOutput(inputs, outputs).isPresent()) {
@@ -127,11 +128,6 @@ public final class TaskMetricFactory {
         throw new InvalidOptionException("task " + kind.label() + " needs samples with known "
                 + (kind == TaskKind.CTC ? "texts" : "labels") + " (text lines rendered from sentences), but the data "
                 + "is " + data.describe());
-    }
-
-    /** {@return whether the models take token ids: the embedding task is then detected} */
-    public static boolean isEmbeddingModel(List<TensorSpec> inputs) {
-        return inputs.stream().anyMatch(i -> i.name().equals("input_ids"));
     }
 
     private static Optional<String> embeddingOutput(List<TensorSpec> outputs) {

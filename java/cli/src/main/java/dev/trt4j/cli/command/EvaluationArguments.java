@@ -1,10 +1,10 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.InvalidOptionException;
+import dev.trt4j.data.text.TextSource;
 import dev.trt4j.evaluate.EmbeddingPooling;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.TaskKind;
-import dev.trt4j.evaluate.TaskMetricFactory;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Option;
@@ -89,7 +89,7 @@ public final class EvaluationArguments {
                 "--pooling: unknown pooling '" + pooling + "'; known: " + EmbeddingPooling.labels()));
         Optional<TaskKind> kind = taskKind();
         boolean embedding = kind.map(k -> k == TaskKind.EMBEDDING)
-                .orElse(taskName().equals("auto") && TaskMetricFactory.isEmbeddingModel(inputs));
+                .orElse(taskName().equals("auto") && TextSource.readsTokenIds(inputs));
         if (!embedding) {
             throw new InvalidOptionException("--pooling applies to the embedding task, which "
                     + (taskName().equals("auto") ? "is found for models with an input_ids input (give --task "

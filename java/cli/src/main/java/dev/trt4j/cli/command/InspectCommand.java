@@ -6,6 +6,7 @@ import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.data.text.OcrModelRole;
+import dev.trt4j.data.text.TextSource;
 import dev.trt4j.onnx.ModelSummary;
 import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
@@ -64,7 +65,7 @@ public final class InspectCommand implements Callable<Integer> {
 
     /** What calibrate and the studies feed the model when no {@code --data} is given (see {@link DataArguments}). */
     static String defaultSamples(List<TensorSpec> inputs, List<TensorSpec> outputs) {
-        if (inputs.stream().anyMatch(i -> i.name().equals("input_ids"))) {
+        if (TextSource.readsTokenIds(inputs)) {
             return "the bundled sentences, tokenized with --tokenizer (without it: seeded random data)";
         }
         return OcrModelRole.of(inputs, outputs).map(role -> switch (role) {

@@ -12,6 +12,7 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.StateFeedback;
 import dev.trt4j.data.text.OcrModelRole;
+import dev.trt4j.data.text.TextSource;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
@@ -150,7 +151,7 @@ public final class QuantizationStudyArguments {
     /** Calibration and held-out samples from {@code --data} (or the bundled sentences for OCR and text models). */
     SampleSplit split(OnnxModel model) {
         DataOptions options = dataOptions(model);
-        boolean textModel = model.inputs().stream().anyMatch(i -> i.name().equals("input_ids"));
+        boolean textModel = TextSource.readsTokenIds(model.inputs());
         boolean bundled = data.data() == null && (OcrModelRole.of(model.inputs(), model.outputs()).isPresent()
                 || textModel && options.tokenizer() != null);
         return SampleSplit.of(data.data(), dataInputs(model), options, bundled);

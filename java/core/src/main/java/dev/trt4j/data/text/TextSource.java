@@ -30,6 +30,11 @@ public final class TextSource extends BatchingSource {
     /** The model input names this source can fill. */
     public static final Set<String> INPUT_NAMES = Set.of("input_ids", "attention_mask", "token_type_ids");
 
+    /** {@return whether a model with {@code inputs} reads token ids: a text model, as this project recognises one} */
+    public static boolean readsTokenIds(List<TensorSpec> inputs) {
+        return inputs.stream().anyMatch(in -> in.name().equals("input_ids"));
+    }
+
     private final String name;
     private final List<String> sentences;
     private final List<TensorSpec> inputs;
@@ -85,7 +90,7 @@ public final class TextSource extends BatchingSource {
             }
             length = l;
         }
-        if (shapes.inputs().stream().noneMatch(in -> in.name().equals("input_ids"))) {
+        if (!readsTokenIds(shapes.inputs())) {
             throw new Trt4jException(shapes.source() + ": the model has no input_ids input for text data");
         }
         return Math.toIntExact(length);
