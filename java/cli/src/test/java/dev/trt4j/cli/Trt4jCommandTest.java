@@ -146,6 +146,24 @@ class Trt4jCommandTest {
         assertThat(cache.err()).contains("choose one of show, convert");
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"calibrate --method max, --out OUT", "calibrate --method=max,entropy, --out OUT",
+            "bench missing.onnx --batch 1,8, --shapes x:1x3"})
+    void aListEndingInACommaIsAUsageErrorNotAShorterList(String line) {
+        // picocli's split drops the empty last item, so these used to run with one value fewer than typed
+        String out = System.getProperty("java.io.tmpdir") + "/trt4j-trailing-comma-" + ProcessHandle.current().pid();
+        String[] args = line.replace("OUT", out).split(" ");
+
+        CliRun run = CliRun.of(args);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        String value = line.contains("--method=") ? "max,entropy," : line.contains("--batch") ? "1,8," : "max,";
+        String option = line.contains("--batch") ? "--batch" : "--method";
+        assertThat(run.errLines().get(0)).isEqualTo("trt4j: " + option + " '" + value + "' ends with an empty item; "
+                + "separate the values with single commas and give the last one");
+        assertThat(java.nio.file.Path.of(out)).doesNotExist();
+    }
+
     @Test
     void unknownOptionIsAUsageErrorWithPicocliMessageAndSuggestion() {
         CliRun run = CliRun.of("amax", "--method", "max", "--tensr=a.npy");

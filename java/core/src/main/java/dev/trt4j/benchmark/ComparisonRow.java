@@ -40,7 +40,7 @@ public record ComparisonRow(String model, Map<String, Path> files) {
     public static ComparisonRow parse(String spec) {
         String model = null;
         Map<String, Path> files = new LinkedHashMap<>();
-        for (String entry : spec.split(",")) {
+        for (String entry : spec.split(",", -1)) {
             String e = entry.strip();
             int eq = e.indexOf('=');
             if (eq <= 0 || eq == e.length() - 1) {

@@ -116,7 +116,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
      */
     public static LinkedHashMap<String, long[]> parseFixedShapes(String text) {
         LinkedHashMap<String, long[]> shapes = new LinkedHashMap<>();
-        for (String entry : text.split(",")) {
+        for (String entry : text.split(",", -1)) {
             String e = entry.strip();
             int colon = e.lastIndexOf(':');
             if (colon <= 0 || colon == e.length() - 1) {

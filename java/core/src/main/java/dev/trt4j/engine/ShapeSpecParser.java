@@ -27,7 +27,7 @@ public final class ShapeSpecParser {
         if (spec == null || spec.isBlank()) {
             throw new InvalidOptionException(option + ": empty shape list; expected e.g. x:1x3x224x224");
         }
-        for (String entry : spec.split(",")) {
+        for (String entry : spec.split(",", -1)) {
             String e = entry.trim();
             int colon = e.lastIndexOf(':');
             if (colon <= 0 || colon == e.length() - 1) {

@@ -85,7 +85,7 @@ public final class InputSpecializer {
             }
             dims.add(d.getDimValue());
         }
-        String[] parts = text.split(",");
+        String[] parts = text.split(",", -1);
         long count = TensorValues.elementCount(dims);
         if (parts.length == 1 && count > 1 && count <= Integer.MAX_VALUE / 8) {
             String[] filled = new String[(int) count]; // one value fills the tensor, e.g. a zero state

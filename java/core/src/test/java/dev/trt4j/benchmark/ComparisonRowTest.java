@@ -34,6 +34,7 @@ class ComparisonRowTest {
         assertThatThrownBy(() -> ComparisonRow.parse("fp16=a.engine")).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("needs an fp32=FILE entry");
         assertThatThrownBy(() -> ComparisonRow.parse("fp32=a,fp32=b")).hasMessageContaining("'fp32' is given twice");
+        assertThatThrownBy(() -> ComparisonRow.parse("fp32=a,int8=b,")).hasMessageContaining("'' is not LABEL=FILE");
         assertThatThrownBy(() -> ComparisonRow.parse("fp32=a,int8")).hasMessageContaining("'int8' is not LABEL=FILE");
     }
 }

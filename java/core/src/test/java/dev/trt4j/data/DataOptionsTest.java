@@ -24,6 +24,8 @@ class DataOptionsTest {
 
     @Test
     void badShapesGiveTheEntryAndTheExpectedForm() {
+        assertThatThrownBy(() -> DataOptions.parseFixedShapes("x:1x3,"))
+                .hasMessage("bad fixed shape '': expected name:d0xd1x..., e.g. x:1x3x48x192");
         assertThatThrownBy(() -> DataOptions.parseFixedShapes("x1x3x48"))
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage("bad fixed shape 'x1x3x48': expected name:d0xd1x..., e.g. x:1x3x48x192");

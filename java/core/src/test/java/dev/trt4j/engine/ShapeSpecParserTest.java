@@ -38,5 +38,8 @@ class ShapeSpecParserTest {
         assertThatThrownBy(() -> ShapeSpecParser.parse("--shapes", "x1x3")).hasMessageContaining("not NAME:DIMS");
         assertThatThrownBy(() -> ShapeSpecParser.parse("--shapes", "x:1,x:2")).hasMessageContaining("twice");
         assertThatThrownBy(() -> ShapeSpecParser.parse("--shapes", " ")).hasMessageContaining("empty");
+        // a trailing comma is an empty entry, not a shorter list
+        assertThatThrownBy(() -> ShapeSpecParser.parse("--shapes", "x:1x3,"))
+                .hasMessage("--shapes: '' is not NAME:DIMS (e.g. x:1x3x224x224)");
     }
 }

@@ -176,6 +176,9 @@ class InputSpecializerTest {
         assertThatThrownBy(() -> InputSpecializer.value(model, "sr", "fast")).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("'fast' is not a valid INT64 value");
         assertThatCode(() -> InputSpecializer.value(model, "x", "1,2,3,4,5,6")).doesNotThrowAnyException();
+        // a trailing comma is one value more, not ignored
+        assertThatThrownBy(() -> InputSpecializer.value(model, "x", "1,2,3,4,5,6,"))
+                .hasMessageContaining("shape [2, 3] (6 values), got 7");
         // An input with an open dimension takes a value once its shape is given, as --fix-shapes gives it.
         ModelProto open = shapeModel();
         assertThatThrownBy(() -> InputSpecializer.value(open, "x", "1,2,3,4,5,6"))

@@ -293,10 +293,15 @@ class ActivationStatisticsCollectorTest {
         assertThat(OPTIONS.withHistogramThreads(5).histogramWorkers()).isEqualTo(5);
         assertThat(OPTIONS.withHistogramThreads(5).threads()).isEqualTo(1);
         assertThat(StatisticsOptions.defaults().histogramWorkers())
-                .isEqualTo(Runtime.getRuntime().availableProcessors());
+                .isEqualTo(Math.min(Runtime.getRuntime().availableProcessors(), 8));
+        // One per processor on small machines, capped on large ones; an explicit count is never capped.
+        assertThat(StatisticsOptions.defaults().histogramWorkers(2)).isEqualTo(2);
+        assertThat(StatisticsOptions.defaults().histogramWorkers(16)).isEqualTo(8);
+        assertThat(StatisticsOptions.defaults().withThreads(16).histogramWorkers(16)).isEqualTo(16);
+        assertThat(StatisticsOptions.defaults().withHistogramThreads(12).histogramWorkers(16)).isEqualTo(12);
         assertThat(OPTIONS.withHistogramThreads(5).withNumBins(64).withMaxSamples(7).histogramThreads()).isEqualTo(5);
         assertThatThrownBy(() -> OPTIONS.withHistogramThreads(-1)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("histogram threads");
+                .hasMessageContaining("histogram-threads must be 0");
     }
 
     @ParameterizedTest

@@ -213,7 +213,7 @@ public final class ConvertCommand implements Callable<Integer> {
     /** {@code a=1,2,b=3} as {@code --fix-input a=1,2 --fix-input b=3}: a new input starts at each '='. */
     private static String oneOptionPerInput(String arg) {
         List<String> inputs = new ArrayList<>();
-        for (String part : arg.split(",")) {
+        for (String part : arg.split(",", -1)) {
             if (part.contains("=") || inputs.isEmpty()) {
                 inputs.add(part);
             } else {

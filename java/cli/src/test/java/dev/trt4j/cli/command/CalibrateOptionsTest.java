@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -62,6 +63,29 @@ class CalibrateOptionsTest {
         assertThat(threshold.errLines()).containsExactly("trt4j: --trt-threshold only changes the entropy method, and "
                 + "--method mse does not choose it; drop --trt-threshold or add it");
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void histogramThreadsAreSetApartAndANegativeCountIsRefused() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("cal");
+
+        CliRun negative = CliRun.of("calibrate", model.toString(), "--samples", "8", "--method", "max",
+                "--histogram-threads", "-1", "--out", out.toString());
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.errLines()).containsExactly("trt4j: --histogram-threads must be 0 (as threads) or more, "
+                + "got -1");
+        assertThat(out).doesNotExist();
+
+        // the same ranges whichever number of workers fills the histograms
+        CliRun one = CliRun.of("calibrate", model.toString(), "--samples", "16", "--method", "max,entropy",
+                "--histogram-threads", "1", "--out", dir.resolve("one").toString());
+        CliRun three = CliRun.of("calibrate", model.toString(), "--samples", "16", "--method", "max,entropy",
+                "--threads", "1", "--histogram-threads", "3", "--out", dir.resolve("three").toString());
+        assertThat(one.exitCode()).as(one.err()).isZero();
+        assertThat(three.exitCode()).as(three.err()).isZero();
+        assertThat(Files.readString(dir.resolve("three").resolve("entropy.cache")))
+                .isEqualTo(Files.readString(dir.resolve("one").resolve("entropy.cache")));
     }
 
     @Test
