@@ -3,6 +3,7 @@ package dev.trt4j.quantize;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.BiPredicate;
 import java.util.function.Function;
 
 /**
@@ -87,7 +89,11 @@ public final class QdqQuantizer {
     public QuantizationResult quantize(ModelProto model, Map<String, Float> activationAmax) {
         Objects.requireNonNull(activationAmax, "activationAmax");
         Prepared p = prepare(model);
+        Set<String> dynamicInputs = dynamicOnlyInputs(p);
         for (Map.Entry<String, String> e : p.plan().readers().entrySet()) {
+            if (dynamicInputs.contains(e.getKey())) {
+                continue;
+            }
             Float amax = activationAmax.get(e.getKey());
             if (amax == null) {
                 throw new Trt4jException("no activation range for tensor '" + e.getKey() + "' (input of "
@@ -99,6 +105,13 @@ public final class QdqQuantizer {
             }
         }
         Map<String, Float> ranges = rescaled(activationAmax, p.rangeScales());
+        if (!dynamicInputs.isEmpty()) {
+            // Written as Q/DQ like the rest, then replaced by DynamicQuantizeMatMul: any range serves until then.
+            ranges = new HashMap<>(ranges);
+            for (String tensor : dynamicInputs) {
+                ranges.putIfAbsent(tensor, 1f);
+            }
+        }
         GraphProto graph = p.ortCpu() == null
                 ? QdqInserter.insert(p.index(), p.plan(), ranges, config.weightCalibrator())
                 : OrtCpuQdqInserter.insert(p.index(), p.ortCpu(), ranges, config.weightCalibrator(),
@@ -106,6 +119,7 @@ public final class QdqQuantizer {
         ModelProto out = p.model().toBuilder().setGraph(graph).build();
         List<String> foldedScales = p.foldedScales();
         if (p.ortCpu() != null) {
+            out = DynamicMatMulWriter.write(out, p.dynamicNodes());
             out = MatMulBiasFusion.fuse(out);
             List<Function<ModelProto, FoldedModel>> folds = new ArrayList<>();
             if (config.foldBatchNorm()) {
@@ -120,11 +134,14 @@ public final class QdqQuantizer {
                 foldedScales.addAll(folded.foldedNodes());
             }
         }
+        List<String> staticActivations = p.plan().activations().keySet().stream()
+                .filter(t -> !dynamicInputs.contains(t)).toList();
         QuantizationReport report = new QuantizationReport(p.plan().quantizedNodes(), p.plan().excludedNodes(),
-                p.plan().residualAdds(), new ArrayList<>(p.plan().activations().keySet()),
+                p.plan().residualAdds(), staticActivations,
                 p.plan().weights().size(), p.folded(), foldedScales, p.hardSwishes(), p.sourceOpset(),
                 OpsetUpgrade.defaultOpset(out),
-                config.weightGranularity(), config.weightCalibrator().label(), config.target(), config.reduceRange());
+                config.weightGranularity(), config.weightCalibrator().label(), config.target(), config.reduceRange(),
+                List.copyOf(p.dynamicNodes()));
         LOG.info("quantized '{}': {}", model.getGraph().getName(), report.summary());
         return new QuantizationResult(out, report);
     }
@@ -155,7 +172,64 @@ public final class QdqQuantizer {
      */
     private record Prepared(ModelProto model, GraphIndex index, QdqPlacement.Plan plan, OrtCpuPlacement.Plan ortCpu,
                             List<String> folded, List<String> foldedScales, int hardSwishes, long sourceOpset,
-                            Map<String, Double> rangeScales) {
+                            Map<String, Double> rangeScales, Set<String> dynamicNodes) {
+    }
+
+    /** The activations that only MatMuls quantized dynamically read: they need no calibrated range. */
+    private static Set<String> dynamicOnlyInputs(Prepared p) {
+        if (p.dynamicNodes().isEmpty()) {
+            return Set.of();
+        }
+        Set<String> tensors = new HashSet<>();
+        p.plan().activations().forEach((tensor, uses) -> {
+            if (uses.stream().allMatch(u -> p.dynamicNodes().contains(p.index().label(u.node())))) {
+                tensors.add(tensor);
+            }
+        });
+        return tensors;
+    }
+
+    /**
+     * The labels of the MatMuls {@link QuantizationConfig#dynamic()} selects among those the plan quantizes with
+     * constant weights (second input), in graph order. A selected MatMul that an exclusion keeps in FP32 stays FP32.
+     *
+     * @throws InvalidOptionException naming the first value of the selection that picks no MatMul with constant
+     *                                weights at all
+     */
+    private Set<String> dynamicMatMuls(GraphIndex index, QdqPlacement.Plan plan) {
+        NodeSelection selection = config.dynamic();
+        if (selection.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> withWeights = new HashSet<>();
+        for (int i = 0; i < index.nodeCount(); i++) {
+            NodeProto n = index.node(i);
+            if (GraphIndex.isDefaultOp(n, "MatMul") && n.getInputCount() == 2
+                    && index.isConstantDerived(n.getInput(1)) && !index.isConstantDerived(n.getInput(0))) {
+                withWeights.add(index.label(i));
+            }
+        }
+        selection.firstUnmatched(index.graph(), withWeights::contains).ifPresent(u -> {
+            throw new InvalidOptionException("dynamic " + switch (u.kind()) {
+                case NODE -> "node '" + u.value() + "'";
+                case OP_TYPE -> "operator type '" + u.value() + "'";
+                case PATTERN -> "pattern '" + u.value() + "'";
+            } + " selects no MatMul with constant weights; only those can take a range measured on each run");
+        });
+        Set<String> quantizedWithWeights = new HashSet<>();
+        plan.weights().values().forEach(uses -> uses.stream().filter(u -> u.input() == 1)
+                .forEach(u -> quantizedWithWeights.add(index.label(u.node()))));
+        quantizedWithWeights.retainAll(plan.quantizedNodes());
+        BiPredicate<NodeProto, String> selects = selection.matcher();
+        Set<String> chosen = new LinkedHashSet<>();
+        for (int i = 0; i < index.nodeCount(); i++) {
+            String label = index.label(i);
+            if (withWeights.contains(label) && quantizedWithWeights.contains(label)
+                    && selects.test(index.node(i), label)) {
+                chosen.add(label);
+            }
+        }
+        return chosen;
     }
 
     private Prepared prepare(ModelProto model) {
@@ -222,9 +296,10 @@ public final class QdqQuantizer {
         if (config.target() == QuantizationTarget.ONNXRUNTIME_CPU) {
             OrtCpuPlacement.Plan ort = OrtCpuPlacement.plan(index, plan);
             return new Prepared(current, index, ort.layout(), ort, folded, foldedScales, hardSwishes, sourceOpset,
-                    rangeScales);
+                    rangeScales, dynamicMatMuls(index, ort.layout()));
         }
-        return new Prepared(current, index, plan, null, folded, foldedScales, hardSwishes, sourceOpset, rangeScales);
+        return new Prepared(current, index, plan, null, folded, foldedScales, hardSwishes, sourceOpset, rangeScales,
+                Set.of());
     }
 
     /**

@@ -34,12 +34,15 @@ import java.util.stream.Collectors;
  *                             QuantizationTarget#ONNXRUNTIME_CPU}
  * @param skipDepthwise        leave depthwise Convs (one input channel per group) in FP32: on x86 CPUs ONNX Runtime's
  *                             FP32 depthwise kernels beat its INT8 ones, so quantizing them only adds Q/DQ work
+ * @param dynamic              MatMuls (with constant weights) whose input ONNX Runtime quantizes with a range measured
+ *                             on each run ({@code DynamicQuantizeMatMul}) instead of the calibrated one; only with
+ *                             {@link QuantizationTarget#ONNXRUNTIME_CPU}. Each value must select such a MatMul
  */
 public record QuantizationConfig(WeightGranularity weightGranularity, WeightCalibrator weightCalibrator,
                                  boolean foldBatchNorm, boolean quantizeResidualAdds, Set<String> opTypes,
                                  List<String> excludedNodes, List<String> excludedOpTypes,
                                  List<String> excludedPatterns, QuantizationTarget target, boolean reduceRange,
-                                 boolean skipDepthwise) {
+                                 boolean skipDepthwise, NodeSelection dynamic) {
 
     /** Operator types the quantizer knows how to place Q/DQ on. */
     public static final Set<String> SUPPORTED_OP_TYPES = Collections.unmodifiableSet(
@@ -64,8 +67,9 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
      * @param target               the runtime the Q/DQ layout is for; not null
      * @param reduceRange          7-bit weights; only with {@link QuantizationTarget#ONNXRUNTIME_CPU}
      * @param skipDepthwise        leave depthwise Convs in FP32
-     * @throws Trt4jException       if {@code reduceRange} is set for another target, an operator type is not
-     *                              supported, or a pattern is not a valid regular expression
+     * @param dynamic              MatMuls to quantize dynamically; only with {@link QuantizationTarget#ONNXRUNTIME_CPU}
+     * @throws Trt4jException       if {@code reduceRange} or {@code dynamic} is set for another target, an operator
+     *                              type is not supported, or a pattern is not a valid regular expression
      * @throws NullPointerException if a non-boolean argument, or an element of a set or list, is null
      */
     public QuantizationConfig {
@@ -75,6 +79,12 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
         if (reduceRange && target != QuantizationTarget.ONNXRUNTIME_CPU) {
             throw new Trt4jException("reduced-range (7-bit) weights are for target "
                     + QuantizationTarget.ONNXRUNTIME_CPU.cliName() + ", not " + target.cliName());
+        }
+        Objects.requireNonNull(dynamic, "dynamic");
+        if (!dynamic.isEmpty() && target != QuantizationTarget.ONNXRUNTIME_CPU) {
+            throw new Trt4jException("dynamic quantization is for target "
+                    + QuantizationTarget.ONNXRUNTIME_CPU.cliName() + ", not " + target.cliName()
+                    + " (TensorRT takes every INT8 range from the model)");
         }
         opTypes = Collections.unmodifiableSet(new TreeSet<String>(opTypes));
         for (String op : opTypes) {
@@ -113,7 +123,7 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
     public Builder toBuilder() {
         Builder b = new Builder().weightGranularity(weightGranularity).weightCalibrator(weightCalibrator)
                 .foldBatchNorm(foldBatchNorm).quantizeResidualAdds(quantizeResidualAdds).opTypes(opTypes)
-                .target(target).reduceRange(reduceRange).skipDepthwise(skipDepthwise);
+                .target(target).reduceRange(reduceRange).skipDepthwise(skipDepthwise).dynamic(dynamic);
         excludedNodes.forEach(b::excludeNode);
         excludedOpTypes.forEach(b::excludeOpType);
         excludedPatterns.forEach(b::excludePattern);
@@ -133,6 +143,7 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
         private QuantizationTarget target = QuantizationTarget.TENSORRT;
         private boolean reduceRange;
         private boolean skipDepthwise;
+        private NodeSelection dynamic = NodeSelection.NONE;
 
         private Builder() {
         }
@@ -258,6 +269,17 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
         }
 
         /**
+         * {@return this builder}
+         *
+         * @param matMuls MatMuls to quantize with a range measured on each run (ONNX Runtime CPU layout only);
+         *                {@link NodeSelection#NONE} (the default) for none
+         */
+        public Builder dynamic(NodeSelection matMuls) {
+            this.dynamic = matMuls;
+            return this;
+        }
+
+        /**
          * {@return the configuration}
          *
          * @throws Trt4jException       if reduced range is set for a target other than
@@ -267,7 +289,8 @@ public record QuantizationConfig(WeightGranularity weightGranularity, WeightCali
          */
         public QuantizationConfig build() {
             return new QuantizationConfig(weightGranularity, weightCalibrator, foldBatchNorm, quantizeResidualAdds,
-                    opTypes, excludedNodes, excludedOpTypes, excludedPatterns, target, reduceRange, skipDepthwise);
+                    opTypes, excludedNodes, excludedOpTypes, excludedPatterns, target, reduceRange, skipDepthwise,
+                    dynamic);
         }
     }
 }

@@ -24,13 +24,15 @@ import java.util.List;
  * @param weightMethod         how weight amax was chosen, as calibrate labels it (e.g. {@code percentile-99.9})
  * @param target               the runtime the Q/DQ layout is for
  * @param reduceRange          whether weights were quantized to 7 bits
+ * @param dynamicNodes         MatMuls whose input ONNX Runtime quantizes with a range measured on each run (their
+ *                             input is not among {@code quantizedActivations})
  */
 public record QuantizationReport(List<String> quantizedNodes, List<String> excludedNodes,
                                  List<String> residualAdds, List<String> quantizedActivations,
                                  int quantizedWeights, List<String> foldedBatchNorms,
                                  List<String> foldedScaleShifts, int hardSwishes, long sourceOpset, long opset,
                                  WeightGranularity weightGranularity, String weightMethod, QuantizationTarget target,
-                                 boolean reduceRange) {
+                                 boolean reduceRange, List<String> dynamicNodes) {
     public QuantizationReport {
         quantizedNodes = List.copyOf(quantizedNodes);
         excludedNodes = List.copyOf(excludedNodes);
@@ -38,6 +40,7 @@ public record QuantizationReport(List<String> quantizedNodes, List<String> exclu
         quantizedActivations = List.copyOf(quantizedActivations);
         foldedBatchNorms = List.copyOf(foldedBatchNorms);
         foldedScaleShifts = List.copyOf(foldedScaleShifts);
+        dynamicNodes = List.copyOf(dynamicNodes);
     }
 
     /** One line for logs and the terminal. */
@@ -46,7 +49,10 @@ public record QuantizationReport(List<String> quantizedNodes, List<String> exclu
                 + Counts.of(residualAdds.size(), "residual add") + "), "
                 + Counts.of(quantizedActivations.size(), "activation") + ", " + Counts.of(quantizedWeights, "weight")
                 + " " + weightGranularity.name().toLowerCase().replace('_', '-') + " " + weightMethod
-                + (reduceRange ? " 7-bit" : "") + ", " + Counts.of(foldedBatchNorms.size(), "BatchNorm")
+                + (reduceRange ? " 7-bit" : "")
+                + (dynamicNodes.isEmpty() ? "" : ", " + Counts.of(dynamicNodes.size(), "MatMul") + " with dynamic "
+                        + "input ranges")
+                + ", " + Counts.of(foldedBatchNorms.size(), "BatchNorm")
                 + (foldedScaleShifts.isEmpty() ? "" : " and " + Counts.of(foldedScaleShifts.size(), "scale/shift node"))
                 + " folded"
                 + (hardSwishes == 0 ? ""

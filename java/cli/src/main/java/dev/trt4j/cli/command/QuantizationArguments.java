@@ -55,6 +55,12 @@ public final class QuantizationArguments {
                     + "found in node names; repeatable. Each must match something.")
     List<String> excludes = new ArrayList<>();
 
+    @Option(names = "--dynamic", paramLabel = "NAME|OPTYPE|REGEX",
+            description = "onnxruntime-cpu: quantize these MatMuls' inputs with a range measured on each run "
+                    + "(DynamicQuantizeMatMul) instead of the calibrated one; as --exclude, repeatable. For inputs "
+                    + "whose range varies from sample to sample, such as BERT's feed-forward output after GELU.")
+    List<String> dynamic = new ArrayList<>();
+
     /** The configuration these arguments describe for {@code model} (whose exclusions they must match). */
     QuantizationConfig config(ModelProto model, Path modelFile) {
         MethodSpec method = MethodSpec.parse(weightMethod, CalibrationOptions.defaults());
@@ -63,6 +69,10 @@ public final class QuantizationArguments {
             // the TensorRT layout writes 8-bit weights anyway, so the option would be accepted and do nothing
             throw new InvalidOptionException("--no-reduce-range is for target onnxruntime-cpu, not " + runtime
                     + ": that layout always writes 8-bit weights");
+        }
+        if (!dynamic.isEmpty() && target != QuantizationTarget.ONNXRUNTIME_CPU) {
+            throw new InvalidOptionException("--dynamic is for --runtime onnxruntime-cpu, not " + runtime
+                    + ": TensorRT takes every INT8 range from the model");
         }
         QuantizationConfig.Builder b = QuantizationConfig.builder()
                 .weightGranularity(perTensorWeights ? WeightGranularity.PER_TENSOR : WeightGranularity.PER_CHANNEL)
@@ -75,6 +85,7 @@ public final class QuantizationArguments {
         excluded.nodes().forEach(b::excludeNode);
         excluded.opTypes().forEach(b::excludeOpType);
         excluded.patterns().forEach(b::excludePattern);
+        b.dynamic(NodeSelectionOption.parse(model, modelFile, "--dynamic", dynamic));
         return b.build();
     }
 }

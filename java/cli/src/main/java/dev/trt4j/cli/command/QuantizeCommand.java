@@ -266,6 +266,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         root.put("summary", report.summary());
         strings(root.putArray("quantizedNodes"), report.quantizedNodes());
         strings(root.putArray("excludedNodes"), report.excludedNodes());
+        strings(root.putArray("dynamicNodes"), report.dynamicNodes());
         strings(root.putArray("residualAdds"), report.residualAdds());
         strings(root.putArray("quantizedActivations"), report.quantizedActivations());
         root.put("quantizedWeights", report.quantizedWeights());
