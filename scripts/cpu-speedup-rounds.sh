@@ -20,12 +20,12 @@ dynamic=dynamic-int8=$m/all-minilm-l6-v2-q.onnx
 int8=trt4j-int8=$m/trt4j-int8.onnx
 best=trt4j-int8-sq-8bit-fp32-attention=$m/trt4j-int8-sq-8bit-fp32-attention.onnx
 lean=trt4j-int8-sq-lean-8bit-fp32-attention=$m/trt4j-int8-sq-lean-8bit-fp32-attention.onnx
-lean8=trt4j-int8-sq-lean-8bit=$m/trt4j-int8-sq-lean-8bit.onnx
+hybrid=trt4j-int8-sq-ffn-dynamic=$m/trt4j-int8-sq-ffn-dynamic.onnx
 uptime
 sha256sum "$m"/*.onnx
 status=0
 for r in $(seq 1 "$rounds"); do
-  if [ $((r % 2)) = 1 ]; then order=$dynamic,$int8,$best,$lean,$lean8; else order=$lean8,$lean,$best,$int8,$dynamic; fi
+  if [ $((r % 2)) = 1 ]; then order=$dynamic,$int8,$best,$lean,$hybrid; else order=$hybrid,$lean,$best,$int8,$dynamic; fi
   echo "=== round $r, $threads thread(s), $(date -u +%T)"
   "${trt4j[@]}" bench --compare "model=all-MiniLM-L6-v2,$fp32,$order" --batch 1,8 \
     --shapes input_ids:1x128,attention_mask:1x128,token_type_ids:1x128 --threads "$threads" --duration "$seconds" \

@@ -15,7 +15,7 @@ echo "8-bit dot-product instructions: $(grep -o -w -E 'avx512_vnni|avx_vnni|amx_
 uptime
 trt4j=(java -jar "$stage/cli/trt4j-cli.jar")
 m=$stage/models
-compare=model=all-MiniLM-L6-v2,fp32=$m/all-minilm-l6-v2.onnx,dynamic-int8=$m/all-minilm-l6-v2-q.onnx,trt4j-int8=$m/trt4j-int8.onnx,trt4j-int8-sq=$m/trt4j-int8-sq.onnx,trt4j-int8-sq-8bit=$m/trt4j-int8-sq-8bit.onnx,trt4j-int8-sq-8bit-fp32-attention=$m/trt4j-int8-sq-8bit-fp32-attention.onnx,trt4j-int8-sq-lean-8bit=$m/trt4j-int8-sq-lean-8bit.onnx,trt4j-int8-sq-lean-8bit-fp32-attention=$m/trt4j-int8-sq-lean-8bit-fp32-attention.onnx
+compare=model=all-MiniLM-L6-v2,fp32=$m/all-minilm-l6-v2.onnx,dynamic-int8=$m/all-minilm-l6-v2-q.onnx,trt4j-int8=$m/trt4j-int8.onnx,trt4j-int8-sq=$m/trt4j-int8-sq.onnx,trt4j-int8-sq-8bit=$m/trt4j-int8-sq-8bit.onnx,trt4j-int8-sq-8bit-fp32-attention=$m/trt4j-int8-sq-8bit-fp32-attention.onnx,trt4j-int8-sq-lean-8bit=$m/trt4j-int8-sq-lean-8bit.onnx,trt4j-int8-sq-lean-8bit-fp32-attention=$m/trt4j-int8-sq-lean-8bit-fp32-attention.onnx,trt4j-int8-sq-ffn-dynamic=$m/trt4j-int8-sq-ffn-dynamic.onnx
 for threads in 1 4; do
   echo "=== speedup, $threads thread(s), $(date -u +%T)"
   "${trt4j[@]}" bench --compare "$compare" --batch 1,8 \
@@ -27,7 +27,7 @@ echo "=== recognizer speedup, 1 thread, $(date -u +%T)"
   --batch 1,8 --shapes x:1x3x48x640 --threads 1 --duration "$seconds" \
   --markdown "$out/rec-t1.md" --table-json "$details/rec-t1.json" --summary-json "$details/rec-runs-t1.json"
 for model in trt4j-int8 trt4j-int8-sq trt4j-int8-sq-8bit trt4j-int8-sq-8bit-fp32-attention trt4j-int8-sq-lean-8bit \
-    trt4j-int8-sq-lean-8bit-fp32-attention all-minilm-l6-v2-q; do
+    trt4j-int8-sq-lean-8bit-fp32-attention trt4j-int8-sq-ffn-dynamic all-minilm-l6-v2-q; do
   echo "=== accuracy of $model, $(date -u +%T)"
   "${trt4j[@]}" evaluate --reference "$m/all-minilm-l6-v2.onnx" --candidate "$m/$model.onnx" --data "$m/eval.txt" \
     --tokenizer "$m/all-minilm-l6-v2-tokenizer.json" --seq-len 128 --samples 128 --ort-optimizations \

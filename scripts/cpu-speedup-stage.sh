@@ -10,6 +10,8 @@
 #   trt4j-int8-sq-lean-8bit[-fp32-attention]   the two above without the attention context's six SmoothQuant Muls
 #                        (equalize --no-smooth attention/output/dense): as accurate, fewer elementwise passes, and
 #                        with INT8 attention ONNX Runtime fuses probs x V into a QLinearMatMul again
+#   trt4j-int8-sq-ffn-dynamic   SmoothQuant on the LayerNorm outputs only (12 Muls), the feed-forward output
+#                        MatMuls quantized dynamically (quantize --dynamic), float attention, 8-bit weights
 # and the PP-OCRv4 recognizer: FP32, FP32 with quantize's clean-ups (convert --fold), and quantize --runtime
 # onnxruntime-cpu from percentile-99.99 ranges with 7-bit (rec-int8) and 8-bit (rec-int8-8bit) weights; timed only,
 # since scoring it needs fonts to render text lines.
@@ -61,6 +63,11 @@ if [ ! -f "$models/cal-eq-lean/max.table.json" ]; then
   ./trt4j equalize "$M" "${D[@]}" --no-smooth attention/output/dense --out "$models/minilm.eq-lean.onnx"
   ./trt4j calibrate "$models/minilm.eq-lean.onnx" "${D[@]}" --method max --all-tensors --out "$models/cal-eq-lean"
 fi
+if [ ! -f "$models/cal-eq-ffn/max.table.json" ]; then
+  # The feed-forward output goes dynamic, so neither it nor the attention context gets a Mul (docs/accuracy.md).
+  ./trt4j equalize "$M" "${D[@]}" --no-smooth /output/dense --out "$models/minilm.eq-ffn.onnx"
+  ./trt4j calibrate "$models/minilm.eq-ffn.onnx" "${D[@]}" --method max --all-tensors --out "$models/cal-eq-ffn"
+fi
 R=$models/ch_PP-OCRv4_rec_infer.onnx
 if [ ! -f "$models/cal-rec/percentile-99.99.table.json" ]; then
   # The PP-OCRv4 recognizer, for issue 3's second CPU target; percentile ranges read its CPU layout best.
@@ -81,6 +88,9 @@ Q=(--runtime onnxruntime-cpu)
   --no-reduce-range --out "$models/trt4j-int8-sq-lean-8bit.onnx"
 ./trt4j quantize "$models/minilm.eq-lean.onnx" --table "$models/cal-eq-lean/max.table.json" "${Q[@]}" \
   --no-reduce-range --exclude 'self/MatMul' --out "$models/trt4j-int8-sq-lean-8bit-fp32-attention.onnx"
+./trt4j quantize "$models/minilm.eq-ffn.onnx" --table "$models/cal-eq-ffn/max.table.json" "${Q[@]}" \
+  --no-reduce-range --exclude 'self/MatMul' --dynamic 'layer\.[0-9]+/output/dense' \
+  --out "$models/trt4j-int8-sq-ffn-dynamic.onnx"
 ./trt4j quantize "$R" --table "$models/cal-rec/percentile-99.99.table.json" "${Q[@]}" --out "$models/rec-int8.onnx"
 ./trt4j quantize "$R" --table "$models/cal-rec/percentile-99.99.table.json" "${Q[@]}" \
   --no-reduce-range --out "$models/rec-int8-8bit.onnx"
@@ -90,6 +100,7 @@ cp "$models"/all-minilm-l6-v2.onnx "$models"/all-minilm-l6-v2-q.onnx "$models"/a
   "$models"/eval.txt "$models"/trt4j-int8.onnx "$models"/trt4j-int8-sq.onnx "$models"/trt4j-int8-sq-8bit.onnx \
   "$models"/trt4j-int8-sq-8bit-fp32-attention.onnx \
   "$models"/trt4j-int8-sq-lean-8bit.onnx "$models"/trt4j-int8-sq-lean-8bit-fp32-attention.onnx \
+  "$models"/trt4j-int8-sq-ffn-dynamic.onnx \
   "$models"/ch_PP-OCRv4_rec_infer.onnx "$models"/rec-fp32-folded.onnx "$models"/rec-int8.onnx \
   "$models"/rec-int8-8bit.onnx "$pack/models/"
 jlink --add-modules java.base,java.logging,java.management,java.naming,java.xml,java.desktop,jdk.unsupported,jdk.zipfs \
