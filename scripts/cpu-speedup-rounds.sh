@@ -2,7 +2,8 @@
 # Repeats the MiniLM comparison of a stage made by scripts/cpu-speedup-stage.sh in interleaved rounds, so that a drift
 # of the machine during a round cannot favour one model: fp32 (always first, the baseline), then the shipped dynamic
 # INT8 model, trt4j-int8, the most accurate trt4j model, and the same without the attention context's SmoothQuant
-# Muls (with float and with INT8 attention), in reverse order every other round. Writes each round's
+# Muls (float attention), and the one whose feed-forward output is quantized dynamically (quantize --dynamic), in
+# reverse order every other round. Writes each round's
 # speedup table as OUT/round-R-tT.json, the accuracy of the most accurate model with ONNX Runtime's fused kernels as
 # OUT/accuracy.json, and everything printed, with the models' SHA-256, to OUT/rounds.log. Run it in a call of its own:
 # the device tool brings back at most 8 files a call. The fourth device loan ran an earlier, scratch form of it.
