@@ -58,9 +58,9 @@ final class DynamicMatMulWriter {
                 rewrites.add(rewrite(index, i));
             }
         }
-        if (rewrites.size() != names.size()) {
-            Set<String> missing = new HashSet<>(names);
-            rewrites.forEach(r -> missing.remove(r.node().getName()));
+        Set<String> missing = new HashSet<>(names);
+        rewrites.forEach(r -> missing.remove(r.node().getName()));
+        if (!missing.isEmpty()) {
             throw new Trt4jException("cannot quantize dynamically: no quantized MatMul named " + missing);
         }
         GraphSplice edit = new GraphSplice(index);
