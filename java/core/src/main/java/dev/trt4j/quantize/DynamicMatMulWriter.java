@@ -1,9 +1,7 @@
 package dev.trt4j.quantize;
 
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trt4j.Trt4jException;
 import org.slf4j.Logger;
@@ -27,7 +25,8 @@ import java.util.Set;
  *
  * <p>Matched: a MatMul whose first input is DequantizeLinear(QuantizeLinear(x)) and whose second input is a
  * DequantizeLinear of a constant INT8 matrix {@code [K, N]}, per tensor or per column. The QuantizeLinear and
- * DequantizeLinear nodes left without readers are dropped, and so are the constants only they read.
+ * DequantizeLinear nodes left without readers are dropped ({@link UnreadQdq}), and so are the constants only they
+ * read.
  */
 final class DynamicMatMulWriter {
     static final String OP = "DynamicQuantizeMatMul";
@@ -74,11 +73,7 @@ final class DynamicMatMulWriter {
         }
         LOG.info("'{}': {} MatMuls written as {} {}", model.getGraph().getName(), rewrites.size(),
                 MatMulBiasFusion.DOMAIN, OP);
-        ModelProto.Builder out = model.toBuilder().setGraph(withoutUnreadQdq(edit.build()));
-        if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(MatMulBiasFusion.DOMAIN))) {
-            out.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(MatMulBiasFusion.DOMAIN).setVersion(1));
-        }
-        return out.build();
+        return MatMulBiasFusion.withContribDomain(model, UnreadQdq.removed(edit.build()));
     }
 
     private static Rewrite rewrite(GraphIndex index, int m) {
@@ -113,46 +108,5 @@ final class DynamicMatMulWriter {
                     + "' is not made by a " + op);
         }
         return index.node(p);
-    }
-
-    /**
-     * Drops QuantizeLinear and DequantizeLinear nodes whose outputs nothing reads any more (repeatedly: a Q is unread
-     * once its DQ is gone), then the initializers that only they read, and the value infos of tensors no node makes.
-     */
-    private static GraphProto withoutUnreadQdq(GraphProto graph) {
-        GraphProto current = graph;
-        Set<String> droppedInputs = new HashSet<>();
-        boolean dropped = true;
-        while (dropped) {
-            GraphIndex index = new GraphIndex(current);
-            GraphProto.Builder b = current.toBuilder().clearNode();
-            dropped = false;
-            for (NodeProto n : current.getNodeList()) {
-                boolean qdq = (n.getOpType().equals("QuantizeLinear") || n.getOpType().equals("DequantizeLinear"))
-                        && GraphIndex.isDefaultDomain(n.getDomain());
-                if (qdq && index.consumers(n.getOutput(0)).isEmpty() && !index.isGraphOutput(n.getOutput(0))) {
-                    droppedInputs.addAll(n.getInputList());
-                    dropped = true;
-                } else {
-                    b.addNode(n);
-                }
-            }
-            current = b.build();
-        }
-        GraphProto swept = current;
-        Set<String> read = new HashSet<>();
-        Set<String> produced = new HashSet<>();
-        swept.getInputList().forEach(i -> produced.add(i.getName()));
-        swept.getNodeList().forEach(n -> {
-            read.addAll(n.getInputList());
-            produced.addAll(n.getOutputList());
-        });
-        swept.getOutputList().forEach(o -> read.add(o.getName()));
-        GraphProto.Builder b = swept.toBuilder().clearInitializer().clearValueInfo();
-        swept.getInitializerList().stream()
-                .filter(t -> read.contains(t.getName()) || !droppedInputs.contains(t.getName()))
-                .forEach(b::addInitializer);
-        swept.getValueInfoList().stream().filter(v -> produced.contains(v.getName())).forEach(b::addValueInfo);
-        return b.build();
     }
 }

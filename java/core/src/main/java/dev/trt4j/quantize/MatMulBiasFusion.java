@@ -8,10 +8,8 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Writes each quantized MatMul that a constant bias Add follows as one ONNX Runtime {@code MatMulIntegerToFloat}
@@ -55,7 +53,11 @@ final class MatMulBiasFusion {
             edit.remove(f.matMul());
             edit.replace(f.add(), f.node());
         }
-        GraphProto graph = withoutUnreadDequantize(edit.build());
+        return withContribDomain(model, UnreadQdq.removed(edit.build()));
+    }
+
+    /** {@code model} with {@code graph}, importing the {@code com.microsoft} domain if it does not yet. */
+    static ModelProto withContribDomain(ModelProto model, GraphProto graph) {
         ModelProto.Builder out = model.toBuilder().setGraph(graph);
         if (model.getOpsetImportList().stream().noneMatch(o -> o.getDomain().equals(DOMAIN))) {
             out.addOpsetImport(OperatorSetIdProto.newBuilder().setDomain(DOMAIN).setVersion(1));
@@ -149,25 +151,5 @@ final class MatMulBiasFusion {
 
     private static boolean isScalar(TensorProto t) {
         return t.getDimsCount() == 0 || (t.getDimsCount() == 1 && t.getDims(0) == 1);
-    }
-
-    /**
-     * Drops the DequantizeLinear nodes whose output nothing reads any more (the fused MatMuls' inputs), and the
-     * value infos of tensors no node makes any more, which would otherwise describe a tensor that does not exist.
-     */
-    private static GraphProto withoutUnreadDequantize(GraphProto graph) {
-        GraphIndex after = new GraphIndex(graph);
-        GraphProto.Builder b = graph.toBuilder().clearNode().clearValueInfo();
-        Set<String> produced = new HashSet<>();
-        for (NodeProto n : graph.getNodeList()) {
-            boolean unread = n.getOpType().equals("DequantizeLinear") && GraphIndex.isDefaultDomain(n.getDomain())
-                    && after.consumers(n.getOutput(0)).isEmpty() && !after.isGraphOutput(n.getOutput(0));
-            if (!unread) {
-                b.addNode(n);
-                produced.addAll(n.getOutputList());
-            }
-        }
-        graph.getValueInfoList().stream().filter(v -> produced.contains(v.getName())).forEach(b::addValueInfo);
-        return b.build();
     }
 }
