@@ -1,6 +1,7 @@
 package dev.trt4j.benchmark;
 
 import dev.trt4j.engine.Availability;
+import dev.trt4j.timing.LayerProfile;
 
 /**
  * Times a model or engine, found with {@link java.util.ServiceLoader}: {@code onnxruntime} (CPU, wall clock, in
@@ -21,4 +22,21 @@ public interface BenchmarkBackend {
      *                                  or a failure while running
      */
     BenchmarkResult run(BenchmarkRequest request);
+
+    /** Whether {@link #profileLayers} times each layer on this backend. */
+    default boolean profilesLayers() {
+        return false;
+    }
+
+    /**
+     * Times each layer in a run of its own, as trtexec's {@code --separateProfileRun} does, so that the profiler's
+     * cost stays out of {@link #run}'s figures: the request's minimum warm-up queries (at least one), then its
+     * minimum iterations, profiled.
+     *
+     * @throws UnsupportedOperationException where {@link #profilesLayers()} is false
+     * @throws dev.trt4j.Trt4jException      as {@link #run} does
+     */
+    default LayerProfile profileLayers(BenchmarkRequest request) {
+        throw new UnsupportedOperationException("the " + name() + " backend gives no per-layer profile");
+    }
 }

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.TemporaryFolder;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -46,10 +47,8 @@ public record OrtOptimizedGraph(Map<String, Integer> operators) {
      * @throws Trt4jException if ONNX Runtime rejects the model
      */
     public static OrtOptimizedGraph of(ModelProto model) {
-        Path dir = null;
-        try {
-            dir = Files.createTempDirectory("trt4j-ort-optimized");
-            Path optimized = dir.resolve("optimized.onnx");
+        try (TemporaryFolder dir = TemporaryFolder.create("trt4j-ort-optimized")) {
+            Path optimized = dir.path().resolve("optimized.onnx");
             try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
                 options.setIntraOpNumThreads(1);
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
@@ -67,8 +66,6 @@ public record OrtOptimizedGraph(Map<String, Integer> operators) {
                     + OrtErrorText.of(e.getMessage()), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } finally {
-            deleteQuietly(dir);
         }
     }
 
@@ -111,19 +108,5 @@ public record OrtOptimizedGraph(Map<String, Integer> operators) {
         counts.forEach((op, n) -> sb.append(sb.length() == 0 ? "" : ", ")
                 .append(op.substring(op.indexOf(':') + 1)).append(' ').append(n));
         return sb.toString();
-    }
-
-    private static void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try (var files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.deleteIfExists(f);
-            }
-            Files.deleteIfExists(dir);
-        } catch (IOException e) {
-            // a leftover temporary file is not worth failing the caller for
-        }
     }
 }

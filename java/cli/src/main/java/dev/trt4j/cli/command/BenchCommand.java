@@ -17,6 +17,9 @@ import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.PositionTable;
 import dev.trt4j.tensor.TensorSpec;
+import dev.trt4j.timing.LayerProfile;
+import dev.trt4j.timing.LayerProfileJson;
+import dev.trt4j.timing.LayerProfileText;
 import dev.trt4j.timing.PerformanceReportText;
 import dev.trt4j.timing.SpeedupRounds;
 import dev.trt4j.timing.SpeedupTable;
@@ -54,6 +57,9 @@ import java.util.concurrent.Callable;
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Times inference like trtexec on TensorRT or ONNX Runtime (CPU); compares precisions.")
 public final class BenchCommand implements Callable<Integer> {
+    /** How many of the slowest layers {@code --dump-profile} lists after the time by operator type. */
+    private static final int SLOWEST_LAYERS = 10;
+
     @Spec
     private CommandSpec spec;
 
@@ -110,6 +116,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--one-at-a-time", description = "TensorRT: no query queued ahead (latency, not throughput).")
     private boolean oneAtATime;
 
+    @Option(names = "--dump-profile",
+            description = "ONNX Runtime: after each timed run, time every layer in a separate run of --iterations "
+                    + "queries (after --warmup-iterations) with ONNX Runtime's profiler, and print the time by "
+                    + "operator type and the slowest layers (trtexec's --dumpProfile --separateProfileRun).")
+    private boolean dumpProfile;
+
+    @Option(names = "--export-profile", paramLabel = "FILE",
+            description = "ONNX Runtime: write that per-layer profile in trtexec's --exportProfile layout "
+                    + "(count, then name, timeMs, averageMs, medianMs, percentage and operator per layer): FILE "
+                    + "for a single run; with several runs one file each, FILE.<run>.json.")
+    private Path exportProfile;
+
     @Option(names = "--json", paramLabel = "FILE",
             description = "Per-query times in trtexec's --exportTimes layout (h2dMs and d2hMs null where copies "
                     + "are not timed): FILE for a single run; with several runs one file each, FILE.<run>.json (for "
@@ -152,6 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
         validateNumbers();
         List<Run> runs = plan();
         requireTensorRtForItsOptions(runs);
+        requireProfilingBackend(runs);
         TimingSettings timing = timing();
         BenchInputs values = inputs();
         Map<String, long[]> shapeMap = shapes == null ? Map.of() : ShapeSpecParser.parse("--shapes", shapes);
@@ -170,6 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
         List<BenchmarkSummaryJson.Run> summaries = new ArrayList<>();
         // Written once every run has succeeded: a run that fails late leaves no files of the earlier ones.
         Map<Path, BenchmarkResult> times = new LinkedHashMap<>();
+        Map<Path, LayerProfile> profiles = new LinkedHashMap<>();
         for (List<Run> group : groups(runs)) {
             for (int round = 0; round < rounds; round++) {
                 List<Run> order = new ArrayList<>(group);
@@ -178,14 +198,24 @@ public final class BenchCommand implements Callable<Integer> {
                 }
                 for (Run run : order) {
                     BenchmarkBackend b = BenchmarkBackends.named(backendFor(run.file()));
-                    BenchmarkResult result = b.run(new BenchmarkRequest(run.file(), run.batch(), shapeMap, values,
-                            timing, threads));
+                    BenchmarkRequest request = new BenchmarkRequest(run.file(), run.batch(), shapeMap, values,
+                            timing, threads);
+                    BenchmarkResult result = b.run(request);
+                    LayerProfile profile = profiling() ? b.profileLayers(request) : null;
                     if (textReport()) {
                         out.println("== " + run.file() + " [" + b.name() + "] " + BenchShapes.text(result.shapes())
                                 + ", inputs " + result.inputs()
                                 + (rounds > 1 ? ", round " + (round + 1) + " of " + rounds : ""));
                         PerformanceReportText.lines(result.report()).forEach(line -> out.println("  " + line));
+                        if (dumpProfile) {
+                            LayerProfileText.lines(profile, "ONNX Runtime's profiler", SLOWEST_LAYERS)
+                                    .forEach(line -> out.println("  " + line));
+                        }
                         out.flush();
+                    }
+                    if (exportProfile != null) {
+                        profiles.put(runs.size() == 1 ? exportProfile
+                                : suffixed(exportProfile, run, result.batch()), profile);
                     }
                     if (json != null) {
                         times.put(runs.size() == 1 ? json : suffixed(json, run, result.batch()), result);
@@ -200,7 +230,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         SpeedupTable table = compare.isEmpty() ? null
                 : SpeedupTable.of(ComparisonRow.BASELINE, rounds == 1 ? entries : sideBySide.entries());
-        writeFiles(times, table, summaries);
+        writeFiles(times, profiles, table, summaries);
         if (timesOnStdout()) {
             BenchmarkResult only = times.values().iterator().next();
             out.print(TimesJson.toJson(only.measured(), only.report().mode().dataTransfers()));
@@ -226,9 +256,10 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Every file at once, after every run succeeded: a late failure leaves none of them behind. */
-    private void writeFiles(Map<Path, BenchmarkResult> times, SpeedupTable table,
+    private void writeFiles(Map<Path, BenchmarkResult> times, Map<Path, LayerProfile> profiles, SpeedupTable table,
                             List<BenchmarkSummaryJson.Run> summaries) {
         try (AtomicFileSet files = new AtomicFileSet()) {
+            profiles.forEach((f, p) -> AtomicFiles.writeString(files.stage(f), LayerProfileJson.toJson(p)));
             if (!timesOnStdout()) {
                 times.forEach((f, r) -> AtomicFiles.writeString(files.stage(f),
                         TimesJson.toJson(r.measured(), r.report().mode().dataTransfers())));
@@ -257,6 +288,38 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return groups;
+    }
+
+    private boolean profiling() {
+        return dumpProfile || exportProfile != null;
+    }
+
+    /**
+     * The profiling options, refused before anything is timed where a run's backend has no per-layer profile (the
+     * tensorrt backend has none yet), where rounds would profile each file again and again, and where stdout
+     * carries JSON that a printed profile would break.
+     */
+    private void requireProfilingBackend(List<Run> runs) {
+        if (!profiling()) {
+            return;
+        }
+        String option = dumpProfile ? "--dump-profile" : "--export-profile";
+        if (rounds > 1) {
+            throw new ParameterException(spec.commandLine(), option + " profiles each run once; it cannot be used "
+                    + "with --rounds");
+        }
+        if (dumpProfile && !textReport()) {
+            throw new ParameterException(spec.commandLine(), "--dump-profile prints with the text report, which "
+                    + (summaryOnStdout() ? "--summary-json -" : "--json -") + " replaces; write the profile with "
+                    + "--export-profile FILE instead");
+        }
+        for (Run run : runs) {
+            String runsOn = backendFor(run.file());
+            if (!runsOn.equals("onnxruntime")) {
+                throw new ParameterException(spec.commandLine(), option + " needs the onnxruntime backend (per-layer "
+                        + "profiles of TensorRT engines are not available yet); " + run.file() + " runs on " + runsOn);
+            }
+        }
     }
 
     private boolean summaryOnStdout() {
@@ -458,12 +521,22 @@ public final class BenchCommand implements Callable<Integer> {
             runs.stream().filter(r -> batches.get(r) > 0)
                     .forEach(r -> files.add("--json", suffixed(json, r, batches.get(r))));
         }
+        boolean profilePerRun = exportProfile != null && runs.size() > 1;
+        if (exportProfile != null && !profilePerRun) {
+            files.add("--export-profile", exportProfile);
+        } else if (profilePerRun) {
+            runs.stream().filter(r -> batches.get(r) > 0)
+                    .forEach(r -> files.add("--export-profile", suffixed(exportProfile, r, batches.get(r))));
+        }
         files.add("--markdown", markdown).add("--csv", csv).add("--table-json", tableJson)
                 .add("--summary-json", summaryJson == null || summaryOnStdout() ? null : Path.of(summaryJson))
                 .check();
         if (filePerRun) {
             // the files go beside FILE, so its folder must take them, and FILE must not be a folder
             AtomicFiles.requireFolderFor(json);
+        }
+        if (profilePerRun) {
+            AtomicFiles.requireFolderFor(exportProfile);
         }
     }
 

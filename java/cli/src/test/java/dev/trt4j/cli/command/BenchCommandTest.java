@@ -310,6 +310,47 @@ class BenchCommandTest {
     }
 
     @Test
+    void dumpsAndExportsEachRunsLayerProfile() throws Exception {
+        Path profile = dir.resolve("profile.json");
+        CliRun run = bench(with(model.toString(), "--batch", "1,2", "--dump-profile", "--export-profile",
+                profile.toString()));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines().filter(l -> l.startsWith("  Layer profile (ONNX Runtime's profiler, a "
+                + "separate run of 3 queries): "))).hasSize(2);
+        assertThat(run.out()).contains("Slowest 10 layers:").contains("Operator").contains("Avg (ms)");
+        for (String name : List.of("profile.b1.json", "profile.b2.json")) {
+            JsonNode root = new ObjectMapper().readTree(dir.resolve(name).toFile());
+            assertThat(root.get(0).get("count").asInt()).isEqualTo(3);
+            assertThat(root.size()).isGreaterThan(20);
+            double share = 0;
+            for (int i = 1; i < root.size(); i++) {
+                assertThat(root.get(i).get("averageMs").asDouble()).isGreaterThanOrEqualTo(0);
+                share += root.get(i).get("percentage").asDouble();
+            }
+            assertThat(share).isCloseTo(100, within(1e-6));
+        }
+        assertThat(profile).as("several runs: one file each").doesNotExist();
+    }
+
+    @Test
+    void profilingIsRefusedWhereItCannotRunOrWouldBreakStdout() throws Exception {
+        Path engine = Files.writeString(dir.resolve("m.engine"), "not an engine");
+        assertUsageError(bench(with(engine.toString(), "--dump-profile")), "--dump-profile needs the onnxruntime "
+                + "backend (per-layer profiles of TensorRT engines are not available yet); " + engine
+                + " runs on tensorrt");
+        assertUsageError(bench(with("--compare", "fp32=" + model + ",int8=" + model, "--rounds", "2",
+                "--export-profile", dir.resolve("p.json").toString())), "--export-profile profiles each run once; "
+                + "it cannot be used with --rounds");
+        assertUsageError(bench(with(model.toString(), "--dump-profile", "--summary-json", "-")), "--dump-profile "
+                + "prints with the text report, which --summary-json - replaces; write the profile with "
+                + "--export-profile FILE instead");
+        assertUsageError(bench(with(model.toString(), "--export-profile", dir.resolve("same.json").toString(),
+                "--json", dir.resolve("same.json").toString())), "--json and --export-profile both name "
+                + dir.resolve("same.json") + "; give each output its own file");
+        assertThat(dir.resolve("same.json")).doesNotExist();
+    }
+
+    @Test
     void tensorRtSwitchesAreRefusedOnOnnxRuntime() {
         for (String option : List.of("--include-transfers", "--no-cuda-graph", "--one-at-a-time", "--no-spin-wait")) {
             assertUsageError(bench(with(model.toString(), option)), option + " applies to TensorRT only; " + model

@@ -9,10 +9,12 @@ import dev.trt4j.benchmark.BenchmarkBackend;
 import dev.trt4j.benchmark.BenchmarkRequest;
 import dev.trt4j.benchmark.BenchmarkResult;
 import dev.trt4j.engine.Availability;
+import dev.trt4j.io.TemporaryFolder;
 import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.runtime.InputChecker;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
+import dev.trt4j.timing.LayerProfile;
 import dev.trt4j.timing.MeasuredTraces;
 import dev.trt4j.timing.PerformanceReport;
 import dev.trt4j.timing.PipelinedTimingLoop;
@@ -21,7 +23,9 @@ import dev.trt4j.timing.TimingSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
@@ -53,23 +57,81 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
     @Override
     public BenchmarkResult run(BenchmarkRequest request) {
         String model = request.file().toString();
-        if (!Files.isRegularFile(request.file())) {
-            throw new Trt4jException(model + ": no such model file");
-        }
+        requireFile(request);
         int threads = request.cpuThreads();
         OrtEnvironment env = OrtRuntime.environment();
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(threads);
-            options.setInterOpNumThreads(1);
-            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+        try (OrtSession.SessionOptions options = sessionOptions(threads)) {
             try (OrtSession session = env.createSession(model, options)) {
                 return run(request, model, env, session, threads);
             }
         } catch (OrtException e) {
-            throw new Trt4jException(model + ": ONNX Runtime: "
-                    + String.valueOf(e.getMessage()).strip().lines().findFirst().orElse(""), e);
+            throw failure(model, e);
         }
+    }
+
+    @Override
+    public boolean profilesLayers() {
+        return true;
+    }
+
+    /**
+     * Profiles with ONNX Runtime's own profiler, whose file goes to a temporary folder and is deleted once read. The
+     * layers are the nodes of the graph ONNX Runtime optimised (fused nodes under their new names).
+     */
+    @Override
+    public LayerProfile profileLayers(BenchmarkRequest request) {
+        String model = request.file().toString();
+        requireFile(request);
+        OrtEnvironment env = OrtRuntime.environment();
+        try (TemporaryFolder dir = TemporaryFolder.create("trt4j-ort-profile");
+             OrtSession.SessionOptions options = sessionOptions(request.cpuThreads())) {
+            options.enableProfiling(dir.path().resolve("profile").toString());
+            String written;
+            int queries = request.timing().minIterations();
+            try (OrtSession session = env.createSession(model, options)) {
+                List<TensorSpec> specs = OrtInputSpecs.of(model, session);
+                Map<String, long[]> shapes = BenchShapes.resolve(model, specs, request.batch(), request.shapes());
+                Map<String, HostTensor> inputs = request.inputs().create(specs, shapes);
+                InputChecker.check(model, specs, inputs);
+                try (OrtTimedInference inference = new OrtTimedInference(model, env, session, inputs)) {
+                    int warmUp = Math.max(1, request.timing().minWarmUpQueries());
+                    for (int i = 0; i < warmUp + queries; i++) {
+                        inference.enqueue(0);
+                    }
+                }
+                written = session.endProfiling();
+            }
+            return OrtProfileReader.read(Files.readString(Path.of(written)), queries, model);
+        } catch (OrtException e) {
+            throw failure(model, e);
+        } catch (IOException e) {
+            throw new Trt4jException(model + ": cannot read ONNX Runtime's profile: " + e.getMessage(), e);
+        }
+    }
+
+    private static void requireFile(BenchmarkRequest request) {
+        if (!Files.isRegularFile(request.file())) {
+            throw new Trt4jException(request.file() + ": no such model file");
+        }
+    }
+
+    private static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
+        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        try {
+            options.setIntraOpNumThreads(threads);
+            options.setInterOpNumThreads(1);
+            options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            return options;
+        } catch (OrtException | RuntimeException e) {
+            options.close();
+            throw e;
+        }
+    }
+
+    private static Trt4jException failure(String model, OrtException e) {
+        return new Trt4jException(model + ": ONNX Runtime: "
+                + String.valueOf(e.getMessage()).strip().lines().findFirst().orElse(""), e);
     }
 
     private static BenchmarkResult run(BenchmarkRequest request, String model, OrtEnvironment env,

@@ -7,6 +7,7 @@ import dev.trt4j.benchmark.BenchmarkRequest;
 import dev.trt4j.benchmark.BenchmarkResult;
 import dev.trt4j.onnx.TestModels;
 import dev.trt4j.timing.InferenceTrace;
+import dev.trt4j.timing.LayerProfile;
 import dev.trt4j.timing.PerformanceReport;
 import dev.trt4j.timing.TimesJson;
 import dev.trt4j.timing.TimingSettings;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -73,6 +75,30 @@ class OrtCpuBenchmarkTest {
         Path times = dir.resolve("times.json");
         TimesJson.write(times, result.measured(), result.report().mode().dataTransfers());
         assertThat(TimesJson.read(times)).isEqualTo(result.measured());
+    }
+
+    @Test
+    void profilesEveryLayerOfTheOptimisedGraphInARunOfItsOwn() throws Exception {
+        OrtCpuBenchmark bench = new OrtCpuBenchmark();
+        assertThat(bench.profilesLayers()).isTrue();
+        long before = profileFolders();
+        LayerProfile p = bench.profileLayers(new BenchmarkRequest(model, 2, LINE, BenchInputs.random(0), SHORT, 1));
+        assertThat(p.queries()).as("the request's minimum iterations").isEqualTo(5);
+        assertThat(p.layers()).hasSizeGreaterThan(20);
+        assertThat(p.layers()).allSatisfy(l -> assertThat(l.msPerQuery()).hasSize(5));
+        assertThat(p.byOperator().get(0).operator()).as("the classifier's time goes to convolutions")
+                .contains("Conv");
+        assertThat(p.averageMs()).isPositive();
+        assertThat(p.layers()).extracting(LayerProfile.Layer::name).doesNotHaveDuplicates();
+        assertThat(profileFolders()).as("ONNX Runtime's profile file is deleted once read").isEqualTo(before);
+        assertThatThrownBy(() -> bench.profileLayers(new BenchmarkRequest(dir.resolve("nope.onnx"), 1, LINE,
+                BenchInputs.zeros(), SHORT, 1))).hasMessageEndingWith("nope.onnx: no such model file");
+    }
+
+    private static long profileFolders() throws Exception {
+        try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            return files.filter(f -> f.getFileName().toString().startsWith("trt4j-ort-profile")).count();
+        }
     }
 
     @Test
