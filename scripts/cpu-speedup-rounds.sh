@@ -5,8 +5,9 @@
 # Muls (float attention), and the one whose feed-forward output is quantized dynamically (quantize --dynamic), in
 # reverse order every other round. Writes each round's
 # speedup table as OUT/round-R-tT.json, the accuracy of the most accurate model with ONNX Runtime's fused kernels as
-# OUT/accuracy.json, and everything printed, with the models' SHA-256, to OUT/rounds.log. Run it in a call of its own:
-# the device tool brings back at most 8 files a call. The fourth device loan ran an earlier, scratch form of it.
+# OUT/accuracy.json, the layer profiles of the dynamic model and the hybrid as OUT/profiles.tar.gz, and everything
+# printed, with the models' SHA-256, to OUT/rounds.log. Run it in a call of its own: the device tool brings back at
+# most 8 files a call, so at most 5 rounds. The fourth device loan ran an earlier, scratch form of it.
 #
 #   rounds.sh STAGE OUT [ROUNDS, default 3] [THREADS, default 1] [SECONDS PER CELL, default 4]
 set -uo pipefail
@@ -38,5 +39,15 @@ echo "=== accuracy of trt4j-int8-sq-8bit-fp32-attention, $(date -u +%T)"
 "${trt4j[@]}" evaluate --reference "$m/all-minilm-l6-v2.onnx" --candidate "$m/trt4j-int8-sq-8bit-fp32-attention.onnx" \
   --data "$m/eval.txt" --tokenizer "$m/all-minilm-l6-v2-tokenizer.json" --seq-len 128 --samples 128 \
   --ort-optimizations --json > "$out/accuracy.json" || status=1
+# Where each model's time goes, node by node (bench --dump-profile in this log, the layers in OUT/profiles.tar.gz):
+# the dynamic model against the hybrid, whose static GEMMs are faster but which adds QuantizeLinear and Mul nodes.
+mkdir -p "$out/.profiles"
+for name in all-minilm-l6-v2-q trt4j-int8-sq-ffn-dynamic; do
+  echo "=== layer profile of $name, $threads thread(s), $(date -u +%T)"
+  "${trt4j[@]}" bench "$m/$name.onnx" --shapes input_ids:1x128,attention_mask:1x128,token_type_ids:1x128 \
+    --threads "$threads" --duration 0.5 --iterations 60 --warmup-iterations 10 --dump-profile \
+    --export-profile "$out/.profiles/$name.json" 2>&1 | sed -n '/Layer profile/,$p' || status=1
+done
+tar -C "$out/.profiles" -czf "$out/profiles.tar.gz" . && rm -rf "$out/.profiles"
 echo "=== done $(date -u +%T), status $status"
 exit $status
