@@ -1,9 +1,10 @@
 package dev.trt4j.timing;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * {@link LayerProfile} in the JSON layout of trtexec's {@code --exportProfile}: an array whose first element is
@@ -20,25 +21,17 @@ public final class LayerProfileJson {
 
     /** The profile as JSON text, one element per line. */
     public static String toJson(LayerProfile profile) {
-        ArrayNode array = MAPPER.createArrayNode();
-        array.addObject().put("count", profile.queries());
+        List<ObjectNode> elements = new ArrayList<>();
+        elements.add(MAPPER.createObjectNode().put("count", profile.queries()));
         for (LayerProfile.Layer layer : profile.layers()) {
-            ObjectNode o = array.addObject();
-            o.put("name", layer.name());
-            o.put("timeMs", layer.totalMs());
-            o.put("averageMs", layer.averageMs());
-            o.put("medianMs", layer.medianMs());
-            o.put("percentage", profile.percentage(layer));
-            o.put("operator", layer.operator());
+            elements.add(MAPPER.createObjectNode()
+                    .put("name", layer.name())
+                    .put("timeMs", layer.totalMs())
+                    .put("averageMs", layer.averageMs())
+                    .put("medianMs", layer.medianMs())
+                    .put("percentage", profile.percentage(layer))
+                    .put("operator", layer.operator()));
         }
-        StringBuilder sb = new StringBuilder("[\n");
-        try {
-            for (int i = 0; i < array.size(); i++) {
-                sb.append(i == 0 ? "  " : ", ").append(MAPPER.writeValueAsString(array.get(i))).append('\n');
-            }
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write a layer profile as JSON", e);
-        }
-        return sb.append("]\n").toString();
+        return JsonArrayText.of(elements);
     }
 }

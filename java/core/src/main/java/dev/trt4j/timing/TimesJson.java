@@ -35,11 +35,7 @@ public final class TimesJson {
      * @param transfersTimed whether the copies were timed; if not, {@code h2dMs} and {@code d2hMs} are null
      */
     public static String toJson(List<InferenceTrace> traces, boolean transfersTimed) {
-        StringBuilder sb = new StringBuilder("[\n");
-        for (int i = 0; i < traces.size(); i++) {
-            sb.append(i == 0 ? "  " : ", ").append(toNode(traces.get(i), transfersTimed)).append('\n');
-        }
-        return sb.append("]\n").toString();
+        return JsonArrayText.of(traces.stream().map(t -> toNode(t, transfersTimed)).toList());
     }
 
     /** Writes {@link #toJson} to {@code file} atomically. */

@@ -54,7 +54,11 @@ class LayerProfileTest {
 
     @Test
     void jsonHasTrtexecsExportProfileLayout() throws Exception {
-        JsonNode root = new ObjectMapper().readTree(LayerProfileJson.toJson(PROFILE));
+        String json = LayerProfileJson.toJson(PROFILE);
+        assertThat(json.lines().toList()).as("one element per line, as trtexec writes it").hasSize(6)
+                .startsWith("[", "  {\"count\":4}").endsWith("]");
+        assertThat(json.lines().skip(2).limit(3)).allSatisfy(l -> assertThat(l).startsWith(", {\"name\":"));
+        JsonNode root = new ObjectMapper().readTree(json);
         assertThat(root.size()).isEqualTo(4);
         assertThat(root.get(0).get("count").asInt()).isEqualTo(4);
         JsonNode conv1 = root.get(1);
