@@ -296,8 +296,9 @@ public final class BenchCommand implements Callable<Integer> {
 
     /**
      * The profiling options, refused before anything is timed where a run's backend has no per-layer profile (the
-     * tensorrt backend has none yet), where rounds would profile each file again and again, and where stdout
-     * carries JSON that a printed profile would break.
+     * tensorrt backend has none: {@code org.bytedeco:tensorrt:10.15-1.5.13} maps {@code IProfiler} without the
+     * virtual methods a Java subclass needs, unlike {@code ILogger}), where rounds would profile each file again and
+     * again, and where stdout carries JSON that a printed profile would break.
      */
     private void requireProfilingBackend(List<Run> runs) {
         if (!profiling()) {
@@ -316,8 +317,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (Run run : runs) {
             String runsOn = backendFor(run.file());
             if (!runsOn.equals("onnxruntime")) {
-                throw new ParameterException(spec.commandLine(), option + " needs the onnxruntime backend (per-layer "
-                        + "profiles of TensorRT engines are not available yet); " + run.file() + " runs on " + runsOn);
+                throw new ParameterException(spec.commandLine(), option + " needs the onnxruntime backend (JavaCPP's "
+                        + "TensorRT 10.15 presets give Java no IProfiler to implement); " + run.file() + " runs on "
+                        + runsOn);
             }
         }
     }

@@ -336,7 +336,7 @@ class BenchCommandTest {
     void profilingIsRefusedWhereItCannotRunOrWouldBreakStdout() throws Exception {
         Path engine = Files.writeString(dir.resolve("m.engine"), "not an engine");
         assertUsageError(bench(with(engine.toString(), "--dump-profile")), "--dump-profile needs the onnxruntime "
-                + "backend (per-layer profiles of TensorRT engines are not available yet); " + engine
+                + "backend (JavaCPP's TensorRT 10.15 presets give Java no IProfiler to implement); " + engine
                 + " runs on tensorrt");
         assertUsageError(bench(with("--compare", "fp32=" + model + ",int8=" + model, "--rounds", "2",
                 "--export-profile", dir.resolve("p.json").toString())), "--export-profile profiles each run once; "
