@@ -2,6 +2,8 @@ package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -69,6 +71,61 @@ final class LayerNormPattern {
                 found.add(u.node());
             }
         }
+    }
+
+    /**
+     * The statistics of a decomposed LayerNorm whose deviation {@code x − mean} node {@code sub} computes, in the
+     * exact form SkipLayerNormFusion rewrites: the deviation read only by its square ({@code Pow} 2) and the
+     * {@code Div} by {@code Sqrt(ReduceMean(square) + ε)}, each intermediate read only by the next node.
+     *
+     * @param variance the ReduceMean of the squares
+     * @param division the Div that normalises
+     * @param epsilon  ε
+     * @param nodes    the square, variance, ε Add, Sqrt and Div nodes
+     */
+    record Statistics(int variance, int division, float epsilon, List<Integer> nodes) {
+    }
+
+    static Optional<Statistics> statistics(GraphIndex index, int sub) {
+        String deviation = index.node(sub).getOutput(0);
+        List<GraphIndex.Use> uses = index.consumers(deviation);
+        if (uses.size() != 2 || index.isGraphOutput(deviation)) {
+            return Optional.empty();
+        }
+        int square = -1;
+        int div = -1;
+        for (GraphIndex.Use u : uses) {
+            NodeProto n = index.node(u.node());
+            if (is(n, "Pow") && u.input() == 0 && index.scalarConstant(n.getInput(1)).filter(e -> e == 2f).isPresent()) {
+                square = u.node();
+            } else if (is(n, "Div") && u.input() == 0) {
+                div = u.node();
+            }
+        }
+        if (square < 0 || div < 0) {
+            return Optional.empty();
+        }
+        Optional<Integer> variance = next(index, square, "ReduceMean");
+        Optional<Integer> add = variance.flatMap(v -> next(index, v, "Add"));
+        Optional<Integer> sqrt = add.flatMap(a -> next(index, a, "Sqrt"));
+        if (sqrt.isEmpty() || index.soleReader(index.node(sqrt.get()).getOutput(0)).orElse(-1) != div
+                || !index.node(div).getInput(1).equals(index.node(sqrt.get()).getOutput(0))) {
+            return Optional.empty();
+        }
+        NodeProto addNode = index.node(add.get());
+        String varianceOut = index.node(variance.get()).getOutput(0);
+        String other = addNode.getInput(0).equals(varianceOut) ? addNode.getInput(1) : addNode.getInput(0);
+        Optional<Float> epsilon = index.scalarConstant(other);
+        if (epsilon.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Statistics(variance.get(), div, epsilon.get(),
+                List.of(square, variance.get(), add.get(), sqrt.get(), div)));
+    }
+
+    /** The node of type {@code opType} that alone reads node {@code n}'s output. */
+    private static Optional<Integer> next(GraphIndex index, int n, String opType) {
+        return index.soleReader(index.node(n).getOutput(0)).filter(r -> is(index.node(r), opType));
     }
 
     private static int producer(GraphIndex index, String tensor, String opType) {

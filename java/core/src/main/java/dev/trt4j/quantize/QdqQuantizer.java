@@ -121,6 +121,7 @@ public final class QdqQuantizer {
         if (p.ortCpu() != null) {
             out = DynamicMatMulWriter.write(out, p.dynamicNodes());
             out = MatMulBiasFusion.fuse(out);
+            out = SkipLayerNormFusion.fuse(out);
             List<Function<ModelProto, FoldedModel>> folds = new ArrayList<>();
             if (config.foldBatchNorm()) {
                 folds.add(ZeroPointShiftAbsorber::absorb);

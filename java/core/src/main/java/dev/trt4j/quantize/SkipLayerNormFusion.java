@@ -1,0 +1,165 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Writes each residual Add and the LayerNorm after it as one ONNX Runtime {@code SkipLayerNormalization} node
+ * ({@code com.microsoft}), as a transformer block's "add and normalize" after its attention output and its
+ * feed-forward output.
+ *
+ * <p>Why: ONNX Runtime's CPU provider fuses a LayerNorm written out in primitive operators into a
+ * {@code LayerNormalization} node, but not the residual Add before it, and its {@code LayerNormalization} kernel is
+ * several times slower than its {@code SkipLayerNormalization} one: in all-MiniLM-L6-v2 at batch 1 on one thread,
+ * 13 LayerNorms cost 4.4 ms of a 38 ms query, their fused form 1.3 ms with the Adds included. The node computes what
+ * the nodes it replaces compute: {@code LayerNorm(input + skip) · γ + β} over the last axis, with their ε.
+ *
+ * <p>Matched: an Add of two tensors, one the output of an integer MatMul ({@code MatMulIntegerToFloat} or
+ * {@code DynamicQuantizeMatMul}, bias fused) whose constant weight has as many columns as γ has values, read only
+ * by the LayerNorm; and the LayerNorm written out as exporters write it before opset 17 ({@link LayerNormPattern}:
+ * {@code ReduceMean}, {@code Sub}, {@code Pow} 2, {@code ReduceMean}, {@code Add} ε, {@code Sqrt}, {@code Div}, then
+ * {@code Mul} γ and {@code Add} β with constant 1-D γ and β, both means over the last axis only, keeping it). The
+ * MatMul's output is the block's full hidden state, so it is the node's {@code input}; the residual is its
+ * {@code skip}. Other LayerNorms, such as the embeddings', are left to ONNX Runtime.
+ */
+final class SkipLayerNormFusion {
+    static final String OP = "SkipLayerNormalization";
+    private static final Logger LOG = LoggerFactory.getLogger(SkipLayerNormFusion.class);
+    private static final Set<String> INTEGER_MATMULS = Set.of(MatMulBiasFusion.OP, DynamicMatMulWriter.OP);
+
+    /** One rewrite: the nodes it replaces and the node written where the last of them (β's Add) was. */
+    private record Fused(List<Integer> removed, int last, NodeProto node) {
+    }
+
+    private SkipLayerNormFusion() {
+    }
+
+    /** {@code model} with every matching residual Add and LayerNorm fused; the model itself when none matches. */
+    static ModelProto fuse(ModelProto model) {
+        GraphIndex index = new GraphIndex(model.getGraph());
+        List<Fused> fused = index.matchEach(i -> match(index, i));
+        if (fused.isEmpty()) {
+            return model;
+        }
+        LOG.info("'{}': {} residual Add + LayerNorm pairs written as {} {}", model.getGraph().getName(),
+                fused.size(), MatMulBiasFusion.DOMAIN, OP);
+        GraphSplice edit = new GraphSplice(index);
+        List<String> constants = new ArrayList<>();
+        for (Fused f : fused) {
+            f.removed().forEach(edit::remove);
+            edit.replace(f.last(), f.node());
+            // the exponent 2 and ε the removed nodes read, unless something else still does
+            f.removed().forEach(n -> constants.addAll(index.node(n).getInputList()));
+        }
+        GraphProto.Builder graph = edit.build().toBuilder();
+        UnusedConstants.remove(graph, constants);
+        return MatMulBiasFusion.withContribDomain(model, graph.build());
+    }
+
+    /** The fusion whose ReduceMean of the mean is node {@code m}, if the whole pattern is there. */
+    private static Optional<Fused> match(GraphIndex index, int m) {
+        NodeProto mean = index.node(m);
+        if (!GraphIndex.isDefaultOp(mean, "ReduceMean") || !overLastAxis(mean)) {
+            return Optional.empty();
+        }
+        String sum = mean.getInput(0);
+        int residual = index.producer(sum);
+        if (residual < 0 || !GraphIndex.isDefaultOp(index.node(residual), "Add")
+                || index.node(residual).getInputCount() != 2 || index.isGraphOutput(sum)) {
+            return Optional.empty();
+        }
+        List<GraphIndex.Use> sumReaders = index.consumers(sum);
+        Optional<Integer> sub = sumReaders.stream().map(GraphIndex.Use::node)
+                .filter(n -> GraphIndex.isDefaultOp(index.node(n), "Sub")).findFirst();
+        if (sumReaders.size() != 2 || sub.isEmpty() || !index.node(sub.get()).getInput(0).equals(sum)
+                || !index.node(sub.get()).getInput(1).equals(mean.getOutput(0))
+                || index.consumers(mean.getOutput(0)).size() != 1) {
+            return Optional.empty();
+        }
+        Optional<LayerNormPattern.Statistics> stats = LayerNormPattern.statistics(index, sub.get());
+        if (stats.isEmpty() || !overLastAxis(index.node(stats.get().variance()))) {
+            return Optional.empty();
+        }
+        int div = stats.get().division();
+        Optional<Integer> scale = soleReaderOp(index, index.node(div).getOutput(0), "Mul");
+        Optional<Integer> shift = scale.flatMap(s -> soleReaderOp(index, index.node(s).getOutput(0), "Add"));
+        if (shift.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> gamma = otherConstantVector(index, scale.get(), index.node(div).getOutput(0));
+        Optional<String> beta = otherConstantVector(index, shift.get(), index.node(scale.get()).getOutput(0));
+        if (gamma.isEmpty() || beta.isEmpty()) {
+            return Optional.empty();
+        }
+        long hidden = index.constant(gamma.get()).orElseThrow().getDims(0);
+        if (index.constant(beta.get()).orElseThrow().getDims(0) != hidden) {
+            return Optional.empty();
+        }
+        NodeProto add = index.node(residual);
+        int fromMatMul = -1;
+        for (int k = 0; k < 2; k++) {
+            if (integerMatMulOutput(index, add.getInput(k), hidden)) {
+                fromMatMul = k;
+            }
+        }
+        if (fromMatMul < 0) {
+            return Optional.empty();
+        }
+        NodeProto node = NodeProto.newBuilder().setOpType(OP).setDomain(MatMulBiasFusion.DOMAIN)
+                .setName(index.node(shift.get()).getName().isEmpty() ? "" : index.node(shift.get()).getName() + "_skip")
+                .addInput(add.getInput(fromMatMul)).addInput(add.getInput(1 - fromMatMul))
+                .addInput(gamma.get()).addInput(beta.get())
+                .addOutput(index.node(shift.get()).getOutput(0))
+                .addAttribute(Attributes.ofFloat("epsilon", stats.get().epsilon())).build();
+        List<Integer> removed = new ArrayList<>(List.of(residual, m, sub.get(), scale.get()));
+        removed.addAll(stats.get().nodes());
+        return Optional.of(new Fused(removed, shift.get(), node));
+    }
+
+    /** A ReduceMean over the last axis only, keeping it (the default), with its axes as an attribute. */
+    private static boolean overLastAxis(NodeProto n) {
+        Optional<AttributeProto> axes = Attributes.find(n, "axes");
+        return n.getInputCount() == 1 && Attributes.getInt(n, "keepdims", 1) == 1 && axes.isPresent()
+                && axes.get().getIntsCount() == 1 && axes.get().getInts(0) == -1;
+    }
+
+    private static Optional<Integer> soleReaderOp(GraphIndex index, String tensor, String op) {
+        return index.soleReader(tensor).filter(r -> GraphIndex.isDefaultOp(index.node(r), op)
+                && index.node(r).getInputCount() == 2);
+    }
+
+    /** The input of binary node {@code n} other than {@code tensor}, if it is a constant 1-D float vector. */
+    private static Optional<String> otherConstantVector(GraphIndex index, int n, String tensor) {
+        NodeProto node = index.node(n);
+        int k = node.getInput(0).equals(tensor) ? 1 : node.getInput(1).equals(tensor) ? 0 : -1;
+        if (k < 0) {
+            return Optional.empty();
+        }
+        return index.constant(node.getInput(k)).filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE
+                && t.getDimsCount() == 1).map(t -> node.getInput(k));
+    }
+
+    /** Whether {@code tensor} is an integer MatMul's output with {@code columns} columns, read only by one node. */
+    private static boolean integerMatMulOutput(GraphIndex index, String tensor, long columns) {
+        int p = index.producer(tensor);
+        if (p < 0 || index.soleReader(tensor).isEmpty()) {
+            return false;
+        }
+        NodeProto n = index.node(p);
+        if (!MatMulBiasFusion.DOMAIN.equals(n.getDomain()) || !INTEGER_MATMULS.contains(n.getOpType())) {
+            return false;
+        }
+        Optional<TensorProto> weight = index.constant(n.getInput(1));
+        return weight.isPresent() && weight.get().getDimsCount() == 2 && weight.get().getDims(1) == columns;
+    }
+}

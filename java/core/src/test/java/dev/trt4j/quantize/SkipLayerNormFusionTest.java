@@ -1,0 +1,115 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.trt4j.ort.OrtOptimizedGraph;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static dev.trt4j.quantize.ModelBuilder.gaussian;
+import static dev.trt4j.quantize.ModelBuilder.ints;
+import static dev.trt4j.quantize.QdqModels.nodes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The ONNX Runtime CPU layout writes a residual Add and the LayerNorm after it as one SkipLayerNormalization. */
+class SkipLayerNormFusionTest {
+    private static final long[] SHAPE = {2, 3, 16};
+    private static final QuantizationConfig ORT = QuantizationConfig.builder()
+            .target(QuantizationTarget.ONNXRUNTIME_CPU).reduceRange(true).build();
+
+    /**
+     * A transformer block's "add and normalize", as PyTorch exports it before opset 17: x → MatMul(w) + b → t;
+     * s = t + x; y = (s − mean(s)) / sqrt(mean((s − mean(s))²) + ε) · γ + β over the last axis.
+     *
+     * @param axis the axis both ReduceMeans average over
+     */
+    private static ModelProto block(long axis) {
+        return new ModelBuilder("block", 13).input("x", SHAPE).output("y")
+                .initializer("w", new long[] {16, 16}, gaussian(5, 256, 0.3))
+                .initializer("b", new long[] {16}, gaussian(6, 16, 0.5))
+                .initializer("gamma", new long[] {16}, ModelBuilder.uniform(7, 16, 0.5, 1.5))
+                .initializer("beta", new long[] {16}, gaussian(8, 16, 0.2))
+                .initializer("two", new long[] {}, new float[] {2})
+                .initializer("eps", new long[] {}, new float[] {1e-12f})
+                .node("MatMul", "dense", List.of("x", "w"), List.of("t0"))
+                .node("Add", "bias", List.of("b", "t0"), List.of("t"))
+                .node("Add", "residual", List.of("t", "x"), List.of("s"))
+                .node("ReduceMean", "mean", List.of("s"), List.of("mu"), ints("axes", axis))
+                .node("Sub", "deviation", List.of("s", "mu"), List.of("d"))
+                .node("Pow", "square", List.of("d", "two"), List.of("d2"))
+                .node("ReduceMean", "variance", List.of("d2"), List.of("var"), ints("axes", axis))
+                .node("Add", "plus_eps", List.of("var", "eps"), List.of("ve"))
+                .node("Sqrt", "std", List.of("ve"), List.of("sd"))
+                .node("Div", "normalize", List.of("d", "sd"), List.of("n"))
+                .node("Mul", "scale", List.of("n", "gamma"), List.of("g"))
+                .node("Add", "shift", List.of("g", "beta"), List.of("y"))
+                .build();
+    }
+
+    @Test
+    void theResidualAddAndLayerNormBecomeOneNodeThatComputesTheSame() throws Exception {
+        ModelProto model = block(-1);
+        ModelProto q = new QdqQuantizer(ORT).quantize(model, Map.of("x", 2.5f)).model();
+        ModelProto unfused = unfused(q, model);
+        ModelProto refused = SkipLayerNormFusion.fuse(unfused);
+        assertThat(nodes(refused, SkipLayerNormFusion.OP)).as("the fusion alone writes the node quantize wrote")
+                .isEqualTo(nodes(q, SkipLayerNormFusion.OP));
+        assertThat(refused.getGraph().getInitializerList()).as("the exponent and ε go with their nodes")
+                .noneMatch(t -> t.getName().equals("two") || t.getName().equals("eps"));
+
+        NodeProto skip = nodes(q, SkipLayerNormFusion.OP).get(0);
+        assertThat(skip.getDomain()).isEqualTo("com.microsoft");
+        assertThat(skip.getInputList()).as("the MatMul's output is the input, the residual the skip")
+                .containsExactly("t", "x", "gamma", "beta");
+        assertThat(skip.getOutputList()).containsExactly("y");
+        assertThat(skip.getAttribute(0).getName()).isEqualTo("epsilon");
+        assertThat(skip.getAttribute(0).getF()).isEqualTo(1e-12f);
+        for (String op : List.of("ReduceMean", "Sub", "Pow", "Sqrt", "Div", "Mul", "Add")) {
+            assertThat(nodes(q, op)).as(op).isEmpty();
+        }
+        assertThat(OrtOptimizedGraph.of(q).count("com.microsoft:SkipLayerNormalization")).isEqualTo(1);
+
+        float[] x = ModelBuilder.uniform(3, 96, -2.4, 2.4);
+        float[] y = OrtRunner.runOnce(q, "x", x, SHAPE, "y");
+        float[] separate = OrtRunner.runOnce(unfused, "x", x, SHAPE, "y");
+        BatchNormFolderTest.assertClose(y, separate, 1e-4);
+    }
+
+    @Test
+    void quantizeWritesItForOnnxRuntimeAndNotForTensorRt() {
+        ModelProto ort = new QdqQuantizer(ORT).quantize(block(-1), Map.of("x", 2.5f)).model();
+        assertThat(nodes(ort, SkipLayerNormFusion.OP)).hasSize(1);
+        ModelProto trt = new QdqQuantizer(QuantizationConfig.defaults()).quantize(block(-1), Map.of("x", 2.5f))
+                .model();
+        assertThat(nodes(trt, SkipLayerNormFusion.OP)).isEmpty();
+    }
+
+    @Test
+    void aLayerNormOverAnotherAxisIsLeftAlone() {
+        ModelProto q = new QdqQuantizer(ORT).quantize(block(1), Map.of("x", 2.5f)).model();
+        assertThat(nodes(q, SkipLayerNormFusion.OP)).isEmpty();
+        assertThat(nodes(q, "ReduceMean")).hasSize(2);
+    }
+
+    /**
+     * The quantized block as quantize wrote it before this fusion: the fused node replaced by the block's own Add and
+     * LayerNorm nodes, with the constants they read.
+     */
+    private static ModelProto unfused(ModelProto fused, ModelProto block) {
+        List<NodeProto> original = block.getGraph().getNodeList();
+        List<NodeProto> addAndNorm = original.subList(2, original.size());
+        var g = fused.getGraph().toBuilder().clearNode();
+        for (NodeProto n : fused.getGraph().getNodeList()) {
+            if (n.getOpType().equals(SkipLayerNormFusion.OP)) {
+                g.addAllNode(addAndNorm);
+            } else {
+                g.addNode(n);
+            }
+        }
+        block.getGraph().getInitializerList().stream().filter(t -> t.getName().equals("two")
+                || t.getName().equals("eps")).forEach(g::addInitializer);
+        return fused.toBuilder().setGraph(g).build();
+    }
+}
