@@ -83,7 +83,7 @@ final class SkipLayerNormFusion {
                 .filter(n -> GraphIndex.isDefaultOp(index.node(n), "Sub")).findFirst();
         if (sumReaders.size() != 2 || sub.isEmpty() || !index.node(sub.get()).getInput(0).equals(sum)
                 || !index.node(sub.get()).getInput(1).equals(mean.getOutput(0))
-                || index.consumers(mean.getOutput(0)).size() != 1) {
+                || index.soleReader(mean.getOutput(0)).isEmpty()) {
             return Optional.empty();
         }
         Optional<LayerNormPattern.Statistics> stats = LayerNormPattern.statistics(index, sub.get());
