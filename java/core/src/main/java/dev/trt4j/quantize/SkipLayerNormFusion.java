@@ -91,20 +91,19 @@ final class SkipLayerNormFusion {
             return Optional.empty();
         }
         int div = stats.get().division();
-        Optional<Integer> scale = soleReaderOp(index, index.node(div).getOutput(0), "Mul");
-        Optional<Integer> shift = scale.flatMap(s -> soleReaderOp(index, index.node(s).getOutput(0), "Add"));
-        if (shift.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<String> gamma = otherConstantVector(index, scale.get(), index.node(div).getOutput(0));
-        Optional<String> beta = otherConstantVector(index, shift.get(), index.node(scale.get()).getOutput(0));
-        if (gamma.isEmpty() || beta.isEmpty()) {
+        Optional<Integer> scale = index.soleReader(index.node(div).getOutput(0))
+                .filter(r -> GraphIndex.isDefaultOp(index.node(r), "Mul") && index.node(r).getInputCount() == 2);
+        Optional<String> gamma = scale.flatMap(s -> otherConstantVector(index, s, index.node(div).getOutput(0)));
+        if (gamma.isEmpty()) {
             return Optional.empty();
         }
         long hidden = index.constant(gamma.get()).orElseThrow().getDims(0);
-        if (index.constant(beta.get()).orElseThrow().getDims(0) != hidden) {
+        // β is added as a Linear layer's bias is: a constant 1-D vector of the same length
+        Optional<GraphIndex.Use> beta = index.constantBiasAdd(index.node(scale.get()).getOutput(0), hidden);
+        if (beta.isEmpty()) {
             return Optional.empty();
         }
+        int shift = beta.get().node();
         NodeProto add = index.node(residual);
         int fromMatMul = -1;
         for (int k = 0; k < 2; k++) {
@@ -116,14 +115,14 @@ final class SkipLayerNormFusion {
             return Optional.empty();
         }
         NodeProto node = NodeProto.newBuilder().setOpType(OP).setDomain(MatMulBiasFusion.DOMAIN)
-                .setName(index.node(shift.get()).getName().isEmpty() ? "" : index.node(shift.get()).getName() + "_skip")
+                .setName(index.node(shift).getName().isEmpty() ? "" : index.node(shift).getName() + "_skip")
                 .addInput(add.getInput(fromMatMul)).addInput(add.getInput(1 - fromMatMul))
-                .addInput(gamma.get()).addInput(beta.get())
-                .addOutput(index.node(shift.get()).getOutput(0))
+                .addInput(gamma.get()).addInput(index.node(shift).getInput(beta.get().input()))
+                .addOutput(index.node(shift).getOutput(0))
                 .addAttribute(Attributes.ofFloat("epsilon", stats.get().epsilon())).build();
         List<Integer> removed = new ArrayList<>(List.of(residual, m, sub.get(), scale.get()));
         removed.addAll(stats.get().nodes());
-        return Optional.of(new Fused(removed, shift.get(), node));
+        return Optional.of(new Fused(removed, shift, node));
     }
 
     /** A ReduceMean over the last axis only, keeping it (the default), with its axes as an attribute. */
@@ -131,11 +130,6 @@ final class SkipLayerNormFusion {
         Optional<AttributeProto> axes = Attributes.find(n, "axes");
         return n.getInputCount() == 1 && Attributes.getInt(n, "keepdims", 1) == 1 && axes.isPresent()
                 && axes.get().getIntsCount() == 1 && axes.get().getInts(0) == -1;
-    }
-
-    private static Optional<Integer> soleReaderOp(GraphIndex index, String tensor, String op) {
-        return index.soleReader(tensor).filter(r -> GraphIndex.isDefaultOp(index.node(r), op)
-                && index.node(r).getInputCount() == 2);
     }
 
     /** The input of binary node {@code n} other than {@code tensor}, if it is a constant 1-D float vector. */
