@@ -4,7 +4,6 @@ import org.bytedeco.javacpp.LongPointer;
 import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.javacpp.PointerPointer;
 import org.bytedeco.tensorrt.nvinfer.IInt8EntropyCalibrator2;
-import org.slf4j.LoggerFactory;
 
 /**
  * TensorRT's {@code IInt8EntropyCalibrator2}, answered by a {@link CalibrationFeed}. TensorRT keeps a raw
@@ -25,31 +24,19 @@ final class EntropyCalibrator2Bridge extends IInt8EntropyCalibrator2 {
         return 1; // ignored for explicit-batch networks, the only kind TensorRT 10 has
     }
 
+    // The feed catches, logs and answers every failure itself, so nothing can cross back into TensorRT.
     @Override
     public boolean getBatch(PointerPointer bindings, PointerPointer names, int nbBindings) {
-        try {
-            return feed.getBatch(bindings, names, nbBindings);
-        } catch (Throwable t) {
-            LoggerFactory.getLogger(EntropyCalibrator2Bridge.class).error("getBatch failed", t);
-            return false;
-        }
+        return feed.getBatch(bindings, names, nbBindings);
     }
 
     @Override
     public Pointer readCalibrationCache(LongPointer length) {
-        try {
-            return feed.readCalibrationCache(length);
-        } catch (Throwable t) {
-            return null;
-        }
+        return feed.readCalibrationCache(length);
     }
 
     @Override
     public void writeCalibrationCache(Pointer ptr, long length) {
-        try {
-            feed.writeCalibrationCache(ptr, length);
-        } catch (Throwable t) {
-            // logged by the feed; nothing may reach TensorRT
-        }
+        feed.writeCalibrationCache(ptr, length);
     }
 }
