@@ -1,5 +1,7 @@
 package dev.trt4j.e2e;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.data.text.BundledSentences;
@@ -100,6 +102,11 @@ class MatMulSmoothingEndToEndTest {
                 "--out", hybrid.toString(), "--json"));
         assertThat(q.get("dynamicNodes")).hasSize(6).extracting(JsonNode::asText)
                 .allMatch(n -> n.matches("/encoder/layer\\.[0-5]/output/dense/MatMul"));
+        // Each layer's two "add and normalize" steps follow an integer MatMul; the embeddings' LayerNorm does not.
+        List<NodeProto> nodes = ModelProto.parseFrom(Files.readAllBytes(hybrid)).getGraph().getNodeList();
+        assertThat(nodes).filteredOn(n -> n.getOpType().equals("SkipLayerNormalization")).hasSize(12)
+                .allMatch(n -> n.getDomain().equals("com.microsoft"));
+        assertThat(nodes).filteredOn(n -> n.getOpType().equals("ReduceMean")).hasSize(2);
 
         Path shipped = RealModels.copy(RealModels.MINILM_DYNAMIC_INT8, work);
         double hybridCosine = cpuMeanCosine(hybrid);
