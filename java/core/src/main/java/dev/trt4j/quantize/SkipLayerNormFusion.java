@@ -111,7 +111,7 @@ final class SkipLayerNormFusion {
                 fromMatMul = k;
             }
         }
-        if (fromMatMul < 0) {
+        if (fromMatMul < 0 || !feedsMatMul(index, add.getInput(1 - fromMatMul), hidden, 3)) {
             return Optional.empty();
         }
         NodeProto node = NodeProto.newBuilder().setOpType(OP).setDomain(MatMulBiasFusion.DOMAIN)
@@ -141,6 +141,45 @@ final class SkipLayerNormFusion {
         }
         return index.constant(node.getInput(k)).filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE
                 && t.getDimsCount() == 1).map(t -> node.getInput(k));
+    }
+
+    /**
+     * Whether {@code tensor} is the first input of a MatMul with constant weights of {@code rows} rows (directly, or
+     * through at most {@code depth} SmoothQuant Muls by a constant, QuantizeLinears and DequantizeLinears): a stream of
+     * tokens of the hidden width, as a transformer block's residual is. {@code SkipLayerNormalization} takes a skip of
+     * the input's own shape only, and an Add can broadcast (a constant row, a per-sample embedding added to every
+     * token), which the node would refuse at run time; the graph does not carry the shapes that would tell.
+     */
+    private static boolean feedsMatMul(GraphIndex index, String tensor, long rows, int depth) {
+        if (index.isConstantDerived(tensor)) {
+            return false;
+        }
+        for (GraphIndex.Use use : index.consumers(tensor)) {
+            NodeProto reader = index.node(use.node());
+            boolean integerMatMul = MatMulBiasFusion.DOMAIN.equals(reader.getDomain())
+                    && INTEGER_MATMULS.contains(reader.getOpType());
+            if ((integerMatMul || GraphIndex.isDefaultOp(reader, "MatMul")) && use.input() == 0
+                    && reader.getInputCount() > 1 && weightRows(index, reader.getInput(1)) == rows) {
+                return true;
+            }
+            boolean quantizes = (GraphIndex.isDefaultOp(reader, "QuantizeLinear")
+                    || GraphIndex.isDefaultOp(reader, "DequantizeLinear")) && use.input() == 0;
+            boolean smooths = GraphIndex.isDefaultOp(reader, "Mul") && reader.getInputCount() == 2
+                    && index.isConstantDerived(reader.getInput(1 - use.input()));
+            if ((quantizes || smooths) && depth > 0 && feedsMatMul(index, reader.getOutput(0), rows, depth - 1)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The rows of a constant 2-D weight, read through the DequantizeLinear of the Q/DQ layout; -1 if unknown. */
+    private static long weightRows(GraphIndex index, String weight) {
+        int p = index.producer(weight);
+        String stored = p >= 0 && GraphIndex.isDefaultOp(index.node(p), "DequantizeLinear")
+                ? index.node(p).getInput(0) : weight;
+        Optional<TensorProto> w = index.constant(stored);
+        return w.isPresent() && w.get().getDimsCount() == 2 ? w.get().getDims(0) : -1;
     }
 
     /** Whether {@code tensor} is an integer MatMul's output with {@code columns} columns, read only by one node. */

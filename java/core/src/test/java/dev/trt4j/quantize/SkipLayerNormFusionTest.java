@@ -4,6 +4,8 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.trt4j.ort.OrtOptimizedGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
 import java.util.Map;
@@ -26,16 +28,28 @@ class SkipLayerNormFusionTest {
      * @param axis the axis both ReduceMeans average over
      */
     private static ModelProto block(long axis) {
-        return new ModelBuilder("block", 13).input("x", SHAPE).output("y")
+        return block(axis, "x");
+    }
+
+    /**
+     * The same block with {@code residual} added to the MatMul's output instead of its input: {@code "offset"}, a
+     * constant row, or {@code "pooled"}, the mean of x over its tokens (an activation broadcast over them).
+     */
+    private static ModelProto block(long axis, String residual) {
+        ModelBuilder b = new ModelBuilder("block", 13).input("x", SHAPE).output("y")
                 .initializer("w", new long[] {16, 16}, gaussian(5, 256, 0.3))
                 .initializer("b", new long[] {16}, gaussian(6, 16, 0.5))
                 .initializer("gamma", new long[] {16}, ModelBuilder.uniform(7, 16, 0.5, 1.5))
                 .initializer("beta", new long[] {16}, gaussian(8, 16, 0.2))
                 .initializer("two", new long[] {}, new float[] {2})
                 .initializer("eps", new long[] {}, new float[] {1e-12f})
-                .node("MatMul", "dense", List.of("x", "w"), List.of("t0"))
+                .initializer("offset", new long[] {1, 16}, gaussian(9, 16, 0.5));
+        if (residual.equals("pooled")) {
+            b.node("ReduceMean", "pool", List.of("x"), List.of("pooled"), ints("axes", 1));
+        }
+        return b.node("MatMul", "dense", List.of("x", "w"), List.of("t0"))
                 .node("Add", "bias", List.of("b", "t0"), List.of("t"))
-                .node("Add", "residual", List.of("t", "x"), List.of("s"))
+                .node("Add", "residual", List.of("t", residual), List.of("s"))
                 .node("ReduceMean", "mean", List.of("s"), List.of("mu"), ints("axes", axis))
                 .node("Sub", "deviation", List.of("s", "mu"), List.of("d"))
                 .node("Pow", "square", List.of("d", "two"), List.of("d2"))
@@ -84,6 +98,18 @@ class SkipLayerNormFusionTest {
         ModelProto trt = new QdqQuantizer(QuantizationConfig.defaults()).quantize(block(-1), Map.of("x", 2.5f))
                 .model();
         assertThat(nodes(trt, SkipLayerNormFusion.OP)).isEmpty();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"offset", "pooled"})
+    void aBroadcastAddBeforeTheLayerNormIsNoResidual(String added) throws Exception {
+        // SkipLayerNormalization's skip has the input's shape; ONNX Runtime refuses a broadcast one at run time
+        ModelProto model = block(-1, added);
+        ModelProto q = new QdqQuantizer(ORT).quantize(model, Map.of("x", 2.5f)).model();
+        assertThat(nodes(q, SkipLayerNormFusion.OP)).isEmpty();
+        float[] x = ModelBuilder.uniform(4, 96, -2.4, 2.4);
+        BatchNormFolderTest.assertClose(OrtRunner.runOnce(q, "x", x, SHAPE, "y"),
+                OrtRunner.runOnce(model, "x", x, SHAPE, "y"), 0.05);
     }
 
     @Test
