@@ -13,6 +13,7 @@ import dev.trt4j.data.npy.NpyFile;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.EvaluationResult;
 import dev.trt4j.evaluate.Evaluator;
+import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.TestModels;
 import dev.trt4j.ort.OrtRunnerOptions;
@@ -23,6 +24,7 @@ import dev.trt4j.quantize.NodeSelection;
 import dev.trt4j.quantize.OpsetUpgrade;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.quantize.QuantizationTarget;
 import dev.trt4j.runtime.InferenceOptions;
 import dev.trt4j.runtime.InferenceSession;
 import dev.trt4j.runtime.InferenceStream;
@@ -98,8 +100,10 @@ class ReadmeExamplesTest {
         TensorRtCalibrationCache.fromTable(entropy).write(dir.resolve("entropy.cache"));
         ModelProto int8 = new QdqQuantizer(QuantizationConfig.defaults())
                 .quantize(model.proto(), entropy.amaxByTensor()).model();
+        AtomicFiles.write(dir.resolve("model.int8.onnx"), int8::writeTo);
 
         assertThat(dir.resolve("entropy.cache")).isNotEmptyFile();
+        assertThat(OnnxModel.load(dir.resolve("model.int8.onnx")).proto()).isEqualTo(int8);
         assertThat(int8.getGraph().getNodeList()).anyMatch(n -> n.getOpType().equals("QuantizeLinear"));
     }
 
@@ -117,7 +121,7 @@ class ReadmeExamplesTest {
     /** README "Library use": compiled, not run (it needs samples, a second data set and Silero VAD). */
     @SuppressWarnings("unused")
     static void libraryUse(CalibrationDataSource firstData, CalibrationDataSource secondData,
-            CalibrationTable smoothedTable) throws Exception {
+            CalibrationTable smoothedTable, CalibrationTable smoothedAllTensorsTable) throws Exception {
         OnnxModel model = OnnxModel.load(Path.of("model.onnx"));
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(
                 model, model.quantizableActivationTensors(), StatisticsOptions.defaults());
@@ -142,6 +146,9 @@ class ReadmeExamplesTest {
         OnnxModel smoothed = OnnxModel.fromProto(eq.model(), Path.of("model.eq.onnx"));
         ModelProto int8 = new QdqQuantizer(QuantizationConfig.defaults())
                 .quantize(smoothed.proto(), smoothedTable.amaxByTensor()).model();
+        AtomicFiles.write(Path.of("model.int8.onnx"), int8::writeTo);
+        ModelProto cpu = new QdqQuantizer(QuantizationConfig.builder().target(QuantizationTarget.ONNXRUNTIME_CPU)
+                .reduceRange(true).build()).quantize(smoothed.proto(), smoothedAllTensorsTable.amaxByTensor()).model();
 
         ModelProto raised = OpsetUpgrade.toTarget(model.proto());
         ModelProto flat = InputSpecializer.fix(raised, Map.of("sr", InputSpecializer.value(raised, "sr", "16000")),
