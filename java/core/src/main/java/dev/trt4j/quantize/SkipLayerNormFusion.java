@@ -148,7 +148,9 @@ final class SkipLayerNormFusion {
      * through at most {@code depth} SmoothQuant Muls by a constant, QuantizeLinears and DequantizeLinears): a stream of
      * tokens of the hidden width, as a transformer block's residual is. {@code SkipLayerNormalization} takes a skip of
      * the input's own shape only, and an Add can broadcast (a constant row, a per-sample embedding added to every
-     * token), which the node would refuse at run time; the graph does not carry the shapes that would tell.
+     * token), which the node would refuse at run time; the graph does not carry the shapes that would tell. This is
+     * the transformer block's sign, not a proof: a vector broadcast over the tokens that such a MatMul also reads
+     * would pass.
      */
     private static boolean feedsMatMul(GraphIndex index, String tensor, long rows, int depth) {
         if (index.isConstantDerived(tensor)) {
