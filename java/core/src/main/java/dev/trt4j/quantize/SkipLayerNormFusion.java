@@ -30,7 +30,8 @@ import java.util.Set;
  * {@code ReduceMean}, {@code Sub}, {@code Pow} 2, {@code ReduceMean}, {@code Add} ε, {@code Sqrt}, {@code Div}, then
  * {@code Mul} γ and {@code Add} β with constant 1-D γ and β, both means over the last axis only, keeping it). The
  * MatMul's output is the block's full hidden state, so it is the node's {@code input}; the residual is its
- * {@code skip}. Other LayerNorms, such as the embeddings', are left to ONNX Runtime.
+ * {@code skip}, and must look like a stream of tokens of the same width ({@link #isTokenStream}). Other LayerNorms,
+ * such as the embeddings', are left to ONNX Runtime.
  */
 final class SkipLayerNormFusion {
     static final String OP = "SkipLayerNormalization";
@@ -66,27 +67,29 @@ final class SkipLayerNormFusion {
         return MatMulBiasFusion.withContribDomain(model, graph.build());
     }
 
-    /** The fusion whose ReduceMean of the mean is node {@code m}, if the whole pattern is there. */
-    private static Optional<Fused> match(GraphIndex index, int m) {
+    /**
+     * A LayerNorm over the last axis as exporters write it, found from the ReduceMean of its mean.
+     *
+     * @param sub    the Sub of the mean
+     * @param stats  the nodes from the square to the division, and ε
+     * @param scale  the Mul by γ
+     * @param gamma  γ, a constant 1-D float vector
+     * @param hidden γ's length, the normalised axis's
+     */
+    private record LayerNorm(int sub, LayerNormPattern.Statistics stats, int scale, String gamma, long hidden) {
+    }
+
+    /** The LayerNorm whose mean is ReduceMean {@code m}, up to its Mul by γ, if it is one over the last axis. */
+    private static Optional<LayerNorm> layerNorm(GraphIndex index, int m) {
         NodeProto mean = index.node(m);
         if (!GraphIndex.isDefaultOp(mean, "ReduceMean") || !overLastAxis(mean)) {
             return Optional.empty();
         }
-        String sum = mean.getInput(0);
-        int residual = index.producer(sum);
-        if (residual < 0 || !GraphIndex.isDefaultOp(index.node(residual), "Add")
-                || index.node(residual).getInputCount() != 2 || index.isGraphOutput(sum)) {
-            return Optional.empty();
-        }
-        List<GraphIndex.Use> sumReaders = index.consumers(sum);
-        Optional<Integer> sub = sumReaders.stream().map(GraphIndex.Use::node)
-                .filter(n -> GraphIndex.isDefaultOp(index.node(n), "Sub")).findFirst();
-        if (sumReaders.size() != 2 || sub.isEmpty() || !index.node(sub.get()).getInput(0).equals(sum)
-                || !index.node(sub.get()).getInput(1).equals(mean.getOutput(0))
-                || index.soleReader(mean.getOutput(0)).isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<LayerNormPattern.Statistics> stats = LayerNormPattern.statistics(index, sub.get());
+        String input = mean.getInput(0);
+        Optional<Integer> sub = index.consumers(input).stream().map(GraphIndex.Use::node)
+                .filter(n -> GraphIndex.isDefaultOp(index.node(n), "Sub") && index.node(n).getInput(0).equals(input)
+                        && index.node(n).getInput(1).equals(mean.getOutput(0))).findFirst();
+        Optional<LayerNormPattern.Statistics> stats = sub.flatMap(n -> LayerNormPattern.statistics(index, n));
         if (stats.isEmpty() || !overLastAxis(index.node(stats.get().variance()))) {
             return Optional.empty();
         }
@@ -94,12 +97,30 @@ final class SkipLayerNormFusion {
         Optional<Integer> scale = index.soleReader(index.node(div).getOutput(0))
                 .filter(r -> GraphIndex.isDefaultOp(index.node(r), "Mul") && index.node(r).getInputCount() == 2);
         Optional<String> gamma = scale.flatMap(s -> otherConstantVector(index, s, index.node(div).getOutput(0)));
-        if (gamma.isEmpty()) {
+        return gamma.map(g -> new LayerNorm(sub.get(), stats.get(), scale.get(), g,
+                index.constant(g).orElseThrow().getDims(0)));
+    }
+
+    /** The fusion whose ReduceMean of the mean is node {@code m}, if the whole pattern is there. */
+    private static Optional<Fused> match(GraphIndex index, int m) {
+        Optional<LayerNorm> norm = layerNorm(index, m);
+        if (norm.isEmpty()) {
             return Optional.empty();
         }
-        long hidden = index.constant(gamma.get()).orElseThrow().getDims(0);
+        NodeProto mean = index.node(m);
+        String sum = mean.getInput(0);
+        int residual = index.producer(sum);
+        // the Add's sum is read by the LayerNorm alone (its mean and the Sub), and the mean by the Sub alone
+        if (residual < 0 || !GraphIndex.isDefaultOp(index.node(residual), "Add")
+                || index.node(residual).getInputCount() != 2 || index.isGraphOutput(sum)
+                || index.consumers(sum).size() != 2 || index.soleReader(mean.getOutput(0)).isEmpty()) {
+            return Optional.empty();
+        }
+        long hidden = norm.get().hidden();
+        int scale = norm.get().scale();
+        LayerNormPattern.Statistics stats = norm.get().stats();
         // β is added as a Linear layer's bias is: a constant 1-D vector of the same length
-        Optional<GraphIndex.Use> beta = index.constantBiasAdd(index.node(scale.get()).getOutput(0), hidden);
+        Optional<GraphIndex.Use> beta = index.constantBiasAdd(index.node(scale).getOutput(0), hidden);
         if (beta.isEmpty()) {
             return Optional.empty();
         }
@@ -111,17 +132,17 @@ final class SkipLayerNormFusion {
                 fromMatMul = k;
             }
         }
-        if (fromMatMul < 0 || !feedsMatMul(index, add.getInput(1 - fromMatMul), hidden, 3)) {
+        if (fromMatMul < 0 || !isTokenStream(index, add.getInput(1 - fromMatMul), hidden, 3)) {
             return Optional.empty();
         }
         NodeProto node = NodeProto.newBuilder().setOpType(OP).setDomain(MatMulBiasFusion.DOMAIN)
                 .setName(index.node(shift).getName().isEmpty() ? "" : index.node(shift).getName() + "_skip")
                 .addInput(add.getInput(fromMatMul)).addInput(add.getInput(1 - fromMatMul))
-                .addInput(gamma.get()).addInput(index.node(shift).getInput(beta.get().input()))
+                .addInput(norm.get().gamma()).addInput(index.node(shift).getInput(beta.get().input()))
                 .addOutput(index.node(shift).getOutput(0))
-                .addAttribute(Attributes.ofFloat("epsilon", stats.get().epsilon())).build();
-        List<Integer> removed = new ArrayList<>(List.of(residual, m, sub.get(), scale.get()));
-        removed.addAll(stats.get().nodes());
+                .addAttribute(Attributes.ofFloat("epsilon", stats.epsilon())).build();
+        List<Integer> removed = new ArrayList<>(List.of(residual, m, norm.get().sub(), scale));
+        removed.addAll(stats.nodes());
         return Optional.of(new Fused(removed, shift, node));
     }
 
@@ -144,15 +165,16 @@ final class SkipLayerNormFusion {
     }
 
     /**
-     * Whether {@code tensor} is the first input of a MatMul with constant weights of {@code rows} rows (directly, or
-     * through at most {@code depth} SmoothQuant Muls by a constant, QuantizeLinears and DequantizeLinears): a stream of
-     * tokens of the hidden width, as a transformer block's residual is. {@code SkipLayerNormalization} takes a skip of
-     * the input's own shape only, and an Add can broadcast (a constant row, a per-sample embedding added to every
-     * token), which the node would refuse at run time; the graph does not carry the shapes that would tell. This is
-     * the transformer block's sign, not a proof: a vector broadcast over the tokens that such a MatMul also reads
-     * would pass.
+     * Whether {@code tensor} is a stream of tokens {@code width} wide, as a transformer block's residual is: the first
+     * input of a MatMul with constant weights of that many rows, or the input of a LayerNorm over its last axis with
+     * that many γ values (the next block's pre-norm), directly or through at most {@code depth} SmoothQuant Muls by a
+     * constant, QuantizeLinears and DequantizeLinears. {@code SkipLayerNormalization} takes a skip of the input's own
+     * shape only, and an Add can broadcast (a constant row, a per-sample embedding added to every token), which the
+     * node would refuse at run time; the graph does not carry the shapes that would tell. This is the transformer
+     * block's sign, not a proof: a vector broadcast over the tokens that such a MatMul or LayerNorm also reads would
+     * pass.
      */
-    private static boolean feedsMatMul(GraphIndex index, String tensor, long rows, int depth) {
+    private static boolean isTokenStream(GraphIndex index, String tensor, long width, int depth) {
         if (index.isConstantDerived(tensor)) {
             return false;
         }
@@ -161,14 +183,17 @@ final class SkipLayerNormFusion {
             boolean integerMatMul = MatMulBiasFusion.DOMAIN.equals(reader.getDomain())
                     && INTEGER_MATMULS.contains(reader.getOpType());
             if ((integerMatMul || GraphIndex.isDefaultOp(reader, "MatMul")) && use.input() == 0
-                    && reader.getInputCount() > 1 && weightRows(index, reader.getInput(1)) == rows) {
+                    && reader.getInputCount() > 1 && weightRows(index, reader.getInput(1)) == width) {
+                return true;
+            }
+            if (layerNorm(index, use.node()).filter(n -> n.hidden() == width).isPresent()) {
                 return true;
             }
             boolean quantizes = (GraphIndex.isDefaultOp(reader, "QuantizeLinear")
                     || GraphIndex.isDefaultOp(reader, "DequantizeLinear")) && use.input() == 0;
             boolean smooths = GraphIndex.isDefaultOp(reader, "Mul") && reader.getInputCount() == 2
                     && index.isConstantDerived(reader.getInput(1 - use.input()));
-            if ((quantizes || smooths) && depth > 0 && feedsMatMul(index, reader.getOutput(0), rows, depth - 1)) {
+            if ((quantizes || smooths) && depth > 0 && isTokenStream(index, reader.getOutput(0), width, depth - 1)) {
                 return true;
             }
         }

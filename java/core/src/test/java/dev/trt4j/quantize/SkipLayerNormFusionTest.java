@@ -33,7 +33,8 @@ class SkipLayerNormFusionTest {
 
     /**
      * The same block with {@code residual} added to the MatMul's output instead of its input: {@code "offset"}, a
-     * constant row, or {@code "pooled"}, the mean of x over its tokens (an activation broadcast over them).
+     * constant row, or {@code "pooled"}, the mean of x over its tokens (an activation broadcast over them); or, for
+     * {@code "prenorm"}, x added while the MatMul reads x normalised (a pre-norm transformer block).
      */
     private static ModelProto block(long axis, String residual) {
         ModelBuilder b = new ModelBuilder("block", 13).input("x", SHAPE).output("y")
@@ -47,9 +48,22 @@ class SkipLayerNormFusionTest {
         if (residual.equals("pooled")) {
             b.node("ReduceMean", "pool", List.of("x"), List.of("pooled"), ints("axes", 1));
         }
-        return b.node("MatMul", "dense", List.of("x", "w"), List.of("t0"))
+        String read = "x";
+        if (residual.equals("prenorm")) {
+            b.node("ReduceMean", "pre_mean", List.of("x"), List.of("pre_mu"), ints("axes", -1))
+                    .node("Sub", "pre_deviation", List.of("x", "pre_mu"), List.of("pre_d"))
+                    .node("Pow", "pre_square", List.of("pre_d", "two"), List.of("pre_d2"))
+                    .node("ReduceMean", "pre_variance", List.of("pre_d2"), List.of("pre_var"), ints("axes", -1))
+                    .node("Add", "pre_plus_eps", List.of("pre_var", "eps"), List.of("pre_ve"))
+                    .node("Sqrt", "pre_std", List.of("pre_ve"), List.of("pre_sd"))
+                    .node("Div", "pre_normalize", List.of("pre_d", "pre_sd"), List.of("pre_n"))
+                    .node("Mul", "pre_scale", List.of("pre_n", "gamma"), List.of("pre_g"))
+                    .node("Add", "pre_shift", List.of("pre_g", "beta"), List.of("h"));
+            read = "h";
+        }
+        return b.node("MatMul", "dense", List.of(read, "w"), List.of("t0"))
                 .node("Add", "bias", List.of("b", "t0"), List.of("t"))
-                .node("Add", "residual", List.of("t", residual), List.of("s"))
+                .node("Add", "residual", List.of("t", residual.equals("prenorm") ? "x" : residual), List.of("s"))
                 .node("ReduceMean", "mean", List.of("s"), List.of("mu"), ints("axes", axis))
                 .node("Sub", "deviation", List.of("s", "mu"), List.of("d"))
                 .node("Pow", "square", List.of("d", "two"), List.of("d2"))
@@ -98,6 +112,18 @@ class SkipLayerNormFusionTest {
         ModelProto trt = new QdqQuantizer(QuantizationConfig.defaults()).quantize(block(-1), Map.of("x", 2.5f))
                 .model();
         assertThat(nodes(trt, SkipLayerNormFusion.OP)).isEmpty();
+    }
+
+    @Test
+    void aPreNormBlocksResidualIsFusedToo() throws Exception {
+        // x is read by the block's first LayerNorm, not by the MatMul: still a stream of tokens of the hidden width
+        ModelProto model = block(-1, "prenorm");
+        ModelProto q = new QdqQuantizer(ORT).quantize(model, Map.of("x", 2.5f, "h", 3f)).model();
+        assertThat(nodes(q, SkipLayerNormFusion.OP)).hasSize(1);
+        assertThat(nodes(q, "ReduceMean")).as("the first LayerNorm has no residual Add before it").hasSize(2);
+        float[] x = ModelBuilder.uniform(5, 96, -2.4, 2.4);
+        BatchNormFolderTest.assertClose(OrtRunner.runOnce(q, "x", x, SHAPE, "y"),
+                OrtRunner.runOnce(model, "x", x, SHAPE, "y"), 0.05);
     }
 
     @ParameterizedTest
