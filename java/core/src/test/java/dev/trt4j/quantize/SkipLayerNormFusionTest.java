@@ -50,30 +50,27 @@ class SkipLayerNormFusionTest {
         }
         String read = "x";
         if (residual.equals("prenorm")) {
-            b.node("ReduceMean", "pre_mean", List.of("x"), List.of("pre_mu"), ints("axes", -1))
-                    .node("Sub", "pre_deviation", List.of("x", "pre_mu"), List.of("pre_d"))
-                    .node("Pow", "pre_square", List.of("pre_d", "two"), List.of("pre_d2"))
-                    .node("ReduceMean", "pre_variance", List.of("pre_d2"), List.of("pre_var"), ints("axes", -1))
-                    .node("Add", "pre_plus_eps", List.of("pre_var", "eps"), List.of("pre_ve"))
-                    .node("Sqrt", "pre_std", List.of("pre_ve"), List.of("pre_sd"))
-                    .node("Div", "pre_normalize", List.of("pre_d", "pre_sd"), List.of("pre_n"))
-                    .node("Mul", "pre_scale", List.of("pre_n", "gamma"), List.of("pre_g"))
-                    .node("Add", "pre_shift", List.of("pre_g", "beta"), List.of("h"));
+            layerNorm(b, "pre_", "x", -1, "h");
             read = "h";
         }
-        return b.node("MatMul", "dense", List.of(read, "w"), List.of("t0"))
+        b.node("MatMul", "dense", List.of(read, "w"), List.of("t0"))
                 .node("Add", "bias", List.of("b", "t0"), List.of("t"))
-                .node("Add", "residual", List.of("t", residual.equals("prenorm") ? "x" : residual), List.of("s"))
-                .node("ReduceMean", "mean", List.of("s"), List.of("mu"), ints("axes", axis))
-                .node("Sub", "deviation", List.of("s", "mu"), List.of("d"))
-                .node("Pow", "square", List.of("d", "two"), List.of("d2"))
-                .node("ReduceMean", "variance", List.of("d2"), List.of("var"), ints("axes", axis))
-                .node("Add", "plus_eps", List.of("var", "eps"), List.of("ve"))
-                .node("Sqrt", "std", List.of("ve"), List.of("sd"))
-                .node("Div", "normalize", List.of("d", "sd"), List.of("n"))
-                .node("Mul", "scale", List.of("n", "gamma"), List.of("g"))
-                .node("Add", "shift", List.of("g", "beta"), List.of("y"))
-                .build();
+                .node("Add", "residual", List.of("t", residual.equals("prenorm") ? "x" : residual), List.of("s"));
+        return layerNorm(b, "", "s", axis, "y").build();
+    }
+
+    /** {@code out} = LayerNorm of {@code in} over {@code axis} with γ and β, its nodes' and tensors' names prefixed. */
+    private static ModelBuilder layerNorm(ModelBuilder b, String prefix, String in, long axis, String out) {
+        return b.node("ReduceMean", prefix + "mean", List.of(in), List.of(prefix + "mu"), ints("axes", axis))
+                .node("Sub", prefix + "deviation", List.of(in, prefix + "mu"), List.of(prefix + "d"))
+                .node("Pow", prefix + "square", List.of(prefix + "d", "two"), List.of(prefix + "d2"))
+                .node("ReduceMean", prefix + "variance", List.of(prefix + "d2"), List.of(prefix + "var"),
+                        ints("axes", axis))
+                .node("Add", prefix + "plus_eps", List.of(prefix + "var", "eps"), List.of(prefix + "ve"))
+                .node("Sqrt", prefix + "std", List.of(prefix + "ve"), List.of(prefix + "sd"))
+                .node("Div", prefix + "normalize", List.of(prefix + "d", prefix + "sd"), List.of(prefix + "n"))
+                .node("Mul", prefix + "scale", List.of(prefix + "n", "gamma"), List.of(prefix + "g"))
+                .node("Add", prefix + "shift", List.of(prefix + "g", "beta"), List.of(out));
     }
 
     @Test
