@@ -107,6 +107,7 @@ class MatMulSmoothingEndToEndTest {
         assertThat(nodes).filteredOn(n -> n.getOpType().equals("SkipLayerNormalization")).hasSize(12)
                 .allMatch(n -> n.getDomain().equals("com.microsoft"));
         assertThat(nodes).filteredOn(n -> n.getOpType().equals("ReduceMean")).hasSize(2);
+        assertThat(q.get("skipLayerNorms").asInt()).isEqualTo(12);
 
         Path shipped = RealModels.copy(RealModels.MINILM_DYNAMIC_INT8, work);
         double hybridCosine = cpuMeanCosine(hybrid);

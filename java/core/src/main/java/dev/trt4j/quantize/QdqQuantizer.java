@@ -118,10 +118,13 @@ public final class QdqQuantizer {
                         config.reduceRange());
         ModelProto out = p.model().toBuilder().setGraph(graph).build();
         List<String> foldedScales = p.foldedScales();
+        int skipLayerNorms = 0;
         if (p.ortCpu() != null) {
             out = DynamicMatMulWriter.write(out, p.dynamicNodes());
             out = MatMulBiasFusion.fuse(out);
-            out = SkipLayerNormFusion.fuse(out);
+            SkipLayerNormFusion.Result fused = SkipLayerNormFusion.fuse(out);
+            out = fused.model();
+            skipLayerNorms = fused.fused();
             List<Function<ModelProto, FoldedModel>> folds = new ArrayList<>();
             if (config.foldBatchNorm()) {
                 folds.add(ZeroPointShiftAbsorber::absorb);
@@ -139,7 +142,7 @@ public final class QdqQuantizer {
                 .filter(t -> !dynamicInputs.contains(t)).toList();
         QuantizationReport report = new QuantizationReport(p.plan().quantizedNodes(), p.plan().excludedNodes(),
                 p.plan().residualAdds(), staticActivations,
-                p.plan().weights().size(), p.folded(), foldedScales, p.hardSwishes(), p.sourceOpset(),
+                p.plan().weights().size(), p.folded(), foldedScales, p.hardSwishes(), skipLayerNorms, p.sourceOpset(),
                 OpsetUpgrade.defaultOpset(out),
                 config.weightGranularity(), config.weightCalibrator().label(), config.target(), config.reduceRange(),
                 List.copyOf(p.dynamicNodes()));

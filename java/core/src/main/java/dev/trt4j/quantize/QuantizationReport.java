@@ -18,6 +18,8 @@ import java.util.List;
  *                             Adds after a quantized Conv moved into its output's zero point, and Divs or Muls by a
  *                             constant after a MatMul moved into a DequantizeLinear scale
  * @param hardSwishes          spelled-out hard-swish chains written as one HardSwish node (ONNX Runtime layout)
+ * @param skipLayerNorms       residual Adds and the LayerNorms after them written as one {@code com.microsoft}
+ *                             {@code SkipLayerNormalization} node (ONNX Runtime layout)
  * @param sourceOpset          default-domain opset of the input model
  * @param opset                default-domain opset of the output model
  * @param weightGranularity    per-channel or per-tensor weights
@@ -30,7 +32,8 @@ import java.util.List;
 public record QuantizationReport(List<String> quantizedNodes, List<String> excludedNodes,
                                  List<String> residualAdds, List<String> quantizedActivations,
                                  int quantizedWeights, List<String> foldedBatchNorms,
-                                 List<String> foldedScaleShifts, int hardSwishes, long sourceOpset, long opset,
+                                 List<String> foldedScaleShifts, int hardSwishes, int skipLayerNorms,
+                                 long sourceOpset, long opset,
                                  WeightGranularity weightGranularity, String weightMethod, QuantizationTarget target,
                                  boolean reduceRange, List<String> dynamicNodes) {
     public QuantizationReport {
@@ -57,6 +60,8 @@ public record QuantizationReport(List<String> quantizedNodes, List<String> exclu
                 + " folded"
                 + (hardSwishes == 0 ? ""
                         : ", " + Counts.of(hardSwishes, "hard-swish", "hard-swishes") + " written as HardSwish")
+                + (skipLayerNorms == 0 ? ""
+                        : ", " + Counts.of(skipLayerNorms, "residual Add + LayerNorm pair") + " as SkipLayerNormalization")
                 + ", opset " + sourceOpset
                 + (opset != sourceOpset ? " → " + opset : "")
                 + (target == QuantizationTarget.TENSORRT ? "" : ", laid out for " + target.cliName());

@@ -38,6 +38,13 @@ final class SkipLayerNormFusion {
     private static final Logger LOG = LoggerFactory.getLogger(SkipLayerNormFusion.class);
     private static final Set<String> INTEGER_MATMULS = Set.of(MatMulBiasFusion.OP, DynamicMatMulWriter.OP);
 
+    /**
+     * @param model the model with the pairs fused (the input model if none matched)
+     * @param fused how many residual Add + LayerNorm pairs became one node
+     */
+    record Result(ModelProto model, int fused) {
+    }
+
     /** One rewrite: the nodes it replaces and the node written where the last of them (β's Add) was. */
     private record Fused(List<Integer> removed, int last, NodeProto node) {
     }
@@ -46,11 +53,11 @@ final class SkipLayerNormFusion {
     }
 
     /** {@code model} with every matching residual Add and LayerNorm fused; the model itself when none matches. */
-    static ModelProto fuse(ModelProto model) {
+    static Result fuse(ModelProto model) {
         GraphIndex index = new GraphIndex(model.getGraph());
         List<Fused> fused = index.matchEach(i -> match(index, i));
         if (fused.isEmpty()) {
-            return model;
+            return new Result(model, 0);
         }
         LOG.info("'{}': {} residual Add + LayerNorm pairs written as {} {}", model.getGraph().getName(),
                 fused.size(), MatMulBiasFusion.DOMAIN, OP);
@@ -64,7 +71,7 @@ final class SkipLayerNormFusion {
         }
         GraphProto.Builder graph = edit.build().toBuilder();
         UnusedConstants.remove(graph, constants);
-        return MatMulBiasFusion.withContribDomain(model, graph.build());
+        return new Result(MatMulBiasFusion.withContribDomain(model, graph.build()), fused.size());
     }
 
     /**

@@ -78,7 +78,7 @@ class SkipLayerNormFusionTest {
         ModelProto model = block(-1);
         ModelProto q = new QdqQuantizer(ORT).quantize(model, Map.of("x", 2.5f)).model();
         ModelProto unfused = unfused(q, model);
-        ModelProto refused = SkipLayerNormFusion.fuse(unfused);
+        ModelProto refused = SkipLayerNormFusion.fuse(unfused).model();
         assertThat(nodes(refused, SkipLayerNormFusion.OP)).as("the fusion alone writes the node quantize wrote")
                 .isEqualTo(nodes(q, SkipLayerNormFusion.OP));
         assertThat(refused.getGraph().getInitializerList()).as("the exponent and ε go with their nodes")
@@ -104,8 +104,11 @@ class SkipLayerNormFusionTest {
 
     @Test
     void quantizeWritesItForOnnxRuntimeAndNotForTensorRt() {
-        ModelProto ort = new QdqQuantizer(ORT).quantize(block(-1), Map.of("x", 2.5f)).model();
+        QuantizationResult result = new QdqQuantizer(ORT).quantize(block(-1), Map.of("x", 2.5f));
+        ModelProto ort = result.model();
         assertThat(nodes(ort, SkipLayerNormFusion.OP)).hasSize(1);
+        assertThat(result.report().skipLayerNorms()).isEqualTo(1);
+        assertThat(result.report().summary()).contains("1 residual Add + LayerNorm pair as SkipLayerNormalization");
         ModelProto trt = new QdqQuantizer(QuantizationConfig.defaults()).quantize(block(-1), Map.of("x", 2.5f))
                 .model();
         assertThat(nodes(trt, SkipLayerNormFusion.OP)).isEmpty();
@@ -128,8 +131,11 @@ class SkipLayerNormFusionTest {
     void aBroadcastAddBeforeTheLayerNormIsNoResidual(String added) throws Exception {
         // SkipLayerNormalization's skip has the input's shape; ONNX Runtime refuses a broadcast one at run time
         ModelProto model = block(-1, added);
-        ModelProto q = new QdqQuantizer(ORT).quantize(model, Map.of("x", 2.5f)).model();
+        QuantizationResult result = new QdqQuantizer(ORT).quantize(model, Map.of("x", 2.5f));
+        ModelProto q = result.model();
         assertThat(nodes(q, SkipLayerNormFusion.OP)).isEmpty();
+        assertThat(result.report().skipLayerNorms()).isZero();
+        assertThat(result.report().summary()).doesNotContain("SkipLayerNormalization");
         float[] x = ModelBuilder.uniform(4, 96, -2.4, 2.4);
         BatchNormFolderTest.assertClose(OrtRunner.runOnce(q, "x", x, SHAPE, "y"),
                 OrtRunner.runOnce(model, "x", x, SHAPE, "y"), 0.05);

@@ -273,6 +273,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         strings(root.putArray("foldedBatchNorms"), report.foldedBatchNorms());
         strings(root.putArray("foldedScaleShifts"), report.foldedScaleShifts());
         root.put("hardSwishes", report.hardSwishes());
+        root.put("skipLayerNorms", report.skipLayerNorms());
         root.put("sourceOpset", report.sourceOpset());
         root.put("opset", report.opset());
         root.put("weightGranularity", report.weightGranularity().name().toLowerCase(Locale.ROOT)
