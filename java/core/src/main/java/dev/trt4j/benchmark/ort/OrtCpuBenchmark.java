@@ -89,11 +89,8 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
             String written;
             int queries = request.timing().minIterations();
             try (OrtSession session = env.createSession(model, options)) {
-                List<TensorSpec> specs = OrtInputSpecs.of(model, session);
-                Map<String, long[]> shapes = BenchShapes.resolve(model, specs, request.batch(), request.shapes());
-                Map<String, HostTensor> inputs = request.inputs().create(specs, shapes);
-                InputChecker.check(model, specs, inputs);
-                try (OrtTimedInference inference = new OrtTimedInference(model, env, session, inputs)) {
+                Feed feed = Feed.of(request, model, session);
+                try (OrtTimedInference inference = new OrtTimedInference(model, env, session, feed.inputs())) {
                     int warmUp = Math.max(1, request.timing().minWarmUpQueries());
                     for (int i = 0; i < warmUp + queries; i++) {
                         inference.enqueue(0);
@@ -106,6 +103,17 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
             throw failure(model, e);
         } catch (IOException e) {
             throw new Trt4jException(model + ": cannot read ONNX Runtime's profile: " + e.getMessage(), e);
+        }
+    }
+
+    /** The shapes a request resolves to on this session's inputs, and the checked input values of those shapes. */
+    private record Feed(Map<String, long[]> shapes, Map<String, HostTensor> inputs) {
+        static Feed of(BenchmarkRequest request, String model, OrtSession session) throws OrtException {
+            List<TensorSpec> specs = OrtInputSpecs.of(model, session);
+            Map<String, long[]> shapes = BenchShapes.resolve(model, specs, request.batch(), request.shapes());
+            Map<String, HostTensor> inputs = request.inputs().create(specs, shapes);
+            InputChecker.check(model, specs, inputs);
+            return new Feed(shapes, inputs);
         }
     }
 
@@ -136,15 +144,13 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
 
     private static BenchmarkResult run(BenchmarkRequest request, String model, OrtEnvironment env,
                                        OrtSession session, int threads) throws OrtException {
-        List<TensorSpec> specs = OrtInputSpecs.of(model, session);
-        Map<String, long[]> shapes = BenchShapes.resolve(model, specs, request.batch(), request.shapes());
-        Map<String, HostTensor> inputs = request.inputs().create(specs, shapes);
-        InputChecker.check(model, specs, inputs);
+        Feed feed = Feed.of(request, model, session);
+        Map<String, long[]> shapes = feed.shapes();
         // a CPU run is synchronous: one query at a time, whatever the GPU pipeline depth says
         TimingSettings timing = request.timing().toBuilder().pipelineDepth(1).build();
         LOG.debug("Timing {} on ONNX Runtime (CPU, {} threads), inputs {} ({})", model, threads,
                 BenchShapes.text(shapes), request.inputs().describe());
-        try (OrtTimedInference inference = new OrtTimedInference(model, env, session, inputs)) {
+        try (OrtTimedInference inference = new OrtTimedInference(model, env, session, feed.inputs())) {
             MeasuredTraces traces = PipelinedTimingLoop.run(inference, timing).split();
             int batch = BenchShapes.batch(shapes);
             PerformanceReport report = PerformanceReport.of(traces, batch, timing.percentiles(),
