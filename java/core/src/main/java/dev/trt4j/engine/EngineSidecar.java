@@ -33,7 +33,8 @@ public record EngineSidecar(int format, String engineSha256, String tensorRtVers
     /** The current format version. */
     public static final int FORMAT = 1;
     /** The fields a sidecar cannot do without, as named in its JSON; a reader names the ones missing. */
-    static final List<String> REQUIRED_FIELDS = List.of("tensorRtVersion", "gpuName", "computeCapability");
+    static final List<String> REQUIRED_FIELDS = List.of("format", "engineSha256", "tensorRtVersion", "gpuName",
+            "computeCapability");
 
     public EngineSidecar {
         Objects.requireNonNull(tensorRtVersion, "tensorRtVersion");

@@ -1,5 +1,6 @@
 package dev.trt4j.engine;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.ReadFailure;
+import dev.trt4j.table.JsonSyntaxError;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,14 +59,19 @@ public final class EngineSidecarFile {
             JsonNode root = JSON.readTree(file.toFile());
             problem = missingFields(root);
             if (problem == null) {
+                problem = unknownFormat(root);
+            }
+            if (problem == null) {
                 return Optional.of(JSON.treeToValue(root, EngineSidecar.class));
             }
         } catch (JsonMappingException e) {
             // Jackson's own text names trt4j's classes; the JSON path is what the user can fix.
             problem = e.getPath().isEmpty() ? "not an engine sidecar"
                     : "\"" + path(e.getPath()) + "\" does not hold what a sidecar keeps there";
+        } catch (JsonProcessingException e) {
+            throw new Trt4jException(JsonSyntaxError.message(file.toString(), e), e);
         } catch (IOException e) {
-            problem = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("");
+            throw ReadFailure.of(file, e);
         }
         throw new Trt4jException(file + ": unreadable engine sidecar: " + problem);
     }
@@ -76,6 +84,19 @@ public final class EngineSidecarFile {
         List<String> missing = EngineSidecar.REQUIRED_FIELDS.stream()
                 .filter(f -> !root.hasNonNull(f)).map(f -> "\"" + f + "\"").toList();
         return missing.isEmpty() ? null : "no " + String.join(", ", missing);
+    }
+
+    /** Why {@code root}'s format version cannot be read by this trt4j, or null. */
+    private static String unknownFormat(JsonNode root) {
+        JsonNode format = root.get("format");
+        if (!format.isInt() || format.intValue() < 1) {
+            return "\"format\" must be a version number from 1, found " + format;
+        }
+        if (format.intValue() > EngineSidecar.FORMAT) {
+            return "format " + format.intValue() + " is newer than this trt4j reads (" + EngineSidecar.FORMAT
+                    + "); use the trt4j that built the engine, or a newer one";
+        }
+        return null;
     }
 
     private static String path(List<JsonMappingException.Reference> references) {

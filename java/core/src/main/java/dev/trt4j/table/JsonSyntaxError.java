@@ -16,7 +16,7 @@ public final class JsonSyntaxError {
     private static final Pattern EMBEDDED_SOURCE = Pattern.compile("\\s*\\((?:start marker at|for \\w+ starting at)"
             + " \\[Source: [^\\]]*\\]\\)|\\s*\\[Source: [^\\]]*\\]");
     private static final Pattern UNCLOSED = Pattern.compile(
-            "Unexpected end-of-input: expected close marker for (Array|Object)\\b.*", Pattern.DOTALL);
+            "Unexpected end-of-input(?:: expected close marker for| within/between) (Array|Object)\\b.*", Pattern.DOTALL);
     /** {@code (']' (code 93))}: the character is enough. */
     private static final Pattern CHARACTER_CODE = Pattern.compile("\\(('.+?') \\(code \\d+\\)\\)");
     private static final Pattern CONTROL_CHARACTER = Pattern.compile("\\(\\(CTRL-CHAR, code (\\d+)\\)\\)");

@@ -34,12 +34,12 @@ public record EngineTensors(List<TensorSpec> inputs, List<TensorSpec> outputs) {
      */
     public static EngineTensors find(Path engine, EngineSidecar sidecar, Path model) {
         if (model != null) {
-            return fromModel(model);
+            return fromModel(engine, sidecar, model);
         }
         if (sidecar != null && sidecar.modelFile() != null) {
             Path beside = engine.toAbsolutePath().resolveSibling(sidecar.modelFile());
             if (Files.isRegularFile(beside)) {
-                return fromModel(beside);
+                return fromModel(engine, sidecar, beside);
             }
         }
         EngineRuntime runtime;
@@ -58,11 +58,26 @@ public record EngineTensors(List<TensorSpec> inputs, List<TensorSpec> outputs) {
         }
     }
 
-    private static EngineTensors fromModel(Path model) {
+    /**
+     * The tensors of {@code model}, which must be the file the engine was built from when its sidecar says which:
+     * another model's tensors would describe another engine to Triton.
+     */
+    private static EngineTensors fromModel(Path engine, EngineSidecar sidecar, Path model) {
         if (!Files.isRegularFile(model)) {
             throw new Trt4jException(model + ": no such model file");
         }
         OnnxModel onnx = OnnxModel.load(model);
+        String builtFrom = sidecar == null ? null : sidecar.modelSha256();
+        if (builtFrom != null && !builtFrom.equalsIgnoreCase(onnx.sha256())) {
+            throw new Trt4jException(model + ": not the model " + engine.getFileName() + " was built from (its "
+                    + "sidecar records " + (sidecar.modelFile() == null ? "" : sidecar.modelFile() + ", ")
+                    + "SHA-256 " + abbreviated(builtFrom) + ", this file has " + abbreviated(onnx.sha256())
+                    + "); pass that model with --model");
+        }
         return new EngineTensors(onnx.inputs(), onnx.outputs());
+    }
+
+    private static String abbreviated(String sha256) {
+        return sha256.length() <= 12 ? sha256 : sha256.substring(0, 12) + "…";
     }
 }

@@ -1,6 +1,7 @@
 package dev.trt4j.triton;
 
 import dev.trt4j.InvalidOptionException;
+import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.ShapeRange;
 import dev.trt4j.tensor.TensorSpec;
@@ -54,6 +55,7 @@ public final class TritonConfigFromEngine {
                                        EngineSidecar sidecar, Options options) {
         Map<String, ShapeRange> profile = sidecar == null || sidecar.profiles().isEmpty() ? Map.of()
                 : sidecar.profiles().get(0);
+        requireProfileFits(engine, profile, inputs);
         List<long[]> inputDims = new ArrayList<>();
         boolean batches = !inputs.isEmpty();
         long maxBatch = Long.MAX_VALUE;
@@ -105,6 +107,45 @@ public final class TritonConfigFromEngine {
         }
         return new TritonModelConfig(name, maxBatchSize, tritonInputs, tritonOutputs, preferred,
                 options.maxQueueDelayUs(), options.instances(), options.gpus());
+    }
+
+    /**
+     * The profile must describe {@code inputs}: a profile of other inputs, ranks or fixed sizes belongs to an engine
+     * of another model, and Triton would be told shapes the engine refuses.
+     *
+     * @throws Trt4jException naming the first input that does not fit
+     */
+    private static void requireProfileFits(Path engine, Map<String, ShapeRange> profile, List<TensorSpec> inputs) {
+        if (profile.isEmpty()) {
+            return;
+        }
+        String names = String.join(", ", inputs.stream().map(TensorSpec::name).toList());
+        String notBuiltFrom = "; the model is not the one it was built from";
+        for (String name : profile.keySet()) {
+            if (inputs.stream().noneMatch(in -> in.name().equals(name))) {
+                throw new Trt4jException(engine + ": its sidecar's profile has input '" + name + "', which the model "
+                        + "does not have (its inputs: " + names + ")" + notBuiltFrom);
+            }
+        }
+        for (TensorSpec in : inputs) {
+            ShapeRange range = profile.get(in.name());
+            if (range == null) {
+                throw new Trt4jException(engine + ": its sidecar's profile has no shapes for the model's input '"
+                        + in.name() + "'" + notBuiltFrom);
+            }
+            long[] dims = in.dims();
+            if (range.rank() != dims.length) {
+                throw new Trt4jException(engine + ": its sidecar's profile gives input '" + in.name() + "' "
+                        + range.rank() + " dimensions, the model " + dims.length + notBuiltFrom);
+            }
+            for (int i = 0; i < dims.length; i++) {
+                if (dims[i] > 0 && (range.min()[i] != dims[i] || range.max()[i] != dims[i])) {
+                    throw new Trt4jException(engine + ": its sidecar's profile lets dimension " + i + " of input '"
+                            + in.name() + "' be " + range.min()[i] + ".." + range.max()[i] + ", but the model fixes "
+                            + "it at " + dims[i] + notBuiltFrom);
+                }
+            }
+        }
     }
 
     private static TritonTensor tensor(TensorSpec spec, long[] dims, boolean dropBatch) {

@@ -40,6 +40,8 @@ class JsonSyntaxErrorTest {
     @Test
     void rewordsCommonProblems() {
         assertThat(message("{\"a\":1")).endsWith(": unexpected end of input (an object is not closed)");
+        assertThat(message("{\"a\":")).endsWith(": unexpected end of input (an object is not closed)");
+        assertThat(message("[1,")).endsWith(": unexpected end of input (an array is not closed)");
         assertThat(message("[1}")).endsWith(": unexpected close marker '}': expected ']'");
         assertThat(message("[1,2,]")).contains(": unexpected character ']': expected a valid value");
         assertThat(message("{\"a\":1} {}")).endsWith(": unexpected text after the end of the JSON value");

@@ -6,6 +6,7 @@ import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.engine.ShapeRange;
 import dev.trt4j.onnx.TestModels;
+import dev.trt4j.table.Provenance;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
 import org.junit.jupiter.api.Test;
@@ -105,8 +106,9 @@ class TritonConfigTest {
         TestModels.write(TestModels.mlp(), engines, "mlp.onnx");
         Path engine = engines.resolve("mlp.int8.engine");
         Files.write(engine, new byte[] {1, 2, 3, 4, 5});
-        EngineSidecar sidecar = sidecar("mlp.onnx", Map.of("x", new ShapeRange(new long[] {1, 4},
-                new long[] {4, 4}, new long[] {16, 4})));
+        EngineSidecar sidecar = new EngineSidecar(1, "e", "10.15.1", "Tesla T4", "7.5", "int8", "explicit", true,
+                null, null, "mlp.onnx", Provenance.sha256(engines.resolve("mlp.onnx")), List.of(Map.of("x",
+                new ShapeRange(new long[] {1, 4}, new long[] {4, 4}, new long[] {16, 4}))));
         EngineSidecarFile.write(engine, sidecar);
 
         EngineTensors tensors = EngineTensors.find(engine, EngineSidecarFile.read(engine).orElseThrow(), null);
@@ -135,5 +137,29 @@ class TritonConfigTest {
                 .isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("lost.engine: cannot tell its inputs and outputs without a GPU: its model "
                         + "cls.onnx is not next to it; pass the ONNX model with --model");
+    }
+
+    /** A profile of other inputs, ranks or fixed sizes is another model's engine: Triton would be told wrong shapes. */
+    @Test
+    void aProfileThatDoesNotDescribeTheModelsInputsIsRefused() {
+        ShapeRange fourD = new ShapeRange(new long[] {1, 3, 48, 96}, new long[] {8, 3, 48, 192},
+                new long[] {32, 3, 48, 320});
+        Map<EngineSidecar, String> cases = Map.of(
+                sidecar("cls.onnx", Map.of("y", fourD)), "its sidecar's profile has input 'y', which the model does "
+                        + "not have (its inputs: x); the model is not the one it was built from",
+                sidecar("cls.onnx", Map.of("x", new ShapeRange(new long[] {1, 5, 48, 96}, new long[] {8, 5, 48, 192},
+                        new long[] {32, 5, 48, 320}))), "its sidecar's profile lets dimension 1 of input 'x' be 5..5, "
+                        + "but the model fixes it at 3; the model is not the one it was built from",
+                sidecar("cls.onnx", Map.of("x", ShapeRange.fixed(new long[] {1, 3, 48}))), "its sidecar's profile "
+                        + "gives input 'x' 3 dimensions, the model 4; the model is not the one it was built from");
+        for (var c : cases.entrySet()) {
+            assertThatThrownBy(() -> TritonConfigFromEngine.of(ENGINE, "cls", IN, OUT, c.getKey(),
+                    TritonConfigFromEngine.Options.defaults())).isInstanceOf(Trt4jException.class)
+                    .hasMessage(ENGINE + ": " + c.getValue());
+        }
+        List<TensorSpec> two = List.of(IN.get(0), new TensorSpec("mask", ElementType.FLOAT32, new long[] {-1}, null));
+        assertThatThrownBy(() -> TritonConfigFromEngine.of(ENGINE, "cls", two, OUT, DYNAMIC,
+                TritonConfigFromEngine.Options.defaults())).hasMessage(ENGINE + ": its sidecar's profile has no "
+                + "shapes for the model's input 'mask'; the model is not the one it was built from");
     }
 }

@@ -48,7 +48,7 @@ public final class ExportTritonCommand implements Callable<Integer> {
     private Path model;
 
     @Option(names = "--max-batch", paramLabel = "N", defaultValue = "0",
-            description = "Largest batch Triton forms (default: the engine's profile maximum).")
+            description = "Largest batch Triton forms, at least 1 (default: the engine's profile maximum).")
     private int maxBatch;
 
     @Option(names = "--preferred-batch", split = ",", paramLabel = "N[,N...]",
@@ -120,8 +120,7 @@ public final class ExportTritonCommand implements Callable<Integer> {
     }
 
     /**
-     * The batching options given on the command line. Defaults do not count, nor does {@code --max-batch 0}, which
-     * asks for the engine's largest batch, whatever that is.
+     * The batching options given on the command line; defaults do not count.
      */
     private List<String> batchingOptions() {
         ParseResult parsed = spec.commandLine().getParseResult();
@@ -139,9 +138,13 @@ public final class ExportTritonCommand implements Callable<Integer> {
 
     /** Checked here so the message names the option; Triton itself would only fail when it loads the model. */
     private void validateOptions() {
-        if (maxBatch < 0) {
-            throw new ParameterException(spec.commandLine(), "--max-batch must not be negative, got " + maxBatch);
+        // In Triton max_batch_size 0 means "does not batch", so a typed 0 must not quietly mean the profile maximum
+        if (maxBatch < 0 || maxBatch == 0 && spec.commandLine().getParseResult().hasMatchedOption("--max-batch")) {
+            throw new ParameterException(spec.commandLine(), "--max-batch must be at least 1, got " + maxBatch
+                    + " (leave it out for the engine's largest batch)");
         }
+        OptionValues.requireEachOnce("--preferred-batch", preferred, "batch size");
+        OptionValues.requireEachOnce("--gpus", gpus, "GPU id");
         if (instances < 1) {
             throw new ParameterException(spec.commandLine(), "--instances must be at least 1, got " + instances);
         }

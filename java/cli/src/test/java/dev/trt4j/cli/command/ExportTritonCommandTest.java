@@ -40,8 +40,10 @@ class ExportTritonCommandTest {
     private Path engine(String name, long minBatch, long maxBatch) throws Exception {
         Path engine = dir.resolve(name);
         Files.write(engine, ENGINE_BYTES);
+        Path model = dir.resolve("cls.onnx");
+        String modelSha256 = Files.exists(model) ? Provenance.sha256(model) : "m";
         EngineSidecarFile.write(engine, new EngineSidecar(1, Provenance.sha256(ENGINE_BYTES), "10.15.1", "Tesla T4",
-                "7.5", "int8", "explicit", true, null, null, "cls.onnx", "m", List.of(Map.of("x",
+                "7.5", "int8", "explicit", true, null, null, "cls.onnx", modelSha256, List.of(Map.of("x",
                 new ShapeRange(new long[] {minBatch, 3, 48, 192}, new long[] {minBatch, 3, 48, 192},
                 new long[] {maxBatch, 3, 48, 320})))));
         return engine;
@@ -129,7 +131,68 @@ class ExportTritonCommandTest {
         assertThat(gpus.exitCode()).isEqualTo(2);
         assertThat(gpus.errLines().get(0)).isEqualTo("trt4j: --gpus: a GPU id must not be negative, got -1");
         assertThat(instances.errLines().get(0)).isEqualTo("trt4j: --instances must be at least 1, got 0");
-        assertThat(maxBatch.errLines().get(0)).isEqualTo("trt4j: --max-batch must not be negative, got -4");
+        assertThat(maxBatch.errLines().get(0)).isEqualTo("trt4j: --max-batch must be at least 1, got -4 (leave it "
+                + "out for the engine's largest batch)");
+        assertThat(repo).doesNotExist();
+    }
+
+    /** In Triton max_batch_size 0 means "no batching": a typed 0 is refused rather than read as the profile's. */
+    @Test
+    void aTypedZeroMaxBatchAndRepeatedListValuesAreUsageErrors() throws Exception {
+        TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
+        Path engine = engine("a.engine", 32);
+        Path repo = dir.resolve("repo");
+
+        CliRun zero = exportTriton(engine.toString(), "--out", repo.toString(), "--max-batch", "0");
+        CliRun preferred = exportTriton(engine.toString(), "--out", repo.toString(), "--preferred-batch", "8,8");
+        CliRun gpus = exportTriton(engine.toString(), "--out", repo.toString(), "--gpus", "0,1,0");
+
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.errLines()).containsExactly("trt4j: --max-batch must be at least 1, got 0 (leave it out for "
+                + "the engine's largest batch)");
+        assertThat(preferred.exitCode()).isEqualTo(2);
+        assertThat(preferred.errLines()).containsExactly("trt4j: --preferred-batch gives 8 twice; give each batch "
+                + "size once");
+        assertThat(gpus.exitCode()).isEqualTo(2);
+        assertThat(gpus.errLines()).containsExactly("trt4j: --gpus gives 0 twice; give each GPU id once");
+        assertThat(repo).doesNotExist();
+    }
+
+    /** Another model's tensors would describe another engine to Triton. */
+    @Test
+    void aModelTheEngineWasNotBuiltFromIsRefused() throws Exception {
+        Path cls = TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
+        Path engine = engine("a.engine", 32);
+        Path other = TestModels.matMul(dir.resolve("other.onnx"));
+        Path repo = dir.resolve("repo");
+
+        CliRun run = exportTriton(engine.toString(), "--out", repo.toString(), "--model", other.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + other + ": not the model a.engine was built from (its "
+                + "sidecar records cls.onnx, SHA-256 " + Provenance.sha256(cls).substring(0, 12) + "…, this file has "
+                + Provenance.sha256(other).substring(0, 12) + "…); pass that model with --model");
+        assertThat(repo).doesNotExist();
+    }
+
+    @Test
+    void aSidecarThatIsNotValidJsonOrFromANewerTrt4jIsOneLine() throws Exception {
+        Path engine = engine("a.engine", 32);
+        Path sidecar = EngineSidecarFile.pathFor(engine);
+        Path repo = dir.resolve("repo");
+        String written = Files.readString(sidecar);
+
+        Files.writeString(sidecar, "{\"a\":");
+        CliRun broken = exportTriton(engine.toString(), "--out", repo.toString());
+        Files.writeString(sidecar, written.replace("\"format\" : 1", "\"format\" : 99"));
+        CliRun newer = exportTriton(engine.toString(), "--out", repo.toString());
+
+        assertThat(broken.exitCode()).isEqualTo(1);
+        assertThat(broken.errLines()).containsExactly("trt4j: " + sidecar + ": not valid JSON at line 1, column 6: "
+                + "unexpected end of input (an object is not closed)");
+        assertThat(newer.exitCode()).isEqualTo(1);
+        assertThat(newer.errLines()).containsExactly("trt4j: " + sidecar + ": unreadable engine sidecar: format 99 is "
+                + "newer than this trt4j reads (1); use the trt4j that built the engine, or a newer one");
         assertThat(repo).doesNotExist();
     }
 
@@ -173,7 +236,8 @@ class ExportTritonCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).containsExactly("trt4j: " + EngineSidecarFile.pathFor(engine) + ": unreadable "
-                + "engine sidecar: no \"tensorRtVersion\", \"gpuName\", \"computeCapability\"");
+                + "engine sidecar: no \"format\", \"engineSha256\", \"tensorRtVersion\", \"gpuName\", "
+                + "\"computeCapability\"");
     }
 
     @Test
@@ -206,7 +270,7 @@ class ExportTritonCommandTest {
 
         CliRun run = exportTriton(fixed.toString(), "--out", repo.toString(), "--preferred-batch", "2",
                 "--max-queue-delay-us", "50");
-        CliRun plain = exportTriton(fixed.toString(), "--out", repo.toString(), "--max-batch", "0"); // the default
+        CliRun plain = exportTriton(fixed.toString(), "--out", repo.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly("trt4j: " + fixed + ": Triton cannot batch this engine "
