@@ -69,6 +69,7 @@ public final class Fp16Converter {
 
     /** Operators that read any element type and whose float inputs are therefore never cast. */
     private static final Set<String> ANY_INPUT_TYPE = Set.of("Shape", "Size", "Cast");
+    private static final Set<String> INTEGER_ACCUMULATORS = Set.of("MatMulInteger", "ConvInteger");
 
     /**
      * @param model      the converted model
@@ -255,6 +256,15 @@ public final class Fp16Converter {
                     }
                 }
             }
+            // An integer accumulator (MatMulInteger, ConvInteger: INT32 sums of INT8 products) exceeds FP16's range
+            // by design, dynamic quantization's MatMuls in every BERT layer among them: what reads its float Cast
+            // (the rescaling Mul) computes in FP32, so the Cast below stays FP32 too.
+            for (int i = 0; i < graph.getNodeCount(); i++) {
+                NodeProto n = graph.getNode(i);
+                if (n.getOpType().equals("Cast") && isIntegerAccumulator(index.producer(n.getInput(0)))) {
+                    index.consumers(n.getOutput(0)).forEach(u -> fp32[u.node()] = true);
+                }
+            }
             // A Cast to float stays FP32 unless an FP16 node reads it (decided in reverse, readers first).
             for (int i = graph.getNodeCount() - 1; i >= 0; i--) {
                 NodeProto n = graph.getNode(i);
@@ -276,6 +286,11 @@ public final class Fp16Converter {
                     halfConstants.add(t);
                 }
             }
+        }
+
+        private boolean isIntegerAccumulator(int node) {
+            return node >= 0 && INTEGER_ACCUMULATORS.contains(graph.getNode(node).getOpType())
+                    && GraphIndex.isDefaultDomain(graph.getNode(node).getDomain());
         }
 
         private List<String> constantNames() {

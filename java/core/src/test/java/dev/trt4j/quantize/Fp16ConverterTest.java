@@ -2,11 +2,13 @@ package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.ElementTypeInference;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -201,6 +203,37 @@ class Fp16ConverterTest {
         float[] expected = OrtRunner.runOnce(model, "x", x, new long[] {2, 4}, "y");
         float[] actual = OrtRunner.runOnce(Fp16Emulation.emulate(r.model()), "x", x, new long[] {2, 4}, "y");
         assertThat(actual).containsExactly(expected, within(2e-3f));
+    }
+
+    /**
+     * ONNX Runtime's dynamic quantization: x → DynamicQuantizeLinear → MatMulInteger (INT32 sums, here near 10⁶) →
+     * Cast → Mul by the scales. In FP16 the Cast would overflow to infinity; it and the Mul stay FP32.
+     */
+    @Test
+    void anIntegerAccumulatorsCastAndItsRescalingStayFp32() throws Exception {
+        byte[] weights = new byte[64 * 4];
+        java.util.Arrays.fill(weights, (byte) 127);
+        ModelProto model = new ModelBuilder("dynamic", 13).input("x", 2, 64).output("y")
+                .initializer("w_scale", new long[] {}, new float[] {0.01f})
+                .node("DynamicQuantizeLinear", "dql", List.of("x"), List.of("xq", "xs", "xz"))
+                .node("MatMulInteger", "mmi", List.of("xq", "wq", "xz"), List.of("acc"))
+                .node("Cast", "acc_cast", List.of("acc"), List.of("acc_f"), integer("to", DataType.FLOAT_VALUE))
+                .node("Mul", "scales", List.of("xs", "w_scale"), List.of("s"))
+                .node("Mul", "rescale", List.of("acc_f", "s"), List.of("r"))
+                .node("Relu", "relu", List.of("r"), List.of("y")).build();
+        model = model.toBuilder().setGraph(model.getGraph().toBuilder().addInitializer(TensorProto.newBuilder()
+                .setName("wq").addDims(64).addDims(4).setDataType(DataType.INT8_VALUE)
+                .setRawData(com.google.protobuf.ByteString.copyFrom(weights)))).build();
+        float[] x = ModelBuilder.uniform(8, 128, 0.5, 1.0);
+
+        Fp16Converter.Result r = new Fp16Converter().convert(model);
+
+        assertThat(r.fp32Nodes()).contains("acc_cast", "rescale").doesNotContain("relu");
+        assertThat(ElementTypeInference.castTarget(node(r.model(), "acc_cast"))).isEqualTo(DataType.FLOAT_VALUE);
+        float[] expected = OrtRunner.runOnce(model, "x", x, new long[] {2, 64}, "y");
+        float[] actual = OrtRunner.runOnce(Fp16Emulation.emulate(r.model()), "x", x, new long[] {2, 64}, "y");
+        assertThat(expected[0]).isGreaterThan(10f); // sums near 1.5·10⁶ (64 products of about 190 · 127), rescaled
+        assertThat(actual).containsExactly(expected, within(expected[0] * 2e-3f));
     }
 
     @Test
