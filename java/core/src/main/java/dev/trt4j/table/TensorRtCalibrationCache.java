@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -173,6 +174,21 @@ public final class TensorRtCalibrationCache {
         Provenance p = new Provenance(algorithm, Map.of(VERSION_PARAMETER, Integer.toString(version)), null, null,
                 null, unknown.trt4jVersion(), "TensorRT calibration cache " + source, unknown.createdAt());
         return new CalibrationTable(amax, p);
+    }
+
+    /**
+     * The tensors whose scale is not {@code amax / 127f} for any float32 amax, in file order. TensorRT and trt4j
+     * write scales that way, so theirs never are; a scale made otherwise changes in its last bit on a trip through
+     * a table, which keeps amax.
+     */
+    public List<String> scalesNoAmaxGives() {
+        List<String> names = new ArrayList<>();
+        scaleBitsByTensor.forEach((name, bits) -> {
+            if (Float.floatToRawIntBits(scaleOf(amaxOf(Float.intBitsToFloat(bits)))) != bits) {
+                names.add(name);
+            }
+        });
+        return names;
     }
 
     /** {@code TRT-<version>-<algorithm>}. */

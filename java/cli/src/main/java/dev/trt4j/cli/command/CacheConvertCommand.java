@@ -12,8 +12,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -56,6 +58,14 @@ public final class CacheConvertCommand implements Callable<Integer> {
             CalibrationTable table = input.cache().toTable(in.getFileName().toString());
             table.write(out);
             report(table.size(), "calibration table");
+            List<String> inexact = input.cache().scalesNoAmaxGives();
+            if (!inexact.isEmpty()) {
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("trt4j: warning: " + inexact.size() + " of " + table.size() + " scales in " + in
+                        + " are not amax / 127 for any float32 amax (first: '" + inexact.get(0) + "'), as TensorRT "
+                        + "and trt4j never write them; converted back, these scales move by one unit in the last place");
+                err.flush();
+            }
         } else {
             requireOutExtension(false);
             TensorRtCalibrationCache defaults = TensorRtCalibrationCache.fromTable(input.table());

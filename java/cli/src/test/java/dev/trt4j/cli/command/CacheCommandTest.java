@@ -106,6 +106,25 @@ class CacheCommandTest {
         assertThat(Files.readAllBytes(back)).isEqualTo(Files.readAllBytes(cache));
     }
 
+    /** 0x3b31e1c0 is no float32 amax's amax / 127f: the one kind of scale a table cannot carry exactly. */
+    @Test
+    void aScaleNoAmaxGivesIsNamedWhenTheCacheBecomesATable() throws Exception {
+        Path cache = write("odd.cache", "TRT-8601-EntropyCalibration2\nconv1: 3b31e1c0\nconv2: 3c010204\n");
+        Path json = dir.resolve("odd.json");
+        Path back = dir.resolve("back.cache");
+
+        CliRun toTable = CliRun.of("cache", "convert", cache.toString(), "--out", json.toString());
+        CliRun toCache = CliRun.of("cache", "convert", json.toString(), "--out", back.toString());
+
+        assertThat(toTable.exitCode()).isZero();
+        assertThat(toTable.errLines()).containsExactly("trt4j: warning: 1 of 2 scales in " + cache + " are not amax "
+                + "/ 127 for any float32 amax (first: 'conv1'), as TensorRT and trt4j never write them; converted back,"
+                + " these scales move by one unit in the last place");
+        assertThat(Files.readString(back)).isEqualTo("TRT-8601-EntropyCalibration2\nconv1: 3b31e1bf\n"
+                + "conv2: 3c010204\n");
+        assertThat(toCache.errLines()).isEmpty();
+    }
+
     @Test
     void tableToCacheTakesTheHeaderFromOptions() throws Exception {
         Path table = dir.resolve("t.json");
