@@ -19,7 +19,8 @@ import java.util.Set;
  * <p>Not thread-safe.
  */
 public final class AtomicFileSet implements AutoCloseable {
-    private record Staged(Path target, Path temporary) {
+    /** {@code target} as named (for messages), {@code file} what the rename replaces (a link followed). */
+    private record Staged(Path target, Path file, Path temporary) {
     }
 
     private final List<Staged> staged = new ArrayList<>();
@@ -42,14 +43,14 @@ public final class AtomicFileSet implements AutoCloseable {
      * @throws Trt4jException           if the temporary file cannot be created
      */
     public Path stage(Path target) {
-        Path absolute = target.toAbsolutePath().normalize();
+        Path absolute = AtomicFiles.finalTarget(target).normalize();
         if (!targets.add(absolute)) {
             throw new IllegalArgumentException(target + " is staged twice");
         }
         try {
             Path temporary = AtomicFiles.createSibling(absolute.getParent(), absolute.getFileName().toString());
             synchronized (this) {
-                staged.add(new Staged(target, temporary));
+                staged.add(new Staged(target, absolute, temporary));
             }
             return temporary;
         } catch (IOException e) {
@@ -67,7 +68,7 @@ public final class AtomicFileSet implements AutoCloseable {
             if (!Files.isRegularFile(s.temporary())) {
                 throw new IllegalStateException(s.target() + " was staged but not written");
             }
-            if (Files.isDirectory(s.target())) {
+            if (Files.isDirectory(s.file())) {
                 throw new Trt4jException(s.target() + ": cannot write: is a folder (nothing was written)");
             }
         }
@@ -82,7 +83,7 @@ public final class AtomicFileSet implements AutoCloseable {
         requireTargetsFree();
         for (Staged s : staged) {
             try {
-                AtomicFiles.moveIntoPlace(s.temporary(), s.target());
+                AtomicFiles.moveIntoPlace(s.temporary(), s.file());
             } catch (IOException e) {
                 throw new Trt4jException(s.target() + ": cannot write: " + AtomicFiles.reason(e), e);
             }

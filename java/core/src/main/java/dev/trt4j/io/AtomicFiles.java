@@ -47,7 +47,7 @@ public final class AtomicFiles {
 
     /** Streams content into {@code target} atomically, creating parent folders as needed. */
     public static void write(Path target, ContentWriter writer) {
-        Path absolute = target.toAbsolutePath();
+        Path absolute = finalTarget(target);
         Path dir = absolute.getParent();
         Path tmp = null;
         Thread cleanupOnExit = null;
@@ -81,6 +81,33 @@ public final class AtomicFiles {
                 deleteQuietly(tmp);
             }
         }
+    }
+
+    /**
+     * The file a write to {@code target} replaces, as an absolute path: a symbolic link is followed (the link stays,
+     * its file gets the new content, as an editor saving through it would do), since the rename would otherwise put
+     * a plain file where the link was.
+     *
+     * @throws Trt4jException if the target is a device, a pipe or a socket, which a rename would replace with a
+     *                        plain file ({@code --out /dev/null} would remove the device)
+     */
+    static Path finalTarget(Path target) {
+        Path path = target.toAbsolutePath();
+        for (int hops = 0; Files.isSymbolicLink(path); hops++) {
+            try {
+                if (hops == 40) {
+                    throw new Trt4jException(target + ": cannot write: too many levels of symbolic links");
+                }
+                path = path.getParent().resolve(Files.readSymbolicLink(path)).normalize();
+            } catch (IOException e) {
+                throw ReadFailure.of(target, "to follow its symbolic link", e);
+            }
+        }
+        if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
+            throw new Trt4jException(target + ": cannot write: not a regular file (a device, pipe or socket); name "
+                    + "a file to write");
+        }
+        return path;
     }
 
     private static void deleteQuietly(Path file) {
@@ -118,7 +145,7 @@ public final class AtomicFiles {
         if (Files.isDirectory(file)) {
             throw new Trt4jException(file + ": cannot write: is a folder");
         }
-        Path parent = file.toAbsolutePath().getParent();
+        Path parent = finalTarget(file).getParent();
         if (parent == null) {
             return;
         }

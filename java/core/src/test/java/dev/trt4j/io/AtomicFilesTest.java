@@ -43,6 +43,44 @@ class AtomicFilesTest {
         }
     }
 
+    /** A rename onto a link would replace the link with a plain file and leave the file it points at stale. */
+    @Test
+    void aSymbolicLinkIsWrittenThroughAndStaysALink() throws IOException {
+        Path file = Files.writeString(Files.createDirectories(dir.resolve("real")).resolve("table.json"), "old");
+        Path link = Files.createSymbolicLink(dir.resolve("link.json"), Path.of("real/table.json"));
+        Path chain = Files.createSymbolicLink(dir.resolve("chain.json"), Path.of("link.json"));
+
+        AtomicFiles.writeString(chain, "new");
+        AtomicFiles.requireFolderFor(link);
+
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.isSymbolicLink(chain)).isTrue();
+        assertThat(Files.readString(file)).isEqualTo("new");
+        try (AtomicFileSet set = new AtomicFileSet()) {
+            Files.writeString(set.stage(link), "newer");
+            set.commit();
+        }
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(Files.readString(file)).isEqualTo("newer");
+    }
+
+    /** {@code --out /dev/null} must not replace the device with a file (the rename would, even as root). */
+    @Test
+    void aPipeOrDeviceIsRefusedAndLeftInPlace() throws Exception {
+        Path fifo = dir.resolve("fifo.cache");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+
+        for (Path target : java.util.List.of(fifo, Path.of("/dev/null"))) {
+            assertThatThrownBy(() -> AtomicFiles.writeString(target, "x")).isInstanceOf(Trt4jException.class)
+                    .hasMessage(target + ": cannot write: not a regular file (a device, pipe or socket); name a file "
+                            + "to write");
+            assertThatThrownBy(() -> AtomicFiles.requireFolderFor(target)).hasMessageContaining("not a regular file");
+        }
+        assertThat(Files.isRegularFile(fifo)).isFalse();
+        assertThat(Files.exists(fifo)).isTrue();
+        assertThat(dir.toFile().list()).containsExactly("fifo.cache");
+    }
+
     @Test
     void aFailedWriteSaysWhyInWordsAndNamesTheTarget() throws IOException {
         Path file = Files.writeString(dir.resolve("plain.txt"), "x");
