@@ -50,13 +50,15 @@ public final class QdqQuantizer {
 
     /**
      * The activation tensors whose amax {@link #quantize} will need, named as in {@code model} (BatchNorm folding
-     * keeps the names), in graph order.
+     * keeps the names), in graph order; not the inputs read only by MatMuls quantized dynamically.
      *
      * @throws Trt4jException if an exclusion matches no node or only nodes not quantized anyway, or the model cannot
      *                        be quantized
      */
     public List<String> requiredActivations(ModelProto model) {
-        return List.copyOf(prepare(model).plan().activations().keySet());
+        Prepared p = prepare(model);
+        Set<String> dynamicInputs = dynamicOnlyInputs(p); // quantized at run time from their own range
+        return p.plan().activations().keySet().stream().filter(t -> !dynamicInputs.contains(t)).toList();
     }
 
     /**

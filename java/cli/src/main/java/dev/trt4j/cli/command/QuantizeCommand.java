@@ -87,6 +87,11 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    private static boolean producedByConv(ModelProto proto, String tensor) {
+        return proto.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().startsWith("Conv")
+                && n.getOutputList().contains(tensor));
+    }
+
     @Override
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
@@ -113,7 +118,9 @@ public final class QuantizeCommand implements Callable<Integer> {
             List<String> missing = quantizer.requiredActivations(proto).stream()
                     .filter(t -> !ranges.contains(t)).toList();
             if (!missing.isEmpty()) {
-                boolean ort = quantizer.config().target() == QuantizationTarget.ONNXRUNTIME_CPU;
+                // the CPU layout's extra tensors are Conv outputs, which only --all-tensors calibrates
+                boolean ort = quantizer.config().target() == QuantizationTarget.ONNXRUNTIME_CPU
+                        && missing.stream().anyMatch(t -> producedByConv(proto, t));
                 throw new Trt4jException(table + ": lacks " + missing.size() + " of the tensors "
                         + modelFile.getFileName() + " needs: " + abbreviate(missing)
                         + (ort ? " (--runtime onnxruntime-cpu also quantizes Conv outputs: calibrate with "

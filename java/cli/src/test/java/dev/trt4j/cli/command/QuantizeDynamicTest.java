@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.cli.CliRun;
 import dev.trt4j.cli.TestModels;
+import dev.trt4j.table.CalibrationTable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -44,6 +47,31 @@ class QuantizeDynamicTest {
         ModelProto written = ModelProto.parseFrom(Files.readAllBytes(out));
         assertThat(written.getGraph().getNodeList()).extracting(NodeProto::getOpType)
                 .containsExactly("DynamicQuantizeMatMul");
+    }
+
+    /** ONNX Runtime measures a dynamic MatMul's input on each run: the table needs no range for it. */
+    @Test
+    void aTableWithoutTheDynamicInputsRangeIsEnough() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        CalibrationTable full = CalibrationTable.read(table(model));
+        Map<String, Float> rest = new LinkedHashMap<>(full.amaxByTensor());
+        String input = ModelProto.parseFrom(Files.readAllBytes(model)).getGraph().getNode(0).getInput(0);
+        assertThat(rest.remove(input)).isNotNull();
+        rest.put("unrelated", 1f);
+        Path partial = dir.resolve("partial.table.json");
+        new CalibrationTable(rest, full.provenance()).write(partial);
+        Path out = dir.resolve("mm.dyn.onnx");
+
+        CliRun dynamic = CliRun.of("quantize", model.toString(), "--table", partial.toString(), "--runtime",
+                "onnxruntime-cpu", "--dynamic", "mm", "--out", out.toString());
+        CliRun isStatic = CliRun.of("quantize", model.toString(), "--table", partial.toString(), "--runtime",
+                "onnxruntime-cpu", "--out", dir.resolve("mm.static.onnx").toString());
+
+        assertThat(dynamic.exitCode()).as(dynamic.err()).isZero();
+        assertThat(out).exists();
+        assertThat(isStatic.exitCode()).isEqualTo(1);
+        assertThat(isStatic.errLines()).containsExactly("trt4j: " + partial + ": lacks 1 of the tensors mm.onnx "
+                + "needs: '" + input + "' (calibrate this model again, or use a table made for it)");
     }
 
     @Test
