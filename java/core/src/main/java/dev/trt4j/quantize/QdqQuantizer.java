@@ -197,7 +197,8 @@ public final class QdqQuantizer {
 
     /**
      * The labels of the MatMuls {@link QuantizationConfig#dynamic()} selects among those the plan quantizes with
-     * constant weights (second input), in graph order. A selected MatMul that an exclusion keeps in FP32 stays FP32.
+     * constant weights (second input), in graph order. A selected MatMul that an exclusion keeps in FP32 stays FP32;
+     * a selection of such MatMuls only is refused.
      *
      * @throws InvalidOptionException naming the first value of the selection that picks no MatMul with constant
      *                                weights at all
@@ -234,6 +235,14 @@ public final class QdqQuantizer {
                     && selects.test(index.node(i), label)) {
                 chosen.add(label);
             }
+        }
+        if (chosen.isEmpty()) {
+            // every selected MatMul is excluded (or not quantized): the two options contradict each other
+            List<String> values = new ArrayList<>(selection.nodes());
+            values.addAll(selection.opTypes());
+            values.addAll(selection.patterns());
+            throw new InvalidOptionException("the dynamic selection '" + String.join("', '", values) + "' picks only "
+                    + "MatMuls that an exclusion keeps in FP32, so it changes nothing; leave out one of the two");
         }
         return chosen;
     }

@@ -88,13 +88,17 @@ class DynamicMatMulTest {
     }
 
     @Test
-    void anExcludedMatMulStaysFloatEvenWhenChosen() {
+    void anExcludedMatMulStaysFloatEvenWhenChosenAndASelectionOfOnlySuchIsRefused() {
         ModelProto model = model();
-        ModelProto q = new QdqQuantizer(ort().excludeNode("mm3").dynamic(select(model, "mm3")).build())
+        ModelProto q = new QdqQuantizer(ort().excludeNode("mm3").dynamic(select(model, "MatMul")).build())
                 .quantize(model, Map.of("x", 2.5f)).model();
 
-        assertThat(nodes(q, "DynamicQuantizeMatMul")).isEmpty();
-        assertThat(nodes(q, "MatMul")).extracting(NodeProto::getName).contains("mm3");
+        assertThat(nodes(q, "DynamicQuantizeMatMul")).extracting(NodeProto::getName).containsExactly("mm");
+        assertThat(nodes(q, "MatMul")).extracting(NodeProto::getName).containsExactly("mm3");
+        assertThatThrownBy(() -> new QdqQuantizer(ort().excludeNode("mm3").dynamic(select(model, "mm3")).build())
+                .quantize(model, Map.of("x", 2.5f))).isInstanceOf(InvalidOptionException.class)
+                .hasMessage("the dynamic selection 'mm3' picks only MatMuls that an exclusion keeps in FP32, so it "
+                        + "changes nothing; leave out one of the two");
     }
 
     @Test

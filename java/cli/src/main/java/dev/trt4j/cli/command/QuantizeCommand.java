@@ -127,6 +127,11 @@ public final class QuantizeCommand implements Callable<Integer> {
                                 + "--all-tensors)" : " (calibrate this model again, or use a table made for it)"));
             }
             result = quantizer.quantize(proto, ranges.amaxByTensor());
+            if (result.report().quantizedNodes().isEmpty() && !result.report().excludedNodes().isEmpty()) {
+                throw new InvalidOptionException("--exclude keeps every quantizable node in FP32 ("
+                        + result.report().excludedNodes().size() + "), so the output would be the FP32 model; "
+                        + "exclude fewer");
+            }
         } catch (Trt4jException e) {
             if (e.getMessage().startsWith(table.toString())) {
                 throw e;

@@ -88,6 +88,11 @@ class QuantizeDynamicTest {
         assertThat(tensorRt.exitCode()).isEqualTo(2);
         assertThat(tensorRt.errLines()).containsExactly("trt4j: --dynamic is for --runtime onnxruntime-cpu, not "
                 + "tensorrt: TensorRT takes every INT8 range from the model");
+        CliRun both = CliRun.of("quantize", model.toString(), "--table", table.toString(), "--runtime",
+                "onnxruntime-cpu", "--dynamic", "mm", "--exclude", "mm", "--out", out.toString());
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.errLines()).containsExactly("trt4j: mm.onnx: the dynamic selection 'mm' picks only MatMuls "
+                + "that an exclusion keeps in FP32, so it changes nothing; leave out one of the two");
         assertThat(typo.exitCode()).isEqualTo(2);
         assertThat(typo.errLines()).singleElement().asString().startsWith("trt4j: mm.onnx: --dynamic 'nn'");
         assertThat(out).doesNotExist();

@@ -416,6 +416,14 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
+    void aWeightPercentileOfZeroIsRefused() throws IOException {
+        Path out = dir.resolve("pct0.onnx");
+        assertFailsWithOneLine(2, CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
+                out.toString(), "--weight-method", "percentile=0"), "--weight-method percentile must be above 0 (a "
+                + "weight range of 0 zeroes every weight), got 0", out);
+    }
+
+    @Test
     void exclusionThatMatchesNothingIsRefused() throws IOException {
         Path out = dir.resolve("errors-exclude").resolve("m.onnx");
         Files.createDirectories(out.getParent());
@@ -424,6 +432,11 @@ class QuantizeEvaluateCommandsTest {
                 out.toString(), "--exclude", "Conv@0", "--exclude", "conv_typo"),
                 model.getFileName() + ": --exclude 'conv_typo' matches no node name, operator type or node-name "
                         + "pattern", out);
+        // Excluding every layer is no partial quantization: the "quantized" model would be the FP32 one.
+        assertFailsWithOneLine(2, CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
+                out.toString(), "--exclude", "Conv", "--exclude", "MatMul"),
+                model.getFileName() + ": --exclude keeps every quantizable node in FP32 (54), so the output would be "
+                        + "the FP32 model; exclude fewer", out);
     }
 
     @Test
