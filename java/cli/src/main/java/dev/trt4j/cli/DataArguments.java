@@ -99,6 +99,20 @@ public final class DataArguments {
         return build(b);
     }
 
+    /**
+     * Checks what can be checked without the model, for a command whose samples are read only after other slow or
+     * unavailable work (an engine build reads them once TensorRT asks): negative counts, a {@code --data} path that
+     * does not exist, a tokenizer that does not load. A mistake there is then reported as such, first.
+     *
+     * @throws Trt4jException naming the option or file
+     */
+    public void requireValid() {
+        build(builder());
+        if (data != null && !Files.exists(data)) {
+            throw new Trt4jException(data + ": no such file or folder");
+        }
+    }
+
     /** The {@code --shapes} values in the order given (an engine build makes one optimization profile of each). */
     public List<String> shapes() {
         return List.copyOf(shapes);
@@ -260,11 +274,20 @@ public final class DataArguments {
      *                        ignore it
      */
     public DataOptions options(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        requireFitsModel(inputs, outputs);
+        return image.apply(forModel(options(), inputs, outputs));
+    }
+
+    /**
+     * Refuses options that shape samples this model never gets, which would be accepted and do nothing.
+     *
+     * @throws InvalidOptionException naming the option and the model's inputs
+     */
+    public void requireFitsModel(List<TensorSpec> inputs, List<TensorSpec> outputs) {
         if (tokenizer != null && !TextSource.readsTokenIds(inputs)) {
             throw new InvalidOptionException("--tokenizer " + tokenizer + ": the model has no input_ids input to "
                     + "tokenize text for; its inputs are " + inputs.stream().map(TensorSpec::name).toList());
         }
-        // Options that shape samples this model never gets would be accepted and do nothing.
         if (sequenceLength != 0 && !TextSource.readsTokenIds(inputs)) {
             throw new InvalidOptionException("--seq-len " + sequenceLength + ": the model has no input_ids input, "
                     + "so no text is tokenized for it; its inputs are "
@@ -275,7 +298,6 @@ public final class DataArguments {
                     + (TextSource.readsTokenIds(inputs) ? "tokenized text" : "seeded random data (give --data with a .txt of "
                     + "lines to render)"));
         }
-        return image.apply(forModel(options(), inputs, outputs));
     }
 
     private static DataOptions forModel(DataOptions options, List<TensorSpec> inputs, List<TensorSpec> outputs) {
@@ -305,6 +327,7 @@ public final class DataArguments {
      */
     public CalibrationDataSource openSamples(List<TensorSpec> inputs, List<TensorSpec> outputs,
                                              Map<String, long[]> fixedShapes) {
+        requireFitsModel(inputs, outputs);
         DataOptions.Builder b = builder();
         fixedShapes.forEach(b::fixedShape);
         DataOptions options = image.apply(forModel(build(b), inputs, outputs));

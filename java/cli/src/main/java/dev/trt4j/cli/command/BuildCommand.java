@@ -14,6 +14,7 @@ import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.Int8Mode;
 import dev.trt4j.engine.OptimizationProfiles;
 import dev.trt4j.engine.Precision;
+import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.stats.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -149,9 +150,16 @@ public final class BuildCommand implements Callable<Integer> {
         if (optimizationLevel != null) {
             request.optimizationLevel(optimizationLevel);
         }
+        EngineBuildRequest built = request.build();
+        samples.requireValid();
+        if (p == Precision.INT8 && samples.givesSamples()) {
+            // the samples are read only once TensorRT asks for them: a mistake in their options comes first
+            OnnxModel onnx = OnnxModel.load(model);
+            samples.requireFitsModel(onnx.inputs(), onnx.outputs());
+        }
         Path engine = out != null ? out : EngineBuild.defaultOutput(model, p);
         try (PassProgress progress = new PassProgress()) {
-            report(EngineBuild.run(request.build(), engine, builders, progress));
+            report(EngineBuild.run(built, engine, builders, progress));
         }
         return 0;
     }

@@ -92,6 +92,16 @@ class BuildCommandTest {
                 "c.cache", "--out", out)).isEqualTo("trt4j: give either --table or --cache, not both");
         assertThat(fails(2, "build", m, "--precision", "fp32", "--shapes", "x:2x4", "--feedback", "y=x", "--out",
                 out)).startsWith("trt4j: --feedback y=x: state is fed back only while trt4j computes INT8 ranges");
+        // the sample options too, though the samples are read only once TensorRT asks for them
+        assertThat(fails(2, "build", m, "--precision", "int8", "--shapes", "x:2x4", "--batch", "-1", "--out", out))
+                .isEqualTo("trt4j: --batch must not be negative (0 = automatic), got -1");
+        assertThat(fails(1, "build", m, "--precision", "int8", "--shapes", "x:2x4", "--data",
+                dir.resolve("absent").toString(), "--out", out)).isEqualTo("trt4j: " + dir.resolve("absent")
+                + ": no such file or folder");
+        Path lines = Files.writeString(dir.resolve("lines.txt"), "a line of text\n");
+        assertThat(fails(2, "build", m, "--precision", "int8", "--shapes", "x:2x4", "--data", lines.toString(),
+                "--seq-len", "64", "--out", out)).startsWith("trt4j: --seq-len 64: the model has no input_ids input");
+        Files.delete(lines);
         assertThat(list(dir)).containsExactly(model);
     }
 
@@ -118,12 +128,13 @@ class BuildCommandTest {
         assumeTrue(NativeLibraryLocator.system().find(NativeLibraryLocator.CUDA_DRIVER).isEmpty(),
                 "this machine has a CUDA driver");
         Path model = TestModels.relu(dir.resolve("relu.onnx"));
+        Path unreadable = Files.writeString(dir.resolve("samples.npy"), "not an array: reading it would fail");
         CliRun run = CliRun.of(Trt4jCommand.newCommandLine(), "build", model.toString(), "--precision", "int8",
-                "--calibrator", "entropy", "--shapes", "x:8x4", "--data", dir.resolve("absent.npy").toString(),
+                "--calibrator", "entropy", "--shapes", "x:8x4", "--data", unreadable.toString(),
                 "--out", dir.resolve("engines/relu.engine").toString());
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: CUDA driver: libcuda.so.1 not found");
-        assertThat(list(dir)).containsExactly(model);
+        assertThat(list(dir)).containsExactlyInAnyOrder(model, unreadable);
     }
 
     /** {@code build --data} hands TensorRT exactly the cache {@code calibrate --all-tensors} writes for the samples. */
