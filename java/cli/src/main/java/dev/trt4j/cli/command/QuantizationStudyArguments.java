@@ -18,6 +18,7 @@ import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.ModelEqualizer;
+import dev.trt4j.quantize.OperatorCheck;
 import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Mixin;
@@ -75,6 +76,9 @@ public final class QuantizationStudyArguments {
         }
         Path file = model != null ? model : DefaultModel.file();
         OnnxModel onnx = OnnxModel.load(file);
+        // before anything reads the graph's types: an unknown operator leaves its outputs untyped, which would be
+        // reported as a tensor that cannot be calibrated instead of as the operator ONNX Runtime refuses
+        OperatorCheck.require(onnx.proto(), file.getFileName().toString(), "the study runs every model in it");
         data.requireSequenceLengthFits(onnx);
         unsmoothed = NoSmoothOption.parse(onnx.proto(), file, noSmooth);
         return new StudiedModel(file, onnx, quantization.config(onnx.proto(), file));

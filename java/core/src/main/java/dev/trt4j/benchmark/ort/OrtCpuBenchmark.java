@@ -10,6 +10,7 @@ import dev.trt4j.benchmark.BenchmarkRequest;
 import dev.trt4j.benchmark.BenchmarkResult;
 import dev.trt4j.engine.Availability;
 import dev.trt4j.io.TemporaryFolder;
+import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.runtime.InputChecker;
 import dev.trt4j.tensor.HostTensor;
@@ -61,7 +62,7 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
         int threads = request.cpuThreads();
         OrtEnvironment env = OrtRuntime.environment();
         try (OrtSession.SessionOptions options = sessionOptions(threads)) {
-            try (OrtSession session = env.createSession(model, options)) {
+            try (OrtSession session = load(env, model, options)) {
                 return run(request, model, env, session, threads);
             }
         } catch (OrtException e) {
@@ -88,7 +89,7 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
             options.enableProfiling(dir.path().resolve("profile").toString());
             String written;
             int queries = request.timing().minIterations();
-            try (OrtSession session = env.createSession(model, options)) {
+            try (OrtSession session = load(env, model, options)) {
                 Feed feed = Feed.of(request, model, session);
                 try (OrtTimedInference inference = new OrtTimedInference(model, env, session, feed.inputs())) {
                     int warmUp = Math.max(1, request.timing().minWarmUpQueries());
@@ -137,9 +138,18 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
         }
     }
 
+    /** The session, or the load failure in the words every command uses (the node and operator refused). */
+    private static OrtSession load(OrtEnvironment env, String model, OrtSession.SessionOptions options) {
+        try {
+            return env.createSession(model, options);
+        } catch (OrtException e) {
+            throw new Trt4jException(model + ": ONNX Runtime cannot load the model: " + OrtErrorText.of(e.getMessage()),
+                    e);
+        }
+    }
+
     private static Trt4jException failure(String model, OrtException e) {
-        return new Trt4jException(model + ": ONNX Runtime: "
-                + String.valueOf(e.getMessage()).strip().lines().findFirst().orElse(""), e);
+        return new Trt4jException(model + ": ONNX Runtime: " + OrtErrorText.of(e.getMessage()), e);
     }
 
     private static BenchmarkResult run(BenchmarkRequest request, String model, OrtEnvironment env,
