@@ -164,6 +164,13 @@ public final class CalibrateCommand implements Callable<Integer> {
             }
             statistics = saved.statistics();
             statisticsOptions = saved.options();
+            // the hash ties the file to the model, not its tensor list, which may have been edited since
+            if (statistics.tensors().isEmpty()) {
+                throw new Trt4jException(statisticsFile + ": holds no tensors; there is nothing to calibrate");
+            }
+            statistics.tensors().keySet().stream().filter(t -> !onnx.hasTensor(t)).findFirst().ifPresent(t -> {
+                throw new Trt4jException(statisticsFile + ": tensor '" + t + "' is not in " + modelFile.getFileName());
+            });
         } else {
             // Saved statistics are checked by the methods themselves, in no time; a pass is worth checking first.
             MethodOptionCheck.refuseStartBinPastBins(specs, numBins);

@@ -1,5 +1,8 @@
 package dev.trt4j.cli.command;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.cli.CliRun;
 import dev.trt4j.cli.TestModels;
 import org.junit.jupiter.api.Test;
@@ -39,6 +42,23 @@ class CalibrateOutputsTest {
                 + "already collected, so --all-tensors, --num-bins would have no effect; drop them, or collect again "
                 + "without --statistics");
         assertThat(Files.exists(dir.resolve("c"))).isFalse();
+
+        // the model hash still matches after the tensor list was edited: the list itself is checked too
+        String json = Files.readString(statistics);
+        JsonNode root = new ObjectMapper().readTree(json);
+        String firstTensor = root.get("tensors").fieldNames().next();
+        Path renamed = Files.writeString(dir.resolve("renamed.json"), json.replace("\"" + firstTensor + "\"",
+                "\"no_such_tensor\""));
+        ((ObjectNode) root).putObject("tensors");
+        Path empty = Files.writeString(dir.resolve("empty.json"), root.toString());
+        for (var c : java.util.Map.of(renamed, "tensor 'no_such_tensor' is not in mm.onnx",
+                empty, "holds no tensors; there is nothing to calibrate").entrySet()) {
+            CliRun run = CliRun.of("calibrate", model.toString(), "--statistics", c.getKey().toString(), "--method",
+                    "max", "--out", dir.resolve("d").toString());
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.errLines()).containsExactly("trt4j: " + c.getKey() + ": " + c.getValue());
+        }
+        assertThat(Files.exists(dir.resolve("d"))).isFalse();
     }
 
     @Test
