@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Counts;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
@@ -133,6 +134,12 @@ public final class ConvertCommand implements Callable<Integer> {
         String fileName = modelFile.getFileName().toString();
         List<OperatorCheck.PluginNode> plugins = OperatorCheck.require(onnx.proto(), fileName,
                 fp16 && samples.givesSamples() ? "--data runs it in ONNX Runtime for FP16's range check" : null);
+        long modelOpset = OpsetUpgrade.defaultOpset(onnx.proto());
+        if (opset != null && modelOpset >= OpsetUpgrade.TARGET) {
+            // trt4j raises opsets, never lowers them: the step would write the model unchanged
+            throw new InvalidOptionException("--opset " + opset + ": " + fileName + " is at opset " + modelOpset
+                    + " already, which per-channel Q/DQ takes as it is; leave --opset out");
+        }
         long sourceOpset;
         ModelProto converted;
         Fp16Converter.Result half = null;

@@ -199,6 +199,13 @@ class ConvertCommandTest {
                 "--out", dir.resolve("o.onnx").toString());
         assertThat(withoutFp16.exitCode()).isNotZero();
         assertThat(withoutFp16.errLines().get(0)).isEqualTo("trt4j: --data checks FP16's range; it needs --fp16");
+        // the model is at opset 13: raising it would write it unchanged
+        CliRun alreadyThere = CliRun.of("convert", "--opset", "13", scaledLog.toString(), "--out",
+                dir.resolve("o.onnx").toString());
+        assertThat(alreadyThere.exitCode()).isEqualTo(2);
+        assertThat(alreadyThere.errLines()).containsExactly("trt4j: --opset 13: scaled-log.onnx is at opset 13 "
+                + "already, which per-channel Q/DQ takes as it is; leave --opset out");
+        assertThat(dir.resolve("o.onnx")).doesNotExist();
     }
 
     @Test
