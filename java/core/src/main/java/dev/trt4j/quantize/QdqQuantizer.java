@@ -92,6 +92,7 @@ public final class QdqQuantizer {
         Objects.requireNonNull(activationAmax, "activationAmax");
         Prepared p = prepare(model);
         Set<String> dynamicInputs = dynamicOnlyInputs(p);
+        List<String> zeroRanges = new ArrayList<>();
         for (Map.Entry<String, String> e : p.plan().readers().entrySet()) {
             if (dynamicInputs.contains(e.getKey())) {
                 continue;
@@ -105,6 +106,15 @@ public final class QdqQuantizer {
                 throw new Trt4jException("activation range of tensor '" + e.getKey() + "' is " + amax
                         + "; it must be finite and >= 0");
             }
+            if (amax / 127f == 0f) {
+                zeroRanges.add(e.getKey());
+            }
+        }
+        if (!zeroRanges.isEmpty()) {
+            // Right when the tensor was 0 on every sample; otherwise the table is wrong and the layer will be too.
+            LOG.warn("{} activation range(s) of 0 (first: '{}'): quantized with scale 1, a ±127 range, as "
+                    + "pytorch-quantization does; calibrate again if these tensors are not always 0",
+                    zeroRanges.size(), zeroRanges.get(0));
         }
         Map<String, Float> ranges = rescaled(activationAmax, p.rangeScales());
         if (!dynamicInputs.isEmpty()) {
