@@ -3,8 +3,8 @@ package dev.trt4j.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -33,6 +33,14 @@ public final class NestedHelpCommand implements CommandLine.IHelpCommandInitiali
 
     @Override
     public void run() {
+        // picocli lets a help command through with unknown options; they are still a typo to report
+        List<String> options = new ArrayList<>(self.getParseResult() == null ? List.of()
+                : self.getParseResult().unmatched());
+        names.stream().filter(n -> n.startsWith("-")).forEach(options::add);
+        if (!options.isEmpty()) {
+            throw new ParameterException(self, "help takes command names only, not '" + options.get(0) + "'; for "
+                    + "example: help cache show");
+        }
         CommandLine target = self.getParent();
         for (String name : names) {
             CommandLine sub = target.getSubcommands().get(name);

@@ -69,6 +69,18 @@ class Trt4jCommandTest {
         assertThat(run.out()).isEmpty();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"--bogus", "bench --bogus"})
+    void helpWithAnOptionIsAUsageErrorNotSilentlyIgnored(String args) {
+        List<String> all = new ArrayList<>(List.of("help"));
+        all.addAll(List.of(args.split(" ")));
+        CliRun run = CliRun.of(all.toArray(String[]::new));
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: Unknown option: '--bogus'");
+        assertThat(run.out()).isEmpty();
+    }
+
     @Test
     void evaluateWordsTheSharedEvaluationOptionsForItself() {
         // The options are declared once (EvaluationArguments); evaluate's wording comes from its resource bundle.
