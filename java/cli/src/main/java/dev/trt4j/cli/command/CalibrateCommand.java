@@ -274,7 +274,9 @@ public final class CalibrateCommand implements Callable<Integer> {
         w.printf("Calibrated %s on %s (%s): %s%n", modelFile.getFileName(), Counts.of(statistics.samples(), "sample"),
                 statistics.dataDescription(), Counts.of(statistics.tensors().size(), "tensor"));
         List<String> names = new ArrayList<>(statistics.tensors().keySet());
-        int width = Math.min(48, Math.max(6, names.stream().mapToInt(String::length).max().orElse(6)));
+        // the summary keeps its columns narrow; --full is for finding tensors, so it prints their whole names
+        int longest = names.stream().mapToInt(String::length).max().orElse(6);
+        int width = Math.max(6, full ? longest : Math.min(48, longest));
         StringBuilder header = new StringBuilder(String.format("%n%-" + width + "s", "tensor"));
         for (MethodSpec m : tables.keySet()) {
             header.append(String.format("  %14s", m.label()));

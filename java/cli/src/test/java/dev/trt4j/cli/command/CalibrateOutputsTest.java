@@ -61,6 +61,28 @@ class CalibrateOutputsTest {
         assertThat(Files.exists(dir.resolve("d"))).isFalse();
     }
 
+    /** The summary shortens long names to keep its columns; --full is for finding tensors and prints them whole. */
+    @Test
+    void fullPrintsWholeTensorNames() throws IOException {
+        String longName = "/encoder/layer.4/attention/output/dense/MatMul_output_0_output_quantized_cast_output";
+        ai.onnx.proto.OnnxMl.ModelProto relu = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
+                Files.readAllBytes(TestModels.relu(dir.resolve("relu.onnx"))));
+        ai.onnx.proto.OnnxMl.GraphProto.Builder g = relu.getGraph().toBuilder();
+        g.setInput(0, g.getInput(0).toBuilder().setName(longName));
+        g.setNode(0, g.getNode(0).toBuilder().setInput(0, longName));
+        Path model = Files.write(dir.resolve("long.onnx"), relu.toBuilder().setGraph(g).build().toByteArray());
+
+        CliRun summary = CliRun.of("calibrate", model.toString(), "--samples", "4", "--method", "max",
+                "--all-tensors", "--out", dir.resolve("s").toString());
+        CliRun full = CliRun.of("calibrate", model.toString(), "--samples", "4", "--method", "max",
+                "--all-tensors", "--full", "--out", dir.resolve("f").toString());
+
+        assertThat(summary.exitCode()).as(summary.err()).isZero();
+        assertThat(summary.out()).doesNotContain(longName).contains("…" + longName.substring(longName.length() - 47));
+        assertThat(full.exitCode()).as(full.err()).isZero();
+        assertThat(full.out().lines()).anyMatch(l -> l.startsWith(longName + "  "));
+    }
+
     @Test
     void aFileThatCannotBeWrittenLeavesNoneOfTheOthers() throws IOException {
         Path model = TestModels.matMul(dir.resolve("mm.onnx"));
