@@ -97,7 +97,23 @@ public final class EvaluateCommand implements Callable<Integer> {
         } else {
             print(w, result);
         }
+        warnAboutNonFiniteOutputs(result);
         return 0;
+    }
+
+    /**
+     * A NaN in a table of NaNs is easy to read past, and a script reading {@code --json} may not look: an output
+     * whose values are not all finite (FP16 overflow, a broken conversion) is named on stderr.
+     */
+    private void warnAboutNonFiniteOutputs(EvaluationResult result) {
+        PrintWriter err = spec.commandLine().getErr();
+        for (OutputComparison o : result.outputs()) {
+            if (Double.isNaN(o.cosine()) || Double.isNaN(o.maxAbsoluteError())) {
+                err.println("trt4j: warning: output '" + o.output() + "' holds NaN or infinite values on these "
+                        + "samples, so its comparison is NaN (an FP16 overflow in the candidate, for example)");
+            }
+        }
+        err.flush();
     }
 
     /** The samples: see {@link DataArguments#openForEvaluation(List, List)}. */

@@ -29,6 +29,26 @@ class EvaluateCommandTest {
                 + "space), but no output of the model is [N,steps,4]; its outputs are [y [batch,4]]");
     }
 
+    /** Acosh of the seeded data, below 1, is NaN: the table's NaNs are named on stderr too. */
+    @Test
+    void aCandidateComputingNanIsNamedInAWarning() throws IOException {
+        Path reference = TestModels.relu(dir.resolve("relu.onnx"));
+        ai.onnx.proto.OnnxMl.ModelProto relu = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(reference));
+        Path candidate = Files.write(dir.resolve("acosh.onnx"), relu.toBuilder().setGraph(relu.getGraph().toBuilder()
+                .setNode(0, relu.getGraph().getNode(0).toBuilder().setOpType("Acosh"))).build().toByteArray());
+
+        CliRun run = CliRun.of("evaluate", "--reference", reference.toString(), "--candidate", candidate.toString(),
+                "--samples", "8", "--json");
+        CliRun same = CliRun.of("evaluate", "--reference", reference.toString(), "--candidate", reference.toString(),
+                "--samples", "8");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).containsExactly("trt4j: warning: output 'y' holds NaN or infinite values on these "
+                + "samples, so its comparison is NaN (an FP16 overflow in the candidate, for example)");
+        assertThat(run.out()).contains("\"cosine\":\"NaN\"");
+        assertThat(same.errLines()).isEmpty();
+    }
+
     @Test
     void anUnknownTaskListsEveryValueTheOptionTakes() throws IOException {
         Path model = TestModels.matMul(dir.resolve("mm.onnx"));
