@@ -31,7 +31,9 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -148,6 +150,7 @@ public final class SensitivityCommand implements Callable<Integer> {
             report.write(files.stage("sensitivity.json"));
             files.commit();
         }
+        noteEarlierOutputs(folder, outputs);
 
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
@@ -165,6 +168,28 @@ public final class SensitivityCommand implements Callable<Integer> {
      * this run's own {@code --exclude} values, which the search never saw, then the layers it kept, most sensitive
      * first.
      */
+    /**
+     * Names, in one stderr line, the partial models, skip lists and tables an earlier run left in {@code folder} that
+     * this run did not rewrite: beside the new sensitivity.json they would pass for its results.
+     */
+    private void noteEarlierOutputs(Path folder, List<String> written) {
+        List<String> left;
+        try (var files = Files.list(folder)) {
+            left = files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.equals("skip-list.txt") || n.endsWith(".partial.int8.onnx")
+                            || n.endsWith(".table.json"))
+                    .filter(n -> !written.contains(n)).sorted().toList();
+        } catch (IOException e) {
+            return; // the results are written; this note is only a courtesy
+        }
+        if (!left.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: " + folder + " still holds " + String.join(", ", left) + " of an earlier run, which "
+                    + "this run did not write; delete them or use another --out");
+            err.flush();
+        }
+    }
+
     private String skipList(SensitivityReport report) {
         StringBuilder s = new StringBuilder();
         excludes().forEach(e -> s.append(e).append('\n'));

@@ -114,6 +114,19 @@ class SensitivityCommandTest {
         assertThat(run.out()).contains("| fragile (MatMul) |").contains("Written: " + out.resolve("sensitivity.json"));
         assertThat(out.resolve("skip-list.txt")).doesNotExist();
         assertThat(out.resolve("mlp.partial.int8.onnx")).doesNotExist();
+        assertThat(run.errLines()).isEmpty();
+
+        // a run with --target left its partial model there: beside the new ranking it is named, not passed over
+        CliRun withTarget = CliRun.of("sensitivity", model.toString(), "--method", "max", "--task", "none",
+                "--samples", "32", "--eval-samples", "32", "--shapes", "x:16x" + WIDTH, "--target", "0.01", "--out",
+                out.toString());
+        CliRun again = CliRun.of("sensitivity", model.toString(), "--method", "max", "--task", "none", "--samples",
+                "32", "--eval-samples", "32", "--shapes", "x:16x" + WIDTH, "--out", out.toString());
+        assertThat(withTarget.exitCode()).as(withTarget.err()).isZero();
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.errLines()).containsExactly("trt4j: " + out + " still holds max.table.json, "
+                + "mlp.partial.int8.onnx, skip-list.txt of an earlier run, which this run did not write; delete them "
+                + "or use another --out");
     }
 
     @Test
