@@ -3,6 +3,7 @@ package dev.trt4j.cli.command;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestModels;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.table.CalibrationTable;
@@ -92,6 +93,27 @@ class CompareCalibratorsReportCommandsTest {
         }
         assertThat(html).contains("ch_ppocr_mobile_v2.0_cls_infer.onnx").contains("percentile-99.99");
         assertThat(run.out()).startsWith("Report: " + report.resolve("index.html"));
+    }
+
+    /** Both files name their model by hash: one model's histograms beside another's ranking is named. */
+    @Test
+    void reportNamesASensitivityRankingOfAnotherModel() throws IOException {
+        Path mm = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path ranked = dir.resolve("mm-sensitivity");
+        CliRun sensitivity = CliRun.of("sensitivity", mm.toString(), "--method", "max", "--task", "none",
+                "--samples", "16", "--eval-samples", "16", "--shapes", "x:4x4", "--out", ranked.toString());
+        assertThat(sensitivity.exitCode()).as(sensitivity.err()).isZero();
+
+        CliRun run = CliRun.of("report", "--calibration", out.resolve("calibration").toString(), "--sensitivity",
+                ranked.resolve("sensitivity.json").toString(), "--out", dir.resolve("mixed-report").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: warning: "
+                + out.resolve("calibration") + " holds statistics of another model than " + ranked.resolve(
+                "sensitivity.json") + " ranks (mm.onnx; SHA-256 ");
+        CliRun alone = CliRun.of("report", "--sensitivity", ranked.resolve("sensitivity.json").toString(), "--out",
+                dir.resolve("ranking-report").toString());
+        assertThat(alone.errLines()).isEmpty();
     }
 
     @Test
