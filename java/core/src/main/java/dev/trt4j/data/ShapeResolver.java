@@ -16,8 +16,9 @@ import java.util.stream.Collectors;
 /**
  * Turns a model's input shapes, which may have dynamic dimensions, into the concrete shape of each batch a
  * data source delivers, and checks that data fits. The first dimension of every input is the batch
- * dimension. A dimension is taken from, in order: the user's fixed shape, the model, what the data or its
- * preprocessing sets; a dimension none of these sets is an error.
+ * dimension. A dimension is taken from, in order: the user's fixed shape, the model, another input's fixed shape
+ * for a dimension of the same symbolic name, what the data or its preprocessing sets; a dimension none of these
+ * sets is an error.
  *
  * <p>Messages start with the data source's name (usually its file) and name the input and both shapes.
  */
@@ -163,10 +164,13 @@ public final class ShapeResolver {
         long[] shape = new long[model.length];
         shape[0] = batchSize;
         for (int i = 1; i < model.length; i++) {
+            long shared = user == null && model[i] < 0 ? sharedDimension(input, i) : -1;
             if (user != null) {
                 shape[i] = user[i];
             } else if (model[i] >= 0) {
                 shape[i] = model[i];
+            } else if (shared > 0) {
+                shape[i] = shared;
             } else if (fallback != null && i < fallback.length && fallback[i] > 0) {
                 shape[i] = fallback[i];
             } else {
@@ -228,6 +232,27 @@ public final class ShapeResolver {
             sb.append('x').append(d >= 0 ? String.valueOf(d) : "N");
         }
         return sb.toString();
+    }
+
+    /**
+     * The size a fixed shape gives a dimension of the same symbolic name on another input, or -1. ONNX's
+     * {@code dim_param}: inputs that share one have one size, so {@code --shapes input_ids:4x16} settles BERT's
+     * attention_mask and token_type_ids [batch_size, sequence_length] too.
+     */
+    private long sharedDimension(TensorSpec input, int i) {
+        String name = input.dimNames().get(i);
+        if (name == null || name.isEmpty()) {
+            return -1;
+        }
+        for (TensorSpec other : inputs) {
+            long[] fixed = options.fixedShape(other.name());
+            for (int k = 0; fixed != null && k < fixed.length; k++) {
+                if (name.equals(other.dimNames().get(k))) {
+                    return fixed[k];
+                }
+            }
+        }
+        return -1;
     }
 
     private String names() {

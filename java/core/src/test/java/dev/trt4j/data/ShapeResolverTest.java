@@ -40,6 +40,23 @@ class ShapeResolverTest {
                         + "must be 1 to 2147483647");
     }
 
+    /** BERT's three inputs are all [batch_size, sequence_length]: one fixed shape settles the others. */
+    @Test
+    void aDimensionSharingAFixedInputsSymbolicNameTakesItsSize() {
+        List<String> names = java.util.Arrays.asList("batch_size", "sequence_length");
+        TensorSpec ids = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, names);
+        TensorSpec mask = new TensorSpec("attention_mask", ElementType.INT64, new long[] {-1, -1}, names);
+        TensorSpec unnamed = spec("extra", ElementType.INT64, -1, -1);
+
+        ShapeResolver r = new ShapeResolver("d", List.of(ids, mask, unnamed), DataOptions.builder()
+                .fixedShapes("input_ids:4x16").build());
+
+        assertThat(r.batchSize()).isEqualTo(4);
+        assertThat(r.batchShape(mask)).containsExactly(4, 16);
+        assertThatThrownBy(() -> r.batchShape(unnamed)).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("'extra' [?,?] has dynamic dimension 1");
+    }
+
     @Test
     void batchSizeTheModelCannotTakeIsAnError() {
         TensorSpec one = spec("x", ElementType.FLOAT32, 1, 3, 48, 192);
