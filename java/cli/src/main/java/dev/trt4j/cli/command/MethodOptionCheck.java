@@ -9,9 +9,9 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 /**
- * Checks {@code calibrate}'s method options against the chosen methods before the statistics pass, which can take
- * minutes: an option none of them reads, or a start bin the histograms will not have, would otherwise show only
- * after it (or never).
+ * Checks the method options of {@code calibrate} and {@code amax} against the chosen methods, before calibrate's
+ * statistics pass, which can take minutes: an option none of them reads, or a start bin the histograms will not
+ * have, would otherwise show only after it (or never).
  */
 final class MethodOptionCheck {
     /** The built-in methods that read each search option; max and percentile read none of them. */
