@@ -17,7 +17,8 @@ final class CalibrationCacheParser {
     }
 
     static TensorRtCalibrationCache parse(String text, String source) {
-        String[] lines = text.split("\n", -1);
+        // the byte-order mark some Windows editors write is not part of the header
+        String[] lines = (text.startsWith("\uFEFF") ? text.substring(1) : text).split("\n", -1);
         Integer version = null;
         String algorithm = null;
         Map<String, Integer> bits = new LinkedHashMap<>();

@@ -65,7 +65,8 @@ public final class JsonDocument {
      */
     public static JsonDocument parse(String text, String source) {
         try {
-            JsonNode root = MAPPER.readTree(text);
+            // the byte-order mark some Windows editors write is not part of the document
+            JsonNode root = MAPPER.readTree(text.startsWith("\uFEFF") ? text.substring(1) : text);
             if (root == null || root.isMissingNode()) {
                 throw new Trt4jException(source + ": is empty; expected a JSON document");
             }

@@ -76,6 +76,11 @@ public final class CacheConvertCommand implements Callable<Integer> {
                 } catch (IllegalArgumentException e) {
                     throw new ParameterException(spec.commandLine(), "--trt-version: " + e.getMessage());
                 }
+                if (version < 1000) {
+                    // NV_TENSORRT_VERSION starts at 1000 (1.0.0): a bare "10" means release 10, which it would not say
+                    throw new ParameterException(spec.commandLine(), "--trt-version " + trtVersion.strip() + ": "
+                            + "neither a release nor a version number; give e.g. 10.0 for TensorRT 10.0.0, or 100000");
+                }
             }
             TensorRtCalibrationCache cache = TensorRtCalibrationCache.fromTable(input.table(), version,
                     algorithm == null ? defaults.algorithm() : knownAlgorithm());

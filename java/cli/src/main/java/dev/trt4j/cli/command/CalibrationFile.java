@@ -36,6 +36,9 @@ record CalibrationFile(Path path, CalibrationTable table, TensorRtCalibrationCac
         } catch (IOException e) {
             throw ReadFailure.of(path, e);
         }
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // the byte-order mark some Windows editors write: not part of the content
+        }
         String start = text.stripLeading();
         if (start.startsWith("{")) {
             return requireTensors(new CalibrationFile(path, CalibrationTable.fromJson(text, path.toString()), null));

@@ -125,6 +125,38 @@ class CacheCommandTest {
         assertThat(toCache.errLines()).isEmpty();
     }
 
+    /** Windows editors may put a byte-order mark in front; it is not part of the header or the JSON. */
+    @Test
+    void aByteOrderMarkInFrontIsSkipped() throws Exception {
+        Path cache = write("bom.cache", "\uFEFF" + TRT_7000);
+        Path json = dir.resolve("plain.json");
+        assertThat(CliRun.of("cache", "convert", write("plain.cache", TRT_7000).toString(), "--out", json.toString())
+                .exitCode()).isZero();
+        Path bomJson = Files.writeString(dir.resolve("bom.json"), "\uFEFF" + Files.readString(json));
+
+        CliRun fromCache = CliRun.of("cache", "show", cache.toString());
+        CliRun fromTable = CliRun.of("cache", "show", bomJson.toString());
+
+        assertThat(fromCache.exitCode()).as(fromCache.err()).isZero();
+        assertThat(fromCache.out()).startsWith("TRT-7000-EntropyCalibration2: 8 tensors");
+        assertThat(fromTable.exitCode()).as(fromTable.err()).isZero();
+        assertThat(fromTable.out().lines().skip(1).toList()).isEqualTo(fromCache.out().lines().skip(1).toList());
+    }
+
+    @Test
+    void aBareMajorVersionIsRefusedRatherThanWrittenAsAVersionNumber() throws Exception {
+        Path table = dir.resolve("t.json");
+        new CalibrationTable(Map.of("x", 2f), Provenance.unknown()).write(table);
+        Path out = dir.resolve("x.cache");
+
+        CliRun run = CliRun.of("cache", "convert", table.toString(), "--out", out.toString(), "--trt-version", "10");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --trt-version 10: neither a release nor a version number; "
+                + "give e.g. 10.0 for TensorRT 10.0.0, or 100000");
+        assertThat(out).doesNotExist();
+    }
+
     @Test
     void tableToCacheTakesTheHeaderFromOptions() throws Exception {
         Path table = dir.resolve("t.json");
