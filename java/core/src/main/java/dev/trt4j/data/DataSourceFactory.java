@@ -158,6 +158,14 @@ public final class DataSourceFactory {
         return openTextSamples(textSamples(sentences, modelInputs, options), name, modelInputs, options);
     }
 
+    private static boolean holdsArrays(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.map(DataFiles::extension).anyMatch(e -> e.equals("npy") || e.equals("npz"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static CalibrationDataSource openFolder(Path folder, List<TensorSpec> modelInputs, DataOptions options) {
         Map<String, Long> kinds;
         try (Stream<Path> files = Files.list(folder)) {
@@ -169,7 +177,8 @@ public final class DataSourceFactory {
         }
         if (kinds.isEmpty()) {
             throw new Trt4jException(folder + ": no data files (expected .jpg/.jpeg/.png images, .raw/.bin files, "
-                    + ".wav audio or .txt files)");
+                    + ".wav audio or .txt files)" + (holdsArrays(folder) ? "; .npy and .npz files are read one at a "
+                    + "time: give one with --data (an .npy's first dimension counts the samples)" : ""));
         }
         if (kinds.size() > 1) {
             throw new Trt4jException(folder + ": mixes " + kinds.entrySet().stream()

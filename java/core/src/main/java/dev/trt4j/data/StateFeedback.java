@@ -141,9 +141,9 @@ public final class StateFeedback {
     public StateCarrier start(String model, List<TensorSpec> inputs, List<TensorSpec> outputs) {
         List<StateCarrier.Slot> slots = new ArrayList<>();
         for (Link link : links) {
-            TensorSpec out = find(outputs, link.output()).orElseThrow(() -> new Trt4jException(model
+            TensorSpec out = find(outputs, link.output()).orElseThrow(() -> new InvalidOptionException(model
                     + ": state link " + link + " names no model output (outputs: " + names(outputs) + ")"));
-            TensorSpec in = find(inputs, link.input()).orElseThrow(() -> new Trt4jException(model
+            TensorSpec in = find(inputs, link.input()).orElseThrow(() -> new InvalidOptionException(model
                     + ": state link " + link + " names no model input (inputs: " + names(inputs) + ")"));
             for (TensorSpec t : List.of(out, in)) {
                 if (t.type() != ElementType.FLOAT32) {

@@ -141,7 +141,13 @@ class DataSourceFactoryTest {
 
         Path empty = Files.createDirectory(dir.resolve("empty"));
         assertThatThrownBy(() -> DataSourceFactory.open(empty, List.of(CLS), TWO))
-                .isInstanceOf(Trt4jException.class).hasMessageStartingWith(empty + ": no data files");
+                .isInstanceOf(Trt4jException.class).hasMessageStartingWith(empty + ": no data files")
+                .message().doesNotContain(".npy");
+        Path arrays = Files.createDirectory(dir.resolve("arrays"));
+        Files.write(arrays.resolve("a.npy"), new byte[4]);
+        assertThatThrownBy(() -> DataSourceFactory.open(arrays, List.of(CLS), TWO))
+                .hasMessageEndingWith("; .npy and .npz files are read one at a time: give one with --data (an .npy's "
+                        + "first dimension counts the samples)");
 
         TensorSpec recDynamic = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, 48, -1}, null);
         Path raw = dir.resolve("r.raw");

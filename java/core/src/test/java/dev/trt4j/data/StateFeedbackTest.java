@@ -1,5 +1,6 @@
 package dev.trt4j.data;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
@@ -47,10 +48,11 @@ class StateFeedbackTest {
 
     @Test
     void linksMustNameFloatTensorsOfTheModelWithAtMostOneDynamicDimension() {
+        // a link the model cannot take is a mistake on the command line: exit code 2, as --shapes of no input
         assertThatThrownBy(() -> StateFeedback.parse(List.of("hN=state")).start("m.onnx", INPUTS, OUTPUTS))
-                .hasMessage("m.onnx: state link hN=state names no model output (outputs: y, stateN, count)");
+                .isInstanceOf(InvalidOptionException.class).hasMessage("m.onnx: state link hN=state names no model output (outputs: y, stateN, count)");
         assertThatThrownBy(() -> StateFeedback.parse(List.of("stateN=h")).start("m.onnx", INPUTS, OUTPUTS))
-                .hasMessage("m.onnx: state link stateN=h names no model input (inputs: x, state, ids)");
+                .isInstanceOf(InvalidOptionException.class).hasMessage("m.onnx: state link stateN=h names no model input (inputs: x, state, ids)");
         assertThatThrownBy(() -> StateFeedback.parse(List.of("count=state")).start("m.onnx", INPUTS, OUTPUTS))
                 .hasMessage("m.onnx: state link count=state: 'count' is INT64; fed-back state must be FLOAT32");
         List<TensorSpec> twoDynamic = List.of(spec("state", ElementType.FLOAT32, 2, -1, -1));
