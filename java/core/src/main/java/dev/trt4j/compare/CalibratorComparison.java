@@ -44,6 +44,7 @@ public final class CalibratorComparison {
     private final OnnxModel model;
     private final ComparisonSettings settings;
     private final CandidateEvaluator evaluator;
+    private final ProgressListener progress;
 
     /**
      * What a comparison produced.
@@ -63,9 +64,23 @@ public final class CalibratorComparison {
      * @param evaluator judges the quantized models
      */
     public CalibratorComparison(OnnxModel model, ComparisonSettings settings, CandidateEvaluator evaluator) {
+        this(model, settings, evaluator, ProgressListener.NONE);
+    }
+
+    private CalibratorComparison(OnnxModel model, ComparisonSettings settings, CandidateEvaluator evaluator,
+                                 ProgressListener progress) {
         this.model = Objects.requireNonNull(model, "model");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
+        this.progress = Objects.requireNonNull(progress, "progress");
+    }
+
+    /**
+     * This comparison, telling {@code progress} the samples of each statistics pass and each evaluation pass as they
+     * go (several passes, each from 0).
+     */
+    public CalibratorComparison withProgress(ProgressListener progress) {
+        return new CalibratorComparison(model, settings, evaluator.withProgress(progress), progress);
     }
 
     /**
@@ -130,7 +145,7 @@ public final class CalibratorComparison {
                                          LongFunction<CalibrationDataSource> calibration) {
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(model, tensors,
                 settings.statistics().withMaxSamples(samples));
-        ActivationStatistics s = collector.collect(() -> calibration.apply(samples), ProgressListener.NONE);
+        ActivationStatistics s = collector.collect(() -> calibration.apply(samples), progress);
         LOG.info("statistics of {} tensors over {} samples of {}", s.tensors().size(), s.samples(),
                 s.dataDescription());
         return s;

@@ -8,6 +8,7 @@ import dev.trt4j.evaluate.TaskKind;
 import dev.trt4j.evaluate.TaskMetric;
 import dev.trt4j.evaluate.TaskMetricFactory;
 import dev.trt4j.ort.OrtModelRunner;
+import dev.trt4j.stats.ProgressListener;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -46,6 +47,11 @@ public final class CandidateEvaluator {
             throw new IllegalArgumentException("passSize must be at least 1, got " + passSize);
         }
         this.passSize = passSize;
+    }
+
+    /** This evaluator, telling {@code progress} the samples of each pass over the data as they are judged. */
+    public CandidateEvaluator withProgress(ProgressListener progress) {
+        return new CandidateEvaluator(reference, task, options.withProgress(progress), passSize);
     }
 
     /** Candidates judged per pass over the data. */

@@ -8,6 +8,7 @@ import dev.trt4j.evaluate.OutputComparison;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.quantize.QuantizationResult;
+import dev.trt4j.stats.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -123,13 +124,23 @@ public final class SensitivityAnalysis {
 
     /** Quantizes each layer alone and ranks them, most sensitive first. */
     public Ranking rank() {
+        return rank(ProgressListener.NONE);
+    }
+
+    /**
+     * As {@link #rank()}, telling {@code progress} the layers measured so far (the fully quantized model counts as
+     * one), after every pass over the data.
+     */
+    public Ranking rank(ProgressListener progress) {
         List<String> layers = layers();
+        progress.progress(0, layers.size() + 1);
         EvaluationResult fullResult = evaluator.evaluate(new Candidate("all layers INT8", full.toByteArray()), data);
         TaskScore fullScore = TaskScore.of(fullResult);
         LOG.info("all {} layers INT8: {} {} (FP32 {})", layers.size(), fullScore.metric(), fullScore.candidate(),
                 fullScore.reference());
+        progress.progress(1, layers.size() + 1);
         List<LayerSensitivity> ranked = new ArrayList<>();
-        List<EvaluationResult> results = evaluateInPasses(layers.size(), i -> {
+        List<EvaluationResult> results = evaluateInPasses(layers.size(), progress, i -> {
             QuantizationConfig.Builder only = config.toBuilder();
             layers.stream().filter(l -> !l.equals(layers.get(i))).forEach(only::excludeNode);
             return new Candidate(layers.get(i), quantize(only.build()).toByteArray());
@@ -205,7 +216,8 @@ public final class SensitivityAnalysis {
     }
 
     /** Builds and judges {@code count} candidates, at most one pass's worth held in memory at a time. */
-    private List<EvaluationResult> evaluateInPasses(int count, IntFunction<Candidate> candidate) {
+    private List<EvaluationResult> evaluateInPasses(int count, ProgressListener progress,
+                                                    IntFunction<Candidate> candidate) {
         List<EvaluationResult> results = new ArrayList<>();
         int pass = evaluator.passSize();
         for (int from = 0; from < count; from += pass) {
@@ -215,6 +227,7 @@ public final class SensitivityAnalysis {
             }
             results.addAll(evaluator.evaluate(candidates, data));
             LOG.info("sensitivity: {} of {} layers measured", results.size(), count);
+            progress.progress(results.size() + 1, count + 1);
         }
         return results;
     }

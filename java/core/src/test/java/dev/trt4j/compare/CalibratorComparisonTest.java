@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Stream;
@@ -49,8 +50,18 @@ class CalibratorComparisonTest {
         CandidateEvaluator evaluator = new CandidateEvaluator(file, Optional.empty(), EvaluationOptions.defaults()
                 .withRunnerOptions(OrtRunnerOptions.defaults().withIntraOpThreads(2)), 8);
         outcome = new CalibratorComparison(model, settings, evaluator)
+                .withProgress((done, total) -> PROGRESS.add(new long[] {done, total}))
                 .run(split::calibration, () -> split.evaluation(settings.maxCalibrationSamples(), 48));
         report = outcome.report();
+    }
+
+    static final List<long[]> PROGRESS = new ArrayList<>();
+
+    /** Statistics passes count calibration samples, evaluation passes the 48 held-out ones; each ends full. */
+    @Test
+    void progressIsToldTheSamplesOfEveryPass() {
+        assertThat(PROGRESS).anyMatch(p -> p[0] == 32 && p[1] == 32).anyMatch(p -> p[0] == 48 && p[1] == 48);
+        assertThat(PROGRESS).allMatch(p -> p[0] <= p[1] || p[1] < 0);
     }
 
     /** Bias correction changes every candidate (not the ranges), and the report says it was applied. */

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,12 +55,25 @@ class SensitivityAnalysisTest {
     static Path dir;
     static SensitivityAnalysis analysis;
     static SensitivityAnalysis.Ranking ranking;
+    static final List<long[]> PROGRESS = new ArrayList<>();
 
     @BeforeAll
     static void rank() {
         Study study = Study.of(mlp(false), "mlp.onnx");
         analysis = new SensitivityAnalysis(study.model(), study.amax(), CONFIG, study.evaluator(), study.evaluation());
-        ranking = analysis.rank();
+        ranking = analysis.rank((done, total) -> PROGRESS.add(new long[] {done, total}));
+    }
+
+    /** The fully quantized model, then every layer: a bar that starts at 0 and ends full, never going back. */
+    @Test
+    void progressCountsTheFullModelAndEveryLayerUpToTheEnd() {
+        long total = analysis.layers().size() + 1;
+        assertThat(PROGRESS).allSatisfy(p -> assertThat(p[1]).isEqualTo(total));
+        assertThat(PROGRESS.get(0)[0]).isZero();
+        assertThat(PROGRESS.get(PROGRESS.size() - 1)[0]).isEqualTo(total);
+        for (int i = 1; i < PROGRESS.size(); i++) {
+            assertThat(PROGRESS.get(i)[0]).isGreaterThan(PROGRESS.get(i - 1)[0]);
+        }
     }
 
     /**

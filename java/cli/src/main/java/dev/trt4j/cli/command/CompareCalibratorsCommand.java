@@ -5,6 +5,7 @@ import dev.trt4j.calibration.CalibrationOutputs;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.compare.CalibratorComparison;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.ComparisonSettings;
@@ -119,10 +120,15 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             throw new InvalidOptionException(e.getMessage(), e);
         }
         QuantizationStudyArguments.Subject subject = study.subject(studied, split, folder);
-        CalibratorComparison comparison = new CalibratorComparison(subject.model(), settings,
-                study.evaluator(onnx));
-        CalibratorComparison.Outcome outcome = comparison.run(split::calibration,
-                study.evaluationData(split, settings.maxCalibrationSamples(), onnx));
+        CalibratorComparison.Outcome outcome;
+        // a statistics pass, then passes judging the methods' models (and the studies'), each shown from 0
+        try (ProgressReporter bar = json.enabled() ? ProgressReporter.silent() : ProgressReporter.start("Comparing",
+                -1)) {
+            CalibratorComparison comparison = new CalibratorComparison(subject.model(), settings,
+                    study.evaluator(onnx)).withProgress(bar::update);
+            outcome = comparison.run(split::calibration,
+                    study.evaluationData(split, settings.maxCalibrationSamples(), onnx));
+        }
 
         ComparisonReport report = outcome.report();
         String text = report.toMarkdown();

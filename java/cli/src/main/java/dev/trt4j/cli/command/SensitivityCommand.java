@@ -5,6 +5,7 @@ import dev.trt4j.calibration.AmaxTableCalculator;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.compare.CandidateCorrection;
 import dev.trt4j.compare.CandidateEvaluator;
 import dev.trt4j.compare.PartialQuantization;
@@ -132,7 +133,12 @@ public final class SensitivityCommand implements Callable<Integer> {
                 OrtRunnerOptions.defaults().withIntraOpThreads(study.threads()));
         SensitivityAnalysis analysis = new SensitivityAnalysis(quantized.proto(), amax, config, correction, evaluator,
                 evaluationData);
-        SensitivityAnalysis.Ranking ranking = analysis.rank();
+        SensitivityAnalysis.Ranking ranking;
+        // one model per layer, each judged on every held-out sample: minutes on a BERT
+        try (ProgressReporter bar = json.enabled() ? ProgressReporter.silent()
+                : ProgressReporter.start("Ranking layers", analysis.layers().size() + 1)) {
+            ranking = analysis.rank(bar::update);
+        }
         PartialQuantization partial = target == null ? null : analysis.keepWithin(target, ranking);
 
         var full = ranking.fullyQuantized();
