@@ -55,16 +55,66 @@ public final class BenchShapes {
             if (given == null && fallback != null && fallback.length == in.dims().length) {
                 given = fallback;
             }
-            long[] shape = resolve(model, in, batch, given);
+            resolved.put(in.name(), resolve(model, in, batch, given));
+        }
+        Map<String, Sized> named = sharedSizes(model, inputs, resolved);
+        for (TensorSpec in : inputs) {
+            long[] shape = resolved.get(in.name());
+            for (int i = 0; i < shape.length; i++) {
+                Sized s = in.sharedDimensionName(i) == null ? null : named.get(in.sharedDimensionName(i));
+                if (shape[i] < 0 && s != null) {
+                    shape[i] = s.size(); // the size another input's shape gives this dimension's symbolic name
+                }
+            }
+            if (shape.length > 0 && shape[0] < 0) {
+                shape[0] = 1; // an open batch no shape sets
+            }
             if (Arrays.stream(shape).anyMatch(d -> d < 0)) {
                 open.put(in, shape);
             }
-            resolved.put(in.name(), shape);
+            for (int i = 0; i < shape.length; i++) {
+                if (shape[i] == 0) {
+                    throw new InvalidOptionException(model + ": --shapes " + in.name() + ":" + text(shape) + ": "
+                            + "dimension " + i + " is 0, an empty tensor; there is nothing to time");
+                }
+            }
         }
         if (!open.isEmpty()) {
             throw openDimensions(model, open);
         }
         return resolved;
+    }
+
+    /** A size a symbolic dimension takes, and the input whose shape gives it. */
+    private record Sized(long size, String input) {
+    }
+
+    /**
+     * The size each symbolic dimension name (ONNX's {@code dim_param}) takes in the shapes so far. Inputs that share
+     * a name share its size, so two that disagree (BERT's input_ids at 16 tokens, its token_type_ids at 17) would
+     * only fail inside ONNX Runtime with a broadcast error.
+     *
+     * @throws InvalidOptionException naming both inputs and both sizes
+     */
+    private static Map<String, Sized> sharedSizes(String model, List<TensorSpec> inputs,
+                                                  Map<String, long[]> shapes) {
+        Map<String, Sized> named = new LinkedHashMap<>();
+        for (TensorSpec in : inputs) {
+            long[] shape = shapes.get(in.name());
+            for (int i = 0; i < shape.length; i++) {
+                String name = in.sharedDimensionName(i);
+                if (name == null || shape[i] < 0) {
+                    continue;
+                }
+                Sized first = named.putIfAbsent(name, new Sized(shape[i], in.name()));
+                if (first != null && first.size() != shape[i]) {
+                    throw new InvalidOptionException(model + ": inputs '" + first.input() + "' and '" + in.name()
+                            + "' share dimension '" + name + "', but their shapes give it " + first.size() + " and "
+                            + shape[i] + "; give both the same size");
+                }
+            }
+        }
+        return named;
     }
 
     /** One message for every input left open, so that the --shapes it suggests runs as given. */
@@ -104,8 +154,6 @@ public final class BenchShapes {
                         + in.shapeText() + ": its batch dimension is fixed to " + dims[0]);
             }
             shape[0] = batch;
-        } else if (shape[0] < 0) {
-            shape[0] = 1;
         }
         for (int i = 0; i < dims.length; i++) {
             if (dims[i] >= 0 && shape[i] != dims[i]) {

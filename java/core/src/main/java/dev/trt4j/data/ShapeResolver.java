@@ -240,14 +240,14 @@ public final class ShapeResolver {
      * attention_mask and token_type_ids [batch_size, sequence_length] too.
      */
     private long sharedDimension(TensorSpec input, int i) {
-        String name = input.dimNames().get(i);
-        if (name == null || name.isEmpty()) {
+        String name = input.sharedDimensionName(i);
+        if (name == null) {
             return -1;
         }
         for (TensorSpec other : inputs) {
             long[] fixed = options.fixedShape(other.name());
             for (int k = 0; fixed != null && k < fixed.length; k++) {
-                if (name.equals(other.dimNames().get(k))) {
+                if (name.equals(other.sharedDimensionName(k))) {
                     return fixed[k];
                 }
             }

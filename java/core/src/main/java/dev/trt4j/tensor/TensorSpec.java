@@ -74,6 +74,19 @@ public record TensorSpec(String name, ElementType type, long[] dims, List<String
         return true;
     }
 
+    /**
+     * The symbolic name of dynamic dimension {@code i} when it can name a size other inputs share: an identifier
+     * such as {@code sequence_length}, not the placeholders some exporters write for every unknown dimension
+     * ({@code ?}, {@code -1}); null otherwise.
+     */
+    public String sharedDimensionName(int i) {
+        String name = dims[i] < 0 ? dimNames.get(i) : null;
+        return name != null && IDENTIFIER.matcher(name).matches() ? name : null;
+    }
+
+    private static final java.util.regex.Pattern IDENTIFIER =
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+
     /** {@return the shape as text, dynamic dims by name or {@code ?}: {@code [batch,3,48,?]}} */
     public String shapeText() {
         StringBuilder sb = new StringBuilder("[");

@@ -35,6 +35,30 @@ class BenchShapesTest {
         assertThat(BenchShapes.resolve("m", List.of(FIXED), 1, Map.of()).get("x")).containsExactly(1, 3, 48, 192);
     }
 
+    /** BERT's three inputs are [batch_size, sequence_length]: one shape sets the others; disagreeing ones are named. */
+    @Test
+    void inputsSharingASymbolicDimensionShareItsSize() {
+        List<String> names = List.of("batch_size", "sequence_length");
+        TensorSpec ids = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, names);
+        TensorSpec types = new TensorSpec("token_type_ids", ElementType.INT64, new long[] {-1, -1}, names);
+
+        Map<String, long[]> one = BenchShapes.resolve("m", List.of(ids, types), 0,
+                Map.of("input_ids", new long[] {2, 16}));
+
+        assertThat(one.get("token_type_ids")).containsExactly(2, 16);
+        assertThatThrownBy(() -> BenchShapes.resolve("m", List.of(ids, types), 0, Map.of("input_ids",
+                new long[] {1, 16}, "token_type_ids", new long[] {1, 17}))).isInstanceOf(InvalidOptionException.class)
+                .hasMessage("m: inputs 'input_ids' and 'token_type_ids' share dimension 'sequence_length', but their "
+                        + "shapes give it 16 and 17; give both the same size");
+        assertThatThrownBy(() -> BenchShapes.resolve("m", List.of(ids, types), 0, Map.of("input_ids",
+                new long[] {2, 16}, "token_type_ids", new long[] {1, 16})))
+                .hasMessageContaining("share dimension 'batch_size', but their shapes give it 2 and 1");
+        assertThatThrownBy(() -> BenchShapes.resolve("cls.onnx", List.of(IMAGE), 1, Map.of("x",
+                new long[] {1, 3, 48, 0}))).isInstanceOf(InvalidOptionException.class)
+                .hasMessage("cls.onnx: --shapes x:1x3x48x0: dimension 3 is 0, an empty tensor; there is nothing to "
+                        + "time");
+    }
+
     @Test
     void everyMistakeIsOneLineNamingTheInput() {
         assertThatThrownBy(() -> BenchShapes.resolve("cls.onnx", List.of(IMAGE), 1, Map.of()))

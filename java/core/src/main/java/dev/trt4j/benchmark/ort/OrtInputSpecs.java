@@ -10,6 +10,7 @@ import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,10 @@ final class OrtInputSpecs {
             ElementType type = OrtSpecs.elementType(info.type).filter(FEEDABLE::contains)
                     .orElseThrow(() -> new Trt4jException(model + ": input '" + e.getKey() + "' is " + info.type
                             + "; a benchmark feeds FLOAT, FLOAT16, INT64 and INT32 inputs"));
-            specs.add(new TensorSpec(e.getKey(), type, info.getShape(), null));
+            // the symbolic names let one --shapes entry settle the inputs that share a dimension
+            String[] names = info.getDimensionNames();
+            specs.add(new TensorSpec(e.getKey(), type, info.getShape(),
+                    names == null || names.length != info.getShape().length ? null : Arrays.asList(names)));
         }
         return specs;
     }
