@@ -15,6 +15,7 @@ import dev.trt4j.evaluate.TaskMetricFactory;
 import dev.trt4j.evaluate.TaskResult;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +24,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -80,7 +82,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         dataArguments.requireSequenceLengthFits(candidate);
         try (OrtModelRunner ref = Evaluator.open(reference, opening);
              OrtModelRunner cand = Evaluator.open(candidate, opening);
-             CalibrationDataSource data = openData(ref)) {
+             CalibrationDataSource data = openData(ref, cand)) {
             EvaluationOptions options = evaluation.options(ref.inputs(), ref.outputs())
                     .withEmulateFp16(fp16Emulation).withFeedback(feedback.feedback());
             Optional<TaskMetric> metric = kind.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(), data,
@@ -117,8 +119,19 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     /** The samples: see {@link DataArguments#openForEvaluation(List, List)}. */
-    private CalibrationDataSource openData(OrtModelRunner ref) {
-        return dataArguments.openForEvaluation(feedback.dataInputs(ref.name(), ref.inputs(), ref.outputs()), ref.outputs());
+    private CalibrationDataSource openData(OrtModelRunner ref, OrtModelRunner cand) {
+        List<TensorSpec> inputs = new ArrayList<>();
+        for (TensorSpec in : ref.inputs()) {
+            // both models read the same batches: a size only the candidate fixes (convert --fix-shapes) binds them too
+            TensorSpec other = cand.inputs().stream().filter(c -> c.name().equals(in.name())).findFirst().orElse(in);
+            long[] dims = in.dims();
+            long[] fixed = other.dims();
+            for (int i = 0; i < dims.length && fixed.length == dims.length; i++) {
+                dims[i] = dims[i] < 0 && fixed[i] >= 0 ? fixed[i] : dims[i];
+            }
+            inputs.add(new TensorSpec(in.name(), in.type(), dims, in.dimNames()));
+        }
+        return dataArguments.openForEvaluation(feedback.dataInputs(ref.name(), inputs, ref.outputs()), ref.outputs());
     }
 
     private static void print(PrintWriter w, EvaluationResult r) {

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,6 +48,24 @@ class EvaluateCommandTest {
                 + "samples, so its comparison is NaN (an FP16 overflow in the candidate, for example)");
         assertThat(run.out()).contains("\"cosine\":\"NaN\"");
         assertThat(same.errLines()).isEmpty();
+    }
+
+    /** The batch comes from both models: a candidate fixed to batch 1 gets batches of 1 without --batch. */
+    @Test
+    void aCandidateWithAFixedBatchSetsTheBatchOfBoth() throws IOException {
+        Path reference = TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
+        Path fixed = dir.resolve("cls.fixed.onnx");
+        CliRun convert = CliRun.of("convert", reference.toString(), "--fix-shapes", "x:1x3x48x192", "--out",
+                fixed.toString());
+        assertThat(convert.exitCode()).as(convert.err()).isZero();
+
+        for (String[] pair : List.of(new String[] {reference.toString(), fixed.toString()},
+                new String[] {fixed.toString(), reference.toString()})) {
+            CliRun run = CliRun.of("evaluate", "--reference", pair[0], "--candidate", pair[1], "--samples", "4",
+                    "--json");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out()).contains("\"samples\":4");
+        }
     }
 
     @Test
