@@ -143,7 +143,13 @@ public final class Evaluator {
                 Map<String, HostTensor> actual = candidates.get(i).run(state.feed(batch), outputs);
                 state.keepAll(actual);
                 for (Map.Entry<String, OutputComparator> e : comparators.get(i).entrySet()) {
-                    e.getValue().add(expected.get(e.getKey()), actual.get(e.getKey()));
+                    try {
+                        e.getValue().add(expected.get(e.getKey()), actual.get(e.getKey()));
+                    } catch (Trt4jException mismatch) {
+                        // the comparator knows the output, not the files: name them, candidate first (the likely
+                        // culprit), reference after
+                        throw mismatch.prefixed(candidates.get(i).name() + " (against " + reference.name() + "): ");
+                    }
                 }
                 if (metric.isPresent()) {
                     tallies.get(i).add(batch, samples, expected, actual);

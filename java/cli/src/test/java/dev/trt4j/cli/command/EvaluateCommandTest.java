@@ -50,6 +50,22 @@ class EvaluateCommandTest {
         assertThat(same.errLines()).isEmpty();
     }
 
+    /** A shape mismatch names both files, the candidate first. */
+    @Test
+    void outputsOfDifferentShapesAreNamedWithBothModels() throws IOException {
+        Path reference = TestModels.relu(dir.resolve("relu.onnx"));
+        ai.onnx.proto.OnnxMl.ModelProto relu = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(reference));
+        Path candidate = Files.write(dir.resolve("sum.onnx"), relu.toBuilder().setGraph(relu.getGraph().toBuilder()
+                .setNode(0, relu.getGraph().getNode(0).toBuilder().setOpType("ReduceSum"))).build().toByteArray());
+
+        CliRun run = CliRun.of("evaluate", "--reference", reference.toString(), "--candidate", candidate.toString(),
+                "--samples", "8");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + candidate + " (against " + reference + "): output 'y' "
+                + "has shape [8,4] in the reference model but [1,1] in the candidate");
+    }
+
     /** The batch comes from both models: a candidate fixed to batch 1 gets batches of 1 without --batch. */
     @Test
     void aCandidateWithAFixedBatchSetsTheBatchOfBoth() throws IOException {
