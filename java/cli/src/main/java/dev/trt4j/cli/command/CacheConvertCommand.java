@@ -55,7 +55,7 @@ public final class CacheConvertCommand implements Callable<Integer> {
                         + "of a cache; " + in + " is already a cache and converts to a table");
             }
             requireOutExtension(true);
-            CalibrationTable table = input.cache().toTable(in.getFileName().toString());
+            CalibrationTable table = naming(in, () -> input.cache().toTable(in.getFileName().toString()));
             table.write(out);
             report(table.size(), "calibration table");
             List<String> inexact = input.cache().scalesNoAmaxGives();
@@ -68,7 +68,7 @@ public final class CacheConvertCommand implements Callable<Integer> {
             }
         } else {
             requireOutExtension(false);
-            TensorRtCalibrationCache defaults = TensorRtCalibrationCache.fromTable(input.table());
+            TensorRtCalibrationCache defaults = naming(in, () -> TensorRtCalibrationCache.fromTable(input.table()));
             int version = defaults.version();
             if (trtVersion != null) {
                 try {
@@ -88,6 +88,15 @@ public final class CacheConvertCommand implements Callable<Integer> {
             report(cache.scaleBitsByTensor().size(), cache.header() + " cache");
         }
         return 0;
+    }
+
+    /** {@code convert}'s result; a value the other format cannot hold is reported with the file it came from. */
+    private static <T> T naming(Path file, java.util.function.Supplier<T> convert) {
+        try {
+            return convert.get();
+        } catch (IllegalArgumentException e) {
+            throw new Trt4jException(file + ": " + e.getMessage(), e);
+        }
     }
 
     /**

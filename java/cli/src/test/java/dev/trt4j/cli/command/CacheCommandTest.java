@@ -143,6 +143,20 @@ class CacheCommandTest {
         assertThat(fromTable.out().lines().skip(1).toList()).isEqualTo(fromCache.out().lines().skip(1).toList());
     }
 
+    /** The largest float32 scale times 127 overflows: no table holds that range, and the error names the file. */
+    @Test
+    void aScaleNoTableCanHoldIsRefusedNamingTheFile() throws Exception {
+        Path cache = write("big.cache", "TRT-8601-EntropyCalibration2\nbig: 7f7fffff\n");
+        Path json = dir.resolve("big.json");
+
+        CliRun run = CliRun.of("cache", "convert", cache.toString(), "--out", json.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + cache + ": tensor 'big': amax must be finite and >= 0, "
+                + "got Infinity");
+        assertThat(json).doesNotExist();
+    }
+
     @Test
     void aBareMajorVersionIsRefusedRatherThanWrittenAsAVersionNumber() throws Exception {
         Path table = dir.resolve("t.json");
