@@ -146,6 +146,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         Path modelFile = defaultModel ? DefaultModel.file() : model;
         OnnxModel onnx = OnnxModel.load(modelFile);
         dataArguments.requireSequenceLengthFits(onnx);
+        noteQuantizedOperators(modelFile, onnx);
         Path folder = out != null ? out : Path.of("engines", stem(modelFile), "calibration");
         // each method's files too, before the statistics pass: a folder in the way would fail only the commit
         StagedWrites.requireWritable(folder, CalibrationOutputs.fileNames("",
@@ -206,6 +207,28 @@ public final class CalibrateCommand implements Callable<Integer> {
             return Files.exists(b) && Files.isSameFile(a, b);
         } catch (IOException e) {
             return false; // then the copy is written, which is right either way
+        }
+    }
+
+    /** Operators of a model that is quantized already (Q/DQ, or ONNX Runtime's dynamic and integer kernels). */
+    private static final Set<String> QUANTIZED_OPERATORS = Set.of("QuantizeLinear", "DequantizeLinear",
+            "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger", "QLinearConv", "QLinearMatMul",
+            "MatMulIntegerToFloat", "DynamicQuantizeMatMul");
+
+    /**
+     * Calibrating a quantized model works, but its ranges are those of the integer graph (an accumulator's cast, a
+     * dequantized weight), which quantize refuses: most likely the FP32 model was meant.
+     */
+    private void noteQuantizedOperators(Path modelFile, OnnxModel onnx) {
+        List<String> found = onnx.operatorCounts().entrySet().stream()
+                .filter(e -> QUANTIZED_OPERATORS.contains(e.getKey()))
+                .map(e -> e.getValue() + " " + e.getKey()).sorted().toList();
+        if (!found.isEmpty()) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: warning: " + modelFile.getFileName() + " is quantized already (" + String.join(", ",
+                    found) + "); its ranges describe that graph, which quantize does not take: calibrate the FP32 "
+                    + "model to quantize it");
+            err.flush();
         }
     }
 

@@ -61,6 +61,26 @@ class CalibrateOutputsTest {
         assertThat(Files.exists(dir.resolve("d"))).isFalse();
     }
 
+    /** A quantized model calibrates, with a warning: its ranges are the integer graph's, which quantize refuses. */
+    @Test
+    void calibratingAQuantizedModelWarnsThatItIsQuantizedAlready() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        CliRun fp32 = CliRun.of("calibrate", model.toString(), "--samples", "8", "--method", "max", "--out",
+                dir.resolve("fp32").toString());
+        Path int8 = dir.resolve("mm.int8.onnx");
+        CliRun quantize = CliRun.of("quantize", model.toString(), "--table",
+                dir.resolve("fp32/max.table.json").toString(), "--out", int8.toString());
+        CliRun again = CliRun.of("calibrate", int8.toString(), "--samples", "8", "--method", "max", "--all-tensors",
+                "--out", dir.resolve("int8").toString());
+
+        assertThat(fp32.errLines()).isEmpty();
+        assertThat(quantize.exitCode()).as(quantize.err()).isZero();
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.errLines()).singleElement().asString().startsWith("trt4j: warning: mm.int8.onnx is "
+                + "quantized already (").contains(" DequantizeLinear").endsWith("; its ranges describe that graph, "
+                + "which quantize does not take: calibrate the FP32 model to quantize it");
+    }
+
     /** The summary shortens long names to keep its columns; --full is for finding tensors and prints them whole. */
     @Test
     void fullPrintsWholeTensorNames() throws IOException {
