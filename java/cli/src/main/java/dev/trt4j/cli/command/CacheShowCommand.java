@@ -50,7 +50,8 @@ public final class CacheShowCommand implements Callable<Integer> {
             CalibrationTable table = input.table();
             table.amaxByTensor().forEach((name, amax) ->
                     rows.add(new Row(name, TensorRtCalibrationCache.scaleOf(amax), amax)));
-            title = "calibration table, method " + table.provenance().method();
+            String method = table.provenance().method();
+            title = "calibration table, " + (method == null ? "method unknown" : "method " + method);
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {

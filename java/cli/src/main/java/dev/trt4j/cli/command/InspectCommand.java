@@ -81,7 +81,7 @@ public final class InspectCommand implements Callable<Integer> {
         ObjectNode root = JsonOutput.object();
         root.put("model", s.path().toString());
         root.put("sha256", s.sha256());
-        root.put("producer", s.producer());
+        root.put("producer", s.producer().isEmpty() ? null : s.producer()); // the text report's "unknown"
         root.put("irVersion", s.irVersion());
         root.put("opset", s.opset());
         tensors(root.putArray("inputs"), s.inputs());

@@ -87,6 +87,7 @@ class CacheCommandTest {
         new CalibrationTable(amax, Provenance.unknown()).write(table);
 
         CliRun run = CliRun.of("cache", "show", table.toString());
+        assertThat(run.out().lines().toList().get(0)).isEqualTo("calibration table, method unknown: 1 tensor");
         assertThat(run.out().lines().toList().get(2).split("\\s+")).containsExactly("input_1:0", "1.0", "127.0");
     }
 

@@ -56,4 +56,15 @@ class InspectCommandTest {
         assertThat(run.errLines().get(0)).startsWith("trt4j: ").contains("nope.onnx");
         assertThat(run.out()).isEmpty();
     }
+
+    /** The text report says "unknown" where the model names no producer; --json says null, not "". */
+    @Test
+    void aModelWithoutAProducerHasANullProducerInJson(@TempDir Path dir) throws Exception {
+        Path model = dev.trt4j.cli.TestModels.relu(dir.resolve("relu.onnx"));
+        CliRun text = CliRun.of("inspect", model.toString());
+        CliRun json = CliRun.of("inspect", model.toString(), "--json");
+
+        assertThat(text.out()).contains("unknown (IR ");
+        assertThat(new ObjectMapper().readTree(json.out()).get("producer").isNull()).isTrue();
+    }
 }
