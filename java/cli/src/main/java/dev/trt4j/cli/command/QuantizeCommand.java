@@ -123,10 +123,17 @@ public final class QuantizeCommand implements Callable<Integer> {
                         && missing.stream().anyMatch(t -> producedByConv(proto, t));
                 throw new Trt4jException(table + ": lacks " + missing.size() + " of the tensors "
                         + modelFile.getFileName() + " needs: " + abbreviate(missing)
+                        + (ranges.provenance().modelSha256() == null ? "; it does not say which model it was made for"
+                                : "")
                         + (ort ? " (--runtime onnxruntime-cpu also quantizes Conv outputs: calibrate with "
                                 + "--all-tensors)" : " (calibrate this model again, or use a table made for it)"));
             }
             result = quantizer.quantize(proto, ranges.amaxByTensor());
+            if (ranges.provenance().modelSha256() == null) {
+                // only once the table has fit: a failure after it is one line, not a warning and the error
+                LOG.warn("{} does not say which model it was made for; using it for {}", table,
+                        modelFile.getFileName());
+            }
             if (result.report().quantizedNodes().isEmpty() && !result.report().excludedNodes().isEmpty()) {
                 throw new InvalidOptionException("--exclude keeps every quantizable node in FP32 ("
                         + result.report().excludedNodes().size() + "), so the output would be the FP32 model; "
@@ -235,9 +242,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         CalibrationTable t = file.isCache() ? file.cache().toTable(table.getFileName().toString()) : file.table();
         requireSigned8Bit(t.provenance().parameters());
         String madeFor = t.provenance().modelSha256();
-        if (madeFor == null) {
-            LOG.warn("{} does not say which model it was made for; using it for {}", table, onnx.path().getFileName());
-        } else if (!madeFor.equals(onnx.sha256()) && !force) {
+        if (madeFor != null && !madeFor.equals(onnx.sha256()) && !force) {
             throw new Trt4jException(table + ": made for model sha256 " + madeFor.substring(0, 12) + "… but "
                     + onnx.path().getFileName() + " is " + onnx.sha256().substring(0, 12) + "… (--force uses it "
                     + "anyway)");

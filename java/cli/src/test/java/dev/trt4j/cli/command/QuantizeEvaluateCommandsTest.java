@@ -415,6 +415,19 @@ class QuantizeEvaluateCommandsTest {
         return file;
     }
 
+    /** A table that names no model and lacks the model's tensors: the error says both, in one line. */
+    @Test
+    void aTableForNoKnownModelThatDoesNotFitSaysSo() throws IOException {
+        Path mm = TestModels.matMul(dir.resolve("unnamed-mm.onnx"));
+        Path table = dir.resolve("unnamed.table.json");
+        new CalibrationTable(Map.of("other", 1f), Provenance.unknown()).write(table);
+        Path out = dir.resolve("unnamed.int8.onnx");
+
+        assertFailsWithOneLine(1, CliRun.of("quantize", mm.toString(), "--table", table.toString(), "--out",
+                out.toString()), table + ": lacks 1 of the tensors unnamed-mm.onnx needs: 'x'; it does not say which "
+                + "model it was made for (calibrate this model again, or use a table made for it)", out);
+    }
+
     @Test
     void aWeightPercentileOfZeroIsRefused() throws IOException {
         Path out = dir.resolve("pct0.onnx");
