@@ -94,6 +94,10 @@ final class CalibrationTableJson {
         } catch (IllegalArgumentException e) {
             throw doc.error(path + ".hex", e.getMessage());
         }
+        if (!Float.isFinite(fromHex) || fromHex < 0) {
+            // no amax at all: one error, not a warning about the disagreement and then the error
+            throw doc.error(path + ".hex", hexText + " is " + fromHex + "; an amax must be finite and >= 0");
+        }
         if (decimal != null && Float.floatToRawIntBits(doc.float32(decimal, path + ".amax"))
                 != Float.floatToRawIntBits(fromHex)) {
             LOG.warn("{}: {}: amax {} and hex {} disagree; using the hex value {}", doc.source(), path,

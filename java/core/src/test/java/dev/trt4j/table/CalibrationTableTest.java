@@ -93,6 +93,8 @@ class CalibrationTableTest {
         assertReadError("{\"tensors\": {\"a\": {}}}", "tensors[\"a\"].amax: missing", "");
         assertReadError("{\"tensors\": {\"a\": {\"amax\": \"1.0\"}}}", "tensors[\"a\"].amax", "the string");
         assertReadError("{\"tensors\": {\"a\": {\"hex\": \"xyz\"}}}", "tensors[\"a\"].hex", "hexadecimal");
+        assertReadError("{\"tensors\": {\"a\": {\"amax\": 5, \"hex\": \"7fc00000\"}}}", "tensors[\"a\"].hex",
+                "7fc00000 is NaN; an amax must be finite and >= 0");
         assertReadError("{\"tensors\": {\"a\": {\"amax\": -1}}}", "tensors", "'a'");
         assertReadError("{\"tensors\": {\"a\": {\"amax\": 1e39}}}", "tensors[\"a\"].amax", "float32 range");
         assertReadError("{\"tensors\": {\"a\": {\"amax\": 1}, \"a\": {\"amax\": 2}}}", "not valid JSON", "'a'");
