@@ -3,6 +3,7 @@ package dev.trt4j.quantize;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import org.slf4j.Logger;
@@ -268,6 +269,18 @@ public final class QdqQuantizer {
                         + " node '" + GraphIndex.label(n, i) + "'); quantize the FP32 model");
             }
         }
+        // an FP16 model's activations are float16 tensors behind Casts, named otherwise than the FP32 model's
+        // ranges, and its weights would be quantized from float16 values
+        List<TensorProto> weights = new ArrayList<>(model.getGraph().getInitializerList());
+        model.getGraph().getNodeList().stream().filter(GraphIndex::isConstantNode)
+                .flatMap(n -> n.getAttributeList().stream()).filter(a -> a.hasT())
+                .forEach(a -> weights.add(a.getT()));
+        weights.stream().filter(t -> t.getDataType() == TensorProto.DataType.FLOAT16_VALUE).findFirst()
+                .ifPresent(t -> {
+                    throw new Trt4jException("model '" + modelName + "' is FP16 (it holds float16 weights"
+                            + (t.getName().isEmpty() ? "" : " such as '" + t.getName() + "'")
+                            + "); quantize the FP32 model");
+                });
         ModelProto current = withNodeNames(model);
         if (sourceOpset < MIN_QDQ_OPSET) {
             LOG.debug("raising opset of '{}' from {} to {}: QuantizeLinear needs {}", modelName, sourceOpset,

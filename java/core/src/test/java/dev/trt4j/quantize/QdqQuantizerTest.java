@@ -378,6 +378,17 @@ class QdqQuantizerTest {
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("already quantized");
     }
 
+    /** Its activations are float16 tensors behind Casts, which no FP32 table names: say what the model is. */
+    @Test
+    void anFp16ModelIsRefusedAsSuch() {
+        ModelProto model = TinyModels.matMul(13);
+        ModelProto half = new Fp16Converter().convert(model).model();
+
+        assertThatThrownBy(() -> new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(half))
+                .isInstanceOf(Trt4jException.class).hasMessageEndingWith("is FP16 (it holds float16 weights such as "
+                        + "'w'); quantize the FP32 model");
+    }
+
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
     void sameInputsGiveTheSameBytes(boolean weightsInConstants) throws Exception {
