@@ -101,4 +101,15 @@ class ModelEqualizerTest {
                         + "Mul by a constant, and no MatMul or Gemm with constant weights; nothing to equalize");
         assertThatThrownBy(() -> ModelEqualizer.withAlpha(-0.1)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aQuantizedModelIsRefusedAsSuch() {
+        ModelProto q = new QdqQuantizer(QuantizationConfig.defaults()).quantize(TinyModels.matMul(13),
+                java.util.Map.of("x", 1f)).model();
+
+        assertThatThrownBy(() -> ModelEqualizer.searchingAlpha().equalize(OnnxModel.fromProto(q,
+                Path.of("mm.int8.onnx")), FloatBatchSource.of("x", SHAPE, batches()), OrtRunnerOptions.defaults()))
+                .isInstanceOf(Trt4jException.class).hasMessage("mm.int8.onnx: is quantized already (QuantizeLinear "
+                        + "nodes); equalize the FP32 model, then calibrate and quantize the result");
+    }
 }

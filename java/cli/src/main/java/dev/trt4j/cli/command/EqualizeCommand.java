@@ -111,7 +111,8 @@ public final class EqualizeCommand implements Callable<Integer> {
             json.print(w, root);
         } else {
             w.printf("Equalized %s and smoothed the inputs of %s (%s) of %s → %s%n",
-                    Counts.of(result.equalized().size(), "depthwise Conv"), Counts.of(result.smoothed().size(), "MatMul"), describe(result.alphas(), fixedAlpha),
+                    Counts.of(result.equalized().size(), "depthwise Conv"), Counts.of(result.smoothed().size(),
+                            "MatMul"), describe(result.alphas(), fixedAlpha, result.gains().isEmpty()),
                     modelFile.getFileName(), out);
             w.flush();
         }
@@ -134,9 +135,12 @@ public final class EqualizeCommand implements Callable<Integer> {
         throw new InvalidOptionException("--alpha must be auto or a number in [0, 1], got '" + text + "'");
     }
 
-    private static String describe(Map<String, Double> alphas, OptionalDouble fixed) {
+    private static String describe(Map<String, Double> alphas, OptionalDouble fixed, boolean noneSearched) {
         if (fixed.isPresent()) {
             return "alpha " + fixed.getAsDouble();
+        }
+        if (noneSearched) {
+            return "alpha auto: no MatMul input searched";
         }
         if (alphas.isEmpty()) {
             return "alpha auto: no input gained from smoothing";
