@@ -59,7 +59,8 @@ class GpuCommandsWithoutDriverTest {
                 "x:2x4", "--out", out.toString());
         assertThat(r.exit).isEqualTo(1);
         assertThat(r.stderrLines).containsExactly(PREFIX
-                + "no TensorRT backend: trt4j-native: not on the class path; build trt4j with -Pgpu (see native/README.md)");
+                + "no TensorRT backend: trt4j-native: not on the class path; build trt4j with -Pgpu (see native/README.md)"
+                + "; this machine also lacks the CUDA driver (libcuda.so.1 not found; trt4j doctor says more)");
         assertNoOutputAndNoCrash(out.getParent().getParent());
     }
 

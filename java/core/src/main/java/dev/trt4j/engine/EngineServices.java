@@ -49,6 +49,10 @@ public final class EngineServices {
     }
 
     private static Trt4jException missing() {
-        return new Trt4jException("no TensorRT backend: " + MissingComponent.nativeModule().line());
+        // rebuilding with -Pgpu would only reveal the next missing piece: name the driver too when it is absent
+        boolean noDriver = NativeLibraryLocator.system().find(NativeLibraryLocator.CUDA_DRIVER).isEmpty();
+        return new Trt4jException("no TensorRT backend: " + MissingComponent.nativeModule().line()
+                + (noDriver ? "; this machine also lacks the CUDA driver (" + NativeLibraryLocator.CUDA_DRIVER
+                + " not found; trt4j doctor says more)" : ""));
     }
 }
