@@ -30,13 +30,18 @@ class EvaluateCommandTest {
                 + "space), but no output of the model is [N,steps,4]; its outputs are [y [batch,4]]");
     }
 
+    /** {@code model}, a one-node graph, with that node's operator replaced by {@code op}, written to {@code file}. */
+    private static Path withOperator(Path model, String op, Path file) throws IOException {
+        ai.onnx.proto.OnnxMl.ModelProto m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model));
+        return Files.write(file, m.toBuilder().setGraph(m.getGraph().toBuilder()
+                .setNode(0, m.getGraph().getNode(0).toBuilder().setOpType(op))).build().toByteArray());
+    }
+
     /** Acosh of the seeded data, below 1, is NaN: the table's NaNs are named on stderr too. */
     @Test
     void aCandidateComputingNanIsNamedInAWarning() throws IOException {
         Path reference = TestModels.relu(dir.resolve("relu.onnx"));
-        ai.onnx.proto.OnnxMl.ModelProto relu = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(reference));
-        Path candidate = Files.write(dir.resolve("acosh.onnx"), relu.toBuilder().setGraph(relu.getGraph().toBuilder()
-                .setNode(0, relu.getGraph().getNode(0).toBuilder().setOpType("Acosh"))).build().toByteArray());
+        Path candidate = withOperator(reference, "Acosh", dir.resolve("acosh.onnx"));
 
         CliRun run = CliRun.of("evaluate", "--reference", reference.toString(), "--candidate", candidate.toString(),
                 "--samples", "8", "--json");
@@ -54,9 +59,7 @@ class EvaluateCommandTest {
     @Test
     void outputsOfDifferentShapesAreNamedWithBothModels() throws IOException {
         Path reference = TestModels.relu(dir.resolve("relu.onnx"));
-        ai.onnx.proto.OnnxMl.ModelProto relu = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(reference));
-        Path candidate = Files.write(dir.resolve("sum.onnx"), relu.toBuilder().setGraph(relu.getGraph().toBuilder()
-                .setNode(0, relu.getGraph().getNode(0).toBuilder().setOpType("ReduceSum"))).build().toByteArray());
+        Path candidate = withOperator(reference, "ReduceSum", dir.resolve("sum.onnx"));
 
         CliRun run = CliRun.of("evaluate", "--reference", reference.toString(), "--candidate", candidate.toString(),
                 "--samples", "8");
