@@ -1,5 +1,6 @@
 package dev.trt4j.cli;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.data.StateFeedback;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Option;
@@ -33,6 +34,13 @@ public final class StateFeedbackArguments {
     public List<TensorSpec> dataInputs(String model, List<TensorSpec> inputs, List<TensorSpec> outputs) {
         StateFeedback links = feedback();
         links.start(model, inputs, outputs);
-        return links.dataInputs(inputs);
+        List<TensorSpec> fromData = links.dataInputs(inputs);
+        if (fromData.isEmpty() && !inputs.isEmpty()) {
+            // otherwise the data source would say the model has no inputs, which it has
+            throw new InvalidOptionException(model + ": --feedback feeds every input of the model ("
+                    + String.join(", ", inputs.stream().map(TensorSpec::name).toList()) + "); the data must feed at "
+                    + "least one");
+        }
+        return fromData;
     }
 }

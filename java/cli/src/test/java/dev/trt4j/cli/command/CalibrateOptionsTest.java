@@ -47,6 +47,21 @@ class CalibrateOptionsTest {
         assertThat(out).doesNotExist();
     }
 
+    /** Feeding back the only input leaves the data nothing to feed: said as such, not as a model without inputs. */
+    @Test
+    void feedbackOfEveryInputIsAUsageError() throws IOException {
+        Path model = TestModels.relu(dir.resolve("relu.onnx"));
+        Path out = dir.resolve("cal");
+
+        CliRun run = CliRun.of("calibrate", model.toString(), "--all-tensors", "--feedback", "y=x", "--out",
+                out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: " + model + ": --feedback feeds every input of the model "
+                + "(x); the data must feed at least one");
+        assertThat(out).doesNotExist();
+    }
+
     @Test
     void anOptionNoChosenMethodReadsIsRefused() throws IOException {
         Path model = TestModels.matMul(dir.resolve("mm.onnx"));
