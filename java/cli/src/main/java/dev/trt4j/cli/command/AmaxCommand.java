@@ -107,7 +107,17 @@ public final class AmaxCommand implements Callable<Integer> {
                     + "--tensor files hold one tensor already");
         }
         TensorStatistics statistics = input.histogram != null ? fromHistogram(calibrator) : collect();
-        float amax = calibrator.computeAmax(statistics, options);
+        float amax;
+        try {
+            amax = calibrator.computeAmax(statistics, options);
+        } catch (CalibrationException e) {
+            // a histogram file is one tensor named after the file: say "h.json:", not "tensor 'h.json':"
+            String prefix = "tensor '" + statistics.name() + "': ";
+            if (input.histogram != null && name == null && e.getMessage().startsWith(prefix)) {
+                throw new Trt4jException(input.histogram + ": " + e.getMessage().substring(prefix.length()), e);
+            }
+            throw e;
+        }
         if (json.enabled()) {
             ObjectNode node = JsonOutput.putFloat(JsonOutput.object(), "amax", amax);
             node.put("hex", FloatBits.hex8(amax));

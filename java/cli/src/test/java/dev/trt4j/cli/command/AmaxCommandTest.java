@@ -171,6 +171,18 @@ class AmaxCommandTest {
         assertThat(run.out()).isEmpty();
     }
 
+    /** A histogram file is one tensor named after the file: the error names the file, not "tensor 'h.json'". */
+    @Test
+    void aHistogramTheMethodCannotUseIsNamedAsAFile() throws Exception {
+        Path h = dir.resolve("small.json");
+        Files.writeString(h, "{\"counts\": [1, 2], \"edges\": [0, 1, 2]}");
+
+        CliRun run = CliRun.of("amax", "--method", "entropy", "--histogram", h.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: " + h + ": the entropy method needs ");
+    }
+
     @Test
     void userErrorsAreASingleLine() throws Exception {
         String ok = npy("ok.npy", 1f, 2f);
