@@ -74,7 +74,11 @@ final class CalibrationCacheParser {
         return new Trt4jException(source + ":" + line + ": " + problem);
     }
 
+    /** The line as a one-line message can show it: control characters (NULs of a binary file) escaped, cut at 60. */
     private static String abbreviate(String line) {
-        return line.length() <= 60 ? line : line.substring(0, 57) + "...";
+        StringBuilder shown = new StringBuilder();
+        line.chars().forEach(c -> shown.append(Character.isISOControl(c) ? String.format("\\u%04x", c)
+                : String.valueOf((char) c)));
+        return shown.length() <= 60 ? shown.toString() : shown.substring(0, 57) + "...";
     }
 }

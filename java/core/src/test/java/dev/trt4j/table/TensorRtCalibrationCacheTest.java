@@ -138,6 +138,8 @@ class TensorRtCalibrationCacheTest {
         assertError("TRT-7000-EntropyCalibration2\n: 3f800000\n", "bad.cache:2: ", "tensor name");
         assertError("{\"format\": \"trt4j.calibration-table\"}\n", "bad.cache:1: ", "header");
         assertError("\n\n", "bad.cache: ", "empty");
+        // a NUL of a binary file stays out of the terminal: the message shows it escaped
+        assertError("TRT-7000-EntropyCalibration2\n\0\0x\n", "bad.cache:2: ", "found '\\u0000\\u0000x'");
     }
 
     private static void assertError(String text, String prefix, String fragment) {
