@@ -20,7 +20,8 @@ import java.util.Arrays;
 /**
  * One input or output of an execution context: a direct buffer plus the ONNX Runtime tensor over it. ONNX Runtime
  * reads inputs from and writes pinned outputs into the buffer without copying; the tensor is made again only when
- * the shape changes, so repeated runs at one shape allocate nothing here. The buffer only grows. Not thread-safe;
+ * the shape changes, so repeated runs at one shape allocate nothing here. The buffer only grows (to the largest
+ * request seen); a request beyond the JVM's direct-memory limit fails with a {@link Trt4jException}. Not thread-safe;
  * closed by its owner (an execution context, or a runner reading outputs in place).
  */
 public final class DirectTensor implements AutoCloseable {
@@ -66,7 +67,15 @@ public final class DirectTensor implements AutoCloseable {
                     + " exceeds 2 GiB");
         }
         if (storage.capacity() < byteCount) {
-            storage = ByteBuffer.allocateDirect((int) byteCount).order(ByteOrder.nativeOrder());
+            storage = ByteBuffer.allocateDirect(0); // the old buffer is garbage before the larger one is asked for
+            try {
+                storage = ByteBuffer.allocateDirect((int) byteCount).order(ByteOrder.nativeOrder());
+            } catch (OutOfMemoryError e) {
+                // the JVM's direct-memory limit, not the heap: this request is too large, the service is not broken
+                throw new Trt4jException(model + ": tensor '" + name + "' of shape " + Arrays.toString(newShape)
+                        + " needs " + byteCount + " bytes of direct memory, more than the JVM may reserve now "
+                        + "(-XX:MaxDirectMemorySize); send a smaller batch", e);
+            }
         }
         bytes = storage.duplicate().clear().limit((int) byteCount).slice().order(ByteOrder.nativeOrder());
         shape = newShape.clone();

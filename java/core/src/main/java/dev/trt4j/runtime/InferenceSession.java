@@ -89,10 +89,19 @@ public final class InferenceSession implements AutoCloseable {
      * @throws Trt4jException when no backend fits, the backend is unavailable, or the file cannot be loaded
      */
     public static InferenceSession open(Path file, InferenceOptions options) {
-        InferenceBackend backend = InferenceBackends.select(file, options.backend());
-        // a wrong path is named as such, not hidden behind a backend that cannot run here (no GPU)
+        // a wrong path is named as such, not hidden behind the backend choice (by the file's name) or a backend
+        // that cannot run here (no GPU)
         if (Files.isDirectory(file)) {
             throw new Trt4jException(file + ": is a folder, expected a file");
+        }
+        InferenceBackend backend;
+        try {
+            backend = InferenceBackends.select(file, options.backend());
+        } catch (Trt4jException unknownKind) {
+            if (!Files.exists(file)) {
+                throw new Trt4jException(file + ": no such file", unknownKind);
+            }
+            throw unknownKind;
         }
         if (!Files.isRegularFile(file)) {
             throw new Trt4jException(file + ": no such " + (backend.name().equals(EngineRuntimeBackend.NAME)
@@ -152,7 +161,9 @@ public final class InferenceSession implements AutoCloseable {
      * Runs one query and hands its outputs to {@code reader} while the context is held; nothing is copied unless the
      * reader copies. The outputs refuse to be read once the reader has returned ({@link IllegalStateException}).
      *
-     * @throws Trt4jException when the inputs do not fit or the backend fails
+     * @throws Trt4jException when the inputs do not fit (inputs sharing a symbolic dimension must agree on it), the
+     *                        backend fails, or the thread is interrupted while waiting for a free context
+     * @throws NullPointerException when an input's tensor is null
      * @throws IllegalStateException after {@link #close()}
      */
     public <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader) {
@@ -201,7 +212,9 @@ public final class InferenceSession implements AutoCloseable {
      * {@link #run(Map, OutputReader)} on one of the session's own threads. The future completes on trt4j's pool of
      * completion threads: stages chained on it never hold up, or wait for, the session's threads (with one context a
      * stage that waited for another request on the thread that has to run it would wait forever). Failures arrive
-     * through the future: a closed session's with {@link IllegalStateException}, the run's with its exception.
+     * through the future: a closed session's with {@link IllegalStateException}, the run's with its exception. The
+     * inputs' arrays are read when the request runs, not copied now: leave them unchanged until the future completes.
+     * Cancelling the future does not stop a request already running.
      *
      * @throws IllegalStateException when called from an {@link OutputReader} of this session
      */

@@ -134,7 +134,7 @@ class InferenceSessionTest {
     }
 
     @Test
-    void badInputsAreOneLineErrors() {
+    void badInputsAreOneLineErrors() throws java.io.IOException {
         assertThatThrownBy(() -> session.run(Map.of("image", HostTensor.ofFloats(new long[] {1}, new float[1]))))
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("unknown input 'image'; inputs are [x]");
         assertThatThrownBy(() -> session.run(Map.of("x", HostTensor.ofFloats(new long[] {1, 1, 48, 192},
@@ -143,8 +143,14 @@ class InferenceSessionTest {
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
         assertThatThrownBy(() -> InferenceSession.open(dir.resolve("missing.onnx"), InferenceOptions.defaults()))
                 .isInstanceOf(Trt4jException.class).hasMessageEndingWith("missing.onnx: no such model file");
-        assertThatThrownBy(() -> InferenceSession.open(dir.resolve("model.bin"), InferenceOptions.defaults()))
+        Path unknownKind = java.nio.file.Files.writeString(dir.resolve("model.bin"), "weights");
+        assertThatThrownBy(() -> InferenceSession.open(unknownKind, InferenceOptions.defaults()))
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("no backend runs this kind of file");
+        // a service configured with the models folder, or a path without the file's extension: named as such
+        assertThatThrownBy(() -> InferenceSession.open(dir, InferenceOptions.defaults()))
+                .isExactlyInstanceOf(Trt4jException.class).hasMessage(dir + ": is a folder, expected a file");
+        assertThatThrownBy(() -> InferenceSession.open(dir.resolve("cls"), InferenceOptions.defaults()))
+                .isExactlyInstanceOf(Trt4jException.class).hasMessage(dir.resolve("cls") + ": no such file");
     }
 
     /**
