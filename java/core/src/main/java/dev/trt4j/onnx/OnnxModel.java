@@ -99,18 +99,28 @@ public final class OnnxModel {
     }
 
     /**
-     * Loads a model file, reading in any external data from the model's folder.
+     * Checks that {@code file} is a file, in the words every command uses: a folder is named as one, a missing
+     * path as no such model file.
      *
-     * @throws Trt4jException if the file is missing or unreadable, is not an ONNX protobuf, its main graph reads a
-     *                        tensor nothing defines or has no outputs, or its external data is missing
+     * @throws Trt4jException otherwise
      */
-    public static OnnxModel load(Path file) {
+    public static void requireFile(Path file) {
         if (Files.isDirectory(file)) {
             throw new Trt4jException(file + ": is a folder, not an ONNX model file");
         }
         if (!Files.isRegularFile(file)) {
             throw new Trt4jException(file + ": no such model file");
         }
+    }
+
+    /**
+     * Loads a model file, reading in any external data from the model's folder.
+     *
+     * @throws Trt4jException if the file is missing or unreadable, is not an ONNX protobuf, its main graph reads a
+     *                        tensor nothing defines or has no outputs, or its external data is missing
+     */
+    public static OnnxModel load(Path file) {
+        requireFile(file);
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(file);

@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
+import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
@@ -17,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.nio.FloatBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
@@ -89,9 +89,7 @@ public final class OrtModelRunner implements AutoCloseable {
      * @throws Trt4jException if the file is missing or ONNX Runtime cannot load it
      */
     public static OrtModelRunner open(Path model, OrtRunnerOptions options) {
-        if (!Files.isRegularFile(model)) {
-            throw new Trt4jException(model + ": no such model file");
-        }
+        OnnxModel.requireFile(model);
         return open(model.toString(), options, (env, opts) -> env.createSession(model.toString(), opts));
     }
 

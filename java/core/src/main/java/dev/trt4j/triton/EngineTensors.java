@@ -63,9 +63,7 @@ public record EngineTensors(List<TensorSpec> inputs, List<TensorSpec> outputs) {
      * another model's tensors would describe another engine to Triton.
      */
     private static EngineTensors fromModel(Path engine, EngineSidecar sidecar, Path model) {
-        if (!Files.isRegularFile(model)) {
-            throw new Trt4jException(model + ": no such model file");
-        }
+        OnnxModel.requireFile(model);
         OnnxModel onnx = OnnxModel.load(model);
         String builtFrom = sidecar == null ? null : sidecar.modelSha256();
         if (builtFrom != null && !builtFrom.equalsIgnoreCase(onnx.sha256())) {

@@ -457,6 +457,10 @@ public final class BenchCommand implements Callable<Integer> {
      * loading it tells (no sidecar profile, or profiled inputs whose first dimensions differ)
      */
     private int preflight(Run run, Map<String, long[]> shapeMap, Map<Path, PreflightFacts> models) {
+        if (Files.isDirectory(run.file())) {
+            throw new Trt4jException(run.file() + ": is a folder, not " + (isEngine(run.file()) ? "an engine"
+                    : "an ONNX model") + " file");
+        }
         if (!Files.isRegularFile(run.file())) {
             throw new Trt4jException(run.file() + ": no such " + (isEngine(run.file()) ? "engine" : "model") + " file");
         }

@@ -158,8 +158,9 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         } else {
             w.print(text);
             w.print(subject.describe());
-            w.printf("%nWritten: %s, %s, statistics and ranges in %s%n", folder.resolve("comparison.json"),
-                    folder.resolve("comparison.md"), folder.resolve("calibration"));
+            w.printf("%nWritten: %s, %s,%s statistics and ranges in %s%n", folder.resolve("comparison.json"),
+                    folder.resolve("comparison.md"), markdown == null ? "" : " " + markdown + ",",
+                    folder.resolve("calibration"));
         }
         w.flush();
         return 0;

@@ -66,7 +66,8 @@ public final class InspectCommand implements Callable<Integer> {
     /** What calibrate and the studies feed the model when no {@code --data} is given (see {@link DataArguments}). */
     static String defaultSamples(List<TensorSpec> inputs, List<TensorSpec> outputs) {
         if (TextSource.readsTokenIds(inputs)) {
-            return "the bundled sentences, tokenized with --tokenizer (without it: seeded random data)";
+            return "the bundled sentences, tokenized with --tokenizer (without it: seeded random token ids, given "
+                    + "--shapes input_ids:BxN)";
         }
         return OcrModelRole.of(inputs, outputs).map(role -> switch (role) {
             case DIRECTION_CLASSIFIER -> "text lines rendered from the bundled sentences, half of them turned 180° "

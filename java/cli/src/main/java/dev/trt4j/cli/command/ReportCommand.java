@@ -66,10 +66,10 @@ public final class ReportCommand implements Callable<Integer> {
                 && !folder.statistics().modelSha256().equalsIgnoreCase(ranking.modelSha256())) {
             // both name their model by hash; the page would show one model's histograms beside another's ranking
             PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: warning: " + calibration + " holds statistics of another model than " + sensitivity
-                    + " ranks (" + ranking.model() + "; SHA-256 " + folder.statistics().modelSha256().substring(0, 12)
-                    + "… against " + ranking.modelSha256().substring(0, 12) + "…; an equalized copy counts as "
-                    + "another model); the page shows them side by side");
+            err.println("trt4j: warning: " + calibration + " holds statistics of another model (SHA-256 "
+                    + folder.statistics().modelSha256().substring(0, 12) + "…) than " + sensitivity + " ranks ("
+                    + ranking.model() + ", SHA-256 " + ranking.modelSha256().substring(0, 12) + "…; an equalized "
+                    + "copy counts as another model); the page shows them side by side");
             err.flush();
         }
         if (folder != null && !folder.leftOut().isEmpty()) {

@@ -109,8 +109,8 @@ class CompareCalibratorsReportCommandsTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: warning: "
-                + out.resolve("calibration") + " holds statistics of another model than " + ranked.resolve(
-                "sensitivity.json") + " ranks (mm.onnx; SHA-256 ");
+                + out.resolve("calibration") + " holds statistics of another model (SHA-256 ")
+                .contains(") than " + ranked.resolve("sensitivity.json") + " ranks (mm.onnx, SHA-256 ");
         CliRun alone = CliRun.of("report", "--sensitivity", ranked.resolve("sensitivity.json").toString(), "--out",
                 dir.resolve("ranking-report").toString());
         assertThat(alone.errLines()).isEmpty();

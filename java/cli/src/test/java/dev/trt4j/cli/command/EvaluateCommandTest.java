@@ -55,6 +55,22 @@ class EvaluateCommandTest {
         assertThat(same.errLines()).isEmpty();
     }
 
+    /** A folder given as a model is named as one, in evaluate and bench as in every other command. */
+    @Test
+    void aFolderGivenAsAModelIsNamedAsOne() throws IOException {
+        Path folder = java.nio.file.Files.createDirectories(dir.resolve("models.onnx"));
+        Path model = TestModels.relu(dir.resolve("relu.onnx"));
+
+        CliRun evaluate = CliRun.of("evaluate", "--reference", folder.toString(), "--candidate", model.toString(),
+                "--samples", "4");
+        CliRun bench = CliRun.of("bench", folder.toString(), "--duration", "0.1");
+
+        for (CliRun run : List.of(evaluate, bench)) {
+            assertThat(run.exitCode()).isEqualTo(1);
+            assertThat(run.errLines()).containsExactly("trt4j: " + folder + ": is a folder, not an ONNX model file");
+        }
+    }
+
     /** A shape mismatch names both files, the candidate first. */
     @Test
     void outputsOfDifferentShapesAreNamedWithBothModels() throws IOException {

@@ -10,6 +10,7 @@ import dev.trt4j.benchmark.BenchmarkRequest;
 import dev.trt4j.benchmark.BenchmarkResult;
 import dev.trt4j.engine.Availability;
 import dev.trt4j.io.TemporaryFolder;
+import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.runtime.InputChecker;
@@ -119,9 +120,7 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
     }
 
     private static void requireFile(BenchmarkRequest request) {
-        if (!Files.isRegularFile(request.file())) {
-            throw new Trt4jException(request.file() + ": no such model file");
-        }
+        OnnxModel.requireFile(request.file());
     }
 
     private static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.ort.OrtSpecs;
@@ -15,7 +16,6 @@ import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -74,9 +74,7 @@ final class OrtLoadedModel implements LoadedModel {
      * @throws Trt4jException if the file is missing or ONNX Runtime cannot load it
      */
     static OrtLoadedModel open(Path file, InferenceOptions options) {
-        if (!Files.isRegularFile(file)) {
-            throw new Trt4jException(file + ": no such model file");
-        }
+        OnnxModel.requireFile(file);
         OrtEnvironment env = OrtRuntime.environment();
         OrtSession session = null;
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
