@@ -88,12 +88,11 @@ public final class ModelEqualizer {
      */
     public Result equalize(OnnxModel model, CalibrationDataSource source, OrtRunnerOptions options) {
         // its weights are integers behind DequantizeLinear or inside integer kernels: nothing left to rescale
-        for (String op : List.of("QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "MatMulInteger",
-                "ConvInteger", "MatMulIntegerToFloat", "DynamicQuantizeMatMul")) {
-            if (model.operatorCounts().containsKey(op)) {
-                throw new Trt4jException(model.path().getFileName() + ": is quantized already (" + op + " nodes); "
-                        + "equalize the FP32 model, then calibrate and quantize the result");
-            }
+        Map<String, Integer> quantized = QuantizedOperators.in(model);
+        if (!quantized.isEmpty()) {
+            throw new Trt4jException(model.path().getFileName() + ": is quantized already (" + String.join(", ",
+                    quantized.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList())
+                    + "); equalize the FP32 model, then calibrate and quantize the result");
         }
         List<String> depthwise = DepthwiseEqualizer.equalizableInputs(model.proto());
         List<String> matMul = MatMulSmoother.smoothableInputs(model.proto());

@@ -11,17 +11,18 @@ import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibration.TableMatch;
 import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.cli.DataArguments;
-import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.cli.RangePassArgument;
+import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.quantize.QuantizedOperators;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.ActivationStatisticsCollector;
 import dev.trt4j.stats.HistogramJson;
@@ -210,19 +211,13 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
     }
 
-    /** Operators of a model that is quantized already (Q/DQ, or ONNX Runtime's dynamic and integer kernels). */
-    private static final Set<String> QUANTIZED_OPERATORS = Set.of("QuantizeLinear", "DequantizeLinear",
-            "DynamicQuantizeLinear", "MatMulInteger", "ConvInteger", "QLinearConv", "QLinearMatMul",
-            "MatMulIntegerToFloat", "DynamicQuantizeMatMul");
-
     /**
      * Calibrating a quantized model works, but its ranges are those of the integer graph (an accumulator's cast, a
      * dequantized weight), which quantize refuses: most likely the FP32 model was meant.
      */
     private void noteQuantizedOperators(Path modelFile, OnnxModel onnx) {
-        List<String> found = onnx.operatorCounts().entrySet().stream()
-                .filter(e -> QUANTIZED_OPERATORS.contains(e.getKey()))
-                .map(e -> e.getValue() + " " + e.getKey()).sorted().toList();
+        List<String> found = QuantizedOperators.in(onnx).entrySet().stream()
+                .map(e -> e.getValue() + " " + e.getKey()).toList();
         if (!found.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("trt4j: warning: " + modelFile.getFileName() + " is quantized already (" + String.join(", ",
