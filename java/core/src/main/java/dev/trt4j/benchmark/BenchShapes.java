@@ -2,6 +2,7 @@ package dev.trt4j.benchmark;
 
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.SharedDimensions;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.util.Arrays;
@@ -57,13 +58,17 @@ public final class BenchShapes {
             }
             resolved.put(in.name(), resolve(model, in, batch, given));
         }
-        Map<String, Sized> named = sharedSizes(model, inputs, resolved);
+        SharedDimensions named = SharedDimensions.of(inputs, resolved);
+        named.conflict().ifPresent(c -> {
+            throw new InvalidOptionException(model + ": inputs '" + c.first().input() + "' and '" + c.input()
+                    + "' share dimension '" + c.name() + "', but their shapes give it " + c.first().size() + " and "
+                    + c.size() + "; give both the same size");
+        });
         for (TensorSpec in : inputs) {
             long[] shape = resolved.get(in.name());
             for (int i = 0; i < shape.length; i++) {
-                Sized s = in.sharedDimensionName(i) == null ? null : named.get(in.sharedDimensionName(i));
-                if (shape[i] < 0 && s != null) {
-                    shape[i] = s.size(); // the size another input's shape gives this dimension's symbolic name
+                if (shape[i] < 0 && named.sizeOf(in, i) > 0) {
+                    shape[i] = named.sizeOf(in, i); // the size another input's shape gives this dimension's name
                 }
             }
             if (shape.length > 0 && shape[0] < 0) {
@@ -83,38 +88,6 @@ public final class BenchShapes {
             throw openDimensions(model, open);
         }
         return resolved;
-    }
-
-    /** A size a symbolic dimension takes, and the input whose shape gives it. */
-    private record Sized(long size, String input) {
-    }
-
-    /**
-     * The size each symbolic dimension name (ONNX's {@code dim_param}) takes in the shapes so far. Inputs that share
-     * a name share its size, so two that disagree (BERT's input_ids at 16 tokens, its token_type_ids at 17) would
-     * only fail inside ONNX Runtime with a broadcast error.
-     *
-     * @throws InvalidOptionException naming both inputs and both sizes
-     */
-    private static Map<String, Sized> sharedSizes(String model, List<TensorSpec> inputs,
-                                                  Map<String, long[]> shapes) {
-        Map<String, Sized> named = new LinkedHashMap<>();
-        for (TensorSpec in : inputs) {
-            long[] shape = shapes.get(in.name());
-            for (int i = 0; i < shape.length; i++) {
-                String name = in.sharedDimensionName(i);
-                if (name == null || shape[i] < 0) {
-                    continue;
-                }
-                Sized first = named.putIfAbsent(name, new Sized(shape[i], in.name()));
-                if (first != null && first.size() != shape[i]) {
-                    throw new InvalidOptionException(model + ": inputs '" + first.input() + "' and '" + in.name()
-                            + "' share dimension '" + name + "', but their shapes give it " + first.size() + " and "
-                            + shape[i] + "; give both the same size");
-                }
-            }
-        }
-        return named;
     }
 
     /** One message for every input left open, so that the --shapes it suggests runs as given. */

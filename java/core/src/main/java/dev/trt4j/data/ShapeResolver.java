@@ -3,6 +3,7 @@ package dev.trt4j.data;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.SharedDimensions;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.util.Arrays;
@@ -240,19 +241,7 @@ public final class ShapeResolver {
      * attention_mask and token_type_ids [batch_size, sequence_length] too.
      */
     private long sharedDimension(TensorSpec input, int i) {
-        String name = input.sharedDimensionName(i);
-        if (name == null) {
-            return -1;
-        }
-        for (TensorSpec other : inputs) {
-            long[] fixed = options.fixedShape(other.name());
-            for (int k = 0; fixed != null && k < fixed.length; k++) {
-                if (name.equals(other.sharedDimensionName(k))) {
-                    return fixed[k];
-                }
-            }
-        }
-        return -1;
+        return SharedDimensions.of(inputs, options.fixedShapes()).sizeOf(input, i);
     }
 
     private String names() {

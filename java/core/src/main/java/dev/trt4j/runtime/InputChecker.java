@@ -3,6 +3,7 @@ package dev.trt4j.runtime;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.SharedDimensions;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.util.Arrays;
@@ -30,7 +31,6 @@ public final class InputChecker {
                 throw new Trt4jException(model + ": unknown input '" + given + "'; inputs are " + names(specs));
             }
         }
-        Map<String, Sized> sizedBy = new HashMap<>(); // symbolic dimension → the input and size that set it
         for (TensorSpec spec : specs) {
             if (inputs.containsKey(spec.name()) && inputs.get(spec.name()) == null) {
                 throw new NullPointerException("input '" + spec.name() + "' is null");
@@ -48,30 +48,21 @@ public final class InputChecker {
                 throw new Trt4jException(model + ": input '" + spec.name() + "' expects shape " + spec.shapeText()
                         + " but the data has " + Arrays.toString(tensor.shape()).replace(" ", ""));
             }
-            requireSharedSizes(model, spec, tensor.shape(), sizedBy);
         }
+        requireSharedSizes(model, specs, inputs);
     }
 
     /**
      * Inputs sharing a symbolic dimension (BERT's batch_size and sequence_length) must agree on it: ONNX Runtime
      * would broadcast a batch of 1 against the others without a word, or fail on a node deep in the graph.
      */
-    private static void requireSharedSizes(String model, TensorSpec spec, long[] shape, Map<String, Sized> sizedBy) {
-        for (int i = 0; i < shape.length; i++) {
-            String name = spec.sharedDimensionName(i);
-            if (name == null) {
-                continue;
-            }
-            Sized first = sizedBy.putIfAbsent(name, new Sized(spec.name(), shape[i]));
-            if (first != null && first.size() != shape[i]) {
-                throw new Trt4jException(model + ": inputs '" + first.input() + "' and '" + spec.name() + "' share "
-                        + "dimension '" + name + "', but the data gives it " + first.size() + " and " + shape[i]);
-            }
-        }
-    }
-
-    /** The size the first input to have a symbolic dimension gave it. */
-    private record Sized(String input, long size) {
+    private static void requireSharedSizes(String model, List<TensorSpec> specs, Map<String, HostTensor> inputs) {
+        Map<String, long[]> shapes = new HashMap<>();
+        inputs.forEach((name, tensor) -> shapes.put(name, tensor.shape()));
+        SharedDimensions.of(specs, shapes).conflict().ifPresent(c -> {
+            throw new Trt4jException(model + ": inputs '" + c.first().input() + "' and '" + c.input() + "' share "
+                    + "dimension '" + c.name() + "', but the data gives it " + c.first().size() + " and " + c.size());
+        });
     }
 
     /** Whether {@code data} can feed an input of type {@code input}. */

@@ -1,0 +1,66 @@
+package dev.trt4j.tensor;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The sizes that concrete shapes give the symbolic dimensions of a model's inputs (ONNX's {@code dim_param}, e.g.
+ * BERT's {@code batch_size} and {@code sequence_length}). Inputs that share a name share its size: one shape settles
+ * the others, and two that disagree would only fail inside the runtime (or be broadcast without a word).
+ */
+public final class SharedDimensions {
+    /** A size a symbolic dimension takes, and the input whose shape gave it first. */
+    public record Size(long size, String input) {
+    }
+
+    /**
+     * Two inputs giving one symbolic dimension different sizes.
+     *
+     * @param name   the dimension's symbolic name
+     * @param first  the size the first input gave it
+     * @param input  the input that gave it another size
+     * @param size   that size
+     */
+    public record Conflict(String name, Size first, String input, long size) {
+    }
+
+    private final Map<String, Size> sizes = new LinkedHashMap<>();
+    private final Conflict conflict;
+
+    private SharedDimensions(List<TensorSpec> specs, Map<String, long[]> shapes) {
+        Conflict found = null;
+        for (TensorSpec spec : specs) {
+            long[] shape = shapes.get(spec.name());
+            for (int i = 0; shape != null && i < shape.length && i < spec.rank(); i++) {
+                String name = spec.sharedDimensionName(i);
+                if (name == null || shape[i] < 0) {
+                    continue;
+                }
+                Size first = sizes.putIfAbsent(name, new Size(shape[i], spec.name()));
+                if (first != null && first.size() != shape[i] && found == null) {
+                    found = new Conflict(name, first, spec.name(), shape[i]);
+                }
+            }
+        }
+        this.conflict = found;
+    }
+
+    /** The sizes {@code shapes} (by input name; negative entries open) give the symbolic dimensions of {@code specs}. */
+    public static SharedDimensions of(List<TensorSpec> specs, Map<String, long[]> shapes) {
+        return new SharedDimensions(specs, shapes);
+    }
+
+    /** The first pair of inputs that disagree on a symbolic dimension, if any. */
+    public Optional<Conflict> conflict() {
+        return Optional.ofNullable(conflict);
+    }
+
+    /** The size the shapes give dimension {@code i} of {@code spec} through its symbolic name, or -1. */
+    public long sizeOf(TensorSpec spec, int i) {
+        String name = spec.sharedDimensionName(i);
+        Size s = name == null ? null : sizes.get(name);
+        return s == null ? -1 : s.size();
+    }
+}
