@@ -47,7 +47,9 @@ public final class SharedDimensions {
         this.conflict = found;
     }
 
-    /** The sizes {@code shapes} (by input name; negative entries open) give the symbolic dimensions of {@code specs}. */
+    /**
+     * The sizes {@code shapes} (by input name; negative entries open) give the symbolic dimensions of {@code specs}.
+     */
     public static SharedDimensions of(List<TensorSpec> specs, Map<String, long[]> shapes) {
         return new SharedDimensions(specs, shapes);
     }
