@@ -63,8 +63,7 @@ public record EngineTensors(List<TensorSpec> inputs, List<TensorSpec> outputs) {
      * another model's tensors would describe another engine to Triton.
      */
     private static EngineTensors fromModel(Path engine, EngineSidecar sidecar, Path model) {
-        OnnxModel.requireFile(model);
-        OnnxModel onnx = OnnxModel.load(model);
+        OnnxModel onnx = OnnxModel.load(model); // names a folder or a missing file as such
         String builtFrom = sidecar == null ? null : sidecar.modelSha256();
         if (builtFrom != null && !builtFrom.equalsIgnoreCase(onnx.sha256())) {
             throw new Trt4jException(model + ": not the model " + engine.getFileName() + " was built from (its "

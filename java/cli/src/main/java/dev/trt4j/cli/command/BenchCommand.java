@@ -457,12 +457,12 @@ public final class BenchCommand implements Callable<Integer> {
      * loading it tells (no sidecar profile, or profiled inputs whose first dimensions differ)
      */
     private int preflight(Run run, Map<String, long[]> shapeMap, Map<Path, PreflightFacts> models) {
-        if (Files.isDirectory(run.file())) {
-            throw new Trt4jException(run.file() + ": is a folder, not " + (isEngine(run.file()) ? "an engine"
-                    : "an ONNX model") + " file");
-        }
-        if (!Files.isRegularFile(run.file())) {
-            throw new Trt4jException(run.file() + ": no such " + (isEngine(run.file()) ? "engine" : "model") + " file");
+        if (!isEngine(run.file())) {
+            OnnxModel.requireFile(run.file()); // in the words every command uses for a model
+        } else if (Files.isDirectory(run.file())) {
+            throw new Trt4jException(run.file() + ": is a folder, not an engine file");
+        } else if (!Files.isRegularFile(run.file())) {
+            throw new Trt4jException(run.file() + ": no such engine file");
         }
         if (backendFor(run.file()).equals("tensorrt")) {
             Map<String, long[]> planned = EngineSidecarFile.read(run.file())
