@@ -24,7 +24,10 @@ final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHand
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
         PrintWriter err = commandLine.getErr();
         boolean verbose = verbose(parseResult);
-        if (isUserError(ex)) {
+        OutOfMemoryError oom = outOfMemory(ex);
+        if (oom != null) {
+            err.println("trt4j: " + OutOfMemoryAdvice.of(oom)); // from a worker thread, wrapped
+        } else if (isUserError(ex)) {
             err.println("trt4j: " + oneLine(message(ex)));
         } else {
             err.println("trt4j: unexpected error: " + oneLine(ex.toString())
@@ -35,6 +38,15 @@ final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHand
         }
         err.flush();
         return ex instanceof InvalidOptionException ? USAGE : FAILURE;
+    }
+
+    private static OutOfMemoryError outOfMemory(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof OutOfMemoryError oom) {
+                return oom;
+            }
+        }
+        return null;
     }
 
     private static boolean isUserError(Exception ex) {

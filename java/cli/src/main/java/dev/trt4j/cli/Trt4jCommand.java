@@ -26,6 +26,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -72,13 +73,21 @@ public final class Trt4jCommand implements Callable<Integer> {
 
     /**
      * Runs {@code cl}. picocli hands only exceptions to the error handler; a native library that fails to load
-     * raises a {@link LinkageError}, which becomes the same one line and exit code 1 instead of a stack trace.
+     * raises a {@link LinkageError}, and a model or image too large for the JVM's memory an {@link OutOfMemoryError}:
+     * each becomes one line and exit code 1 instead of a stack trace.
      */
     static int execute(CommandLine cl, String... args) {
         try {
             return cl.execute(args);
         } catch (LinkageError e) {
             cl.getErr().println("trt4j: a native library did not load: " + e.getMessage());
+            cl.getErr().flush();
+            return ExecutionErrorHandler.FAILURE;
+        } catch (OutOfMemoryError e) {
+            cl.getErr().println("trt4j: " + OutOfMemoryAdvice.of(e));
+            if (Arrays.asList(args).contains("--verbose")) {
+                e.printStackTrace(cl.getErr());
+            }
             cl.getErr().flush();
             return ExecutionErrorHandler.FAILURE;
         }

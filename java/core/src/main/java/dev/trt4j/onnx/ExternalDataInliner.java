@@ -1,12 +1,15 @@
 package dev.trt4j.onnx;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.FunctionProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.SparseTensorProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
+import com.google.protobuf.UnsafeByteOperations;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 
@@ -14,44 +17,75 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 
 /**
  * Copies tensors stored outside the model file ({@code data_location: EXTERNAL}, with {@code location},
  * {@code offset} and {@code length} keys relative to the model's folder) into the model, so that the whole model
- * can be handed to ONNX Runtime as bytes. Covers initializers and tensor attributes, in subgraphs too.
+ * can be handed to ONNX Runtime as bytes. Covers initializers, sparse initializers, tensor and sparse-tensor
+ * attributes, in subgraphs and in the model's local functions too, so that nothing left external would later be
+ * resolved against the working folder.
+ *
+ * <p>Locations follow ONNX Runtime's rules: relative to the model's folder, and inside it once symbolic links are
+ * resolved, so that a link in a model archive cannot pull another file into a model trt4j writes. Without a
+ * {@code length}, the tensor's own size is read (as ONNX Runtime does), not the rest of the file. A model held in
+ * memory is one protobuf, which cannot exceed 2 GiB: larger external data is refused in one line.
  */
 final class ExternalDataInliner {
+    /** The largest protobuf message, and so the largest model trt4j can hold with its weights read in. */
+    static final long PROTOBUF_LIMIT = Integer.MAX_VALUE;
+
     private final Path modelFile;
     private final Path folder;
+    private long bytesRead;
+    private final long modelBytes;
 
-    private ExternalDataInliner(Path modelFile) {
+    private ExternalDataInliner(Path modelFile, long modelBytes) {
         this.modelFile = modelFile;
         Path parent = modelFile.toAbsolutePath().getParent();
-        this.folder = parent == null ? Path.of("") : parent;
+        this.folder = parent == null ? Path.of("").toAbsolutePath() : parent;
+        this.modelBytes = modelBytes;
     }
 
     /** The model with every external tensor read in; the model itself if it has none. */
     static ModelProto inline(ModelProto model, Path modelFile) {
-        if (!hasExternalData(model.getGraph())) {
+        if (!hasExternalData(model)) {
             return model;
         }
-        ExternalDataInliner inliner = new ExternalDataInliner(modelFile);
-        return model.toBuilder().setGraph(inliner.graph(model.getGraph())).build();
+        ExternalDataInliner inliner = new ExternalDataInliner(modelFile, model.getSerializedSize());
+        ModelProto.Builder b = model.toBuilder().setGraph(inliner.graph(model.getGraph()));
+        for (int i = 0; i < b.getFunctionsCount(); i++) {
+            FunctionProto.Builder f = b.getFunctions(i).toBuilder();
+            for (int j = 0; j < f.getNodeCount(); j++) {
+                f.setNode(j, inliner.node(f.getNode(j)));
+            }
+            b.setFunctions(i, f);
+        }
+        return b.build();
+    }
+
+    private static boolean hasExternalData(ModelProto model) {
+        return hasExternalData(model.getGraph())
+                || model.getFunctionsList().stream().anyMatch(f -> hasExternalData(f.getNodeList()));
     }
 
     private static boolean hasExternalData(GraphProto g) {
-        for (TensorProto t : g.getInitializerList()) {
-            if (isExternal(t)) {
-                return true;
-            }
-        }
-        for (NodeProto n : g.getNodeList()) {
+        return g.getInitializerList().stream().anyMatch(ExternalDataInliner::isExternal)
+                || g.getSparseInitializerList().stream().anyMatch(ExternalDataInliner::isExternal)
+                || hasExternalData(g.getNodeList());
+    }
+
+    private static boolean hasExternalData(List<NodeProto> nodes) {
+        for (NodeProto n : nodes) {
             for (AttributeProto a : n.getAttributeList()) {
                 if (isExternal(a.getT()) || a.getTensorsList().stream().anyMatch(ExternalDataInliner::isExternal)
-                        || hasExternalData(a.getG()) || a.getGraphsList().stream()
-                        .anyMatch(ExternalDataInliner::hasExternalData)) {
+                        || isExternal(a.getSparseTensor())
+                        || a.getSparseTensorsList().stream().anyMatch(ExternalDataInliner::isExternal)
+                        || hasExternalData(a.getG())
+                        || a.getGraphsList().stream().anyMatch(ExternalDataInliner::hasExternalData)) {
                     return true;
                 }
             }
@@ -63,94 +97,166 @@ final class ExternalDataInliner {
         return t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
     }
 
+    private static boolean isExternal(SparseTensorProto t) {
+        return isExternal(t.getValues()) || isExternal(t.getIndices());
+    }
+
     private GraphProto graph(GraphProto g) {
         GraphProto.Builder b = g.toBuilder();
         for (int i = 0; i < b.getInitializerCount(); i++) {
             b.setInitializer(i, tensor(b.getInitializer(i)));
         }
+        for (int i = 0; i < b.getSparseInitializerCount(); i++) {
+            b.setSparseInitializer(i, sparse(b.getSparseInitializer(i)));
+        }
         for (int i = 0; i < b.getNodeCount(); i++) {
-            NodeProto.Builder node = b.getNode(i).toBuilder();
-            for (int j = 0; j < node.getAttributeCount(); j++) {
-                AttributeProto.Builder a = node.getAttribute(j).toBuilder();
-                if (a.hasT()) {
-                    a.setT(tensor(a.getT()));
-                }
-                for (int k = 0; k < a.getTensorsCount(); k++) {
-                    a.setTensors(k, tensor(a.getTensors(k)));
-                }
-                if (a.hasG()) {
-                    a.setG(graph(a.getG()));
-                }
-                for (int k = 0; k < a.getGraphsCount(); k++) {
-                    a.setGraphs(k, graph(a.getGraphs(k)));
-                }
-                node.setAttribute(j, a);
-            }
-            b.setNode(i, node);
+            b.setNode(i, node(b.getNode(i)));
         }
         return b.build();
+    }
+
+    private NodeProto node(NodeProto n) {
+        NodeProto.Builder node = n.toBuilder();
+        for (int j = 0; j < node.getAttributeCount(); j++) {
+            AttributeProto.Builder a = node.getAttribute(j).toBuilder();
+            if (a.hasT()) {
+                a.setT(tensor(a.getT()));
+            }
+            for (int k = 0; k < a.getTensorsCount(); k++) {
+                a.setTensors(k, tensor(a.getTensors(k)));
+            }
+            if (a.hasSparseTensor()) {
+                a.setSparseTensor(sparse(a.getSparseTensor()));
+            }
+            for (int k = 0; k < a.getSparseTensorsCount(); k++) {
+                a.setSparseTensors(k, sparse(a.getSparseTensors(k)));
+            }
+            if (a.hasG()) {
+                a.setG(graph(a.getG()));
+            }
+            for (int k = 0; k < a.getGraphsCount(); k++) {
+                a.setGraphs(k, graph(a.getGraphs(k)));
+            }
+            node.setAttribute(j, a);
+        }
+        return node.build();
+    }
+
+    private SparseTensorProto sparse(SparseTensorProto s) {
+        if (!isExternal(s)) {
+            return s;
+        }
+        return s.toBuilder().setValues(tensor(s.getValues())).setIndices(tensor(s.getIndices())).build();
     }
 
     private TensorProto tensor(TensorProto t) {
         if (!isExternal(t)) {
             return t;
         }
+        String where = modelFile + ": tensor '" + t.getName() + "'";
         String location = null;
         long offset = 0;
         long length = -1;
         for (StringStringEntryProto e : t.getExternalDataList()) {
             switch (e.getKey()) {
                 case "location" -> location = e.getValue();
-                case "offset" -> offset = number(t, e);
-                case "length" -> length = number(t, e);
+                case "offset" -> offset = number(where, e);
+                case "length" -> length = number(where, e);
                 default -> {
                     // "checksum" and unknown keys carry nothing we need
                 }
             }
         }
-        String where = modelFile + ": tensor '" + t.getName() + "'";
         if (location == null || location.isEmpty()) {
             throw new Trt4jException(where + " is stored externally but names no location");
         }
-        Path file = folder.resolve(location).normalize();
-        if (Path.of(location).isAbsolute() || !file.startsWith(folder.normalize())) {
-            throw new Trt4jException(where + " points to external data '" + location
-                    + "' outside the model's folder");
+        Path file = dataFile(where, location);
+        long n = length >= 0 ? length : TensorSizes.byteSize(t).orElse(-1);
+        return t.toBuilder().clearExternalData().clearDataLocation().setRawData(read(file, offset, n, where))
+                .build();
+    }
+
+    /** The data file {@code location} names, checked to lie in the model's folder with links resolved. */
+    private Path dataFile(String where, String location) {
+        if (location.indexOf('\0') >= 0) {
+            throw new Trt4jException(where + " names external data '" + location.replace('\0', '?')
+                    + "', which holds a NUL character");
+        }
+        Path file;
+        try {
+            if (Path.of(location).isAbsolute()) {
+                throw outside(where, location);
+            }
+            file = folder.resolve(location).normalize();
+        } catch (InvalidPathException e) {
+            throw new Trt4jException(where + " names external data '" + location + "', which is not a valid path");
+        }
+        if (!file.startsWith(folder.normalize())) {
+            throw outside(where, location);
+        }
+        if (Files.isDirectory(file)) {
+            throw new Trt4jException(where + ": external data '" + location + "' is a folder, not a file");
         }
         if (!Files.isRegularFile(file)) {
             throw new Trt4jException(where + ": external data file '" + location + "' not found in " + folder);
         }
-        return t.toBuilder().clearExternalData().clearDataLocation().setRawData(read(file, offset, length, where))
-                .build();
+        try {
+            if (!file.toRealPath().startsWith(folder.toRealPath())) {
+                throw new Trt4jException(where + " names external data '" + location + "', a link to "
+                        + file.toRealPath() + " outside the model's folder");
+            }
+        } catch (IOException e) {
+            throw new Trt4jException(where + ": cannot read external data " + file + ": " + ReadFailure.reason(e), e);
+        }
+        return file;
     }
 
+    private static Trt4jException outside(String where, String location) {
+        return new Trt4jException(where + " points to external data '" + location + "' outside the model's folder");
+    }
+
+    /** {@code length} bytes at {@code offset}; the rest of the file where the length is unknown (-1). */
     private ByteString read(Path file, long offset, long length, String where) {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
+            if (offset > size) {
+                throw new Trt4jException(where + ": external data '" + file.getFileName() + "' has " + size
+                        + " bytes, fewer than its offset " + offset);
+            }
             long n = length < 0 ? size - offset : length;
-            if (offset < 0 || n < 0 || offset + n > size) {
+            if (n > size - offset) {
                 throw new Trt4jException(where + ": external data '" + file.getFileName() + "' has " + size
                         + " bytes, too few for offset " + offset + " and length " + n);
             }
-            ByteBuffer buf = ByteBuffer.allocate(Math.toIntExact(n));
+            bytesRead += n;
+            if (n > PROTOBUF_LIMIT - 8 || modelBytes + bytesRead > PROTOBUF_LIMIT) {
+                throw new Trt4jException(where + ": with its external data the model exceeds 2 GiB, the most an "
+                        + "ONNX model read into memory can hold (one protobuf); trt4j takes models up to 2 GiB");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) n);
             while (buf.hasRemaining()) {
                 if (ch.read(buf, offset + buf.position()) < 0) {
                     throw new IOException("unexpected end of file");
                 }
             }
             buf.flip();
-            return ByteString.copyFrom(buf);
+            return UnsafeByteOperations.unsafeWrap(buf); // the buffer is ours alone: no second copy of the weights
         } catch (IOException e) {
             throw new Trt4jException(where + ": cannot read external data " + file + ": " + ReadFailure.reason(e), e);
         }
     }
 
-    private long number(TensorProto t, StringStringEntryProto e) {
+    private static long number(String where, StringStringEntryProto e) {
+        long value;
         try {
-            return Long.parseLong(e.getValue().strip());
+            value = Long.parseLong(e.getValue().strip());
         } catch (NumberFormatException ex) {
-            throw new Trt4jException(modelFile + ": tensor '" + t.getName() + "' has external data " + e.getKey()
-                    + " '" + e.getValue() + "', which is not a number");
+            throw new Trt4jException(where + " has external data " + e.getKey() + " '" + e.getValue()
+                    + "', which is not a number");
         }
+        if (value < 0) {
+            throw new Trt4jException(where + " has external data " + e.getKey() + " " + value + ", which is negative");
+        }
+        return value;
     }
 }

@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.SparseTensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
@@ -65,8 +66,11 @@ public final class OnnxModel {
         this.sha256 = sha256;
         this.proto = ExternalDataInliner.inline(proto, path);
         GraphProto g = this.proto.getGraph();
+        TensorSizes.check(g, path);
         this.weightTensors = Collections.unmodifiableMap(weightTensors(g));
         Set<String> weights = new LinkedHashSet<>(weightTensors.keySet());
+        // sparse initializers are weights too, though without a dense float form trt4j would quantize
+        g.getSparseInitializerList().forEach(s -> weights.add(s.getValues().getName()));
         for (NodeProto node : g.getNodeList()) {
             if (node.getOpType().equals("Constant") && node.getOutputCount() == 1) {
                 weights.add(node.getOutput(0)); // also sparse and string constants, which have no float form
@@ -123,6 +127,11 @@ public final class OnnxModel {
         requireFile(file);
         byte[] bytes;
         try {
+            long size = Files.size(file);
+            if (size > ExternalDataInliner.PROTOBUF_LIMIT) {
+                throw new Trt4jException(file + ": " + size + " bytes, more than the 2 GiB an ONNX protobuf file "
+                        + "can hold; a larger model keeps its weights in external data files");
+            }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
             throw ReadFailure.of(file, "the model", e);
@@ -185,8 +194,8 @@ public final class OnnxModel {
     }
 
     /**
-     * Number of weight values: elements of every initializer and {@code Constant} tensor except int64, bool and
-     * string ones, which hold shapes, axes, indices and masks rather than learned parameters.
+     * Number of weight values: elements of every initializer (sparse ones counted dense) and {@code Constant} tensor
+     * except int64, bool and string ones, which hold shapes, axes, indices and masks rather than learned parameters.
      */
     public long parameterCount() {
         long n = 0;
@@ -195,6 +204,9 @@ public final class OnnxModel {
             if (type != DataType.INT64_VALUE && type != DataType.BOOL_VALUE && type != DataType.STRING_VALUE) {
                 n += FloatTensorDecoder.elementCount(t);
             }
+        }
+        for (SparseTensorProto t : proto.getGraph().getSparseInitializerList()) {
+            n += t.getDimsList().stream().reduce(1L, Math::multiplyExact); // the dense tensor's values
         }
         return n;
     }

@@ -13,6 +13,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.OrtRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,7 +41,9 @@ import java.util.regex.Pattern;
  * Nodes of any other domain, unless they call one of the model's local functions (which ONNX Runtime expands), are
  * taken for TensorRT plugins: they stay as they are (unquantized, in FP32), which the caller tells the user, unless
  * the model is to run in ONNX Runtime, which cannot run them: then they are refused.
- * Other loader failures (a missing CPU kernel, a type error) are left to the steps that meet them.
+ * A graph ONNX Runtime refuses as broken (a cycle, a tensor defined twice, an IR version or data type it does not
+ * know) is refused too. Other loader failures (a missing CPU kernel, a type error) are left to the steps that meet
+ * them.
  */
 public final class OperatorCheck {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorCheck.class);
@@ -53,6 +56,9 @@ public final class OperatorCheck {
     private static final Pattern NO_OP = Pattern.compile("No Op registered for (\\S+) with domain_version of (\\d+)");
     private static final Pattern NOT_REGISTERED = Pattern.compile(
             "([\\w.]+):(\\S+?)\\(-?\\d+\\) is not a registered function/op");
+    /** Refusals of the graph itself, which no later step (TensorRT included) would take either. */
+    private static final Pattern BROKEN_GRAPH = Pattern.compile("is not acyclic|Duplicate definition"
+            + "|Unsupported model IR version|does not have valid data type");
     private static final int NAMES_SHOWN = 3;
 
     private OperatorCheck() {
@@ -116,6 +122,9 @@ public final class OperatorCheck {
                 throw new Trt4jException(file + ": node '" + label(model.getGraph(), unknown.group(1),
                         unknown.group(2)) + "' has operator " + unknown.group(2) + " of domain '" + unknown.group(1)
                         + "', which ONNX Runtime " + OrtRuntime.version() + " does not define");
+            }
+            if (BROKEN_GRAPH.matcher(message).find()) {
+                throw new Trt4jException(file + ": ONNX Runtime refuses the model: " + OrtErrorText.of(message));
             }
             LOG.debug("{}: ONNX Runtime's operator check did not load the graph: {}", file, message);
         }

@@ -8,9 +8,11 @@ import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import dev.trt4j.Trt4jException;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OperatorCheckTest {
     /** x [1, 8, 4, 4] → ReorderInput → ReorderOutput → y, as ONNX Runtime saves a model in its blocked layout. */
@@ -40,5 +42,26 @@ class OperatorCheckTest {
     @Test
     void onnxRuntimesOwnBlockedLayoutNodesAreNoPlugins() {
         assertThat(OperatorCheck.require(blockedLayoutModel(), "nchwc.onnx", "--runtime onnxruntime-cpu")).isEmpty();
+    }
+
+    @Test
+    void refusesAGraphOnnxRuntimeFindsBroken() {
+        // Relu reads its own output: a cycle, which quantize or convert would otherwise write out unchanged
+        ModelProto cycle = ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+                .setGraph(GraphProto.newBuilder().setName("g").addInput(nchw("x")).addOutput(nchw("y"))
+                        .addNode(NodeProto.newBuilder().setOpType("Add").setName("add").addInput("x").addInput("b")
+                                .addOutput("y"))
+                        .addNode(NodeProto.newBuilder().setOpType("Relu").setName("relu").addInput("y")
+                                .addOutput("b")))
+                .build();
+
+        assertThatThrownBy(() -> OperatorCheck.require(cycle, "cycle.onnx", null))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith("cycle.onnx: ONNX Runtime refuses the model: ")
+                .hasMessageContaining("not acyclic").hasMessageNotContaining("\n");
+        ModelProto tooNew = cycle.toBuilder().setIrVersion(100).build();
+        assertThatThrownBy(() -> OperatorCheck.require(tooNew, "new.onnx", null))
+                .hasMessageContaining("Unsupported model IR version: 100");
     }
 }

@@ -1,0 +1,57 @@
+package dev.trt4j.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OutOfMemoryAdviceTest {
+    @Test
+    void namesTheMemoryThatRanOutAndHowToRaiseIt() {
+        assertThat(OutOfMemoryAdvice.of(new OutOfMemoryError("Java heap space")))
+                .startsWith("out of Java heap memory (limit ").contains("TRT4J_JAVA_OPTS=-Xmx");
+        assertThat(OutOfMemoryAdvice.of(new OutOfMemoryError("Cannot reserve 4096 bytes of direct buffer memory")))
+                .contains("direct").contains("-XX:MaxDirectMemorySize");
+        assertThat(OutOfMemoryAdvice.of(new OutOfMemoryError("Required array size too large")))
+                .startsWith("a single array of more than 2 GiB");
+        assertThat(OutOfMemoryAdvice.of(new OutOfMemoryError())).startsWith("out of Java heap memory");
+    }
+
+    @Command(name = "grow")
+    static final class RunsOutOfMemory implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new OutOfMemoryError("Java heap space");
+        }
+    }
+
+    @Command(name = "grow-in-a-worker")
+    static final class RunsOutOfMemoryInAWorker implements Callable<Integer> {
+        @Override
+        public Integer call() {
+            throw new CompletionException(new OutOfMemoryError("Java heap space"));
+        }
+    }
+
+    @Test
+    void aCommandOutOfMemoryEndsWithOneLineAndExitCode1() {
+        for (Object command : new Object[] {new RunsOutOfMemory(), new RunsOutOfMemoryInAWorker()}) {
+            StringWriter err = new StringWriter();
+            CommandLine cl = new CommandLine(command);
+            cl.setExecutionExceptionHandler(new ExecutionErrorHandler());
+            cl.setErr(new PrintWriter(err));
+
+            int code = Trt4jCommand.execute(cl);
+
+            assertThat(code).isEqualTo(1);
+            assertThat(err.toString()).startsWith("trt4j: out of Java heap memory (limit ")
+                    .doesNotContain("\tat ").hasLineCount(1);
+        }
+    }
+}
