@@ -62,7 +62,8 @@ public final class ImageFolderSource extends BatchingSource {
 
     @Override
     protected Map<String, HostTensor> readBatch(long first, int count) {
-        return Map.of(input.name(), preprocessor.batch(count, i -> decode(files.get((int) first + i))));
+        return Map.of(input.name(), preprocessor.batch(count, i -> decode(files.get((int) first + i)),
+                i -> files.get((int) first + i).toString()));
     }
 
     /**
@@ -91,6 +92,11 @@ public final class ImageFolderSource extends BatchingSource {
             }
         } catch (IOException e) {
             throw new Trt4jException(file + ": cannot decode image: " + e.getMessage(), e);
+        } catch (Trt4jException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // ImageIO's decoders throw unchecked exceptions on some damaged headers (a bad scanline stride)
+            throw new Trt4jException(file + ": damaged image: " + e.getMessage(), e);
         }
     }
 

@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
+import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
+import java.awt.image.WritableRaster;
 import java.util.function.IntFunction;
 
 /**
@@ -113,10 +116,26 @@ public final class ImagePreprocessor {
 
     /** A float32 batch of {@code count} preprocessed images, the i-th taken from {@code image.apply(i)}. */
     public HostTensor batch(int count, IntFunction<BufferedImage> image) {
+        return batch(count, image, i -> "image " + i);
+    }
+
+    /**
+     * As {@link #batch(int, IntFunction)}, naming the i-th image {@code names.apply(i)} (e.g. its file) when it is too
+     * large to decode and resize in the Java memory available.
+     *
+     * @throws Trt4jException {@code "NAME: too large for the Java memory available (...)"}
+     */
+    public HostTensor batch(int count, IntFunction<BufferedImage> image, IntFunction<String> names) {
         int size = sampleSize();
         float[] data = new float[Math.multiplyExact(count, size)];
         for (int i = 0; i < count; i++) {
-            write(image.apply(i), data, i * size);
+            try {
+                write(image.apply(i), data, i * size);
+            } catch (OutOfMemoryError e) {
+                throw new Trt4jException(names.apply(i) + ": too large to decode and resize in the Java memory "
+                        + "available (limit " + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MiB); give Java "
+                        + "more with TRT4J_JAVA_OPTS=-Xmx8g, or shrink the image");
+            }
         }
         return HostTensor.ofFloats(batchShape(count), data);
     }
@@ -207,8 +226,11 @@ public final class ImagePreprocessor {
         if (w == newW && h == newH) {
             return rgb;
         }
-        BufferedImage src = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
-        src.setRGB(0, 0, w, h, rgb, 0, w);
+        // the pixels as they are, not a second full-size copy: a photo of 48 MP would need 190 MB more
+        DirectColorModel rgbModel = new DirectColorModel(24, 0xff0000, 0xff00, 0xff);
+        WritableRaster raster = Raster.createPackedRaster(new DataBufferInt(rgb, rgb.length), w, h, w,
+                rgbModel.getMasks(), null);
+        BufferedImage src = new BufferedImage(rgbModel, raster, false, null);
         BufferedImage dst = new BufferedImage(newW, newH, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = dst.createGraphics();
         try {

@@ -169,4 +169,20 @@ class ImageFolderSourceTest {
         assertThatThrownBy(() -> ImageFolderSource.decode(cut)).isInstanceOf(Trt4jException.class)
                 .hasMessageStartingWith(cut + ": damaged image: ");
     }
+
+    /** A header claiming 40000 × 40000 pixels makes ImageIO's PNG reader throw an unchecked exception. */
+    @Test
+    void anImpossibleHeaderIsNamedWithItsFile() throws IOException {
+        java.io.ByteArrayOutputStream png = new java.io.ByteArrayOutputStream();
+        ImageIO.write(new BufferedImage(4, 4, BufferedImage.TYPE_INT_RGB), "png", png);
+        byte[] b = png.toByteArray();
+        java.nio.ByteBuffer.wrap(b, 16, 8).putInt(40_000).putInt(40_000); // IHDR width and height
+        java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+        crc.update(b, 12, 17);
+        java.nio.ByteBuffer.wrap(b, 29, 4).putInt((int) crc.getValue());
+        Path file = Files.write(dir.resolve("huge.png"), b);
+
+        assertThatThrownBy(() -> ImageFolderSource.decode(file)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(file + ": ");
+    }
 }
