@@ -35,7 +35,11 @@ import java.util.function.Function;
  */
 public final class QdqQuantizer {
     private static final Logger LOG = LoggerFactory.getLogger(QdqQuantizer.class);
-    private static final long MIN_QDQ_OPSET = 10;
+    /**
+     * QuantizeLinear needs opset 10, but ONNX Runtime's own Q/DQ fusions insert a Round (opset 11) when they
+     * quantize a Conv's float bias, so an opset-10 output would not load with its optimisations on.
+     */
+    private static final long MIN_QDQ_OPSET = 11;
 
     private final QuantizationConfig config;
 
@@ -283,7 +287,7 @@ public final class QdqQuantizer {
                 });
         ModelProto current = withNodeNames(model);
         if (sourceOpset < MIN_QDQ_OPSET) {
-            LOG.debug("raising opset of '{}' from {} to {}: QuantizeLinear needs {}", modelName, sourceOpset,
+            LOG.debug("raising opset of '{}' from {} to {}: Q/DQ models need {}", modelName, sourceOpset,
                     OpsetUpgrade.TARGET, MIN_QDQ_OPSET);
             current = OpsetUpgrade.toTarget(current);
         }

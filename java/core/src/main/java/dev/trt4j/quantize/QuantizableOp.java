@@ -49,7 +49,9 @@ enum QuantizableOp {
             case CONV -> 0;                           // [Cout, Cin/g, k...]
             case CONV_TRANSPOSE -> 1;                 // [Cin, Cout/g, k...]
             case GEMM -> Attributes.getInt(node, "transB", 0) != 0 ? 0 : 1; // B is [N, K] or [K, N]
-            case MATMUL -> rank - 1;                  // [..., in, out]
+            // [in, out]; a batched weight [b, in, out] takes one scale: a scale per column would span the batches,
+            // and ONNX Runtime's MatMulIntegerToFloat fusion refuses a per-axis B of rank 3 or more
+            case MATMUL -> rank == 2 ? 1 : -1;
             default -> -1;
         };
     }

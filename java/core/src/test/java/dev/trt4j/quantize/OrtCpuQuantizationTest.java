@@ -118,6 +118,24 @@ class OrtCpuQuantizationTest {
     }
 
     @Test
+    void aBatchedMatMulWeightTakesOneScaleAndRunsFused() throws Exception {
+        // x [3, 2, 16] · w [3, 16, 6]: ONNX Runtime's MatMulIntegerToFloat fusion refuses a per-axis B of rank 3
+        ModelProto model = new ModelBuilder("batched", 13).input("x", 3, 2, 16).output("y")
+                .initializer("w", new long[] {3, 16, 6}, gaussian(5, 288, 0.3))
+                .node("MatMul", "mm", List.of("x", "w"), List.of("y")).build();
+        for (QuantizationConfig config : List.of(ORT, QuantizationConfig.defaults())) {
+            ModelProto q = new QdqQuantizer(config).quantize(model, Map.of("x", 3f)).model();
+
+            NodeProto dq = producer(q, node(q, "mm").getInput(1));
+            assertThat(axis(dq)).isEmpty();
+            assertThat(floats(q, dq.getInput(1))).hasSize(1);
+            float[] x = gaussian(6, 96, 1.0);
+            float[] expected = OrtRunner.runOnce(model, "x", x, new long[] {3, 2, 16}, "y");
+            assertThat(OrtRunner.runOnce(q, "x", x, new long[] {3, 2, 16}, "y")).hasSize(expected.length);
+        }
+    }
+
+    @Test
     void onnxRuntimeFusesTheLayoutIntoIntegerKernelsAndMatchesFp32() throws Exception {
         ModelProto model = TinyModels.residual(13, false);
         QdqQuantizer quantizer = new QdqQuantizer(ORT);
