@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 /** Tiny ONNX models written with protobuf builders, for command tests. */
 public final class TestModels {
@@ -199,6 +200,34 @@ public final class TestModels {
             Files.copy(in, file);
         }
         return file;
+    }
+
+    /** {@code y = Conv(x, w)}: a depthwise 3×3 Conv (group 2) over x float [1, 2, 4, 4], padded to keep the size. */
+    public static Path depthwise(Path file) throws IOException {
+        OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(2)
+                .addDims(1).addDims(3).addDims(3);
+        for (int i = 0; i < 18; i++) {
+            w.addFloatData((i % 3 - 1) * 0.5f + 0.1f);
+        }
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("depthwise").addInput(image("x"))
+                .addOutput(image("y")).addInitializer(w)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Conv").setName("dw").addInput("x").addInput("w")
+                        .addOutput("y")
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("group")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(2))
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("pads")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INTS).addAllInts(List.of(1L, 1L, 1L, 1L))))
+                .build());
+    }
+
+    /** A float tensor [1, 2, 4, 4]. */
+    private static OnnxMl.ValueInfoProto image(String name) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();
+        for (long d : new long[] {1, 2, 4, 4}) {
+            shape.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
     }
 
     /** A float tensor [batch, 4]. */

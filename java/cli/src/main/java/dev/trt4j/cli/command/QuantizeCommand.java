@@ -87,6 +87,17 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Which options left nodes in FP32: {@code --exclude}, {@code --skip-depthwise} (a default) or both. */
+    private String keptInFp32By(QuantizationConfig config) {
+        boolean exclude = !quantization.excludes.isEmpty();
+        if (!config.skipDepthwise()) {
+            return "--exclude keeps";
+        }
+        String skip = quantization.skipDepthwise == null ? "--skip-depthwise (the default for "
+                + config.target().cliName() + ")" : "--skip-depthwise";
+        return exclude ? "--exclude and " + skip + " keep" : skip + " keeps";
+    }
+
     private static boolean producedByConv(ModelProto proto, String tensor) {
         return proto.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().startsWith("Conv")
                 && n.getOutputList().contains(tensor));
@@ -135,9 +146,9 @@ public final class QuantizeCommand implements Callable<Integer> {
                         modelFile.getFileName());
             }
             if (result.report().quantizedNodes().isEmpty() && !result.report().excludedNodes().isEmpty()) {
-                throw new InvalidOptionException("--exclude keeps every quantizable node in FP32 ("
+                throw new InvalidOptionException(keptInFp32By(quantizer.config()) + " every quantizable node in FP32 ("
                         + result.report().excludedNodes().size() + "), so the output would be the FP32 model; "
-                        + "exclude fewer");
+                        + (quantization.excludes.isEmpty() ? "add --no-skip-depthwise" : "exclude fewer"));
             }
         } catch (Trt4jException e) {
             if (e.getMessage().startsWith(table.toString())) {

@@ -172,4 +172,23 @@ class QuantizeForOnnxRuntimeTest {
         assertThat(quantize.errLines()).containsExactly("trt4j: --data and --tokenizer are read only by "
                 + "--bias-correction (the ranges come from --table); add --bias-correction or drop --data");
     }
+
+    @Test
+    void aModelOfDepthwiseConvsOnlyNamesTheDefaultThatKeepsThemInFp32() throws IOException {
+        Path dw = dev.trt4j.cli.TestModels.depthwise(dir.resolve("dw.onnx"));
+        CliRun calibrate = CliRun.of("calibrate", dw.toString(), "--method", "max", "--all-tensors", "--samples", "4",
+                "--out", dir.resolve("dw-cal").toString());
+        assertThat(calibrate.exitCode()).as(calibrate.err()).isZero();
+        Path out = dir.resolve("dw.ort.onnx");
+
+        CliRun quantize = CliRun.of("quantize", dw.toString(), "--table",
+                dir.resolve("dw-cal").resolve("max.table.json").toString(), "--runtime", "onnxruntime-cpu",
+                "--out", out.toString());
+
+        assertThat(quantize.exitCode()).isEqualTo(2);
+        assertThat(quantize.errLines()).containsExactly("trt4j: dw.onnx: --skip-depthwise (the default for "
+                + "onnxruntime-cpu) keeps every quantizable node in FP32 (1), so the output would be the FP32 model; "
+                + "add --no-skip-depthwise");
+        assertThat(out).doesNotExist();
+    }
 }
