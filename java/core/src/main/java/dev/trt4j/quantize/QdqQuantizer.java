@@ -98,6 +98,7 @@ public final class QdqQuantizer {
         Prepared p = prepare(model);
         Set<String> dynamicInputs = dynamicOnlyInputs(p);
         List<String> zeroRanges = new ArrayList<>();
+        List<String> subnormalRanges = new ArrayList<>();
         for (Map.Entry<String, String> e : p.plan().readers().entrySet()) {
             if (dynamicInputs.contains(e.getKey())) {
                 continue;
@@ -113,7 +114,14 @@ public final class QdqQuantizer {
             }
             if (amax / 127f == 0f) {
                 zeroRanges.add(e.getKey());
+            } else if (amax / 127f < Float.MIN_NORMAL) {
+                subnormalRanges.add(e.getKey() + "' (" + amax + ")");
             }
+        }
+        if (!subnormalRanges.isEmpty()) {
+            // a subnormal scale may be flushed to zero by TensorRT or SIMD kernels, and saturates everything else
+            LOG.warn("{} activation range(s) so small that the scale amax/127 is subnormal (first: '{}'): every "
+                    + "larger value saturates; calibrate again", subnormalRanges.size(), subnormalRanges.get(0));
         }
         if (!zeroRanges.isEmpty()) {
             // Right when the tensor was 0 on every sample; otherwise the table is wrong and the layer will be too.

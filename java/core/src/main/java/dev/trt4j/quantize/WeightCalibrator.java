@@ -33,6 +33,9 @@ public final class WeightCalibrator {
         this.options = options;
     }
 
+    /** The smallest max |w| whose histogram bins are each at least one normal float32 wide. */
+    static final float SMALLEST_HISTOGRAM_MAX = Float.MIN_NORMAL * HISTOGRAM_BINS;
+
     /** amax = max |w| of each channel. */
     public static WeightCalibrator max() {
         return MAX;
@@ -98,7 +101,9 @@ public final class WeightCalibrator {
             if (method != null) {
                 float[][] slices = slices(values, shape, channelAxis);
                 for (int c = 0; c < amax.length; c++) {
-                    if (amax[c] > 0) { // an all-zero channel has nothing to calibrate: its scale becomes 1
+                    // an all-zero channel has nothing to calibrate (its scale becomes 1); a channel of subnormal
+                    // weights keeps its max, since float32 bin edges that fine are no longer increasing
+                    if (amax[c] >= SMALLEST_HISTOGRAM_MAX) {
                         amax[c] = fromHistogram(axis < 0 ? tensor : tensor + "[" + c + "]", slices[c]);
                     }
                 }

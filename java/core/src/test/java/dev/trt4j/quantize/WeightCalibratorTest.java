@@ -75,6 +75,22 @@ class WeightCalibratorTest {
     }
 
     @Test
+    void aChannelOfSubnormalWeightsKeepsItsMax() {
+        float[] w = new float[200]; // [2, 100]: channel 0 ordinary, channel 1 all below 5e-41 (subnormal)
+        for (int i = 0; i < 100; i++) {
+            w[i] = (i % 2 == 0 ? 1 : -1) * (i + 1) / 100f;
+            w[100 + i] = (i + 1) * 5e-43f;
+        }
+        for (String method : List.of("mse", "percentile")) {
+            float[] amax = WeightCalibrator.byName(method, CalibrationOptions.defaults()).amax("w", w,
+                    List.of(2L, 100L), 0);
+
+            assertThat(amax[1]).as(method).isEqualTo(100 * 5e-43f);
+            assertThat(amax[0]).as(method).isBetween(0.5f, 1f);
+        }
+    }
+
+    @Test
     void mseByNameSeesEachColumnOfAnInOutWeight() {
         int rows = 300;
         float[] w = new float[rows * 3]; // [300, 3]: channel = column (axis 1), each with its own spread
