@@ -300,7 +300,7 @@ public final class QdqQuantizer {
             current = OpsetUpgrade.toTarget(current);
         }
         current = withoutInitializerInputs(current);
-        current = ConstantTransposeFolder.fold(current);
+        current = ConstantWeightFolder.fold(current);
         Exclusions exclusions = new Exclusions(config);
         GraphProto excludedFrom = current.getGraph();
         exclusions.requireAllMatch(excludedFrom);

@@ -225,6 +225,26 @@ class QdqQuantizerTest {
         assertThat(qs.getGraph().getInitializerList()).extracting(TensorProto::getName).contains("w", "wt");
     }
 
+    /** PyTorch exports a tied weight as Identity(W): it is folded and quantized as a weight, not asked of the table. */
+    @Test
+    void anIdentityOfAConstantWeightIsFoldedAndQuantizedPerChannel() throws Exception {
+        float[] w = ModelBuilder.uniform(7, 16 * 6, -1, 1);
+        ModelProto model = new ModelBuilder("tied", 13).input("x", 2, 16).output("y").output("z")
+                .initializer("w", new long[] {16, 6}, w)
+                .node("MatMul", "mm", List.of("x", "w"), List.of("y"))
+                .node("Identity", "tie", List.of("w"), List.of("w_tied"))
+                .node("MatMul", "mm2", List.of("x", "w_tied"), List.of("z")).build();
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
+        assertThat(quantizer.requiredActivations(model)).containsExactly("x");
+
+        ModelProto q = quantizer.quantize(model, Map.of("x", 1f)).model();
+
+        assertThat(nodes(q, "Identity")).isEmpty();
+        assertThat(floats(q, "w_tied")).containsExactly(w);
+        assertThat(axis(quantizeOf(q, "w_tied"))).contains(1L);
+        assertThat(floats(q, quantizeOf(q, "w_tied").getInput(1))).hasSize(6);
+    }
+
     @Test
     void perChannelGemmAndConvTransposeRunCloseToFp32() throws Exception {
         assertQuantizedClose(TinyModels.gemm(13, true), new long[] {2, 16});

@@ -17,6 +17,7 @@ import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.OperatorCheck;
 import dev.trt4j.quantize.OrtImplicitQuantization;
 import dev.trt4j.quantize.QdqQuantizer;
+import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.quantize.QuantizationReport;
 import dev.trt4j.quantize.QuantizationResult;
 import dev.trt4j.quantize.QuantizationTarget;

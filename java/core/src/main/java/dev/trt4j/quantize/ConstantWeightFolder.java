@@ -13,17 +13,26 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Replaces each {@code Transpose} of a float constant with the transposed constant. Old exporters write a Linear
- * layer as {@code Transpose(W) → MatMul}; folded, {@code W} is a weight the quantizer quantizes per channel, as
- * TensorRT folds it. Left in place, the MatMul's weight would be a computed tensor: neither a weight nor an
- * activation that {@code calibrate} records.
+ * Replaces each {@code Transpose} or {@code Identity} of a float constant with the constant it computes. Old
+ * exporters write a Linear layer as {@code Transpose(W) → MatMul}, and PyTorch exports a tied weight (one used by two
+ * layers) as {@code Identity(W)}; folded, the result is a weight the quantizer quantizes per channel, as TensorRT
+ * folds it. Left in place, the layer's weight would be a computed tensor: neither a weight nor an activation that
+ * {@code calibrate} records. Chains ({@code Identity(Transpose(W))}) fold too.
  */
-final class ConstantTransposeFolder {
-    private ConstantTransposeFolder() {
+final class ConstantWeightFolder {
+    private ConstantWeightFolder() {
     }
 
-    /** {@code model} with every foldable Transpose folded (the same object if there is none). */
+    /** {@code model} with every foldable Transpose and Identity folded (the same object if there is none). */
     static ModelProto fold(ModelProto model) {
+        ModelProto current = model;
+        for (ModelProto next = foldOnce(current); next != current; next = foldOnce(current)) {
+            current = next;
+        }
+        return current;
+    }
+
+    private static ModelProto foldOnce(ModelProto model) {
         GraphProto g = model.getGraph();
         GraphIndex index = new GraphIndex(g);
         GraphProto.Builder out = null;
@@ -46,7 +55,7 @@ final class ConstantTransposeFolder {
             return model;
         }
         out.clearNode().addAllNode(kept);
-        // A weight whose every reader (subgraphs included) was a folded Transpose is no longer needed.
+        // A weight whose every reader (subgraphs included) was a folded node is no longer needed.
         Set<String> unread = new HashSet<>();
         for (int i : foldedNodes) {
             String source = g.getNode(i).getInput(0);
@@ -62,13 +71,15 @@ final class ConstantTransposeFolder {
     }
 
     private static Optional<TensorProto> foldable(GraphIndex index, NodeProto n) {
-        if (!n.getOpType().equals("Transpose") || !GraphIndex.isDefaultDomain(n.getDomain())
+        boolean transpose = n.getOpType().equals("Transpose");
+        if (!(transpose || n.getOpType().equals("Identity")) || !GraphIndex.isDefaultDomain(n.getDomain())
                 || n.getInputCount() != 1 || n.getOutputCount() != 1 || index.isGraphOutput(n.getOutput(0))) {
             return Optional.empty();
         }
         return index.constant(n.getInput(0))
                 .filter(t -> t.getDataType() == TensorProto.DataType.FLOAT_VALUE && t.getDimsCount() > 0)
-                .map(t -> transposed(t, perm(n, t.getDimsCount()), n.getOutput(0)));
+                .map(t -> transpose ? transposed(t, perm(n, t.getDimsCount()), n.getOutput(0))
+                        : t.toBuilder().setName(n.getOutput(0)).build());
     }
 
     /** The node's permutation, or the reversal of the axes it defaults to. */
