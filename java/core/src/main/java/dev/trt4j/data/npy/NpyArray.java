@@ -134,7 +134,7 @@ public final class NpyArray {
         for (int i = 0; i < longs.length; i++) {
             out[i] = (int) longs[i];
             if (out[i] != longs[i]) {
-                throw new IllegalArgumentException("int64 value " + longs[i] + " at index " + i
+                throw new IllegalArgumentException(dtype + " value " + longs[i] + " at index " + i
                         + " does not fit int32");
             }
         }
@@ -142,8 +142,8 @@ public final class NpyArray {
     }
 
     /**
-     * The array as a tensor of its natural type: float16/float32 → FLOAT32, int64 → INT64, int32/int8/uint8/bool →
-     * INT32.
+     * The array as a tensor of its natural type: float16/float32 → FLOAT32, int64, uint32 and uint64 → INT64, other
+     * integers and bool → INT32.
      *
      * @throws IllegalStateException for float64, whose narrowing to FLOAT32 must be asked for with
      *                               {@link #toTensor(ElementType)}
@@ -153,7 +153,7 @@ public final class NpyArray {
             case FLOAT16, FLOAT32 -> toTensor(ElementType.FLOAT32);
             case FLOAT64 -> throw new IllegalStateException(
                     "float64 array: ask for the narrowing with toTensor(ElementType.FLOAT32)");
-            case INT64 -> toTensor(ElementType.INT64);
+            case INT64, UINT32, UINT64 -> toTensor(ElementType.INT64);
             default -> toTensor(ElementType.INT32);
         };
     }
@@ -185,7 +185,18 @@ public final class NpyArray {
         return switch (dtype) {
             case INT64 -> b.getLong(i * 8);
             case INT32 -> b.getInt(i * 4);
+            case INT16 -> b.getShort(i * 2);
             case INT8 -> b.get(i);
+            case UINT64 -> {
+                long v = b.getLong(i * 8);
+                if (v < 0) {
+                    throw new IllegalArgumentException("uint64 value " + Long.toUnsignedString(v) + " at index " + i
+                            + " does not fit int64");
+                }
+                yield v;
+            }
+            case UINT32 -> Integer.toUnsignedLong(b.getInt(i * 4));
+            case UINT16 -> Short.toUnsignedLong(b.getShort(i * 2));
             case UINT8 -> Byte.toUnsignedLong(b.get(i));
             case BOOL -> b.get(i) != 0 ? 1 : 0;
             default -> throw new IllegalStateException(dtype + " is not integral");

@@ -16,8 +16,16 @@ public enum NpyDtype {
     INT64('i', 8),
     /** {@code int32}. */
     INT32('i', 4),
+    /** {@code int16}. */
+    INT16('i', 2),
     /** {@code int8}. */
     INT8('i', 1),
+    /** {@code uint64}; values above the int64 range are refused on conversion. */
+    UINT64('u', 8),
+    /** {@code uint32}. */
+    UINT32('u', 4),
+    /** {@code uint16}. */
+    UINT16('u', 2),
     /** {@code uint8}. */
     UINT8('u', 1),
     /** {@code bool}, one byte per element. */

@@ -25,7 +25,7 @@ public final class NpyFile {
      */
     public static NpyArray read(Path file) {
         try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
-            return readFrom(in, file.toString());
+            return new NpyRowReader(in, file.toString(), Files.size(file)).readAll();
         } catch (NoSuchFileException e) {
             throw new Trt4jException(file + ": no such file", e);
         } catch (IOException e) {

@@ -100,7 +100,7 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
                 ? NpyDtype.of(typestr.group(2).charAt(0), Integer.parseInt(typestr.group(3))) : null;
         if (dtype == null) {
             throw new Trt4jException(source + ": unsupported dtype '" + descr.group(1)
-                    + "' (supported: f2 f4 f8 i8 i4 i1 u1 b1)");
+                    + "' (supported: f2 f4 f8 i8 i4 i2 i1 u8 u4 u2 u1 b1)");
         }
         ByteOrder order = typestr.group(1).equals(">") && dtype.size() > 1 ? ByteOrder.BIG_ENDIAN
                 : typestr.group(1).equals("=") ? ByteOrder.nativeOrder() : ByteOrder.LITTLE_ENDIAN;

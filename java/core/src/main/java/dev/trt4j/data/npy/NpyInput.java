@@ -17,11 +17,19 @@ final class NpyInput implements AutoCloseable {
     private final NpyRowReader reader;
     private final String source;
 
-    /** Takes ownership of {@code in}, closing it if the array does not fit. */
-    NpyInput(TensorSpec spec, InputStream in, String source, ShapeResolver shapes) {
+    /**
+     * Takes ownership of {@code in}, closing it if the array does not fit; {@code totalBytes} is the stream's length
+     * where known (-1 otherwise), checked against the header.
+     */
+    NpyInput(TensorSpec spec, InputStream in, String source, long totalBytes, ShapeResolver shapes) {
         this.spec = spec;
         this.source = source;
-        this.reader = new NpyRowReader(in, source);
+        try {
+            this.reader = new NpyRowReader(in, source, totalBytes);
+        } catch (RuntimeException e) {
+            closeQuietly(in);
+            throw e;
+        }
         try {
             NpyHeader header = reader.header();
             if (!header.dtype().canFeed(spec.type())) {
@@ -62,5 +70,13 @@ final class NpyInput implements AutoCloseable {
     @Override
     public void close() {
         reader.close();
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (java.io.IOException ignored) {
+            // the header's error is the one to report
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.tensor.HostTensor;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
@@ -22,11 +23,57 @@ final class NpyRowReader implements AutoCloseable {
 
     /** Reads the header from {@code in}; {@code source} names the file in errors. */
     public NpyRowReader(InputStream in, String source) {
+        this(in, source, -1);
+    }
+
+    /**
+     * Reads the header from {@code in} and, where the stream's length is known ({@code totalBytes} ≥ 0), checks that
+     * header and data fill it exactly: a file cut short is refused before any batch runs, and bytes after the data (a
+     * second array saved into the same file, or a header length that is wrong, which would shift every value) are
+     * refused too.
+     */
+    public NpyRowReader(InputStream in, String source, long totalBytes) {
         this.in = in;
         this.source = source;
-        this.header = NpyHeader.read(in, source);
+        CountingStream counted = new CountingStream(in);
+        this.header = NpyHeader.read(counted, source);
         long[] shape = header.shape();
         this.rowElements = shape.length == 0 ? 1 : HostTensor.elementCount(Arrays.copyOfRange(shape, 1, shape.length));
+        if (totalBytes >= 0) {
+            long follow = totalBytes - counted.count;
+            if (follow < header.dataBytes()) {
+                throw new Trt4jException(source + ": truncated data: header says " + header + " ("
+                        + header.dataBytes() + " bytes) but only " + follow + " follow");
+            }
+            if (follow > header.dataBytes()) {
+                throw new Trt4jException(source + ": " + (follow - header.dataBytes()) + " bytes follow the "
+                        + header + " array its header describes (a second array saved into the same file, or a "
+                        + "wrong header length)");
+            }
+        }
+    }
+
+    /** Counts the bytes the header takes. */
+    private static final class CountingStream extends FilterInputStream {
+        long count;
+
+        CountingStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count += b < 0 ? 0 : 1;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            count += Math.max(n, 0);
+            return n;
+        }
     }
 
     /** The file's header, read on construction. */

@@ -47,14 +47,16 @@ public final class NpySource extends BatchingSource {
     private static Opened open(Path file, ShapeResolver shapes, DataOptions options) {
         TensorSpec spec = shapes.onlyInput(".npy");
         InputStream in;
+        long size;
         try {
+            size = Files.size(file);
             in = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         } catch (NoSuchFileException e) {
             throw new Trt4jException(file + ": no such file", e);
         } catch (IOException e) {
             throw ReadFailure.of(file, e);
         }
-        NpyInput input = new NpyInput(spec, in, file.toString(), shapes);
+        NpyInput input = new NpyInput(spec, in, file.toString(), size, shapes);
         try {
             return new Opened(shapes, input, plan(shapes, input.samples(), options));
         } catch (RuntimeException e) {

@@ -69,7 +69,7 @@ public final class NpzSource extends BatchingSource {
                             + arrayNames(zip, file) + ")");
                 }
                 inputs.add(new NpyInput(spec, new BufferedInputStream(zip.getInputStream(entry), 1 << 16),
-                        file + ":" + entry.getName(), shapes));
+                        file + ":" + entry.getName(), entry.getSize(), shapes));
             }
             if (!arrays.isEmpty()) {
                 throw new Trt4jException(file + ": array '" + arrays.keySet().iterator().next()

@@ -111,6 +111,29 @@ class NpyFileTest {
         assertThat(b.toTensor(ElementType.INT64).longs()).containsExactly(0, 1, 1, 0);
     }
 
+    /** Token ids often come as uint16 or uint32; every integer width numpy writes feeds an integer input. */
+    @Test
+    void readsEveryIntegerWidthInEitherByteOrder() throws IOException {
+        ByteBuffer u2 = ByteBuffer.allocate(6).order(ByteOrder.BIG_ENDIAN).putShort((short) 7).putShort((short) 65535)
+                .putShort((short) 30522);
+        assertThat(NpyFile.read(handBuilt("u2.npy", 1, "{'descr': '>u2', 'fortran_order': False, 'shape': (1, 3), }",
+                u2.array())).toTensor(ElementType.INT64).longs()).containsExactly(7, 65535, 30522);
+        ByteBuffer i2 = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putShort((short) -5).putShort((short) 9);
+        assertThat(NpyFile.read(handBuilt("i2.npy", 1, "{'descr': '<i2', 'fortran_order': False, 'shape': (2,), }",
+                i2.array())).toTensor(ElementType.INT32).ints()).containsExactly(-5, 9);
+        ByteBuffer u4 = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putInt(-1).putInt(101);
+        NpyArray a4 = NpyFile.read(handBuilt("u4.npy", 1, "{'descr': '<u4', 'fortran_order': False, 'shape': (2,), }",
+                u4.array()));
+        assertThat(a4.toTensor().longs()).containsExactly(4294967295L, 101);
+        assertThatThrownBy(() -> a4.toTensor(ElementType.INT32)).hasMessage(
+                "uint32 value 4294967295 at index 0 does not fit int32");
+        ByteBuffer u8 = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(3).putLong(-1L);
+        NpyArray a8 = NpyFile.read(handBuilt("u8.npy", 1, "{'descr': '<u8', 'fortran_order': False, 'shape': (2,), }",
+                u8.array()));
+        assertThatThrownBy(() -> a8.toTensor(ElementType.INT64)).hasMessage(
+                "uint64 value 18446744073709551615 at index 1 does not fit int64");
+    }
+
     /** float16 arrays (numpy's {@code <f2}) widen to float32 exactly, subnormals, infinities and NaN included. */
     @Test
     void readsFloat16AsFloat32() throws IOException {

@@ -105,4 +105,21 @@ class NpySourceTest {
                 .hasMessageEndingWith("10 samples are fewer than one batch of 16, which the model's fixed batch "
                         + "dimension needs");
     }
+
+    /** numpy writes nothing after an array; bytes there mean a second array or a wrong header length. */
+    @Test
+    void aFileLongerOrShorterThanItsHeaderSaysIsRefusedOnOpening() throws Exception {
+        byte[] whole = java.nio.file.Files.readAllBytes(tenSamples());
+        Path trailing = java.nio.file.Files.write(dir.resolve("trailing.npy"),
+                java.util.Arrays.copyOf(whole, whole.length + 16));
+        assertThatThrownBy(() -> new NpySource(trailing, List.of(X), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(trailing + ": 16 bytes follow the float32[10,2,3] array its header describes (a second"
+                        + " array saved into the same file, or a wrong header length)");
+
+        Path cut = java.nio.file.Files.write(dir.resolve("cut.npy"), java.util.Arrays.copyOf(whole, whole.length - 4));
+        assertThatThrownBy(() -> new NpySource(cut, List.of(X), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(cut + ": truncated data: header says float32[10,2,3] (240 bytes) but only 236 follow");
+    }
 }
