@@ -10,6 +10,7 @@ import dev.trt4j.data.text.BundledSentences;
 import dev.trt4j.data.text.RenderedTextLineSource;
 import dev.trt4j.data.text.RenderedTextPageSource;
 import dev.trt4j.data.text.SentenceFiles;
+import dev.trt4j.data.text.TextLineRenderer;
 import dev.trt4j.data.text.TextSource;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -149,6 +150,7 @@ public final class DataSourceFactory {
         if (TextSource.readsTokenIds(modelInputs)) {
             return new TextSource(samples, name, modelInputs, options);
         }
+        TextLineRenderer.requireDrawable(samples, name);
         return options.renderPages() ? new RenderedTextPageSource(samples, name, modelInputs, options)
                 : new RenderedTextLineSource(samples, name, modelInputs, options);
     }

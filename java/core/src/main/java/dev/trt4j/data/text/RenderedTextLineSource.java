@@ -82,8 +82,9 @@ public final class RenderedTextLineSource extends BatchingSource {
 
     /**
      * Splits sentences longer than {@code maxChars} at spaces into consecutive lines of at most {@code maxChars}
-     * (a longer word stays whole), so that lines have the aspect ratios a text detector's crops have. PP-OCR's
-     * classifier squeezes every line into 192×48, and squeezed whole sentences become unreadable.
+     * characters, so that lines have the aspect ratios a text detector's crops have. PP-OCR's classifier squeezes
+     * every line into 192×48, and squeezed whole sentences become unreadable. A word longer than that (a URL, or a
+     * sentence in a script written without spaces, such as Chinese) is cut every {@code maxChars} characters.
      */
     public static List<String> splitLongLines(List<String> sentences, int maxChars) {
         if (maxChars < 1) {
@@ -92,18 +93,35 @@ public final class RenderedTextLineSource extends BatchingSource {
         List<String> lines = new ArrayList<>();
         for (String sentence : sentences) {
             StringBuilder line = new StringBuilder();
-            for (String word : sentence.strip().split("\\s+")) {
-                if (line.length() > 0 && line.length() + 1 + word.length() > maxChars) {
-                    lines.add(line.toString());
-                    line.setLength(0);
+            for (String whole : sentence.strip().split("\\s+")) {
+                for (String word : pieces(whole, maxChars)) {
+                    if (line.length() > 0 && line.length() + 1 + word.length() > maxChars) {
+                        lines.add(line.toString());
+                        line.setLength(0);
+                    }
+                    line.append(line.length() > 0 ? " " : "").append(word);
                 }
-                line.append(line.length() > 0 ? " " : "").append(word);
             }
             if (line.length() > 0) {
                 lines.add(line.toString());
             }
         }
         return lines;
+    }
+
+    /** {@code word} cut into pieces of at most {@code maxChars} code points. */
+    private static List<String> pieces(String word, int maxChars) {
+        if (word.codePointCount(0, word.length()) <= maxChars) {
+            return List.of(word);
+        }
+        List<String> pieces = new ArrayList<>();
+        int start = 0;
+        while (start < word.length()) {
+            int end = word.offsetByCodePoints(start, Math.min(maxChars, word.codePointCount(start, word.length())));
+            pieces.add(word.substring(start, end));
+            start = end;
+        }
+        return pieces;
     }
 
     /** The sentence of every sample, in delivery order. */

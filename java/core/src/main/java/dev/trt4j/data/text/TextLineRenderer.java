@@ -1,5 +1,6 @@
 package dev.trt4j.data.text;
 
+import dev.trt4j.Trt4jException;
 
 import java.awt.Color;
 import java.awt.Font;
@@ -8,6 +9,8 @@ import java.awt.RenderingHints;
 import java.awt.font.FontRenderContext;
 import java.awt.font.LineMetrics;
 import java.awt.image.BufferedImage;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * Renders a line of text as an image the way a text detector would crop it: anti-aliased black "DejaVu Sans"
@@ -38,6 +41,28 @@ public final class TextLineRenderer {
         this.height = height;
         this.margin = Math.max(2, height / 6);
         this.font = RenderingFont.plain(Math.round(height * 0.65f), "images");
+    }
+
+    /**
+     * Checks that the font can draw every character of {@code texts}: a character it lacks is drawn as an empty box,
+     * and calibrating an OCR model on boxes would say nothing about real text.
+     *
+     * @param source names the texts' origin in the message, e.g. the file
+     * @throws Trt4jException naming the first character the font lacks and the text holding it
+     */
+    public static void requireDrawable(List<String> texts, String source) {
+        Font font = RenderingFont.plain(12, "images");
+        for (String text : texts) {
+            int at = font.canDisplayUpTo(text);
+            if (at >= 0) {
+                int c = text.codePointAt(at);
+                String shown = text.length() > 30 ? text.substring(0, 30) + "…" : text;
+                throw new Trt4jException(source + ": '" + shown + "' holds '" + new String(Character.toChars(c))
+                        + "' (U+" + String.format("%04X", c) + "), which the " + font.getFamily(Locale.ROOT)
+                        + " font trt4j draws text lines with lacks: it would be drawn as an empty box; give text in "
+                        + "the scripts it covers (Latin, Greek, Cyrillic) or images of text lines");
+            }
+        }
     }
 
     /** Height of every line image, in pixels. */

@@ -75,14 +75,17 @@ class RenderedTextLineSourceTest {
     }
 
     @Test
-    void longSentencesAreSplitAtSpacesWithoutLosingWords() {
+    void longSentencesAreSplitAtSpacesAndLongWordsByCharacters() {
         List<String> lines = RenderedTextLineSource.splitLongLines(
                 List.of("one two three four five", "short", "  a  unbreakablewordlongerthanten b "), 10);
         assertThat(lines).containsExactly("one two", "three four", "five", "short", "a",
-                "unbreakablewordlongerthanten", "b");
+                "unbreakabl", "ewordlonge", "rthanten b");
         for (String s : RenderedTextLineSource.splitLongLines(BundledSentences.load(), 40)) {
-            assertThat(s.length() <= 40 || !s.contains(" ")).as(s).isTrue();
+            assertThat(s.length()).as(s).isLessThanOrEqualTo(40);
         }
+        // a script written without spaces is cut by characters, code points kept whole
+        assertThat(RenderedTextLineSource.splitLongLines(List.of("今天天气很好我们去公园散步𠀀"), 5))
+                .containsExactly("今天天气很", "好我们去公", "园散步𠀀");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.trt4j.data.text;
 
+import dev.trt4j.Trt4jException;
 import org.junit.jupiter.api.Test;
 
 import java.awt.GraphicsEnvironment;
@@ -8,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TextLineRendererTest {
     private static int[] pixels(BufferedImage img) {
@@ -57,5 +59,14 @@ class TextLineRendererTest {
             }
             assertThat(pixels(down)).isNotEqualTo(pixels(up));
         }
+    }
+
+    @Test
+    void textTheFontCannotDrawIsRefusedNamingTheCharacter() {
+        TextLineRenderer.requireDrawable(List.of("Grüße, Ελλάδα, Привет"), "ok.txt");
+        assertThatThrownBy(() -> TextLineRenderer.requireDrawable(List.of("fine", "今天天气很好"), "cjk.txt"))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith("cjk.txt: '今天天气很好' holds '今' (U+4ECA), which the ")
+                .hasMessageContaining("would be drawn as an empty box");
     }
 }
