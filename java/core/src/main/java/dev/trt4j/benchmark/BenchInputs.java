@@ -49,7 +49,15 @@ public sealed interface BenchInputs {
 
     /** The first samples of {@code data} (a file or folder {@link DataSourceFactory} reads). */
     static BenchInputs fromData(Path data) {
-        return new FromData(Objects.requireNonNull(data, "data"));
+        return fromData(data, null);
+    }
+
+    /**
+     * The first samples of {@code data}, text among them tokenized with {@code tokenizer} (a {@code tokenizer.json};
+     * null where the data is no text).
+     */
+    static BenchInputs fromData(Path data, Path tokenizer) {
+        return new FromData(Objects.requireNonNull(data, "data"), tokenizer);
     }
 
     /** {@link #random(long)}. */
@@ -91,11 +99,12 @@ public sealed interface BenchInputs {
         }
     }
 
-    /** {@link #fromData(Path)}. */
-    record FromData(Path data) implements BenchInputs {
+    /** {@link #fromData(Path, Path)}. */
+    record FromData(Path data, Path tokenizer) implements BenchInputs {
         @Override
         public Map<String, HostTensor> create(List<TensorSpec> inputs, Map<String, long[]> shapes) {
-            try (CalibrationDataSource source = DataSourceFactory.open(data, feedable(inputs), options(shapes).build())) {
+            try (CalibrationDataSource source = DataSourceFactory.open(data, feedable(inputs),
+                    options(shapes).tokenizer(tokenizer).build())) {
                 return firstBatch(source, data.toString(), shapes);
             }
         }

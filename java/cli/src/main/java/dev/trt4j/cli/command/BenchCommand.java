@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.benchmark.BenchInputs;
 import dev.trt4j.benchmark.BenchShapes;
@@ -103,6 +104,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--inputs", paramLabel = "random|zeros|DATA", defaultValue = "random",
             description = "Input values: seeded random, zeros, or samples from a data file/folder.")
     private String inputs;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE",
+            description = "A tokenizer.json for text given with --inputs (a .txt of sentences, for a text model).")
+    private Path tokenizer;
 
     @Option(names = "--no-cuda-graph", description = "TensorRT: enqueue each query instead of a CUDA graph launch.")
     private boolean noCudaGraph;
@@ -576,10 +581,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private BenchInputs inputs() {
+        if (tokenizer != null && (inputs.equals("random") || inputs.equals("zeros"))) {
+            throw new InvalidOptionException("--tokenizer reads the text that --inputs names, but --inputs is "
+                    + inputs);
+        }
         return switch (inputs) {
             case "random" -> BenchInputs.random(0);
             case "zeros" -> BenchInputs.zeros();
-            default -> BenchInputs.fromData(Path.of(inputs));
+            default -> BenchInputs.fromData(Path.of(inputs), tokenizer);
         };
     }
 

@@ -56,6 +56,41 @@ class BenchCommandTest {
     }
 
     @Test
+    void timesATextModelOnTheUsersSentencesWithItsTokenizer() throws Exception {
+        Path text = TestModels.tokenIds(dir.resolve("text.onnx"));
+        Path tokenizer = Files.writeString(dir.resolve("tokenizer.json"), """
+                {"version": "1.0", "truncation": null, "padding": null,
+                 "added_tokens": [{"id": 0, "content": "[PAD]", "single_word": false, "lstrip": false,
+                   "rstrip": false, "normalized": false, "special": true},
+                  {"id": 1, "content": "[UNK]", "single_word": false, "lstrip": false, "rstrip": false,
+                   "normalized": false, "special": true}],
+                 "normalizer": {"type": "Lowercase"}, "pre_tokenizer": {"type": "Whitespace"},
+                 "post_processor": null, "decoder": null,
+                 "model": {"type": "WordLevel", "unk_token": "[UNK]",
+                   "vocab": {"[PAD]": 0, "[UNK]": 1, "the": 2, "cat": 3, "sat": 4, "on": 5, "mat": 6}}}
+                """);
+        Path sentences = Files.writeString(dir.resolve("sentences.txt"), "The cat sat on the mat\n");
+        String[] timing = {"--warmup", "10", "--warmup-iterations", "1", "--duration", "0.05", "--iterations", "3",
+            "--threads", "1", "--shapes", "input_ids:1x8"};
+
+        CliRun run = bench(concat(new String[] {text.toString(), "--inputs", sentences.toString(), "--tokenizer",
+            tokenizer.toString()}, timing));
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("data " + sentences).contains("input_ids:1x8");
+        CliRun random = bench(concat(new String[] {text.toString(), "--tokenizer", tokenizer.toString()}, timing));
+        assertThat(random.exitCode()).isEqualTo(2);
+        assertThat(random.errLines()).containsExactly(
+                "trt4j: --tokenizer reads the text that --inputs names, but --inputs is random");
+    }
+
+    private static String[] concat(String[] a, String[] b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    @Test
     void timesEachBatchAndExportsEachRunsTimes() throws Exception {
         Path times = dir.resolve("times.json");
         Path summary = dir.resolve("summary.json");
