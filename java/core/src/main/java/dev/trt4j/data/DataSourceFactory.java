@@ -14,6 +14,9 @@ import dev.trt4j.data.text.TextLineRenderer;
 import dev.trt4j.data.text.TextSource;
 import dev.trt4j.tensor.TensorSpec;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,6 +44,7 @@ import java.util.stream.Stream;
  * naming the file, the input and both shapes.
  */
 public final class DataSourceFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(DataSourceFactory.class);
     private static final Set<String> TEXT = Set.of("txt");
 
     private DataSourceFactory() {
@@ -160,6 +164,14 @@ public final class DataSourceFactory {
         return openTextSamples(textSamples(sentences, modelInputs, options), name, modelInputs, options);
     }
 
+    private static boolean holdsFolders(Path folder) {
+        try (Stream<Path> files = Files.list(folder)) {
+            return files.anyMatch(Files::isDirectory);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private static boolean holdsArrays(Path folder) {
         try (Stream<Path> files = Files.list(folder)) {
             return files.map(DataFiles::extension).anyMatch(e -> e.equals("npy") || e.equals("npz"));
@@ -178,9 +190,16 @@ public final class DataSourceFactory {
             throw new Trt4jException(folder + ": cannot list: " + e.getMessage(), e);
         }
         if (kinds.isEmpty()) {
-            throw new Trt4jException(folder + ": no data files (expected .jpg/.jpeg/.png images, .raw/.bin files, "
-                    + ".wav audio or .txt files)" + (holdsArrays(folder) ? "; .npy and .npz files are read one at a "
-                    + "time: give one with --data (an .npy's first dimension counts the samples)" : ""));
+            throw new Trt4jException(folder + ": no data files (expected .jpg/.jpeg/.png/.bmp/.gif/.tif images, "
+                    + ".raw/.bin files, .wav audio or .txt files)" + (holdsArrays(folder) ? "; .npy and .npz files are "
+                    + "read one at a time: give one with --data (an .npy's first dimension counts the samples)" : "")
+                    + (holdsFolders(folder) ? "; subfolders are not searched: give one of them, or put the files "
+                    + "in one folder" : ""));
+        }
+        if (kinds.size() == 2 && kinds.containsKey("text")) {
+            // labels or notes beside images, raw files or audio (PaddleOCR's rec_gt.txt, a README.txt)
+            LOG.warn("{}: ignoring {} beside the {} files; give a .txt file with --data to use text", folder,
+                    Counts.of(kinds.remove("text"), ".txt file"), kinds.keySet().iterator().next());
         }
         if (kinds.size() > 1) {
             throw new Trt4jException(folder + ": mixes " + kinds.entrySet().stream()

@@ -133,16 +133,27 @@ class DataSourceFactoryTest {
                         + "has no input_ids input to tokenize them for; its inputs are [x]");
 
         Path mixed = Files.createDirectory(dir.resolve("mixed"));
-        Files.writeString(mixed.resolve("a.txt"), "x");
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(8, 8, java.awt.image.BufferedImage.TYPE_INT_RGB),
+                "bmp", mixed.resolve("a.bmp").toFile());
         Files.write(mixed.resolve("b.raw"), new byte[4]);
         assertThatThrownBy(() -> DataSourceFactory.open(mixed, List.of(CLS), TWO))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessage(mixed + ": mixes 1 raw file and 1 text file; keep one kind of data per folder");
+                .hasMessage(mixed + ": mixes 1 image file and 1 raw file; keep one kind of data per folder");
+        // a label file or README beside images is left out (with a warning), not taken for a second kind of data
+        Files.delete(mixed.resolve("b.raw"));
+        Files.writeString(mixed.resolve("rec_gt.txt"), "a.bmp\thello\n");
+        try (CalibrationDataSource images = DataSourceFactory.open(mixed, List.of(CLS), TWO)) {
+            assertThat(images.describe()).startsWith("images:" + mixed + " (1 file");
+        }
 
         Path empty = Files.createDirectory(dir.resolve("empty"));
         assertThatThrownBy(() -> DataSourceFactory.open(empty, List.of(CLS), TWO))
                 .isInstanceOf(Trt4jException.class).hasMessageStartingWith(empty + ": no data files")
-                .message().doesNotContain(".npy");
+                .message().doesNotContain(".npy").doesNotContain("subfolders");
+        Files.createDirectory(empty.resolve("cats"));
+        assertThatThrownBy(() -> DataSourceFactory.open(empty, List.of(CLS), TWO))
+                .hasMessageEndingWith("; subfolders are not searched: give one of them, or put the files in one "
+                        + "folder");
         Path arrays = Files.createDirectory(dir.resolve("arrays"));
         Files.write(arrays.resolve("a.npy"), new byte[4]);
         assertThatThrownBy(() -> DataSourceFactory.open(arrays, List.of(CLS), TWO))

@@ -27,7 +27,7 @@ import java.util.Set;
  */
 public final class ImageFolderSource extends BatchingSource {
     /** File extensions read from a folder. */
-    public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png");
+    public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff");
 
     private final Path path;
     private final List<Path> files;
@@ -67,7 +67,7 @@ public final class ImageFolderSource extends BatchingSource {
     }
 
     /**
-     * Decodes one image file, with a one-line error naming it when it is not a readable JPEG or PNG, or when the
+     * Decodes one image file, with a one-line error naming it when it is not a readable image, or when the
      * decoder warns that it is damaged (a JPEG cut short decodes with the missing part filled in, and would otherwise
      * be calibrated on as it is).
      */
@@ -75,7 +75,7 @@ public final class ImageFolderSource extends BatchingSource {
         try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
             Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
             if (readers == null || !readers.hasNext()) {
-                throw new Trt4jException(file + ": not a readable JPEG or PNG image");
+                throw new Trt4jException(file + ": not a readable image (JPEG, PNG, BMP, GIF or TIFF)");
             }
             ImageReader reader = readers.next();
             try {

@@ -124,7 +124,7 @@ class ImageFolderSourceTest {
         Files.writeString(dir.resolve("broken.png"), "not really a png");
         assertThatThrownBy(() -> Batches.drain(new ImageFolderSource(dir, List.of(CLS), DataOptions.defaults())))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessage(dir.resolve("broken.png") + ": not a readable JPEG or PNG image");
+                .hasMessage(dir.resolve("broken.png") + ": not a readable image (JPEG, PNG, BMP, GIF or TIFF)");
 
         TensorSpec ids = new TensorSpec("ids", ElementType.INT64, new long[] {-1, 16}, null);
         assertThatThrownBy(() -> new ImageFolderSource(dir, List.of(ids), DataOptions.defaults()))
@@ -146,7 +146,7 @@ class ImageFolderSourceTest {
         Path empty = Files.createDirectory(dir.resolve("empty"));
         assertThatThrownBy(() -> new ImageFolderSource(empty, List.of(CLS), DataOptions.defaults()))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessage(empty + ": no .jpeg/.jpg/.png files in this folder");
+                .hasMessage(empty + ": no .bmp/.gif/.jpeg/.jpg/.png/.tif/.tiff files in this folder");
     }
 
     /** ImageIO fills in what a JPEG cut short lacks and only warns; that image must not be calibrated on. */
