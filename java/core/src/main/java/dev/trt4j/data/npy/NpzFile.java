@@ -101,12 +101,12 @@ public final class NpzFile {
         }
     }
 
-    /** The array name of an entry: its name without {@code .npy}; other entries are an error. */
+    /**
+     * The array name of an entry: its name without {@code .npy}, or the whole name for an entry without the suffix
+     * (numpy's {@code np.load} reads those too; one that is no array fails on its header, named).
+     */
     static String arrayName(Path file, ZipEntry entry) {
         String name = entry.getName();
-        if (!name.endsWith(SUFFIX)) {
-            throw new Trt4jException(file + ": entry '" + name + "' is not a .npy array");
-        }
-        return name.substring(0, name.length() - SUFFIX.length());
+        return name.endsWith(SUFFIX) ? name.substring(0, name.length() - SUFFIX.length()) : name;
     }
 }

@@ -57,9 +57,14 @@ public final class NpzSource extends BatchingSource {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
-                if (!entry.isDirectory()) {
-                    arrays.put(NpzFile.arrayName(file, entry), entry);
+                if (!entry.isDirectory() && arrays.put(NpzFile.arrayName(file, entry), entry) != null) {
+                    throw new Trt4jException(file + ": holds two arrays named '" + NpzFile.arrayName(file, entry)
+                            + "'");
                 }
+            }
+            if (arrays.size() == 1 && arrays.containsKey("arr_0") && shapes.inputs().size() == 1) {
+                // np.savez(f, x) names its one unnamed array arr_0: for a model of one input, there is no doubt
+                arrays.put(shapes.inputs().get(0).name(), arrays.remove("arr_0"));
             }
             String inputNames = shapes.inputs().stream().map(TensorSpec::name).collect(Collectors.joining(", "));
             for (TensorSpec spec : shapes.inputs()) {

@@ -70,7 +70,7 @@ class NpzFileTest {
             zip.closeEntry();
         }
         assertThatThrownBy(() -> NpzFile.read(foreign)).isInstanceOf(Trt4jException.class)
-                .hasMessage(foreign + ": entry 'notes.txt' is not a .npy array");
+                .hasMessage(foreign + ":notes.txt: truncated .npy header");
     }
 
     @Test

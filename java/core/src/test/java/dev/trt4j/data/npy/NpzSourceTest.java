@@ -56,6 +56,36 @@ class NpzSourceTest {
         }
     }
 
+    /** Entries as other writers name them: without ".npy", numpy's arr_0, and one name given twice. */
+    @Test
+    void readsEntriesAsNumpyNamesThemAndRefusesANameGivenTwice() throws Exception {
+        byte[] ids;
+        try (java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream()) {
+            NpyFile.writeTo(b, rows(2, 0));
+            ids = b.toByteArray();
+        }
+        for (String[] names : new String[][] {{"input_ids"}, {"arr_0.npy"}, {"input_ids.npy", "input_ids"}}) {
+            Path p = dir.resolve(String.join("+", names) + ".npz");
+            try (java.io.OutputStream out = java.nio.file.Files.newOutputStream(p);
+                 java.util.zip.ZipOutputStream zip = new java.util.zip.ZipOutputStream(out)) {
+                for (String name : names) {
+                    zip.putNextEntry(new java.util.zip.ZipEntry(name));
+                    zip.write(ids);
+                    zip.closeEntry();
+                }
+            }
+            if (names.length == 2) {
+                assertThatThrownBy(() -> new NpzSource(p, List.of(IDS), DataOptions.defaults()))
+                        .isInstanceOf(Trt4jException.class).hasMessage(p + ": holds two arrays named 'input_ids'");
+                continue;
+            }
+            try (NpzSource s = new NpzSource(p, List.of(IDS), DataOptions.defaults())) {
+                assertThat(Batches.drain(s).get(0).inputs().get("input_ids").longs()).as(names[0])
+                        .containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
+            }
+        }
+    }
+
     @Test
     void missingInputExtraArrayAndUnequalCountsAreErrors() {
         Path onlyIds = archive(Map.of("input_ids", rows(2, 0)), false);
