@@ -168,7 +168,10 @@ public final class DataArguments {
         requireFits(model, proto.getGraph());
     }
 
-    /** Each sequence length asked for, by the option that asks it: {@code --seq-len}, else {@code --shapes}. */
+    /**
+     * Each sequence length asked for, by the option that asks it: {@code --seq-len}, else {@code --shapes}, and the
+     * {@code input_ids} array of an {@code .npy} or {@code .npz} given with {@code --data}.
+     */
     private Map<String, Long> requestedSequences() {
         Map<String, Long> asked = new LinkedHashMap<>();
         if (sequenceLength > 0) {
@@ -181,13 +184,24 @@ public final class DataArguments {
                 asked.put("--shapes input_ids:" + BenchShapes.text(ids), ids[1]);
             }
         }
+        TokenArrayShape.of(data).ifPresent(ids -> asked.put("--data " + data + " (input_ids "
+                + BenchShapes.text(ids) + ")", ids[1]));
         return asked;
     }
 
     private void requireFits(Path model, GraphProto graph) {
         Map<String, Long> asked = requestedSequences();
-        PositionTable.find(graph).ifPresent(t -> asked.forEach((option, length) -> t.requireFits(model, option,
-                length, option.startsWith("--seq-len") ? "--seq-len " : "a sequence length of ")));
+        PositionTable.find(graph).ifPresent(t -> asked.forEach((option, length) -> {
+            try {
+                t.requireFits(model, option, length, option.startsWith("--seq-len") ? "--seq-len " : "a sequence "
+                        + "length of ");
+            } catch (InvalidOptionException e) {
+                if (option.startsWith("--data")) {
+                    throw new Trt4jException(e.getMessage(), e); // a failure found in a file: exit 1, not 2
+                }
+                throw e;
+            }
+        }));
     }
 
     /** 0 has a meaning for these options, so only a negative value is a mistake; the message names its option. */

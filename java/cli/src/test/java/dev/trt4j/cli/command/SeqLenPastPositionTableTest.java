@@ -75,6 +75,31 @@ class SeqLenPastPositionTableTest {
     }
 
     @Test
+    void tokenArraysLongerThanTheTableAreRefusedBeforeAnyWork() throws IOException {
+        Path model = TestModels.positionTable(dir.resolve("text.onnx"), 8);
+        String m = model.toString();
+        dev.trt4j.data.npy.NpyArray ids = dev.trt4j.data.npy.NpyArray.ofLongs(new long[] {2, 9}, new long[18]);
+        Path npz = dir.resolve("ids.npz");
+        dev.trt4j.data.npy.NpzFile.write(npz, java.util.Map.of("input_ids", ids), false);
+        Path npy = dir.resolve("ids.npy");
+        dev.trt4j.data.npy.NpyFile.write(npy, ids);
+        for (Path data : List.of(npz, npy)) {
+            for (List<String> command : List.of(
+                    List.of("calibrate", m, "--out", dir.resolve("cal").toString()),
+                    List.of("evaluate", "--reference", m, "--candidate", m))) {
+                List<String> args = new java.util.ArrayList<>(command);
+                args.addAll(List.of("--data", data.toString()));
+                CliRun run = CliRun.of(args.toArray(String[]::new));
+                assertThat(run.errLines()).as(command.get(0)).containsExactly("trt4j: --data " + data
+                        + " (input_ids 2x9): text.onnx's position table has 8 rows (node 'position'); use a sequence "
+                        + "length of 8 or less");
+                assertThat(run.exitCode()).as(command.get(0)).isEqualTo(1);
+            }
+        }
+        assertThat(dir.resolve("cal")).doesNotExist();
+    }
+
+    @Test
     void benchRefusesTokenShapesLongerThanTheTable() throws IOException {
         Path model = TestModels.positionTable(dir.resolve("text.onnx"), 8);
         CliRun run = CliRun.of("bench", model.toString(), "--shapes", "input_ids:1x9");
