@@ -1,6 +1,7 @@
 package dev.trt4j.onnx;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -94,6 +95,6 @@ public record ModelSummary(Path path, String sha256, String producer, long irVer
     }
 
     private static String line(String label, String text) {
-        return String.format("%-10s %s", label, text).stripTrailing();
+        return String.format("%-10s %s", label, ControlCharacters.escape(text)).stripTrailing();
     }
 }

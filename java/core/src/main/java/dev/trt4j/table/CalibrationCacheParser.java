@@ -1,5 +1,6 @@
 package dev.trt4j.table;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jException;
 
 import java.util.HashMap;
@@ -76,9 +77,7 @@ final class CalibrationCacheParser {
 
     /** The line as a one-line message can show it: control characters (NULs of a binary file) escaped, cut at 60. */
     private static String abbreviate(String line) {
-        StringBuilder shown = new StringBuilder();
-        line.chars().forEach(c -> shown.append(Character.isISOControl(c) ? String.format("\\u%04x", c)
-                : String.valueOf((char) c)));
-        return shown.length() <= 60 ? shown.toString() : shown.substring(0, 57) + "...";
+        String shown = ControlCharacters.escape(line);
+        return shown.length() <= 60 ? shown : shown.substring(0, 57) + "...";
     }
 }

@@ -31,6 +31,18 @@ class ModelSummaryTest {
     }
 
     @Test
+    void namesHoldingControlCharactersStayOnTheirLine() {
+        ai.onnx.proto.OnnxMl.ModelProto model = new TestGraph().input("in put:0\nx", TestGraph.FLOAT, 1)
+                .output("y\u0000", TestGraph.FLOAT, 1)
+                .node("Relu", java.util.List.of("in put:0\nx"), java.util.List.of("y\u0000")).build(13);
+
+        String text = ModelSummary.of(OnnxModel.load(TestModels.write(model, dir, "odd.onnx"))).toText(false);
+
+        assertThat(text.lines()).contains("inputs     in put:0\\u000ax FLOAT32 [1]", "outputs    y\\u0000 FLOAT32 [1]");
+        assertThat(text).doesNotContain("\u0000");
+    }
+
+    @Test
     void printsOneFactPerLine() {
         ModelSummary summary = ModelSummary.of(OnnxModel.load(TestModels.write(TestModels.convNet(), dir, "c.onnx")));
 
