@@ -167,7 +167,8 @@ public final class QdqQuantizer {
                 .filter(t -> !dynamicInputs.contains(t)).toList();
         QuantizationReport report = new QuantizationReport(p.plan().quantizedNodes(), p.plan().excludedNodes(),
                 p.plan().residualAdds(), staticActivations,
-                p.plan().weights().size(), p.folded(), foldedScales, p.hardSwishes(), skipLayerNorms, p.sourceOpset(),
+                p.plan().weights().size(), (int) p.plan().weights().keySet().stream().filter(w -> w.axis() < 0)
+                        .count(), p.folded(), foldedScales, p.hardSwishes(), skipLayerNorms, p.sourceOpset(),
                 OpsetUpgrade.defaultOpset(out),
                 config.weightGranularity(), config.weightCalibrator().label(), config.target(), config.reduceRange(),
                 List.copyOf(p.dynamicNodes()));

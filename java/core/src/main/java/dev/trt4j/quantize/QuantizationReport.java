@@ -23,6 +23,9 @@ import java.util.List;
  * @param sourceOpset          default-domain opset of the input model
  * @param opset                default-domain opset of the output model
  * @param weightGranularity    per-channel or per-tensor weights
+ * @param singleScaleWeights   of {@code quantizedWeights}, those that took one scale although per-channel weights
+ *                             were asked for: no output-channel axis (a vector, a batched MatMul weight, a constant
+ *                             where data is expected)
  * @param weightMethod         how weight amax was chosen, as calibrate labels it (e.g. {@code percentile-99.9})
  * @param target               the runtime the Q/DQ layout is for
  * @param reduceRange          whether weights were quantized to 7 bits
@@ -31,7 +34,7 @@ import java.util.List;
  */
 public record QuantizationReport(List<String> quantizedNodes, List<String> excludedNodes,
                                  List<String> residualAdds, List<String> quantizedActivations,
-                                 int quantizedWeights, List<String> foldedBatchNorms,
+                                 int quantizedWeights, int singleScaleWeights, List<String> foldedBatchNorms,
                                  List<String> foldedScaleShifts, int hardSwishes, int skipLayerNorms,
                                  long sourceOpset, long opset,
                                  WeightGranularity weightGranularity, String weightMethod, QuantizationTarget target,
@@ -52,6 +55,8 @@ public record QuantizationReport(List<String> quantizedNodes, List<String> exclu
                 + Counts.of(residualAdds.size(), "residual add") + "), "
                 + Counts.of(quantizedActivations.size(), "activation") + ", " + Counts.of(quantizedWeights, "weight")
                 + " " + weightGranularity.name().toLowerCase().replace('_', '-') + " " + weightMethod
+                + (singleScaleWeights == 0 || weightGranularity != WeightGranularity.PER_CHANNEL ? ""
+                        : " (" + singleScaleWeights + " of them with one scale: no channel axis)")
                 + (reduceRange ? " 7-bit" : "")
                 + (dynamicNodes.isEmpty() ? "" : ", " + Counts.of(dynamicNodes.size(), "MatMul") + " with dynamic "
                         + "input ranges")

@@ -124,7 +124,11 @@ class OrtCpuQuantizationTest {
                 .initializer("w", new long[] {3, 16, 6}, gaussian(5, 288, 0.3))
                 .node("MatMul", "mm", List.of("x", "w"), List.of("y")).build();
         for (QuantizationConfig config : List.of(ORT, QuantizationConfig.defaults())) {
-            ModelProto q = new QdqQuantizer(config).quantize(model, Map.of("x", 3f)).model();
+            QuantizationResult result = new QdqQuantizer(config).quantize(model, Map.of("x", 3f));
+            ModelProto q = result.model();
+            assertThat(result.report().singleScaleWeights()).isEqualTo(1);
+            assertThat(result.report().summary()).contains("1 weight per-channel max (1 of them with one scale: no "
+                    + "channel axis)");
 
             NodeProto dq = producer(q, node(q, "mm").getInput(1));
             assertThat(axis(dq)).isEmpty();

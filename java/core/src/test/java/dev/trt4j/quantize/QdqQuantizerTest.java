@@ -88,6 +88,7 @@ class QdqQuantizerTest {
         assertThat(report.residualAdds()).containsExactly("add");
         assertThat(report.quantizedActivations()).containsExactly("x", "r", "f");
         assertThat(report.quantizedWeights()).isEqualTo(3);
+        assertThat(report.singleScaleWeights()).isZero();
         assertThat(report.foldedBatchNorms()).containsExactly("bn1", "bn2");
         assertThat(report.sourceOpset()).isEqualTo(11);
         assertThat(report.opset()).isEqualTo(13);

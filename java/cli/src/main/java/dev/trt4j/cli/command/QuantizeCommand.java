@@ -299,6 +299,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         strings(root.putArray("residualAdds"), report.residualAdds());
         strings(root.putArray("quantizedActivations"), report.quantizedActivations());
         root.put("quantizedWeights", report.quantizedWeights());
+        root.put("singleScaleWeights", report.singleScaleWeights());
         strings(root.putArray("foldedBatchNorms"), report.foldedBatchNorms());
         strings(root.putArray("foldedScaleShifts"), report.foldedScaleShifts());
         root.put("hardSwishes", report.hardSwishes());
