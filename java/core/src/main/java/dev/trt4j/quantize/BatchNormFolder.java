@@ -31,8 +31,21 @@ public final class BatchNormFolder {
         }
     }
 
-    /** Folds every eligible Conv → BatchNormalization pair of the main graph. */
+    /**
+     * Folds every eligible Conv → BatchNormalization pair of the main graph, again until none is left, so that a
+     * chain Conv → BatchNorm → BatchNorm folds whole.
+     */
     public Result fold(ModelProto model) {
+        List<String> folded = new ArrayList<>();
+        ModelProto current = model;
+        for (Result r = foldOnce(current); !r.foldedNodes().isEmpty(); r = foldOnce(current)) {
+            current = r.model();
+            folded.addAll(r.foldedNodes());
+        }
+        return new Result(current, folded);
+    }
+
+    private Result foldOnce(ModelProto model) {
         GraphProto graph = model.getGraph();
         GraphIndex index = new GraphIndex(graph);
         List<ConvFoldWriter.Fold> folds = new ArrayList<>();

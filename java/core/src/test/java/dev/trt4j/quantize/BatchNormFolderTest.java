@@ -68,6 +68,33 @@ class BatchNormFolderTest {
     }
 
     @Test
+    void aChainOfBatchNormsFoldsWhole() throws Exception {
+        ModelBuilder m = new ModelBuilder("chain", 13).input("x", 1, 2, 4, 4).output("y")
+                .initializer("w", new long[] {3, 2, 1, 1}, gaussian(1, 6, 0.5))
+                .node("Conv", "conv", List.of("x", "w"), List.of("c"), ints("kernel_shape", 1, 1));
+        String in = "c";
+        for (String p : List.of("a", "b")) {
+            m.initializer(p + "_s", new long[] {3}, uniform(2, 3, 0.5, 2))
+                    .initializer(p + "_b", new long[] {3}, gaussian(3, 3, 0.3))
+                    .initializer(p + "_m", new long[] {3}, gaussian(4, 3, 0.3))
+                    .initializer(p + "_v", new long[] {3}, uniform(5, 3, 0.2, 3))
+                    .node("BatchNormalization", "bn_" + p, List.of(in, p + "_s", p + "_b", p + "_m", p + "_v"),
+                            List.of(p.equals("b") ? "y" : "n_" + p));
+            in = "n_" + p;
+        }
+        ModelProto original = m.build();
+
+        BatchNormFolder.Result r = folder.fold(original);
+
+        assertThat(r.foldedNodes()).containsExactly("bn_a", "bn_b");
+        assertThat(r.model().getGraph().getNodeList()).extracting(NodeProto::getOpType).containsExactly("Conv");
+        float[] x = gaussian(7, 32, 1.0);
+        long[] shape = {1, 2, 4, 4};
+        assertClose(OrtRunner.runOnce(r.model(), "x", x, shape, "y"), OrtRunner.runOnce(original, "x", x, shape, "y"),
+                1e-5);
+    }
+
+    @Test
     void convWhoseOutputHasAnotherReaderIsLeftAlone() {
         ModelProto model = new ModelBuilder("branch", 13).input("x", 1, 2, 4, 4).output("y").output("c")
                 .initializer("w", new long[] {3, 2, 1, 1}, gaussian(1, 6, 0.5))
