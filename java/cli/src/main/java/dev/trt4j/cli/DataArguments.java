@@ -184,7 +184,7 @@ public final class DataArguments {
                 asked.put("--shapes input_ids:" + BenchShapes.text(ids), ids[1]);
             }
         }
-        TokenArrayShape.of(data).ifPresent(ids -> asked.put("--data " + data + " (input_ids "
+        DataArrayShapes.tokenIds(data).ifPresent(ids -> asked.put("--data " + data + " (input_ids "
                 + BenchShapes.text(ids) + ")", ids[1]));
         return asked;
     }

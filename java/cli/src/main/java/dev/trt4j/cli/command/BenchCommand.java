@@ -11,6 +11,7 @@ import dev.trt4j.benchmark.BenchmarkResult;
 import dev.trt4j.benchmark.BenchmarkSummaryJson;
 import dev.trt4j.benchmark.ComparisonRow;
 import dev.trt4j.benchmark.EngineShapeCheck;
+import dev.trt4j.cli.DataArrayShapes;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.io.AtomicFileSet;
@@ -178,8 +179,9 @@ public final class BenchCommand implements Callable<Integer> {
         requireProfilingBackend(runs);
         TimingSettings timing = timing();
         BenchInputs values = inputs();
-        Map<String, long[]> shapeMap = shapes == null ? Map.of() : ShapeSpecParser.parse("--shapes", shapes);
         Map<Path, PreflightFacts> models = new HashMap<>();
+        Map<String, long[]> shapeMap = shapes != null ? ShapeSpecParser.parse("--shapes", shapes)
+                : shapesOfDataArrays(runs, models);
         Map<Run, Integer> plannedBatches = new HashMap<>();
         for (Run run : runs) {
             plannedBatches.put(run, preflight(run, shapeMap, models));
@@ -489,6 +491,36 @@ public final class BenchCommand implements Callable<Integer> {
             requireSequenceFitsPositions(run.file(), model.positions(), resolved);
         }
         return BenchShapes.batch(resolved);
+    }
+
+    /**
+     * Without {@code --shapes}, the shapes of the arrays {@code --inputs} names (an {@code .npz}'s by input name, an
+     * {@code .npy}'s for a model of one input) with a batch of 1, which {@code --batch} changes as it changes any
+     * shape: the first ONNX model of the run says which inputs there are. Empty for other inputs and for engines,
+     * whose profiles say their shapes.
+     */
+    private Map<String, long[]> shapesOfDataArrays(List<Run> runs, Map<Path, PreflightFacts> models) {
+        if (inputs.equals("random") || inputs.equals("zeros")) {
+            return Map.of();
+        }
+        Map<String, long[]> arrays = DataArrayShapes.of(Path.of(inputs));
+        Optional<Run> onnx = runs.stream().filter(r -> !backendFor(r.file()).equals("tensorrt")
+                && Files.isRegularFile(r.file())).findFirst();
+        if (arrays.isEmpty() || onnx.isEmpty()) {
+            return Map.of();
+        }
+        List<TensorSpec> modelInputs = models.computeIfAbsent(onnx.get().file(), PreflightFacts::of).inputs();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (TensorSpec in : modelInputs) {
+            long[] shape = arrays.containsKey(in.name()) ? arrays.get(in.name())
+                    : modelInputs.size() == 1 ? arrays.get(DataArrayShapes.UNNAMED) : null;
+            if (shape != null && shape.length > 0) {
+                long[] one = shape.clone();
+                one[0] = 1;
+                shapes.put(in.name(), one);
+            }
+        }
+        return shapes;
     }
 
     /**

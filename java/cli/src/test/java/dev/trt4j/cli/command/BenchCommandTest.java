@@ -84,6 +84,19 @@ class BenchCommandTest {
                 "trt4j: --tokenizer reads the text that --inputs names, but --inputs is random");
     }
 
+    @Test
+    void takesItsShapesFromTheArraysOfInputsWithoutShapes() throws Exception {
+        Path npy = dir.resolve("lines.npy");
+        dev.trt4j.data.npy.NpyFile.write(npy, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {3, 3, 48, 192},
+                new float[3 * 3 * 48 * 192]));
+
+        CliRun run = bench(model.toString(), "--inputs", npy.toString(), "--batch", "2", "--warmup", "10",
+                "--warmup-iterations", "1", "--duration", "0.05", "--iterations", "3", "--threads", "1");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("[onnxruntime] x:2x3x48x192, inputs data " + npy);
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);

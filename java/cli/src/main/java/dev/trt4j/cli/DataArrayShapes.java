@@ -1,0 +1,72 @@
+package dev.trt4j.cli;
+
+import dev.trt4j.data.npy.NpyHeader;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * The shapes of the arrays an {@code .npy} or {@code .npz} data file holds, read from their headers alone: so that a
+ * token array longer than a text model's position table is refused before any work, as {@code --seq-len} is, and so
+ * that {@code bench --inputs} takes its shapes from the data.
+ */
+public final class DataArrayShapes {
+    /** The key of an {@code .npy}'s one array, which feeds a model's one input whatever its name. */
+    public static final String UNNAMED = "";
+
+    private DataArrayShapes() {
+    }
+
+    /**
+     * Array name → shape (samples first) of an {@code .npz}, or {@link #UNNAMED} → shape of an {@code .npy}; empty
+     * for other data or a file that does not read (the data source reports that when it opens the file).
+     */
+    public static Map<String, long[]> of(Path data) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        if (data == null || !Files.isRegularFile(data)) {
+            return shapes;
+        }
+        String name = data.getFileName().toString().toLowerCase(Locale.ROOT);
+        try {
+            if (name.endsWith(".npy")) {
+                try (InputStream in = new BufferedInputStream(Files.newInputStream(data))) {
+                    shapes.put(UNNAMED, NpyHeader.read(in, data.toString()).shape());
+                }
+            } else if (name.endsWith(".npz")) {
+                try (ZipFile zip = new ZipFile(data.toFile())) {
+                    Enumeration<? extends ZipEntry> entries = zip.entries();
+                    while (entries.hasMoreElements()) {
+                        ZipEntry e = entries.nextElement();
+                        if (e.isDirectory()) {
+                            continue;
+                        }
+                        try (InputStream in = new BufferedInputStream(zip.getInputStream(e))) {
+                            String array = e.getName().endsWith(".npy")
+                                    ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
+                            shapes.put(array, NpyHeader.read(in, data + ":" + e.getName()).shape());
+                        }
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            shapes.clear(); // the data source names what is wrong with the file
+        }
+        return shapes;
+    }
+
+    /** The {@code [samples, sequence]} of the token ids in {@code data}: its {@code input_ids} or its one array. */
+    static java.util.Optional<long[]> tokenIds(Path data) {
+        Map<String, long[]> shapes = of(data);
+        long[] ids = shapes.containsKey("input_ids") ? shapes.get("input_ids") : shapes.get(UNNAMED);
+        return ids != null && ids.length == 2 ? java.util.Optional.of(ids) : java.util.Optional.empty();
+    }
+}
