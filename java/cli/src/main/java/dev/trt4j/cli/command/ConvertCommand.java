@@ -134,7 +134,12 @@ public final class ConvertCommand implements Callable<Integer> {
         String fileName = modelFile.getFileName().toString();
         List<OperatorCheck.PluginNode> plugins = OperatorCheck.require(onnx.proto(), fileName,
                 fp16 && samples.givesSamples() ? "--data runs it in ONNX Runtime for FP16's range check" : null);
-        long modelOpset = OpsetUpgrade.defaultOpset(onnx.proto());
+        long modelOpset;
+        try {
+            modelOpset = OpsetUpgrade.defaultOpset(onnx.proto());
+        } catch (Trt4jException e) {
+            throw e.prefixed(fileName + ": ");
+        }
         if (opset != null && modelOpset >= OpsetUpgrade.TARGET) {
             // trt4j raises opsets, never lowers them: the step would write the model unchanged
             throw new InvalidOptionException("--opset " + opset + ": " + fileName + " is at opset " + modelOpset

@@ -44,6 +44,21 @@ class ConvertCommandTest {
     }
 
     @Test
+    void aModelWithoutAnOpsetIsNamedByItsFile() throws IOException {
+        ai.onnx.proto.OnnxMl.ModelProto cls = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
+                java.nio.file.Files.readAllBytes(model));
+        Path noOpset = java.nio.file.Files.write(dir.resolve("no-opset.onnx"),
+                cls.toBuilder().clearOpsetImport().build().toByteArray());
+
+        CliRun run = CliRun.of("convert", noOpset.toString(), "--fp16", "--out", dir.resolve("x.onnx").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).startsWith("trt4j: no-opset.onnx: ")
+                .endsWith("imports no default-domain opset");
+    }
+
+    @Test
     void aShapeForAnInputTheModelLacksNamesFixShapes() {
         CliRun run = convert("--fix-shapes", "y:1x3");
 
