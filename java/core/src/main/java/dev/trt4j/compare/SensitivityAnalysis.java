@@ -157,7 +157,9 @@ public final class SensitivityAnalysis {
 
     /**
      * Keeps the first 0, 1, 2, … layers of {@code ranking} in FP32 until the drop against FP32 is at most
-     * {@code targetDrop}; several skip counts are judged per pass over the data.
+     * {@code targetDrop}; several skip counts are judged per pass over the data. At least one layer stays INT8: where
+     * no such model reaches the target, the result is not reached and holds the one that keeps all but the least
+     * sensitive layer.
      *
      * @param targetDrop largest acceptable drop in the metric's units (e.g. 0.01 for one point of accuracy), ≥ 0
      */
@@ -174,8 +176,10 @@ public final class SensitivityAnalysis {
         }
         int pass = evaluator.passSize();
         QuantizationResult lastModel = full;
-        for (int from = 1; from <= order.size(); from += pass) {
-            int to = Math.min(order.size(), from + pass - 1);
+        // Keeping every layer in FP32 would be the FP32 model, no partial INT8 one: at least one layer stays INT8.
+        int mostKept = order.size() - 1;
+        for (int from = 1; from <= mostKept; from += pass) {
+            int to = Math.min(mostKept, from + pass - 1);
             // The judged models are kept (one pass's worth) and the chosen one is returned as judged: a corrected
             // model is not made twice, and what is written is exactly what was scored.
             List<QuantizationResult> models = new ArrayList<>();
@@ -201,7 +205,8 @@ public final class SensitivityAnalysis {
         PartialQuantization.Step last = steps.get(steps.size() - 1);
         TaskScore lastScore = new TaskScore(fullScore.metric(), fullScore.higherIsBetter(), fullScore.reference(),
                 last.score());
-        return new PartialQuantization(targetDrop, order, lastScore, false, steps, lastModel);
+        return new PartialQuantization(targetDrop, order.subList(0, Math.max(0, mostKept)), lastScore, false, steps,
+                lastModel);
     }
 
     private QuantizationConfig skipping(List<String> layers) {

@@ -101,6 +101,17 @@ public final class Evaluator {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(options, "options");
         List<String> outputs = reference.outputs().stream().map(TensorSpec::name).toList();
+        if (!reference.unreadableOutputs().isEmpty()) {
+            String skipped = reference.unreadableOutputs().stream().map(o -> "'" + o + "'")
+                    .collect(java.util.stream.Collectors.joining(", "));
+            if (outputs.isEmpty()) {
+                throw new Trt4jException(reference.name() + ": no output to compare: " + skipped
+                        + (reference.unreadableOutputs().size() == 1 ? " is of a type" : " are of types")
+                        + " trt4j does not compare (it compares float32, float16, int64 and int32 tensors)");
+            }
+            LOG.warn("{}: not compared: output(s) {}, of types trt4j does not compare (float32, float16, int64 and "
+                    + "int32 are)", reference.name(), skipped);
+        }
         for (OrtModelRunner c : candidates) {
             List<String> have = c.outputs().stream().map(TensorSpec::name).toList();
             for (String o : outputs) {

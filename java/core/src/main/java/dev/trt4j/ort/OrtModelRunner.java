@@ -147,6 +147,14 @@ public final class OrtModelRunner implements AutoCloseable {
         return List.copyOf(outputs.values());
     }
 
+    /**
+     * The model's outputs that {@link #outputs()} leaves out: tensors of types trt4j does not read (only float32,
+     * float16, int64 and int32 are), sequences and maps, in model order.
+     */
+    public Set<String> unreadableOutputs() {
+        return unreadableOutputs;
+    }
+
     /** Runs the model and returns every output of {@link #outputs()}. */
     public Map<String, HostTensor> run(Batch batch) {
         return run(batch, outputs.keySet());

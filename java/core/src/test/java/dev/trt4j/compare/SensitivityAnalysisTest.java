@@ -182,6 +182,16 @@ class SensitivityAnalysisTest {
     }
 
     @Test
+    void anUnreachableTargetStillLeavesALayerInInt8() {
+        PartialQuantization p = analysis.keepWithin(0.0, ranking);
+
+        assertThat(p.reached()).as("the last layers each lose some cosine").isFalse();
+        assertThat(p.skipped()).hasSize(ranking.layers().size() - 1);
+        assertThat(p.steps()).extracting(PartialQuantization.Step::skippedLayers).containsExactly(0, 1, 2);
+        assertThat(p.model().report().quantizedNodes()).hasSize(1);
+    }
+
+    @Test
     void aLooseTargetKeepsEveryLayerQuantized() {
         PartialQuantization p = analysis.keepWithin(1.0, ranking);
 

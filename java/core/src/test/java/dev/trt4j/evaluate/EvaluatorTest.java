@@ -76,6 +76,24 @@ class EvaluatorTest {
     }
 
     @Test
+    void outputsOfTypesItDoesNotCompareAreNotPassedOverInSilence() throws IOException {
+        ModelProto doubles = new dev.trt4j.onnx.TestGraph().input("x", dev.trt4j.onnx.TestGraph.FLOAT, 2, 4)
+                .output("y", ai.onnx.proto.OnnxMl.TensorProto.DataType.DOUBLE_VALUE, 2, 4)
+                .node("Cast", List.of("x"), List.of("y"), dev.trt4j.onnx.TestGraph.intAttribute("to", 11))
+                .build(13);
+        Path model = TestModels.write(doubles, dir, "doubles.onnx");
+        CalibrationDataSource data;
+        try (OrtModelRunner r = OrtModelRunner.open(model, OrtRunnerOptions.defaults())) {
+            data = new SyntheticSource(r.inputs(), DataOptions.builder().maxSamples(2).batchSize(2).build());
+        }
+
+        assertThatThrownBy(() -> Evaluator.evaluate(model, model, data, Optional.empty(), OPTIONS))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageEndingWith(": no output to compare: 'y' is of a type trt4j does not compare (it compares "
+                        + "float32, float16, int64 and int32 tensors)");
+    }
+
+    @Test
     void fp16ConversionKeepsTheClassifierOutputs() {
         EvaluationResult r = Evaluator.evaluate(fp32, fp16, lines(fp32, 48), Optional.empty(), OPTIONS);
 
