@@ -1,12 +1,16 @@
 package dev.trt4j.evaluate;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.StateCarrier;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.OrtModelRunner;
+import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.quantize.Fp16Emulation;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
@@ -73,12 +77,28 @@ public final class Evaluator {
             OnnxModel onnx = loadQuietly(model);
             ModelProto emulated = onnx == null ? null : Fp16Emulation.emulate(onnx.proto(), onnx.elementTypes());
             if (emulated != null && emulated != onnx.proto()) {
+                requireLoadsAsWritten(model, onnx.proto());
                 LOG.info("{} computes in FP16: emulating its FP16 rounding, which ONNX Runtime's CPU would skip "
                         + "for operators without FP16 kernels", model.getFileName());
                 return OrtModelRunner.open(emulated.toByteArray(), model.toString(), options.runnerOptions());
             }
         }
         return OrtModelRunner.open(model, options.runnerOptions());
+    }
+
+    /**
+     * The emulation rewrites every FP16 node to FP32, which would hide a model ONNX Runtime refuses as written (an
+     * FP16 tensor where an operator takes only float32): the model itself must load, without optimisations.
+     */
+    private static void requireLoadsAsWritten(Path model, ModelProto proto) {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            OrtRuntime.environment().createSession(proto.toByteArray(), options).close();
+        } catch (OrtException e) {
+            throw new Trt4jException(model + ": ONNX Runtime cannot load the model: " + OrtErrorText.of(e.getMessage()),
+                    e);
+        }
     }
 
     /** The model with external data inlined, or null when trt4j cannot read it (ONNX Runtime then reports). */

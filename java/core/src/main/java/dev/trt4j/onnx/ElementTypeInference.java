@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.SparseTensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
@@ -95,6 +96,9 @@ public final class ElementTypeInference {
         }
         for (TensorProto t : g.getInitializerList()) {
             types.put(t.getName(), t.getDataType());
+        }
+        for (SparseTensorProto t : g.getSparseInitializerList()) {
+            types.put(t.getValues().getName(), t.getValues().getDataType());
         }
         for (ValueInfoProto v : g.getValueInfoList()) {
             declared(types, v);

@@ -13,6 +13,8 @@ import dev.trt4j.onnx.ElementTypeInference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.ByteOrder;
+import java.nio.DoubleBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -49,6 +51,8 @@ import java.util.TreeSet;
 public final class Fp16Converter {
     private static final Logger LOG = LoggerFactory.getLogger(Fp16Converter.class);
     private static final float FP16_MAX = 65504f;
+    /** FP16's smallest normal value, 2⁻¹⁴: below it FP16 keeps only a few bits, and below 2⁻²⁴ nothing. */
+    private static final float FP16_MIN_NORMAL = 0x1p-14f;
     private static final long MIN_OPSET = 6;
 
     /**
@@ -159,6 +163,43 @@ public final class Fp16Converter {
         return new Result(model.toBuilder().setGraph(converted).build(), fp32, c.casts);
     }
 
+    /**
+     * Whether a float or double constant leaves FP16's range: a magnitude beyond 65504 (infinite in FP16), or every
+     * value below FP16's smallest normal (so small that FP16 keeps a few bits of it, or zero: weights of 10⁻⁹ scaled
+     * up later would vanish). Other types are not float values FP16 would hold.
+     */
+    private static boolean outsideFp16(TensorProto t) {
+        if (t.getDataType() == DataType.FLOAT_VALUE) {
+            float[] f = TensorValues.floats(t);
+            double[] d = new double[f.length];
+            for (int i = 0; i < f.length; i++) {
+                d[i] = f[i];
+            }
+            return outsideFp16(d);
+        }
+        if (t.getDataType() == DataType.DOUBLE_VALUE) {
+            if (t.getRawData().isEmpty()) {
+                return outsideFp16(t.getDoubleDataList().stream().mapToDouble(Double::doubleValue).toArray());
+            }
+            DoubleBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN)
+                    .asDoubleBuffer();
+            double[] d = new double[b.remaining()];
+            b.get(d);
+            return outsideFp16(d);
+        }
+        return false;
+    }
+
+    private static boolean outsideFp16(double[] values) {
+        double largest = 0;
+        for (double v : values) {
+            if (Double.isFinite(v)) {
+                largest = Math.max(largest, Math.abs(v));
+            }
+        }
+        return largest > FP16_MAX || (largest > 0 && largest < FP16_MIN_NORMAL);
+    }
+
     /** One conversion of one graph. */
     private final class Conversion {
         private final GraphProto graph;
@@ -166,6 +207,8 @@ public final class Fp16Converter {
         private final Map<String, Integer> types;
         private final UniqueNames names;
         private final boolean[] fp32;
+        /** Nodes that stay FP32 whoever reads them: shape arithmetic, constants outside FP16's range. */
+        private final boolean[] pinned;
         private final Set<String> kept;
         private final Set<String> halfConstants = new HashSet<>();
         private final Map<String, Boolean> outOfRange = new HashMap<>();
@@ -181,6 +224,7 @@ public final class Fp16Converter {
             this.types = types;
             this.names = new UniqueNames(graph);
             this.fp32 = new boolean[graph.getNodeCount()];
+            this.pinned = new boolean[graph.getNodeCount()];
         }
 
         GraphProto run() {
@@ -243,8 +287,24 @@ public final class Fp16Converter {
                 fp32[i] = GraphIndex.isConstantNode(n) || !Fp16Operators.allowsFp16(n)
                         || fp32OpTypes.contains(n.getOpType())
                         || kept.contains(GraphIndex.label(n, i)) || layerNorm.contains(i)
-                        || hasOutOfRangeConstant(n);
+                        || hasOutOfRangeConstant(n) || hasOutOfRangeValueAttribute(n);
+                pinned[i] = hasOutOfRangeConstant(n) || hasOutOfRangeValueAttribute(n);
             }
+            // What such a node makes (a ConstantOfShape of 10⁵, a Cast of a double 10⁵) is as far out of range as
+            // the constant, so its readers stay FP32 too; values computed further on are what --data checks.
+            boolean[] outOfRangeMakers = pinned.clone();
+            for (int i = 0; i < graph.getNodeCount(); i++) {
+                if (outOfRangeMakers[i] && graph.getNode(i).getInputList().stream().allMatch(
+                        in -> in.isEmpty() || index.constant(in).isPresent() || isShapeOnly(in))) {
+                    for (String out : graph.getNode(i).getOutputList()) {
+                        index.consumers(out).stream().filter(u -> u.node() >= 0).forEach(u -> {
+                            fp32[u.node()] = true;
+                            pinned[u.node()] = true;
+                        });
+                    }
+                }
+            }
+            keepShapeArithmeticInFp32();
             // Softmax written out: x − max(x) cancels nearly equal numbers, which FP16 would round away before the
             // FP32 Exp sees them. The subtraction that feeds an FP32 Exp computes in FP32 too.
             for (int i = 0; i < graph.getNodeCount(); i++) {
@@ -271,7 +331,7 @@ public final class Fp16Converter {
                 if (n.getOpType().equals("Cast")
                         && Objects.equals(ElementTypeInference.castTarget(n), DataType.FLOAT_VALUE)) {
                     String out = n.getOutput(0);
-                    fp32[i] = index.isGraphOutput(out) || index.consumers(out).stream()
+                    fp32[i] = pinned[i] || index.isGraphOutput(out) || index.consumers(out).stream()
                             .noneMatch(u -> Objects.equals(wanted(u.node(), u.input()), DataType.FLOAT16_VALUE));
                 }
             }
@@ -286,6 +346,46 @@ public final class Fp16Converter {
                     halfConstants.add(t);
                 }
             }
+        }
+
+        /**
+         * Values computed from tensor shapes (Shape, Size, and what only they and constants feed: a length cast to
+         * float, halved, floored and cast back to a Slice end) stay FP32: FP16 holds integers exactly only up to
+         * 2048, so a sequence of 4099 would become 4100 and change the output's shape.
+         */
+        private void keepShapeArithmeticInFp32() {
+            Set<String> shapeValues = new HashSet<>();
+            for (int i = 0; i < graph.getNodeCount(); i++) {
+                NodeProto n = graph.getNode(i);
+                if (n.getOpType().equals("Shape") || n.getOpType().equals("Size")) {
+                    shapeValues.addAll(n.getOutputList());
+                    continue;
+                }
+                boolean readsShape = false;
+                boolean onlyShapesAndConstants = true;
+                for (String in : n.getInputList()) {
+                    if (in.isEmpty()) {
+                        continue;
+                    }
+                    if (shapeValues.contains(in)) {
+                        readsShape = true;
+                    } else if (index.constant(in).isEmpty()) {
+                        onlyShapesAndConstants = false;
+                        break;
+                    }
+                }
+                if (readsShape && onlyShapesAndConstants && !ControlFlow.holdsBody(n)) {
+                    shapeValues.addAll(n.getOutputList());
+                    fp32[i] = true;
+                    pinned[i] = true;
+                }
+            }
+        }
+
+        /** Whether {@code tensor} is made by a Shape node: the input of a ConstantOfShape, typically. */
+        private boolean isShapeOnly(String tensor) {
+            int p = index.producer(tensor);
+            return p >= 0 && graph.getNode(p).getOpType().equals("Shape");
         }
 
         private boolean isIntegerAccumulator(int node) {
@@ -314,16 +414,24 @@ public final class Fp16Converter {
         }
 
         private boolean exceedsFp16(String tensor) {
-            Optional<TensorProto> c = index.constant(tensor);
-            if (c.isEmpty() || c.get().getDataType() != DataType.FLOAT_VALUE) {
+            return index.constant(tensor).map(Fp16Converter::outsideFp16).orElse(false);
+        }
+
+        /** A ConstantOfShape or (before opset 11) Pad whose float {@code value} attribute FP16 cannot hold. */
+        private boolean hasOutOfRangeValueAttribute(NodeProto n) {
+            if (!GraphIndex.isDefaultDomain(n.getDomain())) {
                 return false;
             }
-            for (float v : TensorValues.floats(c.get())) {
-                if (Float.isFinite(v) && Math.abs(v) > FP16_MAX) {
-                    return true;
-                }
+            Optional<AttributeProto> value = Attributes.find(n, "value");
+            if (value.isEmpty()) {
+                return false;
             }
-            return false;
+            return switch (n.getOpType()) {
+                case "ConstantOfShape" -> outsideFp16(value.get().getT());
+                case "Pad" -> value.get().getType() == AttributeProto.AttributeType.FLOAT
+                        && outsideFp16(new double[] {value.get().getF()});
+                default -> false;
+            };
         }
 
         /** The type node {@code i} needs at float input {@code k}, or null if it takes either. */
@@ -335,8 +443,9 @@ public final class Fp16Converter {
             if (fp32[i]) {
                 return DataType.FLOAT_VALUE;
             }
+            // Resize's roi and scales and Upsample's scales are float32 whatever X is: one computed in FP16 is cast back
             boolean fixedFloat = (n.getOpType().equals("Resize") && k >= 1) || (n.getOpType().equals("Upsample") && k == 1);
-            return fixedFloat ? null : DataType.FLOAT16_VALUE;
+            return fixedFloat ? Integer.valueOf(DataType.FLOAT_VALUE) : Integer.valueOf(DataType.FLOAT16_VALUE);
         }
 
         private boolean isFloat(String tensor) {

@@ -94,6 +94,24 @@ class EvaluatorTest {
     }
 
     @Test
+    void anFp16ModelOnnxRuntimeRefusesAsWrittenIsNotEvaluatedThroughTheEmulation() {
+        // Resize's scales must be float32; the emulation's FP32 rewrite would run this model all the same
+        ModelProto invalid = new dev.trt4j.onnx.TestGraph().input("x", dev.trt4j.onnx.TestGraph.FLOAT, 1, 1, 2, 2)
+                .output("y", dev.trt4j.onnx.TestGraph.FLOAT, 1, 1, 4, 4)
+                .initializer("scales", new long[] {4}, 1f, 1f, 2f, 2f)
+                .node("Cast", List.of("x"), List.of("x16"), dev.trt4j.onnx.TestGraph.intAttribute("to", 10))
+                .node("Cast", List.of("scales"), List.of("s16"), dev.trt4j.onnx.TestGraph.intAttribute("to", 10))
+                .node("Resize", List.of("x16", "", "s16"), List.of("y16"))
+                .node("Cast", List.of("y16"), List.of("y"), dev.trt4j.onnx.TestGraph.intAttribute("to", 1))
+                .build(13);
+        Path model = TestModels.write(invalid, dir, "fp16-scales.onnx");
+
+        assertThatThrownBy(() -> Evaluator.open(model, OPTIONS)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(model + ": ONNX Runtime cannot load the model: ")
+                .hasMessageContaining("scales");
+    }
+
+    @Test
     void fp16ConversionKeepsTheClassifierOutputs() {
         EvaluationResult r = Evaluator.evaluate(fp32, fp16, lines(fp32, 48), Optional.empty(), OPTIONS);
 

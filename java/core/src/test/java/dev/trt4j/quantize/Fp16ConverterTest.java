@@ -187,6 +187,86 @@ class Fp16ConverterTest {
     }
 
     @Test
+    void arithmeticOnShapesStaysFp32() throws Exception {
+        // x [1, N] → y = Relu(x[:, :floor(N · 0.5)]); FP16 rounds N = 4099 to 4100, which would give 2050 columns
+        ModelProto model = new ModelBuilder("half-width", 13).input("x", 1, -1).output("y")
+                .int64Initializer("one", 1).int64Initializer("zero", 0)
+                .initializer("half", new long[0], new float[] {0.5f})
+                .node("Shape", "shape", List.of("x"), List.of("sh"))
+                .node("Gather", "width", List.of("sh", "one"), List.of("n"))
+                .node("Cast", "to_float", List.of("n"), List.of("nf"), ModelBuilder.integer("to", 1))
+                .node("Mul", "halve", List.of("nf", "half"), List.of("h"))
+                .node("Floor", "floor", List.of("h"), List.of("hf"))
+                .node("Cast", "to_int", List.of("hf"), List.of("end"), ModelBuilder.integer("to", 7))
+                .node("Slice", "slice", List.of("x", "zero", "end", "one"), List.of("s"))
+                .node("Relu", "relu", List.of("s"), List.of("y")).build();
+
+        Fp16Converter.Result r = new Fp16Converter().convert(model);
+
+        assertThat(r.fp32Nodes()).contains("to_float", "halve", "floor").doesNotContain("relu");
+        float[] x = gaussian(3, 4099, 1.0);
+        assertThat(OrtRunner.runOnce(r.model(), "x", x, new long[] {1, 4099}, "y")).hasSize(2049);
+    }
+
+    @Test
+    void resizeScalesComputedInTheGraphStayFloat32() throws Exception {
+        // scales = [1, 1, 2, 2] computed from two shapes: Resize takes float32 scales only
+        ModelProto model = new ModelBuilder("resize-like", 13).input("x", 1, 1, 2, 2).input("ref", 1, 1, 4, 4)
+                .output("y")
+                .node("Relu", "relu", List.of("x"), List.of("a"))
+                .node("Shape", "big", List.of("ref"), List.of("sb"))
+                .node("Shape", "small", List.of("x"), List.of("ss"))
+                .node("Cast", "big_f", List.of("sb"), List.of("fb"), ModelBuilder.integer("to", 1))
+                .node("Cast", "small_f", List.of("ss"), List.of("fs"), ModelBuilder.integer("to", 1))
+                .node("Div", "ratio", List.of("fb", "fs"), List.of("scales"))
+                .node("Resize", "resize", List.of("a", "", "scales"), List.of("y")).build();
+
+        ModelProto half = new Fp16Converter().convert(model).model();
+
+        try (OrtSession s = OrtEnvironment.getEnvironment().createSession(half.toByteArray())) {
+            assertThat(s.getOutputNames()).containsExactly("y");
+        }
+    }
+
+    @Test
+    void constantsFp16CannotHoldKeepTheirReadersInFp32() {
+        // weights of 1e-9 would be 0 in FP16, and a ConstantOfShape of 1e5 infinite
+        ModelProto model = new ModelBuilder("ranges", 13).input("x", 2, 4).output("y").output("z")
+                .initializer("tiny", new long[] {4, 4}, gaussian(4, 16, 1e-9))
+                .node("MatMul", "tiny_mm", List.of("x", "tiny"), List.of("y"))
+                .node("Shape", "shape", List.of("x"), List.of("sh"))
+                .node("ConstantOfShape", "big", List.of("sh"), List.of("k"), ai.onnx.proto.OnnxMl.AttributeProto
+                        .newBuilder().setName("value").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.TENSOR)
+                        .setT(TensorValues.floatTensor("", List.of(1L), new float[] {1e5f})).build())
+                .node("Add", "add_big", List.of("x", "k"), List.of("z")).build();
+
+        Fp16Converter.Result r = new Fp16Converter().convert(model);
+
+        assertThat(r.fp32Nodes()).contains("tiny_mm", "big", "add_big");
+        assertThat(QdqModels.tensor(r.model(), "tiny").getDataType()).isEqualTo(DataType.FLOAT_VALUE);
+    }
+
+    @Test
+    void aSparseInitializerIsReadThroughACast() throws Exception {
+        ModelProto dense = new ModelBuilder("sparse", 13).input("x", 2, 4).output("y")
+                .initializer("w", new long[] {4, 3}, gaussian(6, 12, 0.5))
+                .node("MatMul", "mm", List.of("x", "w"), List.of("y")).build();
+        TensorProto w = dense.getGraph().getInitializer(0);
+        TensorProto indices = TensorProto.newBuilder().setDataType(DataType.INT64_VALUE).addDims(12)
+                .addAllInt64Data(java.util.stream.LongStream.range(0, 12).boxed().toList()).build();
+        ModelProto sparse = dense.toBuilder().setGraph(dense.getGraph().toBuilder().clearInitializer()
+                .addSparseInitializer(ai.onnx.proto.OnnxMl.SparseTensorProto.newBuilder()
+                        .setValues(w.toBuilder().clearDims().addDims(12)).setIndices(indices).addDims(4).addDims(3)))
+                .build();
+        float[] x = gaussian(7, 8, 1.0);
+
+        ModelProto half = new Fp16Converter().convert(sparse).model();
+
+        BatchNormFolderTest.assertClose(OrtRunner.runOnce(half, "x", x, new long[] {2, 4}, "y"),
+                OrtRunner.runOnce(dense, "x", x, new long[] {2, 4}, "y"), 4e-3);
+    }
+
+    @Test
     void softmaxWrittenOutKeepsItsSubtractionInFp32() throws Exception {
         // Logits near 10000: FP16's step there is 8, so x − max(x) computed in FP16 would lose the differences.
         ModelProto model = new ModelBuilder("softmax", 12).input("x", 2, 4).output("y")
