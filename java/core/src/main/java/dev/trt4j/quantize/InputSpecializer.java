@@ -72,7 +72,7 @@ public final class InputSpecializer {
      */
     public static TensorProto value(ModelProto model, String name, String text, long[] shape) {
         ValueInfoProto declared = model.getGraph().getInputList().stream().filter(v -> v.getName().equals(name))
-                .findFirst().orElseThrow(() -> new Trt4jException("--fix-input: the model has no input '" + name
+                .findFirst().orElseThrow(() -> new InvalidOptionException("--fix-input: the model has no input '" + name
                         + "'; its inputs are " + model.getGraph().getInputList().stream()
                         .map(ValueInfoProto::getName).toList()));
         ValueInfoProto input = shape == null ? declared : withShape(declared, shape);
@@ -378,10 +378,9 @@ public final class InputSpecializer {
                     changed = true;
                 }
             }
-            if (changed) {
-                List<String> initializers = g.getInitializerList().stream().map(TensorProto::getName).toList();
-                UnusedConstants.remove(g, initializers);
-            }
         }
+        // a fixed input read only by the If condition it decided is read by nothing now: ONNX Runtime would warn
+        // about it on every load
+        UnusedConstants.remove(g, g.getInitializerList().stream().map(TensorProto::getName).toList());
     }
 }

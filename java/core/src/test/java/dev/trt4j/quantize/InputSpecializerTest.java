@@ -93,6 +93,23 @@ class InputSpecializerTest {
         }
     }
 
+    @Test
+    void aFixedInputTheConditionReadsDirectlyLeavesNoInitializerBehind() {
+        ModelProto m = new ModelBuilder("direct", 13).input("x", SHAPE).output("y")
+                .node("If", "branch", List.of("c"), List.of("y"),
+                        branch("then_branch", body("then", node("Relu", "relu", "x", "r"))),
+                        branch("else_branch", body("else", node("Neg", "neg", "x", "m"))))
+                .build();
+        ModelProto model = m.toBuilder().setGraph(m.getGraph().toBuilder()
+                .addInput(ModelBuilder.valueInfo("c", DataType.BOOL_VALUE, new long[0]))).build();
+
+        InputSpecializer.Result r = InputSpecializer.fix(model, Map.of("c", InputSpecializer.value(model, "c", "1")));
+
+        assertThat(r.foldedIfs()).containsExactly("branch (then)");
+        assertThat(r.model().getGraph().getInitializerList()).as("ONNX Runtime would warn about an unread 'c'")
+                .isEmpty();
+    }
+
     /** y = (first dimension of x == 2) ? relu(x) : -x: a condition only a fixed shape decides. */
     private static ModelProto shapeModel() {
         ModelProto m = new ModelBuilder("by-shape", 13).input("x", -1, 3).output("y")

@@ -184,6 +184,12 @@ public final class ConvertCommand implements Callable<Integer> {
             } catch (Trt4jException e) {
                 throw e.prefixed(modelFile.getFileName() + ": ");
             }
+            long computing = converted.getGraph().getNodeList().stream().filter(n -> !n.getOpType().equals("Constant"))
+                    .count();
+            if (!keepFp32.isEmpty() && half.fp32Nodes().size() >= computing) {
+                throw new InvalidOptionException("--keep-fp32 keeps every node in FP32 (" + computing + "), so the "
+                        + "output would be the FP32 model; keep fewer");
+            }
             converted = half.model();
         }
         AtomicFiles.write(out, converted::writeTo);

@@ -59,6 +59,20 @@ class ConvertCommandTest {
     }
 
     @Test
+    void keepingEveryNodeInFp32IsRefusedAndAnUnknownFixedInputIsAUsageError() {
+        CliRun all = convert("--fp16", "--keep-fp32", ".*");
+        assertThat(all.exitCode()).isEqualTo(2);
+        assertThat(all.errLines()).hasSize(1);
+        assertThat(all.errLines().get(0)).startsWith("trt4j: --keep-fp32 keeps every node in FP32 (")
+                .endsWith("), so the output would be the FP32 model; keep fewer");
+
+        CliRun unknown = convert("--fix-input", "nope=1");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.errLines().get(0)).contains("--fix-input: the model has no input 'nope'");
+        assertThat(dir.resolve("out.onnx")).doesNotExist();
+    }
+
+    @Test
     void aShapeForAnInputTheModelLacksNamesFixShapes() {
         CliRun run = convert("--fix-shapes", "y:1x3");
 
