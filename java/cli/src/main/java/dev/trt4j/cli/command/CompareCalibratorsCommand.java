@@ -1,6 +1,7 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.InvalidOptionException;
+import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.CalibrationOutputs;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
@@ -10,6 +11,7 @@ import dev.trt4j.compare.CalibratorComparison;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.ComparisonSettings;
 import dev.trt4j.compare.SampleSplit;
+import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
@@ -26,6 +28,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 
 /**
  * {@code trt4j compare-calibrators}: the quantization literature's table for one model, made by trt4j: one
@@ -120,14 +123,23 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             throw new InvalidOptionException(e.getMessage(), e);
         }
         QuantizationStudyArguments.Subject subject = study.subject(studied, split, folder);
+        Supplier<CalibrationDataSource> evaluationData;
+        try {
+            evaluationData = study.evaluationData(split, settings.maxCalibrationSamples(), onnx);
+        } catch (Trt4jException e) {
+            if (settings.maxCalibrationSamples() > settings.calibrationSamples()) {
+                throw new Trt4jException(e.getMessage() + " (--samples-sweep's " + settings.maxCalibrationSamples()
+                        + " samples are held out of evaluation too: sweep to fewer, or give --eval-data)", e);
+            }
+            throw e;
+        }
         CalibratorComparison.Outcome outcome;
         // a statistics pass, then passes judging the methods' models (and the studies'), each shown from 0
         try (ProgressReporter bar = json.enabled() ? ProgressReporter.silent() : ProgressReporter.start("Comparing",
                 -1)) {
             CalibratorComparison comparison = new CalibratorComparison(subject.model(), settings,
                     study.evaluator(onnx)).withProgress(bar::update);
-            outcome = comparison.run(split::calibration,
-                    study.evaluationData(split, settings.maxCalibrationSamples(), onnx));
+            outcome = comparison.run(split::calibration, evaluationData);
         }
 
         ComparisonReport report = outcome.report();
@@ -152,6 +164,8 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
                         err.flush();
                     });
         }
+        List<Double> methodScores = report.methods().rows().get(0).values();
+        NonFiniteScores.warn(spec.commandLine().getErr(), methodScores.subList(1, methodScores.size()), "methods");
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             json.print(w, report.toJson());

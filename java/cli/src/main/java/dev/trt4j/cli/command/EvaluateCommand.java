@@ -98,6 +98,10 @@ public final class EvaluateCommand implements Callable<Integer> {
             json.print(w, result.toJson());
         } else {
             print(w, result);
+            if (result.taskResult().isEmpty() && evaluation.taskName().equals("auto")) {
+                w.printf("%nTask       none detected: the model is no direction classifier, recognizer, detector or "
+                        + "embedding model fed the data it needs (--task names one)%n");
+            }
         }
         warnAboutNonFiniteOutputs(result);
         return 0;

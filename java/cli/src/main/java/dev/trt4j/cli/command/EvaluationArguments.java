@@ -98,7 +98,8 @@ public final class EvaluationArguments {
         return chosen;
     }
 
-    private String taskName() {
+    /** The --task value as given, lower case: auto, none or a task name. */
+    String taskName() {
         return task.strip().toLowerCase(Locale.ROOT);
     }
 }

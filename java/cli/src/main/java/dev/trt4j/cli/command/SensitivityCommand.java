@@ -157,6 +157,9 @@ public final class SensitivityCommand implements Callable<Integer> {
             files.commit();
         }
         noteEarlierOutputs(folder, outputs);
+        List<Double> scores = new java.util.ArrayList<>(List.of(report.quantizedScore()));
+        report.ranking().forEach(l -> scores.add(l.score()));
+        NonFiniteScores.warn(spec.commandLine().getErr(), scores, "models judged (all layers INT8, then each layer)");
 
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {

@@ -36,6 +36,21 @@ class CompareCalibratorsReportCommandsTest {
     }
 
     @Test
+    void aSweepPastTheSentencesNamesTheSweep() throws java.io.IOException {
+        Path text = java.nio.file.Files.writeString(dir.resolve("twenty.txt"),
+                String.join("\n", java.util.Collections.nCopies(20, "the quick brown fox")) + "\n");
+
+        CliRun run = CliRun.of("compare-calibrators", "--data", text.toString(), "--samples", "8", "--eval-samples",
+                "8", "--methods", "max", "--samples-sweep", "4,30", "--out", dir.resolve("sweep").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + text + ": 20 samples leave none to evaluate on after 30"
+                + " calibration samples; calibrate on fewer (--samples-sweep's 30 samples are held out of evaluation "
+                + "too: sweep to fewer, or give --eval-data)");
+        assertThat(dir.resolve("sweep")).doesNotExist();
+    }
+
+    @Test
     void printsOneLineOfJsonWithARowPerModelAndAColumnPerMethod() throws IOException {
         assertThat(compare.exitCode()).as(compare.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(compare.out());

@@ -57,6 +57,20 @@ class EvaluateCommandTest {
 
     /** A folder given as a model is named as one, in evaluate and bench as in every other command. */
     @Test
+    void saysWhenItFindsNoTaskMetric() throws IOException {
+        Path model = TestModels.relu(dir.resolve("plain.onnx"));
+
+        CliRun auto = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--samples", "4");
+        CliRun none = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--samples", "4", "--task", "none");
+
+        assertThat(auto.exitCode()).as(auto.err()).isZero();
+        assertThat(auto.out()).contains("Task       none detected: ");
+        assertThat(none.out()).doesNotContain("Task ");
+    }
+
+    @Test
     void aFolderGivenAsAModelIsNamedAsOne() throws IOException {
         Path folder = java.nio.file.Files.createDirectories(dir.resolve("models.onnx"));
         Path model = TestModels.relu(dir.resolve("relu.onnx"));
