@@ -11,6 +11,7 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -64,9 +65,9 @@ public final class DataArrayShapes {
     }
 
     /** The {@code [samples, sequence]} of the token ids in {@code data}: its {@code input_ids} or its one array. */
-    static java.util.Optional<long[]> tokenIds(Path data) {
+    static Optional<long[]> tokenIds(Path data) {
         Map<String, long[]> shapes = of(data);
         long[] ids = shapes.containsKey("input_ids") ? shapes.get("input_ids") : shapes.get(UNNAMED);
-        return ids != null && ids.length == 2 ? java.util.Optional.of(ids) : java.util.Optional.empty();
+        return ids != null && ids.length == 2 ? Optional.of(ids) : Optional.empty();
     }
 }

@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * Runs a reference model and one or more candidates (e.g. FP32 and its INT8 or FP16 versions) with ONNX Runtime
@@ -123,7 +124,7 @@ public final class Evaluator {
         List<String> outputs = reference.outputs().stream().map(TensorSpec::name).toList();
         if (!reference.unreadableOutputs().isEmpty()) {
             String skipped = reference.unreadableOutputs().stream().map(o -> "'" + o + "'")
-                    .collect(java.util.stream.Collectors.joining(", "));
+                    .collect(Collectors.joining(", "));
             if (outputs.isEmpty()) {
                 throw new Trt4jException(reference.name() + ": no output to compare: " + skipped
                         + (reference.unreadableOutputs().size() == 1 ? " is of a type" : " are of types")

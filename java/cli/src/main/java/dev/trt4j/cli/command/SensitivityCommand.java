@@ -157,7 +157,7 @@ public final class SensitivityCommand implements Callable<Integer> {
             files.commit();
         }
         noteEarlierOutputs(folder, outputs);
-        List<Double> scores = new java.util.ArrayList<>(List.of(report.quantizedScore()));
+        List<Double> scores = new ArrayList<>(List.of(report.quantizedScore()));
         report.ranking().forEach(l -> scores.add(l.score()));
         NonFiniteScores.warn(spec.commandLine().getErr(), scores, "models judged (all layers INT8, then each layer)");
 

@@ -7,6 +7,7 @@ import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.io.InputStream;
 
 /** One model input fed from a streamed array whose first dimension counts samples; checks fit on creation. */
@@ -75,7 +76,7 @@ final class NpyInput implements AutoCloseable {
     private static void closeQuietly(InputStream in) {
         try {
             in.close();
-        } catch (java.io.IOException ignored) {
+        } catch (IOException ignored) {
             // the header's error is the one to report
         }
     }
