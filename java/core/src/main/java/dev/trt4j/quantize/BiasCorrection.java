@@ -117,14 +117,16 @@ public final class BiasCorrection {
      * Q→DQ pair on the data input and on the constant weight) from the samples of {@code source}. The model runs
      * without ONNX Runtime's graph optimisations, so the Q/DQ arithmetic is the one TensorRT reproduces.
      *
-     * @throws Trt4jException if the model has no such layer, the data gives no samples or does not fit the model
+     * @throws InvalidOptionException if the model has no such layer
+     * @throws Trt4jException         if the data gives no samples or does not fit the model
      */
     public static Result apply(ModelProto quantized, CalibrationDataSource source, OrtRunnerOptions options,
                                Scope scope) {
         GraphIndex index = new GraphIndex(quantized.getGraph());
         List<Target> targets = targets(index, scope);
         if (targets.isEmpty()) {
-            throw new Trt4jException("bias correction: the model has no quantized Conv"
+            // what --exclude left, or what the model holds, contradicts the option: a usage error
+            throw new InvalidOptionException("bias correction: the model has no quantized Conv"
                     + (scope == Scope.ALL ? ", or MatMul followed by a bias Add," : "") + " with constant weights");
         }
         Probe probe = withErrorOutputs(quantized, index, targets);

@@ -1,6 +1,7 @@
 package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.OnnxModel;
@@ -115,6 +116,12 @@ public final class ModelEqualizer {
             Map<String, List<float[]>> rows = new LinkedHashMap<>();
             statistics.rows().forEach((name, sample) -> rows.put(name, sample.rows()));
             smoothed = MatMulSmoother.smoothSearched(equalized.model(), statistics.max(), rows, unsmoothed::contains);
+        }
+        if (equalized.equalized().isEmpty() && smoothed.smoothed().isEmpty() && !unsmoothed.isEmpty()
+                && smoothed.gains().isEmpty()) {
+            // --no-smooth left no input to search: the output would be the model unchanged
+            throw new InvalidOptionException(model.path().getFileName() + ": --no-smooth leaves nothing to equalize "
+                    + "(no depthwise Conv to equalize, and every MatMul or Gemm input is excluded from smoothing)");
         }
         return new Result(smoothed.model(), equalized.equalized(), smoothed.smoothed(), smoothed.alphas(),
                 smoothed.gains());

@@ -235,8 +235,10 @@ public final class QdqQuantizer {
         Set<String> withWeights = new HashSet<>();
         for (int i = 0; i < index.nodeCount(); i++) {
             NodeProto n = index.node(i);
+            // ONNX Runtime's dynamic MatMul (MatMulInteger) takes a 2-D weight, not a batched one
             if (GraphIndex.isDefaultOp(n, "MatMul") && n.getInputCount() == 2
-                    && index.isConstantDerived(n.getInput(1)) && !index.isConstantDerived(n.getInput(0))) {
+                    && index.isConstantDerived(n.getInput(1)) && !index.isConstantDerived(n.getInput(0))
+                    && index.constant(n.getInput(1)).map(t -> t.getDimsCount() == 2).orElse(true)) {
                 withWeights.add(index.label(i));
             }
         }
@@ -245,7 +247,7 @@ public final class QdqQuantizer {
                 case NODE -> "node '" + u.value() + "'";
                 case OP_TYPE -> "operator type '" + u.value() + "'";
                 case PATTERN -> "pattern '" + u.value() + "'";
-            } + " selects no MatMul with constant weights; only those can take a range measured on each run");
+            } + " selects no MatMul with constant 2-D weights; only those can take a range measured on each run");
         });
         Set<String> quantizedWithWeights = new HashSet<>();
         plan.weights().values().forEach(uses -> uses.stream().filter(u -> u.input() == 1)

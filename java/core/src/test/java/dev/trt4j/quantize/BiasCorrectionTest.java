@@ -198,7 +198,7 @@ class BiasCorrectionTest {
                 .node("Add", "bias", List.of("h", "b"), List.of("y")).build());
 
         assertThatThrownBy(() -> BiasCorrection.apply(q, source(batches(3, 1), new long[] {2, 6, 12}),
-                OrtRunnerOptions.defaults())).isInstanceOf(Trt4jException.class)
+                OrtRunnerOptions.defaults())).isInstanceOf(dev.trt4j.InvalidOptionException.class)
                 .hasMessage("bias correction: the model has no quantized Conv with constant weights");
     }
 

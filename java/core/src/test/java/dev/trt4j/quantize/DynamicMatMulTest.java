@@ -102,12 +102,25 @@ class DynamicMatMulTest {
     }
 
     @Test
+    void aBatchedWeightIsNoDynamicMatMul() {
+        ModelProto batched = new ModelBuilder("batched", 13).input("x", 3, 2, 16).output("y")
+                .initializer("w", new long[] {3, 16, 6}, ModelBuilder.gaussian(5, 288, 0.3))
+                .node("MatMul", "mm", List.of("x", "w"), List.of("y")).build();
+
+        assertThatThrownBy(() -> new QdqQuantizer(ort().dynamic(select(batched, "mm")).build())
+                .quantize(batched, Map.of("x", 3f)))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("dynamic node 'mm' selects no MatMul with constant 2-D weights; only those can take a "
+                        + "range measured on each run");
+    }
+
+    @Test
     void aSelectionWithoutAMatMulWithWeightsAndTheTensorRtLayoutAreRefused() {
         ModelProto model = model();
         assertThatThrownBy(() -> new QdqQuantizer(ort().dynamic(select(model, "Relu")).build())
                 .quantize(model, Map.of("x", 2.5f, "r", 3f)))
                 .isInstanceOf(InvalidOptionException.class)
-                .hasMessage("dynamic operator type 'Relu' selects no MatMul with constant weights; only those can "
+                .hasMessage("dynamic operator type 'Relu' selects no MatMul with constant 2-D weights; only those can "
                         + "take a range measured on each run");
         assertThatThrownBy(() -> QuantizationConfig.builder().dynamic(select(model, "mm")).build())
                 .isInstanceOf(Trt4jException.class)

@@ -74,19 +74,20 @@ class ModelEqualizerTest {
         NodeSelection byType = NodeSelection.parse(model.proto().getGraph(), List.of("MatMul"));
         assertThat(ModelEqualizer.unsmoothedMatMuls(model.proto(), byType)).containsExactly("mm");
 
-        ModelEqualizer.Result r = ModelEqualizer.searchingAlpha().withoutSmoothing(Set.of("mm")).equalize(model,
-                FloatBatchSource.of("x", SHAPE, batches()), OrtRunnerOptions.defaults());
-
-        assertThat(r.smoothed()).isEmpty();
-        assertThat(r.gains()).isEmpty();
-        assertThat(r.model()).isEqualTo(model.proto());
+        // the only MatMul left unsmoothed and no depthwise Conv: the output would be the model unchanged
+        assertThatThrownBy(() -> ModelEqualizer.searchingAlpha().withoutSmoothing(Set.of("mm")).equalize(model,
+                FloatBatchSource.of("x", SHAPE, batches()), OrtRunnerOptions.defaults()))
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class)
+                .hasMessageEndingWith(": --no-smooth leaves nothing to equalize (no depthwise Conv to equalize, and "
+                        + "every MatMul or Gemm input is excluded from smoothing)");
         NodeSelection relu = NodeSelection.parse(model.proto().getGraph(), List.of("relu"));
         assertThatThrownBy(() -> ModelEqualizer.unsmoothedMatMuls(model.proto(), relu))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("'relu' selects no MatMul or Gemm whose input could be smoothed (1 could), so it changes "
                         + "nothing");
-        assertThat(ModelEqualizer.withAlpha(0.5).withoutSmoothing(Set.of("mm")).equalize(model,
-                FloatBatchSource.of("x", SHAPE, batches()), OrtRunnerOptions.defaults()).smoothed()).isEmpty();
+        assertThatThrownBy(() -> ModelEqualizer.withAlpha(0.5).withoutSmoothing(Set.of("mm")).equalize(model,
+                FloatBatchSource.of("x", SHAPE, batches()), OrtRunnerOptions.defaults()))
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class);
     }
 
     @Test

@@ -112,7 +112,7 @@ public final class EqualizeCommand implements Callable<Integer> {
         } else {
             w.printf("Equalized %s and smoothed the inputs of %s (%s) of %s → %s%n",
                     Counts.of(result.equalized().size(), "depthwise Conv"), Counts.of(result.smoothed().size(),
-                            "MatMul"), describe(result.alphas(), fixedAlpha, result.gains().isEmpty()),
+                            "MatMul or Gemm", "MatMuls or Gemms"), describe(result.alphas(), fixedAlpha, result.gains().isEmpty()),
                     modelFile.getFileName(), out);
             w.flush();
         }
@@ -140,7 +140,7 @@ public final class EqualizeCommand implements Callable<Integer> {
             return "alpha " + fixed.getAsDouble();
         }
         if (noneSearched) {
-            return "alpha auto: no MatMul input searched";
+            return "alpha auto: no MatMul or Gemm input searched";
         }
         if (alphas.isEmpty()) {
             return "alpha auto: no input gained from smoothing";

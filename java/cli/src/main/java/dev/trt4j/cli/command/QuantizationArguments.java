@@ -70,10 +70,10 @@ public final class QuantizationArguments {
                     + "zeroes every weight), got " + OptionValues.plain(method.options().percentile()));
         }
         QuantizationTarget target = QuantizationTarget.byName(runtime);
-        if (Boolean.FALSE.equals(reduceRange) && target != QuantizationTarget.ONNXRUNTIME_CPU) {
-            // the TensorRT layout writes 8-bit weights anyway, so the option would be accepted and do nothing
-            throw new InvalidOptionException("--no-reduce-range is for target onnxruntime-cpu, not " + runtime
-                    + ": that layout always writes 8-bit weights");
+        if (reduceRange != null && target != QuantizationTarget.ONNXRUNTIME_CPU) {
+            // the TensorRT layout writes 8-bit weights: --no-reduce-range would do nothing, --reduce-range is wrong
+            throw new InvalidOptionException((reduceRange ? "--reduce-range" : "--no-reduce-range")
+                    + " is for target onnxruntime-cpu, not " + runtime + ": that layout always writes 8-bit weights");
         }
         if (!dynamic.isEmpty() && target != QuantizationTarget.ONNXRUNTIME_CPU) {
             throw new InvalidOptionException("--dynamic is for --runtime onnxruntime-cpu, not " + runtime
