@@ -5,6 +5,7 @@ import dev.trt4j.Trt4jVersion;
 import dev.trt4j.calibrators.CalibrationException;
 import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.stats.ActivationStatistics;
+import dev.trt4j.stats.StatisticsDigest;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.Provenance;
 
@@ -55,6 +56,7 @@ public final class AmaxTableCalculator {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("label", method.label());
         parameters.putAll(Provenance.parameters(method.options()));
+        parameters.put(TableMatch.STATISTICS_PARAMETER, StatisticsDigest.of(statistics));
         // The statistics already carry the model's hash: no need to read the model file again.
         Path name = modelFile == null ? null : modelFile.getFileName();
         Provenance provenance = new Provenance(method.name(), parameters, statistics.samples(),

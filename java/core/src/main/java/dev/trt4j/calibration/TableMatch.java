@@ -1,6 +1,7 @@
 package dev.trt4j.calibration;
 
 import dev.trt4j.stats.ActivationStatistics;
+import dev.trt4j.stats.StatisticsDigest;
 import dev.trt4j.table.Provenance;
 
 import java.util.ArrayList;
@@ -12,10 +13,13 @@ import java.util.Optional;
 
 /**
  * Whether a calibration table was made from given statistics, judged by what both record: the model's SHA-256, the
- * sample count and the data description. A second {@code calibrate} into the same folder rewrites
+ * sample count, the data description and (for tables trt4j computed) a digest of the statistics themselves. A second {@code calibrate} into the same folder rewrites
  * {@code statistics.json} and its own methods' tables but leaves the others; this tells those apart.
  */
 public final class TableMatch {
+    /** The provenance parameter holding the {@link StatisticsDigest} of the statistics a table was made from. */
+    public static final String STATISTICS_PARAMETER = "statistics";
+
     private TableMatch() {
     }
 
@@ -39,6 +43,12 @@ public final class TableMatch {
         if (data != null && !Objects.equals(data, statistics.dataDescription())) {
             return Optional.of("made from data '" + data + "', the statistics from '" + statistics.dataDescription()
                     + "'");
+        }
+        // same model, samples and data, but other histogram bins, skip-zeros or tensors: a second run's statistics
+        String digest = provenance.parameters().get(STATISTICS_PARAMETER);
+        if (digest != null && !digest.equals(StatisticsDigest.of(statistics))) {
+            return Optional.of("made from other statistics of the same samples, with other histogram bins, "
+                    + "skip-zeros or tensors");
         }
         return Optional.empty();
     }

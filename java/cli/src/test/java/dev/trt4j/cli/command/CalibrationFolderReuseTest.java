@@ -48,6 +48,26 @@ class CalibrationFolderReuseTest {
     }
 
     @Test
+    void aSecondRunWithOtherBinsOnTheSameSamplesNamesTheOldTables() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("bins");
+        assertThat(CliRun.of("calibrate", model.toString(), "--samples", "16", "--method", "entropy", "--out",
+                out.toString()).exitCode()).isZero();
+
+        CliRun second = CliRun.of("calibrate", model.toString(), "--samples", "16", "--method", "max", "--num-bins",
+                "256", "--skip-zeros", "--out", out.toString());
+        CliRun third = CliRun.of("calibrate", model.toString(), "--samples", "16", "--method", "mse", "--out",
+                out.toString());
+
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.errLines()).containsExactly("trt4j: " + out + " still holds the tables and caches of an "
+                + "earlier run, not rewritten: entropy (made from other statistics of the same samples, with other "
+                + "histogram bins, skip-zeros or tensors); report leaves them out");
+        assertThat(third.errLines()).as("the first run's statistics again: entropy fits them, max does not")
+                .singleElement().asString().contains(": max (made from other statistics");
+    }
+
+    @Test
     void methodsFromSavedStatisticsMakeAFolderReportCanRead() throws IOException {
         Path model = TestModels.matMul(dir.resolve("mm.onnx"));
         Path first = dir.resolve("a");
