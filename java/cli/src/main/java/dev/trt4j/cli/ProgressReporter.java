@@ -4,9 +4,14 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
 /**
  * A progress bar on stderr for long steps, shown only when trt4j runs on an interactive terminal
- * ({@link System#console()} is not null); in pipes, CI logs and tests it stays silent so output stays clean.
+ * ({@link System#console()} is not null) and stderr goes to it; in pipes, CI logs, redirected stderr and tests it
+ * stays silent so output stays clean.
  * Close it when the step ends. Not thread-safe.
  */
 public final class ProgressReporter implements AutoCloseable {
@@ -31,7 +36,22 @@ public final class ProgressReporter implements AutoCloseable {
      * @param task short label shown before the bar, e.g. {@code "Collecting"}
      */
     public static ProgressReporter start(String task, long total) {
-        return System.console() != null ? new ProgressReporter(task, total, null) : silent();
+        return System.console() != null && stderrIsTerminal() ? new ProgressReporter(task, total, null) : silent();
+    }
+
+    /**
+     * Whether stderr, where the bar is drawn, is a terminal: {@link System#console()} looks at stdin and stdout only,
+     * so {@code 2>run.log} would fill the log with the bar. Java 17 cannot ask directly; on Linux the descriptor's
+     * link says, elsewhere the console's answer stands.
+     */
+    static boolean stderrIsTerminal() {
+        Path fd = Path.of("/proc/self/fd/2");
+        try {
+            String target = Files.readSymbolicLink(fd).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return true;
+        }
     }
 
     /** A reporter that shows nothing. */

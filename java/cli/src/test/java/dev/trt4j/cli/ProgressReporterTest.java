@@ -25,6 +25,14 @@ class ProgressReporterTest {
     }
 
     @Test
+    void aStderrThatIsAPipeIsNoTerminal() {
+        // Maven's forked test JVM writes stderr into a pipe, as 2>run.log writes it into a file
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isSymbolicLink(
+                java.nio.file.Path.of("/proc/self/fd/2")), "no /proc/self/fd on this system");
+        assertThat(ProgressReporter.stderrIsTerminal()).isFalse();
+    }
+
+    @Test
     void rendersTaskAndProgressWhenShown() {
         List<String> frames = new ArrayList<>();
         ProgressBarConsumer capture = new ProgressBarConsumer() {

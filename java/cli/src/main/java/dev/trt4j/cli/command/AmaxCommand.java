@@ -208,7 +208,8 @@ public final class AmaxCommand implements Callable<Integer> {
         String name = files.size() == 1 ? files.get(0).getFileName().toString()
                 : files.get(0).getFileName() + " and " + (files.size() - 1) + " more";
         TensorStatisticsCollector collector = new TensorStatisticsCollector(name, numBins, skipZeros);
-        try (ProgressReporter progress = ProgressReporter.start("Collecting", files.size())) {
+        try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
+                : ProgressReporter.start("Collecting", files.size())) {
             for (Path file : files) {
                 float[] values = NpyFile.read(file).toFloats();
                 requireFinite(file, values);

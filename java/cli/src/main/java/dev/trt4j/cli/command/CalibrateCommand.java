@@ -250,7 +250,8 @@ public final class CalibrateCommand implements Callable<Integer> {
                     : allTensors ? "" : " (no Conv, Gemm, MatMul or other quantizable operator; try --all-tensors)"));
         }
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(onnx, tensors, options);
-        try (ProgressReporter progress = ProgressReporter.start("Collecting statistics", -1)) {
+        try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
+                : ProgressReporter.start("Collecting statistics", -1)) {
             return collector.collect(() -> openData(onnx), progress::update);
         }
     }
