@@ -31,7 +31,7 @@ public final class AtomicFileSet implements AutoCloseable {
     public AtomicFileSet() {
         // Ctrl-C between staging and commit must not leave hidden temporary files beside the user's outputs.
         this.cleanupOnExit = new Thread(this::cleanUp, "trt4j-atomic-file-set-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanupOnExit);
+        ShutdownCleanup.register(cleanupOnExit);
     }
 
     /**
@@ -93,12 +93,8 @@ public final class AtomicFileSet implements AutoCloseable {
     /** Removes the temporary files that were not renamed into place. */
     @Override
     public void close() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook runs (or ran) anyway
-        }
-        cleanUp();
+        cleanUp(); // before the hook goes: stopped in between, the hook still removes what is left
+        ShutdownCleanup.unregister(cleanupOnExit);
     }
 
     private synchronized void cleanUp() {

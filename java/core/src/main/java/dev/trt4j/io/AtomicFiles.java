@@ -61,7 +61,7 @@ public final class AtomicFiles {
             // Ctrl-C during a long write (a large model) must not leave the hidden temporary file behind.
             Path doomed = tmp;
             cleanupOnExit = new Thread(() -> deleteQuietly(doomed), "trt4j-atomic-write-cleanup");
-            Runtime.getRuntime().addShutdownHook(cleanupOnExit);
+            ShutdownCleanup.register(cleanupOnExit);
             try (OutputStream out = Files.newOutputStream(tmp)) {
                 writer.writeTo(out);
             }
@@ -70,15 +70,11 @@ public final class AtomicFiles {
         } catch (IOException e) {
             throw new Trt4jException(target + ": cannot write: " + reason(e), e);
         } finally {
-            if (cleanupOnExit != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
-                } catch (IllegalStateException shuttingDown) {
-                    // the hook runs (or ran) anyway
-                }
-            }
             if (tmp != null) {
                 deleteQuietly(tmp);
+            }
+            if (cleanupOnExit != null) {
+                ShutdownCleanup.unregister(cleanupOnExit); // only now: stopped before, the hook removes the file
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.trt4j.io;
 import dev.trt4j.Trt4jException;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ public final class StagedWrites implements AutoCloseable {
         // Ctrl-C while large files are being written (a statistics file can take seconds) must not leave the hidden
         // staging folder behind: the JVM runs this hook on SIGINT/SIGTERM, and close() removes it otherwise.
         this.cleanupOnExit = new Thread(this::cleanUp, "trt4j-staged-writes-cleanup");
-        Runtime.getRuntime().addShutdownHook(cleanupOnExit);
+        ShutdownCleanup.register(cleanupOnExit);
     }
 
     /**
@@ -51,7 +52,16 @@ public final class StagedWrites implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             // Targets keep the folder as the user gave it, so messages and printed paths read as typed.
-            return new StagedWrites(folder, !existed, Files.createTempDirectory(dir, ".trt4j-staging-"));
+            Path staging = Files.createTempDirectory(dir, ".trt4j-staging-");
+            try {
+                return new StagedWrites(folder, !existed, staging);
+            } catch (Trt4jException interrupted) {
+                deleteTree(staging);
+                if (!existed) {
+                    Files.deleteIfExists(dir);
+                }
+                throw interrupted;
+            }
         } catch (IOException e) {
             Path existing = nearestExisting(dir);
             throw new Trt4jException(folder + ": " + (existing != null && Files.isDirectory(existing)
@@ -140,7 +150,7 @@ public final class StagedWrites implements AutoCloseable {
      *
      * @throws Trt4jException if a file was not written, or a folder stands where a file goes (then nothing moves)
      */
-    public void commit() {
+    public synchronized void commit() {
         for (Map.Entry<Path, Path> e : stagedToTarget.entrySet()) {
             if (!Files.isRegularFile(e.getKey())) {
                 throw new IllegalStateException(e.getKey().getFileName() + " was staged but not written");
@@ -165,13 +175,11 @@ public final class StagedWrites implements AutoCloseable {
     /** Removes the staging folder, and on failure an output folder this set created that is still empty. */
     @Override
     public void close() {
-        try {
-            Runtime.getRuntime().removeShutdownHook(cleanupOnExit);
-        } catch (IllegalStateException shuttingDown) {
-            // the hook runs (or ran) anyway
-        }
+        // clean up first, then drop the hook: stopped in between, the hook finishes the job instead of the JVM
+        // halting this thread half-way with nothing left to remove the staging folder
         outside.close();
         cleanUp();
+        ShutdownCleanup.unregister(cleanupOnExit);
     }
 
     private synchronized void cleanUp() {
@@ -191,17 +199,19 @@ public final class StagedWrites implements AutoCloseable {
         if (!Files.exists(root)) {
             return;
         }
-        List<Path> paths = new ArrayList<>();
-        try (Stream<Path> walk = Files.walk(root)) {
-            walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
-        } catch (IOException ignored) {
-            return;
-        }
-        for (Path p : paths) {
-            try {
-                Files.deleteIfExists(p);
-            } catch (IOException ignored) {
-                // best effort, as above
+        for (int attempt = 0; attempt < 3 && Files.exists(root); attempt++) {
+            List<Path> paths = new ArrayList<>();
+            try (Stream<Path> walk = Files.walk(root)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(paths::add);
+            } catch (IOException | UncheckedIOException movedAway) {
+                continue; // a file left the folder while it was walked: walk it again
+            }
+            for (Path p : paths) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // best effort, as above
+                }
             }
         }
     }
