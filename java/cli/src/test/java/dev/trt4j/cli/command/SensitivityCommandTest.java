@@ -176,11 +176,14 @@ class SensitivityCommandTest {
     }
 
     @Test
-    void noSmoothLeavesTheNamedMatMulsUnsmoothedAndNeedsEqualize() throws IOException {
+    void noSmoothThatLeavesNothingIsRefusedAndNeedsEqualize() throws IOException {
         Path model = mlp(dir.resolve("mlp.onnx"));
+        // every MatMul left unsmoothed and no depthwise Conv: equalizing would change nothing, as equalize says
         CliRun run = equalizedStudy(model, dir.resolve("lean"), "--no-smooth", "MatMul");
-        assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("the inputs of 0 MatMuls smoothed");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: mlp.onnx: --no-smooth leaves nothing to equalize (no "
+                + "depthwise Conv to equalize, and every MatMul or Gemm input is excluded from smoothing)");
+        assertThat(dir.resolve("lean")).doesNotExist();
 
         CliRun alone = CliRun.of("sensitivity", model.toString(), "--no-smooth", "first");
         assertThat(alone.exitCode()).isEqualTo(2);
