@@ -86,8 +86,12 @@ class OrtCpuBenchmarkTest {
         assertThat(p.queries()).as("the request's minimum iterations").isEqualTo(5);
         assertThat(p.layers()).hasSizeGreaterThan(20);
         assertThat(p.layers()).allSatisfy(l -> assertThat(l.msPerQuery()).hasSize(5));
-        assertThat(p.byOperator().get(0).operator()).as("the classifier's time goes to convolutions")
-                .contains("Conv");
+        // the convolutions together outweigh any other operator (one operator alone can spike on a busy host)
+        double convolutions = p.byOperator().stream().filter(o -> o.operator().contains("Conv"))
+                .mapToDouble(LayerProfile.OperatorTime::averageMs).sum();
+        assertThat(p.byOperator()).as("the classifier's time goes to convolutions")
+                .filteredOn(o -> !o.operator().contains("Conv"))
+                .allSatisfy(o -> assertThat(o.averageMs()).isLessThan(convolutions));
         assertThat(p.averageMs()).isPositive();
         assertThat(p.layers()).extracting(LayerProfile.Layer::name).doesNotHaveDuplicates();
         assertThat(profileFolders()).as("ONNX Runtime's profile file is deleted once read").isEqualTo(before);
