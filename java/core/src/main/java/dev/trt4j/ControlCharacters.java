@@ -8,7 +8,10 @@ public final class ControlCharacters {
     private ControlCharacters() {
     }
 
-    /** {@code text} with each control character written as {@code \\uXXXX}; the same string if it has none. */
+    /**
+     * {@code text} with each control character written as a Java escape ({@code \\u} and four hex digits); the same
+     * string if it has none.
+     */
     public static String escape(String text) {
         if (text.chars().noneMatch(Character::isISOControl)) {
             return text;

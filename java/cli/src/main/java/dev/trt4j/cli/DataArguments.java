@@ -24,6 +24,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,12 +38,15 @@ import java.util.Optional;
  */
 public final class DataArguments {
     @Option(names = "--data", paramLabel = "PATH",
-            description = "A folder or file of samples: images (jpg, png), NumPy arrays (npy: first dim = samples; "
-                    + "npz: arrays by input name), raw float32 (raw, bin), audio (wav, cut into windows of the input's "
+            description = "A folder or file of samples: images (jpg, png, bmp, gif, tif), NumPy arrays (npy: first "
+                    + "dim = samples; npz: arrays by input name), raw float32 (raw, bin), audio (wav, cut into windows of the input's "
                     + "length), text (txt, one sentence a line), or a tokenizer json (bundled sentences). Without it: bundled sentences for text models (see "
                     + "--tokenizer) and OCR models (rendered as lines, or as pages for a text detector), else seeded "
                     + "random data.")
     Path data;
+
+    /** What {@link #requestedSequences()} found, once the options are parsed. */
+    private Map<String, Long> requestedSequences;
 
     @Option(names = "--samples", paramLabel = "N", defaultValue = "256",
             description = "Samples to use at most (default ${DEFAULT-VALUE}; 0 = all of --data or of the bundled "
@@ -173,6 +177,13 @@ public final class DataArguments {
      * {@code input_ids} array of an {@code .npy} or {@code .npz} given with {@code --data}.
      */
     private Map<String, Long> requestedSequences() {
+        if (requestedSequences == null) {
+            requestedSequences = Collections.unmodifiableMap(askedSequences()); // reads the data file's headers once
+        }
+        return requestedSequences;
+    }
+
+    private Map<String, Long> askedSequences() {
         Map<String, Long> asked = new LinkedHashMap<>();
         if (sequenceLength > 0) {
             asked.put("--seq-len " + sequenceLength, (long) sequenceLength);
