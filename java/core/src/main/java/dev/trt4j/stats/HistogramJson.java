@@ -91,7 +91,13 @@ public final class HistogramJson {
         }
         Map<String, TensorStatistics> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : doc.object(root.get("tensors"), "tensors").properties()) {
-            tensors.put(e.getKey(), tensor(doc, e.getKey(), e.getValue()));
+            TensorStatistics t = tensor(doc, e.getKey(), e.getValue());
+            if (t.histogram() == null && t.count() > 0 && !options.skipZeros()) {
+                // only skip-zeros leaves a tensor with values but no histogram: this one was cut out of the file
+                throw doc.error("tensors[\"" + e.getKey() + "\"].histogram", "is missing, though the tensor has "
+                        + t.count() + " values and the statistics were collected without skip-zeros");
+            }
+            tensors.put(e.getKey(), t);
         }
         ActivationStatistics statistics = new ActivationStatistics(tensors,
                 nonNegative(doc, root, "samples"), nonNegative(doc, root, "batches"),

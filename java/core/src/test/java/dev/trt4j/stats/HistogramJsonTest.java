@@ -130,6 +130,11 @@ class HistogramJsonTest {
                 + "\"tensors\": {\"x\": {\"absMax\": -1, \"count\": 3, \"histogram\": null}}}");
         assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
                 .hasMessageContaining("tensors[\"x\"]").hasMessageContaining("max |x|");
+        // without skip-zeros, values with no histogram mean a histogram was cut out of the file
+        Files.writeString(file, header + "\"tensors\": {\"x\": {\"absMax\": 1, \"count\": 3, \"histogram\": null}}}");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("tensors[\"x\"].histogram").hasMessageContaining("is missing, though the tensor "
+                        + "has 3 values and the statistics were collected without skip-zeros");
         Files.writeString(file, header.replace("\"numBins\": 8", "\"numBins\": 0") + "\"tensors\": {}}");
         assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
                 .hasMessageStartingWith(file + ": numBins: ");
