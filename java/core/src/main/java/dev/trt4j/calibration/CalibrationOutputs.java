@@ -119,13 +119,13 @@ public final class CalibrationOutputs {
      */
     public Map<String, String> staleTables(ActivationStatistics statistics, Set<String> rewritten) {
         Map<String, String> stale = new LinkedHashMap<>();
+        TableMatch match = TableMatch.against(statistics);
         tableFiles(folder).forEach((label, file) -> {
             if (rewritten.contains(label)) {
                 return;
             }
             try {
-                TableMatch.mismatch(CalibrationTable.read(file).provenance(), statistics)
-                        .ifPresent(why -> stale.put(label, why));
+                match.mismatch(CalibrationTable.read(file).provenance()).ifPresent(why -> stale.put(label, why));
             } catch (Trt4jException e) {
                 stale.put(label, "not a readable table");
             }

@@ -12,24 +12,35 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Whether a calibration table was made from given statistics, judged by what both record: the model's SHA-256, the
- * sample count, the data description and (for tables trt4j computed) a digest of the statistics themselves. A second {@code calibrate} into the same folder rewrites
- * {@code statistics.json} and its own methods' tables but leaves the others; this tells those apart.
+ * Whether calibration tables were made from given statistics, judged by what both record: the model's SHA-256, the
+ * sample count, the data description and (for tables trt4j computed) a digest of the statistics themselves. A second
+ * {@code calibrate} into the same folder rewrites {@code statistics.json} and its own methods' tables but leaves the
+ * others; this tells those apart. One instance checks any number of tables against one set of statistics, whose
+ * digest it computes at most once.
  */
 public final class TableMatch {
     /** The provenance parameter holding the {@link StatisticsDigest} of the statistics a table was made from. */
     public static final String STATISTICS_PARAMETER = "statistics";
 
-    private TableMatch() {
+    private final ActivationStatistics statistics;
+    private String digest;
+
+    private TableMatch(ActivationStatistics statistics) {
+        this.statistics = Objects.requireNonNull(statistics, "statistics");
+    }
+
+    /** Checks tables against {@code statistics}. */
+    public static TableMatch against(ActivationStatistics statistics) {
+        return new TableMatch(statistics);
     }
 
     /**
-     * Why a table with {@code provenance} was not made from {@code statistics}, or empty if nothing says so. A field
+     * Why a table with {@code provenance} was not made from these statistics, or empty if nothing says so. A field
      * the provenance leaves unknown (a table converted from a TensorRT cache) is not held against it.
      *
      * @return e.g. {@code "made from 16 samples, the statistics from 8"}
      */
-    public static Optional<String> mismatch(Provenance provenance, ActivationStatistics statistics) {
+    public Optional<String> mismatch(Provenance provenance) {
         String sha = provenance.modelSha256();
         if (sha != null && !sha.equals(statistics.modelSha256())) {
             return Optional.of("made for model sha256 " + abbreviate(sha) + "…, the statistics for "
@@ -45,8 +56,8 @@ public final class TableMatch {
                     + "'");
         }
         // same model, samples and data, but other histogram bins, skip-zeros or tensors: a second run's statistics
-        String digest = provenance.parameters().get(STATISTICS_PARAMETER);
-        if (digest != null && !digest.equals(StatisticsDigest.of(statistics))) {
+        String recorded = provenance.parameters().get(STATISTICS_PARAMETER);
+        if (recorded != null && !recorded.equals(digest())) {
             return Optional.of("made from other statistics of the same samples, with other histogram bins, "
                     + "skip-zeros or tensors");
         }
@@ -66,6 +77,13 @@ public final class TableMatch {
         List<String> groups = new ArrayList<>();
         labelsByReason.forEach((why, labels) -> groups.add(String.join(", ", labels) + " (" + why + ")"));
         return String.join("; ", groups);
+    }
+
+    private String digest() {
+        if (digest == null) {
+            digest = StatisticsDigest.of(statistics);
+        }
+        return digest;
     }
 
     private static String abbreviate(String sha) {

@@ -48,9 +48,10 @@ public record CalibrationFolder(Path folder, ActivationStatistics statistics, Ma
         ActivationStatistics statistics = HistogramJson.readStatistics(statisticsFile).statistics();
         Map<String, CalibrationTable> tables = new LinkedHashMap<>();
         Map<String, String> leftOut = new LinkedHashMap<>();
+        TableMatch match = TableMatch.against(statistics);
         CalibrationOutputs.tableFiles(folder).forEach((label, file) -> {
             CalibrationTable t = CalibrationTable.read(file);
-            Optional<String> mismatch = TableMatch.mismatch(t.provenance(), statistics);
+            Optional<String> mismatch = match.mismatch(t.provenance());
             if (mismatch.isPresent()) {
                 leftOut.put(label, mismatch.get());
             } else {
