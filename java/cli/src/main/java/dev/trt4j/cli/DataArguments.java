@@ -9,6 +9,7 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.image.ImageFolderSource;
+import dev.trt4j.data.npy.ArrayShapes;
 import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.data.text.RenderedTextLineSource;
 import dev.trt4j.data.text.RenderedTextPageSource;
@@ -195,9 +196,16 @@ public final class DataArguments {
                 asked.put("--shapes input_ids:" + BenchShapes.text(ids), ids[1]);
             }
         }
-        DataArrayShapes.tokenIds(data).ifPresent(ids -> asked.put("--data " + data + " (input_ids "
+        tokenIds(data).ifPresent(ids -> asked.put("--data " + data + " (input_ids "
                 + BenchShapes.text(ids) + ")", ids[1]));
         return asked;
+    }
+
+    /** The {@code [samples, sequence]} of the token ids in {@code data}: its {@code input_ids} or its one array. */
+    private static Optional<long[]> tokenIds(Path data) {
+        Map<String, long[]> shapes = ArrayShapes.of(data);
+        long[] ids = shapes.containsKey("input_ids") ? shapes.get("input_ids") : shapes.get(ArrayShapes.UNNAMED);
+        return ids != null && ids.length == 2 ? Optional.of(ids) : Optional.empty();
     }
 
     private void requireFits(Path model, GraphProto graph) {

@@ -11,7 +11,7 @@ import dev.trt4j.benchmark.BenchmarkResult;
 import dev.trt4j.benchmark.BenchmarkSummaryJson;
 import dev.trt4j.benchmark.ComparisonRow;
 import dev.trt4j.benchmark.EngineShapeCheck;
-import dev.trt4j.cli.DataArrayShapes;
+import dev.trt4j.data.npy.ArrayShapes;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.io.AtomicFileSet;
@@ -503,7 +503,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (inputs.equals("random") || inputs.equals("zeros")) {
             return Map.of();
         }
-        Map<String, long[]> arrays = DataArrayShapes.of(Path.of(inputs));
+        Map<String, long[]> arrays = ArrayShapes.of(Path.of(inputs));
         Optional<Run> onnx = runs.stream().filter(r -> !backendFor(r.file()).equals("tensorrt")
                 && Files.isRegularFile(r.file())).findFirst();
         if (arrays.isEmpty() || onnx.isEmpty()) {
@@ -513,7 +513,7 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (TensorSpec in : modelInputs) {
             long[] shape = arrays.containsKey(in.name()) ? arrays.get(in.name())
-                    : modelInputs.size() == 1 ? arrays.get(DataArrayShapes.UNNAMED) : null;
+                    : modelInputs.size() == 1 ? arrays.get(ArrayShapes.UNNAMED) : null;
             if (shape != null && shape.length > 0) {
                 long[] one = shape.clone();
                 one[0] = 1;

@@ -1,6 +1,4 @@
-package dev.trt4j.cli;
-
-import dev.trt4j.data.npy.NpyHeader;
+package dev.trt4j.data.npy;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -11,7 +9,6 @@ import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -20,16 +17,17 @@ import java.util.zip.ZipFile;
  * token array longer than a text model's position table is refused before any work, as {@code --seq-len} is, and so
  * that {@code bench --inputs} takes its shapes from the data.
  */
-public final class DataArrayShapes {
+public final class ArrayShapes {
     /** The key of an {@code .npy}'s one array, which feeds a model's one input whatever its name. */
     public static final String UNNAMED = "";
 
-    private DataArrayShapes() {
+    private ArrayShapes() {
     }
 
     /**
-     * Array name → shape (samples first) of an {@code .npz}, or {@link #UNNAMED} → shape of an {@code .npy}; empty
-     * for other data or a file that does not read (the data source reports that when it opens the file).
+     * Array name → shape (samples first) of an {@code .npz}, named as {@link NpzSource} names them, or
+     * {@link #UNNAMED} → shape of an {@code .npy}; empty for other data or a file that does not read (the data source
+     * reports that when it opens the file).
      */
     public static Map<String, long[]> of(Path data) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
@@ -43,7 +41,7 @@ public final class DataArrayShapes {
                     shapes.put(UNNAMED, NpyHeader.read(in, data.toString()).shape());
                 }
             } else if (name.endsWith(".npz")) {
-                try (ZipFile zip = new ZipFile(data.toFile())) {
+                try (ZipFile zip = NpzFile.open(data)) {
                     Enumeration<? extends ZipEntry> entries = zip.entries();
                     while (entries.hasMoreElements()) {
                         ZipEntry e = entries.nextElement();
@@ -51,9 +49,8 @@ public final class DataArrayShapes {
                             continue;
                         }
                         try (InputStream in = new BufferedInputStream(zip.getInputStream(e))) {
-                            String array = e.getName().endsWith(".npy")
-                                    ? e.getName().substring(0, e.getName().length() - 4) : e.getName();
-                            shapes.put(array, NpyHeader.read(in, data + ":" + e.getName()).shape());
+                            shapes.put(NpzFile.arrayName(data, e), NpyHeader.read(in, data + ":" + e.getName())
+                                    .shape());
                         }
                     }
                 }
@@ -62,12 +59,5 @@ public final class DataArrayShapes {
             shapes.clear(); // the data source names what is wrong with the file
         }
         return shapes;
-    }
-
-    /** The {@code [samples, sequence]} of the token ids in {@code data}: its {@code input_ids} or its one array. */
-    static Optional<long[]> tokenIds(Path data) {
-        Map<String, long[]> shapes = of(data);
-        long[] ids = shapes.containsKey("input_ids") ? shapes.get("input_ids") : shapes.get(UNNAMED);
-        return ids != null && ids.length == 2 ? Optional.of(ids) : Optional.empty();
     }
 }
