@@ -2,7 +2,6 @@ package dev.trt4j.evaluate;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
@@ -92,10 +91,8 @@ public final class Evaluator {
      * FP16 tensor where an operator takes only float32): the model itself must load, without optimisations.
      */
     private static void requireLoadsAsWritten(Path model, ModelProto proto) {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(1);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            OrtRuntime.environment().createSession(proto.toByteArray(), options).close();
+        try {
+            OrtRuntime.requireLoads(proto.toByteArray());
         } catch (OrtException e) {
             throw new Trt4jException(model + ": ONNX Runtime cannot load the model: " + OrtErrorText.of(e.getMessage()),
                     e);

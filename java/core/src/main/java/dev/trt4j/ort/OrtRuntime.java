@@ -1,7 +1,9 @@
 package dev.trt4j.ort;
 
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
+import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.Availability;
 import org.slf4j.Logger;
@@ -81,6 +83,20 @@ public final class OrtRuntime {
             return Availability.yes();
         } catch (Trt4jException e) {
             return Availability.no(e.getMessage());
+        }
+    }
+
+    /**
+     * Has ONNX Runtime's loader judge {@code model}: a session without graph optimisations, on one thread, created
+     * and closed. Nothing runs.
+     *
+     * @throws OrtException ONNX Runtime's refusal
+     */
+    public static void requireLoads(byte[] model) throws OrtException {
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            options.setIntraOpNumThreads(1);
+            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            environment().createSession(model, options).close();
         }
     }
 

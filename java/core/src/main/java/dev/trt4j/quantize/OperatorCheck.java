@@ -10,7 +10,6 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtSession;
 import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.ort.OrtErrorText;
@@ -99,10 +98,8 @@ public final class OperatorCheck {
             LOG.debug("{}: plugin nodes inside subgraphs; ONNX Runtime's operator check skipped", file);
             return plugins;
         }
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
-            options.setIntraOpNumThreads(1);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            OrtRuntime.environment().createSession(graphAlone(model, functions).toByteArray(), options).close();
+        try {
+            OrtRuntime.requireLoads(graphAlone(model, functions).toByteArray());
         } catch (OrtException e) {
             String message = String.valueOf(e.getMessage());
             Matcher opset = OPSET_TOO_NEW.matcher(message);
