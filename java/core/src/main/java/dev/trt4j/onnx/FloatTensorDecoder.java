@@ -17,13 +17,10 @@ final class FloatTensorDecoder {
     private FloatTensorDecoder() {
     }
 
-    /** Number of elements the tensor's dims describe. */
+    /** Number of elements the tensor's dims describe (checked when the model was loaded: see {@link TensorSizes}). */
     static long elementCount(TensorProto t) {
-        long n = 1;
-        for (long d : t.getDimsList()) {
-            n = Math.multiplyExact(n, d);
-        }
-        return n;
+        return TensorSizes.elementCount(t).orElseThrow(() -> new ArithmeticException("tensor '" + t.getName()
+                + "': shape " + t.getDimsList() + " has a negative dimension or more values than a long counts"));
     }
 
     /**
