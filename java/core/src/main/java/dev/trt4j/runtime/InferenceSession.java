@@ -53,6 +53,8 @@ public final class InferenceSession implements AutoCloseable {
 
     private final LoadedModel model;
     private final List<ExecutionContext> contexts;
+    /** The pool's size: {@link #contexts} is emptied when they are freed. */
+    private final int size;
     private final Deque<ExecutionContext> idle;
     private final Semaphore free;
     private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
@@ -63,6 +65,7 @@ public final class InferenceSession implements AutoCloseable {
 
     private InferenceSession(LoadedModel model, int size) {
         this.model = model;
+        this.size = size;
         this.contexts = new ArrayList<>(size);
         this.idle = new ArrayDeque<>(size);
         this.free = new Semaphore(size);
@@ -152,9 +155,9 @@ public final class InferenceSession implements AutoCloseable {
         return model.outputs();
     }
 
-    /** Contexts in the pool. */
+    /** Contexts in the pool, as opened (also after {@link #close()}, which frees them). */
     public int contexts() {
-        return contexts.size();
+        return size;
     }
 
     /**

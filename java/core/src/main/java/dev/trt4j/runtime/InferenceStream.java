@@ -33,6 +33,11 @@ public final class InferenceStream {
      */
     public <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader) {
         InferenceSession.requireArguments(inputs, reader);
+        inputs.forEach((name, tensor) -> {
+            if (tensor == null) {
+                throw new NullPointerException("input '" + name + "' is null");
+            }
+        });
         if (inputs.isEmpty()) {
             throw new Trt4jException(session.name() + ": a stream's run needs the inputs of its chunk");
         }

@@ -48,6 +48,11 @@ public final class InputChecker {
                 throw new Trt4jException(model + ": input '" + spec.name() + "' expects shape " + spec.shapeText()
                         + " but the data has " + Arrays.toString(tensor.shape()).replace(" ", ""));
             }
+            if (tensor.shape().length >= 2 && tensor.shape()[0] == 0) {
+                // Some models pass an empty batch through; others fail on a node deep in the graph.
+                throw new Trt4jException(model + ": input '" + spec.name() + "' has an empty batch (shape "
+                        + Arrays.toString(tensor.shape()).replace(" ", "") + "); give at least one sample");
+            }
         }
         requireSharedSizes(model, specs, inputs);
     }

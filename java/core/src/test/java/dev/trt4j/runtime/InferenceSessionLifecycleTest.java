@@ -143,6 +143,14 @@ class InferenceSessionLifecycleTest {
         session.close();
     }
 
+    @Test
+    void theContextCountStaysWhatWasOpenedAfterClose() {
+        InferenceSession session = InferenceSession.of(model(0, false), 3);
+        assertThat(session.contexts()).isEqualTo(3);
+        session.close();
+        assertThat(session.contexts()).as("a monitoring endpoint reading it after shutdown").isEqualTo(3);
+    }
+
     /** Waits (30 s at most) until {@code thread} parks, e.g. in close()'s wait for the accepted requests. */
     private static void awaitWaiting(Thread thread) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

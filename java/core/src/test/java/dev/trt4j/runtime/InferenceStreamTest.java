@@ -55,6 +55,14 @@ class InferenceStreamTest {
     }
 
     @Test
+    void aNullTensorIsANullPointerNamingTheInput() {
+        Map<String, HostTensor> inputs = new java.util.HashMap<>();
+        inputs.put("x", null);
+        assertThatThrownBy(() -> session.stream(LINK).run(inputs)).isInstanceOf(NullPointerException.class)
+                .hasMessage("input 'x' is null");
+    }
+
+    @Test
     void eachRunContinuesFromTheStateTheRunBeforeReturned() {
         InferenceStream stream = session.stream(LINK);
 

@@ -43,6 +43,18 @@ class InputCheckerTest {
     }
 
     @Test
+    void anEmptyBatchIsRefusedNamingTheInput() {
+        // Some models pass it through, others fail on a node deep in the graph (the PP-OCR classifier's Reshape).
+        assertThatThrownBy(() -> InputChecker.check("m", SPECS, Map.of("input_ids", ids(0, 8), "attention_mask",
+                ids(0, 8)))).isInstanceOf(Trt4jException.class)
+                .hasMessage("m: input 'input_ids' has an empty batch (shape [0,8]); give at least one sample");
+        // A 1-D input of length 0 is data, not a batch: left to the model.
+        List<TensorSpec> list = List.of(new TensorSpec("words", ElementType.INT64, new long[] {-1}, List.of("n")));
+        assertThatCode(() -> InputChecker.check("m", list, Map.of("words", HostTensor.ofLongs(new long[] {0},
+                new long[0])))).doesNotThrowAnyException();
+    }
+
+    @Test
     void aNullTensorIsANullPointerNamingTheInput() {
         Map<String, HostTensor> inputs = new HashMap<>();
         inputs.put("input_ids", ids(1, 8));

@@ -34,6 +34,7 @@ final class OrtExecutionContext implements ExecutionContext {
     private final List<TensorSpec> inputSpecs;
     private final Set<String> outputNames;
     private final Map<String, String> leftOut;
+    private final SequenceLimit sequenceLimit;
     private final Map<String, DirectTensor> inputs = new LinkedHashMap<>();
     private final PinnedOutputs outputs;
     private final Map<String, OnnxTensor> feed = new LinkedHashMap<>();
@@ -41,9 +42,10 @@ final class OrtExecutionContext implements ExecutionContext {
     private boolean closed;
 
     OrtExecutionContext(OrtEnvironment env, String model, OrtSession session, List<TensorSpec> inputSpecs,
-                        List<TensorSpec> outputSpecs, Map<String, String> leftOut) {
+                        List<TensorSpec> outputSpecs, Map<String, String> leftOut, SequenceLimit sequenceLimit) {
         this.model = model;
         this.leftOut = leftOut;
+        this.sequenceLimit = sequenceLimit;
         this.session = session;
         this.inputSpecs = inputSpecs;
         this.outputNames = new LinkedHashSet<>();
@@ -73,7 +75,8 @@ final class OrtExecutionContext implements ExecutionContext {
             outputs.run(session, feed, outputNames);
             return view;
         } catch (OrtException e) {
-            throw new Trt4jException(model + ": ONNX Runtime failed: " + OrtErrorText.of(e.getMessage()), e);
+            throw new Trt4jException(sequenceLimit.explain(model, data)
+                    .orElse(model + ": ONNX Runtime failed: " + OrtErrorText.of(e.getMessage())), e);
         }
     }
 

@@ -33,10 +33,12 @@ final class OrtLoadedModel implements LoadedModel {
     private final List<TensorSpec> outputs;
     /** Outputs left out of {@link #outputs}, by name, with what each is; named when one is asked for. */
     private final Map<String, String> leftOut;
+    private final SequenceLimit sequenceLimit;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private OrtLoadedModel(String name, OrtEnvironment env, OrtSession session) throws OrtException {
-        this.name = name;
+    private OrtLoadedModel(Path file, OrtEnvironment env, OrtSession session) throws OrtException {
+        this.name = file.toString();
+        this.sequenceLimit = new SequenceLimit(file);
         this.env = env;
         this.session = session;
         this.inputs = OrtSpecs.of(session.getInputInfo());
@@ -83,7 +85,7 @@ final class OrtLoadedModel implements LoadedModel {
             }
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             session = env.createSession(file.toString(), opts);
-            return new OrtLoadedModel(file.toString(), env, session);
+            return new OrtLoadedModel(file, env, session);
         } catch (OrtException | RuntimeException e) {
             if (session != null) {
                 try {
@@ -121,7 +123,7 @@ final class OrtLoadedModel implements LoadedModel {
         if (closed.get()) {
             throw new IllegalStateException("model " + name + " is closed");
         }
-        return new OrtExecutionContext(env, name, session, inputs, outputs, leftOut);
+        return new OrtExecutionContext(env, name, session, inputs, outputs, leftOut, sequenceLimit);
     }
 
     @Override

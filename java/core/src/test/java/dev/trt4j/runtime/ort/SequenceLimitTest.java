@@ -1,0 +1,121 @@
+package dev.trt4j.runtime.ort;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import ai.onnx.proto.OnnxMl.TensorShapeProto;
+import ai.onnx.proto.OnnxMl.TypeProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import com.google.protobuf.ByteString;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.runtime.InferenceOptions;
+import dev.trt4j.runtime.InferenceSession;
+import dev.trt4j.tensor.HostTensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SequenceLimitTest {
+    private static final int ROWS = 8;
+
+    @TempDir
+    Path dir;
+
+    /**
+     * A BERT-like embedding: token vectors plus position vectors, the positions sliced from ids [1, 8] to the
+     * sequence's length. Longer sequences get only 8 positions, and the Add fails to broadcast, as on MiniLM.
+     */
+    private Path embedding() throws IOException {
+        TypeProto ids = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                .setElemType(DataType.INT64_VALUE).setShape(TensorShapeProto.newBuilder()
+                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("sequence")))).build();
+        TypeProto floats = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                .setElemType(DataType.FLOAT_VALUE)).build();
+        GraphProto g = GraphProto.newBuilder().setName("embedding")
+                .addInput(ValueInfoProto.newBuilder().setName("input_ids").setType(ids))
+                .addOutput(ValueInfoProto.newBuilder().setName("y").setType(floats))
+                .addInitializer(floatTable("wte", 10)).addInitializer(floatTable("wpe", ROWS))
+                .addInitializer(count("ids", ROWS)).addInitializer(int64("zero", 0)).addInitializer(int64("one", 1))
+                .addNode(node("Gather", "words", "wte", "input_ids", "w"))
+                .addNode(node("Shape", "shape", "input_ids", "s"))
+                .addNode(node("Gather", "len", "s", "one", "n"))
+                .addNode(node("Slice", "slice", "ids", "zero", "n", "one", "one", "sliced"))
+                .addNode(node("Gather", "positions", "wpe", "sliced", "p"))
+                .addNode(node("Add", "add", "w", "p", "y"))
+                .build();
+        ModelProto m = ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).build();
+        return Files.write(dir.resolve("embedding.onnx"), m.toByteArray());
+    }
+
+    private static HostTensor tokens(int length) {
+        return HostTensor.ofLongs(new long[] {1, length}, new long[length]);
+    }
+
+    @Test
+    void aSequenceLongerThanThePositionTableIsNamedInsteadOfTheBroadcastError() throws IOException {
+        try (InferenceSession session = InferenceSession.open(embedding(), InferenceOptions.defaults())) {
+            assertThat(session.run(Map.of("input_ids", tokens(ROWS))).get("y").shape())
+                    .containsExactly(1, ROWS, 4);
+
+            assertThatThrownBy(() -> session.run(Map.of("input_ids", tokens(ROWS + 4))))
+                    .isInstanceOf(Trt4jException.class)
+                    .hasMessageEndingWith("embedding.onnx: input 'input_ids' holds 12 tokens a row, but the model's "
+                            + "position table has 8 rows (node 'positions'); truncate or split the text to 8 tokens "
+                            + "or fewer")
+                    .hasRootCauseInstanceOf(ai.onnxruntime.OrtException.class);
+            // The session is still usable.
+            assertThat(session.run(Map.of("input_ids", tokens(3))).get("y").shape()).containsExactly(1, 3, 4);
+        }
+    }
+
+    @Test
+    void otherFailuresKeepOnnxRuntimesMessage() throws IOException {
+        // Token ids past the vocabulary of 10: a failure that has nothing to do with the sequence's length.
+        try (InferenceSession session = InferenceSession.open(embedding(), InferenceOptions.defaults())) {
+            HostTensor outOfVocabulary = HostTensor.ofLongs(new long[] {1, 2}, new long[] {3, 99});
+            assertThatThrownBy(() -> session.run(Map.of("input_ids", outOfVocabulary)))
+                    .isInstanceOf(Trt4jException.class).hasMessageContaining("ONNX Runtime failed");
+        }
+    }
+
+    private static NodeProto node(String op, String name, String... inputsThenOutput) {
+        NodeProto.Builder b = NodeProto.newBuilder().setOpType(op).setName(name);
+        for (int i = 0; i < inputsThenOutput.length - 1; i++) {
+            b.addInput(inputsThenOutput[i]);
+        }
+        return b.addOutput(inputsThenOutput[inputsThenOutput.length - 1]).build();
+    }
+
+    private static TensorProto floatTable(String name, int rows) {
+        return TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT_VALUE).addDims(rows).addDims(4)
+                .setRawData(ByteString.copyFrom(new byte[rows * 4 * Float.BYTES])).build();
+    }
+
+    private static TensorProto count(String name, int n) {
+        ByteBuffer raw = ByteBuffer.allocate(n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        for (long i = 0; i < n; i++) {
+            raw.putLong(i);
+        }
+        return TensorProto.newBuilder().setName(name).setDataType(DataType.INT64_VALUE).addDims(1).addDims(n)
+                .setRawData(ByteString.copyFrom(raw.array())).build();
+    }
+
+    private static TensorProto int64(String name, long value) {
+        return TensorProto.newBuilder().setName(name).setDataType(DataType.INT64_VALUE).addDims(1)
+                .addInt64Data(value).build();
+    }
+}
