@@ -58,6 +58,10 @@ final class CalibrationCacheParser {
                 throw error(source, lineNo, "tensor '" + name + "': scale " + hex + " is "
                         + Float.intBitsToFloat(scaleBits) + "; expected a finite scale >= 0");
             }
+            if (TensorRtCalibrationCache.amaxOf(Float.intBitsToFloat(scaleBits)) == Float.POSITIVE_INFINITY) {
+                throw error(source, lineNo, "tensor '" + name + "': scale " + Float.intBitsToFloat(scaleBits)
+                        + " (bits " + hex + ") gives an amax of scale × 127 beyond float32");
+            }
             Integer earlier = firstLine.putIfAbsent(name, lineNo);
             if (earlier != null) {
                 throw error(source, lineNo, "tensor '" + name + "' appears again (first on line " + earlier + ")");

@@ -123,10 +123,19 @@ public final class JsonDocument {
         throw mismatch(node, path, "true or false");
     }
 
-    /** {@code node} as a whole number that fits a {@code long}. */
+    /**
+     * {@code node} as a whole number that fits a {@code long}; a whole number written as a float ({@code 9.0}, as
+     * torch.histc's counts are) is one too.
+     */
     public long integer(JsonNode node, String path) {
         if (node != null && node.isIntegralNumber() && node.canConvertToLong()) {
             return node.longValue();
+        }
+        if (node != null && node.isFloatingPointNumber()) {
+            double v = node.doubleValue();
+            if (v == Math.rint(v) && Math.abs(v) < 0x1p63) {
+                return (long) v;
+            }
         }
         throw mismatch(node, path, "an integer");
     }

@@ -67,7 +67,8 @@ public final class TensorRtCalibrationCache {
      * @param algorithm         header algorithm token, e.g. {@link #ENTROPY_CALIBRATION_2}
      * @param scaleBitsByTensor tensor name to raw float32 bits of its scale, in file order (copied)
      * @throws IllegalArgumentException on a negative version, an algorithm with spaces, a name that is empty or
-     *                                  holds a line break, or bits that are not a finite scale ≥ +0
+     *                                  holds a line break, or bits that are not a finite scale ≥ +0 whose amax
+     *                                  is finite
      */
     public TensorRtCalibrationCache(int version, String algorithm, Map<String, Integer> scaleBitsByTensor) {
         if (version < 0) {
@@ -85,6 +86,11 @@ public final class TensorRtCalibrationCache {
             if (bits < 0 || bits >= 0x7f800000) {
                 throw new IllegalArgumentException("tensor '" + name + "': scale bits " + Integer.toHexString(bits)
                         + " are not a finite scale >= 0 (" + Float.intBitsToFloat(bits) + ")");
+            }
+            if (bits > Float.floatToRawIntBits(MAX_SCALE)) {
+                // amax = scale · 127 would be infinite: no table, and no TensorRT range, has such a value
+                throw new IllegalArgumentException("tensor '" + name + "': scale " + Float.intBitsToFloat(bits)
+                        + " (bits " + Integer.toHexString(bits) + ") gives an amax of scale × 127 beyond float32");
             }
             copy.put(name, bits);
         });

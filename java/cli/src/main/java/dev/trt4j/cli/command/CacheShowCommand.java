@@ -2,6 +2,7 @@ package dev.trt4j.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.FloatBits;
@@ -90,13 +91,15 @@ public final class CacheShowCommand implements Callable<Integer> {
         int nameWidth = "tensor".length();
         int scaleWidth = "scale".length();
         for (Row r : rows) {
-            nameWidth = Math.max(nameWidth, r.name().length());
+            nameWidth = Math.max(nameWidth, ControlCharacters.escape(r.name()).length());
             scaleWidth = Math.max(scaleWidth, ShortestDecimal.format(r.scale()).length());
         }
         String format = "%-" + nameWidth + "s  %-" + scaleWidth + "s  %s%n";
         out.printf(format, "tensor", "scale", "amax");
         for (Row r : rows) {
-            out.printf(format, r.name(), ShortestDecimal.format(r.scale()), ShortestDecimal.format(r.amax()));
+            // a line break or escape sequence in a name would fake a row or recolour the terminal
+            out.printf(format, ControlCharacters.escape(r.name()), ShortestDecimal.format(r.scale()),
+                    ShortestDecimal.format(r.amax()));
         }
     }
 }

@@ -105,6 +105,27 @@ class AmaxCommandTest {
     }
 
     @Test
+    void histogramCountsWrittenAsWholeFloatsAreCounts() throws Exception {
+        // torch.histc and ModelOpt's histogram calibrator count in float: 9.0, not 9
+        Path whole = Files.writeString(dir.resolve("float-counts.json"),
+                "{\"counts\": [9.0, 0.0, 3.0, 1.0], \"edges\": [0, 1, 2, 3, 4]}");
+        Path ints = Files.writeString(dir.resolve("int-counts.json"),
+                "{\"counts\": [9, 0, 3, 1], \"edges\": [0, 1, 2, 3, 4]}");
+        Path half = Files.writeString(dir.resolve("half-counts.json"),
+                "{\"counts\": [9.5, 0, 3, 1], \"edges\": [0, 1, 2, 3, 4]}");
+
+        CliRun fromFloats = CliRun.of("amax", "--method", "percentile=90", "--histogram", whole.toString());
+        CliRun fromInts = CliRun.of("amax", "--method", "percentile=90", "--histogram", ints.toString());
+        CliRun fromHalf = CliRun.of("amax", "--method", "percentile=90", "--histogram", half.toString());
+
+        assertThat(fromFloats.exitCode()).as(fromFloats.err()).isZero();
+        assertThat(fromFloats.out()).isEqualTo(fromInts.out());
+        assertThat(fromHalf.exitCode()).isEqualTo(1);
+        assertThat(fromHalf.errLines()).containsExactly("trt4j: " + half + ": counts[0]: expected an integer, "
+                + "found 9.5");
+    }
+
+    @Test
     void jsonPrintsAmaxAndItsBits() throws Exception {
         String x1 = npy("x1.npy", 0, 255, 255, 255, 255, 255);
         String x2 = npy("x2.npy", 0, 255, 255, 255, 255, 256);

@@ -151,11 +151,29 @@ class CacheCommandTest {
         Path json = dir.resolve("big.json");
 
         CliRun run = CliRun.of("cache", "convert", cache.toString(), "--out", json.toString());
+        CliRun show = CliRun.of("cache", "show", cache.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.errLines()).containsExactly("trt4j: " + cache + ": tensor 'big': amax must be finite and >= 0, "
-                + "got Infinity");
+        assertThat(run.errLines()).containsExactly("trt4j: " + cache + ":2: tensor 'big': scale 3.4028235E38 (bits "
+                + "7f7fffff) gives an amax of scale × 127 beyond float32");
         assertThat(json).doesNotExist();
+        assertThat(show.exitCode()).as("show refuses what convert refuses, instead of an amax of Infinity")
+                .isEqualTo(1);
+        assertThat(show.errLines()).isEqualTo(run.errLines());
+    }
+
+    @Test
+    void showEscapesControlCharactersInNamesSoNoRowIsFaked() throws Exception {
+        Path table = write("odd.table.json", "{\"format\":\"trt4j.calibration-table\",\"version\":1,"
+                + "\"provenance\":{\"method\":\"max\"},\"tensors\":{\"a\\nfake: 1.0\":{\"amax\":1.0,"
+                + "\"hex\":\"3f800000\"},\"esc\\u001b[31mred\":{\"amax\":2.0,\"hex\":\"40000000\"}}}");
+
+        CliRun run = CliRun.of("cache", "show", table.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines().toList()).hasSize(4).noneMatch(l -> l.startsWith("fake"))
+                .noneMatch(l -> l.indexOf(0x1b) >= 0);
+        assertThat(run.out()).contains("a\\u000afake: 1.0").contains("esc\\u001b[31mred");
     }
 
     @Test
