@@ -274,7 +274,7 @@ public final class CalibratorComparison {
 
     private String describe(QuantizationConfig c) {
         int excluded = c.excludedNodes().size() + c.excludedOpTypes().size() + c.excludedPatterns().size();
-        BiasCorrection.Scope bias = settings.biasCorrection();
+        BiasCorrection.Choice bias = settings.biasCorrection();
         return granularity(c.weightGranularity()) + " " + c.weightCalibrator().label() + " weights, BatchNorm "
                 + (c.foldBatchNorm() ? "folded" : "kept") + ", operators " + String.join("/", c.opTypes())
                 + (excluded > 0 ? ", " + excluded + " exclusions" : "")

@@ -5,6 +5,7 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.QuantizationResult;
+import dev.trt4j.stats.ProgressListener;
 
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -20,13 +21,13 @@ import java.util.function.Supplier;
 public final class CandidateCorrection {
     private static final CandidateCorrection NONE = new CandidateCorrection(null, null, null);
 
-    private final BiasCorrection.Scope scope;
+    private final BiasCorrection.Choice choice;
     private final Supplier<CalibrationDataSource> calibration;
     private final OrtRunnerOptions options;
 
-    private CandidateCorrection(BiasCorrection.Scope scope, Supplier<CalibrationDataSource> calibration,
+    private CandidateCorrection(BiasCorrection.Choice choice, Supplier<CalibrationDataSource> calibration,
                                 OrtRunnerOptions options) {
-        this.scope = scope;
+        this.choice = choice;
         this.calibration = calibration;
         this.options = options;
     }
@@ -38,23 +39,24 @@ public final class CandidateCorrection {
 
     /**
      * Bias correction in {@code scope} on the samples of {@code calibration}, which opens a fresh source each time
-     * (one pass per corrected candidate); {@code scope} null = {@link #none()}.
+     * (once per corrected candidate, or once per layer group with {@link BiasCorrection.Mode#LAYER_BY_LAYER});
+     * {@code choice} null = {@link #none()}.
      *
      * @param options how ONNX Runtime runs the models being corrected (graph optimisations are turned off anyway)
      */
-    public static CandidateCorrection biasCorrection(BiasCorrection.Scope scope,
+    public static CandidateCorrection biasCorrection(BiasCorrection.Choice choice,
                                                      Supplier<CalibrationDataSource> calibration,
                                                      OrtRunnerOptions options) {
-        if (scope == null) {
+        if (choice == null) {
             return NONE;
         }
-        return new CandidateCorrection(scope, Objects.requireNonNull(calibration, "calibration"),
+        return new CandidateCorrection(choice, Objects.requireNonNull(calibration, "calibration"),
                 Objects.requireNonNull(options, "options"));
     }
 
-    /** The bias correction scope applied; null when none is. */
-    public BiasCorrection.Scope scope() {
-        return scope;
+    /** The bias correction applied; null when none is. */
+    public BiasCorrection.Choice choice() {
+        return choice;
     }
 
     /**
@@ -64,11 +66,12 @@ public final class CandidateCorrection {
      * @throws dev.trt4j.Trt4jException if bias correction finds no layer to correct or cannot run on the samples
      */
     public ModelProto apply(ModelProto quantized) {
-        if (scope == null) {
+        if (choice == null) {
             return quantized;
         }
         try (CalibrationDataSource source = calibration.get()) {
-            return BiasCorrection.apply(quantized, source, options, scope).model();
+            return BiasCorrection.apply(quantized, source, options, choice.scope(), choice.mode(),
+                    ProgressListener.NONE).model();
         }
     }
 
@@ -78,7 +81,7 @@ public final class CandidateCorrection {
      * correct.
      */
     public ModelProto applyWhereAny(ModelProto quantized) {
-        if (scope == null || !BiasCorrection.hasLayersToCorrect(quantized, scope)) {
+        if (choice == null || !BiasCorrection.hasLayersToCorrect(quantized, choice.scope())) {
             return quantized;
         }
         return apply(quantized);
@@ -98,6 +101,6 @@ public final class CandidateCorrection {
 
     /** How reports say it: {@code bias correction (conv)}; null when none. */
     public String describe() {
-        return scope == null ? null : "bias correction (" + scope.label() + ")";
+        return choice == null ? null : "bias correction (" + choice.label() + ")";
     }
 }

@@ -23,7 +23,7 @@ import java.util.Objects;
  */
 public record ComparisonSettings(List<MethodSpec> methods, QuantizationConfig config, StatisticsOptions statistics,
                                  long calibrationSamples, List<Long> sampleSweep, boolean weightsStudy,
-                                 MethodSpec studyMethod, BiasCorrection.Scope biasCorrection) {
+                                 MethodSpec studyMethod, BiasCorrection.Choice biasCorrection) {
     /**
      * Copies the lists.
      *

@@ -35,7 +35,7 @@ import java.util.Optional;
 public record SensitivityReport(String model, String modelSha256, String method, String metric,
                                 boolean higherIsBetter, String evaluationData, double fp32Score,
                                 double quantizedScore, List<LayerSensitivity> ranking, Search search,
-                                BiasCorrection.Scope biasCorrection, String calibrationData,
+                                BiasCorrection.Choice biasCorrection, String calibrationData,
                                 Long calibrationSamples, Long evaluationSamples) {
     static final ReportFormat FORMAT = new ReportFormat("trt4j.sensitivity", 1);
 
@@ -80,7 +80,7 @@ public record SensitivityReport(String model, String modelSha256, String method,
     /** A report whose calibration data and evaluation sample count are not recorded. */
     public SensitivityReport(String model, String modelSha256, String method, String metric, boolean higherIsBetter,
                              String evaluationData, double fp32Score, double quantizedScore,
-                             List<LayerSensitivity> ranking, Search search, BiasCorrection.Scope biasCorrection) {
+                             List<LayerSensitivity> ranking, Search search, BiasCorrection.Choice biasCorrection) {
         this(model, modelSha256, method, metric, higherIsBetter, evaluationData, fp32Score, quantizedScore, ranking,
                 search, biasCorrection, null, null, null);
     }
@@ -128,8 +128,10 @@ public record SensitivityReport(String model, String modelSha256, String method,
         // Always present, null when off, so that a reader can tell "not applied" from an older file.
         if (biasCorrection == null) {
             root.putNull("biasCorrection");
+            root.putNull("biasCorrectionMode");
         } else {
-            root.put("biasCorrection", biasCorrection.label());
+            root.put("biasCorrection", biasCorrection.scope().label());
+            root.put("biasCorrectionMode", biasCorrection.mode().label());
         }
         ArrayNode layers = root.putArray("ranking");
         for (LayerSensitivity l : ranking) {
@@ -229,17 +231,31 @@ public record SensitivityReport(String model, String modelSha256, String method,
         return count;
     }
 
-    /** {@code biasCorrection}: conv, all, or null; files written before it existed lack it (none applied). */
-    private static BiasCorrection.Scope biasCorrection(JsonDocument doc, ObjectNode root) {
+    /**
+     * {@code biasCorrection}: conv, all, or null; files written before it existed lack it (none applied). Its
+     * {@code biasCorrectionMode} is one-pass or layer-by-layer; files written before modes existed lack it (one pass).
+     */
+    private static BiasCorrection.Choice biasCorrection(JsonDocument doc, ObjectNode root) {
         JsonNode n = root.get("biasCorrection");
         if (n == null || n.isNull()) {
             return null;
         }
         String name = doc.text(n, "biasCorrection");
+        BiasCorrection.Scope scope;
         try {
-            return BiasCorrection.Scope.named(name);
+            scope = BiasCorrection.Scope.named(name);
         } catch (Trt4jException e) {
             throw doc.error("biasCorrection", "is '" + name + "'; expected conv, all or null");
+        }
+        JsonNode m = root.get("biasCorrectionMode");
+        if (m == null || m.isNull()) {
+            return new BiasCorrection.Choice(scope, BiasCorrection.Mode.ONE_PASS);
+        }
+        String mode = doc.text(m, "biasCorrectionMode");
+        try {
+            return new BiasCorrection.Choice(scope, BiasCorrection.Mode.named(mode));
+        } catch (Trt4jException e) {
+            throw doc.error("biasCorrectionMode", "is '" + mode + "'; expected one-pass or layer-by-layer");
         }
     }
 

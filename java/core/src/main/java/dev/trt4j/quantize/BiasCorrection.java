@@ -4,24 +4,26 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TypeProto;
-import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.ort.OrtRunnerOptions;
-import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.stats.ProgressListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Deque;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Empirical bias correction of a Q/DQ model (Nagel et al. 2019, "Data-Free Quantization", §4.2; Finkelstein et
@@ -44,8 +46,6 @@ import java.util.Optional;
  */
 public final class BiasCorrection {
     private static final Logger LOG = LoggerFactory.getLogger(BiasCorrection.class);
-    private static final String ERROR_SUFFIX = "_bias_error";
-    private static final long REDUCE_AXES_AS_INPUT_OPSET = 18;
 
     /**
      * @param model     the corrected model
@@ -64,6 +64,16 @@ public final class BiasCorrection {
      */
     private record Target(int node, String label, String input, String weight, int channels, boolean matMul,
                           int biasNode, int biasInput) {
+        /** The tensor the bias is added into: the Conv's output, or the bias Add's. */
+        String biased(GraphIndex index) {
+            return index.node(biasNode).getOutput(0);
+        }
+
+        /** A per-channel mean of {@code tensor}, shaped like this layer's output. */
+        ChannelMeans.Request measuring(String tensor, GraphIndex index) {
+            int rank = matMul ? 0 : index.constant(weight).orElseThrow().getDimsCount();
+            return new ChannelMeans.Request(tensor, label, channels, rank);
+        }
     }
 
     /** The model with the error outputs, and their names in target order. */
@@ -104,7 +114,64 @@ public final class BiasCorrection {
      * only some layers are quantized (one layer at a time, say) may have none, and {@code apply} refuses those.
      */
     public static boolean hasLayersToCorrect(ModelProto quantized, Scope scope) {
-        return !targets(new GraphIndex(quantized.getGraph()), scope).isEmpty();
+        return layersToCorrect(quantized, scope) > 0;
+    }
+
+    /** How many layers of {@code quantized} {@link #apply} would correct within {@code scope}. */
+    public static int layersToCorrect(ModelProto quantized, Scope scope) {
+        return targets(new GraphIndex(quantized.getGraph()), scope).size();
+    }
+
+    /** How the mean errors are measured. */
+    public enum Mode {
+        /**
+         * All layers in one pass over the samples: each layer's output against an FP32 twin of the layer on the same
+         * (quantized) input. The default: as fast as one inference pass.
+         */
+        ONE_PASS,
+        /**
+         * Layer by layer, in graph order: each layer's output against the same layer's in the FP32 model, with the
+         * layers before it already corrected. This also removes the mean shift that earlier layers pass on (rounding
+         * noise that a nonlinearity turns into a shift, clipping), which one pass cannot see. One pass per layer,
+         * except that layers not feeding each other share one; the samples are held in memory meanwhile.
+         */
+        LAYER_BY_LAYER;
+
+        /**
+         * The mode named {@code one-pass} or {@code layer-by-layer} (any case), as the CLI's
+         * {@code --bias-correction-mode} takes it.
+         *
+         * @throws InvalidOptionException for any other name
+         */
+        public static Mode named(String name) {
+            return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+                case "one-pass" -> ONE_PASS;
+                case "layer-by-layer" -> LAYER_BY_LAYER;
+                default -> throw new InvalidOptionException("--bias-correction-mode takes one-pass or layer-by-layer, "
+                        + "not '" + name + "'");
+            };
+        }
+
+        /** The name {@link #named} takes and reports print. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+    }
+
+    /**
+     * What to correct and how, as commands take it from {@code --bias-correction[=conv|all]} and
+     * {@code --bias-correction-mode}.
+     */
+    public record Choice(Scope scope, Mode mode) {
+        public Choice {
+            java.util.Objects.requireNonNull(scope, "scope");
+            java.util.Objects.requireNonNull(mode, "mode");
+        }
+
+        /** How reports say it: the scope, followed by the mode unless it is one pass ({@code conv, layer-by-layer}). */
+        public String label() {
+            return mode == Mode.ONE_PASS ? scope.label() : scope.label() + ", " + mode.label();
+        }
     }
 
     /** {@link #apply(ModelProto, CalibrationDataSource, OrtRunnerOptions, Scope)} for {@link Scope#CONV}. */
@@ -112,16 +179,23 @@ public final class BiasCorrection {
         return apply(quantized, source, options, Scope.CONV);
     }
 
+    /** {@link #apply(ModelProto, CalibrationDataSource, OrtRunnerOptions, Scope, Mode, ProgressListener)} in one pass. */
+    public static Result apply(ModelProto quantized, CalibrationDataSource source, OrtRunnerOptions options,
+                               Scope scope) {
+        return apply(quantized, source, options, scope, Mode.ONE_PASS, ProgressListener.NONE);
+    }
+
     /**
      * Corrects the biases of the quantized layers of {@code quantized} (as {@link QdqQuantizer} writes it: a
      * Q→DQ pair on the data input and on the constant weight) from the samples of {@code source}. The model runs
      * without ONNX Runtime's graph optimisations, so the Q/DQ arithmetic is the one TensorRT reproduces.
      *
+     * @param progress told the layers corrected so far (layer by layer only)
      * @throws InvalidOptionException if the model has no such layer
      * @throws Trt4jException         if the data gives no samples or does not fit the model
      */
     public static Result apply(ModelProto quantized, CalibrationDataSource source, OrtRunnerOptions options,
-                               Scope scope) {
+                               Scope scope, Mode mode, ProgressListener progress) {
         GraphIndex index = new GraphIndex(quantized.getGraph());
         List<Target> targets = targets(index, scope);
         if (targets.isEmpty()) {
@@ -129,27 +203,122 @@ public final class BiasCorrection {
             throw new InvalidOptionException("bias correction: the model has no quantized Conv"
                     + (scope == Scope.ALL ? ", or MatMul followed by a bias Add," : "") + " with constant weights");
         }
+        OrtRunnerOptions unoptimised = options.withGraphOptimizations(false);
+        Result result = mode == Mode.ONE_PASS
+                ? inOnePass(quantized, index, targets, source, unoptimised)
+                : layerByLayer(quantized, index, targets, source, unoptimised, progress);
+        LOG.info("bias correction ({}): {} layers corrected over {} samples", mode.label(), result.shifts().size(),
+                result.samples());
+        return result;
+    }
+
+    private static Result inOnePass(ModelProto quantized, GraphIndex index, List<Target> targets,
+                                    CalibrationDataSource source, OrtRunnerOptions options) {
         Probe probe = withErrorOutputs(quantized, index, targets);
         List<String> outputs = probe.outputs();
         Map<String, double[]> sums = new LinkedHashMap<>();
         long samples = 0;
-        try (OrtModelRunner runner = OrtModelRunner.open(probe.model().toByteArray(), "bias correction",
-                options.withGraphOptimizations(false))) {
+        try (OrtModelRunner runner = OrtModelRunner.open(probe.model().toByteArray(), "bias correction", options)) {
             Optional<Batch> next;
             while ((next = source.next()).isPresent()) {
                 Batch batch = next.get();
                 int n = batch.size();
                 // One NaN or infinity would make every mean error, and so the corrected biases, non-finite.
                 batch.requireFinite(source.describe(), samples);
-                runner.run(batch, outputs, (name, tensor) -> accumulate(sums, name, tensor, n));
+                runner.run(batch, outputs, (name, tensor) -> ChannelMeans.accumulate(sums, name, tensor, n));
                 samples += n;
             }
         }
         if (samples == 0) {
             throw new Trt4jException(source.describe() + ": the data holds no samples for bias correction");
         }
-        List<double[]> errorSums = outputs.stream().map(sums::get).toList();
-        return corrected(quantized, index, targets, errorSums, samples);
+        List<double[]> errors = new ArrayList<>();
+        for (int k = 0; k < targets.size(); k++) {
+            double[] sum = sums.get(outputs.get(k));
+            Target t = targets.get(k);
+            if (sum == null || sum.length != t.channels()) {
+                throw new Trt4jException("bias correction: '" + t.label() + "' gave "
+                        + (sum == null ? "no" : sum.length) + " channel errors for " + t.channels() + " channels");
+            }
+            for (int c = 0; c < sum.length; c++) {
+                sum[c] /= samples;
+            }
+            errors.add(sum);
+        }
+        return corrected(quantized, index, targets, errors, samples);
+    }
+
+    /**
+     * Measures the FP32 model's mean outputs once, then, group by group in graph order, the corrected-so-far quantized
+     * model's, and corrects each group by the difference. A group holds consecutive layers none of which feeds
+     * another, so correcting one cannot change what another sees.
+     */
+    private static Result layerByLayer(ModelProto quantized, GraphIndex index, List<Target> targets,
+                                       CalibrationDataSource source, OrtRunnerOptions options,
+                                       ProgressListener progress) {
+        List<Batch> batches = new ArrayList<>();
+        long samples = 0;
+        Optional<Batch> next;
+        while ((next = source.next()).isPresent()) {
+            Batch batch = next.get();
+            batch.requireFinite(source.describe(), samples);
+            batches.add(batch);
+            samples += batch.size();
+        }
+        if (samples == 0) {
+            throw new Trt4jException(source.describe() + ": the data holds no samples for bias correction");
+        }
+        List<ChannelMeans.Request> outputs = targets.stream().map(t -> t.measuring(t.biased(index), index)).toList();
+        List<double[]> reference = ChannelMeans.measure(QdqBypass.fp32Of(quantized), outputs, batches, options,
+                "bias correction (FP32 reference)");
+        List<double[]> errors = new ArrayList<>();
+        ModelProto current = quantized;
+        for (List<Integer> group : independentGroups(index, targets)) {
+            List<double[]> means = ChannelMeans.measure(current, group.stream().map(outputs::get).toList(), batches,
+                    options, "bias correction");
+            for (int j = 0; j < group.size(); j++) {
+                double[] mean = means.get(j);
+                double[] fp32 = reference.get(group.get(j));
+                double[] error = new double[mean.length];
+                for (int c = 0; c < mean.length; c++) {
+                    error[c] = mean[c] - fp32[c];
+                }
+                errors.add(error);
+            }
+            current = corrected(quantized, index, targets.subList(0, errors.size()), errors, samples).model();
+            progress.progress(errors.size(), targets.size());
+        }
+        return corrected(quantized, index, targets, errors, samples);
+    }
+
+    /** Runs of consecutive targets in which no target's biased output depends on another's. */
+    private static List<List<Integer>> independentGroups(GraphIndex index, List<Target> targets) {
+        List<List<Integer>> groups = new ArrayList<>();
+        List<Integer> group = new ArrayList<>();
+        for (int k = 0; k < targets.size(); k++) {
+            Set<Integer> upstream = ancestors(index, targets.get(k).biased(index));
+            boolean feeds = group.stream().anyMatch(j -> upstream.contains(targets.get(j).biasNode()));
+            if (feeds) {
+                groups.add(group);
+                group = new ArrayList<>();
+            }
+            group.add(k);
+        }
+        groups.add(group);
+        return groups;
+    }
+
+    /** The nodes {@code tensor} depends on, its producer included. */
+    private static Set<Integer> ancestors(GraphIndex index, String tensor) {
+        Set<Integer> nodes = new HashSet<>();
+        Deque<String> todo = new ArrayDeque<>(List.of(tensor));
+        while (!todo.isEmpty()) {
+            int p = index.producer(todo.pop());
+            if (p >= 0 && nodes.add(p)) {
+                index.node(p).getInputList().stream().filter(in -> !in.isEmpty()).forEach(todo::push);
+            }
+        }
+        return nodes;
     }
 
     /**
@@ -213,7 +382,7 @@ public final class BiasCorrection {
     private static Probe withErrorOutputs(ModelProto model, GraphIndex index, List<Target> targets) {
         UniqueNames names = new UniqueNames(model.getGraph());
         GraphProto.Builder g = model.getGraph().toBuilder();
-        boolean axesAsInput = OpsetUpgrade.defaultOpset(model) >= REDUCE_AXES_AS_INPUT_OPSET;
+        long opset = OpsetUpgrade.defaultOpset(model);
         List<String> outputs = new ArrayList<>();
         for (Target t : targets) {
             NodeProto layer = index.node(t.node());
@@ -224,64 +393,21 @@ public final class BiasCorrection {
             NodeProto sub = NodeProto.newBuilder().setOpType("Sub").setName(names.take(t.label() + "_error_sub"))
                     .addInput(layer.getOutput(0)).addInput(twinOut).addOutput(diff).build();
             g.addNode(twin).addNode(sub);
-            List<Long> axes = new ArrayList<>(List.of(0L));
-            if (t.matMul()) {
-                // [..., N] → [rows, N], then the mean over the rows.
-                String shape = names.take(t.label() + "_error_shape");
-                g.addInitializer(TensorValues.int64Vector(shape, List.of(-1L, (long) t.channels())));
-                String rows = names.take(t.label() + "_error_rows");
-                g.addNode(NodeProto.newBuilder().setOpType("Reshape")
-                        .setName(names.take(t.label() + "_error_reshape")).addInput(diff).addInput(shape)
-                        .addOutput(rows));
-                diff = rows;
-            } else {
-                // [N, C, d1, …] → [C]: the mean over the batch and every spatial axis; the weight gives the rank.
-                int rank = index.constant(t.weight()).orElseThrow().getDimsCount();
-                for (long a = 2; a < rank; a++) {
-                    axes.add(a);
-                }
-            }
-            String output = names.take(t.label() + ERROR_SUFFIX);
-            outputs.add(output);
-            NodeProto.Builder mean = NodeProto.newBuilder().setOpType("ReduceMean")
-                    .setName(names.take(t.label() + "_error_mean")).addInput(diff).addOutput(output)
-                    .addAttribute(Attributes.ofInt("keepdims", 0));
-            if (axesAsInput) {
-                String axesName = names.take(t.label() + "_error_axes");
-                g.addInitializer(TensorValues.int64Vector(axesName, axes));
-                mean.addInput(axesName);
-            } else {
-                mean.addAttribute(Attributes.ofInts("axes", axes));
-            }
-            g.addNode(mean);
-            g.addOutput(ValueInfoProto.newBuilder().setName(output)
-                    .setType(TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                            .setElemType(TensorProto.DataType.FLOAT_VALUE))));
+            outputs.add(ChannelMeans.addOutput(g, names, t.measuring(diff, index), opset));
         }
         return new Probe(model.toBuilder().setGraph(g).build(), outputs);
     }
 
-    private static void accumulate(Map<String, double[]> sums, String name, HostTensor mean, int batchSize) {
-        float[] v = mean.floats();
-        double[] sum = sums.computeIfAbsent(name, k -> new double[v.length]);
-        for (int c = 0; c < v.length; c++) {
-            sum[c] += (double) v[c] * batchSize; // weight each batch's mean by its samples
-        }
-    }
-
+    /** {@code model} with each target's bias minus its mean error ({@code errors}, in target order). */
     private static Result corrected(ModelProto model, GraphIndex index, List<Target> targets,
-                                    List<double[]> errorSums, long samples) {
+                                    List<double[]> errors, long samples) {
         UniqueNames names = new UniqueNames(model.getGraph());
         GraphProto.Builder g = model.getGraph().toBuilder();
         Map<String, Float> shifts = new LinkedHashMap<>();
         List<String> replaced = new ArrayList<>();
         for (int k = 0; k < targets.size(); k++) {
             Target t = targets.get(k);
-            double[] sum = errorSums.get(k);
-            if (sum == null || sum.length != t.channels()) {
-                throw new Trt4jException("bias correction: '" + t.label() + "' gave "
-                        + (sum == null ? "no" : sum.length) + " channel errors for " + t.channels() + " channels");
-            }
+            double[] error = errors.get(k);
             boolean hasBias = t.biasInput() >= 0;
             String oldBias = hasBias ? index.node(t.biasNode()).getInput(t.biasInput()) : null;
             float[] bias = hasBias ? TensorValues.floats(index.constant(oldBias).orElseThrow())
@@ -294,7 +420,7 @@ public final class BiasCorrection {
             float[] fixed = new float[bias.length];
             float largest = 0;
             for (int c = 0; c < bias.length; c++) {
-                float shift = (float) (sum[c] / samples);
+                float shift = (float) error[c];
                 fixed[c] = bias[c] - shift;
                 largest = Math.max(largest, Math.abs(shift));
             }
@@ -312,7 +438,6 @@ public final class BiasCorrection {
             shifts.put(t.label(), largest);
         }
         UnusedConstants.remove(g, replaced);
-        LOG.info("bias correction: {} layers corrected over {} samples", shifts.size(), samples);
         return new Result(model.toBuilder().setGraph(g).build(), shifts, samples);
     }
 }

@@ -82,7 +82,7 @@ final class GraphIndex {
     }
 
     /** Every tensor name a subgraph reads, including its own (an over-approximation of outer-scope uses). */
-    private static void collectReferences(GraphProto g, Set<String> names) {
+    static void collectReferences(GraphProto g, Set<String> names) {
         for (NodeProto n : g.getNodeList()) {
             for (String in : n.getInputList()) {
                 if (!in.isEmpty()) {

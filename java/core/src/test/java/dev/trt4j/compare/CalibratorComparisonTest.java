@@ -78,7 +78,7 @@ class CalibratorComparisonTest {
         for (int k = 0; k < 2; k++) {
             ComparisonSettings settings = new ComparisonSettings(max, QuantizationConfig.defaults(),
                     StatisticsOptions.defaults().withThreads(2), 16, List.of(), false, null,
-                    k == 0 ? null : BiasCorrection.Scope.CONV);
+                    k == 0 ? null : new BiasCorrection.Choice(BiasCorrection.Scope.CONV, BiasCorrection.Mode.ONE_PASS));
             reports[k] = new CalibratorComparison(model, settings, evaluator)
                     .run(split::calibration, () -> split.evaluation(settings.maxCalibrationSamples(), 16)).report();
         }

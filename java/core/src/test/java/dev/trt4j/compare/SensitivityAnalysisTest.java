@@ -50,6 +50,8 @@ class SensitivityAnalysisTest {
     private static final String FRAGILE = "MatMul_1";
     private static final QuantizationConfig CONFIG = QuantizationConfig.defaults();
     private static final OrtRunnerOptions RUNNER = OrtRunnerOptions.defaults().withIntraOpThreads(1);
+    private static final BiasCorrection.Choice ONE_PASS_ALL = new BiasCorrection.Choice(BiasCorrection.Scope.ALL,
+            BiasCorrection.Mode.ONE_PASS);
 
     @TempDir
     static Path dir;
@@ -226,7 +228,7 @@ class SensitivityAnalysisTest {
         SensitivityAnalysis plain = new SensitivityAnalysis(study.model(), study.amax(), CONFIG, study.evaluator(),
                 study.evaluation());
         SensitivityAnalysis corrected = new SensitivityAnalysis(study.model(), study.amax(), CONFIG,
-                CandidateCorrection.biasCorrection(BiasCorrection.Scope.ALL, study.calibration(), RUNNER),
+                CandidateCorrection.biasCorrection(ONE_PASS_ALL, study.calibration(), RUNNER),
                 study.evaluator(), study.evaluation());
 
         assertThat(corrected.fullyQuantized().model()).isEqualTo(biasCorrected(plain.fullyQuantized(), study))
@@ -255,8 +257,9 @@ class SensitivityAnalysisTest {
     @Test
     void biasCorrectionOfAModelWithNothingToCorrectIsRefusedBeforeRanking() {
         Study study = Study.of(mlp(false), "mlp-no-conv.onnx");
-        CandidateCorrection convs = CandidateCorrection.biasCorrection(BiasCorrection.Scope.CONV,
-                study.calibration(), RUNNER);
+        CandidateCorrection convs = CandidateCorrection.biasCorrection(
+                new BiasCorrection.Choice(BiasCorrection.Scope.CONV, BiasCorrection.Mode.ONE_PASS), study.calibration(),
+                RUNNER);
 
         assertThatThrownBy(() -> new SensitivityAnalysis(study.model(), study.amax(), CONFIG, convs,
                 study.evaluator(), study.evaluation())).isInstanceOf(Trt4jException.class)
@@ -268,12 +271,13 @@ class SensitivityAnalysisTest {
         TaskScore full = ranking.fullyQuantized();
         SensitivityReport corrected = new SensitivityReport("mlp.onnx", "abc", "max", full.metric(),
                 full.higherIsBetter(), ranking.evaluationData(), full.reference(), full.candidate(), ranking.layers(),
-                null, BiasCorrection.Scope.ALL, "seeded random (seed 1)", 64L, ranking.evaluationSamples());
+                null, ONE_PASS_ALL, "seeded random (seed 1)", 64L, ranking.evaluationSamples());
         Path json = dir.resolve("sensitivity-bias.json");
         corrected.write(json);
 
         assertThat(SensitivityReport.read(json)).isEqualTo(corrected);
         assertThat(corrected.toJson().get("biasCorrection").asText()).isEqualTo("all");
+        assertThat(corrected.toJson().get("biasCorrectionMode").asText()).isEqualTo("one-pass");
         assertThat(corrected.toJson().get("evaluationSamples").asLong()).isEqualTo(ranking.evaluationSamples())
                 .isPositive();
         assertThat(plain().toJson().get("evaluationSamples").isNull()).as("present, null when not recorded").isTrue();
@@ -289,6 +293,21 @@ class SensitivityAnalysisTest {
         Path older = dir.resolve("sensitivity-old.json");
         Files.writeString(older, old.toString());
         assertThat(SensitivityReport.read(older)).isEqualTo(plain);
+
+        // Layer by layer is named in the title and read back; a file from before modes existed means one pass.
+        SensitivityReport layered = new SensitivityReport("mlp.onnx", "abc", "max", full.metric(),
+                full.higherIsBetter(), ranking.evaluationData(), full.reference(), full.candidate(), ranking.layers(),
+                null, new BiasCorrection.Choice(BiasCorrection.Scope.CONV, BiasCorrection.Mode.LAYER_BY_LAYER),
+                "seeded random (seed 1)", 64L, ranking.evaluationSamples());
+        assertThat(layered.rankingTable().title()).contains("(max activations, bias correction: conv, layer-by-layer)");
+        Path layeredJson = dir.resolve("sensitivity-layered.json");
+        layered.write(layeredJson);
+        assertThat(SensitivityReport.read(layeredJson)).isEqualTo(layered);
+        ObjectNode beforeModes = corrected.toJson();
+        beforeModes.remove("biasCorrectionMode");
+        Path beforeModesJson = dir.resolve("sensitivity-before-modes.json");
+        Files.writeString(beforeModesJson, beforeModes.toString());
+        assertThat(SensitivityReport.read(beforeModesJson)).isEqualTo(corrected);
     }
 
     private static SensitivityReport plain() {

@@ -20,10 +20,25 @@ final class OrtRunner implements AutoCloseable {
     private final OrtSession session;
 
     OrtRunner(ModelProto model) throws OrtException {
+        this(model, true);
+    }
+
+    private OrtRunner(ModelProto model, boolean optimised) throws OrtException {
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
             options.setIntraOpNumThreads(1);
+            if (!optimised) {
+                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+            }
             this.session = ENV.createSession(model.toByteArray(), options);
         }
+    }
+
+    /**
+     * Runs {@code model} without ONNX Runtime's graph optimisations, which would fuse Q/DQ pairs into integer kernels
+     * that round differently: the arithmetic TensorRT reproduces, and that bias correction measures.
+     */
+    static OrtRunner unoptimised(ModelProto model) throws OrtException {
+        return new OrtRunner(model, false);
     }
 
     /** Runs with one float input and returns every requested output, flattened. */

@@ -19,17 +19,27 @@ public final class BiasCorrectionArguments {
                     + "ranges came from ('all' also corrects MatMuls followed by a bias Add).")
     String biasCorrection;
 
+    @Option(names = "--bias-correction-mode", paramLabel = "one-pass|layer-by-layer",
+            description = "How --bias-correction measures the errors, as in quantize: 'one-pass' (default) or "
+                    + "'layer-by-layer' (one pass per layer for every candidate: slower).")
+    String mode;
+
     /**
-     * The scope asked for, or null when the option is absent.
+     * The bias correction asked for, or null when {@code --bias-correction} is absent.
      *
      * @param split    the samples the candidates are calibrated (and so corrected) on
      * @param feedback the study's state links: bias correction runs its samples without them
      * @param config   how the candidates are quantized
-     * @throws Trt4jException if the value is neither conv nor all, or bias correction is asked for on random data,
-     *                        for a streaming model or for the onnxruntime-cpu layout
+     * @throws Trt4jException if the value is neither conv nor all, the mode is given without bias correction, or bias
+     *                        correction is asked for on random data, for a streaming model or for the
+     *                        onnxruntime-cpu layout
      */
-    BiasCorrection.Scope scope(SampleSplit split, StateFeedback feedback, QuantizationConfig config) {
+    BiasCorrection.Choice choice(SampleSplit split, StateFeedback feedback, QuantizationConfig config) {
         BiasCorrection.Scope scope = biasCorrection == null ? null : BiasCorrection.Scope.named(biasCorrection);
+        if (scope == null && mode != null) {
+            throw new InvalidOptionException("--bias-correction-mode applies to --bias-correction; add "
+                    + "--bias-correction or drop --bias-correction-mode");
+        }
         requireTensorRtLayout(scope != null, config);
         if (scope != null && !feedback.isEmpty()) {
             throw new InvalidOptionException("--bias-correction runs its samples without feeding state back, so it "
@@ -40,7 +50,8 @@ public final class BiasCorrectionArguments {
             throw new InvalidOptionException("--bias-correction needs real samples: give --data (or --tokenizer "
                     + "for a text model)");
         }
-        return scope;
+        return scope == null ? null : new BiasCorrection.Choice(scope, mode == null ? BiasCorrection.Mode.ONE_PASS
+                : BiasCorrection.Mode.named(mode));
     }
 
     /**

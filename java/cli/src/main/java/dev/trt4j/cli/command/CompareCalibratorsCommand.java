@@ -118,7 +118,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             settings = new ComparisonSettings(specs, studied.config(),
                     OptionValues.checked(() -> study.statisticsOptions().withNumBins(numBins)),
                             calibrationSamples, sweep,
-                    weightsStudy, weightsMethod, biasCorrection.scope(split, study.feedback(), studied.config()));
+                    weightsStudy, weightsMethod, biasCorrection.choice(split, study.feedback(), studied.config()));
         } catch (IllegalArgumentException e) {
             throw new InvalidOptionException(e.getMessage(), e);
         }

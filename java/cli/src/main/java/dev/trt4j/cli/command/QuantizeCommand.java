@@ -9,6 +9,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtOptimizedGraph;
@@ -76,6 +77,13 @@ public final class QuantizeCommand implements Callable<Integer> {
                     + "MatMuls followed by a bias Add.")
     String biasCorrection;
 
+    @Option(names = "--bias-correction-mode", paramLabel = "one-pass|layer-by-layer",
+            description = "How --bias-correction measures the errors: 'one-pass' (default) compares each Conv with "
+                    + "an FP32 twin on the same input, all in one pass; 'layer-by-layer' compares each Conv's output "
+                    + "with the FP32 model's after correcting the layers before it, which also removes the shifts "
+                    + "earlier layers pass on, at one pass per layer.")
+    String biasCorrectionMode;
+
     @Mixin
     DataArguments dataArguments;
 
@@ -114,7 +122,13 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         if (biasCorrection == null) {
             refuseSampleOptions();
+            if (biasCorrectionMode != null) {
+                throw new ParameterException(spec.commandLine(), "--bias-correction-mode applies to "
+                        + "--bias-correction; add --bias-correction or drop --bias-correction-mode");
+            }
         }
+        BiasCorrection.Mode mode = biasCorrectionMode == null ? BiasCorrection.Mode.ONE_PASS
+                : BiasCorrection.Mode.named(biasCorrectionMode);
         OnnxModel onnx = OnnxModel.load(modelFile);
         dataArguments.requireSequenceLengthFits(onnx);
         ModelProto proto = onnx.proto();
@@ -158,7 +172,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             throw e.prefixed(modelFile.getFileName() + ": ");
         }
         BiasCorrection.Result corrected = biasCorrection != null
-                ? correct(onnx, result.model(), BiasCorrection.Scope.named(biasCorrection)) : null;
+                ? correct(onnx, result.model(), BiasCorrection.Scope.named(biasCorrection), mode) : null;
         if (corrected != null) {
             result = new QuantizationResult(corrected.model(), result.report());
         }
@@ -188,6 +202,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             }
             if (corrected != null) {
                 ObjectNode bc = root.putObject("biasCorrection");
+                bc.put("mode", mode.label());
                 bc.put("samples", corrected.samples());
                 ObjectNode shifts = bc.putObject("largestShift");
                 corrected.shifts().forEach(shifts::put);
@@ -202,7 +217,8 @@ public final class QuantizeCommand implements Callable<Integer> {
                 w.println("Kept in FP32: " + String.join(", ", report.excludedNodes()));
             }
             if (corrected != null) {
-                w.printf(Locale.ROOT, "Bias correction: %s over %s, largest shift %.4g%n",
+                w.printf(Locale.ROOT, "Bias correction%s: %s over %s, largest shift %.4g%n",
+                        mode == BiasCorrection.Mode.ONE_PASS ? "" : " (" + mode.label() + ")",
                         Counts.of(corrected.shifts().size(), "layer"), Counts.of(corrected.samples(), "sample"),
                         corrected.shifts().values().stream().mapToDouble(Float::doubleValue).max().orElse(0));
             }
@@ -238,14 +254,22 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
     }
 
-    private BiasCorrection.Result correct(OnnxModel onnx, ModelProto quantized, BiasCorrection.Scope scope) {
+    private BiasCorrection.Result correct(OnnxModel onnx, ModelProto quantized, BiasCorrection.Scope scope,
+                                          BiasCorrection.Mode mode) {
         if (!dataArguments.givesSamples(onnx.inputs(), onnx.outputs())) {
             // Random data would "correct" the biases towards noise: insist on real samples.
             throw new InvalidOptionException("--bias-correction needs real samples: give --data (or --tokenizer "
                     + "for a text model)");
         }
         try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs())) {
-            return BiasCorrection.apply(quantized, source, OrtRunnerOptions.defaults(), scope);
+            if (mode == BiasCorrection.Mode.ONE_PASS) {
+                return BiasCorrection.apply(quantized, source, OrtRunnerOptions.defaults(), scope);
+            }
+            int layers = BiasCorrection.layersToCorrect(quantized, scope);
+            try (ProgressReporter bar = json.enabled() ? ProgressReporter.silent()
+                    : ProgressReporter.start("Correcting biases", layers)) {
+                return BiasCorrection.apply(quantized, source, OrtRunnerOptions.defaults(), scope, mode, bar::update);
+            }
         }
     }
 

@@ -114,7 +114,7 @@ public final class SensitivityCommand implements Callable<Integer> {
         QuantizationConfig config = studied.config();
         long calibrationSamples = study.calibrationSamples();
         SampleSplit split = study.split(onnx);
-        BiasCorrection.Scope scope = biasCorrection.scope(split, study.feedback(), config);
+        BiasCorrection.Choice correctBiases = biasCorrection.choice(split, study.feedback(), config);
         var evaluationData = study.evaluationData(split, calibrationSamples, onnx);
         QuantizationStudyArguments.Subject subject = study.subject(studied, split, folder);
         OnnxModel quantized = subject.model();
@@ -128,7 +128,7 @@ public final class SensitivityCommand implements Callable<Integer> {
         Map<String, Float> amax = ranges.amaxByTensor();
         CandidateEvaluator evaluator = study.evaluator(onnx);
         // Corrected on the same samples the ranges came from, as compare-calibrators does.
-        CandidateCorrection correction = CandidateCorrection.biasCorrection(scope,
+        CandidateCorrection correction = CandidateCorrection.biasCorrection(correctBiases,
                 () -> split.calibration(calibrationSamples),
                 OrtRunnerOptions.defaults().withIntraOpThreads(study.threads()));
         SensitivityAnalysis analysis = new SensitivityAnalysis(quantized.proto(), amax, config, correction, evaluator,
@@ -145,7 +145,7 @@ public final class SensitivityCommand implements Callable<Integer> {
         SensitivityReport report = new SensitivityReport(studied.file().getFileName().toString(), onnx.sha256(),
                 methodSpec.label(), full.metric(), full.higherIsBetter(), ranking.evaluationData(), full.reference(),
                 full.candidate(), ranking.layers(), partial == null ? null : SensitivityReport.Search.of(partial),
-                scope, statistics.dataDescription(), statistics.samples(), ranking.evaluationSamples());
+                correctBiases, statistics.dataDescription(), statistics.samples(), ranking.evaluationSamples());
         try (StagedWrites files = StagedWrites.in(folder)) {
             subject.save(files);
             if (partial != null) {

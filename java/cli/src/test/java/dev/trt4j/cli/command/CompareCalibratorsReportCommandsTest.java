@@ -181,6 +181,10 @@ class CompareCalibratorsReportCommandsTest {
         assertThat(dir.resolve("relu-comparison")).doesNotExist();
         CliRun badScope = CliRun.of("compare-calibrators", "--bias-correction=linear");
         assertThat(badScope.errLines()).containsExactly("trt4j: --bias-correction takes conv or all, not 'linear'");
+        CliRun badMode = CliRun.of("compare-calibrators", "--bias-correction", "--bias-correction-mode", "twice");
+        assertThat(badMode.exitCode()).isEqualTo(2);
+        assertThat(badMode.errLines()).containsExactly(
+                "trt4j: --bias-correction-mode takes one-pass or layer-by-layer, not 'twice'");
     }
 
     @Test

@@ -164,6 +164,42 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
+    void layerByLayerBiasCorrectionCorrectsTheSameLayersMeasuringLaterOnesAfterEarlierCorrections()
+            throws IOException {
+        JsonNode onePass = json(CliRun.of("quantize", "--table", table.toString(), "--out",
+                dir.resolve("cls.bc-one-pass.onnx").toString(), "--bias-correction", "--samples", "16", "--json"));
+        JsonNode layered = json(CliRun.of("quantize", "--table", table.toString(), "--out",
+                dir.resolve("cls.bc-layered.onnx").toString(), "--bias-correction", "--bias-correction-mode",
+                "layer-by-layer", "--samples", "16", "--json"));
+
+        assertThat(onePass.get("biasCorrection").get("mode").asText()).isEqualTo("one-pass");
+        assertThat(layered.get("biasCorrection").get("mode").asText()).isEqualTo("layer-by-layer");
+        JsonNode a = onePass.get("biasCorrection").get("largestShift");
+        JsonNode b = layered.get("biasCorrection").get("largestShift");
+        List<String> layers = new ArrayList<>();
+        a.fieldNames().forEachRemaining(layers::add);
+        assertThat(b.fieldNames()).toIterable().containsExactlyElementsOf(layers);
+        // The first Conv reads the model's input in both: the same error. Later ones see corrected inputs and
+        // the FP32 model's outputs as reference, so some differ.
+        String first = layers.get(0);
+        assertThat(b.get(first).asDouble()).isCloseTo(a.get(first).asDouble(),
+                org.assertj.core.data.Percentage.withPercentage(0.1));
+        assertThat(layers.subList(1, layers.size())).anyMatch(l -> Math.abs(a.get(l).asDouble()
+                - b.get(l).asDouble()) > 0.01 * Math.abs(a.get(l).asDouble()));
+    }
+
+    @Test
+    void biasCorrectionModeNeedsBiasCorrectionAndAKnownName() throws IOException {
+        Path out = dir.resolve("bc-mode.onnx");
+        assertFailsWithOneLine(2, CliRun.of("quantize", "--table", table.toString(), "--out", out.toString(),
+                "--bias-correction-mode", "layer-by-layer"), "--bias-correction-mode applies to --bias-correction; "
+                + "add --bias-correction or drop --bias-correction-mode", out);
+        assertFailsWithOneLine(2, CliRun.of("quantize", "--table", table.toString(), "--out", out.toString(),
+                "--bias-correction", "--bias-correction-mode", "sequential", "--samples", "16"),
+                "--bias-correction-mode takes one-pass or layer-by-layer, not 'sequential'", out);
+    }
+
+    @Test
     void biasCorrectionScopeMustBeConvOrAll() throws IOException {
         Path out = dir.resolve("bc-scope.onnx");
         assertFailsWithOneLine(2, CliRun.of("quantize", "--table", table.toString(), "--out", out.toString(),

@@ -158,6 +158,15 @@ class SensitivityCommandTest {
         assertThat(c.get("search").get("skipped")).extracting(JsonNode::asText).doesNotContain("first");
         assertThat(initializers(out.resolve("mlp.partial.int8.onnx"))).contains("b1_corrected")
                 .doesNotContain("b1");
+        assertThat(c.get("biasCorrectionMode").asText()).isEqualTo("one-pass");
+
+        Path layeredOut = dir.resolve("corrected-layered");
+        CliRun layered = run(common, "--bias-correction=all", "--bias-correction-mode", "layer-by-layer", "--out",
+                layeredOut.toString());
+        assertThat(layered.exitCode()).as(layered.err()).isZero();
+        assertThat(layered.out()).contains("(max activations, bias correction: all, layer-by-layer)");
+        JsonNode l = new ObjectMapper().readTree(Files.readString(layeredOut.resolve("sensitivity.json")));
+        assertThat(l.get("biasCorrectionMode").asText()).isEqualTo("layer-by-layer");
         assertThat(initializers(plainOut.resolve("mlp.partial.int8.onnx"))).contains("b1")
                 .doesNotContain("b1_corrected");
     }
@@ -217,6 +226,10 @@ class SensitivityCommandTest {
         CliRun badScope = CliRun.of("sensitivity", model.toString(), "--bias-correction=linear");
         assertThat(badScope.exitCode()).isEqualTo(2);
         assertThat(badScope.errLines()).containsExactly("trt4j: --bias-correction takes conv or all, not 'linear'");
+        CliRun modeAlone = CliRun.of("sensitivity", model.toString(), "--bias-correction-mode", "layer-by-layer");
+        assertThat(modeAlone.exitCode()).isEqualTo(2);
+        assertThat(modeAlone.errLines()).containsExactly("trt4j: --bias-correction-mode applies to "
+                + "--bias-correction; add --bias-correction or drop --bias-correction-mode");
     }
 
     @Test
