@@ -5,12 +5,13 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
-import com.google.protobuf.ByteString;
 import org.junit.jupiter.api.Test;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
+import static dev.trt4j.onnx.PositionGraphs.floatTable;
+import static dev.trt4j.onnx.PositionGraphs.int64;
+import static dev.trt4j.onnx.PositionGraphs.node;
+import static dev.trt4j.onnx.PositionGraphs.rawCount;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** {@link PositionTable} on synthetic graphs; on all-MiniLM-L6-v2 in the tests module (PositionTableEndToEndTest). */
@@ -20,16 +21,7 @@ class PositionTableTest {
     @Test
     void findsTheTableSlicedFromAPositionIdsInitializer() {
         // as HF BERT exports: Gather(pos_table, Slice(position_ids[1, P], 0, seq_len)), ids in raw_data
-        GraphProto g = GraphProto.newBuilder()
-                .addInitializer(floatTable("wte", 10)).addInitializer(floatTable("wpe", ROWS))
-                .addInitializer(rawCount("ids", ROWS)).addInitializer(int64("zero", 0)).addInitializer(int64("one", 1))
-                .addNode(node("Gather", "words", "wte", "input_ids", "w"))
-                .addNode(node("Shape", "shape", "input_ids", "s"))
-                .addNode(node("Gather", "len", "s", "one", "n"))
-                .addNode(node("Slice", "slice", "ids", "zero", "n", "one", "one", "sliced"))
-                .addNode(node("Gather", "positions", "wpe", "sliced", "p"))
-                .addNode(node("Add", "add", "w", "p", "y"))
-                .build();
+        GraphProto g = PositionGraphs.bertEmbedding(ROWS).build();
 
         assertThat(PositionTable.find(g)).contains(new PositionTable("positions", "wpe", ROWS));
     }
@@ -100,34 +92,5 @@ class PositionTableTest {
                 .addNode(node("Gather", "g", "table", "sliced", "p")).build();
 
         assertThat(PositionTable.find(g)).isEmpty();
-    }
-
-    private static NodeProto node(String op, String name, String... inputsThenOutput) {
-        NodeProto.Builder b = NodeProto.newBuilder().setOpType(op).setName(name);
-        for (int i = 0; i < inputsThenOutput.length - 1; i++) {
-            b.addInput(inputsThenOutput[i]);
-        }
-        return b.addOutput(inputsThenOutput[inputsThenOutput.length - 1]).build();
-    }
-
-    /** A float table [rows, 4] of zeros. */
-    private static TensorProto floatTable(String name, int rows) {
-        return TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT_VALUE).addDims(rows).addDims(4)
-                .setRawData(ByteString.copyFrom(new byte[rows * 4 * Float.BYTES])).build();
-    }
-
-    /** int64 [1, n] holding 0 .. n-1 in raw_data, as PyTorch exports write it. */
-    private static TensorProto rawCount(String name, int n) {
-        ByteBuffer raw = ByteBuffer.allocate(n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (long i = 0; i < n; i++) {
-            raw.putLong(i);
-        }
-        return TensorProto.newBuilder().setName(name).setDataType(DataType.INT64_VALUE).addDims(1).addDims(n)
-                .setRawData(ByteString.copyFrom(raw.array())).build();
-    }
-
-    private static TensorProto int64(String name, long value) {
-        return TensorProto.newBuilder().setName(name).setDataType(DataType.INT64_VALUE).addDims(1)
-                .addInt64Data(value).build();
     }
 }

@@ -2,15 +2,13 @@ package dev.trt4j.runtime.ort;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.OperatorSetIdProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
-import com.google.protobuf.ByteString;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.PositionGraphs;
 import dev.trt4j.runtime.InferenceOptions;
 import dev.trt4j.runtime.InferenceSession;
 import dev.trt4j.tensor.HostTensor;
@@ -18,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -44,18 +40,9 @@ class SequenceLimitTest {
                         .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("sequence")))).build();
         TypeProto floats = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
                 .setElemType(DataType.FLOAT_VALUE)).build();
-        GraphProto g = GraphProto.newBuilder().setName("embedding")
+        GraphProto g = PositionGraphs.bertEmbedding(ROWS).setName("embedding")
                 .addInput(ValueInfoProto.newBuilder().setName("input_ids").setType(ids))
-                .addOutput(ValueInfoProto.newBuilder().setName("y").setType(floats))
-                .addInitializer(floatTable("wte", 10)).addInitializer(floatTable("wpe", ROWS))
-                .addInitializer(count("ids", ROWS)).addInitializer(int64("zero", 0)).addInitializer(int64("one", 1))
-                .addNode(node("Gather", "words", "wte", "input_ids", "w"))
-                .addNode(node("Shape", "shape", "input_ids", "s"))
-                .addNode(node("Gather", "len", "s", "one", "n"))
-                .addNode(node("Slice", "slice", "ids", "zero", "n", "one", "one", "sliced"))
-                .addNode(node("Gather", "positions", "wpe", "sliced", "p"))
-                .addNode(node("Add", "add", "w", "p", "y"))
-                .build();
+                .addOutput(ValueInfoProto.newBuilder().setName("y").setType(floats)).build();
         ModelProto m = ModelProto.newBuilder().setIrVersion(8).setGraph(g)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).build();
         return Files.write(dir.resolve("embedding.onnx"), m.toByteArray());
@@ -90,32 +77,5 @@ class SequenceLimitTest {
             assertThatThrownBy(() -> session.run(Map.of("input_ids", outOfVocabulary)))
                     .isInstanceOf(Trt4jException.class).hasMessageContaining("ONNX Runtime failed");
         }
-    }
-
-    private static NodeProto node(String op, String name, String... inputsThenOutput) {
-        NodeProto.Builder b = NodeProto.newBuilder().setOpType(op).setName(name);
-        for (int i = 0; i < inputsThenOutput.length - 1; i++) {
-            b.addInput(inputsThenOutput[i]);
-        }
-        return b.addOutput(inputsThenOutput[inputsThenOutput.length - 1]).build();
-    }
-
-    private static TensorProto floatTable(String name, int rows) {
-        return TensorProto.newBuilder().setName(name).setDataType(DataType.FLOAT_VALUE).addDims(rows).addDims(4)
-                .setRawData(ByteString.copyFrom(new byte[rows * 4 * Float.BYTES])).build();
-    }
-
-    private static TensorProto count(String name, int n) {
-        ByteBuffer raw = ByteBuffer.allocate(n * Long.BYTES).order(ByteOrder.LITTLE_ENDIAN);
-        for (long i = 0; i < n; i++) {
-            raw.putLong(i);
-        }
-        return TensorProto.newBuilder().setName(name).setDataType(DataType.INT64_VALUE).addDims(1).addDims(n)
-                .setRawData(ByteString.copyFrom(raw.array())).build();
-    }
-
-    private static TensorProto int64(String name, long value) {
-        return TensorProto.newBuilder().setName(name).setDataType(DataType.INT64_VALUE).addDims(1)
-                .addInt64Data(value).build();
     }
 }
