@@ -6,7 +6,8 @@
 #
 #   scripts/bench.sh [-e DIR] [-b BATCHES] [-- MORE TRT4J BENCH ARGS]
 #     -e DIR       engines folder (default: engines)
-#     -b BATCHES   batch sizes, e.g. 1,8,32 (default)
+#     -b BATCHES   batch sizes, e.g. 1,8,32 (default); each must lie in the engines' profiles (an engine built with
+#                  build-engines.sh -s x:1x3x48x192 takes batch 1 only: give -b 1, or build with a profile)
 #
 # The trt4j command is $TRT4J, else trt4j on PATH, else the repository's ./trt4j launcher.
 set -euo pipefail

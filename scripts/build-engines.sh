@@ -12,8 +12,9 @@
 #                    (percentile-99.99 for percentile, else the calibrator). Default: what `trt4j calibrate MODEL
 #                    --all-tensors` writes, engines/{model}/calibration/{label}.table.json (implicit INT8 needs a
 #                    range for every tensor, and calibrate without --all-tensors covers only Q/DQ's inputs)
-#     -s SPEC        shapes for every build, e.g. x:1x3x48x192 (passed as --shapes)
-#     -x "ARGS"      more arguments for every trt4j build
+#     -s SPEC        shapes for every build, e.g. x:1x3x48x192 (passed as --shapes): a fixed profile, batch 1 only
+#     -x "ARGS"      more arguments for every trt4j build, e.g. a profile for scripts/bench.sh's default batches:
+#                    -x "--min-shapes x:1x3x48x192 --opt-shapes x:8x3x48x192 --max-shapes x:32x3x48x192"
 #
 # Engines are named MODEL.PRECISION.engine, INT8 ones MODEL.int8-CALIBRATOR.engine; scripts/bench.sh reads them.
 # The trt4j command is $TRT4J, else trt4j on PATH, else the repository's ./trt4j launcher.

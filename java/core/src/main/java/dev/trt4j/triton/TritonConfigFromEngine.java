@@ -56,6 +56,8 @@ public final class TritonConfigFromEngine {
         Map<String, ShapeRange> profile = sidecar == null || sidecar.profiles().isEmpty() ? Map.of()
                 : sidecar.profiles().get(0);
         requireProfileFits(engine, profile, inputs);
+        requireDimensions(engine, "input", inputs);
+        requireDimensions(engine, "output", outputs);
         List<long[]> inputDims = new ArrayList<>();
         boolean batches = !inputs.isEmpty();
         long maxBatch = Long.MAX_VALUE;
@@ -144,6 +146,19 @@ public final class TritonConfigFromEngine {
                             + in.name() + "' be " + range.min()[i] + ".." + range.max()[i] + ", but the model fixes "
                             + "it at " + dims[i] + notBuiltFrom);
                 }
+            }
+        }
+    }
+
+    /**
+     * Triton refuses a tensor without dimensions ("must specify 'dims'"), and a scalar in a model that does not batch;
+     * a tensor of rank 0 is one of those, or a shape the model leaves undeclared.
+     */
+    private static void requireDimensions(Path engine, String kind, List<TensorSpec> tensors) {
+        for (TensorSpec t : tensors) {
+            if (t.rank() == 0) {
+                throw new Trt4jException(engine + ": " + kind + " '" + t.name() + "' has no dimensions (a scalar, or "
+                        + "a shape the model does not declare); Triton serves tensors of rank 1 or more");
             }
         }
     }

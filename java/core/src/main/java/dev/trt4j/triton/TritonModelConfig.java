@@ -99,10 +99,16 @@ public record TritonModelConfig(String name, int maxBatchSize, List<TritonTensor
         sb.append(field).append(" [\n");
         for (int i = 0; i < tensors.size(); i++) {
             TritonTensor t = tensors.get(i);
-            sb.append("  {\n    name: ").append(quote(t.name())).append("\n    data_type: ").append(t.tritonType())
-                    .append("\n    dims: [ ").append(Arrays.stream(t.dims()).mapToObj(Long::toString)
-                            .collect(Collectors.joining(", "))).append(" ]\n  }")
-                    .append(i < tensors.size() - 1 ? ",\n" : "\n");
+            sb.append("  {\n    name: ").append(quote(t.name())).append("\n    data_type: ").append(t.tritonType());
+            if (t.dims().length == 0) {
+                // A batched tensor of the batch dimension alone ([N] scores): Triton requires dims, and takes this
+                // form for it.
+                sb.append("\n    dims: [ 1 ]\n    reshape: { shape: [ ] }");
+            } else {
+                sb.append("\n    dims: [ ").append(Arrays.stream(t.dims()).mapToObj(Long::toString)
+                        .collect(Collectors.joining(", "))).append(" ]");
+            }
+            sb.append("\n  }").append(i < tensors.size() - 1 ? ",\n" : "\n");
         }
         sb.append("]\n");
     }
@@ -111,7 +117,26 @@ public record TritonModelConfig(String name, int maxBatchSize, List<TritonTensor
         return values.stream().map(String::valueOf).collect(Collectors.joining(", "));
     }
 
-    private static String quote(String text) {
-        return '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    /** {@code text} as a protobuf text-format string: quotes, backslashes and control characters escaped. */
+    static String quote(String text) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x7f) {
+                        sb.append(String.format("\\%03o", (int) c)); // a raw line break would end the string
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        return sb.append('"').toString();
     }
 }

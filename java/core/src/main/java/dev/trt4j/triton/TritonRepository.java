@@ -1,11 +1,14 @@
 package dev.trt4j.triton;
 
+import dev.trt4j.Trt4jException;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.StagedWrites;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * Writes models into a Triton model repository: {@code REPO/<name>/config.pbtxt} and the engine as
@@ -39,7 +42,22 @@ public final class TritonRepository {
      * @throws dev.trt4j.Trt4jException naming the first path in the way
      */
     public static void requireWritable(Path repository, String name) {
-        StagedWrites.requireWritable(repository.resolve(name), List.of(PLAN, CONFIG));
+        Path folder = repository.resolve(name);
+        StagedWrites.requireWritable(folder, List.of(PLAN, CONFIG));
+        if (Files.isDirectory(folder)) {
+            try (Stream<Path> entries = Files.list(folder)) {
+                List<String> versions = entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
+                        .filter(v -> v.matches("[0-9]+") && !v.equals("1")).sorted().toList();
+                if (!versions.isEmpty()) {
+                    // Triton's default policy serves the latest version only: the export would never be served.
+                    throw new Trt4jException(folder + ": holds version " + String.join(", ", versions) + ", which "
+                            + "Triton would serve instead of the exported version 1; remove it or export into "
+                            + "another repository");
+                }
+            } catch (IOException e) {
+                throw new Trt4jException(folder + ": cannot list its versions: " + e.getMessage(), e);
+            }
+        }
     }
 
     /** The model name for an engine file: its name without {@code .engine}/{@code .plan}, other characters as '_'. */

@@ -162,4 +162,48 @@ class TritonConfigTest {
                 TritonConfigFromEngine.Options.defaults())).hasMessage(ENGINE + ": its sidecar's profile has no "
                 + "shapes for the model's input 'mask'; the model is not the one it was built from");
     }
+
+    @Test
+    void aBatchedTensorOfTheBatchDimensionAloneGetsTritonsReshapeForm() {
+        // per-sample scores [N]: without the batch dimension nothing is left, and Triton refuses empty dims
+        List<TensorSpec> scores = List.of(new TensorSpec("score", ElementType.FLOAT32, new long[] {-1}, null));
+        String pbtxt = TritonConfigFromEngine.of(ENGINE, "cls", IN, scores, DYNAMIC,
+                TritonConfigFromEngine.Options.defaults()).toPbtxt();
+
+        assertThat(pbtxt).contains("max_batch_size: 32\n").contains("""
+                  {
+                    name: "score"
+                    data_type: TYPE_FP32
+                    dims: [ 1 ]
+                    reshape: { shape: [ ] }
+                  }
+                """).doesNotContain("dims: [  ]");
+    }
+
+    @Test
+    void aTensorWithoutDimensionsIsRefusedInsteadOfWrittenAsEmptyDims() {
+        List<TensorSpec> scalar = List.of(new TensorSpec("y", ElementType.FLOAT32, new long[0], null));
+        assertThatThrownBy(() -> TritonConfigFromEngine.of(ENGINE, "cls", IN, scalar, DYNAMIC,
+                TritonConfigFromEngine.Options.defaults())).isInstanceOf(Trt4jException.class)
+                .hasMessage(ENGINE + ": output 'y' has no dimensions (a scalar, or a shape the model does not "
+                        + "declare); Triton serves tensors of rank 1 or more");
+    }
+
+    @Test
+    void namesAreQuotedAsProtobufTextSoALineBreakCannotEndTheString() {
+        assertThat(TritonModelConfig.quote("in\"q\\b\nx\u0001")).isEqualTo("\"in\\\"q\\\\b\\nx\\001\"");
+    }
+
+    @Test
+    void anotherVersionInTheModelFolderIsRefusedSinceTritonWouldServeIt() throws Exception {
+        Path repo = dir.resolve("versions");
+        Files.createDirectories(repo.resolve("cls/2"));
+        Files.createDirectories(repo.resolve("cls/1"));
+        Files.createDirectories(repo.resolve("other/3"));
+
+        assertThatThrownBy(() -> TritonRepository.requireWritable(repo, "cls")).isInstanceOf(Trt4jException.class)
+                .hasMessage(repo.resolve("cls") + ": holds version 2, which Triton would serve instead of the exported "
+                        + "version 1; remove it or export into another repository");
+        TritonRepository.requireWritable(repo, "fresh");
+    }
 }
