@@ -36,13 +36,13 @@ public final class ProgressReporter implements AutoCloseable {
      * @param task short label shown before the bar, e.g. {@code "Collecting"}
      */
     public static ProgressReporter start(String task, long total) {
-        return System.console() != null && stderrIsTerminal() ? new ProgressReporter(task, total, null) : silent();
+        return stderrIsTerminal() ? new ProgressReporter(task, total, null) : silent();
     }
 
     /**
-     * Whether stderr, where the bar is drawn, is a terminal: {@link System#console()} looks at stdin and stdout only,
-     * so {@code 2>run.log} would fill the log with the bar. Java 17 cannot ask directly; on Linux the descriptor's
-     * link says, elsewhere the console's answer stands.
+     * Whether stderr, where the bar is drawn, is a terminal. Java 17 cannot ask directly: on Linux the descriptor's
+     * link says, so a bar still shows with stdout redirected ({@code > result.txt}, {@code | tee}) and not with
+     * {@code 2>run.log}. Elsewhere {@link System#console()} answers, which also needs stdin and stdout on a terminal.
      */
     static boolean stderrIsTerminal() {
         Path fd = Path.of("/proc/self/fd/2");
@@ -50,7 +50,7 @@ public final class ProgressReporter implements AutoCloseable {
             String target = Files.readSymbolicLink(fd).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return true;
+            return System.console() != null;
         }
     }
 

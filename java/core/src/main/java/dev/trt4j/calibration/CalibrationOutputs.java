@@ -24,7 +24,8 @@ import java.util.stream.Stream;
 /**
  * The files a calibration run leaves in its output folder: {@code statistics.json} (histograms, so any method
  * can be applied later without the model), and per method {@code <label>.table.json} (amax with provenance)
- * and {@code <label>.cache} (TensorRT calibration cache). {@link #writeAll} writes them as one set: all or none.
+ * and {@code <label>.cache} (TensorRT calibration cache; for the signed 8-bit grid only). {@link #writeAll} writes
+ * them as one set: all or none.
  */
 public final class CalibrationOutputs {
     /** File name of the saved statistics. */
@@ -92,8 +93,13 @@ public final class CalibrationOutputs {
             String tableFile = prefix + label + TABLE_SUFFIX;
             String cacheFile = prefix + label + CACHE_SUFFIX;
             table.write(files.stage(tableFile));
-            TensorRtCalibrationCache.fromTable(table).write(files.stage(cacheFile));
-            written.put(label, new Written(files.target(tableFile), files.target(cacheFile)));
+            if (isSigned8Bit(table)) {
+                TensorRtCalibrationCache.fromTable(table).write(files.stage(cacheFile));
+                written.put(label, new Written(files.target(tableFile), files.target(cacheFile)));
+            } else {
+                // A TensorRT cache holds signed INT8 scales (amax / 127): another grid's amax would be read as one.
+                written.put(label, new Written(files.target(tableFile), null));
+            }
         });
         return written;
     }
@@ -153,5 +159,11 @@ public final class CalibrationOutputs {
 
     /** The two files written for one method. */
     public record Written(Path table, Path cache) {
+    }
+
+    /** Whether {@code table} was calibrated for the signed 8-bit grid that TensorRT caches and Q/DQ models use. */
+    public static boolean isSigned8Bit(CalibrationTable table) {
+        Map<String, String> p = table.provenance().parameters();
+        return p.getOrDefault("numBits", "8").equals("8") && !Boolean.parseBoolean(p.get("unsigned"));
     }
 }

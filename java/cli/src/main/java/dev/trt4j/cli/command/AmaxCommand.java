@@ -173,7 +173,12 @@ public final class AmaxCommand implements Callable<Integer> {
                         + " applies to collecting --tensor values, not to a --histogram that is already collected");
             }
         }
-        if (name != null || HistogramJson.isStatistics(input.histogram)) {
+        boolean statistics = HistogramJson.isStatistics(input.histogram);
+        if (name != null && !statistics) {
+            throw new InvalidOptionException("--name picks a tensor of a statistics.json, but " + input.histogram
+                    + " is a single histogram; drop --name");
+        }
+        if (statistics) {
             return savedTensor(input.histogram);
         }
         if ("max".equals(calibrator.name())) {

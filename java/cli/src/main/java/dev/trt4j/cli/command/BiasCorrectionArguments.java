@@ -15,6 +15,7 @@ import picocli.CommandLine.Option;
  */
 public final class BiasCorrectionArguments {
     @Option(names = "--bias-correction", arity = "0..1", fallbackValue = "conv", paramLabel = "conv|all",
+            preprocessor = BiasCorrectionScopeValue.class,
             description = "Apply quantize's bias correction to every candidate, on the calibration samples its "
                     + "ranges came from ('all' also corrects MatMuls followed by a bias Add).")
     String biasCorrection;

@@ -316,8 +316,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
         w.println();
         w.printf("Statistics: %s%n", statsPath);
-        written.forEach((m, files) -> w.printf("%-18s TensorRT cache %s, table %s%n", m.label() + ":", files.cache(),
-                files.table()));
+        written.forEach((m, files) -> w.printf("%-18s %s, table %s%n", m.label() + ":", files.cache() != null
+                ? "TensorRT cache " + files.cache() : "no TensorRT cache (its scales are signed 8-bit)", files.table()));
         w.flush();
     }
 
@@ -333,7 +333,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         tables.forEach((m, t) -> {
             ObjectNode n = methods.addObject();
             n.put("method", m.label());
-            n.put("cache", written.get(m).cache().toString());
+            Path cache = written.get(m).cache();
+            n.put("cache", cache == null ? null : cache.toString());
             n.put("table", written.get(m).table().toString());
             ObjectNode amax = n.putObject("amax");
             t.amaxByTensor().forEach((name, a) -> JsonOutput.putFloat(amax, name, a));

@@ -71,6 +71,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     QuantizationArguments quantization;
 
     @Option(names = "--bias-correction", arity = "0..1", fallbackValue = "conv", paramLabel = "conv|all",
+            preprocessor = BiasCorrectionScopeValue.class,
             description = "Then measure each quantized Conv's mean output error per channel on the samples "
                     + "(--data etc.) and subtract it from the Conv's FP32 bias (empirical bias correction). Helps "
                     + "where many inputs share one value, for example the background of text lines. 'all' also corrects "
@@ -240,11 +241,12 @@ public final class QuantizeCommand implements Callable<Integer> {
      * do nothing, and a wrong --shapes would pass unnoticed.
      */
     private void refuseSampleOptions() {
-        if (dataArguments.givesSamples()) {
-            throw new ParameterException(spec.commandLine(), "--data and --tokenizer are read only by "
-                    + "--bias-correction (the ranges come from --table); add --bias-correction or drop --data");
-        }
         ParseResult parsed = spec.commandLine().getParseResult();
+        if (dataArguments.givesSamples()) {
+            String given = parsed.hasMatchedOption("--data") ? "--data" : "--tokenizer";
+            throw new ParameterException(spec.commandLine(), given + " is read only by --bias-correction (the ranges "
+                    + "come from --table); add --bias-correction or drop " + given);
+        }
         for (OptionSpec option : spec.mixins().get("dataArguments").options()) {
             if (parsed.hasMatchedOption(option)) {
                 throw new ParameterException(spec.commandLine(), option.longestName() + " applies to the samples "

@@ -123,6 +123,10 @@ class AmaxCommandTest {
         assertThat(fromHalf.exitCode()).isEqualTo(1);
         assertThat(fromHalf.errLines()).containsExactly("trt4j: " + half + ": counts[0]: expected an integer, "
                 + "found 9.5");
+        CliRun named = CliRun.of("amax", "--method", "mse", "--histogram", ints.toString(), "--name", "foo");
+        assertThat(named.exitCode()).isEqualTo(2);
+        assertThat(named.errLines()).containsExactly("trt4j: --name picks a tensor of a statistics.json, but " + ints
+                + " is a single histogram; drop --name");
     }
 
     @Test

@@ -81,6 +81,29 @@ class CalibrateOptionsTest {
     }
 
     @Test
+    void otherGridsThanSignedEightBitGetTablesButNoTensorRtCache() throws Exception {
+        // A TensorRT cache holds amax / 127: a 4-bit or unsigned amax in one would pass quantize and build as INT8.
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        for (String[] grid : new String[][] {{"--num-bits", "4"}, {"--unsigned"}}) {
+            Path out = dir.resolve("grid" + grid.length);
+            java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("calibrate", model.toString(),
+                    "--samples", "8", "--method", "max", "--out", out.toString(), "--json"));
+            args.addAll(java.util.List.of(grid));
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(out.resolve("max.table.json")).isRegularFile();
+            assertThat(out.resolve("max.cache")).doesNotExist();
+            var method = new com.fasterxml.jackson.databind.ObjectMapper().readTree(run.out()).get("methods").get(0);
+            assertThat(method.get("cache").isNull()).as("present, null").isTrue();
+        }
+        CliRun eightBit = CliRun.of("calibrate", model.toString(), "--samples", "8", "--method", "max", "--out",
+                dir.resolve("grid8").toString());
+        assertThat(eightBit.out()).contains("TensorRT cache ");
+        assertThat(dir.resolve("grid8").resolve("max.cache")).isRegularFile();
+    }
+
+    @Test
     void histogramThreadsAreSetApartAndANegativeCountIsRefused() throws IOException {
         Path model = TestModels.matMul(dir.resolve("mm.onnx"));
         Path out = dir.resolve("cal");

@@ -185,6 +185,10 @@ class CompareCalibratorsReportCommandsTest {
         assertThat(badMode.exitCode()).isEqualTo(2);
         assertThat(badMode.errLines()).containsExactly(
                 "trt4j: --bias-correction-mode takes one-pass or layer-by-layer, not 'twice'");
+        // A misspelt option after --bias-correction is named as such, not taken for its scope.
+        CliRun misspelt = CliRun.of("compare-calibrators", "--bias-correction", "--equalise", "--samples", "8");
+        assertThat(misspelt.exitCode()).isEqualTo(2);
+        assertThat(misspelt.errLines()).containsExactly("trt4j: Unknown option: '--equalise'; did you mean --equalize?");
     }
 
     @Test

@@ -169,8 +169,12 @@ class QuantizeForOnnxRuntimeTest {
         CliRun quantize = CliRun.of("quantize", model.toString(), "--table", allTensors.toString(), "--data",
                 dir.toString(), "--out", dir.resolve("unused.onnx").toString());
         assertThat(quantize.exitCode()).isEqualTo(2);
-        assertThat(quantize.errLines()).containsExactly("trt4j: --data and --tokenizer are read only by "
-                + "--bias-correction (the ranges come from --table); add --bias-correction or drop --data");
+        assertThat(quantize.errLines()).containsExactly("trt4j: --data is read only by --bias-correction (the "
+                + "ranges come from --table); add --bias-correction or drop --data");
+        CliRun tokenizer = CliRun.of("quantize", model.toString(), "--table", allTensors.toString(), "--tokenizer",
+                dir.resolve("tokenizer.json").toString(), "--out", dir.resolve("unused.onnx").toString());
+        assertThat(tokenizer.errLines()).containsExactly("trt4j: --tokenizer is read only by --bias-correction (the "
+                + "ranges come from --table); add --bias-correction or drop --tokenizer");
     }
 
     @Test
