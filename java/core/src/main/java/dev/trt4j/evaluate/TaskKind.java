@@ -52,8 +52,9 @@ public enum TaskKind {
         return Arrays.stream(values()).filter(k -> k.label.equals(wanted) || k.reportedAs.equals(wanted)).findFirst();
     }
 
-    /** Every kind's label, comma-separated, for messages. */
+    /** Every kind's label, with the name its reports use where that differs, comma-separated, for messages. */
     public static String labels() {
-        return Arrays.stream(values()).map(TaskKind::label).collect(Collectors.joining(", "));
+        return Arrays.stream(values()).map(k -> k.reportedAs.equals(k.label) ? k.label
+                : k.label + " (or " + k.reportedAs + ")").collect(Collectors.joining(", "));
     }
 }

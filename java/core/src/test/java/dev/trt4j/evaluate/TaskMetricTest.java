@@ -149,6 +149,7 @@ class TaskMetricTest {
         assertThat(TaskKind.parse("ctc-text")).isEqualTo(TaskKind.CTC);
         assertThat(TaskKind.parse("embedding-cosine")).isEqualTo(TaskKind.EMBEDDING);
         assertThatThrownBy(() -> TaskKind.parse("ocr")).isInstanceOf(Trt4jException.class)
-                .hasMessage("unknown task 'ocr'; known: embedding, ctc, classification, detection");
+                .hasMessage("unknown task 'ocr'; known: embedding (or embedding-cosine), ctc (or ctc-text), "
+                        + "classification, detection");
     }
 }

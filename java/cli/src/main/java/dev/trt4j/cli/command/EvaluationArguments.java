@@ -22,8 +22,8 @@ import java.util.Optional;
  */
 public final class EvaluationArguments {
     @Option(names = "--task", paramLabel = "T", defaultValue = "auto",
-            description = "Task metric: auto, none (output cosine), embedding, ctc, classification or detection "
-                    + "(default ${DEFAULT-VALUE}).")
+            description = "Task metric: auto, none (output cosine), embedding, ctc, classification or detection; "
+                    + "the names reports print (embedding-cosine, ctc-text) work too (default ${DEFAULT-VALUE}).")
     String task;
 
     @Option(names = "--keys", paramLabel = "FILE",

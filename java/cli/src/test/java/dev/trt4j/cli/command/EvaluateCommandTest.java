@@ -125,8 +125,8 @@ class EvaluateCommandTest {
                 "--task", "ocr", "--samples", "8");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines()).containsExactly("trt4j: --task: unknown task 'ocr'; known: auto, none, embedding, "
-                + "ctc, classification, detection");
+        assertThat(run.errLines()).containsExactly("trt4j: --task: unknown task 'ocr'; known: auto, none, embedding "
+                + "(or embedding-cosine), ctc (or ctc-text), classification, detection");
     }
 
     @Test
