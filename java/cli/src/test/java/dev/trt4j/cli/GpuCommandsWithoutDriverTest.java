@@ -1,5 +1,6 @@
 package dev.trt4j.cli;
 
+import dev.trt4j.cli.CliProcess.Result;
 import dev.trt4j.engine.NativeLibraryLocator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -7,13 +8,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -47,8 +44,8 @@ class GpuCommandsWithoutDriverTest {
         Path out = work.resolve("a/engines/relu.fp16.engine");
         Result r = run(testClassPath(), "build", model.toString(), "--precision", "fp16", "--shapes", "x:2x4",
                 "--out", out.toString());
-        assertThat(r.exit).isEqualTo(1);
-        assertThat(r.stderrLines).containsExactly(PREFIX + DRIVER_LINE);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderrLines()).containsExactly(PREFIX + DRIVER_LINE);
         assertNoOutputAndNoCrash(out.getParent().getParent());
     }
 
@@ -57,8 +54,8 @@ class GpuCommandsWithoutDriverTest {
         Path out = work.resolve("b/engines/relu.fp32.engine");
         Result r = run(withoutNative(testClassPath()), "build", model.toString(), "--precision", "fp32", "--shapes",
                 "x:2x4", "--out", out.toString());
-        assertThat(r.exit).isEqualTo(1);
-        assertThat(r.stderrLines).containsExactly(PREFIX
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderrLines()).containsExactly(PREFIX
                 + "no TensorRT backend: trt4j-native: not on the class path; build trt4j with -Pgpu (see native/README.md)"
                 + "; this machine also lacks the CUDA driver (libcuda.so.1 not found; trt4j doctor says more)");
         assertNoOutputAndNoCrash(out.getParent().getParent());
@@ -67,31 +64,19 @@ class GpuCommandsWithoutDriverTest {
     @Test
     void doctorReportsWhatIsMissingAndExitsNonZero() throws Exception {
         Result r = run(testClassPath(), "doctor");
-        assertThat(r.exit).isEqualTo(1);
-        assertThat(r.stdout).contains("CUDA driver:  missing", "missing:      " + DRIVER_LINE, "status:       not ready");
-        assertThat(r.stderrLines).containsExactly(PREFIX + "not ready: " + DRIVER_LINE);
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stdout()).contains("CUDA driver:  missing", "missing:      " + DRIVER_LINE, "status:       not ready");
+        assertThat(r.stderrLines()).containsExactly(PREFIX + "not ready: " + DRIVER_LINE);
 
         Result json = run(withoutNative(testClassPath()), "doctor", "--json");
-        assertThat(json.exit).isEqualTo(1);
-        assertThat(json.stdout).contains("\"ready\":false", "\"component\":\"trt4j-native\"");
-        assertThat(json.stderrLines).hasSize(1);
+        assertThat(json.exit()).isEqualTo(1);
+        assertThat(json.stdout()).contains("\"ready\":false", "\"component\":\"trt4j-native\"");
+        assertThat(json.stderrLines()).hasSize(1);
         assertNoOutputAndNoCrash(work.resolve("none"));
     }
 
-    private record Result(int exit, String stdout, List<String> stderrLines) {
-    }
-
     private static Result run(String classPath, String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, "-Xmx256m", "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log"),
-                Trt4jCommand.class.getName()));
-        cmd.addAll(Arrays.asList(args));
-        Process p = new ProcessBuilder(cmd).directory(work.toFile()).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), out, err.lines().filter(l -> !l.isBlank()).toList());
+        return CliProcess.run(work, classPath, args);
     }
 
     private static void assertNoOutputAndNoCrash(Path outputRoot) throws IOException {
@@ -106,7 +91,7 @@ class GpuCommandsWithoutDriverTest {
     }
 
     private static String testClassPath() {
-        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+        return CliProcess.testClassPath();
     }
 
     /** The class path minus trt4j-native and the JavaCPP jars, as a CLI built without -Pgpu has it. */

@@ -1,0 +1,42 @@
+package dev.trt4j.cli;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The CLI in a JVM of its own, started on its main class: for what only a real process shows (its logging
+ * backend's lines on stderr, native loading, exit codes from {@code main}).
+ */
+final class CliProcess {
+    /** What the process did: its exit code, its stdout, and its non-blank stderr lines. */
+    record Result(int exit, String stdout, List<String> stderrLines) {
+    }
+
+    private CliProcess() {
+    }
+
+    /** Runs {@code trt4j args} in {@code work} with {@code classPath}; a JVM crash report would land in {@code work}. */
+    static Result run(Path work, String classPath, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classPath, "-Xmx256m", "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log"),
+                Trt4jCommand.class.getName()));
+        cmd.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(cmd).directory(work.toFile()).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), out, err.lines().filter(l -> !l.isBlank()).toList());
+    }
+
+    /** The test JVM's class path: the CLI with its dependencies and its logging configuration. */
+    static String testClassPath() {
+        return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    }
+}

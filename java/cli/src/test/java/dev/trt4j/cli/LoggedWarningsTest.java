@@ -1,0 +1,32 @@
+package dev.trt4j.cli;
+
+import dev.trt4j.cli.CliProcess.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Warnings the library logs through SLF4J reach the terminal in the CLI's own words, not as {@code WARN ...}. */
+class LoggedWarningsTest {
+    @TempDir
+    Path work;
+
+    @Test
+    void aLoggedWarningReadsLikeTheCommandsOwnWarnings() throws Exception {
+        // a table whose decimal amax and hex disagree: the table reader logs a warning and uses the hex
+        Path table = Files.writeString(work.resolve("edited.table.json"), "{\"format\":\"trt4j.calibration-table\","
+                + "\"version\":1,\"provenance\":{\"method\":\"max\"},\"tensors\":{\"a\":{\"amax\":1.0,"
+                + "\"hex\":\"40000000\"}}}");
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "cache", "convert", table.toString(), "--out",
+                work.resolve("edited.cache").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + table + ": tensors[\"a\"]: amax 1 and hex "
+                + "40000000 disagree; using the hex value 2.0");
+        assertThat(Files.readString(work.resolve("edited.cache"))).contains("a: 3c810204");
+    }
+}
