@@ -82,7 +82,7 @@ public final class StagedWrites implements AutoCloseable {
             return;
         }
         if (!Files.isDirectory(existing)) {
-            throw new Trt4jException(folder + ": cannot write there: " + existing + " is a file, not a folder");
+            throw new Trt4jException(folder + ": cannot write there: " + notAFolder(existing));
         }
         AtomicFiles.requireCreatable(existing, folder);
     }
@@ -109,7 +109,7 @@ public final class StagedWrites implements AutoCloseable {
             Path target = folder.resolve(name);
             for (Path dir = target.getParent(); dir != null && !dir.equals(folder); dir = dir.getParent()) {
                 if (Files.exists(dir) && !Files.isDirectory(dir)) {
-                    throw new Trt4jException(target + ": cannot write there: " + dir + " is a file, not a folder");
+                    throw new Trt4jException(target + ": cannot write there: " + notAFolder(dir));
                 }
             }
             if (Files.isDirectory(target)) {
@@ -214,5 +214,10 @@ public final class StagedWrites implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Why {@code path}, which exists, cannot hold files: a file, or a device such as {@code /dev/null}. */
+    private static String notAFolder(Path path) {
+        return path + (Files.isRegularFile(path) ? " is a file, not a folder" : " is not a folder");
     }
 }

@@ -119,6 +119,11 @@ class StagedWritesTest {
         assertThatThrownBy(() -> StagedWrites.requireWritable(file))
                 .hasMessage(file + ": cannot write there: " + file + " is a file, not a folder");
         assertThat(dir.resolve("a")).doesNotExist();
+        // a device is no file: "--out /dev/null" gets the plain reason
+        Path device = Path.of("/dev/null");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.exists(device), "no /dev/null on this system");
+        assertThatThrownBy(() -> StagedWrites.requireWritable(device))
+                .hasMessage(device + ": cannot write there: " + device + " is not a folder");
     }
 
     @Test
