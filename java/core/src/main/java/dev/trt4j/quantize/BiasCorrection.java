@@ -308,14 +308,22 @@ public final class BiasCorrection {
         return groups;
     }
 
-    /** The nodes {@code tensor} depends on, its producer included. */
+    /** The nodes {@code tensor} depends on, its producer included, through what subgraphs read from outside too. */
     private static Set<Integer> ancestors(GraphIndex index, String tensor) {
         Set<Integer> nodes = new HashSet<>();
         Deque<String> todo = new ArrayDeque<>(List.of(tensor));
         while (!todo.isEmpty()) {
             int p = index.producer(todo.pop());
             if (p >= 0 && nodes.add(p)) {
-                index.node(p).getInputList().stream().filter(in -> !in.isEmpty()).forEach(todo::push);
+                NodeProto n = index.node(p);
+                Set<String> read = new HashSet<>(n.getInputList());
+                for (ai.onnx.proto.OnnxMl.AttributeProto a : n.getAttributeList()) {
+                    if (a.hasG()) {
+                        GraphIndex.collectReferences(a.getG(), read);
+                    }
+                    a.getGraphsList().forEach(sub -> GraphIndex.collectReferences(sub, read));
+                }
+                read.stream().filter(in -> !in.isEmpty()).forEach(todo::push);
             }
         }
         return nodes;
@@ -431,6 +439,8 @@ public final class BiasCorrection {
             if (hasBias) {
                 replaced.add(oldBias);
                 b.setInput(t.biasInput(), name);
+            } else if (b.getInputCount() > 2) {
+                b.setInput(2, name); // an empty name stood for the bias: Conv takes three inputs at most
             } else {
                 b.addInput(name);
             }

@@ -52,19 +52,19 @@ final class CalibrationCacheParser {
             try {
                 scaleBits = FloatBits.parseBits(hex);
             } catch (IllegalArgumentException e) {
-                throw error(source, lineNo, "tensor '" + name + "': scale " + e.getMessage());
+                throw error(source, lineNo, "tensor '" + ControlCharacters.escape(name) + "': scale " + e.getMessage());
             }
             if (scaleBits < 0 || scaleBits >= 0x7f800000) {
-                throw error(source, lineNo, "tensor '" + name + "': scale " + hex + " is "
+                throw error(source, lineNo, "tensor '" + ControlCharacters.escape(name) + "': scale " + hex + " is "
                         + Float.intBitsToFloat(scaleBits) + "; expected a finite scale >= 0");
             }
             if (TensorRtCalibrationCache.amaxOf(Float.intBitsToFloat(scaleBits)) == Float.POSITIVE_INFINITY) {
-                throw error(source, lineNo, "tensor '" + name + "': scale " + Float.intBitsToFloat(scaleBits)
+                throw error(source, lineNo, "tensor '" + ControlCharacters.escape(name) + "': scale " + Float.intBitsToFloat(scaleBits)
                         + " (bits " + hex + ") gives an amax of scale × 127 beyond float32");
             }
             Integer earlier = firstLine.putIfAbsent(name, lineNo);
             if (earlier != null) {
-                throw error(source, lineNo, "tensor '" + name + "' appears again (first on line " + earlier + ")");
+                throw error(source, lineNo, "tensor '" + ControlCharacters.escape(name) + "' appears again (first on line " + earlier + ")");
             }
             bits.put(name, scaleBits);
         }

@@ -46,8 +46,10 @@ public final class TritonRepository {
         StagedWrites.requireWritable(folder, List.of(PLAN, CONFIG));
         if (Files.isDirectory(folder)) {
             try (Stream<Path> entries = Files.list(folder)) {
+                // Triton serves the highest version; a folder 0 (or 01) would not displace the exported 1.
                 List<String> versions = entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
-                        .filter(v -> v.matches("[0-9]+") && !v.equals("1")).sorted().toList();
+                        .filter(v -> v.matches("[0-9]{1,18}") && Long.parseLong(v) > 1)
+                        .sorted(java.util.Comparator.comparingLong(Long::parseLong)).toList();
                 if (!versions.isEmpty()) {
                     // Triton's default policy serves the latest version only: the export would never be served.
                     throw new Trt4jException(folder + ": holds version " + String.join(", ", versions) + ", which "

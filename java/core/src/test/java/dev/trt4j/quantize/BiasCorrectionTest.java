@@ -1,7 +1,10 @@
 package dev.trt4j.quantize;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.ort.OrtRunnerOptions;
@@ -258,6 +261,62 @@ class BiasCorrectionTest {
         assertThat(progress).containsExactly(new long[] {2, 2});
         assertThat(largest(meanError(layered.model(), fp32, calibration, 6))).isLessThan(1e-4);
         assertThat(largest(meanError(q, fp32, calibration, 6))).isGreaterThan(0.02);
+    }
+
+    @Test
+    void layerByLayerSeesAConvThatReadsAnEarlierOneThroughASubgraph() throws Exception {
+        // conv1 → Relu → r; If(true) returns r (its branches read it from outside) → z; conv2(z) → y. conv2 depends
+        // on conv1 only through the If's body, and must still be measured after conv1 is corrected.
+        GraphProto thenBody = GraphProto.newBuilder().setName("then")
+                .addNode(NodeProto.newBuilder().setOpType("Identity").setName("pass").addInput("r").addOutput("t"))
+                .addOutput(ModelBuilder.valueInfo("t", TensorProto.DataType.FLOAT_VALUE, null)).build();
+        GraphProto elseBody = GraphProto.newBuilder().setName("else")
+                .addNode(NodeProto.newBuilder().setOpType("Neg").setName("neg").addInput("r").addOutput("e"))
+                .addOutput(ModelBuilder.valueInfo("e", TensorProto.DataType.FLOAT_VALUE, null)).build();
+        ModelProto fp32 = new ModelBuilder("branch", 13).input("x", -1, 2, 6, 6).output("y")
+                .initializer("w1", new long[] {3, 2, 3, 3}, gaussian(7, 54, 0.5))
+                .initializer("b1", new long[] {3}, new float[] {0.1f, -0.2f, 0.3f})
+                .initializer("w2", new long[] {3, 3, 3, 3}, gaussian(8, 81, 0.5))
+                .initializer("floor", new long[] {}, new float[] {-1e30f})
+                .node("Conv", "conv1", List.of("x", "w1", "b1"), List.of("h"), ints("pads", 1, 1, 1, 1))
+                .node("Relu", "relu", List.of("h"), List.of("r"))
+                .node("ReduceMax", "top", List.of("x"), List.of("m"), integer("keepdims", 0))
+                .node("Greater", "always", List.of("m", "floor"), List.of("cond"))
+                .node("If", "choose", List.of("cond"), List.of("z"), subgraph("then_branch", thenBody),
+                        subgraph("else_branch", elseBody))
+                .node("Conv", "conv2", List.of("z", "w2"), List.of("y"), ints("pads", 1, 1, 1, 1)).build();
+        ModelProto q = new QdqQuantizer(QuantizationConfig.defaults()).quantize(fp32, Map.of("x", AMAX, "z", 25.4f))
+                .model();
+        List<float[]> calibration = batches(1, 8);
+        List<long[]> progress = new ArrayList<>();
+
+        BiasCorrection.Result layered = BiasCorrection.apply(q, source(calibration), OrtRunnerOptions.defaults(),
+                BiasCorrection.Scope.CONV, BiasCorrection.Mode.LAYER_BY_LAYER, (done, total) -> progress.add(
+                        new long[] {done, total}));
+
+        assertThat(progress).containsExactly(new long[] {1, 2}, new long[] {2, 2});
+        assertThat(largest(meanError(layered.model(), fp32, calibration))).isLessThan(1e-4);
+    }
+
+    @Test
+    void aConvWhoseBiasInputIsEmptyGetsTheCorrectedBiasInItsPlace() throws Exception {
+        ModelProto fp32 = new ModelBuilder("empty-bias", 13).input("x", -1, 2, 6, 6).output("y")
+                .initializer("w", new long[] {3, 2, 3, 3}, gaussian(7, 54, 0.5))
+                .node("Conv", "conv", List.of("x", "w", ""), List.of("y"), ints("pads", 1, 1, 1, 1)).build();
+        ModelProto q = quantized(fp32);
+
+        for (BiasCorrection.Mode mode : BiasCorrection.Mode.values()) {
+            ModelProto corrected = BiasCorrection.apply(q, source(batches(1, 8)), OrtRunnerOptions.defaults(),
+                    BiasCorrection.Scope.CONV, mode, (done, total) -> { }).model();
+
+            assertThat(node(corrected, "conv").getInputCount()).as(mode.label()).isEqualTo(3);
+            assertThat(node(corrected, "conv").getInput(2)).isNotEmpty();
+            assertThat(largest(meanError(corrected, fp32, batches(1, 8)))).as(mode.label()).isLessThan(1e-4);
+        }
+    }
+
+    private static AttributeProto subgraph(String name, GraphProto g) {
+        return AttributeProto.newBuilder().setName(name).setType(AttributeProto.AttributeType.GRAPH).setG(g).build();
     }
 
     @Test

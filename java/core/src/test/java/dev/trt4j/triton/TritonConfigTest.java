@@ -197,13 +197,17 @@ class TritonConfigTest {
     @Test
     void anotherVersionInTheModelFolderIsRefusedSinceTritonWouldServeIt() throws Exception {
         Path repo = dir.resolve("versions");
-        Files.createDirectories(repo.resolve("cls/2"));
-        Files.createDirectories(repo.resolve("cls/1"));
+        for (String v : List.of("1", "10", "9", "0", "01")) {
+            Files.createDirectories(repo.resolve("cls").resolve(v));
+        }
         Files.createDirectories(repo.resolve("other/3"));
+        Files.createDirectories(repo.resolve("low/0"));
 
         assertThatThrownBy(() -> TritonRepository.requireWritable(repo, "cls")).isInstanceOf(Trt4jException.class)
-                .hasMessage(repo.resolve("cls") + ": holds version 2, which Triton would serve instead of the exported "
-                        + "version 1; remove it or export into another repository");
+                .hasMessage(repo.resolve("cls") + ": holds version 9, 10, which Triton would serve instead of the "
+                        + "exported version 1; remove it or export into another repository");
         TritonRepository.requireWritable(repo, "fresh");
+        // Triton serves the highest version: a version 0 does not displace the exported 1
+        TritonRepository.requireWritable(repo, "low");
     }
 }

@@ -317,7 +317,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         w.println();
         w.printf("Statistics: %s%n", statsPath);
         written.forEach((m, files) -> w.printf("%-18s %s, table %s%n", m.label() + ":", files.cache() != null
-                ? "TensorRT cache " + files.cache() : "no TensorRT cache (its scales are signed 8-bit)", files.table()));
+                ? "TensorRT cache " + files.cache() : "no TensorRT cache (a cache holds signed 8-bit scales only)", files.table()));
         w.flush();
     }
 

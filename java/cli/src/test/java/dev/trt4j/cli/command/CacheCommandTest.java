@@ -163,6 +163,23 @@ class CacheCommandTest {
     }
 
     @Test
+    void aTableOfAnotherGridThanSignedEightBitIsNoCache() throws Exception {
+        // convert would write amax / 127 of a 4-bit amax, which quantize and build would take as an INT8 range
+        Path table = write("four.table.json", "{\"format\":\"trt4j.calibration-table\",\"version\":1,"
+                + "\"provenance\":{\"method\":\"max\",\"parameters\":{\"numBits\":\"4\"}},"
+                + "\"tensors\":{\"a\":{\"amax\":1.0}}}");
+        Path cache = dir.resolve("four.cache");
+
+        CliRun run = CliRun.of("cache", "convert", table.toString(), "--out", cache.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + table + ": calibrated for another grid than signed "
+                + "8-bit (provenance \"numBits\": \"4\", \"unsigned\": \"false\"); a TensorRT cache holds signed "
+                + "INT8 scales");
+        assertThat(cache).doesNotExist();
+    }
+
+    @Test
     void showEscapesControlCharactersInNamesSoNoRowIsFaked() throws Exception {
         Path table = write("odd.table.json", "{\"format\":\"trt4j.calibration-table\",\"version\":1,"
                 + "\"provenance\":{\"method\":\"max\"},\"tensors\":{\"a\\nfake: 1.0\":{\"amax\":1.0,"
