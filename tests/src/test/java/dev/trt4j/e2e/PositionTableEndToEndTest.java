@@ -40,6 +40,15 @@ class PositionTableEndToEndTest {
                 "/embeddings/position_embeddings/Gather", "embeddings.position_embeddings.weight", 512));
     }
 
+    /** ONNX Runtime's dynamic INT8 export keeps the table as uint8 ahead of a DequantizeLinear: still the limit. */
+    @Test
+    void theShippedDynamicInt8MiniLmHasItsTableToo() throws Exception {
+        Path quantized = RealModels.copy(RealModels.MINILM_DYNAMIC_INT8, work);
+        ModelProto proto = ModelProto.parseFrom(Files.readAllBytes(quantized));
+        assertThat(PositionTable.find(proto.getGraph())).contains(new PositionTable(
+                "/embeddings/position_embeddings/Gather", "embeddings.position_embeddings.weight_quantized", 512));
+    }
+
     @Test
     void seqLenPastTheTableIsAUsageError() {
         Path out = work.resolve("calibration");

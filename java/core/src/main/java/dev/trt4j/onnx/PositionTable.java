@@ -70,7 +70,7 @@ public record PositionTable(String node, String table, long rows) {
                 continue;
             }
             TensorProto table = constants.get(node.getInput(0));
-            if (table == null || table.getDimsCount() != 2 || !isFloat(table.getDataType())) {
+            if (table == null || table.getDimsCount() != 2 || !isVectorTable(table.getDataType())) {
                 continue;
             }
             long rows = table.getDims(0);
@@ -158,9 +158,10 @@ public record PositionTable(String node, String table, long rows) {
                 : t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray();
     }
 
-    private static boolean isFloat(int type) {
+    /** A table of vectors: float, or 8-bit ahead of a DequantizeLinear (ONNX Runtime's dynamic INT8 models). */
+    private static boolean isVectorTable(int type) {
         return type == DataType.FLOAT_VALUE || type == DataType.FLOAT16_VALUE || type == DataType.BFLOAT16_VALUE
-                || type == DataType.DOUBLE_VALUE;
+                || type == DataType.DOUBLE_VALUE || type == DataType.UINT8_VALUE || type == DataType.INT8_VALUE;
     }
 
     private static long axis(NodeProto gather) {
