@@ -315,15 +315,7 @@ public final class BiasCorrection {
         while (!todo.isEmpty()) {
             int p = index.producer(todo.pop());
             if (p >= 0 && nodes.add(p)) {
-                NodeProto n = index.node(p);
-                Set<String> read = new HashSet<>(n.getInputList());
-                for (ai.onnx.proto.OnnxMl.AttributeProto a : n.getAttributeList()) {
-                    if (a.hasG()) {
-                        GraphIndex.collectReferences(a.getG(), read);
-                    }
-                    a.getGraphsList().forEach(sub -> GraphIndex.collectReferences(sub, read));
-                }
-                read.stream().filter(in -> !in.isEmpty()).forEach(todo::push);
+                index.reads(p).forEach(todo::push);
             }
         }
         return nodes;

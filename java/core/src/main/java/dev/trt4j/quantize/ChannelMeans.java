@@ -1,6 +1,5 @@
 package dev.trt4j.quantize;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -149,17 +148,7 @@ final class ChannelMeans {
             if (producer < 0 || !kept.add(producer)) {
                 continue;
             }
-            NodeProto n = index.node(producer);
-            Set<String> inputs = new HashSet<>();
-            n.getInputList().stream().filter(in -> !in.isEmpty()).forEach(inputs::add);
-            for (AttributeProto a : n.getAttributeList()) {
-                if (a.hasG()) {
-                    GraphIndex.collectReferences(a.getG(), inputs);
-                }
-                for (GraphProto sub : a.getGraphsList()) {
-                    GraphIndex.collectReferences(sub, inputs);
-                }
-            }
+            Set<String> inputs = index.reads(producer);
             read.addAll(inputs);
             todo.addAll(inputs);
         }

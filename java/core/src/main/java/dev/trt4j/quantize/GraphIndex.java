@@ -82,7 +82,7 @@ final class GraphIndex {
     }
 
     /** Every tensor name a subgraph reads, including its own (an over-approximation of outer-scope uses). */
-    static void collectReferences(GraphProto g, Set<String> names) {
+    private static void collectReferences(GraphProto g, Set<String> names) {
         for (NodeProto n : g.getNodeList()) {
             for (String in : n.getInputList()) {
                 if (!in.isEmpty()) {
@@ -101,6 +101,22 @@ final class GraphIndex {
         for (ValueInfoProto v : g.getOutputList()) {
             names.add(v.getName());
         }
+    }
+
+    /** The tensors node {@code i} reads: its inputs, and what its If/Loop/Scan bodies read from around them. */
+    Set<String> reads(int i) {
+        NodeProto n = node(i);
+        Set<String> read = new HashSet<>();
+        n.getInputList().stream().filter(in -> !in.isEmpty()).forEach(read::add);
+        for (AttributeProto a : n.getAttributeList()) {
+            if (a.hasG()) {
+                collectReferences(a.getG(), read);
+            }
+            for (GraphProto g : a.getGraphsList()) {
+                collectReferences(g, read);
+            }
+        }
+        return read;
     }
 
     GraphProto graph() {
