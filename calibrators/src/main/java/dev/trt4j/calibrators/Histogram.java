@@ -23,10 +23,17 @@ public final class Histogram {
             throw new IllegalArgumentException("histogram has " + counts.length + " counts but " + edges.length
                     + " edges; expected " + (counts.length + 1) + " edges");
         }
+        long total = 0;
         for (int i = 0; i < counts.length; i++) {
             if (counts[i] < 0) {
                 throw new IllegalArgumentException("histogram count " + i + " is negative: " + counts[i]);
             }
+            if (total > Long.MAX_VALUE - counts[i]) {
+                // the total would wrap around to a negative number of values
+                throw new IllegalArgumentException("histogram counts add up to more than " + Long.MAX_VALUE
+                        + " (at count " + i + ")");
+            }
+            total += counts[i];
         }
         for (int i = 0; i < edges.length; i++) {
             if (!Float.isFinite(edges[i])) {
