@@ -47,6 +47,11 @@ final class CalibrationCacheParser {
                 throw error(source, lineNo, "expected '<tensor name>: <hex scale>', found '" + abbreviate(line) + "'");
             }
             String name = line.substring(0, at);
+            if (name.indexOf('\r') >= 0) {
+                // a line ending of its own inside a name: no cache TensorRT writes holds one, and none could be written
+                throw error(source, lineNo, "tensor '" + ControlCharacters.escape(name) + "': a carriage return in "
+                        + "the name");
+            }
             String hex = line.substring(at + SEPARATOR.length()).strip();
             int scaleBits;
             try {

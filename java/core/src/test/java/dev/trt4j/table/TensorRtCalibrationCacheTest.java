@@ -217,4 +217,11 @@ class TensorRtCalibrationCacheTest {
         }
         return boxed;
     }
+
+    @Test
+    void aCarriageReturnInsideANameIsNamedWithItsLineOnReading() {
+        assertThatThrownBy(() -> TensorRtCalibrationCache.parse("TRT-101501-MinMaxCalibration\nfake\rrow: 3c010204\n",
+                "odd.cache")).isInstanceOf(dev.trt4j.Trt4jException.class)
+                .hasMessage("odd.cache:2: tensor 'fake\\u000drow': a carriage return in the name");
+    }
 }
