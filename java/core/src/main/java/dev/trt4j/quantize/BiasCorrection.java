@@ -76,8 +76,8 @@ public final class BiasCorrection {
         }
     }
 
-    /** The model with the error outputs, and their names in target order. */
-    private record Probe(ModelProto model, List<String> outputs) {
+    /** The model with the error outputs, their names and what each measures, in target order. */
+    private record Probe(ModelProto model, List<String> outputs, List<ChannelMeans.Request> requests) {
     }
 
     private BiasCorrection() {
@@ -232,19 +232,7 @@ public final class BiasCorrection {
         if (samples == 0) {
             throw new Trt4jException(source.describe() + ": the data holds no samples for bias correction");
         }
-        List<double[]> errors = new ArrayList<>();
-        for (int k = 0; k < targets.size(); k++) {
-            double[] sum = sums.get(outputs.get(k));
-            Target t = targets.get(k);
-            if (sum == null || sum.length != t.channels()) {
-                throw new Trt4jException("bias correction: '" + t.label() + "' gave "
-                        + (sum == null ? "no" : sum.length) + " channel errors for " + t.channels() + " channels");
-            }
-            for (int c = 0; c < sum.length; c++) {
-                sum[c] /= samples;
-            }
-            errors.add(sum);
-        }
+        List<double[]> errors = ChannelMeans.means(sums, outputs, probe.requests(), samples, "bias correction");
         return corrected(quantized, index, targets, errors, samples);
     }
 
@@ -272,10 +260,10 @@ public final class BiasCorrection {
         List<double[]> reference = ChannelMeans.measure(QdqBypass.fp32Of(quantized), outputs, batches, options,
                 "bias correction (FP32 reference)");
         List<double[]> errors = new ArrayList<>();
-        ModelProto current = quantized;
+        Result result = new Result(quantized, Map.of(), samples);
         for (List<Integer> group : independentGroups(index, targets)) {
-            List<double[]> means = ChannelMeans.measure(current, group.stream().map(outputs::get).toList(), batches,
-                    options, "bias correction");
+            List<double[]> means = ChannelMeans.measure(result.model(), group.stream().map(outputs::get).toList(),
+                    batches, options, "bias correction");
             for (int j = 0; j < group.size(); j++) {
                 double[] mean = means.get(j);
                 double[] fp32 = reference.get(group.get(j));
@@ -285,10 +273,10 @@ public final class BiasCorrection {
                 }
                 errors.add(error);
             }
-            current = corrected(quantized, index, targets.subList(0, errors.size()), errors, samples).model();
+            result = corrected(quantized, index, targets.subList(0, errors.size()), errors, samples);
             progress.progress(errors.size(), targets.size());
         }
-        return corrected(quantized, index, targets, errors, samples);
+        return result; // the last group's: every target corrected
     }
 
     /** Runs of consecutive targets in which no target's biased output depends on another's. */
@@ -384,6 +372,7 @@ public final class BiasCorrection {
         GraphProto.Builder g = model.getGraph().toBuilder();
         long opset = OpsetUpgrade.defaultOpset(model);
         List<String> outputs = new ArrayList<>();
+        List<ChannelMeans.Request> requests = new ArrayList<>();
         for (Target t : targets) {
             NodeProto layer = index.node(t.node());
             String twinOut = names.take(t.label() + "_fp32");
@@ -393,9 +382,11 @@ public final class BiasCorrection {
             NodeProto sub = NodeProto.newBuilder().setOpType("Sub").setName(names.take(t.label() + "_error_sub"))
                     .addInput(layer.getOutput(0)).addInput(twinOut).addOutput(diff).build();
             g.addNode(twin).addNode(sub);
-            outputs.add(ChannelMeans.addOutput(g, names, t.measuring(diff, index), opset));
+            ChannelMeans.Request request = t.measuring(diff, index);
+            requests.add(request);
+            outputs.add(ChannelMeans.addOutput(g, names, request, opset));
         }
-        return new Probe(model.toBuilder().setGraph(g).build(), outputs);
+        return new Probe(model.toBuilder().setGraph(g).build(), outputs, requests);
     }
 
     /** {@code model} with each target's bias minus its mean error ({@code errors}, in target order). */

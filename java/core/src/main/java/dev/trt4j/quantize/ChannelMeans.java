@@ -107,6 +107,17 @@ final class ChannelMeans {
                 samples += n;
             }
         }
+        return means(sums, outputs, requests, samples, name);
+    }
+
+    /**
+     * The means from the running sums that {@link #accumulate} kept under each request's output name, over
+     * {@code samples}, in request order.
+     *
+     * @throws Trt4jException if an output is missing or has another number of channels than its request
+     */
+    static List<double[]> means(Map<String, double[]> sums, List<String> outputs, List<Request> requests,
+                                long samples, String name) {
         List<double[]> means = new ArrayList<>();
         for (int k = 0; k < requests.size(); k++) {
             double[] sum = sums.get(outputs.get(k));
