@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.calibration.CalibrationOutputs;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
@@ -278,7 +279,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     private CalibrationTable readTable(OnnxModel onnx) {
         CalibrationFile file = CalibrationFile.read(table);
         CalibrationTable t = file.isCache() ? file.cache().toTable(table.getFileName().toString()) : file.table();
-        requireSigned8Bit(t.provenance().parameters());
+        requireSigned8Bit(t);
         String madeFor = t.provenance().modelSha256();
         if (madeFor != null && !madeFor.equals(onnx.sha256()) && !force) {
             throw new Trt4jException(table + ": made for model sha256 " + madeFor.substring(0, 12) + "… but "
@@ -293,7 +294,11 @@ public final class QuantizeCommand implements Callable<Integer> {
      * amax for the grid they were told, so a 4-bit or unsigned amax would be used as a signed 8-bit range it is not.
      * {@code --force} does not cover this: unlike another model's table, such a table is wrong for every model.
      */
-    private void requireSigned8Bit(Map<String, String> parameters) {
+    private void requireSigned8Bit(CalibrationTable calibrated) {
+        if (CalibrationOutputs.isSigned8Bit(calibrated)) {
+            return;
+        }
+        Map<String, String> parameters = calibrated.provenance().parameters();
         String numBits = parameters.get("numBits");
         if (numBits != null && !numBits.equals("8")) {
             throw new Trt4jException(table + ": calibrated with \"numBits\": \"" + numBits + "\" but quantize "
