@@ -3,6 +3,7 @@ package dev.trt4j.engine;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.io.AtomicFileSet;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
@@ -15,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,8 +82,11 @@ public final class EngineBuild {
      */
     public static Outcome run(EngineBuildRequest request, Path engineOut, Supplier<EngineBuilder> builders,
             ProgressListener progress) {
+        // Before the plan reads --cache or --table: an output named like an input would be read, then replaced.
+        requireDistinctFiles(request, engineOut, Optional.empty());
         ModelFacts model = ModelFacts.of(OnnxModel.load(request.model()));
         EngineBuildPlan plan = EngineBuildPlanner.plan(request, model, engineOut);
+        requireDistinctFiles(request, engineOut, plan.calibration().flatMap(CalibrationPlan::writeBack));
         boolean computesRanges = plan.calibration().filter(CalibrationPlan::computesRanges).isPresent();
         // Usage errors first: the missing GPU must not hide them.
         if (!request.feedback().isEmpty() && !computesRanges) {
@@ -88,6 +94,10 @@ public final class EngineBuild {
                     + "trt4j computes INT8 ranges from --data with its own calibrators (max, entropy, percentile, "
                     + "mse), and this build "
                     + (plan.calibration().isEmpty() ? "does not calibrate" : "takes its ranges elsewhere"));
+        }
+        if (request.rangePass() && !computesRanges) {
+            throw new InvalidOptionException("--range-pass applies when trt4j computes the INT8 ranges from --data "
+                    + "with its own calibrators (max, entropy, percentile, mse), which this build does not");
         }
         if (computesRanges) {
             // A misspelt link is named as such, before the samples open and misread it as data that does not fit.
@@ -98,6 +108,11 @@ public final class EngineBuild {
         requireWritable(EngineSidecarFile.pathFor(engineOut));
         plan.calibration().flatMap(CalibrationPlan::writeBack).ifPresent(EngineBuild::requireWritable);
         plan.timingCache().ifPresent(EngineBuild::requireWritable);
+        // Samples that do not fit the calibration shapes (or options that do not apply to them) are usage errors the
+        // missing GPU must not hide either; opening a source reads its headers, not its samples.
+        try (CalibrationDataSource unused = openSamples(request, plan).orElse(null)) {
+            LOG.debug("samples fit the calibration shapes");
+        }
         EngineBuilder builder = builders.get();
         // before any sample is read: without the GPU libraries no calibration pass is worth running
         builder.availability().orThrow();
@@ -108,15 +123,7 @@ public final class EngineBuild {
         try (CalibrationDataSource samples = openSamples(request, plan).orElse(null)) {
             LOG.info("building {} at {} with {}", model.name(), plan.precision().cliName(), builder.name());
             try (BuiltEngine built = builder.build(plan, Optional.ofNullable(samples))) {
-                writeEngine(engineOut, built);
-                try {
-                    return writeCompanions(plan, built, engineOut);
-                } catch (RuntimeException e) {
-                    // an engine without its sidecar (or with half of what the build produced) is a partial output
-                    deleteQuietly(EngineSidecarFile.pathFor(engineOut));
-                    deleteQuietly(engineOut);
-                    throw e;
-                }
+                return write(plan, built, engineOut);
             }
         }
     }
@@ -148,45 +155,103 @@ public final class EngineBuild {
         return plan.withCalibration(calibration.withRanges(handoff));
     }
 
-    private static Outcome writeCompanions(EngineBuildPlan plan, BuiltEngine built, Path engineOut) {
+    /**
+     * Writes the engine, its sidecar and the caches the build produced as one set: all of them or none, so a failed
+     * write neither leaves an engine without its sidecar nor removes the engine an earlier build left there.
+     */
+    private static Outcome write(EngineBuildPlan plan, BuiltEngine built, Path engineOut) {
         Optional<Path> writtenCache = Optional.empty();
         Optional<CalibrationCacheHandoff> handoff = plan.calibration().map(CalibrationPlan::handoff)
                 .filter(CalibrationCacheHandoff::isPresent);
         Optional<String> calibrationSha = handoff.flatMap(h -> h.sha256(built.tensorRtVersion()));
         Optional<byte[]> cacheBytes = built.writtenCalibrationCache();
         Optional<Path> writeBack = plan.calibration().flatMap(CalibrationPlan::writeBack);
-        if (cacheBytes.isPresent() && writeBack.isPresent()) {
-            AtomicFiles.writeBytes(writeBack.get(), cacheBytes.get());
-            writtenCache = writeBack;
-            calibrationSha = Optional.of(Provenance.sha256(cacheBytes.get()));
+        Optional<Path> timing = plan.timingCache().filter(t -> built.timingCache().isPresent());
+        try (AtomicFileSet files = new AtomicFileSet()) {
+            Path engineFile = files.write(engineOut, built::writeEngine);
+            if (cacheBytes.isPresent() && writeBack.isPresent()) {
+                files.write(writeBack.get(), out -> out.write(cacheBytes.get()));
+                writtenCache = writeBack;
+                calibrationSha = Optional.of(Provenance.sha256(cacheBytes.get()));
+            }
+            EngineSidecar sidecar = EngineSidecar.of(plan, built.tensorRtVersion(), built.gpu(),
+                    Provenance.sha256(engineFile), calibrationSha.orElse(null));
+            Path sidecarFile = EngineSidecarFile.pathFor(engineOut);
+            files.write(sidecarFile, out -> out.write(EngineSidecarFile.toJson(sidecar)
+                    .getBytes(StandardCharsets.UTF_8)));
+            if (timing.isPresent()) {
+                files.write(timing.get(), out -> out.write(built.timingCache().get()));
+            }
+            files.commit();
+            return new Outcome(engineOut, sidecarFile, sidecar, handoff.map(CalibrationCacheHandoff::source),
+                    writtenCache, timing);
         }
-        EngineSidecar sidecar = EngineSidecar.of(plan, built.tensorRtVersion(), built.gpu(),
-                Provenance.sha256(engineOut), calibrationSha.orElse(null));
-        EngineSidecarFile.write(engineOut, sidecar);
-        Optional<Path> timing = Optional.empty();
-        if (plan.timingCache().isPresent() && built.timingCache().isPresent()) {
-            AtomicFiles.writeBytes(plan.timingCache().get(), built.timingCache().get());
-            timing = plan.timingCache();
-        }
-        return new Outcome(engineOut, EngineSidecarFile.pathFor(engineOut), sidecar,
-                handoff.map(CalibrationCacheHandoff::source), writtenCache, timing);
     }
 
-    private static void writeEngine(Path engineOut, BuiltEngine built) {
-        AtomicFiles.write(engineOut, built::writeEngine);
+    /**
+     * Refuses one file in two roles: an output over the model, the table or the cache it reads, or two outputs on
+     * one path, where one would silently replace the other. {@code --cache} is one role even when TensorRT's
+     * calibrators read it and write it back.
+     *
+     * @param writeBack the cache written back, once the plan knows it (the default sits beside the engine)
+     * @throws InvalidOptionException naming both roles and the file
+     */
+    private static void requireDistinctFiles(EngineBuildRequest request, Path engineOut, Optional<Path> writeBack) {
+        record Role(String name, Path file, boolean written) {
+        }
+        List<Role> roles = new ArrayList<>();
+        roles.add(new Role("the model", request.model(), false));
+        request.tableFile().ifPresent(t -> roles.add(new Role("--table", t, false)));
+        if (request.calibrationCache().isPresent()) {
+            roles.add(new Role("--cache", request.calibrationCache().get(), writeBack.isPresent()));
+        } else {
+            writeBack.ifPresent(c -> roles.add(new Role("the calibration cache", c, true)));
+        }
+        roles.add(new Role("--out", engineOut, true));
+        roles.add(new Role("the engine's sidecar", EngineSidecarFile.pathFor(engineOut), true));
+        request.timingCache().ifPresent(t -> roles.add(new Role("--timing-cache", t, true)));
+        for (int i = 0; i < roles.size(); i++) {
+            for (int j = i + 1; j < roles.size(); j++) {
+                Role a = roles.get(i);
+                Role b = roles.get(j);
+                if ((a.written() || b.written()) && sameFile(a.file(), b.file())) {
+                    throw new InvalidOptionException(a.name() + " and " + b.name() + " both name " + b.file() + "; "
+                            + (a.written() && b.written() ? "give each output its own file"
+                            : "an output must not replace what the build reads"));
+                }
+            }
+        }
     }
 
-    /** Checks that {@code file} can be written, its missing folders created as {@link AtomicFiles#write} does. */
+    /** Whether two paths name one file, through links and relative paths, whether or not it exists yet. */
+    private static boolean sameFile(Path a, Path b) {
+        return canonical(a).equals(canonical(b));
+    }
+
+    private static Path canonical(Path path) {
+        Path absolute = path.toAbsolutePath().normalize();
+        try {
+            if (Files.exists(absolute)) {
+                return absolute.toRealPath();
+            }
+            Path parent = absolute.getParent();
+            return parent != null && Files.isDirectory(parent)
+                    ? parent.toRealPath().resolve(absolute.getFileName()) : absolute;
+        } catch (IOException e) {
+            return absolute;
+        }
+    }
+
+    /**
+     * Checks that {@code file} can be written, its missing folders created as {@link AtomicFiles#write} does, and that
+     * it is no device ({@code --out /dev/null}), which the rename would replace.
+     */
     private static void requireWritable(Path file) {
+        if (Files.exists(file) && !Files.isDirectory(file)) {
+            AtomicFiles.requireFolderFor(file);
+            return;
+        }
         Path absolute = file.toAbsolutePath();
         StagedWrites.requireWritable(absolute.getParent(), List.of(absolute.getFileName().toString()));
-    }
-
-    private static void deleteQuietly(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warn("could not remove {} after a failed build: {}", file, e.getMessage());
-        }
     }
 }

@@ -3,18 +3,24 @@ package dev.trt4j.io;
 import dev.trt4j.Trt4jException;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Files in any folders that appear together or not at all: each is written to a hidden temporary file beside its
  * target, and {@link #commit()} renames them all into place once every one is written and no target is a folder.
- * Closing without committing removes the temporary files. {@link StagedWrites} does the same for files of one
- * output folder; this is for files that options name one by one.
+ * If a rename fails half-way (an immutable file in the way), the files already renamed are taken back and the
+ * previous ones restored. Closing without committing removes the temporary files, and the folders that staging
+ * created if they are still empty. {@link StagedWrites} does the same for files of one output folder; this is for
+ * files that options name one by one.
  *
  * <p>Not thread-safe.
  */
@@ -25,7 +31,10 @@ public final class AtomicFileSet implements AutoCloseable {
 
     private final List<Staged> staged = new ArrayList<>();
     private final Set<Path> targets = new HashSet<>();
+    /** Folders that {@link #stage} created, outermost first. */
+    private final List<Path> createdFolders = new ArrayList<>();
     private final Thread cleanupOnExit;
+    private boolean committed;
 
     /** An empty set. Until {@link #close()}, a JVM shutdown hook removes its temporary files, so close it. */
     public AtomicFileSet() {
@@ -35,8 +44,8 @@ public final class AtomicFileSet implements AutoCloseable {
     }
 
     /**
-     * Where to write the file that {@link #commit()} renames to {@code target}; the target's folder must exist
-     * ({@link AtomicFiles#requireFolderFor}).
+     * Where to write the file that {@link #commit()} renames to {@code target}; missing folders on the way are
+     * created (and removed again if the set is closed uncommitted).
      *
      * @throws IllegalArgumentException if {@code target} is staged already: two outputs named alike, which
      *                                  commands refuse before any work
@@ -48,6 +57,7 @@ public final class AtomicFileSet implements AutoCloseable {
             throw new IllegalArgumentException(target + " is staged twice");
         }
         try {
+            createFolders(absolute.getParent());
             Path temporary = AtomicFiles.createSibling(absolute.getParent(), absolute.getFileName().toString());
             synchronized (this) {
                 staged.add(new Staged(target, absolute, temporary));
@@ -56,6 +66,31 @@ public final class AtomicFileSet implements AutoCloseable {
         } catch (IOException e) {
             throw new Trt4jException(target + ": " + AtomicFiles.cannotWriteInto(absolute.getParent(), e), e);
         }
+    }
+
+    /**
+     * Stages {@code target} and writes its content.
+     *
+     * @return where the content is until {@link #commit()}
+     * @throws Trt4jException naming {@code target} if it cannot be written
+     */
+    public Path write(Path target, AtomicFiles.ContentWriter writer) {
+        Path temporary = stage(target);
+        try (OutputStream out = Files.newOutputStream(temporary)) {
+            writer.writeTo(out);
+        } catch (IOException e) {
+            throw new Trt4jException(target + ": cannot write: " + AtomicFiles.reason(e), e);
+        }
+        return temporary;
+    }
+
+    private synchronized void createFolders(Path folder) throws IOException {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = folder; p != null && !Files.exists(p); p = p.getParent()) {
+            missing.add(0, p);
+        }
+        Files.createDirectories(folder);
+        createdFolders.addAll(missing);
     }
 
     /**
@@ -75,19 +110,52 @@ public final class AtomicFileSet implements AutoCloseable {
     }
 
     /**
-     * Renames every staged file into place, after {@link #requireTargetsFree()}.
+     * Renames every staged file into place, after {@link #requireTargetsFree()}: all of them, or none (the files in
+     * the way are moved aside first, and back if a rename fails).
      *
-     * @throws Trt4jException if a target is a folder (nothing moves) or a rename fails
+     * @throws Trt4jException if a target is a folder or a rename fails; the targets are then as they were
      */
     public void commit() {
         requireTargetsFree();
-        for (Staged s : staged) {
-            try {
-                AtomicFiles.moveIntoPlace(s.temporary(), s.file());
-            } catch (IOException e) {
-                throw new Trt4jException(s.target() + ": cannot write: " + AtomicFiles.reason(e), e);
+        Map<Staged, Path> previous = new LinkedHashMap<>();
+        List<Staged> placed = new ArrayList<>();
+        Staged current = null;
+        try {
+            if (staged.size() > 1) {
+                for (Staged s : staged) {
+                    current = s;
+                    if (Files.exists(s.file(), LinkOption.NOFOLLOW_LINKS)) {
+                        Path aside = AtomicFiles.createSibling(s.file().getParent(), s.file().getFileName() + ".old");
+                        try {
+                            AtomicFiles.moveIntoPlace(s.file(), aside);
+                        } catch (IOException e) {
+                            deleteQuietly(aside);
+                            throw e;
+                        }
+                        previous.put(s, aside);
+                    }
+                }
             }
+            for (Staged s : staged) {
+                current = s;
+                AtomicFiles.moveIntoPlace(s.temporary(), s.file());
+                placed.add(s);
+            }
+        } catch (IOException e) {
+            placed.forEach(s -> deleteQuietly(s.file()));
+            previous.forEach((s, aside) -> {
+                try {
+                    AtomicFiles.moveIntoPlace(aside, s.file());
+                } catch (IOException ignored) {
+                    // the file stays beside its target under the hidden name; the error below is what matters
+                }
+            });
+            throw new Trt4jException(current.target() + ": cannot write: " + AtomicFiles.reason(e), e);
         }
+        synchronized (this) {
+            committed = true;
+        }
+        previous.values().forEach(AtomicFileSet::deleteQuietly);
     }
 
     /** Removes the temporary files that were not renamed into place. */
@@ -98,13 +166,20 @@ public final class AtomicFileSet implements AutoCloseable {
     }
 
     private synchronized void cleanUp() {
-        for (Staged s : staged) {
-            try {
-                // after a commit the temporary file is the target under its own name: nothing is left to delete
-                Files.deleteIfExists(s.temporary());
-            } catch (IOException ignored) {
-                // best effort: the error that stopped the set is what the user needs to see
+        // after a commit each temporary file is its target under its own name: nothing is left to delete
+        staged.forEach(s -> deleteQuietly(s.temporary()));
+        if (!committed) {
+            for (int i = createdFolders.size() - 1; i >= 0; i--) {
+                deleteQuietly(createdFolders.get(i)); // only an empty folder goes
             }
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // best effort: the error that stopped the set is what the user needs to see
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.trt4j.engine;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
@@ -71,11 +72,15 @@ class EngineBuildTest {
         assertThatThrownBy(() -> EngineBuild.run(request, out, () -> unavailable)).isInstanceOf(Trt4jException.class)
                 .hasMessage("CUDA driver: libcuda.so.1 not found; install it");
         assertThat(unavailable.seenPlan).isNull();
-        RecordingSamples samples = new RecordingSamples(List.of());
+        RecordingSamples samples = new RecordingSamples(List.of(new Batch(1, Map.of("x",
+                HostTensor.ofFloats(new long[] {1, 3, 8, 8}, new float[3 * 8 * 8])))));
         assertThatThrownBy(() -> EngineBuild.run(EngineBuildRequest.builder(model, Precision.INT8).samples(samples)
                 .profiles(PROFILES).build(), dir.resolve("engines/m.int8.engine"), () -> unavailable))
                 .hasMessage("CUDA driver: libcuda.so.1 not found; install it");
-        assertThat(samples.openedAt).as("no sample is read before the GPU libraries are found").isNull();
+        // opened (their shapes are checked against the model before the GPU is), but not read, and closed again
+        assertThat(samples.openedAt).as("samples checked before the GPU libraries").isNotNull();
+        assertThat(samples.remaining()).as("no sample is read before the GPU libraries are found").isEqualTo(1);
+        assertThat(samples.closed).isTrue();
         FakeBuilder failing = new FakeBuilder(Availability.yes(), Optional.empty(),
                 new Trt4jException("TensorRT build failed: out of memory"));
         assertThatThrownBy(() -> EngineBuild.run(request, out, () -> failing)).hasMessageContaining("out of memory");
@@ -199,6 +204,59 @@ class EngineBuildTest {
                 .isEqualTo(Path.of("engines", "cls.int8.engine"));
     }
 
+    @Test
+    void refusesOneFileInTwoRoles() throws Exception {
+        Path model = TinyOnnxModels.conv(dir, "m.onnx", false, false);
+        byte[] modelBytes = Files.readAllBytes(model);
+        FakeBuilder fake = new FakeBuilder(Availability.yes(), Optional.empty(), null);
+        Path out = dir.resolve("e.engine");
+        assertThatThrownBy(() -> EngineBuild.run(EngineBuildRequest.builder(model, Precision.FP16).profiles(PROFILES)
+                .build(), model, () -> fake)).isInstanceOf(InvalidOptionException.class)
+                .hasMessage("the model and --out both name " + model + "; an output must not replace what the build "
+                        + "reads");
+        assertThatThrownBy(() -> EngineBuild.run(EngineBuildRequest.builder(model, Precision.FP16).profiles(PROFILES)
+                .timingCache(dir.resolve("sub/../e.engine")).build(), out, () -> fake))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--out and --timing-cache both name " + dir.resolve("sub/../e.engine")
+                        + "; give each output its own file");
+        assertThatThrownBy(() -> EngineBuild.run(EngineBuildRequest.builder(model, Precision.FP16).profiles(PROFILES)
+                .timingCache(dir.resolve("e.engine.json")).build(), out, () -> fake))
+                .hasMessageStartingWith("the engine's sidecar and --timing-cache both name ");
+        RecordingSamples samples = new RecordingSamples(List.of());
+        assertThatThrownBy(() -> EngineBuild.run(EngineBuildRequest.builder(model, Precision.INT8)
+                .calibrator(CalibratorChoice.TRT_ENTROPY2).samples(samples).calibrationCache(out).profiles(PROFILES)
+                .build(), out, () -> fake)).hasMessageStartingWith("--cache and --out both name ");
+        assertThat(fake.seenPlan).as("refused before any build").isNull();
+        assertThat(Files.readAllBytes(model)).isEqualTo(modelBytes);
+        assertThat(list(dir)).containsExactly(model);
+    }
+
+    @Test
+    void failedWriteKeepsThePreviousEngineAndItsSidecar() throws Exception {
+        Path model = TinyOnnxModels.conv(dir, "m.onnx", false, false);
+        Path out = dir.resolve("engines/m.fp16.engine");
+        EngineBuildRequest request = EngineBuildRequest.builder(model, Precision.FP16).profiles(PROFILES)
+                .timingCache(dir.resolve("engines/timing.cache")).build();
+        FakeBuilder good = new FakeBuilder(Availability.yes(), Optional.empty(), null);
+        good.timing = Optional.of(new byte[] {1, 2, 3});
+        EngineBuild.run(request, out, () -> good);
+        byte[] engine = Files.readAllBytes(out);
+        byte[] sidecar = Files.readAllBytes(EngineSidecarFile.pathFor(out));
+        FakeBuilder diskFull = new FakeBuilder(Availability.yes(), Optional.empty(), null);
+        diskFull.timing = Optional.of(new byte[] {4, 5, 6});
+        diskFull.writeFailure = new IOException("No space left on device");
+        assertThatThrownBy(() -> EngineBuild.run(request, out, () -> diskFull)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(out + ": cannot write: ");
+        assertThat(Files.readAllBytes(out)).isEqualTo(engine);
+        assertThat(Files.readAllBytes(EngineSidecarFile.pathFor(out))).isEqualTo(sidecar);
+        assertThat(Files.readAllBytes(dir.resolve("engines/timing.cache"))).containsExactly(1, 2, 3);
+        assertThat(list(out.getParent())).as("no temporary file left").hasSize(3);
+        Path fresh = dir.resolve("fresh/sub/m.engine");
+        assertThatThrownBy(() -> EngineBuild.run(EngineBuildRequest.builder(model, Precision.FP16).profiles(PROFILES)
+                .build(), fresh, () -> diskFull)).hasMessageStartingWith(fresh + ": cannot write: ");
+        assertThat(dir.resolve("fresh")).as("the folders the failed build created are gone").doesNotExist();
+    }
+
     private static List<Path> list(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.toList();
@@ -252,6 +310,8 @@ class EngineBuildTest {
         /** What the built engine's builder config holds as timing cache after the build. */
         Optional<byte[]> timing = Optional.empty();
         boolean closed;
+        /** Thrown by the built engine's writer after part of the engine, as a full disk would. */
+        IOException writeFailure;
         /** Runs when the build starts, as something outside trt4j could then change the file system. */
         Runnable duringBuild = () -> { };
 
@@ -292,7 +352,10 @@ class EngineBuildTest {
 
                 @Override
                 public void writeEngine(OutputStream out) throws IOException {
-                    out.write(ENGINE);
+                    out.write(ENGINE, 0, writeFailure == null ? ENGINE.length : ENGINE.length / 2);
+                    if (writeFailure != null) {
+                        throw writeFailure;
+                    }
                 }
 
                 @Override
