@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.cli.RangePassArgument;
@@ -19,6 +20,7 @@ import dev.trt4j.stats.ProgressListener;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -151,6 +153,7 @@ public final class BuildCommand implements Callable<Integer> {
             request.optimizationLevel(optimizationLevel);
         }
         EngineBuildRequest built = request.build();
+        refuseUnreadSampleOptions(built);
         samples.requireValid();
         if (p == Precision.INT8 && samples.givesSamples()) {
             // the samples are read only once TensorRT asks for them: a mistake in their options comes first
@@ -162,6 +165,31 @@ public final class BuildCommand implements Callable<Integer> {
             report(EngineBuild.run(built, engine, builders, progress));
         }
         return 0;
+    }
+
+    /**
+     * The sample options (--samples, --batch, --seed, preprocessing...) are read only when the build reads samples;
+     * accepted otherwise, they would look like they shaped an engine they never touched. --shapes is not one of
+     * them: it also sets the optimization profile.
+     */
+    private void refuseUnreadSampleOptions(EngineBuildRequest built) {
+        boolean implicit = built.int8Mode().filter(m -> m == Int8Mode.IMPLICIT).isPresent();
+        boolean rangesGiven = built.tableFile().isPresent() || built.table().isPresent()
+                || built.calibrationCache().isPresent();
+        boolean trt4jRanges = built.calibrator().map(CalibratorChoice::isTrt4jAlgorithm).orElse(false);
+        String why = built.precision() != Precision.INT8 ? "--precision " + built.precision().cliName()
+                : !implicit ? "explicit INT8" : trt4jRanges && rangesGiven ? "the ranges come from --table or --cache"
+                : null;
+        if (why == null) {
+            return;
+        }
+        for (OptionSpec option : spec.mixins().get("samples").options()) {
+            if (!option.longestName().equals("--shapes") && spec.commandLine().getParseResult()
+                    .hasMatchedOption(option)) {
+                throw new InvalidOptionException(option.longestName() + " applies to the samples of implicit INT8 "
+                        + "calibration, which this build does not read (" + why + ")");
+            }
+        }
     }
 
     private void report(EngineBuild.Outcome outcome) {

@@ -92,6 +92,22 @@ class BuildCommandTest {
                 "c.cache", "--out", out)).isEqualTo("trt4j: give either --table or --cache, not both");
         assertThat(fails(2, "build", m, "--precision", "fp32", "--shapes", "x:2x4", "--feedback", "y=x", "--out",
                 out)).startsWith("trt4j: --feedback y=x: state is fed back only while trt4j computes INT8 ranges");
+        // sample options of a build that reads no samples would look like they shaped the engine
+        assertThat(fails(2, "build", m, "--precision", "fp32", "--shapes", "x:2x4", "--seed", "7", "--out", out))
+                .isEqualTo("trt4j: --seed applies to the samples of implicit INT8 calibration, which this build "
+                        + "does not read (--precision fp32)");
+        assertThat(fails(2, "build", m, "--precision", "int8", "--shapes", "x:2x4", "--table", "t.json", "--data",
+                "d.npy", "--out", out)).isEqualTo("trt4j: --data applies to the samples of implicit INT8 "
+                        + "calibration, which this build does not read (the ranges come from --table or --cache)");
+        Path data = dir.resolve("d.npy");
+        dev.trt4j.data.npy.NpyFile.write(data, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {2, 4}, new float[8]));
+        assertThat(fails(2, "build", m, "--precision", "int8", "--shapes", "x:2x4", "--calibrator", "trt-minmax",
+                "--range-pass", "--data", data.toString(), "--out", out)).startsWith("trt4j: --range-pass applies when trt4j "
+                        + "computes the INT8 ranges from --data");
+        // an output that is a device is refused now, not after the build (which would have replaced it)
+        assertThat(fails(1, "build", m, "--precision", "fp32", "--shapes", "x:2x4", "--out", "/dev/null"))
+                .isEqualTo("trt4j: /dev/null: cannot write: not a regular file (a device, pipe or socket); name a "
+                        + "file to write");
         // the sample options too, though the samples are read only once TensorRT asks for them
         assertThat(fails(2, "build", m, "--precision", "int8", "--shapes", "x:2x4", "--batch", "-1", "--out", out))
                 .isEqualTo("trt4j: --batch must not be negative (0 = automatic), got -1");
@@ -102,7 +118,7 @@ class BuildCommandTest {
         assertThat(fails(2, "build", m, "--precision", "int8", "--shapes", "x:2x4", "--data", lines.toString(),
                 "--seq-len", "64", "--out", out)).startsWith("trt4j: --seq-len 64: the model has no input_ids input");
         Files.delete(lines);
-        assertThat(list(dir)).containsExactly(model);
+        assertThat(list(dir)).containsExactlyInAnyOrder(model, data);
     }
 
     /** An engine or timing cache that cannot be written where it is named is found before the build, not after it. */
@@ -122,16 +138,24 @@ class BuildCommandTest {
         assertThat(list(dir)).containsExactly(model);
     }
 
-    /** The CPU pass must not run, or even open the samples, where no engine can be built afterwards. */
+    /**
+     * The CPU pass must not run where no engine can be built afterwards; but samples that cannot be read are named
+     * first (opening them reads only their headers), as a user fixing a CI command without a GPU needs to know.
+     */
     @Test
     void withoutTheDriverNoSampleIsReadBeforeFailing() throws Exception {
         assumeTrue(NativeLibraryLocator.system().find(NativeLibraryLocator.CUDA_DRIVER).isEmpty(),
                 "this machine has a CUDA driver");
         Path model = TestModels.relu(dir.resolve("relu.onnx"));
         Path unreadable = Files.writeString(dir.resolve("samples.npy"), "not an array: reading it would fail");
-        CliRun run = CliRun.of(Trt4jCommand.newCommandLine(), "build", model.toString(), "--precision", "int8",
-                "--calibrator", "entropy", "--shapes", "x:8x4", "--data", unreadable.toString(),
-                "--out", dir.resolve("engines/relu.engine").toString());
+        String[] build = {"build", model.toString(), "--precision", "int8", "--calibrator", "entropy", "--shapes",
+                "x:8x4", "--data", unreadable.toString(), "--out", dir.resolve("engines/relu.engine").toString()};
+        CliRun run = CliRun.of(Trt4jCommand.newCommandLine(), build);
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + unreadable + ": not a .npy file (bad magic string)");
+        dev.trt4j.data.npy.NpyFile.write(unreadable, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {8, 4},
+                new float[32]));
+        run = CliRun.of(Trt4jCommand.newCommandLine(), build);
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: CUDA driver: libcuda.so.1 not found");
         assertThat(list(dir)).containsExactlyInAnyOrder(model, unreadable);
