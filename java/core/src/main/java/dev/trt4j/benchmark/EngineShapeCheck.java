@@ -22,15 +22,24 @@ public final class EngineShapeCheck {
      * user's shape, else the profile's optimum, with {@code batch} (when positive) as first dimension.
      *
      * @return the shapes planned for the profiled inputs, in the profile's order; empty without a profile
-     * @throws InvalidOptionException for a batch or shape profile 0 does not take
+     * @throws InvalidOptionException for a batch or shape profile 0 does not take, or a shape for an input the
+     *                                engine does not have
      */
     public static Map<String, long[]> checkRequest(Path engine, EngineSidecar sidecar, int batch,
                                                    Map<String, long[]> shapes) {
         if (sidecar.profiles().isEmpty()) {
             return Map.of();
         }
+        Map<String, ShapeRange> profile = sidecar.profiles().get(0);
+        for (String name : shapes.keySet()) {
+            if (!profile.containsKey(name)) {
+                // a misspelt input would otherwise be dropped, and the engine timed at its optimum shape instead
+                throw new InvalidOptionException(engine + ": --shapes names input '" + name + "', which the engine "
+                        + "does not have (its inputs: " + String.join(", ", profile.keySet()) + ")");
+            }
+        }
         Map<String, long[]> planned = new LinkedHashMap<>();
-        for (Map.Entry<String, ShapeRange> e : sidecar.profiles().get(0).entrySet()) {
+        for (Map.Entry<String, ShapeRange> e : profile.entrySet()) {
             long[] shape = shapes.containsKey(e.getKey()) ? shapes.get(e.getKey()).clone() : e.getValue().opt();
             if (batch > 0 && shape.length > 0) {
                 shape[0] = batch;

@@ -12,6 +12,7 @@ import dev.trt4j.benchmark.BenchmarkSummaryJson;
 import dev.trt4j.benchmark.ComparisonRow;
 import dev.trt4j.benchmark.EngineShapeCheck;
 import dev.trt4j.data.npy.ArrayShapes;
+import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.io.AtomicFileSet;
@@ -177,6 +178,10 @@ public final class BenchCommand implements Callable<Integer> {
         List<Run> runs = plan();
         requireTensorRtForItsOptions(runs);
         requireProfilingBackend(runs);
+        if (threads != 0 && runs.stream().allMatch(run -> backendFor(run.file()).equals("tensorrt"))) {
+            throw new ParameterException(spec.commandLine(), "--threads sets ONNX Runtime's threads, and every file "
+                    + "here runs on TensorRT");
+        }
         TimingSettings timing = timing();
         BenchInputs values = inputs();
         Map<Path, PreflightFacts> models = new HashMap<>();
@@ -466,13 +471,15 @@ public final class BenchCommand implements Callable<Integer> {
     private int preflight(Run run, Map<String, long[]> shapeMap, Map<Path, PreflightFacts> models) {
         if (!isEngine(run.file())) {
             OnnxModel.requireFile(run.file()); // in the words every command uses for a model
-        } else if (Files.isDirectory(run.file())) {
-            throw new Trt4jException(run.file() + ": is a folder, not an engine file");
-        } else if (!Files.isRegularFile(run.file())) {
-            throw new Trt4jException(run.file() + ": no such engine file");
+        } else {
+            // an empty, text or ONNX file named .engine is found here, not by TensorRT after the GPU is up
+            EngineFileCheck.check(run.file());
         }
         if (backendFor(run.file()).equals("tensorrt")) {
-            Map<String, long[]> planned = EngineSidecarFile.read(run.file())
+            Optional<EngineSidecar> sidecar = EngineSidecarFile.read(run.file());
+            // the shapes and batch limits below are the sidecar's, so it must still describe this engine
+            sidecar.ifPresent(s -> EngineFileCheck.requireSidecarMatches(run.file(), s));
+            Map<String, long[]> planned = sidecar
                     .map(s -> EngineShapeCheck.checkRequest(run.file(), s, run.batch(), shapeMap)).orElse(Map.of());
             if (run.batch() > 0) {
                 return run.batch();
@@ -616,6 +623,10 @@ public final class BenchCommand implements Callable<Integer> {
         if (tokenizer != null && (inputs.equals("random") || inputs.equals("zeros"))) {
             throw new InvalidOptionException("--tokenizer reads the text that --inputs names, but --inputs is "
                     + inputs);
+        }
+        if (!inputs.equals("random") && !inputs.equals("zeros") && !Files.exists(Path.of(inputs))) {
+            throw new Trt4jException(inputs + ": no such file or folder (--inputs takes random, zeros, or the data "
+                    + "to feed)");
         }
         return switch (inputs) {
             case "random" -> BenchInputs.random(0);

@@ -18,7 +18,8 @@ import java.nio.file.Path;
 
 /**
  * Refuses a file that cannot be a TensorRT engine before export-triton copies it into a model repository, where
- * Triton would only fail when it loads it. Whether the bytes deserialize only TensorRT can say; these checks need
+ * Triton would only fail when it loads it, or bench hands it to TensorRT (or, on a machine without a GPU, reports
+ * the missing GPU instead of the wrong file). Whether the bytes deserialize only TensorRT can say; these checks need
  * no GPU: the file exists and is not a folder, is not empty, is not an ONNX model or text, and still has the
  * SHA-256 its sidecar recorded when trt4j build wrote it.
  */
@@ -45,8 +46,8 @@ final class EngineFileCheck {
             throw new Trt4jException(engine + ": no such engine file");
         }
         if (OnnxSignature.looksLikeModel(engine)) {
-            throw new Trt4jException(engine + ": an ONNX model, not a TensorRT engine; export-triton takes "
-                    + "engines built by trt4j build");
+            throw new Trt4jException(engine + ": an ONNX model, not a TensorRT engine; build an engine from it "
+                    + "with trt4j build");
         }
         byte[] start = start(engine);
         if (start.length == 0) {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.table.Provenance;
 import dev.trt4j.engine.NativeLibraryLocator;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.engine.ShapeRange;
@@ -218,7 +219,8 @@ class BenchCommandTest {
 
         Path engine = dir.resolve("cls.fp16.engine");
         Files.write(engine, new byte[16]);
-        EngineSidecarFile.write(engine, new EngineSidecar(1, "e", "10.15.1", "Tesla T4", "7.5", "fp16", null, false,
+        EngineSidecarFile.write(engine, new EngineSidecar(1, Provenance.sha256(engine), "10.15.1", "Tesla T4", "7.5",
+                "fp16", null, false,
                 null, null, "cls.onnx", "m", List.of(Map.of("x", new ShapeRange(new long[] {1, 3, 48, 192},
                 new long[] {8, 3, 48, 192}, new long[] {32, 3, 48, 192})))));
         assertOneLine(2, bench(engine.toString(), "--batch", "64"),
@@ -437,6 +439,27 @@ class BenchCommandTest {
         assertUsageError(bench(m, "--warmup", "Infinity"), "--warmup must be a finite number, got Infinity");
         assertUsageError(bench(m, "--warmup", "-5"), "--warmup must not be negative, got -5.0");
         assertUsageError(bench(m, "--percentiles", "50,150"), "--percentiles must be in [0, 100], got 150");
+    }
+
+    /** Found without a GPU: files that cannot be engines, and options no engine reads, before the backend is. */
+    @Test
+    void engineFilesAndTheirOptionsAreCheckedBeforeTheBackend() throws Exception {
+        Path empty = Files.write(dir.resolve("empty.engine"), new byte[0]);
+        assertOneLine(1, bench(empty.toString()), empty + ": an empty file, not a TensorRT engine");
+        Path onnx = Files.copy(model, dir.resolve("model-as.engine"));
+        assertOneLine(1, bench(onnx.toString()), onnx + ": an ONNX model, not a TensorRT engine");
+        Path engine = Files.write(dir.resolve("x.engine"), new byte[16]);
+        EngineSidecarFile.write(engine, new EngineSidecar(1, Provenance.sha256(engine), "10.15.1", "Tesla T4", "7.5",
+                "fp16", null, false, null, null, "cls.onnx", "m", List.of(Map.of("x", new ShapeRange(
+                new long[] {1, 3, 48, 192}, new long[] {8, 3, 48, 192}, new long[] {32, 3, 48, 192})))));
+        assertOneLine(2, bench(engine.toString(), "--shapes", "y:1x3x48x192"), engine + ": --shapes names input "
+                + "'y', which the engine does not have (its inputs: x)");
+        assertUsageError(bench(engine.toString(), "--threads", "2"), "--threads sets ONNX Runtime's threads, "
+                + "and every file here runs on TensorRT");
+        assertOneLine(1, bench(engine.toString(), "--inputs", dir.resolve("absent.npz").toString()),
+                dir.resolve("absent.npz") + ": no such file or folder");
+        Files.write(engine, new byte[17]);
+        assertOneLine(1, bench(engine.toString()), engine + ": not the engine its sidecar x.engine.json describes");
     }
 
     private static void assertUsageError(CliRun run, String message) {

@@ -114,7 +114,7 @@ class ExportTritonCommandTest {
             CliRun run = exportTriton(file.toString(), "--out", repo.toString());
             assertThat(run.exitCode()).isEqualTo(1);
             assertThat(run.errLines()).as(file.toString()).containsExactly("trt4j: " + file + ": an ONNX model, "
-                    + "not a TensorRT engine; export-triton takes engines built by trt4j build");
+                    + "not a TensorRT engine; build an engine from it with trt4j build");
         }
         assertThat(repo).doesNotExist();
     }
