@@ -70,8 +70,10 @@ final class CalibrationFeed implements AutoCloseable {
             }
             if (data == null || (plan.handoff().isPresent() && plan.choice().isTrt4jAlgorithm())) {
                 failure = new Trt4jException("TensorRT did not accept the calibration cache from " + plan.handoff().source()
-                        + " and asked for sample batches; no engine was built with other ranges (see TensorRT's log above)");
-                LOG.error(failure.getMessage());
+                        + " and asked for sample batches; no engine was built with other ranges ("
+                        + TrtLogger.shared().lastError().map(e -> "TensorRT: " + e).orElse("TensorRT gave no reason")
+                        + ")");
+                LOG.debug(failure.getMessage()); // the build fails with it: printed once, there
                 return false;
             }
             List<String> requested = new ArrayList<>(count);
@@ -101,11 +103,11 @@ final class CalibrationFeed implements AutoCloseable {
             return true;
         } catch (Trt4jException e) {
             failure = e;
-            LOG.error("calibration stopped: {}", e.getMessage());
+            LOG.debug("calibration stopped: {}", e.getMessage()); // the build fails with it
             return false;
         } catch (Throwable t) {
             failure = new Trt4jException("calibration stopped: " + t, t);
-            LOG.error("calibration stopped", t);
+            LOG.debug("calibration stopped", t); // the build fails with it; the trace only on request
             return false;
         }
     }
@@ -122,7 +124,10 @@ final class CalibrationFeed implements AutoCloseable {
             LOG.info("TensorRT reads {} ranges from {}", plan.handoff().tensorCount(), plan.handoff().source());
             return cache;
         } catch (Throwable t) {
-            LOG.error("readCalibrationCache failed", t);
+            // returning null would make TensorRT calibrate on its own, a build with other ranges than asked for
+            failure = new Trt4jException("handing the calibration cache from " + plan.handoff().source()
+                    + " to TensorRT failed: " + t, t);
+            LOG.debug("readCalibrationCache failed", t);
             return null;
         }
     }
@@ -135,7 +140,9 @@ final class CalibrationFeed implements AutoCloseable {
             written = bytes;
             LOG.info("TensorRT wrote a calibration cache of {} bytes", length);
         } catch (Throwable t) {
-            LOG.error("writeCalibrationCache failed", t);
+            // the build would succeed without the cache it was asked to write back
+            failure = new Trt4jException("keeping the calibration cache TensorRT wrote failed: " + t, t);
+            LOG.debug("writeCalibrationCache failed", t);
         }
     }
 

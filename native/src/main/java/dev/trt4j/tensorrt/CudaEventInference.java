@@ -75,8 +75,9 @@ final class CudaEventInference implements TimedInference, AutoCloseable {
             for (CudaStream s : List.of(input, compute, output)) {
                 gpuStart.makeWait(s);
             }
-        } catch (RuntimeException e) {
-            // the caller never gets this object to close: free what exists now
+        } catch (RuntimeException | Error e) {
+            // the caller never gets this object to close: free what exists now (a LinkageError or an out-of-memory
+            // error half-way too, in a serving JVM that goes on)
             close();
             throw e;
         }

@@ -20,12 +20,19 @@ final class LinkErrorDiagnosis {
     private LinkErrorDiagnosis() {
     }
 
-    /** The missing component a load error points at; {@code what} names what was being loaded. */
+    /**
+     * The missing component a load error points at; {@code what} names what was being loaded. The causes are read
+     * too: JavaCPP reports {@code no jninvinfer in java.library.path} when its JNI library is there but a library it
+     * links to is not, and only the cause names that one.
+     */
     static MissingComponent diagnose(String what, Throwable error) {
         String message = String.valueOf(error.getMessage());
-        Matcher open = CANNOT_OPEN.matcher(message);
-        if (open.find()) {
-            return forLibrary(open.group(1), baseName(open.group(1)));
+        int depth = 0;
+        for (Throwable t = error; t != null && depth < 16; t = t.getCause(), depth++) {
+            Matcher open = CANNOT_OPEN.matcher(String.valueOf(t.getMessage()));
+            if (open.find()) {
+                return forLibrary(open.group(1), baseName(open.group(1)));
+            }
         }
         Matcher so = SONAME.matcher(message);
         if (so.find()) {

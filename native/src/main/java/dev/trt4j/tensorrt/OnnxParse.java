@@ -31,11 +31,12 @@ final class OnnxParse {
         List<String> errors = new ArrayList<>();
         for (int i = 0; i < parser.getNbErrors(); i++) {
             errors.add(describe(parser.getError(i)));
-            LOG.error("ONNX parser: {}", errors.get(i));
+            LOG.debug("ONNX parser: {}", errors.get(i));
         }
         throw new Trt4jException(model + ": TensorRT's ONNX parser failed: "
                 + (errors.isEmpty() ? "no error reported" : errors.get(0))
-                + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more errors, see the log)" : ""));
+                + (errors.size() > 1 ? " (and " + (errors.size() - 1) + " more errors, which "
+                + "-Dorg.slf4j.simpleLogger.defaultLogLevel=debug lists)" : ""));
     }
 
     private static String describe(IParserError e) {

@@ -55,7 +55,7 @@ final class TimingCacheFile {
             }
         }
         IHostMemory serialized = result.serialize();
-        if (serialized == null) {
+        if (serialized == null || serialized.isNull()) {
             throw new Trt4jException(file + ": TensorRT could not serialize the timing cache");
         }
         byte[] out = new byte[Math.toIntExact(serialized.size())];

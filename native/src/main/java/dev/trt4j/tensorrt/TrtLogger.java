@@ -41,7 +41,9 @@ final class TrtLogger extends ILogger {
         try {
             int level = severity == null ? Severity.kINFO.value : severity.value;
             if (level <= Severity.kERROR.value) {
-                LOG.error("{}", msg);
+                // every call that fails puts lastError() into its exception, which the CLI prints as its one line;
+                // logged at error level too, each would print twice, and before it
+                LOG.debug("{}", msg);
                 errors.add(msg);
             } else if (level == Severity.kWARNING.value) {
                 LOG.warn("{}", msg);

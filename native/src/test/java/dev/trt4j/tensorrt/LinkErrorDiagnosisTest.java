@@ -36,6 +36,23 @@ class LinkErrorDiagnosisTest {
     }
 
     @Test
+    void readsTheCauseWhenJavaCppReportsItsGlueAsMissing() {
+        // JavaCPP's own message blames its JNI library, which is there; the linker's, in the cause, names the real one
+        UnsatisfiedLinkError javacpp = new UnsatisfiedLinkError("no jninvinfer in java.library.path: /usr/lib");
+        javacpp.initCause(new UnsatisfiedLinkError("/root/.javacpp/cache/x/libjninvinfer.so: libnvinfer.so.10: "
+                + "cannot open shared object file: No such file or directory"));
+        assertThat(LinkErrorDiagnosis.diagnose("TensorRT", javacpp).component()).isEqualTo("TensorRT");
+        UnsatisfiedLinkError cudnn = new UnsatisfiedLinkError("no jnicudnn in java.library.path: /usr/lib");
+        cudnn.initCause(new UnsatisfiedLinkError("/c/libjnicudnn.so: libcudnn_cnn.so.9: cannot open shared object "
+                + "file: No such file or directory"));
+        assertThat(LinkErrorDiagnosis.diagnose("cuDNN", cudnn).component()).isEqualTo("CUDA library cudnn_cnn");
+        // without a linker message in the chain, JavaCPP's own words still count
+        UnsatisfiedLinkError glue = new UnsatisfiedLinkError("no jninvinfer in java.library.path: /usr/lib");
+        glue.initCause(new UnsatisfiedLinkError("no jninvinfer in java.library.path"));
+        assertThat(LinkErrorDiagnosis.diagnose("TensorRT", glue).component()).isEqualTo("JavaCPP JNI bindings");
+    }
+
+    @Test
     void unknownErrorsStillGiveOneLine() {
         MissingComponent m = LinkErrorDiagnosis.diagnose("TensorRT", new NoClassDefFoundError("Could not initialize class X\nmore"));
         assertThat(m.line()).startsWith("TensorRT: cannot be loaded (NoClassDefFoundError: Could not initialize class X)")
