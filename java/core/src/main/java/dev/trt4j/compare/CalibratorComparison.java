@@ -9,8 +9,10 @@ import dev.trt4j.evaluate.OutputComparison;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.BiasCorrection;
+import dev.trt4j.quantize.NothingToQuantize;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
+import dev.trt4j.quantize.QuantizationTarget;
 import dev.trt4j.quantize.WeightGranularity;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.ActivationStatisticsCollector;
@@ -123,6 +125,7 @@ public final class CalibratorComparison {
         for (QuantizationConfig c : configs()) {
             tensors.addAll(new QdqQuantizer(c).requiredActivations(model.proto()));
         }
+        NothingToQuantize.check(model.path(), model.proto(), settings.config(), tensors);
         return List.copyOf(tensors);
     }
 
@@ -249,15 +252,24 @@ public final class CalibratorComparison {
                                      Supplier<CalibrationDataSource> evaluation) {
         List<ResultTable.Row> rows = new ArrayList<>();
         String metric = null;
-        for (long n : settings.sampleSweep()) {
+        long previous = -1;
+        // in ascending order: the rows read as a curve, and running out of data ends the sweep, not a step of it
+        for (long n : settings.sampleSweep().stream().sorted().toList()) {
             ActivationStatistics statistics = collect(tensors, n, calibration);
+            if (statistics.samples() == previous) {
+                // the data ran out at the previous step: this one would repeat its row on the same samples
+                LOG.warn("--samples-sweep: the calibration data holds {} samples, not {}; the sweep stops there",
+                        statistics.samples(), n);
+                break;
+            }
+            previous = statistics.samples();
             List<Candidate> candidates = candidates(tables(statistics), settings.config(),
                     finishing(n, calibration));
             List<TaskScore> scores = evaluator.evaluate(candidates, evaluation).stream().map(TaskScore::of).toList();
             metric = scores.get(0).metric();
             rows.add(new ResultTable.Row(Long.toString(statistics.samples()), cells(scores)));
             if (statistics.samples() < n) {
-                // Every larger step would run on the same samples and repeat this row.
+                // every larger step would run on the same samples and repeat this row
                 LOG.warn("--samples-sweep: the calibration data holds {} samples, not {}; the sweep stops there",
                         statistics.samples(), n);
                 break;
@@ -275,7 +287,11 @@ public final class CalibratorComparison {
     private String describe(QuantizationConfig c) {
         int excluded = c.excludedNodes().size() + c.excludedOpTypes().size() + c.excludedPatterns().size();
         BiasCorrection.Choice bias = settings.biasCorrection();
-        return granularity(c.weightGranularity()) + " " + c.weightCalibrator().label() + " weights, BatchNorm "
+        boolean ort = c.target() == QuantizationTarget.ONNXRUNTIME_CPU;
+        return (ort ? "ONNX Runtime CPU layout (" + (c.reduceRange() ? "7-bit" : "8-bit") + " weights"
+                + (c.skipDepthwise() ? ", depthwise Convs FP32" : "") + (c.dynamic().isEmpty() ? "" : ", dynamic "
+                + "MatMuls") + "), " : "")
+                + granularity(c.weightGranularity()) + " " + c.weightCalibrator().label() + " weights, BatchNorm "
                 + (c.foldBatchNorm() ? "folded" : "kept") + ", operators " + String.join("/", c.opTypes())
                 + (excluded > 0 ? ", " + excluded + " exclusions" : "")
                 + (bias != null ? ", bias correction (" + bias.label() + ")" : "");

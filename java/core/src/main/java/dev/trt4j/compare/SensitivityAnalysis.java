@@ -164,6 +164,14 @@ public final class SensitivityAnalysis {
      * @param targetDrop largest acceptable drop in the metric's units (e.g. 0.01 for one point of accuracy), ≥ 0
      */
     public PartialQuantization keepWithin(double targetDrop, Ranking ranking) {
+        return keepWithin(targetDrop, ranking, ProgressListener.NONE);
+    }
+
+    /**
+     * {@link #keepWithin(double, Ranking)}, telling {@code progress} how many skip counts of the most it could try are
+     * judged (the search usually stops earlier).
+     */
+    public PartialQuantization keepWithin(double targetDrop, Ranking ranking, ProgressListener progress) {
         if (!(targetDrop >= 0)) {
             throw new IllegalArgumentException("target drop must be >= 0, got " + targetDrop);
         }
@@ -190,6 +198,7 @@ public final class SensitivityAnalysis {
                 candidates.add(new Candidate("skip " + k, m.toByteArray()));
             }
             List<EvaluationResult> results = evaluator.evaluate(candidates, data);
+            progress.progress(to, mostKept);
             for (int k = from; k <= to; k++) {
                 TaskScore s = TaskScore.of(results.get(k - from));
                 steps.add(new PartialQuantization.Step(k, order.get(k - 1), s.candidate(), s.drop()));

@@ -137,7 +137,11 @@ class CalibratorComparisonTest {
         assertThat(s.rows()).allSatisfy(r -> assertThat(r.value(0)).isEqualTo(report.methods().rows().get(0).value(0)));
     }
 
-    /** Steps beyond the data would repeat the last row on the same samples; the sweep stops at the data's end. */
+    /**
+     * Steps beyond the data would repeat the last row on the same samples; the sweep stops at the data's end, also
+     * when a step asked for exactly the samples there are, and runs its steps in ascending order whatever the order
+     * given (a large first step used to end the sweep at once).
+     */
     @Test
     void theSampleSweepStopsWhereTheCalibrationDataEnds() throws IOException {
         Path folder = Files.createDirectories(dir.resolve("sweep"));
@@ -156,7 +160,7 @@ class CalibratorComparisonTest {
                 true);
         ComparisonSettings settings = new ComparisonSettings(List.of(MethodSpec.parse("max",
                 CalibrationOptions.defaults())), QuantizationConfig.defaults(), StatisticsOptions.defaults()
-                .withThreads(2), 8, List.of(8L, 16L, 32L, 64L), false, null);
+                .withThreads(2), 8, List.of(64L, 8L, 20L, 16L, 32L), false, null);
         CandidateEvaluator evaluator = new CandidateEvaluator(file, Optional.empty(), EvaluationOptions.defaults()
                 .withRunnerOptions(OrtRunnerOptions.defaults().withIntraOpThreads(2)), 4);
         ComparisonReport swept = new CalibratorComparison(model, settings, evaluator)

@@ -18,11 +18,11 @@ import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.BiasCorrection;
+import dev.trt4j.quantize.NothingToQuantize;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.ActivationStatisticsCollector;
-import dev.trt4j.stats.ProgressListener;
 import dev.trt4j.table.CalibrationTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -38,6 +38,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -93,8 +94,9 @@ public final class SensitivityCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (target != null && !(target >= 0)) {
-            throw new InvalidOptionException("--target must be a drop >= 0, got " + target);
+        if (target != null && !(target >= 0 && target < Double.POSITIVE_INFINITY)) {
+            // an infinite target would write the fully quantized model under the partial model's name
+            throw new InvalidOptionException("--target must be a finite drop >= 0, got " + target);
         }
         MethodSpec methodSpec = methodSpec();
         StudiedModel studied = study.load(model);
@@ -120,10 +122,14 @@ public final class SensitivityCommand implements Callable<Integer> {
         OnnxModel quantized = subject.model();
 
         ActivationStatistics statistics;
-        ActivationStatisticsCollector collector = new ActivationStatisticsCollector(quantized,
-                new QdqQuantizer(config).requiredActivationsForAnySubset(quantized.proto()),
+        List<String> tensors = new QdqQuantizer(config).requiredActivationsForAnySubset(quantized.proto());
+        NothingToQuantize.check(quantized.path(), quantized.proto(), config, tensors);
+        ActivationStatisticsCollector collector = new ActivationStatisticsCollector(quantized, tensors,
                 study.statisticsOptions().withMaxSamples(calibrationSamples));
-        statistics = collector.collect(() -> split.calibration(calibrationSamples), ProgressListener.NONE);
+        try (ProgressReporter bar = json.enabled() ? ProgressReporter.silent()
+                : ProgressReporter.start("Collecting statistics", calibrationSamples > 0 ? calibrationSamples : -1)) {
+            statistics = collector.collect(() -> split.calibration(calibrationSamples), bar::update);
+        }
         CalibrationTable ranges = AmaxTableCalculator.compute(statistics, methodSpec, quantized.path());
         Map<String, Float> amax = ranges.amaxByTensor();
         CandidateEvaluator evaluator = study.evaluator(onnx);
@@ -139,7 +145,14 @@ public final class SensitivityCommand implements Callable<Integer> {
                 : ProgressReporter.start("Ranking layers", analysis.layers().size() + 1)) {
             ranking = analysis.rank(bar::update);
         }
-        PartialQuantization partial = target == null ? null : analysis.keepWithin(target, ranking);
+        PartialQuantization partial = null;
+        if (target != null) {
+            // one model per skip count until the target is met: as long as the ranking on a BERT
+            try (ProgressReporter bar = json.enabled() ? ProgressReporter.silent()
+                    : ProgressReporter.start("Keeping layers in FP32", Math.max(1, ranking.layers().size() - 1))) {
+                partial = analysis.keepWithin(target, ranking, bar::update);
+            }
+        }
 
         var full = ranking.fullyQuantized();
         SensitivityReport report = new SensitivityReport(studied.file().getFileName().toString(), onnx.sha256(),
@@ -231,10 +244,12 @@ public final class SensitivityCommand implements Callable<Integer> {
             w.printf("… %d more layers (--full prints them all)%n", table.rows().size() - rows);
         }
         if (partial != null) {
+            // the target as given and a small drop in significant digits: at four decimals a missed target of
+            // 0.00001 read "drop 0.0000", as if it had been reached
             w.printf("%nTarget drop %s: %s with %d of %d layers kept in FP32 (%s %s, drop %s)%n",
-                    ResultTable.format(partial.targetDrop()), partial.reached() ? "reached" : "NOT reached",
+                    OptionValues.plain(partial.targetDrop()), partial.reached() ? "reached" : "NOT reached",
                     partial.skipped().size(), report.ranking().size(), report.metric(),
-                    ResultTable.format(partial.score().candidate()), ResultTable.format(partial.score().drop()));
+                    ResultTable.format(partial.score().candidate()), significant(partial.score().drop()));
             if (!partial.skipped().isEmpty()) {
                 w.println("Kept in FP32: " + String.join(", ", partial.skipped()) + (excludes().isEmpty() ? ""
                         : " (and what --exclude names: " + String.join(", ", excludes()) + ")"));
@@ -242,5 +257,9 @@ public final class SensitivityCommand implements Callable<Integer> {
             w.printf("Written: %s, %s, %s%n", partialModel, folder.resolve("skip-list.txt"), rangesFile);
         }
         w.printf("Written: %s%n", folder.resolve("sensitivity.json"));
+    }
+
+    private static String significant(double drop) {
+        return drop != 0 && Math.abs(drop) < 1e-3 ? String.format(Locale.ROOT, "%.3g", drop) : ResultTable.format(drop);
     }
 }

@@ -233,10 +233,44 @@ class SensitivityCommandTest {
     }
 
     @Test
-    void aNegativeTargetIsRefused() throws IOException {
+    void aNegativeOrInfiniteTargetIsRefused() throws IOException {
         CliRun run = CliRun.of("sensitivity", mlp(dir.resolve("mlp.onnx")).toString(), "--target", "-1");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines()).containsExactly("trt4j: --target must be a drop >= 0, got -1.0");
+        assertThat(run.errLines()).containsExactly("trt4j: --target must be a finite drop >= 0, got -1.0");
+        // it was "reached with 0 layers kept", writing the fully quantized model as the partial one
+        CliRun infinite = CliRun.of("sensitivity", mlp(dir.resolve("mlp.onnx")).toString(), "--target", "Infinity");
+        assertThat(infinite.exitCode()).isEqualTo(2);
+        assertThat(infinite.errLines()).containsExactly("trt4j: --target must be a finite drop >= 0, got Infinity");
+    }
+
+    /** The two layouts quantize differently, so a comparison's report says which one its numbers are for. */
+    @Test
+    void aComparisonNamesTheOnnxRuntimeLayout() throws IOException {
+        Path model = mlp(dir.resolve("mlp.onnx"));
+        CliRun run = CliRun.of("compare-calibrators", model.toString(), "--samples", "16", "--eval-samples", "16",
+                "--shapes", "x:16x" + WIDTH, "--methods", "max", "--runtime", "onnxruntime-cpu", "--json", "--out",
+                dir.resolve("ort-layout").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(new ObjectMapper().readTree(run.out()).get("quantization").asText())
+                .startsWith("ONNX Runtime CPU layout (7-bit weights, depthwise Convs FP32), per-channel max weights");
+    }
+
+    /** Exclusions that take every layer are a usage error, as in quantize, not "no tensors to calibrate". */
+    @Test
+    void exclusionsThatLeaveNothingToQuantizeAreAUsageError() throws IOException {
+        Path model = mlp(dir.resolve("mlp.onnx"));
+        Path out = dir.resolve("all-excluded");
+        CliRun run = CliRun.of("sensitivity", model.toString(), "--samples", "16", "--eval-samples", "16",
+                "--shapes", "x:16x" + WIDTH, "--exclude", "MatMul", "--out", out.toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: mlp.onnx: --exclude keeps every quantizable node in FP32, "
+                + "so every candidate would be the FP32 model; exclude fewer");
+        CliRun compare = CliRun.of("compare-calibrators", model.toString(), "--samples", "16", "--eval-samples", "16",
+                "--shapes", "x:16x" + WIDTH, "--exclude", "first", "--exclude", "fragile", "--out", out.toString());
+        assertThat(compare.exitCode()).isEqualTo(2);
+        assertThat(compare.errLines()).containsExactly("trt4j: mlp.onnx: --exclude keeps every quantizable node in "
+                + "FP32, so every candidate would be the FP32 model; exclude fewer");
+        assertThat(out).doesNotExist();
     }
 
     @Test
