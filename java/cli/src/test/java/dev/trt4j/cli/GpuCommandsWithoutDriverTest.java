@@ -61,6 +61,18 @@ class GpuCommandsWithoutDriverTest {
         assertNoOutputAndNoCrash(out.getParent().getParent());
     }
 
+    /** bench says what build says: the missing module, and the missing driver a rebuild would reveal next. */
+    @Test
+    void benchOfAnEngineWithoutTheBackendSaysWhatBuildSays() throws Exception {
+        Path engine = Files.write(work.resolve("relu.engine"), new byte[] {0, 1, 2, 3});
+        Result r = run(withoutNative(testClassPath()), "bench", engine.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.stderrLines()).containsExactly(PREFIX
+                + "no TensorRT backend: trt4j-native: not on the class path; build trt4j with -Pgpu (see native/README.md)"
+                + "; this machine also lacks the CUDA driver (libcuda.so.1 not found; trt4j doctor says more)");
+        assertNoOutputAndNoCrash(work.resolve("none"));
+    }
+
     @Test
     void doctorReportsWhatIsMissingAndExitsNonZero() throws Exception {
         Result r = run(testClassPath(), "doctor");

@@ -2,6 +2,7 @@ package dev.trt4j.benchmark;
 
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.engine.EngineServices;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +36,8 @@ public final class BenchmarkBackends {
             }
         }
         if (name.equals("tensorrt")) {
-            throw new Trt4jException("backend tensorrt: trt4j-native is not on the class path; build trt4j with -Pgpu "
-                    + "(see native/README.md)");
+            // the words build uses, so both commands name the driver too when it is missing
+            throw EngineServices.missingBackend();
         }
         boolean tensorRtBuilt = backends.stream().anyMatch(b -> b.name().equals("tensorrt"));
         throw new InvalidOptionException("unknown backend '" + name + "'; available: "

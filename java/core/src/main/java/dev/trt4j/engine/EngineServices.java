@@ -17,7 +17,7 @@ public final class EngineServices {
      * @throws Trt4jException when none is (trt4j was built without {@code -Pgpu})
      */
     public static EngineBuilder engineBuilder() {
-        return find(EngineBuilder.class).orElseThrow(EngineServices::missing);
+        return find(EngineBuilder.class).orElseThrow(EngineServices::missingBackend);
     }
 
     /**
@@ -26,7 +26,7 @@ public final class EngineServices {
      * @throws Trt4jException when none is
      */
     public static EngineRuntime engineRuntime() {
-        return find(EngineRuntime.class).orElseThrow(EngineServices::missing);
+        return find(EngineRuntime.class).orElseThrow(EngineServices::missingBackend);
     }
 
     /** The native GPU probe when present, else the file-based {@link LibraryFileProbe}. */
@@ -48,7 +48,11 @@ public final class EngineServices {
         }
     }
 
-    private static Trt4jException missing() {
+    /**
+     * The one line for a TensorRT command on a CLI built without trt4j-native: that, and the CUDA driver when it is
+     * missing too.
+     */
+    public static Trt4jException missingBackend() {
         // rebuilding with -Pgpu would only reveal the next missing piece: name the driver too when it is absent
         boolean noDriver = NativeLibraryLocator.system().find(NativeLibraryLocator.CUDA_DRIVER).isEmpty();
         return new Trt4jException("no TensorRT backend: " + MissingComponent.nativeModule().line()
