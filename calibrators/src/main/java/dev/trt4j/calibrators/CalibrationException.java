@@ -9,6 +9,14 @@ public class CalibrationException extends RuntimeException {
         super(message);
     }
 
+    /**
+     * @param message one line naming the tensor and the problem
+     * @param cause   what made it fail, kept for {@code --verbose}
+     */
+    public CalibrationException(String message, Throwable cause) {
+        super(message, cause);
+    }
+
     /** A NaN or infinite value found at {@code index} of a batch of {@code tensor}. */
     static CalibrationException notFinite(String tensor, float value, long index) {
         return new CalibrationException("tensor '" + tensor + "': value " + value + " at index " + index

@@ -1,9 +1,12 @@
 package dev.trt4j.calibrators;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -12,6 +15,9 @@ import java.util.stream.Collectors;
  * listed by another jar in {@code META-INF/services/dev.trt4j.calibrators.Calibrator}.
  */
 public final class Calibrators {
+    /** Starts with a letter or digit, so that it is neither hidden nor a path step such as {@code ..}. */
+    private static final Pattern VALID_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
+
     private Calibrators() {
     }
 
@@ -23,10 +29,13 @@ public final class Calibrators {
      */
     public static Calibrator byName(String name) {
         String wanted = name.trim().toLowerCase(Locale.ROOT);
-        List<Calibrator> all = available();
+        List<String> broken = new ArrayList<>();
+        List<Calibrator> all = load(broken);
         List<Calibrator> matches = all.stream().filter(c -> c.name().equals(wanted)).toList();
         if (matches.isEmpty()) {
-            throw new CalibrationException("unknown calibration method '" + name + "'; available: " + names(all));
+            // a broken plug-in may be the one asked for: say so, rather than only that the name is unknown
+            throw new CalibrationException("unknown calibration method '" + name + "'; available: " + names(all)
+                    + (broken.isEmpty() ? "" : "; not loaded: " + String.join("; ", broken)));
         }
         if (matches.size() > 1) {
             throw new CalibrationException("calibration method '" + wanted + "' is provided by several classes ("
@@ -36,10 +45,58 @@ public final class Calibrators {
         return matches.get(0);
     }
 
-    /** Every method on the class path, in service-loader order (built-in ones first). */
+    /**
+     * Every method on the class path that loads, in service-loader order (built-in ones first). A plug-in whose
+     * class is missing or fails to construct, or whose name is not a lower-case file-name-safe word, is left out,
+     * so one broken jar does not take the built-in methods with it; {@link #byName} names it when it is asked for.
+     */
     public static List<Calibrator> available() {
+        return load(new ArrayList<>());
+    }
+
+    /**
+     * The amax {@code calibrator} picks for {@code statistics}, checked: a plug-in's unexpected exception, or a
+     * result that is not a finite amax ≥ 0, is a {@link CalibrationException} naming the method and the tensor.
+     */
+    public static float amax(Calibrator calibrator, TensorStatistics statistics, CalibrationOptions options) {
+        float amax;
+        try {
+            amax = calibrator.computeAmax(statistics, options);
+        } catch (CalibrationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new CalibrationException("tensor '" + statistics.name() + "': calibration method '"
+                    + calibrator.name() + "' (" + calibrator.getClass().getName() + ") failed: " + e, e);
+        }
+        if (!(amax >= 0f && amax < Float.POSITIVE_INFINITY) || Float.floatToRawIntBits(amax) < 0) {
+            throw new CalibrationException("tensor '" + statistics.name() + "': calibration method '"
+                    + calibrator.name() + "' (" + calibrator.getClass().getName() + ") gave amax " + amax
+                    + ", not a finite amax >= 0");
+        }
+        return amax;
+    }
+
+    private static List<Calibrator> load(List<String> broken) {
         List<Calibrator> all = new ArrayList<>();
-        ServiceLoader.load(Calibrator.class, Calibrators.class.getClassLoader()).forEach(all::add);
+        Iterator<Calibrator> it = ServiceLoader.load(Calibrator.class, Calibrators.class.getClassLoader()).iterator();
+        // after an error the iterator goes on to the next provider; the bound only guards against one that repeats
+        for (int attempts = 0; attempts < 10_000; attempts++) {
+            try {
+                if (!it.hasNext()) {
+                    break;
+                }
+                Calibrator c = it.next();
+                String name = c.name();
+                if (name == null || !VALID_NAME.matcher(name).matches()) {
+                    broken.add(c.getClass().getName() + " calls itself '" + name + "', not lower-case letters, "
+                            + "digits, '.', '_' or '-' (the name is used in file names)");
+                } else {
+                    all.add(c);
+                }
+            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
+                broken.add(e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : ""));
+            }
+        }
         return List.copyOf(all);
     }
 

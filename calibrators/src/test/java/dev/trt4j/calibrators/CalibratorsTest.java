@@ -31,7 +31,62 @@ class CalibratorsTest {
         assertThatThrownBy(() -> Calibrators.byName("kl"))
                 .isInstanceOf(CalibrationException.class)
                 .hasMessageContaining("'kl'")
-                .hasMessageContaining("double-max, entropy, max, mse, percentile");
+                .hasMessageContaining("double-max, entropy, max, mse, nan-amax, percentile");
+    }
+
+    /** One broken plug-in jar used to make every lookup throw ServiceConfigurationError, built-in methods included. */
+    @Test
+    void brokenPlugInsAreLeftOutAndNamedWhenAskedFor() {
+        assertThat(Calibrators.available()).extracting(Calibrator::name)
+                .containsExactlyInAnyOrder("max", "entropy", "percentile", "mse", "double-max", "nan-amax");
+        assertThat(Calibrators.byName("max")).isInstanceOf(MaxCalibrator.class);
+        assertThatThrownBy(() -> Calibrators.byName("never"))
+                .isInstanceOf(CalibrationException.class)
+                .hasMessageStartingWith("unknown calibration method 'never'; available: double-max, entropy, max, mse, "
+                        + "nan-amax, percentile; not loaded: ")
+                .hasMessageContaining("NoSuchCalibrator")
+                .hasMessageContaining("FailingConstructor")
+                .hasMessageContaining("cannot start")
+                .hasMessageContaining("calls itself '../escaped', not lower-case letters");
+    }
+
+    @Test
+    void aMethodsAmaxIsCheckedAndItsFailuresNamed() {
+        TensorStatistics stats = collect(new float[] {1, -3});
+        assertThat(Calibrators.amax(Calibrators.byName("double-max"), stats, DEFAULTS)).isEqualTo(6f);
+        assertThatThrownBy(() -> Calibrators.amax(Calibrators.byName("nan-amax"), stats, DEFAULTS))
+                .isInstanceOf(CalibrationException.class)
+                .hasMessage("tensor '" + stats.name() + "': calibration method 'nan-amax' ("
+                        + MisbehavingCalibrators.NanAmax.class.getName() + ") gave amax NaN, not a finite amax >= 0");
+        Calibrator negativeZero = new Calibrator() {
+            @Override
+            public String name() {
+                return "minus-zero";
+            }
+
+            @Override
+            public float computeAmax(TensorStatistics statistics, CalibrationOptions options) {
+                return -0f;
+            }
+        };
+        assertThatThrownBy(() -> Calibrators.amax(negativeZero, stats, DEFAULTS))
+                .hasMessageContaining("gave amax -0.0, not a finite amax >= 0");
+        Calibrator throwing = new Calibrator() {
+            @Override
+            public String name() {
+                return "boom";
+            }
+
+            @Override
+            public float computeAmax(TensorStatistics statistics, CalibrationOptions options) {
+                throw new IllegalStateException("boom");
+            }
+        };
+        assertThatThrownBy(() -> Calibrators.amax(throwing, stats, DEFAULTS))
+                .isInstanceOf(CalibrationException.class)
+                .hasMessageEndingWith("calibration method 'boom' (" + throwing.getClass().getName()
+                        + ") failed: java.lang.IllegalStateException: boom")
+                .hasCauseInstanceOf(IllegalStateException.class);
     }
 
     @Test

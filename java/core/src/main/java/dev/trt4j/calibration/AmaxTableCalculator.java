@@ -3,6 +3,7 @@ package dev.trt4j.calibration;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.Trt4jVersion;
 import dev.trt4j.calibrators.CalibrationException;
+import dev.trt4j.calibrators.Calibrators;
 import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.StatisticsDigest;
@@ -40,7 +41,7 @@ public final class AmaxTableCalculator {
         CalibrationException[] failures = new CalibrationException[tensors.size()];
         IntStream.range(0, tensors.size()).parallel().forEach(i -> {
             try {
-                values[i] = method.calibrator().computeAmax(tensors.get(i), method.options());
+                values[i] = Calibrators.amax(method.calibrator(), tensors.get(i), method.options());
             } catch (CalibrationException ex) {
                 failures[i] = ex;
             }

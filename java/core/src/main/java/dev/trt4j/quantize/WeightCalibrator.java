@@ -117,7 +117,7 @@ public final class WeightCalibrator {
     private float fromHistogram(String name, float[] slice) {
         TensorStatisticsCollector collector = new TensorStatisticsCollector(name, HISTOGRAM_BINS, false);
         collector.collect(slice, 0, slice.length);
-        float a = method.computeAmax(collector.statistics(), options);
+        float a = Calibrators.amax(method, collector.statistics(), options);
         if (!(a >= 0) || Float.isInfinite(a)) {
             throw new Trt4jException("weight '" + name + "': method " + method.name() + " gave amax " + a);
         }

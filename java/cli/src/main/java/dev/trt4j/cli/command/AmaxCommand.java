@@ -5,6 +5,7 @@ import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationException;
+import dev.trt4j.calibrators.Calibrators;
 import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.calibrators.Calibrator;
 import dev.trt4j.calibrators.Histogram;
@@ -109,7 +110,7 @@ public final class AmaxCommand implements Callable<Integer> {
         TensorStatistics statistics = input.histogram != null ? fromHistogram(calibrator) : collect();
         float amax;
         try {
-            amax = calibrator.computeAmax(statistics, options);
+            amax = Calibrators.amax(calibrator, statistics, options);
         } catch (CalibrationException e) {
             // a histogram file is one tensor named after the file: say "h.json:", not "tensor 'h.json':"
             String prefix = "tensor '" + statistics.name() + "': ";
