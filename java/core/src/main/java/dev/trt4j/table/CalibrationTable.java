@@ -28,7 +28,7 @@ public final class CalibrationTable {
     /**
      * @param amaxByTensor tensor name to amax, iterated in the order to keep (copied)
      * @param provenance   where the numbers come from
-     * @throws IllegalArgumentException on an empty tensor name or an amax that is negative, NaN or infinite
+     * @throws IllegalArgumentException on an empty tensor name or an amax that is negative (-0.0 too), NaN or infinite
      */
     public CalibrationTable(Map<String, Float> amaxByTensor, Provenance provenance) {
         Map<String, Float> copy = new LinkedHashMap<>();
@@ -36,7 +36,8 @@ public final class CalibrationTable {
             if (name == null || name.isEmpty()) {
                 throw new IllegalArgumentException("tensor names must not be empty");
             }
-            if (amax == null || !(amax >= 0f) || Float.isInfinite(amax)) {
+            // -0.0 passes ">= 0" but has the sign bit a cache's scale must not have (cache convert refused it)
+            if (amax == null || !(amax >= 0f) || Float.isInfinite(amax) || Float.floatToRawIntBits(amax) < 0) {
                 throw new IllegalArgumentException("tensor '" + name + "': amax must be finite and >= 0, got " + amax);
             }
             copy.put(name, amax);

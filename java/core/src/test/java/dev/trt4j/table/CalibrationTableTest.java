@@ -96,6 +96,11 @@ class CalibrationTableTest {
         assertReadError("{\"tensors\": {\"a\": {\"amax\": 5, \"hex\": \"7fc00000\"}}}", "tensors[\"a\"].hex",
                 "7fc00000 is NaN; an amax must be finite and >= 0");
         assertReadError("{\"tensors\": {\"a\": {\"amax\": -1}}}", "tensors", "'a'");
+        // -0.0 is ">= 0" but a cache cannot hold its scale; it was accepted here and refused by cache convert
+        assertReadError("{\"tensors\": {\"a\": {\"hex\": \"80000000\"}}}", "tensors", "'a'");
+        assertThatThrownBy(() -> new CalibrationTable(Map.of("n", -0.0f), provenance()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("tensor 'n': amax must be finite and >= 0, "
+                        + "got -0.0");
         assertReadError("{\"tensors\": {\"a\": {\"amax\": 1e39}}}", "tensors[\"a\"].amax", "float32 range");
         assertReadError("{\"tensors\": {\"a\": {\"amax\": 1}, \"a\": {\"amax\": 2}}}", "not valid JSON", "'a'");
         assertReadError("{\"provenance\": {\"sampleCount\": 1.5}, \"tensors\": {}}", "provenance.sampleCount",
