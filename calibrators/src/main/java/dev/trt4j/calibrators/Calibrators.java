@@ -59,19 +59,18 @@ public final class Calibrators {
      * result that is not a finite amax ≥ 0, is a {@link CalibrationException} naming the method and the tensor.
      */
     public static float amax(Calibrator calibrator, TensorStatistics statistics, CalibrationOptions options) {
+        String method = "tensor '" + statistics.name() + "': calibration method '" + calibrator.name() + "' ("
+                + calibrator.getClass().getName() + ")";
         float amax;
         try {
             amax = calibrator.computeAmax(statistics, options);
         } catch (CalibrationException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw new CalibrationException("tensor '" + statistics.name() + "': calibration method '"
-                    + calibrator.name() + "' (" + calibrator.getClass().getName() + ") failed: " + e, e);
+            throw new CalibrationException(method + " failed: " + e, e);
         }
         if (!(amax >= 0f && amax < Float.POSITIVE_INFINITY) || Float.floatToRawIntBits(amax) < 0) {
-            throw new CalibrationException("tensor '" + statistics.name() + "': calibration method '"
-                    + calibrator.name() + "' (" + calibrator.getClass().getName() + ") gave amax " + amax
-                    + ", not a finite amax >= 0");
+            throw new CalibrationException(method + " gave amax " + amax + ", not a finite amax >= 0");
         }
         return amax;
     }

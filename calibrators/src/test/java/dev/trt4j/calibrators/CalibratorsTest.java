@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.function.Supplier;
+
 class CalibratorsTest {
 
     @Test
@@ -58,35 +60,32 @@ class CalibratorsTest {
                 .isInstanceOf(CalibrationException.class)
                 .hasMessage("tensor '" + stats.name() + "': calibration method 'nan-amax' ("
                         + MisbehavingCalibrators.NanAmax.class.getName() + ") gave amax NaN, not a finite amax >= 0");
-        Calibrator negativeZero = new Calibrator() {
-            @Override
-            public String name() {
-                return "minus-zero";
-            }
-
-            @Override
-            public float computeAmax(TensorStatistics statistics, CalibrationOptions options) {
-                return -0f;
-            }
-        };
+        Calibrator negativeZero = calibrator("minus-zero", () -> -0f);
         assertThatThrownBy(() -> Calibrators.amax(negativeZero, stats, DEFAULTS))
                 .hasMessageContaining("gave amax -0.0, not a finite amax >= 0");
-        Calibrator throwing = new Calibrator() {
-            @Override
-            public String name() {
-                return "boom";
-            }
-
-            @Override
-            public float computeAmax(TensorStatistics statistics, CalibrationOptions options) {
-                throw new IllegalStateException("boom");
-            }
-        };
+        Calibrator throwing = calibrator("boom", () -> {
+            throw new IllegalStateException("boom");
+        });
         assertThatThrownBy(() -> Calibrators.amax(throwing, stats, DEFAULTS))
                 .isInstanceOf(CalibrationException.class)
                 .hasMessageEndingWith("calibration method 'boom' (" + throwing.getClass().getName()
                         + ") failed: java.lang.IllegalStateException: boom")
                 .hasCauseInstanceOf(IllegalStateException.class);
+    }
+
+    /** A method called {@code name} whose every amax is {@code result}'s. */
+    private static Calibrator calibrator(String name, Supplier<Float> result) {
+        return new Calibrator() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public float computeAmax(TensorStatistics statistics, CalibrationOptions options) {
+                return result.get();
+            }
+        };
     }
 
     @Test
