@@ -37,10 +37,7 @@ public final class BiasCorrectionArguments {
      */
     BiasCorrection.Choice choice(SampleSplit split, StateFeedback feedback, QuantizationConfig config) {
         BiasCorrection.Scope scope = biasCorrection == null ? null : BiasCorrection.Scope.named(biasCorrection);
-        if (scope == null && mode != null) {
-            throw new InvalidOptionException("--bias-correction-mode applies to --bias-correction; add "
-                    + "--bias-correction or drop --bias-correction-mode");
-        }
+        BiasCorrection.Mode chosenMode = mode(scope != null, mode);
         requireTensorRtLayout(scope != null, config);
         if (scope != null && !feedback.isEmpty()) {
             throw new InvalidOptionException("--bias-correction runs its samples without feeding state back, so it "
@@ -51,8 +48,23 @@ public final class BiasCorrectionArguments {
             throw new InvalidOptionException("--bias-correction needs real samples: give --data (or --tokenizer "
                     + "for a text model)");
         }
-        return scope == null ? null : new BiasCorrection.Choice(scope, mode == null ? BiasCorrection.Mode.ONE_PASS
-                : BiasCorrection.Mode.named(mode));
+        return scope == null ? null : new BiasCorrection.Choice(scope, chosenMode);
+    }
+
+    /**
+     * The {@code --bias-correction-mode} of quantize and of the studies: one-pass unless named. quantize declares the
+     * option itself, with its own wording, so both read it through here.
+     *
+     * @param corrected whether {@code --bias-correction} is given
+     * @param name      the mode's name, or null when the option is absent
+     * @throws InvalidOptionException if a mode is named without bias correction, or the name is unknown
+     */
+    static BiasCorrection.Mode mode(boolean corrected, String name) {
+        if (!corrected && name != null) {
+            throw new InvalidOptionException("--bias-correction-mode applies to --bias-correction; add "
+                    + "--bias-correction or drop --bias-correction-mode");
+        }
+        return name == null ? BiasCorrection.Mode.ONE_PASS : BiasCorrection.Mode.named(name);
     }
 
     /**

@@ -124,13 +124,8 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         if (biasCorrection == null) {
             refuseSampleOptions();
-            if (biasCorrectionMode != null) {
-                throw new ParameterException(spec.commandLine(), "--bias-correction-mode applies to "
-                        + "--bias-correction; add --bias-correction or drop --bias-correction-mode");
-            }
         }
-        BiasCorrection.Mode mode = biasCorrectionMode == null ? BiasCorrection.Mode.ONE_PASS
-                : BiasCorrection.Mode.named(biasCorrectionMode);
+        BiasCorrection.Mode mode = BiasCorrectionArguments.mode(biasCorrection != null, biasCorrectionMode);
         OnnxModel onnx = OnnxModel.load(modelFile);
         dataArguments.requireSequenceLengthFits(onnx);
         ModelProto proto = onnx.proto();
