@@ -166,7 +166,7 @@ final class CalibrationFeed implements AutoCloseable {
             return;
         }
         for (InputSlot slot : stager.slots()) {
-            host.add(new PinnedHostBuffer(slot.byteSize()));
+            host.add(new PinnedHostBuffer("input '" + slot.name() + "'", slot.byteSize()));
             device.add(new DeviceBuffer(slot.byteSize()));
         }
     }

@@ -17,12 +17,12 @@ final class PinnedHostBuffer implements AutoCloseable {
     private final long bytes;
     private boolean closed;
 
-    /** Allocates {@code bytes} (at least 1, at most 2 GiB) of pinned memory. */
-    PinnedHostBuffer(long bytes) {
-        this.bytes = Math.max(1, bytes);
-        if (this.bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("a staging buffer holds at most 2 GiB, asked for " + bytes);
-        }
+    /**
+     * Allocates {@code bytes} (at least 1, at most 2 GiB) of pinned memory for tensor {@code what} (e.g.
+     * {@code input 'x'}), which names it when it does not fit.
+     */
+    PinnedHostBuffer(String what, long bytes) {
+        this.bytes = TensorBytes.staged(what, bytes);
         NativeCalls.check(cudart.cudaMallocHost(pointer, this.bytes), "cudaMallocHost(" + this.bytes + ")");
         this.view = new BytePointer(pointer).capacity(this.bytes).asByteBuffer();
     }

@@ -41,4 +41,22 @@ final class TensorBytes {
                     + " does not fit in memory");
         }
     }
+
+    /** The most one host staging buffer holds: a {@link java.nio.ByteBuffer} is indexed by {@code int}. */
+    static final long MAX_STAGED = Integer.MAX_VALUE;
+
+    /**
+     * Checks that {@code bytes} of tensor {@code what} fit one host staging buffer.
+     *
+     * @param what names the tensor in the message, e.g. {@code input 'x'}
+     * @return {@code bytes}, at least 1 (a zero-sized tensor still gets a buffer to bind)
+     * @throws Trt4jException when they do not fit
+     */
+    static long staged(String what, long bytes) {
+        if (bytes > MAX_STAGED) {
+            throw new Trt4jException(what + " needs " + bytes + " bytes; a host staging buffer holds at most "
+                    + MAX_STAGED + " (2 GiB): use a smaller batch or shape");
+        }
+        return Math.max(1, bytes);
+    }
 }

@@ -115,7 +115,7 @@ public final class TrtBenchmark implements BenchmarkBackend {
                     }
                 }
                 long bytes = HostTensor.elementCount(shape) * spec.type().bytes();
-                PinnedHostBuffer host = track(buffers, new PinnedHostBuffer(bytes));
+                PinnedHostBuffer host = track(buffers, new PinnedHostBuffer("input '" + spec.name() + "'", bytes));
                 DeviceBuffer device = track(buffers, new DeviceBuffer(bytes));
                 HostTensorCodec.encode("input '" + spec.name() + "'", inputs.get(spec.name()), spec.type(),
                         host.buffer());
@@ -134,7 +134,7 @@ public final class TrtBenchmark implements BenchmarkBackend {
                     shape = TrtTypes.shape(dims);
                 }
                 long bytes = TensorBytes.output(file.toString(), spec.name(), shape, spec.type());
-                PinnedHostBuffer host = track(buffers, new PinnedHostBuffer(bytes));
+                PinnedHostBuffer host = track(buffers, new PinnedHostBuffer("output '" + spec.name() + "'", bytes));
                 DeviceBuffer device = track(buffers, new DeviceBuffer(bytes));
                 bind(engine, spec.name(), device);
                 out.add(stream -> NativeCalls.check(cudart.cudaMemcpyAsync(host.pointer(), device.pointer(), bytes,

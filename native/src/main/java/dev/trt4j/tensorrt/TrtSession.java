@@ -148,7 +148,7 @@ final class TrtSession implements EngineSession {
                 stream.synchronize();
                 h.close();
             }
-            h = new PinnedHostBuffer(bytes);
+            h = new PinnedHostBuffer("tensor '" + name + "'", bytes);
             host.put(name, h);
         }
         return h;

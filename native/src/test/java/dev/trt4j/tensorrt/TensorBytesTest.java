@@ -30,4 +30,15 @@ class TensorBytesTest {
         assertThatThrownBy(() -> TensorBytes.output("m.engine", "y", new long[] {Long.MAX_VALUE, 2}, ElementType.INT32))
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("output 'y'");
     }
+
+    @Test
+    void aTensorBeyondOneStagingBufferIsRefusedNamingIt() {
+        // Before, PinnedHostBuffer threw "a staging buffer holds at most 2 GiB, asked for ..." naming no tensor.
+        assertThatThrownBy(() -> TensorBytes.staged("input 'pixels'", TensorBytes.MAX_STAGED + 1))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith("input 'pixels' needs 2147483648 bytes; a host staging buffer holds at most")
+                .hasMessageNotContaining("\n");
+        assertThat(TensorBytes.staged("input 'pixels'", TensorBytes.MAX_STAGED)).isEqualTo(TensorBytes.MAX_STAGED);
+        assertThat(TensorBytes.staged("output 'empty'", 0)).isEqualTo(1);
+    }
 }
