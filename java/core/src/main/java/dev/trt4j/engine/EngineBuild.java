@@ -5,6 +5,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.AtomicFileSet;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.stats.ProgressListener;
@@ -15,7 +16,6 @@ import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -214,31 +214,12 @@ public final class EngineBuild {
             for (int j = i + 1; j < roles.size(); j++) {
                 Role a = roles.get(i);
                 Role b = roles.get(j);
-                if ((a.written() || b.written()) && sameFile(a.file(), b.file())) {
+                if ((a.written() || b.written()) && FileIdentity.same(a.file(), b.file())) {
                     throw new InvalidOptionException(a.name() + " and " + b.name() + " both name " + b.file() + "; "
                             + (a.written() && b.written() ? "give each output its own file"
                             : "an output must not replace what the build reads"));
                 }
             }
-        }
-    }
-
-    /** Whether two paths name one file, through links and relative paths, whether or not it exists yet. */
-    private static boolean sameFile(Path a, Path b) {
-        return canonical(a).equals(canonical(b));
-    }
-
-    private static Path canonical(Path path) {
-        Path absolute = path.toAbsolutePath().normalize();
-        try {
-            if (Files.exists(absolute)) {
-                return absolute.toRealPath();
-            }
-            Path parent = absolute.getParent();
-            return parent != null && Files.isDirectory(parent)
-                    ? parent.toRealPath().resolve(absolute.getFileName()) : absolute;
-        } catch (IOException e) {
-            return absolute;
         }
     }
 

@@ -3,6 +3,7 @@ package dev.trt4j.cli.command;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.CalibrationOutputs;
+import dev.trt4j.io.FileIdentity;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.TensorRtCalibrationCache;
 import picocli.CommandLine.Command;
@@ -12,9 +13,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -137,12 +136,8 @@ public final class CacheConvertCommand implements Callable<Integer> {
 
     /** Writing over the input would destroy it whatever the direction, so even a link to it is refused. */
     private void requireOutputIsNotInput() {
-        try {
-            if (Files.exists(in) && Files.exists(out) && Files.isSameFile(in, out)) {
-                throw new InvalidOptionException(out + ": --out is the input; write the converted file elsewhere");
-            }
-        } catch (IOException e) {
-            throw new Trt4jException(out + ": cannot compare with the input " + in + ": " + e.getMessage(), e);
+        if (FileIdentity.same(in, out)) {
+            throw new InvalidOptionException(out + ": --out is the input; write the converted file elsewhere");
         }
     }
 

@@ -17,6 +17,7 @@ import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.cli.RangePassArgument;
 import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
@@ -36,9 +37,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -189,7 +188,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         Path statsPath = folder.resolve(CalibrationOutputs.STATISTICS_FILE);
         // With --statistics the folder still gets its own copy, so that it is a complete calibration folder that
         // report and a later --statistics can take; only when the statistics are that very file is there no need.
-        boolean inPlace = statisticsFile != null && sameFile(statisticsFile, statsPath);
+        boolean inPlace = statisticsFile != null && FileIdentity.same(statisticsFile, statsPath);
         Map<String, CalibrationOutputs.Written> files = outputs.writeAll(inPlace ? null : statistics,
                 statisticsOptions, byLabel);
         noteStaleTables(outputs, statistics, byLabel.keySet());
@@ -201,14 +200,6 @@ public final class CalibrateCommand implements Callable<Integer> {
             print(spec.commandLine().getOut(), modelFile, statistics, statsPath, tables, written);
         }
         return 0;
-    }
-
-    private static boolean sameFile(Path a, Path b) {
-        try {
-            return Files.exists(b) && Files.isSameFile(a, b);
-        } catch (IOException e) {
-            return false; // then the copy is written, which is right either way
-        }
     }
 
     /**

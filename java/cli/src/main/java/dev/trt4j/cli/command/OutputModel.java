@@ -2,6 +2,7 @@ package dev.trt4j.cli.command;
 
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.StagedWrites;
 
 import java.nio.file.Files;
@@ -17,11 +18,11 @@ final class OutputModel {
      * after it; missing folders on the way are fine (the write creates them).
      *
      * @param what the kind of model written, e.g. "quantized", for the message
-     * @throws Trt4jException if {@code out} names the same file as {@code input}, is a folder, or lies where no
+     * @throws Trt4jException if {@code out} names the same file as {@code input} (a link to it included), is a folder, or lies where no
      *                        folder can be made
      */
     static void requireDistinct(Path out, Path input, String what) {
-        if (out.toAbsolutePath().normalize().equals(input.toAbsolutePath().normalize())) {
+        if (FileIdentity.same(out, input)) {
             throw new InvalidOptionException(out + ": --out is the input model; write the " + what + " model elsewhere");
         }
         if (Files.isDirectory(out)) {

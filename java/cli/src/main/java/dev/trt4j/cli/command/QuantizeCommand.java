@@ -15,6 +15,7 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtOptimizedGraph;
 import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.io.FileIdentity;
 import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.OperatorCheck;
 import dev.trt4j.quantize.OrtImplicitQuantization;
@@ -118,7 +119,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.requireDistinct(out, modelFile, "quantized");
-        if (out.toAbsolutePath().normalize().equals(table.toAbsolutePath().normalize())) {
+        if (FileIdentity.same(out, table)) {
             // the model would replace the ranges it was made from, and a rerun would then fail on a protobuf table
             throw new InvalidOptionException(out + ": --out is the --table file; write the quantized model elsewhere");
         }

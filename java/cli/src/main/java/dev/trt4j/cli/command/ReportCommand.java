@@ -7,6 +7,7 @@ import dev.trt4j.calibration.CalibrationOutputs;
 import dev.trt4j.calibration.TableMatch;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.SensitivityReport;
+import dev.trt4j.io.FileIdentity;
 import dev.trt4j.report.CalibrationFolder;
 import dev.trt4j.report.ReportWriter;
 import picocli.CommandLine.Command;
@@ -14,7 +15,6 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -96,19 +96,9 @@ public final class ReportCommand implements Callable<Integer> {
     private void requireEachComparisonOnce() {
         Set<Path> seen = new HashSet<>();
         for (Path file : comparisons) {
-            if (!seen.add(sameFileKey(file))) {
+            if (!seen.add(FileIdentity.of(file))) {
                 throw new InvalidOptionException("--comparison " + file + ": given twice; give each comparison once");
             }
-        }
-    }
-
-    /** One key for every spelling of a file ({@code a.json}, {@code ./a.json}, a link to it). */
-    private static Path sameFileKey(Path file) {
-        try {
-            return file.toRealPath();
-        } catch (IOException e) {
-            // reading it reports the problem in its own words
-            return file.toAbsolutePath().normalize();
         }
     }
 

@@ -348,6 +348,30 @@ class QuantizeEvaluateCommandsTest {
         assertThat(Files.readAllBytes(input)).isEqualTo(before);
     }
 
+    @Test
+    void anOutputThatLinksToTheInputModelOrTableIsRefusedToo() throws IOException {
+        // A write follows a link to its file: before, quantize --out link-to-the-model replaced the model it read.
+        Path input = Files.copy(model, dir.resolve("linked-in.onnx"));
+        Path link = Files.createSymbolicLink(dir.resolve("link-to-in.onnx"), input.getFileName());
+        Path tableCopy = Files.copy(table, dir.resolve("linked.table.json"));
+        Path tableLink = Files.createSymbolicLink(dir.resolve("link-to-table.onnx"), tableCopy.getFileName());
+        byte[] model = Files.readAllBytes(input);
+        byte[] ranges = Files.readAllBytes(tableCopy);
+
+        CliRun toModel = CliRun.of("quantize", input.toString(), "--table", table.toString(), "--out", link.toString());
+        CliRun toTable = CliRun.of("quantize", input.toString(), "--table", tableCopy.toString(), "--out",
+                tableLink.toString());
+
+        assertThat(toModel.exitCode()).isEqualTo(2);
+        assertThat(toModel.errLines()).containsExactly("trt4j: " + link + ": --out is the input model; write the "
+                + "quantized model elsewhere");
+        assertThat(toTable.exitCode()).isEqualTo(2);
+        assertThat(toTable.errLines()).containsExactly("trt4j: " + tableLink + ": --out is the --table file; write "
+                + "the quantized model elsewhere");
+        assertThat(Files.readAllBytes(input)).isEqualTo(model);
+        assertThat(Files.readAllBytes(tableCopy)).isEqualTo(ranges);
+    }
+
     private static void assertFailsWithOneLine(int exitCode, CliRun run, String message, Path out) throws IOException {
         assertThat(run.exitCode()).isEqualTo(exitCode);
         assertThat(run.errLines()).containsExactly("trt4j: " + message);
