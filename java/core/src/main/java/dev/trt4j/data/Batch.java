@@ -48,6 +48,25 @@ public record Batch(int size, Map<String, HostTensor> inputs, Set<Integer> strea
     }
 
     /**
+     * Checks that each input's first dimension is {@link #size()}, as this record promises: a data source
+     * implemented outside trt4j could say one size and deliver another, and every pass would then count (and cut)
+     * samples wrongly.
+     *
+     * @param data the data's name for the message, e.g. its {@code describe()}
+     * @throws Trt4jException naming the data, the input, its shape and the batch size
+     */
+    public void requireBatchDimension(String data) {
+        for (Map.Entry<String, HostTensor> e : inputs.entrySet()) {
+            long[] shape = e.getValue().shape();
+            if (shape.length == 0 || shape[0] != size) {
+                throw new Trt4jException(data + ": a batch of " + size + (size == 1 ? " sample" : " samples")
+                        + " holds input '" + e.getKey() + "' of shape " + Arrays.toString(shape) + "; its first "
+                        + "dimension must be the batch size");
+            }
+        }
+    }
+
+    /**
      * Checks that every float input holds only finite values: NaN or infinity in the data would otherwise surface as
      * a non-finite activation deep in the model, or as NaN metrics.
      *

@@ -224,6 +224,7 @@ public final class BiasCorrection {
                 Batch batch = next.get();
                 int n = batch.size();
                 // One NaN or infinity would make every mean error, and so the corrected biases, non-finite.
+                batch.requireBatchDimension(source.describe());
                 batch.requireFinite(source.describe(), samples);
                 runner.run(batch, outputs, (name, tensor) -> ChannelMeans.accumulate(sums, name, tensor, n));
                 samples += n;
@@ -249,6 +250,7 @@ public final class BiasCorrection {
         Optional<Batch> next;
         while ((next = source.next()).isPresent()) {
             Batch batch = next.get();
+            batch.requireBatchDimension(source.describe());
             batch.requireFinite(source.describe(), samples);
             batches.add(batch);
             samples += batch.size();

@@ -45,6 +45,7 @@ public final class StatisticsSession implements AutoCloseable {
     private final List<String> fromInputs;
     private final List<String> fromOutputs;
     private final OrtModelRunner runner;
+    private boolean closed;
 
     /** @throws Trt4jException if ONNX Runtime cannot load the model */
     StatisticsSession(OnnxModel model, List<String> tensors, StatisticsOptions options) {
@@ -135,6 +136,7 @@ public final class StatisticsSession implements AutoCloseable {
      * Map)} over the same data.
      *
      * @throws Trt4jException as {@link #collect(CalibrationDataSource, ProgressListener)}
+     * @throws IllegalStateException if the session is closed
      */
     public Map<String, Float> ranges(CalibrationDataSource source, ProgressListener listener) {
         Map<String, AbsMaxCollector> maxima = new LinkedHashMap<>();
@@ -164,6 +166,10 @@ public final class StatisticsSession implements AutoCloseable {
      * @return the samples and batches run
      */
     private long[] pass(CalibrationDataSource source, ProgressListener listener, BatchTensorsConsumer consumer) {
+        if (closed) {
+            // before the source is read: a batch taken from it would be lost to the caller's next session
+            throw new IllegalStateException("StatisticsSession for " + model.path() + " is closed");
+        }
         long limit = options.maxSamples() > 0 ? options.maxSamples() : Long.MAX_VALUE;
         long total = source.sampleCount().map(n -> Math.min(n, limit)).orElse(-1L);
         long samples = 0;
@@ -176,6 +182,7 @@ public final class StatisticsSession implements AutoCloseable {
         Optional<Batch> next;
         while (samples < limit && (next = source.next()).isPresent()) {
             Batch batch = next.get();
+            batch.requireBatchDimension(source.describe());
             if (samples + batch.size() > limit) {
                 batch = batch.firstSamples((int) (limit - samples));
             }
@@ -226,6 +233,7 @@ public final class StatisticsSession implements AutoCloseable {
     /** Releases the ONNX Runtime session. Idempotent. */
     @Override
     public void close() {
+        closed = true;
         runner.close();
     }
 }

@@ -27,4 +27,19 @@ class BatchTest {
         x[0] = 0;
         assertThatCode(() -> batch.requireFinite("data.npy", 0)).doesNotThrowAnyException();
     }
+
+    @Test
+    void everyInputMustCarryTheBatchAsItsFirstDimension() {
+        HostTensor ids = HostTensor.ofLongs(new long[] {2, 3}, new long[6]);
+        assertThatCode(() -> new Batch(2, Map.of("ids", ids)).requireBatchDimension("my source"))
+                .doesNotThrowAnyException();
+        assertThatThrownBy(() -> new Batch(3, Map.of("ids", ids)).requireBatchDimension("my source"))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("my source: a batch of 3 samples holds input 'ids' of shape [2, 3]; its first dimension "
+                        + "must be the batch size");
+        HostTensor scalar = HostTensor.ofFloats(new long[0], new float[] {1});
+        assertThatThrownBy(() -> new Batch(1, Map.of("t", scalar)).requireBatchDimension("my source"))
+                .hasMessage("my source: a batch of 1 sample holds input 't' of shape []; its first dimension must be "
+                        + "the batch size");
+    }
 }

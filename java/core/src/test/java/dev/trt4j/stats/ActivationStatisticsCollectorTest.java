@@ -21,6 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -136,7 +137,25 @@ class ActivationStatisticsCollectorTest {
         assertThat(a.tensors()).isEqualTo(collector.collect(source(first, true)).tensors());
         assertThat(b.tensors()).isEqualTo(collector.collect(source(second, true)).tensors());
         assertThat(b.samples()).isEqualTo(9);
-        assertThatThrownBy(() -> session.collect(source(first, true))).isInstanceOf(IllegalStateException.class);
+        CalibrationDataSource unread = source(first, true);
+        assertThatThrownBy(() -> session.collect(unread)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is closed");
+        // refused before the source was read: its first batch is still there for another session
+        assertThat(unread.next()).containsSame(first.get(0));
+    }
+
+    @Test
+    void aBatchWhoseSizeDisagreesWithItsTensorsIsRefusedNamingTheInput() {
+        // A source written outside trt4j said 2 samples for tensors of 4: the pass counted 2 and went on.
+        OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
+        Batch four = randomBatches(new Random(23), 4).get(0);
+        Batch lying = new Batch(2, four.inputs());
+        long[] shape = four.inputs().get("x").shape();
+
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("h", "r"), OPTIONS)
+                .collect(source(List.of(lying), true))).isInstanceOf(Trt4jException.class)
+                .hasMessage("test batches: a batch of 2 samples holds input 'x' of shape " + Arrays.toString(shape)
+                        + "; its first dimension must be the batch size");
     }
 
     @Test
