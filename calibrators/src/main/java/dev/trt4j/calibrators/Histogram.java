@@ -3,7 +3,7 @@ package dev.trt4j.calibrators;
 import java.util.Arrays;
 
 /**
- * An immutable histogram of magnitudes: {@code counts.length} bins whose boundaries are {@code edges}
+ * An immutable histogram of magnitudes: {@code counts.length} bins of one width whose boundaries are {@code edges}
  * ({@code edges.length == counts.length + 1}). Edges are float32, as in NVIDIA's reference calibrators.
  */
 public final class Histogram {
@@ -12,7 +12,8 @@ public final class Histogram {
 
     /**
      * @param counts bin counts, each non-negative
-     * @param edges  bin boundaries, one more than counts, non-decreasing from a first edge of at least 0
+     * @param edges  bin boundaries, one more than counts, non-decreasing from a first edge of at least 0, and
+     *               evenly spaced ({@link #requireEqualWidths})
      * @throws IllegalArgumentException if the shapes or values are inconsistent
      */
     public Histogram(long[] counts, float[] edges) {
@@ -48,8 +49,34 @@ public final class Histogram {
                         + " > " + edges[i]);
             }
         }
+        requireEqualWidths(edges);
         this.counts = counts.clone();
         this.edges = edges.clone();
+    }
+
+    /**
+     * Checks that finite, non-decreasing {@code edges} bound bins of one width. Entropy, percentile and MSE read a
+     * bin's range from its index and that width, as NVIDIA's histograms allow; bins of other widths would give a
+     * range that means nothing. Each edge may lie off the line from the first edge to the last by a thousandth of a
+     * bin, or by the few float32 ulps that computing it as {@code i · width} costs (which, in a histogram grown to
+     * many bins, is more than a thousandth of a bin).
+     *
+     * @throws IllegalArgumentException naming the first bin of another width, its width and the mean
+     */
+    public static void requireEqualWidths(float[] edges) {
+        int bins = edges.length - 1;
+        double first = edges[0];
+        double width = (edges[bins] - first) / bins;
+        for (int i = 1; i < bins; i++) {
+            double expected = first + i * width;
+            double allowed = Math.max(1e-3 * width, 8 * Math.ulp((float) expected));
+            if (!(Math.abs(edges[i] - expected) <= allowed)) {
+                double w = (double) edges[i] - edges[i - 1];
+                throw new IllegalArgumentException("histogram bins are not of one width (bin " + (i - 1) + " is " + (float) w
+                        + " wide, the mean " + (float) width + "); the methods read a bin's range from its index, "
+                        + "as NVIDIA's histograms of equal bins allow");
+            }
+        }
     }
 
     /** Number of bins. */

@@ -168,31 +168,10 @@ public final class HistogramJson {
         for (int i = 0; i < edges.length; i++) {
             edges[i] = doc.float32(edgesNode.get(i), prefix + "edges[" + i + "]");
         }
-        Histogram histogram;
         try {
-            histogram = new Histogram(counts, edges);
+            return new Histogram(counts, edges);
         } catch (IllegalArgumentException e) {
             throw doc.error(path, e.getMessage());
-        }
-        requireEvenBins(doc, edges, prefix);
-        return histogram;
-    }
-
-    /**
-     * Entropy, percentile and MSE read a bin's range from its index and one width, as NVIDIA's histograms have;
-     * a hand-made histogram with bins of other widths would give a range that means nothing. The tolerance allows
-     * the float32 rounding of edges computed as {@code i · width}.
-     */
-    private static void requireEvenBins(JsonDocument doc, float[] edges, String prefix) {
-        int bins = edges.length - 1;
-        double width = ((double) edges[bins] - edges[0]) / bins;
-        for (int i = 0; i < bins; i++) {
-            double w = (double) edges[i + 1] - edges[i];
-            if (!(Math.abs(w - width) <= 1e-3 * width)) {
-                throw doc.error(prefix + "edges", "bins are not of one width (bin " + i + " is " + (float) w
-                        + " wide, the mean " + (float) width + "); the methods read a bin's range from its index, "
-                        + "as NVIDIA's histograms of equal bins allow");
-            }
         }
     }
 

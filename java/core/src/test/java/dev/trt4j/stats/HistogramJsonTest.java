@@ -96,12 +96,30 @@ class HistogramJsonTest {
     }
 
     @Test
+    void aHistogramGrownToManyBinsReadsBack() throws Exception {
+        // Grown 100-fold to 204,800 bins: its edges i·width are float32 roundings a few ulps off the line, more than
+        // a thousandth of a bin there, and reading it back was refused as "bins are not of one width".
+        TensorStatisticsCollector c = new TensorStatisticsCollector("wide", 2048, false);
+        collect(c, new float[] {0.01f, 0.005f});
+        collect(c, new float[] {1f});
+        Histogram h = c.statistics().histogram();
+        Path file = dir.resolve("wide.json");
+
+        HistogramJson.writeHistogram(file, h);
+
+        assertThat(h.numBins()).isEqualTo(204_800);
+        assertThat(HistogramJson.readHistogram(file)).isEqualTo(h);
+    }
+
+    @Test
     void histogramErrorsNameTheFileAndTheField() throws Exception {
         assertHistogramError("{\"counts\": [1, 2], \"edges\": [0, 1]}", "edges: 2 edges for 2 counts");
         assertHistogramError("{\"counts\": [1, 2], \"edges\": [0, 1, 2, 3]}", "expected one more edge");
         assertHistogramError("{\"counts\": [], \"edges\": [0]}", "no bins");
         assertHistogramError("{\"counts\": [1, -2], \"edges\": [0, 1, 2]}", "negative");
         assertHistogramError("{\"counts\": [1, 2], \"edges\": [0, 2, 1]}", "decrease");
+        assertHistogramError("{\"counts\": [1, 2], \"edges\": [0, 1, 3]}", "histogram bins are not of one width "
+                + "(bin 0 is 1.0 wide, the mean 1.5)");
         assertHistogramError("{\"counts\": [1, 2.5], \"edges\": [0, 1, 2]}", "counts[1]: expected an integer");
         assertHistogramError("{\"counts\": [1, 2], \"edges\": [0, \"1\", 2]}", "edges[1]: expected a number");
         assertHistogramError("{\"edges\": [0, 1]}", "counts: missing");

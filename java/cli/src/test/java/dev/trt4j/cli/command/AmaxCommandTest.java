@@ -235,7 +235,7 @@ class AmaxCommandTest {
         Path uneven = dir.resolve("uneven.json");
         Files.writeString(uneven, "{\"counts\": [5, 4, 1], \"edges\": [0, 0.01, 0.02, 1000]}");
         assertSingleLineError(1, CliRun.of("amax", "--method", "mse", "--start-bin", "1", "--histogram",
-                uneven.toString()), "edges: bins are not of one width (bin 0 is 0.01 wide, the mean 333.33334); ");
+                uneven.toString()), "histogram bins are not of one width (bin 0 is 0.01 wide, the mean 333.33334); ");
         assertSingleLineError(2, CliRun.of("amax", "--method", "max", "--stride", "5", "--tensor", ok),
                 "--stride only changes the entropy and mse methods, and --method max chooses neither");
     }
