@@ -1,18 +1,22 @@
 package dev.trt4j.calibrators;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
  * Finds calibration methods by name among the {@link Calibrator} implementations on the class path
  * ({@link ServiceLoader}): the four built in ({@code max}, {@code entropy}, {@code percentile}, {@code mse}) and any
- * listed by another jar in {@code META-INF/services/dev.trt4j.calibrators.Calibrator}.
+ * listed by another jar in {@code META-INF/services/dev.trt4j.calibrators.Calibrator}, seen by trt4j's class loader
+ * or by the calling thread's context class loader (where an application server or plug-in host puts a user's jars).
  */
 public final class Calibrators {
     /** Starts with a letter or digit, so that it is neither hidden nor a path step such as {@code ..}. */
@@ -55,6 +59,16 @@ public final class Calibrators {
     }
 
     /**
+     * The plug-ins {@link #available()} left out, each with why (a missing class, a failing constructor, an invalid
+     * name); empty when every listed method loads.
+     */
+    public static List<String> notLoaded() {
+        List<String> broken = new ArrayList<>();
+        load(broken);
+        return List.copyOf(broken);
+    }
+
+    /**
      * The amax {@code calibrator} picks for {@code statistics}, checked: a plug-in's unexpected exception, or a
      * result that is not a finite amax ≥ 0, is a {@link CalibrationException} naming the method and the tensor.
      */
@@ -69,7 +83,7 @@ public final class Calibrators {
         } catch (RuntimeException e) {
             throw new CalibrationException(method + " failed: " + e, e);
         }
-        if (!(amax >= 0f && amax < Float.POSITIVE_INFINITY) || Float.floatToRawIntBits(amax) < 0) {
+        if (!Amax.isValid(amax)) {
             throw new CalibrationException(method + " gave amax " + amax + ", not a finite amax >= 0");
         }
         return amax;
@@ -77,7 +91,22 @@ public final class Calibrators {
 
     private static List<Calibrator> load(List<String> broken) {
         List<Calibrator> all = new ArrayList<>();
-        Iterator<Calibrator> it = ServiceLoader.load(Calibrator.class, Calibrators.class.getClassLoader()).iterator();
+        Set<Class<?>> seen = new HashSet<>();
+        Set<String> reasons = new LinkedHashSet<>();
+        ClassLoader own = Calibrators.class.getClassLoader();
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        // Own loader first, so the built-in methods come first; a context loader usually delegates to it, so its
+        // providers show up again there and count once.
+        loadFrom(own, all, seen, reasons);
+        if (context != null && context != own) {
+            loadFrom(context, all, seen, reasons);
+        }
+        broken.addAll(reasons);
+        return List.copyOf(all);
+    }
+
+    private static void loadFrom(ClassLoader loader, List<Calibrator> all, Set<Class<?>> seen, Set<String> broken) {
+        Iterator<Calibrator> it = ServiceLoader.load(Calibrator.class, loader).iterator();
         // after an error the iterator goes on to the next provider; the bound only guards against one that repeats
         for (int attempts = 0; attempts < 10_000; attempts++) {
             try {
@@ -85,6 +114,9 @@ public final class Calibrators {
                     break;
                 }
                 Calibrator c = it.next();
+                if (!seen.add(c.getClass())) {
+                    continue;
+                }
                 String name = c.name();
                 if (name == null || !VALID_NAME.matcher(name).matches()) {
                     broken.add(c.getClass().getName() + " calls itself '" + name + "', not lower-case letters, "
@@ -96,7 +128,6 @@ public final class Calibrators {
                 broken.add(e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : ""));
             }
         }
-        return List.copyOf(all);
     }
 
     private static String names(List<Calibrator> calibrators) {

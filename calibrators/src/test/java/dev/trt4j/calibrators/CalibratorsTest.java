@@ -53,6 +53,25 @@ class CalibratorsTest {
     }
 
     @Test
+    void thePlugInsLeftOutAreListedWithWhy() {
+        assertThat(Calibrators.notLoaded()).hasSize(3)
+                .anyMatch(r -> r.contains("NoSuchCalibrator"))
+                .anyMatch(r -> r.contains("cannot start"))
+                .anyMatch(r -> r.contains("calls itself '../escaped'"));
+    }
+
+    @Test
+    void anAmaxIsFiniteNotNegativeAndWithoutASignBit() {
+        assertThat(Amax.isValid(0f)).isTrue();
+        assertThat(Amax.isValid(Float.MIN_VALUE)).isTrue();
+        assertThat(Amax.isValid(Float.MAX_VALUE)).isTrue();
+        assertThat(Amax.isValid(-0f)).isFalse();
+        assertThat(Amax.isValid(-1f)).isFalse();
+        assertThat(Amax.isValid(Float.NaN)).isFalse();
+        assertThat(Amax.isValid(Float.POSITIVE_INFINITY)).isFalse();
+    }
+
+    @Test
     void aMethodsAmaxIsCheckedAndItsFailuresNamed() {
         TensorStatistics stats = collect(new float[] {1, -3});
         assertThat(Calibrators.amax(Calibrators.byName("double-max"), stats, DEFAULTS)).isEqualTo(6f);

@@ -1,6 +1,7 @@
 package dev.trt4j.table;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.Amax;
 import dev.trt4j.io.AtomicFiles;
 
 import java.nio.file.Path;
@@ -36,8 +37,7 @@ public final class CalibrationTable {
             if (name == null || name.isEmpty()) {
                 throw new IllegalArgumentException("tensor names must not be empty");
             }
-            // -0.0 passes ">= 0" but has the sign bit a cache's scale must not have (cache convert refused it)
-            if (amax == null || !(amax >= 0f) || Float.isInfinite(amax) || Float.floatToRawIntBits(amax) < 0) {
+            if (amax == null || !Amax.isValid(amax)) {
                 throw new IllegalArgumentException("tensor '" + name + "': amax must be finite and >= 0, got " + amax);
             }
             copy.put(name, amax);

@@ -33,6 +33,7 @@ import dev.trt4j.table.ShortestDecimal;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -67,6 +68,11 @@ public final class CalibrateCommand implements Callable<Integer> {
             description = "Methods: max, entropy, percentile[=P], mse, or any on the class path; repeat or separate "
                     + "with commas (default: max,entropy,percentile,mse).")
     List<String> methods = new ArrayList<>(List.of("max", "entropy", "percentile", "mse"));
+
+    @Option(names = "--list-methods", description = "List the methods this trt4j finds (built in, and plug-ins on "
+            + "the class path) with their descriptions, and each plug-in that did not load with why; calibrates "
+            + "nothing (with --json: one JSON document).")
+    boolean listMethods;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Output folder (default: engines/<model>/calibration).")
@@ -139,6 +145,9 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (listMethods) {
+            return listMethods();
+        }
         CalibrationOptions base = calibrationOptions();
         List<MethodSpec> specs = MethodSpec.parseAll("--method", methods, base);
         MethodOptionCheck.refuseUnusedOptions(specs, spec.commandLine().getParseResult()::hasMatchedOption);
@@ -198,6 +207,25 @@ public final class CalibrateCommand implements Callable<Integer> {
             json.print(spec.commandLine().getOut(), toJson(modelFile, statistics, statsPath, tables, written));
         } else {
             print(spec.commandLine().getOut(), modelFile, statistics, statsPath, tables, written);
+        }
+        return 0;
+    }
+
+    /** {@code --list-methods}, alone or with {@code --json}: anything else would be silently ignored. */
+    private int listMethods() {
+        List<String> others = spec.commandLine().getParseResult().matchedOptions().stream()
+                .map(OptionSpec::longestName).filter(n -> !n.equals("--list-methods") && !n.equals("--json"))
+                .distinct().toList();
+        if (model != null || !others.isEmpty()) {
+            throw new InvalidOptionException("--list-methods lists the methods and calibrates nothing; drop "
+                    + (model != null ? "the model" + (others.isEmpty() ? "" : " and ") : "")
+                    + String.join(", ", others));
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json.enabled()) {
+            json.print(out, MethodListing.toJson());
+        } else {
+            MethodListing.print(out);
         }
         return 0;
     }
