@@ -72,9 +72,9 @@ public final class Histogram {
             double allowed = Math.max(1e-3 * width, 8 * Math.ulp((float) expected));
             if (!(Math.abs(edges[i] - expected) <= allowed)) {
                 double w = (double) edges[i] - edges[i - 1];
-                throw new IllegalArgumentException("histogram bins are not of one width (bin " + (i - 1) + " is " + (float) w
-                        + " wide, the mean " + (float) width + "); the methods read a bin's range from its index, "
-                        + "as NVIDIA's histograms of equal bins allow");
+                throw new IllegalArgumentException("histogram bins are not of one width (bin " + (i - 1) + " is "
+                        + (float) w + " wide, the mean " + (float) width + "); the methods read a bin's range from "
+                        + "its index, as NVIDIA's histograms of equal bins allow");
             }
         }
     }

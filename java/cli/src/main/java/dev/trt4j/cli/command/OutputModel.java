@@ -18,8 +18,8 @@ final class OutputModel {
      * after it; missing folders on the way are fine (the write creates them).
      *
      * @param what the kind of model written, e.g. "quantized", for the message
-     * @throws Trt4jException if {@code out} names the same file as {@code input} (a link to it included), is a folder, or lies where no
-     *                        folder can be made
+     * @throws Trt4jException if {@code out} names the same file as {@code input} (through a link too), is a folder,
+     *                        or lies where no folder can be made
      */
     static void requireDistinct(Path out, Path input, String what) {
         if (FileIdentity.same(out, input)) {
