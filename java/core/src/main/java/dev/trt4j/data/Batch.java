@@ -3,10 +3,12 @@ package dev.trt4j.data;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
 
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -48,19 +50,25 @@ public record Batch(int size, Map<String, HostTensor> inputs, Set<Integer> strea
     }
 
     /**
-     * Checks that each input's first dimension is {@link #size()}, as this record promises: a data source
-     * implemented outside trt4j could say one size and deliver another, and every pass would then count (and cut)
-     * samples wrongly.
+     * Checks that each input whose first dimension the model leaves open holds {@link #size()} samples along it: a
+     * data source implemented outside trt4j could say one size and deliver another, and every pass would then count
+     * (and cut) samples wrongly. Other inputs are not held to it: a scalar has no batch, and a fixed first dimension
+     * need not be one (a stream state {@code [2,N,128]} given by the data).
      *
-     * @param data the data's name for the message, e.g. its {@code describe()}
+     * @param data        the data's name for the message, e.g. its {@code describe()}
+     * @param modelInputs the model's inputs; those missing from the batch are reported where it is fed
      * @throws Trt4jException naming the data, the input, its shape and the batch size
      */
-    public void requireBatchDimension(String data) {
-        for (Map.Entry<String, HostTensor> e : inputs.entrySet()) {
-            long[] shape = e.getValue().shape();
+    public void requireBatchDimension(String data, List<TensorSpec> modelInputs) {
+        for (TensorSpec spec : modelInputs) {
+            HostTensor tensor = inputs.get(spec.name());
+            if (tensor == null || spec.rank() == 0 || spec.dims()[0] >= 0) {
+                continue;
+            }
+            long[] shape = tensor.shape();
             if (shape.length == 0 || shape[0] != size) {
                 throw new Trt4jException(data + ": a batch of " + size + (size == 1 ? " sample" : " samples")
-                        + " holds input '" + e.getKey() + "' of shape " + Arrays.toString(shape) + "; its first "
+                        + " holds input '" + spec.name() + "' of shape " + Arrays.toString(shape) + "; its first "
                         + "dimension must be the batch size");
             }
         }

@@ -164,7 +164,7 @@ public final class Evaluator {
         long samples = 0;
         for (Optional<Batch> next = data.next(); next.isPresent(); next = data.next()) {
             Batch batch = next.get();
-            batch.requireBatchDimension(data.describe());
+            batch.requireBatchDimension(data.describe(), reference.inputs());
             batch.requireFinite(data.describe(), samples);
             Map<String, HostTensor> expected = reference.run(referenceState.feed(batch), outputs);
             referenceState.keepAll(expected);

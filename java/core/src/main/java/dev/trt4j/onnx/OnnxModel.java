@@ -79,13 +79,7 @@ public final class OnnxModel {
         this.weightNames = Collections.unmodifiableSet(weights);
         Set<String> initializers = new HashSet<>();
         g.getInitializerList().forEach(t -> initializers.add(t.getName()));
-        List<TensorSpec> in = new ArrayList<>();
-        for (ValueInfoProto v : g.getInputList()) {
-            if (!initializers.contains(v.getName())) {
-                in.add(ValueInfoSpecs.toSpec(v, "input", path));
-            }
-        }
-        this.inputs = List.copyOf(in);
+        this.inputs = inputsOf(this.proto, path);
         this.outputs = g.getOutputList().stream().map(v -> ValueInfoSpecs.toSpec(v, "output", path)).toList();
         Map<String, Integer> counts = new TreeMap<>();
         countOperators(g, counts);
@@ -181,6 +175,26 @@ public final class OnnxModel {
     /** Graph inputs the caller feeds (inputs that are also initializers are left out), in model order. */
     public List<TensorSpec> inputs() {
         return inputs;
+    }
+
+    /**
+     * The inputs a model's graph declares, without those an initializer gives a value (what {@link #inputs()} is),
+     * for a model held as a protobuf only.
+     *
+     * @param path names the model in the message
+     * @throws Trt4jException if an input is not a tensor of an element type trt4j handles
+     */
+    public static List<TensorSpec> inputsOf(ModelProto model, Path path) {
+        GraphProto g = model.getGraph();
+        Set<String> initializers = new HashSet<>();
+        g.getInitializerList().forEach(t -> initializers.add(t.getName()));
+        List<TensorSpec> in = new ArrayList<>();
+        for (ValueInfoProto v : g.getInputList()) {
+            if (!initializers.contains(v.getName())) {
+                in.add(ValueInfoSpecs.toSpec(v, "input", path));
+            }
+        }
+        return List.copyOf(in);
     }
 
     /** Graph outputs, in model order. */

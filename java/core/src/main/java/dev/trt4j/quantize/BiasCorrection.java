@@ -8,12 +8,15 @@ import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.stats.ProgressListener;
+import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -224,7 +227,7 @@ public final class BiasCorrection {
                 Batch batch = next.get();
                 int n = batch.size();
                 // One NaN or infinity would make every mean error, and so the corrected biases, non-finite.
-                batch.requireBatchDimension(source.describe());
+                batch.requireBatchDimension(source.describe(), runner.inputs());
                 batch.requireFinite(source.describe(), samples);
                 runner.run(batch, outputs, (name, tensor) -> ChannelMeans.accumulate(sums, name, tensor, n));
                 samples += n;
@@ -246,11 +249,12 @@ public final class BiasCorrection {
                                        CalibrationDataSource source, OrtRunnerOptions options,
                                        ProgressListener progress) {
         List<Batch> batches = new ArrayList<>();
+        List<TensorSpec> inputs = OnnxModel.inputsOf(quantized, Path.of("bias correction"));
         long samples = 0;
         Optional<Batch> next;
         while ((next = source.next()).isPresent()) {
             Batch batch = next.get();
-            batch.requireBatchDimension(source.describe());
+            batch.requireBatchDimension(source.describe(), inputs);
             batch.requireFinite(source.describe(), samples);
             batches.add(batch);
             samples += batch.size();

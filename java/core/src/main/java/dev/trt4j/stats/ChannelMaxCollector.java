@@ -85,7 +85,7 @@ public final class ChannelMaxCollector {
             Optional<Batch> next;
             while ((next = source.next()).isPresent()) {
                 // a NaN would become every channel's maximum, and so every scale
-                next.get().requireBatchDimension(source.describe());
+                next.get().requireBatchDimension(source.describe(), model.inputs());
                 next.get().requireFinite(source.describe(), samples);
                 runner.run(next.get(), tensors, (name, tensor) -> {
                     ChannelAxis axis = axes.get(name);

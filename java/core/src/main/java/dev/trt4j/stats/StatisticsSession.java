@@ -182,7 +182,7 @@ public final class StatisticsSession implements AutoCloseable {
         Optional<Batch> next;
         while (samples < limit && (next = source.next()).isPresent()) {
             Batch batch = next.get();
-            batch.requireBatchDimension(source.describe());
+            batch.requireBatchDimension(source.describe(), model.inputs());
             if (samples + batch.size() > limit) {
                 batch = batch.firstSamples((int) (limit - samples));
             }

@@ -1,9 +1,12 @@
 package dev.trt4j.data;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
@@ -29,17 +32,25 @@ class BatchTest {
     }
 
     @Test
-    void everyInputMustCarryTheBatchAsItsFirstDimension() {
+    void inputsWithAnOpenFirstDimensionMustCarryTheBatchThere() {
         HostTensor ids = HostTensor.ofLongs(new long[] {2, 3}, new long[6]);
-        assertThatCode(() -> new Batch(2, Map.of("ids", ids)).requireBatchDimension("my source"))
-                .doesNotThrowAnyException();
-        assertThatThrownBy(() -> new Batch(3, Map.of("ids", ids)).requireBatchDimension("my source"))
+        HostTensor state = HostTensor.ofFloats(new long[] {2, 3, 4}, new float[24]);
+        HostTensor gain = HostTensor.ofFloats(new long[0], new float[] {1});
+        List<TensorSpec> model = List.of(new TensorSpec("ids", ElementType.INT64, new long[] {-1, 3}, null),
+                new TensorSpec("state", ElementType.FLOAT32, new long[] {2, -1, 4}, null),
+                new TensorSpec("gain", ElementType.FLOAT32, new long[0], null));
+
+        // a stream state with its batch on axis 1 and a scalar shared by every sample are not held to it
+        assertThatCode(() -> new Batch(3, Map.of("ids", HostTensor.ofLongs(new long[] {3, 3}, new long[9]),
+                "state", state, "gain", gain)).requireBatchDimension("my source", model)).doesNotThrowAnyException();
+        assertThatThrownBy(() -> new Batch(3, Map.of("ids", ids, "state", state, "gain", gain))
+                .requireBatchDimension("my source", model))
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage("my source: a batch of 3 samples holds input 'ids' of shape [2, 3]; its first dimension "
                         + "must be the batch size");
-        HostTensor scalar = HostTensor.ofFloats(new long[0], new float[] {1});
-        assertThatThrownBy(() -> new Batch(1, Map.of("t", scalar)).requireBatchDimension("my source"))
-                .hasMessage("my source: a batch of 1 sample holds input 't' of shape []; its first dimension must be "
-                        + "the batch size");
+        HostTensor scalar = HostTensor.ofLongs(new long[0], new long[] {1});
+        assertThatThrownBy(() -> new Batch(1, Map.of("ids", scalar)).requireBatchDimension("my source", model))
+                .hasMessage("my source: a batch of 1 sample holds input 'ids' of shape []; its first dimension must "
+                        + "be the batch size");
     }
 }

@@ -22,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +157,35 @@ class ActivationStatisticsCollectorTest {
                 .collect(source(List.of(lying), true))).isInstanceOf(Trt4jException.class)
                 .hasMessage("test batches: a batch of 2 samples holds input 'x' of shape " + Arrays.toString(shape)
                         + "; its first dimension must be the batch size");
+    }
+
+    @Test
+    void inputsWhoseFirstDimensionIsNoBatchAreNotHeldToTheBatchSize() {
+        // A scalar gain shared by every sample, and a stream state [2,N,4] given by the data rather than fed back:
+        // neither has the batch first, so a batch of 3 counts 3 samples.
+        ModelProto proto = new TestGraph()
+                .input("x", TestGraph.FLOAT, -1, 4)
+                .input("gain", TestGraph.FLOAT)
+                .node("Mul", List.of("x", "gain"), List.of("y"))
+                .output("y", TestGraph.FLOAT, -1, 4)
+                .build(13);
+        OnnxModel scaled = OnnxModel.fromProto(proto, dir.resolve("gain.onnx"));
+        Batch batch = randomBatches(new Random(7), 3).get(0);
+        Map<String, HostTensor> withGain = new HashMap<>(batch.inputs());
+        withGain.put("gain", HostTensor.ofFloats(new long[0], new float[] {2f}));
+        OnnxModel stream = OnnxModel.fromProto(TestModels.decayingState(0.5f), dir.resolve("stream.onnx"));
+        Map<String, HostTensor> withState = new HashMap<>(batch.inputs());
+        withState.put("state", HostTensor.ofFloats(new long[] {2, 3, 4}, new float[24]));
+
+        ActivationStatistics gained = new ActivationStatisticsCollector(scaled, List.of("y"), OPTIONS)
+                .collect(source(List.of(new Batch(3, withGain)), true));
+        ActivationStatistics zeroState = new ActivationStatisticsCollector(stream, List.of("r"), OPTIONS)
+                .collect(source(List.of(new Batch(3, withState)), true));
+
+        assertThat(gained.samples()).isEqualTo(3);
+        assertThat(gained.tensor("y").orElseThrow().count()).isEqualTo(12);
+        assertThat(zeroState.samples()).isEqualTo(3);
+        assertThat(zeroState.tensor("r").orElseThrow().count()).isEqualTo(12);
     }
 
     @Test
