@@ -89,33 +89,55 @@ public record Batch(int size, Map<String, HostTensor> inputs, Set<Integer> strea
                 continue;
             }
             float[] v = t.floats();
-            int perSample = v.length / size;
+            long[] shape = t.shape();
+            // Only an input whose first dimension is the batch tells the sample; a scalar or a state [2,N,128] not.
+            boolean bySample = shape.length > 0 && shape[0] == size;
+            int perSample = bySample ? v.length / size : v.length;
             for (int i = 0; i < v.length; i++) {
                 if (!Float.isFinite(v[i])) {
-                    throw new Trt4jException(data + ": sample " + (firstSample + i / perSample) + " holds " + v[i]
-                            + " in input '" + e.getKey() + "' (value " + i % perSample + " of the sample); the model "
-                            + "needs finite inputs");
+                    throw new Trt4jException(data + ": " + (bySample ? "sample " + (firstSample + i / perSample)
+                            + " holds " + v[i] + " in input '" + e.getKey() + "' (value " + i % perSample
+                            + " of the sample)" : "input '" + e.getKey() + "' " + Arrays.toString(shape) + " holds "
+                            + v[i] + " (value " + i + ")") + "; the model needs finite inputs");
                 }
             }
         }
     }
 
     /**
-     * The first {@code n} samples (every input's first dimension is the batch).
+     * The first {@code n} samples: each input whose first dimension the model leaves open is cut along it, and a
+     * scalar (shared by every sample) is kept.
      *
+     * @param modelInputs the model's inputs, which say where the samples are
+     * @param data        the data's name for the message
      * @throws IllegalArgumentException unless {@code 1 <= n <= size}
+     * @throws Trt4jException if another input has a fixed first dimension (a stream state {@code [2,N,128]}, a model
+     *                        that only takes whole batches): where its samples lie is not known, so it cannot be cut
      */
-    public Batch firstSamples(int n) {
+    public Batch firstSamples(int n, List<TensorSpec> modelInputs, String data) {
         if (n < 1 || n > size) {
             throw new IllegalArgumentException("cannot take " + n + " samples of a batch of " + size);
         }
         if (n == size) {
             return this;
         }
+        for (TensorSpec spec : modelInputs) {
+            HostTensor t = inputs.get(spec.name());
+            if (t != null && spec.rank() > 0 && spec.dims()[0] >= 0) {
+                throw new Trt4jException(data + ": cannot take the first " + n + " of a batch of " + size
+                        + " samples: input '" + spec.name() + "' " + spec.shapeText() + " has a fixed first "
+                        + "dimension, so where its samples lie is not known; ask for a multiple of the batch size, "
+                        + "or no sample limit");
+            }
+        }
         Map<String, HostTensor> cut = new LinkedHashMap<>();
         for (Map.Entry<String, HostTensor> e : inputs.entrySet()) {
             HostTensor t = e.getValue();
             long[] shape = t.shape();
+            if (shape.length == 0) {
+                cut.put(e.getKey(), t);
+                continue;
+            }
             int length = Math.toIntExact(t.elementCount() / shape[0] * n);
             shape[0] = n;
             cut.put(e.getKey(), switch (t.type()) {

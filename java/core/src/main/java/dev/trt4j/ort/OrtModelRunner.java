@@ -13,6 +13,7 @@ import dev.trt4j.data.Batch;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.SharedDimensions;
 import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -269,7 +270,7 @@ public final class OrtModelRunner implements AutoCloseable {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         int samples = Math.min(2, batch.size());
         try {
-            putInputs(probe, batch.firstSamples(samples));
+            putInputs(probe, batch.firstSamples(samples, List.copyOf(inputs.values()), name));
             try (OrtSession.Result result = session.run(probe, wanted, quietRun())) {
                 for (String output : wanted) {
                     long[] shape = ((TensorInfo) result.get(output).orElseThrow().getInfo()).getShape();
@@ -342,6 +343,7 @@ public final class OrtModelRunner implements AutoCloseable {
                         + " but the data has " + Arrays.toString(tensor.shape()).replace(" ", ""));
             }
         }
+        SharedDimensions.requireAgreement(name, List.copyOf(inputs.values()), batch.inputs());
     }
 
     private Map<String, TensorSpec> specs(Map<String, NodeInfo> infos, boolean inputSide, Set<String> unreadable) {

@@ -54,20 +54,8 @@ public final class InputChecker {
                         + Arrays.toString(tensor.shape()).replace(" ", "") + "); give at least one sample");
             }
         }
-        requireSharedSizes(model, specs, inputs);
-    }
-
-    /**
-     * Inputs sharing a symbolic dimension (BERT's batch_size and sequence_length) must agree on it: ONNX Runtime
-     * would broadcast a batch of 1 against the others without a word, or fail on a node deep in the graph.
-     */
-    private static void requireSharedSizes(String model, List<TensorSpec> specs, Map<String, HostTensor> inputs) {
-        Map<String, long[]> shapes = new HashMap<>();
-        inputs.forEach((name, tensor) -> shapes.put(name, tensor.shape()));
-        SharedDimensions.of(specs, shapes).conflict().ifPresent(c -> {
-            throw new Trt4jException(model + ": inputs '" + c.first().input() + "' and '" + c.input() + "' share "
-                    + "dimension '" + c.name() + "', but the data gives it " + c.first().size() + " and " + c.size());
-        });
+        // BERT's batch_size and sequence_length: a batch of 1 would be broadcast against the others without a word
+        SharedDimensions.requireAgreement(model, specs, inputs);
     }
 
     /** Whether {@code data} can feed an input of type {@code input}. */

@@ -184,7 +184,7 @@ public final class StatisticsSession implements AutoCloseable {
             Batch batch = next.get();
             batch.requireBatchDimension(source.describe(), model.inputs());
             if (samples + batch.size() > limit) {
-                batch = batch.firstSamples((int) (limit - samples));
+                batch = batch.firstSamples((int) (limit - samples), model.inputs(), source.describe());
             }
             batches++;
             batch.requireFinite(source.describe(), samples); // names the sample already, no batch needed

@@ -1,5 +1,8 @@
 package dev.trt4j.tensor;
 
+import dev.trt4j.Trt4jException;
+
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +55,22 @@ public final class SharedDimensions {
      */
     public static SharedDimensions of(List<TensorSpec> specs, Map<String, long[]> shapes) {
         return new SharedDimensions(specs, shapes);
+    }
+
+    /**
+     * Checks that the inputs in {@code data} agree on every symbolic dimension they share: ONNX Runtime would
+     * broadcast a size of 1 against the others without a word, or fail on a node deep in the graph.
+     *
+     * @param model names the model in the message
+     * @throws Trt4jException naming both inputs, the dimension and the two sizes
+     */
+    public static void requireAgreement(String model, List<TensorSpec> specs, Map<String, HostTensor> data) {
+        Map<String, long[]> shapes = new HashMap<>();
+        data.forEach((name, tensor) -> shapes.put(name, tensor.shape()));
+        of(specs, shapes).conflict().ifPresent(c -> {
+            throw new Trt4jException(model + ": inputs '" + c.first().input() + "' and '" + c.input() + "' share "
+                    + "dimension '" + c.name() + "', but the data gives it " + c.first().size() + " and " + c.size());
+        });
     }
 
     /** The first pair of inputs that disagree on a symbolic dimension, if any. */

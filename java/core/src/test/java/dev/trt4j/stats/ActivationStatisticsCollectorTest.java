@@ -189,6 +189,19 @@ class ActivationStatisticsCollectorTest {
     }
 
     @Test
+    void aStateWhoseHiddenBatchDisagreesIsRefusedNotBroadcast() {
+        // x [3,4] and state [2,1,4] share dimension N: ONNX Runtime broadcast the one-sample state over all three.
+        OnnxModel stream = OnnxModel.fromProto(TestModels.decayingState(0.5f), dir.resolve("stream-n.onnx"));
+        Batch batch = randomBatches(new Random(8), 3).get(0);
+        Map<String, HostTensor> inputs = new HashMap<>(batch.inputs());
+        inputs.put("state", HostTensor.ofFloats(new long[] {2, 1, 4}, new float[8]));
+
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(stream, List.of("r"), OPTIONS)
+                .collect(source(List.of(new Batch(3, inputs)), true))).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("inputs 'x' and 'state' share dimension 'N', but the data gives it 3 and 1");
+    }
+
+    @Test
     void skipZerosLeavesReluZerosOutOfTheHistogram() {
         OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
         List<Batch> batches = randomBatches(new Random(5), 6);
