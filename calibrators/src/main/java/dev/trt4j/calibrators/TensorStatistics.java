@@ -20,11 +20,12 @@ public record TensorStatistics(String name, Histogram histogram, float absMax, l
      *        with skip-zeros)
      * @param absMax maximum |x| over every collected value (0 if none)
      * @param count number of values collected
-     * @throws IllegalArgumentException if {@code absMax} is negative, NaN or infinite, or {@code count} negative
+     * @throws IllegalArgumentException if {@code absMax} is not a valid amax ({@link Amax#isValid}: negative, -0.0,
+     *                                  NaN or infinite), or {@code count} negative
      */
     public TensorStatistics {
         Objects.requireNonNull(name, "name");
-        if (!(absMax >= 0) || Float.isInfinite(absMax)) {
+        if (!Amax.isValid(absMax)) {
             throw new IllegalArgumentException("tensor '" + name + "': max |x| must be finite and >= 0, got " + absMax);
         }
         if (count < 0) {

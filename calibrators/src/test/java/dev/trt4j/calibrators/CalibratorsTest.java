@@ -69,6 +69,10 @@ class CalibratorsTest {
         assertThat(Amax.isValid(-1f)).isFalse();
         assertThat(Amax.isValid(Float.NaN)).isFalse();
         assertThat(Amax.isValid(Float.POSITIVE_INFINITY)).isFalse();
+        // statistics obey the same rule: a -0.0 max used to be accepted, then blamed on the max method
+        assertThatThrownBy(() -> new TensorStatistics("t", null, -0f, 10))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("tensor 't': max |x| must be finite and >= 0, got -0.0");
     }
 
     @Test

@@ -52,9 +52,14 @@ public final class Evaluator {
         return evaluate(reference, List.of(candidate), data, task, options).get(0);
     }
 
-    /** As {@link #evaluate(Path, Path, CalibrationDataSource, Optional, EvaluationOptions)}, for each candidate. */
+    /**
+     * As {@link #evaluate(Path, Path, CalibrationDataSource, Optional, EvaluationOptions)}, for each candidate.
+     *
+     * @throws IllegalArgumentException if there is no candidate
+     */
     public static List<EvaluationResult> evaluate(Path reference, List<Path> candidates, CalibrationDataSource data,
                                                   Optional<TaskMetric> task, EvaluationOptions options) {
+        requireCandidates(candidates);
         List<OrtModelRunner> runners = new ArrayList<>();
         try (OrtModelRunner ref = open(reference, options)) {
             for (Path c : candidates) {
@@ -99,6 +104,13 @@ public final class Evaluator {
         }
     }
 
+    /** Running the reference over all the data for no candidate would be a silent waste of the caller's time. */
+    private static void requireCandidates(List<?> candidates) {
+        if (candidates.isEmpty()) {
+            throw new IllegalArgumentException("nothing to evaluate: no candidate model");
+        }
+    }
+
     /** The model with external data inlined, or null when trt4j cannot read it (ONNX Runtime then reports). */
     private static OnnxModel loadQuietly(Path model) {
         try {
@@ -112,10 +124,13 @@ public final class Evaluator {
      * As {@link #evaluate(Path, Path, CalibrationDataSource, Optional, EvaluationOptions)}, for each candidate,
      * with models the caller has opened (e.g. from bytes held in memory) and closes; {@link
      * EvaluationOptions#runnerOptions()} is not used.
+     *
+     * @throws IllegalArgumentException if there is no candidate
      */
     public static List<EvaluationResult> evaluate(OrtModelRunner reference, List<OrtModelRunner> candidates,
                                                   CalibrationDataSource data, Optional<TaskMetric> task,
                                                   EvaluationOptions options) {
+        requireCandidates(candidates);
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(options, "options");
         List<String> outputs = reference.outputs().stream().map(TensorSpec::name).toList();

@@ -55,7 +55,10 @@ public final class TensorRtCalibrationCache {
 
     private static final float BOUND = 127f;
     private static final float MAX_SCALE = Float.MAX_VALUE / BOUND;
-    private static final Pattern ALGORITHM = Pattern.compile("\\S+");
+    /** Unicode-aware: the reader strips Unicode spaces, so an algorithm ending in one would not read back. */
+    private static final Pattern ALGORITHM = Pattern.compile("(?U)\\S+");
+    /** The reader takes a version of at most nine digits, as TensorRT's own caches have. */
+    private static final int MAX_VERSION = 999_999_999;
     private static final Pattern DOTTED = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
 
     private final int version;
@@ -66,13 +69,14 @@ public final class TensorRtCalibrationCache {
      * @param version           {@code NV_TENSORRT_VERSION}, e.g. 101501 or 8601
      * @param algorithm         header algorithm token, e.g. {@link #ENTROPY_CALIBRATION_2}
      * @param scaleBitsByTensor tensor name to raw float32 bits of its scale, in file order (copied)
-     * @throws IllegalArgumentException on a negative version, an algorithm with spaces, a name that is empty or
-     *                                  holds a line break, or bits that are not a finite scale ≥ +0 whose amax
-     *                                  is finite
+     * @throws IllegalArgumentException on a version outside 0 to 999,999,999, an algorithm with spaces (Unicode ones
+     *                                  too), a name that is empty or holds a line break, or bits that are not a
+     *                                  finite scale ≥ +0 whose amax is finite
      */
     public TensorRtCalibrationCache(int version, String algorithm, Map<String, Integer> scaleBitsByTensor) {
-        if (version < 0) {
-            throw new IllegalArgumentException("TensorRT version must not be negative, got " + version);
+        if (version < 0 || version > MAX_VERSION) {
+            throw new IllegalArgumentException("TensorRT version must be 0 to " + MAX_VERSION + " (at most nine "
+                    + "digits, as the header TRT-<version>-<algorithm> is read back), got " + version);
         }
         if (!ALGORITHM.matcher(algorithm).matches()) {
             throw new IllegalArgumentException("algorithm must be one word without spaces, got '" + algorithm + "'");

@@ -58,6 +58,13 @@ class EvaluatorTest {
     }
 
     @Test
+    void noCandidateIsRefusedBeforeTheReferenceRuns() {
+        // Before, the reference ran over all the data and an empty list came back.
+        assertThatThrownBy(() -> Evaluator.evaluate(fp32, List.of(), lines(fp32, 16), Optional.empty(), OPTIONS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("nothing to evaluate: no candidate model");
+    }
+
+    @Test
     void aModelAgainstItselfAgreesExactlyAndItsDirectionTaskIsDetected() {
         EvaluationResult r = Evaluator.evaluate(fp32, fp32, lines(fp32, 48), Optional.empty(), OPTIONS);
 

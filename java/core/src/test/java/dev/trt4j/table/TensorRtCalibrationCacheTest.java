@@ -201,6 +201,13 @@ class TensorRtCalibrationCacheTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line break");
         assertThatThrownBy(() -> new TensorRtCalibrationCache(7000, "X", Map.of("a", 0x7fc00000)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
+        // Both were written, then refused by the reader: a ten-digit version, and a token ending in a Unicode space
+        // (the reader strips it, so "X" would come back).
+        assertThatThrownBy(() -> new TensorRtCalibrationCache(Integer.MAX_VALUE, "X", Map.of("a", 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("at most nine digits");
+        assertThatThrownBy(() -> new TensorRtCalibrationCache(7000, "X\u2003", Map.of("a", 1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without spaces");
+        assertThat(new TensorRtCalibrationCache(999_999_999, "X", Map.of("a", 1)).version()).isEqualTo(999_999_999);
     }
 
     @Test
