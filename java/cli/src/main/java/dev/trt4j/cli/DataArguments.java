@@ -243,6 +243,11 @@ public final class DataArguments {
         return data;
     }
 
+    /** The tokenizer path, or null. */
+    public Path tokenizer() {
+        return tokenizer;
+    }
+
     /**
      * Opens the samples for a model: {@code --data} if given; otherwise the bundled sentences, tokenized for a text
      * model ({@code input_ids}, with {@code --tokenizer}) or rendered for an OCR model (see {@link OcrModelRole}:

@@ -578,6 +578,9 @@ public final class BenchCommand implements Callable<Integer> {
             runs.stream().filter(r -> batches.get(r) > 0)
                     .forEach(r -> files.add("--export-profile", suffixed(exportProfile, r, batches.get(r))));
         }
+        runs.forEach(r -> files.reads(r.file().equals(file) ? "the file timed" : "a --compare file", r.file()));
+        files.reads("--inputs", inputs.equals("random") || inputs.equals("zeros") ? null : Path.of(inputs))
+                .reads("--tokenizer", tokenizer);
         files.add("--markdown", markdown).add("--csv", csv).add("--table-json", tableJson)
                 .add("--summary-json", summaryJson == null || summaryOnStdout() ? null : Path.of(summaryJson))
                 .check();

@@ -101,7 +101,8 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         Path folder = studied.folder(out, "comparison");
         if (markdown != null) {
             requireMarkdownOutsideWhatFolderHolds(folder);
-            AtomicFiles.requireFolderFor(markdown);
+            new OutputFiles().reads("the model", studied.file()).reads("--data", study.data.data())
+                    .reads("--tokenizer", study.data.tokenizer()).add("--markdown", markdown).check();
         }
         // every file of the folder, before the statistics pass: a folder in the way would fail only the commit
         List<String> outputs = new ArrayList<>(List.of("comparison.json", "comparison.md"));

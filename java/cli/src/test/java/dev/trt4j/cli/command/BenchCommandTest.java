@@ -343,6 +343,19 @@ class BenchCommandTest {
     }
 
     @Test
+    void anOutputNamingAFileTheRunReadsIsRefused() throws IOException {
+        // Before, --markdown naming a --compare model replaced the model with the table after timing it.
+        Path copy = Files.copy(model, dir.resolve("read-me.onnx"));
+        byte[] before = Files.readAllBytes(copy);
+        Path link = Files.createSymbolicLink(dir.resolve("link-to-read-me.md"), copy.getFileName());
+        assertUsageError(bench(with("--compare", "fp32=" + model + ",int8=" + copy, "--markdown", link.toString())),
+                "--markdown names " + link + ", which is a --compare file this command reads; write it elsewhere");
+        assertUsageError(bench(with(copy.toString(), "--json", copy.toString())),
+                "--json names " + copy + ", which is the file timed this command reads; write it elsewhere");
+        assertThat(Files.readAllBytes(copy)).isEqualTo(before);
+    }
+
+    @Test
     void perQueryTimesOnStdoutForASingleRun() throws Exception {
         CliRun run = bench(with(model.toString(), "--json", "-"));
         assertThat(run.exitCode()).as(run.err()).isZero();

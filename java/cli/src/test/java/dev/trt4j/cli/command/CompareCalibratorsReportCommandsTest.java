@@ -207,6 +207,17 @@ class CompareCalibratorsReportCommandsTest {
         assertThat(inTheFolder.errLines()).containsExactly("trt4j: --markdown names " + pkOut.resolve(
                 "comparison.json") + ", which --out's folder " + pkOut + " holds; give another file");
         assertThat(pkOut).doesNotExist();
+
+        // Before, --markdown naming the model replaced the model with the tables (exit 0).
+        Path model = DefaultModel.file();
+        byte[] before = Files.readAllBytes(model);
+        CliRun onTheModel = CliRun.of("compare-calibrators", model.toString(), "--samples", "8", "--eval-samples",
+                "8", "--methods", "max", "--out", pkOut.toString(), "--markdown", model.toString());
+        assertThat(onTheModel.exitCode()).isEqualTo(2);
+        assertThat(onTheModel.errLines()).containsExactly("trt4j: --markdown names " + model + ", which is the model "
+                + "this command reads; write it elsewhere");
+        assertThat(Files.readAllBytes(model)).isEqualTo(before);
+        assertThat(pkOut).doesNotExist();
     }
 
     @Test
