@@ -1,5 +1,6 @@
 package dev.trt4j.calibrators;
 
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -17,6 +18,7 @@ import java.util.stream.Collectors;
  * ({@link ServiceLoader}): the four built in ({@code max}, {@code entropy}, {@code percentile}, {@code mse}) and any
  * listed by another jar in {@code META-INF/services/dev.trt4j.calibrators.Calibrator}, seen by trt4j's class loader
  * or by the calling thread's context class loader (where an application server or plug-in host puts a user's jars).
+ * A class seen through both, even loaded twice by a loader that looks in its own jars first, counts once.
  */
 public final class Calibrators {
     /** Starts with a letter or digit, so that it is neither hidden nor a path step such as {@code ..}. */
@@ -91,7 +93,7 @@ public final class Calibrators {
 
     private static List<Calibrator> load(List<String> broken) {
         List<Calibrator> all = new ArrayList<>();
-        Set<Class<?>> seen = new HashSet<>();
+        Set<String> seen = new HashSet<>();
         Set<String> reasons = new LinkedHashSet<>();
         ClassLoader own = Calibrators.class.getClassLoader();
         ClassLoader context = Thread.currentThread().getContextClassLoader();
@@ -99,13 +101,40 @@ public final class Calibrators {
         // providers show up again there and count once.
         loadFrom(own, all, seen, reasons);
         if (context != null && context != own) {
-            loadFrom(context, all, seen, reasons);
+            String otherCopy = otherCopyOfCalibrator(context);
+            if (otherCopy == null) {
+                loadFrom(context, all, seen, reasons);
+            } else {
+                reasons.add(otherCopy);
+            }
         }
         broken.addAll(reasons);
         return List.copyOf(all);
     }
 
-    private static void loadFrom(ClassLoader loader, List<Calibrator> all, Set<Class<?>> seen, Set<String> broken) {
+    /**
+     * Why {@code context}'s methods cannot be used here when it loads its own {@link Calibrator} (a second trt4j, as
+     * in a web application that bundles one): each of them would fail as "not a subtype", built-in ones included,
+     * though this copy's methods work. Null when it shares this copy's interface, or cannot see one at all (then
+     * each plug-in it lists fails on its own, naming itself).
+     */
+    private static String otherCopyOfCalibrator(ClassLoader context) {
+        Class<?> theirs;
+        try {
+            theirs = Class.forName(Calibrator.class.getName(), false, context);
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
+        if (theirs == Calibrator.class) {
+            return null;
+        }
+        CodeSource source = theirs.getProtectionDomain().getCodeSource();
+        String from = source != null && source.getLocation() != null ? " (from " + source.getLocation() + ")" : "";
+        return "the thread's context class loader has its own copy of " + Calibrator.class.getName() + from
+                + ": the methods it lists are for that trt4j and are left out";
+    }
+
+    private static void loadFrom(ClassLoader loader, List<Calibrator> all, Set<String> seen, Set<String> broken) {
         Iterator<Calibrator> it = ServiceLoader.load(Calibrator.class, loader).iterator();
         // after an error the iterator goes on to the next provider; the bound only guards against one that repeats
         for (int attempts = 0; attempts < 10_000; attempts++) {
@@ -114,7 +143,9 @@ public final class Calibrators {
                     break;
                 }
                 Calibrator c = it.next();
-                if (!seen.add(c.getClass())) {
+                // by name: a context loader that looks in its own jars first loads a plug-in on both class paths
+                // again, as a second class of the same name
+                if (!seen.add(c.getClass().getName())) {
                     continue;
                 }
                 String name = c.name();
