@@ -82,7 +82,8 @@ public final class AtomicFiles {
     /**
      * The file a write to {@code target} replaces, as an absolute path: a symbolic link is followed (the link stays,
      * its file gets the new content, as an editor saving through it would do), since the rename would otherwise put
-     * a plain file where the link was.
+     * a plain file where the link was. The folders on the way are resolved as the kernel resolves them: a text-only
+     * clean-up would take {@code LINK/../m.onnx} for {@code ./m.onnx}, a file the path does not name.
      *
      * @throws Trt4jException if the target is a device, a pipe or a socket, which a rename would replace with a
      *                        plain file ({@code --out /dev/null} would remove the device)
@@ -94,7 +95,7 @@ public final class AtomicFiles {
                 if (hops == 40) {
                     throw new Trt4jException(target + ": cannot write: too many levels of symbolic links");
                 }
-                path = path.getParent().resolve(Files.readSymbolicLink(path)).normalize();
+                path = path.getParent().resolve(Files.readSymbolicLink(path));
             } catch (IOException e) {
                 throw ReadFailure.of(target, "to follow its symbolic link", e);
             }
@@ -103,7 +104,26 @@ public final class AtomicFiles {
             throw new Trt4jException(target + ": cannot write: not a regular file (a device, pipe or socket); name "
                     + "a file to write");
         }
-        return path;
+        return resolvedFolders(path);
+    }
+
+    /**
+     * {@code path} with its longest existing ancestor replaced by that folder's real path, then the rest (folders a
+     * write would create, which cannot be links) cleaned up as text.
+     */
+    private static Path resolvedFolders(Path path) {
+        Path existing = path.getParent();
+        while (existing != null && !Files.isDirectory(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
+            return path.normalize();
+        }
+        try {
+            return existing.toRealPath().resolve(existing.relativize(path)).normalize();
+        } catch (IOException | IllegalArgumentException e) {
+            return path.normalize(); // the write then reports what is wrong with the folder
+        }
     }
 
     private static void deleteQuietly(Path file) {

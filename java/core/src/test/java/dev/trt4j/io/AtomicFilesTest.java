@@ -45,6 +45,28 @@ class AtomicFilesTest {
 
     /** A rename onto a link would replace the link with a plain file and leave the file it points at stale. */
     @Test
+    void aPathThroughALinkedFolderIsWrittenWhereTheKernelPutsIt() throws IOException {
+        // LINK/../m.onnx names other/m.onnx; a text clean-up wrote ./m.onnx, the model a command had just read.
+        Path here = Files.createDirectories(dir.resolve("here"));
+        Path other = Files.createDirectories(dir.resolve("other/sub"));
+        Path model = Files.writeString(here.resolve("m.onnx"), "model");
+        Path link = Files.createSymbolicLink(here.resolve("L"), other);
+        AtomicFiles.writeString(link.resolve("../m.onnx"), "json");
+        assertThat(Files.readString(model)).isEqualTo("model");
+        assertThat(Files.readString(dir.resolve("other/m.onnx"))).isEqualTo("json");
+
+        // the same through a relative link inside the linked folder
+        Files.createSymbolicLink(other.resolve("out.onnx"), Path.of("../m3.onnx"));
+        Path local = Files.writeString(here.resolve("m3.onnx"), "local");
+        try (AtomicFileSet set = new AtomicFileSet()) {
+            Files.writeString(set.stage(link.resolve("out.onnx")), "fp16");
+            set.commit();
+        }
+        assertThat(Files.readString(local)).isEqualTo("local");
+        assertThat(Files.readString(dir.resolve("other/m3.onnx"))).isEqualTo("fp16");
+    }
+
+    @Test
     void aSymbolicLinkIsWrittenThroughAndStaysALink() throws IOException {
         Path file = Files.writeString(Files.createDirectories(dir.resolve("real")).resolve("table.json"), "old");
         Path link = Files.createSymbolicLink(dir.resolve("link.json"), Path.of("real/table.json"));
