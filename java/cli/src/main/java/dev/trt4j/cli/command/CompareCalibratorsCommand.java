@@ -102,7 +102,8 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         if (markdown != null) {
             requireMarkdownOutsideWhatFolderHolds(folder);
             new OutputFiles().reads("the model", studied.file()).reads("--data", study.data.data())
-                    .reads("--tokenizer", study.data.tokenizer()).add("--markdown", markdown).check();
+                    .reads("--tokenizer", study.data.tokenizer()).reads("--eval-data", study.evaluation.evalData)
+                    .reads("--keys", study.evaluation.evaluation.keys).add("--markdown", markdown).check();
         }
         // every file of the folder, before the statistics pass: a folder in the way would fail only the commit
         List<String> outputs = new ArrayList<>(List.of("comparison.json", "comparison.md"));

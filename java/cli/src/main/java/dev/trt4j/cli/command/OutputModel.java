@@ -2,6 +2,7 @@ package dev.trt4j.cli.command;
 
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.cli.DataArguments;
 import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.StagedWrites;
 
@@ -21,6 +22,20 @@ final class OutputModel {
      * @throws Trt4jException if {@code out} names the same file as {@code input} (through a link too), is a folder,
      *                        or lies where no folder can be made
      */
+    /** As {@link #requireDistinct(Path, Path, String)}, and {@code out} is neither sample file the command reads. */
+    static void requireDistinct(Path out, Path input, String what, DataArguments samples) {
+        requireDistinct(out, input, what);
+        requireNotRead(out, "--data", samples.data(), what);
+        requireNotRead(out, "--tokenizer", samples.tokenizer(), what);
+    }
+
+    private static void requireNotRead(Path out, String option, Path read, String what) {
+        if (read != null && FileIdentity.same(out, read)) {
+            throw new InvalidOptionException(out + ": --out is the " + option + " file; write the " + what
+                    + " model elsewhere");
+        }
+    }
+
     static void requireDistinct(Path out, Path input, String what) {
         if (FileIdentity.same(out, input)) {
             throw new InvalidOptionException(out + ": --out is the input model; write the " + what + " model elsewhere");

@@ -118,7 +118,7 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
-        OutputModel.requireDistinct(out, modelFile, "quantized");
+        OutputModel.requireDistinct(out, modelFile, "quantized", dataArguments);
         if (FileIdentity.same(out, table)) {
             // the model would replace the ranges it was made from, and a rerun would then fail on a protobuf table
             throw new InvalidOptionException(out + ": --out is the --table file; write the quantized model elsewhere");

@@ -370,6 +370,14 @@ class QuantizeEvaluateCommandsTest {
                 + "the quantized model elsewhere");
         assertThat(Files.readAllBytes(input)).isEqualTo(model);
         assertThat(Files.readAllBytes(tableCopy)).isEqualTo(ranges);
+
+        // the samples are read too: equalize --data s.txt --out s.txt replaced them with the model (exit 0)
+        Path text = Files.writeString(dir.resolve("lines.txt"), "a line of text\nanother line\n");
+        CliRun toData = CliRun.of("equalize", input.toString(), "--data", text.toString(), "--out", text.toString());
+        assertThat(toData.exitCode()).isEqualTo(2);
+        assertThat(toData.errLines()).containsExactly("trt4j: " + text + ": --out is the --data file; write the "
+                + "equalized model elsewhere");
+        assertThat(Files.readString(text)).isEqualTo("a line of text\nanother line\n");
     }
 
     private static void assertFailsWithOneLine(int exitCode, CliRun run, String message, Path out) throws IOException {
