@@ -146,9 +146,11 @@ public final class StagedWrites implements AutoCloseable {
     }
 
     /**
-     * Moves every staged file into place.
+     * Moves every staged file into place, those outside the folder with them: all of them or none (the files they
+     * replace are moved aside first, and back if a move fails, as {@link AtomicFileSet#commit()} does).
      *
-     * @throws Trt4jException if a file was not written, or a folder stands where a file goes (then nothing moves)
+     * @throws Trt4jException if a file was not written, a folder stands where a file goes, or a move fails; the
+     *                        targets are then as they were
      */
     public synchronized void commit() {
         for (Map.Entry<Path, Path> e : stagedToTarget.entrySet()) {
@@ -160,10 +162,12 @@ public final class StagedWrites implements AutoCloseable {
             }
         }
         outside.requireTargetsFree();
+        // Each file joins the outside set beside its target, so that one commit replaces everything or nothing: one
+        // by one, a file that could not be replaced left the others already new (calibrate's 16-sample statistics
+        // beside 8-sample tables).
         for (Map.Entry<Path, Path> e : stagedToTarget.entrySet()) {
             try {
-                Files.createDirectories(e.getValue().toAbsolutePath().getParent());
-                AtomicFiles.moveIntoPlace(e.getKey(), e.getValue());
+                AtomicFiles.moveIntoPlace(e.getKey(), outside.stage(e.getValue()));
             } catch (IOException ex) {
                 throw new Trt4jException(e.getValue() + ": cannot write: " + AtomicFiles.reason(ex), ex);
             }
