@@ -82,48 +82,19 @@ public final class AtomicFiles {
     /**
      * The file a write to {@code target} replaces, as an absolute path: a symbolic link is followed (the link stays,
      * its file gets the new content, as an editor saving through it would do), since the rename would otherwise put
-     * a plain file where the link was. The folders on the way are resolved as the kernel resolves them: a text-only
-     * clean-up would take {@code LINK/../m.onnx} for {@code ./m.onnx}, a file the path does not name.
+     * a plain file where the link was. Where it lands is {@link FileIdentity#landing}'s answer, the one the checks
+     * that an output is no input use.
      *
      * @throws Trt4jException if the target is a device, a pipe or a socket, which a rename would replace with a
      *                        plain file ({@code --out /dev/null} would remove the device)
      */
     static Path finalTarget(Path target) {
-        Path path = target.toAbsolutePath();
-        for (int hops = 0; Files.isSymbolicLink(path); hops++) {
-            try {
-                if (hops == 40) {
-                    throw new Trt4jException(target + ": cannot write: too many levels of symbolic links");
-                }
-                path = path.getParent().resolve(Files.readSymbolicLink(path));
-            } catch (IOException e) {
-                throw ReadFailure.of(target, "to follow its symbolic link", e);
-            }
-        }
+        Path path = FileIdentity.landing(target);
         if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
             throw new Trt4jException(target + ": cannot write: not a regular file (a device, pipe or socket); name "
                     + "a file to write");
         }
-        return resolvedFolders(path);
-    }
-
-    /**
-     * {@code path} with its longest existing ancestor replaced by that folder's real path, then the rest (folders a
-     * write would create, which cannot be links) cleaned up as text.
-     */
-    private static Path resolvedFolders(Path path) {
-        Path existing = path.getParent();
-        while (existing != null && !Files.isDirectory(existing)) {
-            existing = existing.getParent();
-        }
-        if (existing == null) {
-            return path.normalize();
-        }
-        try {
-            return existing.toRealPath().resolve(existing.relativize(path)).normalize();
-        } catch (IOException | IllegalArgumentException e) {
-            return path.normalize(); // the write then reports what is wrong with the folder
-        }
+        return path;
     }
 
     private static void deleteQuietly(Path file) {
