@@ -1,10 +1,14 @@
 package dev.trt4j.triton;
 
 import dev.trt4j.Trt4jException;
-import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.AtomicFileSet;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.io.StagedWrites;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -12,8 +16,9 @@ import java.util.stream.Stream;
 
 /**
  * Writes models into a Triton model repository: {@code REPO/<name>/config.pbtxt} and the engine as
- * {@code REPO/<name>/1/model.plan} (version 1, Triton's default file name for TensorRT plans). Each file is written
- * atomically; an existing model of the same name is replaced.
+ * {@code REPO/<name>/1/model.plan} (version 1, Triton's default file name for TensorRT plans). The files of one
+ * export land together or not at all ({@link #stage} into one {@link AtomicFileSet}); an existing model of the same
+ * name is replaced.
  */
 public final class TritonRepository {
     private static final String PLAN = "1/model.plan";
@@ -29,10 +34,39 @@ public final class TritonRepository {
      * @throws dev.trt4j.Trt4jException when a file cannot be written
      */
     public static Path add(Path repository, Path engine, TritonModelConfig config) {
+        try (AtomicFileSet files = new AtomicFileSet()) {
+            Path folder = stage(files, repository, engine, config);
+            files.commit();
+            return folder;
+        }
+    }
+
+    /**
+     * Writes one engine's files into {@code files}, where they wait for its {@link AtomicFileSet#commit()}: a
+     * repository that gets several models then gets all of them or none (a full disk while copying the third engine
+     * leaves the first two models as they were).
+     *
+     * @return the model's folder
+     * @throws dev.trt4j.Trt4jException when a file cannot be written
+     */
+    public static Path stage(AtomicFileSet files, Path repository, Path engine, TritonModelConfig config) {
         Path folder = repository.resolve(config.name());
-        AtomicFiles.write(folder.resolve(PLAN), out -> Files.copy(engine, out));
-        AtomicFiles.writeString(folder.resolve(CONFIG), config.toPbtxt());
+        files.write(folder.resolve(PLAN), out -> copy(engine, out));
+        files.write(folder.resolve(CONFIG), out -> out.write(config.toPbtxt().getBytes(StandardCharsets.UTF_8)));
         return folder;
+    }
+
+    /** A read failure names the engine: the write's own handler would blame the model file being written. */
+    private static void copy(Path engine, OutputStream out) throws IOException {
+        InputStream in;
+        try {
+            in = Files.newInputStream(engine);
+        } catch (IOException e) {
+            throw ReadFailure.of(engine, "the engine", e);
+        }
+        try (in) {
+            in.transferTo(out);
+        }
     }
 
     /**

@@ -132,6 +132,42 @@ class TritonConfigTest {
     }
 
     @Test
+    void modelsStagedTogetherLandTogetherOrNotAtAll() throws Exception {
+        Path engine = Files.write(dir.resolve("a.engine"), new byte[] {7, 7});
+        TritonModelConfig a = config("a");
+        Path repo = dir.resolve("repo");
+        Files.createDirectories(repo.resolve("a/1"));
+        Files.write(repo.resolve("a/1/model.plan"), new byte[] {1});
+
+        try (dev.trt4j.io.AtomicFileSet files = new dev.trt4j.io.AtomicFileSet()) {
+            TritonRepository.stage(files, repo, engine, a);
+            // the second engine vanished after the checks: its copy fails before anything is committed
+            assertThatThrownBy(() -> TritonRepository.stage(files, repo, dir.resolve("gone.engine"), config("b")))
+                    .isInstanceOf(Trt4jException.class).hasMessageEndingWith("gone.engine: cannot read the engine: no such file");
+        }
+        assertThat(Files.readAllBytes(repo.resolve("a/1/model.plan"))).containsExactly(1);
+        try (var entries = Files.walk(repo)) {
+            assertThat(entries.map(p -> repo.relativize(p).toString()))
+                    .containsExactlyInAnyOrder("", "a", "a/1", "a/1/model.plan");
+        }
+
+        try (dev.trt4j.io.AtomicFileSet files = new dev.trt4j.io.AtomicFileSet()) {
+            TritonRepository.stage(files, repo, engine, a);
+            TritonRepository.stage(files, repo, engine, config("b"));
+            files.commit();
+        }
+        assertThat(Files.readAllBytes(repo.resolve("a/1/model.plan"))).containsExactly(7, 7);
+        assertThat(Files.readAllBytes(repo.resolve("b/1/model.plan"))).containsExactly(7, 7);
+        assertThat(repo.resolve("b/config.pbtxt")).content().contains("name: \"b\"");
+    }
+
+    private static TritonModelConfig config(String name) {
+        TensorSpec x = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 4}, null);
+        return TritonConfigFromEngine.of(Path.of(name + ".engine"), name, List.of(x), List.of(x), null,
+                TritonConfigFromEngine.Options.defaults());
+    }
+
+    @Test
     void saysHowToNameTheModelWhenItIsNotBesideTheEngine() {
         assertThatThrownBy(() -> EngineTensors.find(dir.resolve("lost.engine"), DYNAMIC, null))
                 .isInstanceOf(Trt4jException.class)

@@ -6,6 +6,7 @@ import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.io.AtomicFileSet;
 import dev.trt4j.triton.EngineTensors;
 import dev.trt4j.triton.TritonConfigFromEngine;
 import dev.trt4j.triton.TritonModelConfig;
@@ -29,7 +30,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code trt4j export-triton ENGINE... --out REPO}: a Triton Inference Server model repository, one model per engine
  * ({@code REPO/<name>/config.pbtxt} and {@code REPO/<name>/1/model.plan}). Inputs, outputs and batch limits come
- * from the engine's sidecar and the ONNX model it names. Every engine is checked before anything is written.
+ * from the engine's sidecar and the ONNX model it names. Every engine is checked before anything is written, and the
+ * models land together or not at all.
  */
 @Command(name = "export-triton", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Writes a Triton model repository (config.pbtxt + model.plan) for TensorRT engines.")
@@ -91,11 +93,17 @@ public final class ExportTritonCommand implements Callable<Integer> {
             requireBatching(engine, sidecar, config);
             configs.add(config);
         }
+        List<Path> folders = new ArrayList<>();
+        try (AtomicFileSet files = new AtomicFileSet()) {
+            for (int i = 0; i < engines.size(); i++) {
+                folders.add(TritonRepository.stage(files, out, engines.get(i), configs.get(i)));
+            }
+            files.commit();
+        }
         PrintWriter printer = spec.commandLine().getOut();
         for (int i = 0; i < engines.size(); i++) {
             TritonModelConfig config = configs.get(i);
-            Path folder = TritonRepository.add(out, engines.get(i), config);
-            printer.println(folder + ": max_batch_size " + config.maxBatchSize() + (config.dynamicBatching()
+            printer.println(folders.get(i) + ": max_batch_size " + config.maxBatchSize() + (config.dynamicBatching()
                     ? ", dynamic batching" : "") + ", " + config.instances() + " instance(s) per GPU");
         }
         printer.flush();
