@@ -5,6 +5,7 @@ import dev.trt4j.Trt4jException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -24,16 +25,17 @@ import java.util.stream.Stream;
  */
 public final class StagedWrites implements AutoCloseable {
     private final Path folder;
-    private final boolean createdFolder;
+    /** The folders {@link #in} created, outermost first: removed again, if still empty, when nothing is committed. */
+    private final List<Path> createdFolders;
     private final Path staging;
     private final Map<Path, Path> stagedToTarget = new LinkedHashMap<>();
     private final AtomicFileSet outside = new AtomicFileSet();
     private final Thread cleanupOnExit;
     private volatile boolean committed;
 
-    private StagedWrites(Path folder, boolean createdFolder, Path staging) {
+    private StagedWrites(Path folder, List<Path> createdFolders, Path staging) {
         this.folder = folder;
-        this.createdFolder = createdFolder;
+        this.createdFolders = createdFolders;
         this.staging = staging;
         // Ctrl-C while large files are being written (a statistics file can take seconds) must not leave the hidden
         // staging folder behind: the JVM runs this hook on SIGINT/SIGTERM, and close() removes it otherwise.
@@ -42,27 +44,30 @@ public final class StagedWrites implements AutoCloseable {
     }
 
     /**
-     * Starts a set of files for {@code folder}, creating it if needed.
+     * Starts a set of files for {@code folder}, creating it if needed. A symbolic link is followed, as a file's
+     * write follows one: a link to a folder that does not exist yet creates that folder.
      *
      * @throws Trt4jException if the folder cannot be created or written
      */
     public static StagedWrites in(Path folder) {
-        Path dir = folder.toAbsolutePath();
-        boolean existed = Files.isDirectory(dir);
+        Path dir = FileIdentity.landing(folder);
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
+            missing.add(0, p);
+        }
         try {
             Files.createDirectories(dir);
             // Targets keep the folder as the user gave it, so messages and printed paths read as typed.
             Path staging = Files.createTempDirectory(dir, ".trt4j-staging-");
             try {
-                return new StagedWrites(folder, !existed, staging);
+                return new StagedWrites(folder, missing, staging);
             } catch (Trt4jException interrupted) {
                 deleteTree(staging);
-                if (!existed) {
-                    Files.deleteIfExists(dir);
-                }
+                deleteEmpty(missing);
                 throw interrupted;
             }
         } catch (IOException e) {
+            deleteEmpty(missing);
             Path existing = nearestExisting(dir);
             throw new Trt4jException(folder + ": " + (existing != null && Files.isDirectory(existing)
                     ? AtomicFiles.cannotWriteInto(existing, e) : "cannot write there: " + AtomicFiles.reason(e)), e);
@@ -77,7 +82,7 @@ public final class StagedWrites implements AutoCloseable {
      * @throws Trt4jException naming the folder and the reason, in the words {@link #in} would use
      */
     public static void requireWritable(Path folder) {
-        Path existing = nearestExisting(folder.toAbsolutePath());
+        Path existing = nearestExisting(FileIdentity.landing(folder));
         if (existing == null) {
             return;
         }
@@ -188,13 +193,18 @@ public final class StagedWrites implements AutoCloseable {
 
     private synchronized void cleanUp() {
         deleteTree(staging);
-        if (!committed && createdFolder) {
-            try (Stream<Path> left = Files.list(folder)) {
-                if (left.findAny().isEmpty()) {
-                    Files.deleteIfExists(folder);
-                }
+        if (!committed) {
+            deleteEmpty(createdFolders);
+        }
+    }
+
+    /** Removes {@code folders} (outermost first) innermost first, each only if it is empty. */
+    private static void deleteEmpty(List<Path> folders) {
+        for (int i = folders.size() - 1; i >= 0; i--) {
+            try {
+                Files.deleteIfExists(folders.get(i));
             } catch (IOException ignored) {
-                // best effort: the error that stopped the set is what the user needs to see
+                // not empty, or not ours to remove: best effort, the error that stopped the set is what matters
             }
         }
     }

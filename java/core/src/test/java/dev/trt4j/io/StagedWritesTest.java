@@ -61,6 +61,41 @@ class StagedWritesTest {
     }
 
     @Test
+    void aLinkToAFolderNotYetMadeIsFollowedAsAFileWriteFollowsOne() throws IOException {
+        Path link = Files.createSymbolicLink(dir.resolve("out"), dir.resolve("made/later"));
+        StagedWrites.requireWritable(link, List.of("a.txt"));
+        try (StagedWrites files = StagedWrites.in(link)) {
+            AtomicFiles.writeString(files.stage("a.txt"), "a");
+            // nothing committed: the folders made for the link go again, the link stays
+        }
+        assertThat(dir.resolve("made")).doesNotExist();
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+
+        try (StagedWrites files = StagedWrites.in(link)) {
+            AtomicFiles.writeString(files.stage("a.txt"), "a");
+            files.commit();
+        }
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(dir.resolve("made/later/a.txt")).hasContent("a");
+        try (Stream<Path> left = Files.list(dir.resolve("made/later"))) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactly("a.txt");
+        }
+    }
+
+    @Test
+    void aLinkInsideTheFolderIsWrittenThroughNotReplaced() throws IOException {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path elsewhere = Files.writeString(dir.resolve("kept.txt"), "old");
+        Path link = Files.createSymbolicLink(out.resolve("a.txt"), elsewhere);
+        try (StagedWrites files = StagedWrites.in(out)) {
+            AtomicFiles.writeString(files.stage("a.txt"), "new");
+            files.commit();
+        }
+        assertThat(Files.isSymbolicLink(link)).isTrue();
+        assertThat(elsewhere).hasContent("new");
+    }
+
+    @Test
     void aFileOutsideTheFolderMovesWithTheOthersOrNotAtAll() throws IOException {
         Path beside = dir.resolve("table.md");
         Path out = dir.resolve("out");
