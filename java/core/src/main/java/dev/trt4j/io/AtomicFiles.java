@@ -48,6 +48,9 @@ public final class AtomicFiles {
     /** Streams content into {@code target} atomically, creating parent folders as needed. */
     public static void write(Path target, ContentWriter writer) {
         Path absolute = finalTarget(target);
+        if (Files.isDirectory(absolute)) {
+            throw isAFolder(target); // before the content is written: the rename would fail only after it
+        }
         Path dir = absolute.getParent();
         Path tmp = null;
         Thread cleanupOnExit = null;
@@ -123,24 +126,31 @@ public final class AtomicFiles {
 
     /**
      * Checks, before any work, that {@code file} can be written where it is named: it is not a folder, and its
-     * folder exists, is a folder and may be written in. A typo in an output path then fails in one line at once, not
-     * after a long run that leaves its other outputs behind.
+     * folder is one that may be written in, or can be made (as {@link #write} makes it) in the nearest folder that
+     * exists. A typo in an output path then fails in one line at once, not after a long run that leaves its other
+     * outputs behind.
      *
      * @throws Trt4jException naming the file and the reason
      */
     public static void requireFolderFor(Path file) {
         if (Files.isDirectory(file)) {
-            throw new Trt4jException(file + ": cannot write: is a folder");
+            throw isAFolder(file);
         }
-        Path parent = finalTarget(file).getParent();
-        if (parent == null) {
+        Path existing = finalTarget(file).getParent();
+        while (existing != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        if (existing == null) {
             return;
         }
-        if (!Files.isDirectory(parent)) {
-            throw new Trt4jException(file + ": cannot write: " + (Files.exists(parent) ? parent + " is a file, not a "
-                    + "folder" : "no such folder"));
+        if (!Files.isDirectory(existing)) {
+            throw new Trt4jException(file + ": cannot write: " + existing + " is a file, not a folder");
         }
-        requireCreatable(parent, file);
+        requireCreatable(existing, file);
+    }
+
+    private static Trt4jException isAFolder(Path file) {
+        return new Trt4jException(file + ": cannot write: is a folder");
     }
 
     /**

@@ -122,9 +122,15 @@ class AtomicFilesTest {
 
         assertThatThrownBy(() -> AtomicFiles.requireFolderFor(folder)).isInstanceOf(Trt4jException.class)
                 .hasMessage(folder + ": cannot write: is a folder");
+        assertThatThrownBy(() -> AtomicFiles.writeString(folder, "x")).isInstanceOf(Trt4jException.class)
+                .hasMessage(folder + ": cannot write: is a folder");
         AtomicFiles.requireFolderFor(folder.resolve("new.json"));
-        assertThatThrownBy(() -> AtomicFiles.requireFolderFor(folder.resolve("no/new.json")))
-                .hasMessage(folder.resolve("no/new.json") + ": cannot write: no such folder");
+        // missing folders are made by the write, as every output's are; a file where one goes is named
+        AtomicFiles.requireFolderFor(folder.resolve("no/such/new.json"));
+        assertThat(folder.resolve("no")).doesNotExist();
+        Path file = Files.writeString(folder.resolve("f"), "x");
+        assertThatThrownBy(() -> AtomicFiles.requireFolderFor(file.resolve("deeper/new.json")))
+                .hasMessage(file.resolve("deeper/new.json") + ": cannot write: " + file + " is a file, not a folder");
     }
 
     @Test

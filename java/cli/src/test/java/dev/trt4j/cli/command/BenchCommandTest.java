@@ -256,8 +256,9 @@ class BenchCommandTest {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("late"));
         }
 
+        Path aFile = Files.writeString(dir.resolve("no"), "a file where a folder goes");
         CliRun badFolder = bench(with(model.toString(), "--summary-json", dir.resolve("no/such/s.json").toString()));
-        assertOneLine(1, badFolder, "s.json: cannot write: no such folder");
+        assertOneLine(1, badFolder, "s.json: cannot write: " + aFile + " is a file, not a folder");
         assertThat(badFolder.out()).doesNotContain("== ");
     }
 
