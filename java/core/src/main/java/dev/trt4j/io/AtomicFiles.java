@@ -45,40 +45,17 @@ public final class AtomicFiles {
         write(target, out -> out.write(bytes));
     }
 
-    /** Streams content into {@code target} atomically, creating parent folders as needed. */
+    /**
+     * Streams content into {@code target} atomically, creating parent folders as needed (and removing them again,
+     * if still empty, when the write fails or the JVM is stopped during it).
+     */
     public static void write(Path target, ContentWriter writer) {
-        Path absolute = finalTarget(target);
-        if (Files.isDirectory(absolute)) {
+        if (Files.isDirectory(finalTarget(target))) {
             throw isAFolder(target); // before the content is written: the rename would fail only after it
         }
-        Path dir = absolute.getParent();
-        Path tmp = null;
-        Thread cleanupOnExit = null;
-        try {
-            Files.createDirectories(dir);
-            try {
-                tmp = createSibling(dir, absolute.getFileName().toString());
-            } catch (IOException e) {
-                throw new Trt4jException(target + ": " + cannotWriteInto(dir, e), e);
-            }
-            // Ctrl-C during a long write (a large model) must not leave the hidden temporary file behind.
-            Path doomed = tmp;
-            cleanupOnExit = new Thread(() -> deleteQuietly(doomed), "trt4j-atomic-write-cleanup");
-            ShutdownCleanup.register(cleanupOnExit);
-            try (OutputStream out = Files.newOutputStream(tmp)) {
-                writer.writeTo(out);
-            }
-            moveIntoPlace(tmp, absolute);
-            tmp = null;
-        } catch (IOException e) {
-            throw new Trt4jException(target + ": cannot write: " + reason(e), e);
-        } finally {
-            if (tmp != null) {
-                deleteQuietly(tmp);
-            }
-            if (cleanupOnExit != null) {
-                ShutdownCleanup.unregister(cleanupOnExit); // only now: stopped before, the hook removes the file
-            }
+        try (AtomicFileSet file = new AtomicFileSet()) {
+            file.write(target, writer);
+            file.commit();
         }
     }
 

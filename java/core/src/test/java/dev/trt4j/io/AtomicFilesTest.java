@@ -134,6 +134,21 @@ class AtomicFilesTest {
     }
 
     @Test
+    void aFailedWriteRemovesTheFoldersItMadeAndNothingElse() throws IOException {
+        Path kept = Files.createDirectories(dir.resolve("kept"));
+        Path target = kept.resolve("made/deeper/out.json");
+
+        assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
+            out.write(1);
+            throw new IOException("disk full");
+        })).isInstanceOf(Trt4jException.class).hasMessage(target + ": cannot write: disk full");
+
+        assertThat(kept).isEmptyDirectory();
+        AtomicFiles.writeString(target, "x");
+        assertThat(target).hasContent("x");
+    }
+
+    @Test
     void aFolderOnAWritableFileSystemThatRefusesIsAPermissionProblem(@TempDir Path dir) {
         assertThat(AtomicFiles.notWritable(dir)).isEqualTo("cannot write into folder " + dir + ": permission denied");
     }
