@@ -57,7 +57,7 @@ public final class Calibrators {
      * so one broken jar does not take the built-in methods with it; {@link #byName} names it when it is asked for.
      */
     public static List<Calibrator> available() {
-        return load(new ArrayList<>());
+        return discover().methods();
     }
 
     /**
@@ -65,9 +65,31 @@ public final class Calibrators {
      * name); empty when every listed method loads.
      */
     public static List<String> notLoaded() {
+        return discover().notLoaded();
+    }
+
+    /**
+     * {@link #available()} and {@link #notLoaded()} from one look at the class path: each call loads every plug-in
+     * anew, so a listing that asks both separately would construct each twice.
+     */
+    public static Discovery discover() {
         List<String> broken = new ArrayList<>();
-        load(broken);
-        return List.copyOf(broken);
+        List<Calibrator> methods = load(broken);
+        return new Discovery(methods, broken);
+    }
+
+    /**
+     * What one look at the class path found.
+     *
+     * @param methods   every method that loads, built-in ones first
+     * @param notLoaded each plug-in left out, with why
+     */
+    public record Discovery(List<Calibrator> methods, List<String> notLoaded) {
+        /** Copies both lists. */
+        public Discovery {
+            methods = List.copyOf(methods);
+            notLoaded = List.copyOf(notLoaded);
+        }
     }
 
     /**

@@ -19,26 +19,38 @@ final class MethodListing {
 
     /** Prints one line per method ({@code name  description}), then one per plug-in left out. */
     static void print(PrintWriter out) {
-        List<Calibrator> methods = Calibrators.available();
+        Calibrators.Discovery found = Calibrators.discover();
+        List<Calibrator> methods = found.methods();
         int width = methods.stream().mapToInt(c -> c.name().length()).max().orElse(0);
         for (Calibrator c : methods) {
-            out.println(String.format("%-" + width + "s  %s", c.name(), c.description()));
+            out.println(String.format("%-" + width + "s  %s", c.name(), description(c)));
         }
-        for (String reason : Calibrators.notLoaded()) {
+        for (String reason : found.notLoaded()) {
             out.println("not loaded: " + reason);
         }
     }
 
     /** {@code {"methods": [{"name", "description", "class"}, ...], "notLoaded": [reason, ...]}}. */
     static ObjectNode toJson() {
+        Calibrators.Discovery found = Calibrators.discover();
         ObjectNode root = JsonOutput.object();
         ArrayNode methods = root.putArray("methods");
-        for (Calibrator c : Calibrators.available()) {
-            methods.addObject().put("name", c.name()).put("description", c.description())
+        for (Calibrator c : found.methods()) {
+            methods.addObject().put("name", c.name()).put("description", description(c))
                     .put("class", c.getClass().getName());
         }
         ArrayNode notLoaded = root.putArray("notLoaded");
-        Calibrators.notLoaded().forEach(notLoaded::add);
+        found.notLoaded().forEach(notLoaded::add);
         return root;
+    }
+
+    /** A plug-in's description, or why there is none: one failing method must not hide the others' listing. */
+    private static String description(Calibrator c) {
+        try {
+            String d = c.description();
+            return d == null ? "" : d;
+        } catch (RuntimeException | LinkageError e) {
+            return "(its description() failed: " + e + ")";
+        }
     }
 }

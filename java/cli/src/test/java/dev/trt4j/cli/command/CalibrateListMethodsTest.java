@@ -42,6 +42,54 @@ class CalibrateListMethodsTest {
         }
     }
 
+    /** A plug-in whose description throws; it counts how often it is constructed. */
+    public static final class Unexplained implements Calibrator {
+        static final java.util.concurrent.atomic.AtomicInteger CONSTRUCTED = new java.util.concurrent.atomic.AtomicInteger();
+
+        public Unexplained() {
+            CONSTRUCTED.incrementAndGet();
+        }
+
+        @Override
+        public String name() {
+            return "unexplained";
+        }
+
+        @Override
+        public float computeAmax(TensorStatistics statistics, CalibrationOptions options) {
+            return statistics.absMax();
+        }
+
+        @Override
+        public String description() {
+            throw new IllegalStateException("no words");
+        }
+    }
+
+    @Test
+    void aDescriptionThatThrowsIsSaidInItsLineAndEachPlugInIsMadeOnce() throws IOException {
+        Path services = Files.createDirectories(dir.resolve("META-INF/services"));
+        Files.writeString(services.resolve(Calibrator.class.getName()), Unexplained.class.getName() + "\n");
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        CliRun plain;
+        CliRun json;
+        try (URLClassLoader plugIns = new URLClassLoader(new URL[] {dir.toUri().toURL()}, before)) {
+            Thread.currentThread().setContextClassLoader(plugIns);
+            Unexplained.CONSTRUCTED.set(0);
+            plain = CliRun.of("calibrate", "--list-methods");
+            assertThat(Unexplained.CONSTRUCTED).as("one look at the class path per listing").hasValue(1);
+            json = CliRun.of("calibrate", "--list-methods", "--json");
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+
+        assertThat(plain.exitCode()).isZero();
+        assertThat(plain.out().lines().toList()).hasSize(5)
+                .last().isEqualTo("unexplained  (its description() failed: java.lang.IllegalStateException: no words)");
+        assertThat(new ObjectMapper().readTree(json.out()).get("methods").get(4).get("description").asText())
+                .startsWith("(its description() failed");
+    }
+
     @Test
     void listsTheBuiltInMethodsWithTheirDescriptions() throws IOException {
         CliRun plain = CliRun.of("calibrate", "--list-methods");
