@@ -126,7 +126,7 @@ public final class ConvertCommand implements Callable<Integer> {
         Map<String, String> fixedValues = fixedValues();
         requireDataOptionsUsed(fixedValues.keySet());
         Path modelFile = model != null ? model : DefaultModel.file();
-        OutputModel.requireDistinct(out, modelFile, "converted", samples);
+        OutputModel.of(out, modelFile, samples).check();
         OnnxModel onnx = OnnxModel.load(modelFile);
         samples.requireSequenceLengthFits(onnx);
         // Before any step: an operator or opset nothing downstream knows is the model's fault. Only FP16's range

@@ -71,7 +71,7 @@ public final class EqualizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
-        OutputModel.requireDistinct(out, modelFile, "equalized", dataArguments);
+        OutputModel.of(out, modelFile, dataArguments).check();
         OnnxModel onnx = OnnxModel.load(modelFile);
         dataArguments.requireSequenceLengthFits(onnx);
         if (!dataArguments.givesSamples(onnx.inputs(), onnx.outputs())) {

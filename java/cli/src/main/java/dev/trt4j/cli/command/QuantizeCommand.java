@@ -15,7 +15,6 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtOptimizedGraph;
 import dev.trt4j.ort.OrtRunnerOptions;
-import dev.trt4j.io.FileIdentity;
 import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.OperatorCheck;
 import dev.trt4j.quantize.OrtImplicitQuantization;
@@ -118,11 +117,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
-        OutputModel.requireDistinct(out, modelFile, "quantized", dataArguments);
-        if (FileIdentity.same(out, table)) {
-            // the model would replace the ranges it was made from, and a rerun would then fail on a protobuf table
-            throw new InvalidOptionException(out + ": --out is the --table file; write the quantized model elsewhere");
-        }
+        // the model would replace the ranges it was made from, and a rerun would then fail on a protobuf table
+        OutputModel.of(out, modelFile, dataArguments).reads("--table", table).check();
         if (biasCorrection == null) {
             refuseSampleOptions();
         }

@@ -344,7 +344,8 @@ class QuantizeEvaluateCommandsTest {
         CliRun run = CliRun.of("convert", "--fold", input.toString(), "--out", input.toString());
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).hasSize(1);
-        assertThat(run.errLines().get(0)).startsWith("trt4j: " + input + ": --out is the input model");
+        assertThat(run.errLines().get(0)).isEqualTo("trt4j: --out names " + input + ", which is the input model this "
+                + "command reads; write it elsewhere");
         assertThat(Files.readAllBytes(input)).isEqualTo(before);
     }
 
@@ -363,11 +364,11 @@ class QuantizeEvaluateCommandsTest {
                 tableLink.toString());
 
         assertThat(toModel.exitCode()).isEqualTo(2);
-        assertThat(toModel.errLines()).containsExactly("trt4j: " + link + ": --out is the input model; write the "
-                + "quantized model elsewhere");
+        assertThat(toModel.errLines()).containsExactly("trt4j: --out names " + link + ", which is the input model "
+                + "this command reads; write it elsewhere");
         assertThat(toTable.exitCode()).isEqualTo(2);
-        assertThat(toTable.errLines()).containsExactly("trt4j: " + tableLink + ": --out is the --table file; write "
-                + "the quantized model elsewhere");
+        assertThat(toTable.errLines()).containsExactly("trt4j: --out names " + tableLink + ", which is --table "
+                + "this command reads; write it elsewhere");
         assertThat(Files.readAllBytes(input)).isEqualTo(model);
         assertThat(Files.readAllBytes(tableCopy)).isEqualTo(ranges);
 
@@ -375,8 +376,8 @@ class QuantizeEvaluateCommandsTest {
         Path text = Files.writeString(dir.resolve("lines.txt"), "a line of text\nanother line\n");
         CliRun toData = CliRun.of("equalize", input.toString(), "--data", text.toString(), "--out", text.toString());
         assertThat(toData.exitCode()).isEqualTo(2);
-        assertThat(toData.errLines()).containsExactly("trt4j: " + text + ": --out is the --data file; write the "
-                + "equalized model elsewhere");
+        assertThat(toData.errLines()).containsExactly("trt4j: --out names " + text + ", which is --data this "
+                + "command reads; write it elsewhere");
         assertThat(Files.readString(text)).isEqualTo("a line of text\nanother line\n");
     }
 
@@ -429,8 +430,8 @@ class QuantizeEvaluateCommandsTest {
         CliRun run = CliRun.of("quantize", model.toString(), "--table", copy.toString(), "--out", copy.toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines()).containsExactly("trt4j: " + copy + ": --out is the --table file; write the "
-                + "quantized model elsewhere");
+        assertThat(run.errLines()).containsExactly("trt4j: --out names " + copy + ", which is --table this "
+                + "command reads; write it elsewhere");
         assertThat(Files.readAllBytes(copy)).isEqualTo(before);
     }
 
