@@ -1,9 +1,6 @@
 package dev.trt4j.bench;
 
 import dev.trt4j.data.Batch;
-import dev.trt4j.data.CalibrationDataSource;
-import dev.trt4j.data.DataOptions;
-import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.GraphOptimization;
 import dev.trt4j.ort.OrtModelRunner;
@@ -25,11 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -65,30 +60,9 @@ public class StatisticsBreakdownBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        Path file = BenchResources.extract(switch (model) {
-            case "minilm" -> "all-minilm-l6-v2.onnx";
-            case "ppocr-cls" -> "models/ch_ppocr_mobile_v2.0_cls_infer.onnx";
-            case "ppocr-rec" -> "models/ch_PP-OCRv4_rec_infer.onnx";
-            case "ppocr-det" -> "models/ch_PP-OCRv4_det_infer.onnx";
-            default -> throw new IllegalArgumentException("unknown model " + model);
-        }, ".onnx");
-        OnnxModel onnx = OnnxModel.load(file);
-        DataOptions.Builder options = DataOptions.builder();
-        switch (model) {
-            case "minilm" -> options.batchSize(8).maxSamples(64).sequenceLength(128)
-                    .tokenizer(BenchResources.extract("all-minilm-l6-v2-tokenizer.json", ".json"));
-            case "ppocr-cls" -> options.batchSize(32).maxSamples(256).rotateHalf(true);
-            case "ppocr-rec" -> options.batchSize(8).maxSamples(64).fixedShape("x", 8, 3, 48, 320);
-            default -> options.batchSize(4).maxSamples(16).fixedShape("x", 4, 3, 480, 640);
-        }
-        boolean rendered = model.equals("minilm") || model.equals("ppocr-cls");
-        try (CalibrationDataSource source = rendered
-                ? DataSourceFactory.openBundledSentences(onnx.inputs(), options.build())
-                : DataSourceFactory.open(null, onnx.inputs(), options.build())) {
-            for (Optional<Batch> b = source.next(); b.isPresent(); b = source.next()) {
-                batches.add(b.get());
-            }
-        }
+        BenchModel loaded = BenchModel.load(model);
+        OnnxModel onnx = loaded.onnx();
+        batches.addAll(loaded.batches());
         Set<String> names = new LinkedHashSet<>();
         onnx.outputs().forEach(t -> names.add(t.name()));
         byte[] bytes = onnx.toBytes();

@@ -2,8 +2,6 @@ package dev.trt4j.bench;
 
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
-import dev.trt4j.data.DataOptions;
-import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.ort.OrtRunnerOptions;
@@ -101,34 +99,10 @@ public class StatisticsOverheadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        boolean text = model.equals("minilm");
-        boolean random = model.equals("ppocr-cls-random");
-        boolean recognizer = model.equals("ppocr-rec");
-        file = BenchResources.extract(switch (model) {
-            case "minilm" -> "all-minilm-l6-v2.onnx";
-            case "ppocr-cls", "ppocr-cls-random" -> "models/ch_ppocr_mobile_v2.0_cls_infer.onnx";
-            case "ppocr-rec" -> "models/ch_PP-OCRv4_rec_infer.onnx";
-            default -> throw new IllegalArgumentException("unknown model " + model);
-        }, ".onnx");
-        onnx = OnnxModel.load(file);
-        DataOptions.Builder options = DataOptions.builder();
-        if (text) {
-            options.batchSize(8).maxSamples(64).sequenceLength(128)
-                    .tokenizer(BenchResources.extract("all-minilm-l6-v2-tokenizer.json", ".json"));
-        } else if (recognizer) {
-            options.batchSize(8).maxSamples(64).fixedShape("x", 8, 3, 48, 320);
-        } else if (random) {
-            options.batchSize(32).maxSamples(256).fixedShape("x", 32, 3, 48, 192);
-        } else {
-            options.batchSize(32).maxSamples(256).rotateHalf(true);
-        }
-        batches = new ArrayList<>();
-        try (CalibrationDataSource source = random ? DataSourceFactory.open(null, onnx.inputs(), options.build())
-                : DataSourceFactory.openBundledSentences(onnx.inputs(), options.build())) {
-            for (Optional<Batch> b = source.next(); b.isPresent(); b = source.next()) {
-                batches.add(b.get());
-            }
-        }
+        BenchModel loaded = BenchModel.load(model);
+        file = loaded.file();
+        onnx = loaded.onnx();
+        batches = loaded.batches();
         // Bare inference as a user runs it (graph optimisations on, threads spinning between runs). The statistics pass
         // exposes its tensors as outputs, which ONNX Runtime must then write out; that cost is part of the overhead.
         OrtRunnerOptions runner = OrtRunnerOptions.defaults().withIntraOpThreads(threads);
