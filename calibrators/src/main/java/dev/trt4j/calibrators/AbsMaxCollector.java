@@ -28,7 +28,7 @@ public final class AbsMaxCollector {
      * @throws CalibrationException if a value is NaN or infinite
      */
     public void collect(FloatBuffer data) {
-        if (chunk == null && !data.hasArray()) {
+        if (chunk == null) {
             chunk = new float[FloatValues.CHUNK];
         }
         FloatValues.of(data).forEachChunk(chunk, 0, (values, offset, length, first) -> {

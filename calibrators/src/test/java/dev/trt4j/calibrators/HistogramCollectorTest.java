@@ -305,6 +305,18 @@ class HistogramCollectorTest {
                         + " is not finite; calibration needs finite values");
     }
 
+    @Test
+    void nonFiniteValueInALaterChunkOfAnArraySliceIsReportedAtItsIndexInTheSlice() {
+        HistogramCollector collector = new HistogramCollector("conv2", 2048, false);
+        collector.collect(signedRandom(new Random(2), 20_000, 1f));
+        float[] values = signedRandom(new Random(3), 5 + 3 * FloatValues.CHUNK + 9, 1f);
+        values[5 + 2 * FloatValues.CHUNK + 1] = Float.NEGATIVE_INFINITY;
+        assertThatThrownBy(() -> collector.collect(values, 5, 3 * FloatValues.CHUNK + 9))
+                .isInstanceOf(CalibrationException.class)
+                .hasMessage("tensor 'conv2': value -Infinity at index " + (2 * FloatValues.CHUNK + 1)
+                        + " is not finite; calibration needs finite values");
+    }
+
     private static long[] place(float[] batch, int bins, float hi) {
         long[] counts = new long[bins];
         for (float v : batch) {
