@@ -75,7 +75,7 @@ final class OrtExecutionContext implements ExecutionContext {
             outputs.run(session, feed, outputNames);
             return view;
         } catch (OrtException e) {
-            throw new Trt4jException(sequenceLimit.explain(model, data)
+            throw new Trt4jException(sequenceLimit.explain(model, inputs.keySet(), data)
                     .orElse(model + ": ONNX Runtime failed: " + OrtErrorText.of(e.getMessage())), e);
         }
     }

@@ -1,15 +1,13 @@
 package dev.trt4j.runtime.ort;
 
-import ai.onnx.proto.OnnxMl.ModelProto;
-import com.google.protobuf.CodedInputStream;
 import dev.trt4j.onnx.PositionTable;
+import dev.trt4j.onnx.WeightlessModel;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 
@@ -29,19 +27,23 @@ final class SequenceLimit {
 
     /**
      * Why a failed run failed, if a token input of {@code data} ([batch, sequence], integer) is longer than the
-     * position table.
+     * position table; the first such input in the model's order {@code inputNames} is named (token ids before the
+     * mask, as models list them), whatever the order of the caller's map.
      */
-    Optional<String> explain(String model, Map<String, HostTensor> data) {
+    Optional<String> explain(String model, Collection<String> inputNames, Map<String, HostTensor> data) {
         Optional<PositionTable> positions = table();
         if (positions.isEmpty()) {
             return Optional.empty();
         }
         long rows = positions.get().rows();
-        for (Map.Entry<String, HostTensor> e : data.entrySet()) {
-            HostTensor t = e.getValue();
+        for (String name : inputNames) {
+            HostTensor t = data.get(name);
+            if (t == null) {
+                continue;
+            }
             boolean tokens = t.type() == ElementType.INT64 || t.type() == ElementType.INT32;
             if (tokens && t.shape().length == 2 && t.shape()[1] > rows) {
-                return Optional.of(model + ": input '" + e.getKey() + "' holds " + t.shape()[1] + " tokens a row, but "
+                return Optional.of(model + ": input '" + name + "' holds " + t.shape()[1] + " tokens a row, but "
                         + "the model's position table has " + rows + " rows (node '" + positions.get().node()
                         + "'); truncate or split the text to " + rows + " tokens or fewer");
             }
@@ -56,13 +58,14 @@ final class SequenceLimit {
         return table;
     }
 
-    /** The table, read from the graph alone (weights kept outside the file are not read); empty if unreadable. */
+    /**
+     * The table, read from the graph alone, without the weights (a serving JVM's small heap would not hold them:
+     * a bad request then threw {@link OutOfMemoryError}); empty if unreadable, and not looked up again.
+     */
     private static Optional<PositionTable> lookUp(Path file) {
-        try (InputStream in = Files.newInputStream(file)) {
-            CodedInputStream coded = CodedInputStream.newInstance(in);
-            coded.setSizeLimit(Integer.MAX_VALUE);
-            return PositionTable.find(ModelProto.parseFrom(coded).getGraph());
-        } catch (IOException | RuntimeException e) {
+        try {
+            return PositionTable.find(WeightlessModel.read(file).getGraph());
+        } catch (IOException | RuntimeException | OutOfMemoryError e) {
             return Optional.empty();  // the run's own error stands
         }
     }

@@ -70,6 +70,19 @@ class SequenceLimitTest {
     }
 
     @Test
+    void theTokenInputNamedIsTheFirstInTheModelsOrderNotTheCallersMap() throws IOException {
+        SequenceLimit limit = new SequenceLimit(embedding());
+        Map<String, HostTensor> data = new java.util.LinkedHashMap<>();
+        data.put("attention_mask", tokens(ROWS + 1));
+        data.put("input_ids", tokens(ROWS + 1));
+
+        assertThat(limit.explain("m.onnx", java.util.List.of("input_ids", "attention_mask"), data)).get()
+                .asString().startsWith("m.onnx: input 'input_ids' holds 9 tokens a row");
+        assertThat(limit.explain("m.onnx", java.util.List.of("input_ids", "attention_mask"),
+                Map.of("input_ids", tokens(ROWS)))).isEmpty();
+    }
+
+    @Test
     void otherFailuresKeepOnnxRuntimesMessage() throws IOException {
         // Token ids past the vocabulary of 10: a failure that has nothing to do with the sequence's length.
         try (InferenceSession session = InferenceSession.open(embedding(), InferenceOptions.defaults())) {
