@@ -6,14 +6,19 @@ import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataFiles;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.ShapeResolver;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -69,12 +74,19 @@ public final class ImageFolderSource extends BatchingSource {
     /**
      * Decodes one image file, with a one-line error naming it when it is not a readable image, or when the
      * decoder warns that it is damaged (a JPEG cut short decodes with the missing part filled in, and would otherwise
-     * be calibrated on as it is).
+     * be calibrated on as it is). A JPEG's colour profile is left out, so its pixels are the stored ones
+     * ({@link JpegColourProfile}).
      */
     public static BufferedImage decode(Path file) {
-        try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
-            Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
-            if (readers == null || !readers.hasNext()) {
+        byte[] bytes;
+        try {
+            bytes = JpegColourProfile.withoutProfile(Files.readAllBytes(file));
+        } catch (IOException e) {
+            throw ReadFailure.of(file, e);
+        }
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
                 throw new Trt4jException(file + ": not a readable image (JPEG, PNG, BMP, GIF or TIFF)");
             }
             ImageReader reader = readers.next();
@@ -86,6 +98,7 @@ public final class ImageFolderSource extends BatchingSource {
                 if (!warnings.isEmpty()) {
                     throw new Trt4jException(file + ": damaged image: " + warnings.get(0));
                 }
+                requireRgbOrGrey(file, image);
                 return image;
             } finally {
                 reader.dispose();
@@ -97,6 +110,20 @@ public final class ImageFolderSource extends BatchingSource {
         } catch (RuntimeException e) {
             // ImageIO's decoders throw unchecked exceptions on some damaged headers (a bad scanline stride)
             throw new Trt4jException(file + ": damaged image: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses a CMYK (or YCCK) image: the JDK converts it to RGB otherwise than PIL and OpenCV do (mid-tones came out
+     * about 60 levels brighter), so the model would be calibrated on colours it never saw in training.
+     */
+    private static void requireRgbOrGrey(Path file, BufferedImage image) {
+        int type = image.getColorModel().getColorSpace().getType();
+        if (type != ColorSpace.TYPE_RGB && type != ColorSpace.TYPE_GRAY) {
+            String kind = type == ColorSpace.TYPE_CMYK ? "CMYK" : type == ColorSpace.TYPE_YCbCr ? "YCbCr"
+                    : "colour space type " + type;
+            throw new Trt4jException(file + ": a " + kind + " image; trt4j reads RGB and grey images, as a training "
+                    + "pipeline does: convert it to RGB first");
         }
     }
 

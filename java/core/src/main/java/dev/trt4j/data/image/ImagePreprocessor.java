@@ -10,7 +10,10 @@ import org.slf4j.LoggerFactory;
 
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
+import java.awt.color.ColorSpace;
 import java.awt.image.BufferedImage;
+import java.awt.image.ColorModel;
+import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBufferInt;
 import java.awt.image.DirectColorModel;
 import java.awt.image.Raster;
@@ -203,14 +206,17 @@ public final class ImagePreprocessor {
     }
 
     /**
-     * The image's pixels as packed 0xRRGGBB. Grey images are read from the raster, because
-     * {@link BufferedImage#getRGB} would pass them through a linear-to-sRGB conversion and change the values.
+     * The image's pixels as packed 0xRRGGBB, as stored in the file, as PIL and OpenCV read them. Grey and RGB images
+     * are read from the raster, because {@link BufferedImage#getRGB} converts from the image's colour space to sRGB:
+     * a grey image through a linear-to-sRGB curve, an RGB JPEG or PNG with an embedded colour profile through that
+     * profile (a linear-RGB profile turned a stored 128 into 188), both values the model never saw in training.
      */
     static int[] rgbPixels(BufferedImage image) {
         int w = image.getWidth();
         int h = image.getHeight();
         Raster raster = image.getRaster();
-        if (raster.getNumBands() <= 2 && image.getColorModel().getNumColorComponents() == 1) {
+        ColorModel model = image.getColorModel();
+        if (raster.getNumBands() <= 2 && model.getNumColorComponents() == 1) {
             int shift = Math.max(0, raster.getSampleModel().getSampleSize(0) - 8);
             int[] grey = raster.getSamples(0, 0, w, h, 0, (int[]) null);
             for (int i = 0; i < grey.length; i++) {
@@ -219,7 +225,35 @@ public final class ImagePreprocessor {
             }
             return grey;
         }
+        if (storesRgbSamples(model, raster)) {
+            int shift = raster.getSampleModel().getSampleSize(0) - 8;
+            int[] r = raster.getSamples(0, 0, w, h, 0, (int[]) null);
+            int[] g = raster.getSamples(0, 0, w, h, 1, (int[]) null);
+            int[] b = raster.getSamples(0, 0, w, h, 2, (int[]) null);
+            for (int i = 0; i < r.length; i++) {
+                r[i] = ((r[i] >> shift) << 16) | ((g[i] >> shift) << 8) | (b[i] >> shift);
+            }
+            return r;
+        }
         return image.getRGB(0, 0, w, h, null, 0, w);
+    }
+
+    /**
+     * Whether the raster's first three bands are the stored red, green and blue of 8 or 16 bits each (alpha, if any,
+     * not multiplied in): an RGB image with one sample per band, whatever colour profile it carries.
+     */
+    private static boolean storesRgbSamples(ColorModel model, Raster raster) {
+        if (!(model instanceof ComponentColorModel) || model.getColorSpace().getType() != ColorSpace.TYPE_RGB
+                || model.getNumColorComponents() != 3 || model.isAlphaPremultiplied() || raster.getNumBands() < 3) {
+            return false;
+        }
+        int bits = raster.getSampleModel().getSampleSize(0);
+        for (int band = 1; band < 3; band++) {
+            if (raster.getSampleModel().getSampleSize(band) != bits) {
+                return false;
+            }
+        }
+        return bits == 8 || bits == 16;
     }
 
     private static int[] resize(int[] rgb, int w, int h, int newW, int newH) {

@@ -150,6 +150,66 @@ class ImageFolderSourceTest {
     }
 
     /** ImageIO fills in what a JPEG cut short lacks and only warns; that image must not be calibrated on. */
+    /**
+     * A JPEG carrying a colour profile (here linear RGB) is read as stored, as PIL and OpenCV read it: converting
+     * through the profile fed a stored 128 as 188.
+     */
+    @Test
+    void aJpegWithAColourProfileKeepsItsStoredValues() throws IOException {
+        java.io.ByteArrayOutputStream plain = new java.io.ByteArrayOutputStream();
+        ImageIO.write(flat(8, 8, BufferedImage.TYPE_INT_RGB, 128), "jpeg", plain);
+        byte[] jpeg = plain.toByteArray();
+        byte[] profile = java.awt.color.ICC_Profile.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB).getData();
+        java.io.ByteArrayOutputStream withProfile = new java.io.ByteArrayOutputStream();
+        int afterApp0 = 4 + (((jpeg[4] & 0xff) << 8) | (jpeg[5] & 0xff));
+        withProfile.write(jpeg, 0, afterApp0);
+        byte[] marker = "ICC_PROFILE\0".getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+        int length = 2 + marker.length + 2 + profile.length;
+        withProfile.write(new byte[] {(byte) 0xff, (byte) 0xe2, (byte) (length >> 8), (byte) length});
+        withProfile.write(marker);
+        withProfile.write(new byte[] {1, 1});
+        withProfile.write(profile);
+        withProfile.write(jpeg, afterApp0, jpeg.length - afterApp0);
+        Path file = Files.write(dir.resolve("profiled.jpg"), withProfile.toByteArray());
+
+        assertThat(ImageIO.read(file.toFile()).getRaster().getSample(3, 3, 0)).as("the JDK converts it").isGreaterThan(180);
+        BufferedImage image = ImageFolderSource.decode(file);
+        int plainValue = ImageIO.read(new java.io.ByteArrayInputStream(jpeg)).getRaster().getSample(3, 3, 0);
+        assertThat(plainValue).isBetween(126, 130); // JPEG's own rounding only
+        assertThat(ImagePreprocessor.rgbPixels(image)[3 * 8 + 3]).isEqualTo(plainValue * 0x010101);
+    }
+
+    /** A CMYK JPEG (Photoshop writes them with an Adobe marker) would be converted otherwise than PIL converts it. */
+    @Test
+    void aCmykJpegIsRefusedInOneLine() throws IOException {
+        java.awt.image.WritableRaster cmyk = java.awt.image.Raster.createInterleavedRaster(
+                java.awt.image.DataBuffer.TYPE_BYTE, 8, 8, 4, null);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                cmyk.setPixel(x, y, new int[] {255, 255, 255, 128});
+            }
+        }
+        javax.imageio.ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (javax.imageio.stream.ImageOutputStream out = ImageIO.createImageOutputStream(bytes)) {
+            writer.setOutput(out);
+            writer.write(null, new javax.imageio.IIOImage(cmyk, null, null), writer.getDefaultWriteParam());
+        } finally {
+            writer.dispose();
+        }
+        byte[] jpeg = bytes.toByteArray();
+        byte[] adobe = {(byte) 0xff, (byte) 0xee, 0, 14, 'A', 'd', 'o', 'b', 'e', 0, 100, 0, 0, 0, 0, 0};
+        byte[] marked = new byte[jpeg.length + adobe.length];
+        System.arraycopy(jpeg, 0, marked, 0, 2);
+        System.arraycopy(adobe, 0, marked, 2, adobe.length);
+        System.arraycopy(jpeg, 2, marked, 2 + adobe.length, jpeg.length - 2);
+        Path file = Files.write(dir.resolve("print.jpg"), marked);
+
+        assertThatThrownBy(() -> ImageFolderSource.decode(file)).isInstanceOf(Trt4jException.class)
+                .hasMessage(file + ": a CMYK image; trt4j reads RGB and grey images, as a training pipeline does: "
+                        + "convert it to RGB first");
+    }
+
     @Test
     void aJpegCutShortIsRefusedNotFilledIn() throws IOException {
         BufferedImage noise = new BufferedImage(64, 48, BufferedImage.TYPE_INT_RGB);

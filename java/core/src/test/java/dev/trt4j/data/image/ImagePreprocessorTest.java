@@ -146,6 +146,26 @@ class ImagePreprocessorTest {
     }
 
     @Test
+    void rgbImagesInAnotherColourSpaceOr16BitsKeepTheirStoredValues() {
+        java.awt.color.ColorSpace linear = java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_LINEAR_RGB);
+        java.awt.image.ComponentColorModel model = new java.awt.image.ComponentColorModel(linear, false, false,
+                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_BYTE);
+        BufferedImage image = new BufferedImage(model, model.createCompatibleWritableRaster(2, 1), false, null);
+        image.getRaster().setPixel(0, 0, new int[] {128, 7, 250});
+        image.getRaster().setPixel(1, 0, new int[] {0, 64, 255});
+        assertThat(image.getRGB(0, 0) & 0xffffff).as("what the colour conversion would give").isNotEqualTo(0x8007fa);
+        assertThat(ImagePreprocessor.rgbPixels(image)).containsExactly(0x8007fa, 0x0040ff);
+
+        BufferedImage deep = new BufferedImage(new java.awt.image.ComponentColorModel(
+                java.awt.color.ColorSpace.getInstance(java.awt.color.ColorSpace.CS_sRGB), false, false,
+                java.awt.Transparency.OPAQUE, java.awt.image.DataBuffer.TYPE_USHORT),
+                java.awt.image.Raster.createInterleavedRaster(java.awt.image.DataBuffer.TYPE_USHORT, 1, 1, 3, null),
+                false, null);
+        deep.getRaster().setPixel(0, 0, new int[] {0x80ff, 0x0100, 0xffff});
+        assertThat(ImagePreprocessor.rgbPixels(deep)).containsExactly(0x8001ff);
+    }
+
+    @Test
     void needsAConcreteSize() {
         assertThatThrownBy(() -> new ImagePreprocessor(ImagePreprocessing.ppOcrRecognizer(0)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("48x0");
