@@ -29,4 +29,23 @@ class LoggedWarningsTest {
                 + "40000000 disagree; using the hex value 2.0");
         assertThat(Files.readString(work.resolve("edited.cache"))).contains("a: 3c810204");
     }
+
+    @Test
+    void filesAnImageFolderHoldsButTrt4jCannotReadAreNamed() throws Exception {
+        Path model = TestModels.ppocrClassifier(work.resolve("cls.onnx"));
+        Path images = Files.createDirectories(work.resolve("photos"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(192, 48,
+                java.awt.image.BufferedImage.TYPE_INT_RGB), "png", images.resolve("a.png").toFile());
+        Files.write(images.resolve("b.webp"), new byte[] {1});
+        Files.write(images.resolve("c.heic"), new byte[] {1});
+        Files.createSymbolicLink(images.resolve("d.png"), work.resolve("moved-away.png"));
+        Files.writeString(images.resolve(".DS_Store"), "hidden files are not data");
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--data",
+                images.toString(), "--method", "max", "--batch", "1", "--out", work.resolve("out").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + images + ": ignoring 3 files that trt4j "
+                + "does not read: b.webp, c.heic, d.png (a link to nothing)");
+    }
 }

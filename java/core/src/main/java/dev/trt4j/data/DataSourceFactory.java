@@ -18,8 +18,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -181,12 +183,18 @@ public final class DataSourceFactory {
     }
 
     private static CalibrationDataSource openFolder(Path folder, List<TensorSpec> modelInputs, DataOptions options) {
-        Map<String, Long> kinds;
+        Map<String, Long> kinds = new TreeMap<>();
+        List<String> leftOut = new ArrayList<>();
         try (Stream<Path> files = Files.list(folder)) {
-            kinds = files.filter(Files::isRegularFile).filter(p -> !p.getFileName().toString().startsWith("."))
-                    .map(DataFiles::extension).map(DataSourceFactory::kind).filter(k -> !k.isEmpty())
-                    .collect(Collectors.groupingBy(k -> k, TreeMap::new, Collectors.counting()));
-        } catch (IOException e) {
+            files.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(p -> {
+                String kind = Files.isRegularFile(p) ? kind(DataFiles.extension(p)) : "";
+                if (!kind.isEmpty()) {
+                    kinds.merge(kind, 1L, Long::sum);
+                } else if (!Files.isDirectory(p)) {
+                    leftOut.add(p.getFileName() + (Files.exists(p) ? "" : " (a link to nothing)"));
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
             throw new Trt4jException(folder + ": cannot list: " + e.getMessage(), e);
         }
         if (kinds.isEmpty()) {
@@ -195,6 +203,12 @@ public final class DataSourceFactory {
                     + "read one at a time: give one with --data (an .npy's first dimension counts the samples)" : "")
                     + (holdsFolders(folder) ? "; subfolders are not searched: give one of them, or put the files "
                     + "in one folder" : ""));
+        }
+        if (!leftOut.isEmpty()) {
+            // half a folder of WebP or HEIC photos would otherwise calibrate on the other half without a word
+            LOG.warn("{}: ignoring {} that trt4j does not read: {}{}", folder, Counts.of(leftOut.size(), "file"),
+                    String.join(", ", leftOut.subList(0, Math.min(5, leftOut.size()))),
+                    leftOut.size() > 5 ? " and " + (leftOut.size() - 5) + " more" : "");
         }
         if (kinds.size() == 2 && kinds.containsKey("text")) {
             // labels or notes beside images, raw files or audio (PaddleOCR's rec_gt.txt, a README.txt)
