@@ -189,7 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
                 : shapesOfDataArrays(runs, models);
         Map<Run, Integer> plannedBatches = new HashMap<>();
         for (Run run : runs) {
-            plannedBatches.put(run, preflight(run, shapeMap, models));
+            plannedBatches.put(run, preflight(run, shapeMap, models, values));
         }
         requireOutputFiles(runs, plannedBatches);
         // Every backend a run needs is found, and runs here, before the first run is timed: a comparison that
@@ -468,7 +468,8 @@ public final class BenchCommand implements Callable<Integer> {
      * @return the batch the run will have, which names its {@code --json} file; 0 for an engine whose batch only
      * loading it tells (no sidecar profile, or profiled inputs whose first dimensions differ)
      */
-    private int preflight(Run run, Map<String, long[]> shapeMap, Map<Path, PreflightFacts> models) {
+    private int preflight(Run run, Map<String, long[]> shapeMap, Map<Path, PreflightFacts> models,
+                          BenchInputs values) {
         if (!isEngine(run.file())) {
             OnnxModel.requireFile(run.file()); // in the words every command uses for a model
         } else {
@@ -496,6 +497,10 @@ public final class BenchCommand implements Callable<Integer> {
                 shapeMap);
         if (shapeMap.containsKey("input_ids")) {
             requireSequenceFitsPositions(run.file(), model.positions(), resolved);
+        }
+        if (values instanceof BenchInputs.FromData) {
+            // too few samples for --batch 8 must not show after batch 1 was timed in full: one batch read now
+            values.create(model.inputs(), resolved);
         }
         return BenchShapes.batch(resolved);
     }

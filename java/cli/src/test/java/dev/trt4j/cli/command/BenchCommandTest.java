@@ -98,6 +98,20 @@ class BenchCommandTest {
         assertThat(run.out()).contains("[onnxruntime] x:2x3x48x192, inputs data " + npy);
     }
 
+    @Test
+    void tooFewSamplesForALaterBatchAreFoundBeforeTheFirstIsTimed() throws Exception {
+        Path npy = dir.resolve("three-lines.npy");
+        dev.trt4j.data.npy.NpyFile.write(npy, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {3, 3, 48, 192},
+                new float[3 * 3 * 48 * 192]));
+
+        CliRun run = bench(model.toString(), "--inputs", npy.toString(), "--batch", "1,4", "--warmup", "10",
+                "--warmup-iterations", "1", "--duration", "0.05", "--iterations", "3", "--threads", "1");
+
+        assertOneLine(1, run, npy + ": gives input 'x' shape 3x3x48x192 but the benchmark needs 4x3x48x192 (fewer "
+                + "samples than the batch)");
+        assertThat(run.out()).as("nothing timed").doesNotContain("== ");
+    }
+
     private static String[] concat(String[] a, String[] b) {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
