@@ -5,6 +5,7 @@ import dev.trt4j.data.Batch;
 import dev.trt4j.data.StateCarrier;
 import dev.trt4j.data.StateFeedback;
 import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
 
 import java.util.Map;
 
@@ -41,9 +42,7 @@ public final class InferenceStream {
         if (inputs.isEmpty()) {
             throw new Trt4jException(session.name() + ": a stream's run needs the inputs of its chunk");
         }
-        // The streams side by side are the first dimension of any input that has one; scalars are shared by all.
-        int batch = inputs.values().stream().map(HostTensor::shape).filter(shape -> shape.length > 0)
-                .mapToInt(shape -> Math.toIntExact(shape[0])).findFirst().orElse(1);
+        int batch = batchOf(inputs);
         if (batch < 1) {
             throw new Trt4jException(session.name() + ": a stream's chunk has an empty batch dimension");
         }
@@ -55,6 +54,27 @@ public final class InferenceStream {
             }
             return result;
         });
+    }
+
+    /**
+     * The streams side by side: the first dimension of the first input, in the model's order, whose first dimension
+     * the model leaves open, else of the first input that has dimensions; 1 for scalars alone. Not the first in the
+     * caller's map: {@code Map.of} orders differently from one JVM to the next, and a fixed {@code sr [1]} listed first
+     * made a batch of 2 streams a batch of 1.
+     */
+    private int batchOf(Map<String, HostTensor> inputs) {
+        TensorSpec firstRanked = null;
+        for (TensorSpec spec : session.inputs()) {
+            HostTensor given = inputs.get(spec.name());
+            if (given == null || given.shape().length == 0) {
+                continue;
+            }
+            if (spec.dims().length > 0 && spec.dims()[0] < 0) {
+                return Math.toIntExact(given.shape()[0]);
+            }
+            firstRanked = firstRanked == null ? spec : firstRanked;
+        }
+        return firstRanked == null ? 1 : Math.toIntExact(inputs.get(firstRanked.name()).shape()[0]);
     }
 
     /** Runs the next chunk and returns a heap copy of every output. */

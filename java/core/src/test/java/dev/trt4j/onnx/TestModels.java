@@ -92,6 +92,25 @@ public final class TestModels {
                 .build(13);
     }
 
+    /**
+     * {@link #decayingState} with a fixed input {@code gain} [1] beside the batch: state' = 0.5 · state + gain · x, as
+     * Silero's {@code sr} sits beside its audio.
+     */
+    public static ModelProto gainedState() {
+        return new TestGraph()
+                .input("gain", FLOAT, 1)
+                .input("x", FLOAT, -1, 4)
+                .input("state", FLOAT, 2, -1, 4)
+                .initializer("decay", new long[] {}, 0.5f)
+                .constantInt64("axes", 0)
+                .node("Unsqueeze", List.of("x", "axes"), List.of("xu"))
+                .node("Mul", List.of("xu", "gain"), List.of("xg"))
+                .node("Mul", List.of("state", "decay"), List.of("kept"))
+                .node("Add", List.of("kept", "xg"), List.of("stateN"))
+                .output("stateN", FLOAT, 2, -1, 4)
+                .build(13);
+    }
+
     /** The real PP-OCR text-direction classifier (input {@code x} [N,3,48,W]) copied from the test class path. */
     public static Path ppocrClassifier(Path folder) {
         Path target = folder.resolve("ch_ppocr_mobile_v2.0_cls_infer.onnx");

@@ -63,6 +63,25 @@ class InferenceStreamTest {
     }
 
     @Test
+    void theBatchIsTheOpenFirstDimensionNotTheFirstInputOfTheCallersMap() {
+        Path model = TestModels.write(TestModels.gainedState(), dir, "gained.onnx");
+        try (InferenceSession gained = InferenceSession.open(model, InferenceOptions.defaults())) {
+            InferenceStream stream = gained.stream(LINK);
+            Map<String, HostTensor> inputs = new java.util.LinkedHashMap<>();
+            inputs.put("gain", HostTensor.ofFloats(new long[] {1}, new float[] {2f})); // fixed [1], listed first
+            inputs.put("x", HostTensor.ofFloats(new long[] {2, 4}, new float[] {1, 1, 1, 1, 3, 3, 3, 3}));
+
+            HostTensor state = stream.run(inputs).get("stateN");
+
+            assertThat(state.shape()).containsExactly(2, 2, 4);
+            assertThat(state.floats()).containsExactly(2, 2, 2, 2, 6, 6, 6, 6, 2, 2, 2, 2, 6, 6, 6, 6);
+            // the second stream keeps its own state: taken for a batch of 1, it was cut to the first stream's
+            assertThat(stream.run(inputs).get("stateN").floats())
+                    .containsExactly(3, 3, 3, 3, 9, 9, 9, 9, 3, 3, 3, 3, 9, 9, 9, 9);
+        }
+    }
+
+    @Test
     void eachRunContinuesFromTheStateTheRunBeforeReturned() {
         InferenceStream stream = session.stream(LINK);
 
