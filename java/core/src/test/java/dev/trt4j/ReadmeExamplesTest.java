@@ -107,15 +107,22 @@ class ReadmeExamplesTest {
         assertThat(int8.getGraph().getNodeList()).anyMatch(n -> n.getOpType().equals("QuantizeLinear"));
     }
 
-    /** README "Serving from Java", the stateful half: compiled, not run (it needs Silero VAD). */
-    @SuppressWarnings("unused")
-    static void servingAStream(float[] window) throws Exception {
-        InferenceSession vad = InferenceSession.open(Path.of("vad.onnx"), InferenceOptions.defaults().withContexts(4));
+    @Test
+    void servingAStream() {
+        Path vadFile = TestModels.write(TestModels.sileroShaped(), dir, "vad.onnx");
+        float[] window = new float[576];
+        java.util.Arrays.fill(window, 0.25f);
+
+        // README "Serving from Java", the stateful half, with this test's file
+        InferenceSession vad = InferenceSession.open(vadFile, InferenceOptions.defaults().withContexts(4));
         InferenceStream call = vad.stream(StateFeedback.parse(List.of("stateN=state")));
-        float speech = call.run(Map.of("input", HostTensor.ofFloats(new long[] {1, 576}, window)),
+        HostTensor sampleRate = HostTensor.ofLongs(new long[] {}, new long[] {16000});  // Silero's sr, a scalar
+        float speech = call.run(Map.of("input", HostTensor.ofFloats(new long[] {1, 576}, window), "sr", sampleRate),
                 out -> out.floats("output").get(0));
-        call.reset();
+        call.reset();  // a new recording starts from a zero state
         vad.close();
+
+        assertThat(speech).isEqualTo(0.25f);
     }
 
     /** README "Library use": compiled, not run (it needs samples, a second data set and Silero VAD). */

@@ -4,7 +4,9 @@ package dev.trt4j.runtime;
  * How an {@link InferenceSession} is set up.
  *
  * @param contexts       execution contexts in the pool: how many requests run at the same time (at least 1)
- * @param intraOpThreads ONNX Runtime: threads inside one operator, 0 = ONNX Runtime's choice (one per core)
+ * @param intraOpThreads ONNX Runtime: the threads of the session's one intra-op pool, which every context's runs share
+ *                       (a run also computes on its caller's thread); 1 = no pool, each run on its caller's thread;
+ *                       0 = ONNX Runtime's choice (about one per core)
  * @param backend        the {@link InferenceBackend#name()} to use, or null to pick by file (ONNX models to
  *                       {@code onnxruntime}, {@code .engine}/{@code .plan} files to {@code tensorrt})
  */
@@ -13,7 +15,7 @@ public record InferenceOptions(int contexts, int intraOpThreads, String backend)
      * Checks the counts.
      *
      * @param contexts       execution contexts in the pool, at least 1
-     * @param intraOpThreads ONNX Runtime threads inside one operator, 0 for ONNX Runtime's choice
+     * @param intraOpThreads ONNX Runtime's intra-op threads, one pool for the session, 0 for ONNX Runtime's choice
      * @param backend        the backend's name, or null to pick by file
      * @throws IllegalArgumentException if {@code contexts} is below 1 or {@code intraOpThreads} is negative
      */
@@ -44,7 +46,7 @@ public record InferenceOptions(int contexts, int intraOpThreads, String backend)
     /**
      * {@return these options with another intra-op thread count}
      *
-     * @param value ONNX Runtime threads inside one operator, 0 for ONNX Runtime's choice
+     * @param value ONNX Runtime's intra-op threads (one pool, shared by the contexts), 0 for ONNX Runtime's choice
      * @throws IllegalArgumentException if {@code value} is negative
      */
     public InferenceOptions withIntraOpThreads(int value) {

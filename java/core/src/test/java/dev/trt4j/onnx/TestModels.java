@@ -111,6 +111,28 @@ public final class TestModels {
                 .build(13);
     }
 
+    /**
+     * A stand-in with Silero VAD v5's inputs and outputs: {@code input} [N,576], {@code state} [2,N,128] and the sample
+     * rate {@code sr} (an int64 scalar) in; {@code output} [N,1] (the chunk's mean times sr/16000) and {@code stateN}
+     * (half the state) out.
+     */
+    public static ModelProto sileroShaped() {
+        return new TestGraph()
+                .input("input", FLOAT, -1, 576)
+                .input("state", FLOAT, 2, -1, 128)
+                .input("sr", TestGraph.INT64)
+                .initializer("half", new long[] {}, 0.5f)
+                .initializer("rate", new long[] {}, 1f / 16000)
+                .node("ReduceMean", List.of("input"), List.of("mean"), ints("axes", 1), intAttribute("keepdims", 1))
+                .node("Cast", List.of("sr"), List.of("srf"), intAttribute("to", FLOAT))
+                .node("Mul", List.of("srf", "rate"), List.of("scale"))
+                .node("Mul", List.of("mean", "scale"), List.of("output"))
+                .node("Mul", List.of("state", "half"), List.of("stateN"))
+                .output("output", FLOAT, -1, 1)
+                .output("stateN", FLOAT, 2, -1, 128)
+                .build(13);
+    }
+
     /** The real PP-OCR text-direction classifier (input {@code x} [N,3,48,W]) copied from the test class path. */
     public static Path ppocrClassifier(Path folder) {
         Path target = folder.resolve("ch_ppocr_mobile_v2.0_cls_infer.onnx");
