@@ -92,6 +92,8 @@ public final class InferenceSession implements AutoCloseable {
      * @throws Trt4jException when no backend fits, the backend is unavailable, or the file cannot be loaded
      */
     public static InferenceSession open(Path file, InferenceOptions options) {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(options, "options");
         // a wrong path is named as such, not hidden behind the backend choice (by the file's name) or a backend
         // that cannot run here (no GPU)
         if (Files.isDirectory(file)) {
@@ -293,7 +295,9 @@ public final class InferenceSession implements AutoCloseable {
     /** The most recently used free context (its buffers are warm and most likely sized for the next request). */
     private ExecutionContext take() {
         try {
-            free.acquire();
+            if (!free.tryAcquire()) { // a free context is taken even by a thread whose interrupt flag is set
+                free.acquire();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Trt4jException(model.name() + ": interrupted while waiting for a free execution context", e);

@@ -202,4 +202,23 @@ class InferenceSessionTest {
         assertThatThrownBy(late::get).isInstanceOf(ExecutionException.class)
                 .hasCauseInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void anInterruptedThreadTakesAFreeContextAndKeepsItsFlag() {
+        Thread.currentThread().interrupt();
+        try {
+            assertThat(session.run(image(1, 1))).containsKey(output);
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
+    @Test
+    void nullArgumentsToOpenAreNamed() {
+        assertThatThrownBy(() -> InferenceSession.open(null, InferenceOptions.defaults()))
+                .isInstanceOf(NullPointerException.class).hasMessage("file");
+        assertThatThrownBy(() -> InferenceSession.open(model, null))
+                .isInstanceOf(NullPointerException.class).hasMessage("options");
+    }
 }
