@@ -1,5 +1,6 @@
 package dev.trt4j.data;
 
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.HostTensor;
 import org.slf4j.Logger;
@@ -46,8 +47,8 @@ public abstract class BatchingSource implements CalibrationDataSource {
                 throw new Trt4jException(shapes.source() + ": " + n + " samples are fewer than one batch of "
                         + batchSize + ", which the model's fixed batch dimension needs");
             }
-            LOG.warn("{}: leaving out the last {} samples: the model takes only full batches of {}",
-                    shapes.source(), n % batchSize, batchSize);
+            LOG.warn("{}: leaving out the last {}: the model takes only full batches of {}",
+                    shapes.source(), Counts.of(n % batchSize, "sample"), batchSize);
             n -= n % batchSize;
         }
         return n;

@@ -104,8 +104,9 @@ public final class DataSourceFactory {
             return new TextSource(BundledSentences.load(), "bundled sentences", modelInputs,
                     options.toBuilder().tokenizer(path).build());
         }
-        throw new Trt4jException(path + ": unknown kind of data file (expected .npy, .npz, .raw, .bin, .jpg, .jpeg, "
-                + ".png, .wav, .txt, a tokenizer .json, or a folder of images, raw files, audio or text files)");
+        throw new Trt4jException(path + ": unknown kind of data file (expected .npy, .npz, .raw, .bin, "
+                + ImageFolderSource.EXTENSIONS.stream().sorted().map(e -> "." + e).collect(Collectors.joining(", "))
+                + ", .wav, .txt, a tokenizer .json, or a folder of images, raw files, audio or text files)");
     }
 
     /**

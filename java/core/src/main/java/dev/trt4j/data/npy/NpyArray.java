@@ -94,7 +94,12 @@ public final class NpyArray {
         return ByteBuffer.wrap(data).asReadOnlyBuffer().order(ByteOrder.LITTLE_ENDIAN);
     }
 
-    /** Every element converted to float (float16 exactly; float64 and int64 may round). */
+    /**
+     * Every element converted to float (float16 exactly; float64 and int64 may round).
+     *
+     * @throws IllegalArgumentException if a finite float64 value lies beyond float32's range: it would become an
+     *                                  infinity, and be reported as one the file does not hold
+     */
     public float[] toFloats() {
         ByteBuffer b = data();
         float[] out = new float[elementCount()];
@@ -105,11 +110,20 @@ public final class NpyArray {
         for (int i = 0; i < out.length; i++) {
             out[i] = switch (dtype) {
                 case FLOAT16 -> HalfFloat.toFloat(b.getShort(i * 2));
-                case FLOAT64 -> (float) b.getDouble(i * 8);
+                case FLOAT64 -> narrowed(b.getDouble(i * 8), i);
                 default -> (float) longAt(b, i);
             };
         }
         return out;
+    }
+
+    private float narrowed(double value, int index) {
+        float f = (float) value;
+        if (Float.isInfinite(f) && !Double.isInfinite(value)) {
+            throw new IllegalArgumentException(dtype + " value " + value + " at index " + index + " is beyond "
+                    + "float32's range (magnitudes up to " + Float.MAX_VALUE + ")");
+        }
+        return f;
     }
 
     /** Every element as a long; integer and bool arrays only. */

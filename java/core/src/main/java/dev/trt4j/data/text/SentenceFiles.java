@@ -40,6 +40,7 @@ public final class SentenceFiles {
     }
 
     static List<String> lines(String text) {
-        return text.lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        // a byte order mark is no text: a line holding only one (an editor's BOM before a blank first line) is blank
+        return text.lines().map(line -> line.replace("\uFEFF", "").strip()).filter(s -> !s.isEmpty()).toList();
     }
 }

@@ -230,4 +230,16 @@ class NpyFileTest {
         assertThatThrownBy(() -> NpyFile.read(missing)).isInstanceOf(Trt4jException.class)
                 .hasMessage(missing + ": no such file");
     }
+
+    @Test
+    void aFloat64BeyondFloat32sRangeIsSaidSoNotCalledInfinite() {
+        NpyArray wide = NpyArray.ofDoubles(new long[] {3}, new double[] {1.5, 1e300, Double.POSITIVE_INFINITY});
+        org.assertj.core.api.Assertions.assertThatThrownBy(wide::toFloats)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("float64 value 1.0E300 at index 1 is beyond float32's range (magnitudes up to "
+                        + Float.MAX_VALUE + ")");
+        // an infinity the file holds stays one, for the finiteness check to name
+        assertThat(NpyArray.ofDoubles(new long[] {2}, new double[] {1.5, Double.NEGATIVE_INFINITY}).toFloats())
+                .containsExactly(1.5f, Float.NEGATIVE_INFINITY);
+    }
 }
