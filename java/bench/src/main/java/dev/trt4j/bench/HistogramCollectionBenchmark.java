@@ -68,12 +68,7 @@ public class HistogramCollectionBenchmark {
     @Benchmark
     @OperationsPerInvocation(589824)
     public float plainSum() {
-        float s = 0;
-        float[] d = data;
-        for (int i = 0; i < d.length; i++) {
-            s += d[i];
-        }
-        return s;
+        return PlainSum.of(data);
     }
 
     @Benchmark
@@ -87,14 +82,6 @@ public class HistogramCollectionBenchmark {
     @Benchmark
     @OperationsPerInvocation(589824 * COLD_COPIES)
     public float plainSumCold() {
-        float total = 0;
-        for (float[] d : copies) {
-            float s = 0;
-            for (int i = 0; i < d.length; i++) {
-                s += d[i];
-            }
-            total += s;
-        }
-        return total;
+        return PlainSum.of(copies);
     }
 }
