@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.List;
 
 /**
@@ -42,20 +43,26 @@ final class ExternalDataInliner {
     private final Path folder;
     private long bytesRead;
     private final long modelBytes;
+    private final MessageDigest digest;
 
-    private ExternalDataInliner(Path modelFile, long modelBytes) {
+    private ExternalDataInliner(Path modelFile, long modelBytes, MessageDigest digest) {
         this.modelFile = modelFile;
+        this.digest = digest;
         Path parent = modelFile.toAbsolutePath().getParent();
         this.folder = parent == null ? Path.of("").toAbsolutePath() : parent;
         this.modelBytes = modelBytes;
     }
 
-    /** The model with every external tensor read in; the model itself if it has none. */
-    static ModelProto inline(ModelProto model, Path modelFile) {
+    /**
+     * The model with every external tensor read in; the model itself if it has none. Each tensor's bytes, as read,
+     * go to {@code digest} in the order they are read, so that the model's SHA-256 covers its weights: the model file
+     * alone does not change when its weights do.
+     */
+    static ModelProto inline(ModelProto model, Path modelFile, MessageDigest digest) {
         if (!hasExternalData(model)) {
             return model;
         }
-        ExternalDataInliner inliner = new ExternalDataInliner(modelFile, model.getSerializedSize());
+        ExternalDataInliner inliner = new ExternalDataInliner(modelFile, model.getSerializedSize(), digest);
         ModelProto.Builder b = model.toBuilder().setGraph(inliner.graph(model.getGraph()));
         for (int i = 0; i < b.getFunctionsCount(); i++) {
             FunctionProto.Builder f = b.getFunctions(i).toBuilder();
@@ -239,6 +246,7 @@ final class ExternalDataInliner {
                     throw new IOException("unexpected end of file");
                 }
             }
+            digest.update(buf.array(), 0, buf.position());
             buf.flip();
             return UnsafeByteOperations.unsafeWrap(buf); // the buffer is ours alone: no second copy of the weights
         } catch (IOException e) {

@@ -12,7 +12,6 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
-import dev.trt4j.table.Provenance;
 import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +19,12 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -61,10 +63,11 @@ public final class OnnxModel {
     /** The untyped-tensor warning is given once, by the first caller that selects tensors to calibrate. */
     private final AtomicBoolean untypedWarned = new AtomicBoolean();
 
-    private OnnxModel(Path path, String sha256, ModelProto proto) {
+    /** @param digest SHA-256 fed with the model's bytes; the external data are added as they are read */
+    private OnnxModel(Path path, MessageDigest digest, ModelProto proto) {
         this.path = path;
-        this.sha256 = sha256;
-        this.proto = ExternalDataInliner.inline(proto, path);
+        this.proto = ExternalDataInliner.inline(proto, path, digest);
+        this.sha256 = HexFormat.of().formatHex(digest.digest());
         GraphProto g = this.proto.getGraph();
         TensorSizes.check(g, path);
         this.weightTensors = Collections.unmodifiableMap(weightTensors(g));
@@ -141,7 +144,7 @@ public final class OnnxModel {
                     + ")");
         }
         GraphWiring.check(proto.getGraph(), file);
-        return new OnnxModel(file, Provenance.sha256(bytes), proto);
+        return new OnnxModel(file, digestOf(bytes), proto);
     }
 
     /**
@@ -149,7 +152,17 @@ public final class OnnxModel {
      * relative external-data locations; {@link #sha256()} is of the serialized proto.
      */
     public static OnnxModel fromProto(ModelProto proto, Path path) {
-        return new OnnxModel(path, Provenance.sha256(proto.toByteArray()), proto);
+        return new OnnxModel(path, digestOf(proto.toByteArray()), proto);
+    }
+
+    private static MessageDigest digestOf(byte[] bytes) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(bytes);
+            return digest;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime must provide SHA-256", e);
+        }
     }
 
     /** The file the model was loaded from, or the path given to {@link #fromProto}. */
@@ -157,7 +170,11 @@ public final class OnnxModel {
         return path;
     }
 
-    /** SHA-256 of the model file's bytes, lower-case hex. */
+    /**
+     * SHA-256 of the model file's bytes, lower-case hex; for a model with external data, of the file's bytes followed
+     * by each external tensor's bytes in the order the model names them, so that new weights in a data file give a
+     * new hash (tables and engines are checked against it).
+     */
     public String sha256() {
         return sha256;
     }

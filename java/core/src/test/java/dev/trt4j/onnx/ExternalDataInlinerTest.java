@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.SparseTensorProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.table.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -107,6 +108,31 @@ class ExternalDataInlinerTest {
                 .endsWith(": tensor 'w1': external data 'sub' is a folder, not a file");
         assertThat(error(externalW1("w.bin", null, "16")))
                 .endsWith(": initializer 'w1' holds 16 bytes but its shape [4, 3] of FLOAT needs 48");
+    }
+
+    @Test
+    void newWeightsInTheDataFileGiveANewHashThoughTheModelFileIsTheSame() throws Exception {
+        ByteBuffer padded = ByteBuffer.allocate(100);
+        padded.put(w1Bytes());
+        Files.write(dir.resolve("w.bin"), padded.array());
+        Path file = TestModels.write(externalW1("w.bin", null, null), dir, "m.onnx");
+        String before = OnnxModel.load(file).sha256();
+        assertThat(before).as("the data are part of it").isNotEqualTo(Provenance.sha256(file));
+
+        byte[] changed = padded.array().clone();
+        changed[5] ^= 0x40; // one weight of w1
+        Files.write(dir.resolve("w.bin"), changed);
+        assertThat(OnnxModel.load(file).sha256()).isNotEqualTo(before);
+
+        Files.write(dir.resolve("w.bin"), padded.array());
+        assertThat(OnnxModel.load(file).sha256()).isEqualTo(before);
+        padded.put(60, (byte) 1); // past w1's 48 bytes: bytes no tensor reads
+        Files.write(dir.resolve("w.bin"), padded.array());
+        assertThat(OnnxModel.load(file).sha256()).isEqualTo(before);
+
+        Path inline = TestModels.write(TestModels.mlp(), dir, "inline.onnx");
+        assertThat(OnnxModel.load(inline).sha256()).as("a model without external data: its file's hash")
+                .isEqualTo(Provenance.sha256(inline));
     }
 
     private String error(ModelProto model) {
