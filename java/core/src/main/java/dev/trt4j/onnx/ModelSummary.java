@@ -45,7 +45,7 @@ public record ModelSummary(Path path, String sha256, String producer, long irVer
         ModelProto p = model.proto();
         String producer = (p.getProducerName() + " " + p.getProducerVersion()).strip();
         return new ModelSummary(model.path(), model.sha256(), producer, p.getIrVersion(), model.opset(),
-                model.inputs(), model.outputs(), model.operatorCounts(), model.weightNames().size(),
+                model.inputs(), model.outputs(), model.operatorCounts(), model.weightCount(),
                 model.parameterCount(), model.quantizableActivationTensors(), model.allActivationTensors());
     }
 

@@ -226,20 +226,52 @@ public final class OnnxModel {
 
     /**
      * Number of weight values: elements of every initializer (sparse ones counted dense) and {@code Constant} tensor
-     * except int64, bool and string ones, which hold shapes, axes, indices and masks rather than learned parameters.
+     * except int64, bool and string ones, which hold shapes, axes, indices and masks rather than learned parameters;
+     * those of If, Loop and Scan bodies included.
      */
     public long parameterCount() {
-        long n = 0;
-        for (TensorProto t : weightTensors.values()) {
-            int type = t.getDataType();
-            if (type != DataType.INT64_VALUE && type != DataType.BOOL_VALUE && type != DataType.STRING_VALUE) {
-                n += FloatTensorDecoder.elementCount(t);
+        long[] n = {0};
+        forEachGraph(proto.getGraph(), g -> {
+            for (TensorProto t : weightTensors(g).values()) {
+                int type = t.getDataType();
+                if (type != DataType.INT64_VALUE && type != DataType.BOOL_VALUE && type != DataType.STRING_VALUE) {
+                    n[0] += FloatTensorDecoder.elementCount(t);
+                }
+            }
+            for (SparseTensorProto t : g.getSparseInitializerList()) {
+                n[0] += t.getDimsList().stream().reduce(1L, Math::multiplyExact); // the dense tensor's values
+            }
+        });
+        return n[0];
+    }
+
+    /**
+     * Number of weight tensors: initializers, sparse initializers and {@code Constant} outputs, those of If, Loop and
+     * Scan bodies included ({@link #weightNames()} holds the main graph's only, the ones trt4j quantizes).
+     */
+    public int weightCount() {
+        int[] n = {0};
+        forEachGraph(proto.getGraph(), g -> {
+            Set<String> names = new HashSet<>(weightTensors(g).keySet());
+            g.getSparseInitializerList().forEach(t -> names.add(t.getValues().getName()));
+            g.getNodeList().stream().filter(node -> node.getOpType().equals("Constant") && node.getOutputCount() == 1)
+                    .forEach(node -> names.add(node.getOutput(0)));
+            n[0] += names.size();
+        });
+        return n[0];
+    }
+
+    /** Calls {@code action} on {@code g} and on every graph nested in its nodes' attributes, depth first. */
+    private static void forEachGraph(GraphProto g, java.util.function.Consumer<GraphProto> action) {
+        action.accept(g);
+        for (NodeProto node : g.getNodeList()) {
+            for (AttributeProto a : node.getAttributeList()) {
+                if (a.hasG()) {
+                    forEachGraph(a.getG(), action);
+                }
+                a.getGraphsList().forEach(sub -> forEachGraph(sub, action));
             }
         }
-        for (SparseTensorProto t : proto.getGraph().getSparseInitializerList()) {
-            n += t.getDimsList().stream().reduce(1L, Math::multiplyExact); // the dense tensor's values
-        }
-        return n;
     }
 
     /** Names of all weights: initializers and outputs of {@code Constant} nodes, initializers first. */
@@ -363,15 +395,7 @@ public final class OnnxModel {
     }
 
     private static void countOperators(GraphProto g, Map<String, Integer> counts) {
-        for (NodeProto node : g.getNodeList()) {
-            counts.merge(node.getOpType(), 1, Integer::sum);
-            for (AttributeProto a : node.getAttributeList()) {
-                if (a.hasG()) {
-                    countOperators(a.getG(), counts);
-                }
-                a.getGraphsList().forEach(sub -> countOperators(sub, counts));
-            }
-        }
+        forEachGraph(g, graph -> graph.getNodeList().forEach(node -> counts.merge(node.getOpType(), 1, Integer::sum)));
     }
 
 }

@@ -327,4 +327,35 @@ class OnnxModelTest {
         }
         return b.array();
     }
+
+    @Test
+    void weightsAndParametersOfIfBodiesAreCountedWithTheirOperators() {
+        TensorProto thenWeight = TensorProto.newBuilder().setName("wt").setDataType(FLOAT).addDims(4).addDims(3)
+                .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[48])).build();
+        GraphProto thenBranch = GraphProto.newBuilder().setName("then").addInitializer(thenWeight)
+                .addNode(NodeProto.newBuilder().setOpType("MatMul").addInput("x").addInput("wt").addOutput("yt"))
+                .addOutput(ValueInfoProto.newBuilder().setName("yt")).build();
+        TensorProto elseValue = thenWeight.toBuilder().setName("").build();
+        GraphProto elseBranch = GraphProto.newBuilder().setName("else")
+                .addNode(NodeProto.newBuilder().setOpType("Constant").addOutput("we").addAttribute(AttributeProto
+                        .newBuilder().setName("value").setType(AttributeProto.AttributeType.TENSOR).setT(elseValue)))
+                .addNode(NodeProto.newBuilder().setOpType("MatMul").addInput("x").addInput("we").addOutput("ye"))
+                .addOutput(ValueInfoProto.newBuilder().setName("ye")).build();
+        ModelProto m = new TestGraph().input("x", FLOAT, 2, 4).input("c", TensorProto.DataType.BOOL_VALUE)
+                .node("If", List.of("c"), List.of("y"))
+                .output("y", FLOAT, 2, 3).build(13);
+        NodeProto branch = m.getGraph().getNode(0).toBuilder()
+                .addAttribute(AttributeProto.newBuilder().setName("then_branch")
+                        .setType(AttributeProto.AttributeType.GRAPH).setG(thenBranch))
+                .addAttribute(AttributeProto.newBuilder().setName("else_branch")
+                        .setType(AttributeProto.AttributeType.GRAPH).setG(elseBranch)).build();
+        m = m.toBuilder().setGraph(m.getGraph().toBuilder().setNode(0, branch)).build();
+
+        OnnxModel model = OnnxModel.fromProto(m, dir.resolve("if.onnx"));
+
+        assertThat(model.operatorCounts()).containsEntry("MatMul", 2).containsEntry("Constant", 1);
+        assertThat(model.weightCount()).isEqualTo(2);
+        assertThat(model.parameterCount()).isEqualTo(24);
+        assertThat(model.weightNames()).as("the main graph's, which trt4j quantizes").isEmpty();
+    }
 }
