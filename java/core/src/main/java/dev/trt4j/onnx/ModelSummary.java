@@ -27,12 +27,14 @@ import java.util.Map;
  * @param parameterCount               see {@link OnnxModel#parameterCount()}
  * @param quantizableActivationTensors tensors explicit (Q/DQ) quantization calibrates
  * @param allActivationTensors         tensors TensorRT's implicit INT8 mode calibrates
+ * @param outputsLeftOut               graph outputs of a type trt4j does not carry, with the type
  */
 public record ModelSummary(Path path, String sha256, String producer, long irVersion, long opset,
                            List<TensorSpec> inputs, List<TensorSpec> outputs, Map<String, Integer> operatorCounts,
                            int weightCount, long parameterCount, List<String> quantizableActivationTensors,
-                           List<String> allActivationTensors) {
+                           List<String> allActivationTensors, Map<String, String> outputsLeftOut) {
     public ModelSummary {
+        outputsLeftOut = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputsLeftOut));
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
         operatorCounts = Map.copyOf(operatorCounts);
@@ -46,7 +48,8 @@ public record ModelSummary(Path path, String sha256, String producer, long irVer
         String producer = (p.getProducerName() + " " + p.getProducerVersion()).strip();
         return new ModelSummary(model.path(), model.sha256(), producer, p.getIrVersion(), model.opset(),
                 model.inputs(), model.outputs(), model.operatorCounts(), model.weightCount(),
-                model.parameterCount(), model.quantizableActivationTensors(), model.allActivationTensors());
+                model.parameterCount(), model.quantizableActivationTensors(), model.allActivationTensors(),
+                model.outputsLeftOut());
     }
 
     /** Total number of nodes. */
@@ -69,6 +72,11 @@ public record ModelSummary(Path path, String sha256, String producer, long irVer
         }
         for (int i = 0; i < outputs.size(); i++) {
             lines.add(line(i == 0 ? "outputs" : "", outputs.get(i).toString()));
+        }
+        boolean first = outputs.isEmpty();
+        for (Map.Entry<String, String> e : outputsLeftOut.entrySet()) {
+            lines.add(line(first ? "outputs" : "", e.getKey() + " " + e.getValue() + " (trt4j does not read it)"));
+            first = false;
         }
         List<String> ops = operatorCounts.entrySet().stream()
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed()

@@ -51,6 +51,7 @@ public final class OnnxModel {
     private final ModelProto proto;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
+    private final Map<String, String> outputsLeftOut;
     private final Map<String, Integer> operatorCounts;
     private final Set<String> weightNames;
     private final Map<String, TensorProto> weightTensors;
@@ -83,7 +84,15 @@ public final class OnnxModel {
         Set<String> initializers = new HashSet<>();
         g.getInitializerList().forEach(t -> initializers.add(t.getName()));
         this.inputs = inputsOf(this.proto, path);
-        this.outputs = g.getOutputList().stream().map(v -> ValueInfoSpecs.toSpec(v, "output", path)).toList();
+        Map<String, String> leftOut = new LinkedHashMap<>();
+        List<TensorSpec> read = new ArrayList<>();
+        for (ValueInfoProto v : g.getOutputList()) {
+            // a double or string output is no reason to refuse a model trt4j calibrates through its activations
+            ValueInfoSpecs.unhandledType(v).ifPresentOrElse(type -> leftOut.put(v.getName(), type),
+                    () -> read.add(ValueInfoSpecs.toSpec(v, "output", path)));
+        }
+        this.outputs = List.copyOf(read);
+        this.outputsLeftOut = Collections.unmodifiableMap(leftOut);
         Map<String, Integer> counts = new TreeMap<>();
         countOperators(g, counts);
         this.operatorCounts = Collections.unmodifiableMap(counts);
@@ -214,9 +223,17 @@ public final class OnnxModel {
         return List.copyOf(in);
     }
 
-    /** Graph outputs, in model order. */
+    /** Graph outputs, in model order, but those of a type trt4j does not carry ({@link #outputsLeftOut()}). */
     public List<TensorSpec> outputs() {
         return outputs;
+    }
+
+    /**
+     * The graph outputs {@link #outputs()} leaves out, each with its type: tensors of a type trt4j does not carry
+     * (double, string, ...) and values that are not tensors (sequences, maps). Nothing trt4j does reads them.
+     */
+    public Map<String, String> outputsLeftOut() {
+        return outputsLeftOut;
     }
 
     /** Number of nodes per operator type (subgraphs included), sorted by type. */

@@ -9,6 +9,7 @@ import dev.trt4j.tensor.TensorSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns a graph input or output declaration into a {@link TensorSpec}. Dimensions without a fixed value become -1,
@@ -16,6 +17,16 @@ import java.util.List;
  */
 final class ValueInfoSpecs {
     private ValueInfoSpecs() {
+    }
+
+    /** The type of {@code v} in words where trt4j does not carry it ("DOUBLE", "not a tensor"); empty where it does. */
+    static Optional<String> unhandledType(ValueInfoProto v) {
+        if (!v.getType().hasTensorType()) {
+            return Optional.of("not a tensor");
+        }
+        int type = v.getType().getTensorType().getElemType();
+        return OnnxElementTypes.toElementType(type).isPresent() ? Optional.empty()
+                : Optional.of(OnnxElementTypes.name(type));
     }
 
     /**

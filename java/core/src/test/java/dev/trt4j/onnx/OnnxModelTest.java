@@ -358,4 +358,19 @@ class OnnxModelTest {
         assertThat(model.parameterCount()).isEqualTo(24);
         assertThat(model.weightNames()).as("the main graph's, which trt4j quantizes").isEmpty();
     }
+
+    @Test
+    void anOutputOfATypeTrt4jDoesNotCarryIsLeftOutAndShownNotRefused() {
+        ModelProto m = new TestGraph().input("x", FLOAT, 1, 4)
+                .node("Cast", List.of("x"), List.of("d"), TestGraph.intAttribute("to", TensorProto.DataType.DOUBLE_VALUE))
+                .node("Relu", List.of("x"), List.of("y"))
+                .output("d", TensorProto.DataType.DOUBLE_VALUE, 1, 4).output("y", FLOAT, 1, 4).build(13);
+
+        OnnxModel model = OnnxModel.fromProto(m, dir.resolve("double.onnx"));
+
+        assertThat(model.outputs()).extracting(TensorSpec::name).containsExactly("y");
+        assertThat(model.outputsLeftOut()).containsExactly(Map.entry("d", "DOUBLE"));
+        assertThat(ModelSummary.of(model).toText(false)).contains("\noutputs    y FLOAT32 [1,4]")
+                .contains("\n           d DOUBLE (trt4j does not read it)\n");
+    }
 }

@@ -87,6 +87,8 @@ public final class InspectCommand implements Callable<Integer> {
         root.put("opset", s.opset());
         tensors(root.putArray("inputs"), s.inputs());
         tensors(root.putArray("outputs"), s.outputs());
+        ArrayNode leftOut = root.putArray("outputsLeftOut");
+        s.outputsLeftOut().forEach((name, type) -> leftOut.addObject().put("name", name).put("type", type));
         ObjectNode ops = root.putObject("operators");
         s.operatorCounts().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey())
                 .forEach(e -> ops.put(e.getKey(), e.getValue()));
