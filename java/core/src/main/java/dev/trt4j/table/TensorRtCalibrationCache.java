@@ -66,6 +66,14 @@ public final class TensorRtCalibrationCache {
     private final Map<String, Integer> scaleBitsByTensor;
 
     /**
+     * Whether a cache can hold a tensor of this name: one line of the file per tensor, so not an empty name, nor one
+     * with a line break. Checked before a run, not only when the cache is written.
+     */
+    public static boolean canHold(String tensorName) {
+        return !tensorName.isEmpty() && tensorName.indexOf('\n') < 0 && tensorName.indexOf('\r') < 0;
+    }
+
+    /**
      * @param version           {@code NV_TENSORRT_VERSION}, e.g. 101501 or 8601
      * @param algorithm         header algorithm token, e.g. {@link #ENTROPY_CALIBRATION_2}
      * @param scaleBitsByTensor tensor name to raw float32 bits of its scale, in file order (copied)
@@ -83,7 +91,7 @@ public final class TensorRtCalibrationCache {
         }
         Map<String, Integer> copy = new LinkedHashMap<>();
         scaleBitsByTensor.forEach((name, bits) -> {
-            if (name.isEmpty() || name.indexOf('\n') >= 0 || name.indexOf('\r') >= 0) {
+            if (!canHold(name)) {
                 throw new IllegalArgumentException("tensor name '" + name + "' cannot be written to a calibration "
                         + "cache (empty or with a line break)");
             }

@@ -2,6 +2,7 @@ package dev.trt4j.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
@@ -30,6 +31,7 @@ import dev.trt4j.stats.HistogramJson;
 import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.ShortestDecimal;
+import dev.trt4j.table.TensorRtCalibrationCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -268,11 +270,27 @@ public final class CalibrateCommand implements Callable<Integer> {
                     ? " in the main graph; it holds " + bodies
                     : allTensors ? "" : " (no Conv, Gemm, MatMul or other quantizable operator; try --all-tensors)"));
         }
+        requireCacheableNames(onnx, tensors);
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(onnx, tensors, options);
         try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
                 : ProgressReporter.start("Collecting statistics", -1)) {
             return collector.collect(() -> openData(onnx), progress::update);
         }
+    }
+
+    /**
+     * Before the pass: a name a TensorRT cache cannot hold (a line break in it) would otherwise stop the run only
+     * when the caches are written. Tables of other bit widths have no cache, and take any name.
+     */
+    private void requireCacheableNames(OnnxModel onnx, List<String> tensors) {
+        if (numBits != 8 || unsigned) {
+            return;
+        }
+        tensors.stream().filter(t -> !TensorRtCalibrationCache.canHold(t)).findFirst().ifPresent(t -> {
+            throw new Trt4jException(onnx.path() + ": tensor '" + ControlCharacters.escape(t) + "' has "
+                    + (t.isEmpty() ? "an empty name" : "a line break in its name") + ", which a TensorRT calibration "
+                    + "cache (one line per tensor) cannot hold; rename the tensor in the model");
+        });
     }
 
     private CalibrationDataSource openData(OnnxModel onnx) {

@@ -147,4 +147,27 @@ class CalibrateOutputsTest {
         assertThat(run.errLines()).containsExactly("trt4j: " + out + ": cannot write there: " + file
                 + " is a file, not a folder");
     }
+
+    @Test
+    void aTensorNameACacheCannotHoldIsRefusedBeforeThePass() throws IOException {
+        // the MatMul's input x, renamed with a line break (graph input, node input alike)
+        String text = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(TestModels.matMul(
+                dir.resolve("mm.onnx")))).toString().replace("\"x\"", "\"x\\nsecond line\"");
+        ai.onnx.proto.OnnxMl.ModelProto.Builder b = ai.onnx.proto.OnnxMl.ModelProto.newBuilder();
+        com.google.protobuf.TextFormat.merge(text, b);
+        Path model = Files.write(dir.resolve("broken-name.onnx"), b.build().toByteArray());
+
+        CliRun run = CliRun.of("calibrate", model.toString(), "--samples", "4", "--method", "max", "--out",
+                dir.resolve("out").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + model + ": tensor 'x\\u000asecond line' has a line "
+                + "break in its name, which a TensorRT calibration cache (one line per tensor) cannot hold; rename the "
+                + "tensor in the model");
+        assertThat(dir.resolve("out")).doesNotExist();
+
+        CliRun sevenBits = CliRun.of("calibrate", model.toString(), "--samples", "4", "--method", "max", "--num-bits",
+                "7", "--out", dir.resolve("seven").toString());
+        assertThat(sevenBits.exitCode()).as(sevenBits.err()).isZero(); // a table without a cache takes any name
+    }
 }
