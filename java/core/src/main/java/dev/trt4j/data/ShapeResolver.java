@@ -30,6 +30,11 @@ public final class ShapeResolver {
     private final int batchSize;
     private final boolean fullBatchesOnly;
 
+    /** Whether calibration data can feed a model input of {@code type}. */
+    public static boolean feeds(ElementType type) {
+        return type == ElementType.FLOAT32 || type == ElementType.INT64 || type == ElementType.INT32;
+    }
+
     /**
      * Checks the model inputs and fixed shapes and settles the batch size.
      *
@@ -45,8 +50,8 @@ public final class ShapeResolver {
             throw new Trt4jException(source + ": the model has no inputs to feed");
         }
         for (TensorSpec in : inputs) {
-            if (in.type() != ElementType.FLOAT32 && in.type() != ElementType.INT64 && in.type() != ElementType.INT32) {
-                throw new Trt4jException("model input '" + in.name() + "' is " + in.type()
+            if (!feeds(in.type())) {
+                throw new Trt4jException(source + ": model input '" + in.name() + "' is " + in.type()
                         + "; calibration data can feed FLOAT32, INT64 and INT32 inputs only");
             }
             if (in.rank() == 0) {

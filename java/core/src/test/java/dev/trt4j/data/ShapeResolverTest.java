@@ -140,7 +140,8 @@ class ShapeResolverTest {
     void rejectsInputTypesDataCannotFeedAndSeveralInputsForSingleInputData() {
         assertThatThrownBy(() -> new ShapeResolver("d", List.of(spec("h", ElementType.FLOAT16, -1, 4)),
                 DataOptions.defaults())).isInstanceOf(Trt4jException.class)
-                .hasMessage("model input 'h' is FLOAT16; calibration data can feed FLOAT32, INT64 and INT32 inputs only");
+                .hasMessage("d: model input 'h' is FLOAT16; calibration data can feed FLOAT32, INT64 and INT32 inputs "
+                        + "only");
         ShapeResolver two = new ShapeResolver("a.npy", List.of(CLS, spec("y", ElementType.INT64, -1)),
                 DataOptions.defaults());
         assertThatThrownBy(() -> two.onlyInput(".npy")).isInstanceOf(Trt4jException.class)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.data.ShapeResolver;
 import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.data.text.TextSource;
 import dev.trt4j.onnx.ModelSummary;
@@ -65,6 +66,12 @@ public final class InspectCommand implements Callable<Integer> {
 
     /** What calibrate and the studies feed the model when no {@code --data} is given (see {@link DataArguments}). */
     static String defaultSamples(List<TensorSpec> inputs, List<TensorSpec> outputs) {
+        for (TensorSpec in : inputs) {
+            if (!ShapeResolver.feeds(in.type())) {
+                return "none: input '" + in.name() + "' is " + in.type() + ", which calibration data cannot feed "
+                        + "(FLOAT32, INT64 and INT32 only)";
+            }
+        }
         if (TextSource.readsTokenIds(inputs)) {
             return "the bundled sentences, tokenized with --tokenizer (without it: seeded random token ids, given "
                     + "--shapes input_ids:BxN)";

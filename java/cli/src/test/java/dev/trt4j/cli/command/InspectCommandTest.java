@@ -46,6 +46,10 @@ class InspectCommandTest {
                 List.of(f("y", -1, -1, 384)))).startsWith("the bundled sentences, tokenized");
         assertThat(InspectCommand.defaultSamples(List.of(f("x", 1, 3, 224, 224)), List.of(f("y", 1, 1000))))
                 .isEqualTo("seeded random data");
+        assertThat(InspectCommand.defaultSamples(List.of(f("x", 1, 4),
+                new TensorSpec("c", ElementType.BOOL, new long[] {1}, null)), List.of(f("y", 1, 4))))
+                .isEqualTo("none: input 'c' is BOOL, which calibration data cannot feed (FLOAT32, INT64 and INT32 "
+                        + "only)");
     }
 
     @Test
