@@ -10,12 +10,10 @@ import dev.trt4j.data.text.BundledSentences;
 import dev.trt4j.data.text.SentenceFiles;
 import dev.trt4j.tensor.TensorSpec;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
-import java.util.stream.Stream;
 
 /**
  * Calibration samples and held-out evaluation samples drawn from the same data without overlap, so that a
@@ -59,7 +57,8 @@ public final class SampleSplit {
             throw new Trt4jException(dataOrNull + ": no such file or folder");
         }
         String ext = Files.isDirectory(dataOrNull) ? "" : DataFiles.extension(dataOrNull);
-        if (ext.equals("txt") || Files.isDirectory(dataOrNull) && holdsTextFiles(dataOrNull)) {
+        // as DataSourceFactory reads it: a rec_gt.txt beside images is labels, not the samples
+        if (ext.equals("txt") || Files.isDirectory(dataOrNull) && DataSourceFactory.isTextFolder(dataOrNull)) {
             return new SampleSplit(dataOrNull, inputs, options, DataSourceFactory.textSamples(SentenceFiles.read(dataOrNull), inputs, options),
                     dataOrNull.toString());
         }
@@ -68,14 +67,6 @@ public final class SampleSplit {
             return new SampleSplit(dataOrNull, inputs, withTokenizer, BundledSentences.load(), "bundled sentences");
         }
         return new SampleSplit(dataOrNull, inputs, options, null, dataOrNull.toString());
-    }
-
-    private static boolean holdsTextFiles(Path folder) {
-        try (Stream<Path> files = Files.list(folder)) {
-            return files.anyMatch(f -> Files.isRegularFile(f) && DataFiles.extension(f).equals("txt"));
-        } catch (IOException e) {
-            throw new Trt4jException(folder + ": cannot list: " + e.getMessage(), e);
-        }
     }
 
     /** The first {@code samples} samples. */

@@ -183,21 +183,39 @@ public final class DataSourceFactory {
         }
     }
 
-    private static CalibrationDataSource openFolder(Path folder, List<TensorSpec> modelInputs, DataOptions options) {
-        Map<String, Long> kinds = new TreeMap<>();
-        List<String> leftOut = new ArrayList<>();
-        try (Stream<Path> files = Files.list(folder)) {
-            files.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(p -> {
-                String kind = Files.isRegularFile(p) ? kind(DataFiles.extension(p)) : "";
-                if (!kind.isEmpty()) {
-                    kinds.merge(kind, 1L, Long::sum);
-                } else if (!Files.isDirectory(p)) {
-                    leftOut.add(p.getFileName() + (Files.exists(p) ? "" : " (a link to nothing)"));
-                }
-            });
-        } catch (IOException | UncheckedIOException e) {
-            throw new Trt4jException(folder + ": cannot list: " + e.getMessage(), e);
+    /** The kinds of data files in a folder ("image", "raw", "audio", "text") with their counts, and the rest. */
+    private record FolderContents(Map<String, Long> kinds, List<String> leftOut) {
+        static FolderContents of(Path folder) {
+            Map<String, Long> kinds = new TreeMap<>();
+            List<String> leftOut = new ArrayList<>();
+            try (Stream<Path> files = Files.list(folder)) {
+                files.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(p -> {
+                    String kind = Files.isRegularFile(p) ? kind(DataFiles.extension(p)) : "";
+                    if (!kind.isEmpty()) {
+                        kinds.merge(kind, 1L, Long::sum);
+                    } else if (!Files.isDirectory(p)) {
+                        leftOut.add(p.getFileName() + (Files.exists(p) ? "" : " (a link to nothing)"));
+                    }
+                });
+            } catch (IOException | UncheckedIOException e) {
+                throw new Trt4jException(folder + ": cannot list: " + e.getMessage(), e);
+            }
+            return new FolderContents(kinds, leftOut);
         }
+    }
+
+    /**
+     * Whether {@link #open} reads {@code folder} as text: it holds {@code .txt} files and no images, raw files or
+     * audio (a {@code .txt} beside those is labels or notes, left out).
+     */
+    public static boolean isTextFolder(Path folder) {
+        return FolderContents.of(folder).kinds().keySet().equals(Set.of("text"));
+    }
+
+    private static CalibrationDataSource openFolder(Path folder, List<TensorSpec> modelInputs, DataOptions options) {
+        FolderContents contents = FolderContents.of(folder);
+        Map<String, Long> kinds = contents.kinds();
+        List<String> leftOut = contents.leftOut();
         if (kinds.isEmpty()) {
             throw new Trt4jException(folder + ": no data files (expected .jpg/.jpeg/.png/.bmp/.gif/.tif images, "
                     + ".raw/.bin files, .wav audio or .txt files)" + (holdsArrays(folder) ? "; .npy and .npz files are "

@@ -65,4 +65,21 @@ class SampleSplitTest {
                 .hasMessage(images + ": cannot hold out evaluation samples from this kind of data; give separate "
                         + "evaluation data (--eval-data)");
     }
+
+    @Test
+    void labelsBesideImagesAreNotTakenForTheSamples() throws IOException {
+        Path images = Files.createDirectories(dir.resolve("labelled"));
+        Files.write(images.resolve("a.png"), new byte[] {1});
+        Files.writeString(images.resolve("rec_gt.txt"), "a.png\tsome label\n");
+        SampleSplit split = SampleSplit.of(images, LINE_MODEL, OPTIONS, false);
+
+        assertThat(split.describe()).isEqualTo(images.toString());
+        assertThatThrownBy(() -> split.evaluation(1, 1)).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("cannot hold out evaluation samples from this kind of data");
+
+        Path text = Files.createDirectories(dir.resolve("text"));
+        Files.writeString(text.resolve("a.txt"), "one\ntwo\nthree\n");
+        Files.writeString(text.resolve("notes.md"), "not data");
+        assertThat(SampleSplit.of(text, LINE_MODEL, OPTIONS, false).evaluation(1, 1)).isNotNull();
+    }
 }
