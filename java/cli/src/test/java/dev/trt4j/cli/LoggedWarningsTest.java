@@ -48,4 +48,24 @@ class LoggedWarningsTest {
         assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + images + ": ignoring 3 files that trt4j "
                 + "does not read: b.webp, c.heic, d.png (a link to nothing)");
     }
+
+    @Test
+    void evaluationDataThatIsTheCalibrationDataIsSaidToBeSo() throws Exception {
+        Path model = TestModels.matMul(work.resolve("mm.onnx"));
+        float[] values = new float[8 * 4];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) Math.sin(i);
+        }
+        Path samples = work.resolve("samples.npy");
+        dev.trt4j.data.npy.NpyFile.write(samples, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {8, 4}, values));
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "compare-calibrators", model.toString(), "--data",
+                samples.toString(), "--eval-data", samples.toString(), "--methods", "max", "--task", "none",
+                "--out", work.resolve("cmp").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: --eval-data names the --data samples ("
+                + samples + "): the scores include the samples the ranges were chosen on; give other samples, or "
+                + "leave --eval-data out to evaluate on those after the first --samples");
+    }
 }

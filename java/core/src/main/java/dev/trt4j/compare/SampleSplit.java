@@ -108,6 +108,11 @@ public final class SampleSplit {
         return data == null && sentences == null;
     }
 
+    /** The file or folder the samples come from; empty for the bundled sentences and synthetic data. */
+    public java.util.Optional<Path> path() {
+        return java.util.Optional.ofNullable(data);
+    }
+
     /** What the data is, for reports. */
     public String describe() {
         return name;

@@ -9,8 +9,11 @@ import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.StateFeedback;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.TaskKind;
+import dev.trt4j.io.FileIdentity;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.tensor.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
@@ -24,6 +27,8 @@ import java.util.function.Supplier;
  * (a picocli {@code @Mixin} of {@link QuantizationStudyArguments}).
  */
 public final class HeldOutArguments {
+    private static final Logger LOG = LoggerFactory.getLogger(HeldOutArguments.class);
+
     @Option(names = "--eval-data", paramLabel = "PATH",
             description = "Evaluation samples (same kinds as --data). Default: the samples after the calibration "
                     + "samples of the same sentences, or other random samples; other data needs --eval-data.")
@@ -60,6 +65,12 @@ public final class HeldOutArguments {
         if (evalData == null) {
             split.evaluation(calibrationSamples, evalSamples).close(); // fail now, not after calibrating
             return () -> split.evaluation(calibrationSamples, evalSamples);
+        }
+        if (split.path().filter(data -> FileIdentity.same(data, evalData)).isPresent()) {
+            // allowed (a single recording may be all the data there is), but the scores are then not held out
+            LOG.warn("--eval-data names the --data samples ({}): the scores include the samples the ranges were "
+                    + "chosen on; give other samples, or leave --eval-data out to evaluate on those after the "
+                    + "first --samples", evalData);
         }
         DataOptions options = calibrationOptions.toBuilder().maxSamples(wanted == Long.MAX_VALUE ? 0 : wanted).build();
         return () -> DataSourceFactory.open(evalData, inputs, options);
