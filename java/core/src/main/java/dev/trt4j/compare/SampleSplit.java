@@ -1,5 +1,6 @@
 package dev.trt4j.compare;
 
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataFiles;
@@ -92,7 +93,7 @@ public final class SampleSplit {
                 throw new Trt4jException(name + ": " + sentences.size() + " samples leave none to evaluate on after "
                         + calibrationSamples + " calibration samples; calibrate on fewer");
             }
-            return sentenceSource(calibrationSamples, samples);
+            return heldOutSentences(calibrationSamples, samples);
         }
         if (data == null) {
             // Another seed draws other samples from the same distribution.
@@ -123,6 +124,31 @@ public final class SampleSplit {
         int end = (int) Math.min(sentences.size(), from + samples);
         List<String> part = sentences.subList(start, end);
         String partName = name + " [" + start + ", " + end + ")";
+        DataOptions all = options.toBuilder().maxSamples(0).build();
+        return DataSourceFactory.openTextSamples(part, partName, inputs, all);
+    }
+
+    /**
+     * Up to {@code samples} samples after the first {@code calibrationSamples}, leaving out any equal to one of those:
+     * a sentence file may repeat a line (the bundled sentences hold two twice), and a held-out score must not count a
+     * sample the ranges were chosen on.
+     */
+    private CalibrationDataSource heldOutSentences(long calibrationSamples, long samples) {
+        int start = Math.toIntExact(calibrationSamples);
+        java.util.Set<String> calibration = new java.util.HashSet<>(sentences.subList(0, start));
+        List<String> part = new java.util.ArrayList<>();
+        int end = start;
+        for (; end < sentences.size() && part.size() < samples; end++) {
+            if (!calibration.contains(sentences.get(end))) {
+                part.add(sentences.get(end));
+            }
+        }
+        if (part.isEmpty()) {
+            throw new Trt4jException(name + ": the samples after the first " + calibrationSamples + " repeat "
+                    + "calibration samples only, which leaves none to evaluate on");
+        }
+        String partName = name + " [" + start + ", " + end + ")" + (part.size() < end - start
+                ? " without " + Counts.of(end - start - part.size(), "repeated calibration sample") : "");
         DataOptions all = options.toBuilder().maxSamples(0).build();
         return DataSourceFactory.openTextSamples(part, partName, inputs, all);
     }

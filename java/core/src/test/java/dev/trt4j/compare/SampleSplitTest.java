@@ -43,6 +43,32 @@ class SampleSplitTest {
     }
 
     @Test
+    void aLineThatRepeatsACalibrationLineIsNotHeldOut() throws IOException {
+        Path text = dir.resolve("repeats.txt");
+        Files.writeString(text, "one\ntwo\nthree\ntwo\nfour\none\nfive\n");
+        SampleSplit split = SampleSplit.of(text, LINE_MODEL, OPTIONS, false);
+
+        try (CalibrationDataSource evaluation = split.evaluation(3, 2)) {
+            assertThat(((RenderedTextLineSource) evaluation).texts()).containsExactly("four", "five");
+            assertThat(evaluation.describe()).contains("[3, 7) without 2 repeated calibration samples");
+        }
+        Files.writeString(text, "one\ntwo\none\n");
+        assertThatThrownBy(() -> SampleSplit.of(text, LINE_MODEL, OPTIONS, false).evaluation(2, 1))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("repeat calibration samples only");
+    }
+
+    @Test
+    void theBundledHeldOutHalfRepeatsNoSentenceOfTheFirst() {
+        List<String> all = dev.trt4j.data.text.BundledSentences.load();
+        java.util.Set<String> first = new java.util.HashSet<>(all.subList(0, all.size() / 2));
+        try (CalibrationDataSource heldOut = dev.trt4j.data.DataSourceFactory.openHeldOutBundledSentences(LINE_MODEL,
+                OPTIONS.toBuilder().maxSamples(0).build())) {
+            List<String> texts = ((RenderedTextLineSource) heldOut).texts();
+            assertThat(texts).isNotEmpty().noneMatch(first::contains);
+        }
+    }
+
+    @Test
     void syntheticEvaluationDataIsDrawnWithAnotherSeed() {
         List<TensorSpec> vector = List.of(new TensorSpec("v", ElementType.FLOAT32, new long[] {-1, 16}, List.of()));
         SampleSplit split = SampleSplit.of(null, vector, OPTIONS, false);
