@@ -68,4 +68,26 @@ class LoggedWarningsTest {
                 + samples + "): the scores include the samples the ranges were chosen on; give other samples, or "
                 + "leave --eval-data out to evaluate on those after the first --samples");
     }
+
+    @Test
+    void anEvaluationCutShortByTheDataIsNamed() throws Exception {
+        Path model = TestModels.matMul(work.resolve("mm.onnx"));
+        float[] values = new float[10 * 4];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) Math.cos(i);
+        }
+        Path calibration = work.resolve("cal.npy");
+        Path evaluation = work.resolve("eval.npy");
+        dev.trt4j.data.npy.NpyFile.write(calibration, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {10, 4}, values));
+        dev.trt4j.data.npy.NpyFile.write(evaluation, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {2, 4},
+                java.util.Arrays.copyOf(values, 8)));
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "compare-calibrators", model.toString(), "--data",
+                calibration.toString(), "--eval-data", evaluation.toString(), "--eval-samples", "8", "--methods",
+                "max", "--task", "none", "--out", work.resolve("cmp").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: --eval-samples 8: the evaluation data held 2 "
+                + "samples, which the scores are on");
+    }
 }

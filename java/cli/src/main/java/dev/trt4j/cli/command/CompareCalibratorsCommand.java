@@ -145,6 +145,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         }
 
         ComparisonReport report = outcome.report();
+        study.evaluation.warnIfCutShort(report.evaluationSamples());
         String text = report.toMarkdown();
         // All of the folder or none of it: a failure part-way (a full disk) leaves no report without its ranges.
         try (StagedWrites files = StagedWrites.in(folder)) {

@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.compare.CandidateEvaluator;
 import dev.trt4j.compare.SampleSplit;
@@ -34,9 +35,12 @@ public final class HeldOutArguments {
                     + "samples of the same sentences, or other random samples; other data needs --eval-data.")
     Path evalData;
 
-    @Option(names = "--eval-samples", paramLabel = "N", defaultValue = "256",
-            description = "Evaluation samples (default ${DEFAULT-VALUE}).")
-    long evalSamples;
+    /** Null when not given: then {@link #DEFAULT_EVAL_SAMPLES}, and data that hold fewer are no surprise. */
+    @Option(names = "--eval-samples", paramLabel = "N",
+            description = "Evaluation samples (default " + DEFAULT_EVAL_SAMPLES + ").")
+    Long evalSamplesGiven;
+
+    private static final long DEFAULT_EVAL_SAMPLES = 256;
 
     // Between the held-out options and --pass-size, where the help has always listed them.
     @Mixin
@@ -57,6 +61,7 @@ public final class HeldOutArguments {
      */
     Supplier<CalibrationDataSource> evaluationData(SampleSplit split, long calibrationSamples,
                                                    DataOptions calibrationOptions, List<TensorSpec> inputs) {
+        long evalSamples = evalSamples();
         long wanted = evalSamples == 0 && evalData != null ? Long.MAX_VALUE : evalSamples;
         if (wanted < 1) {
             throw new InvalidOptionException("--eval-samples must be at least 1" + (evalData != null ? ", or 0 for "
@@ -74,6 +79,21 @@ public final class HeldOutArguments {
         }
         DataOptions options = calibrationOptions.toBuilder().maxSamples(wanted == Long.MAX_VALUE ? 0 : wanted).build();
         return () -> DataSourceFactory.open(evalData, inputs, options);
+    }
+
+    private long evalSamples() {
+        return evalSamplesGiven != null ? evalSamplesGiven : DEFAULT_EVAL_SAMPLES;
+    }
+
+    /**
+     * Says so when the models were judged on fewer samples than {@code --eval-samples} asked for (the data ran out);
+     * the count is in the report's header, but an explicit request cut short should not pass unnoticed.
+     */
+    void warnIfCutShort(long evaluated) {
+        if (evalSamplesGiven != null && evalSamplesGiven > 0 && evaluated < evalSamplesGiven) {
+            LOG.warn("--eval-samples {}: the evaluation data held {}, which the scores are on", evalSamplesGiven,
+                    Counts.of(evaluated, "sample"));
+        }
     }
 
     /** Whether {@code --eval-data} gives the evaluation samples (so none are held out of {@code --data}). */

@@ -154,6 +154,7 @@ public final class SensitivityCommand implements Callable<Integer> {
             }
         }
 
+        study.evaluation.warnIfCutShort(ranking.evaluationSamples());
         var full = ranking.fullyQuantized();
         SensitivityReport report = new SensitivityReport(studied.file().getFileName().toString(), onnx.sha256(),
                 methodSpec.label(), full.metric(), full.higherIsBetter(), ranking.evaluationData(), full.reference(),
