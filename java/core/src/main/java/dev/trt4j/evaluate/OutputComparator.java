@@ -75,7 +75,7 @@ final class OutputComparator {
         if (rowLength >= 2 && reference.length % rowLength == 0) {
             for (int start = 0; start < reference.length; start += rowLength) {
                 rows++;
-                if (argmax(reference, start, rowLength) == argmax(candidate, start, rowLength)) {
+                if (sameTopClass(reference, candidate, start, rowLength)) {
                     agreeingRows++;
                 }
                 probabilityRows &= isProbabilityRow(reference, start, rowLength);
@@ -111,6 +111,26 @@ final class OutputComparator {
         return new OutputComparison(output, elements, cosine, maxAbsolute, maxRelative,
                 elements == 0 ? 0 : absoluteErrors / elements, snr,
                 classScores ? (double) agreeingRows / rows : null);
+    }
+
+    /**
+     * Whether the rows pick one class: the same largest index, and a candidate tied at its largest value (a dead
+     * layer's all-zero row) only where the reference is tied too, so that a candidate with no answer is not credited
+     * wherever the reference happens to pick the first class; a model compared with itself still agrees everywhere.
+     */
+    static boolean sameTopClass(float[] reference, float[] candidate, int start, int length) {
+        int best = argmax(reference, start, length);
+        return best == argmax(candidate, start, length)
+                && (!tiedAtTop(candidate, start, length, best) || tiedAtTop(reference, start, length, best));
+    }
+
+    private static boolean tiedAtTop(float[] values, int start, int length, int best) {
+        for (int k = best + 1; k < length; k++) {
+            if (values[start + k] == values[start + best]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Index of the first largest value of {@code values[start, start + length)}. */

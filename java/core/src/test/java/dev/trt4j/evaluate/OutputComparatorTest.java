@@ -112,4 +112,18 @@ class OutputComparatorTest {
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage("output 'y' has shape [2,2] in the reference model but [4] in the candidate");
     }
+
+    @Test
+    void aDeadCandidateRowIsNoAgreementEvenWhereTheReferencePicksTheFirstClass() {
+        // softmax rows; the reference picks class 0, then 1; the candidate's rows are all zeros (no answer)
+        float[] reference = {0.7f, 0.2f, 0.1f, 0.1f, 0.8f, 0.1f};
+        float[] dead = new float[6];
+        assertThat(compare("prob", reference, dead, 3).top1Agreement()).isZero();
+
+        float[] uniform = {1f / 3, 1f / 3, 1f / 3, 0.1f, 0.8f, 0.1f};
+        assertThat(compare("prob", uniform, uniform.clone(), 3).top1Agreement()).as("a model against itself")
+                .isEqualTo(1.0);
+        assertThat(compare("prob", uniform, new float[] {1f / 3, 1f / 3, 1f / 3, 0.2f, 0.6f, 0.2f}, 3)
+                .top1Agreement()).as("tied where the reference is tied").isEqualTo(1.0);
+    }
 }
