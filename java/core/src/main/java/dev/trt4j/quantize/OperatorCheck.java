@@ -57,7 +57,7 @@ public final class OperatorCheck {
             "([\\w.]+):(\\S+?)\\(-?\\d+\\) is not a registered function/op");
     /** Refusals of the graph itself, which no later step (TensorRT included) would take either. */
     private static final Pattern BROKEN_GRAPH = Pattern.compile("is not acyclic|Duplicate definition"
-            + "|Unsupported model IR version|does not have valid data type");
+            + "|two nodes with same node name|Unsupported model IR version|does not have valid data type");
     private static final int NAMES_SHOWN = 3;
 
     private OperatorCheck() {

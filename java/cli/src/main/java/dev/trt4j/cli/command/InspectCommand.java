@@ -11,6 +11,7 @@ import dev.trt4j.data.text.TextSource;
 import dev.trt4j.onnx.ModelSummary;
 import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.quantize.OperatorCheck;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,6 +45,8 @@ public final class InspectCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         OnnxModel loaded = OnnxModel.load(model != null ? model : DefaultModel.file());
+        // a graph every other command refuses (a tensor defined twice, a cycle) is not described as if it were fine
+        OperatorCheck.require(loaded.proto(), loaded.path().getFileName().toString(), null);
         ModelSummary summary = ModelSummary.of(loaded);
         String samples = defaultSamples(loaded.inputs(), loaded.outputs());
         long bodies = ControlFlow.nodesWithBodies(loaded.proto().getGraph());

@@ -71,4 +71,24 @@ class InspectCommandTest {
         assertThat(text.out()).contains("unknown (IR ");
         assertThat(new ObjectMapper().readTree(json.out()).get("producer").isNull()).isTrue();
     }
+
+    @Test
+    void aGraphOnnxRuntimeRefusesAsBrokenIsRefusedHereToo(@TempDir Path dir) throws Exception {
+        ai.onnx.proto.OnnxMl.ModelProto relu = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
+                java.nio.file.Files.readAllBytes(dev.trt4j.cli.TestModels.relu(dir.resolve("relu.onnx"))));
+        ai.onnx.proto.OnnxMl.GraphProto g = relu.getGraph();
+        // a second node writing y: the tensor is defined twice
+        ai.onnx.proto.OnnxMl.GraphProto twice = g.toBuilder().addNode(g.getNode(0).toBuilder().setName("again"))
+                .build();
+        Path model = java.nio.file.Files.write(dir.resolve("twice.onnx"), relu.toBuilder().setGraph(twice).build()
+                .toByteArray());
+
+        CliRun run = CliRun.of("inspect", model.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).startsWith("trt4j: twice.onnx: ONNX Runtime refuses the model: ")
+                .contains("Duplicate definition");
+        assertThat(run.out()).isEmpty();
+    }
 }
