@@ -20,6 +20,8 @@ final class ActivationTensorSelector {
     /** Operators whose output is not a function of their inputs, so never constant. */
     private static final Set<String> NOT_FOLDABLE = Set.of("Bernoulli", "If", "Loop", "Multinomial", "RandomNormal",
             "RandomNormalLike", "RandomUniform", "RandomUniformLike", "Scan");
+    /** com.microsoft operators whose output is constant when their inputs are. */
+    private static final Set<String> MICROSOFT_FOLDABLE = Set.of("QuantizeLinear", "DequantizeLinear");
 
     private ActivationTensorSelector() {
     }
@@ -31,7 +33,9 @@ final class ActivationTensorSelector {
     static Set<String> constants(GraphProto g, Set<String> weights) {
         Set<String> constant = new HashSet<>(weights);
         for (NodeProto node : g.getNodeList()) {
-            boolean standard = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
+            boolean standard = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx")
+                    // ONNX Runtime's own Q/DQ of a constant weight is a constant too, not an activation
+                    || node.getDomain().equals("com.microsoft") && MICROSOFT_FOLDABLE.contains(node.getOpType());
             if (!standard || NOT_FOLDABLE.contains(node.getOpType()) || node.getInputCount() == 0) {
                 continue;
             }

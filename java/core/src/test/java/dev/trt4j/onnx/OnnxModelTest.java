@@ -373,4 +373,19 @@ class OnnxModelTest {
         assertThat(ModelSummary.of(model).toText(false)).contains("\noutputs    y FLOAT32 [1,4]")
                 .contains("\n           d DOUBLE (trt4j does not read it)\n");
     }
+
+    @Test
+    void aWeightDequantizedByOnnxRuntimesOwnOperatorIsNoActivation() {
+        ModelProto m = new TestGraph().input("x", FLOAT, 1, 4)
+                .initializer("scale", new long[] {}, 0.1f)
+                .initializer("wf", new long[] {4, 3}, new float[12])
+                .node("com.microsoft", "QuantizeLinear", List.of("wf", "scale"), List.of("wq"))
+                .node("com.microsoft", "DequantizeLinear", List.of("wq", "scale"), List.of("w"))
+                .node("MatMul", List.of("x", "w"), List.of("y"))
+                .output("y", FLOAT, 1, 3).opset("com.microsoft", 1).build(13);
+
+        OnnxModel model = OnnxModel.fromProto(m, dir.resolve("ms-qdq.onnx"));
+
+        assertThat(model.quantizableActivationTensors()).containsExactly("x");
+    }
 }
