@@ -6,12 +6,10 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.SyntheticSource;
-import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +62,7 @@ public sealed interface BenchInputs {
     record RandomValues(long seed) implements BenchInputs {
         @Override
         public Map<String, HostTensor> create(List<TensorSpec> inputs, Map<String, long[]> shapes) {
-            try (CalibrationDataSource source = new SyntheticSource(feedable(inputs), options(shapes).seed(seed)
+            try (CalibrationDataSource source = new SyntheticSource(inputs, options(shapes).seed(seed)
                     .build())) {
                 return firstBatch(source, "random data", shapes);
             }
@@ -103,7 +101,7 @@ public sealed interface BenchInputs {
     record FromData(Path data, Path tokenizer) implements BenchInputs {
         @Override
         public Map<String, HostTensor> create(List<TensorSpec> inputs, Map<String, long[]> shapes) {
-            try (CalibrationDataSource source = DataSourceFactory.open(data, feedable(inputs),
+            try (CalibrationDataSource source = DataSourceFactory.open(data, inputs,
                     options(shapes).tokenizer(tokenizer).build())) {
                 return firstBatch(source, data.toString(), shapes);
             }
@@ -113,16 +111,6 @@ public sealed interface BenchInputs {
         public String describe() {
             return "data " + data;
         }
-    }
-
-    /** Data sources make float32 values; a float16 input is fed from them (converted by the backend). */
-    private static List<TensorSpec> feedable(List<TensorSpec> inputs) {
-        List<TensorSpec> specs = new ArrayList<>();
-        for (TensorSpec in : inputs) {
-            specs.add(in.type() == ElementType.FLOAT16
-                    ? new TensorSpec(in.name(), ElementType.FLOAT32, in.dims(), in.dimNames()) : in);
-        }
-        return specs;
     }
 
     private static DataOptions.Builder options(Map<String, long[]> shapes) {

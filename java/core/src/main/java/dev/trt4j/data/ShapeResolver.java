@@ -30,9 +30,13 @@ public final class ShapeResolver {
     private final int batchSize;
     private final boolean fullBatchesOnly;
 
-    /** Whether calibration data can feed a model input of {@code type}. */
+    /**
+     * Whether calibration data can feed a model input of {@code type}. A FLOAT16 input is fed float32 values, which
+     * the runners convert, as they convert a serving request's.
+     */
     public static boolean feeds(ElementType type) {
-        return type == ElementType.FLOAT32 || type == ElementType.INT64 || type == ElementType.INT32;
+        return type == ElementType.FLOAT32 || type == ElementType.FLOAT16 || type == ElementType.INT64
+                || type == ElementType.INT32;
     }
 
     /**
@@ -44,7 +48,9 @@ public final class ShapeResolver {
      */
     public ShapeResolver(String source, List<TensorSpec> inputs, DataOptions options) {
         this.source = source;
-        this.inputs = List.copyOf(inputs);
+        // the sources make float32 values; ONNX Runtime gets them as float16 where the model wants it
+        this.inputs = inputs.stream().map(in -> in.type() != ElementType.FLOAT16 ? in
+                : new TensorSpec(in.name(), ElementType.FLOAT32, in.dims(), in.dimNames())).toList();
         this.options = options;
         if (inputs.isEmpty()) {
             throw new Trt4jException(source + ": the model has no inputs to feed");
@@ -52,7 +58,7 @@ public final class ShapeResolver {
         for (TensorSpec in : inputs) {
             if (!feeds(in.type())) {
                 throw new Trt4jException(source + ": model input '" + in.name() + "' is " + in.type()
-                        + "; calibration data can feed FLOAT32, INT64 and INT32 inputs only");
+                        + "; calibration data can feed FLOAT32, FLOAT16, INT64 and INT32 inputs only");
             }
             if (in.rank() == 0) {
                 throw new Trt4jException("model input '" + in.name() + "' is a scalar; calibration data needs a "

@@ -138,10 +138,12 @@ class ShapeResolverTest {
 
     @Test
     void rejectsInputTypesDataCannotFeedAndSeveralInputsForSingleInputData() {
-        assertThatThrownBy(() -> new ShapeResolver("d", List.of(spec("h", ElementType.FLOAT16, -1, 4)),
+        assertThatThrownBy(() -> new ShapeResolver("d", List.of(spec("h", ElementType.BOOL, -1, 4)),
                 DataOptions.defaults())).isInstanceOf(Trt4jException.class)
-                .hasMessage("d: model input 'h' is FLOAT16; calibration data can feed FLOAT32, INT64 and INT32 inputs "
-                        + "only");
+                .hasMessage("d: model input 'h' is BOOL; calibration data can feed FLOAT32, FLOAT16, INT64 and INT32 "
+                        + "inputs only");
+        assertThat(new ShapeResolver("d", List.of(spec("h", ElementType.FLOAT16, -1, 4)), DataOptions.defaults())
+                .inputs().get(0).type()).as("fed float32 values, which the runner converts").isEqualTo(ElementType.FLOAT32);
         ShapeResolver two = new ShapeResolver("a.npy", List.of(CLS, spec("y", ElementType.INT64, -1)),
                 DataOptions.defaults());
         assertThatThrownBy(() -> two.onlyInput(".npy")).isInstanceOf(Trt4jException.class)

@@ -170,4 +170,37 @@ class CalibrateOutputsTest {
                 "7", "--out", dir.resolve("seven").toString());
         assertThat(sevenBits.exitCode()).as(sevenBits.err()).isZero(); // a table without a cache takes any name
     }
+
+    @Test
+    void aFloat16InputIsFedFromFloat16OrFloat32DataAndRandomData() throws IOException {
+        // x float16 [N,4] → Cast to float → MatMul(w [4,4]) → y
+        ai.onnx.proto.OnnxMl.ModelProto matMul = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(
+                TestModels.matMul(dir.resolve("mm.onnx"))));
+        ai.onnx.proto.OnnxMl.GraphProto.Builder g = matMul.getGraph().toBuilder();
+        g.getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().setElemType(10); // FLOAT16
+        g.setNode(0, g.getNode(0).toBuilder().setInput(0, "xf"));
+        g.addNode(0, ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Cast").setName("cast").addInput("x")
+                .addOutput("xf").addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("to")
+                        .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.INT).setI(1)));
+        Path model = Files.write(dir.resolve("half.onnx"), matMul.toBuilder().setGraph(g).build().toByteArray());
+        // two samples of float16 bits: 1, 0.5, -7, 12 and four 1s
+        short[] bits = {0x3C00, 0x3800, (short) 0xC700, 0x4A00, 0x3C00, 0x3C00, 0x3C00, 0x3C00};
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (short b : bits) {
+            bytes.putShort(b);
+        }
+        Path samples = dir.resolve("half.npy");
+        dev.trt4j.data.npy.NpyFile.write(samples, new dev.trt4j.data.npy.NpyArray(dev.trt4j.data.npy.NpyDtype.FLOAT16,
+                new long[] {2, 4}, bytes.array()));
+
+        CliRun fromFile = CliRun.of("calibrate", model.toString(), "--data", samples.toString(), "--batch", "1",
+                "--method", "max", "--out", dir.resolve("half").toString(), "--json");
+        CliRun random = CliRun.of("calibrate", model.toString(), "--samples", "4", "--method", "max", "--out",
+                dir.resolve("half-random").toString());
+
+        assertThat(fromFile.exitCode()).as(fromFile.err()).isZero();
+        JsonNode table = new ObjectMapper().readTree(dir.resolve("half").resolve("max.table.json").toFile());
+        assertThat(table.at("/tensors/xf/amax").asDouble()).isEqualTo(12.0);
+        assertThat(random.exitCode()).as(random.err()).isZero();
+    }
 }

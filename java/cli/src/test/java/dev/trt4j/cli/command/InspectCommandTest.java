@@ -48,8 +48,8 @@ class InspectCommandTest {
                 .isEqualTo("seeded random data");
         assertThat(InspectCommand.defaultSamples(List.of(f("x", 1, 4),
                 new TensorSpec("c", ElementType.BOOL, new long[] {1}, null)), List.of(f("y", 1, 4))))
-                .isEqualTo("none: input 'c' is BOOL, which calibration data cannot feed (FLOAT32, INT64 and INT32 "
-                        + "only)");
+                .isEqualTo("none: input 'c' is BOOL, which calibration data cannot feed (FLOAT32, FLOAT16, INT64 and "
+                        + "INT32 only)");
     }
 
     @Test
