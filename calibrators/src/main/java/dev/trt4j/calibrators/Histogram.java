@@ -44,7 +44,7 @@ public final class Histogram {
                 throw new IllegalArgumentException("histogram edge 0 is negative: " + edges[0]
                         + " (the histogram is of magnitudes |x|, from 0 up)");
             }
-            if (i > 0 && edges[i] < edges[i - 1]) {
+            if (i > 0 && edges[i] < edges[i - 1] - subnormalSlack(edges.length - 1)) {
                 throw new IllegalArgumentException("histogram edges decrease at " + i + ": " + edges[i - 1]
                         + " > " + edges[i]);
             }
@@ -59,7 +59,8 @@ public final class Histogram {
      * bin's range from its index and that width, as NVIDIA's histograms allow; bins of other widths would give a
      * range that means nothing. Each edge may lie off the line from the first edge to the last by a thousandth of a
      * bin, or by the few float32 ulps that computing it as {@code i · width} costs (which, in a histogram grown to
-     * many bins, is more than a thousandth of a bin).
+     * many bins, is more than a thousandth of a bin), or, for a range so small that its bins are subnormal, by what
+     * float32 linspace's rounding of a subnormal step adds up to ({@link #subnormalSlack}).
      *
      * @throws IllegalArgumentException naming the first bin of another width, its width and the mean
      */
@@ -69,7 +70,7 @@ public final class Histogram {
         double width = (edges[bins] - first) / bins;
         for (int i = 1; i < bins; i++) {
             double expected = first + i * width;
-            double allowed = Math.max(1e-3 * width, 8 * Math.ulp((float) expected));
+            double allowed = Math.max(Math.max(1e-3 * width, 8 * Math.ulp((float) expected)), subnormalSlack(bins));
             if (!(Math.abs(edges[i] - expected) <= allowed)) {
                 double w = (double) edges[i] - edges[i - 1];
                 throw new IllegalArgumentException("histogram bins are not of one width (bin " + (i - 1) + " is "
@@ -77,6 +78,17 @@ public final class Histogram {
                         + "its index, as NVIDIA's histograms of equal bins allow");
             }
         }
+    }
+
+    /**
+     * How far float32 linspace's edges may stray from the line, even out of order, when the step is subnormal (a
+     * tensor whose largest magnitude is below about 1e-35): the step is then rounded to a multiple of
+     * {@link Float#MIN_VALUE}, off by up to half of one, and the edges built from it, {@code k · step} from one end
+     * and {@code max − (n − k) · step} from the other, drift apart by up to {@code bins} such units. Far below a
+     * thousandth of a bin for any range that is not itself subnormal-sized.
+     */
+    private static double subnormalSlack(int bins) {
+        return (double) bins * Float.MIN_VALUE;
     }
 
     /** Number of bins. */

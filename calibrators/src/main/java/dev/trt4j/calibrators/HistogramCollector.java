@@ -186,6 +186,13 @@ public final class HistogramCollector {
     private void grow(float xmax, float width) {
         double bins = Math.ceil(xmax / width); // float32 quotient, as torch computes it
         float end = xmax + width;
+        if (Float.isInfinite(end)) {
+            // upstream's arange to xmax + width overflows too: the reason is float32's range, not the bin count
+            throw new CalibrationException("tensor '" + tensorName + "': a value of " + xmax + " lies within a bin "
+                    + "width (" + width + ") of float32's largest value, so the grown histogram's last edge would "
+                    + "overflow; start the histograms at the whole data's range with a first pass (trt4j calibrate "
+                    + "--range-pass, StatisticsOptions.withRangePass)");
+        }
         double edgeCount = Math.ceil((double) end / (double) width);
         if (!(bins <= MAX_BINS && edgeCount <= MAX_BINS + 1.0)) {
             throw new CalibrationException("tensor '" + tensorName + "': a value of " + xmax
