@@ -2,6 +2,7 @@ package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.trt4j.Trt4jException;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -78,6 +79,15 @@ final class QdqPlacement {
                                 .add(new GraphIndex.Use(i, k));
                     }
                     continue;
+                }
+                if (index.isConstantDerived(t)) {
+                    // neither a weight the quantizer folds nor an activation calibrate records: no table can serve
+                    int producer = index.producer(t);
+                    String by = producer < 0 ? "" : " (by " + index.node(producer).getOpType() + ")";
+                    throw new Trt4jException(n.getOpType() + " '" + label + "': its weight '" + t + "' is computed "
+                            + "from constants" + by + ", which quantize folds only through Transpose and Identity; "
+                            + "export the model with constant folding, or keep the node in FP32 with --exclude "
+                            + label);
                 }
                 activations.computeIfAbsent(t, x -> new ArrayList<>()).add(new GraphIndex.Use(i, k));
                 readers.putIfAbsent(t, n.getOpType() + " '" + label + "'");

@@ -505,4 +505,20 @@ class QdqQuantizerTest {
         Map<String, Float> wide = OrtRunner.maxPass(model, "x", SAMPLES, TinyModels.RESIDUAL_INPUT, anySubset);
         assertThat(onlyA.quantize(model, wide).report().residualAdds()).containsExactly("add");
     }
+
+    @Test
+    void aWeightComputedFromConstantsOtherwiseThanByTransposeIsNamedWithItsWayOut() {
+        ModelProto reshaped = new dev.trt4j.onnx.TestGraph().input("x", dev.trt4j.onnx.TestGraph.FLOAT, 1, 6)
+                .initializer("w", new long[] {12}, new float[12])
+                .constantInt64("shape", 6, 2)
+                .node("Reshape", List.of("w", "shape"), List.of("wr"))
+                .node("MatMul", List.of("x", "wr"), List.of("y"))
+                .output("y", dev.trt4j.onnx.TestGraph.FLOAT, 1, 2).build(13);
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
+
+        assertThatThrownBy(() -> quantizer.requiredActivations(reshaped)).isInstanceOf(Trt4jException.class)
+                .hasMessage("MatMul 'MatMul_2': its weight 'wr' is computed from constants (by Reshape), which "
+                        + "quantize folds only through Transpose and Identity; export the model with constant "
+                        + "folding, or keep the node in FP32 with --exclude MatMul_2");
+    }
 }
