@@ -55,18 +55,11 @@ final class ConstantWeightFolder {
             return model;
         }
         out.clearNode().addAllNode(kept);
-        // A weight whose every reader (subgraphs included) was a folded node is no longer needed.
-        Set<String> unread = new HashSet<>();
-        for (int i : foldedNodes) {
-            String source = g.getNode(i).getInput(0);
-            if (!index.isGraphOutput(source)
-                    && index.consumers(source).stream().allMatch(u -> foldedNodes.contains(u.node()))) {
-                unread.add(source);
-            }
-        }
-        List<TensorProto> initializers = new ArrayList<>(out.getInitializerList());
-        out.clearInitializer();
-        initializers.stream().filter(t -> !unread.contains(t.getName())).forEach(out::addInitializer);
+        // A weight whose every reader was a folded node is no longer needed, initializer or Constant node alike
+        // (a Constant left behind kept a second, FP32 copy of the weight in the quantized model).
+        Set<String> sources = new HashSet<>();
+        foldedNodes.forEach(i -> sources.add(g.getNode(i).getInput(0)));
+        UnusedConstants.remove(out, sources);
         return model.toBuilder().setGraph(out).build();
     }
 

@@ -226,6 +226,26 @@ class QdqQuantizerTest {
         assertThat(qs.getGraph().getInitializerList()).extracting(TensorProto::getName).contains("w", "wt");
     }
 
+    /** A weight held in a Constant node and folded through its Transpose leaves no second, FP32 copy behind. */
+    @Test
+    void aFoldedConstantNodeWeightIsNotKeptTwice() throws Exception {
+        float[] w = ModelBuilder.uniform(7, 6 * 16, -1, 1);
+        ModelProto model = new ModelBuilder("linear", 13).input("x", 2, 16).output("y")
+                .constant("w", new long[] {6, 16}, w)
+                .node("Transpose", "t", List.of("w"), List.of("wt"),
+                        ai.onnx.proto.OnnxMl.AttributeProto.newBuilder().setName("perm")
+                                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.INTS).addInts(1).addInts(0)
+                                .build())
+                .node("MatMul", "mm", List.of("x", "wt"), List.of("y")).build();
+
+        ModelProto q = new QdqQuantizer(QuantizationConfig.defaults()).quantize(model, Map.of("x", 1f)).model();
+
+        assertThat(nodes(q, "Transpose")).isEmpty();
+        assertThat(q.getGraph().getNodeList()).noneMatch(n -> n.getOpType().equals("Constant")
+                && n.getOutput(0).equals("w"));
+        assertThat(floats(q, "wt")).hasSize(96);
+    }
+
     /** PyTorch exports a tied weight as Identity(W): it is folded and quantized as a weight, not asked of the table. */
     @Test
     void anIdentityOfAConstantWeightIsFoldedAndQuantizedPerChannel() throws Exception {
