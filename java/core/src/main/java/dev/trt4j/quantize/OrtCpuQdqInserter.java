@@ -88,7 +88,8 @@ final class OrtCpuQdqInserter {
         float[] amax = calibrator.amax(w.tensor(), TensorValues.floats(value), value.getDimsList(), w.axis());
         float[] scales = new float[amax.length];
         for (int c = 0; c < amax.length; c++) {
-            scales[c] = amax[c] == 0f ? 1f : amax[c] / bound;
+            float scale = amax[c] / bound;
+            scales[c] = scale == 0f ? 1f : scale; // a subnormal amax / 64 can underflow to 0, as 0 can
         }
         weightScales.put(w, scales);
     }

@@ -120,7 +120,7 @@ public final class QdqQuantizer {
         }
         if (!subnormalRanges.isEmpty()) {
             // a subnormal scale may be flushed to zero by TensorRT or SIMD kernels, and saturates everything else
-            LOG.warn("{} activation range(s) so small that the scale amax/127 is subnormal (first: '{}'): every "
+            LOG.warn("{} activation range(s) so small that the scale amax/127 is subnormal (first: '{}): every "
                     + "larger value saturates; calibrate again", subnormalRanges.size(), subnormalRanges.get(0));
         }
         if (!zeroRanges.isEmpty()) {

@@ -547,4 +547,24 @@ class OrtCpuQuantizationTest {
             }
         }
     }
+
+    @Test
+    void aWeightChannelWhoseScaleUnderflowsGetsScaleOneNotZero() throws Exception {
+        // MatMul weight [4, 2]: output channel 0 ordinary, channel 1 of values near 1.7e-44 (amax / 64 underflows)
+        float[] w = {0.5f, 1.7e-44f, -0.25f, -1.7e-44f, 0.75f, 1.4e-44f, -1f, 0f};
+        ModelProto model = new ModelBuilder("tiny-channel", 13).input("x", 2, 4).output("y")
+                .initializer("w", new long[] {4, 2}, w)
+                .node("MatMul", "mm", List.of("x", "w"), List.of("y")).build();
+        QdqQuantizer quantizer = new QdqQuantizer(ORT);
+        Map<String, Float> amax = new HashMap<>();
+        quantizer.requiredActivations(model).forEach(t -> amax.put(t, 1f));
+
+        ModelProto q = quantizer.quantize(model, amax).model();
+
+        // the weight is stored as int8 behind a DequantizeLinear with one scale per output channel
+        float[] scales = nodes(q, "DequantizeLinear").stream().map(n -> floats(q, n.getInput(1)))
+                .filter(f -> f.length == 2).findFirst().orElseThrow();
+        assertThat(scales[0]).isEqualTo(1f / 64);
+        assertThat(scales[1]).isEqualTo(1f);
+    }
 }
