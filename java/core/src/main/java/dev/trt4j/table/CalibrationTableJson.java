@@ -85,7 +85,7 @@ final class CalibrationTableJson {
         JsonNode hex = entry.get("hex");
         JsonNode decimal = entry.get("amax");
         if (hex == null) {
-            return doc.float32(decimal, path + ".amax");
+            return doc.float32(decimal, path + ".amax") + 0f; // + 0: a signed zero (-0.0) is the range 0
         }
         String hexText = doc.text(hex, path + ".hex");
         float fromHex;
@@ -98,7 +98,8 @@ final class CalibrationTableJson {
             // no amax at all: one error, not a warning about the disagreement and then the error
             throw doc.error(path + ".hex", hexText + " is " + fromHex + "; an amax must be finite and >= 0");
         }
-        if (decimal != null && Float.floatToRawIntBits(doc.float32(decimal, path + ".amax"))
+        fromHex += 0f; // 80000000, a signed zero, is the range 0 as the decimal -0.0 is
+        if (decimal != null && Float.floatToRawIntBits(doc.float32(decimal, path + ".amax") + 0f)
                 != Float.floatToRawIntBits(fromHex)) {
             LOG.warn("{}: {}: amax {} and hex {} disagree; using the hex value {}", doc.source(), path,
                     decimal.asText(), hex.asText(), ShortestDecimal.format(fromHex));

@@ -82,6 +82,16 @@ class CalibrationTableTest {
     }
 
     @Test
+    void aSignedZeroIsTheRangeZeroInDecimalAndHexAlike() {
+        CalibrationTable table = CalibrationTable.fromJson("""
+                {"tensors": {"a": {"amax": -0.0}, "b": {"hex": "80000000"}, "c": {"amax": -0.0, "hex": "00000000"}}}""",
+                "zeros.json");
+
+        table.amaxByTensor().values().forEach(amax -> assertThat(Float.floatToRawIntBits(amax)).isZero());
+        assertThat(table.amaxByTensor()).hasSize(3);
+    }
+
+    @Test
     void malformedJsonGivesOneLineNamingFileAndProblem() {
         assertReadError("{\"tensors\": {\"a\": {\"amax\": 1.0,}}}", "not valid JSON", "line 1");
         assertReadError("", "empty", "");
@@ -96,8 +106,8 @@ class CalibrationTableTest {
         assertReadError("{\"tensors\": {\"a\": {\"amax\": 5, \"hex\": \"7fc00000\"}}}", "tensors[\"a\"].hex",
                 "7fc00000 is NaN; an amax must be finite and >= 0");
         assertReadError("{\"tensors\": {\"a\": {\"amax\": -1}}}", "tensors", "'a'");
-        // -0.0 is ">= 0" but a cache cannot hold its scale; it was accepted here and refused by cache convert
-        assertReadError("{\"tensors\": {\"a\": {\"hex\": \"80000000\"}}}", "tensors", "'a'");
+        // -0.0 is read as the range 0 (aSignedZeroIsTheRangeZeroInDecimalAndHexAlike); built by hand it is refused,
+        // since a cache cannot hold its scale
         assertThatThrownBy(() -> new CalibrationTable(Map.of("n", -0.0f), provenance()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("tensor 'n': amax must be finite and >= 0, "
                         + "got -0.0");
