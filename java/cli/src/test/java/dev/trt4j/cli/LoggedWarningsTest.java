@@ -52,12 +52,7 @@ class LoggedWarningsTest {
     @Test
     void evaluationDataThatIsTheCalibrationDataIsSaidToBeSo() throws Exception {
         Path model = TestModels.matMul(work.resolve("mm.onnx"));
-        float[] values = new float[8 * 4];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) Math.sin(i);
-        }
-        Path samples = work.resolve("samples.npy");
-        dev.trt4j.data.npy.NpyFile.write(samples, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {8, 4}, values));
+        Path samples = samples("samples.npy", 8);
 
         Result r = CliProcess.run(work, CliProcess.testClassPath(), "compare-calibrators", model.toString(), "--data",
                 samples.toString(), "--eval-data", samples.toString(), "--methods", "max", "--task", "none",
@@ -72,15 +67,8 @@ class LoggedWarningsTest {
     @Test
     void anEvaluationCutShortByTheDataIsNamed() throws Exception {
         Path model = TestModels.matMul(work.resolve("mm.onnx"));
-        float[] values = new float[10 * 4];
-        for (int i = 0; i < values.length; i++) {
-            values[i] = (float) Math.cos(i);
-        }
-        Path calibration = work.resolve("cal.npy");
-        Path evaluation = work.resolve("eval.npy");
-        dev.trt4j.data.npy.NpyFile.write(calibration, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {10, 4}, values));
-        dev.trt4j.data.npy.NpyFile.write(evaluation, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {2, 4},
-                java.util.Arrays.copyOf(values, 8)));
+        Path calibration = samples("cal.npy", 10);
+        Path evaluation = samples("eval.npy", 2);
 
         Result r = CliProcess.run(work, CliProcess.testClassPath(), "compare-calibrators", model.toString(), "--data",
                 calibration.toString(), "--eval-data", evaluation.toString(), "--eval-samples", "8", "--methods",
@@ -89,5 +77,16 @@ class LoggedWarningsTest {
         assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
         assertThat(r.stderrLines()).containsExactly("trt4j: warning: --eval-samples 8: the evaluation data held 2 "
                 + "samples, which the scores are on");
+    }
+
+    /** {@code rows} samples of 4 values for {@link TestModels#matMul}, in an .npy file. */
+    private Path samples(String name, int rows) throws java.io.IOException {
+        float[] values = new float[rows * 4];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) Math.sin(i);
+        }
+        Path file = work.resolve(name);
+        dev.trt4j.data.npy.NpyFile.write(file, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {rows, 4}, values));
+        return file;
     }
 }
