@@ -81,13 +81,12 @@ final class QdqPlacement {
                     continue;
                 }
                 if (index.isConstantDerived(t)) {
-                    // neither a weight the quantizer folds nor an activation calibrate records: no table can serve
+                    // ComputedWeightFolder could not run it: neither a weight nor an activation calibrate records
                     int producer = index.producer(t);
                     String by = producer < 0 ? "" : " (by " + index.node(producer).getOpType() + ")";
                     throw new Trt4jException(n.getOpType() + " '" + label + "': its weight '" + t + "' is computed "
-                            + "from constants" + by + ", which quantize folds only through Transpose and Identity; "
-                            + "export the model with constant folding, or keep the node in FP32 with --exclude "
-                            + label);
+                            + "from constants" + by + ", which quantize could not fold; export the model with "
+                            + "constant folding, or keep the node in FP32 with --exclude " + label);
                 }
                 activations.computeIfAbsent(t, x -> new ArrayList<>()).add(new GraphIndex.Use(i, k));
                 readers.putIfAbsent(t, n.getOpType() + " '" + label + "'");

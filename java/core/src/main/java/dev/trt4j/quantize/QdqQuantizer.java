@@ -304,6 +304,7 @@ public final class QdqQuantizer {
         }
         current = withoutInitializerInputs(current);
         current = ConstantWeightFolder.fold(current);
+        current = ComputedWeightFolder.fold(current);
         Exclusions exclusions = new Exclusions(config);
         GraphProto excludedFrom = current.getGraph();
         exclusions.requireAllMatch(excludedFrom);

@@ -526,19 +526,37 @@ class QdqQuantizerTest {
         assertThat(onlyA.quantize(model, wide).report().residualAdds()).containsExactly("add");
     }
 
+    /** A weight the graph computes from constants (here a Reshape) is folded by running it, then quantized. */
     @Test
-    void aWeightComputedFromConstantsOtherwiseThanByTransposeIsNamedWithItsWayOut() {
+    void aWeightComputedFromConstantsIsFoldedAndQuantizedPerChannel() throws Exception {
+        float[] w = ModelBuilder.uniform(5, 12, -1, 1);
         ModelProto reshaped = new dev.trt4j.onnx.TestGraph().input("x", dev.trt4j.onnx.TestGraph.FLOAT, 1, 6)
-                .initializer("w", new long[] {12}, new float[12])
+                .initializer("w", new long[] {12}, w)
                 .constantInt64("shape", 6, 2)
                 .node("Reshape", List.of("w", "shape"), List.of("wr"))
                 .node("MatMul", List.of("x", "wr"), List.of("y"))
                 .output("y", dev.trt4j.onnx.TestGraph.FLOAT, 1, 2).build(13);
         QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
+        assertThat(quantizer.requiredActivations(reshaped)).containsExactly("x");
 
-        assertThatThrownBy(() -> quantizer.requiredActivations(reshaped)).isInstanceOf(Trt4jException.class)
+        ModelProto q = quantizer.quantize(reshaped, Map.of("x", 1f)).model();
+
+        assertThat(nodes(q, "Reshape")).isEmpty();
+        assertThat(q.getGraph().getInitializerList()).extracting(TensorProto::getName).doesNotContain("w", "shape");
+        assertThat(QdqModels.tensor(q, "wr").getDimsList()).containsExactly(6L, 2L);
+        assertThat(floats(q, "wr")).containsExactly(w);
+        assertThat(axis(quantizeOf(q, "wr"))).contains(1L);
+
+        // one ONNX Runtime cannot compute (12 values into [5, 2]) is named with the node to keep in FP32
+        ModelProto broken = new dev.trt4j.onnx.TestGraph().input("x", dev.trt4j.onnx.TestGraph.FLOAT, 1, 5)
+                .initializer("w", new long[] {12}, w)
+                .constantInt64("shape", 5, 2)
+                .node("Reshape", List.of("w", "shape"), List.of("wr"))
+                .node("MatMul", List.of("x", "wr"), List.of("y"))
+                .output("y", dev.trt4j.onnx.TestGraph.FLOAT, 1, 2).build(13);
+        assertThatThrownBy(() -> quantizer.requiredActivations(broken)).isInstanceOf(Trt4jException.class)
                 .hasMessage("MatMul 'MatMul_2': its weight 'wr' is computed from constants (by Reshape), which "
-                        + "quantize folds only through Transpose and Identity; export the model with constant "
-                        + "folding, or keep the node in FP32 with --exclude MatMul_2");
+                        + "quantize could not fold; export the model with constant folding, or keep the node in "
+                        + "FP32 with --exclude MatMul_2");
     }
 }
