@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
@@ -20,6 +21,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -49,15 +51,15 @@ final class ComputedWeightFolder {
             return model;
         }
         Set<Integer> nodes = producers(index, computed);
-        Map<String, float[]> values = new java.util.LinkedHashMap<>();
-        Map<String, long[]> shapes = new java.util.LinkedHashMap<>();
+        Map<String, float[]> values = new LinkedHashMap<>();
+        Map<String, long[]> shapes = new LinkedHashMap<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
              OrtSession session = OrtRuntime.environment().createSession(subgraph(model, index, nodes, computed)
                      .toByteArray(), options);
              OrtSession.Result result = session.run(Map.of())) {
             for (String t : computed) {
                 OnnxValue v = result.get(t).orElse(null);
-                if (v instanceof OnnxTensor tensor && tensor.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT) {
+                if (v instanceof OnnxTensor tensor && tensor.getInfo().type == OnnxJavaType.FLOAT) {
                     TensorInfo info = tensor.getInfo();
                     FloatBuffer buffer = tensor.getFloatBuffer();
                     float[] floats = new float[buffer.remaining()];
@@ -158,22 +160,8 @@ final class ComputedWeightFolder {
                                         Set<String> freed) {
         Set<String> candidateOutputs = new HashSet<>();
         candidates.forEach(i -> candidateOutputs.addAll(original.getNode(i).getOutputList()));
-        boolean removed = true;
-        Set<String> inputsOfRemoved = new HashSet<>(freed);
-        while (removed) {
-            removed = false;
-            GraphIndex now = new GraphIndex(out.build());
-            for (int i = out.getNodeCount() - 1; i >= 0; i--) {
-                NodeProto n = out.getNode(i);
-                boolean candidate = n.getOutputList().stream().anyMatch(candidateOutputs::contains);
-                if (candidate && n.getOutputList().stream().allMatch(o -> o.isEmpty()
-                        || now.consumers(o).isEmpty() && !now.isGraphOutput(o))) {
-                    inputsOfRemoved.addAll(n.getInputList());
-                    out.removeNode(i);
-                    removed = true;
-                }
-            }
-        }
-        UnusedConstants.remove(out, inputsOfRemoved);
+        Set<String> read = new HashSet<>(freed);
+        read.addAll(DeadNodes.drop(out, n -> n.getOutputList().stream().anyMatch(candidateOutputs::contains)));
+        UnusedConstants.remove(out, read);
     }
 }

@@ -365,20 +365,7 @@ public final class InputSpecializer {
 
     /** Drops nodes none of whose outputs is read or is a graph output, until none is left. */
     private static void dropDeadNodes(GraphProto.Builder g) {
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            GraphIndex index = new GraphIndex(g.build());
-            for (int i = g.getNodeCount() - 1; i >= 0; i--) {
-                NodeProto n = g.getNode(i);
-                boolean dead = n.getOutputList().stream().allMatch(o -> o.isEmpty()
-                        || (index.consumers(o).isEmpty() && !index.isGraphOutput(o)));
-                if (dead) {
-                    g.removeNode(i);
-                    changed = true;
-                }
-            }
-        }
+        DeadNodes.drop(g, n -> true);
         // a fixed input read only by the If condition it decided is read by nothing now: ONNX Runtime would warn
         // about it on every load
         UnusedConstants.remove(g, g.getInitializerList().stream().map(TensorProto::getName).toList());
