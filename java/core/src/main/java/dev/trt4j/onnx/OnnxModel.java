@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
+import dev.trt4j.table.Provenance;
 import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -72,15 +72,7 @@ public final class OnnxModel {
         GraphProto g = this.proto.getGraph();
         TensorSizes.check(g, path);
         this.weightTensors = Collections.unmodifiableMap(weightTensors(g));
-        Set<String> weights = new LinkedHashSet<>(weightTensors.keySet());
-        // sparse initializers are weights too, though without a dense float form trt4j would quantize
-        g.getSparseInitializerList().forEach(s -> weights.add(s.getValues().getName()));
-        for (NodeProto node : g.getNodeList()) {
-            if (node.getOpType().equals("Constant") && node.getOutputCount() == 1) {
-                weights.add(node.getOutput(0)); // also sparse and string constants, which have no float form
-            }
-        }
-        this.weightNames = Collections.unmodifiableSet(weights);
+        this.weightNames = Collections.unmodifiableSet(weightNames(g, weightTensors));
         Set<String> initializers = new HashSet<>();
         g.getInitializerList().forEach(t -> initializers.add(t.getName()));
         this.inputs = inputsOf(this.proto, path);
@@ -165,13 +157,9 @@ public final class OnnxModel {
     }
 
     private static MessageDigest digestOf(byte[] bytes) {
-        try {
-            MessageDigest digest = MessageDigest.getInstance("SHA-256");
-            digest.update(bytes);
-            return digest;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime must provide SHA-256", e);
-        }
+        MessageDigest digest = Provenance.sha256Digest();
+        digest.update(bytes);
+        return digest;
     }
 
     /** The file the model was loaded from, or the path given to {@link #fromProto}. */
@@ -247,19 +235,23 @@ public final class OnnxModel {
      * those of If, Loop and Scan bodies included.
      */
     public long parameterCount() {
-        long[] n = {0};
-        forEachGraph(proto.getGraph(), g -> {
-            for (TensorProto t : weightTensors(g).values()) {
-                int type = t.getDataType();
-                if (type != DataType.INT64_VALUE && type != DataType.BOOL_VALUE && type != DataType.STRING_VALUE) {
-                    n[0] += FloatTensorDecoder.elementCount(t);
-                }
-            }
-            for (SparseTensorProto t : g.getSparseInitializerList()) {
-                n[0] += t.getDimsList().stream().reduce(1L, Math::multiplyExact); // the dense tensor's values
-            }
-        });
+        long[] n = {parameters(proto.getGraph(), weightTensors)};
+        forEachSubgraph(proto.getGraph(), g -> n[0] += parameters(g, weightTensors(g)));
         return n[0];
+    }
+
+    private static long parameters(GraphProto g, Map<String, TensorProto> tensors) {
+        long n = 0;
+        for (TensorProto t : tensors.values()) {
+            int type = t.getDataType();
+            if (type != DataType.INT64_VALUE && type != DataType.BOOL_VALUE && type != DataType.STRING_VALUE) {
+                n += FloatTensorDecoder.elementCount(t);
+            }
+        }
+        for (SparseTensorProto t : g.getSparseInitializerList()) {
+            n += t.getDimsList().stream().reduce(1L, Math::multiplyExact); // the dense tensor's values
+        }
+        return n;
     }
 
     /**
@@ -267,20 +259,19 @@ public final class OnnxModel {
      * Scan bodies included ({@link #weightNames()} holds the main graph's only, the ones trt4j quantizes).
      */
     public int weightCount() {
-        int[] n = {0};
-        forEachGraph(proto.getGraph(), g -> {
-            Set<String> names = new HashSet<>(weightTensors(g).keySet());
-            g.getSparseInitializerList().forEach(t -> names.add(t.getValues().getName()));
-            g.getNodeList().stream().filter(node -> node.getOpType().equals("Constant") && node.getOutputCount() == 1)
-                    .forEach(node -> names.add(node.getOutput(0)));
-            n[0] += names.size();
-        });
+        int[] n = {weightNames.size()};
+        forEachSubgraph(proto.getGraph(), g -> n[0] += weightNames(g, weightTensors(g)).size());
         return n[0];
     }
 
     /** Calls {@code action} on {@code g} and on every graph nested in its nodes' attributes, depth first. */
     private static void forEachGraph(GraphProto g, java.util.function.Consumer<GraphProto> action) {
         action.accept(g);
+        forEachSubgraph(g, action);
+    }
+
+    /** Calls {@code action} on every graph nested in {@code g}'s nodes (If, Loop, Scan bodies), depth first. */
+    private static void forEachSubgraph(GraphProto g, java.util.function.Consumer<GraphProto> action) {
         for (NodeProto node : g.getNodeList()) {
             for (AttributeProto a : node.getAttributeList()) {
                 if (a.hasG()) {
@@ -396,6 +387,19 @@ public final class OnnxModel {
             LOG.warn("{}: element type of {} tensors is unknown (e.g. '{}'); they will not be calibrated", path,
                     untyped.size(), untyped.get(0));
         }
+    }
+
+    /** The weights of {@code g} by name: {@code tensors} first, then sparse initializers and Constant outputs. */
+    private static Set<String> weightNames(GraphProto g, Map<String, TensorProto> tensors) {
+        Set<String> weights = new LinkedHashSet<>(tensors.keySet());
+        // sparse initializers are weights too, though without a dense float form trt4j would quantize
+        g.getSparseInitializerList().forEach(s -> weights.add(s.getValues().getName()));
+        for (NodeProto node : g.getNodeList()) {
+            if (node.getOpType().equals("Constant") && node.getOutputCount() == 1) {
+                weights.add(node.getOutput(0)); // also sparse and string constants, which have no float form
+            }
+        }
+        return weights;
     }
 
     private static Map<String, TensorProto> weightTensors(GraphProto g) {

@@ -116,7 +116,8 @@ public record Provenance(String method, Map<String, String> parameters, Long sam
         return HexFormat.of().formatHex(sha256Digest().digest(bytes));
     }
 
-    private static MessageDigest sha256Digest() {
+    /** A fresh SHA-256 digest, for a hash fed in parts (a model and its external data). */
+    public static MessageDigest sha256Digest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
