@@ -13,8 +13,12 @@ import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Calibration samples and held-out evaluation samples drawn from the same data without overlap, so that a
@@ -110,8 +114,8 @@ public final class SampleSplit {
     }
 
     /** The file or folder the samples come from; empty for the bundled sentences and synthetic data. */
-    public java.util.Optional<Path> path() {
-        return java.util.Optional.ofNullable(data);
+    public Optional<Path> path() {
+        return Optional.ofNullable(data);
     }
 
     /** What the data is, for reports. */
@@ -122,8 +126,11 @@ public final class SampleSplit {
     private CalibrationDataSource sentenceSource(long from, long samples) {
         int start = Math.toIntExact(from);
         int end = (int) Math.min(sentences.size(), from + samples);
-        List<String> part = sentences.subList(start, end);
-        String partName = name + " [" + start + ", " + end + ")";
+        return textSource(sentences.subList(start, end), name + " [" + start + ", " + end + ")");
+    }
+
+    /** A source of exactly {@code part}, named {@code partName} in reports. */
+    private CalibrationDataSource textSource(List<String> part, String partName) {
         DataOptions all = options.toBuilder().maxSamples(0).build();
         return DataSourceFactory.openTextSamples(part, partName, inputs, all);
     }
@@ -135,8 +142,8 @@ public final class SampleSplit {
      */
     private CalibrationDataSource heldOutSentences(long calibrationSamples, long samples) {
         int start = Math.toIntExact(calibrationSamples);
-        java.util.Set<String> calibration = new java.util.HashSet<>(sentences.subList(0, start));
-        List<String> part = new java.util.ArrayList<>();
+        Set<String> calibration = new HashSet<>(sentences.subList(0, start));
+        List<String> part = new ArrayList<>();
         int end = start;
         for (; end < sentences.size() && part.size() < samples; end++) {
             if (!calibration.contains(sentences.get(end))) {
@@ -147,10 +154,8 @@ public final class SampleSplit {
             throw new Trt4jException(name + ": the samples after the first " + calibrationSamples + " repeat "
                     + "calibration samples only, which leaves none to evaluate on");
         }
-        String partName = name + " [" + start + ", " + end + ")" + (part.size() < end - start
-                ? " without " + Counts.of(end - start - part.size(), "repeated calibration sample") : "");
-        DataOptions all = options.toBuilder().maxSamples(0).build();
-        return DataSourceFactory.openTextSamples(part, partName, inputs, all);
+        return textSource(part, name + " [" + start + ", " + end + ")" + (part.size() < end - start
+                ? " without " + Counts.of(end - start - part.size(), "repeated calibration sample") : ""));
     }
 
     private static void requirePositive(long samples) {
