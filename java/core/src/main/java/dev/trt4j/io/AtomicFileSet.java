@@ -85,10 +85,7 @@ public final class AtomicFileSet implements AutoCloseable {
     }
 
     private synchronized void createFolders(Path folder) throws IOException {
-        List<Path> missing = new ArrayList<>();
-        for (Path p = folder; p != null && !Files.exists(p); p = p.getParent()) {
-            missing.add(0, p);
-        }
+        List<Path> missing = MissingFolders.of(folder);
         Files.createDirectories(folder);
         createdFolders.addAll(missing);
     }
@@ -169,9 +166,7 @@ public final class AtomicFileSet implements AutoCloseable {
         // after a commit each temporary file is its target under its own name: nothing is left to delete
         staged.forEach(s -> deleteQuietly(s.temporary()));
         if (!committed) {
-            for (int i = createdFolders.size() - 1; i >= 0; i--) {
-                deleteQuietly(createdFolders.get(i)); // only an empty folder goes
-            }
+            MissingFolders.deleteEmpty(createdFolders);
         }
     }
 

@@ -113,10 +113,8 @@ public final class AtomicFiles {
         if (Files.isDirectory(file)) {
             throw isAFolder(file);
         }
-        Path existing = finalTarget(file).getParent();
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
+        Path parent = finalTarget(file).getParent();
+        Path existing = parent == null ? null : MissingFolders.nearestExisting(parent);
         if (existing == null) {
             return;
         }

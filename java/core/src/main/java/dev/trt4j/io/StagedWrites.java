@@ -5,7 +5,6 @@ import dev.trt4j.Trt4jException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -51,10 +50,7 @@ public final class StagedWrites implements AutoCloseable {
      */
     public static StagedWrites in(Path folder) {
         Path dir = FileIdentity.landing(folder);
-        List<Path> missing = new ArrayList<>();
-        for (Path p = dir; p != null && !Files.exists(p, LinkOption.NOFOLLOW_LINKS); p = p.getParent()) {
-            missing.add(0, p);
-        }
+        List<Path> missing = MissingFolders.of(dir);
         try {
             Files.createDirectories(dir);
             // Targets keep the folder as the user gave it, so messages and printed paths read as typed.
@@ -63,12 +59,12 @@ public final class StagedWrites implements AutoCloseable {
                 return new StagedWrites(folder, missing, staging);
             } catch (Trt4jException interrupted) {
                 deleteTree(staging);
-                deleteEmpty(missing);
+                MissingFolders.deleteEmpty(missing);
                 throw interrupted;
             }
         } catch (IOException e) {
-            deleteEmpty(missing);
-            Path existing = nearestExisting(dir);
+            MissingFolders.deleteEmpty(missing);
+            Path existing = MissingFolders.nearestExisting(dir);
             throw new Trt4jException(folder + ": " + (existing != null && Files.isDirectory(existing)
                     ? AtomicFiles.cannotWriteInto(existing, e) : "cannot write there: " + AtomicFiles.reason(e)), e);
         }
@@ -82,7 +78,7 @@ public final class StagedWrites implements AutoCloseable {
      * @throws Trt4jException naming the folder and the reason, in the words {@link #in} would use
      */
     public static void requireWritable(Path folder) {
-        Path existing = nearestExisting(FileIdentity.landing(folder));
+        Path existing = MissingFolders.nearestExisting(FileIdentity.landing(folder));
         if (existing == null) {
             return;
         }
@@ -90,15 +86,6 @@ public final class StagedWrites implements AutoCloseable {
             throw new Trt4jException(folder + ": cannot write there: " + notAFolder(existing));
         }
         AtomicFiles.requireCreatable(existing, folder);
-    }
-
-    /** {@code path} or the nearest of its parents that exists; null if none does. */
-    private static Path nearestExisting(Path path) {
-        Path existing = path;
-        while (existing != null && !Files.exists(existing)) {
-            existing = existing.getParent();
-        }
-        return existing;
     }
 
     /**
@@ -194,18 +181,7 @@ public final class StagedWrites implements AutoCloseable {
     private synchronized void cleanUp() {
         deleteTree(staging);
         if (!committed) {
-            deleteEmpty(createdFolders);
-        }
-    }
-
-    /** Removes {@code folders} (outermost first) innermost first, each only if it is empty. */
-    private static void deleteEmpty(List<Path> folders) {
-        for (int i = folders.size() - 1; i >= 0; i--) {
-            try {
-                Files.deleteIfExists(folders.get(i));
-            } catch (IOException ignored) {
-                // not empty, or not ours to remove: best effort, the error that stopped the set is what matters
-            }
+            MissingFolders.deleteEmpty(createdFolders);
         }
     }
 
