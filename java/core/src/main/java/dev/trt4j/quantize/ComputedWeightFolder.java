@@ -11,7 +11,6 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import dev.trt4j.ort.OrtRuntime;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,21 +50,22 @@ final class ComputedWeightFolder {
             return model;
         }
         Set<Integer> nodes = producers(index, computed);
-        Map<String, float[]> values = new LinkedHashMap<>();
-        Map<String, long[]> shapes = new LinkedHashMap<>();
+        Map<String, TensorProto> values = new LinkedHashMap<>();
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-             OrtSession session = OrtRuntime.environment().createSession(subgraph(model, index, nodes, computed)
+             OrtSession session = OrtRuntime.environment().createSession(subgraph(model, nodes, computed)
                      .toByteArray(), options);
              OrtSession.Result result = session.run(Map.of())) {
             for (String t : computed) {
                 OnnxValue v = result.get(t).orElse(null);
                 if (v instanceof OnnxTensor tensor && tensor.getInfo().type == OnnxJavaType.FLOAT) {
-                    TensorInfo info = tensor.getInfo();
                     FloatBuffer buffer = tensor.getFloatBuffer();
                     float[] floats = new float[buffer.remaining()];
                     buffer.get(floats);
-                    values.put(t, floats);
-                    shapes.put(t, info.getShape());
+                    List<Long> dims = new ArrayList<>();
+                    for (long d : tensor.getInfo().getShape()) {
+                        dims.add(d);
+                    }
+                    values.put(t, TensorValues.floatTensor(t, dims, floats));
                 }
             }
         } catch (OrtException e) {
@@ -86,13 +86,7 @@ final class ComputedWeightFolder {
                 freed.addAll(n.getInputList());
             }
         }
-        values.forEach((t, v) -> {
-            List<Long> dims = new ArrayList<>();
-            for (long d : shapes.get(t)) {
-                dims.add(d);
-            }
-            out.addInitializer(TensorValues.floatTensor(t, dims, v));
-        });
+        out.addAllInitializer(values.values());
         removeDeadNodes(out, nodes, g, freed);
         GraphIndex.dropValueInfo(out, values.keySet());
         return model.toBuilder().setGraph(out).build();
@@ -132,7 +126,7 @@ final class ComputedWeightFolder {
     }
 
     /** A model of the {@code nodes} alone, with the initializers they read, whose outputs are {@code tensors}. */
-    private static ModelProto subgraph(ModelProto model, GraphIndex index, Set<Integer> nodes, Set<String> tensors) {
+    private static ModelProto subgraph(ModelProto model, Set<Integer> nodes, Set<String> tensors) {
         GraphProto g = model.getGraph();
         Set<String> read = new HashSet<>();
         GraphProto.Builder sub = GraphProto.newBuilder().setName("computed-weights");
