@@ -113,23 +113,21 @@ public final class HistogramCollector {
         if (range == null) {
             return; // nothing to add; upstream fails on max() of an empty tensor
         }
-        absMax = Math.max(absMax, range.max);
+        // Taken only once the batch is in: a refused growth leaves the collector as it was before the batch.
+        float maxAfter = Math.max(absMax, range.max);
         if (counts == null) {
             start(values, range, 0);
-            return;
-        }
-        if (range.max > edges[edges.length - 1]) {
-            float width = edges[1] - edges[0];
-            if (width == 0f) {
-                // Every earlier value was 0 (or the first max was so small that the step underflowed); upstream
-                // divides by this width. Start over on the new range with the earlier values in bin 0.
-                long earlier = sum(counts);
-                start(values, range, earlier);
-                return;
+        } else if (range.max > edges[edges.length - 1] && edges[1] - edges[0] == 0f) {
+            // Every earlier value was 0 (or the first max was so small that the step underflowed); upstream
+            // divides by this width. Start over on the new range with the earlier values in bin 0.
+            start(values, range, sum(counts));
+        } else {
+            if (range.max > edges[edges.length - 1]) {
+                grow(range.max, edges[1] - edges[0]);
             }
-            grow(range.max, width);
+            histc(values, 0f, edges[edges.length - 1], range);
         }
-        histc(values, 0f, edges[edges.length - 1], range);
+        absMax = maxAfter;
     }
 
     /**

@@ -18,14 +18,10 @@ public final class PercentileCalibrator implements Calibrator {
         return "left edge of the histogram bin where the given percentile of |x| is reached";
     }
 
-    /** @throws CalibrationException if nothing reached the histogram */
     @Override
     public float computeAmax(TensorStatistics statistics, CalibrationOptions options) {
         Histogram histogram = statistics.requireHistogram(name());
         long total = histogram.total();
-        if (total == 0) {
-            throw new CalibrationException("tensor '" + statistics.name() + "': the histogram is empty");
-        }
         double target = options.percentile() / 100;
         double totalD = total;
         double cdf = 0;

@@ -47,6 +47,12 @@ public record TensorStatistics(String name, Histogram histogram, float absMax, l
             throw new CalibrationException("tensor '" + name + "': the " + method + " method needs a histogram but "
                     + why);
         }
+        if (histogram.total() == 0) {
+            // A histogram with no counts (all-zero counts read from a file, or a range started but never fed) has
+            // no distribution to choose from; entropy and MSE would still pick an edge, percentile could not.
+            throw new CalibrationException("tensor '" + name + "': the " + method + " method needs values in the "
+                    + "histogram, but every bin count is 0");
+        }
         return histogram;
     }
 }

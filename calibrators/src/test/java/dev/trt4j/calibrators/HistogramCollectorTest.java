@@ -381,8 +381,13 @@ class HistogramCollectorTest {
 
         HistogramCollector unstarted = new HistogramCollector("quiet-first", 2048, false);
         unstarted.collect(quiet);
+        float quietMax = unstarted.absMax();
+        long[] quietCounts = unstarted.histogram().counts();
         assertThatThrownBy(() -> unstarted.collect(loud)).isInstanceOf(CalibrationException.class)
                 .hasMessageContaining("past 16777216 bins");
+        // the refused batch left nothing behind: max and histogram still agree with each other
+        assertThat(unstarted.absMax()).isEqualTo(quietMax);
+        assertThat(unstarted.histogram().counts()).isEqualTo(quietCounts);
         assertThatThrownBy(() -> started.startRange(max)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> new HistogramCollector("t", 8, false).startRange(0f))
                 .isInstanceOf(IllegalArgumentException.class);
