@@ -24,6 +24,9 @@ public final class Calibrators {
     /** Starts with a letter or digit, so that it is neither hidden nor a path step such as {@code ..}. */
     private static final Pattern VALID_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
+    private static final Set<Class<?>> BUILT_IN = Set.of(MaxCalibrator.class, EntropyCalibrator.class,
+            PercentileCalibrator.class, MseCalibrator.class);
+
     private Calibrators() {
     }
 
@@ -53,8 +56,9 @@ public final class Calibrators {
 
     /**
      * Every method on the class path that loads, in service-loader order (built-in ones first). A plug-in whose
-     * class is missing or fails to construct, or whose name is not a lower-case file-name-safe word, is left out,
-     * so one broken jar does not take the built-in methods with it; {@link #byName} names it when it is asked for.
+     * class is missing or fails to construct, whose name is not a lower-case file-name-safe word, or which calls
+     * itself by a built-in method's name, is left out, so one broken jar does not take the built-in methods with it;
+     * {@link #byName} names it when it is asked for.
      */
     public static List<Calibrator> available() {
         return discover().methods();
@@ -104,7 +108,11 @@ public final class Calibrators {
             amax = calibrator.computeAmax(statistics, options);
         } catch (CalibrationException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (LinkageError e) {
+            throw new CalibrationException(method + " failed: " + e + " (a class the plug-in needs is missing from "
+                    + "the class path, or was built for another version)", e);
+        } catch (RuntimeException | AssertionError | StackOverflowError e) {
+            // Errors a plug-in's own code raises, not the JVM's state: they say nothing about trt4j's health.
             throw new CalibrationException(method + " failed: " + e, e);
         }
         if (!Amax.isValid(amax)) {
@@ -137,15 +145,20 @@ public final class Calibrators {
     /**
      * Why {@code context}'s methods cannot be used here when it loads its own {@link Calibrator} (a second trt4j, as
      * in a web application that bundles one): each of them would fail as "not a subtype", built-in ones included,
-     * though this copy's methods work. Null when it shares this copy's interface, or cannot see one at all (then
-     * each plug-in it lists fails on its own, naming itself).
+     * though this copy's methods work. Null when it shares this copy's interface. A loader that cannot see
+     * the interface at all (one made without trt4j's loader as its parent) cannot load any plug-in either: the
+     * reason then names the plug-ins it lists.
      */
     private static String otherCopyOfCalibrator(ClassLoader context) {
         Class<?> theirs;
         try {
             theirs = Class.forName(Calibrator.class.getName(), false, context);
         } catch (ClassNotFoundException | LinkageError e) {
-            return null;
+            List<String> listed = ServiceFiles.providers(context, Calibrator.class);
+            return listed.isEmpty() ? null
+                    : "the thread's context class loader cannot see " + Calibrator.class.getName() + ", so the "
+                    + "methods it lists (" + String.join(", ", listed) + ") cannot load; make trt4j's class "
+                    + "loader its parent";
         }
         if (theirs == Calibrator.class) {
             return null;
@@ -170,17 +183,53 @@ public final class Calibrators {
                 if (!seen.add(c.getClass().getName())) {
                     continue;
                 }
-                String name = c.name();
-                if (name == null || !VALID_NAME.matcher(name).matches()) {
+                String name = nameOf(c, broken);
+                if (name == null) {
+                    continue;
+                }
+                if (!VALID_NAME.matcher(name).matches()) {
                     broken.add(c.getClass().getName() + " calls itself '" + name + "', not lower-case letters, "
                             + "digits, '.', '_' or '-' (the name is used in file names)");
-                } else {
-                    all.add(c);
+                    continue;
                 }
-            } catch (ServiceConfigurationError | RuntimeException | LinkageError e) {
-                broken.add(e.getMessage() + (e.getCause() != null ? " (" + e.getCause() + ")" : ""));
+                Calibrator builtIn = all.stream().filter(m -> isBuiltIn(m) && m.name().equals(name)).findFirst()
+                        .orElse(null);
+                if (builtIn != null && !isBuiltIn(c)) {
+                    // the built-in methods keep working whatever is on the class path: `calibrate`'s default set
+                    // would otherwise stop at a name two classes claim
+                    broken.add(c.getClass().getName() + " calls itself '" + name + "', the name of the built-in "
+                            + builtIn.getClass().getName() + "; give it a name of its own");
+                    continue;
+                }
+                all.add(c);
+            } catch (ServiceConfigurationError | RuntimeException | LinkageError | AssertionError e) {
+                broken.add(reason(e));
             }
         }
+    }
+
+    /** {@code c.name()}, or null with the reason added to {@code broken} when it throws or gives null. */
+    private static String nameOf(Calibrator c, Set<String> broken) {
+        try {
+            String name = c.name();
+            if (name == null) {
+                broken.add(c.getClass().getName() + " calls itself null (name() returned null)");
+            }
+            return name;
+        } catch (RuntimeException | LinkageError | AssertionError e) {
+            broken.add(c.getClass().getName() + ": name() failed: " + e);
+            return null;
+        }
+    }
+
+    private static boolean isBuiltIn(Calibrator c) {
+        return BUILT_IN.contains(c.getClass());
+    }
+
+    /** ServiceLoader's errors name the provider in the message; a bare exception says what it is only in toString. */
+    private static String reason(Throwable e) {
+        String text = e.getMessage() != null ? e.getMessage() : e.toString();
+        return text + (e.getCause() != null ? " (" + e.getCause() + ")" : "");
     }
 
     private static String names(List<Calibrator> calibrators) {

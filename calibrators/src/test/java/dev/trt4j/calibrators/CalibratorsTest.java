@@ -96,6 +96,33 @@ class CalibratorsTest {
                 .hasCauseInstanceOf(IllegalStateException.class);
     }
 
+    /** Errors a plug-in's own code raises are one message naming it too, not a stack trace past the caller. */
+    @Test
+    void aPlugInsErrorsAreNamedAsItsExceptionsAre() {
+        TensorStatistics stats = collect(new float[] {1, -3});
+        Calibrator asserting = calibrator("asserting", () -> {
+            throw new AssertionError("boom");
+        });
+        assertThatThrownBy(() -> Calibrators.amax(asserting, stats, DEFAULTS))
+                .isInstanceOf(CalibrationException.class)
+                .hasMessageEndingWith("calibration method 'asserting' (" + asserting.getClass().getName()
+                        + ") failed: java.lang.AssertionError: boom");
+        Calibrator recursing = calibrator("recursing", () -> {
+            throw new StackOverflowError();
+        });
+        assertThatThrownBy(() -> Calibrators.amax(recursing, stats, DEFAULTS))
+                .isInstanceOf(CalibrationException.class)
+                .hasMessageContaining("'recursing'").hasMessageContaining("StackOverflowError");
+        Calibrator unpackaged = calibrator("unpackaged", () -> {
+            throw new NoClassDefFoundError("p/Helper");
+        });
+        assertThatThrownBy(() -> Calibrators.amax(unpackaged, stats, DEFAULTS))
+                .isInstanceOf(CalibrationException.class)
+                .hasMessageContaining("'unpackaged'")
+                .hasMessageContaining("java.lang.NoClassDefFoundError: p/Helper (a class the plug-in needs is "
+                        + "missing from the class path");
+    }
+
     /** A method called {@code name} whose every amax is {@code result}'s. */
     private static Calibrator calibrator(String name, Supplier<Float> result) {
         return new Calibrator() {

@@ -47,6 +47,32 @@ class ContextClassLoaderPlugInsTest {
         }
     }
 
+    /** A second class that calls itself {@code context-only}. */
+    public static final class ContextOnlyAgain implements Calibrator {
+        @Override
+        public String name() {
+            return "context-only";
+        }
+
+        @Override
+        public float computeAmax(TensorStatistics statistics, CalibrationOptions options) {
+            return 2f;
+        }
+    }
+
+    /** Throws a bare exception (no message) from {@code name()}. */
+    public static final class NameThrows implements Calibrator {
+        @Override
+        public String name() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public float computeAmax(TensorStatistics statistics, CalibrationOptions options) {
+            return 1f;
+        }
+    }
+
     @Test
     void aPlugInOnlyTheContextLoaderSeesIsFoundAndTheRestCountOnce() throws Throwable {
         try (URLClassLoader plugIns = delegating(ContextOnly.class.getName(), "com.example.Missing")) {
@@ -72,15 +98,46 @@ class ContextClassLoaderPlugInsTest {
     }
 
     @Test
-    void aContextPlugInTakingABuiltInNameCollidesAsOneOnTheClassPathWould() throws Throwable {
+    void aPlugInTakingABuiltInNameIsLeftOutAndTheBuiltInKeepsWorking() throws Throwable {
         try (URLClassLoader plugIns = delegating(ShadowMax.class.getName())) {
             withContextLoader(plugIns, () -> {
-                assertThatThrownBy(() -> Calibrators.byName("max"))
-                        .isInstanceOf(CalibrationException.class)
-                        .hasMessage("calibration method 'max' is provided by several classes ("
-                                + MaxCalibrator.class.getName() + ", " + ShadowMax.class.getName()
-                                + "); remove all but one from the class path");
-                assertThat(Calibrators.byName("entropy")).isInstanceOf(EntropyCalibrator.class);
+                assertThat(Calibrators.byName("max")).isInstanceOf(MaxCalibrator.class);
+                assertThat(Calibrators.available()).extracting(Calibrator::name).doesNotHaveDuplicates();
+                assertThat(Calibrators.notLoaded()).contains(ShadowMax.class.getName() + " calls itself 'max', "
+                        + "the name of the built-in " + MaxCalibrator.class.getName() + "; give it a name of its own");
+            });
+        }
+    }
+
+    @Test
+    void twoPlugInsTakingOneNameAreRefusedByName() throws Throwable {
+        try (URLClassLoader plugIns = delegating(ContextOnly.class.getName(), ContextOnlyAgain.class.getName())) {
+            withContextLoader(plugIns, () -> assertThatThrownBy(() -> Calibrators.byName("context-only"))
+                    .isInstanceOf(CalibrationException.class)
+                    .hasMessage("calibration method 'context-only' is provided by several classes ("
+                            + ContextOnly.class.getName() + ", " + ContextOnlyAgain.class.getName()
+                            + "); remove all but one from the class path"));
+        }
+    }
+
+    @Test
+    void aPlugInWhoseNameThrowsIsNamedByItsClass() throws Throwable {
+        try (URLClassLoader plugIns = delegating(NameThrows.class.getName())) {
+            withContextLoader(plugIns, () -> assertThat(Calibrators.notLoaded())
+                    .contains(NameThrows.class.getName() + ": name() failed: java.lang.UnsupportedOperationException"));
+        }
+    }
+
+    /** A loader made without trt4j's as its parent sees the services file but cannot load what it lists. */
+    @Test
+    void aContextLoaderThatCannotSeeTheInterfaceNamesThePlugInsItLists() throws Throwable {
+        try (URLClassLoader plugIns = delegating("com.example.First", "com.example.Second");
+                URLClassLoader isolated = new URLClassLoader(plugIns.getURLs(), null)) {
+            withContextLoader(isolated, () -> {
+                assertThat(Calibrators.byName("max")).isInstanceOf(MaxCalibrator.class);
+                assertThat(Calibrators.notLoaded()).contains("the thread's context class loader cannot see "
+                        + Calibrator.class.getName() + ", so the methods it lists (com.example.First, "
+                        + "com.example.Second) cannot load; make trt4j's class loader its parent");
             });
         }
     }

@@ -187,8 +187,21 @@ public final class AmaxCommand implements Callable<Integer> {
                     + "does not keep max |x|");
         }
         Histogram h = HistogramJson.readHistogram(input.histogram);
-        // The histogram spans [0, max |x|] (NVIDIA collection), so its last edge is the max it saw.
-        return new TensorStatistics(input.histogram.getFileName().toString(), h, h.edge(h.numBins()), h.total());
+        return new TensorStatistics(input.histogram.getFileName().toString(), h, maxBound(h), h.total());
+    }
+
+    /**
+     * The tightest upper bound of max |x| the histogram gives: the right edge of its last bin that counts anything
+     * (0 when none). An NVIDIA histogram's max falls in that bin; the last edge can lie far beyond it (after growth,
+     * or in a histogram made by hand), and a plug-in would take it for the data's max.
+     */
+    private static float maxBound(Histogram h) {
+        for (int k = h.numBins() - 1; k >= 0; k--) {
+            if (h.count(k) > 0) {
+                return h.edge(k + 1);
+            }
+        }
+        return 0f;
     }
 
     /** The statistics of tensor {@link #name} in a statistics file that {@code calibrate} wrote. */

@@ -49,7 +49,7 @@ final class MethodListing {
         try {
             String d = c.description();
             return d == null ? "" : d;
-        } catch (RuntimeException | LinkageError e) {
+        } catch (RuntimeException | LinkageError | AssertionError e) {
             return "(its description() failed: " + e + ")";
         }
     }

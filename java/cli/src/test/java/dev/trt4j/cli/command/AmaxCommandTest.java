@@ -208,6 +208,42 @@ class AmaxCommandTest {
         assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: " + h + ": the entropy method needs ");
     }
 
+    /** A histogram whose counts are all 0 has nothing to choose from; every histogram method says so alike. */
+    @Test
+    void anEmptyHistogramIsRefusedByEveryMethod() throws Exception {
+        Path h = dir.resolve("empty.json");
+        Files.writeString(h, "{\"counts\": [0, 0, 0, 0], \"edges\": [0, 0.25, 0.5, 0.75, 1]}");
+        for (String method : new String[] {"entropy", "mse", "percentile"}) {
+            CliRun run = CliRun.of("amax", "--method", method, "--histogram", h.toString());
+
+            assertThat(run.exitCode()).as(method).isEqualTo(1);
+            assertThat(run.errLines()).as(method).containsExactly("trt4j: " + h + ": the " + method
+                    + " method needs values in the histogram, but every bin count is 0");
+            assertThat(run.out()).as(method).isEmpty();
+        }
+    }
+
+    /** A plug-in reads max |x| from the statistics; a bare histogram bounds it by its last bin that counts. */
+    @Test
+    void aPlugInSeesTheHistogramsBoundOfMaxNotItsLastEdge() throws Exception {
+        Path h = dir.resolve("low.json");
+        Files.writeString(h, "{\"counts\": [3, 1, 0, 0], \"edges\": [0, 0.25, 0.5, 0.75, 1]}");
+        ClassLoader before = Thread.currentThread().getContextClassLoader();
+        Path services = Files.createDirectories(dir.resolve("plug/META-INF/services"));
+        Files.writeString(services.resolve(dev.trt4j.calibrators.Calibrator.class.getName()),
+                CalibrateListMethodsTest.HalfMax.class.getName() + "\n");
+        CliRun run;
+        try (java.net.URLClassLoader plugIns = new java.net.URLClassLoader(
+                new java.net.URL[] {dir.resolve("plug").toUri().toURL()}, before)) {
+            Thread.currentThread().setContextClassLoader(plugIns);
+            run = CliRun.of("amax", "--method", "half-max", "--histogram", h.toString());
+        } finally {
+            Thread.currentThread().setContextClassLoader(before);
+        }
+        assertThat(run.errLines()).isEmpty();
+        assertThat(run.out()).isEqualTo("0.25" + NL);
+    }
+
     @Test
     void userErrorsAreASingleLine() throws Exception {
         String ok = npy("ok.npy", 1f, 2f);
