@@ -6,6 +6,7 @@ import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.calibrators.Calibrator;
 import dev.trt4j.calibrators.Calibrators;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -94,9 +95,9 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
         return specs;
     }
 
+    /** Plain decimal digits, never Java's exponent form ({@code 1.0E-5}), which would read oddly in a file name. */
     private static String trim(double p) {
-        String s = Double.toString(p);
-        return s.endsWith(".0") ? s.substring(0, s.length() - 2) : s;
+        return new BigDecimal(Double.toString(p)).stripTrailingZeros().toPlainString();
     }
 
     /** The method's name, e.g. {@code percentile}. */

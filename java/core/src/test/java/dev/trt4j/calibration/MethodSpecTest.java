@@ -27,4 +27,12 @@ class MethodSpecTest {
                 .hasMessage("--methods gives percentile-99.99 twice ('percentile' and 'percentile=99.99'); give "
                         + "each method once");
     }
+
+    @Test
+    void percentileLabelsAreInPlainDecimals() {
+        assertThat(MethodSpec.parseAll("--method", List.of("percentile=1e-5", "percentile=100", "percentile=0",
+                "percentile=99.990"), BASE))
+                .extracting(MethodSpec::label)
+                .containsExactly("percentile-0.00001", "percentile-100", "percentile-0", "percentile-99.99");
+    }
 }
