@@ -72,25 +72,37 @@ public final class Trt4jCommand implements Callable<Integer> {
     }
 
     /**
-     * Runs {@code cl}. picocli hands only exceptions to the error handler; a native library that fails to load
-     * raises a {@link LinkageError}, and a model or image too large for the JVM's memory an {@link OutOfMemoryError}:
-     * each becomes one line and exit code 1 instead of a stack trace.
+     * Runs {@code cl}. picocli hands only exceptions to the error handler; errors reach here: a native library that
+     * fails to load ({@link UnsatisfiedLinkError}), a class missing from the class path (another
+     * {@link LinkageError}), a model or image too large for the JVM's memory ({@link OutOfMemoryError}), or any other
+     * {@link Error} the Java runtime raises (the font code's {@link InternalError}): each becomes one line and exit
+     * code 1 instead of a stack trace, which {@code --verbose} adds.
      */
     static int execute(CommandLine cl, String... args) {
+        boolean verbose = Arrays.asList(args).contains("--verbose");
+        String line;
+        Throwable error;
         try {
             return cl.execute(args);
+        } catch (UnsatisfiedLinkError e) {
+            line = "a native library did not load: " + e.getMessage();
+            error = e;
         } catch (LinkageError e) {
-            cl.getErr().println("trt4j: a native library did not load: " + e.getMessage());
-            cl.getErr().flush();
-            return ExecutionErrorHandler.FAILURE;
+            line = "a class did not load (is a jar missing from the class path, or built for another version?): " + e;
+            error = e;
         } catch (OutOfMemoryError e) {
-            cl.getErr().println("trt4j: " + OutOfMemoryAdvice.of(e));
-            if (Arrays.asList(args).contains("--verbose")) {
-                e.printStackTrace(cl.getErr());
-            }
-            cl.getErr().flush();
-            return ExecutionErrorHandler.FAILURE;
+            line = OutOfMemoryAdvice.of(e);
+            error = e;
+        } catch (Error e) {
+            line = "unexpected error: " + e + (verbose ? "" : " (run again with --verbose for the stack trace)");
+            error = e;
         }
+        cl.getErr().println("trt4j: " + line.replace('\n', ' '));
+        if (verbose) {
+            error.printStackTrace(cl.getErr());
+        }
+        cl.getErr().flush();
+        return ExecutionErrorHandler.FAILURE;
     }
 
     /** A command line with trt4j's error handling and exit codes installed. */

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,11 +24,20 @@ final class CliProcess {
 
     /** Runs {@code trt4j args} in {@code work} with {@code classPath}; a JVM crash report would land in {@code work}. */
     static Result run(Path work, String classPath, String... args) throws Exception {
+        return run(work, classPath, Map.of(), List.of(), args);
+    }
+
+    /** As {@link #run(Path, String, String...)}, with {@code environment} added and {@code jvmOptions} given to Java. */
+    static Result run(Path work, String classPath, Map<String, String> environment, List<String> jvmOptions,
+            String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", classPath, "-Xmx256m", "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log"),
-                Trt4jCommand.class.getName()));
+                "-cp", classPath, "-Xmx256m", "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log")));
+        cmd.addAll(jvmOptions);
+        cmd.add(Trt4jCommand.class.getName());
         cmd.addAll(Arrays.asList(args));
-        Process p = new ProcessBuilder(cmd).directory(work.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(work.toFile());
+        builder.environment().putAll(environment);
+        Process p = builder.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -215,6 +215,12 @@ class Trt4jCommandTest {
                 throw new UnsatisfiedLinkError("/opt/jre/lib/libfontmanager.so: libharfbuzz.so.0: cannot open shared "
                         + "object file: No such file or directory");
             }
+            if (type.equals("class")) {
+                throw new NoClassDefFoundError("com/example/Helper");
+            }
+            if (type.equals("internal")) {
+                throw new InternalError("Fontconfig head is null");
+            }
             throw switch (type) {
                 case "trt4j" -> new Trt4jException("model.onnx: no input named 'x'");
                 case "calibration" -> new CalibrationException("tensor 'a': no values");
@@ -264,5 +270,26 @@ class Trt4jCommandTest {
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).containsExactly("trt4j: a native library did not load: /opt/jre/lib/libfontmanager.so: "
                 + "libharfbuzz.so.0: cannot open shared object file: No such file or directory");
+    }
+
+    @Test
+    void aMissingClassIsNotBlamedOnNativeLibraries() {
+        CliRun run = boom("boom", "--type", "class");
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: a class did not load (is a jar missing from the class path, "
+                + "or built for another version?): java.lang.NoClassDefFoundError: com/example/Helper");
+    }
+
+    @Test
+    void anyOtherErrorIsOneLineAndVerboseAddsTheTrace() {
+        CliRun quiet = boom("boom", "--type", "internal");
+        assertThat(quiet.exitCode()).isEqualTo(1);
+        assertThat(quiet.errLines()).containsExactly("trt4j: unexpected error: java.lang.InternalError: Fontconfig "
+                + "head is null (run again with --verbose for the stack trace)");
+
+        CliRun verbose = boom("boom", "--type", "internal", "--verbose");
+        assertThat(verbose.errLines().get(0)).isEqualTo("trt4j: unexpected error: java.lang.InternalError: "
+                + "Fontconfig head is null");
+        assertThat(verbose.err()).contains("at dev.trt4j.cli.Trt4jCommandTest$Boom.call");
     }
 }

@@ -10,8 +10,9 @@ import java.util.Locale;
 
 /**
  * The font the text renderers draw with. Asking for its family is the first call into the Java runtime's native
- * font code, so a runtime without its font libraries (seen: a jlinked JRE on a host without libharfbuzz) fails
- * here with one line instead of an {@link UnsatisfiedLinkError} in the middle of a command.
+ * font code, so a runtime without its font libraries (seen: a jlinked JRE on a host without libharfbuzz), or a host
+ * without any font (the JDK then raises {@link InternalError}: "Fontconfig head is null"), fails here with one line
+ * instead of an error in the middle of a command.
  */
 final class RenderingFont {
     private static final Logger LOG = LoggerFactory.getLogger(RenderingFont.class);
@@ -25,7 +26,7 @@ final class RenderingFont {
         String family;
         try {
             family = font.getFamily(Locale.ROOT);
-        } catch (LinkageError | AWTError e) {
+        } catch (LinkageError | AWTError | InternalError e) {
             throw unavailable(e);
         }
         if (!family.equals(TextLineRenderer.FONT_FAMILY)) {
@@ -37,8 +38,17 @@ final class RenderingFont {
 
     /** The one-line error for a runtime whose font code cannot load. */
     static Trt4jException unavailable(Throwable cause) {
-        return new Trt4jException("rendering text needs the Java runtime's font libraries, which did not load ("
-                + cause.getMessage() + "); install them (Debian/Ubuntu: apt install libfreetype6 libharfbuzz0b "
-                + "fontconfig) or give --data images", cause);
+        return new Trt4jException("rendering text needs the Java runtime's font libraries and a font, which did not "
+                + "load (" + rootMessage(cause) + "); install them (Debian/Ubuntu: apt install libfreetype6 "
+                + "libharfbuzz0b fontconfig fonts-dejavu-core) or give --data images", cause);
+    }
+
+    /** The JDK wraps the font code's own reason in reflection exceptions; the innermost message says what failed. */
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getMessage() != null ? root.getMessage() : root.toString();
     }
 }
