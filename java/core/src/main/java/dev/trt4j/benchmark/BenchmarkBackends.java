@@ -39,8 +39,25 @@ public final class BenchmarkBackends {
             // the words build uses, so both commands name the driver too when it is missing
             throw EngineServices.missingBackend();
         }
+        throw unknown(name, backends);
+    }
+
+    /**
+     * Checks that some backend is called {@code name} ({@code tensorrt} always is, built or not) without asking
+     * whether it can run here: a misspelt name is a usage error before any file is read.
+     *
+     * @throws InvalidOptionException naming the known backends, for a name none has
+     */
+    public static void requireKnown(String name) {
+        List<BenchmarkBackend> backends = all();
+        if (!name.equals("tensorrt") && backends.stream().noneMatch(b -> b.name().equals(name))) {
+            throw unknown(name, backends);
+        }
+    }
+
+    private static InvalidOptionException unknown(String name, List<BenchmarkBackend> backends) {
         boolean tensorRtBuilt = backends.stream().anyMatch(b -> b.name().equals("tensorrt"));
-        throw new InvalidOptionException("unknown backend '" + name + "'; available: "
+        return new InvalidOptionException("unknown backend '" + name + "'; available: "
                 + backends.stream().map(BenchmarkBackend::name).collect(Collectors.joining(", "))
                 + (tensorRtBuilt ? "" : ", and tensorrt with trt4j built with -Pgpu"));
     }

@@ -175,6 +175,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         validateNumbers();
+        if (backend != null) {
+            BenchmarkBackends.requireKnown(backend);
+        }
         List<Run> runs = plan();
         requireTensorRtForItsOptions(runs);
         requireProfilingBackend(runs);
@@ -470,6 +473,14 @@ public final class BenchCommand implements Callable<Integer> {
      */
     private int preflight(Run run, Map<String, long[]> shapeMap, Map<Path, PreflightFacts> models,
                           BenchInputs values) {
+        boolean onTensorRt = backendFor(run.file()).equals("tensorrt");
+        if (onTensorRt != isEngine(run.file()) && backend != null && nameSaysItsKind(run.file())) {
+            // the name says which kind of file it is; say that, not what the other backend's reader makes of it
+            throw new InvalidOptionException(run.file() + (onTensorRt
+                    ? ": an ONNX model, and --backend tensorrt runs TensorRT engines; build one (trt4j build) or "
+                    + "drop --backend"
+                    : ": a TensorRT engine, and --backend " + backend + " runs ONNX models; drop --backend"));
+        }
         if (!isEngine(run.file())) {
             OnnxModel.requireFile(run.file()); // in the words every command uses for a model
         } else {
@@ -609,6 +620,11 @@ public final class BenchCommand implements Callable<Integer> {
             return "onnxruntime";
         }
         throw new Trt4jException(f + ": not a .engine, .plan or .onnx file; choose a backend with --backend");
+    }
+
+    /** Whether the file's name says what it is: {@code .onnx}, {@code .engine} or {@code .plan}. */
+    private static boolean nameSaysItsKind(Path f) {
+        return isEngine(f) || f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx");
     }
 
     private static boolean isEngine(Path f) {

@@ -295,10 +295,22 @@ class BenchCommandTest {
     }
 
     @Test
-    void anUnknownBackendIsAUsageError() {
+    void anUnknownBackendIsAUsageError() throws Exception {
         CliRun run = bench(with(model.toString(), "--backend", "cuda"));
         assertOneLine(2, run, "unknown backend 'cuda'; available: ");
         assertThat(run.out()).doesNotContain("== ");
+        // before the file is read: an engine is not taken for an ONNX model of a backend that does not exist
+        Path engine = Files.write(dir.resolve("f.engine"), new byte[16]);
+        assertOneLine(2, bench(engine.toString(), "--backend", "TensorRT"), "unknown backend 'TensorRT'; available: ");
+    }
+
+    @Test
+    void aFileTheChosenBackendDoesNotRunIsSaidSo() throws Exception {
+        assertOneLine(2, bench(model.toString(), "--backend", "tensorrt"), model + ": an ONNX model, and --backend "
+                + "tensorrt runs TensorRT engines; build one (trt4j build) or drop --backend");
+        Path engine = Files.write(dir.resolve("g.engine"), new byte[16]);
+        assertOneLine(2, bench(engine.toString(), "--backend", "onnxruntime"), engine + ": a TensorRT engine, and "
+                + "--backend onnxruntime runs ONNX models; drop --backend");
     }
 
     @Test
