@@ -16,6 +16,13 @@ final class LinkErrorDiagnosis {
     /** The dynamic linker names the library it tried to load first, then the dependency it could not open. */
     private static final Pattern CANNOT_OPEN = Pattern.compile("(lib[A-Za-z0-9_+-]+\\.so(?:\\.\\d+)*): cannot open shared object");
     private static final Pattern JAVACPP = Pattern.compile("no ([A-Za-z0-9_+-]+) in java\\.library\\.path");
+    /**
+     * A file the linker found but could not load: an empty or truncated copy, or one built for another machine, first
+     * on the library path. Its path comes before the reason.
+     */
+    private static final Pattern UNLOADABLE = Pattern.compile("((?:/[^\\s:]*/)?(lib[A-Za-z0-9_+-]+\\.so(?:\\.\\d+)*)): "
+            + "(file too short|invalid ELF header|wrong ELF class: \\w+|ELF file's phentsize not the expected size"
+            + "|cannot read file data[^\\n]*)");
 
     private LinkErrorDiagnosis() {
     }
@@ -32,6 +39,15 @@ final class LinkErrorDiagnosis {
             Matcher open = CANNOT_OPEN.matcher(String.valueOf(t.getMessage()));
             if (open.find()) {
                 return forLibrary(open.group(1), baseName(open.group(1)));
+            }
+            Matcher unloadable = UNLOADABLE.matcher(String.valueOf(t.getMessage()));
+            if (unloadable.find()) {
+                MissingComponent kind = forLibrary(unloadable.group(2), baseName(unloadable.group(2)));
+                // not missing: a broken copy shadows the good one, and installing again would not remove it
+                return new MissingComponent(kind.component(), unloadable.group(1) + " cannot be loaded ("
+                        + unloadable.group(3) + ")", "remove or replace that file: the first "
+                        + unloadable.group(2) + " on the library path (LD_LIBRARY_PATH, then the system's) must be a "
+                        + "working 64-bit Linux library");
             }
         }
         Matcher so = SONAME.matcher(message);

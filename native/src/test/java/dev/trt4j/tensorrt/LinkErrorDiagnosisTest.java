@@ -58,4 +58,18 @@ class LinkErrorDiagnosisTest {
         assertThat(m.line()).startsWith("TensorRT: cannot be loaded (NoClassDefFoundError: Could not initialize class X)")
                 .doesNotContain("\n");
     }
+
+    @Test
+    void aLibraryTheLinkerFoundButCouldNotLoadIsNamedWithItsPath() {
+        // JavaCPP blames its glue; the cause says an empty libcuda.so.1 came first on LD_LIBRARY_PATH
+        UnsatisfiedLinkError javacpp = new UnsatisfiedLinkError("no jnicudart in java.library.path: /usr/lib");
+        javacpp.initCause(new UnsatisfiedLinkError("/c/cache/libjnicudart.so: /opt/fake/libcuda.so.1: file too short"));
+        assertThat(LinkErrorDiagnosis.diagnose("CUDA runtime", javacpp).line()).isEqualTo("CUDA driver: "
+                + "/opt/fake/libcuda.so.1 cannot be loaded (file too short); remove or replace that file: the first "
+                + "libcuda.so.1 on the library path (LD_LIBRARY_PATH, then the system's) must be a working 64-bit "
+                + "Linux library");
+        assertThat(LinkErrorDiagnosis.diagnose("TensorRT", new UnsatisfiedLinkError("/x/libjninvinfer.so: "
+                + "/usr/lib32/libnvinfer.so.10: wrong ELF class: ELFCLASS32")).detail())
+                .isEqualTo("/usr/lib32/libnvinfer.so.10 cannot be loaded (wrong ELF class: ELFCLASS32)");
+    }
 }
