@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds TensorRT engines for every model × precision (× calibrator for INT8) into an engines folder, skipping
-# engines that are newer than their model (and calibration table). Stops at the first failure with its message.
+# engines that are newer than their model (and calibration table) and were built with the same command (kept in
+# ENGINE.args). Stops at the first failure with its message and trt4j's exit code.
 #
 #   scripts/build-engines.sh [options] MODEL.onnx...
 #     -o DIR         engines folder (default: engines)
@@ -48,7 +49,7 @@ while getopts "o:p:c:d:t:s:x:h" opt; do
     t) table_pattern="$OPTARG" ;;
     s) shapes="$OPTARG" ;;
     x) extra="$OPTARG" ;;
-    h) sed -n '2,18p' "$0"; exit 0 ;;
+    h) sed -n '2,/^set -euo/{/^#/p}' "$0"; exit 0 ;;
     *) usage_error "unknown option; see $0 -h" ;;
   esac
 done
@@ -72,10 +73,20 @@ for precision in $precisions; do
   esac
 done
 
+# table_for NAME CALIBRATOR: the trt4j table the INT8 build of model NAME with CALIBRATOR reads.
+table_for() {
+  local table="${table_pattern//\{model\}/$1}"
+  table="${table//\{calibrator\}/$2}"
+  local label="$2"
+  [ "$2" = percentile ] && label="percentile-99.99"
+  echo "${table//\{label\}/$label}"
+}
+
 # shellcheck source=scripts/trt4j-command.sh
 . "$(dirname "${BASH_SOURCE[0]}")/trt4j-command.sh"
 
-# build ENGINE MODEL INPUT... -- BUILD_ARGS: builds unless ENGINE is newer than every INPUT and has its sidecar.
+# build ENGINE MODEL INPUT... -- BUILD_ARGS: builds unless ENGINE is newer than every INPUT, has its sidecar, and
+# was built by the same trt4j command line (other -s/-x options, or another model of the same name, build again).
 build() {
   local engine="$1" model="$2"
   shift 2
@@ -85,8 +96,16 @@ build() {
     shift
   done
   shift
+  local args=(build "$model" --out "$engine" "$@")
+  [ -z "$shapes" ] || args+=(--shapes "$shapes")
+  if [ -n "$extra" ]; then
+    read -r -a more <<< "$extra"
+    args+=("${more[@]}")
+  fi
+  local stamp
+  stamp="$(printf '%q ' "${args[@]}")"
   local fresh=1
-  if [ ! -f "$engine" ] || [ ! -f "$engine.json" ]; then
+  if [ ! -f "$engine" ] || [ ! -f "$engine.json" ] || [ "$(cat "$engine.args" 2>/dev/null)" != "$stamp" ]; then
     fresh=0
   fi
   for input in "${inputs[@]}"; do
@@ -99,17 +118,33 @@ build() {
     return
   fi
   echo "building: $engine"
-  local args=(build "$model" --out "$engine" "$@")
-  [ -z "$shapes" ] || args+=(--shapes "$shapes")
-  if [ -n "$extra" ]; then
-    read -r -a more <<< "$extra"
-    args+=("${more[@]}")
+  # the old stamp goes first, so that a failed build is never taken for the old one's options
+  rm -f "$engine.args"
+  local code=0
+  "$trt4j" "${args[@]}" || code=$?
+  if [ "$code" != 0 ]; then
+    echo "build-engines: building $engine failed (trt4j ${args[*]})" >&2
+    exit "$code" # trt4j's own: 2 for a command line it refuses, 1 for a failed build
   fi
-  "$trt4j" "${args[@]}" || fail "building $engine failed (trt4j ${args[*]})"
+  printf '%s' "$stamp" > "$engine.args"
 }
 
 for model in "$@"; do
   [ -f "$model" ] || fail "$model: no such model file"
+  # every table the INT8 builds read, before the first build: a missing one must not cost the builds before it
+  name="$(basename "$model")"
+  name="${name%.onnx}"
+  for precision in $precisions; do
+    [ "$precision" = int8 ] || continue
+    for calibrator in $calibrators; do
+      case "$calibrator" in
+        max | entropy | percentile | mse)
+          table="$(table_for "$name" "$calibrator")"
+          [ -f "$table" ] || fail "$table: no calibration table for $name ($calibrator); run trt4j calibrate --all-tensors first or set -t"
+          ;;
+      esac
+    done
+  done
 done
 mkdir -p "$out"
 for model in "$@"; do
@@ -129,12 +164,7 @@ for model in "$@"; do
                 --cache "$out/$name.$calibrator.cache"
               ;;
             max | entropy | percentile | mse)
-              table="${table_pattern//\{model\}/$name}"
-              table="${table//\{calibrator\}/$calibrator}"
-              label="$calibrator"
-              [ "$calibrator" = percentile ] && label="percentile-99.99"
-              table="${table//\{label\}/$label}"
-              [ -f "$table" ] || fail "$table: no calibration table for $name ($calibrator); run trt4j calibrate --all-tensors first or set -t"
+              table="$(table_for "$name" "$calibrator")"
               build "$engine" "$model" "$model" "$table" -- --precision int8 --calibrator "$calibrator" --table "$table"
               ;;
           esac

@@ -27,6 +27,7 @@ class ScriptsTest {
             out=""; prev=""
             for a in "$@"; do [ "$prev" = --out ] && out="$a"; prev="$a"; done
             case "$*" in *bad.onnx*) echo "trt4j: bad.onnx: not an ONNX model" >&2; exit 1;; esac
+            case "$*" in *usage.onnx*) echo "trt4j: profile 0 names input 'y'" >&2; exit 2;; esac
             if [ "$1" = build ]; then echo plan > "$out"; echo '{}' > "$out.json"; fi
             """;
 
@@ -94,13 +95,15 @@ class ScriptsTest {
                 "build cls.onnx --out engines/cls.int8-trt-minmax.engine --precision int8 --calibrator trt-minmax "
                         + "--data lines --cache engines/cls.trt-minmax.cache --shapes x:1x3x48x192");
 
-        Result second = run("build-engines.sh", "-c", "entropy percentile trt-minmax", "-d", "lines", "cls.onnx");
+        Result second = run("build-engines.sh", "-c", "entropy percentile trt-minmax", "-d", "lines", "-s",
+                "x:1x3x48x192", "cls.onnx");
         assertThat(second.code()).isZero();
         assertThat(second.out()).contains("up to date: engines/cls.fp32.engine");
         assertThat(calls()).hasSize(5);
 
         Files.setLastModifiedTime(table, FileTime.from(Instant.now().plusSeconds(60)));
-        run("build-engines.sh", "-c", "entropy percentile trt-minmax", "-d", "lines", "cls.onnx");
+        run("build-engines.sh", "-c", "entropy percentile trt-minmax", "-d", "lines", "-s", "x:1x3x48x192",
+                "cls.onnx");
         assertThat(calls()).hasSize(6).last().asString().contains("int8-entropy");
     }
 
@@ -115,9 +118,39 @@ class ScriptsTest {
         assertThat(calls()).hasSize(1);
         assertThat(dir.resolve("engines/good.fp32.engine")).doesNotExist();
 
-        Result noTable = run("build-engines.sh", "-p", "int8", "good.onnx");
+        // a missing table is found before the FP32 and FP16 builds that come first
+        Result noTable = run("build-engines.sh", "good.onnx");
         assertThat(noTable.code()).isNotZero();
         assertThat(noTable.err()).contains("engines/good/calibration/entropy.table.json: no calibration table");
+        assertThat(calls()).hasSize(1);
+
+        // trt4j's exit code is the script's: 2 where trt4j refused its command line
+        model("usage.onnx");
+        Result usage = run("build-engines.sh", "-p", "fp32", "usage.onnx");
+        assertThat(usage.code()).isEqualTo(2);
+        assertThat(usage.err()).contains("trt4j: profile 0 names input 'y'");
+    }
+
+    /** Other build options, or another model file of the same name, build again: the engine would not be theirs. */
+    @Test
+    void anEngineBuiltWithOtherOptionsOrFromAnotherModelIsNotUpToDate() throws Exception {
+        model("cls.onnx");
+        run("build-engines.sh", "-p", "fp16", "cls.onnx");
+        String profile = "--min-shapes x:1x3x48x192 --opt-shapes x:8x3x48x192 --max-shapes x:32x3x48x192";
+        Result withProfile = run("build-engines.sh", "-p", "fp16", "-x", profile, "cls.onnx");
+        assertThat(withProfile.out()).contains("building: engines/cls.fp16.engine");
+        assertThat(calls()).hasSize(2).last().asString().endsWith(profile);
+
+        Result again = run("build-engines.sh", "-p", "fp16", "-x", profile, "cls.onnx");
+        assertThat(again.out()).contains("up to date: engines/cls.fp16.engine");
+        assertThat(calls()).hasSize(2);
+
+        Files.createDirectories(dir.resolve("other"));
+        Path other = Files.writeString(dir.resolve("other/cls.onnx"), "onnx");
+        Files.setLastModifiedTime(other, FileTime.from(Instant.now().minusSeconds(600)));
+        Result otherModel = run("build-engines.sh", "-p", "fp16", "-x", profile, "other/cls.onnx");
+        assertThat(otherModel.out()).contains("building: engines/cls.fp16.engine");
+        assertThat(calls()).hasSize(3).last().asString().startsWith("build other/cls.onnx ");
     }
 
     @Test
