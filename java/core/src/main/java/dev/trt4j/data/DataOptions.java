@@ -66,14 +66,21 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
      * @throws NullPointerException     if {@code distribution} or {@code fixedShapes} (or one of its shapes) is null
      */
     public DataOptions {
-        if (batchSize < 0 || maxSamples < 0 || sequenceLength < 0 || vocabSize < 0 || audioHop < 0) {
-            throw new IllegalArgumentException("batch size, max samples, sequence length, vocab size and hop must not "
-                    + "be negative");
-        }
+        requireNotNegative("batch size", batchSize);
+        requireNotNegative("max samples", maxSamples);
+        requireNotNegative("sequence length", sequenceLength);
+        requireNotNegative("vocab size", vocabSize);
+        requireNotNegative("audio hop", audioHop);
         Objects.requireNonNull(distribution, "distribution");
         Map<String, long[]> copy = new LinkedHashMap<>();
         fixedShapes.forEach((name, dims) -> copy.put(name, dims.clone()));
         fixedShapes = Collections.unmodifiableMap(copy);
+    }
+
+    private static void requireNotNegative(String what, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(what + " must not be negative, got " + value);
+        }
     }
 
     /** {@return all defaults: automatic batch size, all samples, no fixed shapes, seed 0} */
@@ -187,10 +194,19 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
          * Fixes the calibration shape of one input (batch dimension included), replacing an earlier one.
          *
          * @param inputName the model input's name
-         * @param dims      the shape (copied), e.g. {@code 8, 3, 48, 192}
+         * @param dims      the shape (copied), e.g. {@code 8, 3, 48, 192}; every dimension at least 1, as in the
+         *                  text form
          * @return this builder
+         * @throws IllegalArgumentException naming the input and the dimension, for one below 1
          */
         public Builder fixedShape(String inputName, long... dims) {
+            Objects.requireNonNull(inputName, "inputName");
+            for (int i = 0; i < dims.length; i++) {
+                if (dims[i] < 1) {
+                    throw new IllegalArgumentException("fixed shape of input '" + inputName + "': dimension " + i
+                            + " is " + dims[i] + "; every dimension must be at least 1");
+                }
+            }
             fixedShapes.put(inputName, dims.clone());
             return this;
         }

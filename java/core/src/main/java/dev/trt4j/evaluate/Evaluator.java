@@ -85,7 +85,7 @@ public final class Evaluator {
                 requireLoadsAsWritten(model, onnx.proto());
                 LOG.info("{} computes in FP16: emulating its FP16 rounding, which ONNX Runtime's CPU would skip "
                         + "for operators without FP16 kernels", model.getFileName());
-                return OrtModelRunner.open(emulated.toByteArray(), model.toString(), options.runnerOptions());
+                return OrtModelRunner.open(emulated.toByteArray(), model, options.runnerOptions());
             }
         }
         return OrtModelRunner.open(model, options.runnerOptions());

@@ -70,11 +70,14 @@ public final class OrtModelRunner implements AutoCloseable {
     private final Set<String> unreadableOutputs;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final PinnedOutputs pinnedOutputs;
+    private final SequenceLimit sequenceLimit;
     /** Runs that may fail by design (a probe, a guess): ONNX Runtime's own error log would alarm for nothing. */
     private OrtSession.RunOptions quietRunOptions;
 
-    private OrtModelRunner(String name, OrtEnvironment env, OrtSession session) throws OrtException {
+    private OrtModelRunner(String name, OrtEnvironment env, OrtSession session, SequenceLimit sequenceLimit)
+            throws OrtException {
         this.name = name;
+        this.sequenceLimit = sequenceLimit;
         this.env = env;
         this.session = session;
         this.inputs = Collections.unmodifiableMap(specs(session.getInputInfo(), true, null));
@@ -91,7 +94,20 @@ public final class OrtModelRunner implements AutoCloseable {
      */
     public static OrtModelRunner open(Path model, OrtRunnerOptions options) {
         OnnxModel.requireFile(model);
-        return open(model.toString(), options, (env, opts) -> env.createSession(model.toString(), opts));
+        return open(model.toString(), options, new SequenceLimit(model),
+                (env, opts) -> env.createSession(model.toString(), opts));
+    }
+
+    /**
+     * Opens a model derived from the one in {@code source} (the same inputs, e.g. with extra outputs), from its
+     * serialized bytes; errors name {@code source}, and a token sequence longer than {@code source}'s position table
+     * is named as such rather than as ONNX Runtime's broadcast error.
+     *
+     * @throws Trt4jException if ONNX Runtime cannot load it
+     */
+    public static OrtModelRunner open(byte[] model, Path source, OrtRunnerOptions options) {
+        return open(source.toString(), options, new SequenceLimit(source),
+                (env, opts) -> env.createSession(model, opts));
     }
 
     /**
@@ -101,14 +117,15 @@ public final class OrtModelRunner implements AutoCloseable {
      * @throws Trt4jException if ONNX Runtime cannot load it
      */
     public static OrtModelRunner open(byte[] model, String name, OrtRunnerOptions options) {
-        return open(name, options, (env, opts) -> env.createSession(model, opts));
+        return open(name, options, SequenceLimit.NONE, (env, opts) -> env.createSession(model, opts));
     }
 
     private interface SessionFactory {
         OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
     }
 
-    private static OrtModelRunner open(String name, OrtRunnerOptions options, SessionFactory factory) {
+    private static OrtModelRunner open(String name, OrtRunnerOptions options, SequenceLimit sequenceLimit,
+                                       SessionFactory factory) {
         OrtEnvironment env = OrtRuntime.environment();
         OrtSession session = null;
         try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
@@ -122,7 +139,7 @@ public final class OrtModelRunner implements AutoCloseable {
                 opts.addConfigEntry("session.force_spinning_stop", "1");
             }
             session = factory.create(env, opts);
-            return new OrtModelRunner(name, env, session);
+            return new OrtModelRunner(name, env, session, sequenceLimit);
         } catch (OrtException e) {
             closeQuietly(session);
             throw new Trt4jException(name + ": ONNX Runtime cannot load the model: " + OrtErrorText.of(e.getMessage()),
@@ -131,6 +148,12 @@ public final class OrtModelRunner implements AutoCloseable {
             closeQuietly(session);
             throw e;
         }
+    }
+
+    /** The error of a failed run: a sequence too long for the position table if that is why, else ONNX Runtime's. */
+    private Trt4jException failed(Batch batch, OrtException e) {
+        return new Trt4jException(sequenceLimit.explain(name, inputs.keySet(), batch.inputs())
+                .orElse(name + ": ONNX Runtime failed: " + OrtErrorText.of(e.getMessage())), e);
     }
 
     /** The name used in error messages. */
@@ -200,7 +223,7 @@ public final class OrtModelRunner implements AutoCloseable {
                 }
             }
         } catch (OrtException e) {
-            throw new Trt4jException(name + ": ONNX Runtime failed: " + OrtErrorText.of(e.getMessage()), e);
+            throw failed(batch, e);
         } finally {
             OnnxValue.close(feed);
         }
@@ -246,7 +269,7 @@ public final class OrtModelRunner implements AutoCloseable {
                 pinnedOutputs.run(session, feed, wanted);
             }
         } catch (OrtException e) {
-            throw new Trt4jException(name + ": ONNX Runtime failed: " + OrtErrorText.of(e.getMessage()), e);
+            throw failed(batch, e);
         } finally {
             OnnxValue.close(feed);
         }

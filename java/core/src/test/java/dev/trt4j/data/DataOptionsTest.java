@@ -54,4 +54,21 @@ class DataOptionsTest {
         assertThat(again.rotateHalf()).isTrue();
         assertThat(DataOptions.defaults().fixedShape("a")).isNull();
     }
+
+    @Test
+    void aFixedShapeFromCodeIsCheckedAsTheTextFormIs() {
+        assertThatThrownBy(() -> DataOptions.builder().fixedShape("x", 2, 3, 0, 192))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("fixed shape of input 'x': dimension 2 is 0; every dimension must be at least 1");
+        assertThatThrownBy(() -> DataOptions.builder().fixedShape("x", 2, -1))
+                .hasMessage("fixed shape of input 'x': dimension 1 is -1; every dimension must be at least 1");
+    }
+
+    @Test
+    void aNegativeOptionIsNamed() {
+        assertThatThrownBy(() -> DataOptions.builder().audioHop(-3).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("audio hop must not be negative, got -3");
+        assertThatThrownBy(() -> DataOptions.builder().maxSamples(-1).build())
+                .hasMessage("max samples must not be negative, got -1");
+    }
 }

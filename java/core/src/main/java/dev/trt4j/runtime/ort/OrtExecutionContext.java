@@ -8,6 +8,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.ort.DirectTensor;
 import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.PinnedOutputs;
+import dev.trt4j.ort.SequenceLimit;
 import dev.trt4j.runtime.ExecutionContext;
 import dev.trt4j.runtime.InputChecker;
 import dev.trt4j.runtime.Outputs;

@@ -8,6 +8,7 @@ import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.ort.OrtSpecs;
+import dev.trt4j.ort.SequenceLimit;
 import dev.trt4j.runtime.ExecutionContext;
 import dev.trt4j.runtime.InferenceOptions;
 import dev.trt4j.runtime.LoadedModel;

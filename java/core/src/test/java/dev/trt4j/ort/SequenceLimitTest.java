@@ -1,4 +1,4 @@
-package dev.trt4j.runtime.ort;
+package dev.trt4j.ort;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
@@ -89,6 +89,24 @@ class SequenceLimitTest {
             HostTensor outOfVocabulary = HostTensor.ofLongs(new long[] {1, 2}, new long[] {3, 99});
             assertThatThrownBy(() -> session.run(Map.of("input_ids", outOfVocabulary)))
                     .isInstanceOf(Trt4jException.class).hasMessageContaining("ONNX Runtime failed");
+        }
+    }
+
+    /** The calibration pass and the evaluator run through {@link OrtModelRunner}, a derived model's bytes included. */
+    @Test
+    void theRunnerOfAModelOrOfOneDerivedFromItNamesTheSequenceToo() throws IOException {
+        Path model = embedding();
+        dev.trt4j.data.Batch tooLong = new dev.trt4j.data.Batch(1, Map.of("input_ids", tokens(ROWS + 4)));
+        String expected = "embedding.onnx: input 'input_ids' holds 12 tokens a row, but the model's position table "
+                + "has 8 rows (node 'positions'); truncate or split the text to 8 tokens or fewer";
+        try (OrtModelRunner runner = OrtModelRunner.open(model, OrtRunnerOptions.defaults())) {
+            assertThatThrownBy(() -> runner.run(tooLong)).isInstanceOf(Trt4jException.class)
+                    .hasMessageEndingWith(expected);
+        }
+        try (OrtModelRunner derived = OrtModelRunner.open(Files.readAllBytes(model), model,
+                OrtRunnerOptions.defaults())) {
+            assertThatThrownBy(() -> derived.runInPlace(tooLong, java.util.List.of("y"), (n, shape, values) -> { }))
+                    .isInstanceOf(Trt4jException.class).hasMessageEndingWith(expected);
         }
     }
 }

@@ -1,4 +1,4 @@
-package dev.trt4j.runtime.ort;
+package dev.trt4j.ort;
 
 import dev.trt4j.onnx.PositionTable;
 import dev.trt4j.onnx.WeightlessModel;
@@ -14,14 +14,18 @@ import java.util.Optional;
 /**
  * Names a token sequence longer than the model's position table when a run fails: ONNX Runtime's own error is a
  * broadcast failure on a node deep in the graph (see {@link PositionTable}). The table is looked up at the first
- * failure, once, so a session whose runs succeed never reads its model file again.
+ * failure, once, so a session whose runs succeed never reads its model file again. Thread-safe.
  */
-final class SequenceLimit {
+public final class SequenceLimit {
+    /** For a model without a file to read (a graph built in memory): explains nothing. */
+    static final SequenceLimit NONE = new SequenceLimit(null);
+
     private final Path file;
     /** Null until looked up. */
     private Optional<PositionTable> table;
 
-    SequenceLimit(Path file) {
+    /** The limit of the model in {@code file} (read at the first failure), or none where {@code file} is null. */
+    public SequenceLimit(Path file) {
         this.file = file;
     }
 
@@ -30,7 +34,7 @@ final class SequenceLimit {
      * position table; the first such input in the model's order {@code inputNames} is named (token ids before the
      * mask, as models list them), whatever the order of the caller's map.
      */
-    Optional<String> explain(String model, Collection<String> inputNames, Map<String, HostTensor> data) {
+    public Optional<String> explain(String model, Collection<String> inputNames, Map<String, HostTensor> data) {
         Optional<PositionTable> positions = table();
         if (positions.isEmpty()) {
             return Optional.empty();
@@ -53,7 +57,7 @@ final class SequenceLimit {
 
     private synchronized Optional<PositionTable> table() {
         if (table == null) {
-            table = lookUp(file);
+            table = file == null ? Optional.empty() : lookUp(file);
         }
         return table;
     }
