@@ -34,8 +34,11 @@ import java.util.Objects;
  * <p>Not thread-safe.
  */
 public final class HistogramCollector {
-    /** Growth beyond this many bins is refused: it means the first batch saw a tiny fraction of the range. */
-    static final int MAX_BINS = 1 << 24;
+    /**
+     * The most bins a histogram may have, at the start or after growth; more means the first batch saw a tiny
+     * fraction of the range.
+     */
+    public static final int MAX_BINS = 1 << 24;
 
     private final String tensorName;
     private final boolean skipZeros;

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A calibration method with its options, as users name it: {@code max}, {@code entropy}, {@code mse},
@@ -23,6 +24,8 @@ import java.util.Map;
  * @param options    the options it runs with
  */
 public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions options) {
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
 
     /**
      * Parses {@code name[=percentile]} with {@code base} options.
@@ -50,12 +53,11 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
                 throw new InvalidOptionException("method '" + text + "': only percentile takes a value "
                         + "(percentile=99.9)");
             }
-            double p;
-            try {
-                p = Double.parseDouble(argument);
-            } catch (NumberFormatException e) {
+            // decimal only: Java's parser also takes 99.9f, 99.9d and hex such as 0x1p6 (= 64)
+            if (!DECIMAL.matcher(argument).matches()) {
                 throw new InvalidOptionException("method '" + text + "': '" + argument + "' is not a number");
             }
+            double p = Double.parseDouble(argument);
             try {
                 options = base.withPercentile(p);
             } catch (IllegalArgumentException e) {

@@ -1,5 +1,6 @@
 package dev.trt4j.stats;
 
+import dev.trt4j.calibrators.HistogramCollector;
 import dev.trt4j.data.StateFeedback;
 
 import java.util.Objects;
@@ -45,13 +46,17 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @param feedback   the state links, {@link StateFeedback#NONE} for none; not null
      * @param rangePass  find each tensor's range in a first pass over the data
      * @param histogramThreads threads filling histograms, 0 to follow {@code threads}
-     * @throws IllegalArgumentException if {@code numBins} is below 1, or {@code threads}, {@code maxSamples} or
+     * @throws IllegalArgumentException if {@code numBins} is below 1 or above {@link HistogramCollector#MAX_BINS}, or {@code threads}, {@code maxSamples} or
      *                                  {@code histogramThreads} is negative
      * @throws NullPointerException     if {@code feedback} is null
      */
     public StatisticsOptions {
         if (numBins < 1) {
             throw new IllegalArgumentException("num-bins must be at least 1, got " + numBins);
+        }
+        if (numBins > HistogramCollector.MAX_BINS) {
+            throw new IllegalArgumentException("num-bins must be at most " + HistogramCollector.MAX_BINS + ", got "
+                    + numBins);
         }
         if (threads < 0) {
             throw new IllegalArgumentException("threads must be 0 (automatic) or more, got " + threads);
@@ -75,7 +80,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @param maxSamples samples to read, 0 for all
      * @param feedback   the state links, {@link StateFeedback#NONE} for none; not null
      * @param rangePass  find each tensor's range in a first pass over the data
-     * @throws IllegalArgumentException if {@code numBins} is below 1, or {@code threads} or {@code maxSamples} is
+     * @throws IllegalArgumentException if {@code numBins} is below 1 or above {@link HistogramCollector#MAX_BINS}, or {@code threads} or {@code maxSamples} is
      *                                  negative
      * @throws NullPointerException     if {@code feedback} is null
      */
@@ -91,7 +96,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @param skipZeros  leave exact zeros out of the histograms
      * @param threads    ONNX Runtime and histogram threads, 0 for automatic
      * @param maxSamples samples to read, 0 for all
-     * @throws IllegalArgumentException if {@code numBins} is below 1, or {@code threads} or {@code maxSamples} is
+     * @throws IllegalArgumentException if {@code numBins} is below 1 or above {@link HistogramCollector#MAX_BINS}, or {@code threads} or {@code maxSamples} is
      *                                  negative
      */
     public StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples) {

@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 
 /** Reads TensorRT calibration cache text leniently (CRLF, blank lines, short hex) but names the line of any error. */
 final class CalibrationCacheParser {
-    private static final Pattern HEADER = Pattern.compile("TRT-(\\d{1,9})-(\\S+)");
+    /** Unicode-aware, as the cache's own check is: a no-break space is a space in the algorithm too. */
+    private static final Pattern HEADER = Pattern.compile("(?U)TRT-(\\d{1,9})-(\\S+)");
     private static final String SEPARATOR = ": ";
 
     private CalibrationCacheParser() {
@@ -59,6 +60,12 @@ final class CalibrationCacheParser {
             } catch (IllegalArgumentException e) {
                 throw error(source, lineNo, "tensor '" + ControlCharacters.escape(name) + "': scale " + e.getMessage());
             }
+            if (i == lines.length - 1 && hex.length() < 8 && scaleBits != 0) {
+                // TensorRT ends every line; a short non-zero value without one (a scale below 1e-28 that no real
+                // range has) is a file cut off inside its last value, not a tiny scale
+                throw error(source, lineNo, "tensor '" + ControlCharacters.escape(name) + "': the file ends inside "
+                        + "its scale ('" + hex + "', " + hex.length() + " hex digits and no line end); is it cut off?");
+            }
             if (scaleBits < 0 || scaleBits >= 0x7f800000) {
                 throw error(source, lineNo, "tensor '" + ControlCharacters.escape(name) + "': scale " + hex + " is "
                         + Float.intBitsToFloat(scaleBits) + "; expected a finite scale >= 0");
@@ -77,7 +84,11 @@ final class CalibrationCacheParser {
             throw new Trt4jException(source + ": is empty; expected a TensorRT calibration cache starting with a "
                     + "header like TRT-101501-EntropyCalibration2");
         }
-        return new TensorRtCalibrationCache(version, algorithm, bits);
+        try {
+            return new TensorRtCalibrationCache(version, algorithm, bits);
+        } catch (IllegalArgumentException e) {
+            throw new Trt4jException(source + ": " + e.getMessage(), e); // the header, checked as the cache checks it
+        }
     }
 
     private static Trt4jException error(String source, int line, String problem) {

@@ -1,5 +1,6 @@
 package dev.trt4j.table;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.ReadFailure;
@@ -92,8 +93,8 @@ public final class TensorRtCalibrationCache {
         Map<String, Integer> copy = new LinkedHashMap<>();
         scaleBitsByTensor.forEach((name, bits) -> {
             if (!canHold(name)) {
-                throw new IllegalArgumentException("tensor name '" + name + "' cannot be written to a calibration "
-                        + "cache (empty or with a line break)");
+                throw new IllegalArgumentException("tensor name '" + ControlCharacters.escape(name) + "' cannot be "
+                        + "written to a calibration cache (empty or with a line break)");
             }
             if (bits < 0 || bits >= 0x7f800000) {
                 throw new IllegalArgumentException("tensor '" + name + "': scale bits " + Integer.toHexString(bits)

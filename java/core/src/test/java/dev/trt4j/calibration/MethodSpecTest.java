@@ -35,4 +35,14 @@ class MethodSpecTest {
                 .extracting(MethodSpec::label)
                 .containsExactly("percentile-0.00001", "percentile-100", "percentile-0", "percentile-99.99");
     }
+
+    @Test
+    void aPercentileIsADecimalNumber() {
+        for (String loose : List.of("99.9f", "99.9d", "0x1p6", "NaN", "Infinity", "1_0")) {
+            assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("percentile=" + loose), BASE))
+                    .as(loose).isInstanceOf(Trt4jException.class).hasMessageEndingWith("' is not a number");
+        }
+        assertThat(MethodSpec.parseAll("--method", List.of("percentile=99.", "percentile=.5", "percentile=+1E1"), BASE))
+                .extracting(MethodSpec::label).containsExactly("percentile-99", "percentile-0.5", "percentile-10");
+    }
 }

@@ -9,6 +9,7 @@ import dev.trt4j.calibrators.Calibrators;
 import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.calibrators.Calibrator;
 import dev.trt4j.calibrators.Histogram;
+import dev.trt4j.calibrators.HistogramCollector;
 import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.calibrators.TensorStatisticsCollector;
 import dev.trt4j.cli.JsonOutput;
@@ -223,6 +224,10 @@ public final class AmaxCommand implements Callable<Integer> {
         if (numBins < 1) {
             throw new ParameterException(spec.commandLine(), "--num-bins must be at least 1, got " + numBins);
         }
+        if (numBins > HistogramCollector.MAX_BINS) {
+            throw new ParameterException(spec.commandLine(), "--num-bins must be at most " + HistogramCollector.MAX_BINS
+                    + ", got " + numBins);
+        }
         List<Path> files = input.tensors;
         String name = files.size() == 1 ? files.get(0).getFileName().toString()
                 : files.get(0).getFileName() + " and " + (files.size() - 1) + " more";
@@ -230,7 +235,12 @@ public final class AmaxCommand implements Callable<Integer> {
         try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
                 : ProgressReporter.start("Collecting", files.size())) {
             for (Path file : files) {
-                float[] values = NpyFile.read(file).toFloats();
+                float[] values;
+                try {
+                    values = NpyFile.read(file).toFloats();
+                } catch (IllegalArgumentException e) {
+                    throw new Trt4jException(file + ": " + e.getMessage(), e); // a value float32 cannot hold
+                }
                 requireFinite(file, values);
                 try {
                     collector.collect(values, 0, values.length);

@@ -245,6 +245,24 @@ class AmaxCommandTest {
     }
 
     @Test
+    void aValueFloat32CannotHoldIsNamedWithItsFile() {
+        Path big = dir.resolve("big.npy");
+        NpyFile.write(big, NpyArray.ofDoubles(new long[] {2}, new double[] {1, 3.5e38}));
+        CliRun run = CliRun.of("amax", "--method", "max", "--tensor", big.toString());
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).singleElement().asString()
+                .startsWith("trt4j: " + big + ": float64 value 3.5E38 at index 1 is beyond float32's range");
+    }
+
+    @Test
+    void tooManyBinsIsAUsageErrorNamingTheOption() {
+        CliRun run = CliRun.of("amax", "--method", "entropy", "--num-bins", "100000000", "--tensor",
+                npy("t.npy", 1f, 2f));
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines().get(0)).isEqualTo("trt4j: --num-bins must be at most 16777216, got 100000000");
+    }
+
+    @Test
     void userErrorsAreASingleLine() throws Exception {
         String ok = npy("ok.npy", 1f, 2f);
         Path bad = dir.resolve("bad.json");

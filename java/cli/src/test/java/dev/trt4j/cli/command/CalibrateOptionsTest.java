@@ -47,6 +47,15 @@ class CalibrateOptionsTest {
         assertThat(out).doesNotExist();
     }
 
+    @Test
+    void moreBinsThanAHistogramMayHaveIsAUsageError() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        CliRun run = CliRun.of("calibrate", model.toString(), "--num-bins", "100000000", "--method", "max", "--out",
+                dir.resolve("cal").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --num-bins must be at most 16777216, got 100000000");
+    }
+
     /** Feeding back the only input leaves the data nothing to feed: said as such, not as a model without inputs. */
     @Test
     void feedbackOfEveryInputIsAUsageError() throws IOException {

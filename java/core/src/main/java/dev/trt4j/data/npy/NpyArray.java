@@ -111,10 +111,20 @@ public final class NpyArray {
             out[i] = switch (dtype) {
                 case FLOAT16 -> HalfFloat.toFloat(b.getShort(i * 2));
                 case FLOAT64 -> narrowed(b.getDouble(i * 8), i);
+                case UINT64 -> unsignedToFloat(b.getLong(i * 8)); // every uint64 has a float32, int64 or not
                 default -> (float) longAt(b, i);
             };
         }
         return out;
+    }
+
+    /** The float32 nearest to {@code bits} read as unsigned, rounded as a signed conversion rounds. */
+    private static float unsignedToFloat(long bits) {
+        if (bits >= 0) {
+            return (float) bits;
+        }
+        // halve keeping the lowest bit as a sticky bit, so that the one rounding below is still to nearest
+        return (float) ((bits >>> 1) | (bits & 1)) * 2f;
     }
 
     private float narrowed(double value, int index) {

@@ -132,6 +132,11 @@ class NpyFileTest {
                 u8.array()));
         assertThatThrownBy(() -> a8.toTensor(ElementType.INT64)).hasMessage(
                 "uint64 value 18446744073709551615 at index 1 does not fit int64");
+        // as floats every uint64 has a value: 2^64 - 1 rounds to 2^64, 2^63 + 2^40 + 1 to the float below
+        ByteBuffer big = ByteBuffer.allocate(24).order(ByteOrder.LITTLE_ENDIAN).putLong(-1L)
+                .putLong(Long.MIN_VALUE + (1L << 40) + 1).putLong(Long.MIN_VALUE + (1L << 39) + 1);
+        assertThat(NpyFile.read(handBuilt("big.npy", 1, "{'descr': '<u8', 'fortran_order': False, 'shape': (3,), }",
+                big.array())).toFloats()).containsExactly(0x1p64f, 0x1p63f + 0x1p40f, 0x1p63f + 0x1p40f);
     }
 
     /** float16 arrays (numpy's {@code <f2}) widen to float32 exactly, subnormals, infinities and NaN included. */
