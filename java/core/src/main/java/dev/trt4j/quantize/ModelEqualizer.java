@@ -107,7 +107,10 @@ public final class ModelEqualizer {
         boolean sampleRows = alpha.isEmpty() && !matMul.isEmpty();
         ChannelMaxCollector.ChannelStatistics statistics = (sampleRows ? collector.sampleRows(SAMPLED_ROWS)
                 : collector).collect(source, options);
-        DepthwiseEqualizer.Result equalized = DepthwiseEqualizer.equalize(model.proto(), statistics.max());
+        // Constant nodes the depthwise rewrite drops and the Muls smoothing adds would move unnamed nodes' indexes:
+        // named by their labels first, --no-smooth, --exclude and the reports keep meaning the input's nodes.
+        DepthwiseEqualizer.Result equalized = DepthwiseEqualizer.equalize(NodeNames.nameUnnamed(model.proto()),
+                statistics.max());
         MatMulSmoother.Result smoothed;
         if (alpha.isPresent()) {
             smoothed = MatMulSmoother.smooth(equalized.model(), statistics.max(), alpha.getAsDouble(),

@@ -296,7 +296,7 @@ public final class QdqQuantizer {
                             + (t.getName().isEmpty() ? "" : " such as '" + t.getName() + "'")
                             + "); quantize the FP32 model");
                 });
-        ModelProto current = withNodeNames(model);
+        ModelProto current = NodeNames.nameUnnamed(model);
         if (sourceOpset < MIN_QDQ_OPSET) {
             LOG.debug("raising opset of '{}' from {} to {}: Q/DQ models need {}", modelName, sourceOpset,
                     OpsetUpgrade.TARGET, MIN_QDQ_OPSET);
@@ -389,22 +389,5 @@ public final class QdqQuantizer {
         GraphProto.Builder graph = g.toBuilder().clearInput();
         g.getInputList().stream().filter(v -> !initializers.contains(v.getName())).forEach(graph::addInput);
         return model.toBuilder().setGraph(graph).build();
-    }
-
-    /** Names unnamed nodes {@code OpType#index} once, so reports and exclusions refer to the same node throughout. */
-    private static ModelProto withNodeNames(ModelProto model) {
-        GraphProto g = model.getGraph();
-        if (g.getNodeList().stream().noneMatch(n -> n.getName().isEmpty())) {
-            return model;
-        }
-        UniqueNames names = new UniqueNames(g);
-        GraphProto.Builder b = g.toBuilder();
-        for (int i = 0; i < b.getNodeCount(); i++) {
-            NodeProto n = b.getNode(i);
-            if (n.getName().isEmpty()) {
-                b.setNode(i, n.toBuilder().setName(names.take(GraphIndex.label(n, i))));
-            }
-        }
-        return model.toBuilder().setGraph(b).build();
     }
 }

@@ -90,6 +90,33 @@ class ModelEqualizerTest {
                 .isInstanceOf(dev.trt4j.InvalidOptionException.class);
     }
 
+    /**
+     * Unnamed nodes are known by {@code OpType#index}; the Muls smoothing inserts would move the indexes, so a
+     * --no-smooth label, the report and the written model's nodes all keep the input model's labels.
+     */
+    @Test
+    void unnamedNodesKeepTheInputModelsLabelsThroughTheRewrite() {
+        ModelProto proto = new ModelBuilder("chain", 13).input("x", 2, 5, 4).output("y")
+                .initializer("w1", new long[] {4, 4}, gaussian(3, 16, 0.5))
+                .initializer("w2", new long[] {4, 3}, gaussian(4, 12, 0.5))
+                .node("Relu", "", List.of("x"), List.of("t"))
+                .node("MatMul", "", List.of("t", "w1"), List.of("h"))
+                .node("Relu", "", List.of("h"), List.of("u"))
+                .node("MatMul", "", List.of("u", "w2"), List.of("y")).build();
+        OnnxModel model = OnnxModel.fromProto(proto, Path.of("chain.onnx"));
+        NodeSelection second = NodeSelection.parse(proto.getGraph(), List.of("MatMul#3"));
+        assertThat(ModelEqualizer.unsmoothedMatMuls(proto, second)).containsExactly("MatMul#3");
+
+        ModelEqualizer.Result r = ModelEqualizer.withAlpha(0.5).withoutSmoothing(Set.of("MatMul#3")).equalize(model,
+                FloatBatchSource.of("x", SHAPE, batches()), OrtRunnerOptions.defaults());
+
+        assertThat(r.smoothed()).containsExactly(Map.entry("MatMul#1", "t"));
+        assertThat(r.model().getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("MatMul"))
+                .extracting(n -> n.getName()).containsExactly("MatMul#1", "MatMul#3");
+        assertThat(r.model().getGraph().getNodeList()).filteredOn(n -> n.getName().equals("MatMul#3"))
+                .singleElement().satisfies(n -> assertThat(n.getInput(0)).isEqualTo("u"));
+    }
+
     @Test
     void aModelWithNothingToRescaleIsRefusedInOneLine() {
         ModelProto relu = new ModelBuilder("relu", 13).input("x", 2, 5, 4).output("y")
