@@ -156,7 +156,8 @@ public final class SensitivityCommand implements Callable<Integer> {
 
         study.evaluation.warnIfCutShort(ranking.evaluationSamples());
         var full = ranking.fullyQuantized();
-        SensitivityReport report = new SensitivityReport(studied.file().getFileName().toString(), onnx.sha256(),
+        // the model ranked, as comparison.json names it: with --equalize the skip list is for the equalized one
+        SensitivityReport report = new SensitivityReport(quantized.path().getFileName().toString(), quantized.sha256(),
                 methodSpec.label(), full.metric(), full.higherIsBetter(), ranking.evaluationData(), full.reference(),
                 full.candidate(), ranking.layers(), partial == null ? null : SensitivityReport.Search.of(partial),
                 correctBiases, statistics.dataDescription(), statistics.samples(), ranking.evaluationSamples());

@@ -181,7 +181,11 @@ class SensitivityCommandTest {
                 .contains(out.resolve("mlp.eq.onnx").toString());
         assertThat(out.resolve("mlp.eq.onnx")).isRegularFile();
         // Both MatMuls are still ranked: the Muls that smoothing adds are not quantizable layers.
-        assertThat(SensitivityReport.read(out.resolve("sensitivity.json")).ranking()).hasSize(2);
+        SensitivityReport report = SensitivityReport.read(out.resolve("sensitivity.json"));
+        assertThat(report.ranking()).hasSize(2);
+        // the ranking and skip list are the equalized model's, and the file says so, as comparison.json does
+        assertThat(report.model()).isEqualTo("mlp.eq.onnx");
+        assertThat(report.modelSha256()).isEqualTo(dev.trt4j.table.Provenance.sha256(out.resolve("mlp.eq.onnx")));
     }
 
     @Test
