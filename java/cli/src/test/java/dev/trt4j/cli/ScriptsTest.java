@@ -28,6 +28,7 @@ class ScriptsTest {
             for a in "$@"; do [ "$prev" = --out ] && out="$a"; prev="$a"; done
             case "$*" in *bad.onnx*) echo "trt4j: bad.onnx: not an ONNX model" >&2; exit 1;; esac
             case "$*" in *usage.onnx*) echo "trt4j: profile 0 names input 'y'" >&2; exit 2;; esac
+            case "$*" in *--bogus*) echo "trt4j: Unknown option: '--bogus'" >&2; exit 2;; esac
             if [ "$1" = build ]; then echo plan > "$out"; echo '{}' > "$out.json"; fi
             """;
 
@@ -168,6 +169,11 @@ class ScriptsTest {
                 .contains("--compare model=v2.0_det,fp32=engines/v2.0_det.fp32.engine --batch")
                 .endsWith("--batch 1,8 --markdown engines/speedup.md --csv engines/speedup.csv "
                         + "--table-json engines/speedup.json --duration 1");
+
+        // trt4j's exit code and its one line, nothing added: 2 where it refused the command line
+        Result refused = run("bench.sh", "--", "--bogus");
+        assertThat(refused.code()).isEqualTo(2);
+        assertThat(refused.err()).contains("trt4j: Unknown option: '--bogus'").doesNotContain("bench failed");
 
         Files.createDirectories(dir.resolve("empty"));
         Result empty = run("bench.sh", "-e", "empty");

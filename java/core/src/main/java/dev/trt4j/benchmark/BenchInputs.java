@@ -6,6 +6,7 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.SyntheticSource;
+import dev.trt4j.data.SyntheticValues;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -60,12 +61,18 @@ public sealed interface BenchInputs {
 
     /** {@link #random(long)}. */
     record RandomValues(long seed) implements BenchInputs {
+        /**
+         * Each input at its settled shape, without a batch to share: inputs whose first dimensions differ (a
+         * Concat's two inputs), scalars and states whose batch is not their first dimension are fed as given.
+         */
         @Override
         public Map<String, HostTensor> create(List<TensorSpec> inputs, Map<String, long[]> shapes) {
-            try (CalibrationDataSource source = new SyntheticSource(inputs, options(shapes).seed(seed)
-                    .build())) {
-                return firstBatch(source, "random data", shapes);
+            SyntheticValues values = new SyntheticValues(seed, SyntheticSource.Distribution.UNIFORM, 0);
+            Map<String, HostTensor> tensors = new LinkedHashMap<>();
+            for (TensorSpec in : inputs) {
+                tensors.put(in.name(), values.tensor(in, shapes.get(in.name())));
             }
+            return tensors;
         }
 
         @Override

@@ -50,13 +50,24 @@ public final class BenchShapes {
         }
         Map<String, long[]> resolved = new LinkedHashMap<>();
         Map<TensorSpec, long[]> open = new LinkedHashMap<>();
+        // Where some input's first dimension is open, that is the batch; a fixed first dimension elsewhere (a
+        // recurrent state's [2, N, 64]) is not, and keeps its size under --batch.
+        boolean openBatch = inputs.stream().anyMatch(in -> in.dims().length > 0 && in.dims()[0] < 0);
         for (TensorSpec in : inputs) {
             long[] given = shapes.get(in.name());
             long[] fallback = defaults.get(in.name());
             if (given == null && fallback != null && fallback.length == in.dims().length) {
                 given = fallback;
             }
-            resolved.put(in.name(), resolve(model, in, batch, given));
+            boolean takesBatch = !openBatch || in.dims().length == 0 || in.dims()[0] < 0;
+            resolved.put(in.name(), resolve(model, in, takesBatch ? batch : 0, given));
+        }
+        SharedDimensions asGiven = SharedDimensions.of(inputs, resolved);
+        for (TensorSpec in : inputs) {
+            long[] shape = resolved.get(in.name());
+            if (shape.length > 0 && shape[0] < 0 && asGiven.sizeOf(in, 0) <= 0) {
+                shape[0] = 1; // an open batch no shape sets; inputs sharing its name take it below
+            }
         }
         SharedDimensions named = SharedDimensions.of(inputs, resolved);
         named.conflict().ifPresent(c -> {
@@ -70,9 +81,6 @@ public final class BenchShapes {
                 if (shape[i] < 0 && named.sizeOf(in, i) > 0) {
                     shape[i] = named.sizeOf(in, i); // the size another input's shape gives this dimension's name
                 }
-            }
-            if (shape.length > 0 && shape[0] < 0) {
-                shape[0] = 1; // an open batch no shape sets
             }
             if (Arrays.stream(shape).anyMatch(d -> d < 0)) {
                 open.put(in, shape);
@@ -144,6 +152,21 @@ public final class BenchShapes {
      */
     public static int batch(Map<String, long[]> shapes) {
         return shapes.values().stream().filter(s -> s.length > 0).mapToInt(s -> (int) s[0]).findFirst().orElse(1);
+    }
+
+    /**
+     * As {@link #batch(Map)}, where the model's inputs are known: the first dimension of the first input whose first
+     * dimension the model leaves open, since a fixed one (a recurrent state's {@code [2, N, 64]}) is not the batch;
+     * the first input's when every first dimension is fixed.
+     */
+    public static int batch(List<TensorSpec> inputs, Map<String, long[]> shapes) {
+        for (TensorSpec in : inputs) {
+            long[] shape = shapes.get(in.name());
+            if (in.dims().length > 0 && in.dims()[0] < 0 && shape != null && shape.length > 0) {
+                return (int) shape[0];
+            }
+        }
+        return batch(shapes);
     }
 
     /** A shape in trtexec's syntax: {@code 1x3x48x192}. */

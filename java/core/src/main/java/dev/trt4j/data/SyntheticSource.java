@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 
 /**
@@ -34,7 +33,7 @@ public final class SyntheticSource extends BatchingSource {
     private final List<TensorSpec> inputs;
     private final Map<String, long[]> shapes = new LinkedHashMap<>();
     private final DataOptions options;
-    private final SplittableRandom random;
+    private final SyntheticValues values;
 
     /**
      * @throws dev.trt4j.Trt4jException if a dynamic dimension has no fixed shape
@@ -70,7 +69,7 @@ public final class SyntheticSource extends BatchingSource {
                 : DataOptions.DEFAULT_SYNTHETIC_SAMPLES, options));
         this.inputs = resolver.inputs();
         this.options = options;
-        this.random = new SplittableRandom(options.seed());
+        this.values = new SyntheticValues(options.seed(), options.distribution(), options.vocabSize());
         for (TensorSpec in : inputs) {
             shapes.put(in.name(), resolver.batchShape(in));
         }
@@ -80,45 +79,9 @@ public final class SyntheticSource extends BatchingSource {
     protected Map<String, HostTensor> readBatch(long first, int count) {
         Map<String, HostTensor> batch = new LinkedHashMap<>();
         for (TensorSpec in : inputs) {
-            long[] shape = withBatch(shapes.get(in.name()), count);
-            int n = Math.toIntExact(HostTensor.elementCount(shape));
-            batch.put(in.name(), switch (in.type()) {
-                case FLOAT32 -> HostTensor.ofFloats(shape, floats(n));
-                case INT64 -> HostTensor.ofLongs(shape, integers(in.name(), n));
-                default -> {
-                    long[] values = integers(in.name(), n);
-                    int[] ints = new int[n];
-                    for (int i = 0; i < n; i++) {
-                        ints[i] = (int) values[i];
-                    }
-                    yield HostTensor.ofInts(shape, ints);
-                }
-            });
+            batch.put(in.name(), values.tensor(in, withBatch(shapes.get(in.name()), count)));
         }
         return batch;
-    }
-
-    private float[] floats(int n) {
-        float[] v = new float[n];
-        boolean normal = options.distribution() == Distribution.NORMAL;
-        for (int i = 0; i < n; i++) {
-            v[i] = (float) (normal ? random.nextGaussian() : random.nextDouble());
-        }
-        return v;
-    }
-
-    private long[] integers(String name, int n) {
-        long[] v = new long[n];
-        String lower = name.toLowerCase(Locale.ROOT);
-        if (lower.contains("attention_mask")) {
-            Arrays.fill(v, 1);
-        } else if (!lower.contains("token_type_ids")) {
-            int bound = options.vocabSize() > 0 ? options.vocabSize() : 10;
-            for (int i = 0; i < n; i++) {
-                v[i] = random.nextInt(bound);
-            }
-        }
-        return v;
     }
 
     @Override

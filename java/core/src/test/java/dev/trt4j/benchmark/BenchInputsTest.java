@@ -41,6 +41,20 @@ class BenchInputsTest {
         assertThat(BenchInputs.random(3).describe()).isEqualTo("random (seed 3)");
     }
 
+    /** A Concat's inputs with different first dimensions, and a scalar: each random input takes its own shape. */
+    @Test
+    void randomInputsNeedNoSharedBatch() {
+        List<TensorSpec> inputs = List.of(new TensorSpec("a", ElementType.FLOAT32, new long[] {-1, 4}, null),
+                new TensorSpec("b", ElementType.FLOAT32, new long[] {-1, 4}, null),
+                new TensorSpec("sr", ElementType.INT64, new long[0], null));
+        Map<String, HostTensor> r = BenchInputs.random(0).create(inputs, Map.of("a", new long[] {2, 4},
+                "b", new long[] {3, 4}, "sr", new long[0]));
+        assertThat(r.get("a").shape()).containsExactly(2, 4);
+        assertThat(r.get("b").shape()).containsExactly(3, 4);
+        assertThat(r.get("sr").shape()).isEmpty();
+        assertThat(r.get("a").floats()).hasSize(8).doesNotContain(Float.NaN);
+    }
+
     @Test
     void zerosAreZeros() {
         Map<String, HostTensor> z = BenchInputs.zeros().create(VECTOR, Map.of("x", new long[] {3, 4}));

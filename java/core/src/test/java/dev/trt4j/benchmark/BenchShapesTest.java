@@ -104,4 +104,33 @@ class BenchShapesTest {
         BenchShapes.resolve("m", List.of(IMAGE), 16, Map.of("x", given));
         assertThat(Arrays.equals(given, new long[] {1, 3, 48, 192})).isTrue();
     }
+
+    /** Silero-like: the state's first dimension is fixed, its batch is dimension 1, named as the audio's first. */
+    @Test
+    void aFixedFirstDimensionBesideAnOpenBatchIsNotTheBatch() {
+        TensorSpec state = new TensorSpec("state", ElementType.FLOAT32, new long[] {2, -1, 8}, List.of("", "N", ""));
+        TensorSpec audio = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 4}, List.of("N", ""));
+        Map<String, long[]> shapes = BenchShapes.resolve("m", List.of(state, audio), 0,
+                Map.of("x", new long[] {1, 4}));
+        assertThat(shapes.get("state")).containsExactly(2, 1, 8);
+        assertThat(BenchShapes.batch(List.of(state, audio), shapes)).isEqualTo(1);
+
+        Map<String, long[]> four = BenchShapes.resolve("m", List.of(state, audio), 4, Map.of());
+        assertThat(four.get("x")).containsExactly(4, 4);
+        assertThat(four.get("state")).containsExactly(2, 4, 8);
+        assertThat(BenchShapes.batch(List.of(state, audio), four)).isEqualTo(4);
+    }
+
+    /** An open batch that defaults to 1 gives that size to every other input sharing its name. */
+    @Test
+    void theDefaultBatchOfOneReachesInputsSharingItsName() {
+        TensorSpec a = new TensorSpec("a", ElementType.FLOAT32, new long[] {-1, 4}, List.of("N", ""));
+        TensorSpec b = new TensorSpec("b", ElementType.FLOAT32, new long[] {4, -1}, List.of("", "N"));
+        Map<String, long[]> shapes = BenchShapes.resolve("m", List.of(a, b), 0, Map.of());
+        assertThat(shapes.get("a")).containsExactly(1, 4);
+        assertThat(shapes.get("b")).containsExactly(4, 1);
+        // a size another input's shape gives wins over the default
+        assertThat(BenchShapes.resolve("m", List.of(a, b), 0, Map.of("b", new long[] {4, 3})).get("a"))
+                .containsExactly(3, 4);
+    }
 }

@@ -513,12 +513,12 @@ public final class BenchCommand implements Callable<Integer> {
             // too few samples for --batch 8 must not show after batch 1 was timed in full: one batch read now
             values.create(model.inputs(), resolved);
         }
-        return BenchShapes.batch(resolved);
+        return BenchShapes.batch(model.inputs(), resolved);
     }
 
     /**
      * Without {@code --shapes}, the shapes of the arrays {@code --inputs} names (an {@code .npz}'s by input name, an
-     * {@code .npy}'s for a model of one input) with a batch of 1, which {@code --batch} changes as it changes any
+     * {@code .npy}'s for a model of one input) with a batch of 1 (or the model's fixed batch), which {@code --batch} changes as it changes any
      * shape: the first ONNX model of the run says which inputs there are. Empty for other inputs and for engines,
      * whose profiles say their shapes.
      */
@@ -539,7 +539,8 @@ public final class BenchCommand implements Callable<Integer> {
                     : modelInputs.size() == 1 ? arrays.get(ArrayShapes.UNNAMED) : null;
             if (shape != null && shape.length > 0) {
                 long[] one = shape.clone();
-                one[0] = 1;
+                // a batch of 1, or of the model's own where its batch is fixed
+                one[0] = in.dims().length > 0 && in.dims()[0] > 0 ? in.dims()[0] : 1;
                 shapes.put(in.name(), one);
             }
         }

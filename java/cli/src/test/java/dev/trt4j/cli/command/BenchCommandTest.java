@@ -98,6 +98,33 @@ class BenchCommandTest {
         assertThat(run.out()).contains("[onnxruntime] x:2x3x48x192, inputs data " + npy);
     }
 
+    /** A model whose batch is fixed to 4 takes 4 samples of an .npy, not the batch of 1 of an open batch. */
+    @Test
+    void anArraysShapeTakesTheModelsFixedBatch() throws Exception {
+        ai.onnx.proto.OnnxMl.TypeProto fixed = ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(
+                ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(
+                        ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder()
+                                .addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4))
+                                .addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(8))))
+                .build();
+        ai.onnx.proto.OnnxMl.GraphProto g = ai.onnx.proto.OnnxMl.GraphProto.newBuilder().setName("fixed")
+                .addInput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(fixed))
+                .addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(fixed))
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Relu").addInput("x").addOutput("y"))
+                .build();
+        Path fixed4 = Files.write(dir.resolve("fixed4.onnx"), ai.onnx.proto.OnnxMl.ModelProto.newBuilder()
+                .setIrVersion(8).setGraph(g).addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder()
+                        .setVersion(13)).build().toByteArray());
+        Path npy = dir.resolve("six.npy");
+        dev.trt4j.data.npy.NpyFile.write(npy, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {6, 8}, new float[48]));
+
+        CliRun run = bench(fixed4.toString(), "--inputs", npy.toString(), "--warmup", "10", "--warmup-iterations",
+                "1", "--duration", "0.05", "--iterations", "3", "--threads", "1");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("x:4x8");
+    }
+
     @Test
     void tooFewSamplesForALaterBatchAreFoundBeforeTheFirstIsTimed() throws Exception {
         Path npy = dir.resolve("three-lines.npy");

@@ -109,13 +109,13 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
     }
 
     /** The shapes a request resolves to on this session's inputs, and the checked input values of those shapes. */
-    private record Feed(Map<String, long[]> shapes, Map<String, HostTensor> inputs) {
+    private record Feed(List<TensorSpec> specs, Map<String, long[]> shapes, Map<String, HostTensor> inputs) {
         static Feed of(BenchmarkRequest request, String model, OrtSession session) throws OrtException {
             List<TensorSpec> specs = OrtInputSpecs.of(model, session);
             Map<String, long[]> shapes = BenchShapes.resolve(model, specs, request.batch(), request.shapes());
             Map<String, HostTensor> inputs = request.inputs().create(specs, shapes);
             InputChecker.check(model, specs, inputs);
-            return new Feed(shapes, inputs);
+            return new Feed(specs, shapes, inputs);
         }
     }
 
@@ -161,7 +161,7 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
                 BenchShapes.text(shapes), request.inputs().describe());
         try (OrtTimedInference inference = new OrtTimedInference(model, env, session, feed.inputs())) {
             MeasuredTraces traces = PipelinedTimingLoop.run(inference, timing).split();
-            int batch = BenchShapes.batch(shapes);
+            int batch = BenchShapes.batch(feed.specs(), shapes);
             PerformanceReport report = PerformanceReport.of(traces, batch, timing.percentiles(),
                     TimingMode.cpu(threads));
             return new BenchmarkResult(NAME, request.file(), shapes, request.inputs().describe(), report,
