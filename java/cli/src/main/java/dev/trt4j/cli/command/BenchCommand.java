@@ -444,17 +444,24 @@ public final class BenchCommand implements Callable<Integer> {
         }
         OptionValues.requireEachOnce("--percentiles", percentiles.stream().map(OptionValues::plain).toList(),
                 "percentile");
-        requireFiniteNotNegative("--warmup", warmUpMs);
-        requireFiniteNotNegative("--duration", durationS);
+        requireFiniteNotNegative("--warmup", warmUpMs, 1e6);
+        requireFiniteNotNegative("--duration", durationS, 1e9);
     }
 
-    /** Infinity passes a plain sign check, and then the warm-up or the timing never ends. */
-    private void requireFiniteNotNegative(String option, double value) {
+    /**
+     * Infinity passes a plain sign check, and then the warm-up or the timing never ends; so does a finite value
+     * whose nanoseconds ({@code nanosPerUnit} per unit) overflow the clock's long (1e308 s became infinite too).
+     */
+    private void requireFiniteNotNegative(String option, double value, double nanosPerUnit) {
         if (Double.isNaN(value) || Double.isInfinite(value)) {
             throw new ParameterException(spec.commandLine(), option + " must be a finite number, got " + value);
         }
         if (value < 0) {
             throw new ParameterException(spec.commandLine(), option + " must not be negative, got " + value);
+        }
+        if (value * nanosPerUnit >= Long.MAX_VALUE) {
+            throw new ParameterException(spec.commandLine(), option + " must be below "
+                    + OptionValues.plain(Math.floor(Long.MAX_VALUE / nanosPerUnit)) + " (292 years), got " + value);
         }
     }
 
@@ -648,6 +655,14 @@ public final class BenchCommand implements Callable<Integer> {
         if (tokenizer != null && (inputs.equals("random") || inputs.equals("zeros"))) {
             throw new InvalidOptionException("--tokenizer reads the text that --inputs names, but --inputs is "
                     + inputs);
+        }
+        if (inputs.isBlank()) {
+            // an unset shell variable: Path.of("") is the working folder, which would be read as data
+            throw new InvalidOptionException("--inputs is empty; give random, zeros, or the data to feed");
+        }
+        if (tokenizer != null && !Files.isRegularFile(tokenizer)) {
+            // checked whatever the data: an .npz would never read it, and the typo would pass unseen
+            throw new Trt4jException(tokenizer + ": no such tokenizer file (--tokenizer)");
         }
         if (!inputs.equals("random") && !inputs.equals("zeros") && !Files.exists(Path.of(inputs))) {
             throw new Trt4jException(inputs + ": no such file or folder (--inputs takes random, zeros, or the data "

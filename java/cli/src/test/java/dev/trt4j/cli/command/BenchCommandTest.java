@@ -492,7 +492,7 @@ class BenchCommandTest {
     }
 
     @Test
-    void eachBadNumberIsReportedUnderItsOwnOption() {
+    void eachBadNumberIsReportedUnderItsOwnOption() throws Exception {
         String m = model.toString();
         assertUsageError(bench(m, "--batch", "0"), "--batch must be at least 1, got 0");
         assertUsageError(bench(m, "--batch", "1,-3"), "--batch must be at least 1, got -3");
@@ -500,6 +500,14 @@ class BenchCommandTest {
         assertUsageError(bench(m, "--iterations", "0"), "--iterations must be at least 1, got 0");
         assertUsageError(bench(m, "--warmup-iterations", "-1"), "--warmup-iterations must not be negative, got -1");
         assertUsageError(bench(m, "--duration", "-1"), "--duration must not be negative, got -1.0");
+        // finite, but its milliseconds overflow: the timing would never end
+        assertUsageError(bench(m, "--inputs", ""), "--inputs is empty; give random, zeros, or the data to feed");
+        Path npy = dir.resolve("one.npy");
+        dev.trt4j.data.npy.NpyFile.write(npy, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {1, 3, 48, 192},
+                new float[3 * 48 * 192]));
+        assertOneLine(1, bench(m, "--inputs", npy.toString(), "--tokenizer", dir.resolve("nope.json").toString()),
+                dir.resolve("nope.json") + ": no such tokenizer file (--tokenizer)");
+        assertUsageError(bench(m, "--duration", "1e308"), "--duration must be below 9223372036 (292 years), got 1.0E308");
         assertUsageError(bench(m, "--duration", "Infinity", "--iterations", "1"),
                 "--duration must be a finite number, got Infinity");
         assertUsageError(bench(m, "--duration", "NaN"), "--duration must be a finite number, got NaN");
