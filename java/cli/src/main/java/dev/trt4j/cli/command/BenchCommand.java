@@ -195,6 +195,7 @@ public final class BenchCommand implements Callable<Integer> {
             plannedBatches.put(run, preflight(run, shapeMap, models, values));
         }
         requireOutputFiles(runs, plannedBatches);
+        requireComparableBatches(runs, plannedBatches);
         // Every backend a run needs is found, and runs here, before the first run is timed: a comparison that
         // mixes ONNX models with engines must not time the models and then stop at the missing GPU.
         runs.stream().map(run -> backendFor(run.file())).distinct().forEach(BenchmarkBackends::named);
@@ -288,6 +289,26 @@ public final class BenchCommand implements Callable<Integer> {
                 stageIfAsked(files, Path.of(summaryJson), BenchmarkSummaryJson.of(summaries, table));
             }
             files.commit();
+        }
+    }
+
+    /**
+     * Refuses a comparison row whose files would run at different batches (each file's own fixed batch, without
+     * {@code --batch}): each would sit in a column of its own beside no baseline, and the table would be empty.
+     * Engines whose batch only loading tells (planned 0) are not judged here.
+     */
+    private void requireComparableBatches(List<Run> runs, Map<Run, Integer> plannedBatches) {
+        for (List<Run> group : groups(runs)) {
+            Map<Integer, Run> byBatch = new java.util.LinkedHashMap<>();
+            group.stream().filter(r -> plannedBatches.get(r) > 0).forEach(r -> byBatch.putIfAbsent(
+                    plannedBatches.get(r), r));
+            if (group.get(0).precision().isEmpty() || byBatch.size() < 2) {
+                continue;
+            }
+            String batches = byBatch.entrySet().stream().map(e -> e.getValue().precision() + " at batch "
+                    + e.getKey()).collect(java.util.stream.Collectors.joining(", "));
+            throw new InvalidOptionException("--compare model=" + group.get(0).model() + ": the files run " + batches
+                    + ", so no speedup can be computed; give --batch (or --shapes) that every file takes");
         }
     }
 

@@ -101,20 +101,7 @@ class BenchCommandTest {
     /** A model whose batch is fixed to 4 takes 4 samples of an .npy, not the batch of 1 of an open batch. */
     @Test
     void anArraysShapeTakesTheModelsFixedBatch() throws Exception {
-        ai.onnx.proto.OnnxMl.TypeProto fixed = ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(
-                ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(
-                        ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder()
-                                .addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4))
-                                .addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(8))))
-                .build();
-        ai.onnx.proto.OnnxMl.GraphProto g = ai.onnx.proto.OnnxMl.GraphProto.newBuilder().setName("fixed")
-                .addInput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(fixed))
-                .addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(fixed))
-                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Relu").addInput("x").addOutput("y"))
-                .build();
-        Path fixed4 = Files.write(dir.resolve("fixed4.onnx"), ai.onnx.proto.OnnxMl.ModelProto.newBuilder()
-                .setIrVersion(8).setGraph(g).addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder()
-                        .setVersion(13)).build().toByteArray());
+        Path fixed4 = fixedBatchRelu(dir.resolve("fixed4.onnx"), 4);
         Path npy = dir.resolve("six.npy");
         dev.trt4j.data.npy.NpyFile.write(npy, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {6, 8}, new float[48]));
 
@@ -123,6 +110,35 @@ class BenchCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("x:4x8");
+    }
+
+    /** Relu over x [batch, 8], its batch fixed. */
+    private static Path fixedBatchRelu(Path file, int batch) throws IOException {
+        ai.onnx.proto.OnnxMl.TypeProto fixed = ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(
+                ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(
+                        ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder()
+                                .addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(batch))
+                                .addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(8))))
+                .build();
+        ai.onnx.proto.OnnxMl.GraphProto g = ai.onnx.proto.OnnxMl.GraphProto.newBuilder().setName("fixed")
+                .addInput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(fixed))
+                .addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(fixed))
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Relu").addInput("x").addOutput("y"))
+                .build();
+        return Files.write(file, ai.onnx.proto.OnnxMl.ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+                .addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13)).build()
+                .toByteArray());
+    }
+
+    /** Files fixed to different batches have no column in common: refused before timing, not an empty table. */
+    @Test
+    void aComparisonWhoseFilesRunAtDifferentBatchesIsRefused() throws Exception {
+        Path one = fixedBatchRelu(dir.resolve("one.onnx"), 1);
+        Path four = fixedBatchRelu(dir.resolve("four.onnx"), 4);
+        CliRun run = bench("--compare", "model=relu,fp32=" + one + ",int8=" + four, "--duration", "0.05");
+        assertOneLine(2, run, "--compare model=relu: the files run fp32 at batch 1, int8 at batch 4, so no speedup "
+                + "can be computed; give --batch (or --shapes) that every file takes");
+        assertThat(run.out()).doesNotContain("== ");
     }
 
     @Test
