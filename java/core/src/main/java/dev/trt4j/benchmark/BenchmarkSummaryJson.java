@@ -27,9 +27,13 @@ public final class BenchmarkSummaryJson {
 
     /**
      * One run and the labels it had on the command line ({@code precision} empty outside a comparison, written as
-     * JSON null).
+     * JSON null), and its round ({@code 1}-based; 0 outside {@code --rounds}, then not written).
      */
-    public record Run(String model, String precision, BenchmarkResult result) {
+    public record Run(String model, String precision, BenchmarkResult result, int round) {
+        /** A run outside {@code --rounds}. */
+        public Run(String model, String precision, BenchmarkResult result) {
+            this(model, precision, result, 0);
+        }
     }
 
     private BenchmarkSummaryJson() {
@@ -69,6 +73,9 @@ public final class BenchmarkSummaryJson {
             ObjectNode o = array.addObject().put("model", run.model())
                     .put("precision", run.precision().isEmpty() ? null : run.precision())
                     .put("file", r.file().toString()).put("backend", r.backend()).put("batch", r.batch());
+            if (run.round() > 0) {
+                o.put("round", run.round()); // the order reverses every round: a script pairs runs by this
+            }
             ObjectNode shapes = o.putObject("shapes");
             r.shapes().forEach((name, dims) -> {
                 ArrayNode a = shapes.putArray(name);

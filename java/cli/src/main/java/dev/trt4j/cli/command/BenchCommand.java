@@ -240,7 +240,8 @@ public final class BenchCommand implements Callable<Integer> {
                             result.report().samplesPerSecond());
                     entries.add(entry);
                     sideBySide.add(entry);
-                    summaries.add(new BenchmarkSummaryJson.Run(run.model(), run.precision(), result));
+                    summaries.add(new BenchmarkSummaryJson.Run(run.model(), run.precision(), result,
+                            rounds > 1 ? round + 1 : 0));
                 }
             }
         }

@@ -213,9 +213,13 @@ class BenchCommandTest {
     void roundsTimeEachFileSideBySideAndReportTheMedianSpeedup() throws Exception {
         Path json = dir.resolve("rounds.json");
         Path copy = Files.copy(model, dir.resolve("cls-copy.onnx"), StandardCopyOption.REPLACE_EXISTING);
+        Path summary = dir.resolve("rounds-summary.json");
         CliRun run = bench(with("--compare", "model=cls,fp32=" + model + ",int8=" + copy, "--rounds", "3",
-                "--table-json", json.toString()));
+                "--table-json", json.toString(), "--summary-json", summary.toString()));
         assertThat(run.exitCode()).as(run.err()).isZero();
+        // each run says its round: the order reverses, so a script pairs runs by it, not by position
+        assertThat(new ObjectMapper().readTree(summary.toFile()).get("runs")).extracting(r -> r.get("round").asInt())
+                .containsExactly(1, 1, 2, 2, 3, 3);
         List<String> order = run.out().lines().filter(l -> l.startsWith("== ")).toList();
         assertThat(order).hasSize(6);
         // the order reverses every other round, so the baseline is not always timed first
