@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The process-wide ONNX Runtime environment, with its native library loaded from a cache folder.
@@ -21,7 +22,9 @@ import java.util.Optional;
  * on every start. Before ONNX Runtime is first touched, this class extracts the libraries once into
  * {@code <cache>/onnxruntime-<version>/<platform>/} and points ONNX Runtime's {@code onnxruntime.native.path}
  * system property at that folder. {@code <cache>} is, in order: the {@code trt4j.cache.dir} system property,
- * {@code $XDG_CACHE_HOME/trt4j}, {@code ~/.cache/trt4j}. If the user already set {@code onnxruntime.native.path},
+ * {@code $XDG_CACHE_HOME/trt4j}, {@code $HOME/.cache/trt4j} (the JVM's {@code user.home} where {@code HOME} is unset;
+ * a temporary folder where neither is an absolute path, as for a user ID without a passwd entry, whose
+ * {@code user.home} is {@code ?}). If the user already set {@code onnxruntime.native.path},
  * it is left as it is. If the cache cannot be written, ONNX Runtime falls back to its own extraction (a warning is
  * logged).
  *
@@ -109,15 +112,27 @@ public final class OrtRuntime {
 
     /** trt4j's cache folder (see the class comment). */
     public static Path cacheFolder() {
-        String configured = System.getProperty(CACHE_DIR_PROPERTY);
+        return cacheFolder(System::getenv, System::getProperty);
+    }
+
+    /** {@link #cacheFolder()} with the environment and the system properties looked up by the functions given. */
+    static Path cacheFolder(UnaryOperator<String> environment, UnaryOperator<String> properties) {
+        String configured = properties.apply(CACHE_DIR_PROPERTY);
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
         }
-        String xdg = System.getenv("XDG_CACHE_HOME");
+        String xdg = environment.apply("XDG_CACHE_HOME");
         if (xdg != null && !xdg.isBlank()) {
             return Path.of(xdg, "trt4j");
         }
-        return Path.of(System.getProperty("user.home"), ".cache", "trt4j");
+        // $HOME first, as ONNX Runtime's own files and the user's shell go by it; user.home is the passwd entry's,
+        // and "?" (a relative folder in the working directory) for a user ID without one (docker run -u 1234)
+        for (String home : new String[] {environment.apply("HOME"), properties.apply("user.home")}) {
+            if (home != null && !home.isBlank() && Path.of(home).isAbsolute()) {
+                return Path.of(home, ".cache", "trt4j");
+            }
+        }
+        return Path.of(properties.apply("java.io.tmpdir"), "trt4j-cache-" + properties.apply("user.name"));
     }
 
     /** The folder ONNX Runtime loads its native library from, if one is set. */

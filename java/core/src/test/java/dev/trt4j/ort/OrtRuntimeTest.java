@@ -34,4 +34,26 @@ class OrtRuntimeTest {
             Files.deleteIfExists(TRACE);
         }
     }
+
+    @Test
+    void theCacheFollowsTheUsersHomeAndNeverAFolderNamedQuestionMark() {
+        java.util.Map<String, String> props = new java.util.HashMap<>(java.util.Map.of("user.home", "/root",
+                "java.io.tmpdir", "/tmp", "user.name", "?"));
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("HOME", "/home/ci"));
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get)).isEqualTo(Path.of("/home/ci/.cache/trt4j"));
+        env.put("XDG_CACHE_HOME", "/xdg");
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get)).isEqualTo(Path.of("/xdg/trt4j"));
+        props.put(OrtRuntime.CACHE_DIR_PROPERTY, "/chosen");
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get)).isEqualTo(Path.of("/chosen"));
+
+        // a user ID without a passwd entry: user.home "?", and HOME unset or relative
+        props.remove(OrtRuntime.CACHE_DIR_PROPERTY);
+        env.clear();
+        props.put("user.home", "?");
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get)).isEqualTo(Path.of("/tmp/trt4j-cache-?"));
+        env.put("HOME", "relative");
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get)).isEqualTo(Path.of("/tmp/trt4j-cache-?"));
+        props.put("user.home", "/root");
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get)).isEqualTo(Path.of("/root/.cache/trt4j"));
+    }
 }
