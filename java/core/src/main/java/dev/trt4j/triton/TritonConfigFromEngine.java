@@ -9,13 +9,17 @@ import dev.trt4j.tensor.TensorSpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Derives a {@link TritonModelConfig} from an engine's tensors and the shape ranges of its optimization profile 0
  * (from its sidecar). The model batches in Triton when every input's first dimension may vary from 1 and every
- * output's first dimension is open; its max batch size is then the smallest profile maximum of that dimension.
+ * output's first dimension is open and, where the model names it, named as an input's first dimension (a
+ * time-major output's open first dimension is its time, not the batch); its max batch size is then the smallest profile maximum of that dimension.
  * Otherwise {@code max_batch_size} is 0 and dimensions are given whole. A dimension the profile fixes is written as
  * its value, a varying one as {@code -1}.
  */
@@ -80,8 +84,13 @@ public final class TritonConfigFromEngine {
             }
             inputDims.add(dims);
         }
+        Set<String> batchNames = new HashSet<>();
+        inputs.forEach(in -> firstDimName(in).ifPresent(batchNames::add));
         for (TensorSpec out : outputs) {
             batches &= out.rank() > 0 && out.dims()[0] < 0;
+            // Triton splits every output along axis 0: a time-major [T, N, C] output's open first dimension is not
+            // the batch, and its name says so
+            batches &= firstDimName(out).map(n -> batchNames.isEmpty() || batchNames.contains(n)).orElse(true);
         }
         int maxBatchSize = 0;
         if (batches) {
@@ -109,6 +118,15 @@ public final class TritonConfigFromEngine {
         }
         return new TritonModelConfig(name, maxBatchSize, tritonInputs, tritonOutputs, preferred,
                 options.maxQueueDelayUs(), options.instances(), options.gpus());
+    }
+
+    /** The symbolic name the model gives a tensor's first dimension, if any. */
+    private static Optional<String> firstDimName(TensorSpec t) {
+        if (t.dimNames() == null || t.rank() == 0) {
+            return Optional.empty();
+        }
+        String n = t.dimNames().get(0);
+        return n == null || n.isBlank() ? Optional.empty() : Optional.of(n);
     }
 
     /**

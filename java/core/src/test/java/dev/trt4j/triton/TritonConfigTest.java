@@ -86,6 +86,26 @@ class TritonConfigTest {
                 .contains("count: 1\n    kind: KIND_GPU\n  }");
     }
 
+    /** Triton splits outputs along axis 0; a time-major output [T, N, 8] has its time there, not the batch. */
+    @Test
+    void anOutputWhoseFirstDimensionIsNotTheBatchIsServedWithoutTritonBatching() {
+        List<TensorSpec> in = List.of(new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, -1, 8},
+                java.util.Arrays.asList("N", "T", null)));
+        EngineSidecar profile = sidecar("tmajor.onnx", Map.of("x", new ShapeRange(new long[] {1, 1, 8},
+                new long[] {4, 20, 8}, new long[] {8, 50, 8})));
+        List<TensorSpec> timeMajor = List.of(new TensorSpec("y", ElementType.FLOAT32, new long[] {-1, -1, 8},
+                java.util.Arrays.asList("T", "N", null)));
+        TritonModelConfig config = TritonConfigFromEngine.of(ENGINE, "tmajor", in, timeMajor, profile,
+                TritonConfigFromEngine.Options.defaults());
+        assertThat(config.maxBatchSize()).isZero();
+        assertThat(config.outputs().get(0).dims()).containsExactly(-1, -1, 8);
+
+        List<TensorSpec> batchMajor = List.of(new TensorSpec("y", ElementType.FLOAT32, new long[] {-1, -1, 8},
+                java.util.Arrays.asList("N", "T", null)));
+        assertThat(TritonConfigFromEngine.of(ENGINE, "bmajor", in, batchMajor, profile,
+                TritonConfigFromEngine.Options.defaults()).maxBatchSize()).isEqualTo(8);
+    }
+
     @Test
     void refusesAMaxBatchAboveTheEngines() {
         assertThatThrownBy(() -> TritonConfigFromEngine.of(ENGINE, "cls", IN, OUT, DYNAMIC,
