@@ -43,8 +43,8 @@ public final class TableMatch {
     public Optional<String> mismatch(Provenance provenance) {
         String sha = provenance.modelSha256();
         if (sha != null && !sha.equals(statistics.modelSha256())) {
-            return Optional.of("made for model sha256 " + abbreviate(sha) + "…, the statistics for "
-                    + abbreviate(statistics.modelSha256()) + "…");
+            return Optional.of("made for model sha256 " + Provenance.abbreviated(sha) + ", the statistics for "
+                    + Provenance.abbreviated(statistics.modelSha256()));
         }
         Long samples = provenance.sampleCount();
         if (samples != null && samples != statistics.samples()) {
@@ -84,9 +84,5 @@ public final class TableMatch {
             digest = StatisticsDigest.of(statistics);
         }
         return digest;
-    }
-
-    private static String abbreviate(String sha) {
-        return sha.substring(0, Math.min(12, sha.length()));
     }
 }

@@ -53,7 +53,8 @@ final class HistogramChart {
     /**
      * Draws {@code tensor}'s histogram with a vertical line at each method's amax.
      *
-     * @param amaxByMethod amax by method label, drawn in {@link #PALETTE} order
+     * @param amaxByMethod amax by method label, drawn in {@link #PALETTE} order; a null amax (a table without this
+     *                     tensor) draws no line but keeps its colour, so that colours match the page's legend
      */
     public BufferedImage draw(TensorStatistics tensor, Map<String, Float> amaxByMethod) {
         Objects.requireNonNull(tensor, "tensor");
@@ -106,8 +107,10 @@ final class HistogramChart {
         if (h != null) {
             m = Math.max(m, h.edge(h.numBins()));
         }
-        for (float a : amaxByMethod.values()) {
-            m = Math.max(m, a);
+        for (Float a : amaxByMethod.values()) {
+            if (a != null) {
+                m = Math.max(m, a);
+            }
         }
         return m > 0 ? m * 1.03 : 1;
     }
@@ -179,6 +182,10 @@ final class HistogramChart {
         int legendY = TOP + fm.getAscent();
         List<Map.Entry<String, Float>> entries = new ArrayList<>(amaxByMethod.entrySet());
         for (Map.Entry<String, Float> e : entries) {
+            if (e.getValue() == null) {
+                i++; // its colour stays the method's, as the page's legend gives it
+                continue;
+            }
             Color color = PALETTE.get(i % PALETTE.size());
             int px = LEFT + (int) Math.round(e.getValue() / xMax * plotWidth());
             g.setColor(color);

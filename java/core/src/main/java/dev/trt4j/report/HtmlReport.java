@@ -4,9 +4,11 @@ import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.ResultTable;
 import dev.trt4j.compare.SensitivityReport;
 import dev.trt4j.stats.ActivationStatistics;
+import dev.trt4j.table.Provenance;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -89,7 +91,7 @@ final class HtmlReport {
             ActivationStatistics s = calibration.statistics();
             html.append("<p class=\"meta\">Statistics of ").append(s.tensors().size()).append(" tensors over ")
                     .append(s.samples()).append(" samples (").append(escape(s.dataDescription()))
-                    .append("), model sha256 ").append(escape(s.modelSha256().substring(0, 12))).append("…</p>\n");
+                    .append("), model sha256 ").append(escape(Provenance.abbreviated(s.modelSha256()))).append("</p>\n");
         }
         html.append("<nav>");
         if (!comparisons.isEmpty()) {
@@ -107,7 +109,10 @@ final class HtmlReport {
     private void comparisons(Map<Path, ComparisonReport> comparisons) {
         html.append("<section id=\"comparison\">\n<h2>Calibrator comparison</h2>\n");
         if (comparisons.size() > 1) {
-            table(byModel(comparisons), true, comparisons.values().iterator().next().higherIsBetter());
+            // each row is one model's metric, and metrics differ in direction (accuracy up, error rate down)
+            Map<String, Boolean> higherIsBetter = new HashMap<>();
+            ResultTable all = byModel(comparisons, higherIsBetter);
+            table(all, true, row -> higherIsBetter.get(row.label()));
         }
         Set<String> shared = sharedNames(comparisons.values().stream().map(ComparisonReport::model).toList());
         for (Map.Entry<Path, ComparisonReport> e : comparisons.entrySet()) {
@@ -132,6 +137,11 @@ final class HtmlReport {
      * model names two files share also name their file, so that no two rows read alike.
      */
     static ResultTable byModel(Map<Path, ComparisonReport> comparisons) {
+        return byModel(comparisons, new HashMap<>());
+    }
+
+    /** As {@link #byModel(Map)}, recording each row's direction by its label in {@code higherIsBetter}. */
+    private static ResultTable byModel(Map<Path, ComparisonReport> comparisons, Map<String, Boolean> higherIsBetter) {
         Set<String> columns = new LinkedHashSet<>();
         comparisons.values().forEach(c -> columns.addAll(c.methods().columns()));
         List<String> header = new ArrayList<>(columns);
@@ -146,8 +156,9 @@ final class HtmlReport {
                     int i = c.methods().column(col);
                     values.add(i < 0 ? null : row.value(i));
                 }
-                rows.add(new ResultTable.Row(label(row.label() + " (" + c.metric() + ")", e.getKey(), shared),
-                        values));
+                String label = label(row.label() + " (" + c.metric() + ")", e.getKey(), shared);
+                higherIsBetter.put(label, c.higherIsBetter());
+                rows.add(new ResultTable.Row(label, values));
             }
         }
         return new ResultTable("INT8 task metric by activation calibration method, every model", "model", header,
@@ -211,12 +222,16 @@ final class HtmlReport {
      * included.
      */
     private void table(ResultTable t, boolean highlight, boolean higherIsBetter) {
+        table(t, highlight, row -> higherIsBetter);
+    }
+
+    private void table(ResultTable t, boolean highlight, java.util.function.Predicate<ResultTable.Row> higherIsBetter) {
         html.append("<table>\n<caption>").append(escape(t.title())).append("</caption>\n<tr><th>")
                 .append(escape(t.rowHeader())).append("</th>");
         t.columns().forEach(c -> html.append("<th>").append(escape(c)).append("</th>"));
         html.append("</tr>\n");
         for (ResultTable.Row r : t.rows()) {
-            Double best = highlight ? best(r, higherIsBetter) : null;
+            Double best = highlight ? best(r, higherIsBetter.test(r)) : null;
             html.append("<tr><td>").append(escape(r.label())).append("</td>");
             for (int i = 0; i < r.values().size(); i++) {
                 boolean mark = best != null && i > 0 && best.equals(r.value(i));

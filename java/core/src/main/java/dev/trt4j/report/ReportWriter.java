@@ -67,9 +67,8 @@ public final class ReportWriter {
                 for (TensorStatistics t : calibration.statistics().tensors().values()) {
                     Map<String, Float> amax = new LinkedHashMap<>();
                     for (Map.Entry<String, CalibrationTable> e : calibration.tables().entrySet()) {
-                        if (e.getValue().contains(t.name())) {
-                            amax.put(e.getKey(), e.getValue().amax(t.name()));
-                        }
+                        // every method keeps its place (and colour), with or without a range for this tensor
+                        amax.put(e.getKey(), e.getValue().contains(t.name()) ? e.getValue().amax(t.name()) : null);
                     }
                     String file = chartFiles.get(index++);
                     chart.writePng(files.stage(file), t, amax);

@@ -97,6 +97,14 @@ public record Provenance(String method, Map<String, String> parameters, Long sam
     }
 
     /**
+     * A SHA-256 as messages and pages show it: its first 12 digits and an ellipsis; a shorter text (a hand-edited
+     * file's) whole.
+     */
+    public static String abbreviated(String sha256) {
+        return sha256.length() <= 12 ? sha256 : sha256.substring(0, 12) + "…";
+    }
+
+    /**
      * SHA-256 of a file's bytes as 64 lower-case hex digits.
      *
      * @throws Trt4jException if the file cannot be read

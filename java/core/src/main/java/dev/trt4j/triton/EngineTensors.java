@@ -6,6 +6,7 @@ import dev.trt4j.engine.EngineServices;
 import dev.trt4j.engine.EngineSession;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.table.Provenance;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.file.Files;
@@ -68,13 +69,10 @@ public record EngineTensors(List<TensorSpec> inputs, List<TensorSpec> outputs) {
         if (builtFrom != null && !builtFrom.equalsIgnoreCase(onnx.sha256())) {
             throw new Trt4jException(model + ": not the model " + engine.getFileName() + " was built from (its "
                     + "sidecar records " + (sidecar.modelFile() == null ? "" : sidecar.modelFile() + ", ")
-                    + "SHA-256 " + abbreviated(builtFrom) + ", this file has " + abbreviated(onnx.sha256())
+                    + "SHA-256 " + Provenance.abbreviated(builtFrom) + ", this file has "
+                    + Provenance.abbreviated(onnx.sha256())
                     + "); pass that model with --model");
         }
         return new EngineTensors(onnx.inputs(), onnx.outputs());
-    }
-
-    private static String abbreviated(String sha256) {
-        return sha256.length() <= 12 ? sha256 : sha256.substring(0, 12) + "…";
     }
 }

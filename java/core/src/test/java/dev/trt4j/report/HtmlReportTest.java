@@ -35,4 +35,22 @@ class HtmlReportTest {
 
         assertThat(labels).containsExactly("a.onnx (accuracy)", "b.onnx (accuracy)");
     }
+
+    /** Each row of the every-model table is judged in its own metric's direction: the lowest error rate is best. */
+    @Test
+    void theBestOfARowFollowsThatRowsMetric() {
+        ComparisonReport accuracy = ReportFixture.comparison("a.onnx", 0.96, 0.5);
+        ResultTable cerMethods = new ResultTable("INT8 cer by activation calibration method", "model",
+                List.of("FP32", "max", "entropy"), List.of(new ResultTable.Row("b.onnx", List.of(0.10, 0.30, 0.12))));
+        ComparisonReport cer = new ComparisonReport("b.onnx", "ab".repeat(32), "cer", false, "lines [0, 64)", 64,
+                "lines [64, 128)", 64, "per-channel max weights", cerMethods, accuracy.fidelity(), null, null);
+
+        String html = HtmlReport.render(null, List.of(), List.of(), ReportFixture.byFile(accuracy, cer), null);
+
+        String every = html.substring(0, html.indexOf("</table>"));
+        assertThat(every).contains("<td>b.onnx (cer)</td><td class=\"n\">0.1000</td><td class=\"n\">0.3000</td>"
+                + "<td class=\"n best\">0.1200</td>");
+        assertThat(every).contains("<td>a.onnx (accuracy)</td><td class=\"n\">0.9700</td><td class=\"n best\">"
+                + "0.9600</td>");
+    }
 }

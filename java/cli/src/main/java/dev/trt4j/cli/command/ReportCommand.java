@@ -10,6 +10,7 @@ import dev.trt4j.compare.SensitivityReport;
 import dev.trt4j.io.FileIdentity;
 import dev.trt4j.report.CalibrationFolder;
 import dev.trt4j.report.ReportWriter;
+import dev.trt4j.table.Provenance;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -67,19 +68,19 @@ public final class ReportCommand implements Callable<Integer> {
             // both name their model by hash; the page would show one model's histograms beside another's ranking
             PrintWriter err = spec.commandLine().getErr();
             err.println("trt4j: warning: " + calibration + " holds statistics of another model (SHA-256 "
-                    + folder.statistics().modelSha256().substring(0, 12) + "…) than " + sensitivity + " ranks ("
-                    + ranking.model() + ", SHA-256 " + ranking.modelSha256().substring(0, 12) + "…; an equalized "
-                    + "copy counts as another model); the page shows them side by side");
+                    + Provenance.abbreviated(folder.statistics().modelSha256()) + ") than " + sensitivity + " ranks ("
+                    + ranking.model() + ", SHA-256 " + Provenance.abbreviated(ranking.modelSha256()) + "; an "
+                    + "equalized copy counts as another model); the page shows them side by side");
             err.flush();
         }
         if (folder != null && !folder.leftOut().isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: " + describeLeftOut(folder));
+            err.println("trt4j: warning: " + describeLeftOut(folder));
             err.flush();
         } else if (folder != null && folder.tables().isEmpty()) {
             // A folder with statistics.json alone still makes a report, but histograms without the ranges it promises.
             PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: " + folder.folder() + " holds no *.table.json, so the histograms show no ranges (add "
+            err.println("trt4j: warning: " + folder.folder() + " holds no *.table.json, so the histograms show no ranges (add "
                     + "them with trt4j calibrate MODEL --statistics " + folder.folder().resolve(
                     CalibrationOutputs.STATISTICS_FILE) + " --out " + folder.folder() + ")");
             err.flush();

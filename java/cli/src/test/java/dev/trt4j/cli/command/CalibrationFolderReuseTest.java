@@ -41,7 +41,7 @@ class CalibrationFolderReuseTest {
         CliRun run = CliRun.of("report", "--calibration", out.toString(), "--out", report.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.errLines()).containsExactly("trt4j: left out tables not made from "
+        assertThat(run.errLines()).containsExactly("trt4j: warning: left out tables not made from "
                 + out.resolve("statistics.json") + ", probably left by an earlier run: entropy (made from 16 samples, "
                 + "the statistics from 8)");
         assertThat(Files.readString(report.resolve("index.html"))).contains("max").doesNotContain("entropy");

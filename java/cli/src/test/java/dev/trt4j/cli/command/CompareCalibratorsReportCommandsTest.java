@@ -129,6 +129,15 @@ class CompareCalibratorsReportCommandsTest {
         CliRun alone = CliRun.of("report", "--sensitivity", ranked.resolve("sensitivity.json").toString(), "--out",
                 dir.resolve("ranking-report").toString());
         assertThat(alone.errLines()).isEmpty();
+
+        // a hand-edited hash shorter than the 12 digits the warning shows is shown whole, not a crash after writing
+        Path edited = dir.resolve("edited-sensitivity.json");
+        Files.writeString(edited, Files.readString(ranked.resolve("sensitivity.json"))
+                .replaceFirst("\"modelSha256\"\\s*:\\s*\"[0-9a-f]+\"", "\"modelSha256\": \"xyz\""));
+        CliRun shortHash = CliRun.of("report", "--calibration", out.resolve("calibration").toString(),
+                "--sensitivity", edited.toString(), "--out", dir.resolve("edited-report").toString());
+        assertThat(shortHash.exitCode()).as(shortHash.err()).isZero();
+        assertThat(shortHash.errLines()).singleElement().asString().contains("ranks (mm.onnx, SHA-256 xyz;");
     }
 
     @Test
@@ -164,7 +173,7 @@ class CompareCalibratorsReportCommandsTest {
         CliRun run = CliRun.of("report", "--calibration", statisticsOnly.toString(), "--out", report.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.errLines()).containsExactly("trt4j: " + statisticsOnly + " holds no *.table.json, so the "
+        assertThat(run.errLines()).containsExactly("trt4j: warning: " + statisticsOnly + " holds no *.table.json, so the "
                 + "histograms show no ranges (add them with trt4j calibrate MODEL --statistics "
                 + statisticsOnly.resolve("statistics.json") + " --out " + statisticsOnly + ")");
         assertThat(report.resolve("index.html")).isRegularFile();
