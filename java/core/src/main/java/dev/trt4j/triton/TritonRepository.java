@@ -96,9 +96,19 @@ public final class TritonRepository {
         }
     }
 
-    /** The model name for an engine file: its name without {@code .engine}/{@code .plan}, other characters as '_'. */
+    /**
+     * The model name for an engine file: its name without {@code .engine}/{@code .plan}, other characters as '_'.
+     *
+     * @throws Trt4jException naming the engine when nothing of its name is left (".engine") or only a path step
+     *                        (". engine" gives ".", which Triton cannot take as a folder)
+     */
     public static String modelName(Path engine) {
         String n = engine.getFileName().toString().replaceFirst("\\.(engine|plan)$", "");
-        return n.replaceAll("[^A-Za-z0-9_.-]", "_");
+        String name = n.replaceAll("[^A-Za-z0-9_.-]", "_");
+        if (name.isEmpty() || name.equals(".") || name.equals("..")) {
+            throw new Trt4jException(engine + ": its file name leaves no Triton model name ('" + name + "'); rename "
+                    + "it, e.g. model.engine");
+        }
+        return name;
     }
 }

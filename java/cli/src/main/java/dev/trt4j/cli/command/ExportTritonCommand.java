@@ -7,6 +7,7 @@ import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.io.AtomicFileSet;
+import dev.trt4j.io.FileIdentity;
 import dev.trt4j.triton.EngineTensors;
 import dev.trt4j.triton.TritonConfigFromEngine;
 import dev.trt4j.triton.TritonModelConfig;
@@ -77,7 +78,11 @@ public final class ExportTritonCommand implements Callable<Integer> {
                 noDynamicBatching ? -1 : queueDelayUs, instances, gpus);
         List<TritonModelConfig> configs = new ArrayList<>();
         Set<String> names = new HashSet<>();
+        Set<Path> seen = new HashSet<>();
         for (Path engine : engines) {
+            if (!seen.add(FileIdentity.of(engine))) {
+                throw new InvalidOptionException(engine + ": given twice; give each engine once");
+            }
             EngineFileCheck.check(engine);
             EngineSidecar sidecar = EngineSidecarFile.read(engine).orElse(null);
             EngineFileCheck.requireSidecarMatches(engine, sidecar);

@@ -68,6 +68,24 @@ class ExportTritonCommandTest {
     }
 
     @Test
+    void anEngineGivenTwiceOrNamedWithoutAModelNameIsSaidSo() throws Exception {
+        TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
+        Path a = engine("cls.fp16.engine", 32);
+        Path repo = dir.resolve("repo");
+        CliRun twice = exportTriton(a.toString(), dir.resolve(".").resolve("cls.fp16.engine").toString(), "--out",
+                repo.toString());
+        assertThat(twice.exitCode()).isEqualTo(2);
+        assertThat(twice.errLines()).containsExactly("trt4j: " + dir.resolve(".").resolve("cls.fp16.engine")
+                + ": given twice; give each engine once");
+        Path bare = engine(".engine", 32);
+        CliRun nameless = exportTriton(bare.toString(), "--out", repo.toString(), "--model",
+                dir.resolve("cls.onnx").toString());
+        assertThat(nameless.errLines()).containsExactly("trt4j: " + bare + ": its file name leaves no Triton model "
+                + "name (''); rename it, e.g. model.engine");
+        assertThat(repo).doesNotExist();
+    }
+
+    @Test
     void checksEveryEngineBeforeWritingAnything() throws Exception {
         Path good = engine("a.engine", 32);
         Path repo = dir.resolve("repo");
