@@ -165,9 +165,17 @@ public final class InputSpecializer {
             int at = inputIndex(g, e.getKey(), "--fix-shapes");
             g.setInput(at, withShape(g.getInput(at), e.getValue()));
         }
+        fixSharedDimensions(model.getGraph(), g, shapes);
         for (String name : values.keySet()) {
             g.removeInput(inputIndex(g, name, "--fix-input"));
             g.addInitializer(values.get(name).toBuilder().setName(name));
+        }
+        Set<String> initializerNames = new HashSet<>();
+        g.getInitializerList().forEach(t -> initializerNames.add(t.getName()));
+        if (!values.isEmpty() && g.getInputList().stream().allMatch(v -> initializerNames.contains(v.getName()))) {
+            // a constant function: nothing could feed it samples, so no other command could use it
+            throw new InvalidOptionException("--fix-input fixes every input of the model (" + String.join(", ",
+                    values.keySet()) + "), which would leave a constant; leave at least one input open");
         }
         List<String> folded = new ArrayList<>();
         Set<String> unfoldable = new HashSet<>();
@@ -282,6 +290,62 @@ public final class InputSpecializer {
     }
 
     /** @param option the option that named the input, for the message */
+    /**
+     * Gives the sizes {@code shapes} set to named (symbolic) dimensions to every input that shares the name, as
+     * {@code --shapes} does elsewhere: BERT's {@code attention_mask} takes {@code input_ids}' batch and sequence
+     * length. Sizes that disagree would write a model ONNX Runtime refuses to load.
+     *
+     * @throws InvalidOptionException naming the dimension and the two sizes given to it
+     */
+    /** What {@link dev.trt4j.tensor.TensorSpec#sharedDimensionName} takes for a name. */
+    private static final java.util.regex.Pattern SHARED_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+
+    private static void fixSharedDimensions(GraphProto original, GraphProto.Builder g, Map<String, long[]> shapes) {
+        Map<String, Long> sizes = new HashMap<>();
+        Map<String, String> givenBy = new HashMap<>();
+        for (ValueInfoProto input : original.getInputList()) {
+            long[] dims = shapes.get(input.getName());
+            if (dims == null) {
+                continue;
+            }
+            TensorShapeProto declared = input.getType().getTensorType().getShape();
+            for (int i = 0; i < dims.length && i < declared.getDimCount(); i++) {
+                String param = declared.getDim(i).getDimParam();
+                if (!SHARED_NAME.matcher(param).matches()) {
+                    continue; // not a name another input could share: empty, or PaddlePaddle's "?" for every one
+                }
+                Long earlier = sizes.putIfAbsent(param, dims[i]);
+                if (earlier != null && earlier != dims[i]) {
+                    throw new InvalidOptionException("--fix-shapes gives dimension '" + param + "' " + earlier + " ("
+                            + givenBy.get(param) + ") and " + dims[i] + " (" + input.getName() + "); inputs that "
+                            + "share a dimension take one size");
+                }
+                givenBy.putIfAbsent(param, input.getName());
+            }
+        }
+        for (int at = 0; at < g.getInputCount(); at++) {
+            ValueInfoProto input = g.getInput(at);
+            if (shapes.containsKey(input.getName()) || !input.getType().hasTensorType()) {
+                continue;
+            }
+            TensorShapeProto declared = input.getType().getTensorType().getShape();
+            TensorShapeProto.Builder shape = declared.toBuilder();
+            boolean changed = false;
+            for (int i = 0; i < declared.getDimCount(); i++) {
+                Long size = sizes.get(declared.getDim(i).getDimParam());
+                if (size != null) {
+                    shape.setDim(i, TensorShapeProto.Dimension.newBuilder().setDimValue(size));
+                    changed = true;
+                }
+            }
+            if (changed) {
+                ValueInfoProto.Builder b = input.toBuilder();
+                b.getTypeBuilder().getTensorTypeBuilder().setShape(shape);
+                g.setInput(at, b.build());
+            }
+        }
+    }
+
     private static int inputIndex(GraphProto.Builder g, String name, String option) {
         for (int i = 0; i < g.getInputCount(); i++) {
             if (g.getInput(i).getName().equals(name)) {

@@ -203,4 +203,46 @@ class InputSpecializerTest {
         assertThat(InputSpecializer.value(open, "x", "1,2,3,4,5,6", new long[] {2, 3}).getDimsList())
                 .containsExactly(2L, 3L);
     }
+
+    /** ids - mask, both [batch_size, sequence_length]: BERT's inputs share their dimensions by name. */
+    private static ModelProto bertPair() {
+        ModelProto m = new ModelBuilder("pair", 13).output("y")
+                .node("Sub", "sub", List.of("input_ids", "attention_mask"), List.of("y")).build();
+        GraphProto.Builder g = m.getGraph().toBuilder();
+        for (String name : List.of("input_ids", "attention_mask")) {
+            g.addInput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(
+                    ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(
+                            ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(DataType.INT64_VALUE)
+                                    .setShape(ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder()
+                                            .addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder()
+                                                    .setDimParam("batch_size"))
+                                            .addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder()
+                                                    .setDimParam("sequence_length"))))));
+        }
+        return m.toBuilder().setGraph(g).build();
+    }
+
+    @Test
+    void aFixedShapeReachesTheInputsSharingItsDimensionsAndDisagreeingSizesAreRefused() {
+        ModelProto fixed = InputSpecializer.fix(bertPair(), Map.of(), Map.of("input_ids", new long[] {2, 16}))
+                .model();
+        assertThat(fixed.getGraph().getInputList()).allSatisfy(in -> assertThat(in.getType().getTensorType()
+                .getShape().getDimList()).extracting(d -> d.getDimValue()).containsExactly(2L, 16L));
+
+        assertThatThrownBy(() -> InputSpecializer.fix(bertPair(), Map.of(), new java.util.LinkedHashMap<>(Map.of(
+                "input_ids", new long[] {2, 16})) {{ put("attention_mask", new long[] {2, 17}); }}))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--fix-shapes gives dimension 'sequence_length' 16 (input_ids) and 17 (attention_mask); "
+                        + "inputs that share a dimension take one size");
+    }
+
+    @Test
+    void fixingEveryInputIsRefused() {
+        ModelProto model = shapeModel();
+        assertThatThrownBy(() -> InputSpecializer.fix(model, Map.of("x", InputSpecializer.value(model, "x", "0.5",
+                new long[] {2, 3})), Map.of("x", new long[] {2, 3})))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--fix-input fixes every input of the model (x), which would leave a constant; leave at "
+                        + "least one input open");
+    }
 }

@@ -95,13 +95,22 @@ class ConvertCommandTest {
     }
 
     @Test
-    void anInputBothHeldAndShapedIsReportedOnceWithItsShape() {
+    void anInputBothHeldAndShapedIsReportedOnceWithItsShape() throws Exception {
+        Path streaming = dev.trt4j.cli.TestModels.streaming(dir.resolve("streaming.onnx"));
         Path out = dir.resolve("held.onnx");
-        CliRun run = CliRun.of("convert", model.toString(), "--fix-shapes", "x:1x3x48x192", "--fix-input", "x=0",
-                "--out", out.toString());
+        CliRun run = CliRun.of("convert", streaming.toString(), "--fix-shapes", "state:2x1x4", "--fix-input",
+                "state=0", "--out", out.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out().lines()).contains("Fixed x (1x3x48x192) at the given values; folded 0 If nodes");
+        assertThat(run.out().lines()).contains("Fixed state (2x1x4) at the given values; folded 0 If nodes");
+
+        // holding the only input would leave a constant that no command can feed
+        CliRun constant = CliRun.of("convert", model.toString(), "--fix-shapes", "x:1x3x48x192", "--fix-input",
+                "x=0", "--out", dir.resolve("constant.onnx").toString());
+        assertThat(constant.exitCode()).isEqualTo(2);
+        assertThat(constant.errLines()).singleElement().asString().endsWith("--fix-input fixes every input of the "
+                + "model (x), which would leave a constant; leave at least one input open");
+        assertThat(dir.resolve("constant.onnx")).doesNotExist();
     }
 
     @Test
