@@ -28,7 +28,7 @@ final class OrtTypeProbe {
         byte[] bytes = GraphOutputs.withExtraOutputs(model, tensors, Map.of()).toByteArray();
         Map<String, Integer> types = new HashMap<>();
         OrtEnvironment env = OrtRuntime.environment(); // first, so the native library comes from trt4j's cache
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             try (OrtSession session = env.createSession(bytes, options)) {
                 for (NodeInfo info : session.getOutputInfo().values()) {

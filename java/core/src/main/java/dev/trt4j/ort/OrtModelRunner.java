@@ -128,7 +128,7 @@ public final class OrtModelRunner implements AutoCloseable {
                                        SessionFactory factory) {
         OrtEnvironment env = OrtRuntime.environment();
         OrtSession session = null;
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+        try (OrtSession.SessionOptions opts = OrtRuntime.sessionOptions()) {
             if (options.intraOpThreads() > 0) {
                 opts.setIntraOpNumThreads(options.intraOpThreads());
             }

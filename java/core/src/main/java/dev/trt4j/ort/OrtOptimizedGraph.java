@@ -49,7 +49,7 @@ public record OrtOptimizedGraph(Map<String, Integer> operators) {
     public static OrtOptimizedGraph of(ModelProto model) {
         try (TemporaryFolder dir = TemporaryFolder.create("trt4j-ort-optimized")) {
             Path optimized = dir.path().resolve("optimized.onnx");
-            try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+            try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
                 options.setIntraOpNumThreads(1);
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.setOptimizedModelFilePath(optimized.toString());

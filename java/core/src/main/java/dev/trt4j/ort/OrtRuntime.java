@@ -90,13 +90,22 @@ public final class OrtRuntime {
     }
 
     /**
+     * New session options, made only after {@link #environment()}: the options class loads ONNX Runtime's native
+     * library as it initialises, from a new temporary folder unless the cache folder was set up first.
+     */
+    public static OrtSession.SessionOptions sessionOptions() {
+        environment();
+        return new OrtSession.SessionOptions();
+    }
+
+    /**
      * Has ONNX Runtime's loader judge {@code model}: a session without graph optimisations, on one thread, created
      * and closed. Nothing runs.
      *
      * @throws OrtException ONNX Runtime's refusal
      */
     public static void requireLoads(byte[] model) throws OrtException {
-        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+        try (OrtSession.SessionOptions options = sessionOptions()) {
             options.setIntraOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             environment().createSession(model, options).close();

@@ -124,7 +124,7 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
     }
 
     private static OrtSession.SessionOptions sessionOptions(int threads) throws OrtException {
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession.SessionOptions options = OrtRuntime.sessionOptions();
         try {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);

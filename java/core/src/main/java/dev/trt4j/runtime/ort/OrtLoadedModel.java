@@ -80,7 +80,7 @@ final class OrtLoadedModel implements LoadedModel {
         OnnxModel.requireFile(file);
         OrtEnvironment env = OrtRuntime.environment();
         OrtSession session = null;
-        try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+        try (OrtSession.SessionOptions opts = OrtRuntime.sessionOptions()) {
             if (options.intraOpThreads() > 0) {
                 opts.setIntraOpNumThreads(options.intraOpThreads());
             }
