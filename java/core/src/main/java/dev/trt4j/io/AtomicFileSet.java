@@ -39,7 +39,7 @@ public final class AtomicFileSet implements AutoCloseable {
     /** An empty set. Until {@link #close()}, a JVM shutdown hook removes its temporary files, so close it. */
     public AtomicFileSet() {
         // Ctrl-C between staging and commit must not leave hidden temporary files beside the user's outputs.
-        this.cleanupOnExit = new Thread(this::cleanUp, "trt4j-atomic-file-set-cleanup");
+        this.cleanupOnExit = ShutdownCleanup.hook(this::cleanUp, "trt4j-atomic-file-set-cleanup");
         ShutdownCleanup.register(cleanupOnExit);
     }
 
@@ -57,14 +57,19 @@ public final class AtomicFileSet implements AutoCloseable {
             throw new IllegalArgumentException(target + " is staged twice");
         }
         try {
-            createFolders(absolute.getParent());
-            Path temporary = AtomicFiles.createSibling(absolute.getParent(), absolute.getFileName().toString());
             synchronized (this) {
+                // with the cleanup hook's lock: a file made after it ran would be left behind
+                if (ShutdownCleanup.stopping()) {
+                    throw ShutdownCleanup.interrupted();
+                }
+                createFolders(absolute.getParent());
+                Path temporary = AtomicFiles.createSibling(absolute.getParent(), absolute.getFileName().toString());
                 staged.add(new Staged(target, absolute, temporary));
+                return temporary;
             }
-            return temporary;
         } catch (IOException e) {
-            throw new Trt4jException(target + ": " + AtomicFiles.cannotWriteInto(absolute.getParent(), e), e);
+            throw new Trt4jException(StagedWrites.shownAs(target) + ": "
+                    + AtomicFiles.cannotWriteInto(absolute.getParent(), e), e);
         }
     }
 
@@ -79,9 +84,22 @@ public final class AtomicFileSet implements AutoCloseable {
         try (OutputStream out = Files.newOutputStream(temporary)) {
             writer.writeTo(out);
         } catch (IOException e) {
-            throw new Trt4jException(target + ": cannot write: " + AtomicFiles.reason(e), e);
+            if (ShutdownCleanup.stopping()) {
+                throw ShutdownCleanup.interrupted(); // the hook removed the file under the writer
+            }
+            throw new Trt4jException(StagedWrites.shownAs(target) + ": cannot write: " + AtomicFiles.reason(e), e);
+        }
+        if (ShutdownCleanup.stopping()) {
+            // written again after the hook removed it: this thread removes it, as the hook can no more
+            deleteQuietly(temporary);
+            throw ShutdownCleanup.interrupted();
         }
         return temporary;
+    }
+
+    /** Stages {@code target} with {@code text} as UTF-8; see {@link #write}. */
+    public Path writeString(Path target, String text) {
+        return write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private synchronized void createFolders(Path folder) throws IOException {
@@ -98,6 +116,9 @@ public final class AtomicFileSet implements AutoCloseable {
     public void requireTargetsFree() {
         for (Staged s : staged) {
             if (!Files.isRegularFile(s.temporary())) {
+                if (ShutdownCleanup.stopping()) {
+                    throw ShutdownCleanup.interrupted(); // the cleanup hook removed it
+                }
                 throw new IllegalStateException(s.target() + " was staged but not written");
             }
             if (Files.isDirectory(s.file())) {

@@ -199,6 +199,10 @@ public final class AtomicFiles {
             // the operating system's wording ("Read-only file system"), lower-cased to read inside a message
             return Character.toLowerCase(x.getReason().charAt(0)) + x.getReason().substring(1);
         }
+        if (e.getCause() instanceof IOException cause && cause != e) {
+            // ImageIO's "I/O error writing PNG file!" wraps the stream's own reason (no space left on device)
+            return reason(cause);
+        }
         return e.getMessage();
     }
 

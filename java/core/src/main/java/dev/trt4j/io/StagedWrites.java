@@ -29,6 +29,7 @@ public final class StagedWrites implements AutoCloseable {
     private final Path staging;
     private final Map<Path, Path> stagedToTarget = new LinkedHashMap<>();
     private final AtomicFileSet outside = new AtomicFileSet();
+    private static final String STAGING_PREFIX = ".trt4j-staging-";
     private final Thread cleanupOnExit;
     private volatile boolean committed;
 
@@ -38,7 +39,7 @@ public final class StagedWrites implements AutoCloseable {
         this.staging = staging;
         // Ctrl-C while large files are being written (a statistics file can take seconds) must not leave the hidden
         // staging folder behind: the JVM runs this hook on SIGINT/SIGTERM, and close() removes it otherwise.
-        this.cleanupOnExit = new Thread(this::cleanUp, "trt4j-staged-writes-cleanup");
+        this.cleanupOnExit = ShutdownCleanup.hook(this::cleanUp, "trt4j-staged-writes-cleanup");
         ShutdownCleanup.register(cleanupOnExit);
     }
 
@@ -54,7 +55,7 @@ public final class StagedWrites implements AutoCloseable {
         try {
             Files.createDirectories(dir);
             // Targets keep the folder as the user gave it, so messages and printed paths read as typed.
-            Path staging = Files.createTempDirectory(dir, ".trt4j-staging-");
+            Path staging = Files.createTempDirectory(dir, STAGING_PREFIX);
             try {
                 return new StagedWrites(folder, missing, staging);
             } catch (Trt4jException interrupted) {
@@ -119,17 +120,36 @@ public final class StagedWrites implements AutoCloseable {
      * {@code fileName} may name a subfolder ({@code histograms/001-x.png}).
      */
     public Path stage(String fileName) {
+        if (ShutdownCleanup.stopping()) {
+            throw ShutdownCleanup.interrupted();
+        }
         Path staged = staging.resolve(fileName);
         stagedToTarget.put(staged, folder.resolve(fileName));
         return staged;
     }
 
     /**
-     * Where to write a file that {@link #commit()} moves to {@code target} outside the folder (an option such as
-     * {@code --markdown FILE}), together with the folder's files; the target's folder must exist.
+     * Stages {@code text} for {@code target} outside the folder (an option such as {@code --markdown FILE}), which
+     * {@link #commit()} moves into place with the folder's files; the target's folder must exist. Errors name the
+     * target.
      */
-    public Path stageOutside(Path target) {
-        return outside.stage(target);
+    public void writeOutside(Path target, String text) {
+        outside.writeString(target, text);
+    }
+
+    /**
+     * {@code path} as the user will find it: without the hidden staging folder a staged file is written in
+     * ({@code out/.trt4j-staging-123/statistics.json} is {@code out/statistics.json}), so that a failed write names
+     * the output, not a folder that is gone once the command stops.
+     */
+    static Path shownAs(Path path) {
+        Path shown = path.getRoot();
+        for (Path part : path) {
+            if (!part.toString().startsWith(STAGING_PREFIX)) {
+                shown = shown == null ? part : shown.resolve(part);
+            }
+        }
+        return shown == null ? path : shown;
     }
 
     /** Where {@code fileName} will be once committed. */
@@ -147,6 +167,9 @@ public final class StagedWrites implements AutoCloseable {
     public synchronized void commit() {
         for (Map.Entry<Path, Path> e : stagedToTarget.entrySet()) {
             if (!Files.isRegularFile(e.getKey())) {
+                if (ShutdownCleanup.stopping()) {
+                    throw ShutdownCleanup.interrupted(); // the cleanup hook removed the staging folder
+                }
                 throw new IllegalStateException(e.getKey().getFileName() + " was staged but not written");
             }
             if (Files.isDirectory(e.getValue())) {

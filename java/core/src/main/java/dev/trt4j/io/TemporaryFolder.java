@@ -9,14 +9,23 @@ import java.util.stream.Stream;
 
 /**
  * A folder under the system's temporary directory for files that a native library must write to disk before trt4j
- * reads them (an optimised model, a profile), deleted with everything in it on {@link #close()}. A file that cannot
- * be deleted is left behind rather than failing the caller, whose work is done by then.
+ * reads them (an optimised model, a profile), deleted with everything in it on {@link #close()}, or by a shutdown
+ * hook when the JVM is stopped first (a profile of a timed run is tens of MB). A file that cannot be deleted is left
+ * behind rather than failing the caller, whose work is done by then.
  */
 public final class TemporaryFolder implements AutoCloseable {
     private final Path path;
+    private final Thread cleanupOnExit;
 
     private TemporaryFolder(Path path) {
         this.path = path;
+        this.cleanupOnExit = ShutdownCleanup.hook(this::delete, "trt4j-temporary-folder-cleanup");
+        try {
+            ShutdownCleanup.register(cleanupOnExit);
+        } catch (RuntimeException stopping) {
+            delete();
+            throw stopping;
+        }
     }
 
     /**
@@ -40,6 +49,11 @@ public final class TemporaryFolder implements AutoCloseable {
     /** Deletes the folder and what it holds, as far as it can. */
     @Override
     public void close() {
+        delete();
+        ShutdownCleanup.unregister(cleanupOnExit);
+    }
+
+    private synchronized void delete() {
         try (Stream<Path> files = Files.walk(path)) {
             files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         } catch (IOException | UncheckedIOException e) {

@@ -62,4 +62,32 @@ class AtomicFileSetTest {
             return files.map(p -> p.getFileName().toString()).toList().stream();
         }
     }
+
+    /** After a cleanup hook ran (SIGTERM), the thread still running stages nothing the hook could no more remove. */
+    @Test
+    void nothingIsStagedOnceTheJvmIsStopping() throws IOException {
+        Path out = dir.resolve("new/sub/a.json");
+        try (AtomicFileSet files = new AtomicFileSet()) {
+            ShutdownCleanup.stopping(true);
+            assertThatThrownBy(() -> files.writeString(out, "late")).isInstanceOf(Trt4jException.class)
+                    .hasMessage("interrupted: stopped while writing its output, which is left as it was");
+        } finally {
+            ShutdownCleanup.stopping(false);
+        }
+        assertThat(names(dir)).isEmpty();
+    }
+
+    /** A failed write names the file the user asked for, not the hidden folder it was staged in. */
+    @Test
+    void aFailedStagedWriteNamesTheOutput() throws IOException {
+        try (StagedWrites files = StagedWrites.in(dir.resolve("out"))) {
+            Path staged = files.stage("statistics.json");
+            assertThatThrownBy(() -> AtomicFiles.write(staged, o -> {
+                throw new IOException("disk", new java.nio.file.FileSystemException(null, null,
+                        "No space left on device"));
+            })).hasMessage(dir.resolve("out/statistics.json") + ": cannot write: no space left on device");
+        }
+        assertThat(StagedWrites.shownAs(Path.of("out/.trt4j-staging-123/histograms/a.png")))
+                .isEqualTo(Path.of("out/histograms/a.png"));
+    }
 }

@@ -101,7 +101,7 @@ class StagedWritesTest {
         Path out = dir.resolve("out");
         try (StagedWrites files = StagedWrites.in(out)) {
             AtomicFiles.writeString(files.stage("a.txt"), "a");
-            AtomicFiles.writeString(files.stageOutside(beside), "table");
+            files.writeOutside(beside, "table");
             assertThat(beside).as("nothing moves before commit").doesNotExist();
             files.commit();
         }
@@ -112,7 +112,7 @@ class StagedWritesTest {
         Path folderInTheWay = Files.createDirectories(dir.resolve("in-the-way.md"));
         try (StagedWrites files = StagedWrites.in(blocked)) {
             AtomicFiles.writeString(files.stage("a.txt"), "a");
-            AtomicFiles.writeString(files.stageOutside(folderInTheWay), "table");
+            files.writeOutside(folderInTheWay, "table");
             assertThatThrownBy(files::commit).isInstanceOf(Trt4jException.class)
                     .hasMessage(folderInTheWay + ": cannot write: is a folder (nothing was written)");
         }

@@ -276,9 +276,9 @@ public final class BenchCommand implements Callable<Integer> {
     private void writeFiles(Map<Path, BenchmarkResult> times, Map<Path, LayerProfile> profiles, SpeedupTable table,
                             List<BenchmarkSummaryJson.Run> summaries) {
         try (AtomicFileSet files = new AtomicFileSet()) {
-            profiles.forEach((f, p) -> AtomicFiles.writeString(files.stage(f), LayerProfileJson.toJson(p)));
+            profiles.forEach((f, p) -> files.writeString(f, LayerProfileJson.toJson(p)));
             if (!timesOnStdout()) {
-                times.forEach((f, r) -> AtomicFiles.writeString(files.stage(f),
+                times.forEach((f, r) -> files.writeString(f,
                         TimesJson.toJson(r.measured(), r.report().mode().dataTransfers())));
             }
             if (table != null) {
@@ -709,7 +709,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static void stageIfAsked(AtomicFileSet files, Path target, String text) {
         if (target != null) {
-            AtomicFiles.writeString(files.stage(target), text);
+            files.writeString(target, text); // a failure names the target, not its hidden temporary file
         }
     }
 }

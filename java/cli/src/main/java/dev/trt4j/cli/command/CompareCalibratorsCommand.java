@@ -155,7 +155,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             report.write(files.stage("comparison.json"));
             AtomicFiles.writeString(files.stage("comparison.md"), text);
             if (markdown != null) {
-                AtomicFiles.writeString(files.stageOutside(markdown), text);
+                files.writeOutside(markdown, text);
             }
             files.commit();
         }
