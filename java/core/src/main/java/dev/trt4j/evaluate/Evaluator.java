@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -104,6 +105,23 @@ public final class Evaluator {
         }
     }
 
+    /**
+     * The inputs to feed {@code candidate} when it has only some of the reference's (the others held at constants
+     * inside it, as {@code convert --fix-input} does), else null: it takes the reference's samples as they are.
+     */
+    private static Set<String> heldInside(OrtModelRunner reference, OrtModelRunner candidate) {
+        Set<String> own = new java.util.LinkedHashSet<>();
+        candidate.inputs().forEach(in -> own.add(in.name()));
+        List<String> referenceInputs = reference.inputs().stream().map(TensorSpec::name).toList();
+        List<String> held = referenceInputs.stream().filter(n -> !own.contains(n)).toList();
+        if (held.isEmpty() || !referenceInputs.containsAll(own)) {
+            return null;
+        }
+        LOG.info("{}: has no input {} (held inside it, as convert --fix-input does); it is fed the reference's "
+                + "other inputs", candidate.name(), String.join(", ", held));
+        return own;
+    }
+
     /** Running the reference over all the data for no candidate would be a silent waste of the caller's time. */
     private static void requireCandidates(List<?> candidates) {
         if (candidates.isEmpty()) {
@@ -172,8 +190,10 @@ public final class Evaluator {
         StateCarrier referenceState = options.feedback().start(reference.name(), reference.inputs(),
                 reference.outputs());
         List<StateCarrier> candidateStates = new ArrayList<>();
+        List<Set<String>> candidateInputs = new ArrayList<>();
         for (OrtModelRunner c : candidates) {
             candidateStates.add(options.feedback().start(c.name(), c.inputs(), c.outputs()));
+            candidateInputs.add(heldInside(reference, c));
         }
         long total = data.sampleCount().orElse(-1L);
         long samples = 0;
@@ -185,7 +205,11 @@ public final class Evaluator {
             referenceState.keepAll(expected);
             for (int i = 0; i < candidates.size(); i++) {
                 StateCarrier state = candidateStates.get(i);
-                Map<String, HostTensor> actual = candidates.get(i).run(state.feed(batch), outputs);
+                Set<String> fed = candidateInputs.get(i);
+                Batch forCandidate = fed == null ? batch : new Batch(batch.size(), batch.inputs().entrySet().stream()
+                        .filter(e -> fed.contains(e.getKey())).collect(LinkedHashMap::new,
+                                (m, e) -> m.put(e.getKey(), e.getValue()), Map::putAll), batch.streamStarts());
+                Map<String, HostTensor> actual = candidates.get(i).run(state.feed(forCandidate), outputs);
                 state.keepAll(actual);
                 for (Map.Entry<String, OutputComparator> e : comparators.get(i).entrySet()) {
                     try {

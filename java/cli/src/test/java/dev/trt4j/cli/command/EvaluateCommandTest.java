@@ -30,6 +30,37 @@ class EvaluateCommandTest {
                 + "space), but no output of the model is [N,steps,4]; its outputs are [y [batch,4]]");
     }
 
+    /** A model whose input convert --fix-input held inside it is fed the reference's other inputs. */
+    @Test
+    void aCandidateWithAnInputHeldInsideItTakesTheOthers() throws IOException {
+        // z = x + y, both [batch, 4]; the candidate holds y at 0
+        Path model = dir.resolve("add.onnx");
+        ai.onnx.proto.OnnxMl.TypeProto rows = ai.onnx.proto.OnnxMl.TypeProto.newBuilder().setTensorType(
+                ai.onnx.proto.OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(
+                        ai.onnx.proto.OnnxMl.TensorShapeProto.newBuilder()
+                                .addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("b"))
+                                .addDim(ai.onnx.proto.OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(4))))
+                .build();
+        Files.write(model, ai.onnx.proto.OnnxMl.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(ai.onnx.proto.OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
+                .setGraph(ai.onnx.proto.OnnxMl.GraphProto.newBuilder().setName("add")
+                        .addInput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(rows))
+                        .addInput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(rows))
+                        .addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("z").setType(rows))
+                        .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Add").addInput("x")
+                                .addInput("y").addOutput("z"))).build().toByteArray());
+        Path fixed = dir.resolve("fixed.onnx");
+        CliRun convert = CliRun.of("convert", model.toString(), "--fix-shapes", "y:2x4", "--fix-input", "y=0",
+                "--out", fixed.toString());
+        assertThat(convert.exitCode()).as(convert.err()).isZero();
+
+        CliRun run = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", fixed.toString(),
+                "--batch", "2", "--samples", "4", "--task", "none");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("cosine");
+    }
+
     /** {@code model}, a one-node graph, with that node's operator replaced by {@code op}, written to {@code file}. */
     private static Path withOperator(Path model, String op, Path file) throws IOException {
         ai.onnx.proto.OnnxMl.ModelProto m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model));
