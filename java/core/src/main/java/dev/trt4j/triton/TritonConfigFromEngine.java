@@ -12,14 +12,13 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
  * Derives a {@link TritonModelConfig} from an engine's tensors and the shape ranges of its optimization profile 0
  * (from its sidecar). The model batches in Triton when every input's first dimension may vary from 1 and every
- * output's first dimension is open and, where the model names it, named as an input's first dimension (a
- * time-major output's open first dimension is its time, not the batch); its max batch size is then the smallest profile maximum of that dimension.
+ * output's first dimension is open and not, by its name, another axis of an input (a time-major output's first
+ * dimension is its time, not the batch); its max batch size is then the smallest profile maximum of that dimension.
  * Otherwise {@code max_batch_size} is 0 and dimensions are given whole. A dimension the profile fixes is written as
  * its value, a varying one as {@code -1}.
  */
@@ -84,13 +83,8 @@ public final class TritonConfigFromEngine {
             }
             inputDims.add(dims);
         }
-        Set<String> batchNames = new HashSet<>();
-        inputs.forEach(in -> firstDimName(in).ifPresent(batchNames::add));
         for (TensorSpec out : outputs) {
-            batches &= out.rank() > 0 && out.dims()[0] < 0;
-            // Triton splits every output along axis 0: a time-major [T, N, C] output's open first dimension is not
-            // the batch, and its name says so
-            batches &= firstDimName(out).map(n -> batchNames.isEmpty() || batchNames.contains(n)).orElse(true);
+            batches &= out.rank() > 0 && out.dims()[0] < 0 && !firstAxisIsAnother(out, inputs);
         }
         int maxBatchSize = 0;
         if (batches) {
@@ -120,13 +114,37 @@ public final class TritonConfigFromEngine {
                 options.maxQueueDelayUs(), options.instances(), options.gpus());
     }
 
-    /** The symbolic name the model gives a tensor's first dimension, if any. */
-    private static Optional<String> firstDimName(TensorSpec t) {
-        if (t.dimNames() == null || t.rank() == 0) {
-            return Optional.empty();
+    /**
+     * Whether an output's first axis is, by its name, an input axis other than the batch: a time-major {@code [T, N,
+     * C]} output of an input {@code [N, T, C]}, which Triton would split by time. Only then: exporters that name
+     * every dimension apart ({@code p2o.DynamicDimension.2}, {@code unk__7}) or name input and output batches
+     * differently give no such evidence, and their first axis is the batch.
+     */
+    public static boolean firstAxisIsAnother(TensorSpec output, List<TensorSpec> inputs) {
+        String first = dimName(output, 0);
+        if (first == null) {
+            return false;
         }
-        String n = t.dimNames().get(0);
-        return n == null || n.isBlank() ? Optional.empty() : Optional.of(n);
+        Set<String> batchNames = new HashSet<>();
+        Set<String> otherNames = new HashSet<>();
+        for (TensorSpec in : inputs) {
+            for (int i = 0; i < in.rank(); i++) {
+                String n = dimName(in, i);
+                if (n != null) {
+                    (i == 0 ? batchNames : otherNames).add(n);
+                }
+            }
+        }
+        return otherNames.contains(first) && !batchNames.contains(first);
+    }
+
+    /** The symbolic name the model gives dimension {@code i} of {@code t}, or null. */
+    private static String dimName(TensorSpec t, int i) {
+        if (t.dimNames() == null || i >= t.rank()) {
+            return null;
+        }
+        String n = t.dimNames().get(i);
+        return n == null || n.isBlank() ? null : n;
     }
 
     /**

@@ -104,6 +104,13 @@ class TritonConfigTest {
                 java.util.Arrays.asList("N", "T", null)));
         assertThat(TritonConfigFromEngine.of(ENGINE, "bmajor", in, batchMajor, profile,
                 TritonConfigFromEngine.Options.defaults()).maxBatchSize()).isEqualTo(8);
+        // paddle2onnx names every dimension apart: another name is no evidence of another axis
+        List<TensorSpec> paddleIn = List.of(new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, -1, 8},
+                java.util.Arrays.asList("p2o.DynamicDimension.0", "p2o.DynamicDimension.1", null)));
+        List<TensorSpec> paddleOut = List.of(new TensorSpec("y", ElementType.FLOAT32, new long[] {-1, -1, 8},
+                java.util.Arrays.asList("p2o.DynamicDimension.2", "p2o.DynamicDimension.3", null)));
+        assertThat(TritonConfigFromEngine.of(ENGINE, "rec", paddleIn, paddleOut, profile,
+                TritonConfigFromEngine.Options.defaults()).maxBatchSize()).isEqualTo(8);
     }
 
     @Test

@@ -95,7 +95,7 @@ public final class ExportTritonCommand implements Callable<Integer> {
             TritonRepository.requireWritable(out, name);
             TritonModelConfig config = TritonConfigFromEngine.of(engine, name, tensors.inputs(), tensors.outputs(),
                     sidecar, options);
-            requireBatching(engine, sidecar, config);
+            requireBatching(engine, sidecar, config, tensors);
             configs.add(config);
         }
         List<Path> folders = new ArrayList<>();
@@ -119,13 +119,20 @@ public final class ExportTritonCommand implements Callable<Integer> {
      * An engine Triton cannot batch gets no dynamic batching, so batching options given for it would be dropped
      * from its config without a word.
      */
-    private void requireBatching(Path engine, EngineSidecar sidecar, TritonModelConfig config) {
+    private void requireBatching(Path engine, EngineSidecar sidecar, TritonModelConfig config,
+                                 EngineTensors tensors) {
         List<String> given = batchingOptions();
         if (config.maxBatchSize() > 0 || given.isEmpty()) {
             return;
         }
+        java.util.Optional<String> otherAxis = tensors.outputs().stream()
+                .filter(o -> TritonConfigFromEngine.firstAxisIsAnother(o, tensors.inputs()))
+                .map(o -> o.name()).findFirst();
         String why = sidecar == null || sidecar.profiles().isEmpty()
                 ? "it has no sidecar with its optimization profile"
+                : otherAxis.isPresent()
+                ? "output '" + otherAxis.get() + "' has another input axis first (a time-major output's time), which "
+                        + "Triton would split as the batch"
                 : "its profile does not let every input's first dimension vary from 1 as a batch";
         throw new InvalidOptionException(engine + ": Triton cannot batch this engine (max_batch_size 0: " + why
                 + "), so " + String.join(" and ", given) + " cannot apply; leave "
