@@ -121,11 +121,15 @@ public final class OrtRuntime {
 
     /** trt4j's cache folder (see the class comment). */
     public static Path cacheFolder() {
-        return cacheFolder(System::getenv, System::getProperty);
+        return cacheFolder(System::getenv, System::getProperty, OrtRuntime::canHoldCache);
     }
 
-    /** {@link #cacheFolder()} with the environment and the system properties looked up by the functions given. */
-    static Path cacheFolder(UnaryOperator<String> environment, UnaryOperator<String> properties) {
+    /**
+     * {@link #cacheFolder()} with the environment and the system properties looked up by the functions given, and
+     * {@code writable} saying whether a home can take a {@code .cache} folder.
+     */
+    static Path cacheFolder(UnaryOperator<String> environment, UnaryOperator<String> properties,
+                            java.util.function.Predicate<Path> writable) {
         String configured = properties.apply(CACHE_DIR_PROPERTY);
         if (configured != null && !configured.isBlank()) {
             return Path.of(configured);
@@ -136,12 +140,19 @@ public final class OrtRuntime {
         }
         // $HOME first, as ONNX Runtime's own files and the user's shell go by it; user.home is the passwd entry's,
         // and "?" (a relative folder in the working directory) for a user ID without one (docker run -u 1234)
+        // and docker run -u 1234 sets HOME=/, which that user cannot write
         for (String home : new String[] {environment.apply("HOME"), properties.apply("user.home")}) {
-            if (home != null && !home.isBlank() && Path.of(home).isAbsolute()) {
+            if (home != null && !home.isBlank() && Path.of(home).isAbsolute() && writable.test(Path.of(home))) {
                 return Path.of(home, ".cache", "trt4j");
             }
         }
         return Path.of(properties.apply("java.io.tmpdir"), "trt4j-cache-" + properties.apply("user.name"));
+    }
+
+    /** Whether {@code home/.cache} exists writable, or {@code home} can take it. */
+    private static boolean canHoldCache(Path home) {
+        Path cache = home.resolve(".cache");
+        return Files.isDirectory(cache) ? Files.isWritable(cache) : Files.isWritable(home);
     }
 
     /** The folder ONNX Runtime loads its native library from, if one is set. */

@@ -40,20 +40,24 @@ class OrtRuntimeTest {
         java.util.Map<String, String> props = new java.util.HashMap<>(java.util.Map.of("user.home", "/root",
                 "java.io.tmpdir", "/tmp", "user.name", "?"));
         java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("HOME", "/home/ci"));
-        assertThat(OrtRuntime.cacheFolder(env::get, props::get)).isEqualTo(Path.of("/home/ci/.cache/trt4j"));
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/home/ci/.cache/trt4j"));
         env.put("XDG_CACHE_HOME", "/xdg");
-        assertThat(OrtRuntime.cacheFolder(env::get, props::get)).isEqualTo(Path.of("/xdg/trt4j"));
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/xdg/trt4j"));
         props.put(OrtRuntime.CACHE_DIR_PROPERTY, "/chosen");
-        assertThat(OrtRuntime.cacheFolder(env::get, props::get)).isEqualTo(Path.of("/chosen"));
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/chosen"));
 
         // a user ID without a passwd entry: user.home "?", and HOME unset or relative
         props.remove(OrtRuntime.CACHE_DIR_PROPERTY);
         env.clear();
         props.put("user.home", "?");
-        assertThat(OrtRuntime.cacheFolder(env::get, props::get)).isEqualTo(Path.of("/tmp/trt4j-cache-?"));
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/tmp/trt4j-cache-?"));
         env.put("HOME", "relative");
-        assertThat(OrtRuntime.cacheFolder(env::get, props::get)).isEqualTo(Path.of("/tmp/trt4j-cache-?"));
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/tmp/trt4j-cache-?"));
         props.put("user.home", "/root");
-        assertThat(OrtRuntime.cacheFolder(env::get, props::get)).isEqualTo(Path.of("/root/.cache/trt4j"));
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/root/.cache/trt4j"));
+
+        // docker run -u 1234 sets HOME=/, which that user cannot write; the passwd home (root's) neither
+        env.put("HOME", "/");
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> false)).isEqualTo(Path.of("/tmp/trt4j-cache-?"));
     }
 }
