@@ -7,6 +7,7 @@ import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -24,8 +25,8 @@ public final class Calibrators {
     /** Starts with a letter or digit, so that it is neither hidden nor a path step such as {@code ..}. */
     private static final Pattern VALID_NAME = Pattern.compile("[a-z0-9][a-z0-9._-]*");
 
-    private static final Set<Class<?>> BUILT_IN = Set.of(MaxCalibrator.class, EntropyCalibrator.class,
-            PercentileCalibrator.class, MseCalibrator.class);
+    private static final Map<String, Class<?>> BUILT_IN_BY_NAME = Map.of("max", MaxCalibrator.class,
+            "entropy", EntropyCalibrator.class, "percentile", PercentileCalibrator.class, "mse", MseCalibrator.class);
 
     private Calibrators() {
     }
@@ -139,7 +140,10 @@ public final class Calibrators {
             }
         }
         broken.addAll(reasons);
-        return List.copyOf(all);
+        // built-in ones first, as documented, whatever order the class path lists the jars in
+        List<Calibrator> ordered = new ArrayList<>(all.stream().filter(Calibrators::isBuiltIn).toList());
+        all.stream().filter(c -> !isBuiltIn(c)).forEach(ordered::add);
+        return List.copyOf(ordered);
     }
 
     /**
@@ -192,13 +196,7 @@ public final class Calibrators {
                             + "digits, '.', '_' or '-' (the name is used in file names)");
                     continue;
                 }
-                Calibrator builtIn = all.stream().filter(m -> isBuiltIn(m) && m.name().equals(name)).findFirst()
-                        .orElse(null);
-                if (builtIn != null && !isBuiltIn(c)) {
-                    // the built-in methods keep working whatever is on the class path: `calibrate`'s default set
-                    // would otherwise stop at a name two classes claim
-                    broken.add(c.getClass().getName() + " calls itself '" + name + "', the name of the built-in "
-                            + builtIn.getClass().getName() + "; give it a name of its own");
+                if (takesBuiltInName(c, name, broken)) {
                     continue;
                 }
                 all.add(c);
@@ -222,8 +220,23 @@ public final class Calibrators {
         }
     }
 
+    /**
+     * Whether {@code c} is a plug-in calling itself by a built-in method's name, with the reason added to
+     * {@code broken}: the built-in methods keep working whatever is on the class path, and in whatever order
+     * (`calibrate`'s default set would otherwise stop at a name two classes claim).
+     */
+    static boolean takesBuiltInName(Calibrator c, String name, Set<String> broken) {
+        Class<?> builtIn = BUILT_IN_BY_NAME.get(name);
+        if (builtIn == null || c.getClass() == builtIn) {
+            return false;
+        }
+        broken.add(c.getClass().getName() + " calls itself '" + name + "', the name of the built-in "
+                + builtIn.getName() + "; give it a name of its own");
+        return true;
+    }
+
     private static boolean isBuiltIn(Calibrator c) {
-        return BUILT_IN.contains(c.getClass());
+        return BUILT_IN_BY_NAME.containsValue(c.getClass());
     }
 
     /** ServiceLoader's errors name the provider in the message; a bare exception says what it is only in toString. */

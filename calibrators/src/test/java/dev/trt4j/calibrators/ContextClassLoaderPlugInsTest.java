@@ -109,6 +109,19 @@ class ContextClassLoaderPlugInsTest {
         }
     }
 
+    /** Whether or not the built-in came first: a plug-in jar listed before trt4j's on the class path is left out too. */
+    @Test
+    void aBuiltInNameIsRefusedToAPlugInFoundBeforeTheBuiltIns() {
+        java.util.Set<String> broken = new java.util.LinkedHashSet<>();
+        assertThat(Calibrators.takesBuiltInName(new ShadowMax(), "max", broken)).isTrue();
+        assertThat(Calibrators.takesBuiltInName(new MaxCalibrator(), "max", broken)).isFalse();
+        assertThat(Calibrators.takesBuiltInName(new ContextOnly(), "context-only", broken)).isFalse();
+        assertThat(broken).containsExactly(ShadowMax.class.getName() + " calls itself 'max', the name of the built-in "
+                + MaxCalibrator.class.getName() + "; give it a name of its own");
+        assertThat(Calibrators.available()).extracting(Calibrator::name).startsWith("max", "entropy", "percentile",
+                "mse");
+    }
+
     @Test
     void twoPlugInsTakingOneNameAreRefusedByName() throws Throwable {
         try (URLClassLoader plugIns = delegating(ContextOnly.class.getName(), ContextOnlyAgain.class.getName())) {
