@@ -109,7 +109,7 @@ public sealed interface BenchInputs {
         @Override
         public Map<String, HostTensor> create(List<TensorSpec> inputs, Map<String, long[]> shapes) {
             try (CalibrationDataSource source = DataSourceFactory.open(data, inputs,
-                    options(shapes).tokenizer(tokenizer).build())) {
+                    options(inputs, shapes).tokenizer(tokenizer).build())) {
                 return firstBatch(source, data.toString(), shapes);
             }
         }
@@ -120,15 +120,14 @@ public sealed interface BenchInputs {
         }
     }
 
-    private static DataOptions.Builder options(Map<String, long[]> shapes) {
+    private static DataOptions.Builder options(List<TensorSpec> inputs, Map<String, long[]> shapes) {
         DataOptions.Builder b = DataOptions.builder();
-        int batch = 0;
         for (Map.Entry<String, long[]> e : shapes.entrySet()) {
             if (e.getValue().length > 0) {
                 b.fixedShape(e.getKey(), e.getValue());
-                batch = (int) e.getValue()[0];
             }
         }
+        int batch = BenchShapes.batch(inputs, shapes);
         return b.batchSize(batch).maxSamples(batch);
     }
 

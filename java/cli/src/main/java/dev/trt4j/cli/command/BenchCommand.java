@@ -539,6 +539,7 @@ public final class BenchCommand implements Callable<Integer> {
             requireSequenceFitsPositions(run.file(), model.positions(), resolved);
         }
         if (values instanceof BenchInputs.FromData) {
+            requireBatchFirst(run.file(), model.inputs());
             // too few samples for --batch 8 must not show after batch 1 was timed in full: one batch read now
             values.create(model.inputs(), resolved);
         }
@@ -562,6 +563,7 @@ public final class BenchCommand implements Callable<Integer> {
             return Map.of();
         }
         List<TensorSpec> modelInputs = models.computeIfAbsent(onnx.get().file(), PreflightFacts::of).inputs();
+        requireBatchFirst(onnx.get().file(), modelInputs);
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (TensorSpec in : modelInputs) {
             long[] shape = arrays.containsKey(in.name()) ? arrays.get(in.name())
@@ -574,6 +576,23 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         return shapes;
+    }
+
+    /**
+     * Data files give samples along each input's first dimension; an input whose first dimension is fixed beside
+     * inputs with an open one holds its batch elsewhere (a recurrent state {@code [2, N, 64]}), and its array cannot
+     * be batched as the others are.
+     *
+     * @throws InvalidOptionException naming the input, for such a model with {@code --inputs DATA}
+     */
+    private void requireBatchFirst(Path file, List<TensorSpec> modelInputs) {
+        boolean openBatch = modelInputs.stream().anyMatch(in -> in.dims().length > 0 && in.dims()[0] < 0);
+        modelInputs.stream().filter(in -> openBatch && in.dims().length > 0 && in.dims()[0] >= 0).findFirst()
+                .ifPresent(in -> {
+                    throw new InvalidOptionException(file + ": --inputs " + inputs + " gives each input its samples "
+                            + "along its first dimension, but input '" + in.name() + "' " + in.shapeText()
+                            + " holds its batch elsewhere (a recurrent state); time it with --inputs random or zeros");
+                });
     }
 
     /**

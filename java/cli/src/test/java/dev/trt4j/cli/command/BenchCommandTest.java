@@ -130,6 +130,31 @@ class BenchCommandTest {
                 .toByteArray());
     }
 
+    /** A recurrent state holds its batch in dimension 1: data arrays, batched along dimension 0, cannot feed it. */
+    @Test
+    void dataForAModelWhoseStateHoldsItsBatchElsewhereIsRefusedNamingTheState() throws Exception {
+        Path streaming = TestModels.streaming(dir.resolve("streaming.onnx"));
+        Path npz = dir.resolve("stream.npz");
+        dev.trt4j.data.npy.NpzFile.write(npz, Map.of(
+                "x", dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {4, 4}, new float[16]),
+                "state", dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {2, 4, 4}, new float[32])));
+        for (List<String> extra : List.of(List.<String>of(), List.of("--batch", "4"),
+                List.of("--shapes", "x:4x4,state:2x4x4"))) {
+            List<String> args = new java.util.ArrayList<>(List.of(streaming.toString(), "--inputs", npz.toString(),
+                    "--duration", "0.05"));
+            args.addAll(extra);
+            CliRun run = bench(args.toArray(String[]::new));
+            assertOneLine(2, run, streaming + ": --inputs " + npz + " gives each input its samples along its first "
+                    + "dimension, but input 'state' [2,batch,4] holds its batch elsewhere (a recurrent state); time it "
+                    + "with --inputs random or zeros");
+        }
+        // random inputs time it, the state taking the batch by name
+        CliRun random = bench(streaming.toString(), "--batch", "4", "--duration", "0.05", "--warmup", "10",
+                "--iterations", "3", "--threads", "1");
+        assertThat(random.exitCode()).as(random.err()).isZero();
+        assertThat(random.out()).contains("state:2x4x4");
+    }
+
     /** Files fixed to different batches have no column in common: refused before timing, not an empty table. */
     @Test
     void aComparisonWhoseFilesRunAtDifferentBatchesIsRefused() throws Exception {
