@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds TensorRT engines for every model × precision (× calibrator for INT8) into an engines folder, skipping
 # engines that are newer than their model (and calibration table) and were built with the same command (kept in
-# ENGINE.args). Stops at the first failure with its message and trt4j's exit code.
+# ENGINE.args, paths made absolute; an engine without one, built before it was kept, goes by its times alone).
+# Stops at the first failure with its message and trt4j's exit code.
 #
 #   scripts/build-engines.sh [options] MODEL.onnx...
 #     -o DIR         engines folder (default: engines)
@@ -102,11 +103,21 @@ build() {
     read -r -a more <<< "$extra"
     args+=("${more[@]}")
   fi
-  local stamp
-  stamp="$(printf '%q ' "${args[@]}")"
+  # the command line with every existing path spelled absolute, so that ./m.onnx, m.onnx and $PWD/m.onnx (or a run
+  # from another folder) stamp alike
+  local stamp="" a
+  for a in "${args[@]}"; do
+    # a path: it exists, or names a folder (the engine and a cache, written by the build itself)
+    if [ "${a#-}" = "$a" ] && { [ -e "$a" ] || [ "${a#*/}" != "$a" ]; }; then
+      a="$(realpath -m "$a")"
+    fi
+    stamp+="$(printf '%q ' "$a")"
+  done
   local fresh=1
-  if [ ! -f "$engine" ] || [ ! -f "$engine.json" ] || [ "$(cat "$engine.args" 2>/dev/null)" != "$stamp" ]; then
+  if [ ! -f "$engine" ] || [ ! -f "$engine.json" ]; then
     fresh=0
+  elif [ -f "$engine.args" ] && [ "$(cat "$engine.args")" != "$stamp" ]; then
+    fresh=0 # built with other options, or from another model of the same name
   fi
   for input in "${inputs[@]}"; do
     if [ ! "$engine" -nt "$input" ]; then

@@ -146,12 +146,22 @@ class ScriptsTest {
         assertThat(again.out()).contains("up to date: engines/cls.fp16.engine");
         assertThat(calls()).hasSize(2);
 
+        // the same file and folder spelled otherwise is the same build
+        Result respelled = run("build-engines.sh", "-p", "fp16", "-o", "engines/", "-x", profile, "./cls.onnx");
+        assertThat(respelled.out()).contains("up to date");
+        assertThat(calls()).hasSize(2);
+
         Files.createDirectories(dir.resolve("other"));
         Path other = Files.writeString(dir.resolve("other/cls.onnx"), "onnx");
         Files.setLastModifiedTime(other, FileTime.from(Instant.now().minusSeconds(600)));
         Result otherModel = run("build-engines.sh", "-p", "fp16", "-x", profile, "other/cls.onnx");
         assertThat(otherModel.out()).contains("building: engines/cls.fp16.engine");
         assertThat(calls()).hasSize(3).last().asString().startsWith("build other/cls.onnx ");
+
+        // an engine built before its command was kept goes by its times alone
+        Files.delete(dir.resolve("engines/cls.fp16.engine.args"));
+        assertThat(run("build-engines.sh", "-p", "fp16", "cls.onnx").out()).contains("up to date");
+        assertThat(calls()).hasSize(3);
     }
 
     @Test
