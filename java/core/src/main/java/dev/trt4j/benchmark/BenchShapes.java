@@ -52,7 +52,7 @@ public final class BenchShapes {
         Map<TensorSpec, long[]> open = new LinkedHashMap<>();
         // Where some input's first dimension is open, that is the batch; a fixed first dimension elsewhere (a
         // recurrent state's [2, N, 64]) is not, and keeps its size under --batch.
-        boolean openBatch = inputs.stream().anyMatch(in -> in.dims().length > 0 && in.dims()[0] < 0);
+        boolean openBatch = hasOpenBatch(inputs);
         for (TensorSpec in : inputs) {
             long[] given = shapes.get(in.name());
             long[] fallback = defaults.get(in.name());
@@ -167,6 +167,14 @@ public final class BenchShapes {
             }
         }
         return batch(shapes);
+    }
+
+    /**
+     * Whether some input leaves its first dimension open: that dimension is then the batch, and an input whose first
+     * dimension is fixed (a recurrent state's {@code [2, N, 64]}) holds its batch elsewhere, if at all.
+     */
+    public static boolean hasOpenBatch(List<TensorSpec> inputs) {
+        return inputs.stream().anyMatch(in -> in.dims().length > 0 && in.dims()[0] < 0);
     }
 
     /** A shape in trtexec's syntax: {@code 1x3x48x192}. */

@@ -17,6 +17,7 @@ import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.ort.OrtRuntime;
+import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -297,9 +298,6 @@ public final class InputSpecializer {
      *
      * @throws InvalidOptionException naming the dimension and the two sizes given to it
      */
-    /** What {@link dev.trt4j.tensor.TensorSpec#sharedDimensionName} takes for a name. */
-    private static final java.util.regex.Pattern SHARED_NAME = java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
-
     private static void fixSharedDimensions(GraphProto original, GraphProto.Builder g, Map<String, long[]> shapes) {
         Map<String, Long> sizes = new HashMap<>();
         Map<String, String> givenBy = new HashMap<>();
@@ -311,7 +309,7 @@ public final class InputSpecializer {
             TensorShapeProto declared = input.getType().getTensorType().getShape();
             for (int i = 0; i < dims.length && i < declared.getDimCount(); i++) {
                 String param = declared.getDim(i).getDimParam();
-                if (!SHARED_NAME.matcher(param).matches()) {
+                if (!TensorSpec.namesASharedSize(param)) {
                     continue; // not a name another input could share: empty, or PaddlePaddle's "?" for every one
                 }
                 Long earlier = sizes.putIfAbsent(param, dims[i]);

@@ -81,7 +81,15 @@ public record TensorSpec(String name, ElementType type, long[] dims, List<String
      */
     public String sharedDimensionName(int i) {
         String name = dims[i] < 0 ? dimNames.get(i) : null;
-        return name != null && IDENTIFIER.matcher(name).matches() ? name : null;
+        return namesASharedSize(name) ? name : null;
+    }
+
+    /**
+     * Whether a symbolic dimension name ({@code dim_param}) can name a size several inputs share: an identifier, not
+     * a placeholder ({@code ?}, {@code -1}) or nothing.
+     */
+    public static boolean namesASharedSize(String dimParam) {
+        return dimParam != null && IDENTIFIER.matcher(dimParam).matches();
     }
 
     private static final java.util.regex.Pattern IDENTIFIER =

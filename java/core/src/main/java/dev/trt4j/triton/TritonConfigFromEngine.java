@@ -121,7 +121,7 @@ public final class TritonConfigFromEngine {
      * differently give no such evidence, and their first axis is the batch.
      */
     public static boolean firstAxisIsAnother(TensorSpec output, List<TensorSpec> inputs) {
-        String first = dimName(output, 0);
+        String first = output.rank() > 0 ? output.sharedDimensionName(0) : null;
         if (first == null) {
             return false;
         }
@@ -129,22 +129,13 @@ public final class TritonConfigFromEngine {
         Set<String> otherNames = new HashSet<>();
         for (TensorSpec in : inputs) {
             for (int i = 0; i < in.rank(); i++) {
-                String n = dimName(in, i);
+                String n = in.sharedDimensionName(i);
                 if (n != null) {
                     (i == 0 ? batchNames : otherNames).add(n);
                 }
             }
         }
         return otherNames.contains(first) && !batchNames.contains(first);
-    }
-
-    /** The symbolic name the model gives dimension {@code i} of {@code t}, or null. */
-    private static String dimName(TensorSpec t, int i) {
-        if (t.dimNames() == null || i >= t.rank()) {
-            return null;
-        }
-        String n = t.dimNames().get(i);
-        return n == null || n.isBlank() ? null : n;
     }
 
     /**

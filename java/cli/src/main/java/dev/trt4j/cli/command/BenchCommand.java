@@ -586,7 +586,7 @@ public final class BenchCommand implements Callable<Integer> {
      * @throws InvalidOptionException naming the input, for such a model with {@code --inputs DATA}
      */
     private void requireBatchFirst(Path file, List<TensorSpec> modelInputs) {
-        boolean openBatch = modelInputs.stream().anyMatch(in -> in.dims().length > 0 && in.dims()[0] < 0);
+        boolean openBatch = BenchShapes.hasOpenBatch(modelInputs);
         modelInputs.stream().filter(in -> openBatch && in.dims().length > 0 && in.dims()[0] >= 0).findFirst()
                 .ifPresent(in -> {
                     throw new InvalidOptionException(file + ": --inputs " + inputs + " gives each input its samples "
