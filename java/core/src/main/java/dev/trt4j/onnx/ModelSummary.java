@@ -28,12 +28,16 @@ import java.util.Map;
  * @param quantizableActivationTensors tensors explicit (Q/DQ) quantization calibrates
  * @param allActivationTensors         tensors TensorRT's implicit INT8 mode calibrates
  * @param outputsLeftOut               graph outputs of a type trt4j does not carry, with the type
+ * @param undeclaredShapes             graph inputs and outputs whose shape the model does not declare (their
+ *                                     {@link TensorSpec} shows rank 0, as a scalar's)
  */
 public record ModelSummary(Path path, String sha256, String producer, long irVersion, long opset,
                            List<TensorSpec> inputs, List<TensorSpec> outputs, Map<String, Integer> operatorCounts,
                            int weightCount, long parameterCount, List<String> quantizableActivationTensors,
-                           List<String> allActivationTensors, Map<String, String> outputsLeftOut) {
+                           List<String> allActivationTensors, Map<String, String> outputsLeftOut,
+                           java.util.Set<String> undeclaredShapes) {
     public ModelSummary {
+        undeclaredShapes = java.util.Set.copyOf(undeclaredShapes);
         outputsLeftOut = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(outputsLeftOut));
         inputs = List.copyOf(inputs);
         outputs = List.copyOf(outputs);
@@ -49,7 +53,21 @@ public record ModelSummary(Path path, String sha256, String producer, long irVer
         return new ModelSummary(model.path(), model.sha256(), producer, p.getIrVersion(), model.opset(),
                 model.inputs(), model.outputs(), model.operatorCounts(), model.weightCount(),
                 model.parameterCount(), model.quantizableActivationTensors(), model.allActivationTensors(),
-                model.outputsLeftOut());
+                model.outputsLeftOut(), undeclaredShapes(p.getGraph()));
+    }
+
+    /** Graph inputs and outputs that are tensors without a declared shape: unknown rank, not rank 0. */
+    private static java.util.Set<String> undeclaredShapes(ai.onnx.proto.OnnxMl.GraphProto g) {
+        java.util.Set<String> names = new java.util.HashSet<>();
+        java.util.stream.Stream.concat(g.getInputList().stream(), g.getOutputList().stream())
+                .filter(v -> v.getType().hasTensorType() && !v.getType().getTensorType().hasShape())
+                .forEach(v -> names.add(v.getName()));
+        return names;
+    }
+
+    /** {@code t} as text, its shape said unknown where the model declares none. */
+    private String describe(TensorSpec t) {
+        return undeclaredShapes.contains(t.name()) ? t.name() + " " + t.type() + " (shape not declared)" : t.toString();
     }
 
     /** Total number of nodes. */
@@ -68,10 +86,10 @@ public record ModelSummary(Path path, String sha256, String producer, long irVer
         lines.add(line("producer", (producer.isEmpty() ? "unknown" : producer) + " (IR " + irVersion + ", opset "
                 + opset + ")"));
         for (int i = 0; i < inputs.size(); i++) {
-            lines.add(line(i == 0 ? "inputs" : "", inputs.get(i).toString()));
+            lines.add(line(i == 0 ? "inputs" : "", describe(inputs.get(i))));
         }
         for (int i = 0; i < outputs.size(); i++) {
-            lines.add(line(i == 0 ? "outputs" : "", outputs.get(i).toString()));
+            lines.add(line(i == 0 ? "outputs" : "", describe(outputs.get(i))));
         }
         boolean first = outputs.isEmpty();
         for (Map.Entry<String, String> e : outputsLeftOut.entrySet()) {

@@ -95,8 +95,8 @@ public final class InspectCommand implements Callable<Integer> {
         root.put("producer", s.producer().isEmpty() ? null : s.producer()); // the text report's "unknown"
         root.put("irVersion", s.irVersion());
         root.put("opset", s.opset());
-        tensors(root.putArray("inputs"), s.inputs());
-        tensors(root.putArray("outputs"), s.outputs());
+        tensors(root.putArray("inputs"), s.inputs(), s.undeclaredShapes());
+        tensors(root.putArray("outputs"), s.outputs(), s.undeclaredShapes());
         ArrayNode leftOut = root.putArray("outputsLeftOut");
         s.outputsLeftOut().forEach((name, type) -> leftOut.addObject().put("name", name).put("type", type));
         ObjectNode ops = root.putObject("operators");
@@ -112,11 +112,16 @@ public final class InspectCommand implements Callable<Integer> {
         return root;
     }
 
-    private static void tensors(ArrayNode array, List<TensorSpec> specs) {
+    /** Each tensor with its shape; {@code "shape": null} where the model declares none ({@code []} is a scalar). */
+    private static void tensors(ArrayNode array, List<TensorSpec> specs, java.util.Set<String> undeclared) {
         for (TensorSpec t : specs) {
             ObjectNode n = array.addObject();
             n.put("name", t.name());
             n.put("type", t.type().name());
+            if (undeclared.contains(t.name())) {
+                n.putNull("shape");
+                continue;
+            }
             ArrayNode dims = n.putArray("shape");
             long[] d = t.dims();
             for (int i = 0; i < d.length; i++) {

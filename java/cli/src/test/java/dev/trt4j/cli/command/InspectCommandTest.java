@@ -91,4 +91,26 @@ class InspectCommandTest {
                 .contains("Duplicate definition");
         assertThat(run.out()).isEmpty();
     }
+
+    /** An output without a declared shape is not shown as a scalar: rank 0 and unknown rank differ. */
+    @Test
+    void anOutputWithoutADeclaredShapeIsNotAScalar(@TempDir Path dir) throws Exception {
+        ai.onnx.proto.OnnxMl.ModelProto relu = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
+                java.nio.file.Files.readAllBytes(dev.trt4j.cli.TestModels.relu(dir.resolve("relu.onnx"))));
+        ai.onnx.proto.OnnxMl.GraphProto.Builder g = relu.getGraph().toBuilder();
+        ai.onnx.proto.OnnxMl.ValueInfoProto.Builder y = g.getOutput(0).toBuilder();
+        y.getTypeBuilder().getTensorTypeBuilder().clearShape();
+        g.setOutput(0, y);
+        Path model = java.nio.file.Files.write(dir.resolve("unshaped.onnx"), relu.toBuilder().setGraph(g).build()
+                .toByteArray());
+
+        CliRun text = CliRun.of("inspect", model.toString());
+        CliRun json = CliRun.of("inspect", model.toString(), "--json");
+
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("outputs    y FLOAT32 (shape not declared)");
+        com.fasterxml.jackson.databind.JsonNode out = new ObjectMapper().readTree(json.out()).get("outputs").get(0);
+        assertThat(out.get("shape").isNull()).isTrue();
+        assertThat(new ObjectMapper().readTree(json.out()).get("inputs").get(0).get("shape").isArray()).isTrue();
+    }
 }
