@@ -18,6 +18,11 @@ public final class ControlFlow {
         return graph.getNodeList().stream().filter(ControlFlow::holdsBody).count();
     }
 
+    /** The ONNX {@code If} nodes of {@code graph} (not of its bodies), which a fixed input or shape can fold. */
+    public static long ifNodes(GraphProto graph) {
+        return graph.getNodeList().stream().filter(ControlFlow::isOnnxIf).count();
+    }
+
     /**
      * What becomes of the bodies in {@code graph}'s own nodes, for a message: If branches are calibrated and
      * converted once {@code trt4j convert --fix-input}/{@code --fix-shapes} folds the If away (the input
@@ -25,7 +30,7 @@ public final class ControlFlow {
      * bodies stay as they are. Empty if no node holds a body.
      */
     public static String bodiesNote(GraphProto graph) {
-        long ifs = graph.getNodeList().stream().filter(ControlFlow::isOnnxIf).count();
+        long ifs = ifNodes(graph);
         long others = nodesWithBodies(graph) - ifs;
         String ifNote = ifs == 0 ? "" : ifs + " If node(s), whose branches are not calibrated or converted until "
                 + "folded (trt4j convert --fix-input NAME=VALUE and/or --fix-shapes SPEC)";

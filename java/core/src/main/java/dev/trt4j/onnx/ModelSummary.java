@@ -70,6 +70,11 @@ public record ModelSummary(Path path, String sha256, String producer, long irVer
         return undeclaredShapes.contains(t.name()) ? t.name() + " " + t.type() + " (shape not declared)" : t.toString();
     }
 
+    /** The operator types whose activation inputs explicit Q/DQ calibrates, sorted. */
+    public List<String> calibratedOperatorTypes() {
+        return QuantizableOperators.opTypes().stream().sorted(Comparator.naturalOrder()).toList();
+    }
+
     /** Total number of nodes. */
     public int nodeCount() {
         return operatorCounts.values().stream().mapToInt(Integer::intValue).sum();
@@ -104,8 +109,7 @@ public record ModelSummary(Path path, String sha256, String producer, long irVer
         lines.add(line("weights", Counts.of(weightCount, "tensor") + ", " + String.format(Locale.ROOT, "%,d",
                 parameterCount) + (parameterCount == 1 ? " parameter" : " parameters")));
         lines.add(line("calibrate", Counts.of(quantizableActivationTensors.size(), "tensor")
-                + " for explicit Q/DQ (inputs of " + String.join(", ",
-                QuantizableOperators.opTypes().stream().sorted(Comparator.naturalOrder()).toList()) + ")"));
+                + " for explicit Q/DQ (inputs of " + String.join(", ", calibratedOperatorTypes()) + ")"));
         lines.add(line("", Counts.of(allActivationTensors.size(), "tensor")
                 + " for TensorRT implicit INT8 (every activation)"));
         if (listTensors) {

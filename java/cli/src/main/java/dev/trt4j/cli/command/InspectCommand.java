@@ -54,6 +54,10 @@ public final class InspectCommand implements Callable<Integer> {
             ObjectNode root = toJson(summary);
             root.put("samplesWithoutData", samples);
             root.put("controlFlowNodes", bodies);
+            // as the text's control line: If can be folded by convert, Loop and Scan cannot
+            long ifs = ControlFlow.ifNodes(loaded.proto().getGraph());
+            root.put("ifNodes", ifs);
+            root.put("loopOrScanNodes", bodies - ifs);
             json.print(spec.commandLine().getOut(), root);
         } else {
             spec.commandLine().getOut().print(summary.toText(listTensors));
@@ -105,6 +109,8 @@ public final class InspectCommand implements Callable<Integer> {
         root.put("nodes", s.nodeCount());
         root.put("weights", s.weightCount());
         root.put("parameters", s.parameterCount());
+        ArrayNode calibrated = root.putArray("calibratedOperatorTypes");
+        s.calibratedOperatorTypes().forEach(calibrated::add);
         ArrayNode q = root.putArray("quantizableActivationTensors");
         s.quantizableActivationTensors().forEach(q::add);
         ArrayNode all = root.putArray("allActivationTensors");

@@ -112,5 +112,11 @@ class InspectCommandTest {
         com.fasterxml.jackson.databind.JsonNode out = new ObjectMapper().readTree(json.out()).get("outputs").get(0);
         assertThat(out.get("shape").isNull()).isTrue();
         assertThat(new ObjectMapper().readTree(json.out()).get("inputs").get(0).get("shape").isArray()).isTrue();
+        // what the text's calibrate line lists, and its control line's counts (none here)
+        com.fasterxml.jackson.databind.JsonNode root = new ObjectMapper().readTree(json.out());
+        assertThat(root.get("calibratedOperatorTypes")).extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+                .contains("Conv", "MatMul", "Gemm");
+        assertThat(root.get("ifNodes").asLong()).isZero();
+        assertThat(root.get("loopOrScanNodes").asLong()).isZero();
     }
 }

@@ -605,6 +605,8 @@ class QuantizeEvaluateCommandsTest {
         assertThat(out).doesNotExist();
         JsonNode inspected = json(CliRun.of("inspect", wrapped.toString(), "--json"));
         assertThat(inspected.get("controlFlowNodes").asLong()).isEqualTo(1);
+        assertThat(inspected.get("ifNodes").asLong()).as("foldable by convert --fix-input").isEqualTo(1);
+        assertThat(inspected.get("loopOrScanNodes").asLong()).isZero();
         assertThat(CliRun.of("inspect", wrapped.toString()).out()).contains("control    1 If node(s), whose branches are not calibrated or converted until folded");
         assertThat(json(CliRun.of("inspect", model.toString(), "--json")).get("controlFlowNodes").asLong()).isZero();
     }
