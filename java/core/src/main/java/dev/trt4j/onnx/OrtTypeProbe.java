@@ -27,7 +27,7 @@ final class OrtTypeProbe {
     static Map<String, Integer> probe(ModelProto model, List<String> tensors) throws OrtException {
         byte[] bytes = GraphOutputs.withExtraOutputs(model, tensors, Map.of()).toByteArray();
         Map<String, Integer> types = new HashMap<>();
-        OrtEnvironment env = OrtRuntime.environment(); // first, so the native library comes from trt4j's cache
+        OrtEnvironment env = OrtRuntime.environment();
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
             try (OrtSession session = env.createSession(bytes, options)) {
