@@ -1,6 +1,7 @@
 package dev.trt4j.calibration;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.FakeQuantizer;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.stats.ActivationStatistics;
@@ -159,6 +160,27 @@ public final class CalibrationOutputs {
 
     /** The two files written for one method. */
     public record Written(Path table, Path cache) {
+    }
+
+    /**
+     * The largest level of the grid {@code table} was calibrated for ({@code 2^(numBits - 1 + unsigned) - 1}: 127 for
+     * signed INT8, 255 unsigned), from its provenance; 127 when the provenance does not say.
+     *
+     * @throws IllegalArgumentException if the provenance's {@code numBits} is not a bit width in [1, 16]
+     */
+    public static int maxBound(CalibrationTable table) {
+        Map<String, String> p = table.provenance().parameters();
+        String numBits = p.getOrDefault("numBits", "8");
+        int bits;
+        try {
+            bits = Integer.parseInt(numBits.strip());
+        } catch (NumberFormatException e) {
+            bits = 0;
+        }
+        if (bits < 1 || bits > 16) {
+            throw new IllegalArgumentException("provenance \"numBits\": \"" + numBits + "\" is not a bit width in [1, 16]");
+        }
+        return FakeQuantizer.bound(bits, Boolean.parseBoolean(p.get("unsigned")));
     }
 
     /** Whether {@code table} was calibrated for the signed 8-bit grid that TensorRT caches and Q/DQ models use. */

@@ -3,6 +3,8 @@ package dev.trt4j.cli.command;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.ControlCharacters;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.calibration.CalibrationOutputs;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.FloatBits;
@@ -22,7 +24,8 @@ import java.util.concurrent.Callable;
 
 /** {@code trt4j cache show}: every tensor of a cache or table with its scale and amax. */
 @Command(name = "show", description = "Lists each tensor of a TensorRT calibration cache or a trt4j calibration "
-        + "table with its INT8 scale and amax (scale = amax / 127).")
+        + "table with its scale and amax (scale = amax / 127 for INT8; for a table calibrated with --num-bits or "
+        + "--unsigned, amax / the largest level of its grid).")
 public final class CacheShowCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "A TensorRT calibration cache or a trt4j table (.json).")
     Path file;
@@ -42,6 +45,7 @@ public final class CacheShowCommand implements Callable<Integer> {
         CalibrationFile input = CalibrationFile.read(file);
         List<Row> rows = new ArrayList<>();
         String title;
+        int bound = 127; // a TensorRT cache holds signed INT8 scales
         if (input.isCache()) {
             TensorRtCalibrationCache cache = input.cache();
             cache.scaleBitsByTensor().forEach((name, bits) -> rows.add(new Row(name, Float.intBitsToFloat(bits),
@@ -49,21 +53,32 @@ public final class CacheShowCommand implements Callable<Integer> {
             title = cache.header();
         } else {
             CalibrationTable table = input.table();
-            table.amaxByTensor().forEach((name, amax) ->
-                    rows.add(new Row(name, TensorRtCalibrationCache.scaleOf(amax), amax)));
+            try {
+                bound = CalibrationOutputs.maxBound(table);
+            } catch (IllegalArgumentException e) {
+                throw new Trt4jException(file + ": " + e.getMessage());
+            }
+            // a 4-bit table's scale is amax / 7: amax / 127 would be no scale of the grid its amax was chosen for
+            float levels = bound;
+            table.amaxByTensor().forEach((name, amax) -> rows.add(new Row(name, amax / levels, amax)));
             String method = table.provenance().method();
             title = "calibration table, " + (method == null ? "method unknown" : "method " + method);
+            if (!CalibrationOutputs.isSigned8Bit(table)) {
+                title += ", " + table.provenance().parameters().getOrDefault("numBits", "8").strip() + "-bit "
+                        + (Boolean.parseBoolean(table.provenance().parameters().get("unsigned")) ? "unsigned" : "signed")
+                        + " grid (scale = amax / " + bound + ")";
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json.enabled()) {
-            json.print(out, toJson(input, rows));
+            json.print(out, toJson(input, bound, rows));
         } else {
             printTable(out, title, rows);
         }
         return 0;
     }
 
-    private static ObjectNode toJson(CalibrationFile input, List<Row> rows) {
+    private static ObjectNode toJson(CalibrationFile input, int bound, List<Row> rows) {
         ObjectNode root = JsonOutput.object();
         // The same keys for both kinds of file, null where the kind does not record it.
         if (input.isCache()) {
@@ -77,6 +92,7 @@ public final class CacheShowCommand implements Callable<Integer> {
             root.putNull("algorithm");
             root.put("method", input.table().provenance().method());
         }
+        root.put("maxBound", bound);
         ArrayNode tensors = root.putArray("tensors");
         for (Row r : rows) {
             ObjectNode t = tensors.addObject().put("name", r.name());

@@ -180,6 +180,41 @@ class CacheCommandTest {
     }
 
     @Test
+    void showGivesATableOfAnotherGridItsOwnScale() throws Exception {
+        Path four = write("four.table.json", "{\"format\":\"trt4j.calibration-table\",\"version\":1,"
+                + "\"provenance\":{\"method\":\"max\",\"parameters\":{\"numBits\":\"4\"}},"
+                + "\"tensors\":{\"a\":{\"amax\":3.5}}}");
+        Path unsigned = write("u8.table.json", "{\"format\":\"trt4j.calibration-table\",\"version\":1,"
+                + "\"provenance\":{\"method\":\"max\",\"parameters\":{\"numBits\":\"8\",\"unsigned\":\"true\"}},"
+                + "\"tensors\":{\"a\":{\"amax\":2.55}}}");
+
+        CliRun text = CliRun.of("cache", "show", four.toString());
+        CliRun json = CliRun.of("cache", "show", "--json", unsigned.toString());
+
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out().lines().findFirst().orElseThrow())
+                .isEqualTo("calibration table, method max, 4-bit signed grid (scale = amax / 7): 1 tensor");
+        // 3.5 / 7, where amax / 127 would show 0.027559055
+        assertThat(text.out().lines().toList().get(2).split("\\s+")).containsExactly("a", "0.5", "3.5");
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        assertThat(root.get("maxBound").asInt()).isEqualTo(255);
+        assertThat(root.get("tensors").get(0).get("scale").floatValue()).isEqualTo(2.55f / 255f);
+    }
+
+    @Test
+    void showRefusesATableWhoseBitWidthIsNoBitWidth() throws Exception {
+        Path table = write("odd.table.json", "{\"format\":\"trt4j.calibration-table\",\"version\":1,"
+                + "\"provenance\":{\"method\":\"max\",\"parameters\":{\"numBits\":\"eight\"}},"
+                + "\"tensors\":{\"a\":{\"amax\":1.0}}}");
+
+        CliRun run = CliRun.of("cache", "show", table.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + table + ": provenance \"numBits\": \"eight\" is not "
+                + "a bit width in [1, 16]");
+    }
+
+    @Test
     void showEscapesControlCharactersInNamesSoNoRowIsFaked() throws Exception {
         Path table = write("odd.table.json", "{\"format\":\"trt4j.calibration-table\",\"version\":1,"
                 + "\"provenance\":{\"method\":\"max\"},\"tensors\":{\"a\\nfake: 1.0\":{\"amax\":1.0,"
