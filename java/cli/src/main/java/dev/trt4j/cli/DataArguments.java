@@ -99,7 +99,7 @@ public final class DataArguments {
         }
         DataOptions.Builder b = builder();
         if (!shapes.isEmpty()) {
-            b.fixedShapes(shapes.get(0));
+            ShapeSpecParser.parseSizes("--shapes", shapes.get(0)).forEach(b::fixedShape);
         }
         return build(b);
     }
@@ -191,7 +191,7 @@ public final class DataArguments {
             return asked;
         }
         for (String spec : shapes) {
-            long[] ids = ShapeSpecParser.parse("--shapes", spec).get("input_ids");
+            long[] ids = ShapeSpecParser.parseSizes("--shapes", spec).get("input_ids");
             if (ids != null && ids.length == 2) {
                 asked.put("--shapes input_ids:" + BenchShapes.text(ids), ids[1]);
             }

@@ -2,6 +2,7 @@ package dev.trt4j.data;
 
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.data.image.ImagePreprocessing;
 
 import java.nio.file.Path;
@@ -44,7 +45,6 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
     public static final int DEFAULT_SYNTHETIC_SAMPLES = 32;
     /** Tokens per text sample when {@code sequenceLength} is 0 and neither the model nor a fixed shape sets it. */
     public static final int DEFAULT_SEQUENCE_LENGTH = 128;
-    private static final String SHAPE_FORMAT = "expected name:d0xd1x..., e.g. x:1x3x48x192";
 
     /**
      * Checks the options and copies the fixed shapes; {@link #builder()} is the usual way to make them.
@@ -122,33 +122,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
      * @throws Trt4jException naming the bad entry and the expected form, or an input given twice
      */
     public static LinkedHashMap<String, long[]> parseFixedShapes(String text) {
-        LinkedHashMap<String, long[]> shapes = new LinkedHashMap<>();
-        for (String entry : text.split(",", -1)) {
-            String e = entry.strip();
-            int colon = e.lastIndexOf(':');
-            if (colon <= 0 || colon == e.length() - 1) {
-                throw new InvalidOptionException("bad fixed shape '" + e + "': " + SHAPE_FORMAT);
-            }
-            String name = e.substring(0, colon).strip();
-            String[] parts = e.substring(colon + 1).strip().split("[xX]", -1);
-            long[] dims = new long[parts.length];
-            for (int i = 0; i < parts.length; i++) {
-                try {
-                    dims[i] = Long.parseLong(parts[i].strip());
-                } catch (NumberFormatException ex) {
-                    dims[i] = 0;
-                }
-                if (dims[i] < 1) {
-                    throw new InvalidOptionException("bad fixed shape '" + e + "': '" + parts[i].strip()
-                            + "' is not a positive integer (" + SHAPE_FORMAT + ")");
-                }
-            }
-            if (shapes.put(name, dims) != null) {
-                throw new InvalidOptionException("bad fixed shapes '" + text + "': input '" + name + "' is given "
-                        + "twice");
-            }
-        }
-        return shapes;
+        return new LinkedHashMap<>(ShapeSpecParser.parseSizes("fixed shapes", text));
     }
 
     /** Builder for {@link DataOptions}. */

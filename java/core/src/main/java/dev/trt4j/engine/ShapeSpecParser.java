@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * Parses shape lists in trtexec's syntax: {@code name:1x3x224x224,name2:1x128}. A name may contain colons
- * (the last colon separates the shape) or be quoted with single quotes; {@code scalar} is a 0-D shape.
+ * (the last colon separates the shape) or be quoted with single quotes; {@code scalar} is a 0-D shape. An upper-case
+ * {@code X} separates dimensions too.
  */
 public final class ShapeSpecParser {
     private ShapeSpecParser() {
@@ -23,6 +24,22 @@ public final class ShapeSpecParser {
      * @throws Trt4jException naming the option and the offending entry
      */
     public static Map<String, long[]> parse(String option, String spec) {
+        return parse(option, spec, 0);
+    }
+
+    /**
+     * Parses one option value whose shapes are the sizes of real data, so every dimension is at least 1 (an
+     * engine's shapes may hold a 0 for an empty tensor; a sample cannot).
+     *
+     * @param option the option it came from, for error messages (e.g. {@code --shapes})
+     * @return input name → shape, in the order written
+     * @throws Trt4jException naming the option and the offending entry
+     */
+    public static Map<String, long[]> parseSizes(String option, String spec) {
+        return parse(option, spec, 1);
+    }
+
+    private static Map<String, long[]> parse(String option, String spec, int smallest) {
         Map<String, long[]> shapes = new LinkedHashMap<>();
         if (spec == null || spec.isBlank()) {
             throw new InvalidOptionException(option + ": empty shape list; expected e.g. x:1x3x224x224");
@@ -34,7 +51,7 @@ public final class ShapeSpecParser {
                 throw new InvalidOptionException(option + ": '" + e + "' is not NAME:DIMS (e.g. x:1x3x224x224)");
             }
             String name = unquote(e.substring(0, colon).trim());
-            long[] dims = parseDims(option, e, e.substring(colon + 1).trim());
+            long[] dims = parseDims(option, e, e.substring(colon + 1).trim(), smallest);
             if (shapes.put(name, dims) != null) {
                 throw new InvalidOptionException(option + ": input '" + name + "' is given twice");
             }
@@ -64,21 +81,23 @@ public final class ShapeSpecParser {
         return name;
     }
 
-    private static long[] parseDims(String option, String entry, String text) {
+    private static long[] parseDims(String option, String entry, String text, int smallest) {
         if (text.equals("scalar")) {
             return new long[0];
         }
-        String[] parts = text.split("x", -1);
+        String[] parts = text.split("[xX]", -1);
         long[] dims = new long[parts.length];
         for (int i = 0; i < parts.length; i++) {
+            String part = parts[i].strip();
             try {
-                dims[i] = Long.parseLong(parts[i]);
+                dims[i] = Long.parseLong(part);
             } catch (NumberFormatException ex) {
                 dims[i] = -1;
             }
-            if (dims[i] < 0) {
-                throw new InvalidOptionException(option + ": '" + entry + "': dimension '" + parts[i]
-                        + "' is not a non-negative integer (shapes must be concrete)");
+            if (dims[i] < smallest) {
+                throw new InvalidOptionException(option + ": '" + entry + "': dimension '" + part + "' is not a "
+                        + (smallest > 0 ? "positive integer (data has at least 1 of each dimension)"
+                        : "non-negative integer (shapes must be concrete)"));
             }
         }
         return dims;

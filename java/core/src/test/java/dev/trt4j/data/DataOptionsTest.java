@@ -25,14 +25,14 @@ class DataOptionsTest {
     @Test
     void badShapesGiveTheEntryAndTheExpectedForm() {
         assertThatThrownBy(() -> DataOptions.parseFixedShapes("x:1x3,"))
-                .hasMessage("bad fixed shape '': expected name:d0xd1x..., e.g. x:1x3x48x192");
+                .hasMessage("fixed shapes: '' is not NAME:DIMS (e.g. x:1x3x224x224)");
         assertThatThrownBy(() -> DataOptions.parseFixedShapes("x1x3x48"))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessage("bad fixed shape 'x1x3x48': expected name:d0xd1x..., e.g. x:1x3x48x192");
+                .hasMessage("fixed shapes: 'x1x3x48' is not NAME:DIMS (e.g. x:1x3x224x224)");
         assertThatThrownBy(() -> DataOptions.parseFixedShapes("x:1x3xAx192"))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessage("bad fixed shape 'x:1x3xAx192': 'A' is not a positive integer "
-                        + "(expected name:d0xd1x..., e.g. x:1x3x48x192)");
+                .hasMessage("fixed shapes: 'x:1x3xAx192': dimension 'A' is not a positive integer (data has at least "
+                        + "1 of each dimension)");
         assertThatThrownBy(() -> DataOptions.parseFixedShapes("x:1x0"))
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("'0' is not a positive integer");
         assertThatThrownBy(() -> DataOptions.parseFixedShapes("x:1x2,x:3x4"))

@@ -24,6 +24,18 @@ class ShapeSpecParserTest {
     }
 
     @Test
+    void dataSizesMustBePositiveWhereEngineShapesMayBeEmpty() {
+        assertThat(ShapeSpecParser.parse("--shapes", "x:0x3").get("x")).containsExactly(0, 3);
+        assertThat(ShapeSpecParser.parseSizes("--shapes", "x:2X3").get("x")).containsExactly(2, 3);
+        assertThatThrownBy(() -> ShapeSpecParser.parseSizes("--shapes", "x:0x3"))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("--shapes: 'x:0x3': dimension '0' is not a positive integer (data has at least 1 of each "
+                        + "dimension)");
+        assertThatThrownBy(() -> ShapeSpecParser.parseSizes("--shapes", "x:2x-1"))
+                .hasMessageContaining("dimension '-1' is not a positive integer");
+    }
+
+    @Test
     void scalarIsZeroDimensional() {
         assertThat(ShapeSpecParser.parse("--shapes", "len:scalar").get("len")).isEmpty();
         assertThat(ShapeSpecParser.format(new long[0])).isEqualTo("scalar");

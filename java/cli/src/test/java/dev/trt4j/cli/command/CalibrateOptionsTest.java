@@ -195,6 +195,26 @@ class CalibrateOptionsTest {
     }
 
     @Test
+    void aShapeSizeBelowOneGetsOneMessageWhetherOrNotTheModelTakesTokenIds() throws IOException {
+        // the token model's --shapes was read first by the sequence-length check, which allowed 0 for engine shapes
+        Path tokens = TestModels.tokenIds(dir.resolve("tokens.onnx"));
+        Path matMul = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("cal");
+
+        CliRun negative = CliRun.of("calibrate", tokens.toString(), "--shapes", "input_ids:2x-1", "--out",
+                out.toString());
+        CliRun zero = CliRun.of("calibrate", matMul.toString(), "--shapes", "x:0x4", "--out", out.toString());
+
+        assertThat(negative.exitCode()).isEqualTo(2);
+        assertThat(negative.errLines()).containsExactly("trt4j: --shapes: 'input_ids:2x-1': dimension '-1' is not a "
+                + "positive integer (data has at least 1 of each dimension)");
+        assertThat(zero.exitCode()).isEqualTo(2);
+        assertThat(zero.errLines()).containsExactly("trt4j: --shapes: 'x:0x4': dimension '0' is not a positive "
+                + "integer (data has at least 1 of each dimension)");
+        assertThat(out).doesNotExist();
+    }
+
+    @Test
     void aBatchThatContradictsTheShapesOrTheModelIsAUsageError() throws IOException {
         Path model = TestModels.matMul(dir.resolve("mm.onnx"));
         Path out = dir.resolve("cal");
