@@ -146,7 +146,23 @@ public final class OrtRuntime {
                 return Path.of(home, ".cache", "trt4j");
             }
         }
-        return Path.of(properties.apply("java.io.tmpdir"), "trt4j-cache-" + properties.apply("user.name"));
+        return Path.of(properties.apply("java.io.tmpdir"), "trt4j-cache-" + userLabel(properties.apply("user.name")));
+    }
+
+    /**
+     * The user's name, or for a user ID without a passwd entry (Java's name "?") {@code uid} and the number: a
+     * shared temporary folder named "?" would be taken by the first such user and unwritable to the next.
+     */
+    private static String userLabel(String name) {
+        if (name != null && !name.isBlank() && !name.equals("?")) {
+            return name;
+        }
+        try {
+            // /proc/self belongs to the process's user ID (Linux, where containers run with bare IDs)
+            return "uid" + Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+        } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+            return "unknown";
+        }
     }
 
     /** Whether {@code home/.cache} exists writable, or {@code home} can take it. */

@@ -35,6 +35,17 @@ class OrtRuntimeTest {
         }
     }
 
+    /** Where a user ID without a name falls back to: the ID, so two such users do not share one folder. */
+    private static final Path UNNAMED = unnamedUsersFolder();
+
+    private static Path unnamedUsersFolder() {
+        try {
+            return Path.of("/tmp/trt4j-cache-uid" + Files.getAttribute(Path.of("/proc/self"), "unix:uid"));
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void theCacheFollowsTheUsersHomeAndNeverAFolderNamedQuestionMark() {
         java.util.Map<String, String> props = new java.util.HashMap<>(java.util.Map.of("user.home", "/root",
@@ -50,14 +61,17 @@ class OrtRuntimeTest {
         props.remove(OrtRuntime.CACHE_DIR_PROPERTY);
         env.clear();
         props.put("user.home", "?");
-        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/tmp/trt4j-cache-?"));
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(UNNAMED);
         env.put("HOME", "relative");
-        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/tmp/trt4j-cache-?"));
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(UNNAMED);
         props.put("user.home", "/root");
         assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/root/.cache/trt4j"));
 
         // docker run -u 1234 sets HOME=/, which that user cannot write; the passwd home (root's) neither
         env.put("HOME", "/");
-        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> false)).isEqualTo(Path.of("/tmp/trt4j-cache-?"));
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> false)).isEqualTo(UNNAMED);
+        assertThat(UNNAMED.getFileName().toString()).matches("trt4j-cache-uid[0-9]+");
+        props.put("user.name", "ci");
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> false)).isEqualTo(Path.of("/tmp/trt4j-cache-ci"));
     }
 }
