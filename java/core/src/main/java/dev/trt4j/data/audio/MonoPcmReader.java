@@ -32,12 +32,15 @@ final class MonoPcmReader implements AutoCloseable {
     MonoPcmReader(Path file) {
         this.file = file;
         AudioInputStream in;
+        InputStream raw = null;
         try {
-            InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
+            raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
             in = AudioSystem.getAudioInputStream(raw);
         } catch (UnsupportedAudioFileException e) {
+            close(raw); // a service scanning uploads would otherwise hold one descriptor per refused file
             throw new Trt4jException(file + ": not a WAV file that Java can read", e);
         } catch (IOException e) {
+            close(raw);
             throw ReadFailure.of(file, e);
         }
         AudioFormat f = in.getFormat();
@@ -148,7 +151,10 @@ final class MonoPcmReader implements AutoCloseable {
         close(stream);
     }
 
-    private static void close(AudioInputStream in) {
+    private static void close(InputStream in) {
+        if (in == null) {
+            return;
+        }
         try {
             in.close();
         } catch (IOException ignored) {

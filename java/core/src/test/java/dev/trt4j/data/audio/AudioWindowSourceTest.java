@@ -96,6 +96,27 @@ class AudioWindowSourceTest {
     }
 
     @Test
+    void aFileThatIsNotAudioLeavesNoOpenDescriptorBehind() throws IOException {
+        Path text = Files.writeString(dir.resolve("notes.wav"), "not audio");
+        Path fds = Path.of("/proc/self/fd");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(fds), "counts descriptors in Linux's /proc");
+        long before = count(fds);
+
+        for (int i = 0; i < 100; i++) {
+            assertThatThrownBy(() -> new MonoPcmReader(text)).isInstanceOf(Trt4jException.class);
+        }
+
+        // each refused open held its file until the garbage collector ran; a few for other threads' work at most
+        assertThat(count(fds) - before).isLessThan(20);
+    }
+
+    private static long count(Path folder) throws IOException {
+        try (var files = Files.list(folder)) {
+            return files.count();
+        }
+    }
+
+    @Test
     void aShorterHopRepeatsTheEndOfEachWindowStartingEachFileFromSilence() throws IOException {
         writeWav(dir.resolve("a.wav"), 16000, 16, 1, true, false, new int[] {1, 2, 3, 4, 5, 6, 7});
         writeWav(dir.resolve("b.wav"), 16000, 16, 1, true, false, new int[] {8, 9, 10});
