@@ -83,10 +83,6 @@ public record PositionTable(String node, String table, long rows) {
     }
 
     /**
-     * Whether {@code tensor} holds position ids; {@code sliced}: whether a {@code Slice} lies between it and the
-     * {@code Gather}.
-     */
-    /**
      * Refuses a sequence longer than this table, in the words every command uses.
      *
      * @param model  the model file, named by its file name
@@ -102,6 +98,10 @@ public record PositionTable(String node, String table, long rows) {
         }
     }
 
+    /**
+     * Whether {@code tensor} holds position ids; {@code sliced}: whether a {@code Slice} lies between it and the
+     * {@code Gather}.
+     */
     private static boolean arePositionIds(String tensor, long rows, Map<String, TensorProto> constants,
                                           Map<String, NodeProto> producers, int depth, boolean sliced) {
         TensorProto constant = constants.get(tensor);

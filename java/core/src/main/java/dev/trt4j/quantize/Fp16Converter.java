@@ -481,7 +481,6 @@ public final class Fp16Converter {
             casts++;
         }
 
-        /** Adjusts the attributes that fix an output type, for FP16 nodes and FP16 constants. */
         /**
          * A node with a body (If, Loop, Scan) computes in FP32, body included. Its body reads values of the graph
          * around it by name, so each of those that is now FP16 is read through a cast back to FP32.
@@ -499,6 +498,7 @@ public final class Fp16Converter {
             return GraphRenaming.renamed(n, toFp32);
         }
 
+        /** Adjusts the attributes that fix an output type, for FP16 nodes and FP16 constants. */
         private NodeProto.Builder retype(NodeProto.Builder b, int i) {
             NodeProto n = graph.getNode(i);
             if (GraphIndex.isConstantNode(n)) {

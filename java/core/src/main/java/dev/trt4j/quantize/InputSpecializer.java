@@ -290,7 +290,6 @@ public final class InputSpecializer {
         };
     }
 
-    /** @param option the option that named the input, for the message */
     /**
      * Gives the sizes {@code shapes} set to named (symbolic) dimensions to every input that shares the name, as
      * {@code --shapes} does elsewhere: BERT's {@code attention_mask} takes {@code input_ids}' batch and sequence
@@ -344,6 +343,7 @@ public final class InputSpecializer {
         }
     }
 
+    /** @param option the option that named the input, for the message */
     private static int inputIndex(GraphProto.Builder g, String name, String option) {
         for (int i = 0; i < g.getInputCount(); i++) {
             if (g.getInput(i).getName().equals(name)) {

@@ -188,11 +188,6 @@ public final class SensitivityCommand implements Callable<Integer> {
     }
 
     /**
-     * What {@code quantize --exclude} takes, one value a line, to keep the layers in FP32 that the written model keeps:
-     * this run's own {@code --exclude} values, which the search never saw, then the layers it kept, most sensitive
-     * first.
-     */
-    /**
      * Names, in one stderr line, the partial models, skip lists and tables an earlier run left in {@code folder} that
      * this run did not rewrite: beside the new sensitivity.json they would pass for its results.
      */
@@ -214,6 +209,11 @@ public final class SensitivityCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * What {@code quantize --exclude} takes, one value a line, to keep the layers in FP32 that the written model keeps:
+     * this run's own {@code --exclude} values, which the search never saw, then the layers it kept, most sensitive
+     * first.
+     */
     private String skipList(SensitivityReport report) {
         StringBuilder s = new StringBuilder();
         excludes().forEach(e -> s.append(e).append('\n'));
