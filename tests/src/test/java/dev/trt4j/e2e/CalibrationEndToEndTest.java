@@ -2,6 +2,7 @@ package dev.trt4j.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trt4j.calibrators.Histogram;
 import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.stats.HistogramJson;
 import dev.trt4j.table.CalibrationTable;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -71,15 +73,22 @@ class CalibrationEndToEndTest {
         CalibrationTable max = CalibrationTable.read(clsOut.resolve("max.table.json"));
         CalibrationTable percentile = CalibrationTable.read(clsOut.resolve("percentile-99.99.table.json"));
         CalibrationTable entropy = CalibrationTable.read(clsOut.resolve("entropy.table.json"));
+        CalibrationTable mse = CalibrationTable.read(clsOut.resolve("mse.table.json"));
         assertThat(max.tensorNames()).containsExactlyElementsOf(stats.keySet());
         assertThat(stats).containsKey("x"); // the graph input feeds the first Conv
         for (String name : max.tensorNames()) {
             TensorStatistics s = stats.get(name);
+            Histogram h = s.histogram();
             assertThat(max.amax(name)).as(name).isEqualTo(s.absMax());
-            // Percentile and entropy clip: never beyond the last histogram edge, which covers the max.
-            float lastEdge = s.histogram().edge(s.histogram().numBins());
-            assertThat(percentile.amax(name)).as(name).isLessThanOrEqualTo(lastEdge);
-            assertThat(entropy.amax(name)).as(name).isLessThanOrEqualTo(lastEdge);
+            assertThat(s.absMax()).as(name + ": a real activation is not all zeros").isPositive();
+            // calibration.md §2.6, transcribed here apart from the calibrator: the left edge of the bin where the
+            // sequential double CDF first reaches 99.99 %
+            assertThat(percentile.amax(name)).as(name).isEqualTo(referencePercentile(h, 99.99));
+            // §2.4: an edge, from the start bin (128) on; §2.5: a bin centre, from the start bin on, below the last
+            assertThat(entropy.amax(name)).as(name).isPositive()
+                    .isIn(IntStream.rangeClosed(128, h.numBins()).mapToObj(h::edge).toList());
+            assertThat(mse.amax(name)).as(name).isPositive().isIn(IntStream.range(128, h.numBins())
+                    .mapToObj(k -> (h.edge(k) + h.edge(k + 1)) / 2f).toList());
         }
         // The input is PP-OCR-normalised to [-1, 1]: its max range is exactly 1 (white background pixels).
         assertThat(max.amax("x")).isEqualTo(1.0f);
@@ -130,6 +139,22 @@ class CalibrationEndToEndTest {
             assertCacheMatchesTable(out, m);
         }
         assertThat(run.out()).contains("Calibrated all-minilm-l6-v2.onnx on 32 samples");
+    }
+
+    private static float referencePercentile(Histogram h, double percentile) {
+        long[] counts = h.counts();
+        long total = 0;
+        for (long c : counts) {
+            total += c;
+        }
+        double cdf = 0;
+        for (int k = 0; k < counts.length; k++) {
+            cdf += (double) counts[k] / total;
+            if (cdf >= percentile / 100) {
+                return h.edge(k);
+            }
+        }
+        return h.edge(counts.length);
     }
 
     private static void assertCacheMatchesTable(Path folder, String method) {

@@ -149,7 +149,7 @@ final class OperatorCaseSweep {
             try {
                 candidate = transform(proto, inputs, mode, dir);
             } catch (Trt4jException e) {
-                return new Outcome(Verdict.REFUSED, e.getMessage());
+                return refused(e.getMessage());
             }
             if (candidate == null) {
                 return new Outcome(Verdict.NOT_APPLICABLE, "nothing to transform");
@@ -181,7 +181,7 @@ final class OperatorCaseSweep {
         try {
             model = OnnxModel.fromProto(proto, dir.resolve("model.onnx"));
         } catch (Trt4jException e) {
-            return new Outcome(Verdict.REFUSED, e.getMessage());
+            return refused(e.getMessage());
         }
         List<String> tensors = model.allActivationTensors();
         Batch batch;
@@ -209,7 +209,7 @@ final class OperatorCaseSweep {
             stats = new ActivationStatisticsCollector(model, tensors, StatisticsOptions.defaults())
                     .collect(new OneBatch(batch));
         } catch (Trt4jException | CalibrationException e) {
-            return new Outcome(Verdict.REFUSED, e.getMessage());
+            return refused(e.getMessage());
         }
         List<CalibrationTable> tables = new ArrayList<>();
         for (String method : List.of("max", "entropy", "percentile", "mse")) {
@@ -217,7 +217,7 @@ final class OperatorCaseSweep {
                 tables.add(AmaxTableCalculator.compute(stats, MethodSpec.parse(method, CalibrationOptions.defaults()),
                         dir.resolve("model.onnx")));
             } catch (Trt4jException | CalibrationException e) {
-                return new Outcome(Verdict.REFUSED, method + ": " + e.getMessage());
+                return refused(e.getMessage() == null ? null : method + ": " + e.getMessage());
             }
         }
         for (String name : tensors) {
@@ -227,8 +227,25 @@ final class OperatorCaseSweep {
                 return new Outcome(Verdict.FAILED, "max of '" + name + "' is " + got + ", ONNX Runtime's max |x| "
                         + want);
             }
+            // the histogram methods clip: a range from 0 to the histogram's last edge, which covers max |x|
+            float lastEdge = stats.tensor(name).map(t -> t.histogram().edge(t.histogram().numBins())).orElse(0f);
+            for (CalibrationTable t : tables.subList(1, tables.size())) {
+                Float clipped = t.amaxByTensor().get(name);
+                if (want > 0 && Float.isFinite(want) && (clipped == null || !(clipped >= 0) || clipped > lastEdge)) {
+                    return new Outcome(Verdict.FAILED, t.provenance().method() + " range of '" + name + "' is "
+                            + clipped + ", outside [0, " + lastEdge + "]");
+                }
+            }
         }
         return new Outcome(Verdict.CHECKED, tensors.size() + " tensors");
+    }
+
+    /** A refusal, as trt4j must give it: one line that says something; anything else fails the case. */
+    private static Outcome refused(String message) {
+        if (message == null || message.isBlank() || message.contains("\n") || message.contains("\r")) {
+            return new Outcome(Verdict.FAILED, "refused without one line: " + message);
+        }
+        return new Outcome(Verdict.REFUSED, message);
     }
 
     /** The case's inputs as one batch, or null unless every input is float, int64 or int32 with one batch size. */
