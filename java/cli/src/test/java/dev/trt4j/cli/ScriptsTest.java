@@ -49,17 +49,7 @@ class ScriptsTest {
     }
 
     private Result run(String script, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve(script).toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
-        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
-        pb.environment().put("FAKE_LOG", log.toString());
-        pb.environment().remove("TRT4J");
-        Path out = dir.resolve("stdout");
-        Path err = dir.resolve("stderr");
-        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+        return runWith(Map.of(), script, args);
     }
 
     private List<String> calls() throws IOException {
@@ -233,5 +223,52 @@ class ScriptsTest {
         assertThat(dir.resolve("results")).doesNotExist();
         assertThat(dir.resolve("stage/trt4j")).doesNotExist();
         assertThat(calls()).isEmpty();
+    }
+    /**
+     * JUnit exits 0 when the gpu-tagged tests skip (no usable GPU stack), which on the GPU machine means nothing was
+     * checked: gpu-checks.sh reads the skips from the report and exits 1 for them, after running its other steps.
+     */
+    @Test
+    void gpuChecksFailWhenTheGpuTestsSkip() throws Exception {
+        Path stage = Files.createDirectories(dir.resolve("stage"));
+        Files.createDirectories(stage.resolve("jars"));
+        Path java = Files.createDirectories(stage.resolve("jre/bin")).resolve("java");
+        // JUnit's console launcher writes its XML report; anything else answers like the fake trt4j
+        Files.writeString(java, """
+                #!/usr/bin/env bash
+                reports=""; prev=""
+                for a in "$@"; do [ "$prev" = --reports-dir ] && reports="$a"; prev="$a"; done
+                if [ -n "$reports" ]; then
+                  mkdir -p "$reports"
+                  echo "<testsuite name=\\"JUnit Jupiter\\" tests=\\"5\\" skipped=\\"$SKIPPED\\" failures=\\"0\\">" \\
+                    > "$reports/TEST-junit-jupiter.xml"
+                fi
+                echo "java $*" >> "$FAKE_LOG"
+                """);
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+        Result skipped = runWith(Map.of("SKIPPED", "3"), "gpu-checks.sh", "stage", "results");
+        Result ran = runWith(Map.of("SKIPPED", "0"), "gpu-checks.sh", "stage", "results2");
+
+        assertThat(skipped.code()).as(skipped.out()).isEqualTo(1);
+        assertThat(skipped.out()).contains("native tests: 3 skipped; on a GPU machine every test must run")
+                .contains("=== done");
+        assertThat(ran.code()).as(ran.out()).isZero();
+        assertThat(ran.out()).doesNotContain("skipped;");
+    }
+
+    private Result runWith(Map<String, String> environment, String script, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve(script).toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().put("FAKE_LOG", log.toString());
+        pb.environment().remove("TRT4J");
+        pb.environment().putAll(environment);
+        Path out = dir.resolve("stdout");
+        Path err = dir.resolve("stderr");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 }

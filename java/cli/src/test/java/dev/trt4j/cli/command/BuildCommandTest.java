@@ -69,8 +69,7 @@ class BuildCommandTest {
      */
     @Test
     void optionsThatDoNotFitTheModelAreUsageErrorsBeforeTheGpuCheck() throws Exception {
-        assumeTrue(NativeLibraryLocator.system().find(NativeLibraryLocator.CUDA_DRIVER).isEmpty(),
-                "this machine has a CUDA driver");
+        // no assumption about the driver: these errors come before the GPU check on every machine
         Path model = TestModels.relu(dir.resolve("relu.onnx"));
         String m = model.toString();
         String out = dir.resolve("engines/relu.engine").toString();
@@ -124,8 +123,7 @@ class BuildCommandTest {
     /** An engine or timing cache that cannot be written where it is named is found before the build, not after it. */
     @Test
     void outputsThatCannotBeWrittenAreFoundBeforeTheGpuCheck() throws Exception {
-        assumeTrue(NativeLibraryLocator.system().find(NativeLibraryLocator.CUDA_DRIVER).isEmpty(),
-                "this machine has a CUDA driver");
+        // no assumption about the driver: these errors come before the GPU check on every machine
         Path model = TestModels.relu(dir.resolve("relu.onnx"));
         Path folder = Files.createDirectories(dir.resolve("a-folder"));
         assertThat(fails(1, "build", model.toString(), "--precision", "fp32", "--shapes", "x:2x4", "--out",
