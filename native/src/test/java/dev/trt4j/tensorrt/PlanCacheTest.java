@@ -42,7 +42,7 @@ class PlanCacheTest {
         PlanCache<String> cache = new PlanCache<>();
         assertThatThrownBy(() -> cache.get(plan("stale"), p -> {
             throw new Trt4jException("stale.engine: TensorRT cannot load this engine");
-        })).isInstanceOf(Trt4jException.class);
+        })).isInstanceOf(Trt4jException.class).hasMessage("stale.engine: TensorRT cannot load this engine");
         assertThat(cache.size()).isZero();
         assertThat(cache.get(plan("stale"), p -> "loaded")).isEqualTo("loaded");
     }

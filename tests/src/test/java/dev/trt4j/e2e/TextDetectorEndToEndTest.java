@@ -2,6 +2,7 @@ package dev.trt4j.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trt4j.table.CalibrationTable;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,7 +38,10 @@ class TextDetectorEndToEndTest {
         assertThat(run.exitCode()).as(run.err()).isZero();
         JsonNode json = new ObjectMapper().readTree(run.out());
         assertThat(json.path("data").asText()).startsWith("rendered-pages:bundled sentences (4 pages, ");
-        assertThat(Files.exists(out.resolve("max.table.json"))).isTrue();
+        CalibrationTable max = CalibrationTable.read(out.resolve("max.table.json"));
+        assertThat(max.provenance().sampleCount()).isEqualTo(4L);
+        assertThat(max.size()).as("the inputs of the detector's Conv layers").isGreaterThan(20);
+        assertThat(max.amaxByTensor().values()).allSatisfy(a -> assertThat(a).isPositive().isFinite());
     }
 
     @Test

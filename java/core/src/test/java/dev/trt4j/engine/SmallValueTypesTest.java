@@ -14,7 +14,8 @@ class SmallValueTypesTest {
         assertThat(TensorRtVersion.fromCode(8601)).isEqualTo(new TensorRtVersion(8, 6, 1));
         assertThat(new TensorRtVersion(8, 6, 1).code()).isEqualTo(8601);
         assertThat(TensorRtVersion.parse("10.15.1.29")).hasToString("10.15.1");
-        assertThatThrownBy(() -> TensorRtVersion.parse("ten")).isInstanceOf(Trt4jException.class);
+        assertThatThrownBy(() -> TensorRtVersion.parse("ten")).isInstanceOf(Trt4jException.class)
+                .hasMessage("not a TensorRT version: 'ten' (expected e.g. 10.15.1)");
     }
 
     @Test

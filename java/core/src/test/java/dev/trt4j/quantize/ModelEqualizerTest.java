@@ -87,7 +87,7 @@ class ModelEqualizerTest {
                         + "nothing");
         assertThatThrownBy(() -> ModelEqualizer.withAlpha(0.5).withoutSmoothing(Set.of("mm")).equalize(model,
                 FloatBatchSource.of("x", SHAPE, batches()), OrtRunnerOptions.defaults()))
-                .isInstanceOf(dev.trt4j.InvalidOptionException.class);
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class).hasMessageContaining("--no-smooth");
     }
 
     /**

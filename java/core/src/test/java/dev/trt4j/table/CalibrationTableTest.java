@@ -173,7 +173,8 @@ class CalibrationTableTest {
         Path blocker = dir.resolve("file");
         Files.writeString(blocker, "x");
         CalibrationTable t = new CalibrationTable(Map.of("x", 1f), provenance());
-        assertThatThrownBy(() -> t.write(blocker.resolve("t.json"))).isInstanceOf(Trt4jException.class);
+        assertThatThrownBy(() -> t.write(blocker.resolve("t.json"))).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(blocker.toString()).hasMessageContaining("not a folder");
         assertThat(List.of(dir.toFile().list())).containsExactly("file");
     }
 }
