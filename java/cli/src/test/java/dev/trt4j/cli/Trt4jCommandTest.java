@@ -45,6 +45,26 @@ class Trt4jCommandTest {
         assertThat(run.err()).isEmpty();
     }
 
+    /** The commands that refuse made-up samples say so, instead of the shared text's random-data fallback. */
+    @ParameterizedTest
+    @ValueSource(strings = {"build", "convert", "quantize", "equalize"})
+    void commandsThatRefuseRandomSamplesDoNotOfferThem(String command) {
+        CliRun run = CliRun.of(command, "--help");
+        String help = run.out().replaceAll("\\s+", " ");
+
+        assertThat(run.exitCode()).isZero();
+        assertThat(help).doesNotContain("else seeded random data").doesNotContain("random data never runs out")
+                .doesNotContain("Seed for random data.");
+        assertThat(help).contains(switch (command) {
+            case "build" -> "A build never falls back to bundled sentences or random data.";
+            case "convert" -> "Without it there is no check, and the other data options are refused.";
+            default -> "a model that would get random data is refused.";
+        });
+        CliRun calibrate = CliRun.of("calibrate", "--help");
+        assertThat(calibrate.out().replaceAll("\\s+", " ")).as("calibrate keeps the shared text")
+                .contains("else seeded random data");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"cache show", "cache convert", "quantize", ""})
     void helpNamesACommandAtAnyDepth(String command) {

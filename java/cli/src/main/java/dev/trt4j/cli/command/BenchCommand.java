@@ -132,13 +132,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--export-profile", paramLabel = "FILE",
             description = "ONNX Runtime: write that per-layer profile in trtexec's --exportProfile layout "
                     + "(count, then name, timeMs, averageMs, medianMs, percentage and operator per layer): FILE "
-                    + "for a single run; with several runs one file each, FILE.<run>.json.")
+                    + "for a single run; with several runs one file each, the run's label before the extension "
+                    + "(profile.json: profile.b8.json).")
     private Path exportProfile;
 
     @Option(names = "--json", paramLabel = "FILE",
             description = "Per-query times in trtexec's --exportTimes layout (h2dMs and d2hMs null where copies "
-                    + "are not timed): FILE for a single run; with several runs one file each, FILE.<run>.json (for "
-                    + "example times.b8.json). '-' prints a single run's times on stdout instead of the text report.")
+                    + "are not timed): FILE for a single run; with several runs one file each, the run's label "
+                    + "before the extension (times.json: times.b8.json). '-' prints a single run's times on stdout instead of the text report.")
     private Path json;
 
     @Option(names = "--summary-json", paramLabel = "FILE",

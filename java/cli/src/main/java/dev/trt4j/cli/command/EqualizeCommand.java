@@ -32,7 +32,7 @@ import java.util.stream.Collectors;
  * {@code trt4j equalize}: an FP32 model that computes the same function with the channel ranges of its
  * depthwise-Conv inputs equalized and its MatMul inputs smoothed, so that calibrating and quantizing it loses less.
  */
-@Command(name = "equalize", sortOptions = false,
+@Command(name = "equalize", sortOptions = false, resourceBundle = "dev.trt4j.cli.command.EqualizeCommand",
         description = {"Writes an FP32 model that computes the same function, with the input channels of each "
                 + "depthwise Conv scaled to one range (measured on the samples) and the weights scaled back, and "
                 + "the outlier channels of each MatMul (or Gemm) input moved into its constant weights "

@@ -14,12 +14,15 @@ import java.util.Set;
  * of the MatMuls whose inputs stay unsmoothed, for {@link ModelEqualizer#withoutSmoothing}.
  */
 final class NoSmoothOption {
-    /** The option's help, shared by the commands that take it. */
-    static final String DESCRIPTION = "Leave the input of this MatMul (or Gemm) unsmoothed, and so that of every "
+    /** The help after its verb, for a command that puts a condition first. */
+    static final String WHAT_IT_DOES = "the input of this MatMul (or Gemm) unsmoothed, and so that of every "
             + "MatMul sharing it (Q, K and V share one): a node name, an operator type, or a regular expression "
             + "found in node names; repeatable. Each must select a MatMul whose input could be smoothed. Each "
             + "smoothed input that no constant can take the scales for costs a Mul at run time; on BERT-like models "
             + "attention/output/dense (the attention context) buys no accuracy for it (docs/accuracy.md).";
+
+    /** The option's help, shared by the commands that take it. */
+    static final String DESCRIPTION = "Leave " + WHAT_IT_DOES;
 
     private NoSmoothOption() {
     }

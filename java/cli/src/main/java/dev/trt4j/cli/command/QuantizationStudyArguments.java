@@ -59,7 +59,7 @@ public final class QuantizationStudyArguments {
     boolean equalize;
 
     @Option(names = "--no-smooth", paramLabel = "NAME|OPTYPE|REGEX",
-            description = "With --equalize: " + NoSmoothOption.DESCRIPTION)
+            description = "With --equalize, leave " + NoSmoothOption.WHAT_IT_DOES)
     List<String> noSmooth = new ArrayList<>();
 
     /** The MatMuls --no-smooth names, read by {@link #load} (the commands load one model). */
