@@ -55,8 +55,7 @@ public final class ReportWriter {
         }
         List<String> methods = calibration == null ? List.of() : new ArrayList<>(calibration.tables().keySet());
         List<String> chartFiles = chartFiles(calibration);
-        List<String> all = new ArrayList<>(chartFiles);
-        all.add(PAGE);
+        List<String> all = fileNames(calibration);
         // before drawing every histogram, so a folder in the way does not cost the drawing
         StagedWrites.requireWritable(out, all);
         List<HtmlReport.Chart> charts = new ArrayList<>();
@@ -85,6 +84,16 @@ public final class ReportWriter {
     }
 
     /** The histogram files of {@code calibration} (none if null), as {@code histograms/007-name.png}, in page order. */
+    /**
+     * The files {@link #write} writes into its folder for {@code calibration} (null: none), by their names in it: the
+     * page and each histogram's chart.
+     */
+    public static List<String> fileNames(CalibrationFolder calibration) {
+        List<String> all = new ArrayList<>(chartFiles(calibration));
+        all.add(PAGE);
+        return all;
+    }
+
     private static List<String> chartFiles(CalibrationFolder calibration) {
         List<String> files = new ArrayList<>();
         if (calibration != null) {

@@ -160,8 +160,15 @@ public final class CalibrateCommand implements Callable<Integer> {
         noteQuantizedOperators(modelFile, onnx);
         Path folder = out != null ? out : Path.of("engines", stem(modelFile), "calibration");
         // each method's files too, before the statistics pass: a folder in the way would fail only the commit
-        StagedWrites.requireWritable(folder, CalibrationOutputs.fileNames("",
-                specs.stream().map(MethodSpec::label).toList()));
+        List<String> fileNames = CalibrationOutputs.fileNames("", specs.stream().map(MethodSpec::label).toList());
+        OutputFiles identities = new OutputFiles().reads("the model", modelFile).reads("--data", dataArguments.data())
+                .reads("--tokenizer", dataArguments.tokenizer());
+        if (statisticsFile != null && !FileIdentity.same(statisticsFile,
+                folder.resolve(CalibrationOutputs.STATISTICS_FILE))) {
+            identities.reads("--statistics", statisticsFile); // the very file is not written again (below)
+        }
+        identities.addInFolder("--out", folder, fileNames).requireNoneIsRead();
+        StagedWrites.requireWritable(folder, fileNames);
         StatisticsOptions statisticsOptions = OptionValues.checked(() -> new StatisticsOptions(numBins, skipZeros,
                 threads, 0).withHistogramThreads(histogramThreads)).withFeedback(feedback.feedback())
                 .withRangePass(rangePass.enabled());

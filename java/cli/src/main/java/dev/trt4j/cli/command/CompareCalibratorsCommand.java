@@ -13,6 +13,7 @@ import dev.trt4j.compare.ComparisonSettings;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
 import picocli.CommandLine.Command;
@@ -101,14 +102,13 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         Path folder = studied.folder(out, "comparison");
         if (markdown != null) {
             requireMarkdownOutsideWhatFolderHolds(folder);
-            new OutputFiles().reads("the model", studied.file()).reads("--data", study.data.data())
-                    .reads("--tokenizer", study.data.tokenizer()).reads("--eval-data", study.evaluation.evalData)
-                    .reads("--keys", study.evaluation.evaluation.keys).add("--markdown", markdown).check();
+            study.inputs(studied).add("--markdown", markdown).check();
         }
         // every file of the folder, before the statistics pass: a folder in the way would fail only the commit
         List<String> outputs = new ArrayList<>(List.of("comparison.json", "comparison.md"));
         outputs.addAll(CalibrationOutputs.fileNames("calibration/", specs.stream().map(MethodSpec::label).toList()));
         outputs.addAll(study.savedFileNames(studied));
+        study.inputs(studied).addInFolder("--out", folder, outputs).requireNoneIsRead();
         StagedWrites.requireWritable(folder, outputs);
         OnnxModel onnx = studied.onnx();
         MethodSpec weightsMethod = studyMethod == null ? null
@@ -185,8 +185,9 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
 
     /** --markdown on a file of the output folder would replace it, or be replaced by it. */
     private void requireMarkdownOutsideWhatFolderHolds(Path folder) {
-        Path md = markdown.toAbsolutePath().normalize();
-        Path dir = folder.toAbsolutePath().normalize();
+        // by identity: a link to the folder's comparison.json is that file
+        Path md = FileIdentity.of(markdown);
+        Path dir = FileIdentity.of(folder);
         if (md.equals(dir) || md.equals(dir.resolve("comparison.json")) || md.equals(dir.resolve("comparison.md"))
                 || md.startsWith(dir.resolve("calibration"))) {
             throw new InvalidOptionException("--markdown names " + markdown + ", which --out's folder " + folder

@@ -106,6 +106,13 @@ public final class QuantizationStudyArguments {
         return new Subject(OnnxModel.fromProto(result.model(), file), result);
     }
 
+    /** The files a study reads, for {@link OutputFiles}: the model, the samples and the evaluation's files. */
+    OutputFiles inputs(StudiedModel studied) {
+        return new OutputFiles().reads("the model", studied.file()).reads("--data", data.data())
+                .reads("--tokenizer", data.tokenizer()).reads("--eval-data", evaluation.evalData)
+                .reads("--keys", evaluation.evaluation.keys);
+    }
+
     /** The files {@link Subject#save} will write into the study's folder: the equalized model, if any. */
     List<String> savedFileNames(StudiedModel studied) {
         return equalize ? List.of(equalizedFileName(studied)) : List.of();

@@ -62,6 +62,7 @@ public final class ReportCommand implements Callable<Integer> {
         Map<Path, ComparisonReport> reports = new LinkedHashMap<>();
         comparisons.forEach(file -> reports.put(file, ComparisonReport.read(file)));
         SensitivityReport ranking = sensitivity == null ? null : SensitivityReport.read(sensitivity);
+        requireNoInputOverwritten(folder);
         Path page = new ReportWriter().write(out, folder, reports, ranking);
         if (folder != null && ranking != null
                 && !folder.statistics().modelSha256().equalsIgnoreCase(ranking.modelSha256())) {
@@ -91,6 +92,21 @@ public final class ReportCommand implements Callable<Integer> {
                         ReportWriter.CHART_FOLDER));
         w.flush();
         return 0;
+    }
+
+    /**
+     * @throws InvalidOptionException if a file of the page (a link in --out, or --out being --calibration) is a file
+     *                                this run reads: writing it would replace the statistics, a table or a ranking
+     */
+    private void requireNoInputOverwritten(CalibrationFolder folder) {
+        OutputFiles files = new OutputFiles().reads("--sensitivity", sensitivity);
+        comparisons.forEach(c -> files.reads("--comparison", c));
+        if (folder != null) {
+            files.reads("--calibration's statistics", folder.folder().resolve(CalibrationOutputs.STATISTICS_FILE));
+            folder.tables().keySet().forEach(label -> files.reads("--calibration's table",
+                    folder.folder().resolve(label + CalibrationOutputs.TABLE_SUFFIX)));
+        }
+        files.addInFolder("--out", out, ReportWriter.fileNames(folder)).requireNoneIsRead();
     }
 
     /** @throws InvalidOptionException if a file is given twice: its rows would show twice, alike */

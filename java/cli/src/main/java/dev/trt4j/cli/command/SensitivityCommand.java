@@ -111,6 +111,7 @@ public final class SensitivityCommand implements Callable<Integer> {
                     rangesFile.getFileName().toString()));
         }
         outputs.addAll(study.savedFileNames(studied));
+        study.inputs(studied).addInFolder("--out", folder, outputs).requireNoneIsRead();
         StagedWrites.requireWritable(folder, outputs);
         OnnxModel onnx = studied.onnx();
         QuantizationConfig config = studied.config();
