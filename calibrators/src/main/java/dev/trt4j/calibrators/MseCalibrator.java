@@ -9,6 +9,10 @@ package dev.trt4j.calibrators;
  * fake-quantized with {@link FakeQuantizer} (narrow range); the error {@code mean over all bins of (ĉ − c)² · count}
  * has its per-bin terms in float32 as upstream and is summed in double (upstream sums in float32 on the GPU, which
  * can only matter on near-ties). The first minimum wins (the smaller amax). The result is always a bin centre.
+ *
+ * <p>Where a float32 error term overflows (values above about 1e19), upstream's errors are infinite and its argmin
+ * returns the first candidate whatever the data; here the search runs again on centres scaled by a power of two,
+ * which is exact, so the result is the one upstream computes for the same data at a smaller scale, scaled back.
  */
 public final class MseCalibrator implements Calibrator {
     @Override
@@ -47,9 +51,31 @@ public final class MseCalibrator implements Calibrator {
             weights[m] = (float) histogram.count(occupied[m]);
         }
         FakeQuantizer quantizer = FakeQuantizer.narrowRange(options);
+        int best = firstMinimum(centres, occupied, weights, quantizer, options);
+        if (best < 0) {
+            // An error term overflowed float32 (|x| above about 1e19), where upstream's argmin degenerates to the
+            // first candidate. Scaling every centre by one power of two scales each float32 step of the error
+            // exactly, so the scaled search finds the minimum that upstream's arithmetic would without the overflow.
+            int shift = Math.getExponent(centres[bins - 1]) - 20;
+            float[] scaled = new float[bins];
+            for (int k = 0; k < bins; k++) {
+                scaled[k] = Math.scalb(centres[k], -shift);
+            }
+            best = firstMinimum(scaled, occupied, weights, quantizer, options);
+        }
+        return centres[best];
+    }
+
+    /**
+     * The index of the first candidate with the least error, or -1 if an error overflowed (is infinite): then the
+     * comparison says nothing.
+     */
+    private static int firstMinimum(float[] centres, int[] occupied, float[] weights, FakeQuantizer quantizer,
+                                    CalibrationOptions options) {
+        int bins = centres.length;
         int best = -1;
         double bestError = 0;
-        for (int i = startBin; i < bins; i += options.stride()) {
+        for (int i = options.startBin(); i < bins; i += options.stride()) {
             float amax = centres[i];
             double sum = 0;
             for (int m = 0; m < occupied.length; m++) {
@@ -58,13 +84,16 @@ public final class MseCalibrator implements Calibrator {
                 sum += d * d * weights[m];
             }
             double error = sum / bins;
+            if (Double.isInfinite(error)) {
+                return -1;
+            }
             // numpy argmin: the first minimum, or the first NaN if there is one.
             if (best < 0 || error < bestError || (Double.isNaN(error) && !Double.isNaN(bestError))) {
                 best = i;
                 bestError = error;
             }
         }
-        return centres[best];
+        return best;
     }
 
     private static int[] occupiedBins(Histogram histogram) {

@@ -56,6 +56,28 @@ class MseCalibratorTest {
         assertThat(bits(amax)).isEqualTo(0x43fc7e00); // 504.98438, centre of bin 31
     }
 
+    /**
+     * Upstream's float32 error terms overflow above about 1e19, and its argmin then takes the first candidate (an
+     * amax a tenth of the data's range on Gaussian data); scaling data by a power of two scales every step exactly,
+     * so the amax of data at 2^100 is the amax of the same data at 1, scaled.
+     */
+    @Test
+    void hugeValuesGiveTheAmaxOfTheSameDataAtASmallerScale() {
+        java.util.Random random = new java.util.Random(5);
+        float[] small = new float[4000];
+        float[] huge = new float[small.length];
+        for (int i = 0; i < small.length; i++) {
+            small[i] = (float) random.nextGaussian();
+            huge[i] = Math.scalb(small[i], 100);
+        }
+        float amaxSmall = mse.computeAmax(collect(small), DEFAULTS);
+        float amaxHuge = mse.computeAmax(collect(huge), DEFAULTS);
+
+        assertThat(amaxHuge).isEqualTo(Math.scalb(amaxSmall, 100));
+        assertThat(amaxSmall).as("not the first candidate, a sixteenth of the range")
+                .isGreaterThan(collect(small).absMax() / 4);
+    }
+
     @Test
     void constantTensorGivesTheLastBinsCentre() {
         TensorStatistics stats = collect(256, false, filled(100, 2f));
