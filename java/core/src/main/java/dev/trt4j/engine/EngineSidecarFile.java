@@ -1,11 +1,14 @@
 package dev.trt4j.engine;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.ReadFailure;
@@ -21,6 +24,17 @@ import java.util.Optional;
 public final class EngineSidecarFile {
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    /**
+     * Reads as strictly as trt4j's other JSON files: a hand-edited shape of {@code 32.9} or {@code "64"}, a key given
+     * twice or text after the document would otherwise pass into export-triton's configuration as another number.
+     */
+    private static final ObjectMapper READER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+            .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+            .build();
 
     private EngineSidecarFile() {
     }
@@ -56,13 +70,13 @@ public final class EngineSidecarFile {
         }
         String problem;
         try {
-            JsonNode root = JSON.readTree(file.toFile());
+            JsonNode root = READER.readTree(file.toFile());
             problem = missingFields(root);
             if (problem == null) {
                 problem = unknownFormat(root);
             }
             if (problem == null) {
-                return Optional.of(JSON.treeToValue(root, EngineSidecar.class));
+                return Optional.of(READER.treeToValue(root, EngineSidecar.class));
             }
         } catch (JsonMappingException e) {
             // Jackson's own text names trt4j's classes; the JSON path is what the user can fix.

@@ -56,6 +56,26 @@ class EngineSidecarTest {
                 + "\"profiles[0].x.min\" does not hold what a sidecar keeps there");
     }
 
+    /** A hand-edited sidecar is read as strictly as a table: export-triton writes its shapes into Triton's config. */
+    @Test
+    void fractionsNumbersInStringsRepeatedKeysAndTrailingTextAreRefused() throws Exception {
+        Path engine = dir.resolve("m.engine");
+        Path file = EngineSidecarFile.pathFor(engine);
+        String good = EngineSidecarFile.toJson(sidecar);
+
+        Files.writeString(file, good.replace("\"max\" : [ 8, 3 ]", "\"max\" : [ 32.9, 3 ]"));
+        assertThatThrownBy(() -> EngineSidecarFile.read(engine)).hasMessage(file + ": unreadable engine sidecar: "
+                + "\"profiles[0].x.max[0]\" does not hold what a sidecar keeps there");
+        Files.writeString(file, good.replace("\"max\" : [ 8, 3 ]", "\"max\" : [ \"64\", 3 ]"));
+        assertThatThrownBy(() -> EngineSidecarFile.read(engine)).hasMessageContaining("\"profiles[0].x.max[0]\"");
+        Files.writeString(file, good.replace("\"max\" : [ 8, 3 ]", "\"max\" : [ 8, 3 ], \"max\" : [ 16, 3 ]"));
+        assertThatThrownBy(() -> EngineSidecarFile.read(engine)).hasMessageEndingWith("duplicate key 'max'");
+        Files.writeString(file, good + "garbage");
+        assertThatThrownBy(() -> EngineSidecarFile.read(engine)).hasMessageStartingWith(file + ": ");
+        Files.writeString(file, good);
+        assertThat(EngineSidecarFile.read(engine)).contains(sidecar);
+    }
+
     @Test
     void compatibilityRefusesOtherTensorRtOrGpu() {
         Path engine = Path.of("engines/m.engine");
