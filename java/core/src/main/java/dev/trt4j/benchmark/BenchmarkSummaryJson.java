@@ -27,7 +27,7 @@ public final class BenchmarkSummaryJson {
 
     /**
      * One run and the labels it had on the command line ({@code precision} empty outside a comparison, written as
-     * JSON null), and its round ({@code 1}-based; 0 outside {@code --rounds}, then not written).
+     * JSON null), and its round ({@code 1}-based; 0 outside {@code --rounds}, then written as null).
      */
     public record Run(String model, String precision, BenchmarkResult result, int round) {
         /** A run outside {@code --rounds}. */
@@ -40,7 +40,7 @@ public final class BenchmarkSummaryJson {
     }
 
     /**
-     * {@code {"runs": [{"model", "precision", "file", "backend", "batch", "shapes", "inputs", "timing",
+     * {@code {"runs": [{"model", "precision", "file", "backend", "batch", "round", "shapes", "inputs", "timing",
      * "warmUpQueries", "queries", "walltimeMs", "queriesPerSecond", "samplesPerSecond", "latencyMs", "enqueueMs",
      * "h2dMs", "computeMs", "d2hMs", "warnings"}], "speedupTable"}}; each {@code *Ms} metric is {@code {"min", "max",
      * "mean", "median", "percentiles": {"99": …}}}, or null where the backend does not measure it (enqueue on ONNX
@@ -73,9 +73,9 @@ public final class BenchmarkSummaryJson {
             ObjectNode o = array.addObject().put("model", run.model())
                     .put("precision", run.precision().isEmpty() ? null : run.precision())
                     .put("file", r.file().toString()).put("backend", r.backend()).put("batch", r.batch());
-            if (run.round() > 0) {
-                o.put("round", run.round()); // the order reverses every round: a script pairs runs by this
-            }
+            // the order reverses every round: a script pairs runs by this; null outside --rounds, as every key
+            // that an option fills
+            o.put("round", run.round() > 0 ? Integer.valueOf(run.round()) : null);
             ObjectNode shapes = o.putObject("shapes");
             r.shapes().forEach((name, dims) -> {
                 ArrayNode a = shapes.putArray(name);

@@ -287,6 +287,8 @@ class BenchCommandTest {
         assertThat(root.get("runs").get(0).get("computeMs").get("median").asDouble()).isPositive();
         assertThat(root.get("runs").get(3).get("precision").asText()).isEqualTo("int8");
         assertThat(root.get("runs").get(3).get("batch").asInt()).isEqualTo(2);
+        assertThat(root.get("runs").get(3).has("round")).as("the same keys with --rounds or without").isTrue();
+        assertThat(root.get("runs").get(3).get("round").isNull()).isTrue();
         JsonNode table = root.get("speedupTable");
         assertThat(table.get("baseline").asText()).isEqualTo("fp32");
         assertThat(table.get("rows").get(0).get("cells").get(0).get("speedup").asDouble()).isEqualTo(1.0);
