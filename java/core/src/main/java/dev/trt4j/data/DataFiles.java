@@ -1,6 +1,7 @@
 package dev.trt4j.data;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,7 +48,7 @@ public final class DataFiles {
         } catch (NoSuchFileException e) {
             throw new Trt4jException(path + ": no such file or folder", e);
         } catch (IOException e) {
-            throw new Trt4jException(path + ": cannot list: " + e.getMessage(), e);
+            throw new Trt4jException(path + ": cannot list: " + ReadFailure.reason(e), e);
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.trt4j.data;
 
 import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
 import dev.trt4j.data.audio.AudioWindowSource;
 import dev.trt4j.data.image.ImageFolderSource;
 import dev.trt4j.data.npy.NpySource;
@@ -80,7 +81,8 @@ public final class DataSourceFactory {
             return openFolder(path, modelInputs, options);
         }
         if (!Files.isRegularFile(path)) {
-            throw new Trt4jException(path + ": no such file or folder");
+            throw new Trt4jException(path + (Files.exists(path) ? ": not a file of samples (a device, pipe or socket); "
+                    + "give a file or a folder" : ": no such file or folder"));
         }
         String ext = DataFiles.extension(path);
         if (ext.equals("npy")) {
@@ -200,7 +202,7 @@ public final class DataSourceFactory {
                     }
                 });
             } catch (IOException | UncheckedIOException e) {
-                throw new Trt4jException(folder + ": cannot list: " + e.getMessage(), e);
+                throw new Trt4jException(folder + ": cannot list: " + reason(e), e);
             }
             return new FolderContents(kinds, leftOut);
         }
@@ -260,5 +262,11 @@ public final class DataSourceFactory {
             return "text";
         }
         return "";
+    }
+
+    /** Why listing failed, in the words of every other read error (an unreadable folder's is its bare name). */
+    private static String reason(Exception e) {
+        Throwable cause = e instanceof UncheckedIOException u ? u.getCause() : e;
+        return cause instanceof java.io.IOException io ? ReadFailure.reason(io) : String.valueOf(cause.getMessage());
     }
 }

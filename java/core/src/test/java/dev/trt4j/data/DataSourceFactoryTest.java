@@ -119,6 +119,9 @@ class DataSourceFactoryTest {
         Path missing = dir.resolve("missing");
         assertThatThrownBy(() -> DataSourceFactory.open(missing, List.of(CLS), TWO))
                 .isInstanceOf(Trt4jException.class).hasMessage(missing + ": no such file or folder");
+        Path device = Path.of("/dev/null"); // exists: "no such file" would send the user looking for a typo
+        assertThatThrownBy(() -> DataSourceFactory.open(device, List.of(CLS), TWO)).isInstanceOf(Trt4jException.class)
+                .hasMessage("/dev/null: not a file of samples (a device, pipe or socket); give a file or a folder");
 
         Path csv = dir.resolve("data.csv");
         Files.writeString(csv, "1,2");
