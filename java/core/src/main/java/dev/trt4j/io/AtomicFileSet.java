@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -138,8 +139,10 @@ public final class AtomicFileSet implements AutoCloseable {
         Map<Staged, Path> previous = new LinkedHashMap<>();
         List<Staged> placed = new ArrayList<>();
         Staged current = null;
+        boolean movingAside = false;
         try {
             if (staged.size() > 1) {
+                movingAside = true;
                 for (Staged s : staged) {
                     current = s;
                     if (Files.exists(s.file(), LinkOption.NOFOLLOW_LINKS)) {
@@ -153,6 +156,7 @@ public final class AtomicFileSet implements AutoCloseable {
                         previous.put(s, aside);
                     }
                 }
+                movingAside = false;
             }
             for (Staged s : staged) {
                 current = s;
@@ -168,6 +172,11 @@ public final class AtomicFileSet implements AutoCloseable {
                     // the file stays beside its target under the hidden name; the error below is what matters
                 }
             });
+            if (movingAside && e instanceof NoSuchFileException) {
+                // it existed a moment ago: another process (a second run into the same folder) moved or deleted it
+                throw new Trt4jException(current.target() + ": changed by another process while this run replaced "
+                        + "its files (another run writing into the same folder?); nothing of this run was written", e);
+            }
             throw new Trt4jException(current.target() + ": cannot write: " + AtomicFiles.reason(e), e);
         }
         synchronized (this) {
