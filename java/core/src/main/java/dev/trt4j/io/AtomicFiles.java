@@ -21,6 +21,9 @@ import java.util.concurrent.ThreadLocalRandom;
  * left as it was.
  */
 public final class AtomicFiles {
+    /** The longest file name, in UTF-8 bytes, that Linux's file systems take. */
+    static final int MAX_NAME_BYTES = 255;
+
     private AtomicFiles() {
     }
 
@@ -91,10 +94,13 @@ public final class AtomicFiles {
      * gives the user's usual umask-based permissions.
      */
     static Path createSibling(Path dir, String name) throws IOException {
+        // "." + 13 suffix digits + ".tmp" and a dot: a name of 236 or more bytes is shortened so that the temporary
+        // file's name still fits the file system's 255 bytes
+        String stem = truncated(name, MAX_NAME_BYTES - 20);
         while (true) {
             String suffix = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
             try {
-                return Files.createFile(dir.resolve("." + name + "." + suffix + ".tmp"));
+                return Files.createFile(dir.resolve("." + stem + "." + suffix + ".tmp"));
             } catch (FileAlreadyExistsException e) {
                 // another writer picked the same name: draw again
             }
@@ -110,6 +116,7 @@ public final class AtomicFiles {
      * @throws Trt4jException naming the file and the reason
      */
     public static void requireFolderFor(Path file) {
+        requireNamesFit(file);
         if (Files.isDirectory(file)) {
             throw isAFolder(file);
         }
@@ -122,6 +129,42 @@ public final class AtomicFiles {
             throw new Trt4jException(file + ": cannot write: " + existing + " is a file, not a folder");
         }
         requireCreatable(existing, file);
+    }
+
+    /**
+     * Checks that each name on {@code path} fits the 255 bytes (UTF-8) Linux file systems take, before long work:
+     * the write would fail only at the end.
+     *
+     * @throws Trt4jException naming the path and the name's length
+     */
+    public static void requireNamesFit(Path path) {
+        for (Path name : path) {
+            int bytes = name.toString().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > MAX_NAME_BYTES) {
+                throw new Trt4jException(path + ": cannot write: file name too long (" + bytes + " bytes in one name; "
+                        + "file systems take " + MAX_NAME_BYTES + ")");
+            }
+        }
+    }
+
+    /** {@code name} cut at a code point so that its UTF-8 form has at most {@code maxBytes} bytes. */
+    private static String truncated(String name, int maxBytes) {
+        if (name.getBytes(StandardCharsets.UTF_8).length <= maxBytes) {
+            return name;
+        }
+        StringBuilder kept = new StringBuilder();
+        int bytes = 0;
+        for (int i = 0; i < name.length(); ) {
+            int cp = name.codePointAt(i);
+            int size = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8).length;
+            if (bytes + size > maxBytes) {
+                break;
+            }
+            kept.appendCodePoint(cp);
+            bytes += size;
+            i += Character.charCount(cp);
+        }
+        return kept.toString();
     }
 
     private static Trt4jException isAFolder(Path file) {

@@ -79,6 +79,7 @@ public final class StagedWrites implements AutoCloseable {
      * @throws Trt4jException naming the folder and the reason, in the words {@link #in} would use
      */
     public static void requireWritable(Path folder) {
+        AtomicFiles.requireNamesFit(folder);
         Path existing = MissingFolders.nearestExisting(FileIdentity.landing(folder));
         if (existing == null) {
             return;
@@ -100,6 +101,7 @@ public final class StagedWrites implements AutoCloseable {
         requireWritable(folder);
         for (String name : fileNames) {
             Path target = folder.resolve(name);
+            AtomicFiles.requireNamesFit(target);
             for (Path dir = target.getParent(); dir != null && !dir.equals(folder); dir = dir.getParent()) {
                 if (Files.exists(dir) && !Files.isDirectory(dir)) {
                     throw new Trt4jException(target + ": cannot write there: " + notAFolder(dir));

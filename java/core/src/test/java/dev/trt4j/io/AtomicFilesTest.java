@@ -30,6 +30,32 @@ class AtomicFilesTest {
         assertThat(Files.getPosixFilePermissions(written)).isEqualTo(Files.getPosixFilePermissions(plain));
     }
 
+    /** The temporary name adds about 20 bytes: a legal name of 236–255 bytes must still be written. */
+    @Test
+    void aNameNearTheFileSystemsLimitIsWrittenAndOnePastItRefusedUpFront() throws IOException {
+        Path longest = dir.resolve("é".repeat(120) + "x.onnx"); // 240 + 6 = 246 bytes of UTF-8
+        AtomicFiles.requireFolderFor(longest);
+        AtomicFiles.writeString(longest, "model");
+        assertThat(Files.readString(longest)).isEqualTo("model");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(longest);
+        }
+        AtomicFileSet set = new AtomicFileSet();
+        Path second = dir.resolve("b".repeat(250));
+        Files.writeString(set.stage(longest), "new");
+        Files.writeString(set.stage(second), "b");
+        set.commit(); // moves the old file aside under a name of its own first
+        set.close();
+        assertThat(Files.readString(longest)).isEqualTo("new");
+
+        Path tooLong = dir.resolve("c".repeat(256));
+        assertThatThrownBy(() -> AtomicFiles.requireFolderFor(tooLong)).isInstanceOf(Trt4jException.class)
+                .hasMessage(tooLong + ": cannot write: file name too long (256 bytes in one name; file systems take "
+                        + "255)");
+        assertThatThrownBy(() -> StagedWrites.requireWritable(dir.resolve("d".repeat(300)), java.util.List.of("a")))
+                .hasMessageContaining("file name too long (300 bytes");
+    }
+
     @Test
     void replacesTheTargetAndLeavesNoTemporaryFile() throws IOException {
         Path target = dir.resolve("out.txt");
