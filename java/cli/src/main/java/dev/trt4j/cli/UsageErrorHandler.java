@@ -5,6 +5,7 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
 import java.io.PrintWriter;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,6 +35,14 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
             // with what it probably meant, is the useful line.
             reported = new UnmatchedArgumentException(cl, cl.getUnmatchedArguments());
         }
+        String afterEndOfOptions = optionAfterEndOfOptions(reported, args);
+        if (afterEndOfOptions != null) {
+            // picocli would call it unknown and suggest the very same option
+            err.println("trt4j: '" + afterEndOfOptions + "' comes after --, which makes every later argument a file "
+                    + "name; put the options before --");
+            err.flush();
+            return cl.getCommandSpec().exitCodeOnInvalidInput();
+        }
         StringBuilder line = new StringBuilder("trt4j: ").append(oneLine(message(reported)));
         if (reported instanceof UnmatchedArgumentException unmatched) {
             List<String> suggestions = unmatched.getSuggestions();
@@ -47,6 +56,17 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
         err.println(line);
         err.flush();
         return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** The first option-like argument after {@code --} that picocli could not place, or null. */
+    private static String optionAfterEndOfOptions(ParameterException ex, String[] args) {
+        int end = Arrays.asList(args).indexOf("--");
+        if (end < 0 || !(ex instanceof UnmatchedArgumentException unmatched)) {
+            return null;
+        }
+        List<String> after = Arrays.asList(args).subList(end + 1, args.length);
+        return unmatched.getUnmatched().stream().filter(a -> a.startsWith("--") && after.contains(a)).findFirst()
+                .orElse(null);
     }
 
     /**

@@ -45,6 +45,27 @@ class Trt4jCommandTest {
         assertThat(run.err()).isEmpty();
     }
 
+    @Test
+    void optionsAfterTheEndOfOptionsAreNamedAsSuch() {
+        CliRun run = CliRun.of("calibrate", "--", "-m.onnx", "--samples", "4", "--out", "x");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        // picocli said "Unknown options: '--samples', '--out'; did you mean --samples?"
+        assertThat(run.errLines()).containsExactly("trt4j: '--samples' comes after --, which makes every later "
+                + "argument a file name; put the options before --");
+    }
+
+    @Test
+    void anArgumentThatIsNotTextInTheSystemsEncodingIsRefused() {
+        // how Java hands over a file name in Latin-1 (m\xe9.onnx) under a UTF-8 locale
+        CliRun run = CliRun.of("inspect", "m\uFFFD.onnx");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: argument 'm\uFFFD.onnx' holds bytes "
+                + "that are not text in this system's encoding (").endsWith("); rename the file, or run in a locale "
+                + "of its encoding");
+    }
+
     /** The commands that refuse made-up samples say so, instead of the shared text's random-data fallback. */
     @ParameterizedTest
     @ValueSource(strings = {"build", "convert", "quantize", "equalize"})
