@@ -50,6 +50,12 @@ public final class HistogramJson {
      */
     public static Histogram readHistogram(Path file) {
         JsonDocument doc = JsonDocument.read(file);
+        JsonNode format = doc.root().get("format");
+        if (!doc.root().has("counts") && format != null && format.isTextual()) {
+            // another trt4j file (a calibration table): "counts: missing" would not say what it is
+            throw new Trt4jException(file + ": is a '" + format.asText() + "' file, not a histogram ({\"counts\": "
+                    + "[...], \"edges\": [...]}, or a statistics.json)");
+        }
         return histogram(doc, doc.root(), "");
     }
 

@@ -183,11 +183,12 @@ public final class AmaxCommand implements Callable<Integer> {
         if (statistics) {
             return savedTensor(input.histogram);
         }
-        if ("max".equals(calibrator.name())) {
-            throw new InvalidOptionException("the max method needs the tensor's values (--tensor FILE.npy); a histogram "
-                    + "does not keep max |x|");
-        }
+        // read first: a file that is no histogram (a calibration table) is named as such, whatever the method
         Histogram h = HistogramJson.readHistogram(input.histogram);
+        if ("max".equals(calibrator.name())) {
+            throw new InvalidOptionException("the max method needs the tensor's values (--tensor FILE.npy) or a "
+                    + "statistics.json with --name; a bare histogram does not keep max |x|");
+        }
         return new TensorStatistics(input.histogram.getFileName().toString(), h, maxBound(h), h.total());
     }
 

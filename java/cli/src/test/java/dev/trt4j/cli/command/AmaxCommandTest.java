@@ -192,8 +192,20 @@ class AmaxCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly(
-                "trt4j: the max method needs the tensor's values (--tensor FILE.npy); a histogram does not keep max |x|");
+                "trt4j: the max method needs the tensor's values (--tensor FILE.npy) or a statistics.json with --name; a "
+                        + "bare histogram does not keep max |x|");
         assertThat(run.out()).isEmpty();
+
+        // a calibration table given by mistake is named as one, for max too (the method was checked first)
+        Path table = dir.resolve("max.table.json");
+        new dev.trt4j.table.CalibrationTable(java.util.Map.of("x", 1f), dev.trt4j.table.Provenance.unknown())
+                .write(table);
+        for (String method : new String[] {"max", "entropy"}) {
+            CliRun wrongFile = CliRun.of("amax", "--method", method, "--histogram", table.toString());
+            assertThat(wrongFile.exitCode()).isEqualTo(1);
+            assertThat(wrongFile.errLines()).containsExactly("trt4j: " + table + ": is a 'trt4j.calibration-table' "
+                    + "file, not a histogram ({\"counts\": [...], \"edges\": [...]}, or a statistics.json)");
+        }
     }
 
     /** A histogram file is one tensor named after the file: the error names the file, not "tensor 'h.json'". */
