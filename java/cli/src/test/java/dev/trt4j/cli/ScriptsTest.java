@@ -257,6 +257,35 @@ class ScriptsTest {
         assertThat(ran.out()).doesNotContain("skipped;");
     }
 
+    /**
+     * Where the home cannot take a cache (docker run -u 1234 sets HOME=/), the image's launcher points
+     * XDG_CACHE_HOME at the temporary folder: ONNX Runtime otherwise wrote ":memory:.ses" into the working folder.
+     */
+    @Test
+    void theImagesLauncherGivesAHomelessUserACacheFolder() throws Exception {
+        Path fakeJava = bin.resolve("java");
+        Files.writeString(fakeJava, "#!/bin/sh\necho \"XDG=${XDG_CACHE_HOME:-unset}\"\n");
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path home = Files.createDirectories(dir.resolve("home"));
+        Map<String, String> homeless = new java.util.HashMap<>();
+        homeless.put("HOME", dir.resolve("no-such-home").toString());
+        homeless.put("TMPDIR", dir.toString());
+        homeless.put("XDG_CACHE_HOME", null);
+        Map<String, String> housed = new java.util.HashMap<>(homeless);
+        housed.put("HOME", home.toString());
+        Map<String, String> chosen = new java.util.HashMap<>(homeless);
+        chosen.put("XDG_CACHE_HOME", "/chosen");
+
+        Result withoutHome = runWith(homeless, "../docker/trt4j", "--version");
+        Result withHome = runWith(housed, "../docker/trt4j", "--version");
+        Result withChoice = runWith(chosen, "../docker/trt4j", "--version");
+
+        assertThat(withoutHome.out().strip()).matches("XDG=" + java.util.regex.Pattern.quote(dir.toString())
+                + "/trt4j-xdg-uid[0-9]+");
+        assertThat(withHome.out().strip()).isEqualTo("XDG=unset");
+        assertThat(withChoice.out().strip()).isEqualTo("XDG=/chosen");
+    }
+
     private Result runWith(Map<String, String> environment, String script, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve(script).toString()));
         command.addAll(List.of(args));
@@ -264,7 +293,13 @@ class ScriptsTest {
         pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
         pb.environment().put("FAKE_LOG", log.toString());
         pb.environment().remove("TRT4J");
-        pb.environment().putAll(environment);
+        environment.forEach((k, v) -> {
+            if (v == null) {
+                pb.environment().remove(k);
+            } else {
+                pb.environment().put(k, v);
+            }
+        });
         Path out = dir.resolve("stdout");
         Path err = dir.resolve("stderr");
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
