@@ -89,7 +89,32 @@ public final class Evaluator {
                 return OrtModelRunner.open(emulated.toByteArray(), model, options.runnerOptions());
             }
         }
-        return OrtModelRunner.open(model, options.runnerOptions());
+        try {
+            return OrtModelRunner.open(model, options.runnerOptions());
+        } catch (Trt4jException e) {
+            requireExternalDataReadable(model);
+            throw e;
+        }
+    }
+
+    /**
+     * After ONNX Runtime refused {@code model}: if its external data is what is wrong (a missing or short data file),
+     * says so in the words every other command uses, instead of ONNX Runtime's internal text. Loading the weights
+     * costs nothing on the path that works.
+     *
+     * @throws Trt4jException naming the tensor and the data file
+     */
+    private static void requireExternalDataReadable(Path model) {
+        if (!Files.isRegularFile(model)) {
+            return;
+        }
+        try {
+            OnnxModel.load(model);
+        } catch (Trt4jException e) {
+            if (e.getMessage() != null && e.getMessage().contains("external data")) {
+                throw e;
+            }
+        }
     }
 
     /**

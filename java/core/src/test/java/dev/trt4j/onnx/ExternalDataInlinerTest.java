@@ -135,6 +135,16 @@ class ExternalDataInlinerTest {
                 .isEqualTo(Provenance.sha256(inline));
     }
 
+    /** evaluate opens models with ONNX Runtime alone; its refusal of missing data is internal text. */
+    @Test
+    void evaluationNamesMissingExternalDataAsEveryCommandDoes() throws Exception {
+        Path file = TestModels.write(externalW1("w.bin", null, null), dir, "m.onnx");
+
+        assertThatThrownBy(() -> dev.trt4j.evaluate.Evaluator.open(file,
+                dev.trt4j.evaluate.EvaluationOptions.defaults()).close()).isInstanceOf(Trt4jException.class)
+                .hasMessage(file + ": tensor 'w1': external data file 'w.bin' not found in " + dir);
+    }
+
     private String error(ModelProto model) {
         Path file = TestModels.write(model, dir, "m.onnx");
         try {
