@@ -62,7 +62,8 @@ public final class CacheShowCommand implements Callable<Integer> {
             float levels = bound;
             table.amaxByTensor().forEach((name, amax) -> rows.add(new Row(name, amax / levels, amax)));
             String method = table.provenance().method();
-            title = "calibration table, " + (method == null ? "method unknown" : "method " + method);
+            title = convertedFromCache(table) ? "calibration table from " + TensorRtCalibrationCache.fromTable(table)
+                    .header() : "calibration table, " + (method == null ? "method unknown" : "method " + method);
             if (!CalibrationOutputs.isSigned8Bit(table)) {
                 title += ", " + table.provenance().parameters().getOrDefault("numBits", "8").strip() + "-bit "
                         + (Boolean.parseBoolean(table.provenance().parameters().get("unsigned")) ? "unsigned" : "signed")
@@ -86,6 +87,13 @@ public final class CacheShowCommand implements Callable<Integer> {
             root.put("tensorrtVersion", input.cache().version());
             root.put("algorithm", input.cache().algorithm());
             root.putNull("method");
+        } else if (convertedFromCache(input.table())) {
+            // such a table's "method" is the cache's algorithm token: report it where a cache's is
+            TensorRtCalibrationCache header = TensorRtCalibrationCache.fromTable(input.table());
+            root.put("kind", "calibration-table");
+            root.put("tensorrtVersion", header.version());
+            root.put("algorithm", header.algorithm());
+            root.putNull("method");
         } else {
             root.put("kind", "calibration-table");
             root.putNull("tensorrtVersion");
@@ -100,6 +108,18 @@ public final class CacheShowCommand implements Callable<Integer> {
             JsonOutput.putFloat(t, "amax", r.amax()).put("amaxHex", FloatBits.hex8(r.amax()));
         }
         return root;
+    }
+
+    /** Whether {@code table} is a TensorRT cache converted to a table (its provenance keeps the cache's header). */
+    private static boolean convertedFromCache(CalibrationTable table) {
+        if (!table.provenance().parameters().containsKey("tensorrtVersion")) {
+            return false;
+        }
+        try {
+            return TensorRtCalibrationCache.fromTable(table).algorithm().equals(table.provenance().method());
+        } catch (IllegalArgumentException e) {
+            return false; // a hand-edited version: shown as a plain table
+        }
     }
 
     private static void printTable(PrintWriter out, String title, List<Row> rows) {

@@ -80,6 +80,25 @@ class CacheCommandTest {
     }
 
     @Test
+    void aTableConvertedFromACacheShowsTheCachesHeaderWhereACacheDoes() throws Exception {
+        Path table = dir.resolve("mnist.table.json");
+        assertThat(CliRun.of("cache", "convert", write("mnist.cache", TRT_7000).toString(), "--out", table.toString())
+                .exitCode()).isZero();
+
+        CliRun json = CliRun.of("cache", "show", "--json", table.toString());
+        CliRun text = CliRun.of("cache", "show", table.toString());
+
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        assertThat(root.get("kind").asText()).isEqualTo("calibration-table");
+        assertThat(root.get("tensorrtVersion").isInt()).as("a number, as for the cache").isTrue();
+        assertThat(root.get("tensorrtVersion").asInt()).isEqualTo(7000);
+        assertThat(root.get("algorithm").asText()).isEqualTo("EntropyCalibration2");
+        assertThat(root.get("method").isNull()).as("the cache does not say which method made it").isTrue();
+        assertThat(text.out().lines().findFirst().orElseThrow())
+                .isEqualTo("calibration table from TRT-7000-EntropyCalibration2: 8 tensors");
+    }
+
+    @Test
     void showReadsTablesToo() throws Exception {
         Map<String, Float> amax = new LinkedHashMap<>();
         amax.put("input_1:0", 127f);
