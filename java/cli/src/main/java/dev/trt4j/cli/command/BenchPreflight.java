@@ -1,0 +1,165 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.InvalidOptionException;
+import dev.trt4j.benchmark.BenchInputs;
+import dev.trt4j.benchmark.BenchShapes;
+import dev.trt4j.benchmark.EngineShapeCheck;
+import dev.trt4j.data.npy.ArrayShapes;
+import dev.trt4j.engine.EngineSidecar;
+import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.onnx.PositionTable;
+import dev.trt4j.tensor.TensorSpec;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Checks each file of {@code trt4j bench} against the shapes and data it will be timed with, and plans the batch
+ * each run will have, all before the first run is timed.
+ */
+final class BenchPreflight {
+    private final BenchBackendChoice backends;
+    /** The {@code --inputs} value as given, which the messages name. */
+    private final String inputs;
+    private final Map<Path, PreflightFacts> models = new HashMap<>();
+
+    BenchPreflight(BenchBackendChoice backends, String inputs) {
+        this.backends = backends;
+        this.inputs = inputs;
+    }
+
+    /**
+     * Checks what can be checked without timing anything, so a bad file fails before minutes of timing.
+     *
+     * @return the batch the run will have, which names its {@code --json} file; 0 for an engine whose batch only
+     * loading it tells (no sidecar profile, or profiled inputs whose first dimensions differ)
+     */
+    int check(BenchRun run, Map<String, long[]> shapeMap, BenchInputs values) {
+        boolean onTensorRt = backends.forFile(run.file()).equals("tensorrt");
+        if (onTensorRt != BenchBackendChoice.isEngine(run.file()) && backends.given() != null
+                && BenchBackendChoice.nameSaysItsKind(run.file())) {
+            // the name says which kind of file it is; say that, not what the other backend's reader makes of it
+            throw new InvalidOptionException(run.file() + (onTensorRt
+                    ? ": an ONNX model, and --backend tensorrt runs TensorRT engines; build one (trt4j build) or "
+                    + "drop --backend"
+                    : ": a TensorRT engine, and --backend " + backends.given() + " runs ONNX models; drop --backend"));
+        }
+        if (!BenchBackendChoice.isEngine(run.file())) {
+            OnnxModel.requireFile(run.file()); // in the words every command uses for a model
+        } else {
+            // an empty, text or ONNX file named .engine is found here, not by TensorRT after the GPU is up
+            EngineFileCheck.check(run.file());
+        }
+        if (backends.forFile(run.file()).equals("tensorrt")) {
+            Optional<EngineSidecar> sidecar = EngineSidecarFile.read(run.file());
+            // the shapes and batch limits below are the sidecar's, so it must still describe this engine
+            sidecar.ifPresent(s -> EngineFileCheck.requireSidecarMatches(run.file(), s));
+            Map<String, long[]> planned = sidecar
+                    .map(s -> EngineShapeCheck.checkRequest(run.file(), s, run.batch(), shapeMap)).orElse(Map.of());
+            if (run.batch() > 0) {
+                return run.batch();
+            }
+            // the engine's own input order decides otherwise, which only loading it tells
+            Set<Long> firstDims = new HashSet<>();
+            planned.values().stream().filter(d -> d.length > 0).forEach(d -> firstDims.add(d[0]));
+            return firstDims.size() == 1 ? firstDims.iterator().next().intValue() : 0;
+        }
+        // A shape that fits the first model of a comparison but not a later one fails here, not after minutes
+        // of timing.
+        PreflightFacts model = models.computeIfAbsent(run.file(), PreflightFacts::of);
+        Map<String, long[]> resolved = BenchShapes.resolve(run.file().toString(), model.inputs(), run.batch(),
+                shapeMap);
+        if (shapeMap.containsKey("input_ids")) {
+            requireSequenceFitsPositions(run.file(), model.positions(), resolved);
+        }
+        if (values instanceof BenchInputs.FromData) {
+            requireBatchFirst(run.file(), model.inputs());
+            // too few samples for --batch 8 must not show after batch 1 was timed in full: one batch read now
+            values.create(model.inputs(), resolved);
+        }
+        return BenchShapes.batch(model.inputs(), resolved);
+    }
+
+    /**
+     * Without {@code --shapes}, the shapes of the arrays {@code --inputs} names (an {@code .npz}'s by input name, an
+     * {@code .npy}'s for a model of one input) with a batch of 1 (or the model's fixed batch), which {@code --batch} changes as it changes any
+     * shape: the first ONNX model of the run says which inputs there are. Empty for other inputs and for engines,
+     * whose profiles say their shapes.
+     */
+    Map<String, long[]> shapesOfDataArrays(List<BenchRun> runs) {
+        if (inputs.equals("random") || inputs.equals("zeros")) {
+            return Map.of();
+        }
+        Map<String, long[]> arrays = ArrayShapes.of(Path.of(inputs));
+        Optional<BenchRun> onnx = runs.stream().filter(r -> !backends.forFile(r.file()).equals("tensorrt")
+                && Files.isRegularFile(r.file())).findFirst();
+        if (arrays.isEmpty() || onnx.isEmpty()) {
+            return Map.of();
+        }
+        List<TensorSpec> modelInputs = models.computeIfAbsent(onnx.get().file(), PreflightFacts::of).inputs();
+        requireBatchFirst(onnx.get().file(), modelInputs);
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (TensorSpec in : modelInputs) {
+            long[] shape = arrays.containsKey(in.name()) ? arrays.get(in.name())
+                    : modelInputs.size() == 1 ? arrays.get(ArrayShapes.UNNAMED) : null;
+            if (shape != null && shape.length > 0) {
+                long[] one = shape.clone();
+                // a batch of 1, or of the model's own where its batch is fixed
+                one[0] = in.dims().length > 0 && in.dims()[0] > 0 ? in.dims()[0] : 1;
+                shapes.put(in.name(), one);
+            }
+        }
+        return shapes;
+    }
+
+    /**
+     * Data files give samples along each input's first dimension; an input whose first dimension is fixed beside
+     * inputs with an open one holds its batch elsewhere (a recurrent state {@code [2, N, 64]}), and its array cannot
+     * be batched as the others are.
+     *
+     * @throws InvalidOptionException naming the input, for such a model with {@code --inputs DATA}
+     */
+    private void requireBatchFirst(Path file, List<TensorSpec> modelInputs) {
+        boolean openBatch = BenchShapes.hasOpenBatch(modelInputs);
+        modelInputs.stream().filter(in -> openBatch && in.dims().length > 0 && in.dims()[0] >= 0).findFirst()
+                .ifPresent(in -> {
+                    throw new InvalidOptionException(file + ": --inputs " + inputs + " gives each input its samples "
+                            + "along its first dimension, but input '" + in.name() + "' " + in.shapeText()
+                            + " holds its batch elsewhere (a recurrent state); time it with --inputs random or zeros");
+                });
+    }
+
+    /**
+     * What preflight needs of a model, kept for each file of a comparison instead of the model itself, whose weights
+     * would otherwise stay in memory through every timed run.
+     */
+    private record PreflightFacts(List<TensorSpec> inputs, Optional<PositionTable> positions) {
+        static PreflightFacts of(Path file) {
+            OnnxModel model = OnnxModel.load(file);
+            return new PreflightFacts(model.inputs(), PositionTable.find(model.proto().getGraph()));
+        }
+    }
+
+    /**
+     * A token input ({@code input_ids} [batch, length]) given by {@code --shapes} longer than the model's position
+     * table (see {@link PositionTable}) would fail in ONNX Runtime with a broadcast error deep in the graph: a usage
+     * error here.
+     */
+    private static void requireSequenceFitsPositions(Path file, Optional<PositionTable> positions,
+                                                     Map<String, long[]> shapes) {
+        long[] ids = shapes.get("input_ids");
+        if (ids == null || ids.length != 2) {
+            return;
+        }
+        positions.ifPresent(t -> t.requireFits(file, "--shapes input_ids:" + BenchShapes.text(ids), ids[1],
+                "a sequence length of "));
+    }
+}
