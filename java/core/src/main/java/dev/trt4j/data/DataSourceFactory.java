@@ -1,6 +1,7 @@
 package dev.trt4j.data;
 
 import dev.trt4j.Counts;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.data.audio.AudioWindowSource;
@@ -69,7 +70,8 @@ public final class DataSourceFactory {
     }
 
     private static Trt4jException hopNotForAudio(DataOptions options, String data) {
-        return new Trt4jException("--hop " + options.audioHop() + ": a hop applies to .wav audio only, not to " + data);
+        return new InvalidOptionException("--hop " + options.audioHop() + ": a hop applies to .wav audio only, not to "
+                + data);
     }
 
     private static CalibrationDataSource openAny(Path dataOrNull, List<TensorSpec> modelInputs, DataOptions options) {

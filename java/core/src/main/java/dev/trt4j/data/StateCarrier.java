@@ -25,12 +25,15 @@ public final class StateCarrier {
 
     private final String model;
     private final List<Slot> slots;
+    /** The batch the model's data inputs fix (-1: open), which a state input fixed whole holds too. */
+    private final long fixedBatch;
     private final Map<String, HostTensor> state = new LinkedHashMap<>();
     private final Map<String, HostTensor> fed = new LinkedHashMap<>();
 
-    StateCarrier(String model, List<Slot> slots) {
+    StateCarrier(String model, List<Slot> slots, long fixedBatch) {
         this.model = model;
         this.slots = List.copyOf(slots);
+        this.fixedBatch = fixedBatch;
     }
 
     /** Starts over from a zero state, as for a new stream. */
@@ -70,7 +73,7 @@ public final class StateCarrier {
                 throw new Trt4jException(model + ": state link " + slot.link() + ": input '" + input + "' is fed "
                         + "back from '" + slot.link().output() + "', so it must not be given as well");
             }
-            if (slot.batchAxis() < 0 && data.size() > 1) {
+            if (slot.batchAxis() < 0 && data.size() > 1 && data.size() != fixedBatch) {
                 throw new Trt4jException(model + ": state link " + slot.link() + ": input '" + input + "' "
                         + ShapeResolver.shapeText(slot.dims()) + " has no dynamic batch dimension, so it holds one "
                         + "stream's state and cannot be shared by a batch of " + data.size() + "; use batches of 1, "

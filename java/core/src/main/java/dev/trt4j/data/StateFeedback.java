@@ -95,7 +95,11 @@ public final class StateFeedback {
      */
     public static StateFeedback of(List<Link> links) {
         Set<String> inputs = new LinkedHashSet<>();
+        Set<Link> seen = new LinkedHashSet<>();
         for (Link l : links) {
+            if (!seen.add(l)) {
+                throw new InvalidOptionException("state links: " + l + " is given twice");
+            }
             if (!inputs.add(l.input())) {
                 throw new InvalidOptionException("state links: input '" + l.input() + "' is fed by two outputs");
             }
@@ -156,16 +160,37 @@ public final class StateFeedback {
             for (int i = 0; i < dims.length; i++) {
                 if (dims[i] < 0) {
                     if (batchAxis >= 0) {
+                        // convert --fix-shapes fixes an input whole, so the way out is a whole fixed batch
                         throw new InvalidOptionException(model + ": state link " + link + ": input '" + in.name()
-                                + "' " + in.shapeText() + " has several dynamic dimensions; fix all but the batch "
-                                + "first (hint: trt4j convert --fix-shapes " + in.name() + ":...)");
+                                + "' " + in.shapeText() + " has several dynamic dimensions; fix them, and the data "
+                                + "inputs' batch with them (trt4j convert --fix-shapes " + in.name() + ":BxD...,"
+                                + "INPUT:Bx...), then run at batch B");
                     }
                     batchAxis = i;
                 }
             }
             slots.add(new StateCarrier.Slot(link, dims, batchAxis));
         }
-        return new StateCarrier(model, slots);
+        return new StateCarrier(model, slots, fixedBatch(inputs));
+    }
+
+    /**
+     * The batch the model fixes: the first dimension its data inputs (those no link feeds) all fix to one size, or -1.
+     * A state input fixed whole then holds that batch's states, as a dynamic batch dimension would.
+     */
+    private long fixedBatch(List<TensorSpec> inputs) {
+        Set<String> fed = links.stream().map(Link::input).collect(Collectors.toSet());
+        long batch = -1;
+        for (TensorSpec in : inputs) {
+            if (fed.contains(in.name())) {
+                continue;
+            }
+            if (in.rank() == 0 || in.dims()[0] < 1 || (batch >= 0 && in.dims()[0] != batch)) {
+                return -1;
+            }
+            batch = in.dims()[0];
+        }
+        return batch;
     }
 
     private static Optional<TensorSpec> find(List<TensorSpec> specs, String name) {

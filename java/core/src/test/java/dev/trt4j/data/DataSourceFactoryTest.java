@@ -176,8 +176,8 @@ class DataSourceFactoryTest {
     void aHopIsRefusedForDataThatIsNotAudio() {
         DataOptions hop = DataOptions.builder().batchSize(2).audioHop(100).build();
 
-        assertThatThrownBy(() -> DataSourceFactory.open(null, List.of(CLS), hop)).isInstanceOf(Trt4jException.class)
-                .hasMessageStartingWith("--hop 100: a hop applies to .wav audio only, not to synthetic");
+        assertThatThrownBy(() -> DataSourceFactory.open(null, List.of(CLS), hop))
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class).hasMessageStartingWith("--hop 100: a hop applies to .wav audio only, not to synthetic");
         assertThatThrownBy(() -> DataSourceFactory.openBundledSentences(List.of(CLS), hop))
                 .hasMessage("--hop 100: a hop applies to .wav audio only, not to the bundled sentences");
     }

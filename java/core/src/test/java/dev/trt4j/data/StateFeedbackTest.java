@@ -44,6 +44,8 @@ class StateFeedbackTest {
                 .hasMessage("state links ,,: an empty link; expected OUTPUT=INPUT[,...], e.g. stateN=state");
         assertThatThrownBy(() -> StateFeedback.parse(List.of("a=state,b=state")))
                 .hasMessage("state links: input 'state' is fed by two outputs");
+        assertThatThrownBy(() -> StateFeedback.parse(List.of("stateN=state", "stateN=state")))
+                .as("one output given twice, not two").hasMessage("state links: stateN=state is given twice");
     }
 
     @Test
@@ -58,7 +60,8 @@ class StateFeedbackTest {
         List<TensorSpec> twoDynamic = List.of(spec("state", ElementType.FLOAT32, 2, -1, -1));
         assertThatThrownBy(() -> StateFeedback.parse(List.of("stateN=state")).start("m.onnx", twoDynamic, OUTPUTS))
                 .hasMessage("m.onnx: state link stateN=state: input 'state' [2,?,?] has several dynamic dimensions; "
-                        + "fix all but the batch first (hint: trt4j convert --fix-shapes state:...)");
+                        + "fix them, and the data inputs' batch with them (trt4j convert --fix-shapes state:BxD...,"
+                        + "INPUT:Bx...), then run at batch B");
     }
 
     @Test
@@ -137,6 +140,23 @@ class StateFeedbackTest {
                         + "so it holds one stream's state and cannot be shared by a batch of 2; use batches of 1, or "
                         + "leave its batch dimension dynamic");
         assertThat(single.feed(batch(1)).inputs().get("state").shape()).containsExactly(2, 1, 3);
+    }
+
+    /** A model fixed whole (convert --fix-shapes x:2x4,state:2x3) holds one state per row of its fixed batch. */
+    @Test
+    void aStateFixedWithTheModelsWholeBatchIsFedBackAtThatBatch() {
+        List<TensorSpec> fixed = List.of(spec("x", ElementType.FLOAT32, 2, 4), spec("state", ElementType.FLOAT32, 2, 3));
+        StateCarrier carrier = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", fixed, OUTPUTS);
+
+        assertThat(carrier.feed(batch(2)).inputs().get("state").floats()).containsOnly(0f);
+        carrier.keep("stateN", HostTensor.ofFloats(new long[] {2, 3}, new float[] {1, 2, 3, 4, 5, 6}));
+        assertThat(carrier.feed(batch(2)).inputs().get("state").floats()).containsExactly(1, 2, 3, 4, 5, 6);
+
+        List<TensorSpec> otherBatch = List.of(spec("x", ElementType.FLOAT32, 4, 4),
+                spec("state", ElementType.FLOAT32, 2, 3));
+        StateCarrier shared = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", otherBatch, OUTPUTS);
+        assertThatThrownBy(() -> shared.feed(batch(2))).as("a batch the model does not fix: one stream's state")
+                .hasMessageContaining("has no dynamic batch dimension");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.trt4j.data.audio;
 
 import dev.trt4j.Counts;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataFiles;
@@ -90,7 +91,8 @@ public final class AudioWindowSource extends BatchingSource {
         int window = Math.toIntExact(HostTensor.elementCount(Arrays.copyOfRange(batchShape, 1, batchShape.length)));
         int hop = options.audioHop() == 0 ? window : options.audioHop();
         if (hop > window) {
-            throw new Trt4jException(path + ": hop " + hop + " is longer than the window of " + window + " samples that "
+            // an option that contradicts the model: a usage error, as --shapes of no input
+            throw new InvalidOptionException(path + ": hop " + hop + " is longer than the window of " + window + " samples that "
                     + "model input '" + input.name() + "' " + input.shapeText() + " reads");
         }
         long[] counts = new long[files.size()];

@@ -77,8 +77,9 @@ public final class NpzSource extends BatchingSource {
                         file + ":" + entry.getName(), entry.getSize(), shapes));
             }
             if (!arrays.isEmpty()) {
+                // "no model input" would be wrong for a state input that --feedback feeds instead
                 throw new Trt4jException(file + ": array '" + arrays.keySet().iterator().next()
-                        + "' matches no model input (inputs: " + inputNames + ")");
+                        + "' matches no input the data feeds (" + inputNames + ")");
             }
             long samples = inputs.get(0).samples();
             for (NpyInput in : inputs) {

@@ -134,7 +134,8 @@ class AudioWindowSourceTest {
             assertThat(k).containsExactly(0, 1, 2, 3, 3, 4, 5, 6, 0, 8, 9, 10);
         }
         assertThatThrownBy(() -> new AudioWindowSource(dir, WINDOW_4, DataOptions.builder().audioHop(5).build()))
-                .hasMessage(dir + ": hop 5 is longer than the window of 4 samples that model input 'input' [?,4] reads");
+                .as("an option that contradicts the model: exit code 2")
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class).hasMessage(dir + ": hop 5 is longer than the window of 4 samples that model input 'input' [?,4] reads");
     }
 
     @Test

@@ -99,7 +99,7 @@ class NpzSourceTest {
         Path withExtra = archive(extra, true);
         assertThatThrownBy(() -> new NpzSource(withExtra, List.of(IDS), DataOptions.defaults()))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessage(withExtra + ": array 'labels' matches no model input (inputs: input_ids)");
+                .hasMessage(withExtra + ": array 'labels' matches no input the data feeds (input_ids)");
 
         Map<String, NpyArray> uneven = new LinkedHashMap<>();
         uneven.put("input_ids", rows(2, 0));
