@@ -184,6 +184,23 @@ public final class DataArguments {
         return requestedSequences;
     }
 
+    /**
+     * {@code spec} as data sizes; where it holds a 0, as engine shapes: build's --shapes also makes optimization
+     * profiles, in which 0 is an empty tensor, and whether samples may have it is the data options' call. Anything
+     * else wrong gets the data sizes' message.
+     */
+    private static Map<String, long[]> sizesOrEngineShapes(String spec) {
+        try {
+            return ShapeSpecParser.parseSizes("--shapes", spec);
+        } catch (Trt4jException sizes) {
+            try {
+                return ShapeSpecParser.parse("--shapes", spec);
+            } catch (Trt4jException shapes) {
+                throw sizes;
+            }
+        }
+    }
+
     private Map<String, Long> askedSequences() {
         Map<String, Long> asked = new LinkedHashMap<>();
         if (sequenceLength > 0) {
@@ -191,7 +208,7 @@ public final class DataArguments {
             return asked;
         }
         for (String spec : shapes) {
-            long[] ids = ShapeSpecParser.parseSizes("--shapes", spec).get("input_ids");
+            long[] ids = sizesOrEngineShapes(spec).get("input_ids");
             if (ids != null && ids.length == 2) {
                 asked.put("--shapes input_ids:" + BenchShapes.text(ids), ids[1]);
             }

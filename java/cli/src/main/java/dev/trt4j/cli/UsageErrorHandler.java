@@ -65,7 +65,9 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
             return null;
         }
         List<String> after = Arrays.asList(args).subList(end + 1, args.length);
-        return unmatched.getUnmatched().stream().filter(a -> a.startsWith("--") && after.contains(a)).findFirst()
+        // only the command's own options: "--x.onnx" after -- is a file name too many, not an option
+        return unmatched.getUnmatched().stream().filter(a -> a.startsWith("--") && after.contains(a)
+                && unmatched.getCommandLine().getCommandSpec().findOption(a.split("=", 2)[0]) != null).findFirst()
                 .orElse(null);
     }
 

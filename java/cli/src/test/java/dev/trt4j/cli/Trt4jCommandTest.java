@@ -53,6 +53,11 @@ class Trt4jCommandTest {
         // picocli said "Unknown options: '--samples', '--out'; did you mean --samples?"
         assertThat(run.errLines()).containsExactly("trt4j: '--samples' comes after --, which makes every later "
                 + "argument a file name; put the options before --");
+
+        CliRun extraFile = CliRun.of("inspect", "--", "m.onnx", "--x.onnx");
+        assertThat(extraFile.exitCode()).isEqualTo(2);
+        assertThat(extraFile.err()).as("--x.onnx is no option of inspect: a second file name")
+                .doesNotContain("comes after --");
     }
 
     @Test
@@ -61,9 +66,9 @@ class Trt4jCommandTest {
         CliRun run = CliRun.of("inspect", "m\uFFFD.onnx");
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: argument 'm\uFFFD.onnx' holds bytes "
-                + "that are not text in this system's encoding (").endsWith("); rename the file, or run in a locale "
-                + "of its encoding");
+        assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: argument 'm\uFFFD.onnx' holds U+FFFD, "
+                + "which Java puts where bytes are not text in this system's encoding (").endsWith("); rename the file, "
+                + "or run in a locale of its encoding");
     }
 
     /** The commands that refuse made-up samples say so, instead of the shared text's random-data fallback. */

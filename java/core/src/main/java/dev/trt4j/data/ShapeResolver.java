@@ -265,6 +265,6 @@ public final class ShapeResolver {
     }
 
     private static String shapeArg(String name, long[] dims) {
-        return name + ":" + Arrays.stream(dims).mapToObj(String::valueOf).collect(Collectors.joining("x"));
+        return name + ":" + dev.trt4j.engine.ShapeSpecParser.format(dims); // "scalar" for a 0-D shape, as written
     }
 }

@@ -83,7 +83,6 @@ public final class ReportWriter {
         return out.resolve(PAGE);
     }
 
-    /** The histogram files of {@code calibration} (none if null), as {@code histograms/007-name.png}, in page order. */
     /**
      * The files {@link #write} writes into its folder for {@code calibration} (null: none), by their names in it: the
      * page and each histogram's chart.
@@ -94,6 +93,7 @@ public final class ReportWriter {
         return all;
     }
 
+    /** The histogram files of {@code calibration} (none if null), as {@code histograms/007-name.png}, in page order. */
     private static List<String> chartFiles(CalibrationFolder calibration) {
         List<String> files = new ArrayList<>();
         if (calibration != null) {
