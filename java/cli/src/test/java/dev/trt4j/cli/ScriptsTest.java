@@ -266,9 +266,15 @@ class ScriptsTest {
         Path fakeJava = bin.resolve("java");
         Files.writeString(fakeJava, "#!/bin/sh\necho \"XDG=${XDG_CACHE_HOME:-unset}\"\n");
         Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // an account whose passwd home is gone too (a bare user ID), when the test asks for one
+        Path getent = bin.resolve("getent");
+        Files.writeString(getent, "#!/bin/sh\nif [ -n \"$FAKE_ACCOUNT_HOME\" ]; then echo \"u:x:1:1::$FAKE_ACCOUNT_HOME:/bin/sh\"; "
+                + "else PATH=/usr/bin:/bin exec getent \"$@\"; fi\n");
+        Files.setPosixFilePermissions(getent, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path home = Files.createDirectories(dir.resolve("home"));
         Map<String, String> homeless = new java.util.HashMap<>();
         homeless.put("HOME", dir.resolve("no-such-home").toString());
+        homeless.put("FAKE_ACCOUNT_HOME", dir.resolve("no-such-account-home").toString());
         homeless.put("TMPDIR", dir.toString());
         homeless.put("XDG_CACHE_HOME", null);
         Map<String, String> housed = new java.util.HashMap<>(homeless);
@@ -276,13 +282,19 @@ class ScriptsTest {
         Map<String, String> chosen = new java.util.HashMap<>(homeless);
         chosen.put("XDG_CACHE_HOME", "/chosen");
 
+        Map<String, String> unset = new java.util.HashMap<>(homeless);
+        unset.put("HOME", null); // the account's home (root's, or the test user's) takes the cache, as in Java
+        unset.put("FAKE_ACCOUNT_HOME", null);
+
         Result withoutHome = runWith(homeless, "../docker/trt4j", "--version");
+        Result homeUnset = runWith(unset, "../docker/trt4j", "--version");
         Result withHome = runWith(housed, "../docker/trt4j", "--version");
         Result withChoice = runWith(chosen, "../docker/trt4j", "--version");
 
         assertThat(withoutHome.out().strip()).matches("XDG=" + java.util.regex.Pattern.quote(dir.toString())
                 + "/trt4j-xdg-uid[0-9]+");
         assertThat(withHome.out().strip()).isEqualTo("XDG=unset");
+        assertThat(homeUnset.out().strip()).isEqualTo("XDG=" + System.getProperty("user.home") + "/.cache");
         assertThat(withChoice.out().strip()).isEqualTo("XDG=/chosen");
     }
 
