@@ -187,7 +187,7 @@ public final class ShapeResolver {
                 shape[i] = fallback[i];
             } else {
                 throw new Trt4jException(source + ": model input '" + input.name() + "' " + input.shapeText()
-                        + " has dynamic dimension " + i + ", which the data does not fix; give a fixed shape, e.g. "
+                        + " has dynamic dimension " + i + ", which the data does not fix; give a fixed shape (--shapes), e.g. "
                         + example(input, fallback));
             }
         }

@@ -63,7 +63,7 @@ public final class StateCarrier {
             // A source of streams (audio files) hands out each stream's windows in order, one after another; side by
             // side in a batch, position j would be fed the state of a window B earlier, not of the one before.
             throw new Trt4jException(model + ": state links with batches of " + data.size() + ": the windows of each "
-                    + "audio file form one stream in order, which only batches of 1 feed back correctly");
+                    + "audio file form one stream in order, which only batches of 1 feed back correctly; give --batch 1");
         }
         Map<String, HostTensor> inputs = new LinkedHashMap<>(data.inputs());
         fed.clear();

@@ -169,7 +169,7 @@ class DataSourceFactoryTest {
         assertThatThrownBy(() -> DataSourceFactory.open(raw, List.of(recDynamic), TWO))
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage(raw + ": model input 'x' [?,3,48,?] has dynamic dimension 3, which the data does not fix; "
-                        + "give a fixed shape, e.g. x:2x3x48xN");
+                        + "give a fixed shape (--shapes), e.g. x:2x3x48xN");
     }
 
     @Test

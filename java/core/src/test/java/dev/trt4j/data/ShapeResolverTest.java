@@ -85,7 +85,7 @@ class ShapeResolverTest {
         ShapeResolver r = new ShapeResolver("lines.raw", List.of(REC), DataOptions.builder().batchSize(8).build());
         assertThatThrownBy(() -> r.batchShape(REC)).isInstanceOf(Trt4jException.class)
                 .hasMessage("lines.raw: model input 'x' [?,3,48,?] has dynamic dimension 3, which the data does not "
-                        + "fix; give a fixed shape, e.g. x:8x3x48xN");
+                        + "fix; give a fixed shape (--shapes), e.g. x:8x3x48xN");
         assertThat(r.batchShape(REC, new long[] {0, 0, 0, 320})).containsExactly(8, 3, 48, 320);
     }
 

@@ -124,7 +124,7 @@ class StateFeedbackTest {
         assertThatThrownBy(() -> carrier.feed(new Batch(2, batch(2).inputs(), java.util.Set.of(0))))
                 .as("audio windows of one file side by side would each get the state of a window 2 earlier")
                 .hasMessage("m.onnx: state links with batches of 2: the windows of each audio file form one stream "
-                        + "in order, which only batches of 1 feed back correctly");
+                        + "in order, which only batches of 1 feed back correctly; give --batch 1");
 
         Map<String, HostTensor> withState = new java.util.HashMap<>(batch(1).inputs());
         withState.put("state", HostTensor.ofFloats(new long[] {2, 1, 3}, new float[6]));

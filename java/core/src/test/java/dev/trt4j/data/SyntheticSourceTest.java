@@ -87,6 +87,6 @@ class SyntheticSourceTest {
         assertThatThrownBy(() -> new SyntheticSource(List.of(image), DataOptions.defaults()))
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage("synthetic data: model input 'x' [?,3,?,?] has dynamic dimension 2, which the data "
-                        + "does not fix; give a fixed shape, e.g. x:8x3xNxN");
+                        + "does not fix; give a fixed shape (--shapes), e.g. x:8x3xNxN");
     }
 }

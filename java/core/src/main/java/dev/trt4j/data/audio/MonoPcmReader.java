@@ -44,6 +44,12 @@ final class MonoPcmReader implements AutoCloseable {
             throw ReadFailure.of(file, e);
         }
         AudioFormat f = in.getFormat();
+        if (!(f.getSampleRate() > 0)) {
+            // windows of such "audio" would be calibrated as if they were sound at some rate
+            close(in);
+            throw new Trt4jException(file + ": its header gives a sample rate of " + f.getSampleRate() + " Hz; not "
+                    + "audio that can be read");
+        }
         AudioFormat.Encoding enc = f.getEncoding();
         if (!enc.equals(AudioFormat.Encoding.PCM_SIGNED) && !enc.equals(AudioFormat.Encoding.PCM_UNSIGNED)
                 && !enc.equals(AudioFormat.Encoding.PCM_FLOAT)) {

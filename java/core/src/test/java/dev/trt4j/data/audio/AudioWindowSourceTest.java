@@ -86,13 +86,17 @@ class AudioWindowSourceTest {
         assertThatThrownBy(() -> new AudioWindowSource(text, WINDOW_4, DataOptions.defaults()))
                 .hasMessage(text + ": not a WAV file that Java can read");
 
+        Path noRate = writeWav(dir.resolve("zero-hz.wav"), 0f, 16, 1, true, false, new int[8]);
+        assertThatThrownBy(() -> new AudioWindowSource(noRate, WINDOW_4, DataOptions.defaults()))
+                .hasMessage(noRate + ": its header gives a sample rate of 0.0 Hz; not audio that can be read");
+
         List<TensorSpec> ids = List.of(new TensorSpec("ids", ElementType.INT64, new long[] {-1, 4}, null));
         assertThatThrownBy(() -> new AudioWindowSource(shortFile, ids, DataOptions.defaults()))
                 .hasMessage(shortFile + ": audio does not fit model input 'ids' INT64 [?,4] (it needs a FLOAT32 input)");
         List<TensorSpec> open = List.of(new TensorSpec("input", ElementType.FLOAT32, new long[] {-1, -1}, null));
         assertThatThrownBy(() -> new AudioWindowSource(shortFile, open, DataOptions.defaults()))
-                .hasMessageContaining("has dynamic dimension 1, which the data does not fix; give a fixed shape, "
-                        + "e.g. input:8xN");
+                .hasMessageContaining("has dynamic dimension 1, which the data does not fix; give a fixed shape "
+                        + "(--shapes), e.g. input:8xN");
     }
 
     @Test
