@@ -66,11 +66,12 @@ final class CalibrationCacheParser {
                 throw error(source, lineNo, "tensor '" + ControlCharacters.escape(name) + "': the file ends inside "
                         + "its scale ('" + hex + "', " + hex.length() + " hex digits and no line end); is it cut off?");
             }
-            if (scaleBits < 0 || scaleBits >= 0x7f800000) {
+            if (scaleBits < 0 || scaleBits > TensorRtCalibrationCache.INFINITE_SCALE) {
                 throw error(source, lineNo, "tensor '" + ControlCharacters.escape(name) + "': scale " + hex + " is "
-                        + Float.intBitsToFloat(scaleBits) + "; expected a finite scale >= 0");
+                        + Float.intBitsToFloat(scaleBits) + "; expected a scale >= 0");
             }
-            if (TensorRtCalibrationCache.amaxOf(Float.intBitsToFloat(scaleBits)) == Float.POSITIVE_INFINITY) {
+            if (scaleBits != TensorRtCalibrationCache.INFINITE_SCALE
+                    && TensorRtCalibrationCache.amaxOf(Float.intBitsToFloat(scaleBits)) == Float.POSITIVE_INFINITY) {
                 throw error(source, lineNo, "tensor '" + ControlCharacters.escape(name) + "': scale " + Float.intBitsToFloat(scaleBits)
                         + " (bits " + hex + ") gives an amax of scale × 127 beyond float32");
             }

@@ -55,6 +55,11 @@ public final class TensorRtCalibrationCache {
     static final String VERSION_PARAMETER = "tensorrtVersion";
 
     private static final float BOUND = 127f;
+    /**
+     * The bits of +Infinity, which TensorRT writes as the scale of a tensor holding -inf (an attention mask's
+     * constant, and the sums that add it): such a tensor has no INT8 range, and a table leaves it out.
+     */
+    public static final int INFINITE_SCALE = 0x7f800000;
     private static final float MAX_SCALE = Float.MAX_VALUE / BOUND;
     /** Unicode-aware: the reader strips Unicode spaces, so an algorithm ending in one would not read back. */
     private static final Pattern ALGORITHM = Pattern.compile("(?U)\\S+");
@@ -96,12 +101,12 @@ public final class TensorRtCalibrationCache {
                 throw new IllegalArgumentException("tensor name '" + ControlCharacters.escape(name) + "' cannot be "
                         + "written to a calibration cache (empty or with a line break)");
             }
-            if (bits < 0 || bits >= 0x7f800000) {
+            if (bits < 0 || bits > INFINITE_SCALE) {
                 throw new IllegalArgumentException("tensor '" + name + "': scale bits " + Integer.toHexString(bits)
-                        + " are not a finite scale >= 0 (" + Float.intBitsToFloat(bits) + ")");
+                        + " are not a scale >= 0 (" + Float.intBitsToFloat(bits) + ")");
             }
-            if (bits > Float.floatToRawIntBits(MAX_SCALE)) {
-                // amax = scale · 127 would be infinite: no table, and no TensorRT range, has such a value
+            if (bits > Float.floatToRawIntBits(MAX_SCALE) && bits != INFINITE_SCALE) {
+                // amax = scale · 127 would be infinite: TensorRT writes Infinity itself, never a finite scale this large
                 throw new IllegalArgumentException("tensor '" + name + "': scale " + Float.intBitsToFloat(bits)
                         + " (bits " + Integer.toHexString(bits) + ") gives an amax of scale × 127 beyond float32");
             }
@@ -188,11 +193,26 @@ public final class TensorRtCalibrationCache {
      */
     public CalibrationTable toTable(String source) {
         Map<String, Float> amax = new LinkedHashMap<>();
-        scaleBitsByTensor.forEach((name, bits) -> amax.put(name, amaxOf(Float.intBitsToFloat(bits))));
+        scaleBitsByTensor.forEach((name, bits) -> {
+            if (bits != INFINITE_SCALE) {
+                amax.put(name, amaxOf(Float.intBitsToFloat(bits)));
+            }
+        });
         Provenance unknown = Provenance.unknown();
         Provenance p = new Provenance(algorithm, Map.of(VERSION_PARAMETER, Integer.toString(version)), null, null,
                 null, unknown.trt4jVersion(), "TensorRT calibration cache " + source, unknown.createdAt());
         return new CalibrationTable(amax, p);
+    }
+
+    /** The tensors whose scale is +Infinity ({@link #INFINITE_SCALE}), in file order: {@link #toTable} leaves them out. */
+    public List<String> infiniteScales() {
+        List<String> names = new ArrayList<>();
+        scaleBitsByTensor.forEach((name, bits) -> {
+            if (bits == INFINITE_SCALE) {
+                names.add(name);
+            }
+        });
+        return names;
     }
 
     /**

@@ -125,14 +125,31 @@ class TensorRtCalibrationCacheTest {
         assertThat(cache.toText()).isEqualTo("TRT-7000-EntropyCalibration2\ndata: 3c008912\nx: 0\nlast: 1\n");
     }
 
+    /**
+     * TensorRT 8.6 wrote 7f800000 for an attention mask's -inf constant and the sums that add it (a real cache of a
+     * diffusion model's decoder): the cache reads, round-trips, and its table leaves those tensors out.
+     */
+    @Test
+    void anInfiniteScaleAsTensorRtWritesItIsReadAndLeftOutOfTheTable() {
+        String text = "TRT-8601-EntropyCalibration2\n(Unnamed Layer* 273) [Constant]_output: 7f800000\n"
+                + "/decoder/layers.0/multihead_attn/Add_3_output_0: 7f800000\nx: 3c008912\n";
+        TensorRtCalibrationCache cache = TensorRtCalibrationCache.parse(text, "int8.cache");
+
+        assertThat(cache.toText()).isEqualTo(text);
+        assertThat(cache.scale("x")).isEqualTo(Float.intBitsToFloat(0x3c008912));
+        assertThat(cache.infiniteScales()).containsExactly("(Unnamed Layer* 273) [Constant]_output",
+                "/decoder/layers.0/multihead_attn/Add_3_output_0");
+        assertThat(cache.toTable("int8.cache").tensorNames()).containsExactly("x");
+    }
+
     @Test
     void malformedLinesAreReportedWithFileAndLineNumber() {
         assertError("TRT-7000-EntropyCalibration2\ndata: 3c008912\nconv1 3c88edfc\n", "bad.cache:3: ",
                 "expected '<tensor name>: <hex scale>'");
         assertError("TRT-7000-EntropyCalibration2\ndata: 3c00891z\n", "bad.cache:2: ", "tensor 'data'");
         assertError("TRT-7000-EntropyCalibration2\ndata: 1234567890\n", "bad.cache:2: ", "1 to 8 hexadecimal");
-        assertError("TRT-7000-EntropyCalibration2\n\ndata: 7f800000\n", "bad.cache:3: ", "finite scale");
-        assertError("TRT-7000-EntropyCalibration2\ndata: bf800000\n", "bad.cache:2: ", "finite scale");
+        assertError("TRT-7000-EntropyCalibration2\n\ndata: 7fc00000\n", "bad.cache:3: ", "NaN; expected a scale >= 0");
+        assertError("TRT-7000-EntropyCalibration2\ndata: bf800000\n", "bad.cache:2: ", "expected a scale >= 0");
         assertError("TRT-7000-EntropyCalibration2\ndata: 1\ndata: 2\n", "bad.cache:3: ", "first on line 2");
         assertError(": 3f800000\n", "bad.cache:1: ", "header");
         assertError("TRT-7000-EntropyCalibration2\n: 3f800000\n", "bad.cache:2: ", "tensor name");
@@ -208,7 +225,8 @@ class TensorRtCalibrationCacheTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("line break")
                 .hasMessageContaining("'a\\u000ab'"); // escaped: a folded line would read as another name, 'a b'
         assertThatThrownBy(() -> new TensorRtCalibrationCache(7000, "X", Map.of("a", 0x7fc00000)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("finite");
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("tensor 'a': scale bits 7fc00000 are not a "
+                        + "scale >= 0 (NaN)");
         // Both were written, then refused by the reader: a ten-digit version, and a token ending in a Unicode space
         // (the reader strips it, so "X" would come back).
         assertThatThrownBy(() -> new TensorRtCalibrationCache(Integer.MAX_VALUE, "X", Map.of("a", 1)))

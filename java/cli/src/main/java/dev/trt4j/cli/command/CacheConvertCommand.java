@@ -55,7 +55,7 @@ public final class CacheConvertCommand implements Callable<Integer> {
                         + "of a cache; " + in + " is already a cache and converts to a table");
             }
             requireOutExtension(true);
-            CalibrationTable table = naming(in, () -> input.cache().toTable(in.getFileName().toString()));
+            CalibrationTable table = naming(in, () -> input.asTable(spec.commandLine().getErr()));
             table.write(out);
             report(table.size(), "calibration table");
             List<String> inexact = input.cache().scalesNoAmaxGives();

@@ -104,10 +104,15 @@ public final class CacheShowCommand implements Callable<Integer> {
         ArrayNode tensors = root.putArray("tensors");
         for (Row r : rows) {
             ObjectNode t = tensors.addObject().put("name", r.name());
-            JsonOutput.putFloat(t, "scale", r.scale()).put("scaleHex", FloatBits.hex8(r.scale()));
-            JsonOutput.putFloat(t, "amax", r.amax()).put("amaxHex", FloatBits.hex8(r.amax()));
+            putNumber(t, "scale", r.scale()).put("scaleHex", FloatBits.hex8(r.scale()));
+            putNumber(t, "amax", r.amax()).put("amaxHex", FloatBits.hex8(r.amax()));
         }
         return root;
+    }
+
+    /** The float as a JSON number, or, for TensorRT's infinite scale, the string "Infinity" JSON has no number for. */
+    private static ObjectNode putNumber(ObjectNode node, String field, float value) {
+        return Float.isFinite(value) ? JsonOutput.putFloat(node, field, value) : node.put(field, String.valueOf(value));
     }
 
     /** Whether {@code table} is a TensorRT cache converted to a table (its provenance keeps the cache's header). */

@@ -1,17 +1,21 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.ControlCharacters;
+import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.TensorRtCalibrationCache;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * A calibration file of either kind, told apart by its content: a trt4j calibration table (JSON) or a TensorRT
@@ -66,5 +70,23 @@ record CalibrationFile(Path path, CalibrationTable table, TensorRtCalibrationCac
 
     boolean isCache() {
         return cache != null;
+    }
+
+    /**
+     * The ranges this file holds as a table: a cache's tensors of infinite scale (TensorRT's for a tensor holding
+     * -inf) left out and named in a warning on {@code err}, since a table has no infinite range.
+     */
+    CalibrationTable asTable(PrintWriter err) {
+        if (!isCache()) {
+            return table;
+        }
+        List<String> infinite = cache.infiniteScales();
+        if (!infinite.isEmpty()) {
+            err.println("trt4j: warning: " + path + ": " + Counts.of(infinite.size(), "tensor") + " with an infinite "
+                    + "scale (TensorRT's for a tensor holding -inf, such as an attention mask), which no INT8 range "
+                    + "fits, left out (first: '" + ControlCharacters.escape(infinite.get(0)) + "')");
+            err.flush();
+        }
+        return cache.toTable(path.getFileName().toString());
     }
 }

@@ -270,7 +270,7 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     private CalibrationTable readTable(OnnxModel onnx) {
         CalibrationFile file = CalibrationFile.read(table);
-        CalibrationTable t = file.isCache() ? file.cache().toTable(table.getFileName().toString()) : file.table();
+        CalibrationTable t = file.asTable(spec.commandLine().getErr());
         requireSigned8Bit(t);
         String madeFor = t.provenance().modelSha256();
         if (madeFor != null && !madeFor.equals(onnx.sha256()) && !force) {

@@ -181,6 +181,28 @@ class CacheCommandTest {
         assertThat(show.errLines()).isEqualTo(run.errLines());
     }
 
+    /** A real TensorRT 8.6 cache holds +Infinity for tensors of -inf (an attention mask): shown, and left out of tables. */
+    @Test
+    void aCacheWithTensorRtsInfiniteScalesIsShownAndConvertedWithoutThem() throws Exception {
+        Path cache = write("int8.cache", "TRT-8601-EntropyCalibration2\nmask: 7f800000\nx: 3c008912\n");
+        Path json = dir.resolve("int8.table.json");
+
+        CliRun show = CliRun.of("cache", "show", cache.toString());
+        CliRun showJson = CliRun.of("cache", "show", "--json", cache.toString());
+        CliRun convert = CliRun.of("cache", "convert", cache.toString(), "--out", json.toString());
+
+        assertThat(show.exitCode()).as(show.err()).isZero();
+        assertThat(show.out().lines().toList().get(2).split("\\s+")).containsExactly("mask", "Infinity", "Infinity");
+        JsonNode mask = new ObjectMapper().readTree(showJson.out()).get("tensors").get(0);
+        assertThat(mask.get("scale").asText()).isEqualTo("Infinity");
+        assertThat(mask.get("scaleHex").asText()).isEqualTo("7f800000");
+        assertThat(convert.exitCode()).as(convert.err()).isZero();
+        assertThat(convert.errLines()).containsExactly("trt4j: warning: " + cache + ": 1 tensor with an infinite scale "
+                + "(TensorRT's for a tensor holding -inf, such as an attention mask), which no INT8 range fits, left "
+                + "out (first: 'mask')");
+        assertThat(CalibrationTable.read(json).tensorNames()).containsExactly("x");
+    }
+
     @Test
     void aTableOfAnotherGridThanSignedEightBitIsNoCache() throws Exception {
         // convert would write amax / 127 of a 4-bit amax, which quantize and build would take as an INT8 range
