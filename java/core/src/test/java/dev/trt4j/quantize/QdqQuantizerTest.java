@@ -426,8 +426,34 @@ class QdqQuantizerTest {
         ModelProto half = new Fp16Converter().convert(model).model();
 
         assertThatThrownBy(() -> new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(half))
-                .isInstanceOf(Trt4jException.class).hasMessageEndingWith("is FP16 (it holds float16 weights such as "
-                        + "'w'); quantize the FP32 model");
+                .isInstanceOf(Trt4jException.class).hasMessageEndingWith("is FP16 (it computes with float16 weights "
+                        + "such as 'w'); quantize the FP32 model");
+    }
+
+    /** A float16 weight that only a Cast to float reads is FP32 storage saved small: the model computes in FP32. */
+    @Test
+    void aFloat16WeightCastToFloatIsQuantizedAsTheFp32WeightItIs() {
+        ModelProto model = TinyModels.matMul(13);
+        ai.onnx.proto.OnnxMl.TensorProto.Builder half = ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName("w_h")
+                .setDataType(ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT16_VALUE).addDims(16).addDims(6);
+        for (int i = 0; i < 96; i++) {
+            half.addInt32Data(i % 2 == 0 ? 0x3800 : 0xB400); // 0.5 and -0.25
+        }
+        ai.onnx.proto.OnnxMl.GraphProto.Builder g = model.getGraph().toBuilder().clearInitializer().addInitializer(half)
+                .addNode(0, ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Cast").setName("to_float")
+                        .addInput("w_h").addOutput("w").addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                                .setName("to").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.INT).setI(1)));
+        ModelProto stored = model.toBuilder().setGraph(g).build();
+
+        ModelProto q = new QdqQuantizer(QuantizationConfig.defaults()).quantize(stored, Map.of("x", 1f)).model();
+
+        assertThat(q.getGraph().getNodeList()).filteredOn(n -> n.getOpType().equals("DequantizeLinear")).hasSize(2);
+        // the weight's scale, per column: max |w| = 0.5 in every column of this pattern
+        assertThat(q.getGraph().getInitializerList()).filteredOn(t -> t.getDimsCount() == 1 && t.getDims(0) == 6
+                && t.getDataType() == ai.onnx.proto.OnnxMl.TensorProto.DataType.FLOAT_VALUE)
+                .singleElement().satisfies(t -> assertThat(t.getFloatDataCount() > 0 ? t.getFloatData(0)
+                        : java.nio.ByteBuffer.wrap(t.getRawData().toByteArray()).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .getFloat()).isEqualTo(0.5f / 127f));
     }
 
     @ParameterizedTest
