@@ -130,7 +130,8 @@ public final class CacheConvertCommand implements Callable<Integer> {
     private String knownAlgorithm() {
         return TensorRtCalibrationCache.KNOWN_ALGORITHMS.stream().filter(a -> a.equalsIgnoreCase(algorithm))
                 .findFirst().orElseThrow(() -> new ParameterException(spec.commandLine(), "--algorithm '"
-                        + algorithm + "' is not a calibration algorithm TensorRT writes; use one of "
+                        + algorithm + "' is not a token of the calibrators trt4j builds with (a cache read back needs "
+                        + "its calibrator's token); use one of "
                         + String.join(", ", TensorRtCalibrationCache.KNOWN_ALGORITHMS)));
     }
 

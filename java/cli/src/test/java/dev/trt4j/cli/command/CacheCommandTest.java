@@ -426,8 +426,9 @@ class CacheCommandTest {
 
         CliRun made = CliRun.of("cache", "convert", table.toString(), "--out", out.toString(), "--algorithm", "Foo");
         assertThat(made.exitCode()).isEqualTo(2);
-        assertThat(made.errLines()).containsExactly("trt4j: --algorithm 'Foo' is not a calibration algorithm TensorRT "
-                + "writes; use one of EntropyCalibration2, MinMaxCalibration");
+        assertThat(made.errLines()).containsExactly("trt4j: --algorithm 'Foo' is not a token of the calibrators trt4j "
+                + "builds with (a cache read back needs its calibrator's token); use one of EntropyCalibration2, "
+                + "MinMaxCalibration");
         assertThat(out).doesNotExist();
 
         CliRun lowerCase = CliRun.of("cache", "convert", table.toString(), "--out", out.toString(),
