@@ -63,7 +63,9 @@ public final class StateCarrier {
             // A source of streams (audio files) hands out each stream's windows in order, one after another; side by
             // side in a batch, position j would be fed the state of a window B earlier, not of the one before.
             throw new Trt4jException(model + ": state links with batches of " + data.size() + ": the windows of each "
-                    + "audio file form one stream in order, which only batches of 1 feed back correctly; give --batch 1");
+                    + "audio file form one stream in order, which only batches of 1 feed back correctly; "
+                    + (fixedBatch > 1 ? "the model fixes its batch to " + fixedBatch + ", so fix it to 1 first (trt4j "
+                    + "convert --fix-shapes)" : "give --batch 1"));
         }
         Map<String, HostTensor> inputs = new LinkedHashMap<>(data.inputs());
         fed.clear();
@@ -73,7 +75,7 @@ public final class StateCarrier {
                 throw new Trt4jException(model + ": state link " + slot.link() + ": input '" + input + "' is fed "
                         + "back from '" + slot.link().output() + "', so it must not be given as well");
             }
-            if (slot.batchAxis() < 0 && data.size() > 1 && data.size() != fixedBatch) {
+            if (slot.batchAxis() < 0 && data.size() > 1 && !(data.size() == fixedBatch && holdsBatch(slot))) {
                 throw new Trt4jException(model + ": state link " + slot.link() + ": input '" + input + "' "
                         + ShapeResolver.shapeText(slot.dims()) + " has no dynamic batch dimension, so it holds one "
                         + "stream's state and cannot be shared by a batch of " + data.size() + "; use batches of 1, "
@@ -175,6 +177,11 @@ public final class StateCarrier {
                 state.put(slot.link().input(), value);
             }
         }
+    }
+
+    /** Whether a state fixed whole has an axis of the model's fixed batch, which can hold one state per stream. */
+    private boolean holdsBatch(Slot slot) {
+        return Arrays.stream(slot.dims()).anyMatch(d -> d == fixedBatch);
     }
 
     private long[] shapeFor(Slot slot, int batch) {

@@ -114,9 +114,14 @@ public final class CalibrationCacheHandoff {
         TensorRtCalibrationCache parsed = TensorRtCalibrationCache.parse(new String(bytes, StandardCharsets.UTF_8),
                 source);
         if (!parsed.algorithm().equals(algorithm.cacheToken())) {
+            // no --calibrator builds with a token trt4j does not know (TensorRT's older EntropyCalibration)
+            boolean known = java.util.Arrays.stream(TrtCalibrationAlgorithm.values())
+                    .anyMatch(a -> a.cacheToken().equals(parsed.algorithm()));
             throw new Trt4jException(source + ": calibration cache rejected: written by " + parsed.header()
-                    + " but this build uses TensorRT's " + algorithm.cacheToken()
-                    + "; pass the matching --calibrator or delete the cache to recalibrate");
+                    + " but this build uses TensorRT's " + algorithm.cacheToken() + (known
+                    ? "; pass the matching --calibrator or delete the cache to recalibrate"
+                    : ", and no --calibrator uses " + parsed.algorithm() + "; convert it to a table (trt4j cache "
+                    + "convert CACHE --out T.table.json) and build with --table T.table.json"));
         }
         Set<String> missing = model.inputs().stream()
                 .filter(in -> in.type() == ElementType.FLOAT32 || in.type() == ElementType.FLOAT16)

@@ -157,6 +157,15 @@ class StateFeedbackTest {
         StateCarrier shared = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", otherBatch, OUTPUTS);
         assertThatThrownBy(() -> shared.feed(batch(2))).as("a batch the model does not fix: one stream's state")
                 .hasMessageContaining("has no dynamic batch dimension");
+        assertThatThrownBy(() -> shared.feed(batch(4))).as("no axis of the state holds the 4 streams: one state")
+                .hasMessageContaining("has no dynamic batch dimension");
+
+        List<TensorSpec> fixedFour = List.of(spec("x", ElementType.FLOAT32, 4, 4),
+                spec("state", ElementType.FLOAT32, 2, 4, 8));
+        StateCarrier audio = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", fixedFour, OUTPUTS);
+        assertThatThrownBy(() -> audio.feed(new Batch(4, batch(4).inputs(), java.util.Set.of(0))))
+                .as("--batch 1 would not fit the model's fixed batch: say what would")
+                .hasMessageEndingWith("the model fixes its batch to 4, so fix it to 1 first (trt4j convert --fix-shapes)");
     }
 
     @Test

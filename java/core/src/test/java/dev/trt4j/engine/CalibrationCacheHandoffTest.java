@@ -101,7 +101,14 @@ class CalibrationCacheHandoffTest {
         assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", minmax,
                 TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
                 .hasMessageContaining("c: calibration cache rejected: written by TRT-101501-MinMaxCalibration")
-                .hasMessageContaining("EntropyCalibration2");
+                .hasMessageContaining("EntropyCalibration2").hasMessageEndingWith("pass the matching --calibrator or "
+                        + "delete the cache to recalibrate");
+        // TensorRT's older entropy calibrator: no --calibrator matches, so the way is through a table
+        byte[] v1 = "TRT-8601-EntropyCalibration\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", v1,
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
+                .hasMessageEndingWith("and no --calibrator uses EntropyCalibration; convert it to a table (trt4j cache "
+                        + "convert CACHE --out T.table.json) and build with --table T.table.json");
         byte[] old = "TRT-8601-EntropyCalibration2\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
         CalibrationCacheHandoff h = CalibrationCacheHandoff.fromCache("c", old,
                 TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model);

@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -98,6 +99,9 @@ public final class QuantizeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The tensors of a --table cache whose scale is infinite, which its table leaves out. */
+    private List<String> infiniteScales = List.of();
+
     /** Which options left nodes in FP32: {@code --exclude}, {@code --skip-depthwise} (a default) or both. */
     private String keptInFp32By(QuantizationConfig config) {
         boolean exclude = !quantization.excludes.isEmpty();
@@ -137,6 +141,14 @@ public final class QuantizeCommand implements Callable<Integer> {
         try {
             List<String> missing = quantizer.requiredActivations(proto).stream()
                     .filter(t -> !ranges.contains(t)).toList();
+            List<String> infinite = missing.stream().filter(infiniteScales::contains).toList();
+            if (!infinite.isEmpty()) {
+                // calibrating again gives Infinity again: the way out is to leave the nodes that read it in FP32
+                throw new Trt4jException(table + ": '" + infinite.get(0) + "'" + (infinite.size() > 1 ? " and "
+                        + (infinite.size() - 1) + " more" : "") + " of the tensors " + modelFile.getFileName()
+                        + " quantizes have an infinite scale (they hold -inf) and no INT8 range; keep the nodes that "
+                        + "read them in FP32 with --exclude " + String.join(",", readers(proto, infinite)));
+            }
             if (!missing.isEmpty()) {
                 // the CPU layout's extra tensors are Conv outputs, which only --all-tensors calibrates
                 boolean ort = quantizer.config().target() == QuantizationTarget.ONNXRUNTIME_CPU
@@ -268,8 +280,21 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
     }
 
+    /** The nodes that read {@code tensors}, by the labels {@code --exclude} takes ({@code OpType#index} if unnamed). */
+    private static List<String> readers(ModelProto proto, List<String> tensors) {
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < proto.getGraph().getNodeCount(); i++) {
+            ai.onnx.proto.OnnxMl.NodeProto n = proto.getGraph().getNode(i);
+            if (n.getInputList().stream().anyMatch(tensors::contains)) {
+                labels.add(n.getName().isEmpty() ? n.getOpType() + "#" + i : n.getName());
+            }
+        }
+        return labels;
+    }
+
     private CalibrationTable readTable(OnnxModel onnx) {
         CalibrationFile file = CalibrationFile.read(table);
+        infiniteScales = file.isCache() ? file.cache().infiniteScales() : List.of();
         CalibrationTable t = file.asTable(spec.commandLine().getErr());
         requireSigned8Bit(t);
         String madeFor = t.provenance().modelSha256();

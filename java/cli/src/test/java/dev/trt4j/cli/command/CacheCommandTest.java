@@ -203,6 +203,22 @@ class CacheCommandTest {
         assertThat(CalibrationTable.read(json).tensorNames()).containsExactly("x");
     }
 
+    /** Calibrating again gives Infinity again: quantize names the nodes to keep in FP32 instead. */
+    @Test
+    void quantizeNamesTheNodesThatReadATensorOfInfiniteScale() throws Exception {
+        Path model = dev.trt4j.cli.TestModels.matMul(dir.resolve("mm.onnx"));
+        Path cache = write("mm.cache", "TRT-8601-EntropyCalibration2\nx: 7f800000\n");
+
+        CliRun run = CliRun.of("quantize", model.toString(), "--table", cache.toString(), "--out",
+                dir.resolve("q.onnx").toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).last().asString().isEqualTo("trt4j: " + cache + ": 'x' of the tensors mm.onnx "
+                + "quantizes have an infinite scale (they hold -inf) and no INT8 range; keep the nodes that read them in "
+                + "FP32 with --exclude mm");
+        assertThat(dir.resolve("q.onnx")).doesNotExist();
+    }
+
     @Test
     void aTableOfAnotherGridThanSignedEightBitIsNoCache() throws Exception {
         // convert would write amax / 127 of a 4-bit amax, which quantize and build would take as an INT8 range
