@@ -81,6 +81,11 @@ record CalibrationFile(Path path, CalibrationTable table, TensorRtCalibrationCac
             return table;
         }
         List<String> infinite = cache.infiniteScales();
+        if (infinite.size() == cache.scaleBitsByTensor().size()) {
+            // as a cache without tensors is refused: a table of none holds no ranges to use
+            throw new Trt4jException(path + ": every tensor has an infinite scale (TensorRT's for a tensor holding "
+                    + "-inf); it holds no INT8 range to use");
+        }
         if (!infinite.isEmpty()) {
             err.println("trt4j: warning: " + path + ": " + Counts.of(infinite.size(), "tensor") + " with an infinite "
                     + "scale (TensorRT's for a tensor holding -inf, such as an attention mask), which no INT8 range "

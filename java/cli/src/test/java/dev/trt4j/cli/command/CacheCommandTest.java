@@ -201,13 +201,21 @@ class CacheCommandTest {
                 + "(TensorRT's for a tensor holding -inf, such as an attention mask), which no INT8 range fits, left "
                 + "out (first: 'mask')");
         assertThat(CalibrationTable.read(json).tensorNames()).containsExactly("x");
+
+        Path onlyInfinite = write("mask.cache", "TRT-8601-EntropyCalibration2\nmask: 7f800000\n");
+        Path none = dir.resolve("mask.table.json");
+        CliRun empty = CliRun.of("cache", "convert", onlyInfinite.toString(), "--out", none.toString());
+        assertThat(empty.exitCode()).as("refused as a cache without tensors is").isEqualTo(1);
+        assertThat(empty.errLines()).containsExactly("trt4j: " + onlyInfinite + ": every tensor has an infinite scale "
+                + "(TensorRT's for a tensor holding -inf); it holds no INT8 range to use");
+        assertThat(none).doesNotExist();
     }
 
     /** Calibrating again gives Infinity again: quantize names the nodes to keep in FP32 instead. */
     @Test
     void quantizeNamesTheNodesThatReadATensorOfInfiniteScale() throws Exception {
         Path model = dev.trt4j.cli.TestModels.matMul(dir.resolve("mm.onnx"));
-        Path cache = write("mm.cache", "TRT-8601-EntropyCalibration2\nx: 7f800000\n");
+        Path cache = write("mm.cache", "TRT-8601-EntropyCalibration2\nx: 7f800000\ny: 3c008912\n");
 
         CliRun run = CliRun.of("quantize", model.toString(), "--table", cache.toString(), "--out",
                 dir.resolve("q.onnx").toString());
