@@ -18,6 +18,7 @@ import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.OperatorCheck;
 import dev.trt4j.quantize.OrtImplicitQuantization;
+import dev.trt4j.quantize.NodeSelection;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.quantize.QuantizationReport;
@@ -286,7 +287,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         for (int i = 0; i < proto.getGraph().getNodeCount(); i++) {
             ai.onnx.proto.OnnxMl.NodeProto n = proto.getGraph().getNode(i);
             if (n.getInputList().stream().anyMatch(tensors::contains)) {
-                labels.add(n.getName().isEmpty() ? n.getOpType() + "#" + i : n.getName());
+                labels.add(NodeSelection.labelOf(n, i));
             }
         }
         return labels;
