@@ -47,11 +47,6 @@ public record NodeSelection(List<String> nodes, List<String> opTypes, List<Strin
         patterns.forEach(NodeSelection::compile);
     }
 
-    /** The label a selection knows node {@code index} of a graph by: its name, or {@code OpType#index} if unnamed. */
-    public static String labelOf(ai.onnx.proto.OnnxMl.NodeProto node, int index) {
-        return GraphIndex.label(node, index);
-    }
-
     /** The nodes named {@code names}. */
     public static NodeSelection ofNodes(Collection<String> names) {
         return new NodeSelection(List.copyOf(new TreeSet<>(names)), List.of(), List.of());

@@ -18,7 +18,6 @@ import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.OperatorCheck;
 import dev.trt4j.quantize.OrtImplicitQuantization;
-import dev.trt4j.quantize.NodeSelection;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.quantize.QuantizationReport;
@@ -39,7 +38,6 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -144,11 +142,13 @@ public final class QuantizeCommand implements Callable<Integer> {
                     .filter(t -> !ranges.contains(t)).toList();
             List<String> infinite = missing.stream().filter(infiniteScales::contains).toList();
             if (!infinite.isEmpty()) {
-                // calibrating again gives Infinity again: the way out is to leave the nodes that read it in FP32
-                throw new Trt4jException(table + ": '" + infinite.get(0) + "'" + (infinite.size() > 1 ? " and "
-                        + (infinite.size() - 1) + " more" : "") + " of the tensors " + modelFile.getFileName()
-                        + " quantizes have an infinite scale (they hold -inf) and no INT8 range; keep the nodes that "
-                        + "read them in FP32 with --exclude " + String.join(",", readers(proto, infinite)));
+                // calibrating again gives Infinity again: the way out is to leave the nodes that quantize them in FP32
+                throw new Trt4jException(table + ": " + (infinite.size() == 1 ? "tensor '" + infinite.get(0) + "' has"
+                        : infinite.size() + " tensors (first '" + infinite.get(0) + "') have") + " an infinite scale "
+                        + "(holding -inf) and no INT8 range, but " + modelFile.getFileName() + " quantizes "
+                        + (infinite.size() == 1 ? "it" : "them") + "; keep the quantized nodes that read "
+                        + (infinite.size() == 1 ? "it" : "them") + " (on --runtime onnxruntime-cpu, the Conv that "
+                        + "makes one) in FP32 with one --exclude NODE each");
             }
             if (!missing.isEmpty()) {
                 // the CPU layout's extra tensors are Conv outputs, which only --all-tensors calibrates
@@ -279,18 +279,6 @@ public final class QuantizeCommand implements Callable<Integer> {
                 return BiasCorrection.apply(quantized, source, OrtRunnerOptions.defaults(), scope, mode, bar::update);
             }
         }
-    }
-
-    /** The nodes that read {@code tensors}, by the labels {@code --exclude} takes ({@code OpType#index} if unnamed). */
-    private static List<String> readers(ModelProto proto, List<String> tensors) {
-        List<String> labels = new ArrayList<>();
-        for (int i = 0; i < proto.getGraph().getNodeCount(); i++) {
-            ai.onnx.proto.OnnxMl.NodeProto n = proto.getGraph().getNode(i);
-            if (n.getInputList().stream().anyMatch(tensors::contains)) {
-                labels.add(NodeSelection.labelOf(n, i));
-            }
-        }
-        return labels;
     }
 
     private CalibrationTable readTable(OnnxModel onnx) {

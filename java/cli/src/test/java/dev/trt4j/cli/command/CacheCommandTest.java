@@ -221,9 +221,9 @@ class CacheCommandTest {
                 dir.resolve("q.onnx").toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.errLines()).last().asString().isEqualTo("trt4j: " + cache + ": 'x' of the tensors mm.onnx "
-                + "quantizes have an infinite scale (they hold -inf) and no INT8 range; keep the nodes that read them in "
-                + "FP32 with --exclude mm");
+        assertThat(run.errLines()).last().asString().isEqualTo("trt4j: " + cache + ": tensor 'x' has an infinite "
+                + "scale (holding -inf) and no INT8 range, but mm.onnx quantizes it; keep the quantized nodes that read "
+                + "it (on --runtime onnxruntime-cpu, the Conv that makes one) in FP32 with one --exclude NODE each");
         assertThat(dir.resolve("q.onnx")).doesNotExist();
     }
 
