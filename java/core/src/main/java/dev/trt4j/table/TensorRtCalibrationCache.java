@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -175,13 +176,32 @@ public final class TensorRtCalibrationCache {
      * only to decide whether the cache suits the calibrator it is given).
      */
     public static TensorRtCalibrationCache fromTable(CalibrationTable table) {
+        return keptHeader(table).map(h -> fromTable(table, h.version(), h.algorithm()))
+                .orElseGet(() -> fromTable(table, DEFAULT_VERSION, "max".equals(table.provenance().method())
+                        ? MIN_MAX_CALIBRATION : ENTROPY_CALIBRATION_2));
+    }
+
+    /** A cache's header: {@code TRT-<version>-<algorithm>}. */
+    public record Header(int version, String algorithm) {
+        /** {@code TRT-<version>-<algorithm>}. */
+        public String text() {
+            return "TRT-" + version + "-" + algorithm;
+        }
+    }
+
+    /**
+     * The header of the cache {@code table} was converted from, which its provenance keeps (the algorithm as the
+     * method, the version as parameter {@code tensorrtVersion}); empty for a table trt4j calibrated.
+     *
+     * @throws IllegalArgumentException if the kept version is not a TensorRT version
+     */
+    public static Optional<Header> keptHeader(CalibrationTable table) {
         Provenance p = table.provenance();
         String keptVersion = p.parameters().get(VERSION_PARAMETER);
-        if (keptVersion != null && p.method() != null && ALGORITHM.matcher(p.method()).matches()) {
-            return fromTable(table, parseVersion(keptVersion), p.method());
+        if (keptVersion == null || p.method() == null || !ALGORITHM.matcher(p.method()).matches()) {
+            return Optional.empty();
         }
-        return fromTable(table, DEFAULT_VERSION, "max".equals(p.method()) ? MIN_MAX_CALIBRATION
-                : ENTROPY_CALIBRATION_2);
+        return Optional.of(new Header(parseVersion(keptVersion), p.method()));
     }
 
     /**

@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /** {@code trt4j cache show}: every tensor of a cache or table with its scale and amax. */
@@ -62,8 +63,8 @@ public final class CacheShowCommand implements Callable<Integer> {
             float levels = bound;
             table.amaxByTensor().forEach((name, amax) -> rows.add(new Row(name, amax / levels, amax)));
             String method = table.provenance().method();
-            title = convertedFromCache(table) ? "calibration table from " + TensorRtCalibrationCache.fromTable(table)
-                    .header() : "calibration table, " + (method == null ? "method unknown" : "method " + method);
+            title = convertedFrom(table).map(h -> "calibration table from " + h.text())
+                    .orElse("calibration table, " + (method == null ? "method unknown" : "method " + method));
             if (!CalibrationOutputs.isSigned8Bit(table)) {
                 title += ", " + table.provenance().parameters().getOrDefault("numBits", "8").strip() + "-bit "
                         + (Boolean.parseBoolean(table.provenance().parameters().get("unsigned")) ? "unsigned" : "signed")
@@ -81,15 +82,17 @@ public final class CacheShowCommand implements Callable<Integer> {
 
     private static ObjectNode toJson(CalibrationFile input, int bound, List<Row> rows) {
         ObjectNode root = JsonOutput.object();
+        Optional<TensorRtCalibrationCache.Header> kept = input.isCache() ? Optional.empty()
+                : convertedFrom(input.table());
         // The same keys for both kinds of file, null where the kind does not record it.
         if (input.isCache()) {
             root.put("kind", "tensorrt-cache");
             root.put("tensorrtVersion", input.cache().version());
             root.put("algorithm", input.cache().algorithm());
             root.putNull("method");
-        } else if (convertedFromCache(input.table())) {
+        } else if (kept.isPresent()) {
             // such a table's "method" is the cache's algorithm token: report it where a cache's is
-            TensorRtCalibrationCache header = TensorRtCalibrationCache.fromTable(input.table());
+            TensorRtCalibrationCache.Header header = kept.get();
             root.put("kind", "calibration-table");
             root.put("tensorrtVersion", header.version());
             root.put("algorithm", header.algorithm());
@@ -115,15 +118,12 @@ public final class CacheShowCommand implements Callable<Integer> {
         return Float.isFinite(value) ? JsonOutput.putFloat(node, field, value) : node.put(field, String.valueOf(value));
     }
 
-    /** Whether {@code table} is a TensorRT cache converted to a table (its provenance keeps the cache's header). */
-    private static boolean convertedFromCache(CalibrationTable table) {
-        if (!table.provenance().parameters().containsKey("tensorrtVersion")) {
-            return false;
-        }
+    /** The header of the TensorRT cache {@code table} was converted from, if it was. */
+    private static Optional<TensorRtCalibrationCache.Header> convertedFrom(CalibrationTable table) {
         try {
-            return TensorRtCalibrationCache.fromTable(table).algorithm().equals(table.provenance().method());
+            return TensorRtCalibrationCache.keptHeader(table);
         } catch (IllegalArgumentException e) {
-            return false; // a hand-edited version: shown as a plain table
+            return Optional.empty(); // a hand-edited version: shown as a plain table
         }
     }
 
