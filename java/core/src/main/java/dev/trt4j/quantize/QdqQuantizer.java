@@ -3,7 +3,6 @@ package dev.trt4j.quantize;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
-import ai.onnx.proto.OnnxMl.TensorProto;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import org.slf4j.Logger;
@@ -35,36 +34,6 @@ import java.util.function.Function;
  * #quantize} takes their amax.
  */
 public final class QdqQuantizer {
-    /** @throws Trt4jException naming the first float16 constant that something other than a Cast to float reads */
-    private static void refuseFp16Compute(GraphProto graph, String modelName) {
-        Map<String, TensorProto> halves = new LinkedHashMap<>();
-        graph.getInitializerList().stream().filter(t -> t.getDataType() == TensorProto.DataType.FLOAT16_VALUE)
-                .forEach(t -> halves.put(t.getName(), t));
-        for (NodeProto n : graph.getNodeList()) {
-            if (GraphIndex.isConstantNode(n) && n.getOutputCount() == 1) {
-                n.getAttributeList().stream().filter(a -> a.hasT()
-                        && a.getT().getDataType() == TensorProto.DataType.FLOAT16_VALUE)
-                        .forEach(a -> halves.put(n.getOutput(0), a.getT()));
-            }
-        }
-        Set<String> graphOutputs = new HashSet<>();
-        graph.getOutputList().forEach(o -> graphOutputs.add(o.getName()));
-        for (String half : halves.keySet()) {
-            boolean computes = graphOutputs.contains(half);
-            for (NodeProto n : graph.getNodeList()) {
-                boolean castToFloat = n.getOpType().equals("Cast") && GraphIndex.isDefaultDomain(n.getDomain())
-                        && Attributes.getInt(n, "to", -1) == TensorProto.DataType.FLOAT_VALUE;
-                if (n.getInputList().contains(half) && !castToFloat) {
-                    computes = true;
-                }
-            }
-            if (computes) {
-                throw new Trt4jException("model '" + modelName + "' is FP16 (it computes with float16 weights such as '"
-                        + half + "'); quantize the FP32 model");
-            }
-        }
-    }
-
     private static final Logger LOG = LoggerFactory.getLogger(QdqQuantizer.class);
     /**
      * QuantizeLinear needs opset 10, but ONNX Runtime's own Q/DQ fusions insert a Round (opset 11) when they
@@ -318,7 +287,7 @@ public final class QdqQuantizer {
         // an FP16 model's activations are float16 tensors behind Casts, named otherwise than the FP32 model's
         // ranges, and its weights would be quantized from float16 values; a float16 constant that only a Cast to
         // float reads is FP32 storage saved small (the Cast is folded like any weight computed from constants)
-        refuseFp16Compute(model.getGraph(), modelName);
+        Fp16ComputeCheck.refuseFp16Compute(model.getGraph(), modelName);
         ModelProto current = NodeNames.nameUnnamed(model);
         if (sourceOpset < MIN_QDQ_OPSET) {
             LOG.debug("raising opset of '{}' from {} to {}: Q/DQ models need {}", modelName, sourceOpset,
