@@ -91,9 +91,9 @@ public final class ModelEqualizer {
         // its weights are integers behind DequantizeLinear or inside integer kernels: nothing left to rescale
         Map<String, Integer> quantized = QuantizedOperators.in(model);
         if (!quantized.isEmpty()) {
-            throw new Trt4jException(model.path().getFileName() + ": is quantized already (" + String.join(", ",
-                    quantized.entrySet().stream().map(e -> e.getValue() + " " + e.getKey()).toList())
-                    + "); equalize the FP32 model, then calibrate and quantize the result");
+            throw new Trt4jException(model.path().getFileName() + ": is quantized already ("
+                    + QuantizedOperators.describe(quantized) + "); equalize the FP32 model, then calibrate and quantize "
+                    + "the result");
         }
         List<String> depthwise = DepthwiseEqualizer.equalizableInputs(model.proto());
         List<String> matMul = MatMulSmoother.smoothableInputs(model.proto());

@@ -277,12 +277,12 @@ public final class QdqQuantizer {
         Objects.requireNonNull(model, "model");
         String modelName = model.getGraph().getName();
         long sourceOpset = OpsetUpgrade.defaultOpset(model);
-        for (int i = 0; i < model.getGraph().getNodeCount(); i++) {
-            NodeProto n = model.getGraph().getNode(i);
-            if (n.getOpType().equals("QuantizeLinear") || n.getOpType().equals("DequantizeLinear")) {
-                throw new Trt4jException("model '" + modelName + "' is already quantized (" + n.getOpType()
-                        + " node '" + GraphIndex.label(n, i) + "'); quantize the FP32 model");
-            }
+        // Q/DQ pairs and ONNX Runtime's dynamic or integer kernels alike: quantizing on top of either is not INT8
+        // of the FP32 model, and would be reported as if it were
+        Map<String, Integer> quantized = QuantizedOperators.in(model);
+        if (!quantized.isEmpty()) {
+            throw new Trt4jException("model '" + modelName + "' is already quantized ("
+                    + QuantizedOperators.describe(quantized) + "); quantize the FP32 model");
         }
         // an FP16 model's activations are float16 tensors behind Casts, named otherwise than the FP32 model's
         // ranges, and its weights would be quantized from float16 values; a float16 constant that only a Cast to

@@ -416,7 +416,23 @@ class QdqQuantizerTest {
         ModelProto q = new QdqQuantizer(QuantizationConfig.defaults()).quantize(model, Map.of("x", 1f)).model();
 
         assertThatThrownBy(() -> new QdqQuantizer(QuantizationConfig.defaults()).quantize(q, Map.of()))
-                .isInstanceOf(Trt4jException.class).hasMessageContaining("already quantized");
+                .isInstanceOf(Trt4jException.class).hasMessage("model 'matmul' is already quantized (2 "
+                        + "DequantizeLinear, 2 QuantizeLinear); quantize the FP32 model");
+    }
+
+    /** ONNX Runtime's dynamic quantization leaves no Q/DQ pair, yet its integer MatMuls are INT8 already. */
+    @Test
+    void aDynamicallyQuantizedModelIsRefusedToo() {
+        ModelProto model = TinyModels.matMul(13);
+        ModelProto dynamic = model.toBuilder().setGraph(model.getGraph().toBuilder().clearNode()
+                .addNode(NodeProto.newBuilder().setOpType("DynamicQuantizeLinear").setName("dql").addInput("x")
+                        .addOutput("xq").addOutput("xs").addOutput("xz"))
+                .addNode(NodeProto.newBuilder().setOpType("MatMulIntegerToFloat").setDomain("com.microsoft")
+                        .setName("mm").addInput("xq").addInput("w").addOutput("y"))).build();
+
+        assertThatThrownBy(() -> new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(dynamic))
+                .isInstanceOf(Trt4jException.class).hasMessage("model 'matmul' is already quantized (1 "
+                        + "DynamicQuantizeLinear, 1 MatMulIntegerToFloat); quantize the FP32 model");
     }
 
     /** Its activations are float16 tensors behind Casts, which no FP32 table names: say what the model is. */

@@ -244,13 +244,12 @@ public final class CalibrateCommand implements Callable<Integer> {
      * dequantized weight), which quantize refuses: most likely the FP32 model was meant.
      */
     private void noteQuantizedOperators(Path modelFile, OnnxModel onnx) {
-        List<String> found = QuantizedOperators.in(onnx).entrySet().stream()
-                .map(e -> e.getValue() + " " + e.getKey()).toList();
+        Map<String, Integer> found = QuantizedOperators.in(onnx);
         if (!found.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: warning: " + modelFile.getFileName() + " is quantized already (" + String.join(", ",
-                    found) + "); its ranges describe that graph, which quantize does not take: calibrate the FP32 "
-                    + "model to quantize it");
+            err.println("trt4j: warning: " + modelFile.getFileName() + " is quantized already ("
+                    + QuantizedOperators.describe(found) + "); its ranges describe that graph, which quantize does "
+                    + "not take: calibrate the FP32 model to quantize it");
             err.flush();
         }
     }

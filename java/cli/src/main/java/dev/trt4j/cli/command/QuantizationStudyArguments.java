@@ -2,6 +2,7 @@ package dev.trt4j.cli.command;
 
 import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
+import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.RangePassArgument;
@@ -19,6 +20,7 @@ import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.ModelEqualizer;
 import dev.trt4j.quantize.OperatorCheck;
+import dev.trt4j.quantize.QuantizedOperators;
 import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Mixin;
@@ -27,6 +29,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -79,6 +82,12 @@ public final class QuantizationStudyArguments {
         // before anything reads the graph's types: an unknown operator leaves its outputs untyped, which would be
         // reported as a tensor that cannot be calibrated instead of as the operator ONNX Runtime refuses
         OperatorCheck.require(onnx.proto(), file.getFileName().toString(), "the study runs every model in it");
+        // the study quantizes the model and scores it against itself as FP32: an integer graph would be scored as such
+        Map<String, Integer> quantized = QuantizedOperators.in(onnx);
+        if (!quantized.isEmpty()) {
+            throw new Trt4jException(file.getFileName() + ": is quantized already ("
+                    + QuantizedOperators.describe(quantized) + "); study the FP32 model");
+        }
         data.requireSequenceLengthFits(onnx);
         unsmoothed = NoSmoothOption.parse(onnx.proto(), file, noSmooth);
         return new StudiedModel(file, onnx, quantization.config(onnx.proto(), file));

@@ -188,6 +188,44 @@ class SensitivityCommandTest {
         assertThat(report.modelSha256()).isEqualTo(dev.trt4j.table.Provenance.sha256(out.resolve("mlp.eq.onnx")));
     }
 
+    /**
+     * A quantized model (Q/DQ, or ONNX Runtime's dynamic MatMulInteger) would be quantized on top and scored against
+     * itself as if it were FP32: both studies refuse it before any work, naming the file.
+     */
+    @Test
+    void bothStudiesRefuseAQuantizedModelNamingTheFile() throws IOException {
+        Path fp32 = mlp(dir.resolve("mlp.onnx"));
+        ModelProto q = new dev.trt4j.quantize.QdqQuantizer(dev.trt4j.quantize.QuantizationConfig.defaults())
+                .quantize(ModelProto.parseFrom(Files.readAllBytes(fp32)), java.util.Map.of("x", 1f, "h", 1f)).model();
+        Path qdq = Files.write(dir.resolve("mlp.int8.onnx"), q.toByteArray());
+        Path dynamic = Files.write(dir.resolve("mlp.dynamic.onnx"),
+                dynamicMatMul(ModelProto.parseFrom(Files.readAllBytes(fp32))).toByteArray());
+        for (Path model : List.of(qdq, dynamic)) {
+            for (String command : List.of("sensitivity", "compare-calibrators")) {
+                Path out = dir.resolve(command + "-" + model.getFileName());
+                CliRun run = CliRun.of(command, model.toString(), "--samples", "8", "--eval-samples", "8",
+                        "--shapes", "x:8x" + WIDTH, "--out", out.toString());
+
+                assertThat(run.exitCode()).as(command + " " + run.err()).isEqualTo(1);
+                assertThat(run.err()).as(command).matches("trt4j: " + model.getFileName().toString()
+                        .replace(".", "\\.") + ": is quantized already \\((\\d+ [A-Za-z]+(, )?)+\\); study the FP32 "
+                        + "model\\n");
+                assertThat(out).as(command).doesNotExist();
+            }
+        }
+        assertThat(CliRun.of("sensitivity", dynamic.toString(), "--out", dir.resolve("d").toString()).err())
+                .contains("(1 DynamicQuantizeLinear, 1 MatMulInteger); ");
+    }
+
+    /** {@code model} with one DynamicQuantizeLinear + MatMulInteger pair added on its input (never run). */
+    private static ModelProto dynamicMatMul(ModelProto model) {
+        return model.toBuilder().setGraph(model.getGraph().toBuilder()
+                .addNode(NodeProto.newBuilder().setOpType("DynamicQuantizeLinear").setName("dq").addInput("x")
+                        .addOutput("xq").addOutput("xs").addOutput("xz"))
+                .addNode(NodeProto.newBuilder().setOpType("MatMulInteger").setName("mmi").addInput("xq")
+                        .addInput("xq").addOutput("unused"))).build();
+    }
+
     @Test
     void noSmoothThatLeavesNothingIsRefusedAndNeedsEqualize() throws IOException {
         Path model = mlp(dir.resolve("mlp.onnx"));
