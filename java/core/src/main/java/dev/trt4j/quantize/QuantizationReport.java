@@ -51,7 +51,7 @@ public record QuantizationReport(List<String> quantizedNodes, List<String> exclu
 
     /** One line for logs and the terminal. */
     public String summary() {
-        return Counts.of(quantizedNodes.size(), "node") + " quantized (" + excludedNodes.size() + " excluded, "
+        return Counts.of(quantizedNodes.size(), "node") + " quantized (" + excludedNodes.size() + " kept in FP32, "
                 + Counts.of(residualAdds.size(), "residual add") + "), "
                 + Counts.of(quantizedActivations.size(), "activation") + ", " + Counts.of(quantizedWeights, "weight")
                 + " " + weightGranularity.name().toLowerCase().replace('_', '-') + " " + weightMethod
