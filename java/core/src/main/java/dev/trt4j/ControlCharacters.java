@@ -1,5 +1,7 @@
 package dev.trt4j;
 
+import java.util.Locale;
+
 /**
  * Text from a file (tensor names, cache lines) made safe for a terminal line: a newline (or Unicode's line and
  * paragraph separators) in a name would split the line it is printed on, a NUL or an escape sequence would reach the
@@ -18,7 +20,8 @@ public final class ControlCharacters {
             return text;
         }
         StringBuilder shown = new StringBuilder(text.length() + 8);
-        text.chars().forEach(c -> shown.append(isUnsafe(c) ? String.format("\\u%04x", c) : String.valueOf((char) c)));
+        text.chars().forEach(c -> shown.append(isUnsafe(c) ? String.format(Locale.ROOT,
+                "\\u%04x", c) : String.valueOf((char) c)));
         return shown.toString();
     }
 

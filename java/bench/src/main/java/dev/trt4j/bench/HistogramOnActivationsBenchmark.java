@@ -24,6 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -80,7 +81,8 @@ public class HistogramOnActivationsBenchmark {
         }
         activations = values.toArray(new float[0][]);
         collectors = bins.toArray(new HistogramCollector[0]);
-        System.out.printf("%n%s: %d tensors, %,d values per pass, %.1f %% zeros%n", model, activations.length, count,
+        System.out.printf(Locale.ROOT,
+                "%n%s: %d tensors, %,d values per pass, %.1f %% zeros%n", model, activations.length, count,
                 100.0 * zeros / count);
     }
 

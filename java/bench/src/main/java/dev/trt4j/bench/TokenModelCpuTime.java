@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 
@@ -131,7 +132,8 @@ public final class TokenModelCpuTime {
             double[] sorted = millis[m].clone();
             Arrays.sort(sorted);
             Arrays.sort(speedup);
-            System.out.printf("%-20s CPU ms/inference min %.2f median %.2f   speedup over %s: median %.3f (%.3f-%.3f)%n",
+            System.out.printf(Locale.ROOT,
+                    "%-20s CPU ms/inference min %.2f median %.2f   speedup over %s: median %.3f (%.3f-%.3f)%n",
                     names.get(m), sorted[0], sorted[rounds / 2], names.get(0), speedup[rounds / 2], speedup[0],
                     speedup[rounds - 1]);
         }

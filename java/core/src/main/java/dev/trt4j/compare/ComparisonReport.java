@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.table.JsonDocument;
 
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -54,7 +55,8 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
     /** The report as Markdown: a line of context, then each table. */
     public String toMarkdown() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format("%s — %s (%s is better) on %d held-out samples (%s); calibrated on %d samples (%s); "
+        s.append(String.format(Locale.ROOT,
+                "%s — %s (%s is better) on %d held-out samples (%s); calibrated on %d samples (%s); "
                         + "%s.%n%n", model, metric, higherIsBetter ? "higher" : "lower", evaluationSamples,
                 evaluationData, calibrationSamples, calibrationData, quantization));
         s.append(methods.toMarkdown()).append('\n').append(fidelity.toMarkdown());

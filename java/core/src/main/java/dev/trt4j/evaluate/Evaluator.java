@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -271,9 +272,10 @@ public final class Evaluator {
     private static String summary(EvaluationResult r) {
         StringBuilder s = new StringBuilder();
         for (OutputComparison o : r.outputs()) {
-            s.append(String.format("%s cosine %.6f SNR %.1f dB; ", o.output(), o.cosine(), o.snrDb()));
+            s.append(String.format(Locale.ROOT, "%s cosine %.6f SNR %.1f dB; ", o.output(), o.cosine(), o.snrDb()));
         }
-        r.taskResult().ifPresent(t -> s.append(String.format("%s %s %.4f (reference %.4f)", t.task(), t.primary(),
+        r.taskResult().ifPresent(t -> s.append(String.format(Locale.ROOT,
+                "%s %s %.4f (reference %.4f)", t.task(), t.primary(),
                 t.candidateScore(), t.referenceScore())));
         return s.toString().strip();
     }

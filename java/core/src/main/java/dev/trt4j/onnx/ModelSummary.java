@@ -125,6 +125,6 @@ public record ModelSummary(Path path, String sha256, String producer, long irVer
     }
 
     private static String line(String label, String text) {
-        return String.format("%-10s %s", label, ControlCharacters.escape(text)).stripTrailing();
+        return String.format(Locale.ROOT, "%-10s %s", label, ControlCharacters.escape(text)).stripTrailing();
     }
 }

@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -204,7 +205,7 @@ final class HtmlReport {
         for (int i = 0; i < methods.size(); i++) {
             java.awt.Color c = HistogramChart.PALETTE.get(i % HistogramChart.PALETTE.size());
             html.append("<span class=\"swatch\" style=\"background:#")
-                    .append(String.format("%06x", c.getRGB() & 0xFFFFFF)).append("\"></span>")
+                    .append(String.format(Locale.ROOT, "%06x", c.getRGB() & 0xFFFFFF)).append("\"></span>")
                     .append(escape(methods.get(i)));
         }
         html.append("</p>\n<div class=\"grid\">\n");

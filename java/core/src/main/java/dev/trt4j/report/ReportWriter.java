@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
@@ -127,6 +128,6 @@ public final class ReportWriter {
         if (clean.length() > MAX_NAME) {
             clean = clean.substring(0, MAX_NAME);
         }
-        return String.format("%03d-%s.png", index, clean);
+        return String.format(Locale.ROOT, "%03d-%s.png", index, clean);
     }
 }

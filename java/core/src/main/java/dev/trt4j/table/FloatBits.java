@@ -1,5 +1,7 @@
 package dev.trt4j.table;
 
+import java.util.Locale;
+
 /**
  * Float32 values as the hexadecimal text of their IEEE-754 bits, most significant digit first (the notation of
  * TensorRT calibration caches and of trt4j's JSON files). Thread-safe.
@@ -10,7 +12,7 @@ public final class FloatBits {
 
     /** The 8 lower-case hex digits of the raw bits, zero-padded: {@code 1.0f → "3f800000"}. */
     public static String hex8(float value) {
-        return String.format("%08x", Float.floatToRawIntBits(value));
+        return String.format(Locale.ROOT, "%08x", Float.floatToRawIntBits(value));
     }
 
     /** The raw bits in TensorRT's cache notation: lower-case hex without leading zeros ({@code 0.0f → "0"}). */

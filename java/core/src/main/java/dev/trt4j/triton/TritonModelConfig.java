@@ -2,6 +2,7 @@ package dev.trt4j.triton;
 
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -130,7 +131,8 @@ public record TritonModelConfig(String name, int maxBatchSize, List<TritonTensor
                 case '\t' -> sb.append("\\t");
                 default -> {
                     if (c < 0x20 || c == 0x7f) {
-                        sb.append(String.format("\\%03o", (int) c)); // a raw line break would end the string
+                        sb.append(String.format(Locale.ROOT,
+                                "\\%03o", (int) c)); // a raw line break would end the string
                     } else {
                         sb.append(c);
                     }

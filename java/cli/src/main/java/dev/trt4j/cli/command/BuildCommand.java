@@ -29,6 +29,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -195,14 +196,14 @@ public final class BuildCommand implements Callable<Integer> {
     private void report(EngineBuild.Outcome outcome) {
         PrintWriter w = spec.commandLine().getOut();
         EngineSidecar s = outcome.metadata();
-        w.printf("engine:   %s%n", outcome.engine());
-        w.printf("sidecar:  %s%n", outcome.sidecar());
-        w.printf("built:    %s%s with TensorRT %s for %s (SM %s)%n", s.precision(),
+        w.printf(Locale.ROOT, "engine:   %s%n", outcome.engine());
+        w.printf(Locale.ROOT, "sidecar:  %s%n", outcome.sidecar());
+        w.printf(Locale.ROOT, "built:    %s%s with TensorRT %s for %s (SM %s)%n", s.precision(),
                 s.int8Mode() == null ? "" : " " + s.int8Mode() + (s.calibrator() == null ? "" : " (" + s.calibrator() + ")"),
                 s.tensorRtVersion(), s.gpuName(), s.computeCapability());
-        outcome.ranges().ifPresent(r -> w.printf("ranges:   %s%n", r));
-        outcome.calibrationCache().ifPresent(c -> w.printf("calibration cache: %s%n", c));
-        outcome.timingCache().ifPresent(t -> w.printf("timing cache: %s%n", t));
+        outcome.ranges().ifPresent(r -> w.printf(Locale.ROOT, "ranges:   %s%n", r));
+        outcome.calibrationCache().ifPresent(c -> w.printf(Locale.ROOT, "calibration cache: %s%n", c));
+        outcome.timingCache().ifPresent(t -> w.printf(Locale.ROOT, "timing cache: %s%n", t));
         w.flush();
     }
 

@@ -20,6 +20,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
@@ -136,10 +137,10 @@ public final class CacheShowCommand implements Callable<Integer> {
             scaleWidth = Math.max(scaleWidth, ShortestDecimal.format(r.scale()).length());
         }
         String format = "%-" + nameWidth + "s  %-" + scaleWidth + "s  %s%n";
-        out.printf(format, "tensor", "scale", "amax");
+        out.printf(Locale.ROOT, format, "tensor", "scale", "amax");
         for (Row r : rows) {
             // a line break or escape sequence in a name would fake a row or recolour the terminal
-            out.printf(format, ControlCharacters.escape(r.name()), ShortestDecimal.format(r.scale()),
+            out.printf(Locale.ROOT, format, ControlCharacters.escape(r.name()), ShortestDecimal.format(r.scale()),
                     ShortestDecimal.format(r.amax()));
         }
     }

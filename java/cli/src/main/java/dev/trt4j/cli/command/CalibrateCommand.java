@@ -45,6 +45,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -333,33 +334,35 @@ public final class CalibrateCommand implements Callable<Integer> {
 
     private void print(PrintWriter w, Path modelFile, ActivationStatistics statistics, Path statsPath,
                        Map<MethodSpec, CalibrationTable> tables, Map<MethodSpec, CalibrationOutputs.Written> written) {
-        w.printf("Calibrated %s on %s (%s): %s%n", modelFile.getFileName(), Counts.of(statistics.samples(), "sample"),
+        w.printf(Locale.ROOT,
+                "Calibrated %s on %s (%s): %s%n", modelFile.getFileName(), Counts.of(statistics.samples(), "sample"),
                 statistics.dataDescription(), Counts.of(statistics.tensors().size(), "tensor"));
         List<String> names = new ArrayList<>(statistics.tensors().keySet());
         // the summary keeps its columns narrow; --full is for finding tensors, so it prints their whole names
         int longest = names.stream().mapToInt(String::length).max().orElse(6);
         int width = Math.max(6, full ? longest : Math.min(48, longest));
-        StringBuilder header = new StringBuilder(String.format("%n%-" + width + "s", "tensor"));
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%n%-" + width + "s", "tensor"));
         for (MethodSpec m : tables.keySet()) {
-            header.append(String.format("  %14s", m.label()));
+            header.append(String.format(Locale.ROOT, "  %14s", m.label()));
         }
         w.println(header);
         int rows = full ? names.size() : Math.min(TABLE_ROWS, names.size());
         for (int r = 0; r < rows; r++) {
             String name = names.get(r);
             String shown = name.length() > width ? "…" + name.substring(name.length() - width + 1) : name;
-            StringBuilder line = new StringBuilder(String.format("%-" + width + "s", shown));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", shown));
             for (CalibrationTable t : tables.values()) {
-                line.append(String.format("  %14s", ShortestDecimal.format(t.amax(name))));
+                line.append(String.format(Locale.ROOT, "  %14s", ShortestDecimal.format(t.amax(name))));
             }
             w.println(line);
         }
         if (rows < names.size()) {
-            w.printf("… %d more tensors (--full prints them all)%n", names.size() - rows);
+            w.printf(Locale.ROOT, "… %d more tensors (--full prints them all)%n", names.size() - rows);
         }
         w.println();
-        w.printf("Statistics: %s%n", statsPath);
-        written.forEach((m, files) -> w.printf("%-18s %s, table %s%n", m.label() + ":", files.cache() != null
+        w.printf(Locale.ROOT, "Statistics: %s%n", statsPath);
+        written.forEach((m, files) -> w.printf(Locale.ROOT,
+                "%-18s %s, table %s%n", m.label() + ":", files.cache() != null
                 ? "TensorRT cache " + files.cache() : "no TensorRT cache (a cache holds signed 8-bit scales only)", files.table()));
         w.flush();
     }

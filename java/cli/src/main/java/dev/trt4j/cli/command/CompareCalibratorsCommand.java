@@ -28,6 +28,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -175,7 +176,8 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         } else {
             w.print(text);
             w.print(subject.describe());
-            w.printf("%nWritten: %s, %s,%s statistics and ranges in %s%n", folder.resolve("comparison.json"),
+            w.printf(Locale.ROOT,
+                    "%nWritten: %s, %s,%s statistics and ranges in %s%n", folder.resolve("comparison.json"),
                     folder.resolve("comparison.md"), markdown == null ? "" : " " + markdown + ",",
                     folder.resolve("calibration"));
         }

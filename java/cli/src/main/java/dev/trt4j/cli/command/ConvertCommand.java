@@ -40,6 +40,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -351,30 +352,31 @@ public final class ConvertCommand implements Callable<Integer> {
             }
             json.print(w, root);
         } else {
-            w.printf("Converted %s%s%s → %s%n", modelFile.getFileName(),
+            w.printf(Locale.ROOT, "Converted %s%s%s → %s%n", modelFile.getFileName(),
                     toOpset != fromOpset ? " from opset " + fromOpset + " to " + toOpset : "",
                     half != null ? " to FP16" : "", out);
             if (fixed != null) {
-                w.printf("Fixed %s; folded %d If node%s%s%n", describeFixed(fixed.fixed(), fixedShapes),
+                w.printf(Locale.ROOT, "Fixed %s; folded %d If node%s%s%n", describeFixed(fixed.fixed(), fixedShapes),
                         fixed.foldedIfs().size(), fixed.foldedIfs().size() == 1 ? "" : "s",
                         fixed.foldedIfs().isEmpty() ? "" : ": " + String.join(", ", fixed.foldedIfs()));
             }
             if (folded != null) {
-                w.printf("Folded %s and %s into Convs; %s%n", Counts.of(folded.foldedBatchNorms().size(), "BatchNorm"),
+                w.printf(Locale.ROOT,
+                        "Folded %s and %s into Convs; %s%n", Counts.of(folded.foldedBatchNorms().size(), "BatchNorm"),
                         Counts.of(folded.foldedScaleShifts().size(), "scale/shift node"),
                         Counts.of(folded.hardSwishes(), "hard-swish chain") + " written as HardSwish");
             }
             if (half != null) {
-                w.printf("%s kept in FP32, %s added%n", Counts.of(half.fp32Nodes().size(), "node"),
+                w.printf(Locale.ROOT, "%s kept in FP32, %s added%n", Counts.of(half.fp32Nodes().size(), "node"),
                         Counts.of(half.castsAdded(), "cast"));
                 if (beyondFp16 == null) {
-                    w.printf("FP16 range not checked (give --data to find values beyond FP16's %.0f)%n",
+                    w.printf(Locale.ROOT, "FP16 range not checked (give --data to find values beyond FP16's %.0f)%n",
                             Fp16RangeCheck.FP16_MAX);
                 } else {
-                    w.printf("FP16 range checked on the samples: %s beyond %.0f%n",
+                    w.printf(Locale.ROOT, "FP16 range checked on the samples: %s beyond %.0f%n",
                             Counts.of(beyondFp16.size(), "node"), Fp16RangeCheck.FP16_MAX);
                     for (Fp16RangeCheck.Finding f : beyondFp16) {
-                        w.printf("  %s: FP32, '%s' reaches %.4g%n", f.node(), f.tensor(), f.absMax());
+                        w.printf(Locale.ROOT, "  %s: FP32, '%s' reaches %.4g%n", f.node(), f.tensor(), f.absMax());
                     }
                 }
             }

@@ -22,6 +22,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalDouble;
 import java.util.Set;
@@ -110,7 +111,7 @@ public final class EqualizeCommand implements Callable<Integer> {
             });
             json.print(w, root);
         } else {
-            w.printf("Equalized %s and smoothed the inputs of %s (%s) of %s → %s%n",
+            w.printf(Locale.ROOT, "Equalized %s and smoothed the inputs of %s (%s) of %s → %s%n",
                     Counts.of(result.equalized().size(), "depthwise Conv"), Counts.of(result.smoothed().size(),
                             "MatMul or Gemm", "MatMuls or Gemms"), describe(result.alphas(), fixedAlpha, result.gains().isEmpty()),
                     modelFile.getFileName(), out);

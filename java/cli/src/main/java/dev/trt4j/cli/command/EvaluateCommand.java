@@ -99,7 +99,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         } else {
             print(w, result);
             if (result.taskResult().isEmpty() && evaluation.taskName().equals("auto")) {
-                w.printf("%nTask       none detected: the model is no direction classifier, recognizer, detector or "
+                w.printf(Locale.ROOT,
+                        "%nTask       none detected: the model is no direction classifier, recognizer, detector or "
                         + "embedding model fed the data it needs (--task names one)%n");
             }
         }
@@ -139,13 +140,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static void print(PrintWriter w, EvaluationResult r) {
-        w.printf("Reference  %s%nCandidate  %s%nData       %s, %d samples%n%n", r.reference(), r.candidate(),
+        w.printf(Locale.ROOT,
+                "Reference  %s%nCandidate  %s%nData       %s, %d samples%n%n", r.reference(), r.candidate(),
                 r.data(), r.samples());
         int width = Math.max(6, r.outputs().stream().mapToInt(o -> o.output().length()).max().orElse(6));
         String row = "%-" + width + "s  %10s  %8s  %11s  %11s  %12s  %7s%n";
-        w.printf(row, "output", "cosine", "SNR dB", "max abs err", "max rel err", "mean abs err", "top-1");
+        w.printf(Locale.ROOT, row, "output", "cosine", "SNR dB", "max abs err", "max rel err", "mean abs err", "top-1");
         for (OutputComparison o : r.outputs()) {
-            w.printf(row, o.output(), String.format(Locale.ROOT, "%.6f", o.cosine()),
+            w.printf(Locale.ROOT, row, o.output(), String.format(Locale.ROOT, "%.6f", o.cosine()),
                     Double.isInfinite(o.snrDb()) ? (o.snrDb() > 0 ? "∞" : "-∞")
                             : String.format(Locale.ROOT, "%.1f", o.snrDb()),
                     sci(o.maxAbsoluteError()), sci(o.maxRelativeError()), sci(o.meanAbsoluteError()),
@@ -156,13 +158,13 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private static void printTask(PrintWriter w, TaskResult t) {
-        w.printf("%nTask %s on %d samples%n", t.task(), t.samples());
+        w.printf(Locale.ROOT, "%nTask %s on %d samples%n", t.task(), t.samples());
         String row = "  %-20s  %10s  %10s  %10s%n";
-        w.printf(row, "", "reference", "candidate", "change");
+        w.printf(Locale.ROOT, row, "", "reference", "candidate", "change");
         for (Map.Entry<String, Double> e : t.reference().entrySet()) {
             double ref = e.getValue();
             double cand = t.candidate().get(e.getKey());
-            w.printf(row, e.getKey() + (e.getKey().equals(t.primary()) ? " *" : ""),
+            w.printf(Locale.ROOT, row, e.getKey() + (e.getKey().equals(t.primary()) ? " *" : ""),
                     String.format(Locale.ROOT, "%.4f", ref), String.format(Locale.ROOT, "%.4f", cand),
                     String.format(Locale.ROOT, "%+.4f", cand - ref));
         }

@@ -22,6 +22,7 @@ import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /** {@code trt4j inspect}: what a model takes and gives, and which tensors calibration would cover. */
@@ -61,9 +62,9 @@ public final class InspectCommand implements Callable<Integer> {
             json.print(spec.commandLine().getOut(), root);
         } else {
             spec.commandLine().getOut().print(summary.toText(listTensors));
-            spec.commandLine().getOut().printf("%-10s %s%n", "samples", "without --data: " + samples);
+            spec.commandLine().getOut().printf(Locale.ROOT, "%-10s %s%n", "samples", "without --data: " + samples);
             if (bodies > 0) {
-                spec.commandLine().getOut().printf("%-10s %s%n", "control",
+                spec.commandLine().getOut().printf(Locale.ROOT, "%-10s %s%n", "control",
                         ControlFlow.bodiesNote(loaded.proto().getGraph()));
             }
             spec.commandLine().getOut().flush();

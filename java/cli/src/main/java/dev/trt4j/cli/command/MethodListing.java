@@ -8,6 +8,7 @@ import dev.trt4j.cli.JsonOutput;
 
 import java.io.PrintWriter;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * {@code calibrate --list-methods}: the calibration methods this trt4j finds, built in and plug-ins, with their
@@ -23,7 +24,7 @@ final class MethodListing {
         List<Calibrator> methods = found.methods();
         int width = methods.stream().mapToInt(c -> c.name().length()).max().orElse(0);
         for (Calibrator c : methods) {
-            out.println(String.format("%-" + width + "s  %s", c.name(), description(c)));
+            out.println(String.format(Locale.ROOT, "%-" + width + "s  %s", c.name(), description(c)));
         }
         for (String reason : found.notLoaded()) {
             out.println("not loaded: " + reason);

@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
@@ -145,7 +146,8 @@ public final class QuantizationStudyArguments {
 
         /** A blank line and one line for the terminal, or empty if nothing was equalized. */
         String describe() {
-            return equalized == null ? "" : String.format("%nEqualized first: %s, the inputs of %s smoothed; "
+            return equalized == null ? "" : String.format(Locale.ROOT,
+                    "%nEqualized first: %s, the inputs of %s smoothed; "
                     + "the ranges belong to %s%n", Counts.of(equalized.equalized().size(), "depthwise Conv"),
                     Counts.of(equalized.smoothed().size(), "MatMul"), model.path());
         }

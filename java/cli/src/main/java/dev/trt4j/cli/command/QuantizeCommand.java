@@ -218,7 +218,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             }
             json.print(w, root);
         } else {
-            w.printf("Quantized %s with %s → %s%n", modelFile.getFileName(), table.getFileName(), out);
+            w.printf(Locale.ROOT, "Quantized %s with %s → %s%n", modelFile.getFileName(), table.getFileName(), out);
             w.println(report.summary());
             if (!report.excludedNodes().isEmpty()) {
                 w.println("Kept in FP32: " + String.join(", ", report.excludedNodes()));

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -87,7 +88,7 @@ public final class ReportCommand implements Callable<Integer> {
             err.flush();
         }
         PrintWriter w = spec.commandLine().getOut();
-        w.printf("Report: %s%s%n", page, folder == null ? ""
+        w.printf(Locale.ROOT, "Report: %s%s%n", page, folder == null ? ""
                 : " with " + Counts.of(folder.statistics().tensors().size(), "histogram") + " in " + out.resolve(
                         ReportWriter.CHART_FOLDER));
         w.flush();

@@ -244,12 +244,12 @@ public final class SensitivityCommand implements Callable<Integer> {
         w.print(new ResultTable(table.title(), table.rowHeader(), table.columns(), table.rows().subList(0, rows))
                 .toMarkdown());
         if (rows < table.rows().size()) {
-            w.printf("… %d more layers (--full prints them all)%n", table.rows().size() - rows);
+            w.printf(Locale.ROOT, "… %d more layers (--full prints them all)%n", table.rows().size() - rows);
         }
         if (partial != null) {
             // the target as given and a small drop in significant digits: at four decimals a missed target of
             // 0.00001 read "drop 0.0000", as if it had been reached
-            w.printf("%nTarget drop %s: %s with %d of %d layers kept in FP32 (%s %s, drop %s)%n",
+            w.printf(Locale.ROOT, "%nTarget drop %s: %s with %d of %d layers kept in FP32 (%s %s, drop %s)%n",
                     OptionValues.plain(partial.targetDrop()), partial.reached() ? "reached" : "NOT reached",
                     partial.skipped().size(), report.ranking().size(), report.metric(),
                     ResultTable.format(partial.score().candidate()), significant(partial.score().drop()));
@@ -257,9 +257,9 @@ public final class SensitivityCommand implements Callable<Integer> {
                 w.println("Kept in FP32: " + String.join(", ", partial.skipped()) + (excludes().isEmpty() ? ""
                         : " (and what --exclude names: " + String.join(", ", excludes()) + ")"));
             }
-            w.printf("Written: %s, %s, %s%n", partialModel, folder.resolve("skip-list.txt"), rangesFile);
+            w.printf(Locale.ROOT, "Written: %s, %s, %s%n", partialModel, folder.resolve("skip-list.txt"), rangesFile);
         }
-        w.printf("Written: %s%n", folder.resolve("sensitivity.json"));
+        w.printf(Locale.ROOT, "Written: %s%n", folder.resolve("sensitivity.json"));
     }
 
     private static String significant(double drop) {

@@ -58,7 +58,7 @@ public final class TextLineRenderer {
                 int c = text.codePointAt(at);
                 String shown = text.length() > 30 ? text.substring(0, 30) + "…" : text;
                 throw new Trt4jException(source + ": '" + shown + "' holds '" + new String(Character.toChars(c))
-                        + "' (U+" + String.format("%04X", c) + "), which the " + font.getFamily(Locale.ROOT)
+                        + "' (U+" + String.format(Locale.ROOT, "%04X", c) + "), which the " + font.getFamily(Locale.ROOT)
                         + " font trt4j draws text lines with lacks: it would be drawn as an empty box; give text in "
                         + "the scripts it covers (Latin, Greek, Cyrillic) or images of text lines");
             }
