@@ -1,5 +1,6 @@
 package dev.trt4j.cli;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibrators.CalibrationException;
@@ -72,7 +73,8 @@ final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHand
         return false;
     }
 
+    /** {@code message} on one line, its control characters escaped: a file name must not drive the terminal. */
     private static String oneLine(String message) {
-        return message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip();
+        return ControlCharacters.escape(message.replaceAll("\\s*[\\r\\n]+\\s*", " ").strip());
     }
 }

@@ -1,5 +1,6 @@
 package dev.trt4j.cli;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jVersion;
 import dev.trt4j.cli.command.AmaxCommand;
 import dev.trt4j.cli.command.BuildCommand;
@@ -108,7 +109,7 @@ public final class Trt4jCommand implements Callable<Integer> {
             line = "unexpected error: " + e + (verbose ? "" : " (run again with --verbose for the stack trace)");
             error = e;
         }
-        cl.getErr().println("trt4j: " + line.replace('\n', ' '));
+        cl.getErr().println("trt4j: " + ControlCharacters.escape(line.replace('\n', ' ')));
         if (verbose) {
             error.printStackTrace(cl.getErr());
         }

@@ -1,5 +1,6 @@
 package dev.trt4j.cli;
 
+import dev.trt4j.ControlCharacters;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -38,7 +39,7 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
         String afterEndOfOptions = optionAfterEndOfOptions(reported, args);
         if (afterEndOfOptions != null) {
             // picocli would call it unknown and suggest the very same option
-            err.println("trt4j: '" + afterEndOfOptions + "' comes after --, which makes every later argument a file "
+            err.println("trt4j: '" + ControlCharacters.escape(afterEndOfOptions) + "' comes after --, which makes every later argument a file "
                     + "name; put the options before --");
             err.flush();
             return cl.getCommandSpec().exitCodeOnInvalidInput();
@@ -90,7 +91,9 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
                 : message;
     }
 
+    /** {@code message} on one line, its control characters escaped: an argument must not drive the terminal. */
     private static String oneLine(String message) {
-        return message == null ? "invalid usage" : message.strip().replaceAll("\\s*\\R\\s*", "; ");
+        return message == null ? "invalid usage"
+                : ControlCharacters.escape(message.strip().replaceAll("\\s*\\R\\s*", "; "));
     }
 }

@@ -40,13 +40,14 @@ class LoggedWarningsTest {
         Files.write(images.resolve("c.heic"), new byte[] {1});
         Files.createSymbolicLink(images.resolve("d.png"), work.resolve("moved-away.png"));
         Files.writeString(images.resolve(".DS_Store"), "hidden files are not data");
+        Files.write(images.resolve("e\u001b[2J.webp"), new byte[] {1}); // would clear the screen, printed as it is
 
         Result r = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--data",
                 images.toString(), "--method", "max", "--batch", "1", "--out", work.resolve("out").toString());
 
         assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
-        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + images + ": ignoring 3 files that trt4j "
-                + "does not read: b.webp, c.heic, d.png (a link to nothing)");
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + images + ": ignoring 4 files that trt4j "
+                + "does not read: b.webp, c.heic, d.png (a link to nothing), e\\u001b[2J.webp");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.trt4j.data;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
@@ -231,8 +232,10 @@ public final class DataSourceFactory {
         }
         if (!leftOut.isEmpty()) {
             // half a folder of WebP or HEIC photos would otherwise calibrate on the other half without a word
-            LOG.warn("{}: ignoring {} that trt4j does not read: {}{}", folder, Counts.of(leftOut.size(), "file"),
-                    String.join(", ", leftOut.subList(0, Math.min(5, leftOut.size()))),
+            // file names are anyone's text: escaped, so that one cannot drive the terminal the warning goes to
+            LOG.warn("{}: ignoring {} that trt4j does not read: {}{}", ControlCharacters.escape(folder.toString()),
+                    Counts.of(leftOut.size(), "file"),
+                    ControlCharacters.escape(String.join(", ", leftOut.subList(0, Math.min(5, leftOut.size())))),
                     leftOut.size() > 5 ? " and " + (leftOut.size() - 5) + " more" : "");
         }
         if (kinds.size() == 2 && kinds.containsKey("text")) {

@@ -293,6 +293,20 @@ class CacheCommandTest {
         assertThat(run.out()).contains("a\\u000afake: 1.0").contains("esc\\u001b[31mred");
     }
 
+    /** A file name or an argument is anyone's text too: error lines escape it wherever it came from. */
+    @Test
+    void errorLinesEscapeControlCharactersInFileNamesAndArguments() {
+        CliRun missing = CliRun.of("cache", "show", dir.resolve("gone\u001b[2J.cache").toString());
+        CliRun method = CliRun.of("amax", "--method", "ma\u001b[31mx", "--histogram", "h.json");
+
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.errLines()).singleElement().asString().doesNotContain("\u001b")
+                .contains("gone\\u001b[2J.cache");
+        assertThat(method.exitCode()).isEqualTo(2);
+        assertThat(method.errLines()).singleElement().asString().doesNotContain("\u001b")
+                .contains("ma\\u001b[31mx");
+    }
+
     @Test
     void aBareMajorVersionIsRefusedRatherThanWrittenAsAVersionNumber() throws Exception {
         Path table = dir.resolve("t.json");
