@@ -3,10 +3,9 @@ package dev.trt4j.cli;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBarStyle;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.Map;
 
 /**
  * A progress bar on stderr for long steps, shown only when trt4j runs on an interactive terminal
@@ -18,12 +17,29 @@ public final class ProgressReporter implements AutoCloseable {
     private final ProgressBar bar;
 
     ProgressReporter(String task, long total, ProgressBarConsumer consumer) {
+        this(task, total, consumer, style(System.getenv()));
+    }
+
+    ProgressReporter(String task, long total, ProgressBarConsumer consumer, ProgressBarStyle style) {
         ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
-                .clearDisplayOnFinish();
+                .setStyle(style).clearDisplayOnFinish();
         if (consumer != null) {
             builder.setConsumer(consumer);
         }
         this.bar = builder.build();
+    }
+
+    /**
+     * The bar's look for a terminal described by {@code environment}: plain ASCII on a dumb terminal, no colour
+     * where {@code NO_COLOR} is set to anything (no-color.org, which picocli's help follows too), else colour.
+     */
+    static ProgressBarStyle style(Map<String, String> environment) {
+        if ("dumb".equals(environment.get("TERM"))) {
+            return ProgressBarStyle.ASCII;
+        }
+        String noColor = environment.get("NO_COLOR");
+        return noColor != null && !noColor.isEmpty() ? ProgressBarStyle.UNICODE_BLOCK
+                : ProgressBarStyle.COLORFUL_UNICODE_BLOCK;
     }
 
     private ProgressReporter() {
@@ -39,19 +55,9 @@ public final class ProgressReporter implements AutoCloseable {
         return stderrIsTerminal() ? new ProgressReporter(task, total, null) : silent();
     }
 
-    /**
-     * Whether stderr, where the bar is drawn, is a terminal. Java 17 cannot ask directly: on Linux the descriptor's
-     * link says, so a bar still shows with stdout redirected ({@code > result.txt}, {@code | tee}) and not with
-     * {@code 2>run.log}. Elsewhere {@link System#console()} answers, which also needs stdin and stdout on a terminal.
-     */
+    /** Whether stderr, where the bar is drawn, is a terminal. */
     static boolean stderrIsTerminal() {
-        Path fd = Path.of("/proc/self/fd/2");
-        try {
-            String target = Files.readSymbolicLink(fd).toString();
-            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
-        } catch (IOException | UnsupportedOperationException | SecurityException e) {
-            return System.console() != null;
-        }
+        return StandardStreams.stderrIsTerminal();
     }
 
     /** A reporter that shows nothing. */

@@ -53,7 +53,12 @@ public final class Trt4jCommand implements Callable<Integer> {
 
     /** Runs the command line and exits the JVM with its exit code. */
     public static void main(String[] args) {
-        System.exit(execute(newCommandLine(), args));
+        CommandLine cl = newCommandLine();
+        StandardStreams.useUtf8WhereRedirected(cl);
+        int code = execute(cl, args);
+        cl.getOut().flush();
+        cl.getErr().flush();
+        System.exit(code);
     }
 
     /**

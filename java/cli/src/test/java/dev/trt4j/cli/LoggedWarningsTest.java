@@ -90,4 +90,19 @@ class LoggedWarningsTest {
         dev.trt4j.data.npy.NpyFile.write(file, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {rows, 4}, values));
         return file;
     }
+
+    /** JSON is UTF-8: under LANG=C Java would write '?' for each letter beyond ASCII into a pipe or a file. */
+    @Test
+    void redirectedOutputIsUtf8WhateverTheLocale() throws Exception {
+        Path cache = Files.writeString(work.resolve("names.cache"), "TRT-101501-EntropyCalibration2\n"
+                + "\u0440\u0443\u0441/conv: 3c010204\nna\u00efve: 3d000000\n\u540d\u524d: 3f000000\n",
+                java.nio.charset.StandardCharsets.UTF_8);
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), java.util.Map.of("LC_ALL", "C", "LANG", "C"),
+                java.util.List.of("-Dfile.encoding=ANSI_X3.4-1968"), "cache", "show", cache.toString(), "--json");
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stdout()).contains("\"\u0440\u0443\u0441/conv\"").contains("\"na\u00efve\"")
+                .contains("\"\u540d\u524d\"").doesNotContain("?");
+    }
 }

@@ -60,4 +60,47 @@ class ProgressReporterTest {
             assertThat(frames).anySatisfy(f -> assertThat(f).contains("Collecting").contains("4/4"));
         }
     }
+
+    /** Frames of a 4-step bar drawn in {@code style}. */
+    private static List<String> frames(me.tongfei.progressbar.ProgressBarStyle style) {
+        List<String> frames = new ArrayList<>();
+        ProgressBarConsumer capture = new ProgressBarConsumer() {
+            @Override
+            public int getMaxRenderedLength() {
+                return 80;
+            }
+
+            @Override
+            public void accept(String rendered) {
+                synchronized (frames) {
+                    frames.add(rendered);
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        try (ProgressReporter p = new ProgressReporter("Collecting", 4, capture, style)) {
+            p.stepBy(4);
+        }
+        synchronized (frames) {
+            return List.copyOf(frames);
+        }
+    }
+
+    @Test
+    void noColorAndADumbTerminalGetABarWithoutEscapeSequences() {
+        assertThat(frames(ProgressReporter.style(java.util.Map.of()))).as("the default bar is coloured")
+                .anyMatch(f -> f.indexOf(0x1b) >= 0);
+        for (java.util.Map<String, String> env : List.of(java.util.Map.of("NO_COLOR", "1"),
+                java.util.Map.of("TERM", "dumb"), java.util.Map.of("TERM", "dumb", "NO_COLOR", "1"))) {
+            assertThat(frames(ProgressReporter.style(env))).as(env.toString())
+                    .anySatisfy(f -> assertThat(f).contains("4/4")).noneMatch(f -> f.indexOf(0x1b) >= 0);
+        }
+        assertThat(ProgressReporter.style(java.util.Map.of("NO_COLOR", ""))).as("an empty NO_COLOR asks nothing")
+                .isSameAs(ProgressReporter.style(java.util.Map.of()));
+        assertThat(frames(ProgressReporter.style(java.util.Map.of("TERM", "dumb")))).allMatch(f -> f.chars()
+                .allMatch(c -> c < 0x80));
+    }
 }

@@ -298,6 +298,25 @@ class ScriptsTest {
         assertThat(withChoice.out().strip()).isEqualTo("XDG=/chosen");
     }
 
+    /** Under LANG=C Java cannot parse a non-ASCII path: the image's launcher switches to C.UTF-8, as ./trt4j does. */
+    @Test
+    void theImagesLauncherRunsJavaInAUtf8Locale() throws Exception {
+        Path fakeJava = bin.resolve("java");
+        Files.writeString(fakeJava, "#!/bin/sh\necho \"LC_ALL=${LC_ALL:-unset} charmap=$(locale charmap)\"\n");
+        Files.setPosixFilePermissions(fakeJava, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Map<String, String> ascii = new java.util.HashMap<>();
+        ascii.put("LANG", "C");
+        ascii.put("LC_ALL", null);
+        ascii.put("XDG_CACHE_HOME", "/chosen");
+        Map<String, String> utf8 = new java.util.HashMap<>(ascii);
+        utf8.put("LANG", "C.UTF-8");
+
+        assertThat(runWith(ascii, "../docker/trt4j", "--version").out().strip())
+                .isEqualTo("LC_ALL=C.UTF-8 charmap=UTF-8");
+        assertThat(runWith(utf8, "../docker/trt4j", "--version").out().strip())
+                .isEqualTo("LC_ALL=unset charmap=UTF-8");
+    }
+
     private Result runWith(Map<String, String> environment, String script, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of("bash", SCRIPTS.resolve(script).toString()));
         command.addAll(List.of(args));

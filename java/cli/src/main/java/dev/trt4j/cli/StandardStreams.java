@@ -1,0 +1,64 @@
+package dev.trt4j.cli;
+
+import picocli.CommandLine;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Where stdout and stderr go, and in which encoding. A file or a pipe gets UTF-8, what JSON must be and what the
+ * files trt4j writes are: under {@code LANG=C} Java would otherwise write {@code ?} for every letter beyond ASCII
+ * (a tensor name in {@code --json} output, a file name in an error). A terminal keeps the locale's encoding, which is
+ * the one it displays.
+ */
+final class StandardStreams {
+    private static final int STDOUT = 1;
+    private static final int STDERR = 2;
+
+    private StandardStreams() {
+    }
+
+    /** Points {@code cl}'s writers, and {@link System#out}/{@link System#err} for logging, at UTF-8 where redirected. */
+    static void useUtf8WhereRedirected(CommandLine cl) {
+        if (!isTerminal(STDOUT)) {
+            System.setOut(utf8(FileDescriptor.out));
+            cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+        }
+        if (!isTerminal(STDERR)) {
+            System.setErr(utf8(FileDescriptor.err));
+            cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        }
+    }
+
+    private static PrintStream utf8(FileDescriptor fd) {
+        return new PrintStream(new BufferedOutputStream(new FileOutputStream(fd), 1 << 16), true,
+                StandardCharsets.UTF_8);
+    }
+
+    /** Whether stderr is a terminal. */
+    static boolean stderrIsTerminal() {
+        return isTerminal(STDERR);
+    }
+
+    /**
+     * Whether descriptor {@code fd} is a terminal. Java 17 cannot ask directly: on Linux the descriptor's link says, so
+     * stdout redirected ({@code > result.txt}, {@code | tee}) is told from stderr left on the terminal. Elsewhere
+     * {@link System#console()} answers, which needs stdin and stdout on a terminal.
+     */
+    static boolean isTerminal(int fd) {
+        try {
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty") || target.equals("/dev/console");
+        } catch (IOException | UnsupportedOperationException | SecurityException e) {
+            return System.console() != null;
+        }
+    }
+}
