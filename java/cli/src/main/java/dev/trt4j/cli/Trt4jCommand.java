@@ -53,6 +53,7 @@ public final class Trt4jCommand implements Callable<Integer> {
 
     /** Runs the command line and exits the JVM with its exit code. */
     public static void main(String[] args) {
+        HomeFolder.makeUsable();
         CommandLine cl = newCommandLine();
         StandardStreams.useUtf8WhereRedirected(cl);
         int code = execute(cl, args);
