@@ -61,7 +61,7 @@ public final class HistogramJson {
 
     /** Writes a histogram file atomically. */
     public static void writeHistogram(Path file, Histogram histogram) {
-        AtomicFiles.writeString(file, JsonDocument.toText(histogramNode(histogram), true));
+        AtomicFiles.write(file, out -> JsonDocument.writeText(histogramNode(histogram), true, out));
     }
 
     /** True if {@code file} is a statistics file (it names the format {@link #writeStatistics} writes). */
@@ -132,7 +132,7 @@ public final class HistogramJson {
             entry.put("count", t.count());
             entry.set("histogram", t.histogram() == null ? entry.nullNode() : histogramNode(t.histogram()));
         }
-        AtomicFiles.writeString(file, JsonDocument.toText(root, true));
+        AtomicFiles.write(file, out -> JsonDocument.writeText(root, true, out));
     }
 
     private static long nonNegative(JsonDocument doc, ObjectNode root, String field) {

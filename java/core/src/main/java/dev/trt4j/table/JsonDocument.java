@@ -1,5 +1,6 @@
 package dev.trt4j.table;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.util.DefaultIndenter;
@@ -16,6 +17,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -181,17 +183,33 @@ public final class JsonDocument {
      * @param inlineArrays keep every array on one line (histograms) instead of one element per line
      */
     public static String toText(JsonNode node, boolean inlineArrays) {
+        try {
+            return MAPPER.writer(prettyPrinter(inlineArrays)).writeValueAsString(node) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree failed to serialise", e);
+        }
+    }
+
+    /**
+     * Writes {@link #toText}'s text to {@code out} as UTF-8 without holding it whole, and leaves {@code out} open: a
+     * model's saved histograms run to tens of MB, which a small heap holds once as a tree but not again as text.
+     *
+     * @throws IOException if writing fails
+     */
+    public static void writeText(JsonNode node, boolean inlineArrays, OutputStream out) throws IOException {
+        MAPPER.writer(prettyPrinter(inlineArrays)).without(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
+                .writeValue(out, node);
+        out.write('\n');
+    }
+
+    private static DefaultPrettyPrinter prettyPrinter(boolean inlineArrays) {
         DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
                 .withSeparators(Separators.createDefaultInstance()
                         .withObjectFieldValueSpacing(Separators.Spacing.AFTER));
         printer.indentObjectsWith(DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
         printer.indentArraysWith(inlineArrays ? new DefaultPrettyPrinter.FixedSpaceIndenter()
                 : DefaultIndenter.SYSTEM_LINEFEED_INSTANCE.withLinefeed("\n"));
-        try {
-            return MAPPER.writer(printer).writeValueAsString(node) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a JSON tree failed to serialise", e);
-        }
+        return printer;
     }
 
     /** One-line JSON text without a trailing newline, for command output. */
