@@ -33,7 +33,14 @@ public final class DefaultModel {
             }
             byte[] bytes = in.readAllBytes();
             if (!Files.isRegularFile(target) || Files.size(target) != bytes.length) {
-                AtomicFiles.writeBytes(target, bytes);
+                try {
+                    AtomicFiles.writeBytes(target, bytes);
+                } catch (Trt4jException e) {
+                    // the path alone does not say it is a cache the user can move
+                    throw new Trt4jException("cannot unpack the default model into trt4j's cache folder (choose "
+                            + "another with XDG_CACHE_HOME or -D" + OrtRuntime.CACHE_DIR_PROPERTY + "): "
+                            + e.getMessage(), e);
+                }
             }
             return target;
         } catch (IOException e) {
