@@ -102,6 +102,8 @@ public final class TrtBenchmark implements BenchmarkBackend {
     private static BenchmarkResult time(Path file, BenchmarkRequest request, LoadedEngine engine,
                                         Map<String, long[]> shapes, Map<String, HostTensor> inputs) {
         TimingSettings timing = request.timing();
+        // a failing call quotes the last error logged: not one left from loading the engine or an earlier run
+        TrtLogger.shared().clearErrors();
         List<AutoCloseable> buffers = new ArrayList<>();
         try {
             List<CudaEventInference.Copy> in = new ArrayList<>();
