@@ -45,6 +45,11 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
         try {
             calibrator = Calibrators.byName(name);
         } catch (CalibrationException e) {
+            if (argument == null && name.matches("[0-9]+")) {
+                // the list splits on commas, so a decimal comma (percentile=99,9) leaves its digits as a method
+                throw new InvalidOptionException("method '" + text + "' is a number: methods are separated by "
+                        + "commas, so write a percentile with a decimal point (percentile=99.9, not 99,9)", e);
+            }
             throw new InvalidOptionException("method '" + text + "': " + e.getMessage(), e);
         }
         CalibrationOptions options = base;

@@ -28,6 +28,17 @@ class MethodSpecTest {
                         + "each method once");
     }
 
+    /** picocli splits --method on commas: percentile=99,9 reaches the parser as "percentile=99" and "9". */
+    @Test
+    void aDecimalCommaIsNamedAsSuchRatherThanAsAnUnknownMethod() {
+        assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("percentile=99", "9"), BASE))
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class)
+                .hasMessage("method '9' is a number: methods are separated by commas, so write a percentile with a "
+                        + "decimal point (percentile=99.9, not 99,9)");
+        assertThatThrownBy(() -> MethodSpec.parse("maxx", BASE)).hasMessageStartingWith("method 'maxx': unknown "
+                + "calibration method 'maxx'");
+    }
+
     @Test
     void percentileLabelsAreInPlainDecimals() {
         assertThat(MethodSpec.parseAll("--method", List.of("percentile=1e-5", "percentile=100", "percentile=0",
