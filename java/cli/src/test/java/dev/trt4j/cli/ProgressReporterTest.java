@@ -34,31 +34,8 @@ class ProgressReporterTest {
 
     @Test
     void rendersTaskAndProgressWhenShown() {
-        List<String> frames = new ArrayList<>();
-        ProgressBarConsumer capture = new ProgressBarConsumer() {
-            @Override
-            public int getMaxRenderedLength() {
-                return 80;
-            }
-
-            @Override
-            public void accept(String rendered) {
-                synchronized (frames) {
-                    frames.add(rendered);
-                }
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        try (ProgressReporter p = new ProgressReporter("Collecting", 4, capture)) {
-            assertThat(p.isShowing()).isTrue();
-            p.stepBy(4);
-        }
-        synchronized (frames) {
-            assertThat(frames).anySatisfy(f -> assertThat(f).contains("Collecting").contains("4/4"));
-        }
+        assertThat(frames(ProgressReporter.style(java.util.Map.of())))
+                .anySatisfy(f -> assertThat(f).contains("Collecting").contains("4/4"));
     }
 
     /** Frames of a 4-step bar drawn in {@code style}. */
@@ -82,6 +59,7 @@ class ProgressReporterTest {
             }
         };
         try (ProgressReporter p = new ProgressReporter("Collecting", 4, capture, style)) {
+            assertThat(p.isShowing()).isTrue();
             p.stepBy(4);
         }
         synchronized (frames) {
