@@ -56,12 +56,31 @@ class TextDetectionTest {
     }
 
     @Test
-    void matchesAreOneToOneAboveHalfOverlap() {
+    void matchesAreOneToOneAndCoverMostOfTheLine() {
         TextBox line = new TextBox(0, 0, 10, 10);
         assertThat(TextDetection.matches(List.of(line), List.of(line, line))).containsExactly(1.0);
         assertThat(TextDetection.matches(List.of(line), List.of(new TextBox(0, 0, 10, 4)))).as("IoU 0.4").isEmpty();
         assertThat(TextDetection.matches(List.of(line, new TextBox(20, 0, 30, 10)),
                 List.of(new TextBox(20, 0, 30, 10), new TextBox(0, 0, 10, 8)))).containsExactly(1.0, 0.8);
+    }
+
+    /**
+     * A correct detection encloses a thin line's ink with DBNet's margin: IoU under 0.5, found all the same (a box
+     * from a 256x256 page of the PP-OCRv4 detector). A box over two lines, or three times a line's height, is not.
+     */
+    @Test
+    void aBoxThatEnclosesItsLineWithAMarginIsAMatchButOneOverTwoLinesIsNot() {
+        TextBox ink = new TextBox(9, 138, 242, 148);
+        TextBox found = new TextBox(6, 135, 246, 155);
+        assertThat(ink.iou(found)).isLessThan(0.5);
+        assertThat(TextDetection.matches(List.of(ink), List.of(found))).containsExactly(ink.iou(found));
+
+        TextBox upper = new TextBox(0, 0, 100, 10);
+        TextBox lower = new TextBox(0, 20, 100, 30);
+        assertThat(TextDetection.matches(List.of(upper, lower), List.of(new TextBox(0, 0, 100, 30)))).isEmpty();
+        assertThat(TextDetection.matches(List.of(upper), List.of(new TextBox(0, -10, 100, 20)))).isEmpty();
+        assertThat(TextDetection.matches(List.of(upper), List.of(new TextBox(0, 0, 79, 10)))).as("79 % covered")
+                .isEmpty();
     }
 
     @Test

@@ -40,12 +40,14 @@ public record TextBox(int x0, int y0, int x1, int y1) {
 
     /** Intersection over union with {@code other}: 0 when they do not overlap, 1 when they are equal. */
     public double iou(TextBox other) {
+        long inter = intersection(other);
+        return inter == 0 ? 0 : (double) inter / (area() + other.area() - inter);
+    }
+
+    /** The area this box shares with {@code other}, in pixels. */
+    public long intersection(TextBox other) {
         long iw = Math.min(x1, other.x1) - Math.max(x0, other.x0);
         long ih = Math.min(y1, other.y1) - Math.max(y0, other.y0);
-        if (iw <= 0 || ih <= 0) {
-            return 0;
-        }
-        long inter = iw * ih;
-        return (double) inter / (area() + other.area() - inter);
+        return iw <= 0 || ih <= 0 ? 0 : iw * ih;
     }
 }
