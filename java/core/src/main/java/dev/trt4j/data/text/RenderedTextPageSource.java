@@ -1,6 +1,7 @@
 package dev.trt4j.data.text;
 
 import dev.trt4j.Counts;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataOptions;
@@ -22,6 +23,9 @@ import java.util.Map;
  * detector can be scored on the same batches.
  */
 public final class RenderedTextPageSource extends BatchingSource {
+    /** How many times a PP-OCR detector's side is divided: 2 five times over. */
+    private static final int DETECTOR_STRIDE = 32;
+
     private final String name;
     private final TensorSpec input;
     private final ImagePreprocessor preprocessor;
@@ -53,8 +57,15 @@ public final class RenderedTextPageSource extends BatchingSource {
         int width = preprocessor.preprocessing().width();
         if (height < TextPageRenderer.MIN_HEIGHT || width < TextPageRenderer.MIN_WIDTH) {
             throw new Trt4jException(name + ": model input '" + input.name() + "' takes " + height + "x" + width
-                    + " images; rendered text pages need at least " + TextPageRenderer.MIN_HEIGHT + "x"
-                    + TextPageRenderer.MIN_WIDTH + " (set the size with --shapes)");
+                    + " images; rendered text pages need at least " + roundUp(TextPageRenderer.MIN_HEIGHT) + "x"
+                    + roundUp(TextPageRenderer.MIN_WIDTH) + " (set the size with --shapes)");
+        }
+        if (height % DETECTOR_STRIDE != 0 || width % DETECTOR_STRIDE != 0) {
+            // ONNX Runtime would fail deep in the graph, adding maps of 21 and 22 rows
+            throw new InvalidOptionException(name + ": model input '" + input.name() + "' is given " + height + "x"
+                    + width + " pages, but a text detector takes sides that are multiples of " + DETECTOR_STRIDE
+                    + " (it halves them five times, and PaddleOCR rounds them so); nearest: " + nearest(height) + "x"
+                    + nearest(width) + " (set the size with --shapes)");
         }
         this.renderer = new TextPageRenderer(height, width);
         List<TextPageRenderer.PageLayout> placed = new ArrayList<>(n);
@@ -63,6 +74,14 @@ public final class RenderedTextPageSource extends BatchingSource {
             placed.add(renderer.layout(page.lines().toList(), options.seed() * 0x9E3779B97F4A7C15L + page.hashCode()));
         }
         this.layouts = List.copyOf(placed);
+    }
+
+    private static int roundUp(int side) {
+        return (side + DETECTOR_STRIDE - 1) / DETECTOR_STRIDE * DETECTOR_STRIDE;
+    }
+
+    private static int nearest(int side) {
+        return Math.max(DETECTOR_STRIDE, Math.round(side / (float) DETECTOR_STRIDE) * DETECTOR_STRIDE);
     }
 
     /** Groups lines into page texts of {@link TextPageRenderer#LINES_PER_PAGE} lines (the last may be shorter). */

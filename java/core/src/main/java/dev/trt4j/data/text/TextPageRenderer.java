@@ -78,7 +78,8 @@ final class TextPageRenderer {
     /**
      * Places {@code lines} (at most {@link #LINES_PER_PAGE}; blank ones are skipped) on a page. Each line gets a
      * band of {@code height / LINES_PER_PAGE} rows and a font of 20–70 % of it, made smaller where the line would
-     * not fit the width; then a random horizontal offset and a random offset within its band.
+     * not fit the width, and cut after its last word that fits where even the smallest legible font would not; then
+     * a random horizontal offset and a random offset within its band.
      */
     public PageLayout layout(List<String> lines, long seed) {
         Objects.requireNonNull(lines, "lines");
@@ -103,7 +104,12 @@ final class TextPageRenderer {
             if (inkWidth > width - 2 * margin) {
                 size = (int) Math.floor(size * (width - 2 * margin) / inkWidth);
                 if (size < MIN_FONT_PIXELS) {
-                    continue; // too long for this page even in the smallest legible font
+                    // too long even in the smallest legible font: its first words, so a narrow page still has lines
+                    size = MIN_FONT_PIXELS;
+                    text = longestFittingPrefix(text, size, width - 2 * margin);
+                    if (text.isEmpty()) {
+                        continue;
+                    }
                 }
                 glyphs = glyphs(text, size);
             }
@@ -144,6 +150,30 @@ final class TextPageRenderer {
             g.dispose();
         }
         return image;
+    }
+
+    /** The longest start of {@code text} whose ink fits {@code room} pixels: whole words, else characters. */
+    private String longestFittingPrefix(String text, int size, double room) {
+        String fitting = "";
+        for (int end = text.indexOf(' '); ; end = text.indexOf(' ', end + 1)) {
+            String words = end < 0 ? text : text.substring(0, end);
+            if (glyphs(words, size).getVisualBounds().getWidth() > room) {
+                break;
+            }
+            fitting = words;
+            if (end < 0) {
+                break;
+            }
+        }
+        if (!fitting.isBlank()) {
+            return fitting.strip();
+        }
+        int chars = 0; // the first word alone is too long: as many of its characters as fit
+        while (chars < text.length()
+                && glyphs(text.substring(0, chars + 1), size).getVisualBounds().getWidth() <= room) {
+            chars++;
+        }
+        return text.substring(0, chars).strip();
     }
 
     private GlyphVector glyphs(String text, int size) {

@@ -74,7 +74,18 @@ class RenderedTextPageSourceTest {
         DataOptions o = DataOptions.builder().fixedShapes("x:1x3x96x96").build();
         assertThatThrownBy(() -> new RenderedTextPageSource(List.of("a"), "lines.txt", List.of(DET), o))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessage("lines.txt: model input 'x' takes 96x96 images; rendered text pages need at least 120x80 "
+                .hasMessage("lines.txt: model input 'x' takes 96x96 images; rendered text pages need at least 128x96 "
                         + "(set the size with --shapes)");
+    }
+
+    /** ONNX Runtime would fail deep in the detector's graph, adding feature maps of 21 and 22 rows. */
+    @Test
+    void aPageSideThatIsNoMultipleOf32IsAUsageErrorNamingTheNearestSize() {
+        DataOptions o = DataOptions.builder().fixedShapes("x:1x3x321x330").build();
+        assertThatThrownBy(() -> new RenderedTextPageSource(List.of("a"), "lines.txt", List.of(DET), o))
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class)
+                .hasMessage("lines.txt: model input 'x' is given 321x330 pages, but a text detector takes sides that "
+                        + "are multiples of 32 (it halves them five times, and PaddleOCR rounds them so); nearest: "
+                        + "320x320 (set the size with --shapes)");
     }
 }

@@ -31,6 +31,26 @@ class TextPageRendererTest {
         }
     }
 
+    /**
+     * On the smallest page a detector takes, most sentences are too long even in the smallest legible font: they are
+     * cut after their last word that fits, so the page still holds its lines instead of being almost blank.
+     */
+    @Test
+    void aNarrowPageCutsLongLinesToTheWordsThatFitRatherThanDroppingThem() {
+        TextPageRenderer r = new TextPageRenderer(128, 96);
+        TextPageRenderer.PageLayout layout = r.layout(LINES, 5);
+
+        assertThat(layout.lines()).hasSize(LINES.size());
+        for (int i = 0; i < layout.lines().size(); i++) {
+            TextPageRenderer.PlacedLine line = layout.lines().get(i);
+            assertThat(LINES.get(i).strip()).as("line %d", i).startsWith(line.text());
+            assertThat(line.text()).isNotBlank();
+            assertThat(line.box().x1()).isLessThanOrEqualTo(96);
+        }
+        assertThat(layout.lines()).as("the long ones are cut")
+                .anyMatch(l -> l.text().length() < LINES.get(layout.lines().indexOf(l)).strip().length());
+    }
+
     @Test
     void inkLiesOnlyInsideTheBoxesAndEveryBoxHasInk() {
         TextPageRenderer r = new TextPageRenderer(320, 480);
