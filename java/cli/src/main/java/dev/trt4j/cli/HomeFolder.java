@@ -3,9 +3,11 @@ package dev.trt4j.cli;
 import dev.trt4j.ort.OrtRuntime;
 
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 /**
  * Gives the JVM a home folder it can use. For a user ID without a passwd entry ({@code docker run -u 1234}) Java's
@@ -17,25 +19,41 @@ final class HomeFolder {
     private HomeFolder() {
     }
 
-    /** Points {@code user.home} at a usable folder where it is not an absolute path; call before anything reads it. */
+    /**
+     * Points {@code user.home} at a usable folder where it is not an absolute path; call before anything reads it.
+     * Never fails: a home or cache path Java cannot even represent (a non-ASCII name under {@code LANG=C}) is left to
+     * the command that needs it, which reports it in one line.
+     */
     static void makeUsable() {
-        replacement(System.getProperty("user.home"), System.getenv("HOME"), OrtRuntime.cacheFolder().resolve("home"),
-                Files::isWritable).ifPresent(home -> System.setProperty("user.home", home.toString()));
+        try {
+            replacement(System.getProperty("user.home"), System.getenv("HOME"),
+                    () -> OrtRuntime.cacheFolder().resolve("home"), Files::isWritable)
+                    .ifPresent(home -> System.setProperty("user.home", home.toString()));
+        } catch (InvalidPathException e) {
+            // leave user.home as it is
+        }
     }
 
     /**
      * The home to use instead of {@code userHome}, if it is not an absolute path: {@code $HOME} where that is an
-     * absolute, writable folder, else {@code fallback} (in trt4j's cache folder, which already avoids such homes).
+     * absolute, writable folder, else {@code fallback} (in trt4j's cache folder, which already avoids such homes),
+     * asked for only then.
+     *
+     * @throws InvalidPathException if a path cannot be represented in the file system's encoding
      */
-    static Optional<Path> replacement(String userHome, String environmentHome, Path fallback,
+    static Optional<Path> replacement(String userHome, String environmentHome, Supplier<Path> fallback,
                                       Predicate<Path> writable) {
-        if (userHome != null && !userHome.isBlank() && Path.of(userHome).isAbsolute()) {
+        if (isAbsolute(userHome)) {
             return Optional.empty();
         }
-        if (environmentHome != null && !environmentHome.isBlank() && Path.of(environmentHome).isAbsolute()
-                && writable.test(Path.of(environmentHome))) {
+        if (isAbsolute(environmentHome) && writable.test(Path.of(environmentHome))) {
             return Optional.of(Path.of(environmentHome));
         }
-        return Optional.of(fallback);
+        return Optional.of(fallback.get());
+    }
+
+    /** Whether {@code path} is absolute, answered without {@link Path#of} where the name says so (Unix). */
+    private static boolean isAbsolute(String path) {
+        return path != null && (path.startsWith("/") || !path.isBlank() && Path.of(path).isAbsolute());
     }
 }

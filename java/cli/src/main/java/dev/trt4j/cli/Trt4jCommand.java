@@ -90,7 +90,8 @@ public final class Trt4jCommand implements Callable<Integer> {
             if (arg.indexOf('\uFFFD') >= 0) {
                 // Java decoded bytes that are not text in the system's encoding to U+FFFD: the file would be called
                 // missing, or an output written under a name nobody gave
-                cl.getErr().println("trt4j: argument '" + arg + "' holds U+FFFD, which Java puts where bytes are "
+                cl.getErr().println("trt4j: argument '" + ControlCharacters.escape(arg) + "' holds U+FFFD, which Java "
+                        + "puts where bytes are "
                         + "not text in this system's encoding (" + System.getProperty("sun.jnu.encoding") + "); rename "
                         + "the file, or run in a locale of its encoding");
                 cl.getErr().flush();

@@ -11,20 +11,40 @@ class HomeFolderTest {
 
     @Test
     void anAbsoluteHomeIsKept() {
-        assertThat(HomeFolder.replacement("/home/ana", "/elsewhere", FALLBACK, p -> true)).isEmpty();
+        assertThat(HomeFolder.replacement("/home/ana", "/elsewhere", () -> FALLBACK, p -> true)).isEmpty();
     }
 
     /** docker run -u 1234: Java calls the home "?", and HOME is "/", which that user cannot write. */
     @Test
     void aUserIdWithoutAnAccountGetsAFolderInTheCacheRatherThanTheWorkingFolder() {
-        assertThat(HomeFolder.replacement("?", "/", FALLBACK, p -> !p.equals(Path.of("/")))).contains(FALLBACK);
-        assertThat(HomeFolder.replacement("?", null, FALLBACK, p -> true)).contains(FALLBACK);
-        assertThat(HomeFolder.replacement("?", "relative/home", FALLBACK, p -> true)).contains(FALLBACK);
-        assertThat(HomeFolder.replacement("", "", FALLBACK, p -> true)).contains(FALLBACK);
+        assertThat(HomeFolder.replacement("?", "/", () -> FALLBACK, p -> !p.equals(Path.of("/")))).contains(FALLBACK);
+        assertThat(HomeFolder.replacement("?", null, () -> FALLBACK, p -> true)).contains(FALLBACK);
+        assertThat(HomeFolder.replacement("?", "relative/home", () -> FALLBACK, p -> true)).contains(FALLBACK);
+        assertThat(HomeFolder.replacement("", "", () -> FALLBACK, p -> true)).contains(FALLBACK);
+    }
+
+    /** The cache folder is worked out only for a home that needs replacing: its path may not even be valid. */
+    @Test
+    void theFallbackIsNotAskedForWhenTheHomeIsFine() {
+        assertThat(HomeFolder.replacement("/home/ana", null, () -> {
+            throw new java.nio.file.InvalidPathException("/tmp/hom\u00eb", "unmappable under LANG=C");
+        }, p -> true)).isEmpty();
     }
 
     @Test
     void aWritableHomeVariableIsPreferredAsTheUsersShellGoesByIt() {
-        assertThat(HomeFolder.replacement("?", "/work/home", FALLBACK, p -> true)).contains(Path.of("/work/home"));
+        assertThat(HomeFolder.replacement("?", "/work/home", () -> FALLBACK, p -> true))
+                .contains(Path.of("/work/home"));
+    }
+
+    /** Under LANG=C Java cannot represent a non-ASCII HOME as a path: the CLI still starts. */
+    @Test
+    void aHomeJavaCannotRepresentDoesNotStopTheCli(@org.junit.jupiter.api.io.TempDir Path work) throws Exception {
+        CliProcess.Result r = CliProcess.run(work, CliProcess.testClassPath(), java.util.Map.of("LC_ALL", "C", "LANG",
+                "C", "HOME", work.resolve("hom\u00eb").toString()), java.util.List.of(), "--version");
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stdout()).startsWith("trt4j ");
+        assertThat(r.stderrLines()).isEmpty();
     }
 }

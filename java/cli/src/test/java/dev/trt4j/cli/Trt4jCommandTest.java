@@ -69,6 +69,9 @@ class Trt4jCommandTest {
         assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: argument 'm\uFFFD.onnx' holds U+FFFD, "
                 + "which Java puts where bytes are not text in this system's encoding (").endsWith("); rename the file, "
                 + "or run in a locale of its encoding");
+        CliRun escaped = CliRun.of("inspect", "a\u001b[2Jb\uFFFD.onnx");
+        assertThat(escaped.errLines()).singleElement().asString()
+                .startsWith("trt4j: argument 'a\\u001b[2Jb\uFFFD.onnx'");
     }
 
     /** The commands that refuse made-up samples say so, instead of the shared text's random-data fallback. */

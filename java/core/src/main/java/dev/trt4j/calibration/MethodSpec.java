@@ -45,11 +45,6 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
         try {
             calibrator = Calibrators.byName(name);
         } catch (CalibrationException e) {
-            if (argument == null && name.matches("[0-9]+")) {
-                // the list splits on commas, so a decimal comma (percentile=99,9) leaves its digits as a method
-                throw new InvalidOptionException("method '" + text + "' is a number: methods are separated by "
-                        + "commas, so write a percentile with a decimal point (percentile=99.9, not 99,9)", e);
-            }
             throw new InvalidOptionException("method '" + text + "': " + e.getMessage(), e);
         }
         CalibrationOptions options = base;
@@ -89,7 +84,15 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
     public static List<MethodSpec> parseAll(String option, List<String> texts, CalibrationOptions base) {
         Map<String, String> textByLabel = new HashMap<>();
         List<MethodSpec> specs = new ArrayList<>();
-        for (String text : texts) {
+        for (int i = 0; i < texts.size(); i++) {
+            String text = texts.get(i);
+            if (i > 0 && text.strip().matches("[0-9]+")
+                    && texts.get(i - 1).strip().toLowerCase(Locale.ROOT).matches("percentile\\s*=\\s*[0-9]+")) {
+                // the list is split on commas, so a decimal comma leaves the percentile's decimals as a method
+                throw new InvalidOptionException(option + " " + texts.get(i - 1).strip() + "," + text.strip()
+                        + ": methods are separated by commas; write the percentile with a decimal point ("
+                        + texts.get(i - 1).strip() + "." + text.strip() + ")");
+            }
             MethodSpec spec = parse(text, base);
             String earlier = textByLabel.putIfAbsent(spec.label(), text);
             if (earlier != null) {

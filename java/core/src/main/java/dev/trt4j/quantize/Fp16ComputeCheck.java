@@ -2,10 +2,12 @@ package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.ElementTypeInference;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,12 +27,18 @@ final class Fp16ComputeCheck {
     }
 
     /** @throws Trt4jException naming the first float16 constant that something other than a cast to float32 reads */
-    static void refuseFp16Compute(GraphProto main, String modelName) {
+    static void refuseFp16Compute(ModelProto model, String modelName) {
+        GraphProto main = model.getGraph();
         List<GraphProto> graphs = new ArrayList<>();
         collectGraphs(main, graphs);
         Map<String, TensorProto> halves = new LinkedHashMap<>();
         Set<String> floats = new HashSet<>();
-        Set<String> outputs = new HashSet<>();
+        // a CastLike's target is often an activation with no declared type
+        ElementTypeInference.inferAll(model).forEach((name, type) -> {
+            if (type == TensorProto.DataType.FLOAT_VALUE) {
+                floats.add(name);
+            }
+        });
         for (GraphProto g : graphs) {
             g.getInitializerList().forEach(t -> constant(t.getName(), t, halves, floats));
             for (NodeProto n : g.getNodeList()) {
@@ -43,7 +51,17 @@ final class Fp16ComputeCheck {
                 values.stream().filter(v -> v.getType().getTensorType().getElemType() == TensorProto.DataType.FLOAT_VALUE)
                         .forEach(v -> floats.add(v.getName()));
             }
-            g.getOutputList().forEach(o -> outputs.add(o.getName()));
+        }
+        passThroughBranches(graphs, halves);
+        // a model output in float16 is FP16 to whoever reads it; a body's output is followed (If) or computes
+        Set<String> outputs = new HashSet<>();
+        main.getOutputList().forEach(o -> outputs.add(o.getName()));
+        for (GraphProto g : graphs) {
+            for (NodeProto n : g.getNodeList()) {
+                if (!isIf(n)) {
+                    bodies(n).forEach(body -> body.getOutputList().forEach(o -> outputs.add(o.getName())));
+                }
+            }
         }
         for (String half : halves.keySet()) {
             boolean computes = outputs.contains(half);
@@ -79,6 +97,48 @@ final class Fp16ComputeCheck {
         }
         return n.getOpType().equals("CastLike") && n.getInputCount() == 2 && n.getInput(0).equals(half)
                 && !n.getInput(1).equals(half) && floats.contains(n.getInput(1));
+    }
+
+    /**
+     * An If whose branch returns a float16 constant returns it too: its output is a float16 constant to its readers
+     * (an FP32 model may pick one of two stored-small weights and cast the pick), until no more are found.
+     */
+    private static void passThroughBranches(List<GraphProto> graphs, Map<String, TensorProto> halves) {
+        boolean grew = true;
+        while (grew) {
+            grew = false;
+            for (GraphProto g : graphs) {
+                for (NodeProto n : g.getNodeList()) {
+                    if (!isIf(n)) {
+                        continue;
+                    }
+                    for (GraphProto branch : bodies(n)) {
+                        for (int k = 0; k < Math.min(branch.getOutputCount(), n.getOutputCount()); k++) {
+                            TensorProto half = halves.get(branch.getOutput(k).getName());
+                            if (half != null && !n.getOutput(k).isEmpty() && !halves.containsKey(n.getOutput(k))) {
+                                halves.put(n.getOutput(k), half);
+                                grew = true;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean isIf(NodeProto n) {
+        return n.getOpType().equals("If") && GraphIndex.isDefaultDomain(n.getDomain());
+    }
+
+    private static List<GraphProto> bodies(NodeProto n) {
+        List<GraphProto> bodies = new ArrayList<>();
+        for (AttributeProto a : n.getAttributeList()) {
+            if (a.hasG()) {
+                bodies.add(a.getG());
+            }
+            bodies.addAll(a.getGraphsList());
+        }
+        return bodies;
     }
 
     private static void collectGraphs(GraphProto g, List<GraphProto> into) {

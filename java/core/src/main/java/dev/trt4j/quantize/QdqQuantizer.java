@@ -287,7 +287,7 @@ public final class QdqQuantizer {
         // an FP16 model's activations are float16 tensors behind Casts, named otherwise than the FP32 model's
         // ranges, and its weights would be quantized from float16 values; a float16 constant that only a Cast to
         // float reads is FP32 storage saved small (the Cast is folded like any weight computed from constants)
-        Fp16ComputeCheck.refuseFp16Compute(model.getGraph(), modelName);
+        Fp16ComputeCheck.refuseFp16Compute(model, modelName);
         ModelProto current = NodeNames.nameUnnamed(model);
         if (sourceOpset < MIN_QDQ_OPSET) {
             LOG.debug("raising opset of '{}' from {} to {}: Q/DQ models need {}", modelName, sourceOpset,

@@ -33,10 +33,13 @@ class MethodSpecTest {
     void aDecimalCommaIsNamedAsSuchRatherThanAsAnUnknownMethod() {
         assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("percentile=99", "9"), BASE))
                 .isInstanceOf(dev.trt4j.InvalidOptionException.class)
-                .hasMessage("method '9' is a number: methods are separated by commas, so write a percentile with a "
-                        + "decimal point (percentile=99.9, not 99,9)");
-        assertThatThrownBy(() -> MethodSpec.parse("maxx", BASE)).hasMessageStartingWith("method 'maxx': unknown "
-                + "calibration method 'maxx'");
+                .hasMessage("--method percentile=99,9: methods are separated by commas; write the percentile with a "
+                        + "decimal point (percentile=99.9)");
+        // no comma typed: a number is an unknown method like any other
+        assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("9"), BASE))
+                .hasMessageStartingWith("method '9': unknown calibration method '9'");
+        assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("max", "9"), BASE))
+                .hasMessageStartingWith("method '9': unknown calibration method '9'");
     }
 
     @Test

@@ -71,7 +71,7 @@ class Fp16ComputeCheckTest {
 
     @Test
     void aFloat16WeightCastLikeAFloat16TensorComputesInFp16() {
-        assertThatThrownBy(() -> Fp16ComputeCheck.refuseFp16Compute(castLike(DataType.FLOAT16).getGraph(), "m"))
+        assertThatThrownBy(() -> Fp16ComputeCheck.refuseFp16Compute(castLike(DataType.FLOAT16), "m"))
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage("model 'm' is FP16 (it computes with float16 weights such as 'w_h'); quantize the FP32 model");
     }
@@ -106,7 +106,7 @@ class Fp16ComputeCheckTest {
     @Test
     void float16ComputeInsideABranchIsFp16WhereverTheWeightIsHeld() {
         for (boolean inBranch : new boolean[] {true, false}) {
-            assertThatThrownBy(() -> Fp16ComputeCheck.refuseFp16Compute(ifWithHalfMatMul(inBranch, false), "m"))
+            assertThatThrownBy(() -> Fp16ComputeCheck.refuseFp16Compute(model(ifWithHalfMatMul(inBranch, false)), "m"))
                     .as("weight in the branch: %s", inBranch).isInstanceOf(Trt4jException.class)
                     .hasMessageContaining("is FP16 (it computes with float16 weights such as 'w_h')");
         }
@@ -115,8 +115,53 @@ class Fp16ComputeCheckTest {
     @Test
     void aBranchThatOnlyCastsItsFloat16WeightToFloatComputesInFp32() {
         for (boolean inBranch : new boolean[] {true, false}) {
-            assertThatCode(() -> Fp16ComputeCheck.refuseFp16Compute(ifWithHalfMatMul(inBranch, true), "m"))
+            assertThatCode(() -> Fp16ComputeCheck.refuseFp16Compute(model(ifWithHalfMatMul(inBranch, true)), "m"))
                     .as("weight in the branch: %s", inBranch).doesNotThrowAnyException();
         }
+    }
+
+    private static ModelProto model(GraphProto graph) {
+        return TinyModels.matMul(13).toBuilder().setGraph(graph).build();
+    }
+
+    /** Both branches return a float16 constant, the main graph casts the pick to float: FP32 compute. */
+    @Test
+    void anIfThatPicksAFloat16ConstantWhichIsThenCastToFloatComputesInFp32() {
+        GraphProto.Builder branch = GraphProto.newBuilder().setName("pick")
+                .addNode(NodeProto.newBuilder().setOpType("Constant").setName("c").addOutput("t16")
+                        .addAttribute(AttributeProto.newBuilder().setName("value")
+                                .setType(AttributeProto.AttributeType.TENSOR).setT(halfWeight("t16"))))
+                .addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder().setName("t16"));
+        TensorProto cond = TensorProto.newBuilder().setName("cond").setDataType(DataType.BOOL_VALUE).addInt32Data(1)
+                .build();
+        GraphProto.Builder main = TinyModels.matMul(13).getGraph().toBuilder().clearNode().clearInitializer()
+                .addInitializer(cond)
+                .addNode(NodeProto.newBuilder(node("If", "choose", "cond", ">w16"))
+                        .addAttribute(AttributeProto.newBuilder().setName("then_branch")
+                                .setType(AttributeProto.AttributeType.GRAPH).setG(branch))
+                        .addAttribute(AttributeProto.newBuilder().setName("else_branch")
+                                .setType(AttributeProto.AttributeType.GRAPH).setG(branch)));
+        GraphProto storage = main.clone().addNode(NodeProto.newBuilder(node("Cast", "to_float", "w16", ">w"))
+                .addAttribute(to(DataType.FLOAT))).addNode(node("MatMul", "mm", "x", "w", ">y")).build();
+        GraphProto compute = main.clone().addNode(NodeProto.newBuilder(node("Cast", "x_half", "x", ">x16"))
+                .addAttribute(to(DataType.FLOAT16))).addNode(node("MatMul", "mm", "x16", "w16", ">y16"))
+                .addNode(NodeProto.newBuilder(node("Cast", "y_float", "y16", ">y")).addAttribute(to(DataType.FLOAT)))
+                .build();
+
+        assertThatCode(() -> Fp16ComputeCheck.refuseFp16Compute(model(storage), "m")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> Fp16ComputeCheck.refuseFp16Compute(model(compute), "m"))
+                .hasMessageContaining("float16 weights such as 'w16'");
+    }
+
+    /** CastLike's target is an activation whose type nothing declares: inferred as float32, so storage. */
+    @Test
+    void castLikeAnUndeclaredFloatActivationIsStorage() {
+        ModelProto model = TinyModels.matMul(15);
+        GraphProto g = model.getGraph().toBuilder().clearInitializer().addInitializer(halfWeight("w_h"))
+                .addNode(0, node("Relu", "r", "x", ">r_out"))
+                .addNode(1, node("CastLike", "to_float", "w_h", "r_out", ">w")).build();
+
+        assertThatCode(() -> Fp16ComputeCheck.refuseFp16Compute(model.toBuilder().setGraph(g).build(), "m"))
+                .doesNotThrowAnyException();
     }
 }

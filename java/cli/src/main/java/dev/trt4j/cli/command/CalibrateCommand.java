@@ -246,6 +246,11 @@ public final class CalibrateCommand implements Callable<Integer> {
      */
     private void noteQuantizedOperators(Path modelFile, OnnxModel onnx) {
         Map<String, Integer> found = QuantizedOperators.in(onnx);
+        if (!found.isEmpty() && qdqOnly) {
+            throw new Trt4jException(modelFile.getFileName() + ": is quantized already ("
+                    + QuantizedOperators.describe(found) + "); --qdq-only picks the tensors quantize would quantize, "
+                    + "and quantize does not take such a model: calibrate the FP32 model, or leave out --qdq-only");
+        }
         if (!found.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("trt4j: warning: " + modelFile.getFileName() + " is quantized already ("

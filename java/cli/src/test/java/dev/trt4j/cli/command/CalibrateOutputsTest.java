@@ -79,6 +79,15 @@ class CalibrateOutputsTest {
         assertThat(again.errLines()).singleElement().asString().startsWith("trt4j: warning: mm.int8.onnx is "
                 + "quantized already (").contains(" DequantizeLinear").endsWith("; its ranges describe that graph, "
                 + "which quantize does not take: calibrate the FP32 model to quantize it");
+
+        // --qdq-only asks for quantize's tensor set, which such a model does not have: one line naming the file
+        CliRun qdqOnly = CliRun.of("calibrate", int8.toString(), "--samples", "8", "--method", "max", "--qdq-only",
+                "--out", dir.resolve("int8-qdq").toString());
+        assertThat(qdqOnly.exitCode()).isEqualTo(1);
+        assertThat(qdqOnly.errLines()).singleElement().asString().startsWith("trt4j: mm.int8.onnx: is quantized "
+                + "already (").endsWith("); --qdq-only picks the tensors quantize would quantize, and quantize does "
+                + "not take such a model: calibrate the FP32 model, or leave out --qdq-only");
+        assertThat(dir.resolve("int8-qdq")).doesNotExist();
     }
 
     /** The summary shortens long names to keep its columns; --full is for finding tensors and prints them whole. */

@@ -60,12 +60,16 @@ public final class RenderedTextPageSource extends BatchingSource {
                     + " images; rendered text pages need at least " + roundUp(TextPageRenderer.MIN_HEIGHT) + "x"
                     + roundUp(TextPageRenderer.MIN_WIDTH) + " (set the size with --shapes)");
         }
-        if (height % DETECTOR_STRIDE != 0 || width % DETECTOR_STRIDE != 0) {
+        // only sides the model leaves open: one it fixes itself is its own to choose (it may be no PP-OCR detector)
+        boolean openHeight = input.rank() == 4 && input.dims()[2] < 0;
+        boolean openWidth = input.rank() == 4 && input.dims()[3] < 0;
+        if (openHeight && height % DETECTOR_STRIDE != 0 || openWidth && width % DETECTOR_STRIDE != 0) {
             // ONNX Runtime would fail deep in the graph, adding maps of 21 and 22 rows
             throw new InvalidOptionException(name + ": model input '" + input.name() + "' is given " + height + "x"
                     + width + " pages, but a text detector takes sides that are multiples of " + DETECTOR_STRIDE
-                    + " (it halves them five times, and PaddleOCR rounds them so); nearest: " + nearest(height) + "x"
-                    + nearest(width) + " (set the size with --shapes)");
+                    + " (it halves them five times, and PaddleOCR rounds them so); nearest: "
+                    + (openHeight ? nearest(height) : height) + "x" + (openWidth ? nearest(width) : width)
+                    + " (set the size with --shapes)");
         }
         this.renderer = new TextPageRenderer(height, width);
         List<TextPageRenderer.PageLayout> placed = new ArrayList<>(n);

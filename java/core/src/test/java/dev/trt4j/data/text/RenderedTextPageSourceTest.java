@@ -88,4 +88,17 @@ class RenderedTextPageSourceTest {
                         + "are multiples of 32 (it halves them five times, and PaddleOCR rounds them so); nearest: "
                         + "320x320 (set the size with --shapes)");
     }
+
+    /** A side the model fixes is its own choice (a map model need not be PP-OCR's): only open sides are held to 32. */
+    @Test
+    void aSideTheModelFixesIsNotHeldToMultiplesOf32() {
+        TensorSpec fixedWidth = new TensorSpec("x", ElementType.FLOAT32, new long[] {1, 3, -1, 500}, null);
+        DataOptions o = DataOptions.builder().fixedShapes("x:1x3x480x500").maxSamples(1).build();
+        try (var s = new RenderedTextPageSource(List.of("a"), "lines.txt", List.of(fixedWidth), o)) {
+            assertThat(s.preprocessing().width()).isEqualTo(500);
+        }
+        DataOptions open = DataOptions.builder().fixedShapes("x:1x3x470x500").build();
+        assertThatThrownBy(() -> new RenderedTextPageSource(List.of("a"), "lines.txt", List.of(fixedWidth), open))
+                .hasMessageContaining("nearest: 480x500 ");
+    }
 }
