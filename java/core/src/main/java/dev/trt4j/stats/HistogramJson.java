@@ -1,5 +1,6 @@
 package dev.trt4j.stats;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,6 +10,7 @@ import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.table.JsonDocument;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -111,28 +113,61 @@ public final class HistogramJson {
         return new StatisticsFile(statistics, options);
     }
 
-    /** Writes a statistics file atomically. */
+    /**
+     * Writes a statistics file atomically, streamed: a model's histograms run to millions of numbers, which as a
+     * JSON tree took about eight times their file's size in heap.
+     */
     public static void writeStatistics(Path file, StatisticsFile content) {
         ActivationStatistics statistics = content.statistics();
-        ObjectNode root = JsonDocument.newObject();
-        root.put("format", FORMAT);
-        root.put("version", VERSION);
-        root.put("numBins", content.options().numBins());
-        root.put("skipZeros", content.options().skipZeros());
-        root.put("rangePass", content.options().rangePass());
-        root.put("samples", statistics.samples());
-        root.put("batches", statistics.batches());
-        root.put("modelSha256", statistics.modelSha256());
-        root.put("data", statistics.dataDescription());
-        ObjectNode tensors = root.putObject("tensors");
-        for (Map.Entry<String, TensorStatistics> e : statistics.tensors().entrySet()) {
-            TensorStatistics t = e.getValue();
-            ObjectNode entry = tensors.putObject(e.getKey());
-            entry.putRawValue("absMax", JsonDocument.exactFloat(t.absMax()));
-            entry.put("count", t.count());
-            entry.set("histogram", t.histogram() == null ? entry.nullNode() : histogramNode(t.histogram()));
+        AtomicFiles.write(file, out -> {
+            try (JsonGenerator g = JsonDocument.prettyGenerator(out, true)) {
+                g.writeStartObject();
+                g.writeStringField("format", FORMAT);
+                g.writeNumberField("version", VERSION);
+                g.writeNumberField("numBins", content.options().numBins());
+                g.writeBooleanField("skipZeros", content.options().skipZeros());
+                g.writeBooleanField("rangePass", content.options().rangePass());
+                g.writeNumberField("samples", statistics.samples());
+                g.writeNumberField("batches", statistics.batches());
+                g.writeStringField("modelSha256", statistics.modelSha256());
+                g.writeStringField("data", statistics.dataDescription());
+                g.writeObjectFieldStart("tensors");
+                for (Map.Entry<String, TensorStatistics> e : statistics.tensors().entrySet()) {
+                    TensorStatistics t = e.getValue();
+                    g.writeObjectFieldStart(e.getKey());
+                    g.writeFieldName("absMax");
+                    g.writeRawValue(JsonDocument.exactFloatText(t.absMax()));
+                    g.writeNumberField("count", t.count());
+                    g.writeFieldName("histogram");
+                    if (t.histogram() == null) {
+                        g.writeNull();
+                    } else {
+                        writeHistogram(g, t.histogram());
+                    }
+                    g.writeEndObject();
+                }
+                g.writeEndObject();
+                g.writeEndObject();
+            }
+            out.write('\n');
+        });
+    }
+
+    private static void writeHistogram(JsonGenerator g, Histogram histogram) throws IOException {
+        g.writeStartObject();
+        g.writeFieldName("counts");
+        g.writeStartArray();
+        for (long c : histogram.counts()) {
+            g.writeNumber(c);
         }
-        AtomicFiles.write(file, out -> JsonDocument.writeText(root, true, out));
+        g.writeEndArray();
+        g.writeFieldName("edges");
+        g.writeStartArray();
+        for (float e : histogram.edges()) {
+            g.writeRawValue(JsonDocument.exactFloatText(e));
+        }
+        g.writeEndArray();
+        g.writeEndObject();
     }
 
     private static long nonNegative(JsonDocument doc, ObjectNode root, String field) {

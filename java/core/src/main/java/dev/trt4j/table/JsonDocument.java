@@ -161,10 +161,28 @@ public final class JsonDocument {
 
     /** A JSON number whose text is the shortest decimal that reads back as exactly {@code value}. */
     public static RawValue exactFloat(float value) {
+        return new RawValue(exactFloatText(value));
+    }
+
+    /** {@link #exactFloat}'s text, for {@link JsonGenerator#writeRawValue(String)}. */
+    public static String exactFloatText(float value) {
         if (!Float.isFinite(value)) {
             throw new IllegalArgumentException("JSON has no number for " + value);
         }
-        return new RawValue(ShortestDecimal.format(value));
+        return ShortestDecimal.format(value);
+    }
+
+    /**
+     * A generator writing {@link #toText}'s layout to {@code out} as UTF-8, for documents too large to build as a
+     * tree first; closing it leaves {@code out} open.
+     *
+     * @throws IOException if the generator cannot be made
+     */
+    public static JsonGenerator prettyGenerator(OutputStream out, boolean inlineArrays) throws IOException {
+        JsonGenerator g = MAPPER.getFactory().createGenerator(out);
+        g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+        g.setPrettyPrinter(prettyPrinter(inlineArrays));
+        return g;
     }
 
     /** A new empty object node. */

@@ -95,6 +95,49 @@ class HistogramJsonTest {
         }
     }
 
+    /** The streamed file keeps the layout users read and diff: one field a line, each array on one line. */
+    @Test
+    void statisticsAreWrittenInTheReadableLayout() throws Exception {
+        Map<String, TensorStatistics> tensors = new LinkedHashMap<>();
+        tensors.put("x", new TensorStatistics("x", new Histogram(new long[] {3, 0, 1}, new float[] {0f, 0.1f, 0.2f,
+                0.3f}), 0.25f, 4));
+        tensors.put("z", new TensorStatistics("z", null, 0f, 2));
+        ActivationStatistics statistics = new ActivationStatistics(tensors, 2, 1, "ab".repeat(32), "synthetic:seed=1");
+        Path file = dir.resolve("layout.json");
+
+        HistogramJson.writeStatistics(file, new HistogramJson.StatisticsFile(statistics,
+                StatisticsOptions.defaults().withNumBins(3)));
+
+        assertThat(Files.readString(file)).isEqualTo("""
+                {
+                  "format": "trt4j.tensor-statistics",
+                  "version": 1,
+                  "numBins": 3,
+                  "skipZeros": false,
+                  "rangePass": false,
+                  "samples": 2,
+                  "batches": 1,
+                  "modelSha256": "abababababababababababababababababababababababababababababababab",
+                  "data": "synthetic:seed=1",
+                  "tensors": {
+                    "x": {
+                      "absMax": 0.25,
+                      "count": 4,
+                      "histogram": {
+                        "counts": [ 3, 0, 1 ],
+                        "edges": [ 0.0, 0.1, 0.2, 0.3 ]
+                      }
+                    },
+                    "z": {
+                      "absMax": 0.0,
+                      "count": 2,
+                      "histogram": null
+                    }
+                  }
+                }
+                """);
+    }
+
     @Test
     void aHistogramGrownToManyBinsReadsBack() throws Exception {
         // Grown 100-fold to 204,800 bins: its edges i·width are float32 roundings a few ulps off the line, more than
