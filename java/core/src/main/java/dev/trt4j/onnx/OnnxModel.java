@@ -138,6 +138,11 @@ public final class OnnxModel {
         try {
             proto = ModelProto.parseFrom(bytes);
         } catch (InvalidProtocolBufferException e) {
+            if (String.valueOf(e.getMessage()).contains("too many levels of nesting")) {
+                // a valid graph of deeply nested If/Loop bodies: three message levels each, against protobuf's 100
+                throw new Trt4jException(file + ": nests its graphs deeper than protobuf reads (about 33 levels of "
+                        + "If/Loop/Scan bodies); ONNX Runtime cannot load it either: flatten the nesting", e);
+            }
             throw new Trt4jException(file + ": not an ONNX model (not a valid ONNX protobuf)", e);
         }
         if (!proto.hasGraph() || proto.getIrVersion() <= 0) {

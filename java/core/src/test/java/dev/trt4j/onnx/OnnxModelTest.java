@@ -388,4 +388,26 @@ class OnnxModelTest {
 
         assertThat(model.quantizableActivationTensors()).containsExactly("x");
     }
+
+    /** Protobuf stops reading at 100 message levels, three per If body: the line says nesting, not "not ONNX". */
+    @Test
+    void graphsNestedBeyondProtobufsLimitAreCalledThatNotAnInvalidFile() throws Exception {
+        GraphProto body = GraphProto.newBuilder().setName("leaf")
+                .addNode(NodeProto.newBuilder().setOpType("Identity").addInput("x").addOutput("y0"))
+                .addOutput(ValueInfoProto.newBuilder().setName("y0")).build();
+        for (int depth = 1; depth <= 40; depth++) {
+            body = GraphProto.newBuilder().setName("level" + depth)
+                    .addNode(NodeProto.newBuilder().setOpType("If").addInput("c").addOutput("y" + depth)
+                            // one branch only: two would double the file at every level
+                            .addAttribute(AttributeProto.newBuilder().setName("then_branch")
+                                    .setType(AttributeProto.AttributeType.GRAPH).setG(body)))
+                    .addOutput(ValueInfoProto.newBuilder().setName("y" + depth)).build();
+        }
+        Path file = Files.write(dir.resolve("deep.onnx"), ModelProto.newBuilder().setIrVersion(8).setGraph(body)
+                .build().toByteArray());
+
+        assertThatThrownBy(() -> OnnxModel.load(file)).isInstanceOf(Trt4jException.class)
+                .hasMessage(file + ": nests its graphs deeper than protobuf reads (about 33 levels of If/Loop/Scan "
+                        + "bodies); ONNX Runtime cannot load it either: flatten the nesting");
+    }
 }
