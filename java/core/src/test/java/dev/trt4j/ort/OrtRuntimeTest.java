@@ -74,4 +74,21 @@ class OrtRuntimeTest {
         props.put("user.name", "ci");
         assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> false)).isEqualTo(Path.of("/tmp/trt4j-cache-ci"));
     }
+
+    /**
+     * The XDG spec ignores a relative XDG_CACHE_HOME (it filled the working folder), and a HOME Java cannot represent
+     * (a non-ASCII name under LANG=C; a NUL here) is passed over for the account's home instead of failing the command.
+     */
+    @Test
+    void aRelativeXdgFolderAndAnUnrepresentableHomeArePassedOver() {
+        java.util.Map<String, String> props = java.util.Map.of("user.home", "/root", "java.io.tmpdir", "/tmp",
+                "user.name", "ci");
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("HOME", "/home/ci",
+                "XDG_CACHE_HOME", "relx"));
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/home/ci/.cache/trt4j"));
+        env.put("HOME", "/home/c\u0000i");
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/root/.cache/trt4j"));
+        env.put("XDG_CACHE_HOME", "/xdg\u0000");
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/root/.cache/trt4j"));
+    }
 }
