@@ -1,5 +1,6 @@
 package dev.trt4j.cli;
 
+import dev.trt4j.io.AbsolutePaths;
 import dev.trt4j.ort.OrtRuntime;
 
 import java.nio.file.Files;
@@ -35,25 +36,17 @@ final class HomeFolder {
     }
 
     /**
-     * The home to use instead of {@code userHome}, if it is not an absolute path: {@code $HOME} where that is an
-     * absolute, writable folder, else {@code fallback} (in trt4j's cache folder, which already avoids such homes),
-     * asked for only then.
+     * The home to use instead of {@code userHome}, if it is not an absolute path Java can represent: {@code $HOME}
+     * where that is one and writable, else {@code fallback} (in trt4j's cache folder, which already avoids such
+     * homes), asked for only then.
      *
-     * @throws InvalidPathException if a path cannot be represented in the file system's encoding
+     * @throws InvalidPathException if the fallback's path cannot be represented in the file system's encoding
      */
     static Optional<Path> replacement(String userHome, String environmentHome, Supplier<Path> fallback,
                                       Predicate<Path> writable) {
-        if (isAbsolute(userHome)) {
+        if (AbsolutePaths.of(userHome).isPresent()) {
             return Optional.empty();
         }
-        if (isAbsolute(environmentHome) && writable.test(Path.of(environmentHome))) {
-            return Optional.of(Path.of(environmentHome));
-        }
-        return Optional.of(fallback.get());
-    }
-
-    /** Whether {@code path} is absolute, answered without {@link Path#of} where the name says so (Unix). */
-    private static boolean isAbsolute(String path) {
-        return path != null && (path.startsWith("/") || !path.isBlank() && Path.of(path).isAbsolute());
+        return AbsolutePaths.of(environmentHome).filter(writable).or(() -> Optional.of(fallback.get()));
     }
 }

@@ -31,6 +31,14 @@ class HomeFolderTest {
         }, p -> true)).isEmpty();
     }
 
+    /** A NUL stands for any name Java cannot represent: such a home would fail whatever later reads it. */
+    @Test
+    void aHomeJavaCannotRepresentIsReplaced() {
+        assertThat(HomeFolder.replacement("/home/an\u0000a", "/work/home", () -> FALLBACK, p -> true))
+                .contains(Path.of("/work/home"));
+        assertThat(HomeFolder.replacement("?", "/work/hom\u0000e", () -> FALLBACK, p -> true)).contains(FALLBACK);
+    }
+
     @Test
     void aWritableHomeVariableIsPreferredAsTheUsersShellGoesByIt() {
         assertThat(HomeFolder.replacement("?", "/work/home", () -> FALLBACK, p -> true))

@@ -6,12 +6,12 @@ import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.Availability;
+import dev.trt4j.io.AbsolutePaths;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -136,33 +136,20 @@ public final class OrtRuntime {
             return Path.of(configured);
         }
         // the XDG spec ignores a relative XDG_CACHE_HOME; one Java cannot represent (LANG=C) is passed over too
-        Path xdg = absolute(environment.apply("XDG_CACHE_HOME"));
-        if (xdg != null) {
-            return xdg.resolve("trt4j");
+        Optional<Path> xdg = AbsolutePaths.of(environment.apply("XDG_CACHE_HOME"));
+        if (xdg.isPresent()) {
+            return xdg.get().resolve("trt4j");
         }
         // $HOME first, as ONNX Runtime's own files and the user's shell go by it; user.home is the passwd entry's,
         // and "?" (a relative folder in the working directory) for a user ID without one (docker run -u 1234)
         // and docker run -u 1234 sets HOME=/, which that user cannot write
         for (String home : new String[] {environment.apply("HOME"), properties.apply("user.home")}) {
-            Path folder = absolute(home);
-            if (folder != null && writable.test(folder)) {
-                return folder.resolve(".cache").resolve("trt4j");
+            Optional<Path> folder = AbsolutePaths.of(home).filter(writable);
+            if (folder.isPresent()) {
+                return folder.get().resolve(".cache").resolve("trt4j");
             }
         }
         return Path.of(properties.apply("java.io.tmpdir"), "trt4j-cache-" + userLabel(properties.apply("user.name")));
-    }
-
-    /** {@code path} as an absolute path, or null where it is unset, relative, or not representable here. */
-    private static Path absolute(String path) {
-        if (path == null || path.isBlank()) {
-            return null;
-        }
-        try {
-            Path p = Path.of(path);
-            return p.isAbsolute() ? p : null;
-        } catch (InvalidPathException e) {
-            return null;
-        }
     }
 
     /**
