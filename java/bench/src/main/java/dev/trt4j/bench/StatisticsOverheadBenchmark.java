@@ -10,6 +10,7 @@ import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.ActivationStatisticsCollector;
 import dev.trt4j.stats.ProgressListener;
+import dev.trt4j.stats.BatchOverlap;
 import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.stats.StatisticsSession;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -82,6 +83,13 @@ public class StatisticsOverheadBenchmark {
     @Param({"0"})
     public int workers;
 
+    /**
+     * Whether the pass bins one batch while ONNX Runtime runs the next ({@link BatchOverlap}: {@code AUTO} overlaps
+     * on 8 processors or more). {@code -p overlap=OFF,ON} compares the two in one run; bare inference ignores it.
+     */
+    @Param({"AUTO"})
+    public BatchOverlap overlap;
+
     private Path file;
     private OnnxModel onnx;
     private List<Batch> batches;
@@ -109,7 +117,8 @@ public class StatisticsOverheadBenchmark {
         bare = OrtModelRunner.open(file, runner);
         bareQuiet = OrtModelRunner.open(file, runner.withSpinWait(false));
         outputs = onnx.outputs().stream().map(t -> t.name()).toList();
-        StatisticsOptions statistics = StatisticsOptions.defaults().withThreads(threads).withHistogramThreads(workers);
+        StatisticsOptions statistics = StatisticsOptions.defaults().withThreads(threads).withHistogramThreads(workers)
+                .withBatchOverlap(overlap);
         collector = new ActivationStatisticsCollector(onnx, onnx.quantizableActivationTensors(), statistics);
         qdqCollector = new ActivationStatisticsCollector(onnx,
                 new QdqQuantizer(QuantizationConfig.defaults()).requiredActivations(onnx.proto()), statistics);

@@ -62,6 +62,9 @@ public final class OrtModelRunner implements AutoCloseable {
         void accept(String name, long[] shape, FloatBuffer values);
     }
 
+    /** Sets of output buffers {@link #runInPlace(Batch, Collection, int, FloatOutputConsumer)} can alternate. */
+    public static final int BUFFER_SETS = 2;
+
     private final String name;
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -69,7 +72,8 @@ public final class OrtModelRunner implements AutoCloseable {
     private final Map<String, TensorSpec> outputs;
     private final Set<String> unreadableOutputs;
     private final AtomicBoolean closed = new AtomicBoolean();
-    private final PinnedOutputs pinnedOutputs;
+    /** Output buffer sets of {@link #runInPlace(Batch, Collection, int, FloatOutputConsumer)}, made on first use. */
+    private final PinnedOutputs[] pinnedOutputs = new PinnedOutputs[BUFFER_SETS];
     private final SequenceLimit sequenceLimit;
     /** Runs that may fail by design (a probe, a guess): ONNX Runtime's own error log would alarm for nothing. */
     private OrtSession.RunOptions quietRunOptions;
@@ -84,7 +88,6 @@ public final class OrtModelRunner implements AutoCloseable {
         Set<String> unreadable = new LinkedHashSet<>();
         this.outputs = Collections.unmodifiableMap(specs(session.getOutputInfo(), false, unreadable));
         this.unreadableOutputs = Collections.unmodifiableSet(unreadable);
-        this.pinnedOutputs = new PinnedOutputs(env, name, output -> ElementType.FLOAT32);
     }
 
     /**
@@ -233,11 +236,29 @@ public final class OrtModelRunner implements AutoCloseable {
      * Runs the model and hands each named output to {@code consumer} without copying it to the heap: ONNX Runtime
      * writes FLOAT32 outputs into direct buffers this runner owns, which later runs at the same input shapes reuse.
      * This is for passes that read large outputs once, such as activation statistics. Outputs of other float types
-     * arrive as float32 copies. Unlike {@link #run}, calls must not overlap: the buffers are shared.
+     * arrive as float32 copies. Unlike {@link #run}, calls must not overlap: the buffers are shared. Uses buffer set
+     * 0 of {@link #runInPlace(Batch, Collection, int, FloatOutputConsumer)}.
      *
      * @throws Trt4jException as {@link #run}, or if an output is not a float tensor
      */
-    public synchronized void runInPlace(Batch batch, Collection<String> outputNames, FloatOutputConsumer consumer) {
+    public void runInPlace(Batch batch, Collection<String> outputNames, FloatOutputConsumer consumer) {
+        runInPlace(batch, outputNames, 0, consumer);
+    }
+
+    /**
+     * As {@link #runInPlace(Batch, Collection, FloatOutputConsumer)}, writing into buffer set {@code bufferSet}: the
+     * values handed over stay valid until the next run into the same set, so a caller can read one batch's outputs
+     * on other threads while the next batch runs into the other set. Each set holds one batch of outputs.
+     *
+     * @param bufferSet 0 to {@link #BUFFER_SETS} - 1
+     * @throws IllegalArgumentException if {@code bufferSet} is out of range
+     * @throws Trt4jException as {@link #run}, or if an output is not a float tensor
+     */
+    public synchronized void runInPlace(Batch batch, Collection<String> outputNames, int bufferSet,
+                                        FloatOutputConsumer consumer) {
+        if (bufferSet < 0 || bufferSet >= BUFFER_SETS) {
+            throw new IllegalArgumentException("buffer set must be 0 to " + (BUFFER_SETS - 1) + ", got " + bufferSet);
+        }
         checkOpen();
         Set<String> wanted = checkOutputs(outputNames);
         checkInputs(batch);
@@ -257,16 +278,20 @@ public final class OrtModelRunner implements AutoCloseable {
                     FloatBuffer.wrap(tensor.floats())));
             return;
         }
+        if (pinnedOutputs[bufferSet] == null) {
+            pinnedOutputs[bufferSet] = new PinnedOutputs(env, name, output -> ElementType.FLOAT32);
+        }
+        PinnedOutputs buffers = pinnedOutputs[bufferSet];
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
         try {
             putInputs(feed, batch);
             boolean guessed = false;
-            if (batch.size() > 1 && pinnedOutputs.needsShapes(feed, wanted)) {
+            if (batch.size() > 1 && buffers.needsShapes(feed, wanted)) {
                 Map<String, long[]> shapes = probeShapes(batch, wanted);
-                guessed = shapes != null && pinnedOutputs.runWithShapes(session, feed, wanted, shapes, quietRun());
+                guessed = shapes != null && buffers.runWithShapes(session, feed, wanted, shapes, quietRun());
             }
             if (!guessed) {
-                pinnedOutputs.run(session, feed, wanted);
+                buffers.run(session, feed, wanted);
             }
         } catch (OrtException e) {
             throw failed(batch, e);
@@ -274,7 +299,7 @@ public final class OrtModelRunner implements AutoCloseable {
             OnnxValue.close(feed);
         }
         for (String output : wanted) {
-            DirectTensor pinned = pinnedOutputs.output(output);
+            DirectTensor pinned = buffers.output(output);
             consumer.accept(output, pinned.shape(), pinned.floats());
         }
     }
@@ -330,7 +355,8 @@ public final class OrtModelRunner implements AutoCloseable {
 
     /** Runs of {@link #runInPlace} whose outputs ONNX Runtime wrote straight into this runner's buffers. */
     int pinnedRuns() {
-        return pinnedOutputs.pinnedRuns();
+        return java.util.Arrays.stream(pinnedOutputs).filter(java.util.Objects::nonNull)
+                .mapToInt(PinnedOutputs::pinnedRuns).sum();
     }
 
     private Set<String> checkOutputs(Collection<String> outputNames) {
@@ -413,7 +439,11 @@ public final class OrtModelRunner implements AutoCloseable {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            pinnedOutputs.close();
+            for (PinnedOutputs buffers : pinnedOutputs) {
+                if (buffers != null) {
+                    buffers.close();
+                }
+            }
             if (quietRunOptions != null) {
                 quietRunOptions.close();
             }

@@ -19,8 +19,9 @@ import java.util.function.Supplier;
  *
  * <p>The chosen tensors are exposed as extra graph outputs; graph inputs are read straight from the data. ONNX
  * Runtime writes the outputs into buffers reused from batch to batch, and each is folded into its statistics where
- * it lies (no heap copy), so memory stays bounded by one batch whatever the data size. After each batch's run,
- * histograms are filled on {@link StatisticsOptions#histogramWorkers()} worker threads, largest tensors first.
+ * it lies (no heap copy), so memory stays bounded by one batch whatever the data size (two where batches overlap).
+ * After each batch's run, histograms are filled on {@link StatisticsOptions#histogramWorkers()} worker threads,
+ * largest tensors first: between runs, or while the next batch runs ({@link BatchOverlap}).
  *
  * <p>{@link #collect} opens ONNX Runtime for one pass; {@link #open} keeps a session for several passes over the
  * same model. The caller owns and closes the data source.

@@ -7,36 +7,39 @@ import dev.trt4j.calibrators.TensorStatisticsCollector;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Folds tensors into their statistics on a few worker threads, in the order they are handed over. At most
- * {@code workers} tensors are in flight, so memory stays bounded; {@link #awaitBatch()} waits for all of them,
- * which keeps each tensor's batches in order (a histogram depends on the order of its batches). With one worker
- * everything runs on the caller's thread.
+ * Folds tensors into their statistics on worker threads, in the order they are handed over. {@link #awaitBatch()}
+ * waits for all of them, which keeps each tensor's batches in order (a histogram depends on the order of its
+ * batches): hand over a tensor's next batch only after that. The buffers are read in place, so handing over copies
+ * nothing. With one worker and no need to run in the background, everything runs on the caller's thread.
  */
 final class ConcurrentCollectors implements AutoCloseable {
     private final ExecutorService pool;
-    private final Semaphore inFlight;
     private final List<Future<?>> pending = new ArrayList<>();
 
-    ConcurrentCollectors(int workers) {
-        if (workers > 1) {
+    /**
+     * @param workers    threads folding tensors
+     * @param background fold on a worker even with one worker, so that the caller can go on (to the next batch's
+     *                   run) meanwhile
+     */
+    ConcurrentCollectors(int workers, boolean background) {
+        if (workers > 1 || background) {
             AtomicInteger n = new AtomicInteger();
-            this.pool = Executors.newFixedThreadPool(workers, r -> {
+            this.pool = Executors.newFixedThreadPool(Math.max(1, workers), r -> {
                 Thread t = new Thread(r, "trt4j-statistics-" + n.incrementAndGet());
                 t.setDaemon(true);
                 return t;
             });
-            this.inFlight = new Semaphore(workers);
         } else {
             this.pool = null;
-            this.inFlight = null;
         }
     }
 
@@ -49,48 +52,59 @@ final class ConcurrentCollectors implements AutoCloseable {
             collector.collect(data);
             return;
         }
-        inFlight.acquireUninterruptibly();
-        try {
-            pending.add(pool.submit(() -> {
-                try {
-                    collector.collect(data);
-                } finally {
-                    inFlight.release();
-                }
-            }));
-        } catch (RuntimeException e) {
-            inFlight.release();
-            throw e;
-        }
+        pending.add(pool.submit(() -> collector.collect(data)));
     }
 
     /**
-     * Waits until every tensor handed over so far is folded in.
+     * Waits until every tensor handed over so far is folded in. After a failure the tensors not yet started are
+     * dropped: the pass fails, so their statistics would be thrown away.
      *
      * @throws CalibrationException or {@link Trt4jException} as thrown by a collector
      */
     void awaitBatch() {
+        RuntimeException failure = null;
+        boolean interrupted = false;
         try {
             for (Future<?> f : pending) {
-                f.get();
+                try {
+                    f.get();
+                } catch (ExecutionException e) {
+                    if (failure == null) {
+                        failure = e.getCause() instanceof RuntimeException r ? r
+                                : new IllegalStateException(e.getCause());
+                    }
+                    pending.forEach(p -> p.cancel(false));
+                } catch (CancellationException e) {
+                    // cancelled after an earlier failure, before it started
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                    pending.forEach(p -> p.cancel(false));
+                    if (failure == null) {
+                        failure = new Trt4jException("interrupted while collecting activation statistics", e);
+                    }
+                }
             }
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Trt4jException("interrupted while collecting activation statistics", e);
         } finally {
             pending.clear();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 
+    /** Stops the workers, waiting briefly for a tensor still being folded (its buffer is the caller's). */
     @Override
     public void close() {
         if (pool != null) {
             pool.shutdownNow();
+            try {
+                pool.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -23,9 +23,13 @@ import java.util.function.Supplier;
  * @param histogramThreads threads filling histograms when they should differ from {@code threads}; 0 (the default)
  *                   follows {@code threads}. On many cores ONNX Runtime's threads and as many histogram threads
  *                   contend (docs/benchmarks.md), which this separates
+ * @param batchOverlap whether to bin one batch's tensors while ONNX Runtime runs the next ({@link BatchOverlap#AUTO}
+ *                   by default), which holds two batches of exposed tensors instead of one; the statistics are the
+ *                   same either way
  */
 public record StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples,
-                                StateFeedback feedback, boolean rangePass, int histogramThreads) {
+                                StateFeedback feedback, boolean rangePass, int histogramThreads,
+                                BatchOverlap batchOverlap) {
     /** NVIDIA's default histogram size. */
     public static final int DEFAULT_NUM_BINS = 2048;
 
@@ -46,9 +50,10 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @param feedback   the state links, {@link StateFeedback#NONE} for none; not null
      * @param rangePass  find each tensor's range in a first pass over the data
      * @param histogramThreads threads filling histograms, 0 to follow {@code threads}
+     * @param batchOverlap whether to bin one batch while the next runs; not null
      * @throws IllegalArgumentException if {@code numBins} is below 1 or above {@link HistogramCollector#MAX_BINS}, or {@code threads}, {@code maxSamples} or
      *                                  {@code histogramThreads} is negative
-     * @throws NullPointerException     if {@code feedback} is null
+     * @throws NullPointerException     if {@code feedback} or {@code batchOverlap} is null
      */
     public StatisticsOptions {
         if (numBins < 1) {
@@ -69,6 +74,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
                     + histogramThreads);
         }
         Objects.requireNonNull(feedback, "feedback");
+        Objects.requireNonNull(batchOverlap, "batchOverlap");
     }
 
     /**
@@ -86,7 +92,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      */
     public StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples, StateFeedback feedback,
                              boolean rangePass) {
-        this(numBins, skipZeros, threads, maxSamples, feedback, rangePass, 0);
+        this(numBins, skipZeros, threads, maxSamples, feedback, rangePass, 0, BatchOverlap.AUTO);
     }
 
     /**
@@ -115,7 +121,8 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @throws IllegalArgumentException if {@code bins} is below 1
      */
     public StatisticsOptions withNumBins(int bins) {
-        return new StatisticsOptions(bins, skipZeros, threads, maxSamples, feedback, rangePass, histogramThreads);
+        return new StatisticsOptions(bins, skipZeros, threads, maxSamples, feedback, rangePass, histogramThreads,
+                batchOverlap);
     }
 
     /**
@@ -124,7 +131,8 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @param skip true to leave zeros out (they still count in {@code count} and max |x|); false by default
      */
     public StatisticsOptions withSkipZeros(boolean skip) {
-        return new StatisticsOptions(numBins, skip, threads, maxSamples, feedback, rangePass, histogramThreads);
+        return new StatisticsOptions(numBins, skip, threads, maxSamples, feedback, rangePass, histogramThreads,
+                batchOverlap);
     }
 
     /**
@@ -135,7 +143,8 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @throws IllegalArgumentException if {@code n} is negative
      */
     public StatisticsOptions withThreads(int n) {
-        return new StatisticsOptions(numBins, skipZeros, n, maxSamples, feedback, rangePass, histogramThreads);
+        return new StatisticsOptions(numBins, skipZeros, n, maxSamples, feedback, rangePass, histogramThreads,
+                batchOverlap);
     }
 
     /**
@@ -145,7 +154,8 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @throws IllegalArgumentException if {@code n} is negative
      */
     public StatisticsOptions withMaxSamples(long n) {
-        return new StatisticsOptions(numBins, skipZeros, threads, n, feedback, rangePass, histogramThreads);
+        return new StatisticsOptions(numBins, skipZeros, threads, n, feedback, rangePass, histogramThreads,
+                batchOverlap);
     }
 
     /**
@@ -155,7 +165,8 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      *                  by default
      */
     public StatisticsOptions withRangePass(boolean twoPasses) {
-        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, twoPasses, histogramThreads);
+        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, twoPasses, histogramThreads,
+                batchOverlap);
     }
 
     /**
@@ -165,7 +176,8 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @throws NullPointerException if {@code links} is null
      */
     public StatisticsOptions withFeedback(StateFeedback links) {
-        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, links, rangePass, histogramThreads);
+        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, links, rangePass, histogramThreads,
+                batchOverlap);
     }
 
     /**
@@ -175,7 +187,18 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @throws IllegalArgumentException if {@code n} is negative
      */
     public StatisticsOptions withHistogramThreads(int n) {
-        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, rangePass, n);
+        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, rangePass, n, batchOverlap);
+    }
+
+    /**
+     * {@return these options with another choice of binning one batch while the next runs}
+     *
+     * @param overlap {@link BatchOverlap#AUTO} (the default), {@link BatchOverlap#ON} or {@link BatchOverlap#OFF}
+     * @throws NullPointerException if {@code overlap} is null
+     */
+    public StatisticsOptions withBatchOverlap(BatchOverlap overlap) {
+        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, rangePass, histogramThreads,
+                overlap);
     }
 
     /**

@@ -31,7 +31,7 @@ import java.util.Set;
  * ONNX Runtime opened on a model with the tensors to calibrate exposed as outputs, for any number of statistics
  * passes. Opening costs about as much as a few batches (the model is parsed, its kernels prepared, its output
  * buffers sized on the first run), so a caller that runs several passes over one model keeps one session. It holds
- * one batch of exposed outputs between passes. Made by {@link ActivationStatisticsCollector#open()}; owns its ONNX
+ * one batch of exposed outputs between passes, two where batches overlap ({@link BatchOverlap}). Made by {@link ActivationStatisticsCollector#open()}; owns its ONNX
  * Runtime session.
  *
  * <p>Not thread-safe.
@@ -97,16 +97,25 @@ public final class StatisticsSession implements AutoCloseable {
         }
         int workers = options.histogramWorkers();
         long[] done;
-        try (ConcurrentCollectors folding = new ConcurrentCollectors(workers)) {
-            done = pass(source, listener, batchTensors -> {
-                // Largest first: the workers then finish together instead of one binning the biggest tensor
-                // alone at the end of the batch (longest-processing-time-first scheduling).
-                batchTensors.sort(Comparator.comparingInt(
-                        (Map.Entry<String, FloatBuffer> e) -> e.getValue().remaining()).reversed());
-                for (Map.Entry<String, FloatBuffer> e : batchTensors) {
-                    folding.collect(collectors.get(e.getKey()), e.getValue());
+        BatchOverlap overlap = options.batchOverlap();
+        try (ConcurrentCollectors folding = new ConcurrentCollectors(workers,
+                overlap.mayOverlap(Runtime.getRuntime().availableProcessors()))) {
+            done = pass(source, listener, overlap, new BatchTensorsConsumer() {
+                @Override
+                public void accept(List<Map.Entry<String, FloatBuffer>> batchTensors) {
+                    // Largest first: the workers then finish together instead of one binning the biggest tensor
+                    // alone at the end of the batch (longest-processing-time-first scheduling).
+                    batchTensors.sort(Comparator.comparingInt(
+                            (Map.Entry<String, FloatBuffer> e) -> e.getValue().remaining()).reversed());
+                    for (Map.Entry<String, FloatBuffer> e : batchTensors) {
+                        folding.collect(collectors.get(e.getKey()), e.getValue());
+                    }
                 }
-                folding.awaitBatch();
+
+                @Override
+                public void await() {
+                    folding.awaitBatch();
+                }
             });
         }
         long samples = done[0];
@@ -141,7 +150,7 @@ public final class StatisticsSession implements AutoCloseable {
     public Map<String, Float> ranges(CalibrationDataSource source, ProgressListener listener) {
         Map<String, AbsMaxCollector> maxima = new LinkedHashMap<>();
         tensors.forEach(name -> maxima.put(name, new AbsMaxCollector(name)));
-        long samples = pass(source, listener, batchTensors -> batchTensors.forEach(
+        long samples = pass(source, listener, BatchOverlap.OFF, batchTensors -> batchTensors.forEach(
                 e -> maxima.get(e.getKey()).collect(e.getValue())))[0];
         Map<String, Float> ranges = new LinkedHashMap<>();
         for (AbsMaxCollector m : maxima.values()) {
@@ -154,18 +163,28 @@ public final class StatisticsSession implements AutoCloseable {
         return ranges;
     }
 
-    /** What a pass does with the chosen tensors of one batch, which are valid until it returns. */
+    /** What a pass does with the chosen tensors of each batch. */
     private interface BatchTensorsConsumer {
+        /**
+         * Takes one batch's tensors, which stay valid until {@link #await()} returns; may leave work running.
+         */
         void accept(List<Map.Entry<String, FloatBuffer>> batchTensors);
+
+        /** Waits for the work {@link #accept} left running. */
+        default void await() {
+        }
     }
 
     /**
      * Runs the model over {@code source}, feeding back state, and hands each batch's chosen tensors to
-     * {@code consumer}.
+     * {@code consumer}. Where {@code overlap} says so (decided on the first batch's size), the runs alternate between
+     * two sets of output buffers and the consumer is awaited only after the next batch's run, so that its work on
+     * one batch overlaps the next batch's run.
      *
      * @return the samples and batches run
      */
-    private long[] pass(CalibrationDataSource source, ProgressListener listener, BatchTensorsConsumer consumer) {
+    private long[] pass(CalibrationDataSource source, ProgressListener listener, BatchOverlap overlap,
+                        BatchTensorsConsumer consumer) {
         if (closed) {
             // before the source is read: a batch taken from it would be lost to the caller's next session
             throw new IllegalStateException("StatisticsSession for " + model.path() + " is closed");
@@ -179,22 +198,24 @@ public final class StatisticsSession implements AutoCloseable {
         Set<String> chosen = Set.copyOf(tensors);
         List<String> wanted = new ArrayList<>(fromOutputs);
         fedBack.stream().filter(o -> !wanted.contains(o)).forEach(wanted::add);
+        boolean overlapping = false;
         Optional<Batch> next;
         while (samples < limit && (next = source.next()).isPresent()) {
-            Batch batch = next.get();
-            batch.requireBatchDimension(source.describe(), model.inputs());
-            if (samples + batch.size() > limit) {
-                batch = batch.firstSamples((int) (limit - samples), model.inputs(), source.describe());
-            }
+            Batch read = next.get();
+            read.requireBatchDimension(source.describe(), model.inputs());
+            Batch batch = samples + read.size() > limit
+                    ? read.firstSamples((int) (limit - samples), model.inputs(), source.describe()) : read;
             batches++;
+            long number = batches;
             batch.requireFinite(source.describe(), samples); // names the sample already, no batch needed
-            try {
-                batch = state.feed(batch);
-                List<Map.Entry<String, FloatBuffer>> batchTensors = new ArrayList<>();
+            Batch fed = inBatch(number, source, () -> state.feed(batch));
+            List<Map.Entry<String, FloatBuffer>> batchTensors = new ArrayList<>();
+            int bufferSet = overlapping ? (int) ((number - 1) % OrtModelRunner.BUFFER_SETS) : 0;
+            inBatch(number, source, () -> {
                 for (String name : fromInputs) {
-                    batchTensors.add(Map.entry(name, FloatBuffer.wrap(floats(name, batch.inputs().get(name)))));
+                    batchTensors.add(Map.entry(name, FloatBuffer.wrap(floats(name, fed.inputs().get(name)))));
                 }
-                runner.runInPlace(batch, wanted, (name, shape, values) -> {
+                runner.runInPlace(fed, wanted, bufferSet, (name, shape, values) -> {
                     if (fedBack.contains(name)) {
                         state.keep(name, shape, values);
                     }
@@ -202,21 +223,61 @@ public final class StatisticsSession implements AutoCloseable {
                         batchTensors.add(Map.entry(name, values));
                     }
                 });
-                consumer.accept(batchTensors);
-            } catch (CalibrationException e) {
-                throw new Trt4jException(model.path() + ": " + e.getMessage() + " (batch " + batches + " of "
-                        + source.describe() + ")", e);
-            } catch (Trt4jException e) {
-                throw new Trt4jException(e.getMessage() + " (batch " + batches + " of " + source.describe()
-                        + ")", e);
+                return null;
+            });
+            if (number == 1) {
+                overlapping = overlap.overlaps(Runtime.getRuntime().availableProcessors(),
+                        outputBytes(batchTensors), Runtime.getRuntime().maxMemory());
+                LOG.debug("{}: binning each batch {}", model.path(), overlapping ? "while the next one runs"
+                        : "between runs");
             }
-            samples += batch.size();
+            if (overlapping && number > 1) {
+                // the previous batch's tensors, in the buffer set the next run writes into
+                inBatch(number - 1, source, () -> {
+                    consumer.await();
+                    return null;
+                });
+            }
+            boolean awaitNow = !overlapping;
+            inBatch(number, source, () -> {
+                consumer.accept(batchTensors);
+                if (awaitNow) {
+                    consumer.await();
+                }
+                return null;
+            });
+            samples += fed.size();
             listener.progress(samples, total);
+        }
+        if (overlapping) {
+            long last = batches;
+            inBatch(last, source, () -> {
+                consumer.await();
+                return null;
+            });
         }
         if (samples == 0) {
             throw new Trt4jException(source.describe() + ": the data holds no samples to calibrate with");
         }
         return new long[] {samples, batches};
+    }
+
+    /** What the tensors ONNX Runtime wrote for one batch take (graph inputs, read from the data, are not counted). */
+    private long outputBytes(List<Map.Entry<String, FloatBuffer>> batchTensors) {
+        return batchTensors.stream().filter(e -> !fromInputs.contains(e.getKey()))
+                .mapToLong(e -> (long) e.getValue().remaining() * Float.BYTES).sum();
+    }
+
+    /** Runs {@code work} for batch {@code number}, naming the batch in what it throws. */
+    private <T> T inBatch(long number, CalibrationDataSource source, java.util.function.Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (CalibrationException e) {
+            throw new Trt4jException(model.path() + ": " + e.getMessage() + " (batch " + number + " of "
+                    + source.describe() + ")", e);
+        } catch (Trt4jException e) {
+            throw new Trt4jException(e.getMessage() + " (batch " + number + " of " + source.describe() + ")", e);
+        }
     }
 
     private float[] floats(String name, HostTensor tensor) {

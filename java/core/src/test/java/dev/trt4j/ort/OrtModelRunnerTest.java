@@ -97,6 +97,38 @@ class OrtModelRunnerTest {
         }
     }
 
+    /** What the statistics pass relies on to bin one batch while the next runs. */
+    @Test
+    void aBufferSetKeepsItsValuesWhileTheOtherSetRuns() {
+        byte[] bytes = dev.trt4j.onnx.OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"))
+                .withExtraOutputs(List.of("h"));
+        try (OrtModelRunner runner = OrtModelRunner.open(bytes, "mlp", ONE_THREAD)) {
+            Batch first = batch(new float[] {1f, 2f, -1f, 0.5f, -3f, 0.25f, 4f, -2f}, 2, 4);
+            Batch second = batch(new float[] {0.5f, -1f, 2f, 3f, 1f, 1f, -2f, 0f}, 2, 4);
+            float[] firstH = runner.run(first, List.of("h")).get("h").floats();
+            float[] secondH = runner.run(second, List.of("h")).get("h").floats();
+            java.nio.FloatBuffer[] held = new java.nio.FloatBuffer[2];
+            for (int round = 0; round < 3; round++) {
+                runner.runInPlace(first, List.of("h"), 0, (name, shape, values) -> held[0] = values);
+                runner.runInPlace(second, List.of("h"), 1, (name, shape, values) -> held[1] = values);
+                assertThat(floats(held[0])).as("set 0 after set 1 ran, round %d", round).containsExactly(firstH);
+                assertThat(floats(held[1])).containsExactly(secondH);
+            }
+            runner.runInPlace(second, List.of("h"), 0, (name, shape, values) -> { });
+            assertThat(floats(held[0])).as("set 0 is reused by the next run into it").containsExactly(secondH);
+            assertThat(runner.pinnedRuns()).as("every run wrote in place, each set on shapes guessed from two samples")
+                    .isEqualTo(7);
+            assertThatThrownBy(() -> runner.runInPlace(first, List.of("h"), 2, (name, shape, values) -> { }))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("buffer set must be 0 to 1");
+        }
+    }
+
+    private static float[] floats(java.nio.FloatBuffer values) {
+        float[] v = new float[values.remaining()];
+        values.duplicate().get(v);
+        return v;
+    }
+
     @Test
     void anOutputThatDoesNotGrowWithTheBatchKeepsItsShapeInTheGuess() {
         // s reduces over the batch: [1, 4] at any batch size. Two samples give it an odd first dimension, so the guess

@@ -349,6 +349,78 @@ class ActivationStatisticsCollectorTest {
         assertThat(ownWorkers.tensors()).isEqualTo(inline.tensors());
     }
 
+    /** Growing ranges over many equal batches: a batch binned after the next run overwrote it would show. */
+    @ParameterizedTest
+    @ValueSource(ints = {1, 3})
+    void binningOneBatchWhileTheNextRunsGivesTheSameStatistics(int workers) {
+        OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
+        List<Batch> batches = randomBatches(new Random(8), 4, 4, 4, 4, 4, 4, 2, 4);
+        for (int k = 0; k < batches.size(); k++) {
+            float[] x = batches.get(k).inputs().get("x").floats();
+            for (int i = 0; i < x.length; i++) {
+                x[i] *= 1 + k;
+            }
+        }
+
+        ActivationStatistics serial = new ActivationStatisticsCollector(model, model.allActivationTensors(),
+                OPTIONS.withHistogramThreads(workers).withBatchOverlap(BatchOverlap.OFF))
+                .collect(source(batches, true));
+        ActivationStatistics overlapped = new ActivationStatisticsCollector(model, model.allActivationTensors(),
+                OPTIONS.withHistogramThreads(workers).withBatchOverlap(BatchOverlap.ON)).collect(source(batches, true));
+
+        assertThat(overlapped.tensors()).isEqualTo(serial.tensors());
+        assertThat(overlapped.samples()).isEqualTo(30);
+        assertThat(overlapped.batches()).isEqualTo(8);
+    }
+
+    @Test
+    void aStreamingModelGetsTheSameStatisticsWithBatchesOverlapped() {
+        OnnxModel model = OnnxModel.fromProto(TestModels.decayingState(0.5f), dir.resolve("stream.onnx"));
+        List<Batch> batches = randomBatches(new Random(6), 2, 2, 2, 2, 1);
+        StatisticsOptions streams = OPTIONS.withFeedback(StateFeedback.parse(List.of("stateN=state")))
+                .withBatchOverlap(BatchOverlap.OFF);
+
+        ActivationStatistics serial = new ActivationStatisticsCollector(model, List.of("r", "state"), streams)
+                .collect(source(batches, true));
+        ActivationStatistics overlapped = new ActivationStatisticsCollector(model, List.of("r", "state"),
+                streams.withBatchOverlap(BatchOverlap.ON)).collect(source(batches, true));
+
+        assertThat(overlapped.tensors()).isEqualTo(serial.tensors());
+    }
+
+    /** With batches overlapped, a tensor's failure surfaces after the next batch ran: it still names its own. */
+    @Test
+    void aFailureFoundWhileTheNextBatchRunsNamesItsOwnBatch() {
+        OnnxModel model = sqrtModel();
+        List<Batch> batches = new ArrayList<>();
+        for (float second : new float[] {1f, 2f, -1f, 3f}) {
+            batches.add(new Batch(1, Map.of("x", HostTensor.ofFloats(new long[] {1, 2}, new float[] {4f, second}))));
+        }
+
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("root"),
+                OPTIONS.withHistogramThreads(2).withBatchOverlap(BatchOverlap.ON)).collect(source(batches, false)))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("tensor 'root'")
+                .hasMessageContaining("NaN").hasMessageContaining("(batch 3 of test batches)")
+                .hasMessageNotContaining("batch 4");
+    }
+
+    @Test
+    void batchesOverlapByDefaultOnlyOnManyProcessorsWithRoomForASecondBatch() {
+        long gib = 1L << 30;
+        assertThat(StatisticsOptions.defaults().batchOverlap()).isEqualTo(BatchOverlap.AUTO);
+        assertThat(BatchOverlap.AUTO.overlaps(2, 1 << 20, 8 * gib)).isFalse();
+        assertThat(BatchOverlap.AUTO.overlaps(16, 1 << 20, 8 * gib)).isTrue();
+        assertThat(BatchOverlap.AUTO.overlaps(16, gib, 4 * gib)).as("a quarter of the heap").isTrue();
+        assertThat(BatchOverlap.AUTO.overlaps(16, gib + 1, 4 * gib)).isFalse();
+        assertThat(BatchOverlap.AUTO.mayOverlap(16)).isTrue();
+        assertThat(BatchOverlap.ON.overlaps(1, 8 * gib, gib)).isTrue();
+        assertThat(BatchOverlap.OFF.overlaps(64, 1, 8 * gib)).isFalse();
+        assertThat(BatchOverlap.OFF.mayOverlap(64)).isFalse();
+        assertThat(OPTIONS.withBatchOverlap(BatchOverlap.ON).withThreads(3).withMaxSamples(7).batchOverlap())
+                .isEqualTo(BatchOverlap.ON);
+        assertThatThrownBy(() -> OPTIONS.withBatchOverlap(null)).isInstanceOf(NullPointerException.class);
+    }
+
     @Test
     void histogramWorkersFollowThreadsUnlessSetApart() {
         assertThat(OPTIONS.histogramWorkers()).isEqualTo(1);
@@ -369,13 +441,7 @@ class ActivationStatisticsCollectorTest {
     @ParameterizedTest
     @ValueSource(ints = {1, 2})
     void reportsNonFiniteActivationsByTensor(int threads) {
-        ModelProto proto = new TestGraph()
-                .input("x", TestGraph.FLOAT, -1, 2)
-                .node("Sqrt", List.of("x"), List.of("root"))
-                .node("Relu", List.of("root"), List.of("y"))
-                .output("y", TestGraph.FLOAT, -1, 2)
-                .build(13);
-        OnnxModel model = OnnxModel.fromProto(proto, dir.resolve("sqrt.onnx"));
+        OnnxModel model = sqrtModel();
         Batch negative = new Batch(1, Map.of("x", HostTensor.ofFloats(new long[] {1, 2}, new float[] {4f, -1f})));
 
         assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("root", "y"),
@@ -489,6 +555,17 @@ class ActivationStatisticsCollectorTest {
             data[i] = random.nextFloat() * 2f - 1f;
         }
         return new Batch(n, Map.of("x", HostTensor.ofFloats(new long[] {n, 3, 48, 192}, data)));
+    }
+
+    /** root = sqrt(x), NaN for a negative x; y = relu(root). */
+    private OnnxModel sqrtModel() {
+        ModelProto proto = new TestGraph()
+                .input("x", TestGraph.FLOAT, -1, 2)
+                .node("Sqrt", List.of("x"), List.of("root"))
+                .node("Relu", List.of("root"), List.of("y"))
+                .output("y", TestGraph.FLOAT, -1, 2)
+                .build(13);
+        return OnnxModel.fromProto(proto, dir.resolve("sqrt.onnx"));
     }
 
     private static List<Batch> randomBatches(Random random, int... sizes) {

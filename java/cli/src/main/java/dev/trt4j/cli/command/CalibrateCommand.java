@@ -28,6 +28,7 @@ import dev.trt4j.quantize.QuantizedOperators;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.ActivationStatisticsCollector;
 import dev.trt4j.stats.HistogramJson;
+import dev.trt4j.stats.BatchOverlap;
 import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.ShortestDecimal;
@@ -128,6 +129,12 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + "16-core Xeon, 8 beside ONNX Runtime's 16 gave the fastest pass.")
     int histogramThreads;
 
+    @Option(names = "--batch-overlap", paramLabel = "auto|on|off", defaultValue = "auto",
+            description = "Bin one batch's tensors while ONNX Runtime runs the next (default auto: on with 8 or more "
+                    + "processors where a second batch of tensors takes at most a quarter of the Java heap's limit). "
+                    + "Holds two batches of tensors instead of one; the statistics are the same.")
+    String batchOverlap;
+
     @Option(names = "--full", description = "Print every tensor's ranges, not only the first " + TABLE_ROWS + ".")
     boolean full;
 
@@ -172,7 +179,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         StagedWrites.requireWritable(folder, fileNames);
         StatisticsOptions statisticsOptions = OptionValues.checked(() -> new StatisticsOptions(numBins, skipZeros,
                 threads, 0).withHistogramThreads(histogramThreads)).withFeedback(feedback.feedback())
-                .withRangePass(rangePass.enabled());
+                .withRangePass(rangePass.enabled()).withBatchOverlap(batchOverlap());
         ActivationStatistics statistics;
         if (statisticsFile != null) {
             refuseCollectionOptions();
@@ -305,6 +312,16 @@ public final class CalibrateCommand implements Callable<Integer> {
         });
     }
 
+    private BatchOverlap batchOverlap() {
+        return switch (batchOverlap.toLowerCase(java.util.Locale.ROOT)) {
+            case "auto" -> BatchOverlap.AUTO;
+            case "on" -> BatchOverlap.ON;
+            case "off" -> BatchOverlap.OFF;
+            default -> throw new InvalidOptionException("--batch-overlap must be auto, on or off, got '"
+                    + ControlCharacters.escape(batchOverlap) + "'");
+        };
+    }
+
     private CalibrationDataSource openData(OnnxModel onnx) {
         return dataArguments.open(feedback.dataInputs(onnx.path().toString(), onnx.inputs(), onnx.outputs()),
                 onnx.outputs());
@@ -313,7 +330,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     /** Options that say how to collect statistics, which {@code --statistics} reuses instead of collecting. */
     private static final List<String> COLLECTION_OPTIONS = List.of("--data", "--samples", "--batch", "--shapes",
             "--preprocess", "--mean", "--std", "--channel-order", "--resize", "--tokenizer", "--seq-len", "--rotate-half", "--hop", "--seed", "--all-tensors",
-            "--qdq-only", "--num-bins", "--skip-zeros", "--threads", "--histogram-threads", "--feedback", "--range-pass");
+            "--qdq-only", "--num-bins", "--skip-zeros", "--threads", "--histogram-threads", "--batch-overlap", "--feedback",
+            "--range-pass");
 
     /** @throws Trt4jException if an option given with {@code --statistics} would be ignored */
     private void refuseCollectionOptions() {

@@ -136,6 +136,29 @@ class CalibrateOptionsTest {
     }
 
     @Test
+    void batchOverlapLeavesTheStatisticsAsTheyAreAndAnUnknownChoiceIsRefused() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("cal");
+
+        CliRun unknown = CliRun.of("calibrate", model.toString(), "--samples", "8", "--method", "max",
+                "--batch-overlap", "yes", "--out", out.toString());
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.errLines()).containsExactly("trt4j: --batch-overlap must be auto, on or off, got 'yes'");
+        assertThat(out).doesNotExist();
+
+        // batches of 4 over 64 samples: 16 runs, each binned while the next one runs, or between runs
+        for (String choice : new String[] {"off", "ON"}) {
+            CliRun run = CliRun.of("calibrate", model.toString(), "--samples", "64", "--batch", "4", "--method",
+                    "max,entropy", "--batch-overlap", choice, "--out", dir.resolve(choice).toString());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+        }
+        assertThat(Files.readString(dir.resolve("ON").resolve("entropy.cache")))
+                .isEqualTo(Files.readString(dir.resolve("off").resolve("entropy.cache")));
+        assertThat(Files.readString(dir.resolve("ON").resolve("statistics.json")))
+                .isEqualTo(Files.readString(dir.resolve("off").resolve("statistics.json")));
+    }
+
+    @Test
     void allSamplesOfEndlessRandomDataIsRefused() throws IOException {
         Path model = TestModels.matMul(dir.resolve("mm.onnx"));
         Path out = dir.resolve("cal");
