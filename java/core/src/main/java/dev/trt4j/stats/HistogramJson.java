@@ -9,6 +9,7 @@ import dev.trt4j.calibrators.Histogram;
 import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.table.JsonDocument;
+import dev.trt4j.table.StreamedJsonObject;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -68,49 +69,85 @@ public final class HistogramJson {
 
     /** True if {@code file} is a statistics file (it names the format {@link #writeStatistics} writes). */
     public static boolean isStatistics(Path file) {
-        JsonDocument doc = JsonDocument.read(file);
-        JsonNode format = doc.root().get("format");
-        return format != null && FORMAT.equals(format.asText());
+        try (StreamedJsonObject in = StreamedJsonObject.open(file)) {
+            String field;
+            while ((field = in.nextField()) != null) {
+                if (field.equals("format")) {
+                    return FORMAT.equals(in.value().asText());
+                }
+                in.skip(); // a histogram's counts, say: not worth building
+            }
+            return false;
+        }
     }
 
     /**
-     * Reads a statistics file written by {@link #writeStatistics}.
+     * Reads a statistics file written by {@link #writeStatistics}. The tensors are read one at a time, so the heap
+     * holds their statistics and one tensor's JSON, not the whole file as a tree.
      *
      * @throws Trt4jException naming the file and the JSON path of the problem
      */
     public static StatisticsFile readStatistics(Path file) {
-        JsonDocument doc = JsonDocument.read(file);
-        ObjectNode root = doc.object(doc.root(), "");
-        String format = doc.text(root.get("format"), "format");
+        try (StreamedJsonObject in = StreamedJsonObject.open(file)) {
+            JsonDocument doc = in.document();
+            ObjectNode head = JsonDocument.newObject();
+            Map<String, TensorStatistics> tensors = null;
+            String field;
+            while ((field = in.nextField()) != null) {
+                if (field.equals("tensors") && head.has("format") && head.has("version") && head.has("numBins")
+                        && head.has("skipZeros")) {
+                    StatisticsOptions options = options(doc, head);
+                    Map<String, TensorStatistics> read = new LinkedHashMap<>();
+                    if (in.entries((name, node) -> read.put(name, checkedTensor(doc, name, node, options)))) {
+                        tensors = read;
+                        continue;
+                    }
+                }
+                // a file written in another order keeps its fields to check them in order below
+                head.set(field, in.value());
+            }
+            StatisticsOptions options = options(doc, head);
+            if (tensors == null) {
+                tensors = new LinkedHashMap<>();
+                for (Map.Entry<String, JsonNode> e : doc.object(head.get("tensors"), "tensors").properties()) {
+                    tensors.put(e.getKey(), checkedTensor(doc, e.getKey(), e.getValue(), options));
+                }
+            }
+            ActivationStatistics statistics = new ActivationStatistics(tensors,
+                    nonNegative(doc, head, "samples"), nonNegative(doc, head, "batches"),
+                    doc.text(head.get("modelSha256"), "modelSha256"), doc.text(head.get("data"), "data"));
+            return new StatisticsFile(statistics, options);
+        }
+    }
+
+    /** The format, version and collection options of a statistics file's {@code head}, checked. */
+    private static StatisticsOptions options(JsonDocument doc, ObjectNode head) {
+        String format = doc.text(head.get("format"), "format");
         if (!FORMAT.equals(format)) {
             throw doc.error("format", "is '" + format + "'; expected '" + FORMAT + "'");
         }
-        if (doc.integer(root.get("version"), "version") != VERSION) {
-            throw doc.error("version", "is " + root.get("version").asText() + "; this trt4j reads version " + VERSION);
+        if (doc.integer(head.get("version"), "version") != VERSION) {
+            throw doc.error("version", "is " + head.get("version").asText() + "; this trt4j reads version " + VERSION);
         }
-        StatisticsOptions options;
         try {
-            options = StatisticsOptions.defaults()
-                    .withNumBins(Math.toIntExact(doc.integer(root.get("numBins"), "numBins")))
-                    .withSkipZeros(doc.bool(root.get("skipZeros"), "skipZeros"))
-                    .withRangePass(root.has("rangePass") && doc.bool(root.get("rangePass"), "rangePass"));
+            return StatisticsOptions.defaults()
+                    .withNumBins(Math.toIntExact(doc.integer(head.get("numBins"), "numBins")))
+                    .withSkipZeros(doc.bool(head.get("skipZeros"), "skipZeros"))
+                    .withRangePass(head.has("rangePass") && doc.bool(head.get("rangePass"), "rangePass"));
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw doc.error("numBins", e.getMessage());
         }
-        Map<String, TensorStatistics> tensors = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonNode> e : doc.object(root.get("tensors"), "tensors").properties()) {
-            TensorStatistics t = tensor(doc, e.getKey(), e.getValue());
-            if (t.histogram() == null && t.count() > 0 && !options.skipZeros()) {
-                // only skip-zeros leaves a tensor with values but no histogram: this one was cut out of the file
-                throw doc.error("tensors[\"" + e.getKey() + "\"].histogram", "is missing, though the tensor has "
-                        + t.count() + " values and the statistics were collected without skip-zeros");
-            }
-            tensors.put(e.getKey(), t);
+    }
+
+    private static TensorStatistics checkedTensor(JsonDocument doc, String name, JsonNode node,
+                                                  StatisticsOptions options) {
+        TensorStatistics t = tensor(doc, name, node);
+        if (t.histogram() == null && t.count() > 0 && !options.skipZeros()) {
+            // only skip-zeros leaves a tensor with values but no histogram: this one was cut out of the file
+            throw doc.error("tensors[\"" + name + "\"].histogram", "is missing, though the tensor has "
+                    + t.count() + " values and the statistics were collected without skip-zeros");
         }
-        ActivationStatistics statistics = new ActivationStatistics(tensors,
-                nonNegative(doc, root, "samples"), nonNegative(doc, root, "batches"),
-                doc.text(root.get("modelSha256"), "modelSha256"), doc.text(root.get("data"), "data"));
-        return new StatisticsFile(statistics, options);
+        return t;
     }
 
     /**

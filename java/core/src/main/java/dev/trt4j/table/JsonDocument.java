@@ -30,7 +30,7 @@ import java.nio.file.Path;
  * thread-safe.
  */
 public final class JsonDocument {
-    private static final ObjectMapper MAPPER = JsonMapper.builder()
+    static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
@@ -42,6 +42,11 @@ public final class JsonDocument {
     private JsonDocument(String source, JsonNode root) {
         this.source = source;
         this.root = root;
+    }
+
+    /** A document of {@code root} read from {@code source}, e.g. a part of a file read field by field. */
+    static JsonDocument of(String source, JsonNode root) {
+        return new JsonDocument(source, root);
     }
 
     /**

@@ -203,4 +203,48 @@ class HistogramJsonTest {
         assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
                 .hasMessageStartingWith(file + ": samples: must not be negative");
     }
+
+    /** Read a tensor at a time, the file is still held to what a whole-tree read checked. */
+    @Test
+    void aStatisticsFileReadTensorByTensorIsAsStrictAsATree() throws Exception {
+        Path file = dir.resolve("s.json");
+        String header = "{\"format\": \"trt4j.tensor-statistics\", \"version\": 1, \"numBins\": 2, "
+                + "\"skipZeros\": false, \"samples\": 1, \"batches\": 1, \"modelSha256\": \"x\", \"data\": \"d\", ";
+        String x = "\"x\": {\"absMax\": 1.5, \"count\": 3, \"histogram\": {\"counts\": [1, 2], \"edges\": [0, 1, 2]}}";
+        String y = "\"y\": {\"absMax\": 0.5, \"count\": 1, \"histogram\": {\"counts\": [0, 1], "
+                + "\"edges\": [0, 0.25, 0.5]}}";
+        Files.writeString(file, "\uFEFF" + header + "\"tensors\": {" + x + ", " + y + "}}\n");
+        ActivationStatistics read = HistogramJson.readStatistics(file).statistics();
+        assertThat(read.tensors().keySet()).containsExactly("x", "y");
+        assertThat(read.tensor("y").orElseThrow().histogram().edge(1)).isEqualTo(0.25f);
+        assertThat(HistogramJson.isStatistics(file)).isTrue();
+
+        // tensors before the header (a file edited by hand): read too, its header still checked
+        Files.writeString(file, "{\"tensors\": {" + x + "}, " + header.substring(1, header.length() - 2) + "}");
+        assertThat(HistogramJson.readStatistics(file).statistics().tensors()).containsOnlyKeys("x");
+        Files.writeString(file, "{\"tensors\": {" + x + "}, \"format\": \"trt4j.calibration-table\"}");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).hasMessage(file
+                + ": format: is 'trt4j.calibration-table'; expected 'trt4j.tensor-statistics'");
+
+        Files.writeString(file, header + "\"tensors\": {" + x + ", " + x + "}}");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(file + ": not valid JSON at line 1").hasMessageContaining("duplicate key 'x'");
+        Files.writeString(file, header + "\"tensors\": {" + x + "}} {}");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).hasMessageStartingWith(file
+                + ": not valid JSON at line 1")
+                .hasMessageEndingWith(": unexpected text after the end of the JSON value");
+        Files.writeString(file, header + "\"tensors\": {" + x);
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).hasMessageContaining("unexpected end of input");
+        Files.writeString(file, "");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).hasMessage(file
+                + ": is empty; expected a JSON document");
+        Files.writeString(file, "[1, 2]");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).hasMessage(file
+                + ": expected an object, found an array");
+        assertThatThrownBy(() -> HistogramJson.isStatistics(file)).hasMessage(file
+                + ": expected an object, found an array");
+        Files.write(file, new byte[] {'{', '"', (byte) 0xC3, '"', ':', '1', '}'});
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(file + ": ").hasMessageNotContaining("\n");
+    }
 }
