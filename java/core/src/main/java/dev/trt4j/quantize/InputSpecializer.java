@@ -252,7 +252,8 @@ public final class InputSpecializer {
         sub.addOutput(ValueInfoProto.newBuilder().setName(tensor).setType(TypeProto.newBuilder()
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(DataType.BOOL_VALUE))));
         byte[] bytes = model.toBuilder().setGraph(sub).build().toByteArray();
-        try (OrtSession session = OrtRuntime.environment().createSession(bytes)) {
+        try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions();
+             OrtSession session = OrtRuntime.environment().createSession(bytes, options)) {
             for (ValueInfoProto input : sub.getInputList()) {
                 feed.put(input.getName(), zeros(input));
             }
