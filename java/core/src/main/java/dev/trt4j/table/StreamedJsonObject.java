@@ -101,25 +101,13 @@ public final class StreamedJsonObject implements AutoCloseable {
 
     /** The current field's value as a tree. */
     public JsonNode value() {
-        try {
-            JsonNode node = VALUES.readTree(parser);
-            return node == null ? MissingNode.getInstance() : node;
-        } catch (JsonProcessingException e) {
-            throw new Trt4jException(JsonSyntaxError.message(file.toString(), e), e);
-        } catch (IOException e) {
-            throw ReadFailure.of(file, e);
-        }
+        JsonNode node = read(() -> VALUES.readTree(parser));
+        return node == null ? MissingNode.getInstance() : node;
     }
 
     /** Passes over the current field's value without building it. */
     public void skip() {
-        try {
-            parser.skipChildren();
-        } catch (JsonProcessingException e) {
-            throw new Trt4jException(JsonSyntaxError.message(file.toString(), e), e);
-        } catch (IOException e) {
-            throw ReadFailure.of(file, e);
-        }
+        read(parser::skipChildren);
     }
 
     /**
@@ -139,16 +127,22 @@ public final class StreamedJsonObject implements AutoCloseable {
     }
 
     private String name() {
-        try {
-            return parser.currentName();
-        } catch (IOException e) {
-            throw ReadFailure.of(file, e);
-        }
+        return read(parser::currentName);
     }
 
     private JsonToken next() {
+        return read(parser::nextToken);
+    }
+
+    /** A step of the parser. */
+    private interface Step<T> {
+        T run() throws IOException;
+    }
+
+    /** Runs {@code step}, its failure one line naming the file: where the JSON is malformed, or why it is unread. */
+    private <T> T read(Step<T> step) {
         try {
-            return parser.nextToken();
+            return step.run();
         } catch (JsonProcessingException e) {
             throw new Trt4jException(JsonSyntaxError.message(file.toString(), e), e);
         } catch (IOException e) {
