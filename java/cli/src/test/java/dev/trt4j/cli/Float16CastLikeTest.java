@@ -39,7 +39,8 @@ class Float16CastLikeTest {
         assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
         assertThat(r.stderrLines()).isEmpty();
         assertThat(work.resolve("cal").resolve("max.cache")).isRegularFile();
-        assertThat(Files.readString(work.resolve("cal").resolve("max.cache"))).startsWith("TRT-").contains("\ns: ").doesNotContain("\nw: ");
+        assertThat(Files.readString(work.resolve("cal").resolve("max.cache"))).startsWith("TRT-").contains("\ns: ")
+                .doesNotContain("\nw: ");
     }
 
     /**

@@ -7,10 +7,10 @@ package dev.trt4j.stats;
 public enum BatchOverlap {
     /**
      * Overlap on machines with at least {@link #AUTO_MIN_PROCESSORS} processors, where a second batch of exposed
-     * tensors takes at most a quarter of the Java heap's limit (which also bounds the direct buffers they are written
-     * into, unless {@code -XX:MaxDirectMemorySize} says otherwise). On a 16-core Xeon overlapping made the pass 6–15 %
-     * faster for MiniLM and 22–31 % for the PP-OCR classifier, as ONNX Runtime's runs leave cores the workers can
-     * use; on 2 cores, where a run keeps both busy, it gained nothing (docs/benchmarks.md).
+     * tensors takes at most a quarter of the Java heap's limit (which also bounds the direct buffers they are
+     * written into, unless {@code -XX:MaxDirectMemorySize} says otherwise). On a 16-core Xeon overlapping made the
+     * pass 6–15 % faster for MiniLM and 22–31 % for the PP-OCR classifier, as ONNX Runtime's runs leave cores the
+     * workers can use; on 2 cores, where a run keeps both busy, it gained nothing (docs/benchmarks.md).
      */
     AUTO,
     /** Always overlap. */

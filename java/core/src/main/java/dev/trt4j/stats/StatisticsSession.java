@@ -31,8 +31,8 @@ import java.util.Set;
  * ONNX Runtime opened on a model with the tensors to calibrate exposed as outputs, for any number of statistics
  * passes. Opening costs about as much as a few batches (the model is parsed, its kernels prepared, its output
  * buffers sized on the first run), so a caller that runs several passes over one model keeps one session. It holds
- * one batch of exposed outputs between passes, two where batches overlap ({@link BatchOverlap}). Made by {@link ActivationStatisticsCollector#open()}; owns its ONNX
- * Runtime session.
+ * one batch of exposed outputs between passes, two where batches overlap ({@link BatchOverlap}). Made by
+ * {@link ActivationStatisticsCollector#open()}; owns its ONNX Runtime session.
  *
  * <p>Not thread-safe.
  */

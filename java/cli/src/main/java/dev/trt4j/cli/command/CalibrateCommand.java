@@ -330,8 +330,8 @@ public final class CalibrateCommand implements Callable<Integer> {
     /** Options that say how to collect statistics, which {@code --statistics} reuses instead of collecting. */
     private static final List<String> COLLECTION_OPTIONS = List.of("--data", "--samples", "--batch", "--shapes",
             "--preprocess", "--mean", "--std", "--channel-order", "--resize", "--tokenizer", "--seq-len", "--rotate-half", "--hop", "--seed", "--all-tensors",
-            "--qdq-only", "--num-bins", "--skip-zeros", "--threads", "--histogram-threads", "--batch-overlap", "--feedback",
-            "--range-pass");
+            "--qdq-only", "--num-bins", "--skip-zeros", "--threads", "--histogram-threads", "--batch-overlap",
+            "--feedback", "--range-pass");
 
     /** @throws Trt4jException if an option given with {@code --statistics} would be ignored */
     private void refuseCollectionOptions() {
