@@ -17,6 +17,7 @@ import dev.trt4j.tensor.HostTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
@@ -121,11 +122,12 @@ class ActivationStatisticsCollectorTest {
         }
     }
 
-    @Test
-    void aSessionRunsPassesFromScratchUntilClosed() {
+    @ParameterizedTest
+    @EnumSource(value = BatchOverlap.class, names = {"OFF", "ON"})
+    void aSessionRunsPassesFromScratchUntilClosed(BatchOverlap overlap) {
         OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(model,
-                model.allActivationTensors(), OPTIONS);
+                model.allActivationTensors(), OPTIONS.withBatchOverlap(overlap));
         List<Batch> first = randomBatches(new Random(21), 4, 4);
         List<Batch> second = randomBatches(new Random(22), 2, 6, 1);
 
@@ -268,8 +270,9 @@ class ActivationStatisticsCollectorTest {
                 .hasMessageContaining("'state'");
     }
 
-    @Test
-    void aRangePassStartsEachHistogramAtTheWholeDataRange() {
+    @ParameterizedTest
+    @EnumSource(value = BatchOverlap.class, names = {"OFF", "ON"})
+    void aRangePassStartsEachHistogramAtTheWholeDataRange(BatchOverlap overlap) {
         OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
         List<Batch> batches = randomBatches(new Random(9), 2, 3, 3);
         float[] quiet = batches.get(0).inputs().get("x").floats();
@@ -290,15 +293,16 @@ class ActivationStatisticsCollectorTest {
         List<long[]> progress = new ArrayList<>();
 
         ActivationStatistics stats = new ActivationStatisticsCollector(model, List.of("x", "h"),
-                OPTIONS.withRangePass(true)).collect(() -> source(batches, true),
+                OPTIONS.withRangePass(true).withBatchOverlap(overlap)).collect(() -> source(batches, true),
                 (done, total) -> progress.add(new long[] {done, total}));
 
         assertThat(stats.tensor("x").orElseThrow()).isEqualTo(expected.statistics());
         assertThat(stats.tensor("x").orElseThrow().histogram().numBins()).isEqualTo(2048);
         assertThat(progress).containsExactly(new long[] {2, 16}, new long[] {5, 16}, new long[] {8, 16},
                 new long[] {10, 16}, new long[] {13, 16}, new long[] {16, 16});
-        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("x"), OPTIONS)
-                .collect(source(batches, true))).hasMessageContaining("would grow the histogram");
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("x"),
+                OPTIONS.withBatchOverlap(overlap)).collect(source(batches, true)))
+                .hasMessageContaining("would grow the histogram");
         assertThat(stats.dataDescription()).isEqualTo("test batches, histograms started at the data's range (range "
                 + "pass)");
 
