@@ -540,9 +540,12 @@ class ActivationStatisticsCollectorTest {
         }
         perBatch.put("x", 2L * 3 * 48 * 192);
 
-        ActivationStatistics stats = new ActivationStatisticsCollector(model, tensors, OPTIONS.withThreads(2))
-                .collect(source(batches, true));
+        ActivationStatistics stats = new ActivationStatisticsCollector(model, tensors, OPTIONS.withThreads(2)
+                .withBatchOverlap(BatchOverlap.OFF)).collect(source(batches, true));
+        ActivationStatistics overlapped = new ActivationStatisticsCollector(model, tensors, OPTIONS.withThreads(2)
+                .withBatchOverlap(BatchOverlap.ON)).collect(source(batches, true));
 
+        assertThat(overlapped.tensors()).as("binning each batch while the next one runs").isEqualTo(stats.tensors());
         assertThat(stats.samples()).isEqualTo(16);
         assertThat(stats.tensors().keySet()).containsExactlyElementsOf(tensors);
         for (String name : tensors) {
