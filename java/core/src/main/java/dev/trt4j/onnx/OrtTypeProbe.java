@@ -30,7 +30,7 @@ final class OrtTypeProbe {
         OrtEnvironment env = OrtRuntime.environment();
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            try (OrtSession session = env.createSession(bytes, options)) {
+            try (OrtSession session = OrtRuntime.createSession(bytes, options)) {
                 for (NodeInfo info : session.getOutputInfo().values()) {
                     if (info.getInfo() instanceof TensorInfo t && tensors.contains(info.getName())) {
                         onnxDataType(t.onnxType).ifPresent(type -> types.put(info.getName(), type));

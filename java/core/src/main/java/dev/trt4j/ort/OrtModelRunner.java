@@ -98,7 +98,7 @@ public final class OrtModelRunner implements AutoCloseable {
     public static OrtModelRunner open(Path model, OrtRunnerOptions options) {
         OnnxModel.requireFile(model);
         return open(model.toString(), options, new SequenceLimit(model),
-                (env, opts) -> env.createSession(model.toString(), opts));
+                (env, opts) -> OrtRuntime.createSession(model, opts));
     }
 
     /**
@@ -110,7 +110,7 @@ public final class OrtModelRunner implements AutoCloseable {
      */
     public static OrtModelRunner open(byte[] model, Path source, OrtRunnerOptions options) {
         return open(source.toString(), options, new SequenceLimit(source),
-                (env, opts) -> env.createSession(model, opts));
+                (env, opts) -> OrtRuntime.createSession(model, opts));
     }
 
     /**
@@ -120,7 +120,7 @@ public final class OrtModelRunner implements AutoCloseable {
      * @throws Trt4jException if ONNX Runtime cannot load it
      */
     public static OrtModelRunner open(byte[] model, String name, OrtRunnerOptions options) {
-        return open(name, options, SequenceLimit.NONE, (env, opts) -> env.createSession(model, opts));
+        return open(name, options, SequenceLimit.NONE, (env, opts) -> OrtRuntime.createSession(model, opts));
     }
 
     private interface SessionFactory {

@@ -53,7 +53,7 @@ public record OrtOptimizedGraph(Map<String, Integer> operators) {
                 options.setIntraOpNumThreads(1);
                 options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.setOptimizedModelFilePath(optimized.toString());
-                OrtRuntime.environment().createSession(model.toByteArray(), options).close();
+                OrtRuntime.createSession(model.toByteArray(), options).close();
             }
             Map<String, Integer> counts = new TreeMap<>();
             for (NodeProto n : ModelProto.parseFrom(Files.readAllBytes(optimized)).getGraph().getNodeList()) {

@@ -91,29 +91,29 @@ public final class OrtRuntime {
     }
 
     /**
-     * ONNX Runtime's optimisers trt4j turns off in every session. {@code FuseFp16InitializerToFp32NodeTransformer}
-     * (ONNX Runtime 1.29, at {@code ALL}) aborts the whole process on a {@code CastLike} of a float16 initializer;
-     * where it would fuse a float16 weight into a float32 node, constant folding already turns the weight's
-     * {@code Cast} into a float32 initializer.
-     */
-    static final String DISABLED_OPTIMIZERS = "FuseFp16InitializerToFp32NodeTransformer";
-
-    /**
      * New session options, made only after {@link #environment()}: the options class loads ONNX Runtime's native
-     * library as it initialises, from a new temporary folder unless the cache folder was set up first. Every trt4j
-     * session starts from these, without the optimisers of {@link #DISABLED_OPTIMIZERS}.
+     * library as it initialises, from a new temporary folder unless the cache folder was set up first.
      */
     public static OrtSession.SessionOptions sessionOptions() {
         environment();
-        OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-        try {
-            options.addConfigEntry("optimization.disable_specified_optimizers", DISABLED_OPTIMIZERS);
-        } catch (OrtException e) {
-            options.close();
-            throw new Trt4jException("ONNX Runtime " + version() + " refuses trt4j's session options: "
-                    + e.getMessage(), e);
-        }
-        return options;
+        return new OrtSession.SessionOptions();
+    }
+
+    /**
+     * Opens a session on a serialized model with {@code options}: every trt4j session is made here, so that a model
+     * ONNX Runtime would abort the process on ({@link Float16FusionGuard}) is opened without the failing optimiser.
+     *
+     * @throws OrtException ONNX Runtime's refusal
+     */
+    public static OrtSession createSession(byte[] model, OrtSession.SessionOptions options) throws OrtException {
+        Float16FusionGuard.apply(options, model);
+        return environment().createSession(model, options);
+    }
+
+    /** As {@link #createSession(byte[], OrtSession.SessionOptions)}, for a model file ONNX Runtime reads itself. */
+    public static OrtSession createSession(Path model, OrtSession.SessionOptions options) throws OrtException {
+        Float16FusionGuard.apply(options, model);
+        return environment().createSession(model.toString(), options);
     }
 
     /**
@@ -126,7 +126,7 @@ public final class OrtRuntime {
         try (OrtSession.SessionOptions options = sessionOptions()) {
             options.setIntraOpNumThreads(1);
             options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            environment().createSession(model, options).close();
+            createSession(model, options).close();
         }
     }
 

@@ -52,7 +52,7 @@ final class ComputedWeightFolder {
         Set<Integer> nodes = producers(index, computed);
         Map<String, TensorProto> values = new LinkedHashMap<>();
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions();
-             OrtSession session = OrtRuntime.environment().createSession(subgraph(model, nodes, computed)
+             OrtSession session = OrtRuntime.createSession(subgraph(model, nodes, computed)
                      .toByteArray(), options);
              OrtSession.Result result = session.run(Map.of())) {
             for (String t : computed) {

@@ -140,7 +140,7 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
     /** The session, or the load failure in the words every command uses (the node and operator refused). */
     private static OrtSession load(OrtEnvironment env, String model, OrtSession.SessionOptions options) {
         try {
-            return env.createSession(model, options);
+            return OrtRuntime.createSession(java.nio.file.Path.of(model), options);
         } catch (OrtException e) {
             throw new Trt4jException(model + ": ONNX Runtime cannot load the model: " + OrtErrorText.of(e.getMessage()),
                     e);

@@ -85,7 +85,7 @@ final class OrtLoadedModel implements LoadedModel {
                 opts.setIntraOpNumThreads(options.intraOpThreads());
             }
             opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = env.createSession(file.toString(), opts);
+            session = OrtRuntime.createSession(file, opts);
             return new OrtLoadedModel(file, env, session);
         } catch (OrtException | RuntimeException e) {
             if (session != null) {
