@@ -17,7 +17,7 @@ import java.nio.file.Path;
  * on CPU.
  */
 final class Float16FusionGuard {
-    static final String OPTIMIZER = "FuseFp16InitializerToFp32NodeTransformer";
+    private static final String OPTIMIZER = "FuseFp16InitializerToFp32NodeTransformer";
     private static final byte[] OPERATOR = "CastLike".getBytes(StandardCharsets.US_ASCII);
 
     private Float16FusionGuard() {
