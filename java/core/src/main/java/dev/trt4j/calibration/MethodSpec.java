@@ -76,31 +76,35 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
     }
 
     /**
-     * Parses each of {@code texts}, given by {@code option}. Two that come to the same label (e.g. {@code max,max}
-     * or {@code percentile,percentile=99.99}) are refused: they would compute and write the same ranges twice.
+     * Parses the methods of {@code values} as {@code option} was given them, each value one method or several
+     * separated by commas ({@code max,entropy}). Two that come to the same label (e.g. {@code max,max} or
+     * {@code percentile,percentile=99.99}) are refused: they would compute and write the same ranges twice. A
+     * decimal comma within one value ({@code percentile=99,9}) is named as such.
      *
      * @throws InvalidOptionException on a bad method or a repeated one
      */
-    public static List<MethodSpec> parseAll(String option, List<String> texts, CalibrationOptions base) {
+    public static List<MethodSpec> parseAll(String option, List<String> values, CalibrationOptions base) {
         Map<String, String> textByLabel = new HashMap<>();
         List<MethodSpec> specs = new ArrayList<>();
-        for (int i = 0; i < texts.size(); i++) {
-            String text = texts.get(i);
-            if (i > 0 && text.strip().matches("[0-9]+")
-                    && texts.get(i - 1).strip().toLowerCase(Locale.ROOT).matches("percentile\\s*=\\s*[0-9]+")) {
-                // the list is split on commas, so a decimal comma leaves the percentile's decimals as a method
-                throw new InvalidOptionException(option + " " + texts.get(i - 1).strip() + "," + text.strip()
-                        + ": methods are separated by commas; write the percentile with a decimal point ("
-                        + texts.get(i - 1).strip() + "." + text.strip() + ")");
+        for (String value : values) {
+            String[] texts = value.split(",", -1);
+            for (int i = 0; i < texts.length; i++) {
+                String text = texts[i];
+                if (i > 0 && text.strip().matches("[0-9]+")
+                        && texts[i - 1].strip().toLowerCase(Locale.ROOT).matches("percentile\\s*=\\s*[0-9]+")) {
+                    throw new InvalidOptionException(option + " " + texts[i - 1].strip() + "," + text.strip()
+                            + ": methods are separated by commas; write the percentile with a decimal point ("
+                            + texts[i - 1].strip() + "." + text.strip() + ")");
+                }
+                MethodSpec spec = parse(text, base);
+                String earlier = textByLabel.putIfAbsent(spec.label(), text);
+                if (earlier != null) {
+                    throw new InvalidOptionException(option + " gives " + spec.label() + " twice"
+                            + (earlier.equals(text) ? ""
+                            : " ('" + earlier + "' and '" + text + "')") + "; give each method once");
+                }
+                specs.add(spec);
             }
-            MethodSpec spec = parse(text, base);
-            String earlier = textByLabel.putIfAbsent(spec.label(), text);
-            if (earlier != null) {
-                throw new InvalidOptionException(option + " gives " + spec.label() + " twice"
-                        + (earlier.equals(text) ? ""
-                        : " ('" + earlier + "' and '" + text + "')") + "; give each method once");
-            }
-            specs.add(spec);
         }
         return specs;
     }

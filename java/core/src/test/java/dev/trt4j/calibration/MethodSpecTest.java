@@ -28,18 +28,27 @@ class MethodSpecTest {
                         + "each method once");
     }
 
-    /** picocli splits --method on commas: percentile=99,9 reaches the parser as "percentile=99" and "9". */
     @Test
     void aDecimalCommaIsNamedAsSuchRatherThanAsAnUnknownMethod() {
-        assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("percentile=99", "9"), BASE))
+        assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("percentile=99,9"), BASE))
                 .isInstanceOf(dev.trt4j.InvalidOptionException.class)
                 .hasMessage("--method percentile=99,9: methods are separated by commas; write the percentile with a "
                         + "decimal point (percentile=99.9)");
-        // no comma typed: a number is an unknown method like any other
+        // no comma typed: a number is an unknown method like any other, also after a percentile given apart
         assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("9"), BASE))
                 .hasMessageStartingWith("method '9': unknown calibration method '9'");
-        assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("max", "9"), BASE))
+        assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("max,9"), BASE))
                 .hasMessageStartingWith("method '9': unknown calibration method '9'");
+        assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("percentile=99", "9"), BASE))
+                .hasMessageStartingWith("method '9': unknown calibration method '9'");
+    }
+
+    @Test
+    void aValueMayHoldSeveralMethods() {
+        assertThat(MethodSpec.parseAll("--method", List.of("max,entropy", "percentile=99.9"), BASE))
+                .extracting(MethodSpec::label).containsExactly("max", "entropy", "percentile-99.9");
+        assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("max", "entropy,max"), BASE))
+                .hasMessageContaining("gives max twice");
     }
 
     @Test

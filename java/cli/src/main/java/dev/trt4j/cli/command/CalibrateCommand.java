@@ -159,7 +159,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             return listMethods();
         }
         CalibrationOptions base = calibrationOptions();
-        List<MethodSpec> specs = MethodSpec.parseAll("--method", methods, base);
+        List<MethodSpec> specs = MethodSpec.parseAll("--method", OptionValues.asTyped(spec, "--method", methods), base);
         MethodOptionCheck.refuseUnusedOptions(specs, spec.commandLine().getParseResult()::hasMatchedOption);
         boolean defaultModel = model == null;
         Path modelFile = defaultModel ? DefaultModel.file() : model;

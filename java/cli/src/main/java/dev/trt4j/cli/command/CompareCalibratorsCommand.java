@@ -98,7 +98,8 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
                     + "or drop --study-method");
         }
         List<Long> sweep = sampleCounts();
-        List<MethodSpec> specs = MethodSpec.parseAll("--methods", methods, CalibrationOptions.defaults());
+        List<MethodSpec> specs = MethodSpec.parseAll("--methods", OptionValues.asTyped(spec, "--methods", methods),
+                CalibrationOptions.defaults());
         StudiedModel studied = study.load(model);
         Path folder = studied.folder(out, "comparison");
         if (markdown != null) {

@@ -1,6 +1,8 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.InvalidOptionException;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 
 import java.math.BigDecimal;
 import java.util.HashSet;
@@ -24,6 +26,16 @@ final class OptionValues {
         } catch (IllegalArgumentException e) {
             throw new InvalidOptionException("--" + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The values of comma-split option {@code option} as they were typed ({@code percentile=99,9} whole), or
+     * {@code split} (its default) where it was not given: a check that reads commas needs to know which values were
+     * one argument.
+     */
+    static List<String> asTyped(CommandSpec spec, String option, List<String> split) {
+        OptionSpec given = spec.commandLine().getParseResult().matchedOption(option);
+        return given == null ? split : given.originalStringValues();
     }
 
     /**

@@ -158,6 +158,29 @@ class CalibrateOptionsTest {
                 .isEqualTo(Files.readString(dir.resolve("off").resolve("statistics.json")));
     }
 
+    /** picocli splits the values on commas; the hint goes by what was typed as one argument. */
+    @Test
+    void aDecimalCommaIsNamedOnlyWhereItWasTyped() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+
+        CliRun comma = CliRun.of("calibrate", model.toString(), "--samples", "8", "--method", "percentile=99,9",
+                "--out", dir.resolve("a").toString());
+        CliRun apart = CliRun.of("calibrate", model.toString(), "--samples", "8", "--method", "percentile=99",
+                "--method", "9", "--out", dir.resolve("b").toString());
+        CliRun compare = CliRun.of("compare-calibrators", model.toString(), "--methods", "max,percentile=99,9",
+                "--out", dir.resolve("c").toString());
+
+        assertThat(comma.exitCode()).isEqualTo(2);
+        assertThat(comma.errLines()).containsExactly("trt4j: --method percentile=99,9: methods are separated by "
+                + "commas; write the percentile with a decimal point (percentile=99.9)");
+        assertThat(apart.exitCode()).isEqualTo(2);
+        assertThat(apart.errLines()).singleElement().asString().startsWith("trt4j: method '9': unknown calibration "
+                + "method '9'");
+        assertThat(compare.exitCode()).isEqualTo(2);
+        assertThat(compare.errLines()).singleElement().asString().contains("--methods percentile=99,9: methods are "
+                + "separated by commas");
+    }
+
     @Test
     void allSamplesOfEndlessRandomDataIsRefused() throws IOException {
         Path model = TestModels.matMul(dir.resolve("mm.onnx"));
