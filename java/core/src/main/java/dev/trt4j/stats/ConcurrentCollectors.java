@@ -2,7 +2,6 @@ package dev.trt4j.stats;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibrators.CalibrationException;
-import dev.trt4j.calibrators.TensorStatisticsCollector;
 
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
  * Folds tensors into their statistics on worker threads, in the order they are handed over. {@link #awaitBatch()}
@@ -44,15 +44,15 @@ final class ConcurrentCollectors implements AutoCloseable {
     }
 
     /**
-     * Adds the buffer's values to {@code collector}, now or on a worker; the buffer must stay unchanged until
-     * {@link #awaitBatch()} returns.
+     * Folds the buffer's values into a tensor's statistics ({@code fold}, e.g. a histogram's collector), now or on a
+     * worker; the buffer must stay unchanged until {@link #awaitBatch()} returns.
      */
-    void collect(TensorStatisticsCollector collector, FloatBuffer data) {
+    void collect(Consumer<FloatBuffer> fold, FloatBuffer data) {
         if (pool == null) {
-            collector.collect(data);
+            fold.accept(data);
             return;
         }
-        pending.add(pool.submit(() -> collector.collect(data)));
+        pending.add(pool.submit(() -> fold.accept(data)));
     }
 
     /**

@@ -95,29 +95,7 @@ public final class StatisticsSession implements AutoCloseable {
             collectors.put(name, new TensorStatisticsCollector(name, options.numBins(), options.skipZeros(),
                     startRanges.getOrDefault(name, 0f)));
         }
-        int workers = options.histogramWorkers();
-        long[] done;
-        BatchOverlap overlap = options.batchOverlap();
-        try (ConcurrentCollectors folding = new ConcurrentCollectors(workers,
-                overlap.mayOverlap(Runtime.getRuntime().availableProcessors()))) {
-            done = pass(source, listener, overlap, new BatchTensorsConsumer() {
-                @Override
-                public void accept(List<Map.Entry<String, FloatBuffer>> batchTensors) {
-                    // Largest first: the workers then finish together instead of one binning the biggest tensor
-                    // alone at the end of the batch (longest-processing-time-first scheduling).
-                    batchTensors.sort(Comparator.comparingInt(
-                            (Map.Entry<String, FloatBuffer> e) -> e.getValue().remaining()).reversed());
-                    for (Map.Entry<String, FloatBuffer> e : batchTensors) {
-                        folding.collect(collectors.get(e.getKey()), e.getValue());
-                    }
-                }
-
-                @Override
-                public void await() {
-                    folding.awaitBatch();
-                }
-            });
-        }
+        long[] done = foldEachBatch(source, listener, (name, values) -> collectors.get(name).collect(values));
         long samples = done[0];
         Map<String, TensorStatistics> result = new LinkedHashMap<>();
         for (TensorStatisticsCollector collector : collectors.values()) {
@@ -150,8 +128,7 @@ public final class StatisticsSession implements AutoCloseable {
     public Map<String, Float> ranges(CalibrationDataSource source, ProgressListener listener) {
         Map<String, AbsMaxCollector> maxima = new LinkedHashMap<>();
         tensors.forEach(name -> maxima.put(name, new AbsMaxCollector(name)));
-        long samples = pass(source, listener, BatchOverlap.OFF, batchTensors -> batchTensors.forEach(
-                e -> maxima.get(e.getKey()).collect(e.getValue())))[0];
+        long samples = foldEachBatch(source, listener, (name, values) -> maxima.get(name).collect(values))[0];
         Map<String, Float> ranges = new LinkedHashMap<>();
         for (AbsMaxCollector m : maxima.values()) {
             if (m.count() == 0) {
@@ -163,6 +140,41 @@ public final class StatisticsSession implements AutoCloseable {
         return ranges;
     }
 
+    /** Folds one batch's values of one tensor into its statistics; one call per tensor and batch, in batch order. */
+    private interface TensorFold {
+        void fold(String tensor, FloatBuffer values);
+    }
+
+    /**
+     * Runs a pass that folds each batch's tensors on the histogram workers, largest first, and, as
+     * {@link StatisticsOptions#batchOverlap()} says, while the next batch runs.
+     *
+     * @return the samples and batches run
+     */
+    private long[] foldEachBatch(CalibrationDataSource source, ProgressListener listener, TensorFold fold) {
+        BatchOverlap overlap = options.batchOverlap();
+        try (ConcurrentCollectors folding = new ConcurrentCollectors(options.histogramWorkers(),
+                overlap.mayOverlap(Runtime.getRuntime().availableProcessors()))) {
+            return pass(source, listener, overlap, new BatchTensorsConsumer() {
+                @Override
+                public void accept(List<Map.Entry<String, FloatBuffer>> batchTensors) {
+                    // Largest first: the workers then finish together instead of one folding the biggest tensor
+                    // alone at the end of the batch (longest-processing-time-first scheduling).
+                    batchTensors.sort(Comparator.comparingInt(
+                            (Map.Entry<String, FloatBuffer> e) -> e.getValue().remaining()).reversed());
+                    for (Map.Entry<String, FloatBuffer> e : batchTensors) {
+                        folding.collect(values -> fold.fold(e.getKey(), values), e.getValue());
+                    }
+                }
+
+                @Override
+                public void await() {
+                    folding.awaitBatch();
+                }
+            });
+        }
+    }
+
     /** What a pass does with the chosen tensors of each batch. */
     private interface BatchTensorsConsumer {
         /**
@@ -171,8 +183,7 @@ public final class StatisticsSession implements AutoCloseable {
         void accept(List<Map.Entry<String, FloatBuffer>> batchTensors);
 
         /** Waits for the work {@link #accept} left running. */
-        default void await() {
-        }
+        void await();
     }
 
     /**
