@@ -29,8 +29,8 @@ final class OrtTypeProbe {
         Map<String, Integer> types = new HashMap<>();
         OrtEnvironment env = OrtRuntime.environment();
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            try (OrtSession session = OrtRuntime.createSession(bytes, options)) {
+            try (OrtSession session = OrtRuntime.createSession(bytes, options,
+                    OrtSession.SessionOptions.OptLevel.NO_OPT)) {
                 for (NodeInfo info : session.getOutputInfo().values()) {
                     if (info.getInfo() instanceof TensorInfo t && tensors.contains(info.getName())) {
                         onnxDataType(t.onnxType).ifPresent(type -> types.put(info.getName(), type));

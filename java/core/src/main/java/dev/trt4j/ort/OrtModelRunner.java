@@ -98,7 +98,7 @@ public final class OrtModelRunner implements AutoCloseable {
     public static OrtModelRunner open(Path model, OrtRunnerOptions options) {
         OnnxModel.requireFile(model);
         return open(model.toString(), options, new SequenceLimit(model),
-                (env, opts) -> OrtRuntime.createSession(model, opts));
+                (opts, level) -> OrtRuntime.createSession(model, opts, level));
     }
 
     /**
@@ -110,7 +110,7 @@ public final class OrtModelRunner implements AutoCloseable {
      */
     public static OrtModelRunner open(byte[] model, Path source, OrtRunnerOptions options) {
         return open(source.toString(), options, new SequenceLimit(source),
-                (env, opts) -> OrtRuntime.createSession(model, opts));
+                (opts, level) -> OrtRuntime.createSession(model, opts, level));
     }
 
     /**
@@ -120,11 +120,12 @@ public final class OrtModelRunner implements AutoCloseable {
      * @throws Trt4jException if ONNX Runtime cannot load it
      */
     public static OrtModelRunner open(byte[] model, String name, OrtRunnerOptions options) {
-        return open(name, options, SequenceLimit.NONE, (env, opts) -> OrtRuntime.createSession(model, opts));
+        return open(name, options, SequenceLimit.NONE, (opts, level) -> OrtRuntime.createSession(model, opts, level));
     }
 
     private interface SessionFactory {
-        OrtSession create(OrtEnvironment env, OrtSession.SessionOptions options) throws OrtException;
+        OrtSession create(OrtSession.SessionOptions options, OrtSession.SessionOptions.OptLevel level)
+                throws OrtException;
     }
 
     private static OrtModelRunner open(String name, OrtRunnerOptions options, SequenceLimit sequenceLimit,
@@ -135,13 +136,12 @@ public final class OrtModelRunner implements AutoCloseable {
             if (options.intraOpThreads() > 0) {
                 opts.setIntraOpNumThreads(options.intraOpThreads());
             }
-            opts.setOptimizationLevel(options.optimization().ortLevel());
             if (!options.spinWait()) {
                 // Spinning stays on during a run (parking the threads between operators made MiniLM's runs 1.8x
                 // slower on a 16-core Xeon); it stops as soon as the run returns.
                 opts.addConfigEntry("session.force_spinning_stop", "1");
             }
-            session = factory.create(env, opts);
+            session = factory.create(opts, options.optimization().ortLevel());
             return new OrtModelRunner(name, env, session, sequenceLimit);
         } catch (OrtException e) {
             closeQuietly(session);

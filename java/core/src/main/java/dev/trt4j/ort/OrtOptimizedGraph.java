@@ -51,9 +51,9 @@ public record OrtOptimizedGraph(Map<String, Integer> operators) {
             Path optimized = dir.path().resolve("optimized.onnx");
             try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
                 options.setIntraOpNumThreads(1);
-                options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
                 options.setOptimizedModelFilePath(optimized.toString());
-                OrtRuntime.createSession(model.toByteArray(), options).close();
+                OrtRuntime.createSession(model.toByteArray(), options, OrtSession.SessionOptions.OptLevel.ALL_OPT)
+                        .close();
             }
             Map<String, Integer> counts = new TreeMap<>();
             for (NodeProto n : ModelProto.parseFrom(Files.readAllBytes(optimized)).getGraph().getNodeList()) {

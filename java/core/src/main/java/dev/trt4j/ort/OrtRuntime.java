@@ -100,19 +100,29 @@ public final class OrtRuntime {
     }
 
     /**
-     * Opens a session on a serialized model with {@code options}: every trt4j session is made here, so that a model
-     * ONNX Runtime would abort the process on ({@link Float16FusionGuard}) is opened without the failing optimiser.
+     * Opens a session on a serialized model with {@code options} at optimisation {@code level}: every trt4j session is
+     * made here, so that a model ONNX Runtime would abort the process on at full optimisation
+     * ({@link Float16FusionGuard}) is opened without the failing optimiser.
      *
      * @throws OrtException ONNX Runtime's refusal
      */
-    public static OrtSession createSession(byte[] model, OrtSession.SessionOptions options) throws OrtException {
-        Float16FusionGuard.apply(options, model);
+    public static OrtSession createSession(byte[] model, OrtSession.SessionOptions options,
+                                           OrtSession.SessionOptions.OptLevel level) throws OrtException {
+        options.setOptimizationLevel(level);
+        if (level == OrtSession.SessionOptions.OptLevel.ALL_OPT) {
+            Float16FusionGuard.apply(options, model);
+        }
         return environment().createSession(model, options);
     }
 
-    /** As {@link #createSession(byte[], OrtSession.SessionOptions)}, for a model file ONNX Runtime reads itself. */
-    public static OrtSession createSession(Path model, OrtSession.SessionOptions options) throws OrtException {
-        Float16FusionGuard.apply(options, model);
+    /** As {@link #createSession(byte[], OrtSession.SessionOptions, OrtSession.SessionOptions.OptLevel)}, for a model
+     * file ONNX Runtime reads itself. */
+    public static OrtSession createSession(Path model, OrtSession.SessionOptions options,
+                                           OrtSession.SessionOptions.OptLevel level) throws OrtException {
+        options.setOptimizationLevel(level);
+        if (level == OrtSession.SessionOptions.OptLevel.ALL_OPT) {
+            Float16FusionGuard.apply(options, model);
+        }
         return environment().createSession(model.toString(), options);
     }
 
@@ -125,8 +135,7 @@ public final class OrtRuntime {
     public static void requireLoads(byte[] model) throws OrtException {
         try (OrtSession.SessionOptions options = sessionOptions()) {
             options.setIntraOpNumThreads(1);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
-            createSession(model, options).close();
+            createSession(model, options, OrtSession.SessionOptions.OptLevel.NO_OPT).close();
         }
     }
 

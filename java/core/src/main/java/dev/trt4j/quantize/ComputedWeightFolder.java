@@ -53,7 +53,7 @@ final class ComputedWeightFolder {
         Map<String, TensorProto> values = new LinkedHashMap<>();
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions();
              OrtSession session = OrtRuntime.createSession(subgraph(model, nodes, computed)
-                     .toByteArray(), options);
+                     .toByteArray(), options, OrtSession.SessionOptions.OptLevel.ALL_OPT);
              OrtSession.Result result = session.run(Map.of())) {
             for (String t : computed) {
                 OnnxValue v = result.get(t).orElse(null);

@@ -253,7 +253,8 @@ public final class InputSpecializer {
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(DataType.BOOL_VALUE))));
         byte[] bytes = model.toBuilder().setGraph(sub).build().toByteArray();
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions();
-             OrtSession session = OrtRuntime.createSession(bytes, options)) {
+             OrtSession session = OrtRuntime.createSession(bytes, options,
+                     OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
             for (ValueInfoProto input : sub.getInputList()) {
                 feed.put(input.getName(), zeros(input));
             }

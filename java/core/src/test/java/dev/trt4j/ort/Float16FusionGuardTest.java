@@ -1,5 +1,7 @@
 package dev.trt4j.ort;
 
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,5 +34,27 @@ class Float16FusionGuardTest {
         Files.write(dir.resolve("none.onnx"), without);
         assertThat(Float16FusionGuard.mentions(dir.resolve("none.onnx"))).isFalse();
         assertThat(Float16FusionGuard.mentions(dir.resolve("missing.onnx"))).as("unreadable: guarded").isTrue();
+    }
+
+    /**
+     * Only full optimisation runs the failing optimiser, so only there is it left out (and the model scanned): a
+     * session below that level keeps its options as given.
+     */
+    @Test
+    void leavesTheOptimiserOutOnlyAtFullOptimisation() throws Exception {
+        Path model = dir.resolve("castlike-name.onnx");
+        // Not a valid model: ONNX Runtime refuses it after the guard has run, which is all this looks at.
+        Files.write(model, "CastLike".getBytes(StandardCharsets.US_ASCII));
+        for (OrtSession.SessionOptions.OptLevel level : OrtSession.SessionOptions.OptLevel.values()) {
+            try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
+                try {
+                    OrtRuntime.createSession(model, options, level).close();
+                } catch (OrtException refused) {
+                    // expected: the bytes are not a model
+                }
+                assertThat(options.getConfigEntries().containsKey("optimization.disable_specified_optimizers"))
+                        .as("%s", level).isEqualTo(level == OrtSession.SessionOptions.OptLevel.ALL_OPT);
+            }
+        }
     }
 }

@@ -129,7 +129,6 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
             options.setIntraOpNumThreads(threads);
             options.setInterOpNumThreads(1);
             options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-            options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
             return options;
         } catch (OrtException | RuntimeException e) {
             options.close();
@@ -140,7 +139,8 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
     /** The session, or the load failure in the words every command uses (the node and operator refused). */
     private static OrtSession load(OrtEnvironment env, String model, OrtSession.SessionOptions options) {
         try {
-            return OrtRuntime.createSession(java.nio.file.Path.of(model), options);
+            return OrtRuntime.createSession(java.nio.file.Path.of(model), options,
+                    OrtSession.SessionOptions.OptLevel.ALL_OPT);
         } catch (OrtException e) {
             throw new Trt4jException(model + ": ONNX Runtime cannot load the model: " + OrtErrorText.of(e.getMessage()),
                     e);

@@ -84,8 +84,7 @@ final class OrtLoadedModel implements LoadedModel {
             if (options.intraOpThreads() > 0) {
                 opts.setIntraOpNumThreads(options.intraOpThreads());
             }
-            opts.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
-            session = OrtRuntime.createSession(file, opts);
+            session = OrtRuntime.createSession(file, opts, OrtSession.SessionOptions.OptLevel.ALL_OPT);
             return new OrtLoadedModel(file, env, session);
         } catch (OrtException | RuntimeException e) {
             if (session != null) {
