@@ -210,67 +210,84 @@ public final class StatisticsSession implements AutoCloseable {
         List<String> wanted = new ArrayList<>(fromOutputs);
         fedBack.stream().filter(o -> !wanted.contains(o)).forEach(wanted::add);
         boolean overlapping = false;
+        long pending = 0; // the batch whose tensors the consumer may still be working on, 0 if none
         Optional<Batch> next;
-        while (samples < limit && (next = source.next()).isPresent()) {
-            Batch read = next.get();
-            read.requireBatchDimension(source.describe(), model.inputs());
-            Batch batch = samples + read.size() > limit
-                    ? read.firstSamples((int) (limit - samples), model.inputs(), source.describe()) : read;
-            batches++;
-            long number = batches;
-            batch.requireFinite(source.describe(), samples); // names the sample already, no batch needed
-            Batch fed = inBatch(number, source, () -> state.feed(batch));
-            List<Map.Entry<String, FloatBuffer>> batchTensors = new ArrayList<>();
-            int bufferSet = overlapping ? (int) ((number - 1) % OrtModelRunner.BUFFER_SETS) : 0;
-            inBatch(number, source, () -> {
-                for (String name : fromInputs) {
-                    batchTensors.add(Map.entry(name, FloatBuffer.wrap(floats(name, fed.inputs().get(name)))));
-                }
-                runner.runInPlace(fed, wanted, bufferSet, (name, shape, values) -> {
-                    if (fedBack.contains(name)) {
-                        state.keep(name, shape, values);
+        try {
+            while (samples < limit && (next = source.next()).isPresent()) {
+                Batch read = next.get();
+                read.requireBatchDimension(source.describe(), model.inputs());
+                Batch batch = samples + read.size() > limit
+                        ? read.firstSamples((int) (limit - samples), model.inputs(), source.describe()) : read;
+                batches++;
+                long number = batches;
+                batch.requireFinite(source.describe(), samples); // names the sample already, no batch needed
+                Batch fed = inBatch(number, source, () -> state.feed(batch));
+                List<Map.Entry<String, FloatBuffer>> batchTensors = new ArrayList<>();
+                int bufferSet = overlapping ? (int) ((number - 1) % OrtModelRunner.BUFFER_SETS) : 0;
+                inBatch(number, source, () -> {
+                    for (String name : fromInputs) {
+                        batchTensors.add(Map.entry(name, FloatBuffer.wrap(floats(name, fed.inputs().get(name)))));
                     }
-                    if (chosen.contains(name)) {
-                        batchTensors.add(Map.entry(name, values));
-                    }
-                });
-                return null;
-            });
-            if (number == 1) {
-                overlapping = overlap.overlaps(Runtime.getRuntime().availableProcessors(),
-                        outputBytes(batchTensors), Runtime.getRuntime().maxMemory());
-                LOG.debug("{}: binning each batch {}", model.path(), overlapping ? "while the next one runs"
-                        : "between runs");
-            }
-            if (overlapping && number > 1) {
-                // the previous batch's tensors, in the buffer set the next run writes into
-                inBatch(number - 1, source, () -> {
-                    consumer.await();
+                    runner.runInPlace(fed, wanted, bufferSet, (name, shape, values) -> {
+                        if (fedBack.contains(name)) {
+                            state.keep(name, shape, values);
+                        }
+                        if (chosen.contains(name)) {
+                            batchTensors.add(Map.entry(name, values));
+                        }
+                    });
                     return null;
                 });
-            }
-            boolean awaitNow = !overlapping;
-            inBatch(number, source, () -> {
-                consumer.accept(batchTensors);
-                if (awaitNow) {
-                    consumer.await();
+                if (number == 1) {
+                    overlapping = overlap.overlaps(Runtime.getRuntime().availableProcessors(),
+                            outputBytes(batchTensors), Runtime.getRuntime().maxMemory());
+                    LOG.debug("{}: binning each batch {}", model.path(), overlapping ? "while the next one runs"
+                            : "between runs");
                 }
-                return null;
-            });
-            samples += fed.size();
-            listener.progress(samples, total);
+                if (pending > 0) {
+                    // the previous batch's tensors, in the buffer set the next run writes into
+                    long previous = pending;
+                    pending = 0;
+                    awaitBatch(previous, source, consumer);
+                }
+                boolean awaitNow = !overlapping;
+                inBatch(number, source, () -> {
+                    consumer.accept(batchTensors);
+                    if (awaitNow) {
+                        consumer.await();
+                    }
+                    return null;
+                });
+                pending = overlapping ? number : 0;
+                samples += fed.size();
+                listener.progress(samples, total);
+            }
+        } catch (RuntimeException later) {
+            if (pending > 0) {
+                // The batch still being binned comes first: its failure is the one to report, as without overlap.
+                try {
+                    awaitBatch(pending, source, consumer);
+                } catch (RuntimeException earlier) {
+                    earlier.addSuppressed(later);
+                    throw earlier;
+                }
+            }
+            throw later;
         }
-        if (overlapping) {
-            long last = batches;
-            inBatch(last, source, () -> {
-                consumer.await();
-                return null;
-            });
+        if (pending > 0) {
+            awaitBatch(pending, source, consumer);
         }
         if (samples == 0) {
             throw new Trt4jException(source.describe() + ": the data holds no samples to calibrate with");
         }
         return new long[] {samples, batches};
+    }
+
+    private void awaitBatch(long number, CalibrationDataSource source, BatchTensorsConsumer consumer) {
+        inBatch(number, source, () -> {
+            consumer.await();
+            return null;
+        });
     }
 
     /** What the tensors ONNX Runtime wrote for one batch take (graph inputs, read from the data, are not counted). */

@@ -408,6 +408,25 @@ class ActivationStatisticsCollectorTest {
                 .hasMessageNotContaining("batch 4");
     }
 
+    /**
+     * The next batch failing too (here its input holds NaN) must not hide the failure of the batch still being
+     * binned: the first failing batch is reported, as between runs.
+     */
+    @ParameterizedTest
+    @EnumSource(value = BatchOverlap.class, names = {"OFF", "ON"})
+    void theFirstFailingBatchIsReportedWhenTheNextOneFailsToo(BatchOverlap overlap) {
+        OnnxModel model = sqrtModel();
+        List<Batch> batches = new ArrayList<>();
+        for (float second : new float[] {1f, 2f, -1f, Float.NaN, 3f}) {
+            batches.add(new Batch(1, Map.of("x", HostTensor.ofFloats(new long[] {1, 2}, new float[] {4f, second}))));
+        }
+
+        assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("root"),
+                OPTIONS.withHistogramThreads(2).withBatchOverlap(overlap)).collect(source(batches, false)))
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("tensor 'root'")
+                .hasMessageContaining("(batch 3 of test batches)").hasMessageNotContaining("input 'x'");
+    }
+
     @Test
     void batchesOverlapByDefaultOnlyOnManyProcessorsWithRoomForASecondBatch() {
         long gib = 1L << 30;
