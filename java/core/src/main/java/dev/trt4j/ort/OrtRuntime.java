@@ -12,6 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -159,7 +160,14 @@ public final class OrtRuntime {
                             java.util.function.Predicate<Path> writable) {
         String configured = properties.apply(CACHE_DIR_PROPERTY);
         if (configured != null && !configured.isBlank()) {
-            return Path.of(configured);
+            try {
+                return Path.of(configured).toAbsolutePath();
+            } catch (InvalidPathException e) {
+                // asked for by name, so refused by name rather than passed over like an unusable HOME
+                throw new Trt4jException("-D" + CACHE_DIR_PROPERTY + "=" + configured + ": not a folder name this "
+                        + "system can use (" + e.getReason() + "); under a locale that is not UTF-8, such as "
+                        + "LANG=C, a name with non-ASCII letters cannot be one");
+            }
         }
         // the XDG spec ignores a relative XDG_CACHE_HOME; one Java cannot represent (LANG=C) is passed over too
         Optional<Path> xdg = AbsolutePaths.of(environment.apply("XDG_CACHE_HOME"));

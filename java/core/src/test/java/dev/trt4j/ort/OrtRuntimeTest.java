@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class OrtRuntimeTest {
     private static final Path TRACE = Path.of("/tmp", "mat-debug-" + ProcessHandle.current().pid() + ".log");
@@ -56,6 +57,14 @@ class OrtRuntimeTest {
         assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/xdg/trt4j"));
         props.put(OrtRuntime.CACHE_DIR_PROPERTY, "/chosen");
         assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/chosen"));
+        props.put(OrtRuntime.CACHE_DIR_PROPERTY, "chosen");
+        assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).as("fixed at start-up")
+                .isEqualTo(Path.of("chosen").toAbsolutePath());
+        // named explicitly, so a name no path can hold (a NUL here; a non-ASCII one under LANG=C) is refused by name
+        props.put(OrtRuntime.CACHE_DIR_PROPERTY, "/a\0b");
+        assertThatThrownBy(() -> OrtRuntime.cacheFolder(env::get, props::get, home -> true))
+                .isInstanceOf(dev.trt4j.Trt4jException.class).hasMessageStartingWith("-Dtrt4j.cache.dir=/a")
+                .hasMessageContaining("not a folder name this system can use").hasMessageNotContaining("\n");
 
         // a user ID without a passwd entry: user.home "?", and HOME unset or relative
         props.remove(OrtRuntime.CACHE_DIR_PROPERTY);
