@@ -5,15 +5,16 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
 
 /**
- * Refuses a comma-separated option value that ends with a comma ({@code --method max,}). Picocli splits the way
- * {@link String#split(String)} does, which drops trailing empty items, so such a value would otherwise be taken
- * without its missing item, while an empty item anywhere else already fails to convert.
+ * Refuses a comma-separated option value with an empty item ({@code --method max,}, {@code --method max,,entropy},
+ * {@code --method ,max}). Picocli splits the way {@link String#split(String)} does, which drops trailing empty items,
+ * so a value ending in a comma would otherwise be taken without its missing item; an empty item elsewhere would reach
+ * the option's converter as a value nobody typed (a method named {@code ''}).
  */
-final class TrailingCommaCheck {
-    private TrailingCommaCheck() {
+final class EmptyListItemCheck {
+    private EmptyListItemCheck() {
     }
 
-    /** @throws ParameterException naming the option and the value when a split option's value ends empty */
+    /** @throws ParameterException naming the option and the value when a split option's value has an empty item */
     static void check(ParseResult parsed) {
         for (ParseResult level = parsed; level != null; level = level.subcommand()) {
             for (OptionSpec option : level.matchedOptions()) {
@@ -22,10 +23,17 @@ final class TrailingCommaCheck {
                 }
                 for (String value : option.originalStringValues()) {
                     String[] items = value.split(option.splitRegex(), -1);
-                    if (items.length > 1 && items[items.length - 1].isBlank()) {
+                    if (items.length < 2) {
+                        continue;
+                    }
+                    String where = items[items.length - 1].isBlank() ? "ends with an empty item"
+                            : items[0].isBlank() ? "starts with an empty item"
+                            : java.util.Arrays.stream(items).anyMatch(String::isBlank)
+                            ? "has an empty item between two commas" : null;
+                    if (where != null) {
                         throw new ParameterException(level.commandSpec().commandLine(), option.longestName()
-                                + " '" + value + "' ends with an empty item; separate the values with single commas "
-                                + "and give the last one");
+                                + " '" + value + "' " + where + "; separate the values with single commas "
+                                + "and give " + (where.startsWith("ends") ? "the last one" : "each one"));
                     }
                 }
             }

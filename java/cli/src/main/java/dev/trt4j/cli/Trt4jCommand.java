@@ -151,7 +151,7 @@ public final class Trt4jCommand implements Callable<Integer> {
         // a ParameterException thrown here goes to the UsageErrorHandler, as one thrown while parsing does
         cl.setExecutionStrategy(parsed -> {
             JsonFlagMisuse.check(parsed);
-            TrailingCommaCheck.check(parsed);
+            EmptyListItemCheck.check(parsed);
             return new CommandLine.RunLast().execute(parsed);
         });
         return cl;

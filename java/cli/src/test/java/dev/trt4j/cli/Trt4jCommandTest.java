@@ -225,6 +225,26 @@ class Trt4jCommandTest {
         assertThat(java.nio.file.Path.of(out)).doesNotExist();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"calibrate --method ,max --out OUT", "calibrate --method max,,entropy --out OUT",
+            "compare-calibrators --methods max,,entropy --out OUT"})
+    void anEmptyItemAnywhereInAListIsAUsageErrorNamingIt(String line) {
+        // a typed list (--batch 1,,8) already fails in picocli's conversion, naming the option
+        String out = System.getProperty("java.io.tmpdir") + "/trt4j-empty-item-" + ProcessHandle.current().pid();
+        String[] args = line.replace("OUT", out).split(" ");
+        String option = args[args.length - 4];
+        String value = args[args.length - 3];
+
+        CliRun run = CliRun.of(args);
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).hasSize(1);
+        assertThat(run.errLines().get(0)).isEqualTo("trt4j: " + option + " '" + value + "' "
+                + (value.startsWith(",") ? "starts with an empty item" : "has an empty item between two commas")
+                + "; separate the values with single commas and give each one");
+        assertThat(java.nio.file.Path.of(out)).doesNotExist();
+    }
+
     @Test
     void unknownOptionIsAUsageErrorWithPicocliMessageAndSuggestion() {
         CliRun run = CliRun.of("amax", "--method", "max", "--tensr=a.npy");
