@@ -34,6 +34,20 @@ public final class TestModels {
                 .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").addInput("x").addOutput("y")).build());
     }
 
+    /** {@code y = Relu(DequantizeLinear(QuantizeLinear(x)))}, x and y float [batch, 4], scale 0.1: a Q/DQ model. */
+    public static Path qdqRelu(Path file) throws IOException {
+        OnnxMl.TensorProto scale = OnnxMl.TensorProto.newBuilder().setName("s").setDataType(1).addFloatData(0.1f)
+                .build();
+        OnnxMl.TensorProto zero = OnnxMl.TensorProto.newBuilder().setName("z").setDataType(3).addInt32Data(0).build();
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("qdq").addInput(batchOfFour("x"))
+                .addOutput(batchOfFour("y")).addInitializer(scale).addInitializer(zero)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("QuantizeLinear").addInput("x").addInput("s")
+                        .addInput("z").addOutput("xq"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("DequantizeLinear").addInput("xq").addInput("s")
+                        .addInput("z").addOutput("xd"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").addInput("xd").addOutput("y")).build());
+    }
+
     /**
      * A streaming model with its state's batch on axis 1: {@code stateN = 0.5 · state + Unsqueeze(x, 0)} (state and
      * stateN float [2, batch, 4]), {@code r = ReduceMean(stateN, axis 0)}, {@code y = MatMul(r, w)} (w as in

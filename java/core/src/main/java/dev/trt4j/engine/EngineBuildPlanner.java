@@ -38,6 +38,7 @@ final class EngineBuildPlanner {
         boolean strong = request.stronglyTyped();
         boolean fp16Flag = false;
         boolean int8Flag = false;
+        Int8Mode int8Mode = null;
         Optional<CalibrationPlan> calibration = Optional.empty();
         switch (request.precision()) {
             case FP32 -> rejectQdq(model, "--precision fp32");
@@ -54,7 +55,8 @@ final class EngineBuildPlanner {
                 }
             }
             case INT8 -> {
-                if (request.int8Mode().orElseThrow() == Int8Mode.EXPLICIT) {
+                int8Mode = request.int8ModeFor(model.hasQdq()).orElseThrow();
+                if (int8Mode == Int8Mode.EXPLICIT) {
                     if (!model.hasQdq()) {
                         throw new InvalidOptionException(model.name() + " has no QuantizeLinear/DequantizeLinear nodes: run trt4j "
                                 + "quantize first, or use --int8-mode implicit");
@@ -62,7 +64,10 @@ final class EngineBuildPlanner {
                     strong = true;
                 } else {
                     if (model.hasQdq()) {
-                        throw new InvalidOptionException(model.name() + " already has Q/DQ nodes: build it with --int8-mode explicit");
+                        throw new InvalidOptionException(model.name() + " already has Q/DQ nodes: " + (request.int8ModeChosen()
+                                ? "build it with --int8-mode explicit"
+                                : "their scales are its INT8 ranges, so drop the calibrator's options (--calibrator, --table, "
+                                + "--cache, --data, --tokenizer, --calib-profile)"));
                     }
                     int8Flag = true;
                     calibration = Optional.of(planCalibration(request, model, engineOut));
@@ -70,7 +75,7 @@ final class EngineBuildPlanner {
             }
             default -> throw new IllegalStateException("unknown precision " + request.precision());
         }
-        return new EngineBuildPlan(model, request.precision(), request.int8Mode(), strong, fp16Flag, int8Flag,
+        return new EngineBuildPlan(model, request.precision(), Optional.ofNullable(int8Mode), strong, fp16Flag, int8Flag,
                 request.profiles(), calibration, request.timingCache(), request.workspaceBytes(),
                 request.optimizationLevel());
     }

@@ -72,12 +72,41 @@ public final class EngineBuildRequest {
         return precision;
     }
 
-    /** The INT8 mode; {@link Int8Mode#IMPLICIT} by default for INT8 builds, empty for others. */
+    /**
+     * The INT8 mode as far as the request alone says: the one chosen, else {@link Int8Mode#IMPLICIT}; empty for
+     * builds at other precisions. {@link #int8ModeFor} decides with the model.
+     */
     public Optional<Int8Mode> int8Mode() {
         if (precision != Precision.INT8) {
             return Optional.empty();
         }
         return Optional.of(int8Mode == null ? Int8Mode.IMPLICIT : int8Mode);
+    }
+
+    /**
+     * The INT8 mode of this request for a model with or without Q/DQ nodes: the one chosen; where none was, explicit
+     * for a model that carries Q/DQ nodes (its scales are its ranges) unless the request gives a calibrator what it
+     * reads (a calibrator, a table, a cache, samples or a calibration profile), implicit otherwise. Empty for builds
+     * at other precisions.
+     */
+    public Optional<Int8Mode> int8ModeFor(boolean modelHasQdq) {
+        if (precision != Precision.INT8) {
+            return Optional.empty();
+        }
+        if (int8Mode != null) {
+            return Optional.of(int8Mode);
+        }
+        return Optional.of(modelHasQdq && !givesCalibratorInput() ? Int8Mode.EXPLICIT : Int8Mode.IMPLICIT);
+    }
+
+    /** Whether the INT8 mode was chosen rather than left to {@link #int8ModeFor}. */
+    public boolean int8ModeChosen() {
+        return int8Mode != null;
+    }
+
+    private boolean givesCalibratorInput() {
+        return calibrator != null || tableFile != null || table != null || calibrationCache != null || samples != null
+                || calibrationProfile != 0;
     }
 
     /** The calibrator the caller chose, empty where the default applies (a table's own method comes first). */
@@ -189,7 +218,10 @@ public final class EngineBuildRequest {
             this.precision = Objects.requireNonNull(precision, "precision");
         }
 
-        /** How an INT8 build gets its ranges; only for {@link Precision#INT8}, {@link Int8Mode#IMPLICIT} if unset. */
+        /**
+         * How an INT8 build gets its ranges; only for {@link Precision#INT8}. If unset, a model with Q/DQ nodes is
+         * built explicitly unless calibrator options are given, others implicitly ({@link EngineBuildRequest#int8ModeFor}).
+         */
         public Builder int8Mode(Int8Mode mode) {
             this.int8Mode = mode;
             return this;

@@ -89,8 +89,29 @@ class EngineBuildPlannerTest {
                         + "--int8-mode implicit");
         assertThatThrownBy(() -> plan(request(qdq, Precision.FP32).profiles(PROFILES), qdq))
                 .isInstanceOf(InvalidOptionException.class).hasMessageContaining("--int8-mode explicit");
-        assertThatThrownBy(() -> plan(request(qdq, Precision.INT8).profiles(PROFILES), qdq))
-                .isInstanceOf(InvalidOptionException.class).hasMessageContaining("already has Q/DQ nodes");
+        assertThatThrownBy(() -> plan(request(qdq, Precision.INT8).int8Mode(Int8Mode.IMPLICIT).profiles(PROFILES), qdq))
+                .isInstanceOf(InvalidOptionException.class).hasMessage("m.int8.onnx already has Q/DQ nodes: build it with "
+                        + "--int8-mode explicit");
+    }
+
+    /** Left unset, the mode follows the model: its Q/DQ scales are its ranges, so there is nothing to calibrate. */
+    @Test
+    void anInt8BuildOfAQdqModelIsExplicitUnlessAskedOtherwise() {
+        EngineBuildPlan auto = plan(request(qdq, Precision.INT8).profiles(PROFILES), qdq);
+        assertThat(auto.int8Mode()).contains(Int8Mode.EXPLICIT);
+        assertThat(auto.stronglyTyped()).isTrue();
+        assertThat(auto.int8Flag()).isFalse();
+        assertThat(auto.calibration()).isEmpty();
+
+        EngineBuildPlan plainAuto = plan(request(plain, Precision.INT8).profiles(PROFILES).samples(NO_DATA), plain);
+        assertThat(plainAuto.int8Mode()).contains(Int8Mode.IMPLICIT);
+        assertThat(plainAuto.int8Flag()).isTrue();
+
+        // calibrator options say the user meant a calibrated build, which a Q/DQ model cannot take
+        assertThatThrownBy(() -> plan(request(qdq, Precision.INT8).calibrator(CalibratorChoice.MAX).profiles(PROFILES),
+                qdq)).isInstanceOf(InvalidOptionException.class).hasMessage("m.int8.onnx already has Q/DQ nodes: their scales "
+                        + "are its INT8 ranges, so drop the calibrator's options (--calibrator, --table, --cache, --data, "
+                        + "--tokenizer, --calib-profile)");
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.trt4j.engine.EngineBuilder;
 import dev.trt4j.engine.EngineServices;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.Int8Mode;
+import dev.trt4j.engine.ModelFacts;
 import dev.trt4j.engine.OptimizationProfiles;
 import dev.trt4j.engine.Precision;
 import dev.trt4j.onnx.OnnxModel;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -53,7 +55,8 @@ public final class BuildCommand implements Callable<Integer> {
     private String precision;
 
     @Option(names = "--int8-mode", paramLabel = "implicit|explicit",
-            description = "implicit: TensorRT 10 calibrator (default); explicit: strongly typed build of a Q/DQ model.")
+            description = "implicit: TensorRT 10 calibrator; explicit: strongly typed build of a Q/DQ model. Default: "
+                    + "explicit for a model with Q/DQ nodes (unless calibrator options are given), implicit otherwise.")
     private String int8Mode;
 
     @Option(names = "--calibrator", paramLabel = "NAME",
@@ -174,22 +177,25 @@ public final class BuildCommand implements Callable<Integer> {
      * them: it also sets the optimization profile.
      */
     private void refuseUnreadSampleOptions(EngineBuildRequest built) {
-        boolean implicit = built.int8Mode().filter(m -> m == Int8Mode.IMPLICIT).isPresent();
+        OptionSpec given = spec.mixins().get("samples").options().stream()
+                .filter(o -> !o.longestName().equals("--shapes") && spec.commandLine().getParseResult().hasMatchedOption(o))
+                .findFirst().orElse(null);
+        if (given == null) {
+            return;
+        }
+        // an INT8 build left to choose its mode builds a Q/DQ model explicitly: only then is the model read here
+        Optional<Int8Mode> mode = built.precision() == Precision.INT8 && !built.int8ModeChosen()
+                ? built.int8ModeFor(ModelFacts.of(OnnxModel.load(model)).hasQdq()) : built.int8Mode();
+        boolean implicit = mode.filter(m -> m == Int8Mode.IMPLICIT).isPresent();
         boolean rangesGiven = built.tableFile().isPresent() || built.table().isPresent()
                 || built.calibrationCache().isPresent();
         boolean trt4jRanges = built.calibrator().map(CalibratorChoice::isTrt4jAlgorithm).orElse(false);
         String why = built.precision() != Precision.INT8 ? "--precision " + built.precision().cliName()
-                : !implicit ? "explicit INT8" : trt4jRanges && rangesGiven ? "the ranges come from --table or --cache"
-                : null;
-        if (why == null) {
-            return;
-        }
-        for (OptionSpec option : spec.mixins().get("samples").options()) {
-            if (!option.longestName().equals("--shapes") && spec.commandLine().getParseResult()
-                    .hasMatchedOption(option)) {
-                throw new InvalidOptionException(option.longestName() + " applies to the samples of implicit INT8 "
-                        + "calibration, which this build does not read (" + why + ")");
-            }
+                : !implicit ? (built.int8ModeChosen() ? "explicit INT8" : "explicit INT8: the model has Q/DQ nodes")
+                : trt4jRanges && rangesGiven ? "the ranges come from --table or --cache" : null;
+        if (why != null) {
+            throw new InvalidOptionException(given.longestName() + " applies to the samples of implicit INT8 "
+                    + "calibration, which this build does not read (" + why + ")");
         }
     }
 

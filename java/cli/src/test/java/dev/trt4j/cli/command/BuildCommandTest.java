@@ -64,6 +64,24 @@ class BuildCommandTest {
     }
 
     /**
+     * An INT8 build of a Q/DQ model is explicit unless told otherwise: it needs no --int8-mode, and sample options,
+     * which it would not read, are refused naming why.
+     */
+    @Test
+    void aQdqModelBuildsAsExplicitInt8WithoutBeingTold() throws Exception {
+        String m = TestModels.qdqRelu(dir.resolve("m.int8.onnx")).toString();
+        String out = dir.resolve("engines/m.engine").toString();
+
+        assertThat(fails(2, "build", m, "--precision", "int8", "--shapes", "x:2x4", "--samples", "8", "--out",
+                out)).isEqualTo("trt4j: --samples applies to the samples of implicit INT8 calibration, which this "
+                        + "build does not read (explicit INT8: the model has Q/DQ nodes)");
+        CliRun run = CliRun.of("build", m, "--precision", "int8", "--shapes", "x:2x4", "--out", out);
+        assertThat(run.exitCode()).as(run.err()).isNotEqualTo(2);
+        assertThat(run.err()).doesNotContain("Q/DQ").doesNotContain("--int8-mode");
+        assertThat(Path.of(out)).doesNotExist();
+    }
+
+    /**
      * Options that contradict each other or the model are usage errors (exit 2) in build as in calibrate and bench,
      * and on a machine without the driver they are reported instead of the missing driver, not hidden behind it.
      */
