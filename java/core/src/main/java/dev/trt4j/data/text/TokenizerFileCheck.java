@@ -12,8 +12,8 @@ import java.nio.file.Path;
 
 /**
  * Checks a Hugging Face {@code tokenizer.json} before the native tokenizer library sees it. That library (Rust,
- * through DJL) aborts the whole JVM when a WordPiece, WordLevel or BPE vocabulary lacks the unknown token it names
- * and a word outside the vocabulary comes along; a JSON file that is not a tokenizer gets a parser message that
+ * through DJL) aborts the whole JVM when a WordPiece, WordLevel or BPE vocabulary lacks the unknown token it names,
+ * or a Unigram model has no unknown piece, and a word outside the vocabulary comes along; a JSON file that is not a tokenizer gets a parser message that
  * reads like a syntax error. Both become one line naming the file here.
  */
 final class TokenizerFileCheck {
@@ -50,8 +50,12 @@ final class TokenizerFileCheck {
             // files written before "type" was added: WordPiece has continuing_subword_prefix, BPE has merges
             type = model.has("merges") ? "BPE" : model.has("continuing_subword_prefix") ? "WordPiece" : "";
         }
+        if (type.equals("Unigram")) {
+            checkUnigram(path, model, vocab);
+            return;
+        }
         if (!type.equals("WordPiece") && !type.equals("WordLevel") && !type.equals("BPE")) {
-            return; // Unigram and others keep their unknown piece by index; the library checks those itself
+            return; // other models are left to the library
         }
         if (vocab == null || !vocab.isObject() || vocab.isEmpty()) {
             throw new Trt4jException(path + ": the " + type + " tokenizer has an empty vocabulary");
@@ -63,5 +67,44 @@ final class TokenizerFileCheck {
             throw new Trt4jException(path + ": the " + type + " vocabulary lacks its unknown token '" + unk
                     + "', so any word outside it would crash the tokenizer library; add it or use another file");
         }
+    }
+
+    /**
+     * A Unigram model names its unknown piece by index ({@code unk_id}); without one, a piece outside the vocabulary
+     * makes the library abort the JVM, unless byte fallback spells it with the 256 byte pieces.
+     */
+    private static void checkUnigram(Path path, JsonNode model, JsonNode vocab) {
+        if (vocab == null || !vocab.isArray() || vocab.isEmpty()) {
+            throw new Trt4jException(path + ": the Unigram tokenizer has an empty vocabulary");
+        }
+        JsonNode unkId = model.get("unk_id");
+        if (unkId != null && !unkId.isNull()) {
+            if (!unkId.canConvertToInt() || !unkId.isIntegralNumber() || unkId.asInt() < 0
+                    || unkId.asInt() >= vocab.size()) {
+                throw new Trt4jException(path + ": the Unigram tokenizer's unk_id " + unkId + " is not an index of its "
+                        + vocab.size() + "-piece vocabulary");
+            }
+            return;
+        }
+        if (model.path("byte_fallback").asBoolean(false) && hasAllBytePieces(vocab)) {
+            return;
+        }
+        throw new Trt4jException(path + ": the Unigram tokenizer has no unk_id, so any piece outside its vocabulary "
+                + "would crash the tokenizer library; set unk_id to its unknown piece's index or use another file");
+    }
+
+    private static boolean hasAllBytePieces(JsonNode vocab) {
+        java.util.Set<String> pieces = new java.util.HashSet<>();
+        for (JsonNode entry : vocab) {
+            if (entry.isArray() && entry.size() > 0) {
+                pieces.add(entry.get(0).asText());
+            }
+        }
+        for (int b = 0; b < 256; b++) {
+            if (!pieces.contains(String.format(java.util.Locale.ROOT, "<0x%02X>", b))) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -138,6 +138,35 @@ class TextSourceTest {
                 .hasMessage(empty + ": the WordLevel tokenizer has an empty vocabulary");
     }
 
+    /** A Unigram model names its unknown piece by index: without one the library aborts the JVM on a new piece. */
+    @Test
+    void aUnigramTokenizerWithoutAnUnknownPieceIsRefusedBeforeTheLibraryCanAbort() throws IOException {
+        Path file = sentences("oov.txt", "hello zzzqqq");
+        String head = "{\"version\": \"1.0\", \"truncation\": null, \"padding\": null, \"added_tokens\": [], "
+                + "\"normalizer\": null, \"pre_tokenizer\": {\"type\": \"Metaspace\", \"replacement\": \"\u2581\", "
+                + "\"prepend_scheme\": \"always\", \"split\": true}, \"post_processor\": null, \"decoder\": null, "
+                + "\"model\": {\"type\": \"Unigram\", ";
+        String vocab = "\"vocab\": [[\"<unk>\", 0.0], [\"\u2581hello\", -1.0], [\"\u2581\", -2.0]], "
+                + "\"byte_fallback\": false}}";
+        Path ok = Files.writeString(dir.resolve("unigram.json"), head + "\"unk_id\": 0, " + vocab);
+        Path noUnk = Files.writeString(dir.resolve("unigram-no-unk.json"), head + "\"unk_id\": null, " + vocab);
+        Path badUnk = Files.writeString(dir.resolve("unigram-bad-unk.json"), head + "\"unk_id\": 3, " + vocab);
+        Path empty = Files.writeString(dir.resolve("unigram-empty.json"), head + "\"unk_id\": 0, \"vocab\": []}}");
+
+        try (TextSource source = new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(ok)
+                .sequenceLength(8).build())) {
+            assertThat(source.next()).isPresent();
+        }
+        assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(noUnk).build()))
+                .isInstanceOf(Trt4jException.class).hasMessage(noUnk + ": the Unigram tokenizer has no unk_id, so any "
+                        + "piece outside its vocabulary would crash the tokenizer library; set unk_id to its unknown "
+                        + "piece's index or use another file");
+        assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(badUnk).build()))
+                .hasMessage(badUnk + ": the Unigram tokenizer's unk_id 3 is not an index of its 3-piece vocabulary");
+        assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(empty).build()))
+                .hasMessage(empty + ": the Unigram tokenizer has an empty vocabulary");
+    }
+
     @Test
     void tokenizersUseTheBundledCpuLibraryUnlessTheUserChoseAFlavor() {
         String flavor = System.getProperty("RUST_FLAVOR");
