@@ -28,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -276,8 +277,8 @@ public final class DataArguments {
     }
 
     /**
-     * As {@link #open(List, List)}, for judging a model: without {@code --data}, the bundled sentences come from their
-     * second half, which {@code calibrate} without {@code --data} does not reach (see
+     * As {@link #open(List, List)}, for judging a model: without {@code --data} (or with a tokenizer.json as the data),
+     * the bundled sentences come from their second half, which {@code calibrate} without {@code --data} does not reach (see
      * {@link DataSourceFactory#openHeldOutBundledSentences}).
      */
     public CalibrationDataSource openForEvaluation(List<TensorSpec> inputs, List<TensorSpec> outputs) {
@@ -307,6 +308,11 @@ public final class DataArguments {
 
     private CalibrationDataSource openAny(List<TensorSpec> inputs, List<TensorSpec> outputs, boolean heldOut) {
         DataOptions options = options(inputs, outputs);
+        if (data != null && heldOut && TextSource.readsTokenIds(inputs) && Files.isRegularFile(data)
+                && data.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
+            // a tokenizer given as the data means the bundled sentences, whose held-out half judges a model
+            return DataSourceFactory.openHeldOutBundledSentences(inputs, options.toBuilder().tokenizer(data).build());
+        }
         if (data != null) {
             return DataSourceFactory.open(data, inputs, options);
         }

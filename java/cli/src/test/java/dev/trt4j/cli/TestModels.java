@@ -136,6 +136,21 @@ public final class TestModels {
                 .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1))).build();
     }
 
+    /** A WordLevel tokenizer.json of seven words ([PAD] 0, [UNK] 1, the cat sat on mat), lower-cased. */
+    public static Path wordLevelTokenizer(Path file) throws IOException {
+        return Files.writeString(file, """
+                {"version": "1.0", "truncation": null, "padding": null,
+                 "added_tokens": [{"id": 0, "content": "[PAD]", "single_word": false, "lstrip": false,
+                   "rstrip": false, "normalized": false, "special": true},
+                  {"id": 1, "content": "[UNK]", "single_word": false, "lstrip": false, "rstrip": false,
+                   "normalized": false, "special": true}],
+                 "normalizer": {"type": "Lowercase"}, "pre_tokenizer": {"type": "Whitespace"},
+                 "post_processor": null, "decoder": null,
+                 "model": {"type": "WordLevel", "unk_token": "[UNK]",
+                   "vocab": {"[PAD]": 0, "[UNK]": 1, "the": 2, "cat": 3, "sat": 4, "on": 5, "mat": 6}}}
+                """);
+    }
+
     /**
      * A text model in miniature, as an exported BERT begins: {@code y = MatMul(Gather(emb, input_ids), w)} with
      * input_ids int64 [batch, sequence] (its sequence length open), a 10×4 embedding and a 4×4 weight.

@@ -59,17 +59,7 @@ class BenchCommandTest {
     @Test
     void timesATextModelOnTheUsersSentencesWithItsTokenizer() throws Exception {
         Path text = TestModels.tokenIds(dir.resolve("text.onnx"));
-        Path tokenizer = Files.writeString(dir.resolve("tokenizer.json"), """
-                {"version": "1.0", "truncation": null, "padding": null,
-                 "added_tokens": [{"id": 0, "content": "[PAD]", "single_word": false, "lstrip": false,
-                   "rstrip": false, "normalized": false, "special": true},
-                  {"id": 1, "content": "[UNK]", "single_word": false, "lstrip": false, "rstrip": false,
-                   "normalized": false, "special": true}],
-                 "normalizer": {"type": "Lowercase"}, "pre_tokenizer": {"type": "Whitespace"},
-                 "post_processor": null, "decoder": null,
-                 "model": {"type": "WordLevel", "unk_token": "[UNK]",
-                   "vocab": {"[PAD]": 0, "[UNK]": 1, "the": 2, "cat": 3, "sat": 4, "on": 5, "mat": 6}}}
-                """);
+        Path tokenizer = TestModels.wordLevelTokenizer(dir.resolve("tokenizer.json"));
         Path sentences = Files.writeString(dir.resolve("sentences.txt"), "The cat sat on the mat\n");
         String[] timing = {"--warmup", "10", "--warmup-iterations", "1", "--duration", "0.05", "--iterations", "3",
             "--threads", "1", "--shapes", "input_ids:1x8"};

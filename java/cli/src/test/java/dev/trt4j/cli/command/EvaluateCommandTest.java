@@ -160,6 +160,23 @@ class EvaluateCommandTest {
                 + "(or embedding-cosine), ctc (or ctc-text), classification, detection");
     }
 
+    /**
+     * A tokenizer given as the data stands for the bundled sentences, as with --tokenizer: a model is judged on their
+     * held-out half, not on the half calibrate took its ranges from.
+     */
+    @Test
+    void aTokenizerAsTheDataJudgesOnTheHeldOutSentences() throws IOException {
+        Path text = TestModels.tokenIds(dir.resolve("text.onnx"));
+        Path tokenizer = TestModels.wordLevelTokenizer(dir.resolve("tokenizer.json"));
+
+        for (String option : new String[] {"--data", "--tokenizer"}) {
+            CliRun run = CliRun.of("evaluate", "--reference", text.toString(), "--candidate", text.toString(),
+                    option, tokenizer.toString(), "--shapes", "input_ids:2x5", "--samples", "4", "--json");
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out()).as(option).contains("bundled sentences, second half");
+        }
+    }
+
     @Test
     void poolingIsTakenForTheEmbeddingTaskAndRefusedElsewhere() throws IOException {
         Path text = TestModels.tokenIds(dir.resolve("text.onnx"));
