@@ -159,12 +159,12 @@ public record PositionTable(String node, String table, long rows) {
     }
 
     /** A table of vectors: float, or 8-bit ahead of a DequantizeLinear (ONNX Runtime's dynamic INT8 models). */
-    private static boolean isVectorTable(int type) {
+    static boolean isVectorTable(int type) {
         return type == DataType.FLOAT_VALUE || type == DataType.FLOAT16_VALUE || type == DataType.BFLOAT16_VALUE
                 || type == DataType.DOUBLE_VALUE || type == DataType.UINT8_VALUE || type == DataType.INT8_VALUE;
     }
 
-    private static long axis(NodeProto gather) {
+    static long axis(NodeProto gather) {
         for (AttributeProto a : gather.getAttributeList()) {
             if (a.getName().equals("axis")) {
                 return a.getI();

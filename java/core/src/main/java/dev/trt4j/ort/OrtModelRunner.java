@@ -74,14 +74,14 @@ public final class OrtModelRunner implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Output buffer sets of {@link #runInPlace(Batch, Collection, int, FloatOutputConsumer)}, made on first use. */
     private final PinnedOutputs[] pinnedOutputs = new PinnedOutputs[BUFFER_SETS];
-    private final SequenceLimit sequenceLimit;
+    private final TokenInputLimits tokenLimits;
     /** Runs that may fail by design (a probe, a guess): ONNX Runtime's own error log would alarm for nothing. */
     private OrtSession.RunOptions quietRunOptions;
 
-    private OrtModelRunner(String name, OrtEnvironment env, OrtSession session, SequenceLimit sequenceLimit)
+    private OrtModelRunner(String name, OrtEnvironment env, OrtSession session, TokenInputLimits tokenLimits)
             throws OrtException {
         this.name = name;
-        this.sequenceLimit = sequenceLimit;
+        this.tokenLimits = tokenLimits;
         this.env = env;
         this.session = session;
         this.inputs = Collections.unmodifiableMap(specs(session.getInputInfo(), true, null));
@@ -97,7 +97,7 @@ public final class OrtModelRunner implements AutoCloseable {
      */
     public static OrtModelRunner open(Path model, OrtRunnerOptions options) {
         OnnxModel.requireFile(model);
-        return open(model.toString(), options, new SequenceLimit(model),
+        return open(model.toString(), options, new TokenInputLimits(model),
                 (opts, level) -> OrtRuntime.createSession(model, opts, level));
     }
 
@@ -109,7 +109,7 @@ public final class OrtModelRunner implements AutoCloseable {
      * @throws Trt4jException if ONNX Runtime cannot load it
      */
     public static OrtModelRunner open(byte[] model, Path source, OrtRunnerOptions options) {
-        return open(source.toString(), options, new SequenceLimit(source),
+        return open(source.toString(), options, new TokenInputLimits(source),
                 (opts, level) -> OrtRuntime.createSession(model, opts, level));
     }
 
@@ -120,7 +120,7 @@ public final class OrtModelRunner implements AutoCloseable {
      * @throws Trt4jException if ONNX Runtime cannot load it
      */
     public static OrtModelRunner open(byte[] model, String name, OrtRunnerOptions options) {
-        return open(name, options, SequenceLimit.NONE, (opts, level) -> OrtRuntime.createSession(model, opts, level));
+        return open(name, options, TokenInputLimits.NONE, (opts, level) -> OrtRuntime.createSession(model, opts, level));
     }
 
     private interface SessionFactory {
@@ -128,7 +128,7 @@ public final class OrtModelRunner implements AutoCloseable {
                 throws OrtException;
     }
 
-    private static OrtModelRunner open(String name, OrtRunnerOptions options, SequenceLimit sequenceLimit,
+    private static OrtModelRunner open(String name, OrtRunnerOptions options, TokenInputLimits tokenLimits,
                                        SessionFactory factory) {
         OrtEnvironment env = OrtRuntime.environment();
         OrtSession session = null;
@@ -142,7 +142,7 @@ public final class OrtModelRunner implements AutoCloseable {
                 opts.addConfigEntry("session.force_spinning_stop", "1");
             }
             session = factory.create(opts, options.optimization().ortLevel());
-            return new OrtModelRunner(name, env, session, sequenceLimit);
+            return new OrtModelRunner(name, env, session, tokenLimits);
         } catch (OrtException e) {
             closeQuietly(session);
             throw new Trt4jException(name + ": ONNX Runtime cannot load the model: " + OrtErrorText.of(e.getMessage()),
@@ -155,7 +155,7 @@ public final class OrtModelRunner implements AutoCloseable {
 
     /** The error of a failed run: a sequence too long for the position table if that is why, else ONNX Runtime's. */
     private Trt4jException failed(Batch batch, OrtException e) {
-        return new Trt4jException(sequenceLimit.explain(name, inputs.keySet(), batch.inputs())
+        return new Trt4jException(tokenLimits.explain(name, inputs.keySet(), batch.inputs())
                 .orElse(name + ": ONNX Runtime failed: " + OrtErrorText.of(e.getMessage())), e);
     }
 

@@ -8,7 +8,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.ort.DirectTensor;
 import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.PinnedOutputs;
-import dev.trt4j.ort.SequenceLimit;
+import dev.trt4j.ort.TokenInputLimits;
 import dev.trt4j.runtime.ExecutionContext;
 import dev.trt4j.runtime.InputChecker;
 import dev.trt4j.runtime.Outputs;
@@ -35,7 +35,7 @@ final class OrtExecutionContext implements ExecutionContext {
     private final List<TensorSpec> inputSpecs;
     private final Set<String> outputNames;
     private final Map<String, String> leftOut;
-    private final SequenceLimit sequenceLimit;
+    private final TokenInputLimits tokenLimits;
     private final Map<String, DirectTensor> inputs = new LinkedHashMap<>();
     private final PinnedOutputs outputs;
     private final Map<String, OnnxTensor> feed = new LinkedHashMap<>();
@@ -43,10 +43,10 @@ final class OrtExecutionContext implements ExecutionContext {
     private boolean closed;
 
     OrtExecutionContext(OrtEnvironment env, String model, OrtSession session, List<TensorSpec> inputSpecs,
-                        List<TensorSpec> outputSpecs, Map<String, String> leftOut, SequenceLimit sequenceLimit) {
+                        List<TensorSpec> outputSpecs, Map<String, String> leftOut, TokenInputLimits tokenLimits) {
         this.model = model;
         this.leftOut = leftOut;
-        this.sequenceLimit = sequenceLimit;
+        this.tokenLimits = tokenLimits;
         this.session = session;
         this.inputSpecs = inputSpecs;
         this.outputNames = new LinkedHashSet<>();
@@ -76,7 +76,7 @@ final class OrtExecutionContext implements ExecutionContext {
             outputs.run(session, feed, outputNames);
             return view;
         } catch (OrtException e) {
-            throw new Trt4jException(sequenceLimit.explain(model, inputs.keySet(), data)
+            throw new Trt4jException(tokenLimits.explain(model, inputs.keySet(), data)
                     .orElse(model + ": ONNX Runtime failed: " + OrtErrorText.of(e.getMessage())), e);
         }
     }

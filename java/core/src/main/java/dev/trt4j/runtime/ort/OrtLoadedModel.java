@@ -8,7 +8,7 @@ import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.ort.OrtSpecs;
-import dev.trt4j.ort.SequenceLimit;
+import dev.trt4j.ort.TokenInputLimits;
 import dev.trt4j.runtime.ExecutionContext;
 import dev.trt4j.runtime.InferenceOptions;
 import dev.trt4j.runtime.LoadedModel;
@@ -34,12 +34,12 @@ final class OrtLoadedModel implements LoadedModel {
     private final List<TensorSpec> outputs;
     /** Outputs left out of {@link #outputs}, by name, with what each is; named when one is asked for. */
     private final Map<String, String> leftOut;
-    private final SequenceLimit sequenceLimit;
+    private final TokenInputLimits tokenLimits;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private OrtLoadedModel(Path file, OrtEnvironment env, OrtSession session) throws OrtException {
         this.name = file.toString();
-        this.sequenceLimit = new SequenceLimit(file);
+        this.tokenLimits = new TokenInputLimits(file);
         this.env = env;
         this.session = session;
         this.inputs = OrtSpecs.of(session.getInputInfo());
@@ -123,7 +123,7 @@ final class OrtLoadedModel implements LoadedModel {
         if (closed.get()) {
             throw new IllegalStateException("model " + name + " is closed");
         }
-        return new OrtExecutionContext(env, name, session, inputs, outputs, leftOut, sequenceLimit);
+        return new OrtExecutionContext(env, name, session, inputs, outputs, leftOut, tokenLimits);
     }
 
     @Override

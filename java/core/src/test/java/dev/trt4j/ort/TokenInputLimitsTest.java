@@ -23,7 +23,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-class SequenceLimitTest {
+class TokenInputLimitsTest {
     private static final int ROWS = 8;
 
     @TempDir
@@ -71,7 +71,7 @@ class SequenceLimitTest {
 
     @Test
     void theTokenInputNamedIsTheFirstInTheModelsOrderNotTheCallersMap() throws IOException {
-        SequenceLimit limit = new SequenceLimit(embedding());
+        TokenInputLimits limit = new TokenInputLimits(embedding());
         Map<String, HostTensor> data = new java.util.LinkedHashMap<>();
         data.put("attention_mask", tokens(ROWS + 1));
         data.put("input_ids", tokens(ROWS + 1));
@@ -82,14 +82,33 @@ class SequenceLimitTest {
                 Map.of("input_ids", tokens(ROWS)))).isEmpty();
     }
 
+    /** Ids past the word table's 10 rows: a tokenizer made for another model, named as such. */
+    @Test
+    void aTokenIdPastTheWordTableIsNamedInsteadOfTheIndexError() throws IOException {
+        try (InferenceSession session = InferenceSession.open(embedding(), InferenceOptions.defaults())) {
+            HostTensor outOfVocabulary = HostTensor.ofLongs(new long[] {2, 2}, new long[] {3, 4, 5, 99});
+            assertThatThrownBy(() -> session.run(Map.of("input_ids", outOfVocabulary)))
+                    .isInstanceOf(Trt4jException.class)
+                    .hasMessageEndingWith("embedding.onnx: input 'input_ids' holds token id 99 (row 1, position 1), "
+                            + "but the model's word table has 10 rows (node 'words'); the ids come from a tokenizer "
+                            + "for another model, one whose vocabulary is larger")
+                    .hasRootCauseInstanceOf(ai.onnxruntime.OrtException.class);
+        }
+        TokenInputLimits limits = new TokenInputLimits(embedding());
+        assertThat(limits.explain("m.onnx", java.util.List.of("input_ids"),
+                Map.of("input_ids", HostTensor.ofInts(new long[] {1, 2}, new int[] {9, -10})))).isEmpty();
+        assertThat(limits.explain("m.onnx", java.util.List.of("input_ids"),
+                Map.of("input_ids", HostTensor.ofInts(new long[] {1, 2}, new int[] {9, -11})))).get().asString()
+                .contains("holds token id -11");
+    }
+
     @Test
     void otherFailuresKeepOnnxRuntimesMessage() throws IOException {
-        // Token ids past the vocabulary of 10: a failure that has nothing to do with the sequence's length.
-        try (InferenceSession session = InferenceSession.open(embedding(), InferenceOptions.defaults())) {
-            HostTensor outOfVocabulary = HostTensor.ofLongs(new long[] {1, 2}, new long[] {3, 99});
-            assertThatThrownBy(() -> session.run(Map.of("input_ids", outOfVocabulary)))
-                    .isInstanceOf(Trt4jException.class).hasMessageContaining("ONNX Runtime failed");
-        }
+        // A model with no token tables: nothing about the tokens to explain.
+        TokenInputLimits limits = new TokenInputLimits(Files.write(dir.resolve("plain.onnx"), ModelProto.newBuilder()
+                .setIrVersion(8).setGraph(GraphProto.newBuilder().setName("plain")).build().toByteArray()));
+        assertThat(limits.explain("plain.onnx", java.util.List.of("input_ids"),
+                Map.of("input_ids", HostTensor.ofLongs(new long[] {1, 2}, new long[] {3, 99})))).isEmpty();
     }
 
     /** The calibration pass and the evaluator run through {@link OrtModelRunner}, a derived model's bytes included. */

@@ -1,0 +1,66 @@
+package dev.trt4j.onnx;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.ValueInfoProto;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * A text model's word-embedding table: the data of a {@code Gather} (on axis 0), a constant 2-D float tensor
+ * {@code [V, H]}, whose indices are a graph input (directly or through {@code Cast}/{@code Identity}). Its V rows
+ * bound the token ids the model can read: an id past them makes ONNX Runtime fail with an index error on that
+ * node, which says nothing of the tokenizer that produced the id.
+ *
+ * @param node  the {@code Gather} that reads the table (its output name if it has no name)
+ * @param input the graph input holding the token ids
+ * @param rows  V, the number of token ids the table holds
+ */
+public record WordTable(String node, String input, long rows) {
+    private static final Set<String> PASS_THROUGH = Set.of("Cast", "Identity");
+    private static final int MAX_DEPTH = 4;
+
+    /** The first word table of the main graph in graph order, if any. */
+    public static Optional<WordTable> find(GraphProto graph) {
+        Set<String> inputs = graph.getInputList().stream().map(ValueInfoProto::getName).collect(Collectors.toSet());
+        Map<String, TensorProto> constants = new HashMap<>();
+        graph.getInitializerList().forEach(t -> constants.put(t.getName(), t));
+        Map<String, NodeProto> producers = new HashMap<>();
+        for (NodeProto node : graph.getNodeList()) {
+            if (node.getOpType().equals("Constant") && node.getOutputCount() == 1) {
+                ConstantTensors.of(node).ifPresent(t -> constants.put(node.getOutput(0), t));
+            }
+            for (String out : node.getOutputList()) {
+                producers.put(out, node);
+            }
+        }
+        for (NodeProto node : graph.getNodeList()) {
+            if (!node.getOpType().equals("Gather") || node.getInputCount() < 2 || PositionTable.axis(node) != 0) {
+                continue;
+            }
+            TensorProto table = constants.get(node.getInput(0));
+            if (table == null || table.getDimsCount() != 2 || !PositionTable.isVectorTable(table.getDataType())
+                    || table.getDims(0) <= 0) {
+                continue;
+            }
+            String ids = node.getInput(1);
+            for (int depth = 0; depth < MAX_DEPTH && !inputs.contains(ids) && !constants.containsKey(ids); depth++) {
+                NodeProto producer = producers.get(ids);
+                if (producer == null || !PASS_THROUGH.contains(producer.getOpType()) || producer.getInputCount() == 0) {
+                    break;
+                }
+                ids = producer.getInput(0);
+            }
+            if (inputs.contains(ids) && !constants.containsKey(ids)) {
+                return Optional.of(new WordTable(node.getName().isEmpty() ? node.getOutput(0) : node.getName(), ids,
+                        table.getDims(0)));
+            }
+        }
+        return Optional.empty();
+    }
+}
