@@ -65,6 +65,24 @@ public final class TextSource extends BatchingSource {
         this.inputs = shapes.inputs();
         this.sequenceLength = sequenceLength(shapes, options);
         this.tokenizer = openTokenizer(name, options.tokenizer(), sequenceLength);
+        requireRoomForText();
+    }
+
+    /**
+     * Refuses a sequence length that the tokenizer's own tokens fill ([CLS] and [SEP] for BERT): every sentence would
+     * become the same sample, and calibration or evaluation would run on no text at all.
+     */
+    private void requireRoomForText() {
+        Encoding empty = tokenizer.encode("");
+        long[] mask = empty.getAttentionMask();
+        if (java.util.Arrays.stream(mask).sum() >= sequenceLength) {
+            tokenizer.close();
+            String own = String.join(", ", java.util.Arrays.asList(empty.getTokens()).subList(0,
+                    Math.min(empty.getTokens().length, sequenceLength)));
+            throw new InvalidOptionException(name + ": a sequence length of " + sequenceLength + " leaves no room for "
+                    + "text: the tokenizer's own tokens (" + own + ") fill it, so every sentence would be the same "
+                    + "sample; use a longer one (--seq-len, or --shapes)");
+        }
     }
 
     private static int sequenceLength(ShapeResolver shapes, DataOptions options) {
@@ -155,15 +173,19 @@ public final class TextSource extends BatchingSource {
                 System.arraycopy(row, 0, values, i * sequenceLength, Math.min(row.length, sequenceLength));
             }
             batch.put(in.name(), in.type() == ElementType.INT64 ? HostTensor.ofLongs(shape, values)
-                    : HostTensor.ofInts(shape, toInts(values)));
+                    : HostTensor.ofInts(shape, toInts(values, in)));
         }
         return batch;
     }
 
-    private static int[] toInts(long[] values) {
+    private int[] toInts(long[] values, TensorSpec input) {
         int[] out = new int[values.length];
         for (int i = 0; i < values.length; i++) {
-            out[i] = Math.toIntExact(values[i]);
+            if (values[i] != (int) values[i]) {
+                throw new Trt4jException(name + ": the tokenizer gave id " + values[i] + ", which model input '"
+                        + input.name() + "' (" + input.type() + ") cannot hold; the tokenizer is not this model's");
+            }
+            out[i] = (int) values[i];
         }
         return out;
     }

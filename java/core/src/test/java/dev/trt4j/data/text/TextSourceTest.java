@@ -138,6 +138,32 @@ class TextSourceTest {
                 .hasMessage(empty + ": the WordLevel tokenizer has an empty vocabulary");
     }
 
+    /** A sequence its tokenizer's own tokens fill would make every sentence the same sample. */
+    @Test
+    void aSequenceLengthWithoutRoomForTextIsRefused() throws IOException {
+        Path file = sentences("two.txt", "the cat sat\non the mat");
+        Path bert = dir.resolve("bert-like.json");
+        Files.writeString(bert, Files.readString(tokenizer).replace("\"post_processor\": null",
+                "\"post_processor\": {\"type\": \"BertProcessing\", \"sep\": [\"[SEP]\", 9], \"cls\": [\"[CLS]\", 8]}")
+                .replace("\".\": 7}", "\".\": 7, \"[CLS]\": 8, \"[SEP]\": 9}"));
+        for (int length : new int[] {1, 2}) {
+            assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(bert)
+                    .sequenceLength(length).build())).isInstanceOf(InvalidOptionException.class)
+                    .hasMessage(file + ": a sequence length of " + length + " leaves no room for text: the tokenizer's "
+                            + "own tokens (" + (length == 1 ? "[CLS]" : "[CLS], [SEP]") + ") fill it, so every "
+                            + "sentence would be the same sample; use a longer one (--seq-len, or --shapes)");
+        }
+        try (TextSource three = new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(bert)
+                .sequenceLength(3).batchSize(2).build())) {
+            assertThat(three.next().orElseThrow().inputs().get("input_ids").longs()).containsExactly(8, 2, 9, 8, 5, 9);
+        }
+        // without tokens of its own, one position holds text
+        try (TextSource one = new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(tokenizer)
+                .sequenceLength(1).batchSize(2).build())) {
+            assertThat(one.next().orElseThrow().inputs().get("input_ids").longs()).containsExactly(2, 5);
+        }
+    }
+
     /** A Unigram model names its unknown piece by index: without one the library aborts the JVM on a new piece. */
     @Test
     void aUnigramTokenizerWithoutAnUnknownPieceIsRefusedBeforeTheLibraryCanAbort() throws IOException {
