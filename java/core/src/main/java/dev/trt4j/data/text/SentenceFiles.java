@@ -41,6 +41,15 @@ public final class SentenceFiles {
 
     static List<String> lines(String text) {
         // a byte order mark is no text: a line holding only one (an editor's BOM before a blank first line) is blank
-        return text.lines().map(line -> line.replace("\uFEFF", "").strip()).filter(s -> !s.isEmpty()).toList();
+        return text.lines().map(line -> line.replace("\uFEFF", "").strip()).filter(SentenceFiles::holdsText).toList();
+    }
+
+    /**
+     * Whether a line holds something to read: a line of only no-break spaces or zero-width characters looks blank,
+     * and the tokenizer makes it an empty sample, which is no sentence.
+     */
+    private static boolean holdsText(String line) {
+        return line.codePoints().anyMatch(c -> !Character.isWhitespace(c) && !Character.isSpaceChar(c)
+                && Character.getType(c) != Character.FORMAT);
     }
 }
