@@ -87,6 +87,18 @@ public final class TextSource extends BatchingSource {
 
     private static int sequenceLength(ShapeResolver shapes, DataOptions options) {
         int wanted = options.sequenceLength() > 0 ? options.sequenceLength() : DataOptions.DEFAULT_SEQUENCE_LENGTH;
+        if (options.sequenceLength() > 0) {
+            // a fixed shape of any text input settles the length of all: name that one, not the input it reached
+            for (TensorSpec in : shapes.inputs()) {
+                long[] fixed = options.fixedShape(in.name());
+                if (INPUT_NAMES.contains(in.name()) && fixed != null && fixed.length == 2
+                        && fixed[1] != options.sequenceLength()) {
+                    throw new InvalidOptionException(shapes.source() + ": sequence length " + options.sequenceLength()
+                            + " does not fit model input '" + in.name() + "' " + in.shapeText() + " fixed to "
+                            + ShapeResolver.shapeText(fixed));
+                }
+            }
+        }
         long length = -1;
         for (TensorSpec in : shapes.inputs()) {
             if (!INPUT_NAMES.contains(in.name()) || in.type() == ElementType.FLOAT32 || in.rank() != 2) {
