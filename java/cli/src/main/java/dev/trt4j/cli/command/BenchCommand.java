@@ -4,6 +4,7 @@ import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.benchmark.BenchInputs;
 import dev.trt4j.benchmark.BenchShapes;
+import dev.trt4j.data.DataOptions;
 import dev.trt4j.benchmark.BenchmarkBackend;
 import dev.trt4j.benchmark.BenchmarkBackends;
 import dev.trt4j.benchmark.BenchmarkRequest;
@@ -100,6 +101,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "A tokenizer.json for text given with --inputs (a .txt of sentences, for a text model).")
     private Path tokenizer;
 
+    @Option(names = "--seq-len", paramLabel = "N",
+            description = "Tokens per sentence for text read with --tokenizer, where --shapes does not give them "
+                    + "(default 128, as calibrate).")
+    private Integer seqLen;
+
     @Option(names = "--no-cuda-graph", description = "TensorRT: enqueue each query instead of a CUDA graph launch.")
     private boolean noCudaGraph;
 
@@ -174,7 +180,17 @@ public final class BenchCommand implements Callable<Integer> {
         TimingSettings timing = timing();
         BenchInputs values = inputs();
         BenchPreflight preflight = new BenchPreflight(backends, inputs);
+        if (seqLen != null && (tokenizer == null || shapes != null)) {
+            throw new InvalidOptionException(tokenizer == null ? "--seq-len applies to text read with --tokenizer"
+                    : "--seq-len with --shapes: give the sequence length in --shapes");
+        }
+        if (seqLen != null && seqLen < 1) {
+            throw new InvalidOptionException("--seq-len must be a positive number of tokens, got " + seqLen);
+        }
         Map<String, long[]> shapeMap = shapes != null ? ShapeSpecParser.parse("--shapes", shapes)
+                : tokenizer != null ? preflight.shapesOfText(runs, seqLen != null ? seqLen
+                : DataOptions.DEFAULT_SEQUENCE_LENGTH, seqLen != null ? "--seq-len " + seqLen
+                : "the default sequence length " + DataOptions.DEFAULT_SEQUENCE_LENGTH)
                 : preflight.shapesOfDataArrays(runs);
         Map<BenchRun, Integer> plannedBatches = new HashMap<>();
         for (BenchRun run : runs) {

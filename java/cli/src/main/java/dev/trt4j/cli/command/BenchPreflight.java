@@ -5,6 +5,7 @@ import dev.trt4j.benchmark.BenchInputs;
 import dev.trt4j.benchmark.BenchShapes;
 import dev.trt4j.benchmark.EngineShapeCheck;
 import dev.trt4j.data.npy.ArrayShapes;
+import dev.trt4j.data.text.TextSource;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.onnx.OnnxModel;
@@ -30,6 +31,8 @@ final class BenchPreflight {
     /** The {@code --inputs} value as given, which the messages name. */
     private final String inputs;
     private final Map<Path, PreflightFacts> models = new HashMap<>();
+    /** The option that set the token inputs' length where it was not --shapes (e.g. {@code --seq-len 600}). */
+    private String lengthOption;
 
     BenchPreflight(BenchBackendChoice backends, String inputs) {
         this.backends = backends;
@@ -78,7 +81,7 @@ final class BenchPreflight {
         Map<String, long[]> resolved = BenchShapes.resolve(run.file().toString(), model.inputs(), run.batch(),
                 shapeMap);
         if (shapeMap.containsKey("input_ids")) {
-            requireSequenceFitsPositions(run.file(), model.positions(), resolved);
+            requireSequenceFitsPositions(run.file(), model.positions(), resolved, lengthOption);
         }
         if (values instanceof BenchInputs.FromData) {
             requireBatchFirst(run.file(), model.inputs());
@@ -121,6 +124,29 @@ final class BenchPreflight {
     }
 
     /**
+     * The shapes text read with a tokenizer takes where {@code --shapes} gives none: each text input of the first
+     * ONNX model ({@code input_ids}, {@code attention_mask}, {@code token_type_ids}) at one sentence of
+     * {@code sequenceLength} tokens, or of the model's own length where it fixes one; {@code --batch} sets the first
+     * dimension as for any shape.
+     */
+    Map<String, long[]> shapesOfText(List<BenchRun> runs, int sequenceLength, String option) {
+        lengthOption = option;
+        Optional<BenchRun> onnx = runs.stream().filter(r -> !backends.forFile(r.file()).equals("tensorrt")
+                && Files.isRegularFile(r.file())).findFirst();
+        if (onnx.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        for (TensorSpec in : models.computeIfAbsent(onnx.get().file(), PreflightFacts::of).inputs()) {
+            if (TextSource.INPUT_NAMES.contains(in.name()) && in.dims().length == 2) {
+                shapes.put(in.name(), new long[] {in.dims()[0] > 0 ? in.dims()[0] : 1,
+                    in.dims()[1] > 0 ? in.dims()[1] : sequenceLength});
+            }
+        }
+        return shapes;
+    }
+
+    /**
      * Data files give samples along each input's first dimension; an input whose first dimension is fixed beside
      * inputs with an open one holds its batch elsewhere (a recurrent state {@code [2, N, 64]}), and its array cannot
      * be batched as the others are.
@@ -154,12 +180,12 @@ final class BenchPreflight {
      * error here.
      */
     private static void requireSequenceFitsPositions(Path file, Optional<PositionTable> positions,
-                                                     Map<String, long[]> shapes) {
+                                                     Map<String, long[]> shapes, String lengthOption) {
         long[] ids = shapes.get("input_ids");
         if (ids == null || ids.length != 2) {
             return;
         }
-        positions.ifPresent(t -> t.requireFits(file, "--shapes input_ids:" + BenchShapes.text(ids), ids[1],
-                "a sequence length of "));
+        positions.ifPresent(t -> t.requireFits(file, lengthOption != null ? lengthOption
+                : "--shapes input_ids:" + BenchShapes.text(ids), ids[1], "a sequence length of "));
     }
 }

@@ -75,6 +75,29 @@ class BenchCommandTest {
                 "trt4j: --tokenizer reads the text that --inputs names, but --inputs is random");
     }
 
+    /** Text without --shapes takes calibrate's sequence length, 128 or --seq-len, as the other commands do. */
+    @Test
+    void textWithoutShapesTakesTheSequenceLengthOfTheOtherCommands() throws Exception {
+        Path text = TestModels.tokenIds(dir.resolve("text.onnx"));
+        Path tokenizer = TestModels.wordLevelTokenizer(dir.resolve("tokenizer.json"));
+        Path sentences = Files.writeString(dir.resolve("sentences.txt"), "The cat sat on the mat\nthe mat\n");
+        String[] timing = {"--warmup", "10", "--warmup-iterations", "1", "--duration", "0.05", "--iterations", "3",
+            "--threads", "1", "--batch", "2"};
+        String[] data = {text.toString(), "--inputs", sentences.toString(), "--tokenizer", tokenizer.toString()};
+
+        CliRun byDefault = bench(concat(data, timing));
+        assertThat(byDefault.exitCode()).as(byDefault.err()).isZero();
+        assertThat(byDefault.out()).contains("input_ids:2x128");
+        CliRun six = bench(concat(concat(data, timing), new String[] {"--seq-len", "6"}));
+        assertThat(six.exitCode()).as(six.err()).isZero();
+        assertThat(six.out()).contains("input_ids:2x6");
+
+        assertThat(bench(concat(concat(data, timing), new String[] {"--seq-len", "6", "--shapes", "input_ids:1x6"}))
+                .errLines()).containsExactly("trt4j: --seq-len with --shapes: give the sequence length in --shapes");
+        assertThat(bench(text.toString(), "--seq-len", "6").errLines())
+                .containsExactly("trt4j: --seq-len applies to text read with --tokenizer");
+    }
+
     @Test
     void takesItsShapesFromTheArraysOfInputsWithoutShapes() throws Exception {
         Path npy = dir.resolve("lines.npy");
