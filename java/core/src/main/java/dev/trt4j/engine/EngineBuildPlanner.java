@@ -166,7 +166,7 @@ final class EngineBuildPlanner {
     private static void rejectQdq(ModelFacts model, String option) {
         if (model.hasQdq()) {
             throw new InvalidOptionException(model.name() + " has Q/DQ nodes, which " + option
-                    + " would still run in INT8: build it with --precision int8 --int8-mode explicit");
+                    + " would still run in INT8: build it with --precision int8");
         }
     }
 }

@@ -88,7 +88,8 @@ class EngineBuildPlannerTest {
                 .isInstanceOf(InvalidOptionException.class).hasMessage("m.onnx has no QuantizeLinear/DequantizeLinear nodes: run trt4j quantize first, or use "
                         + "--int8-mode implicit");
         assertThatThrownBy(() -> plan(request(qdq, Precision.FP32).profiles(PROFILES), qdq))
-                .isInstanceOf(InvalidOptionException.class).hasMessageContaining("--int8-mode explicit");
+                .isInstanceOf(InvalidOptionException.class).hasMessage("m.int8.onnx has Q/DQ nodes, which --precision "
+                        + "fp32 would still run in INT8: build it with --precision int8");
         assertThatThrownBy(() -> plan(request(qdq, Precision.INT8).int8Mode(Int8Mode.IMPLICIT).profiles(PROFILES), qdq))
                 .isInstanceOf(InvalidOptionException.class).hasMessage("m.int8.onnx already has Q/DQ nodes: build it with "
                         + "--int8-mode explicit");
