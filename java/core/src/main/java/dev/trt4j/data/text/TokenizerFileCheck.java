@@ -71,7 +71,7 @@ final class TokenizerFileCheck {
 
     /**
      * A Unigram model names its unknown piece by index ({@code unk_id}); without one, a piece outside the vocabulary
-     * makes the library abort the JVM, unless byte fallback spells it with the 256 byte pieces.
+     * makes the library abort the JVM, byte fallback or not.
      */
     private static void checkUnigram(Path path, JsonNode model, JsonNode vocab) {
         if (vocab == null || !vocab.isArray() || vocab.isEmpty()) {
@@ -86,25 +86,8 @@ final class TokenizerFileCheck {
             }
             return;
         }
-        if (model.path("byte_fallback").asBoolean(false) && hasAllBytePieces(vocab)) {
-            return;
-        }
+        // byte fallback does not spare it: the library still asks for the unknown piece and aborts (seen in review)
         throw new Trt4jException(path + ": the Unigram tokenizer has no unk_id, so any piece outside its vocabulary "
                 + "would crash the tokenizer library; set unk_id to its unknown piece's index or use another file");
-    }
-
-    private static boolean hasAllBytePieces(JsonNode vocab) {
-        java.util.Set<String> pieces = new java.util.HashSet<>();
-        for (JsonNode entry : vocab) {
-            if (entry.isArray() && entry.size() > 0) {
-                pieces.add(entry.get(0).asText());
-            }
-        }
-        for (int b = 0; b < 256; b++) {
-            if (!pieces.contains(String.format(java.util.Locale.ROOT, "<0x%02X>", b))) {
-                return false;
-            }
-        }
-        return true;
     }
 }

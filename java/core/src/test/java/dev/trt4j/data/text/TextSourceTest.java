@@ -186,6 +186,14 @@ class TextSourceTest {
         Path noUnk = Files.writeString(dir.resolve("unigram-no-unk.json"), head + "\"unk_id\": null, " + vocab);
         Path badUnk = Files.writeString(dir.resolve("unigram-bad-unk.json"), head + "\"unk_id\": 3, " + vocab);
         Path empty = Files.writeString(dir.resolve("unigram-empty.json"), head + "\"unk_id\": 0, \"vocab\": []}}");
+        // byte fallback with every byte piece: the library still aborts without an unknown piece
+        StringBuilder bytePieces = new StringBuilder();
+        for (int b = 0; b < 256; b++) {
+            bytePieces.append(String.format(java.util.Locale.ROOT, ", [\"<0x%02X>\", -9.0]", b));
+        }
+        Path bytes = Files.writeString(dir.resolve("unigram-bytes.json"), head + "\"unk_id\": null, "
+                + vocab.replace("-2.0]]", "-2.0]" + bytePieces + "]").replace("\"byte_fallback\": false",
+                "\"byte_fallback\": true"));
 
         try (TextSource source = new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(ok)
                 .sequenceLength(8).build())) {
@@ -195,6 +203,8 @@ class TextSourceTest {
                 .isInstanceOf(Trt4jException.class).hasMessage(noUnk + ": the Unigram tokenizer has no unk_id, so any "
                         + "piece outside its vocabulary would crash the tokenizer library; set unk_id to its unknown "
                         + "piece's index or use another file");
+        assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(bytes).build()))
+                .hasMessageStartingWith(bytes + ": the Unigram tokenizer has no unk_id");
         assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(badUnk).build()))
                 .hasMessage(badUnk + ": the Unigram tokenizer's unk_id 3 is not an index of its 3-piece vocabulary");
         assertThatThrownBy(() -> new TextSource(file, List.of(IDS), DataOptions.builder().tokenizer(empty).build()))
