@@ -1,5 +1,6 @@
 package dev.trt4j.cli;
 
+import dev.trt4j.Trt4jException;
 import dev.trt4j.io.AbsolutePaths;
 import dev.trt4j.ort.OrtRuntime;
 
@@ -30,8 +31,8 @@ final class HomeFolder {
             replacement(System.getProperty("user.home"), System.getenv("HOME"),
                     () -> OrtRuntime.cacheFolder().resolve("home"), Files::isWritable)
                     .ifPresent(home -> System.setProperty("user.home", home.toString()));
-        } catch (InvalidPathException e) {
-            // leave user.home as it is
+        } catch (InvalidPathException | Trt4jException e) {
+            // leave user.home as it is (an unusable -Dtrt4j.cache.dir is reported by the command that needs it)
         }
     }
 

@@ -55,4 +55,21 @@ class HomeFolderTest {
         assertThat(r.stdout()).startsWith("trt4j ");
         assertThat(r.stderrLines()).isEmpty();
     }
+
+    /**
+     * A user ID without an account (user.home "?", HOME unusable) makes the CLI look for a home in the cache folder:
+     * a -Dtrt4j.cache.dir Java cannot represent is then reported by the command that needs it, not as a stack trace
+     * at start-up.
+     */
+    @Test
+    void anUnusableCacheFolderDoesNotStopTheCliWhereTheHomeNeedsIt(@org.junit.jupiter.api.io.TempDir Path work)
+            throws Exception {
+        CliProcess.Result r = CliProcess.run(work, CliProcess.testClassPath(), java.util.Map.of("LC_ALL", "C", "LANG",
+                "C", "HOME", "relative"), java.util.List.of("-Duser.home=?",
+                "-Dtrt4j.cache.dir=" + work.resolve("caf\u00e9")), "--version");
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stdout()).startsWith("trt4j ");
+        assertThat(r.stderrLines()).isEmpty();
+    }
 }
