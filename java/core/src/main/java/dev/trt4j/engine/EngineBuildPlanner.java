@@ -69,6 +69,10 @@ final class EngineBuildPlanner {
                                 : "their scales are its INT8 ranges, so drop the calibrator's options (--calibrator, --table, "
                                 + "--cache, --data, --tokenizer, --calib-profile)"));
                     }
+                    if (strong) {
+                        throw new InvalidOptionException("--strongly-typed cannot be combined with implicit INT8; "
+                                + "use --int8-mode explicit with a Q/DQ model from trt4j quantize");
+                    }
                     int8Flag = true;
                     calibration = Optional.of(planCalibration(request, model, engineOut));
                 }

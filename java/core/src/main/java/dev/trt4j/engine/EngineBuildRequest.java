@@ -341,7 +341,8 @@ public final class EngineBuildRequest {
                     throw new InvalidOptionException("--calib-profile does not apply to " + what);
                 }
             }
-            if (implicit && stronglyTyped) {
+            // an unset mode is settled with the model (EngineBuildPlanner), which refuses this pair there
+            if (int8 && int8Mode == Int8Mode.IMPLICIT && stronglyTyped) {
                 throw new InvalidOptionException("--strongly-typed cannot be combined with implicit INT8; "
                         + "use --int8-mode explicit with a Q/DQ model from trt4j quantize");
             }

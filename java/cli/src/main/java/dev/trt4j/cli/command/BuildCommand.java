@@ -184,8 +184,14 @@ public final class BuildCommand implements Callable<Integer> {
             return;
         }
         // an INT8 build left to choose its mode builds a Q/DQ model explicitly: only then is the model read here
-        Optional<Int8Mode> mode = built.precision() == Precision.INT8 && !built.int8ModeChosen()
-                ? built.int8ModeFor(ModelFacts.of(OnnxModel.load(model)).hasQdq()) : built.int8Mode();
+        Optional<Int8Mode> mode = built.int8Mode();
+        if (built.precision() == Precision.INT8 && !built.int8ModeChosen()) {
+            boolean qdq = ModelFacts.of(OnnxModel.load(model)).hasQdq();
+            mode = built.int8ModeFor(qdq);
+            if (qdq && mode.orElseThrow() == Int8Mode.IMPLICIT) {
+                return; // calibrator options with a Q/DQ model: the plan refuses those, the first mistake to name
+            }
+        }
         boolean implicit = mode.filter(m -> m == Int8Mode.IMPLICIT).isPresent();
         boolean rangesGiven = built.tableFile().isPresent() || built.table().isPresent()
                 || built.calibrationCache().isPresent();

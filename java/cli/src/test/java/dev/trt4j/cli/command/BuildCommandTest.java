@@ -79,6 +79,19 @@ class BuildCommandTest {
         assertThat(run.exitCode()).as(run.err()).isNotEqualTo(2);
         assertThat(run.err()).doesNotContain("Q/DQ").doesNotContain("--int8-mode");
         assertThat(Path.of(out)).doesNotExist();
+        // explicit INT8 is strongly typed: saying so is no contradiction
+        CliRun strong = CliRun.of("build", m, "--precision", "int8", "--strongly-typed", "--shapes", "x:2x4", "--out",
+                out);
+        assertThat(strong.exitCode()).as(strong.err()).isNotEqualTo(2);
+        // calibrator options are the mistake to name, before the sample options they bring
+        assertThat(fails(2, "build", m, "--precision", "int8", "--calibrator", "max", "--samples", "4", "--shapes",
+                "x:2x4", "--out", out)).isEqualTo("trt4j: m.int8.onnx already has Q/DQ nodes: their scales are its "
+                        + "INT8 ranges, so drop the calibrator's options (--calibrator, --table, --cache, --data, "
+                        + "--tokenizer, --calib-profile)");
+        Path plain = TestModels.relu(dir.resolve("relu.onnx"));
+        assertThat(fails(2, "build", plain.toString(), "--precision", "int8", "--strongly-typed", "--shapes", "x:2x4",
+                "--out", out)).isEqualTo("trt4j: --strongly-typed cannot be combined with implicit INT8; use "
+                        + "--int8-mode explicit with a Q/DQ model from trt4j quantize");
     }
 
     /**
