@@ -90,8 +90,8 @@ class TokenInputLimitsTest {
             assertThatThrownBy(() -> session.run(Map.of("input_ids", outOfVocabulary)))
                     .isInstanceOf(Trt4jException.class)
                     .hasMessageEndingWith("embedding.onnx: input 'input_ids' holds token id 99 (row 1, position 1), "
-                            + "but the model's word table has 10 rows (node 'words'); the ids come from a tokenizer "
-                            + "for another model, one whose vocabulary is larger")
+                            + "but the model's word table has 10 rows (node 'words'): token ids must be below 10; a "
+                            + "tokenizer made for another model, with a larger vocabulary, gives such ids")
                     .hasRootCauseInstanceOf(ai.onnxruntime.OrtException.class);
         }
         TokenInputLimits limits = new TokenInputLimits(embedding());

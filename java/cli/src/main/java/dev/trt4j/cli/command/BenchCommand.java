@@ -180,15 +180,17 @@ public final class BenchCommand implements Callable<Integer> {
         TimingSettings timing = timing();
         BenchInputs values = inputs();
         BenchPreflight preflight = new BenchPreflight(backends, inputs);
-        if (seqLen != null && (tokenizer == null || shapes != null)) {
-            throw new InvalidOptionException(tokenizer == null ? "--seq-len applies to text read with --tokenizer"
+        // text: sentences with --tokenizer, or a tokenizer.json as the data, which stands for the bundled sentences
+        boolean text = tokenizer != null || inputs.toLowerCase(Locale.ROOT).endsWith(".json");
+        if (seqLen != null && (!text || shapes != null)) {
+            throw new InvalidOptionException(!text ? "--seq-len applies to text read with --tokenizer"
                     : "--seq-len with --shapes: give the sequence length in --shapes");
         }
         if (seqLen != null && seqLen < 1) {
             throw new InvalidOptionException("--seq-len must be a positive number of tokens, got " + seqLen);
         }
         Map<String, long[]> shapeMap = shapes != null ? ShapeSpecParser.parse("--shapes", shapes)
-                : tokenizer != null ? preflight.shapesOfText(runs, seqLen != null ? seqLen
+                : text ? preflight.shapesOfText(runs, seqLen != null ? seqLen
                 : DataOptions.DEFAULT_SEQUENCE_LENGTH, seqLen != null ? "--seq-len " + seqLen
                 : "the default sequence length " + DataOptions.DEFAULT_SEQUENCE_LENGTH)
                 : preflight.shapesOfDataArrays(runs);

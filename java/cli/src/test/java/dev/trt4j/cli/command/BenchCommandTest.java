@@ -92,10 +92,33 @@ class BenchCommandTest {
         assertThat(six.exitCode()).as(six.err()).isZero();
         assertThat(six.out()).contains("input_ids:2x6");
 
+        CliRun bundled = bench(concat(new String[] {text.toString(), "--inputs", tokenizer.toString(), "--seq-len",
+            "5"}, timing));
+        assertThat(bundled.exitCode()).as(bundled.err()).isZero();
+        assertThat(bundled.out()).contains("input_ids:2x5");
+
         assertThat(bench(concat(concat(data, timing), new String[] {"--seq-len", "6", "--shapes", "input_ids:1x6"}))
                 .errLines()).containsExactly("trt4j: --seq-len with --shapes: give the sequence length in --shapes");
         assertThat(bench(text.toString(), "--seq-len", "6").errLines())
                 .containsExactly("trt4j: --seq-len applies to text read with --tokenizer");
+    }
+
+    /** A token id past the embedding table is named as such in bench too, not as ONNX Runtime's Gather error. */
+    @Test
+    void aTokenIdPastTheWordTableIsNamed() throws Exception {
+        Path text = TestModels.tokenIds(dir.resolve("text.onnx"));
+        Path tokenizer = TestModels.wordLevelTokenizer(dir.resolve("tokenizer.json"));
+        Path wide = Files.writeString(dir.resolve("wide.json"), Files.readString(tokenizer).replace("\"mat\": 6",
+                "\"mat\": 12"));
+        Path sentences = Files.writeString(dir.resolve("sentences.txt"), "the cat sat on the mat\n");
+
+        CliRun run = bench(text.toString(), "--inputs", sentences.toString(), "--tokenizer", wide.toString(),
+                "--seq-len", "8", "--duration", "0.05", "--iterations", "3", "--threads", "1");
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + text + ": input 'input_ids' holds token id 12 (row 0, "
+                + "position 5), but the model's word table has 10 rows (node 'embed'): token ids must be below 10; a "
+                + "tokenizer made for another model, with a larger vocabulary, gives such ids");
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.trt4j.io.TemporaryFolder;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.OrtRuntime;
+import dev.trt4j.ort.TokenInputLimits;
 import dev.trt4j.runtime.InputChecker;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
@@ -30,6 +31,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The {@code onnxruntime} benchmark: an ONNX model on the CPU, timed with the wall clock around each synchronous
@@ -147,6 +149,22 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
         }
     }
 
+    /** The timed inference, whose first run, untimed, fails where the inputs do not suit the model. */
+    private static OrtTimedInference open(String model, OrtEnvironment env, OrtSession session, Feed feed)
+            throws OrtException {
+        try {
+            return new OrtTimedInference(model, env, session, feed.inputs());
+        } catch (OrtException e) {
+            // token ids past the word table, or a sequence past the position table, fail deep in the graph
+            Optional<String> why = new TokenInputLimits(Path.of(model)).explain(model,
+                    feed.specs().stream().map(TensorSpec::name).toList(), feed.inputs());
+            if (why.isPresent()) {
+                throw new Trt4jException(why.get(), e);
+            }
+            throw e;
+        }
+    }
+
     private static Trt4jException failure(String model, OrtException e) {
         return new Trt4jException(model + ": ONNX Runtime: " + OrtErrorText.of(e.getMessage()), e);
     }
@@ -159,7 +177,7 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
         TimingSettings timing = request.timing().toBuilder().pipelineDepth(1).build();
         LOG.debug("Timing {} on ONNX Runtime (CPU, {} threads), inputs {} ({})", model, threads,
                 BenchShapes.text(shapes), request.inputs().describe());
-        try (OrtTimedInference inference = new OrtTimedInference(model, env, session, feed.inputs())) {
+        try (OrtTimedInference inference = open(model, env, session, feed)) {
             MeasuredTraces traces = PipelinedTimingLoop.run(inference, timing).split();
             int batch = BenchShapes.batch(feed.specs(), shapes);
             PerformanceReport report = PerformanceReport.of(traces, batch, timing.percentiles(),
