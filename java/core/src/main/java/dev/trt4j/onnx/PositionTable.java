@@ -11,7 +11,6 @@ import dev.trt4j.InvalidOptionException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,17 +53,9 @@ public record PositionTable(String node, String table, long rows) {
      * sequence reaches first).
      */
     public static Optional<PositionTable> find(GraphProto graph) {
-        Map<String, TensorProto> constants = new HashMap<>();
-        graph.getInitializerList().forEach(t -> constants.put(t.getName(), t));
-        Map<String, NodeProto> producers = new HashMap<>();
-        for (NodeProto node : graph.getNodeList()) {
-            if (node.getOpType().equals("Constant") && node.getOutputCount() == 1) {
-                ConstantTensors.of(node).ifPresent(t -> constants.put(node.getOutput(0), t));
-            }
-            for (String out : node.getOutputList()) {
-                producers.put(out, node);
-            }
-        }
+        TensorOrigins origins = TensorOrigins.of(graph);
+        Map<String, TensorProto> constants = origins.constants();
+        Map<String, NodeProto> producers = origins.producers();
         for (NodeProto node : graph.getNodeList()) {
             if (!node.getOpType().equals("Gather") || node.getInputCount() < 2 || axis(node) != 0) {
                 continue;

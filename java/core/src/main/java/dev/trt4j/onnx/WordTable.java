@@ -5,7 +5,6 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,17 +27,9 @@ public record WordTable(String node, String input, long rows) {
     /** The first word table of the main graph in graph order, if any. */
     public static Optional<WordTable> find(GraphProto graph) {
         Set<String> inputs = graph.getInputList().stream().map(ValueInfoProto::getName).collect(Collectors.toSet());
-        Map<String, TensorProto> constants = new HashMap<>();
-        graph.getInitializerList().forEach(t -> constants.put(t.getName(), t));
-        Map<String, NodeProto> producers = new HashMap<>();
-        for (NodeProto node : graph.getNodeList()) {
-            if (node.getOpType().equals("Constant") && node.getOutputCount() == 1) {
-                ConstantTensors.of(node).ifPresent(t -> constants.put(node.getOutput(0), t));
-            }
-            for (String out : node.getOutputList()) {
-                producers.put(out, node);
-            }
-        }
+        TensorOrigins origins = TensorOrigins.of(graph);
+        Map<String, TensorProto> constants = origins.constants();
+        Map<String, NodeProto> producers = origins.producers();
         for (NodeProto node : graph.getNodeList()) {
             if (!node.getOpType().equals("Gather") || node.getInputCount() < 2 || PositionTable.axis(node) != 0) {
                 continue;
