@@ -70,8 +70,7 @@ final class EngineBuildPlanner {
                                 + "--cache, --data, --tokenizer, --calib-profile)"));
                     }
                     if (strong) {
-                        throw new InvalidOptionException("--strongly-typed cannot be combined with implicit INT8; "
-                                + "use --int8-mode explicit with a Q/DQ model from trt4j quantize");
+                        throw EngineBuildRequest.stronglyTypedImplicit();
                     }
                     int8Flag = true;
                     calibration = Optional.of(planCalibration(request, model, engineOut));

@@ -99,6 +99,12 @@ public final class EngineBuildRequest {
         return Optional.of(modelHasQdq && !givesCalibratorInput() ? Int8Mode.EXPLICIT : Int8Mode.IMPLICIT);
     }
 
+    /** The refusal of a strongly typed implicit INT8 build, in the words of every place that finds one. */
+    static InvalidOptionException stronglyTypedImplicit() {
+        return new InvalidOptionException("--strongly-typed cannot be combined with implicit INT8; use --int8-mode "
+                + "explicit with a Q/DQ model from trt4j quantize");
+    }
+
     /** Whether the INT8 mode was chosen rather than left to {@link #int8ModeFor}. */
     public boolean int8ModeChosen() {
         return int8Mode != null;
@@ -343,8 +349,7 @@ public final class EngineBuildRequest {
             }
             // an unset mode is settled with the model (EngineBuildPlanner), which refuses this pair there
             if (int8 && int8Mode == Int8Mode.IMPLICIT && stronglyTyped) {
-                throw new InvalidOptionException("--strongly-typed cannot be combined with implicit INT8; "
-                        + "use --int8-mode explicit with a Q/DQ model from trt4j quantize");
+                throw stronglyTypedImplicit();
             }
             if ((tableFile != null || table != null) && calibrationCache != null) {
                 throw new InvalidOptionException("give either --table or --cache, not both");
