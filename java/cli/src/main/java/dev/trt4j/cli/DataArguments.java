@@ -28,7 +28,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -309,7 +308,7 @@ public final class DataArguments {
     private CalibrationDataSource openAny(List<TensorSpec> inputs, List<TensorSpec> outputs, boolean heldOut) {
         DataOptions options = options(inputs, outputs);
         if (data != null && heldOut && TextSource.readsTokenIds(inputs) && Files.isRegularFile(data)
-                && data.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json")) {
+                && DataSourceFactory.isTokenizerAsData(data)) {
             // a tokenizer given as the data means the bundled sentences, whose held-out half judges a model
             return DataSourceFactory.openHeldOutBundledSentences(inputs, options.toBuilder().tokenizer(data).build());
         }

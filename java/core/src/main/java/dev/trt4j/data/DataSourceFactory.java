@@ -100,7 +100,7 @@ public final class DataSourceFactory {
             return new AudioWindowSource(path, modelInputs, options);
         } else if (TEXT.contains(ext)) {
             return openText(SentenceFiles.read(path), path.toString(), modelInputs, options);
-        } else if (ext.equals("json")) {
+        } else if (isTokenizerAsData(path)) {
             if (!TextSource.readsTokenIds(modelInputs)) {
                 throw new Trt4jException(path + ": a .json data file is a tokenizer.json for the bundled sentences, "
                         + "and the model has no input_ids input to tokenize them for; its inputs are "
@@ -112,6 +112,11 @@ public final class DataSourceFactory {
         throw new Trt4jException(path + ": unknown kind of data file (expected .npy, .npz, .raw, .bin, "
                 + ImageFolderSource.EXTENSIONS.stream().sorted().map(e -> "." + e).collect(Collectors.joining(", "))
                 + ", .wav, .txt, a tokenizer .json, or a folder of images, raw files, audio or text files)");
+    }
+
+    /** Whether {@code data} is a tokenizer.json given as the data: it stands for the bundled sentences. */
+    public static boolean isTokenizerAsData(Path data) {
+        return !Files.isDirectory(data) && DataFiles.extension(data).equals("json");
     }
 
     /**

@@ -5,6 +5,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.benchmark.BenchInputs;
 import dev.trt4j.benchmark.BenchShapes;
 import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.benchmark.BenchmarkBackend;
 import dev.trt4j.benchmark.BenchmarkBackends;
 import dev.trt4j.benchmark.BenchmarkRequest;
@@ -181,7 +182,7 @@ public final class BenchCommand implements Callable<Integer> {
         BenchInputs values = inputs();
         BenchPreflight preflight = new BenchPreflight(backends, inputs);
         // text: sentences with --tokenizer, or a tokenizer.json as the data, which stands for the bundled sentences
-        boolean text = tokenizer != null || inputs.toLowerCase(Locale.ROOT).endsWith(".json");
+        boolean text = tokenizer != null || (!inputs.isBlank() && DataSourceFactory.isTokenizerAsData(Path.of(inputs)));
         if (seqLen != null && (!text || shapes != null)) {
             throw new InvalidOptionException(!text ? "--seq-len applies to text read with --tokenizer"
                     : "--seq-len with --shapes: give the sequence length in --shapes");
