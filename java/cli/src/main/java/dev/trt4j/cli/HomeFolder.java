@@ -28,11 +28,23 @@ final class HomeFolder {
      */
     static void makeUsable() {
         try {
-            replacement(System.getProperty("user.home"), System.getenv("HOME"),
-                    () -> OrtRuntime.cacheFolder().resolve("home"), Files::isWritable)
+            replacement(System.getProperty("user.home"), System.getenv("HOME"), HomeFolder::inCache, Files::isWritable)
                     .ifPresent(home -> System.setProperty("user.home", home.toString()));
-        } catch (InvalidPathException | Trt4jException e) {
-            // leave user.home as it is (an unusable -Dtrt4j.cache.dir is reported by the command that needs it)
+        } catch (InvalidPathException e) {
+            // leave user.home as it is
+        }
+    }
+
+    /**
+     * {@code home} in trt4j's cache folder; in the temporary one where the configured folder is unusable (an
+     * unusable -Dtrt4j.cache.dir is reported by the command that needs it), so that the home never stays "?", which
+     * would put the JDK's and the tokenizer library's files in the working folder.
+     */
+    static Path inCache() {
+        try {
+            return OrtRuntime.cacheFolder().resolve("home");
+        } catch (Trt4jException e) {
+            return OrtRuntime.temporaryCacheFolder().resolve("home");
         }
     }
 

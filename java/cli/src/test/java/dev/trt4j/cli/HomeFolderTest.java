@@ -72,4 +72,21 @@ class HomeFolderTest {
         assertThat(r.stdout()).startsWith("trt4j ");
         assertThat(r.stderrLines()).isEmpty();
     }
+
+    /** An unusable cache folder must not leave the home "?", a folder in the working folder: the temporary one serves. */
+    @Test
+    void theHomeGoesToTheTemporaryCacheWhereTheConfiguredOneIsUnusable() {
+        String before = System.getProperty(dev.trt4j.ort.OrtRuntime.CACHE_DIR_PROPERTY);
+        try {
+            System.setProperty(dev.trt4j.ort.OrtRuntime.CACHE_DIR_PROPERTY, "/a\0b");
+            assertThat(HomeFolder.inCache()).isEqualTo(dev.trt4j.ort.OrtRuntime.temporaryCacheFolder().resolve("home"));
+            assertThat(HomeFolder.inCache()).isAbsolute();
+        } finally {
+            if (before == null) {
+                System.clearProperty(dev.trt4j.ort.OrtRuntime.CACHE_DIR_PROPERTY);
+            } else {
+                System.setProperty(dev.trt4j.ort.OrtRuntime.CACHE_DIR_PROPERTY, before);
+            }
+        }
+    }
 }

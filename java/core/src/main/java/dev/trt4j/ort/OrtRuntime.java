@@ -183,6 +183,18 @@ public final class OrtRuntime {
                 return folder.get().resolve(".cache").resolve("trt4j");
             }
         }
+        return temporaryCacheFolder(properties);
+    }
+
+    /**
+     * The cache folder of last resort, {@code trt4j-cache-<user>} in the temporary folder: for a user without a
+     * usable home, and for callers that need a folder where the configured one is unusable.
+     */
+    public static Path temporaryCacheFolder() {
+        return temporaryCacheFolder(System::getProperty);
+    }
+
+    private static Path temporaryCacheFolder(UnaryOperator<String> properties) {
         return Path.of(properties.apply("java.io.tmpdir"), "trt4j-cache-" + userLabel(properties.apply("user.name")));
     }
 
