@@ -63,9 +63,9 @@ public final class TokenInputLimits {
                         long width = t.shape()[1];
                         return Optional.of(model + ": input '" + words.input() + "' holds token id " + ids[i]
                                 + " (row " + i / width + ", position " + i % width + "), but the model's word table "
-                                + "has " + words.rows() + " rows (node '" + words.node() + "'): token ids must be below "
-                                + words.rows() + "; a tokenizer made for another model, with a larger vocabulary, "
-                                + "gives such ids");
+                                + "has " + words.rows() + " rows (node '" + words.node() + "'): token ids must be "
+                                + (ids[i] < 0 ? "from 0 to " + (words.rows() - 1) : "below " + words.rows()
+                                + "; a tokenizer made for another model, with a larger vocabulary, gives such ids"));
                     }
                 }
             }
