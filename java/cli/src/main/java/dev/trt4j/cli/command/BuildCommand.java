@@ -127,7 +127,6 @@ public final class BuildCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Precision p = Precision.fromCli(precision);
-        samples.requireSequenceLengthFits(model);
         EngineBuildRequest.Builder request = EngineBuildRequest.builder(model, p)
                 .profiles(OptimizationProfiles.fromOptions(samples.shapes(), minShapes, optShapes, maxShapes))
                 .calibrationProfile(calibrationProfile).stronglyTyped(stronglyTyped);
@@ -158,6 +157,8 @@ public final class BuildCommand implements Callable<Integer> {
         }
         EngineBuildRequest built = request.build();
         refuseUnreadSampleOptions(built);
+        // after that: a --seq-len the build would not read is refused as such, not sent to a limit it does not need
+        samples.requireSequenceLengthFits(model);
         samples.requireValid();
         if (p == Precision.INT8 && samples.givesSamples()) {
             // the samples are read only once TensorRT asks for them: a mistake in their options comes first

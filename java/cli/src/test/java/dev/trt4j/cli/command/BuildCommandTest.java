@@ -75,6 +75,10 @@ class BuildCommandTest {
         assertThat(fails(2, "build", m, "--precision", "int8", "--shapes", "x:2x4", "--samples", "8", "--out",
                 out)).isEqualTo("trt4j: --samples applies to the samples of implicit INT8 calibration, which this "
                         + "build does not read (explicit INT8: the model has Q/DQ nodes)");
+        // a sample option the build would not read is named as such before any check of its value
+        assertThat(fails(2, "build", m, "--precision", "int8", "--shapes", "x:2x4", "--seq-len", "600", "--out",
+                out)).isEqualTo("trt4j: --seq-len applies to the samples of implicit INT8 calibration, which this "
+                        + "build does not read (explicit INT8: the model has Q/DQ nodes)");
         CliRun run = CliRun.of("build", m, "--precision", "int8", "--shapes", "x:2x4", "--out", out);
         assertThat(run.exitCode()).as(run.err()).isNotEqualTo(2);
         assertThat(run.err()).doesNotContain("Q/DQ").doesNotContain("--int8-mode");
