@@ -183,6 +183,9 @@ public final class BenchCommand implements Callable<Integer> {
         BenchPreflight preflight = new BenchPreflight(backends, inputs);
         // text: sentences with --tokenizer, or a tokenizer.json as the data, which stands for the bundled sentences
         boolean text = tokenizer != null || (!inputs.isBlank() && DataSourceFactory.isTokenizerAsData(Path.of(inputs)));
+        if (text) {
+            preflight.requireTextModels(runs, tokenizer != null ? "--tokenizer " + tokenizer : "--inputs " + inputs);
+        }
         if (seqLen != null && (!text || shapes != null)) {
             throw new InvalidOptionException(!text ? "--seq-len applies to text read with --tokenizer"
                     : "--seq-len with --shapes: give the sequence length in --shapes");

@@ -147,6 +147,28 @@ final class BenchPreflight {
     }
 
     /**
+     * Text (sentences with {@code --tokenizer}, or a tokenizer.json as {@code --inputs}) is fed to {@code input_ids};
+     * a model without that input would otherwise be asked for its image shape, or given the sentences rendered as
+     * images with the tokenizer ignored.
+     *
+     * @param textOption the option that asked for text, as the message names it ({@code --tokenizer FILE})
+     * @throws InvalidOptionException naming the first ONNX model of the run without {@code input_ids}
+     */
+    void requireTextModels(List<BenchRun> runs, String textOption) {
+        for (BenchRun run : runs) {
+            if (backends.forFile(run.file()).equals("tensorrt") || !Files.isRegularFile(run.file())) {
+                continue; // an engine's inputs are known once it is loaded; a missing file is named by check()
+            }
+            List<TensorSpec> modelInputs = models.computeIfAbsent(run.file(), PreflightFacts::of).inputs();
+            if (!TextSource.readsTokenIds(modelInputs)) {
+                throw new InvalidOptionException(run.file() + ": " + textOption + " gives text to tokenize, and the "
+                        + "model has no input_ids input to feed it to; its inputs are "
+                        + modelInputs.stream().map(TensorSpec::name).toList());
+            }
+        }
+    }
+
+    /**
      * Data files give samples along each input's first dimension; an input whose first dimension is fixed beside
      * inputs with an open one holds its batch elsewhere (a recurrent state {@code [2, N, 64]}), and its array cannot
      * be batched as the others are.

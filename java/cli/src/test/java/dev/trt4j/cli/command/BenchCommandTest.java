@@ -103,6 +103,36 @@ class BenchCommandTest {
                 .containsExactly("trt4j: --seq-len applies to text read with --tokenizer");
     }
 
+    /**
+     * Text for a model without input_ids is refused as calibrate refuses it, naming the model of a comparison that
+     * has none: it was asked for an image shape, or with --shapes timed on the sentences rendered as images.
+     */
+    @Test
+    void textForAModelWithoutTokenIdsIsRefused() throws Exception {
+        Path text = TestModels.tokenIds(dir.resolve("text.onnx"));
+        Path image = TestModels.ppocrClassifier(dir.resolve("image-only.onnx"));
+        Path tokenizer = TestModels.wordLevelTokenizer(dir.resolve("tokenizer.json"));
+        Path sentences = Files.writeString(dir.resolve("sentences.txt"), "The cat sat on the mat\n");
+        String[] timing = {"--duration", "0.05", "--iterations", "3", "--threads", "1"};
+        String inputs = "; its inputs are [x]";
+
+        CliRun withTokenizer = bench(concat(new String[] {image.toString(), "--inputs", sentences.toString(),
+            "--tokenizer", tokenizer.toString()}, timing));
+        CliRun withShapes = bench(concat(new String[] {image.toString(), "--inputs", sentences.toString(),
+            "--tokenizer", tokenizer.toString(), "--shapes", "x:1x3x48x192"}, timing));
+        CliRun asData = bench(concat(new String[] {image.toString(), "--inputs", tokenizer.toString()}, timing));
+        CliRun compared = bench(concat(new String[] {"--compare", "fp32=" + text + ",int8=" + image, "--inputs",
+            sentences.toString(), "--tokenizer", tokenizer.toString()}, timing));
+
+        String byTokenizer = ": --tokenizer " + tokenizer + " gives text to tokenize, and the model has no input_ids "
+                + "input to feed it to" + inputs;
+        assertOneLine(2, withTokenizer, image + byTokenizer);
+        assertOneLine(2, withShapes, image + byTokenizer);
+        assertOneLine(2, asData, image + ": --inputs " + tokenizer + " gives text to tokenize, and the model has no "
+                + "input_ids input to feed it to" + inputs);
+        assertOneLine(2, compared, image + byTokenizer);
+    }
+
     /** A token id past the embedding table is named as such in bench too, not as ONNX Runtime's Gather error. */
     @Test
     void aTokenIdPastTheWordTableIsNamed() throws Exception {
