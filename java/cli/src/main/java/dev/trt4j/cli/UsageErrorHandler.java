@@ -44,7 +44,9 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
             err.flush();
             return cl.getCommandSpec().exitCodeOnInvalidInput();
         }
-        StringBuilder line = new StringBuilder("trt4j: ").append(oneLine(message(reported)));
+        String emptyItem = EmptyListItemCheck.explain(reported, args);
+        StringBuilder line = new StringBuilder("trt4j: ").append(oneLine(emptyItem != null ? emptyItem
+                : message(reported)));
         if (reported instanceof UnmatchedArgumentException unmatched) {
             List<String> suggestions = unmatched.getSuggestions();
             if (!suggestions.isEmpty()) {

@@ -227,9 +227,10 @@ class Trt4jCommandTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"calibrate --method ,max --out OUT", "calibrate --method max,,entropy --out OUT",
-            "compare-calibrators --methods max,,entropy --out OUT"})
+            "compare-calibrators --methods max,,entropy --out OUT", "bench missing.onnx --batch 1,,8 --shapes OUT",
+            "bench missing.onnx --percentiles ,50 --shapes OUT"})
     void anEmptyItemAnywhereInAListIsAUsageErrorNamingIt(String line) {
-        // a typed list (--batch 1,,8) already fails in picocli's conversion, naming the option
+        // a typed list (--batch 1,,8) fails in picocli's conversion first, which said "'' is not an int"
         String out = System.getProperty("java.io.tmpdir") + "/trt4j-empty-item-" + ProcessHandle.current().pid();
         String[] args = line.replace("OUT", out).split(" ");
         String option = args[args.length - 4];
@@ -243,6 +244,16 @@ class Trt4jCommandTest {
                 + (value.startsWith(",") ? "starts with an empty item" : "has an empty item between two commas")
                 + "; separate the values with single commas and give each one");
         assertThat(java.nio.file.Path.of(out)).doesNotExist();
+    }
+
+    /** The empty item of a typed list given as --option=value is found in that argument. */
+    @Test
+    void anEmptyItemOfATypedListGivenWithEqualsIsNamed() {
+        CliRun run = CliRun.of("bench", "missing.onnx", "--batch=,4", "--percentiles", "50,90");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --batch ',4' starts with an empty item; separate the values "
+                + "with single commas and give each one");
     }
 
     @Test
