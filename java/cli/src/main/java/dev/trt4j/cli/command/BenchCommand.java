@@ -185,6 +185,8 @@ public final class BenchCommand implements Callable<Integer> {
         boolean text = tokenizer != null || (!inputs.isBlank() && DataSourceFactory.isTokenizerAsData(Path.of(inputs)));
         if (text) {
             preflight.requireTextModels(runs, tokenizer != null ? "--tokenizer " + tokenizer : "--inputs " + inputs);
+        } else if (!inputs.isBlank()) {
+            preflight.requireTokenizerForSentences(runs);
         }
         if (seqLen != null && (!text || shapes != null)) {
             throw new InvalidOptionException(!text ? "--seq-len applies to text read with --tokenizer"

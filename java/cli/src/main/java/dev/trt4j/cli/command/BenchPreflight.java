@@ -4,6 +4,7 @@ import dev.trt4j.InvalidOptionException;
 import dev.trt4j.benchmark.BenchInputs;
 import dev.trt4j.benchmark.BenchShapes;
 import dev.trt4j.benchmark.EngineShapeCheck;
+import dev.trt4j.data.DataFiles;
 import dev.trt4j.data.npy.ArrayShapes;
 import dev.trt4j.data.text.TextSource;
 import dev.trt4j.engine.EngineSidecar;
@@ -165,6 +166,26 @@ final class BenchPreflight {
                         + "model has no input_ids input to feed it to; its inputs are "
                         + modelInputs.stream().map(TensorSpec::name).toList());
             }
+        }
+    }
+
+    /**
+     * A {@code .txt} of sentences for a text model needs {@code --tokenizer}; without it the model would be asked for
+     * its token inputs' shapes first, and then be told about the tokenizer.
+     *
+     * @throws InvalidOptionException naming the file, when an ONNX model of the run takes {@code input_ids}
+     */
+    void requireTokenizerForSentences(List<BenchRun> runs) {
+        Path data = Path.of(inputs);
+        if (!Files.isRegularFile(data) || !DataFiles.extension(data).equals("txt")) {
+            return;
+        }
+        boolean textModel = runs.stream().anyMatch(run -> !backends.forFile(run.file()).equals("tensorrt")
+                && Files.isRegularFile(run.file()) && TextSource.readsTokenIds(
+                models.computeIfAbsent(run.file(), PreflightFacts::of).inputs()));
+        if (textModel) {
+            throw new InvalidOptionException("--inputs " + inputs + ": sentences for a model with input_ids need its "
+                    + "tokenizer; give the tokenizer.json with --tokenizer");
         }
     }
 

@@ -133,6 +133,19 @@ class BenchCommandTest {
         assertOneLine(2, compared, image + byTokenizer);
     }
 
+    /** Sentences for a text model without --tokenizer: the tokenizer is asked for, not the token inputs' shapes. */
+    @Test
+    void sentencesForATextModelWithoutTokenizerAskForIt() throws Exception {
+        Path text = TestModels.tokenIds(dir.resolve("text.onnx"));
+        Path sentences = Files.writeString(dir.resolve("sentences.txt"), "The cat sat on the mat\n");
+
+        CliRun run = bench(text.toString(), "--inputs", sentences.toString(), "--duration", "0.05");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --inputs " + sentences + ": sentences for a model with "
+                + "input_ids need its tokenizer; give the tokenizer.json with --tokenizer");
+    }
+
     /** A token id past the embedding table is named as such in bench too, not as ONNX Runtime's Gather error. */
     @Test
     void aTokenIdPastTheWordTableIsNamed() throws Exception {
