@@ -15,6 +15,7 @@ import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.SharedDimensions;
 import dev.trt4j.tensor.TensorSpec;
+import dev.trt4j.tensor.TokenInputCheck;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -393,6 +394,7 @@ public final class OrtModelRunner implements AutoCloseable {
             }
         }
         SharedDimensions.requireAgreement(name, List.copyOf(inputs.values()), batch.inputs());
+        TokenInputCheck.check(name, batch.inputs());
     }
 
     private Map<String, TensorSpec> specs(Map<String, NodeInfo> infos, boolean inputSide, Set<String> unreadable) {

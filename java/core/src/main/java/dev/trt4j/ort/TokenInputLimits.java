@@ -59,13 +59,14 @@ public final class TokenInputLimits {
             if (t != null && isTokens(t)) {
                 long[] ids = t.type() == ElementType.INT64 ? t.longs() : widen(t.ints());
                 for (int i = 0; i < ids.length; i++) {
-                    if (ids[i] >= words.rows() || ids[i] < -words.rows()) {
+                    // negative ids never get here: TokenInputCheck refuses them before the run
+                    if (ids[i] >= words.rows()) {
                         long width = t.shape()[1];
                         return Optional.of(model + ": input '" + words.input() + "' holds token id " + ids[i]
                                 + " (row " + i / width + ", position " + i % width + "), but the model's word table "
                                 + "has " + words.rows() + " rows (node '" + words.node() + "'): token ids must be "
-                                + (ids[i] < 0 ? "from 0 to " + (words.rows() - 1) : "below " + words.rows()
-                                + "; a tokenizer made for another model, with a larger vocabulary, gives such ids"));
+                                + "below " + words.rows() + "; a tokenizer made for another model, with a larger "
+                                + "vocabulary, gives such ids");
                     }
                 }
             }

@@ -2,6 +2,7 @@ package dev.trt4j.runtime;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.StateFeedback;
+import dev.trt4j.engine.Availability;
 import dev.trt4j.io.Closing;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
@@ -90,6 +91,7 @@ public final class InferenceSession implements AutoCloseable {
      * Loads {@code file} with the backend {@code options} select and makes its contexts.
      *
      * @throws Trt4jException when no backend fits, the backend is unavailable, or the file cannot be loaded
+     * @throws NullPointerException when {@code file} or {@code options} is null
      */
     public static InferenceSession open(Path file, InferenceOptions options) {
         Objects.requireNonNull(file, "file");
@@ -112,12 +114,21 @@ public final class InferenceSession implements AutoCloseable {
             throw new Trt4jException(file + ": no such " + (backend.name().equals(EngineRuntimeBackend.NAME)
                     ? "engine" : "model") + " file");
         }
-        backend.availability().orThrow();
+        Availability availability = backend.availability();
+        if (!availability.available()) {
+            // a service that loads several models must learn which one could not be served
+            throw new Trt4jException(file + ": " + availability.reason());
+        }
         LOG.debug("Loading {} with {} ({} contexts)", file, backend.name(), options.contexts());
         return new InferenceSession(backend.load(file, options), options.contexts());
     }
 
-    /** A session over an already loaded model; the session takes ownership of it (and closes it if this fails). */
+    /**
+     * A session over an already loaded model; the session takes ownership of it (and closes it if this fails).
+     *
+     * @throws IllegalArgumentException when {@code contexts} is below 1
+     * @throws Trt4jException           when the model's contexts cannot be made
+     */
     public static InferenceSession of(LoadedModel model, int contexts) {
         if (contexts < 1) {
             IllegalArgumentException e = new IllegalArgumentException(
@@ -139,8 +150,12 @@ public final class InferenceSession implements AutoCloseable {
      * are cheap; open one per conversation or connection. They share the session's contexts.
      *
      * @throws Trt4jException if a link names a missing or non-float tensor of the model
+     * @throws IllegalStateException after {@link #close()}
      */
     public InferenceStream stream(StateFeedback links) {
+        if (closed.get()) {
+            throw closedError();  // here, not at the stream's first run, far from where it was opened
+        }
         return new InferenceStream(this, links);
     }
 
@@ -164,12 +179,15 @@ public final class InferenceSession implements AutoCloseable {
 
     /**
      * Runs one query and hands its outputs to {@code reader} while the context is held; nothing is copied unless the
-     * reader copies. The outputs refuse to be read once the reader has returned ({@link IllegalStateException}).
+     * reader copies. The outputs refuse to be read once the reader has returned ({@link IllegalStateException}). An
+     * exception the reader throws reaches the caller unchanged. Float inputs are not checked for NaN or infinity;
+     * token inputs are (see {@link dev.trt4j.tensor.TokenInputCheck}).
      *
      * @throws Trt4jException when the inputs do not fit (inputs sharing a symbolic dimension must agree on it), the
      *                        backend fails, or the thread is interrupted while waiting for a free context
-     * @throws NullPointerException when an input's tensor is null
-     * @throws IllegalStateException after {@link #close()}
+     * @throws NullPointerException when {@code inputs}, {@code reader} or an input's tensor is null
+     * @throws IllegalStateException after {@link #close()}, or when called from an {@link OutputReader} of this
+     *                               session
      */
     public <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader) {
         requireArguments(inputs, reader);
@@ -222,6 +240,7 @@ public final class InferenceSession implements AutoCloseable {
      * Cancelling the future does not stop a request already running.
      *
      * @throws IllegalStateException when called from an {@link OutputReader} of this session
+     * @throws NullPointerException  when {@code inputs} or {@code reader} is null (at the call, not in the future)
      */
     public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader) {
         requireArguments(inputs, reader);
@@ -242,6 +261,7 @@ public final class InferenceSession implements AutoCloseable {
      * on it run there too: with a bounded executor, a stage must not wait for another request queued on it.
      *
      * @throws IllegalStateException when called from an {@link OutputReader} of this session
+     * @throws NullPointerException  when {@code inputs}, {@code reader} or {@code executor} is null
      * @throws java.util.concurrent.RejectedExecutionException when {@code executor} refuses the request
      */
     public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader,

@@ -31,6 +31,9 @@ public final class InferenceStream {
      *
      * @param inputs every input but the fed-back ones, each with the batch (streams side by side) first
      * @throws Trt4jException when the inputs do not fit or the backend fails; the state is then left as it was
+     * @throws NullPointerException when {@code inputs}, {@code reader} or an input's tensor is null
+     * @throws IllegalStateException after the session's {@link InferenceSession#close()}, or when called from an
+     *                               {@link OutputReader} of the session
      */
     public <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader) {
         InferenceSession.requireArguments(inputs, reader);
@@ -77,7 +80,13 @@ public final class InferenceStream {
         return firstRanked == null ? 1 : Math.toIntExact(inputs.get(firstRanked.name()).shape()[0]);
     }
 
-    /** Runs the next chunk and returns a heap copy of every output. */
+    /**
+     * Runs the next chunk and returns a heap copy of every output.
+     *
+     * @throws Trt4jException        as {@link #run(Map, OutputReader)}
+     * @throws NullPointerException  when {@code inputs} or an input's tensor is null
+     * @throws IllegalStateException after the session's {@link InferenceSession#close()}
+     */
     public Map<String, HostTensor> run(Map<String, HostTensor> inputs) {
         return run(inputs, InferenceSession::copyAll);
     }

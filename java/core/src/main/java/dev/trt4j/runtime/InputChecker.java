@@ -5,6 +5,7 @@ import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.SharedDimensions;
 import dev.trt4j.tensor.TensorSpec;
+import dev.trt4j.tensor.TokenInputCheck;
 
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.stream.Collectors;
 /**
  * Checks a query's inputs against a model's before any native call, so mistakes come back as one line naming the
  * input and both shapes: unknown and missing names, element types that do not convert (float32 data feeds float32
- * and float16 inputs, int32/int64 data feeds int32/int64 inputs), ranks and fixed dimensions.
+ * and float16 inputs, int32/int64 data feeds int32/int64 inputs), ranks and fixed dimensions, and token inputs a
+ * text model would answer wrongly without an error ({@link TokenInputCheck}). Float values are not checked: NaN and
+ * infinity reach the model as given.
  */
 public final class InputChecker {
     private InputChecker() {
@@ -55,6 +58,7 @@ public final class InputChecker {
         }
         // BERT's batch_size and sequence_length: a batch of 1 would be broadcast against the others without a word
         SharedDimensions.requireAgreement(model, specs, inputs);
+        TokenInputCheck.check(model, inputs);
     }
 
     /** Whether {@code data} can feed an input of type {@code input}. */

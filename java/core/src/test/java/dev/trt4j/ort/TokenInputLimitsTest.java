@@ -96,10 +96,41 @@ class TokenInputLimitsTest {
         }
         TokenInputLimits limits = new TokenInputLimits(embedding());
         assertThat(limits.explain("m.onnx", java.util.List.of("input_ids"),
-                Map.of("input_ids", HostTensor.ofInts(new long[] {1, 2}, new int[] {9, -10})))).isEmpty();
-        assertThat(limits.explain("m.onnx", java.util.List.of("input_ids"),
-                Map.of("input_ids", HostTensor.ofInts(new long[] {1, 2}, new int[] {9, -11})))).get().asString()
-                .contains("holds token id -11").endsWith("token ids must be from 0 to 9");
+                Map.of("input_ids", HostTensor.ofInts(new long[] {1, 2}, new int[] {9, 0})))).isEmpty();
+    }
+
+    /**
+     * A negative id is refused before the run: ONNX Runtime's Gather reads -1 as the table's last row and answers
+     * without an error, and only ids below -rows failed there.
+     */
+    @Test
+    void aNegativeTokenIdIsRefusedBeforeTheRun() throws IOException {
+        try (InferenceSession session = InferenceSession.open(embedding(), InferenceOptions.defaults())) {
+            for (long id : new long[] {-1, -100, -11}) {
+                HostTensor ids = HostTensor.ofLongs(new long[] {2, 2}, new long[] {3, 4, id, 5});
+                assertThatThrownBy(() -> session.run(Map.of("input_ids", ids)))
+                        .isInstanceOf(Trt4jException.class)
+                        .hasMessageEndingWith("embedding.onnx: input 'input_ids' holds " + id + " (row 1, position 0); "
+                                + "ids are never negative: the model would read row " + id + " from the end of its "
+                                + "table (padding takes the tokenizer's pad id, usually 0)")
+                        .hasNoCause();
+            }
+            HostTensor none = HostTensor.ofLongs(new long[] {2, 0}, new long[0]);
+            assertThatThrownBy(() -> session.run(Map.of("input_ids", none)))
+                    .hasMessageEndingWith("embedding.onnx: input 'input_ids' holds no tokens (shape [2,0]); give at "
+                            + "least one token a row");
+            HostTensor fine = HostTensor.ofLongs(new long[] {2, 2}, new long[] {3, 4, 9, 0});
+            assertThat(session.run(Map.of("input_ids", fine))).isNotEmpty();
+        }
+        // the runner behind calibrate, evaluate and bench: ids from an .npy or .npz are the user's too
+        try (OrtModelRunner runner = OrtModelRunner.open(embedding(), OrtRunnerOptions.defaults())) {
+            HostTensor padded = HostTensor.ofInts(new long[] {1, 3}, new int[] {3, 4, -100});
+            assertThatThrownBy(() -> runner.run(new dev.trt4j.data.Batch(1, Map.of("input_ids", padded))))
+                    .isInstanceOf(Trt4jException.class)
+                    .hasMessageEndingWith("embedding.onnx: input 'input_ids' holds -100 (row 0, position 2); ids are never "
+                            + "negative: the model would read row -100 from the end of its table (padding takes the "
+                            + "tokenizer's pad id, usually 0)");
+        }
     }
 
     @Test

@@ -169,6 +169,16 @@ class InferenceSessionTest {
                 .isExactlyInstanceOf(Trt4jException.class).hasMessage(dir + ": is a folder, expected a file");
     }
 
+    /** An engine that cannot be served here (no TensorRT module) is named with the reason: a service loads many. */
+    @Test
+    void anEngineWithoutTheBackendIsNamed() throws java.io.IOException {
+        Path engine = java.nio.file.Files.write(dir.resolve("served.engine"), new byte[] {1, 2, 3, 4});
+
+        assertThatThrownBy(() -> InferenceSession.open(engine, InferenceOptions.defaults()))
+                .isExactlyInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(engine + ": no TensorRT backend: ");
+    }
+
     /** The walkthrough's {@code runAsync(...).thenRun(session::close)}, chained while the request still runs. */
     @Test
     void closeChainedOnRunAsyncDoesNotWaitForItself() throws Exception {

@@ -54,6 +54,20 @@ class InferenceStreamTest {
         return seen;
     }
 
+    /** A stream asked of a closed session is refused where it is asked, not at its first run. */
+    @Test
+    void aClosedSessionGivesNoStream() {
+        Path model = TestModels.write(TestModels.decayingState(0.5f), dir, "closed-stream.onnx");
+        InferenceSession closed = InferenceSession.open(model, InferenceOptions.defaults());
+        InferenceStream opened = closed.stream(LINK);
+        closed.close();
+
+        assertThatThrownBy(() -> closed.stream(LINK)).isInstanceOf(IllegalStateException.class)
+                .hasMessageEndingWith("closed-stream.onnx is closed");
+        assertThatThrownBy(() -> opened.run(chunk(1f))).isInstanceOf(IllegalStateException.class)
+                .hasMessageEndingWith("closed-stream.onnx is closed");
+    }
+
     @Test
     void aNullTensorIsANullPointerNamingTheInput() {
         Map<String, HostTensor> inputs = new java.util.HashMap<>();

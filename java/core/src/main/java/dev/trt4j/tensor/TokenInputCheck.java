@@ -1,0 +1,67 @@
+package dev.trt4j.tensor;
+
+import dev.trt4j.Trt4jException;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Refuses token inputs that a text model would take without an error and answer wrongly: a negative token id, which
+ * ONNX's and TensorRT's Gather read as a row counted from the end of the embedding table (Hugging Face's -100
+ * "ignore" label used as padding gives the embedding of the vocabulary's last token), and a row of no tokens, whose
+ * outputs are empty and whose mean pooling is NaN. Ids past the end of the table fail in the runtime and are
+ * explained there ({@link dev.trt4j.ort.TokenInputLimits}).
+ */
+public final class TokenInputCheck {
+    /** Inputs that index an embedding table, as Hugging Face names them. */
+    private static final List<String> INDEX_INPUTS = List.of("input_ids", "token_type_ids", "position_ids");
+
+    private TokenInputCheck() {
+    }
+
+    /**
+     * @param model a name for messages
+     * @throws Trt4jException naming the input and, for a negative id, where it is
+     */
+    public static void check(String model, Map<String, HostTensor> inputs) {
+        for (String name : INDEX_INPUTS) {
+            HostTensor t = inputs.get(name);
+            if (t == null || t.shape().length != 2
+                    || (t.type() != ElementType.INT64 && t.type() != ElementType.INT32)) {
+                continue;
+            }
+            long width = t.shape()[1];
+            if (width == 0 && t.shape()[0] > 0) {
+                throw new Trt4jException(model + ": input '" + name + "' holds no tokens (shape "
+                        + Arrays.toString(t.shape()).replace(" ", "") + "); give at least one token a row");
+            }
+            int at = firstNegative(t);
+            if (at >= 0) {
+                long id = t.type() == ElementType.INT64 ? t.longs()[at] : t.ints()[at];
+                throw new Trt4jException(model + ": input '" + name + "' holds " + id + " (row " + at / width
+                        + ", position " + at % width + "); ids are never negative: the model would read row " + id
+                        + " from the end of its table (padding takes the tokenizer's pad id, usually 0)");
+            }
+        }
+    }
+
+    private static int firstNegative(HostTensor t) {
+        if (t.type() == ElementType.INT64) {
+            long[] v = t.longs();
+            for (int i = 0; i < v.length; i++) {
+                if (v[i] < 0) {
+                    return i;
+                }
+            }
+        } else {
+            int[] v = t.ints();
+            for (int i = 0; i < v.length; i++) {
+                if (v[i] < 0) {
+                    return i;
+                }
+            }
+        }
+        return -1;
+    }
+}
