@@ -36,6 +36,7 @@ public final class HostTensor {
      * @return the tensor, which shares {@code data}
      * @throws IllegalArgumentException if a dimension is negative or the shape's element count differs from
      *                                  {@code data.length}
+     * @throws NullPointerException     if {@code shape} or {@code data} is null
      */
     public static HostTensor ofFloats(long[] shape, float[] data) {
         return new HostTensor(ElementType.FLOAT32, shape, Objects.requireNonNull(data), null, null, data.length);
@@ -49,6 +50,7 @@ public final class HostTensor {
      * @return the tensor, which shares {@code data}
      * @throws IllegalArgumentException if a dimension is negative or the shape's element count differs from
      *                                  {@code data.length}
+     * @throws NullPointerException     if {@code shape} or {@code data} is null
      */
     public static HostTensor ofLongs(long[] shape, long[] data) {
         return new HostTensor(ElementType.INT64, shape, null, Objects.requireNonNull(data), null, data.length);
@@ -62,6 +64,7 @@ public final class HostTensor {
      * @return the tensor, which shares {@code data}
      * @throws IllegalArgumentException if a dimension is negative or the shape's element count differs from
      *                                  {@code data.length}
+     * @throws NullPointerException     if {@code shape} or {@code data} is null
      */
     public static HostTensor ofInts(long[] shape, int[] data) {
         return new HostTensor(ElementType.INT32, shape, null, null, Objects.requireNonNull(data), data.length);
