@@ -23,9 +23,9 @@ import java.util.Set;
 /**
  * Calibration samples and held-out evaluation samples drawn from the same data without overlap, so that a
  * quantized model is never judged on the samples its ranges were chosen on. Sentences (the bundled ones, or
- * {@code .txt} files) are split in order: calibration takes the first ones, evaluation the ones after; synthetic
- * data is evaluated with another seed. Other data (images, arrays) cannot be split here: evaluate those on a
- * separate data set.
+ * {@code .txt} files) are split in order: calibration takes the first ones, evaluation the ones after, without those
+ * that repeat a calibration sentence; files of samples (images, arrays, raw files, audio) are split in their reading
+ * order the same way; synthetic data is evaluated with another seed.
  *
  * <p>Every source returned is new; the caller closes it.
  */
@@ -95,7 +95,8 @@ public final class SampleSplit {
         if (sentences != null) {
             if (calibrationSamples >= sentences.size()) {
                 throw new Trt4jException(name + ": " + sentences.size() + " samples leave none to evaluate on after "
-                        + calibrationSamples + " calibration samples; calibrate on fewer");
+                        + calibrationSamples + " calibration samples; calibrate on fewer (--samples) or give "
+                        + "evaluation data (--eval-data)");
             }
             return heldOutSentences(calibrationSamples, samples);
         }
@@ -104,8 +105,9 @@ public final class SampleSplit {
             return new SyntheticSource(inputs, options.toBuilder().maxSamples(samples)
                     .seed(options.seed() + calibrationSamples + 1).build());
         }
-        throw new Trt4jException(data + ": cannot hold out evaluation samples from this kind of data; give separate "
-                + "evaluation data (--eval-data)");
+        // the samples after the calibration ones, in the order the source reads them (sorted file names, array rows)
+        return DataSourceFactory.open(data, inputs, options.toBuilder().skipSamples(calibrationSamples)
+                .maxSamples(samples).build());
     }
 
     /** True when the samples are seeded random data, not real samples. */

@@ -11,36 +11,76 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Base of the sources that know their sample count up front: it caps the count at {@code maxSamples}, drops a
- * last partial batch when the model's batch dimension is fixed, and asks the subclass for one batch at a time.
+ * Base of the sources that know their sample count up front: it passes over the first {@code skipSamples}, caps the
+ * count at {@code maxSamples}, drops a last partial batch when the model's batch dimension is fixed, and asks the
+ * subclass for one batch at a time.
  */
 public abstract class BatchingSource implements CalibrationDataSource {
     private static final Logger LOG = LoggerFactory.getLogger(BatchingSource.class);
 
     private final int batchSize;
     private final long total;
+    /** Samples passed over before the first delivered one. */
+    private final long skip;
+    private long skipped;
     private long delivered;
 
     /**
      * @param shapes  the resolved shapes (batch size)
      * @param samples samples to deliver, as computed by {@link #plan}
+     * @param options the options {@link #plan} was given, whose {@code skipSamples} are passed over first
+     */
+    protected BatchingSource(ShapeResolver shapes, long samples, DataOptions options) {
+        this.batchSize = shapes.batchSize();
+        this.total = samples;
+        this.skip = options.skipSamples();
+    }
+
+    /**
+     * For sources of generated samples (rendered sentences, synthetic data), which callers split by choosing what to
+     * generate ({@link dev.trt4j.compare.SampleSplit}) rather than by passing samples over.
+     *
+     * @param samples samples to deliver, as computed by {@link #plan} from options that skip nothing
      */
     protected BatchingSource(ShapeResolver shapes, long samples) {
         this.batchSize = shapes.batchSize();
         this.total = samples;
+        this.skip = 0;
     }
 
     /**
-     * How many of {@code available} samples a source delivers: at most {@code maxSamples}, and a whole number
-     * of batches when the model's batch dimension is fixed (the rest is left out with a warning).
+     * {@code options}, which a source of generated samples takes: it has nothing to pass over.
      *
-     * @throws Trt4jException if there are no samples, or fewer than one batch the model's fixed batch needs
+     * @throws IllegalArgumentException if {@code options} skip samples
+     */
+    protected static DataOptions requireNoSkip(DataOptions options, String source) {
+        if (options.skipSamples() != 0) {
+            throw new IllegalArgumentException(source + " generates its samples and cannot pass "
+                    + options.skipSamples() + " over; split what it generates instead");
+        }
+        return options;
+    }
+
+    /**
+     * How many of {@code available} samples a source delivers: those after the first {@code skipSamples}, at most
+     * {@code maxSamples}, and a whole number of batches when the model's batch dimension is fixed (the rest is left
+     * out with a warning).
+     *
+     * @throws Trt4jException if there are no samples (none after the skipped ones), or fewer than one batch the
+     *                        model's fixed batch needs
      */
     public static long plan(ShapeResolver shapes, long available, DataOptions options) {
         int batchSize = shapes.batchSize();
         if (available < 1) {
             throw new Trt4jException(shapes.source() + ": no samples");
         }
+        if (options.skipSamples() >= available) {
+            // only held-out evaluation skips samples: those calibration took
+            throw new Trt4jException(shapes.source() + ": holds " + Counts.of(available, "sample") + ", none left to "
+                    + "evaluate on after the first " + options.skipSamples() + ", which calibration takes; calibrate "
+                    + "on fewer (--samples) or give evaluation data (--eval-data)");
+        }
+        available -= options.skipSamples();
         long n = options.maxSamples() > 0 ? Math.min(available, options.maxSamples()) : available;
         if (shapes.fullBatchesOnly() && n % batchSize != 0) {
             if (n < batchSize) {
@@ -59,8 +99,13 @@ public abstract class BatchingSource implements CalibrationDataSource {
         if (delivered >= total) {
             return Optional.empty();
         }
+        while (skipped < skip) {
+            int count = (int) Math.min(batchSize, skip - skipped);
+            skipOver(skipped, count);
+            skipped += count;
+        }
         int count = (int) Math.min(batchSize, total - delivered);
-        Map<String, HostTensor> inputs = readBatch(delivered, count);
+        Map<String, HostTensor> inputs = readBatch(skip + delivered, count);
         delivered += count;
         return Optional.of(new Batch(count, inputs, streamStartsOfLastBatch()));
     }
@@ -68,6 +113,11 @@ public abstract class BatchingSource implements CalibrationDataSource {
     @Override
     public final Optional<Long> sampleCount() {
         return Optional.of(total);
+    }
+
+    /** For {@link #describe()}: which samples are read where the first ones are passed over, else nothing. */
+    protected final String passedOver() {
+        return skip == 0 ? "" : ", after the first " + skip;
     }
 
     /** Samples per full batch. */
@@ -82,6 +132,14 @@ public abstract class BatchingSource implements CalibrationDataSource {
      * @return one tensor per model input, each with first dimension {@code count}
      */
     protected abstract Map<String, HostTensor> readBatch(long first, int count);
+
+    /**
+     * Passes over the samples {@code first .. first + count - 1}, which are never delivered; in the order
+     * {@link #readBatch} is called, before it. Reads and drops them unless a source that reads by index overrides it.
+     */
+    protected void skipOver(long first, int count) {
+        readBatch(first, count);
+    }
 
     /**
      * The samples of the batch {@link #readBatch} just read that begin a new stream (see {@link Batch#streamStarts});

@@ -34,11 +34,13 @@ import java.util.Objects;
  * @param audioHop            audio: samples from the start of one window to the next; 0 = the window length (no
  *                            overlap). A shorter hop repeats the end of each window at the start of the next, and
  *                            each file then starts with that many zeros, as a stream that starts in silence
+ * @param skipSamples         samples of a file or folder passed over before the first one read (the calibration
+ *                            samples, when the ones after them are held out for evaluation); 0 = none
  */
 public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fixedShapes, long seed,
                           ImagePreprocessing imagePreprocessing, Path tokenizer, int sequenceLength,
                           SyntheticSource.Distribution distribution, int vocabSize, boolean rotateHalf,
-                          boolean renderPages, int audioHop) {
+                          boolean renderPages, int audioHop, long skipSamples) {
     /** Samples per batch when {@code batchSize} is 0 and neither the model nor a fixed shape sets the batch. */
     public static final int DEFAULT_BATCH_SIZE = 8;
     /** Samples of synthetic data when {@code maxSamples} is 0. */
@@ -61,8 +63,9 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
      * @param rotateHalf         rotate half of the rendered text lines by 180°
      * @param renderPages        render sentences as pages of lines instead of one line per sample
      * @param audioHop           audio samples from one window's start to the next, 0 for the window length
+     * @param skipSamples        samples passed over before the first one read, 0 for none
      * @throws IllegalArgumentException if {@code batchSize}, {@code maxSamples}, {@code sequenceLength},
-     *                                  {@code vocabSize} or {@code audioHop} is negative
+     *                                  {@code vocabSize}, {@code audioHop} or {@code skipSamples} is negative
      * @throws NullPointerException     if {@code distribution} or {@code fixedShapes} (or one of its shapes) is null
      */
     public DataOptions {
@@ -71,6 +74,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         requireNotNegative("sequence length", sequenceLength);
         requireNotNegative("vocab size", vocabSize);
         requireNotNegative("audio hop", audioHop);
+        requireNotNegative("skipped samples", skipSamples);
         Objects.requireNonNull(distribution, "distribution");
         Map<String, long[]> copy = new LinkedHashMap<>();
         fixedShapes.forEach((name, dims) -> copy.put(name, dims.clone()));
@@ -98,7 +102,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         Builder b = new Builder().batchSize(batchSize).maxSamples(maxSamples).seed(seed)
                 .imagePreprocessing(imagePreprocessing).tokenizer(tokenizer).sequenceLength(sequenceLength)
                 .distribution(distribution).vocabSize(vocabSize).rotateHalf(rotateHalf)
-                .renderPages(renderPages).audioHop(audioHop);
+                .renderPages(renderPages).audioHop(audioHop).skipSamples(skipSamples);
         b.fixedShapes.putAll(fixedShapes);
         return b;
     }
@@ -139,6 +143,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         private boolean rotateHalf;
         private boolean renderPages;
         private int audioHop;
+        private long skipSamples;
 
         private Builder() {
         }
@@ -291,6 +296,16 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         }
 
         /**
+         * {@return this builder, with the samples to pass over set}
+         *
+         * @param value samples of a file or folder passed over before the first one read; 0 (the default) for none
+         */
+        public Builder skipSamples(long value) {
+            skipSamples = value;
+            return this;
+        }
+
+        /**
          * {@return the options}
          *
          * @throws IllegalArgumentException if a count, length, size or hop is negative
@@ -298,7 +313,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
          */
         public DataOptions build() {
             return new DataOptions(batchSize, maxSamples, fixedShapes, seed, imagePreprocessing, tokenizer,
-                    sequenceLength, distribution, vocabSize, rotateHalf, renderPages, audioHop);
+                    sequenceLength, distribution, vocabSize, rotateHalf, renderPages, audioHop, skipSamples);
         }
     }
 }

@@ -45,7 +45,7 @@ final class RawFloatSource extends BatchingSource {
     }
 
     private RawFloatSource(Path path, List<Path> files, ShapeResolver shapes, DataOptions options) {
-        super(shapes, plan(shapes, countSamples(path, files, shapes), options));
+        super(shapes, plan(shapes, countSamples(path, files, shapes), options), options);
         this.path = path;
         this.files = files;
         this.input = shapes.onlyInput("raw float32");
@@ -112,7 +112,7 @@ final class RawFloatSource extends BatchingSource {
     @Override
     public String describe() {
         return "raw:" + path + " (" + Counts.of(files.size(), "file") + ", " + Counts.of(sampleCount().orElseThrow(), "sample")
-                + ")";
+                + passedOver() + ")";
     }
 
     @Override

@@ -66,7 +66,7 @@ public final class SyntheticSource extends BatchingSource {
 
     private SyntheticSource(ShapeResolver resolver, DataOptions options) {
         super(resolver, plan(resolver, options.maxSamples() > 0 ? options.maxSamples()
-                : DataOptions.DEFAULT_SYNTHETIC_SAMPLES, options));
+                : DataOptions.DEFAULT_SYNTHETIC_SAMPLES, requireNoSkip(options, "synthetic data")));
         this.inputs = resolver.inputs();
         this.options = options;
         this.values = new SyntheticValues(options.seed(), options.distribution(), options.vocabSize());

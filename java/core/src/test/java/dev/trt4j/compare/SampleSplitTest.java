@@ -81,15 +81,66 @@ class SampleSplitTest {
         }
     }
 
+    /** Array rows after the calibration ones are held out, as sentences are; none left is one line naming the file. */
     @Test
-    void dataThatCannotBeSplitAsksForSeparateEvaluationData() throws IOException {
-        Path images = Files.createDirectories(dir.resolve("images"));
-        Files.write(images.resolve("a.png"), new byte[] {1});
-        SampleSplit split = SampleSplit.of(images, LINE_MODEL, OPTIONS, false);
+    void arrayRowsAfterTheCalibrationRowsAreHeldOut() throws IOException {
+        List<TensorSpec> vector = List.of(new TensorSpec("v", ElementType.FLOAT32, new long[] {-1, 2}, List.of()));
+        Path npy = dir.resolve("rows.npy");
+        dev.trt4j.data.npy.NpyFile.write(npy, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {7, 2},
+                new float[] {0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6}));
+        SampleSplit split = SampleSplit.of(npy, vector, OPTIONS, false);
 
-        assertThatThrownBy(() -> split.evaluation(1, 1)).isInstanceOf(Trt4jException.class)
-                .hasMessage(images + ": cannot hold out evaluation samples from this kind of data; give separate "
-                        + "evaluation data (--eval-data)");
+        assertThat(firstValues(split.calibration(3))).containsExactly(0f, 1f, 2f);
+        assertThat(firstValues(split.evaluation(3, 10))).containsExactly(3f, 4f, 5f, 6f);
+        assertThat(firstValues(split.evaluation(5, 1))).containsExactly(5f);
+        assertThat(split.evaluation(5, 1).describe()).isEqualTo("npy:" + npy + " (1 sample, after the first 5)");
+        assertThatThrownBy(() -> split.evaluation(7, 1)).isInstanceOf(Trt4jException.class)
+                .hasMessage(npy + ": holds 7 samples, none left to evaluate on after the first 7, which calibration "
+                        + "takes; calibrate on fewer (--samples) or give evaluation data (--eval-data)");
+    }
+
+    /** Images after the calibration ones, in file-name order, are held out without decoding those passed over. */
+    @Test
+    void imagesAfterTheCalibrationImagesAreHeldOut() throws IOException {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        for (int i = 0; i < 5; i++) {
+            java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(8, 4,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB);
+            image.setRGB(0, 0, 0x010101 * (40 * i));
+            javax.imageio.ImageIO.write(image, "png", images.resolve("img" + i + ".png").toFile());
+        }
+        // a broken first image is never decoded when it is passed over
+        Files.write(images.resolve("img0.png"), new byte[] {1});
+        List<TensorSpec> small = List.of(new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, 4, 8},
+                List.of()));
+        dev.trt4j.data.image.ImagePreprocessing pixels = new dev.trt4j.data.image.ImagePreprocessing(4, 8,
+                dev.trt4j.data.image.ImagePreprocessing.ResizeMode.STRETCH, 0f, 1.0, new float[] {0, 0, 0},
+                new float[] {1, 1, 1}, dev.trt4j.data.image.ImagePreprocessing.ChannelOrder.RGB,
+                dev.trt4j.data.image.ImagePreprocessing.Layout.NCHW);
+        DataOptions raw = OPTIONS.toBuilder().imagePreprocessing(pixels).build();
+        SampleSplit split = SampleSplit.of(images, small, raw, false);
+
+        try (CalibrationDataSource evaluation = split.evaluation(2, 10)) {
+            assertThat(evaluation.describe()).contains("(5 files, after the first 2, ");
+            Batch batch = evaluation.next().orElseThrow();
+            assertThat(batch.size()).isEqualTo(3);
+            float[] x = batch.inputs().get("x").floats();
+            int perImage = 3 * 4 * 8;
+            assertThat(new float[] {x[0], x[perImage], x[2 * perImage]}).containsExactly(80f, 120f, 160f);
+        }
+    }
+
+    private static List<Float> firstValues(CalibrationDataSource source) {
+        List<Float> values = new java.util.ArrayList<>();
+        try (source) {
+            for (java.util.Optional<Batch> b = source.next(); b.isPresent(); b = source.next()) {
+                float[] v = b.get().inputs().get("v").floats();
+                for (int i = 0; i < b.get().size(); i++) {
+                    values.add(v[2 * i]);
+                }
+            }
+        }
+        return values;
     }
 
     @Test
@@ -100,8 +151,6 @@ class SampleSplitTest {
         SampleSplit split = SampleSplit.of(images, LINE_MODEL, OPTIONS, false);
 
         assertThat(split.describe()).isEqualTo(images.toString());
-        assertThatThrownBy(() -> split.evaluation(1, 1)).isInstanceOf(Trt4jException.class)
-                .hasMessageContaining("cannot hold out evaluation samples from this kind of data");
 
         Path text = Files.createDirectories(dir.resolve("text"));
         Files.writeString(text.resolve("a.txt"), "one\ntwo\nthree\n");

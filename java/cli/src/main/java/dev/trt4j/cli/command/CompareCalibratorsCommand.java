@@ -132,8 +132,8 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             evaluationData = study.evaluationData(split, settings.maxCalibrationSamples(), onnx);
         } catch (Trt4jException e) {
             if (settings.maxCalibrationSamples() > settings.calibrationSamples()) {
-                throw new Trt4jException(e.getMessage() + " (--samples-sweep's " + settings.maxCalibrationSamples()
-                        + " samples are held out of evaluation too: sweep to fewer, or give --eval-data)", e);
+                throw new Trt4jException(e.getMessage() + "; --samples-sweep's " + settings.maxCalibrationSamples()
+                        + " samples are held out of evaluation too: sweep to fewer", e);
             }
             throw e;
         }

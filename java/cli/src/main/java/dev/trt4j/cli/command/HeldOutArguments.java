@@ -31,8 +31,8 @@ public final class HeldOutArguments {
     private static final Logger LOG = LoggerFactory.getLogger(HeldOutArguments.class);
 
     @Option(names = "--eval-data", paramLabel = "PATH",
-            description = "Evaluation samples (same kinds as --data). Default: the samples after the calibration "
-                    + "samples of the same sentences, or other random samples; other data needs --eval-data.")
+            description = "Evaluation samples (same kinds as --data). Default: the samples of --data after the "
+                    + "calibration samples (sentences that repeat one of those left out), or other random samples.")
     Path evalData;
 
     /** Null when not given: then {@link #DEFAULT_EVAL_SAMPLES}, and data that hold fewer are no surprise. */

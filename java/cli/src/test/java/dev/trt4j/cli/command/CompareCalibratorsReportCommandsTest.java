@@ -45,8 +45,8 @@ class CompareCalibratorsReportCommandsTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).containsExactly("trt4j: " + text + ": 20 samples leave none to evaluate on after 30"
-                + " calibration samples; calibrate on fewer (--samples-sweep's 30 samples are held out of evaluation "
-                + "too: sweep to fewer, or give --eval-data)");
+                + " calibration samples; calibrate on fewer (--samples) or give evaluation data (--eval-data); "
+                + "--samples-sweep's 30 samples are held out of evaluation too: sweep to fewer");
         assertThat(dir.resolve("sweep")).doesNotExist();
     }
 

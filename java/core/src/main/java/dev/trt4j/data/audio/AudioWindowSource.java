@@ -61,7 +61,7 @@ public final class AudioWindowSource extends BatchingSource {
     }
 
     private AudioWindowSource(Path path, List<Path> files, ShapeResolver shapes, DataOptions options, Survey s) {
-        super(shapes, plan(shapes, Arrays.stream(s.windowsPerFile).sum(), options));
+        super(shapes, plan(shapes, Arrays.stream(s.windowsPerFile).sum(), options), options);
         this.path = path;
         this.files = files;
         this.input = s.input;
@@ -159,7 +159,7 @@ public final class AudioWindowSource extends BatchingSource {
     public String describe() {
         return "audio:" + path + " (" + Counts.of(files.size(), "file") + " at " + hz(sampleRate) + ", "
                 + Counts.of(sampleCount().orElseThrow(), "window") + " of " + window + (hop == window ? "" : " every " + hop)
-                + ")";
+                + passedOver() + ")";
     }
 
     private static String hz(float rate) {

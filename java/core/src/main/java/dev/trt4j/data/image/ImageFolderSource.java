@@ -51,7 +51,7 @@ public final class ImageFolderSource extends BatchingSource {
     }
 
     private ImageFolderSource(Path path, List<Path> files, ShapeResolver shapes, DataOptions options) {
-        super(shapes, plan(shapes, files.size(), options));
+        super(shapes, plan(shapes, files.size(), options), options);
         this.path = path;
         this.files = files;
         this.input = shapes.onlyInput("image");
@@ -69,6 +69,11 @@ public final class ImageFolderSource extends BatchingSource {
     protected Map<String, HostTensor> readBatch(long first, int count) {
         return Map.of(input.name(), preprocessor.batch(count, i -> decode(files.get((int) first + i)),
                 i -> files.get((int) first + i).toString()));
+    }
+
+    /** Reads by index: the images passed over are never decoded. */
+    @Override
+    protected void skipOver(long first, int count) {
     }
 
     /**
@@ -130,6 +135,7 @@ public final class ImageFolderSource extends BatchingSource {
     @Override
     public String describe() {
         // the preprocessing is part of what the statistics were made from: a table made with other values is stale
-        return "images:" + path + " (" + Counts.of(files.size(), "file") + ", " + preprocessing().describe() + ")";
+        return "images:" + path + " (" + Counts.of(files.size(), "file") + passedOver() + ", "
+                + preprocessing().describe() + ")";
     }
 }

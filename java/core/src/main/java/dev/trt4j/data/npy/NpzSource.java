@@ -40,13 +40,14 @@ public final class NpzSource extends BatchingSource {
     }
 
     private NpzSource(Path file, Opened opened) {
-        super(opened.shapes, opened.samples);
+        super(opened.shapes, opened.samples, opened.options);
         this.file = file;
         this.zip = opened.zip;
         this.inputs = opened.inputs;
     }
 
-    private record Opened(ShapeResolver shapes, ZipFile zip, List<NpyInput> inputs, long samples) {
+    private record Opened(ShapeResolver shapes, ZipFile zip, List<NpyInput> inputs, long samples,
+                          DataOptions options) {
     }
 
     private static Opened open(Path file, ShapeResolver shapes, DataOptions options) {
@@ -90,7 +91,7 @@ public final class NpzSource extends BatchingSource {
                 }
             }
             requireNamedDimensionsAgree(file, inputs);
-            return new Opened(shapes, zip, inputs, plan(shapes, samples, options));
+            return new Opened(shapes, zip, inputs, plan(shapes, samples, options), options);
         } catch (IOException | RuntimeException e) {
             inputs.forEach(NpyInput::close);
             closeQuietly(zip);
@@ -142,7 +143,7 @@ public final class NpzSource extends BatchingSource {
 
     @Override
     public String describe() {
-        return "npz:" + file + " (" + Counts.of(sampleCount().orElseThrow(), "sample") + ")";
+        return "npz:" + file + " (" + Counts.of(sampleCount().orElseThrow(), "sample") + passedOver() + ")";
     }
 
     @Override

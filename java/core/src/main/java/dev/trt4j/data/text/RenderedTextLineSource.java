@@ -57,7 +57,7 @@ public final class RenderedTextLineSource extends BatchingSource {
 
     private RenderedTextLineSource(List<String> sentences, String name, TextLineRenderer renderer,
                                    ShapeResolver shapes, DataOptions options) {
-        super(shapes, plan(shapes, sentences.size(), options));
+        super(shapes, plan(shapes, sentences.size(), requireNoSkip(options, "rendered text lines")));
         int n = Math.toIntExact(sampleCount().orElseThrow());
         this.name = name;
         this.texts = List.copyOf(sentences.subList(0, n));

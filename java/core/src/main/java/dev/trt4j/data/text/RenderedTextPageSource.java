@@ -46,7 +46,7 @@ public final class RenderedTextPageSource extends BatchingSource {
     }
 
     private RenderedTextPageSource(List<String> pages, String name, ShapeResolver shapes, DataOptions options) {
-        super(shapes, plan(shapes, pages.size(), options));
+        super(shapes, plan(shapes, pages.size(), requireNoSkip(options, "rendered text pages")));
         int n = Math.toIntExact(sampleCount().orElseThrow());
         this.name = name;
         this.input = shapes.onlyInput("rendered text-page");

@@ -59,7 +59,7 @@ public final class TextSource extends BatchingSource {
     }
 
     private TextSource(List<String> sentences, String name, ShapeResolver shapes, DataOptions options) {
-        super(shapes, plan(shapes, sentences.size(), options));
+        super(shapes, plan(shapes, sentences.size(), options), options);
         this.name = name;
         this.sentences = List.copyOf(sentences);
         this.inputs = shapes.inputs();
@@ -168,6 +168,11 @@ public final class TextSource extends BatchingSource {
         return sequenceLength;
     }
 
+    /** Reads by index: the sentences passed over are never tokenized. */
+    @Override
+    protected void skipOver(long first, int count) {
+    }
+
     @Override
     protected Map<String, HostTensor> readBatch(long first, int count) {
         Encoding[] encodings = tokenizer.batchEncode(sentences.subList((int) first, (int) first + count));
@@ -205,7 +210,7 @@ public final class TextSource extends BatchingSource {
     @Override
     public String describe() {
         return "text:" + name + " (" + Counts.of(sampleCount().orElseThrow(), "sentence") + ", "
-                + Counts.of(sequenceLength, "token") + ")";
+                + Counts.of(sequenceLength, "token") + passedOver() + ")";
     }
 
     @Override
