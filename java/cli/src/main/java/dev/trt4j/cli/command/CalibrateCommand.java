@@ -271,7 +271,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     private void noteStaleTables(CalibrationOutputs outputs, ActivationStatistics statistics, Set<String> written) {
         outputs.staleTablesNotice(statistics, written).ifPresent(notice -> {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: " + notice);
+            err.println("trt4j: warning: " + notice);
             err.flush();
         });
     }

@@ -165,7 +165,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             new CalibrationOutputs(folder.resolve("calibration")).staleTablesNotice(outcome.statistics(),
                     outcome.tables().keySet()).ifPresent(notice -> {
                         PrintWriter err = spec.commandLine().getErr();
-                        err.println("trt4j: " + notice);
+                        err.println("trt4j: warning: " + notice);
                         err.flush();
                     });
         }

@@ -196,7 +196,7 @@ public final class ConvertCommand implements Callable<Integer> {
         AtomicFiles.write(out, converted::writeTo);
         if (!plugins.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: " + OperatorCheck.describe(fileName, plugins));
+            err.println("trt4j: warning: " + OperatorCheck.describe(fileName, plugins));
             err.flush();
         }
         print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, fixedShapes, folded, half,

@@ -186,7 +186,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         result.write(out);
         if (!plugins.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: " + OperatorCheck.describe(name, plugins));
+            err.println("trt4j: warning: " + OperatorCheck.describe(name, plugins));
             err.flush();
         }
         QuantizationReport report = result.report();

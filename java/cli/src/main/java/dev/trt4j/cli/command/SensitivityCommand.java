@@ -204,7 +204,7 @@ public final class SensitivityCommand implements Callable<Integer> {
         }
         if (!left.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: " + folder + " still holds " + String.join(", ", left) + " of an earlier run, which "
+            err.println("trt4j: warning: " + folder + " still holds " + String.join(", ", left) + " of an earlier run, which "
                     + "this run did not write; delete them or use another --out");
             err.flush();
         }

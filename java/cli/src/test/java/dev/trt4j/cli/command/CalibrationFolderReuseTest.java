@@ -32,7 +32,7 @@ class CalibrationFolderReuseTest {
                 out.toString());
 
         assertThat(second.exitCode()).as(second.err()).isZero();
-        assertThat(second.errLines()).containsExactly("trt4j: " + out + " still holds the tables and caches of an "
+        assertThat(second.errLines()).containsExactly("trt4j: warning: " + out + " still holds the tables and caches of an "
                 + "earlier run, not rewritten: entropy (made from 16 samples, the statistics from 8); report leaves "
                 + "them out");
         assertThat(out.resolve("entropy.table.json")).as("the user's file stays").exists();
@@ -60,7 +60,7 @@ class CalibrationFolderReuseTest {
                 out.toString());
 
         assertThat(second.exitCode()).as(second.err()).isZero();
-        assertThat(second.errLines()).containsExactly("trt4j: " + out + " still holds the tables and caches of an "
+        assertThat(second.errLines()).containsExactly("trt4j: warning: " + out + " still holds the tables and caches of an "
                 + "earlier run, not rewritten: entropy (made from other statistics of the same samples, with other "
                 + "histogram bins, skip-zeros or tensors); report leaves them out");
         assertThat(third.errLines()).as("the first run's statistics again: entropy fits them, max does not")
@@ -124,7 +124,7 @@ class CalibrationFolderReuseTest {
                 "--methods", "max", "--out", out.toString());
 
         assertThat(second.exitCode()).as(second.err()).isZero();
-        assertThat(second.errLines()).contains("trt4j: " + out.resolve("calibration") + " still holds the tables and "
+        assertThat(second.errLines()).contains("trt4j: warning: " + out.resolve("calibration") + " still holds the tables and "
                 + "caches of an earlier run, not rewritten: mse (made from 16 samples, the statistics from 8); report "
                 + "leaves them out");
     }

@@ -127,7 +127,7 @@ class SensitivityCommandTest {
                 "32", "--eval-samples", "32", "--shapes", "x:16x" + WIDTH, "--out", out.toString());
         assertThat(withTarget.exitCode()).as(withTarget.err()).isZero();
         assertThat(again.exitCode()).as(again.err()).isZero();
-        assertThat(again.errLines()).containsExactly("trt4j: " + out + " still holds max.table.json, "
+        assertThat(again.errLines()).containsExactly("trt4j: warning: " + out + " still holds max.table.json, "
                 + "mlp.partial.int8.onnx, skip-list.txt of an earlier run, which this run did not write; delete them "
                 + "or use another --out");
     }
