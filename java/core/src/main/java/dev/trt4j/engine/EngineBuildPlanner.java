@@ -34,7 +34,12 @@ final class EngineBuildPlanner {
      * @throws Trt4jException naming what does not fit
      */
     public static EngineBuildPlan plan(EngineBuildRequest request, ModelFacts model, Path engineOut) {
-        OptimizationProfiles.validate(request.profiles(), model.inputs());
+        try {
+            OptimizationProfiles.validate(request.profiles(), model.inputs());
+        } catch (InvalidOptionException e) {
+            // build takes several files (model, table, data): say which one the shapes do not fit
+            throw new InvalidOptionException(model.name() + ": " + e.getMessage(), e);
+        }
         boolean strong = request.stronglyTyped();
         boolean fp16Flag = false;
         boolean int8Flag = false;

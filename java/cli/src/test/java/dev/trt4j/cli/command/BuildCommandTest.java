@@ -109,14 +109,15 @@ class BuildCommandTest {
         String m = model.toString();
         String out = dir.resolve("engines/relu.engine").toString();
         assertThat(fails(2, "build", m, "--precision", "fp32", "--shapes", "y:2x4", "--out", out))
-                .isEqualTo("trt4j: profile 0 names input 'y' that the model does not have; model inputs are [x]");
+                .isEqualTo("trt4j: relu.onnx: profile 0 names input 'y' that the model does not have; model inputs are "
+                        + "[x]");
         assertThat(fails(2, "build", m, "--precision", "fp32", "--shapes", "x:2", "--out", out))
-                .isEqualTo("trt4j: profile 0: input 'x' has rank 2 [batch,4] but the profile gives rank 1 (2)");
+                .isEqualTo("trt4j: relu.onnx: profile 0: input 'x' has rank 2 [batch,4] but the profile gives rank 1 (2)");
         // a profile may hold an empty tensor (0), which the data's sizes may not: an FP16 build reads no samples
         CliRun empty = CliRun.of("build", m, "--precision", "fp16", "--shapes", "x:0x4", "--out", out);
         assertThat(empty.err()).doesNotContain("positive integer").doesNotContain("--shapes");
         assertThat(fails(2, "build", m, "--precision", "fp32", "--out", out))
-                .isEqualTo("trt4j: model input 'x' has dynamic shape [batch,4]: give --shapes or "
+                .isEqualTo("trt4j: relu.onnx: model input 'x' has dynamic shape [batch,4]: give --shapes or "
                         + "--min-shapes/--opt-shapes/--max-shapes");
         assertThat(fails(2, "build", m, "--precision", "fp32", "--min-shapes", "x:8x4", "--opt-shapes", "x:2x4",
                 "--out", out)).startsWith("trt4j: profile 0: input 'x': ");
