@@ -26,12 +26,15 @@ usage_error() {
   exit 2
 }
 
-while getopts "e:b:h" opt; do
+[ "${1:-}" = "--help" ] && set -- -h
+# a leading ':' makes getopts report a missing value (':') apart from an unknown option ('?'), without its own line
+while getopts ":e:b:h" opt; do
   case "$opt" in
     e) dir="$OPTARG" ;;
     b) batches="$OPTARG" ;;
     h) sed -n '2,12p' "$0"; exit 0 ;;
-    *) usage_error "unknown option; see $0 -h" ;;
+    :) usage_error "option -$OPTARG needs a value; see $0 -h" ;;
+    *) usage_error "unknown option -$OPTARG; see $0 -h" ;;
   esac
 done
 shift $((OPTIND - 1))

@@ -41,7 +41,9 @@ usage_error() {
   exit 2
 }
 
-while getopts "o:p:c:d:t:s:x:h" opt; do
+[ "${1:-}" = "--help" ] && set -- -h
+# a leading ':' makes getopts report a missing value (':') apart from an unknown option ('?'), without its own line
+while getopts ":o:p:c:d:t:s:x:h" opt; do
   case "$opt" in
     o) out="$OPTARG" ;;
     p) precisions="$OPTARG" ;;
@@ -51,7 +53,8 @@ while getopts "o:p:c:d:t:s:x:h" opt; do
     s) shapes="$OPTARG" ;;
     x) extra="$OPTARG" ;;
     h) sed -n '2,/^set -euo/{/^#/p}' "$0"; exit 0 ;;
-    *) usage_error "unknown option; see $0 -h" ;;
+    :) usage_error "option -$OPTARG needs a value; see $0 -h" ;;
+    *) usage_error "unknown option -$OPTARG; see $0 -h" ;;
   esac
 done
 shift $((OPTIND - 1))

@@ -4,6 +4,10 @@
 #
 #   run.sh STAGE OUT [JMH ARGS...]
 set -uo pipefail
+if [ $# -lt 2 ] || [ ! -d "$1" ] || [ ! -d "$2" ]; then
+  echo "usage: run.sh STAGE OUT [JMH ARGS...]: STAGE and OUT must be existing folders" >&2
+  exit 2
+fi
 stage=$(cd "$1" && pwd); out=$2; shift 2
 export PATH=$stage/jre/bin:$PATH
 exec > >(tee -a "$out/cpu-bench.log") 2>&1
@@ -14,4 +18,6 @@ if [ ${#args[@]} -eq 0 ]; then
 fi
 echo "=== JMH ${args[*]} $(date -u +%T)"
 java -cp "$stage/lib/*:$stage/res" org.openjdk.jmh.Main "${args[@]}" -rf json -rff "$out/jmh.json"
-echo "=== done $(date -u +%T)"
+code=$?
+echo "=== done $(date -u +%T), exit code $code"
+exit "$code"

@@ -102,7 +102,8 @@ while read -r name dims; do
   step "speedup table: $name"
   timeout 120 "$repo/scripts/bench.sh" -e "$engines" -b 1,8,32 -- --shapes "x:1x$dims" --duration 1 --warmup 200
   cat "$engines/speedup.md" >> "$out/speedup.md" 2>/dev/null
-  cat "$engines/speedup.json" >> "$out/speedup.json" 2>/dev/null
+  # one JSON document per model: appended into one file they would not parse
+  cp "$engines/speedup.json" "$out/speedup-$name.json" 2>/dev/null
 done <<< "$specs"
 tar -C "$stage/engines" -cf "$out/sidecars.tar" .
 step "done"

@@ -7,10 +7,21 @@
 #
 #   scripts/gpu-stage.sh        (from the repository root; prepared models are kept in target/gpu-pack/models)
 set -euo pipefail
+# It takes no arguments: --help prints the header above, anything else is refused before a long build starts.
+if [ $# -gt 0 ]; then
+  case "$1" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | sed '$d'; exit 0 ;; esac
+  echo "$(basename "$0"): takes no arguments, got '$1'" >&2
+  exit 2
+fi
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 pack=target/gpu-pack
 junit=1.14.1
 m2=~/.m2/repository
+# checked before minutes of building and calibrating, not after
+if [ ! -x ../shared/gpu/stage-tensorrt.sh ]; then
+  echo "gpu-stage.sh: ../shared/gpu/stage-tensorrt.sh (the developers' TensorRT packer beside the checkout) is missing" >&2
+  exit 1
+fi
 
 ./mvnw -q -B -Pgpu-system -pl java/cli,native -am package -DskipTests
 rm -rf "$pack/cli" "$pack/test" "$pack/native-test-classes"

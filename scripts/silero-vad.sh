@@ -8,6 +8,14 @@
 # Needs npm, apt-get and dpkg-deb (any Debian or Ubuntu machine with the npm registry). About a minute on 2 cores.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+case "${1:-}" in
+  -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | sed '$d'; exit 0 ;;
+  -*) echo "silero-vad.sh: unknown option '$1'; it takes one optional WORK_DIR" >&2; exit 2 ;;
+esac
+if [ $# -gt 1 ]; then
+  echo "silero-vad.sh: takes one optional WORK_DIR, got $# arguments" >&2
+  exit 2
+fi
 work="${1:-$root/target/silero-vad}"
 trt4j="$root/trt4j"
 mkdir -p "$work"

@@ -197,7 +197,17 @@ class ScriptsTest {
             assertThat(result.err().lines().toList()).containsExactly(w.getValue());
         }
         assertThat(run("build-engines.sh").code()).isEqualTo(2);
-        assertThat(run("bench.sh", "-q").code()).isEqualTo(2);
+        assertThat(run("bench.sh", "-q").err().lines().toList())
+                .containsExactly("bench: unknown option -q; see " + SCRIPTS.resolve("bench.sh") + " -h");
+        Result noValue = run("build-engines.sh", "-o");
+        assertThat(noValue.code()).isEqualTo(2);
+        assertThat(noValue.err().lines().toList()).containsExactly("build-engines: option -o needs a value; see "
+                + SCRIPTS.resolve("build-engines.sh") + " -h");
+        for (String script : List.of("build-engines.sh", "bench.sh")) {
+            Result help = run(script, "--help");
+            assertThat(help.code()).as(script).isZero();
+            assertThat(help.out()).as(script).startsWith("# ");
+        }
 
         // A missing model is found before the models given ahead of it are built.
         Result missing = run("build-engines.sh", "-p", "fp32", "cls.onnx", "gone.onnx");
@@ -205,6 +215,31 @@ class ScriptsTest {
         assertThat(missing.err().lines().toList()).containsExactly("build-engines: gone.onnx: no such model file");
         assertThat(calls()).isEmpty();
         assertThat(dir.resolve("engines")).doesNotExist();
+    }
+
+    /**
+     * The device-loan scripts refuse a wrong command line at once: a run script given a missing stage exited 0 after
+     * every step failed, and a stage script took --help for a go and started its build.
+     */
+    @Test
+    void loanScriptsRefuseAWrongCommandLineAtOnce() throws Exception {
+        for (String script : List.of("cpu-bench-run.sh", "cpu-speedup-run.sh")) {
+            Result missing = run(script, "nosuch", "out");
+            assertThat(missing.code()).as(script).isEqualTo(2);
+            assertThat(missing.err().lines().toList()).as(script).singleElement().asString()
+                    .startsWith("usage: run.sh STAGE OUT").endsWith("must be existing folders");
+        }
+        for (String script : List.of("cpu-bench-stage.sh", "cpu-speedup-stage.sh", "cpu-loan-stage.sh",
+                "gpu-stage.sh", "onnx-operator-tests.sh")) {
+            Result help = run(script, "--help");
+            assertThat(help.code()).as(script).isZero();
+            assertThat(help.out()).as(script).isNotBlank().doesNotStartWith("#");
+            Result wrong = run(script, "now");
+            assertThat(wrong.code()).as(script).isEqualTo(2);
+            assertThat(wrong.err().lines().toList()).as(script)
+                    .containsExactly(script + ": takes no arguments, got 'now'");
+        }
+        assertThat(calls()).isEmpty();
     }
 
     /** gpu-checks.sh without its payload stops at once, before it writes anything (with no STAGE it wrote under /). */
