@@ -5,6 +5,7 @@ import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.EvaluationResult;
 import dev.trt4j.evaluate.Evaluator;
@@ -76,6 +77,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         Optional<TaskKind> kind = evaluation.taskKind();
         OrtRunnerOptions runnerOptions = evaluation.runnerOptions();
         EvaluationResult result;
+        Optional<OcrModelRole> roleOfReference;
         EvaluationOptions opening = EvaluationOptions.defaults().withRunnerOptions(runnerOptions)
                 .withEmulateFp16(fp16Emulation);
         dataArguments.requireSequenceLengthFits(reference);
@@ -87,6 +89,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .withEmulateFp16(fp16Emulation).withFeedback(feedback.feedback());
             Optional<TaskMetric> metric = kind.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(), data,
                     options.ctcKeys(), options.pooling()));
+            roleOfReference = OcrModelRole.of(ref.inputs(), ref.outputs());
             try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
                     : ProgressReporter.start("Evaluating", data.sampleCount().orElse(-1L))) {
                 result = Evaluator.evaluate(ref, List.of(cand), data, metric, options.withProgress(progress::update))
@@ -99,13 +102,30 @@ public final class EvaluateCommand implements Callable<Integer> {
         } else {
             print(w, result);
             if (result.taskResult().isEmpty() && evaluation.taskName().equals("auto")) {
-                w.printf(Locale.ROOT,
-                        "%nTask       none detected: the model is no direction classifier, recognizer, detector or "
-                        + "embedding model fed the data it needs (--task names one)%n");
+                w.println();
+                w.println("Task       " + noTaskReason(roleOfReference));
             }
         }
         warnAboutNonFiniteOutputs(result);
         return 0;
+    }
+
+    /**
+     * Why no task metric was computed: an OCR model fed images has no known labels (only rendered samples have them),
+     * which the user should read as that, not as a model of no known kind.
+     */
+    static String noTaskReason(Optional<OcrModelRole> role) {
+        if (role.isEmpty()) {
+            return "none detected: the model is no direction classifier, recognizer, detector or embedding model fed "
+                    + "the data it needs (--task names one)";
+        }
+        String needs = switch (role.get()) {
+            case DIRECTION_CLASSIFIER -> "its accuracy needs lines whose orientation is known";
+            case LINE_READER -> "its accuracy needs lines whose text is known";
+            case TEXT_DETECTOR -> "its score needs pages whose text boxes are known";
+        };
+        return "none: the model takes text images, and " + needs + ", which only rendered samples have (a .txt of "
+                + "sentences as --data, or no --data); the outputs are compared above";
     }
 
     /**

@@ -101,6 +101,25 @@ class EvaluateCommandTest {
         assertThat(none.out()).doesNotContain("Task ");
     }
 
+    /** A direction classifier fed arrays (no known orientation) is told as such, not as a model of no known kind. */
+    @Test
+    void anOcrModelFedUnlabelledImagesIsToldWhyItHasNoAccuracy() throws IOException {
+        Path model = TestModels.ppocrClassifier(dir.resolve("unlabelled-cls.onnx"));
+        float[] pixels = new float[2 * 3 * 48 * 192];
+        java.util.Arrays.fill(pixels, 0.25f);
+        Path npy = dir.resolve("lines.npy");
+        dev.trt4j.data.npy.NpyFile.write(npy, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {2, 3, 48, 192},
+                pixels));
+
+        CliRun run = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--data", npy.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Task       none: the model takes text images, and its accuracy needs lines "
+                + "whose orientation is known, which only rendered samples have (a .txt of sentences as --data, or "
+                + "no --data); the outputs are compared above");
+    }
+
     @Test
     void aFolderGivenAsAModelIsNamedAsOne() throws IOException {
         Path folder = java.nio.file.Files.createDirectories(dir.resolve("models.onnx"));
