@@ -30,6 +30,23 @@ class LoggedWarningsTest {
         assertThat(Files.readString(work.resolve("edited.cache"))).contains("a: 3c810204");
     }
 
+    /** An implicit INT8 build from a table without --all-tensors is told, before the GPU is looked for. */
+    @Test
+    void aTableMissingActivationsForImplicitInt8IsNamedBeforeTheGpuCheck() throws Exception {
+        Path model = TestModels.relu(work.resolve("relu.onnx"));
+        Path table = Files.writeString(work.resolve("max.table.json"), "{\"format\":\"trt4j.calibration-table\","
+                + "\"version\":1,\"provenance\":{\"method\":\"max\"},\"tensors\":{\"x\":{\"amax\":1.0,"
+                + "\"hex\":\"3f800000\"}}}");
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "build", model.toString(), "--precision", "int8",
+                "--int8-mode", "implicit", "--shapes", "x:2x4", "--table", table.toString(), "--out",
+                work.resolve("relu.engine").toString());
+
+        assertThat(r.stderrLines()).first().isEqualTo("trt4j: warning: " + table + ": no range for 1 of the 2 "
+                + "activations of relu.onnx (e.g. 'y'): TensorRT runs their layers in higher precision; trt4j "
+                + "calibrate --all-tensors gives every one a range");
+    }
+
     @Test
     void filesAnImageFolderHoldsButTrt4jCannotReadAreNamed() throws Exception {
         Path model = TestModels.ppocrClassifier(work.resolve("cls.onnx"));

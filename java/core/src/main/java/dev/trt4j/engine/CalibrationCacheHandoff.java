@@ -6,6 +6,8 @@ import dev.trt4j.table.Provenance;
 import dev.trt4j.table.TensorRtCalibrationCache;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -27,6 +29,8 @@ import java.util.stream.Collectors;
  * rejected with one line instead of being silently replaced or reused.
  */
 public final class CalibrationCacheHandoff {
+    private static final Logger LOG = LoggerFactory.getLogger(CalibrationCacheHandoff.class);
+
     private final TrtCalibrationAlgorithm algorithm;
     private final CalibrationTable table;
     private final String tableFileSha256;
@@ -92,7 +96,23 @@ public final class CalibrationCacheHandoff {
         } catch (IllegalArgumentException e) {
             throw new Trt4jException(source + ": rejected: " + e.getMessage());
         }
+        warnAboutActivationsWithoutRange(table, source, model);
         return new CalibrationCacheHandoff(algorithm, table, fileSha256, null, null, source);
+    }
+
+    /**
+     * Implicit INT8 wants a range for every activation: TensorRT builds without the missing ones, but runs their
+     * layers in a higher precision, which a user reading the engine's INT8 label would not expect. A table from
+     * {@code calibrate} without {@code --all-tensors} holds the quantizable inputs only (a Q/DQ model's set).
+     */
+    private static void warnAboutActivationsWithoutRange(CalibrationTable table, String source, ModelFacts model) {
+        Set<String> ranged = new java.util.HashSet<>(table.tensorNames());
+        List<String> missing = model.onnx().allActivationTensors().stream().filter(n -> !ranged.contains(n)).toList();
+        if (!missing.isEmpty()) {
+            LOG.warn("{}: no range for {} of the {} activations of {} (e.g. '{}'): TensorRT runs their layers in "
+                    + "higher precision; trt4j calibrate --all-tensors gives every one a range", source,
+                    missing.size(), model.onnx().allActivationTensors().size(), model.name(), missing.get(0));
+        }
     }
 
     /** Names in-memory ranges in logs and messages, e.g. {@code trt4j entropy ranges from npy:x.npy (64 samples)}. */
