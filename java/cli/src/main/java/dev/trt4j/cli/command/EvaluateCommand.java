@@ -188,6 +188,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                     String.format(Locale.ROOT, "%.4f", ref), String.format(Locale.ROOT, "%.4f", cand),
                     String.format(Locale.ROOT, "%+.4f", cand - ref));
         }
+        w.printf(Locale.ROOT, "  * the task's main metric (compare-calibrators and sensitivity rank by it)%n");
     }
 
     private static String sci(double v) {

@@ -125,7 +125,8 @@ class QuantizeEvaluateCommandsTest {
                 .orElseThrow();
         double cosine = Double.parseDouble(line.trim().split("\\s+")[1]);
         assertThat(cosine).isGreaterThan(0.999);
-        assertThat(run.out()).contains("Task classification on 64 samples").contains("accuracy *");
+        assertThat(run.out()).contains("Task classification on 64 samples").contains("accuracy *")
+                .contains("  * the task's main metric (compare-calibrators and sensitivity rank by it)");
     }
 
     @Test
