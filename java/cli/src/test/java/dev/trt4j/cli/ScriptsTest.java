@@ -242,6 +242,42 @@ class ScriptsTest {
         assertThat(calls()).isEmpty();
     }
 
+    /**
+     * The launcher rebuilds a stale CLI with the profile its jar was built with, read from the manifest's Class-Path
+     * (wrapped at 72 bytes): lib/ keeps the TensorRT jars of an earlier GPU build, so it cannot tell.
+     */
+    @Test
+    void theLauncherRebuildsWithTheProfileTheJarWasBuiltWith() throws Exception {
+        String redist = "lib/trt4j-core-0.1.0-SNAPSHOT.jar lib/trt4j-native-0.1.0-SNAPSHOT.jar "
+                + "lib/tensorrt-10.15-1.5.13-linux-x86_64-redist.jar";
+        Map<String, String> expected = Map.of(
+                redist, "-Pgpu",
+                redist.replace("-redist", ""), "-Pgpu-system",
+                "lib/trt4j-core-0.1.0-SNAPSHOT.jar lib/picocli-4.7.6.jar", "");
+        Path launcher = SCRIPTS.resolveSibling("trt4j");
+        for (Map.Entry<String, String> e : expected.entrySet()) {
+            java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+            manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+            manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, e.getKey());
+            Path jar = dir.resolve("cli-" + e.getValue().length() + ".jar");
+            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar),
+                    manifest)) {
+                out.putNextEntry(new java.util.zip.ZipEntry("a.txt"));
+            }
+            ProcessBuilder pb = new ProcessBuilder("bash", "-c", "source <(sed -n '/^built_profile()/,/^}/p' \"$1\"); "
+                    + "jar=\"$2\"; built_profile", "bash", launcher.toString(), jar.toString())
+                    .redirectErrorStream(true);
+            String javaHome = System.getProperty("java.home");
+            if (Files.isExecutable(Path.of(javaHome, "bin", "jar"))) {
+                pb.environment().put("JAVA_HOME", javaHome); // a JDK's jar tool, as the build that wrote the jar had
+            }
+            Process p = pb.start();
+            String printed = new String(p.getInputStream().readAllBytes()).strip();
+            assertThat(p.waitFor()).isZero();
+            assertThat(printed).as(e.getKey()).isEqualTo(e.getValue());
+        }
+    }
+
     /** gpu-checks.sh without its payload stops at once, before it writes anything (with no STAGE it wrote under /). */
     @Test
     void gpuChecksWithoutAPayloadStopsAtOnce() throws Exception {
