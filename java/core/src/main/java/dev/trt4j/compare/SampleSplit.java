@@ -6,6 +6,7 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataFiles;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
+import dev.trt4j.data.HeldOutSamplesException;
 import dev.trt4j.data.SyntheticSource;
 import dev.trt4j.data.text.BundledSentences;
 import dev.trt4j.data.text.SentenceFiles;
@@ -94,9 +95,8 @@ public final class SampleSplit {
         requirePositive(samples);
         if (sentences != null) {
             if (calibrationSamples >= sentences.size()) {
-                throw new Trt4jException(name + ": " + sentences.size() + " samples leave none to evaluate on after "
-                        + calibrationSamples + " calibration samples; calibrate on fewer (--samples) or give "
-                        + "evaluation data (--eval-data)");
+                throw new HeldOutSamplesException(name, sentences.size(), calibrationSamples,
+                        "none are left to evaluate on");
             }
             return heldOutSentences(calibrationSamples, samples);
         }

@@ -76,9 +76,13 @@ public abstract class BatchingSource implements CalibrationDataSource {
         }
         if (options.skipSamples() >= available) {
             // only held-out evaluation skips samples: those calibration took
-            throw new Trt4jException(shapes.source() + ": holds " + Counts.of(available, "sample") + ", none left to "
-                    + "evaluate on after the first " + options.skipSamples() + ", which calibration takes; calibrate "
-                    + "on fewer (--samples) or give evaluation data (--eval-data)");
+            throw new HeldOutSamplesException(shapes.source(), available, options.skipSamples(),
+                    "none are left to evaluate on");
+        }
+        if (options.skipSamples() > 0 && shapes.fullBatchesOnly() && available - options.skipSamples() < batchSize) {
+            throw new HeldOutSamplesException(shapes.source(), available, options.skipSamples(),
+                    (available - options.skipSamples()) + " are left, fewer than the one batch of " + batchSize
+                    + " the model's fixed batch dimension needs");
         }
         available -= options.skipSamples();
         long n = options.maxSamples() > 0 ? Math.min(available, options.maxSamples()) : available;

@@ -39,7 +39,8 @@ class SampleSplitTest {
             assertThat(evaluation.describe()).contains("[3, 7)");
         }
         assertThatThrownBy(() -> split.evaluation(7, 1)).isInstanceOf(Trt4jException.class)
-                .hasMessageContaining("7 samples leave none to evaluate on after 7 calibration samples");
+                .hasMessage(text + ": holds 7 samples; after the first 7, which calibration takes, none are left to "
+                        + "evaluate on; calibrate on fewer (--samples) or give evaluation data (--eval-data)");
     }
 
     @Test
@@ -95,8 +96,23 @@ class SampleSplitTest {
         assertThat(firstValues(split.evaluation(5, 1))).containsExactly(5f);
         assertThat(split.evaluation(5, 1).describe()).isEqualTo("npy:" + npy + " (1 sample, after the first 5)");
         assertThatThrownBy(() -> split.evaluation(7, 1)).isInstanceOf(Trt4jException.class)
-                .hasMessage(npy + ": holds 7 samples, none left to evaluate on after the first 7, which calibration "
-                        + "takes; calibrate on fewer (--samples) or give evaluation data (--eval-data)");
+                .hasMessage(npy + ": holds 7 samples; after the first 7, which calibration takes, none are left to "
+                        + "evaluate on; calibrate on fewer (--samples) or give evaluation data (--eval-data)");
+    }
+
+    /** A model of a fixed batch needs a whole batch after the calibration samples; the message says which ones. */
+    @Test
+    void aFixedBatchNeedsAWholeBatchOfHeldOutSamples() throws IOException {
+        List<TensorSpec> fixed = List.of(new TensorSpec("v", ElementType.FLOAT32, new long[] {4, 2}, List.of()));
+        Path npy = dir.resolve("fixed.npy");
+        dev.trt4j.data.npy.NpyFile.write(npy, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {7, 2}, new float[14]));
+        SampleSplit split = SampleSplit.of(npy, fixed, DataOptions.defaults(), false);
+
+        assertThatThrownBy(() -> split.evaluation(5, 10)).isInstanceOf(dev.trt4j.data.HeldOutSamplesException.class)
+                .hasMessage(npy + ": holds 7 samples; after the first 5, which calibration takes, 2 are left, fewer "
+                        + "than the one batch of 4 the model's fixed batch dimension needs; calibrate on fewer "
+                        + "(--samples) or give evaluation data (--eval-data)");
+        assertThat(firstValues(split.evaluation(3, 10))).hasSize(4);
     }
 
     /** Images after the calibration ones, in file-name order, are held out without decoding those passed over. */

@@ -12,6 +12,7 @@ import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.ComparisonSettings;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.HeldOutSamplesException;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.StagedWrites;
@@ -130,10 +131,11 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         Supplier<CalibrationDataSource> evaluationData;
         try {
             evaluationData = study.evaluationData(split, settings.maxCalibrationSamples(), onnx);
-        } catch (Trt4jException e) {
+        } catch (HeldOutSamplesException e) {
             if (settings.maxCalibrationSamples() > settings.calibrationSamples()) {
-                throw new Trt4jException(e.getMessage() + "; --samples-sweep's " + settings.maxCalibrationSamples()
-                        + " samples are held out of evaluation too: sweep to fewer", e);
+                // --samples is not what took them: lowering it would not help
+                throw new Trt4jException(e.describe("the largest --samples-sweep count")
+                        + "; sweep to fewer, or give evaluation data (--eval-data)", e);
             }
             throw e;
         }
