@@ -11,6 +11,14 @@
 #
 #   rounds.sh STAGE OUT [ROUNDS, default 3] [THREADS, default 1] [SECONDS PER CELL, default 4]
 set -uo pipefail
+if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
+  sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | sed '$d'
+  exit 0
+fi
+if [ $# -lt 2 ] || [ ! -d "$1" ] || [ ! -d "$2" ]; then
+  echo "usage: rounds.sh STAGE OUT [ROUNDS] [THREADS] [SECONDS PER CELL]: STAGE and OUT must be existing folders" >&2
+  exit 2
+fi
 stage=$(cd "$1" && pwd) || exit 1
 out=$2; rounds=${3:-3}; threads=${4:-1}; seconds=${5:-4}
 exec > >(tee -a "$out/rounds.log") 2>&1

@@ -91,8 +91,8 @@ public abstract class BatchingSource implements CalibrationDataSource {
                 throw new Trt4jException(shapes.source() + ": " + n + " samples are fewer than one batch of "
                         + batchSize + ", which the model's fixed batch dimension needs");
             }
-            LOG.warn("{}: leaving out the last {}: the model takes only full batches of {}",
-                    shapes.source(), Counts.of(n % batchSize, "sample"), batchSize);
+            DataWarnings.warnOnce(LOG, shapes.source() + ": leaving out the last " + Counts.of(n % batchSize, "sample")
+                    + ": the model takes only full batches of " + batchSize);
             n -= n % batchSize;
         }
         return n;

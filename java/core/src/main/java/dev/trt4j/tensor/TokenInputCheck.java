@@ -40,8 +40,9 @@ public final class TokenInputCheck {
             if (at >= 0) {
                 long id = t.type() == ElementType.INT64 ? t.longs()[at] : t.ints()[at];
                 throw new Trt4jException(model + ": input '" + name + "' holds " + id + " (row " + at / width
-                        + ", position " + at % width + "); ids are never negative: the model would read row " + id
-                        + " from the end of its table (padding takes the tokenizer's pad id, usually 0)");
+                        + ", position " + at % width + "); ids are never negative: the model would count it back "
+                        + "from the end of its table (-1 the last row) and answer without an error (padding takes the "
+                        + "tokenizer's pad id, usually 0)");
             }
         }
     }

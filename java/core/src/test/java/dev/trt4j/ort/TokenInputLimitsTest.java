@@ -111,8 +111,9 @@ class TokenInputLimitsTest {
                 assertThatThrownBy(() -> session.run(Map.of("input_ids", ids)))
                         .isInstanceOf(Trt4jException.class)
                         .hasMessageEndingWith("embedding.onnx: input 'input_ids' holds " + id + " (row 1, position 0); "
-                                + "ids are never negative: the model would read row " + id + " from the end of its "
-                                + "table (padding takes the tokenizer's pad id, usually 0)")
+                                + "ids are never negative: the model would count it back from the end of its table "
+                                + "(-1 the last row) and answer without an error (padding takes the tokenizer's pad "
+                                + "id, usually 0)")
                         .hasNoCause();
             }
             HostTensor none = HostTensor.ofLongs(new long[] {2, 0}, new long[0]);
@@ -128,8 +129,8 @@ class TokenInputLimitsTest {
             assertThatThrownBy(() -> runner.run(new dev.trt4j.data.Batch(1, Map.of("input_ids", padded))))
                     .isInstanceOf(Trt4jException.class)
                     .hasMessageEndingWith("embedding.onnx: input 'input_ids' holds -100 (row 0, position 2); ids are never "
-                            + "negative: the model would read row -100 from the end of its table (padding takes the "
-                            + "tokenizer's pad id, usually 0)");
+                            + "negative: the model would count it back from the end of its table (-1 the last row) and "
+                            + "answer without an error (padding takes the tokenizer's pad id, usually 0)");
         }
     }
 

@@ -5,6 +5,7 @@ import dev.trt4j.benchmark.BenchInputs;
 import dev.trt4j.benchmark.BenchShapes;
 import dev.trt4j.benchmark.EngineShapeCheck;
 import dev.trt4j.data.DataFiles;
+import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.npy.ArrayShapes;
 import dev.trt4j.data.text.TextSource;
 import dev.trt4j.engine.EngineSidecar;
@@ -170,14 +171,16 @@ final class BenchPreflight {
     }
 
     /**
-     * A {@code .txt} of sentences for a text model needs {@code --tokenizer}; without it the model would be asked for
+     * A {@code .txt} of sentences (or a folder of them) for a text model needs {@code --tokenizer}; without it the model would be asked for
      * its token inputs' shapes first, and then be told about the tokenizer.
      *
      * @throws InvalidOptionException naming the file, when an ONNX model of the run takes {@code input_ids}
      */
     void requireTokenizerForSentences(List<BenchRun> runs) {
         Path data = Path.of(inputs);
-        if (!Files.isRegularFile(data) || !DataFiles.extension(data).equals("txt")) {
+        boolean sentences = Files.isRegularFile(data) ? DataFiles.extension(data).equals("txt")
+                : Files.isDirectory(data) && DataSourceFactory.isTextFolder(data);
+        if (!sentences) {
             return;
         }
         boolean textModel = runs.stream().anyMatch(run -> !backends.forFile(run.file()).equals("tensorrt")

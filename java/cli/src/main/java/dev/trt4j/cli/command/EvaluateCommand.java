@@ -6,6 +6,8 @@ import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.text.OcrModelRole;
+import dev.trt4j.data.text.RenderedTextLineSource;
+import dev.trt4j.data.text.RenderedTextPageSource;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.EvaluationResult;
 import dev.trt4j.evaluate.Evaluator;
@@ -89,7 +91,9 @@ public final class EvaluateCommand implements Callable<Integer> {
                     .withEmulateFp16(fp16Emulation).withFeedback(feedback.feedback());
             Optional<TaskMetric> metric = kind.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(), data,
                     options.ctcKeys(), options.pooling()));
-            roleOfReference = OcrModelRole.of(ref.inputs(), ref.outputs());
+            // rendered samples carry their labels: an OCR model fed them without a metric lacks something else
+            roleOfReference = data instanceof RenderedTextLineSource || data instanceof RenderedTextPageSource
+                    ? Optional.empty() : OcrModelRole.of(ref.inputs(), ref.outputs());
             try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
                     : ProgressReporter.start("Evaluating", data.sampleCount().orElse(-1L))) {
                 result = Evaluator.evaluate(ref, List.of(cand), data, metric, options.withProgress(progress::update))
@@ -113,11 +117,14 @@ public final class EvaluateCommand implements Callable<Integer> {
     /**
      * Why no task metric was computed: an OCR model fed images has no known labels (only rendered samples have them),
      * which the user should read as that, not as a model of no known kind.
+     *
+     * @param role the role of an OCR model fed samples that are not rendered; empty otherwise
      */
     static String noTaskReason(Optional<OcrModelRole> role) {
         if (role.isEmpty()) {
             return "none detected: the model is no direction classifier, recognizer, detector or embedding model fed "
-                    + "the data it needs (--task names one)";
+                    + "the data it needs (--task names one; a recognizer needs the character list its classes come "
+                    + "from, --keys)";
         }
         String needs = switch (role.get()) {
             case DIRECTION_CLASSIFIER -> "its accuracy needs lines whose orientation is known";

@@ -144,6 +144,12 @@ class BenchCommandTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly("trt4j: --inputs " + sentences + ": sentences for a model with "
                 + "input_ids need its tokenizer; give the tokenizer.json with --tokenizer");
+        Path folder = Files.createDirectories(dir.resolve("sentence-files"));
+        Files.writeString(folder.resolve("a.txt"), "The cat sat on the mat\n");
+        CliRun fromFolder = bench(text.toString(), "--inputs", folder.toString(), "--duration", "0.05");
+        assertThat(fromFolder.exitCode()).isEqualTo(2);
+        assertThat(fromFolder.errLines()).containsExactly("trt4j: --inputs " + folder + ": sentences for a model "
+                + "with input_ids need its tokenizer; give the tokenizer.json with --tokenizer");
     }
 
     /** A token id past the embedding table is named as such in bench too, not as ONNX Runtime's Gather error. */
