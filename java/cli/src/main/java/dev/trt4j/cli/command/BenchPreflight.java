@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * Checks each file of {@code trt4j bench} against the shapes and data it will be timed with, and plans the batch
@@ -104,8 +105,7 @@ final class BenchPreflight {
             return Map.of();
         }
         Map<String, long[]> arrays = ArrayShapes.of(Path.of(inputs));
-        Optional<BenchRun> onnx = runs.stream().filter(r -> !backends.forFile(r.file()).equals("tensorrt")
-                && Files.isRegularFile(r.file())).findFirst();
+        Optional<BenchRun> onnx = onnxRuns(runs).findFirst();
         if (arrays.isEmpty() || onnx.isEmpty()) {
             return Map.of();
         }
@@ -133,8 +133,7 @@ final class BenchPreflight {
      */
     Map<String, long[]> shapesOfText(List<BenchRun> runs, int sequenceLength, String option) {
         lengthOption = option;
-        Optional<BenchRun> onnx = runs.stream().filter(r -> !backends.forFile(r.file()).equals("tensorrt")
-                && Files.isRegularFile(r.file())).findFirst();
+        Optional<BenchRun> onnx = onnxRuns(runs).findFirst();
         if (onnx.isEmpty()) {
             return Map.of();
         }
@@ -157,10 +156,7 @@ final class BenchPreflight {
      * @throws InvalidOptionException naming the first ONNX model of the run without {@code input_ids}
      */
     void requireTextModels(List<BenchRun> runs, String textOption) {
-        for (BenchRun run : runs) {
-            if (backends.forFile(run.file()).equals("tensorrt") || !Files.isRegularFile(run.file())) {
-                continue; // an engine's inputs are known once it is loaded; a missing file is named by check()
-            }
+        for (BenchRun run : onnxRuns(runs).toList()) {
             List<TensorSpec> modelInputs = models.computeIfAbsent(run.file(), PreflightFacts::of).inputs();
             if (!TextSource.readsTokenIds(modelInputs)) {
                 throw new InvalidOptionException(run.file() + ": " + textOption + " gives text to tokenize, and the "
@@ -171,8 +167,8 @@ final class BenchPreflight {
     }
 
     /**
-     * A {@code .txt} of sentences (or a folder of them) for a text model needs {@code --tokenizer}; without it the model would be asked for
-     * its token inputs' shapes first, and then be told about the tokenizer.
+     * A {@code .txt} of sentences (or a folder of them) for a text model needs {@code --tokenizer}; without it the
+     * model would be asked for its token inputs' shapes first, and then be told about the tokenizer.
      *
      * @throws InvalidOptionException naming the file, when an ONNX model of the run takes {@code input_ids}
      */
@@ -183,13 +179,21 @@ final class BenchPreflight {
         if (!sentences) {
             return;
         }
-        boolean textModel = runs.stream().anyMatch(run -> !backends.forFile(run.file()).equals("tensorrt")
-                && Files.isRegularFile(run.file()) && TextSource.readsTokenIds(
+        boolean textModel = onnxRuns(runs).anyMatch(run -> TextSource.readsTokenIds(
                 models.computeIfAbsent(run.file(), PreflightFacts::of).inputs()));
         if (textModel) {
             throw new InvalidOptionException("--inputs " + inputs + ": sentences for a model with input_ids need its "
                     + "tokenizer; give the tokenizer.json with --tokenizer");
         }
+    }
+
+    /**
+     * The runs of ONNX models whose files exist: an engine's inputs are known once it is loaded, and a missing file
+     * is named by {@link #check}.
+     */
+    private Stream<BenchRun> onnxRuns(List<BenchRun> runs) {
+        return runs.stream().filter(r -> !backends.forFile(r.file()).equals("tensorrt")
+                && Files.isRegularFile(r.file()));
     }
 
     /**
