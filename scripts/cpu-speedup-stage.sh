@@ -24,12 +24,7 @@
 #
 #   scripts/cpu-speedup-stage.sh        (from the repository root; models and tables are kept in target/speedup-pack/models)
 set -euo pipefail
-# It takes no arguments: --help prints the header above, anything else is refused before a long build starts.
-if [ $# -gt 0 ]; then
-  case "$1" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | sed '$d'; exit 0 ;; esac
-  echo "$(basename "$0"): takes no arguments, got '$1'" >&2
-  exit 2
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/no-arguments.sh" "$@"  # --help, or no arguments
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 work=target/speedup-pack
 pack=$work/speedup

@@ -7,12 +7,7 @@
 # Needs apt-get and dpkg-deb (any Debian or Ubuntu machine). Verdicts per case: tests/target/onnx-operator-tests-*.txt.
 # Results are recorded in docs/onnx-operator-tests.md.
 set -euo pipefail
-# It takes no arguments: --help prints the header above, anything else is refused before a long build starts.
-if [ $# -gt 0 ]; then
-  case "$1" in -h|--help) sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | sed '$d'; exit 0 ;; esac
-  echo "$(basename "$0"): takes no arguments, got '$1'" >&2
-  exit 2
-fi
+. "$(dirname "${BASH_SOURCE[0]}")/no-arguments.sh" "$@"  # --help, or no arguments
 root="$(cd "$(dirname "$0")/.." && pwd)"
 data="$root/tests/target/onnx-testdata"
 if [ ! -d "$data/node" ] || [ ! -d "$data/simple" ]; then
