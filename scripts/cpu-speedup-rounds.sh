@@ -12,7 +12,7 @@
 #   rounds.sh STAGE OUT [ROUNDS, default 3] [THREADS, default 1] [SECONDS PER CELL, default 4]
 set -uo pipefail
 if [ "${1:-}" = "-h" ] || [ "${1:-}" = "--help" ]; then
-  sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0" | sed '$d'
+  sed -n '2,/^[^#]/s/^# \{0,1\}//p' "$0"
   exit 0
 fi
 if [ $# -lt 2 ] || [ ! -d "$1" ] || [ ! -d "$2" ]; then

@@ -6,6 +6,7 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataFiles;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
+import dev.trt4j.data.FewerThanOneBatchException;
 import dev.trt4j.data.HeldOutSamplesException;
 import dev.trt4j.data.SyntheticSource;
 import dev.trt4j.data.text.BundledSentences;
@@ -156,8 +157,13 @@ public final class SampleSplit {
             throw new Trt4jException(name + ": the samples after the first " + calibrationSamples + " repeat "
                     + "calibration samples only, which leaves none to evaluate on");
         }
-        return textSource(part, name + " [" + start + ", " + end + ")" + (part.size() < end - start
-                ? " without " + Counts.of(end - start - part.size(), "repeated calibration sample") : ""));
+        try {
+            return textSource(part, name + " [" + start + ", " + end + ")" + (part.size() < end - start
+                    ? " without " + Counts.of(end - start - part.size(), "repeated calibration sample") : ""));
+        } catch (FewerThanOneBatchException e) {
+            // a model of a fixed batch: say which samples calibration took, as for files
+            throw new HeldOutSamplesException(name, sentences.size(), calibrationSamples, e);
+        }
     }
 
     private static void requirePositive(long samples) {

@@ -81,15 +81,13 @@ public abstract class BatchingSource implements CalibrationDataSource {
         }
         if (options.skipSamples() > 0 && shapes.fullBatchesOnly() && available - options.skipSamples() < batchSize) {
             throw new HeldOutSamplesException(shapes.source(), available, options.skipSamples(),
-                    (available - options.skipSamples()) + " are left, fewer than the one batch of " + batchSize
-                    + " the model's fixed batch dimension needs");
+                    new FewerThanOneBatchException(shapes.source(), available - options.skipSamples(), batchSize));
         }
         available -= options.skipSamples();
         long n = options.maxSamples() > 0 ? Math.min(available, options.maxSamples()) : available;
         if (shapes.fullBatchesOnly() && n % batchSize != 0) {
             if (n < batchSize) {
-                throw new Trt4jException(shapes.source() + ": " + n + " samples are fewer than one batch of "
-                        + batchSize + ", which the model's fixed batch dimension needs");
+                throw new FewerThanOneBatchException(shapes.source(), n, batchSize);
             }
             DataWarnings.warnOnce(LOG, shapes.source() + ": leaving out the last " + Counts.of(n % batchSize, "sample")
                     + ": the model takes only full batches of " + batchSize);

@@ -29,6 +29,13 @@ public final class HeldOutSamplesException extends Trt4jException {
         this.shortfall = shortfall;
     }
 
+    /** Too few held-out samples for the one batch of a model's fixed batch dimension ({@code tooFew}'s count). */
+    public HeldOutSamplesException(String source, long available, long calibrationSamples,
+                                   FewerThanOneBatchException tooFew) {
+        this(source, available, calibrationSamples, tooFew.shortfall());
+        initCause(tooFew);
+    }
+
     /** The shortage with {@code takenBy} saying what took the first samples, without advice. */
     public String describe(String takenBy) {
         return describe(source, available, calibrationSamples, shortfall, takenBy);

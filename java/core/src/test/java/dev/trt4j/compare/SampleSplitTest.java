@@ -115,6 +115,21 @@ class SampleSplitTest {
         assertThat(firstValues(split.evaluation(3, 10))).hasSize(4);
     }
 
+    /** Sentences are split as files are: too few left for a fixed batch names the calibration samples too. */
+    @Test
+    void sentencesLeftForAFixedBatchAreCountedAsFilesAre() throws IOException {
+        List<TensorSpec> fixedLines = List.of(new TensorSpec("x", ElementType.FLOAT32, new long[] {4, 3, 48, 192},
+                List.of()));
+        Path text = dir.resolve("seven.txt");
+        Files.writeString(text, "one\ntwo\nthree\nfour\nfive\nsix\nseven\n");
+        SampleSplit split = SampleSplit.of(text, fixedLines, DataOptions.defaults(), false);
+
+        assertThatThrownBy(() -> split.evaluation(5, 10)).isInstanceOf(dev.trt4j.data.HeldOutSamplesException.class)
+                .hasMessage(text + ": holds 7 samples; after the first 5, which calibration takes, 2 are left, fewer "
+                        + "than the one batch of 4 the model's fixed batch dimension needs; calibrate on fewer "
+                        + "(--samples) or give evaluation data (--eval-data)");
+    }
+
     /** Images after the calibration ones, in file-name order, are held out without decoding those passed over. */
     @Test
     void imagesAfterTheCalibrationImagesAreHeldOut() throws IOException {
