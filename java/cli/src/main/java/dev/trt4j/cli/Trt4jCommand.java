@@ -17,6 +17,7 @@ import dev.trt4j.cli.command.InspectCommand;
 import dev.trt4j.cli.command.QuantizeCommand;
 import dev.trt4j.cli.command.ReportCommand;
 import dev.trt4j.cli.command.SensitivityCommand;
+import dev.trt4j.data.DataWarnings;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -152,7 +153,10 @@ public final class Trt4jCommand implements Callable<Integer> {
         cl.setExecutionStrategy(parsed -> {
             JsonFlagMisuse.check(parsed);
             EmptyListItemCheck.check(parsed);
-            return new CommandLine.RunLast().execute(parsed);
+            // a command may open its data many times (per candidate): each warning about the data once
+            try (DataWarnings.Scope once = DataWarnings.onceEach()) {
+                return new CommandLine.RunLast().execute(parsed);
+            }
         });
         return cl;
     }

@@ -67,6 +67,26 @@ class LoggedWarningsTest {
                 + "does not read: b.webp, c.heic, d.png (a link to nothing), e\\u001b[2J.webp");
     }
 
+    /** compare-calibrators opens its data per candidate: a warning about the data is given once per command. */
+    @Test
+    void aWarningAboutTheDataIsGivenOncePerCommand() throws Exception {
+        Path model = TestModels.ppocrClassifier(work.resolve("cls.onnx"));
+        Path images = Files.createDirectories(work.resolve("lines"));
+        for (int i = 0; i < 6; i++) {
+            javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(192, 48,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB), "png", images.resolve("l" + i + ".png").toFile());
+        }
+        Files.write(images.resolve("b.webp"), new byte[] {1});
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "compare-calibrators", model.toString(), "--data",
+                images.toString(), "--samples", "3", "--batch", "1", "--methods", "max,mse", "--out",
+                work.resolve("cmp").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + images + ": ignoring 1 file that trt4j "
+                + "does not read: b.webp");
+    }
+
     @Test
     void evaluationDataThatIsTheCalibrationDataIsSaidToBeSo() throws Exception {
         Path model = TestModels.matMul(work.resolve("mm.onnx"));

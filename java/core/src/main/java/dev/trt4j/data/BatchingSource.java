@@ -89,7 +89,7 @@ public abstract class BatchingSource implements CalibrationDataSource {
             if (n < batchSize) {
                 throw new FewerThanOneBatchException(shapes.source(), n, batchSize);
             }
-            DataWarnings.warnOnce(LOG, shapes.source() + ": leaving out the last " + Counts.of(n % batchSize, "sample")
+            DataWarnings.warn(LOG, shapes.source() + ": leaving out the last " + Counts.of(n % batchSize, "sample")
                     + ": the model takes only full batches of " + batchSize);
             n -= n % batchSize;
         }

@@ -238,14 +238,14 @@ public final class DataSourceFactory {
         if (!leftOut.isEmpty()) {
             // half a folder of WebP or HEIC photos would otherwise calibrate on the other half without a word
             // file names are anyone's text: escaped, so that one cannot drive the terminal the warning goes to
-            DataWarnings.warnOnce(LOG, ControlCharacters.escape(folder.toString()) + ": ignoring "
+            DataWarnings.warn(LOG, ControlCharacters.escape(folder.toString()) + ": ignoring "
                     + Counts.of(leftOut.size(), "file") + " that trt4j does not read: "
                     + ControlCharacters.escape(String.join(", ", leftOut.subList(0, Math.min(5, leftOut.size()))))
                     + (leftOut.size() > 5 ? " and " + (leftOut.size() - 5) + " more" : ""));
         }
         if (kinds.size() == 2 && kinds.containsKey("text")) {
             // labels or notes beside images, raw files or audio (PaddleOCR's rec_gt.txt, a README.txt)
-            DataWarnings.warnOnce(LOG, folder + ": ignoring " + Counts.of(kinds.remove("text"), ".txt file")
+            DataWarnings.warn(LOG, folder + ": ignoring " + Counts.of(kinds.remove("text"), ".txt file")
                     + " beside the " + kinds.keySet().iterator().next() + " files; give a .txt file with --data to use "
                     + "text");
         }

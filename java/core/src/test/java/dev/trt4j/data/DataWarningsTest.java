@@ -10,23 +10,35 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DataWarningsTest {
-    /** A comparison opens its data once per candidate: each warning about the data is given once. */
+    private final List<String> warned = new ArrayList<>();
+    private final Logger log = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(),
+            new Class<?>[] {Logger.class}, (proxy, method, args) -> {
+                if (method.getName().equals("warn")) {
+                    warned.add(String.valueOf(args[args.length - 1]));
+                }
+                return method.getReturnType() == boolean.class ? Boolean.TRUE : null;
+            });
+
+    /** A comparison opens its data once per candidate: within a scope each warning about the data is given once. */
     @Test
-    void aWarningAboutTheDataIsGivenOncePerJvm() {
-        List<String> warned = new ArrayList<>();
-        Logger log = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("warn")) {
-                        warned.add(String.valueOf(args[args.length - 1]));
-                    }
-                    return method.getReturnType() == boolean.class ? Boolean.TRUE : null;
-                });
-        String unique = "data-warnings-test-" + System.nanoTime();
+    void withinAScopeAWarningAboutTheDataIsGivenOnce() {
+        try (DataWarnings.Scope scope = DataWarnings.onceEach(); DataWarnings.Scope nested = DataWarnings.onceEach()) {
+            DataWarnings.warn(log, "x: ignoring 1 file");
+            DataWarnings.warn(log, "x: ignoring 1 file");
+            DataWarnings.warn(log, "x: leaving out the last 2 samples");
+        }
+        assertThat(warned).containsExactly("x: ignoring 1 file", "x: leaving out the last 2 samples");
+    }
 
-        DataWarnings.warnOnce(log, unique + ": ignoring 1 file");
-        DataWarnings.warnOnce(log, unique + ": ignoring 1 file");
-        DataWarnings.warnOnce(log, unique + ": leaving out the last 2 samples");
+    /** Outside a scope (a service's jobs, whose data may change under one name) every warning is given. */
+    @Test
+    void outsideAScopeEveryWarningIsGiven() {
+        try (DataWarnings.Scope scope = DataWarnings.onceEach()) {
+            DataWarnings.warn(log, "job/samples.npy: leaving out the last 2 samples");
+        }
+        DataWarnings.warn(log, "job/samples.npy: leaving out the last 2 samples");
+        DataWarnings.warn(log, "job/samples.npy: leaving out the last 2 samples");
 
-        assertThat(warned).containsExactly(unique + ": ignoring 1 file", unique + ": leaving out the last 2 samples");
+        assertThat(warned).hasSize(3);
     }
 }
