@@ -161,8 +161,14 @@ public final class SampleSplit {
             return textSource(part, name + " [" + start + ", " + end + ")" + (part.size() < end - start
                     ? " without " + Counts.of(end - start - part.size(), "repeated calibration sample") : ""));
         } catch (FewerThanOneBatchException e) {
-            // a model of a fixed batch: say which samples calibration took, as for files
-            throw new HeldOutSamplesException(name, sentences.size(), calibrationSamples, e);
+            if (part.size() >= samples) {
+                throw e; // the evaluation count asked for fewer than a batch; the data holds more
+            }
+            // the data ran out: say which samples calibration took, as for files
+            int repeated = end - start - part.size();
+            throw new HeldOutSamplesException(name, sentences.size(), calibrationSamples, part.size() + " are left"
+                    + (repeated > 0 ? " (" + Counts.of(repeated, "repeated calibration sample") + " left out)" : "")
+                    + ", fewer than the one batch of " + e.batchSize() + " the model's fixed batch dimension needs");
         }
     }
 

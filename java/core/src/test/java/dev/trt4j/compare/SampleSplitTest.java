@@ -128,6 +128,14 @@ class SampleSplitTest {
                 .hasMessage(text + ": holds 7 samples; after the first 5, which calibration takes, 2 are left, fewer "
                         + "than the one batch of 4 the model's fixed batch dimension needs; calibrate on fewer "
                         + "(--samples) or give evaluation data (--eval-data)");
+        // an evaluation count below the batch is the count's doing, not the calibration's
+        assertThatThrownBy(() -> split.evaluation(1, 2)).isExactlyInstanceOf(
+                dev.trt4j.data.FewerThanOneBatchException.class);
+        Files.writeString(text, "one\ntwo\nthree\nfour\nfive\none\ntwo\nthree\nsix\nseven\neight\n");
+        assertThatThrownBy(() -> SampleSplit.of(text, fixedLines, DataOptions.defaults(), false).evaluation(5, 10))
+                .hasMessage(text + ": holds 11 samples; after the first 5, which calibration takes, 3 are left (3 "
+                        + "repeated calibration samples left out), fewer than the one batch of 4 the model's fixed "
+                        + "batch dimension needs; calibrate on fewer (--samples) or give evaluation data (--eval-data)");
     }
 
     /** Images after the calibration ones, in file-name order, are held out without decoding those passed over. */

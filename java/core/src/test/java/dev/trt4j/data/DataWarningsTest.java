@@ -10,7 +10,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DataWarningsTest {
-    private final List<String> warned = new ArrayList<>();
+    private final List<String> warned = java.util.Collections.synchronizedList(new ArrayList<>());
     private final Logger log = (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(),
             new Class<?>[] {Logger.class}, (proxy, method, args) -> {
                 if (method.getName().equals("warn")) {
@@ -28,6 +28,23 @@ class DataWarningsTest {
             DataWarnings.warn(log, "x: leaving out the last 2 samples");
         }
         assertThat(warned).containsExactly("x: ignoring 1 file", "x: leaving out the last 2 samples");
+    }
+
+    /** Jobs side by side keep their own scopes: one job's warnings do not silence another's. */
+    @Test
+    void aScopeIsTheThreadsOwn() throws Exception {
+        try (DataWarnings.Scope scope = DataWarnings.onceEach()) {
+            DataWarnings.warn(log, "job/samples.npy: leaving out the last 2 samples");
+            Thread other = new Thread(() -> {
+                try (DataWarnings.Scope its = DataWarnings.onceEach()) {
+                    DataWarnings.warn(log, "job/samples.npy: leaving out the last 2 samples");
+                }
+            });
+            other.start();
+            other.join();
+            DataWarnings.warn(log, "job/samples.npy: leaving out the last 2 samples");
+        }
+        assertThat(warned).hasSize(2);
     }
 
     /** Outside a scope (a service's jobs, whose data may change under one name) every warning is given. */
