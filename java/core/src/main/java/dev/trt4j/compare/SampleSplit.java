@@ -166,9 +166,8 @@ public final class SampleSplit {
             }
             // the data ran out: say which samples calibration took, as for files
             int repeated = end - start - part.size();
-            throw new HeldOutSamplesException(name, sentences.size(), calibrationSamples, part.size() + " are left"
-                    + (repeated > 0 ? " (" + Counts.of(repeated, "repeated calibration sample") + " left out)" : "")
-                    + ", fewer than the one batch of " + e.batchSize() + " the model's fixed batch dimension needs");
+            throw new HeldOutSamplesException(name, sentences.size(), calibrationSamples, e,
+                    repeated > 0 ? " (" + Counts.of(repeated, "repeated calibration sample") + " left out)" : "");
         }
     }
 

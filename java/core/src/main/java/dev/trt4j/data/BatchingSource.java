@@ -81,7 +81,7 @@ public abstract class BatchingSource implements CalibrationDataSource {
         }
         if (options.skipSamples() > 0 && shapes.fullBatchesOnly() && available - options.skipSamples() < batchSize) {
             throw new HeldOutSamplesException(shapes.source(), available, options.skipSamples(),
-                    new FewerThanOneBatchException(shapes.source(), available - options.skipSamples(), batchSize));
+                    new FewerThanOneBatchException(shapes.source(), available - options.skipSamples(), batchSize), "");
         }
         available -= options.skipSamples();
         long n = options.maxSamples() > 0 ? Math.min(available, options.maxSamples()) : available;

@@ -3,8 +3,9 @@ package dev.trt4j.data;
 import dev.trt4j.Trt4jException;
 
 /**
- * The data gives fewer samples than the one batch a model of a fixed batch dimension needs. Its counts let a caller
- * that chose which samples the data gives (the held-out part of a split) say why there are so few.
+ * The data gives fewer samples than the one batch a model of a fixed batch dimension needs. A caller that chose which
+ * samples the data gives (the held-out part of a split) turns it into a {@link HeldOutSamplesException}, which says
+ * why there are so few.
  */
 public final class FewerThanOneBatchException extends Trt4jException {
     private final long samples;
@@ -22,19 +23,13 @@ public final class FewerThanOneBatchException extends Trt4jException {
         this.batchSize = batchSize;
     }
 
-    /** Samples the data gives. */
-    public long samples() {
-        return samples;
-    }
-
-    /** The model's fixed batch. */
-    public int batchSize() {
-        return batchSize;
-    }
-
-    /** What is left, for a {@link HeldOutSamplesException}: e.g. {@code "2 are left, fewer than the one batch…"}. */
-    String shortfall() {
-        return samples + " are left, fewer than the one batch of " + batchSize + " the model's fixed batch dimension "
-                + "needs";
+    /**
+     * What is left, for a {@link HeldOutSamplesException}: e.g. {@code "2 are left, fewer than the one batch…"}.
+     *
+     * @param aside said of the count, e.g. {@code " (3 repeated calibration samples left out)"}; empty for nothing
+     */
+    String shortfall(String aside) {
+        return samples + " are left" + aside + ", fewer than the one batch of " + batchSize + " the model's fixed "
+                + "batch dimension needs";
     }
 }

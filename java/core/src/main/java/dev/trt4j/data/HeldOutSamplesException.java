@@ -29,10 +29,14 @@ public final class HeldOutSamplesException extends Trt4jException {
         this.shortfall = shortfall;
     }
 
-    /** Too few held-out samples for the one batch of a model's fixed batch dimension ({@code tooFew}'s count). */
+    /**
+     * Too few held-out samples for the one batch of a model's fixed batch dimension ({@code tooFew}'s count).
+     *
+     * @param aside said of that count, e.g. {@code " (3 repeated calibration samples left out)"}; empty for nothing
+     */
     public HeldOutSamplesException(String source, long available, long calibrationSamples,
-                                   FewerThanOneBatchException tooFew) {
-        this(source, available, calibrationSamples, tooFew.shortfall());
+                                   FewerThanOneBatchException tooFew, String aside) {
+        this(source, available, calibrationSamples, tooFew.shortfall(aside));
         initCause(tooFew);
     }
 
