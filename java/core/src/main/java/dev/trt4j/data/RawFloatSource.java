@@ -5,6 +5,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.ShapeText;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.io.BufferedInputStream;
@@ -75,7 +76,7 @@ final class RawFloatSource extends BatchingSource {
             }
             if (sampleBytes == 0 || size % sampleBytes != 0) {
                 throw new Trt4jException(f + ": " + size + " bytes are not a whole number of samples of model input '"
-                        + input.name() + "' " + input.shapeText() + " at " + ShapeResolver.shapeText(
+                        + input.name() + "' " + input.shapeText() + " at " + ShapeText.of(
                         shapes.batchShape(input)) + " (" + sampleBytes + " bytes each)");
             }
             samples += size / sampleBytes;

@@ -3,6 +3,7 @@ package dev.trt4j.data;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.ShapeText;
 import dev.trt4j.tensor.SharedDimensions;
 import dev.trt4j.tensor.TensorSpec;
 
@@ -210,9 +211,9 @@ public final class ShapeResolver {
             fits = (model[i] < 0 || model[i] == dataShape[i]) && (user == null || user[i] == dataShape[i]);
         }
         if (!fits) {
-            throw new Trt4jException(dataName + ": array shape " + shapeText(dataShape)
+            throw new Trt4jException(dataName + ": array shape " + ShapeText.of(dataShape)
                     + " does not fit model input '" + input.name() + "' " + input.shapeText()
-                    + (user == null ? "" : " fixed to " + shapeText(user)));
+                    + (user == null ? "" : " fixed to " + ShapeText.of(user)));
         }
         long[] shape = dataShape.clone();
         shape[0] = batchSize;
@@ -229,7 +230,7 @@ public final class ShapeResolver {
             count = d == 0 || count == 0 ? 0 : count > Integer.MAX_VALUE / d ? Long.MAX_VALUE : count * d;
         }
         if (count > Integer.MAX_VALUE) {
-            throw new Trt4jException(source + ": a batch of model input '" + input.name() + "' " + shapeText(shape)
+            throw new Trt4jException(source + ": a batch of model input '" + input.name() + "' " + ShapeText.of(shape)
                     + " is too large (more than 2^31-1 values); give a smaller batch or shape");
         }
         return shape;
@@ -257,11 +258,6 @@ public final class ShapeResolver {
 
     private String names() {
         return inputs.stream().map(TensorSpec::name).collect(Collectors.joining(", "));
-    }
-
-    /** A shape as {@code [10,3,48,192]}. */
-    public static String shapeText(long[] shape) {
-        return Arrays.toString(shape).replace(" ", "");
     }
 
     private static String shapeArg(String name, long[] dims) {

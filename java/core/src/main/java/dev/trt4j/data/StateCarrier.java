@@ -2,6 +2,7 @@ package dev.trt4j.data;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.ShapeText;
 
 import java.nio.FloatBuffer;
 import java.util.Arrays;
@@ -77,7 +78,7 @@ public final class StateCarrier {
             }
             if (slot.batchAxis() < 0 && data.size() > 1 && !(data.size() == fixedBatch && holdsBatch(slot))) {
                 throw new Trt4jException(model + ": state link " + slot.link() + ": input '" + input + "' "
-                        + ShapeResolver.shapeText(slot.dims()) + " has no dynamic batch dimension, so it holds one "
+                        + ShapeText.of(slot.dims()) + " has no dynamic batch dimension, so it holds one "
                         + "stream's state and cannot be shared by a batch of " + data.size() + "; use batches of 1, "
                         + "or leave its batch dimension dynamic");
             }
@@ -93,8 +94,8 @@ public final class StateCarrier {
                 value = firstAlong(previous, slot.batchAxis(), (int) shape[slot.batchAxis()]);
             } else {
                 throw new Trt4jException(model + ": state link " + slot.link() + ": the state from the run before is "
-                        + ShapeResolver.shapeText(previous.shape()) + ", but a batch of " + data.size() + " needs "
-                        + ShapeResolver.shapeText(shape));
+                        + ShapeText.of(previous.shape()) + ", but a batch of " + data.size() + " needs "
+                        + ShapeText.of(shape));
             }
             if (previous != null && !data.streamStarts().isEmpty()) {
                 value = restarted(slot, value, data);
@@ -156,8 +157,8 @@ public final class StateCarrier {
     private void requireShape(String output, long[] shape, HostTensor input) {
         if (!Arrays.equals(shape, input.shape())) {
             throw new Trt4jException(model + ": fed-back output '" + output + "' is "
-                    + ShapeResolver.shapeText(shape) + ", but the input it feeds takes "
-                    + ShapeResolver.shapeText(input.shape()));
+                    + ShapeText.of(shape) + ", but the input it feeds takes "
+                    + ShapeText.of(input.shape()));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.trt4j.evaluate;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.ShapeText;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -43,8 +44,8 @@ final class OutputComparator {
      */
     public void add(HostTensor reference, HostTensor candidate) {
         if (!Arrays.equals(reference.shape(), candidate.shape())) {
-            throw new Trt4jException("output '" + output + "' has shape " + shapeText(reference.shape())
-                    + " in the reference model but " + shapeText(candidate.shape()) + " in the candidate");
+            throw new Trt4jException("output '" + output + "' has shape " + ShapeText.of(reference.shape())
+                    + " in the reference model but " + ShapeText.of(candidate.shape()) + " in the candidate");
         }
         long[] shape = reference.shape();
         add(values(reference), values(candidate), shape.length >= 2 ? (int) shape[shape.length - 1] : 0);
@@ -175,9 +176,5 @@ final class OutputComparator {
             }
             default -> throw new Trt4jException("output tensor of type " + t.type() + " cannot be compared");
         };
-    }
-
-    private static String shapeText(long[] shape) {
-        return Arrays.toString(shape).replace(" ", "");
     }
 }

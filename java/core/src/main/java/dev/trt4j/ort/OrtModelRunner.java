@@ -156,8 +156,8 @@ public final class OrtModelRunner implements AutoCloseable {
 
     /** The error of a failed run: a sequence too long for the position table if that is why, else ONNX Runtime's. */
     private Trt4jException failed(Batch batch, OrtException e) {
-        return new Trt4jException(tokenLimits.explain(name, inputs.keySet(), batch.inputs())
-                .orElse(name + ": ONNX Runtime failed: " + OrtErrorText.of(e.getMessage())), e);
+        return tokenLimits.explain(name, inputs.keySet(), batch.inputs()).map(why -> new Trt4jException(why, e))
+                .orElseGet(() -> OrtRunFailure.of(name, batch.inputs(), e));
     }
 
     /** The name used in error messages. */

@@ -220,6 +220,25 @@ class OrtModelRunnerTest {
     }
 
     @Test
+    void namesTheShapesFedWhenARunFailsInsideTheGraph() {
+        // the input fits its declaration [N]; only the Reshape to [2,2] inside cannot take 3 values
+        ModelProto model = new TestGraph()
+                .input("x", TensorProto.DataType.FLOAT_VALUE, -1)
+                .constantInt64("square", 2, 2)
+                .node("Reshape", List.of("x", "square"), List.of("y"))
+                .output("y", TensorProto.DataType.FLOAT_VALUE, 2, 2)
+                .build(13);
+        try (OrtModelRunner runner = OrtModelRunner.open(model.toByteArray(), "reshape.onnx", ONE_THREAD)) {
+            assertThat(runner.run(new Batch(1, Map.of("x", HostTensor.ofFloats(new long[] {4}, new float[4]))))
+                    .get("y").shape()).containsExactly(2, 2);
+            assertThatThrownBy(() -> runner.run(new Batch(1, Map.of("x", HostTensor.ofFloats(new long[] {3},
+                    new float[3]))))).isInstanceOf(Trt4jException.class)
+                    .hasMessageStartingWith("reshape.onnx: ONNX Runtime failed on x [3]: ")
+                    .hasMessageNotContaining("\n");
+        }
+    }
+
+    @Test
     void convertsFloat16AndIntegerTensors() {
         ModelProto model = new TestGraph()
                 .input("x", TensorProto.DataType.FLOAT16_VALUE, -1, 3)

@@ -12,6 +12,7 @@ import dev.trt4j.engine.Availability;
 import dev.trt4j.io.TemporaryFolder;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtErrorText;
+import dev.trt4j.ort.OrtRunFailure;
 import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.ort.TokenInputLimits;
 import dev.trt4j.runtime.InputChecker;
@@ -31,7 +32,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 /**
  * The {@code onnxruntime} benchmark: an ONNX model on the CPU, timed with the wall clock around each synchronous
@@ -94,7 +94,7 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
             int queries = request.timing().minIterations();
             try (OrtSession session = load(env, model, options)) {
                 Feed feed = Feed.of(request, model, session);
-                try (OrtTimedInference inference = new OrtTimedInference(model, env, session, feed.inputs())) {
+                try (OrtTimedInference inference = open(model, env, session, feed)) {
                     int warmUp = Math.max(1, request.timing().minWarmUpQueries());
                     for (int i = 0; i < warmUp + queries; i++) {
                         inference.enqueue(0);
@@ -156,12 +156,10 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
             return new OrtTimedInference(model, env, session, feed.inputs());
         } catch (OrtException e) {
             // token ids past the word table, or a sequence past the position table, fail deep in the graph
-            Optional<String> why = new TokenInputLimits(Path.of(model)).explain(model,
-                    feed.specs().stream().map(TensorSpec::name).toList(), feed.inputs());
-            if (why.isPresent()) {
-                throw new Trt4jException(why.get(), e);
-            }
-            throw e;
+            throw new TokenInputLimits(Path.of(model)).explain(model,
+                            feed.specs().stream().map(TensorSpec::name).toList(), feed.inputs())
+                    .map(why -> new Trt4jException(why, e))
+                    .orElseGet(() -> OrtRunFailure.of(model, feed.inputs(), e));
         }
     }
 

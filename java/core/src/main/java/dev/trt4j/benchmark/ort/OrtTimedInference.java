@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.platform.Fp16Conversions;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.ort.OrtRunFailure;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.timing.InferenceTrace;
 import dev.trt4j.timing.TimedInference;
@@ -105,8 +106,9 @@ final class OrtTimedInference implements TimedInference, AutoCloseable {
         try {
             session.run(feed, pinned).close();
         } catch (OrtException e) {
-            throw new Trt4jException(model + ": ONNX Runtime failed: "
-                    + String.valueOf(e.getMessage()).strip().lines().findFirst().orElse(""), e);
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            feed.forEach((name, tensor) -> shapes.put(name, tensor.getInfo().getShape()));
+            throw OrtRunFailure.ofShapes(model, shapes, e);
         }
         long end = System.nanoTime();
         double s = (start - origin) / 1e6;

@@ -2,6 +2,7 @@ package dev.trt4j.data.npy;
 
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.ShapeText;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -27,7 +28,7 @@ public final class NpyArray {
         this.data = Objects.requireNonNull(littleEndianData, "data");
         long expected = Math.multiplyExact(HostTensor.elementCount(this.shape), (long) dtype.size());
         if (expected != data.length) {
-            throw new IllegalArgumentException(dtype + NpyHeader.shapeText(shape) + " needs " + expected
+            throw new IllegalArgumentException(dtype + ShapeText.of(shape) + " needs " + expected
                     + " bytes, got " + data.length);
         }
     }
@@ -229,6 +230,6 @@ public final class NpyArray {
 
     @Override
     public String toString() {
-        return dtype + NpyHeader.shapeText(shape);
+        return dtype + ShapeText.of(shape);
     }
 }

@@ -3,6 +3,7 @@ package dev.trt4j.data.npy;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.ShapeText;
 
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -171,11 +172,7 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
 
     /** Shape as {@code [10,3,48,192]}. */
     public String shapeText() {
-        return shapeText(shape);
-    }
-
-    static String shapeText(long[] shape) {
-        return Arrays.toString(shape).replace(" ", "");
+        return ShapeText.of(shape);
     }
 
     @Override

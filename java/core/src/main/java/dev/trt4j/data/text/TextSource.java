@@ -10,6 +10,7 @@ import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.ShapeResolver;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.ShapeText;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.io.IOException;
@@ -95,7 +96,7 @@ public final class TextSource extends BatchingSource {
                         && fixed[1] != options.sequenceLength()) {
                     throw new InvalidOptionException(shapes.source() + ": sequence length " + options.sequenceLength()
                             + " does not fit model input '" + in.name() + "' " + in.shapeText() + " fixed to "
-                            + ShapeResolver.shapeText(fixed));
+                            + ShapeText.of(fixed));
                 }
             }
         }
@@ -112,7 +113,7 @@ public final class TextSource extends BatchingSource {
                 throw new InvalidOptionException(shapes.source() + ": sequence length " + options.sequenceLength()
                         + " does not fit model input '" + in.name() + "' " + in.shapeText()
                         + (options.fixedShape(in.name()) == null ? "" : " fixed to "
-                        + ShapeResolver.shapeText(options.fixedShape(in.name()))));
+                        + ShapeText.of(options.fixedShape(in.name()))));
             }
             if (length >= 0 && l != length) {
                 throw new InvalidOptionException(shapes.source() + ": text inputs disagree on the sequence length: " + length

@@ -6,7 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.ort.DirectTensor;
-import dev.trt4j.ort.OrtErrorText;
+import dev.trt4j.ort.OrtRunFailure;
 import dev.trt4j.ort.PinnedOutputs;
 import dev.trt4j.ort.TokenInputLimits;
 import dev.trt4j.runtime.ExecutionContext;
@@ -76,8 +76,8 @@ final class OrtExecutionContext implements ExecutionContext {
             outputs.run(session, feed, outputNames);
             return view;
         } catch (OrtException e) {
-            throw new Trt4jException(tokenLimits.explain(model, inputs.keySet(), data)
-                    .orElse(model + ": ONNX Runtime failed: " + OrtErrorText.of(e.getMessage())), e);
+            throw tokenLimits.explain(model, inputs.keySet(), data).map(why -> new Trt4jException(why, e))
+                    .orElseGet(() -> OrtRunFailure.of(model, data, e));
         }
     }
 
