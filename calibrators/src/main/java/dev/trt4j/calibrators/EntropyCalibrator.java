@@ -47,9 +47,13 @@ public final class EntropyCalibrator implements Calibrator {
         Histogram histogram = statistics.requireHistogram(name());
         int n = histogram.numBins();
         int startBin = options.startBin();
-        if (n < startBin || n < 2) {
+        if (n < 2) {
+            throw new CalibrationException("tensor '" + statistics.name() + "': the entropy method needs at least 2 "
+                    + "bins but the histogram has " + n + "; collect with more bins");
+        }
+        if (n < startBin) {
             throw new CalibrationException("tensor '" + statistics.name() + "': the entropy method needs at least "
-                    + Math.max(startBin, 2) + " bins (start-bin " + startBin + ") but the histogram has " + n
+                    + startBin + " bins (start-bin " + startBin + ") but the histogram has " + n
                     + "; lower start-bin to at most " + n + " or collect with more bins");
         }
         int i = new Search(histogram, options).bestKeptBins();

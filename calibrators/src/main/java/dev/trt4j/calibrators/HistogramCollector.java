@@ -3,6 +3,7 @@ package dev.trt4j.calibrators;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Collects a histogram of magnitudes with the float32 semantics of NVIDIA's reference calibrator
@@ -58,6 +59,10 @@ public final class HistogramCollector {
     private float absMax;
     /** Upstream's edge tensor: the linspace, or the arange after growth (then possibly not numBins + 1 long). */
     private float[] edges;
+    /** Whether a growth past what a histogram can hold drops the histogram instead of failing. */
+    private boolean dropOnOverflow;
+    /** Why the histogram was dropped, or null while it is kept. */
+    private String dropped;
 
     /**
      * @param tensorName name used in error messages
@@ -99,6 +104,13 @@ public final class HistogramCollector {
     }
 
     private void collect(FloatValues values) {
+        if (dropped != null) {
+            Range range = scan(values, 0); // still refuses NaN and infinity, and tracks max |x|
+            if (range != null) {
+                absMax = Math.max(absMax, range.max);
+            }
+            return;
+        }
         int length = values.length();
         int scanned = 0;
         if (counts != null && length >= FAST_PATH_MIN_LENGTH) {
@@ -125,8 +137,9 @@ public final class HistogramCollector {
             // divides by this width. Start over on the new range with the earlier values in bin 0.
             start(values, range, sum(counts));
         } else {
-            if (range.max > edges[edges.length - 1]) {
-                grow(range.max, edges[1] - edges[0]);
+            if (range.max > edges[edges.length - 1] && !grow(range.max, edges[1] - edges[0])) {
+                absMax = maxAfter; // the histogram is dropped; max |x| stays exact
+                return;
             }
             histc(values, 0f, edges[edges.length - 1], range);
         }
@@ -147,16 +160,34 @@ public final class HistogramCollector {
         if (!(max > 0f && max <= Float.MAX_VALUE)) {
             throw new IllegalArgumentException("a histogram range must be positive and finite, got " + max);
         }
-        if (counts != null) {
+        if (counts != null || dropped != null) {
             throw new IllegalStateException("tensor '" + tensorName + "': the histogram has already started");
         }
         counts = new long[numBins];
         edges = linspace(max, numBins + 1);
     }
 
-    /** True once the histogram has started: a value was added, or {@link #startRange} was called. */
+    /**
+     * True once the histogram has started: a value was added, or {@link #startRange} was called (and stays true if
+     * the histogram is then dropped).
+     */
     public boolean hasData() {
-        return counts != null;
+        return counts != null || dropped != null;
+    }
+
+    /**
+     * From now on, a value that would grow the histogram past {@link #MAX_BINS} bins (or past float32's range) drops
+     * the histogram instead of failing: {@link #histogram()} becomes null, {@link #droppedBecause()} says why, and
+     * {@link #absMax()} stays exact. For callers that need only max |x| (the max method), where a first batch far
+     * quieter than a later one (a stream starting in silence) is no reason to fail.
+     */
+    public void dropOnOverflow() {
+        dropOnOverflow = true;
+    }
+
+    /** Why the histogram was dropped ({@link #dropOnOverflow()}), or empty while it is kept. */
+    public Optional<String> droppedBecause() {
+        return Optional.ofNullable(dropped);
     }
 
     /** Current number of bins (grows with the range); the constructor's value until the first growth. */
@@ -184,23 +215,19 @@ public final class HistogramCollector {
         counts[0] += zerosBefore;
     }
 
-    private void grow(float xmax, float width) {
+    /** Grows the histogram to reach {@code xmax}; false if it was dropped instead ({@link #dropOnOverflow()}). */
+    private boolean grow(float xmax, float width) {
         double bins = Math.ceil(xmax / width); // float32 quotient, as torch computes it
         float end = xmax + width;
         if (Float.isInfinite(end)) {
             // upstream's arange to xmax + width overflows too: the reason is float32's range, not the bin count
-            throw new CalibrationException("tensor '" + tensorName + "': a value of " + xmax + " lies within a bin "
-                    + "width (" + width + ") of float32's largest value, so the grown histogram's last edge would "
-                    + "overflow; start the histograms at the whole data's range with a first pass (trt4j calibrate "
-                    + "--range-pass, StatisticsOptions.withRangePass)");
+            return refuseGrowth("a value of " + xmax + " lies within a bin width (" + width + ") of float32's "
+                    + "largest value, so the grown histogram's last edge would overflow");
         }
         double edgeCount = Math.ceil((double) end / (double) width);
         if (!(bins <= MAX_BINS && edgeCount <= MAX_BINS + 1.0)) {
-            throw new CalibrationException("tensor '" + tensorName + "': a value of " + xmax
-                    + " would grow the histogram (bin width " + width + ") past " + MAX_BINS
-                    + " bins; start the histograms at the whole data's range with a first pass (trt4j calibrate "
-                    + "--range-pass, StatisticsOptions.withRangePass), or put a batch with a representative range "
-                    + "first");
+            return refuseGrowth("a value of " + xmax + " would grow the histogram (bin width " + width + ") past "
+                    + MAX_BINS + " bins");
         }
         // Upstream would fail adding the old counts if the bin count shrank (possible only through rounding).
         numBins = Math.max((int) bins, counts.length);
@@ -210,6 +237,20 @@ public final class HistogramCollector {
         }
         edges = grown;
         counts = Arrays.copyOf(counts, numBins);
+        return true;
+    }
+
+    /** Drops the histogram where {@link #dropOnOverflow()} asked for it, else fails saying how to avoid {@code why}. */
+    private boolean refuseGrowth(String why) {
+        if (!dropOnOverflow) {
+            throw new CalibrationException("tensor '" + tensorName + "': " + why + "; start the histograms at the "
+                    + "whole data's range with a first pass (trt4j calibrate --range-pass, "
+                    + "StatisticsOptions.withRangePass), or put the values with a representative range first");
+        }
+        dropped = why;
+        counts = null;
+        edges = null;
+        return false;
     }
 
     /** torch.histc into {@link #counts}, including its fallback when the range is empty. */

@@ -9,19 +9,22 @@ import java.util.Objects;
  *
  * @param name      tensor name (used in error messages)
  * @param histogram magnitude histogram, or {@code null} if every collected value was skipped (e.g. all zeros
- *                  with skip-zeros)
+ *                  with skip-zeros) or the histogram was dropped
  * @param absMax    maximum |x| over every collected value (0 if none)
  * @param count     number of values collected
+ * @param droppedBecause why the histogram was dropped though values reached it
+ *                  ({@link HistogramCollector#dropOnOverflow()}), or {@code null}
  */
-public record TensorStatistics(String name, Histogram histogram, float absMax, long count) {
+public record TensorStatistics(String name, Histogram histogram, float absMax, long count, String droppedBecause) {
     /**
      * @param name tensor name (used in error messages)
      * @param histogram magnitude histogram, or {@code null} if every collected value was skipped (e.g. all zeros
-     *        with skip-zeros)
+     *        with skip-zeros) or the histogram was dropped
      * @param absMax maximum |x| over every collected value (0 if none)
      * @param count number of values collected
+     * @param droppedBecause why the histogram was dropped, or {@code null}
      * @throws IllegalArgumentException if {@code absMax} is not a valid amax ({@link Amax#isValid}: negative, -0.0,
-     *                                  NaN or infinite), or {@code count} negative
+     *                                  NaN or infinite), {@code count} negative, or a reason given with a histogram
      */
     public TensorStatistics {
         Objects.requireNonNull(name, "name");
@@ -31,6 +34,14 @@ public record TensorStatistics(String name, Histogram histogram, float absMax, l
         if (count < 0) {
             throw new IllegalArgumentException("tensor '" + name + "': negative count " + count);
         }
+        if (droppedBecause != null && histogram != null) {
+            throw new IllegalArgumentException("tensor '" + name + "': a histogram cannot be both kept and dropped");
+        }
+    }
+
+    /** Statistics whose histogram, if null, is so because no value reached it (none collected, or skip-zeros). */
+    public TensorStatistics(String name, Histogram histogram, float absMax, long count) {
+        this(name, histogram, absMax, count, null);
     }
 
     /**
@@ -41,7 +52,10 @@ public record TensorStatistics(String name, Histogram histogram, float absMax, l
      */
     public Histogram requireHistogram(String method) {
         if (histogram == null) {
-            String why = count == 0 ? "no values were collected; check that the calibration data reaches it"
+            String why = droppedBecause != null ? "it was dropped during collection, where only max |x| was needed: "
+                    + droppedBecause + "; collect again for this method, with a first pass over the data's range "
+                    + "(trt4j calibrate --range-pass)"
+                    : count == 0 ? "no values were collected; check that the calibration data reaches it"
                     : "all " + count + " collected values were zeros left out by skip-zeros; collect without"
                     + " skip-zeros or use the max method";
             throw new CalibrationException("tensor '" + name + "': the " + method + " method needs a histogram but "

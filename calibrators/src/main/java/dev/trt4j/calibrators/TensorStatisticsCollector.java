@@ -50,6 +50,14 @@ public final class TensorStatisticsCollector {
         count += length;
     }
 
+    /**
+     * Drops the histogram instead of failing where a value would grow it past what it can hold (see
+     * {@link HistogramCollector#dropOnOverflow()}); max |x| stays exact, so the max method still works.
+     */
+    public void dropHistogramOnOverflow() {
+        histogram.dropOnOverflow();
+    }
+
     /** The tensor this collector gathers. */
     public String name() {
         return name;
@@ -57,6 +65,7 @@ public final class TensorStatisticsCollector {
 
     /** A snapshot of what was collected so far. */
     public TensorStatistics statistics() {
-        return new TensorStatistics(name, histogram.histogram(), histogram.absMax(), count);
+        return new TensorStatistics(name, histogram.histogram(), histogram.absMax(), count,
+                histogram.droppedBecause().orElse(null));
     }
 }

@@ -213,6 +213,27 @@ class HistogramCollectorTest {
     }
 
     @Test
+    void dropsTheHistogramInsteadOfFailingWhenAskedAndKeepsMaxExact() {
+        HistogramCollector collector = new HistogramCollector("quiet-start", 2048, false);
+        collector.dropOnOverflow();
+        collector.collect(new float[] {1e-6f, -5e-7f});
+        assertThat(collector.droppedBecause()).isEmpty();
+        collector.collect(new float[] {0.5f, -1e6f});
+        assertThat(collector.histogram()).isNull();
+        assertThat(collector.droppedBecause()).get().asString().contains("1000000.0").contains("16777216 bins");
+        assertThat(collector.hasData()).isTrue();
+        assertThat(collector.absMax()).isEqualTo(1e6f);
+        // a dropped histogram still refuses what no calibration can use, and keeps tracking max |x|
+        float[] big = new float[20_000];
+        big[12_345] = -2e6f;
+        collector.collect(big);
+        assertThat(collector.absMax()).isEqualTo(2e6f);
+        assertThatThrownBy(() -> collector.collect(new float[] {Float.NaN})).isInstanceOf(CalibrationException.class)
+                .hasMessageContaining("quiet-start");
+        assertThatThrownBy(() -> collector.startRange(1f)).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void collectsASliceOnly() {
         HistogramCollector collector = new HistogramCollector("t", 4, false);
         collector.collect(new float[] {100, 1, 2, 100}, 1, 2);

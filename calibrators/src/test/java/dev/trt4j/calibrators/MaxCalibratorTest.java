@@ -29,6 +29,26 @@ class MaxCalibratorTest {
     }
 
     @Test
+    void aQuietFirstBatchGivesTheMaxOnceTheHistogramIsDroppedAndTellsHistogramMethodsWhy() {
+        TensorStatisticsCollector collector = new TensorStatisticsCollector("stream", 2048, false);
+        collector.dropHistogramOnOverflow();
+        collector.collect(new float[] {1e-7f, -1e-7f}, 0, 2);
+        collector.collect(new float[] {0.25f, -0.9999968f}, 0, 2);
+        TensorStatistics statistics = collector.statistics();
+        assertThat(statistics.count()).isEqualTo(4);
+        assertThat(max.computeAmax(statistics, DEFAULTS)).isEqualTo(0.9999968f);
+        assertThatThrownBy(() -> new EntropyCalibrator().computeAmax(statistics, DEFAULTS))
+                .isInstanceOf(CalibrationException.class)
+                .hasMessageStartingWith("tensor 'stream': the entropy method needs a histogram but it was dropped")
+                .hasMessageContaining("would grow the histogram").hasMessageContaining("--range-pass");
+        // without the request, the same data fails at the batch that would grow it too far
+        TensorStatisticsCollector strict = new TensorStatisticsCollector("stream", 2048, false);
+        strict.collect(new float[] {1e-7f}, 0, 1);
+        assertThatThrownBy(() -> strict.collect(new float[] {0.9999968f}, 0, 1))
+                .isInstanceOf(CalibrationException.class).hasMessageContaining("would grow the histogram");
+    }
+
+    @Test
     void negativeValuesCountByMagnitude() {
         assertThat(max.computeAmax(collect(new float[] {0.5f, -3f}, new float[] {2f}), DEFAULTS)).isEqualTo(3f);
     }

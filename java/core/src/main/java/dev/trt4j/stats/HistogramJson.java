@@ -142,8 +142,9 @@ public final class HistogramJson {
     private static TensorStatistics checkedTensor(JsonDocument doc, String name, JsonNode node,
                                                   StatisticsOptions options) {
         TensorStatistics t = tensor(doc, name, node);
-        if (t.histogram() == null && t.count() > 0 && !options.skipZeros()) {
-            // only skip-zeros leaves a tensor with values but no histogram: this one was cut out of the file
+        if (t.histogram() == null && t.count() > 0 && !options.skipZeros() && t.droppedBecause() == null) {
+            // only skip-zeros, or a histogram dropped with its reason, leaves a tensor with values but no
+            // histogram: this one was cut out of the file
             throw doc.error("tensors[\"" + name + "\"].histogram", "is missing, though the tensor has "
                     + t.count() + " values and the statistics were collected without skip-zeros");
         }
@@ -180,6 +181,9 @@ public final class HistogramJson {
                         g.writeNull();
                     } else {
                         writeHistogram(g, t.histogram());
+                    }
+                    if (t.droppedBecause() != null) {
+                        g.writeStringField("histogramDropped", t.droppedBecause());
                     }
                     g.writeEndObject();
                 }
@@ -222,8 +226,10 @@ public final class HistogramJson {
         long count = doc.integer(entry.get("count"), path + ".count");
         JsonNode h = entry.get("histogram");
         Histogram histogram = h == null || h.isNull() ? null : histogram(doc, h, path + ".histogram");
+        JsonNode dropped = entry.get("histogramDropped");
+        String droppedBecause = dropped == null ? null : doc.text(dropped, path + ".histogramDropped");
         try {
-            return new TensorStatistics(name, histogram, absMax, count);
+            return new TensorStatistics(name, histogram, absMax, count, droppedBecause);
         } catch (IllegalArgumentException e) {
             throw doc.error(path, e.getMessage());
         }

@@ -1,6 +1,7 @@
 package dev.trt4j.stats;
 
 import dev.trt4j.calibrators.HistogramCollector;
+import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.data.StateFeedback;
 
 import java.util.Objects;
@@ -26,10 +27,14 @@ import java.util.function.Supplier;
  * @param batchOverlap whether to bin one batch's tensors while ONNX Runtime runs the next ({@link BatchOverlap#AUTO}
  *                   by default), which holds two batches of exposed tensors instead of one; the statistics are the
  *                   same either way
+ * @param histogramsOptional whether a tensor whose histogram cannot grow as far as a later batch reaches (past
+ *                   {@link HistogramCollector#MAX_BINS} bins: a first batch far quieter than the rest) keeps only
+ *                   its max |x| ({@link TensorStatistics#droppedBecause()}) instead of failing the pass: for runs
+ *                   whose methods read only max |x|. False by default, which fails at that batch
  */
 public record StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples,
                                 StateFeedback feedback, boolean rangePass, int histogramThreads,
-                                BatchOverlap batchOverlap) {
+                                BatchOverlap batchOverlap, boolean histogramsOptional) {
     /** NVIDIA's default histogram size. */
     public static final int DEFAULT_NUM_BINS = 2048;
 
@@ -51,6 +56,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @param rangePass  find each tensor's range in a first pass over the data
      * @param histogramThreads threads filling histograms, 0 to follow {@code threads}
      * @param batchOverlap whether to bin one batch while the next runs; not null
+     * @param histogramsOptional keep only max |x| of a tensor whose histogram cannot grow, instead of failing
      * @throws IllegalArgumentException if {@code numBins} is below 1 or above {@link HistogramCollector#MAX_BINS}, or {@code threads}, {@code maxSamples} or
      *                                  {@code histogramThreads} is negative
      * @throws NullPointerException     if {@code feedback} or {@code batchOverlap} is null
@@ -92,7 +98,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      */
     public StatisticsOptions(int numBins, boolean skipZeros, int threads, long maxSamples, StateFeedback feedback,
                              boolean rangePass) {
-        this(numBins, skipZeros, threads, maxSamples, feedback, rangePass, 0, BatchOverlap.AUTO);
+        this(numBins, skipZeros, threads, maxSamples, feedback, rangePass, 0, BatchOverlap.AUTO, false);
     }
 
     /**
@@ -122,7 +128,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      */
     public StatisticsOptions withNumBins(int bins) {
         return new StatisticsOptions(bins, skipZeros, threads, maxSamples, feedback, rangePass, histogramThreads,
-                batchOverlap);
+                batchOverlap, histogramsOptional);
     }
 
     /**
@@ -132,7 +138,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      */
     public StatisticsOptions withSkipZeros(boolean skip) {
         return new StatisticsOptions(numBins, skip, threads, maxSamples, feedback, rangePass, histogramThreads,
-                batchOverlap);
+                batchOverlap, histogramsOptional);
     }
 
     /**
@@ -144,7 +150,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      */
     public StatisticsOptions withThreads(int n) {
         return new StatisticsOptions(numBins, skipZeros, n, maxSamples, feedback, rangePass, histogramThreads,
-                batchOverlap);
+                batchOverlap, histogramsOptional);
     }
 
     /**
@@ -155,7 +161,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      */
     public StatisticsOptions withMaxSamples(long n) {
         return new StatisticsOptions(numBins, skipZeros, threads, n, feedback, rangePass, histogramThreads,
-                batchOverlap);
+                batchOverlap, histogramsOptional);
     }
 
     /**
@@ -166,7 +172,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      */
     public StatisticsOptions withRangePass(boolean twoPasses) {
         return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, twoPasses, histogramThreads,
-                batchOverlap);
+                batchOverlap, histogramsOptional);
     }
 
     /**
@@ -177,7 +183,7 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      */
     public StatisticsOptions withFeedback(StateFeedback links) {
         return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, links, rangePass, histogramThreads,
-                batchOverlap);
+                batchOverlap, histogramsOptional);
     }
 
     /**
@@ -187,7 +193,8 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @throws IllegalArgumentException if {@code n} is negative
      */
     public StatisticsOptions withHistogramThreads(int n) {
-        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, rangePass, n, batchOverlap);
+        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, rangePass, n, batchOverlap,
+                histogramsOptional);
     }
 
     /**
@@ -198,7 +205,17 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      */
     public StatisticsOptions withBatchOverlap(BatchOverlap overlap) {
         return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, rangePass, histogramThreads,
-                overlap);
+                overlap, histogramsOptional);
+    }
+
+    /**
+     * {@return these options with another choice for a histogram that cannot grow far enough}
+     *
+     * @param optional true to keep only max |x| of such a tensor (for the max method), false to fail the pass
+     */
+    public StatisticsOptions withHistogramsOptional(boolean optional) {
+        return new StatisticsOptions(numBins, skipZeros, threads, maxSamples, feedback, rangePass, histogramThreads,
+                batchOverlap, optional);
     }
 
     /**

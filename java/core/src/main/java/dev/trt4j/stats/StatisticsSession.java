@@ -92,8 +92,12 @@ public final class StatisticsSession implements AutoCloseable {
                                         Map<String, Float> startRanges) {
         Map<String, TensorStatisticsCollector> collectors = new LinkedHashMap<>();
         for (String name : tensors) {
-            collectors.put(name, new TensorStatisticsCollector(name, options.numBins(), options.skipZeros(),
-                    startRanges.getOrDefault(name, 0f)));
+            TensorStatisticsCollector collector = new TensorStatisticsCollector(name, options.numBins(),
+                    options.skipZeros(), startRanges.getOrDefault(name, 0f));
+            if (options.histogramsOptional()) {
+                collector.dropHistogramOnOverflow();
+            }
+            collectors.put(name, collector);
         }
         long[] done = foldEachBatch(source, listener, (name, values) -> collectors.get(name).collect(values));
         long samples = done[0];

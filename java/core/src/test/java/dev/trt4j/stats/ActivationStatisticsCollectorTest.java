@@ -303,6 +303,14 @@ class ActivationStatisticsCollectorTest {
         assertThatThrownBy(() -> new ActivationStatisticsCollector(model, List.of("x"),
                 OPTIONS.withBatchOverlap(overlap)).collect(source(batches, true)))
                 .hasMessageContaining("would grow the histogram");
+        // a run that needs only max |x| keeps it exact instead, and says why the histogram is gone
+        TensorStatistics maxOnly = new ActivationStatisticsCollector(model, List.of("x"),
+                OPTIONS.withBatchOverlap(overlap).withHistogramsOptional(true)).collect(source(batches, true))
+                .tensor("x").orElseThrow();
+        assertThat(maxOnly.absMax()).isEqualTo(max);
+        assertThat(maxOnly.count()).isEqualTo(expected.statistics().count());
+        assertThat(maxOnly.histogram()).isNull();
+        assertThat(maxOnly.droppedBecause()).contains("would grow the histogram");
         assertThat(stats.dataDescription()).isEqualTo("test batches, histograms started at the data's range (range "
                 + "pass)");
 

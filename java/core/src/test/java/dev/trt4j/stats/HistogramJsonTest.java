@@ -95,6 +95,29 @@ class HistogramJsonTest {
         }
     }
 
+    @Test
+    void aDroppedHistogramReadsBackWithItsReasonAndOnlyThenMayBeMissing() throws Exception {
+        TensorStatisticsCollector quiet = new TensorStatisticsCollector("stream", 2048, false);
+        quiet.dropHistogramOnOverflow();
+        collect(quiet, new float[] {1e-7f});
+        collect(quiet, new float[] {0.75f});
+        Map<String, TensorStatistics> tensors = new LinkedHashMap<>();
+        tensors.put("stream", quiet.statistics());
+        ActivationStatistics statistics = new ActivationStatistics(tensors, 2, 2,
+                "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad", "synthetic:seed=1");
+        Path file = dir.resolve("dropped.json");
+
+        HistogramJson.writeStatistics(file, new HistogramJson.StatisticsFile(statistics, StatisticsOptions.defaults()));
+        TensorStatistics back = HistogramJson.readStatistics(file).statistics().tensor("stream").orElseThrow();
+
+        assertThat(back).isEqualTo(quiet.statistics());
+        assertThat(back.droppedBecause()).contains("would grow the histogram");
+        // without the reason, a tensor with values and no histogram was cut out of the file
+        Files.writeString(file, Files.readString(file).replaceAll(",\\s*\"histogramDropped\"\\s*:\\s*\"[^\"]*\"", ""));
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("histogram").hasMessageContaining("is missing");
+    }
+
     /** The streamed file keeps the layout users read and diff: one field a line, each array on one line. */
     @Test
     void statisticsAreWrittenInTheReadableLayout() throws Exception {

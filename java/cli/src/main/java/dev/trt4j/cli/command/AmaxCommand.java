@@ -108,7 +108,7 @@ public final class AmaxCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--name picks a tensor from --histogram statistics.json; "
                     + "--tensor files hold one tensor already");
         }
-        TensorStatistics statistics = input.histogram != null ? fromHistogram(calibrator) : collect();
+        TensorStatistics statistics = input.histogram != null ? fromHistogram(calibrator) : collect(methodSpec);
         float amax;
         try {
             amax = Calibrators.amax(calibrator, statistics, options);
@@ -221,7 +221,14 @@ public final class AmaxCommand implements Callable<Integer> {
         return t;
     }
 
-    private TensorStatistics collect() {
+    private TensorStatistics collect(MethodSpec methodSpec) {
+        boolean max = "max".equals(methodSpec.calibrator().name());
+        for (String histogramOnly : List.of("--num-bins", "--skip-zeros")) {
+            if (max && spec.commandLine().getParseResult().hasMatchedOption(histogramOnly)) {
+                throw new InvalidOptionException(histogramOnly + " shapes the histogram, which --method max does not "
+                        + "read (its amax is the largest |x|); drop " + histogramOnly);
+            }
+        }
         if (numBins < 1) {
             throw new ParameterException(spec.commandLine(), "--num-bins must be at least 1, got " + numBins);
         }
@@ -229,10 +236,14 @@ public final class AmaxCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--num-bins must be at most " + HistogramCollector.MAX_BINS
                     + ", got " + numBins);
         }
+        MethodOptionCheck.refuseStartBinPastBins(List.of(methodSpec), numBins); // named as the options typed
         List<Path> files = input.tensors;
         String name = files.size() == 1 ? files.get(0).getFileName().toString()
                 : files.get(0).getFileName() + " and " + (files.size() - 1) + " more";
         TensorStatisticsCollector collector = new TensorStatisticsCollector(name, numBins, skipZeros);
+        if (max) {
+            collector.dropHistogramOnOverflow(); // a quiet first file is no reason to fail the largest |x|
+        }
         try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
                 : ProgressReporter.start("Collecting", files.size())) {
             for (Path file : files) {

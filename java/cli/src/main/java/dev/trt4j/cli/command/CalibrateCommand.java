@@ -11,6 +11,7 @@ import dev.trt4j.calibration.CalibrationOutputs;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibration.TableMatch;
 import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
@@ -179,7 +180,9 @@ public final class CalibrateCommand implements Callable<Integer> {
         StagedWrites.requireWritable(folder, fileNames);
         StatisticsOptions statisticsOptions = OptionValues.checked(() -> new StatisticsOptions(numBins, skipZeros,
                 threads, 0).withHistogramThreads(histogramThreads)).withFeedback(feedback.feedback())
-                .withRangePass(rangePass.enabled()).withBatchOverlap(batchOverlap());
+                .withRangePass(rangePass.enabled()).withBatchOverlap(batchOverlap())
+                // max reads only max |x|: a first batch far quieter than a later one is no reason to fail then
+                .withHistogramsOptional(specs.stream().allMatch(m -> m.calibrator().name().equals("max")));
         ActivationStatistics statistics;
         if (statisticsFile != null) {
             refuseCollectionOptions();
@@ -202,6 +205,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             // Saved statistics are checked by the methods themselves, in no time; a pass is worth checking first.
             MethodOptionCheck.refuseStartBinPastBins(specs, numBins);
             statistics = collect(onnx, statisticsOptions, defaultModel);
+            noteDroppedHistograms(statistics);
         }
         // Compute every table before writing anything, so a failing method leaves no partial set of files.
         Map<MethodSpec, CalibrationTable> tables = new LinkedHashMap<>();
@@ -263,6 +267,24 @@ public final class CalibrateCommand implements Callable<Integer> {
             err.println("trt4j: warning: " + modelFile.getFileName() + " is quantized already ("
                     + QuantizedOperators.describe(found) + "); its ranges describe that graph, which quantize does "
                     + "not take: calibrate the FP32 model to quantize it");
+            err.flush();
+        }
+    }
+
+    /**
+     * Says, in one stderr line, which tensors keep only max |x| in the statistics file: a later method read from it
+     * (--statistics) would otherwise fail on them with no warning when they were written.
+     */
+    private void noteDroppedHistograms(ActivationStatistics statistics) {
+        List<TensorStatistics> dropped = statistics.tensors().values().stream()
+                .filter(t -> t.droppedBecause() != null).toList();
+        if (!dropped.isEmpty()) {
+            TensorStatistics first = dropped.get(0);
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: warning: " + Counts.of(dropped.size(), "tensor") + " kept only max |x| in "
+                    + CalibrationOutputs.STATISTICS_FILE + ", no histogram (tensor '" + first.name() + "': "
+                    + first.droppedBecause() + "), so only the max method can be applied to "
+                    + (dropped.size() == 1 ? "it" : "them") + " later; --range-pass keeps every histogram");
             err.flush();
         }
     }

@@ -60,8 +60,12 @@ final class MethodOptionCheck {
             int startBin = m.options().startBin();
             String name = m.calibrator().name();
             // Entropy tries keeping startBin..n bins, so n = startBin will do; MSE tries centres below the last bin.
-            if (name.equals("entropy") && numBins < Math.max(startBin, 2)) {
-                throw new InvalidOptionException("the entropy method needs at least " + Math.max(startBin, 2)
+            if (name.equals("entropy") && numBins < 2) {
+                throw new InvalidOptionException("the entropy method needs at least 2 histogram bins but --num-bins "
+                        + "is " + numBins + "; raise --num-bins");
+            }
+            if (name.equals("entropy") && numBins < startBin) {
+                throw new InvalidOptionException("the entropy method needs at least " + startBin
                         + " histogram bins (--start-bin " + startBin + ") but --num-bins is " + numBins
                         + "; lower --start-bin to at most " + numBins + " or raise --num-bins");
             }

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -86,6 +87,32 @@ class AmaxCommandTest {
         String a = npy("a.npy", 1f, -7.25f, 3f);
         String b = npy("b.npy", 2f, 7f);
         assertThat(CliRun.of("amax", "--method", "max", "--tensor", a, b).out()).isEqualTo("7.25" + NL);
+    }
+
+    @Test
+    void maxNeedsNoHistogramSoAQuietFirstFileIsNoReasonToFail() {
+        String tiny = npy("tiny.npy", 1e-6f, -5e-7f);
+        String huge = npy("huge.npy", 3f, -1e6f);
+        assertThat(CliRun.of("amax", "--method", "max", "--tensor", tiny, huge).out()).isEqualTo("1000000.0" + NL);
+        CliRun entropy = CliRun.of("amax", "--method", "entropy", "--tensor", tiny, huge);
+        assertThat(entropy.exitCode()).isEqualTo(1);
+        assertThat(entropy.errLines()).singleElement().asString().contains("huge.npy")
+                .contains("would grow the histogram").contains("representative range first");
+        for (String option : List.of("--num-bins=4096", "--skip-zeros")) {
+            CliRun unread = CliRun.of("amax", "--method", "max", option, "--tensor", tiny);
+            assertThat(unread.exitCode()).as(option).isEqualTo(2);
+            assertThat(unread.errLines()).singleElement().asString()
+                    .contains(option.split("=")[0] + " shapes the histogram, which --method max does not read");
+        }
+    }
+
+    @Test
+    void entropyWithOneBinAsksForMoreBinsNotALowerStartBin() {
+        CliRun run = CliRun.of("amax", "--method", "entropy", "--num-bins", "1", "--start-bin", "1", "--tensor",
+                npy("t.npy", 1f, 2f));
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: the entropy method needs at least 2 histogram bins but "
+                + "--num-bins is 1; raise --num-bins");
     }
 
     @Test
@@ -295,8 +322,8 @@ class AmaxCommandTest {
         assertSingleLineError(1, nanRun, "nan.npy: ");
         assertThat(nanRun.errLines()).containsExactly("trt4j: " + nan + ": value NaN at index 1 is not finite; "
                 + "calibration needs finite values");
-        assertSingleLineError(1, CliRun.of("amax", "--method", "entropy", "--tensor", ok, "--num-bins", "64"),
-                "start");
+        assertSingleLineError(2, CliRun.of("amax", "--method", "entropy", "--tensor", ok, "--num-bins", "64"),
+                "needs at least 128 histogram bins (--start-bin 128) but --num-bins is 64");
         // the methods read a bin's range from its index: a last bin reaching 1000 would make amax 1000
         Path uneven = dir.resolve("uneven.json");
         Files.writeString(uneven, "{\"counts\": [5, 4, 1], \"edges\": [0, 0.01, 0.02, 1000]}");

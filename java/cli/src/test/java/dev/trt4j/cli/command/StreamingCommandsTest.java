@@ -93,6 +93,27 @@ class StreamingCommandsTest {
     }
 
     @Test
+    void aStreamThatStartsInSilenceGivesItsMaxAndKeepsOnlyMaxForLater() {
+        Path out = dir.resolve("silent-max");
+        CliRun run = CliRun.of("calibrate", model.toString(), "--data", wav.toString(), "--batch", "1",
+                "--feedback", "stateN=state", "--method", "max", "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: warning: ")
+                .contains("kept only max |x| in statistics.json").contains("would grow the histogram")
+                .contains("--range-pass");
+        assertThat(out.resolve("max.table.json")).exists();
+
+        CliRun later = CliRun.of("calibrate", model.toString(), "--statistics",
+                out.resolve("statistics.json").toString(), "--method", "entropy", "--out",
+                dir.resolve("later").toString());
+        assertThat(later.exitCode()).isEqualTo(1);
+        assertThat(later.errLines()).singleElement().asString()
+                .contains("the entropy method needs a histogram but it was dropped during collection");
+        assertThat(dir.resolve("later")).doesNotExist();
+    }
+
+    @Test
     void evaluatesEachModelOnItsOwnStateAndNamesBadLinks() {
         CliRun same = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
                 "--data", wav.toString(), "--batch", "1", "--feedback", "stateN=state", "--json");
