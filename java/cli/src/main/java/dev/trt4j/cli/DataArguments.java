@@ -8,6 +8,8 @@ import dev.trt4j.benchmark.BenchShapes;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
+import dev.trt4j.data.DataWarnings;
+import dev.trt4j.data.SyntheticSource;
 import dev.trt4j.data.image.ImageFolderSource;
 import dev.trt4j.data.npy.ArrayShapes;
 import dev.trt4j.data.text.OcrModelRole;
@@ -19,6 +21,8 @@ import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.PositionTable;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Mixin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -38,6 +42,8 @@ import java.util.Optional;
  * {@code BuildCommand.properties}).
  */
 public final class DataArguments {
+    private static final Logger LOG = LoggerFactory.getLogger(DataArguments.class);
+
     @Option(names = "--data", paramLabel = "PATH",
             description = "A folder or file of samples: images (jpg, png, bmp, gif, tif), NumPy arrays (npy: first "
                     + "dim = samples; npz: arrays by input name), raw float32 (raw, bin), audio (wav, cut into windows of the input's "
@@ -84,8 +90,10 @@ public final class DataArguments {
                     + "hop repeats the end of each window at the start of the next (Silero VAD: window 576, hop 512).")
     int hop;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "0", description = "Seed for random data.")
-    long seed;
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed for random data, and for rendered text (which lines turn, where lines sit on a page); "
+                    + "default 0.")
+    Long seed;
 
     /**
      * The data options these arguments describe.
@@ -129,7 +137,7 @@ public final class DataArguments {
         requireNotNegative("--seq-len", sequenceLength, "automatic");
         requireNotNegative("--hop", hop, "the window length");
         try {
-            DataOptions.Builder b = DataOptions.builder().batchSize(batch).maxSamples(samples).seed(seed)
+            DataOptions.Builder b = DataOptions.builder().batchSize(batch).maxSamples(samples).seed(seed == null ? 0 : seed)
                     .sequenceLength(sequenceLength).rotateHalf(rotateHalf).audioHop(hop);
             if (image.preset() != null) {
                 b.imagePreprocessing(image.preset());
@@ -285,7 +293,27 @@ public final class DataArguments {
     }
 
     private CalibrationDataSource open(List<TensorSpec> inputs, List<TensorSpec> outputs, boolean heldOut) {
-        return preprocessed(openAny(inputs, outputs, heldOut));
+        return sampleOptionsUsed(preprocessed(openAny(inputs, outputs, heldOut)));
+    }
+
+    /**
+     * {@code source}, unless a sample option was given that this kind of data never reads (--rotate-half with
+     * images, --seq-len or --tokenizer with arrays, --seed with files): then the source is closed and the option
+     * refused, since the run would look as if it had taken effect.
+     */
+    private CalibrationDataSource sampleOptionsUsed(CalibrationDataSource source) {
+        boolean rendered = source instanceof RenderedTextLineSource || source instanceof RenderedTextPageSource;
+        String unused = rotateHalf && !(source instanceof RenderedTextLineSource) ? "--rotate-half"
+                : sequenceLength != 0 && !(source instanceof TextSource) ? "--seq-len " + sequenceLength
+                : tokenizer != null && !(source instanceof TextSource) ? "--tokenizer " + tokenizer
+                : seed != null && !rendered && !(source instanceof SyntheticSource) ? "--seed " + seed
+                : null;
+        if (unused == null) {
+            return source;
+        }
+        String what = source.describe();
+        source.close();
+        throw new InvalidOptionException(unused + " does nothing for this data (" + what + "); drop it");
     }
 
     /**
@@ -313,7 +341,16 @@ public final class DataArguments {
             return DataSourceFactory.openHeldOutBundledSentences(inputs, options.toBuilder().tokenizer(data).build());
         }
         if (data != null) {
-            return DataSourceFactory.open(data, inputs, options);
+            CalibrationDataSource source = DataSourceFactory.open(data, inputs, options);
+            if ((source instanceof RenderedTextLineSource || source instanceof RenderedTextPageSource)
+                    && OcrModelRole.of(inputs, outputs).isEmpty()) {
+                // text is drawn for any image model (an OCR model of other shapes too), but most such models are not
+                // about text at all
+                DataWarnings.warn(LOG, data + ": drawing its lines as text images for a model that does not look like "
+                        + "an OCR model (" + inputs.stream().map(TensorSpec::toString).toList() + "); for a model that "
+                        + "reads photos, give a folder of images instead");
+            }
+            return source;
         }
         if ((TextSource.readsTokenIds(inputs) && tokenizer != null) || OcrModelRole.of(inputs, outputs).isPresent()) {
             return heldOut ? DataSourceFactory.openHeldOutBundledSentences(inputs, options)

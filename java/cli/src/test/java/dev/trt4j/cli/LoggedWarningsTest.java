@@ -47,6 +47,22 @@ class LoggedWarningsTest {
                 + "calibrate --all-tensors gives every one a range");
     }
 
+    /** Text is drawn for any image model, but one that is no OCR model most likely wanted photos. */
+    @Test
+    void textDrawnForAModelThatIsNoOcrModelIsNamed() throws Exception {
+        Path model = TestModels.imageMean(work.resolve("mean.onnx"));
+        Path lines = Files.writeString(work.resolve("lines.txt"), "a line of text\nanother line\n");
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--data",
+                lines.toString(), "--samples", "2", "--batch", "1", "--all-tensors", "--method", "max", "--out",
+                work.resolve("drawn").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + lines + ": drawing its lines as text images "
+                + "for a model that does not look like an OCR model ([x FLOAT32 [1,3,8,8]]); for a model that reads "
+                + "photos, give a folder of images instead");
+    }
+
     @Test
     void filesAnImageFolderHoldsButTrt4jCannotReadAreNamed() throws Exception {
         Path model = TestModels.ppocrClassifier(work.resolve("cls.onnx"));

@@ -249,6 +249,25 @@ public final class TestModels {
                 .build());
     }
 
+    /** {@code y = GlobalAveragePool(x)}, x float [1, 3, 8, 8]: an image model that has nothing to do with text. */
+    public static Path imageMean(Path file) throws IOException {
+        OnnxMl.TensorShapeProto.Builder in = OnnxMl.TensorShapeProto.newBuilder();
+        for (long d : new long[] {1, 3, 8, 8}) {
+            in.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        OnnxMl.TensorShapeProto.Builder out = OnnxMl.TensorShapeProto.newBuilder();
+        for (long d : new long[] {1, 3, 1, 1}) {
+            out.addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(d));
+        }
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("mean")
+                .addInput(OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(in))))
+                .addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(out))))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("GlobalAveragePool").setName("gap").addInput("x")
+                        .addOutput("y")).build());
+    }
+
     /** A float tensor [1, 2, 4, 4]. */
     private static OnnxMl.ValueInfoProto image(String name) {
         OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder();

@@ -32,7 +32,7 @@ public final class DataWarnings {
     }
 
     /** Logs {@code message} at WARN, unless this thread's open scope already has. */
-    static void warn(Logger log, String message) {
+    public static void warn(Logger log, String message) {
         Set<String> seen = GIVEN.get();
         if (seen == null || seen.add(message)) {
             log.warn("{}", message);

@@ -2,12 +2,16 @@ package dev.trt4j.cli.command;
 
 import dev.trt4j.cli.CliRun;
 import dev.trt4j.cli.TestModels;
+import dev.trt4j.data.npy.NpyArray;
+import dev.trt4j.data.npy.NpyFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -193,6 +197,40 @@ class CalibrateOptionsTest {
         assertThat(run.errLines()).containsExactly("trt4j: --samples 0 means all samples, but without --data this "
                 + "model gets seeded random data, which never runs out; give a count (default 256) or --data");
         assertThat(out).doesNotExist();
+    }
+
+    @Test
+    void aListOfImagePathsIsRefusedInsteadOfDrawnAsText() throws IOException {
+        Path model = TestModels.imageMean(dir.resolve("mean.onnx"));
+        Path list = Files.writeString(dir.resolve("calib_list.txt"), "img/0.png\nimg/1.png\n");
+        CliRun listed = CliRun.of("calibrate", model.toString(), "--data", list.toString(), "--all-tensors",
+                "--out", dir.resolve("listed").toString());
+        assertThat(listed.exitCode()).isEqualTo(1);
+        assertThat(listed.errLines()).singleElement().asString().contains("every line names a data file (img/0.png");
+        assertThat(dir.resolve("listed")).doesNotExist();
+    }
+
+    @Test
+    void sampleOptionsThisDataNeverReadsAreRefused() throws IOException {
+        Path model = TestModels.imageMean(dir.resolve("mean.onnx"));
+        Path npy = dir.resolve("x.npy");
+        NpyFile.write(npy, NpyArray.ofFloats(new long[] {2, 3, 8, 8}, new float[2 * 3 * 8 * 8]));
+        Path lines = Files.writeString(dir.resolve("lines.txt"), "a line of text\nanother line\n");
+        for (List<String> unused : List.of(List.of("--rotate-half"), List.of("--seed", "7"))) {
+            List<String> args = new ArrayList<>(List.of("calibrate", model.toString(), "--data", npy.toString(),
+                    "--all-tensors", "--out", dir.resolve("unused").toString()));
+            args.addAll(unused);
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(String.join(" ", unused)).isEqualTo(2);
+            assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: " + String.join(" ", unused)
+                    + " does nothing for this data (");
+        }
+        // the seed places rendered lines, so it is read there
+        CliRun seeded = CliRun.of("calibrate", model.toString(), "--data", lines.toString(), "--seed", "7",
+                "--rotate-half", "--samples", "2", "--batch", "1", "--all-tensors", "--method", "max", "--out",
+                dir.resolve("seeded").toString());
+        assertThat(seeded.exitCode()).as(seeded.err()).isZero();
+        assertThat(dir.resolve("unused")).doesNotExist();
     }
 
     @Test

@@ -5,15 +5,25 @@ import dev.trt4j.data.DataFiles;
 import dev.trt4j.io.ReadFailure;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Reads sentences, one per non-blank line, from a UTF-8 {@code .txt} file or a folder of them (in name order). */
 public final class SentenceFiles {
+    /** A line that is one file name of a kind trt4j reads as data (no spaces: a sentence would have some). */
+    private static final Pattern FILE_NAME = Pattern.compile(
+            "\\S+\\.(?i:png|jpe?g|bmp|gif|tiff?|npy|npz|raw|bin|wav)");
+
     private SentenceFiles() {
     }
 
@@ -28,7 +38,7 @@ public final class SentenceFiles {
             try {
                 sentences.addAll(lines(Files.readString(file)));
             } catch (CharacterCodingException e) {
-                throw new Trt4jException(file + ": not UTF-8 text", e);
+                throw new Trt4jException(file + ": not UTF-8 text" + firstBadByte(file), e);
             } catch (IOException e) {
                 throw ReadFailure.of(file, e);
             }
@@ -36,7 +46,37 @@ public final class SentenceFiles {
         if (sentences.isEmpty()) {
             throw new Trt4jException(path + ": no sentences (every line is blank)");
         }
+        if (sentences.stream().allMatch(line -> FILE_NAME.matcher(line).matches())) {
+            // a calibration list (TensorRT's samples read one): its lines would be drawn as pictures of file names
+            throw new Trt4jException(path + ": every line names a data file (" + sentences.get(0)
+                    + (sentences.size() > 1 ? ", …" : "") + "), not a sentence; trt4j reads the files themselves: give "
+                    + "--data the folder that holds them (copy or link the listed files into one)");
+        }
         return sentences;
+    }
+
+    /** Where {@code file} first stops being UTF-8, as {@code " (byte 0xE9 at offset 12, line 2)"}; empty if unknown. */
+    private static String firstBadByte(Path file) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder();
+            ByteBuffer in = ByteBuffer.wrap(bytes);
+            CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+            CoderResult result = decoder.decode(in, out, true);
+            if (!result.isError()) {
+                return "";
+            }
+            int at = in.position();
+            long line = 1;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            return String.format(" (byte 0x%02X at offset %d, line %d)", bytes[at] & 0xFF, at, line);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
     }
 
     static List<String> lines(String text) {

@@ -1,13 +1,16 @@
 package dev.trt4j.data.text;
 
+import dev.trt4j.Trt4jException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SentenceFilesTest {
     @TempDir
@@ -27,5 +30,27 @@ class SentenceFilesTest {
                 + "\u00A0caf\u00E9\u00A0\n");
 
         assertThat(SentenceFiles.read(file)).containsExactly("word\u00A0two", "\u00A0caf\u00E9\u00A0");
+    }
+
+    /** TensorRT's samples read calibration lists of image paths; drawn as text they would calibrate on file names. */
+    @Test
+    void aListOfDataFilesIsRefusedAsNoSentences() throws IOException {
+        Path list = Files.writeString(dir.resolve("calib_list.txt"), "img/0.png\nimg/1.JPG\n\nimg/2.npy\n");
+
+        assertThatThrownBy(() -> SentenceFiles.read(list)).isInstanceOf(Trt4jException.class)
+                .hasMessage(list + ": every line names a data file (img/0.png, …), not a sentence; trt4j reads the "
+                        + "files themselves: give --data the folder that holds them (copy or link the listed files "
+                        + "into one)");
+        Path mixed = Files.writeString(dir.resolve("mixed.txt"), "img/0.png\nsee the photo.png for details\n");
+        assertThat(SentenceFiles.read(mixed)).hasSize(2);
+    }
+
+    @Test
+    void textThatIsNotUtf8IsNamedWithItsFirstBadByte() throws IOException {
+        Path latin1 = dir.resolve("latin1.txt");
+        Files.write(latin1, "first line\ncaf\u00e9 au lait\n".getBytes(StandardCharsets.ISO_8859_1));
+
+        assertThatThrownBy(() -> SentenceFiles.read(latin1)).isInstanceOf(Trt4jException.class)
+                .hasMessage(latin1 + ": not UTF-8 text (byte 0xE9 at offset 14, line 2)");
     }
 }
