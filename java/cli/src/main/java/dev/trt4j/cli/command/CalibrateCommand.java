@@ -45,6 +45,8 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -206,6 +208,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             MethodOptionCheck.refuseStartBinPastBins(specs, numBins);
             statistics = collect(onnx, statisticsOptions, defaultModel);
             noteDroppedHistograms(statistics);
+            noteZeroRanges(statistics, onnx);
         }
         // Compute every table before writing anything, so a failing method leaves no partial set of files.
         Map<MethodSpec, CalibrationTable> tables = new LinkedHashMap<>();
@@ -285,6 +288,28 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + CalibrationOutputs.STATISTICS_FILE + ", no histogram (tensor '" + first.name() + "': "
                     + first.droppedBecause() + "), so only the max method can be applied to "
                     + (dropped.size() == 1 ? "it" : "them") + " later; --range-pass keeps every histogram");
+            err.flush();
+        }
+    }
+
+    /**
+     * Says, in one stderr line, which tensors were 0 on every sample: a range of 0 is a scale of 0 in the caches,
+     * which build takes as it is; right for a tensor that is always 0, but for a model input it means the data held
+     * nothing (a placeholder array, a failed preprocessing step).
+     */
+    private void noteZeroRanges(ActivationStatistics statistics, OnnxModel onnx) {
+        Set<String> inputs = new HashSet<>();
+        onnx.inputs().forEach(i -> inputs.add(i.name()));
+        List<String> zero = statistics.tensors().values().stream().filter(t -> t.count() > 0 && t.absMax() == 0f)
+                .map(TensorStatistics::name).sorted(Comparator.comparing(n -> !inputs.contains(n))).toList();
+        if (!zero.isEmpty()) {
+            String first = zero.get(0);
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: warning: " + Counts.of(zero.size(), "tensor") + " " + (zero.size() == 1 ? "was" : "were")
+                    + " 0 on every sample (" + (inputs.contains(first) ? "model input '" + first + "'"
+                    : "'" + first + "'") + (zero.size() > 1 ? " first" : "") + "), so the tables give "
+                    + (zero.size() == 1 ? "it" : "them") + " a range of 0, a scale of 0 in the TensorRT caches; check "
+                    + "the data unless " + (zero.size() == 1 ? "it is" : "they are") + " always 0");
             err.flush();
         }
     }

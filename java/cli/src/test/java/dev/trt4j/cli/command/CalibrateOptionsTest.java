@@ -211,6 +211,23 @@ class CalibrateOptionsTest {
     }
 
     @Test
+    void inputsOfOnlyZerosAreNamedSinceTheirCachesWouldHoldScalesOfZero() throws IOException {
+        // log(relu(x) · 2^20 + 1): with x all 0, only the sum before the log is not 0
+        Path model = TestModels.scaledLog(dir.resolve("log.onnx"));
+        Path zeros = dir.resolve("zeros.npy");
+        NpyFile.write(zeros, NpyArray.ofFloats(new long[] {4, 4}, new float[16]));
+
+        CliRun run = CliRun.of("calibrate", model.toString(), "--data", zeros.toString(), "--all-tensors", "--method",
+                "max", "--out", dir.resolve("zero").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: warning: 4 tensors were 0 on every "
+                + "sample (model input 'x' first), so the tables give them a range of 0, a scale of 0 in the TensorRT "
+                + "caches; check the data unless they are always 0");
+        assertThat(Files.readString(dir.resolve("zero").resolve("max.cache"))).contains("x: 0");
+    }
+
+    @Test
     void sampleOptionsThisDataNeverReadsAreRefused() throws IOException {
         Path model = TestModels.imageMean(dir.resolve("mean.onnx"));
         Path npy = dir.resolve("x.npy");
