@@ -7,6 +7,7 @@ import dev.trt4j.calibrators.Calibrators;
 import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.StatisticsDigest;
+import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.Provenance;
 
@@ -33,6 +34,18 @@ public final class AmaxTableCalculator {
      * @throws Trt4jException naming the tensor if the method cannot give an amax for it
      */
     public static CalibrationTable compute(ActivationStatistics statistics, MethodSpec method, Path modelFile) {
+        return compute(statistics, method, modelFile, null);
+    }
+
+    /**
+     * As {@link #compute(ActivationStatistics, MethodSpec, Path)}, recording in the provenance how the histograms
+     * were collected ({@code numBins}, {@code skipZeros}, {@code rangePass}) for a method that reads them: they
+     * change its result as much as its own options do.
+     *
+     * @param collection the options the statistics were collected with, or null if unknown
+     */
+    public static CalibrationTable compute(ActivationStatistics statistics, MethodSpec method, Path modelFile,
+                                           StatisticsOptions collection) {
         // Tensors are independent and calibrators are stateless and thread-safe by contract, so they run on all
         // cores: the MSE search takes about 6 ms per 2048-bin histogram, over a second for a 189-tensor CNN.
         List<String> names = List.copyOf(statistics.tensors().keySet());
@@ -56,7 +69,12 @@ public final class AmaxTableCalculator {
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("label", method.label());
-        parameters.putAll(Provenance.parameters(method.options()));
+        parameters.putAll(Provenance.parameters(method.calibrator().name(), method.options()));
+        if (collection != null && !method.calibrator().name().equals("max")) {
+            parameters.put("numBins", Integer.toString(collection.numBins()));
+            parameters.put("skipZeros", Boolean.toString(collection.skipZeros()));
+            parameters.put("rangePass", Boolean.toString(collection.rangePass()));
+        }
         parameters.put(TableMatch.STATISTICS_PARAMETER, StatisticsDigest.of(statistics));
         // The statistics already carry the model's hash: no need to read the model file again.
         Path name = modelFile == null ? null : modelFile.getFileName();

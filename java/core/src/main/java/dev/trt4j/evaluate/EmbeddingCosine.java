@@ -3,6 +3,7 @@ package dev.trt4j.evaluate;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.ShapeText;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -18,7 +19,7 @@ import java.util.Objects;
  */
 final class EmbeddingCosine implements TaskMetric {
     /** The input whose ones mark real tokens. */
-    public static final String ATTENTION_MASK = "attention_mask";
+    public static final String ATTENTION_MASK = TokenMask.INPUT;
 
     private final String output;
     private final EmbeddingPooling pooling;
@@ -115,13 +116,13 @@ final class EmbeddingCosine implements TaskMetric {
             }
             return out;
         }
-        long[] mask = mask(batch, n, tokens);
+        TokenMask mask = mask(batch, n, tokens);
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) {
             double[] pooled = new double[dims];
             long count = 0;
             for (int t = 0; t < tokens; t++) {
-                if (mask[i * tokens + t] == 0) {
+                if (mask != null && !mask.keeps(i, t)) {
                     continue;
                 }
                 count++;
@@ -139,34 +140,19 @@ final class EmbeddingCosine implements TaskMetric {
         return out;
     }
 
-    private long[] mask(Batch batch, int n, int tokens) {
-        HostTensor m = batch.inputs().get(ATTENTION_MASK);
-        long[] mask = new long[n * tokens];
-        if (m == null) {
-            Arrays.fill(mask, 1);
-            return mask;
+    /** Which of the {@code n × tokens} positions are real tokens: all where the batch feeds no mask. */
+    private TokenMask mask(Batch batch, int n, int tokens) {
+        TokenMask m = TokenMask.of(batch).orElse(null);
+        if (m == null && batch.inputs().containsKey(ATTENTION_MASK)) {
+            throw new Trt4jException("input '" + ATTENTION_MASK + "' has shape " + ShapeText.of(batch.inputs()
+                    .get(ATTENTION_MASK).shape()) + " but output '" + output + "' has " + n + " samples of " + tokens
+                    + " tokens");
         }
-        if (m.elementCount() != mask.length) {
-            throw new Trt4jException("input '" + ATTENTION_MASK + "' has shape "
-                    + Arrays.toString(m.shape()).replace(" ", "") + " but output '" + output + "' has " + n
-                    + " samples of " + tokens + " tokens");
+        if (m != null && (m.rows() != n || m.tokens() != tokens)) {
+            throw new Trt4jException("input '" + ATTENTION_MASK + "' has shape " + m.shapeText() + " but output '"
+                    + output + "' has " + n + " samples of " + tokens + " tokens");
         }
-        switch (m.type()) {
-            case INT64 -> System.arraycopy(m.longs(), 0, mask, 0, mask.length);
-            case INT32 -> {
-                for (int i = 0; i < mask.length; i++) {
-                    mask[i] = m.ints()[i];
-                }
-            }
-            case FLOAT32 -> {
-                for (int i = 0; i < mask.length; i++) {
-                    mask[i] = m.floats()[i] != 0 ? 1 : 0;
-                }
-            }
-            default -> throw new Trt4jException("input '" + ATTENTION_MASK + "' is " + m.type()
-                    + "; expected an integer mask");
-        }
-        return mask;
+        return m;
     }
 
     private static float[] normalised(float[] v) {

@@ -228,6 +228,7 @@ public final class Evaluator {
             batch.requireBatchDimension(data.describe(), reference.inputs());
             batch.requireFinite(data.describe(), samples);
             Map<String, HostTensor> expected = reference.run(referenceState.feed(batch), outputs);
+            TokenMask mask = TokenMask.of(batch).orElse(null);
             referenceState.keepAll(expected);
             for (int i = 0; i < candidates.size(); i++) {
                 StateCarrier state = candidateStates.get(i);
@@ -239,7 +240,7 @@ public final class Evaluator {
                 state.keepAll(actual);
                 for (Map.Entry<String, OutputComparator> e : comparators.get(i).entrySet()) {
                     try {
-                        e.getValue().add(expected.get(e.getKey()), actual.get(e.getKey()));
+                        e.getValue().add(expected.get(e.getKey()), actual.get(e.getKey()), mask);
                     } catch (Trt4jException mismatch) {
                         // the comparator knows the output, not the files: name them, candidate first (the likely
                         // culprit), reference after

@@ -43,12 +43,26 @@ final class OutputComparator {
      * @throws Trt4jException if the two tensors have different shapes
      */
     public void add(HostTensor reference, HostTensor candidate) {
+        add(reference, candidate, null);
+    }
+
+    /**
+     * As {@link #add(HostTensor, HostTensor)}, leaving out the padded positions of {@code mask} where it
+     * {@linkplain TokenMask#covers covers} the output (null: none): padding is not what a model is judged on, and
+     * a quantized model's padded hidden states can differ wildly without changing what it computes.
+     */
+    void add(HostTensor reference, HostTensor candidate, TokenMask mask) {
         if (!Arrays.equals(reference.shape(), candidate.shape())) {
             throw new Trt4jException("output '" + output + "' has shape " + ShapeText.of(reference.shape())
                     + " in the reference model but " + ShapeText.of(candidate.shape()) + " in the candidate");
         }
         long[] shape = reference.shape();
-        add(values(reference), values(candidate), shape.length >= 2 ? (int) shape[shape.length - 1] : 0);
+        int rowLength = shape.length >= 2 ? (int) shape[shape.length - 1] : 0;
+        if (mask != null && mask.covers(shape)) {
+            add(mask.keptValues(values(reference)), mask.keptValues(values(candidate)), rowLength);
+        } else {
+            add(values(reference), values(candidate), rowLength);
+        }
     }
 
     /**

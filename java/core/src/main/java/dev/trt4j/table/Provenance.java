@@ -19,6 +19,7 @@ import java.util.Collections;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.Objects;
 import java.util.regex.Pattern;
 
@@ -86,13 +87,31 @@ public record Provenance(String method, Map<String, String> parameters, Long sam
      * {@code stride}, {@code percentile}, {@code trtEntropyThreshold}), in that order.
      */
     public static Map<String, String> parameters(CalibrationOptions options) {
+        return parameters(null, options);
+    }
+
+    /**
+     * The options {@code method} reads, as provenance parameters in the order of {@link #parameters(CalibrationOptions)}:
+     * the grid ({@code numBits}, {@code unsigned}) always, {@code startBin} and {@code stride} for entropy and MSE,
+     * {@code trtEntropyThreshold} for entropy, {@code percentile} for percentile; all of them for any other method (a
+     * plug-in's options are not known). A table then names no setting its method never used.
+     */
+    public static Map<String, String> parameters(String method, CalibrationOptions options) {
+        boolean known = method != null && Set.of("max", "entropy", "percentile", "mse").contains(method);
+        boolean search = !known || method.equals("entropy") || method.equals("mse");
         Map<String, String> p = new LinkedHashMap<>();
         p.put("numBits", Integer.toString(options.numBits()));
         p.put("unsigned", Boolean.toString(options.unsigned()));
-        p.put("startBin", Integer.toString(options.startBin()));
-        p.put("stride", Integer.toString(options.stride()));
-        p.put("percentile", Double.toString(options.percentile()));
-        p.put("trtEntropyThreshold", Boolean.toString(options.trtEntropyThreshold()));
+        if (search) {
+            p.put("startBin", Integer.toString(options.startBin()));
+            p.put("stride", Integer.toString(options.stride()));
+        }
+        if (!known || method.equals("percentile")) {
+            p.put("percentile", Double.toString(options.percentile()));
+        }
+        if (!known || method.equals("entropy")) {
+            p.put("trtEntropyThreshold", Boolean.toString(options.trtEntropyThreshold()));
+        }
         return p;
     }
 

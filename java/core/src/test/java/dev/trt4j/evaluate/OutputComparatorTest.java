@@ -1,8 +1,11 @@
 package dev.trt4j.evaluate;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.data.Batch;
 import dev.trt4j.tensor.HostTensor;
 import org.junit.jupiter.api.Test;
+
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,6 +31,32 @@ class OutputComparatorTest {
         assertThat(r.snrDb()).isInfinite().isPositive();
         assertThat(r.elements()).isEqualTo(4);
         assertThat(r.top1Agreement()).as("no class dimension").isNull();
+    }
+
+    @Test
+    void paddedTokenPositionsAreLeftOutOfAnOutputOfAVectorPerToken() {
+        // [2 samples, 3 tokens, 2 values]; the last token of each sample is padding, where the candidate is far off
+        float[] reference = {1, 2, 3, 4, 9, 9, 5, 6, 7, 8, 9, 9};
+        float[] candidate = {1, 2, 3, 4, -9, 40, 5, 6, 7, 8, 0, -3};
+        long[] shape = {2, 3, 2};
+        Batch batch = new Batch(2, Map.of("input_ids", HostTensor.ofLongs(new long[] {2, 3}, new long[6]),
+                "attention_mask", HostTensor.ofLongs(new long[] {2, 3}, new long[] {1, 1, 0, 1, 1, 0})));
+        TokenMask mask = TokenMask.of(batch).orElseThrow();
+
+        OutputComparator masked = new OutputComparator("last_hidden_state");
+        masked.add(HostTensor.ofFloats(shape, reference), HostTensor.ofFloats(shape, candidate), mask);
+        OutputComparator whole = new OutputComparator("last_hidden_state");
+        whole.add(HostTensor.ofFloats(shape, reference), HostTensor.ofFloats(shape, candidate));
+
+        assertThat(masked.result().elements()).isEqualTo(8);
+        assertThat(masked.result().cosine()).isEqualTo(1.0, within(1e-12));
+        assertThat(masked.result().maxAbsoluteError()).isZero();
+        assertThat(whole.result().elements()).isEqualTo(12);
+        assertThat(whole.result().cosine()).isLessThan(0.8);
+        // a [batch, tokens] output keeps its rows whole (a start-position score per token is compared as a row)
+        assertThat(mask.covers(new long[] {2, 3})).isFalse();
+        assertThat(mask.covers(new long[] {2, 3, 384})).isTrue();
+        assertThat(mask.covers(new long[] {2, 4, 2})).isFalse();
     }
 
     @Test

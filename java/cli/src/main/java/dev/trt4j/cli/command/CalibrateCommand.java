@@ -213,7 +213,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         // Compute every table before writing anything, so a failing method leaves no partial set of files.
         Map<MethodSpec, CalibrationTable> tables = new LinkedHashMap<>();
         for (MethodSpec m : specs) {
-            tables.put(m, AmaxTableCalculator.compute(statistics, m, modelFile));
+            tables.put(m, AmaxTableCalculator.compute(statistics, m, modelFile, statisticsOptions));
         }
         CalibrationOutputs outputs = new CalibrationOutputs(folder);
         Map<String, CalibrationTable> byLabel = new LinkedHashMap<>();

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -59,6 +61,36 @@ class CalibrateOutputsTest {
             assertThat(run.errLines()).containsExactly("trt4j: " + c.getKey() + ": " + c.getValue());
         }
         assertThat(Files.exists(dir.resolve("d"))).isFalse();
+    }
+
+    /** A table names the settings its method read, histogram collection included, and none it never used. */
+    @Test
+    void eachTableRecordsTheParametersItsMethodReads() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("p");
+        CliRun run = CliRun.of("calibrate", model.toString(), "--samples", "16", "--method",
+                "max,entropy,percentile=99.9,mse", "--num-bins", "1024", "--skip-zeros", "--out", out.toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        assertThat(parameterNames(out.resolve("max.table.json")))
+                .containsExactly("label", "numBits", "unsigned", "statistics");
+        assertThat(parameterNames(out.resolve("entropy.table.json"))).containsExactly("label", "numBits", "unsigned",
+                "startBin", "stride", "trtEntropyThreshold", "numBins", "skipZeros", "rangePass", "statistics");
+        assertThat(parameterNames(out.resolve("percentile-99.9.table.json"))).containsExactly("label", "numBits",
+                "unsigned", "percentile", "numBins", "skipZeros", "rangePass", "statistics");
+        assertThat(parameterNames(out.resolve("mse.table.json"))).containsExactly("label", "numBits", "unsigned",
+                "startBin", "stride", "numBins", "skipZeros", "rangePass", "statistics");
+        JsonNode entropy = new ObjectMapper().readTree(out.resolve("entropy.table.json").toFile()).get("provenance")
+                .get("parameters");
+        assertThat(entropy.get("numBins").asText()).isEqualTo("1024");
+        assertThat(entropy.get("skipZeros").asText()).isEqualTo("true");
+    }
+
+    private static List<String> parameterNames(Path table) throws IOException {
+        List<String> names = new ArrayList<>();
+        new ObjectMapper().readTree(table.toFile()).get("provenance").get("parameters").fieldNames()
+                .forEachRemaining(names::add);
+        return names;
     }
 
     /** A quantized model calibrates, with a warning: its ranges are the integer graph's, which quantize refuses. */
