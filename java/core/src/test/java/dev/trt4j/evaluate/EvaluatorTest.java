@@ -229,6 +229,41 @@ class EvaluatorTest {
         assertThat(task.candidate()).isEqualTo(task.reference());
     }
 
+    /** Padded positions, which pooling ignores, would otherwise dominate the output metrics of short sentences. */
+    @Test
+    void anOutputOfAVectorPerTokenIsJudgedOnTheTokensTheAttentionMaskKeeps() throws IOException {
+        // the reference passes the hidden states through; the candidate zeroes the padded position
+        Path reference = TestModels.write(tokenModel(false), dir, "hidden.onnx");
+        Path candidate = TestModels.write(tokenModel(true), dir, "hidden-masked.onnx");
+        Batch batch = new Batch(1, Map.of(
+                "hidden", HostTensor.ofFloats(new long[] {1, 3, 2}, new float[] {1, 2, 3, 4, 5, 6}),
+                "attention_mask", HostTensor.ofLongs(new long[] {1, 3}, new long[] {1, 1, 0})));
+
+        EvaluationResult r = Evaluator.evaluate(reference, candidate, batches(List.of(batch)), Optional.empty(),
+                OPTIONS);
+
+        OutputComparison y = r.outputs().get(0);
+        assertThat(y.elements()).isEqualTo(4);
+        assertThat(y.maxAbsoluteError()).isZero();
+        assertThat(y.cosine()).isEqualTo(1.0, within(1e-12));
+    }
+
+    private static ModelProto tokenModel(boolean zeroPadding) {
+        dev.trt4j.onnx.TestGraph g = new dev.trt4j.onnx.TestGraph()
+                .input("hidden", dev.trt4j.onnx.TestGraph.FLOAT, 1, 3, 2)
+                .input("attention_mask", dev.trt4j.onnx.TestGraph.INT64, 1, 3)
+                .constantInt64("axes", 2)
+                .constant("zero", new long[] {}, 0f)
+                .node("Cast", List.of("attention_mask"), List.of("m"), dev.trt4j.onnx.TestGraph.intAttribute("to", 1))
+                .node("Unsqueeze", List.of("m", "axes"), List.of("m3"));
+        if (zeroPadding) {
+            g.node("Mul", List.of("hidden", "m3"), List.of("y"));
+        } else {
+            g.node("Mul", List.of("m3", "zero"), List.of("none")).node("Add", List.of("hidden", "none"), List.of("y"));
+        }
+        return g.output("y", dev.trt4j.onnx.TestGraph.FLOAT, 1, 3, 2).build(13);
+    }
+
     @Test
     void streamingModelsEachCarryTheirOwnStateSoErrorsAccumulate() throws IOException {
         Path reference = TestModels.write(TestModels.decayingState(0.5f), dir, "decay-half.onnx");
