@@ -44,6 +44,9 @@ public final class EntropyCalibrator implements Calibrator {
      */
     @Override
     public float computeAmax(TensorStatistics statistics, CalibrationOptions options) {
+        if (statistics.onlySkippedZeros()) {
+            return 0f; // an all-zero tensor, as without skip-zeros
+        }
         Histogram histogram = statistics.requireHistogram(name());
         int n = histogram.numBins();
         int startBin = options.startBin();

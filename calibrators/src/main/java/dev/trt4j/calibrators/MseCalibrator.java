@@ -28,6 +28,9 @@ public final class MseCalibrator implements Calibrator {
     /** @throws CalibrationException if nothing reached the histogram or it has no more bins than start-bin */
     @Override
     public float computeAmax(TensorStatistics statistics, CalibrationOptions options) {
+        if (statistics.onlySkippedZeros()) {
+            return 0f; // an all-zero tensor, as without skip-zeros
+        }
         Histogram histogram = statistics.requireHistogram(name());
         int bins = histogram.numBins();
         int startBin = options.startBin();

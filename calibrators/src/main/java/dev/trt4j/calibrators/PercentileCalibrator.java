@@ -20,6 +20,9 @@ public final class PercentileCalibrator implements Calibrator {
 
     @Override
     public float computeAmax(TensorStatistics statistics, CalibrationOptions options) {
+        if (statistics.onlySkippedZeros()) {
+            return 0f; // an all-zero tensor, as without skip-zeros
+        }
         Histogram histogram = statistics.requireHistogram(name());
         long total = histogram.total();
         double target = options.percentile() / 100;

@@ -45,6 +45,14 @@ public record TensorStatistics(String name, Histogram histogram, float absMax, l
     }
 
     /**
+     * Whether every value collected was a zero that skip-zeros left out: the tensor is 0 on all the data, so its
+     * range is 0 whatever the method, as it is without skip-zeros (where the zeros fill the histogram's first bin).
+     */
+    public boolean onlySkippedZeros() {
+        return histogram == null && droppedBecause == null && count > 0 && absMax == 0f;
+    }
+
+    /**
      * The histogram, for the histogram-based methods.
      *
      * @param method the method that needs it, named in the error

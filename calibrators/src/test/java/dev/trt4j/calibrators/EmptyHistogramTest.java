@@ -1,6 +1,7 @@
 package dev.trt4j.calibrators;
 
 import static dev.trt4j.calibrators.Fixtures.DEFAULTS;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,5 +22,25 @@ class EmptyHistogramTest {
                 .hasMessageContaining("'t'")
                 .hasMessageContaining(method)
                 .hasMessageContaining("every bin count is 0");
+    }
+
+    /** With skip-zeros an all-zero tensor keeps no histogram; its range is 0, as without skip-zeros. */
+    @ParameterizedTest
+    @ValueSource(strings = {"max", "entropy", "mse", "percentile"})
+    void aTensorOfOnlySkippedZerosHasRangeZeroAsWithoutSkipZeros(String method) {
+        TensorStatisticsCollector skipping = new TensorStatisticsCollector("dead", 2048, true);
+        skipping.collect(new float[64], 0, 64);
+        TensorStatisticsCollector keeping = new TensorStatisticsCollector("dead", 2048, false);
+        keeping.collect(new float[64], 0, 64);
+
+        assertThat(skipping.statistics().onlySkippedZeros()).isTrue();
+        assertThat(Calibrators.byName(method).computeAmax(skipping.statistics(), DEFAULTS)).isZero()
+                .isEqualTo(Calibrators.byName(method).computeAmax(keeping.statistics(), DEFAULTS));
+        // a tensor no value reached is still an error: its data never arrived
+        TensorStatistics none = new TensorStatisticsCollector("unreached", 2048, true).statistics();
+        if (!method.equals("max")) {
+            assertThatThrownBy(() -> Calibrators.byName(method).computeAmax(none, DEFAULTS))
+                    .isInstanceOf(CalibrationException.class).hasMessageContaining("no values were collected");
+        }
     }
 }
