@@ -2,6 +2,7 @@ package dev.trt4j.cli;
 
 import dev.trt4j.ControlCharacters;
 import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
 
@@ -49,7 +50,10 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
                 : message(reported)));
         if (reported instanceof UnmatchedArgumentException unmatched) {
             List<String> suggestions = unmatched.getSuggestions();
-            if (!suggestions.isEmpty()) {
+            String percentile = percentileInMethod(unmatched, args);
+            if (percentile != null) {
+                line.append("; give the percentile in the method: ").append(percentile);
+            } else if (!suggestions.isEmpty()) {
                 line.append("; did you mean ")
                         .append(String.join(" or ", suggestions.subList(0, Math.min(MAX_SUGGESTIONS,
                                 suggestions.size()))))
@@ -59,6 +63,30 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
         err.println(line);
         err.flush();
         return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * {@code --method percentile=P} for a {@code --percentile P} that a command taking its methods as
+     * {@code percentile=P} did not know ({@code amax} has such an option, so it is typed by habit), or null.
+     */
+    private static String percentileInMethod(UnmatchedArgumentException unmatched, String[] args) {
+        CommandSpec spec = unmatched.getCommandLine().getCommandSpec();
+        String methods = spec.findOption("--method") != null ? "--method"
+                : spec.findOption("--methods") != null ? "--methods" : null;
+        boolean unknown = unmatched.getUnmatched().stream()
+                .anyMatch(a -> a.equals("--percentile") || a.startsWith("--percentile="));
+        if (methods == null || !unknown) {
+            return null;
+        }
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--percentile") || a.startsWith("--percentile=")) {
+                String value = a.contains("=") ? a.substring(a.indexOf('=') + 1)
+                        : i + 1 < args.length && !args[i + 1].startsWith("-") ? args[i + 1] : "P";
+                return methods + " percentile=" + value;
+            }
+        }
+        return null;
     }
 
     /** The first option-like argument after {@code --} that picocli could not place, or null. */

@@ -267,6 +267,23 @@ class Trt4jCommandTest {
         assertThat(run.out()).isEmpty();
     }
 
+    /** amax takes --percentile; calibrate and the study commands take the percentile in the method. */
+    @Test
+    void aPercentileOptionWhereTheMethodHoldsItPointsToTheMethod() {
+        CliRun calibrate = CliRun.of("calibrate", "m.onnx", "--method", "percentile", "--percentile", "99");
+        assertThat(calibrate.exitCode()).isEqualTo(2);
+        assertThat(calibrate.errLines()).containsExactly("trt4j: Unknown option: '--percentile'; give the percentile "
+                + "in the method: --method percentile=99");
+
+        CliRun compare = CliRun.of("compare-calibrators", "m.onnx", "--percentile=99.9");
+        assertThat(compare.errLines()).containsExactly("trt4j: Unknown option: '--percentile=99.9'; give the "
+                + "percentile in the method: --methods percentile=99.9");
+
+        CliRun amax = CliRun.of("amax", "--method", "percentile", "--percentile", "99", "--tensr=a.npy");
+        assertThat(amax.errLines()).singleElement().asString().contains("did you mean --tensor")
+                .doesNotContain("give the percentile");
+    }
+
     @Test
     void aMisspeltRequiredOptionIsReportedAsMisspeltNotAsMissing() {
         CliRun run = CliRun.of("quantize", "model.onnx", "--tabel", "max.table.json", "--out", "q.onnx");

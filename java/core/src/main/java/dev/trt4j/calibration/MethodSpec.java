@@ -33,6 +33,17 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
      * @throws InvalidOptionException on an unknown method or a malformed percentile
      */
     public static MethodSpec parse(String text, CalibrationOptions base) {
+        return parse(null, text, base);
+    }
+
+    /**
+     * As {@link #parse(String, CalibrationOptions)}, naming the command-line option that gave {@code text} in its
+     * errors ({@code --weight-method percentile=101: ...}), where a command takes methods in more than one option.
+     *
+     * @param option the option as typed, or null to say "method"
+     */
+    public static MethodSpec parse(String option, String text, CalibrationOptions base) {
+        String where = option == null ? "method '" + text + "'" : option + " " + text;
         String spec = text.trim().toLowerCase(Locale.ROOT);
         String name = spec;
         String argument = null;
@@ -45,23 +56,23 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
         try {
             calibrator = Calibrators.byName(name);
         } catch (CalibrationException e) {
-            throw new InvalidOptionException("method '" + text + "': " + e.getMessage(), e);
+            throw new InvalidOptionException(where + ": " + e.getMessage(), e);
         }
         CalibrationOptions options = base;
         if (argument != null) {
             if (!name.equals("percentile")) {
-                throw new InvalidOptionException("method '" + text + "': only percentile takes a value "
+                throw new InvalidOptionException(where + ": only percentile takes a value "
                         + "(percentile=99.9)");
             }
             // decimal only: Java's parser also takes 99.9f, 99.9d and hex such as 0x1p6 (= 64)
             if (!DECIMAL.matcher(argument).matches()) {
-                throw new InvalidOptionException("method '" + text + "': '" + argument + "' is not a number");
+                throw new InvalidOptionException(where + ": '" + argument + "' is not a number");
             }
             double p = Double.parseDouble(argument);
             try {
                 options = base.withPercentile(p);
             } catch (IllegalArgumentException e) {
-                throw new InvalidOptionException("method '" + text + "': " + e.getMessage());
+                throw new InvalidOptionException(where + ": " + e.getMessage());
             }
         }
         return new MethodSpec(label(name, options), calibrator, options);
@@ -96,7 +107,7 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
                             + ": methods are separated by commas; write the percentile with a decimal point ("
                             + texts[i - 1].strip() + "." + text.strip() + ")");
                 }
-                MethodSpec spec = parse(text, base);
+                MethodSpec spec = parse(option, text, base);
                 String earlier = textByLabel.putIfAbsent(spec.label(), text);
                 if (earlier != null) {
                     throw new InvalidOptionException(option + " gives " + spec.label() + " twice"

@@ -36,11 +36,11 @@ class MethodSpecTest {
                         + "decimal point (percentile=99.9)");
         // no comma typed: a number is an unknown method like any other, also after a percentile given apart
         assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("9"), BASE))
-                .hasMessageStartingWith("method '9': unknown calibration method '9'");
+                .hasMessageStartingWith("--method 9: unknown calibration method '9'");
         assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("max,9"), BASE))
-                .hasMessageStartingWith("method '9': unknown calibration method '9'");
+                .hasMessageStartingWith("--method 9: unknown calibration method '9'");
         assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("percentile=99", "9"), BASE))
-                .hasMessageStartingWith("method '9': unknown calibration method '9'");
+                .hasMessageStartingWith("--method 9: unknown calibration method '9'");
     }
 
     @Test

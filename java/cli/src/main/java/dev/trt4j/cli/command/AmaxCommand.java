@@ -135,7 +135,7 @@ public final class AmaxCommand implements Callable<Integer> {
      * that option is refused where it would be ignored or contradicted.
      */
     private MethodSpec methodSpec() {
-        MethodSpec parsed = MethodSpec.parse(method, options());
+        MethodSpec parsed = MethodSpec.parse("--method", method, options());
         if (spec.commandLine().getParseResult().hasMatchedOption("--percentile")) {
             if (!"percentile".equals(parsed.name())) {
                 throw new ParameterException(spec.commandLine(), "--percentile applies to --method percentile, not "

@@ -115,7 +115,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         StagedWrites.requireWritable(folder, outputs);
         OnnxModel onnx = studied.onnx();
         MethodSpec weightsMethod = studyMethod == null ? null
-                : MethodSpec.parse(studyMethod, CalibrationOptions.defaults());
+                : MethodSpec.parse("--study-method", studyMethod, CalibrationOptions.defaults());
         long calibrationSamples = study.calibrationSamples();
         SampleSplit split = study.split(onnx);
         ComparisonSettings settings;

@@ -63,7 +63,7 @@ public final class QuantizationArguments {
 
     /** The configuration these arguments describe for {@code model} (whose exclusions they must match). */
     QuantizationConfig config(ModelProto model, Path modelFile) {
-        MethodSpec method = MethodSpec.parse(weightMethod, CalibrationOptions.defaults());
+        MethodSpec method = MethodSpec.parse("--weight-method", weightMethod, CalibrationOptions.defaults());
         if (method.name().equals("percentile") && method.options().percentile() <= 0) {
             // every weight's range would be 0: each channel quantized to zero, the layer's output lost
             throw new InvalidOptionException("--weight-method percentile must be above 0 (a weight range of 0 "

@@ -234,7 +234,7 @@ public final class SensitivityCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--method takes one calibration method, got '" + method
                     + "'; run sensitivity once per method, or compare methods with compare-calibrators");
         }
-        return MethodSpec.parse(method, CalibrationOptions.defaults());
+        return MethodSpec.parse("--method", method, CalibrationOptions.defaults());
     }
 
     private void print(PrintWriter w, SensitivityReport report, PartialQuantization partial, Path folder,

@@ -308,7 +308,7 @@ class AmaxCommandTest {
         Files.writeString(bad, "{\"counts\": [1, 2], \"edges\": [0, 1]}");
 
         assertSingleLineError(2, CliRun.of("amax", "--method", "kl", "--tensor", ok),
-                "unknown calibration method 'kl'");
+                "--method kl: unknown calibration method 'kl'");
         assertSingleLineError(1, CliRun.of("amax", "--method", "max", "--tensor", dir.resolve("gone.npy").toString()),
                 "gone.npy");
         assertSingleLineError(1, CliRun.of("amax", "--method", "entropy", "--histogram", bad.toString()),

@@ -178,7 +178,7 @@ class CalibrateOptionsTest {
         assertThat(comma.errLines()).containsExactly("trt4j: --method percentile=99,9: methods are separated by "
                 + "commas; write the percentile with a decimal point (percentile=99.9)");
         assertThat(apart.exitCode()).isEqualTo(2);
-        assertThat(apart.errLines()).singleElement().asString().startsWith("trt4j: method '9': unknown calibration "
+        assertThat(apart.errLines()).singleElement().asString().startsWith("trt4j: --method 9: unknown calibration "
                 + "method '9'");
         assertThat(compare.exitCode()).isEqualTo(2);
         assertThat(compare.errLines()).singleElement().asString().contains("--methods percentile=99,9: methods are "

@@ -243,6 +243,6 @@ class CompareCalibratorsReportCommandsTest {
         CliRun badMethod = CliRun.of("compare-calibrators", "--methods", "max,median");
         assertThat(badMethod.exitCode()).isEqualTo(2);
         assertThat(badMethod.errLines()).hasSize(1);
-        assertThat(badMethod.errLines().get(0)).startsWith("trt4j: method 'median'");
+        assertThat(badMethod.errLines().get(0)).startsWith("trt4j: --methods median: unknown calibration method 'median'");
     }
 }

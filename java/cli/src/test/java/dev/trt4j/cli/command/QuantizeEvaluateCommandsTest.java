@@ -505,6 +505,10 @@ class QuantizeEvaluateCommandsTest {
         assertFailsWithOneLine(2, CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
                 out.toString(), "--weight-method", "percentile=0"), "--weight-method percentile must be above 0 (a "
                 + "weight range of 0 zeroes every weight), got 0", out);
+        // a percentile out of range names the option, not only "method": the table has a method too
+        assertFailsWithOneLine(2, CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
+                out.toString(), "--weight-method", "percentile=101"), "--weight-method percentile=101: percentile "
+                + "must be in range 0 <= percentile <= 100, got 101.0", out);
     }
 
     @Test
