@@ -63,6 +63,46 @@ class LoggedWarningsTest {
                 + "photos, give a folder of images instead");
     }
 
+    /** A WAV cut off in a copy is read for what it holds, but the user is told: the header promised more. */
+    @Test
+    void aWavShorterThanItsHeaderSaysIsNamed() throws Exception {
+        Path model = TestModels.matMul(work.resolve("mm.onnx"));
+        short[] samples = new short[40];
+        for (int i = 0; i < samples.length; i++) {
+            samples[i] = (short) (i * 500 - 10_000);
+        }
+        Path wav = TestAudio.wav(work.resolve("cut.wav"), samples);
+        byte[] whole = Files.readAllBytes(wav);
+        Files.write(wav, java.util.Arrays.copyOf(whole, whole.length - 30)); // 15 of 40 frames lost
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--data",
+                wav.toString(), "--samples", "0", "--batch", "1", "--method", "max", "--out",
+                work.resolve("cut").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + wav + ": its header says 40 frames but the "
+                + "file holds 25 (cut off in a copy or a download?); using the 25");
+    }
+
+    /** Class folders below the top level (ImageNet's layout) are not searched: the user is told which. */
+    @Test
+    void subfoldersOfAFolderOfFilesAreNamedAsNotRead() throws Exception {
+        Path model = TestModels.ppocrClassifier(work.resolve("cls.onnx"));
+        Path images = Files.createDirectories(work.resolve("nested"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(192, 48,
+                java.awt.image.BufferedImage.TYPE_INT_RGB), "png", images.resolve("a.png").toFile());
+        Files.createDirectories(images.resolve("cats"));
+        Files.createDirectories(images.resolve("dogs"));
+        Files.createDirectories(images.resolve(".thumbnails"));
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--data",
+                images.toString(), "--method", "max", "--batch", "1", "--out", work.resolve("nested-out").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + images + ": not reading its 2 subfolders "
+                + "(cats, dogs): trt4j reads the files of the one folder given");
+    }
+
     @Test
     void filesAnImageFolderHoldsButTrt4jCannotReadAreNamed() throws Exception {
         Path model = TestModels.ppocrClassifier(work.resolve("cls.onnx"));

@@ -195,24 +195,30 @@ public final class DataSourceFactory {
         }
     }
 
-    /** The kinds of data files in a folder ("image", "raw", "audio", "text") with their counts, and the rest. */
-    private record FolderContents(Map<String, Long> kinds, List<String> leftOut) {
+    /**
+     * The kinds of data files in a folder ("image", "raw", "audio", "text") with their counts, the other files, and
+     * the subfolders (not searched).
+     */
+    private record FolderContents(Map<String, Long> kinds, List<String> leftOut, List<String> subfolders) {
         static FolderContents of(Path folder) {
             Map<String, Long> kinds = new TreeMap<>();
             List<String> leftOut = new ArrayList<>();
+            List<String> subfolders = new ArrayList<>();
             try (Stream<Path> files = Files.list(folder)) {
                 files.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(p -> {
                     String kind = Files.isRegularFile(p) ? kind(DataFiles.extension(p)) : "";
                     if (!kind.isEmpty()) {
                         kinds.merge(kind, 1L, Long::sum);
-                    } else if (!Files.isDirectory(p)) {
+                    } else if (Files.isDirectory(p)) {
+                        subfolders.add(p.getFileName().toString());
+                    } else {
                         leftOut.add(p.getFileName() + (Files.exists(p) ? "" : " (a link to nothing)"));
                     }
                 });
             } catch (IOException | UncheckedIOException e) {
                 throw new Trt4jException(folder + ": cannot list: " + reason(e), e);
             }
-            return new FolderContents(kinds, leftOut);
+            return new FolderContents(kinds, leftOut, subfolders);
         }
     }
 
@@ -242,6 +248,15 @@ public final class DataSourceFactory {
                     + Counts.of(leftOut.size(), "file") + " that trt4j does not read: "
                     + ControlCharacters.escape(String.join(", ", leftOut.subList(0, Math.min(5, leftOut.size()))))
                     + (leftOut.size() > 5 ? " and " + (leftOut.size() - 5) + " more" : ""));
+        }
+        if (!contents.subfolders().isEmpty()) {
+            // nested class folders (ImageNet's layout) would otherwise calibrate on the top level's few files alone
+            List<String> sub = contents.subfolders();
+            DataWarnings.warn(LOG, ControlCharacters.escape(folder.toString()) + ": not reading its "
+                    + Counts.of(sub.size(), "subfolder") + " ("
+                    + ControlCharacters.escape(String.join(", ", sub.subList(0, Math.min(5, sub.size()))))
+                    + (sub.size() > 5 ? " and " + (sub.size() - 5) + " more" : "")
+                    + "): trt4j reads the files of the one folder given");
         }
         if (kinds.size() == 2 && kinds.containsKey("text")) {
             // labels or notes beside images, raw files or audio (PaddleOCR's rec_gt.txt, a README.txt)

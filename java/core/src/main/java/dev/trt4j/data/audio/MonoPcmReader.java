@@ -1,7 +1,10 @@
 package dev.trt4j.data.audio;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.data.DataWarnings;
 import dev.trt4j.io.ReadFailure;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sound.sampled.AudioFormat;
 import javax.sound.sampled.AudioInputStream;
@@ -19,6 +22,10 @@ import java.nio.file.Path;
  * encodings (e.g. µ-law) are converted to 16-bit PCM first. Close it to release the file.
  */
 final class MonoPcmReader implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(MonoPcmReader.class);
+    /** A WAV data size at or above this (up to 0xFFFFFFFF) means "unknown", as streaming recorders write it. */
+    private static final long UNSET_DATA_SIZE = 0xFFFF0000L;
+
     private final Path file;
     private final AudioInputStream stream;
     private final AudioFormat format;
@@ -102,7 +109,15 @@ final class MonoPcmReader implements AutoCloseable {
         } catch (IOException e) {
             throw ReadFailure.of(file, e);
         }
-        return bytes / frameBytes;
+        long frames = bytes / frameBytes;
+        long promised = stream.getFrameLength();
+        // a recorder that streams leaves the length unset (NOT_SPECIFIED) or at the 32-bit field's maximum
+        boolean stated = promised != AudioSystem.NOT_SPECIFIED && promised * frameBytes < UNSET_DATA_SIZE;
+        if (stated && frames < promised) {
+            DataWarnings.warn(LOG, file + ": its header says " + promised + " frames but the file holds " + frames
+                    + " (cut off in a copy or a download?); using the " + frames);
+        }
+        return frames;
     }
 
     /**
