@@ -144,6 +144,11 @@ public final class JsonDocument {
                 return (long) v;
             }
         }
+        if (node != null && node.isIntegralNumber()) {
+            // an integer all the same: "expected an integer" would contradict the file
+            throw error(path, "is " + node.asText() + ", too large for a 64-bit integer (at most "
+                    + Long.MAX_VALUE + ")");
+        }
         throw mismatch(node, path, "an integer");
     }
 

@@ -187,6 +187,8 @@ class HistogramJsonTest {
         assertHistogramError("{\"counts\": [1, 2], \"edges\": [0, 1, 3]}", "histogram bins are not of one width "
                 + "(bin 0 is 1.0 wide, the mean 1.5)");
         assertHistogramError("{\"counts\": [1, 2.5], \"edges\": [0, 1, 2]}", "counts[1]: expected an integer");
+        assertHistogramError("{\"counts\": [1, 9223372036854775808], \"edges\": [0, 1, 2]}", "counts[1]: is "
+                + "9223372036854775808, too large for a 64-bit integer (at most 9223372036854775807)");
         assertHistogramError("{\"counts\": [1, 2], \"edges\": [0, \"1\", 2]}", "edges[1]: expected a number");
         assertHistogramError("{\"edges\": [0, 1]}", "counts: missing");
         assertHistogramError("{\"counts\": [1, 2], \"edges\": [0, 1, 2]", "not valid JSON");

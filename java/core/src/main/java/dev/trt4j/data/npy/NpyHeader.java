@@ -115,7 +115,8 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
         }
         Matcher shapeText = SHAPE.matcher(dict);
         if (!shapeText.find()) {
-            throw new Trt4jException(source + ": .npy header has no 'shape'");
+            throw new Trt4jException(source + (dict.contains("shape") ? ": the .npy header's 'shape' is not a tuple "
+                    + "(d0, d1, ...)" : ": .npy header has no 'shape'"));
         }
         long[] shape = parseShape(shapeText.group(1), source);
         try {

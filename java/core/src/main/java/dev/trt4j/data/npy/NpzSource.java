@@ -71,8 +71,9 @@ public final class NpzSource extends BatchingSource {
             for (TensorSpec spec : shapes.inputs()) {
                 ZipEntry entry = arrays.remove(spec.name());
                 if (entry == null) {
-                    throw new Trt4jException(file + ": no array for model input '" + spec.name() + "' (arrays: "
-                            + arrayNames(zip, file) + ")");
+                    String names = arrayNames(zip, file);
+                    throw new Trt4jException(file + ": no array for model input '" + spec.name() + "' ("
+                            + (names.isEmpty() ? "it holds no arrays" : "arrays: " + names) + ")");
                 }
                 inputs.add(new NpyInput(spec, new BufferedInputStream(zip.getInputStream(entry), 1 << 16),
                         file + ":" + entry.getName(), entry.getSize(), shapes));

@@ -234,6 +234,14 @@ class NpyFileTest {
         Path missing = dir.resolve("nope.npy");
         assertThatThrownBy(() -> NpyFile.read(missing)).isInstanceOf(Trt4jException.class)
                 .hasMessage(missing + ": no such file");
+
+        Path unclosed = handBuilt("unclosed.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 1, }",
+                new byte[4]);
+        assertThatThrownBy(() -> NpyFile.read(unclosed)).isInstanceOf(Trt4jException.class)
+                .hasMessage(unclosed + ": the .npy header's 'shape' is not a tuple (d0, d1, ...)");
+        Path noShape = handBuilt("noshape.npy", 1, "{'descr': '<f4', 'fortran_order': False, }", new byte[4]);
+        assertThatThrownBy(() -> NpyFile.read(noShape)).isInstanceOf(Trt4jException.class)
+                .hasMessage(noShape + ": .npy header has no 'shape'");
     }
 
     @Test

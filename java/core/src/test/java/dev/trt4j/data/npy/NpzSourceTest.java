@@ -92,6 +92,11 @@ class NpzSourceTest {
         assertThatThrownBy(() -> new NpzSource(onlyIds, List.of(IDS, MASK), DataOptions.defaults()))
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage(onlyIds + ": no array for model input 'attention_mask' (arrays: input_ids)");
+        Path empty = dir.resolve("empty.npz");
+        NpzFile.write(empty, Map.of(), false);
+        assertThatThrownBy(() -> new NpzSource(empty, List.of(IDS, MASK), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage(empty + ": no array for model input 'input_ids' (it holds no arrays)");
 
         Map<String, NpyArray> extra = new LinkedHashMap<>();
         extra.put("input_ids", rows(2, 0));
