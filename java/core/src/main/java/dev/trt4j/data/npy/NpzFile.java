@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.Enumeration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.zip.CRC32;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
@@ -23,6 +25,9 @@ import java.util.zip.ZipOutputStream;
  * ({@code numpy.savez}) or deflated ({@code numpy.savez_compressed}).
  */
 public final class NpzFile {
+    /** The JDK's complaint about a zip entry compressed some way it does not read. */
+    private static final Pattern UNREAD_METHOD = Pattern.compile("bad compression method: (\\d+)");
+
     static final String SUFFIX = ".npy";
 
     private NpzFile() {
@@ -92,6 +97,13 @@ public final class NpzFile {
         } catch (NoSuchFileException e) {
             throw new Trt4jException(file + ": no such file", e);
         } catch (ZipException e) {
+            Matcher method = UNREAD_METHOD.matcher(String.valueOf(e.getMessage()));
+            if (method.find()) {
+                // a zip all the same, written by a tool other than NumPy (bzip2, LZMA)
+                throw new Trt4jException(file + ": a zip whose entries are compressed with method " + method.group(1)
+                        + ", which Java's zip reader does not read; NumPy's np.savez and np.savez_compressed write "
+                        + "stored or deflated entries", e);
+            }
             throw new Trt4jException(file + ": not a .npz (zip) archive: " + e.getMessage(), e);
         } catch (IOException e) {
             if (!file.toFile().exists()) {

@@ -73,6 +73,26 @@ class NpzFileTest {
                 .hasMessage(foreign + ":notes.txt: truncated .npy header");
     }
 
+    /** Some zip tools write bzip2 (method 12) or LZMA entries, which the JDK cannot read: named as such, not "no zip". */
+    @Test
+    void aZipCompressedInAWayJavaDoesNotReadIsNamedAsSuch() throws IOException {
+        Path bzip2 = dir.resolve("bzip2.npz");
+        NpzFile.write(bzip2, Map.of("x", NpyArray.ofFloats(new long[] {1}, new float[] {1f})), true);
+        byte[] bytes = Files.readAllBytes(bzip2);
+        for (int i = 0; i + 4 <= bytes.length; i++) {
+            boolean central = bytes[i] == 'P' && bytes[i + 1] == 'K' && bytes[i + 2] == 1 && bytes[i + 3] == 2;
+            boolean local = bytes[i] == 'P' && bytes[i + 1] == 'K' && bytes[i + 2] == 3 && bytes[i + 3] == 4;
+            if (central || local) {
+                bytes[i + (central ? 10 : 8)] = 12; // the compression method: bzip2
+            }
+        }
+        Files.write(bzip2, bytes);
+
+        assertThatThrownBy(() -> NpzFile.read(bzip2)).isInstanceOf(Trt4jException.class)
+                .hasMessage(bzip2 + ": a zip whose entries are compressed with method 12, which Java's zip reader "
+                        + "does not read; NumPy's np.savez and np.savez_compressed write stored or deflated entries");
+    }
+
     @Test
     void badArrayInsideArchiveIsNamedByEntry() throws IOException {
         Path p = dir.resolve("inner.npz");
