@@ -392,8 +392,9 @@ public final class DataArguments {
         }
         if (rotateHalf && (TextSource.readsTokenIds(inputs) || !givesSamples(inputs, outputs))) {
             throw new InvalidOptionException("--rotate-half turns rendered text lines, and this model gets "
-                    + (TextSource.readsTokenIds(inputs) ? "tokenized text" : "seeded random data (give --data with a .txt of "
-                    + "lines to render)"));
+                    + (TextSource.readsTokenIds(inputs) && givesSamples() ? "tokenized text"
+                    : TextSource.readsTokenIds(inputs) ? "seeded random token ids"
+                    : "seeded random data (give --data with a .txt of lines to render)"));
         }
     }
 

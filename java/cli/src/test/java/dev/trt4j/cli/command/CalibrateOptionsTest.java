@@ -268,6 +268,11 @@ class CalibrateOptionsTest {
         assertThat(rotate.exitCode()).isEqualTo(2);
         assertThat(rotate.errLines()).containsExactly("trt4j: --rotate-half turns rendered text lines, and this model "
                 + "gets seeded random data (give --data with a .txt of lines to render)");
+        Path tokens = TestModels.tokenIds(dir.resolve("ids.onnx"));
+        CliRun randomIds = CliRun.of("calibrate", tokens.toString(), "--shapes", "input_ids:2x8", "--rotate-half",
+                "--out", out.toString());
+        assertThat(randomIds.errLines()).containsExactly("trt4j: --rotate-half turns rendered text lines, and this "
+                + "model gets seeded random token ids");
 
         CliRun emptyData = CliRun.of("calibrate", model.toString(), "--data", "", "--out", out.toString());
         assertThat(emptyData.exitCode()).isEqualTo(2);
