@@ -227,8 +227,13 @@ public final class Evaluator {
             Batch batch = next.get();
             batch.requireBatchDimension(data.describe(), reference.inputs());
             batch.requireFinite(data.describe(), samples);
+            TokenMask mask;
+            try {
+                mask = TokenMask.of(batch, samples).orElse(null);
+            } catch (Trt4jException e) {
+                throw e.prefixed(data.describe() + ": ");
+            }
             Map<String, HostTensor> expected = reference.run(referenceState.feed(batch), outputs);
-            TokenMask mask = TokenMask.of(batch).orElse(null);
             referenceState.keepAll(expected);
             for (int i = 0; i < candidates.size(); i++) {
                 StateCarrier state = candidateStates.get(i);

@@ -32,9 +32,15 @@ final class TokenMask {
     /**
      * The mask of {@code batch}, if it feeds an {@code attention_mask} of shape {@code [batch, tokens]}.
      *
-     * @throws Trt4jException if that input is not of an integer or float type
+     * @throws Trt4jException if that input is not of an integer or float type, or a row keeps no token (a sample the
+     *                        model reads nothing of would be judged on nothing, and score perfectly)
      */
     static Optional<TokenMask> of(Batch batch) {
+        return of(batch, 0);
+    }
+
+    /** As {@link #of(Batch)}, naming a row that keeps no token as sample {@code firstSample + row} of the data. */
+    static Optional<TokenMask> of(Batch batch, long firstSample) {
         HostTensor m = batch.inputs().get(INPUT);
         if (m == null || m.shape().length != 2) {
             return Optional.empty();
@@ -60,6 +66,17 @@ final class TokenMask {
                 }
             }
             default -> throw new Trt4jException("input '" + INPUT + "' is " + m.type() + "; expected an integer mask");
+        }
+        int tokens = (int) m.shape()[1];
+        for (int row = 0; row * tokens < kept.length; row++) {
+            boolean any = false;
+            for (int t = 0; t < tokens && !any; t++) {
+                any = kept[row * tokens + t];
+            }
+            if (!any) {
+                throw new Trt4jException("input '" + INPUT + "' keeps no token of sample " + (firstSample + row)
+                        + " (every value 0): the model would read nothing of it; a mask marks real tokens with 1");
+            }
         }
         return Optional.of(new TokenMask(m.shape().clone(), kept));
     }

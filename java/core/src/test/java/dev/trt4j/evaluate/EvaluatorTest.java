@@ -246,6 +246,15 @@ class EvaluatorTest {
         assertThat(y.elements()).isEqualTo(4);
         assertThat(y.maxAbsoluteError()).isZero();
         assertThat(y.cosine()).isEqualTo(1.0, within(1e-12));
+
+        // a sample whose mask keeps nothing would be judged on nothing, and score perfectly
+        Batch unmasked = new Batch(1, Map.of(
+                "hidden", HostTensor.ofFloats(new long[] {1, 3, 2}, new float[] {1, 2, 3, 4, 5, 6}),
+                "attention_mask", HostTensor.ofLongs(new long[] {1, 3}, new long[3])));
+        assertThatThrownBy(() -> Evaluator.evaluate(reference, candidate, batches(List.of(batch, unmasked)),
+                Optional.empty(), OPTIONS)).isInstanceOf(Trt4jException.class)
+                .hasMessage("ones: input 'attention_mask' keeps no token of sample 1 (every value 0): the model would "
+                        + "read nothing of it; a mask marks real tokens with 1");
     }
 
     private static ModelProto tokenModel(boolean zeroPadding) {
