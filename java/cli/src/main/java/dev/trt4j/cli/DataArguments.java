@@ -297,23 +297,53 @@ public final class DataArguments {
     }
 
     /**
-     * {@code source}, unless a sample option was given that this kind of data never reads (--rotate-half with
-     * images, --seq-len or --tokenizer with arrays, --seed with files): then the source is closed and the option
-     * refused, since the run would look as if it had taken effect.
+     * {@code source}, unless a sample option was given that this kind of data never reads (see
+     * {@link #requireSampleOptionsRead}); then the source is closed and the option refused.
      */
     private CalibrationDataSource sampleOptionsUsed(CalibrationDataSource source) {
-        boolean rendered = source instanceof RenderedTextLineSource || source instanceof RenderedTextPageSource;
+        try {
+            requireSampleOptionsRead(source);
+            return source;
+        } catch (InvalidOptionException e) {
+            source.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Refuses a sample option that {@code source}'s kind of data never reads (--rotate-half with images,
+     * --seq-len or --tokenizer with arrays, --seed with files or with lines none of which turn), since the run would
+     * look as if it had taken effect. For commands that open their data elsewhere (held-out splits, an engine's
+     * calibration shapes); the caller keeps and closes {@code source}.
+     *
+     * @throws InvalidOptionException naming the option and the data
+     */
+    public void requireSampleOptionsRead(CalibrationDataSource source) {
+        boolean seeded = source instanceof SyntheticSource || source instanceof RenderedTextPageSource
+                || (source instanceof RenderedTextLineSource lines && lines.rotates());
         String unused = rotateHalf && !(source instanceof RenderedTextLineSource) ? "--rotate-half"
                 : sequenceLength != 0 && !(source instanceof TextSource) ? "--seq-len " + sequenceLength
                 : tokenizer != null && !(source instanceof TextSource) ? "--tokenizer " + tokenizer
-                : seed != null && !rendered && !(source instanceof SyntheticSource) ? "--seed " + seed
+                : seed != null && !seeded ? "--seed " + seed
                 : null;
-        if (unused == null) {
-            return source;
+        if (unused != null) {
+            throw new InvalidOptionException(unused + " does nothing for this data (" + source.describe()
+                    + "); drop it");
         }
-        String what = source.describe();
-        source.close();
-        throw new InvalidOptionException(unused + " does nothing for this data (" + what + "); drop it");
+    }
+
+    /**
+     * Warns when {@code source} draws text for a model that does not look like an OCR model: text is drawn for any
+     * image model (an OCR model of other shapes too), but most such models are not about text at all.
+     */
+    public void noteTextDrawnForAnImageModel(CalibrationDataSource source, List<TensorSpec> inputs,
+                                             List<TensorSpec> outputs) {
+        if ((source instanceof RenderedTextLineSource || source instanceof RenderedTextPageSource)
+                && OcrModelRole.of(inputs, outputs).isEmpty()) {
+            DataWarnings.warn(LOG, data + ": drawing its lines as text images for a model that does not look like "
+                    + "an OCR model (" + inputs.stream().map(TensorSpec::toString).toList() + "); for a model that "
+                    + "reads photos, give a folder of images instead");
+        }
     }
 
     /**
@@ -342,14 +372,7 @@ public final class DataArguments {
         }
         if (data != null) {
             CalibrationDataSource source = DataSourceFactory.open(data, inputs, options);
-            if ((source instanceof RenderedTextLineSource || source instanceof RenderedTextPageSource)
-                    && OcrModelRole.of(inputs, outputs).isEmpty()) {
-                // text is drawn for any image model (an OCR model of other shapes too), but most such models are not
-                // about text at all
-                DataWarnings.warn(LOG, data + ": drawing its lines as text images for a model that does not look like "
-                        + "an OCR model (" + inputs.stream().map(TensorSpec::toString).toList() + "); for a model that "
-                        + "reads photos, give a folder of images instead");
-            }
+            noteTextDrawnForAnImageModel(source, inputs, outputs);
             return source;
         }
         if ((TextSource.readsTokenIds(inputs) && tokenizer != null) || OcrModelRole.of(inputs, outputs).isPresent()) {
@@ -430,10 +453,13 @@ public final class DataArguments {
         fixedShapes.forEach(b::fixedShape);
         DataOptions options = image.apply(forModel(build(b), inputs, outputs));
         if (data != null) {
-            return preprocessed(DataSourceFactory.open(data, inputs, options));
+            CalibrationDataSource source = sampleOptionsUsed(preprocessed(DataSourceFactory.open(data, inputs,
+                    options)));
+            noteTextDrawnForAnImageModel(source, inputs, outputs);
+            return source;
         }
         if (tokenizer != null && TextSource.readsTokenIds(inputs)) {
-            return preprocessed(DataSourceFactory.openBundledSentences(inputs, options));
+            return sampleOptionsUsed(preprocessed(DataSourceFactory.openBundledSentences(inputs, options)));
         }
         throw new InvalidOptionException("--tokenizer " + tokenizer + ": the model has no input_ids input to feed "
                 + "the bundled sentences to; give its samples with --data");

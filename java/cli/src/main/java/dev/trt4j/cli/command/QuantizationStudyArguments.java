@@ -176,7 +176,13 @@ public final class QuantizationStudyArguments {
         boolean textModel = TextSource.readsTokenIds(model.inputs());
         boolean bundled = data.data() == null && (OcrModelRole.of(model.inputs(), model.outputs()).isPresent()
                 || textModel && options.tokenizer() != null);
-        return SampleSplit.of(data.data(), dataInputs(model), options, bundled);
+        SampleSplit split = SampleSplit.of(data.data(), dataInputs(model), options, bundled);
+        // opened once now, as calibrate opens its data: an option this data never reads is refused before the pass
+        try (CalibrationDataSource first = split.calibration(1)) {
+            data.requireSampleOptionsRead(first);
+            data.noteTextDrawnForAnImageModel(first, model.inputs(), model.outputs());
+        }
+        return split;
     }
 
     /** Opens the evaluation samples: {@code --eval-data}, else those of {@code split} after the calibration ones. */

@@ -1,7 +1,16 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestModels;
+import dev.trt4j.data.npy.NpyArray;
+import dev.trt4j.data.npy.NpyFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -18,6 +27,26 @@ class CompareCalibratorsOptionsTest {
         assertThat(zero.exitCode()).isEqualTo(2);
         assertThat(zero.errLines().get(0))
                 .isEqualTo("trt4j: --samples-sweep: expected positive integers, e.g. 32,64,128, got '0'");
+    }
+
+    /** The studies open their data through a held-out split, not calibrate's path: the same options are refused. */
+    @Test
+    void sampleOptionsTheDataNeverReadsAreRefusedAsCalibrateRefusesThem(@TempDir Path dir) throws IOException {
+        Path model = TestModels.imageMean(dir.resolve("mean.onnx"));
+        Path npy = dir.resolve("x.npy");
+        NpyFile.write(npy, NpyArray.ofFloats(new long[] {4, 3, 8, 8}, new float[4 * 3 * 8 * 8]));
+        for (String command : List.of("compare-calibrators", "sensitivity")) {
+            List<String> args = new ArrayList<>(List.of(command, model.toString(), "--data", npy.toString(),
+                    "--samples", "2", "--seed", "7", "--out", dir.resolve(command).toString()));
+            if (command.equals("sensitivity")) {
+                args.addAll(List.of("--target", "0.01"));
+            }
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertThat(run.exitCode()).as(command + ": " + run.err()).isEqualTo(2);
+            assertThat(run.errLines()).as(command).singleElement().asString()
+                    .startsWith("trt4j: --seed 7 does nothing for this data (");
+            assertThat(dir.resolve(command)).doesNotExist();
+        }
     }
 
     @Test

@@ -33,6 +33,7 @@ public final class RenderedTextLineSource extends BatchingSource {
     private final String name;
     private final List<String> texts;
     private final List<Integer> labels;
+    private final boolean rotates;
     private final TextLineRenderer renderer;
     private final TensorSpec input;
     private final ImagePreprocessor preprocessor;
@@ -62,6 +63,7 @@ public final class RenderedTextLineSource extends BatchingSource {
         this.name = name;
         this.texts = List.copyOf(sentences.subList(0, n));
         this.labels = labels(n, options.rotateHalf(), options.seed());
+        this.rotates = options.rotateHalf();
         this.renderer = renderer;
         this.input = shapes.onlyInput("rendered text-line");
         ImagePreprocessing p = options.imagePreprocessing() != null ? options.imagePreprocessing()
@@ -127,6 +129,11 @@ public final class RenderedTextLineSource extends BatchingSource {
     /** The sentence of every sample, in delivery order. */
     public List<String> texts() {
         return texts;
+    }
+
+    /** Whether half of the lines are turned (a direction classifier's samples), which the seed picks. */
+    public boolean rotates() {
+        return rotates;
     }
 
     /** The angle of every sample, {@link #UPRIGHT} or {@link #UPSIDE_DOWN}, in delivery order. */
