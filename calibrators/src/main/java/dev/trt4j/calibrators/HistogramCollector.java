@@ -41,6 +41,11 @@ public final class HistogramCollector {
      */
     public static final int MAX_BINS = 1 << 24;
 
+    /** How to avoid a growth past {@link #MAX_BINS}, ending the error; a caller without a range pass may replace it. */
+    public static final String GROWTH_ADVICE = "start the histograms at the whole data's range with a first pass "
+            + "(trt4j calibrate --range-pass, StatisticsOptions.withRangePass), or put the values with a representative "
+            + "range first";
+
     private final String tensorName;
     private final boolean skipZeros;
     private int numBins;
@@ -243,9 +248,7 @@ public final class HistogramCollector {
     /** Drops the histogram where {@link #dropOnOverflow()} asked for it, else fails saying how to avoid {@code why}. */
     private boolean refuseGrowth(String why) {
         if (!dropOnOverflow) {
-            throw new CalibrationException("tensor '" + tensorName + "': " + why + "; start the histograms at the "
-                    + "whole data's range with a first pass (trt4j calibrate --range-pass, "
-                    + "StatisticsOptions.withRangePass), or put the values with a representative range first");
+            throw new CalibrationException("tensor '" + tensorName + "': " + why + "; " + GROWTH_ADVICE);
         }
         dropped = why;
         counts = null;

@@ -157,7 +157,7 @@ public final class CalibratorComparison {
     private Map<String, CalibrationTable> tables(ActivationStatistics statistics) {
         Map<String, CalibrationTable> tables = new LinkedHashMap<>();
         for (MethodSpec m : settings.methods()) {
-            tables.put(m.label(), AmaxTableCalculator.compute(statistics, m, model.path()));
+            tables.put(m.label(), AmaxTableCalculator.compute(statistics, m, model.path(), settings.statistics()));
         }
         return tables;
     }
@@ -229,7 +229,7 @@ public final class CalibratorComparison {
 
     private ResultTable weightsStudy(MethodSpec method, ActivationStatistics statistics,
                                      Supplier<CalibrationDataSource> evaluation, CandidateCorrection finish) {
-        CalibrationTable table = AmaxTableCalculator.compute(statistics, method, model.path());
+        CalibrationTable table = AmaxTableCalculator.compute(statistics, method, model.path(), settings.statistics());
         List<Candidate> candidates = new ArrayList<>();
         for (WeightGranularity g : WeightGranularity.values()) {
             candidates.add(quantize(granularity(g) + ", BatchNorm folded", variant(g, true), table, finish));

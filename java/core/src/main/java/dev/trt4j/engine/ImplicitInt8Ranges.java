@@ -39,6 +39,6 @@ final class ImplicitInt8Ranges {
                 options).collect(samples, progress);
         LOG.info("{} ranges of {} tensors from {} samples of {}", method.label(), statistics.tensors().size(),
                 statistics.samples(), statistics.dataDescription());
-        return AmaxTableCalculator.compute(statistics, method, model.path());
+        return AmaxTableCalculator.compute(statistics, method, model.path(), options);
     }
 }

@@ -113,6 +113,10 @@ class CalibratorComparisonTest {
         assertThat(outcome.tables()).containsOnlyKeys("max", "entropy", "percentile-99.99");
         assertThat(outcome.tables().get("max").amaxByTensor()).isNotEqualTo(outcome.tables().get("entropy")
                 .amaxByTensor());
+        // the tables say how their histograms were collected, as calibrate's do
+        assertThat(outcome.tables().get("entropy").provenance().parameters()).containsEntry("numBins", "2048")
+                .containsEntry("skipZeros", "false").containsKey("rangePass");
+        assertThat(outcome.tables().get("max").provenance().parameters()).doesNotContainKey("numBins");
         ResultTable f = report.fidelity();
         assertThat(f.rows()).extracting(ResultTable.Row::label)
                 .containsExactly("max", "entropy", "percentile-99.99");

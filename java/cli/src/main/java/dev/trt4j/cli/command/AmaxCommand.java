@@ -61,10 +61,12 @@ public final class AmaxCommand implements Callable<Integer> {
     int stride;
 
     @Option(names = "--num-bins", paramLabel = "N", defaultValue = "2048",
-            description = "Histogram bins for the first batch, with --tensor (default 2048).")
+            description = "Histogram bins for the first batch, with --tensor (default 2048; not with --method max, "
+                    + "which reads no histogram).")
     int numBins;
 
-    @Option(names = "--skip-zeros", description = "Leave exact zeros out of the histogram, with --tensor.")
+    @Option(names = "--skip-zeros",
+            description = "Leave exact zeros out of the histogram, with --tensor (not with --method max).")
     boolean skipZeros;
 
     @Option(names = "--trt-threshold",
@@ -257,7 +259,10 @@ public final class AmaxCommand implements Callable<Integer> {
                 try {
                     collector.collect(values, 0, values.length);
                 } catch (CalibrationException e) {
-                    throw new Trt4jException(file + ": " + e.getMessage(), e);
+                    // amax has no range pass: the order of the files is what the user can change
+                    throw new Trt4jException(file + ": " + e.getMessage().replace(HistogramCollector.GROWTH_ADVICE,
+                            "give the file with the largest values first, so that the histogram starts at their "
+                            + "range"), e);
                 }
                 progress.step();
             }

@@ -23,6 +23,7 @@ import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.ActivationStatisticsCollector;
+import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.table.CalibrationTable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -125,13 +126,13 @@ public final class SensitivityCommand implements Callable<Integer> {
         ActivationStatistics statistics;
         List<String> tensors = new QdqQuantizer(config).requiredActivationsForAnySubset(quantized.proto());
         NothingToQuantize.check(quantized.path(), quantized.proto(), config, tensors);
-        ActivationStatisticsCollector collector = new ActivationStatisticsCollector(quantized, tensors,
-                study.statisticsOptions().withMaxSamples(calibrationSamples));
+        StatisticsOptions collection = study.statisticsOptions().withMaxSamples(calibrationSamples);
+        ActivationStatisticsCollector collector = new ActivationStatisticsCollector(quantized, tensors, collection);
         try (ProgressReporter bar = json.enabled() ? ProgressReporter.silent()
                 : ProgressReporter.start("Collecting statistics", calibrationSamples > 0 ? calibrationSamples : -1)) {
             statistics = collector.collect(() -> split.calibration(calibrationSamples), bar::update);
         }
-        CalibrationTable ranges = AmaxTableCalculator.compute(statistics, methodSpec, quantized.path());
+        CalibrationTable ranges = AmaxTableCalculator.compute(statistics, methodSpec, quantized.path(), collection);
         Map<String, Float> amax = ranges.amaxByTensor();
         CandidateEvaluator evaluator = study.evaluator(onnx);
         // Corrected on the same samples the ranges came from, as compare-calibrators does.
