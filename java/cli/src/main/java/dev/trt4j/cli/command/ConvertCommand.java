@@ -18,6 +18,8 @@ import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.quantize.Fp16Converter;
 import dev.trt4j.quantize.Fp16RangeCheck;
 import dev.trt4j.quantize.InputSpecializer;
+import dev.trt4j.tensor.SharedDimensions;
+import dev.trt4j.tensor.TensorSpec;
 import dev.trt4j.quantize.ModelFolder;
 import dev.trt4j.quantize.NodeSelection;
 import dev.trt4j.quantize.OperatorCheck;
@@ -160,8 +162,9 @@ public final class ConvertCommand implements Callable<Integer> {
                         : ShapeSpecParser.parse("--fix-shapes", fixShapes);
                 fixedShapes = shapes;
                 Map<String, TensorProto> values = new LinkedHashMap<>();
+                SharedDimensions shared = SharedDimensions.of(onnx.inputs(), shapes);
                 fixedValues.forEach((name, text) -> values.put(name, InputSpecializer.value(onnx.proto(), name, text,
-                        shapes.get(name))));
+                        shapes.containsKey(name) ? shapes.get(name) : sharedShape(onnx.inputs(), name, shared))));
                 fixed = InputSpecializer.fix(converted, values, shapes);
                 converted = fixed.model();
             }
@@ -295,6 +298,27 @@ public final class ConvertCommand implements Callable<Integer> {
                      : ProgressReporter.start("Checking FP16 range", source.sampleCount().orElse(-1L))) {
             return session.ranges(source, progress::update);
         }
+    }
+
+    /**
+     * The shape of input {@code name} where {@code --fix-shapes} fixes its open dimensions through names it shares
+     * with another input (input_ids:1x32 fixes BERT's token_type_ids to 1x32 too), or null to use the declared one.
+     */
+    private static long[] sharedShape(List<TensorSpec> inputs, String name, SharedDimensions shared) {
+        for (TensorSpec in : inputs) {
+            if (in.name().equals(name)) {
+                long[] dims = in.dims();
+                boolean bound = false;
+                for (int i = 0; i < dims.length; i++) {
+                    if (dims[i] < 0 && shared.sizeOf(in, i) >= 0) {
+                        dims[i] = shared.sizeOf(in, i);
+                        bound = true;
+                    }
+                }
+                return bound ? dims : null;
+            }
+        }
+        return null;
     }
 
     private void print(Path modelFile, long fromOpset, long toOpset, InputSpecializer.Result fixed,

@@ -18,6 +18,7 @@ import dev.trt4j.evaluate.TaskMetricFactory;
 import dev.trt4j.evaluate.TaskResult;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.tensor.SharedDimensions;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -28,6 +29,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -163,7 +165,21 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             inputs.add(new TensorSpec(in.name(), in.type(), dims, in.dimNames()));
         }
-        return dataArguments.openForEvaluation(feedback.dataInputs(ref.name(), inputs, ref.outputs()), ref.outputs());
+        // an input the candidate holds inside (convert --fix-input) shares its sizes with those it fixed: BERT's
+        // token_type_ids takes input_ids' sequence length
+        Map<String, long[]> fixedShapes = new LinkedHashMap<>();
+        inputs.forEach(in -> fixedShapes.put(in.name(), in.dims()));
+        SharedDimensions shared = SharedDimensions.of(ref.inputs(), fixedShapes);
+        List<TensorSpec> bound = new ArrayList<>();
+        for (int k = 0; k < inputs.size(); k++) {
+            TensorSpec in = inputs.get(k);
+            long[] dims = in.dims();
+            for (int i = 0; i < dims.length; i++) {
+                dims[i] = dims[i] < 0 ? shared.sizeOf(ref.inputs().get(k), i) : dims[i];
+            }
+            bound.add(new TensorSpec(in.name(), in.type(), dims, in.dimNames()));
+        }
+        return dataArguments.openForEvaluation(feedback.dataInputs(ref.name(), bound, ref.outputs()), ref.outputs());
     }
 
     private static void print(PrintWriter w, EvaluationResult r) {
