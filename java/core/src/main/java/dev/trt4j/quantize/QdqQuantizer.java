@@ -273,21 +273,33 @@ public final class QdqQuantizer {
         return chosen;
     }
 
-    private Prepared prepare(ModelProto model) {
-        Objects.requireNonNull(model, "model");
-        String modelName = model.getGraph().getName();
-        long sourceOpset = OpsetUpgrade.defaultOpset(model);
+    /**
+     * Refuses a model that is not an FP32 model to quantize: one already quantized (Q/DQ pairs, or ONNX Runtime's
+     * dynamic or integer kernels), or one that computes in FP16. A command checks this before anything else about
+     * the model (a table made for it, say), whose remedy could not help.
+     *
+     * @param name names the model in the message
+     * @throws Trt4jException saying what the model is, and to quantize the FP32 model
+     */
+    public static void requireFp32(ModelProto model, String name) {
         // Q/DQ pairs and ONNX Runtime's dynamic or integer kernels alike: quantizing on top of either is not INT8
         // of the FP32 model, and would be reported as if it were
         Map<String, Integer> quantized = QuantizedOperators.in(model);
         if (!quantized.isEmpty()) {
-            throw new Trt4jException("model '" + modelName + "' is already quantized ("
+            throw new Trt4jException("model '" + name + "' is already quantized ("
                     + QuantizedOperators.describe(quantized) + "); quantize the FP32 model");
         }
         // an FP16 model's activations are float16 tensors behind Casts, named otherwise than the FP32 model's
         // ranges, and its weights would be quantized from float16 values; a float16 constant that only a Cast to
         // float reads is FP32 storage saved small (the Cast is folded like any weight computed from constants)
-        Fp16ComputeCheck.refuseFp16Compute(model, modelName);
+        Fp16ComputeCheck.refuseFp16Compute(model, name);
+    }
+
+    private Prepared prepare(ModelProto model) {
+        Objects.requireNonNull(model, "model");
+        String modelName = model.getGraph().getName();
+        long sourceOpset = OpsetUpgrade.defaultOpset(model);
+        requireFp32(model, modelName);
         ModelProto current = NodeNames.nameUnnamed(model);
         if (sourceOpset < MIN_QDQ_OPSET) {
             LOG.debug("raising opset of '{}' from {} to {}: Q/DQ models need {}", modelName, sourceOpset,

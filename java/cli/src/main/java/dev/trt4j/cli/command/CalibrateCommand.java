@@ -271,6 +271,16 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + QuantizedOperators.describe(found) + "); its ranges describe that graph, which quantize does "
                     + "not take: calibrate the FP32 model to quantize it");
             err.flush();
+            return;
+        }
+        try {
+            QdqQuantizer.requireFp32(onnx.proto(), modelFile.getFileName().toString());
+        } catch (Trt4jException fp16) {
+            // an FP16 model's ranges are named after its float16 tensors, which quantize refuses too
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: warning: " + fp16.getMessage().replace("; quantize the FP32 model", "")
+                    + "; quantize does not take it: calibrate the FP32 model to quantize it");
+            err.flush();
         }
     }
 

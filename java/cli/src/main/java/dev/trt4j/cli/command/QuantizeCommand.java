@@ -135,6 +135,8 @@ public final class QuantizeCommand implements Callable<Integer> {
         String name = modelFile.getFileName().toString();
         List<OperatorCheck.PluginNode> plugins = OperatorCheck.require(proto, name,
                 quantizer.config().target() == QuantizationTarget.ONNXRUNTIME_CPU ? "--runtime onnxruntime-cpu" : null);
+        // before the table's check too, whose --force could not help
+        QdqQuantizer.requireFp32(proto, name);
         CalibrationTable ranges = readTable(onnx);
         QuantizationResult result;
         try {

@@ -112,6 +112,23 @@ class CalibrateOutputsTest {
                 + "quantized already (").contains(" DequantizeLinear").endsWith("; its ranges describe that graph, "
                 + "which quantize does not take: calibrate the FP32 model to quantize it");
 
+        // quantize says what the model is before it checks whose table it got (--force could not help)
+        CliRun twice = CliRun.of("quantize", int8.toString(), "--table", dir.resolve("fp32/max.table.json").toString(),
+                "--out", dir.resolve("mm.int8.int8.onnx").toString());
+        assertThat(twice.exitCode()).isEqualTo(1);
+        assertThat(twice.errLines()).singleElement().asString().contains("is already quantized (")
+                .doesNotContain("--force");
+
+        // an FP16 model: calibrated with a warning, since quantize refuses it too
+        Path fp16 = dir.resolve("mm.fp16.onnx");
+        CliRun convert = CliRun.of("convert", model.toString(), "--fp16", "--out", fp16.toString());
+        assertThat(convert.exitCode()).as(convert.err()).isZero();
+        CliRun half = CliRun.of("calibrate", fp16.toString(), "--samples", "8", "--method", "max", "--out",
+                dir.resolve("fp16").toString());
+        assertThat(half.exitCode()).as(half.err()).isZero();
+        assertThat(half.errLines()).singleElement().asString().startsWith("trt4j: warning: model 'mm.fp16.onnx' is "
+                + "FP16 (").endsWith("; quantize does not take it: calibrate the FP32 model to quantize it");
+
         // --qdq-only asks for quantize's tensor set, which such a model does not have: one line naming the file
         CliRun qdqOnly = CliRun.of("calibrate", int8.toString(), "--samples", "8", "--method", "max", "--qdq-only",
                 "--out", dir.resolve("int8-qdq").toString());
