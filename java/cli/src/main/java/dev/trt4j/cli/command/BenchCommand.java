@@ -91,7 +91,7 @@ public final class BenchCommand implements Callable<Integer> {
     private List<Double> percentiles = new ArrayList<>(List.of(50.0, 90.0, 95.0, 99.0));
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime: threads per inference (default: one per processor).")
+            description = "ONNX Runtime: threads per inference (default 0: one per processor).")
     private int threads;
 
     @Option(names = "--inputs", paramLabel = "random|zeros|DATA", defaultValue = "random",

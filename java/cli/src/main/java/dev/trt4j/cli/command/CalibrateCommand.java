@@ -123,7 +123,7 @@ public final class CalibrateCommand implements Callable<Integer> {
     boolean trtThreshold;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime threads and histogram workers (default: automatic, one worker per "
+            description = "ONNX Runtime threads and histogram workers (default 0: automatic, one worker per "
                     + "core up to 8). On many cores fewer can be faster: they contend.")
     int threads;
 

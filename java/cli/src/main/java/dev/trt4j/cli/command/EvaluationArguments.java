@@ -38,7 +38,7 @@ public final class EvaluationArguments {
     String pooling;
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",
-            description = "ONNX Runtime threads (default: automatic).")
+            description = "ONNX Runtime threads (default 0: automatic).")
     int threads;
 
     @Option(names = "--ort-optimizations",
