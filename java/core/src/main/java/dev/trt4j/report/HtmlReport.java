@@ -46,8 +46,9 @@ final class HtmlReport {
      * @param file   its path relative to the page, e.g. {@code histograms/001-x.png}
      * @param width  its width in pixels
      * @param height its height in pixels
+     * @param note   what the chart lacks, said under it (a histogram dropped during collection), or null
      */
-    public record Chart(String tensor, String file, int width, int height) {
+    public record Chart(String tensor, String file, int width, int height, String note) {
         public Chart {
             Objects.requireNonNull(tensor, "tensor");
             Objects.requireNonNull(file, "file");
@@ -213,7 +214,7 @@ final class HtmlReport {
             html.append("<figure><img src=\"").append(escape(c.file())).append("\" width=\"").append(c.width())
                     .append("\" height=\"").append(c.height()).append("\" alt=\"histogram of ")
                     .append(escape(c.tensor())).append("\"><figcaption>").append(escape(c.tensor()))
-                    .append("</figcaption></figure>\n");
+                    .append(c.note() == null ? "" : ": " + escape(c.note())).append("</figcaption></figure>\n");
         }
         html.append("</div>\n</section>\n");
     }

@@ -73,7 +73,9 @@ public final class ReportWriter {
                     String file = chartFiles.get(index++);
                     chart.writePng(files.stage(file), t, amax);
                     written.add(file.substring(CHART_FOLDER.length() + 1));
-                    charts.add(new HtmlReport.Chart(t.name(), file, CHART_WIDTH, CHART_HEIGHT));
+                    charts.add(new HtmlReport.Chart(t.name(), file, CHART_WIDTH, CHART_HEIGHT,
+                            t.droppedBecause() == null ? null : "no histogram, only max |x| (dropped during collection: "
+                                    + t.droppedBecause() + ")"));
                 }
             }
             AtomicFiles.writeString(files.stage(PAGE),

@@ -455,6 +455,10 @@ public final class CalibrateCommand implements Callable<Integer> {
         root.put("samples", statistics.samples());
         root.put("data", statistics.dataDescription());
         root.put("statistics", statsPath.toString());
+        // tensors whose statistics keep only max |x| (a quiet first batch with --method max alone)
+        ArrayNode dropped = root.putArray("histogramsDropped");
+        statistics.tensors().values().stream().filter(t -> t.droppedBecause() != null)
+                .forEach(t -> dropped.add(t.name()));
         ArrayNode methods = root.putArray("methods");
         tables.forEach((m, t) -> {
             ObjectNode n = methods.addObject();

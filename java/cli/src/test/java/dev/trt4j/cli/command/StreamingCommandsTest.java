@@ -103,6 +103,16 @@ class StreamingCommandsTest {
                 .contains("kept only max |x| in statistics.json").contains("would grow the histogram")
                 .contains("--range-pass");
         assertThat(out.resolve("max.table.json")).exists();
+        CliRun json = CliRun.of("calibrate", model.toString(), "--data", wav.toString(), "--batch", "1",
+                "--feedback", "stateN=state", "--method", "max", "--json", "--out", dir.resolve("silent-json").toString());
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(json.out()).containsPattern("\"histogramsDropped\"\\s*:\\s*\\[\\s*\"");
+
+        CliRun report = CliRun.of("report", "--calibration", out.toString(), "--out", dir.resolve("silent-report")
+                .toString());
+        assertThat(report.exitCode()).as(report.err()).isZero();
+        assertThat(dir.resolve("silent-report").resolve("index.html")).content()
+                .contains(": no histogram, only max |x| (dropped during collection: a value of ");
 
         CliRun later = CliRun.of("calibrate", model.toString(), "--statistics",
                 out.resolve("statistics.json").toString(), "--method", "entropy", "--out",
