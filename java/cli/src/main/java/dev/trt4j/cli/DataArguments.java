@@ -302,7 +302,7 @@ public final class DataArguments {
      */
     private CalibrationDataSource sampleOptionsUsed(CalibrationDataSource source) {
         try {
-            requireSampleOptionsRead(source);
+            requireSampleOptionsRead(List.of(source));
             return source;
         } catch (InvalidOptionException e) {
             source.close();
@@ -311,25 +311,38 @@ public final class DataArguments {
     }
 
     /**
-     * Refuses a sample option that {@code source}'s kind of data never reads (--rotate-half with images,
-     * --seq-len or --tokenizer with arrays, --seed with files or with lines none of which turn), since the run would
-     * look as if it had taken effect. For commands that open their data elsewhere (held-out splits, an engine's
-     * calibration shapes); the caller keeps and closes {@code source}.
+     * Refuses a sample option that {@code sources}' kinds of data never read (--rotate-half with images, --seq-len
+     * or --tokenizer with arrays, --seed with files or with lines none of which turn), since the run would look as if
+     * it had taken effect. An option that one of them reads (the evaluation data's text, say) is kept. For commands
+     * that open their data elsewhere (held-out splits, an engine's calibration shapes); the caller keeps and closes
+     * the sources.
      *
+     * @param sources the data the command reads: the calibration data first, named in the message
      * @throws InvalidOptionException naming the option and the data
      */
-    public void requireSampleOptionsRead(CalibrationDataSource source) {
-        boolean seeded = source instanceof SyntheticSource || source instanceof RenderedTextPageSource
-                || (source instanceof RenderedTextLineSource lines && lines.rotates());
-        String unused = rotateHalf && !(source instanceof RenderedTextLineSource) ? "--rotate-half"
-                : sequenceLength != 0 && !(source instanceof TextSource) ? "--seq-len " + sequenceLength
-                : tokenizer != null && !(source instanceof TextSource) ? "--tokenizer " + tokenizer
-                : seed != null && !seeded ? "--seed " + seed
-                : null;
-        if (unused != null) {
-            throw new InvalidOptionException(unused + " does nothing for this data (" + source.describe()
-                    + "); drop it");
+    public void requireSampleOptionsRead(List<CalibrationDataSource> sources) {
+        Map<String, java.util.function.Predicate<CalibrationDataSource>> readers = new LinkedHashMap<>();
+        if (rotateHalf) {
+            readers.put("--rotate-half", source -> source instanceof RenderedTextLineSource);
         }
+        if (sequenceLength != 0) {
+            readers.put("--seq-len " + sequenceLength, source -> source instanceof TextSource);
+        }
+        if (tokenizer != null) {
+            readers.put("--tokenizer " + tokenizer, source -> source instanceof TextSource);
+        }
+        if (seed != null) {
+            readers.put("--seed " + seed, source -> source instanceof SyntheticSource
+                    || source instanceof RenderedTextPageSource
+                    || (source instanceof RenderedTextLineSource lines && lines.rotates()));
+        }
+        readers.forEach((option, reads) -> {
+            if (sources.stream().noneMatch(reads)) {
+                throw new InvalidOptionException(option + " does nothing for this data (" + sources.get(0).describe()
+                        + (sources.size() > 1 ? ", and the evaluation data " + sources.get(1).describe() : "")
+                        + "); drop it");
+            }
+        });
     }
 
     /**

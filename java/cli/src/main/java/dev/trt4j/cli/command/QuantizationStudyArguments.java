@@ -176,18 +176,20 @@ public final class QuantizationStudyArguments {
         boolean textModel = TextSource.readsTokenIds(model.inputs());
         boolean bundled = data.data() == null && (OcrModelRole.of(model.inputs(), model.outputs()).isPresent()
                 || textModel && options.tokenizer() != null);
-        SampleSplit split = SampleSplit.of(data.data(), dataInputs(model), options, bundled);
-        // opened once now, as calibrate opens its data: an option this data never reads is refused before the pass
-        try (CalibrationDataSource first = split.calibration(1)) {
-            data.requireSampleOptionsRead(first);
-            data.noteTextDrawnForAnImageModel(first, model.inputs(), model.outputs());
-        }
-        return split;
+        return SampleSplit.of(data.data(), dataInputs(model), options, bundled);
     }
 
     /** Opens the evaluation samples: {@code --eval-data}, else those of {@code split} after the calibration ones. */
     Supplier<CalibrationDataSource> evaluationData(SampleSplit split, long calibrationSamples, OnnxModel model) {
-        return evaluation.evaluationData(split, calibrationSamples, dataOptions(model), dataInputs(model));
+        Supplier<CalibrationDataSource> held = evaluation.evaluationData(split, calibrationSamples, dataOptions(model),
+                dataInputs(model));
+        // both opened once now, as calibrate opens its data: an option neither reads is refused before the pass
+        try (CalibrationDataSource first = split.calibration(calibrationSamples);
+             CalibrationDataSource judged = held.get()) {
+            data.requireSampleOptionsRead(List.of(first, judged));
+            data.noteTextDrawnForAnImageModel(first, model.inputs(), model.outputs());
+        }
+        return held;
     }
 
     /** Judges candidates against {@code model} with the task metric asked for. */

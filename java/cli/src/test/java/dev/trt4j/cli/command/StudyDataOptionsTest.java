@@ -1,0 +1,66 @@
+package dev.trt4j.cli.command;
+
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.TestModels;
+import dev.trt4j.data.npy.NpyArray;
+import dev.trt4j.data.npy.NpzFile;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * compare-calibrators and sensitivity check their sample options against both the calibration and the evaluation
+ * data, opened as the study opens them: an option either reads is kept, and a model whose batch is fixed is fed whole
+ * batches.
+ */
+class StudyDataOptionsTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aModelWithAFixedBatchOfFourIsStudied() throws IOException {
+        Path dynamic = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path fixed = dir.resolve("mm4.onnx");
+        CliRun convert = CliRun.of("convert", dynamic.toString(), "--fix-shapes", "x:4x4", "--out", fixed.toString());
+        assertThat(convert.exitCode()).as(convert.err()).isZero();
+
+        CliRun compare = CliRun.of("compare-calibrators", fixed.toString(), "--samples", "8", "--eval-samples", "8",
+                "--methods", "max", "--out", dir.resolve("compare").toString());
+
+        assertThat(compare.exitCode()).as(compare.err()).isZero();
+        assertThat(dir.resolve("compare").resolve("comparison.json")).exists();
+    }
+
+    @Test
+    void aTokenizerOnlyTheEvaluationTextReadsIsKept() throws IOException {
+        Path model = TestModels.tokenIds(dir.resolve("ids.onnx"));
+        Path tokenizer = TestModels.wordLevelTokenizer(dir.resolve("tokenizer.json"));
+        long[] ids = new long[8 * 4];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 2 + i % 5;
+        }
+        Path arrays = dir.resolve("ids.npz");
+        NpzFile.write(arrays, Map.of("input_ids", NpyArray.ofLongs(new long[] {8, 4}, ids)), false);
+        Path text = Files.writeString(dir.resolve("eval.txt"), "the cat sat\non the mat\nthe mat sat\ncat on mat\n");
+
+        CliRun compare = CliRun.of("compare-calibrators", model.toString(), "--data", arrays.toString(), "--eval-data",
+                text.toString(), "--tokenizer", tokenizer.toString(), "--seq-len", "4", "--samples", "8",
+                "--eval-samples", "4", "--methods", "max", "--out", dir.resolve("mixed").toString());
+        assertThat(compare.exitCode()).as(compare.err()).isZero();
+
+        // read by neither: refused, naming both
+        CliRun neither = CliRun.of("compare-calibrators", model.toString(), "--data", arrays.toString(),
+                "--eval-data", arrays.toString(), "--seq-len", "4", "--samples", "8", "--eval-samples", "4",
+                "--methods", "max", "--out", dir.resolve("neither").toString());
+        assertThat(neither.exitCode()).isEqualTo(2);
+        assertThat(neither.errLines()).singleElement().asString().startsWith("trt4j: --seq-len 4 does nothing for "
+                + "this data (npz:").contains(", and the evaluation data ");
+        assertThat(dir.resolve("neither")).doesNotExist();
+    }
+}
