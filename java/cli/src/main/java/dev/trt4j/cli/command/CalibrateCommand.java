@@ -51,6 +51,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
@@ -168,7 +169,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         Path modelFile = defaultModel ? DefaultModel.file() : model;
         OnnxModel onnx = OnnxModel.load(modelFile);
         dataArguments.requireSequenceLengthFits(onnx);
-        noteQuantizedOperators(modelFile, onnx);
+        Optional<String> notFp32 = notFp32(modelFile, onnx);
         Path folder = out != null ? out : Path.of("engines", stem(modelFile), "calibration");
         // each method's files too, before the statistics pass: a folder in the way would fail only the commit
         List<String> fileNames = CalibrationOutputs.fileNames("", specs.stream().map(MethodSpec::label).toList());
@@ -210,6 +211,12 @@ public final class CalibrateCommand implements Callable<Integer> {
             noteDroppedHistograms(statistics);
             noteZeroRanges(statistics, onnx);
         }
+        // said once the statistics are there: a command line refused after it would print two lines
+        notFp32.ifPresent(why -> {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: warning: " + why + ": calibrate the FP32 model to quantize it");
+            err.flush();
+        });
         // Compute every table before writing anything, so a failing method leaves no partial set of files.
         Map<MethodSpec, CalibrationTable> tables = new LinkedHashMap<>();
         for (MethodSpec m : specs) {
@@ -255,33 +262,31 @@ public final class CalibrateCommand implements Callable<Integer> {
     }
 
     /**
-     * Calibrating a quantized model works, but its ranges are those of the integer graph (an accumulator's cast, a
-     * dequantized weight), which quantize refuses: most likely the FP32 model was meant.
+     * Why {@code onnx} is no FP32 model for quantize (quantized already, or FP16), if it is not. Calibrating such a
+     * model works, but its ranges are those of that graph (an accumulator's cast, a float16 tensor), which quantize
+     * refuses: most likely the FP32 model was meant, which a warning says. With {@code --qdq-only}, which asks for the
+     * tensors quantize would quantize, such a model is refused.
+     *
+     * @throws Trt4jException with --qdq-only, for a model that is not FP32
      */
-    private void noteQuantizedOperators(Path modelFile, OnnxModel onnx) {
+    private Optional<String> notFp32(Path modelFile, OnnxModel onnx) {
+        String why;
         Map<String, Integer> found = QuantizedOperators.in(onnx);
-        if (!found.isEmpty() && qdqOnly) {
-            throw new Trt4jException(modelFile.getFileName() + ": is quantized already ("
-                    + QuantizedOperators.describe(found) + "); --qdq-only picks the tensors quantize would quantize, "
-                    + "and quantize does not take such a model: calibrate the FP32 model, or leave out --qdq-only");
-        }
         if (!found.isEmpty()) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: warning: " + modelFile.getFileName() + " is quantized already ("
-                    + QuantizedOperators.describe(found) + "); its ranges describe that graph, which quantize does "
-                    + "not take: calibrate the FP32 model to quantize it");
-            err.flush();
-            return;
+            why = modelFile.getFileName() + " is quantized already (" + QuantizedOperators.describe(found) + ")";
+        } else {
+            try {
+                QdqQuantizer.requireFp32(onnx.proto(), modelFile.getFileName().toString());
+                return Optional.empty();
+            } catch (Trt4jException fp16) {
+                why = fp16.getMessage().replace("; quantize the FP32 model", "");
+            }
         }
-        try {
-            QdqQuantizer.requireFp32(onnx.proto(), modelFile.getFileName().toString());
-        } catch (Trt4jException fp16) {
-            // an FP16 model's ranges are named after its float16 tensors, which quantize refuses too
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: warning: " + fp16.getMessage().replace("; quantize the FP32 model", "")
-                    + "; quantize does not take it: calibrate the FP32 model to quantize it");
-            err.flush();
+        if (qdqOnly) {
+            throw new Trt4jException(why + "; --qdq-only picks the tensors quantize would quantize, and quantize does "
+                    + "not take such a model: calibrate the FP32 model, or leave out --qdq-only");
         }
+        return Optional.of(why + "; its ranges describe that graph, which quantize does not take");
     }
 
     /**

@@ -20,6 +20,7 @@ import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.ModelEqualizer;
 import dev.trt4j.quantize.OperatorCheck;
+import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizedOperators;
 import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.tensor.TensorSpec;
@@ -89,6 +90,7 @@ public final class QuantizationStudyArguments {
             throw new Trt4jException(file.getFileName() + ": is quantized already ("
                     + QuantizedOperators.describe(quantized) + "); study the FP32 model");
         }
+        QdqQuantizer.requireFp32(onnx.proto(), file.getFileName().toString()); // named by file, not graph name
         data.requireSequenceLengthFits(onnx);
         unsmoothed = NoSmoothOption.parse(onnx.proto(), file, noSmooth);
         return new StudiedModel(file, onnx, quantization.config(onnx.proto(), file));

@@ -127,13 +127,25 @@ class CalibrateOutputsTest {
                 dir.resolve("fp16").toString());
         assertThat(half.exitCode()).as(half.err()).isZero();
         assertThat(half.errLines()).singleElement().asString().startsWith("trt4j: warning: model 'mm.fp16.onnx' is "
-                + "FP16 (").endsWith("; quantize does not take it: calibrate the FP32 model to quantize it");
+                + "FP16 (").endsWith("; its ranges describe that graph, which quantize does not take: calibrate the "
+                + "FP32 model to quantize it");
+        // with --qdq-only (quantize's tensors) it is refused in one line, as a quantized model is
+        CliRun halfQdq = CliRun.of("calibrate", fp16.toString(), "--samples", "8", "--method", "max", "--qdq-only",
+                "--out", dir.resolve("fp16-qdq").toString());
+        assertThat(halfQdq.exitCode()).isEqualTo(1);
+        assertThat(halfQdq.errLines()).singleElement().asString().startsWith("trt4j: model 'mm.fp16.onnx' is FP16 (")
+                .contains("; --qdq-only picks the tensors quantize would quantize");
+        // a command line refused later gets its own line only
+        CliRun refused = CliRun.of("calibrate", fp16.toString(), "--samples", "8", "--seq-len", "5", "--out",
+                dir.resolve("fp16-seq").toString());
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.errLines()).singleElement().asString().startsWith("trt4j: --seq-len 5");
 
         // --qdq-only asks for quantize's tensor set, which such a model does not have: one line naming the file
         CliRun qdqOnly = CliRun.of("calibrate", int8.toString(), "--samples", "8", "--method", "max", "--qdq-only",
                 "--out", dir.resolve("int8-qdq").toString());
         assertThat(qdqOnly.exitCode()).isEqualTo(1);
-        assertThat(qdqOnly.errLines()).singleElement().asString().startsWith("trt4j: mm.int8.onnx: is quantized "
+        assertThat(qdqOnly.errLines()).singleElement().asString().startsWith("trt4j: mm.int8.onnx is quantized "
                 + "already (").endsWith("); --qdq-only picks the tensors quantize would quantize, and quantize does "
                 + "not take such a model: calibrate the FP32 model, or leave out --qdq-only");
         assertThat(dir.resolve("int8-qdq")).doesNotExist();

@@ -63,4 +63,18 @@ class StudyDataOptionsTest {
                 + "this data (npz:").contains(", and the evaluation data ");
         assertThat(dir.resolve("neither")).doesNotExist();
     }
+
+    @Test
+    void anFp16ModelIsNamedByItsFile() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path fp16 = dir.resolve("mm.fp16.onnx");
+        CliRun convert = CliRun.of("convert", model.toString(), "--fp16", "--out", fp16.toString());
+        assertThat(convert.exitCode()).as(convert.err()).isZero();
+
+        CliRun compare = CliRun.of("compare-calibrators", fp16.toString(), "--samples", "8", "--methods", "max",
+                "--out", dir.resolve("fp16").toString());
+
+        assertThat(compare.exitCode()).isEqualTo(1);
+        assertThat(compare.errLines()).singleElement().asString().startsWith("trt4j: model 'mm.fp16.onnx' is FP16 (");
+    }
 }
