@@ -45,4 +45,19 @@ class HeldInputEndToEndTest {
         assertThat(result.get("outputs").get(0).get("maxAbsoluteError").asDouble()).isZero();
         assertThat(result.get("task").get("candidate").get("meanCosine").asDouble()).isEqualTo(1.0);
     }
+
+    /** The shape is checked as typed before the held input's shape is derived from it. */
+    @Test
+    void aBadShapeIsNamedAsTypedNotAsTheHeldInputsShape() {
+        CliRun rank = CliRun.of("convert", model.toString(), "--fix-input", "token_type_ids=0", "--fix-shapes",
+                "input_ids:1", "--out", work.resolve("bad.onnx").toString());
+        assertThat(rank.exitCode()).isEqualTo(2);
+        assertThat(rank.err().strip()).isEqualTo("trt4j: all-minilm-l6-v2.onnx: --fix-shapes: input 'input_ids' has "
+                + "rank 2, got 1 dimensions");
+        CliRun zero = CliRun.of("convert", model.toString(), "--fix-input", "token_type_ids=0", "--fix-shapes",
+                "input_ids:1x0", "--out", work.resolve("bad.onnx").toString());
+        assertThat(zero.err().strip()).isEqualTo("trt4j: all-minilm-l6-v2.onnx: --fix-shapes: dimension 1 of input "
+                + "'input_ids' is 0; a fixed shape needs every dimension at least 1");
+        assertThat(work.resolve("bad.onnx")).doesNotExist();
+    }
 }

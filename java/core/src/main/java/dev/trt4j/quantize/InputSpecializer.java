@@ -356,6 +356,23 @@ public final class InputSpecializer {
                 + g.getInputList().stream().map(ValueInfoProto::getName).toList());
     }
 
+    /**
+     * Checks {@code shapes} against the model's inputs as {@link #fix(ModelProto, Map, Map)} does, before anything is
+     * derived from them (the shape a shared dimension name gives another input), so that a bad shape is named as
+     * the user typed it.
+     *
+     * @throws InvalidOptionException naming the input and what is wrong with its shape
+     */
+    public static void requireShapesFit(ModelProto model, Map<String, long[]> shapes) {
+        shapes.forEach((name, dims) -> {
+            ValueInfoProto input = model.getGraph().getInputList().stream().filter(v -> v.getName().equals(name))
+                    .findFirst().orElseThrow(() -> new InvalidOptionException("--fix-shapes: the model has no input '"
+                            + name + "'; its inputs are " + model.getGraph().getInputList().stream()
+                            .map(ValueInfoProto::getName).toList()));
+            withShape(input, dims);
+        });
+    }
+
     private static ValueInfoProto withShape(ValueInfoProto input, long[] dims) {
         TensorShapeProto declared = input.getType().getTensorType().getShape();
         if (declared.getDimCount() != dims.length) {

@@ -162,6 +162,7 @@ public final class ConvertCommand implements Callable<Integer> {
                         : ShapeSpecParser.parse("--fix-shapes", fixShapes);
                 fixedShapes = shapes;
                 Map<String, TensorProto> values = new LinkedHashMap<>();
+                InputSpecializer.requireShapesFit(onnx.proto(), shapes);
                 SharedDimensions shared = SharedDimensions.of(onnx.inputs(), shapes);
                 fixedValues.forEach((name, text) -> values.put(name, InputSpecializer.value(onnx.proto(), name, text,
                         shapes.containsKey(name) ? shapes.get(name) : sharedShape(onnx.inputs(), name, shared))));
