@@ -31,6 +31,8 @@ final class HistogramChart {
             new Color(0x009E73), new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9),
             new Color(0x000000), new Color(0xF0E442), new Color(0x999999));
 
+    /** The colour of a note in the plot (a dropped histogram), used for nothing else. */
+    static final Color NOTE_COLOR = new Color(0x8A5A00);
     private static final int LEFT = 56;
     private static final int RIGHT = 200;
     private static final int TOP = 28;
@@ -77,6 +79,13 @@ final class HistogramChart {
             drawBars(g, columns, decades);
             drawAmaxLines(g, amaxByMethod, xMax);
             drawTitle(g, tensor);
+            if (tensor.droppedBecause() != null) {
+                // an empty plot would read as a tensor that never held a value
+                g.setColor(NOTE_COLOR);
+                g.setFont(g.getFont().deriveFont(Font.PLAIN, 12f));
+                g.drawString("no histogram: dropped during collection; only max |x| was kept", LEFT + 12,
+                        TOP + plotHeight() / 2);
+            }
         } finally {
             g.dispose();
         }

@@ -31,6 +31,20 @@ class HistogramChartTest {
         assertThat(uses(image, HistogramChart.PALETTE.get(0))).as("no line for max").isFalse();
     }
 
+    /** A dropped histogram is said in the plot, which would otherwise be empty, as for a tensor never fed. */
+    @Test
+    void aDroppedHistogramIsSaidInThePlot() {
+        TensorStatistics dropped = new TensorStatistics("t", null, 3f, 18, "a value of 3.0 would grow the histogram");
+        TensorStatistics empty = new TensorStatistics("t", null, 3f, 18);
+        Map<String, Float> amax = Map.of("max", 3f);
+
+        BufferedImage said = new HistogramChart(640, 240).draw(dropped, amax);
+        BufferedImage blank = new HistogramChart(640, 240).draw(empty, amax);
+
+        assertThat(uses(said, HistogramChart.NOTE_COLOR)).isTrue();
+        assertThat(uses(blank, HistogramChart.NOTE_COLOR)).isFalse();
+    }
+
     private static boolean uses(BufferedImage image, Color color) {
         for (int y = 0; y < image.getHeight(); y++) {
             for (int x = 0; x < image.getWidth(); x++) {

@@ -61,12 +61,15 @@ public final class EvaluationArguments {
 
     /** ONNX Runtime's threads per model; 0 lets it choose. */
     int threads() {
+        if (threads < 0) {
+            throw new InvalidOptionException("--threads must be 0 (automatic) or more, got " + threads);
+        }
         return threads;
     }
 
     /** How ONNX Runtime runs the models: threads and graph optimisations. */
     OrtRunnerOptions runnerOptions() {
-        return OrtRunnerOptions.defaults().withIntraOpThreads(threads).withGraphOptimizations(ortOptimizations);
+        return OrtRunnerOptions.defaults().withIntraOpThreads(threads()).withGraphOptimizations(ortOptimizations);
     }
 
     /**

@@ -500,6 +500,14 @@ class QuantizeEvaluateCommandsTest {
     }
 
     @Test
+    void aNegativeThreadCountIsAUsageErrorNamingTheOption() {
+        CliRun run = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--threads", "-1");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --threads must be 0 (automatic) or more, got -1");
+    }
+
+    @Test
     void aWeightPercentileOfZeroIsRefused() throws IOException {
         Path out = dir.resolve("pct0.onnx");
         assertFailsWithOneLine(2, CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",

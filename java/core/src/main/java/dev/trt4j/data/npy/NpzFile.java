@@ -100,7 +100,15 @@ public final class NpzFile {
             Matcher method = UNREAD_METHOD.matcher(String.valueOf(e.getMessage()));
             if (method.find()) {
                 // a zip all the same, written by a tool other than NumPy (bzip2, LZMA)
-                throw new Trt4jException(file + ": a zip whose entries are compressed with method " + method.group(1)
+                String code = method.group(1);
+                String name = switch (code) {
+                    case "12" -> " (bzip2)";
+                    case "14" -> " (LZMA)";
+                    case "93" -> " (Zstandard)";
+                    case "95" -> " (XZ)";
+                    default -> "";
+                };
+                throw new Trt4jException(file + ": a zip whose entries are compressed with method " + code + name
                         + ", which Java's zip reader does not read; NumPy's np.savez and np.savez_compressed write "
                         + "stored or deflated entries", e);
             }

@@ -89,7 +89,7 @@ class NpzFileTest {
         Files.write(bzip2, bytes);
 
         assertThatThrownBy(() -> NpzFile.read(bzip2)).isInstanceOf(Trt4jException.class)
-                .hasMessage(bzip2 + ": a zip whose entries are compressed with method 12, which Java's zip reader "
+                .hasMessage(bzip2 + ": a zip whose entries are compressed with method 12 (bzip2), which Java's zip reader "
                         + "does not read; NumPy's np.savez and np.savez_compressed write stored or deflated entries");
     }
 
