@@ -80,6 +80,11 @@ public final class ShapeResolver {
         this.batchSize = settleBatchSize();
     }
 
+    /** A streaming state is a float tensor (an RNN's hidden state); token ids and masks never are. */
+    private static boolean isFloat(TensorSpec in) {
+        return in.type() == ElementType.FLOAT32 || in.type() == ElementType.FLOAT16;
+    }
+
     private int settleBatchSize() {
         Set<Long> wanted = new TreeSet<>();
         Map<Long, String> saidBy = new TreeMap<>();
@@ -90,7 +95,8 @@ public final class ShapeResolver {
                 if (modelBatch >= 0 && modelBatch != options.batchSize()) {
                     throw new InvalidOptionException(source + ": batch size " + options.batchSize() + " does not fit model "
                             + "input '" + in.name() + "' " + in.shapeText() + " (its batch dimension is fixed to "
-                            + modelBatch + ")" + (inputs.size() > 1 ? "; if '" + in.name() + "' is a streaming "
+                            + modelBatch + ")" + (inputs.size() > 1 && isFloat(in) ? "; if '" + in.name()
+                            + "' is a streaming "
                             + "state, feed it back with --feedback OUTPUT=" + in.name() + " (calibrate, evaluate, "
                             + "compare-calibrators, sensitivity)" : ""));
                 }

@@ -75,6 +75,12 @@ class ShapeResolverTest {
                 .hasMessage("speech: batch size 1 does not fit model input 'state' [2,1,128] (its batch dimension is "
                         + "fixed to 2); if 'state' is a streaming state, feed it back with --feedback OUTPUT=state "
                         + "(calibrate, evaluate, compare-calibrators, sensitivity)");
+        // token ids are never a streaming state
+        assertThatThrownBy(() -> new ShapeResolver("sentences", List.of(spec("input_ids", ElementType.INT64, 1, 16),
+                spec("attention_mask", ElementType.INT64, 1, 16)), DataOptions.builder().batchSize(2).build()))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("sentences: batch size 2 does not fit model input 'input_ids' [1,16] (its batch dimension "
+                        + "is fixed to 1)");
         assertThatThrownBy(() -> new ShapeResolver("d", List.of(REC), DataOptions.builder().batchSize(8)
                 .fixedShapes("x:1x3x48x192").build())).isInstanceOf(InvalidOptionException.class)
                 .hasMessage("batch size 8 conflicts with fixed shape x:1x3x48x192 (its first dimension is the batch)");
