@@ -210,6 +210,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             statistics = collect(onnx, statisticsOptions, defaultModel);
             noteDroppedHistograms(statistics);
             noteZeroRanges(statistics, onnx);
+            noteFewerSamples(statistics);
         }
         // said once the statistics are there: a command line refused after it would print two lines
         notFp32.ifPresent(why -> {
@@ -287,6 +288,18 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + "not take such a model: calibrate the FP32 model, or leave out --qdq-only");
         }
         return Optional.of(why + "; its ranges describe that graph, which quantize does not take");
+    }
+
+    /** Says so when --samples asked for more samples than the data gave: the ranges come from fewer. */
+    private void noteFewerSamples(ActivationStatistics statistics) {
+        long asked = dataArguments.options().maxSamples();
+        if (spec.commandLine().getParseResult().hasMatchedOption("--samples") && asked > 0
+                && statistics.samples() < asked) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: warning: --samples " + asked + ": the ranges come from " + Counts.of(
+                    statistics.samples(), "sample") + ", all the data gave");
+            err.flush();
+        }
     }
 
     /**

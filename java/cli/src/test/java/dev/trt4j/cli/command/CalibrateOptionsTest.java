@@ -228,6 +228,24 @@ class CalibrateOptionsTest {
     }
 
     @Test
+    void moreSamplesThanTheDataHoldsIsSaid() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path few = dir.resolve("few.npy");
+        float[] values = new float[5 * 4];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = i - 7.5f;
+        }
+        NpyFile.write(few, NpyArray.ofFloats(new long[] {5, 4}, values));
+
+        CliRun run = CliRun.of("calibrate", model.toString(), "--data", few.toString(), "--samples", "100",
+                "--method", "max", "--out", dir.resolve("few").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).containsExactly("trt4j: warning: --samples 100: the ranges come from 5 samples, "
+                + "all the data gave");
+    }
+
+    @Test
     void sampleOptionsThisDataNeverReadsAreRefused() throws IOException {
         Path model = TestModels.imageMean(dir.resolve("mean.onnx"));
         Path npy = dir.resolve("x.npy");

@@ -2,16 +2,20 @@ package dev.trt4j.data.text;
 
 import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.DataWarnings;
 import dev.trt4j.data.ShapeResolver;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.ShapeText;
 import dev.trt4j.tensor.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,6 +32,7 @@ import java.util.Set;
  * Close it to free the native tokenizer.
  */
 public final class TextSource extends BatchingSource {
+    private static final Logger LOG = LoggerFactory.getLogger(TextSource.class);
     /** The model input names this source can fill. */
     public static final Set<String> INPUT_NAMES = Set.of("input_ids", "attention_mask", "token_type_ids");
 
@@ -65,8 +70,30 @@ public final class TextSource extends BatchingSource {
         this.sentences = List.copyOf(sentences);
         this.inputs = shapes.inputs();
         this.sequenceLength = sequenceLength(shapes, options);
+        requireWords(this.sentences, name);
         this.tokenizer = openTokenizer(name, options.tokenizer(), sequenceLength);
         requireRoomForText();
+    }
+
+    /**
+     * Names sentences without a letter or digit (emoji, symbols, control or combining characters alone): a
+     * tokenizer makes each the same sample of an unknown token or of nothing, which would be counted as so many
+     * samples. All of them: refused, as no text at all.
+     */
+    private static void requireWords(List<String> sentences, String name) {
+        List<String> wordless = sentences.stream()
+                .filter(t -> t.codePoints().noneMatch(Character::isLetterOrDigit)).toList();
+        if (wordless.isEmpty()) {
+            return;
+        }
+        String example = "'" + ControlCharacters.escape(wordless.get(0)) + "'";
+        if (wordless.size() == sentences.size()) {
+            throw new Trt4jException(name + ": no sentence holds a letter or digit (e.g. " + example + "): a tokenizer "
+                    + "makes every one the same sample of unknown or no tokens; give text");
+        }
+        DataWarnings.warn(LOG, name + ": " + wordless.size() + " of " + Counts.of(sentences.size(), "sentence")
+                + " hold no letter or digit (e.g. " + example + "); a tokenizer makes each the same sample of unknown "
+                + "or no tokens");
     }
 
     /**
