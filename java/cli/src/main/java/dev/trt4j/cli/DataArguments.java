@@ -91,8 +91,8 @@ public final class DataArguments {
     int hop;
 
     @Option(names = "--seed", paramLabel = "N",
-            description = "Seed for random data, and for rendered text (which lines turn, where lines sit on a page); "
-                    + "default 0.")
+            description = "Seed for random data, and for rendered text where it picks something: which lines turn "
+                    + "(a direction classifier, --rotate-half) and where lines sit on a page (a detector); default 0.")
     Long seed;
 
     /**

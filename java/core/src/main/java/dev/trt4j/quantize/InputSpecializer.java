@@ -82,7 +82,8 @@ public final class InputSpecializer {
         for (TensorShapeProto.Dimension d : type.getShape().getDimList()) {
             if (!d.hasDimValue() || d.getDimValue() < 0) {
                 throw new InvalidOptionException("--fix-input: input '" + name + "' has a dimension that is not fixed ("
-                        + (d.getDimParam().isEmpty() ? "?" : d.getDimParam()) + "); only fixed shapes can be fixed");
+                        + (d.getDimParam().isEmpty() ? "?" : d.getDimParam()) + "); only fixed shapes can be fixed: give "
+                        + "it one with --fix-shapes, or give one to an input that shares its dimension names");
             }
             dims.add(d.getDimValue());
         }

@@ -206,7 +206,7 @@ class CalibrateOptionsTest {
         CliRun listed = CliRun.of("calibrate", model.toString(), "--data", list.toString(), "--all-tensors",
                 "--out", dir.resolve("listed").toString());
         assertThat(listed.exitCode()).isEqualTo(1);
-        assertThat(listed.errLines()).singleElement().asString().contains("every line names a data file (img/0.png");
+        assertThat(listed.errLines()).singleElement().asString().contains("every line starts with a data file's name (img/0.png");
         assertThat(dir.resolve("listed")).doesNotExist();
     }
 

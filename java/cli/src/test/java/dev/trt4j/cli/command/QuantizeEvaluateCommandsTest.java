@@ -586,7 +586,8 @@ class QuantizeEvaluateCommandsTest {
         Files.createDirectories(bad.getParent());
         assertFailsWithOneLine(2, CliRun.of("convert", model.toString(), "--fix-input", "x=1,2", "--out",
                 bad.toString()), model.getFileName() + ": --fix-input: input 'x' has a dimension that is not fixed "
-                + "(?); only fixed shapes can be fixed", bad);
+                + "(?); only fixed shapes can be fixed: give it one with --fix-shapes, or give one to an input that "
+                + "shares its dimension names", bad);
     }
 
     @Test

@@ -20,9 +20,12 @@ import java.util.regex.Pattern;
 
 /** Reads sentences, one per non-blank line, from a UTF-8 {@code .txt} file or a folder of them (in name order). */
 public final class SentenceFiles {
-    /** A line that is one file name of a kind trt4j reads as data (no spaces: a sentence would have some). */
+    /**
+     * A line that starts with one file name of a kind trt4j reads as data: alone (a calibration list) or followed by
+     * a label after white space (PaddleOCR's {@code rec_gt.txt}); a sentence does not start so.
+     */
     private static final Pattern FILE_NAME = Pattern.compile(
-            "\\S+\\.(?i:png|jpe?g|bmp|gif|tiff?|npy|npz|raw|bin|wav)");
+            "\\S+\\.(?i:png|jpe?g|bmp|gif|tiff?|npy|npz|raw|bin|wav)(\\s.*)?");
 
     private SentenceFiles() {
     }
@@ -47,10 +50,12 @@ public final class SentenceFiles {
             throw new Trt4jException(path + ": no sentences (every line is blank)");
         }
         if (sentences.stream().allMatch(line -> FILE_NAME.matcher(line).matches())) {
-            // a calibration list (TensorRT's samples read one): its lines would be drawn as pictures of file names
-            throw new Trt4jException(path + ": every line names a data file (" + sentences.get(0)
-                    + (sentences.size() > 1 ? ", …" : "") + "), not a sentence; trt4j reads the files themselves: give "
-                    + "--data the folder that holds them (copy or link the listed files into one)");
+            // a calibration list (TensorRT's samples read one) or a label file: its lines would be drawn as pictures
+            // of file names
+            throw new Trt4jException(path + ": every line starts with a data file's name (" + sentences.get(0)
+                    + (sentences.size() > 1 ? ", …" : "") + "), as a list of samples or of labels does, not a sentence; "
+                    + "trt4j reads the files themselves: give --data the folder that holds them (copy or link the "
+                    + "listed files into one)");
         }
         return sentences;
     }

@@ -76,24 +76,24 @@ public final class TextSource extends BatchingSource {
     }
 
     /**
-     * Names sentences without a letter or digit (emoji, symbols, control or combining characters alone): a
-     * tokenizer makes each the same sample of an unknown token or of nothing, which would be counted as so many
-     * samples. All of them: refused, as no text at all.
+     * Names sentences without a letter, digit or punctuation mark (emoji, symbols, control or combining characters
+     * alone): a tokenizer makes each the same sample of an unknown token or of nothing, which would be counted as so
+     * many samples. All of them: refused, as no text at all. (Punctuation is in BERT's vocabulary: "!!!" is text.)
      */
     private static void requireWords(List<String> sentences, String name) {
         List<String> wordless = sentences.stream()
-                .filter(t -> t.codePoints().noneMatch(Character::isLetterOrDigit)).toList();
+                .filter(t -> t.codePoints().noneMatch(TextSource::isTextCharacter)).toList();
         if (wordless.isEmpty()) {
             return;
         }
         String example = "'" + ControlCharacters.escape(wordless.get(0)) + "'";
         if (wordless.size() == sentences.size()) {
-            throw new Trt4jException(name + ": no sentence holds a letter or digit (e.g. " + example + "): a tokenizer "
-                    + "makes every one the same sample of unknown or no tokens; give text");
+            throw new Trt4jException(name + ": no sentence holds a letter, digit or punctuation mark (e.g. " + example
+                    + "): a tokenizer makes every one the same sample of unknown or no tokens; give text");
         }
         DataWarnings.warn(LOG, name + ": " + wordless.size() + " of " + Counts.of(sentences.size(), "sentence")
-                + " hold no letter or digit (e.g. " + example + "); a tokenizer makes each the same sample of unknown "
-                + "or no tokens");
+                + " hold no letter, digit or punctuation mark (e.g. " + example + "); a tokenizer makes each the same "
+                + "sample of unknown or no tokens");
     }
 
     /**
@@ -152,6 +152,18 @@ public final class TextSource extends BatchingSource {
             throw new Trt4jException(shapes.source() + ": the model has no input_ids input for text data");
         }
         return Math.toIntExact(length);
+    }
+
+    private static boolean isTextCharacter(int c) {
+        if (Character.isLetterOrDigit(c)) {
+            return true;
+        }
+        return switch (Character.getType(c)) {
+            case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
+                 Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
+                 Character.OTHER_PUNCTUATION -> true;
+            default -> false;
+        };
     }
 
     private static HuggingFaceTokenizer openTokenizer(String name, Path path, int length) {

@@ -38,9 +38,14 @@ class SentenceFilesTest {
         Path list = Files.writeString(dir.resolve("calib_list.txt"), "img/0.png\nimg/1.JPG\n\nimg/2.npy\n");
 
         assertThatThrownBy(() -> SentenceFiles.read(list)).isInstanceOf(Trt4jException.class)
-                .hasMessage(list + ": every line names a data file (img/0.png, …), not a sentence; trt4j reads the "
-                        + "files themselves: give --data the folder that holds them (copy or link the listed files "
-                        + "into one)");
+                .hasMessage(list + ": every line starts with a data file's name (img/0.png, …), as a list of "
+                        + "samples or of labels does, not a sentence; trt4j reads the files themselves: give --data the "
+                        + "folder that holds them (copy or link the listed files into one)");
+        // PaddleOCR's rec_gt.txt: a file name, a tab, the text
+        Path labels = Files.writeString(dir.resolve("rec_gt.txt"), "train/0001.jpg\tHello there\ntrain/0002.jpg\tAnd "
+                + "you\n");
+        assertThatThrownBy(() -> SentenceFiles.read(labels)).isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("every line starts with a data file's name (train/0001.jpg\tHello there, …)");
         Path mixed = Files.writeString(dir.resolve("mixed.txt"), "img/0.png\nsee the photo.png for details\n");
         assertThat(SentenceFiles.read(mixed)).hasSize(2);
     }
