@@ -83,8 +83,7 @@ final class HistogramChart {
                 // an empty plot would read as a tensor that never held a value
                 g.setColor(NOTE_COLOR);
                 g.setFont(g.getFont().deriveFont(Font.PLAIN, 12f));
-                g.drawString("no histogram: dropped during collection; only max |x| was kept", LEFT + 12,
-                        TOP + plotHeight() / 2);
+                g.drawString("histogram dropped: only max |x| kept", LEFT + 12, TOP + plotHeight() / 2);
             }
         } finally {
             g.dispose();

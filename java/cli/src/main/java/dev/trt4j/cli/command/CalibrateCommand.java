@@ -290,14 +290,15 @@ public final class CalibrateCommand implements Callable<Integer> {
         return Optional.of(why + "; its ranges describe that graph, which quantize does not take");
     }
 
-    /** Says so when --samples asked for more samples than the data gave: the ranges come from fewer. */
+    /** Says so when the ranges come from fewer samples than --samples asked for. */
     private void noteFewerSamples(ActivationStatistics statistics) {
         long asked = dataArguments.options().maxSamples();
         if (spec.commandLine().getParseResult().hasMatchedOption("--samples") && asked > 0
                 && statistics.samples() < asked) {
             PrintWriter err = spec.commandLine().getErr();
+            // the data ran out, or a fixed batch left the last samples out (which its own warning says)
             err.println("trt4j: warning: --samples " + asked + ": the ranges come from " + Counts.of(
-                    statistics.samples(), "sample") + ", all the data gave");
+                    statistics.samples(), "sample"));
             err.flush();
         }
     }

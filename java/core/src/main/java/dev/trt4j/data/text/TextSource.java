@@ -46,6 +46,8 @@ public final class TextSource extends BatchingSource {
     private final List<TensorSpec> inputs;
     private final int sequenceLength;
     private final HuggingFaceTokenizer tokenizer;
+    /** What a word outside the vocabulary becomes ({@code [UNK]}), or null where the tokenizer file does not say. */
+    private final String unknownToken;
 
     /**
      * Tokenizes the sentences of a {@code .txt} file or folder with {@code options.tokenizer()}.
@@ -70,30 +72,49 @@ public final class TextSource extends BatchingSource {
         this.sentences = List.copyOf(sentences);
         this.inputs = shapes.inputs();
         this.sequenceLength = sequenceLength(shapes, options);
-        requireWords(this.sentences, name);
-        this.tokenizer = openTokenizer(name, options.tokenizer(), sequenceLength);
+        this.unknownToken = checkedTokenizer(name, options.tokenizer());
+        this.tokenizer = openTokenizer(options.tokenizer(), sequenceLength);
         requireRoomForText();
+        requireWords();
     }
 
     /**
-     * Names sentences without a letter, digit or punctuation mark (emoji, symbols, control or combining characters
-     * alone): a tokenizer makes each the same sample of an unknown token or of nothing, which would be counted as so
-     * many samples. All of them: refused, as no text at all. (Punctuation is in BERT's vocabulary: "!!!" is text.)
+     * Names sentences that the tokenizer turns into nothing but its own tokens and its unknown token (emoji or symbols
+     * outside a WordPiece vocabulary, control or combining characters alone): each is the same sample, which would be
+     * counted as so many. All of them: refused, as no text at all. Only lines without a letter or digit are
+     * tokenized for this; a byte-level tokenizer knows every character, so it finds none.
      */
-    private static void requireWords(List<String> sentences, String name) {
-        List<String> wordless = sentences.stream()
-                .filter(t -> t.codePoints().noneMatch(TextSource::isTextCharacter)).toList();
+    private void requireWords() {
+        List<String> candidates = sentences.stream()
+                .filter(t -> t.codePoints().noneMatch(Character::isLetterOrDigit)).toList();
+        if (candidates.isEmpty()) {
+            return;
+        }
+        List<String> wordless = candidates.stream().filter(t -> onlyOwnOrUnknown(tokenizer.encode(t), unknownToken))
+                .toList();
         if (wordless.isEmpty()) {
             return;
         }
-        String example = "'" + ControlCharacters.escape(wordless.get(0)) + "'";
+        String first = wordless.get(0);
+        String example = "'" + ControlCharacters.escape(first.length() > 40 ? first.substring(0, 40) + "…" : first)
+                + "'";
         if (wordless.size() == sentences.size()) {
-            throw new Trt4jException(name + ": no sentence holds a letter, digit or punctuation mark (e.g. " + example
-                    + "): a tokenizer makes every one the same sample of unknown or no tokens; give text");
+            tokenizer.close();
+            throw new Trt4jException(name + ": the tokenizer knows no word of any sentence (e.g. " + example + "): "
+                    + "every one becomes the same sample of unknown or no tokens; give text");
         }
-        DataWarnings.warn(LOG, name + ": " + wordless.size() + " of " + Counts.of(sentences.size(), "sentence")
-                + " hold no letter, digit or punctuation mark (e.g. " + example + "); a tokenizer makes each the same "
-                + "sample of unknown or no tokens");
+        DataWarnings.warn(LOG, name + ": the tokenizer knows no word of " + wordless.size() + " of "
+                + Counts.of(sentences.size(), "sentence") + " (e.g. " + example + "); each becomes the same sample "
+                + "of unknown or no tokens");
+    }
+
+    private static boolean onlyOwnOrUnknown(Encoding e, String unknown) {
+        for (int i = 0; i < e.getTokens().length; i++) {
+            if (e.getAttentionMask()[i] == 1 && e.getSpecialTokenMask()[i] == 0 && !e.getTokens()[i].equals(unknown)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -154,19 +175,11 @@ public final class TextSource extends BatchingSource {
         return Math.toIntExact(length);
     }
 
-    private static boolean isTextCharacter(int c) {
-        if (Character.isLetterOrDigit(c)) {
-            return true;
-        }
-        return switch (Character.getType(c)) {
-            case Character.CONNECTOR_PUNCTUATION, Character.DASH_PUNCTUATION, Character.START_PUNCTUATION,
-                 Character.END_PUNCTUATION, Character.INITIAL_QUOTE_PUNCTUATION, Character.FINAL_QUOTE_PUNCTUATION,
-                 Character.OTHER_PUNCTUATION -> true;
-            default -> false;
-        };
-    }
-
-    private static HuggingFaceTokenizer openTokenizer(String name, Path path, int length) {
+    /**
+     * Checks the tokenizer file before the library reads it ({@link TokenizerFileCheck}) and returns its unknown
+     * token, or null where it names none.
+     */
+    private static String checkedTokenizer(String name, Path path) {
         if (path == null) {
             throw new InvalidOptionException(name + ": text data needs a tokenizer (a tokenizer.json file, --tokenizer on the "
                     + "command line)");
@@ -174,7 +187,10 @@ public final class TextSource extends BatchingSource {
         if (!Files.exists(path)) {
             throw new Trt4jException(path + ": no such tokenizer file");
         }
-        TokenizerFileCheck.check(path);
+        return TokenizerFileCheck.check(path);
+    }
+
+    private static HuggingFaceTokenizer openTokenizer(Path path, int length) {
         preferBundledCpuLibrary();
         try {
             HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder();

@@ -24,12 +24,14 @@ final class TokenizerFileCheck {
 
     /**
      * @param tokenizer a tokenizer.json, or a folder holding one (as DJL takes it)
+     * @return the model's unknown token, what a word outside its vocabulary becomes; null where it has none (a
+     *         byte-level BPE) or is of a kind this check does not read
      * @throws Trt4jException naming the file if it is not a tokenizer.json the library can use safely
      */
-    static void check(Path tokenizer) {
+    static String check(Path tokenizer) {
         Path path = Files.isDirectory(tokenizer) ? tokenizer.resolve("tokenizer.json") : tokenizer;
         if (!Files.isRegularFile(path)) {
-            return; // DJL reports a folder without one in its own words
+            return null; // DJL reports a folder without one in its own words
         }
         JsonNode root;
         try {
@@ -51,11 +53,10 @@ final class TokenizerFileCheck {
             type = model.has("merges") ? "BPE" : model.has("continuing_subword_prefix") ? "WordPiece" : "";
         }
         if (type.equals("Unigram")) {
-            checkUnigram(path, model, vocab);
-            return;
+            return checkUnigram(path, model, vocab);
         }
         if (!type.equals("WordPiece") && !type.equals("WordLevel") && !type.equals("BPE")) {
-            return; // other models are left to the library
+            return null; // other models are left to the library
         }
         if (vocab == null || !vocab.isObject() || vocab.isEmpty()) {
             throw new Trt4jException(path + ": the " + type + " tokenizer has an empty vocabulary");
@@ -67,13 +68,14 @@ final class TokenizerFileCheck {
             throw new Trt4jException(path + ": the " + type + " vocabulary lacks its unknown token '" + unk
                     + "', so any word outside it would crash the tokenizer library; add it or use another file");
         }
+        return unk;
     }
 
     /**
      * A Unigram model names its unknown piece by index ({@code unk_id}); without one, a piece outside the vocabulary
      * makes the library abort the JVM, byte fallback or not.
      */
-    private static void checkUnigram(Path path, JsonNode model, JsonNode vocab) {
+    private static String checkUnigram(Path path, JsonNode model, JsonNode vocab) {
         if (vocab == null || !vocab.isArray() || vocab.isEmpty()) {
             throw new Trt4jException(path + ": the Unigram tokenizer has an empty vocabulary");
         }
@@ -84,7 +86,8 @@ final class TokenizerFileCheck {
                 throw new Trt4jException(path + ": the Unigram tokenizer's unk_id " + unkId + " is not an index of its "
                         + vocab.size() + "-piece vocabulary");
             }
-            return;
+            JsonNode piece = vocab.get(unkId.asInt());
+            return piece.isArray() && !piece.isEmpty() ? piece.get(0).asText() : null;
         }
         // byte fallback does not spare it: the library still asks for the unknown piece and aborts (seen in review)
         throw new Trt4jException(path + ": the Unigram tokenizer has no unk_id, so any piece outside its vocabulary "

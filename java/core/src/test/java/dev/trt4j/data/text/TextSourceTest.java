@@ -148,20 +148,20 @@ class TextSourceTest {
 
     /** Lines of emoji or symbols alone tokenize to the same sample of unknown tokens, however many there are. */
     @Test
-    void sentencesWithoutALetterOrDigitAreNoText() throws IOException {
-        Path symbols = sentences("symbols.txt", "\uD83D\uDE00\uD83D\uDE00\n\u2605\u2605\n\u0301\u0301");
+    void sentencesOfNoWordTheTokenizerKnowsAreNoText() throws IOException {
+        // the test tokenizer's vocabulary is "the cat sat on the mat ." : emoji, symbols and "!!!" are unknown to it
+        Path symbols = sentences("symbols.txt", "\uD83D\uDE00\uD83D\uDE00\n\u2605\u2605\n!!!");
         assertThatThrownBy(() -> new TextSource(symbols, List.of(IDS), DataOptions.builder().tokenizer(tokenizer)
                 .build())).isInstanceOf(Trt4jException.class)
-                .hasMessage(symbols + ": no sentence holds a letter, digit or punctuation mark (e.g. "
-                        + "'\uD83D\uDE00\uD83D\uDE00'): a tokenizer makes every one the same sample of unknown or no "
-                        + "tokens; give text");
-        // punctuation is in a BERT vocabulary: such lines are text
-        Path punctuation = sentences("punctuation.txt", "!!! ???\n... ---");
-        try (TextSource source = new TextSource(punctuation, List.of(IDS), DataOptions.builder().tokenizer(tokenizer)
+                .hasMessage(symbols + ": the tokenizer knows no word of any sentence (e.g. "
+                        + "'\uD83D\uDE00\uD83D\uDE00'): every one becomes the same sample of unknown or no tokens; "
+                        + "give text");
+        // a symbol the vocabulary holds is text; beside real sentences unknown ones are kept (with a warning)
+        Path known = sentences("known.txt", ".\n. .");
+        try (TextSource source = new TextSource(known, List.of(IDS), DataOptions.builder().tokenizer(tokenizer)
                 .batchSize(2).build())) {
             assertThat(source.sampleCount()).contains(2L);
         }
-        // beside real sentences they are kept (with a warning), as numbers are
         Path mixed = sentences("mixed.txt", "the cat sat\n\uD83D\uDE00\n42");
         try (TextSource source = new TextSource(mixed, List.of(IDS), DataOptions.builder().tokenizer(tokenizer)
                 .batchSize(3).build())) {
