@@ -20,9 +20,9 @@ import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.PositionTable;
 import dev.trt4j.tensor.TensorSpec;
-import picocli.CommandLine.Mixin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -34,6 +34,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * The options that say which samples to feed a model, shared by every command that runs one (a picocli
@@ -137,8 +138,8 @@ public final class DataArguments {
         requireNotNegative("--seq-len", sequenceLength, "automatic");
         requireNotNegative("--hop", hop, "the window length");
         try {
-            DataOptions.Builder b = DataOptions.builder().batchSize(batch).maxSamples(samples).seed(seed == null ? 0 : seed)
-                    .sequenceLength(sequenceLength).rotateHalf(rotateHalf).audioHop(hop);
+            DataOptions.Builder b = DataOptions.builder().batchSize(batch).maxSamples(samples)
+                    .seed(seed == null ? 0 : seed).sequenceLength(sequenceLength).rotateHalf(rotateHalf).audioHop(hop);
             if (image.preset() != null) {
                 b.imagePreprocessing(image.preset());
             }
@@ -321,7 +322,7 @@ public final class DataArguments {
      * @throws InvalidOptionException naming the option and the data
      */
     public void requireSampleOptionsRead(List<CalibrationDataSource> sources) {
-        Map<String, java.util.function.Predicate<CalibrationDataSource>> readers = new LinkedHashMap<>();
+        Map<String, Predicate<CalibrationDataSource>> readers = new LinkedHashMap<>();
         if (rotateHalf) {
             readers.put("--rotate-half", source -> source instanceof RenderedTextLineSource);
         }

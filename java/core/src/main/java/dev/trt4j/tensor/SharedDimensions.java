@@ -78,6 +78,20 @@ public final class SharedDimensions {
         return Optional.ofNullable(conflict);
     }
 
+    /**
+     * {@code dims} (a shape of {@code spec}, open dimensions negative) with each open dimension that a symbolic name
+     * of {@code spec} shares with a fixed one given that size; a new array.
+     */
+    public long[] bind(TensorSpec spec, long[] dims) {
+        long[] bound = dims.clone();
+        for (int i = 0; i < bound.length && i < spec.rank(); i++) {
+            if (bound[i] < 0) {
+                bound[i] = sizeOf(spec, i);
+            }
+        }
+        return bound;
+    }
+
     /** The size the shapes give dimension {@code i} of {@code spec} through its symbolic name, or -1. */
     public long sizeOf(TensorSpec spec, int i) {
         String name = spec.sharedDimensionName(i);

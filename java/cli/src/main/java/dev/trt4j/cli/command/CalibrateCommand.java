@@ -214,9 +214,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
         // said once the statistics are there: a command line refused after it would print two lines
         notFp32.ifPresent(why -> {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: warning: " + why + ": calibrate the FP32 model to quantize it");
-            err.flush();
+            warn(why + ": calibrate the FP32 model to quantize it");
         });
         // Compute every table before writing anything, so a failing method leaves no partial set of files.
         Map<MethodSpec, CalibrationTable> tables = new LinkedHashMap<>();
@@ -295,11 +293,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         long asked = dataArguments.options().maxSamples();
         if (spec.commandLine().getParseResult().hasMatchedOption("--samples") && asked > 0
                 && statistics.samples() < asked) {
-            PrintWriter err = spec.commandLine().getErr();
             // the data ran out, or a fixed batch left the last samples out (which its own warning says)
-            err.println("trt4j: warning: --samples " + asked + ": the ranges come from " + Counts.of(
-                    statistics.samples(), "sample"));
-            err.flush();
+            warn("--samples " + asked + ": the ranges come from " + Counts.of(statistics.samples(), "sample"));
         }
     }
 
@@ -312,12 +307,10 @@ public final class CalibrateCommand implements Callable<Integer> {
                 .filter(t -> t.droppedBecause() != null).toList();
         if (!dropped.isEmpty()) {
             TensorStatistics first = dropped.get(0);
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: warning: " + Counts.of(dropped.size(), "tensor") + " kept only max |x| in "
+            warn(Counts.of(dropped.size(), "tensor") + " kept only max |x| in "
                     + CalibrationOutputs.STATISTICS_FILE + ", no histogram (tensor '" + first.name() + "': "
                     + first.droppedBecause() + "), so only the max method can be applied to "
                     + (dropped.size() == 1 ? "it" : "them") + " later; --range-pass keeps every histogram");
-            err.flush();
         }
     }
 
@@ -333,22 +326,25 @@ public final class CalibrateCommand implements Callable<Integer> {
                 .map(TensorStatistics::name).sorted(Comparator.comparing(n -> !inputs.contains(n))).toList();
         if (!zero.isEmpty()) {
             String first = zero.get(0);
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: warning: " + Counts.of(zero.size(), "tensor") + " " + (zero.size() == 1 ? "was" : "were")
+            warn(Counts.of(zero.size(), "tensor") + " " + (zero.size() == 1 ? "was" : "were")
                     + " 0 on every sample (" + (inputs.contains(first) ? "model input '" + first + "'"
                     : "'" + first + "'") + (zero.size() > 1 ? " first" : "") + "), so the tables give "
                     + (zero.size() == 1 ? "it" : "them") + " a range of 0, a scale of 0 in the TensorRT caches; check "
                     + "the data unless " + (zero.size() == 1 ? "it is" : "they are") + " always 0");
-            err.flush();
         }
+    }
+
+    /** One warning line on stderr, in the CLI's words. */
+    private void warn(String message) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("trt4j: warning: " + message);
+        err.flush();
     }
 
     /** Names, in one stderr line, the tables an earlier run left in the folder (see {@link CalibrationOutputs}). */
     private void noteStaleTables(CalibrationOutputs outputs, ActivationStatistics statistics, Set<String> written) {
         outputs.staleTablesNotice(statistics, written).ifPresent(notice -> {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("trt4j: warning: " + notice);
-            err.flush();
+            warn(notice);
         });
     }
 

@@ -40,6 +40,7 @@ import picocli.CommandLine.Spec;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -308,15 +309,8 @@ public final class ConvertCommand implements Callable<Integer> {
     private static long[] sharedShape(List<TensorSpec> inputs, String name, SharedDimensions shared) {
         for (TensorSpec in : inputs) {
             if (in.name().equals(name)) {
-                long[] dims = in.dims();
-                boolean bound = false;
-                for (int i = 0; i < dims.length; i++) {
-                    if (dims[i] < 0 && shared.sizeOf(in, i) >= 0) {
-                        dims[i] = shared.sizeOf(in, i);
-                        bound = true;
-                    }
-                }
-                return bound ? dims : null;
+                long[] bound = shared.bind(in, in.dims());
+                return Arrays.equals(bound, in.dims()) ? null : bound;
             }
         }
         return null;

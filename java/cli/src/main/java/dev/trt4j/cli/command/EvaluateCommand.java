@@ -173,10 +173,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         List<TensorSpec> bound = new ArrayList<>();
         for (int k = 0; k < inputs.size(); k++) {
             TensorSpec in = inputs.get(k);
-            long[] dims = in.dims();
-            for (int i = 0; i < dims.length; i++) {
-                dims[i] = dims[i] < 0 ? shared.sizeOf(ref.inputs().get(k), i) : dims[i];
-            }
+            long[] dims = shared.bind(ref.inputs().get(k), in.dims());
             bound.add(new TensorSpec(in.name(), in.type(), dims, in.dimNames()));
         }
         return dataArguments.openForEvaluation(feedback.dataInputs(ref.name(), bound, ref.outputs()), ref.outputs());
