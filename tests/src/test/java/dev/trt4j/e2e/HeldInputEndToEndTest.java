@@ -35,6 +35,8 @@ class HeldInputEndToEndTest {
         CliRun convert = CliRun.of("convert", model.toString(), "--fix-input", "token_type_ids=0", "--fix-shapes",
                 "input_ids:1x16", "--out", held.toString());
         assertThat(convert.exitCode()).as(convert.err()).isZero();
+        // the summary names the input that took its shape through the shared names, not only the one given
+        assertThat(convert.out()).contains("input_ids to 1x16, attention_mask to 1x16");
 
         CliRun evaluate = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", held.toString(),
                 "--tokenizer", tokenizer.toString(), "--samples", "4", "--json");

@@ -161,7 +161,6 @@ public final class ConvertCommand implements Callable<Integer> {
             if (!fixedValues.isEmpty() || fixShapes != null) {
                 Map<String, long[]> shapes = fixShapes == null ? Map.of()
                         : ShapeSpecParser.parse("--fix-shapes", fixShapes);
-                fixedShapes = shapes;
                 Map<String, TensorProto> values = new LinkedHashMap<>();
                 InputSpecializer.requireShapesFit(onnx.proto(), shapes);
                 SharedDimensions shared = SharedDimensions.of(onnx.inputs(), shapes);
@@ -169,6 +168,7 @@ public final class ConvertCommand implements Callable<Integer> {
                         shapes.containsKey(name) ? shapes.get(name) : sharedShape(onnx.inputs(), name, shared))));
                 fixed = InputSpecializer.fix(converted, values, shapes);
                 converted = fixed.model();
+                fixedShapes = shapesTaken(onnx.inputs(), OnnxModel.inputsOf(converted, modelFile), shapes);
             }
             converted = opset != null ? OpsetUpgrade.toTarget(converted) : converted;
             if (fold) {
@@ -300,6 +300,20 @@ public final class ConvertCommand implements Callable<Integer> {
                      : ProgressReporter.start("Checking FP16 range", source.sampleCount().orElse(-1L))) {
             return session.ranges(source, progress::update);
         }
+    }
+
+    /**
+     * The shapes given, then those the other inputs took through shared dimension names (BERT's attention_mask from
+     * input_ids), in input order: what the summary and {@code --json} report as fixed.
+     */
+    private static Map<String, long[]> shapesTaken(List<TensorSpec> before, List<TensorSpec> after,
+                                                   Map<String, long[]> given) {
+        Map<String, long[]> taken = new LinkedHashMap<>(given);
+        for (TensorSpec now : after) {
+            before.stream().filter(b -> b.name().equals(now.name()) && !Arrays.equals(b.dims(), now.dims()))
+                    .findFirst().ifPresent(b -> taken.putIfAbsent(now.name(), now.dims()));
+        }
+        return taken;
     }
 
     /**
