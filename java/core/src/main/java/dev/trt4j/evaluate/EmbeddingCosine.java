@@ -142,15 +142,14 @@ final class EmbeddingCosine implements TaskMetric {
 
     /** Which of the {@code n × tokens} positions are real tokens: all where the batch feeds no mask. */
     private TokenMask mask(Batch batch, int n, int tokens) {
-        TokenMask m = TokenMask.of(batch).orElse(null);
-        if (m == null && batch.inputs().containsKey(ATTENTION_MASK)) {
-            throw new Trt4jException("input '" + ATTENTION_MASK + "' has shape " + ShapeText.of(batch.inputs()
-                    .get(ATTENTION_MASK).shape()) + " but output '" + output + "' has " + n + " samples of " + tokens
-                    + " tokens");
+        HostTensor given = batch.inputs().get(ATTENTION_MASK);
+        if (given == null) {
+            return null;
         }
-        if (m != null && (m.rows() != n || m.tokens() != tokens)) {
-            throw new Trt4jException("input '" + ATTENTION_MASK + "' has shape " + m.shapeText() + " but output '"
-                    + output + "' has " + n + " samples of " + tokens + " tokens");
+        TokenMask m = TokenMask.of(batch).orElse(null);
+        if (m == null || m.rows() != n || m.tokens() != tokens) {
+            throw new Trt4jException("input '" + ATTENTION_MASK + "' has shape " + ShapeText.of(given.shape())
+                    + " but output '" + output + "' has " + n + " samples of " + tokens + " tokens");
         }
         return m;
     }

@@ -3,7 +3,6 @@ package dev.trt4j.evaluate;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.tensor.HostTensor;
-import dev.trt4j.tensor.ShapeText;
 
 import java.util.Optional;
 
@@ -17,16 +16,16 @@ final class TokenMask {
 
     private final long[] shape;
     private final boolean[] kept;
-    private final boolean keepsAll;
+    private final int keptCount;
 
     private TokenMask(long[] shape, boolean[] kept) {
         this.shape = shape;
         this.kept = kept;
-        boolean all = true;
+        int count = 0;
         for (boolean k : kept) {
-            all &= k;
+            count += k ? 1 : 0;
         }
-        this.keepsAll = all;
+        this.keptCount = count;
     }
 
     /**
@@ -96,11 +95,6 @@ final class TokenMask {
         return kept[row * (int) shape[1] + token];
     }
 
-    /** {@code [batch, tokens]} as written in messages. */
-    String shapeText() {
-        return ShapeText.of(shape);
-    }
-
     /**
      * Whether the mask describes an output of {@code outputShape}: one of a vector per token, {@code [batch, tokens,
      * ...]} (hidden states, per-token class scores), and so holding padded positions. A {@code [batch, tokens]}
@@ -116,15 +110,11 @@ final class TokenMask {
      * padded.
      */
     float[] keptValues(float[] values) {
-        if (keepsAll) {
+        if (keptCount == kept.length) {
             return values;
         }
         int inner = values.length / kept.length;
-        int count = 0;
-        for (boolean k : kept) {
-            count += k ? 1 : 0;
-        }
-        float[] out = new float[count * inner];
+        float[] out = new float[keptCount * inner];
         int at = 0;
         for (int p = 0; p < kept.length; p++) {
             if (kept[p]) {

@@ -68,7 +68,6 @@ public final class HeldOutArguments {
                     + "all of --eval-data" : "") + ", got " + evalSamples);
         }
         if (evalData == null) {
-            split.evaluation(calibrationSamples, evalSamples).close(); // fail now, not after calibrating
             return () -> split.evaluation(calibrationSamples, evalSamples);
         }
         if (split.path().filter(data -> FileIdentity.same(data, evalData)).isPresent()) {

@@ -185,9 +185,10 @@ public final class QuantizationStudyArguments {
     Supplier<CalibrationDataSource> evaluationData(SampleSplit split, long calibrationSamples, OnnxModel model) {
         Supplier<CalibrationDataSource> held = evaluation.evaluationData(split, calibrationSamples, dataOptions(model),
                 dataInputs(model));
-        // both opened once now, as calibrate opens its data: an option neither reads is refused before the pass
-        try (CalibrationDataSource first = split.calibration(calibrationSamples);
-             CalibrationDataSource judged = held.get()) {
+        // both opened once now, as calibrate opens its data: held-out samples that are too few fail here, not after
+        // calibrating, and an option neither reads is refused before the pass
+        try (CalibrationDataSource judged = held.get();
+             CalibrationDataSource first = split.calibration(calibrationSamples)) {
             data.requireSampleOptionsRead(List.of(first, judged));
             data.noteTextDrawnForAnImageModel(first, model.inputs(), model.outputs());
         }
