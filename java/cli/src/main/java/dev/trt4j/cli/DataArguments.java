@@ -2,6 +2,7 @@ package dev.trt4j.cli;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.benchmark.BenchShapes;
@@ -23,6 +24,7 @@ import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.ParseResult;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -125,6 +127,20 @@ public final class DataArguments {
         if (data != null && !Files.exists(data)) {
             throw new Trt4jException(data + ": no such file or folder");
         }
+    }
+
+    /**
+     * The warning for ranges taken from fewer samples than an explicit {@code --samples} asked for (the data ran out,
+     * or a fixed batch left the last samples out, which its own warning says), if they were.
+     *
+     * @param parsed the command line, to tell a given {@code --samples} from its default
+     * @param used   the samples the statistics came from
+     */
+    public Optional<String> fewerSamplesThanAsked(ParseResult parsed, long used) {
+        if (!parsed.hasMatchedOption("--samples") || samples <= 0 || used >= samples) {
+            return Optional.empty();
+        }
+        return Optional.of("--samples " + samples + ": the ranges come from " + Counts.of(used, "sample"));
     }
 
     /** The {@code --shapes} values in the order given (an engine build makes one optimization profile of each). */

@@ -173,6 +173,30 @@ class LoggedWarningsTest {
                 + "samples, which the scores are on");
     }
 
+    /** With --eval-data every --data sample may calibrate, so the data can run out before an explicit --samples. */
+    @Test
+    void calibrationCutShortByTheDataIsNamedByBothStudies() throws Exception {
+        Path model = TestModels.matMul(work.resolve("mm.onnx"));
+        Path calibration = samples("cal.npy", 5);
+        Path evaluation = samples("eval.npy", 5);
+        for (String command : new String[] {"compare-calibrators", "sensitivity"}) {
+            Result r = CliProcess.run(work, CliProcess.testClassPath(), command, model.toString(), "--data",
+                    calibration.toString(), "--eval-data", evaluation.toString(), "--samples", "100",
+                    "--eval-samples", "5", command.equals("sensitivity") ? "--method" : "--methods", "max",
+                    "--task", "none", "--out", work.resolve(command).toString());
+
+            assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+            assertThat(r.stderrLines()).as(command)
+                    .containsExactly("trt4j: warning: --samples 100: the ranges come from 5 samples");
+        }
+        // --samples left at its default asked for nothing the data could cut short
+        Result byDefault = CliProcess.run(work, CliProcess.testClassPath(), "compare-calibrators", model.toString(),
+                "--data", calibration.toString(), "--eval-data", evaluation.toString(), "--eval-samples", "5",
+                "--methods", "max", "--task", "none", "--out", work.resolve("default").toString());
+        assertThat(byDefault.exit()).as(String.join("\n", byDefault.stderrLines())).isZero();
+        assertThat(byDefault.stderrLines()).isEmpty();
+    }
+
     /** {@code rows} samples of 4 values for {@link TestModels#matMul}, in an .npy file. */
     private Path samples(String name, int rows) throws java.io.IOException {
         float[] values = new float[rows * 4];

@@ -210,7 +210,8 @@ public final class CalibrateCommand implements Callable<Integer> {
             statistics = collect(onnx, statisticsOptions, defaultModel);
             noteDroppedHistograms(statistics);
             noteZeroRanges(statistics, onnx);
-            noteFewerSamples(statistics);
+            dataArguments.fewerSamplesThanAsked(spec.commandLine().getParseResult(), statistics.samples())
+                    .ifPresent(this::warn);
         }
         // said once the statistics are there: a command line refused after it would print two lines
         notFp32.ifPresent(why -> {
@@ -286,16 +287,6 @@ public final class CalibrateCommand implements Callable<Integer> {
                     + "not take such a model: calibrate the FP32 model, or leave out --qdq-only");
         }
         return Optional.of(why + "; its ranges describe that graph, which quantize does not take");
-    }
-
-    /** Says so when the ranges come from fewer samples than --samples asked for. */
-    private void noteFewerSamples(ActivationStatistics statistics) {
-        long asked = dataArguments.options().maxSamples();
-        if (spec.commandLine().getParseResult().hasMatchedOption("--samples") && asked > 0
-                && statistics.samples() < asked) {
-            // the data ran out, or a fixed batch left the last samples out (which its own warning says)
-            warn("--samples " + asked + ": the ranges come from " + Counts.of(statistics.samples(), "sample"));
-        }
     }
 
     /**

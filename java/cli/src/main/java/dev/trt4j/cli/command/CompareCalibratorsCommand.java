@@ -149,6 +149,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         }
 
         ComparisonReport report = outcome.report();
+        study.warnIfCalibrationCutShort(spec.commandLine().getParseResult(), report.calibrationSamples());
         study.evaluation.warnIfCutShort(report.evaluationSamples());
         String text = report.toMarkdown();
         // All of the folder or none of it: a failure part-way (a full disk) leaves no report without its ranges.

@@ -24,8 +24,11 @@ import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizedOperators;
 import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.tensor.TensorSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParseResult;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +44,8 @@ import java.util.function.Supplier;
  * samples, and the judge (a picocli {@code @Mixin}).
  */
 public final class QuantizationStudyArguments {
+    private static final Logger LOG = LoggerFactory.getLogger(QuantizationStudyArguments.class);
+
     @Mixin
     DataArguments data;
 
@@ -170,6 +175,14 @@ public final class QuantizationStudyArguments {
                     + "--data)");
         }
         return n;
+    }
+
+    /**
+     * Says so when the ranges came from fewer samples than an explicit {@code --samples} asked for (possible with
+     * {@code --eval-data}, where every sample of {@code --data} may calibrate), as calibrate does.
+     */
+    void warnIfCalibrationCutShort(ParseResult parsed, long calibrated) {
+        data.fewerSamplesThanAsked(parsed, calibrated).ifPresent(LOG::warn);
     }
 
     /** Calibration and held-out samples from {@code --data} (or the bundled sentences for OCR and text models). */

@@ -156,6 +156,7 @@ public final class SensitivityCommand implements Callable<Integer> {
             }
         }
 
+        study.warnIfCalibrationCutShort(spec.commandLine().getParseResult(), statistics.samples());
         study.evaluation.warnIfCutShort(ranking.evaluationSamples());
         var full = ranking.fullyQuantized();
         // the model ranked, as comparison.json names it: with --equalize the skip list is for the equalized one
