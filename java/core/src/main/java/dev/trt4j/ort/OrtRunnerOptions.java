@@ -14,17 +14,24 @@ import java.util.Objects;
  */
 public record OrtRunnerOptions(int intraOpThreads, GraphOptimization optimization, boolean spinWait) {
     /**
+     * The most threads a count may ask for. More cores than any machine ONNX Runtime runs on: a larger count is a
+     * typo, and ONNX Runtime would try to start every thread before the first run (minutes, then bad_alloc).
+     */
+    public static final int MAX_THREADS = 1024;
+
+    /**
      * @param intraOpThreads threads ONNX Runtime uses inside one operator; 0 lets ONNX Runtime choose (one per
      *        physical core)
      * @param optimization how much ONNX Runtime rewrites the graph before running it
      * @param spinWait ONNX Runtime's intra-op threads keep spinning for work after a run returns (its default, the
      *        lowest latency for the next run); off, they spin only while a run is in progress and stop
      *        when it returns, leaving the cores to other threads of the process between runs
-     * @throws IllegalArgumentException if {@code intraOpThreads} is negative
+     * @throws IllegalArgumentException if {@code intraOpThreads} is negative or above {@link #MAX_THREADS}
      */
     public OrtRunnerOptions {
-        if (intraOpThreads < 0) {
-            throw new IllegalArgumentException("intra-op threads must be 0 (automatic) or more, got " + intraOpThreads);
+        if (intraOpThreads < 0 || intraOpThreads > MAX_THREADS) {
+            throw new IllegalArgumentException("intra-op threads must be 0 (automatic) to " + MAX_THREADS + ", got "
+                    + intraOpThreads);
         }
         Objects.requireNonNull(optimization, "optimization");
     }

@@ -3,6 +3,7 @@ package dev.trt4j.stats;
 import dev.trt4j.calibrators.HistogramCollector;
 import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.data.StateFeedback;
+import dev.trt4j.ort.OrtRunnerOptions;
 
 import java.util.Objects;
 import java.util.function.Supplier;
@@ -58,7 +59,8 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
      * @param batchOverlap whether to bin one batch while the next runs; not null
      * @param histogramsOptional keep only max |x| of a tensor whose histogram cannot grow, instead of failing
      * @throws IllegalArgumentException if {@code numBins} is below 1 or above {@link HistogramCollector#MAX_BINS}, or {@code threads}, {@code maxSamples} or
-     *                                  {@code histogramThreads} is negative
+     *                                  {@code histogramThreads} is negative, or a thread count is above
+     *                                  {@link OrtRunnerOptions#MAX_THREADS}
      * @throws NullPointerException     if {@code feedback} or {@code batchOverlap} is null
      */
     public StatisticsOptions {
@@ -69,15 +71,16 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
             throw new IllegalArgumentException("num-bins must be at most " + HistogramCollector.MAX_BINS + ", got "
                     + numBins);
         }
-        if (threads < 0) {
-            throw new IllegalArgumentException("threads must be 0 (automatic) or more, got " + threads);
+        if (threads < 0 || threads > OrtRunnerOptions.MAX_THREADS) {
+            throw new IllegalArgumentException("threads must be 0 (automatic) to " + OrtRunnerOptions.MAX_THREADS
+                    + ", got " + threads);
         }
         if (maxSamples < 0) {
             throw new IllegalArgumentException("max-samples must be 0 (all) or more, got " + maxSamples);
         }
-        if (histogramThreads < 0) {
-            throw new IllegalArgumentException("histogram-threads must be 0 (as threads) or more, got "
-                    + histogramThreads);
+        if (histogramThreads < 0 || histogramThreads > OrtRunnerOptions.MAX_THREADS) {
+            throw new IllegalArgumentException("histogram-threads must be 0 (as threads) to "
+                    + OrtRunnerOptions.MAX_THREADS + ", got " + histogramThreads);
         }
         Objects.requireNonNull(feedback, "feedback");
         Objects.requireNonNull(batchOverlap, "batchOverlap");

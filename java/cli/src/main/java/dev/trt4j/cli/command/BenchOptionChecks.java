@@ -1,6 +1,7 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.InvalidOptionException;
+import dev.trt4j.ort.OrtRunnerOptions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
@@ -33,6 +34,10 @@ final class BenchOptionChecks {
         }
         OptionValues.requireEachOnce("--batch", batches, "batch size");
         requireAtLeast("--threads", threads, 0);
+        if (threads > OrtRunnerOptions.MAX_THREADS) {
+            throw new ParameterException(spec.commandLine(), "--threads must be at most " + OrtRunnerOptions.MAX_THREADS
+                    + ", got " + threads);
+        }
         requireAtLeast("--warmup-iterations", warmUpQueries, 0);
         requireAtLeast("--iterations", iterations, 1);
         requireAtLeast("--rounds", rounds, 1);

@@ -61,8 +61,9 @@ public final class EvaluationArguments {
 
     /** ONNX Runtime's threads per model; 0 lets it choose. */
     int threads() {
-        if (threads < 0) {
-            throw new InvalidOptionException("--threads must be 0 (automatic) or more, got " + threads);
+        if (threads < 0 || threads > OrtRunnerOptions.MAX_THREADS) {
+            throw new InvalidOptionException("--threads must be 0 (automatic) to " + OrtRunnerOptions.MAX_THREADS
+                    + ", got " + threads);
         }
         return threads;
     }

@@ -629,6 +629,7 @@ class BenchCommandTest {
         assertUsageError(bench(m, "--batch", "0"), "--batch must be at least 1, got 0");
         assertUsageError(bench(m, "--batch", "1,-3"), "--batch must be at least 1, got -3");
         assertUsageError(bench(m, "--threads", "-2"), "--threads must not be negative, got -2");
+        assertUsageError(bench(m, "--threads", "1025"), "--threads must be at most 1024, got 1025");
         assertUsageError(bench(m, "--iterations", "0"), "--iterations must be at least 1, got 0");
         assertUsageError(bench(m, "--warmup-iterations", "-1"), "--warmup-iterations must not be negative, got -1");
         assertUsageError(bench(m, "--duration", "-1"), "--duration must not be negative, got -1.0");

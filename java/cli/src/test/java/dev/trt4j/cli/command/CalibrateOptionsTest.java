@@ -124,8 +124,14 @@ class CalibrateOptionsTest {
         CliRun negative = CliRun.of("calibrate", model.toString(), "--samples", "8", "--method", "max",
                 "--histogram-threads", "-1", "--out", out.toString());
         assertThat(negative.exitCode()).isEqualTo(2);
-        assertThat(negative.errLines()).containsExactly("trt4j: --histogram-threads must be 0 (as threads) or more, "
+        assertThat(negative.errLines()).containsExactly("trt4j: --histogram-threads must be 0 (as threads) to 1024, "
                 + "got -1");
+        assertThat(out).doesNotExist();
+        // a typo'd count is refused at once: ONNX Runtime would spend minutes starting the threads, then fail
+        CliRun huge = CliRun.of("calibrate", model.toString(), "--samples", "8", "--method", "max", "--threads",
+                "100000", "--out", out.toString());
+        assertThat(huge.exitCode()).isEqualTo(2);
+        assertThat(huge.errLines()).containsExactly("trt4j: --threads must be 0 (automatic) to 1024, got 100000");
         assertThat(out).doesNotExist();
 
         // the same ranges whichever number of workers fills the histograms

@@ -504,7 +504,11 @@ class QuantizeEvaluateCommandsTest {
         CliRun run = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
                 "--threads", "-1");
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines()).containsExactly("trt4j: --threads must be 0 (automatic) or more, got -1");
+        assertThat(run.errLines()).containsExactly("trt4j: --threads must be 0 (automatic) to 1024, got -1");
+        CliRun huge = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--threads", "2147483647");
+        assertThat(huge.exitCode()).isEqualTo(2);
+        assertThat(huge.errLines()).containsExactly("trt4j: --threads must be 0 (automatic) to 1024, got 2147483647");
     }
 
     @Test
