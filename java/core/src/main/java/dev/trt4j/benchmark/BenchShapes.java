@@ -2,12 +2,15 @@ package dev.trt4j.benchmark;
 
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.SharedDimensions;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -175,6 +178,53 @@ public final class BenchShapes {
      */
     public static boolean hasOpenBatch(List<TensorSpec> inputs) {
         return inputs.stream().anyMatch(in -> in.dims().length > 0 && in.dims()[0] < 0);
+    }
+
+    /** The most elements a Java array, and so one host tensor, holds. */
+    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+    /**
+     * Refuses shapes whose inputs the host cannot hold before anything is timed: an input of more elements than a
+     * Java array holds, or inputs taking more than half of {@code memoryBytes} (each is held twice: its values and
+     * the runtime's copy). Without this a large {@code --batch} of a sweep failed after the smaller ones were timed.
+     *
+     * @param model       a name for messages (the file)
+     * @param shapes      the resolved shapes by input name
+     * @param memoryBytes the memory the inputs may use, e.g. {@link Runtime#maxMemory()}
+     * @throws InvalidOptionException naming the input (or the total) and its size
+     */
+    public static void requireHoldable(String model, List<TensorSpec> inputs, Map<String, long[]> shapes,
+                                       long memoryBytes) {
+        long total = 0;
+        for (TensorSpec in : inputs) {
+            long[] shape = shapes.get(in.name());
+            if (shape == null) {
+                continue;
+            }
+            long n;
+            try {
+                n = HostTensor.elementCount(shape);
+            } catch (ArithmeticException e) {
+                n = Long.MAX_VALUE;
+            }
+            if (n > MAX_ELEMENTS) {
+                throw new InvalidOptionException(model + ": input '" + in.name() + "' at " + text(shape) + " would hold "
+                        + (n == Long.MAX_VALUE ? "more than 2^63" : String.format(Locale.ROOT, "%,d", n))
+                        + " values, more than one tensor can (" + String.format(Locale.ROOT, "%,d", MAX_ELEMENTS)
+                        + "); give a smaller --batch or --shapes");
+            }
+            // float16 inputs are held as float32 on the host
+            total += n * Math.max(in.type().bytes(), in.type() == ElementType.FLOAT16 ? 4 : 1);
+        }
+        if (total > memoryBytes / 2) {
+            throw new InvalidOptionException(model + ": the inputs at " + text(shapes) + " take " + mib(total)
+                    + " MiB, held twice (values and the runtime's copy), and Java may use " + mib(memoryBytes)
+                    + " MiB; give a smaller --batch or --shapes, or more memory (TRT4J_JAVA_OPTS=-Xmx16g)");
+        }
+    }
+
+    private static long mib(long bytes) {
+        return (bytes + (1 << 20) - 1) >> 20;
     }
 
     /** A shape in trtexec's syntax: {@code 1x3x48x192}. */

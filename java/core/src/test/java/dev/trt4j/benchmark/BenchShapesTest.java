@@ -133,4 +133,28 @@ class BenchShapesTest {
         assertThat(BenchShapes.resolve("m", List.of(a, b), 0, Map.of("b", new long[] {4, 3})).get("a"))
                 .containsExactly(3, 4);
     }
+
+    @Test
+    void inputsTheHostCannotHoldAreRefusedBeforeAnyTiming() {
+        Map<String, long[]> huge = BenchShapes.resolve("m.onnx", List.of(IMAGE, TOKENS), 100_000,
+                Map.of("x", new long[] {1, 3, 48, 192}));
+        assertThatThrownBy(() -> BenchShapes.requireHoldable("m.onnx", List.of(IMAGE, TOKENS), huge, 1L << 40))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("m.onnx: input 'x' at 100000x3x48x192 would hold 2,764,800,000 values, more than one tensor "
+                        + "can (2,147,483,639); give a smaller --batch or --shapes");
+        Map<String, long[]> overflowing = Map.of("x", new long[] {100_000, 100_000, 100_000, 100_000});
+        assertThatThrownBy(() -> BenchShapes.requireHoldable("m.onnx", List.of(IMAGE), overflowing, 1L << 40))
+                .hasMessageContaining("would hold more than 2^63 values");
+
+        // 8 x 3 x 48 x 192 floats and 8 x 128 longs: 884,736 + 8,192 bytes, held twice
+        Map<String, long[]> eight = BenchShapes.resolve("m.onnx", List.of(IMAGE, TOKENS), 8,
+                Map.of("x", new long[] {1, 3, 48, 192}));
+        BenchShapes.requireHoldable("m.onnx", List.of(IMAGE, TOKENS), eight, 2 * (884_736 + 8_192));
+        assertThatThrownBy(() -> BenchShapes.requireHoldable("m.onnx", List.of(IMAGE, TOKENS), eight,
+                2 * (884_736 + 8_192) - 2))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("m.onnx: the inputs at x:8x3x48x192,input_ids:8x128 take 1 MiB, held twice (values and the "
+                        + "runtime's copy), and Java may use 2 MiB; give a smaller --batch or --shapes, or more memory "
+                        + "(TRT4J_JAVA_OPTS=-Xmx16g)");
+    }
 }

@@ -83,6 +83,7 @@ final class BenchPreflight {
         PreflightFacts model = models.computeIfAbsent(run.file(), PreflightFacts::of);
         Map<String, long[]> resolved = BenchShapes.resolve(run.file().toString(), model.inputs(), run.batch(),
                 shapeMap);
+        BenchShapes.requireHoldable(run.file().toString(), model.inputs(), resolved, Runtime.getRuntime().maxMemory());
         if (shapeMap.containsKey("input_ids")) {
             requireSequenceFitsPositions(run.file(), model.positions(), resolved, lengthOption);
         }
