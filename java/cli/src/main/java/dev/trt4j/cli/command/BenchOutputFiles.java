@@ -2,6 +2,7 @@ package dev.trt4j.cli.command;
 
 import dev.trt4j.benchmark.BenchmarkResult;
 import dev.trt4j.benchmark.BenchmarkSummaryJson;
+import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.io.AtomicFileSet;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.timing.LayerProfile;
@@ -10,6 +11,7 @@ import dev.trt4j.timing.SpeedupTable;
 import dev.trt4j.timing.SpeedupTableText;
 import dev.trt4j.timing.TimesJson;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -66,6 +68,9 @@ final class BenchOutputFiles {
                     .forEach(r -> files.add("--export-profile", suffixed(profile, r, batches.get(r))));
         }
         runs.forEach(r -> files.reads(r.file().equals(timed) ? "the file timed" : "a --compare file", r.file()));
+        // an engine's sidecar (NAME.engine.json) is read too, and a summary written over it would orphan the engine
+        runs.stream().filter(r -> BenchBackendChoice.isEngine(r.file())).map(r -> EngineSidecarFile.pathFor(r.file()))
+                .filter(Files::exists).forEach(sidecar -> files.reads("the sidecar of an engine timed", sidecar));
         files.reads("--inputs", inputs.equals("random") || inputs.equals("zeros") ? null : Path.of(inputs))
                 .reads("--tokenizer", tokenizer);
         files.add("--markdown", markdown).add("--csv", csv).add("--table-json", tableJson)

@@ -667,6 +667,12 @@ class BenchCommandTest {
                 new long[] {1, 3, 48, 192}, new long[] {8, 3, 48, 192}, new long[] {32, 3, 48, 192})))));
         assertOneLine(2, bench(engine.toString(), "--shapes", "y:1x3x48x192"), engine + ": --shapes names input "
                 + "'y', which the engine does not have (its inputs: x)");
+        // the summary named like the sidecar would have replaced it after timing, orphaning the engine
+        Path sidecar = EngineSidecarFile.pathFor(engine);
+        byte[] sidecarBefore = Files.readAllBytes(sidecar);
+        assertUsageError(bench(engine.toString(), "--summary-json", sidecar.toString()), "--summary-json names "
+                + sidecar + ", which is the sidecar of an engine timed this command reads; write it elsewhere");
+        assertThat(Files.readAllBytes(sidecar)).isEqualTo(sidecarBefore);
         assertUsageError(bench(engine.toString(), "--threads", "2"), "--threads sets ONNX Runtime's threads, "
                 + "and every file here runs on TensorRT");
         assertOneLine(1, bench(engine.toString(), "--inputs", dir.resolve("absent.npz").toString()),
