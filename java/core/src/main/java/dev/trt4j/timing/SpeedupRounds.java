@@ -76,6 +76,17 @@ public final class SpeedupRounds {
     }
 
     /**
+     * The table of {@link #entries()}, holding each cell's per-round range and the number of rounds.
+     *
+     * @throws IllegalStateException if a precision missed a round
+     */
+    public SpeedupTable table() {
+        List<Spread> spreads = spreads();
+        int rounds = spreads.stream().mapToInt(Spread::rounds).max().orElse(1);
+        return SpeedupTable.ofRounds(baseline, entries(), rounds, spreads);
+    }
+
+    /**
      * The per-round speedups of every precision, the baseline's (all 1) included, in the order recorded; models and
      * batch sizes without a baseline run are left out.
      */

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Set;
 import java.util.TreeSet;
@@ -13,7 +14,8 @@ import java.util.TreeSet;
 /**
  * Throughput of each precision relative to a baseline precision (FP32 = 1), in the layout papers use: one row per
  * model, one column group per batch size, one column per precision inside a group. Speedup is samples per second
- * over the baseline's samples per second for the same model and batch size. Immutable.
+ * over the baseline's samples per second for the same model and batch size. A table from interleaved rounds
+ * ({@link SpeedupRounds#table}) also holds each cell's per-round range. Immutable.
  */
 public final class SpeedupTable {
     /**
@@ -50,9 +52,17 @@ public final class SpeedupTable {
     private final List<Integer> batches;
     private final List<String> precisions;
     private final Map<Key, Double> throughput = new LinkedHashMap<>();
+    /** How many rounds each speedup is the median of: 1 for single runs. */
+    private final int rounds;
+    /** Per cell: the lowest and highest per-round speedup; empty for single runs. */
+    private final Map<Key, double[]> ranges = new LinkedHashMap<>();
 
-    private SpeedupTable(String baseline, List<Entry> entries) {
+    private SpeedupTable(String baseline, List<Entry> entries, int rounds, List<SpeedupRounds.Spread> spreads) {
         this.baseline = baseline;
+        this.rounds = rounds;
+        for (SpeedupRounds.Spread s : spreads) {
+            ranges.put(new Key(s.model(), s.batch(), s.precision()), new double[] {s.min(), s.max()});
+        }
         Set<String> modelSet = new LinkedHashSet<>();
         Set<Integer> batchSet = new TreeSet<>();
         Set<String> precisionSet = new LinkedHashSet<>();
@@ -79,7 +89,27 @@ public final class SpeedupTable {
      * @throws IllegalArgumentException if an entry repeats a model, batch and precision
      */
     public static SpeedupTable of(String baseline, List<Entry> entries) {
-        return new SpeedupTable(Objects.requireNonNull(baseline, "baseline"), new ArrayList<>(entries));
+        return new SpeedupTable(Objects.requireNonNull(baseline, "baseline"), new ArrayList<>(entries), 1, List.of());
+    }
+
+    /** As {@link #of}, each speedup being the median of {@code rounds} per-round ones whose ranges are given. */
+    static SpeedupTable ofRounds(String baseline, List<Entry> entries, int rounds, List<SpeedupRounds.Spread> spreads) {
+        return new SpeedupTable(Objects.requireNonNull(baseline, "baseline"), new ArrayList<>(entries), rounds,
+                spreads);
+    }
+
+    /** How many interleaved rounds each speedup is the median of; 1 for a table of single runs. */
+    public int rounds() {
+        return rounds;
+    }
+
+    /**
+     * The lowest and highest per-round speedup of a cell (in that order), for a table from more than one round; empty
+     * for single runs and cells not measured.
+     */
+    public Optional<double[]> speedupRange(String model, int batch, String precision) {
+        double[] range = ranges.get(new Key(model, batch, precision));
+        return range == null ? Optional.empty() : Optional.of(range.clone());
     }
 
     /** The baseline precision (speedup 1). */

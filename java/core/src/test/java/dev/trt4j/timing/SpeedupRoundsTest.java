@@ -63,4 +63,37 @@ class SpeedupRoundsTest {
         assertThatThrownBy(missingRound::entries).isInstanceOf(IllegalStateException.class)
                 .hasMessage("m int8 at batch 1 has 1 rounds, the baseline 2");
     }
+
+    /** The files a script keeps say the cells are medians and carry each one's range, as the printed report does. */
+    @Test
+    void everyRenderingOfARoundsTableGivesItsRangesAndRoundCount() throws Exception {
+        SpeedupRounds rounds = new SpeedupRounds("fp32");
+        double[][] perRound = {{100, 150}, {50, 90}, {80, 100}}; // ratios 1.5, 1.8, 1.25
+        for (double[] r : perRound) {
+            rounds.add(run("fp32", 1, r[0]));
+            rounds.add(run("int8", 1, r[1]));
+        }
+        SpeedupTable table = rounds.table();
+        assertThat(table.rounds()).isEqualTo(3);
+        assertThat(table.speedupRange("m", 1, "int8")).hasValueSatisfying(r -> assertThat(r).containsExactly(1.25,
+                1.8));
+
+        assertThat(SpeedupTableText.markdown(table)).isEqualTo("Throughput (samples/s) relative to fp32 = 1, by batch "
+                + "size: the median of 3 interleaved rounds' speedups (lowest-highest)\n\n| Model | b1 fp32 | b1 int8 |\n"
+                + "|---|---:|---:|\n| m | 1.00 | 1.50 (1.25-1.80) |\n");
+        assertThat(SpeedupTableText.csv(table)).isEqualTo("model,b1 fp32,b1 fp32 min,b1 fp32 max,b1 int8,b1 int8 min,"
+                + "b1 int8 max\nm,1.000,1.000,1.000,1.500,1.250,1.800\n");
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(SpeedupTableText.json(table));
+        assertThat(json.get("rounds").asInt()).isEqualTo(3);
+        var cell = json.get("rows").get(0).get("cells").get(1);
+        assertThat(List.of(cell.get("speedup").asDouble(), cell.get("speedupMin").asDouble(),
+                cell.get("speedupMax").asDouble())).containsExactly(1.5, 1.25, 1.8);
+
+        // a single run's table keeps its plain forms, its range being the speedup itself
+        SpeedupTable single = SpeedupTable.of("fp32", List.of(run("fp32", 1, 100), run("int8", 1, 150)));
+        assertThat(SpeedupTableText.csv(single)).isEqualTo("model,b1 fp32,b1 int8\nm,1.000,1.500\n");
+        var plain = new com.fasterxml.jackson.databind.ObjectMapper().readTree(SpeedupTableText.json(single));
+        assertThat(plain.get("rounds").asInt()).isEqualTo(1);
+        assertThat(plain.get("rows").get(0).get("cells").get(1).get("speedupMin").asDouble()).isEqualTo(1.5);
+    }
 }

@@ -37,7 +37,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -259,7 +258,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         SpeedupTable table = compare.isEmpty() ? null
-                : SpeedupTable.of(ComparisonRow.BASELINE, rounds == 1 ? entries : sideBySide.entries());
+                : rounds == 1 ? SpeedupTable.of(ComparisonRow.BASELINE, entries) : sideBySide.table();
         outputFiles.write(times, profiles, table, summaries);
         if (timesOnStdout()) {
             BenchmarkResult only = times.values().iterator().next();
@@ -269,17 +268,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         if (textReport() && table != null) {
             out.println();
-            if (rounds > 1) {
-                out.println("Median of " + rounds + " interleaved rounds' speedups");
-            }
             out.print(SpeedupTableText.markdown(table));
-            if (rounds > 1) {
-                out.println();
-                out.println("Per-round speedup range:");
-                sideBySide.spreads().stream().filter(x -> !x.precision().equals(ComparisonRow.BASELINE))
-                        .forEach(x -> out.printf(Locale.ROOT, "  %s b%d %s: %.2f (%.2f-%.2f)%n", x.model(),
-                                x.batch(), x.precision(), x.median(), x.min(), x.max()));
-            }
         }
         out.flush();
         return 0;

@@ -337,9 +337,10 @@ class BenchCommandTest {
         assertThat(order.get(2)).contains("cls-copy.onnx").endsWith("round 2 of 3");
         assertThat(order.get(3)).contains(" " + model + " ").endsWith("round 2 of 3");
         assertThat(order.get(4)).contains(" " + model + " ").endsWith("round 3 of 3");
-        assertThat(run.out()).contains("Median of 3 interleaved rounds' speedups");
+        assertThat(run.out()).contains("the median of 3 interleaved rounds' speedups (lowest-highest)");
         java.util.regex.Matcher spread = java.util.regex.Pattern
-                .compile("cls b1 int8: (\\d+\\.\\d\\d) \\((\\d+\\.\\d\\d)-(\\d+\\.\\d\\d)\\)").matcher(run.out());
+                .compile("\\| cls \\| 1\\.00 \\| (\\d+\\.\\d\\d) \\((\\d+\\.\\d\\d)-(\\d+\\.\\d\\d)\\) \\|")
+                .matcher(run.out());
         assertThat(spread.find()).as(run.out()).isTrue();
         double median = Double.parseDouble(spread.group(1));
         assertThat(median).as("the median lies in the per-round range")
@@ -349,6 +350,10 @@ class BenchCommandTest {
         // the table's speedup is the printed median (how fast the copy ran is the machine's load, not checked here)
         assertThat(String.format(java.util.Locale.ROOT, "%.2f", cells.get(1).get("speedup").asDouble()))
                 .isEqualTo(spread.group(1));
+        // the file a script keeps carries the range and the round count too
+        assertThat(String.format(java.util.Locale.ROOT, "%.2f-%.2f", cells.get(1).get("speedupMin").asDouble(),
+                cells.get(1).get("speedupMax").asDouble())).isEqualTo(spread.group(2) + "-" + spread.group(3));
+        assertThat(new ObjectMapper().readTree(json.toFile()).get("rounds").asInt()).isEqualTo(3);
 
         assertUsageError(bench(model.toString(), "--rounds", "2"), "--rounds needs --compare");
         assertUsageError(bench(with("--compare", "fp32=" + model + ",int8=" + model, "--rounds", "2", "--json",
