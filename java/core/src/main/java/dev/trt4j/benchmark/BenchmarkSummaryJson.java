@@ -86,7 +86,7 @@ public final class BenchmarkSummaryJson {
             o.put("inputs", r.inputs()).put("timing", p.mode().describe())
                     .put("warmUpQueries", p.warmUpQueries()).put("queries", p.queries())
                     .put("walltimeMs", p.walltimeMs()).put("queriesPerSecond", p.queriesPerSecond())
-                    .put("samplesPerSecond", p.samplesPerSecond());
+                    .put("samplesPerSecond", p.samplesPerSecond()).put("totalComputeMs", p.totalComputeMs());
             metric(o.putObject("latencyMs"), p.latency());
             // null where the backend does not measure it: no enqueue on a synchronous CPU run, no copies unless
             // transfers are timed
@@ -114,7 +114,9 @@ public final class BenchmarkSummaryJson {
     }
 
     private static void metric(ObjectNode o, MetricStatistics m) {
-        o.put("min", m.min()).put("max", m.max()).put("mean", m.mean()).put("median", m.median());
+        o.put("min", m.min()).put("max", m.max()).put("mean", m.mean()).put("median", m.median())
+                // the stability figure trtexec prints, which a script judging a run needs too
+                .put("coefficientOfVariationPercent", m.coefficientOfVariation());
         ObjectNode percentiles = o.putObject("percentiles");
         for (PercentileValue v : m.percentiles()) {
             percentiles.put(label(v.percentile()), v.value());

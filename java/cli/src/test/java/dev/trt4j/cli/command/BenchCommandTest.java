@@ -298,6 +298,12 @@ class BenchCommandTest {
                 .asDouble()).isLessThanOrEqualTo(latency.get("max").asDouble());
         assertThat(runs.get(1).get("samplesPerSecond").asDouble())
                 .isEqualTo(2 * runs.get(1).get("queriesPerSecond").asDouble(), within(1e-6));
+        // what the text report prints: stability and trtexec's total compute time (mean compute x queries)
+        assertThat(latency.get("coefficientOfVariationPercent").asDouble()).isNotNegative();
+        JsonNode compute = runs.get(1).get("computeMs");
+        assertThat(runs.get(1).get("totalComputeMs").asDouble()).isCloseTo(compute.get("mean").asDouble()
+                * runs.get(1).get("queries").asInt(), within(1e-6));
+        assertThat(run.out()).contains("CoV = ");
     }
 
     @Test
