@@ -197,6 +197,23 @@ class LoggedWarningsTest {
         assertThat(byDefault.stderrLines()).isEmpty();
     }
 
+    /** A SIGKILL leaves hidden files no hook could remove; the next run into the folder names them, once. */
+    @Test
+    void whatAKilledRunLeftInTheOutputFolderIsNamedByTheNextRun() throws Exception {
+        Path model = TestModels.matMul(work.resolve("mm.onnx"));
+        Path out = Files.createDirectories(work.resolve("cal"));
+        Files.write(out.resolve(".statistics.json.5x2k.tmp"), new byte[2_000_000]);
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--samples", "8",
+                "--method", "max", "--out", out.toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + out + ": holds 1 hidden file (2.0 MB) that a "
+                + "killed trt4j run left, or that another run is writing now: .statistics.json.5x2k.tmp; once no run "
+                + "writes there, delete them");
+        assertThat(out.resolve("max.cache")).isRegularFile();
+    }
+
     /** {@code rows} samples of 4 values for {@link TestModels#matMul}, in an .npy file. */
     private Path samples(String name, int rows) throws java.io.IOException {
         float[] values = new float[rows * 4];

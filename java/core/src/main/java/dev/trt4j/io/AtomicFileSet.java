@@ -64,6 +64,7 @@ public final class AtomicFileSet implements AutoCloseable {
                     throw ShutdownCleanup.interrupted();
                 }
                 createFolders(absolute.getParent());
+                InterruptedWrites.warnAbout(absolute);
                 Path temporary = AtomicFiles.createSibling(absolute.getParent(), absolute.getFileName().toString());
                 staged.add(new Staged(target, absolute, temporary));
                 return temporary;

@@ -29,7 +29,7 @@ public final class StagedWrites implements AutoCloseable {
     private final Path staging;
     private final Map<Path, Path> stagedToTarget = new LinkedHashMap<>();
     private final AtomicFileSet outside = new AtomicFileSet();
-    private static final String STAGING_PREFIX = ".trt4j-staging-";
+    static final String STAGING_PREFIX = ".trt4j-staging-";
     private final Thread cleanupOnExit;
     private volatile boolean committed;
 
@@ -52,6 +52,7 @@ public final class StagedWrites implements AutoCloseable {
     public static StagedWrites in(Path folder) {
         Path dir = FileIdentity.landing(folder);
         List<Path> missing = MissingFolders.of(dir);
+        InterruptedWrites.warnAboutFolder(dir);
         try {
             Files.createDirectories(dir);
             // Targets keep the folder as the user gave it, so messages and printed paths read as typed.

@@ -1,0 +1,119 @@
+package dev.trt4j.io;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The hidden files a write killed outright left behind (SIGKILL, an OOM kill, {@code docker kill}: no shutdown hook
+ * runs), named in one warning by the next write into the same place. They are not removed: a run writing there at
+ * the same moment makes the same kind of files, and an earlier output moved aside before a replacement
+ * ({@code .NAME.old.*.tmp}) is the only copy of that file.
+ */
+final class InterruptedWrites {
+    private static final Logger LOG = LoggerFactory.getLogger(InterruptedWrites.class);
+    /** {@link AtomicFiles#createSibling}'s names: a dot, the target's name, a dot, a random suffix, {@code .tmp}. */
+    private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.[0-9a-z]{1,13}\\.tmp");
+    private static final String OLD = ".old";
+    private static final int NAMES_SHOWN = 3;
+    /** The warnings given: a command that stages its folder and then a file in it sees the same leftovers twice. */
+    private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+
+    private InterruptedWrites() {
+    }
+
+    /** Warns about every leftover in {@code folder}: temporary files and staging folders. */
+    static void warnAboutFolder(Path folder) {
+        describe(folder, stem -> true, true).ifPresent(InterruptedWrites::warnOnce);
+    }
+
+    /** Warns about the temporary files of {@code target} beside it (its own name, or its name moved aside). */
+    static void warnAbout(Path target) {
+        Path name = target.getFileName();
+        Path folder = target.getParent();
+        if (name == null || folder == null) {
+            return;
+        }
+        String own = name.toString();
+        describe(folder, stem -> stem.equals(own) || stem.equals(own + OLD), false)
+                .ifPresent(InterruptedWrites::warnOnce);
+    }
+
+    private static void warnOnce(String warning) {
+        if (WARNED.add(warning)) {
+            LOG.warn(warning);
+        }
+    }
+
+    /**
+     * The warning for the leftovers in {@code folder} whose target name {@code stems} accepts, if there are any.
+     *
+     * @param stagingFolders whether {@link StagedWrites}' staging folders count too
+     */
+    static Optional<String> describe(Path folder, Predicate<String> stems, boolean stagingFolders) {
+        if (!Files.isDirectory(folder)) {
+            return Optional.empty();
+        }
+        List<Path> found = new ArrayList<>();
+        boolean movedAside = false;
+        try (Stream<Path> entries = Files.list(folder)) {
+            for (Path p : entries.sorted().toList()) {
+                String file = p.getFileName().toString();
+                Matcher m = TEMPORARY.matcher(file);
+                if (m.matches() && stems.test(m.group(1)) && Files.isRegularFile(p)) {
+                    found.add(p);
+                    movedAside |= m.group(1).endsWith(OLD);
+                } else if (stagingFolders && file.startsWith(StagedWrites.STAGING_PREFIX) && Files.isDirectory(p)) {
+                    found.add(p);
+                }
+            }
+        } catch (IOException | UncheckedIOException e) {
+            return Optional.empty(); // a folder that cannot be listed is the write's own error to report
+        }
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> names = found.stream().limit(NAMES_SHOWN)
+                .map(p -> p.getFileName() + (Files.isDirectory(p) ? "/" : "")).toList();
+        return Optional.of(folder + ": holds " + found.size() + " hidden " + (found.size() == 1 ? "file" : "files")
+                + " (" + megabytes(found) + ") that a killed trt4j run left, or that another run is writing now: "
+                + String.join(", ", names) + (found.size() > NAMES_SHOWN ? ", …" : "")
+                + "; once no run writes there, delete them"
+                + (movedAside ? ", after renaming a .NAME.old.*.tmp back to NAME to recover an earlier file the run "
+                + "had moved aside" : ""));
+    }
+
+    private static String megabytes(List<Path> paths) {
+        long bytes = 0;
+        for (Path p : paths) {
+            try (Stream<Path> files = Files.walk(p)) {
+                bytes += files.filter(Files::isRegularFile).mapToLong(InterruptedWrites::size).sum();
+            } catch (IOException | UncheckedIOException e) {
+                // the size is a courtesy; the names are what matters
+            }
+        }
+        return String.format(Locale.ROOT, "%.1f MB", bytes / 1e6);
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+}
