@@ -79,6 +79,8 @@ public final class ExportTritonCommand implements Callable<Integer> {
         List<TritonModelConfig> configs = new ArrayList<>();
         Set<String> names = new HashSet<>();
         Set<Path> seen = new HashSet<>();
+        // an engine (or its sidecar) inside the repository, where the export would write its own copy over it
+        OutputFiles files = new OutputFiles().reads("--model", model);
         for (Path engine : engines) {
             if (!seen.add(FileIdentity.of(engine))) {
                 throw new InvalidOptionException(engine + ": given twice; give each engine once");
@@ -92,18 +94,21 @@ public final class ExportTritonCommand implements Callable<Integer> {
                 throw new Trt4jException(engine + ": another engine already gives the Triton model name '" + name
                         + "'; rename one of them");
             }
+            files.addInFolder("--out", out, TritonRepository.fileNames(name));
+            files.reads("an engine", engine).reads("an engine's sidecar", EngineSidecarFile.pathFor(engine));
             TritonRepository.requireWritable(out, name);
             TritonModelConfig config = TritonConfigFromEngine.of(engine, name, tensors.inputs(), tensors.outputs(),
                     sidecar, options);
             requireBatching(engine, sidecar, config, tensors);
             configs.add(config);
         }
+        files.requireNoneIsRead();
         List<Path> folders = new ArrayList<>();
-        try (AtomicFileSet files = new AtomicFileSet()) {
+        try (AtomicFileSet staged = new AtomicFileSet()) {
             for (int i = 0; i < engines.size(); i++) {
-                folders.add(TritonRepository.stage(files, out, engines.get(i), configs.get(i)));
+                folders.add(TritonRepository.stage(staged, out, engines.get(i), configs.get(i)));
             }
-            files.commit();
+            staged.commit();
         }
         PrintWriter printer = spec.commandLine().getOut();
         for (int i = 0; i < engines.size(); i++) {

@@ -67,6 +67,25 @@ class ExportTritonCommandTest {
         assertThat(run.out().lines()).hasSize(2);
     }
 
+    /** An engine already inside the repository is the very model.plan an export of it writes: refused, untouched. */
+    @Test
+    void anEngineTheExportWouldWriteOverIsRefused() throws Exception {
+        Path model = TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
+        Path placed = engine("model.plan", 32);
+        Path repo = dir.resolve("repo");
+        Path version = Files.createDirectories(repo.resolve("model/1"));
+        Path plan = Files.move(placed, version.resolve("model.plan"));
+        Files.move(EngineSidecarFile.pathFor(placed), EngineSidecarFile.pathFor(plan));
+
+        CliRun run = exportTriton(plan.toString(), "--model", model.toString(), "--out", repo.toString());
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --out " + repo + " would write " + plan + ", which is an "
+                + "engine this command reads; give another --out");
+        assertThat(repo.resolve("model/config.pbtxt")).doesNotExist();
+        assertThat(Files.readAllBytes(plan)).containsExactly(ENGINE_BYTES);
+    }
+
     @Test
     void anEngineGivenTwiceOrNamedWithoutAModelNameIsSaidSo() throws Exception {
         TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
