@@ -153,6 +153,7 @@ public final class Trt4jCommand implements Callable<Integer> {
         cl.setExecutionStrategy(parsed -> {
             JsonFlagMisuse.check(parsed);
             EmptyListItemCheck.check(parsed);
+            FileOptionCheck.check(parsed);
             // a command may open its data many times (per candidate): each warning about the data once
             try (DataWarnings.Scope once = DataWarnings.onceEach()) {
                 return new CommandLine.RunLast().execute(parsed);

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -388,5 +389,25 @@ class Trt4jCommandTest {
         assertThat(verbose.errLines().get(0)).isEqualTo("trt4j: unexpected error: java.lang.InternalError: "
                 + "Fontconfig head is null");
         assertThat(verbose.err()).contains("at dev.trt4j.cli.Trt4jCommandTest$Boom.call");
+    }
+
+    /** Path.of drops a trailing '/': quantize --out newdir/ wrote a file named newdir. */
+    @Test
+    void aFileOptionEndingInASlashIsRefusedAndAFolderOptionTakesIt(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        String folder = dir.resolve("newdir") + "/";
+
+        CliRun quantize = CliRun.of("quantize", model.toString(), "--table", dir.resolve("t.json").toString(), "--out",
+                folder);
+        assertThat(quantize.exitCode()).isEqualTo(2);
+        assertThat(quantize.errLines()).containsExactly("trt4j: --out " + folder + ": ends in '/', which names a "
+                + "folder; --out takes a file");
+        assertThat(dir.resolve("newdir")).doesNotExist();
+
+        CliRun calibrate = CliRun.of("calibrate", model.toString(), "--samples", "8", "--method", "max", "--out",
+                folder);
+        assertThat(calibrate.exitCode()).as(calibrate.err()).isZero();
+        assertThat(dir.resolve("newdir").resolve("max.cache")).isRegularFile();
     }
 }
