@@ -86,6 +86,24 @@ public final class QdqQuantizer {
     }
 
     /**
+     * The nodes {@link #quantize} makes INT8 under this configuration, by label ({@link #nodeLabel}), in graph order:
+     * what {@code --exclude} and a sensitivity ranking name.
+     *
+     * @throws Trt4jException as {@link #requiredActivations}
+     */
+    public List<String> quantizedNodes(ModelProto model) {
+        return List.copyOf(prepare(model).plan().quantizedNodes());
+    }
+
+    /**
+     * How quantize, sensitivity and {@code --exclude} name node {@code index} of a graph: its name, or
+     * {@code OpType#index} when it has none.
+     */
+    public static String nodeLabel(NodeProto node, int index) {
+        return GraphIndex.label(node, index);
+    }
+
+    /**
      * Quantizes {@code model}.
      *
      * @param activationAmax amax of each activation tensor (tensor name → amax ≥ 0); entries not needed are ignored

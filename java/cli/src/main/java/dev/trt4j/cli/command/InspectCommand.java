@@ -37,6 +37,10 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--tensors", description = "List the calibrated tensors by name.")
     boolean listTensors;
 
+    @Option(names = "--nodes", description = "List every node by the label quantize --exclude and sensitivity use, "
+            + "with its operator and tensors, marking those quantize's defaults make INT8 (--json: nodeList).")
+    boolean listNodes;
+
     @Mixin
     JsonOutput json;
 
@@ -59,6 +63,9 @@ public final class InspectCommand implements Callable<Integer> {
             long ifs = ControlFlow.ifNodes(loaded.proto().getGraph());
             root.put("ifNodes", ifs);
             root.put("loopOrScanNodes", bodies - ifs);
+            if (listNodes) {
+                NodeListing.of(loaded).toJson(root.putArray("nodeList"));
+            }
             json.print(spec.commandLine().getOut(), root);
         } else {
             spec.commandLine().getOut().print(summary.toText(listTensors));
@@ -66,6 +73,9 @@ public final class InspectCommand implements Callable<Integer> {
             if (bodies > 0) {
                 spec.commandLine().getOut().printf(Locale.ROOT, "%-10s %s%n", "control",
                         ControlFlow.bodiesNote(loaded.proto().getGraph()));
+            }
+            if (listNodes) {
+                NodeListing.of(loaded).lines().forEach(spec.commandLine().getOut()::println);
             }
             spec.commandLine().getOut().flush();
         }

@@ -119,4 +119,33 @@ class InspectCommandTest {
         assertThat(root.get("ifNodes").asLong()).isZero();
         assertThat(root.get("loopOrScanNodes").asLong()).isZero();
     }
+
+    /** The labels sensitivity ranks and --exclude takes, listed before any run, with the nodes quantize makes INT8. */
+    @Test
+    void nodesAreListedByTheLabelsQuantizeUses(@TempDir Path dir) throws Exception {
+        Path model = dev.trt4j.cli.TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
+        CliRun json = CliRun.of("inspect", model.toString(), "--nodes", "--json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        JsonNode nodes = root.get("nodeList");
+        assertThat(nodes).hasSize(root.get("nodes").asInt());
+        List<String> int8 = new java.util.ArrayList<>();
+        List<String> weighted = new java.util.ArrayList<>();
+        for (JsonNode n : nodes) {
+            if (n.get("int8").asBoolean()) {
+                int8.add(n.get("label").asText());
+            }
+            if (List.of("Conv", "MatMul", "Gemm").contains(n.get("opType").asText())) {
+                weighted.add(n.get("label").asText());
+            }
+        }
+        assertThat(int8).isNotEmpty().isEqualTo(weighted);
+
+        CliRun text = CliRun.of("inspect", model.toString(), "--nodes");
+        assertThat(text.out().lines().filter(l -> l.startsWith("  * "))).hasSize(int8.size());
+        assertThat(text.out()).contains("  * " + int8.get(0) + " ");
+        // without --nodes the JSON keeps its size
+        assertThat(new ObjectMapper().readTree(CliRun.of("inspect", model.toString(), "--json").out())
+                .has("nodeList")).isFalse();
+    }
 }
