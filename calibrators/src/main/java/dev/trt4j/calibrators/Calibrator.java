@@ -1,5 +1,7 @@
 package dev.trt4j.calibrators;
 
+import java.util.Set;
+
 /**
  * A calibration method: picks the clipping magnitude {@code amax} of a tensor from its statistics.
  *
@@ -8,6 +10,12 @@ package dev.trt4j.calibrators;
  * trt4j takes a method, without changing trt4j. Implementations must be stateless and thread-safe.
  */
 public interface Calibrator {
+    /**
+     * The options beyond the grid ({@code numBits}, {@code unsigned}) a method may read, by the names a table's
+     * provenance gives them.
+     */
+    Set<String> OPTION_NAMES = Set.of("startBin", "stride", "percentile", "trtEntropyThreshold");
+
     /** The name users select the method by, e.g. {@code "entropy"}. Lower case, no spaces. */
     String name();
 
@@ -18,6 +26,25 @@ public interface Calibrator {
      *                              with a message naming the tensor
      */
     float computeAmax(TensorStatistics statistics, CalibrationOptions options);
+
+    /**
+     * Which of {@link #OPTION_NAMES} this method reads; its tables' provenance names those (and the grid) only. By
+     * default all of them, since trt4j cannot tell which options a plug-in reads: one that says gets tables naming
+     * no setting it never used.
+     */
+    default Set<String> optionsRead() {
+        return OPTION_NAMES;
+    }
+
+    /**
+     * Whether this method reads the histograms, not only max |x|. Its tables then also record how the histograms
+     * were collected ({@code numBins}, {@code skipZeros}, {@code rangePass}), and a run of such methods only keeps
+     * them exact; a run of methods that all answer {@code false} may drop a histogram that cannot grow further. By
+     * default {@code true}.
+     */
+    default boolean readsHistograms() {
+        return true;
+    }
 
     /** One line describing the method, for {@code --help} and reports. */
     default String description() {

@@ -2,6 +2,7 @@ package dev.trt4j.calibrators;
 
 import java.math.BigInteger;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
  * {@code "entropy"}: the clipping point that minimises the KL divergence between the histogram and its quantized
@@ -28,6 +29,11 @@ import java.util.Arrays;
 public final class EntropyCalibrator implements Calibrator {
     /** Largest group-logarithm cache (8 MiB); beyond it logarithms are recomputed per candidate. */
     private static final long MAX_CACHED_GROUPS = 1 << 20;
+
+    @Override
+    public Set<String> optionsRead() {
+        return Set.of("startBin", "stride", "trtEntropyThreshold");
+    }
 
     @Override
     public String name() {

@@ -1,10 +1,22 @@
 package dev.trt4j.calibrators;
 
+import java.util.Set;
+
 /** {@code "max"}: amax is the largest magnitude seen ({@code max |x|}); bit width and signedness do not matter. */
 public final class MaxCalibrator implements Calibrator {
     @Override
     public String name() {
         return "max";
+    }
+
+    @Override
+    public Set<String> optionsRead() {
+        return Set.of();
+    }
+
+    @Override
+    public boolean readsHistograms() {
+        return false;
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.trt4j.calibrators;
 
+import java.util.Set;
+
 /**
  * {@code "mse"}: the histogram bin centre that, used as amax, minimises the count-weighted squared error of
  * fake-quantizing the bin centres, as pytorch-quantization and ModelOpt compute it.
@@ -15,6 +17,11 @@ package dev.trt4j.calibrators;
  * which is exact, so the result is the one upstream computes for the same data at a smaller scale, scaled back.
  */
 public final class MseCalibrator implements Calibrator {
+    @Override
+    public Set<String> optionsRead() {
+        return Set.of("startBin", "stride");
+    }
+
     @Override
     public String name() {
         return "mse";

@@ -1,5 +1,7 @@
 package dev.trt4j.calibrators;
 
+import java.util.Set;
+
 /**
  * {@code "percentile"}: the left edge of the histogram bin in which the cumulative distribution first reaches
  * {@link CalibrationOptions#percentile()} percent, as pytorch-quantization and ModelOpt compute it. The
@@ -8,6 +10,11 @@ package dev.trt4j.calibrators;
  * the true percentile, and 100 gives the left edge of the bin holding the maximum, not the maximum.
  */
 public final class PercentileCalibrator implements Calibrator {
+    @Override
+    public Set<String> optionsRead() {
+        return Set.of("percentile");
+    }
+
     @Override
     public String name() {
         return "percentile";

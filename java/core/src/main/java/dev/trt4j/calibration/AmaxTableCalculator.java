@@ -69,8 +69,8 @@ public final class AmaxTableCalculator {
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("label", method.label());
-        parameters.putAll(Provenance.parameters(method.calibrator().name(), method.options()));
-        if (collection != null && !method.calibrator().name().equals("max")) {
+        parameters.putAll(Provenance.parameters(method.calibrator(), method.options()));
+        if (collection != null && method.calibrator().readsHistograms()) {
             parameters.put("numBins", Integer.toString(collection.numBins()));
             parameters.put("skipZeros", Boolean.toString(collection.skipZeros()));
             parameters.put("rangePass", Boolean.toString(collection.rangePass()));

@@ -3,6 +3,7 @@ package dev.trt4j.table;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.Trt4jVersion;
 import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.calibrators.Calibrator;
 import dev.trt4j.io.ReadFailure;
 
 import java.io.IOException;
@@ -87,29 +88,29 @@ public record Provenance(String method, Map<String, String> parameters, Long sam
      * {@code stride}, {@code percentile}, {@code trtEntropyThreshold}), in that order.
      */
     public static Map<String, String> parameters(CalibrationOptions options) {
-        return parameters(null, options);
+        return parameters((Calibrator) null, options);
     }
 
     /**
-     * The options {@code method} reads, as provenance parameters in the order of {@link #parameters(CalibrationOptions)}:
-     * the grid ({@code numBits}, {@code unsigned}) always, {@code startBin} and {@code stride} for entropy and MSE,
-     * {@code trtEntropyThreshold} for entropy, {@code percentile} for percentile; all of them for any other method (a
-     * plug-in's options are not known). A table then names no setting its method never used.
+     * The options {@code method} reads ({@link Calibrator#optionsRead()}), as provenance parameters in the order of
+     * {@link #parameters(CalibrationOptions)}, the grid ({@code numBits}, {@code unsigned}) always: a table then names
+     * no setting its method never used. A null method gives all of them.
      */
-    public static Map<String, String> parameters(String method, CalibrationOptions options) {
-        boolean known = method != null && Set.of("max", "entropy", "percentile", "mse").contains(method);
-        boolean search = !known || method.equals("entropy") || method.equals("mse");
+    public static Map<String, String> parameters(Calibrator method, CalibrationOptions options) {
+        Set<String> read = method == null ? Calibrator.OPTION_NAMES : method.optionsRead();
         Map<String, String> p = new LinkedHashMap<>();
         p.put("numBits", Integer.toString(options.numBits()));
         p.put("unsigned", Boolean.toString(options.unsigned()));
-        if (search) {
+        if (read.contains("startBin")) {
             p.put("startBin", Integer.toString(options.startBin()));
+        }
+        if (read.contains("stride")) {
             p.put("stride", Integer.toString(options.stride()));
         }
-        if (!known || method.equals("percentile")) {
+        if (read.contains("percentile")) {
             p.put("percentile", Double.toString(options.percentile()));
         }
-        if (!known || method.equals("entropy")) {
+        if (read.contains("trtEntropyThreshold")) {
             p.put("trtEntropyThreshold", Boolean.toString(options.trtEntropyThreshold()));
         }
         return p;

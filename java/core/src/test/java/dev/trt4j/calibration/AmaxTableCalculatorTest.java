@@ -2,6 +2,7 @@ package dev.trt4j.calibration;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.calibrators.Calibrator;
 import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.calibrators.TensorStatisticsCollector;
 import dev.trt4j.stats.ActivationStatistics;
@@ -40,6 +41,58 @@ class AmaxTableCalculatorTest {
                         .isEqualTo(spec.calibrator().computeAmax(s, spec.options()));
             }
         }
+    }
+
+    /** A plug-in that says which options it reads gets tables naming those only; one that does not, all of them. */
+    @Test
+    void aPlugInsProvenanceNamesWhatItDeclaresItReads() {
+        Random random = new Random(5);
+        Map<String, TensorStatistics> tensors = new LinkedHashMap<>();
+        tensors.put("t", statistics("t", 2048, random, 1.0));
+        ActivationStatistics statistics = new ActivationStatistics(tensors, 64, 8, "0".repeat(64), "test data");
+        var collection = dev.trt4j.stats.StatisticsOptions.defaults();
+
+        Calibrator silent = new Calibrator() {
+            @Override
+            public String name() {
+                return "halfmax";
+            }
+
+            @Override
+            public float computeAmax(TensorStatistics s, CalibrationOptions o) {
+                return s.absMax() / 2;
+            }
+        };
+        Calibrator declared = new Calibrator() {
+            @Override
+            public String name() {
+                return "halfmax";
+            }
+
+            @Override
+            public float computeAmax(TensorStatistics s, CalibrationOptions o) {
+                return s.absMax() / 2;
+            }
+
+            @Override
+            public java.util.Set<String> optionsRead() {
+                return java.util.Set.of();
+            }
+
+            @Override
+            public boolean readsHistograms() {
+                return false;
+            }
+        };
+        Map<String, String> all = AmaxTableCalculator.compute(statistics, new MethodSpec("halfmax", silent, OPTIONS),
+                null, collection).provenance().parameters();
+        assertThat(all).containsKeys("numBits", "unsigned", "startBin", "stride", "percentile", "trtEntropyThreshold",
+                "numBins", "skipZeros", "rangePass");
+
+        Map<String, String> own = AmaxTableCalculator.compute(statistics, new MethodSpec("halfmax", declared, OPTIONS),
+                null, collection).provenance().parameters();
+        assertThat(own).containsKeys("label", "numBits", "unsigned").doesNotContainKeys("startBin", "stride",
+                "percentile", "trtEntropyThreshold", "numBins", "skipZeros", "rangePass");
     }
 
     @Test

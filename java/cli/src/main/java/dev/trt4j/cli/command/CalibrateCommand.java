@@ -185,7 +185,7 @@ public final class CalibrateCommand implements Callable<Integer> {
                 threads, 0).withHistogramThreads(histogramThreads)).withFeedback(feedback.feedback())
                 .withRangePass(rangePass.enabled()).withBatchOverlap(batchOverlap())
                 // max reads only max |x|: a first batch far quieter than a later one is no reason to fail then
-                .withHistogramsOptional(specs.stream().allMatch(m -> m.calibrator().name().equals("max")));
+                .withHistogramsOptional(specs.stream().noneMatch(m -> m.calibrator().readsHistograms()));
         ActivationStatistics statistics;
         if (statisticsFile != null) {
             refuseCollectionOptions();
