@@ -18,7 +18,13 @@ public final class HostTensor {
     private HostTensor(ElementType type, long[] shape, float[] floats, long[] longs, int[] ints, int length) {
         this.type = type;
         this.shape = shape.clone();
-        long n = elementCount(this.shape);
+        long n;
+        try {
+            n = elementCount(this.shape);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds more than 2^63 elements "
+                    + "but the data has " + length, e);
+        }
         if (n != length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " holds " + n
                     + " elements but the data has " + length);
@@ -82,7 +88,8 @@ public final class HostTensor {
         long n = 1;
         for (long d : shape) {
             if (d < 0) {
-                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has a dynamic dimension");
+                throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has a negative dimension ("
+                        + d + "): " + (d == -1 ? "an open (dynamic) one, " : "") + "a tensor's shape is fixed");
             }
             n = Math.multiplyExact(n, d);
         }
