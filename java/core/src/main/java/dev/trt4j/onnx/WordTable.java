@@ -5,6 +5,9 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -26,6 +29,17 @@ public record WordTable(String node, String input, long rows) {
 
     /** The first word table of the main graph in graph order, if any. */
     public static Optional<WordTable> find(GraphProto graph) {
+        List<WordTable> all = findAll(graph);
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(0));
+    }
+
+    /**
+     * Every such table of the main graph, the first for each graph input, in graph order: BERT's token types
+     * ({@code token_type_ids}, 2 rows) are looked up the same way as its words.
+     */
+    public static List<WordTable> findAll(GraphProto graph) {
+        List<WordTable> found = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         Set<String> inputs = graph.getInputList().stream().map(ValueInfoProto::getName).collect(Collectors.toSet());
         TensorOrigins origins = TensorOrigins.of(graph);
         Map<String, TensorProto> constants = origins.constants();
@@ -47,11 +61,11 @@ public record WordTable(String node, String input, long rows) {
                 }
                 ids = producer.getInput(0);
             }
-            if (inputs.contains(ids) && !constants.containsKey(ids)) {
-                return Optional.of(new WordTable(node.getName().isEmpty() ? node.getOutput(0) : node.getName(), ids,
+            if (inputs.contains(ids) && !constants.containsKey(ids) && seen.add(ids)) {
+                found.add(new WordTable(node.getName().isEmpty() ? node.getOutput(0) : node.getName(), ids,
                         table.getDims(0)));
             }
         }
-        return Optional.empty();
+        return List.copyOf(found);
     }
 }

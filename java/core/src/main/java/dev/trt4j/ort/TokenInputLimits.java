@@ -10,6 +10,7 @@ import dev.trt4j.tensor.HostTensor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -53,21 +54,25 @@ public final class TokenInputLimits {
                 }
             }
         }
-        if (found.words().isPresent()) {
-            WordTable words = found.words().get();
-            HostTensor t = data.get(words.input());
-            if (t != null && isTokens(t)) {
-                long[] ids = t.type() == ElementType.INT64 ? t.longs() : widen(t.ints());
-                for (int i = 0; i < ids.length; i++) {
-                    // negative ids never get here: TokenInputCheck refuses them before the run
-                    if (ids[i] >= words.rows()) {
-                        long width = t.shape()[1];
-                        return Optional.of(model + ": input '" + words.input() + "' holds token id " + ids[i]
-                                + " (row " + i / width + ", position " + i % width + "), but the model's word table "
-                                + "has " + words.rows() + " rows (node '" + words.node() + "'): token ids must be "
-                                + "below " + words.rows() + "; a tokenizer made for another model, with a larger "
-                                + "vocabulary, gives such ids");
-                    }
+        // the word table first (input_ids), then the others (token_type_ids), as the model lists its tables
+        for (int k = 0; k < found.tables().size(); k++) {
+            WordTable table = found.tables().get(k);
+            HostTensor t = data.get(table.input());
+            if (t == null || !isTokens(t)) {
+                continue;
+            }
+            long[] ids = t.type() == ElementType.INT64 ? t.longs() : widen(t.ints());
+            for (int i = 0; i < ids.length; i++) {
+                // negative ids never get here: TokenInputCheck refuses them before the run
+                if (ids[i] >= table.rows()) {
+                    long width = t.shape()[1];
+                    String where = " (row " + i / width + ", position " + i % width + "), but the model's ";
+                    return Optional.of(model + ": input '" + table.input() + "' holds " + (k == 0
+                            ? "token id " + ids[i] + where + "word table has " + table.rows() + " rows (node '"
+                            + table.node() + "'): token ids must be below " + table.rows() + "; a tokenizer made for "
+                            + "another model, with a larger vocabulary, gives such ids"
+                            : ids[i] + where + "table for it has " + table.rows() + " rows (node '" + table.node()
+                            + "'): its values must be below " + table.rows()));
                 }
             }
         }
@@ -100,13 +105,17 @@ public final class TokenInputLimits {
     private static Tables lookUp(Path file) {
         try {
             GraphProto graph = WeightlessModel.read(file).getGraph();
-            return new Tables(PositionTable.find(graph), WordTable.find(graph));
+            List<WordTable> tables = new java.util.ArrayList<>(WordTable.findAll(graph));
+            // input_ids' table is the word table, whatever the graph's order
+            tables.sort(java.util.Comparator.comparing(t -> !t.input().equals("input_ids")));
+            return new Tables(PositionTable.find(graph), List.copyOf(tables));
         } catch (IOException | RuntimeException | OutOfMemoryError e) {
             return Tables.NONE;  // the run's own error stands
         }
     }
 
-    private record Tables(Optional<PositionTable> positions, Optional<WordTable> words) {
-        static final Tables NONE = new Tables(Optional.empty(), Optional.empty());
+    /** The position table, and the lookup tables of graph inputs: the word table first, as graph order has it. */
+    private record Tables(Optional<PositionTable> positions, List<WordTable> tables) {
+        static final Tables NONE = new Tables(Optional.empty(), List.of());
     }
 }

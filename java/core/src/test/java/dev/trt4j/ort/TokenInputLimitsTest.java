@@ -99,6 +99,43 @@ class TokenInputLimitsTest {
                 Map.of("input_ids", HostTensor.ofInts(new long[] {1, 2}, new int[] {9, 0})))).isEmpty();
     }
 
+    /** BERT's token types are looked up in a table of 2 rows: a type id of 5 is named as a word id past the table is. */
+    @Test
+    void aTokenTypePastItsTableIsNamedInsteadOfTheIndexError() throws IOException {
+        TypeProto ids = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                .setElemType(DataType.INT64_VALUE).setShape(TensorShapeProto.newBuilder()
+                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("sequence")))).build();
+        TypeProto floats = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+                .setElemType(DataType.FLOAT_VALUE)).build();
+        // the token-type lookup first in graph order: the word table is still the one input_ids reads
+        GraphProto.Builder g = GraphProto.newBuilder().setName("types")
+                .addInitializer(PositionGraphs.floatTable("tte", 2))
+                .addNode(PositionGraphs.node("Gather", "token_types", "tte", "token_type_ids", "t"));
+        GraphProto.Builder embedding = PositionGraphs.bertEmbedding(ROWS);
+        g.addAllInitializer(embedding.getInitializerList()).addAllNode(embedding.getNodeList())
+                .addNode(PositionGraphs.node("Add", "add_types", "y", "t", "z"))
+                .addInput(ValueInfoProto.newBuilder().setName("input_ids").setType(ids))
+                .addInput(ValueInfoProto.newBuilder().setName("token_type_ids").setType(ids))
+                .addOutput(ValueInfoProto.newBuilder().setName("z").setType(floats));
+        ModelProto m = ModelProto.newBuilder().setIrVersion(8).setGraph(g)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).build();
+        Path model = Files.write(dir.resolve("types.onnx"), m.toByteArray());
+
+        try (InferenceSession session = InferenceSession.open(model, InferenceOptions.defaults())) {
+            HostTensor words = HostTensor.ofLongs(new long[] {1, 3}, new long[] {3, 4, 5});
+            HostTensor types = HostTensor.ofLongs(new long[] {1, 3}, new long[] {0, 5, 0});
+            assertThatThrownBy(() -> session.run(Map.of("input_ids", words, "token_type_ids", types)))
+                    .isInstanceOf(Trt4jException.class)
+                    .hasMessageEndingWith("types.onnx: input 'token_type_ids' holds 5 (row 0, position 1), but the "
+                            + "model's table for it has 2 rows (node 'token_types'): its values must be below 2");
+            HostTensor outOfVocabulary = HostTensor.ofLongs(new long[] {1, 3}, new long[] {3, 40, 5});
+            assertThatThrownBy(() -> session.run(Map.of("input_ids", outOfVocabulary, "token_type_ids", types)))
+                    .hasMessageContaining("input 'input_ids' holds token id 40 (row 0, position 1), but the model's "
+                            + "word table has 10 rows");
+        }
+    }
+
     /**
      * A negative id is refused before the run: ONNX Runtime's Gather reads -1 as the table's last row and answers
      * without an error, and only ids below -rows failed there.
