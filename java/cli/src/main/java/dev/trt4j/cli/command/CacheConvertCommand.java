@@ -111,6 +111,11 @@ public final class CacheConvertCommand implements Callable<Integer> {
      * be misread later; the name is checked once the input has decided the direction, before anything is written.
      */
     private void requireOutExtension(boolean writesTable) {
+        if (java.nio.file.Files.isDirectory(out)) {
+            // said as it is: asking for another extension would have the user rename a folder
+            throw new ParameterException(spec.commandLine(), "--out " + out + ": is a folder; give the file to write "
+                    + "(" + (writesTable ? "a .json name" : "such as model.cache") + ")");
+        }
         boolean json = out.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".json");
         if (writesTable && !json) {
             throw new ParameterException(spec.commandLine(), "--out " + out + ": " + in + " is a cache and converts "

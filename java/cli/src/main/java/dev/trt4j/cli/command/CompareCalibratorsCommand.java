@@ -194,7 +194,10 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         // by identity: a link to the folder's comparison.json is that file
         Path md = FileIdentity.of(markdown);
         Path dir = FileIdentity.of(folder);
-        if (md.equals(dir) || md.equals(dir.resolve("comparison.json")) || md.equals(dir.resolve("comparison.md"))
+        if (md.equals(dir)) {
+            throw new InvalidOptionException("--markdown names " + markdown + ", which is --out's folder; give a file");
+        }
+        if (md.equals(dir.resolve("comparison.json")) || md.equals(dir.resolve("comparison.md"))
                 || md.startsWith(dir.resolve("calibration"))) {
             throw new InvalidOptionException("--markdown names " + markdown + ", which --out's folder " + folder
                     + " holds; give another file");

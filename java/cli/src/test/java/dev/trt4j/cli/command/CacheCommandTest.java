@@ -454,6 +454,12 @@ class CacheCommandTest {
                 + "in .json, such as model.cache");
         assertThat(jsonAsCache).doesNotExist();
         assertThat(cacheAsJson).doesNotExist();
+
+        Path folder = java.nio.file.Files.createDirectories(dir.resolve("run1"));
+        CliRun intoFolder = CliRun.of("cache", "convert", cache.toString(), "--out", folder.toString());
+        assertThat(intoFolder.exitCode()).isEqualTo(2);
+        assertThat(intoFolder.errLines()).containsExactly("trt4j: --out " + folder + ": is a folder; give the file to "
+                + "write (a .json name)");
     }
 
     @Test

@@ -217,6 +217,13 @@ class CompareCalibratorsReportCommandsTest {
                 "comparison.json") + ", which --out's folder " + pkOut + " holds; give another file");
         assertThat(pkOut).doesNotExist();
 
+        CliRun theFolder = CliRun.of("compare-calibrators", "--samples", "8", "--eval-samples", "8", "--methods",
+                "max", "--out", pkOut.toString(), "--markdown", pkOut.toString());
+        assertThat(theFolder.exitCode()).isEqualTo(2);
+        assertThat(theFolder.errLines()).containsExactly("trt4j: --markdown names " + pkOut + ", which is --out's "
+                + "folder; give a file");
+        assertThat(pkOut).doesNotExist();
+
         // Before, --markdown naming the model replaced the model with the tables (exit 0).
         Path model = DefaultModel.file();
         byte[] before = Files.readAllBytes(model);
