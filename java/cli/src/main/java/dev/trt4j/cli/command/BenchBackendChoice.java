@@ -32,6 +32,13 @@ final class BenchBackendChoice {
         if (f.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
             return "onnxruntime";
         }
+        if (java.nio.file.Files.isDirectory(f)) {
+            // what is wrong with a folder or a missing file is not its name: --backend would not help
+            throw new Trt4jException(f + ": is a folder, not a model (.onnx) or engine (.engine, .plan) file");
+        }
+        if (!java.nio.file.Files.exists(f)) {
+            throw new Trt4jException(f + ": no such file (a model .onnx, or an engine .engine or .plan)");
+        }
         throw new Trt4jException(f + ": not a .engine, .plan or .onnx file; choose a backend with --backend");
     }
 

@@ -465,6 +465,18 @@ class BenchCommandTest {
     }
 
     @Test
+    void aFolderOrAMissingFileIsSaidSoRatherThanAskedForABackend() throws Exception {
+        Path folder = java.nio.file.Files.createDirectories(dir.resolve("engines-folder"));
+        assertOneLine(1, bench(folder.toString()), folder + ": is a folder, not a model (.onnx) or engine (.engine, "
+                + ".plan) file");
+        assertOneLine(1, bench(dir.resolve("absent.bin").toString()), dir.resolve("absent.bin") + ": no such file (a "
+                + "model .onnx, or an engine .engine or .plan)");
+        Path odd = Files.write(dir.resolve("model.bin"), new byte[] {1});
+        assertOneLine(1, bench(odd.toString()), odd + ": not a .engine, .plan or .onnx file; choose a backend with "
+                + "--backend");
+    }
+
+    @Test
     void anUnknownBackendIsAUsageError() throws Exception {
         CliRun run = bench(with(model.toString(), "--backend", "cuda"));
         assertOneLine(2, run, "unknown backend 'cuda'; available: ");
