@@ -52,47 +52,38 @@ class AmaxTableCalculatorTest {
         ActivationStatistics statistics = new ActivationStatistics(tensors, 64, 8, "0".repeat(64), "test data");
         var collection = dev.trt4j.stats.StatisticsOptions.defaults();
 
-        Calibrator silent = new Calibrator() {
-            @Override
-            public String name() {
-                return "halfmax";
-            }
-
-            @Override
-            public float computeAmax(TensorStatistics s, CalibrationOptions o) {
-                return s.absMax() / 2;
-            }
-        };
-        Calibrator declared = new Calibrator() {
-            @Override
-            public String name() {
-                return "halfmax";
-            }
-
-            @Override
-            public float computeAmax(TensorStatistics s, CalibrationOptions o) {
-                return s.absMax() / 2;
-            }
-
-            @Override
-            public java.util.Set<String> optionsRead() {
-                return java.util.Set.of();
-            }
-
-            @Override
-            public boolean readsHistograms() {
-                return false;
-            }
-        };
-        Map<String, String> all = AmaxTableCalculator.compute(statistics, new MethodSpec("halfmax", silent, OPTIONS),
+        Map<String, String> all = AmaxTableCalculator.compute(statistics, new MethodSpec("halfmax", new HalfMax(false), OPTIONS),
                 null, collection).provenance().parameters();
         assertThat(all).containsKeys("numBits", "unsigned", "startBin", "stride", "percentile", "trtEntropyThreshold",
                 "numBins", "skipZeros", "rangePass");
 
-        Map<String, String> own = AmaxTableCalculator.compute(statistics, new MethodSpec("halfmax", declared, OPTIONS),
+        Map<String, String> own = AmaxTableCalculator.compute(statistics, new MethodSpec("halfmax", new HalfMax(true), OPTIONS),
                 null, collection).provenance().parameters();
         assertThat(own).containsKeys("label", "numBits", "unsigned").doesNotContainKeys("startBin", "stride",
                 "percentile", "trtEntropyThreshold", "numBins", "skipZeros", "rangePass");
+    }
+
+    /** A plug-in method of max |x| / 2 that says what it reads ({@code declares}), or says nothing. */
+    private record HalfMax(boolean declares) implements Calibrator {
+        @Override
+        public String name() {
+            return "halfmax";
+        }
+
+        @Override
+        public float computeAmax(TensorStatistics s, CalibrationOptions o) {
+            return s.absMax() / 2;
+        }
+
+        @Override
+        public java.util.Set<String> optionsRead() {
+            return declares ? java.util.Set.of() : Calibrator.super.optionsRead();
+        }
+
+        @Override
+        public boolean readsHistograms() {
+            return !declares && Calibrator.super.readsHistograms();
+        }
     }
 
     @Test

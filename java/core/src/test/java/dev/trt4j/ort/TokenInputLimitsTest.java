@@ -25,6 +25,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class TokenInputLimitsTest {
     private static final int ROWS = 8;
+    /** int64 [batch, sequence]. */
+    private static final TypeProto TOKEN_IDS = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+            .setElemType(DataType.INT64_VALUE).setShape(TensorShapeProto.newBuilder()
+                    .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                    .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("sequence")))).build();
+    private static final TypeProto FLOATS = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
+            .setElemType(DataType.FLOAT_VALUE)).build();
 
     @TempDir
     Path dir;
@@ -34,15 +41,9 @@ class TokenInputLimitsTest {
      * sequence's length. Longer sequences get only 8 positions, and the Add fails to broadcast, as on MiniLM.
      */
     private Path embedding() throws IOException {
-        TypeProto ids = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                .setElemType(DataType.INT64_VALUE).setShape(TensorShapeProto.newBuilder()
-                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("sequence")))).build();
-        TypeProto floats = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                .setElemType(DataType.FLOAT_VALUE)).build();
         GraphProto g = PositionGraphs.bertEmbedding(ROWS).setName("embedding")
-                .addInput(ValueInfoProto.newBuilder().setName("input_ids").setType(ids))
-                .addOutput(ValueInfoProto.newBuilder().setName("y").setType(floats)).build();
+                .addInput(ValueInfoProto.newBuilder().setName("input_ids").setType(TOKEN_IDS))
+                .addOutput(ValueInfoProto.newBuilder().setName("y").setType(FLOATS)).build();
         ModelProto m = ModelProto.newBuilder().setIrVersion(8).setGraph(g)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).build();
         return Files.write(dir.resolve("embedding.onnx"), m.toByteArray());
@@ -102,12 +103,6 @@ class TokenInputLimitsTest {
     /** BERT's token types are looked up in a table of 2 rows: a type id of 5 is named as a word id past the table is. */
     @Test
     void aTokenTypePastItsTableIsNamedInsteadOfTheIndexError() throws IOException {
-        TypeProto ids = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                .setElemType(DataType.INT64_VALUE).setShape(TensorShapeProto.newBuilder()
-                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
-                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimParam("sequence")))).build();
-        TypeProto floats = TypeProto.newBuilder().setTensorType(TypeProto.Tensor.newBuilder()
-                .setElemType(DataType.FLOAT_VALUE)).build();
         // the token-type lookup first in graph order: the word table is still the one input_ids reads
         GraphProto.Builder g = GraphProto.newBuilder().setName("types")
                 .addInitializer(PositionGraphs.floatTable("tte", 2))
@@ -115,9 +110,9 @@ class TokenInputLimitsTest {
         GraphProto.Builder embedding = PositionGraphs.bertEmbedding(ROWS);
         g.addAllInitializer(embedding.getInitializerList()).addAllNode(embedding.getNodeList())
                 .addNode(PositionGraphs.node("Add", "add_types", "y", "t", "z"))
-                .addInput(ValueInfoProto.newBuilder().setName("input_ids").setType(ids))
-                .addInput(ValueInfoProto.newBuilder().setName("token_type_ids").setType(ids))
-                .addOutput(ValueInfoProto.newBuilder().setName("z").setType(floats));
+                .addInput(ValueInfoProto.newBuilder().setName("input_ids").setType(TOKEN_IDS))
+                .addInput(ValueInfoProto.newBuilder().setName("token_type_ids").setType(TOKEN_IDS))
+                .addOutput(ValueInfoProto.newBuilder().setName("z").setType(FLOATS));
         ModelProto m = ModelProto.newBuilder().setIrVersion(8).setGraph(g)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13)).build();
         Path model = Files.write(dir.resolve("types.onnx"), m.toByteArray());
