@@ -168,6 +168,30 @@ public final class TestModels {
     }
 
     /**
+     * {@link #tokenIds} with an {@code attention_mask} (int64 [batch, sequence]) that zeroes padded positions, as a
+     * sentence encoder's output is masked: {@code y = MatMul(Gather(emb, input_ids), w) * mask}.
+     */
+    public static Path maskedTokenIds(Path file) throws IOException {
+        OnnxMl.TensorProto.Builder axes = OnnxMl.TensorProto.newBuilder().setName("axes").setDataType(7).addDims(1)
+                .addInt64Data(2);
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("masked_token_ids")
+                .addInput(batchBySequence("input_ids", 7)).addInput(batchBySequence("attention_mask", 7))
+                .addOutput(floatOutput("y")).addInitializer(tokenEmbedding()).addInitializer(tokenWeight())
+                .addInitializer(axes)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Gather").setName("embed").addInput("emb")
+                        .addInput("input_ids").addOutput("e"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName("mm").addInput("e").addInput("w")
+                        .addOutput("h"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Cast").setName("cast").addInput("attention_mask")
+                        .addOutput("m").addAttribute(OnnxMl.AttributeProto.newBuilder().setName("to").setI(1)
+                                .setType(OnnxMl.AttributeProto.AttributeType.INT)))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Unsqueeze").setName("unsqueeze").addInput("m")
+                        .addInput("axes").addOutput("m3"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Mul").setName("mask").addInput("h").addInput("m3")
+                        .addOutput("y")).build());
+    }
+
+    /**
      * {@link #tokenIds} with learned positions, as an exported BERT adds them: {@code y = MatMul(Gather(emb,
      * input_ids) + Gather(pos, Slice(position_ids, 0, seq_len)), w)}, a position table {@code pos} of
      * {@code positions} rows and {@code position_ids} [1, positions] holding 0 … positions−1. A longer sequence

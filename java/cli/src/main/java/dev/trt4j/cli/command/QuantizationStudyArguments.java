@@ -13,6 +13,7 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.StateFeedback;
 import dev.trt4j.data.text.OcrModelRole;
+import dev.trt4j.evaluate.HeldOutMasks;
 import dev.trt4j.data.text.TextSource;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.StagedWrites;
@@ -204,6 +205,12 @@ public final class QuantizationStudyArguments {
              CalibrationDataSource first = split.calibration(calibrationSamples)) {
             data.requireSampleOptionsRead(List.of(first, judged));
             data.noteTextDrawnForAnImageModel(first, model.inputs(), model.outputs());
+        }
+        if (model.inputs().stream().anyMatch(in -> in.name().equals("attention_mask"))) {
+            // a held-out sample whose mask keeps no token fails the evaluation: found now, not after the pass
+            try (CalibrationDataSource judged = held.get()) {
+                HeldOutMasks.requireTokensInEvery(judged);
+            }
         }
         return held;
     }

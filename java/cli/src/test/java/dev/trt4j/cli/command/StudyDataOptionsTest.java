@@ -77,4 +77,38 @@ class StudyDataOptionsTest {
         assertThat(compare.exitCode()).isEqualTo(1);
         assertThat(compare.errLines()).singleElement().asString().startsWith("trt4j: model 'mm.fp16.onnx' is FP16 (");
     }
+
+    /** Found before the calibration pass: the evaluation would refuse the sample only after it. */
+    @Test
+    void aHeldOutSampleWhoseMaskKeepsNoTokenIsNamedBeforeThePass() throws IOException {
+        Path model = TestModels.maskedTokenIds(dir.resolve("masked.onnx"));
+        long[] ids = new long[8 * 4];
+        long[] mask = new long[8 * 4];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = 2 + i % 5;
+            mask[i] = 1;
+        }
+        long[] pastTheTable = ids.clone();
+        pastTheTable[30] = 99; // fails the calibration pass at its last sample: the mask must be named before that
+        Path calibration = dir.resolve("cal.npz");
+        NpzFile.write(calibration, Map.of("input_ids", NpyArray.ofLongs(new long[] {8, 4}, pastTheTable),
+                "attention_mask", NpyArray.ofLongs(new long[] {8, 4}, mask)), false);
+        long[] heldMask = mask.clone();
+        java.util.Arrays.fill(heldMask, 4, 8, 0L); // sample 1 keeps no token
+        Path held = dir.resolve("held.npz");
+        NpzFile.write(held, Map.of("input_ids", NpyArray.ofLongs(new long[] {8, 4}, ids),
+                "attention_mask", NpyArray.ofLongs(new long[] {8, 4}, heldMask)), false);
+
+        for (String command : new String[] {"compare-calibrators", "sensitivity"}) {
+            CliRun run = CliRun.of(command, model.toString(), "--data", calibration.toString(), "--eval-data",
+                    held.toString(), "--samples", "8", "--eval-samples", "4", command.equals("sensitivity")
+                            ? "--method" : "--methods", "max", "--out", dir.resolve(command).toString());
+
+            assertThat(run.exitCode()).as(command).isEqualTo(1);
+            assertThat(run.errLines()).as(command).singleElement().asString().contains(held.toString())
+                    .endsWith(": input 'attention_mask' keeps no token of sample 1 (every value 0): the model would "
+                            + "read nothing of it; a mask marks real tokens with 1");
+            assertThat(dir.resolve(command)).doesNotExist();
+        }
+    }
 }
