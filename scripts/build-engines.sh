@@ -59,16 +59,20 @@ while getopts ":o:p:c:d:t:s:x:h" opt; do
 done
 shift $((OPTIND - 1))
 [ "$#" -gt 0 ] || usage_error "no models given; usage: $0 [options] MODEL.onnx..."
+# an unset variable in a CI script (-p "$PRECISIONS") would otherwise build nothing and succeed
+[ -n "${precisions// /}" ] || usage_error "-p names no precision (fp32, fp16, int8)"
 # Checked before the first build, so that a typo in the last word does not cost the builds before it.
 for precision in $precisions; do
   case "$precision" in
     fp32 | fp16) ;;
     int8)
+      [ -n "${calibrators// /}" ] || usage_error "-c names no calibrator for int8 (max, entropy, percentile, mse, trt-entropy2, trt-minmax)"
       for calibrator in $calibrators; do
         case "$calibrator" in
           max | entropy | percentile | mse) ;;
           trt-entropy2 | trt-minmax)
-            [ -n "$data" ] || usage_error "calibrator $calibrator calibrates on data: give it with -d DATA" ;;
+            [ -n "$data" ] || usage_error "calibrator $calibrator calibrates on data: give it with -d DATA"
+            [ -e "$data" ] || fail "$data: no such file or folder (-d, the data $calibrator calibrates on)" ;;
           *) usage_error "unknown calibrator '$calibrator' (max, entropy, percentile, mse, trt-entropy2, trt-minmax)" ;;
         esac
       done
@@ -132,8 +136,9 @@ build() {
     return
   fi
   echo "building: $engine"
-  # the old stamp goes first, so that a failed build is never taken for the old one's options
-  rm -f "$engine.args"
+  # A stamp no command line matches until the build succeeds: the old engine outlives a failed build (trt4j writes
+  # it whole or not at all), and without a stamp it would be taken as up to date by its times alone.
+  printf 'building: %s' "$stamp" > "$engine.args"
   local code=0
   "$trt4j" "${args[@]}" || code=$?
   if [ "$code" != 0 ]; then
@@ -143,8 +148,16 @@ build() {
   printf '%s' "$stamp" > "$engine.args"
 }
 
+declare -A model_of_name=()
 for model in "$@"; do
   [ -f "$model" ] || fail "$model: no such model file"
+  # engines are named by the model's file name: a second model.onnx would overwrite the first one's engines
+  base="$(basename "$model")"
+  base="${base%.onnx}"
+  if [ -n "${model_of_name[$base]:-}" ] && [ "$(realpath "${model_of_name[$base]}")" != "$(realpath "$model")" ]; then
+    usage_error "${model_of_name[$base]} and $model would both build $out/$base.*.engine; give them other file names or build them into other folders (-o)"
+  fi
+  model_of_name[$base]="$model"
   # every table the INT8 builds read, before the first build: a missing one must not cost the builds before it
   name="$(basename "$model")"
   name="${name%.onnx}"

@@ -65,6 +65,7 @@ class ScriptsTest {
     @Test
     void buildsEveryPrecisionAndCalibratorOnceThenSkipsUpToDateEngines() throws Exception {
         model("cls.onnx");
+        Files.createDirectories(dir.resolve("lines")); // the data of trt-minmax
         // the tables trt4j calibrate writes by default
         Path calibration = Files.createDirectories(dir.resolve("engines/cls/calibration"));
         Path table = calibration.resolve("entropy.table.json");
@@ -148,10 +149,47 @@ class ScriptsTest {
         assertThat(otherModel.out()).contains("building: engines/cls.fp16.engine");
         assertThat(calls()).hasSize(3).last().asString().startsWith("build other/cls.onnx ");
 
+        // a failed build with new options leaves the old engine, which must not pass for one built with them
+        Result failed = run("build-engines.sh", "-p", "fp16", "-x", "--bogus", "cls.onnx");
+        assertThat(failed.code()).isEqualTo(2);
+        Result retried = run("build-engines.sh", "-p", "fp16", "-x", "--bogus", "cls.onnx");
+        assertThat(retried.out()).contains("building: engines/cls.fp16.engine").doesNotContain("up to date");
+        assertThat(calls()).hasSize(5);
+        assertThat(run("build-engines.sh", "-p", "fp16", "cls.onnx").code()).isZero(); // built again, stamped
+        assertThat(calls()).hasSize(6);
+
         // an engine built before its command was kept goes by its times alone
         Files.delete(dir.resolve("engines/cls.fp16.engine.args"));
         assertThat(run("build-engines.sh", "-p", "fp16", "cls.onnx").out()).contains("up to date");
-        assertThat(calls()).hasSize(3);
+        assertThat(calls()).hasSize(6);
+
+    }
+
+    @Test
+    void modelsOfOneFileNameOrEmptyListsAreRefusedBeforeAnyBuild() throws Exception {
+        Files.createDirectories(dir.resolve("a"));
+        Files.createDirectories(dir.resolve("b"));
+        model("a/model.onnx");
+        model("b/model.onnx");
+        Result twoNames = run("build-engines.sh", "-p", "fp32", "a/model.onnx", "b/model.onnx");
+        assertThat(twoNames.code()).isEqualTo(2);
+        assertThat(twoNames.err().lines().toList()).containsExactly("build-engines: a/model.onnx and b/model.onnx "
+                + "would both build engines/model.*.engine; give them other file names or build them into other "
+                + "folders (-o)");
+        // the same file twice is one model
+        assertThat(run("build-engines.sh", "-p", "fp32", "a/model.onnx", "./a/model.onnx").code()).isZero();
+        assertThat(calls()).hasSize(1);
+
+        assertThat(run("build-engines.sh", "-p", " ", "a/model.onnx").err().lines().toList())
+                .containsExactly("build-engines: -p names no precision (fp32, fp16, int8)");
+        Result noCalibrator = run("build-engines.sh", "-p", "int8", "-c", "", "a/model.onnx");
+        assertThat(noCalibrator.code()).isEqualTo(2);
+        assertThat(noCalibrator.err()).contains("-c names no calibrator for int8");
+        Result noData = run("build-engines.sh", "-p", "fp32 int8", "-c", "trt-minmax", "-d", "gone", "a/model.onnx");
+        assertThat(noData.code()).isEqualTo(1);
+        assertThat(noData.err().lines().toList()).containsExactly("build-engines: gone: no such file or folder (-d, "
+                + "the data trt-minmax calibrates on)");
+        assertThat(calls()).hasSize(1);
     }
 
     @Test
