@@ -1,6 +1,7 @@
 package dev.trt4j.engine;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.calibration.SignedInt8Ranges;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.Provenance;
 import dev.trt4j.table.TensorRtCalibrationCache;
@@ -57,7 +58,8 @@ public final class CalibrationCacheHandoff {
      * trt4j's ranges from a table file, as {@code trt4j calibrate} writes it; the file's SHA-256 goes into the
      * sidecar.
      *
-     * @throws Trt4jException when the file is missing or not a table, or the table was made for another model
+     * @throws Trt4jException when the file is missing or not a table, the table was calibrated for another grid than
+     *         signed 8-bit, or it was made for another model
      */
     public static CalibrationCacheHandoff fromTableFile(Path file, TrtCalibrationAlgorithm algorithm, ModelFacts model) {
         if (!Files.isRegularFile(file)) {
@@ -85,6 +87,7 @@ public final class CalibrationCacheHandoff {
 
     private static CalibrationCacheHandoff checked(CalibrationTable table, String fileSha256, String source,
             TrtCalibrationAlgorithm algorithm, ModelFacts model) {
+        SignedInt8Ranges.require(table, source, "build hands TensorRT signed INT8 ranges");
         List<String> foreign = table.tensorNames().stream().filter(n -> !model.hasTensor(n)).toList();
         if (!foreign.isEmpty()) {
             throw new Trt4jException(source + ": rejected: " + foreign.size() + " of its " + table.size()

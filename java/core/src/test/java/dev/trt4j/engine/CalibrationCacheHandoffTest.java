@@ -84,6 +84,25 @@ class CalibrationCacheHandoffTest {
                 .message().doesNotContain("\n");
     }
 
+    /** A 4-bit or unsigned amax is no signed INT8 range: TensorRT would read it as one, so it is refused as quantize does. */
+    @Test
+    void tableOfAnotherGridThanSignedEightBitIsRejected() {
+        Path four = dir.resolve("four.table.json");
+        new CalibrationTable(Map.of("x", 1f), new Provenance("entropy", Map.of("numBits", "4"), 8L, null, null, null,
+                null, null)).write(four);
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromTableFile(four,
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model)).isInstanceOf(Trt4jException.class)
+                .hasMessage(four + ": calibrated with \"numBits\": \"4\" but build hands TensorRT signed INT8 ranges, "
+                        + "and the amax of a 4-bit calibration is no 8-bit range (calibrate again without --num-bits)");
+        CalibrationTable unsigned = new CalibrationTable(Map.of("x", 1f), new Provenance("max",
+                Map.of("unsigned", "true"), 8L, null, null, null, "npy:x.npy (8 samples)", null));
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromTable(unsigned,
+                TrtCalibrationAlgorithm.MINMAX_CALIBRATION, model))
+                .hasMessage("trt4j max ranges from npy:x.npy (8 samples): calibrated with \"unsigned\": \"true\" but "
+                        + "build hands TensorRT signed INT8 ranges, and the amax of an unsigned calibration is no "
+                        + "signed range (calibrate again without --unsigned)");
+    }
+
     @Test
     void matchingCacheIsHandedOverByteForByte() {
         byte[] bytes = "TRT-101501-EntropyCalibration2\nx: 3c010204\nconv_out: 3d418306\n".getBytes(StandardCharsets.UTF_8);

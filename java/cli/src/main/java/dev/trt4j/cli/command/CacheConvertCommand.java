@@ -2,7 +2,7 @@ package dev.trt4j.cli.command;
 
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
-import dev.trt4j.calibration.CalibrationOutputs;
+import dev.trt4j.calibration.SignedInt8Ranges;
 import dev.trt4j.io.FileIdentity;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.TensorRtCalibrationCache;
@@ -68,13 +68,8 @@ public final class CacheConvertCommand implements Callable<Integer> {
             }
         } else {
             requireOutExtension(false);
-            if (!CalibrationOutputs.isSigned8Bit(input.table())) {
-                // the cache would hold amax / 127 of another grid's amax, which quantize and build take as INT8 ranges
-                throw new Trt4jException(in + ": calibrated for another grid than signed 8-bit (provenance "
-                        + "\"numBits\": \"" + input.table().provenance().parameters().getOrDefault("numBits", "8")
-                        + "\", \"unsigned\": \"" + input.table().provenance().parameters().getOrDefault("unsigned",
-                        "false") + "\"); a TensorRT cache holds signed INT8 scales");
-            }
+            // the cache would hold amax / 127 of another grid's amax, which quantize and build take as INT8 ranges
+            SignedInt8Ranges.require(input.table(), in.toString(), "a TensorRT cache holds signed INT8 scales");
             TensorRtCalibrationCache defaults = naming(in, () -> TensorRtCalibrationCache.fromTable(input.table()));
             int version = defaults.version();
             if (trtVersion != null) {

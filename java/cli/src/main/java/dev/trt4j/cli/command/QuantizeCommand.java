@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
-import dev.trt4j.calibration.CalibrationOutputs;
+import dev.trt4j.calibration.SignedInt8Ranges;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
@@ -40,7 +40,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -287,7 +286,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         CalibrationFile file = CalibrationFile.read(table);
         infiniteScales = file.isCache() ? file.cache().infiniteScales() : List.of();
         CalibrationTable t = file.asTable(spec.commandLine().getErr());
-        requireSigned8Bit(t);
+        SignedInt8Ranges.require(t, table.toString(), "quantize writes signed 8-bit Q/DQ");
         String madeFor = t.provenance().modelSha256();
         if (madeFor != null && !madeFor.equals(onnx.sha256()) && !force) {
             throw new Trt4jException(table + ": made for model sha256 " + madeFor.substring(0, 12) + "… but "
@@ -295,29 +294,6 @@ public final class QuantizeCommand implements Callable<Integer> {
                     + "anyway)");
         }
         return t;
-    }
-
-    /**
-     * Refuses a table calibrated for another grid than the signed 8-bit one quantize writes: histogram methods choose
-     * amax for the grid they were told, so a 4-bit or unsigned amax would be used as a signed 8-bit range it is not.
-     * {@code --force} does not cover this: unlike another model's table, such a table is wrong for every model.
-     */
-    private void requireSigned8Bit(CalibrationTable calibrated) {
-        if (CalibrationOutputs.isSigned8Bit(calibrated)) {
-            return;
-        }
-        Map<String, String> parameters = calibrated.provenance().parameters();
-        String numBits = parameters.get("numBits");
-        if (numBits != null && !numBits.equals("8")) {
-            throw new Trt4jException(table + ": calibrated with \"numBits\": \"" + numBits + "\" but quantize "
-                    + "writes signed 8-bit Q/DQ, and the amax of a " + numBits + "-bit calibration is no 8-bit range "
-                    + "(calibrate again without --num-bits)");
-        }
-        if (Boolean.parseBoolean(parameters.get("unsigned"))) {
-            throw new Trt4jException(table + ": calibrated with \"unsigned\": \"" + parameters.get("unsigned")
-                    + "\" but quantize writes signed 8-bit Q/DQ, and the amax of an unsigned calibration is no "
-                    + "signed range (calibrate again without --unsigned)");
-        }
     }
 
     private static String abbreviate(List<String> names) {

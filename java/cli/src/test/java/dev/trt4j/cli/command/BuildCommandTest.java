@@ -159,6 +159,24 @@ class BuildCommandTest {
         assertThat(list(dir)).containsExactlyInAnyOrder(model, data);
     }
 
+    /**
+     * A table calibrated for a 4-bit grid holds no INT8 ranges: build refuses it as quantize and cache convert do, and
+     * before the GPU check, so a machine without one says so too.
+     */
+    @Test
+    void aTableOfAnotherGridIsRefusedBeforeTheGpuCheck() throws Exception {
+        Path model = TestModels.relu(dir.resolve("relu.onnx"));
+        Path four = dir.resolve("four.table.json");
+        new dev.trt4j.table.CalibrationTable(java.util.Map.of("x", 1f), new Provenance("entropy",
+                java.util.Map.of("numBits", "4"), 8L, null, null, null, null, null)).write(four);
+        assertThat(fails(1, "build", model.toString(), "--precision", "int8", "--shapes", "x:2x4", "--table",
+                four.toString(), "--out", dir.resolve("relu.engine").toString()))
+                .isEqualTo("trt4j: " + four + ": calibrated with \"numBits\": \"4\" but build hands TensorRT signed "
+                        + "INT8 ranges, and the amax of a 4-bit calibration is no 8-bit range (calibrate again without "
+                        + "--num-bits)");
+        assertThat(list(dir)).containsExactlyInAnyOrder(model, four);
+    }
+
     /** An engine or timing cache that cannot be written where it is named is found before the build, not after it. */
     @Test
     void outputsThatCannotBeWrittenAreFoundBeforeTheGpuCheck() throws Exception {

@@ -238,9 +238,9 @@ class CacheCommandTest {
         CliRun run = CliRun.of("cache", "convert", table.toString(), "--out", cache.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.errLines()).containsExactly("trt4j: " + table + ": calibrated for another grid than signed "
-                + "8-bit (provenance \"numBits\": \"4\", \"unsigned\": \"false\"); a TensorRT cache holds signed "
-                + "INT8 scales");
+        assertThat(run.errLines()).containsExactly("trt4j: " + table + ": calibrated with \"numBits\": \"4\" but a "
+                + "TensorRT cache holds signed INT8 scales, and the amax of a 4-bit calibration is no 8-bit range "
+                + "(calibrate again without --num-bits)");
         assertThat(cache).doesNotExist();
     }
 
