@@ -56,43 +56,55 @@ public final class CalibrationCacheHandoff {
 
     /**
      * trt4j's ranges from a table file, as {@code trt4j calibrate} writes it; the file's SHA-256 goes into the
-     * sidecar.
+     * sidecar. A table made for another model is refused.
      *
      * @throws Trt4jException when the file is missing or not a table, the table was calibrated for another grid than
      *         signed 8-bit, or it was made for another model
      */
     public static CalibrationCacheHandoff fromTableFile(Path file, TrtCalibrationAlgorithm algorithm, ModelFacts model) {
+        return fromTableFile(file, algorithm, model, false);
+    }
+
+    /**
+     * As {@link #fromTableFile(Path, TrtCalibrationAlgorithm, ModelFacts)}; with {@code anyModel} (build's
+     * {@code --force}) a table made for another model is used anyway.
+     */
+    public static CalibrationCacheHandoff fromTableFile(Path file, TrtCalibrationAlgorithm algorithm, ModelFacts model,
+            boolean anyModel) {
         if (!Files.isRegularFile(file)) {
             throw new Trt4jException(file + ": calibration table not found");
         }
-        return fromTableFile(file, CalibrationTable.read(file), algorithm, model);
+        return fromTableFile(file, CalibrationTable.read(file), algorithm, model, anyModel);
     }
 
-    /** As {@link #fromTableFile(Path, TrtCalibrationAlgorithm, ModelFacts)}, for a table the caller has read from it. */
+    /** As {@link #fromTableFile(Path, TrtCalibrationAlgorithm, ModelFacts, boolean)}, for a table read from it. */
     static CalibrationCacheHandoff fromTableFile(Path file, CalibrationTable table, TrtCalibrationAlgorithm algorithm,
-            ModelFacts model) {
-        return checked(table, Provenance.sha256(file), file.toString(), algorithm, model);
+            ModelFacts model, boolean anyModel) {
+        return checked(table, Provenance.sha256(file), file.toString(), algorithm, model, anyModel);
     }
 
     /**
      * trt4j's ranges held in memory (computed during the build, or given through the API); the SHA-256 of the
      * cache they render to goes into the sidecar.
      *
-     * @throws Trt4jException when the table names tensors the model does not have (a table for another model)
+     * @throws Trt4jException when the table was made for another model
      */
     public static CalibrationCacheHandoff fromTable(CalibrationTable table, TrtCalibrationAlgorithm algorithm,
             ModelFacts model) {
-        return checked(table, null, describe(table), algorithm, model);
+        return fromTable(table, algorithm, model, false);
+    }
+
+    /** As {@link #fromTable(CalibrationTable, TrtCalibrationAlgorithm, ModelFacts)}; {@code anyModel} as for a file. */
+    public static CalibrationCacheHandoff fromTable(CalibrationTable table, TrtCalibrationAlgorithm algorithm,
+            ModelFacts model, boolean anyModel) {
+        return checked(table, null, describe(table), algorithm, model, anyModel);
     }
 
     private static CalibrationCacheHandoff checked(CalibrationTable table, String fileSha256, String source,
-            TrtCalibrationAlgorithm algorithm, ModelFacts model) {
+            TrtCalibrationAlgorithm algorithm, ModelFacts model, boolean anyModel) {
         SignedInt8Ranges.require(table, source, "build hands TensorRT signed INT8 ranges");
-        List<String> foreign = table.tensorNames().stream().filter(n -> !model.hasTensor(n)).toList();
-        if (!foreign.isEmpty()) {
-            throw new Trt4jException(source + ": rejected: " + foreign.size() + " of its " + table.size()
-                    + " tensors are not in " + model.name() + " (e.g. '" + foreign.get(0)
-                    + "'); the table was made for another model");
+        if (!anyModel) {
+            requireMadeFor(table, source, model);
         }
         try {
             TensorRtCalibrationCache.fromTable(table, TensorRtCalibrationCache.DEFAULT_VERSION, algorithm.cacheToken());
@@ -101,6 +113,30 @@ public final class CalibrationCacheHandoff {
         }
         warnAboutActivationsWithoutRange(table, source, model);
         return new CalibrationCacheHandoff(algorithm, table, fileSha256, null, null, source);
+    }
+
+    /**
+     * Judges a table's model as quantize does: by the SHA-256 its provenance records, so a table of this model with
+     * tensors the model lacks (TensorRT ignores a range for a tensor it does not have) passes, and another model's
+     * table with the same tensor names does not. Only a table that records no model (converted from a cache, made by
+     * hand) is judged by its tensor names.
+     */
+    private static void requireMadeFor(CalibrationTable table, String source, ModelFacts model) {
+        String madeFor = table.provenance().modelSha256();
+        if (madeFor != null) {
+            if (!madeFor.equals(model.sha256())) {
+                throw new Trt4jException(source + ": made for model sha256 " + Provenance.abbreviated(madeFor)
+                        + " but " + model.name() + " is " + Provenance.abbreviated(model.sha256())
+                        + " (--force uses it anyway)");
+            }
+            return;
+        }
+        List<String> foreign = table.tensorNames().stream().filter(n -> !model.hasTensor(n)).toList();
+        if (!foreign.isEmpty()) {
+            throw new Trt4jException(source + ": rejected: " + foreign.size() + " of its " + table.size()
+                    + " tensors are not in " + model.name() + " (e.g. '" + foreign.get(0) + "') and it records no "
+                    + "model sha256, so it was made for another model (--force uses it anyway)");
+        }
     }
 
     /**

@@ -100,10 +100,13 @@ final class EngineBuildPlanner {
         if (choice.isTrt4jAlgorithm()) {
             if (request.tableFile().isPresent()) {
                 Path file = request.tableFile().get();
-                handoff = fileTable.map(t -> CalibrationCacheHandoff.fromTableFile(file, t, algorithm, model))
-                        .orElseGet(() -> CalibrationCacheHandoff.fromTableFile(file, algorithm, model));
+                handoff = fileTable.map(t -> CalibrationCacheHandoff.fromTableFile(file, t, algorithm, model,
+                                request.anyModelTable()))
+                        .orElseGet(() -> CalibrationCacheHandoff.fromTableFile(file, algorithm, model,
+                                request.anyModelTable()));
             } else if (request.table().isPresent()) {
-                handoff = CalibrationCacheHandoff.fromTable(request.table().get(), algorithm, model);
+                handoff = CalibrationCacheHandoff.fromTable(request.table().get(), algorithm, model,
+                        request.anyModelTable());
             } else if (cacheFile.isPresent()) {
                 handoff = CalibrationCacheHandoff.fromCache(cacheFile.get().toString(), readCache(cacheFile.get()),
                         algorithm, model);

@@ -28,6 +28,7 @@ public final class EngineBuildRequest {
     private final Path tableFile;
     private final CalibrationTable table;
     private final Path calibrationCache;
+    private final boolean anyModelTable;
     private final CalibrationSamples samples;
     private final StateFeedback feedback;
     private final boolean rangePass;
@@ -46,6 +47,7 @@ public final class EngineBuildRequest {
         this.tableFile = b.tableFile;
         this.table = b.table;
         this.calibrationCache = b.calibrationCache;
+        this.anyModelTable = b.anyModelTable;
         this.samples = b.samples;
         this.feedback = b.feedback;
         this.rangePass = b.rangePass;
@@ -138,6 +140,11 @@ public final class EngineBuildRequest {
         return Optional.ofNullable(table);
     }
 
+    /** Whether the table is used though it was made for another model ({@code build --force}). */
+    public boolean anyModelTable() {
+        return anyModelTable;
+    }
+
     /** A TensorRT calibration cache to read (and, for TensorRT's calibrators, to write). */
     public Optional<Path> calibrationCache() {
         return Optional.ofNullable(calibrationCache);
@@ -209,6 +216,7 @@ public final class EngineBuildRequest {
         private Path tableFile;
         private CalibrationTable table;
         private Path calibrationCache;
+        private boolean anyModelTable;
         private CalibrationSamples samples;
         private StateFeedback feedback = StateFeedback.NONE;
         private boolean rangePass;
@@ -250,6 +258,16 @@ public final class EngineBuildRequest {
         public Builder table(CalibrationTable ranges) {
             this.table = ranges;
             this.tableFile = null;
+            return this;
+        }
+
+        /**
+         * Use the table (file or in memory) though it was made for another model: its provenance records another
+         * model's SHA-256 or, recording none, it names tensors the model lacks ({@code build --force}, as
+         * {@code quantize --force}). It does not cover a table of another grid than signed 8-bit.
+         */
+        public Builder anyModelTable(boolean anyModel) {
+            this.anyModelTable = anyModel;
             return this;
         }
 
@@ -353,6 +371,11 @@ public final class EngineBuildRequest {
             }
             if ((tableFile != null || table != null) && calibrationCache != null) {
                 throw new InvalidOptionException("give either --table or --cache, not both");
+            }
+            if (anyModelTable && tableFile == null && table == null) {
+                // a cache records no model and is judged by its inputs, which --force would not change
+                throw new InvalidOptionException("--force applies to --table (a table made for another model); this "
+                        + "build has no --table");
             }
             if (optimizationLevel != null && (optimizationLevel < 0 || optimizationLevel > 5)) {
                 throw new InvalidOptionException("--opt-level must be 0..5, got " + optimizationLevel);

@@ -73,8 +73,10 @@ class CalibrationCacheHandoffTest {
         other.write(file);
         assertThatThrownBy(() -> CalibrationCacheHandoff.fromTableFile(file, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2,
                 model)).isInstanceOf(Trt4jException.class)
-                .hasMessage(file + ": rejected: 1 of its 2 tensors are not in m.onnx (e.g. 'encoder.0.out'); "
-                        + "the table was made for another model");
+                .hasMessage(file + ": rejected: 1 of its 2 tensors are not in m.onnx (e.g. 'encoder.0.out') and it "
+                        + "records no model sha256, so it was made for another model (--force uses it anyway)");
+        assertThat(CalibrationCacheHandoff.fromTableFile(file, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model,
+                true).tensorCount()).isEqualTo(2);
         Path folder = Files.createDirectories(dir.resolve("folder.json"));
         assertThatThrownBy(() -> CalibrationCacheHandoff.fromTableFile(folder, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2,
                 model)).hasMessage(folder + ": calibration table not found");
@@ -82,6 +84,30 @@ class CalibrationCacheHandoffTest {
         assertThatThrownBy(() -> CalibrationCacheHandoff.fromTableFile(broken, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2,
                 model)).isInstanceOf(Trt4jException.class).hasMessageStartingWith(broken.toString())
                 .message().doesNotContain("\n");
+    }
+
+    /**
+     * A table that records its model is judged by that model's SHA-256, as quantize judges it: another model's is
+     * refused though every name fits (unless forced), and this model's passes with a tensor the model lacks.
+     */
+    @Test
+    void tableIsJudgedByTheModelItRecords() {
+        String other = "ab".repeat(32);
+        Path foreign = dir.resolve("foreign.table.json");
+        new CalibrationTable(Map.of("x", 1f), new Provenance("entropy", Map.of(), 8L, "n.onnx", other, null, null,
+                null)).write(foreign);
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromTableFile(foreign,
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model)).isInstanceOf(Trt4jException.class)
+                .hasMessage(foreign + ": made for model sha256 abababababab… but m.onnx is "
+                        + model.sha256().substring(0, 12) + "… (--force uses it anyway)");
+        assertThat(CalibrationCacheHandoff.fromTableFile(foreign, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2,
+                model, true).isTable()).isTrue();
+
+        Path extra = dir.resolve("extra.table.json");
+        new CalibrationTable(Map.of("x", 1f, "gone", 2f), new Provenance("entropy", Map.of(), 8L, "m.onnx",
+                model.sha256(), null, null, null)).write(extra);
+        assertThat(CalibrationCacheHandoff.fromTableFile(extra, TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model)
+                .tensorCount()).isEqualTo(2);
     }
 
     /** A 4-bit or unsigned amax is no signed INT8 range: TensorRT would read it as one, so it is refused as quantize does. */

@@ -71,6 +71,10 @@ public final class BuildCommand implements Callable<Integer> {
             description = "trt4j calibration table (as trt4j calibrate --all-tensors writes it).")
     private Path table;
 
+    @Option(names = "--force", description = "Use a --table made for another model (its SHA-256 differs, or it records "
+            + "none and names tensors the model lacks).")
+    private boolean force;
+
     @Option(names = "--cache", paramLabel = "FILE",
             description = "TensorRT calibration cache: read for trt4j's calibrators; read if present and written for TensorRT's.")
     private Path cache;
@@ -142,6 +146,7 @@ public final class BuildCommand implements Callable<Integer> {
         if (cache != null) {
             request.calibrationCache(cache);
         }
+        request.anyModelTable(force);
         if (samples.givesSamples()) {
             request.samples(samples::openSamples);
         }

@@ -177,6 +177,36 @@ class BuildCommandTest {
         assertThat(list(dir)).containsExactlyInAnyOrder(model, four);
     }
 
+    /**
+     * build judges a table's model as quantize does, by the SHA-256 it records: another model's is refused (before
+     * the GPU check) unless --force, and a table of this model with a tensor the model lacks is used.
+     */
+    @Test
+    void aTableIsJudgedByItsModelsHashAsQuantizeJudgesIt() throws Exception {
+        Path model = TestModels.relu(dir.resolve("relu.onnx"));
+        String sha = dev.trt4j.onnx.OnnxModel.load(model).sha256();
+        Path wrong = dir.resolve("wrong.table.json");
+        new dev.trt4j.table.CalibrationTable(java.util.Map.of("x", 1f), new Provenance("entropy", java.util.Map.of(),
+                8L, "relu.onnx", "0".repeat(64), null, null, null)).write(wrong);
+        Path extra = dir.resolve("extra.table.json");
+        new dev.trt4j.table.CalibrationTable(java.util.Map.of("x", 1f, "bogus_tensor", 2f), new Provenance("entropy",
+                java.util.Map.of(), 8L, "relu.onnx", sha, null, null, null)).write(extra);
+        String engine = dir.resolve("engines/relu.engine").toString();
+
+        assertThat(fails(1, "build", model.toString(), "--precision", "int8", "--shapes", "x:2x4", "--table",
+                wrong.toString(), "--out", engine)).isEqualTo("trt4j: " + wrong + ": made for model sha256 "
+                        + "000000000000… but relu.onnx is " + sha.substring(0, 12) + "… (--force uses it anyway)");
+        assertThat(fails(2, "build", model.toString(), "--precision", "int8", "--shapes", "x:2x4", "--force",
+                "--out", engine)).isEqualTo("trt4j: --force applies to --table (a table made for another model); "
+                        + "this build has no --table");
+        for (String[] args : new String[][] {{"--table", wrong.toString(), "--force"}, {"--table", extra.toString()}}) {
+            CliRun run = CliRun.of(Trt4jCommand.newCommandLine(withBuilder(new FakeEngineBuilder())), concat(
+                    new String[] {"build", model.toString(), "--precision", "int8", "--shapes", "x:2x4", "--out",
+                            engine}, args));
+            assertThat(run.exitCode()).as(run.err()).isZero();
+        }
+    }
+
     /** An engine or timing cache that cannot be written where it is named is found before the build, not after it. */
     @Test
     void outputsThatCannotBeWrittenAreFoundBeforeTheGpuCheck() throws Exception {
