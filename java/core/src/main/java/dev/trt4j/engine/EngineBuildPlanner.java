@@ -4,6 +4,7 @@ import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.TensorRtCalibrationCache;
 import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +90,7 @@ final class EngineBuildPlanner {
     }
 
     private static CalibrationPlan planCalibration(EngineBuildRequest request, ModelFacts model, Path engineOut) {
+        request.tableFile().ifPresent(EngineBuildPlanner::refuseCacheAsTable);
         // read once: its method names the calibrator, its ranges go to TensorRT
         Optional<CalibrationTable> fileTable = request.tableFile().filter(Files::isRegularFile)
                 .map(CalibrationTable::read);
@@ -145,6 +147,14 @@ final class EngineBuildPlanner {
         }
         return new CalibrationPlan(choice, handoff, request.computesRanges(), request.calibrationProfile(), staging,
                 writeBack);
+    }
+
+    /** A TensorRT cache given as --table would otherwise be named only by a JSON parser's error about its header. */
+    private static void refuseCacheAsTable(Path file) {
+        TensorRtCalibrationCache.headerOf(file).ifPresent(header -> {
+            throw new Trt4jException(file + ": a TensorRT calibration cache (" + header + "), not a trt4j table "
+                    + "(JSON); give it with --cache instead of --table");
+        });
     }
 
     private static byte[] readCache(Path file) {

@@ -134,6 +134,28 @@ public final class TensorRtCalibrationCache {
     }
 
     /**
+     * The first line of {@code file} if it starts like a TensorRT cache ({@code TRT-}, after a byte-order mark or
+     * white space), control characters escaped; empty otherwise or when it cannot be read (its reader then says why).
+     * Lets a command expecting JSON name a cache given in its place, instead of quoting a JSON parser's error.
+     */
+    public static Optional<String> headerOf(Path file) {
+        byte[] head = new byte[256];
+        int n;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        } catch (IOException | RuntimeException e) {
+            return Optional.empty();
+        }
+        String text = new String(head, 0, n, StandardCharsets.UTF_8);
+        String start = (text.startsWith("\uFEFF") ? text.substring(1) : text).stripLeading();
+        if (!start.startsWith("TRT-")) {
+            return Optional.empty();
+        }
+        int end = start.indexOf('\n');
+        return Optional.of(ControlCharacters.escape((end < 0 ? start : start.substring(0, end)).strip()));
+    }
+
+    /**
      * Parses cache text.
      *
      * @param source what the text is (a file name), for error messages such as {@code "model.cache:3: ..."}

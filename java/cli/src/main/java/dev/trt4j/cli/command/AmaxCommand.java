@@ -18,6 +18,7 @@ import dev.trt4j.data.npy.NpyFile;
 import dev.trt4j.stats.HistogramJson;
 import dev.trt4j.table.FloatBits;
 import dev.trt4j.table.ShortestDecimal;
+import dev.trt4j.table.TensorRtCalibrationCache;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -177,6 +178,11 @@ public final class AmaxCommand implements Callable<Integer> {
                         + " applies to collecting --tensor values, not to a --histogram that is already collected");
             }
         }
+        TensorRtCalibrationCache.headerOf(input.histogram).ifPresent(header -> {
+            // a JSON parser's error about the header would not say what the file is
+            throw new Trt4jException(input.histogram + ": a TensorRT calibration cache (" + header + "), which holds "
+                    + "INT8 scales, not a histogram; give a histogram JSON or the statistics.json of trt4j calibrate");
+        });
         boolean statistics = HistogramJson.isStatistics(input.histogram);
         if (name != null && !statistics) {
             throw new InvalidOptionException("--name picks a tensor of a statistics.json, but " + input.histogram

@@ -234,6 +234,13 @@ class AmaxCommandTest {
             assertThat(wrongFile.errLines()).containsExactly("trt4j: " + table + ": is a 'trt4j.calibration-table' "
                     + "file, not a histogram ({\"counts\": [...], \"edges\": [...]}, or a statistics.json)");
         }
+        // so is a TensorRT cache, instead of a JSON parser's error about its header
+        Path cache = Files.writeString(dir.resolve("x.cache"), "TRT-101501-EntropyCalibration2\nx: 3c010204\n");
+        CliRun cacheGiven = CliRun.of("amax", "--method", "entropy", "--histogram", cache.toString());
+        assertThat(cacheGiven.exitCode()).isEqualTo(1);
+        assertThat(cacheGiven.errLines()).containsExactly("trt4j: " + cache + ": a TensorRT calibration cache "
+                + "(TRT-101501-EntropyCalibration2), which holds INT8 scales, not a histogram; give a histogram JSON or "
+                + "the statistics.json of trt4j calibrate");
     }
 
     /** A histogram file is one tensor named after the file: the error names the file, not "tensor 'h.json'". */

@@ -177,6 +177,17 @@ class BuildCommandTest {
         assertThat(list(dir)).containsExactlyInAnyOrder(model, four);
     }
 
+    /** A TensorRT cache given as --table is named as one, with the option it goes with, not by a JSON parser. */
+    @Test
+    void aCacheGivenAsATableIsNamedAsOne() throws Exception {
+        Path model = TestModels.relu(dir.resolve("relu.onnx"));
+        Path cache = Files.writeString(dir.resolve("x.cache"), "\uFEFFTRT-101501-EntropyCalibration2\nx: 3c010204\n");
+        assertThat(fails(1, "build", model.toString(), "--precision", "int8", "--shapes", "x:2x4", "--table",
+                cache.toString(), "--out", dir.resolve("relu.engine").toString()))
+                .isEqualTo("trt4j: " + cache + ": a TensorRT calibration cache (TRT-101501-EntropyCalibration2), not a "
+                        + "trt4j table (JSON); give it with --cache instead of --table");
+    }
+
     /**
      * build judges a table's model as quantize does, by the SHA-256 it records: another model's is refused (before
      * the GPU check) unless --force, and a table of this model with a tensor the model lacks is used.
