@@ -2,6 +2,7 @@ package dev.trt4j.engine;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.SignedInt8Ranges;
+import dev.trt4j.table.CalibrationFile;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.Provenance;
 import dev.trt4j.table.TensorRtCalibrationCache;
@@ -165,13 +166,18 @@ public final class CalibrationCacheHandoff {
      * An existing cache file, checked against the calibrator and the model now; its TensorRT version is checked
      * in {@link #bytesFor}.
      *
-     * @throws Trt4jException when the file is not a cache, was written by another calibrator, or lacks the
-     *         model's inputs (a cache for another model)
+     * @throws Trt4jException when the file is not a cache (not UTF-8 text, a table, a header line alone), was
+     *         written by another calibrator, or lacks the model's inputs (a cache for another model)
      */
     public static CalibrationCacheHandoff fromCache(String source, byte[] bytes, TrtCalibrationAlgorithm algorithm,
             ModelFacts model) {
-        TensorRtCalibrationCache parsed = TensorRtCalibrationCache.parse(new String(bytes, StandardCharsets.UTF_8),
-                source);
+        // read as cache show and cache convert read it, so a file gets the same verdict from each command
+        CalibrationFile file = CalibrationFile.parse(Path.of(source), bytes);
+        if (!file.isCache()) {
+            throw new Trt4jException(source + ": a trt4j calibration table (JSON), not a TensorRT calibration cache; "
+                    + "give a table with --table (for --calibrator max, entropy, percentile or mse)");
+        }
+        TensorRtCalibrationCache parsed = file.cache();
         if (!parsed.algorithm().equals(algorithm.cacheToken())) {
             // no --calibrator builds with a token trt4j does not know (TensorRT's older EntropyCalibration)
             boolean known = java.util.Arrays.stream(TrtCalibrationAlgorithm.values())

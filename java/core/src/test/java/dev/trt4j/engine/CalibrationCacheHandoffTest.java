@@ -166,7 +166,27 @@ class CalibrationCacheHandoffTest {
         byte[] notACache = "hello\nx: 1\n".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c.cache", notACache,
                 TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model)).isInstanceOf(Trt4jException.class)
-                .hasMessageStartingWith("c.cache:1: ").hasMessageContaining("TensorRT calibration cache");
+                .hasMessageStartingWith("c.cache: ").hasMessageContaining("TensorRT calibration cache");
+    }
+
+    /** build reads a cache as cache show does: a file that holds no ranges is named for what it is. */
+    @Test
+    void cacheWithoutRangesIsNamedAsCacheShowNamesIt() {
+        byte[] header = "TRT-101501-EntropyCalibration2\n".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("h.cache", header,
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
+                .hasMessage("h.cache: a TensorRT calibration cache with only its header line; it holds no ranges to "
+                        + "use");
+        byte[] latin1 = "TRT-101501-EntropyCalibration2\nx\u00e9: 3c010204\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("l.cache", latin1,
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
+                .hasMessage("l.cache: not a calibration file (not UTF-8 text)");
+        byte[] table = "{\"format\":\"trt4j.calibration-table\",\"version\":1,\"tensors\":{\"x\":{\"amax\":1.0}}}"
+                .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("t.json", table,
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
+                .hasMessage("t.json: a trt4j calibration table (JSON), not a TensorRT calibration cache; give a table "
+                        + "with --table (for --calibrator max, entropy, percentile or mse)");
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.SignedInt8Ranges;
 import dev.trt4j.io.FileIdentity;
+import dev.trt4j.table.CalibrationFile;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.TensorRtCalibrationCache;
 import picocli.CommandLine.Command;

@@ -6,6 +6,7 @@ import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.CalibrationOutputs;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.table.CalibrationFile;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.FloatBits;
 import dev.trt4j.table.ShortestDecimal;

@@ -23,6 +23,7 @@ import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.quantize.QuantizationReport;
 import dev.trt4j.quantize.QuantizationResult;
 import dev.trt4j.quantize.QuantizationTarget;
+import dev.trt4j.table.CalibrationFile;
 import dev.trt4j.table.CalibrationTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,11 +1,9 @@
-package dev.trt4j.cli.command;
+package dev.trt4j.table;
 
 import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
-import dev.trt4j.table.CalibrationTable;
-import dev.trt4j.table.TensorRtCalibrationCache;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -19,26 +17,44 @@ import java.util.List;
 
 /**
  * A calibration file of either kind, told apart by its content: a trt4j calibration table (JSON) or a TensorRT
- * calibration cache ({@code TRT-} header). Exactly one of the two fields is set.
+ * calibration cache ({@code TRT-} header). Exactly one of the two fields is set. Every command that reads either
+ * kind (or a cache alone, as {@code build --cache}) reads it here, so a file gets the same verdict everywhere.
+ *
+ * @param path  the file
+ * @param table its ranges if it is a table, else null
+ * @param cache its scales if it is a cache, else null
  */
-record CalibrationFile(Path path, CalibrationTable table, TensorRtCalibrationCache cache) {
+public record CalibrationFile(Path path, CalibrationTable table, TensorRtCalibrationCache cache) {
 
     /**
      * Reads and recognises a file.
      *
      * @throws Trt4jException if it cannot be read, is neither kind, or is a malformed file of its kind
      */
-    static CalibrationFile read(Path path) {
+    public static CalibrationFile read(Path path) {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(path);
+        } catch (NoSuchFileException e) {
+            throw new Trt4jException(path + ": no such file", e);
+        } catch (IOException e) {
+            throw ReadFailure.of(path, e);
+        }
+        return parse(path, bytes);
+    }
+
+    /**
+     * Recognises the bytes of a file already read.
+     *
+     * @throws Trt4jException if they are not UTF-8 text, are neither kind, or are a malformed file of their kind
+     */
+    public static CalibrationFile parse(Path path, byte[] bytes) {
         String text;
         try {
             // strict decoding: a binary file (an engine, an .npy) must not be taken for text
-            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(path))).toString();
-        } catch (NoSuchFileException e) {
-            throw new Trt4jException(path + ": no such file", e);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (CharacterCodingException e) {
             throw new Trt4jException(path + ": not a calibration file (not UTF-8 text)", e);
-        } catch (IOException e) {
-            throw ReadFailure.of(path, e);
         }
         if (text.startsWith("\uFEFF")) {
             text = text.substring(1); // the byte-order mark some Windows editors write: not part of the content
@@ -68,7 +84,8 @@ record CalibrationFile(Path path, CalibrationTable table, TensorRtCalibrationCac
         return file;
     }
 
-    boolean isCache() {
+    /** Whether the file is a TensorRT calibration cache (else a table). */
+    public boolean isCache() {
         return cache != null;
     }
 
@@ -76,7 +93,7 @@ record CalibrationFile(Path path, CalibrationTable table, TensorRtCalibrationCac
      * The ranges this file holds as a table: a cache's tensors of infinite scale (TensorRT's for a tensor holding
      * -inf) left out and named in a warning on {@code err}, since a table has no infinite range.
      */
-    CalibrationTable asTable(PrintWriter err) {
+    public CalibrationTable asTable(PrintWriter err) {
         if (!isCache()) {
             return table;
         }
