@@ -66,6 +66,12 @@ public final class TensorRtCalibrationCache {
     private static final Pattern ALGORITHM = Pattern.compile("(?U)\\S+");
     /** The reader takes a version of at most nine digits, as TensorRT's own caches have. */
     private static final int MAX_VERSION = 999_999_999;
+    /** INT8 calibration, and with it the calibration cache, came with TensorRT 2.0. */
+    private static final int FIRST_INT8_VERSION = 2000;
+    /** The forms {@link #parseVersion} takes, for messages (calibration.md §4.1). */
+    private static final String VERSION_FORMS = "give a release from 2.0 on (10.15.1, 8.6.1) or its NV_TENSORRT_VERSION: "
+            + "major·1000 + minor·100 + patch up to TensorRT 9 (4 digits: 8601), major·10000 + minor·100 + patch "
+            + "from TensorRT 10 (6 digits: 101501)";
     private static final Pattern DOTTED = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
 
     private final int version;
@@ -193,14 +199,28 @@ public final class TensorRtCalibrationCache {
 
     /**
      * A cache for a table with the header its provenance suggests: a table converted from a cache keeps that
-     * cache's version and algorithm; otherwise {@link #DEFAULT_VERSION} and {@link #MIN_MAX_CALIBRATION} for
-     * method {@code max}, {@link #ENTROPY_CALIBRATION_2} for every other method (TensorRT compares the token
-     * only to decide whether the cache suits the calibrator it is given).
+     * cache's version and algorithm; otherwise {@link #DEFAULT_VERSION} and {@link #defaultAlgorithm}.
+     *
+     * @throws IllegalArgumentException if the kept version is no TensorRT version
      */
     public static TensorRtCalibrationCache fromTable(CalibrationTable table) {
-        return keptHeader(table).map(h -> fromTable(table, h.version(), h.algorithm()))
-                .orElseGet(() -> fromTable(table, DEFAULT_VERSION, "max".equals(table.provenance().method())
-                        ? MIN_MAX_CALIBRATION : ENTROPY_CALIBRATION_2));
+        return fromTable(table, keptHeader(table).map(Header::version).orElse(DEFAULT_VERSION),
+                defaultAlgorithm(table));
+    }
+
+    /**
+     * The header algorithm for a table: the kept one of a table converted from a cache, else
+     * {@link #MIN_MAX_CALIBRATION} for method {@code max} and {@link #ENTROPY_CALIBRATION_2} for every other method
+     * (TensorRT compares the token only to decide whether the cache suits the calibrator it is given). Unlike
+     * {@link #keptHeader}, it does not read the kept version, which {@code cache convert --trt-version} replaces.
+     */
+    public static String defaultAlgorithm(CalibrationTable table) {
+        Provenance p = table.provenance();
+        if (p.parameters().containsKey(VERSION_PARAMETER) && p.method() != null
+                && ALGORITHM.matcher(p.method()).matches()) {
+            return p.method();
+        }
+        return "max".equals(p.method()) ? MIN_MAX_CALIBRATION : ENTROPY_CALIBRATION_2;
     }
 
     /** A cache's header: {@code TRT-<version>-<algorithm>}. */
@@ -215,7 +235,7 @@ public final class TensorRtCalibrationCache {
      * The header of the cache {@code table} was converted from, which its provenance keeps (the algorithm as the
      * method, the version as parameter {@code tensorrtVersion}); empty for a table trt4j calibrated.
      *
-     * @throws IllegalArgumentException if the kept version is not a TensorRT version
+     * @throws IllegalArgumentException naming the provenance field if the kept version is no TensorRT version
      */
     public static Optional<Header> keptHeader(CalibrationTable table) {
         Provenance p = table.provenance();
@@ -223,7 +243,14 @@ public final class TensorRtCalibrationCache {
         if (keptVersion == null || p.method() == null || !ALGORITHM.matcher(p.method()).matches()) {
             return Optional.empty();
         }
-        return Optional.of(new Header(parseVersion(keptVersion), p.method()));
+        try {
+            return Optional.of(new Header(parseVersion(keptVersion), p.method()));
+        } catch (IllegalArgumentException e) {
+            // a hand edit (or a cache whose own header no TensorRT wrote): the version to write must be given
+            throw new IllegalArgumentException("provenance \"" + VERSION_PARAMETER + "\": \""
+                    + ControlCharacters.escape(keptVersion) + "\" is no TensorRT version; " + VERSION_FORMS
+                    + " (or set the header's with --trt-version)", e);
+        }
     }
 
     /**
@@ -339,22 +366,36 @@ public final class TensorRtCalibrationCache {
     }
 
     /**
+     * Whether {@code version} is an {@code NV_TENSORRT_VERSION} some TensorRT with INT8 calibration (2.0 on) can
+     * have: four digits ({@code major·1000 + minor·100 + patch}, TensorRT 2 to 9) or six ({@code major·10000 +
+     * minor·100 + patch}, TensorRT 10 on). Five digits fit neither formula: {@code 10150} is no TensorRT's.
+     */
+    public static boolean isVersionNumber(int version) {
+        return version >= FIRST_INT8_VERSION && version <= 9999 || version >= 100000 && version <= 999999;
+    }
+
+    /**
      * A header version from user text: either the number itself ({@code 101501}, {@code 7000}) or a release
-     * ({@code 10.15.1}, {@code 8.6}).
+     * ({@code 10.15.1}, {@code 8.6}), of a TensorRT that has INT8 calibration (2.0 on; {@link #isVersionNumber}).
      *
-     * @throws IllegalArgumentException if the text is neither
+     * @throws IllegalArgumentException if the text is neither, or no TensorRT has that version
      */
     public static int parseVersion(String text) {
         String t = text.strip();
         Matcher m = DOTTED.matcher(t);
-        if (m.matches()) {
-            return versionNumber(Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2)),
-                    m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
-        }
-        if (t.matches("\\d{1,9}")) {
+        if (m.matches() && m.group(1).length() <= 2 && m.group(2).length() <= 2
+                && (m.group(3) == null || m.group(3).length() <= 2)) {
+            int major = Integer.parseInt(m.group(1));
+            int minor = Integer.parseInt(m.group(2));
+            // up to TensorRT 9 the minor has one digit of the number: 8.12 would read back as 9.2
+            if (major >= FIRST_INT8_VERSION / 1000 && minor <= (major < 10 ? 9 : 99)) {
+                return versionNumber(major, minor, m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
+            }
+        } else if (t.matches("\\d{1,9}") && isVersionNumber(Integer.parseInt(t))) {
             return Integer.parseInt(t);
         }
-        throw new IllegalArgumentException("'" + text + "' is not a TensorRT version (e.g. 10.15.1 or 101501)");
+        throw new IllegalArgumentException("'" + ControlCharacters.escape(text) + "' is no TensorRT version; "
+                + VERSION_FORMS);
     }
 
     @Override

@@ -215,6 +215,14 @@ class TensorRtCalibrationCacheTest {
         assertThat(TensorRtCalibrationCache.parseVersion("7000")).isEqualTo(7000);
         assertThatThrownBy(() -> TensorRtCalibrationCache.parseVersion("ten"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'ten'");
+        assertThat(TensorRtCalibrationCache.parseVersion("2000")).isEqualTo(2000);
+        assertThat(TensorRtCalibrationCache.parseVersion("999999")).isEqualTo(999999);
+        // five digits fit neither formula; 1.x had no INT8 calibration; a two-digit minor before 10 reads back wrong
+        for (String none : new String[] {"10150", "99999", "1015", "10", "0", "1000000", "8.12", "1.0", "100.0"}) {
+            assertThatThrownBy(() -> TensorRtCalibrationCache.parseVersion(none))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("'" + none + "' is no "
+                            + "TensorRT version; give a release from 2.0 on");
+        }
     }
 
     @Test

@@ -71,22 +71,22 @@ public final class CacheConvertCommand implements Callable<Integer> {
             requireOutExtension(false);
             // the cache would hold amax / 127 of another grid's amax, which quantize and build take as INT8 ranges
             SignedInt8Ranges.require(input.table(), in.toString(), "a TensorRT cache holds signed INT8 scales");
-            TensorRtCalibrationCache defaults = naming(in, () -> TensorRtCalibrationCache.fromTable(input.table()));
-            int version = defaults.version();
+            int version;
             if (trtVersion != null) {
                 try {
                     version = TensorRtCalibrationCache.parseVersion(trtVersion);
                 } catch (IllegalArgumentException e) {
-                    throw new ParameterException(spec.commandLine(), "--trt-version: " + e.getMessage());
+                    throw new ParameterException(spec.commandLine(), "--trt-version " + e.getMessage());
                 }
-                if (version < 1000) {
-                    // NV_TENSORRT_VERSION starts at 1000 (1.0.0): a bare "10" means release 10, which it would not say
-                    throw new ParameterException(spec.commandLine(), "--trt-version " + trtVersion.strip() + ": "
-                            + "neither a release nor a version number; give e.g. 10.0 for TensorRT 10.0.0, or 100000");
-                }
+            } else {
+                // the version kept from the cache the table came from; a hand-edited one is named with its field
+                version = naming(in, () -> TensorRtCalibrationCache.keptHeader(input.table())
+                        .map(TensorRtCalibrationCache.Header::version)
+                        .orElse(TensorRtCalibrationCache.DEFAULT_VERSION));
             }
-            TensorRtCalibrationCache cache = TensorRtCalibrationCache.fromTable(input.table(), version,
-                    algorithm == null ? defaults.algorithm() : knownAlgorithm());
+            TensorRtCalibrationCache cache = naming(in, () -> TensorRtCalibrationCache.fromTable(input.table(),
+                    version, algorithm == null ? TensorRtCalibrationCache.defaultAlgorithm(input.table())
+                            : knownAlgorithm()));
             cache.write(out);
             report(cache.scaleBitsByTensor().size(), cache.header() + " cache");
         }

@@ -313,12 +313,40 @@ class CacheCommandTest {
         new CalibrationTable(Map.of("x", 2f), Provenance.unknown()).write(table);
         Path out = dir.resolve("x.cache");
 
-        CliRun run = CliRun.of("cache", "convert", table.toString(), "--out", out.toString(), "--trt-version", "10");
+        // neither formula gives these: no TensorRT writes such a header (calibration.md §4.1)
+        for (String version : new String[] {"10", "10150", "1015", "99999", "8.12", "1234567"}) {
+            CliRun run = CliRun.of("cache", "convert", table.toString(), "--out", out.toString(), "--trt-version",
+                    version);
 
-        assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines()).containsExactly("trt4j: --trt-version 10: neither a release nor a version number; "
-                + "give e.g. 10.0 for TensorRT 10.0.0, or 100000");
+            assertThat(run.exitCode()).isEqualTo(2);
+            assertThat(run.errLines()).containsExactly("trt4j: --trt-version '" + version + "' is no TensorRT "
+                    + "version; give a release from 2.0 on (10.15.1, 8.6.1) or its NV_TENSORRT_VERSION: major·1000 + "
+                    + "minor·100 + patch up to TensorRT 9 (4 digits: 8601), major·10000 + minor·100 + patch from "
+                    + "TensorRT 10 (6 digits: 101501)");
+            assertThat(out).doesNotExist();
+        }
+    }
+
+    /** A table's kept header version that no TensorRT has is named with its field, and --trt-version replaces it. */
+    @Test
+    void aKeptVersionNoTensorRtHasIsNamedWithItsField() throws Exception {
+        Path table = write("pv.json", "{\"format\":\"trt4j.calibration-table\",\"version\":1,\"provenance\":"
+                + "{\"method\":\"EntropyCalibration2\",\"parameters\":{\"tensorrtVersion\":\"10\"}},"
+                + "\"tensors\":{\"a\":{\"amax\":1.0}}}");
+        Path out = dir.resolve("pv.cache");
+
+        CliRun run = CliRun.of("cache", "convert", table.toString(), "--out", out.toString());
+
+        assertThat(run.exitCode()).isEqualTo(1);
+        assertThat(run.errLines()).containsExactly("trt4j: " + table + ": provenance \"tensorrtVersion\": \"10\" is no "
+                + "TensorRT version; give a release from 2.0 on (10.15.1, 8.6.1) or its NV_TENSORRT_VERSION: "
+                + "major·1000 + minor·100 + patch up to TensorRT 9 (4 digits: 8601), major·10000 + minor·100 + patch "
+                + "from TensorRT 10 (6 digits: 101501) (or set the header's with --trt-version)");
         assertThat(out).doesNotExist();
+        CliRun given = CliRun.of("cache", "convert", table.toString(), "--out", out.toString(), "--trt-version",
+                "10.0");
+        assertThat(given.exitCode()).as(given.err()).isZero();
+        assertThat(Files.readString(out)).startsWith("TRT-100000-EntropyCalibration2\n");
     }
 
     @Test
