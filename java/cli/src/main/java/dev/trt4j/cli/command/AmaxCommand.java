@@ -105,6 +105,8 @@ public final class AmaxCommand implements Callable<Integer> {
         MethodSpec methodSpec = methodSpec();
         MethodOptionCheck.refuseUnusedOptions(List.of(methodSpec),
                 spec.commandLine().getParseResult()::hasMatchedOption);
+        MethodOptionCheck.refuseUnusedGridOptions(List.of(methodSpec),
+                spec.commandLine().getParseResult()::hasMatchedOption);
         Calibrator calibrator = methodSpec.calibrator();
         CalibrationOptions options = methodSpec.options();
         if (name != null && input.histogram == null) {

@@ -14,11 +14,16 @@ import java.util.function.Predicate;
  * have, would otherwise show only after it (or never).
  */
 final class MethodOptionCheck {
-    /** The built-in methods that read each search option; max and percentile read none of them. */
+    /**
+     * The built-in methods that read each search option, and each grid option (entropy and mse fit amax to the grid;
+     * max and percentile read none of them).
+     */
     private static final Map<String, Set<String>> READERS = Map.of(
             "--start-bin", Set.of("entropy", "mse"),
             "--stride", Set.of("entropy", "mse"),
-            "--trt-threshold", Set.of("entropy"));
+            "--trt-threshold", Set.of("entropy"),
+            "--num-bits", Set.of("entropy", "mse"),
+            "--unsigned", Set.of("entropy", "mse"));
     private static final Set<String> BUILT_IN = Set.of("max", "entropy", "percentile", "mse");
 
     private MethodOptionCheck() {
@@ -31,11 +36,24 @@ final class MethodOptionCheck {
      *                                plug-in, whose options trt4j cannot know)
      */
     static void refuseUnusedOptions(List<MethodSpec> methods, Predicate<String> given) {
+        refuseUnread(List.of("--start-bin", "--stride", "--trt-threshold"), methods, given);
+    }
+
+    /**
+     * As {@link #refuseUnusedOptions}, for the grid options {@code --num-bits} and {@code --unsigned}: for amax, whose
+     * one answer they would seem to change. Not for calibrate, whose tables record the grid for every method (a cache
+     * is written only for signed 8-bit, and {@code cache show} gives each table its grid's scale).
+     */
+    static void refuseUnusedGridOptions(List<MethodSpec> methods, Predicate<String> given) {
+        refuseUnread(List.of("--num-bits", "--unsigned"), methods, given);
+    }
+
+    private static void refuseUnread(List<String> options, List<MethodSpec> methods, Predicate<String> given) {
         List<String> names = methods.stream().map(m -> m.calibrator().name()).toList();
         if (!BUILT_IN.containsAll(names)) {
             return;
         }
-        for (String option : List.of("--start-bin", "--stride", "--trt-threshold")) {
+        for (String option : options) {
             Set<String> readers = READERS.get(option);
             if (given.test(option) && names.stream().noneMatch(readers::contains)) {
                 boolean one = readers.size() == 1;

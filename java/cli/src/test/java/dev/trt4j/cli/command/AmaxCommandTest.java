@@ -62,7 +62,7 @@ class AmaxCommandTest {
 
         assertThat(CliRun.of("amax", "--method", "percentile", "--percentile", "90", "--tensor", a).out())
                 .isEqualTo("88.99365" + NL);
-        assertThat(CliRun.of("amax", "--method", "percentile", "--percentile", "80", "--unsigned", "--tensor", a)
+        assertThat(CliRun.of("amax", "--method", "percentile", "--percentile", "80", "--tensor", a)
                 .out()).isEqualTo("78.987305" + NL);
         assertThat(CliRun.of("amax", "--method", "percentile", "--percentile", "99", "--tensor", a, halves).out())
                 .isEqualTo("96.96973" + NL);
@@ -339,6 +339,14 @@ class AmaxCommandTest {
                 uneven.toString()), "histogram bins are not of one width (bin 0 is 0.01 wide, the mean 333.33334); ");
         assertSingleLineError(2, CliRun.of("amax", "--method", "max", "--stride", "5", "--tensor", ok),
                 "--stride only changes the entropy and mse methods, and --method max chooses neither");
+        // the grid too: max and percentile pick amax without it, as the README says of options a method does not read
+        assertSingleLineError(2, CliRun.of("amax", "--method", "max", "--num-bits", "4", "--tensor", ok),
+                "--num-bits only changes the entropy and mse methods, and --method max chooses neither; drop "
+                        + "--num-bits or add one of them");
+        assertSingleLineError(2, CliRun.of("amax", "--method", "max", "--unsigned", "--tensor", ok),
+                "--unsigned only changes the entropy and mse methods, and --method max chooses neither");
+        assertSingleLineError(2, CliRun.of("amax", "--method", "percentile", "--unsigned", "--tensor", ok),
+                "--unsigned only changes the entropy and mse methods, and --method percentile-99.99 chooses neither");
     }
 
     private static void assertSingleLineError(int exitCode, CliRun run, String fragment) {
