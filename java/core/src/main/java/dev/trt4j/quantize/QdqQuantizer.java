@@ -5,6 +5,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.table.SubnormalScales;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -116,7 +117,7 @@ public final class QdqQuantizer {
         Prepared p = prepare(model);
         Set<String> dynamicInputs = dynamicOnlyInputs(p);
         List<String> zeroRanges = new ArrayList<>();
-        List<String> subnormalRanges = new ArrayList<>();
+        Map<String, Float> subnormalRanges = new LinkedHashMap<>();
         for (Map.Entry<String, String> e : p.plan().readers().entrySet()) {
             if (dynamicInputs.contains(e.getKey())) {
                 continue;
@@ -132,14 +133,13 @@ public final class QdqQuantizer {
             }
             if (amax / 127f == 0f) {
                 zeroRanges.add(e.getKey());
-            } else if (amax / 127f < Float.MIN_NORMAL) {
-                subnormalRanges.add(e.getKey() + "' (" + amax + ")");
+            } else if (SubnormalScales.isTiny(amax)) {
+                subnormalRanges.put(e.getKey(), amax);
             }
         }
         if (!subnormalRanges.isEmpty()) {
             // a subnormal scale may be flushed to zero by TensorRT or SIMD kernels, and saturates everything else
-            LOG.warn("{} activation range(s) so small that the scale amax/127 is subnormal (first: '{}): every "
-                    + "larger value saturates; calibrate again", subnormalRanges.size(), subnormalRanges.get(0));
+            LOG.warn("{}", SubnormalScales.warning(subnormalRanges));
         }
         if (!zeroRanges.isEmpty()) {
             // Right when the tensor was 0 on every sample; otherwise the table is wrong and the layer will be too.

@@ -6,6 +6,7 @@ import dev.trt4j.calibration.SignedInt8Ranges;
 import dev.trt4j.io.FileIdentity;
 import dev.trt4j.table.CalibrationFile;
 import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.SubnormalScales;
 import dev.trt4j.table.TensorRtCalibrationCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code trt4j cache convert}: TensorRT calibration cache to trt4j table and back, by the input's content. */
@@ -89,6 +91,13 @@ public final class CacheConvertCommand implements Callable<Integer> {
                             : knownAlgorithm()));
             cache.write(out);
             report(cache.scaleBitsByTensor().size(), cache.header() + " cache");
+            Map<String, Float> tiny = SubnormalScales.of(input.table().amaxByTensor());
+            if (!tiny.isEmpty()) {
+                // as quantize warns: TensorRT reads a subnormal scale, or one that underflowed to 0, as no range
+                PrintWriter err = spec.commandLine().getErr();
+                err.println("trt4j: warning: " + in + ": " + SubnormalScales.warning(tiny));
+                err.flush();
+            }
         }
         return 0;
     }

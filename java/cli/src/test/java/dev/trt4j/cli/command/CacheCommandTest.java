@@ -327,6 +327,22 @@ class CacheCommandTest {
         }
     }
 
+    /** A range whose scale underflows to 0 is written as 0, as TensorRT would read it, and named as quantize names it. */
+    @Test
+    void aRangeWhoseScaleUnderflowsIsNamedInAWarning() throws Exception {
+        Path table = write("tiny.table.json", "{\"format\":\"trt4j.calibration-table\",\"version\":1,"
+                + "\"provenance\":{\"method\":\"entropy\"},\"tensors\":{\"a\":{\"amax\":1e-45},\"ok\":{\"amax\":1.0}}}");
+        Path out = dir.resolve("tiny.cache");
+
+        CliRun run = CliRun.of("cache", "convert", table.toString(), "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(Files.readString(out)).isEqualTo("TRT-101501-EntropyCalibration2\na: 0\nok: 3c010204\n");
+        assertThat(run.errLines()).containsExactly("trt4j: warning: " + table + ": 1 activation range(s) so small that "
+                + "the scale amax/127 is subnormal or underflows to 0 (first: 'a' (1.4E-45)): every larger value "
+                + "saturates; calibrate again");
+    }
+
     /** A table's kept header version that no TensorRT has is named with its field, and --trt-version replaces it. */
     @Test
     void aKeptVersionNoTensorRtHasIsNamedWithItsField() throws Exception {
