@@ -41,6 +41,14 @@ final class NativeLibraryCache {
         String platform = platform();
         String resourceFolder = "/ai/onnxruntime/native/" + platform + "/";
         Path folder = root.resolve("onnxruntime-" + ortVersion).resolve(platform);
+        Optional<String> shared = PrivatePath.whyNot(folder);
+        boolean temporary = shared.isPresent();
+        if (temporary) {
+            // another user could choose the library loaded from there: unpack into a folder only this user can use
+            folder = privateTemporaryFolder(ortVersion);
+            LOG.warn("{}: not used for ONNX Runtime's native library, since {}; unpacked into {} instead",
+                    root, shared.get(), folder);
+        }
         boolean any = false;
         for (String library : LIBRARIES) {
             String fileName = System.mapLibraryName(library).replace(".jnilib", ".dylib");
@@ -59,12 +67,27 @@ final class NativeLibraryCache {
                         }
                     });
                 }
+                if (temporary) {
+                    target.toFile().deleteOnExit(); // before its folder, which was registered first
+                }
             } catch (IOException e) {
                 throw new Trt4jException(target + ": cannot extract ONNX Runtime's native library: " + e.getMessage(),
                         e);
             }
         }
         return any ? Optional.of(folder) : Optional.empty();
+    }
+
+    private static Path privateTemporaryFolder(String ortVersion) {
+        try {
+            // owner-only (0700) where the file system has POSIX permissions
+            Path folder = Files.createTempDirectory("trt4j-onnxruntime-" + ortVersion + "-");
+            folder.toFile().deleteOnExit();
+            return folder;
+        } catch (IOException e) {
+            throw new Trt4jException("cannot create a private folder for ONNX Runtime's native library: "
+                    + e.getMessage(), e);
+        }
     }
 
     /** A file of the resource's size is taken as extracted: files only ever appear whole (atomic rename). */

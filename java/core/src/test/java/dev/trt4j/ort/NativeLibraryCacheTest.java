@@ -53,6 +53,37 @@ class NativeLibraryCacheTest {
         assertThat(Files.size(jni)).isEqualTo(size);
     }
 
+    /**
+     * A cache folder another user can write to (or owns: the launchers' fallback in /tmp has a predictable name) could
+     * be handed a library of their choice, which this JVM would load: such a folder is not used.
+     */
+    @Test
+    void aFolderOtherUsersCanWriteIsNotUsedForTheLibraries() throws Exception {
+        Path shared = Files.createDirectory(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path root = shared.resolve("trt4j");
+        assertThat(PrivatePath.whyNot(root.resolve("onnxruntime-1.0"))).hasValue(shared
+                + " can be written by other users (mode 777)");
+
+        Path folder = new NativeLibraryCache(root).ensureExtracted("1.0").orElseThrow();
+
+        assertThat(folder.startsWith(shared)).as(folder.toString()).isFalse();
+        assertThat(folder.resolve(System.mapLibraryName("onnxruntime"))).isRegularFile();
+        assertThat(PrivatePath.whyNot(folder)).isEmpty();
+        assertThat(root).doesNotExist();
+
+        // the user's own folder, under a sticky /tmp, is used
+        Path own = Files.createDirectory(dir.resolve("own"));
+        Files.setPosixFilePermissions(own, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThat(PrivatePath.whyNot(own.resolve("trt4j"))).isEmpty();
+        if (Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)) {
+            // only root can hand a folder to another user
+            Files.setAttribute(own, "unix:uid", 4321);
+            assertThat(PrivatePath.whyNot(own.resolve("trt4j"))).hasValue(own + " belongs to user ID 4321, not to "
+                    + "this user (0)");
+        }
+    }
+
     @Test
     void onnxRuntimeLoadsFromTheCacheFolder() {
         OrtRuntime.environment();
