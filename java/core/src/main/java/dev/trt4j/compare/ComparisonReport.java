@@ -47,6 +47,28 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
         return Optional.ofNullable(weightsStudy);
     }
 
+    /**
+     * The method whose INT8 model scored best on the metric (the first of equal scores), or empty if none scored a
+     * finite value: the one whose table to quantize with.
+     */
+    public Optional<String> bestMethod() {
+        ResultTable.Row row = methods.rows().get(0);
+        String best = null;
+        double bestScore = Double.NaN;
+        // column 0 is FP32, the reference
+        for (int i = 1; i < methods.columns().size(); i++) {
+            Double v = row.value(i);
+            if (v == null || !Double.isFinite(v)) {
+                continue;
+            }
+            if (best == null || (higherIsBetter ? v > bestScore : v < bestScore)) {
+                best = methods.columns().get(i);
+                bestScore = v;
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
     /** The sample-count sweep, if one was run. */
     public Optional<ResultTable> samplesSweepTable() {
         return Optional.ofNullable(samplesSweep);

@@ -22,7 +22,12 @@ public record TaskScore(String metric, boolean higherIsBetter, double reference,
             return new TaskScore(t.primary(), t.higherIsBetter(), t.referenceScore(), t.candidateScore());
         }
         OutputComparison first = result.outputs().get(0);
-        return new TaskScore("cosine(" + first.output() + ")", true, 1.0, first.cosine());
+        return new TaskScore("cosine(" + first.output() + ")", true, 1.0, first.cosine()); // see isOutputCosine
+    }
+
+    /** Whether {@code metric} is the first output's cosine, the score of an evaluation without a task metric. */
+    public static boolean isOutputCosine(String metric) {
+        return metric.startsWith("cosine(");
     }
 
     /** How much worse the candidate is than the reference (negative when it is better). */

@@ -179,7 +179,10 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             json.print(w, report.toJson());
         } else {
             w.print(text);
+            study.evaluation.noTaskNote(report.metric(), onnx).ifPresent(note -> w.printf("%nMetric     %s%n", note));
             w.print(subject.describe());
+            report.bestMethod().ifPresent(best -> w.printf(Locale.ROOT, "%nBest: %s; quantize with --table %s%n",
+                    best, folder.resolve("calibration").resolve(best + ".table.json")));
             w.printf(Locale.ROOT,
                     "%nWritten: %s, %s,%s statistics and ranges in %s%n", folder.resolve("comparison.json"),
                     folder.resolve("comparison.md"), markdown == null ? "" : " " + markdown + ",",

@@ -4,10 +4,12 @@ import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.compare.CandidateEvaluator;
 import dev.trt4j.compare.SampleSplit;
+import dev.trt4j.compare.TaskScore;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.StateFeedback;
+import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.TaskKind;
 import dev.trt4j.io.FileIdentity;
@@ -98,6 +100,19 @@ public final class HeldOutArguments {
     /** Whether {@code --eval-data} gives the evaluation samples (so none are held out of {@code --data}). */
     boolean hasEvalData() {
         return evalData != null;
+    }
+
+    /**
+     * Why the candidates were ranked by an output's cosine rather than a task metric, where the task was left to
+     * detection ({@code --task auto}) and found none: said as evaluate says it, since an OCR model fed images of
+     * unknown labels drops from accuracy to cosine without a word otherwise.
+     */
+    Optional<String> noTaskNote(String metric, OnnxModel model) {
+        if (!evaluation.taskName().equals("auto") || !TaskScore.isOutputCosine(metric)) {
+            return Optional.empty();
+        }
+        // an OCR model given rendered samples gets its task metric: ranked by cosine, it was fed other images
+        return Optional.of(EvaluateCommand.noTaskReason(OcrModelRole.of(model.inputs(), model.outputs())));
     }
 
     /** Judges candidates against {@code model} with the task metric asked for. */

@@ -111,4 +111,38 @@ class StudyDataOptionsTest {
             assertThat(dir.resolve(command)).doesNotExist();
         }
     }
+
+    /**
+     * A PP-OCR classifier fed images of unknown orientation is ranked by cosine, not accuracy: said as evaluate says
+     * it; and the best method's table, which calibrate may not write (percentile 99.999), is named.
+     */
+    @Test
+    void aStudyNamesWhyItRanksByCosineAndWhichTableToQuantizeWith() throws IOException {
+        Path model = TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
+        float[] images = new float[12 * 3 * 48 * 192];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < images.length; i++) {
+            images[i] = random.nextFloat() * 2 - 1;
+        }
+        Path data = dir.resolve("images.npy");
+        dev.trt4j.data.npy.NpyFile.write(data, NpyArray.ofFloats(new long[] {12, 3, 48, 192}, images));
+
+        CliRun run = CliRun.of("compare-calibrators", model.toString(), "--data", data.toString(), "--samples", "8",
+                "--eval-samples", "4", "--methods", "max,percentile=99.999", "--out", dir.resolve("cmp").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Metric     none: the model takes text images, and its accuracy needs lines "
+                + "whose orientation is known, which only rendered samples have");
+        java.util.regex.Matcher best = java.util.regex.Pattern.compile("Best: (\\S+); quantize with --table (\\S+)")
+                .matcher(run.out());
+        assertThat(best.find()).as(run.out()).isTrue();
+        assertThat(best.group(1)).isIn("max", "percentile-99.999");
+        assertThat(Path.of(best.group(2))).isEqualTo(dir.resolve("cmp/calibration/" + best.group(1) + ".table.json"))
+                .isRegularFile();
+        // rendered lines (no --data) carry their orientation: accuracy, and no such note
+        CliRun rendered = CliRun.of("compare-calibrators", model.toString(), "--samples", "8", "--eval-samples", "8",
+                "--methods", "max", "--out", dir.resolve("rendered").toString());
+        assertThat(rendered.exitCode()).as(rendered.err()).isZero();
+        assertThat(rendered.out()).contains("accuracy").doesNotContain("Metric     ");
+    }
 }

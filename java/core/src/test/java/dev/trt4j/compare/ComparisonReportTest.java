@@ -1,0 +1,29 @@
+package dev.trt4j.compare;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ComparisonReportTest {
+    private static ComparisonReport scored(boolean higherIsBetter, Double... scores) {
+        List<String> columns = List.of("FP32", "max", "entropy", "percentile-99.99", "mse").subList(0, scores.length);
+        ResultTable methods = new ResultTable("methods", "model", columns,
+                List.of(new ResultTable.Row("m", Arrays.asList(scores))));
+        ResultTable fidelity = new ResultTable("fidelity", "method", List.of("score"), List.of());
+        return new ComparisonReport("m.onnx", "0".repeat(64), "accuracy", higherIsBetter, "data", 8, "held", 8,
+                "per-channel", methods, fidelity, null, null);
+    }
+
+    @Test
+    void theBestMethodFollowsTheMetricsDirectionAndSkipsWhatDidNotScore() {
+        assertThat(scored(true, 0.98, 0.97, 0.75, 0.98, 0.96).bestMethod()).hasValue("percentile-99.99");
+        assertThat(scored(false, 0.10, 0.20, 0.15, 0.30).bestMethod()).hasValue("entropy");
+        // the first of equal scores; FP32's column is the reference, never a method
+        assertThat(scored(true, 1.0, 0.9, 0.9).bestMethod()).hasValue("max");
+        assertThat(scored(true, 0.98, Double.NaN, null, 0.5).bestMethod()).hasValue("percentile-99.99");
+        assertThat(scored(true, 0.98, Double.NaN).bestMethod()).isEmpty();
+    }
+}
