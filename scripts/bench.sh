@@ -37,8 +37,19 @@ while getopts ":e:b:h" opt; do
     *) usage_error "unknown option -$OPTARG; see $0 -h" ;;
   esac
 done
+# getopts steps over a "--" that ends the options: what follows it is trt4j bench's
+after_dashes=0
+if [ "$OPTIND" -gt 1 ]; then
+  last_option=$((OPTIND - 1))
+  [ "${!last_option}" != "--" ] || after_dashes=1
+fi
 shift $((OPTIND - 1))
-[ "${1:-}" != "--" ] || shift
+if [ "${1:-}" = "--" ]; then
+  shift
+elif [ "$#" -gt 0 ] && [ "$after_dashes" = 0 ]; then
+  # a folder given without -e would reach trt4j bench as a file to time, and the default folder be read instead
+  usage_error "unexpected argument '$1': give the engines folder with -e DIR, and trt4j bench's own arguments after --"
+fi
 
 # shellcheck source=scripts/trt4j-command.sh
 . "$(dirname "${BASH_SOURCE[0]}")/trt4j-command.sh"

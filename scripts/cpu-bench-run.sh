@@ -4,6 +4,10 @@
 #
 #   run.sh STAGE OUT [JMH ARGS...]
 set -uo pipefail
+if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
+  sed -n '2,/^set -uo/{/^#/p}' "$0"
+  exit 0
+fi
 if [ $# -lt 2 ] || [ ! -d "$1" ] || [ ! -d "$2" ]; then
   echo "usage: run.sh STAGE OUT [JMH ARGS...]: STAGE and OUT must be existing folders" >&2
   exit 2

@@ -5,7 +5,7 @@
 # take the earlier results with it:
 #   1. the GPU and the CUDA libraries found; `trt4j doctor`
 #   2. native/'s tests, the gpu-tagged ones included (JUnit's console launcher; XML report); a failed or skipped
-#      test makes the script's exit code 1 (the later steps still run)
+#      test makes the script's exit code 1 (the later steps still run), and so does a failed engine build or bench
 #   3. engines of the PP-OCR classifier, recognizer and detector at FP32, FP16, implicit INT8 (trt4j's entropy
 #      ranges) and explicit INT8 (Q/DQ model), through scripts/build-engines.sh
 #   4. their speedup table through scripts/bench.sh
@@ -14,6 +14,10 @@
 set -uo pipefail
 
 # Without a payload every step would fail, and STAGE's files (the launcher, engines/) would land under /.
+if [ "${1:-}" = "--help" ] || [ "${1:-}" = "-h" ]; then
+  sed -n '2,/^set -uo/{/^#/p}' "$0"
+  exit 0
+fi
 if [ $# -ne 2 ]; then
   echo "gpu-checks: usage: scripts/gpu-checks.sh STAGE OUT (STAGE: the payload scripts/gpu-stage.sh packed)" >&2
   exit 2
@@ -97,10 +101,13 @@ while read -r name dims; do
     -t "$models/{model}-all/{calibrator}.table.json" -x "$profile" "$models/$name.onnx" &&
     timeout 120 "$TRT4J" build "$models/$name.qdq.onnx" --precision int8 --int8-mode explicit $profile \
       --out "$engines/$name.int8-qdq.engine"
-  echo "engines for $name: exit code $?"
+  built=$?
+  echo "engines for $name: exit code $built"
+  [ "$built" = 0 ] || native_rc=1 # a device run whose builds all fail must not look green
   ls -l "$engines"
   step "speedup table: $name"
-  timeout 120 "$repo/scripts/bench.sh" -e "$engines" -b 1,8,32 -- --shapes "x:1x$dims" --duration 1 --warmup 200
+  timeout 120 "$repo/scripts/bench.sh" -e "$engines" -b 1,8,32 -- --shapes "x:1x$dims" --duration 1 --warmup 200 \
+    || native_rc=1
   cat "$engines/speedup.md" >> "$out/speedup.md" 2>/dev/null
   # one JSON document per model: appended into one file they would not parse
   cp "$engines/speedup.json" "$out/speedup-$name.json" 2>/dev/null

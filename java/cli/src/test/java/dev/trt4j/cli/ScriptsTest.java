@@ -241,7 +241,16 @@ class ScriptsTest {
         assertThat(noValue.code()).isEqualTo(2);
         assertThat(noValue.err().lines().toList()).containsExactly("build-engines: option -o needs a value; see "
                 + SCRIPTS.resolve("build-engines.sh") + " -h");
-        for (String script : List.of("build-engines.sh", "bench.sh")) {
+        // a folder given without -e reached trt4j bench as a file to time, while the default folder was read
+        Files.createDirectories(dir.resolve("e dir"));
+        assertThat(run("bench.sh", "e dir").err().lines().toList()).containsExactly("bench: unexpected argument 'e "
+                + "dir': give the engines folder with -e DIR, and trt4j bench's own arguments after --");
+        // TRT4J names one program: a command line in it failed with the shell's exit code 127
+        Result commandLine = runWith(Map.of("TRT4J", "java -jar trt4j-cli.jar"), "bench.sh", "-e", "e dir");
+        assertThat(commandLine.code()).isEqualTo(2);
+        assertThat(commandLine.err()).startsWith("bench: TRT4J=java -jar trt4j-cli.jar: no such program");
+        for (String script : List.of("build-engines.sh", "bench.sh", "gpu-checks.sh", "cpu-bench-run.sh",
+                "cpu-speedup-run.sh", "lint-dockerfiles.sh")) {
             Result help = run(script, "--help");
             assertThat(help.code()).as(script).isZero();
             assertThat(help.out()).as(script).startsWith("# ");
@@ -355,8 +364,22 @@ class ScriptsTest {
                     > "$reports/TEST-junit-jupiter.xml"
                 fi
                 echo "java $*" >> "$FAKE_LOG"
+                # builds write their engine and sidecar, so that the engine and bench steps succeed
+                out=""; prev=""
+                for a in "$@"; do [ "$prev" = --out ] && out="$a"; prev="$a"; done
+                case " $* " in *" build "*) echo plan > "$out"; echo '{}' > "$out.json";; esac
                 """);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        // the payload's models and the tables of their INT8 builds
+        Path models = Files.createDirectories(stage.resolve("jars/models"));
+        for (String name : List.of("cls", "rec", "det")) {
+            model("stage/jars/models/" + name + ".onnx");
+            for (String tables : List.of(name + "-qdq", name + "-all")) {
+                Path table = Files.createDirectories(models.resolve(tables)).resolve("entropy.table.json");
+                Files.writeString(table, "{}");
+                Files.setLastModifiedTime(table, FileTime.from(Instant.now().minusSeconds(60)));
+            }
+        }
 
         Result skipped = runWith(Map.of("SKIPPED", "3"), "gpu-checks.sh", "stage", "results");
         Result ran = runWith(Map.of("SKIPPED", "0"), "gpu-checks.sh", "stage", "results2");
@@ -364,8 +387,14 @@ class ScriptsTest {
         assertThat(skipped.code()).as(skipped.out()).isEqualTo(1);
         assertThat(skipped.out()).contains("native tests: 3 skipped; on a GPU machine every test must run")
                 .contains("=== done");
-        assertThat(ran.code()).as(ran.out()).isZero();
+        assertThat(ran.code()).as(ran.out() + ran.err()).isZero();
         assertThat(ran.out()).doesNotContain("skipped;");
+
+        // every engine build failing (here: no models) must not look green either
+        Files.delete(models.resolve("rec.onnx"));
+        Result failedBuild = runWith(Map.of("SKIPPED", "0"), "gpu-checks.sh", "stage", "results3");
+        assertThat(failedBuild.code()).isEqualTo(1);
+        assertThat(failedBuild.out()).contains("engines for rec: exit code 1").contains("=== done");
     }
 
     /**
