@@ -34,7 +34,10 @@ while getopts ":e:b:h" opt; do
     b) batches="$OPTARG" ;;
     h) sed -n '2,12p' "$0"; exit 0 ;;
     :) usage_error "option -$OPTARG needs a value; see $0 -h" ;;
-    *) usage_error "unknown option -$OPTARG; see $0 -h" ;;
+    *)
+      # getopts reads --out as option '-': name what was typed
+      [ "$OPTARG" != "-" ] || usage_error "unknown option ${!OPTIND:-$OPTARG}: the options are single letters; see $0 -h"
+      usage_error "unknown option -$OPTARG; see $0 -h" ;;
   esac
 done
 # getopts steps over a "--" that ends the options: what follows it is trt4j bench's

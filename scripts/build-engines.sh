@@ -54,7 +54,10 @@ while getopts ":o:p:c:d:t:s:x:h" opt; do
     x) extra="$OPTARG" ;;
     h) sed -n '2,/^set -euo/{/^#/p}' "$0"; exit 0 ;;
     :) usage_error "option -$OPTARG needs a value; see $0 -h" ;;
-    *) usage_error "unknown option -$OPTARG; see $0 -h" ;;
+    *)
+      # getopts reads --out as option '-': name what was typed
+      [ "$OPTARG" != "-" ] || usage_error "unknown option ${!OPTIND:-$OPTARG}: the options are single letters; see $0 -h"
+      usage_error "unknown option -$OPTARG; see $0 -h" ;;
   esac
 done
 shift $((OPTIND - 1))
@@ -173,6 +176,7 @@ for model in "$@"; do
     done
   done
 done
+[ ! -e "$out" ] || [ -d "$out" ] || fail "$out: not a folder (-o, where the engines go)"
 mkdir -p "$out"
 for model in "$@"; do
   name="$(basename "$model")"

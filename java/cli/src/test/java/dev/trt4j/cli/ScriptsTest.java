@@ -241,6 +241,14 @@ class ScriptsTest {
         assertThat(noValue.code()).isEqualTo(2);
         assertThat(noValue.err().lines().toList()).containsExactly("build-engines: option -o needs a value; see "
                 + SCRIPTS.resolve("build-engines.sh") + " -h");
+        assertThat(run("build-engines.sh", "--out", "x", "cls.onnx").err().lines().toList()).containsExactly(
+                "build-engines: unknown option --out: the options are single letters; see "
+                        + SCRIPTS.resolve("build-engines.sh") + " -h");
+        Files.writeString(dir.resolve("afile"), "");
+        Result fileAsFolder = run("build-engines.sh", "-p", "fp32", "-o", "afile", "cls.onnx");
+        assertThat(fileAsFolder.code()).isEqualTo(1);
+        assertThat(fileAsFolder.err().lines().toList()).containsExactly("build-engines: afile: not a folder (-o, where "
+                + "the engines go)");
         // a folder given without -e reached trt4j bench as a file to time, while the default folder was read
         Files.createDirectories(dir.resolve("e dir"));
         assertThat(run("bench.sh", "e dir").err().lines().toList()).containsExactly("bench: unexpected argument 'e "
