@@ -187,6 +187,7 @@ public final class AmaxCommand implements Callable<Integer> {
         });
         boolean statistics = HistogramJson.isStatistics(input.histogram);
         if (name != null && !statistics) {
+            HistogramJson.readHistogram(input.histogram); // a file that is no histogram (a table) is named as such
             throw new InvalidOptionException("--name picks a tensor of a statistics.json, but " + input.histogram
                     + " is a single histogram; drop --name");
         }

@@ -233,6 +233,10 @@ class AmaxCommandTest {
             assertThat(wrongFile.exitCode()).isEqualTo(1);
             assertThat(wrongFile.errLines()).containsExactly("trt4j: " + table + ": is a 'trt4j.calibration-table' "
                     + "file, not a histogram ({\"counts\": [...], \"edges\": [...]}, or a statistics.json)");
+            // with --name too: it is no single histogram either
+            CliRun named = CliRun.of("amax", "--method", method, "--histogram", table.toString(), "--name", "x");
+            assertThat(named.errLines()).containsExactly("trt4j: " + table + ": is a 'trt4j.calibration-table' "
+                    + "file, not a histogram ({\"counts\": [...], \"edges\": [...]}, or a statistics.json)");
         }
         // so is a TensorRT cache, instead of a JSON parser's error about its header
         Path cache = Files.writeString(dir.resolve("x.cache"), "TRT-101501-EntropyCalibration2\nx: 3c010204\n");
