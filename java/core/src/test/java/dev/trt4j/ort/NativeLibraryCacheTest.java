@@ -72,14 +72,32 @@ class NativeLibraryCacheTest {
         assertThat(PrivatePath.whyNot(folder)).isEmpty();
         assertThat(root).doesNotExist();
 
-        // the user's own folder, under a sticky /tmp, is used
+        // the user's own folder, under a sticky /tmp, is used; so is one reached through the user's own link, and
+        // one writable by the user's own group (a group of one where each user has a group of their own)
         Path own = Files.createDirectory(dir.resolve("own"));
         Files.setPosixFilePermissions(own, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         assertThat(PrivatePath.whyNot(own.resolve("trt4j"))).isEmpty();
+        Path link = Files.createSymbolicLink(dir.resolve("link"), own);
+        assertThat(PrivatePath.whyNot(link.resolve("trt4j"))).isEmpty();
+        Path ownGroup = Files.createDirectory(dir.resolve("own-group"));
+        Files.setPosixFilePermissions(ownGroup, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertThat(PrivatePath.whyNot(ownGroup.resolve("trt4j"))).isEmpty();
+        // the process's own user, not the owner of the /proc/self link (root): a file it makes is that user's
+        Path made = Files.createFile(dir.resolve("made"));
+        Files.setPosixFilePermissions(made, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(PrivatePath.whyNot(made)).isEmpty();
+        assertThat(Files.getAttribute(Path.of("/proc/self"), "unix:uid"))
+                .isEqualTo(Files.getAttribute(made, "unix:uid"));
         if (Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)) {
             // only root can hand a folder to another user
+            Files.setAttribute(ownGroup, "unix:gid", 4321); // another group that can write
+            assertThat(PrivatePath.whyNot(ownGroup.resolve("trt4j"))).hasValue(ownGroup + " can be written by other "
+                    + "users (mode 775)");
             Files.setAttribute(own, "unix:uid", 4321);
             assertThat(PrivatePath.whyNot(own.resolve("trt4j"))).hasValue(own + " belongs to user ID 4321, not to "
+                    + "this user (0)");
+            // through a link: the folder it leads to is judged
+            assertThat(PrivatePath.whyNot(link.resolve("trt4j"))).hasValue(own + " belongs to user ID 4321, not to "
                     + "this user (0)");
         }
     }
