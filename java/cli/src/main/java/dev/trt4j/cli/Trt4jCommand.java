@@ -152,14 +152,25 @@ public final class Trt4jCommand implements Callable<Integer> {
         // a ParameterException thrown here goes to the UsageErrorHandler, as one thrown while parsing does
         cl.setExecutionStrategy(parsed -> {
             JsonFlagMisuse.check(parsed);
-            EmptyListItemCheck.check(parsed);
-            FileOptionCheck.check(parsed);
+            if (!helpAsked(parsed)) { // --help shows help, whatever else the line holds
+                EmptyListItemCheck.check(parsed);
+                FileOptionCheck.check(parsed);
+            }
             // a command may open its data many times (per candidate): each warning about the data once
             try (DataWarnings.Scope once = DataWarnings.onceEach()) {
                 return new CommandLine.RunLast().execute(parsed);
             }
         });
         return cl;
+    }
+
+    private static boolean helpAsked(CommandLine.ParseResult parsed) {
+        for (CommandLine.ParseResult level = parsed; level != null; level = level.subcommand()) {
+            if (level.isUsageHelpRequested() || level.isVersionHelpRequested()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

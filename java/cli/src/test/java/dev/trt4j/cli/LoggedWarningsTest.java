@@ -202,14 +202,14 @@ class LoggedWarningsTest {
     void whatAKilledRunLeftInTheOutputFolderIsNamedByTheNextRun() throws Exception {
         Path model = TestModels.matMul(work.resolve("mm.onnx"));
         Path out = Files.createDirectories(work.resolve("cal"));
-        Files.write(out.resolve(".statistics.json.5x2k.tmp"), new byte[2_000_000]);
+        Files.write(out.resolve(".statistics.json.5x2k5x2k5x2k.tmp"), new byte[2_000_000]);
 
         Result r = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--samples", "8",
                 "--method", "max", "--out", out.toString());
 
         assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
         assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + out + ": holds 1 hidden file (2.0 MB) that a "
-                + "killed trt4j run left, or that another run is writing now: .statistics.json.5x2k.tmp; once no run "
+                + "killed trt4j run left, or that another run is writing now: .statistics.json.5x2k5x2k5x2k.tmp; once no run "
                 + "writes there, delete them");
         assertThat(out.resolve("max.cache")).isRegularFile();
     }

@@ -404,6 +404,9 @@ class Trt4jCommandTest {
         assertThat(quantize.errLines()).containsExactly("trt4j: --out " + folder + ": ends in '/', which names a "
                 + "folder; --out takes a file");
         assertThat(dir.resolve("newdir")).doesNotExist();
+        CliRun help = CliRun.of("quantize", "--out", folder, "--help");
+        assertThat(help.exitCode()).isZero();
+        assertThat(help.out()).contains("Usage:");
 
         CliRun calibrate = CliRun.of("calibrate", model.toString(), "--samples", "8", "--method", "max", "--out",
                 folder);

@@ -1,5 +1,6 @@
 package dev.trt4j.io;
 
+import dev.trt4j.Counts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,8 +27,11 @@ import java.util.stream.Stream;
  */
 final class InterruptedWrites {
     private static final Logger LOG = LoggerFactory.getLogger(InterruptedWrites.class);
-    /** {@link AtomicFiles#createSibling}'s names: a dot, the target's name, a dot, a random suffix, {@code .tmp}. */
-    private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.[0-9a-z]{1,13}\\.tmp");
+    /**
+     * {@link AtomicFiles#createSibling}'s names: a dot, the target's name, a dot, a random suffix (a long in base 36:
+     * 11 to 13 digits but for one in 5,000), {@code .tmp}; a user's own {@code .report.md.tmp} is not taken for one.
+     */
+    private static final Pattern TEMPORARY = Pattern.compile("\\.(.+)\\.[0-9a-z]{11,13}\\.tmp");
     private static final String OLD = ".old";
     private static final int NAMES_SHOWN = 3;
     /** The warnings given: a command that stages its folder and then a file in it sees the same leftovers twice. */
@@ -89,7 +93,12 @@ final class InterruptedWrites {
         }
         List<String> names = found.stream().limit(NAMES_SHOWN)
                 .map(p -> p.getFileName() + (Files.isDirectory(p) ? "/" : "")).toList();
-        return Optional.of(folder + ": holds " + found.size() + " hidden " + (found.size() == 1 ? "file" : "files")
+        long folders = found.stream().filter(Files::isDirectory).count();
+        long files = found.size() - folders;
+        String what = files > 0 && folders > 0 ? Counts.of(files, "hidden file") + " and "
+                + Counts.of(folders, "hidden folder")
+                : files > 0 ? Counts.of(files, "hidden file") : Counts.of(folders, "hidden folder");
+        return Optional.of(folder + ": holds " + what
                 + " (" + megabytes(found) + ") that a killed trt4j run left, or that another run is writing now: "
                 + String.join(", ", names) + (found.size() > NAMES_SHOWN ? ", …" : "")
                 + "; once no run writes there, delete them"
