@@ -103,10 +103,8 @@ public final class AmaxCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         MethodSpec methodSpec = methodSpec();
-        MethodOptionCheck.refuseUnusedOptions(List.of(methodSpec),
-                spec.commandLine().getParseResult()::hasMatchedOption);
-        MethodOptionCheck.refuseUnusedGridOptions(List.of(methodSpec),
-                spec.commandLine().getParseResult()::hasMatchedOption);
+        MethodOptionCheck.refuseUnusedOptionsOfOne(methodSpec, spec.commandLine().getParseResult()::hasMatchedOption);
+        MethodOptionCheck.refuseUnusedGridOptions(methodSpec, spec.commandLine().getParseResult()::hasMatchedOption);
         Calibrator calibrator = methodSpec.calibrator();
         CalibrationOptions options = methodSpec.options();
         if (name != null && input.histogram == null) {

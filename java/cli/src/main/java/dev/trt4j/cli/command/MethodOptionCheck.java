@@ -36,7 +36,12 @@ final class MethodOptionCheck {
      *                                plug-in, whose options trt4j cannot know)
      */
     static void refuseUnusedOptions(List<MethodSpec> methods, Predicate<String> given) {
-        refuseUnread(List.of("--start-bin", "--stride", "--trt-threshold"), methods, given);
+        refuseUnread(List.of("--start-bin", "--stride", "--trt-threshold"), methods, given, "add");
+    }
+
+    /** As {@link #refuseUnusedOptions}, for a command of one method (amax), where another replaces it. */
+    static void refuseUnusedOptionsOfOne(MethodSpec method, Predicate<String> given) {
+        refuseUnread(List.of("--start-bin", "--stride", "--trt-threshold"), List.of(method), given, "choose");
     }
 
     /**
@@ -44,11 +49,13 @@ final class MethodOptionCheck {
      * one answer they would seem to change. Not for calibrate, whose tables record the grid for every method (a cache
      * is written only for signed 8-bit, and {@code cache show} gives each table its grid's scale).
      */
-    static void refuseUnusedGridOptions(List<MethodSpec> methods, Predicate<String> given) {
-        refuseUnread(List.of("--num-bits", "--unsigned"), methods, given);
+    static void refuseUnusedGridOptions(MethodSpec method, Predicate<String> given) {
+        refuseUnread(List.of("--num-bits", "--unsigned"), List.of(method), given, "choose");
     }
 
-    private static void refuseUnread(List<String> options, List<MethodSpec> methods, Predicate<String> given) {
+    /** @param remedy how the command takes a method that reads the option: {@code add} or {@code choose} */
+    private static void refuseUnread(List<String> options, List<MethodSpec> methods, Predicate<String> given,
+                                     String remedy) {
         List<String> names = methods.stream().map(m -> m.calibrator().name()).toList();
         if (!BUILT_IN.containsAll(names)) {
             return;
@@ -60,8 +67,8 @@ final class MethodOptionCheck {
                 throw new InvalidOptionException(option + " only changes the " + String.join(" and ", readers.stream()
                         .sorted().toList()) + " method" + (one ? "" : "s") + ", and --method "
                         + String.join(",", methods.stream().map(MethodSpec::label).toList())
-                        + (one ? " does not choose it" : " chooses neither") + "; drop " + option + " or add "
-                        + (one ? "it" : "one of them"));
+                        + (one ? " does not choose it" : " chooses neither") + "; drop " + option + " or " + remedy
+                        + (one ? " it" : " one of them"));
             }
         }
     }

@@ -346,7 +346,7 @@ class AmaxCommandTest {
         // the grid too: max and percentile pick amax without it, as the README says of options a method does not read
         assertSingleLineError(2, CliRun.of("amax", "--method", "max", "--num-bits", "4", "--tensor", ok),
                 "--num-bits only changes the entropy and mse methods, and --method max chooses neither; drop "
-                        + "--num-bits or add one of them");
+                        + "--num-bits or choose one of them");
         assertSingleLineError(2, CliRun.of("amax", "--method", "max", "--unsigned", "--tensor", ok),
                 "--unsigned only changes the entropy and mse methods, and --method max chooses neither");
         assertSingleLineError(2, CliRun.of("amax", "--method", "percentile", "--unsigned", "--tensor", ok),
