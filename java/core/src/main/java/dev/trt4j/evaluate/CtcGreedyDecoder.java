@@ -96,6 +96,9 @@ public final class CtcGreedyDecoder {
         int previous = BLANK;
         for (int t = 0; t < steps; t++) {
             int best = OutputComparator.argmax(scores, offset + t * classes, classes);
+            if (best < 0) {
+                best = BLANK; // a step holding NaN reads no character
+            }
             if (best != BLANK && best != previous) {
                 text.append(labels.get(best));
             }

@@ -7,6 +7,7 @@ import dev.trt4j.tensor.ShapeText;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.function.IntToDoubleFunction;
 
 /**
  * Accumulates an {@link OutputComparison} of one output batch by batch, holding only running sums, so memory
@@ -70,6 +71,14 @@ final class OutputComparator {
      * the output has no class dimension.
      */
     public void add(float[] reference, float[] candidate, int rowLength) {
+        add(widen(reference), widen(candidate), rowLength);
+    }
+
+    /**
+     * As {@link #add(float[], float[], int)}, in doubles: every float, and every integer output up to 2^53, exactly
+     * (in float32 the int64 ids 16777217 and 16777216 would be one value, and their difference none).
+     */
+    void add(double[] reference, double[] candidate, int rowLength) {
         if (reference.length != candidate.length) {
             throw new IllegalArgumentException("reference has " + reference.length + " values, candidate "
                     + candidate.length);
@@ -100,10 +109,12 @@ final class OutputComparator {
             singleProbability = true;
             for (int i = 0; i < reference.length; i++) {
                 rows++;
-                if ((reference[i] >= 0.5f) == (candidate[i] >= 0.5f)) {
+                // NaN decides nothing: it agrees with no decision
+                if (!Double.isNaN(reference[i]) && !Double.isNaN(candidate[i])
+                        && (reference[i] >= 0.5) == (candidate[i] >= 0.5)) {
                     agreeingRows++;
                 }
-                probabilityRows &= reference[i] >= 0f && reference[i] <= 1f;
+                probabilityRows &= reference[i] >= 0 && reference[i] <= 1;
             }
         } else {
             probabilityRows = false;
@@ -133,13 +144,16 @@ final class OutputComparator {
      * layer's all-zero row) only where the reference is tied too, so that a candidate with no answer is not credited
      * wherever the reference happens to pick the first class; a model compared with itself still agrees everywhere.
      */
-    static boolean sameTopClass(float[] reference, float[] candidate, int start, int length) {
-        int best = argmax(reference, start, length);
-        return best == argmax(candidate, start, length)
+    static boolean sameTopClass(double[] reference, double[] candidate, int start, int length) {
+        int best = argmax(k -> reference[k], start, length);
+        if (best < 0) {
+            return false; // a reference row holding NaN picks no class for the candidate to agree with
+        }
+        return best == argmax(k -> candidate[k], start, length)
                 && (!tiedAtTop(candidate, start, length, best) || tiedAtTop(reference, start, length, best));
     }
 
-    private static boolean tiedAtTop(float[] values, int start, int length, int best) {
+    private static boolean tiedAtTop(double[] values, int start, int length, int best) {
         for (int k = best + 1; k < length; k++) {
             if (values[start + k] == values[start + best]) {
                 return true;
@@ -148,21 +162,33 @@ final class OutputComparator {
         return false;
     }
 
-    /** Index of the first largest value of {@code values[start, start + length)}. */
+    /**
+     * Index of the first largest value of {@code values[start, start + length)}, or -1 where one is NaN: such a row
+     * picks no class (a comparison skips NaN, so a broken model's all-NaN rows would read as class 0 and be credited
+     * wherever that is the answer).
+     */
     static int argmax(float[] values, int start, int length) {
+        return argmax(k -> values[k], start, length);
+    }
+
+    private static int argmax(IntToDoubleFunction values, int start, int length) {
         int best = 0;
-        for (int k = 1; k < length; k++) {
-            if (values[start + k] > values[start + best]) {
+        for (int k = 0; k < length; k++) {
+            double v = values.applyAsDouble(start + k);
+            if (Double.isNaN(v)) {
+                return -1;
+            }
+            if (v > values.applyAsDouble(start + best)) {
                 best = k;
             }
         }
         return best;
     }
 
-    private static boolean isProbabilityRow(float[] values, int start, int length) {
+    private static boolean isProbabilityRow(double[] values, int start, int length) {
         double sum = 0;
         for (int k = 0; k < length; k++) {
-            float v = values[start + k];
+            double v = values[start + k];
             if (!(v >= 0)) {
                 return false;
             }
@@ -171,24 +197,32 @@ final class OutputComparator {
         return Math.abs(sum - 1) <= PROBABILITY_TOLERANCE;
     }
 
-    private static float[] values(HostTensor t) {
+    private static double[] values(HostTensor t) {
         return switch (t.type()) {
-            case FLOAT32 -> t.floats();
+            case FLOAT32 -> widen(t.floats());
             case INT64 -> {
-                float[] f = new float[t.longs().length];
-                for (int i = 0; i < f.length; i++) {
-                    f[i] = t.longs()[i];
+                double[] d = new double[t.longs().length];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = t.longs()[i];
                 }
-                yield f;
+                yield d;
             }
             case INT32 -> {
-                float[] f = new float[t.ints().length];
-                for (int i = 0; i < f.length; i++) {
-                    f[i] = t.ints()[i];
+                double[] d = new double[t.ints().length];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = t.ints()[i];
                 }
-                yield f;
+                yield d;
             }
             default -> throw new Trt4jException("output tensor of type " + t.type() + " cannot be compared");
         };
+    }
+
+    private static double[] widen(float[] values) {
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = values[i];
+        }
+        return d;
     }
 }

@@ -109,12 +109,12 @@ final class TokenMask {
      * {@code values.length / (batch · tokens)} values are kept or left out together. The array itself where nothing is
      * padded.
      */
-    float[] keptValues(float[] values) {
+    double[] keptValues(double[] values) {
         if (keptCount == kept.length) {
             return values;
         }
         int inner = values.length / kept.length;
-        float[] out = new float[keptCount * inner];
+        double[] out = new double[keptCount * inner];
         int at = 0;
         for (int p = 0; p < kept.length; p++) {
             if (kept[p]) {

@@ -155,4 +155,28 @@ class OutputComparatorTest {
         assertThat(compare("prob", uniform, new float[] {1f / 3, 1f / 3, 1f / 3, 0.2f, 0.6f, 0.2f}, 3)
                 .top1Agreement()).as("tied where the reference is tied").isEqualTo(1.0);
     }
+
+    /** A broken model's NaN rows pick no class: they read as class 0 before, credited wherever that was the answer. */
+    @Test
+    void aCandidateRowHoldingNanAgreesWithNothing() {
+        float[] reference = {0.7f, 0.2f, 0.1f, 0.1f, 0.8f, 0.1f};
+        float[] nan = {Float.NaN, Float.NaN, Float.NaN, 0.1f, 0.8f, 0.1f};
+        assertThat(compare("prob", reference, nan, 3).top1Agreement()).isEqualTo(0.5);
+        assertThat(OutputComparator.argmax(nan, 0, 3)).isEqualTo(-1);
+        assertThat(OutputComparator.argmax(nan, 3, 3)).isEqualTo(1);
+        // one probability a row (a sigmoid): NaN decides nothing either
+        assertThat(compare("p", new float[] {0.2f, 0.9f}, new float[] {Float.NaN, 0.9f}, 1).top1Agreement())
+                .isEqualTo(0.5);
+    }
+
+    /** Compared in doubles: in float32, 16777217 and 16777216 are one value. */
+    @Test
+    void integerOutputsAreComparedExactly() {
+        OutputComparator c = new OutputComparator("ids");
+        c.add(HostTensor.ofLongs(new long[] {1, 2}, new long[] {16_777_217L, 100_000_001L}),
+                HostTensor.ofLongs(new long[] {1, 2}, new long[] {16_777_216L, 100_000_000L}));
+        assertThat(c.result().maxAbsoluteError()).isEqualTo(1.0);
+        assertThat(c.result().meanAbsoluteError()).isEqualTo(1.0);
+        assertThat(c.result().snrDb()).isFinite();
+    }
 }

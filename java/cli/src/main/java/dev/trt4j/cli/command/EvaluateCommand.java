@@ -145,8 +145,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         for (OutputComparison o : result.outputs()) {
             if (Double.isNaN(o.cosine()) || Double.isNaN(o.maxAbsoluteError())) {
-                err.println("trt4j: warning: output '" + o.output() + "' holds NaN or infinite values on these "
-                        + "samples, so its comparison is NaN (an FP16 overflow in the candidate, for example)");
+                err.println("trt4j: warning: output '" + o.output() + "' holds NaN or infinite values in the "
+                        + "reference or the candidate on these samples, so its comparison is no number (an FP16 "
+                        + "overflow in the candidate, for example)");
             }
         }
         err.flush();

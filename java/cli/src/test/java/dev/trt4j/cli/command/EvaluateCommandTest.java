@@ -80,8 +80,9 @@ class EvaluateCommandTest {
                 "--samples", "8");
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.errLines()).containsExactly("trt4j: warning: output 'y' holds NaN or infinite values on these "
-                + "samples, so its comparison is NaN (an FP16 overflow in the candidate, for example)");
+        assertThat(run.errLines()).containsExactly("trt4j: warning: output 'y' holds NaN or infinite values in the "
+                + "reference or the candidate on these samples, so its comparison is no number (an FP16 overflow in "
+                + "the candidate, for example)");
         assertThat(run.out()).contains("\"cosine\":\"NaN\"");
         assertThat(same.errLines()).isEmpty();
     }
