@@ -69,10 +69,12 @@ public final class TensorRtCalibrationCache {
     /** INT8 calibration, and with it the calibration cache, came with TensorRT 2.0. */
     private static final int FIRST_INT8_VERSION = 2000;
     /** The forms {@link #parseVersion} takes, for messages (calibration.md §4.1). */
-    private static final String VERSION_FORMS = "give a release from 2.0 on (10.15.1, 8.6.1) or its NV_TENSORRT_VERSION: "
+    private static final String VERSION_FORMS = "give a release from 2.0 on (10.15.1, 8.6.1, or 10.15.1.29 as "
+            + "tensorrt.__version__ prints it) or its NV_TENSORRT_VERSION: "
             + "major·1000 + minor·100 + patch up to TensorRT 9 (4 digits: 8601), major·10000 + minor·100 + patch "
             + "from TensorRT 10 (6 digits: 101501)";
-    private static final Pattern DOTTED = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+))?");
+    /** major.minor[.patch[.build]]: tensorrt.__version__ prints the build too (10.15.1.29), which no header holds. */
+    private static final Pattern DOTTED = Pattern.compile("(\\d+)\\.(\\d+)(?:\\.(\\d+)(?:\\.\\d+)?)?");
 
     private final int version;
     private final String algorithm;

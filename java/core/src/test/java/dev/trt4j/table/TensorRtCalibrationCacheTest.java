@@ -211,6 +211,8 @@ class TensorRtCalibrationCacheTest {
         assertThat(TensorRtCalibrationCache.versionNumber(8, 6, 1)).isEqualTo(8601);
         assertThat(TensorRtCalibrationCache.versionNumber(7, 0, 0)).isEqualTo(7000);
         assertThat(TensorRtCalibrationCache.parseVersion("10.14.1")).isEqualTo(101401);
+        // as tensorrt.__version__ prints it: the build number is in no header
+        assertThat(TensorRtCalibrationCache.parseVersion("10.15.1.29")).isEqualTo(101501);
         assertThat(TensorRtCalibrationCache.parseVersion("8.6")).isEqualTo(8600);
         assertThat(TensorRtCalibrationCache.parseVersion("7000")).isEqualTo(7000);
         assertThatThrownBy(() -> TensorRtCalibrationCache.parseVersion("ten"))

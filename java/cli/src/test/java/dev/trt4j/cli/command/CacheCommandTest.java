@@ -320,7 +320,8 @@ class CacheCommandTest {
 
             assertThat(run.exitCode()).isEqualTo(2);
             assertThat(run.errLines()).containsExactly("trt4j: --trt-version '" + version + "' is no TensorRT "
-                    + "version; give a release from 2.0 on (10.15.1, 8.6.1) or its NV_TENSORRT_VERSION: major·1000 + "
+                    + "version; give a release from 2.0 on (10.15.1, 8.6.1, or 10.15.1.29 as "
+                    + "tensorrt.__version__ prints it) or its NV_TENSORRT_VERSION: major·1000 + "
                     + "minor·100 + patch up to TensorRT 9 (4 digits: 8601), major·10000 + minor·100 + patch from "
                     + "TensorRT 10 (6 digits: 101501)");
             assertThat(out).doesNotExist();
@@ -355,7 +356,8 @@ class CacheCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).containsExactly("trt4j: " + table + ": provenance \"tensorrtVersion\": \"10\" is no "
-                + "TensorRT version; give a release from 2.0 on (10.15.1, 8.6.1) or its NV_TENSORRT_VERSION: "
+                + "TensorRT version; give a release from 2.0 on (10.15.1, 8.6.1, or 10.15.1.29 as "
+                + "tensorrt.__version__ prints it) or its NV_TENSORRT_VERSION: "
                 + "major·1000 + minor·100 + patch up to TensorRT 9 (4 digits: 8601), major·10000 + minor·100 + patch "
                 + "from TensorRT 10 (6 digits: 101501) (or set the header's with --trt-version)");
         assertThat(out).doesNotExist();
