@@ -21,7 +21,9 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Copies tensors stored outside the model file ({@code data_location: EXTERNAL}, with {@code location},
@@ -44,6 +46,8 @@ final class ExternalDataInliner {
     private long bytesRead;
     private final long modelBytes;
     private final MessageDigest digest;
+    /** The data files read, for callers that must not write over them. */
+    private Set<Path> files = new LinkedHashSet<>();
 
     private ExternalDataInliner(Path modelFile, long modelBytes, MessageDigest digest) {
         this.modelFile = modelFile;
@@ -59,10 +63,16 @@ final class ExternalDataInliner {
      * alone does not change when its weights do.
      */
     static ModelProto inline(ModelProto model, Path modelFile, MessageDigest digest) {
+        return inline(model, modelFile, digest, new LinkedHashSet<>());
+    }
+
+    /** As {@link #inline(ModelProto, Path, MessageDigest)}, adding each data file read to {@code files}. */
+    static ModelProto inline(ModelProto model, Path modelFile, MessageDigest digest, Set<Path> files) {
         if (!hasExternalData(model)) {
             return model;
         }
         ExternalDataInliner inliner = new ExternalDataInliner(modelFile, model.getSerializedSize(), digest);
+        inliner.files = files;
         ModelProto.Builder b = model.toBuilder().setGraph(inliner.graph(model.getGraph()));
         for (int i = 0; i < b.getFunctionsCount(); i++) {
             FunctionProto.Builder f = b.getFunctions(i).toBuilder();
@@ -178,6 +188,7 @@ final class ExternalDataInliner {
             throw new Trt4jException(where + " is stored externally but names no location");
         }
         Path file = dataFile(where, location);
+        files.add(file);
         long n = length >= 0 ? length : TensorSizes.byteSize(t).orElse(-1);
         return t.toBuilder().clearExternalData().clearDataLocation().setRawData(read(file, offset, n, where))
                 .build();

@@ -61,13 +61,16 @@ public final class OnnxModel {
     private final List<String> quantizableActivations;
     private final List<String> allActivations;
     private final List<String> untyped;
+    private final List<Path> externalDataFiles;
     /** The untyped-tensor warning is given once, by the first caller that selects tensors to calibrate. */
     private final AtomicBoolean untypedWarned = new AtomicBoolean();
 
     /** @param digest SHA-256 fed with the model's bytes; the external data are added as they are read */
     private OnnxModel(Path path, MessageDigest digest, ModelProto proto) {
         this.path = path;
-        this.proto = ExternalDataInliner.inline(proto, path, digest);
+        Set<Path> dataFiles = new LinkedHashSet<>();
+        this.proto = ExternalDataInliner.inline(proto, path, digest, dataFiles);
+        this.externalDataFiles = List.copyOf(dataFiles);
         this.sha256 = HexFormat.of().formatHex(digest.digest());
         GraphProto g = this.proto.getGraph();
         TensorSizes.check(g, path);
@@ -337,6 +340,14 @@ public final class OnnxModel {
     /** True if the top-level graph has a tensor of that name (input, initializer, constant or node output). */
     public boolean hasTensor(String tensor) {
         return tensorNames.contains(tensor);
+    }
+
+    /**
+     * The external data files the model's weights were read from (none for a model that holds them), which an output
+     * must not replace: the model would still load, with other weights.
+     */
+    public List<Path> externalDataFiles() {
+        return externalDataFiles;
     }
 
     /** The model (external data inlined). */

@@ -132,6 +132,7 @@ public final class ConvertCommand implements Callable<Integer> {
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.of(out, modelFile, samples).check();
         OnnxModel onnx = OnnxModel.load(modelFile);
+        OutputModel.requireNotItsData(out, onnx);
         samples.requireSequenceLengthFits(onnx);
         // Before any step: an operator or opset nothing downstream knows is the model's fault. Only FP16's range
         // check runs the model in ONNX Runtime; every other step keeps plugin nodes as they are.

@@ -74,6 +74,7 @@ public final class EqualizeCommand implements Callable<Integer> {
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.of(out, modelFile, dataArguments).check();
         OnnxModel onnx = OnnxModel.load(modelFile);
+        OutputModel.requireNotItsData(out, onnx);
         dataArguments.requireSequenceLengthFits(onnx);
         if (!dataArguments.givesSamples(onnx.inputs(), onnx.outputs())) {
             // Ranges from random data would equalize the wrong channels.

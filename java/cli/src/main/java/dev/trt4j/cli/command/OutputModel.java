@@ -1,6 +1,7 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.cli.DataArguments;
+import dev.trt4j.onnx.OnnxModel;
 
 import java.nio.file.Path;
 
@@ -16,5 +17,15 @@ final class OutputModel {
     static OutputFiles of(Path out, Path input, DataArguments samples) {
         return new OutputFiles().add("--out", out).reads("the input model", input).reads("--data", samples.data())
                 .reads("--tokenizer", samples.tokenizer());
+    }
+
+    /**
+     * Once the model is loaded: {@code --out} is none of its external data files either, which it would replace
+     * while the model still loaded, with other weights.
+     */
+    static void requireNotItsData(Path out, OnnxModel model) {
+        OutputFiles files = new OutputFiles().add("--out", out);
+        model.externalDataFiles().forEach(f -> files.reads("the input model's external data", f));
+        files.requireNoneIsRead();
     }
 }

@@ -127,6 +127,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         BiasCorrection.Mode mode = BiasCorrectionArguments.mode(biasCorrection != null, biasCorrectionMode);
         OnnxModel onnx = OnnxModel.load(modelFile);
+        OutputModel.requireNotItsData(out, onnx);
         dataArguments.requireSequenceLengthFits(onnx);
         ModelProto proto = onnx.proto();
         QdqQuantizer quantizer = new QdqQuantizer(quantization.config(proto, modelFile));

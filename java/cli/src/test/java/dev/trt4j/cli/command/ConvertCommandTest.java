@@ -290,4 +290,36 @@ class ConvertCommandTest {
         ImageIO.write(image, "png", file.toFile());
         return file;
     }
+
+    /** The weights file is read, not written: the model would still load, with other weights, had it been replaced. */
+    @Test
+    void anOutputNamingTheModelsExternalDataIsRefused() throws IOException {
+        Path folder = Files.createDirectories(dir.resolve("external"));
+        Path inline = TestModels.matMul(folder.resolve("inline.onnx"));
+        ai.onnx.proto.OnnxMl.ModelProto proto = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(inline));
+        ai.onnx.proto.OnnxMl.TensorProto w = proto.getGraph().getInitializer(0);
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * w.getFloatDataCount())
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        w.getFloatDataList().forEach(bytes::putFloat);
+        Path data = Files.write(folder.resolve("mm.onnx.data"), bytes.array());
+        ai.onnx.proto.OnnxMl.TensorProto external = w.toBuilder().clearFloatData()
+                .setDataLocation(ai.onnx.proto.OnnxMl.TensorProto.DataLocation.EXTERNAL)
+                .addExternalData(ai.onnx.proto.OnnxMl.StringStringEntryProto.newBuilder().setKey("location")
+                        .setValue("mm.onnx.data")).build();
+        Path mm = Files.write(folder.resolve("mm.onnx"), proto.toBuilder().setGraph(proto.getGraph().toBuilder()
+                .setInitializer(0, external)).build().toByteArray());
+        byte[] before = Files.readAllBytes(data);
+
+        for (String[] command : new String[][] {{"convert", mm.toString(), "--opset", "13"},
+            {"quantize", mm.toString(), "--table", dir.resolve("absent.table.json").toString()}}) {
+            String[] args = java.util.Arrays.copyOf(command, command.length + 2);
+            args[command.length] = "--out";
+            args[command.length + 1] = data.toString();
+            CliRun run = CliRun.of(args);
+            assertThat(run.exitCode()).as(command[0]).isEqualTo(2);
+            assertThat(run.errLines()).as(command[0]).containsExactly("trt4j: --out names " + data + ", which is the "
+                    + "input model's external data this command reads; write it elsewhere");
+        }
+        assertThat(Files.readAllBytes(data)).isEqualTo(before);
+    }
 }
