@@ -95,6 +95,13 @@ public final class ModelEqualizer {
                     + QuantizedOperators.describe(quantized) + "); equalize the FP32 model, then calibrate and quantize "
                     + "the result");
         }
+        try {
+            // float16 weights are none of the constants below looks for: say so, not "nothing to equalize"
+            QdqQuantizer.requireFp32(model.proto(), model.path().getFileName().toString());
+        } catch (Trt4jException fp16) {
+            throw new Trt4jException(fp16.getMessage().replace("; quantize the FP32 model", "; equalize the FP32 "
+                    + "model"), fp16);
+        }
         List<String> depthwise = DepthwiseEqualizer.equalizableInputs(model.proto());
         List<String> matMul = MatMulSmoother.smoothableInputs(model.proto());
         if (depthwise.isEmpty() && matMul.isEmpty()) {

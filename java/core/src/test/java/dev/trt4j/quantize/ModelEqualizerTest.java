@@ -141,4 +141,15 @@ class ModelEqualizerTest {
                         + "DequantizeLinear, 2 QuantizeLinear); equalize the FP32 model, then calibrate and quantize "
                         + "the result");
     }
+
+    /** Its float16 weights are no constants the equalizer rescales: said as such, not "nothing to equalize". */
+    @Test
+    void anFp16ModelIsRefusedAsSuch() {
+        ModelProto half = new Fp16Converter().convert(TinyModels.matMul(13)).model();
+
+        assertThatThrownBy(() -> ModelEqualizer.searchingAlpha().equalize(OnnxModel.fromProto(half,
+                Path.of("mm.fp16.onnx")), FloatBatchSource.of("x", SHAPE, batches()), OrtRunnerOptions.defaults()))
+                .isInstanceOf(Trt4jException.class).hasMessageStartingWith("model 'mm.fp16.onnx' is FP16 (")
+                .hasMessageEndingWith("; equalize the FP32 model");
+    }
 }

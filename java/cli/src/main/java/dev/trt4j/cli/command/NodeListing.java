@@ -32,6 +32,8 @@ final class NodeListing {
         Set<String> int8;
         String why = null;
         try {
+            // named by its file, as every command names it (the quantizer alone knows only the graph's name)
+            QdqQuantizer.requireFp32(model.proto(), model.path().getFileName().toString());
             int8 = Set.copyOf(new QdqQuantizer(QuantizationConfig.defaults()).quantizedNodes(model.proto()));
         } catch (Trt4jException e) {
             int8 = Set.of();
