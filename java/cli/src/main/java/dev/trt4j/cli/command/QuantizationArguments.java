@@ -5,6 +5,8 @@ import dev.trt4j.InvalidOptionException;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
+import dev.trt4j.calibrators.Calibrator;
+import dev.trt4j.calibrators.Calibrators;
 import dev.trt4j.quantize.NodeSelection;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.quantize.QuantizationTarget;
@@ -63,6 +65,13 @@ public final class QuantizationArguments {
 
     /** The configuration these arguments describe for {@code model} (whose exclusions they must match). */
     QuantizationConfig config(ModelProto model, Path modelFile) {
+        String wanted = weightMethod.split("=", 2)[0].strip().toLowerCase(java.util.Locale.ROOT);
+        List<String> weightMethods = Calibrators.available().stream().map(Calibrator::name)
+                .filter(n -> !n.equals("entropy")).sorted().toList(); // entropy is no weight method (WeightCalibrator)
+        if (!wanted.equals("entropy") && !weightMethods.contains(wanted)) {
+            throw new InvalidOptionException("--weight-method " + weightMethod + ": unknown weight calibration method '"
+                    + wanted + "'; available: " + String.join(", ", weightMethods));
+        }
         MethodSpec method = MethodSpec.parse("--weight-method", weightMethod, CalibrationOptions.defaults());
         if (method.name().equals("percentile") && method.options().percentile() <= 0) {
             // every weight's range would be 0: each channel quantized to zero, the layer's output lost

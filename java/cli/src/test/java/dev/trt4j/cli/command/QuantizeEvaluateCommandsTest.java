@@ -511,6 +511,16 @@ class QuantizeEvaluateCommandsTest {
         assertThat(huge.errLines()).containsExactly("trt4j: --threads must be 0 (automatic) to 1024, got 2147483647");
     }
 
+    /** Entropy is refused as a weight method: the list of methods an unknown name gets leaves it out. */
+    @Test
+    void anUnknownWeightMethodListsTheWeightMethods() {
+        CliRun run = CliRun.of("quantize", model.toString(), "--table", table.toString(), "--weight-method", "foo",
+                "--out", dir.resolve("foo.onnx").toString());
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --weight-method foo: unknown weight calibration method "
+                + "'foo'; available: max, mse, percentile");
+    }
+
     @Test
     void aWeightPercentileOfZeroIsRefused() throws IOException {
         Path out = dir.resolve("pct0.onnx");
