@@ -214,6 +214,42 @@ class LoggedWarningsTest {
         assertThat(out.resolve("max.cache")).isRegularFile();
     }
 
+    /** quantize's summary counts the main graph's nodes: a body's MatMul staying FP32 is said, not left unsaid. */
+    @Test
+    void quantizeSaysThatABodysNodesStayFp32() throws Exception {
+        Path plain = TestModels.matMul(work.resolve("mm.onnx"));
+        var m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(plain));
+        var g = m.getGraph();
+        // then and else: z = MatMul(y, w) inside the branch, reading the main graph's y and w
+        var body = ai.onnx.proto.OnnxMl.GraphProto.newBuilder().setName("branch")
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName("body_mm")
+                        .addInput("y").addInput("w").addOutput("z_body"))
+                .addOutput(g.getOutput(0).toBuilder().setName("z_body"));
+        var branch = ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH).setG(body);
+        var withIf = g.toBuilder().setOutput(0, g.getOutput(0).toBuilder().setName("z"))
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Constant").setName("always")
+                        .addOutput("cond").addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                                .setName("value").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.TENSOR)
+                                .setT(ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setDataType(9)
+                                        .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[] {1})))))
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("If").setName("wrap")
+                        .addInput("cond").addOutput("z").addAttribute(branch.clone().setName("then_branch"))
+                        .addAttribute(branch.clone().setName("else_branch")));
+        Path model = Files.write(work.resolve("mm-if.onnx"), m.toBuilder().setGraph(withIf).build().toByteArray());
+        Path table = Files.writeString(work.resolve("x.table.json"), "{\"format\":\"trt4j.calibration-table\","
+                + "\"version\":1,\"provenance\":{\"method\":\"max\"},\"tensors\":{\"x\":{\"amax\":1.0,"
+                + "\"hex\":\"3f800000\"}}}");
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "quantize", model.toString(), "--table",
+                table.toString(), "--out", work.resolve("mm-if.int8.onnx").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).contains("trt4j: warning: mm-if.onnx: 1 If node(s), whose branches are not "
+                + "calibrated or converted until folded (trt4j convert --fix-input NAME=VALUE and/or --fix-shapes "
+                + "SPEC); their nodes stay FP32 and --exclude does not see them");
+    }
+
     /** {@code rows} samples of 4 values for {@link TestModels#matMul}, in an .npy file. */
     private Path samples(String name, int rows) throws java.io.IOException {
         float[] values = new float[rows * 4];

@@ -12,6 +12,7 @@ import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtOptimizedGraph;
 import dev.trt4j.ort.OrtRunnerOptions;
@@ -191,6 +192,11 @@ public final class QuantizeCommand implements Callable<Integer> {
             PrintWriter err = spec.commandLine().getErr();
             err.println("trt4j: warning: " + OperatorCheck.describe(name, plugins));
             err.flush();
+        }
+        if (ControlFlow.nodesWithBodies(onnx.proto().getGraph()) > 0) {
+            // the summary counts the main graph's nodes only: a body's MatMuls staying FP32 would go unsaid
+            LOG.warn("{}: {}; their nodes stay FP32 and --exclude does not see them", modelFile.getFileName(),
+                    ControlFlow.bodiesNote(onnx.proto().getGraph()));
         }
         QuantizationReport report = result.report();
         // Whether ONNX Runtime fuses the layout is the point of that target, so check it rather than assume it.
