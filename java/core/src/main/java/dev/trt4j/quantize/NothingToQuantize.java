@@ -31,10 +31,16 @@ public final class NothingToQuantize {
                 config.foldBatchNorm(), config.quantizeResidualAdds(), config.opTypes(), List.of(), List.of(),
                 List.of(), config.target(), config.reduceRange(), false, config.dynamic());
         if (!new QdqQuantizer(everything).requiredActivations(proto).isEmpty()) {
+            // the skipped depthwise Convs are named only where quantizing them would leave something (MiniLM has none)
+            boolean depthwise = config.skipDepthwise() && !new QdqQuantizer(new QuantizationConfig(
+                    config.weightGranularity(), config.weightCalibrator(), config.foldBatchNorm(),
+                    config.quantizeResidualAdds(), config.opTypes(), config.excludedNodes(), config.excludedOpTypes(),
+                    config.excludedPatterns(), config.target(), config.reduceRange(), false, config.dynamic()))
+                    .requiredActivations(proto).isEmpty();
             throw new InvalidOptionException(model.getFileName() + ": "
-                    + (config.skipDepthwise() ? "--exclude and the skipped depthwise Convs keep" : "--exclude keeps")
+                    + (depthwise ? "--exclude and the skipped depthwise Convs keep" : "--exclude keeps")
                     + " every quantizable node in FP32, so every candidate would be the FP32 model; exclude fewer"
-                    + (config.skipDepthwise() ? " or add --no-skip-depthwise" : ""));
+                    + (depthwise ? " or add --no-skip-depthwise" : ""));
         }
         throw new Trt4jException(model + ": nothing to quantize: no " + String.join(", ", config.opTypes())
                 + " node with a float input");

@@ -61,7 +61,8 @@ import java.util.concurrent.Callable;
                 + "shifts after a Conv folded into it, spelled-out hard-swish as one HardSwish node (opset 14), "
                 + "positive scalar scales before a Conv folded into its weights, as quantize does before it places "
                 + "Q/DQ. --fp16: weights and compute in float16 "
-                + "with casts at the boundaries; reductions, softmax, normalisations, Exp/Log/Pow stay in FP32, and "
+                + "with casts at the boundaries; reductions, softmax, the statistics of layer and group normalisations, "
+                + "Exp/Log/Pow stay in FP32 (BatchNorm runs in FP16), and "
                 + "so do operators without an FP16 form (other domains, recurrent layers, control flow). Several "
                 + "may be given; they apply in that order. Other inputs and the outputs keep their types."})
 public final class ConvertCommand implements Callable<Integer> {

@@ -103,9 +103,11 @@ public final class QuantizeCommand implements Callable<Integer> {
     private List<String> infiniteScales = List.of();
 
     /** Which options left nodes in FP32: {@code --exclude}, {@code --skip-depthwise} (a default) or both. */
-    private String keptInFp32By(QuantizationConfig config) {
+    private String keptInFp32By(QuantizationConfig config, ModelProto proto) {
         boolean exclude = !quantization.excludes.isEmpty();
-        if (!config.skipDepthwise()) {
+        // a model without Convs (MiniLM) has no depthwise Conv that skipping could keep in FP32
+        boolean convs = proto.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Conv"));
+        if (!config.skipDepthwise() || (exclude && !convs)) {
             return "--exclude keeps";
         }
         String skip = quantization.skipDepthwise == null ? "--skip-depthwise (the default for "
@@ -172,7 +174,8 @@ public final class QuantizeCommand implements Callable<Integer> {
                         modelFile.getFileName());
             }
             if (result.report().quantizedNodes().isEmpty() && !result.report().excludedNodes().isEmpty()) {
-                throw new InvalidOptionException(keptInFp32By(quantizer.config()) + " every quantizable node in FP32 ("
+                throw new InvalidOptionException(keptInFp32By(quantizer.config(), proto)
+                        + " every quantizable node in FP32 ("
                         + result.report().excludedNodes().size() + "), so the output would be the FP32 model; "
                         + (quantization.excludes.isEmpty() ? "add --no-skip-depthwise" : "exclude fewer"));
             }

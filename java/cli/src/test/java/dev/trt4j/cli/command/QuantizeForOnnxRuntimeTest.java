@@ -195,4 +195,21 @@ class QuantizeForOnnxRuntimeTest {
                 + "add --no-skip-depthwise");
         assertThat(out).doesNotExist();
     }
+
+    /** A model without Convs has no depthwise Conv to skip: the exclusion alone is named (it blamed --skip-depthwise). */
+    @Test
+    void excludingEveryMatMulOfAModelWithoutConvsNamesTheExclusionAlone() throws Exception {
+        Path mm = dev.trt4j.cli.TestModels.matMul(dir.resolve("mm-only.onnx"));
+        CliRun calibrate = CliRun.of("calibrate", mm.toString(), "--samples", "8", "--method", "max", "--out",
+                dir.resolve("mm-only-cal").toString());
+        assertThat(calibrate.exitCode()).as(calibrate.err()).isZero();
+
+        CliRun quantize = CliRun.of("quantize", mm.toString(), "--table",
+                dir.resolve("mm-only-cal").resolve("max.table.json").toString(), "--runtime", "onnxruntime-cpu",
+                "--exclude", "MatMul", "--out", dir.resolve("mm-only.ort.onnx").toString());
+
+        assertThat(quantize.exitCode()).isEqualTo(2);
+        assertThat(quantize.errLines()).containsExactly("trt4j: mm-only.onnx: --exclude keeps every quantizable node in "
+                + "FP32 (1), so the output would be the FP32 model; exclude fewer");
+    }
 }
