@@ -137,11 +137,12 @@ public final class InputSpecializer {
     }
 
     private static byte booleanByte(String name, String v) {
-        return switch (v) {
+        // Python's True and False as well: a user copying a value from a PyTorch script types them so
+        return switch (v.toLowerCase(java.util.Locale.ROOT)) {
             case "true", "1" -> 1;
             case "false", "0" -> 0;
             default -> throw new InvalidOptionException("--fix-input: input '" + name + "': '" + v + "' is not a "
-                    + "boolean");
+                    + "boolean (true, false, 1 or 0)");
         };
     }
 

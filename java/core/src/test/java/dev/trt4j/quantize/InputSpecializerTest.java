@@ -110,6 +110,24 @@ class InputSpecializerTest {
                 .isEmpty();
     }
 
+    @Test
+    void booleansAreTakenAsPythonWritesThemToo() {
+        ModelProto m = new ModelBuilder("direct", 13).input("x", SHAPE).output("y")
+                .node("If", "branch", List.of("c"), List.of("y"),
+                        branch("then_branch", body("then", node("Relu", "relu", "x", "r"))),
+                        branch("else_branch", body("else", node("Neg", "neg", "x", "m"))))
+                .build();
+        ModelProto model = m.toBuilder().setGraph(m.getGraph().toBuilder()
+                .addInput(ModelBuilder.valueInfo("c", DataType.BOOL_VALUE, new long[0]))).build();
+
+        assertThat(InputSpecializer.fix(model, Map.of("c", InputSpecializer.value(model, "c", "True"))).foldedIfs())
+                .containsExactly("branch (then)");
+        assertThat(InputSpecializer.fix(model, Map.of("c", InputSpecializer.value(model, "c", "False"))).foldedIfs())
+                .containsExactly("branch (else)");
+        assertThatThrownBy(() -> InputSpecializer.value(model, "c", "yes"))
+                .hasMessage("--fix-input: input 'c': 'yes' is not a boolean (true, false, 1 or 0)");
+    }
+
     /** y = (first dimension of x == 2) ? relu(x) : -x: a condition only a fixed shape decides. */
     private static ModelProto shapeModel() {
         ModelProto m = new ModelBuilder("by-shape", 13).input("x", -1, 3).output("y")
