@@ -1,6 +1,7 @@
 package dev.trt4j.engine;
 
 import dev.trt4j.InvalidOptionException;
+import dev.trt4j.tensor.SharedDimensions;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.util.ArrayList;
@@ -96,6 +97,28 @@ public final class OptimizationProfiles {
                             + spec.shapeText());
                 }
             }
+            requireSharedDimensionsAgree(p, profile, inputs);
+        }
+    }
+
+    /**
+     * Inputs that name a dimension alike (BERT's {@code sequence} in input_ids and attention_mask) must get one size
+     * for it in each of min, opt and max: TensorRT would refuse the profile only on the GPU machine.
+     */
+    private static void requireSharedDimensionsAgree(int p, OptimizationProfile profile, List<TensorSpec> inputs) {
+        String[] which = {"min", "opt", "max"};
+        for (int k = 0; k < which.length; k++) {
+            Map<String, long[]> shapes = new LinkedHashMap<>();
+            for (Map.Entry<String, ShapeRange> e : profile.inputs().entrySet()) {
+                ShapeRange r = e.getValue();
+                shapes.put(e.getKey(), k == 0 ? r.min() : k == 1 ? r.opt() : r.max());
+            }
+            String bound = which[k];
+            SharedDimensions.of(inputs, shapes).conflict().ifPresent(c -> {
+                throw new InvalidOptionException("profile " + p + ": inputs '" + c.first().input() + "' and '"
+                        + c.input() + "' share dimension '" + c.name() + "', but their " + bound + " shapes give it "
+                        + c.first().size() + " and " + c.size() + "; give both the same size");
+            });
         }
     }
 

@@ -85,4 +85,25 @@ class OptimizationProfilesTest {
     private static List<OptimizationProfile> profile(Map<String, ShapeRange> ranges) {
         return List.of(new OptimizationProfile(ranges));
     }
+
+    /** BERT's inputs share "sequence": 128 for one and 64 for another is refused before the GPU, at any bound. */
+    @Test
+    void inputsSharingADimensionNameMustAgreeOnItsSize() {
+        java.util.function.Function<String, TensorSpec> tokens = name -> new TensorSpec(name, ElementType.INT64,
+                new long[] {-1, -1}, List.of("batch", "sequence"));
+        List<TensorSpec> inputs = List.of(tokens.apply("input_ids"), tokens.apply("attention_mask"));
+
+        List<OptimizationProfile> fixed = OptimizationProfiles.fromOptions(
+                List.of("input_ids:1x128,attention_mask:1x64"), List.of(), List.of(), List.of());
+        assertThatThrownBy(() -> OptimizationProfiles.validate(fixed, inputs)).hasMessage("profile 0: inputs "
+                + "'input_ids' and 'attention_mask' share dimension 'sequence', but their min shapes give it 128 and "
+                + "64; give both the same size");
+        List<OptimizationProfile> ranged = OptimizationProfiles.fromOptions(List.of(),
+                List.of("input_ids:1x16,attention_mask:1x16"), List.of("input_ids:8x128,attention_mask:8x128"),
+                List.of("input_ids:32x512,attention_mask:32x256"));
+        assertThatThrownBy(() -> OptimizationProfiles.validate(ranged, inputs))
+                .hasMessageContaining("their max shapes give it 512 and 256");
+        OptimizationProfiles.validate(OptimizationProfiles.fromOptions(List.of("input_ids:1x128,attention_mask:1x128"),
+                List.of(), List.of(), List.of()), inputs);
+    }
 }
