@@ -93,15 +93,20 @@ class InputSpecializerTest {
         }
     }
 
-    @Test
-    void aFixedInputTheConditionReadsDirectlyLeavesNoInitializerBehind() {
+    /** y = c ? relu(x) : -x, with the boolean input c read directly by the If. */
+    private static ModelProto conditionModel() {
         ModelProto m = new ModelBuilder("direct", 13).input("x", SHAPE).output("y")
                 .node("If", "branch", List.of("c"), List.of("y"),
                         branch("then_branch", body("then", node("Relu", "relu", "x", "r"))),
                         branch("else_branch", body("else", node("Neg", "neg", "x", "m"))))
                 .build();
-        ModelProto model = m.toBuilder().setGraph(m.getGraph().toBuilder()
+        return m.toBuilder().setGraph(m.getGraph().toBuilder()
                 .addInput(ModelBuilder.valueInfo("c", DataType.BOOL_VALUE, new long[0]))).build();
+    }
+
+    @Test
+    void aFixedInputTheConditionReadsDirectlyLeavesNoInitializerBehind() {
+        ModelProto model = conditionModel();
 
         InputSpecializer.Result r = InputSpecializer.fix(model, Map.of("c", InputSpecializer.value(model, "c", "1")));
 
@@ -112,13 +117,7 @@ class InputSpecializerTest {
 
     @Test
     void booleansAreTakenAsPythonWritesThemToo() {
-        ModelProto m = new ModelBuilder("direct", 13).input("x", SHAPE).output("y")
-                .node("If", "branch", List.of("c"), List.of("y"),
-                        branch("then_branch", body("then", node("Relu", "relu", "x", "r"))),
-                        branch("else_branch", body("else", node("Neg", "neg", "x", "m"))))
-                .build();
-        ModelProto model = m.toBuilder().setGraph(m.getGraph().toBuilder()
-                .addInput(ModelBuilder.valueInfo("c", DataType.BOOL_VALUE, new long[0]))).build();
+        ModelProto model = conditionModel();
 
         assertThat(InputSpecializer.fix(model, Map.of("c", InputSpecializer.value(model, "c", "True"))).foldedIfs())
                 .containsExactly("branch (then)");
