@@ -59,6 +59,8 @@ class NativeLibraryCacheTest {
      */
     @Test
     void aFolderOtherUsersCanWriteIsNotUsedForTheLibraries() throws Exception {
+        // JUnit's folder is closed to others (700), which would make all of this private: open it as a home may be
+        Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         Path shared = Files.createDirectory(dir.resolve("shared"));
         Files.setPosixFilePermissions(shared, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
         Path root = shared.resolve("trt4j");
@@ -72,16 +74,23 @@ class NativeLibraryCacheTest {
         assertThat(PrivatePath.whyNot(folder)).isEmpty();
         assertThat(root).doesNotExist();
 
-        // the user's own folder, under a sticky /tmp, is used; so is one reached through the user's own link, and
-        // one writable by the user's own group (a group of one where each user has a group of their own)
+        // the user's own folder, under a sticky /tmp, is used; so is one reached through the user's own link, and a
+        // group-writable one inside a folder of the user's that no one else may enter (~ at 700)
         Path own = Files.createDirectory(dir.resolve("own"));
         Files.setPosixFilePermissions(own, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         assertThat(PrivatePath.whyNot(own.resolve("trt4j"))).isEmpty();
         Path link = Files.createSymbolicLink(dir.resolve("link"), own);
         assertThat(PrivatePath.whyNot(link.resolve("trt4j"))).isEmpty();
+        Path closed = Files.createDirectory(dir.resolve("closed"));
+        Files.setPosixFilePermissions(closed, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+        Path inside = Files.createDirectory(closed.resolve("group-writable"));
+        Files.setPosixFilePermissions(inside, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
+        assertThat(PrivatePath.whyNot(inside.resolve("trt4j"))).isEmpty();
+        // a group-writable folder others can reach is not private, whichever group: a shared group such as users
         Path ownGroup = Files.createDirectory(dir.resolve("own-group"));
         Files.setPosixFilePermissions(ownGroup, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxr-x"));
-        assertThat(PrivatePath.whyNot(ownGroup.resolve("trt4j"))).isEmpty();
+        assertThat(PrivatePath.whyNot(ownGroup.resolve("trt4j"))).hasValue(ownGroup + " can be written by other "
+                + "users (mode 775)");
         // the process's own user, not the owner of the /proc/self link (root): a file it makes is that user's
         Path made = Files.createFile(dir.resolve("made"));
         Files.setPosixFilePermissions(made, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
@@ -90,9 +99,6 @@ class NativeLibraryCacheTest {
                 .isEqualTo(Files.getAttribute(made, "unix:uid"));
         if (Files.getAttribute(Path.of("/proc/self"), "unix:uid").equals(0)) {
             // only root can hand a folder to another user
-            Files.setAttribute(ownGroup, "unix:gid", 4321); // another group that can write
-            assertThat(PrivatePath.whyNot(ownGroup.resolve("trt4j"))).hasValue(ownGroup + " can be written by other "
-                    + "users (mode 775)");
             Files.setAttribute(own, "unix:uid", 4321);
             assertThat(PrivatePath.whyNot(own.resolve("trt4j"))).hasValue(own + " belongs to user ID 4321, not to "
                     + "this user (0)");
