@@ -248,6 +248,21 @@ class LoggedWarningsTest {
         assertThat(r.stderrLines()).contains("trt4j: warning: mm-if.onnx: 1 If node(s), whose branches are not "
                 + "calibrated or converted until folded (trt4j convert --fix-input NAME=VALUE and/or --fix-shapes "
                 + "SPEC); their nodes stay FP32 and --exclude does not see them");
+        // branches of shape logic alone hold nothing that could have been INT8: no warning
+        var identity = ai.onnx.proto.OnnxMl.GraphProto.newBuilder().setName("branch")
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Identity").setName("same")
+                        .addInput("y").addOutput("z_body"))
+                .addOutput(g.getOutput(0).toBuilder().setName("z_body"));
+        var shapeOnly = withIf.clone();
+        shapeOnly.setNode(shapeOnly.getNodeCount() - 1, shapeOnly.getNode(shapeOnly.getNodeCount() - 1).toBuilder()
+                .clearAttribute().addAttribute(branch.clone().setName("then_branch").setG(identity))
+                .addAttribute(branch.clone().setName("else_branch").setG(identity)));
+        Path plainIf = Files.write(work.resolve("mm-if-identity.onnx"), m.toBuilder().setGraph(shapeOnly).build()
+                .toByteArray());
+        Result quiet = CliProcess.run(work, CliProcess.testClassPath(), "quantize", plainIf.toString(), "--table",
+                table.toString(), "--out", work.resolve("mm-if-identity.int8.onnx").toString());
+        assertThat(quiet.exit()).as(String.join("\n", quiet.stderrLines())).isZero();
+        assertThat(quiet.stderrLines()).noneMatch(l -> l.contains("stay FP32"));
     }
 
     /** {@code rows} samples of 4 values for {@link TestModels#matMul}, in an .npy file. */

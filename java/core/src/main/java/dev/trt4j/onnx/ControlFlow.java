@@ -1,7 +1,12 @@
 package dev.trt4j.onnx;
 
+import ai.onnx.proto.OnnxMl.AttributeProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
 
 /** Nodes that hold bodies: If, Loop, Scan and any other with graph attributes. */
 public final class ControlFlow {
@@ -16,6 +21,25 @@ public final class ControlFlow {
     /** How many nodes of {@code graph} itself (not of nested bodies) hold bodies. */
     public static long nodesWithBodies(GraphProto graph) {
         return graph.getNodeList().stream().filter(ControlFlow::holdsBody).count();
+    }
+
+    /** Whether a body of {@code graph}'s nodes (at any depth) holds a node of one of {@code opTypes}. */
+    public static boolean bodiesHoldAny(GraphProto graph, Set<String> opTypes) {
+        for (NodeProto n : graph.getNodeList()) {
+            for (AttributeProto a : n.getAttributeList()) {
+                List<GraphProto> bodies = new ArrayList<>(a.getGraphsList());
+                if (a.hasG()) {
+                    bodies.add(a.getG());
+                }
+                for (GraphProto body : bodies) {
+                    if (body.getNodeList().stream().anyMatch(b -> opTypes.contains(b.getOpType()))
+                            || bodiesHoldAny(body, opTypes)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** The ONNX {@code If} nodes of {@code graph} (not of its bodies), which a fixed input or shape can fold. */

@@ -196,7 +196,7 @@ public final class QuantizeCommand implements Callable<Integer> {
             err.println("trt4j: warning: " + OperatorCheck.describe(name, plugins));
             err.flush();
         }
-        if (ControlFlow.nodesWithBodies(onnx.proto().getGraph()) > 0) {
+        if (ControlFlow.bodiesHoldAny(onnx.proto().getGraph(), quantizer.config().opTypes())) {
             // the summary counts the main graph's nodes only: a body's MatMuls staying FP32 would go unsaid
             LOG.warn("{}: {}; their nodes stay FP32 and --exclude does not see them", modelFile.getFileName(),
                     ControlFlow.bodiesNote(onnx.proto().getGraph()));
