@@ -98,6 +98,10 @@ final class OutputComparator {
         elements += reference.length;
         if (rowLength >= 2 && reference.length % rowLength == 0) {
             for (int start = 0; start < reference.length; start += rowLength) {
+                final int row = start;
+                if (argmax(k -> reference[k], row, rowLength) < 0) {
+                    continue; // a reference row holding NaN gives no answer to agree with: not counted at all
+                }
                 rows++;
                 if (sameTopClass(reference, candidate, start, rowLength)) {
                     agreeingRows++;
@@ -108,9 +112,12 @@ final class OutputComparator {
             // One probability per row (a sigmoid: speech or not, text or not): the decision at 0.5 is the class.
             singleProbability = true;
             for (int i = 0; i < reference.length; i++) {
+                if (Double.isNaN(reference[i])) {
+                    continue; // no reference decision: not counted
+                }
                 rows++;
-                // NaN decides nothing: it agrees with no decision
-                if (!Double.isNaN(reference[i]) && !Double.isNaN(candidate[i])
+                // a candidate's NaN decides nothing: it agrees with no decision
+                if (!Double.isNaN(candidate[i])
                         && (reference[i] >= 0.5) == (candidate[i] >= 0.5)) {
                     agreeingRows++;
                 }

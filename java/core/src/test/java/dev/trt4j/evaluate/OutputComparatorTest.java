@@ -167,6 +167,10 @@ class OutputComparatorTest {
         // one probability a row (a sigmoid): NaN decides nothing either
         assertThat(compare("p", new float[] {0.2f, 0.9f}, new float[] {Float.NaN, 0.9f}, 1).top1Agreement())
                 .isEqualTo(0.5);
+        // a reference row holding NaN gives no answer: left out, so a model compared with itself agrees everywhere
+        assertThat(compare("prob", nan, nan.clone(), 3).top1Agreement()).isEqualTo(1.0);
+        assertThat(compare("p", new float[] {Float.NaN, 0.9f}, new float[] {Float.NaN, 0.9f}, 1).top1Agreement())
+                .isEqualTo(1.0);
     }
 
     /** Compared in doubles: in float32, 16777217 and 16777216 are one value. */
