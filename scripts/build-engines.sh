@@ -177,7 +177,7 @@ for model in "$@"; do
   done
 done
 [ ! -e "$out" ] || [ -d "$out" ] || fail "$out: not a folder (-o, where the engines go)"
-mkdir -p "$out"
+mkdir -p "$out" 2>/dev/null || fail "$out: cannot create the folder (-o, where the engines go); a file stands on its path or the folder above is not writable"
 for model in "$@"; do
   name="$(basename "$model")"
   name="${name%.onnx}"

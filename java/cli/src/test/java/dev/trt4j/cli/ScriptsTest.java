@@ -249,6 +249,10 @@ class ScriptsTest {
         assertThat(fileAsFolder.code()).isEqualTo(1);
         assertThat(fileAsFolder.err().lines().toList()).containsExactly("build-engines: afile: not a folder (-o, where "
                 + "the engines go)");
+        Result underAFile = run("build-engines.sh", "-p", "fp32", "-o", "afile/sub", "cls.onnx");
+        assertThat(underAFile.code()).isEqualTo(1);
+        assertThat(underAFile.err().lines().toList()).containsExactly("build-engines: afile/sub: cannot create the "
+                + "folder (-o, where the engines go); a file stands on its path or the folder above is not writable");
         // a folder given without -e reached trt4j bench as a file to time, while the default folder was read
         Files.createDirectories(dir.resolve("e dir"));
         assertThat(run("bench.sh", "e dir").err().lines().toList()).containsExactly("bench: unexpected argument 'e "

@@ -96,6 +96,12 @@ public final class QdqQuantizer {
         return List.copyOf(prepare(model).plan().quantizedNodes());
     }
 
+    /** Whether {@code model}'s main graph has a depthwise Conv (one group per channel), which skip-depthwise keeps FP32. */
+    public static boolean hasDepthwiseConv(ModelProto model) {
+        GraphIndex index = new GraphIndex(model.getGraph());
+        return model.getGraph().getNodeList().stream().anyMatch(n -> QdqPlacement.isDepthwise(index, n));
+    }
+
     /**
      * How quantize, sensitivity and {@code --exclude} name node {@code index} of a graph: its name, or
      * {@code OpType#index} when it has none.

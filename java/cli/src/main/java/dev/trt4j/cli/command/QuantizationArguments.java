@@ -70,7 +70,10 @@ public final class QuantizationArguments {
                 .filter(n -> !n.equals("entropy")).sorted().toList(); // entropy is no weight method (WeightCalibrator)
         if (!wanted.equals("entropy") && !weightMethods.contains(wanted)) {
             throw new InvalidOptionException("--weight-method " + weightMethod + ": unknown weight calibration method '"
-                    + wanted + "'; available: " + String.join(", ", weightMethods));
+                    + wanted + "'; available: " + String.join(", ", weightMethods)
+                    // the summary's label percentile-99.99 is not how the option takes it
+                    + (wanted.startsWith("percentile-") ? " (give a percentile as percentile=" + wanted.substring(11)
+                    + ")" : ""));
         }
         MethodSpec method = MethodSpec.parse("--weight-method", weightMethod, CalibrationOptions.defaults());
         if (method.name().equals("percentile") && method.options().percentile() <= 0) {

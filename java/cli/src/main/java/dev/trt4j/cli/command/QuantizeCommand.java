@@ -105,9 +105,8 @@ public final class QuantizeCommand implements Callable<Integer> {
     /** Which options left nodes in FP32: {@code --exclude}, {@code --skip-depthwise} (a default) or both. */
     private String keptInFp32By(QuantizationConfig config, ModelProto proto) {
         boolean exclude = !quantization.excludes.isEmpty();
-        // a model without Convs (MiniLM) has no depthwise Conv that skipping could keep in FP32
-        boolean convs = proto.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().equals("Conv"));
-        if (!config.skipDepthwise() || (exclude && !convs)) {
+        // a model without depthwise Convs (MiniLM, a plain CNN) has nothing skipping could keep in FP32
+        if (!config.skipDepthwise() || (exclude && !QdqQuantizer.hasDepthwiseConv(proto))) {
             return "--exclude keeps";
         }
         String skip = quantization.skipDepthwise == null ? "--skip-depthwise (the default for "

@@ -519,6 +519,9 @@ class QuantizeEvaluateCommandsTest {
         assertThat(run.exitCode()).isEqualTo(2);
         assertThat(run.errLines()).containsExactly("trt4j: --weight-method foo: unknown weight calibration method "
                 + "'foo'; available: max, mse, percentile");
+        CliRun label = CliRun.of("quantize", model.toString(), "--table", table.toString(), "--weight-method",
+                "percentile-99.9", "--out", dir.resolve("label.onnx").toString());
+        assertThat(label.errLines()).singleElement().asString().endsWith("(give a percentile as percentile=99.9)");
     }
 
     @Test
