@@ -36,13 +36,18 @@ final class InterruptedWrites {
     private static final int NAMES_SHOWN = 3;
     /** The warnings given: a command that stages its folder and then a file in it sees the same leftovers twice. */
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
+    /** Folders whose every leftover was named: a file's own warning there would repeat some of them. */
+    private static final Set<Path> FOLDERS_NAMED = ConcurrentHashMap.newKeySet();
 
     private InterruptedWrites() {
     }
 
     /** Warns about every leftover in {@code folder}: temporary files and staging folders. */
     static void warnAboutFolder(Path folder) {
-        describe(folder, stem -> true, true).ifPresent(InterruptedWrites::warnOnce);
+        describe(folder, stem -> true, true).ifPresent(warning -> {
+            FOLDERS_NAMED.add(folder.toAbsolutePath().normalize());
+            warnOnce(warning);
+        });
     }
 
     /** Warns about the temporary files of {@code target} beside it (its own name, or its name moved aside). */
@@ -50,6 +55,9 @@ final class InterruptedWrites {
         Path name = target.getFileName();
         Path folder = target.getParent();
         if (name == null || folder == null) {
+            return;
+        }
+        if (FOLDERS_NAMED.contains(folder.toAbsolutePath().normalize())) {
             return;
         }
         String own = name.toString();
