@@ -23,19 +23,25 @@ public final class ControlFlow {
         return graph.getNodeList().stream().filter(ControlFlow::holdsBody).count();
     }
 
+    /** The bodies {@code n} holds, in attribute order (a single graph before a list in each attribute). */
+    public static List<GraphProto> bodies(NodeProto n) {
+        List<GraphProto> bodies = new ArrayList<>();
+        for (AttributeProto a : n.getAttributeList()) {
+            if (a.hasG()) {
+                bodies.add(a.getG());
+            }
+            bodies.addAll(a.getGraphsList());
+        }
+        return bodies;
+    }
+
     /** Whether a body of {@code graph}'s nodes (at any depth) holds a node of one of {@code opTypes}. */
     public static boolean bodiesHoldAny(GraphProto graph, Set<String> opTypes) {
         for (NodeProto n : graph.getNodeList()) {
-            for (AttributeProto a : n.getAttributeList()) {
-                List<GraphProto> bodies = new ArrayList<>(a.getGraphsList());
-                if (a.hasG()) {
-                    bodies.add(a.getG());
-                }
-                for (GraphProto body : bodies) {
-                    if (body.getNodeList().stream().anyMatch(b -> opTypes.contains(b.getOpType()))
-                            || bodiesHoldAny(body, opTypes)) {
-                        return true;
-                    }
+            for (GraphProto body : bodies(n)) {
+                if (body.getNodeList().stream().anyMatch(b -> opTypes.contains(b.getOpType()))
+                        || bodiesHoldAny(body, opTypes)) {
+                    return true;
                 }
             }
         }

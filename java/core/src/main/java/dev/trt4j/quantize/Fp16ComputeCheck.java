@@ -7,6 +7,7 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.ElementTypeInference;
 
 import java.util.ArrayList;
@@ -59,7 +60,7 @@ final class Fp16ComputeCheck {
         for (GraphProto g : graphs) {
             for (NodeProto n : g.getNodeList()) {
                 if (!isIf(n)) {
-                    bodies(n).forEach(body -> body.getOutputList().forEach(o -> outputs.add(o.getName())));
+                    ControlFlow.bodies(n).forEach(body -> body.getOutputList().forEach(o -> outputs.add(o.getName())));
                 }
             }
         }
@@ -112,7 +113,7 @@ final class Fp16ComputeCheck {
                     if (!isIf(n)) {
                         continue;
                     }
-                    for (GraphProto branch : bodies(n)) {
+                    for (GraphProto branch : ControlFlow.bodies(n)) {
                         for (int k = 0; k < Math.min(branch.getOutputCount(), n.getOutputCount()); k++) {
                             TensorProto half = halves.get(branch.getOutput(k).getName());
                             if (half != null && !n.getOutput(k).isEmpty() && !halves.containsKey(n.getOutput(k))) {
@@ -128,17 +129,6 @@ final class Fp16ComputeCheck {
 
     private static boolean isIf(NodeProto n) {
         return n.getOpType().equals("If") && GraphIndex.isDefaultDomain(n.getDomain());
-    }
-
-    private static List<GraphProto> bodies(NodeProto n) {
-        List<GraphProto> bodies = new ArrayList<>();
-        for (AttributeProto a : n.getAttributeList()) {
-            if (a.hasG()) {
-                bodies.add(a.getG());
-            }
-            bodies.addAll(a.getGraphsList());
-        }
-        return bodies;
     }
 
     private static void collectGraphs(GraphProto g, List<GraphProto> into) {
