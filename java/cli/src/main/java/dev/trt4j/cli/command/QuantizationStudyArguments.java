@@ -205,10 +205,8 @@ public final class QuantizationStudyArguments {
              CalibrationDataSource first = split.calibration(calibrationSamples)) {
             data.requireSampleOptionsRead(List.of(first, judged));
             data.noteTextDrawnForAnImageModel(first, model.inputs(), model.outputs());
-        }
-        if (model.inputs().stream().anyMatch(in -> in.name().equals("attention_mask"))) {
-            // a held-out sample whose mask keeps no token fails the evaluation: found now, not after the pass
-            try (CalibrationDataSource judged = held.get()) {
+            if (model.inputs().stream().anyMatch(in -> in.name().equals("attention_mask"))) {
+                // a held-out sample whose mask keeps no token fails the evaluation: found now, not after the pass
                 HeldOutMasks.requireTokensInEvery(judged);
             }
         }
