@@ -99,11 +99,12 @@ final class OutputComparator {
         if (rowLength >= 2 && reference.length % rowLength == 0) {
             for (int start = 0; start < reference.length; start += rowLength) {
                 final int row = start;
-                if (argmax(k -> reference[k], row, rowLength) < 0) {
+                int best = argmax(k -> reference[k], row, rowLength);
+                if (best < 0) {
                     continue; // a reference row holding NaN gives no answer to agree with: not counted at all
                 }
                 rows++;
-                if (sameTopClass(reference, candidate, start, rowLength)) {
+                if (sameTopClass(reference, best, candidate, start, rowLength)) {
                     agreeingRows++;
                 }
                 probabilityRows &= isProbabilityRow(reference, start, rowLength);
@@ -150,12 +151,9 @@ final class OutputComparator {
      * Whether the rows pick one class: the same largest index, and a candidate tied at its largest value (a dead
      * layer's all-zero row) only where the reference is tied too, so that a candidate with no answer is not credited
      * wherever the reference happens to pick the first class; a model compared with itself still agrees everywhere.
+     * {@code best} is the reference row's class, found by the caller.
      */
-    static boolean sameTopClass(double[] reference, double[] candidate, int start, int length) {
-        int best = argmax(k -> reference[k], start, length);
-        if (best < 0) {
-            return false; // a reference row holding NaN picks no class for the candidate to agree with
-        }
+    private static boolean sameTopClass(double[] reference, int best, double[] candidate, int start, int length) {
         return best == argmax(k -> candidate[k], start, length)
                 && (!tiedAtTop(candidate, start, length, best) || tiedAtTop(reference, start, length, best));
     }
