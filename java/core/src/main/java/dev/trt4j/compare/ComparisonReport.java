@@ -98,6 +98,8 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
         root.put("evaluationSamples", evaluationSamples);
         root.put("quantization", quantization);
         root.set("methods", methods.toJson());
+        // derived from the methods row, and written for scripts as the text report names it; not read back
+        root.put("bestMethod", bestMethod().orElse(null));
         root.set("fidelity", fidelity.toJson());
         root.set("weightsStudy", weightsStudy == null ? root.nullNode() : weightsStudy.toJson());
         root.set("samplesSweep", samplesSweep == null ? root.nullNode() : samplesSweep.toJson());

@@ -26,4 +26,14 @@ class ComparisonReportTest {
         assertThat(scored(true, 0.98, Double.NaN, null, 0.5).bestMethod()).hasValue("percentile-99.99");
         assertThat(scored(true, 0.98, Double.NaN).bestMethod()).isEmpty();
     }
+
+    @Test
+    void theJsonNamesTheBestMethodAndReadsBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        ComparisonReport report = scored(true, 0.98, 0.97, 0.75, 0.98, 0.96);
+        assertThat(report.toJson().get("bestMethod").asText()).isEqualTo("percentile-99.99");
+        assertThat(scored(true, 0.98, Double.NaN).toJson().get("bestMethod").isNull()).isTrue();
+        java.nio.file.Path file = dir.resolve("comparison.json");
+        report.write(file);
+        assertThat(ComparisonReport.read(file).bestMethod()).hasValue("percentile-99.99");
+    }
 }
