@@ -1,6 +1,7 @@
 package dev.trt4j.evaluate;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.ShapeText;
 
@@ -56,6 +57,11 @@ final class OutputComparator {
         if (!Arrays.equals(reference.shape(), candidate.shape())) {
             throw new Trt4jException("output '" + output + "' has shape " + ShapeText.of(reference.shape())
                     + " in the reference model but " + ShapeText.of(candidate.shape()) + " in the candidate");
+        }
+        if ((reference.type() == ElementType.FLOAT32) != (candidate.type() == ElementType.FLOAT32)) {
+            // scores against ids (say) would be compared as numbers and read as a poor model, not as another model
+            throw new Trt4jException("output '" + output + "' is " + reference.type() + " in the reference model but "
+                    + candidate.type() + " in the candidate");
         }
         long[] shape = reference.shape();
         int rowLength = shape.length >= 2 ? (int) shape[shape.length - 1] : 0;

@@ -134,6 +134,20 @@ class OutputComparatorTest {
     }
 
     @Test
+    void aFloatOutputAgainstAnIntegerOneIsRefused() {
+        OutputComparator c = new OutputComparator("y");
+        assertThatThrownBy(() -> c.add(HostTensor.ofFloats(new long[] {2}, new float[] {1, 2}),
+                HostTensor.ofLongs(new long[] {2}, new long[] {1, 2})))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessage("output 'y' is FLOAT32 in the reference model but INT64 in the candidate");
+        // integers of two widths (an export's int32 against int64) are still numbers of one kind
+        OutputComparator ids = new OutputComparator("ids");
+        ids.add(HostTensor.ofInts(new long[] {2}, new int[] {3, 4}),
+                HostTensor.ofLongs(new long[] {2}, new long[] {3, 4}));
+        assertThat(ids.result().maxAbsoluteError()).isZero();
+    }
+
+    @Test
     void differentShapesAreRefused() {
         OutputComparator c = new OutputComparator("y");
         assertThatThrownBy(() -> c.add(HostTensor.ofFloats(new long[] {2, 2}, new float[4]),
