@@ -17,6 +17,19 @@ import java.util.List;
  * on every command.
  */
 final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler {
+    /** Whether {@code --help} or {@code -h} stands among the options (before any {@code --}). */
+    private static boolean helpAsked(String[] args) {
+        for (String a : args) {
+            if (a.equals("--")) {
+                return false;
+            }
+            if (a.equals("--help") || a.equals("-h")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Enough to name the option meant, few enough to stay one readable line. */
     private static final int MAX_SUGGESTIONS = 3;
     private static final String PICOCLI_PREFIX = "Error: ";
@@ -25,6 +38,12 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
     public int handleParseException(ParameterException ex, String[] args) {
         CommandLine cl = ex.getCommandLine();
         PrintWriter err = cl.getErr();
+        if (helpAsked(args)) {
+            // --help shows help whatever else the line holds, a value picocli cannot convert included
+            cl.usage(cl.getOut());
+            cl.getOut().flush();
+            return 0;
+        }
         if (JsonFlagMisuse.explains(cl, args)) {
             // picocli would blame the argument after the file ("Unmatched argument ... 'MODEL'")
             err.println("trt4j: " + JsonFlagMisuse.MESSAGE);

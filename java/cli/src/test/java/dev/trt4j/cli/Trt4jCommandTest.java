@@ -407,6 +407,10 @@ class Trt4jCommandTest {
         CliRun help = CliRun.of("quantize", "--out", folder, "--help");
         assertThat(help.exitCode()).isZero();
         assertThat(help.out()).contains("Usage:");
+        // beside a value picocli cannot convert too
+        CliRun unconvertible = CliRun.of("evaluate", "--batch", "abc", "--help");
+        assertThat(unconvertible.exitCode()).as(unconvertible.err()).isZero();
+        assertThat(unconvertible.out()).contains("Usage:").contains("evaluate");
 
         CliRun calibrate = CliRun.of("calibrate", model.toString(), "--samples", "8", "--method", "max", "--out",
                 folder);
