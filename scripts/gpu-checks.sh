@@ -32,7 +32,10 @@ stage=$(cd "$1" && pwd)
 out=$(mkdir -p "$2" && cd "$2" && pwd)
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 log="$out/gpu-checks.log"
-exec > >(tee -a "$log") 2>&1
+# A rerun into the same OUT starts its results afresh: appended to the last run's, a table would hold each model
+# twice and the log would read as one run.
+rm -rf "$out/junit" "$out/speedup.md" "$out"/speedup-*.json "$out/sidecars.tar"
+exec > >(tee "$log") 2>&1
 
 step() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
 

@@ -377,9 +377,12 @@ class ScriptsTest {
                 fi
                 echo "java $*" >> "$FAKE_LOG"
                 # builds write their engine and sidecar, so that the engine and bench steps succeed
-                out=""; prev=""
-                for a in "$@"; do [ "$prev" = --out ] && out="$a"; prev="$a"; done
+                out=""; md=""; prev=""
+                for a in "$@"; do
+                  [ "$prev" = --out ] && out="$a"; [ "$prev" = --markdown ] && md="$a"; prev="$a"
+                done
                 case " $* " in *" build "*) echo plan > "$out"; echo '{}' > "$out.json";; esac
+                case " $* " in *" bench "*) echo "| table of $md |" > "$md";; esac
                 """);
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
         // the payload's models and the tables of their INT8 builds
@@ -401,6 +404,12 @@ class ScriptsTest {
                 .contains("=== done");
         assertThat(ran.code()).as(ran.out() + ran.err()).isZero();
         assertThat(ran.out()).doesNotContain("skipped;");
+
+        // a rerun into the same OUT starts afresh: appended, the table held every model twice
+        Result again = runWith(Map.of("SKIPPED", "0"), "gpu-checks.sh", "stage", "results2");
+        assertThat(again.code()).as(again.out() + again.err()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("results2/speedup.md"))).hasSize(3);
+        assertThat(Files.readString(dir.resolve("results2/gpu-checks.log"))).containsOnlyOnce("=== GPU");
 
         // every engine build failing (here: no models) must not look green either
         Files.delete(models.resolve("rec.onnx"));
