@@ -35,6 +35,7 @@ final class EngineBuildPlanner {
      * @throws Trt4jException naming what does not fit
      */
     public static EngineBuildPlan plan(EngineBuildRequest request, ModelFacts model, Path engineOut) {
+        OrtIntegerOperators.reject(model);
         try {
             OptimizationProfiles.validate(request.profiles(), model.inputs());
         } catch (InvalidOptionException e) {

@@ -78,6 +78,31 @@ class EngineBuildPlannerTest {
                 .isInstanceOf(InvalidOptionException.class).hasMessageContaining("trt4j convert --fp16");
     }
 
+    /**
+     * ONNX Runtime's integer operators (its dynamic quantizer's, or quantize --runtime onnxruntime-cpu's) are refused
+     * at every precision before the GPU is touched: TensorRT's parser rejects them only once it runs.
+     */
+    @Test
+    void onnxRuntimeIntegerOperatorsAreRefusedAtEveryPrecision() throws IOException {
+        Path file = TinyOnnxModels.conv(dir, "m-dynamic.onnx", false, false);
+        ai.onnx.proto.OnnxMl.ModelProto proto = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(file));
+        ai.onnx.proto.OnnxMl.GraphProto.Builder g = proto.getGraph().toBuilder();
+        g.addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("DynamicQuantizeLinear").setName("dq")
+                .addInput("x").addOutput("x_q").addOutput("x_s").addOutput("x_zp"));
+        Files.write(file, proto.toBuilder().setGraph(g).build().toByteArray());
+        ModelFacts dynamic = ModelFacts.of(OnnxModel.load(file));
+
+        for (Precision precision : Precision.values()) {
+            assertThatThrownBy(() -> plan(request(dynamic, precision).profiles(PROFILES), dynamic))
+                    .isInstanceOf(Trt4jException.class).hasMessage("m-dynamic.onnx has ONNX Runtime integer operators "
+                            + "(1 DynamicQuantizeLinear), which TensorRT's ONNX parser does not import: build the FP32 "
+                            + "model (--precision int8 calibrates it), or a Q/DQ model from trt4j quantize without "
+                            + "--runtime onnxruntime-cpu");
+        }
+        // Q/DQ pairs are TensorRT's explicit INT8, not refused
+        assertThat(plan(request(qdq, Precision.INT8).int8Mode(Int8Mode.EXPLICIT).profiles(PROFILES), qdq)).isNotNull();
+    }
+
     @Test
     void explicitInt8NeedsQdqAndIsStronglyTyped() {
         EngineBuildPlan p = plan(request(qdq, Precision.INT8).int8Mode(Int8Mode.EXPLICIT).profiles(PROFILES), qdq);
