@@ -197,7 +197,7 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, long[]> shapeMap = shapes != null ? ShapeSpecParser.parse("--shapes", shapes)
                 : text ? preflight.shapesOfText(runs, seqLen != null ? seqLen
                 : DataOptions.DEFAULT_SEQUENCE_LENGTH, seqLen != null ? "--seq-len " + seqLen
-                : "the default sequence length " + DataOptions.DEFAULT_SEQUENCE_LENGTH)
+                : "the default sequence length " + DataOptions.DEFAULT_SEQUENCE_LENGTH, seqLen != null)
                 : preflight.shapesOfDataArrays(runs);
         Map<BenchRun, Integer> plannedBatches = new HashMap<>();
         for (BenchRun run : runs) {

@@ -10,6 +10,7 @@ import dev.trt4j.data.npy.ArrayShapes;
 import dev.trt4j.data.text.TextSource;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
+import dev.trt4j.engine.ShapeRange;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.PositionTable;
 import dev.trt4j.tensor.TensorSpec;
@@ -132,11 +133,12 @@ final class BenchPreflight {
      * {@code sequenceLength} tokens, or of the model's own length where it fixes one; {@code --batch} sets the first
      * dimension as for any shape.
      */
-    Map<String, long[]> shapesOfText(List<BenchRun> runs, int sequenceLength, String option) {
+    Map<String, long[]> shapesOfText(List<BenchRun> runs, int sequenceLength, String option, boolean lengthGiven) {
         lengthOption = option;
         Optional<BenchRun> onnx = onnxRuns(runs).findFirst();
         if (onnx.isEmpty()) {
-            return Map.of();
+            // engines alone run at their profile's optimum unless told otherwise; an explicit --seq-len was ignored
+            return lengthGiven ? shapesOfEngineText(runs, sequenceLength) : Map.of();
         }
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (TensorSpec in : models.computeIfAbsent(onnx.get().file(), PreflightFacts::of).inputs()) {
@@ -145,6 +147,28 @@ final class BenchPreflight {
                     in.dims()[1] > 0 ? in.dims()[1] : sequenceLength});
             }
         }
+        return shapes;
+    }
+
+    /**
+     * The first engine's text inputs (by its sidecar's profile) at {@code sequenceLength} tokens, with the batch of the
+     * profile's optimum, which {@code --batch} changes; {@link #check} then holds the length to the profile.
+     *
+     * @throws InvalidOptionException for an engine whose sidecar is missing or names no profile
+     */
+    private static Map<String, long[]> shapesOfEngineText(List<BenchRun> runs, int sequenceLength) {
+        Path engine = runs.get(0).file();
+        Map<String, ShapeRange> profile = EngineSidecarFile.read(engine).filter(s -> !s.profiles().isEmpty())
+                .map(s -> s.profiles().get(0)).orElseThrow(() -> new InvalidOptionException(engine + ": --seq-len "
+                        + sequenceLength + " needs the engine's input names, which its sidecar "
+                        + EngineSidecarFile.pathFor(engine).getFileName() + " would give; give the shapes with "
+                        + "--shapes input_ids:1x" + sequenceLength + ",attention_mask:1x" + sequenceLength));
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        profile.forEach((name, range) -> {
+            if (TextSource.INPUT_NAMES.contains(name) && range.opt().length == 2) {
+                shapes.put(name, new long[] {range.opt()[0], sequenceLength});
+            }
+        });
         return shapes;
     }
 

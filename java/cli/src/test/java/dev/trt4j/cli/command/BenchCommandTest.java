@@ -103,6 +103,30 @@ class BenchCommandTest {
                 .containsExactly("trt4j: --seq-len applies to text read with --tokenizer");
     }
 
+    /** --seq-len on engines alone sets their token inputs' length from the sidecar: it was ignored, timing 128. */
+    @Test
+    void seqLenOnAnEngineIsHeldToItsProfile() throws Exception {
+        Path tokenizer = TestModels.wordLevelTokenizer(dir.resolve("tokenizer.json"));
+        Path sentences = Files.writeString(dir.resolve("sentences.txt"), "The cat sat on the mat\n");
+        Path engine = Files.write(dir.resolve("text.engine"), new byte[16]);
+        ShapeRange tokens = new ShapeRange(new long[] {1, 1}, new long[] {8, 128}, new long[] {32, 128});
+        EngineSidecarFile.write(engine, new EngineSidecar(1, Provenance.sha256(engine), "10.15.1", "Tesla T4", "7.5",
+                "fp16", null, false, null, null, "text.onnx", "m",
+                List.of(Map.of("input_ids", tokens, "attention_mask", tokens))));
+        String[] text = {engine.toString(), "--inputs", sentences.toString(), "--tokenizer", tokenizer.toString()};
+
+        assertOneLine(2, bench(concat(text, new String[] {"--seq-len", "600"})), "is outside the engine's profile 0");
+        // a length inside the profile passes every check and stops only at the missing GPU
+        CliRun fits = bench(concat(text, new String[] {"--seq-len", "64"}));
+        assertThat(fits.exitCode()).as(fits.err()).isEqualTo(1);
+        assertThat(fits.errLines()).singleElement().asString().doesNotContain("profile").doesNotContain("--seq-len");
+
+        Files.delete(EngineSidecarFile.pathFor(engine));
+        assertOneLine(2, bench(concat(text, new String[] {"--seq-len", "64"})), engine + ": --seq-len 64 needs the "
+                + "engine's input names, which its sidecar text.engine.json would give; give the shapes with --shapes "
+                + "input_ids:1x64,attention_mask:1x64");
+    }
+
     /**
      * Text for a model without input_ids is refused as calibrate refuses it, naming the model of a comparison that
      * has none: it was asked for an image shape, or with --shapes timed on the sentences rendered as images.
