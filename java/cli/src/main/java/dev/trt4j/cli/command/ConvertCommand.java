@@ -185,6 +185,7 @@ public final class ConvertCommand implements Callable<Integer> {
             beyondFp16 = Fp16RangeCheck.beyond(converted, ranges(OnnxModel.fromProto(converted, modelFile)),
                     Fp16RangeCheck.FP16_MAX);
         }
+        boolean fp16Unchanged = false;
         if (fp16) {
             Fp16Converter converter = converter(converted, modelFile, beyondFp16 == null ? List.of() : beyondFp16);
             try {
@@ -198,14 +199,20 @@ public final class ConvertCommand implements Callable<Integer> {
                 throw new InvalidOptionException("--keep-fp32 keeps every node in FP32 (" + computing + "), so the "
                         + "output would be the FP32 model; keep fewer");
             }
+            fp16Unchanged = half.model().equals(converted);
             converted = half.model();
         }
         AtomicFiles.write(out, converted::writeTo);
+        PrintWriter err = spec.commandLine().getErr();
         if (!plugins.isEmpty()) {
-            PrintWriter err = spec.commandLine().getErr();
             err.println("trt4j: warning: " + OperatorCheck.describe(fileName, plugins));
-            err.flush();
         }
+        if (fp16Unchanged) {
+            // a second --fp16 (or one on an FP16 export) must not read as if it had converted something
+            err.println("trt4j: warning: " + fileName + " has nothing left in FP32 that --fp16 converts (it is FP16 "
+                    + "already): " + out.getFileName() + " is written with that step unchanged");
+        }
+        err.flush();
         print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, fixedShapes, folded, half,
                 beyondFp16);
         return 0;

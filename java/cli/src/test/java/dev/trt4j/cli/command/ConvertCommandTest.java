@@ -58,6 +58,20 @@ class ConvertCommandTest {
                 .endsWith("imports no default-domain opset");
     }
 
+    /** A second --fp16 converts nothing: it says so instead of "Converted ... to FP16". */
+    @Test
+    void fp16OfAnFp16ModelSaysNothingWasConverted() {
+        Path half = dir.resolve("twice.fp16.onnx");
+        CliRun first = CliRun.of("convert", model.toString(), "--fp16", "--out", half.toString());
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.errLines()).isEmpty();
+
+        CliRun second = CliRun.of("convert", half.toString(), "--fp16", "--out", dir.resolve("again.onnx").toString());
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.errLines()).containsExactly("trt4j: warning: twice.fp16.onnx has nothing left in FP32 that "
+                + "--fp16 converts (it is FP16 already): again.onnx is written with that step unchanged");
+    }
+
     @Test
     void keepingEveryNodeInFp32IsRefusedAndAnUnknownFixedInputIsAUsageError() {
         CliRun all = convert("--fp16", "--keep-fp32", ".*");
