@@ -116,6 +116,44 @@ class CalibrateOptionsTest {
         assertThat(dir.resolve("grid8").resolve("max.cache")).isRegularFile();
     }
 
+    /**
+     * --stride and --trt-threshold reach the entropy calibrator: each tensor's amax is what the calibrator computes
+     * with them from the saved histogram, and differs from the defaults' somewhere (a dropped option passed every
+     * other test).
+     */
+    @Test
+    void strideAndTrtThresholdReachTheEntropyCalibrator() throws IOException {
+        // a real model's activations: on uniform random data the entropy threshold sits at the maximum either way
+        Path model = TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
+        var defaults = dev.trt4j.calibrators.CalibrationOptions.defaults();
+        entropyMatches(model, "stride", defaults.withStride(16), "--stride", "16");
+        entropyMatches(model, "threshold", defaults.withTrtEntropyThreshold(true), "--trt-threshold");
+    }
+
+    private void entropyMatches(Path model, String name, dev.trt4j.calibrators.CalibrationOptions options,
+                                String... flags) throws IOException {
+        Path out = dir.resolve(name);
+        var args = new java.util.ArrayList<>(java.util.List.of("calibrate", model.toString(), "--samples", "4",
+                "--method", "entropy", "--out", out.toString()));
+        args.addAll(java.util.List.of(flags));
+        CliRun run = CliRun.of(args.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+
+        var tensors = dev.trt4j.stats.HistogramJson.readStatistics(out.resolve("statistics.json")).statistics()
+                .tensors();
+        var table = dev.trt4j.table.CalibrationTable.read(out.resolve("entropy.table.json"));
+        var entropy = new dev.trt4j.calibrators.EntropyCalibrator();
+        boolean differs = false;
+        for (var e : tensors.entrySet()) {
+            float expected = entropy.computeAmax(e.getValue(), options);
+            assertThat(table.amax(e.getKey())).as(name + ": " + e.getKey()).isEqualTo(expected);
+            differs |= expected != entropy.computeAmax(e.getValue(), dev.trt4j.calibrators.CalibrationOptions
+                    .defaults());
+        }
+        assertThat(tensors).isNotEmpty();
+        assertThat(differs).as(name + " changes some tensor's amax on this data").isTrue();
+    }
+
     @Test
     void histogramThreadsAreSetApartAndANegativeCountIsRefused() throws IOException {
         Path model = TestModels.matMul(dir.resolve("mm.onnx"));
