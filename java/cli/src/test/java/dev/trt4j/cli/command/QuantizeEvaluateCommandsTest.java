@@ -302,7 +302,7 @@ class QuantizeEvaluateCommandsTest {
         Path out = dir.resolve("partial.onnx");
         JsonNode r = json(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
                 out.toString(), "--exclude", "MatMul", "--exclude", "Conv@0", "--exclude", "^Conv@1[0-9]$",
-                "--per-tensor-weights", "--weight-method", "percentile=99.9", "--json"));
+                "--per-tensor-weights", "--weight-method", "percentile=99.9", "--no-bn-fold", "--json"));
 
         assertThat(r.get("excludedNodes")).extracting(JsonNode::asText).contains("MatMul@0", "Conv@0", "Conv@10",
                 "Conv@19").hasSize(12);
@@ -311,6 +311,24 @@ class QuantizeEvaluateCommandsTest {
         assertThat(r.get("biasCorrection").isNull()).as("present, null without --bias-correction").isTrue();
         assertThat(r.get("onnxruntimeCpu").isNull()).as("present, null for the TensorRT layout").isTrue();
         assertThat(out).exists();
+
+        // what the model holds, not only what the report echoes: one scale per weight, and the BatchNorms kept
+        var written = OnnxModel.load(out).proto().getGraph();
+        java.util.Map<String, ai.onnx.proto.OnnxMl.TensorProto> constants = new java.util.HashMap<>();
+        written.getInitializerList().forEach(t -> constants.put(t.getName(), t));
+        written.getNodeList().stream().filter(n -> n.getOpType().equals("Constant"))
+                .forEach(n -> constants.put(n.getOutput(0), n.getAttribute(0).getT()));
+        List<ai.onnx.proto.OnnxMl.NodeProto> weightQ = written.getNodeList().stream()
+                .filter(n -> n.getOpType().equals("QuantizeLinear") && constants.containsKey(n.getInput(0)))
+                .toList();
+        assertThat(weightQ).hasSize(54 - r.get("excludedNodes").size()); // the 54 quantized Conv and MatMul weights
+        assertThat(weightQ).allSatisfy(n -> assertThat(constants.get(n.getInput(1)).getDimsList().stream()
+                .reduce(1L, Math::multiplyExact)).as(n.getInput(1)).isEqualTo(1L));
+        long batchNorms = OnnxModel.load(model).operatorCounts().getOrDefault("BatchNormalization", 0);
+        assertThat(batchNorms).isPositive();
+        assertThat(OnnxModel.load(out).operatorCounts().getOrDefault("BatchNormalization", 0)).isEqualTo(
+                (int) batchNorms);
+        assertThat(r.get("foldedBatchNorms")).isEmpty();
     }
 
     @Test
