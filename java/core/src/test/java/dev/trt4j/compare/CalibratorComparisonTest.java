@@ -135,6 +135,19 @@ class CalibratorComparisonTest {
         assertThat(w.columns()).containsExactly("FP32", "BatchNorm folded", "BatchNorm kept");
         assertThat(w.rows()).extracting(ResultTable.Row::label).containsExactly("per-channel", "per-tensor");
         assertThat(w.rows()).allSatisfy(r -> assertThat(r.values()).allSatisfy(v -> assertThat(v).isBetween(0.0, 1.0)));
+        // it studies the weights with the best method's activations: the smallest drop, the first of a tie
+        ResultTable f = report.fidelity();
+        int best = 0;
+        for (int i = 1; i < f.rows().size(); i++) {
+            if (f.rows().get(i).value(1) < f.rows().get(best).value(1)) {
+                best = i;
+            }
+        }
+        // drops that differ, so the worst method's title would fail (a tie, as max and percentile here, goes first)
+        assertThat(f.rows().stream().map(r -> r.value(1)).distinct().count()).isGreaterThan(1);
+        assertThat(w.title()).contains("(" + f.rows().get(best).label() + " activations");
+        // per-channel with BatchNorm folded is the quantizer's default: that method's own model and score
+        assertThat(w.rows().get(0).value(1)).isEqualTo(f.rows().get(best).value(0));
         ResultTable s = report.samplesSweepTable().orElseThrow();
         assertThat(s.rows()).extracting(ResultTable.Row::label).containsExactly("16");
         assertThat(s.columns()).isEqualTo(report.methods().columns());
