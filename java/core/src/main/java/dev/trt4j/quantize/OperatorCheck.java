@@ -41,7 +41,7 @@ import java.util.regex.Pattern;
  * taken for TensorRT plugins: they stay as they are (unquantized, in FP32), which the caller tells the user, unless
  * the model is to run in ONNX Runtime, which cannot run them: then they are refused.
  * A graph ONNX Runtime refuses as broken (a cycle, a tensor defined twice, an IR version or data type it does not
- * know) is refused too. Other loader failures (a missing CPU kernel, a type error) are left to the steps that meet
+ * know, a node without an operator, shapes that contradict each other) is refused too. Other loader failures (a missing CPU kernel, a type error) are left to the steps that meet
  * them.
  */
 public final class OperatorCheck {
@@ -57,7 +57,11 @@ public final class OperatorCheck {
             "([\\w.]+):(\\S+?)\\(-?\\d+\\) is not a registered function/op");
     /** Refusals of the graph itself, which no later step (TensorRT included) would take either. */
     private static final Pattern BROKEN_GRAPH = Pattern.compile("is not acyclic|Duplicate definition"
-            + "|two nodes with same node name|Unsupported model IR version|does not have valid data type");
+            + "|two nodes with same node name|Unsupported model IR version|does not have valid data type"
+            // a node without an operator, and shapes that contradict each other (a MatMul of [1,4] by a [5,4]
+            // weight): the weights' shapes stay in the graph checked, and knowing their values too could only add
+            // such contradictions, never remove one
+            + "|'op_type' of 'node' is required to be non-empty|\\[ShapeInferenceError\\]");
     private static final int NAMES_SHOWN = 3;
 
     private OperatorCheck() {

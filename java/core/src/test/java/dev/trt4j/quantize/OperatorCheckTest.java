@@ -64,4 +64,45 @@ class OperatorCheckTest {
         assertThatThrownBy(() -> OperatorCheck.require(tooNew, "new.onnx", null))
                 .hasMessageContaining("Unsupported model IR version: 100");
     }
+
+    /** Quantize and convert wrote such models out with exit 0; calibrate and bench refused them. */
+    @Test
+    void refusesANodeWithoutAnOperatorAndContradictoryShapes() {
+        ModelProto noOperator = ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+                .setGraph(GraphProto.newBuilder().setName("g").addInput(nchw("x")).addOutput(nchw("y"))
+                        .addNode(NodeProto.newBuilder().setName("blank").addInput("x").addOutput("y")))
+                .build();
+        assertThatThrownBy(() -> OperatorCheck.require(noOperator, "blank.onnx", null))
+                .hasMessageStartingWith("blank.onnx: ONNX Runtime refuses the model: ")
+                .hasMessageContaining("'op_type' of 'node' is required to be non-empty");
+
+        // x [1, 4] times a weight [5, 4]: the weight's shape is known without its values
+        ai.onnx.proto.OnnxMl.TensorProto.Builder w = ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName("w")
+                .setDataType(1).addDims(5).addDims(4);
+        for (int i = 0; i < 20; i++) {
+            w.addFloatData(i);
+        }
+        ModelProto badMatMul = ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+                .setGraph(GraphProto.newBuilder().setName("g").addInput(matrix("x", 1, 4)).addOutput(matrix("y", 1, 4))
+                        .addInitializer(w)
+                        .addNode(NodeProto.newBuilder().setOpType("MatMul").setName("mm").addInput("x").addInput("w")
+                                .addOutput("y")))
+                .build();
+        assertThatThrownBy(() -> OperatorCheck.require(badMatMul, "mm.onnx", null))
+                .hasMessageStartingWith("mm.onnx: ONNX Runtime refuses the model: ")
+                .hasMessageContaining("Incompatible dimensions for matrix multiplication");
+        // the same MatMul with a weight that fits passes
+        ModelProto fits = badMatMul.toBuilder().setGraph(badMatMul.getGraph().toBuilder().setInitializer(0,
+                w.setDims(0, 4))).build();
+        assertThat(OperatorCheck.require(fits, "mm.onnx", null)).isEmpty();
+    }
+
+    private static ValueInfoProto matrix(String name, long rows, long columns) {
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(TensorShapeProto.newBuilder()
+                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(rows))
+                        .addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(columns))))).build();
+    }
 }
