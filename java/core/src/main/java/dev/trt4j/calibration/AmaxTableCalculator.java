@@ -10,6 +10,8 @@ import dev.trt4j.stats.StatisticsDigest;
 import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.Provenance;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.time.Instant;
@@ -24,6 +26,8 @@ import java.util.stream.IntStream;
  * number of methods can be applied to the same statistics without running the model again.
  */
 public final class AmaxTableCalculator {
+    private static final Logger LOG = LoggerFactory.getLogger(AmaxTableCalculator.class);
+
     private AmaxTableCalculator() {
     }
 
@@ -66,6 +70,10 @@ public final class AmaxTableCalculator {
                 throw new Trt4jException(method.label() + ": " + failures[i].getMessage(), failures[i]);
             }
             amax.put(names.get(i), values[i]);
+        }
+        List<SaturatingRanges.Saturating> saturating = SaturatingRanges.find(statistics, amax);
+        if (!saturating.isEmpty()) {
+            LOG.warn(SaturatingRanges.describe(method.label(), saturating, amax.size()));
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("label", method.label());

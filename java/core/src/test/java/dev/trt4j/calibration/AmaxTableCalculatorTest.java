@@ -103,6 +103,45 @@ class AmaxTableCalculatorTest {
                 .hasMessageContaining("start-bin");
     }
 
+    /**
+     * A tensor with no values near zero (a hard-sigmoid's output) gets from entropy the left edge of its first
+     * non-empty bin, as NVIDIA's reference picks it: every value then quantizes to ±amax, which is found and named.
+     */
+    @Test
+    void entropyRangesBelowEveryValueAreFound() {
+        Random random = new Random(7);
+        float[] values = new float[20_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 0.3f + random.nextFloat() * 1.2f; // [0.3, 1.5): the first fifth of the bins stays empty
+        }
+        TensorStatisticsCollector collector = new TensorStatisticsCollector("gap", 2048, false);
+        collector.collect(values, 0, values.length);
+        Map<String, TensorStatistics> tensors = new LinkedHashMap<>();
+        tensors.put("gap", collector.statistics());
+        tensors.put("normal", statistics("normal", 2048, random, 1.0));
+        ActivationStatistics statistics = new ActivationStatistics(tensors, 64, 8, "0".repeat(64), "test data");
+        var histogram = collector.statistics().histogram();
+        int first = 0;
+        while (histogram.count(first) == 0) {
+            first++;
+        }
+
+        CalibrationTable entropy = AmaxTableCalculator.compute(statistics, MethodSpec.parse("entropy", OPTIONS), null);
+        List<SaturatingRanges.Saturating> found = SaturatingRanges.find(statistics, entropy.amaxByTensor());
+
+        assertThat(entropy.amax("gap")).isEqualTo(histogram.edge(first));
+        assertThat(found).containsExactly(new SaturatingRanges.Saturating("gap", histogram.edge(first),
+                histogram.edge(first), collector.statistics().absMax()));
+        assertThat(SaturatingRanges.describe("entropy", found, 2)).startsWith("entropy: 1 of 2 tensors get a range "
+                + "at or below every value they took, so each of their values quantizes to ±amax ('gap'; 'gap': amax ")
+                .contains("NVIDIA's entropy algorithm");
+        // max takes the largest value, which no value lies above
+        CalibrationTable max = AmaxTableCalculator.compute(statistics, MethodSpec.parse("max", OPTIONS), null);
+        assertThat(SaturatingRanges.find(statistics, max.amaxByTensor())).isEmpty();
+        // above that edge the histogram cannot tell that every value lies above the range: not flagged
+        assertThat(SaturatingRanges.find(statistics, Map.of("gap", Math.nextUp(histogram.edge(first))))).isEmpty();
+    }
+
     private static TensorStatistics statistics(String name, int bins, Random random, double scale) {
         float[] values = new float[20_000];
         for (int i = 0; i < values.length; i++) {

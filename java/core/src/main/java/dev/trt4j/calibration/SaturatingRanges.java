@@ -1,0 +1,65 @@
+package dev.trt4j.calibration;
+
+import dev.trt4j.calibrators.Histogram;
+import dev.trt4j.calibrators.TensorStatistics;
+import dev.trt4j.stats.ActivationStatistics;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Finds the ranges at or below every value a tensor's histogram holds, so that every value quantizes to ±127 and the
+ * tensor becomes its signs. NVIDIA's entropy algorithm picks such a range by design: where every bin below a
+ * candidate threshold is empty its divergence is NaN, and the tie rule takes the last NaN candidate, the left edge of
+ * the first bin with values. trt4j keeps that result, bit for bit, and says where it happened.
+ */
+public final class SaturatingRanges {
+    private static final int NAMES_SHOWN = 3;
+
+    private SaturatingRanges() {
+    }
+
+    /** One saturating tensor: its range and the magnitudes its histogram holds. */
+    public record Saturating(String tensor, float amax, float lowest, float absMax) {
+    }
+
+    /**
+     * The tensors of {@code amax} whose range is at or below the left edge of their histogram's first non-empty bin
+     * (a bin above the first, so no value lies near zero) and below their largest magnitude, in the statistics'
+     * order.
+     */
+    public static List<Saturating> find(ActivationStatistics statistics, Map<String, Float> amax) {
+        List<Saturating> found = new ArrayList<>();
+        for (TensorStatistics t : statistics.tensors().values()) {
+            Float range = amax.get(t.name());
+            Histogram h = t.histogram();
+            if (range == null || h == null) {
+                continue;
+            }
+            int first = 0;
+            while (first < h.numBins() && h.count(first) == 0) {
+                first++;
+            }
+            if (first > 0 && first < h.numBins() && range <= h.edge(first) && range < t.absMax()) {
+                found.add(new Saturating(t.name(), range, h.edge(first), t.absMax()));
+            }
+        }
+        return found;
+    }
+
+    /** A warning line about {@code found} (not empty) under the method {@code label}. */
+    public static String describe(String label, List<Saturating> found, int tensors) {
+        Saturating s = found.get(0);
+        List<String> names = found.stream().limit(NAMES_SHOWN).map(f -> "'" + f.tensor() + "'").toList();
+        return String.format(Locale.ROOT, "%s: %d of %d tensors get a range at or below every value they took, so "
+                        + "each of their values quantizes to ±amax (%s%s; '%s': amax %.6g, values %.6g to %.6g)%s",
+                label, found.size(), tensors, String.join(", ", names),
+                found.size() > NAMES_SHOWN ? " and " + (found.size() - NAMES_SHOWN) + " more" : "", s.tensor(),
+                s.amax(), s.lowest(), s.absMax(), label.startsWith("entropy")
+                        ? "; NVIDIA's entropy algorithm picks such a range where no lower candidate has a defined "
+                        + "divergence, and max or percentile keep these values apart"
+                        : "");
+    }
+}
