@@ -125,8 +125,12 @@ public final class ShapeResolver {
         }
         long b = wanted.isEmpty() ? DataOptions.DEFAULT_BATCH_SIZE : wanted.iterator().next();
         if (b < 1 || b > Integer.MAX_VALUE) {
-            throw new Trt4jException(source + ": batch size " + b + " (from " + saidBy.getOrDefault(b, "the model")
-                    + ") is not usable; it must be 1 to " + Integer.MAX_VALUE);
+            String message = source + ": batch size " + b + " (from " + saidBy.getOrDefault(b, "the model")
+                    + ") is not usable; it must be 1 to " + Integer.MAX_VALUE;
+            // a shape the user fixed is a usage error, as a zero or negative one is; a model's own is the model's
+            boolean fromOption = inputs.stream().anyMatch(in -> in.dims()[0] < 0
+                    && options.fixedShape(in.name()) != null && options.fixedShape(in.name())[0] == b);
+            throw fromOption ? new InvalidOptionException(message) : new Trt4jException(message);
         }
         return (int) b;
     }

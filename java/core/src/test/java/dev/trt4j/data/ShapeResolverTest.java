@@ -35,9 +35,13 @@ class ShapeResolverTest {
         assertThat(new ShapeResolver("d", List.of(CLS), DataOptions.defaults()).batchSize())
                 .isEqualTo(DataOptions.DEFAULT_BATCH_SIZE);
         assertThatThrownBy(() -> new ShapeResolver("d", List.of(REC), DataOptions.builder()
-                .fixedShapes("x:99999999999x3x48x320").build())).isInstanceOf(Trt4jException.class)
+                .fixedShapes("x:99999999999x3x48x320").build())).isInstanceOf(InvalidOptionException.class)
                 .hasMessage("d: batch size 99999999999 (from 'x' fixed to x:99999999999x3x48x320) is not usable; it "
                         + "must be 1 to 2147483647");
+        // a model's own batch past the limit is the model's fault, not a usage error
+        assertThatThrownBy(() -> new ShapeResolver("d", List.of(spec("x", ElementType.FLOAT32, 99999999999L, 3)),
+                DataOptions.defaults())).isInstanceOf(Trt4jException.class)
+                .isNotInstanceOf(InvalidOptionException.class).hasMessageContaining("(from 'x' [99999999999,3])");
     }
 
     /** BERT's three inputs are all [batch_size, sequence_length]: one fixed shape settles the others. */
