@@ -9,7 +9,7 @@ final class OutOfMemoryAdvice {
     private OutOfMemoryAdvice() {
     }
 
-    /** E.g. {@code out of Java heap memory (limit 512 MiB); give Java more with TRT4J_JAVA_OPTS=-Xmx8g}. */
+    /** E.g. {@code out of Java heap memory (limit 6028 MiB); give Java more with TRT4J_JAVA_OPTS=-Xmx12g ...}. */
     static String of(OutOfMemoryError e) {
         String what = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         if (what.contains("direct buffer")) {
@@ -20,7 +20,19 @@ final class OutOfMemoryAdvice {
             return "a single array of more than 2 GiB was needed, which Java cannot hold (a model, tensor or image "
                     + "too large; smaller batches may help)";
         }
-        return "out of Java heap memory (limit " + Runtime.getRuntime().maxMemory() / MIB + " MiB); give Java more "
-                + "with TRT4J_JAVA_OPTS=-Xmx8g (or smaller batches)";
+        long limit = Runtime.getRuntime().maxMemory();
+        String more = "-Xmx" + suggestedGib(limit) + "g";
+        return "out of Java heap memory (limit " + limit / MIB + " MiB); give Java more with TRT4J_JAVA_OPTS=" + more
+                + " (java " + more + " without the launcher; or smaller batches)";
+    }
+
+    /**
+     * Twice the limit that ran out, in whole GiB and at least 8: a fixed 8 GiB was below what a 6 GiB limit that ran
+     * out needed.
+     */
+    static long suggestedGib(long limitBytes) {
+        long twice = 2 * limitBytes;
+        long gib = 1024 * MIB;
+        return Math.max(8, (twice + gib - 1) / gib);
     }
 }

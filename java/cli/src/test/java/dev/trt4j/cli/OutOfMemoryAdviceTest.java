@@ -21,6 +21,17 @@ class OutOfMemoryAdviceTest {
         assertThat(OutOfMemoryAdvice.of(new OutOfMemoryError("Required array size too large")))
                 .startsWith("a single array of more than 2 GiB");
         assertThat(OutOfMemoryAdvice.of(new OutOfMemoryError())).startsWith("out of Java heap memory");
+        assertThat(OutOfMemoryAdvice.of(new OutOfMemoryError("Java heap space"))).contains("-Xmx"
+                + OutOfMemoryAdvice.suggestedGib(Runtime.getRuntime().maxMemory()) + "g without the launcher");
+    }
+
+    /** Twice the limit that ran out, at least 8 GiB: a 6 GiB default heap that ran out was told to use 8. */
+    @Test
+    void suggestsTwiceTheLimitThatRanOut() {
+        long mib = 1024 * 1024;
+        assertThat(OutOfMemoryAdvice.suggestedGib(512 * mib)).isEqualTo(8);
+        assertThat(OutOfMemoryAdvice.suggestedGib(6028 * mib)).isEqualTo(12);
+        assertThat(OutOfMemoryAdvice.suggestedGib(6 * 1024 * mib)).isEqualTo(12);
     }
 
     @Command(name = "grow")
