@@ -25,6 +25,7 @@ public record QuantizationResult(ModelProto model, QuantizationReport report) {
 
     /** Writes the model to {@code file} atomically. */
     public void write(Path file) {
+        dev.trt4j.onnx.OnnxFileLimit.requireFits(file, model);
         AtomicFiles.write(file, model::writeTo);
     }
 }

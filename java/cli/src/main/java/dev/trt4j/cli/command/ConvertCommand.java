@@ -14,6 +14,7 @@ import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.onnx.OnnxFileLimit;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.quantize.Fp16Converter;
 import dev.trt4j.quantize.Fp16RangeCheck;
@@ -202,6 +203,7 @@ public final class ConvertCommand implements Callable<Integer> {
             fp16Unchanged = half.model().equals(converted);
             converted = half.model();
         }
+        OnnxFileLimit.requireFits(out, converted);
         AtomicFiles.write(out, converted::writeTo);
         PrintWriter err = spec.commandLine().getErr();
         if (!plugins.isEmpty()) {

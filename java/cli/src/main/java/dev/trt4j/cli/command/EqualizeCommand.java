@@ -8,6 +8,7 @@ import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.onnx.OnnxFileLimit;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.ModelEqualizer;
@@ -89,6 +90,7 @@ public final class EqualizeCommand implements Callable<Integer> {
         try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs())) {
             result = equalizer.equalize(onnx, source, OrtRunnerOptions.defaults());
         }
+        OnnxFileLimit.requireFits(out, result.model());
         AtomicFiles.write(out, result.model()::writeTo);
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {

@@ -17,6 +17,7 @@ import dev.trt4j.evaluate.HeldOutMasks;
 import dev.trt4j.data.text.TextSource;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.StagedWrites;
+import dev.trt4j.onnx.OnnxFileLimit;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.ModelEqualizer;
@@ -148,6 +149,7 @@ public final class QuantizationStudyArguments {
          */
         void save(StagedWrites files) {
             if (equalized != null) {
+                OnnxFileLimit.requireFits(model.path(), equalized.model());
                 AtomicFiles.write(files.stage(model.path().getFileName().toString()), equalized.model()::writeTo);
             }
         }

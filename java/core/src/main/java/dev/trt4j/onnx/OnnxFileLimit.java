@@ -1,0 +1,50 @@
+package dev.trt4j.onnx;
+
+import ai.onnx.proto.OnnxMl.GraphProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.Trt4jException;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The 2 GiB one ONNX protobuf file holds, checked before a model is written: trt4j writes weights inline, and past
+ * the limit protobuf's writer fails with an integer overflow ({@code bufferSize must be >= 0}) that names nothing.
+ */
+public final class OnnxFileLimit {
+    /** A field's tag and length prefix take at most this many bytes. */
+    private static final long FIELD_OVERHEAD = 16;
+
+    private OnnxFileLimit() {
+    }
+
+    /**
+     * @param out where the model is to be written, which the message names
+     * @throws Trt4jException when {@code model} serializes to more than 2 GiB
+     */
+    public static void requireFits(Path out, ModelProto model) {
+        long size = serializedSize(model);
+        if (size > Integer.MAX_VALUE) {
+            throw new Trt4jException(String.format(Locale.ROOT, "%s: the model would be %.2f GB, more than the 2 GiB "
+                    + "(2.15 GB) one ONNX file holds with its weights inline, as trt4j writes them", out, size / 1e9));
+        }
+    }
+
+    /**
+     * The model's serialized size without overflow: protobuf's own count is an {@code int}, which wraps for a model
+     * past 2 GiB. Each node and initializer stays below 2 GiB, as the model read in had to; the sum is a bound
+     * within a few bytes per field.
+     */
+    static long serializedSize(ModelProto model) {
+        GraphProto g = model.getGraph();
+        long size = model.toBuilder().clearGraph().build().getSerializedSize() + FIELD_OVERHEAD
+                + g.toBuilder().clearNode().clearInitializer().build().getSerializedSize();
+        for (var node : g.getNodeList()) {
+            size += node.getSerializedSize() + FIELD_OVERHEAD;
+        }
+        for (var tensor : g.getInitializerList()) {
+            size += tensor.getSerializedSize() + FIELD_OVERHEAD;
+        }
+        return size;
+    }
+}
