@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -169,35 +170,59 @@ public final class Fp16Converter {
      * up later would vanish). Other types are not float values FP16 would hold.
      */
     private static boolean outsideFp16(TensorProto t) {
+        double largest;
         if (t.getDataType() == DataType.FLOAT_VALUE) {
-            float[] f = TensorValues.floats(t);
-            double[] d = new double[f.length];
-            for (int i = 0; i < f.length; i++) {
-                d[i] = f[i];
-            }
-            return outsideFp16(d);
+            largest = largestFloat(t);
+        } else if (t.getDataType() == DataType.DOUBLE_VALUE) {
+            largest = largestDouble(t);
+        } else {
+            return false;
         }
-        if (t.getDataType() == DataType.DOUBLE_VALUE) {
-            if (t.getRawData().isEmpty()) {
-                return outsideFp16(t.getDoubleDataList().stream().mapToDouble(Double::doubleValue).toArray());
-            }
-            DoubleBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN)
-                    .asDoubleBuffer();
-            double[] d = new double[b.remaining()];
-            b.get(d);
-            return outsideFp16(d);
-        }
-        return false;
+        return outsideFp16(largest);
     }
 
-    private static boolean outsideFp16(double[] values) {
-        double largest = 0;
-        for (double v : values) {
-            if (Double.isFinite(v)) {
-                largest = Math.max(largest, Math.abs(v));
+    /** Whether the largest finite magnitude of some values lies beyond FP16's range or below its normals. */
+    private static boolean outsideFp16(double largest) {
+        return largest > FP16_MAX || (largest > 0 && largest < FP16_MIN_NORMAL);
+    }
+
+    // The largest finite magnitude read in place: copying a weight of a gigabyte into float and double arrays to
+    // check its range held three times its size beside the model (out of memory on a 2 GB model's embedding).
+
+    private static double largestFloat(TensorProto t) {
+        float largest = 0;
+        if (t.getRawData().isEmpty()) {
+            for (int i = 0; i < t.getFloatDataCount(); i++) {
+                largest = largerFinite(largest, t.getFloatData(i));
+            }
+        } else {
+            FloatBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+            for (int i = 0; i < b.limit(); i++) {
+                largest = largerFinite(largest, b.get(i));
             }
         }
-        return largest > FP16_MAX || (largest > 0 && largest < FP16_MIN_NORMAL);
+        return largest;
+    }
+
+    private static float largerFinite(float largest, float v) {
+        return Float.isFinite(v) ? Math.max(largest, Math.abs(v)) : largest;
+    }
+
+    private static double largestDouble(TensorProto t) {
+        double largest = 0;
+        if (t.getRawData().isEmpty()) {
+            for (int i = 0; i < t.getDoubleDataCount(); i++) {
+                double v = t.getDoubleData(i);
+                largest = Double.isFinite(v) ? Math.max(largest, Math.abs(v)) : largest;
+            }
+        } else {
+            DoubleBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN).asDoubleBuffer();
+            for (int i = 0; i < b.limit(); i++) {
+                double v = b.get(i);
+                largest = Double.isFinite(v) ? Math.max(largest, Math.abs(v)) : largest;
+            }
+        }
+        return largest;
     }
 
     /** One conversion of one graph. */
@@ -429,7 +454,7 @@ public final class Fp16Converter {
             return switch (n.getOpType()) {
                 case "ConstantOfShape" -> outsideFp16(value.get().getT());
                 case "Pad" -> value.get().getType() == AttributeProto.AttributeType.FLOAT
-                        && outsideFp16(new double[] {value.get().getF()});
+                        && outsideFp16(largerFinite(0, value.get().getF()));
                 default -> false;
             };
         }

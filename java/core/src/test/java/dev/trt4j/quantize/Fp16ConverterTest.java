@@ -244,6 +244,23 @@ class Fp16ConverterTest {
 
         assertThat(r.fp32Nodes()).contains("tiny_mm", "big", "add_big");
         assertThat(QdqModels.tensor(r.model(), "tiny").getDataType()).isEqualTo(DataType.FLOAT_VALUE);
+
+        // the same ranges read from float_data instead of raw_data, and an infinity that is no magnitude to hold
+        TensorProto tiny = QdqModels.tensor(model, "tiny");
+        float[] tinyValues = TensorValues.floats(tiny);
+        TensorProto.Builder listed = tiny.toBuilder().clearRawData();
+        for (float v : tinyValues) {
+            listed.addFloatData(v);
+        }
+        TensorProto.Builder fits = TensorProto.newBuilder().setName("fits").setDataType(DataType.FLOAT_VALUE)
+                .addDims(2).addFloatData(Float.POSITIVE_INFINITY).addFloatData(3f);
+        ModelProto.Builder b = model.toBuilder();
+        b.getGraphBuilder().setInitializer(0, listed);
+        b.getGraphBuilder().addInitializer(fits).addOutput(ai.onnx.proto.OnnxMl.ValueInfoProto.newBuilder()
+                .setName("w")).addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Mul").setName("fits_mul")
+                .addInput("fits").addInput("fits").addOutput("w"));
+        Fp16Converter.Result listedResult = new Fp16Converter().convert(b.build());
+        assertThat(listedResult.fp32Nodes()).contains("tiny_mm", "big", "add_big").doesNotContain("fits_mul");
     }
 
     @Test
