@@ -11,6 +11,7 @@ import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.quantize.Fp16Emulation;
+import dev.trt4j.quantize.OperatorCheck;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
@@ -93,29 +94,34 @@ public final class Evaluator {
         try {
             return OrtModelRunner.open(model, options.runnerOptions());
         } catch (Trt4jException e) {
-            requireExternalDataReadable(model);
+            requireTrt4jReads(model);
             throw e;
         }
     }
 
     /**
-     * After ONNX Runtime refused {@code model}: if its external data is what is wrong (a missing or short data file),
-     * says so in the words every other command uses, instead of ONNX Runtime's internal text. Loading the weights
-     * costs nothing on the path that works.
+     * After ONNX Runtime refused {@code model}: what trt4j's own reading of it finds wrong (a truncated file, a
+     * weight whose data does not fit its shape, a missing external data file, an opset newer than ONNX Runtime
+     * supports), in the words every other command uses instead of ONNX Runtime's internal text. Reading the model
+     * costs nothing on the path that works. Models past 2 GiB, which ONNX Runtime reads here from their files and
+     * trt4j's reader does not take, keep ONNX Runtime's message.
      *
-     * @throws Trt4jException naming the tensor and the data file
+     * @throws Trt4jException naming the model and what is wrong with it
      */
-    private static void requireExternalDataReadable(Path model) {
+    private static void requireTrt4jReads(Path model) {
         if (!Files.isRegularFile(model)) {
             return;
         }
+        OnnxModel onnx;
         try {
-            OnnxModel.load(model);
+            onnx = OnnxModel.load(model);
         } catch (Trt4jException e) {
-            if (e.getMessage() != null && e.getMessage().contains("external data")) {
-                throw e;
+            if (e.getMessage() != null && e.getMessage().contains("2 GiB")) {
+                return;
             }
+            throw e;
         }
+        OperatorCheck.require(onnx.proto(), model.getFileName().toString(), "evaluate runs it");
     }
 
     /**

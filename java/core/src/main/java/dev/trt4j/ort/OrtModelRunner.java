@@ -404,8 +404,11 @@ public final class OrtModelRunner implements AutoCloseable {
                     ? OrtSpecs.elementType(t.type) : Optional.empty();
             if (type.isEmpty() || (!inputSide && !isReadable(type.get()))) {
                 if (inputSide) {
-                    throw new Trt4jException(name + ": input '" + node.getName() + "' is " + node.getInfo()
-                            + ", which trt4j cannot feed");
+                    // in the words the model reader uses for the same input (BFLOAT16, not ONNX Runtime's record)
+                    String what = node.getInfo() instanceof TensorInfo t
+                            ? t.onnxType.name().replace("ONNX_TENSOR_ELEMENT_DATA_TYPE_", "") : "not a tensor";
+                    throw new Trt4jException(name + ": input '" + node.getName() + "' is " + what
+                            + ", which trt4j does not handle");
                 }
                 unreadable.add(node.getName());
                 continue;

@@ -62,6 +62,34 @@ class EvaluateCommandTest {
     }
 
     /** {@code model}, a one-node graph, with that node's operator replaced by {@code op}, written to {@code file}. */
+    /**
+     * A model ONNX Runtime refuses is named in the words the other commands use (evaluate passed ONNX Runtime's own
+     * paragraph through), and an input type trt4j does not feed is named by its ONNX name.
+     */
+    @Test
+    void aModelOnnxRuntimeRefusesIsNamedAsTheOtherCommandsNameIt() throws IOException {
+        Path model = TestModels.relu(dir.resolve("ok.onnx"));
+        ai.onnx.proto.OnnxMl.ModelProto m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model));
+        Path future = Files.write(dir.resolve("future.onnx"), m.toBuilder().setOpsetImport(0,
+                m.getOpsetImport(0).toBuilder().setVersion(99)).build().toByteArray());
+        var bf16 = m.toBuilder();
+        bf16.getGraphBuilder().getInputBuilder(0).getTypeBuilder().getTensorTypeBuilder().setElemType(16);
+        bf16.getGraphBuilder().getOutputBuilder(0).getTypeBuilder().getTensorTypeBuilder().setElemType(16);
+        Path brain = Files.write(dir.resolve("bf16.onnx"), bf16.build().toByteArray());
+
+        CliRun newer = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", future.toString(),
+                "--samples", "2");
+        assertThat(newer.exitCode()).isEqualTo(1);
+        assertThat(newer.errLines()).singleElement().asString().startsWith("trt4j: future.onnx: opset 99 is newer "
+                + "than ONNX Runtime ").endsWith("export the model at opset " + newer.err().replaceAll(
+                "(?s).*up to opset (\\d+).*", "$1") + " or earlier");
+        CliRun typed = CliRun.of("evaluate", "--reference", brain.toString(), "--candidate", model.toString(),
+                "--samples", "2");
+        assertThat(typed.exitCode()).isEqualTo(1);
+        assertThat(typed.errLines()).containsExactly("trt4j: " + brain + ": input 'x' is BFLOAT16, which trt4j does "
+                + "not handle");
+    }
+
     private static Path withOperator(Path model, String op, Path file) throws IOException {
         ai.onnx.proto.OnnxMl.ModelProto m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model));
         return Files.write(file, m.toBuilder().setGraph(m.getGraph().toBuilder()
