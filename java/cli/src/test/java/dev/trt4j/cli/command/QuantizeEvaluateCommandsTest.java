@@ -127,6 +127,14 @@ class QuantizeEvaluateCommandsTest {
         assertThat(cosine).isGreaterThan(0.999);
         assertThat(run.out()).contains("Task classification on 64 samples").contains("accuracy *")
                 .contains("  * the task's main metric (compare-calibrators and sensitivity rank by it)");
+
+        // the emulation reaches the run: ONNX Runtime's CPU alone computes most FP16 operators in FP32, unrounded
+        CliRun plain = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", fp16.toString(),
+                "--samples", "64", "--no-fp16-emulation");
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        String plainLine = plain.out().lines().filter(l -> l.startsWith("save_infer_model/scale_0.tmp_1"))
+                .findFirst().orElseThrow();
+        assertThat(plainLine).isNotEqualTo(line);
     }
 
     @Test
