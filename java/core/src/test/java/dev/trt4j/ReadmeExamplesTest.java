@@ -49,13 +49,46 @@ import java.util.concurrent.CompletableFuture;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * README.md's Java examples, kept here nearly verbatim so that a change to the public API that breaks them fails
- * the build. The serving example and the library example's first lines run on the PP-OCR classifier;
+ * README.md's Java examples, kept here (each README line is checked to stand here) so that a change to the public
+ * API that breaks them fails the build. The serving example and the library example's first lines run on the PP-OCR classifier;
  * the rest, which needs sample folders and Silero VAD, only has to compile.
  */
 class ReadmeExamplesTest {
     @TempDir
     Path dir;
+
+    /**
+     * Each statement of README.md's Java blocks stands in this file (whitespace aside, a {@code Path.of("...")} in
+     * the README standing for this test's own file): an example edited in the README alone would otherwise go
+     * unchecked while these copies kept passing.
+     */
+    @Test
+    void theReadmesJavaBlocksAreTheOnesCheckedHere() throws java.io.IOException {
+        String readme = java.nio.file.Files.readString(Path.of("../../README.md"));
+        String here = java.nio.file.Files.readString(Path.of("src/test/java/dev/trt4j/ReadmeExamplesTest.java"))
+                .replaceAll("\\s+", " ");
+        java.util.regex.Matcher block = java.util.regex.Pattern.compile("(?s)```java\n(.*?)```").matcher(readme);
+        int statements = 0;
+        while (block.find()) {
+            for (String line : block.group(1).split("\n")) {
+                String code = line.replaceAll("\\s+", " ").strip();
+                int comment = code.indexOf(" //");
+                if (comment >= 0 && code.substring(0, comment).chars().filter(c -> c == '"').count() % 2 == 0) {
+                    code = code.substring(0, comment).strip(); // a trailing comment, outside any string
+                }
+                if (code.isEmpty() || code.startsWith("//")) {
+                    continue;
+                }
+                String pattern = java.util.Arrays.stream(code.split("Path\\.of\\(\"[^\"]*\"\\)", -1))
+                        .map(java.util.regex.Pattern::quote).collect(java.util.stream.Collectors.joining(
+                                "(?:\\w+|Path\\.of\\(\"[^\"]*\"\\)|\\w+\\.resolve\\(\"[^\"]*\"\\))"));
+                assertThat(java.util.regex.Pattern.compile(pattern).matcher(here).find())
+                        .as("README line not in this test: %s", code).isTrue();
+                statements++;
+            }
+        }
+        assertThat(statements).as("README's Java lines").isGreaterThan(50);
+    }
 
     @Test
     void servingFromJava() throws Exception {
