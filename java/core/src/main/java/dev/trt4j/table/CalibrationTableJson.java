@@ -117,6 +117,7 @@ final class CalibrationTableJson {
                         : doc.text(e.getValue(), "provenance.parameters." + e.getKey()));
             }
         }
+        requireGrid(doc, parameters);
         Long samples = p.has("sampleCount") ? doc.integer(p.get("sampleCount"), "provenance.sampleCount") : null;
         Instant created = null;
         if (p.has("createdAt")) {
@@ -133,6 +134,30 @@ final class CalibrationTableJson {
                     optionalText(doc, p, "trt4jVersion"), optionalText(doc, p, "data"), created);
         } catch (IllegalArgumentException e) {
             throw doc.error("provenance", e.getMessage());
+        }
+    }
+
+    /**
+     * The grid a table was calibrated for decides what may take its ranges (quantize and build take signed 8-bit
+     * only), so an edited {@code numBits} or {@code unsigned} is refused here in the words of the field, not read as
+     * another grid by each command in its own words.
+     */
+    private static void requireGrid(JsonDocument doc, Map<String, String> parameters) {
+        String numBits = parameters.get("numBits");
+        if (numBits != null) {
+            int bits;
+            try {
+                bits = Integer.parseInt(numBits);
+            } catch (NumberFormatException e) {
+                bits = 0;
+            }
+            if (bits < 1 || bits > 16) {
+                throw doc.error("provenance.parameters.numBits", "'" + numBits + "' is not a bit width in [1, 16]");
+            }
+        }
+        String unsigned = parameters.get("unsigned");
+        if (unsigned != null && !unsigned.equals("true") && !unsigned.equals("false")) {
+            throw doc.error("provenance.parameters.unsigned", "'" + unsigned + "' is neither true nor false");
         }
     }
 

@@ -116,6 +116,13 @@ class CalibrationTableTest {
         assertReadError("{\"provenance\": {\"sampleCount\": 1.5}, \"tensors\": {}}", "provenance.sampleCount",
                 "integer");
         assertReadError("{\"provenance\": {\"createdAt\": \"yesterday\"}, \"tensors\": {}}", "createdAt", "ISO");
+        // the grid decides what may take the ranges: an edited one is named here, not read as another grid
+        assertReadError("{\"provenance\": {\"parameters\": {\"numBits\": \"abc\"}}, \"tensors\": {}}",
+                "provenance.parameters.numBits: 'abc' is not a bit width in [1, 16]", "");
+        assertReadError("{\"provenance\": {\"parameters\": {\"numBits\": 40}}, \"tensors\": {}}",
+                "provenance.parameters.numBits: '40'", "");
+        assertReadError("{\"provenance\": {\"parameters\": {\"unsigned\": \"maybe\"}}, \"tensors\": {}}",
+                "provenance.parameters.unsigned: 'maybe' is neither true nor false", "");
     }
 
     private void assertReadError(String json, String fragment, String fragment2) {
