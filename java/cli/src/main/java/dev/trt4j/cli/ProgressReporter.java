@@ -15,6 +15,7 @@ import java.util.Map;
  */
 public final class ProgressReporter implements AutoCloseable {
     private final ProgressBar bar;
+    private boolean closed;
 
     ProgressReporter(String task, long total, ProgressBarConsumer consumer) {
         this(task, total, consumer, style(System.getenv()));
@@ -92,10 +93,11 @@ public final class ProgressReporter implements AutoCloseable {
         }
     }
 
-    /** Removes the bar; idempotent. */
+    /** Removes the bar; idempotent (the library's own close draws a closed bar once more). */
     @Override
     public void close() {
-        if (bar != null) {
+        if (bar != null && !closed) {
+            closed = true;
             bar.close();
         }
     }

@@ -38,6 +38,46 @@ class ProgressReporterTest {
                 .anySatisfy(f -> assertThat(f).contains("Collecting").contains("4/4"));
     }
 
+    /**
+     * A bar closed early (evaluate's "Opening models", closed once the models are open) and again at the end of its
+     * try block draws nothing more: the library's second close drew it again below the next bar.
+     */
+    @Test
+    void aSecondCloseDrawsNothing() {
+        List<String> frames = new ArrayList<>();
+        ProgressReporter p = new ProgressReporter("Opening models", -1, capture(frames),
+                ProgressReporter.style(java.util.Map.of()));
+        p.close();
+        int drawn;
+        synchronized (frames) {
+            drawn = frames.size();
+        }
+        p.close();
+        synchronized (frames) {
+            assertThat(frames).hasSize(drawn);
+        }
+    }
+
+    private static ProgressBarConsumer capture(List<String> frames) {
+        return new ProgressBarConsumer() {
+            @Override
+            public int getMaxRenderedLength() {
+                return 80;
+            }
+
+            @Override
+            public void accept(String rendered) {
+                synchronized (frames) {
+                    frames.add(rendered);
+                }
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+    }
+
     /** Frames of a 4-step bar drawn in {@code style}. */
     private static List<String> frames(me.tongfei.progressbar.ProgressBarStyle style) {
         List<String> frames = new ArrayList<>();

@@ -86,9 +86,14 @@ public final class EvaluateCommand implements Callable<Integer> {
                 .withEmulateFp16(fp16Emulation);
         dataArguments.requireSequenceLengthFits(reference);
         dataArguments.requireSequenceLengthFits(candidate);
-        try (OrtModelRunner ref = Evaluator.open(reference, opening);
+        // ONNX Runtime's session creation takes a minute on graphs of tens of thousands of quantized nodes: a bar
+        // shows the time going by instead of a silent terminal (closed once both are open, or by the first error)
+        try (ProgressReporter openingBar = json.enabled() ? ProgressReporter.silent()
+                : ProgressReporter.start("Opening models", -1);
+             OrtModelRunner ref = Evaluator.open(reference, opening);
              OrtModelRunner cand = Evaluator.open(candidate, opening);
              CalibrationDataSource data = openData(ref, cand)) {
+            openingBar.close();
             EvaluationOptions options = evaluation.options(ref.inputs(), ref.outputs())
                     .withEmulateFp16(fp16Emulation).withFeedback(feedback.feedback());
             Optional<TaskMetric> metric = kind.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(), data,
