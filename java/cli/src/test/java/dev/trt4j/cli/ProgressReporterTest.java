@@ -81,24 +81,7 @@ class ProgressReporterTest {
     /** Frames of a 4-step bar drawn in {@code style}. */
     private static List<String> frames(me.tongfei.progressbar.ProgressBarStyle style) {
         List<String> frames = new ArrayList<>();
-        ProgressBarConsumer capture = new ProgressBarConsumer() {
-            @Override
-            public int getMaxRenderedLength() {
-                return 80;
-            }
-
-            @Override
-            public void accept(String rendered) {
-                synchronized (frames) {
-                    frames.add(rendered);
-                }
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        try (ProgressReporter p = new ProgressReporter("Collecting", 4, capture, style)) {
+        try (ProgressReporter p = new ProgressReporter("Collecting", 4, capture(frames), style)) {
             assertThat(p.isShowing()).isTrue();
             p.stepBy(4);
         }
