@@ -58,10 +58,15 @@ public final class OperatorCheck {
     /** Refusals of the graph itself, which no later step (TensorRT included) would take either. */
     private static final Pattern BROKEN_GRAPH = Pattern.compile("is not acyclic|Duplicate definition"
             + "|two nodes with same node name|Unsupported model IR version|does not have valid data type"
-            // a node without an operator, and shapes that contradict each other (a MatMul of [1,4] by a [5,4]
-            // weight): the weights' shapes stay in the graph checked, and knowing their values too could only add
-            // such contradictions, never remove one
-            + "|'op_type' of 'node' is required to be non-empty|\\[ShapeInferenceError\\]");
+            + "|'op_type' of 'node' is required to be non-empty");
+    /**
+     * Shapes that contradict each other (a MatMul of [1,4] by a [5,4] weight). The graph checked keeps its weights'
+     * shapes but not every value, and a value can decide a shape rule (Resize's empty {@code scales} beside its
+     * {@code sizes}): such a refusal is confirmed on the whole model before it counts.
+     */
+    private static final Pattern SHAPE_CONTRADICTION = Pattern.compile("\\[ShapeInferenceError\\]");
+    /** Initializers up to this size keep their values in the graph checked: shape, axis and scale constants. */
+    private static final int KEPT_VALUE_BYTES = 64 * 1024;
     private static final int NAMES_SHOWN = 3;
 
     private OperatorCheck() {
@@ -124,12 +129,23 @@ public final class OperatorCheck {
                         unknown.group(2)) + "' has operator " + unknown.group(2) + " of domain '" + unknown.group(1)
                         + "', which ONNX Runtime " + OrtRuntime.version() + " does not define");
             }
-            if (BROKEN_GRAPH.matcher(message).find()) {
+            if (BROKEN_GRAPH.matcher(message).find()
+                    || SHAPE_CONTRADICTION.matcher(message).find() && plugins.isEmpty() && !loadsWhole(model)) {
                 throw new Trt4jException(file + ": ONNX Runtime refuses the model: " + OrtErrorText.of(message));
             }
             LOG.debug("{}: ONNX Runtime's operator check did not load the graph: {}", file, message);
         }
         return plugins;
+    }
+
+    /** Whether ONNX Runtime loads {@code model} with its weights (plugin nodes aside, which it cannot run). */
+    private static boolean loadsWhole(ModelProto model) {
+        try {
+            OrtRuntime.requireLoads(model.toByteArray());
+            return true;
+        } catch (OrtException e) {
+            return false;
+        }
     }
 
     /** One line for the user about the plugin nodes kept as they are, e.g. for a warning. */
@@ -211,9 +227,10 @@ public final class OperatorCheck {
     }
 
     /**
-     * {@code model} without the data of its weights and without its plugin nodes: initializers become graph inputs
-     * of the same type and shape (so a 90 MB model is not copied into ONNX Runtime), and a plugin node's outputs
-     * become graph inputs typed as declared (float otherwise).
+     * {@code model} without the data of its weights and without its plugin nodes: initializers over
+     * {@value #KEPT_VALUE_BYTES} bytes become graph inputs of the same type and shape (so a 90 MB model is not
+     * copied into ONNX Runtime; smaller ones, shape and scale constants, stay as they are), and a plugin node's
+     * outputs become graph inputs typed as declared (float otherwise).
      */
     private static ModelProto graphAlone(ModelProto model, Set<String> functions) {
         GraphProto g = model.getGraph();
@@ -224,6 +241,10 @@ public final class OperatorCheck {
         Set<String> inputs = new HashSet<>();
         g.getInputList().forEach(v -> inputs.add(v.getName()));
         for (TensorProto t : g.getInitializerList()) {
+            if (t.getSerializedSize() <= KEPT_VALUE_BYTES) {
+                b.addInitializer(t); // a shape or scale constant, whose value shape inference may read
+                continue;
+            }
             if (inputs.add(t.getName())) {
                 TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
                 t.getDimsList().forEach(d -> shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d)));

@@ -99,6 +99,38 @@ class OperatorCheckTest {
         assertThat(OperatorCheck.require(fits, "mm.onnx", null)).isEmpty();
     }
 
+    /**
+     * Resize at opset 13 with an empty {@code scales} beside {@code sizes}, as tf2onnx writes it and as an opset-11
+     * export raised to 13 has it: valid, though the graph checked without a weight's value would not show that
+     * {@code scales} is empty (a large weight elsewhere keeps the check's shortcut in play).
+     */
+    @Test
+    void aResizeWithEmptyScalesBesideItsSizesPasses() {
+        ai.onnx.proto.OnnxMl.TensorProto.Builder empty = ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setDataType(1)
+                .addDims(0);
+        ai.onnx.proto.OnnxMl.TensorProto.Builder sizes = ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName("sizes")
+                .setDataType(7).addDims(4).addInt64Data(1).addInt64Data(8).addInt64Data(8).addInt64Data(8);
+        ai.onnx.proto.OnnxMl.TensorProto.Builder big = ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setName("big")
+                .setDataType(1).addDims(100_000);
+        for (int i = 0; i < 100_000; i++) {
+            big.addFloatData(i);
+        }
+        ModelProto resize = ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+                .setGraph(GraphProto.newBuilder().setName("g").addInput(nchw("x"))
+                        .addOutput(ValueInfoProto.newBuilder().setName("y")).addOutput(ValueInfoProto.newBuilder()
+                                .setName("z"))
+                        .addInitializer(empty.clone().setName("roi")).addInitializer(empty.clone().setName("scales"))
+                        .addInitializer(sizes).addInitializer(big)
+                        .addNode(NodeProto.newBuilder().setOpType("Resize").setName("rs").addInput("x").addInput("roi")
+                                .addInput("scales").addInput("sizes").addOutput("y"))
+                        .addNode(NodeProto.newBuilder().setOpType("Neg").setName("neg").addInput("big")
+                                .addOutput("z")))
+                .build();
+
+        assertThat(OperatorCheck.require(resize, "resize.onnx", null)).isEmpty();
+    }
+
     private static ValueInfoProto matrix(String name, long rows, long columns) {
         return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(1).setShape(TensorShapeProto.newBuilder()
