@@ -62,6 +62,7 @@ class MatMulSmoothingEndToEndTest {
         assertThat(fp32Equivalent.at("/outputs/0/cosine").asDouble()).isGreaterThan(0.99999);
 
         // Each searched input says how much smoothing cut its INT8 MatMuls' error (at least 1: none is made worse).
+        assertThat(eq.get("alphaSearched").asBoolean()).isTrue();
         assertThat(eq.get("gains").size()).isEqualTo(24);
         assertThat(eq.get("gains").elements()).toIterable()
                 .allSatisfy(g -> assertThat(g.asDouble()).isGreaterThanOrEqualTo(1.0));

@@ -21,6 +21,7 @@ import dev.trt4j.timing.SpeedupTable;
 import dev.trt4j.timing.SpeedupTableText;
 import dev.trt4j.timing.TimesJson;
 import dev.trt4j.timing.TimingSettings;
+import dev.trt4j.timing.TimingWarning;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -239,6 +240,14 @@ public final class BenchCommand implements Callable<Integer> {
                                     .forEach(line -> out.println("  " + line));
                         }
                         out.flush();
+                    }
+                    if (!textReport()) {
+                        // stdout holds a JSON document: the timing warnings the text would end with go to stderr
+                        for (TimingWarning warning : result.report().warnings()) {
+                            PrintWriter err = spec.commandLine().getErr();
+                            err.println("trt4j: warning: " + run.file() + ": " + warning.text());
+                            err.flush();
+                        }
                     }
                     if (exportProfile != null) {
                         profiles.put(runs.size() == 1 ? exportProfile

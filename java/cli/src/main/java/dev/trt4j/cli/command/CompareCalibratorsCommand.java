@@ -176,7 +176,18 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         NonFiniteScores.warn(spec.commandLine().getErr(), methodScores.subList(1, methodScores.size()), "methods");
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
-            json.print(w, report.toJson());
+            // comparison.json's report, with what the text says beside it: why this metric ranks the methods, and
+            // where this run's files went
+            var root = report.toJson();
+            root.put("metricNote", study.evaluation.noTaskNote(report.metric(), onnx).orElse(null));
+            root.put("bestTable", report.bestMethod().map(best -> folder.resolve("calibration")
+                    .resolve(best + ".table.json").toString()).orElse(null));
+            var written = root.putObject("written");
+            written.put("comparisonJson", folder.resolve("comparison.json").toString());
+            written.put("comparisonMarkdown", folder.resolve("comparison.md").toString());
+            written.put("markdown", markdown == null ? null : markdown.toString());
+            written.put("calibration", folder.resolve("calibration").toString());
+            json.print(w, root);
         } else {
             w.print(text);
             study.evaluation.noTaskNote(report.metric(), onnx).ifPresent(note -> w.printf("%nMetric     %s%n", note));

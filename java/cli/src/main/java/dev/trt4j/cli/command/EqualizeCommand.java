@@ -103,6 +103,8 @@ public final class EqualizeCommand implements Callable<Integer> {
             result.smoothed().forEach(sm::put);
             ObjectNode alphas = root.putObject("alphas");
             result.alphas().forEach(alphas::put);
+            // as the text's "alpha auto" or "alpha 0.5": whether each input's strength was searched (gains then)
+            root.put("alphaSearched", fixedAlpha.isEmpty());
             ObjectNode gains = root.putObject("gains");
             // JSON has no infinity: an input whose INT8 error smoothing removes entirely gets null.
             result.gains().forEach((input, gain) -> {

@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.cli.JsonOutput;
@@ -108,13 +109,18 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         PrintWriter w = spec.commandLine().getOut();
+        // why no task metric was computed, which the text prints and a script must not have to parse out of it
+        String noTask = result.taskResult().isEmpty() && evaluation.taskName().equals("auto")
+                ? noTaskReason(roleOfReference) : null;
         if (json.enabled()) {
-            json.print(w, result.toJson());
+            ObjectNode root = (ObjectNode) result.toJson();
+            root.put("noTaskReason", noTask);
+            json.print(w, root);
         } else {
             print(w, result);
-            if (result.taskResult().isEmpty() && evaluation.taskName().equals("auto")) {
+            if (noTask != null) {
                 w.println();
-                w.println("Task       " + noTaskReason(roleOfReference));
+                w.println("Task       " + noTask);
             }
         }
         warnAboutNonFiniteOutputs(result);

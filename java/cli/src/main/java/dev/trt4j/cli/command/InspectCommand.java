@@ -63,8 +63,14 @@ public final class InspectCommand implements Callable<Integer> {
             long ifs = ControlFlow.ifNodes(loaded.proto().getGraph());
             root.put("ifNodes", ifs);
             root.put("loopOrScanNodes", bodies - ifs);
+            // the same keys in every run: null where --nodes was not given
             if (listNodes) {
-                NodeListing.of(loaded).toJson(root.putArray("nodeList"));
+                NodeListing listing = NodeListing.of(loaded);
+                listing.toJson(root.putArray("nodeList"));
+                root.put("notQuantizable", listing.notQuantizable().orElse(null));
+            } else {
+                root.putNull("nodeList");
+                root.putNull("notQuantizable");
             }
             json.print(spec.commandLine().getOut(), root);
         } else {

@@ -67,6 +67,11 @@ final class NodeListing {
         return lines;
     }
 
+    /** Why quantize cannot take the model as it is (so no node is marked INT8), or empty. */
+    Optional<String> notQuantizable() {
+        return notQuantizable;
+    }
+
     /** {@code [{"label", "opType", "inputs", "outputs", "int8"}]}. */
     void toJson(ArrayNode array) {
         for (Node n : nodes) {

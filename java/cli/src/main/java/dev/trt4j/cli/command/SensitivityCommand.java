@@ -181,7 +181,16 @@ public final class SensitivityCommand implements Callable<Integer> {
 
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
-            json.print(w, report.toJson());
+            // sensitivity.json's report, with what the text says beside it: why this metric ranks the layers, and
+            // where this run's files went (the last three null without --target)
+            var root = report.toJson();
+            root.put("metricNote", study.evaluation.noTaskNote(report.metric(), onnx).orElse(null));
+            var written = root.putObject("written");
+            written.put("sensitivityJson", folder.resolve("sensitivity.json").toString());
+            written.put("partialModel", partial == null ? null : partialModel.toString());
+            written.put("skipList", partial == null ? null : folder.resolve("skip-list.txt").toString());
+            written.put("table", partial == null ? null : rangesFile.toString());
+            json.print(w, root);
         } else {
             print(w, report, partial, folder, partialModel, rangesFile);
             study.evaluation.noTaskNote(report.metric(), onnx).ifPresent(note -> w.printf("%nMetric     %s%n", note));

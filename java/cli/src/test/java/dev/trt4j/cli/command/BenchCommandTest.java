@@ -418,6 +418,11 @@ class BenchCommandTest {
         JsonNode one = new ObjectMapper().readTree(single.out());
         assertThat(one.get("runs")).hasSize(1);
         assertThat(one.get("speedupTable").isNull()).as("no table without --compare").isTrue();
+        // with JSON on stdout, the timing warnings the text ends with are on stderr, one line each, and only those
+        List<String> expected = new java.util.ArrayList<>();
+        one.get("runs").get(0).get("warnings").forEach(w -> expected.add("trt4j: warning: " + model + ": "
+                + w.asText()));
+        assertThat(single.errLines()).containsExactlyElementsOf(expected);
     }
 
     @Test

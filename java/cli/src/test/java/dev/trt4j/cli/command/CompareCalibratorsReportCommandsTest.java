@@ -16,6 +16,7 @@ import javax.imageio.ImageIO;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -83,8 +84,19 @@ class CompareCalibratorsReportCommandsTest {
     @Test
     void writesTheReportFilesAndTheCalibrationFolder() throws IOException {
         ComparisonReport saved = ComparisonReport.read(out.resolve("comparison.json"));
-        assertThat(new ObjectMapper().readTree(compare.out())).isEqualTo(new ObjectMapper().readTree(
-                Files.readString(out.resolve("comparison.json"))));
+        // stdout is the file's report with what the text says beside it: the metric's note and this run's files
+        com.fasterxml.jackson.databind.node.ObjectNode printed =
+                (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(compare.out());
+        String best = printed.get("bestMethod").asText();
+        assertThat(printed.get("bestTable").asText()).isEqualTo(out.resolve("calibration").resolve(best
+                + ".table.json").toString()).satisfies(p -> assertThat(Path.of(p)).isRegularFile());
+        assertThat(printed.get("written").get("comparisonJson").asText())
+                .isEqualTo(out.resolve("comparison.json").toString());
+        assertThat(printed.get("written").get("markdown").asText()).isEqualTo(dir.resolve("table.md").toString());
+        assertThat(printed.has("metricNote")).isTrue(); // the classifier's accuracy applies: null
+        assertThat(printed.get("metricNote").isNull()).isTrue();
+        printed.remove(List.of("metricNote", "bestTable", "written"));
+        assertThat(printed).isEqualTo(new ObjectMapper().readTree(Files.readString(out.resolve("comparison.json"))));
         assertThat(Files.readString(dir.resolve("table.md"))).isEqualTo(saved.toMarkdown())
                 .isEqualTo(Files.readString(out.resolve("comparison.md")));
         assertThat(out.resolve("calibration/statistics.json")).isRegularFile();

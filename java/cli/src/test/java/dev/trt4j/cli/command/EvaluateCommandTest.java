@@ -128,6 +128,13 @@ class EvaluateCommandTest {
         assertThat(auto.exitCode()).as(auto.err()).isZero();
         assertThat(auto.out()).contains("Task       none detected: ");
         assertThat(none.out()).doesNotContain("Task ");
+        // the same sentence for scripts
+        CliRun json = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--samples", "4", "--json");
+        String reason = new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("noTaskReason")
+                .asText();
+        assertThat(auto.out()).contains("Task       " + reason);
+        assertThat(reason).startsWith("none detected: ");
     }
 
     /** A direction classifier fed arrays (no known orientation) is told as such, not as a model of no known kind. */

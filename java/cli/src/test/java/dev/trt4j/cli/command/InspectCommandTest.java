@@ -144,8 +144,21 @@ class InspectCommandTest {
         CliRun text = CliRun.of("inspect", model.toString(), "--nodes");
         assertThat(text.out().lines().filter(l -> l.startsWith("  * "))).hasSize(int8.size());
         assertThat(text.out()).contains("  * " + int8.get(0) + " ");
-        // without --nodes the JSON keeps its size
-        assertThat(new ObjectMapper().readTree(CliRun.of("inspect", model.toString(), "--json").out())
-                .has("nodeList")).isFalse();
+        assertThat(root.get("notQuantizable").isNull()).isTrue();
+        // without --nodes the same keys, null
+        JsonNode plain = new ObjectMapper().readTree(CliRun.of("inspect", model.toString(), "--json").out());
+        assertThat(plain.get("nodeList").isNull()).isTrue();
+        assertThat(plain.get("notQuantizable").isNull()).isTrue();
+        // a model quantize refuses says why, as the text's header does, and marks nothing
+        Path quantized = dir.resolve("cls.int8.onnx");
+        Path table = dir.resolve("cal").resolve("max.table.json");
+        assertThat(CliRun.of("calibrate", model.toString(), "--samples", "4", "--method", "max", "--out",
+                dir.resolve("cal").toString()).exitCode()).isZero();
+        assertThat(CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
+                quantized.toString()).exitCode()).isZero();
+        JsonNode refused = new ObjectMapper().readTree(CliRun.of("inspect", quantized.toString(), "--nodes",
+                "--json").out());
+        assertThat(refused.get("notQuantizable").asText()).contains("already quantized");
+        assertThat(refused.get("nodeList")).allSatisfy(n -> assertThat(n.get("int8").asBoolean()).isFalse());
     }
 }

@@ -101,6 +101,7 @@ class QuantizeEvaluateCommandsTest {
         assertThat(r.get("data").asText()).contains("bundled sentences, second half");
         JsonNode task = r.get("task");
         assertThat(task.get("task").asText()).isEqualTo("classification");
+        assertThat(r.get("noTaskReason").isNull()).as("present, null where a task metric applied").isTrue();
         double fp32 = task.get("reference").get("accuracy").asDouble();
         double int8Accuracy = task.get("candidate").get("accuracy").asDouble();
         assertThat(fp32).as("FP32 reads the rendered lines").isGreaterThan(0.9);

@@ -150,6 +150,12 @@ class SensitivityCommandTest {
         JsonNode c = new ObjectMapper().readTree(Files.readString(out.resolve("sensitivity.json")));
         assertThat(p.get("biasCorrection").isNull()).isTrue();
         assertThat(c.get("biasCorrection").asText()).isEqualTo("all");
+        // --json adds what the text says beside the report: why cosine ranks (--task none) and the files written
+        assertThat(p.get("metricNote").asText()).isNotEmpty();
+        assertThat(p.get("written").get("skipList").asText()).isEqualTo(plainOut.resolve("skip-list.txt").toString());
+        assertThat(Path.of(p.get("written").get("partialModel").asText())).isRegularFile();
+        assertThat(Path.of(p.get("written").get("table").asText())).isRegularFile();
+        assertThat(c.has("written")).as("sensitivity.json itself holds no paths of this run").isFalse();
         assertThat(p.get("calibrationSamples").asLong()).as("--samples 64 calibrated the ranges").isEqualTo(64);
         assertThat(p.get("calibrationData").asText()).contains("calibration.npy");
         assertThat(c.get("quantizedScore").asDouble()).as("the fully quantized model is judged corrected")
