@@ -96,6 +96,8 @@ det 3x480x640"
 while read -r name dims; do
   step "engines: $name"
   engines="$stage/engines/$name"
+  # a rerun's engines and tables are its own: a failed build must not leave the last run's engine to be timed
+  rm -rf "$engines"
   mkdir -p "$engines"
   profile="--min-shapes x:1x$dims --opt-shapes x:8x$dims --max-shapes x:32x$dims"
   timeout 60 "$TRT4J" quantize "$models/$name.onnx" --table "$models/$name-qdq/entropy.table.json" \

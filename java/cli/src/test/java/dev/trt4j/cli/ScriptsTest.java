@@ -410,6 +410,10 @@ class ScriptsTest {
         assertThat(again.code()).as(again.out() + again.err()).isZero();
         assertThat(Files.readAllLines(dir.resolve("results2/speedup.md"))).hasSize(3);
         assertThat(Files.readString(dir.resolve("results2/gpu-checks.log"))).containsOnlyOnce("=== GPU");
+        // nor are the last run's engines kept: a build that fails now leaves none to be timed
+        Path stale = Files.writeString(stage.resolve("engines/cls/stale.engine"), "plan");
+        runWith(Map.of("SKIPPED", "0"), "gpu-checks.sh", "stage", "results2");
+        assertThat(stale).doesNotExist();
 
         // every engine build failing (here: no models) must not look green either
         Files.delete(models.resolve("rec.onnx"));
