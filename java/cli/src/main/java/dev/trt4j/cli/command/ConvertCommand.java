@@ -211,12 +211,13 @@ public final class ConvertCommand implements Callable<Integer> {
         }
         if (fp16Unchanged) {
             // a second --fp16 (or one on an FP16 export) must not read as if it had converted something
-            err.println("trt4j: warning: " + fileName + " has nothing left in FP32 that --fp16 converts (it is FP16 "
-                    + "already): " + out.getFileName() + " is written with that step unchanged");
+            err.println("trt4j: warning: " + fileName + " has nothing --fp16 converts (converted already, or what is "
+                    + "FP32 stays so by rule" + (keepFp32.isEmpty() ? "" : " or by --keep-fp32") + "): "
+                    + out.getFileName() + " is written with that step unchanged");
         }
         err.flush();
-        print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, fixedShapes, folded, half,
-                beyondFp16);
+        print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, fixedShapes, folded,
+                fp16Unchanged, half, beyondFp16);
         return 0;
     }
 
@@ -342,8 +343,8 @@ public final class ConvertCommand implements Callable<Integer> {
     }
 
     private void print(Path modelFile, long fromOpset, long toOpset, InputSpecializer.Result fixed,
-                       Map<String, long[]> fixedShapes, ModelFolder.Result folded, Fp16Converter.Result half,
-                       List<Fp16RangeCheck.Finding> beyondFp16) {
+                       Map<String, long[]> fixedShapes, ModelFolder.Result folded, boolean fp16Unchanged,
+                       Fp16Converter.Result half, List<Fp16RangeCheck.Finding> beyondFp16) {
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode root = JsonOutput.object();
@@ -398,7 +399,7 @@ public final class ConvertCommand implements Callable<Integer> {
         } else {
             w.printf(Locale.ROOT, "Converted %s%s%s → %s%n", modelFile.getFileName(),
                     toOpset != fromOpset ? " from opset " + fromOpset + " to " + toOpset : "",
-                    half != null ? " to FP16" : "", out);
+                    half == null ? "" : fp16Unchanged ? " (FP16: nothing to convert)" : " to FP16", out);
             if (fixed != null) {
                 w.printf(Locale.ROOT, "Fixed %s; folded %d If node%s%s%n", describeFixed(fixed.fixed(), fixedShapes),
                         fixed.foldedIfs().size(), fixed.foldedIfs().size() == 1 ? "" : "s",

@@ -68,8 +68,11 @@ class ConvertCommandTest {
 
         CliRun second = CliRun.of("convert", half.toString(), "--fp16", "--out", dir.resolve("again.onnx").toString());
         assertThat(second.exitCode()).as(second.err()).isZero();
-        assertThat(second.errLines()).containsExactly("trt4j: warning: twice.fp16.onnx has nothing left in FP32 that "
-                + "--fp16 converts (it is FP16 already): again.onnx is written with that step unchanged");
+        assertThat(second.errLines()).containsExactly("trt4j: warning: twice.fp16.onnx has nothing --fp16 converts "
+                + "(converted already, or what is FP32 stays so by rule): again.onnx is written with that step "
+                + "unchanged");
+        assertThat(second.out()).startsWith("Converted twice.fp16.onnx (FP16: nothing to convert) → ");
+        assertThat(first.out()).startsWith("Converted cls.onnx to FP16 → ");
     }
 
     @Test
