@@ -73,7 +73,7 @@ public final class AmaxTableCalculator {
         }
         List<SaturatingRanges.Saturating> saturating = SaturatingRanges.find(statistics, amax);
         if (!saturating.isEmpty()) {
-            LOG.warn(SaturatingRanges.describe(method.label(), saturating, amax.size()));
+            LOG.warn(SaturatingRanges.describe(method.label(), statistics.samples(), saturating, amax.size()));
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("label", method.label());

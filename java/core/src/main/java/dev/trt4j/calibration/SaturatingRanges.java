@@ -49,13 +49,18 @@ public final class SaturatingRanges {
         return found;
     }
 
-    /** A warning line about {@code found} (not empty) under the method {@code label}. */
-    public static String describe(String label, List<Saturating> found, int tensors) {
+    /**
+     * A warning line about {@code found} (not empty) under the method {@code label}, on statistics of {@code samples}
+     * samples (which tell apart the lines of a sample sweep).
+     */
+    public static String describe(String label, long samples, List<Saturating> found, int tensors) {
         Saturating s = found.get(0);
         List<String> names = found.stream().limit(NAMES_SHOWN).map(f -> "'" + f.tensor() + "'").toList();
-        return String.format(Locale.ROOT, "%s: %d of %d tensors get a range at or below every value they took, so "
-                        + "each of their values quantizes to ±amax (%s%s; '%s': amax %.6g, values %.6g to %.6g)%s",
-                label, found.size(), tensors, String.join(", ", names),
+        // "nonzero": zeros left out of a --skip-zeros histogram still quantize to 0
+        return String.format(Locale.ROOT, "%s on %d samples: %d of %d tensors get a range at or below every nonzero "
+                        + "magnitude they took, so each such value quantizes to the grid's end (%s%s; '%s': amax "
+                        + "%.6g, magnitudes %.6g to %.6g)%s",
+                label, samples, found.size(), tensors, String.join(", ", names),
                 found.size() > NAMES_SHOWN ? " and " + (found.size() - NAMES_SHOWN) + " more" : "", s.tensor(),
                 s.amax(), s.lowest(), s.absMax(), label.startsWith("entropy")
                         ? "; NVIDIA's entropy algorithm picks such a range where no lower candidate has a defined "

@@ -132,9 +132,9 @@ class AmaxTableCalculatorTest {
         assertThat(entropy.amax("gap")).isEqualTo(histogram.edge(first));
         assertThat(found).containsExactly(new SaturatingRanges.Saturating("gap", histogram.edge(first),
                 histogram.edge(first), collector.statistics().absMax()));
-        assertThat(SaturatingRanges.describe("entropy", found, 2)).startsWith("entropy: 1 of 2 tensors get a range "
-                + "at or below every value they took, so each of their values quantizes to ±amax ('gap'; 'gap': amax ")
-                .contains("NVIDIA's entropy algorithm");
+        assertThat(SaturatingRanges.describe("entropy", 64, found, 2)).startsWith("entropy on 64 samples: 1 of 2 "
+                + "tensors get a range at or below every nonzero magnitude they took, so each such value quantizes to "
+                + "the grid's end ('gap'; 'gap': amax ").contains("NVIDIA's entropy algorithm");
         // max takes the largest value, which no value lies above
         CalibrationTable max = AmaxTableCalculator.compute(statistics, MethodSpec.parse("max", OPTIONS), null);
         assertThat(SaturatingRanges.find(statistics, max.amaxByTensor())).isEmpty();
