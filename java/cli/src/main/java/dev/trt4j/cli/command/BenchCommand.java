@@ -104,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--seq-len", paramLabel = "N",
             description = "Tokens per sentence for text read with --tokenizer, where --shapes does not give them "
-                    + "(default 128, as calibrate).")
+                    + "(default 128, as calibrate; engines timed alone run at their profile's optimum without it).")
     private Integer seqLen;
 
     @Option(names = "--no-cuda-graph", description = "TensorRT: enqueue each query instead of a CUDA graph launch.")

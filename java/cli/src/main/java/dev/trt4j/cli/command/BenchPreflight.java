@@ -151,10 +151,12 @@ final class BenchPreflight {
     }
 
     /**
-     * The first engine's text inputs (by its sidecar's profile) at {@code sequenceLength} tokens, with the batch of the
-     * profile's optimum, which {@code --batch} changes; {@link #check} then holds the length to the profile.
+     * The first engine's text inputs (by its sidecar's profile) at one sentence of {@code sequenceLength} tokens, as
+     * an ONNX model's; {@code --batch} sets the batch, and {@link #check} holds every engine of the run to its
+     * profile.
      *
-     * @throws InvalidOptionException for an engine whose sidecar is missing or names no profile
+     * @throws InvalidOptionException for an engine whose sidecar is missing or names no profile, or that takes an
+     *                                input the tokenizer does not feed
      */
     private static Map<String, long[]> shapesOfEngineText(List<BenchRun> runs, int sequenceLength) {
         Path engine = runs.get(0).file();
@@ -163,10 +165,17 @@ final class BenchPreflight {
                         + sequenceLength + " needs the engine's input names, which its sidecar "
                         + EngineSidecarFile.pathFor(engine).getFileName() + " would give; give the shapes with "
                         + "--shapes input_ids:1x" + sequenceLength + ",attention_mask:1x" + sequenceLength));
+        profile.keySet().stream().filter(name -> !TextSource.INPUT_NAMES.contains(name)).findFirst()
+                .ifPresent(name -> {
+                    // found here, not by the tokenizer's reader once the GPU is up
+                    throw new InvalidOptionException(engine + ": input '" + name + "' is none the tokenizer "
+                            + "feeds (" + String.join(", ", new java.util.TreeSet<>(TextSource.INPUT_NAMES))
+                            + "); time the engine with --inputs random or zeros");
+                });
         Map<String, long[]> shapes = new LinkedHashMap<>();
         profile.forEach((name, range) -> {
-            if (TextSource.INPUT_NAMES.contains(name) && range.opt().length == 2) {
-                shapes.put(name, new long[] {range.opt()[0], sequenceLength});
+            if (range.opt().length == 2) {
+                shapes.put(name, new long[] {1, sequenceLength});
             }
         });
         return shapes;

@@ -121,6 +121,23 @@ class BenchCommandTest {
         assertThat(fits.exitCode()).as(fits.err()).isEqualTo(1);
         assertThat(fits.errLines()).singleElement().asString().doesNotContain("profile").doesNotContain("--seq-len");
 
+        // one sentence, as for an ONNX model: an engine whose profile starts at batch 2 needs --batch
+        ShapeRange pairs = new ShapeRange(new long[] {2, 1}, new long[] {8, 128}, new long[] {32, 128});
+        EngineSidecarFile.write(engine, new EngineSidecar(1, Provenance.sha256(engine), "10.15.1", "Tesla T4", "7.5",
+                "fp16", null, false, null, null, "text.onnx", "m",
+                List.of(Map.of("input_ids", pairs, "attention_mask", pairs))));
+        assertOneLine(2, bench(concat(text, new String[] {"--seq-len", "64"})), "cannot take batch 1: input "
+                + "'attention_mask' takes batch 2 to 32");
+        CliRun batched = bench(concat(text, new String[] {"--seq-len", "64", "--batch", "2"}));
+        assertThat(batched.exitCode()).as(batched.err()).isEqualTo(1);
+        // an input the tokenizer does not feed is named before the GPU is looked for
+        EngineSidecarFile.write(engine, new EngineSidecar(1, Provenance.sha256(engine), "10.15.1", "Tesla T4", "7.5",
+                "fp16", null, false, null, null, "text.onnx", "m",
+                List.of(Map.of("input_ids", tokens, "position_ids", tokens))));
+        assertOneLine(2, bench(concat(text, new String[] {"--seq-len", "64"})), engine + ": input 'position_ids' is "
+                + "none the tokenizer feeds (attention_mask, input_ids, token_type_ids); time the engine with --inputs "
+                + "random or zeros");
+
         Files.delete(EngineSidecarFile.pathFor(engine));
         assertOneLine(2, bench(concat(text, new String[] {"--seq-len", "64"})), engine + ": --seq-len 64 needs the "
                 + "engine's input names, which its sidecar text.engine.json would give; give the shapes with --shapes "
