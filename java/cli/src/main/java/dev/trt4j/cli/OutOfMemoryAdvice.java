@@ -23,7 +23,7 @@ final class OutOfMemoryAdvice {
         long limit = Runtime.getRuntime().maxMemory();
         String more = "-Xmx" + suggestedGib(limit) + "g";
         return "out of Java heap memory (limit " + limit / MIB + " MiB); give Java more with TRT4J_JAVA_OPTS=" + more
-                + " (java " + more + " without the launcher; or smaller batches)";
+                + " (java " + more + " without the launcher; or smaller --batch where the command reads data)";
     }
 
     /**
