@@ -128,6 +128,8 @@ public final class QuantizeCommand implements Callable<Integer> {
             refuseSampleOptions();
         }
         BiasCorrection.Mode mode = BiasCorrectionArguments.mode(biasCorrection != null, biasCorrectionMode);
+        // read before the model, which can take seconds and gigabytes: a missing or malformed table fails at once
+        CalibrationFile tableFile = CalibrationFile.read(table);
         OnnxModel onnx = OnnxModel.load(modelFile);
         OutputModel.requireNotItsData(out, onnx);
         dataArguments.requireSequenceLengthFits(onnx);
@@ -140,7 +142,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                 quantizer.config().target() == QuantizationTarget.ONNXRUNTIME_CPU ? "--runtime onnxruntime-cpu" : null);
         // before the table's check too, whose --force could not help
         QdqQuantizer.requireFp32(proto, name);
-        CalibrationTable ranges = readTable(onnx);
+        CalibrationTable ranges = readTable(tableFile, onnx);
         QuantizationResult result;
         try {
             List<String> missing = quantizer.requiredActivations(proto).stream()
@@ -292,8 +294,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
     }
 
-    private CalibrationTable readTable(OnnxModel onnx) {
-        CalibrationFile file = CalibrationFile.read(table);
+    private CalibrationTable readTable(CalibrationFile file, OnnxModel onnx) {
         infiniteScales = file.isCache() ? file.cache().infiniteScales() : List.of();
         CalibrationTable t = file.asTable(spec.commandLine().getErr());
         SignedInt8Ranges.require(t, table.toString(), "quantize writes signed 8-bit Q/DQ");
