@@ -31,6 +31,8 @@ import java.util.stream.Collectors;
  * rejected with one line instead of being silently replaced or reused.
  */
 public final class CalibrationCacheHandoff {
+    /** The TensorRT major version the bundled JavaCPP presets build with (10.15). */
+    private static final int BUILD_MAJOR = 10;
     private static final Logger LOG = LoggerFactory.getLogger(CalibrationCacheHandoff.class);
 
     private final TrtCalibrationAlgorithm algorithm;
@@ -187,6 +189,14 @@ public final class CalibrationCacheHandoff {
                     ? "; pass the matching --calibrator or delete the cache to recalibrate"
                     : ", and no --calibrator uses " + parsed.algorithm() + "; convert it to a table (trt4j cache "
                     + "convert CACHE --out T.table.json) and build with --table T.table.json"));
+        }
+        TensorRtVersion written = TensorRtVersion.fromCode(parsed.version());
+        if (written.major() != BUILD_MAJOR) {
+            // known before the GPU is looked for: TensorRT 10 takes a cache of its own version only
+            throw new Trt4jException(source + ": calibration cache rejected: written by " + parsed.header()
+                    + " (TensorRT " + written + "), and trt4j builds with TensorRT " + BUILD_MAJOR + ", which takes a "
+                    + "cache of its own version only; convert it to a table (trt4j cache convert CACHE --out "
+                    + "T.table.json) and build with --table T.table.json, or delete it to recalibrate");
         }
         Set<String> missing = model.inputs().stream()
                 .filter(in -> in.type() == ElementType.FLOAT32 || in.type() == ElementType.FLOAT16)

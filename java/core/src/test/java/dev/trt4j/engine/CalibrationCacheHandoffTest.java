@@ -154,11 +154,19 @@ class CalibrationCacheHandoffTest {
                 TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
                 .hasMessageEndingWith("and no --calibrator uses EntropyCalibration; convert it to a table (trt4j cache "
                         + "convert CACHE --out T.table.json) and build with --table T.table.json");
+        // another major version is refused before the GPU is looked for
         byte[] old = "TRT-8601-EntropyCalibration2\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
-        CalibrationCacheHandoff h = CalibrationCacheHandoff.fromCache("c", old,
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", old,
+                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model)).hasMessage("c: calibration cache rejected: "
+                + "written by TRT-8601-EntropyCalibration2 (TensorRT 8.6.1), and trt4j builds with TensorRT 10, which "
+                + "takes a cache of its own version only; convert it to a table (trt4j cache convert CACHE --out "
+                + "T.table.json) and build with --table T.table.json, or delete it to recalibrate");
+        // another TensorRT 10 release only once the runtime's version is known
+        byte[] earlier = "TRT-100300-EntropyCalibration2\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
+        CalibrationCacheHandoff h = CalibrationCacheHandoff.fromCache("c", earlier,
                 TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model);
-        assertThatThrownBy(() -> h.bytesFor(V)).hasMessageContaining("written by TRT-8601-EntropyCalibration2 but this is "
-                + "TensorRT 10.15.1 (TRT-101501-EntropyCalibration2)");
+        assertThatThrownBy(() -> h.bytesFor(V)).hasMessageContaining("written by TRT-100300-EntropyCalibration2 but "
+                + "this is TensorRT 10.15.1 (TRT-101501-EntropyCalibration2)");
         byte[] other = "TRT-101501-EntropyCalibration2\ninput_ids: 3c010204\n".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", other,
                 TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
