@@ -15,6 +15,7 @@ fi
 stage=$(cd "$1" && pwd); out=$2; shift 2
 export PATH=$stage/jre/bin:$PATH
 exec > >(tee -a "$out/cpu-bench.log") 2>&1
+tee_pid=$!
 lscpu | grep -E "Model name|^CPU\(s\)|Thread|Core\(s\)" ; uptime
 args=("$@")
 if [ ${#args[@]} -eq 0 ]; then
@@ -24,4 +25,6 @@ echo "=== JMH ${args[*]} $(date -u +%T)"
 java -cp "$stage/lib/*:$stage/res" org.openjdk.jmh.Main "${args[@]}" -rf json -rff "$out/jmh.json"
 code=$?
 echo "=== done $(date -u +%T), exit code $code"
+exec >&- 2>&-  # let tee finish the log before the device tool collects OUT
+wait "$tee_pid"
 exit "$code"

@@ -22,6 +22,7 @@ fi
 stage=$(cd "$1" && pwd) || exit 1
 out=$2; rounds=${3:-3}; threads=${4:-1}; seconds=${5:-4}
 exec > >(tee -a "$out/rounds.log") 2>&1
+tee_pid=$!
 export PATH=$stage/jre/bin:$PATH
 trt4j=(java -jar "$stage/cli/trt4j-cli.jar")
 m=$stage/models
@@ -58,4 +59,6 @@ for name in all-minilm-l6-v2-q trt4j-int8-sq-ffn-dynamic; do
 done
 tar -C "$out/.profiles" -czf "$out/profiles.tar.gz" . && rm -rf "$out/.profiles"
 echo "=== done $(date -u +%T), status $status"
+exec >&- 2>&-  # let tee finish the log before the device tool collects OUT
+wait "$tee_pid"
 exit $status

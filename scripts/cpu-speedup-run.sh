@@ -20,6 +20,7 @@ details=$(mktemp -d)
 trap 'rm -rf "$details"' EXIT
 failures=0
 exec > >(tee -a "$out/speedup.log") 2>&1
+tee_pid=$!
 lscpu | grep -E "Model name|^CPU\(s\)|Thread|Core\(s\)"
 echo "8-bit dot-product instructions: $(grep -o -w -E 'avx512_vnni|avx_vnni|amx_int8' /proc/cpuinfo | sort -u | tr '\n' ' ')"
 uptime
@@ -48,5 +49,7 @@ done
 # The device tool brings back at most 8 files a call: the tables stay loose, the rest travels as one archive.
 tar -C "$details" -czf "$out/details.tar.gz" . || failures=$((failures + 1))
 echo "=== done $(date -u +%T), $failures step(s) failed"
+exec >&- 2>&-  # let tee finish the log before the device tool collects OUT
+wait "$tee_pid"
 # a loan is short: a run whose steps failed must not look like a success
 [ "$failures" -eq 0 ]

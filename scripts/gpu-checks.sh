@@ -36,6 +36,7 @@ log="$out/gpu-checks.log"
 # twice and the log would read as one run.
 rm -rf "$out/junit" "$out/speedup.md" "$out"/speedup-*.json "$out/sidecars.tar"
 exec > >(tee "$log") 2>&1
+tee_pid=$!
 
 step() { echo; echo "=== $* ($(date -u +%H:%M:%S))"; }
 
@@ -119,4 +120,8 @@ while read -r name dims; do
 done <<< "$specs"
 tar -C "$stage/engines" -cf "$out/sidecars.tar" .
 step "done"
+# tee writes the log and the last lines after this shell's; a caller that collects OUT (or reads the output) as soon
+# as the script exits would otherwise miss them
+exec >&- 2>&-
+wait "$tee_pid"
 exit "$native_rc"

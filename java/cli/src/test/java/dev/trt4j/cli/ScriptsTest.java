@@ -420,6 +420,9 @@ class ScriptsTest {
         Result failedBuild = runWith(Map.of("SKIPPED", "0"), "gpu-checks.sh", "stage", "results3");
         assertThat(failedBuild.code()).isEqualTo(1);
         assertThat(failedBuild.out()).contains("engines for rec: exit code 1").contains("=== done");
+        // the log is whole when the script exits: tee wrote its last lines after the script's end, which a device
+        // call collecting OUT at once (or this test, reading the output) could miss
+        assertThat(Files.readString(dir.resolve("results3/gpu-checks.log"))).contains("=== done");
     }
 
     /**
