@@ -275,8 +275,8 @@ class CacheCommandTest {
         CliRun run = CliRun.of("cache", "show", table.toString());
 
         assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.errLines()).containsExactly("trt4j: " + table + ": provenance \"numBits\": \"eight\" is not "
-                + "a bit width in [1, 16]");
+        assertThat(run.errLines()).containsExactly("trt4j: " + table + ": provenance.parameters.numBits: 'eight' is "
+                + "not a bit width in [1, 16]");
     }
 
     @Test
