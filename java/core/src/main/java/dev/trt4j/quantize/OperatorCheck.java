@@ -108,7 +108,7 @@ public final class OperatorCheck {
             return plugins;
         }
         try {
-            OrtRuntime.requireLoads(graphAlone(model, functions).toByteArray());
+            OrtRuntime.requireLoads(graphAlone(model, functions, KEPT_VALUE_BYTES).toByteArray());
         } catch (OrtException e) {
             String message = String.valueOf(e.getMessage());
             Matcher opset = OPSET_TOO_NEW.matcher(message);
@@ -130,7 +130,7 @@ public final class OperatorCheck {
                         + "', which ONNX Runtime " + OrtRuntime.version() + " does not define");
             }
             if (BROKEN_GRAPH.matcher(message).find()
-                    || SHAPE_CONTRADICTION.matcher(message).find() && plugins.isEmpty() && !loadsWhole(model)) {
+                    || SHAPE_CONTRADICTION.matcher(message).find() && !loadsWithWeights(model, functions)) {
                 throw new Trt4jException(file + ": ONNX Runtime refuses the model: " + OrtErrorText.of(message));
             }
             LOG.debug("{}: ONNX Runtime's operator check did not load the graph: {}", file, message);
@@ -138,10 +138,10 @@ public final class OperatorCheck {
         return plugins;
     }
 
-    /** Whether ONNX Runtime loads {@code model} with its weights (plugin nodes aside, which it cannot run). */
-    private static boolean loadsWhole(ModelProto model) {
+    /** Whether ONNX Runtime loads {@code model} with every weight's value (its plugin nodes cut out, as before). */
+    private static boolean loadsWithWeights(ModelProto model, Set<String> functions) {
         try {
-            OrtRuntime.requireLoads(model.toByteArray());
+            OrtRuntime.requireLoads(graphAlone(model, functions, Long.MAX_VALUE).toByteArray());
             return true;
         } catch (OrtException e) {
             return false;
@@ -228,11 +228,11 @@ public final class OperatorCheck {
 
     /**
      * {@code model} without the data of its weights and without its plugin nodes: initializers over
-     * {@value #KEPT_VALUE_BYTES} bytes become graph inputs of the same type and shape (so a 90 MB model is not
+     * {@code keptValueBytes} bytes become graph inputs of the same type and shape (so a 90 MB model is not
      * copied into ONNX Runtime; smaller ones, shape and scale constants, stay as they are), and a plugin node's
      * outputs become graph inputs typed as declared (float otherwise).
      */
-    private static ModelProto graphAlone(ModelProto model, Set<String> functions) {
+    private static ModelProto graphAlone(ModelProto model, Set<String> functions, long keptValueBytes) {
         GraphProto g = model.getGraph();
         GraphProto.Builder b = g.toBuilder().clearInitializer().clearNode();
         Map<String, ValueInfoProto> declared = new HashMap<>();
@@ -241,7 +241,7 @@ public final class OperatorCheck {
         Set<String> inputs = new HashSet<>();
         g.getInputList().forEach(v -> inputs.add(v.getName()));
         for (TensorProto t : g.getInitializerList()) {
-            if (t.getSerializedSize() <= KEPT_VALUE_BYTES) {
+            if (t.getSerializedSize() <= keptValueBytes) {
                 b.addInitializer(t); // a shape or scale constant, whose value shape inference may read
                 continue;
             }

@@ -93,6 +93,12 @@ class OperatorCheckTest {
         assertThatThrownBy(() -> OperatorCheck.require(badMatMul, "mm.onnx", null))
                 .hasMessageStartingWith("mm.onnx: ONNX Runtime refuses the model: ")
                 .hasMessageContaining("Incompatible dimensions for matrix multiplication");
+        // a TensorRT plugin beside it does not hide the contradiction (the check cuts plugin nodes out)
+        ModelProto withPlugin = badMatMul.toBuilder().setGraph(badMatMul.getGraph().toBuilder()
+                .setOutput(0, matrix("z", 1, 4)).addNode(NodeProto.newBuilder().setOpType("MyPlugin")
+                        .setDomain("my.plugins").setName("plugin").addInput("y").addOutput("z"))).build();
+        assertThatThrownBy(() -> OperatorCheck.require(withPlugin, "mm.onnx", null))
+                .hasMessageContaining("Incompatible dimensions for matrix multiplication");
         // the same MatMul with a weight that fits passes
         ModelProto fits = badMatMul.toBuilder().setGraph(badMatMul.getGraph().toBuilder().setInitializer(0,
                 w.setDims(0, 4))).build();
