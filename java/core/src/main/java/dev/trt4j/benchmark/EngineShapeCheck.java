@@ -79,8 +79,9 @@ public final class EngineShapeCheck {
                 }
                 if (i == 0) {
                     throw new InvalidOptionException(engine + " cannot take batch " + shape[0] + ": input '"
-                            + e.getKey() + "' takes " + (min[0] == max[0] ? "only batch " + min[0] : "batch " + min[0] + " to "
-                            + max[0]) + " (rebuild the engine with a wider profile)");
+                            + e.getKey() + "' takes " + (min[0] == max[0] ? "only batch " + min[0] : "batch " + min[0]
+                            + " to " + max[0]) + " (time a batch it takes with --batch, or rebuild the engine with a "
+                            + "wider profile)");
                 }
                 throw new InvalidOptionException(engine + ": shape " + e.getKey() + ":" + BenchShapes.text(shape)
                         + " is outside the engine's profile 0 (" + range + ")");

@@ -36,7 +36,7 @@ class EngineShapeCheckTest {
         assertThatThrownBy(() -> EngineShapeCheck.check(ENGINE, DYNAMIC, Map.of("x", new long[] {64, 3, 48, 192})))
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage("engines/cls.fp16.engine cannot take batch 64: input 'x' takes batch 1 to 32 "
-                        + "(rebuild the engine with a wider profile)");
+                        + "(time a batch it takes with --batch, or rebuild the engine with a wider profile)");
         EngineSidecar fixed = sidecar(ShapeRange.fixed(new long[] {1, 3, 48, 192}));
         assertThatThrownBy(() -> EngineShapeCheck.check(ENGINE, fixed, Map.of("x", new long[] {8, 3, 48, 192})))
                 .hasMessageContaining("input 'x' takes only batch 1");

@@ -159,26 +159,38 @@ final class BenchPreflight {
      *                                input the tokenizer does not feed
      */
     private static Map<String, long[]> shapesOfEngineText(List<BenchRun> runs, int sequenceLength) {
-        Path engine = runs.get(0).file();
-        Map<String, ShapeRange> profile = EngineSidecarFile.read(engine).filter(s -> !s.profiles().isEmpty())
-                .map(s -> s.profiles().get(0)).orElseThrow(() -> new InvalidOptionException(engine + ": --seq-len "
-                        + sequenceLength + " needs the engine's input names, which its sidecar "
-                        + EngineSidecarFile.pathFor(engine).getFileName() + " would give; give the shapes with "
-                        + "--shapes input_ids:1x" + sequenceLength + ",attention_mask:1x" + sequenceLength));
-        profile.keySet().stream().filter(name -> !TextSource.INPUT_NAMES.contains(name)).findFirst()
-                .ifPresent(name -> {
-                    // found here, not by the tokenizer's reader once the GPU is up
-                    throw new InvalidOptionException(engine + ": input '" + name + "' is none the tokenizer "
-                            + "feeds (" + String.join(", ", new java.util.TreeSet<>(TextSource.INPUT_NAMES))
-                            + "); time the engine with --inputs random or zeros");
-                });
-        Map<String, long[]> shapes = new LinkedHashMap<>();
-        profile.forEach((name, range) -> {
-            if (range.opt().length == 2) {
-                shapes.put(name, new long[] {1, sequenceLength});
+        Map<String, long[]> shapes = null;
+        Path first = null;
+        for (Path engine : runs.stream().map(BenchRun::file).distinct().toList()) {
+            Map<String, ShapeRange> profile = EngineSidecarFile.read(engine).filter(s -> !s.profiles().isEmpty())
+                    .map(s -> s.profiles().get(0)).orElseThrow(() -> new InvalidOptionException(engine
+                            + ": --seq-len " + sequenceLength + " needs the engine's input names, which its sidecar "
+                            + EngineSidecarFile.pathFor(engine).getFileName() + " would give; give the shapes with "
+                            + "--shapes input_ids:1x" + sequenceLength + ",attention_mask:1x" + sequenceLength));
+            profile.keySet().stream().filter(name -> !TextSource.INPUT_NAMES.contains(name)).findFirst()
+                    .ifPresent(name -> {
+                        // found here, not by the tokenizer's reader once the GPU is up
+                        throw new InvalidOptionException(engine + ": input '" + name + "' is none the tokenizer "
+                                + "feeds (" + String.join(", ", new java.util.TreeSet<>(TextSource.INPUT_NAMES))
+                                + "); time the engine with --inputs random or zeros");
+                    });
+            Map<String, long[]> own = new LinkedHashMap<>();
+            profile.forEach((name, range) -> {
+                if (range.opt().length == 2) {
+                    own.put(name, new long[] {1, sequenceLength});
+                }
+            });
+            if (shapes == null) {
+                shapes = own;
+                first = engine;
+            } else if (!shapes.keySet().equals(own.keySet())) {
+                // one set of shapes serves every file of a comparison
+                throw new InvalidOptionException(engine + " takes the token inputs " + new java.util.TreeSet<>(
+                        own.keySet()) + " and " + first + " takes " + new java.util.TreeSet<>(shapes.keySet())
+                        + "; --seq-len gives every engine of a comparison the same inputs: time them apart");
             }
-        });
-        return shapes;
+        }
+        return shapes == null ? Map.of() : shapes;
     }
 
     /**

@@ -126,10 +126,18 @@ class BenchCommandTest {
         EngineSidecarFile.write(engine, new EngineSidecar(1, Provenance.sha256(engine), "10.15.1", "Tesla T4", "7.5",
                 "fp16", null, false, null, null, "text.onnx", "m",
                 List.of(Map.of("input_ids", pairs, "attention_mask", pairs))));
-        assertOneLine(2, bench(concat(text, new String[] {"--seq-len", "64"})), "cannot take batch 1: input "
-                + "'attention_mask' takes batch 2 to 32");
+        assertOneLine(2, bench(concat(text, new String[] {"--seq-len", "64"})), "' takes batch 2 to 32 (time a batch "
+                + "it takes with --batch, or rebuild the engine with a wider profile)");
         CliRun batched = bench(concat(text, new String[] {"--seq-len", "64", "--batch", "2"}));
         assertThat(batched.exitCode()).as(batched.err()).isEqualTo(1);
+        // a comparison of engines with other token inputs is named as such, not as a --shapes the user never gave
+        Path other = Files.write(dir.resolve("other.engine"), new byte[17]);
+        EngineSidecarFile.write(other, new EngineSidecar(1, Provenance.sha256(other), "10.15.1", "Tesla T4", "7.5",
+                "fp16", null, false, null, null, "text.onnx", "m", List.of(Map.of("input_ids", tokens))));
+        assertOneLine(2, bench("--compare", "fp32=" + engine + ",fp16=" + other, "--inputs", sentences.toString(),
+                "--tokenizer", tokenizer.toString(), "--seq-len", "64", "--batch", "2"), other
+                + " takes the token inputs [input_ids] and " + engine + " takes [attention_mask, input_ids]; --seq-len "
+                + "gives every engine of a comparison the same inputs: time them apart");
         // an input the tokenizer does not feed is named before the GPU is looked for
         EngineSidecarFile.write(engine, new EngineSidecar(1, Provenance.sha256(engine), "10.15.1", "Tesla T4", "7.5",
                 "fp16", null, false, null, null, "text.onnx", "m",
