@@ -59,7 +59,7 @@ public final class SaturatingRanges {
         // "nonzero": zeros left out of a --skip-zeros histogram still quantize to 0
         return String.format(Locale.ROOT, "%s on %d samples: %d of %d tensors get a range at or below every nonzero "
                         + "magnitude they took, so each such value quantizes to the grid's end (%s%s; '%s': amax "
-                        + "%.6g, magnitudes %.6g to %.6g)%s",
+                        + "%.6g, no value below the histogram bin from %.6g, largest %.6g)%s",
                 label, samples, found.size(), tensors, String.join(", ", names),
                 found.size() > NAMES_SHOWN ? " and " + (found.size() - NAMES_SHOWN) + " more" : "", s.tensor(),
                 s.amax(), s.lowest(), s.absMax(), label.startsWith("entropy")

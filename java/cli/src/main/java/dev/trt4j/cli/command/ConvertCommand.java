@@ -196,7 +196,10 @@ public final class ConvertCommand implements Callable<Integer> {
             }
             long computing = converted.getGraph().getNodeList().stream().filter(n -> !n.getOpType().equals("Constant"))
                     .count();
-            if (!keepFp32.isEmpty() && half.fp32Nodes().size() >= computing) {
+            // what --keep-fp32 itself names, not what stays FP32 by rule: a model whose other nodes stay FP32 by
+            // rule gets the warning that nothing was converted, as one converted already does
+            if (!keepFp32.isEmpty() && NodeSelectionOption.parse(converted, modelFile, "--keep-fp32", keepFp32)
+                    .select(converted.getGraph()).size() >= computing) {
                 throw new InvalidOptionException("--keep-fp32 keeps every node in FP32 (" + computing + "), so the "
                         + "output would be the FP32 model; keep fewer");
             }
@@ -380,6 +383,7 @@ public final class ConvertCommand implements Callable<Integer> {
             }
             if (half != null) {
                 root.put("castsAdded", half.castsAdded());
+                root.put("fp16NothingToConvert", fp16Unchanged); // the text's "(FP16: nothing to convert)"
                 half.fp32Nodes().forEach(root.putArray("fp32Nodes")::add);
                 root.put("fp16RangeChecked", beyondFp16 != null);
                 if (beyondFp16 != null) {
@@ -391,6 +395,7 @@ public final class ConvertCommand implements Callable<Integer> {
                 }
             } else {
                 root.putNull("castsAdded");
+                root.putNull("fp16NothingToConvert");
                 root.putNull("fp32Nodes");
                 root.putNull("fp16RangeChecked");
                 root.putNull("beyondFp16");

@@ -60,7 +60,7 @@ class ConvertCommandTest {
 
     /** A second --fp16 converts nothing: it says so instead of "Converted ... to FP16". */
     @Test
-    void fp16OfAnFp16ModelSaysNothingWasConverted() {
+    void fp16OfAnFp16ModelSaysNothingWasConverted() throws IOException {
         Path half = dir.resolve("twice.fp16.onnx");
         CliRun first = CliRun.of("convert", model.toString(), "--fp16", "--out", half.toString());
         assertThat(first.exitCode()).as(first.err()).isZero();
@@ -73,6 +73,27 @@ class ConvertCommandTest {
                 + "unchanged");
         assertThat(second.out()).startsWith("Converted twice.fp16.onnx (FP16: nothing to convert) → ");
         assertThat(first.out()).startsWith("Converted cls.onnx to FP16 → ");
+        // and for scripts
+        CliRun json = CliRun.of("convert", half.toString(), "--fp16", "--out", dir.resolve("again.onnx").toString(),
+                "--json");
+        assertThat(json.out()).contains("\"fp16NothingToConvert\":true");
+        assertThat(CliRun.of("convert", model.toString(), "--fp16", "--out", dir.resolve("once.onnx").toString(),
+                "--json").out()).contains("\"fp16NothingToConvert\":false");
+
+        // a MatMul kept by --keep-fp32 beside a Softmax FP32 by rule: nothing converted, which is said, not refused
+        Path matMulSoftmax = dir.resolve("mm-softmax.onnx");
+        var mm = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(TestModels.matMul(
+                dir.resolve("mm.onnx")))).toBuilder();
+        var g = mm.getGraphBuilder();
+        String y = g.getOutput(0).getName();
+        g.setOutput(0, g.getOutput(0).toBuilder().setName("p"));
+        g.addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Softmax").setName("softmax").addInput(y)
+                .addOutput("p"));
+        Files.write(matMulSoftmax, mm.build().toByteArray());
+        CliRun kept = CliRun.of("convert", matMulSoftmax.toString(), "--fp16", "--keep-fp32", "mm", "--out",
+                dir.resolve("kept.onnx").toString());
+        assertThat(kept.exitCode()).as(kept.err()).isZero();
+        assertThat(kept.errLines()).singleElement().asString().contains("or by --keep-fp32");
     }
 
     @Test
@@ -327,8 +348,10 @@ class ConvertCommandTest {
                 .setInitializer(0, external)).build().toByteArray());
         byte[] before = Files.readAllBytes(data);
 
+        // quantize reads its table first: a real one, so that the model and its data are reached
+        Path table = Files.writeString(dir.resolve("mm.table.json"), "{\"tensors\": {\"x\": {\"amax\": 1.0}}}");
         for (String[] command : new String[][] {{"convert", mm.toString(), "--opset", "13"},
-            {"quantize", mm.toString(), "--table", dir.resolve("absent.table.json").toString()}}) {
+            {"quantize", mm.toString(), "--table", table.toString()}}) {
             String[] args = java.util.Arrays.copyOf(command, command.length + 2);
             args[command.length] = "--out";
             args[command.length + 1] = data.toString();
