@@ -128,8 +128,6 @@ public final class QuantizeCommand implements Callable<Integer> {
             refuseSampleOptions();
         }
         BiasCorrection.Mode mode = BiasCorrectionArguments.mode(biasCorrection != null, biasCorrectionMode);
-        // read before the model, which can take seconds and gigabytes: a missing or malformed table fails at once
-        CalibrationFile tableFile = CalibrationFile.read(table);
         OnnxModel onnx = OnnxModel.load(modelFile);
         OutputModel.requireNotItsData(out, onnx);
         dataArguments.requireSequenceLengthFits(onnx);
@@ -142,7 +140,7 @@ public final class QuantizeCommand implements Callable<Integer> {
                 quantizer.config().target() == QuantizationTarget.ONNXRUNTIME_CPU ? "--runtime onnxruntime-cpu" : null);
         // before the table's check too, whose --force could not help
         QdqQuantizer.requireFp32(proto, name);
-        CalibrationTable ranges = readTable(tableFile, onnx);
+        CalibrationTable ranges = readTable(onnx);
         QuantizationResult result;
         try {
             List<String> missing = quantizer.requiredActivations(proto).stream()
@@ -294,7 +292,8 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
     }
 
-    private CalibrationTable readTable(CalibrationFile file, OnnxModel onnx) {
+    private CalibrationTable readTable(OnnxModel onnx) {
+        CalibrationFile file = CalibrationFile.read(table);
         infiniteScales = file.isCache() ? file.cache().infiniteScales() : List.of();
         CalibrationTable t = file.asTable(spec.commandLine().getErr());
         SignedInt8Ranges.require(t, table.toString(), "quantize writes signed 8-bit Q/DQ");

@@ -340,17 +340,6 @@ class QuantizeEvaluateCommandsTest {
         assertThat(r.get("foldedBatchNorms")).isEmpty();
     }
 
-    /** The table is read before the model, which can take seconds and gigabytes: a missing one fails first. */
-    @Test
-    void aMissingTableIsNamedBeforeTheModelIsRead() throws IOException {
-        Path junk = Files.writeString(dir.resolve("junk.onnx"), "not a model");
-        CliRun run = CliRun.of("quantize", junk.toString(), "--table", dir.resolve("absent.json").toString(), "--out",
-                dir.resolve("never.onnx").toString());
-        assertThat(run.exitCode()).isEqualTo(1);
-        assertThat(run.errLines()).containsExactly("trt4j: " + dir.resolve("absent.json") + ": no such file");
-        assertThat(dir.resolve("never.onnx")).doesNotExist();
-    }
-
     @Test
     void aFolderGivenAsTheOutputModelIsRefusedBeforeAnyWork() throws IOException {
         Path folder = Files.createDirectories(dir.resolve("out-folder.onnx"));
