@@ -386,12 +386,22 @@ public final class OnnxModel {
      * @throws Trt4jException if a name is not a tensor of the model
      */
     public byte[] withExtraOutputs(List<String> tensorNames) {
+        return exposing(tensorNames).toByteArray();
+    }
+
+    /**
+     * As {@link #withExtraOutputs}, not serialized: the model shares this one's weights, where its bytes would be a
+     * second copy of them (gigabytes for a large model, beside ONNX Runtime's own).
+     *
+     * @throws Trt4jException if a name is not a tensor of the model
+     */
+    public ModelProto exposing(List<String> tensorNames) {
         for (String name : tensorNames) {
             if (!hasTensor(name)) {
                 throw new Trt4jException(path + ": no tensor named '" + name + "'");
             }
         }
-        return GraphOutputs.withExtraOutputs(proto, tensorNames, elementTypes).toByteArray();
+        return GraphOutputs.withExtraOutputs(proto, tensorNames, elementTypes);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.trt4j.ort;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
@@ -44,6 +45,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * with {@link #close()}.
  */
 public final class OrtModelRunner implements AutoCloseable {
+    /** Models larger than this reach ONNX Runtime through a temporary file rather than a byte array. */
+    static final long SPOOL_BYTES = 256L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(OrtModelRunner.class);
 
     /** Receives the outputs of one run, one at a time, in the order they were asked for. */
@@ -112,6 +115,31 @@ public final class OrtModelRunner implements AutoCloseable {
     public static OrtModelRunner open(byte[] model, Path source, OrtRunnerOptions options) {
         return open(source.toString(), options, new TokenInputLimits(source),
                 (opts, level) -> OrtRuntime.createSession(model, opts, level));
+    }
+
+    /**
+     * As {@link #open(byte[], Path, OrtRunnerOptions)}, for a model not yet serialized. One over
+     * {@value #SPOOL_BYTES} bytes reaches ONNX Runtime through a private temporary file, deleted once the session is
+     * open: its bytes in memory would be one more copy of every weight, beside the model's own and ONNX Runtime's (a
+     * 2 GB model's statistics pass took 12.5 GB).
+     *
+     * @throws Trt4jException if ONNX Runtime cannot load it, or the temporary file cannot be written
+     */
+    public static OrtModelRunner open(ModelProto model, Path source, OrtRunnerOptions options) {
+        return open(model, source, options, SPOOL_BYTES);
+    }
+
+    static OrtModelRunner open(ModelProto model, Path source, OrtRunnerOptions options, long spoolBytes) {
+        if (model.getSerializedSize() <= spoolBytes) {
+            return open(model.toByteArray(), source, options);
+        }
+        Path spooled = SpooledModel.write(model, source);
+        try {
+            return open(source.toString(), options, new TokenInputLimits(source),
+                    (opts, level) -> OrtRuntime.createSession(spooled, opts, level));
+        } finally {
+            SpooledModel.delete(spooled);
+        }
     }
 
     /**

@@ -80,7 +80,7 @@ public final class ChannelMaxCollector {
             return new ChannelStatistics(max, rows);
         }
         long samples = 0;
-        try (OrtModelRunner runner = OrtModelRunner.open(model.withExtraOutputs(tensors), model.path(),
+        try (OrtModelRunner runner = OrtModelRunner.open(model.exposing(tensors), model.path(),
                 options.withGraphOptimizations(false))) {
             Optional<Batch> next;
             while ((next = source.next()).isPresent()) {

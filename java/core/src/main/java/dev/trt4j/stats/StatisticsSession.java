@@ -61,7 +61,7 @@ public final class StatisticsSession implements AutoCloseable {
         // No spin wait between runs: the histogram workers run while ONNX Runtime is idle, and on a 16-core Xeon its
         // threads, spinning on after each run, left them under 2 % of a core each. Within a run they still spin.
         OrtRunnerOptions runnerOptions = new OrtRunnerOptions(options.threads(), GraphOptimization.ALL, false);
-        this.runner = OrtModelRunner.open(model.withExtraOutputs(fromOutputs), model.path(), runnerOptions);
+        this.runner = OrtModelRunner.open(model.exposing(fromOutputs), model.path(), runnerOptions);
     }
 
     /** Runs a pass without reporting progress. */

@@ -57,6 +57,35 @@ class OrtModelRunnerTest {
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("none.onnx");
     }
 
+    /**
+     * A large model reaches ONNX Runtime through a temporary file (no byte array of it is held), which is gone once
+     * the session is open; the runner computes what the in-memory one does.
+     */
+    @Test
+    void aModelSpooledThroughATemporaryFileRunsAsInMemoryAndLeavesNoFile() throws Exception {
+        ModelProto exposed = dev.trt4j.onnx.OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"))
+                .exposing(List.of("h"));
+        Path tmp = Path.of(System.getProperty("java.io.tmpdir"));
+        java.util.function.Supplier<Long> spooled = () -> {
+            try (var files = java.nio.file.Files.list(tmp)) {
+                return files.filter(f -> f.getFileName().toString().startsWith(SpooledModel.PREFIX)).count();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        long before = spooled.get();
+        Map<String, float[]> viaFile = new java.util.HashMap<>();
+        Map<String, float[]> inMemory = new java.util.HashMap<>();
+        try (OrtModelRunner file = OrtModelRunner.open(exposed, dir.resolve("mlp.onnx"), ONE_THREAD, 0);
+             OrtModelRunner memory = OrtModelRunner.open(exposed.toByteArray(), "mlp", ONE_THREAD)) {
+            assertThat(spooled.get()).isEqualTo(before);
+            file.run(batch(new float[] {1, -2, 3, 0.5f}, 1, 4)).forEach((n, t) -> viaFile.put(n, t.floats()));
+            memory.run(batch(new float[] {1, -2, 3, 0.5f}, 1, 4)).forEach((n, t) -> inMemory.put(n, t.floats()));
+        }
+        assertThat(viaFile.keySet()).containsExactlyInAnyOrder("y", "h");
+        viaFile.forEach((n, v) -> assertThat(v).as(n).containsExactly(inMemory.get(n)));
+    }
+
     @Test
     void streamsOutputsInTheOrderAskedFor() {
         ModelProto model = ModelProto.newBuilder(TestModels.mlp()).build();
