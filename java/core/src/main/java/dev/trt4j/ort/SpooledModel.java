@@ -36,7 +36,6 @@ final class SpooledModel {
             } catch (UnsupportedOperationException e) {
                 file = Files.createTempFile(PREFIX, ".onnx"); // no POSIX permissions (Windows): the user's temp folder
             }
-            file.toFile().deleteOnExit(); // should the process stop before delete()
             try (OutputStream out = Files.newOutputStream(file)) {
                 model.writeTo(out);
             }
