@@ -188,20 +188,24 @@ public final class ConvertCommand implements Callable<Integer> {
         }
         boolean fp16Unchanged = false;
         if (fp16) {
-            Fp16Converter converter = converter(converted, modelFile, beyondFp16 == null ? List.of() : beyondFp16);
-            try {
-                half = converter.convert(converted);
-            } catch (Trt4jException e) {
-                throw e.prefixed(modelFile.getFileName() + ": ");
-            }
+            NodeSelection keep = NodeSelectionOption.parse(converted, modelFile, "--keep-fp32", keepFp32);
             long computing = converted.getGraph().getNodeList().stream().filter(n -> !n.getOpType().equals("Constant"))
                     .count();
             // what --keep-fp32 itself names, not what stays FP32 by rule: a model whose other nodes stay FP32 by
             // rule gets the warning that nothing was converted, as one converted already does
-            if (!keepFp32.isEmpty() && NodeSelectionOption.parse(converted, modelFile, "--keep-fp32", keepFp32)
-                    .select(converted.getGraph()).size() >= computing) {
+            if (!keep.isEmpty() && keep.select(converted.getGraph()).size() >= computing) {
                 throw new InvalidOptionException("--keep-fp32 keeps every node in FP32 (" + computing + "), so the "
                         + "output would be the FP32 model; keep fewer");
+            }
+            // the default converter, plus what --keep-fp32 names (after the other steps) and the nodes the samples
+            // showed beyond FP16's range
+            List<String> beyond = beyondFp16 == null ? List.of()
+                    : beyondFp16.stream().map(Fp16RangeCheck.Finding::node).toList();
+            Fp16Converter converter = new Fp16Converter(keep.withNodes(beyond));
+            try {
+                half = converter.convert(converted);
+            } catch (Trt4jException e) {
+                throw e.prefixed(modelFile.getFileName() + ": ");
             }
             fp16Unchanged = half.model().equals(converted);
             converted = half.model();
@@ -451,14 +455,5 @@ public final class ConvertCommand implements Callable<Integer> {
             }
         });
         return String.join(", ", what);
-    }
-
-    /**
-     * The default converter, plus what {@code --keep-fp32} names in {@code model} (after the other steps) and the
-     * nodes the samples showed beyond FP16's range.
-     */
-    private Fp16Converter converter(ModelProto model, Path modelFile, List<Fp16RangeCheck.Finding> beyondFp16) {
-        NodeSelection keep = NodeSelectionOption.parse(model, modelFile, "--keep-fp32", keepFp32);
-        return new Fp16Converter(keep.withNodes(beyondFp16.stream().map(Fp16RangeCheck.Finding::node).toList()));
     }
 }
