@@ -8,6 +8,7 @@ import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.HistogramJson;
 import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.Provenance;
 import dev.trt4j.table.TensorRtCalibrationCache;
 
 import java.io.IOException;
@@ -171,15 +172,8 @@ public final class CalibrationOutputs {
     public static int maxBound(CalibrationTable table) {
         Map<String, String> p = table.provenance().parameters();
         String numBits = p.getOrDefault("numBits", "8");
-        int bits;
-        try {
-            bits = Integer.parseInt(numBits.strip());
-        } catch (NumberFormatException e) {
-            bits = 0;
-        }
-        if (bits < 1 || bits > 16) {
-            throw new IllegalArgumentException("provenance \"numBits\": \"" + numBits + "\" is not a bit width in [1, 16]");
-        }
+        int bits = Provenance.numBits(numBits).orElseThrow(() -> new IllegalArgumentException("provenance "
+                + "\"numBits\": \"" + numBits + "\" is not a bit width in [1, 16]"));
         return FakeQuantizer.bound(bits, Boolean.parseBoolean(p.get("unsigned")));
     }
 

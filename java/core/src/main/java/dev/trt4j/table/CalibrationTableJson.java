@@ -144,16 +144,8 @@ final class CalibrationTableJson {
      */
     private static void requireGrid(JsonDocument doc, Map<String, String> parameters) {
         String numBits = parameters.get("numBits");
-        if (numBits != null) {
-            int bits;
-            try {
-                bits = Integer.parseInt(numBits);
-            } catch (NumberFormatException e) {
-                bits = 0;
-            }
-            if (bits < 1 || bits > 16) {
-                throw doc.error("provenance.parameters.numBits", "'" + numBits + "' is not a bit width in [1, 16]");
-            }
+        if (numBits != null && Provenance.numBits(numBits).isEmpty()) {
+            throw doc.error("provenance.parameters.numBits", "'" + numBits + "' is not a bit width in [1, 16]");
         }
         String unsigned = parameters.get("unsigned");
         if (unsigned != null && !unsigned.equals("true") && !unsigned.equals("false")) {

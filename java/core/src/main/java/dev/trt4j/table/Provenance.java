@@ -22,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.regex.Pattern;
 
 /**
@@ -114,6 +115,19 @@ public record Provenance(String method, Map<String, String> parameters, Long sam
             p.put("trtEntropyThreshold", Boolean.toString(options.trtEntropyThreshold()));
         }
         return p;
+    }
+
+    /**
+     * The bit width a provenance's {@code numBits} text names (1 to 16, surrounding spaces allowed), or empty where it
+     * names none: the one reading of it for the table reader and for the grid's largest level.
+     */
+    public static OptionalInt numBits(String text) {
+        try {
+            int bits = Integer.parseInt(text.strip());
+            return bits >= 1 && bits <= 16 ? OptionalInt.of(bits) : OptionalInt.empty();
+        } catch (NumberFormatException e) {
+            return OptionalInt.empty();
+        }
     }
 
     /**
