@@ -65,8 +65,9 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
             return cl.getCommandSpec().exitCodeOnInvalidInput();
         }
         String emptyItem = EmptyListItemCheck.explain(reported, args);
-        StringBuilder line = new StringBuilder("trt4j: ").append(oneLine(emptyItem != null ? emptyItem
-                : message(reported)));
+        String unknownCommand = unknownCommand(reported);
+        StringBuilder line = new StringBuilder("trt4j: ").append(oneLine(unknownCommand != null ? unknownCommand
+                : emptyItem != null ? emptyItem : message(reported)));
         if (reported instanceof UnmatchedArgumentException unmatched) {
             List<String> suggestions = unmatched.getSuggestions();
             String percentile = percentileInMethod(unmatched, args);
@@ -82,6 +83,26 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
         err.println(line);
         err.flush();
         return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /**
+     * For a word where a command taking only subcommands (trt4j, cache) wanted one: the line {@code help WORD} gives,
+     * naming the commands, instead of picocli's "Unmatched argument at index 0"; null otherwise.
+     */
+    private static String unknownCommand(ParameterException ex) {
+        if (!(ex instanceof UnmatchedArgumentException unmatched) || unmatched.getUnmatched().isEmpty()) {
+            return null;
+        }
+        CommandLine cl = unmatched.getCommandLine();
+        String first = unmatched.getUnmatched().get(0);
+        if (cl.getSubcommands().isEmpty() || !cl.getCommandSpec().positionalParameters().isEmpty()
+                || first.startsWith("-")) {
+            return null;
+        }
+        // a near miss gets picocli's suggestions after this line; anything else, the whole list
+        return "unknown command '" + ControlCharacters.escape(first) + "' after '"
+                + cl.getCommandSpec().qualifiedName() + "'" + (unmatched.getSuggestions().isEmpty()
+                ? "; choose one of " + String.join(", ", cl.getSubcommands().keySet()) : "");
     }
 
     /**

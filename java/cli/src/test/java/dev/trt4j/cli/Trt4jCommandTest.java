@@ -208,6 +208,23 @@ class Trt4jCommandTest {
         assertThat(cache.err()).contains("choose one of show, convert");
     }
 
+    /** A word that is no command gets the line `help WORD` gives, not picocli's "Unmatched argument at index 0". */
+    @Test
+    void anUnknownCommandIsNamedWithTheCommands() {
+        CliRun bogus = CliRun.of("bogus");
+        assertThat(bogus.exitCode()).isEqualTo(2);
+        assertThat(bogus.errLines()).containsExactly("trt4j: unknown command 'bogus' after 'trt4j'; choose one of "
+                + "inspect, calibrate, amax, cache, quantize, equalize, convert, evaluate, compare-calibrators, "
+                + "sensitivity, report, build, doctor, bench, export-triton, help");
+        assertThat(CliRun.of("cache", "bogus").errLines()).containsExactly("trt4j: unknown command 'bogus' after "
+                + "'trt4j cache'; choose one of show, convert");
+        // a near miss: the commands it may have meant instead of the whole list
+        assertThat(CliRun.of("inpsect").errLines()).singleElement().asString()
+                .startsWith("trt4j: unknown command 'inpsect' after 'trt4j'; did you mean inspect");
+        assertThat(CliRun.of("help", "bogus").errLines()).singleElement().asString()
+                .isEqualTo(bogus.errLines().get(0));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"calibrate --method max, --out OUT", "calibrate --method=max,entropy, --out OUT",
             "bench missing.onnx --batch 1,8, --shapes x:1x3"})
