@@ -87,8 +87,10 @@ public final class ImageArguments {
 
     private static float[] threeValues(String option, float[] values, boolean divisor) {
         if (values.length != 3) {
+            // picocli joins the values of an option given twice: 6 values are most likely two --mean options
             throw new InvalidOptionException(option + " needs 3 values, one per channel in the tensor's order, got "
-                    + values.length);
+                    + values.length + (values.length % 3 == 0 ? " (given " + values.length / 3 + " times? give it "
+                    + "once)" : ""));
         }
         for (float v : values) {
             if (!Float.isFinite(v) || divisor && v == 0) {
