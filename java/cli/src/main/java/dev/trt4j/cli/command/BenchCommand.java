@@ -61,7 +61,8 @@ public final class BenchCommand implements Callable<Integer> {
     private Path file;
 
     @Option(names = "--backend", paramLabel = "tensorrt|onnxruntime",
-            description = "Default: tensorrt for .engine/.plan files, onnxruntime for .onnx.")
+            description = "The runtime that times the file (default: tensorrt for .engine/.plan files, onnxruntime "
+                    + "for .onnx).")
     private String backend;
 
     @Option(names = "--batch", split = ",", paramLabel = "N[,N...]",
@@ -87,7 +88,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--iterations", paramLabel = "N", defaultValue = "10", description = "Measure at least N queries (default 10).")
     private int iterations;
 
-    @Option(names = "--percentiles", split = ",", paramLabel = "P[,P...]", description = "Default 50,90,95,99.")
+    @Option(names = "--percentiles", split = ",", paramLabel = "P[,P...]",
+            description = "The latency percentiles reported, each in [0, 100] (default 50,90,95,99).")
     private List<Double> percentiles = new ArrayList<>(List.of(50.0, 90.0, 95.0, 99.0));
 
     @Option(names = "--threads", paramLabel = "N", defaultValue = "0",

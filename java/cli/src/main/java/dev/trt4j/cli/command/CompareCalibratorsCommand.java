@@ -52,8 +52,8 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--methods", split = ",", paramLabel = "M",
-            description = "Methods to compare (default: max, entropy, percentile=99.9, 99.99, 99.999, 99.9999, "
-                    + "mse).")
+            description = "Methods to compare, as calibrate's --method names them (default: max,entropy,"
+                    + "percentile=99.9,percentile=99.99,percentile=99.999,percentile=99.9999,mse).")
     List<String> methods = new ArrayList<>(List.of("max", "entropy", "percentile=99.9", "percentile=99.99",
             "percentile=99.999", "percentile=99.9999", "mse"));
 

@@ -55,7 +55,8 @@ public final class ExportTritonCommand implements Callable<Integer> {
     private int maxBatch;
 
     @Option(names = "--preferred-batch", split = ",", paramLabel = "N[,N...]",
-            description = "Dynamic batching's preferred batch sizes.")
+            description = "Dynamic batching's preferred batch sizes (default: none, so the scheduler forms batches "
+                    + "as large as it can).")
     private List<Integer> preferred = new ArrayList<>();
 
     @Option(names = "--max-queue-delay-us", paramLabel = "US", defaultValue = "100",

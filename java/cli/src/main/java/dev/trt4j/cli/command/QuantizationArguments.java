@@ -28,7 +28,7 @@ public final class QuantizationArguments {
     boolean perTensorWeights;
 
     @Option(names = "--weight-method", paramLabel = "M", defaultValue = "max",
-            description = "Weight ranges: max, percentile[=P] or mse (default ${DEFAULT-VALUE}).")
+            description = "Weight ranges: max, percentile[=P] (P default 99.99) or mse (default ${DEFAULT-VALUE}).")
     String weightMethod;
 
     @Option(names = "--no-bn-fold", description = "Keep BatchNormalization nodes and the constant scales and shifts "
@@ -85,7 +85,7 @@ public final class QuantizationArguments {
         if (reduceRange != null && target != QuantizationTarget.ONNXRUNTIME_CPU) {
             // the TensorRT layout writes 8-bit weights: --no-reduce-range would do nothing, --reduce-range is wrong
             throw new InvalidOptionException((reduceRange ? "--reduce-range" : "--no-reduce-range")
-                    + " is for target onnxruntime-cpu, not " + runtime + ": that layout always writes 8-bit weights");
+                    + " is for --runtime onnxruntime-cpu, not " + runtime + ": that layout always writes 8-bit weights");
         }
         if (!dynamic.isEmpty() && target != QuantizationTarget.ONNXRUNTIME_CPU) {
             throw new InvalidOptionException("--dynamic is for --runtime onnxruntime-cpu, not " + runtime

@@ -126,14 +126,14 @@ class QuantizeForOnnxRuntimeTest {
                 "--out", dir.resolve("x.onnx").toString());
 
         assertThat(run.exitCode()).isEqualTo(2);
-        assertThat(run.errLines()).containsExactly("trt4j: --reduce-range is for target onnxruntime-cpu, not tensorrt: "
+        assertThat(run.errLines()).containsExactly("trt4j: --reduce-range is for --runtime onnxruntime-cpu, not tensorrt: "
                 + "that layout always writes 8-bit weights");
 
         CliRun full = CliRun.of("quantize", model.toString(), "--table", allTensors.toString(), "--no-reduce-range",
                 "--out", dir.resolve("x.onnx").toString());
         assertThat(full.exitCode()).isEqualTo(2);
         assertThat(full.errLines()).singleElement().asString()
-                .isEqualTo("trt4j: --no-reduce-range is for target onnxruntime-cpu, not tensorrt: that layout always "
+                .isEqualTo("trt4j: --no-reduce-range is for --runtime onnxruntime-cpu, not tensorrt: that layout always "
                         + "writes 8-bit weights");
         assertThat(dir.resolve("x.onnx")).doesNotExist();
     }
