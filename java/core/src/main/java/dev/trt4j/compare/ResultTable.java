@@ -117,6 +117,20 @@ public record ResultTable(String title, String rowHeader, List<String> columns, 
         return String.format(Locale.ROOT, Math.abs(v) < 10 ? "%.4f" : "%.1f", v);
     }
 
+    /**
+     * A metric drop: as {@link #format}, but a small nonzero one in three significant digits, since at four
+     * decimals a missed target of 0.00001 read "drop 0.0000", as if it had been reached.
+     */
+    public static String formatDrop(double drop) {
+        return drop != 0 && Math.abs(drop) < 1e-3 ? String.format(Locale.ROOT, "%.3g", drop) : format(drop);
+    }
+
+    /** A value the user gave (a target drop), as given: 0.00001, not 0.0000 or 1.0E-5. */
+    public static String formatGiven(double value) {
+        return Double.isFinite(value) ? java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()
+                : String.valueOf(value);
+    }
+
     private static String escape(String text) {
         return text.replace("|", "\\|");
     }

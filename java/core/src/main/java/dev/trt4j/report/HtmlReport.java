@@ -189,11 +189,11 @@ final class HtmlReport {
                 .append(escape(s.model())).append(", ").append(escape(s.metric())).append(" on ")
                 .append(s.evaluationSamples() == null ? escape(s.evaluationData()) : s.evaluationSamples()
                         + " held-out samples (" + escape(s.evaluationData()) + ")").append(".</p>\n");
-        s.searchResult().ifPresent(r -> html.append("<p>Target drop ").append(ResultTable.format(r.targetDrop()))
+        s.searchResult().ifPresent(r -> html.append("<p>Target drop ").append(ResultTable.formatGiven(r.targetDrop()))
                 .append(r.reached() ? " reached" : " <strong>not reached</strong>").append(" with ")
                 .append(r.skipped().size()).append(" of ").append(s.ranking().size())
                 .append(" layers kept in FP32: ").append(escape(s.metric())).append(' ')
-                .append(ResultTable.format(r.score())).append(" (drop ").append(ResultTable.format(r.drop()))
+                .append(ResultTable.format(r.score())).append(" (drop ").append(ResultTable.formatDrop(r.drop()))
                 .append(").").append(r.skipped().isEmpty() ? "" : " Kept in FP32: <code>"
                         + escape(String.join(", ", r.skipped())) + "</code>.").append("</p>\n"));
         table(s.rankingTable(), false, true);

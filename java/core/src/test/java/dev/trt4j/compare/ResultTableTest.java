@@ -15,6 +15,20 @@ class ResultTableTest {
             List.of(new ResultTable.Row("a.onnx", List.of(0.96875, 0.5)),
                     new ResultTable.Row("b.onnx", Arrays.asList(Double.POSITIVE_INFINITY, null))));
 
+    /**
+     * A small drop keeps three significant digits and a target reads as given, in the command's summary and the HTML
+     * report alike: at four decimals a missed target of 0.00001 read "drop 0.0000".
+     */
+    @Test
+    void smallDropsAndGivenTargetsKeepTheirDigits() {
+        assertThat(ResultTable.formatDrop(6.07e-7)).isEqualTo("6.07e-07");
+        assertThat(ResultTable.formatDrop(0.0312)).isEqualTo("0.0312");
+        assertThat(ResultTable.formatDrop(0)).isEqualTo("0.0000");
+        assertThat(ResultTable.formatGiven(0.00001)).isEqualTo("0.00001");
+        assertThat(ResultTable.formatGiven(0.02)).isEqualTo("0.02");
+        assertThat(ResultTable.formatGiven(Double.POSITIVE_INFINITY)).isEqualTo("Infinity");
+    }
+
     @Test
     void markdownHasAHeaderRowPerRowAndEscapedPipes() {
         assertThat(TABLE.toMarkdown()).isEqualTo("""

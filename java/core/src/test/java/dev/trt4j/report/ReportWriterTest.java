@@ -137,7 +137,7 @@ class ReportWriterTest {
         assertThat(html).contains("INT8 task metric by activation calibration method, every model")
                 .contains("<td>a.onnx (accuracy)</td>").contains("<td>b.onnx (accuracy)</td>");
         assertThat(html).contains("conv&lt;a&gt; (Conv)").contains("gelu&lt;2&gt;").doesNotContain("gelu<2>");
-        assertThat(html).contains("Target drop 0.0200 reached with 1 of 2 layers kept in FP32");
+        assertThat(html).contains("Target drop 0.02 reached with 1 of 2 layers kept in FP32");
         assertThat(html).contains("<td class=\"n best\">0.9600</td>").contains("<td class=\"n best\">0.9100</td>");
     }
 

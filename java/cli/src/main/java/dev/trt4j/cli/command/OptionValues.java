@@ -4,7 +4,6 @@ import dev.trt4j.InvalidOptionException;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 
-import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -54,7 +53,6 @@ final class OptionValues {
 
     /** A number as the user wrote it: {@code 50}, not {@code 50.0}; non-finite values as Java prints them. */
     static String plain(double value) {
-        return Double.isFinite(value) ? BigDecimal.valueOf(value).stripTrailingZeros().toPlainString()
-                : String.valueOf(value);
+        return dev.trt4j.compare.ResultTable.formatGiven(value);
     }
 }

@@ -262,9 +262,9 @@ public final class SensitivityCommand implements Callable<Integer> {
             // the target as given and a small drop in significant digits: at four decimals a missed target of
             // 0.00001 read "drop 0.0000", as if it had been reached
             w.printf(Locale.ROOT, "%nTarget drop %s: %s with %d of %d layers kept in FP32 (%s %s, drop %s)%n",
-                    OptionValues.plain(partial.targetDrop()), partial.reached() ? "reached" : "NOT reached",
+                    ResultTable.formatGiven(partial.targetDrop()), partial.reached() ? "reached" : "NOT reached",
                     partial.skipped().size(), report.ranking().size(), report.metric(),
-                    ResultTable.format(partial.score().candidate()), significant(partial.score().drop()));
+                    ResultTable.format(partial.score().candidate()), ResultTable.formatDrop(partial.score().drop()));
             if (!partial.skipped().isEmpty()) {
                 w.println("Kept in FP32: " + String.join(", ", partial.skipped()) + (excludes().isEmpty() ? ""
                         : " (and what --exclude names: " + String.join(", ", excludes()) + ")"));
@@ -274,7 +274,4 @@ public final class SensitivityCommand implements Callable<Integer> {
         w.printf(Locale.ROOT, "Written: %s%n", folder.resolve("sensitivity.json"));
     }
 
-    private static String significant(double drop) {
-        return drop != 0 && Math.abs(drop) < 1e-3 ? String.format(Locale.ROOT, "%.3g", drop) : ResultTable.format(drop);
-    }
 }
