@@ -42,8 +42,16 @@ public record CalibrationFolder(Path folder, ActivationStatistics statistics, Ma
     public static CalibrationFolder read(Path folder) {
         Path statisticsFile = folder.resolve(CalibrationOutputs.STATISTICS_FILE);
         if (!Files.isRegularFile(statisticsFile)) {
-            throw new Trt4jException(folder + ": no " + CalibrationOutputs.STATISTICS_FILE + " (not a calibration "
-                    + "output folder; run trt4j calibrate --out " + folder + ")");
+            // a compare-calibrators folder keeps its statistics in calibration/; calibrating into a study's folder
+            // would replace the tables it wrote
+            Path inner = folder.resolve("calibration");
+            boolean study = Files.isRegularFile(inner.resolve(CalibrationOutputs.STATISTICS_FILE));
+            boolean sensitivity = Files.isRegularFile(folder.resolve("sensitivity.json"));
+            throw new Trt4jException(folder + ": no " + CalibrationOutputs.STATISTICS_FILE + " (" + (study
+                    ? "a compare-calibrators folder; give its calibration folder, " + inner
+                    : sensitivity ? "a sensitivity folder, which keeps no statistics; give it as --sensitivity "
+                    + folder.resolve("sensitivity.json") + ", and a calibration folder as --calibration"
+                    : "not a calibration output folder; give the --out folder of trt4j calibrate") + ")");
         }
         ActivationStatistics statistics = HistogramJson.readStatistics(statisticsFile).statistics();
         Map<String, CalibrationTable> tables = new LinkedHashMap<>();

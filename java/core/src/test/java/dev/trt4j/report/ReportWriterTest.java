@@ -145,7 +145,19 @@ class ReportWriterTest {
     void aFolderWithoutStatisticsIsRefused() throws IOException {
         Path empty = Files.createDirectories(dir.resolve("empty"));
         assertThatThrownBy(() -> CalibrationFolder.read(empty)).isInstanceOf(Trt4jException.class)
-                .hasMessageStartingWith(empty + ": no statistics.json");
+                .hasMessage(empty + ": no statistics.json (not a calibration output folder; give the --out folder of "
+                        + "trt4j calibrate)");
+        // a study's folder is named as one, with the folder to give: the old hint, to calibrate into it, would have
+        // replaced the tables the study wrote
+        Path study = Files.createDirectories(dir.resolve("study"));
+        ReportFixture.calibrationFolder(study.resolve("calibration"));
+        assertThatThrownBy(() -> CalibrationFolder.read(study)).hasMessage(study + ": no statistics.json (a "
+                + "compare-calibrators folder; give its calibration folder, " + study.resolve("calibration") + ")");
+        Path sensitivity = Files.createDirectories(dir.resolve("sens"));
+        Files.writeString(sensitivity.resolve("sensitivity.json"), "{}");
+        assertThatThrownBy(() -> CalibrationFolder.read(sensitivity)).hasMessage(sensitivity + ": no statistics.json "
+                + "(a sensitivity folder, which keeps no statistics; give it as --sensitivity "
+                + sensitivity.resolve("sensitivity.json") + ", and a calibration folder as --calibration)");
     }
 
     @Test
