@@ -83,6 +83,13 @@ public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, f
                 ChannelOrder.RGB, Layout.NCHW);
     }
 
+    /**
+     * The recognizer width when neither the model nor the user fixes it, for the preset by name as for a recognizer
+     * recognised by its shape. PaddleOCR's own default is 320, but the rendered lines run to 40 characters, which
+     * 320 pixels squeeze to half their width: FP32 PP-OCRv4 then reads a quarter of them, against nearly all at 640.
+     */
+    public static final int RECOGNIZER_WIDTH = 640;
+
     /** PP-OCR text-direction classifier: 48×192, BGR, {@code (x/255 - 0.5)/0.5}, aspect kept, right-padded with 0. */
     public static ImagePreprocessing ppOcrClassifier() {
         return ppOcr(192);
@@ -121,7 +128,8 @@ public record ImagePreprocessing(int height, int width, ResizeMode resizeMode, f
         return switch (name.toLowerCase(Locale.ROOT)) {
             case "imagenet" -> imageNet();
             case "ppocr-cls" -> ppOcrClassifier();
-            case "ppocr-rec" -> ppOcrRecognizer(0);
+            // a width the model fixes replaces it, as it replaces every preset's size
+            case "ppocr-rec" -> ppOcrRecognizer(RECOGNIZER_WIDTH);
             case "ppocr-det" -> ppOcrDetector();
             default -> throw new Trt4jException("unknown image preprocessing '" + name
                     + "' (known: imagenet, ppocr-cls, ppocr-rec, ppocr-det)");

@@ -55,13 +55,6 @@ public enum OcrModelRole {
     }
 
     /**
-     * The recognizer width when neither the model nor the user fixes it. PaddleOCR's own default is 320, but the
-     * rendered lines run to {@value RenderedTextLineSource#DEFAULT_MAX_LINE_CHARS} characters, which 320 pixels
-     * squeeze to half their width: FP32 PP-OCRv4 then reads a quarter of them, against nearly all at 640.
-     */
-    private static final int READER_WIDTH = 640;
-
-    /**
      * {@code options} made to render what this role reads (turned lines, upright lines, or pages) and, unless the
      * options name one, to preprocess images as PaddleOCR does for the role: a folder of line crops or page photos
      * is then read like rendered samples.
@@ -82,7 +75,7 @@ public enum OcrModelRole {
     public ImagePreprocessing preprocessing() {
         return switch (this) {
             case DIRECTION_CLASSIFIER -> ImagePreprocessing.ppOcrClassifier();
-            case LINE_READER -> ImagePreprocessing.ppOcrRecognizer(READER_WIDTH);
+            case LINE_READER -> ImagePreprocessing.ppOcrRecognizer(ImagePreprocessing.RECOGNIZER_WIDTH);
             case TEXT_DETECTOR -> ImagePreprocessing.ppOcrDetector();
         };
     }

@@ -31,6 +31,25 @@ class ImagePreprocessorTest {
         return (v / 255f - 0.5f) / 0.5f;
     }
 
+    /**
+     * The ppocr-rec preset by name feeds a recognizer of open width 48×640, as the recognizer recognised by its
+     * shape gets: its width 0 left the width to a --shapes the user had not given. A width the model fixes wins.
+     */
+    @Test
+    void theRecognizerPresetByNameHasTheDefaultWidthAndYieldsToTheModels() {
+        dev.trt4j.tensor.TensorSpec open = new dev.trt4j.tensor.TensorSpec("x", dev.trt4j.tensor.ElementType.FLOAT32,
+                new long[] {-1, 3, 48, -1}, null);
+        dev.trt4j.data.ShapeResolver shapes = new dev.trt4j.data.ShapeResolver("d", java.util.List.of(open),
+                dev.trt4j.data.DataOptions.defaults());
+        ImagePreprocessing rec = ImagePreprocessing.preset("ppocr-rec");
+        assertThat(ImagePreprocessor.forInput(rec, open, shapes).preprocessing().width()).isEqualTo(640);
+        dev.trt4j.tensor.TensorSpec fixed = new dev.trt4j.tensor.TensorSpec("x",
+                dev.trt4j.tensor.ElementType.FLOAT32, new long[] {-1, 3, 48, 320}, null);
+        dev.trt4j.data.ShapeResolver fixedShapes = new dev.trt4j.data.ShapeResolver("d", java.util.List.of(fixed),
+                dev.trt4j.data.DataOptions.defaults());
+        assertThat(ImagePreprocessor.forInput(rec, fixed, fixedShapes).preprocessing().width()).isEqualTo(320);
+    }
+
     @Test
     void ppOcrGivesBgrNormalisedValuesAndZeroPaddingOnTheRight() {
         ImagePreprocessor p = new ImagePreprocessor(ImagePreprocessing.ppOcrClassifier().withSize(2, 5));
