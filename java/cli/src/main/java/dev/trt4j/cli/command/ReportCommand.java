@@ -75,6 +75,17 @@ public final class ReportCommand implements Callable<Integer> {
                     + "equalized copy counts as another model); the page shows them side by side");
             err.flush();
         }
+        if (folder != null && !reports.isEmpty() && reports.values().stream()
+                .noneMatch(r -> folder.statistics().modelSha256().equalsIgnoreCase(r.modelSha256()))) {
+            // several comparisons may cover several models, but one of them should be the histograms' model
+            ComparisonReport first = reports.values().iterator().next();
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: warning: " + calibration + " holds statistics of another model (SHA-256 "
+                    + Provenance.abbreviated(folder.statistics().modelSha256()) + ") than any --comparison ("
+                    + first.model() + ", SHA-256 " + Provenance.abbreviated(first.modelSha256())
+                    + (reports.size() > 1 ? ", and the others" : "") + "); the page shows them side by side");
+            err.flush();
+        }
         if (folder != null && !folder.leftOut().isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("trt4j: warning: " + describeLeftOut(folder));

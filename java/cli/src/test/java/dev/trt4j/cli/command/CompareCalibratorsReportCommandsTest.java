@@ -122,6 +122,29 @@ class CompareCalibratorsReportCommandsTest {
         assertThat(run.out()).startsWith("Report: " + report.resolve("index.html"));
     }
 
+    /** Histograms beside comparisons of other models only are named, as a ranking of another model is. */
+    @Test
+    void reportNamesComparisonsOfOnlyOtherModels() throws IOException {
+        Path mm = TestModels.matMul(dir.resolve("mm-cmp.onnx"));
+        Path compared = dir.resolve("mm-comparison");
+        CliRun comparison = CliRun.of("compare-calibrators", mm.toString(), "--methods", "max", "--task", "none",
+                "--samples", "16", "--eval-samples", "16", "--shapes", "x:4x4", "--out", compared.toString());
+        assertThat(comparison.exitCode()).as(comparison.err()).isZero();
+
+        CliRun other = CliRun.of("report", "--calibration", out.resolve("calibration").toString(), "--comparison",
+                compared.resolve("comparison.json").toString(), "--out", dir.resolve("other-report").toString());
+        assertThat(other.exitCode()).as(other.err()).isZero();
+        assertThat(other.errLines()).singleElement().asString().startsWith("trt4j: warning: "
+                + out.resolve("calibration") + " holds statistics of another model (SHA-256 ")
+                .contains(") than any --comparison (mm-cmp.onnx, SHA-256 ");
+        // with the histograms' own comparison among them, several models are a legitimate page
+        CliRun both = CliRun.of("report", "--calibration", out.resolve("calibration").toString(), "--comparison",
+                out.resolve("comparison.json").toString(), "--comparison", compared.resolve("comparison.json")
+                        .toString(), "--out", dir.resolve("both-report").toString());
+        assertThat(both.exitCode()).as(both.err()).isZero();
+        assertThat(both.errLines()).isEmpty();
+    }
+
     /** Both files name their model by hash: one model's histograms beside another's ranking is named. */
     @Test
     void reportNamesASensitivityRankingOfAnotherModel() throws IOException {
