@@ -110,6 +110,9 @@ public final class ConvertCommand implements Callable<Integer> {
     StateFeedbackArguments feedback;
 
     @Mixin
+    OrtThreadsOption threads;
+
+    @Mixin
     JsonOutput json;
 
     @Spec
@@ -295,6 +298,10 @@ public final class ConvertCommand implements Callable<Integer> {
                     + "FP16's range check; give --data too");
         }
         ParseResult parsed = spec.commandLine().getParseResult();
+        if (parsed.hasMatchedOption("--threads")) {
+            throw new ParameterException(spec.commandLine(), "--threads sets the threads of FP16's range check over "
+                    + "--data; give --data too");
+        }
         for (OptionSpec option : spec.mixins().get("samples").options()) {
             if (parsed.hasMatchedOption(option)) {
                 String name = option.longestName();
@@ -311,7 +318,8 @@ public final class ConvertCommand implements Callable<Integer> {
     /** Each float tensor's largest magnitude over the samples, from one FP32 pass. */
     private Map<String, Float> ranges(OnnxModel fp32) {
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(fp32, fp32.allActivationTensors(),
-                StatisticsOptions.defaults().withFeedback(feedback.feedback()));
+                StatisticsOptions.defaults().withFeedback(feedback.feedback())
+                        .withThreads(threads.runnerOptions().intraOpThreads()));
         try (StatisticsSession session = collector.open();
              CalibrationDataSource source = samples.open(feedback.dataInputs(fp32.path().toString(), fp32.inputs(),
                      fp32.outputs()), fp32.outputs());

@@ -10,7 +10,6 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxFileLimit;
 import dev.trt4j.onnx.OnnxModel;
-import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.ModelEqualizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,6 +64,9 @@ public final class EqualizeCommand implements Callable<Integer> {
     DataArguments dataArguments;
 
     @Mixin
+    OrtThreadsOption threads;
+
+    @Mixin
     JsonOutput json;
 
     @Spec
@@ -88,7 +90,7 @@ public final class EqualizeCommand implements Callable<Integer> {
                 : ModelEqualizer.searchingAlpha()).withoutSmoothing(unsmoothed);
         ModelEqualizer.Result result;
         try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs())) {
-            result = equalizer.equalize(onnx, source, OrtRunnerOptions.defaults());
+            result = equalizer.equalize(onnx, source, threads.runnerOptions());
         }
         OnnxFileLimit.requireFits(out, result.model());
         AtomicFiles.write(out, result.model()::writeTo);

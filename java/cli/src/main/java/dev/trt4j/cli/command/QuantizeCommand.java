@@ -15,7 +15,6 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtOptimizedGraph;
-import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.OperatorCheck;
 import dev.trt4j.quantize.OrtImplicitQuantization;
@@ -89,6 +88,9 @@ public final class QuantizeCommand implements Callable<Integer> {
 
     @Mixin
     DataArguments dataArguments;
+
+    @Mixin
+    OrtThreadsOption threads;
 
     @Option(names = "--force", description = "Use a table made for another model (its SHA-256 differs).")
     boolean force;
@@ -264,6 +266,10 @@ public final class QuantizeCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), given + " is read only by --bias-correction (the ranges "
                     + "come from --table); add --bias-correction or drop " + given);
         }
+        if (parsed.hasMatchedOption("--threads")) {
+            throw new ParameterException(spec.commandLine(), "--threads sets the threads of --bias-correction's "
+                    + "passes, and quantize runs no model without it; add --bias-correction or drop --threads");
+        }
         for (OptionSpec option : spec.mixins().get("dataArguments").options()) {
             if (parsed.hasMatchedOption(option)) {
                 throw new ParameterException(spec.commandLine(), option.longestName() + " applies to the samples "
@@ -282,12 +288,12 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs())) {
             if (mode == BiasCorrection.Mode.ONE_PASS) {
-                return BiasCorrection.apply(quantized, source, OrtRunnerOptions.defaults(), scope);
+                return BiasCorrection.apply(quantized, source, threads.runnerOptions(), scope);
             }
             int layers = BiasCorrection.layersToCorrect(quantized, scope);
             try (ProgressReporter bar = json.enabled() ? ProgressReporter.silent()
                     : ProgressReporter.start("Correcting biases", layers)) {
-                return BiasCorrection.apply(quantized, source, OrtRunnerOptions.defaults(), scope, mode, bar::update);
+                return BiasCorrection.apply(quantized, source, threads.runnerOptions(), scope, mode, bar::update);
             }
         }
     }
