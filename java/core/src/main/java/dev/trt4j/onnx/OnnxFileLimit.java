@@ -24,7 +24,7 @@ public final class OnnxFileLimit {
      */
     public static void requireFits(Path out, ModelProto model) {
         long size = serializedSize(model);
-        if (size > Integer.MAX_VALUE) {
+        if (size > ExternalDataInliner.PROTOBUF_LIMIT) {
             throw new Trt4jException(String.format(Locale.ROOT, "%s: the model would be %.2f GB, more than the 2 GiB "
                     + "(2.15 GB) one ONNX file holds with its weights inline, as trt4j writes them", out, size / 1e9));
         }

@@ -41,8 +41,8 @@ import java.util.regex.Pattern;
  * taken for TensorRT plugins: they stay as they are (unquantized, in FP32), which the caller tells the user, unless
  * the model is to run in ONNX Runtime, which cannot run them: then they are refused.
  * A graph ONNX Runtime refuses as broken (a cycle, a tensor defined twice, an IR version or data type it does not
- * know, a node without an operator, shapes that contradict each other) is refused too. Other loader failures (a missing CPU kernel, a type error) are left to the steps that meet
- * them.
+ * know, a node without an operator, shapes that contradict each other) is refused too. Other loader failures (a
+ * missing CPU kernel, a type error) are left to the steps that meet them.
  */
 public final class OperatorCheck {
     private static final Logger LOG = LoggerFactory.getLogger(OperatorCheck.class);
