@@ -85,10 +85,10 @@ public final class Evaluator {
             OnnxModel onnx = loadQuietly(model);
             ModelProto emulated = onnx == null ? null : Fp16Emulation.emulate(onnx.proto(), onnx.elementTypes());
             if (emulated != null && emulated != onnx.proto()) {
-                requireLoadsAsWritten(model, onnx.proto());
+                requireLoadsAsWritten(model, onnx);
                 LOG.info("{} computes in FP16: emulating its FP16 rounding, which ONNX Runtime's CPU would skip "
                         + "for operators without FP16 kernels", model.getFileName());
-                return OrtModelRunner.open(emulated.toByteArray(), model, options.runnerOptions());
+                return OrtModelRunner.open(emulated, model, options.runnerOptions());
             }
         }
         try {
@@ -103,8 +103,7 @@ public final class Evaluator {
      * After ONNX Runtime refused {@code model}: what trt4j's own reading of it finds wrong (a truncated file, a
      * weight whose data does not fit its shape, a missing external data file, an opset newer than ONNX Runtime
      * supports), in the words every other command uses instead of ONNX Runtime's internal text. Reading the model
-     * costs nothing on the path that works. Models past 2 GiB, which ONNX Runtime reads here from their files and
-     * trt4j's reader does not take, keep ONNX Runtime's message.
+     * costs nothing on the path that works.
      *
      * @throws Trt4jException naming the model and what is wrong with it
      */
@@ -112,15 +111,7 @@ public final class Evaluator {
         if (!Files.isRegularFile(model)) {
             return;
         }
-        OnnxModel onnx;
-        try {
-            onnx = OnnxModel.load(model);
-        } catch (Trt4jException e) {
-            if (e.getMessage() != null && e.getMessage().contains("2 GiB")) {
-                return;
-            }
-            throw e;
-        }
+        OnnxModel onnx = OnnxModel.load(model);
         OperatorCheck.require(onnx.proto(), model.getFileName().toString(), "evaluate runs it");
     }
 
@@ -128,9 +119,9 @@ public final class Evaluator {
      * The emulation rewrites every FP16 node to FP32, which would hide a model ONNX Runtime refuses as written (an
      * FP16 tensor where an operator takes only float32): the model itself must load, without optimisations.
      */
-    private static void requireLoadsAsWritten(Path model, ModelProto proto) {
+    private static void requireLoadsAsWritten(Path model, OnnxModel onnx) {
         try {
-            OrtRuntime.requireLoads(proto.toByteArray());
+            OrtRuntime.requireLoads(onnx.proto().toByteArray(), onnx.externalDataFolder().orElse(null));
         } catch (OrtException e) {
             throw new Trt4jException(model + ": ONNX Runtime cannot load the model: " + OrtErrorText.of(e.getMessage()),
                     e);

@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,11 +63,19 @@ public final class ElementTypeInference {
      * that stay unknown (ONNX Runtime cannot load the model, or cannot type them either) are left out.
      */
     public static Map<String, Integer> inferAll(ModelProto model) {
+        return inferAll(model, null);
+    }
+
+    /**
+     * As {@link #inferAll(ModelProto)}, for a model some of whose tensors stay in data files in
+     * {@code externalDataFolder} (null where none do).
+     */
+    static Map<String, Integer> inferAll(ModelProto model, Path externalDataFolder) {
         Map<String, Integer> types = infer(model.getGraph());
         List<String> unknown = untyped(model, types);
         if (!unknown.isEmpty()) {
             try {
-                types.putAll(OrtTypeProbe.probe(model, unknown));
+                types.putAll(OrtTypeProbe.probe(model, unknown, externalDataFolder));
             } catch (Exception e) {
                 LOG.debug("ONNX Runtime could not type {} tensors of '{}': {}", unknown.size(),
                         model.getGraph().getName(), e.getMessage());

@@ -34,27 +34,50 @@ import java.util.Set;
  *
  * <p>Locations follow ONNX Runtime's rules: relative to the model's folder, and inside it once symbolic links are
  * resolved, so that a link in a model archive cannot pull another file into a model trt4j writes. Without a
- * {@code length}, the tensor's own size is read (as ONNX Runtime does), not the rest of the file. A model held in
- * memory is one protobuf, which cannot exceed 2 GiB: larger external data is refused in one line.
+ * {@code length}, the tensor's own size is read (as ONNX Runtime does), not the rest of the file.
+ *
+ * <p>A model held in memory is one protobuf, which cannot exceed 2 GiB. A model that would exceed it with its
+ * weights read in keeps every tensor over {@value #KEPT_INLINE_BYTES} bytes in its data file instead (checked and
+ * hashed, not held): ONNX Runtime then reads them from the model's folder, and what needs only the graph (inspecting,
+ * calibrating activations) works on models of any size.
  */
 final class ExternalDataInliner {
     /** The largest protobuf message, and so the largest model trt4j can hold with its weights read in. */
     static final long PROTOBUF_LIMIT = Integer.MAX_VALUE;
+    /**
+     * Tensors up to this size are read in even when the others stay in their files: shape and scale constants,
+     * whose values shape inference and graph rewrites read.
+     */
+    static final long KEPT_INLINE_BYTES = 64 * 1024;
+    private static final int HASH_CHUNK = 8 << 20;
+
+    private enum Mode {
+        /** Check every location and add up the bytes, changing nothing. */
+        MEASURE,
+        /** Read every tensor in. */
+        INLINE,
+        /** Read small tensors in; hash the others where they lie. */
+        KEEP_LARGE
+    }
 
     private final Path modelFile;
     private final Path folder;
+    private final long limit;
+    private Mode mode = Mode.MEASURE;
     private long bytesRead;
+    private long externalBytes;
     private final long modelBytes;
     private final MessageDigest digest;
     /** The data files read, for callers that must not write over them. */
     private Set<Path> files = new LinkedHashSet<>();
 
-    private ExternalDataInliner(Path modelFile, long modelBytes, MessageDigest digest) {
+    private ExternalDataInliner(Path modelFile, long modelBytes, MessageDigest digest, long limit) {
         this.modelFile = modelFile;
         this.digest = digest;
         Path parent = modelFile.toAbsolutePath().getParent();
         this.folder = parent == null ? Path.of("").toAbsolutePath() : parent;
         this.modelBytes = modelBytes;
+        this.limit = limit;
     }
 
     /**
@@ -68,23 +91,38 @@ final class ExternalDataInliner {
 
     /** As {@link #inline(ModelProto, Path, MessageDigest)}, adding each data file read to {@code files}. */
     static ModelProto inline(ModelProto model, Path modelFile, MessageDigest digest, Set<Path> files) {
+        return inline(model, modelFile, digest, files, PROTOBUF_LIMIT);
+    }
+
+    /**
+     * As {@link #inline(ModelProto, Path, MessageDigest, Set)}, with {@code limit} in place of protobuf's 2 GiB
+     * (tests keep large tensors external without writing gigabytes).
+     */
+    static ModelProto inline(ModelProto model, Path modelFile, MessageDigest digest, Set<Path> files, long limit) {
         if (!hasExternalData(model)) {
             return model;
         }
-        ExternalDataInliner inliner = new ExternalDataInliner(modelFile, model.getSerializedSize(), digest);
+        ExternalDataInliner inliner = new ExternalDataInliner(modelFile, model.getSerializedSize(), digest, limit);
         inliner.files = files;
-        ModelProto.Builder b = model.toBuilder().setGraph(inliner.graph(model.getGraph()));
+        inliner.rewrite(model); // every location checked before a byte is read
+        inliner.mode = inliner.modelBytes + inliner.externalBytes > limit ? Mode.KEEP_LARGE : Mode.INLINE;
+        return inliner.rewrite(model);
+    }
+
+    private ModelProto rewrite(ModelProto model) {
+        ModelProto.Builder b = model.toBuilder().setGraph(graph(model.getGraph()));
         for (int i = 0; i < b.getFunctionsCount(); i++) {
             FunctionProto.Builder f = b.getFunctions(i).toBuilder();
             for (int j = 0; j < f.getNodeCount(); j++) {
-                f.setNode(j, inliner.node(f.getNode(j)));
+                f.setNode(j, node(f.getNode(j)));
             }
             b.setFunctions(i, f);
         }
         return b.build();
     }
 
-    private static boolean hasExternalData(ModelProto model) {
+    /** Whether any tensor of {@code model}, in any graph or function, is stored externally. */
+    static boolean hasExternalData(ModelProto model) {
         return hasExternalData(model.getGraph())
                 || model.getFunctionsList().stream().anyMatch(f -> hasExternalData(f.getNodeList()));
     }
@@ -110,7 +148,7 @@ final class ExternalDataInliner {
         return false;
     }
 
-    private static boolean isExternal(TensorProto t) {
+    static boolean isExternal(TensorProto t) {
         return t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
     }
 
@@ -188,10 +226,81 @@ final class ExternalDataInliner {
             throw new Trt4jException(where + " is stored externally but names no location");
         }
         Path file = dataFile(where, location);
-        files.add(file);
         long n = length >= 0 ? length : TensorSizes.byteSize(t).orElse(-1);
+        switch (mode) {
+            case MEASURE -> {
+                externalBytes += requireFits(file, offset, n, where);
+                return t;
+            }
+            case KEEP_LARGE -> {
+                long size = requireFits(file, offset, n, where);
+                if (size > KEPT_INLINE_BYTES) {
+                    requireSizeOfShape(t, size, location, where);
+                    files.add(file);
+                    hash(file, offset, size, where);
+                    return t;
+                }
+            }
+            case INLINE -> {
+                // read in below
+            }
+        }
+        files.add(file);
         return t.toBuilder().clearExternalData().clearDataLocation().setRawData(read(file, offset, n, where))
                 .build();
+    }
+
+    /**
+     * A tensor left in its file is read by ONNX Runtime from its shape, whatever the length says: a length that
+     * disagrees would otherwise surface as ONNX Runtime's size mismatch, or as wrong weights.
+     */
+    private static void requireSizeOfShape(TensorProto t, long size, String location, String where) {
+        long expected = TensorSizes.byteSize(t).orElse(-1);
+        if (expected >= 0 && expected != size) {
+            throw new Trt4jException(where + ": external data '" + location + "' gives " + size + " bytes but its "
+                    + "shape " + t.getDimsList() + " of " + OnnxElementTypes.name(t.getDataType()) + " needs "
+                    + expected);
+        }
+    }
+
+    /** The bytes {@code length} covers (-1: the rest of the file), checked to lie within the file. */
+    private static long requireFits(Path file, long offset, long length, String where) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new Trt4jException(where + ": cannot read external data " + file + ": " + ReadFailure.reason(e), e);
+        }
+        if (offset > size) {
+            throw new Trt4jException(where + ": external data '" + file.getFileName() + "' has " + size
+                    + " bytes, fewer than its offset " + offset);
+        }
+        long n = length < 0 ? size - offset : length;
+        if (n > size - offset) {
+            throw new Trt4jException(where + ": external data '" + file.getFileName() + "' has " + size
+                    + " bytes, too few for offset " + offset + " and length " + n);
+        }
+        return n;
+    }
+
+    /** Adds {@code length} bytes at {@code offset} to the digest, a chunk at a time: the tensor is never held. */
+    private void hash(Path file, long offset, long length, String where) {
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(HASH_CHUNK, Math.max(1, length)));
+            long done = 0;
+            while (done < length) {
+                buf.clear().limit((int) Math.min(buf.capacity(), length - done));
+                while (buf.hasRemaining()) {
+                    if (ch.read(buf, offset + done + buf.position()) < 0) {
+                        throw new IOException("unexpected end of file");
+                    }
+                }
+                digest.update(buf.array(), 0, buf.position());
+                done += buf.position();
+            }
+        } catch (IOException e) {
+            throw new Trt4jException(where + ": cannot read external data " + file + ": " + ReadFailure.reason(e), e);
+        }
     }
 
     /** The data file {@code location} names, checked to lie in the model's folder with links resolved. */
@@ -247,9 +356,11 @@ final class ExternalDataInliner {
                         + " bytes, too few for offset " + offset + " and length " + n);
             }
             bytesRead += n;
-            if (n > PROTOBUF_LIMIT - 8 || modelBytes + bytesRead > PROTOBUF_LIMIT) {
+            if (n > limit - 8 || modelBytes + bytesRead > limit) {
+                // only with many small tensors: past the limit, the large ones stay in their files
                 throw new Trt4jException(where + ": with its external data the model exceeds 2 GiB, the most an "
-                        + "ONNX model read into memory can hold (one protobuf); trt4j takes models up to 2 GiB");
+                        + "ONNX model read into memory can hold (one protobuf), even with every tensor over "
+                        + KEPT_INLINE_BYTES / 1024 + " KiB left in its file");
             }
             ByteBuffer buf = ByteBuffer.allocate((int) n);
             while (buf.hasRemaining()) {

@@ -27,9 +27,14 @@ final class FloatTensorDecoder {
      * The tensor's values as float32.
      *
      * @param where names the model and tensor in error messages
-     * @throws Trt4jException if the stored values do not match the dims, or the type is not floating-point
+     * @throws Trt4jException if the stored values do not match the dims, the type is not floating-point, or the values
+     *                        stay in a data file
      */
     static float[] decode(TensorProto t, String where) {
+        if (ExternalDataInliner.isExternal(t)) {
+            throw new Trt4jException(where + " keeps its data in an external file (the model exceeds 2 GiB with it "
+                    + "read in); its values are read only for models up to 2 GiB");
+        }
         int n = Math.toIntExact(elementCount(t));
         float[] out = new float[n];
         int type = t.getDataType();

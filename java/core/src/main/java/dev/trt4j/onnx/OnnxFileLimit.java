@@ -20,9 +20,14 @@ public final class OnnxFileLimit {
 
     /**
      * @param out where the model is to be written, which the message names
-     * @throws Trt4jException when {@code model} serializes to more than 2 GiB
+     * @throws Trt4jException when {@code model} serializes to more than 2 GiB, or refers to weights in data files
      */
     public static void requireFits(Path out, ModelProto model) {
+        if (ExternalDataInliner.hasExternalData(model)) {
+            // its locations are relative to the model read, not to out: written as it is, it would load other data
+            throw new Trt4jException(out + ": the model keeps weights in external data files (it exceeds 2 GiB "
+                    + "with them read in); trt4j writes models with every weight inline, up to 2 GiB");
+        }
         long size = serializedSize(model);
         if (size > ExternalDataInliner.PROTOBUF_LIMIT) {
             throw new Trt4jException(String.format(Locale.ROOT, "%s: the model would be %.2f GB, more than the 2 GiB "

@@ -40,7 +40,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <p>Weights are the graph's initializers and the tensors of its {@code Constant} nodes (PaddlePaddle exports keep
  * every weight in {@code Constant} nodes). External data (tensors stored in files beside the model) is read in
- * when the model is loaded, so {@link #toBytes()} is a self-contained model ONNX Runtime can take.
+ * when the model is loaded, so {@link #toBytes()} is a self-contained model ONNX Runtime can take; except where the
+ * weights would take the model past protobuf's 2 GiB: then tensors over 64 KiB stay in their files
+ * ({@link #externalDataFolder()}), and only what reads the graph, not the weights' values, works on the model.
  *
  * <p>Immutable (apart from remembering that a warning was logged) and thread-safe.
  */
@@ -62,15 +64,19 @@ public final class OnnxModel {
     private final List<String> allActivations;
     private final List<String> untyped;
     private final List<Path> externalDataFiles;
+    private final Path externalDataFolder;
     /** The untyped-tensor warning is given once, by the first caller that selects tensors to calibrate. */
     private final AtomicBoolean untypedWarned = new AtomicBoolean();
 
     /** @param digest SHA-256 fed with the model's bytes; the external data are added as they are read */
-    private OnnxModel(Path path, MessageDigest digest, ModelProto proto) {
+    private OnnxModel(Path path, MessageDigest digest, ModelProto proto, long inlineLimit) {
         this.path = path;
         Set<Path> dataFiles = new LinkedHashSet<>();
-        this.proto = ExternalDataInliner.inline(proto, path, digest, dataFiles);
+        this.proto = ExternalDataInliner.inline(proto, path, digest, dataFiles, inlineLimit);
         this.externalDataFiles = List.copyOf(dataFiles);
+        Path parent = path.toAbsolutePath().getParent();
+        this.externalDataFolder = !ExternalDataInliner.hasExternalData(this.proto) ? null
+                : parent != null ? parent : Path.of("").toAbsolutePath();
         this.sha256 = HexFormat.of().formatHex(digest.digest());
         GraphProto g = this.proto.getGraph();
         TensorSizes.check(g, path);
@@ -91,7 +97,7 @@ public final class OnnxModel {
         Map<String, Integer> counts = new TreeMap<>();
         countOperators(g, counts);
         this.operatorCounts = Collections.unmodifiableMap(counts);
-        this.elementTypes = Collections.unmodifiableMap(ElementTypeInference.inferAll(this.proto));
+        this.elementTypes = Collections.unmodifiableMap(ElementTypeInference.inferAll(this.proto, externalDataFolder));
         this.untyped = ElementTypeInference.untyped(this.proto, elementTypes);
         Set<String> names = new HashSet<>(initializers);
         g.getInputList().forEach(v -> names.add(v.getName()));
@@ -125,6 +131,11 @@ public final class OnnxModel {
      *                        tensor nothing defines or has no outputs, or its external data is missing
      */
     public static OnnxModel load(Path file) {
+        return load(file, ExternalDataInliner.PROTOBUF_LIMIT);
+    }
+
+    /** As {@link #load(Path)}, leaving large tensors in their files past {@code inlineLimit} bytes (for tests). */
+    static OnnxModel load(Path file, long inlineLimit) {
         requireFile(file);
         byte[] bytes;
         try {
@@ -153,7 +164,7 @@ public final class OnnxModel {
                     + ")");
         }
         GraphWiring.check(proto.getGraph(), file);
-        return new OnnxModel(file, digestOf(bytes), proto);
+        return new OnnxModel(file, digestOf(bytes), proto, inlineLimit);
     }
 
     /**
@@ -161,7 +172,7 @@ public final class OnnxModel {
      * relative external-data locations; {@link #sha256()} is of the serialized proto.
      */
     public static OnnxModel fromProto(ModelProto proto, Path path) {
-        return new OnnxModel(path, digestOf(proto.toByteArray()), proto);
+        return new OnnxModel(path, digestOf(proto.toByteArray()), proto, ExternalDataInliner.PROTOBUF_LIMIT);
     }
 
     private static MessageDigest digestOf(byte[] bytes) {
@@ -350,12 +361,47 @@ public final class OnnxModel {
         return externalDataFiles;
     }
 
-    /** The model (external data inlined). */
+    /**
+     * The folder whose files still hold some of the model's weights, for a model that would exceed 2 GiB with them
+     * read in; empty when the model holds every weight. ONNX Runtime reads such a model's bytes with this folder as
+     * the base of its external-data locations.
+     */
+    public Optional<Path> externalDataFolder() {
+        return Optional.ofNullable(externalDataFolder);
+    }
+
+    /**
+     * Refuses a model whose weights stay in their files ({@link #externalDataFolder()}) for work that reads or
+     * rewrites the weights' values.
+     *
+     * @param what the work, for the message, e.g. "quantize reads every weight"
+     * @throws Trt4jException naming the model, a tensor left in its file and the limit
+     */
+    public void requireWeightsInMemory(String what) {
+        if (externalDataFolder == null) {
+            return;
+        }
+        throw new Trt4jException(path + ": with its external data the model exceeds 2 GiB, so its weights stay in "
+                + "their files (" + firstExternalLocation() + "); " + what + " and takes models up to 2 GiB");
+    }
+
+    private String firstExternalLocation() {
+        for (TensorProto t : proto.getGraph().getInitializerList()) {
+            if (ExternalDataInliner.isExternal(t)) {
+                return "'" + t.getName() + "' in " + t.getExternalDataList().stream()
+                        .filter(e -> e.getKey().equals("location")).map(e -> "'" + e.getValue() + "'")
+                        .findFirst().orElse("its data file");
+            }
+        }
+        return "tensors in subgraphs or functions";
+    }
+
+    /** The model: external data inlined, but for tensors that stay in their files ({@link #externalDataFolder()}). */
     public ModelProto proto() {
         return proto;
     }
 
-    /** The serialized model, self-contained. */
+    /** The serialized model: self-contained, but for tensors that stay in their files ({@link #externalDataFolder()}). */
     public byte[] toBytes() {
         return proto.toByteArray();
     }

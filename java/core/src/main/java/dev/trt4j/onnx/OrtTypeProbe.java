@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.trt4j.ort.OrtRuntime;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,12 +24,20 @@ final class OrtTypeProbe {
     private OrtTypeProbe() {
     }
 
-    /** Element types (ONNX data type numbers) of those of {@code tensors} that ONNX Runtime could type. */
-    static Map<String, Integer> probe(ModelProto model, List<String> tensors) throws OrtException {
+    /**
+     * Element types (ONNX data type numbers) of those of {@code tensors} that ONNX Runtime could type.
+     *
+     * @param externalDataFolder where tensors left in data files lie; null where the model holds them all
+     */
+    static Map<String, Integer> probe(ModelProto model, List<String> tensors, Path externalDataFolder)
+            throws OrtException {
         byte[] bytes = GraphOutputs.withExtraOutputs(model, tensors, Map.of()).toByteArray();
         Map<String, Integer> types = new HashMap<>();
         OrtEnvironment env = OrtRuntime.environment();
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
+            if (externalDataFolder != null) {
+                OrtRuntime.readExternalDataFrom(options, externalDataFolder);
+            }
             try (OrtSession session = OrtRuntime.createSession(bytes, options,
                     OrtSession.SessionOptions.OptLevel.NO_OPT)) {
                 for (NodeInfo info : session.getOutputInfo().values()) {

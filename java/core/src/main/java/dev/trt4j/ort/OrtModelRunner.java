@@ -11,6 +11,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
+import dev.trt4j.onnx.ExternalTensors;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
@@ -130,6 +131,15 @@ public final class OrtModelRunner implements AutoCloseable {
     }
 
     static OrtModelRunner open(ModelProto model, Path source, OrtRunnerOptions options, long spoolBytes) {
+        if (ExternalTensors.referencedBy(model)) {
+            // weights left in their files past 2 GiB: the bytes are the graph and small tensors, read beside source
+            Path folder = source.toAbsolutePath().getParent();
+            byte[] bytes = model.toByteArray();
+            return open(source.toString(), options, new TokenInputLimits(source), (opts, level) -> {
+                OrtRuntime.readExternalDataFrom(opts, folder);
+                return OrtRuntime.createSession(bytes, opts, level);
+            });
+        }
         if (model.getSerializedSize() <= spoolBytes) {
             return open(model.toByteArray(), source, options);
         }

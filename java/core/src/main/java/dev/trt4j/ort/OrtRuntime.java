@@ -40,6 +40,8 @@ public final class OrtRuntime {
     public static final String ORT_NATIVE_PATH_PROPERTY = "onnxruntime.native.path";
 
     private static final Logger LOG = LoggerFactory.getLogger(OrtRuntime.class);
+    /** ONNX Runtime's session setting for the folder a model given as bytes reads its external data from. */
+    private static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
     private static OrtEnvironment environment;
 
     private OrtRuntime() {
@@ -128,14 +130,37 @@ public final class OrtRuntime {
     }
 
     /**
+     * Has ONNX Runtime read the external data of a model given as bytes from {@code folder}, as it would from the
+     * folder of a model file: the weights {@link dev.trt4j.onnx.OnnxModel} leaves in their files past 2 GiB.
+     *
+     * @throws OrtException ONNX Runtime's refusal
+     */
+    public static void readExternalDataFrom(OrtSession.SessionOptions options, Path folder) throws OrtException {
+        options.addConfigEntry(EXTERNAL_DATA_FOLDER, folder.toAbsolutePath().toString());
+    }
+
+    /**
      * Has ONNX Runtime's loader judge {@code model}: a session without graph optimisations, on one thread, created
      * and closed. Nothing runs.
      *
      * @throws OrtException ONNX Runtime's refusal
      */
     public static void requireLoads(byte[] model) throws OrtException {
+        requireLoads(model, null);
+    }
+
+    /**
+     * As {@link #requireLoads(byte[])}, for a model some of whose tensors stay in data files in
+     * {@code externalDataFolder} (null where none do).
+     *
+     * @throws OrtException ONNX Runtime's refusal
+     */
+    public static void requireLoads(byte[] model, Path externalDataFolder) throws OrtException {
         try (OrtSession.SessionOptions options = sessionOptions()) {
             options.setIntraOpNumThreads(1);
+            if (externalDataFolder != null) {
+                readExternalDataFrom(options, externalDataFolder);
+            }
             createSession(model, options, OrtSession.SessionOptions.OptLevel.NO_OPT).close();
         }
     }

@@ -125,8 +125,9 @@ final class TensorValues {
                     + TensorProto.DataType.forNumber(t.getDataType()) + "; expected " + type);
         }
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
-            throw new Trt4jException("tensor '" + t.getName() + "' keeps its data in an external file;"
-                    + " load the model with its external data first");
+            // OnnxModel leaves weights in their files only past 2 GiB; commands refuse such models before this
+            throw new Trt4jException("tensor '" + t.getName() + "' keeps its data in an external file (the model "
+                    + "exceeds 2 GiB with it read in); its values are read only for models up to 2 GiB");
         }
     }
 

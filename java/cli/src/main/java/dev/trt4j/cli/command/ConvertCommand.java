@@ -137,6 +137,7 @@ public final class ConvertCommand implements Callable<Integer> {
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.of(out, modelFile, samples).check();
         OnnxModel onnx = OnnxModel.load(modelFile);
+        onnx.requireWeightsInMemory("convert writes a model with every weight in it");
         OutputModel.requireNotItsData(out, onnx);
         samples.requireSequenceLengthFits(onnx);
         // Before any step: an operator or opset nothing downstream knows is the model's fault. Only FP16's range

@@ -77,6 +77,7 @@ public final class EqualizeCommand implements Callable<Integer> {
         Path modelFile = model != null ? model : DefaultModel.file();
         OutputModel.of(out, modelFile, dataArguments).check();
         OnnxModel onnx = OnnxModel.load(modelFile);
+        onnx.requireWeightsInMemory("equalize writes a model with every weight in it");
         OutputModel.requireNotItsData(out, onnx);
         dataArguments.requireSequenceLengthFits(onnx);
         if (!dataArguments.givesSamples(onnx.inputs(), onnx.outputs())) {

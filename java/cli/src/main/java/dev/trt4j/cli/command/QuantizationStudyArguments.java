@@ -88,6 +88,7 @@ public final class QuantizationStudyArguments {
         }
         Path file = model != null ? model : DefaultModel.file();
         OnnxModel onnx = OnnxModel.load(file);
+        onnx.requireWeightsInMemory("a quantization study (sensitivity, compare-calibrators) quantizes every weight");
         // before anything reads the graph's types: an unknown operator leaves its outputs untyped, which would be
         // reported as a tensor that cannot be calibrated instead of as the operator ONNX Runtime refuses
         OperatorCheck.require(onnx.proto(), file.getFileName().toString(), "the study runs every model in it");

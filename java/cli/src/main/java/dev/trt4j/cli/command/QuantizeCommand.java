@@ -131,6 +131,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         }
         BiasCorrection.Mode mode = BiasCorrectionArguments.mode(biasCorrection != null, biasCorrectionMode);
         OnnxModel onnx = OnnxModel.load(modelFile);
+        onnx.requireWeightsInMemory("quantize writes a model with every weight in it");
         OutputModel.requireNotItsData(out, onnx);
         dataArguments.requireSequenceLengthFits(onnx);
         ModelProto proto = onnx.proto();
