@@ -29,11 +29,28 @@ public record OrtRunnerOptions(int intraOpThreads, GraphOptimization optimizatio
      * @throws IllegalArgumentException if {@code intraOpThreads} is negative or above {@link #MAX_THREADS}
      */
     public OrtRunnerOptions {
-        if (intraOpThreads < 0 || intraOpThreads > MAX_THREADS) {
-            throw new IllegalArgumentException("intra-op threads must be 0 (automatic) to " + MAX_THREADS + ", got "
-                    + intraOpThreads);
-        }
+        requireThreadCount("threads", "automatic", intraOpThreads);
         Objects.requireNonNull(optimization, "optimization");
+    }
+
+    /**
+     * Checks a thread count against the range every count in trt4j takes, 0 to {@link #MAX_THREADS}. The one place
+     * the rule and its message live, so that each option record and command refuses a count in the same words; the
+     * message starts with {@code name} so that the command line can put {@code --} before it.
+     *
+     * @param name      the count's name as an option spells it, e.g. {@code threads}
+     * @param zeroMeans what 0 asks for, e.g. {@code automatic}
+     * @param count     the count to check
+     * @return {@code count}
+     * @throws IllegalArgumentException {@code "<name> must be 0 (<zeroMeans>) to }{@value #MAX_THREADS}{@code , got <count>"} if
+     *                                  {@code count} is negative or above {@link #MAX_THREADS}
+     */
+    public static int requireThreadCount(String name, String zeroMeans, int count) {
+        if (count < 0 || count > MAX_THREADS) {
+            throw new IllegalArgumentException(name + " must be 0 (" + zeroMeans + ") to " + MAX_THREADS + ", got "
+                    + count);
+        }
+        return count;
     }
 
     /** ONNX Runtime's thread count, all graph optimisations on. */

@@ -71,17 +71,11 @@ public record StatisticsOptions(int numBins, boolean skipZeros, int threads, lon
             throw new IllegalArgumentException("num-bins must be at most " + HistogramCollector.MAX_BINS + ", got "
                     + numBins);
         }
-        if (threads < 0 || threads > OrtRunnerOptions.MAX_THREADS) {
-            throw new IllegalArgumentException("threads must be 0 (automatic) to " + OrtRunnerOptions.MAX_THREADS
-                    + ", got " + threads);
-        }
+        OrtRunnerOptions.requireThreadCount("threads", "automatic", threads);
         if (maxSamples < 0) {
             throw new IllegalArgumentException("max-samples must be 0 (all) or more, got " + maxSamples);
         }
-        if (histogramThreads < 0 || histogramThreads > OrtRunnerOptions.MAX_THREADS) {
-            throw new IllegalArgumentException("histogram-threads must be 0 (as threads) to "
-                    + OrtRunnerOptions.MAX_THREADS + ", got " + histogramThreads);
-        }
+        OrtRunnerOptions.requireThreadCount("histogram-threads", "as threads", histogramThreads);
         Objects.requireNonNull(feedback, "feedback");
         Objects.requireNonNull(batchOverlap, "batchOverlap");
     }

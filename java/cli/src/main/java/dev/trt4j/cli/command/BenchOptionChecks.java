@@ -33,11 +33,7 @@ final class BenchOptionChecks {
             requireAtLeast("--batch", b, 1);
         }
         OptionValues.requireEachOnce("--batch", batches, "batch size");
-        requireAtLeast("--threads", threads, 0);
-        if (threads > OrtRunnerOptions.MAX_THREADS) {
-            throw new ParameterException(spec.commandLine(), "--threads must be at most " + OrtRunnerOptions.MAX_THREADS
-                    + ", got " + threads);
-        }
+        OptionValues.checked(() -> OrtRunnerOptions.requireThreadCount("threads", "automatic", threads));
         requireAtLeast("--warmup-iterations", warmUpQueries, 0);
         requireAtLeast("--iterations", iterations, 1);
         requireAtLeast("--rounds", rounds, 1);

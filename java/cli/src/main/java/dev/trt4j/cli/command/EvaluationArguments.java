@@ -61,16 +61,17 @@ public final class EvaluationArguments {
 
     /** ONNX Runtime's threads per model; 0 lets it choose. */
     int threads() {
-        if (threads < 0 || threads > OrtRunnerOptions.MAX_THREADS) {
-            throw new InvalidOptionException("--threads must be 0 (automatic) to " + OrtRunnerOptions.MAX_THREADS
-                    + ", got " + threads);
-        }
-        return threads;
+        return runnerOptions().intraOpThreads();
     }
 
-    /** How ONNX Runtime runs the models: threads and graph optimisations. */
+    /**
+     * How ONNX Runtime runs the models: threads and graph optimisations.
+     *
+     * @throws InvalidOptionException for a {@code --threads} count outside 0 to {@link OrtRunnerOptions#MAX_THREADS}
+     */
     OrtRunnerOptions runnerOptions() {
-        return OrtRunnerOptions.defaults().withIntraOpThreads(threads()).withGraphOptimizations(ortOptimizations);
+        return OptionValues.checked(() -> OrtRunnerOptions.defaults().withIntraOpThreads(threads)
+                .withGraphOptimizations(ortOptimizations));
     }
 
     /**

@@ -20,10 +20,6 @@ final class OrtThreadsOption {
      * @throws InvalidOptionException for a count outside 0 to {@link OrtRunnerOptions#MAX_THREADS}
      */
     OrtRunnerOptions runnerOptions() {
-        if (threads < 0 || threads > OrtRunnerOptions.MAX_THREADS) {
-            throw new InvalidOptionException("--threads must be 0 (automatic) to " + OrtRunnerOptions.MAX_THREADS
-                    + ", got " + threads);
-        }
-        return OrtRunnerOptions.defaults().withIntraOpThreads(threads);
+        return OptionValues.checked(() -> OrtRunnerOptions.defaults().withIntraOpThreads(threads));
     }
 }

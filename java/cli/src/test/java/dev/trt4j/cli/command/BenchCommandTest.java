@@ -705,8 +705,8 @@ class BenchCommandTest {
         String m = model.toString();
         assertUsageError(bench(m, "--batch", "0"), "--batch must be at least 1, got 0");
         assertUsageError(bench(m, "--batch", "1,-3"), "--batch must be at least 1, got -3");
-        assertUsageError(bench(m, "--threads", "-2"), "--threads must not be negative, got -2");
-        assertUsageError(bench(m, "--threads", "1025"), "--threads must be at most 1024, got 1025");
+        assertUsageError(bench(m, "--threads", "-2"), "--threads must be 0 (automatic) to 1024, got -2");
+        assertUsageError(bench(m, "--threads", "1025"), "--threads must be 0 (automatic) to 1024, got 1025");
         // the batch of a sweep that no host tensor holds is refused before batch 1 is timed
         CliRun sweep = bench(m, "--batch", "1,100000", "--shapes", "x:1x3x48x192");
         assertUsageError(sweep, m + ": input 'x' at 100000x3x48x192 would hold 2,764,800,000 values, more than one "
