@@ -16,7 +16,11 @@ public interface Calibrator {
      */
     Set<String> OPTION_NAMES = Set.of("startBin", "stride", "percentile", "trtEntropyThreshold");
 
-    /** The name users select the method by, e.g. {@code "entropy"}. Lower case, no spaces. */
+    /**
+     * The name users select the method by, e.g. {@code "entropy"}: lower-case letters, digits, {@code '.'},
+     * {@code '_'} and {@code '-'}, starting with a letter or digit ({@code [a-z0-9][a-z0-9._-]*}), since it becomes
+     * part of file names. {@link Calibrators} leaves out an implementation whose name breaks this, and says why.
+     */
     String name();
 
     /**

@@ -18,6 +18,8 @@ import java.util.stream.Collectors;
  * One batch of samples: a tensor for each model input, keyed by input name, all with the same first
  * (batch) dimension {@code size}.
  *
+ * @param size         the samples in the batch, its first dimension; at least 1
+ * @param inputs       a tensor for each model input, by input name, in the order given
  * @param streamStarts the samples (indices in the batch) that begin a new stream, such as the first window of each
  *                     audio file: a streaming model's fed-back state starts over from zeros there
  *                     ({@link StateCarrier}). Empty for data without streams.
@@ -26,6 +28,8 @@ public record Batch(int size, Map<String, HostTensor> inputs, Set<Integer> strea
     /**
      * Copies the map and the set.
      *
+     * @param size the samples in the batch, its first dimension; at least 1
+     * @param inputs a tensor for each model input, by input name, in the order given
      * @param streamStarts the samples (indices in the batch) that begin a new stream, such as the first window of each
      *        audio file: a streaming model's fed-back state starts over from zeros there
      *        ({@link StateCarrier}). Empty for data without streams.

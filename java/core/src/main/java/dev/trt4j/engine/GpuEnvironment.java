@@ -7,8 +7,15 @@ import java.util.Optional;
  * What this machine offers the GPU path: driver, CUDA runtime and TensorRT versions, the GPUs, and what is
  * missing. Absent versions are unknown or missing (see {@link #missing()}).
  *
- * @param probe which probe produced this (the native one loads libraries, the fallback only looks for files)
- * @param notes other facts worth showing, e.g. where a library was found
+ * @param probe              which probe produced this (the native one loads libraries, the fallback only looks for
+ *                           files)
+ * @param driverVersion      the highest CUDA version the NVIDIA driver supports, as the driver reports it
+ * @param cudaRuntimeVersion the CUDA runtime library's version
+ * @param tensorRtVersion    the TensorRT library's version
+ * @param onnxParserVersion  the TensorRT ONNX parser's version, which it numbers apart from TensorRT
+ * @param gpus               the CUDA devices found, device 0 first; empty when none (or none could be listed)
+ * @param missing            what the GPU path lacks here, each with its remedy; empty when nothing is missing
+ * @param notes              other facts worth showing, e.g. where a library was found
  */
 public record GpuEnvironment(String probe, Optional<String> driverVersion, Optional<String> cudaRuntimeVersion,
         Optional<TensorRtVersion> tensorRtVersion, Optional<String> onnxParserVersion, List<GpuDevice> gpus,

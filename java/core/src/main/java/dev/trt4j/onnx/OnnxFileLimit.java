@@ -19,7 +19,11 @@ public final class OnnxFileLimit {
     }
 
     /**
-     * @param out where the model is to be written, which the message names
+     * Refuses a model too large for one ONNX file, or one still referring to weights in data files, before any byte
+     * of it is written.
+     *
+     * @param out   where the model is to be written, which the message names
+     * @param model the model as it would be written, weights inline
      * @throws Trt4jException when {@code model} serializes to more than 2 GiB, or refers to weights in data files
      */
     public static void requireFits(Path out, ModelProto model) {

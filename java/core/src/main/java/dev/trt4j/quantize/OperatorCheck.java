@@ -75,7 +75,9 @@ public final class OperatorCheck {
     /**
      * A node of a domain ONNX Runtime does not implement.
      *
-     * @param label the node's name, or {@code OpType#index} when it has none
+     * @param label  the node's name, or {@code OpType#index} when it has none
+     * @param domain the node's operator domain, which ONNX Runtime does not implement, e.g. {@code trt.plugins}
+     * @param opType the node's operator within that domain
      */
     public record PluginNode(String label, String domain, String opType) {
         @Override

@@ -41,6 +41,11 @@ public final class TritonRepository {
         }
     }
 
+    /** The files an export of model {@code name} writes, by their names in the repository: its plan and config. */
+    public static List<String> fileNames(String name) {
+        return List.of(name + "/" + PLAN, name + "/" + CONFIG);
+    }
+
     /**
      * Writes one engine's files into {@code files}, where they wait for its {@link AtomicFileSet#commit()}: a
      * repository that gets several models then gets all of them or none (a full disk while copying the third engine
@@ -49,11 +54,6 @@ public final class TritonRepository {
      * @return the model's folder
      * @throws dev.trt4j.Trt4jException when a file cannot be written
      */
-    /** The files an export of model {@code name} writes, by their names in the repository: its plan and config. */
-    public static List<String> fileNames(String name) {
-        return List.of(name + "/" + PLAN, name + "/" + CONFIG);
-    }
-
     public static Path stage(AtomicFileSet files, Path repository, Path engine, TritonModelConfig config) {
         Path folder = repository.resolve(config.name());
         files.write(folder.resolve(PLAN), out -> copy(engine, out));
