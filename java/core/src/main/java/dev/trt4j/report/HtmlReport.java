@@ -81,7 +81,7 @@ final class HtmlReport {
             r.sensitivity(sensitivity);
         }
         if (calibration != null) {
-            r.histograms(calibration, methods, charts);
+            r.histograms(methods, charts);
         }
         r.html.append("</body>\n</html>\n");
         return r.html.toString();
@@ -200,7 +200,7 @@ final class HtmlReport {
         html.append("</section>\n");
     }
 
-    private void histograms(CalibrationFolder calibration, List<String> methods, List<Chart> charts) {
+    private void histograms(List<String> methods, List<Chart> charts) {
         html.append("<section id=\"histograms\">\n<h2>Activation histograms</h2>\n<p>|x| of each calibrated tensor, "
                 + "counts on a log scale; vertical lines: the range each method chose.");
         for (int i = 0; i < methods.size(); i++) {

@@ -207,7 +207,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         } else {
             // Saved statistics are checked by the methods themselves, in no time; a pass is worth checking first.
             MethodOptionCheck.refuseStartBinPastBins(specs, numBins);
-            statistics = collect(onnx, statisticsOptions, defaultModel);
+            statistics = collect(onnx, statisticsOptions);
             noteDroppedHistograms(statistics);
             noteZeroRanges(statistics, onnx);
             dataArguments.fewerSamplesThanAsked(spec.commandLine().getParseResult(), statistics.samples())
@@ -339,7 +339,7 @@ public final class CalibrateCommand implements Callable<Integer> {
         });
     }
 
-    private ActivationStatistics collect(OnnxModel onnx, StatisticsOptions options, boolean defaultModel) {
+    private ActivationStatistics collect(OnnxModel onnx, StatisticsOptions options) {
         if (allTensors && qdqOnly) {
             throw new InvalidOptionException("--all-tensors and --qdq-only choose different tensors; give one of them");
         }

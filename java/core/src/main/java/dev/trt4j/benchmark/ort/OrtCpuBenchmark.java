@@ -65,7 +65,7 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
         int threads = request.cpuThreads();
         OrtEnvironment env = OrtRuntime.environment();
         try (OrtSession.SessionOptions options = sessionOptions(threads)) {
-            try (OrtSession session = load(env, model, options)) {
+            try (OrtSession session = load(model, options)) {
                 return run(request, model, env, session, threads);
             }
         } catch (OrtException e) {
@@ -92,7 +92,7 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
             options.enableProfiling(dir.path().resolve("profile").toString());
             String written;
             int queries = request.timing().minIterations();
-            try (OrtSession session = load(env, model, options)) {
+            try (OrtSession session = load(model, options)) {
                 Feed feed = Feed.of(request, model, session);
                 try (OrtTimedInference inference = open(model, env, session, feed)) {
                     int warmUp = Math.max(1, request.timing().minWarmUpQueries());
@@ -139,7 +139,7 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
     }
 
     /** The session, or the load failure in the words every command uses (the node and operator refused). */
-    private static OrtSession load(OrtEnvironment env, String model, OrtSession.SessionOptions options) {
+    private static OrtSession load(String model, OrtSession.SessionOptions options) {
         try {
             return OrtRuntime.createSession(java.nio.file.Path.of(model), options,
                     OrtSession.SessionOptions.OptLevel.ALL_OPT);
