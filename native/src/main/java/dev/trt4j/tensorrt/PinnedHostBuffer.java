@@ -35,7 +35,14 @@ final class PinnedHostBuffer implements AutoCloseable {
         return view.duplicate();
     }
 
+    /**
+     * The host address, valid until {@link #close()}: after it the memory is freed, and a copy from it would read
+     * whatever the allocator put there since.
+     */
     Pointer pointer() {
+        if (closed) {
+            throw new IllegalStateException("PinnedHostBuffer is closed");
+        }
         return pointer;
     }
 
