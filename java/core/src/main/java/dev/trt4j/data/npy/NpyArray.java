@@ -1,5 +1,6 @@
 package dev.trt4j.data.npy;
 
+import ai.onnxruntime.platform.Fp16Conversions;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.ShapeText;
@@ -110,7 +111,7 @@ public final class NpyArray {
         }
         for (int i = 0; i < out.length; i++) {
             out[i] = switch (dtype) {
-                case FLOAT16 -> HalfFloat.toFloat(b.getShort(i * 2));
+                case FLOAT16 -> Fp16Conversions.fp16ToFloat(b.getShort(i * 2)); // exact: every half is a float
                 case FLOAT64 -> narrowed(b.getDouble(i * 8), i);
                 case UINT64 -> unsignedToFloat(b.getLong(i * 8)); // every uint64 has a float32, int64 or not
                 default -> (float) longAt(b, i);
