@@ -2,7 +2,6 @@ package dev.trt4j.tensorrt;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.Availability;
-import dev.trt4j.engine.BuilderKernels;
 import dev.trt4j.engine.GpuDevice;
 import dev.trt4j.engine.MissingComponent;
 import dev.trt4j.engine.NativeLibraryLocator;

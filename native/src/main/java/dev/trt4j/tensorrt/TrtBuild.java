@@ -2,7 +2,6 @@ package dev.trt4j.tensorrt;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
-import dev.trt4j.engine.BuilderKernels;
 import dev.trt4j.engine.CalibrationPlan;
 import dev.trt4j.engine.EngineBuildPlan;
 import dev.trt4j.engine.GpuDevice;

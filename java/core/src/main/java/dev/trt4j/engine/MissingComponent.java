@@ -44,8 +44,8 @@ public record MissingComponent(String component, String detail, String remedy) {
     }
 
     /**
-     * TensorRT's builder kernels for one GPU architecture (see {@link BuilderKernels}). Engines still load and run
-     * without them.
+     * TensorRT's builder kernels for one GPU architecture (which library that is, the native module's
+     * {@code dev.trt4j.tensorrt.BuilderKernels} knows). Engines still load and run without them.
      */
     public static MissingComponent builderKernels(String library, GpuDevice gpu) {
         return new MissingComponent(BUILDER_KERNELS, library + " not found for " + gpu.name() + " (SM "

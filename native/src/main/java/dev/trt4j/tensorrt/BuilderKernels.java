@@ -1,4 +1,9 @@
-package dev.trt4j.engine;
+package dev.trt4j.tensorrt;
+
+import dev.trt4j.engine.GpuDevice;
+import dev.trt4j.engine.MissingComponent;
+import dev.trt4j.engine.NativeLibraryLocator;
+import dev.trt4j.engine.TensorRtVersion;
 
 import java.util.Optional;
 import java.util.Set;
@@ -12,9 +17,9 @@ import java.util.regex.Pattern;
  * library, so on most GPUs it loads and runs engines but cannot build them (seen on an H200: every build failed
  * with "Unable to load library: libnvinfer_builder_resource_sm90.so.10.15.1", and the PTX library renamed to
  * that name fails TensorRT's validation). These checks say so before a build starts, and explain the error
- * when TensorRT reports it anyway.
+ * when TensorRT reports it anyway. Only the TensorRT backend asks (its probe and its build), so it lives beside them.
  */
-public final class BuilderKernels {
+final class BuilderKernels {
     /** Architectures with their own library, as TensorRT 10.15 and 10.16 install them. */
     static final Set<Integer> OWN_LIBRARY = Set.of(75, 80, 86, 89, 90, 100, 110, 120);
     private static final Pattern MISSING_LIBRARY =
@@ -27,15 +32,14 @@ public final class BuilderKernels {
      * The library TensorRT {@code version} loads to build for {@code gpu}: its architecture's own, or the PTX one
      * for architectures without one.
      */
-    public static String libraryFor(TensorRtVersion version, GpuDevice gpu) {
+    static String libraryFor(TensorRtVersion version, GpuDevice gpu) {
         int sm = gpu.ccMajor() * 10 + gpu.ccMinor();
         String arch = OWN_LIBRARY.contains(sm) ? "sm" + sm : "ptx";
         return "libnvinfer_builder_resource_" + arch + ".so." + version;
     }
 
     /** What is missing to build for {@code gpu} with {@code version}, if its kernel library cannot be found. */
-    public static Optional<MissingComponent> check(NativeLibraryLocator locator, TensorRtVersion version,
-                                                   GpuDevice gpu) {
+    static Optional<MissingComponent> check(NativeLibraryLocator locator, TensorRtVersion version, GpuDevice gpu) {
         String library = libraryFor(version, gpu);
         if (locator.find(library).isPresent()) {
             return Optional.empty();
@@ -47,7 +51,7 @@ public final class BuilderKernels {
      * The one-line explanation of a TensorRT build error that names a builder kernel library it could not load,
      * or empty for any other error.
      */
-    public static Optional<String> explain(String tensorRtError, GpuDevice gpu) {
+    static Optional<String> explain(String tensorRtError, GpuDevice gpu) {
         Matcher m = MISSING_LIBRARY.matcher(tensorRtError);
         return m.find() ? Optional.of(MissingComponent.builderKernels(m.group(1), gpu).line()) : Optional.empty();
     }

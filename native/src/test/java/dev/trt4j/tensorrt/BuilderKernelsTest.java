@@ -1,5 +1,9 @@
-package dev.trt4j.engine;
+package dev.trt4j.tensorrt;
 
+import dev.trt4j.engine.GpuDevice;
+import dev.trt4j.engine.MissingComponent;
+import dev.trt4j.engine.NativeLibraryLocator;
+import dev.trt4j.engine.TensorRtVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
