@@ -43,6 +43,7 @@ public final class OrtRuntime {
     /** ONNX Runtime's session setting for the folder a model given as bytes reads its external data from. */
     private static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
     private static OrtEnvironment environment;
+    private static final long START_STACK_BYTES = 16L << 20;
 
     private OrtRuntime() {
     }
@@ -58,13 +59,50 @@ public final class OrtRuntime {
         if (environment == null) {
             prepareNativeLibrary();
             try {
-                environment = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "trt4j");
+                environment = startOnLargeStack();
                 removeEmptyTraceFile();
             } catch (RuntimeException | LinkageError e) {
                 throw new Trt4jException("cannot start ONNX Runtime " + version() + ": " + e.getMessage(), e);
             }
         }
         return environment;
+    }
+
+    /**
+     * Starts the environment on a thread of its own with a {@value #START_STACK_BYTES}-byte stack: ONNX Runtime
+     * 1.29 reads the process's command line onto the stack as it starts, and a command line of about 4 KB (a long
+     * class path, a long --out) overflows the main thread's default stack into a bare segmentation fault.
+     */
+    private static OrtEnvironment startOnLargeStack() {
+        OrtEnvironment[] started = new OrtEnvironment[1];
+        Throwable[] failed = new Throwable[1];
+        Thread starter = new Thread(null, () -> {
+            try {
+                started[0] = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "trt4j");
+            } catch (RuntimeException | LinkageError e) {
+                failed[0] = e;
+            }
+        }, "trt4j-onnxruntime-start", START_STACK_BYTES);
+        starter.start();
+        boolean interrupted = false;
+        while (true) {
+            try {
+                starter.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // the start cannot be abandoned half done: finish it, keep the interrupt
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        if (failed[0] instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failed[0] instanceof LinkageError e) {
+            throw e;
+        }
+        return started[0];
     }
 
     /**

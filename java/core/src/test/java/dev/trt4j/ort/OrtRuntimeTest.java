@@ -22,6 +22,17 @@ class OrtRuntimeTest {
                 .doesNotExist();
     }
 
+    /** ONNX Runtime 1.29 crashed the JVM (exit 139, no message) starting on a main thread with an 8 KB command line. */
+    @Test
+    void startsInAProcessWithALongCommandLine() throws Exception {
+        Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dpadding=" + "z".repeat(8000), "-cp", System.getProperty("java.class.path"),
+                OrtStartMain.class.getName()).redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(output).isZero();
+        assertThat(output).contains("started");
+    }
+
     @Test
     void onlyAnEmptyTraceFileIsRemoved() throws IOException {
         try {
