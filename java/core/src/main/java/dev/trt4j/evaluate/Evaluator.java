@@ -100,6 +100,19 @@ public final class Evaluator {
     }
 
     /**
+     * The next batch, unless the thread was interrupted (a cancelled job): the evaluation then stops between batches,
+     * keeping the interrupt.
+     */
+    private static Optional<Batch> nextUnlessInterrupted(CalibrationDataSource data, OrtModelRunner reference,
+                                                         long samples) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new Trt4jException(reference.name() + ": interrupted while evaluating, after " + samples
+                    + " samples of " + data.describe());
+        }
+        return data.next();
+    }
+
+    /**
      * After ONNX Runtime refused {@code model}: what trt4j's own reading of it finds wrong (a truncated file, a
      * weight whose data does not fit its shape, a missing external data file, an opset newer than ONNX Runtime
      * supports), in the words every other command uses instead of ONNX Runtime's internal text. Reading the model
@@ -220,7 +233,8 @@ public final class Evaluator {
         }
         long total = data.sampleCount().orElse(-1L);
         long samples = 0;
-        for (Optional<Batch> next = data.next(); next.isPresent(); next = data.next()) {
+        for (Optional<Batch> next = nextUnlessInterrupted(data, reference, samples); next.isPresent();
+             next = nextUnlessInterrupted(data, reference, samples)) {
             Batch batch = next.get();
             batch.requireBatchDimension(data.describe(), reference.inputs());
             batch.requireFinite(data.describe(), samples);

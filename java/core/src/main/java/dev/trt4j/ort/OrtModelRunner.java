@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * Runs an ONNX model on the CPU with ONNX Runtime: {@link HostTensor}s in, {@link HostTensor}s out.
@@ -42,8 +43,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * value a call creates is closed before it returns.
  *
  * <p>The runner owns its session: close it when done (idempotent; use after close throws
- * {@link IllegalStateException}). {@code run} may be called from several threads at once, but not concurrently
- * with {@link #close()}.
+ * {@link IllegalStateException}). {@code run} may be called from several threads at once; {@link #close()} waits
+ * for the runs in progress, so that none reads a session already released.
  */
 public final class OrtModelRunner implements AutoCloseable {
     /** Models larger than this reach ONNX Runtime through a temporary file rather than a byte array. */
@@ -77,6 +78,8 @@ public final class OrtModelRunner implements AutoCloseable {
     private final Map<String, TensorSpec> outputs;
     private final Set<String> unreadableOutputs;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Runs hold it shared, close exclusively: ONNX Runtime crashes the process on a session closed mid-run. */
+    private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
     /** Output buffer sets of {@link #runInPlace(Batch, Collection, int, FloatOutputConsumer)}, made on first use. */
     private final PinnedOutputs[] pinnedOutputs = new PinnedOutputs[BUFFER_SETS];
     private final TokenInputLimits tokenLimits;
@@ -245,6 +248,15 @@ public final class OrtModelRunner implements AutoCloseable {
      * @throws Trt4jException as {@link #run(Batch, Collection)}
      */
     public void run(Batch batch, Collection<String> outputNames, OutputConsumer consumer) {
+        lifecycle.readLock().lock();
+        try {
+            runOpen(batch, outputNames, consumer);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void runOpen(Batch batch, Collection<String> outputNames, OutputConsumer consumer) {
         checkOpen();
         Set<String> wanted = checkOutputs(outputNames);
         checkInputs(batch);
@@ -298,6 +310,16 @@ public final class OrtModelRunner implements AutoCloseable {
         if (bufferSet < 0 || bufferSet >= BUFFER_SETS) {
             throw new IllegalArgumentException("buffer set must be 0 to " + (BUFFER_SETS - 1) + ", got " + bufferSet);
         }
+        lifecycle.readLock().lock();
+        try {
+            runInPlaceOpen(batch, outputNames, bufferSet, consumer);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
+    private void runInPlaceOpen(Batch batch, Collection<String> outputNames, int bufferSet,
+                                FloatOutputConsumer consumer) {
         checkOpen();
         Set<String> wanted = checkOutputs(outputNames);
         checkInputs(batch);
@@ -313,7 +335,7 @@ public final class OrtModelRunner implements AutoCloseable {
             return;
         }
         if (!allFloat32) {
-            run(batch, wanted, (output, tensor) -> consumer.accept(output, tensor.shape(),
+            runOpen(batch, wanted, (output, tensor) -> consumer.accept(output, tensor.shape(),
                     FloatBuffer.wrap(tensor.floats())));
             return;
         }
@@ -478,9 +500,25 @@ public final class OrtModelRunner implements AutoCloseable {
         }
     }
 
-    /** Releases the ONNX Runtime session. Idempotent. */
+    /**
+     * Releases the ONNX Runtime session, once the runs in progress have returned. Idempotent.
+     *
+     * @throws IllegalStateException when called from within a run (by an output consumer): it would wait for itself
+     */
     @Override
     public void close() {
+        if (lifecycle.getReadHoldCount() > 0) {
+            throw new IllegalStateException("OrtModelRunner for " + name + " cannot be closed from within its own run");
+        }
+        lifecycle.writeLock().lock();
+        try {
+            closeNow();
+        } finally {
+            lifecycle.writeLock().unlock();
+        }
+    }
+
+    private void closeNow() {
         if (closed.compareAndSet(false, true)) {
             for (PinnedOutputs buffers : pinnedOutputs) {
                 if (buffers != null) {

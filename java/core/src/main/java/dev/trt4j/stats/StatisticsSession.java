@@ -45,7 +45,8 @@ public final class StatisticsSession implements AutoCloseable {
     private final List<String> fromInputs;
     private final List<String> fromOutputs;
     private final OrtModelRunner runner;
-    private boolean closed;
+    /** Set by {@link #close()}, which another thread may call during a pass. */
+    private volatile boolean closed;
 
     /** @throws Trt4jException if ONNX Runtime cannot load the model */
     StatisticsSession(OnnxModel model, List<String> tensors, StatisticsOptions options) {
@@ -217,7 +218,7 @@ public final class StatisticsSession implements AutoCloseable {
         long pending = 0; // the batch whose tensors the consumer may still be working on, 0 if none
         Optional<Batch> next;
         try {
-            while (samples < limit && (next = source.next()).isPresent()) {
+            while (samples < limit && requireGoOn(samples, source) && (next = source.next()).isPresent()) {
                 Batch read = next.get();
                 read.requireBatchDimension(source.describe(), model.inputs());
                 Batch batch = samples + read.size() > limit
@@ -285,6 +286,24 @@ public final class StatisticsSession implements AutoCloseable {
             throw new Trt4jException(source.describe() + ": the data holds no samples to calibrate with");
         }
         return new long[] {samples, batches};
+    }
+
+    /**
+     * Stops the pass between batches once the thread is interrupted (a cancelled job) or the session closed: without
+     * a histogram worker to wait on, nothing else in a batch notices either. The interrupt stays set.
+     *
+     * @return true, to continue
+     */
+    private boolean requireGoOn(long samples, CalibrationDataSource source) {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new Trt4jException(model.path() + ": interrupted while collecting activation statistics, after "
+                    + samples + " samples of " + source.describe());
+        }
+        if (closed) {
+            throw new IllegalStateException("StatisticsSession for " + model.path() + " was closed during a pass, "
+                    + "after " + samples + " samples");
+        }
+        return true;
     }
 
     private void awaitBatch(long number, CalibrationDataSource source, BatchTensorsConsumer consumer) {

@@ -64,6 +64,21 @@ class EvaluatorTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("nothing to evaluate: no candidate model");
     }
 
+    /** A cancelled job (Future.cancel(true)) stops between batches instead of running to the end. */
+    @Test
+    void anInterruptedEvaluationStopsAndKeepsTheInterrupt() {
+        CalibrationDataSource data = lines(fp32, 48);
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> Evaluator.evaluate(fp32, fp32, data, Optional.empty(), OPTIONS))
+                    .isInstanceOf(Trt4jException.class)
+                    .hasMessageContaining(": interrupted while evaluating, after 0 samples of ");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     @Test
     void aModelAgainstItselfAgreesExactlyAndItsDirectionTaskIsDetected() {
         EvaluationResult r = Evaluator.evaluate(fp32, fp32, lines(fp32, 48), Optional.empty(), OPTIONS);

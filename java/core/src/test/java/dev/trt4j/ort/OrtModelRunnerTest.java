@@ -354,4 +354,48 @@ class OrtModelRunnerTest {
             }
         }
     }
+
+    /** A service that evicts a model mid-request: ONNX Runtime crashed the JVM on a session closed during a run. */
+    @Test
+    void closeWaitsForARunInProgressAndLaterRunsAreRefused() throws Exception {
+        OrtModelRunner runner = OrtModelRunner.open(TestModels.mlp().toByteArray(), "mlp.onnx", ONE_THREAD);
+        java.util.concurrent.CountDownLatch inRun = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicReference<float[]> read = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread request = new Thread(() -> runner.run(batch(new float[] {1, 2, 3, 4}, 1, 4), List.of("y"),
+                (name, tensor) -> {
+                    inRun.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    read.set(tensor.floats());
+                }));
+        request.start();
+        inRun.await();
+        Thread closer = new Thread(runner::close);
+        closer.start();
+        closer.join(300);
+        assertThat(closer.isAlive()).as("close waits for the run").isTrue();
+
+        release.countDown();
+        request.join(10_000);
+        closer.join(10_000);
+
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(read.get()).containsExactly(mlp(new float[] {1, 2, 3, 4}, 1));
+        assertThatThrownBy(() -> runner.run(batch(new float[4], 1, 4))).isInstanceOf(IllegalStateException.class)
+                .hasMessage("OrtModelRunner for mlp.onnx is closed");
+    }
+
+    @Test
+    void closingFromWithinItsOwnRunIsRefusedRatherThanWaitingForever() {
+        try (OrtModelRunner runner = OrtModelRunner.open(TestModels.mlp().toByteArray(), "mlp.onnx", ONE_THREAD)) {
+            assertThatThrownBy(() -> runner.run(batch(new float[4], 1, 4), List.of("y"), (name, tensor) -> runner.close()))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessage("OrtModelRunner for mlp.onnx cannot be closed from within its own run");
+            assertThat(runner.run(batch(new float[4], 1, 4)).get("y").floats()).containsExactly(0f, 0f);
+        }
+    }
 }

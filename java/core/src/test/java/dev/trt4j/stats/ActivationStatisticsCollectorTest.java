@@ -161,6 +161,27 @@ class ActivationStatisticsCollectorTest {
                         + "; its first dimension must be the batch size");
     }
 
+    /**
+     * With one histogram worker nothing waited on a worker, so an interrupt (a cancelled job) went unnoticed and the
+     * pass ran to its end.
+     */
+    @Test
+    void anInterruptedPassStopsBetweenBatchesAndKeepsTheInterrupt() {
+        OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
+        ActivationStatisticsCollector collector = new ActivationStatisticsCollector(model, List.of("h"),
+                OPTIONS.withHistogramThreads(1));
+        CalibrationDataSource data = source(randomBatches(new Random(9), 2, 2, 2), true);
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> collector.collect(data)).isInstanceOf(Trt4jException.class)
+                    .hasMessage(dir.resolve("mlp.onnx") + ": interrupted while collecting activation statistics, after "
+                            + "0 samples of test batches");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     @Test
     void inputsWhoseFirstDimensionIsNoBatchAreNotHeldToTheBatchSize() {
         // A scalar gain shared by every sample, and a stream state [2,N,4] given by the data rather than fed back:
