@@ -24,15 +24,17 @@ public final class ImageArguments {
                     + "--resize.")
     String preprocess;
 
-    @Option(names = "--mean", paramLabel = "M,M,M", split = ",", hideParamSyntax = true,
+    // a comma-separated string, not a split array: picocli shows an array option as repeatable ("..."), and joins
+    // the values of repeats, where a repeat here is a mistake (picocli refuses a second one)
+    @Option(names = "--mean", paramLabel = "M,M,M",
             description = "Images: mean of each tensor channel on the 0-1 scale, subtracted from pixel/255 (default: "
                     + "the preset's; e.g. 0,0,0 with --std 1,1,1 for plain pixel/255).")
-    float[] mean;
+    String mean;
 
-    @Option(names = "--std", paramLabel = "S,S,S", split = ",", hideParamSyntax = true,
+    @Option(names = "--std", paramLabel = "S,S,S",
             description = "Images: standard deviation of each tensor channel on the 0-1 scale (default: the "
                     + "preset's).")
-    float[] std;
+    String std;
 
     @Option(names = "--channel-order", paramLabel = "rgb|bgr",
             description = "Images: channel order in the tensor (default: the preset's; PaddleOCR's are bgr).")
@@ -85,12 +87,19 @@ public final class ImageArguments {
                 channelOrder == null ? p.channelOrder() : order(channelOrder), p.layout())).build();
     }
 
-    private static float[] threeValues(String option, float[] values, boolean divisor) {
-        if (values.length != 3) {
-            // picocli joins the values of an option given twice: 6 values are most likely two --mean options
+    private static float[] threeValues(String option, String text, boolean divisor) {
+        String[] parts = text.split(",", -1);
+        if (parts.length != 3) {
             throw new InvalidOptionException(option + " needs 3 values, one per channel in the tensor's order, got "
-                    + values.length + (values.length % 3 == 0 ? " (given " + values.length / 3 + " times? give it "
-                    + "once)" : ""));
+                    + parts.length + " ('" + text + "')");
+        }
+        float[] values = new float[3];
+        for (int i = 0; i < 3; i++) {
+            try {
+                values[i] = Float.parseFloat(parts[i].strip());
+            } catch (NumberFormatException e) {
+                throw new InvalidOptionException(option + " " + text + ": '" + parts[i] + "' is not a number");
+            }
         }
         for (float v : values) {
             if (!Float.isFinite(v) || divisor && v == 0) {

@@ -90,12 +90,13 @@ class DataArgumentsTest {
     void imageOptionValuesAreCheckedAsUsageErrors() {
         assertThatThrownBy(() -> parse("--mean", "0.5,0.5").options(IMAGE, CLASSES))
                 .isInstanceOf(InvalidOptionException.class)
-                .hasMessage("--mean needs 3 values, one per channel in the tensor's order, got 2");
-        // given twice, picocli joins the values: the message says what most likely happened
-        assertThatThrownBy(() -> parse("--mean", "0.5,0.5,0.5", "--mean", "0.4,0.4,0.4").options(IMAGE, CLASSES))
-                .isInstanceOf(InvalidOptionException.class)
-                .hasMessage("--mean needs 3 values, one per channel in the tensor's order, got 6 (given 2 times? "
-                        + "give it once)");
+                .hasMessage("--mean needs 3 values, one per channel in the tensor's order, got 2 ('0.5,0.5')");
+        assertThatThrownBy(() -> parse("--mean", "0.5,x,0.5").options(IMAGE, CLASSES))
+                .isInstanceOf(InvalidOptionException.class).hasMessage("--mean 0.5,x,0.5: 'x' is not a number");
+        // a second --mean is refused as such, not joined to the first into six values
+        assertThatThrownBy(() -> parse("--mean", "0.5,0.5,0.5", "--mean", "0.4,0.4,0.4"))
+                .isInstanceOf(picocli.CommandLine.OverwrittenOptionException.class)
+                .hasMessage("option '--mean' (M,M,M) should be specified only once");
         assertThatThrownBy(() -> parse("--std", "1,0,1").options(IMAGE, CLASSES))
                 .isInstanceOf(InvalidOptionException.class).hasMessage("--std 0.0: each value must be finite and not 0");
         assertThatThrownBy(() -> parse("--mean", "0,NaN,0").options(IMAGE, CLASSES))
