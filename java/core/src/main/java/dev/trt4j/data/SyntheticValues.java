@@ -9,9 +9,10 @@ import java.util.SplittableRandom;
 
 /**
  * The values of {@link SyntheticSource}, for a tensor of any shape: floats uniform in {@code [0, 1)} or standard
- * normal; integers uniform in {@code [0, vocabSize)} (default {@code [0, 10)}), except inputs named like
- * {@code attention_mask} (all 1) and {@code token_type_ids} (all 0). Not thread-safe: one sequence of values per
- * seed, in the order tensors are asked for.
+ * normal; integers uniform in {@code [0, vocabSize)} (default {@code [0, 10)}; at most {@code [0, 2)} for bool inputs,
+ * {@code [0, 128)} for int8 and {@code [0, 256)} for uint8), except inputs named like {@code attention_mask}
+ * (all 1) and {@code token_type_ids} (all 0). Not thread-safe: one sequence of values per seed, in the order tensors
+ * are asked for.
  */
 public final class SyntheticValues {
     private final SplittableRandom random;
@@ -34,9 +35,16 @@ public final class SyntheticValues {
         int n = Math.toIntExact(HostTensor.elementCount(shape));
         return switch (in.type()) {
             case FLOAT32, FLOAT16 -> HostTensor.ofFloats(shape, floats(n));
-            case INT64 -> HostTensor.ofLongs(shape, integers(in.name(), n));
+            case INT64 -> HostTensor.ofLongs(shape, integers(in.name(), n, Integer.MAX_VALUE));
             default -> {
-                long[] values = integers(in.name(), n);
+                // one-byte inputs get only values they hold: the engine refuses a bool input of 2
+                int limit = switch (in.type()) {
+                    case BOOL -> 2;
+                    case INT8 -> 128;
+                    case UINT8 -> 256;
+                    default -> Integer.MAX_VALUE;
+                };
+                long[] values = integers(in.name(), n, limit);
                 int[] ints = new int[n];
                 for (int i = 0; i < n; i++) {
                     ints[i] = (int) values[i];
@@ -55,13 +63,13 @@ public final class SyntheticValues {
         return v;
     }
 
-    private long[] integers(String name, int n) {
+    private long[] integers(String name, int n, int limit) {
         long[] v = new long[n];
         String lower = name.toLowerCase(Locale.ROOT);
         if (lower.contains("attention_mask")) {
             Arrays.fill(v, 1);
         } else if (!lower.contains("token_type_ids")) {
-            int bound = vocabSize > 0 ? vocabSize : 10;
+            int bound = Math.min(vocabSize > 0 ? vocabSize : 10, limit);
             for (int i = 0; i < n; i++) {
                 v[i] = random.nextInt(bound);
             }

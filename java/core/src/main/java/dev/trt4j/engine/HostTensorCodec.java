@@ -7,14 +7,16 @@ import dev.trt4j.tensor.HostTensor;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.function.IntToLongFunction;
 
 /**
  * Copies {@link HostTensor}s into the raw element layout an engine binding expects, and back. Buffers are
  * read and written in native byte order from their position 0, whatever their own order setting.
  *
  * <p>Conversions on the way in: float32 → float16 (ONNX Runtime's {@link Fp16Conversions}: round to nearest
- * even, overflow to infinity), int64 ↔ int32 (refusing values that do not fit). On the way out: float16 becomes
- * float32; int8, uint8 and bool become int32.
+ * even, overflow to infinity), int64 ↔ int32, and int64 or int32 → int8, uint8 or bool (refusing values that do
+ * not fit; bool takes only 0 and 1, so that a mask of 2s is an error rather than silently true). On the way out:
+ * float16 becomes float32; int8, uint8 and bool become int32.
  */
 public final class HostTensorCodec {
     private HostTensorCodec() {
@@ -111,6 +113,7 @@ public final class HostTensorCodec {
                     out.putInt(4 * i, (int) data[i]);
                 }
             }
+            case INT8, UINT8, BOOL -> encodeBytes(what, i -> data[i], data.length, type, out);
             default -> throw cannot(what, ElementType.INT64, type);
         }
     }
@@ -123,7 +126,29 @@ public final class HostTensorCodec {
                     out.putLong(8 * i, data[i]);
                 }
             }
+            case INT8, UINT8, BOOL -> encodeBytes(what, i -> data[i], data.length, type, out);
             default -> throw cannot(what, ElementType.INT32, type);
+        }
+    }
+
+    /**
+     * Narrows integers to the one-byte {@code type}; host tensors have no byte arrays, so INT8, UINT8 and BOOL inputs
+     * arrive as int32 or int64 data (from .npy files, token ids, bench's generated values).
+     */
+    private static void encodeBytes(String what, IntToLongFunction value, int n, ElementType type, ByteBuffer out) {
+        long min = type == ElementType.INT8 ? Byte.MIN_VALUE : 0;
+        long max = switch (type) {
+            case INT8 -> Byte.MAX_VALUE;
+            case UINT8 -> 255;
+            default -> 1;
+        };
+        for (int i = 0; i < n; i++) {
+            long v = value.applyAsLong(i);
+            if (v < min || v > max) {
+                throw new Trt4jException(what + ": value " + v + " at element " + i + " does not fit the engine's "
+                        + type + " input (" + (type == ElementType.BOOL ? "0 or 1" : min + " to " + max) + ")");
+            }
+            out.put(i, (byte) v);
         }
     }
 

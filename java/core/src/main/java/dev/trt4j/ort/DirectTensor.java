@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.platform.Fp16Conversions;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.engine.HostTensorCodec;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 
@@ -120,6 +121,7 @@ public final class DirectTensor implements AutoCloseable {
                     }
                 }
             }
+            case INT8, UINT8, BOOL -> HostTensorCodec.encode(model + ": input '" + name + "'", data, type, out);
             default -> throw new Trt4jException(model + ": input '" + name + "' is " + type
                     + ", which trt4j cannot feed");
         }

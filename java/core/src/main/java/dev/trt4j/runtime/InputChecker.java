@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
 /**
  * Checks a query's inputs against a model's before any native call, so mistakes come back as one line naming the
  * input and both shapes: unknown and missing names, element types that do not convert (float32 data feeds float32
- * and float16 inputs, int32/int64 data feeds int32/int64 inputs), ranks and fixed dimensions, and token inputs a
+ * and float16 inputs, int32/int64 data feeds int32, int64, int8, uint8 and bool inputs), ranks and fixed dimensions, and token inputs a
  * text model would answer wrongly without an error ({@link TokenInputCheck}). Float values are not checked: NaN and
  * infinity reach the model as given.
  */
@@ -65,7 +65,8 @@ public final class InputChecker {
     public static boolean converts(ElementType data, ElementType input) {
         return switch (input) {
             case FLOAT32, FLOAT16 -> data == ElementType.FLOAT32;
-            case INT64, INT32 -> data == ElementType.INT64 || data == ElementType.INT32;
+            // host tensors hold no bytes: one-byte inputs take integers, range-checked when staged (HostTensorCodec)
+            case INT64, INT32, INT8, UINT8, BOOL -> data == ElementType.INT64 || data == ElementType.INT32;
             default -> false;
         };
     }

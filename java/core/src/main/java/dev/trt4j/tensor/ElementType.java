@@ -10,11 +10,11 @@ public enum ElementType {
     INT64(8),
     /** 32-bit signed integer; held as {@code int[]}. */
     INT32(4),
-    /** 8-bit signed integer; not fed as an input, and an inference session reads such outputs as INT32. */
+    /** 8-bit signed integer; fed from INT32 or INT64 data in range, and read back as INT32. */
     INT8(1),
-    /** 8-bit unsigned integer; not fed as an input, and an inference session reads such outputs as INT32. */
+    /** 8-bit unsigned integer; fed from INT32 or INT64 data in range, and read back as INT32. */
     UINT8(1),
-    /** Boolean, one byte each; not fed as an input, and an inference session reads such outputs as INT32 0/1. */
+    /** Boolean, one byte each; fed from INT32 or INT64 data of 0 and 1, and read back as INT32 0/1. */
     BOOL(1);
 
     private final int bytes;

@@ -7,6 +7,8 @@ import dev.trt4j.tensor.TensorSpec;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.stream.IntStream;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -88,5 +90,21 @@ class SyntheticSourceTest {
                 .isInstanceOf(Trt4jException.class)
                 .hasMessage("synthetic data: model input 'x' [?,3,?,?] has dynamic dimension 2, which the data "
                         + "does not fix; give a fixed shape (--shapes), e.g. x:8x3xNxN");
+    }
+
+    /** An engine refuses a bool input of 2 and an int8 input of 200: generated values must fit one-byte inputs. */
+    @Test
+    void oneByteInputsGetValuesTheyHold() {
+        SyntheticValues values = new SyntheticValues(3, SyntheticSource.Distribution.UNIFORM, 1000);
+        long[] shape = {4096};
+        int[] bools = values.tensor(new TensorSpec("mask", ElementType.BOOL, shape, null), shape).ints();
+        int[] int8 = values.tensor(new TensorSpec("q", ElementType.INT8, shape, null), shape).ints();
+        int[] uint8 = values.tensor(new TensorSpec("px", ElementType.UINT8, shape, null), shape).ints();
+        assertThat(IntStream.of(bools).distinct().sorted().toArray()).containsExactly(0, 1);
+        assertThat(IntStream.of(int8).min().orElseThrow()).isZero();
+        assertThat(IntStream.of(int8).max().orElseThrow()).isEqualTo(127);
+        assertThat(IntStream.of(uint8).max().orElseThrow()).isEqualTo(255);
+        long[] ids = values.tensor(new TensorSpec("ids", ElementType.INT64, shape, null), shape).longs();
+        assertThat(LongStream.of(ids).max().orElseThrow()).isGreaterThan(255);
     }
 }

@@ -64,4 +64,19 @@ class InputCheckerTest {
                 .hasMessage("input 'attention_mask' is null");
         assertThat(inputs).hasSize(2);
     }
+
+    /** Host tensors hold no bytes: integer data feeds one-byte inputs, and its values are checked when staged. */
+    @Test
+    void integerDataFeedsOneByteInputsButFloatsDoNot() {
+        for (ElementType type : new ElementType[] {ElementType.BOOL, ElementType.INT8, ElementType.UINT8}) {
+            assertThat(InputChecker.converts(ElementType.INT32, type)).as("%s", type).isTrue();
+            assertThat(InputChecker.converts(ElementType.INT64, type)).as("%s", type).isTrue();
+            assertThat(InputChecker.converts(ElementType.FLOAT32, type)).as("%s", type).isFalse();
+        }
+        List<TensorSpec> mask = List.of(new TensorSpec("mask", ElementType.BOOL, new long[] {2}, null));
+        assertThatCode(() -> InputChecker.check("m", mask, Map.of("mask", HostTensor.ofInts(new long[] {2},
+                new int[] {1, 0})))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> InputChecker.check("m", mask, Map.of("mask", HostTensor.ofFloats(new long[] {2},
+                new float[2])))).hasMessage("m: input 'mask' is BOOL but the data is FLOAT32");
+    }
 }
