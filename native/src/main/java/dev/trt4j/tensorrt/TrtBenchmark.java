@@ -131,10 +131,7 @@ public final class TrtBenchmark implements BenchmarkBackend {
             }
             List<CudaEventInference.Copy> out = new ArrayList<>();
             for (TensorSpec spec : engine.outputs()) {
-                long[] shape;
-                try (Dims64 dims = engine.context().getTensorShape(spec.name())) {
-                    shape = TrtTypes.shape(dims);
-                }
+                long[] shape = TrtTypes.outputShape(file.toString(), engine.context(), spec.name(), shapes);
                 long bytes = TensorBytes.output(file.toString(), spec.name(), shape, spec.type());
                 PinnedHostBuffer host = track(buffers, new PinnedHostBuffer("output '" + spec.name() + "'", bytes));
                 DeviceBuffer device = track(buffers, new DeviceBuffer(bytes));

@@ -73,12 +73,14 @@ final class TrtSession implements EngineSession {
             }
         }
         logger.clearErrors();
+        Map<String, long[]> inShapes = new LinkedHashMap<>();
         for (TensorSpec in : inputs) {
             HostTensor tensor = feeds.get(in.name());
             if (tensor == null) {
                 throw new Trt4jException("missing input '" + in.name() + "'; engine inputs are " + names(inputs));
             }
             long[] shape = tensor.shape();
+            inShapes.put(in.name(), shape);
             try (Dims64 dims = TrtTypes.dims(shape)) {
                 if (!context.setInputShape(in.name(), dims)) {
                     throw new Trt4jException("input '" + in.name() + "' shape " + Arrays.toString(shape)
@@ -96,10 +98,7 @@ final class TrtSession implements EngineSession {
         }
         Map<String, long[]> outShapes = new LinkedHashMap<>();
         for (TensorSpec out : outputs) {
-            long[] shape;
-            try (Dims64 dims = context.getTensorShape(out.name())) {
-                shape = TrtTypes.shape(dims);
-            }
+            long[] shape = TrtTypes.outputShape(engineFile.toString(), context, out.name(), inShapes);
             outShapes.put(out.name(), shape);
             bind(out.name(), deviceBuffer(out.name(), TensorBytes.output(engineFile.toString(), out.name(), shape,
                     out.type())));

@@ -4,6 +4,9 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 import org.bytedeco.tensorrt.global.nvinfer.DataType;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
+import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
+
+import java.util.Map;
 
 /** Conversions between trt4j's shapes and types and TensorRT's {@code Dims64} and {@code DataType}. */
 final class TrtTypes {
@@ -23,7 +26,19 @@ final class TrtTypes {
         return d;
     }
 
-    /** The dimensions of {@code d}, {@code -1} for dynamic ones. */
+    /**
+     * The shape {@code context} inferred for output {@code name} from the input shapes set ({@link OutputShape}).
+     *
+     * @param engine names the engine in the message
+     * @param inputs the input shapes set, quoted when the output's shape is unknown
+     */
+    static long[] outputShape(String engine, IExecutionContext context, String name, Map<String, long[]> inputs) {
+        try (Dims64 d = context.getTensorShape(name)) {
+            return OutputShape.resolved(engine, name, d.nbDims(), shape(d), inputs, TrtLogger.shared().lastError());
+        }
+    }
+
+    /** The dimensions of {@code d}, {@code -1} for dynamic ones; none for an unknown rank. */
     static long[] shape(Dims64 d) {
         long[] shape = new long[Math.max(0, d.nbDims())];
         for (int i = 0; i < shape.length; i++) {
