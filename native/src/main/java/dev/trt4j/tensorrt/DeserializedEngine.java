@@ -6,6 +6,7 @@ import dev.trt4j.tensor.TensorSpec;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.global.nvinfer.TensorIOMode;
+import org.bytedeco.tensorrt.global.nvinfer.TensorLocation;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.ICudaEngine;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
@@ -13,7 +14,9 @@ import org.bytedeco.tensorrt.nvinfer.IRuntime;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A deserialized engine: TensorRT's runtime and engine (the weights, on the GPU) and its I/O tensors, from which
@@ -32,6 +35,7 @@ final class DeserializedEngine implements AutoCloseable {
     private final ICudaEngine engine;
     private final List<TensorSpec> inputs;
     private final List<TensorSpec> outputs;
+    private final Set<String> onHost;
     private boolean closed;
 
     /**
@@ -65,9 +69,11 @@ final class DeserializedEngine implements AutoCloseable {
             }
             List<TensorSpec> newInputs = new ArrayList<>();
             List<TensorSpec> newOutputs = new ArrayList<>();
-            readIoTensors(newEngine, newInputs, newOutputs);
+            Set<String> newOnHost = new HashSet<>();
+            readIoTensors(newEngine, newInputs, newOutputs, newOnHost);
             inputs = List.copyOf(newInputs);
             outputs = List.copyOf(newOutputs);
+            onHost = Set.copyOf(newOnHost);
         } catch (RuntimeException | Error e) {
             Closing.afterFailure(e, newEngine, newRuntime);
             throw e;
@@ -76,9 +82,13 @@ final class DeserializedEngine implements AutoCloseable {
         engine = newEngine;
     }
 
-    private static void readIoTensors(ICudaEngine engine, List<TensorSpec> inputs, List<TensorSpec> outputs) {
+    private static void readIoTensors(ICudaEngine engine, List<TensorSpec> inputs, List<TensorSpec> outputs,
+                                      Set<String> onHost) {
         for (int i = 0; i < engine.getNbIOTensors(); i++) {
             String name = engine.getIOTensorName(i);
+            if (engine.getTensorLocation(name).value == TensorLocation.kHOST.value) {
+                onHost.add(name);
+            }
             try (Dims64 dims = engine.getTensorShape(name)) {
                 TensorSpec spec = new TensorSpec(name, TrtTypes.elementType(name, engine.getTensorDataType(name)),
                         TrtTypes.shape(dims), null);
@@ -115,6 +125,14 @@ final class DeserializedEngine implements AutoCloseable {
     /** The engine's outputs, in TensorRT's order; dynamic dimensions are {@code -1}. */
     List<TensorSpec> outputs() {
         return outputs;
+    }
+
+    /**
+     * Whether TensorRT wants I/O tensor {@code name} in host memory ({@code kHOST}): inputs that feed shape
+     * computations (the shape of a Reshape, the sizes of a Resize), whose values it reads on the CPU.
+     */
+    boolean onHost(String name) {
+        return onHost.contains(name);
     }
 
     @Override

@@ -42,6 +42,11 @@ final class LoadedEngine implements AutoCloseable {
         return engine.outputs();
     }
 
+    /** {@link DeserializedEngine#onHost}: bind this tensor to host memory, with no device copy. */
+    boolean onHost(String name) {
+        return engine.onHost(name);
+    }
+
     @Override
     public void close() {
         if (!closed) {

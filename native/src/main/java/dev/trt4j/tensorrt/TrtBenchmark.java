@@ -21,6 +21,7 @@ import dev.trt4j.timing.PipelinedTimingLoop;
 import dev.trt4j.timing.TimingMode;
 import dev.trt4j.timing.TimingSettings;
 import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
 
 import java.io.IOException;
@@ -36,7 +37,8 @@ import java.util.Optional;
 /**
  * The {@code tensorrt} benchmark, trtexec's method on one execution context: inputs staged once in pinned host
  * memory, device buffers bound once, CUDA events against a shared start, one query queued ahead, warm-up by GPU
- * time. With transfers off (the default) inputs are copied to the device once before the loop. Registered with
+ * time. With transfers off (the default) inputs are copied to the device once before the loop. Tensors TensorRT wants
+ * on the host (shape inputs) are bound to their pinned buffer and never copied. Registered with
  * {@link java.util.ServiceLoader}.
  */
 public final class TrtBenchmark implements BenchmarkBackend {
@@ -118,10 +120,15 @@ public final class TrtBenchmark implements BenchmarkBackend {
                 }
                 long bytes = HostTensor.elementCount(shape) * spec.type().bytes();
                 PinnedHostBuffer host = track(buffers, new PinnedHostBuffer("input '" + spec.name() + "'", bytes));
-                DeviceBuffer device = track(buffers, new DeviceBuffer(bytes));
                 HostTensorCodec.encode("input '" + spec.name() + "'", inputs.get(spec.name()), spec.type(),
                         host.buffer());
-                bind(engine, spec.name(), device);
+                if (engine.onHost(spec.name())) {
+                    // a shape input: TensorRT reads its values on the CPU, so there is nothing to copy or time
+                    bind(engine, spec.name(), host.pointer());
+                    continue;
+                }
+                DeviceBuffer device = track(buffers, new DeviceBuffer(bytes));
+                bind(engine, spec.name(), device.pointer());
                 in.add(stream -> NativeCalls.check(cudart.cudaMemcpyAsync(device.pointer(), host.pointer(), bytes,
                         cudart.cudaMemcpyHostToDevice, stream.handle()), "cudaMemcpyAsync of input '" + spec.name() + "'"));
                 if (!timing.dataTransfers()) {
@@ -134,8 +141,12 @@ public final class TrtBenchmark implements BenchmarkBackend {
                 long[] shape = TrtTypes.outputShape(file.toString(), engine.context(), spec.name(), shapes);
                 long bytes = TensorBytes.output(file.toString(), spec.name(), shape, spec.type());
                 PinnedHostBuffer host = track(buffers, new PinnedHostBuffer("output '" + spec.name() + "'", bytes));
+                if (engine.onHost(spec.name())) {
+                    bind(engine, spec.name(), host.pointer()); // a shape output TensorRT writes on the CPU
+                    continue;
+                }
                 DeviceBuffer device = track(buffers, new DeviceBuffer(bytes));
-                bind(engine, spec.name(), device);
+                bind(engine, spec.name(), device.pointer());
                 out.add(stream -> NativeCalls.check(cudart.cudaMemcpyAsync(host.pointer(), device.pointer(), bytes,
                         cudart.cudaMemcpyDeviceToHost, stream.handle()), "cudaMemcpyAsync of output '" + spec.name() + "'"));
             }
@@ -163,8 +174,8 @@ public final class TrtBenchmark implements BenchmarkBackend {
         return resource;
     }
 
-    private static void bind(LoadedEngine engine, String name, DeviceBuffer buffer) {
-        if (!engine.context().setTensorAddress(name, buffer.pointer())) {
+    private static void bind(LoadedEngine engine, String name, Pointer address) {
+        if (!engine.context().setTensorAddress(name, address)) {
             throw new Trt4jException("setTensorAddress('" + name + "') failed: "
                     + TrtLogger.shared().lastError().orElse("refused"));
         }

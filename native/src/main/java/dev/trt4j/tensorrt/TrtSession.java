@@ -8,6 +8,7 @@ import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 import org.bytedeco.cuda.global.cudart;
+import org.bytedeco.javacpp.Pointer;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
 import org.bytedeco.tensorrt.nvinfer.IExecutionContext;
 
@@ -22,8 +23,8 @@ import java.util.Map;
 /**
  * One execution context on its own stream (optimization profile 0), on an engine shared by every session of the same
  * plan ({@link DeserializedEngine#shared}). Owns its device and pinned host buffers, which grow to the largest shapes
- * run and are freed by {@link #close()}; the context itself stays allocated until the process exits
- * ({@link LoadedEngine}).
+ * run and are freed by {@link #close()}; tensors TensorRT wants on the host (shape inputs) are bound to their pinned
+ * buffer and never copied. The context itself stays allocated until the process exits ({@link LoadedEngine}).
  */
 final class TrtSession implements EngineSession {
     private final TrtLogger logger = TrtLogger.shared();
@@ -91,23 +92,33 @@ final class TrtSession implements EngineSession {
             long bytes = tensor.elementCount() * in.type().bytes();
             PinnedHostBuffer staging = hostBuffer(in.name(), bytes);
             HostTensorCodec.encode("input '" + in.name() + "'", tensor, in.type(), staging.buffer());
+            if (loaded.onHost(in.name())) {
+                // a shape input: TensorRT reads its values on the CPU (for the output shapes below, and in enqueueV3)
+                bind(in.name(), staging.pointer());
+                continue;
+            }
             DeviceBuffer d = deviceBuffer(in.name(), bytes);
             NativeCalls.check(cudart.cudaMemcpyAsync(d.pointer(), staging.pointer(), bytes, cudart.cudaMemcpyHostToDevice,
                     stream.handle()), "cudaMemcpyAsync of input '" + in.name() + "'");
-            bind(in.name(), d);
+            bind(in.name(), d.pointer());
         }
         Map<String, long[]> outShapes = new LinkedHashMap<>();
         for (TensorSpec out : outputs) {
             long[] shape = TrtTypes.outputShape(engineFile.toString(), context, out.name(), inShapes);
             outShapes.put(out.name(), shape);
-            bind(out.name(), deviceBuffer(out.name(), TensorBytes.output(engineFile.toString(), out.name(), shape,
-                    out.type())));
+            long bytes = TensorBytes.output(engineFile.toString(), out.name(), shape, out.type());
+            // a host output (a shape tensor TensorRT computes on the CPU) is written where it is read back
+            bind(out.name(), loaded.onHost(out.name()) ? hostBuffer(out.name(), bytes).pointer()
+                    : deviceBuffer(out.name(), bytes).pointer());
         }
         if (!context.enqueueV3(stream.handle())) {
             throw new Trt4jException(engineFile + ": enqueueV3 failed: " + logger.lastError().orElse("no reason given"));
         }
         Map<String, HostTensor> results = new LinkedHashMap<>();
         for (TensorSpec out : outputs) {
+            if (loaded.onHost(out.name())) {
+                continue;
+            }
             long bytes = TensorBytes.output(engineFile.toString(), out.name(), outShapes.get(out.name()), out.type());
             PinnedHostBuffer staging = hostBuffer(out.name(), bytes);
             NativeCalls.check(cudart.cudaMemcpyAsync(staging.pointer(), device.get(out.name()).pointer(), bytes,
@@ -121,8 +132,8 @@ final class TrtSession implements EngineSession {
         return results;
     }
 
-    private void bind(String name, DeviceBuffer buffer) {
-        if (!context.setTensorAddress(name, buffer.pointer())) {
+    private void bind(String name, Pointer address) {
+        if (!context.setTensorAddress(name, address)) {
             throw new Trt4jException("setTensorAddress('" + name + "') failed: " + logger.lastError().orElse("refused"));
         }
     }
