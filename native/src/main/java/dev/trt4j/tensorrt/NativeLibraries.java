@@ -20,7 +20,7 @@ import java.util.Optional;
  * Loads the native libraries once per JVM, in an order that fails safely: first the CUDA driver is looked for
  * as a file (never loaded to find out), then JavaCPP loads the CUDA runtime, TensorRT and the ONNX parser,
  * each inside a catch of the linkage errors a missing library raises. The outcome is cached; every GPU path
- * starts with {@link #require()}.
+ * starts with {@link #require()}. Lifts JavaCPP's physical-memory limit first ({@link JavaCppLimits}).
  */
 final class NativeLibraries {
     private static final Logger LOG = LoggerFactory.getLogger(NativeLibraries.class);
@@ -44,6 +44,11 @@ final class NativeLibraries {
     /** Loads (once) and reports. Never throws. */
     static synchronized LoadReport load() {
         if (report == null) {
+            // before any JavaCPP Pointer exists: its limits are read once, when that class is initialised
+            if (JavaCppLimits.liftPhysicalLimit(System.getProperties())) {
+                LOG.debug("set {}=0: JavaCPP counts CUDA's and TensorRT's resident memory against 4 x -Xmx",
+                        JavaCppLimits.MAX_PHYSICAL_BYTES);
+            }
             report = load(NativeLibraryLocator.system());
             report.missing().forEach(m -> LOG.debug("native check: {}", m.line()));
         }

@@ -16,6 +16,18 @@ final class OutOfMemoryAdvice {
             return "out of direct (off-heap) memory for tensors; give Java more with "
                     + "TRT4J_JAVA_OPTS=-XX:MaxDirectMemorySize=8g (or smaller batches)";
         }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            // JavaCPP's own limits on native memory, counted apart from the heap (its message names them)
+            String m = String.valueOf(t.getMessage());
+            if (m.contains("Physical memory usage is too high")) {
+                return "native memory over JavaCPP's limit on the process's resident memory (" + m + "); lift it with "
+                        + "TRT4J_JAVA_OPTS=-Dorg.bytedeco.javacpp.maxPhysicalBytes=0";
+            }
+            if (m.contains("Failed to allocate memory within limits")) {
+                return "native memory over JavaCPP's limit on its own allocations (" + m + "); raise it with "
+                        + "TRT4J_JAVA_OPTS=-Dorg.bytedeco.javacpp.maxBytes=0 (no limit)";
+            }
+        }
         if (what.contains("array size")) {
             return "a single array of more than 2 GiB was needed, which Java cannot hold (a model, tensor or image "
                     + "too large; smaller batches may help)";

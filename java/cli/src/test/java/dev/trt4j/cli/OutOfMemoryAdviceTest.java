@@ -25,6 +25,23 @@ class OutOfMemoryAdviceTest {
                 + OutOfMemoryAdvice.suggestedGib(Runtime.getRuntime().maxMemory()) + "g without the launcher");
     }
 
+    /** JavaCPP's limits on native memory are not the heap: -Xmx would not help. */
+    @Test
+    void javaCppLimitsAreNamedAsNativeMemory() {
+        OutOfMemoryError physical = new OutOfMemoryError("Physical memory usage is too high: physicalBytes (9G) > "
+                + "maxPhysicalBytes (8G)");
+        OutOfMemoryError wrapped = new OutOfMemoryError("Cannot allocate new BytePointer(capacity=1048576): "
+                + "totalBytes = 1M, physicalBytes = 9G");
+        wrapped.initCause(physical);
+        assertThat(OutOfMemoryAdvice.of(physical)).startsWith("native memory over JavaCPP's limit on the process's "
+                + "resident memory (Physical memory usage is too high: physicalBytes (9G) > maxPhysicalBytes (8G))")
+                .endsWith("TRT4J_JAVA_OPTS=-Dorg.bytedeco.javacpp.maxPhysicalBytes=0").doesNotContain("-Xmx");
+        assertThat(OutOfMemoryAdvice.of(wrapped)).isEqualTo(OutOfMemoryAdvice.of(physical));
+        assertThat(OutOfMemoryAdvice.of(new OutOfMemoryError("Failed to allocate memory within limits: totalBytes "
+                + "(2G + 1G) > maxBytes (2G)"))).startsWith("native memory over JavaCPP's limit on its own allocations")
+                .endsWith("-Dorg.bytedeco.javacpp.maxBytes=0 (no limit)");
+    }
+
     /** Twice the limit that ran out, at least 8 GiB: a 6 GiB default heap that ran out was told to use 8. */
     @Test
     void suggestsTwiceTheLimitThatRanOut() {
