@@ -139,9 +139,18 @@ final class CudaEventInference implements TimedInference, AutoCloseable {
                 computeStart, computeEnd, e[4].millisSince(gpuStart), e[5].millisSince(gpuStart));
     }
 
+    /**
+     * Waits for this object's own streams (not the whole device, where other sessions of the process run their own
+     * work), then frees the graph, events and streams. A stream whose wait fails (a sticky CUDA error) does not stop
+     * the freeing.
+     */
     @Override
     public void close() {
-        cudart.cudaDeviceSynchronize();
+        for (CudaStream s : new CudaStream[] {input, compute, output, main}) {
+            if (s != null) {
+                cudart.cudaStreamSynchronize(s.handle()); // the status is ignored: everything below must still be freed
+            }
+        }
         graph.ifPresent(CudaGraph::close);
         slots.forEach(events -> {
             for (CudaEvent ev : events) {
