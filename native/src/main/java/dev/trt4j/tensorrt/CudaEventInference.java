@@ -42,7 +42,7 @@ final class CudaEventInference implements TimedInference, AutoCloseable {
 
     /**
      * Sets up streams, events and (if asked) the CUDA graph, then takes the shared origin. Inputs must already be on
-     * the device when transfers are off.
+     * the device, also when transfers are timed: the enqueue before graph capture computes on them.
      */
     CudaEventInference(String engine, IExecutionContext context, List<Copy> copiesIn, List<Copy> copiesOut,
                        TimingSettings settings) {

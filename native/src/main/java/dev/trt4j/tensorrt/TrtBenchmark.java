@@ -37,9 +37,9 @@ import java.util.Optional;
 /**
  * The {@code tensorrt} benchmark, trtexec's method on one execution context: inputs staged once in pinned host
  * memory, device buffers bound once, CUDA events against a shared start, one query queued ahead, warm-up by GPU
- * time. With transfers off (the default) inputs are copied to the device once before the loop. Tensors TensorRT wants
- * on the host (shape inputs) are bound to their pinned buffer and never copied. Registered with
- * {@link java.util.ServiceLoader}.
+ * time. Inputs are copied to the device once before the loop, and, with transfers timed, again in each query.
+ * Tensors TensorRT wants on the host (shape inputs) are bound to their pinned buffer and never copied. Registered
+ * with {@link java.util.ServiceLoader}.
  */
 public final class TrtBenchmark implements BenchmarkBackend {
     /** This backend's name. */
@@ -131,10 +131,10 @@ public final class TrtBenchmark implements BenchmarkBackend {
                 bind(engine, spec.name(), device.pointer());
                 in.add(stream -> NativeCalls.check(cudart.cudaMemcpyAsync(device.pointer(), host.pointer(), bytes,
                         cudart.cudaMemcpyHostToDevice, stream.handle()), "cudaMemcpyAsync of input '" + spec.name() + "'"));
-                if (!timing.dataTransfers()) {
-                    NativeCalls.check(cudart.cudaMemcpy(device.pointer(), host.pointer(), bytes,
-                            cudart.cudaMemcpyHostToDevice), "cudaMemcpy of input '" + spec.name() + "'");
-                }
+                // in both modes: the warm-up enqueue before CUDA graph capture runs before any timed copy, and would
+                // otherwise compute on uninitialised memory (NaNs, or a data-dependent path unlike the timed one)
+                NativeCalls.check(cudart.cudaMemcpy(device.pointer(), host.pointer(), bytes,
+                        cudart.cudaMemcpyHostToDevice), "cudaMemcpy of input '" + spec.name() + "'");
             }
             List<CudaEventInference.Copy> out = new ArrayList<>();
             for (TensorSpec spec : engine.outputs()) {
