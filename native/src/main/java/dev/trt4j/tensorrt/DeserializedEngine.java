@@ -5,6 +5,7 @@ import dev.trt4j.io.Closing;
 import dev.trt4j.tensor.TensorSpec;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.tensorrt.global.nvinfer;
+import org.bytedeco.tensorrt.global.nvinfer.ExecutionContextAllocationStrategy;
 import org.bytedeco.tensorrt.global.nvinfer.TensorIOMode;
 import org.bytedeco.tensorrt.global.nvinfer.TensorLocation;
 import org.bytedeco.tensorrt.nvinfer.Dims64;
@@ -98,10 +99,12 @@ final class DeserializedEngine implements AutoCloseable {
     }
 
     /**
-     * A new execution context (optimization profile 0), owned by the caller.
+     * A new execution context (optimization profile 0) without activation memory ({@code kUSER_MANAGED}), owned by
+     * the caller, who gives it {@link #activationBytes()} with {@code setDeviceMemoryV2}: memory TensorRT allocated
+     * for a context could not be freed (see {@link LoadedEngine}), memory trt4j allocated can.
      *
      * @param file names the engine in the message
-     * @throws Trt4jException when TensorRT cannot make one (e.g. no GPU memory left for its activations)
+     * @throws Trt4jException when TensorRT cannot make one
      */
     synchronized IExecutionContext newContext(Path file) {
         if (closed) {
@@ -109,12 +112,20 @@ final class DeserializedEngine implements AutoCloseable {
         }
         TrtLogger logger = TrtLogger.shared();
         logger.clearErrors();
-        IExecutionContext context = engine.createExecutionContext();
+        IExecutionContext context = engine.createExecutionContext(ExecutionContextAllocationStrategy.kUSER_MANAGED);
         if (context == null || context.isNull()) {
             throw new Trt4jException(file + ": createExecutionContext failed: " + logger.lastError()
                     .orElse("no reason given"));
         }
         return context;
+    }
+
+    /** Bytes of activation memory a context needs for any shape of optimization profile 0. */
+    synchronized long activationBytes() {
+        if (closed) {
+            throw new IllegalStateException("DeserializedEngine is closed");
+        }
+        return engine.getDeviceMemorySizeForProfileV2(0);
     }
 
     /** The engine's inputs, in TensorRT's order; dynamic dimensions are {@code -1}. */

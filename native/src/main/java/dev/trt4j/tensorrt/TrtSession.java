@@ -24,7 +24,8 @@ import java.util.Map;
  * One execution context on its own stream (optimization profile 0), on an engine shared by every session of the same
  * plan ({@link DeserializedEngine#shared}). Owns its device and pinned host buffers, which grow to the largest shapes
  * run and are freed by {@link #close()}; tensors TensorRT wants on the host (shape inputs) are bound to their pinned
- * buffer and never copied. The context itself stays allocated until the process exits ({@link LoadedEngine}).
+ * buffer and never copied. The context's activation memory is freed by {@link #close()} too; only the small
+ * context object stays until the process exits ({@link LoadedEngine}).
  */
 final class TrtSession implements EngineSession {
     private final TrtLogger logger = TrtLogger.shared();
@@ -169,8 +170,8 @@ final class TrtSession implements EngineSession {
     }
 
     /**
-     * Waits for the stream, then closes the context (the engine stays, shared with the plan's other sessions; see
-     * {@link LoadedEngine} for why even the context's memory is not yet freed) and frees the buffers and the stream,
+     * Waits for the stream, then closes the context and frees its activation memory (the engine stays, shared with the
+     * plan's other sessions; see {@link LoadedEngine}) and frees the buffers and the stream,
      * each even if one before it fails (after a sticky CUDA error every call fails, and nothing may stay allocated);
      * the first failure is thrown.
      */
