@@ -2,6 +2,7 @@ package dev.trt4j.tensorrt;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.GpuDevice;
+import dev.trt4j.engine.MissingComponent;
 import org.bytedeco.cuda.cudart.cudaDeviceProp;
 import org.bytedeco.cuda.global.cudart;
 
@@ -39,8 +40,7 @@ final class CudaDevices {
             return List.of();
         }
         if (status == cudart.cudaErrorInsufficientDriver) {
-            throw new Trt4jException("CUDA driver: too old for the CUDA " + runtimeVersion() + " runtime (it supports CUDA "
-                    + driverVersion() + "); install NVIDIA driver r580 or newer");
+            throw new MissingComponentException(MissingComponent.driverTooOld(runtimeVersion(), driverVersion()));
         }
         NativeCalls.check(status, "cudaGetDeviceCount");
         List<GpuDevice> gpus = new ArrayList<>();

@@ -8,6 +8,7 @@ import dev.trt4j.engine.MissingComponent;
 import dev.trt4j.engine.TensorRtVersion;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -38,6 +39,8 @@ public final class TrtGpuEnvironmentProbe implements GpuEnvironmentProbe {
                 if (gpus.isEmpty()) {
                     missing.add(MissingComponent.gpu("no CUDA device found"));
                 }
+            } catch (MissingComponentException e) {
+                missing.add(e.component());
             } catch (Trt4jException e) {
                 missing.add(new MissingComponent("CUDA", e.getMessage(), "check the NVIDIA driver with nvidia-smi"));
             } catch (RuntimeException | LinkageError e) {
@@ -53,7 +56,25 @@ public final class TrtGpuEnvironmentProbe implements GpuEnvironmentProbe {
         if (report.onnxParserLoaded()) {
             parser = Optional.of(onnxParserVersion(NativeCalls.onnxParserVersion()));
         }
-        return new GpuEnvironment(name(), driver, runtime, report.tensorRtVersion(), parser, gpus, missing, notes);
+        return new GpuEnvironment(name(), driver, runtime, report.tensorRtVersion(), parser, gpus,
+                blockersFirst(missing), notes);
+    }
+
+    /**
+     * {@code missing} with what blocks everything first, the verdict's line: a CUDA driver that is absent or too old,
+     * then no GPU; the rest in the order found. Loading finds a missing library (cuBLAS, say) before the device query
+     * finds the driver too old, but a new cuBLAS would not help with the old driver.
+     */
+    static List<MissingComponent> blockersFirst(List<MissingComponent> missing) {
+        return missing.stream().sorted(Comparator.comparingInt(TrtGpuEnvironmentProbe::blockRank)).toList();
+    }
+
+    private static int blockRank(MissingComponent m) {
+        return switch (m.component()) {
+            case "CUDA driver" -> 0;
+            case "NVIDIA GPU" -> 1;
+            default -> 2;
+        };
     }
 
     /**

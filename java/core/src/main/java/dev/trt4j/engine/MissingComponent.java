@@ -25,6 +25,12 @@ public record MissingComponent(String component, String detail, String remedy) {
                 "install the NVIDIA driver (r580 or newer for CUDA 13) on a machine with an NVIDIA GPU");
     }
 
+    /** A driver older than the CUDA runtime: every CUDA call fails, so nothing else matters until it is updated. */
+    public static MissingComponent driverTooOld(String runtimeVersion, String driverSupports) {
+        return new MissingComponent("CUDA driver", "too old for the CUDA " + runtimeVersion + " runtime (it supports "
+                + "CUDA " + driverSupports + ")", "install NVIDIA driver r580 or newer");
+    }
+
     /** The CUDA runtime library. */
     public static MissingComponent cudaRuntime(String library) {
         return new MissingComponent("CUDA runtime", library + " not found",
