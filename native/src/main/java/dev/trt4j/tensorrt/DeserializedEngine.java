@@ -3,7 +3,6 @@ package dev.trt4j.tensorrt;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.Closing;
 import dev.trt4j.tensor.TensorSpec;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.tensorrt.global.nvinfer;
 import org.bytedeco.tensorrt.global.nvinfer.ExecutionContextAllocationStrategy;
 import org.bytedeco.tensorrt.global.nvinfer.TensorIOMode;
@@ -44,11 +43,11 @@ final class DeserializedEngine implements AutoCloseable {
      *
      * @throws Trt4jException when TensorRT cannot deserialize the plan or trt4j cannot read an I/O type
      */
-    static DeserializedEngine shared(Path file, byte[] plan) {
-        return SHARED.get(plan, bytes -> new DeserializedEngine(file, bytes));
+    static DeserializedEngine shared(Path file, PlanBytes plan) {
+        return SHARED.get(plan.digest(), () -> new DeserializedEngine(file, plan));
     }
 
-    private DeserializedEngine(Path file, byte[] plan) {
+    private DeserializedEngine(Path file, PlanBytes plan) {
         // Built one step at a time; whatever exists when a step fails is closed before the error leaves.
         TrtLogger logger = TrtLogger.shared();
         IRuntime newRuntime = null;
@@ -60,10 +59,7 @@ final class DeserializedEngine implements AutoCloseable {
                 throw new Trt4jException("createInferRuntime failed: "
                         + logger.lastError().orElse("TensorRT returned null"));
             }
-            try (BytePointer blob = new BytePointer(plan.length)) {
-                blob.put(plan);
-                newEngine = newRuntime.deserializeCudaEngine(blob, plan.length);
-            }
+            newEngine = newRuntime.deserializeCudaEngine(plan.pointer(), plan.size());
             if (newEngine == null || newEngine.isNull()) {
                 throw new Trt4jException(file + ": TensorRT cannot load this engine: " + logger.lastError()
                         .orElse("no reason given") + "; rebuild it with trt4j build");

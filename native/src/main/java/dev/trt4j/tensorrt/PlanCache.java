@@ -1,10 +1,8 @@
 package dev.trt4j.tensorrt;
 
-import dev.trt4j.table.Provenance;
-
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One loaded value per distinct serialized engine (by SHA-256 of its bytes), kept for the life of the JVM. For what
@@ -17,12 +15,14 @@ import java.util.function.Function;
 final class PlanCache<V> {
     private final Map<String, V> byDigest = new HashMap<>();
 
-    /** The value loaded from {@code plan}, loading it with {@code load} the first time these bytes are seen. */
-    synchronized V get(byte[] plan, Function<byte[], V> load) {
-        String digest = Provenance.sha256(plan);
+    /**
+     * The value loaded from the plan of SHA-256 {@code digest} ({@link PlanBytes#digest()}), loading it with
+     * {@code load} the first time these bytes are seen.
+     */
+    synchronized V get(String digest, Supplier<V> load) {
         V value = byDigest.get(digest);
         if (value == null) {
-            value = load.apply(plan);
+            value = load.get();
             byDigest.put(digest, value);
         }
         return value;

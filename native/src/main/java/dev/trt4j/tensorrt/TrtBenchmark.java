@@ -67,20 +67,21 @@ public final class TrtBenchmark implements BenchmarkBackend {
     @Override
     public BenchmarkResult run(BenchmarkRequest request) {
         Path file = request.file();
-        byte[] plan;
-        try {
-            plan = Files.readAllBytes(file);
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(file)) { // said before the GPU check: a mistyped name is the likelier mistake
             throw new Trt4jException(file + ": no such engine file");
-        } catch (IOException e) {
-            throw ReadFailure.of(file, e);
         }
         NativeLibraries.require();
         Optional<EngineSidecar> sidecar = EngineSidecarFile.read(file);
         var gpu = CudaDevices.current();
         sidecar.ifPresent(s -> EngineCompatibility.check(file, s, NativeLibraries.tensorRtVersion(), gpu));
-        LoadedEngine engine = ENGINES.get(plan,
-                bytes -> new LoadedEngine(file, DeserializedEngine.shared(file, bytes)));
+        LoadedEngine engine;
+        try (PlanBytes plan = PlanBytes.read(file)) { // freed once TensorRT has deserialized it
+            engine = ENGINES.get(plan.digest(), () -> new LoadedEngine(file, DeserializedEngine.shared(file, plan)));
+        } catch (NoSuchFileException e) {
+            throw new Trt4jException(file + ": no such engine file");
+        } catch (IOException e) {
+            throw ReadFailure.of(file, e);
+        }
         synchronized (engine) { // one execution context: one timing run at a time
             Map<String, long[]> shapes = BenchShapes.resolve(file.toString(), engine.inputs(), request.batch(),
                     request.shapes(), sidecar.map(TrtBenchmark::optShapes).orElse(Map.of()));

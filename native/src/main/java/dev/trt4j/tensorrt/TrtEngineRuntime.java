@@ -39,15 +39,10 @@ public final class TrtEngineRuntime implements EngineRuntime {
     @Override
     public EngineSession open(Path engine) {
         NativeLibraries.require();
-        Optional<EngineSidecar> sidecar = EngineSidecarFile.read(engine);
-        byte[] plan;
-        try {
-            plan = Files.readAllBytes(engine);
-        } catch (NoSuchFileException e) {
+        if (!Files.exists(engine)) { // before the sidecar's warning and the GPU checks
             throw new Trt4jException(engine + ": engine not found");
-        } catch (IOException e) {
-            throw ReadFailure.of(engine, e);
         }
+        Optional<EngineSidecar> sidecar = EngineSidecarFile.read(engine);
         GpuDevice gpu = CudaDevices.current();
         if (sidecar.isPresent()) {
             EngineCompatibility.check(engine, sidecar.get(), NativeLibraries.tensorRtVersion(), gpu);
@@ -55,8 +50,12 @@ public final class TrtEngineRuntime implements EngineRuntime {
             LOG.warn("{} has no sidecar {}; loading it without checking its TensorRT version and GPU", engine,
                     EngineSidecarFile.pathFor(engine).getFileName());
         }
-        try {
+        try (PlanBytes plan = PlanBytes.read(engine)) { // freed once TensorRT has deserialized it
             return new TrtSession(engine, DeserializedEngine.shared(engine, plan));
+        } catch (NoSuchFileException e) {
+            throw new Trt4jException(engine + ": engine not found");
+        } catch (IOException e) {
+            throw ReadFailure.of(engine, e);
         } catch (Trt4jException e) {
             throw e;
         } catch (RuntimeException | LinkageError e) {
