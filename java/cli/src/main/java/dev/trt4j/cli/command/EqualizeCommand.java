@@ -1,6 +1,9 @@
 package dev.trt4j.cli.command;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.cli.DataArguments;
@@ -85,6 +88,7 @@ public final class EqualizeCommand implements Callable<Integer> {
             throw new InvalidOptionException("equalize needs real samples: give --data (or --tokenizer for a text "
                     + "model)");
         }
+        warnIfEqualizedBefore(onnx, modelFile);
         OptionalDouble fixedAlpha = parseAlpha(alpha);
         Set<String> unsmoothed = NoSmoothOption.parse(onnx.proto(), modelFile, noSmooth);
         ModelEqualizer equalizer = (fixedAlpha.isPresent() ? ModelEqualizer.withAlpha(fixedAlpha.getAsDouble())
@@ -93,8 +97,9 @@ public final class EqualizeCommand implements Callable<Integer> {
         try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs())) {
             result = equalizer.equalize(onnx, source, threads.runnerOptions());
         }
-        OnnxFileLimit.requireFits(out, result.model());
-        AtomicFiles.write(out, result.model()::writeTo);
+        ModelProto written = marked(result.model(), modelFile);
+        OnnxFileLimit.requireFits(out, written);
+        AtomicFiles.write(out, written::writeTo);
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode root = JsonOutput.object();
@@ -126,6 +131,31 @@ public final class EqualizeCommand implements Callable<Integer> {
             w.flush();
         }
         return 0;
+    }
+
+    /**
+     * Equalizing an equalized model scales its channels a second time, which nothing in the model shows: the
+     * written model carries the model it came from under this metadata key, and a second run warns.
+     */
+    static final String EQUALIZED_FROM = "trt4j.equalized_from";
+
+    private void warnIfEqualizedBefore(OnnxModel onnx, Path modelFile) {
+        onnx.proto().getMetadataPropsList().stream().filter(p -> p.getKey().equals(EQUALIZED_FROM)).findFirst()
+                .ifPresent(p -> {
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.println("trt4j: warning: " + modelFile.getFileName() + " was written by trt4j equalize (from "
+                            + ControlCharacters.escape(p.getValue()) + "); equalizing it again scales its channels a "
+                            + "second time: equalize the original model instead");
+                    err.flush();
+                });
+    }
+
+    private static ModelProto marked(ModelProto model, Path source) {
+        ModelProto.Builder b = model.toBuilder().clearMetadataProps();
+        model.getMetadataPropsList().stream().filter(p -> !p.getKey().equals(EQUALIZED_FROM))
+                .forEach(b::addMetadataProps);
+        return b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(EQUALIZED_FROM)
+                .setValue(String.valueOf(source.getFileName()))).build();
     }
 
     /** A fixed strength, or empty for {@code auto}. */

@@ -277,6 +277,14 @@ class QuantizeEvaluateCommandsTest {
         assertThat(e.path("equalized").size()).isZero();
         assertThat(e.path("smoothed").size()).isEqualTo(e.path("alphas").size()).isLessThanOrEqualTo(1);
         assertThat(eq).exists();
+
+        // its output equalized again would be scaled twice: warned, naming the model it came from
+        Path twice = dir.resolve("cls.path-eq-twice.onnx");
+        CliRun again = CliRun.of("equalize", eq.toString(), "--out", twice.toString(), "--samples", "16");
+        assertThat(again.exitCode()).as(again.err()).isZero();
+        assertThat(again.err()).contains("trt4j: warning: cls.path-eq.onnx was written by trt4j equalize (from "
+                + model.getFileName() + "); equalizing it again scales its channels a second time: equalize the "
+                + "original model instead");
     }
 
     @Test
