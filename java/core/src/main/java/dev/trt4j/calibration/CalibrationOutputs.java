@@ -2,6 +2,7 @@ package dev.trt4j.calibration;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibrators.FakeQuantizer;
+import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.stats.ActivationStatistics;
@@ -128,7 +129,9 @@ public final class CalibrationOutputs {
     public Map<String, String> staleTables(ActivationStatistics statistics, Set<String> rewritten) {
         Map<String, String> stale = new LinkedHashMap<>();
         TableMatch match = TableMatch.against(statistics);
-        tableFiles(folder).forEach((label, file) -> {
+        // where writeAll put the files, not the path as typed: through a folder that does not exist (missing/../out)
+        // the typed path names nothing, though the write landed in out
+        tableFiles(FileIdentity.of(folder)).forEach((label, file) -> {
             if (rewritten.contains(label)) {
                 return;
             }

@@ -5,6 +5,7 @@ import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.SensitivityReport;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.table.CalibrationTable;
 
@@ -82,7 +83,9 @@ public final class ReportWriter {
                     HtmlReport.render(calibration, methods, charts, comparisons, sensitivity));
             files.commit();
         }
-        removeStaleCharts(out.resolve(CHART_FOLDER), written);
+        // in the folder the files were written to: through a missing folder (missing/../out) the typed path names
+        // nothing, and the old charts would stay
+        removeStaleCharts(FileIdentity.of(out).resolve(CHART_FOLDER), written);
         return out.resolve(PAGE);
     }
 

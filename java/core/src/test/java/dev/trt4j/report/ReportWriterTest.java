@@ -112,6 +112,20 @@ class ReportWriterTest {
         }
     }
 
+    /** {@code missing/../out}: the files land in out, and so does the clean-up, though the typed path names nothing. */
+    @Test
+    void aFolderNamedThroughAMissingOneHasItsOldHistogramsRemovedToo() throws IOException {
+        Path out = dir.resolve("through");
+        new ReportWriter().write(out, calibration, Map.of(), null);
+        Path stale = Files.copy(out.resolve(ReportWriter.CHART_FOLDER).resolve("001-conv_out_0.png"),
+                out.resolve(ReportWriter.CHART_FOLDER).resolve("999-old_tensor.png"));
+
+        new ReportWriter().write(dir.resolve("missing").resolve("..").resolve("through"), calibration, Map.of(), null);
+
+        assertThat(stale).doesNotExist();
+        assertThat(dir.resolve("missing")).doesNotExist();
+    }
+
     @Test
     void eachMethodsAmaxIsDrawnInItsColourWhereItBelongs() throws IOException {
         BufferedImage image = ImageIO.read(page.resolveSibling("histograms/002-relu_1.tmp_0.png").toFile());

@@ -14,6 +14,7 @@ import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.compare.SensitivityAnalysis;
 import dev.trt4j.compare.SensitivityReport;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
@@ -206,7 +207,8 @@ public final class SensitivityCommand implements Callable<Integer> {
      */
     private void noteEarlierOutputs(Path folder, List<String> written) {
         List<String> left;
-        try (var files = Files.list(folder)) {
+        // the folder the files were written to, as the write resolved it: missing/../out names no folder itself
+        try (var files = Files.list(FileIdentity.of(folder))) {
             left = files.map(f -> f.getFileName().toString())
                     .filter(n -> n.equals("skip-list.txt") || n.endsWith(".partial.int8.onnx")
                             || n.endsWith(".table.json"))

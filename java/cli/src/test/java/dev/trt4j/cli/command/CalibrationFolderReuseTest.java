@@ -47,6 +47,35 @@ class CalibrationFolderReuseTest {
         assertThat(Files.readString(report.resolve("index.html"))).contains("max").doesNotContain("entropy");
     }
 
+    /**
+     * {@code missing/../cal}: the files land in cal, where the tables of an earlier run are then looked for too; the
+     * typed path names no folder (missing does not exist), and listing it failed the run after every file was written.
+     */
+    @Test
+    void aFolderNamedThroughAMissingOneIsCheckedWhereTheFilesWent() throws IOException {
+        Path model = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("missing").resolve("..").resolve("cal");
+        CliRun first = CliRun.of("calibrate", model.toString(), "--samples", "16", "--method", "max,entropy",
+                "--out", out.toString(), "--json");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(first.out()).contains("\"statistics\"");
+        assertThat(dir.resolve("cal").resolve("entropy.table.json")).exists();
+        assertThat(dir.resolve("missing")).doesNotExist();
+
+        CliRun second = CliRun.of("calibrate", model.toString(), "--samples", "8", "--method", "max", "--out",
+                out.toString());
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.errLines()).containsExactly("trt4j: warning: " + out + " still holds the tables and caches "
+                + "of an earlier run, not rewritten: entropy (made from 16 samples, the statistics from 8); report "
+                + "leaves them out");
+
+        Path comparison = dir.resolve("nothere").resolve("..").resolve("cmp");
+        CliRun compare = CliRun.of("compare-calibrators", model.toString(), "--samples", "16", "--eval-samples", "8",
+                "--methods", "max", "--out", comparison.toString());
+        assertThat(compare.exitCode()).as(compare.err()).isZero();
+        assertThat(dir.resolve("cmp").resolve("calibration").resolve("max.table.json")).exists();
+    }
+
     @Test
     void aSecondRunWithOtherBinsOnTheSameSamplesNamesTheOldTables() throws IOException {
         Path model = TestModels.matMul(dir.resolve("mm.onnx"));

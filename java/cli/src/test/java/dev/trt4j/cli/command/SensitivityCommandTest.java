@@ -130,6 +130,15 @@ class SensitivityCommandTest {
         assertThat(again.errLines()).containsExactly("trt4j: warning: " + out + " still holds max.table.json, "
                 + "mlp.partial.int8.onnx, skip-list.txt of an earlier run, which this run did not write; delete them "
                 + "or use another --out");
+
+        // named through a folder that does not exist, the same folder: its files are found where the write put them
+        Path through = dir.resolve("missing").resolve("..").resolve("ranking");
+        CliRun throughMissing = CliRun.of("sensitivity", model.toString(), "--method", "max", "--task", "none",
+                "--samples", "32", "--eval-samples", "32", "--shapes", "x:16x" + WIDTH, "--out", through.toString());
+        assertThat(throughMissing.exitCode()).as(throughMissing.err()).isZero();
+        assertThat(throughMissing.errLines()).containsExactly("trt4j: warning: " + through + " still holds "
+                + "max.table.json, mlp.partial.int8.onnx, skip-list.txt of an earlier run, which this run did not "
+                + "write; delete them or use another --out");
     }
 
     @Test
