@@ -69,9 +69,11 @@ public final class AtomicFiles {
      * that an output is no input use.
      *
      * @throws Trt4jException if the target is a device, a pipe or a socket, which a rename would replace with a
-     *                        plain file ({@code --out /dev/null} would remove the device)
+     *                        plain file ({@code --out /dev/null} would remove the device), or names a stream
+     *                        ({@link StreamPaths})
      */
     static Path finalTarget(Path target) {
+        StreamPaths.refuse(target, "name a file to write");
         Path path = FileIdentity.landing(target);
         if (Files.exists(path) && !Files.isRegularFile(path) && !Files.isDirectory(path)) {
             throw new Trt4jException(target + ": cannot write: not a regular file (a device, pipe or socket); name "

@@ -30,6 +30,7 @@ public final class StagedWrites implements AutoCloseable {
     private final Map<Path, Path> stagedToTarget = new LinkedHashMap<>();
     private final AtomicFileSet outside = new AtomicFileSet();
     static final String STAGING_PREFIX = ".trt4j-staging-";
+    private static final String NAME_A_FOLDER = "name a folder to write into";
     private final Thread cleanupOnExit;
     private volatile boolean committed;
 
@@ -47,9 +48,10 @@ public final class StagedWrites implements AutoCloseable {
      * Starts a set of files for {@code folder}, creating it if needed. A symbolic link is followed, as a file's
      * write follows one: a link to a folder that does not exist yet creates that folder.
      *
-     * @throws Trt4jException if the folder cannot be created or written
+     * @throws Trt4jException if the folder cannot be created or written, or names a stream ({@code /dev/stdout})
      */
     public static StagedWrites in(Path folder) {
+        StreamPaths.refuse(folder, NAME_A_FOLDER);
         Path dir = FileIdentity.landing(folder);
         List<Path> missing = MissingFolders.of(dir);
         InterruptedWrites.warnAboutFolder(dir);
@@ -80,6 +82,7 @@ public final class StagedWrites implements AutoCloseable {
      * @throws Trt4jException naming the folder and the reason, in the words {@link #in} would use
      */
     public static void requireWritable(Path folder) {
+        StreamPaths.refuse(folder, NAME_A_FOLDER);
         AtomicFiles.requireNamesFit(folder);
         Path existing = MissingFolders.nearestExisting(FileIdentity.landing(folder));
         if (existing == null) {

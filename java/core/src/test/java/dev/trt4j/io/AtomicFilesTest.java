@@ -129,6 +129,57 @@ class AtomicFilesTest {
         assertThat(dir.toFile().list()).containsExactly("fifo.cache");
     }
 
+    /**
+     * {@code --out /dev/stdout >> log.txt}: the links lead to the log, a plain file, which the rename replaced with
+     * the output. A stream is refused by its name, and through a link to it, before the links are followed.
+     */
+    @Test
+    void aStreamIsRefusedByItsNameAndTheFileBehindItKept() throws IOException {
+        Path fds = Path.of("/proc/self/fd");
+        assumeThat(fds).as("needs Linux's /proc").isDirectory();
+        Path log = Files.writeString(dir.resolve("log.txt"), "the log");
+        try (var open = new java.io.FileOutputStream(log.toFile(), true)) {
+            String fd = descriptorOf(log);
+            Path linkToStdout = Files.createSymbolicLink(dir.resolve("out.onnx"), Path.of("/dev/stdout"));
+            Path linkToFds = Files.createSymbolicLink(dir.resolve("fds"), Path.of("/dev/fd"));
+            long pid = ProcessHandle.current().pid();
+            for (var c : java.util.Map.of(Path.of("/proc/self/fd/" + fd), "file descriptor " + fd,
+                    Path.of("/proc/" + pid + "/fd/" + fd), "file descriptor " + fd,
+                    Path.of("/dev/fd/" + fd), "file descriptor " + fd, linkToFds.resolve(fd), "file descriptor " + fd,
+                    Path.of("/dev/stdout"), "standard output", Path.of("/dev/stderr"), "standard error",
+                    linkToStdout, "standard output", Path.of("/proc/1/fd/1"), "file descriptor 1 of process 1")
+                    .entrySet()) {
+                Path target = c.getKey();
+                String message = target + ": cannot write: it names a stream (" + c.getValue() + "), and trt4j "
+                        + "writes files, not streams; name a file to write";
+                assertThatThrownBy(() -> AtomicFiles.writeString(target, "x")).isInstanceOf(Trt4jException.class)
+                        .hasMessage(message);
+                assertThatThrownBy(() -> AtomicFiles.requireFolderFor(target)).hasMessage(message);
+            }
+            assertThatThrownBy(() -> AtomicFiles.requireFolderFor(Path.of("/dev/stdout/m.onnx")))
+                    .hasMessageContaining("it names a stream (standard output)");
+        }
+        assertThat(log).hasContent("the log");
+        assertThat(Files.isSymbolicLink(dir.resolve("out.onnx"))).isTrue();
+    }
+
+    /** The number of a descriptor this process holds open on {@code file}. */
+    static String descriptorOf(Path file) throws IOException {
+        Path real = file.toRealPath();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : fds.toList()) {
+                try {
+                    if (Files.readSymbolicLink(fd).equals(real)) {
+                        return fd.getFileName().toString();
+                    }
+                } catch (IOException closedSinceListed) {
+                    // the listing's own descriptor, or one closed meanwhile
+                }
+            }
+        }
+        throw new IllegalStateException("no descriptor open on " + file);
+    }
+
     @Test
     void aFailedWriteSaysWhyInWordsAndNamesTheTarget() throws IOException {
         Path file = Files.writeString(dir.resolve("plain.txt"), "x");

@@ -82,6 +82,18 @@ class StagedWritesTest {
         }
     }
 
+    /** {@code calibrate --out /dev/stdout}: a stream named for a folder is refused in the same words as for a file. */
+    @Test
+    void aStreamNamedForTheFolderIsRefused() {
+        for (Path stream : List.of(Path.of("/dev/stdout"), Path.of("/dev/fd/2"))) {
+            String message = stream + ": cannot write: it names a stream (" + (stream.endsWith("stdout")
+                    ? "standard output" : "standard error") + "), and trt4j writes files, not streams; name a folder "
+                    + "to write into";
+            assertThatThrownBy(() -> StagedWrites.requireWritable(stream, List.of("a.txt"))).hasMessage(message);
+            assertThatThrownBy(() -> StagedWrites.in(stream)).hasMessage(message);
+        }
+    }
+
     @Test
     void aLinkInsideTheFolderIsWrittenThroughNotReplaced() throws IOException {
         Path out = Files.createDirectories(dir.resolve("out"));
