@@ -165,8 +165,8 @@ final class OperatorCaseSweep {
                         : new Outcome(Verdict.NOT_APPLICABLE, "ONNX Runtime runs neither the original nor the result");
             }
             double error = relativeError(reference, actual);
-            return error <= mode.tolerance ? new Outcome(Verdict.CHECKED, String.format("%.3g", error))
-                    : new Outcome(Verdict.FAILED, String.format("relative error %.3g", error));
+            return error <= mode.tolerance ? new Outcome(Verdict.CHECKED, String.format(java.util.Locale.ROOT, "%.3g", error))
+                    : new Outcome(Verdict.FAILED, String.format(java.util.Locale.ROOT, "relative error %.3g", error));
         } catch (Exception | LinkageError e) {
             return new Outcome(Verdict.FAILED, e.getClass().getSimpleName() + ": " + firstLine(e.getMessage()));
         }

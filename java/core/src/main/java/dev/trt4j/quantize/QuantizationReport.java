@@ -3,6 +3,7 @@ package dev.trt4j.quantize;
 import dev.trt4j.Counts;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * What {@link QdqQuantizer} did to a model.
@@ -54,7 +55,7 @@ public record QuantizationReport(List<String> quantizedNodes, List<String> exclu
         return Counts.of(quantizedNodes.size(), "node") + " quantized (" + excludedNodes.size() + " kept in FP32, "
                 + Counts.of(residualAdds.size(), "residual add") + "), "
                 + Counts.of(quantizedActivations.size(), "activation") + ", " + Counts.of(quantizedWeights, "weight")
-                + " " + weightGranularity.name().toLowerCase().replace('_', '-') + " " + weightMethod
+                + " " + weightGranularity.name().toLowerCase(Locale.ROOT).replace('_', '-') + " " + weightMethod
                 + (singleScaleWeights == 0 || weightGranularity != WeightGranularity.PER_CHANNEL ? ""
                         : " (" + singleScaleWeights + " of them with one scale: no channel axis)")
                 + (reduceRange ? " 7-bit" : "")

@@ -190,7 +190,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             json.print(w, root);
         } else {
             w.print(text);
-            study.evaluation.noTaskNote(report.metric(), onnx).ifPresent(note -> w.printf("%nMetric     %s%n", note));
+            study.evaluation.noTaskNote(report.metric(), onnx).ifPresent(note -> w.printf(Locale.ROOT, "%nMetric     %s%n", note));
             w.print(subject.describe());
             report.bestMethod().ifPresent(best -> w.printf(Locale.ROOT, "%nBest: %s; quantize with --table %s%n",
                     best, folder.resolve("calibration").resolve(best + ".table.json")));

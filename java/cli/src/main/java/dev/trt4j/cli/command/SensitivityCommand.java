@@ -194,7 +194,7 @@ public final class SensitivityCommand implements Callable<Integer> {
             json.print(w, root);
         } else {
             print(w, report, partial, folder, partialModel, rangesFile);
-            study.evaluation.noTaskNote(report.metric(), onnx).ifPresent(note -> w.printf("%nMetric     %s%n", note));
+            study.evaluation.noTaskNote(report.metric(), onnx).ifPresent(note -> w.printf(Locale.ROOT, "%nMetric     %s%n", note));
             w.print(subject.describe());
         }
         w.flush();

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -78,7 +79,8 @@ public final class SentenceFiles {
                     line++;
                 }
             }
-            return String.format(" (byte 0x%02X at offset %d, line %d)", bytes[at] & 0xFF, at, line);
+            // Locale.ROOT: under ar_EG the default locale's %d gives Arabic-Indic digits, which no editor's "go to" takes
+            return String.format(Locale.ROOT, " (byte 0x%02X at offset %d, line %d)", bytes[at] & 0xFF, at, line);
         } catch (IOException | RuntimeException e) {
             return "";
         }

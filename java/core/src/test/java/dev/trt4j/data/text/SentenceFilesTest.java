@@ -58,4 +58,21 @@ class SentenceFilesTest {
         assertThatThrownBy(() -> SentenceFiles.read(latin1)).isInstanceOf(Trt4jException.class)
                 .hasMessage(latin1 + ": not UTF-8 text (byte 0xE9 at offset 14, line 2)");
     }
+
+    /** Under ar_EG or fa_IR the default locale's digits are Arabic-Indic: the message keeps the ones a user types. */
+    @Test
+    void theFirstBadByteIsNamedInPlainDigitsInEveryLocale() throws IOException {
+        Path latin1 = dir.resolve("latin1.txt");
+        Files.write(latin1, "first line\ncaf\u00e9 au lait\n".getBytes(StandardCharsets.ISO_8859_1));
+        java.util.Locale saved = java.util.Locale.getDefault();
+        try {
+            for (String tag : java.util.List.of("ar-EG", "fa-IR", "hi-IN-u-nu-deva")) {
+                java.util.Locale.setDefault(java.util.Locale.forLanguageTag(tag));
+                assertThatThrownBy(() -> SentenceFiles.read(latin1)).as(tag)
+                        .hasMessage(latin1 + ": not UTF-8 text (byte 0xE9 at offset 14, line 2)");
+            }
+        } finally {
+            java.util.Locale.setDefault(saved);
+        }
+    }
 }
