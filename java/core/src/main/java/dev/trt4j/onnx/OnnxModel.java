@@ -110,8 +110,9 @@ public final class OnnxModel {
     }
 
     /**
-     * Checks that {@code file} is a file, in the words every command uses: a folder is named as one, a missing
-     * path as no such model file.
+     * Checks that {@code file} is a file, in the words every command uses: a folder is named as one, a device, pipe
+     * or socket ({@code /dev/null}, a FIFO, {@code /dev/stdin} on a terminal) as not a regular file, in the words
+     * {@code --data} uses for one, and only a missing path as no such model file.
      *
      * @throws Trt4jException otherwise
      */
@@ -120,7 +121,9 @@ public final class OnnxModel {
             throw new Trt4jException(file + ": is a folder, not an ONNX model file");
         }
         if (!Files.isRegularFile(file)) {
-            throw new Trt4jException(file + ": no such model file");
+            throw new Trt4jException(file + (Files.exists(file)
+                    ? ": not a model file (a device, pipe or socket); give an ONNX model file"
+                    : ": no such model file"));
         }
     }
 

@@ -249,6 +249,17 @@ class OnnxModelTest {
                 .hasMessageContaining("is a folder");
     }
 
+    /** {@code inspect /dev/null} or a FIFO: the path is there, so "no such model file" sent the user looking for it. */
+    @Test
+    void aDeviceOrPipeIsNamedAsNotAFileNotAsMissing() throws Exception {
+        Path fifo = dir.resolve("ff.onnx");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        for (Path notAFile : List.of(fifo, Path.of("/dev/null"))) {
+            assertThatThrownBy(() -> OnnxModel.load(notAFile)).isInstanceOf(Trt4jException.class)
+                    .hasMessage(notAFile + ": not a model file (a device, pipe or socket); give an ONNX model file");
+        }
+    }
+
     @Test
     void rejectsGraphsThatReadUndefinedTensorsOrHaveNoOutputs() {
         ModelProto cut = new TestGraph().output("y", FLOAT, 1)
