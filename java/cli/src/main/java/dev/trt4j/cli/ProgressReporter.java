@@ -1,25 +1,35 @@
 package dev.trt4j.cli;
 
+import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.nio.charset.IllegalCharsetNameException;
+import java.nio.charset.UnsupportedCharsetException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
- * A progress bar on stderr for long steps, shown only when trt4j runs on an interactive terminal
- * ({@link System#console()} is not null) and stderr goes to it; in pipes, CI logs, redirected stderr and tests it
- * stays silent so output stays clean.
+ * A progress bar on stderr for long steps, shown only when stderr is a terminal; in pipes, CI logs, redirected stderr
+ * and tests it stays silent so output stays clean. Its look follows the terminal: see {@link #style(Map, List)}.
  * Close it when the step ends. Not thread-safe.
  */
 public final class ProgressReporter implements AutoCloseable {
+    /** What the block bars draw beyond ASCII: the frame, the full block and the eighths of one. */
+    static final String BLOCK_CHARACTERS = "\u2502\u2588\u258F\u258E\u258D\u258C\u258B\u258A\u2589";
+    /** The library leaves the terminal's last column free, so that a full line does not wrap; so do these bars. */
+    private static final int RIGHT_MARGIN = 1;
+
     private final ProgressBar bar;
     private boolean closed;
-
-    ProgressReporter(String task, long total, ProgressBarConsumer consumer) {
-        this(task, total, consumer, style(System.getenv()));
-    }
 
     ProgressReporter(String task, long total, ProgressBarConsumer consumer, ProgressBarStyle style) {
         ProgressBarBuilder builder = new ProgressBarBuilder().setTaskName(task).setInitialMax(total)
@@ -30,17 +40,49 @@ public final class ProgressReporter implements AutoCloseable {
         this.bar = builder.build();
     }
 
-    /**
-     * The bar's look for a terminal described by {@code environment}: plain ASCII on a dumb terminal, no colour
-     * where {@code NO_COLOR} is set to anything (no-color.org, which picocli's help follows too), else colour.
-     */
+    /** {@link #style(Map, List)} for a terminal whose charsets can show the block characters. */
     static ProgressBarStyle style(Map<String, String> environment) {
-        if ("dumb".equals(environment.get("TERM"))) {
+        return style(environment, List.of());
+    }
+
+    /**
+     * The bar's look for a terminal described by {@code environment} whose text passes through {@code charsets}:
+     * plain ASCII on a dumb terminal or where a charset cannot encode the block characters ({@code LC_ALL=C}: they
+     * would show as {@code ???}), no colour where {@code NO_COLOR} is set to anything (no-color.org, which picocli's
+     * help follows too), else colour.
+     */
+    static ProgressBarStyle style(Map<String, String> environment, List<Charset> charsets) {
+        if (TerminalEnvironment.isDumb(environment)
+                || charsets.stream().anyMatch(c -> !c.newEncoder().canEncode(BLOCK_CHARACTERS))) {
             return ProgressBarStyle.ASCII;
         }
-        String noColor = environment.get("NO_COLOR");
-        return noColor != null && !noColor.isEmpty() ? ProgressBarStyle.UNICODE_BLOCK
+        return TerminalEnvironment.noColor(environment) ? ProgressBarStyle.UNICODE_BLOCK
                 : ProgressBarStyle.COLORFUL_UNICODE_BLOCK;
+    }
+
+    /**
+     * The charsets the bar passes through on stderr: the JVM's default, in which the library's stream encodes it, and
+     * the terminal's, which Java 17 sets as {@code sun.stderr.encoding} when stderr is a terminal.
+     */
+    static List<Charset> stderrCharsets() {
+        List<Charset> charsets = new ArrayList<>(List.of(Charset.defaultCharset()));
+        String terminal = System.getProperty("sun.stderr.encoding");
+        if (terminal != null) {
+            try {
+                charsets.add(Charset.forName(terminal));
+            } catch (IllegalCharsetNameException | UnsupportedCharsetException unknown) {
+                charsets.add(java.nio.charset.StandardCharsets.US_ASCII); // an encoding Java does not know: ASCII is safe
+            }
+        }
+        return charsets;
+    }
+
+    /**
+     * A consumer that draws on {@code out} in {@code width} columns (one left free, as the library leaves it): for a
+     * dumb terminal, whose width the library cannot learn, so that the bar does not wrap at every update.
+     */
+    static ProgressBarConsumer inColumns(PrintStream out, int width) {
+        return new ConsoleProgressBarConsumer(out, width - RIGHT_MARGIN);
     }
 
     private ProgressReporter() {
@@ -53,7 +95,19 @@ public final class ProgressReporter implements AutoCloseable {
      * @param task short label shown before the bar, e.g. {@code "Collecting"}
      */
     public static ProgressReporter start(String task, long total) {
-        return stderrIsTerminal() ? new ProgressReporter(task, total, null) : silent();
+        if (!stderrIsTerminal()) {
+            return silent();
+        }
+        Map<String, String> environment = System.getenv();
+        ProgressBarConsumer consumer = null; // the library's, which learns the width from the terminal
+        if (TerminalEnvironment.isDumb(environment)) {
+            OptionalInt width = TerminalWidth.ofStderr();
+            if (width.isPresent()) {
+                // on stderr as the library's own consumer draws: in the default charset, not closed with the bar
+                consumer = inColumns(new PrintStream(new FileOutputStream(FileDescriptor.err)), width.getAsInt());
+            }
+        }
+        return new ProgressReporter(task, total, consumer, style(environment, stderrCharsets()));
     }
 
     /** Whether stderr, where the bar is drawn, is a terminal. */

@@ -57,6 +57,7 @@ public final class Trt4jCommand implements Callable<Integer> {
         HomeFolder.makeUsable();
         CommandLine cl = newCommandLine();
         StandardStreams.useUtf8WhereRedirected(cl);
+        HelpColours.apply(cl, System.getenv());
         int code = execute(cl, args);
         cl.getOut().flush();
         cl.getErr().flush();

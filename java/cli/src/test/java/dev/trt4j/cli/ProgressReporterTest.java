@@ -104,4 +104,41 @@ class ProgressReporterTest {
         assertThat(frames(ProgressReporter.style(java.util.Map.of("TERM", "dumb")))).allMatch(f -> f.chars()
                 .allMatch(c -> c < 0x80));
     }
+
+    /** {@code LC_ALL=C} on a terminal: the block characters were written as {@code ???}; ASCII is drawn instead. */
+    @Test
+    void aCharsetThatCannotEncodeTheBlocksGetsTheAsciiBar() {
+        java.nio.charset.Charset ascii = java.nio.charset.StandardCharsets.US_ASCII;
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        assertThat(ProgressReporter.style(java.util.Map.of(), List.of(utf8, ascii)))
+                .isEqualTo(me.tongfei.progressbar.ProgressBarStyle.ASCII);
+        assertThat(ProgressReporter.style(java.util.Map.of("NO_COLOR", "1"), List.of(java.nio.charset.Charset
+                .forName("ISO-8859-1")))).isEqualTo(me.tongfei.progressbar.ProgressBarStyle.ASCII);
+        assertThat(ProgressReporter.style(java.util.Map.of(), List.of(utf8)))
+                .isEqualTo(me.tongfei.progressbar.ProgressBarStyle.COLORFUL_UNICODE_BLOCK);
+        assertThat(frames(ProgressReporter.style(java.util.Map.of(), List.of(ascii))))
+                .anySatisfy(f -> assertThat(f).contains("4/4")).allMatch(f -> f.chars().allMatch(c -> c < 0x80));
+        assertThat(frames(ProgressReporter.style(java.util.Map.of(), List.of(utf8))))
+                .anyMatch(f -> f.chars().anyMatch(c -> ProgressReporter.BLOCK_CHARACTERS.indexOf(c) >= 0));
+        assertThat(ProgressReporter.stderrCharsets()).contains(java.nio.charset.Charset.defaultCharset());
+    }
+
+    /**
+     * On a dumb terminal the library cannot learn the width and drew 80 columns, which wrap on a narrower terminal
+     * at every update; drawn in the columns it is given, every frame fits them, with the last one left free.
+     */
+    @Test
+    void aBarDrawnInColumnsFitsThem() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream out = new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8);
+        try (ProgressReporter p = new ProgressReporter("Collecting statistics", 256,
+                ProgressReporter.inColumns(out, 40), me.tongfei.progressbar.ProgressBarStyle.ASCII)) {
+            p.stepBy(100);
+            p.stepBy(156);
+        }
+        List<String> frames = java.util.Arrays.stream(bytes.toString(java.nio.charset.StandardCharsets.UTF_8)
+                .split("[\\r\\n]")).filter(f -> !f.isEmpty()).toList();
+        assertThat(frames).anySatisfy(f -> assertThat(f).contains("Collecting statistics"))
+                .allSatisfy(f -> assertThat(f.length()).as(f).isLessThanOrEqualTo(39));
+    }
 }
