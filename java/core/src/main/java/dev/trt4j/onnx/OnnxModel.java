@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorProto;
 import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import com.google.protobuf.InvalidProtocolBufferException;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.table.Provenance;
@@ -118,13 +119,21 @@ public final class OnnxModel {
      */
     public static void requireFile(Path file) {
         if (Files.isDirectory(file)) {
-            throw new Trt4jException(file + ": is a folder, not an ONNX model file");
+            throw new Trt4jException(shown(file) + ": is a folder, not an ONNX model file");
         }
         if (!Files.isRegularFile(file)) {
-            throw new Trt4jException(file + (Files.exists(file)
+            throw new Trt4jException(shown(file) + (Files.exists(file)
                     ? ": not a model file (a device, pipe or socket); give an ONNX model file"
                     : ": no such model file"));
         }
+    }
+
+    /**
+     * {@code file} for a message, its control characters escaped as {@code inspect} shows them ({@code \u000a}): the
+     * one-line error would otherwise turn a newline in the name into a space, naming a file that is not there.
+     */
+    private static String shown(Path file) {
+        return ControlCharacters.escape(file.toString());
     }
 
     /**
@@ -144,8 +153,8 @@ public final class OnnxModel {
         try {
             long size = Files.size(file);
             if (size > ExternalDataInliner.PROTOBUF_LIMIT) {
-                throw new Trt4jException(file + ": " + size + " bytes, more than the 2 GiB an ONNX protobuf file "
-                        + "can hold; a larger model keeps its weights in external data files");
+                throw new Trt4jException(shown(file) + ": " + size + " bytes, more than the 2 GiB an ONNX protobuf "
+                        + "file can hold; a larger model keeps its weights in external data files");
             }
             bytes = Files.readAllBytes(file);
         } catch (IOException e) {
@@ -157,14 +166,14 @@ public final class OnnxModel {
         } catch (InvalidProtocolBufferException e) {
             if (String.valueOf(e.getMessage()).contains("too many levels of nesting")) {
                 // a valid graph of deeply nested If/Loop bodies: three message levels each, against protobuf's 100
-                throw new Trt4jException(file + ": nests its graphs deeper than protobuf reads (about 33 levels of "
-                        + "If/Loop/Scan bodies); ONNX Runtime cannot load it either: flatten the nesting", e);
+                throw new Trt4jException(shown(file) + ": nests its graphs deeper than protobuf reads (about 33 levels "
+                        + "of If/Loop/Scan bodies); ONNX Runtime cannot load it either: flatten the nesting", e);
             }
-            throw new Trt4jException(file + ": not an ONNX model (not a valid ONNX protobuf)", e);
+            throw new Trt4jException(shown(file) + ": not an ONNX model (not a valid ONNX protobuf)", e);
         }
         if (!proto.hasGraph() || proto.getIrVersion() <= 0) {
-            throw new Trt4jException(file + ": not an ONNX model (no " + (proto.hasGraph() ? "IR version" : "graph")
-                    + ")");
+            throw new Trt4jException(shown(file) + ": not an ONNX model (no "
+                    + (proto.hasGraph() ? "IR version" : "graph") + ")");
         }
         GraphWiring.check(proto.getGraph(), file);
         return new OnnxModel(file, digestOf(bytes), proto, inlineLimit);

@@ -249,6 +249,17 @@ class OnnxModelTest {
                 .hasMessageContaining("is a folder");
     }
 
+    /**
+     * A newline in a missing model's name is escaped as {@code inspect} shows names: the one-line error turned it into
+     * a space, naming a file that is not there either.
+     */
+    @Test
+    void aMissingModelsControlCharactersAreEscaped() {
+        Path missing = dir.resolve("gone\nx.onnx");
+        assertThatThrownBy(() -> OnnxModel.load(missing)).isInstanceOf(Trt4jException.class)
+                .hasMessage(dir.resolve("gone") + "\\u000ax.onnx: no such model file");
+    }
+
     /** {@code inspect /dev/null} or a FIFO: the path is there, so "no such model file" sent the user looking for it. */
     @Test
     void aDeviceOrPipeIsNamedAsNotAFileNotAsMissing() throws Exception {
