@@ -145,6 +145,9 @@ public final class Trt4jCommand implements Callable<Integer> {
             }
             return Path.of(value);
         });
+        // a decimal comma (--percentile 99,9, as German or French write it) is named with the value to type instead
+        cl.registerConverter(Double.class, DecimalValue::parse);
+        cl.registerConverter(double.class, DecimalValue::parse);
         // A misspelt option after one with an optional value (--bias-correction --exlude X) would become that value,
         // and the error would be about the value, not the misspelling.
         cl.setUnmatchedOptionsAllowedAsOptionParameters(false);

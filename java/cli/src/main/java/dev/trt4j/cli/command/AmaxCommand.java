@@ -138,7 +138,15 @@ public final class AmaxCommand implements Callable<Integer> {
      * that option is refused where it would be ignored or contradicted.
      */
     private MethodSpec methodSpec() {
-        MethodSpec parsed = MethodSpec.parse("--method", method, options());
+        // read as calibrate reads its list, so that a decimal comma (percentile=99,9) is named as such, then refused
+        // as a list: "unknown calibration method 'entropy,max'" did not say that amax takes one
+        List<MethodSpec> methods = MethodSpec.parseAll("--method", List.of(method), options());
+        if (methods.size() > 1) {
+            throw new ParameterException(spec.commandLine(), "--method " + method + ": amax computes the amax of one "
+                    + "method; give one (--method " + method.split(",")[0].strip() + "), or calibrate, which takes "
+                    + "several");
+        }
+        MethodSpec parsed = methods.get(0);
         if (spec.commandLine().getParseResult().hasMatchedOption("--percentile")) {
             if (!"percentile".equals(parsed.name())) {
                 throw new ParameterException(spec.commandLine(), "--percentile applies to --method percentile, not "

@@ -7,6 +7,7 @@ import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.cli.DataArguments;
+import dev.trt4j.cli.DecimalValue;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.data.CalibrationDataSource;
@@ -160,7 +161,8 @@ public final class EqualizeCommand implements Callable<Integer> {
 
     /** A fixed strength, or empty for {@code auto}. */
     private static OptionalDouble parseAlpha(String text) {
-        if (text.equals("auto")) {
+        // in any case, as --batch-overlap and the methods take their words
+        if (text.strip().toLowerCase(Locale.ROOT).equals("auto")) {
             return OptionalDouble.empty();
         }
         try {
@@ -171,7 +173,8 @@ public final class EqualizeCommand implements Callable<Integer> {
         } catch (NumberFormatException e) {
             // reported below with the accepted forms
         }
-        throw new InvalidOptionException("--alpha must be auto or a number in [0, 1], got '" + text + "'");
+        throw new InvalidOptionException("--alpha must be auto or a number in [0, 1], got '"
+                + ControlCharacters.escape(text) + "'" + DecimalValue.decimalPointHint(text));
     }
 
     private static String describe(Map<String, Double> alphas, OptionalDouble fixed, boolean noneSearched) {

@@ -361,6 +361,30 @@ class AmaxCommandTest {
         assertThat(run.out()).isEmpty();
     }
 
+    /**
+     * A percentile with a decimal comma, as German writes it, gets the hint calibrate gives, and a list of methods is
+     * named as one: amax computes one method's amax ("unknown calibration method 'entropy,max'" did not say so).
+     */
+    @Test
+    void aDecimalCommaAndAListOfMethodsAreNamedAsSuch() {
+        String a = npy("arange.npy", arange(100, 1f));
+
+        CliRun option = CliRun.of("amax", "--method", "percentile", "--percentile", "99,9", "--tensor", a);
+        CliRun inMethod = CliRun.of("amax", "--method", "percentile=99,9", "--tensor", a);
+        CliRun list = CliRun.of("amax", "--method", "ENTROPY,MAX", "--tensor", a);
+
+        assertThat(option.exitCode()).isEqualTo(2);
+        assertThat(option.errLines()).containsExactly("trt4j: Invalid value for option '--percentile': '99,9' is not "
+                + "a number; write it with a decimal point (99.9)");
+        assertThat(inMethod.exitCode()).isEqualTo(2);
+        assertThat(inMethod.errLines()).containsExactly("trt4j: --method percentile=99,9: methods are separated by "
+                + "commas; write the percentile with a decimal point (percentile=99.9)");
+        assertThat(list.exitCode()).isEqualTo(2);
+        assertThat(list.errLines()).containsExactly("trt4j: --method ENTROPY,MAX: amax computes the amax of one "
+                + "method; give one (--method ENTROPY), or calibrate, which takes several");
+        assertThat(CliRun.of("amax", "--method", "MAX", "--tensor", a).out()).isEqualTo("99.0" + NL);
+    }
+
     @Test
     void usageErrorsExitTwo() {
         String ok = npy("ok.npy", 1f, 2f);

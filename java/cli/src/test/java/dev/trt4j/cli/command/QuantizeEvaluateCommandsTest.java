@@ -239,6 +239,18 @@ class QuantizeEvaluateCommandsTest {
                 "--alpha must be auto or a number in [0, 1], got '1.5'", out);
         assertFailsWithOneLine(2, CliRun.of("equalize", "--out", out.toString(), "--alpha", "half", "--samples", "16"),
                 "--alpha must be auto or a number in [0, 1], got 'half'", out);
+        assertFailsWithOneLine(2, CliRun.of("equalize", "--out", out.toString(), "--alpha", "0,5", "--samples", "16"),
+                "--alpha must be auto or a number in [0, 1], got '0,5'; write it with a decimal point (0.5)", out);
+    }
+
+    /** auto in capitals, as the methods and --batch-overlap take their words: it was refused. */
+    @Test
+    void equalizeTakesAutoInAnyCase() throws IOException {
+        Path out = dir.resolve("cls.auto.onnx");
+        JsonNode r = json(CliRun.of("equalize", "--out", out.toString(), "--alpha", "AUTO", "--samples", "16",
+                "--json"));
+        assertThat(r.get("alphaSearched").asBoolean()).isTrue();
+        assertThat(out).exists();
     }
 
     @Test
