@@ -2,6 +2,7 @@ package dev.trt4j.triton;
 
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.AtomicFileSet;
+import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.io.StagedWrites;
 
@@ -83,8 +84,10 @@ public final class TritonRepository {
     public static void requireWritable(Path repository, String name) {
         Path folder = repository.resolve(name);
         StagedWrites.requireWritable(folder, List.of(PLAN, CONFIG));
-        if (Files.isDirectory(folder)) {
-            try (Stream<Path> entries = Files.list(folder)) {
+        // the folder the export will land in: through a missing folder (missing/../repo) the typed path names none
+        Path landing = FileIdentity.of(folder);
+        if (Files.isDirectory(landing)) {
+            try (Stream<Path> entries = Files.list(landing)) {
                 // Triton serves the highest version; a folder 0 (or 01) would not displace the exported 1.
                 List<String> versions = entries.filter(Files::isDirectory).map(p -> p.getFileName().toString())
                         .filter(v -> v.matches("[0-9]{1,18}") && Long.parseLong(v) > 1)

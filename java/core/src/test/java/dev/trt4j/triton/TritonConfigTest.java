@@ -269,6 +269,11 @@ class TritonConfigTest {
         assertThatThrownBy(() -> TritonRepository.requireWritable(repo, "cls")).isInstanceOf(Trt4jException.class)
                 .hasMessage(repo.resolve("cls") + ": holds version 9, 10, which Triton would serve instead of the "
                         + "exported version 1; remove it or export into another repository");
+        Path throughMissing = dir.resolve("missing").resolve("..").resolve("versions");
+        assertThatThrownBy(() -> TritonRepository.requireWritable(throughMissing, "cls"))
+                .as("named through a folder that does not exist, the same repository")
+                .hasMessage(throughMissing.resolve("cls") + ": holds version 9, 10, which Triton would serve instead "
+                        + "of the exported version 1; remove it or export into another repository");
         TritonRepository.requireWritable(repo, "fresh");
         // Triton serves the highest version: a version 0 does not displace the exported 1
         TritonRepository.requireWritable(repo, "low");
