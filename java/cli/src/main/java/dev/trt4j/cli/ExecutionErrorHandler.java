@@ -27,7 +27,7 @@ final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHand
         boolean verbose = verbose(parseResult);
         OutOfMemoryError oom = outOfMemory(ex);
         if (oom != null) {
-            err.println("trt4j: " + OutOfMemoryAdvice.of(oom)); // from a worker thread, wrapped
+            err.println("trt4j: " + OutOfMemoryAdvice.of(oom, OutOfMemoryAdvice.hintOf(parseResult))); // from a worker, wrapped
         } else if (isUserError(ex)) {
             err.println("trt4j: " + oneLine(message(ex)));
         } else {

@@ -1,16 +1,29 @@
 package dev.trt4j.cli;
 
+import picocli.CommandLine;
+
 import java.util.Locale;
 
 /** The one line a command prints when the JVM runs out of memory: which memory, its limit, and how to raise it. */
 final class OutOfMemoryAdvice {
     private static final long MIB = 1024 * 1024;
+    /** What lowers memory use where the command gives no {@link OutOfMemoryHint}. */
+    static final String GENERAL_HINT = "smaller --batch where the command reads data";
 
     private OutOfMemoryAdvice() {
     }
 
-    /** E.g. {@code out of Java heap memory (limit 6028 MiB); give Java more with TRT4J_JAVA_OPTS=-Xmx12g ...}. */
+    /** {@link #of(OutOfMemoryError, String)} with the {@link #GENERAL_HINT}. */
     static String of(OutOfMemoryError e) {
+        return of(e, GENERAL_HINT);
+    }
+
+    /**
+     * E.g. {@code out of Java heap memory (limit 6028 MiB); give Java more with TRT4J_JAVA_OPTS=-Xmx12g ...}.
+     *
+     * @param hint what lowers the command's heap use, ending the heap advice after "or"
+     */
+    static String of(OutOfMemoryError e, String hint) {
         String what = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
         if (what.contains("direct buffer")) {
             return "out of direct (off-heap) memory for tensors; give Java more with "
@@ -35,7 +48,18 @@ final class OutOfMemoryAdvice {
         long limit = Runtime.getRuntime().maxMemory();
         String more = "-Xmx" + suggestedGib(limit) + "g";
         return "out of Java heap memory (limit " + limit / MIB + " MiB); give Java more with TRT4J_JAVA_OPTS=" + more
-                + " (java " + more + " without the launcher; or smaller --batch where the command reads data)";
+                + " (java " + more + " without the launcher; or " + hint + ")";
+    }
+
+    /** The hint of the command that was running, or the {@link #GENERAL_HINT}. */
+    static String hintOf(CommandLine.ParseResult parsed) {
+        String hint = GENERAL_HINT;
+        for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
+            if (p.commandSpec().userObject() instanceof OutOfMemoryHint h) {
+                hint = h.outOfMemoryHint(); // the innermost command's: it is the one that ran
+            }
+        }
+        return hint;
     }
 
     /**

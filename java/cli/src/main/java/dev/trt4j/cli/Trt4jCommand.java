@@ -112,7 +112,7 @@ public final class Trt4jCommand implements Callable<Integer> {
             line = "a class did not load (is a jar missing from the class path, or built for another version?): " + e;
             error = e;
         } catch (OutOfMemoryError e) {
-            line = OutOfMemoryAdvice.of(e);
+            line = OutOfMemoryAdvice.of(e, OutOfMemoryAdvice.hintOf(cl.getParseResult()));
             error = e;
         } catch (Error e) {
             line = "unexpected error: " + e + (verbose ? "" : " (run again with --verbose for the stack trace)");

@@ -51,6 +51,60 @@ class OutOfMemoryAdviceTest {
         assertThat(OutOfMemoryAdvice.suggestedGib(6 * 1024 * mib)).isEqualTo(12);
     }
 
+    /**
+     * bench holds a time per query, so a larger batch (fewer queries) needs less memory there, not more: its line
+     * asks for a shorter run instead.
+     */
+    @Test
+    void benchAsksForAShorterRunRatherThanASmallerBatch() {
+        OutOfMemoryError heap = new OutOfMemoryError("Java heap space");
+        CommandLine.ParseResult bench = Trt4jCommand.newCommandLine().parseArgs("bench", "m.onnx");
+        CommandLine.ParseResult inspect = Trt4jCommand.newCommandLine().parseArgs("inspect", "m.onnx");
+
+        assertThat(OutOfMemoryAdvice.of(heap, OutOfMemoryAdvice.hintOf(bench)))
+                .endsWith("without the launcher; or a shorter --duration: every query's time is held until its run "
+                        + "ends)").doesNotContain("--batch");
+        assertThat(OutOfMemoryAdvice.of(heap, OutOfMemoryAdvice.hintOf(inspect))).isEqualTo(OutOfMemoryAdvice.of(heap))
+                .endsWith("; or smaller --batch where the command reads data)");
+    }
+
+    @Command(name = "grow-with-a-hint")
+    static final class RunsOutOfMemoryWithAHint implements Callable<Integer>, OutOfMemoryHint {
+        private final boolean inAWorker;
+
+        RunsOutOfMemoryWithAHint(boolean inAWorker) {
+            this.inAWorker = inAWorker;
+        }
+
+        @Override
+        public Integer call() {
+            OutOfMemoryError e = new OutOfMemoryError("Java heap space");
+            if (inAWorker) {
+                throw new CompletionException(e);
+            }
+            throw e;
+        }
+
+        @Override
+        public String outOfMemoryHint() {
+            return "fewer --things";
+        }
+    }
+
+    /** The hint reaches the line whichever way the error comes: thrown by the command, or wrapped by a worker's. */
+    @Test
+    void theRunningCommandsHintEndsTheLine() {
+        for (boolean inAWorker : new boolean[] {false, true}) {
+            StringWriter err = new StringWriter();
+            CommandLine cl = new CommandLine(new RunsOutOfMemoryWithAHint(inAWorker));
+            cl.setExecutionExceptionHandler(new ExecutionErrorHandler());
+            cl.setErr(new PrintWriter(err));
+
+            assertThat(Trt4jCommand.execute(cl)).isEqualTo(1);
+            assertThat(err.toString().strip()).endsWith("without the launcher; or fewer --things)");
+        }
+    }
+
     @Command(name = "grow")
     static final class RunsOutOfMemory implements Callable<Integer> {
         @Override

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param shapes   the input shapes every query had
  * @param inputs   how the inputs were made, e.g. {@code random (seed 0)}
  * @param report   trtexec's statistics
- * @param measured the measured queries' traces (warm-up left out), for {@link dev.trt4j.timing.TimesJson}
+ * @param measured the measured queries' traces (warm-up left out), for {@link dev.trt4j.timing.TimesJson}; empty in
+ *                 a copy made by {@link #withoutTraces()}
  */
 public record BenchmarkResult(String backend, Path file, Map<String, long[]> shapes, String inputs,
                               PerformanceReport report, List<InferenceTrace> measured) {
@@ -26,6 +27,14 @@ public record BenchmarkResult(String backend, Path file, Map<String, long[]> sha
         shapes.forEach((name, dims) -> copy.put(name, dims.clone()));
         shapes = Collections.unmodifiableMap(copy);
         measured = List.copyOf(measured);
+    }
+
+    /**
+     * This result with its statistics and no per-query traces, for what outlives the run: the traces take about
+     * 100 bytes a query, so a sweep that kept every run's would need memory in proportion to all of its queries.
+     */
+    public BenchmarkResult withoutTraces() {
+        return measured.isEmpty() ? this : new BenchmarkResult(backend, file, shapes, inputs, report, List.of());
     }
 
     /** Samples per query. */

@@ -27,9 +27,15 @@ public final class BenchmarkSummaryJson {
 
     /**
      * One run and the labels it had on the command line ({@code precision} empty outside a comparison, written as
-     * JSON null), and its round ({@code 1}-based; 0 outside {@code --rounds}, then written as null).
+     * JSON null), and its round ({@code 1}-based; 0 outside {@code --rounds}, then written as null). It keeps the
+     * result's statistics only ({@link BenchmarkResult#withoutTraces()}): the summary needs no per-query times, and
+     * a sweep holds a Run for every run until its end.
      */
     public record Run(String model, String precision, BenchmarkResult result, int round) {
+        public Run {
+            result = result.withoutTraces();
+        }
+
         /** A run outside {@code --rounds}. */
         public Run(String model, String precision, BenchmarkResult result) {
             this(model, precision, result, 0);

@@ -4,6 +4,7 @@ import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.benchmark.BenchInputs;
 import dev.trt4j.benchmark.BenchShapes;
+import dev.trt4j.cli.OutOfMemoryHint;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.benchmark.BenchmarkBackend;
@@ -36,7 +37,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +50,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Times inference like trtexec on TensorRT or ONNX Runtime (CPU); compares precisions.")
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
     /** How many of the slowest layers {@code --dump-profile} lists after the time by operator type. */
     private static final int SLOWEST_LAYERS = 10;
 
@@ -206,20 +206,28 @@ public final class BenchCommand implements Callable<Integer> {
         for (BenchRun run : runs) {
             plannedBatches.put(run, preflight.check(run, shapeMap, values));
         }
-        BenchOutputFiles outputFiles = new BenchOutputFiles(timesOnStdout() ? null : json, exportProfile, markdown,
-                csv, tableJson, summaryJson == null || summaryOnStdout() ? null : Path.of(summaryJson));
-        outputFiles.requireWritable(runs, plannedBatches, file, inputs, tokenizer);
-        BenchOptionChecks.requireComparableBatches(runs, plannedBatches);
-        // Every backend a run needs is found, and runs here, before the first run is timed: a comparison that
-        // mixes ONNX models with engines must not time the models and then stop at the missing GPU.
-        runs.stream().map(run -> backends.forFile(run.file())).distinct().forEach(BenchmarkBackends::named);
+        try (BenchOutputFiles outputFiles = new BenchOutputFiles(timesOnStdout() ? null : json, exportProfile,
+                markdown, csv, tableJson, summaryJson == null || summaryOnStdout() ? null : Path.of(summaryJson))) {
+            outputFiles.requireWritable(runs, plannedBatches, file, inputs, tokenizer);
+            BenchOptionChecks.requireComparableBatches(runs, plannedBatches);
+            // Every backend a run needs is found, and runs here, before the first run is timed: a comparison that
+            // mixes ONNX models with engines must not time the models and then stop at the missing GPU.
+            runs.stream().map(run -> backends.forFile(run.file())).distinct().forEach(BenchmarkBackends::named);
+            return timeAll(runs, backends, shapeMap, values, timing, outputFiles);
+        }
+    }
+
+    /**
+     * Times every run and reports them. A run's per-query traces are dropped once its files are staged: only its
+     * statistics outlive it, so a long sweep needs the memory of one run, not of all of them.
+     */
+    private int timeAll(List<BenchRun> runs, BenchBackendChoice backends, Map<String, long[]> shapeMap,
+                        BenchInputs values, TimingSettings timing, BenchOutputFiles outputFiles) {
         PrintWriter out = spec.commandLine().getOut();
         List<SpeedupTable.Entry> entries = new ArrayList<>();
         SpeedupRounds sideBySide = new SpeedupRounds(ComparisonRow.BASELINE);
         List<BenchmarkSummaryJson.Run> summaries = new ArrayList<>();
-        // Written once every run has succeeded: a run that fails late leaves no files of the earlier ones.
-        Map<Path, BenchmarkResult> times = new LinkedHashMap<>();
-        Map<Path, LayerProfile> profiles = new LinkedHashMap<>();
+        BenchmarkResult timesToPrint = null; // --json -: the only run's traces, printed once every run succeeded
         for (List<BenchRun> group : BenchRun.groups(runs)) {
             for (int round = 0; round < rounds; round++) {
                 List<BenchRun> order = new ArrayList<>(group);
@@ -251,13 +259,9 @@ public final class BenchCommand implements Callable<Integer> {
                             err.flush();
                         }
                     }
-                    if (exportProfile != null) {
-                        profiles.put(runs.size() == 1 ? exportProfile
-                                : BenchOutputFiles.suffixed(exportProfile, run, result.batch()), profile);
-                    }
-                    if (json != null) {
-                        times.put(runs.size() == 1 ? json : BenchOutputFiles.suffixed(json, run, result.batch()),
-                                result);
+                    outputFiles.runEnded(run, runs.size() == 1, result, profile);
+                    if (timesOnStdout()) {
+                        timesToPrint = result;
                     }
                     SpeedupTable.Entry entry = new SpeedupTable.Entry(run.model(), run.precision(), result.batch(),
                             result.report().samplesPerSecond());
@@ -270,10 +274,9 @@ public final class BenchCommand implements Callable<Integer> {
         }
         SpeedupTable table = compare.isEmpty() ? null
                 : rounds == 1 ? SpeedupTable.of(ComparisonRow.BASELINE, entries) : sideBySide.table();
-        outputFiles.write(times, profiles, table, summaries);
-        if (timesOnStdout()) {
-            BenchmarkResult only = times.values().iterator().next();
-            out.print(TimesJson.toJson(only.measured(), only.report().mode().dataTransfers()));
+        outputFiles.commit(table, summaries);
+        if (timesToPrint != null) {
+            out.print(TimesJson.toJson(timesToPrint.measured(), timesToPrint.report().mode().dataTransfers()));
         } else if (summaryOnStdout()) {
             out.print(BenchmarkSummaryJson.oneLine(summaries, table));
         }
@@ -283,6 +286,15 @@ public final class BenchCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    /**
+     * A shorter run: bench holds every measured query's time (about 100 bytes each) until its run ends, so memory
+     * grows with the queries one run makes; a smaller batch would only make more of them.
+     */
+    @Override
+    public String outOfMemoryHint() {
+        return "a shorter --duration: every query's time is held until its run ends";
     }
 
     private boolean profiling() {

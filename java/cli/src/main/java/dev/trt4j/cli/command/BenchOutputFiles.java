@@ -17,17 +17,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The files {@code trt4j bench} writes: checked before anything is timed, and written together once every run has
- * succeeded. Each is null where its option was not given or prints on stdout instead ({@code --json -},
+ * The files {@code trt4j bench} writes: checked before anything is timed, and put in place together once every run
+ * has succeeded. Each run's own files ({@code --json}, {@code --export-profile}) are written to hidden temporary
+ * files as the run ends, so that its per-query traces can be dropped then rather than held to the end of a sweep;
+ * {@link #commit} writes the rest and renames them all into place, and {@link #close()} without a commit removes
+ * them. Each is null where its option was not given or prints on stdout instead ({@code --json -},
  * {@code --summary-json -}).
  */
-final class BenchOutputFiles {
+final class BenchOutputFiles implements AutoCloseable {
     private final Path times;
     private final Path profile;
     private final Path markdown;
     private final Path csv;
     private final Path tableJson;
     private final Path summary;
+    /** Created with the first staged file: a set registers a shutdown hook, which a refused command need not. */
+    private AtomicFileSet staged;
 
     /**
      * @param times   {@code --json}: the file of a single run, beside which several runs write one each
@@ -86,29 +91,57 @@ final class BenchOutputFiles {
     }
 
     /**
-     * Every file at once, after every run succeeded: a late failure leaves none of them behind.
+     * Writes a finished run's {@code --json} times and {@code --export-profile} profile (where asked for) to their
+     * temporary files; they take their names only at {@link #commit}.
      *
-     * @param timesByFile    each run's times by its {@code --json} file; not written where they print on stdout
-     * @param profilesByFile each run's layer profile by its {@code --export-profile} file
+     * @param onlyRun whether the run is bench's only one, whose files take the names given; otherwise each is named
+     *                by {@link #suffixed}
+     * @param layers  the run's layer profile, null unless profiled
+     * @throws dev.trt4j.Trt4jException naming the file if it cannot be written
      */
-    void write(Map<Path, BenchmarkResult> timesByFile, Map<Path, LayerProfile> profilesByFile, SpeedupTable table,
-               List<BenchmarkSummaryJson.Run> summaries) {
-        try (AtomicFileSet files = new AtomicFileSet()) {
-            profilesByFile.forEach((f, p) -> files.writeString(f, LayerProfileJson.toJson(p)));
-            if (times != null) {
-                timesByFile.forEach((f, r) -> files.writeString(f,
-                        TimesJson.toJson(r.measured(), r.report().mode().dataTransfers())));
-            }
-            if (table != null) {
-                stageIfAsked(files, markdown, SpeedupTableText.markdown(table));
-                stageIfAsked(files, csv, SpeedupTableText.csv(table));
-                stageIfAsked(files, tableJson, SpeedupTableText.json(table));
-            }
-            if (summary != null) {
-                stageIfAsked(files, summary, BenchmarkSummaryJson.of(summaries, table));
-            }
-            files.commit();
+    void runEnded(BenchRun run, boolean onlyRun, BenchmarkResult result, LayerProfile layers) {
+        if (times != null) {
+            files().writeString(onlyRun ? times : suffixed(times, run, result.batch()),
+                    TimesJson.toJson(result.measured(), result.report().mode().dataTransfers()));
         }
+        if (profile != null && layers != null) {
+            files().writeString(onlyRun ? profile : suffixed(profile, run, result.batch()),
+                    LayerProfileJson.toJson(layers));
+        }
+    }
+
+    /**
+     * Writes the speedup table's and the summary's files and puts every file in place, after every run succeeded:
+     * a late failure leaves none of them behind.
+     *
+     * @param table the comparison's table, null without {@code --compare}
+     */
+    void commit(SpeedupTable table, List<BenchmarkSummaryJson.Run> summaries) {
+        AtomicFileSet files = files();
+        if (table != null) {
+            stageIfAsked(files, markdown, SpeedupTableText.markdown(table));
+            stageIfAsked(files, csv, SpeedupTableText.csv(table));
+            stageIfAsked(files, tableJson, SpeedupTableText.json(table));
+        }
+        if (summary != null) {
+            stageIfAsked(files, summary, BenchmarkSummaryJson.of(summaries, table));
+        }
+        files.commit();
+    }
+
+    /** Removes the temporary files of a bench that did not reach {@link #commit}. */
+    @Override
+    public void close() {
+        if (staged != null) {
+            staged.close();
+        }
+    }
+
+    private AtomicFileSet files() {
+        if (staged == null) {
+            staged = new AtomicFileSet();
+        }
+        return staged;
     }
 
     /** {@code base} with the run's label before its extension (times.json: times.b8.json), one file per run. */
