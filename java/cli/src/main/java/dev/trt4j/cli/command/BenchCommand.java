@@ -7,7 +7,6 @@ import dev.trt4j.benchmark.BenchShapes;
 import dev.trt4j.cli.OutOfMemoryHint;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
-import dev.trt4j.benchmark.BenchmarkBackend;
 import dev.trt4j.benchmark.BenchmarkBackends;
 import dev.trt4j.benchmark.BenchmarkRequest;
 import dev.trt4j.benchmark.BenchmarkResult;
@@ -34,7 +33,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -218,8 +216,8 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
     }
 
     /**
-     * Times every run and reports them. A run's per-query traces are dropped once its files are staged: only its
-     * statistics outlive it, so a long sweep needs the memory of one run, not of all of them.
+     * Times every run in {@link BenchSchedule}'s order and reports them. A run's per-query traces are dropped once its
+     * files are staged: only its statistics outlive it, so a long sweep needs the memory of one run, not of all.
      */
     private int timeAll(List<BenchRun> runs, BenchBackendChoice backends, Map<String, long[]> shapeMap,
                         BenchInputs values, TimingSettings timing, BenchOutputFiles outputFiles) {
@@ -227,56 +225,47 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
         List<SpeedupTable.Entry> entries = new ArrayList<>();
         SpeedupRounds sideBySide = new SpeedupRounds(ComparisonRow.BASELINE);
         List<BenchmarkSummaryJson.Run> summaries = new ArrayList<>();
-        BenchmarkResult timesToPrint = null; // --json -: the only run's traces, printed once every run succeeded
-        for (List<BenchRun> group : BenchRun.groups(runs)) {
-            for (int round = 0; round < rounds; round++) {
-                List<BenchRun> order = new ArrayList<>(group);
-                if (round % 2 == 1) {
-                    Collections.reverse(order);
+        BenchmarkResult[] timesToPrint = {null}; // --json -: the only run's traces, printed once every run succeeded
+        BenchSchedule schedule = new BenchSchedule(run -> BenchmarkBackends.named(backends.forFile(run.file())),
+                run -> new BenchmarkRequest(run.file(), run.batch(), shapeMap, values, timing, threads), rounds);
+        schedule.run(runs, (run, round, b, request, result) -> {
+            LayerProfile profile = profiling() ? b.profileLayers(request) : null;
+            if (textReport()) {
+                out.println("== " + run.file() + " [" + b.name() + "] " + BenchShapes.text(result.shapes())
+                        + ", inputs " + result.inputs()
+                        + (rounds > 1 ? ", round " + (round + 1) + " of " + rounds : ""));
+                PerformanceReportText.lines(result.report()).forEach(line -> out.println("  " + line));
+                if (dumpProfile) {
+                    LayerProfileText.lines(profile, "ONNX Runtime's profiler", SLOWEST_LAYERS)
+                            .forEach(line -> out.println("  " + line));
                 }
-                for (BenchRun run : order) {
-                    BenchmarkBackend b = BenchmarkBackends.named(backends.forFile(run.file()));
-                    BenchmarkRequest request = new BenchmarkRequest(run.file(), run.batch(), shapeMap, values,
-                            timing, threads);
-                    BenchmarkResult result = b.run(request);
-                    LayerProfile profile = profiling() ? b.profileLayers(request) : null;
-                    if (textReport()) {
-                        out.println("== " + run.file() + " [" + b.name() + "] " + BenchShapes.text(result.shapes())
-                                + ", inputs " + result.inputs()
-                                + (rounds > 1 ? ", round " + (round + 1) + " of " + rounds : ""));
-                        PerformanceReportText.lines(result.report()).forEach(line -> out.println("  " + line));
-                        if (dumpProfile) {
-                            LayerProfileText.lines(profile, "ONNX Runtime's profiler", SLOWEST_LAYERS)
-                                    .forEach(line -> out.println("  " + line));
-                        }
-                        out.flush();
-                    }
-                    if (!textReport()) {
-                        // stdout holds a JSON document: the timing warnings the text would end with go to stderr
-                        for (TimingWarning warning : result.report().warnings()) {
-                            PrintWriter err = spec.commandLine().getErr();
-                            err.println("trt4j: warning: " + run.file() + ": " + warning.text());
-                            err.flush();
-                        }
-                    }
-                    outputFiles.runEnded(run, runs.size() == 1, result, profile);
-                    if (timesOnStdout()) {
-                        timesToPrint = result;
-                    }
-                    SpeedupTable.Entry entry = new SpeedupTable.Entry(run.model(), run.precision(), result.batch(),
-                            result.report().samplesPerSecond());
-                    entries.add(entry);
-                    sideBySide.add(entry);
-                    summaries.add(new BenchmarkSummaryJson.Run(run.model(), run.precision(), result,
-                            rounds > 1 ? round + 1 : 0));
+                out.flush();
+            }
+            if (!textReport()) {
+                // stdout holds a JSON document: the timing warnings the text would end with go to stderr
+                for (TimingWarning warning : result.report().warnings()) {
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.println("trt4j: warning: " + run.file() + ": " + warning.text());
+                    err.flush();
                 }
             }
-        }
+            outputFiles.runEnded(run, runs.size() == 1, result, profile);
+            if (timesOnStdout()) {
+                timesToPrint[0] = result;
+            }
+            SpeedupTable.Entry entry = new SpeedupTable.Entry(run.model(), run.precision(), result.batch(),
+                    result.report().samplesPerSecond());
+            entries.add(entry);
+            sideBySide.add(entry);
+            summaries.add(new BenchmarkSummaryJson.Run(run.model(), run.precision(), result,
+                    rounds > 1 ? round + 1 : 0));
+        });
         SpeedupTable table = compare.isEmpty() ? null
                 : rounds == 1 ? SpeedupTable.of(ComparisonRow.BASELINE, entries) : sideBySide.table();
         outputFiles.commit(table, summaries);
-        if (timesToPrint != null) {
-            out.print(TimesJson.toJson(timesToPrint.measured(), timesToPrint.report().mode().dataTransfers()));
+        if (timesToPrint[0] != null) {
+            BenchmarkResult only = timesToPrint[0];
+            out.print(TimesJson.toJson(only.measured(), only.report().mode().dataTransfers()));
         } else if (summaryOnStdout()) {
             out.print(BenchmarkSummaryJson.oneLine(summaries, table));
         }
