@@ -154,10 +154,8 @@ public final class TrtBenchmark implements BenchmarkBackend {
             try (CudaEventInference inference = new CudaEventInference(file.toString(), engine.context(), in, out,
                     timing)) {
                 MeasuredTraces traces = PipelinedTimingLoop.run(inference, timing).split();
-                int batch = BenchShapes.batch(shapes);
                 TimingMode mode = TimingMode.gpu(inference.usesCudaGraph(), timing.spinWait(), timing.dataTransfers());
-                PerformanceReport report = PerformanceReport.of(traces, batch, timing.percentiles(), mode);
-                return new BenchmarkResult(NAME, file, shapes, request.inputs().describe(), report, traces.measured());
+                return result(file, request, engine.inputs(), shapes, traces, mode);
             }
         } finally {
             for (int i = buffers.size() - 1; i >= 0; i--) {
@@ -168,6 +166,21 @@ public final class TrtBenchmark implements BenchmarkBackend {
                 }
             }
         }
+    }
+
+    /**
+     * A timed run's result, its samples per query by the engine's inputs as ONNX Runtime's are counted: the first
+     * open first dimension, so that an input whose first dimension is fixed (a recurrent state's {@code [2, N, 64]})
+     * does not pass for the batch, and a model and its engine report the same samples per second.
+     *
+     * @param inputs the engine's inputs, open dimensions as -1
+     * @param shapes the shapes the run was timed at
+     */
+    static BenchmarkResult result(Path file, BenchmarkRequest request, List<TensorSpec> inputs,
+                                  Map<String, long[]> shapes, MeasuredTraces traces, TimingMode mode) {
+        int batch = BenchShapes.batch(inputs, shapes);
+        PerformanceReport report = PerformanceReport.of(traces, batch, request.timing().percentiles(), mode);
+        return new BenchmarkResult(NAME, file, shapes, request.inputs().describe(), report, traces.measured());
     }
 
     private static <T extends AutoCloseable> T track(List<AutoCloseable> owned, T resource) {

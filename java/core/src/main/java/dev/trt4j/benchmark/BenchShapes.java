@@ -150,17 +150,19 @@ public final class BenchShapes {
     }
 
     /**
-     * The samples in one query of {@code shapes} as {@link #resolve} gives them: the first dimension of the first
-     * input that has one, else 1. Backends report it, and bench names per-run files by it before any run.
+     * The first dimension of the first input that has one, else 1: the batch where the model leaves no first
+     * dimension open. Private: without the inputs' own dimensions a fixed first dimension (a recurrent state's
+     * {@code [2, N, 64]}) would pass for the batch.
      */
-    public static int batch(Map<String, long[]> shapes) {
+    private static int batch(Map<String, long[]> shapes) {
         return shapes.values().stream().filter(s -> s.length > 0).mapToInt(s -> (int) s[0]).findFirst().orElse(1);
     }
 
     /**
-     * As {@link #batch(Map)}, where the model's inputs are known: the first dimension of the first input whose first
-     * dimension the model leaves open, since a fixed one (a recurrent state's {@code [2, N, 64]}) is not the batch;
-     * the first input's when every first dimension is fixed.
+     * The samples in one query of {@code shapes} as {@link #resolve} gives them: the first dimension of the first
+     * input whose first dimension the model leaves open, since a fixed one (a recurrent state's {@code [2, N, 64]})
+     * is not the batch; the first input's when every first dimension is fixed; 1 for scalars only. Every backend
+     * reports it, and bench names per-run files by it before any run.
      */
     public static int batch(List<TensorSpec> inputs, Map<String, long[]> shapes) {
         for (TensorSpec in : inputs) {
