@@ -35,16 +35,32 @@ class SpeedupRoundsTest {
     }
 
     @Test
-    void anEvenNumberOfRoundsTakesTheMeanOfTheMiddleTwo() {
+    void anEvenNumberOfRoundsTakesTheGeometricMeanOfTheMiddleTwo() {
         SpeedupRounds rounds = new SpeedupRounds("fp32");
         double[][] perRound = {{100, 110}, {50, 65}, {200, 240}, {100, 190}}; // ratios 1.1, 1.3, 1.2, 1.9
         for (double[] r : perRound) {
             rounds.add(run("fp32", 8, r[0]));
             rounds.add(run("int8", 8, r[1]));
         }
-        assertThat(rounds.spreads().get(1).median()).isCloseTo(1.25, within(1e-12));
-        assertThat(SpeedupTable.of("fp32", rounds.entries()).speedup("m", 8, "int8")).hasValueCloseTo(1.25,
-                within(1e-12));
+        assertThat(rounds.spreads().get(1).median()).isCloseTo(Math.sqrt(1.2 * 1.3), within(1e-12));
+        assertThat(SpeedupTable.of("fp32", rounds.entries()).speedup("m", 8, "int8")).hasValueCloseTo(
+                Math.sqrt(1.2 * 1.3), within(1e-12));
+    }
+
+    /**
+     * Two rounds of equal speeds, each file a quarter ahead once: ratios 0.8 and 1.25. Their arithmetic mean, 1.025,
+     * read as a speedup; a ratio's midpoint is their geometric mean, 1, whichever file is the baseline.
+     */
+    @Test
+    void equalSpeedsOverAnEvenNumberOfRoundsReadAsNoSpeedup() {
+        SpeedupRounds rounds = new SpeedupRounds("fp32");
+        rounds.add(run("fp32", 1, 100));
+        rounds.add(run("same", 1, 80));
+        rounds.add(run("fp32", 1, 80));
+        rounds.add(run("same", 1, 100));
+
+        assertThat(rounds.spreads().get(1).median()).isCloseTo(1.0, within(1e-12));
+        assertThat(rounds.table().speedup("m", 1, "same")).hasValueCloseTo(1.0, within(1e-12));
     }
 
     @Test
