@@ -1,14 +1,19 @@
 package dev.trt4j.timing;
 
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.math.RoundingMode;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * A {@link PerformanceReport} as the lines of trtexec's "Performance summary", so the two read side by side. CPU
  * runs leave out the enqueue and copy lines, which a synchronous wall-clock run does not measure apart.
  */
 public final class PerformanceReportText {
+    /** A C++ stream's default precision for floats. */
+    private static final MathContext SIX_DIGITS = new MathContext(6, RoundingMode.HALF_EVEN);
+
     private PerformanceReportText() {
     }
 
@@ -50,19 +55,39 @@ public final class PerformanceReportText {
         return sb.append(", CoV = ").append(number(m.coefficientOfVariation())).append(" %").toString();
     }
 
-    /** Six significant digits, as C++ streams print floats by default. */
+    /**
+     * A number as a C++ stream prints it by default, so the lines read as trtexec's: {@code %g} with six significant
+     * digits, trailing zeros dropped in both forms ({@code 0.0022}, {@code 4.9574e-05}, {@code 1e-07}), the exponent
+     * form below 1e-4 and from 1e6, and {@code inf} or {@code nan} for the rest. The digits are rounded from the
+     * double's exact value, half to even, as C's library does; Java's {@code %g} rounds its shortest decimal
+     * form half up, which differs on ties.
+     */
     static String number(double v) {
-        if (Double.isNaN(v) || Double.isInfinite(v)) {
-            return String.valueOf(v);
+        if (Double.isNaN(v)) {
+            return "nan";
         }
-        String s = String.format(Locale.ROOT, "%.6g", v);
-        if (s.contains("e")) {
-            return s;
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "inf" : "-inf";
         }
-        if (s.contains(".")) {
-            s = s.replaceAll("0+$", "");
-            s = s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+        if (v == 0) {
+            return 1 / v < 0 ? "-0" : "0";
         }
-        return s;
+        BigDecimal rounded = new BigDecimal(v).round(SIX_DIGITS);
+        int exponent = rounded.precision() - rounded.scale() - 1; // of the leading digit
+        if (exponent < -4 || exponent >= SIX_DIGITS.getPrecision()) {
+            String mantissa = withoutTrailingZeros(rounded.movePointLeft(exponent).toPlainString());
+            return mantissa + (exponent < 0 ? "e-" : "e+") + (Math.abs(exponent) < 10 ? "0" : "")
+                    + Math.abs(exponent);
+        }
+        return withoutTrailingZeros(rounded.toPlainString());
+    }
+
+    /** {@code 4.95740} → {@code 4.9574}, {@code 1.00000} → {@code 1}; a number without a point as it is. */
+    private static String withoutTrailingZeros(String plain) {
+        if (!plain.contains(".")) {
+            return plain;
+        }
+        String s = plain.replaceAll("0+$", "");
+        return s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
     }
 }

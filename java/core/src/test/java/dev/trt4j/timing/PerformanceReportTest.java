@@ -96,6 +96,27 @@ class PerformanceReportTest {
                 + "Data transfers: Enabled");
     }
 
+    /** C++'s default float output (%g, 6 digits) drops trailing zeros in the exponent form too. */
+    @Test
+    void numbersReadAsACppStreamPrintsThem() {
+        assertThat(PerformanceReportText.number(4.9574e-05)).isEqualTo("4.9574e-05");
+        assertThat(PerformanceReportText.number(1e-07)).isEqualTo("1e-07");
+        assertThat(PerformanceReportText.number(1.234567e-05)).isEqualTo("1.23457e-05");
+        assertThat(PerformanceReportText.number(272845.4)).isEqualTo("272845");
+        assertThat(PerformanceReportText.number(2726452)).isEqualTo("2.72645e+06");
+        assertThat(PerformanceReportText.number(999999.5)).isEqualTo("1e+06");
+        assertThat(PerformanceReportText.number(0.0022)).isEqualTo("0.0022");
+        assertThat(PerformanceReportText.number(0.0001)).isEqualTo("0.0001");
+        assertThat(PerformanceReportText.number(-0.5)).isEqualTo("-0.5");
+        assertThat(PerformanceReportText.number(99.9)).isEqualTo("99.9");
+        assertThat(PerformanceReportText.number(0)).isEqualTo("0");
+        assertThat(PerformanceReportText.number(1e-300)).isEqualTo("1e-300");
+        // a tie rounds to even from the exact value, as C does; Java's %g rounds it up
+        assertThat(PerformanceReportText.number(1234565)).isEqualTo("1.23456e+06");
+        assertThat(PerformanceReportText.number(Double.NaN)).isEqualTo("nan");
+        assertThat(PerformanceReportText.number(Double.POSITIVE_INFINITY)).isEqualTo("inf");
+    }
+
     @Test
     void refusesARunThatNeverLeftWarmUp() {
         assertThatThrownBy(() -> MeasuredTraces.split(Traces.regular(3, 0, 1, 0, new double[] {1}, 0, 0), 10))
