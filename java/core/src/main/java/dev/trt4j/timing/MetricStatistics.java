@@ -49,6 +49,9 @@ public record MetricStatistics(double min, double max, double mean, double media
         for (double p : percentiles) {
             ps.add(new PercentileValue(p, percentile(sorted, p)));
         }
+        // trtexec's findCoeffOfVariance gives inf for a mean of 0, but never prints it: its metric lines have no CoV,
+        // which feeds only its unstable-compute warning. Here the mean is 0 only for copies that were not made, all
+        // 0 and so not varying: inf would print "CoV = inf %" on their lines.
         return new MetricStatistics(sorted[0], sorted[sorted.length - 1], mean, median(sorted), ps,
                 mean == 0 ? 0 : stdDev / mean * 100);
     }
