@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.UnsafeByteOperations;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 
@@ -208,7 +209,8 @@ final class ExternalDataInliner {
         if (!isExternal(t)) {
             return t;
         }
-        String where = modelFile + ": tensor '" + t.getName() + "'";
+        String where = ControlCharacters.escape(modelFile.toString()) + ": tensor '"
+                + ControlCharacters.escape(t.getName()) + "'";
         String location = null;
         long offset = 0;
         long length = -1;

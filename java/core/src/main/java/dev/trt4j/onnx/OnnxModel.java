@@ -393,15 +393,16 @@ public final class OnnxModel {
         if (externalDataFolder == null) {
             return;
         }
-        throw new Trt4jException(path + ": with its external data the model exceeds 2 GiB, so its weights stay in "
-                + "their files (" + firstExternalLocation() + "); " + what + " and takes models up to 2 GiB");
+        throw new Trt4jException(shown(path) + ": with its external data the model exceeds 2 GiB, so its weights stay "
+                + "in their files (" + firstExternalLocation() + "); " + what + " and takes models up to 2 GiB");
     }
 
     private String firstExternalLocation() {
         for (TensorProto t : proto.getGraph().getInitializerList()) {
             if (ExternalDataInliner.isExternal(t)) {
-                return "'" + t.getName() + "' in " + t.getExternalDataList().stream()
-                        .filter(e -> e.getKey().equals("location")).map(e -> "'" + e.getValue() + "'")
+                return "'" + ControlCharacters.escape(t.getName()) + "' in " + t.getExternalDataList().stream()
+                        .filter(e -> e.getKey().equals("location"))
+                        .map(e -> "'" + ControlCharacters.escape(e.getValue()) + "'")
                         .findFirst().orElse("its data file");
             }
         }

@@ -43,7 +43,15 @@ public final class OrtRuntime {
     /** ONNX Runtime's session setting for the folder a model given as bytes reads its external data from. */
     private static final String EXTERNAL_DATA_FOLDER = "session.model_external_initializers_file_folder_path";
     private static OrtEnvironment environment;
-    private static final long START_STACK_BYTES = 16L << 20;
+    /** Stack for ONNX Runtime's start beyond what the command line needs. */
+    private static final long START_STACK_BASE = 16L << 20;
+    /**
+     * Stack per byte of command line: 16 MB sufficed for 60 KB and not for 70 KB, 256 MB for 1 MB and 512 MB for
+     * 1.95 MB (Linux's limit is about 2 MB), so about 256 bytes a byte; twice that, for a margin.
+     */
+    private static final long START_STACK_PER_BYTE = 512;
+    /** A thread's stack is reserved address space, committed only as used: a large one costs nothing else. */
+    private static final long START_STACK_MAX = 2L << 30;
 
     private OrtRuntime() {
     }
@@ -69,9 +77,10 @@ public final class OrtRuntime {
     }
 
     /**
-     * Starts the environment on a thread of its own with a {@value #START_STACK_BYTES}-byte stack: ONNX Runtime
-     * 1.29 reads the process's command line onto the stack as it starts, and a command line of about 4 KB (a long
-     * class path, a long --out) overflows the main thread's default stack into a bare segmentation fault.
+     * Starts the environment on a thread of its own with a stack sized to the command line
+     * ({@link #startStackBytes}): ONNX Runtime 1.29's start uses stack in proportion to the process's command line,
+     * and a command line of about 4 KB (a long class path, a long --out) overflowed the main thread's default stack
+     * into a bare segmentation fault.
      */
     private static OrtEnvironment startOnLargeStack() {
         OrtEnvironment[] started = new OrtEnvironment[1];
@@ -82,7 +91,7 @@ public final class OrtRuntime {
             } catch (RuntimeException | LinkageError e) {
                 failed[0] = e;
             }
-        }, "trt4j-onnxruntime-start", START_STACK_BYTES);
+        }, "trt4j-onnxruntime-start", startStackBytes(commandLineBytes()));
         starter.start();
         boolean interrupted = false;
         while (true) {
@@ -103,6 +112,22 @@ public final class OrtRuntime {
             throw e;
         }
         return started[0];
+    }
+
+    /** The stack ONNX Runtime's start gets for a command line of {@code commandLineBytes} bytes. */
+    static long startStackBytes(long commandLineBytes) {
+        long bytes = Math.max(0, commandLineBytes);
+        return bytes >= (START_STACK_MAX - START_STACK_BASE) / START_STACK_PER_BYTE ? START_STACK_MAX
+                : START_STACK_BASE + START_STACK_PER_BYTE * bytes;
+    }
+
+    /** The length of this process's command line; 0 where the system does not show it (it is then not read). */
+    private static long commandLineBytes() {
+        try {
+            return Files.readAllBytes(Path.of("/proc/self/cmdline")).length;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /**

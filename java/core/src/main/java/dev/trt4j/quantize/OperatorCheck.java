@@ -12,6 +12,7 @@ import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OrtException;
 import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.ExternalTensors;
 import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.OrtRuntime;
 import org.slf4j.Logger;
@@ -109,8 +110,15 @@ public final class OperatorCheck {
             LOG.debug("{}: plugin nodes inside subgraphs; ONNX Runtime's operator check skipped", file);
             return plugins;
         }
+        ModelProto cut = graphAlone(model, functions, KEPT_VALUE_BYTES);
+        if (ExternalTensors.referencedBy(cut)) {
+            // tensors left in data files inside subgraphs or functions: handed over as bytes, ONNX Runtime would look
+            // for them beside the working folder, and read gigabytes of them where it found them
+            LOG.debug("{}: external data in subgraphs or functions; ONNX Runtime's operator check skipped", file);
+            return plugins;
+        }
         try {
-            OrtRuntime.requireLoads(graphAlone(model, functions, KEPT_VALUE_BYTES).toByteArray());
+            OrtRuntime.requireLoads(cut.toByteArray());
         } catch (OrtException e) {
             String message = String.valueOf(e.getMessage());
             Matcher opset = OPSET_TOO_NEW.matcher(message);
@@ -143,6 +151,7 @@ public final class OperatorCheck {
     /** Whether ONNX Runtime loads {@code model} with every weight's value (its plugin nodes cut out, as before). */
     private static boolean loadsWithWeights(ModelProto model, Set<String> functions) {
         try {
+            // tensors left in data files are cut even here (see require), which reached this only without others
             OrtRuntime.requireLoads(graphAlone(model, functions, Long.MAX_VALUE).toByteArray());
             return true;
         } catch (OrtException e) {
@@ -230,8 +239,9 @@ public final class OperatorCheck {
 
     /**
      * {@code model} without the data of its weights and without its plugin nodes: initializers over
-     * {@code keptValueBytes} bytes become graph inputs of the same type and shape (so a 90 MB model is not
-     * copied into ONNX Runtime; smaller ones, shape and scale constants, stay as they are), and a plugin node's
+     * {@code keptValueBytes} bytes or left in a data file become graph inputs of the same type and shape (so a 90 MB
+     * model is not copied into ONNX Runtime; smaller ones, shape and scale constants, stay as they are), as do the
+     * outputs of such {@code Constant} nodes (PaddlePaddle's exports keep every weight in one), and a plugin node's
      * outputs become graph inputs typed as declared (float otherwise).
      */
     private static ModelProto graphAlone(ModelProto model, Set<String> functions, long keptValueBytes) {
@@ -249,13 +259,17 @@ public final class OperatorCheck {
                 continue;
             }
             if (inputs.add(t.getName())) {
-                TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
-                t.getDimsList().forEach(d -> shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d)));
-                b.addInput(ValueInfoProto.newBuilder().setName(t.getName()).setType(TypeProto.newBuilder()
-                        .setTensorType(TypeProto.Tensor.newBuilder().setElemType(t.getDataType()).setShape(shape))));
+                b.addInput(inputLike(t.getName(), t));
             }
         }
         for (NodeProto n : g.getNodeList()) {
+            Optional<TensorProto> value = largeConstant(n, keptValueBytes);
+            if (value.isPresent()) {
+                if (inputs.add(n.getOutput(0))) {
+                    b.addInput(inputLike(n.getOutput(0), value.get()));
+                }
+                continue;
+            }
             if (runsInOrt(n, functions)) {
                 b.addNode(n);
                 continue;
@@ -269,6 +283,28 @@ public final class OperatorCheck {
             }
         }
         return model.toBuilder().setGraph(b).build();
+    }
+
+    /** The value of a {@code Constant} node over {@code keptValueBytes} or left in a data file, if {@code n} is one. */
+    private static Optional<TensorProto> largeConstant(NodeProto n, long keptValueBytes) {
+        if (!n.getOpType().equals("Constant") || !GraphIndex.isDefaultDomain(n.getDomain()) || n.getOutputCount() != 1) {
+            return Optional.empty();
+        }
+        for (AttributeProto a : n.getAttributeList()) {
+            if (a.getName().equals("value") && a.hasT() && (a.getT().getDataLocation()
+                    == TensorProto.DataLocation.EXTERNAL || a.getT().getSerializedSize() > keptValueBytes)) {
+                return Optional.of(a.getT());
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** A graph input named {@code name} of {@code t}'s element type and shape. */
+    private static ValueInfoProto inputLike(String name, TensorProto t) {
+        TensorShapeProto.Builder shape = TensorShapeProto.newBuilder();
+        t.getDimsList().forEach(d -> shape.addDim(TensorShapeProto.Dimension.newBuilder().setDimValue(d)));
+        return ValueInfoProto.newBuilder().setName(name).setType(TypeProto.newBuilder()
+                .setTensorType(TypeProto.Tensor.newBuilder().setElemType(t.getDataType()).setShape(shape))).build();
     }
 
     /** The label of the first node of {@code domain} (default domain for "") and {@code opType}, at any depth. */

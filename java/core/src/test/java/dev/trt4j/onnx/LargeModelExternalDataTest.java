@@ -144,6 +144,37 @@ class LargeModelExternalDataTest {
                         + "[128, 256] of FLOAT needs 131072");
     }
 
+    /**
+     * PaddlePaddle's exports keep weights in Constant nodes: one left in its data file must be cut from the graph
+     * ONNX Runtime's operator check loads (handed over as bytes, it would be looked for beside the working folder),
+     * so that the check still finds a shape contradiction.
+     */
+    @Test
+    void theOperatorCheckCutsAConstantNodeLeftInItsFileAndStillFindsAContradiction() throws Exception {
+        float[] w = new float[100 * OUT];
+        ModelProto inline = new TestGraph()
+                .input("x", TestGraph.FLOAT, 1, IN)
+                .constant("w", new long[] {100, OUT}, w)
+                .node("MatMul", List.of("x", "w"), List.of("y"))
+                .output("y", TestGraph.FLOAT, 1, OUT)
+                .build(13);
+        GraphProto.Builder g = inline.getGraph().toBuilder();
+        ai.onnx.proto.OnnxMl.NodeProto.Builder constant = g.getNode(0).toBuilder();
+        TensorProto value = constant.getAttribute(0).getT();
+        Files.write(dir.resolve("constant.bin"), value.getRawData().toByteArray());
+        constant.setAttribute(0, constant.getAttribute(0).toBuilder().setT(value.toBuilder().clearRawData()
+                .setDataLocation(TensorProto.DataLocation.EXTERNAL).addExternalData(entry("location", "constant.bin"))
+                .addExternalData(entry("length", Long.toString(value.getRawData().size())))));
+        g.setNode(0, constant);
+        Path mismatched = TestModels.write(inline.toBuilder().setGraph(g).build(), dir, "constant.onnx");
+        OnnxModel large = OnnxModel.load(mismatched, LIMIT);
+        assertThat(large.externalDataFolder()).isPresent();
+
+        assertThatThrownBy(() -> dev.trt4j.quantize.OperatorCheck.require(large.proto(), "constant.onnx", null))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith("constant.onnx: ONNX Runtime refuses the model: ");
+    }
+
     private static StringStringEntryProto entry(String key, String value) {
         return StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
     }

@@ -22,15 +22,25 @@ class OrtRuntimeTest {
                 .doesNotExist();
     }
 
-    /** ONNX Runtime 1.29 crashed the JVM (exit 139, no message) starting on a main thread with an 8 KB command line. */
+    /**
+     * ONNX Runtime 1.29 crashed the JVM (exit 139, no message) starting on the main thread with a 4 KB command line,
+     * and on a fixed 16 MB stack with a 70 KB one.
+     */
     @Test
     void startsInAProcessWithALongCommandLine() throws Exception {
         Process p = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dpadding=" + "z".repeat(8000), "-cp", System.getProperty("java.class.path"),
+                "-Dpadding=" + "z".repeat(120_000), "-cp", System.getProperty("java.class.path"),
                 OrtStartMain.class.getName()).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(output).isZero();
         assertThat(output).contains("started");
+    }
+
+    @Test
+    void theStartStackGrowsWithTheCommandLineUpToAReservationLimit() {
+        assertThat(OrtRuntime.startStackBytes(0)).isEqualTo(16L << 20);
+        assertThat(OrtRuntime.startStackBytes(2_000_000)).isEqualTo((16L << 20) + 512L * 2_000_000);
+        assertThat(OrtRuntime.startStackBytes(Long.MAX_VALUE / 1024)).isEqualTo(2L << 30);
     }
 
     @Test
