@@ -123,7 +123,8 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
             if (a.equals("--percentile") || a.startsWith("--percentile=")) {
                 String value = a.contains("=") ? a.substring(a.indexOf('=') + 1)
                         : i + 1 < args.length && !args[i + 1].startsWith("-") ? args[i + 1] : "P";
-                return methods + " percentile=" + value;
+                // 99,9 with a decimal comma: suggest what the method takes, not a value it refuses next
+                return methods + " percentile=" + value.replaceFirst("^(\\d+),(\\d+)$", "$1.$2");
             }
         }
         return null;

@@ -296,6 +296,10 @@ class Trt4jCommandTest {
         CliRun compare = CliRun.of("compare-calibrators", "m.onnx", "--percentile=99.9");
         assertThat(compare.errLines()).containsExactly("trt4j: Unknown option: '--percentile=99.9'; give the "
                 + "percentile in the method: --methods percentile=99.9");
+        CliRun comma = CliRun.of("calibrate", "m.onnx", "--percentile", "99,9");
+        assertThat(comma.errLines()).as("the value the method takes, not the comma it refuses next")
+                .containsExactly("trt4j: Unknown option: '--percentile'; give the percentile in the method: --method "
+                        + "percentile=99.9");
 
         CliRun amax = CliRun.of("amax", "--method", "percentile", "--percentile", "99", "--tensr=a.npy");
         assertThat(amax.errLines()).singleElement().asString().contains("did you mean --tensor")

@@ -173,6 +173,8 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
         if (backend != null) {
             BenchmarkBackends.requireKnown(backend);
         }
+        requireDashForStandardOutput("--json", json == null ? null : json.toString());
+        requireDashForStandardOutput("--summary-json", summaryJson);
         List<BenchRun> runs = checks.requireOneRunOnStdout(plan(), timesOnStdout());
         checks.requireTensorRtForItsOptions(runs, noCudaGraph, noSpinWait, includeTransfers, oneAtATime);
         checks.requireProfilingBackend(runs, dumpProfile, exportProfile != null, rounds, textReport(),
@@ -289,6 +291,19 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
     private boolean profiling() {
         return dumpProfile || exportProfile != null;
     }
+
+    /**
+     * {@code --json /dev/stdout} is how many ask for standard output; the general refusal of stream paths would tell
+     * them to name a file, where these options take {@code -}.
+     */
+    private static void requireDashForStandardOutput(String option, String value) {
+        if (value != null && STANDARD_OUTPUT_NAMES.contains(value)) {
+            throw new InvalidOptionException(option + " " + value + ": give " + option + " - to write to standard "
+                    + "output (trt4j writes files through a temporary file, which a stream cannot take)");
+        }
+    }
+
+    private static final Set<String> STANDARD_OUTPUT_NAMES = Set.of("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1");
 
     private boolean summaryOnStdout() {
         return "-".equals(summaryJson);

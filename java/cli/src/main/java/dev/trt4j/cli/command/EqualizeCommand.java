@@ -151,11 +151,12 @@ public final class EqualizeCommand implements Callable<Integer> {
                 });
     }
 
+    /** {@code model} marked as equalized from {@code source}, or from the model {@code source} itself came from. */
     private static ModelProto marked(ModelProto model, Path source) {
-        ModelProto.Builder b = model.toBuilder().clearMetadataProps();
-        model.getMetadataPropsList().stream().filter(p -> !p.getKey().equals(EQUALIZED_FROM))
-                .forEach(b::addMetadataProps);
-        return b.addMetadataProps(StringStringEntryProto.newBuilder().setKey(EQUALIZED_FROM)
+        if (model.getMetadataPropsList().stream().anyMatch(p -> p.getKey().equals(EQUALIZED_FROM))) {
+            return model; // equalized twice: the mark keeps naming the original
+        }
+        return model.toBuilder().addMetadataProps(StringStringEntryProto.newBuilder().setKey(EQUALIZED_FROM)
                 .setValue(String.valueOf(source.getFileName()))).build();
     }
 

@@ -633,6 +633,9 @@ class BenchCommandTest {
                 + "single run; these options make 2 runs: give a FILE for one file per run");
         assertUsageError(bench(model.toString(), "--json", "-", "--summary-json", "-"),
                 "--json - and --summary-json - both print on stdout; give one of them a FILE");
+        assertUsageError(bench(model.toString(), "--summary-json", "/dev/stdout"), "--summary-json /dev/stdout: give "
+                + "--summary-json - to write to standard output (trt4j writes files through a temporary file, which a "
+                + "stream cannot take)");
     }
 
     @Test

@@ -297,6 +297,10 @@ class QuantizeEvaluateCommandsTest {
         assertThat(again.err()).contains("trt4j: warning: cls.path-eq.onnx was written by trt4j equalize (from "
                 + model.getFileName() + "); equalizing it again scales its channels a second time: equalize the "
                 + "original model instead");
+        CliRun thrice = CliRun.of("equalize", twice.toString(), "--out", dir.resolve("cls.path-eq-3.onnx").toString(),
+                "--samples", "16");
+        assertThat(thrice.err()).as("the mark keeps naming the original").contains("(from " + model.getFileName()
+                + ")");
     }
 
     @Test
