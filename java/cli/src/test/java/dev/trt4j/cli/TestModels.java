@@ -27,6 +27,39 @@ public final class TestModels {
                         .addOutput("y")).build());
     }
 
+    /** Names holding an escape sequence, a bidi override, a BEL and (the node's) a newline and a pipe. */
+    public static final String ODD_INPUT = "x\u001b[2J\u202e";
+    /** See {@link #ODD_INPUT}. */
+    public static final String ODD_NODE = "mm\nfake | row\u0007";
+    /** See {@link #ODD_INPUT}. */
+    public static final String ODD_OUTPUT = "y\u001b]0;title\u0007";
+
+    /**
+     * {@link #matMul} with the names {@link #ODD_INPUT}, {@link #ODD_NODE} and {@link #ODD_OUTPUT}: a downloaded
+     * model's names reach every command's text output. The tensors hold no line break, which a TensorRT cache could
+     * not take (calibrate refuses such a name); the node's name is in no cache.
+     */
+    public static Path controlCharacterNames(Path file) throws IOException {
+        OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4)
+                .addDims(4);
+        for (int i = 0; i < 16; i++) {
+            w.addFloatData((i % 5 == 0 ? 1f : 0.25f) * (i % 2 == 0 ? 1 : -1));
+        }
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("odd").addInput(batchOfFour(ODD_INPUT))
+                .addOutput(batchOfFour(ODD_OUTPUT)).addInitializer(w)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName(ODD_NODE).addInput(ODD_INPUT)
+                        .addInput("w").addOutput(ODD_OUTPUT)).build());
+    }
+
+    /**
+     * Whether {@code text} holds a character that would reach a terminal raw: a control character other than the
+     * newline that ends a line, a line or paragraph separator, a bidi control.
+     */
+    public static boolean holdsRawControlCharacter(String text) {
+        return text.chars().anyMatch(c -> c != '\n' && !dev.trt4j.ControlCharacters.escape(String.valueOf((char) c))
+                .equals(String.valueOf((char) c)));
+    }
+
     /** {@code y = Relu(x)} with x and y float [batch, 4]. */
     public static Path relu(Path file) throws IOException {
         return write(file, OnnxMl.GraphProto.newBuilder().setName("relu").addInput(batchOfFour("x"))

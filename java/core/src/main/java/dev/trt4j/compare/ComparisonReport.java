@@ -2,6 +2,7 @@ package dev.trt4j.compare;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.table.JsonDocument;
 
 import java.nio.file.Path;
@@ -77,10 +78,12 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
     /** The report as Markdown: a line of context, then each table. */
     public String toMarkdown() {
         StringBuilder s = new StringBuilder();
-        s.append(String.format(Locale.ROOT,
+        // one line, whatever the model's names hold (the metric may name an output), as the tables below escape them
+        s.append(ControlCharacters.escape(String.format(Locale.ROOT,
                 "%s — %s (%s is better) on %d held-out samples (%s); calibrated on %d samples (%s); "
-                        + "%s.%n%n", model, metric, higherIsBetter ? "higher" : "lower", evaluationSamples,
-                evaluationData, calibrationSamples, calibrationData, quantization));
+                        + "%s.", model, metric, higherIsBetter ? "higher" : "lower", evaluationSamples,
+                evaluationData, calibrationSamples, calibrationData, quantization)))
+                .append(String.format(Locale.ROOT, "%n%n"));
         s.append(methods.toMarkdown()).append('\n').append(fidelity.toMarkdown());
         weightsStudyTable().ifPresent(t -> s.append('\n').append(t.toMarkdown()));
         samplesSweepTable().ifPresent(t -> s.append('\n').append(t.toMarkdown()));

@@ -3,6 +3,7 @@ package dev.trt4j.compare;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.table.JsonDocument;
 
 import java.util.ArrayList;
@@ -131,8 +132,13 @@ public record ResultTable(String title, String rowHeader, List<String> columns, 
                 : String.valueOf(value);
     }
 
+    /**
+     * A cell's text as Markdown shows it in one cell: a pipe would end the cell, and a newline in a layer's or an
+     * output's name (both come from the model) would end the row, an escape sequence would reach the terminal the
+     * table is printed on.
+     */
     private static String escape(String text) {
-        return text.replace("|", "\\|");
+        return ControlCharacters.escape(text).replace("|", "\\|");
     }
 
     /** This table as a JSON object. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.ControlCharacters;
 
 import java.io.UncheckedIOException;
 import java.util.Locale;
@@ -43,7 +44,8 @@ public final class SpeedupTableText {
         }
         sb.append('\n').append(rule).append('\n');
         for (String model : table.models()) {
-            sb.append("| ").append(model.replace("|", "\\|")).append(" |");
+            // a model is named by its file, whose name may hold a newline (a row of its own) or a pipe (a cell)
+            sb.append("| ").append(ControlCharacters.escape(model).replace("|", "\\|")).append(" |");
             for (int batch : table.batches()) {
                 for (String precision : table.precisions()) {
                     sb.append(' ').append(format(table.speedup(model, batch, precision), "%.2f", MISSING));

@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.benchmark.BenchInputs;
@@ -233,13 +234,16 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
         schedule.run(runs, (run, round, b, request, result) -> {
             LayerProfile profile = profiling() ? b.profileLayers(request) : null;
             if (textReport()) {
-                out.println("== " + run.file() + " [" + b.name() + "] " + BenchShapes.text(result.shapes())
-                        + ", inputs " + result.inputs()
-                        + (rounds > 1 ? ", round " + (round + 1) + " of " + rounds : ""));
-                PerformanceReportText.lines(result.report()).forEach(line -> out.println("  " + line));
+                // each line as ControlCharacters writes it: inputs and layers are named by the model, and a newline
+                // in a name would fake a line, an escape sequence would reach the terminal
+                out.println(ControlCharacters.escape("== " + run.file() + " [" + b.name() + "] "
+                        + BenchShapes.text(result.shapes()) + ", inputs " + result.inputs()
+                        + (rounds > 1 ? ", round " + (round + 1) + " of " + rounds : "")));
+                PerformanceReportText.lines(result.report())
+                        .forEach(line -> out.println("  " + ControlCharacters.escape(line)));
                 if (dumpProfile) {
                     LayerProfileText.lines(profile, "ONNX Runtime's profiler", SLOWEST_LAYERS)
-                            .forEach(line -> out.println("  " + line));
+                            .forEach(line -> out.println("  " + ControlCharacters.escape(line)));
                 }
                 out.flush();
             }
@@ -247,7 +251,7 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
                 // stdout holds a JSON document: the timing warnings the text would end with go to stderr
                 for (TimingWarning warning : result.report().warnings()) {
                     PrintWriter err = spec.commandLine().getErr();
-                    err.println("trt4j: warning: " + run.file() + ": " + warning.text());
+                    err.println("trt4j: warning: " + ControlCharacters.escape(run.file() + ": " + warning.text()));
                     err.flush();
                 }
             }

@@ -325,10 +325,10 @@ public final class CalibrateCommand implements Callable<Integer> {
         }
     }
 
-    /** One warning line on stderr, in the CLI's words. */
+    /** One warning line on stderr, in the CLI's words; the tensor names it may hold come from the model. */
     private void warn(String message) {
         PrintWriter err = spec.commandLine().getErr();
-        err.println("trt4j: warning: " + message);
+        err.println("trt4j: warning: " + ControlCharacters.escape(message));
         err.flush();
     }
 
@@ -424,8 +424,10 @@ public final class CalibrateCommand implements Callable<Integer> {
                 "Calibrated %s on %s (%s): %s%n", modelFile.getFileName(), Counts.of(statistics.samples(), "sample"),
                 statistics.dataDescription(), Counts.of(statistics.tensors().size(), "tensor"));
         List<String> names = new ArrayList<>(statistics.tensors().keySet());
-        // the summary keeps its columns narrow; --full is for finding tensors, so it prints their whole names
-        int longest = names.stream().mapToInt(String::length).max().orElse(6);
+        // the summary keeps its columns narrow; --full is for finding tensors, so it prints their whole names, as
+        // ControlCharacters writes them: a model's name with a newline would fake a row, an escape would reach the
+        // terminal
+        int longest = names.stream().mapToInt(n -> ControlCharacters.escape(n).length()).max().orElse(6);
         int width = Math.max(6, full ? longest : Math.min(48, longest));
         StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%n%-" + width + "s", "tensor"));
         for (MethodSpec m : tables.keySet()) {
@@ -435,7 +437,8 @@ public final class CalibrateCommand implements Callable<Integer> {
         int rows = full ? names.size() : Math.min(TABLE_ROWS, names.size());
         for (int r = 0; r < rows; r++) {
             String name = names.get(r);
-            String shown = name.length() > width ? "…" + name.substring(name.length() - width + 1) : name;
+            String escaped = ControlCharacters.escape(name);
+            String shown = escaped.length() > width ? "…" + escaped.substring(escaped.length() - width + 1) : escaped;
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-" + width + "s", shown));
             for (CalibrationTable t : tables.values()) {
                 line.append(String.format(Locale.ROOT, "  %14s", ShortestDecimal.format(t.amax(name))));

@@ -3,6 +3,7 @@ package dev.trt4j.cli.command;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
@@ -418,10 +419,14 @@ public final class ConvertCommand implements Callable<Integer> {
             w.printf(Locale.ROOT, "Converted %s%s%s → %s%n", modelFile.getFileName(),
                     toOpset != fromOpset ? " from opset " + fromOpset + " to " + toOpset : "",
                     half == null ? "" : fp16Unchanged ? " (FP16: nothing to convert)" : " to FP16", out);
+            // names of inputs and nodes come from the model: ControlCharacters keeps each on its line, and what would
+            // reach the terminal raw (an escape sequence) out of it
             if (fixed != null) {
-                w.printf(Locale.ROOT, "Fixed %s; folded %d If node%s%s%n", describeFixed(fixed.fixed(), fixedShapes),
+                w.printf(Locale.ROOT, "Fixed %s; folded %d If node%s%s%n",
+                        ControlCharacters.escape(describeFixed(fixed.fixed(), fixedShapes)),
                         fixed.foldedIfs().size(), fixed.foldedIfs().size() == 1 ? "" : "s",
-                        fixed.foldedIfs().isEmpty() ? "" : ": " + String.join(", ", fixed.foldedIfs()));
+                        fixed.foldedIfs().isEmpty() ? ""
+                                : ": " + ControlCharacters.escape(String.join(", ", fixed.foldedIfs())));
             }
             if (folded != null) {
                 w.printf(Locale.ROOT,
@@ -439,7 +444,8 @@ public final class ConvertCommand implements Callable<Integer> {
                     w.printf(Locale.ROOT, "FP16 range checked on the samples: %s beyond %.0f%n",
                             Counts.of(beyondFp16.size(), "node"), Fp16RangeCheck.FP16_MAX);
                     for (Fp16RangeCheck.Finding f : beyondFp16) {
-                        w.printf(Locale.ROOT, "  %s: FP32, '%s' reaches %.4g%n", f.node(), f.tensor(), f.absMax());
+                        w.printf(Locale.ROOT, "  %s: FP32, '%s' reaches %.4g%n", ControlCharacters.escape(f.node()),
+                                ControlCharacters.escape(f.tensor()), f.absMax());
                     }
                 }
             }

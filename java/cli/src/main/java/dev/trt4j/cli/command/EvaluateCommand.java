@@ -1,6 +1,7 @@
 package dev.trt4j.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.cli.JsonOutput;
@@ -156,9 +157,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         for (OutputComparison o : result.outputs()) {
             if (Double.isNaN(o.cosine()) || Double.isNaN(o.maxAbsoluteError())) {
-                err.println("trt4j: warning: output '" + o.output() + "' holds NaN or infinite values in the "
-                        + "reference or the candidate on these samples, so its comparison is no number (an FP16 "
-                        + "overflow in the candidate, for example)");
+                err.println("trt4j: warning: output '" + ControlCharacters.escape(o.output())
+                        + "' holds NaN or infinite values in the reference or the candidate on these samples, so its "
+                        + "comparison is no number (an FP16 overflow in the candidate, for example)");
             }
         }
         err.flush();
@@ -193,13 +194,17 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     private static void print(PrintWriter w, EvaluationResult r) {
         w.printf(Locale.ROOT,
-                "Reference  %s%nCandidate  %s%nData       %s, %d samples%n%n", r.reference(), r.candidate(),
-                r.data(), r.samples());
-        int width = Math.max(6, r.outputs().stream().mapToInt(o -> o.output().length()).max().orElse(6));
+                "Reference  %s%nCandidate  %s%nData       %s, %d samples%n%n", ControlCharacters.escape(r.reference()),
+                ControlCharacters.escape(r.candidate()), ControlCharacters.escape(r.data()), r.samples());
+        // outputs as ControlCharacters writes them: their names come from the model, and a newline in one would fake
+        // a row, an escape sequence would reach the terminal
+        int width = Math.max(6, r.outputs().stream().mapToInt(o -> ControlCharacters.escape(o.output()).length())
+                .max().orElse(6));
         String row = "%-" + width + "s  %10s  %8s  %11s  %11s  %12s  %7s%n";
         w.printf(Locale.ROOT, row, "output", "cosine", "SNR dB", "max abs err", "max rel err", "mean abs err", "top-1");
         for (OutputComparison o : r.outputs()) {
-            w.printf(Locale.ROOT, row, o.output(), String.format(Locale.ROOT, "%.6f", o.cosine()),
+            w.printf(Locale.ROOT, row, ControlCharacters.escape(o.output()),
+                    String.format(Locale.ROOT, "%.6f", o.cosine()),
                     Double.isInfinite(o.snrDb()) ? (o.snrDb() > 0 ? "∞" : "-∞")
                             : String.format(Locale.ROOT, "%.1f", o.snrDb()),
                     sci(o.maxAbsoluteError()), sci(o.maxRelativeError()), sci(o.meanAbsoluteError()),
@@ -216,7 +221,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         for (Map.Entry<String, Double> e : t.reference().entrySet()) {
             double ref = e.getValue();
             double cand = t.candidate().get(e.getKey());
-            w.printf(Locale.ROOT, row, e.getKey() + (e.getKey().equals(t.primary()) ? " *" : ""),
+            w.printf(Locale.ROOT, row,
+                    ControlCharacters.escape(e.getKey()) + (e.getKey().equals(t.primary()) ? " *" : ""),
                     String.format(Locale.ROOT, "%.4f", ref), String.format(Locale.ROOT, "%.4f", cand),
                     String.format(Locale.ROOT, "%+.4f", cand - ref));
         }

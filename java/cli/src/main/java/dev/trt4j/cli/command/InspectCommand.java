@@ -2,6 +2,7 @@ package dev.trt4j.cli.command;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
@@ -75,7 +76,8 @@ public final class InspectCommand implements Callable<Integer> {
             json.print(spec.commandLine().getOut(), root);
         } else {
             spec.commandLine().getOut().print(summary.toText(listTensors));
-            spec.commandLine().getOut().printf(Locale.ROOT, "%-10s %s%n", "samples", "without --data: " + samples);
+            spec.commandLine().getOut().printf(Locale.ROOT, "%-10s %s%n", "samples",
+                    "without --data: " + ControlCharacters.escape(samples)); // it may name an input
             if (bodies > 0) {
                 spec.commandLine().getOut().printf(Locale.ROOT, "%-10s %s%n", "control",
                         ControlFlow.bodiesNote(loaded.proto().getGraph()));

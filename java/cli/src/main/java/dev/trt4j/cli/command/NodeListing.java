@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.quantize.QdqQuantizer;
@@ -52,17 +53,23 @@ final class NodeListing {
         return new NodeListing(model);
     }
 
-    /** One line a node: {@code * label  OpType  inputs -> outputs}, the star marking INT8 under quantize's defaults. */
+    /**
+     * One line a node: {@code * label  OpType  inputs -> outputs}, the star marking INT8 under quantize's defaults.
+     * Every name is shown as {@link ControlCharacters#escape} writes it: the names come from the model, and a newline
+     * in one would fake a row, an escape sequence would reach the terminal.
+     */
     List<String> lines() {
         List<String> lines = new ArrayList<>();
-        lines.add(notQuantizable.map(why -> "nodes (quantize cannot take this model: " + why + ")")
-                .orElse("nodes (* = INT8 under quantize's defaults; the labels --exclude and sensitivity use)"));
-        int width = nodes.stream().mapToInt(n -> n.label().length()).max().orElse(0);
-        int opWidth = nodes.stream().mapToInt(n -> n.opType().length()).max().orElse(0);
+        lines.add(notQuantizable.map(why -> "nodes (quantize cannot take this model: " + ControlCharacters.escape(why)
+                + ")").orElse("nodes (* = INT8 under quantize's defaults; the labels --exclude and sensitivity use)"));
+        // widths of the names as printed: an escape is longer than the character it stands for
+        int width = nodes.stream().mapToInt(n -> ControlCharacters.escape(n.label()).length()).max().orElse(0);
+        int opWidth = nodes.stream().mapToInt(n -> ControlCharacters.escape(n.opType()).length()).max().orElse(0);
         for (Node n : nodes) {
             lines.add(String.format(Locale.ROOT, "  %s %-" + width + "s  %-" + opWidth + "s  %s -> %s",
-                    n.int8() ? "*" : " ", n.label(), n.opType(), String.join(", ", n.inputs()),
-                    String.join(", ", n.outputs())));
+                    n.int8() ? "*" : " ", ControlCharacters.escape(n.label()), ControlCharacters.escape(n.opType()),
+                    ControlCharacters.escape(String.join(", ", n.inputs())),
+                    ControlCharacters.escape(String.join(", ", n.outputs()))));
         }
         return lines;
     }

@@ -3,6 +3,7 @@ package dev.trt4j.cli.command;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
@@ -235,7 +236,8 @@ public final class QuantizeCommand implements Callable<Integer> {
             w.printf(Locale.ROOT, "Quantized %s with %s → %s%n", modelFile.getFileName(), table.getFileName(), out);
             w.println(report.summary());
             if (!report.excludedNodes().isEmpty()) {
-                w.println("Kept in FP32: " + String.join(", ", report.excludedNodes()));
+                // the nodes' names come from the model: shown on one line, without what would reach a terminal raw
+                w.println("Kept in FP32: " + ControlCharacters.escape(String.join(", ", report.excludedNodes())));
             }
             if (corrected != null) {
                 w.printf(Locale.ROOT, "Bias correction%s: %s over %s, largest shift %.4g%n",
@@ -248,7 +250,8 @@ public final class QuantizeCommand implements Callable<Integer> {
                 if (!fusedByOrt.isEmpty()) {
                     w.println("ONNX Runtime CPU, QLinearConv includes " + Counts.of(fusedByOrt.size(), "Conv")
                             + " kept in FP32 here that it quantizes itself (one INT8 weight scale per tensor; each "
-                            + "reads a DequantizeLinear and feeds a QuantizeLinear): " + String.join(", ", fusedByOrt));
+                            + "reads a DequantizeLinear and feeds a QuantizeLinear): "
+                            + ControlCharacters.escape(String.join(", ", fusedByOrt)));
                 }
             }
             w.flush();

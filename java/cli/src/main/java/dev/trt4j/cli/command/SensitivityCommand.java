@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.calibration.AmaxTableCalculator;
 import dev.trt4j.calibration.MethodSpec;
@@ -265,11 +266,13 @@ public final class SensitivityCommand implements Callable<Integer> {
             // 0.00001 read "drop 0.0000", as if it had been reached
             w.printf(Locale.ROOT, "%nTarget drop %s: %s with %d of %d layers kept in FP32 (%s %s, drop %s)%n",
                     ResultTable.formatGiven(partial.targetDrop()), partial.reached() ? "reached" : "NOT reached",
-                    partial.skipped().size(), report.ranking().size(), report.metric(),
+                    partial.skipped().size(), report.ranking().size(), ControlCharacters.escape(report.metric()),
                     ResultTable.format(partial.score().candidate()), ResultTable.formatDrop(partial.score().drop()));
             if (!partial.skipped().isEmpty()) {
-                w.println("Kept in FP32: " + String.join(", ", partial.skipped()) + (excludes().isEmpty() ? ""
-                        : " (and what --exclude names: " + String.join(", ", excludes()) + ")"));
+                // the layers' names come from the model: one line, as the table above shows them
+                w.println(ControlCharacters.escape("Kept in FP32: " + String.join(", ", partial.skipped())
+                        + (excludes().isEmpty() ? "" : " (and what --exclude names: " + String.join(", ", excludes())
+                        + ")")));
             }
             w.printf(Locale.ROOT, "Written: %s, %s, %s%n", partialModel, folder.resolve("skip-list.txt"), rangesFile);
         }
