@@ -1,5 +1,6 @@
 package dev.trt4j.report;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.ResultTable;
 import dev.trt4j.compare.SensitivityReport;
@@ -256,10 +257,15 @@ final class HtmlReport {
         return best;
     }
 
-    /** {@code text} safe inside HTML elements and double-quoted attributes. */
+    /**
+     * {@code text} safe inside HTML elements and double-quoted attributes. Control characters (an ESC or a BEL in a
+     * tensor's name) are not allowed in HTML text; they are shown as {@link ControlCharacters} writes them, as the
+     * terminal output shows the name.
+     */
     static String escape(String text) {
-        StringBuilder s = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
+        String shown = ControlCharacters.escape(text);
+        StringBuilder s = new StringBuilder(shown.length());
+        for (char c : shown.toCharArray()) {
             switch (c) {
                 case '&' -> s.append("&amp;");
                 case '<' -> s.append("&lt;");

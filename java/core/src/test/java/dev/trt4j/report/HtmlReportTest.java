@@ -53,4 +53,15 @@ class HtmlReportTest {
         assertThat(every).contains("<td>a.onnx (accuracy)</td><td class=\"n\">0.9700</td><td class=\"n best\">"
                 + "0.9600</td>");
     }
+
+    /** Names are the page's text: an ESC or a BEL, which HTML does not allow, is shown as the terminal shows it. */
+    @Test
+    void controlCharactersInNamesAreShownEscaped() {
+        ComparisonReport odd = ReportFixture.comparison("odd\u001b[2J\u0007<b>.onnx", 0.96, 0.5);
+
+        String html = HtmlReport.render(null, List.of(), List.of(), ReportFixture.byFile(odd), null);
+
+        assertThat(html).doesNotContain("\u001b").doesNotContain("\u0007")
+                .contains("<h3>odd\\u001b[2J\\u0007&lt;b&gt;.onnx</h3>");
+    }
 }
