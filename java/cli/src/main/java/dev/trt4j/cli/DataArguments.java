@@ -2,6 +2,7 @@ package dev.trt4j.cli;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
@@ -371,7 +372,9 @@ public final class DataArguments {
         if ((source instanceof RenderedTextLineSource || source instanceof RenderedTextPageSource)
                 && OcrModelRole.of(inputs, outputs).isEmpty()) {
             DataWarnings.warn(LOG, data + ": drawing its lines as text images for a model that does not look like "
-                    + "an OCR model (" + inputs.stream().map(TensorSpec::toString).toList() + "); for a model that "
+                    + "an OCR model ("
+                    + ControlCharacters.escape(inputs.stream().map(TensorSpec::toString).toList().toString())
+                    + "); for a model that "
                     + "reads photos, give a folder of images instead");
         }
     }

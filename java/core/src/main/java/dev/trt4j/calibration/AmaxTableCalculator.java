@@ -1,5 +1,6 @@
 package dev.trt4j.calibration;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.Trt4jVersion;
 import dev.trt4j.calibrators.CalibrationException;
@@ -73,7 +74,7 @@ public final class AmaxTableCalculator {
         }
         List<SaturatingRanges.Saturating> saturating = SaturatingRanges.find(statistics, amax);
         if (!saturating.isEmpty()) {
-            LOG.warn(SaturatingRanges.describe(method.label(), statistics.samples(), saturating, amax.size()));
+            LOG.warn("{}", SaturatingRanges.describe(method.label(), statistics.samples(), saturating, amax.size()));
         }
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("label", method.label());

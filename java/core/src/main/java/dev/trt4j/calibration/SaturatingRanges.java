@@ -1,5 +1,6 @@
 package dev.trt4j.calibration;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.calibrators.Histogram;
 import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.stats.ActivationStatistics;
@@ -56,15 +57,16 @@ public final class SaturatingRanges {
     public static String describe(String label, long samples, List<Saturating> found, int tensors) {
         Saturating s = found.get(0);
         List<String> names = found.stream().limit(NAMES_SHOWN).map(f -> "'" + f.tensor() + "'").toList();
-        // "nonzero": zeros left out of a --skip-zeros histogram still quantize to 0
-        return String.format(Locale.ROOT, "%s on %d samples: %d of %d tensors get a range at or below every nonzero "
-                        + "magnitude they took, so each such value quantizes to the grid's end (%s%s; '%s': amax "
-                        + "%.6g, no value below the histogram bin from %.6g, largest %.6g)%s",
+        // "nonzero": zeros left out of a --skip-zeros histogram still quantize to 0; one line, whatever the
+        // tensors' names (from the model) hold
+        return ControlCharacters.escape(String.format(Locale.ROOT, "%s on %d samples: %d of %d tensors get a range "
+                        + "at or below every nonzero magnitude they took, so each such value quantizes to the grid's "
+                        + "end (%s%s; '%s': amax %.6g, no value below the histogram bin from %.6g, largest %.6g)%s",
                 label, samples, found.size(), tensors, String.join(", ", names),
                 found.size() > NAMES_SHOWN ? " and " + (found.size() - NAMES_SHOWN) + " more" : "", s.tensor(),
                 s.amax(), s.lowest(), s.absMax(), label.startsWith("entropy")
                         ? "; NVIDIA's entropy algorithm picks such a range where no lower candidate has a defined "
                         + "divergence, and max or percentile keep these values apart"
-                        : "");
+                        : ""));
     }
 }

@@ -1,5 +1,6 @@
 package dev.trt4j.engine;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.SignedInt8Ranges;
 import dev.trt4j.table.CalibrationFile;
@@ -153,7 +154,8 @@ public final class CalibrationCacheHandoff {
         if (!missing.isEmpty()) {
             LOG.warn("{}: no range for {} of the {} activations of {} (e.g. '{}'): TensorRT runs their layers in "
                     + "higher precision; trt4j calibrate --all-tensors gives every one a range", source,
-                    missing.size(), model.onnx().allActivationTensors().size(), model.name(), missing.get(0));
+                    missing.size(), model.onnx().allActivationTensors().size(), model.name(),
+                    ControlCharacters.escape(missing.get(0)));
         }
     }
 

@@ -2,6 +2,7 @@ package dev.trt4j.evaluate;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OrtException;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
@@ -197,7 +198,7 @@ public final class Evaluator {
                         + " trt4j does not compare (it compares float32, float16, int64 and int32 tensors)");
             }
             LOG.warn("{}: not compared: output(s) {}, of types trt4j does not compare (float32, float16, int64 and "
-                    + "int32 are)", reference.name(), skipped);
+                    + "int32 are)", reference.name(), ControlCharacters.escape(skipped));
         }
         for (OrtModelRunner c : candidates) {
             List<String> have = c.outputs().stream().map(TensorSpec::name).toList();

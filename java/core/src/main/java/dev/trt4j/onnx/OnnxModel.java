@@ -470,7 +470,7 @@ public final class OnnxModel {
     private void warnUntypedOnce() {
         if (!untyped.isEmpty() && untypedWarned.compareAndSet(false, true)) {
             LOG.warn("{}: element type of {} tensors is unknown (e.g. '{}'); they will not be calibrated", path,
-                    untyped.size(), untyped.get(0));
+                    untyped.size(), ControlCharacters.escape(untyped.get(0)));
         }
     }
 

@@ -10,6 +10,7 @@ import ai.onnx.proto.OnnxMl.TensorShapeProto;
 import ai.onnx.proto.OnnxMl.TypeProto;
 import ai.onnx.proto.OnnxMl.ValueInfoProto;
 import ai.onnxruntime.OrtException;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.onnx.ExternalTensors;
@@ -162,7 +163,7 @@ public final class OperatorCheck {
     /** One line for the user about the plugin nodes kept as they are, e.g. for a warning. */
     public static String describe(String file, List<PluginNode> plugins) {
         List<String> shown = plugins.subList(0, Math.min(NAMES_SHOWN, plugins.size())).stream()
-                .map(PluginNode::toString).toList();
+                .map(PluginNode::toString).map(ControlCharacters::escape).toList(); // a warning line: names as shown
         boolean one = plugins.size() == 1;
         return file + ": " + Counts.of(plugins.size(), "node") + " of a domain ONNX does not define, taken for "
                 + (one ? "a TensorRT plugin and kept as it is" : "TensorRT plugins and kept as they are")

@@ -3,6 +3,7 @@ package dev.trt4j.quantize;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.trt4j.ControlCharacters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -161,7 +162,7 @@ final class OrtCpuQdqInserter {
         }
         if (clipped > 0) {
             LOG.warn("bias '{}': {} values exceed the INT32 range of scale input × weight and are clipped",
-                    b.tensor(), clipped);
+                    ControlCharacters.escape(b.tensor()), clipped);
         }
         List<Long> scaleDims = perChannel ? List.of((long) scales.length) : List.of();
         String dataName = names.take(b.tensor() + "_quantized");

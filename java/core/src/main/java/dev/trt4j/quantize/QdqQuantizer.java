@@ -3,6 +3,7 @@ package dev.trt4j.quantize;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.table.SubnormalScales;
@@ -151,7 +152,7 @@ public final class QdqQuantizer {
             // Right when the tensor was 0 on every sample; otherwise the table is wrong and the layer will be too.
             LOG.warn("{} activation range(s) of 0 (first: '{}'): quantized with scale 1, a ±127 range, as "
                     + "pytorch-quantization does; calibrate again if these tensors are not always 0",
-                    zeroRanges.size(), zeroRanges.get(0));
+                    zeroRanges.size(), ControlCharacters.escape(zeroRanges.get(0)));
         }
         Map<String, Float> ranges = rescaled(activationAmax, p.rangeScales());
         if (!dynamicInputs.isEmpty()) {

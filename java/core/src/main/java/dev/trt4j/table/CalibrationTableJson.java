@@ -2,6 +2,7 @@ package dev.trt4j.table;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.ControlCharacters;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -101,7 +102,8 @@ final class CalibrationTableJson {
         fromHex += 0f; // 80000000, a signed zero, is the range 0 as the decimal -0.0 is
         if (decimal != null && Float.floatToRawIntBits(doc.float32(decimal, path + ".amax") + 0f)
                 != Float.floatToRawIntBits(fromHex)) {
-            LOG.warn("{}: {}: amax {} and hex {} disagree; using the hex value {}", doc.source(), path,
+            LOG.warn("{}: {}: amax {} and hex {} disagree; using the hex value {}", doc.source(),
+                    ControlCharacters.escape(path),
                     decimal.asText(), hex.asText(), ShortestDecimal.format(fromHex));
         }
         return fromHex;

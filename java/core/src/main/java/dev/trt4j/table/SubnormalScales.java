@@ -1,5 +1,7 @@
 package dev.trt4j.table;
 
+import dev.trt4j.ControlCharacters;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,7 +38,8 @@ public final class SubnormalScales {
         Map.Entry<String, Float> first = tiny.entrySet().iterator().next();
         boolean zero = tiny.values().stream().anyMatch(a -> TensorRtCalibrationCache.scaleOf(a) == 0f);
         return tiny.size() + " activation range(s) so small that the scale amax/127 is subnormal" + (zero
-                ? " or underflows to 0" : "") + " (first: '" + first.getKey() + "' (" + first.getValue() + ")): "
+                ? " or underflows to 0" : "") + " (first: '" + ControlCharacters.escape(first.getKey()) + "' ("
+                + first.getValue() + ")): "
                 + "every larger value saturates; calibrate again";
     }
 }

@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.SignedInt8Ranges;
@@ -65,8 +66,9 @@ public final class CacheConvertCommand implements Callable<Integer> {
             if (!inexact.isEmpty()) {
                 PrintWriter err = spec.commandLine().getErr();
                 err.println("trt4j: warning: " + inexact.size() + " of " + table.size() + " scales in " + in
-                        + " are not amax / 127 for any float32 amax (first: '" + inexact.get(0) + "'), as TensorRT "
-                        + "and trt4j never write them; converted back, these scales move by one unit in the last place");
+                        + " are not amax / 127 for any float32 amax (first: '"
+                        + ControlCharacters.escape(inexact.get(0)) + "'), as TensorRT and trt4j never write them; "
+                        + "converted back, these scales move by one unit in the last place");
                 err.flush();
             }
         } else {

@@ -3,6 +3,7 @@ package dev.trt4j.runtime.ort;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtErrorText;
@@ -46,7 +47,8 @@ final class OrtLoadedModel implements LoadedModel {
         this.outputs = OrtSpecs.of(session.getOutputInfo());
         this.leftOut = OrtSpecs.leftOut(session.getOutputInfo());
         if (!leftOut.isEmpty()) {
-            LOG.warn("{}: outputs left out, of types trt4j does not carry: {}", name, describe(leftOut));
+            LOG.warn("{}: outputs left out, of types trt4j does not carry: {}", name,
+                    ControlCharacters.escape(describe(leftOut)));
         }
         if (outputs.isEmpty()) {
             // every run would fail inside ONNX Runtime with a message about requested outputs
