@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -146,6 +147,28 @@ public final class OperatorCheck {
             }
             LOG.debug("{}: ONNX Runtime's operator check did not load the graph: {}", file, message);
         }
+        return plugins;
+    }
+
+    /**
+     * As {@link #require} with no ONNX Runtime use, for a command that only describes the model ({@code inspect}): a
+     * graph of more than {@link LoaderCheckLimit#MAX_NODES} nodes is not handed to ONNX Runtime's loader, whose time
+     * and native memory grow with it beyond what -Xmx bounds; {@code skipped} gets the one warning line that says so.
+     * The plugin nodes are found either way.
+     *
+     * @param file    how messages name the model, e.g. its file name
+     * @param skipped told, once, when the loader's check is skipped
+     * @return the plugin nodes, kept as they are (empty for most models)
+     * @throws Trt4jException as {@link #require} does, for a graph within the limit
+     */
+    public static List<PluginNode> requireToDescribe(ModelProto model, String file, Consumer<String> skipped) {
+        long nodes = LoaderCheckLimit.nodes(model);
+        if (nodes <= LoaderCheckLimit.MAX_NODES) {
+            return require(model, file, null);
+        }
+        skipped.accept(LoaderCheckLimit.skippedNotice(file, nodes));
+        List<PluginNode> plugins = new ArrayList<>();
+        collectPlugins(model.getGraph(), localFunctions(model), plugins, false);
         return plugins;
     }
 

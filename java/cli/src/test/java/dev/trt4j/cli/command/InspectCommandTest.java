@@ -92,6 +92,31 @@ class InspectCommandTest {
         assertThat(run.out()).isEmpty();
     }
 
+    /**
+     * A graph past {@link dev.trt4j.quantize.LoaderCheckLimit#MAX_NODES} is described without ONNX Runtime's load,
+     * which at 2,000,000 nodes took minutes and gigabytes of native memory, and one warning line says so.
+     */
+    @Test
+    void aGraphTooLargeForOnnxRuntimesLoaderIsDescribedWithoutItsCheck(@TempDir Path dir) throws Exception {
+        int count = (int) dev.trt4j.quantize.LoaderCheckLimit.MAX_NODES + 1;
+        ai.onnx.proto.OnnxMl.ModelProto relu = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(
+                java.nio.file.Files.readAllBytes(dev.trt4j.cli.TestModels.relu(dir.resolve("relu.onnx"))));
+        ai.onnx.proto.OnnxMl.GraphProto.Builder chain = relu.getGraph().toBuilder().clearNode();
+        for (int i = 0; i < count; i++) {
+            chain.addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Relu")
+                    .addInput(i == 0 ? "x" : "t" + (i - 1)).addOutput(i == count - 1 ? "y" : "t" + i));
+        }
+        Path model = java.nio.file.Files.write(dir.resolve("chain.onnx"), relu.toBuilder().setGraph(chain).build()
+                .toByteArray());
+
+        CliRun run = CliRun.of("inspect", model.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("operators  " + count + " nodes: Relu " + count);
+        assertThat(run.errLines()).singleElement().asString().startsWith("trt4j: warning: chain.onnx: 100,001 nodes, "
+                + "more than the 100,000 whose load by ONNX Runtime inspect waits for");
+    }
+
     /** An output without a declared shape is not shown as a scalar: rank 0 and unknown rank differ. */
     @Test
     void anOutputWithoutADeclaredShapeIsNotAScalar(@TempDir Path dir) throws Exception {
