@@ -290,4 +290,25 @@ class LoggedWarningsTest {
         assertThat(r.stdout()).contains("\"\u0440\u0443\u0441/conv\"").contains("\"na\u00efve\"")
                 .contains("\"\u540d\u524d\"").doesNotContain("?");
     }
+
+    /**
+     * A line far longer than the sequence length's tokens is cut before the native tokenizer reads it (all of it,
+     * its regular expressions included, beyond what -Xmx bounds), with one warning naming the file.
+     */
+    @Test
+    void textLinesFarPastTheSequenceLengthAreCutWithOneWarning() throws Exception {
+        Path model = TestModels.tokenIds(work.resolve("text.onnx"));
+        Path tokenizer = TestModels.wordLevelTokenizer(work.resolve("tokenizer.json"));
+        Path text = Files.writeString(work.resolve("long.txt"), "the cat sat\n" + "the mat ".repeat(5000) + "\n"
+                + "on".repeat(20_000) + "\n");
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--data",
+                text.toString(), "--tokenizer", tokenizer.toString(), "--seq-len", "8", "--method", "max", "--out",
+                work.resolve("cal").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + text + ": 2 lines longer than 8192 "
+                + "characters cut to that before tokenizing (at a word's end where one is near): the first 8 tokens "
+                + "lie well inside, and the tokenizer would read every character");
+    }
 }

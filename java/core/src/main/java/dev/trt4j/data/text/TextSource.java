@@ -69,13 +69,26 @@ public final class TextSource extends BatchingSource {
     private TextSource(List<String> sentences, String name, ShapeResolver shapes, DataOptions options) {
         super(shapes, plan(shapes, sentences.size(), options), options);
         this.name = name;
-        this.sentences = List.copyOf(sentences);
         this.inputs = shapes.inputs();
         this.sequenceLength = sequenceLength(shapes, options);
+        // every text this source tokenizes (a file, the bundled sentences, bench's --inputs) passes here
+        this.sentences = List.copyOf(cutLongLines(sentences));
         this.unknownToken = checkedTokenizer(name, options.tokenizer());
         this.tokenizer = openTokenizer(options.tokenizer(), sequenceLength);
         requireRoomForText();
         requireWords();
+    }
+
+    /** The sentences, those far longer than the sequence length's tokens cut ({@link LongLines}), said in a warning. */
+    private List<String> cutLongLines(List<String> lines) {
+        LongLines.Result r = LongLines.cut(lines, sequenceLength);
+        if (r.cut() > 0) {
+            DataWarnings.warn(LOG, ControlCharacters.escape(name) + ": " + Counts.of(r.cut(), "line") + " longer than "
+                    + r.bound() + " characters cut to that before tokenizing (at a word's end where one is near): the "
+                    + "first " + sequenceLength + " tokens lie well inside, and the tokenizer would read every "
+                    + "character");
+        }
+        return r.lines();
     }
 
     /**

@@ -76,6 +76,16 @@ class TextSourceTest {
         }
     }
 
+    /** A line far past the sequence length is cut before tokenizing, and its tokens are those of the whole line. */
+    @Test
+    void aLineCutForItsLengthKeepsTheTokensOfTheWholeLine() throws IOException {
+        String line = "the cat sat on the mat ".repeat(2000) + "on"; // 46,002 characters, cut at 8,192
+        DataOptions o = DataOptions.builder().tokenizer(tokenizer).sequenceLength(6).batchSize(1).build();
+        try (TextSource s = new TextSource(List.of(line), "long", List.of(IDS), o)) {
+            assertThat(s.next().orElseThrow().inputs().get("input_ids").longs()).containsExactly(2, 3, 4, 5, 2, 6);
+        }
+    }
+
     @Test
     void sequenceLengthComesFromTheFixedShapeAndOnlyPresentInputsAreFed() throws IOException {
         DataOptions o = DataOptions.builder().tokenizer(dir).fixedShapes("input_ids:1x3").build();
