@@ -1,5 +1,6 @@
 package dev.trt4j.data.npy;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.tensor.HostTensor;
@@ -11,7 +12,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -25,6 +29,10 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
     private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
     private static final Pattern TYPESTR = Pattern.compile("([<>|=])([a-zA-Z?])(\\d+)");
+    /** The keys of a header dict, all NumPy writes and all it reads (it refuses a header with any other). */
+    private static final Set<String> KEYS = Set.of("descr", "fortran_order", "shape");
+    /** Characters of header text an error quotes: a header may run to megabytes, an error is one line. */
+    private static final int QUOTED_CHARACTERS = 200;
 
     /**
      * Copies {@code shape}.
@@ -91,16 +99,17 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
     }
 
     private static NpyHeader parse(String dict, String source) {
+        refuseOtherKeys(dict, source);
         Matcher descr = DESCR.matcher(dict);
         if (!descr.find()) {
             throw new Trt4jException(source + ": unsupported dtype (structured or missing 'descr' in header "
-                    + dict.strip() + ")");
+                    + quoted(dict.strip()) + ")");
         }
         Matcher typestr = TYPESTR.matcher(descr.group(1));
         NpyDtype dtype = typestr.matches()
                 ? NpyDtype.of(typestr.group(2).charAt(0), Integer.parseInt(typestr.group(3))) : null;
         if (dtype == null) {
-            throw new Trt4jException(source + ": unsupported dtype '" + descr.group(1)
+            throw new Trt4jException(source + ": unsupported dtype '" + quoted(descr.group(1))
                     + "' (supported: f2 f4 f8 i8 i4 i2 i1 u8 u4 u2 u1 b1)");
         }
         ByteOrder order = typestr.group(1).equals(">") && dtype.size() > 1 ? ByteOrder.BIG_ENDIAN
@@ -122,8 +131,8 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
         try {
             return new NpyHeader(dtype, order, shape);
         } catch (ArithmeticException e) {
-            throw new Trt4jException(source + ": shape (" + shapeText.group(1).strip() + ") in .npy header holds more "
-                    + "elements than any array can", e);
+            throw new Trt4jException(source + ": shape (" + quoted(shapeText.group(1).strip()) + ") in .npy header "
+                    + "holds more elements than any array can", e);
         }
     }
 
@@ -137,9 +146,63 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
                 }
                 return d;
             } catch (NumberFormatException e) {
-                throw new Trt4jException(source + ": bad shape (" + tuple + ") in .npy header");
+                throw new Trt4jException(source + ": bad shape (" + quoted(tuple) + ") in .npy header");
             }
         }).toArray();
+    }
+
+    /**
+     * Refuses a header dict with a key besides {@link #KEYS}, as NumPy does: such a file was not written by NumPy, and
+     * one made to be read with {@code eval} (an {@code __import__} call as a value) is no array to calibrate on.
+     */
+    private static void refuseOtherKeys(String dict, String source) {
+        for (String key : topLevelKeys(dict)) {
+            if (!KEYS.contains(key)) {
+                throw new Trt4jException(source + ": .npy header key '" + quoted(key) + "' is not one NumPy writes "
+                        + "or reads (descr, fortran_order, shape); NumPy refuses such a file too");
+            }
+        }
+    }
+
+    /**
+     * The quoted strings directly inside the dict's braces that a colon follows: its keys. Strings inside a value
+     * (a tuple, a call) and string values are not keys; a header that is no dict has none.
+     */
+    private static List<String> topLevelKeys(String dict) {
+        List<String> keys = new ArrayList<>();
+        int depth = 0;
+        for (int i = 0; i < dict.length(); i++) {
+            char c = dict.charAt(i);
+            if (c == '\'' || c == '"') {
+                int end = i + 1;
+                StringBuilder text = new StringBuilder();
+                while (end < dict.length() && dict.charAt(end) != c) {
+                    if (dict.charAt(end) == '\\' && end + 1 < dict.length()) {
+                        end++;
+                    }
+                    text.append(dict.charAt(end++));
+                }
+                int next = end + 1;
+                while (next < dict.length() && Character.isWhitespace(dict.charAt(next))) {
+                    next++;
+                }
+                if (depth == 1 && next < dict.length() && dict.charAt(next) == ':') {
+                    keys.add(text.toString());
+                }
+                i = end;
+            } else if (c == '{' || c == '(' || c == '[') {
+                depth++;
+            } else if (c == '}' || c == ')' || c == ']') {
+                depth--;
+            }
+        }
+        return keys;
+    }
+
+    /** {@code text} as an error line quotes it: its first {@link #QUOTED_CHARACTERS} characters, escaped. */
+    private static String quoted(String text) {
+        return ControlCharacters.escape(text.length() <= QUOTED_CHARACTERS ? text
+                : text.substring(0, QUOTED_CHARACTERS) + "… (" + text.length() + " characters)");
     }
 
     /** The complete header bytes (magic, version, length, padded dict) for writing this header little-endian. */

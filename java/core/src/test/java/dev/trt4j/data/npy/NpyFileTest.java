@@ -244,6 +244,31 @@ class NpyFileTest {
                 .hasMessage(noShape + ": .npy header has no 'shape'");
     }
 
+    /** NumPy reads a header with these three keys only; one made for eval (an __import__ call) is refused too. */
+    @Test
+    void aHeaderKeyNumPyDoesNotKnowIsRefused() throws IOException {
+        Path evil = handBuilt("eval.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), "
+                + "'__import__': __import__('os').system('touch x'), }", new byte[8]);
+
+        assertThatThrownBy(() -> NpyFile.read(evil)).isInstanceOf(Trt4jException.class)
+                .hasMessage(evil + ": .npy header key '__import__' is not one NumPy writes or reads (descr, "
+                        + "fortran_order, shape); NumPy refuses such a file too");
+        // keys in any order and quoting, strings inside values, are no other keys
+        assertThat(NpyFile.read(handBuilt("ok.npy", 1, "{\"shape\": (1,), 'descr': '<f4', \"fortran_order\": False}",
+                new byte[4])).shape()).containsExactly(1);
+    }
+
+    /** An error quotes at most 200 characters of a header, which may run to megabytes. */
+    @Test
+    void anErrorQuotesTheStartOfALongHeaderOnly() throws IOException {
+        Path deep = handBuilt("deep.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': ("
+                + "(".repeat(10_000) + "1" + ")".repeat(10_001) + ", }", new byte[4]);
+
+        assertThatThrownBy(() -> NpyFile.read(deep)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(deep + ": bad shape (((((").hasMessageContaining("… (10001 characters)")
+                .satisfies(e -> assertThat(e.getMessage().length()).isLessThan(deep.toString().length() + 300));
+    }
+
     @Test
     void aFloat64BeyondFloat32sRangeIsSaidSoNotCalledInfinite() {
         NpyArray wide = NpyArray.ofDoubles(new long[] {3}, new double[] {1.5, 1e300, Double.POSITIVE_INFINITY});
