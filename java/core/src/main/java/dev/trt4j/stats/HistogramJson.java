@@ -148,7 +148,26 @@ public final class HistogramJson {
             throw doc.error("tensors[\"" + name + "\"].histogram", "is missing, though the tensor has "
                     + t.count() + " values and the statistics were collected without skip-zeros");
         }
+        if (t.histogram() != null) {
+            requireCountFitsHistogram(doc, name, t, options.skipZeros());
+        }
         return t;
+    }
+
+    /**
+     * Refuses a tensor whose value count its histogram contradicts. Every value collected is binned, except the zeros
+     * skip-zeros leaves out, which still count: the histogram's sum is the count without skip-zeros, and at most the
+     * count with it. Any other count was edited in (it is shown on the report's charts, and stands for the data).
+     */
+    private static void requireCountFitsHistogram(JsonDocument doc, String name, TensorStatistics t,
+                                                  boolean skipZeros) {
+        long binned = t.histogram().total(); // Histogram refuses counts whose sum overflows
+        if (skipZeros ? binned > t.count() : binned != t.count()) {
+            throw doc.error("tensors[\"" + name + "\"].count", "is " + t.count() + ", but its histogram holds "
+                    + binned + " values; " + (skipZeros ? "with skip-zeros the histogram holds every value collected "
+                    + "but the zeros, so never more than the count" : "without skip-zeros the histogram holds every "
+                    + "value collected, so the two are equal"));
+        }
     }
 
     /**

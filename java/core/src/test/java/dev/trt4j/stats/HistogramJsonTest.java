@@ -229,6 +229,33 @@ class HistogramJsonTest {
                 .hasMessageStartingWith(file + ": samples: must not be negative");
     }
 
+    /**
+     * A count the histogram contradicts is refused: every value collected is binned, but for the zeros skip-zeros
+     * leaves out, which still count.
+     */
+    @Test
+    void aCountItsHistogramContradictsIsRefused() throws Exception {
+        Path file = dir.resolve("s.json");
+        String header = "{\"format\": \"trt4j.tensor-statistics\", \"version\": 1, \"numBins\": 2, "
+                + "\"skipZeros\": false, \"samples\": 1, \"batches\": 1, \"modelSha256\": \"x\", \"data\": \"d\", ";
+        String histogram = "\"histogram\": {\"counts\": [1, 2], \"edges\": [0, 1, 2]}";
+        Files.writeString(file, header + "\"tensors\": {\"x\": {\"absMax\": 1.5, \"count\": 9223372036854775807, "
+                + histogram + "}}}");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessage(file + ": tensors[\"x\"].count: is 9223372036854775807, but its histogram holds 3 values; "
+                        + "without skip-zeros the histogram holds every value collected, so the two are equal");
+
+        String skipping = header.replace("\"skipZeros\": false", "\"skipZeros\": true");
+        Files.writeString(file, skipping + "\"tensors\": {\"x\": {\"absMax\": 1.5, \"count\": 5, " + histogram
+                + "}}}");
+        assertThat(HistogramJson.readStatistics(file).statistics().tensor("x").orElseThrow().count()).isEqualTo(5);
+        Files.writeString(file, skipping + "\"tensors\": {\"x\": {\"absMax\": 1.5, \"count\": 2, " + histogram
+                + "}}}");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(file + ": tensors[\"x\"].count: is 2, but its histogram holds 3 values; "
+                        + "with skip-zeros");
+    }
+
     /** Read a tensor at a time, the file is still held to what a whole-tree read checked. */
     @Test
     void aStatisticsFileReadTensorByTensorIsAsStrictAsATree() throws Exception {
