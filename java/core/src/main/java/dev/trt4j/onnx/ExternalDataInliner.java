@@ -346,17 +346,8 @@ final class ExternalDataInliner {
 
     /** {@code length} bytes at {@code offset}; the rest of the file where the length is unknown (-1). */
     private ByteString read(Path file, long offset, long length, String where) {
+        long n = requireFits(file, offset, length, where);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (offset > size) {
-                throw new Trt4jException(where + ": external data '" + file.getFileName() + "' has " + size
-                        + " bytes, fewer than its offset " + offset);
-            }
-            long n = length < 0 ? size - offset : length;
-            if (n > size - offset) {
-                throw new Trt4jException(where + ": external data '" + file.getFileName() + "' has " + size
-                        + " bytes, too few for offset " + offset + " and length " + n);
-            }
             bytesRead += n;
             if (n > limit - 8 || modelBytes + bytesRead > limit) {
                 // only with many small tensors: past the limit, the large ones stay in their files
