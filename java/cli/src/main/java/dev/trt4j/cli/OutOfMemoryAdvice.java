@@ -56,7 +56,8 @@ final class OutOfMemoryAdvice {
         String hint = GENERAL_HINT;
         for (CommandLine.ParseResult p = parsed; p != null; p = p.subcommand()) {
             if (p.commandSpec().userObject() instanceof OutOfMemoryHint h) {
-                hint = h.outOfMemoryHint(); // the innermost command's: it is the one that ran
+                String own = h.outOfMemoryHint(); // the innermost command's: it is the one that ran
+                hint = own != null ? own : GENERAL_HINT;
             }
         }
         return hint;

@@ -8,7 +8,8 @@ package dev.trt4j.cli;
 public interface OutOfMemoryHint {
     /**
      * What to change on this command's line, as the end of a sentence, e.g. {@code a shorter --duration (every
-     * query's time is held until its run ends)}.
+     * query's time is held until its run ends)}; null where the general advice holds (the memory ran out before the
+     * part of the command the hint is about).
      */
     String outOfMemoryHint();
 }

@@ -123,8 +123,14 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
             if (a.equals("--percentile") || a.startsWith("--percentile=")) {
                 String value = a.contains("=") ? a.substring(a.indexOf('=') + 1)
                         : i + 1 < args.length && !args[i + 1].startsWith("-") ? args[i + 1] : "P";
-                // 99,9 with a decimal comma: suggest what the method takes, not a value it refuses next
-                return methods + " percentile=" + value.replaceFirst("^(\\d+),(\\d+)$", "$1.$2");
+                // what the method takes, not a value it refuses next: 99,9 has a decimal comma, and 99.9,99.99 is
+                // two percentiles, each a method of its own
+                if (value.matches("\\d+,\\d+")) {
+                    value = value.replace(',', '.');
+                } else if (value.matches("[\\d.]+(,[\\d.]+)+") && value.contains(".")) {
+                    value = value.replace(",", ",percentile=");
+                }
+                return methods + " percentile=" + value;
             }
         }
         return null;

@@ -300,6 +300,9 @@ class Trt4jCommandTest {
         assertThat(comma.errLines()).as("the value the method takes, not the comma it refuses next")
                 .containsExactly("trt4j: Unknown option: '--percentile'; give the percentile in the method: --method "
                         + "percentile=99.9");
+        CliRun two = CliRun.of("calibrate", "m.onnx", "--percentile", "99.9,99.99");
+        assertThat(two.errLines()).containsExactly("trt4j: Unknown option: '--percentile'; give the percentile in the "
+                + "method: --method percentile=99.9,percentile=99.99");
 
         CliRun amax = CliRun.of("amax", "--method", "percentile", "--percentile", "99", "--tensr=a.npy");
         assertThat(amax.errLines()).singleElement().asString().contains("did you mean --tensor")

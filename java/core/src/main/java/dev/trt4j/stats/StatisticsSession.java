@@ -327,7 +327,10 @@ public final class StatisticsSession implements AutoCloseable {
             throw new Trt4jException(model.path() + ": " + e.getMessage() + " (batch " + number + " of "
                     + source.describe() + ")", e);
         } catch (Trt4jException e) {
-            throw new Trt4jException(e.getMessage() + " (batch " + number + " of " + source.describe() + ")", e);
+            // an interrupt seen while waiting for a histogram worker: named as the check between batches names it
+            String model = e.getCause() instanceof InterruptedException ? this.model.path() + ": " : "";
+            throw new Trt4jException(model + e.getMessage() + " (batch " + number + " of " + source.describe() + ")",
+                    e);
         }
     }
 

@@ -182,6 +182,44 @@ class ActivationStatisticsCollectorTest {
         }
     }
 
+    /** With histogram workers the interrupt is seen while waiting for them: named as between batches, model first. */
+    @Test
+    void anInterruptWhileWaitingForTheHistogramWorkersNamesTheModelAndTheBatch() {
+        OnnxModel model = OnnxModel.fromProto(TestModels.mlp(), dir.resolve("mlp.onnx"));
+        ActivationStatisticsCollector collector = new ActivationStatisticsCollector(model, List.of("h", "r"),
+                OPTIONS.withHistogramThreads(2));
+        CalibrationDataSource batches = source(randomBatches(new Random(9), 2, 2, 2), true);
+        CalibrationDataSource interrupting = new CalibrationDataSource() {
+            private int read;
+
+            @Override
+            public Optional<Batch> next() {
+                if (++read == 2) {
+                    Thread.currentThread().interrupt(); // a cancel arriving as the second batch runs
+                }
+                return batches.next();
+            }
+
+            @Override
+            public Optional<Long> sampleCount() {
+                return batches.sampleCount();
+            }
+
+            @Override
+            public String describe() {
+                return batches.describe();
+            }
+        };
+        try {
+            assertThatThrownBy(() -> collector.collect(interrupting)).isInstanceOf(Trt4jException.class)
+                    .hasMessage(dir.resolve("mlp.onnx") + ": interrupted while collecting activation statistics "
+                            + "(batch 2 of test batches)");
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+    }
+
     @Test
     void inputsWhoseFirstDimensionIsNoBatchAreNotHeldToTheBatchSize() {
         // A scalar gain shared by every sample, and a stream state [2,N,4] given by the data rather than fed back:

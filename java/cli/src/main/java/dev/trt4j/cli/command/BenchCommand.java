@@ -174,9 +174,14 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
         if (backend != null) {
             BenchmarkBackends.requireKnown(backend);
         }
-        requireDashForStandardOutput("--json", json == null ? null : json.toString());
-        requireDashForStandardOutput("--summary-json", summaryJson);
         List<BenchRun> runs = checks.requireOneRunOnStdout(plan(), timesOnStdout());
+        // '-' where it would be taken: one run's times, and only one option on stdout; else the stream refusal
+        if (runs.size() == 1 && !summaryOnStdout()) {
+            requireDashForStandardOutput("--json", json == null ? null : json.toString());
+        }
+        if (!timesOnStdout()) {
+            requireDashForStandardOutput("--summary-json", summaryJson);
+        }
         checks.requireTensorRtForItsOptions(runs, noCudaGraph, noSpinWait, includeTransfers, oneAtATime);
         checks.requireProfilingBackend(runs, dumpProfile, exportProfile != null, rounds, textReport(),
                 summaryOnStdout());
@@ -225,6 +230,7 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
     private int timeAll(List<BenchRun> runs, BenchBackendChoice backends, Map<String, long[]> shapeMap,
                         BenchInputs values, TimingSettings timing, BenchOutputFiles outputFiles) {
         PrintWriter out = spec.commandLine().getOut();
+        startTiming();
         List<SpeedupTable.Entry> entries = new ArrayList<>();
         SpeedupRounds sideBySide = new SpeedupRounds(ComparisonRow.BASELINE);
         List<BenchmarkSummaryJson.Run> summaries = new ArrayList<>();
@@ -284,12 +290,13 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
     }
 
     /**
-     * A shorter run: bench holds every measured query's time (about 100 bytes each) until its run ends, so memory
-     * grows with the queries one run makes; a smaller batch would only make more of them.
+     * A shorter run, once timing began: bench holds every measured query's time (about 100 bytes each) until its run
+     * ends, so memory grows with the queries one run makes; a smaller batch would only make more of them. Before
+     * (a model too large for the heap, read to plan the runs) the general advice holds.
      */
     @Override
     public String outOfMemoryHint() {
-        return "a shorter --duration: every query's time is held until its run ends";
+        return timingStarted ? "a shorter --duration: every query's time is held until its run ends" : null;
     }
 
     private boolean profiling() {
@@ -305,6 +312,13 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
             throw new InvalidOptionException(option + " " + value + ": give " + option + " - to write to standard "
                     + "output (trt4j writes files through a temporary file, which a stream cannot take)");
         }
+    }
+
+    /** Whether the timed runs began: the out-of-memory hint is about them. */
+    private volatile boolean timingStarted;
+
+    void startTiming() {
+        timingStarted = true;
     }
 
     private static final Set<String> STANDARD_OUTPUT_NAMES = Set.of("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1");

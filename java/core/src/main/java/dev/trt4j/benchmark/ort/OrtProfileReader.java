@@ -1,8 +1,10 @@
 package dev.trt4j.benchmark.ort;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.timing.LayerProfile;
 
@@ -20,7 +22,12 @@ import java.util.Map;
  * inside the last {@code queries} runs count.
  */
 final class OrtProfileReader {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /**
+     * ONNX Runtime writes node names into its profile unescaped: a control character in a name (which a model may
+     * hold) made the whole sweep fail after timing. A quote or backslash in a name still breaks the profile.
+     */
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS).build();
     private static final String KERNEL = "_kernel_time";
 
     private OrtProfileReader() {

@@ -37,6 +37,18 @@ class OrtProfileReaderTest {
                 .as("the first run counts when asked for").isEqualTo(9.0);
     }
 
+    /** ONNX Runtime writes a node's name as the model gives it: an escape character there is no JSON escape. */
+    @Test
+    void readsNodeNamesHoldingControlCharactersAsOnnxRuntimeWritesThem() {
+        String trace = "[{\"cat\":\"Session\",\"name\":\"model_run\",\"ts\":0,\"dur\":1,\"args\":{}},"
+                + "{\"cat\":\"Node\",\"name\":\"a\u001b[2Jb_kernel_time\",\"ts\":1,\"dur\":5,"
+                + "\"args\":{\"op_name\":\"Relu\"}}]";
+
+        LayerProfile p = OrtProfileReader.read(trace, 1, "m.onnx");
+
+        assertThat(p.layers()).extracting(LayerProfile.Layer::name).containsExactly("a\u001b[2Jb");
+    }
+
     @Test
     void aProfileWithFewerRunsOrNoArrayIsAnError() {
         assertThatThrownBy(() -> OrtProfileReader.read(TRACE, 4, "m.onnx")).isInstanceOf(Trt4jException.class)
