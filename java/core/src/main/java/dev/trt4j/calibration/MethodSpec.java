@@ -98,15 +98,8 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
         Map<String, String> textByLabel = new HashMap<>();
         List<MethodSpec> specs = new ArrayList<>();
         for (String value : values) {
-            String[] texts = value.split(",", -1);
-            for (int i = 0; i < texts.length; i++) {
-                String text = texts[i];
-                if (i > 0 && text.strip().matches("[0-9]+")
-                        && texts[i - 1].strip().toLowerCase(Locale.ROOT).matches("percentile\\s*=\\s*[0-9]+")) {
-                    throw new InvalidOptionException(option + " " + texts[i - 1].strip() + "," + text.strip()
-                            + ": methods are separated by commas; write the percentile with a decimal point ("
-                            + texts[i - 1].strip() + "." + text.strip() + ")");
-                }
+            refuseDecimalComma(option, value);
+            for (String text : value.split(",", -1)) {
                 MethodSpec spec = parse(option, text, base);
                 String earlier = textByLabel.putIfAbsent(spec.label(), text);
                 if (earlier != null) {
@@ -118,6 +111,32 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
             }
         }
         return specs;
+    }
+
+    /**
+     * Refuses {@code value}, one method or a comma list of them as {@code option} was given it, where a percentile in
+     * it is written with a decimal comma ({@code percentile=99,9}, as German or French write it): split as a list, it
+     * would be percentile=99 and an unknown method '9'. A command that takes one method calls this before refusing a
+     * list, so the user who gave one method is not told to give one.
+     *
+     * @throws InvalidOptionException naming the percentile as typed and with a decimal point
+     */
+    public static void refuseDecimalComma(String option, String value) {
+        String[] texts = value.split(",", -1);
+        for (int i = 1; i < texts.length; i++) {
+            String percentile = texts[i - 1].strip();
+            String digits = texts[i].strip();
+            if (digits.matches("[0-9]+")
+                    && percentile.toLowerCase(Locale.ROOT).matches("percentile\\s*=\\s*[0-9]+")) {
+                throw new InvalidOptionException(option + " " + percentile + "," + digits
+                        + ": methods are separated by commas; " + decimalPoint(percentile + "," + digits));
+            }
+        }
+    }
+
+    /** {@code "write the percentile with a decimal point (percentile=99.9)"} for {@code percentile=99,9}. */
+    private static String decimalPoint(String typed) {
+        return "write the percentile with a decimal point (" + typed.replace(',', '.') + ")";
     }
 
     /** Plain decimal digits, never Java's exponent form ({@code 1.0E-5}), which would read oddly in a file name. */

@@ -43,6 +43,15 @@ class MethodSpecTest {
                 .hasMessageStartingWith("--method 9: unknown calibration method '9'");
     }
 
+    /** A command taking one method checks for a decimal comma before it refuses a list. */
+    @Test
+    void aDecimalCommaIsFoundInAValueBeforeItIsSplit() {
+        assertThatThrownBy(() -> MethodSpec.refuseDecimalComma("--method", "max,percentile=99,9"))
+                .hasMessage("--method percentile=99,9: methods are separated by commas; write the percentile with a "
+                        + "decimal point (percentile=99.9)");
+        MethodSpec.refuseDecimalComma("--method", "max,entropy");
+    }
+
     @Test
     void aValueMayHoldSeveralMethods() {
         assertThat(MethodSpec.parseAll("--method", List.of("max,entropy", "percentile=99.9"), BASE))

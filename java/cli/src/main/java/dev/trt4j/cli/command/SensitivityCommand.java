@@ -245,6 +245,8 @@ public final class SensitivityCommand implements Callable<Integer> {
      * take comma lists, so a list here gets its own message instead of "unknown method 'max,entropy'".
      */
     private MethodSpec methodSpec() {
+        // percentile=99,9 is one method with a decimal comma, which calibrate names as such; not a list
+        MethodSpec.refuseDecimalComma("--method", method);
         if (method.contains(",")) {
             throw new ParameterException(spec.commandLine(), "--method takes one calibration method, got '" + method
                     + "'; run sensitivity once per method, or compare methods with compare-calibrators");

@@ -339,6 +339,16 @@ class SensitivityCommandTest {
                 + "run sensitivity once per method, or compare methods with compare-calibrators");
     }
 
+    /** One method with a decimal comma is not a list: the hint is calibrate's, the value to type. */
+    @Test
+    void aPercentileWithADecimalCommaIsNamedAsSuchNotAsAList() {
+        Path missing = dir.resolve("missing.onnx");
+        CliRun run = CliRun.of("sensitivity", missing.toString(), "--method", "percentile=99,9");
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --method percentile=99,9: methods are separated by commas; "
+                + "write the percentile with a decimal point (percentile=99.9)");
+    }
+
     private static CliRun run(List<String> common, String... more) {
         List<String> args = new ArrayList<>(common);
         args.addAll(List.of(more));
