@@ -25,6 +25,8 @@ import java.util.regex.Pattern;
  */
 public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions options) {
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+    /** Digits, one comma, digits: a percentile written with a decimal comma ({@code 99,9}). */
+    private static final Pattern DECIMAL_COMMA = Pattern.compile("[0-9]+,[0-9]+");
 
 
     /**
@@ -66,7 +68,10 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
             }
             // decimal only: Java's parser also takes 99.9f, 99.9d and hex such as 0x1p6 (= 64)
             if (!DECIMAL.matcher(argument).matches()) {
-                throw new InvalidOptionException(where + ": '" + argument + "' is not a number");
+                // an option taking one method (--weight-method) has no list to split, so 99,9 arrives here whole
+                String hint = DECIMAL_COMMA.matcher(argument).matches()
+                        ? "; " + decimalPoint("percentile=" + argument) : "";
+                throw new InvalidOptionException(where + ": '" + argument + "' is not a number" + hint);
             }
             double p = Double.parseDouble(argument);
             try {

@@ -43,6 +43,17 @@ class MethodSpecTest {
                 .hasMessageStartingWith("--method 9: unknown calibration method '9'");
     }
 
+    /** An option taking one method does not split on commas: 99,9 reaches the number check whole. */
+    @Test
+    void aDecimalCommaInOneMethodIsRefusedWithTheValueToType() {
+        assertThatThrownBy(() -> MethodSpec.parse("--weight-method", "percentile=99,9", BASE))
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class)
+                .hasMessage("--weight-method percentile=99,9: '99,9' is not a number; write the percentile with a "
+                        + "decimal point (percentile=99.9)");
+        assertThatThrownBy(() -> MethodSpec.parse("--weight-method", "percentile=99,9,9", BASE))
+                .hasMessage("--weight-method percentile=99,9,9: '99,9,9' is not a number");
+    }
+
     /** A command taking one method checks for a decimal comma before it refuses a list. */
     @Test
     void aDecimalCommaIsFoundInAValueBeforeItIsSplit() {

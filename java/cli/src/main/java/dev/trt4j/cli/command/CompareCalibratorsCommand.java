@@ -101,6 +101,9 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         List<Long> sweep = sampleCounts();
         List<MethodSpec> specs = MethodSpec.parseAll("--methods", OptionValues.asTyped(spec, "--methods", methods),
                 CalibrationOptions.defaults());
+        // a usage error, so it is found before the model loads, as --methods is
+        MethodSpec weightsMethod = studyMethod == null ? null
+                : MethodSpec.parse("--study-method", studyMethod, CalibrationOptions.defaults());
         StudiedModel studied = study.load(model);
         Path folder = studied.folder(out, "comparison");
         if (markdown != null) {
@@ -114,8 +117,6 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         study.inputs(studied).addInFolder("--out", folder, outputs).requireNoneIsRead();
         StagedWrites.requireWritable(folder, outputs);
         OnnxModel onnx = studied.onnx();
-        MethodSpec weightsMethod = studyMethod == null ? null
-                : MethodSpec.parse("--study-method", studyMethod, CalibrationOptions.defaults());
         long calibrationSamples = study.calibrationSamples();
         SampleSplit split = study.split(onnx);
         ComparisonSettings settings;

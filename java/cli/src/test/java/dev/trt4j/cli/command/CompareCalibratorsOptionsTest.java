@@ -66,6 +66,16 @@ class CompareCalibratorsOptionsTest {
                 + "--weights-study or drop --study-method");
     }
 
+    /** --study-method takes one method, so 99,9 is no list: it is refused as a number, with the value to type. */
+    @Test
+    void aStudyPercentileWithADecimalCommaIsRefusedWithTheValueToType() {
+        CliRun run = CliRun.of("compare-calibrators", "--study-method", "percentile=99,9", "--weights-study");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --study-method percentile=99,9: '99,9' is not a number; "
+                + "write the percentile with a decimal point (percentile=99.9)");
+    }
+
     @Test
     void aMethodGivenTwiceIsRefused() {
         CliRun run = CliRun.of("compare-calibrators", "--methods", "entropy,percentile,percentile=99.99");

@@ -575,6 +575,15 @@ class QuantizeEvaluateCommandsTest {
         assertThat(label.errLines()).singleElement().asString().endsWith("(give a percentile as percentile=99.9)");
     }
 
+    /** A weight percentile with a decimal comma (German, French) is refused with the value to type. */
+    @Test
+    void aWeightPercentileWithADecimalCommaNamesTheValueToType() throws IOException {
+        Path out = dir.resolve("comma.onnx");
+        assertFailsWithOneLine(2, CliRun.of("quantize", model.toString(), "--table", table.toString(), "--out",
+                out.toString(), "--weight-method", "percentile=99,9"), "--weight-method percentile=99,9: '99,9' is "
+                + "not a number; write the percentile with a decimal point (percentile=99.9)", out);
+    }
+
     @Test
     void aWeightPercentileOfZeroIsRefused() throws IOException {
         Path out = dir.resolve("pct0.onnx");
