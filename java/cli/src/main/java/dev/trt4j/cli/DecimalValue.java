@@ -30,13 +30,16 @@ public final class DecimalValue {
         }
     }
 
+    /** Whether {@code value} is a number written with a decimal comma ({@code 99,9}). */
+    static boolean isDecimalComma(String value) {
+        return DECIMAL_COMMA.matcher(value.strip()).matches();
+    }
+
     /**
      * {@code "; write it with a decimal point (99.9)"} for a value written with a decimal comma ({@code 99,9}), else
      * an empty string.
      */
     public static String decimalPointHint(String value) {
-        String text = value.strip();
-        return DECIMAL_COMMA.matcher(text).matches()
-                ? "; write it with a decimal point (" + text.replace(',', '.') + ")" : "";
+        return isDecimalComma(value) ? "; write it with a decimal point (" + value.strip().replace(',', '.') + ")" : "";
     }
 }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.util.Locale;
 import java.util.Optional;
+import java.util.StringJoiner;
 
 /**
  * The options that adjust how images (a folder, or rendered text) become a tensor, on top of the preset that
@@ -91,7 +92,7 @@ public final class ImageArguments {
         String[] parts = text.split(",", -1);
         if (parts.length != 3) {
             throw new InvalidOptionException(option + " needs 3 values, one per channel in the tensor's order, got "
-                    + parts.length + " ('" + text + "')");
+                    + parts.length + " ('" + text + "')" + decimalPointHint(option, parts));
         }
         float[] values = new float[3];
         for (int i = 0; i < 3; i++) {
@@ -100,14 +101,33 @@ public final class ImageArguments {
             } catch (NumberFormatException e) {
                 throw new InvalidOptionException(option + " " + text + ": '" + parts[i] + "' is not a number");
             }
-        }
-        for (float v : values) {
-            if (!Float.isFinite(v) || divisor && v == 0) {
-                throw new InvalidOptionException(option + " " + v + ": each value must be finite"
-                        + (divisor ? " and not 0" : ""));
+            // the value as typed: Java's reading of it (0.0 for 0, Infinity for 1e99) is not what the user wrote
+            if (!Float.isFinite(values[i]) || divisor && values[i] == 0) {
+                throw new InvalidOptionException(option + " " + text + ": each value must be finite"
+                        + (divisor ? " and not 0" : "") + ", got '" + parts[i].strip() + "'");
             }
         }
         return values;
+    }
+
+    /**
+     * {@code "; write them with a decimal point (--mean 0.5,0.5,0.5)"} where {@code parts}, six, pair up as three
+     * numbers written with a decimal comma ({@code 0,5,0,5,0,5}, as German or French write them), else an empty
+     * string: the split on commas made six values of three.
+     */
+    private static String decimalPointHint(String option, String[] parts) {
+        if (parts.length != 6) {
+            return "";
+        }
+        StringJoiner values = new StringJoiner(",");
+        for (int i = 0; i < parts.length; i += 2) {
+            String value = parts[i].strip() + "," + parts[i + 1].strip();
+            if (!DecimalValue.isDecimalComma(value)) {
+                return "";
+            }
+            values.add(value.replace(',', '.'));
+        }
+        return "; write them with a decimal point (" + option + " " + values + ")";
     }
 
     private static ChannelOrder order(String value) {

@@ -97,10 +97,15 @@ class DataArgumentsTest {
         assertThatThrownBy(() -> parse("--mean", "0.5,0.5,0.5", "--mean", "0.4,0.4,0.4"))
                 .isInstanceOf(picocli.CommandLine.OverwrittenOptionException.class)
                 .hasMessage("option '--mean' (M,M,M) should be specified only once");
+        // the value as typed, not as Java reads it (0.0, Infinity)
         assertThatThrownBy(() -> parse("--std", "1,0,1").options(IMAGE, CLASSES))
-                .isInstanceOf(InvalidOptionException.class).hasMessage("--std 0.0: each value must be finite and not 0");
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--std 1,0,1: each value must be finite and not 0, got '0'");
         assertThatThrownBy(() -> parse("--mean", "0,NaN,0").options(IMAGE, CLASSES))
-                .isInstanceOf(InvalidOptionException.class).hasMessage("--mean NaN: each value must be finite");
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--mean 0,NaN,0: each value must be finite, got 'NaN'");
+        assertThatThrownBy(() -> parse("--mean", "0,1e99,0").options(IMAGE, CLASSES))
+                .hasMessage("--mean 0,1e99,0: each value must be finite, got '1e99'");
         assertThatThrownBy(() -> parse("--channel-order", "rbg").options(IMAGE, CLASSES))
                 .isInstanceOf(InvalidOptionException.class).hasMessage("--channel-order rbg: expected rgb or bgr");
         assertThatThrownBy(() -> parse("--resize", "fit").options(IMAGE, CLASSES))
@@ -109,6 +114,22 @@ class DataArgumentsTest {
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessage("--preprocess yolo: unknown image preprocessing 'yolo' (known: imagenet, ppocr-cls, "
                         + "ppocr-rec, ppocr-det)");
+    }
+
+    /** Three values with decimal commas (German, French) split into six: the message gives the list to type. */
+    @Test
+    void sixValuesThatPairUpAsDecimalCommasNameTheListToType() {
+        assertThatThrownBy(() -> parse("--mean", "0,5,0,5,0,5").options(IMAGE, CLASSES))
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--mean needs 3 values, one per channel in the tensor's order, got 6 ('0,5,0,5,0,5'); "
+                        + "write them with a decimal point (--mean 0.5,0.5,0.5)");
+        assertThatThrownBy(() -> parse("--std", "0,229,0,224,0,225").options(IMAGE, CLASSES))
+                .hasMessageEndingWith("; write them with a decimal point (--std 0.229,0.224,0.225)");
+        // six values that are no three decimals get no hint
+        assertThatThrownBy(() -> parse("--mean", "0,5,0,5,0,x").options(IMAGE, CLASSES))
+                .hasMessage("--mean needs 3 values, one per channel in the tensor's order, got 6 ('0,5,0,5,0,x')");
+        assertThatThrownBy(() -> parse("--mean", "0.5,5,0,5,0,5").options(IMAGE, CLASSES))
+                .hasMessageEndingWith("got 6 ('0.5,5,0,5,0,5')");
     }
 
     @Test
