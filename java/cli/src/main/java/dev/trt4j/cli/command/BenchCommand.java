@@ -171,6 +171,7 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
         BenchBackendChoice backends = new BenchBackendChoice(backend);
         BenchOptionChecks checks = new BenchOptionChecks(spec, backends);
         checks.validateNumbers(batches, threads, warmUpQueries, iterations, rounds, percentiles, warmUpMs, durationS);
+        checks.warnOfDecimalCommas(spec.commandLine().getErr());
         if (backend != null) {
             BenchmarkBackends.requireKnown(backend);
         }

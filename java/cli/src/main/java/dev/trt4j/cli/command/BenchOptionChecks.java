@@ -5,9 +5,11 @@ import dev.trt4j.ort.OrtRunnerOptions;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParameterException;
 
+import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -43,10 +45,31 @@ final class BenchOptionChecks {
                         + OptionValues.plain(p));
             }
         }
-        OptionValues.requireEachOnce("--percentiles", percentiles.stream().map(OptionValues::plain).toList(),
-                "percentile");
+        try {
+            OptionValues.requireEachOnce("--percentiles", percentiles.stream().map(OptionValues::plain).toList(),
+                    "percentile");
+        } catch (InvalidOptionException e) {
+            // 99,99,9 (99 and 99.9 with decimal commas) repeats 99 once split: the repeat is not what went wrong
+            Optional<PercentileDecimalCommas.Reading> reading = decimalCommas();
+            if (reading.isEmpty()) {
+                throw e;
+            }
+            throw new InvalidOptionException(e.getMessage() + "; " + reading.get().hint(), e);
+        }
         requireFiniteNotNegative("--warmup", warmUpMs, 1e6);
         requireFiniteNotNegative("--duration", durationS, 1e9);
+    }
+
+    /**
+     * Warns in one line where {@code --percentiles} most likely holds a decimal comma ({@code 99,9}): 99 and 9 are
+     * valid percentiles, so the list is timed as given, but a report of 99 and 9 would otherwise be all that said so.
+     */
+    void warnOfDecimalCommas(PrintWriter err) {
+        decimalCommas().ifPresent(reading -> err.println("trt4j: warning: " + reading.warning()));
+    }
+
+    private Optional<PercentileDecimalCommas.Reading> decimalCommas() {
+        return PercentileDecimalCommas.of(OptionValues.asTyped(spec, "--percentiles", List.of()));
     }
 
     /**

@@ -700,6 +700,22 @@ class BenchCommandTest {
                 + "percentile once");
     }
 
+    /** 99,9 (a decimal comma) is the valid percentiles 99 and 9: timed as given, with a warning naming 99.9. */
+    @Test
+    void aPercentileListThatLooksLikeADecimalCommaIsWarnedOf() {
+        CliRun run = bench(with(model.toString(), "--percentiles", "99,9"));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).contains("trt4j: warning: --percentiles 99,9 is read as the percentiles 99 and 9; "
+                + "for 99.9 (a decimal comma), give --percentiles 99.9");
+        assertThat(run.out()).contains("percentile(99%)").contains("percentile(9%)");
+        // split, 99 and 99.9 repeat 99: the refusal says what was most likely meant
+        assertUsageError(bench(model.toString(), "--percentiles", "99,99,9"), "--percentiles gives 99 twice; give "
+                + "each percentile once; for 99.9 (a decimal comma), give --percentiles 99,99.9");
+        CliRun plain = bench(with(model.toString(), "--percentiles", "50,99.9"));
+        assertThat(plain.exitCode()).as(plain.err()).isZero();
+        assertThat(plain.err()).doesNotContain("decimal comma");
+    }
+
     @Test
     void needsExactlyOneWayToNameWhatToTime() {
         assertThat(bench().exitCode()).isEqualTo(2);
