@@ -88,7 +88,7 @@ public final class OrtRuntime {
         Thread starter = new Thread(null, () -> {
             try {
                 started[0] = OrtEnvironment.getEnvironment(OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL, "trt4j");
-            } catch (RuntimeException | LinkageError e) {
+            } catch (Throwable e) { // handed to the caller's thread, which reports it: none may die here unseen
                 failed[0] = e;
             }
         }, "trt4j-onnxruntime-start", startStackBytes(commandLineBytes()));
@@ -108,7 +108,7 @@ public final class OrtRuntime {
         if (failed[0] instanceof RuntimeException e) {
             throw e;
         }
-        if (failed[0] instanceof LinkageError e) {
+        if (failed[0] instanceof Error e) {
             throw e;
         }
         return started[0];
