@@ -125,7 +125,7 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
                         : i + 1 < args.length && !args[i + 1].startsWith("-") ? args[i + 1] : "P";
                 // what the method takes, not a value it refuses next: 99,9 has a decimal comma, and 99.9,99.99 is
                 // two percentiles, each a method of its own
-                if (value.matches("\\d+,\\d+")) {
+                if (DecimalValue.isDecimalComma(value)) {
                     value = value.replace(',', '.');
                 } else if (value.matches("[\\d.]+(,[\\d.]+)+") && value.contains(".")) {
                     value = value.replace(",", ",percentile=");
