@@ -16,12 +16,13 @@ import java.util.regex.Pattern;
  * with the output, and with a pipe it failed naming a folder of /proc. They are refused by their names, before links
  * are followed: what they resolve to (a log file, a pipe, a terminal) does not show that a stream was meant.
  */
-final class StreamPaths {
+public final class StreamPaths {
     /** As many links as the operating system follows before it gives up (Linux's limit). */
     private static final int MAX_LINKS = 40;
     private static final Pattern STANDARD = Pattern.compile("/dev/std(in|out|err)");
     private static final Pattern DEV_FD = Pattern.compile("/dev/fd/(\\d+)");
     private static final Pattern PROC_FD = Pattern.compile("/proc/(self|thread-self|\\d+)(?:/task/\\d+)?/fd/(\\d+)");
+    private static final String STANDARD_OUTPUT = "standard output";
 
     private StreamPaths() {
     }
@@ -37,6 +38,18 @@ final class StreamPaths {
             throw new Trt4jException(target + ": cannot write: it names a stream (" + stream + "), and trt4j writes "
                     + "files, not streams; " + whatToName);
         });
+    }
+
+    /**
+     * Whether {@code target} names this process's standard output in any of the spellings {@link #stream} knows
+     * ({@code /dev/stdout}, {@code /dev/fd/1}, {@code /proc/self/fd/1}, {@code /dev/../dev/stdout}, a link to one):
+     * options that take {@code -} for standard output suggest it for each of them, not for three literal names.
+     *
+     * @param target a path as the user gave it
+     * @return true if writing to it would mean writing to standard output
+     */
+    public static boolean isStandardOutput(Path target) {
+        return stream(target).filter(STANDARD_OUTPUT::equals).isPresent();
     }
 
     /**
@@ -107,7 +120,7 @@ final class StreamPaths {
     private static String standardName(String which) {
         return switch (which) {
             case "in" -> "standard input";
-            case "out" -> "standard output";
+            case "out" -> STANDARD_OUTPUT;
             default -> "standard error";
         };
     }

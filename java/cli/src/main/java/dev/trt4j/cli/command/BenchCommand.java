@@ -14,6 +14,7 @@ import dev.trt4j.benchmark.BenchmarkResult;
 import dev.trt4j.benchmark.BenchmarkSummaryJson;
 import dev.trt4j.benchmark.ComparisonRow;
 import dev.trt4j.engine.ShapeSpecParser;
+import dev.trt4j.io.StreamPaths;
 import dev.trt4j.timing.LayerProfile;
 import dev.trt4j.timing.LayerProfileText;
 import dev.trt4j.timing.PerformanceReportText;
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -306,12 +308,21 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
 
     /**
      * {@code --json /dev/stdout} is how many ask for standard output; the general refusal of stream paths would tell
-     * them to name a file, where these options take {@code -}.
+     * them to name a file, where these options take {@code -}. {@link StreamPaths} decides, so every spelling of
+     * standard output (/dev/fd/1, /dev/../dev/stdout, a link to it) gets the hint, not only the common three.
      */
     private static void requireDashForStandardOutput(String option, String value) {
-        if (value != null && STANDARD_OUTPUT_NAMES.contains(value)) {
+        if (value != null && namesStandardOutput(value)) {
             throw new InvalidOptionException(option + " " + value + ": give " + option + " - to write to standard "
                     + "output (trt4j writes files through a temporary file, which a stream cannot take)");
+        }
+    }
+
+    private static boolean namesStandardOutput(String value) {
+        try {
+            return StreamPaths.isStandardOutput(Path.of(value));
+        } catch (InvalidPathException e) {
+            return false; // not a path at all: the write names what is wrong with it
         }
     }
 
@@ -321,8 +332,6 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
     void startTiming() {
         timingStarted = true;
     }
-
-    private static final Set<String> STANDARD_OUTPUT_NAMES = Set.of("/dev/stdout", "/dev/fd/1", "/proc/self/fd/1");
 
     private boolean summaryOnStdout() {
         return "-".equals(summaryJson);

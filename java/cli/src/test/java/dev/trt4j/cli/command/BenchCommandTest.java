@@ -636,6 +636,13 @@ class BenchCommandTest {
         assertUsageError(bench(model.toString(), "--summary-json", "/dev/stdout"), "--summary-json /dev/stdout: give "
                 + "--summary-json - to write to standard output (trt4j writes files through a temporary file, which a "
                 + "stream cannot take)");
+        Path linkToStdout = Files.createSymbolicLink(dir.resolve("stdout-link"), Path.of("/dev/stdout"));
+        for (String stdout : List.of("/dev/../dev/stdout", "/dev/fd/1", "/proc/self/fd/1",
+                linkToStdout.toString())) {
+            assertUsageError(bench(model.toString(), "--json", stdout), "--json " + stdout + ": give --json - to "
+                    + "write to standard output (trt4j writes files through a temporary file, which a stream cannot "
+                    + "take)");
+        }
         CliRun twoRuns = bench(with(model.toString(), "--batch", "1,2", "--json", "/dev/stdout"));
         assertThat(twoRuns.exitCode()).as("'-' takes one run's times: not suggested for two").isNotZero();
         assertThat(twoRuns.err()).doesNotContain("give --json -").contains("names a stream");
