@@ -60,6 +60,29 @@ public final class TestModels {
                 .equals(String.valueOf((char) c)));
     }
 
+    /** A node name holding a quote and a backslash; see {@link #quoteAndBackslashNames}. */
+    public static final String QUOTED_NODE = "mm \"w\" C:\\models\\";
+    /** A node name holding a backslash before n, which a JSON reader would take for a line break. */
+    public static final String BACKSLASH_N_NODE = "relu\\n";
+
+    /**
+     * {@code y = Relu(MatMul(x, w))} with the nodes named {@link #QUOTED_NODE} and {@link #BACKSLASH_N_NODE}: ONNX
+     * Runtime writes node names into its profile unescaped.
+     */
+    public static Path quoteAndBackslashNames(Path file) throws IOException {
+        OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4)
+                .addDims(4);
+        for (int i = 0; i < 16; i++) {
+            w.addFloatData(i % 5 == 0 ? 1f : -0.25f);
+        }
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("quoted").addInput(batchOfFour("x"))
+                .addOutput(batchOfFour("y")).addInitializer(w)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName(QUOTED_NODE).addInput("x")
+                        .addInput("w").addOutput("t"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").setName(BACKSLASH_N_NODE).addInput("t")
+                        .addOutput("y")).build());
+    }
+
     /** {@code y = Relu(x)} with x and y float [batch, 4]. */
     public static Path relu(Path file) throws IOException {
         return write(file, OnnxMl.GraphProto.newBuilder().setName("relu").addInput(batchOfFour("x"))

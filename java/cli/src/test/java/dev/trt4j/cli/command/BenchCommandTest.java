@@ -648,6 +648,24 @@ class BenchCommandTest {
         assertThat(twoRuns.err()).doesNotContain("give --json -").contains("names a stream");
     }
 
+    /** ONNX Runtime writes node names into its profile unescaped: a quote or backslash there is read back as named. */
+    @Test
+    void profilesNodesNamedWithQuotesAndBackslashes() throws Exception {
+        Path quoted = TestModels.quoteAndBackslashNames(dir.resolve("quoted.onnx"));
+        Path profile = dir.resolve("quoted-profile.json");
+
+        CliRun run = bench(quoted.toString(), "--warmup", "10", "--warmup-iterations", "1", "--duration", "0.05",
+                "--iterations", "3", "--threads", "1", "--shapes", "x:1x4", "--export-profile", profile.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(profile.toFile());
+        List<String> names = new java.util.ArrayList<>();
+        for (int i = 1; i < root.size(); i++) {
+            names.add(root.get(i).get("name").asText());
+        }
+        assertThat(names).containsExactlyInAnyOrder(TestModels.QUOTED_NODE, TestModels.BACKSLASH_N_NODE);
+    }
+
     @Test
     void dumpsAndExportsEachRunsLayerProfile() throws Exception {
         Path profile = dir.resolve("profile.json");

@@ -24,7 +24,7 @@ import java.util.Map;
 final class OrtProfileReader {
     /**
      * ONNX Runtime writes node names into its profile unescaped: a control character in a name (which a model may
-     * hold) made the whole sweep fail after timing. A quote or backslash in a name still breaks the profile.
+     * hold) made the whole sweep fail after timing. Quotes and backslashes are escaped by {@link OrtProfileNames}.
      */
     private static final ObjectMapper MAPPER = JsonMapper.builder()
             .enable(JsonReadFeature.ALLOW_UNESCAPED_CONTROL_CHARS).build();
@@ -42,7 +42,7 @@ final class OrtProfileReader {
     static LayerProfile read(String json, int queries, String source) {
         JsonNode events;
         try {
-            events = MAPPER.readTree(json);
+            events = MAPPER.readTree(OrtProfileNames.escape(json));
         } catch (JsonProcessingException e) {
             throw new Trt4jException(source + ": ONNX Runtime's profile is not JSON: " + e.getOriginalMessage(), e);
         }

@@ -49,6 +49,28 @@ class OrtProfileReaderTest {
         assertThat(p.layers()).extracting(LayerProfile.Layer::name).containsExactly("a\u001b[2Jb");
     }
 
+    /**
+     * ONNX Runtime 1.29's own layout (spaces before the colons) with node names holding a quote, a backslash, a
+     * backslash before n and a trailing backslash, all written as the model gives them.
+     */
+    @Test
+    void readsNodeNamesHoldingQuotesAndBackslashesAsOnnxRuntimeWritesThem() {
+        String trace = """
+                [
+                {"cat" : "Node","pid" :1,"tid" :2,"dur" :7,"ts" :10,"ph" : "X","name" :"mm "w" C:\\m\\_kernel_time",\
+                "args" : {"op_name" : "MatMul","thread_scheduling_stats" : {"main_thread": {"thread_pool_name": "p"}}}},
+                {"cat" : "Node","pid" :1,"tid" :2,"dur" :3,"ts" :20,"ph" : "X","name" :"relu\\n_kernel_time",\
+                "args" : {"op_name" : "Relu","input_type_shape" : [{"float":[1,4]}]}},
+                {"cat" : "Session","pid" :1,"tid" :2,"dur" :30,"ts" :5,"ph" : "X","name" :"model_run","args" : {}}
+                ]""";
+
+        LayerProfile p = OrtProfileReader.read(trace, 1, "m.onnx");
+
+        assertThat(p.layers()).extracting(LayerProfile.Layer::name).containsExactly("mm \"w\" C:\\m\\",
+                "relu\\n");
+        assertThat(p.layers()).extracting(LayerProfile.Layer::operator).containsExactly("MatMul", "Relu");
+    }
+
     @Test
     void aProfileWithFewerRunsOrNoArrayIsAnError() {
         assertThatThrownBy(() -> OrtProfileReader.read(TRACE, 4, "m.onnx")).isInstanceOf(Trt4jException.class)
