@@ -83,6 +83,27 @@ public final class TestModels {
                         .addOutput("y")).build());
     }
 
+    /**
+     * {@code y = MatMul(Where(cond, x, 0), w)} with cond BOOL [batch, 4], x float [batch, 4] and a 4×4 weight: a
+     * model taking a BOOL input (a mask) beside its float one.
+     */
+    public static Path boolCondition(Path file) throws IOException {
+        OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4)
+                .addDims(4);
+        for (int i = 0; i < 16; i++) {
+            w.addFloatData(i % 5 == 0 ? 1f : 0.5f);
+        }
+        OnnxMl.ValueInfoProto.Builder cond = batchOfFour("cond").toBuilder();
+        cond.getTypeBuilder().getTensorTypeBuilder().setElemType(OnnxMl.TensorProto.DataType.BOOL_VALUE);
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("where").addInput(cond).addInput(batchOfFour("x"))
+                .addOutput(batchOfFour("y")).addInitializer(w)
+                .addInitializer(OnnxMl.TensorProto.newBuilder().setName("zero").setDataType(1).addFloatData(0f))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Where").setName("where").addInput("cond")
+                        .addInput("x").addInput("zero").addOutput("kept"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName("mm").addInput("kept")
+                        .addInput("w").addOutput("y")).build());
+    }
+
     /** {@code y = Relu(x)} with x and y float [batch, 4]. */
     public static Path relu(Path file) throws IOException {
         return write(file, OnnxMl.GraphProto.newBuilder().setName("relu").addInput(batchOfFour("x"))

@@ -33,11 +33,12 @@ public final class ShapeResolver {
 
     /**
      * Whether calibration data can feed a model input of {@code type}. A FLOAT16 input is fed float32 values, which
-     * the runners convert, as they convert a serving request's.
+     * the runners convert, as they convert a serving request's; a BOOL input (a mask, a Where's condition) is fed
+     * integers 0 and 1, checked when staged, as the TensorRT engine path takes them.
      */
     public static boolean feeds(ElementType type) {
         return type == ElementType.FLOAT32 || type == ElementType.FLOAT16 || type == ElementType.INT64
-                || type == ElementType.INT32;
+                || type == ElementType.INT32 || type == ElementType.BOOL;
     }
 
     /**
@@ -59,7 +60,7 @@ public final class ShapeResolver {
         for (TensorSpec in : inputs) {
             if (!feeds(in.type())) {
                 throw new Trt4jException(source + ": model input '" + in.name() + "' is " + in.type()
-                        + "; calibration data can feed FLOAT32, FLOAT16, INT64 and INT32 inputs only");
+                        + "; calibration data can feed FLOAT32, FLOAT16, INT64, INT32 and BOOL inputs only");
             }
             if (in.rank() == 0) {
                 throw new Trt4jException("model input '" + in.name() + "' is a scalar; calibration data needs a "

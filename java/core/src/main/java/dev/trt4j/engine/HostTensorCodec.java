@@ -145,8 +145,9 @@ public final class HostTensorCodec {
         for (int i = 0; i < n; i++) {
             long v = value.applyAsLong(i);
             if (v < min || v > max) {
-                throw new Trt4jException(what + ": value " + v + " at element " + i + " does not fit the engine's "
-                        + type + " input (" + (type == ElementType.BOOL ? "0 or 1" : min + " to " + max) + ")");
+                // not "the engine's": ONNX Runtime's BOOL, INT8 and UINT8 inputs are staged here too
+                throw new Trt4jException(what + ": value " + v + " at element " + i + " does not fit " + type
+                        + " (" + (type == ElementType.BOOL ? "0 or 1" : min + " to " + max) + ")");
             }
             out.put(i, (byte) v);
         }

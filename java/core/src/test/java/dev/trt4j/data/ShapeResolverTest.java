@@ -148,10 +148,12 @@ class ShapeResolverTest {
 
     @Test
     void rejectsInputTypesDataCannotFeedAndSeveralInputsForSingleInputData() {
-        assertThatThrownBy(() -> new ShapeResolver("d", List.of(spec("h", ElementType.BOOL, -1, 4)),
+        assertThatThrownBy(() -> new ShapeResolver("d", List.of(spec("h", ElementType.INT8, -1, 4)),
                 DataOptions.defaults())).isInstanceOf(Trt4jException.class)
-                .hasMessage("d: model input 'h' is BOOL; calibration data can feed FLOAT32, FLOAT16, INT64 and INT32 "
-                        + "inputs only");
+                .hasMessage("d: model input 'h' is INT8; calibration data can feed FLOAT32, FLOAT16, INT64, INT32 and "
+                        + "BOOL inputs only");
+        assertThat(new ShapeResolver("d", List.of(spec("h", ElementType.BOOL, -1, 4)), DataOptions.defaults())
+                .inputs().get(0).type()).as("a mask or condition, fed 0 and 1").isEqualTo(ElementType.BOOL);
         assertThat(new ShapeResolver("d", List.of(spec("h", ElementType.FLOAT16, -1, 4)), DataOptions.defaults())
                 .inputs().get(0).type()).as("fed float32 values, which the runner converts").isEqualTo(ElementType.FLOAT32);
         ShapeResolver two = new ShapeResolver("a.npy", List.of(CLS, spec("y", ElementType.INT64, -1)),

@@ -110,13 +110,13 @@ class HostTensorCodecTest {
         assertThatThrownBy(() -> HostTensorCodec.encode("input 'mask'",
                 HostTensor.ofInts(shape, new int[] {1, 0, 2, 1}), ElementType.BOOL, buf))
                 .isInstanceOf(Trt4jException.class)
-                .hasMessage("input 'mask': value 2 at element 2 does not fit the engine's BOOL input (0 or 1)");
+                .hasMessage("input 'mask': value 2 at element 2 does not fit BOOL (0 or 1)");
         assertThatThrownBy(() -> HostTensorCodec.encode("input 'q'",
                 HostTensor.ofLongs(shape, new long[] {0, 128, 0, 0}), ElementType.INT8, buf))
-                .hasMessage("input 'q': value 128 at element 1 does not fit the engine's INT8 input (-128 to 127)");
+                .hasMessage("input 'q': value 128 at element 1 does not fit INT8 (-128 to 127)");
         assertThatThrownBy(() -> HostTensorCodec.encode("input 'px'",
                 HostTensor.ofInts(shape, new int[] {0, 0, 0, -1}), ElementType.UINT8, buf))
-                .hasMessage("input 'px': value -1 at element 3 does not fit the engine's UINT8 input (0 to 255)");
+                .hasMessage("input 'px': value -1 at element 3 does not fit UINT8 (0 to 255)");
         assertThatThrownBy(() -> HostTensorCodec.encode("input 'px'",
                 HostTensor.ofFloats(shape, new float[4]), ElementType.UINT8, buf))
                 .hasMessage("input 'px' holds FLOAT32 data but the engine expects UINT8");

@@ -99,7 +99,7 @@ public final class InspectCommand implements Callable<Integer> {
         for (TensorSpec in : inputs) {
             if (!ShapeResolver.feeds(in.type())) {
                 return "none: input '" + in.name() + "' is " + in.type() + ", which calibration data cannot feed "
-                        + "(FLOAT32, FLOAT16, INT64 and INT32 only)";
+                        + "(FLOAT32, FLOAT16, INT64, INT32 and BOOL only)";
             }
         }
         if (TextSource.readsTokenIds(inputs)) {

@@ -47,9 +47,9 @@ class InspectCommandTest {
         assertThat(InspectCommand.defaultSamples(List.of(f("x", 1, 3, 224, 224)), List.of(f("y", 1, 1000))))
                 .isEqualTo("seeded random data");
         assertThat(InspectCommand.defaultSamples(List.of(f("x", 1, 4),
-                new TensorSpec("c", ElementType.BOOL, new long[] {1}, null)), List.of(f("y", 1, 4))))
-                .isEqualTo("none: input 'c' is BOOL, which calibration data cannot feed (FLOAT32, FLOAT16, INT64 and "
-                        + "INT32 only)");
+                new TensorSpec("c", ElementType.INT8, new long[] {1}, null)), List.of(f("y", 1, 4))))
+                .isEqualTo("none: input 'c' is INT8, which calibration data cannot feed (FLOAT32, FLOAT16, INT64, "
+                        + "INT32 and BOOL only)");
     }
 
     @Test

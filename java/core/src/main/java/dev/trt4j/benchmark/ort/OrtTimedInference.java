@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.platform.Fp16Conversions;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.ort.BoolTensors;
 import dev.trt4j.ort.OrtRunFailure;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.timing.InferenceTrace;
@@ -44,7 +45,8 @@ final class OrtTimedInference implements TimedInference, AutoCloseable {
         try {
             for (Map.Entry<String, NodeInfo> e : session.getInputInfo().entrySet()) {
                 TensorInfo info = (TensorInfo) e.getValue().getInfo();
-                feed.put(e.getKey(), tensor(env, inputs.get(e.getKey()), info.type));
+                feed.put(e.getKey(), tensor(env, model + ": input '" + e.getKey() + "'", inputs.get(e.getKey()),
+                        info.type));
             }
             try (OrtSession.Result first = session.run(feed)) {
                 for (Map.Entry<String, OnnxValue> out : first) {
@@ -63,7 +65,8 @@ final class OrtTimedInference implements TimedInference, AutoCloseable {
         origin = System.nanoTime();
     }
 
-    private static OnnxTensor tensor(OrtEnvironment env, HostTensor data, OnnxJavaType type) throws OrtException {
+    private static OnnxTensor tensor(OrtEnvironment env, String what, HostTensor data, OnnxJavaType type)
+            throws OrtException {
         long[] shape = data.shape();
         return switch (type) {
             case FLOAT -> OnnxTensor.createTensor(env, FloatBuffer.wrap(data.floats()), shape);
@@ -72,6 +75,7 @@ final class OrtTimedInference implements TimedInference, AutoCloseable {
                     OnnxJavaType.FLOAT16);
             case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap(longs(data)), shape);
             case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap(ints(data)), shape);
+            case BOOL -> BoolTensors.create(env, what, data);
             default -> throw new Trt4jException("an input of type " + type + " cannot be benchmarked");
         };
     }

@@ -67,12 +67,13 @@ public enum NpyDtype {
     /**
      * Whether data of this type can feed a model input of {@code type} without losing meaning: floats feed
      * FLOAT32 (float16 is widened, float64 narrowed), integers and bools feed INT64 and INT32 (int64 only where values fit,
-     * checked on conversion).
+     * checked on conversion) and BOOL (0 and 1 only, checked when the tensor is staged, so a mask saved as integers
+     * feeds a bool input too).
      */
     public boolean canFeed(ElementType type) {
         return switch (type) {
             case FLOAT32 -> isFloating();
-            case INT64, INT32 -> !isFloating();
+            case INT64, INT32, BOOL -> !isFloating();
             default -> false;
         };
     }

@@ -59,10 +59,11 @@ final class OrtLoadedModel implements LoadedModel {
             throw new Trt4jException(name + ": the model has inputs that are not tensors of a type trt4j feeds");
         }
         for (TensorSpec in : inputs) {
+            // BOOL is fed from integers 0 and 1 (DirectTensor stages them as bytes), as the engine path takes it
             if (in.type() != ElementType.FLOAT32 && in.type() != ElementType.FLOAT16 && in.type() != ElementType.INT64
-                    && in.type() != ElementType.INT32) {
+                    && in.type() != ElementType.INT32 && in.type() != ElementType.BOOL) {
                 throw new Trt4jException(name + ": input '" + in.name() + "' is " + in.type()
-                        + "; trt4j feeds FLOAT32, FLOAT16, INT64 and INT32 inputs");
+                        + "; trt4j feeds FLOAT32, FLOAT16, INT64, INT32 and BOOL inputs");
             }
         }
     }
