@@ -46,6 +46,13 @@ import java.util.function.Predicate;
  * {@code BuildCommand.properties}).
  */
 public final class DataArguments {
+    /**
+     * Marks a command that takes {@code --shapes} once per optimization profile (build); every other command takes
+     * it once, which its help's synopsis shows ({@link ShapesSynopsisHelp}) and {@link #options()} enforces.
+     */
+    public interface RepeatsShapes {
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(DataArguments.class);
 
     @Option(names = "--data", paramLabel = "PATH",

@@ -151,6 +151,7 @@ public final class Trt4jCommand implements Callable<Integer> {
         // A misspelt option after one with an optional value (--bias-correction --exlude X) would become that value,
         // and the error would be about the value, not the misspelling.
         cl.setUnmatchedOptionsAllowedAsOptionParameters(false);
+        ShapesSynopsisHelp.install(cl);
         cl.setExecutionExceptionHandler(new ExecutionErrorHandler());
         cl.setParameterExceptionHandler(new UsageErrorHandler());
         // a ParameterException thrown here goes to the UsageErrorHandler, as one thrown while parsing does

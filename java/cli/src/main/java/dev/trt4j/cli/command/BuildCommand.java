@@ -44,7 +44,7 @@ import java.util.function.Supplier;
  */
 @Command(name = "build", sortOptions = false, resourceBundle = "dev.trt4j.cli.command.BuildCommand",
         description = "Builds a TensorRT engine (plus NAME.engine.json sidecar) from an ONNX model.")
-public final class BuildCommand implements Callable<Integer> {
+public final class BuildCommand implements Callable<Integer>, DataArguments.RepeatsShapes {
     @Spec
     private CommandSpec spec;
 
