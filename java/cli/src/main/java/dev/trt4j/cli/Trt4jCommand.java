@@ -30,6 +30,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -57,7 +58,6 @@ public final class Trt4jCommand implements Callable<Integer> {
         HomeFolder.makeUsable();
         CommandLine cl = newCommandLine();
         StandardStreams.useUtf8WhereRedirected(cl);
-        HelpColours.apply(cl, System.getenv());
         int code = execute(cl, args);
         cl.getOut().flush();
         cl.getErr().flush();
@@ -136,6 +136,15 @@ public final class Trt4jCommand implements Callable<Integer> {
      * with trt4j's error handling and exit codes installed.
      */
     public static CommandLine newCommandLine(CommandLine.IFactory factory) {
+        return newCommandLine(factory, System.getenv());
+    }
+
+    /**
+     * {@link #newCommandLine(CommandLine.IFactory)} in the given environment. The help's colours are decided here,
+     * where every entry point makes its command line, not in {@link #main} alone: a command line made by
+     * {@link #run} or by an embedding program showed escape sequences under {@code TERM=dumb}.
+     */
+    static CommandLine newCommandLine(CommandLine.IFactory factory, Map<String, String> environment) {
         CommandLine cl = new CommandLine(new Trt4jCommand(), factory);
         // An empty path (an unset shell variable) would be read as the working folder; every command refuses it.
         cl.registerConverter(Path.class, value -> {
@@ -152,6 +161,7 @@ public final class Trt4jCommand implements Callable<Integer> {
         // and the error would be about the value, not the misspelling.
         cl.setUnmatchedOptionsAllowedAsOptionParameters(false);
         ShapesSynopsisHelp.install(cl);
+        HelpColours.apply(cl, environment); // after the subcommands are added: picocli hands the scheme down once
         cl.setExecutionExceptionHandler(new ExecutionErrorHandler());
         cl.setParameterExceptionHandler(new UsageErrorHandler());
         // a ParameterException thrown here goes to the UsageErrorHandler, as one thrown while parsing does

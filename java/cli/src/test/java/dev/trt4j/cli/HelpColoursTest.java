@@ -23,6 +23,20 @@ class HelpColoursTest {
                 .doesNotContain("\u001b");
     }
 
+    /** Every entry point's command line (run, tests, an embedding program), not only main's, is plain under dumb. */
+    @Test
+    void everyNewCommandLineIsPlainOnADumbTerminal() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("picocli.ansi") == null,
+                "picocli.ansi decides the colours itself");
+        CommandLine dumb = Trt4jCommand.newCommandLine(CommandLine.defaultFactory(), Map.of("TERM", "dumb"));
+        CommandLine xterm = Trt4jCommand.newCommandLine(CommandLine.defaultFactory(),
+                Map.of("TERM", "xterm-256color"));
+
+        assertThat(dumb.getColorScheme().ansi()).isEqualTo(Ansi.OFF);
+        assertThat(dumb.getSubcommands().get("calibrate").getColorScheme().ansi()).isEqualTo(Ansi.OFF);
+        assertThat(xterm.getColorScheme().ansi()).as("picocli decides elsewhere").isEqualTo(Ansi.AUTO);
+    }
+
     /** A command line coloured as picocli colours it on a terminal. */
     private static CommandLine coloured() {
         CommandLine cl = Trt4jCommand.newCommandLine();
