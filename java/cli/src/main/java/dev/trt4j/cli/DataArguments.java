@@ -93,7 +93,7 @@ public final class DataArguments {
     int sequenceLength;
 
     @Option(names = "--rotate-half",
-            description = "Rendered text lines: turn every other line by 180° (data for a text-direction classifier).")
+            description = "Rendered text lines: turn every other line by 180 degrees (data for a text-direction classifier).")
     boolean rotateHalf;
 
     @Option(names = "--hop", paramLabel = "N", defaultValue = "0",

@@ -10,9 +10,6 @@ import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.Charset;
-import java.nio.charset.IllegalCharsetNameException;
-import java.nio.charset.UnsupportedCharsetException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -52,29 +49,11 @@ public final class ProgressReporter implements AutoCloseable {
      * help follows too), else colour.
      */
     static ProgressBarStyle style(Map<String, String> environment, List<Charset> charsets) {
-        if (TerminalEnvironment.isDumb(environment)
-                || charsets.stream().anyMatch(c -> !c.newEncoder().canEncode(BLOCK_CHARACTERS))) {
+        if (TerminalEnvironment.isDumb(environment) || !TerminalCharsets.canShow(charsets, BLOCK_CHARACTERS)) {
             return ProgressBarStyle.ASCII;
         }
         return TerminalEnvironment.noColor(environment) ? ProgressBarStyle.UNICODE_BLOCK
                 : ProgressBarStyle.COLORFUL_UNICODE_BLOCK;
-    }
-
-    /**
-     * The charsets the bar passes through on stderr: the JVM's default, in which the library's stream encodes it, and
-     * the terminal's, which Java 17 sets as {@code sun.stderr.encoding} when stderr is a terminal.
-     */
-    static List<Charset> stderrCharsets() {
-        List<Charset> charsets = new ArrayList<>(List.of(Charset.defaultCharset()));
-        String terminal = System.getProperty("sun.stderr.encoding");
-        if (terminal != null) {
-            try {
-                charsets.add(Charset.forName(terminal));
-            } catch (IllegalCharsetNameException | UnsupportedCharsetException unknown) {
-                charsets.add(java.nio.charset.StandardCharsets.US_ASCII); // an encoding Java does not know: ASCII is safe
-            }
-        }
-        return charsets;
     }
 
     /**
@@ -107,7 +86,7 @@ public final class ProgressReporter implements AutoCloseable {
                 consumer = inColumns(new PrintStream(new FileOutputStream(FileDescriptor.err)), width.getAsInt());
             }
         }
-        return new ProgressReporter(task, total, consumer, style(environment, stderrCharsets()));
+        return new ProgressReporter(task, total, consumer, style(environment, TerminalCharsets.stderr()));
     }
 
     /** Whether stderr, where the bar is drawn, is a terminal. */

@@ -6,18 +6,23 @@ import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Where stdout and stderr go, and in which encoding. A file or a pipe gets UTF-8, what JSON must be and what the
  * files trt4j writes are: under {@code LANG=C} Java would otherwise write {@code ?} for every letter beyond ASCII
  * (a tensor name in {@code --json} output, a file name in an error). A terminal keeps the locale's encoding, which is
- * the one it displays.
+ * the one it displays, and gets ASCII for trt4j's own arrows and symbols where that encoding cannot show them
+ * ({@link AsciiFallbacks}).
  */
 final class StandardStreams {
     private static final int STDOUT = 1;
@@ -26,15 +31,37 @@ final class StandardStreams {
     private StandardStreams() {
     }
 
-    /** Points {@code cl}'s writers, and {@link System#out}/{@link System#err} for logging, at UTF-8 where redirected. */
+    /**
+     * Points {@code cl}'s writers, and {@link System#out}/{@link System#err} for logging, at UTF-8 where redirected,
+     * and at writers that print ASCII for what the terminal's charset cannot show where a terminal.
+     */
     static void useUtf8WhereRedirected(CommandLine cl) {
         if (!isTerminal(STDOUT)) {
             System.setOut(utf8(FileDescriptor.out));
             cl.setOut(new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true));
+        } else {
+            asciiWhereNeeded(TerminalCharsets.stdout(), FileDescriptor.out, System::setOut, cl::setOut);
         }
         if (!isTerminal(STDERR)) {
             System.setErr(utf8(FileDescriptor.err));
             cl.setErr(new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true));
+        } else {
+            asciiWhereNeeded(TerminalCharsets.stderr(), FileDescriptor.err, System::setErr, cl::setErr);
+        }
+    }
+
+    /**
+     * Hands a stream on {@code fd} (for logging) and a writer on it (for picocli) that print ASCII fallbacks, where the
+     * terminal's {@code charsets} cannot show trt4j's symbols; else leaves both as Java made them. Both write UTF-8 to
+     * one {@link AsciiFallbacks#lines} stream, which encodes each line in the terminal's charset.
+     */
+    private static void asciiWhereNeeded(List<Charset> charsets, FileDescriptor fd, Consumer<PrintStream> system,
+            Consumer<PrintWriter> picocli) {
+        AsciiFallbacks ascii = AsciiFallbacks.of(charsets);
+        if (ascii.needed()) {
+            OutputStream lines = ascii.lines(new FileOutputStream(fd), TerminalCharsets.encoding(charsets));
+            system.accept(new PrintStream(lines, true, StandardCharsets.UTF_8));
+            picocli.accept(new PrintWriter(new OutputStreamWriter(lines, StandardCharsets.UTF_8), true));
         }
     }
 

@@ -120,7 +120,7 @@ class ProgressReporterTest {
                 .anySatisfy(f -> assertThat(f).contains("4/4")).allMatch(f -> f.chars().allMatch(c -> c < 0x80));
         assertThat(frames(ProgressReporter.style(java.util.Map.of(), List.of(utf8))))
                 .anyMatch(f -> f.chars().anyMatch(c -> ProgressReporter.BLOCK_CHARACTERS.indexOf(c) >= 0));
-        assertThat(ProgressReporter.stderrCharsets()).contains(java.nio.charset.Charset.defaultCharset());
+        assertThat(TerminalCharsets.stderr()).contains(java.nio.charset.Charset.defaultCharset());
     }
 
     /**

@@ -107,8 +107,8 @@ public final class InspectCommand implements Callable<Integer> {
                     + "--shapes input_ids:BxN)";
         }
         return OcrModelRole.of(inputs, outputs).map(role -> switch (role) {
-            case DIRECTION_CLASSIFIER -> "text lines rendered from the bundled sentences, half of them turned 180° "
-                    + "(a PP-OCR direction classifier)";
+            case DIRECTION_CLASSIFIER -> "text lines rendered from the bundled sentences, half of them turned 180 "
+                    + "degrees (a PP-OCR direction classifier)";
             case LINE_READER -> "text lines rendered from the bundled sentences (a PP-OCR line recognizer)";
             case TEXT_DETECTOR -> "pages of text lines rendered from the bundled sentences, with their line boxes "
                     + "(a PP-OCR text detector)";

@@ -24,7 +24,7 @@ class InspectCommandTest {
         assertThat(text.exitCode()).as(text.err()).isZero();
         assertThat(text.out()).contains("inputs     x FLOAT32 [?,3,?,?]")
                 .contains("samples    without --data: text lines rendered from the bundled sentences, half of them "
-                        + "turned 180° (a PP-OCR direction classifier)");
+                        + "turned 180 degrees (a PP-OCR direction classifier)");
 
         CliRun json = CliRun.of("inspect", "--json");
         assertThat(json.exitCode()).isZero();
