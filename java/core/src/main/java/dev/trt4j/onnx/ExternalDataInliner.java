@@ -50,6 +50,8 @@ final class ExternalDataInliner {
      * whose values shape inference and graph rewrites read.
      */
     static final long KEPT_INLINE_BYTES = 64 * 1024;
+    /** A limit under which every tensor is read in: the model is then held past 2 GiB, never serialized whole. */
+    static final long NO_LIMIT = Long.MAX_VALUE;
     private static final int HASH_CHUNK = 8 << 20;
 
     private enum Mode {
@@ -97,7 +99,8 @@ final class ExternalDataInliner {
 
     /**
      * As {@link #inline(ModelProto, Path, MessageDigest, Set)}, with {@code limit} in place of protobuf's 2 GiB
-     * (tests keep large tensors external without writing gigabytes).
+     * (tests keep large tensors external without writing gigabytes); {@link #NO_LIMIT} reads every tensor in whatever
+     * the total, for commands that rewrite the weights and write the model with external data.
      */
     static ModelProto inline(ModelProto model, Path modelFile, MessageDigest digest, Set<Path> files, long limit) {
         if (!hasExternalData(model)) {
@@ -349,6 +352,11 @@ final class ExternalDataInliner {
         long n = requireFits(file, offset, length, where);
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             bytesRead += n;
+            if (n > PROTOBUF_LIMIT - 8) {
+                // one Java array holds the tensor, and ONNX Runtime itself reads no tensor of 2 GiB
+                throw new Trt4jException(where + ": " + n + " bytes of external data, more than one tensor can hold "
+                        + "(2 GiB)");
+            }
             if (n > limit - 8 || modelBytes + bytesRead > limit) {
                 // only with many small tensors: past the limit, the large ones stay in their files
                 throw new Trt4jException(where + ": with its external data the model exceeds 2 GiB, the most an "

@@ -44,7 +44,7 @@ public final class OnnxFileLimit {
      * past 2 GiB. Each node and initializer stays below 2 GiB, as the model read in had to; the sum is a bound
      * within a few bytes per field.
      */
-    static long serializedSize(ModelProto model) {
+    public static long serializedSize(ModelProto model) {
         GraphProto g = model.getGraph();
         long size = model.toBuilder().clearGraph().build().getSerializedSize() + FIELD_OVERHEAD
                 + g.toBuilder().clearNode().clearInitializer().build().getSerializedSize();

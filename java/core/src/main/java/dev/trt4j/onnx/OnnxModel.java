@@ -42,8 +42,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Weights are the graph's initializers and the tensors of its {@code Constant} nodes (PaddlePaddle exports keep
  * every weight in {@code Constant} nodes). External data (tensors stored in files beside the model) is read in
  * when the model is loaded, so {@link #toBytes()} is a self-contained model ONNX Runtime can take; except where the
- * weights would take the model past protobuf's 2 GiB: then tensors over 64 KiB stay in their files
- * ({@link #externalDataFolder()}), and only what reads the graph, not the weights' values, works on the model.
+ * weights would take the model past protobuf's 2 GiB: then {@link #load} leaves tensors over 64 KiB in their files
+ * ({@link #externalDataFolder()}), and only what reads the graph, not the weights' values, works on the model, while
+ * {@link #loadWithAllWeights} reads them all in and holds a model that must not be serialized whole.
  *
  * <p>Immutable (apart from remembering that a warning was logged) and thread-safe.
  */
@@ -146,6 +147,18 @@ public final class OnnxModel {
         return load(file, ExternalDataInliner.PROTOBUF_LIMIT);
     }
 
+    /**
+     * Loads a model file with every external tensor read in, whatever the total: for commands that rewrite the
+     * weights ({@code quantize}, {@code convert}, {@code equalize}). A model past 2 GiB is then held, never serialized
+     * whole: it is written with {@link OnnxModelFile}, and ONNX Runtime gets it through a temporary copy with
+     * external data. The heap must hold every weight. {@link #sha256()} is the same as {@link #load(Path)} gives.
+     *
+     * @throws Trt4jException as {@link #load(Path)}
+     */
+    public static OnnxModel loadWithAllWeights(Path file) {
+        return load(file, ExternalDataInliner.NO_LIMIT);
+    }
+
     /** As {@link #load(Path)}, leaving large tensors in their files past {@code inlineLimit} bytes (for tests). */
     static OnnxModel load(Path file, long inlineLimit) {
         requireFile(file);
@@ -181,10 +194,31 @@ public final class OnnxModel {
 
     /**
      * A model built in memory (e.g. a transformed copy of another). {@code path} names it in messages and anchors
-     * relative external-data locations; {@link #sha256()} is of the serialized proto.
+     * relative external-data locations; {@link #sha256()} is of the serialized proto, or for a model past 2 GiB,
+     * which protobuf cannot serialize whole, of its parts serialized in order (see {@link #digestOfParts}).
      */
     public static OnnxModel fromProto(ModelProto proto, Path path) {
-        return new OnnxModel(path, digestOf(proto.toByteArray()), proto, ExternalDataInliner.PROTOBUF_LIMIT);
+        MessageDigest digest = OnnxModelFile.needsExternalData(proto) ? digestOfParts(proto)
+                : digestOf(proto.toByteArray());
+        return new OnnxModel(path, digest, proto, ExternalDataInliner.PROTOBUF_LIMIT);
+    }
+
+    /**
+     * A digest of a model too large to serialize: the model without its graph, the graph without its nodes and
+     * initializers, then each initializer and each node, every one of which protobuf serializes alone.
+     */
+    private static MessageDigest digestOfParts(ModelProto proto) {
+        MessageDigest digest = Provenance.sha256Digest();
+        GraphProto g = proto.getGraph();
+        digest.update(proto.toBuilder().clearGraph().build().toByteArray());
+        digest.update(g.toBuilder().clearNode().clearInitializer().build().toByteArray());
+        for (TensorProto t : g.getInitializerList()) {
+            digest.update(t.toByteArray());
+        }
+        for (NodeProto n : g.getNodeList()) {
+            digest.update(n.toByteArray());
+        }
+        return digest;
     }
 
     private static MessageDigest digestOf(byte[] bytes) {

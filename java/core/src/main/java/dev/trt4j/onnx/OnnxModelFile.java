@@ -1,0 +1,84 @@
+package dev.trt4j.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.io.AtomicFileSet;
+import dev.trt4j.io.AtomicFiles;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Writes a model trt4j made to its file: inline, one protobuf, as long as it fits one and the user did not ask
+ * otherwise; else with its weights in one data file beside it ({@link ExternalDataWriter}), named
+ * {@code <file name>.data}. The model and its data file appear together or not at all, and a data file left by an
+ * earlier run under that name is replaced with the model.
+ */
+public final class OnnxModelFile {
+    private OnnxModelFile() {
+    }
+
+    /**
+     * What was written.
+     *
+     * @param model     the model file
+     * @param dataFile  the data file beside it; empty where the weights are inline
+     * @param dataBytes the data file's size (0 where there is none)
+     */
+    public record Written(Path model, Optional<Path> dataFile, long dataBytes) {
+    }
+
+    /** Where the weights of a model written to {@code out} with external data go: {@code <out's name>.data}. */
+    public static Path dataFileOf(Path out) {
+        return out.resolveSibling(out.getFileName() + ".data");
+    }
+
+    /**
+     * Whether {@code model}, written inline, would exceed the 2 GiB one ONNX protobuf holds: it is then written
+     * with external data whatever the caller asks.
+     */
+    public static boolean needsExternalData(ModelProto model) {
+        return OnnxFileLimit.serializedSize(model) > ExternalDataInliner.PROTOBUF_LIMIT;
+    }
+
+    /**
+     * Writes {@code model} to {@code out} atomically; inline (byte for byte what protobuf writes) unless
+     * {@code externalData} is asked for or the model would exceed 2 GiB inline.
+     *
+     * @throws Trt4jException before anything is written, when the model still refers to another model's data files,
+     *                        or when even its graph with the large tensors moved out exceeds 2 GiB; or naming the
+     *                        file that cannot be written
+     */
+    public static Written write(Path out, ModelProto model, boolean externalData) {
+        return write(out, model, externalData, ExternalDataInliner.PROTOBUF_LIMIT);
+    }
+
+    /** As {@link #write(Path, ModelProto, boolean)}, with {@code limit} in place of 2 GiB (for tests). */
+    static Written write(Path out, ModelProto model, boolean externalData, long limit) {
+        if (ExternalDataInliner.hasExternalData(model)) {
+            // its locations are relative to the model read, not to out: written as it is, it would load other data
+            throw new Trt4jException(out + ": the model still refers to weights in another model's data files; "
+                    + "load it with every weight read in before writing it");
+        }
+        if (!externalData && OnnxFileLimit.serializedSize(model) <= limit) {
+            AtomicFiles.write(out, model::writeTo);
+            return new Written(out, Optional.empty(), 0);
+        }
+        Path dataFile = dataFileOf(out);
+        ExternalDataWriter split = ExternalDataWriter.split(model, dataFile.getFileName().toString());
+        long graphBytes = OnnxFileLimit.serializedSize(split.model());
+        if (graphBytes > limit) {
+            throw new Trt4jException(String.format(Locale.ROOT, "%s: the model would be %.2f GB even with every "
+                    + "tensor of %d bytes or more in %s, more than the 2 GiB (2.15 GB) one ONNX file holds (weights in "
+                    + "typed fields or sparse tensors stay in it)", out, graphBytes / 1e9,
+                    ExternalDataWriter.MIN_EXTERNAL_BYTES, dataFile.getFileName()));
+        }
+        try (AtomicFileSet files = new AtomicFileSet()) {
+            files.write(dataFile, split::writeData);
+            files.write(out, split.model()::writeTo);
+            files.commit();
+        }
+        return new Written(out, Optional.of(dataFile), split.dataBytes());
+    }
+}

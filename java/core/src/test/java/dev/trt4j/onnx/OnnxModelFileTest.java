@@ -1,0 +1,189 @@
+package dev.trt4j.onnx;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.NodeProto;
+import ai.onnx.proto.OnnxMl.StringStringEntryProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import com.google.protobuf.ByteString;
+import dev.trt4j.Trt4jException;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A model trt4j writes goes to one file while it fits one protobuf, and with its weights in one data file beside it
+ * when it does not or when asked. The 2 GiB limit is lowered here, so that a 140 KB model stands for a larger one.
+ */
+class OnnxModelFileTest {
+    private static final int IN = 128;
+    private static final int OUT = 256;
+    /** Above the graph alone, below the model with its 130 KiB of weights inline. */
+    private static final long LIMIT = 64 * 1024;
+
+    @TempDir
+    Path dir;
+    private ModelProto model;
+
+    @BeforeEach
+    void buildModel() {
+        Random random = new Random(5);
+        float[] w = new float[IN * OUT];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = (float) random.nextGaussian();
+        }
+        float[] b = new float[OUT]; // 1024 bytes: the smallest size that moves
+        float[] scale = new float[OUT / 2]; // 512 bytes: stays
+        for (int i = 0; i < b.length; i++) {
+            b[i] = i;
+        }
+        java.util.Arrays.fill(scale, 0.5f);
+        model = new TestGraph()
+                .input("x", TestGraph.FLOAT, -1, IN)
+                .initializer("w", new long[] {IN, OUT}, w)
+                .initializer("b", new long[] {OUT}, b)
+                .constant("c", new long[] {OUT}, b)
+                .constant("s", new long[] {2, OUT / 4}, scale)
+                .node("MatMul", List.of("x", "w"), List.of("h"))
+                .node("Add", List.of("h", "b"), List.of("a"))
+                .node("Add", List.of("a", "c"), List.of("y"))
+                .output("y", TestGraph.FLOAT, -1, OUT)
+                .build(13);
+    }
+
+    @Test
+    void aModelThatFitsIsWrittenInlineByteForByte() throws Exception {
+        Path out = dir.resolve("m.onnx");
+
+        OnnxModelFile.Written written = OnnxModelFile.write(out, model, false, LIMIT * 4);
+
+        assertThat(written.dataFile()).isEmpty();
+        assertThat(Files.readAllBytes(out)).isEqualTo(model.toByteArray());
+        assertThat(dir.resolve("m.onnx.data")).doesNotExist();
+    }
+
+    @Test
+    void aModelPastTheLimitGetsItsWeightsInOneAlignedDataFile() throws Exception {
+        Path out = dir.resolve("m.onnx");
+
+        OnnxModelFile.Written written = OnnxModelFile.write(out, model, false, LIMIT);
+
+        Path data = dir.resolve("m.onnx.data");
+        assertThat(written.dataFile()).contains(data);
+        ModelProto file = ModelProto.parseFrom(Files.readAllBytes(out));
+        TensorProto w = file.getGraph().getInitializer(0);
+        TensorProto b = file.getGraph().getInitializer(1);
+        TensorProto c = constant(file, "c");
+        assertThat(keys(w)).isEqualTo(Map.of("location", "m.onnx.data", "offset", "0", "length", "131072"));
+        assertThat(keys(b)).isEqualTo(Map.of("location", "m.onnx.data", "offset", "131072", "length", "1024"));
+        assertThat(keys(c)).as("a Constant's value, aligned after b's 1024 bytes")
+                .isEqualTo(Map.of("location", "m.onnx.data", "offset", "135168", "length", "1024"));
+        for (TensorProto t : List.of(w, b, c)) {
+            assertThat(t.getDataLocation()).isEqualTo(TensorProto.DataLocation.EXTERNAL);
+            assertThat(t.getRawData().isEmpty()).isTrue();
+            assertThat(Long.parseLong(keys(t).get("offset")) % ExternalDataWriter.ALIGNMENT).isZero();
+        }
+        assertThat(constant(file, "s").getRawData().size()).as("512 bytes stay in the graph").isEqualTo(512);
+        assertThat(Files.size(data)).isEqualTo(135168 + 1024).isEqualTo(written.dataBytes());
+        assertThat(Files.size(out)).isLessThan(LIMIT);
+        byte[] bytes = Files.readAllBytes(data);
+        assertThat(ByteString.copyFrom(bytes, 131072, 1024)).isEqualTo(model.getGraph().getInitializer(1).getRawData());
+        assertThat(ByteString.copyFrom(bytes, 132096, 135168 - 132096).toByteArray()).containsOnly(0);
+    }
+
+    @Test
+    void theWrittenModelLoadsBackWithTheSameWeightsAndOneHashInEveryMode() {
+        Path out = dir.resolve("m.onnx");
+        OnnxModelFile.write(out, model, true);
+
+        OnnxModel all = OnnxModel.loadWithAllWeights(out);
+        OnnxModel whole = OnnxModel.load(out);
+        OnnxModel large = OnnxModel.load(out, LIMIT);
+
+        assertThat(all.proto().getGraph()).as("every weight read back as it was")
+                .isEqualTo(model.getGraph());
+        assertThat(whole.proto().getGraph()).isEqualTo(model.getGraph());
+        assertThat(large.externalDataFolder()).as("the lowered limit keeps w in its file").isPresent();
+        assertThat(all.sha256()).isEqualTo(whole.sha256()).isEqualTo(large.sha256());
+        assertThat(all.externalDataFiles()).containsExactly(dir.resolve("m.onnx.data").toAbsolutePath().normalize());
+    }
+
+    @Test
+    void loadingWithAllWeightsReadsInWhatTheLimitWouldLeaveInTheFiles() {
+        Path out = dir.resolve("m.onnx");
+        OnnxModelFile.write(out, model, true);
+
+        OnnxModel all = OnnxModel.load(out, ExternalDataInliner.NO_LIMIT);
+
+        assertThat(all.externalDataFolder()).isEmpty();
+        assertThat(ExternalTensors.referencedBy(all.proto())).isFalse();
+        assertThat(OnnxModelFile.needsExternalData(all.proto())).isFalse();
+    }
+
+    @Test
+    void aStaleDataFileIsReplacedWithTheModel() throws Exception {
+        Path out = dir.resolve("m.onnx");
+        Files.write(dir.resolve("m.onnx.data"), new byte[] {1, 2, 3});
+
+        OnnxModelFile.write(out, model, true);
+
+        assertThat(Files.size(dir.resolve("m.onnx.data"))).isEqualTo(136192);
+        assertThat(OnnxModel.load(out).proto().getGraph()).isEqualTo(model.getGraph());
+    }
+
+    @Test
+    void noDataFileIsLeftWhenTheModelCannotBeWritten() throws Exception {
+        Path out = Files.createDirectory(dir.resolve("m.onnx"));
+
+        assertThatThrownBy(() -> OnnxModelFile.write(out, model, true))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("m.onnx: cannot write: is a folder");
+
+        try (Stream<Path> files = Files.list(dir)) {
+            assertThat(files.map(f -> f.getFileName().toString()).toList()).containsExactly("m.onnx");
+        }
+    }
+
+    @Test
+    void aGraphPastTheLimitEvenWithoutItsWeightsIsRefusedInOneLine() {
+        Path out = dir.resolve("m.onnx");
+
+        assertThatThrownBy(() -> OnnxModelFile.write(out, model, true, 512))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageStartingWith(out + ": the model would be 0.00 GB even with every tensor of 1024 bytes or "
+                        + "more in m.onnx.data, more than the 2 GiB")
+                .hasMessageNotContaining("\n");
+        assertThat(out).doesNotExist();
+        assertThat(dir.resolve("m.onnx.data")).doesNotExist();
+    }
+
+    @Test
+    void aModelStillReferringToAnotherModelsDataIsRefused() {
+        ModelProto split = ExternalDataWriter.split(model, "other.data").model();
+
+        assertThatThrownBy(() -> OnnxModelFile.write(dir.resolve("m.onnx"), split, true))
+                .isInstanceOf(Trt4jException.class)
+                .hasMessageContaining("still refers to weights in another model's data files");
+    }
+
+    private static TensorProto constant(ModelProto m, String name) {
+        NodeProto node = m.getGraph().getNodeList().stream().filter(n -> n.getOutput(0).equals(name)).findFirst()
+                .orElseThrow();
+        return node.getAttribute(0).getT();
+    }
+
+    private static Map<String, String> keys(TensorProto t) {
+        return t.getExternalDataList().stream()
+                .collect(Collectors.toMap(StringStringEntryProto::getKey, StringStringEntryProto::getValue));
+    }
+}
