@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.trt4j.ort.OrtRuntime;
+import dev.trt4j.ort.SpooledModel;
 
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -31,15 +32,14 @@ final class OrtTypeProbe {
      */
     static Map<String, Integer> probe(ModelProto model, List<String> tensors, Path externalDataFolder)
             throws OrtException {
-        byte[] bytes = GraphOutputs.withExtraOutputs(model, tensors, Map.of()).toByteArray();
+        ModelProto exposed = GraphOutputs.withExtraOutputs(model, tensors, Map.of());
         Map<String, Integer> types = new HashMap<>();
         OrtEnvironment env = OrtRuntime.environment();
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
             if (externalDataFolder != null) {
                 OrtRuntime.readExternalDataFrom(options, externalDataFolder);
             }
-            try (OrtSession session = OrtRuntime.createSession(bytes, options,
-                    OrtSession.SessionOptions.OptLevel.NO_OPT)) {
+            try (OrtSession session = session(exposed, options)) {
                 for (NodeInfo info : session.getOutputInfo().values()) {
                     if (info.getInfo() instanceof TensorInfo t && tensors.contains(info.getName())) {
                         onnxDataType(t.onnxType).ifPresent(type -> types.put(info.getName(), type));
@@ -48,6 +48,22 @@ final class OrtTypeProbe {
             }
         }
         return types;
+    }
+
+    /**
+     * A session of {@code model}: from its bytes, or, for a model held with every weight past 2 GiB, which has no
+     * bytes, from a temporary copy with external data.
+     */
+    private static OrtSession session(ModelProto model, OrtSession.SessionOptions options) throws OrtException {
+        if (!OnnxModelFile.needsExternalData(model)) {
+            return OrtRuntime.createSession(model.toByteArray(), options, OrtSession.SessionOptions.OptLevel.NO_OPT);
+        }
+        Path spooled = SpooledModel.write(model, Path.of(model.getGraph().getName()));
+        try {
+            return OrtRuntime.createSession(spooled, options, OrtSession.SessionOptions.OptLevel.NO_OPT);
+        } finally {
+            SpooledModel.delete(spooled);
+        }
     }
 
     /** ONNX Runtime's Java enum numbers types its own way; its names carry ONNX's. */

@@ -12,6 +12,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.onnx.ExternalTensors;
+import dev.trt4j.onnx.OnnxFileLimit;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
@@ -143,13 +144,30 @@ public final class OrtModelRunner implements AutoCloseable {
                 return OrtRuntime.createSession(bytes, opts, level);
             });
         }
-        if (model.getSerializedSize() <= spoolBytes) {
-            return open(model.toByteArray(), source, options);
+        return open(model, source.toString(), source, options, new TokenInputLimits(source), spoolBytes);
+    }
+
+    /**
+     * As {@link #open(byte[], String, OrtRunnerOptions)}, for a model not yet serialized: a large one (past 2 GiB
+     * too) reaches ONNX Runtime through a temporary file, as {@link #open(ModelProto, Path, OrtRunnerOptions)}.
+     *
+     * @param name used in error messages
+     * @throws Trt4jException if ONNX Runtime cannot load it, or the temporary file cannot be written
+     */
+    public static OrtModelRunner open(ModelProto model, String name, OrtRunnerOptions options) {
+        return open(model, name, Path.of(name), options, TokenInputLimits.NONE, SPOOL_BYTES);
+    }
+
+    private static OrtModelRunner open(ModelProto model, String name, Path source, OrtRunnerOptions options,
+                                       TokenInputLimits limits, long spoolBytes) {
+        // protobuf's own size is an int, which wraps past 2 GiB
+        if (OnnxFileLimit.serializedSize(model) <= spoolBytes) {
+            byte[] bytes = model.toByteArray();
+            return open(name, options, limits, (opts, level) -> OrtRuntime.createSession(bytes, opts, level));
         }
         Path spooled = SpooledModel.write(model, source);
         try {
-            return open(source.toString(), options, new TokenInputLimits(source),
-                    (opts, level) -> OrtRuntime.createSession(spooled, opts, level));
+            return open(name, options, limits, (opts, level) -> OrtRuntime.createSession(spooled, opts, level));
         } finally {
             SpooledModel.delete(spooled);
         }

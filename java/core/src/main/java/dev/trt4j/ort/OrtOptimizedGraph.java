@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.TemporaryFolder;
+import dev.trt4j.onnx.OnnxFileLimit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -52,8 +53,22 @@ public record OrtOptimizedGraph(Map<String, Integer> operators) {
             try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions()) {
                 options.setIntraOpNumThreads(1);
                 options.setOptimizedModelFilePath(optimized.toString());
-                OrtRuntime.createSession(model.toByteArray(), options, OrtSession.SessionOptions.OptLevel.ALL_OPT)
-                        .close();
+                if (OnnxFileLimit.serializedSize(model) > SpooledModel.PROTOBUF_LIMIT) {
+                    // past 2 GiB neither trt4j nor ONNX Runtime writes one protobuf: both put the weights beside it
+                    options.addConfigEntry("session.optimized_model_external_initializers_file_name",
+                            "optimized.onnx.data");
+                    options.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes",
+                            "1024");
+                    Path spooled = SpooledModel.write(model, Path.of(model.getGraph().getName()));
+                    try {
+                        OrtRuntime.createSession(spooled, options, OrtSession.SessionOptions.OptLevel.ALL_OPT).close();
+                    } finally {
+                        SpooledModel.delete(spooled);
+                    }
+                } else {
+                    OrtRuntime.createSession(model.toByteArray(), options, OrtSession.SessionOptions.OptLevel.ALL_OPT)
+                            .close();
+                }
             }
             Map<String, Integer> counts = new TreeMap<>();
             for (NodeProto n : ModelProto.parseFrom(Files.readAllBytes(optimized)).getGraph().getNodeList()) {

@@ -2,6 +2,8 @@ package dev.trt4j.ort;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.onnx.ExternalDataWriter;
+import dev.trt4j.onnx.OnnxFileLimit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,21 +15,33 @@ import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * A model written to a temporary file that only its owner can read, for ONNX Runtime to load by path: streamed from
- * the protobuf, so no byte array of the whole model is ever held.
+ * the protobuf, so no byte array of the whole model is ever held. A model past 2 GiB, which protobuf cannot write
+ * as one message, goes to a private folder with its weights in a data file beside it.
  */
-final class SpooledModel {
+public final class SpooledModel {
     private static final Logger LOG = LoggerFactory.getLogger(SpooledModel.class);
     /** The temporary files' names start so. */
     static final String PREFIX = "trt4j-model-";
+    /** The folders of models written with external data: a model past 2 GiB. */
+    static final String FOLDER_PREFIX = "trt4j-large-model-";
+    private static final String FOLDER_MODEL = "model.onnx";
+    /** The most one protobuf holds. */
+    static final long PROTOBUF_LIMIT = Integer.MAX_VALUE;
 
     private SpooledModel() {
     }
 
     /**
+     * Writes {@code model} where only this user can read it; a model past 2 GiB with its weights in a data file
+     * beside it. Hand the path to ONNX Runtime, then {@link #delete} it.
+     *
      * @param source the model's own file, which messages name
      * @throws Trt4jException naming the temporary folder when the copy cannot be written (a full disk)
      */
-    static Path write(ModelProto model, Path source) {
+    public static Path write(ModelProto model, Path source) {
+        if (OnnxFileLimit.serializedSize(model) > PROTOBUF_LIMIT) {
+            return writeWithExternalData(model, source);
+        }
         Path file = null;
         try {
             try {
@@ -47,13 +61,53 @@ final class SpooledModel {
         }
     }
 
-    /** Deletes {@code file}; a failure is logged, since the session is open already. */
-    static void delete(Path file) {
+    /**
+     * A model past 2 GiB, which protobuf cannot write as one file: a private folder holding the model with its
+     * weights in one data file, which ONNX Runtime reads from the model's folder.
+     */
+    private static Path writeWithExternalData(ModelProto model, Path source) {
+        Path folder = null;
+        try {
+            try {
+                folder = Files.createTempDirectory(FOLDER_PREFIX,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (UnsupportedOperationException e) {
+                folder = Files.createTempDirectory(FOLDER_PREFIX);
+            }
+            Path file = folder.resolve(FOLDER_MODEL);
+            ExternalDataWriter split = ExternalDataWriter.split(model, FOLDER_MODEL + ".data");
+            try (OutputStream out = Files.newOutputStream(folder.resolve(FOLDER_MODEL + ".data"))) {
+                split.writeData(out);
+            }
+            try (OutputStream out = Files.newOutputStream(file)) {
+                split.model().writeTo(out);
+            }
+            return file;
+        } catch (IOException e) {
+            if (folder != null) {
+                delete(folder.resolve(FOLDER_MODEL));
+            }
+            throw new Trt4jException(source + ": cannot write the model's temporary copy for ONNX Runtime in "
+                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Deletes {@code file}, and its data file and folder where it was written with external data; a failure is
+     * logged, since the session is open already (ONNX Runtime keeps what it mapped of a deleted file).
+     */
+    public static void delete(Path file) {
         if (file == null) {
             return;
         }
         try {
             Files.deleteIfExists(file);
+            Path folder = file.getParent();
+            if (file.getFileName().toString().equals(FOLDER_MODEL) && folder != null
+                    && folder.getFileName().toString().startsWith(FOLDER_PREFIX)) {
+                Files.deleteIfExists(folder.resolve(FOLDER_MODEL + ".data"));
+                Files.deleteIfExists(folder);
+            }
         } catch (IOException e) {
             LOG.warn("could not delete the temporary model copy {}: {}", file, e.getMessage());
         }

@@ -221,7 +221,7 @@ public final class BiasCorrection {
         List<String> outputs = probe.outputs();
         Map<String, double[]> sums = new LinkedHashMap<>();
         long samples = 0;
-        try (OrtModelRunner runner = OrtModelRunner.open(probe.model().toByteArray(), "bias correction", options)) {
+        try (OrtModelRunner runner = OrtModelRunner.open(probe.model(), "bias correction", options)) {
             Optional<Batch> next;
             while ((next = source.next()).isPresent()) {
                 Batch batch = next.get();

@@ -99,7 +99,7 @@ final class ChannelMeans {
         }
         Map<String, double[]> sums = new LinkedHashMap<>();
         long samples = 0;
-        try (OrtModelRunner runner = OrtModelRunner.open(cut.toBuilder().setGraph(g).build().toByteArray(), name,
+        try (OrtModelRunner runner = OrtModelRunner.open(cut.toBuilder().setGraph(g).build(), name,
                 options)) {
             for (Batch batch : batches) {
                 int n = batch.size();

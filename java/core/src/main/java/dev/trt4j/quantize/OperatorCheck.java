@@ -14,6 +14,7 @@ import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.onnx.ExternalTensors;
+import dev.trt4j.onnx.OnnxModelFile;
 import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.OrtRuntime;
 import org.slf4j.Logger;
@@ -174,6 +175,9 @@ public final class OperatorCheck {
 
     /** Whether ONNX Runtime loads {@code model} with every weight's value (its plugin nodes cut out, as before). */
     private static boolean loadsWithWeights(ModelProto model, Set<String> functions) {
+        if (OnnxModelFile.needsExternalData(model)) {
+            return true; // held past 2 GiB, it has no bytes to hand over: the steps that run it will judge
+        }
         try {
             // tensors left in data files are cut even here (see require), which reached this only without others
             OrtRuntime.requireLoads(graphAlone(model, functions, Long.MAX_VALUE).toByteArray());
