@@ -23,9 +23,10 @@ import java.util.List;
  * map it from the file rather than copy it. The tensor keeps its name, type and dimensions and names the data file
  * by its file name alone, so the two files load from whichever folder they are moved to together.
  *
- * <p>Tensors whose values are in typed fields ({@code float_data} and the like) and sparse tensors stay in the
- * graph; trt4j's own rewrites write {@code raw_data}. The weights are not copied: the split model drops them, and
- * {@link #writeData} writes them from the model given.
+ * <p>Values held in typed fields ({@code float_data} and the like, as PaddlePaddle exports its weights) are moved as
+ * the little-endian bytes {@code raw_data} would hold ({@link TypedValues}); sparse tensors and strings stay in the
+ * graph. The weights are not copied: the split model drops them, and {@link #writeData} writes them from the model
+ * given.
  */
 public final class ExternalDataWriter {
     /** Smaller tensors stay in the graph: shapes, axes and scales, which readers of the graph look at. */
@@ -144,14 +145,17 @@ public final class ExternalDataWriter {
     }
 
     private TensorProto tensor(TensorProto t) {
-        if (ExternalDataInliner.isExternal(t) || t.getRawData().size() < MIN_EXTERNAL_BYTES) {
+        if (ExternalDataInliner.isExternal(t)) {
             return t;
         }
-        ByteString bytes = t.getRawData();
+        ByteString bytes = t.getRawData().isEmpty() ? TypedValues.asRawData(t, MIN_EXTERNAL_BYTES) : t.getRawData();
+        if (bytes.size() < MIN_EXTERNAL_BYTES) {
+            return t;
+        }
         long offset = aligned(end);
         data.add(bytes);
         end = offset + bytes.size();
-        return t.toBuilder().clearRawData().setDataLocation(TensorProto.DataLocation.EXTERNAL)
+        return TypedValues.cleared(t.toBuilder()).clearRawData().setDataLocation(TensorProto.DataLocation.EXTERNAL)
                 .addExternalData(entry("location", location))
                 .addExternalData(entry("offset", Long.toString(offset)))
                 .addExternalData(entry("length", Long.toString(bytes.size())))

@@ -102,6 +102,35 @@ class OnnxModelFileTest {
     }
 
     @Test
+    void valuesInTypedFieldsMoveAsLittleEndianBytes() throws Exception {
+        TensorProto.Builder typed = TensorProto.newBuilder().setName("t").setDataType(TestGraph.FLOAT).addDims(OUT);
+        TensorProto.Builder ids = TensorProto.newBuilder().setName("i").setDataType(TestGraph.INT64).addDims(OUT);
+        for (int i = 0; i < OUT; i++) {
+            typed.addFloatData(i * 0.25f - 3);
+            ids.addInt64Data(i * 1_000_000_007L);
+        }
+        ModelProto m = model.toBuilder().setGraph(model.getGraph().toBuilder().addInitializer(typed)
+                .addInitializer(ids)).build();
+        Path out = dir.resolve("typed.onnx");
+
+        OnnxModelFile.write(out, m, true);
+
+        ModelProto file = ModelProto.parseFrom(Files.readAllBytes(out));
+        TensorProto t = file.getGraph().getInitializer(2);
+        assertThat(t.getDataLocation()).isEqualTo(TensorProto.DataLocation.EXTERNAL);
+        assertThat(t.getFloatDataCount()).as("moved, not kept twice").isZero();
+        OnnxModel back = OnnxModel.load(out);
+        assertThat(back.weight("t").orElseThrow().data()).containsExactly(FloatTensorDecoder.decode(typed.build(),
+                "t"));
+        java.nio.ByteBuffer raw = back.proto().getGraph().getInitializer(3).getRawData().asReadOnlyByteBuffer()
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        assertThat(raw.remaining()).isEqualTo(8 * OUT);
+        for (int i = 0; i < OUT; i++) {
+            assertThat(raw.getLong()).isEqualTo(i * 1_000_000_007L);
+        }
+    }
+
+    @Test
     void theWrittenModelLoadsBackWithTheSameWeightsAndOneHashInEveryMode() {
         Path out = dir.resolve("m.onnx");
         OnnxModelFile.write(out, model, true);
