@@ -14,9 +14,8 @@ import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.engine.ShapeSpecParser;
-import dev.trt4j.io.AtomicFiles;
-import dev.trt4j.onnx.OnnxFileLimit;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.onnx.OnnxModelFile;
 import dev.trt4j.quantize.Fp16Converter;
 import dev.trt4j.quantize.Fp16RangeCheck;
 import dev.trt4j.quantize.InputSpecializer;
@@ -103,6 +102,9 @@ public final class ConvertCommand implements Callable<Integer> {
                     + "expression found in node names; repeatable. Each must match something.")
     List<String> keepFp32 = new ArrayList<>();
 
+    @Mixin
+    ExternalDataOption externalData;
+
     // With samples, --fp16 first runs the FP32 model over them and keeps in FP32 what FP16 cannot hold.
     @Mixin
     DataArguments samples;
@@ -136,10 +138,10 @@ public final class ConvertCommand implements Callable<Integer> {
         Map<String, String> fixedValues = fixedValues();
         requireDataOptionsUsed(fixedValues.keySet());
         Path modelFile = model != null ? model : DefaultModel.file();
-        OutputModel.of(out, modelFile, samples).check();
-        OnnxModel onnx = OnnxModel.load(modelFile);
-        onnx.requireWeightsInMemory("convert writes a model with every weight in it");
-        OutputModel.requireNotItsData(out, onnx);
+        OutputModel.of(out, modelFile, samples, externalData).check();
+        // every weight read in, past 2 GiB too: the output is then written with external data
+        OnnxModel onnx = OnnxModel.loadWithAllWeights(modelFile);
+        OutputModel.requireNotItsData(out, onnx, externalData);
         samples.requireSequenceLengthFits(onnx);
         // Before any step: an operator or opset nothing downstream knows is the model's fault. Only FP16's range
         // check runs the model in ONNX Runtime; every other step keeps plugin nodes as they are.
@@ -215,8 +217,7 @@ public final class ConvertCommand implements Callable<Integer> {
             fp16Unchanged = half.model().equals(converted);
             converted = half.model();
         }
-        OnnxFileLimit.requireFits(out, converted);
-        AtomicFiles.write(out, converted::writeTo);
+        OnnxModelFile.Written written = OnnxModelFile.write(out, converted, externalData.enabled);
         PrintWriter err = spec.commandLine().getErr();
         if (!plugins.isEmpty()) {
             err.println("trt4j: warning: " + OperatorCheck.describe(fileName, plugins));
@@ -229,7 +230,7 @@ public final class ConvertCommand implements Callable<Integer> {
         }
         err.flush();
         print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, fixedShapes, folded,
-                fp16Unchanged, half, beyondFp16);
+                fp16Unchanged, half, beyondFp16, written);
         return 0;
     }
 
@@ -361,7 +362,8 @@ public final class ConvertCommand implements Callable<Integer> {
 
     private void print(Path modelFile, long fromOpset, long toOpset, InputSpecializer.Result fixed,
                        Map<String, long[]> fixedShapes, ModelFolder.Result folded, boolean fp16Unchanged,
-                       Fp16Converter.Result half, List<Fp16RangeCheck.Finding> beyondFp16) {
+                       Fp16Converter.Result half, List<Fp16RangeCheck.Finding> beyondFp16,
+                       OnnxModelFile.Written written) {
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode root = JsonOutput.object();
@@ -414,11 +416,13 @@ public final class ConvertCommand implements Callable<Integer> {
                 root.putNull("fp16RangeChecked");
                 root.putNull("beyondFp16");
             }
+            ExternalDataOption.putJson(root, written);
             json.print(w, root);
         } else {
             w.printf(Locale.ROOT, "Converted %s%s%s → %s%n", modelFile.getFileName(),
                     toOpset != fromOpset ? " from opset " + fromOpset + " to " + toOpset : "",
                     half == null ? "" : fp16Unchanged ? " (FP16: nothing to convert)" : " to FP16", out);
+            ExternalDataOption.note(written).ifPresent(w::println);
             // names of inputs and nodes come from the model: ControlCharacters keeps each on its line, and what would
             // reach the terminal raw (an escape sequence) out of it
             if (fixed != null) {

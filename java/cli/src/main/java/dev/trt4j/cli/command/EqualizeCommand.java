@@ -11,9 +11,8 @@ import dev.trt4j.cli.DecimalValue;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.data.CalibrationDataSource;
-import dev.trt4j.io.AtomicFiles;
-import dev.trt4j.onnx.OnnxFileLimit;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.onnx.OnnxModelFile;
 import dev.trt4j.quantize.ModelEqualizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -65,6 +64,9 @@ public final class EqualizeCommand implements Callable<Integer> {
     List<String> noSmooth = new ArrayList<>();
 
     @Mixin
+    ExternalDataOption externalData;
+
+    @Mixin
     DataArguments dataArguments;
 
     @Mixin
@@ -79,10 +81,10 @@ public final class EqualizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
-        OutputModel.of(out, modelFile, dataArguments).check();
-        OnnxModel onnx = OnnxModel.load(modelFile);
-        onnx.requireWeightsInMemory("equalize writes a model with every weight in it");
-        OutputModel.requireNotItsData(out, onnx);
+        OutputModel.of(out, modelFile, dataArguments, externalData).check();
+        // every weight read in, past 2 GiB too: the output is then written with external data
+        OnnxModel onnx = OnnxModel.loadWithAllWeights(modelFile);
+        OutputModel.requireNotItsData(out, onnx, externalData);
         dataArguments.requireSequenceLengthFits(onnx);
         if (!dataArguments.givesSamples(onnx.inputs(), onnx.outputs())) {
             // Ranges from random data would equalize the wrong channels.
@@ -99,8 +101,7 @@ public final class EqualizeCommand implements Callable<Integer> {
             result = equalizer.equalize(onnx, source, threads.runnerOptions());
         }
         ModelProto written = marked(result.model(), modelFile);
-        OnnxFileLimit.requireFits(out, written);
-        AtomicFiles.write(out, written::writeTo);
+        OnnxModelFile.Written files = OnnxModelFile.write(out, written, externalData.enabled);
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode root = JsonOutput.object();
@@ -123,12 +124,14 @@ public final class EqualizeCommand implements Callable<Integer> {
                     gains.putNull(input);
                 }
             });
+            ExternalDataOption.putJson(root, files);
             json.print(w, root);
         } else {
             w.printf(Locale.ROOT, "Equalized %s and smoothed the inputs of %s (%s) of %s → %s%n",
                     Counts.of(result.equalized().size(), "depthwise Conv"), Counts.of(result.smoothed().size(),
                             "MatMul or Gemm", "MatMuls or Gemms"), describe(result.alphas(), fixedAlpha, result.gains().isEmpty()),
                     modelFile.getFileName(), out);
+            ExternalDataOption.note(files).ifPresent(w::println);
             w.flush();
         }
         return 0;

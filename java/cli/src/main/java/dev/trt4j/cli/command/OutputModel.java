@@ -20,11 +20,33 @@ final class OutputModel {
     }
 
     /**
+     * As {@link #of(Path, Path, DataArguments)}, with the data file {@code --external-data} writes beside
+     * {@code --out} checked too, where the option is given.
+     */
+    static OutputFiles of(Path out, Path input, DataArguments samples, ExternalDataOption externalData) {
+        OutputFiles files = of(out, input, samples);
+        return externalData.enabled ? files.add("--out's data file", ExternalDataOption.dataFileOf(out)) : files;
+    }
+
+    /**
      * Once the model is loaded: {@code --out} is none of its external data files either, which it would replace
      * while the model still loaded, with other weights.
      */
     static void requireNotItsData(Path out, OnnxModel model) {
         OutputFiles files = new OutputFiles().add("--out", out);
+        model.externalDataFiles().forEach(f -> files.reads("the input model's external data", f));
+        files.requireNoneIsRead();
+    }
+
+    /**
+     * As {@link #requireNotItsData(Path, OnnxModel)}, and the data file beside {@code --out} too where the output
+     * may get one: asked for, or the model exceeds 2 GiB.
+     */
+    static void requireNotItsData(Path out, OnnxModel model, ExternalDataOption externalData) {
+        OutputFiles files = new OutputFiles().add("--out", out);
+        if (externalData.mayWrite(model)) {
+            files.add("--out's data file", ExternalDataOption.dataFileOf(out));
+        }
         model.externalDataFiles().forEach(f -> files.reads("the input model's external data", f));
         files.requireNoneIsRead();
     }

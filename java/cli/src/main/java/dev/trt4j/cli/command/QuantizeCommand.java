@@ -15,6 +15,7 @@ import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.onnx.OnnxModelFile;
 import dev.trt4j.ort.OrtOptimizedGraph;
 import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.OperatorCheck;
@@ -88,6 +89,9 @@ public final class QuantizeCommand implements Callable<Integer> {
     String biasCorrectionMode;
 
     @Mixin
+    ExternalDataOption externalData;
+
+    @Mixin
     DataArguments dataArguments;
 
     @Mixin
@@ -126,14 +130,14 @@ public final class QuantizeCommand implements Callable<Integer> {
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
         // the model would replace the ranges it was made from, and a rerun would then fail on a protobuf table
-        OutputModel.of(out, modelFile, dataArguments).reads("--table", table).check();
+        OutputModel.of(out, modelFile, dataArguments, externalData).reads("--table", table).check();
         if (biasCorrection == null) {
             refuseSampleOptions();
         }
         BiasCorrection.Mode mode = BiasCorrectionArguments.mode(biasCorrection != null, biasCorrectionMode);
-        OnnxModel onnx = OnnxModel.load(modelFile);
-        onnx.requireWeightsInMemory("quantize writes a model with every weight in it");
-        OutputModel.requireNotItsData(out, onnx);
+        // every weight read in, past 2 GiB too: the output is then written with external data
+        OnnxModel onnx = OnnxModel.loadWithAllWeights(modelFile);
+        OutputModel.requireNotItsData(out, onnx, externalData);
         dataArguments.requireSequenceLengthFits(onnx);
         ModelProto proto = onnx.proto();
         QdqQuantizer quantizer = new QdqQuantizer(quantization.config(proto, modelFile));
@@ -193,7 +197,7 @@ public final class QuantizeCommand implements Callable<Integer> {
         if (corrected != null) {
             result = new QuantizationResult(corrected.model(), result.report());
         }
-        result.write(out);
+        OnnxModelFile.Written written = result.write(out, externalData.enabled);
         if (!plugins.isEmpty()) {
             PrintWriter err = spec.commandLine().getErr();
             err.println("trt4j: warning: " + OperatorCheck.describe(name, plugins));
@@ -231,10 +235,12 @@ public final class QuantizeCommand implements Callable<Integer> {
             } else {
                 root.putNull("biasCorrection");
             }
+            ExternalDataOption.putJson(root, written);
             json.print(w, root);
         } else {
             w.printf(Locale.ROOT, "Quantized %s with %s → %s%n", modelFile.getFileName(), table.getFileName(), out);
             w.println(report.summary());
+            ExternalDataOption.note(written).ifPresent(w::println);
             if (!report.excludedNodes().isEmpty()) {
                 // the nodes' names come from the model: shown on one line, without what would reach a terminal raw
                 w.println("Kept in FP32: " + ControlCharacters.escape(String.join(", ", report.excludedNodes())));

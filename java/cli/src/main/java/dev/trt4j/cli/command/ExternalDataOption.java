@@ -1,0 +1,49 @@
+package dev.trt4j.cli.command;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.onnx.OnnxModelFile;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * {@code --external-data} for the commands that write a model (quantize, convert, equalize): its weights in one data
+ * file beside it, which a model past 2 GiB gets anyway. A picocli mixin.
+ */
+final class ExternalDataOption {
+    @Option(names = "--external-data",
+            description = "Write the model's weights (every tensor of 1 KiB or more) to one data file beside it, "
+                    + "FILE.data, as ONNX's external data; done anyway where the model would exceed 2 GiB inline.")
+    boolean enabled;
+
+    /**
+     * Whether the output's data file may be written, and so must be none of the files the command reads: asked for,
+     * or likely since the model read exceeds 2 GiB with its weights.
+     */
+    boolean mayWrite(OnnxModel model) {
+        return enabled || OnnxModelFile.needsExternalData(model.proto());
+    }
+
+    /**
+     * The line that tells where the weights went, for a model written with external data; empty for one written
+     * inline.
+     */
+    static Optional<String> note(OnnxModelFile.Written written) {
+        return written.dataFile().map(f -> String.format(Locale.ROOT, "Weights in %s (%.2f GB) beside %s: keep the "
+                + "two files together", f.getFileName(), written.dataBytes() / 1e9, written.model().getFileName()));
+    }
+
+    /** The JSON value for where the weights went: the data file, or null where they are inline. */
+    static void putJson(ObjectNode root, OnnxModelFile.Written written) {
+        written.dataFile().ifPresentOrElse(f -> root.put("externalData", f.toString()),
+                () -> root.putNull("externalData"));
+    }
+
+    /** The data file that {@code out} gets with external data. */
+    static Path dataFileOf(Path out) {
+        return OnnxModelFile.dataFileOf(out);
+    }
+}

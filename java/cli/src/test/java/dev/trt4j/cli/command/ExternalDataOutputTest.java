@@ -1,0 +1,173 @@
+package dev.trt4j.cli.command;
+
+import ai.onnx.proto.OnnxMl.AttributeProto;
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.trt4j.cli.CliRun;
+import dev.trt4j.cli.DefaultModel;
+import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.onnx.OnnxModelFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@code --external-data} on the commands that write a model: the weights go to one data file beside the output,
+ * and ONNX Runtime gives the same outputs as for the model written inline.
+ */
+class ExternalDataOutputTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    static Path dir;
+    static Path model;
+    static Path table;
+
+    @BeforeAll
+    static void calibrate() {
+        model = DefaultModel.file();
+        CliRun run = CliRun.of("calibrate", "--samples", "16", "--method", "max", "--out",
+                dir.resolve("cal").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        table = dir.resolve("cal").resolve("max.table.json");
+    }
+
+    @Test
+    void quantizeWritesTheSameModelWithItsWeightsBesideIt() throws Exception {
+        Path inline = dir.resolve("q.onnx");
+        Path external = dir.resolve("q-ext.onnx");
+        run("quantize", model.toString(), "--table", table.toString(), "--out", inline.toString());
+        JsonNode r = JSON.readTree(run("quantize", model.toString(), "--table", table.toString(), "--out",
+                external.toString(), "--external-data", "--json").out());
+
+        assertThat(r.get("externalData").asText()).isEqualTo(external + ".data");
+        assertSameModel(inline, external);
+    }
+
+    @Test
+    void convertToFp16WritesTheSameModelWithItsWeightsBesideIt() throws Exception {
+        Path inline = dir.resolve("h.onnx");
+        Path external = dir.resolve("h-ext.onnx");
+        CliRun plain = run("convert", model.toString(), "--fp16", "--out", inline.toString(), "--json");
+        CliRun text = run("convert", model.toString(), "--fp16", "--out", external.toString(), "--external-data");
+
+        assertThat(JSON.readTree(plain.out()).get("externalData").isNull()).as("present, null when inline").isTrue();
+        assertThat(text.out()).contains("Weights in h-ext.onnx.data (");
+        assertSameModel(inline, external);
+    }
+
+    @Test
+    void equalizeWritesTheSameModelWithItsWeightsBesideIt() throws Exception {
+        Path inline = dir.resolve("e.onnx");
+        Path external = dir.resolve("e-ext.onnx");
+        run("equalize", model.toString(), "--samples", "16", "--out", inline.toString());
+        run("equalize", model.toString(), "--samples", "16", "--out", external.toString(), "--external-data");
+
+        assertSameModel(inline, external);
+    }
+
+    @Test
+    void aStaleDataFileFromAnEarlierRunIsReplaced() throws Exception {
+        Path inline = dir.resolve("s.onnx");
+        Path external = dir.resolve("s-ext.onnx");
+        Files.write(dir.resolve("s-ext.onnx.data"), new byte[] {7, 7, 7});
+        run("convert", model.toString(), "--fold", "--out", inline.toString());
+        run("convert", model.toString(), "--fold", "--out", external.toString(), "--external-data");
+
+        assertThat(Files.size(dir.resolve("s-ext.onnx.data"))).isGreaterThan(100_000);
+        assertSameModel(inline, external);
+    }
+
+    @Test
+    void theDataFileMustNotReplaceOneTheInputReads() throws Exception {
+        // b.onnx's weights are in b.onnx.data; c.onnx is a copy of b.onnx that reads them too
+        Path folder = Files.createDirectories(dir.resolve("clash"));
+        Path b = folder.resolve("b.onnx");
+        OnnxModelFile.write(b, OnnxModel.load(model).proto(), true);
+        Path c = Files.copy(b, folder.resolve("c.onnx"));
+
+        CliRun run = CliRun.of("convert", c.toString(), "--fp16", "--out", b.toString(), "--external-data");
+
+        assertThat(run.exitCode()).isEqualTo(2);
+        assertThat(run.errLines()).containsExactly("trt4j: --out's data file names " + b + ".data, which is the "
+                + "input model's external data this command reads; write it elsewhere");
+        assertThat(Files.size(b)).as("nothing written").isLessThan(100_000);
+    }
+
+    /**
+     * Both files hold the same graph once the weights are read back, and ONNX Runtime, reading the data file from
+     * the model's folder, gives the same outputs.
+     */
+    private static void assertSameModel(Path inline, Path external) throws Exception {
+        Path data = Path.of(external + ".data");
+        assertThat(data).exists();
+        assertThat(inline + ".data").as("no data file where the model is inline")
+                .satisfies(p -> assertThat(Path.of(p)).doesNotExist());
+        ModelProto written = ModelProto.parseFrom(Files.readAllBytes(external));
+        long moved = Stream.concat(written.getGraph().getInitializerList().stream(),
+                        written.getGraph().getNodeList().stream().flatMap(n -> n.getAttributeList().stream())
+                                .filter(AttributeProto::hasT).map(AttributeProto::getT))
+                .filter(t -> t.getDataLocation() == TensorProto.DataLocation.EXTERNAL).count();
+        assertThat(moved).as("weights in the data file (the classifier's are Constant nodes)").isPositive();
+        assertThat(Files.size(external)).isLessThan(Files.size(inline) / 4);
+        // typed values (float_data) come back as raw_data: the same weights, held another way
+        OnnxModel expectedModel = OnnxModel.load(inline);
+        OnnxModel actualModel = OnnxModel.load(external);
+        assertThat(actualModel.weightNames()).isEqualTo(expectedModel.weightNames());
+        for (String name : expectedModel.weightNames()) {
+            expectedModel.weight(name).ifPresent(w -> assertThat(actualModel.weight(name).orElseThrow().data())
+                    .as(name).containsExactly(w.data()));
+        }
+        assertThat(actualModel.operatorCounts()).isEqualTo(expectedModel.operatorCounts());
+        List<float[]> expected = outputs(inline);
+        List<float[]> actual = outputs(external);
+        assertThat(actual).hasSameSizeAs(expected);
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(actual.get(i)).containsExactly(expected.get(i));
+        }
+    }
+
+    private static List<float[]> outputs(Path file) throws Exception {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Random random = new Random(3);
+        float[] x = new float[2 * 3 * 48 * 192];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = random.nextFloat() * 2 - 1;
+        }
+        try (OrtSession session = env.createSession(file.toString(), new OrtSession.SessionOptions());
+             OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(x), new long[] {2, 3, 48, 192});
+             OrtSession.Result result = session.run(Map.of(session.getInputNames().iterator().next(), input))) {
+            List<float[]> values = new ArrayList<>();
+            result.forEach(e -> {
+                FloatBuffer b = ((OnnxTensor) e.getValue()).getFloatBuffer();
+                float[] v = new float[b.remaining()];
+                b.get(v);
+                values.add(v);
+            });
+            return values;
+        }
+    }
+
+    private static CliRun run(String... args) throws IOException {
+        CliRun run = CliRun.of(args);
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        return run;
+    }
+}
