@@ -10,6 +10,7 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.cli.OutOfMemoryHint;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.data.CalibrationDataSource;
@@ -66,7 +67,7 @@ import java.util.concurrent.Callable;
                 + "Exp/Log/Pow stay in FP32 (BatchNorm runs in FP16), and "
                 + "so do operators without an FP16 form (other domains, recurrent layers, control flow). Several "
                 + "may be given; they apply in that order. Other inputs and the outputs keep their types."})
-public final class ConvertCommand implements Callable<Integer> {
+public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint {
     @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL",
             description = "ONNX model (default: the embedded PP-OCR text-direction classifier).")
     Path model;
@@ -120,6 +121,12 @@ public final class ConvertCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** Every weight is held in memory (past 2 GiB too): only --data's range check grows with the batch. */
+    @Override
+    public String outOfMemoryHint() {
+        return samples.givesSamples() ? null : WeightsHeld.hint("convert");
+    }
 
     @Override
     public Integer call() {

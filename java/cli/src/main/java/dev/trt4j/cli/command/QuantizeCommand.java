@@ -11,6 +11,7 @@ import dev.trt4j.calibration.SignedInt8Ranges;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.cli.OutOfMemoryHint;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.ControlFlow;
@@ -54,7 +55,7 @@ import java.util.concurrent.Callable;
                 + "symmetric INT8, activations per tensor from the table, weights per output channel from their "
                 + "values, BatchNorm folded into its Conv first. --runtime onnxruntime-cpu lays it out for ONNX "
                 + "Runtime's CPU integer kernels instead of TensorRT."})
-public final class QuantizeCommand implements Callable<Integer> {
+public final class QuantizeCommand implements Callable<Integer>, OutOfMemoryHint {
     private static final Logger LOG = LoggerFactory.getLogger(QuantizeCommand.class);
     private static final int NAMES_SHOWN = 3;
 
@@ -124,6 +125,15 @@ public final class QuantizeCommand implements Callable<Integer> {
     private static boolean producedByConv(ModelProto proto, String tensor) {
         return proto.getGraph().getNodeList().stream().anyMatch(n -> n.getOpType().startsWith("Conv")
                 && n.getOutputList().contains(tensor));
+    }
+
+    /**
+     * Every weight is held in memory, the model's and the output's (past 2 GiB too): only --bias-correction's
+     * passes grow with the batch.
+     */
+    @Override
+    public String outOfMemoryHint() {
+        return biasCorrection != null ? null : WeightsHeld.hint("quantize");
     }
 
     @Override
