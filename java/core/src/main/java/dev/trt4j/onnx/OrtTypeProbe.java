@@ -39,7 +39,8 @@ final class OrtTypeProbe {
             if (externalDataFolder != null) {
                 OrtRuntime.readExternalDataFrom(options, externalDataFolder);
             }
-            try (OrtSession session = session(exposed, options)) {
+            try (OrtSession session = SpooledModel.session(exposed, model.getGraph().getName(), options,
+                    OrtSession.SessionOptions.OptLevel.NO_OPT)) {
                 for (NodeInfo info : session.getOutputInfo().values()) {
                     if (info.getInfo() instanceof TensorInfo t && tensors.contains(info.getName())) {
                         onnxDataType(t.onnxType).ifPresent(type -> types.put(info.getName(), type));
@@ -48,22 +49,6 @@ final class OrtTypeProbe {
             }
         }
         return types;
-    }
-
-    /**
-     * A session of {@code model}: from its bytes, or, for a model held with every weight past 2 GiB, which has no
-     * bytes, from a temporary copy with external data.
-     */
-    private static OrtSession session(ModelProto model, OrtSession.SessionOptions options) throws OrtException {
-        if (!OnnxModelFile.needsExternalData(model)) {
-            return OrtRuntime.createSession(model.toByteArray(), options, OrtSession.SessionOptions.OptLevel.NO_OPT);
-        }
-        Path spooled = SpooledModel.write(model, Path.of(model.getGraph().getName()));
-        try {
-            return OrtRuntime.createSession(spooled, options, OrtSession.SessionOptions.OptLevel.NO_OPT);
-        } finally {
-            SpooledModel.delete(spooled);
-        }
     }
 
     /** ONNX Runtime's Java enum numbers types its own way; its names carry ONNX's. */

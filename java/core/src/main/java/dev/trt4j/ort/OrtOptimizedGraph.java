@@ -59,16 +59,9 @@ public record OrtOptimizedGraph(Map<String, Integer> operators) {
                             "optimized.onnx.data");
                     options.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes",
                             "1024");
-                    Path spooled = SpooledModel.write(model, Path.of(model.getGraph().getName()));
-                    try {
-                        OrtRuntime.createSession(spooled, options, OrtSession.SessionOptions.OptLevel.ALL_OPT).close();
-                    } finally {
-                        SpooledModel.delete(spooled);
-                    }
-                } else {
-                    OrtRuntime.createSession(model.toByteArray(), options, OrtSession.SessionOptions.OptLevel.ALL_OPT)
-                            .close();
                 }
+                SpooledModel.session(model, model.getGraph().getName(), options,
+                        OrtSession.SessionOptions.OptLevel.ALL_OPT).close();
             }
             Map<String, Integer> counts = new TreeMap<>();
             for (NodeProto n : ModelProto.parseFrom(Files.readAllBytes(optimized)).getGraph().getNodeList()) {

@@ -1,6 +1,8 @@
 package dev.trt4j.ort;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.onnx.ExternalDataWriter;
 import dev.trt4j.onnx.OnnxFileLimit;
@@ -58,6 +60,25 @@ public final class SpooledModel {
             delete(file);
             throw new Trt4jException(source + ": cannot write the model's temporary copy for ONNX Runtime in "
                     + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A session of {@code model}: from its bytes where it has them, else (past 2 GiB) from a temporary copy with
+     * external data, deleted once the session is open.
+     *
+     * @param name names the model in the message when the copy cannot be written
+     */
+    public static OrtSession session(ModelProto model, String name, OrtSession.SessionOptions options,
+                                     OrtSession.SessionOptions.OptLevel level) throws OrtException {
+        if (OnnxFileLimit.serializedSize(model) <= PROTOBUF_LIMIT) {
+            return OrtRuntime.createSession(model.toByteArray(), options, level);
+        }
+        Path spooled = write(model, Path.of(name));
+        try {
+            return OrtRuntime.createSession(spooled, options, level);
+        } finally {
+            delete(spooled);
         }
     }
 

@@ -12,6 +12,7 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.ort.OrtRuntime;
+import dev.trt4j.ort.SpooledModel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,8 +53,8 @@ final class ComputedWeightFolder {
         Set<Integer> nodes = producers(index, computed);
         Map<String, TensorProto> values = new LinkedHashMap<>();
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions();
-             OrtSession session = OrtRuntime.createSession(subgraph(model, nodes, computed)
-                     .toByteArray(), options, OrtSession.SessionOptions.OptLevel.ALL_OPT);
+             OrtSession session = SpooledModel.session(subgraph(model, nodes, computed), g.getName(), options,
+                     OrtSession.SessionOptions.OptLevel.ALL_OPT);
              OrtSession.Result result = session.run(Map.of())) {
             for (String t : computed) {
                 OnnxValue v = result.get(t).orElse(null);

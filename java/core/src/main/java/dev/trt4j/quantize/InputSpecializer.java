@@ -17,6 +17,7 @@ import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.ort.OrtRuntime;
+import dev.trt4j.ort.SpooledModel;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.ByteBuffer;
@@ -253,10 +254,9 @@ public final class InputSpecializer {
         }
         sub.addOutput(ValueInfoProto.newBuilder().setName(tensor).setType(TypeProto.newBuilder()
                 .setTensorType(TypeProto.Tensor.newBuilder().setElemType(DataType.BOOL_VALUE))));
-        byte[] bytes = model.toBuilder().setGraph(sub).build().toByteArray();
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions();
-             OrtSession session = OrtRuntime.createSession(bytes, options,
-                     OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
+             OrtSession session = SpooledModel.session(model.toBuilder().setGraph(sub).build(), sub.getName(),
+                     options, OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
             for (ValueInfoProto input : sub.getInputList()) {
                 feed.put(input.getName(), zeros(input));
             }

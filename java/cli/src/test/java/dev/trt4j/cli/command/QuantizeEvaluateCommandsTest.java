@@ -208,7 +208,7 @@ class QuantizeEvaluateCommandsTest {
                 "--bias-correction", "--bias-correction-mode", "sequential", "--samples", "16"),
                 "--bias-correction-mode takes one-pass or layer-by-layer, not 'sequential'", out);
         assertFailsWithOneLine(2, CliRun.of("quantize", "--table", table.toString(), "--out", out.toString(),
-                "--bias-correction", "--exlude", "Conv@0"), "Unknown option: '--exlude'; did you mean --exclude?", out);
+                "--bias-correction", "--exlude", "Conv@0"), "Unknown option: '--exlude'; did you mean --exclude or --external-data?", out);
     }
 
     @Test
