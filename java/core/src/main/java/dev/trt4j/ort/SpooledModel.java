@@ -41,7 +41,12 @@ public final class SpooledModel {
      * @throws Trt4jException naming the temporary folder when the copy cannot be written (a full disk)
      */
     public static Path write(ModelProto model, Path source) {
-        if (OnnxFileLimit.serializedSize(model) > PROTOBUF_LIMIT) {
+        return write(model, source, PROTOBUF_LIMIT);
+    }
+
+    /** As {@link #write(ModelProto, Path)}, with external data past {@code limit} bytes (tests lower it). */
+    static Path write(ModelProto model, Path source, long limit) {
+        if (OnnxFileLimit.serializedSize(model) > limit) {
             return writeWithExternalData(model, source);
         }
         Path file = null;
