@@ -78,11 +78,14 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
     /** The report as Markdown: a line of context, then each table. */
     public String toMarkdown() {
         StringBuilder s = new StringBuilder();
-        // one line, whatever the model's names hold (the metric may name an output), as the tables below escape them
-        s.append(ControlCharacters.escape(String.format(Locale.ROOT,
+        // one line, whatever the model's names hold (the metric may name an output), as the tables below escape them;
+        // the dash is trt4j's own, which a terminal may print as ASCII, so only the parts are escaped
+        s.append(String.format(Locale.ROOT,
                 "%s — %s (%s is better) on %d held-out samples (%s); calibrated on %d samples (%s); "
-                        + "%s.", model, metric, higherIsBetter ? "higher" : "lower", evaluationSamples,
-                evaluationData, calibrationSamples, calibrationData, quantization)))
+                        + "%s.", ControlCharacters.escape(model), ControlCharacters.escape(metric),
+                higherIsBetter ? "higher" : "lower", evaluationSamples, ControlCharacters.escape(evaluationData),
+                calibrationSamples, ControlCharacters.escape(calibrationData),
+                ControlCharacters.escape(quantization)))
                 .append(String.format(Locale.ROOT, "%n%n"));
         s.append(methods.toMarkdown()).append('\n').append(fidelity.toMarkdown());
         weightsStudyTable().ifPresent(t -> s.append('\n').append(t.toMarkdown()));

@@ -260,10 +260,10 @@ final class HtmlReport {
     /**
      * {@code text} safe inside HTML elements and double-quoted attributes. Control characters (an ESC or a BEL in a
      * tensor's name) are not allowed in HTML text; they are shown as {@link ControlCharacters} writes them, as the
-     * terminal output shows the name.
+     * terminal output shows the name; other characters stay as they are, the file being UTF-8 whatever the terminal.
      */
     static String escape(String text) {
-        String shown = ControlCharacters.escape(text);
+        String shown = ControlCharacters.escapeControlsOnly(text);
         StringBuilder s = new StringBuilder(shown.length());
         for (char c : shown.toCharArray()) {
             switch (c) {

@@ -201,8 +201,10 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
 
     /** {@code text} as an error line quotes it: its first {@link #QUOTED_CHARACTERS} characters, escaped. */
     private static String quoted(String text) {
-        return ControlCharacters.escape(text.length() <= QUOTED_CHARACTERS ? text
-                : text.substring(0, QUOTED_CHARACTERS) + "… (" + text.length() + " characters)");
+        // the ellipsis is trt4j's own, for which a terminal may print ASCII: only the file's text is escaped
+        return text.length() <= QUOTED_CHARACTERS ? ControlCharacters.escape(text)
+                : ControlCharacters.escape(text.substring(0, QUOTED_CHARACTERS)) + "… (" + text.length()
+                        + " characters)";
     }
 
     /** The complete header bytes (magic, version, length, padded dict) for writing this header little-endian. */

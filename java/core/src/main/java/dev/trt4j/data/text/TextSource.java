@@ -109,8 +109,8 @@ public final class TextSource extends BatchingSource {
             return;
         }
         String first = wordless.get(0);
-        String example = "'" + ControlCharacters.escape(first.length() > 40 ? first.substring(0, 40) + "…" : first)
-                + "'";
+        String example = "'" + ControlCharacters.escape(first.length() > 40 ? first.substring(0, 40) : first)
+                + (first.length() > 40 ? "…" : "") + "'"; // the ellipsis is trt4j's: not escaped as the text is
         if (wordless.size() == sentences.size()) {
             tokenizer.close();
             throw new Trt4jException(name + ": the tokenizer knows no word of any sentence (e.g. " + example + "): "
