@@ -1,5 +1,6 @@
 package dev.trt4j.cli;
 
+import dev.trt4j.ControlCharacters;
 import picocli.CommandLine;
 
 import java.io.BufferedOutputStream;
@@ -48,6 +49,20 @@ final class StandardStreams {
         } else {
             asciiWhereNeeded(TerminalCharsets.stderr(), FileDescriptor.err, System::setErr, cl::setErr);
         }
+    }
+
+    /**
+     * Where stdout or stderr is a terminal that cannot show every character ({@code LC_ALL=C}), has a model's names
+     * escaped where they hold one it cannot show ({@link ControlCharacters#showOnly}), and JSON on such a stdout
+     * printed as ASCII ({@link JsonOutput#asciiOnly}): Java would print {@code ?}, and {@link AsciiFallbacks} would
+     * turn a name's {@code →} into {@code ->}, another name. One choice for both streams, stdout's where it shows
+     * less, as a name is escaped before it is known which stream prints it; redirected streams alone change nothing.
+     */
+    static void escapeWhatTerminalsCannotShow() {
+        Charset stdout = isTerminal(STDOUT) ? TerminalCharsets.showsLess(TerminalCharsets.stdout()) : null;
+        Charset stderr = isTerminal(STDERR) ? TerminalCharsets.showsLess(TerminalCharsets.stderr()) : null;
+        JsonOutput.asciiOnly(stdout != null);
+        ControlCharacters.showOnly(stdout != null ? stdout : stderr);
     }
 
     /**

@@ -49,6 +49,16 @@ final class TerminalCharsets {
         return charsets.get(charsets.size() - 1);
     }
 
+    /**
+     * The charset a stream's text is shown in where it cannot show all of Unicode ({@link #encoding}, ASCII under
+     * {@code LC_ALL=C}), else null: what {@link dev.trt4j.ControlCharacters#showOnly} is told, so that a model's
+     * names are escaped where they could not be shown.
+     */
+    static Charset showsLess(List<Charset> charsets) {
+        Charset encoding = encoding(charsets);
+        return encoding.contains(StandardCharsets.UTF_8) ? null : encoding;
+    }
+
     /** Whether every one of {@code charsets} can encode {@code characters}. */
     static boolean canShow(List<Charset> charsets, CharSequence characters) {
         return charsets.stream().allMatch(c -> c.newEncoder().canEncode(characters));

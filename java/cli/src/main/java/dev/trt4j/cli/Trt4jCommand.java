@@ -58,6 +58,7 @@ public final class Trt4jCommand implements Callable<Integer> {
         HomeFolder.makeUsable();
         CommandLine cl = newCommandLine();
         StandardStreams.useUtf8WhereRedirected(cl);
+        StandardStreams.escapeWhatTerminalsCannotShow();
         int code = execute(cl, args);
         cl.getOut().flush();
         cl.getErr().flush();

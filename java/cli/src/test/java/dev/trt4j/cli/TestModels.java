@@ -60,6 +60,29 @@ public final class TestModels {
                 .equals(String.valueOf((char) c)));
     }
 
+    /** An input named with trt4j's own arrow, which a terminal under LC_ALL=C would print as {@code ->}. */
+    public static final String SYMBOL_INPUT = "x\u2192in";
+    /** A weight named with trt4j's own infinity, see {@link #SYMBOL_INPUT}. */
+    public static final String SYMBOL_WEIGHT = "w\u221e";
+    /** A node named with several of trt4j's own symbols, see {@link #SYMBOL_INPUT}. */
+    public static final String SYMBOL_NODE = "uni\u2192\u2026\u00d7\u00b1\u221e";
+
+    /**
+     * {@link #matMul} with the names {@link #SYMBOL_INPUT}, {@link #SYMBOL_WEIGHT} and {@link #SYMBOL_NODE}, and the
+     * output {@code y…out}: names holding the very symbols trt4j prints as ASCII on a terminal that cannot show them.
+     */
+    public static Path symbolNames(Path file) throws IOException {
+        OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName(SYMBOL_WEIGHT).setDataType(1)
+                .addDims(4).addDims(4);
+        for (int i = 0; i < 16; i++) {
+            w.addFloatData((i % 5 == 0 ? 1f : 0.25f) * (i % 2 == 0 ? 1 : -1));
+        }
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("symbols").addInput(batchOfFour(SYMBOL_INPUT))
+                .addOutput(batchOfFour("y\u2026out")).addInitializer(w)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName(SYMBOL_NODE)
+                        .addInput(SYMBOL_INPUT).addInput(SYMBOL_WEIGHT).addOutput("y\u2026out")).build());
+    }
+
     /** A node name holding a quote and a backslash; see {@link #quoteAndBackslashNames}. */
     public static final String QUOTED_NODE = "mm \"w\" C:\\models\\";
     /** A node name holding a backslash before n, which a JSON reader would take for a line break. */

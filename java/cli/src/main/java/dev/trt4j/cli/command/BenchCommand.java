@@ -5,6 +5,7 @@ import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.benchmark.BenchInputs;
 import dev.trt4j.benchmark.BenchShapes;
+import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.OutOfMemoryHint;
 import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
@@ -280,9 +281,9 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
         outputFiles.commit(table, summaries);
         if (timesToPrint[0] != null) {
             BenchmarkResult only = timesToPrint[0];
-            out.print(TimesJson.toJson(only.measured(), only.report().mode().dataTransfers()));
+            out.print(JsonOutput.forStdout(TimesJson.toJson(only.measured(), only.report().mode().dataTransfers())));
         } else if (summaryOnStdout()) {
-            out.print(BenchmarkSummaryJson.oneLine(summaries, table));
+            out.print(JsonOutput.forStdout(BenchmarkSummaryJson.oneLine(summaries, table)));
         }
         if (textReport() && table != null) {
             out.println();
