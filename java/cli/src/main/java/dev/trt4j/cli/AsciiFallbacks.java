@@ -13,8 +13,9 @@ import java.util.Map;
  * ASCII for the few characters beyond ASCII that trt4j's own messages use ({@code →}, {@code ∞}, {@code …},
  * {@code ×}, ...), where the charsets of a terminal cannot show them: under {@code LC_ALL=C} Java 17 encodes stdout
  * and stderr as ASCII and printed {@code ?} for each, so {@code Quantized m.onnx with t.json → q.onnx} lost its arrow
- * and an SNR of {@code ∞} read {@code ?}. Where a charset can show a character it is left alone, and other text (a
- * tensor's name) is untouched: no ASCII stands for it.
+ * and an SNR of {@code ∞} read {@code ?}. Where a charset can show a character it is left alone. A model's names
+ * never reach here with such a character: on such a terminal they are escaped first ({@code x\\u2192in}, see
+ * {@link StandardStreams#escapeWhatTerminalsCannotShow}), as {@code x->in} would read as another name.
  */
 final class AsciiFallbacks {
     private static final Map<Character, String> ASCII = new LinkedHashMap<>();
