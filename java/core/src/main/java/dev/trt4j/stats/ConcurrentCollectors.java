@@ -62,6 +62,13 @@ final class ConcurrentCollectors implements AutoCloseable {
      * @throws CalibrationException or {@link Trt4jException} as thrown by a collector
      */
     void awaitBatch() {
+        if (Thread.currentThread().isInterrupted()) {
+            // Future.get on a finished task returns without looking at the interrupt: without this check a cancel
+            // was noticed here or only before the next batch, depending on whether the workers had finished
+            pending.forEach(p -> p.cancel(false));
+            pending.clear();
+            throw new Trt4jException("interrupted while collecting activation statistics", new InterruptedException());
+        }
         RuntimeException failure = null;
         boolean interrupted = false;
         try {
