@@ -26,11 +26,6 @@ import java.util.Objects;
  * in it, so that columns holding more bins than their neighbours do not stand out as false spikes.
  */
 final class HistogramChart {
-    /** Line colours, one per method in order; chosen to stay apart for colour-blind readers. */
-    public static final List<Color> PALETTE = List.of(new Color(0xD55E00), new Color(0x0072B2),
-            new Color(0x009E73), new Color(0xCC79A7), new Color(0xE69F00), new Color(0x56B4E9),
-            new Color(0x000000), new Color(0xF0E442), new Color(0x999999));
-
     /** The colour of a note in the plot (a dropped histogram), used for nothing else. */
     static final Color NOTE_COLOR = new Color(0x8A5A00);
     private static final int LEFT = 56;
@@ -55,7 +50,7 @@ final class HistogramChart {
     /**
      * Draws {@code tensor}'s histogram with a vertical line at each method's amax.
      *
-     * @param amaxByMethod amax by method label, drawn in {@link #PALETTE} order; a null amax (a table without this
+     * @param amaxByMethod amax by method label, each in its {@link MethodColours} colour by its place; a null amax (a table without this
      *                     tensor) draws no line but keeps its colour, so that colours match the page's legend
      */
     public BufferedImage draw(TensorStatistics tensor, Map<String, Float> amaxByMethod) {
@@ -194,11 +189,11 @@ final class HistogramChart {
                 i++; // its colour stays the method's, as the page's legend gives it
                 continue;
             }
-            Color color = PALETTE.get(i % PALETTE.size());
+            Color color = MethodColours.of(i);
             int px = LEFT + (int) Math.round(e.getValue() / xMax * plotWidth());
             g.setColor(color);
             g.setStroke(new BasicStroke(1.6f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f,
-                    i < PALETTE.size() ? null : new float[] {4f, 3f}, 0f));
+                    i < MethodColours.PALETTE.size() ? null : new float[] {4f, 3f}, 0f));
             g.drawLine(px, TOP, px, TOP + plotHeight());
             g.setStroke(new BasicStroke(3f));
             int lx = LEFT + plotWidth() + 12;

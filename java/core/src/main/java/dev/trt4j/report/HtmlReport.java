@@ -13,7 +13,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -205,9 +204,8 @@ final class HtmlReport {
         html.append("<section id=\"histograms\">\n<h2>Activation histograms</h2>\n<p>|x| of each calibrated tensor, "
                 + "counts on a log scale; vertical lines: the range each method chose.");
         for (int i = 0; i < methods.size(); i++) {
-            java.awt.Color c = HistogramChart.PALETTE.get(i % HistogramChart.PALETTE.size());
-            html.append("<span class=\"swatch\" style=\"background:#")
-                    .append(String.format(Locale.ROOT, "%06x", c.getRGB() & 0xFFFFFF)).append("\"></span>")
+            html.append("<span class=\"swatch\" style=\"background:").append(MethodColours.css(i))
+                    .append("\"></span>")
                     .append(escape(methods.get(i)));
         }
         html.append("</p>\n<div class=\"grid\">\n");

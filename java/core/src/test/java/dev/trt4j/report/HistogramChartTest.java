@@ -27,8 +27,8 @@ class HistogramChartTest {
 
         BufferedImage image = new HistogramChart(640, 240).draw(t, amax);
 
-        assertThat(uses(image, HistogramChart.PALETTE.get(1))).as("entropy in the second colour").isTrue();
-        assertThat(uses(image, HistogramChart.PALETTE.get(0))).as("no line for max").isFalse();
+        assertThat(uses(image, MethodColours.of(1))).as("entropy in the second colour").isTrue();
+        assertThat(uses(image, MethodColours.of(0))).as("no line for max").isFalse();
     }
 
     /** A dropped histogram is said in the plot, which would otherwise be empty, as for a tensor never fed. */

@@ -3,15 +3,38 @@ package dev.trt4j.report;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.ResultTable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class HtmlReportTest {
+    /** Past the palette's nine colours the legend repeated them, and two methods read alike on every chart. */
+    @Test
+    void everyMethodOfTheLegendHasItsOwnColour(@TempDir Path dir) {
+        CalibrationFolder calibration = CalibrationFolder.read(ReportFixture.calibrationFolder(dir));
+        List<String> methods = IntStream.range(0, 19).mapToObj(i -> "percentile=99." + i).toList();
+
+        String html = HtmlReport.render(calibration, methods, List.of(), Map.of(), null);
+
+        List<String> swatches = new ArrayList<>();
+        Matcher m = Pattern.compile("<span class=\"swatch\" style=\"background:(#[0-9a-f]{6})\"></span>")
+                .matcher(html);
+        while (m.find()) {
+            swatches.add(m.group(1));
+        }
+        assertThat(swatches).hasSize(19).doesNotHaveDuplicates();
+        assertThat(swatches.get(0)).isEqualTo("#d55e00");
+    }
+
     @Test
     void rowsOfModelsThatShareANameAlsoNameTheirFile() {
         Map<Path, ComparisonReport> comparisons = new LinkedHashMap<>();

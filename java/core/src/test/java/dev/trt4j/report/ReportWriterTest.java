@@ -132,7 +132,7 @@ class ReportWriterTest {
         CalibrationTable max = calibration.tables().get("max");
         // The max line is the right-most one; its colour (second in the palette: tables are in name order,
         // entropy first) fills a whole column of the plot.
-        Color maxColour = HistogramChart.PALETTE.get(List.copyOf(calibration.tables().keySet()).indexOf("max"));
+        Color maxColour = MethodColours.of(List.copyOf(calibration.tables().keySet()).indexOf("max"));
         int columnsWithLine = 0;
         for (int x = 56; x < 640 - 200; x++) {
             int hits = 0;
