@@ -9,8 +9,6 @@ import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.table.CalibrationTable;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,13 +17,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Writes the report folder: {@value #PAGE} and, in {@value #CHART_FOLDER}/, one PNG histogram per calibrated
  * tensor with every method's amax drawn on it. The files appear together or not at all ({@link StagedWrites}), and
- * histograms an earlier report left in the folder are removed, so the folder holds exactly what the page shows.
+ * the histograms an earlier report's page showed that this one does not are removed ({@link EarlierCharts}), so no
+ * stale chart is left; other files in the folder are the user's and stay.
  */
 public final class ReportWriter {
     /** The page's file name. */
@@ -35,7 +32,6 @@ public final class ReportWriter {
     private static final int CHART_WIDTH = 640;
     private static final int CHART_HEIGHT = 240;
     private static final int MAX_NAME = 60;
-    private static final Pattern CHART_NAME = Pattern.compile("\\d{3,}-[A-Za-z0-9._-]*\\.png");
 
     private final HistogramChart chart = new HistogramChart(CHART_WIDTH, CHART_HEIGHT);
 
@@ -60,6 +56,10 @@ public final class ReportWriter {
         List<String> all = fileNames(calibration);
         // before drawing every histogram, so a folder in the way does not cost the drawing
         StagedWrites.requireWritable(out, all);
+        // in the folder the files are written to: through a missing folder (missing/../out) the typed path names
+        // nothing, and the old charts would stay; read before the new page replaces the list
+        Path landing = FileIdentity.of(out);
+        EarlierCharts earlier = EarlierCharts.listedBy(landing.resolve(PAGE));
         List<HtmlReport.Chart> charts = new ArrayList<>();
         Set<String> written = new HashSet<>();
         try (StagedWrites files = StagedWrites.in(out)) {
@@ -83,9 +83,7 @@ public final class ReportWriter {
                     HtmlReport.render(calibration, methods, charts, comparisons, sensitivity));
             files.commit();
         }
-        // in the folder the files were written to: through a missing folder (missing/../out) the typed path names
-        // nothing, and the old charts would stay
-        removeStaleCharts(FileIdentity.of(out).resolve(CHART_FOLDER), written);
+        earlier.removeAllBut(landing.resolve(CHART_FOLDER), written);
         return out.resolve(PAGE);
     }
 
@@ -108,23 +106,6 @@ public final class ReportWriter {
             }
         }
         return files;
-    }
-
-    /** Deletes histograms of an earlier report (named as {@link #fileName} names them) that this one did not write. */
-    private static void removeStaleCharts(Path folder, Set<String> written) {
-        if (!Files.isDirectory(folder)) {
-            return;
-        }
-        try (Stream<Path> files = Files.list(folder)) {
-            for (Path f : files.toList()) {
-                String name = f.getFileName().toString();
-                if (CHART_NAME.matcher(name).matches() && !written.contains(name)) {
-                    Files.deleteIfExists(f);
-                }
-            }
-        } catch (IOException e) {
-            throw new Trt4jException(folder + ": cannot remove an earlier report's histograms: " + e.getMessage(), e);
-        }
     }
 
     /** {@code 007-name.png}: numbered so names that clean up the same stay apart, and sorted like the page. */

@@ -96,19 +96,37 @@ class ReportWriterTest {
         new ReportWriter().write(out, calibration, Map.of(), null);
         Path charts = out.resolve(ReportWriter.CHART_FOLDER);
         Path foreign = Files.writeString(charts.resolve("notes.txt"), "mine");
-        Path stale = Files.copy(charts.resolve("001-conv_out_0.png"), charts.resolve("999-old_tensor.png"));
 
         new ReportWriter().write(out, null, ReportFixture.byFile(ReportFixture.comparison("a.onnx", 0.96, 0.5)), null);
 
         try (Stream<Path> left = Files.list(charts)) {
-            assertThat(left.map(p -> p.getFileName().toString())).as("only files trt4j did not name are kept")
+            assertThat(left.map(p -> p.getFileName().toString())).as("the earlier page's charts are gone")
                     .containsExactly("notes.txt");
         }
-        assertThat(foreign).exists();
-        assertThat(stale).doesNotExist();
+        assertThat(foreign).hasContent("mine");
         try (Stream<Path> top = Files.list(out)) {
             assertThat(top.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("index.html",
                     ReportWriter.CHART_FOLDER);
+        }
+    }
+
+    /** A PNG the user put beside the charts is theirs, though named as trt4j names charts; no page listed it. */
+    @Test
+    void aRerunLeavesAFileNamedLikeAChartThatNoReportWrote() throws IOException {
+        Path out = dir.resolve("mine");
+        new ReportWriter().write(out, calibration, Map.of(), null);
+        Path charts = out.resolve(ReportWriter.CHART_FOLDER);
+        Path mine = Files.writeString(charts.resolve("005-my_plot.png"), "my own chart");
+        Path older = Files.writeString(charts.resolve("999-old_tensor.png"), "kept from elsewhere");
+
+        new ReportWriter().write(out, calibration, Map.of(), null);
+        new ReportWriter().write(out, null, ReportFixture.byFile(ReportFixture.comparison("a.onnx", 0.96, 0.5)), null);
+
+        assertThat(mine).hasContent("my own chart");
+        assertThat(older).hasContent("kept from elsewhere");
+        try (Stream<Path> left = Files.list(charts)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("005-my_plot.png",
+                    "999-old_tensor.png");
         }
     }
 
@@ -117,12 +135,13 @@ class ReportWriterTest {
     void aFolderNamedThroughAMissingOneHasItsOldHistogramsRemovedToo() throws IOException {
         Path out = dir.resolve("through");
         new ReportWriter().write(out, calibration, Map.of(), null);
-        Path stale = Files.copy(out.resolve(ReportWriter.CHART_FOLDER).resolve("001-conv_out_0.png"),
-                out.resolve(ReportWriter.CHART_FOLDER).resolve("999-old_tensor.png"));
 
-        new ReportWriter().write(dir.resolve("missing").resolve("..").resolve("through"), calibration, Map.of(), null);
+        new ReportWriter().write(dir.resolve("missing").resolve("..").resolve("through"), null,
+                ReportFixture.byFile(ReportFixture.comparison("a.onnx", 0.96, 0.5)), null);
 
-        assertThat(stale).doesNotExist();
+        try (Stream<Path> left = Files.list(out.resolve(ReportWriter.CHART_FOLDER))) {
+            assertThat(left).isEmpty();
+        }
         assertThat(dir.resolve("missing")).doesNotExist();
     }
 
