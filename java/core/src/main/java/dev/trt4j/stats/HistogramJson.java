@@ -151,6 +151,11 @@ public final class HistogramJson {
         if (t.histogram() != null) {
             requireCountFitsHistogram(doc, name, t, options.skipZeros());
         }
+        String absMaxContradiction = AbsMaxFit.contradiction(t);
+        if (absMaxContradiction != null) {
+            // the max method's amax, and the report's axis: an edited value would pass for the data's
+            throw doc.error("tensors[\"" + name + "\"].absMax", absMaxContradiction);
+        }
         return t;
     }
 

@@ -3,6 +3,7 @@ package dev.trt4j.stats;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.calibrators.CalibrationException;
 import dev.trt4j.calibrators.Histogram;
 import dev.trt4j.calibrators.TensorStatistics;
 import dev.trt4j.calibrators.TensorStatisticsCollector;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.SplittableRandom;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -254,6 +256,60 @@ class HistogramJsonTest {
         assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
                 .hasMessageStartingWith(file + ": tensors[\"x\"].count: is 2, but its histogram holds 3 values; "
                         + "with skip-zeros");
+    }
+
+    /**
+     * A max |x| the histogram contradicts is refused, naming the field: beyond the last edge, or below the last bin
+     * that counts values. Within a couple of bins it is kept, as growth leaves trt4j's own max |x| up to a bin past
+     * the last edge.
+     */
+    @Test
+    void aMaxItsHistogramContradictsIsRefused() throws Exception {
+        Path file = dir.resolve("s.json");
+        String header = "{\"format\": \"trt4j.tensor-statistics\", \"version\": 1, \"numBins\": 4, "
+                + "\"skipZeros\": false, \"samples\": 1, \"batches\": 1, \"modelSha256\": \"x\", \"data\": \"d\", ";
+        String tensor = "{\"x\": {\"absMax\": %s, \"count\": 3, \"histogram\": {\"counts\": [1, 0, 2, 0], "
+                + "\"edges\": [0, 0.25, 0.5, 0.75, 1]}}}}";
+        for (String kept : new String[] {"0.5", "0.6", "0.75", "1", "1.25", "0.25"}) {
+            Files.writeString(file, header + "\"tensors\": " + tensor.formatted(kept));
+            assertThat(HistogramJson.readStatistics(file).statistics().tensor("x").orElseThrow().absMax()).as(kept)
+                    .isEqualTo(Float.parseFloat(kept));
+        }
+
+        Files.writeString(file, header + "\"tensors\": " + tensor.formatted("7.5"));
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessage(file + ": tensors[\"x\"].absMax: is 7.5, beyond the histogram's last edge 1.0; max |x| is "
+                        + "the largest value binned, so the histogram reaches it");
+        Files.writeString(file, header.replace("\"numBins\": 4", "\"numBins\": 16") + "\"tensors\": "
+                + "{\"x\": {\"absMax\": 0.01, \"count\": 2, \"histogram\": {\"counts\": [1, "
+                + "0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1], \"edges\": [0, 0.0625, 0.125, 0.1875, 0.25, 0.3125, "
+                + "0.375, 0.4375, 0.5, 0.5625, 0.625, 0.6875, 0.75, 0.8125, 0.875, 0.9375, 1]}}}}");
+        assertThatThrownBy(() -> HistogramJson.readStatistics(file)).isInstanceOf(Trt4jException.class)
+                .hasMessage(file + ": tensors[\"x\"].absMax: is 0.01, but the histogram counts values in [0.9375, 1.0]; "
+                        + "max |x| is the largest value binned, so it is at least 0.9375");
+    }
+
+    /** What trt4j's collector writes reads back, growth included: its max |x| can pass the last edge by a bin. */
+    @Test
+    void collectedStatisticsWithGrownHistogramsReadBack() {
+        Random random = new Random(5);
+        for (int trial = 0; trial < 300; trial++) {
+            TensorStatisticsCollector c = new TensorStatisticsCollector("t", 1 + random.nextInt(64), false);
+            for (int batch = 0; batch < 4; batch++) {
+                float[] values = new float[1 + random.nextInt(50)];
+                double scale = Math.pow(10, random.nextInt(8) - 2) * (1 + random.nextInt(999));
+                for (int i = 0; i < values.length; i++) {
+                    values[i] = (float) (random.nextInt(3) == 0 ? scale : random.nextDouble() * scale);
+                }
+                try {
+                    c.collect(values, 0, values.length);
+                } catch (CalibrationException tooManyBins) {
+                    break;
+                }
+            }
+            TensorStatistics t = c.statistics();
+            assertThat(AbsMaxFit.contradiction(t)).as("trial %d", trial).isNull();
+        }
     }
 
     /** Read a tensor at a time, the file is still held to what a whole-tree read checked. */

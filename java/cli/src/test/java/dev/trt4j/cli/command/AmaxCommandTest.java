@@ -432,4 +432,25 @@ class AmaxCommandTest {
         assertThat(unknown.exitCode()).isEqualTo(1);
         assertThat(unknown.errLines()).singleElement().asString().contains(": no tensor 'nope'");
     }
+
+    /** The max method's amax is the saved max |x|: one edited past what the histogram counted is refused. */
+    @Test
+    void aSavedMaxItsHistogramContradictsIsRefused() throws Exception {
+        Path file = dir.resolve("edited-statistics.json");
+        String tensor = "\"x\": {\"absMax\": %s, \"count\": 3, \"histogram\": {\"counts\": [1, 2], "
+                + "\"edges\": [0, 1, 2]}}";
+        String header = "{\"format\": \"trt4j.tensor-statistics\", \"version\": 1, \"numBins\": 2, "
+                + "\"skipZeros\": false, \"samples\": 1, \"batches\": 1, \"modelSha256\": \"x\", \"data\": \"d\", ";
+        Files.writeString(file, header + "\"tensors\": {" + tensor.formatted("1.5") + "}}");
+        CliRun read = CliRun.of("amax", "--method", "max", "--histogram", file.toString(), "--name", "x");
+        assertThat(read.exitCode()).as(read.err()).isZero();
+        assertThat(read.out().strip()).isEqualTo("1.5");
+
+        Files.writeString(file, header + "\"tensors\": {" + tensor.formatted("9.5") + "}}");
+        CliRun edited = CliRun.of("amax", "--method", "max", "--histogram", file.toString(), "--name", "x");
+
+        assertThat(edited.exitCode()).isEqualTo(1);
+        assertThat(edited.errLines()).containsExactly("trt4j: " + file + ": tensors[\"x\"].absMax: is 9.5, beyond "
+                + "the histogram's last edge 2.0; max |x| is the largest value binned, so the histogram reaches it");
+    }
 }
