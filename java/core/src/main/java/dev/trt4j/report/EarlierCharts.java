@@ -31,7 +31,7 @@ final class EarlierCharts {
 
     /**
      * The charts {@code page} shows, by their names in the chart folder; none if there is no page (a first report),
-     * or it cannot be read: then the earlier charts stay rather than the report failing after it was written.
+     * or it cannot be read: its charts then stay, as an unreadable old page is no reason to refuse the new report.
      */
     static EarlierCharts listedBy(Path page) {
         Set<String> names = new LinkedHashSet<>();
