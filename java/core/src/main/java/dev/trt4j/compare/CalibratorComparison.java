@@ -172,7 +172,7 @@ public final class CalibratorComparison {
     private Candidate quantize(String name, QuantizationConfig config, CalibrationTable table,
                                CandidateCorrection finish) {
         ModelProto quantized = new QdqQuantizer(config).quantize(model.proto(), table.amaxByTensor()).model();
-        return new Candidate(name, finish.apply(quantized).toByteArray());
+        return new Candidate(name, finish.apply(quantized));
     }
 
     /**

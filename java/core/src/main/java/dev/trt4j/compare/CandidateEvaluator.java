@@ -7,6 +7,7 @@ import dev.trt4j.evaluate.Evaluator;
 import dev.trt4j.evaluate.TaskKind;
 import dev.trt4j.evaluate.TaskMetric;
 import dev.trt4j.evaluate.TaskMetricFactory;
+import dev.trt4j.onnx.OnnxFileLimit;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.stats.ProgressListener;
 
@@ -21,7 +22,9 @@ import java.util.function.Supplier;
  * Judges in-memory candidates against the FP32 reference model on the same evaluation samples with {@link
  * Evaluator}, several candidates per pass over the data so that the reference runs (and the samples are read)
  * once per batch for all of them. At most {@code passSize} candidate sessions are open at a time, which bounds
- * memory when many candidates (one per layer, say) are judged.
+ * memory when many candidates (one per layer, say) are judged; a candidate past 2 GiB is judged in a pass of its
+ * own, since each session holds its own copy of the weights (gigabytes each) and reaches ONNX Runtime through a
+ * temporary copy of as many gigabytes on disk.
  */
 public final class CandidateEvaluator {
     /** Candidates judged in one pass unless told otherwise. */
@@ -31,6 +34,8 @@ public final class CandidateEvaluator {
     private final Optional<TaskKind> task;
     private final EvaluationOptions options;
     private final int passSize;
+    /** A candidate larger than this, serialized, is judged alone. */
+    private final long aloneBytes;
 
     /**
      * @param reference the FP32 model file
@@ -40,6 +45,13 @@ public final class CandidateEvaluator {
      * @param passSize  candidates per pass, at least 1
      */
     public CandidateEvaluator(Path reference, Optional<TaskKind> task, EvaluationOptions options, int passSize) {
+        // the 2 GiB one protobuf holds: a larger candidate has no bytes and is spooled with external data
+        this(reference, task, options, passSize, Integer.MAX_VALUE);
+    }
+
+    /** As the public constructor, with candidates past {@code aloneBytes} judged alone (tests lower it). */
+    CandidateEvaluator(Path reference, Optional<TaskKind> task, EvaluationOptions options, int passSize,
+                       long aloneBytes) {
         this.reference = Objects.requireNonNull(reference, "reference");
         this.task = Objects.requireNonNull(task, "task");
         this.options = Objects.requireNonNull(options, "options");
@@ -47,11 +59,12 @@ public final class CandidateEvaluator {
             throw new IllegalArgumentException("passSize must be at least 1, got " + passSize);
         }
         this.passSize = passSize;
+        this.aloneBytes = aloneBytes;
     }
 
     /** This evaluator, telling {@code progress} the samples of each pass over the data as they are judged. */
     public CandidateEvaluator withProgress(ProgressListener progress) {
-        return new CandidateEvaluator(reference, task, options.withProgress(progress), passSize);
+        return new CandidateEvaluator(reference, task, options.withProgress(progress), passSize, aloneBytes);
     }
 
     /** Candidates judged per pass over the data. */
@@ -75,12 +88,39 @@ public final class CandidateEvaluator {
             return results;
         }
         try (OrtModelRunner ref = OrtModelRunner.open(reference, options.runnerOptions())) {
-            for (int from = 0; from < candidates.size(); from += passSize) {
-                List<Candidate> pass = candidates.subList(from, Math.min(candidates.size(), from + passSize));
+            for (List<Candidate> pass : passes(candidates)) {
                 results.addAll(evaluatePass(ref, pass, data));
             }
         }
         return results;
+    }
+
+    /**
+     * {@code candidates} in order, cut into passes of at most {@code passSize}; one past {@code aloneBytes} gets a
+     * pass of its own, so that no two sessions of such a model are open beside the reference's.
+     */
+    List<List<Candidate>> passes(List<Candidate> candidates) {
+        List<List<Candidate>> passes = new ArrayList<>();
+        List<Candidate> pass = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (OnnxFileLimit.serializedSize(c.model()) > aloneBytes) {
+                if (!pass.isEmpty()) {
+                    passes.add(pass);
+                    pass = new ArrayList<>();
+                }
+                passes.add(List.of(c));
+                continue;
+            }
+            pass.add(c);
+            if (pass.size() == passSize) {
+                passes.add(pass);
+                pass = new ArrayList<>();
+            }
+        }
+        if (!pass.isEmpty()) {
+            passes.add(pass);
+        }
+        return passes;
     }
 
     /** Convenience for one candidate. */
@@ -93,6 +133,7 @@ public final class CandidateEvaluator {
         List<OrtModelRunner> runners = new ArrayList<>();
         try (CalibrationDataSource source = data.get()) {
             for (Candidate c : pass) {
+                // a model past 256 MiB reaches ONNX Runtime through a temporary file, one past 2 GiB with external data
                 runners.add(OrtModelRunner.open(c.model(), c.name(), options.runnerOptions()));
             }
             Optional<TaskMetric> metric = task.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(),

@@ -134,7 +134,7 @@ public final class SensitivityAnalysis {
     public Ranking rank(ProgressListener progress) {
         List<String> layers = layers();
         progress.progress(0, layers.size() + 1);
-        EvaluationResult fullResult = evaluator.evaluate(new Candidate("all layers INT8", full.toByteArray()), data);
+        EvaluationResult fullResult = evaluator.evaluate(new Candidate("all layers INT8", full.model()), data);
         TaskScore fullScore = TaskScore.of(fullResult);
         LOG.info("all {} layers INT8: {} {} (FP32 {})", layers.size(), fullScore.metric(), fullScore.candidate(),
                 fullScore.reference());
@@ -143,7 +143,7 @@ public final class SensitivityAnalysis {
         List<EvaluationResult> results = evaluateInPasses(layers.size(), progress, i -> {
             QuantizationConfig.Builder only = config.toBuilder();
             layers.stream().filter(l -> !l.equals(layers.get(i))).forEach(only::excludeNode);
-            return new Candidate(layers.get(i), quantize(only.build()).toByteArray());
+            return new Candidate(layers.get(i), quantize(only.build()).model());
         });
         for (int i = 0; i < layers.size(); i++) {
             TaskScore s = TaskScore.of(results.get(i));
@@ -195,7 +195,7 @@ public final class SensitivityAnalysis {
             for (int k = from; k <= to; k++) {
                 QuantizationResult m = quantize(skipping(order.subList(0, k)));
                 models.add(m);
-                candidates.add(new Candidate("skip " + k, m.toByteArray()));
+                candidates.add(new Candidate("skip " + k, m.model()));
             }
             List<EvaluationResult> results = evaluator.evaluate(candidates, data);
             progress.progress(to, mostKept);

@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.AtomicFileSet;
 import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.StagedWrites;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -80,5 +81,31 @@ public final class OnnxModelFile {
             files.commit();
         }
         return new Written(out, Optional.of(dataFile), split.dataBytes());
+    }
+
+    /**
+     * As {@link #write(Path, ModelProto, boolean)}, into {@code files}: the model as {@code fileName}, and where it is
+     * written with external data its data file beside it, both moved into place by {@link StagedWrites#commit()}
+     * with the set's other files. The result names the files where they will be once committed.
+     *
+     * @throws Trt4jException as {@link #write(Path, ModelProto, boolean)}
+     */
+    public static Written stage(StagedWrites files, String fileName, ModelProto model, boolean externalData) {
+        return stage(files, fileName, model, externalData, ExternalDataInliner.PROTOBUF_LIMIT);
+    }
+
+    /** As {@link #stage(StagedWrites, String, ModelProto, boolean)}, with {@code limit} in place of 2 GiB (tests). */
+    static Written stage(StagedWrites files, String fileName, ModelProto model, boolean externalData, long limit) {
+        // decided here, as write decides it: the data file is staged only where it will be written, since a commit
+        // refuses a staged file that was not
+        boolean external = externalData || OnnxFileLimit.serializedSize(model) > limit;
+        Path staged = files.stage(fileName);
+        String dataName = fileName + ".data";
+        if (external) {
+            files.stage(dataName);
+        }
+        Written written = write(staged, model, external, limit);
+        return new Written(files.target(fileName), written.dataFile().map(d -> files.target(dataName)),
+                written.dataBytes());
     }
 }

@@ -34,6 +34,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import static dev.trt4j.onnx.TestGraph.FLOAT;
@@ -328,6 +329,70 @@ class SensitivityAnalysisTest {
 
     private static LayerSensitivity layer(SensitivityAnalysis.Ranking ranking, String node) {
         return ranking.layers().stream().filter(l -> l.node().equals(node)).findFirst().orElseThrow();
+    }
+
+    /**
+     * A candidate is held as a protobuf that shares the FP32 weights it leaves unchanged with the model (Q/DQ for
+     * TensorRT keeps every weight in FP32 behind a Q/DQ pair): the candidates of a model past 2 GiB cost far less
+     * than one model each on the heap.
+     */
+    @Test
+    void aCandidateSharesTheModelsWeightsInsteadOfCopyingThem() {
+        ModelProto model = mlp(false);
+        ModelProto candidate = new QdqQuantizer(CONFIG).quantize(model, Study.of(model, "shared.onnx").amax())
+                .model();
+
+        for (TensorProto weight : model.getGraph().getInitializerList()) {
+            TensorProto held = candidate.getGraph().getInitializerList().stream()
+                    .filter(t -> t.getName().equals(weight.getName())).findFirst().orElseThrow();
+            assertThat(weight.getRawData().size()).as(weight.getName()).isEqualTo(4 * WIDTH * WIDTH);
+            assertThat(held.getRawData()).as(weight.getName()).isSameAs(weight.getRawData());
+        }
+    }
+
+    /**
+     * Candidates past 2 GiB (the limit lowered to 0 here, as no test writes gigabytes) are judged one a pass, each
+     * session beside the reference's alone, with the scores a shared pass gives them.
+     */
+    @Test
+    void candidatesPastTheLimitAreJudgedOneAPassWithTheSameScores() {
+        Study study = Study.of(mlp(false), "alone.onnx");
+        CandidateEvaluator shared = study.evaluator();
+        CandidateEvaluator alone = new CandidateEvaluator(shared.reference(), Optional.empty(),
+                EvaluationOptions.defaults().withRunnerOptions(RUNNER.withGraphOptimizations(false)),
+                shared.passSize(), 0);
+        AtomicInteger passes = new AtomicInteger();
+        Supplier<CalibrationDataSource> counted = () -> {
+            passes.incrementAndGet();
+            return study.evaluation().get();
+        };
+
+        SensitivityAnalysis.Ranking expected = new SensitivityAnalysis(study.model(), study.amax(), CONFIG, shared,
+                study.evaluation()).rank();
+        SensitivityAnalysis.Ranking actual = new SensitivityAnalysis(study.model(), study.amax(), CONFIG, alone,
+                counted).rank();
+
+        assertThat(actual).isEqualTo(expected);
+        assertThat(passes).as("the fully quantized model, then each of the 3 layers alone").hasValue(4);
+    }
+
+    /** Passes of at most passSize in order; one past the limit gets its own, between the others. */
+    @Test
+    void aLargeCandidateCutsThePassesAroundIt() {
+        CandidateEvaluator evaluator = new CandidateEvaluator(dir.resolve("any.onnx"), Optional.empty(),
+                EvaluationOptions.defaults(), 2, 500);
+        Candidate a = small("a");
+        Candidate b = new Candidate("b", ModelProto.newBuilder().setDocString("x".repeat(1000)).build());
+        Candidate c = small("c");
+        Candidate d = small("d");
+        Candidate e = small("e");
+
+        assertThat(evaluator.passes(List.of(a, b, c, d, e))).containsExactly(List.of(a), List.of(b), List.of(c, d),
+                List.of(e));
+    }
+
+    private static Candidate small(String name) {
+        return new Candidate(name, ModelProto.newBuilder().setDocString(name).build());
     }
 
     @Test

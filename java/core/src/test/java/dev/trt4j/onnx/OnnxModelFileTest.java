@@ -6,6 +6,7 @@ import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.StagedWrites;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -70,6 +71,45 @@ class OnnxModelFileTest {
         assertThat(written.dataFile()).isEmpty();
         assertThat(Files.readAllBytes(out)).isEqualTo(model.toByteArray());
         assertThat(dir.resolve("m.onnx.data")).doesNotExist();
+    }
+
+    /**
+     * A study's folder (sensitivity's partial model beside its report): staged, the model past the limit and its
+     * data file appear together with the folder's other files, and name the data file as it is once committed.
+     */
+    @Test
+    void aStagedModelPastTheLimitArrivesWithItsDataFileOnCommit() throws Exception {
+        Path folder = dir.resolve("study");
+        OnnxModelFile.Written written;
+        try (StagedWrites files = StagedWrites.in(folder)) {
+            written = OnnxModelFile.stage(files, "m.onnx", model, false, LIMIT);
+            assertThat(folder.resolve("m.onnx")).as("nothing before the commit").doesNotExist();
+            files.commit();
+        }
+
+        assertThat(written.model()).isEqualTo(folder.resolve("m.onnx"));
+        assertThat(written.dataFile()).contains(folder.resolve("m.onnx.data"));
+        assertThat(Files.size(folder.resolve("m.onnx.data"))).isEqualTo(written.dataBytes()).isPositive();
+        assertThat(keys(ModelProto.parseFrom(Files.readAllBytes(folder.resolve("m.onnx"))).getGraph()
+                .getInitializer(0))).containsEntry("location", "m.onnx.data");
+        try (Stream<Path> left = Files.list(folder)) {
+            assertThat(left).as("no staging folder left").containsExactlyInAnyOrder(folder.resolve("m.onnx"),
+                    folder.resolve("m.onnx.data"));
+        }
+    }
+
+    @Test
+    void aStagedModelWithinTheLimitIsWrittenInlineByteForByte() throws Exception {
+        Path folder = dir.resolve("small");
+        OnnxModelFile.Written written;
+        try (StagedWrites files = StagedWrites.in(folder)) {
+            written = OnnxModelFile.stage(files, "m.onnx", model, false, LIMIT * 4);
+            files.commit();
+        }
+
+        assertThat(written.dataFile()).isEmpty();
+        assertThat(Files.readAllBytes(folder.resolve("m.onnx"))).isEqualTo(model.toByteArray());
+        assertThat(folder.resolve("m.onnx.data")).doesNotExist();
     }
 
     @Test
