@@ -17,6 +17,7 @@ import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.onnx.OnnxModelFile;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -30,6 +31,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
@@ -104,6 +106,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         // a usage error, so it is found before the model loads, as --methods is
         MethodSpec weightsMethod = studyMethod == null ? null
                 : MethodSpec.parse("--study-method", studyMethod, CalibrationOptions.defaults());
+        study.requireModelForExternalData(false, "--equalize");
         StudiedModel studied = study.load(model);
         Path folder = studied.folder(out, "comparison");
         if (markdown != null) {
@@ -154,8 +157,9 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         study.evaluation.warnIfCutShort(report.evaluationSamples());
         String text = report.toMarkdown();
         // All of the folder or none of it: a failure part-way (a full disk) leaves no report without its ranges.
+        Optional<OnnxModelFile.Written> equalizedFiles;
         try (StagedWrites files = StagedWrites.in(folder)) {
-            subject.save(files);
+            equalizedFiles = subject.save(files, study.externalData());
             CalibrationOutputs.stage(files, "calibration/", outcome.statistics(), settings.statistics(),
                     outcome.tables());
             report.write(files.stage("comparison.json"));
@@ -193,6 +197,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             w.print(text);
             study.evaluation.noTaskNote(report.metric(), onnx).ifPresent(note -> w.printf(Locale.ROOT, "%nMetric     %s%n", note));
             w.print(subject.describe());
+            equalizedFiles.flatMap(ExternalDataOption::note).ifPresent(w::println);
             report.bestMethod().ifPresent(best -> w.printf(Locale.ROOT, "%nBest: %s; quantize with --table %s%n",
                     best, folder.resolve("calibration").resolve(best + ".table.json")));
             w.printf(Locale.ROOT,

@@ -10,8 +10,9 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * {@code --external-data} for the commands that write a model (quantize, convert, equalize): its weights in one data
- * file beside it, which a model past 2 GiB gets anyway. A picocli mixin.
+ * {@code --external-data} for the commands that write a model (quantize, convert, equalize, and the studies
+ * sensitivity and compare-calibrators for the models they write): its weights in one data file beside it, which a
+ * model past 2 GiB gets anyway. A picocli mixin.
  */
 final class ExternalDataOption {
     @Option(names = "--external-data",

@@ -15,10 +15,9 @@ import dev.trt4j.data.StateFeedback;
 import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.evaluate.HeldOutMasks;
 import dev.trt4j.data.text.TextSource;
-import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.StagedWrites;
-import dev.trt4j.onnx.OnnxFileLimit;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.onnx.OnnxModelFile;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.ModelEqualizer;
 import dev.trt4j.quantize.OperatorCheck;
@@ -37,6 +36,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -74,6 +74,9 @@ public final class QuantizationStudyArguments {
             description = "With --equalize, leave " + NoSmoothOption.WHAT_IT_DOES)
     List<String> noSmooth = new ArrayList<>();
 
+    @Mixin
+    ExternalDataOption externalData;
+
     /** The MatMuls --no-smooth names, read by {@link #load} (the commands load one model). */
     private Set<String> unsmoothed = Set.of();
 
@@ -87,8 +90,9 @@ public final class QuantizationStudyArguments {
             throw new InvalidOptionException("--no-smooth applies with --equalize");
         }
         Path file = model != null ? model : DefaultModel.file();
-        OnnxModel onnx = OnnxModel.load(file);
-        onnx.requireWeightsInMemory("a quantization study (sensitivity, compare-calibrators) quantizes every weight");
+        // every weight read in, past 2 GiB too: the candidates are quantized in memory, and share the weights they
+        // leave unchanged with this model
+        OnnxModel onnx = OnnxModel.loadWithAllWeights(file);
         // before anything reads the graph's types: an unknown operator leaves its outputs untyped, which would be
         // reported as a tensor that cannot be calibrated instead of as the operator ONNX Runtime refuses
         OperatorCheck.require(onnx.proto(), file.getFileName().toString(), "the study runs every model in it");
@@ -102,6 +106,33 @@ public final class QuantizationStudyArguments {
         data.requireSequenceLengthFits(onnx);
         unsmoothed = NoSmoothOption.parse(onnx.proto(), file, noSmooth);
         return new StudiedModel(file, onnx, quantization.config(onnx.proto(), file));
+    }
+
+    /**
+     * Refuses {@code --external-data} where the run writes no model: without {@code --equalize}, and without what
+     * else makes the command write one ({@code writesModel}, e.g. sensitivity's {@code --target}).
+     *
+     * @param options the options that make the command write a model, e.g. {@code --target or --equalize}
+     * @throws InvalidOptionException naming them
+     */
+    void requireModelForExternalData(boolean writesModel, String options) {
+        if (externalData.enabled && !writesModel && !equalize) {
+            throw new InvalidOptionException("--external-data applies only where the run writes a model (" + options
+                    + ")");
+        }
+    }
+
+    /** Whether the models the study writes get their weights in a data file beside them whatever their size. */
+    boolean externalData() {
+        return externalData.enabled;
+    }
+
+    /**
+     * {@code fileName} and, where a model written under it may get one (asked for, or {@code model} exceeds 2 GiB
+     * with its weights), its data file: the names the folder's checks must cover.
+     */
+    List<String> modelFileNames(String fileName, OnnxModel model) {
+        return externalData.mayWrite(model) ? List.of(fileName, fileName + ".data") : List.of(fileName);
     }
 
     /**
@@ -133,9 +164,12 @@ public final class QuantizationStudyArguments {
                 .reads("--keys", evaluation.evaluation.keys);
     }
 
-    /** The files {@link Subject#save} will write into the study's folder: the equalized model, if any. */
+    /**
+     * The files {@link Subject#save} will write into the study's folder: the equalized model, if any, and its data
+     * file where it may get one.
+     */
     List<String> savedFileNames(StudiedModel studied) {
-        return equalize ? List.of(equalizedFileName(studied)) : List.of();
+        return equalize ? modelFileNames(equalizedFileName(studied), studied.onnx()) : List.of();
     }
 
     private static String equalizedFileName(StudiedModel studied) {
@@ -146,13 +180,17 @@ public final class QuantizationStudyArguments {
     record Subject(OnnxModel model, ModelEqualizer.Result equalized) {
         /**
          * Stages the equalized model (the ranges computed on it belong to it) in the study's output folder, which
-         * holds its path; nothing if none.
+         * holds its path, with its weights in a data file beside it where {@code externalData} asks for that or it
+         * exceeds 2 GiB inline; nothing if none.
+         *
+         * @return what is written, empty if nothing
          */
-        void save(StagedWrites files) {
-            if (equalized != null) {
-                OnnxFileLimit.requireFits(model.path(), equalized.model());
-                AtomicFiles.write(files.stage(model.path().getFileName().toString()), equalized.model()::writeTo);
+        Optional<OnnxModelFile.Written> save(StagedWrites files, boolean externalData) {
+            if (equalized == null) {
+                return Optional.empty();
             }
+            return Optional.of(OnnxModelFile.stage(files, model.path().getFileName().toString(), equalized.model(),
+                    externalData));
         }
 
         /** A blank line and one line for the terminal, or empty if nothing was equalized. */

@@ -18,6 +18,7 @@ import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.onnx.OnnxModelFile;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.BiasCorrection;
 import dev.trt4j.quantize.NothingToQuantize;
@@ -43,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 /**
@@ -102,6 +104,7 @@ public final class SensitivityCommand implements Callable<Integer> {
             throw new InvalidOptionException("--target must be a finite drop >= 0, got " + target);
         }
         MethodSpec methodSpec = methodSpec();
+        study.requireModelForExternalData(target != null, "--target or --equalize");
         StudiedModel studied = study.load(model);
         Path folder = studied.folder(out, "sensitivity");
         Path partialModel = folder.resolve(studied.stem() + ".partial.int8.onnx");
@@ -110,8 +113,9 @@ public final class SensitivityCommand implements Callable<Integer> {
         // every file of the folder, before the ranking runs the model: a folder in the way would fail only the commit
         List<String> outputs = new ArrayList<>(List.of("sensitivity.json"));
         if (target != null) {
-            outputs.addAll(List.of(partialModel.getFileName().toString(), "skip-list.txt",
-                    rangesFile.getFileName().toString()));
+            // the partial model keeps the FP32 weights of its FP32 layers: about as large as the model
+            outputs.addAll(study.modelFileNames(partialModel.getFileName().toString(), studied.onnx()));
+            outputs.addAll(List.of("skip-list.txt", rangesFile.getFileName().toString()));
         }
         outputs.addAll(study.savedFileNames(studied));
         study.inputs(studied).addInFolder("--out", folder, outputs).requireNoneIsRead();
@@ -166,10 +170,13 @@ public final class SensitivityCommand implements Callable<Integer> {
                 methodSpec.label(), full.metric(), full.higherIsBetter(), ranking.evaluationData(), full.reference(),
                 full.candidate(), ranking.layers(), partial == null ? null : SensitivityReport.Search.of(partial),
                 correctBiases, statistics.dataDescription(), statistics.samples(), ranking.evaluationSamples());
+        Optional<OnnxModelFile.Written> equalizedFiles;
+        OnnxModelFile.Written partialFiles = null;
         try (StagedWrites files = StagedWrites.in(folder)) {
-            subject.save(files);
+            equalizedFiles = subject.save(files, study.externalData());
             if (partial != null) {
-                partial.model().write(files.stage(partialModel.getFileName().toString()));
+                partialFiles = OnnxModelFile.stage(files, partialModel.getFileName().toString(),
+                        partial.model().model(), study.externalData());
                 AtomicFiles.writeString(files.stage("skip-list.txt"), skipList(report));
                 ranges.write(files.stage(rangesFile.getFileName().toString()));
             }
@@ -195,8 +202,12 @@ public final class SensitivityCommand implements Callable<Integer> {
             json.print(w, root);
         } else {
             print(w, report, partial, folder, partialModel, rangesFile);
+            if (partialFiles != null) {
+                ExternalDataOption.note(partialFiles).ifPresent(w::println);
+            }
             study.evaluation.noTaskNote(report.metric(), onnx).ifPresent(note -> w.printf(Locale.ROOT, "%nMetric     %s%n", note));
             w.print(subject.describe());
+            equalizedFiles.flatMap(ExternalDataOption::note).ifPresent(w::println);
         }
         w.flush();
         return 0;
@@ -212,7 +223,7 @@ public final class SensitivityCommand implements Callable<Integer> {
         try (var files = Files.list(FileIdentity.of(folder))) {
             left = files.map(f -> f.getFileName().toString())
                     .filter(n -> n.equals("skip-list.txt") || n.endsWith(".partial.int8.onnx")
-                            || n.endsWith(".table.json"))
+                            || n.endsWith(".partial.int8.onnx.data") || n.endsWith(".table.json"))
                     .filter(n -> !written.contains(n)).sorted().toList();
         } catch (IOException e) {
             return; // the results are written; this note is only a courtesy

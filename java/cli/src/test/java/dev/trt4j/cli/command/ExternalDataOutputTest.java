@@ -29,8 +29,8 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code --external-data} on the commands that write a model: the weights go to one data file beside the output,
- * and ONNX Runtime gives the same outputs as for the model written inline.
+ * {@code --external-data} on the commands that write a model (the studies' models too): the weights go to one data
+ * file beside the output, and ONNX Runtime gives the same outputs as for the model written inline.
  */
 class ExternalDataOutputTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -81,6 +81,65 @@ class ExternalDataOutputTest {
         run("equalize", model.toString(), "--samples", "16", "--out", external.toString(), "--external-data");
 
         assertSameModel(inline, external);
+    }
+
+    /**
+     * The studies write their models (sensitivity's partial model, --equalize's equalized one) as the writing
+     * commands do: with --external-data, as a model past 2 GiB gets them anyway, the weights go beside each, and the
+     * report is the one written inline.
+     */
+    @Test
+    void sensitivityWritesThePartialAndEqualizedModelsWithTheirWeightsBesideThem() throws Exception {
+        Path inline = dir.resolve("sens");
+        Path external = dir.resolve("sens-ext");
+        // the Convs excluded: the one layer left is ranked, and the partial model keeps every weight
+        List<String> study = List.of("sensitivity", model.toString(), "--samples", "16", "--eval-samples", "16",
+                "--exclude", "Conv", "--equalize", "--target", "1", "--threads", "2");
+        run(concat(study, "--out", inline.toString()));
+        CliRun text = run(concat(study, "--out", external.toString(), "--external-data"));
+
+        String stem = model.getFileName().toString().replace(".onnx", "");
+        assertThat(text.out()).contains("Weights in " + stem + ".partial.int8.onnx.data (")
+                .contains("Weights in " + stem + ".eq.onnx.data (");
+        assertSameModel(inline.resolve(stem + ".partial.int8.onnx"), external.resolve(stem + ".partial.int8.onnx"));
+        assertSameModel(inline.resolve(stem + ".eq.onnx"), external.resolve(stem + ".eq.onnx"));
+        assertThat(Files.readString(external.resolve("sensitivity.json")))
+                .isEqualTo(Files.readString(inline.resolve("sensitivity.json")));
+    }
+
+    @Test
+    void compareCalibratorsWritesTheEqualizedModelWithItsWeightsBesideIt() throws Exception {
+        Path inline = dir.resolve("cmp");
+        Path external = dir.resolve("cmp-ext");
+        List<String> study = List.of("compare-calibrators", model.toString(), "--equalize", "--methods", "max",
+                "--samples", "16", "--eval-samples", "16", "--threads", "2");
+        run(concat(study, "--out", inline.toString()));
+        CliRun text = run(concat(study, "--out", external.toString(), "--external-data"));
+
+        String eq = model.getFileName().toString().replace(".onnx", ".eq.onnx");
+        assertThat(text.out()).contains("Weights in " + eq + ".data (");
+        assertSameModel(inline.resolve(eq), external.resolve(eq));
+        assertThat(Files.readString(external.resolve("comparison.json")))
+                .isEqualTo(Files.readString(inline.resolve("comparison.json")));
+    }
+
+    @Test
+    void theStudiesRefuseExternalDataWhereTheyWriteNoModel() {
+        CliRun sensitivity = CliRun.of("sensitivity", model.toString(), "--external-data");
+        CliRun compare = CliRun.of("compare-calibrators", model.toString(), "--external-data");
+
+        assertThat(sensitivity.exitCode()).isEqualTo(2);
+        assertThat(sensitivity.errLines()).containsExactly("trt4j: --external-data applies only where the run "
+                + "writes a model (--target or --equalize)");
+        assertThat(compare.exitCode()).isEqualTo(2);
+        assertThat(compare.errLines()).containsExactly("trt4j: --external-data applies only where the run writes "
+                + "a model (--equalize)");
+    }
+
+    private static String[] concat(List<String> first, String... more) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(List.of(more));
+        return all.toArray(String[]::new);
     }
 
     @Test
