@@ -22,9 +22,9 @@ import java.util.function.Supplier;
  * Judges in-memory candidates against the FP32 reference model on the same evaluation samples with {@link
  * Evaluator}, several candidates per pass over the data so that the reference runs (and the samples are read)
  * once per batch for all of them. At most {@code passSize} candidate sessions are open at a time, which bounds
- * memory when many candidates (one per layer, say) are judged; a candidate past 2 GiB is judged in a pass of its
- * own, since each session holds its own copy of the weights (gigabytes each) and reaches ONNX Runtime through a
- * temporary copy of as many gigabytes on disk.
+ * memory when many candidates (one per layer, say) are judged, and at most 2 GiB of candidates: each session holds
+ * its own copy of the weights, so a candidate past 2 GiB (spooled to ONNX Runtime as a temporary copy with external
+ * data) is judged alone.
  */
 public final class CandidateEvaluator {
     /** Candidates judged in one pass unless told otherwise. */
@@ -34,8 +34,8 @@ public final class CandidateEvaluator {
     private final Optional<TaskKind> task;
     private final EvaluationOptions options;
     private final int passSize;
-    /** A candidate larger than this, serialized, is judged alone. */
-    private final long aloneBytes;
+    /** The most bytes of candidates (serialized) one pass holds, unless one alone is larger. */
+    private final long passBytes;
 
     /**
      * @param reference the FP32 model file
@@ -45,13 +45,14 @@ public final class CandidateEvaluator {
      * @param passSize  candidates per pass, at least 1
      */
     public CandidateEvaluator(Path reference, Optional<TaskKind> task, EvaluationOptions options, int passSize) {
-        // the 2 GiB one protobuf holds: a larger candidate has no bytes and is spooled with external data
+        // 2 GiB: eight candidates of a small model as before; a model past 2 GiB, which has no bytes and is spooled
+        // with external data, alone
         this(reference, task, options, passSize, Integer.MAX_VALUE);
     }
 
-    /** As the public constructor, with candidates past {@code aloneBytes} judged alone (tests lower it). */
+    /** As the public constructor, with passes of at most {@code passBytes} of candidates (tests lower it). */
     CandidateEvaluator(Path reference, Optional<TaskKind> task, EvaluationOptions options, int passSize,
-                       long aloneBytes) {
+                       long passBytes) {
         this.reference = Objects.requireNonNull(reference, "reference");
         this.task = Objects.requireNonNull(task, "task");
         this.options = Objects.requireNonNull(options, "options");
@@ -59,12 +60,12 @@ public final class CandidateEvaluator {
             throw new IllegalArgumentException("passSize must be at least 1, got " + passSize);
         }
         this.passSize = passSize;
-        this.aloneBytes = aloneBytes;
+        this.passBytes = passBytes;
     }
 
     /** This evaluator, telling {@code progress} the samples of each pass over the data as they are judged. */
     public CandidateEvaluator withProgress(ProgressListener progress) {
-        return new CandidateEvaluator(reference, task, options.withProgress(progress), passSize, aloneBytes);
+        return new CandidateEvaluator(reference, task, options.withProgress(progress), passSize, passBytes);
     }
 
     /** Candidates judged per pass over the data. */
@@ -96,26 +97,23 @@ public final class CandidateEvaluator {
     }
 
     /**
-     * {@code candidates} in order, cut into passes of at most {@code passSize}; one past {@code aloneBytes} gets a
-     * pass of its own, so that no two sessions of such a model are open beside the reference's.
+     * {@code candidates} in order, cut into passes of at most {@code passSize} and at most {@code passBytes} of models
+     * (serialized), but at least one: a model of a few hundred megabytes takes fewer companions, and one past 2 GiB
+     * is judged alone, since every open session holds its own copy of the weights.
      */
     List<List<Candidate>> passes(List<Candidate> candidates) {
         List<List<Candidate>> passes = new ArrayList<>();
         List<Candidate> pass = new ArrayList<>();
+        long bytes = 0;
         for (Candidate c : candidates) {
-            if (OnnxFileLimit.serializedSize(c.model()) > aloneBytes) {
-                if (!pass.isEmpty()) {
-                    passes.add(pass);
-                    pass = new ArrayList<>();
-                }
-                passes.add(List.of(c));
-                continue;
-            }
-            pass.add(c);
-            if (pass.size() == passSize) {
+            long size = OnnxFileLimit.serializedSize(c.model());
+            if (!pass.isEmpty() && (pass.size() == passSize || bytes + size > passBytes)) {
                 passes.add(pass);
                 pass = new ArrayList<>();
+                bytes = 0;
             }
+            pass.add(c);
+            bytes += size;
         }
         if (!pass.isEmpty()) {
             passes.add(pass);

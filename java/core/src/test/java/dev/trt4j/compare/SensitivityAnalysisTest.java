@@ -376,7 +376,10 @@ class SensitivityAnalysisTest {
         assertThat(passes).as("the fully quantized model, then each of the 3 layers alone").hasValue(4);
     }
 
-    /** Passes of at most passSize in order; one past the limit gets its own, between the others. */
+    /**
+     * Passes of at most passSize and the byte limit, in order: one past the limit gets its own, between the others,
+     * and two that fit it apiece but not together are judged apart.
+     */
     @Test
     void aLargeCandidateCutsThePassesAroundIt() {
         CandidateEvaluator evaluator = new CandidateEvaluator(dir.resolve("any.onnx"), Optional.empty(),
@@ -387,8 +390,12 @@ class SensitivityAnalysisTest {
         Candidate d = small("d");
         Candidate e = small("e");
 
+        Candidate m = new Candidate("m", ModelProto.newBuilder().setDocString("x".repeat(300)).build());
+        Candidate n = new Candidate("n", ModelProto.newBuilder().setDocString("x".repeat(300)).build());
+
         assertThat(evaluator.passes(List.of(a, b, c, d, e))).containsExactly(List.of(a), List.of(b), List.of(c, d),
                 List.of(e));
+        assertThat(evaluator.passes(List.of(m, n, a))).containsExactly(List.of(m), List.of(n, a));
     }
 
     private static Candidate small(String name) {
