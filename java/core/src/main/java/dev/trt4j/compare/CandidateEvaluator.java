@@ -104,21 +104,35 @@ public final class CandidateEvaluator {
     List<List<Candidate>> passes(List<Candidate> candidates) {
         List<List<Candidate>> passes = new ArrayList<>();
         List<Candidate> pass = new ArrayList<>();
-        long bytes = 0;
         for (Candidate c : candidates) {
-            long size = OnnxFileLimit.serializedSize(c.model());
-            if (!pass.isEmpty() && (pass.size() == passSize || bytes + size > passBytes)) {
+            if (!fits(pass, c)) {
                 passes.add(pass);
                 pass = new ArrayList<>();
-                bytes = 0;
             }
             pass.add(c);
-            bytes += size;
         }
         if (!pass.isEmpty()) {
             passes.add(pass);
         }
         return passes;
+    }
+
+    /**
+     * Whether {@code next} joins {@code pass} (always, where the pass is empty), so that a caller building candidates
+     * one by one holds no more of them than a pass judges: those of a model past 2 GiB each hold new weights.
+     */
+    public boolean fits(List<Candidate> pass, Candidate next) {
+        if (pass.isEmpty()) {
+            return true;
+        }
+        if (pass.size() >= passSize) {
+            return false;
+        }
+        long bytes = OnnxFileLimit.serializedSize(next.model());
+        for (Candidate c : pass) {
+            bytes += OnnxFileLimit.serializedSize(c.model());
+        }
+        return bytes <= passBytes;
     }
 
     /** Convenience for one candidate. */

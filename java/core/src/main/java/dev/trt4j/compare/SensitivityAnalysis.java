@@ -229,20 +229,31 @@ public final class SensitivityAnalysis {
         return correction.applyWhereAny(new QdqQuantizer(c).quantize(model, activationAmax));
     }
 
-    /** Builds and judges {@code count} candidates, at most one pass's worth held in memory at a time. */
+    /**
+     * Builds and judges {@code count} candidates, at most one pass's worth (and the next candidate) held in memory at
+     * a time: a pass ends where {@link CandidateEvaluator#fits} says, which for a model past 2 GiB is one candidate.
+     */
     private List<EvaluationResult> evaluateInPasses(int count, ProgressListener progress,
                                                     IntFunction<Candidate> candidate) {
         List<EvaluationResult> results = new ArrayList<>();
-        int pass = evaluator.passSize();
-        for (int from = 0; from < count; from += pass) {
-            List<Candidate> candidates = new ArrayList<>();
-            for (int i = from; i < Math.min(count, from + pass); i++) {
-                candidates.add(candidate.apply(i));
+        List<Candidate> candidates = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Candidate next = candidate.apply(i);
+            if (!evaluator.fits(candidates, next)) {
+                judge(candidates, results, count, progress);
+                candidates = new ArrayList<>();
             }
-            results.addAll(evaluator.evaluate(candidates, data));
-            LOG.info("sensitivity: {} of {} layers measured", results.size(), count);
-            progress.progress(results.size() + 1, count + 1);
+            candidates.add(next);
+        }
+        if (!candidates.isEmpty()) {
+            judge(candidates, results, count, progress);
         }
         return results;
+    }
+
+    private void judge(List<Candidate> pass, List<EvaluationResult> results, int count, ProgressListener progress) {
+        results.addAll(evaluator.evaluate(pass, data));
+        LOG.info("sensitivity: {} of {} layers measured", results.size(), count);
+        progress.progress(results.size() + 1, count + 1);
     }
 }
