@@ -14,6 +14,8 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A model written to a temporary file that only its owner can read, for ONNX Runtime to load by path: streamed from
@@ -29,6 +31,16 @@ public final class SpooledModel {
     private static final String FOLDER_MODEL = "model.onnx";
     /** The most one protobuf holds. */
     static final long PROTOBUF_LIMIT = Integer.MAX_VALUE;
+    /**
+     * The copies written and not yet deleted. A JVM stopped while ONNX Runtime reads one (Ctrl-C, a kill during a
+     * study's minutes of sessions) deletes them on its way out: each can be gigabytes in the temporary folder.
+     */
+    private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Set.copyOf(LIVE).forEach(SpooledModel::delete),
+                "trt4j-spooled-model-cleanup"));
+    }
 
     private SpooledModel() {
     }
@@ -57,6 +69,7 @@ public final class SpooledModel {
             } catch (UnsupportedOperationException e) {
                 file = Files.createTempFile(PREFIX, ".onnx"); // no POSIX permissions (Windows): the user's temp folder
             }
+            LIVE.add(file);
             try (OutputStream out = Files.newOutputStream(file)) {
                 model.writeTo(out);
             }
@@ -87,6 +100,11 @@ public final class SpooledModel {
         }
     }
 
+    /** The copies written and not yet deleted, which a stopping JVM deletes (for tests). */
+    static Set<Path> live() {
+        return Set.copyOf(LIVE);
+    }
+
     /**
      * A model past 2 GiB, which protobuf cannot write as one file: a private folder holding the model with its
      * weights in one data file, which ONNX Runtime reads from the model's folder.
@@ -101,6 +119,7 @@ public final class SpooledModel {
                 folder = Files.createTempDirectory(FOLDER_PREFIX);
             }
             Path file = folder.resolve(FOLDER_MODEL);
+            LIVE.add(file);
             ExternalDataWriter split = ExternalDataWriter.split(model, FOLDER_MODEL + ".data");
             try (OutputStream out = Files.newOutputStream(folder.resolve(FOLDER_MODEL + ".data"))) {
                 split.writeData(out);
@@ -126,6 +145,7 @@ public final class SpooledModel {
         if (file == null) {
             return;
         }
+        LIVE.remove(file);
         try {
             Files.deleteIfExists(file);
             Path folder = file.getParent();

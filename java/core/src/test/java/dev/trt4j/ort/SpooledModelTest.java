@@ -38,6 +38,7 @@ class SpooledModelTest {
         try {
             Path folder = spooled.getParent();
             assertThat(folder.getFileName().toString()).startsWith(SpooledModel.FOLDER_PREFIX);
+            assertThat(SpooledModel.live()).as("deleted by a stopping JVM").contains(spooled);
             assertThat(Files.size(folder.resolve("model.onnx.data"))).isEqualTo(4L * w.length);
             TensorProto t = ModelProto.parseFrom(Files.readAllBytes(spooled)).getGraph().getInitializer(0);
             assertThat(t.getDataLocation()).isEqualTo(TensorProto.DataLocation.EXTERNAL);
@@ -50,6 +51,7 @@ class SpooledModelTest {
             SpooledModel.delete(spooled);
         }
         assertThat(spooled.getParent()).doesNotExist();
+        assertThat(SpooledModel.live()).doesNotContain(spooled);
         try (OrtSession.SessionOptions options = OrtRuntime.sessionOptions();
              OrtSession session = OrtRuntime.createSession(model.toByteArray(), options,
                      OrtSession.SessionOptions.OptLevel.NO_OPT)) {
