@@ -228,9 +228,9 @@ public final class AtomicFiles {
 
     /**
      * Why a write failed, in words: the file-system exceptions' messages are only the path, often of the
-     * temporary file, which says nothing to the user.
+     * temporary file, which says nothing to the user. E.g. {@code no such folder}, {@code permission denied}.
      */
-    static String reason(IOException e) {
+    public static String reason(IOException e) {
         if (e instanceof AccessDeniedException) {
             return "permission denied";
         }

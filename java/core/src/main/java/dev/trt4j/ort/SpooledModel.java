@@ -4,6 +4,8 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.io.AtomicFiles;
+import dev.trt4j.io.TemporaryFolder;
 import dev.trt4j.onnx.ExternalDataWriter;
 import dev.trt4j.onnx.OnnxFileLimit;
 import org.slf4j.Logger;
@@ -11,20 +13,22 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A model written to a temporary file that only its owner can read, for ONNX Runtime to load by path: streamed from
- * the protobuf, so no byte array of the whole model is ever held. A model past 2 GiB, which protobuf cannot write
- * as one message, goes to a private folder with its weights in a data file beside it.
+ * A model written to a temporary folder that only its owner can read, for ONNX Runtime to load by path: streamed
+ * from the protobuf, so no byte array of the whole model is ever held. A model past 2 GiB, which protobuf cannot
+ * write as one message, gets its weights in a data file beside it. A JVM stopped by a signal deletes the folder
+ * on its way out; one killed outright (SIGKILL, the kernel's out-of-memory killer) cannot, and leaves it.
  */
 public final class SpooledModel {
     private static final Logger LOG = LoggerFactory.getLogger(SpooledModel.class);
-    /** The temporary files' names start so. */
+    /** The temporary folders' names start so: each holds one model. */
     static final String PREFIX = "trt4j-model-";
     /** The folders of models written with external data: a model past 2 GiB. */
     static final String FOLDER_PREFIX = "trt4j-large-model-";
@@ -32,25 +36,23 @@ public final class SpooledModel {
     /** The most one protobuf holds. */
     static final long PROTOBUF_LIMIT = Integer.MAX_VALUE;
     /**
-     * The copies written and not yet deleted. A JVM stopped while ONNX Runtime reads one (Ctrl-C, a kill during a
-     * study's minutes of sessions) deletes them on its way out: each can be gigabytes in the temporary folder.
+     * The copies written and not yet deleted, by the model file handed out. Each is a {@link TemporaryFolder}, whose
+     * shutdown hook deletes it with its data file when the JVM is stopped (Ctrl-C, a kill during a study's minutes
+     * of sessions): registered before anything is written into it, so no moment of the write is left uncovered, and
+     * refused once the JVM is stopping, so no copy is begun that nothing would delete.
      */
-    private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> Set.copyOf(LIVE).forEach(SpooledModel::delete),
-                "trt4j-spooled-model-cleanup"));
-    }
+    private static final Map<Path, TemporaryFolder> LIVE = new ConcurrentHashMap<>();
 
     private SpooledModel() {
     }
 
     /**
-     * Writes {@code model} where only this user can read it; a model past 2 GiB with its weights in a data file
-     * beside it. Hand the path to ONNX Runtime, then {@link #delete} it.
+     * Writes {@code model} into a folder that only this user can read; a model past 2 GiB with its weights in a data
+     * file beside it. Hand the path to ONNX Runtime, then {@link #delete} it.
      *
      * @param source the model's own file, which messages name
-     * @throws Trt4jException naming the temporary folder when the copy cannot be written (a full disk)
+     * @throws Trt4jException naming the temporary folder and why when the copy cannot be written (a full disk, a
+     *                        missing folder), or "interrupted" when the JVM is stopping
      */
     public static Path write(ModelProto model, Path source) {
         return write(model, source, PROTOBUF_LIMIT);
@@ -58,27 +60,40 @@ public final class SpooledModel {
 
     /** As {@link #write(ModelProto, Path)}, with external data past {@code limit} bytes (tests lower it). */
     static Path write(ModelProto model, Path source, long limit) {
-        if (OnnxFileLimit.serializedSize(model) > limit) {
-            return writeWithExternalData(model, source);
-        }
-        Path file = null;
+        boolean external = OnnxFileLimit.serializedSize(model) > limit;
+        TemporaryFolder folder;
         try {
-            try {
-                file = Files.createTempFile(PREFIX, ".onnx",
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            } catch (UnsupportedOperationException e) {
-                file = Files.createTempFile(PREFIX, ".onnx"); // no POSIX permissions (Windows): the user's temp folder
-            }
-            LIVE.add(file);
-            try (OutputStream out = Files.newOutputStream(file)) {
-                model.writeTo(out);
+            // a POSIX temporary folder is created private to its owner (rwx------)
+            folder = TemporaryFolder.create(external ? FOLDER_PREFIX : PREFIX);
+        } catch (UncheckedIOException e) {
+            throw cannotWrite(source, e.getCause());
+        }
+        Path file = folder.path().resolve(FOLDER_MODEL);
+        LIVE.put(file, folder);
+        try {
+            if (external) {
+                ExternalDataWriter split = ExternalDataWriter.split(model, FOLDER_MODEL + ".data");
+                try (OutputStream out = Files.newOutputStream(folder.path().resolve(FOLDER_MODEL + ".data"))) {
+                    split.writeData(out);
+                }
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    split.model().writeTo(out);
+                }
+            } else {
+                try (OutputStream out = Files.newOutputStream(file)) {
+                    model.writeTo(out);
+                }
             }
             return file;
         } catch (IOException e) {
             delete(file);
-            throw new Trt4jException(source + ": cannot write the model's temporary copy for ONNX Runtime in "
-                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
+            throw cannotWrite(source, e);
         }
+    }
+
+    private static Trt4jException cannotWrite(Path source, IOException e) {
+        return new Trt4jException(source + ": cannot write the model's temporary copy for ONNX Runtime in "
+                + System.getProperty("java.io.tmpdir") + ": " + AtomicFiles.reason(e), e);
     }
 
     /**
@@ -102,60 +117,24 @@ public final class SpooledModel {
 
     /** The copies written and not yet deleted, which a stopping JVM deletes (for tests). */
     static Set<Path> live() {
-        return Set.copyOf(LIVE);
+        return Set.copyOf(LIVE.keySet());
     }
 
     /**
-     * A model past 2 GiB, which protobuf cannot write as one file: a private folder holding the model with its
-     * weights in one data file, which ONNX Runtime reads from the model's folder.
-     */
-    private static Path writeWithExternalData(ModelProto model, Path source) {
-        Path folder = null;
-        try {
-            try {
-                folder = Files.createTempDirectory(FOLDER_PREFIX,
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (UnsupportedOperationException e) {
-                folder = Files.createTempDirectory(FOLDER_PREFIX);
-            }
-            Path file = folder.resolve(FOLDER_MODEL);
-            LIVE.add(file);
-            ExternalDataWriter split = ExternalDataWriter.split(model, FOLDER_MODEL + ".data");
-            try (OutputStream out = Files.newOutputStream(folder.resolve(FOLDER_MODEL + ".data"))) {
-                split.writeData(out);
-            }
-            try (OutputStream out = Files.newOutputStream(file)) {
-                split.model().writeTo(out);
-            }
-            return file;
-        } catch (IOException e) {
-            if (folder != null) {
-                delete(folder.resolve(FOLDER_MODEL));
-            }
-            throw new Trt4jException(source + ": cannot write the model's temporary copy for ONNX Runtime in "
-                    + System.getProperty("java.io.tmpdir") + ": " + e.getMessage(), e);
-        }
-    }
-
-    /**
-     * Deletes {@code file}, and its data file and folder where it was written with external data; a failure is
-     * logged, since the session is open already (ONNX Runtime keeps what it mapped of a deleted file).
+     * Deletes {@code file}'s copy: its folder with the model and, where it was written with external data, the data
+     * file. A file that cannot be deleted is left, since the session is open already (ONNX Runtime keeps what it
+     * mapped of a deleted file).
      */
     public static void delete(Path file) {
         if (file == null) {
             return;
         }
-        LIVE.remove(file);
-        try {
-            Files.deleteIfExists(file);
-            Path folder = file.getParent();
-            if (file.getFileName().toString().equals(FOLDER_MODEL) && folder != null
-                    && folder.getFileName().toString().startsWith(FOLDER_PREFIX)) {
-                Files.deleteIfExists(folder.resolve(FOLDER_MODEL + ".data"));
-                Files.deleteIfExists(folder);
+        TemporaryFolder folder = LIVE.remove(file);
+        if (folder != null) {
+            folder.close();
+            if (Files.exists(folder.path())) {
+                LOG.warn("could not delete the temporary model copy {}", folder.path());
             }
-        } catch (IOException e) {
-            LOG.warn("could not delete the temporary model copy {}: {}", file, e.getMessage());
         }
     }
 }

@@ -6,12 +6,14 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtSession;
 import dev.trt4j.onnx.TestGraph;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,6 +59,54 @@ class SpooledModelTest {
                      OrtSession.SessionOptions.OptLevel.NO_OPT)) {
             assertThat(fromFolder).containsExactly(run(session));
         }
+    }
+
+    /**
+     * A JVM stopped by a signal (Ctrl-C, SIGTERM) deletes the copy, data file and folder too; a copy the main thread
+     * begins while the JVM stops is refused, since nothing would delete it (a study's next candidate). SIGKILL
+     * cannot be cleaned up after.
+     */
+    @Test
+    void aStoppedJvmDeletesItsCopyAndBeginsNoOther(@TempDir Path tmp) throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + tmp, "-cp", System.getProperty("java.class.path"),
+                StoppedSpoolMain.class.getName()).redirectErrorStream(true).start();
+        List<String> lines = new java.util.ArrayList<>();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            String first = out.readLine();
+            assertThat(first).startsWith("spooled ");
+            Path spooled = Path.of(first.substring("spooled ".length()));
+            assertThat(spooled.resolveSibling("model.onnx.data")).exists();
+            // SIGTERM, as on Ctrl-C the JVM runs its shutdown hooks; through the handle, which keeps stdout open
+            p.toHandle().destroy();
+            out.lines().forEach(lines::add); // until the JVM is gone
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(lines).anySatisfy(l -> assertThat(l).startsWith("second copy refused: interrupted"));
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.map(f -> f.getFileName().toString()).filter(n -> n.startsWith("trt4j-")))
+                    .as("no copy left").isEmpty();
+        }
+    }
+
+    /** A temporary folder that cannot take the copy is named with the reason, in the words other writes use. */
+    @Test
+    void aMissingTemporaryFolderIsNamedWithTheReason(@TempDir Path tmp) throws Exception {
+        Path missing = tmp.resolve("nonexistent");
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Djava.io.tmpdir=" + missing, "-cp", System.getProperty("java.class.path"),
+                StoppedSpoolMain.class.getName(), "once").redirectErrorStream(true).start();
+        List<String> lines;
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+            lines = out.lines().toList();
+            assertThat(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        assertThat(lines).contains("m.onnx: cannot write the model's temporary copy for ONNX Runtime in " + missing
+                + ": no such folder");
     }
 
     private static float[] run(OrtSession session) throws Exception {
