@@ -145,10 +145,11 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
         Map<String, String> fixedValues = fixedValues();
         requireDataOptionsUsed(fixedValues.keySet());
         Path modelFile = model != null ? model : DefaultModel.file();
-        OutputModel.of(out, modelFile, samples, externalData).check();
+        OutputFiles outputs = OutputModel.of(out, modelFile, samples, externalData);
+        outputs.check();
         // every weight read in, past 2 GiB too: the output is then written with external data
         OnnxModel onnx = OnnxModel.loadWithAllWeights(modelFile);
-        OutputModel.requireNotItsData(out, onnx, externalData);
+        OutputModel.requireNotItsData(outputs, out, onnx, externalData);
         samples.requireSequenceLengthFits(onnx);
         // Before any step: an operator or opset nothing downstream knows is the model's fault. Only FP16's range
         // check runs the model in ONNX Runtime; every other step keeps plugin nodes as they are.

@@ -81,10 +81,11 @@ public final class EqualizeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
-        OutputModel.of(out, modelFile, dataArguments, externalData).check();
+        OutputFiles outputs = OutputModel.of(out, modelFile, dataArguments, externalData);
+        outputs.check();
         // every weight read in, past 2 GiB too: the output is then written with external data
         OnnxModel onnx = OnnxModel.loadWithAllWeights(modelFile);
-        OutputModel.requireNotItsData(out, onnx, externalData);
+        OutputModel.requireNotItsData(outputs, out, onnx, externalData);
         dataArguments.requireSequenceLengthFits(onnx);
         if (!dataArguments.givesSamples(onnx.inputs(), onnx.outputs())) {
             // Ranges from random data would equalize the wrong channels.

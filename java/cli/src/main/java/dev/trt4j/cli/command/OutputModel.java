@@ -29,23 +29,21 @@ final class OutputModel {
     }
 
     /**
-     * Once the model is loaded: {@code --out} is none of its external data files either, which it would replace
-     * while the model still loaded, with other weights.
+     * Once the model is loaded, the checks of {@code files} ({@link #of(Path, Path, DataArguments,
+     * ExternalDataOption)} and what the command added to it) again, with the data file beside {@code --out} among
+     * the outputs wherever it may be written: asked for, or the model exceeds 2 GiB. A past-2-GiB output written
+     * without {@code --external-data} otherwise replaced a {@code --table} named {@code OUT.data} with weights. And
+     * {@code --out} is none of the model's own external data files, which it would replace while the model still
+     * loaded, with other weights.
      */
-    static void requireNotItsData(Path out, OnnxModel model) {
-        OutputFiles files = new OutputFiles().add("--out", out);
-        model.externalDataFiles().forEach(f -> files.reads("the input model's external data", f));
-        files.requireNoneIsRead();
+    static void requireNotItsData(OutputFiles files, Path out, OnnxModel model, ExternalDataOption externalData) {
+        requireNotItsData(files, out, model, externalData.enabled, externalData.mayWrite(model));
     }
 
-    /**
-     * As {@link #requireNotItsData(Path, OnnxModel)}, and the data file beside {@code --out} too where the output
-     * may get one: asked for, or the model exceeds 2 GiB.
-     */
-    static void requireNotItsData(Path out, OnnxModel model, ExternalDataOption externalData) {
-        OutputFiles files = new OutputFiles().add("--out", out);
-        if (externalData.mayWrite(model)) {
-            files.add("--out's data file", ExternalDataOption.dataFileOf(out));
+    /** As above, with whether the data file may be written given (tests need no 2 GiB model for it). */
+    static void requireNotItsData(OutputFiles files, Path out, OnnxModel model, boolean asked, boolean mayWrite) {
+        if (!asked && mayWrite) {
+            files.add("--out's data file", ExternalDataOption.dataFileOf(out)); // given the option, of() added it
         }
         model.externalDataFiles().forEach(f -> files.reads("the input model's external data", f));
         files.requireNoneIsRead();

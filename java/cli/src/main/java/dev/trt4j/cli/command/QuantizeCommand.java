@@ -140,14 +140,15 @@ public final class QuantizeCommand implements Callable<Integer>, OutOfMemoryHint
     public Integer call() {
         Path modelFile = model != null ? model : DefaultModel.file();
         // the model would replace the ranges it was made from, and a rerun would then fail on a protobuf table
-        OutputModel.of(out, modelFile, dataArguments, externalData).reads("--table", table).check();
+        OutputFiles outputs = OutputModel.of(out, modelFile, dataArguments, externalData).reads("--table", table);
+        outputs.check();
         if (biasCorrection == null) {
             refuseSampleOptions();
         }
         BiasCorrection.Mode mode = BiasCorrectionArguments.mode(biasCorrection != null, biasCorrectionMode);
         // every weight read in, past 2 GiB too: the output is then written with external data
         OnnxModel onnx = OnnxModel.loadWithAllWeights(modelFile);
-        OutputModel.requireNotItsData(out, onnx, externalData);
+        OutputModel.requireNotItsData(outputs, out, onnx, externalData);
         dataArguments.requireSequenceLengthFits(onnx);
         ModelProto proto = onnx.proto();
         QdqQuantizer quantizer = new QdqQuantizer(quantization.config(proto, modelFile));
