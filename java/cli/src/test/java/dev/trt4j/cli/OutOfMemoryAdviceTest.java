@@ -73,6 +73,24 @@ class OutOfMemoryAdviceTest {
                 .endsWith("; or smaller --batch where the command reads data)");
     }
 
+    /**
+     * quantize and convert hold every weight, so no option of theirs lowers the heap they need: the line reads as one
+     * sentence, its alternative to more heap after "or" (it read "or nothing else helps").
+     */
+    @Test
+    void commandsHoldingEveryWeightOfferAnAlternativeThatReadsAfterOr() {
+        OutOfMemoryError heap = new OutOfMemoryError("Java heap space");
+        for (String[] line : new String[][] {{"quantize", "m.onnx", "--table", "t.json", "--out", "o.onnx"},
+                {"convert", "m.onnx", "--out", "o.onnx"}}) {
+            String command = line[0];
+            CommandLine.ParseResult parsed = Trt4jCommand.newCommandLine().parseArgs(line);
+            assertThat(OutOfMemoryAdvice.of(heap, OutOfMemoryAdvice.hintOf(parsed)))
+                    .contains(" without the launcher; or a machine with more memory, since no option lowers it: "
+                            + command + " holds every weight of the model on the heap")
+                    .doesNotContain("or nothing");
+        }
+    }
+
     @Command(name = "grow-with-a-hint")
     static final class RunsOutOfMemoryWithAHint implements Callable<Integer>, OutOfMemoryHint {
         private final boolean inAWorker;

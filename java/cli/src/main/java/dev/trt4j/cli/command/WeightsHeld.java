@@ -8,9 +8,12 @@ final class WeightsHeld {
     private WeightsHeld() {
     }
 
-    /** E.g. {@code nothing else helps: quantize holds every weight of the model ...}. */
+    /**
+     * The alternative to a larger heap, as the end of the heap advice after its "or": e.g. {@code ...without the
+     * launcher; or a machine with more memory, since no option lowers it: quantize holds every weight ...}.
+     */
     static String hint(String command) {
-        return "nothing else helps: " + command + " holds every weight of the model on the heap, as much as its "
-                + "weights take on disk and up to as much again for the rewritten ones";
+        return "a machine with more memory, since no option lowers it: " + command + " holds every weight of the model "
+                + "on the heap, as much as its weights take on disk and up to as much again for the rewritten ones";
     }
 }
