@@ -25,6 +25,7 @@ import java.security.MessageDigest;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * Copies tensors stored outside the model file ({@code data_location: EXTERNAL}, with {@code location},
@@ -127,29 +128,47 @@ final class ExternalDataInliner {
 
     /** Whether any tensor of {@code model}, in any graph or function, is stored externally. */
     static boolean hasExternalData(ModelProto model) {
-        return hasExternalData(model.getGraph())
-                || model.getFunctionsList().stream().anyMatch(f -> hasExternalData(f.getNodeList()));
+        return anyTensor(model, ExternalDataInliner::isExternal);
     }
 
-    private static boolean hasExternalData(GraphProto g) {
-        return g.getInitializerList().stream().anyMatch(ExternalDataInliner::isExternal)
-                || g.getSparseInitializerList().stream().anyMatch(ExternalDataInliner::isExternal)
-                || hasExternalData(g.getNodeList());
+    /**
+     * Whether any tensor of {@code model} is stored in the file named {@code location} (as its external data names
+     * it, relative to the model's folder).
+     */
+    static boolean refersTo(ModelProto model, String location) {
+        return anyTensor(model, t -> isExternal(t) && t.getExternalDataList().stream()
+                .anyMatch(e -> e.getKey().equals("location") && e.getValue().equals(location)));
     }
 
-    private static boolean hasExternalData(List<NodeProto> nodes) {
+    /** Whether {@code test} holds for a tensor of {@code model}: in its graph, subgraphs or functions, sparse too. */
+    private static boolean anyTensor(ModelProto model, Predicate<TensorProto> test) {
+        return anyTensor(model.getGraph(), test)
+                || model.getFunctionsList().stream().anyMatch(f -> anyTensor(f.getNodeList(), test));
+    }
+
+    private static boolean anyTensor(GraphProto g, Predicate<TensorProto> test) {
+        return g.getInitializerList().stream().anyMatch(test)
+                || g.getSparseInitializerList().stream().anyMatch(t -> sparse(t, test))
+                || anyTensor(g.getNodeList(), test);
+    }
+
+    private static boolean anyTensor(List<NodeProto> nodes, Predicate<TensorProto> test) {
         for (NodeProto n : nodes) {
             for (AttributeProto a : n.getAttributeList()) {
-                if (isExternal(a.getT()) || a.getTensorsList().stream().anyMatch(ExternalDataInliner::isExternal)
-                        || isExternal(a.getSparseTensor())
-                        || a.getSparseTensorsList().stream().anyMatch(ExternalDataInliner::isExternal)
-                        || hasExternalData(a.getG())
-                        || a.getGraphsList().stream().anyMatch(ExternalDataInliner::hasExternalData)) {
+                if (test.test(a.getT()) || a.getTensorsList().stream().anyMatch(test)
+                        || sparse(a.getSparseTensor(), test)
+                        || a.getSparseTensorsList().stream().anyMatch(t -> sparse(t, test))
+                        || anyTensor(a.getG(), test)
+                        || a.getGraphsList().stream().anyMatch(g -> anyTensor(g, test))) {
                     return true;
                 }
             }
         }
         return false;
+    }
+
+    private static boolean sparse(SparseTensorProto t, Predicate<TensorProto> test) {
+        return test.test(t.getValues()) || test.test(t.getIndices());
     }
 
     static boolean isExternal(TensorProto t) {

@@ -6,6 +6,8 @@ import dev.trt4j.io.AtomicFileSet;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.StagedWrites;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -13,8 +15,10 @@ import java.util.Optional;
 /**
  * Writes a model trt4j made to its file: inline, one protobuf, as long as it fits one and the user did not ask
  * otherwise; else with its weights in one data file beside it ({@link ExternalDataWriter}), named
- * {@code <file name>.data}. The model and its data file appear together or not at all, and a data file left by an
- * earlier run under that name is replaced with the model.
+ * {@code <file name>.data}. The model and its data file appear together or not at all. A data file under that name
+ * that the model being replaced refers to (an earlier run's) is replaced with the model, or removed with it where
+ * the new model is inline; one that it does not refer to is the user's, and left alone where nothing is written
+ * there.
  */
 public final class OnnxModelFile {
     private OnnxModelFile() {
@@ -26,8 +30,10 @@ public final class OnnxModelFile {
      * @param model     the model file
      * @param dataFile  the data file beside it; empty where the weights are inline
      * @param dataBytes the data file's size (0 where there is none)
+     * @param nothingToMove whether external data was asked for but no tensor was large enough to move: the model
+     *                      is then written inline, with no data file, rather than beside an empty one
      */
-    public record Written(Path model, Optional<Path> dataFile, long dataBytes) {
+    public record Written(Path model, Optional<Path> dataFile, long dataBytes, boolean nothingToMove) {
     }
 
     /** Where the weights of a model written to {@code out} with external data go: {@code <out's name>.data}. */
@@ -62,9 +68,38 @@ public final class OnnxModelFile {
             throw new Trt4jException(out + ": the model still refers to weights in another model's data files; "
                     + "load it with every weight read in before writing it");
         }
+        ExternalDataWriter split = split(out, model, externalData, limit);
+        if (split == null || split.tensorCount() == 0) {
+            Optional<Path> stale = earlierDataFile(out);
+            if (stale.isEmpty()) {
+                AtomicFiles.write(out, model::writeTo);
+            } else {
+                try (AtomicFileSet files = new AtomicFileSet()) {
+                    files.write(out, model::writeTo);
+                    files.remove(stale.get()); // its weights are the replaced model's, which nothing else loads
+                    files.commit();
+                }
+            }
+            return new Written(out, Optional.empty(), 0, split != null);
+        }
+        Path dataFile = dataFileOf(out);
+        try (AtomicFileSet files = new AtomicFileSet()) {
+            files.write(dataFile, split::writeData);
+            files.write(out, split.model()::writeTo);
+            files.commit();
+        }
+        return new Written(out, Optional.of(dataFile), split.dataBytes(), false);
+    }
+
+    /**
+     * The model split for external data where it is asked for or the model exceeds {@code limit} inline; null where
+     * it is written inline.
+     *
+     * @throws Trt4jException when even the graph with the large tensors moved out exceeds the limit
+     */
+    private static ExternalDataWriter split(Path out, ModelProto model, boolean externalData, long limit) {
         if (!externalData && OnnxFileLimit.serializedSize(model) <= limit) {
-            AtomicFiles.write(out, model::writeTo);
-            return new Written(out, Optional.empty(), 0);
+            return null;
         }
         Path dataFile = dataFileOf(out);
         ExternalDataWriter split = ExternalDataWriter.split(model, dataFile.getFileName().toString());
@@ -75,12 +110,7 @@ public final class OnnxModelFile {
                     + "typed fields or sparse tensors stay in it)", out, graphBytes / 1e9,
                     ExternalDataWriter.MIN_EXTERNAL_BYTES, dataFile.getFileName()));
         }
-        try (AtomicFileSet files = new AtomicFileSet()) {
-            files.write(dataFile, split::writeData);
-            files.write(out, split.model()::writeTo);
-            files.commit();
-        }
-        return new Written(out, Optional.of(dataFile), split.dataBytes());
+        return split;
     }
 
     /**
@@ -97,15 +127,38 @@ public final class OnnxModelFile {
     /** As {@link #stage(StagedWrites, String, ModelProto, boolean)}, with {@code limit} in place of 2 GiB (tests). */
     static Written stage(StagedWrites files, String fileName, ModelProto model, boolean externalData, long limit) {
         // decided here, as write decides it: the data file is staged only where it will be written, since a commit
-        // refuses a staged file that was not
-        boolean external = externalData || OnnxFileLimit.serializedSize(model) > limit;
+        // refuses a staged file that was not (none where no tensor is large enough to move)
+        boolean external = (externalData || OnnxFileLimit.serializedSize(model) > limit)
+                && ExternalDataWriter.split(model, fileName + ".data").tensorCount() > 0;
         Path staged = files.stage(fileName);
         String dataName = fileName + ".data";
         if (external) {
             files.stage(dataName);
+        } else if (earlierDataFile(files.target(fileName)).isPresent()) {
+            files.removeOnCommit(dataName);
         }
-        Written written = write(staged, model, external, limit);
+        Written written = write(staged, model, externalData || external, limit);
         return new Written(files.target(fileName), written.dataFile().map(d -> files.target(dataName)),
-                written.dataBytes());
+                written.dataBytes(), written.nothingToMove());
+    }
+
+    /**
+     * The data file beside {@code out} where the model at {@code out} now, which the write replaces, refers to it:
+     * an earlier run's output with external data, whose data file would stay beside the new model, gigabytes that
+     * nothing loads. A file the model there does not name (or no model there) is the user's: empty.
+     */
+    private static Optional<Path> earlierDataFile(Path out) {
+        Path data = dataFileOf(out);
+        if (!Files.isRegularFile(data) || !Files.isRegularFile(out)) {
+            return Optional.empty();
+        }
+        try {
+            // without its large tensors' bytes: a 2 GB inline model there is streamed, not held
+            ModelProto earlier = WeightlessModel.read(out);
+            return ExternalDataInliner.refersTo(earlier, data.getFileName().toString()) ? Optional.of(data)
+                    : Optional.empty();
+        } catch (IOException | RuntimeException notAModel) {
+            return Optional.empty(); // nothing of it is trt4j's to remove
+        }
     }
 }

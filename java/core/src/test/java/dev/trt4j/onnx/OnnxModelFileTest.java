@@ -210,6 +210,89 @@ class OnnxModelFileTest {
         assertThat(OnnxModel.load(out).proto().getGraph()).isEqualTo(model.getGraph());
     }
 
+    /**
+     * A rerun without external data replaces an earlier run's model and data file together: the data file would stay
+     * beside the inline model, weights nothing loads (2.27 GB past 2 GiB). Written or staged alike.
+     */
+    @Test
+    void anInlineRerunRemovesTheDataFileOfTheModelItReplaces() throws Exception {
+        Path out = dir.resolve("m.onnx");
+        OnnxModelFile.write(out, model, true);
+        assertThat(dir.resolve("m.onnx.data")).exists();
+
+        OnnxModelFile.Written written = OnnxModelFile.write(out, model, false, LIMIT * 4);
+
+        assertThat(written.dataFile()).isEmpty();
+        assertThat(Files.readAllBytes(out)).isEqualTo(model.toByteArray());
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left.map(f -> f.getFileName().toString())).as("no data file, no temporary file")
+                    .containsExactly("m.onnx");
+        }
+
+        Path folder = dir.resolve("study");
+        try (StagedWrites files = StagedWrites.in(folder)) {
+            OnnxModelFile.stage(files, "m.onnx", model, true, LIMIT * 4);
+            files.commit();
+        }
+        try (StagedWrites files = StagedWrites.in(folder)) {
+            OnnxModelFile.stage(files, "m.onnx", model, false, LIMIT * 4);
+            assertThat(folder.resolve("m.onnx.data")).as("removed with the commit, not before").exists();
+            files.commit();
+        }
+        try (Stream<Path> left = Files.list(folder)) {
+            assertThat(left.map(f -> f.getFileName().toString())).containsExactly("m.onnx");
+        }
+    }
+
+    /** An OUT.data the model being replaced does not name is the user's: an inline write leaves it alone. */
+    @Test
+    void aDataFileTheReplacedModelDoesNotNameIsLeftAlone() throws Exception {
+        Path out = dir.resolve("m.onnx");
+        Files.write(out, model.toByteArray()); // inline: names no data file
+        Files.writeString(dir.resolve("m.onnx.data"), "the user's");
+        Path other = dir.resolve("n.onnx");
+        Files.writeString(other, "not a model");
+        Files.writeString(dir.resolve("n.onnx.data"), "the user's too");
+
+        OnnxModelFile.write(out, model, false, LIMIT * 4);
+        OnnxModelFile.write(other, model, false, LIMIT * 4);
+
+        assertThat(dir.resolve("m.onnx.data")).hasContent("the user's");
+        assertThat(dir.resolve("n.onnx.data")).hasContent("the user's too");
+    }
+
+    /**
+     * External data asked for on a model with no tensor of 1 KiB or more: written inline, with no empty data file
+     * (it wrote a 0-byte one), and the result says why.
+     */
+    @Test
+    void externalDataWithNothingToMoveWritesTheModelInline() throws Exception {
+        ModelProto small = new TestGraph()
+                .input("x", TestGraph.FLOAT, -1, 4)
+                .initializer("b", new long[] {4}, new float[] {1, 2, 3, 4})
+                .node("Add", List.of("x", "b"), List.of("y"))
+                .output("y", TestGraph.FLOAT, -1, 4)
+                .build(13);
+        Path out = dir.resolve("s.onnx");
+
+        OnnxModelFile.Written written = OnnxModelFile.write(out, small, true);
+
+        assertThat(written.dataFile()).isEmpty();
+        assertThat(written.nothingToMove()).isTrue();
+        assertThat(Files.readAllBytes(out)).isEqualTo(small.toByteArray());
+        assertThat(dir.resolve("s.onnx.data")).doesNotExist();
+
+        Path folder = dir.resolve("study");
+        try (StagedWrites files = StagedWrites.in(folder)) {
+            written = OnnxModelFile.stage(files, "s.onnx", small, true);
+            files.commit();
+        }
+        assertThat(written.dataFile()).isEmpty();
+        assertThat(written.nothingToMove()).isTrue();
+        assertThat(folder.resolve("s.onnx.data")).doesNotExist();
+        assertThat(OnnxModelFile.write(dir.resolve("m.onnx"), model, true).nothingToMove()).isFalse();
+    }
+
     @Test
     void noDataFileIsLeftWhenTheModelCannotBeWritten() throws Exception {
         Path out = Files.createDirectory(dir.resolve("m.onnx"));

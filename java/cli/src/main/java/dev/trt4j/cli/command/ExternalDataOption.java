@@ -1,12 +1,13 @@
 package dev.trt4j.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.trt4j.engine.ByteSize;
+import dev.trt4j.onnx.ExternalDataWriter;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.OnnxModelFile;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -29,12 +30,16 @@ final class ExternalDataOption {
     }
 
     /**
-     * The line that tells where the weights went, for a model written with external data; empty for one written
-     * inline.
+     * The line that tells where the weights went, for a model written with external data, or asked for it and
+     * written inline since no tensor was large enough to move; empty for one written inline as usual.
      */
     static Optional<String> note(OnnxModelFile.Written written) {
-        return written.dataFile().map(f -> String.format(Locale.ROOT, "Weights in %s (%.2f GB) beside %s: keep the "
-                + "two files together", f.getFileName(), written.dataBytes() / 1e9, written.model().getFileName()));
+        if (written.nothingToMove()) {
+            return Optional.of(written.model().getFileName() + " written inline, with no data file: no tensor of "
+                    + ExternalDataWriter.MIN_EXTERNAL_BYTES / 1024 + " KiB or more to move");
+        }
+        return written.dataFile().map(f -> "Weights in " + f.getFileName() + " (" + ByteSize.readable(
+                written.dataBytes()) + ") beside " + written.model().getFileName() + ": keep the two files together");
     }
 
     /** The JSON value for where the weights went: the data file, or null where they are inline. */

@@ -142,6 +142,25 @@ class ExternalDataOutputTest {
         return all.toArray(String[]::new);
     }
 
+    /**
+     * A model with no tensor of 1 KiB or more gets no empty data file, and one line says so; a data file's size is
+     * printed in the unit it reaches (every small model's read "(0.00 GB)").
+     */
+    @Test
+    void nothingToMoveIsWrittenInlineAndSizesAreReadable() throws Exception {
+        Path small = dev.trt4j.cli.TestModels.matMul(dir.resolve("tiny.onnx"));
+        Path out = dir.resolve("tiny-ext.onnx");
+        CliRun tiny = run("convert", small.toString(), "--fold", "--out", out.toString(), "--external-data");
+        assertThat(tiny.out()).contains("tiny-ext.onnx written inline, with no data file: no tensor of 1 KiB or more "
+                + "to move");
+        assertThat(Path.of(out + ".data")).doesNotExist();
+
+        CliRun text = run("convert", model.toString(), "--fp16", "--out", dir.resolve("r.onnx").toString(),
+                "--external-data");
+        assertThat(text.out()).containsPattern("Weights in r.onnx.data \\([0-9.]+ (kB|MB)\\)")
+                .doesNotContain("0.00 GB");
+    }
+
     @Test
     void aStaleDataFileFromAnEarlierRunIsReplaced() throws Exception {
         Path inline = dir.resolve("s.onnx");
