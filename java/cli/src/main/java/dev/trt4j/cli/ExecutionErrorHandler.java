@@ -20,6 +20,9 @@ final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHand
     static final int FAILURE = 1;
     /** picocli's exit code for invalid input, which {@link UsageErrorHandler} returns too. */
     static final int USAGE = CommandLine.ExitCode.USAGE;
+    /** What {@link Runtime#addShutdownHook} says once the JVM is stopping. */
+    private static final String SHUTDOWN_IN_PROGRESS = "Shutdown in progress";
+    static final String INTERRUPTED = "interrupted: stopped (Ctrl-C or a signal) before the command could finish";
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
@@ -28,6 +31,8 @@ final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHand
         OutOfMemoryError oom = outOfMemory(ex);
         if (oom != null) {
             err.println("trt4j: " + OutOfMemoryAdvice.of(oom, OutOfMemoryAdvice.hintOf(parseResult))); // from a worker, wrapped
+        } else if (stopping(ex)) {
+            err.println("trt4j: " + INTERRUPTED);
         } else if (isUserError(ex)) {
             err.println("trt4j: " + oneLine(message(ex)));
         } else {
@@ -39,6 +44,21 @@ final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHand
         }
         err.flush();
         return ex instanceof InvalidOptionException ? USAGE : FAILURE;
+    }
+
+    /**
+     * Whether {@code ex} comes from a library refusing work because the JVM is stopping (Ctrl-C, SIGTERM): the
+     * runtime refuses a new shutdown hook with this message, and ONNX Runtime registers one as it starts, so a stop
+     * during a run's first ONNX Runtime session read "cannot start ONNX Runtime: Shutdown in progress", as if ONNX
+     * Runtime were broken.
+     */
+    static boolean stopping(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof IllegalStateException && SHUTDOWN_IN_PROGRESS.equals(t.getMessage())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static OutOfMemoryError outOfMemory(Throwable ex) {
