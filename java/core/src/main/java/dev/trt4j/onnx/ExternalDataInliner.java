@@ -1,7 +1,6 @@
 package dev.trt4j.onnx;
 
 import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.FunctionProto;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
@@ -115,15 +114,7 @@ final class ExternalDataInliner {
     }
 
     private ModelProto rewrite(ModelProto model) {
-        ModelProto.Builder b = model.toBuilder().setGraph(graph(model.getGraph()));
-        for (int i = 0; i < b.getFunctionsCount(); i++) {
-            FunctionProto.Builder f = b.getFunctions(i).toBuilder();
-            for (int j = 0; j < f.getNodeCount(); j++) {
-                f.setNode(j, node(f.getNode(j)));
-            }
-            b.setFunctions(i, f);
-        }
-        return b.build();
+        return TensorRewriter.rewrite(model, this::tensor, true);
     }
 
     /** Whether any tensor of {@code model}, in any graph or function, is stored externally. */
@@ -173,58 +164,6 @@ final class ExternalDataInliner {
 
     static boolean isExternal(TensorProto t) {
         return t.getDataLocation() == TensorProto.DataLocation.EXTERNAL;
-    }
-
-    private static boolean isExternal(SparseTensorProto t) {
-        return isExternal(t.getValues()) || isExternal(t.getIndices());
-    }
-
-    private GraphProto graph(GraphProto g) {
-        GraphProto.Builder b = g.toBuilder();
-        for (int i = 0; i < b.getInitializerCount(); i++) {
-            b.setInitializer(i, tensor(b.getInitializer(i)));
-        }
-        for (int i = 0; i < b.getSparseInitializerCount(); i++) {
-            b.setSparseInitializer(i, sparse(b.getSparseInitializer(i)));
-        }
-        for (int i = 0; i < b.getNodeCount(); i++) {
-            b.setNode(i, node(b.getNode(i)));
-        }
-        return b.build();
-    }
-
-    private NodeProto node(NodeProto n) {
-        NodeProto.Builder node = n.toBuilder();
-        for (int j = 0; j < node.getAttributeCount(); j++) {
-            AttributeProto.Builder a = node.getAttribute(j).toBuilder();
-            if (a.hasT()) {
-                a.setT(tensor(a.getT()));
-            }
-            for (int k = 0; k < a.getTensorsCount(); k++) {
-                a.setTensors(k, tensor(a.getTensors(k)));
-            }
-            if (a.hasSparseTensor()) {
-                a.setSparseTensor(sparse(a.getSparseTensor()));
-            }
-            for (int k = 0; k < a.getSparseTensorsCount(); k++) {
-                a.setSparseTensors(k, sparse(a.getSparseTensors(k)));
-            }
-            if (a.hasG()) {
-                a.setG(graph(a.getG()));
-            }
-            for (int k = 0; k < a.getGraphsCount(); k++) {
-                a.setGraphs(k, graph(a.getGraphs(k)));
-            }
-            node.setAttribute(j, a);
-        }
-        return node.build();
-    }
-
-    private SparseTensorProto sparse(SparseTensorProto s) {
-        if (!isExternal(s)) {
-            return s;
-        }
-        return s.toBuilder().setValues(tensor(s.getValues())).setIndices(tensor(s.getIndices())).build();
     }
 
     private TensorProto tensor(TensorProto t) {

@@ -1,10 +1,6 @@
 package dev.trt4j.onnx;
 
-import ai.onnx.proto.OnnxMl.AttributeProto;
-import ai.onnx.proto.OnnxMl.FunctionProto;
-import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import ai.onnx.proto.OnnxMl.NodeProto;
 import ai.onnx.proto.OnnxMl.StringStringEntryProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.google.protobuf.ByteString;
@@ -94,54 +90,8 @@ public final class ExternalDataWriter {
     }
 
     private ModelProto rewrite(ModelProto model) {
-        ModelProto.Builder b = model.toBuilder().setGraph(graph(model.getGraph()));
-        for (int i = 0; i < b.getFunctionsCount(); i++) {
-            FunctionProto.Builder f = b.getFunctions(i).toBuilder();
-            for (int j = 0; j < f.getNodeCount(); j++) {
-                f.setNode(j, node(f.getNode(j)));
-            }
-            b.setFunctions(i, f);
-        }
-        return b.build();
-    }
-
-    private GraphProto graph(GraphProto g) {
-        GraphProto.Builder b = g.toBuilder();
-        for (int i = 0; i < b.getInitializerCount(); i++) {
-            b.setInitializer(i, tensor(b.getInitializer(i)));
-        }
-        for (int i = 0; i < b.getNodeCount(); i++) {
-            b.setNode(i, node(b.getNode(i)));
-        }
-        return b.build();
-    }
-
-    private NodeProto node(NodeProto n) {
-        if (n.getAttributeCount() == 0) {
-            return n;
-        }
-        NodeProto.Builder node = n.toBuilder();
-        for (int j = 0; j < node.getAttributeCount(); j++) {
-            AttributeProto a = node.getAttribute(j);
-            if (!a.hasT() && a.getTensorsCount() == 0 && !a.hasG() && a.getGraphsCount() == 0) {
-                continue;
-            }
-            AttributeProto.Builder attribute = a.toBuilder();
-            if (attribute.hasT()) {
-                attribute.setT(tensor(attribute.getT()));
-            }
-            for (int k = 0; k < attribute.getTensorsCount(); k++) {
-                attribute.setTensors(k, tensor(attribute.getTensors(k)));
-            }
-            if (attribute.hasG()) {
-                attribute.setG(graph(attribute.getG()));
-            }
-            for (int k = 0; k < attribute.getGraphsCount(); k++) {
-                attribute.setGraphs(k, graph(attribute.getGraphs(k)));
-            }
-            node.setAttribute(j, attribute);
-        }
-        return node.build();
+        // sparse tensors stay in the graph
+        return TensorRewriter.rewrite(model, this::tensor, false);
     }
 
     private TensorProto tensor(TensorProto t) {
