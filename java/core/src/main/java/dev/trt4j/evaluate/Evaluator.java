@@ -104,10 +104,9 @@ public final class Evaluator {
      * The next batch, unless the thread was interrupted (a cancelled job): the evaluation then stops between batches,
      * keeping the interrupt.
      */
-    private static Optional<Batch> nextUnlessInterrupted(CalibrationDataSource data, OrtModelRunner reference,
-                                                         long samples) {
+    static Optional<Batch> nextUnlessInterrupted(CalibrationDataSource data, String reference, long samples) {
         if (Thread.currentThread().isInterrupted()) {
-            throw new Trt4jException(reference.name() + ": interrupted while evaluating, after " + samples
+            throw new Trt4jException(reference + ": interrupted while evaluating, after " + samples
                     + " samples of " + data.describe());
         }
         return data.next();
@@ -146,7 +145,7 @@ public final class Evaluator {
      * The inputs to feed {@code candidate} when it has only some of the reference's (the others held at constants
      * inside it, as {@code convert --fix-input} does), else null: it takes the reference's samples as they are.
      */
-    private static Set<String> heldInside(OrtModelRunner reference, OrtModelRunner candidate) {
+    private static Set<String> heldInside(Reference reference, OrtModelRunner candidate) {
         Set<String> own = new java.util.LinkedHashSet<>();
         candidate.inputs().forEach(in -> own.add(in.name()));
         List<String> referenceInputs = reference.inputs().stream().map(TensorSpec::name).toList();
@@ -185,6 +184,40 @@ public final class Evaluator {
     public static List<EvaluationResult> evaluate(OrtModelRunner reference, List<OrtModelRunner> candidates,
                                                   CalibrationDataSource data, Optional<TaskMetric> task,
                                                   EvaluationOptions options) {
+        Objects.requireNonNull(options, "options");
+        return evaluate(Reference.live(reference, options.feedback()), candidates, data, task, options);
+    }
+
+    /**
+     * The reference's outputs must hold one trt4j compares.
+     *
+     * @throws Trt4jException naming the reference and the outputs of types trt4j does not compare
+     */
+    static void requireComparableOutputs(OrtModelRunner reference) {
+        if (reference.outputs().isEmpty() && !reference.unreadableOutputs().isEmpty()) {
+            throw noComparableOutput(reference.name(), reference.unreadableOutputs());
+        }
+    }
+
+    private static Trt4jException noComparableOutput(String reference, Set<String> unreadable) {
+        String skipped = unreadable.stream().map(o -> "'" + o + "'").collect(Collectors.joining(", "));
+        return new Trt4jException(reference + ": no output to compare: " + skipped
+                + (unreadable.size() == 1 ? " is of a type" : " are of types")
+                + " trt4j does not compare (it compares float32, float16, int64 and int32 tensors)");
+    }
+
+    /**
+     * As {@link #evaluate(OrtModelRunner, List, CalibrationDataSource, Optional, EvaluationOptions)}, against a
+     * reference run beside the candidates ({@link Reference#live}) or its outputs kept from an earlier pass over the
+     * same data ({@link ReferenceOutputs}); {@code reference} serves this one pass.
+     *
+     * @throws IllegalArgumentException if there is no candidate
+     * @throws Trt4jException           as the other {@code evaluate} methods, or if the data is not what the kept
+     *                                  outputs were kept on
+     */
+    public static List<EvaluationResult> evaluate(Reference reference, List<OrtModelRunner> candidates,
+                                                  CalibrationDataSource data, Optional<TaskMetric> task,
+                                                  EvaluationOptions options) {
         requireCandidates(candidates);
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(options, "options");
@@ -193,9 +226,7 @@ public final class Evaluator {
             String skipped = reference.unreadableOutputs().stream().map(o -> "'" + o + "'")
                     .collect(Collectors.joining(", "));
             if (outputs.isEmpty()) {
-                throw new Trt4jException(reference.name() + ": no output to compare: " + skipped
-                        + (reference.unreadableOutputs().size() == 1 ? " is of a type" : " are of types")
-                        + " trt4j does not compare (it compares float32, float16, int64 and int32 tensors)");
+                throw noComparableOutput(reference.name(), reference.unreadableOutputs());
             }
             LOG.warn("{}: not compared: output(s) {}, of types trt4j does not compare (float32, float16, int64 and "
                     + "int32 are)", reference.name(), ControlCharacters.escape(skipped));
@@ -222,10 +253,8 @@ public final class Evaluator {
             comparators.add(byOutput);
             metric.ifPresent(m -> tallies.add(m.start()));
         }
-        // Each model carries its own state: a candidate's errors then accumulate along the stream as they would in
-        // deployment.
-        StateCarrier referenceState = options.feedback().start(reference.name(), reference.inputs(),
-                reference.outputs());
+        // Each model carries its own state (the reference's is carried by the Reference): a candidate's errors then
+        // accumulate along the stream as they would in deployment.
         List<StateCarrier> candidateStates = new ArrayList<>();
         List<Set<String>> candidateInputs = new ArrayList<>();
         for (OrtModelRunner c : candidates) {
@@ -234,8 +263,9 @@ public final class Evaluator {
         }
         long total = data.sampleCount().orElse(-1L);
         long samples = 0;
-        for (Optional<Batch> next = nextUnlessInterrupted(data, reference, samples); next.isPresent();
-             next = nextUnlessInterrupted(data, reference, samples)) {
+        int batches = 0;
+        for (Optional<Batch> next = nextUnlessInterrupted(data, reference.name(), samples); next.isPresent();
+             next = nextUnlessInterrupted(data, reference.name(), samples)) {
             Batch batch = next.get();
             batch.requireBatchDimension(data.describe(), reference.inputs());
             batch.requireFinite(data.describe(), samples);
@@ -245,8 +275,7 @@ public final class Evaluator {
             } catch (Trt4jException e) {
                 throw e.prefixed(data.describe() + ": ");
             }
-            Map<String, HostTensor> expected = reference.run(referenceState.feed(batch), outputs);
-            referenceState.keepAll(expected);
+            Map<String, HostTensor> expected = reference.outputs(batch, batches++, data.describe());
             for (int i = 0; i < candidates.size(); i++) {
                 StateCarrier state = candidateStates.get(i);
                 Set<String> fed = candidateInputs.get(i);
@@ -274,6 +303,7 @@ public final class Evaluator {
         if (samples == 0) {
             throw new Trt4jException(data.describe() + ": no samples to evaluate");
         }
+        reference.requireBatches(batches, data.describe());
         List<EvaluationResult> results = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             List<OutputComparison> compared = comparators.get(i).values().stream().map(OutputComparator::result)

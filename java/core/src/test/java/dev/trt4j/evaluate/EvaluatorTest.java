@@ -288,6 +288,68 @@ class EvaluatorTest {
         return g.output("y", dev.trt4j.onnx.TestGraph.FLOAT, 1, 3, 2).build(13);
     }
 
+    /**
+     * The reference's outputs kept from one pass judge a candidate bit for bit as the reference run beside it does:
+     * every output comparison and the detected task metric.
+     */
+    @Test
+    void keptReferenceOutputsJudgeACandidateExactlyAsTheLiveReference() {
+        try (OrtModelRunner ref = OrtModelRunner.open(fp32, OPTIONS.runnerOptions());
+             OrtModelRunner cand = Evaluator.open(fp16, OPTIONS)) {
+            EvaluationResult live = Evaluator.evaluate(ref, List.of(cand), lines(fp32, 40), Optional.empty(), OPTIONS)
+                    .get(0);
+            ReferenceOutputs kept = ReferenceOutputs.keep(ref, lines(fp32, 40), OPTIONS, Long.MAX_VALUE)
+                    .orElseThrow();
+            EvaluationResult fromKept = Evaluator.evaluate(kept, List.of(cand), lines(fp32, 40), Optional.empty(),
+                    OPTIONS).get(0);
+
+            assertThat(kept.batchCount()).isEqualTo(3);
+            assertThat(fromKept.taskResult()).isPresent();
+            assertThat(fromKept).isEqualTo(live);
+        }
+    }
+
+    /** A later pass over other samples, fewer batches or a batch of another size fails, naming the data. */
+    @Test
+    void keptOutputsRefuseDataThatChangedBetweenPasses() {
+        try (OrtModelRunner ref = OrtModelRunner.open(fp32, OPTIONS.runnerOptions());
+             OrtModelRunner cand = OrtModelRunner.open(fp32, OPTIONS.runnerOptions())) {
+            ReferenceOutputs kept = ReferenceOutputs.keep(ref, lines(fp32, 40), OPTIONS, Long.MAX_VALUE)
+                    .orElseThrow();
+            String data = lines(fp32, 40).describe();
+
+            assertThatThrownBy(() -> Evaluator.evaluate(kept, List.of(cand), cut(lines(fp32, 40), 2, 16),
+                    Optional.empty(), OPTIONS)).isInstanceOf(Trt4jException.class)
+                    .hasMessageStartingWith(data + ": the evaluation data changed between passes over it (2 batches, "
+                            + "on the first pass 3), so the outputs of the reference ");
+            assertThatThrownBy(() -> Evaluator.evaluate(kept, List.of(cand), cut(lines(fp32, 40), 3, 4),
+                    Optional.empty(), OPTIONS)).isInstanceOf(Trt4jException.class)
+                    .hasMessageContaining("(batch 3 holds 4 samples, on the first pass 8)");
+            CalibrationDataSource reseeded;
+            try (OrtModelRunner r = OrtModelRunner.open(fp32, OrtRunnerOptions.defaults())) {
+                reseeded = DataSourceFactory.openBundledSentences(r.inputs(), DataOptions.builder().maxSamples(40)
+                        .batchSize(16).rotateHalf(true).seed(4).build());
+            }
+            assertThatThrownBy(() -> Evaluator.evaluate(kept, List.of(cand), reseeded, Optional.empty(), OPTIONS))
+                    .isInstanceOf(Trt4jException.class)
+                    .hasMessageContaining(": the evaluation data changed between passes over it (batch 1 holds "
+                            + "other samples than on the first pass)")
+                    .hasMessageNotContaining("\n");
+        }
+    }
+
+    /** Outputs past the budget are not kept: the caller runs the reference beside its candidates instead. */
+    @Test
+    void outputsPastTheBudgetAreNotKept() {
+        try (OrtModelRunner ref = OrtModelRunner.open(fp32, OPTIONS.runnerOptions())) {
+            assertThat(ReferenceOutputs.keep(ref, lines(fp32, 40), OPTIONS, 100)).isEmpty();
+            ReferenceOutputs kept = ReferenceOutputs.keep(ref, lines(fp32, 40), OPTIONS, Long.MAX_VALUE)
+                    .orElseThrow();
+            // 40 samples of two class scores
+            assertThat(kept.bytes()).isBetween(40L * 2 * 4, 40L * 2 * 4 + 3 * 200);
+        }
+    }
+
     @Test
     void streamingModelsEachCarryTheirOwnStateSoErrorsAccumulate() throws IOException {
         Path reference = TestModels.write(TestModels.decayingState(0.5f), dir, "decay-half.onnx");
@@ -310,6 +372,59 @@ class EvaluatorTest {
                 .isInstanceOf(Trt4jException.class)
                 .hasMessageEndingWith("state link y=x: input 'x' is fed back from 'y', so it must not be given "
                         + "as well");
+    }
+
+    /** The reference's state is carried while its outputs are kept, as it is when it runs beside the candidate. */
+    @Test
+    void keptOutputsOfAStreamingReferenceCarryItsState() throws IOException {
+        Path reference = TestModels.write(TestModels.decayingState(0.5f), dir, "decay-half-kept.onnx");
+        Path candidate = TestModels.write(TestModels.decayingState(0.75f), dir, "decay-three-quarters-kept.onnx");
+        List<Batch> ones = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ones.add(new Batch(1, Map.of("x", HostTensor.ofFloats(new long[] {1, 4}, new float[] {1, 1, 1, 1}))));
+        }
+        EvaluationOptions options = OPTIONS.withFeedback(StateFeedback.parse(List.of("stateN=state")));
+        try (OrtModelRunner ref = OrtModelRunner.open(reference, options.runnerOptions());
+             OrtModelRunner cand = OrtModelRunner.open(candidate, options.runnerOptions())) {
+            EvaluationResult live = Evaluator.evaluate(ref, List.of(cand), batches(ones), Optional.empty(), options)
+                    .get(0);
+            ReferenceOutputs kept = ReferenceOutputs.keep(ref, batches(ones), options, Long.MAX_VALUE).orElseThrow();
+            EvaluationResult fromKept = Evaluator.evaluate(kept, List.of(cand), batches(ones), Optional.empty(),
+                    options).get(0);
+
+            assertThat(fromKept.output("stateN").orElseThrow().maxAbsoluteError()).isEqualTo(0.5625);
+            assertThat(fromKept).isEqualTo(live);
+        }
+    }
+
+    /** {@code source}'s first {@code batches} batches, the last cut to {@code lastSize} samples. */
+    private static CalibrationDataSource cut(CalibrationDataSource source, int batches, int lastSize) {
+        List<Batch> kept = new ArrayList<>();
+        for (int i = 0; i < batches; i++) {
+            Batch b = source.next().orElseThrow();
+            kept.add(i < batches - 1 ? b : new Batch(lastSize, b.inputs().entrySet().stream().collect(
+                    java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> firstRows(e.getValue(), lastSize)))));
+        }
+        String name = source.describe();
+        java.util.Iterator<Batch> it = kept.iterator();
+        return new CalibrationDataSource() {
+            @Override
+            public Optional<Batch> next() {
+                return it.hasNext() ? Optional.of(it.next()) : Optional.empty();
+            }
+
+            @Override
+            public String describe() {
+                return name;
+            }
+        };
+    }
+
+    private static HostTensor firstRows(HostTensor t, int rows) {
+        long[] shape = t.shape().clone();
+        int per = (int) (t.elementCount() / shape[0]);
+        shape[0] = rows;
+        return HostTensor.ofFloats(shape, java.util.Arrays.copyOf(t.floats(), rows * per));
     }
 
     private static CalibrationDataSource batches(List<Batch> list) {
