@@ -99,8 +99,11 @@ public final class CalibratorComparison {
         List<String> labels = new ArrayList<>(tables.keySet());
         LOG.info("evaluating {} methods on {}", labels.size(), modelName());
         CandidateCorrection finish = finishing(settings.calibrationSamples(), calibration);
-        List<EvaluationResult> results = evaluator.evaluate(candidates(tables, settings.config(), finish),
-                evaluation);
+        // the methods' passes, the weights study's and one per sweep step: the reference runs once for them all
+        int passes = (labels.size() + evaluator.passSize() - 1) / evaluator.passSize()
+                + (settings.weightsStudy() ? 1 : 0) + settings.sampleSweep().size();
+        StudyJudge judge = evaluator.judge(evaluation, passes);
+        List<EvaluationResult> results = judge.evaluate(candidates(tables, settings.config(), finish));
         List<TaskScore> scores = results.stream().map(TaskScore::of).toList();
         TaskScore first = scores.get(0);
         ResultTable methods = new ResultTable("INT8 " + first.metric() + " by activation calibration method",
@@ -109,9 +112,9 @@ public final class CalibratorComparison {
         ResultTable weights = null;
         if (settings.weightsStudy()) {
             MethodSpec method = settings.studyMethod() != null ? settings.studyMethod() : best(scores);
-            weights = weightsStudy(method, statistics, evaluation, finish);
+            weights = weightsStudy(method, statistics, judge, finish);
         }
-        ResultTable sweep = settings.sampleSweep().isEmpty() ? null : samplesSweep(tensors, calibration, evaluation);
+        ResultTable sweep = settings.sampleSweep().isEmpty() ? null : samplesSweep(tensors, calibration, judge);
         EvaluationResult any = results.get(0);
         ComparisonReport report = new ComparisonReport(modelName(), model.sha256(), first.metric(),
                 first.higherIsBetter(), statistics.dataDescription(), statistics.samples(), any.data(),
@@ -228,7 +231,7 @@ public final class CalibratorComparison {
     }
 
     private ResultTable weightsStudy(MethodSpec method, ActivationStatistics statistics,
-                                     Supplier<CalibrationDataSource> evaluation, CandidateCorrection finish) {
+                                     StudyJudge judge, CandidateCorrection finish) {
         CalibrationTable table = AmaxTableCalculator.compute(statistics, method, model.path(), settings.statistics());
         List<Candidate> candidates = new ArrayList<>();
         for (WeightGranularity g : WeightGranularity.values()) {
@@ -236,7 +239,7 @@ public final class CalibratorComparison {
             candidates.add(quantize(granularity(g) + ", BatchNorm kept", variant(g, false), table, finish));
         }
         LOG.info("weights study with {} activations on {}", method.label(), modelName());
-        List<TaskScore> scores = evaluator.evaluate(candidates, evaluation).stream().map(TaskScore::of).toList();
+        List<TaskScore> scores = judge.evaluate(candidates).stream().map(TaskScore::of).toList();
         List<ResultTable.Row> rows = new ArrayList<>();
         WeightGranularity[] granularities = WeightGranularity.values();
         for (int g = 0; g < granularities.length; g++) {
@@ -249,7 +252,7 @@ public final class CalibratorComparison {
     }
 
     private ResultTable samplesSweep(List<String> tensors, LongFunction<CalibrationDataSource> calibration,
-                                     Supplier<CalibrationDataSource> evaluation) {
+                                     StudyJudge judge) {
         List<ResultTable.Row> rows = new ArrayList<>();
         String metric = null;
         long previous = -1;
@@ -265,7 +268,7 @@ public final class CalibratorComparison {
             previous = statistics.samples();
             List<Candidate> candidates = candidates(tables(statistics), settings.config(),
                     finishing(n, calibration));
-            List<TaskScore> scores = evaluator.evaluate(candidates, evaluation).stream().map(TaskScore::of).toList();
+            List<TaskScore> scores = judge.evaluate(candidates).stream().map(TaskScore::of).toList();
             metric = scores.get(0).metric();
             rows.add(new ResultTable.Row(Long.toString(statistics.samples()), cells(scores)));
             if (statistics.samples() < n) {

@@ -4,6 +4,8 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.EvaluationResult;
 import dev.trt4j.evaluate.Evaluator;
+import dev.trt4j.evaluate.Reference;
+import dev.trt4j.evaluate.ReferenceOutputs;
 import dev.trt4j.evaluate.TaskKind;
 import dev.trt4j.evaluate.TaskMetric;
 import dev.trt4j.evaluate.TaskMetricFactory;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +32,11 @@ import java.util.function.Supplier;
 public final class CandidateEvaluator {
     /** Candidates judged in one pass unless told otherwise. */
     public static final int DEFAULT_PASS_SIZE = 8;
+    /**
+     * A candidate past this many bytes is worth keeping the reference's outputs for even in one pass: ONNX Runtime
+     * reads it from a temporary file, and the reference's session beside it would hold another copy of the weights.
+     */
+    static final long LARGE_CANDIDATE = 256L << 20;
 
     private final Path reference;
     private final Optional<TaskKind> task;
@@ -36,6 +44,10 @@ public final class CandidateEvaluator {
     private final int passSize;
     /** The most bytes of candidates (serialized) one pass holds, unless one alone is larger. */
     private final long passBytes;
+    /** The most heap the reference's kept outputs may take. */
+    private final long keptBytes;
+    /** Opens the reference's session (tests count the sessions). */
+    private final Function<Path, OrtModelRunner> openReference;
 
     /**
      * @param reference the FP32 model file
@@ -50,9 +62,27 @@ public final class CandidateEvaluator {
         this(reference, task, options, passSize, Integer.MAX_VALUE);
     }
 
+    /**
+     * As the public constructor, with passes of at most {@code passBytes} of candidates and at most {@code keptBytes}
+     * of the reference's outputs kept (tests lower them).
+     */
+    CandidateEvaluator(Path reference, Optional<TaskKind> task, EvaluationOptions options, int passSize,
+                       long passBytes, long keptBytes) {
+        this(reference, task, options, passSize, passBytes, keptBytes,
+                p -> OrtModelRunner.open(p, options.runnerOptions()));
+    }
+
     /** As the public constructor, with passes of at most {@code passBytes} of candidates (tests lower it). */
     CandidateEvaluator(Path reference, Optional<TaskKind> task, EvaluationOptions options, int passSize,
                        long passBytes) {
+        // a quarter of the heap for the reference's outputs: the candidates and the models they are built from need
+        // the rest
+        this(reference, task, options, passSize, passBytes, Runtime.getRuntime().maxMemory() / 4);
+    }
+
+    private CandidateEvaluator(Path reference, Optional<TaskKind> task, EvaluationOptions options, int passSize,
+                               long passBytes, long keptBytes, Function<Path, OrtModelRunner> openReference) {
+        this.openReference = Objects.requireNonNull(openReference, "openReference");
         this.reference = Objects.requireNonNull(reference, "reference");
         this.task = Objects.requireNonNull(task, "task");
         this.options = Objects.requireNonNull(options, "options");
@@ -61,11 +91,18 @@ public final class CandidateEvaluator {
         }
         this.passSize = passSize;
         this.passBytes = passBytes;
+        this.keptBytes = keptBytes;
     }
 
     /** This evaluator, telling {@code progress} the samples of each pass over the data as they are judged. */
     public CandidateEvaluator withProgress(ProgressListener progress) {
-        return new CandidateEvaluator(reference, task, options.withProgress(progress), passSize, passBytes);
+        return new CandidateEvaluator(reference, task, options.withProgress(progress), passSize, passBytes,
+                keptBytes, openReference);
+    }
+
+    /** This evaluator, opening the reference's sessions with {@code open} (tests count them). */
+    CandidateEvaluator withReferenceOpener(Function<Path, OrtModelRunner> open) {
+        return new CandidateEvaluator(reference, task, options, passSize, passBytes, keptBytes, open);
     }
 
     /** Candidates judged per pass over the data. */
@@ -79,18 +116,68 @@ public final class CandidateEvaluator {
     }
 
     /**
-     * One result per candidate, in order; each pass reads a fresh source from {@code data} and closes it.
+     * One result per candidate, in order; each pass reads a fresh source from {@code data} and closes it. Where the
+     * candidates take more than one pass, or one is large, the reference runs once first and its outputs are kept
+     * ({@link #judge}); a caller judging the same data in several calls should hold one {@link #judge} instead.
      *
      * @throws dev.trt4j.Trt4jException if a model cannot be loaded or run on the data
      */
     public List<EvaluationResult> evaluate(List<Candidate> candidates, Supplier<CalibrationDataSource> data) {
+        return judge(data, 1).evaluate(candidates);
+    }
+
+    /**
+     * A judge of candidates on {@code data} over any number of calls, which keeps the reference's outputs from its
+     * first pass where the study takes more than one pass in all.
+     *
+     * @param passes the passes over the data the caller expects to make in all (its calls may each take more)
+     */
+    public StudyJudge judge(Supplier<CalibrationDataSource> data, int passes) {
+        return new StudyJudge(this, data, passes > 1);
+    }
+
+    /**
+     * Whether judging {@code candidates} is worth keeping the reference's outputs for, though the study expects one
+     * pass: they take several passes, or one is large enough that the reference's session beside it costs memory
+     * worth saving (its copy of the weights, past the size ONNX Runtime reads from a temporary file).
+     */
+    boolean worthKeeping(List<Candidate> candidates) {
+        return passes(candidates).size() > 1
+                || candidates.stream().anyMatch(c -> OnnxFileLimit.serializedSize(c.model()) > LARGE_CANDIDATE);
+    }
+
+    /** The most heap the reference's kept outputs may take. */
+    long keptBytes() {
+        return keptBytes;
+    }
+
+    /** Runs the reference over {@code data} and keeps its outputs, or empty where they would not fit. */
+    Optional<ReferenceOutputs> keepReference(Supplier<CalibrationDataSource> data) {
+        try (OrtModelRunner ref = openReference.apply(reference);
+             CalibrationDataSource source = data.get()) {
+            return ReferenceOutputs.keep(ref, source, options, keptBytes);
+        }
+    }
+
+    /** Judges {@code candidates} in passes against the reference's kept outputs. */
+    List<EvaluationResult> evaluate(List<Candidate> candidates, ReferenceOutputs kept,
+                                    Supplier<CalibrationDataSource> data) {
+        List<EvaluationResult> results = new ArrayList<>();
+        for (List<Candidate> pass : passes(candidates)) {
+            results.addAll(evaluatePass(kept, pass, data));
+        }
+        return results;
+    }
+
+    /** Judges {@code candidates} in passes, the reference run beside them in each (as before outputs were kept). */
+    List<EvaluationResult> evaluateLive(List<Candidate> candidates, Supplier<CalibrationDataSource> data) {
         List<EvaluationResult> results = new ArrayList<>();
         if (candidates.isEmpty()) {
             return results;
         }
-        try (OrtModelRunner ref = OrtModelRunner.open(reference, options.runnerOptions())) {
+        try (OrtModelRunner ref = openReference.apply(reference)) {
             for (List<Candidate> pass : passes(candidates)) {
-                results.addAll(evaluatePass(ref, pass, data));
+                results.addAll(evaluatePass(Reference.live(ref, options.feedback()), pass, data));
             }
         }
         return results;
@@ -140,7 +227,7 @@ public final class CandidateEvaluator {
         return evaluate(List.of(candidate), data).get(0);
     }
 
-    private List<EvaluationResult> evaluatePass(OrtModelRunner ref, List<Candidate> pass,
+    private List<EvaluationResult> evaluatePass(Reference ref, List<Candidate> pass,
                                                 Supplier<CalibrationDataSource> data) {
         List<OrtModelRunner> runners = new ArrayList<>();
         try (CalibrationDataSource source = data.get()) {

@@ -40,6 +40,8 @@ public final class SensitivityAnalysis {
     private final CandidateCorrection correction;
     private final CandidateEvaluator evaluator;
     private final Supplier<CalibrationDataSource> data;
+    /** Judges every candidate of the ranking and the search on {@link #data}, the reference run once for them all. */
+    private final StudyJudge judge;
     private final QuantizationResult full;
     private final Map<String, String> opTypes = new HashMap<>();
 
@@ -100,6 +102,9 @@ public final class SensitivityAnalysis {
         // Strict here, as in quantize and compare-calibrators: asking to correct a model with nothing to correct
         // is a mistake worth one clear error.
         this.full = correction.apply(new QdqQuantizer(config).quantize(model, activationAmax));
+        // the fully quantized model's pass and the layers' passes at least
+        int layers = full.report().quantizedNodes().size();
+        this.judge = evaluator.judge(data, 1 + (layers + evaluator.passSize() - 1) / evaluator.passSize());
         GraphProto g = model.getGraph();
         for (int i = 0; i < g.getNodeCount(); i++) {
             String name = g.getNode(i).getName();
@@ -134,7 +139,7 @@ public final class SensitivityAnalysis {
     public Ranking rank(ProgressListener progress) {
         List<String> layers = layers();
         progress.progress(0, layers.size() + 1);
-        EvaluationResult fullResult = evaluator.evaluate(new Candidate("all layers INT8", full.model()), data);
+        EvaluationResult fullResult = judge.evaluate(List.of(new Candidate("all layers INT8", full.model()))).get(0);
         TaskScore fullScore = TaskScore.of(fullResult);
         LOG.info("all {} layers INT8: {} {} (FP32 {})", layers.size(), fullScore.metric(), fullScore.candidate(),
                 fullScore.reference());
@@ -197,7 +202,7 @@ public final class SensitivityAnalysis {
                 models.add(m);
                 candidates.add(new Candidate("skip " + k, m.model()));
             }
-            List<EvaluationResult> results = evaluator.evaluate(candidates, data);
+            List<EvaluationResult> results = judge.evaluate(candidates);
             progress.progress(to, mostKept);
             for (int k = from; k <= to; k++) {
                 TaskScore s = TaskScore.of(results.get(k - from));
@@ -240,19 +245,20 @@ public final class SensitivityAnalysis {
         for (int i = 0; i < count; i++) {
             Candidate next = candidate.apply(i);
             if (!evaluator.fits(candidates, next)) {
-                judge(candidates, results, count, progress);
+                judgePass(candidates, results, count, progress);
                 candidates = new ArrayList<>();
             }
             candidates.add(next);
         }
         if (!candidates.isEmpty()) {
-            judge(candidates, results, count, progress);
+            judgePass(candidates, results, count, progress);
         }
         return results;
     }
 
-    private void judge(List<Candidate> pass, List<EvaluationResult> results, int count, ProgressListener progress) {
-        results.addAll(evaluator.evaluate(pass, data));
+    private void judgePass(List<Candidate> pass, List<EvaluationResult> results, int count,
+                           ProgressListener progress) {
+        results.addAll(judge.evaluate(pass));
         LOG.info("sensitivity: {} of {} layers measured", results.size(), count);
         progress.progress(results.size() + 1, count + 1);
     }

@@ -89,6 +89,30 @@ class CalibratorComparisonTest {
         assertThat(corrected.values()).as("output cosine and SNR move").isNotEqualTo(plain.values());
     }
 
+    /**
+     * The methods, the weights study and the sweep judge against the reference's outputs kept once: the report is the
+     * one the reference run beside the candidates in every pass gives (kept outputs past their budget fall back to
+     * that).
+     */
+    @Test
+    void keptReferenceOutputsGiveTheSameReport() throws IOException {
+        Path file = TestModels.ppocrClassifier(Files.createDirectories(dir.resolve("live")));
+        OnnxModel model = OnnxModel.load(file);
+        List<MethodSpec> methods = METHODS.stream().map(m -> MethodSpec.parse(m, CalibrationOptions.defaults()))
+                .toList();
+        ComparisonSettings settings = new ComparisonSettings(methods, QuantizationConfig.defaults(),
+                StatisticsOptions.defaults().withThreads(2), 32, List.of(16L), true, null);
+        SampleSplit split = SampleSplit.of(null, model.inputs(), DataOptions.builder().batchSize(16)
+                .rotateHalf(true).seed(5).build(), true);
+        CandidateEvaluator live = new CandidateEvaluator(file, Optional.empty(), EvaluationOptions.defaults()
+                .withRunnerOptions(OrtRunnerOptions.defaults().withIntraOpThreads(2)), 8, Integer.MAX_VALUE, 0);
+        ComparisonReport besides = new CalibratorComparison(model, settings, live)
+                .run(split::calibration, () -> split.evaluation(settings.maxCalibrationSamples(), 48)).report();
+
+        assertThat(report.toJson()).isEqualTo(besides.toJson());
+        assertThat(report).isEqualTo(besides);
+    }
+
     @Test
     void theMethodsTableHasTheModelAsRowAndFp32ThenEveryMethodAsColumns() {
         ResultTable t = report.methods();

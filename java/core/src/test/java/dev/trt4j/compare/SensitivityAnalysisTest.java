@@ -373,7 +373,70 @@ class SensitivityAnalysisTest {
                 counted).rank();
 
         assertThat(actual).isEqualTo(expected);
-        assertThat(passes).as("the fully quantized model, then each of the 3 layers alone").hasValue(4);
+        assertThat(passes).as("the reference's, the fully quantized model's, then each of the 3 layers alone")
+                .hasValue(5);
+    }
+
+    /**
+     * A study of several passes runs the reference once, not once a pass, and ranks and searches exactly as the
+     * reference run beside the candidates in every pass does (outputs too large to keep fall back to that).
+     */
+    @Test
+    void theReferenceRunsOnceForTheWholeStudyWithTheSameResults() {
+        Study study = Study.of(mlp(false), "once.onnx");
+        AtomicInteger keptOpens = new AtomicInteger();
+        AtomicInteger liveOpens = new AtomicInteger();
+        EvaluationOptions options = EvaluationOptions.defaults().withRunnerOptions(
+                RUNNER.withGraphOptimizations(false));
+        CandidateEvaluator keeping = new CandidateEvaluator(study.evaluator().reference(), Optional.empty(), options,
+                2).withReferenceOpener(counting(keptOpens, options));
+        CandidateEvaluator live = new CandidateEvaluator(study.evaluator().reference(), Optional.empty(), options, 2,
+                Integer.MAX_VALUE, 0).withReferenceOpener(counting(liveOpens, options));
+
+        SensitivityAnalysis kept = new SensitivityAnalysis(study.model(), study.amax(), CONFIG, keeping,
+                study.evaluation());
+        SensitivityAnalysis besides = new SensitivityAnalysis(study.model(), study.amax(), CONFIG, live,
+                study.evaluation());
+        SensitivityAnalysis.Ranking ranking = kept.rank();
+        PartialQuantization search = kept.keepWithin(0, ranking);
+
+        assertThat(ranking).isEqualTo(besides.rank());
+        assertThat(search.steps()).isEqualTo(besides.keepWithin(0, ranking).steps());
+        assertThat(keptOpens).as("one reference session for the ranking's 3 passes and the search's").hasValue(1);
+        assertThat(liveOpens).as("the attempt to keep, then one per call").hasValueGreaterThan(4);
+    }
+
+    /** One pass of small candidates keeps the reference beside them: one session, the data read once. */
+    @Test
+    void aSinglePassOfSmallCandidatesRunsTheReferenceBesideThem() {
+        Study study = Study.of(mlp(false), "single.onnx");
+        AtomicInteger opens = new AtomicInteger();
+        AtomicInteger reads = new AtomicInteger();
+        EvaluationOptions options = EvaluationOptions.defaults().withRunnerOptions(
+                RUNNER.withGraphOptimizations(false));
+        CandidateEvaluator evaluator = new CandidateEvaluator(study.evaluator().reference(), Optional.empty(),
+                options, 8).withReferenceOpener(counting(opens, options));
+        SensitivityAnalysis analysis = new SensitivityAnalysis(study.model(), study.amax(), CONFIG, evaluator,
+                study.evaluation());
+
+        List<Candidate> two = List.of(new Candidate("a", analysis.fullyQuantized().model()),
+                new Candidate("b", analysis.fullyQuantized().model()));
+        List<dev.trt4j.evaluate.EvaluationResult> results = evaluator.evaluate(two, () -> {
+            reads.incrementAndGet();
+            return study.evaluation().get();
+        });
+
+        assertThat(results).hasSize(2);
+        assertThat(opens).hasValue(1);
+        assertThat(reads).hasValue(1);
+    }
+
+    private static java.util.function.Function<Path, dev.trt4j.ort.OrtModelRunner> counting(AtomicInteger opens,
+                                                                                           EvaluationOptions options) {
+        return p -> {
+            opens.incrementAndGet();
+            return dev.trt4j.ort.OrtModelRunner.open(p, options.runnerOptions());
+        };
     }
 
     /**
