@@ -34,7 +34,8 @@ import java.util.stream.Collectors;
  * Runs a reference model and one or more candidates (e.g. FP32 and its INT8 or FP16 versions) with ONNX Runtime
  * on the same samples, and compares every output of the reference ({@link OutputComparison}) plus, where there
  * is one, the task metric ({@link TaskMetric}). One batch at a time is held, so memory does not grow with the
- * number of samples. Several candidates are run in one pass over the data, the reference once per batch.
+ * number of samples. Several candidates are run in one pass over the data, the reference once per batch, or not at
+ * all where its outputs were kept from an earlier pass ({@link ReferenceOutputs}).
  */
 public final class Evaluator {
     private static final Logger LOG = LoggerFactory.getLogger(Evaluator.class);
