@@ -26,10 +26,7 @@ import java.util.Set;
  * <p>Not thread-safe.
  */
 public final class AtomicFileSet implements AutoCloseable {
-    /**
-     * {@code target} as named (for messages), {@code file} what the rename replaces (a link followed);
-     * {@code temporary} null for a file the commit removes ({@link #remove}).
-     */
+    /** {@code target} as named (for messages), {@code file} what the rename replaces (a link followed). */
     private record Staged(Path target, Path file, Path temporary) {
     }
 
@@ -102,22 +99,6 @@ public final class AtomicFileSet implements AutoCloseable {
         return temporary;
     }
 
-    /**
-     * Removes {@code target}, if it is there, with the commit: moved aside with the files replaced, deleted once the
-     * others are in place, and back if they cannot be (a data file the new files no longer refer to).
-     *
-     * @throws IllegalArgumentException if {@code target} is staged already
-     */
-    public void remove(Path target) {
-        Path absolute = AtomicFiles.finalTarget(target).normalize();
-        if (!targets.add(absolute)) {
-            throw new IllegalArgumentException(target + " is staged twice");
-        }
-        synchronized (this) {
-            staged.add(new Staged(target, absolute, null));
-        }
-    }
-
     /** Stages {@code target} with {@code text} as UTF-8; see {@link #write}. */
     public Path writeString(Path target, String text) {
         return write(target, out -> out.write(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
@@ -136,9 +117,6 @@ public final class AtomicFileSet implements AutoCloseable {
      */
     public void requireTargetsFree() {
         for (Staged s : staged) {
-            if (s.temporary() == null) {
-                continue; // removed, not written
-            }
             if (!Files.isRegularFile(s.temporary())) {
                 if (ShutdownCleanup.stopping()) {
                     throw ShutdownCleanup.interrupted(); // the cleanup hook removed it
@@ -164,7 +142,7 @@ public final class AtomicFileSet implements AutoCloseable {
         Staged current = null;
         boolean movingAside = false;
         try {
-            if (staged.size() > 1 || staged.stream().anyMatch(s -> s.temporary() == null)) {
+            if (staged.size() > 1) {
                 movingAside = true;
                 for (Staged s : staged) {
                     current = s;
@@ -182,9 +160,6 @@ public final class AtomicFileSet implements AutoCloseable {
                 movingAside = false;
             }
             for (Staged s : staged) {
-                if (s.temporary() == null) {
-                    continue; // moved aside above, deleted once every file is in place
-                }
                 current = s;
                 AtomicFiles.moveIntoPlace(s.temporary(), s.file());
                 placed.add(s);
@@ -220,7 +195,7 @@ public final class AtomicFileSet implements AutoCloseable {
 
     private synchronized void cleanUp() {
         // after a commit each temporary file is its target under its own name: nothing is left to delete
-        staged.stream().filter(s -> s.temporary() != null).forEach(s -> deleteQuietly(s.temporary()));
+        staged.forEach(s -> deleteQuietly(s.temporary()));
         if (!committed) {
             MissingFolders.deleteEmpty(createdFolders);
         }

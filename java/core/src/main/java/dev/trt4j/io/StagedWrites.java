@@ -144,14 +144,6 @@ public final class StagedWrites implements AutoCloseable {
     }
 
     /**
-     * Removes {@code fileName} from the target folder with the commit, if it is there (a data file the new files no
-     * longer refer to); see {@link AtomicFileSet#remove}.
-     */
-    public void removeOnCommit(String fileName) {
-        outside.remove(folder.resolve(fileName));
-    }
-
-    /**
      * {@code path} as the user will find it: without the hidden staging folder a staged file is written in
      * ({@code out/.trt4j-staging-123/statistics.json} is {@code out/statistics.json}), so that a failed write names
      * the output, not a folder that is gone once the command stops.

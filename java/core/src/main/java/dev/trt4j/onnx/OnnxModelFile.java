@@ -1,10 +1,13 @@
 package dev.trt4j.onnx;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.AtomicFileSet;
 import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.io.StagedWrites;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,11 +19,13 @@ import java.util.Optional;
  * Writes a model trt4j made to its file: inline, one protobuf, as long as it fits one and the user did not ask
  * otherwise; else with its weights in one data file beside it ({@link ExternalDataWriter}), named
  * {@code <file name>.data}. The model and its data file appear together or not at all. A data file under that name
- * that the model being replaced refers to (an earlier run's) is replaced with the model, or removed with it where
- * the new model is inline; one that it does not refer to is the user's, and left alone where nothing is written
- * there.
+ * is replaced where the new model is written with external data; where it is written inline, the data file is never
+ * removed, since another model (a copy of the one replaced, the very input of the run) may read it, or it may be a
+ * link to weights shared elsewhere: where the model replaced named it, a warning says it is left.
  */
 public final class OnnxModelFile {
+    private static final Logger LOG = LoggerFactory.getLogger(OnnxModelFile.class);
+
     private OnnxModelFile() {
     }
 
@@ -71,15 +76,8 @@ public final class OnnxModelFile {
         ExternalDataWriter split = split(out, model, externalData, limit);
         if (split == null || split.tensorCount() == 0) {
             Optional<Path> stale = earlierDataFile(out);
-            if (stale.isEmpty()) {
-                AtomicFiles.write(out, model::writeTo);
-            } else {
-                try (AtomicFileSet files = new AtomicFileSet()) {
-                    files.write(out, model::writeTo);
-                    files.remove(stale.get()); // its weights are the replaced model's, which nothing else loads
-                    files.commit();
-                }
-            }
+            AtomicFiles.write(out, model::writeTo);
+            stale.ifPresent(data -> warnLeft(data, out));
             return new Written(out, Optional.empty(), 0, split != null);
         }
         Path dataFile = dataFileOf(out);
@@ -134,18 +132,25 @@ public final class OnnxModelFile {
         String dataName = fileName + ".data";
         if (external) {
             files.stage(dataName);
-        } else if (earlierDataFile(files.target(fileName)).isPresent()) {
-            files.removeOnCommit(dataName);
+        } else {
+            earlierDataFile(files.target(fileName)).ifPresent(data -> warnLeft(data, files.target(fileName)));
         }
         Written written = write(staged, model, externalData || external, limit);
         return new Written(files.target(fileName), written.dataFile().map(d -> files.target(dataName)),
                 written.dataBytes(), written.nothingToMove());
     }
 
+    private static void warnLeft(Path data, Path out) {
+        LOG.warn("{}: left in place beside {}, now written with its weights inline: the model it replaced read its "
+                + "weights from it, and another model may still (a copy of it, the run's own input); delete it if none "
+                + "does", ControlCharacters.escape(data.toString()),
+                ControlCharacters.escape(String.valueOf(out.getFileName())));
+    }
+
     /**
      * The data file beside {@code out} where the model at {@code out} now, which the write replaces, refers to it:
-     * an earlier run's output with external data, whose data file would stay beside the new model, gigabytes that
-     * nothing loads. A file the model there does not name (or no model there) is the user's: empty.
+     * an earlier output with external data, whose data file stays beside the new inline model. A file the model
+     * there does not name (or no model there) is someone else's: empty, and nothing is said of it.
      */
     private static Optional<Path> earlierDataFile(Path out) {
         Path data = dataFileOf(out);
