@@ -34,9 +34,10 @@ public final class CandidateEvaluator {
     public static final int DEFAULT_PASS_SIZE = 8;
     /**
      * A candidate past this many bytes is worth keeping the reference's outputs for even in one pass: ONNX Runtime
-     * reads it from a temporary file, and the reference's session beside it would hold another copy of the weights.
+     * reads it from a temporary file (the runner's threshold), and the reference's session beside it would hold
+     * another copy of the weights.
      */
-    static final long LARGE_CANDIDATE = 256L << 20;
+    static final long LARGE_CANDIDATE = OrtModelRunner.SPOOL_BYTES;
 
     private final Path reference;
     private final Optional<TaskKind> task;

@@ -47,13 +47,11 @@ public final class StudyJudge {
         return kept != null ? evaluator.evaluate(candidates, kept, data) : evaluator.evaluateLive(candidates, data);
     }
 
-    /** The candidates judged per pass, as {@link CandidateEvaluator#fits} says. */
+    /**
+     * Whether {@code next} joins {@code pass} (always where the pass is empty), as {@link CandidateEvaluator#fits}
+     * decides: a caller building candidates one by one holds no more of them than a pass judges.
+     */
     public boolean fits(List<Candidate> pass, Candidate next) {
         return evaluator.fits(pass, next);
-    }
-
-    /** Whether the reference's outputs are kept (after a call that needed them). */
-    public boolean keepsReference() {
-        return kept != null;
     }
 }

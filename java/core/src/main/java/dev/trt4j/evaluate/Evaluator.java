@@ -276,7 +276,7 @@ public final class Evaluator {
             } catch (Trt4jException e) {
                 throw e.prefixed(data.describe() + ": ");
             }
-            Map<String, HostTensor> expected = reference.outputs(batch, batches++, data.describe());
+            Map<String, HostTensor> expected = reference.outputsOn(batch, batches++, data.describe());
             for (int i = 0; i < candidates.size(); i++) {
                 StateCarrier state = candidateStates.get(i);
                 Set<String> fed = candidateInputs.get(i);

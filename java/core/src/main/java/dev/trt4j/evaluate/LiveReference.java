@@ -45,7 +45,7 @@ final class LiveReference implements Reference {
     }
 
     @Override
-    public Map<String, HostTensor> outputs(Batch batch, int index, String data) {
+    public Map<String, HostTensor> outputsOn(Batch batch, int index, String data) {
         Map<String, HostTensor> expected = runner.run(state.feed(batch), outputNames);
         state.keepAll(expected);
         return expected;

@@ -35,7 +35,7 @@ public interface Reference {
      * @throws dev.trt4j.Trt4jException if the model fails on the batch, or (kept outputs) the batch is not the one
      *                                  the outputs were kept for
      */
-    Map<String, HostTensor> outputs(Batch batch, int index, String data);
+    Map<String, HostTensor> outputsOn(Batch batch, int index, String data);
 
     /**
      * Called once the pass has read all {@code batches} batches.

@@ -55,9 +55,9 @@ public final class ReferenceOutputs implements Reference {
      * returns empty, and the caller runs the reference beside its candidates as before.
      *
      * @param data read to the end (or until the budget is exceeded), not closed
-     * @throws Trt4jException as {@link Evaluator#evaluate(Reference, List, CalibrationDataSource, Optional,
-     *                        EvaluationOptions)} would on this data: a failing model, a batch that does not fit
-     *                        the inputs, no samples
+     * @throws Trt4jException where the model fails on a batch, a batch does not fit the inputs or holds NaN or
+     *                        infinity, or the data holds no samples (a bad attention mask is found by the first pass
+     *                        that compares, as without kept outputs)
      */
     public static Optional<ReferenceOutputs> keep(OrtModelRunner reference, CalibrationDataSource data,
                                                   EvaluationOptions options, long budgetBytes) {
@@ -75,7 +75,7 @@ public final class ReferenceOutputs implements Reference {
             Batch batch = next.get();
             batch.requireBatchDimension(data.describe(), reference.inputs());
             batch.requireFinite(data.describe(), samples);
-            Map<String, HostTensor> expected = live.outputs(batch, kept.size(), data.describe());
+            Map<String, HostTensor> expected = live.outputsOn(batch, kept.size(), data.describe());
             kept.add(expected);
             sizes.add(batch.size());
             fingerprints.add(fingerprint(batch));
@@ -104,13 +104,13 @@ public final class ReferenceOutputs implements Reference {
                 fingerprints.stream().mapToLong(Long::longValue).toArray(), bytes));
     }
 
-    /** Heap the kept outputs take, roughly. */
-    public long bytes() {
+    /** Heap the kept outputs take, roughly (for tests). */
+    long bytes() {
         return bytes;
     }
 
-    /** Batches kept. */
-    public int batchCount() {
+    /** Batches kept (for tests). */
+    int batchCount() {
         return batches.size();
     }
 
@@ -141,7 +141,7 @@ public final class ReferenceOutputs implements Reference {
      *                        one the reference ran on
      */
     @Override
-    public Map<String, HostTensor> outputs(Batch batch, int index, String data) {
+    public Map<String, HostTensor> outputsOn(Batch batch, int index, String data) {
         if (index >= batches.size()) {
             throw changed(data, "more batches than the first pass's " + batches.size());
         }

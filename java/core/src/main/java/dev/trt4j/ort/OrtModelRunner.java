@@ -49,7 +49,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  */
 public final class OrtModelRunner implements AutoCloseable {
     /** Models larger than this reach ONNX Runtime through a temporary file rather than a byte array. */
-    static final long SPOOL_BYTES = 256L << 20;
+    public static final long SPOOL_BYTES = 256L << 20;
     private static final Logger LOG = LoggerFactory.getLogger(OrtModelRunner.class);
 
     /** Receives the outputs of one run, one at a time, in the order they were asked for. */

@@ -7,10 +7,12 @@ import ai.onnxruntime.OrtSession;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.Availability;
 import dev.trt4j.io.AbsolutePaths;
+import dev.trt4j.io.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -70,10 +72,34 @@ public final class OrtRuntime {
                 environment = startOnLargeStack();
                 removeEmptyTraceFile();
             } catch (RuntimeException | LinkageError e) {
-                throw new Trt4jException("cannot start ONNX Runtime " + version() + ": " + e.getMessage(), e);
+                throw new Trt4jException("cannot start ONNX Runtime " + version() + ": " + reason(e), e);
             }
         }
         return environment;
+    }
+
+    /**
+     * Why the start failed: an I/O failure in the chain of causes in the project's words, with the folder ONNX Runtime
+     * extracts its library into (a missing {@code java.io.tmpdir} read "cannot start ONNX Runtime 1.29.0: null" or
+     * "Failed to load onnx-runtime library"), else the first message in the chain (an
+     * {@link ExceptionInInitializerError} has none).
+     */
+    static String reason(Throwable e) {
+        // "Failed to load onnx-runtime library" wraps what actually failed: the folder it extracts the library into
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IOException io) {
+                String path = io instanceof FileSystemException f ? f.getFile() : null;
+                return "cannot extract its native library"
+                        + (path != null ? " to " + path : "") + " (java.io.tmpdir is "
+                        + System.getProperty("java.io.tmpdir") + "): " + AtomicFiles.reason(io);
+            }
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null) {
+                return t.getMessage();
+            }
+        }
+        return e.toString();
     }
 
     /**

@@ -88,6 +88,10 @@ public final class SpooledModel {
         } catch (IOException e) {
             delete(file);
             throw cannotWrite(source, e);
+        } catch (RuntimeException | Error e) {
+            // out of heap while splitting a model past 2 GiB, say: a long-lived JVM would keep the gigabytes written
+            delete(file);
+            throw e;
         }
     }
 

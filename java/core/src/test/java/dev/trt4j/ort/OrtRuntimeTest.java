@@ -121,4 +121,17 @@ class OrtRuntimeTest {
         env.put("XDG_CACHE_HOME", "/xdg\u0000");
         assertThat(OrtRuntime.cacheFolder(env::get, props::get, home -> true)).isEqualTo(Path.of("/root/.cache/trt4j"));
     }
+
+    /**
+     * ONNX Runtime's start failing in its static initializer (a missing java.io.tmpdir) carries no message of its
+     * own: the line read "cannot start ONNX Runtime 1.29.0: null".
+     */
+    @Test
+    void aStartFailureWithoutAMessageSaysWhatFailed() {
+        Throwable bare = new ExceptionInInitializerError(new RuntimeException("Failed to load onnx-runtime library",
+                new java.nio.file.NoSuchFileException("/nonexistent/tmp/onnxruntime-java123")));
+        assertThat(OrtRuntime.reason(bare)).isEqualTo("cannot extract its native library to "
+                + "/nonexistent/tmp/onnxruntime-java123 (java.io.tmpdir is " + System.getProperty("java.io.tmpdir")
+                + "): no such folder");
+    }
 }
