@@ -9,6 +9,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reports a usage error (unknown option, missing or invalid value) on one line: picocli's message and, for a
@@ -80,9 +82,31 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
                         .append('?');
             }
         }
+        String dashName = dashNamedValue(reported);
+        if (dashName != null) {
+            line.append("; a file name that starts with '-' is given as ./").append(ControlCharacters.escape(dashName));
+        }
         err.println(line);
         err.flush();
         return cl.getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    private static final Pattern EXPECTED_PARAMETER = Pattern.compile(
+            "Expected parameter for option '[^']+' but found '(-[^'/]+)'");
+
+    /**
+     * The value a path option was given where it starts with '-' and is no option ({@code --out -name.onnx}), or null:
+     * options may not take option-like values (a misspelt option after one with an optional value must be named), so
+     * such a name is refused, and {@code ./-name.onnx} is how to give it.
+     */
+    private static String dashNamedValue(ParameterException ex) {
+        Matcher m = EXPECTED_PARAMETER.matcher(String.valueOf(ex.getMessage()));
+        if (!m.find()) {
+            return null;
+        }
+        String value = m.group(1);
+        String name = value.contains("=") ? value.substring(0, value.indexOf('=')) : value;
+        return ex.getCommandLine().getCommandSpec().findOption(name) == null ? value : null;
     }
 
     /**
