@@ -2,41 +2,18 @@ package dev.trt4j.onnx;
 
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
-import dev.trt4j.Trt4jException;
 
-import java.nio.file.Path;
-import java.util.Locale;
 
 /**
- * The 2 GiB one ONNX protobuf file holds, checked before a model is written: trt4j writes weights inline, and past
- * the limit protobuf's writer fails with an integer overflow ({@code bufferSize must be >= 0}) that names nothing.
+ * The size of a model as one ONNX protobuf file, counted without overflow: past 2 GiB protobuf's own count wraps and
+ * its writer fails with an integer overflow ({@code bufferSize must be >= 0}) that names nothing, so the writers
+ * ({@link OnnxModelFile}, {@code SpooledModel}) decide from this count whether a model needs external data.
  */
 public final class OnnxFileLimit {
     /** A field's tag and length prefix take at most this many bytes. */
     private static final long FIELD_OVERHEAD = 16;
 
     private OnnxFileLimit() {
-    }
-
-    /**
-     * Refuses a model too large for one ONNX file, or one still referring to weights in data files, before any byte
-     * of it is written.
-     *
-     * @param out   where the model is to be written, which the message names
-     * @param model the model as it would be written, weights inline
-     * @throws Trt4jException when {@code model} serializes to more than 2 GiB, or refers to weights in data files
-     */
-    public static void requireFits(Path out, ModelProto model) {
-        if (ExternalDataInliner.hasExternalData(model)) {
-            // its locations are relative to the model read, not to out: written as it is, it would load other data
-            throw new Trt4jException(out + ": the model keeps weights in external data files (it exceeds 2 GiB "
-                    + "with them read in); trt4j writes models with every weight inline, up to 2 GiB");
-        }
-        long size = serializedSize(model);
-        if (size > ExternalDataInliner.PROTOBUF_LIMIT) {
-            throw new Trt4jException(String.format(Locale.ROOT, "%s: the model would be %.2f GB, more than the 2 GiB "
-                    + "(2.15 GB) one ONNX file holds with its weights inline, as trt4j writes them", out, size / 1e9));
-        }
     }
 
     /**

@@ -416,33 +416,6 @@ public final class OnnxModel {
         return Optional.ofNullable(externalDataFolder);
     }
 
-    /**
-     * Refuses a model whose weights stay in their files ({@link #externalDataFolder()}) for work that reads or
-     * rewrites the weights' values.
-     *
-     * @param what the work, for the message, e.g. "quantize reads every weight"
-     * @throws Trt4jException naming the model, a tensor left in its file and the limit
-     */
-    public void requireWeightsInMemory(String what) {
-        if (externalDataFolder == null) {
-            return;
-        }
-        throw new Trt4jException(shown(path) + ": with its external data the model exceeds 2 GiB, so its weights stay "
-                + "in their files (" + firstExternalLocation() + "); " + what + " and takes models up to 2 GiB");
-    }
-
-    private String firstExternalLocation() {
-        for (TensorProto t : proto.getGraph().getInitializerList()) {
-            if (ExternalDataInliner.isExternal(t)) {
-                return "'" + ControlCharacters.escape(t.getName()) + "' in " + t.getExternalDataList().stream()
-                        .filter(e -> e.getKey().equals("location"))
-                        .map(e -> "'" + ControlCharacters.escape(e.getValue()) + "'")
-                        .findFirst().orElse("its data file");
-            }
-        }
-        return "tensors in subgraphs or functions";
-    }
-
     /** The model: external data inlined, but for tensors that stay in their files ({@link #externalDataFolder()}). */
     public ModelProto proto() {
         return proto;
