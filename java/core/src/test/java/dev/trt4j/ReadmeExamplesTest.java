@@ -13,8 +13,8 @@ import dev.trt4j.data.npy.NpyFile;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.EvaluationResult;
 import dev.trt4j.evaluate.Evaluator;
-import dev.trt4j.io.AtomicFiles;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.onnx.OnnxModelFile;
 import dev.trt4j.onnx.TestModels;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.quantize.Fp16Converter;
@@ -133,7 +133,7 @@ class ReadmeExamplesTest {
         TensorRtCalibrationCache.fromTable(entropy).write(dir.resolve("entropy.cache"));
         ModelProto int8 = new QdqQuantizer(QuantizationConfig.defaults())
                 .quantize(model.proto(), entropy.amaxByTensor()).model();
-        AtomicFiles.write(dir.resolve("model.int8.onnx"), int8::writeTo);
+        OnnxModelFile.write(dir.resolve("model.int8.onnx"), int8, false);
 
         assertThat(dir.resolve("entropy.cache")).isNotEmptyFile();
         assertThat(OnnxModel.load(dir.resolve("model.int8.onnx")).proto()).isEqualTo(int8);
@@ -186,7 +186,7 @@ class ReadmeExamplesTest {
         OnnxModel smoothed = OnnxModel.fromProto(eq.model(), Path.of("model.eq.onnx"));
         ModelProto int8 = new QdqQuantizer(QuantizationConfig.defaults())
                 .quantize(smoothed.proto(), smoothedTable.amaxByTensor()).model();
-        AtomicFiles.write(Path.of("model.int8.onnx"), int8::writeTo);
+        OnnxModelFile.write(Path.of("model.int8.onnx"), int8, false);
         ModelProto cpu = new QdqQuantizer(QuantizationConfig.builder().target(QuantizationTarget.ONNXRUNTIME_CPU)
                 .reduceRange(true).build()).quantize(smoothed.proto(), smoothedAllTensorsTable.amaxByTensor()).model();
 
