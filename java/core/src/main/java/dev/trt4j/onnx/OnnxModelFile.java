@@ -68,12 +68,20 @@ public final class OnnxModelFile {
 
     /** As {@link #write(Path, ModelProto, boolean)}, with {@code limit} in place of 2 GiB (for tests). */
     static Written write(Path out, ModelProto model, boolean externalData, long limit) {
+        requireOwnWeights(out, model);
+        return write(out, model, split(out, model, externalData, limit));
+    }
+
+    private static void requireOwnWeights(Path out, ModelProto model) {
         if (ExternalDataInliner.hasExternalData(model)) {
             // its locations are relative to the model read, not to out: written as it is, it would load other data
             throw new Trt4jException(out + ": the model still refers to weights in another model's data files; "
                     + "load it with every weight read in before writing it");
         }
-        ExternalDataWriter split = split(out, model, externalData, limit);
+    }
+
+    /** Writes {@code model} inline where {@code split} is null or moved nothing, else as {@code split} laid it out. */
+    private static Written write(Path out, ModelProto model, ExternalDataWriter split) {
         if (split == null || split.tensorCount() == 0) {
             Optional<Path> stale = earlierDataFile(out);
             AtomicFiles.write(out, model::writeTo);
@@ -124,19 +132,22 @@ public final class OnnxModelFile {
 
     /** As {@link #stage(StagedWrites, String, ModelProto, boolean)}, with {@code limit} in place of 2 GiB (tests). */
     static Written stage(StagedWrites files, String fileName, ModelProto model, boolean externalData, long limit) {
-        // decided here, as write decides it: the data file is staged only where it will be written, since a commit
-        // refuses a staged file that was not (none where no tensor is large enough to move)
-        boolean external = (externalData || OnnxFileLimit.serializedSize(model) > limit)
-                && ExternalDataWriter.split(model, fileName + ".data").tensorCount() > 0;
+        Path target = files.target(fileName);
+        requireOwnWeights(target, model);
+        // split once, before staging: the data file is staged only where it will be written, since a commit refuses
+        // a staged file that was not (none where no tensor is large enough to move); the staged files keep the
+        // target's names, so the split's location holds for them
+        ExternalDataWriter split = split(target, model, externalData, limit);
+        boolean external = split != null && split.tensorCount() > 0;
         Path staged = files.stage(fileName);
         String dataName = fileName + ".data";
         if (external) {
             files.stage(dataName);
         } else {
-            earlierDataFile(files.target(fileName)).ifPresent(data -> warnLeft(data, files.target(fileName)));
+            earlierDataFile(target).ifPresent(data -> warnLeft(data, target));
         }
-        Written written = write(staged, model, externalData || external, limit);
-        return new Written(files.target(fileName), written.dataFile().map(d -> files.target(dataName)),
+        Written written = write(staged, model, split);
+        return new Written(target, written.dataFile().map(d -> files.target(dataName)),
                 written.dataBytes(), written.nothingToMove());
     }
 
