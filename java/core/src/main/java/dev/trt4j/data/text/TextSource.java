@@ -29,6 +29,8 @@ import java.util.Set;
  * Sentences tokenized for a transformer model with a Hugging Face {@code tokenizer.json} (read offline by DJL's
  * tokenizers library), padded or truncated to one sequence length. Feeds whichever of {@code input_ids},
  * {@code attention_mask} and {@code token_type_ids} the model has, as int64 (or int32) {@code [batch, length]}.
+ * Where the model masks padding and leaves the length free (neither its inputs nor a fixed shape set it), each batch
+ * is cut after its longest sentence, rounded up to a multiple of {@link #LENGTH_STEP} ({@link #trimsPadding()}).
  * Close it to free the native tokenizer.
  */
 public final class TextSource extends BatchingSource {
@@ -41,10 +43,17 @@ public final class TextSource extends BatchingSource {
         return inputs.stream().anyMatch(in -> in.name().equals("input_ids"));
     }
 
+    /**
+     * A trimmed batch keeps a multiple of this many tokens: batches of other lengths each cost ONNX Runtime a run
+     * that learns their output shapes, and at most this many padded positions less one are kept.
+     */
+    public static final int LENGTH_STEP = 8;
+
     private final String name;
     private final List<String> sentences;
     private final List<TensorSpec> inputs;
     private final int sequenceLength;
+    private final boolean trimsPadding;
     private final HuggingFaceTokenizer tokenizer;
     /** What a word outside the vocabulary becomes ({@code [UNK]}), or null where the tokenizer file does not say. */
     private final String unknownToken;
@@ -71,6 +80,7 @@ public final class TextSource extends BatchingSource {
         this.name = name;
         this.inputs = shapes.inputs();
         this.sequenceLength = sequenceLength(shapes, options);
+        this.trimsPadding = lengthIsFree(shapes.inputs(), options);
         // every text this source tokenizes (a file, the bundled sentences, bench's --inputs) passes here
         this.sentences = List.copyOf(cutLongLines(sentences));
         this.unknownToken = checkedTokenizer(name, options.tokenizer());
@@ -232,9 +242,55 @@ public final class TextSource extends BatchingSource {
         }
     }
 
-    /** Tokens per sample. */
+    /** Tokens per sample: the length of every batch, or the most a batch has where {@link #trimsPadding()}. */
     public int sequenceLength() {
         return sequenceLength;
+    }
+
+    /**
+     * Whether each batch is cut after its longest sentence: padding that the attention mask hides moves the real
+     * tokens' values only in their last bits (the masked keys weigh 0), yet where short sentences are padded to 128
+     * tokens most of a pass's activations would be those of padding, shaping the calibration ranges and costing time.
+     * Only where the model takes {@code attention_mask} and the length is free: fixed by neither the model's inputs
+     * nor a fixed shape (a calibration profile, {@code --shapes}), so ONNX Runtime takes every batch's length.
+     */
+    public boolean trimsPadding() {
+        return trimsPadding;
+    }
+
+    private static boolean lengthIsFree(List<TensorSpec> inputs, DataOptions options) {
+        if (inputs.stream().noneMatch(in -> in.name().equals("attention_mask"))) {
+            return false;
+        }
+        for (TensorSpec in : inputs) {
+            if (options.fixedShape(in.name()) != null || in.dims()[1] >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * The length a batch keeps: up to its last position that any sentence's attention mask marks as real, rounded up
+     * to a multiple of {@link #LENGTH_STEP}, at most the sequence length. A tokenizer that pads on the left leaves
+     * the last position real, so its batches keep their length.
+     */
+    private int lengthOf(Encoding[] encodings) {
+        if (!trimsPadding) {
+            return sequenceLength;
+        }
+        int used = 1;
+        for (Encoding e : encodings) {
+            long[] mask = e.getAttentionMask();
+            for (int i = Math.min(mask.length, sequenceLength) - 1; i >= used; i--) {
+                if (mask[i] != 0) {
+                    used = i + 1;
+                    break;
+                }
+            }
+        }
+        int rounded = (used + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP;
+        return Math.min(rounded, sequenceLength);
     }
 
     /** Reads by index: the sentences passed over are never tokenized. */
@@ -245,18 +301,19 @@ public final class TextSource extends BatchingSource {
     @Override
     protected Map<String, HostTensor> readBatch(long first, int count) {
         Encoding[] encodings = tokenizer.batchEncode(sentences.subList((int) first, (int) first + count));
-        long[] shape = {count, sequenceLength};
+        int length = lengthOf(encodings);
+        long[] shape = {count, length};
         Map<String, HostTensor> batch = new LinkedHashMap<>();
         for (TensorSpec in : inputs) {
-            long[] values = new long[count * sequenceLength];
+            long[] values = new long[count * length];
             for (int i = 0; i < count; i++) {
                 long[] row = switch (in.name()) {
                     case "input_ids" -> encodings[i].getIds();
                     case "attention_mask" -> encodings[i].getAttentionMask();
                     default -> encodings[i].getTypeIds();
                 };
-                // copy at most the sequence length; a tokenizer that did not pad leaves zeros (masked out)
-                System.arraycopy(row, 0, values, i * sequenceLength, Math.min(row.length, sequenceLength));
+                // copy at most the length; a tokenizer that did not pad leaves zeros (masked out)
+                System.arraycopy(row, 0, values, i * length, Math.min(row.length, length));
             }
             batch.put(in.name(), in.type() == ElementType.INT64 ? HostTensor.ofLongs(shape, values)
                     : HostTensor.ofInts(shape, toInts(values, in)));
@@ -279,7 +336,8 @@ public final class TextSource extends BatchingSource {
     @Override
     public String describe() {
         return "text:" + name + " (" + Counts.of(sampleCount().orElseThrow(), "sentence") + ", "
-                + Counts.of(sequenceLength, "token") + passedOver() + ")";
+                + (trimsPadding ? "up to " : "") + Counts.of(sequenceLength, "token")
+                + (trimsPadding ? ", each batch cut after its longest sentence" : "") + passedOver() + ")";
     }
 
     @Override

@@ -65,6 +65,57 @@ class TextSourceTest {
         }
     }
 
+    /**
+     * Where the model masks padding and leaves the length free, a batch keeps its longest sentence rounded up to 8
+     * tokens: short sentences padded to 128 would make most of a pass's activations padding.
+     */
+    @Test
+    void batchesOfAFreeLengthAreCutAfterTheirLongestSentence() throws IOException {
+        // 3 and 10 tokens
+        Path file = sentences("s.txt", "the cat sat\nthe cat sat on the mat . the cat sat\n");
+        DataOptions one = DataOptions.builder().tokenizer(tokenizer).sequenceLength(32).batchSize(1).build();
+        try (TextSource s = new TextSource(file, List.of(IDS, MASK, TYPES), one)) {
+            assertThat(s.trimsPadding()).isTrue();
+            assertThat(s.describe()).contains("up to 32 tokens, each batch cut after its longest sentence");
+            List<Batch> batches = Batches.drain(s);
+            assertThat(batches.get(0).inputs().get("input_ids").longs()).containsExactly(2, 3, 4, 0, 0, 0, 0, 0);
+            assertThat(batches.get(0).inputs().get("attention_mask").longs()).containsExactly(1, 1, 1, 0, 0, 0, 0, 0);
+            for (String input : List.of("input_ids", "attention_mask", "token_type_ids")) {
+                assertThat(batches.get(0).inputs().get(input).shape()).as(input).containsExactly(1, 8);
+                assertThat(batches.get(1).inputs().get(input).shape()).as(input).containsExactly(1, 16);
+            }
+        }
+        DataOptions two = one.toBuilder().batchSize(2).build();
+        try (TextSource s = new TextSource(file, List.of(IDS, MASK), two)) {
+            Batch both = s.next().orElseThrow();
+            assertThat(both.inputs().get("input_ids").shape()).containsExactly(2, 16);
+            assertThat(both.inputs().get("input_ids").longs()).startsWith(2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+                    0, 2, 3, 4, 5, 2, 6, 7, 2, 3, 4, 0, 0, 0, 0, 0, 0);
+        }
+        // the length held by a fixed shape, by the model, or where no mask hides the padding: every batch keeps it
+        DataOptions fixed = two.toBuilder().sequenceLength(0).fixedShapes("input_ids:2x32,attention_mask:2x32").build();
+        TensorSpec fixedIds = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, 32}, null);
+        TensorSpec fixedMask = new TensorSpec("attention_mask", ElementType.INT64, new long[] {-1, 32}, null);
+        for (TextSource s : List.of(new TextSource(file, List.of(IDS, MASK), fixed),
+                new TextSource(file, List.of(fixedIds, fixedMask), two), new TextSource(file, List.of(IDS), two))) {
+            try (s) {
+                assertThat(s.trimsPadding()).isFalse();
+                assertThat(s.describe()).doesNotContain("up to");
+                assertThat(s.next().orElseThrow().inputs().get("input_ids").shape()).containsExactly(2, 32);
+            }
+        }
+        // padding on the left leaves the last position real: nothing is cut
+        Path left = dir.resolve("left.json");
+        Files.writeString(left, Files.readString(tokenizer).replace("\"padding\": null", "\"padding\": {\"strategy\": "
+                + "\"BatchLongest\", \"direction\": \"Left\", \"pad_to_multiple_of\": null, \"pad_id\": 0, "
+                + "\"pad_type_id\": 0, \"pad_token\": \"[PAD]\"}"));
+        try (TextSource s = new TextSource(file, List.of(IDS, MASK), two.toBuilder().tokenizer(left).build())) {
+            Batch b = s.next().orElseThrow();
+            assertThat(b.inputs().get("input_ids").shape()).containsExactly(2, 32);
+            assertThat(b.inputs().get("attention_mask").longs()[31]).isEqualTo(1);
+        }
+    }
+
     /** The tokenizer library cuts at 512 tokens unless told the model's maximum; a longer --seq-len must hold. */
     @Test
     void sequenceLengthsPastTheLibraryDefaultOf512KeepEveryToken() throws IOException {
