@@ -109,16 +109,21 @@ public final class CalibratorComparison {
         ResultTable methods = new ResultTable("INT8 " + first.metric() + " by activation calibration method",
                 "model", withFp32(labels), List.of(new ResultTable.Row(modelName(), cells(scores))));
         ResultTable fidelity = fidelity(labels, results, scores);
-        ResultTable weights = null;
-        if (settings.weightsStudy()) {
-            MethodSpec method = settings.studyMethod() != null ? settings.studyMethod() : best(scores);
-            weights = weightsStudy(method, statistics, judge, finish);
-        }
-        ResultTable sweep = settings.sampleSweep().isEmpty() ? null : samplesSweep(tensors, calibration, judge);
         EvaluationResult any = results.get(0);
         ComparisonReport report = new ComparisonReport(modelName(), model.sha256(), first.metric(),
                 first.higherIsBetter(), statistics.dataDescription(), statistics.samples(), any.data(),
-                any.samples(), describe(settings.config()), methods, fidelity, weights, sweep);
+                any.samples(), describe(settings.config()), methods, fidelity, null, null);
+        ResultTable weights = null;
+        if (settings.weightsStudy()) {
+            // the method the report names best, ties broken as it breaks them
+            MethodSpec method = settings.studyMethod() != null ? settings.studyMethod()
+                    : settings.methods().get(report.bestMethod().map(labels::indexOf).filter(i -> i >= 0).orElse(0));
+            weights = weightsStudy(method, statistics, judge, finish);
+        }
+        ResultTable sweep = settings.sampleSweep().isEmpty() ? null : samplesSweep(tensors, calibration, judge);
+        report = new ComparisonReport(report.model(), report.modelSha256(), report.metric(), report.higherIsBetter(),
+                report.calibrationData(), report.calibrationSamples(), report.evaluationData(),
+                report.evaluationSamples(), report.quantization(), methods, fidelity, weights, sweep);
         return new Outcome(report, statistics, tables);
     }
 
@@ -218,16 +223,6 @@ public final class CalibratorComparison {
             rows.add(new ResultTable.Row(labels.get(i), values));
         }
         return new ResultTable("INT8 against FP32 on output '" + output + "'", "method", columns, rows);
-    }
-
-    private MethodSpec best(List<TaskScore> scores) {
-        int best = 0;
-        for (int i = 1; i < scores.size(); i++) {
-            if (scores.get(i).drop() < scores.get(best).drop()) {
-                best = i;
-            }
-        }
-        return settings.methods().get(best);
     }
 
     private ResultTable weightsStudy(MethodSpec method, ActivationStatistics statistics,

@@ -49,8 +49,11 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
     }
 
     /**
-     * The method whose INT8 model scored best on the metric (the first of equal scores), or empty if none scored a
-     * finite value: the one whose table to quantize with.
+     * The method whose INT8 model scored best on the metric, or empty if none scored a finite value: the one whose
+     * table to quantize with. Equal scores are common (an accuracy counts whole samples: several methods often get
+     * the same ones right), and the order methods were listed in says nothing about them; so among equal scores the
+     * one whose outputs stay closest to FP32's wins, by SNR and then cosine ({@link #fidelity}), and only then the
+     * first listed.
      */
     public Optional<String> bestMethod() {
         ResultTable.Row row = methods.rows().get(0);
@@ -62,12 +65,33 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
             if (v == null || !Double.isFinite(v)) {
                 continue;
             }
-            if (best == null || (higherIsBetter ? v > bestScore : v < bestScore)) {
-                best = methods.columns().get(i);
+            String method = methods.columns().get(i);
+            boolean better = best == null || (higherIsBetter ? v > bestScore : v < bestScore)
+                    || (v.doubleValue() == bestScore && closerToReference(method, best));
+            if (better) {
+                best = method;
                 bestScore = v;
             }
         }
         return Optional.ofNullable(best);
+    }
+
+    /** Whether {@code method}'s outputs are closer to FP32's than {@code other}'s: higher SNR, then cosine. */
+    private boolean closerToReference(String method, String other) {
+        for (String column : new String[] {"SNR dB", "cosine"}) {
+            int c = fidelity.column(column);
+            Double a = c < 0 ? null : fidelityOf(method, c);
+            Double b = c < 0 ? null : fidelityOf(other, c);
+            if (a != null && b != null && Double.isFinite(a) && Double.isFinite(b) && !a.equals(b)) {
+                return a > b;
+            }
+        }
+        return false;
+    }
+
+    private Double fidelityOf(String method, int column) {
+        return fidelity.rows().stream().filter(r -> r.label().equals(method)).findFirst()
+                .map(r -> r.value(column)).orElse(null);
     }
 
     /** The sample-count sweep, if one was run. */

@@ -21,10 +21,27 @@ class ComparisonReportTest {
     void theBestMethodFollowsTheMetricsDirectionAndSkipsWhatDidNotScore() {
         assertThat(scored(true, 0.98, 0.97, 0.75, 0.98, 0.96).bestMethod()).hasValue("percentile-99.99");
         assertThat(scored(false, 0.10, 0.20, 0.15, 0.30).bestMethod()).hasValue("entropy");
-        // the first of equal scores; FP32's column is the reference, never a method
+        // without fidelity figures, the first of equal scores; FP32's column is the reference, never a method
         assertThat(scored(true, 1.0, 0.9, 0.9).bestMethod()).hasValue("max");
         assertThat(scored(true, 0.98, Double.NaN, null, 0.5).bestMethod()).hasValue("percentile-99.99");
         assertThat(scored(true, 0.98, Double.NaN).bestMethod()).isEmpty();
+    }
+
+    /** Five methods at accuracy 1.0 (seen on the classifier): the one whose outputs stay closest to FP32's wins. */
+    @Test
+    void equalScoresGoToTheMethodWhoseOutputsStayClosest() {
+        List<String> columns = List.of("FP32", "max", "entropy", "percentile-99.99", "mse");
+        ResultTable methods = new ResultTable("methods", "model", columns,
+                List.of(new ResultTable.Row("m", List.of(1.0, 1.0, 0.9, 1.0, 1.0))));
+        ResultTable fidelity = new ResultTable("fidelity", "method", List.of("accuracy", "drop", "cosine", "SNR dB"),
+                List.of(new ResultTable.Row("max", List.of(1.0, 0.0, 0.99970, 32.2)),
+                        new ResultTable.Row("entropy", List.of(0.9, 0.1, 0.99999, 40.0)),
+                        new ResultTable.Row("percentile-99.99", List.of(1.0, 0.0, 0.99984, 34.8)),
+                        new ResultTable.Row("mse", List.of(1.0, 0.0, 0.99990, 34.8))));
+        ComparisonReport report = new ComparisonReport("m.onnx", "0".repeat(64), "accuracy", true, "data", 8, "held",
+                8, "per-channel", methods, fidelity, null, null);
+        // percentile and mse share the SNR: cosine decides; entropy's closer outputs do not outweigh its score
+        assertThat(report.bestMethod()).hasValue("mse");
     }
 
     @Test
