@@ -8,6 +8,7 @@ import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * One stream of a stateful model served by an {@link InferenceSession}: the caller gives the inputs of each chunk
@@ -15,11 +16,15 @@ import java.util.Map;
  * {@link InferenceSession#stream(StateFeedback)}.
  *
  * <p>Not thread-safe: a stream is one sequence of chunks, so its runs come one after another; different streams may
- * run at the same time on one session.
+ * run at the same time on one session. A run or reset that starts while another thread runs the stream is refused
+ * ({@link IllegalStateException}): interleaved, both chunks would read the same state and one update would be lost
+ * without a sign.
  */
 public final class InferenceStream {
     private final InferenceSession session;
     private final StateCarrier state;
+    /** The thread running a chunk, or null. */
+    private final AtomicReference<Thread> running = new AtomicReference<>();
 
     InferenceStream(InferenceSession session, StateFeedback links) {
         this.session = session;
@@ -32,10 +37,30 @@ public final class InferenceStream {
      * @param inputs every input but the fed-back ones, each with the batch (streams side by side) first
      * @throws Trt4jException when the inputs do not fit or the backend fails; the state is then left as it was
      * @throws NullPointerException when {@code inputs}, {@code reader} or an input's tensor is null
-     * @throws IllegalStateException after the session's {@link InferenceSession#close()}, or when called from an
-     *                               {@link OutputReader} of the session
+     * @throws IllegalStateException after the session's {@link InferenceSession#close()}, when called from an
+     *                               {@link OutputReader} of the session, or while another thread runs this stream
      */
     public <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader) {
+        enter("run a chunk");
+        try {
+            return runOwned(inputs, reader);
+        } finally {
+            running.set(null);
+        }
+    }
+
+    private void enter(String what) {
+        Thread current = Thread.currentThread();
+        Thread other = running.compareAndExchange(null, current);
+        if (other != null) {
+            // this thread too: a reader of this stream's run that runs or resets it would lose the state the same way
+            throw new IllegalStateException(session.name() + ": cannot " + what + " while "
+                    + (other == current ? "this thread" : "thread '" + other.getName() + "'") + " runs this stream; "
+                    + "a stream's chunks come one after another: give each thread its own stream");
+        }
+    }
+
+    private <T> T runOwned(Map<String, HostTensor> inputs, OutputReader<T> reader) {
         InferenceSession.requireArguments(inputs, reader);
         inputs.forEach((name, tensor) -> {
             if (tensor == null) {
@@ -91,8 +116,17 @@ public final class InferenceStream {
         return run(inputs, InferenceSession::copyAll);
     }
 
-    /** Starts the stream over from a zero state, as for a new recording or connection. */
+    /**
+     * Starts the stream over from a zero state, as for a new recording or connection.
+     *
+     * @throws IllegalStateException while another thread runs this stream
+     */
     public void reset() {
-        state.reset();
+        enter("reset");
+        try {
+            state.reset();
+        } finally {
+            running.set(null);
+        }
     }
 }

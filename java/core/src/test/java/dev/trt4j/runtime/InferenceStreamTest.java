@@ -54,6 +54,42 @@ class InferenceStreamTest {
         return seen;
     }
 
+    /** Two threads on one stream would read the same state and lose an update silently: the second is refused. */
+    @Test
+    void aStreamRunningOnOneThreadRefusesAnother() throws Exception {
+        InferenceStream stream = session.stream(LINK);
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        ExecutorService pool = Executors.newSingleThreadExecutor(r -> new Thread(r, "chunk-runner"));
+        try {
+            Future<Float> first = pool.submit(() -> stream.run(chunk(1f), out -> {
+                inside.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return out.floats("stateN").get(0);
+            }));
+            assertThat(inside.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> stream.run(chunk(2f))).isInstanceOf(IllegalStateException.class)
+                    .hasMessageEndingWith("cannot run a chunk while thread 'chunk-runner' runs this stream; a stream's "
+                            + "chunks come one after another: give each thread its own stream");
+            assertThatThrownBy(stream::reset).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("cannot reset while thread 'chunk-runner' runs this stream");
+            release.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1f);
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+        // the refused calls changed nothing: the next chunk follows the first (0.5 * 1 + 2)
+        assertThat(states(stream, 2f)).containsExactly(2.5f);
+        // a reader that runs its own stream again is refused the same way
+        assertThatThrownBy(() -> stream.run(chunk(1f), out -> stream.run(chunk(1f))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("while this thread runs this stream");
+    }
+
     /** A stream asked of a closed session is refused where it is asked, not at its first run. */
     @Test
     void aClosedSessionGivesNoStream() {
