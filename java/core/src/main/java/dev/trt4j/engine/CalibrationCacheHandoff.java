@@ -170,10 +170,12 @@ public final class CalibrationCacheHandoff {
      * An existing cache file, checked against the calibrator and the model now; its TensorRT version is checked
      * in {@link #bytesFor}.
      *
+     * @param calibrator the calibrator of the build: its TensorRT class must match the cache's header, and its kind
+     *        decides what a rejection advises (TensorRT's recalibrate on {@code --data}; trt4j's need new ranges)
      * @throws Trt4jException when the file is not a cache (not UTF-8 text, a table, a header line alone), was
      *         written by another calibrator, or lacks the model's inputs (a cache for another model)
      */
-    public static CalibrationCacheHandoff fromCache(String source, byte[] bytes, TrtCalibrationAlgorithm algorithm,
+    public static CalibrationCacheHandoff fromCache(String source, byte[] bytes, CalibratorChoice calibrator,
             ModelFacts model) {
         // read as cache show and cache convert read it, so a file gets the same verdict from each command
         CalibrationFile file = CalibrationFile.parse(Path.of(source), bytes);
@@ -182,23 +184,29 @@ public final class CalibrationCacheHandoff {
                     + "give a table with --table (for --calibrator max, entropy, percentile or mse)");
         }
         TensorRtCalibrationCache parsed = file.cache();
+        TrtCalibrationAlgorithm algorithm = calibrator.trtAlgorithm();
         if (!parsed.algorithm().equals(algorithm.cacheToken())) {
-            // no --calibrator builds with a token trt4j does not know (TensorRT's older EntropyCalibration)
-            boolean known = java.util.Arrays.stream(TrtCalibrationAlgorithm.values())
-                    .anyMatch(a -> a.cacheToken().equals(parsed.algorithm()));
             throw new Trt4jException(source + ": calibration cache rejected: written by " + parsed.header()
-                    + " but this build uses TensorRT's " + algorithm.cacheToken() + (known
-                    ? "; pass the matching --calibrator or delete the cache to recalibrate"
-                    : ", and no --calibrator uses " + parsed.algorithm() + "; convert it to a table (trt4j cache "
-                    + "convert CACHE --out T.table.json) and build with --table T.table.json"));
+                    + TrtCalibrationAlgorithm.ofCacheToken(parsed.algorithm())
+                            .map(written -> " but --calibrator " + calibrator.cliName() + " reads TensorRT's "
+                                    + algorithm.cacheToken() + "; pass " + CalibratorChoice.optionFor(written,
+                                    calibrator.isTrt4jAlgorithm()) + (calibrator.isTrt4jAlgorithm()
+                                    ? " (or no --calibrator: the cache's header chooses)"
+                                    : ", or delete it to recalibrate with --data"))
+                            // TensorRT's older EntropyCalibration: no calibrator reads it, so the way is a table
+                            .orElse(" but this build uses TensorRT's " + algorithm.cacheToken() + ", and no "
+                                    + "--calibrator uses " + parsed.algorithm() + "; " + (calibrator.isTrt4jAlgorithm()
+                                    ? "convert it to a table (trt4j cache convert CACHE --out T.table.json) and "
+                                    + "build with --table T.table.json" : newRanges(calibrator, model))));
         }
         TensorRtVersion written = TensorRtVersion.fromCode(parsed.version());
         if (written.major() != BUILD_MAJOR) {
             // known before the GPU is looked for: TensorRT 10 takes a cache of its own version only
             throw new Trt4jException(source + ": calibration cache rejected: written by " + parsed.header()
                     + " (TensorRT " + written + "), and trt4j builds with TensorRT " + BUILD_MAJOR + ", which takes a "
-                    + "cache of its own version only; convert it to a table (trt4j cache convert CACHE --out "
-                    + "T.table.json) and build with --table T.table.json, or delete it to recalibrate");
+                    + "cache of its own version only; " + (calibrator.isTrt4jAlgorithm()
+                    ? "convert it to a table (trt4j cache convert CACHE --out T.table.json) and build with --table "
+                    + "T.table.json, or " : "") + newRanges(calibrator, model));
         }
         Set<String> missing = model.inputs().stream()
                 .filter(in -> in.type() == ElementType.FLOAT32 || in.type() == ElementType.FLOAT16)
@@ -206,9 +214,20 @@ public final class CalibrationCacheHandoff {
                 .collect(Collectors.toCollection(LinkedHashSet::new));
         if (!missing.isEmpty()) {
             throw new Trt4jException(source + ": calibration cache rejected: it has no range for input(s) " + missing
-                    + " of " + model.name() + "; it was made for another model (delete it to recalibrate)");
+                    + " of " + model.name() + ", so it was made for another model; " + newRanges(calibrator, model));
         }
         return new CalibrationCacheHandoff(algorithm, null, null, parsed, bytes.clone(), source);
+    }
+
+    /**
+     * How a build gets ranges in place of a cache it cannot use: TensorRT's calibrators write a new one from the
+     * samples once it is gone; trt4j's read no samples while a cache is given, and without one need ranges computed.
+     */
+    private static String newRanges(CalibratorChoice calibrator, ModelFacts model) {
+        return calibrator.isTrt4jAlgorithm()
+                ? "calibrate " + model.name() + " (trt4j calibrate --all-tensors) and pass its cache or table, or "
+                        + "build with --data instead of --cache"
+                : "delete it to recalibrate with --data";
     }
 
     /** True when TensorRT gets ranges and should not calibrate. */

@@ -3,6 +3,7 @@ package dev.trt4j.engine;
 import dev.trt4j.InvalidOptionException;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -64,6 +65,26 @@ public enum CalibratorChoice {
         }
         return Arrays.stream(values()).filter(c -> c.trt4jAlgorithm)
                 .filter(c -> method.equals(c.cliName) || method.startsWith(c.cliName + "-")).findFirst();
+    }
+
+    /**
+     * The calibrators of one kind (trt4j's own, or TensorRT's) that hand TensorRT a cache with {@code algorithm}'s
+     * token, in declaration order: max for {@code MinMaxCalibration}; entropy, percentile and mse for
+     * {@code EntropyCalibration2}.
+     */
+    public static List<CalibratorChoice> reading(TrtCalibrationAlgorithm algorithm, boolean trt4jAlgorithm) {
+        return Arrays.stream(values()).filter(c -> c.trt4jAlgorithm == trt4jAlgorithm && c.trtAlgorithm == algorithm)
+                .toList();
+    }
+
+    /**
+     * The option that suits ranges written with {@code algorithm}'s token, for messages: {@code --calibrator max},
+     * {@code --calibrator entropy, percentile or mse}.
+     */
+    public static String optionFor(TrtCalibrationAlgorithm algorithm, boolean trt4jAlgorithm) {
+        List<String> names = reading(algorithm, trt4jAlgorithm).stream().map(CalibratorChoice::cliName).toList();
+        return "--calibrator " + (names.size() == 1 ? names.get(0) : String.join(", ", names.subList(0,
+                names.size() - 1)) + " or " + names.get(names.size() - 1));
     }
 
     /** Parses a command-line spelling. */

@@ -3,6 +3,7 @@ package dev.trt4j.engine;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
+import dev.trt4j.table.CalibrationFile;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.TensorRtCalibrationCache;
 import dev.trt4j.tensor.TensorSpec;
@@ -95,9 +96,16 @@ final class EngineBuildPlanner {
         // read once: its method names the calibrator, its ranges go to TensorRT
         Optional<CalibrationTable> fileTable = request.tableFile().filter(Files::isRegularFile)
                 .map(CalibrationTable::read);
-        CalibratorChoice choice = calibratorFor(request, request.table().or(() -> fileTable));
-        TrtCalibrationAlgorithm algorithm = choice.trtAlgorithm();
         Optional<Path> cacheFile = request.calibrationCache();
+        // with no calibrator chosen the cache is trt4j's to read (it must exist): its header names the calibrator
+        Optional<byte[]> cacheBytes = request.chosenCalibrator().isPresent() ? Optional.empty()
+                : cacheFile.map(EngineBuildPlanner::readCache);
+        Optional<String> rangesMethod = request.table().or(() -> fileTable).map(t -> t.provenance().method())
+                .or(() -> cacheBytes.flatMap(b -> cacheAlgorithm(cacheFile.get(), b)));
+        String rangesSource = request.tableFile().or(() -> cacheFile).map(Path::toString).orElse("the table");
+        Calibrator calibrator = calibratorFor(request, rangesMethod, rangesSource);
+        CalibratorChoice choice = calibrator.choice();
+        TrtCalibrationAlgorithm algorithm = choice.trtAlgorithm();
         CalibrationCacheHandoff handoff;
         Optional<Path> writeBack = Optional.empty();
         if (choice.isTrt4jAlgorithm()) {
@@ -111,8 +119,8 @@ final class EngineBuildPlanner {
                 handoff = CalibrationCacheHandoff.fromTable(request.table().get(), algorithm, model,
                         request.anyModelTable());
             } else if (cacheFile.isPresent()) {
-                handoff = CalibrationCacheHandoff.fromCache(cacheFile.get().toString(), readCache(cacheFile.get()),
-                        algorithm, model);
+                handoff = CalibrationCacheHandoff.fromCache(cacheFile.get().toString(),
+                        cacheBytes.orElseGet(() -> readCache(cacheFile.get())), choice, model);
             } else if (request.computesRanges()) {
                 handoff = CalibrationCacheHandoff.none(algorithm);
             } else {
@@ -129,7 +137,7 @@ final class EngineBuildPlanner {
             Path target = cacheFile.orElse(engineOut.resolveSibling(engineOut.getFileName() + ".calibration.cache"));
             writeBack = Optional.of(target);
             handoff = Files.exists(target)
-                    ? CalibrationCacheHandoff.fromCache(target.toString(), readCache(target), algorithm, model)
+                    ? CalibrationCacheHandoff.fromCache(target.toString(), readCache(target), choice, model)
                     : CalibrationCacheHandoff.none(algorithm);
             if (!handoff.isPresent() && request.samples().isEmpty()) {
                 throw new InvalidOptionException("--calibrator " + choice.cliName() + " needs --data to calibrate "
@@ -147,7 +155,7 @@ final class EngineBuildPlanner {
             staging.add(new InputSlot(spec.name(), spec.type(), shapes.get(spec.name())));
         }
         return new CalibrationPlan(choice, handoff, request.computesRanges(), request.calibrationProfile(), staging,
-                writeBack);
+                writeBack, calibrator.name());
     }
 
     /** A TensorRT cache given as --table would otherwise be named only by a JSON parser's error about its header. */
@@ -168,21 +176,57 @@ final class EngineBuildPlanner {
         }
     }
 
-    /**
-     * The calibrator: a table's own method unless the caller chose one, so that the engine's sidecar names where its
-     * ranges came from; a choice that contradicts the table is refused rather than recorded.
-     */
-    private static CalibratorChoice calibratorFor(EngineBuildRequest request, Optional<CalibrationTable> table) {
-        String source = request.tableFile().map(Path::toString).orElse("the table");
-        Optional<CalibratorChoice> fromTable = table.flatMap(t -> CalibratorChoice.ofTableMethod(t.provenance().method()));
-        Optional<CalibratorChoice> chosen = request.chosenCalibrator();
-        if (chosen.filter(CalibratorChoice::isTrt4jAlgorithm).isPresent() && fromTable.isPresent()
-                && chosen.get() != fromTable.get()) {
-            throw new InvalidOptionException("--calibrator " + chosen.get().cliName() + ": " + source + " holds "
-                    + table.get().provenance().method() + " ranges; drop --calibrator (the table's method is used) or "
-                    + "give a table calibrated with " + chosen.get().cliName());
+    /** The algorithm token of a cache's header; empty for a file that is no cache (its handoff names what it is). */
+    private static Optional<String> cacheAlgorithm(Path file, byte[] bytes) {
+        CalibrationFile parsed = CalibrationFile.parse(file, bytes);
+        return parsed.isCache() ? Optional.of(parsed.cache().algorithm()) : Optional.empty();
+    }
+
+    /** The calibrator of a build, and the name its sidecar records. */
+    private record Calibrator(CalibratorChoice choice, String name) {
+        Calibrator(CalibratorChoice choice) {
+            this(choice, choice.cliName());
         }
-        return chosen.or(() -> fromTable).orElse(request.calibrator().orElseThrow());
+    }
+
+    /**
+     * The calibrator: the one the ranges record unless the caller chose one, so that the engine's sidecar names where
+     * its ranges came from; a choice that contradicts the ranges is refused rather than recorded. A table records
+     * trt4j's method; a cache's header (or a table converted from a cache) only TensorRT's calibrator class, which
+     * names max for {@code MinMaxCalibration}, but for {@code EntropyCalibration2} any of entropy, percentile and mse:
+     * those build alike (TensorRT reads the ranges, not the method), and the sidecar records the token.
+     *
+     * @param rangesMethod a table's provenance method, or the algorithm token of a cache's header
+     * @param source the table or cache file, for messages
+     */
+    private static Calibrator calibratorFor(EngineBuildRequest request, Optional<String> rangesMethod, String source) {
+        Optional<CalibratorChoice> method = rangesMethod.flatMap(CalibratorChoice::ofTableMethod);
+        Optional<TrtCalibrationAlgorithm> token = rangesMethod.flatMap(TrtCalibrationAlgorithm::ofCacheToken);
+        Optional<CalibratorChoice> chosen = request.chosenCalibrator();
+        if (chosen.isPresent()) {
+            CalibratorChoice c = chosen.get();
+            if (c.isTrt4jAlgorithm() && method.isPresent() && c != method.get()) {
+                throw new InvalidOptionException("--calibrator " + c.cliName() + ": " + source + " holds "
+                        + rangesMethod.get() + " ranges; drop --calibrator (the table's method is used) or give a "
+                        + "table calibrated with " + c.cliName());
+            }
+            if (c.isTrt4jAlgorithm() && token.isPresent() && c.trtAlgorithm() != token.get()) {
+                throw new InvalidOptionException("--calibrator " + c.cliName() + ": " + source + " holds "
+                        + rangesMethod.get() + " ranges, which " + c.cliName() + " does not make; pass "
+                        + CalibratorChoice.optionFor(token.get(), true) + ", or drop --calibrator (the table's "
+                        + "method is used)");
+            }
+            return new Calibrator(c);
+        }
+        if (method.isPresent()) {
+            return new Calibrator(method.get());
+        }
+        if (token.isPresent()) {
+            List<CalibratorChoice> readers = CalibratorChoice.reading(token.get(), true);
+            return readers.size() == 1 ? new Calibrator(readers.get(0))
+                    : new Calibrator(readers.get(0), token.get().cacheToken());
+        }
+        return new Calibrator(request.calibrator().orElseThrow());
     }
 
     private static void rejectQdq(ModelFacts model, String option) {

@@ -19,7 +19,8 @@ import java.util.Objects;
  * @param precision {@code fp32}, {@code fp16} or {@code int8}
  * @param int8Mode {@code implicit} or {@code explicit} (INT8 only)
  * @param stronglyTyped whether the network was strongly typed
- * @param calibrator the calibrator of an implicit INT8 build
+ * @param calibrator the calibrator of an implicit INT8 build (a cache's algorithm token where the ranges do not
+ *        record which of trt4j's methods made them)
  * @param calibrationSha256 SHA-256 of the calibration table or cache file the ranges came from; for ranges computed
  *        during the build (or given in memory), of the calibration cache handed to TensorRT
  * @param modelFile the ONNX file name
@@ -50,7 +51,7 @@ public record EngineSidecar(int format, String engineSha256, String tensorRtVers
         plan.profiles().forEach(p -> profiles.add(p.inputs()));
         return new EngineSidecar(FORMAT, engineSha256, version.toString(), gpu.name(), gpu.computeCapability(),
                 plan.precision().cliName(), plan.int8Mode().map(Int8Mode::cliName).orElse(null), plan.stronglyTyped(),
-                plan.calibration().map(c -> c.choice().cliName()).orElse(null), calibrationSha256,
+                plan.calibration().map(CalibrationPlan::calibratorName).orElse(null), calibrationSha256,
                 plan.model().name(), plan.model().sha256(), profiles);
     }
 }

@@ -2,6 +2,9 @@ package dev.trt4j.engine;
 
 import dev.trt4j.table.TensorRtCalibrationCache;
 
+import java.util.Arrays;
+import java.util.Optional;
+
 /**
  * TensorRT's calibrator classes that trt4j subclasses, with the algorithm token TensorRT writes into the
  * header of a calibration cache ({@code TRT-<version>-<token>}). TensorRT only accepts a cache whose token
@@ -22,5 +25,13 @@ public enum TrtCalibrationAlgorithm {
     /** The token in a cache header, e.g. {@code EntropyCalibration2}. */
     public String cacheToken() {
         return cacheToken;
+    }
+
+    /**
+     * The calibrator class whose token {@code token} is: a cache header's, or the method of a table converted from
+     * a cache; empty for any other text (trt4j's method names, TensorRT's older {@code EntropyCalibration}).
+     */
+    public static Optional<TrtCalibrationAlgorithm> ofCacheToken(String token) {
+        return Arrays.stream(values()).filter(a -> a.cacheToken.equals(token)).findFirst();
     }
 }

@@ -133,7 +133,7 @@ class CalibrationCacheHandoffTest {
     void matchingCacheIsHandedOverByteForByte() {
         byte[] bytes = "TRT-101501-EntropyCalibration2\nx: 3c010204\nconv_out: 3d418306\n".getBytes(StandardCharsets.UTF_8);
         CalibrationCacheHandoff h = CalibrationCacheHandoff.fromCache("c", bytes,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model);
+                CalibratorChoice.ENTROPY, model);
         assertThat(h.bytesFor(V)).hasValueSatisfying(b -> assertThat(b).isEqualTo(bytes));
         assertThat(h.tensorCount()).isEqualTo(2);
         assertThat(h.isTable()).isFalse();
@@ -143,38 +143,66 @@ class CalibrationCacheHandoffTest {
     @Test
     void cacheOfAnotherCalibratorVersionOrModelIsRejectedNeverReused() {
         byte[] minmax = "TRT-101501-MinMaxCalibration\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", minmax,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
-                .hasMessageContaining("c: calibration cache rejected: written by TRT-101501-MinMaxCalibration")
-                .hasMessageContaining("EntropyCalibration2").hasMessageEndingWith("pass the matching --calibrator or "
-                        + "delete the cache to recalibrate");
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", minmax, CalibratorChoice.ENTROPY, model))
+                .hasMessage("c: calibration cache rejected: written by TRT-101501-MinMaxCalibration but --calibrator "
+                        + "entropy reads TensorRT's EntropyCalibration2; pass --calibrator max (or no --calibrator: "
+                        + "the cache's header chooses)");
         // TensorRT's older entropy calibrator: no --calibrator matches, so the way is through a table
         byte[] v1 = "TRT-8601-EntropyCalibration\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", v1,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", v1, CalibratorChoice.ENTROPY, model))
                 .hasMessageEndingWith("and no --calibrator uses EntropyCalibration; convert it to a table (trt4j cache "
                         + "convert CACHE --out T.table.json) and build with --table T.table.json");
         // another major version is refused before the GPU is looked for
         byte[] old = "TRT-8601-EntropyCalibration2\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", old,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model)).hasMessage("c: calibration cache rejected: "
-                + "written by TRT-8601-EntropyCalibration2 (TensorRT 8.6.1), and trt4j builds with TensorRT 10, which "
-                + "takes a cache of its own version only; convert it to a table (trt4j cache convert CACHE --out "
-                + "T.table.json) and build with --table T.table.json, or delete it to recalibrate");
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", old, CalibratorChoice.ENTROPY, model))
+                .hasMessage("c: calibration cache rejected: written by TRT-8601-EntropyCalibration2 (TensorRT 8.6.1), "
+                        + "and trt4j builds with TensorRT 10, which takes a cache of its own version only; convert it "
+                        + "to a table (trt4j cache convert CACHE --out T.table.json) and build with --table "
+                        + "T.table.json, or calibrate m.onnx (trt4j calibrate --all-tensors) and pass its cache or "
+                        + "table, or build with --data instead of --cache");
         // another TensorRT 10 release only once the runtime's version is known
         byte[] earlier = "TRT-100300-EntropyCalibration2\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
-        CalibrationCacheHandoff h = CalibrationCacheHandoff.fromCache("c", earlier,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model);
+        CalibrationCacheHandoff h = CalibrationCacheHandoff.fromCache("c", earlier, CalibratorChoice.ENTROPY, model);
         assertThatThrownBy(() -> h.bytesFor(V)).hasMessageContaining("written by TRT-100300-EntropyCalibration2 but "
                 + "this is TensorRT 10.15.1 (TRT-101501-EntropyCalibration2)");
         byte[] other = "TRT-101501-EntropyCalibration2\ninput_ids: 3c010204\n".getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", other,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
-                .hasMessageContaining("no range for input(s) [x] of m.onnx");
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", other, CalibratorChoice.ENTROPY, model))
+                .hasMessage("c: calibration cache rejected: it has no range for input(s) [x] of m.onnx, so it was "
+                        + "made for another model; calibrate m.onnx (trt4j calibrate --all-tensors) and pass its "
+                        + "cache or table, or build with --data instead of --cache");
         byte[] notACache = "hello\nx: 1\n".getBytes(StandardCharsets.UTF_8);
-        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c.cache", notACache,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model)).isInstanceOf(Trt4jException.class)
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c.cache", notACache, CalibratorChoice.ENTROPY,
+                model)).isInstanceOf(Trt4jException.class)
                 .hasMessageStartingWith("c.cache: ").hasMessageContaining("TensorRT calibration cache");
+    }
+
+    /**
+     * A rejection names the --calibrator that reads the cache, of the kind the build uses, and only advises deleting
+     * it where that recalibrates: TensorRT's calibrators write a new cache from --data, trt4j's need new ranges.
+     */
+    @Test
+    void aRejectedCacheNamesTheCalibratorThatReadsItAndAWayThatWorksForTheBuild() {
+        byte[] entropy = "TRT-101501-EntropyCalibration2\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", entropy, CalibratorChoice.MAX, model))
+                .hasMessage("c: calibration cache rejected: written by TRT-101501-EntropyCalibration2 but --calibrator "
+                        + "max reads TensorRT's MinMaxCalibration; pass --calibrator entropy, percentile or mse (or no "
+                        + "--calibrator: the cache's header chooses)");
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", entropy, CalibratorChoice.TRT_MINMAX, model))
+                .hasMessage("c: calibration cache rejected: written by TRT-101501-EntropyCalibration2 but --calibrator "
+                        + "trt-minmax reads TensorRT's MinMaxCalibration; pass --calibrator trt-entropy2, or delete it "
+                        + "to recalibrate with --data");
+        byte[] other = "TRT-101501-MinMaxCalibration\ninput_ids: 3c010204\n".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", other, CalibratorChoice.TRT_MINMAX, model))
+                .hasMessage("c: calibration cache rejected: it has no range for input(s) [x] of m.onnx, so it was "
+                        + "made for another model; delete it to recalibrate with --data");
+        byte[] old = "TRT-8601-MinMaxCalibration\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", old, CalibratorChoice.TRT_MINMAX, model))
+                .hasMessageEndingWith("which takes a cache of its own version only; delete it to recalibrate with "
+                        + "--data");
+        byte[] v1 = "TRT-101501-EntropyCalibration\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", v1, CalibratorChoice.TRT_ENTROPY2, model))
+                .hasMessageEndingWith("and no --calibrator uses EntropyCalibration; delete it to recalibrate with "
+                        + "--data");
     }
 
     /** build reads a cache as cache show does: a file that holds no ranges is named for what it is. */
@@ -182,17 +210,17 @@ class CalibrationCacheHandoffTest {
     void cacheWithoutRangesIsNamedAsCacheShowNamesIt() {
         byte[] header = "TRT-101501-EntropyCalibration2\n".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("h.cache", header,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
+                CalibratorChoice.ENTROPY, model))
                 .hasMessage("h.cache: a TensorRT calibration cache with only its header line; it holds no ranges to "
                         + "use");
         byte[] latin1 = "TRT-101501-EntropyCalibration2\nx\u00e9: 3c010204\n".getBytes(StandardCharsets.ISO_8859_1);
         assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("l.cache", latin1,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
+                CalibratorChoice.ENTROPY, model))
                 .hasMessage("l.cache: not a calibration file (not UTF-8 text)");
         byte[] table = "{\"format\":\"trt4j.calibration-table\",\"version\":1,\"tensors\":{\"x\":{\"amax\":1.0}}}"
                 .getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("t.json", table,
-                TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2, model))
+                CalibratorChoice.ENTROPY, model))
                 .hasMessage("t.json: a trt4j calibration table (JSON), not a TensorRT calibration cache; give a table "
                         + "with --table (for --calibrator max, entropy, percentile or mse)");
     }

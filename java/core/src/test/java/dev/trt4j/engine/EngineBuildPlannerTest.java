@@ -7,6 +7,7 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.Provenance;
+import dev.trt4j.table.TensorRtCalibrationCache;
 import dev.trt4j.tensor.ElementType;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -185,6 +186,68 @@ class EngineBuildPlannerTest {
                 new Provenance("percentile-99.99", Map.of(), 8L, null, null, "test", null, null));
         assertThat(plan(request(plain, Precision.INT8).table(percentile).profiles(PROFILES), plain).calibration()
                 .orElseThrow().choice()).isEqualTo(CalibratorChoice.PERCENTILE);
+    }
+
+    /**
+     * A cache given without --calibrator is read by the calibrator its header names: max for MinMaxCalibration.
+     * EntropyCalibration2 is written by entropy, percentile and mse alike, so the sidecar records the token, not a
+     * method the cache cannot tell; a chosen --calibrator is recorded as chosen, and one the header contradicts is
+     * refused naming the one to pass.
+     */
+    @Test
+    void aCacheWithoutCalibratorIsReadByTheCalibratorItsHeaderNames() throws IOException {
+        Path minmax = Files.writeString(dir.resolve("max.cache"), "TRT-101501-MinMaxCalibration\nx: 3c010204\n");
+        CalibrationPlan max = plan(request(plain, Precision.INT8).calibrationCache(minmax).profiles(PROFILES), plain)
+                .calibration().orElseThrow();
+        assertThat(max.choice()).isEqualTo(CalibratorChoice.MAX);
+        assertThat(max.calibratorName()).isEqualTo("max");
+        assertThat(max.handoff().algorithm()).isEqualTo(TrtCalibrationAlgorithm.MINMAX_CALIBRATION);
+
+        Path entropy = Files.writeString(dir.resolve("e.cache"), "TRT-101501-EntropyCalibration2\nx: 3c010204\n");
+        CalibrationPlan unknown = plan(request(plain, Precision.INT8).calibrationCache(entropy).profiles(PROFILES),
+                plain).calibration().orElseThrow();
+        assertThat(unknown.handoff().algorithm()).isEqualTo(TrtCalibrationAlgorithm.ENTROPY_CALIBRATION_2);
+        assertThat(unknown.calibratorName()).isEqualTo("EntropyCalibration2");
+        assertThat(plan(request(plain, Precision.INT8).calibrationCache(entropy).calibrator(CalibratorChoice.PERCENTILE)
+                .profiles(PROFILES), plain).calibration().orElseThrow().calibratorName()).isEqualTo("percentile");
+
+        assertThatThrownBy(() -> plan(request(plain, Precision.INT8).calibrationCache(minmax)
+                .calibrator(CalibratorChoice.ENTROPY).profiles(PROFILES), plain)).isInstanceOf(Trt4jException.class)
+                .hasMessage(minmax + ": calibration cache rejected: written by TRT-101501-MinMaxCalibration but "
+                        + "--calibrator entropy reads TensorRT's EntropyCalibration2; pass --calibrator max (or no "
+                        + "--calibrator: the cache's header chooses)");
+    }
+
+    /**
+     * A table converted from a cache records the cache's token as its method: it counts as a table's method does,
+     * so entropy with a MinMaxCalibration table is refused, and without --calibrator the token chooses.
+     */
+    @Test
+    void aTableConvertedFromACacheIsJudgedByItsCachesToken() {
+        Path minmax = dir.resolve("conv-max.table.json");
+        TensorRtCalibrationCache.parse("TRT-101501-MinMaxCalibration\nx: 3c010204\nconv_out: 3d418306\n", "c")
+                .toTable("c").write(minmax);
+        assertThatThrownBy(() -> plan(request(plain, Precision.INT8).table(minmax).calibrator(CalibratorChoice.ENTROPY)
+                .profiles(PROFILES), plain)).isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--calibrator entropy: " + minmax + " holds MinMaxCalibration ranges, which entropy does "
+                        + "not make; pass --calibrator max, or drop --calibrator (the table's method is used)");
+        CalibrationPlan max = plan(request(plain, Precision.INT8).table(minmax).profiles(PROFILES), plain)
+                .calibration().orElseThrow();
+        assertThat(max.choice()).isEqualTo(CalibratorChoice.MAX);
+        assertThat(max.calibratorName()).isEqualTo("max");
+
+        Path entropy = dir.resolve("conv-entropy.table.json");
+        TensorRtCalibrationCache.parse("TRT-101501-EntropyCalibration2\nx: 3c010204\n", "c").toTable("c")
+                .write(entropy);
+        assertThatThrownBy(() -> plan(request(plain, Precision.INT8).table(entropy).calibrator(CalibratorChoice.MAX)
+                .profiles(PROFILES), plain)).isInstanceOf(InvalidOptionException.class)
+                .hasMessage("--calibrator max: " + entropy + " holds EntropyCalibration2 ranges, which max does not "
+                        + "make; pass --calibrator entropy, percentile or mse, or drop --calibrator (the table's method "
+                        + "is used)");
+        assertThat(plan(request(plain, Precision.INT8).table(entropy).calibrator(CalibratorChoice.MSE)
+                .profiles(PROFILES), plain).calibration().orElseThrow().calibratorName()).isEqualTo("mse");
+        assertThat(plan(request(plain, Precision.INT8).table(entropy).profiles(PROFILES), plain).calibration()
+                .orElseThrow().calibratorName()).isEqualTo("EntropyCalibration2");
     }
 
     @Test
