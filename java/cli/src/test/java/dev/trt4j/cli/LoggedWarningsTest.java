@@ -47,6 +47,24 @@ class LoggedWarningsTest {
                 + "calibrate --all-tensors gives every one a range");
     }
 
+    /**
+     * A cache without a range for some activations is told as a table is (the cache calibrate writes without
+     * --all-tensors holds the same ranges as its table); its MinMaxCalibration header chooses --calibrator max.
+     */
+    @Test
+    void aCacheMissingActivationsForImplicitInt8IsNamedLikeATable() throws Exception {
+        Path model = TestModels.relu(work.resolve("relu.onnx"));
+        Path cache = Files.writeString(work.resolve("max.cache"), "TRT-101501-MinMaxCalibration\nx: 3c010204\n");
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "build", model.toString(), "--precision", "int8",
+                "--int8-mode", "implicit", "--shapes", "x:2x4", "--cache", cache.toString(), "--out",
+                work.resolve("relu.engine").toString());
+
+        assertThat(r.stderrLines()).first().isEqualTo("trt4j: warning: " + cache + ": no range for 1 of the 2 "
+                + "activations of relu.onnx (e.g. 'y'): TensorRT runs their layers in higher precision; trt4j "
+                + "calibrate --all-tensors gives every one a range");
+    }
+
     /** Text is drawn for any image model, but one that is no OCR model most likely wanted photos. */
     @Test
     void textDrawnForAModelThatIsNoOcrModelIsNamed() throws Exception {

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -115,7 +116,7 @@ public final class CalibrationCacheHandoff {
         } catch (IllegalArgumentException e) {
             throw new Trt4jException(source + ": rejected: " + e.getMessage());
         }
-        warnAboutActivationsWithoutRange(table, source, model);
+        warnAboutActivationsWithoutRange(table.tensorNames(), source, model);
         return new CalibrationCacheHandoff(algorithm, table, fileSha256, null, null, source);
     }
 
@@ -146,10 +147,12 @@ public final class CalibrationCacheHandoff {
     /**
      * Implicit INT8 wants a range for every activation: TensorRT builds without the missing ones, but runs their
      * layers in a higher precision, which a user reading the engine's INT8 label would not expect. A table from
-     * {@code calibrate} without {@code --all-tensors} holds the quantizable inputs only (a Q/DQ model's set).
+     * {@code calibrate} without {@code --all-tensors} holds the quantizable inputs only (a Q/DQ model's set), and so
+     * does the cache it writes beside it.
      */
-    private static void warnAboutActivationsWithoutRange(CalibrationTable table, String source, ModelFacts model) {
-        Set<String> ranged = new java.util.HashSet<>(table.tensorNames());
+    private static void warnAboutActivationsWithoutRange(Collection<String> rangedTensors, String source,
+            ModelFacts model) {
+        Set<String> ranged = new java.util.HashSet<>(rangedTensors);
         List<String> missing = model.onnx().allActivationTensors().stream().filter(n -> !ranged.contains(n)).toList();
         if (!missing.isEmpty()) {
             LOG.warn("{}: no range for {} of the {} activations of {} (e.g. '{}'): TensorRT runs their layers in "
@@ -168,7 +171,8 @@ public final class CalibrationCacheHandoff {
 
     /**
      * An existing cache file, checked against the calibrator and the model now; its TensorRT version is checked
-     * in {@link #bytesFor}.
+     * in {@link #bytesFor}. For trt4j's calibrators a cache without a range for some activations gets the warning a
+     * table gets; a cache TensorRT's own calibrators wrote holds TensorRT's names for its own network.
      *
      * @param calibrator the calibrator of the build: its TensorRT class must match the cache's header, and its kind
      *        decides what a rejection advises (TensorRT's recalibrate on {@code --data}; trt4j's need new ranges)
@@ -215,6 +219,9 @@ public final class CalibrationCacheHandoff {
         if (!missing.isEmpty()) {
             throw new Trt4jException(source + ": calibration cache rejected: it has no range for input(s) " + missing
                     + " of " + model.name() + ", so it was made for another model; " + newRanges(calibrator, model));
+        }
+        if (calibrator.isTrt4jAlgorithm()) {
+            warnAboutActivationsWithoutRange(parsed.scaleBitsByTensor().keySet(), source, model);
         }
         return new CalibrationCacheHandoff(algorithm, null, null, parsed, bytes.clone(), source);
     }
