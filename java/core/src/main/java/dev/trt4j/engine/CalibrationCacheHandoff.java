@@ -1,6 +1,7 @@
 package dev.trt4j.engine;
 
 import dev.trt4j.ControlCharacters;
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.SignedInt8Ranges;
 import dev.trt4j.table.CalibrationFile;
@@ -176,8 +177,9 @@ public final class CalibrationCacheHandoff {
      *
      * @param calibrator the calibrator of the build: its TensorRT class must match the cache's header, and its kind
      *        decides what a rejection advises (TensorRT's recalibrate on {@code --data}; trt4j's need new ranges)
+     * @throws InvalidOptionException when the cache was written by another calibrator than {@code calibrator}
      * @throws Trt4jException when the file is not a cache (not UTF-8 text, a table, a header line alone), was
-     *         written by another calibrator, or lacks the model's inputs (a cache for another model)
+     *         written by a calibrator trt4j has none for, or lacks the model's inputs (a cache for another model)
      */
     public static CalibrationCacheHandoff fromCache(String source, byte[] bytes, CalibratorChoice calibrator,
             ModelFacts model) {
@@ -190,18 +192,21 @@ public final class CalibrationCacheHandoff {
         TensorRtCalibrationCache parsed = file.cache();
         TrtCalibrationAlgorithm algorithm = calibrator.trtAlgorithm();
         if (!parsed.algorithm().equals(algorithm.cacheToken())) {
-            throw new Trt4jException(source + ": calibration cache rejected: written by " + parsed.header()
-                    + TrtCalibrationAlgorithm.ofCacheToken(parsed.algorithm())
-                            .map(written -> " but --calibrator " + calibrator.cliName() + " reads TensorRT's "
-                                    + algorithm.cacheToken() + "; pass " + CalibratorChoice.optionFor(written,
-                                    calibrator.isTrt4jAlgorithm()) + (calibrator.isTrt4jAlgorithm()
-                                    ? " (or no --calibrator: the cache's header chooses)"
-                                    : ", or delete it to recalibrate with --data"))
-                            // TensorRT's older EntropyCalibration: no calibrator reads it, so the way is a table
-                            .orElse(" but this build uses TensorRT's " + algorithm.cacheToken() + ", and no "
-                                    + "--calibrator uses " + parsed.algorithm() + "; " + (calibrator.isTrt4jAlgorithm()
-                                    ? "convert it to a table (trt4j cache convert CACHE --out T.table.json) and "
-                                    + "build with --table T.table.json" : newRanges(calibrator, model))));
+            String rejected = source + ": calibration cache rejected: written by " + parsed.header();
+            Optional<TrtCalibrationAlgorithm> written = TrtCalibrationAlgorithm.ofCacheToken(parsed.algorithm());
+            if (written.isPresent()) {
+                // the option contradicts the file, as --calibrator entropy with a max table: a usage error
+                throw new InvalidOptionException(rejected + " but --calibrator " + calibrator.cliName() + " reads "
+                        + "TensorRT's " + algorithm.cacheToken() + "; pass " + CalibratorChoice.optionFor(written.get(),
+                        calibrator.isTrt4jAlgorithm()) + (calibrator.isTrt4jAlgorithm()
+                        ? " (or no --calibrator: the cache's header chooses)"
+                        : ", or delete it to recalibrate with --data"));
+            }
+            // TensorRT's older EntropyCalibration: no calibrator reads it, so the way is a table
+            throw new Trt4jException(rejected + " but this build uses TensorRT's " + algorithm.cacheToken() + ", and "
+                    + "no --calibrator uses " + parsed.algorithm() + "; " + (calibrator.isTrt4jAlgorithm()
+                    ? "convert it to a table (trt4j cache convert CACHE --out T.table.json) and build with --table "
+                    + "T.table.json" : newRanges(calibrator, model)));
         }
         TensorRtVersion written = TensorRtVersion.fromCode(parsed.version());
         if (written.major() != BUILD_MAJOR) {

@@ -1,5 +1,6 @@
 package dev.trt4j.engine;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.table.CalibrationTable;
@@ -144,7 +145,7 @@ class CalibrationCacheHandoffTest {
     void cacheOfAnotherCalibratorVersionOrModelIsRejectedNeverReused() {
         byte[] minmax = "TRT-101501-MinMaxCalibration\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", minmax, CalibratorChoice.ENTROPY, model))
-                .hasMessage("c: calibration cache rejected: written by TRT-101501-MinMaxCalibration but --calibrator "
+                .isInstanceOf(InvalidOptionException.class).hasMessage("c: calibration cache rejected: written by TRT-101501-MinMaxCalibration but --calibrator "
                         + "entropy reads TensorRT's EntropyCalibration2; pass --calibrator max (or no --calibrator: "
                         + "the cache's header chooses)");
         // TensorRT's older entropy calibrator: no --calibrator matches, so the way is through a table

@@ -62,6 +62,26 @@ class EngineBuildTest {
         assertThat(fake.seenPlan.calibration().orElseThrow().needsBatches()).isTrue();
     }
 
+    /**
+     * A cache given without --calibrator: the sidecar names max for a MinMaxCalibration cache, and for an
+     * EntropyCalibration2 one (entropy, percentile and mse all write it) the token, not a method it cannot tell.
+     */
+    @Test
+    void theSidecarOfACacheBuildNamesOnlyWhatTheCacheTells() throws Exception {
+        Path model = TinyOnnxModels.conv(dir, "m.onnx", false, false);
+        for (String token : List.of("MinMaxCalibration", "EntropyCalibration2")) {
+            Path cache = Files.writeString(dir.resolve(token + ".cache"), "TRT-101501-" + token + "\nx: 3c010204\n"
+                    + "conv_out: 3d418306\ny: 40008102\n");
+            Path out = dir.resolve("engines/" + token + ".engine");
+            FakeBuilder fake = new FakeBuilder(Availability.yes(), Optional.empty(), null);
+            EngineBuild.run(EngineBuildRequest.builder(model, Precision.INT8).calibrationCache(cache)
+                    .profiles(PROFILES).build(), out, () -> fake);
+            assertThat(EngineSidecarFile.read(out).orElseThrow().calibrator())
+                    .isEqualTo(token.equals("MinMaxCalibration") ? "max" : "EntropyCalibration2");
+            assertThat(fake.seenPlan.calibration().orElseThrow().handoff().algorithm().cacheToken()).isEqualTo(token);
+        }
+    }
+
     @Test
     void failedOrUnavailableBuildLeavesNoFile() throws Exception {
         Path model = TinyOnnxModels.conv(dir, "m.onnx", false, false);
