@@ -60,7 +60,8 @@ public final class BuildCommand implements Callable<Integer>, DataArguments.Repe
     private String int8Mode;
 
     @Option(names = "--calibrator", paramLabel = "NAME",
-            description = {"Where the INT8 ranges come from (default entropy).",
+            description = {"Where the INT8 ranges come from (default: the method a --table records or a --cache "
+                    + "header names, else entropy).",
                 "max, entropy, percentile or mse: trt4j's ranges, read from --table or --cache, else calibrated "
                     + "by trt4j on the CPU from --data (percentile at 99.99; for another P, calibrate and pass "
                     + "the table).",
