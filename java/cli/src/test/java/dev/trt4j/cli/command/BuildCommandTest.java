@@ -34,7 +34,8 @@ class BuildCommandTest {
 
         assertThat(run.exitCode()).isZero();
         assertThat(help).contains("--calibrator=NAME Where the INT8 ranges come from (default: the method a "
-                + "--table records or a --cache header names, else entropy). max, entropy, percentile or mse: trt4j's ranges, read from --table or --cache, else calibrated by trt4j "
+                + "--table records or a --cache header names, else entropy). max, entropy, percentile or mse: "
+                + "trt4j's ranges, read from --table or --cache, else calibrated by trt4j "
                 + "on the CPU from --data (percentile at 99.99; for another P, calibrate and pass the table). "
                 + "trt-entropy2 or trt-minmax: TensorRT calibrates on the GPU from --data, or "
                 + "reuses --cache when it exists.");
