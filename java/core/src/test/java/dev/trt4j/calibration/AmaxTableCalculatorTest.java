@@ -135,6 +135,11 @@ class AmaxTableCalculatorTest {
         assertThat(SaturatingRanges.describe("entropy", 64, found, 2)).startsWith("entropy on 64 samples: 1 of 2 "
                 + "tensors get a range at or below every nonzero magnitude they took, so each such value quantizes to "
                 + "the grid's end ('gap'; 'gap': amax ").contains("NVIDIA's entropy algorithm");
+        // amax's check of its one tensor is the same check, in a line of its own
+        assertThat(SaturatingRanges.of(statistics.tensors().get("gap"), entropy.amax("gap"))).contains(found.get(0));
+        assertThat(SaturatingRanges.describe("entropy", found.get(0))).startsWith("entropy: 'gap' gets a range at or "
+                + "below every nonzero magnitude it took, so each of its values quantizes to the grid's end (amax ")
+                .contains("NVIDIA's entropy algorithm");
         // max takes the largest value, which no value lies above
         CalibrationTable max = AmaxTableCalculator.compute(statistics, MethodSpec.parse("max", OPTIONS), null);
         assertThat(SaturatingRanges.find(statistics, max.amaxByTensor())).isEmpty();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.MethodSpec;
+import dev.trt4j.calibration.SaturatingRanges;
 import dev.trt4j.calibrators.CalibrationException;
 import dev.trt4j.calibrators.Calibrators;
 import dev.trt4j.calibrators.CalibrationOptions;
@@ -27,6 +28,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +125,7 @@ public final class AmaxCommand implements Callable<Integer> {
             }
             throw e;
         }
+        warnOfRange(methodSpec, statistics, amax);
         if (json.enabled()) {
             ObjectNode node = JsonOutput.putFloat(JsonOutput.object(), "amax", amax);
             node.put("hex", FloatBits.hex8(amax));
@@ -131,6 +134,20 @@ public final class AmaxCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(ShortestDecimal.format(amax));
         }
         return 0;
+    }
+
+    /**
+     * Says on stderr, in one line, what calibrate's table would warn of for this tensor (stdout keeps the amax alone,
+     * and valid JSON with {@code --json}): a range at or below every nonzero value it took.
+     */
+    private void warnOfRange(MethodSpec methodSpec, TensorStatistics statistics, float amax) {
+        SaturatingRanges.of(statistics, amax).ifPresent(s -> warn(SaturatingRanges.describe(methodSpec.label(), s)));
+    }
+
+    private void warn(String line) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println("trt4j: warning: " + line);
+        err.flush();
     }
 
     /**

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -168,6 +169,35 @@ class AmaxCommandTest {
         JsonNode node = new ObjectMapper().readTree(run.out());
         assertThat(Float.floatToRawIntBits(node.get("amax").floatValue()))
                 .isEqualTo(Integer.parseUnsignedInt(node.get("hex").asText(), 16));
+    }
+
+    /**
+     * A tensor with no values near zero (a hard-sigmoid's output) gets from entropy a range at or below all of them:
+     * amax names it in the line calibrate's table warns with, on stderr, so that stdout stays the amax (or JSON).
+     */
+    @Test
+    void aRangeAtOrBelowEveryValueIsWarnedOfAsCalibrateWarns() throws Exception {
+        Random random = new Random(7);
+        float[] values = new float[20_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 0.3f + random.nextFloat() * 1.2f; // [0.3, 1.5): the first fifth of the bins stays empty
+        }
+        String gap = npy("gap.npy", values);
+
+        CliRun text = CliRun.of("amax", "--method", "entropy", "--tensor", gap);
+        CliRun json = CliRun.of("amax", "--method", "entropy", "--tensor", gap, "--json");
+
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(Float.parseFloat(text.out().strip())).isLessThanOrEqualTo(0.3f);
+        assertThat(text.errLines()).singleElement().asString().startsWith("trt4j: warning: entropy: 'gap.npy' gets "
+                + "a range at or below every nonzero magnitude it took, so each of its values quantizes to the grid's "
+                + "end (amax ").contains("NVIDIA's entropy algorithm");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(new ObjectMapper().readTree(json.out()).get("amax").floatValue())
+                .isEqualTo(Float.parseFloat(text.out().strip()));
+        assertThat(json.errLines()).isEqualTo(text.errLines());
+        // max keeps the values apart
+        assertThat(CliRun.of("amax", "--method", "max", "--tensor", gap).errLines()).isEmpty();
     }
 
     @Test
