@@ -76,6 +76,10 @@ public final class AmaxTableCalculator {
         if (!saturating.isEmpty()) {
             LOG.warn("{}", SaturatingRanges.describe(method.label(), statistics.samples(), saturating, amax.size()));
         }
+        List<TensorStatistics> zero = ZeroRanges.find(statistics, amax);
+        if (!zero.isEmpty()) {
+            LOG.warn("{}", ZeroRanges.describe(method.label(), statistics.samples(), zero, amax.size()));
+        }
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("label", method.label());
         parameters.putAll(Provenance.parameters(method.calibrator(), method.options()));

@@ -42,13 +42,14 @@ public final class SaturatingRanges {
     }
 
     /**
-     * Tensor {@code t} with {@code range}, if that range is at or below the left edge of its histogram's first
-     * non-empty bin (a bin above the first, so no value lies near zero) and below its largest magnitude: the check
-     * calibrate makes for every tensor, for amax to make for its one.
+     * Tensor {@code t} with {@code range}, if that range is above 0 and at or below the left edge of its histogram's
+     * first non-empty bin (a bin above the first, so no value lies near zero) and below its largest magnitude: the
+     * check calibrate makes for every tensor, for amax to make for its one. A range of 0 is {@link ZeroRanges}'s: no
+     * value reaches the grid's end there, each is clipped to 0.
      */
     public static Optional<Saturating> of(TensorStatistics t, float range) {
         Histogram h = t.histogram();
-        if (h == null) {
+        if (h == null || !(range > 0)) {
             return Optional.empty();
         }
         int first = 0;

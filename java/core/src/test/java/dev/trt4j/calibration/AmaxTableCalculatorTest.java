@@ -147,6 +147,46 @@ class AmaxTableCalculatorTest {
         assertThat(SaturatingRanges.find(statistics, Map.of("gap", Math.nextUp(histogram.edge(first))))).isEmpty();
     }
 
+    /**
+     * Percentile 0 gives every tensor a range of 0, following the reference's rule, which clips all its values: they
+     * are named as such, not as ranges at or below every value (whose values would reach the grid's end), and a
+     * tensor that was 0 on every sample, whose right range 0 is, is not named.
+     */
+    @Test
+    void rangesOfZeroOfTensorsWithValuesAreFound() {
+        Random random = new Random(7);
+        float[] values = new float[20_000];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = 0.3f + random.nextFloat() * 1.2f; // the first bins empty: not a saturating range at 0
+        }
+        TensorStatisticsCollector gap = new TensorStatisticsCollector("gap", 2048, false);
+        gap.collect(values, 0, values.length);
+        TensorStatisticsCollector zeros = new TensorStatisticsCollector("zeros", 2048, false);
+        zeros.collect(new float[16], 0, 16);
+        Map<String, TensorStatistics> tensors = new LinkedHashMap<>();
+        tensors.put("gap", gap.statistics());
+        tensors.put("normal", statistics("normal", 2048, random, 1.0));
+        tensors.put("zeros", zeros.statistics());
+        ActivationStatistics statistics = new ActivationStatistics(tensors, 64, 8, "0".repeat(64), "test data");
+
+        CalibrationTable none = AmaxTableCalculator.compute(statistics, MethodSpec.parse("percentile=0", OPTIONS),
+                null);
+        List<TensorStatistics> zero = ZeroRanges.find(statistics, none.amaxByTensor());
+
+        assertThat(none.amaxByTensor()).containsOnlyKeys("gap", "normal", "zeros").allSatisfy((name, amax) ->
+                assertThat(amax).as(name).isZero());
+        assertThat(zero).extracting(TensorStatistics::name).containsExactly("gap", "normal");
+        assertThat(SaturatingRanges.find(statistics, none.amaxByTensor())).isEmpty();
+        assertThat(ZeroRanges.describe(none.provenance().parameters().get("label"), 64, zero, 3)).startsWith(
+                "percentile-0 on 64 samples: 2 of 3 tensors get a range of 0 though they took nonzero values ('gap', "
+                        + "'normal'; 'gap': largest 1.4999").endsWith("), a scale of 0 that clips each such value to 0; "
+                + "percentile 0 keeps no value apart: give a percentile above 0");
+        assertThat(ZeroRanges.describe("percentile-0", gap.statistics())).startsWith("percentile-0: 'gap' gets a "
+                + "range of 0 though it took nonzero values (largest 1.4999");
+        CalibrationTable max = AmaxTableCalculator.compute(statistics, MethodSpec.parse("max", OPTIONS), null);
+        assertThat(ZeroRanges.find(statistics, max.amaxByTensor())).isEmpty();
+    }
+
     private static TensorStatistics statistics(String name, int bins, Random random, double scale) {
         float[] values = new float[20_000];
         for (int i = 0; i < values.length; i++) {

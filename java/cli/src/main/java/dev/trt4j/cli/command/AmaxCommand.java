@@ -5,6 +5,7 @@ import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibration.SaturatingRanges;
+import dev.trt4j.calibration.ZeroRanges;
 import dev.trt4j.calibrators.CalibrationException;
 import dev.trt4j.calibrators.Calibrators;
 import dev.trt4j.calibrators.CalibrationOptions;
@@ -138,9 +139,13 @@ public final class AmaxCommand implements Callable<Integer> {
 
     /**
      * Says on stderr, in one line, what calibrate's table would warn of for this tensor (stdout keeps the amax alone,
-     * and valid JSON with {@code --json}): a range at or below every nonzero value it took.
+     * and valid JSON with {@code --json}): a range at or below every nonzero value it took, or one of 0 that clips
+     * them all (percentile 0's).
      */
     private void warnOfRange(MethodSpec methodSpec, TensorStatistics statistics, float amax) {
+        if (ZeroRanges.clips(statistics, amax)) {
+            warn(ZeroRanges.describe(methodSpec.label(), statistics));
+        }
         SaturatingRanges.of(statistics, amax).ifPresent(s -> warn(SaturatingRanges.describe(methodSpec.label(), s)));
     }
 

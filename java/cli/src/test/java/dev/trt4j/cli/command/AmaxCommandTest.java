@@ -200,6 +200,24 @@ class AmaxCommandTest {
         assertThat(CliRun.of("amax", "--method", "max", "--tensor", gap).errLines()).isEmpty();
     }
 
+    /** Percentile 0 keeps the reference's range of 0, and says that it clips every value of the tensor. */
+    @Test
+    void aRangeOfZeroIsWarnedOf() {
+        String a = npy("a.npy", 1f, 2f, 3f, -4f, 0.5f);
+
+        CliRun run = CliRun.of("amax", "--method", "percentile", "--percentile", "0", "--tensor", a);
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).isEqualTo("0.0" + NL);
+        assertThat(run.errLines()).containsExactly("trt4j: warning: percentile-0: 'a.npy' gets a range of 0 though "
+                + "it took nonzero values (largest 4.00000), a scale of 0 that clips each such value to 0; "
+                + "percentile 0 keeps no value apart: give a percentile above 0");
+        // a tensor of zeros has its right range
+        CliRun zeros = CliRun.of("amax", "--method", "percentile=0", "--tensor", npy("z.npy", 0f, 0f));
+        assertThat(zeros.exitCode()).as(zeros.err()).isZero();
+        assertThat(zeros.errLines()).isEmpty();
+    }
+
     @Test
     void percentileIsGivenInTheMethodAsCalibrateTakesIt() {
         String a = npy("arange.npy", arange(100, 1f));
