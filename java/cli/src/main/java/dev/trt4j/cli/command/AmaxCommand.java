@@ -106,8 +106,10 @@ public final class AmaxCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         MethodSpec methodSpec = methodSpec();
-        MethodOptionCheck.refuseUnusedOptionsOfOne(methodSpec, spec.commandLine().getParseResult()::hasMatchedOption);
-        MethodOptionCheck.refuseUnusedGridOptions(methodSpec, spec.commandLine().getParseResult()::hasMatchedOption);
+        MethodOptionCheck.refuseUnusedOptionsOfOne(methodSpec, method,
+                spec.commandLine().getParseResult()::hasMatchedOption);
+        MethodOptionCheck.refuseUnusedGridOptions(methodSpec, method,
+                spec.commandLine().getParseResult()::hasMatchedOption);
         Calibrator calibrator = methodSpec.calibrator();
         CalibrationOptions options = methodSpec.options();
         if (name != null && input.histogram == null) {

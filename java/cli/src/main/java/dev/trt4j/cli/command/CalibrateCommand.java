@@ -163,8 +163,10 @@ public final class CalibrateCommand implements Callable<Integer> {
             return listMethods();
         }
         CalibrationOptions base = calibrationOptions();
-        List<MethodSpec> specs = MethodSpec.parseAll("--method", OptionValues.asTyped(spec, "--method", methods), base);
-        MethodOptionCheck.refuseUnusedOptions(specs, spec.commandLine().getParseResult()::hasMatchedOption);
+        List<String> typed = OptionValues.asTyped(spec, "--method", methods);
+        List<MethodSpec> specs = MethodSpec.parseAll("--method", typed, base);
+        MethodOptionCheck.refuseUnusedOptions(specs, String.join(",", typed),
+                spec.commandLine().getParseResult()::hasMatchedOption);
         boolean defaultModel = model == null;
         Path modelFile = defaultModel ? DefaultModel.file() : model;
         OnnxModel onnx = OnnxModel.load(modelFile);

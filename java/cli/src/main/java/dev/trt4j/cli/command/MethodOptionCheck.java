@@ -31,17 +31,19 @@ final class MethodOptionCheck {
 
     /**
      * @param methods the chosen methods
+     * @param typed   {@code --method} as the user typed it, for the message ({@code percentile}, not the label
+     *                {@code percentile-99.99}, which names a spelling the user did not type)
      * @param given   whether an option was on the command line
      * @throws InvalidOptionException if a given option is read by none of {@code methods} (unless one is a
      *                                plug-in, whose options trt4j cannot know)
      */
-    static void refuseUnusedOptions(List<MethodSpec> methods, Predicate<String> given) {
-        refuseUnread(List.of("--start-bin", "--stride", "--trt-threshold"), methods, given, "add");
+    static void refuseUnusedOptions(List<MethodSpec> methods, String typed, Predicate<String> given) {
+        refuseUnread(List.of("--start-bin", "--stride", "--trt-threshold"), methods, typed, given, "add");
     }
 
     /** As {@link #refuseUnusedOptions}, for a command of one method (amax), where another replaces it. */
-    static void refuseUnusedOptionsOfOne(MethodSpec method, Predicate<String> given) {
-        refuseUnread(List.of("--start-bin", "--stride", "--trt-threshold"), List.of(method), given, "choose");
+    static void refuseUnusedOptionsOfOne(MethodSpec method, String typed, Predicate<String> given) {
+        refuseUnread(List.of("--start-bin", "--stride", "--trt-threshold"), List.of(method), typed, given, "choose");
     }
 
     /**
@@ -49,13 +51,13 @@ final class MethodOptionCheck {
      * one answer they would seem to change. Not for calibrate, whose tables record the grid for every method (a cache
      * is written only for signed 8-bit, and {@code cache show} gives each table its grid's scale).
      */
-    static void refuseUnusedGridOptions(MethodSpec method, Predicate<String> given) {
-        refuseUnread(List.of("--num-bits", "--unsigned"), List.of(method), given, "choose");
+    static void refuseUnusedGridOptions(MethodSpec method, String typed, Predicate<String> given) {
+        refuseUnread(List.of("--num-bits", "--unsigned"), List.of(method), typed, given, "choose");
     }
 
     /** @param remedy how the command takes a method that reads the option: {@code add} or {@code choose} */
-    private static void refuseUnread(List<String> options, List<MethodSpec> methods, Predicate<String> given,
-                                     String remedy) {
+    private static void refuseUnread(List<String> options, List<MethodSpec> methods, String typed,
+                                     Predicate<String> given, String remedy) {
         List<String> names = methods.stream().map(m -> m.calibrator().name()).toList();
         if (!BUILT_IN.containsAll(names)) {
             return;
@@ -65,8 +67,7 @@ final class MethodOptionCheck {
             if (given.test(option) && names.stream().noneMatch(readers::contains)) {
                 boolean one = readers.size() == 1;
                 throw new InvalidOptionException(option + " only changes the " + String.join(" and ", readers.stream()
-                        .sorted().toList()) + " method" + (one ? "" : "s") + ", and --method "
-                        + String.join(",", methods.stream().map(MethodSpec::label).toList())
+                        .sorted().toList()) + " method" + (one ? "" : "s") + ", and --method " + typed
                         + (one ? " does not choose it" : " chooses neither") + "; drop " + option + " or " + remedy
                         + (one ? " it" : " one of them"));
             }

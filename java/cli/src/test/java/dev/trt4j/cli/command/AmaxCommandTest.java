@@ -397,8 +397,11 @@ class AmaxCommandTest {
                         + "--num-bits or choose one of them");
         assertSingleLineError(2, CliRun.of("amax", "--method", "max", "--unsigned", "--tensor", ok),
                 "--unsigned only changes the entropy and mse methods, and --method max chooses neither");
+        // named as typed: the label percentile-99.99 is no spelling --method takes
         assertSingleLineError(2, CliRun.of("amax", "--method", "percentile", "--unsigned", "--tensor", ok),
-                "--unsigned only changes the entropy and mse methods, and --method percentile-99.99 chooses neither");
+                "--unsigned only changes the entropy and mse methods, and --method percentile chooses neither");
+        assertSingleLineError(2, CliRun.of("amax", "--method", "Percentile=99.9", "--num-bits", "4", "--tensor", ok),
+                "--num-bits only changes the entropy and mse methods, and --method Percentile=99.9 chooses neither");
     }
 
     private static void assertSingleLineError(int exitCode, CliRun run, String fragment) {

@@ -87,7 +87,7 @@ class CalibrateOptionsTest {
 
         assertThat(startBin.exitCode()).isEqualTo(2);
         assertThat(startBin.errLines()).containsExactly("trt4j: --start-bin only changes the entropy and mse methods, "
-                + "and --method max,percentile-99.9 chooses neither; drop --start-bin or add one of them");
+                + "and --method max,percentile=99.9 chooses neither; drop --start-bin or add one of them");
         assertThat(threshold.errLines()).containsExactly("trt4j: --trt-threshold only changes the entropy method, and "
                 + "--method mse does not choose it; drop --trt-threshold or add it");
         assertThat(out).doesNotExist();
