@@ -10,6 +10,10 @@ import dev.trt4j.stats.HistogramJson;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -216,6 +220,38 @@ class AmaxCommandTest {
         CliRun zeros = CliRun.of("amax", "--method", "percentile=0", "--tensor", npy("z.npy", 0f, 0f));
         assertThat(zeros.exitCode()).as(zeros.err()).isZero();
         assertThat(zeros.errLines()).isEmpty();
+    }
+
+    /** np.save(f, np.asfortranarray(a)) writes a file amax reads, with a's values, as it reads a C-order copy. */
+    @Test
+    void aFortranOrderFileIsRead() throws Exception {
+        float[] c = arange(600, 0.25f); // a [20, 30] array in C order
+        float[] columns = new float[c.length];
+        for (int i = 0; i < 20; i++) {
+            for (int j = 0; j < 30; j++) {
+                columns[i + 20 * j] = c[i * 30 + j];
+            }
+        }
+        String dict = "{'descr': '<f4', 'fortran_order': True, 'shape': (20, 30), }";
+        String padded = dict + " ".repeat(128 - 10 - dict.length() - 1) + "\n";
+        ByteBuffer data = ByteBuffer.allocate(columns.length * 4).order(ByteOrder.LITTLE_ENDIAN);
+        data.asFloatBuffer().put(columns);
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        file.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) padded.length(), 0});
+        file.write(padded.getBytes(StandardCharsets.ISO_8859_1));
+        file.write(data.array());
+        Path fortran = Files.write(dir.resolve("fortran.npy"), file.toByteArray());
+        Path cOrder = dir.resolve("c.npy");
+        NpyFile.write(cOrder, NpyArray.ofFloats(new long[] {20, 30}, c));
+
+        for (String method : List.of("max", "entropy", "percentile=99")) {
+            CliRun run = CliRun.of("amax", "--method", method, "--tensor", fortran.toString());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            assertThat(run.out()).as(method)
+                    .isEqualTo(CliRun.of("amax", "--method", method, "--tensor", cOrder.toString()).out());
+        }
+        assertThat(CliRun.of("amax", "--method", "max", "--tensor", fortran.toString()).out())
+                .isEqualTo("149.75" + NL);
     }
 
     @Test

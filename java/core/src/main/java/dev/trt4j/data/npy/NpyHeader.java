@@ -20,10 +20,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The header of a {@code .npy} file: element type, byte order and shape. Reads format versions 1, 2 and 3 and
- * writes version 1 (version 2 when the header would not fit a 16-bit length).
+ * The header of a {@code .npy} file: element type, byte order, shape, and whether the data is in Fortran (column-major)
+ * order. Reads format versions 1, 2 and 3 and writes version 1 (version 2 when the header would not fit a 16-bit
+ * length), always in C order.
  */
-public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
+public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape, boolean fortranOrder) {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final Pattern DESCR = Pattern.compile("['\"]descr['\"]\\s*:\\s*['\"]([^'\"]*)['\"]");
     private static final Pattern FORTRAN = Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
@@ -42,6 +43,11 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
     public NpyHeader {
         shape = shape.clone();
         HostTensor.elementCount(shape);
+    }
+
+    /** A header of C-order data, as trt4j writes it. */
+    public NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
+        this(dtype, byteOrder, shape, false);
     }
 
     /** The shape, a copy. */
@@ -64,7 +70,7 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
      * Reads a header from the start of {@code in}, leaving the stream at the first data byte.
      *
      * @param source file (or archive entry) name used in error messages
-     * @throws Trt4jException on a bad magic string, an unsupported version or dtype, Fortran order or truncation
+     * @throws Trt4jException on a bad magic string, an unsupported version or dtype, or truncation
      */
     public static NpyHeader read(InputStream in, String source) {
         DataInputStream data = new DataInputStream(in);
@@ -118,10 +124,6 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
         if (!fortran.find()) {
             throw new Trt4jException(source + ": .npy header has no 'fortran_order'");
         }
-        if (fortran.group(1).equals("True")) {
-            throw new Trt4jException(source + ": Fortran-order arrays are not supported; save a C-order array "
-                    + "(numpy.ascontiguousarray)");
-        }
         Matcher shapeText = SHAPE.matcher(dict);
         if (!shapeText.find()) {
             throw new Trt4jException(source + (dict.contains("shape") ? ": the .npy header's 'shape' is not a tuple "
@@ -129,7 +131,7 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
         }
         long[] shape = parseShape(shapeText.group(1), source);
         try {
-            return new NpyHeader(dtype, order, shape);
+            return new NpyHeader(dtype, order, shape, fortran.group(1).equals("True"));
         } catch (ArithmeticException e) {
             throw new Trt4jException(source + ": shape (" + quoted(shapeText.group(1).strip()) + ") in .npy header "
                     + "holds more elements than any array can", e);
@@ -210,7 +212,7 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
     /** The complete header bytes (magic, version, length, padded dict) for writing this header little-endian. */
     byte[] encode() {
         StringBuilder dict = new StringBuilder("{'descr': '").append(dtype.littleEndianDescr())
-                .append("', 'fortran_order': False, 'shape': (");
+                .append("', 'fortran_order': ").append(fortranOrder ? "True" : "False").append(", 'shape': (");
         for (long d : shape) {
             dict.append(d).append(", ");
         }
@@ -244,12 +246,13 @@ public record NpyHeader(NpyDtype dtype, ByteOrder byteOrder, long[] shape) {
     @Override
     public boolean equals(Object o) {
         return o instanceof NpyHeader h && dtype == h.dtype && byteOrder.equals(h.byteOrder)
-                && Arrays.equals(shape, h.shape);
+                && Arrays.equals(shape, h.shape) && fortranOrder == h.fortranOrder;
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * dtype.hashCode() + byteOrder.hashCode()) + Arrays.hashCode(shape);
+        return 31 * (31 * (31 * dtype.hashCode() + byteOrder.hashCode()) + Arrays.hashCode(shape))
+                + Boolean.hashCode(fortranOrder);
     }
 
     @Override

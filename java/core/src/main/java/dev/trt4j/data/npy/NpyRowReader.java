@@ -12,7 +12,8 @@ import java.util.Arrays;
 
 /**
  * Streams a {@code .npy} array row by row along its first dimension, so that a large array can be read one
- * batch at a time. Closing it closes the underlying stream.
+ * batch at a time. A Fortran-order array, whose rows are spread over all its data, is read whole at the first rows
+ * asked for and handed out in C order. Closing it closes the underlying stream.
  */
 final class NpyRowReader implements AutoCloseable {
     private final InputStream in;
@@ -20,6 +21,8 @@ final class NpyRowReader implements AutoCloseable {
     private final NpyHeader header;
     private final long rowElements;
     private long rowsRead;
+    /** A Fortran-order array's data in C order, once read; null before and for a C-order array. */
+    private byte[] reordered;
 
     /** Reads the header from {@code in}; {@code source} names the file in errors. */
     public NpyRowReader(InputStream in, String source) {
@@ -119,12 +122,31 @@ final class NpyRowReader implements AutoCloseable {
         return all;
     }
 
+    /** The next {@code count} elements in C order, little-endian. */
     private byte[] readElements(long count) {
+        if (!header.fortranOrder() || FortranOrder.sameInBoth(header.shape())) {
+            return readStored(count);
+        }
+        if (reordered == null) {
+            reordered = FortranOrder.toC(readStored(header.elementCount()), header.shape(), header.dtype().size());
+        }
+        if (count == header.elementCount()) {
+            return reordered;
+        }
+        int size = header.dtype().size();
+        int from = Math.toIntExact(rowsRead * rowElements * size);
+        return Arrays.copyOfRange(reordered, from, from + Math.toIntExact(count * size));
+    }
+
+    /** The next {@code count} elements as the file stores them, little-endian. */
+    private byte[] readStored(long count) {
         int size = header.dtype().size();
         long bytes = count * size;
         if (bytes > Integer.MAX_VALUE - 8) {
-            throw new Trt4jException(source + ": " + bytes + " bytes of " + header
-                    + " are too many to hold at once; read it in batches");
+            throw new Trt4jException(source + ": " + bytes + " bytes of " + header + " are too many to hold at once; "
+                    + (header.fortranOrder() ? "a Fortran-order array is read whole (its rows are spread over the "
+                    + "file): save it in C order (numpy.ascontiguousarray) to read it in batches"
+                    : "read it in batches"));
         }
         byte[] data = new byte[(int) bytes];
         try {

@@ -10,6 +10,11 @@ import dev.trt4j.tensor.TensorSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -45,6 +50,45 @@ class NpySourceTest {
             assertThat(last.floats()[11]).isEqualTo(905f);
             assertThat(batches.get(1).inputs().get("x").floats()[0]).isEqualTo(400f);
             assertThat(s.describe()).contains("ten.npy").contains("10 samples");
+        }
+    }
+
+    /**
+     * The ten samples saved with np.save(f, np.asfortranarray(a)): each sample's values are spread over the file, and
+     * the batches hold the same values as those of the C-order file.
+     */
+    @Test
+    void aFortranOrderArrayGivesTheSameBatchesAsItsCOrderCopy() throws Exception {
+        float[] columnMajor = new float[60];
+        for (int sample = 0; sample < 10; sample++) {
+            for (int j = 0; j < 2; j++) {
+                for (int k = 0; k < 3; k++) {
+                    columnMajor[sample + 10 * (j + 2 * k)] = sample * 100 + j * 3 + k;
+                }
+            }
+        }
+        ByteArrayOutputStream file = new ByteArrayOutputStream();
+        String dict = "{'descr': '<f4', 'fortran_order': True, 'shape': (10, 2, 3), }";
+        String padded = dict + " ".repeat(128 - 10 - dict.length() - 1) + "\n";
+        file.write(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0, (byte) padded.length(), 0});
+        file.write(padded.getBytes(StandardCharsets.ISO_8859_1));
+        ByteBuffer data = ByteBuffer.allocate(240).order(ByteOrder.LITTLE_ENDIAN);
+        data.asFloatBuffer().put(columnMajor);
+        file.write(data.array());
+        Path fortran = Files.write(dir.resolve("fortran.npy"), file.toByteArray());
+
+        DataOptions four = DataOptions.builder().batchSize(4).build();
+        try (NpySource f = new NpySource(fortran, List.of(X), four);
+             NpySource c = new NpySource(tenSamples(), List.of(X), four)) {
+            List<Batch> fromFortran = Batches.drain(f);
+            List<Batch> fromC = Batches.drain(c);
+            assertThat(fromFortran).extracting(Batch::size).containsExactly(4, 4, 2);
+            for (int b = 0; b < 3; b++) {
+                HostTensor x = fromFortran.get(b).inputs().get("x");
+                assertThat(x.shape()).containsExactly(fromC.get(b).inputs().get("x").shape());
+                assertThat(x.floats()).as("batch %d", b).containsExactly(fromC.get(b).inputs().get("x").floats());
+            }
+            assertThat(fromFortran.get(2).inputs().get("x").floats()[11]).isEqualTo(905f);
         }
     }
 
