@@ -68,9 +68,14 @@ public final class TensorRtCalibrationCache {
     private static final int MAX_VERSION = 999_999_999;
     /** INT8 calibration, and with it the calibration cache, came with TensorRT 2.0. */
     private static final int FIRST_INT8_VERSION = 2000;
+    /**
+     * The last major taken: TensorRT 10 is the newest so far, and 11 is let through so that the next release's
+     * caches convert before trt4j knows it; a header of TensorRT 99 is a typing error. Raise it with each new major.
+     */
+    private static final int LAST_MAJOR = 11;
     /** The forms {@link #parseVersion} takes, for messages (calibration.md §4.1). */
-    private static final String VERSION_FORMS = "give a release from 2.0 on (10.15.1, 8.6.1, or 10.15.1.29 as "
-            + "tensorrt.__version__ prints it) or its NV_TENSORRT_VERSION: "
+    private static final String VERSION_FORMS = "give a release from 2.0 to " + LAST_MAJOR + ".x (10.15.1, 8.6.1, or "
+            + "10.15.1.29 as tensorrt.__version__ prints it) or its NV_TENSORRT_VERSION: "
             + "major·1000 + minor·100 + patch up to TensorRT 9 (4 digits: 8601), major·10000 + minor·100 + patch "
             + "from TensorRT 10 (6 digits: 101501)";
     /** major.minor[.patch[.build]]: tensorrt.__version__ prints the build too (10.15.1.29), which no header holds. */
@@ -370,15 +375,17 @@ public final class TensorRtCalibrationCache {
     /**
      * Whether {@code version} is an {@code NV_TENSORRT_VERSION} some TensorRT with INT8 calibration (2.0 on) can
      * have: four digits ({@code major·1000 + minor·100 + patch}, TensorRT 2 to 9) or six ({@code major·10000 +
-     * minor·100 + patch}, TensorRT 10 on). Five digits fit neither formula: {@code 10150} is no TensorRT's.
+     * minor·100 + patch}, TensorRT 10 and 11). Five digits fit neither formula: {@code 10150} is no TensorRT's, and
+     * neither is a major past {@link #LAST_MAJOR} ({@code 999999}, 99.99.99).
      */
     public static boolean isVersionNumber(int version) {
-        return version >= FIRST_INT8_VERSION && version <= 9999 || version >= 100000 && version <= 999999;
+        return version >= FIRST_INT8_VERSION && version <= 9999
+                || version >= 100000 && version < (LAST_MAJOR + 1) * 10000;
     }
 
     /**
      * A header version from user text: either the number itself ({@code 101501}, {@code 7000}) or a release
-     * ({@code 10.15.1}, {@code 8.6}), of a TensorRT that has INT8 calibration (2.0 on; {@link #isVersionNumber}).
+     * ({@code 10.15.1}, {@code 8.6}), of a TensorRT that has INT8 calibration (2.0 to 11; {@link #isVersionNumber}).
      *
      * @throws IllegalArgumentException if the text is neither, or no TensorRT has that version
      */
@@ -390,7 +397,7 @@ public final class TensorRtCalibrationCache {
             int major = Integer.parseInt(m.group(1));
             int minor = Integer.parseInt(m.group(2));
             // up to TensorRT 9 the minor has one digit of the number: 8.12 would read back as 9.2
-            if (major >= FIRST_INT8_VERSION / 1000 && minor <= (major < 10 ? 9 : 99)) {
+            if (major >= FIRST_INT8_VERSION / 1000 && major <= LAST_MAJOR && minor <= (major < 10 ? 9 : 99)) {
                 return versionNumber(major, minor, m.group(3) == null ? 0 : Integer.parseInt(m.group(3)));
             }
         } else if (t.matches("\\d{1,9}") && isVersionNumber(Integer.parseInt(t))) {

@@ -218,12 +218,16 @@ class TensorRtCalibrationCacheTest {
         assertThatThrownBy(() -> TensorRtCalibrationCache.parseVersion("ten"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'ten'");
         assertThat(TensorRtCalibrationCache.parseVersion("2000")).isEqualTo(2000);
-        assertThat(TensorRtCalibrationCache.parseVersion("999999")).isEqualTo(999999);
-        // five digits fit neither formula; 1.x had no INT8 calibration; a two-digit minor before 10 reads back wrong
-        for (String none : new String[] {"10150", "99999", "1015", "10", "0", "1000000", "8.12", "1.0", "100.0"}) {
+        // TensorRT 11 is taken before it comes out, so that its caches convert
+        assertThat(TensorRtCalibrationCache.parseVersion("119999")).isEqualTo(119999);
+        assertThat(TensorRtCalibrationCache.parseVersion("11.0.0")).isEqualTo(110000);
+        // five digits fit neither formula; 1.x had no INT8 calibration; a two-digit minor before 10 reads back wrong;
+        // no TensorRT had a major past 11 (the README says so of a version no TensorRT has)
+        for (String none : new String[] {"10150", "99999", "1015", "10", "0", "1000000", "8.12", "1.0", "100.0",
+            "999999", "120000", "99.99.99", "12.0"}) {
             assertThatThrownBy(() -> TensorRtCalibrationCache.parseVersion(none))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("'" + none + "' is no "
-                            + "TensorRT version; give a release from 2.0 on");
+                            + "TensorRT version; give a release from 2.0 to 11.x");
         }
     }
 

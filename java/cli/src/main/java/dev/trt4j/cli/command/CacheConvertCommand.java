@@ -62,6 +62,7 @@ public final class CacheConvertCommand implements Callable<Integer> {
             CalibrationTable table = naming(in, () -> input.asTable(spec.commandLine().getErr()));
             table.write(out);
             report(table.size(), "calibration table");
+            warnOfUnknownVersion(input.cache());
             List<String> inexact = input.cache().scalesNoAmaxGives();
             if (!inexact.isEmpty()) {
                 PrintWriter err = spec.commandLine().getErr();
@@ -102,6 +103,20 @@ public final class CacheConvertCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /**
+     * Names a header version no TensorRT has ({@code TRT-1015-...}, a hand edit or another tool's): the table keeps
+     * it, and converting the table back refuses it, so the user learns of it now rather than at that later step.
+     */
+    private void warnOfUnknownVersion(TensorRtCalibrationCache cache) {
+        if (!TensorRtCalibrationCache.isVersionNumber(cache.version())) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: warning: " + in + ": header " + ControlCharacters.escape(cache.header()) + ": "
+                    + cache.version() + " is no TensorRT version (NV_TENSORRT_VERSION, such as 8601 or 101501); the "
+                    + "table keeps it, and converting the table back to a cache needs --trt-version");
+            err.flush();
+        }
     }
 
     /** {@code convert}'s result; a value the other format cannot hold is reported with the file it came from. */

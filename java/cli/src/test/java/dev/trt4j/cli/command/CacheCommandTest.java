@@ -145,6 +145,29 @@ class CacheCommandTest {
         assertThat(toCache.errLines()).isEmpty();
     }
 
+    /**
+     * A cache whose header version no TensorRT has converts to a table, which keeps it; converting that table back
+     * refuses the version, so the first conversion says so.
+     */
+    @Test
+    void aHeaderVersionNoTensorRtHasIsNamedWhenTheCacheBecomesATable() throws Exception {
+        Path cache = write("e.cache", "TRT-1015-EntropyCalibration2\nconv1: 3c010204\n");
+        Path json = dir.resolve("e.table.json");
+
+        CliRun toTable = CliRun.of("cache", "convert", cache.toString(), "--out", json.toString());
+        CliRun back = CliRun.of("cache", "convert", json.toString(), "--out", dir.resolve("back.cache").toString());
+
+        assertThat(toTable.exitCode()).as(toTable.err()).isZero();
+        assertThat(toTable.errLines()).containsExactly("trt4j: warning: " + cache + ": header "
+                + "TRT-1015-EntropyCalibration2: 1015 is no TensorRT version (NV_TENSORRT_VERSION, such as 8601 or "
+                + "101501); the table keeps it, and converting the table back to a cache needs --trt-version");
+        assertThat(back.exitCode()).isEqualTo(1);
+        assertThat(back.errLines()).singleElement().asString().contains("\"1015\" is no TensorRT version");
+        CliRun fine = CliRun.of("cache", "convert", write("ok.cache", "TRT-8601-EntropyCalibration2\nconv1: "
+                + "3c010204\n").toString(), "--out", dir.resolve("ok.table.json").toString());
+        assertThat(fine.errLines()).isEmpty();
+    }
+
     /** Windows editors may put a byte-order mark in front; it is not part of the header or the JSON. */
     @Test
     void aByteOrderMarkInFrontIsSkipped() throws Exception {
@@ -314,13 +337,15 @@ class CacheCommandTest {
         Path out = dir.resolve("x.cache");
 
         // neither formula gives these: no TensorRT writes such a header (calibration.md §4.1)
-        for (String version : new String[] {"10", "10150", "1015", "99999", "8.12", "1234567"}) {
+        // nor has any TensorRT a major past 11 (11 is taken ahead of its release)
+        for (String version : new String[] {"10", "10150", "1015", "99999", "8.12", "1234567", "99.99.99", "999999",
+            "12.0.0"}) {
             CliRun run = CliRun.of("cache", "convert", table.toString(), "--out", out.toString(), "--trt-version",
                     version);
 
             assertThat(run.exitCode()).isEqualTo(2);
             assertThat(run.errLines()).containsExactly("trt4j: --trt-version '" + version + "' is no TensorRT "
-                    + "version; give a release from 2.0 on (10.15.1, 8.6.1, or 10.15.1.29 as "
+                    + "version; give a release from 2.0 to 11.x (10.15.1, 8.6.1, or 10.15.1.29 as "
                     + "tensorrt.__version__ prints it) or its NV_TENSORRT_VERSION: major·1000 + "
                     + "minor·100 + patch up to TensorRT 9 (4 digits: 8601), major·10000 + minor·100 + patch from "
                     + "TensorRT 10 (6 digits: 101501)");
@@ -356,7 +381,7 @@ class CacheCommandTest {
 
         assertThat(run.exitCode()).isEqualTo(1);
         assertThat(run.errLines()).containsExactly("trt4j: " + table + ": provenance \"tensorrtVersion\": \"10\" is no "
-                + "TensorRT version; give a release from 2.0 on (10.15.1, 8.6.1, or 10.15.1.29 as "
+                + "TensorRT version; give a release from 2.0 to 11.x (10.15.1, 8.6.1, or 10.15.1.29 as "
                 + "tensorrt.__version__ prints it) or its NV_TENSORRT_VERSION: "
                 + "major·1000 + minor·100 + patch up to TensorRT 9 (4 digits: 8601), major·10000 + minor·100 + patch "
                 + "from TensorRT 10 (6 digits: 101501) (or set the header's with --trt-version)");
