@@ -172,6 +172,7 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
         Fp16Converter.Result half = null;
         InputSpecializer.Result fixed = null;
         ModelFolder.Result folded = null;
+        boolean foldUnchanged = false;
         Map<String, long[]> fixedShapes = Map.of();
         try {
             sourceOpset = OpsetUpgrade.defaultOpset(onnx.proto());
@@ -191,6 +192,7 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
             converted = opset != null ? OpsetUpgrade.toTarget(converted) : converted;
             if (fold) {
                 folded = ModelFolder.fold(converted);
+                foldUnchanged = folded.model().equals(converted);
                 converted = folded.model();
             }
         } catch (Trt4jException e) {
@@ -230,16 +232,32 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
         if (!plugins.isEmpty()) {
             err.println("trt4j: warning: " + OperatorCheck.describe(fileName, plugins));
         }
+        if (foldUnchanged) {
+            // "Folded 0 BatchNorms ..." alone reads as a summary of work done; the copy is the model as it was
+            err.println("trt4j: warning: " + unchangedStep(fileName, "--fold folds", "no BatchNorm or constant scale "
+                    + "or shift after a Conv, no spelled-out hard-swish, no positive scalar scale before a Conv"));
+        }
         if (fp16Unchanged) {
             // a second --fp16 (or one on an FP16 export) must not read as if it had converted something
-            err.println("trt4j: warning: " + fileName + " has nothing --fp16 converts (converted already, or what is "
-                    + "FP32 stays so by rule" + (keepFp32.isEmpty() ? "" : " or by --keep-fp32") + "): "
-                    + out.getFileName() + " is written with that step unchanged");
+            err.println("trt4j: warning: " + unchangedStep(fileName, "--fp16 converts", "converted already, or what "
+                    + "is FP32 stays so by rule" + (keepFp32.isEmpty() ? "" : " or by --keep-fp32")));
         }
         err.flush();
         print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, fixedShapes, folded,
                 fp16Unchanged, half, beyondFp16, written);
         return 0;
+    }
+
+    /**
+     * The warning line, without its prefix, for a step that found nothing to do in {@code fileName}: the output is
+     * written all the same, and says so, in the same words for every step.
+     *
+     * @param what the step and its verb, e.g. {@code --fold folds}
+     * @param why  why there was nothing
+     */
+    private String unchangedStep(String fileName, String what, String why) {
+        return fileName + " has nothing " + what + " (" + why + "): " + out.getFileName()
+                + " is written with that step unchanged";
     }
 
     /**

@@ -227,6 +227,26 @@ class ConvertCommandTest {
                 .isTrue();
     }
 
+    /** --fold on a model with nothing to fold warns as --fp16 does, instead of only counting zeros. */
+    @Test
+    void foldOfAModelWithNothingToFoldSaysItsStepChangedNothing() throws IOException {
+        Path mm = TestModels.matMul(dir.resolve("mm.onnx"));
+        Path out = dir.resolve("mm.folded.onnx");
+
+        CliRun run = CliRun.of("convert", "--fold", mm.toString(), "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).containsExactly("trt4j: warning: mm.onnx has nothing --fold folds (no BatchNorm "
+                + "or constant scale or shift after a Conv, no spelled-out hard-swish, no positive scalar scale before "
+                + "a Conv): mm.folded.onnx is written with that step unchanged");
+        assertThat(run.out()).contains("Folded 0 BatchNorms and 0 scale/shift nodes into Convs");
+        assertThat(Files.readAllBytes(out)).isEqualTo(Files.readAllBytes(mm));
+        // the classifier has Convs to fold: no warning
+        CliRun cls = CliRun.of("convert", "--fold", model.toString(), "--out", dir.resolve("f.onnx").toString());
+        assertThat(cls.exitCode()).as(cls.err()).isZero();
+        assertThat(cls.errLines()).isEmpty();
+    }
+
     @Test
     void samplesKeepInFp32TheNodesWhoseValuesFp16CannotHold() throws IOException {
         Path scaledLog = TestModels.scaledLog(dir.resolve("scaled-log.onnx"));
