@@ -232,6 +232,30 @@ class LoggedWarningsTest {
         assertThat(out.resolve("max.cache")).isRegularFile();
     }
 
+    /**
+     * bench stages each run's --json file as the run ends: what a killed sweep left of them is named in one warning
+     * before the first run, not in one per file as each run ends.
+     */
+    @Test
+    void whatAKilledBenchLeftOfItsFilesIsNamedInOneWarning() throws Exception {
+        Path model = TestModels.ppocrClassifier(work.resolve("cls.onnx"));
+        Path out = Files.createDirectories(work.resolve("bench"));
+        Files.write(out.resolve(".t.b1.json.5x2k5x2k5x2k.tmp"), new byte[1_000_000]);
+        Files.write(out.resolve(".t.b2.json.6x2k5x2k5x2k.tmp"), new byte[1_000_000]);
+        Files.write(out.resolve(".other.json.7x2k5x2k5x2k.tmp"), new byte[10]); // not a file this bench writes
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "bench", model.toString(), "--shapes",
+                "x:1x3x48x192", "--batch", "1,2,4", "--warmup", "1", "--warmup-iterations", "1", "--duration", "0.01",
+                "--iterations", "2", "--threads", "1", "--json", out.resolve("t.json").toString(), "--summary-json",
+                out.resolve("s.json").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + out + ": holds 2 hidden files (2.0 MB) that "
+                + "a killed trt4j run left, or that another run is writing now: .t.b1.json.5x2k5x2k5x2k.tmp, "
+                + ".t.b2.json.6x2k5x2k5x2k.tmp; once no run writes there, delete them");
+        assertThat(out.resolve("t.b4.json")).isRegularFile();
+    }
+
     /** quantize's summary counts the main graph's nodes: a body's MatMul staying FP32 is said, not left unsaid. */
     @Test
     void quantizeSaysThatABodysNodesStayFp32() throws Exception {

@@ -9,6 +9,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +43,19 @@ public final class AtomicFileSet implements AutoCloseable {
         // Ctrl-C between staging and commit must not leave hidden temporary files beside the user's outputs.
         this.cleanupOnExit = ShutdownCleanup.hook(this::cleanUp, "trt4j-atomic-file-set-cleanup");
         ShutdownCleanup.register(cleanupOnExit);
+    }
+
+    /**
+     * Names, in one warning per folder, the hidden files that a killed run left for any of {@code targets}, for a
+     * command that stages its files one at a time over a long run: said before the work, and once, where each
+     * {@link #stage} would name its own leftovers only as it comes, one warning per file. Those stages then say
+     * nothing more of them.
+     *
+     * @throws Trt4jException if a target names a stream or a device ({@link AtomicFiles#finalTarget}), which the
+     *                        command's output checks refuse first
+     */
+    public static void warnAboutLeftovers(Collection<Path> targets) {
+        InterruptedWrites.warnAboutTargets(targets.stream().map(t -> AtomicFiles.finalTarget(t).normalize()).toList());
     }
 
     /**

@@ -9,7 +9,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -38,6 +43,8 @@ final class InterruptedWrites {
     private static final Set<String> WARNED = ConcurrentHashMap.newKeySet();
     /** Folders whose every leftover was named: a file's own warning there would repeat some of them. */
     private static final Set<Path> FOLDERS_NAMED = ConcurrentHashMap.newKeySet();
+    /** Targets whose leftovers {@link #warnAboutTargets} named before they were staged: staging one repeats them. */
+    private static final Set<Path> TARGETS_NAMED = ConcurrentHashMap.newKeySet();
 
     private InterruptedWrites() {
     }
@@ -57,12 +64,42 @@ final class InterruptedWrites {
         if (name == null || folder == null) {
             return;
         }
-        if (FOLDERS_NAMED.contains(folder.toAbsolutePath().normalize())) {
+        if (FOLDERS_NAMED.contains(folder.toAbsolutePath().normalize())
+                || TARGETS_NAMED.contains(target.toAbsolutePath().normalize())) {
             return;
         }
         String own = name.toString();
         describe(folder, stem -> stem.equals(own) || stem.equals(own + OLD), false)
                 .ifPresent(InterruptedWrites::warnOnce);
+    }
+
+    /**
+     * Warns, in one warning per folder, about the temporary files of every one of {@code targets}, files that a
+     * command stages one at a time over a long run: each file's own warning would come late, and one per file.
+     *
+     * @param targets as {@link AtomicFiles#finalTarget} resolves them (absolute, links followed)
+     */
+    static void warnAboutTargets(Collection<Path> targets) {
+        Map<Path, Set<Path>> byFolder = new LinkedHashMap<>();
+        for (Path target : targets) {
+            Path absolute = target.toAbsolutePath().normalize();
+            if (absolute.getParent() != null && absolute.getFileName() != null) {
+                byFolder.computeIfAbsent(absolute.getParent(), f -> new LinkedHashSet<>()).add(absolute);
+            }
+        }
+        byFolder.forEach((folder, inFolder) -> {
+            if (FOLDERS_NAMED.contains(folder)) {
+                return;
+            }
+            Set<String> names = new HashSet<>();
+            inFolder.forEach(t -> names.add(t.getFileName().toString()));
+            Predicate<String> stems = stem -> names.contains(stem)
+                    || (stem.endsWith(OLD) && names.contains(stem.substring(0, stem.length() - OLD.length())));
+            describe(folder, stems, false).ifPresent(warning -> {
+                TARGETS_NAMED.addAll(inFolder);
+                warnOnce(warning);
+            });
+        });
     }
 
     private static void warnOnce(String warning) {

@@ -49,7 +49,8 @@ final class BenchOutputFiles implements AutoCloseable {
 
     /**
      * Every file this run will write can be written, and no two options name the same one, checked before any
-     * timing.
+     * timing; what a killed run left of these files is named then too, in one warning, as the README promises: the
+     * runs stage their files one by one as each ends, which would name each file's leftovers late and apart.
      *
      * @param batches each run's batch as {@link BenchPreflight#check} plans it, which names its {@code --json} file
      * @param timed   the ENGINE|MODEL file, or null with {@code --compare}
@@ -88,6 +89,7 @@ final class BenchOutputFiles implements AutoCloseable {
         if (profilePerRun) {
             AtomicFiles.requireFolderFor(profile);
         }
+        AtomicFileSet.warnAboutLeftovers(files.files());
     }
 
     /**

@@ -63,6 +63,11 @@ final class OutputFiles {
         return this;
     }
 
+    /** The files that options name one by one (not those of an output folder), in the order added. */
+    List<Path> files() {
+        return outputs.stream().filter(o -> o.folder() == null).map(Named::file).toList();
+    }
+
     /**
      * @throws InvalidOptionException if two outputs name the same file, or an output names an input (usage errors,
      *                                so checked first)
