@@ -23,6 +23,8 @@ final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHand
     /** What {@link Runtime#addShutdownHook} says once the JVM is stopping. */
     private static final String SHUTDOWN_IN_PROGRESS = "Shutdown in progress";
     static final String INTERRUPTED = "interrupted: stopped (Ctrl-C or a signal) before the command could finish";
+    /** How every line about a stop begins, the library's ("interrupted: stopped while writing …") too. */
+    private static final String INTERRUPTED_PREFIX = "interrupted: ";
 
     @Override
     public int handleExecutionException(Exception ex, CommandLine commandLine, ParseResult parseResult) {
@@ -32,7 +34,10 @@ final class ExecutionErrorHandler implements CommandLine.IExecutionExceptionHand
         if (oom != null) {
             err.println("trt4j: " + OutOfMemoryAdvice.of(oom, OutOfMemoryAdvice.hintOf(parseResult))); // from a worker, wrapped
         } else if (stopping(ex)) {
-            err.println("trt4j: " + INTERRUPTED);
+            StopNotice.sayInterrupted(err, "trt4j: " + INTERRUPTED);
+        } else if (isUserError(ex) && message(ex).startsWith(INTERRUPTED_PREFIX)) {
+            // a write the cleanup hooks cut short: the stop notice may have said the stop already
+            StopNotice.sayInterrupted(err, "trt4j: " + oneLine(message(ex)));
         } else if (isUserError(ex)) {
             err.println("trt4j: " + oneLine(message(ex)));
         } else {

@@ -104,6 +104,7 @@ public final class Trt4jCommand implements Callable<Integer> {
         boolean verbose = Arrays.asList(args).contains("--verbose");
         String line;
         Throwable error;
+        StopNotice stop = StopNotice.watch(cl.getErr());
         try {
             return cl.execute(args);
         } catch (UnsatisfiedLinkError e) {
@@ -118,6 +119,8 @@ public final class Trt4jCommand implements Callable<Integer> {
         } catch (Error e) {
             line = "unexpected error: " + e + (verbose ? "" : " (run again with --verbose for the stack trace)");
             error = e;
+        } finally {
+            stop.close();
         }
         cl.getErr().println("trt4j: " + ControlCharacters.escape(line.replace('\n', ' ')));
         if (verbose) {

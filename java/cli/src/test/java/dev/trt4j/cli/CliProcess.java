@@ -45,6 +45,39 @@ final class CliProcess {
         return new Result(p.exitValue(), out, err.lines().filter(l -> !l.isBlank()).toList());
     }
 
+    /**
+     * Runs {@code trt4j args} in {@code work} and stops it with SIGTERM, as Ctrl-C would, once it prints a line on
+     * stdout that starts with {@code stopAt}.
+     */
+    static Result stopWhenPrinted(Path work, String classPath, String stopAt, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", classPath, "-Xmx256m", "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log"),
+                Trt4jCommand.class.getName()));
+        cmd.addAll(Arrays.asList(args));
+        Path errFile = work.resolve("stopped.stderr.txt");
+        Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectError(errFile.toFile()).start();
+        p.getOutputStream().close();
+        StringBuilder out = new StringBuilder();
+        try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            boolean stopped = false;
+            for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                out.append(line).append('\n');
+                if (!stopped && line.startsWith(stopAt)) {
+                    p.toHandle().destroy(); // SIGTERM, as on Ctrl-C; Process.destroy would close stdout too
+                    stopped = true;
+                }
+            }
+            assertThat(stopped).as("printed " + stopAt + " before it ended: " + out).isTrue();
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            p.destroyForcibly();
+        }
+        String err = java.nio.file.Files.readString(errFile, StandardCharsets.UTF_8);
+        java.nio.file.Files.delete(errFile);
+        return new Result(p.exitValue(), out.toString(), err.lines().filter(l -> !l.isBlank()).toList());
+    }
+
     /** The test JVM's class path: the CLI with its dependencies and its logging configuration. */
     static String testClassPath() {
         return System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));

@@ -2,11 +2,15 @@ package dev.trt4j.cli;
 
 import dev.trt4j.Trt4jException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 import java.util.concurrent.Callable;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,6 +50,44 @@ class StopDuringRunTest {
     void aLibraryRefusingWorkAsTheJvmStopsReadsAsTheInterruptionItIs() {
         assertThat(errorOf(new StartsWhileStopping()))
                 .isEqualTo("trt4j: interrupted: stopped (Ctrl-C or a signal) before the command could finish");
+    }
+
+    /**
+     * SIGTERM while bench timed its second run: the JVM ran its cleanup hooks and halted while the timing thread
+     * went on, so the process exited 143 in silence, though the README says a stop that cuts work short says
+     * "trt4j: interrupted: …". The first run's staged --json file goes with the stop.
+     */
+    @Test
+    void aSignalDuringATimedRunIsSaidInOneLineAndLeavesNoFiles(@TempDir Path work) throws Exception {
+        Path model = TestModels.ppocrClassifier(work.resolve("cls.onnx"));
+        Path out = Files.createDirectories(work.resolve("out"));
+
+        CliProcess.Result r = CliProcess.stopWhenPrinted(work, CliProcess.testClassPath(), "  Total Compute Time",
+                "bench", model.toString(), "--shapes", "x:1x3x48x192", "--batch", "1,2", "--warmup", "1",
+                "--warmup-iterations", "1", "--duration", "1", "--iterations", "2", "--threads", "1",
+                "--json", out.resolve("t.json").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isEqualTo(143);
+        assertThat(r.stderrLines()).containsExactly(
+                "trt4j: interrupted: stopped (Ctrl-C or a signal) before the command could finish");
+        try (Stream<Path> left = Files.list(out)) {
+            assertThat(left).isEmpty();
+        }
+    }
+
+    /** A stop the command's own thread meets first (a write cut short) is said once, in its own words. */
+    @Test
+    void aStopTheCommandMeetsItselfIsSaidOnceInItsWords() {
+        StringWriter text = new StringWriter();
+        PrintWriter err = new PrintWriter(text);
+        StopNotice notice = StopNotice.watch(err);
+        StopNotice.sayInterrupted(err, "trt4j: interrupted: stopped while writing its output, which is left as it was");
+        StopNotice.sayInterrupted(err, "trt4j: " + ExecutionErrorHandler.INTERRUPTED);
+        notice.close();
+        StopNotice.sayInterrupted(err, "trt4j: after");
+
+        assertThat(text.toString().lines()).containsExactly(
+                "trt4j: interrupted: stopped while writing its output, which is left as it was", "trt4j: after");
     }
 
     @Test
