@@ -43,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 
 /**
  * {@code trt4j bench ENGINE|MODEL}: times inference as trtexec does (warm-up by time, at least N iterations and at
@@ -214,7 +215,7 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
                 : preflight.shapesOfDataArrays(runs);
         Map<BenchRun, Integer> plannedBatches = new HashMap<>();
         for (BenchRun run : runs) {
-            plannedBatches.put(run, preflight.check(run, shapeMap, values));
+            plannedBatches.put(run, preflight.check(run, runs, shapeMap, values));
         }
         try (BenchOutputFiles outputFiles = new BenchOutputFiles(timesOnStdout() ? null : json, exportProfile,
                 markdown, csv, tableJson, summaryJson == null || summaryOnStdout() ? null : Path.of(summaryJson))) {
@@ -223,15 +224,17 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
             // Every backend a run needs is found, and runs here, before the first run is timed: a comparison that
             // mixes ONNX models with engines must not time the models and then stop at the missing GPU.
             runs.stream().map(run -> backends.forFile(run.file())).distinct().forEach(BenchmarkBackends::named);
-            return timeAll(runs, backends, shapeMap, values, timing, outputFiles);
+            return timeAll(runs, backends, preflight::shapes, values, timing, outputFiles);
         }
     }
 
     /**
      * Times every run in {@link BenchSchedule}'s order and reports them. A run's per-query traces are dropped once its
      * files are staged: only its statistics outlive it, so a long sweep needs the memory of one run, not of all.
+     *
+     * @param shapes each file's {@code --shapes} entries, as preflight checked them
      */
-    private int timeAll(List<BenchRun> runs, BenchBackendChoice backends, Map<String, long[]> shapeMap,
+    private int timeAll(List<BenchRun> runs, BenchBackendChoice backends, Function<Path, Map<String, long[]>> shapes,
                         BenchInputs values, TimingSettings timing, BenchOutputFiles outputFiles) {
         PrintWriter out = spec.commandLine().getOut();
         startTiming();
@@ -240,7 +243,8 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
         List<BenchmarkSummaryJson.Run> summaries = new ArrayList<>();
         BenchmarkResult[] timesToPrint = {null}; // --json -: the only run's traces, printed once every run succeeded
         BenchSchedule schedule = new BenchSchedule(run -> BenchmarkBackends.named(backends.forFile(run.file())),
-                run -> new BenchmarkRequest(run.file(), run.batch(), shapeMap, values, timing, threads), rounds);
+                run -> new BenchmarkRequest(run.file(), run.batch(), shapes.apply(run.file()), values, timing,
+                        threads), rounds);
         schedule.run(runs, (run, round, b, request, result) -> {
             LayerProfile profile = profiling() ? b.profileLayers(request) : null;
             if (textReport()) {

@@ -35,6 +35,8 @@ final class BenchPreflight {
     /** The {@code --inputs} value as given, which the messages name. */
     private final String inputs;
     private final Map<Path, PreflightFacts> models = new HashMap<>();
+    /** The {@code --shapes} entries that are each file's, see {@link #ownShapes}. */
+    private final Map<Path, Map<String, long[]>> shapesByFile = new HashMap<>();
     /** The option that set the token inputs' length where it was not --shapes (e.g. {@code --seq-len 600}). */
     private String lengthOption;
 
@@ -46,10 +48,12 @@ final class BenchPreflight {
     /**
      * Checks what can be checked without timing anything, so a bad file fails before minutes of timing.
      *
+     * @param runs     every run of the bench: a {@code --shapes} entry for an input of another file of the run is
+     *                 not this file's (see {@link #shapes(Path)})
      * @return the batch the run will have, which names its {@code --json} file; 0 for an engine whose batch only
      * loading it tells (no sidecar profile, or profiled inputs whose first dimensions differ)
      */
-    int check(BenchRun run, Map<String, long[]> shapeMap, BenchInputs values) {
+    int check(BenchRun run, List<BenchRun> runs, Map<String, long[]> shapeMap, BenchInputs values) {
         boolean onTensorRt = backends.forFile(run.file()).equals("tensorrt");
         if (onTensorRt != BenchBackendChoice.isEngine(run.file()) && backends.given() != null
                 && BenchBackendChoice.nameSaysItsKind(run.file())) {
@@ -69,8 +73,9 @@ final class BenchPreflight {
             Optional<EngineSidecar> sidecar = EngineSidecarFile.read(run.file());
             // the shapes and batch limits below are the sidecar's, so it must still describe this engine
             sidecar.ifPresent(s -> EngineFileCheck.requireSidecarMatches(run.file(), s));
+            Map<String, long[]> own = ownShapes(run.file(), runs, shapeMap);
             Map<String, long[]> planned = sidecar
-                    .map(s -> EngineShapeCheck.checkRequest(run.file(), s, run.batch(), shapeMap)).orElse(Map.of());
+                    .map(s -> EngineShapeCheck.checkRequest(run.file(), s, run.batch(), own)).orElse(Map.of());
             if (run.batch() > 0) {
                 return run.batch();
             }
@@ -82,10 +87,10 @@ final class BenchPreflight {
         // A shape that fits the first model of a comparison but not a later one fails here, not after minutes
         // of timing.
         PreflightFacts model = models.computeIfAbsent(run.file(), PreflightFacts::of);
-        Map<String, long[]> resolved = BenchShapes.resolve(run.file().toString(), model.inputs(), run.batch(),
-                shapeMap);
+        Map<String, long[]> own = ownShapes(run.file(), runs, shapeMap);
+        Map<String, long[]> resolved = BenchShapes.resolve(run.file().toString(), model.inputs(), run.batch(), own);
         BenchShapes.requireHoldable(run.file().toString(), model.inputs(), resolved, Runtime.getRuntime().maxMemory());
-        if (shapeMap.containsKey("input_ids")) {
+        if (own.containsKey("input_ids")) {
             requireSequenceFitsPositions(run.file(), model.positions(), resolved, lengthOption);
         }
         if (values instanceof BenchInputs.FromData) {
@@ -94,6 +99,61 @@ final class BenchPreflight {
             values.create(model.inputs(), resolved);
         }
         return BenchShapes.batch(model.inputs(), resolved);
+    }
+
+    /**
+     * The shapes {@link #check} held {@code file} to, which its runs are timed with.
+     *
+     * @throws IllegalStateException if no run of the file was checked
+     */
+    Map<String, long[]> shapes(Path file) {
+        Map<String, long[]> own = shapesByFile.get(file);
+        if (own == null) {
+            throw new IllegalStateException(file + " was not checked");
+        }
+        return own;
+    }
+
+    /**
+     * The entries of {@code shapes} that are {@code file}'s: {@code --shapes} is one option for every file of a
+     * comparison, whose models may take different inputs (an image classifier's x, a text model's input_ids), so
+     * an entry naming an input of another file of the run is left out for this one. An entry that no file of the run
+     * takes stays, and {@link #check} refuses it as a misspelling, naming the file; an engine whose inputs only
+     * loading it tells (no sidecar profile) takes every entry, as it may take any of them.
+     */
+    private Map<String, long[]> ownShapes(Path file, List<BenchRun> runs, Map<String, long[]> shapes) {
+        return shapesByFile.computeIfAbsent(file, f -> {
+            Optional<Set<String>> own = inputNames(f);
+            if (own.isEmpty()) {
+                return shapes;
+            }
+            List<Path> others = runs.stream().map(BenchRun::file).distinct().filter(o -> !o.equals(f)).toList();
+            Map<String, long[]> kept = new LinkedHashMap<>();
+            shapes.forEach((name, dims) -> {
+                boolean another = others.stream().anyMatch(o -> inputNames(o).map(n -> n.contains(name)).orElse(true));
+                if (own.get().contains(name) || !another) {
+                    kept.put(name, dims);
+                }
+            });
+            return kept;
+        });
+    }
+
+    /**
+     * The input names of {@code file}: an ONNX model's, or an engine's by its sidecar's profile; empty where they
+     * are not known before loading (an engine without a profile, a file that is missing, which {@link #check} names).
+     */
+    private Optional<Set<String>> inputNames(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return Optional.empty();
+        }
+        if (backends.forFile(file).equals("tensorrt")) {
+            return EngineSidecarFile.read(file).filter(s -> !s.profiles().isEmpty())
+                    .map(s -> s.profiles().get(0).keySet());
+        }
+        Set<String> names = new HashSet<>();
+        models.computeIfAbsent(file, PreflightFacts::of).inputs().forEach(in -> names.add(in.name()));
+        return Optional.of(names);
     }
 
     /**

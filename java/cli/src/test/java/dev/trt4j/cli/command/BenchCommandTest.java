@@ -471,9 +471,8 @@ class BenchCommandTest {
         assertThat(noGpu.errLines().get(0)).startsWith("trt4j: ").doesNotContain("unexpected");
     }
 
-    @Test
-    void aComparisonThatCannotFinishWritesNothing() throws Exception {
-        // a second model whose input has another name: the shapes fit the first model only
+    /** The classifier with its input x [?,3,?,?] named y: a second model whose input has another name. */
+    private static Path classifierWithInputY() throws IOException {
         var proto = OnnxModel.load(model).proto().toBuilder();
         proto.getGraphBuilder().getInputBuilder(0).setName("y");
         for (var node : proto.getGraphBuilder().getNodeBuilderList()) {
@@ -485,10 +484,18 @@ class BenchCommandTest {
         }
         Path other = dir.resolve("other.onnx");
         Files.write(other, proto.build().toByteArray());
+        return other;
+    }
+
+    @Test
+    void aComparisonThatCannotFinishWritesNothing() throws Exception {
+        // the shapes fit the first model only: the second's y keeps its open height and width
+        Path other = classifierWithInputY();
         Path times = dir.resolve("late.json");
         CliRun late = bench(with("--compare", "fp32=" + model + ",int8=" + other,
                 "--json", times.toString(), "--summary-json", dir.resolve("late-summary.json").toString()));
-        assertOneLine(2, late, "other.onnx: --shapes names 'x', which is not an input");
+        assertOneLine(2, late, "other.onnx: input 'y' [?,3,?,?] has open dimension 2; give its shape with --shapes "
+                + "y:1x3xNxN");
         assertThat(late.out()).as("refused before any timing").doesNotContain("== ");
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("late"));
@@ -498,6 +505,33 @@ class BenchCommandTest {
         CliRun badFolder = bench(with(model.toString(), "--summary-json", dir.resolve("no/such/s.json").toString()));
         assertOneLine(1, badFolder, "s.json: cannot write: " + aFile + " is a file, not a folder");
         assertThat(badFolder.out()).doesNotContain("== ");
+    }
+
+    /**
+     * --shapes is one option for every row of --compare, whose models may take different inputs (an image
+     * classifier's x, a text model's input_ids): each entry goes to the models that take that input. A name no model
+     * of the run takes is still a misspelling.
+     */
+    @Test
+    void shapesOfAComparisonGoToTheModelsThatTakeThem() throws Exception {
+        Path other = classifierWithInputY();
+        String[] timing = {"--warmup", "10", "--warmup-iterations", "1", "--duration", "0.05", "--iterations", "3",
+            "--threads", "1"};
+        List<String> args = new java.util.ArrayList<>(List.of("--compare", "model=x,fp32=" + model + ",int8=" + model,
+                "--compare", "model=y,fp32=" + other + ",int8=" + other));
+        args.addAll(List.of(timing));
+
+        List<String> both = new java.util.ArrayList<>(args);
+        both.addAll(List.of("--shapes", "x:1x3x48x192,y:1x3x48x96"));
+        CliRun run = bench(both.toArray(String[]::new));
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("cls.onnx [onnxruntime] x:1x3x48x192,")
+                .contains("other.onnx [onnxruntime] y:1x3x48x96,").contains("| y | 1.00 |");
+
+        List<String> misspelt = new java.util.ArrayList<>(args);
+        misspelt.addAll(List.of("--shapes", "x:1x3x48x192,y:1x3x48x96,z:1x3x48x96"));
+        assertOneLine(2, bench(misspelt.toArray(String[]::new)),
+                "cls.onnx: --shapes names 'z', which is not an input; inputs are [x]");
     }
 
     /**
