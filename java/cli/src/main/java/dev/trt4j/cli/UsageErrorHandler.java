@@ -66,6 +66,13 @@ final class UsageErrorHandler implements CommandLine.IParameterExceptionHandler 
             err.flush();
             return cl.getCommandSpec().exitCodeOnInvalidInput();
         }
+        String asWords = ModelsGivenAsWords.explain(cl, args);
+        if (asWords != null) {
+            // picocli would say "Unmatched arguments from index 1", which does not say how to give them
+            err.println("trt4j: " + asWords);
+            err.flush();
+            return cl.getCommandSpec().exitCodeOnInvalidInput();
+        }
         String emptyItem = EmptyListItemCheck.explain(reported, args);
         String unknownCommand = unknownCommand(reported);
         StringBuilder line = new StringBuilder("trt4j: ").append(oneLine(unknownCommand != null ? unknownCommand

@@ -96,6 +96,22 @@ class EvaluateCommandTest {
                 .setNode(0, m.getGraph().getNode(0).toBuilder().setOpType(op))).build().toByteArray());
     }
 
+    /** Models given as plain words (as calibrate takes its MODEL) are told the options that take them. */
+    @Test
+    void modelsGivenAsWordsAreToldTheirOptions() throws IOException {
+        Path reference = TestModels.relu(dir.resolve("relu.onnx"));
+
+        CliRun both = CliRun.of("evaluate", reference.toString(), "relu.int8.onnx", "--samples", "8");
+        assertThat(both.exitCode()).isEqualTo(2);
+        assertThat(both.errLines()).containsExactly("trt4j: evaluate takes its models with --reference and "
+                + "--candidate, not as plain arguments: give them as --reference " + reference
+                + " --candidate relu.int8.onnx");
+        CliRun one = CliRun.of("evaluate", "--reference", reference.toString(), "relu.int8.onnx");
+        assertThat(one.exitCode()).isEqualTo(2);
+        assertThat(one.errLines()).containsExactly("trt4j: evaluate takes its models with --reference and "
+                + "--candidate, not as plain arguments: give it as --candidate relu.int8.onnx");
+    }
+
     /** Acosh of the seeded data, below 1, is NaN: the table's NaNs are named on stderr too. */
     @Test
     void aCandidateComputingNanIsNamedInAWarning() throws IOException {
