@@ -145,10 +145,20 @@ public final class DataArguments {
      * @param used   the samples the statistics came from
      */
     public Optional<String> fewerSamplesThanAsked(ParseResult parsed, long used) {
+        return fewerSamplesThanAsked(parsed, used, "the ranges come");
+    }
+
+    /**
+     * As {@link #fewerSamplesThanAsked(ParseResult, long)}, for what a command other than a calibration takes from
+     * the samples.
+     *
+     * @param what what came from them, with its verb: {@code the comparison's figures come}
+     */
+    public Optional<String> fewerSamplesThanAsked(ParseResult parsed, long used, String what) {
         if (!parsed.hasMatchedOption("--samples") || samples <= 0 || used >= samples) {
             return Optional.empty();
         }
-        return Optional.of("--samples " + samples + ": the ranges come from " + Counts.of(used, "sample"));
+        return Optional.of("--samples " + samples + ": " + what + " from " + Counts.of(used, "sample"));
     }
 
     /** The {@code --shapes} values in the order given (an engine build makes one optimization profile of each). */

@@ -125,6 +125,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         warnAboutNonFiniteOutputs(result);
+        // the data ran out before an explicit --samples: said as calibrate and compare-calibrators say it
+        dataArguments.fewerSamplesThanAsked(spec.commandLine().getParseResult(), result.samples(),
+                "the comparison's figures come").ifPresent(why -> {
+                    PrintWriter err = spec.commandLine().getErr();
+                    err.println("trt4j: warning: " + ControlCharacters.escape(why));
+                    err.flush();
+                });
         return 0;
     }
 

@@ -112,6 +112,29 @@ class EvaluateCommandTest {
                 + "--candidate, not as plain arguments: give it as --candidate relu.int8.onnx");
     }
 
+    /** An explicit --samples the data cannot fill is said, as calibrate and compare-calibrators say it. */
+    @Test
+    void samplesBeyondTheDataAreSaid() throws IOException {
+        Path reference = TestModels.relu(dir.resolve("relu.onnx"));
+        float[] values = new float[5 * 4];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = (float) Math.sin(i);
+        }
+        Path data = dir.resolve("five.npy");
+        dev.trt4j.data.npy.NpyFile.write(data, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {5, 4}, values));
+
+        CliRun run = CliRun.of("evaluate", "--reference", reference.toString(), "--candidate", reference.toString(),
+                "--data", data.toString(), "--samples", "100", "--json");
+        CliRun asMany = CliRun.of("evaluate", "--reference", reference.toString(), "--candidate",
+                reference.toString(), "--data", data.toString(), "--samples", "5");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).containsExactly(
+                "trt4j: warning: --samples 100: the comparison's figures come from 5 samples");
+        assertThat(asMany.exitCode()).as(asMany.err()).isZero();
+        assertThat(asMany.errLines()).isEmpty();
+    }
+
     /** Acosh of the seeded data, below 1, is NaN: the table's NaNs are named on stderr too. */
     @Test
     void aCandidateComputingNanIsNamedInAWarning() throws IOException {
