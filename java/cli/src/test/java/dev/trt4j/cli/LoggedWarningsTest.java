@@ -132,13 +132,18 @@ class LoggedWarningsTest {
         Files.createSymbolicLink(images.resolve("d.png"), work.resolve("moved-away.png"));
         Files.writeString(images.resolve(".DS_Store"), "hidden files are not data");
         Files.write(images.resolve("e\u001b[2J.webp"), new byte[] {1}); // would clear the screen, printed as it is
+        // read, but only as the --data file itself: "does not read" would be wrong about it
+        dev.trt4j.data.npy.NpyFile.write(images.resolve("arr.npy"),
+                dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {1, 4}, new float[4]));
 
         Result r = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--data",
                 images.toString(), "--method", "max", "--batch", "1", "--out", work.resolve("out").toString());
 
         assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
         assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + images + ": ignoring 4 files that trt4j "
-                + "does not read: b.webp, c.heic, d.png (a link to nothing), e\\u001b[2J.webp");
+                + "does not read: b.webp, c.heic, d.png (a link to nothing), e\\u001b[2J.webp",
+                "trt4j: warning: " + images + ": ignoring 1 array file (arr.npy): an .npy or .npz is read when given "
+                + "as the --data file itself, not from a folder");
     }
 
     /** compare-calibrators opens its data per candidate: a warning about the data is given once per command. */

@@ -189,7 +189,7 @@ public final class DataSourceFactory {
 
     private static boolean holdsArrays(Path folder) {
         try (Stream<Path> files = Files.list(folder)) {
-            return files.map(DataFiles::extension).anyMatch(e -> e.equals("npy") || e.equals("npz"));
+            return files.anyMatch(DataSourceFactory::isArrayFile);
         } catch (IOException e) {
             return false;
         }
@@ -199,10 +199,12 @@ public final class DataSourceFactory {
      * The kinds of data files in a folder ("image", "raw", "audio", "text") with their counts, the other files, and
      * the subfolders (not searched).
      */
-    private record FolderContents(Map<String, Long> kinds, List<String> leftOut, List<String> subfolders) {
+    private record FolderContents(Map<String, Long> kinds, List<String> leftOut, List<String> arrays,
+                                  List<String> subfolders) {
         static FolderContents of(Path folder) {
             Map<String, Long> kinds = new TreeMap<>();
             List<String> leftOut = new ArrayList<>();
+            List<String> arrays = new ArrayList<>();
             List<String> subfolders = new ArrayList<>();
             try (Stream<Path> files = Files.list(folder)) {
                 files.filter(p -> !p.getFileName().toString().startsWith(".")).sorted().forEach(p -> {
@@ -211,6 +213,8 @@ public final class DataSourceFactory {
                         kinds.merge(kind, 1L, Long::sum);
                     } else if (Files.isDirectory(p)) {
                         subfolders.add(p.getFileName().toString());
+                    } else if (Files.isRegularFile(p) && isArrayFile(p)) {
+                        arrays.add(p.getFileName().toString());
                     } else {
                         leftOut.add(p.getFileName() + (Files.exists(p) ? "" : " (a link to nothing)"));
                     }
@@ -218,8 +222,13 @@ public final class DataSourceFactory {
             } catch (IOException | UncheckedIOException e) {
                 throw new Trt4jException(folder + ": cannot list: " + reason(e), e);
             }
-            return new FolderContents(kinds, leftOut, subfolders);
+            return new FolderContents(kinds, leftOut, arrays, subfolders);
         }
+    }
+
+    private static boolean isArrayFile(Path file) {
+        String extension = DataFiles.extension(file);
+        return extension.equals("npy") || extension.equals("npz");
     }
 
     /**
@@ -248,6 +257,15 @@ public final class DataSourceFactory {
                     + Counts.of(leftOut.size(), "file") + " that trt4j does not read: "
                     + ControlCharacters.escape(String.join(", ", leftOut.subList(0, Math.min(5, leftOut.size()))))
                     + (leftOut.size() > 5 ? " and " + (leftOut.size() - 5) + " more" : ""));
+        }
+        if (!contents.arrays().isEmpty()) {
+            // trt4j reads these, one file at a time: "does not read" would send the user looking for a converter
+            List<String> arrays = contents.arrays();
+            DataWarnings.warn(LOG, ControlCharacters.escape(folder.toString()) + ": ignoring "
+                    + Counts.of(arrays.size(), "array file") + " ("
+                    + ControlCharacters.escape(String.join(", ", arrays.subList(0, Math.min(5, arrays.size()))))
+                    + (arrays.size() > 5 ? " and " + (arrays.size() - 5) + " more" : "")
+                    + "): an .npy or .npz is read when given as the --data file itself, not from a folder");
         }
         if (!contents.subfolders().isEmpty()) {
             // nested class folders (ImageNet's layout) would otherwise calibrate on the top level's few files alone
