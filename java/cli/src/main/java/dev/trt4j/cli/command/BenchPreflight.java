@@ -118,8 +118,9 @@ final class BenchPreflight {
      * The entries of {@code shapes} that are {@code file}'s: {@code --shapes} is one option for every file of a
      * comparison, whose models may take different inputs (an image classifier's x, a text model's input_ids), so
      * an entry naming an input of another file of the run is left out for this one. An entry that no file of the run
-     * takes stays, and {@link #check} refuses it as a misspelling, naming the file; an engine whose inputs only
-     * loading it tells (no sidecar profile) takes every entry, as it may take any of them.
+     * takes is a misspelling: refused naming every file's inputs, or, for a bench of one file, by the shape check in
+     * its usual words; an engine whose inputs only loading it tells (no sidecar profile) takes every entry, as it
+     * may take any of them.
      */
     private Map<String, long[]> ownShapes(Path file, List<BenchRun> runs, Map<String, long[]> shapes) {
         return shapesByFile.computeIfAbsent(file, f -> {
@@ -131,12 +132,24 @@ final class BenchPreflight {
             Map<String, long[]> kept = new LinkedHashMap<>();
             shapes.forEach((name, dims) -> {
                 boolean another = others.stream().anyMatch(o -> inputNames(o).map(n -> n.contains(name)).orElse(true));
-                if (own.get().contains(name) || !another) {
+                if (own.get().contains(name)) {
                     kept.put(name, dims);
+                } else if (!another && !others.isEmpty()) {
+                    // naming one file's inputs alone would suggest the name is meant for that file
+                    throw misspeltInComparison(name, runs);
+                } else if (!another) {
+                    kept.put(name, dims); // one file: refused by the shape check, in the words of every command
                 }
             });
             return kept;
         });
+    }
+
+    private InvalidOptionException misspeltInComparison(String name, List<BenchRun> runs) {
+        String inputs = runs.stream().map(BenchRun::file).distinct().map(f -> f + " " + new java.util.TreeSet<>(
+                inputNames(f).orElseThrow())).collect(java.util.stream.Collectors.joining(", "));
+        return new InvalidOptionException("--shapes names '" + name + "', which is an input of no file of this run; "
+                + "their inputs: " + inputs);
     }
 
     /**

@@ -530,7 +530,9 @@ class BenchCommandTest {
 
         List<String> misspelt = new java.util.ArrayList<>(args);
         misspelt.addAll(List.of("--shapes", "x:1x3x48x192,y:1x3x48x96,z:1x3x48x96"));
-        assertOneLine(2, bench(misspelt.toArray(String[]::new)),
+        assertOneLine(2, bench(misspelt.toArray(String[]::new)), "--shapes names 'z', which is an input of no file "
+                + "of this run; their inputs: " + model + " [x], " + other + " [y]");
+        assertOneLine(2, bench(model.toString(), "--shapes", "z:1x3x48x192"),
                 "cls.onnx: --shapes names 'z', which is not an input; inputs are [x]");
     }
 
