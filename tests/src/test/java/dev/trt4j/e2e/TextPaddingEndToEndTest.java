@@ -5,11 +5,17 @@ import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.text.TextSource;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.ort.OrtRunnerOptions;
+import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.tensor.HostTensor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,6 +64,40 @@ class TextPaddingEndToEndTest {
                 }
             }
             assertThat(compared).isGreaterThan(8 * hidden);
+        }
+    }
+
+    /**
+     * One length for every batch: sentences of different lengths give the same ranges in batches of 1 as of 8 (each
+     * batch cut after its own longest sentence, a short sentence kept 8 tokens alone and 64 beside a long one, and
+     * max ranges moved by half).
+     */
+    @Test
+    void rangesDoNotDependOnWhichSentencesShareABatch() throws IOException {
+        Files.createDirectories(work.resolve("b"));
+        Files.createDirectories(work.resolve("c"));
+        Path model = RealModels.copy(RealModels.MINILM, work.resolve("b"));
+        Path tokenizer = RealModels.copy(RealModels.MINILM_TOKENIZER, work.resolve("b"));
+        List<String> lines = new ArrayList<>(Files.readAllLines(RealModels.sentences(work.resolve("b"), 15)));
+        lines.add(3, String.join(" ", Files.readAllLines(RealModels.sentences(work.resolve("c"), 4))));
+        Path sentences = Files.write(work.resolve("b").resolve("mixed.txt"), lines);
+        Map<String, Float> ranges = null;
+        for (String batch : List.of("1", "8")) {
+            Path out = work.resolve("b").resolve("cal" + batch);
+            CliRun run = CliRun.of("calibrate", model.toString(), "--data", sentences.toString(), "--tokenizer",
+                    tokenizer.toString(), "--method", "max", "--batch", batch, "--out", out.toString());
+            assertThat(run.exitCode()).as(run.err()).isZero();
+            Map<String, Float> these = CalibrationTable.read(out.resolve("max.table.json")).amaxByTensor();
+            if (ranges == null) {
+                ranges = these;
+                continue;
+            }
+            assertThat(these.keySet()).isEqualTo(ranges.keySet());
+            for (Map.Entry<String, Float> e : these.entrySet()) {
+                float before = ranges.get(e.getKey());
+                assertThat(e.getValue()).as(e.getKey())
+                        .isCloseTo(before, org.assertj.core.data.Offset.offset(1e-4f * Math.abs(before) + 1e-6f));
+            }
         }
     }
 }

@@ -29,8 +29,9 @@ import java.util.Set;
  * Sentences tokenized for a transformer model with a Hugging Face {@code tokenizer.json} (read offline by DJL's
  * tokenizers library), padded or truncated to one sequence length. Feeds whichever of {@code input_ids},
  * {@code attention_mask} and {@code token_type_ids} the model has, as int64 (or int32) {@code [batch, length]}.
- * Where the model masks padding and leaves the length free (neither its inputs nor a fixed shape set it), each batch
- * is cut after its longest sentence, rounded up to a multiple of {@link #LENGTH_STEP} ({@link #trimsPadding()}).
+ * Where the model masks padding and leaves the length open (neither its inputs nor a fixed shape set it), every batch
+ * is cut after the longest sentence the source delivers, rounded up to a multiple of {@link #LENGTH_STEP}
+ * ({@link #trimsPadding()}).
  * Close it to free the native tokenizer.
  */
 public final class TextSource extends BatchingSource {
@@ -43,17 +44,15 @@ public final class TextSource extends BatchingSource {
         return inputs.stream().anyMatch(in -> in.name().equals("input_ids"));
     }
 
-    /**
-     * A trimmed batch keeps a multiple of this many tokens: batches of other lengths each cost ONNX Runtime a run
-     * that learns their output shapes, and at most this many padded positions less one are kept.
-     */
+    /** A cut length is a multiple of this many tokens, as shapes of tokenized text often are. */
     public static final int LENGTH_STEP = 8;
 
     private final String name;
     private final List<String> sentences;
     private final List<TensorSpec> inputs;
     private final int sequenceLength;
-    private final boolean trimsPadding;
+    /** Tokens in every batch: {@link #sequenceLength}, or less where {@link #trimsPadding()}. */
+    private final int batchLength;
     private final HuggingFaceTokenizer tokenizer;
     /** What a word outside the vocabulary becomes ({@code [UNK]}), or null where the tokenizer file does not say. */
     private final String unknownToken;
@@ -80,13 +79,14 @@ public final class TextSource extends BatchingSource {
         this.name = name;
         this.inputs = shapes.inputs();
         this.sequenceLength = sequenceLength(shapes, options);
-        this.trimsPadding = lengthIsFree(shapes.inputs(), options);
         // every text this source tokenizes (a file, the bundled sentences, bench's --inputs) passes here
         this.sentences = List.copyOf(cutLongLines(sentences));
         this.unknownToken = checkedTokenizer(name, options.tokenizer());
         this.tokenizer = openTokenizer(options.tokenizer(), sequenceLength);
         requireRoomForText();
         requireWords();
+        this.batchLength = lengthIsFree(shapes.inputs(), options)
+                ? longestDelivered(options.skipSamples(), sampleCount().orElseThrow()) : sequenceLength;
     }
 
     /** The sentences, those far longer than the sequence length's tokens cut ({@link LongLines}), said in a warning. */
@@ -242,20 +242,27 @@ public final class TextSource extends BatchingSource {
         }
     }
 
-    /** Tokens per sample: the length of every batch, or the most a batch has where {@link #trimsPadding()}. */
+    /** Tokens a sentence is cut or padded to; batches may be shorter where {@link #trimsPadding()}. */
     public int sequenceLength() {
         return sequenceLength;
     }
 
+    /** Tokens in every batch this source delivers. */
+    public int batchLength() {
+        return batchLength;
+    }
+
     /**
-     * Whether each batch is cut after its longest sentence: padding that the attention mask hides moves the real
-     * tokens' values only in their last bits (the masked keys weigh 0), yet where short sentences are padded to 128
-     * tokens most of a pass's activations would be those of padding, shaping the calibration ranges and costing time.
-     * Only where the model takes {@code attention_mask} and the length is free: fixed by neither the model's inputs
-     * nor a fixed shape (a calibration profile, {@code --shapes}), so ONNX Runtime takes every batch's length.
+     * Whether batches are cut after the longest sentence the source delivers: padding that the attention mask hides
+     * moves the real tokens' values only in their last bits (the masked keys weigh 0), yet where short sentences are
+     * padded to 128 tokens most of a pass's activations would be those of padding, shaping the calibration ranges and
+     * costing time. One length for every batch, so that the ranges depend neither on {@code --batch} nor on which
+     * sentences share a batch. Only where the model takes {@code attention_mask} and the length is free (fixed by
+     * neither the model's inputs nor a fixed shape such as a calibration profile or {@code --shapes}), and where the
+     * tokenizer pads on the right: left padding leaves the last position real, and nothing is cut.
      */
     public boolean trimsPadding() {
-        return trimsPadding;
+        return batchLength < sequenceLength;
     }
 
     private static boolean lengthIsFree(List<TensorSpec> inputs, DataOptions options) {
@@ -271,21 +278,22 @@ public final class TextSource extends BatchingSource {
     }
 
     /**
-     * The length a batch keeps: up to its last position that any sentence's attention mask marks as real, rounded up
-     * to a multiple of {@link #LENGTH_STEP}, at most the sequence length. A tokenizer that pads on the left leaves
-     * the last position real, so its batches keep their length.
+     * The length every batch keeps: up to the last position that the attention mask of any sentence to be delivered
+     * marks as real, rounded up to a multiple of {@link #LENGTH_STEP}, at most the sequence length. Tokenizes those
+     * sentences once more, in chunks.
      */
-    private int lengthOf(Encoding[] encodings) {
-        if (!trimsPadding) {
-            return sequenceLength;
-        }
+    private int longestDelivered(long skip, long count) {
+        final int chunk = 256;
         int used = 1;
-        for (Encoding e : encodings) {
-            long[] mask = e.getAttentionMask();
-            for (int i = Math.min(mask.length, sequenceLength) - 1; i >= used; i--) {
-                if (mask[i] != 0) {
-                    used = i + 1;
-                    break;
+        for (long first = skip; first < skip + count && used < sequenceLength; first += chunk) {
+            int n = (int) Math.min(chunk, skip + count - first);
+            for (Encoding e : tokenizer.batchEncode(sentences.subList((int) first, (int) first + n))) {
+                long[] mask = e.getAttentionMask();
+                for (int i = Math.min(mask.length, sequenceLength) - 1; i >= used; i--) {
+                    if (mask[i] != 0) {
+                        used = i + 1;
+                        break;
+                    }
                 }
             }
         }
@@ -301,7 +309,7 @@ public final class TextSource extends BatchingSource {
     @Override
     protected Map<String, HostTensor> readBatch(long first, int count) {
         Encoding[] encodings = tokenizer.batchEncode(sentences.subList((int) first, (int) first + count));
-        int length = lengthOf(encodings);
+        int length = batchLength;
         long[] shape = {count, length};
         Map<String, HostTensor> batch = new LinkedHashMap<>();
         for (TensorSpec in : inputs) {
@@ -336,8 +344,8 @@ public final class TextSource extends BatchingSource {
     @Override
     public String describe() {
         return "text:" + name + " (" + Counts.of(sampleCount().orElseThrow(), "sentence") + ", "
-                + (trimsPadding ? "up to " : "") + Counts.of(sequenceLength, "token")
-                + (trimsPadding ? ", each batch cut after its longest sentence" : "") + passedOver() + ")";
+                + Counts.of(batchLength, "token") + (trimsPadding() ? " (the longest sentence's, of at most "
+                + sequenceLength + ")" : "") + passedOver() + ")";
     }
 
     @Override

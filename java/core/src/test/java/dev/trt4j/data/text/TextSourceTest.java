@@ -66,22 +66,25 @@ class TextSourceTest {
     }
 
     /**
-     * Where the model masks padding and leaves the length free, a batch keeps its longest sentence rounded up to 8
-     * tokens: short sentences padded to 128 would make most of a pass's activations padding.
+     * Where the model masks padding and leaves the length open, every batch keeps the longest delivered sentence,
+     * rounded up to 8 tokens: short sentences padded to 128 would make most of a pass's activations padding. One length
+     * for all batches, so that ranges depend neither on the batch size nor on which sentences share a batch.
      */
     @Test
-    void batchesOfAFreeLengthAreCutAfterTheirLongestSentence() throws IOException {
+    void batchesOfAnOpenLengthAreCutAfterTheLongestSentence() throws IOException {
         // 3 and 10 tokens
         Path file = sentences("s.txt", "the cat sat\nthe cat sat on the mat . the cat sat\n");
         DataOptions one = DataOptions.builder().tokenizer(tokenizer).sequenceLength(32).batchSize(1).build();
         try (TextSource s = new TextSource(file, List.of(IDS, MASK, TYPES), one)) {
             assertThat(s.trimsPadding()).isTrue();
-            assertThat(s.describe()).contains("up to 32 tokens, each batch cut after its longest sentence");
+            assertThat(s.batchLength()).isEqualTo(16);
+            assertThat(s.describe()).contains("16 tokens (the longest sentence's, of at most 32)");
             List<Batch> batches = Batches.drain(s);
-            assertThat(batches.get(0).inputs().get("input_ids").longs()).containsExactly(2, 3, 4, 0, 0, 0, 0, 0);
-            assertThat(batches.get(0).inputs().get("attention_mask").longs()).containsExactly(1, 1, 1, 0, 0, 0, 0, 0);
+            assertThat(batches.get(0).inputs().get("input_ids").longs()).containsExactly(2, 3, 4, 0, 0, 0, 0, 0, 0, 0,
+                    0, 0, 0, 0, 0, 0);
+            assertThat(batches.get(0).inputs().get("attention_mask").longs()).startsWith(1, 1, 1, 0);
             for (String input : List.of("input_ids", "attention_mask", "token_type_ids")) {
-                assertThat(batches.get(0).inputs().get(input).shape()).as(input).containsExactly(1, 8);
+                assertThat(batches.get(0).inputs().get(input).shape()).as(input).containsExactly(1, 16);
                 assertThat(batches.get(1).inputs().get(input).shape()).as(input).containsExactly(1, 16);
             }
         }
@@ -92,6 +95,12 @@ class TextSourceTest {
             assertThat(both.inputs().get("input_ids").longs()).startsWith(2, 3, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
                     0, 2, 3, 4, 5, 2, 6, 7, 2, 3, 4, 0, 0, 0, 0, 0, 0);
         }
+        // only the sentences delivered count: the first alone, or the second alone after one passed over
+        try (TextSource first = new TextSource(file, List.of(IDS, MASK), one.toBuilder().maxSamples(1).build());
+             TextSource second = new TextSource(file, List.of(IDS, MASK), one.toBuilder().skipSamples(1).build())) {
+            assertThat(first.batchLength()).isEqualTo(8);
+            assertThat(second.batchLength()).isEqualTo(16);
+        }
         // the length held by a fixed shape, by the model, or where no mask hides the padding: every batch keeps it
         DataOptions fixed = two.toBuilder().sequenceLength(0).fixedShapes("input_ids:2x32,attention_mask:2x32").build();
         TensorSpec fixedIds = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, 32}, null);
@@ -100,16 +109,18 @@ class TextSourceTest {
                 new TextSource(file, List.of(fixedIds, fixedMask), two), new TextSource(file, List.of(IDS), two))) {
             try (s) {
                 assertThat(s.trimsPadding()).isFalse();
-                assertThat(s.describe()).doesNotContain("up to");
+                assertThat(s.describe()).doesNotContain("longest");
                 assertThat(s.next().orElseThrow().inputs().get("input_ids").shape()).containsExactly(2, 32);
             }
         }
-        // padding on the left leaves the last position real: nothing is cut
+        // padding on the left leaves the last position real: nothing is cut, and the description says so
         Path left = dir.resolve("left.json");
         Files.writeString(left, Files.readString(tokenizer).replace("\"padding\": null", "\"padding\": {\"strategy\": "
                 + "\"BatchLongest\", \"direction\": \"Left\", \"pad_to_multiple_of\": null, \"pad_id\": 0, "
                 + "\"pad_type_id\": 0, \"pad_token\": \"[PAD]\"}"));
         try (TextSource s = new TextSource(file, List.of(IDS, MASK), two.toBuilder().tokenizer(left).build())) {
+            assertThat(s.trimsPadding()).isFalse();
+            assertThat(s.describe()).contains("32 tokens").doesNotContain("longest");
             Batch b = s.next().orElseThrow();
             assertThat(b.inputs().get("input_ids").shape()).containsExactly(2, 32);
             assertThat(b.inputs().get("attention_mask").longs()[31]).isEqualTo(1);
