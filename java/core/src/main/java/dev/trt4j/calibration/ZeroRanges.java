@@ -60,7 +60,18 @@ public final class ZeroRanges {
                 + "values (largest %.6g), %s%s", label, t.name(), t.absMax(), CONSEQUENCE, advice(label)));
     }
 
+    /**
+     * Why a percentile gave 0, by its label ({@code percentile-0}, {@code percentile-50}): percentile 0 always does;
+     * another does where that share of the magnitudes lies in the histogram's first bin, which starts at 0.
+     */
     private static String advice(String label) {
-        return label.startsWith("percentile") ? "; percentile 0 keeps no value apart: give a percentile above 0" : "";
+        if (!label.startsWith("percentile-")) {
+            return "";
+        }
+        String p = label.substring("percentile-".length());
+        boolean zero = p.matches("0+(\\.0*)?");
+        return zero ? "; percentile 0 keeps no value apart: give a percentile above 0"
+                : "; at least " + p + " % of its magnitudes lie in the histogram's first bin, so percentile " + p
+                + " picks that bin's left edge, 0: a higher percentile, or max, keeps them apart";
     }
 }

@@ -190,14 +190,24 @@ public final class CalibrationCacheHandoff {
                     + "give a table with --table (for --calibrator max, entropy, percentile or mse)");
         }
         TensorRtCalibrationCache parsed = file.cache();
+        TensorRtVersion written = TensorRtVersion.fromCode(parsed.version());
+        if (written.major() != BUILD_MAJOR) {
+            // known before the GPU is looked for: TensorRT 10 takes a cache of its own version only. Checked before
+            // the calibrator: a cache of another major is refused whatever --calibrator says, so that one is named first
+            throw new Trt4jException(source + ": calibration cache rejected: written by " + parsed.header()
+                    + " (TensorRT " + written + "), and trt4j builds with TensorRT " + BUILD_MAJOR + ", which takes a "
+                    + "cache of its own version only; " + (calibrator.isTrt4jAlgorithm()
+                    ? "convert it to a table (trt4j cache convert CACHE --out T.table.json) and build with --table "
+                    + "T.table.json, or " : "") + newRanges(calibrator, model));
+        }
         TrtCalibrationAlgorithm algorithm = calibrator.trtAlgorithm();
         if (!parsed.algorithm().equals(algorithm.cacheToken())) {
             String rejected = source + ": calibration cache rejected: written by " + parsed.header();
-            Optional<TrtCalibrationAlgorithm> written = TrtCalibrationAlgorithm.ofCacheToken(parsed.algorithm());
-            if (written.isPresent()) {
+            Optional<TrtCalibrationAlgorithm> writer = TrtCalibrationAlgorithm.ofCacheToken(parsed.algorithm());
+            if (writer.isPresent()) {
                 // the option contradicts the file, as --calibrator entropy with a max table: a usage error
                 throw new InvalidOptionException(rejected + " but --calibrator " + calibrator.cliName() + " reads "
-                        + "TensorRT's " + algorithm.cacheToken() + "; pass " + CalibratorChoice.optionFor(written.get(),
+                        + "TensorRT's " + algorithm.cacheToken() + "; pass " + CalibratorChoice.optionFor(writer.get(),
                         calibrator.isTrt4jAlgorithm()) + (calibrator.isTrt4jAlgorithm()
                         ? " (or no --calibrator: the cache's header chooses)"
                         : ", or delete it to recalibrate with --data"));
@@ -207,15 +217,6 @@ public final class CalibrationCacheHandoff {
                     + "no --calibrator uses " + parsed.algorithm() + "; " + (calibrator.isTrt4jAlgorithm()
                     ? "convert it to a table (trt4j cache convert CACHE --out T.table.json) and build with --table "
                     + "T.table.json" : newRanges(calibrator, model)));
-        }
-        TensorRtVersion written = TensorRtVersion.fromCode(parsed.version());
-        if (written.major() != BUILD_MAJOR) {
-            // known before the GPU is looked for: TensorRT 10 takes a cache of its own version only
-            throw new Trt4jException(source + ": calibration cache rejected: written by " + parsed.header()
-                    + " (TensorRT " + written + "), and trt4j builds with TensorRT " + BUILD_MAJOR + ", which takes a "
-                    + "cache of its own version only; " + (calibrator.isTrt4jAlgorithm()
-                    ? "convert it to a table (trt4j cache convert CACHE --out T.table.json) and build with --table "
-                    + "T.table.json, or " : "") + newRanges(calibrator, model));
         }
         Set<String> missing = model.inputs().stream()
                 .filter(in -> in.type() == ElementType.FLOAT32 || in.type() == ElementType.FLOAT16)

@@ -149,7 +149,7 @@ class CalibrationCacheHandoffTest {
                         + "entropy reads TensorRT's EntropyCalibration2; pass --calibrator max (or no --calibrator: "
                         + "the cache's header chooses)");
         // TensorRT's older entropy calibrator: no --calibrator matches, so the way is through a table
-        byte[] v1 = "TRT-8601-EntropyCalibration\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
+        byte[] v1 = "TRT-101501-EntropyCalibration\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
         assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", v1, CalibratorChoice.ENTROPY, model))
                 .hasMessageEndingWith("and no --calibrator uses EntropyCalibration; convert it to a table (trt4j cache "
                         + "convert CACHE --out T.table.json) and build with --table T.table.json");
@@ -161,6 +161,11 @@ class CalibrationCacheHandoffTest {
                         + "to a table (trt4j cache convert CACHE --out T.table.json) and build with --table "
                         + "T.table.json, or calibrate m.onnx (trt4j calibrate --all-tensors) and pass its cache or "
                         + "table, or build with --data instead of --cache");
+        // whatever --calibrator says: the version is named first, not a calibrator that would then be refused too
+        assertThatThrownBy(() -> CalibrationCacheHandoff.fromCache("c", old, CalibratorChoice.MAX, model))
+                .isNotInstanceOf(InvalidOptionException.class)
+                .hasMessageStartingWith("c: calibration cache rejected: written by TRT-8601-EntropyCalibration2 "
+                        + "(TensorRT 8.6.1), and trt4j builds with TensorRT 10");
         // another TensorRT 10 release only once the runtime's version is known
         byte[] earlier = "TRT-100300-EntropyCalibration2\nx: 3c010204\n".getBytes(StandardCharsets.UTF_8);
         CalibrationCacheHandoff h = CalibrationCacheHandoff.fromCache("c", earlier, CalibratorChoice.ENTROPY, model);

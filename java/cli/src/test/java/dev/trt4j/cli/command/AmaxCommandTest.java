@@ -216,6 +216,15 @@ class AmaxCommandTest {
         assertThat(run.errLines()).containsExactly("trt4j: warning: percentile-0: 'a.npy' gets a range of 0 though "
                 + "it took nonzero values (largest 4.00000), a scale of 0 that clips each such value to 0; "
                 + "percentile 0 keeps no value apart: give a percentile above 0");
+        // another percentile whose share of values lies in the first bin says that, not percentile 0's advice
+        float[] mostlyZero = new float[101];
+        mostlyZero[100] = 3f;
+        CliRun half = CliRun.of("amax", "--method", "percentile=50", "--tensor", npy("m.npy", mostlyZero));
+        assertThat(half.out()).isEqualTo("0.0" + NL);
+        assertThat(half.errLines()).containsExactly("trt4j: warning: percentile-50: 'm.npy' gets a range of 0 though "
+                + "it took nonzero values (largest 3.00000), a scale of 0 that clips each such value to 0; at least 50 "
+                + "% of its magnitudes lie in the histogram's first bin, so percentile 50 picks that bin's left edge, "
+                + "0: a higher percentile, or max, keeps them apart");
         // a tensor of zeros has its right range
         CliRun zeros = CliRun.of("amax", "--method", "percentile=0", "--tensor", npy("z.npy", 0f, 0f));
         assertThat(zeros.exitCode()).as(zeros.err()).isZero();
