@@ -22,8 +22,21 @@ final class StopNotice implements AutoCloseable {
         this.hook = new Thread(() -> say("trt4j: " + ExecutionErrorHandler.INTERRUPTED), "trt4j-stop-notice");
     }
 
+    /**
+     * Says a stop on the process's standard error from now until the command's own notice ({@link #watch}) takes
+     * over: a Ctrl-C while the JVM loads the command line's classes was silent.
+     */
+    static void watchStartup() {
+        watch(new PrintWriter(System.err, true));
+    }
+
     /** Says a stop on {@code err} until {@link #close()}: call it as the command starts. */
     static StopNotice watch(PrintWriter err) {
+        StopNotice earlier = current;
+        if (earlier != null && earlier.err != err) {
+            // the start-up notice hands over; closed first, so that a stop is never said twice
+            earlier.close();
+        }
         StopNotice notice = new StopNotice(err);
         try {
             Runtime.getRuntime().addShutdownHook(notice.hook);

@@ -55,6 +55,8 @@ public final class Trt4jCommand implements Callable<Integer> {
 
     /** Runs the command line and exits the JVM with its exit code. */
     public static void main(String[] args) {
+        // before the command line is built (a second or so of class loading): a stop then is said too
+        StopNotice.watchStartup();
         HomeFolder.makeUsable();
         CommandLine cl = newCommandLine();
         StandardStreams.useUtf8WhereRedirected(cl);

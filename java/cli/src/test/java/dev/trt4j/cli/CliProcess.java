@@ -50,9 +50,15 @@ final class CliProcess {
      * stdout that starts with {@code stopAt}.
      */
     static Result stopWhenPrinted(Path work, String classPath, String stopAt, String... args) throws Exception {
+        return stopWhenPrinted(work, classPath, Trt4jCommand.class, stopAt, args);
+    }
+
+    /** As {@link #stopWhenPrinted(Path, String, String, String...)}, running {@code mainClass}. */
+    static Result stopWhenPrinted(Path work, String classPath, Class<?> mainClass, String stopAt, String... args)
+            throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", classPath, "-Xmx256m", "-XX:ErrorFile=" + work.resolve("hs_err_pid%p.log"),
-                Trt4jCommand.class.getName()));
+                mainClass.getName()));
         cmd.addAll(Arrays.asList(args));
         Path errFile = work.resolve("stopped.stderr.txt");
         Process p = new ProcessBuilder(cmd).directory(work.toFile()).redirectError(errFile.toFile()).start();

@@ -75,6 +75,21 @@ class StopDuringRunTest {
         }
     }
 
+    /**
+     * A stop while the JVM still loads the command line's classes (about a second) exited 143 in silence: the notice
+     * is on from main's first line, and hands over to the command's own without saying a stop twice.
+     */
+    @Test
+    void aSignalBeforeTheCommandRunsIsSaidOnce(@TempDir Path work) throws Exception {
+        for (String mode : new String[] {"startup", "handover"}) {
+            CliProcess.Result r = CliProcess.stopWhenPrinted(work, CliProcess.testClassPath(), StartupStopProbe.class,
+                    "ready", mode);
+            assertThat(r.exit()).as(mode).isEqualTo(143);
+            assertThat(r.stderrLines()).as(mode).containsExactly(
+                    "trt4j: interrupted: stopped (Ctrl-C or a signal) before the command could finish");
+        }
+    }
+
     /** A stop the command's own thread meets first (a write cut short) is said once, in its own words. */
     @Test
     void aStopTheCommandMeetsItselfIsSaidOnceInItsWords() {
