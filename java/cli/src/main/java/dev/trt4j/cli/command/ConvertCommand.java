@@ -17,8 +17,10 @@ import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.OnnxModelFile;
+import dev.trt4j.onnx.PositionTable;
 import dev.trt4j.quantize.Fp16Converter;
 import dev.trt4j.quantize.Fp16RangeCheck;
+import dev.trt4j.quantize.HeldTableIndices;
 import dev.trt4j.quantize.InputSpecializer;
 import dev.trt4j.tensor.SharedDimensions;
 import dev.trt4j.tensor.TensorSpec;
@@ -185,6 +187,7 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
                 SharedDimensions shared = SharedDimensions.of(onnx.inputs(), shapes);
                 fixedValues.forEach((name, text) -> values.put(name, InputSpecializer.value(onnx.proto(), name, text,
                         shapes.containsKey(name) ? shapes.get(name) : sharedShape(onnx.inputs(), name, shared))));
+                HeldTableIndices.requireWithinTables(onnx.proto(), values);
                 fixed = InputSpecializer.fix(converted, values, shapes);
                 converted = fixed.model();
                 fixedShapes = shapesTaken(onnx.inputs(), OnnxModel.inputsOf(converted, modelFile), shapes);
@@ -198,6 +201,7 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
         } catch (Trt4jException e) {
             throw e.prefixed(modelFile.getFileName() + ": ");
         }
+        requireSequenceFitsPositions(onnx, modelFile, fixedShapes);
         List<Fp16RangeCheck.Finding> beyondFp16 = null;
         if (fp16 && samples.givesSamples()) {
             beyondFp16 = Fp16RangeCheck.beyond(converted, ranges(OnnxModel.fromProto(converted, modelFile)),
@@ -370,6 +374,20 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
                     .findFirst().ifPresent(b -> taken.putIfAbsent(now.name(), now.dims()));
         }
         return taken;
+    }
+
+    /**
+     * Refuses a fixed {@code input_ids} length past the model's position table (see {@link PositionTable}), in the
+     * words --shapes and --seq-len use: the conversion would succeed and every later run of the model fail in ONNX
+     * Runtime with a shape-inference error. {@code fixed} holds the shapes taken through shared dimension names too
+     * (attention_mask:1x600 fixes input_ids), which is why this runs after the inputs are fixed.
+     */
+    private void requireSequenceFitsPositions(OnnxModel onnx, Path modelFile, Map<String, long[]> fixed) {
+        long[] ids = fixed.get("input_ids");
+        if (ids != null && ids.length == 2) {
+            PositionTable.find(onnx.proto().getGraph()).ifPresent(t -> t.requireFits(modelFile,
+                    "--fix-shapes " + fixShapes, ids[1], "a sequence length of "));
+        }
     }
 
     /**

@@ -382,4 +382,37 @@ class ConvertCommandTest {
         }
         assertThat(Files.readAllBytes(data)).isEqualTo(before);
     }
+
+    /** A fixed token length past the position table is refused in the words --shapes and --seq-len use. */
+    @Test
+    void fixShapesPastThePositionTableIsRefusedAsShapesIs() throws IOException {
+        Path text = TestModels.positionTable(dir.resolve("text.onnx"), 8);
+        Path out = dir.resolve("text9.onnx");
+
+        CliRun past = CliRun.of("convert", text.toString(), "--fix-shapes", "input_ids:2x9", "--out", out.toString());
+
+        assertThat(past.errLines()).containsExactly("trt4j: --fix-shapes input_ids:2x9: text.onnx's position table "
+                + "has 8 rows (node 'position'); use a sequence length of 8 or less");
+        assertThat(past.exitCode()).isEqualTo(2);
+        assertThat(out).doesNotExist();
+        CliRun full = CliRun.of("convert", text.toString(), "--fix-shapes", "input_ids:2x8", "--out", out.toString());
+        assertThat(full.exitCode()).as(full.err()).isZero();
+    }
+
+    /** A held token id past its lookup table (or negative, read from its end) is refused, as a request's would be. */
+    @Test
+    void fixInputValuesOutsideTheTableTheyIndexAreRefused() throws IOException {
+        Path text = TestModels.tokenIds(dir.resolve("ids.onnx"));
+        Path out = dir.resolve("ids-held.onnx");
+
+        for (String value : List.of("3,10", "-1,3")) {
+            CliRun run = CliRun.of("convert", text.toString(), "--fix-shapes", "input_ids:1x2", "--fix-input",
+                    "input_ids=" + value, "--out", out.toString());
+            assertThat(run.exitCode()).as(value).isEqualTo(2);
+            assertThat(run.errLines()).as(value).containsExactly("trt4j: ids.onnx: --fix-input input_ids: value "
+                    + (value.startsWith("-") ? "-1 (element 0)" : "10 (element 1)") + " is outside the table it "
+                    + "indexes, which has 10 rows (node 'embed'); its values must be from 0 to 9");
+        }
+        assertThat(out).doesNotExist();
+    }
 }

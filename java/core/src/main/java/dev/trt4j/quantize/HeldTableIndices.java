@@ -1,0 +1,63 @@
+package dev.trt4j.quantize;
+
+import ai.onnx.proto.OnnxMl.ModelProto;
+import ai.onnx.proto.OnnxMl.TensorProto;
+import ai.onnx.proto.OnnxMl.TensorProto.DataType;
+import dev.trt4j.InvalidOptionException;
+import dev.trt4j.onnx.WordTable;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+
+/**
+ * Refuses a value held for an input (by {@code convert --fix-input}) that indexes past the lookup table the input
+ * reads (see {@link WordTable}: BERT's token-type table has 2 rows): ONNX Runtime would fail later with an index
+ * error on that Gather, or for a negative value read a row counted from the table's end without an error, the ids
+ * the serving API refuses in a request.
+ */
+public final class HeldTableIndices {
+    private HeldTableIndices() {
+    }
+
+    /**
+     * @param model  the model the values are held in
+     * @param values the held values by input name, as {@link InputSpecializer#value} makes them
+     * @throws InvalidOptionException naming the input, the first value outside its table and the table's rows
+     */
+    public static void requireWithinTables(ModelProto model, Map<String, TensorProto> values) {
+        for (WordTable table : WordTable.findAll(model.getGraph())) {
+            TensorProto held = values.get(table.input());
+            if (held == null) {
+                continue;
+            }
+            long[] ids = integers(held);
+            for (int i = 0; i < ids.length; i++) {
+                if (ids[i] < 0 || ids[i] >= table.rows()) {
+                    throw new InvalidOptionException("--fix-input " + table.input() + ": value " + ids[i]
+                            + (ids.length > 1 ? " (element " + i + ")" : "") + " is outside the table it indexes, "
+                            + "which has " + table.rows() + " rows (node '"
+                            + table.node() + "'); its values must be from 0 to " + (table.rows() - 1));
+                }
+            }
+        }
+    }
+
+    /** The values of an int64 or int32 tensor; none for other types, which index no table. */
+    private static long[] integers(TensorProto t) {
+        ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
+        if (t.getDataType() == DataType.INT64_VALUE) {
+            long[] out = new long[b.remaining() / 8];
+            b.asLongBuffer().get(out);
+            return out;
+        }
+        if (t.getDataType() == DataType.INT32_VALUE) {
+            long[] out = new long[b.remaining() / 4];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = b.getInt();
+            }
+            return out;
+        }
+        return new long[0];
+    }
+}
