@@ -78,7 +78,8 @@ public final class Fp16Converter {
 
     /**
      * @param model      the converted model
-     * @param fp32Nodes  names of the nodes that compute in FP32, in graph order
+     * @param fp32Nodes  names of the nodes that compute in FP32, in graph order: those that compute on float
+     *                   tensors, not the integer shape operators (Shape, Gather, Concat on int64) that never do
      * @param castsAdded number of Cast nodes inserted
      */
     public record Result(ModelProto model, List<String> fp32Nodes, int castsAdded) {
@@ -156,12 +157,57 @@ public final class Fp16Converter {
         GraphProto converted = c.run();
         List<String> fp32 = new ArrayList<>();
         for (int i = 0; i < graph.getNodeCount(); i++) {
-            if (c.fp32[i] && !GraphIndex.isConstantNode(graph.getNode(i))) {
+            if (c.fp32[i] && !GraphIndex.isConstantNode(graph.getNode(i)) && c.computesInFloat(i)) {
                 fp32.add(GraphIndex.label(graph.getNode(i), i));
             }
         }
         LOG.info("converted '{}' to FP16: {} nodes kept in FP32, {} casts", graph.getName(), fp32.size(), c.casts);
         return new Result(model.toBuilder().setGraph(converted).build(), fp32, c.casts);
+    }
+
+    /**
+     * What a value of {@code keep} changes in this conversion of {@code model}: the first name, operator type or
+     * pattern that picks only nodes which stay FP32 without it (integer shape operators, operators kept by rule or
+     * by this converter's own selection), described with the operator types it picks, e.g.
+     * {@code 'Shape' matches only nodes that stay FP32 anyway (Shape ×12), so it changes nothing}; empty if each
+     * keeps some node in FP32 that this converter would make FP16. Such a value writes the same model, most likely
+     * not what the user meant.
+     *
+     * @param keep the selection to check, whose every value picks a node of {@code model}'s graph
+     */
+    public Optional<String> keptAnyway(ModelProto model, NodeSelection keep) {
+        GraphProto graph = model.getGraph();
+        Conversion c = new Conversion(graph, ElementTypeInference.inferAll(model), keepFp32.select(graph));
+        c.decidePrecision();
+        Set<String> toFp16 = new HashSet<>();
+        for (int i = 0; i < graph.getNodeCount(); i++) {
+            if (!c.fp32[i] && !GraphIndex.isConstantNode(graph.getNode(i)) && c.computesInFloat(i)) {
+                toFp16.add(GraphIndex.label(graph.getNode(i), i));
+            }
+        }
+        return keep.firstUnmatched(graph, toFp16::contains).map(u -> {
+            java.util.regex.Pattern p = u.kind() == NodeSelection.Unmatched.Kind.PATTERN
+                    ? java.util.regex.Pattern.compile(u.value()) : null;
+            Map<String, Integer> kinds = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < graph.getNodeCount(); i++) {
+                NodeProto node = graph.getNode(i);
+                String label = GraphIndex.label(node, i);
+                boolean matches = switch (u.kind()) {
+                    case NODE -> label.equals(u.value());
+                    case OP_TYPE -> node.getOpType().equals(u.value());
+                    case PATTERN -> p.matcher(label).find();
+                };
+                if (matches) {
+                    kinds.merge(c.computesInFloat(i) ? node.getOpType() : "integer " + node.getOpType(), 1,
+                            Integer::sum);
+                }
+            }
+            StringBuilder what = new StringBuilder();
+            kinds.forEach((kind, count) -> what.append(what.length() == 0 ? "" : ", ").append(kind).append(" ×")
+                    .append(count));
+            return "'" + u.value() + "' matches only nodes that stay FP32 anyway (" + what + "), so it changes "
+                    + "nothing";
+        });
     }
 
     /**
@@ -405,6 +451,19 @@ public final class Fp16Converter {
                     pinned[i] = true;
                 }
             }
+        }
+
+        /**
+         * Whether node {@code i} computes on float tensors: it makes one, or reads one other than as Shape, Size and
+         * Cast do (whatever the type). Integer shape operators do not, whatever precision they are marked with.
+         */
+        boolean computesInFloat(int i) {
+            NodeProto n = graph.getNode(i);
+            if (n.getOutputList().stream().anyMatch(this::isFloat)) {
+                return true;
+            }
+            return !ANY_INPUT_TYPE.contains(n.getOpType())
+                    && n.getInputList().stream().anyMatch(in -> !in.isEmpty() && isFloat(in));
         }
 
         /** Whether {@code tensor} is made by a Shape node: the input of a ConstantOfShape, typically. */

@@ -222,6 +222,12 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
             // showed beyond FP16's range
             List<String> beyond = beyondFp16 == null ? List.of()
                     : beyondFp16.stream().map(Fp16RangeCheck.Finding::node).toList();
+            if (!keep.isEmpty()) {
+                // as quantize refuses an --exclude that changes nothing: the same model written would hide a typo
+                new Fp16Converter(NodeSelection.ofNodes(beyond)).keptAnyway(converted, keep).ifPresent(why -> {
+                    throw new InvalidOptionException(fileName + ": --keep-fp32 " + why);
+                });
+            }
             Fp16Converter converter = new Fp16Converter(keep.withNodes(beyond));
             try {
                 half = converter.convert(converted);

@@ -415,4 +415,31 @@ class ConvertCommandTest {
         }
         assertThat(out).doesNotExist();
     }
+
+    /**
+     * Integer shape operators never compute in float: the count and --json leave them out, and a --keep-fp32 that
+     * picks only nodes staying FP32 anyway (such as Shape) is refused, since the model written would be the same.
+     */
+    @Test
+    void fp16CountsFloatNodesAndRefusesAKeepThatChangesNothing() throws IOException {
+        Path text = TestModels.positionTable(dir.resolve("positions.onnx"), 8);
+        Path out = dir.resolve("positions.fp16.onnx");
+
+        CliRun json = CliRun.of("convert", text.toString(), "--fp16", "--out", out.toString(), "--json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        JsonNode fp32 = new ObjectMapper().readTree(json.out()).get("fp32Nodes");
+        List<String> names = new ArrayList<>();
+        fp32.forEach(n -> names.add(n.asText()));
+        assertThat(names).doesNotContain("shape", "length", "ids");
+
+        CliRun shape = CliRun.of("convert", text.toString(), "--fp16", "--keep-fp32", "Shape", "--out",
+                dir.resolve("same.onnx").toString());
+        assertThat(shape.errLines()).containsExactly("trt4j: positions.onnx: --keep-fp32 'Shape' matches only nodes "
+                + "that stay FP32 anyway (integer Shape ×1), so it changes nothing");
+        assertThat(shape.exitCode()).isEqualTo(2);
+        assertThat(dir.resolve("same.onnx")).doesNotExist();
+        CliRun mm = CliRun.of("convert", text.toString(), "--fp16", "--keep-fp32", "mm", "--out",
+                dir.resolve("mm32.onnx").toString());
+        assertThat(mm.exitCode()).as(mm.err()).isZero();
+    }
 }
