@@ -93,9 +93,16 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
     List<String> fixInputs = new ArrayList<>();
 
     @Option(names = "--fix-shapes", paramLabel = "SPEC",
-            description = "Give inputs fixed shapes, as trtexec's --shapes (for example input:1x512,state:2x1x128), and fold "
-                    + "the If nodes whose condition follows from them. Applied with --fix-input.")
-    String fixShapes;
+            description = "Give inputs fixed shapes, as trtexec's --shapes (for example input:1x576,state:2x1x128, "
+                    + "Silero VAD v5's 512 samples plus 64 of context), and fold the If nodes whose condition follows "
+                    + "from them; repeatable, as one list. Applied with --fix-input.")
+    List<String> fixShapeSpecs = new ArrayList<>();
+
+    /**
+     * The {@code --fix-shapes} entries joined into one spec, or null if none: repeatable as --fix-input is, where
+     * picocli's 'should be specified only once' gave no hint to join them; an input in two entries is refused.
+     */
+    private String fixShapes;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "The converted model to write.")
     Path out;
@@ -132,6 +139,7 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
 
     @Override
     public Integer call() {
+        fixShapes = fixShapeSpecs.isEmpty() ? null : String.join(",", fixShapeSpecs);
         if (!fp16 && !keepFp32.isEmpty()) {
             // before the check below, which would otherwise ask for one of four options instead of the one missing
             throw new ParameterException(spec.commandLine(), "--keep-fp32 needs --fp16");
@@ -239,6 +247,13 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
         }
         OnnxModelFile.Written written = OnnxModelFile.write(out, converted, externalData.enabled);
         PrintWriter err = spec.commandLine().getErr();
+        long writtenOpset = OpsetUpgrade.defaultOpset(converted);
+        if (opset != null && writtenOpset > opset) {
+            // the summary's "to 14" is easy to read past when 13 was asked for, and TensorRT or ONNX Runtime builds
+            // pinned at 13 would then refuse the file
+            err.println("trt4j: warning: --opset " + opset + ": --fold wrote HardSwish nodes, which need opset "
+                    + writtenOpset + ", so " + out.getFileName() + " is at opset " + writtenOpset);
+        }
         if (!plugins.isEmpty()) {
             err.println("trt4j: warning: " + OperatorCheck.describe(fileName, plugins));
         }

@@ -442,4 +442,28 @@ class ConvertCommandTest {
                 dir.resolve("mm32.onnx").toString());
         assertThat(mm.exitCode()).as(mm.err()).isZero();
     }
+
+    /** --fold's HardSwish needs opset 14: asked for 13, the user is told the file is at 14. */
+    @Test
+    void foldRaisingTheOpsetPastTheAskedOneWarns() {
+        CliRun run = convert("--fold", "--opset", "13");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).containsExactly("trt4j: warning: --opset 13: --fold wrote HardSwish nodes, which "
+                + "need opset 14, so out.onnx is at opset 14");
+        assertThat(run.out()).startsWith("Converted cls.onnx from opset 11 to 14 → ");
+    }
+
+    /** --fix-shapes is repeatable as --fix-input is; the help's example is Silero VAD v5's 576 samples. */
+    @Test
+    void fixShapesIsRepeatableAndItsHelpShowsSileroV5sShape() throws IOException {
+        Path streaming = TestModels.streaming(dir.resolve("stream2.onnx"));
+        CliRun run = CliRun.of("convert", streaming.toString(), "--fix-shapes", "state:2x1x4", "--fix-shapes",
+                "x:1x4", "--out", dir.resolve("stream2.fixed.onnx").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out().lines()).contains("Fixed state to 2x1x4, x to 1x4; folded 0 If nodes");
+        assertThat(CliRun.of("convert", "--help").out()).contains("input:1x576,state:2x1x128")
+                .doesNotContain("input:1x512");
+    }
 }
