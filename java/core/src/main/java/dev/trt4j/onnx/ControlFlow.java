@@ -6,7 +6,9 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** Nodes that hold bodies: If, Loop, Scan and any other with graph attributes. */
 public final class ControlFlow {
@@ -46,6 +48,26 @@ public final class ControlFlow {
             }
         }
         return false;
+    }
+
+    /**
+     * The node of {@code graph} itself whose bodies (at any depth) hold a node {@code test} accepts, if any: to say
+     * that a name the main graph lacks lies in an If branch or a loop body.
+     */
+    public static Optional<NodeProto> holderOf(GraphProto graph, Predicate<NodeProto> test) {
+        for (NodeProto n : graph.getNodeList()) {
+            for (GraphProto body : bodies(n)) {
+                if (body.getNodeList().stream().anyMatch(test) || holderOf(body, test).isPresent()) {
+                    return Optional.of(n);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether a body of {@code graph}'s nodes (at any depth) holds a node not of {@code opTypes}. */
+    public static boolean bodiesHoldOtherThan(GraphProto graph, Set<String> opTypes) {
+        return holderOf(graph, b -> !opTypes.contains(b.getOpType())).isPresent();
     }
 
     /** The ONNX {@code If} nodes of {@code graph} (not of its bodies), which a fixed input or shape can fold. */

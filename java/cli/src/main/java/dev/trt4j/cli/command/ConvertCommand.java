@@ -1,5 +1,6 @@
 package dev.trt4j.cli.command;
 
+import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,6 +16,7 @@ import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.engine.ShapeSpecParser;
+import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.OnnxModelFile;
 import dev.trt4j.onnx.PositionTable;
@@ -216,6 +218,7 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
                     Fp16RangeCheck.FP16_MAX);
         }
         boolean fp16Unchanged = false;
+        GraphProto bodiesBefore = converted.getGraph(); // the graph FP16 converts, its If nodes folded or not
         if (fp16) {
             NodeSelection keep = NodeSelectionOption.parse(converted, modelFile, "--keep-fp32", keepFp32);
             long computing = converted.getGraph().getNodeList().stream().filter(n -> !n.getOpType().equals("Constant"))
@@ -261,6 +264,11 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
             // "Folded 0 BatchNorms ..." alone reads as a summary of work done; the copy is the model as it was
             err.println("trt4j: warning: " + unchangedStep(fileName, "--fold folds", "no BatchNorm or constant scale "
                     + "or shift after a Conv, no spelled-out hard-swish, no positive scalar scale before a Conv"));
+        }
+        if (half != null && ControlFlow.bodiesHoldOtherThan(bodiesBefore, Set.of("Constant", "Identity"))) {
+            // the summary counts the main graph's nodes only, as quantize's does: a branch left in FP32 goes unsaid
+            err.println("trt4j: warning: " + fileName + ": " + ControlFlow.bodiesNote(bodiesBefore)
+                    + "; their nodes stay FP32 and --keep-fp32 does not see them");
         }
         if (fp16Unchanged) {
             // a second --fp16 (or one on an FP16 export) must not read as if it had converted something

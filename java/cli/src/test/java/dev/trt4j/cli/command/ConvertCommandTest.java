@@ -466,4 +466,49 @@ class ConvertCommandTest {
         assertThat(CliRun.of("convert", "--help").out()).contains("input:1x576,state:2x1x128")
                 .doesNotContain("input:1x512");
     }
+
+    /**
+     * An If's branches stay FP32 under --fp16, said as quantize says it; a --keep-fp32 naming a node inside them is
+     * told so, not only that it matches no node name.
+     */
+    @Test
+    void fp16SaysThatIfBranchesStayFp32() throws IOException {
+        Path withIf = ifModel(dir.resolve("mm-if.onnx"));
+
+        CliRun run = CliRun.of("convert", withIf.toString(), "--fp16", "--out", dir.resolve("if16.onnx").toString());
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).containsExactly("trt4j: warning: mm-if.onnx: 1 If node(s), whose branches are not "
+                + "calibrated or converted until folded (trt4j convert --fix-input NAME=VALUE and/or --fix-shapes "
+                + "SPEC); their nodes stay FP32 and --keep-fp32 does not see them");
+
+        CliRun inside = CliRun.of("convert", withIf.toString(), "--fp16", "--keep-fp32", "body_mm", "--out",
+                dir.resolve("if16b.onnx").toString());
+        assertThat(inside.exitCode()).isEqualTo(2);
+        assertThat(inside.errLines()).containsExactly("trt4j: mm-if.onnx: --keep-fp32 'body_mm' matches no node "
+                + "name, operator type or node-name pattern; it is found inside the branches of If 'wrap', whose nodes "
+                + "stay FP32 anyway (fold the If first with convert --fix-input or --fix-shapes to reach them)");
+    }
+
+    /** {@link TestModels#matMul} followed by an If whose branches compute {@code MatMul(y, w)} again. */
+    private static Path ifModel(Path file) throws IOException {
+        Path plain = TestModels.matMul(dir.resolve("mm-plain.onnx"));
+        var m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(plain));
+        var g = m.getGraph();
+        var body = ai.onnx.proto.OnnxMl.GraphProto.newBuilder().setName("branch")
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName("body_mm")
+                        .addInput("y").addInput("w").addOutput("z_body"))
+                .addOutput(g.getOutput(0).toBuilder().setName("z_body"));
+        var branch = ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH).setG(body);
+        var withIf = g.toBuilder().setOutput(0, g.getOutput(0).toBuilder().setName("z"))
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Constant").setName("always")
+                        .addOutput("cond").addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                                .setName("value").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.TENSOR)
+                                .setT(ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setDataType(9)
+                                        .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[] {1})))))
+                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("If").setName("wrap")
+                        .addInput("cond").addOutput("z").addAttribute(branch.clone().setName("then_branch"))
+                        .addAttribute(branch.clone().setName("else_branch")));
+        return Files.write(file, m.toBuilder().setGraph(withIf).build().toByteArray());
+    }
 }
