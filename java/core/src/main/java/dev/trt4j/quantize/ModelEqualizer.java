@@ -4,6 +4,7 @@ import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.StateFeedback;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.stats.ChannelMaxCollector;
@@ -88,6 +89,19 @@ public final class ModelEqualizer {
      * @throws Trt4jException if the model has nothing to equalize, or the data gives no samples
      */
     public Result equalize(OnnxModel model, CalibrationDataSource source, OrtRunnerOptions options) {
+        return equalize(model, source, options, StateFeedback.NONE);
+    }
+
+    /**
+     * As {@link #equalize(OnnxModel, CalibrationDataSource, OrtRunnerOptions)} for a streaming model: the measuring
+     * pass feeds the linked outputs of each batch back as inputs of the next, as calibration does, so that the
+     * ranges are those of the state the model carries (and the data needs to feed only the other inputs).
+     *
+     * @param feedback the state links, {@link StateFeedback#NONE} for none
+     * @throws Trt4jException as the other form, or if a link does not fit the model or the batches
+     */
+    public Result equalize(OnnxModel model, CalibrationDataSource source, OrtRunnerOptions options,
+                           StateFeedback feedback) {
         // its weights are integers behind DequantizeLinear or inside integer kernels: nothing left to rescale
         Map<String, Integer> quantized = QuantizedOperators.in(model);
         if (!quantized.isEmpty()) {
@@ -113,7 +127,7 @@ public final class ModelEqualizer {
         ChannelMaxCollector collector = new ChannelMaxCollector(model, axes);
         boolean sampleRows = alpha.isEmpty() && !matMul.isEmpty();
         ChannelMaxCollector.ChannelStatistics statistics = (sampleRows ? collector.sampleRows(SAMPLED_ROWS)
-                : collector).collect(source, options);
+                : collector).collect(source, options, feedback);
         // Constant nodes the depthwise rewrite drops and the Muls smoothing adds would move unnamed nodes' indexes:
         // named by their labels first, --no-smooth, --exclude and the reports keep meaning the input's nodes.
         DepthwiseEqualizer.Result equalized = DepthwiseEqualizer.equalize(NodeNames.nameUnnamed(model.proto()),

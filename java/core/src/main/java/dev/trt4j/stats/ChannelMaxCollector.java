@@ -3,15 +3,19 @@ package dev.trt4j.stats;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.StateCarrier;
+import dev.trt4j.data.StateFeedback;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.ort.OrtRunnerOptions;
 import dev.trt4j.tensor.HostTensor;
 
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Max |x| of each channel of chosen tensors over a data set, from one ONNX Runtime pass over the FP32 model (graph
@@ -74,12 +78,27 @@ public final class ChannelMaxCollector {
      * @throws Trt4jException if the data gives no samples, or a tensor has rank below 2 or a changing channel count
      */
     public ChannelStatistics collect(CalibrationDataSource source, OrtRunnerOptions options) {
+        return collect(source, options, StateFeedback.NONE);
+    }
+
+    /**
+     * As {@link #collect(CalibrationDataSource, OrtRunnerOptions)} for a streaming model: the linked outputs of each
+     * batch are fed back as inputs of the next, as the statistics pass of calibration feeds them, so that the ranges
+     * are those of the state the model really carries.
+     *
+     * @param feedback the state links, {@link StateFeedback#NONE} for none; the data feeds the other inputs
+     * @throws Trt4jException as the other form, or if a link does not fit the model or the batches
+     */
+    public ChannelStatistics collect(CalibrationDataSource source, OrtRunnerOptions options, StateFeedback feedback) {
         Map<String, float[]> max = new LinkedHashMap<>();
         Map<String, RowSample> rows = new LinkedHashMap<>();
         if (tensors.isEmpty()) {
             return new ChannelStatistics(max, rows);
         }
         long samples = 0;
+        StateCarrier state = feedback.start(model.path().toString(), model.inputs(), model.outputs());
+        Set<String> wanted = new LinkedHashSet<>(tensors);
+        wanted.addAll(state.outputs());
         try (OrtModelRunner runner = OrtModelRunner.open(model.exposing(tensors), model.path(),
                 options.withGraphOptimizations(false))) {
             Optional<Batch> next;
@@ -87,8 +106,12 @@ public final class ChannelMaxCollector {
                 // a NaN would become every channel's maximum, and so every scale
                 next.get().requireBatchDimension(source.describe(), model.inputs());
                 next.get().requireFinite(source.describe(), samples);
-                runner.run(next.get(), tensors, (name, tensor) -> {
+                runner.run(state.feed(next.get()), wanted, (name, tensor) -> {
+                    state.keep(name, tensor); // ignores all but the linked outputs
                     ChannelAxis axis = axes.get(name);
+                    if (axis == null) {
+                        return; // a fed-back output that is not measured
+                    }
                     int channels = fold(max, name, tensor, axis);
                     if (rowsPerTensor > 0 && axis == ChannelAxis.LAST) {
                         // Seeded by name, so that each tensor's sample repeats whatever the others are.

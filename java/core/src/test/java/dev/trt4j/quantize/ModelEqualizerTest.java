@@ -152,4 +152,22 @@ class ModelEqualizerTest {
                 .isInstanceOf(Trt4jException.class).hasMessageStartingWith("model 'mm.fp16.onnx' is FP16 (")
                 .hasMessageEndingWith("; equalize the FP32 model");
     }
+
+    @Test
+    void aStreamingModelIsMeasuredWithItsStateFedBack() {
+        // stateN = 0.5 · state + x, r = mean of stateN's two rows, y = MatMul(r, w1): the data feeds x only
+        OnnxModel model = OnnxModel.fromProto(dev.trt4j.onnx.TestModels.decayingState(0.5f), Path.of("stream.onnx"));
+        float[] x = {1, 2, 3, 4};
+        List<float[]> batches = List.of(x, x, x);
+
+        ModelEqualizer.Result r = ModelEqualizer.withAlpha(0.5).equalize(model,
+                FloatBatchSource.of("x", new long[] {1, 4}, batches), OrtRunnerOptions.defaults(),
+                dev.trt4j.data.StateFeedback.parse(List.of("stateN=state")));
+
+        // carried over three batches the state reaches x · (1 + 1/2 + 1/4); from a zero state each time, only x
+        float[] carried = {1.75f, 3.5f, 5.25f, 7f};
+        assertThat(r.alphas()).containsExactly(Map.entry("r", 0.5));
+        assertThat(r.model()).isEqualTo(MatMulSmoother.smooth(NodeNames.nameUnnamed(model.proto()),
+                Map.of("r", carried), 0.5).model());
+    }
 }

@@ -10,6 +10,7 @@ import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.DecimalValue;
 import dev.trt4j.cli.DefaultModel;
 import dev.trt4j.cli.JsonOutput;
+import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.OnnxModelFile;
@@ -70,6 +71,9 @@ public final class EqualizeCommand implements Callable<Integer> {
     DataArguments dataArguments;
 
     @Mixin
+    StateFeedbackArguments feedback;
+
+    @Mixin
     OrtThreadsOption threads;
 
     @Mixin
@@ -98,8 +102,10 @@ public final class EqualizeCommand implements Callable<Integer> {
         ModelEqualizer equalizer = (fixedAlpha.isPresent() ? ModelEqualizer.withAlpha(fixedAlpha.getAsDouble())
                 : ModelEqualizer.searchingAlpha()).withoutSmoothing(unsmoothed);
         ModelEqualizer.Result result;
-        try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs())) {
-            result = equalizer.equalize(onnx, source, threads.runnerOptions());
+        // a streaming model's state is fed back while measuring, as calibrate feeds it: the data feeds the rest
+        try (CalibrationDataSource source = dataArguments.open(feedback.dataInputs(modelFile.toString(),
+                onnx.inputs(), onnx.outputs()), onnx.outputs())) {
+            result = equalizer.equalize(onnx, source, threads.runnerOptions(), feedback.feedback());
         }
         ModelProto written = marked(result.model(), modelFile);
         OnnxModelFile.Written files = OnnxModelFile.write(out, written, externalData.enabled);

@@ -151,7 +151,7 @@ public final class QuantizationStudyArguments {
         ModelEqualizer.Result result;
         try (CalibrationDataSource source = split.calibration(calibrationSamples())) {
             result = ModelEqualizer.searchingAlpha().withoutSmoothing(unsmoothed).equalize(studied.onnx(), source,
-                    OrtRunnerOptions.defaults().withIntraOpThreads(threads()));
+                    OrtRunnerOptions.defaults().withIntraOpThreads(threads()), feedback.feedback());
         }
         Path file = folder.resolve(equalizedFileName(studied));
         return new Subject(OnnxModel.fromProto(result.model(), file), result);

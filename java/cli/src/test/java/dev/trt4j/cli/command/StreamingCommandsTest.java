@@ -171,4 +171,19 @@ class StreamingCommandsTest {
         assertThat(corrected.errLines()).containsExactly("trt4j: --bias-correction runs its samples without feeding "
                 + "state back, so it cannot correct a streaming model (--feedback stateN=state)");
     }
+
+    @Test
+    void equalizesTheStreamWithItsStateFedBack() {
+        // the measuring pass feeds stateN back as calibrate does, so the data need not hold the state
+        CliRun equalize = CliRun.of("equalize", model.toString(), "--data", wav.toString(), "--batch", "1",
+                "--feedback", "stateN=state", "--out", dir.resolve("stream.eq.onnx").toString());
+        assertThat(equalize.exitCode()).as(equalize.err()).isZero();
+        assertThat(dir.resolve("stream.eq.onnx")).exists();
+
+        CliRun study = CliRun.of("compare-calibrators", model.toString(), "--data", wav.toString(), "--eval-data",
+                wav.toString(), "--batch", "1", "--feedback", "stateN=state", "--range-pass", "--equalize", "--methods", "max",
+                "--out", dir.resolve("cmp-eq").toString());
+        assertThat(study.exitCode()).as(study.err()).isZero();
+        assertThat(study.out()).contains("Equalized first");
+    }
 }
