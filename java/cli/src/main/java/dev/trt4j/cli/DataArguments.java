@@ -1,5 +1,8 @@
 package dev.trt4j.cli;
 
+import java.util.function.Supplier;
+import dev.trt4j.data.StateNames;
+import dev.trt4j.data.SingleInputDataException;
 import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.ModelProto;
 import dev.trt4j.ControlCharacters;
@@ -421,7 +424,8 @@ public final class DataArguments {
             return DataSourceFactory.openHeldOutBundledSentences(inputs, options.toBuilder().tokenizer(data).build());
         }
         if (data != null) {
-            CalibrationDataSource source = DataSourceFactory.open(data, inputs, options);
+            CalibrationDataSource source = withStateHint(() -> DataSourceFactory.open(data, inputs, options), inputs,
+                    outputs);
             noteTextDrawnForAnImageModel(source, inputs, outputs);
             return source;
         }
@@ -435,6 +439,24 @@ public final class DataArguments {
                     + "seeded random data, which never runs out; give a count (default 256) or --data");
         }
         return DataSourceFactory.open(null, inputs, options);
+    }
+
+    /**
+     * Opens data with {@code open}; where data of one input meets a model with a state input that an output is named
+     * after (Silero's {@code state}, {@code stateN}), the refusal says which {@code --feedback} would leave the data
+     * that one input.
+     */
+    private static CalibrationDataSource withStateHint(Supplier<CalibrationDataSource> open, List<TensorSpec> inputs,
+                                                       List<TensorSpec> outputs) {
+        try {
+            return open.get();
+        } catch (SingleInputDataException e) {
+            Optional<String> hint = StateNames.feedbackHint(inputs, outputs);
+            if (hint.isEmpty()) {
+                throw e;
+            }
+            throw new Trt4jException(e.getMessage() + hint.get(), e);
+        }
     }
 
     /**
@@ -503,8 +525,8 @@ public final class DataArguments {
         fixedShapes.forEach(b::fixedShape);
         DataOptions options = image.apply(forModel(build(b), inputs, outputs));
         if (data != null) {
-            CalibrationDataSource source = sampleOptionsUsed(preprocessed(DataSourceFactory.open(data, inputs,
-                    options)));
+            CalibrationDataSource source = sampleOptionsUsed(preprocessed(withStateHint(() -> DataSourceFactory.open(
+                    data, inputs, options), inputs, outputs)));
             noteTextDrawnForAnImageModel(source, inputs, outputs);
             return source;
         }

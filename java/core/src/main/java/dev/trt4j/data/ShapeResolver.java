@@ -160,11 +160,11 @@ public final class ShapeResolver {
      * The model's only input.
      *
      * @param kind the kind of data, for the message, e.g. {@code "image"}
-     * @throws Trt4jException if the model has several inputs
+     * @throws SingleInputDataException if the model has several inputs
      */
     public TensorSpec onlyInput(String kind) {
         if (inputs.size() != 1) {
-            throw new Trt4jException(source + ": " + kind + " data feeds a single input, but the model has "
+            throw new SingleInputDataException(source + ": " + kind + " data feeds a single input, but the model has "
                     + inputs.size() + ": " + names());
         }
         return inputs.get(0);

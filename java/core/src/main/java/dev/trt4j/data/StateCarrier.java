@@ -1,5 +1,6 @@
 package dev.trt4j.data;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.ShapeText;
@@ -63,10 +64,13 @@ public final class StateCarrier {
         if (data.size() > 1 && data.streamStarts().contains(0)) {
             // A source of streams (audio files) hands out each stream's windows in order, one after another; side by
             // side in a batch, position j would be fed the state of a window B earlier, not of the one before.
-            throw new Trt4jException(model + ": state links with batches of " + data.size() + ": the windows of each "
+            // options that contradict each other (--feedback with audio at a batch above 1) are a usage error, and
+            // the model fixing its batch is a model that needs converting: only the former is exit code 2
+            String message = model + ": --feedback with batches of " + data.size() + ": the windows of each "
                     + "audio file form one stream in order, which only batches of 1 feed back correctly; "
                     + (fixedBatch > 1 ? "the model fixes its batch to " + fixedBatch + ", so fix it to 1 first (trt4j "
-                    + "convert --fix-shapes)" : "give --batch 1"));
+                    + "convert --fix-shapes)" : "give --batch 1");
+            throw fixedBatch > 1 ? new Trt4jException(message) : new InvalidOptionException(message);
         }
         Map<String, HostTensor> inputs = new LinkedHashMap<>(data.inputs());
         fed.clear();

@@ -155,6 +155,7 @@ public final class StateFeedback {
                             + t.type() + "; fed-back state must be FLOAT32");
                 }
             }
+            requireNotNamedForAnother(model, link, out, inputs);
             long[] dims = in.dims();
             int batchAxis = -1;
             for (int i = 0; i < dims.length; i++) {
@@ -172,6 +173,20 @@ public final class StateFeedback {
             slots.add(new StateCarrier.Slot(link, dims, batchAxis));
         }
         return new StateCarrier(model, slots, fixedBatch(inputs));
+    }
+
+    /**
+     * Refuses a link whose output is named as the state of another input that no link feeds, such as
+     * {@code stateN=x} beside an input {@code state} of stateN's shape: the data would then feed the state and the
+     * state the data, which no run can tell from a real stream.
+     */
+    private void requireNotNamedForAnother(String model, Link link, TensorSpec out, List<TensorSpec> inputs) {
+        Set<String> fed = links.stream().map(Link::input).collect(Collectors.toSet());
+        StateNames.inputFor(out, inputs).filter(named -> !fed.contains(named.name())).ifPresent(named -> {
+            throw new InvalidOptionException(model + ": state link " + link + ": output '" + out.name() + "' is "
+                    + "named as the state of input '" + named.name() + "', which the links leave to the data; link "
+                    + "them (--feedback " + out.name() + "=" + named.name() + ")");
+        });
     }
 
     /**

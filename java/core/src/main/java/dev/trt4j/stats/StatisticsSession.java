@@ -1,5 +1,6 @@
 package dev.trt4j.stats;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibrators.AbsMaxCollector;
 import dev.trt4j.calibrators.CalibrationException;
@@ -323,6 +324,9 @@ public final class StatisticsSession implements AutoCloseable {
     private <T> T inBatch(long number, CalibrationDataSource source, java.util.function.Supplier<T> work) {
         try {
             return work.get();
+        } catch (InvalidOptionException e) {
+            // options that contradict each other hold for every batch: naming the first reads like a --batch given
+            throw e;
         } catch (CalibrationException e) {
             throw new Trt4jException(model.path() + ": " + e.getMessage() + " (batch " + number + " of "
                     + source.describe() + ")", e);

@@ -123,7 +123,8 @@ class StateFeedbackTest {
         StateCarrier carrier = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", INPUTS, OUTPUTS);
         assertThatThrownBy(() -> carrier.feed(new Batch(2, batch(2).inputs(), java.util.Set.of(0))))
                 .as("audio windows of one file side by side would each get the state of a window 2 earlier")
-                .hasMessage("m.onnx: state links with batches of 2: the windows of each audio file form one stream "
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class)
+                .hasMessage("m.onnx: --feedback with batches of 2: the windows of each audio file form one stream "
                         + "in order, which only batches of 1 feed back correctly; give --batch 1");
 
         Map<String, HostTensor> withState = new java.util.HashMap<>(batch(1).inputs());
@@ -186,5 +187,25 @@ class StateFeedbackTest {
 
     private static TensorSpec spec(String name, ElementType type, long... dims) {
         return new TensorSpec(name, type, dims, null);
+    }
+
+    @Test
+    void aLinkWhoseOutputIsNamedAsTheStateOfAnUnlinkedInputIsRefusedBeforeAnyBatch() {
+        // stateN=x would feed the data to 'state' and the state to 'x'; nothing in a run could tell
+        assertThatThrownBy(() -> StateFeedback.parse(List.of("stateN=x")).start("m.onnx", INPUTS, OUTPUTS))
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class)
+                .hasMessage("m.onnx: state link stateN=x: output 'stateN' is named as the state of input 'state', "
+                        + "which the links leave to the data; link them (--feedback stateN=state)");
+    }
+
+    @Test
+    void stateNamesPairAnOutputWithTheInputItIsNamedAfter() {
+        assertThat(StateNames.outputFor(INPUTS.get(1), OUTPUTS)).map(TensorSpec::name).hasValue("stateN");
+        assertThat(StateNames.inputFor(OUTPUTS.get(1), INPUTS)).map(TensorSpec::name).hasValue("state");
+        assertThat(StateNames.outputFor(INPUTS.get(0), OUTPUTS)).as("x has no output named after it").isEmpty();
+        assertThat(StateNames.pairs("hn", "h")).isTrue();
+        assertThat(StateNames.pairs("hn", "h0")).isTrue();
+        assertThat(StateNames.pairs("state_out", "state_in")).isTrue();
+        assertThat(StateNames.pairs("y", "x")).isFalse();
     }
 }

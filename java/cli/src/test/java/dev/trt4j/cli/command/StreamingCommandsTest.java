@@ -186,4 +186,32 @@ class StreamingCommandsTest {
         assertThat(study.exitCode()).as(study.err()).isZero();
         assertThat(study.out()).contains("Equalized first");
     }
+
+    @Test
+    void contradictingOrMissingStateOptionsAreOneLineThatSaysWhatToGive() {
+        // audio at the default batch of 8 with --feedback: options that contradict, so a usage error, and no
+        // "(batch 1 of ...)" that would read as if --batch 1 had been given
+        CliRun batched = CliRun.of("calibrate", model.toString(), "--data", wav.toString(), "--feedback",
+                "stateN=state", "--method", "max", "--out", dir.resolve("batched").toString());
+        assertThat(batched.exitCode()).isEqualTo(2);
+        assertThat(batched.errLines()).containsExactly("trt4j: " + model + ": --feedback with batches of 8: the "
+                + "windows of each audio file form one stream in order, which only batches of 1 feed back correctly; "
+                + "give --batch 1");
+
+        // a link whose output is named after another input is refused before any batch is run
+        CliRun swapped = CliRun.of("calibrate", model.toString(), "--data", wav.toString(), "--feedback",
+                "stateN=x", "--method", "max", "--out", dir.resolve("swapped").toString());
+        assertThat(swapped.exitCode()).isEqualTo(2);
+        assertThat(swapped.errLines()).containsExactly("trt4j: " + model + ": state link stateN=x: output 'stateN' is "
+                + "named as the state of input 'state', which the links leave to the data; link them (--feedback "
+                + "stateN=state)");
+
+        // no --batch: its state [2,batch,4] would make --batch 1 a batch that does not fit, a refusal of its own
+        CliRun unlinked = CliRun.of("calibrate", model.toString(), "--data", wav.toString(), "--method", "max",
+                "--out", dir.resolve("unlinked").toString());
+        assertThat(unlinked.exitCode()).as(unlinked.err()).isEqualTo(1);
+        assertThat(unlinked.errLines()).containsExactly("trt4j: " + wav + ": audio data feeds a single input, but "
+                + "the model has 2: x, state; if 'state' is a state the model carries, feed it back (--feedback "
+                + "stateN=state)");
+    }
 }
