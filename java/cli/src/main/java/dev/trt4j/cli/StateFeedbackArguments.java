@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * {@code --feedback OUTPUT=INPUT}: the state links of a streaming model, shared by the commands that run one over
@@ -42,5 +43,21 @@ public final class StateFeedbackArguments {
                     + "least one");
         }
         return fromData;
+    }
+
+    /**
+     * {@return a warning when the links carried nothing: every sample ran in one batch, so each saw the zero state,
+     * as without {@code --feedback}; empty otherwise} A one-chunk run is legal, so this is no refusal.
+     *
+     * @param samples the samples the pass ran
+     * @param batches the batches they ran in
+     */
+    public Optional<String> nothingCarriedNote(long samples, long batches) {
+        if (links.isEmpty() || batches != 1 || samples < 2) {
+            return Optional.empty();
+        }
+        return Optional.of("--feedback carries state from one batch to the next, and this run had one batch (of "
+                + samples + " samples), so every sample saw the zero state; give a smaller --batch (--batch 1: one "
+                + "stream in order)");
     }
 }

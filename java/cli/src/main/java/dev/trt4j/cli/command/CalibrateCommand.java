@@ -212,6 +212,7 @@ public final class CalibrateCommand implements Callable<Integer> {
             statistics = collect(onnx, statisticsOptions);
             noteDroppedHistograms(statistics);
             noteZeroRanges(statistics, onnx);
+            feedback.nothingCarriedNote(statistics.samples(), statistics.batches()).ifPresent(this::warn);
             dataArguments.fewerSamplesThanAsked(spec.commandLine().getParseResult(), statistics.samples())
                     .ifPresent(this::warn);
         }

@@ -214,4 +214,26 @@ class StreamingCommandsTest {
                 + "the model has 2: x, state; if 'state' is a state the model carries, feed it back (--feedback "
                 + "stateN=state)");
     }
+
+    @Test
+    void aRunOfOneBatchWarnsThatNoStateWasCarried() {
+        // 8 rows at the default batch of 8: one batch, so every row sees the zero state
+        Path npy = dir.resolve("eight.npy");
+        float[] ones = new float[32];
+        java.util.Arrays.fill(ones, 1f);
+        dev.trt4j.data.npy.NpyFile.write(npy, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {8, 4}, ones));
+        CliRun one = CliRun.of("calibrate", model.toString(), "--data", npy.toString(), "--samples", "0",
+                "--feedback", "stateN=state", "--method", "max", "--out", dir.resolve("one").toString());
+
+        assertThat(one.exitCode()).as(one.err()).isZero();
+        assertThat(one.errLines()).contains("trt4j: warning: --feedback carries state from one batch to the next, "
+                + "and this run had one batch (of 8 samples), so every sample saw the zero state; give a smaller "
+                + "--batch (--batch 1: one stream in order)");
+
+        CliRun streamed = CliRun.of("calibrate", model.toString(), "--data", npy.toString(), "--samples", "0",
+                "--batch", "4", "--feedback", "stateN=state", "--method", "max", "--out",
+                dir.resolve("four-per-batch").toString());
+        assertThat(streamed.exitCode()).as(streamed.err()).isZero();
+        assertThat(streamed.err()).doesNotContain("--feedback carries");
+    }
 }
