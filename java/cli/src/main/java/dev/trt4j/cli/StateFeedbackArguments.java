@@ -1,6 +1,7 @@
 package dev.trt4j.cli;
 
 import dev.trt4j.InvalidOptionException;
+import dev.trt4j.data.ShapeResolver;
 import dev.trt4j.data.StateFeedback;
 import dev.trt4j.tensor.TensorSpec;
 import picocli.CommandLine.Option;
@@ -30,12 +31,15 @@ public final class StateFeedbackArguments {
      * The model inputs the data feeds: all but the fed ones. The links are checked against the model first, so that a
      * misspelt name is reported as such rather than as data that does not fit.
      *
-     * @throws dev.trt4j.Trt4jException on a malformed link or one naming a missing or non-float tensor
+     * @throws dev.trt4j.Trt4jException on a malformed link or one naming a missing or non-float tensor, or a scalar
+     *                                   input left to the data
      */
     public List<TensorSpec> dataInputs(String model, List<TensorSpec> inputs, List<TensorSpec> outputs) {
         StateFeedback links = feedback();
         links.start(model, inputs, outputs);
         List<TensorSpec> fromData = links.dataInputs(inputs);
+        // before the data is opened, so that the refusal names the model, not the data
+        ShapeResolver.requireNoScalarInputs(model, fromData);
         if (fromData.isEmpty() && !inputs.isEmpty()) {
             // otherwise the data source would say the model has no inputs, which it has
             throw new InvalidOptionException(model + ": --feedback feeds every input of the model ("

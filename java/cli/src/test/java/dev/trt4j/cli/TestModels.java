@@ -127,6 +127,22 @@ public final class TestModels {
                         .addInput("w").addOutput("y")).build());
     }
 
+    /**
+     * {@code y = x · Cast(sr)} with x and y float [batch, 4] and {@code sr} an INT64 scalar, as Silero VAD's sample
+     * rate sits beside its audio.
+     */
+    public static Path scalarRate(Path file) throws IOException {
+        OnnxMl.ValueInfoProto sr = OnnxMl.ValueInfoProto.newBuilder().setName("sr").setType(OnnxMl.TypeProto
+                .newBuilder().setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(7)
+                        .setShape(OnnxMl.TensorShapeProto.newBuilder()))).build();
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("rate").addInput(batchOfFour("x")).addInput(sr)
+                .addOutput(batchOfFour("y"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Cast").addInput("sr").addOutput("srf")
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("to")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(1)))
+                .addNode(node("Mul", "x", "srf", "y")).build());
+    }
+
     /** {@code y = Relu(x)} with x and y float [batch, 4]. */
     public static Path relu(Path file) throws IOException {
         return write(file, OnnxMl.GraphProto.newBuilder().setName("relu").addInput(batchOfFour("x"))

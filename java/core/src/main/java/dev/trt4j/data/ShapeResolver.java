@@ -63,8 +63,7 @@ public final class ShapeResolver {
                         + "; calibration data can feed FLOAT32, FLOAT16, INT64, INT32 and BOOL inputs only");
             }
             if (in.rank() == 0) {
-                throw new Trt4jException("model input '" + in.name() + "' is a scalar; calibration data needs a "
-                        + "batch dimension");
+                throw new Trt4jException(scalarInputMessage(source, "MODEL", in));
             }
         }
         for (Map.Entry<String, long[]> e : options.fixedShapes().entrySet()) {
@@ -79,6 +78,33 @@ public final class ShapeResolver {
         }
         this.fullBatchesOnly = inputs.stream().anyMatch(s -> s.dims()[0] >= 0);
         this.batchSize = settleBatchSize();
+    }
+
+    /**
+     * Refuses a model with a scalar input among those the data is to feed, naming the model: data comes in batches,
+     * and a scalar has no batch dimension. Such an input is a setting (Silero VAD's sample rate {@code sr}), which
+     * {@code convert --fix-input} folds into the model.
+     *
+     * @param model  the model's file as the user gave it
+     * @param inputs the inputs the data is to feed
+     * @throws Trt4jException naming the model, the first scalar input and the conversion that removes it
+     */
+    public static void requireNoScalarInputs(String model, List<TensorSpec> inputs) {
+        for (TensorSpec in : inputs) {
+            if (in.rank() == 0) {
+                throw new Trt4jException(scalarInputMessage(model, model, in));
+            }
+        }
+    }
+
+    /**
+     * {@return the refusal of scalar input {@code in}, starting with {@code subject} and suggesting the conversion of
+     * {@code modelArgument}}
+     */
+    private static String scalarInputMessage(String subject, String modelArgument, TensorSpec in) {
+        return subject + ": model input '" + in.name() + "' is a scalar (" + in.type() + "), which calibration data "
+                + "cannot feed (data comes in batches); fix its value first: trt4j convert " + modelArgument
+                + " --fix-input " + in.name() + "=VALUE --out FIXED.onnx, then use FIXED.onnx";
     }
 
     /** A streaming state is a float tensor (an RNN's hidden state); token ids and masks never are. */

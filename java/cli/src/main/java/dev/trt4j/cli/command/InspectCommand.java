@@ -101,6 +101,11 @@ public final class InspectCommand implements Callable<Integer> {
                 return "none: input '" + in.name() + "' is " + in.type() + ", which calibration data cannot feed "
                         + "(FLOAT32, FLOAT16, INT64, INT32 and BOOL only)";
             }
+            if (in.rank() == 0) {
+                // calibrate refuses it, with or without --data: data comes in batches
+                return "none: input '" + in.name() + "' is a scalar, which calibration data cannot feed; fix its "
+                        + "value first (trt4j convert --fix-input " + in.name() + "=VALUE)";
+            }
         }
         if (TextSource.readsTokenIds(inputs)) {
             return "the bundled sentences, tokenized with --tokenizer (without it: seeded random token ids, given "

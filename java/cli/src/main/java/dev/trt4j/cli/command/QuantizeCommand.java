@@ -14,6 +14,7 @@ import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.OutOfMemoryHint;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.ShapeResolver;
 import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.OnnxModelFile;
@@ -307,6 +308,7 @@ public final class QuantizeCommand implements Callable<Integer>, OutOfMemoryHint
             throw new InvalidOptionException("--bias-correction needs real samples: give --data (or --tokenizer "
                     + "for a text model)");
         }
+        ShapeResolver.requireNoScalarInputs(onnx.path().toString(), onnx.inputs()); // names the model, not the data
         try (CalibrationDataSource source = dataArguments.open(onnx.inputs(), onnx.outputs())) {
             if (mode == BiasCorrection.Mode.ONE_PASS) {
                 return BiasCorrection.apply(quantized, source, threads.runnerOptions(), scope);

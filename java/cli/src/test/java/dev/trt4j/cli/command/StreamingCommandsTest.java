@@ -236,4 +236,26 @@ class StreamingCommandsTest {
         assertThat(streamed.exitCode()).as(streamed.err()).isZero();
         assertThat(streamed.err()).doesNotContain("--feedback carries");
     }
+
+    @Test
+    void aScalarInputIsRefusedNamingTheModelAndTheConversionThatFixesIt() throws IOException {
+        Path rate = TestModels.scalarRate(dir.resolve("rate.onnx"));
+        String refusal = "trt4j: " + rate + ": model input 'sr' is a scalar (INT64), which calibration data cannot "
+                + "feed (data comes in batches); fix its value first: trt4j convert " + rate + " --fix-input "
+                + "sr=VALUE --out FIXED.onnx, then use FIXED.onnx";
+
+        CliRun random = CliRun.of("calibrate", rate.toString(), "--samples", "16", "--method", "max", "--out",
+                dir.resolve("rate-cal").toString());
+        assertThat(random.exitCode()).isEqualTo(1);
+        assertThat(random.errLines()).containsExactly(refusal);
+
+        CliRun audio = CliRun.of("evaluate", "--reference", rate.toString(), "--candidate", rate.toString(),
+                "--data", wav.toString(), "--batch", "1");
+        assertThat(audio.errLines()).containsExactly(refusal);
+
+        // inspect no longer promises seeded random data it cannot make
+        CliRun inspect = CliRun.of("inspect", rate.toString());
+        assertThat(inspect.out()).contains("samples    without --data: none: input 'sr' is a scalar, which "
+                + "calibration data cannot feed; fix its value first (trt4j convert --fix-input sr=VALUE)");
+    }
 }
