@@ -68,8 +68,12 @@ class StopDuringRunTest {
                 "--json", out.resolve("t.json").toString());
 
         assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isEqualTo(143);
-        assertThat(r.stderrLines()).containsExactly(
-                "trt4j: interrupted: stopped (Ctrl-C or a signal) before the command could finish");
+        // one line: the stop notice's, or, where the signal met the staging of the first run's file (a loaded
+        // machine), that write's own interruption
+        assertThat(r.stderrLines()).hasSize(1);
+        assertThat(r.stderrLines().get(0)).isIn(
+                "trt4j: interrupted: stopped (Ctrl-C or a signal) before the command could finish",
+                "trt4j: interrupted: stopped while writing its output, which is left as it was");
         try (Stream<Path> left = Files.list(out)) {
             assertThat(left).isEmpty();
         }
