@@ -55,13 +55,18 @@ public final class StateFeedbackArguments {
      *
      * @param samples the samples the pass ran
      * @param batches the batches they ran in
+     * @param inputs  the model's inputs: where the data inputs fix the batch, a smaller --batch is no way out
      */
-    public Optional<String> nothingCarriedNote(long samples, long batches) {
+    public Optional<String> nothingCarriedNote(long samples, long batches, List<TensorSpec> inputs) {
         if (links.isEmpty() || batches != 1 || samples < 2) {
             return Optional.empty();
         }
+        List<TensorSpec> fromData = feedback().dataInputs(inputs);
+        boolean fixed = !fromData.isEmpty() && fromData.stream().allMatch(in -> in.rank() > 0 && in.dims()[0] > 0);
         return Optional.of("--feedback carries state from one batch to the next, and this run had one batch (of "
-                + samples + " samples), so every sample saw the zero state; give a smaller --batch (--batch 1: one "
-                + "stream in order)");
+                + samples + " samples), so every sample saw the zero state; " + (fixed
+                ? "the model fixes its batch to " + fromData.get(0).dims()[0] + ", so give more samples than one "
+                + "batch, or fix a batch of 1 (trt4j convert --fix-shapes)"
+                : "give a smaller --batch (--batch 1: one stream in order)"));
     }
 }

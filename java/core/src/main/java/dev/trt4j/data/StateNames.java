@@ -53,7 +53,8 @@ public final class StateNames {
 
     /**
      * {@return a hint to feed back the inputs that have a state output named after them, such as {@code "; if
-     * 'state' is a state the model carries, feed it back (--feedback stateN=state)"}, or empty if none has}
+     * 'state' is a state the model carries, feed it back (--feedback stateN=state)"}, or empty if none has, or if
+     * every input has (one must stay with the data)}
      *
      * @param inputs  the model inputs the data was to feed
      * @param outputs the model's outputs
@@ -67,7 +68,9 @@ public final class StateNames {
                 links.add(out.name() + "=" + in.name());
             });
         }
-        if (links.isEmpty()) {
+        if (links.isEmpty() || links.size() >= inputs.size()) {
+            // the data feeds one input at least: a hint to feed back every input would be refused if followed, and
+            // names that pair every input with an output say nothing about which ones carry a state
             return Optional.empty();
         }
         boolean one = links.size() == 1;

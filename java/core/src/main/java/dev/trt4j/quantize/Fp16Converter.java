@@ -205,8 +205,8 @@ public final class Fp16Converter {
             StringBuilder what = new StringBuilder();
             kinds.forEach((kind, count) -> what.append(what.length() == 0 ? "" : ", ").append(kind).append(" ×")
                     .append(count));
-            return "'" + u.value() + "' matches only nodes that stay FP32 anyway (" + what + "), so it changes "
-                    + "nothing";
+            return "'" + u.value() + "' matches only nodes that stay FP32 anyway by the FP16 rules (" + what
+                    + "), so it changes nothing";
         });
     }
 

@@ -208,4 +208,16 @@ class StateFeedbackTest {
         assertThat(StateNames.pairs("state_out", "state_in")).isTrue();
         assertThat(StateNames.pairs("y", "x")).isFalse();
     }
+
+    /** A hint to feed back every input would be refused if followed: an autoencoder's spec_out is no state. */
+    @Test
+    void theFeedbackHintNeverNamesEveryInput() {
+        List<TensorSpec> inputs = List.of(spec("spec", ElementType.FLOAT32, -1, 8),
+                spec("state_in", ElementType.FLOAT32, -1, 4));
+        List<TensorSpec> outputs = List.of(spec("spec_out", ElementType.FLOAT32, -1, 8),
+                spec("state_out", ElementType.FLOAT32, -1, 4));
+        assertThat(StateNames.feedbackHint(inputs, outputs)).isEmpty();
+        assertThat(StateNames.feedbackHint(inputs, outputs.subList(1, 2))).hasValue("; if 'state_in' is a state the "
+                + "model carries, feed it back (--feedback state_out=state_in)");
+    }
 }

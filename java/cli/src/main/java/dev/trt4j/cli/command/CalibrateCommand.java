@@ -212,7 +212,8 @@ public final class CalibrateCommand implements Callable<Integer> {
             statistics = collect(onnx, statisticsOptions);
             noteDroppedHistograms(statistics);
             noteZeroRanges(statistics, onnx);
-            feedback.nothingCarriedNote(statistics.samples(), statistics.batches()).ifPresent(this::warn);
+            feedback.nothingCarriedNote(statistics.samples(), statistics.batches(), onnx.inputs())
+                    .ifPresent(this::warn);
             dataArguments.fewerSamplesThanAsked(spec.commandLine().getParseResult(), statistics.samples())
                     .ifPresent(this::warn);
         }

@@ -234,8 +234,10 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
             List<String> beyond = beyondFp16 == null ? List.of()
                     : beyondFp16.stream().map(Fp16RangeCheck.Finding::node).toList();
             if (!keep.isEmpty()) {
-                // as quantize refuses an --exclude that changes nothing: the same model written would hide a typo
-                new Fp16Converter(NodeSelection.ofNodes(beyond)).keptAnyway(converted, keep).ifPresent(why -> {
+                // as quantize refuses an --exclude that changes nothing: the same model written would hide a typo.
+                // Judged without the samples' findings: a node the user pins that the samples also keep is not a
+                // typo, and whether a run is refused must not depend on which samples it read
+                new Fp16Converter(NodeSelection.ofNodes(List.of())).keptAnyway(converted, keep).ifPresent(why -> {
                     throw new InvalidOptionException(fileName + ": --keep-fp32 " + why);
                 });
             }

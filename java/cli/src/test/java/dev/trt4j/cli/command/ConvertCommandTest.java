@@ -270,6 +270,10 @@ class ConvertCommandTest {
         assertThat(beyond.get(0).get("absMax").floatValue()).isEqualTo(15.75f * 1048576f);
         assertThat(beyond.get(1).get("node").asText()).isEqualTo("shift");
         assertThat(beyond.get(2).get("node").asText()).isEqualTo("log");
+        // a node the user pins that the samples keep as well is no typo: accepted with --data as without it
+        CliRun pinned = CliRun.of("convert", "--fp16", scaledLog.toString(), "--data", data.toString(),
+                "--keep-fp32", "shift", "--out", dir.resolve("pinned.onnx").toString());
+        assertThat(pinned.exitCode()).as(pinned.err()).isZero();
 
         CliRun plain = CliRun.of("convert", "--fp16", scaledLog.toString(), "--out", dir.resolve("plain.onnx")
                 .toString(), "--json");
@@ -435,7 +439,7 @@ class ConvertCommandTest {
         CliRun shape = CliRun.of("convert", text.toString(), "--fp16", "--keep-fp32", "Shape", "--out",
                 dir.resolve("same.onnx").toString());
         assertThat(shape.errLines()).containsExactly("trt4j: positions.onnx: --keep-fp32 'Shape' matches only nodes "
-                + "that stay FP32 anyway (integer Shape ×1), so it changes nothing");
+                + "that stay FP32 anyway by the FP16 rules (integer Shape ×1), so it changes nothing");
         assertThat(shape.exitCode()).isEqualTo(2);
         assertThat(dir.resolve("same.onnx")).doesNotExist();
         CliRun mm = CliRun.of("convert", text.toString(), "--fp16", "--keep-fp32", "mm", "--out",

@@ -235,6 +235,19 @@ class StreamingCommandsTest {
                 dir.resolve("four-per-batch").toString());
         assertThat(streamed.exitCode()).as(streamed.err()).isZero();
         assertThat(streamed.err()).doesNotContain("--feedback carries");
+
+        // a model that fixes its batch to 8 cannot take a smaller --batch: the warning says what can be done
+        Path fixed = dir.resolve("stream8.onnx");
+        CliRun convert = CliRun.of("convert", model.toString(), "--fix-shapes", "x:8x4,state:2x8x4", "--out",
+                fixed.toString());
+        assertThat(convert.exitCode()).as(convert.err()).isZero();
+        CliRun fixedRun = CliRun.of("calibrate", fixed.toString(), "--data", npy.toString(), "--samples", "0",
+                "--feedback", "stateN=state", "--method", "max", "--out", dir.resolve("fixed").toString());
+        assertThat(fixedRun.exitCode()).as(fixedRun.err()).isZero();
+        assertThat(fixedRun.errLines()).contains("trt4j: warning: --feedback carries state from one batch to the "
+                + "next, and this run had one batch (of 8 samples), so every sample saw the zero state; the model "
+                + "fixes its batch to 8, so give more samples than one batch, or fix a batch of 1 (trt4j convert "
+                + "--fix-shapes)");
     }
 
     @Test
