@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * A benchmark's model and its calibration samples, by the name a {@code model} parameter takes: {@code ppocr-cls}
  * (256 rendered text lines in batches of 32), {@code minilm} (64 sentences in batches of 8, at 128 tokens),
- * {@code minilm-cut} (the same sentences, each batch cut after its longest sentence, as calibrate feeds them),
+ * {@code minilm-cut} (the same sentences, cut after the longest of them, as calibrate feeds them),
  * {@code ppocr-cls-random}
  * (the classifier on 256 seeded random 48×192 images, for machines without the fonts that rendering needs) and
  * {@code ppocr-rec} (the PP-OCRv4 recognizer on 64 rendered lines of 48×320 in batches of 8) and {@code ppocr-det}
