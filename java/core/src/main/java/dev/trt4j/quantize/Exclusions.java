@@ -4,11 +4,8 @@ import ai.onnx.proto.OnnxMl.GraphProto;
 import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.trt4j.InvalidOptionException;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
-import java.util.regex.Pattern;
 
 /** The nodes a {@link QuantizationConfig} keeps in FP32, by name, operator type or name pattern. */
 final class Exclusions {
@@ -44,24 +41,11 @@ final class Exclusions {
      */
     void requireEachQuantizesSomething(GraphProto graph, Set<String> quantizable, Set<String> skipped) {
         selection.firstUnmatched(graph, quantizable::contains).ifPresent(u -> {
-            Pattern p = u.kind() == NodeSelection.Unmatched.Kind.PATTERN ? Pattern.compile(u.value()) : null;
-            Map<String, Integer> kinds = new LinkedHashMap<>();
-            for (int i = 0; i < graph.getNodeCount(); i++) {
+            String what = u.matchedKinds(graph, i -> {
                 NodeProto node = graph.getNode(i);
-                String label = GraphIndex.label(node, i);
-                boolean matches = switch (u.kind()) {
-                    case NODE -> label.equals(u.value());
-                    case OP_TYPE -> node.getOpType().equals(u.value());
-                    case PATTERN -> p.matcher(label).find();
-                };
-                if (matches) {
-                    kinds.merge(skipped.contains(label) ? "depthwise " + node.getOpType() : node.getOpType(), 1,
-                            Integer::sum);
-                }
-            }
-            StringBuilder what = new StringBuilder();
-            kinds.forEach((kind, count) -> what.append(what.length() == 0 ? "" : ", ").append(kind).append(" ×")
-                    .append(count));
+                return skipped.contains(GraphIndex.label(node, i)) ? "depthwise " + node.getOpType()
+                        : node.getOpType();
+            });
             throw new InvalidOptionException("exclusion '" + u.value() + "' matches only nodes that are not "
                     + "quantized anyway (" + what + "), so it changes nothing");
         });

@@ -186,25 +186,8 @@ public final class Fp16Converter {
             }
         }
         return keep.firstUnmatched(graph, toFp16::contains).map(u -> {
-            java.util.regex.Pattern p = u.kind() == NodeSelection.Unmatched.Kind.PATTERN
-                    ? java.util.regex.Pattern.compile(u.value()) : null;
-            Map<String, Integer> kinds = new java.util.LinkedHashMap<>();
-            for (int i = 0; i < graph.getNodeCount(); i++) {
-                NodeProto node = graph.getNode(i);
-                String label = GraphIndex.label(node, i);
-                boolean matches = switch (u.kind()) {
-                    case NODE -> label.equals(u.value());
-                    case OP_TYPE -> node.getOpType().equals(u.value());
-                    case PATTERN -> p.matcher(label).find();
-                };
-                if (matches) {
-                    kinds.merge(c.computesInFloat(i) ? node.getOpType() : "integer " + node.getOpType(), 1,
-                            Integer::sum);
-                }
-            }
-            StringBuilder what = new StringBuilder();
-            kinds.forEach((kind, count) -> what.append(what.length() == 0 ? "" : ", ").append(kind).append(" ×")
-                    .append(count));
+            String what = u.matchedKinds(graph, i -> c.computesInFloat(i) ? graph.getNode(i).getOpType()
+                    : "integer " + graph.getNode(i).getOpType());
             return "'" + u.value() + "' matches only nodes that stay FP32 anyway by the FP16 rules (" + what
                     + "), so it changes nothing";
         });

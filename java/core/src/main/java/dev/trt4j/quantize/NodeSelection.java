@@ -185,6 +185,31 @@ public record NodeSelection(List<String> nodes, List<String> opTypes, List<Strin
     /** A value of a selection that picks no node; each caller words its own message. */
     record Unmatched(Kind kind, String value) {
         enum Kind { NODE, OP_TYPE, PATTERN }
+
+        /**
+         * The nodes of {@code graph} this value picks, counted by the kind {@code kindOf} gives node {@code i}, e.g.
+         * {@code Mul ×2, integer Shape ×1}: what a refusal of a value that changes nothing shows it matched.
+         */
+        String matchedKinds(GraphProto graph, java.util.function.IntFunction<String> kindOf) {
+            Pattern p = kind == Kind.PATTERN ? Pattern.compile(value) : null;
+            java.util.Map<String, Integer> kinds = new java.util.LinkedHashMap<>();
+            for (int i = 0; i < graph.getNodeCount(); i++) {
+                NodeProto node = graph.getNode(i);
+                String label = GraphIndex.label(node, i);
+                boolean matches = switch (kind) {
+                    case NODE -> label.equals(value);
+                    case OP_TYPE -> node.getOpType().equals(value);
+                    case PATTERN -> p.matcher(label).find();
+                };
+                if (matches) {
+                    kinds.merge(kindOf.apply(i), 1, Integer::sum);
+                }
+            }
+            StringBuilder what = new StringBuilder();
+            kinds.forEach((k, count) -> what.append(what.length() == 0 ? "" : ", ").append(k).append(" ×")
+                    .append(count));
+            return what.toString();
+        }
     }
 
     private static List<String> labels(GraphProto graph) {
