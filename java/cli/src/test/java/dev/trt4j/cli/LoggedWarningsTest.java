@@ -30,6 +30,30 @@ class LoggedWarningsTest {
         assertThat(Files.readString(work.resolve("edited.cache"))).contains("a: 3c810204");
     }
 
+    /** evaluate of a streaming model whose samples fit one batch judged a model no deployed stream runs: said. */
+    @Test
+    void anEvaluationOfOneBatchWarnsThatNoStateWasCarried() throws Exception {
+        Path model = TestModels.streaming(work.resolve("stream.onnx"));
+        Path npy = work.resolve("eight.npy");
+        float[] ones = new float[32];
+        java.util.Arrays.fill(ones, 1f);
+        dev.trt4j.data.npy.NpyFile.write(npy, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {8, 4}, ones));
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "evaluate", "--reference", model.toString(),
+                "--candidate", model.toString(), "--data", npy.toString(), "--samples", "0", "--feedback",
+                "stateN=state");
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: npy:" + npy + " (8 samples): --feedback carries "
+                + "state from one batch to the next, and this evaluation had one batch (of 8 samples), so every "
+                + "sample saw the zero state; give a smaller --batch, or more samples than one batch");
+        Result four = CliProcess.run(work, CliProcess.testClassPath(), "evaluate", "--reference", model.toString(),
+                "--candidate", model.toString(), "--data", npy.toString(), "--samples", "0", "--batch", "4",
+                "--feedback", "stateN=state");
+        assertThat(four.exit()).as(String.join("\n", four.stderrLines())).isZero();
+        assertThat(four.stderrLines()).isEmpty();
+    }
+
     /** An implicit INT8 build from a table without --all-tensors is told, before the GPU is looked for. */
     @Test
     void aTableMissingActivationsForImplicitInt8IsNamedBeforeTheGpuCheck() throws Exception {

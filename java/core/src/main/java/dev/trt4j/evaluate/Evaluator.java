@@ -305,6 +305,12 @@ public final class Evaluator {
             throw new Trt4jException(data.describe() + ": no samples to evaluate");
         }
         reference.requireBatches(batches, data.describe());
+        if (!options.feedback().isEmpty() && batches == 1 && samples > 1) {
+            // a one-chunk evaluation is legal, but it judged a model that no deployed stream runs: said, not refused
+            dev.trt4j.data.DataWarnings.warn(LOG, data.describe() + ": --feedback carries state from one batch to "
+                    + "the next, and this evaluation had one batch (of " + samples + " samples), so every sample saw "
+                    + "the zero state; give a smaller --batch, or more samples than one batch");
+        }
         List<EvaluationResult> results = new ArrayList<>();
         for (int i = 0; i < candidates.size(); i++) {
             List<OutputComparison> compared = comparators.get(i).values().stream().map(OutputComparator::result)
