@@ -288,26 +288,8 @@ class LoggedWarningsTest {
     /** quantize's summary counts the main graph's nodes: a body's MatMul staying FP32 is said, not left unsaid. */
     @Test
     void quantizeSaysThatABodysNodesStayFp32() throws Exception {
-        Path plain = TestModels.matMul(work.resolve("mm.onnx"));
-        var m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(plain));
-        var g = m.getGraph();
         // then and else: z = MatMul(y, w) inside the branch, reading the main graph's y and w
-        var body = ai.onnx.proto.OnnxMl.GraphProto.newBuilder().setName("branch")
-                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName("body_mm")
-                        .addInput("y").addInput("w").addOutput("z_body"))
-                .addOutput(g.getOutput(0).toBuilder().setName("z_body"));
-        var branch = ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
-                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH).setG(body);
-        var withIf = g.toBuilder().setOutput(0, g.getOutput(0).toBuilder().setName("z"))
-                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Constant").setName("always")
-                        .addOutput("cond").addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
-                                .setName("value").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.TENSOR)
-                                .setT(ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setDataType(9)
-                                        .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[] {1})))))
-                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("If").setName("wrap")
-                        .addInput("cond").addOutput("z").addAttribute(branch.clone().setName("then_branch"))
-                        .addAttribute(branch.clone().setName("else_branch")));
-        Path model = Files.write(work.resolve("mm-if.onnx"), m.toBuilder().setGraph(withIf).build().toByteArray());
+        Path model = TestModels.matMulInIf(work.resolve("mm-if.onnx"));
         Path table = Files.writeString(work.resolve("x.table.json"), "{\"format\":\"trt4j.calibration-table\","
                 + "\"version\":1,\"provenance\":{\"method\":\"max\"},\"tensors\":{\"x\":{\"amax\":1.0,"
                 + "\"hex\":\"3f800000\"}}}");
@@ -320,14 +302,15 @@ class LoggedWarningsTest {
                 + "calibrated or converted until folded (trt4j convert --fix-input NAME=VALUE and/or --fix-shapes "
                 + "SPEC); their nodes stay FP32 and --exclude does not see them");
         // branches of shape logic alone hold nothing that could have been INT8: no warning
-        var identity = ai.onnx.proto.OnnxMl.GraphProto.newBuilder().setName("branch")
-                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Identity").setName("same")
-                        .addInput("y").addOutput("z_body"))
-                .addOutput(g.getOutput(0).toBuilder().setName("z_body"));
-        var shapeOnly = withIf.clone();
-        shapeOnly.setNode(shapeOnly.getNodeCount() - 1, shapeOnly.getNode(shapeOnly.getNodeCount() - 1).toBuilder()
-                .clearAttribute().addAttribute(branch.clone().setName("then_branch").setG(identity))
-                .addAttribute(branch.clone().setName("else_branch").setG(identity)));
+        var m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(model));
+        var shapeOnly = m.getGraph().toBuilder();
+        var wrap = shapeOnly.getNode(shapeOnly.getNodeCount() - 1);
+        var body = wrap.getAttribute(0).getG();
+        var identity = body.toBuilder().clearNode().addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder()
+                .setOpType("Identity").setName("same").addInput("y").addOutput(body.getOutput(0).getName()));
+        shapeOnly.setNode(shapeOnly.getNodeCount() - 1, wrap.toBuilder().clearAttribute()
+                .addAttribute(wrap.getAttribute(0).toBuilder().setName("then_branch").setG(identity))
+                .addAttribute(wrap.getAttribute(1).toBuilder().setName("else_branch").setG(identity)));
         Path plainIf = Files.write(work.resolve("mm-if-identity.onnx"), m.toBuilder().setGraph(shapeOnly).build()
                 .toByteArray());
         Result quiet = CliProcess.run(work, CliProcess.testClassPath(), "quantize", plainIf.toString(), "--table",

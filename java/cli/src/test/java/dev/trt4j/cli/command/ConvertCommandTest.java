@@ -477,7 +477,7 @@ class ConvertCommandTest {
      */
     @Test
     void fp16SaysThatIfBranchesStayFp32() throws IOException {
-        Path withIf = ifModel(dir.resolve("mm-if.onnx"));
+        Path withIf = TestModels.matMulInIf(dir.resolve("mm-if.onnx"));
 
         CliRun run = CliRun.of("convert", withIf.toString(), "--fp16", "--out", dir.resolve("if16.onnx").toString());
         assertThat(run.exitCode()).as(run.err()).isZero();
@@ -493,26 +493,4 @@ class ConvertCommandTest {
                 + "stay FP32 anyway (fold the If first with convert --fix-input or --fix-shapes to reach them)");
     }
 
-    /** {@link TestModels#matMul} followed by an If whose branches compute {@code MatMul(y, w)} again. */
-    private static Path ifModel(Path file) throws IOException {
-        Path plain = TestModels.matMul(dir.resolve("mm-plain.onnx"));
-        var m = ai.onnx.proto.OnnxMl.ModelProto.parseFrom(Files.readAllBytes(plain));
-        var g = m.getGraph();
-        var body = ai.onnx.proto.OnnxMl.GraphProto.newBuilder().setName("branch")
-                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName("body_mm")
-                        .addInput("y").addInput("w").addOutput("z_body"))
-                .addOutput(g.getOutput(0).toBuilder().setName("z_body"));
-        var branch = ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
-                .setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.GRAPH).setG(body);
-        var withIf = g.toBuilder().setOutput(0, g.getOutput(0).toBuilder().setName("z"))
-                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("Constant").setName("always")
-                        .addOutput("cond").addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
-                                .setName("value").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.TENSOR)
-                                .setT(ai.onnx.proto.OnnxMl.TensorProto.newBuilder().setDataType(9)
-                                        .setRawData(com.google.protobuf.ByteString.copyFrom(new byte[] {1})))))
-                .addNode(ai.onnx.proto.OnnxMl.NodeProto.newBuilder().setOpType("If").setName("wrap")
-                        .addInput("cond").addOutput("z").addAttribute(branch.clone().setName("then_branch"))
-                        .addAttribute(branch.clone().setName("else_branch")));
-        return Files.write(file, m.toBuilder().setGraph(withIf).build().toByteArray());
-    }
 }
