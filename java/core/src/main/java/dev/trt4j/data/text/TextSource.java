@@ -85,8 +85,13 @@ public final class TextSource extends BatchingSource {
         this.tokenizer = openTokenizer(options.tokenizer(), sequenceLength);
         requireRoomForText();
         requireWords();
-        this.batchLength = lengthIsFree(shapes.inputs(), options)
-                ? longestDelivered(options.skipSamples(), sampleCount().orElseThrow()) : sequenceLength;
+        try {
+            this.batchLength = lengthIsFree(shapes.inputs(), options)
+                    ? longestDelivered(options.skipSamples(), sampleCount().orElseThrow()) : sequenceLength;
+        } catch (RuntimeException e) {
+            tokenizer.close(); // no source to close: the native tokenizer would outlive the failed constructor
+            throw e;
+        }
     }
 
     /** The sentences, those far longer than the sequence length's tokens cut ({@link LongLines}), said in a warning. */
@@ -309,11 +314,10 @@ public final class TextSource extends BatchingSource {
     @Override
     protected Map<String, HostTensor> readBatch(long first, int count) {
         Encoding[] encodings = tokenizer.batchEncode(sentences.subList((int) first, (int) first + count));
-        int length = batchLength;
-        long[] shape = {count, length};
+        long[] shape = {count, batchLength};
         Map<String, HostTensor> batch = new LinkedHashMap<>();
         for (TensorSpec in : inputs) {
-            long[] values = new long[count * length];
+            long[] values = new long[count * batchLength];
             for (int i = 0; i < count; i++) {
                 long[] row = switch (in.name()) {
                     case "input_ids" -> encodings[i].getIds();
@@ -321,7 +325,7 @@ public final class TextSource extends BatchingSource {
                     default -> encodings[i].getTypeIds();
                 };
                 // copy at most the length; a tokenizer that did not pad leaves zeros (masked out)
-                System.arraycopy(row, 0, values, i * length, Math.min(row.length, length));
+                System.arraycopy(row, 0, values, i * batchLength, Math.min(row.length, batchLength));
             }
             batch.put(in.name(), in.type() == ElementType.INT64 ? HostTensor.ofLongs(shape, values)
                     : HostTensor.ofInts(shape, toInts(values, in)));
