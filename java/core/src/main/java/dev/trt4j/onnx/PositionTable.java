@@ -8,8 +8,6 @@ import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 
 import dev.trt4j.InvalidOptionException;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
@@ -119,7 +117,7 @@ public record PositionTable(String node, String table, long rows) {
                 return false;
             }
         }
-        long[] values = integers(t);
+        long[] values = IntegerTensors.values(t);
         if (values == null || values.length != n) {
             return false;
         }
@@ -129,24 +127,6 @@ public record PositionTable(String node, String table, long rows) {
             }
         }
         return true;
-    }
-
-    /** The values of an int64 or int32 tensor; null for another type or an external one. */
-    private static long[] integers(TensorProto t) {
-        boolean int64 = t.getDataType() == DataType.INT64_VALUE;
-        if (!int64 && t.getDataType() != DataType.INT32_VALUE) {
-            return null;
-        }
-        if (!t.getRawData().isEmpty()) {
-            ByteBuffer raw = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-            long[] values = new long[raw.remaining() / (int64 ? 8 : 4)];
-            for (int i = 0; i < values.length; i++) {
-                values[i] = int64 ? raw.getLong() : raw.getInt();
-            }
-            return values;
-        }
-        return int64 ? t.getInt64DataList().stream().mapToLong(Long::longValue).toArray()
-                : t.getInt32DataList().stream().mapToLong(Integer::longValue).toArray();
     }
 
     /** A table of vectors: float, or 8-bit ahead of a DequantizeLinear (ONNX Runtime's dynamic INT8 models). */

@@ -2,12 +2,10 @@ package dev.trt4j.quantize;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
-import ai.onnx.proto.OnnxMl.TensorProto.DataType;
 import dev.trt4j.InvalidOptionException;
+import dev.trt4j.onnx.IntegerTensors;
 import dev.trt4j.onnx.WordTable;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Map;
 
 /**
@@ -31,7 +29,10 @@ public final class HeldTableIndices {
             if (held == null) {
                 continue;
             }
-            long[] ids = integers(held);
+            long[] ids = IntegerTensors.values(held);
+            if (ids == null) {
+                continue; // not integers: indexes no table
+            }
             for (int i = 0; i < ids.length; i++) {
                 if (ids[i] < 0 || ids[i] >= table.rows()) {
                     throw new InvalidOptionException("--fix-input " + table.input() + ": value " + ids[i]
@@ -41,23 +42,5 @@ public final class HeldTableIndices {
                 }
             }
         }
-    }
-
-    /** The values of an int64 or int32 tensor; none for other types, which index no table. */
-    private static long[] integers(TensorProto t) {
-        ByteBuffer b = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-        if (t.getDataType() == DataType.INT64_VALUE) {
-            long[] out = new long[b.remaining() / 8];
-            b.asLongBuffer().get(out);
-            return out;
-        }
-        if (t.getDataType() == DataType.INT32_VALUE) {
-            long[] out = new long[b.remaining() / 4];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = b.getInt();
-            }
-            return out;
-        }
-        return new long[0];
     }
 }
