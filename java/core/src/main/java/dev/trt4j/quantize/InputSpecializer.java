@@ -295,9 +295,9 @@ public final class InputSpecializer {
     }
 
     /**
-     * Gives the sizes {@code shapes} set to named (symbolic) dimensions to every input that shares the name, as
-     * {@code --shapes} does elsewhere: BERT's {@code attention_mask} takes {@code input_ids}' batch and sequence
-     * length. Sizes that disagree would write a model ONNX Runtime refuses to load.
+     * Gives the sizes {@code shapes} set to named (symbolic) dimensions to every input, output and value that shares
+     * the name, as {@code --shapes} does elsewhere: BERT's {@code attention_mask} takes {@code input_ids}' batch and
+     * sequence length. Sizes that disagree would write a model ONNX Runtime refuses to load.
      *
      * @throws InvalidOptionException naming the dimension and the two sizes given to it
      */
@@ -326,25 +326,41 @@ public final class InputSpecializer {
         }
         for (int at = 0; at < g.getInputCount(); at++) {
             ValueInfoProto input = g.getInput(at);
-            if (shapes.containsKey(input.getName()) || !input.getType().hasTensorType()) {
-                continue;
-            }
-            TensorShapeProto declared = input.getType().getTensorType().getShape();
-            TensorShapeProto.Builder shape = declared.toBuilder();
-            boolean changed = false;
-            for (int i = 0; i < declared.getDimCount(); i++) {
-                Long size = sizes.get(declared.getDim(i).getDimParam());
-                if (size != null) {
-                    shape.setDim(i, TensorShapeProto.Dimension.newBuilder().setDimValue(size));
-                    changed = true;
-                }
-            }
-            if (changed) {
-                ValueInfoProto.Builder b = input.toBuilder();
-                b.getTypeBuilder().getTensorTypeBuilder().setShape(shape);
-                g.setInput(at, b.build());
+            if (!shapes.containsKey(input.getName())) {
+                g.setInput(at, withSizes(input, sizes));
             }
         }
+        // outputs and inner values that share a name take its size too: a model declaring a fixed input beside a
+        // still-symbolic output of the same dimension would tell inspect, bench and TensorRT two things
+        for (int at = 0; at < g.getOutputCount(); at++) {
+            g.setOutput(at, withSizes(g.getOutput(at), sizes));
+        }
+        for (int at = 0; at < g.getValueInfoCount(); at++) {
+            g.setValueInfo(at, withSizes(g.getValueInfo(at), sizes));
+        }
+    }
+
+    /** {@code value} with each dimension named in {@code sizes} given that size; {@code value} itself if none is. */
+    private static ValueInfoProto withSizes(ValueInfoProto value, Map<String, Long> sizes) {
+        if (sizes.isEmpty() || !value.getType().hasTensorType() || !value.getType().getTensorType().hasShape()) {
+            return value;
+        }
+        TensorShapeProto declared = value.getType().getTensorType().getShape();
+        TensorShapeProto.Builder shape = declared.toBuilder();
+        boolean changed = false;
+        for (int i = 0; i < declared.getDimCount(); i++) {
+            Long size = sizes.get(declared.getDim(i).getDimParam());
+            if (size != null) {
+                shape.setDim(i, TensorShapeProto.Dimension.newBuilder().setDimValue(size));
+                changed = true;
+            }
+        }
+        if (!changed) {
+            return value;
+        }
+        ValueInfoProto.Builder b = value.toBuilder();
+        b.getTypeBuilder().getTensorTypeBuilder().setShape(shape);
+        return b.build();
     }
 
     /** @param option the option that named the input, for the message */

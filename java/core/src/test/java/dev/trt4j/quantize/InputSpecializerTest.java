@@ -254,6 +254,25 @@ class InputSpecializerTest {
     }
 
     @Test
+    void outputsAndValuesSharingAFixedDimensionTakeItsSizeAndKeepTheirOtherNames() {
+        ModelProto pair = bertPair();
+        GraphProto.Builder g = pair.getGraph().toBuilder();
+        // y as exporters declare it: the inputs' names for their sizes; a value with a name no input has
+        g.setOutput(0, g.getInput(0).toBuilder().setName("y").build());
+        ai.onnx.proto.OnnxMl.ValueInfoProto.Builder hidden = g.getInput(0).toBuilder().setName("inner");
+        hidden.getTypeBuilder().getTensorTypeBuilder().getShapeBuilder().getDimBuilder(1).setDimParam("hidden");
+        g.addValueInfo(hidden);
+        ModelProto fixed = InputSpecializer.fix(pair.toBuilder().setGraph(g).build(), Map.of(),
+                Map.of("input_ids", new long[] {2, 16})).model();
+
+        assertThat(fixed.getGraph().getOutput(0).getType().getTensorType().getShape().getDimList())
+                .extracting(d -> d.getDimValue()).containsExactly(2L, 16L);
+        assertThat(fixed.getGraph().getValueInfo(0).getType().getTensorType().getShape().getDimList())
+                .extracting(d -> d.hasDimValue() ? String.valueOf(d.getDimValue()) : d.getDimParam())
+                .containsExactly("2", "hidden");
+    }
+
+    @Test
     void fixingEveryInputIsRefused() {
         ModelProto model = shapeModel();
         assertThatThrownBy(() -> InputSpecializer.fix(model, Map.of("x", InputSpecializer.value(model, "x", "0.5",

@@ -108,8 +108,9 @@ public final class InspectCommand implements Callable<Integer> {
             }
         }
         if (TextSource.readsTokenIds(inputs)) {
-            return "the bundled sentences, tokenized with --tokenizer (without it: seeded random token ids, given "
-                    + "--shapes input_ids:BxN)";
+            boolean open = inputs.stream().anyMatch(in -> in.name().equals("input_ids") && in.isDynamic());
+            return "the bundled sentences, tokenized with --tokenizer (without it: seeded random token ids"
+                    + (open ? ", given --shapes input_ids:BxN)" : ")");
         }
         return OcrModelRole.of(inputs, outputs).map(role -> switch (role) {
             case DIRECTION_CLASSIFIER -> "text lines rendered from the bundled sentences, half of them turned 180 "

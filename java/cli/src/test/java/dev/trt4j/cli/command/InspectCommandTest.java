@@ -43,7 +43,12 @@ class InspectCommandTest {
                 .endsWith("(a PP-OCR line recognizer)");
         assertThat(InspectCommand.defaultSamples(
                 List.of(new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, null)),
-                List.of(f("y", -1, -1, 384)))).startsWith("the bundled sentences, tokenized");
+                List.of(f("y", -1, -1, 384)))).startsWith("the bundled sentences, tokenized")
+                .endsWith("given --shapes input_ids:BxN)");
+        // fixed by convert --fix-shapes: random ids need no --shapes, which calibrate does not ask for then
+        assertThat(InspectCommand.defaultSamples(
+                List.of(new TensorSpec("input_ids", ElementType.INT64, new long[] {1, 64}, null)),
+                List.of(f("y", 1, 64, 384)))).endsWith("(without it: seeded random token ids)");
         assertThat(InspectCommand.defaultSamples(List.of(f("x", 1, 3, 224, 224)), List.of(f("y", 1, 1000))))
                 .isEqualTo("seeded random data");
         assertThat(InspectCommand.defaultSamples(List.of(f("x", 1, 4),
