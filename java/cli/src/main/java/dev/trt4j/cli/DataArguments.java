@@ -21,6 +21,7 @@ import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.data.text.RenderedTextLineSource;
 import dev.trt4j.data.text.RenderedTextPageSource;
 import dev.trt4j.data.text.TextSource;
+import dev.trt4j.engine.CalibrationSamples;
 import dev.trt4j.engine.ShapeSpecParser;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.PositionTable;
@@ -520,8 +521,33 @@ public final class DataArguments {
      */
     public CalibrationDataSource openSamples(List<TensorSpec> inputs, List<TensorSpec> outputs,
                                              Map<String, long[]> fixedShapes) {
+        return openSamples(inputs, outputs, fixedShapes, false);
+    }
+
+    /**
+     * The samples of an INT8 build: at its calibration shapes for TensorRT, and for trt4j's own range pass with
+     * text cut after its longest sentence as {@code calibrate} cuts it (the profile's length the most it keeps).
+     */
+    public CalibrationSamples engineSamples() {
+        return new CalibrationSamples() {
+            @Override
+            public CalibrationDataSource open(List<TensorSpec> inputs, List<TensorSpec> outputs,
+                                              Map<String, long[]> shapes) {
+                return openSamples(inputs, outputs, shapes, false);
+            }
+
+            @Override
+            public CalibrationDataSource openForRanges(List<TensorSpec> inputs, List<TensorSpec> outputs,
+                                                       Map<String, long[]> shapes) {
+                return openSamples(inputs, outputs, shapes, true);
+            }
+        };
+    }
+
+    private CalibrationDataSource openSamples(List<TensorSpec> inputs, List<TensorSpec> outputs,
+                                              Map<String, long[]> fixedShapes, boolean textLengthIsAtMost) {
         requireFitsModel(inputs, outputs);
-        DataOptions.Builder b = builder();
+        DataOptions.Builder b = builder().textLengthIsAtMost(textLengthIsAtMost);
         fixedShapes.forEach(b::fixedShape);
         DataOptions options = image.apply(forModel(build(b), inputs, outputs));
         if (data != null) {

@@ -36,11 +36,14 @@ import java.util.Objects;
  *                            each file then starts with that many zeros, as a stream that starts in silence
  * @param skipSamples         samples of a file or folder passed over before the first one read (the calibration
  *                            samples, when the ones after them are held out for evaluation); 0 = none
+ * @param textLengthIsAtMost  text cut after its longest sentence even where a fixed shape gives the length, which
+ *                            then is the most a batch keeps: for trt4j's range pass in an engine build, whose batches
+ *                            need not have the engine's calibration shapes, so that its ranges are calibrate's
  */
 public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fixedShapes, long seed,
                           ImagePreprocessing imagePreprocessing, Path tokenizer, int sequenceLength,
                           SyntheticSource.Distribution distribution, int vocabSize, boolean rotateHalf,
-                          boolean renderPages, int audioHop, long skipSamples) {
+                          boolean renderPages, int audioHop, long skipSamples, boolean textLengthIsAtMost) {
     /** Samples per batch when {@code batchSize} is 0 and neither the model nor a fixed shape sets the batch. */
     public static final int DEFAULT_BATCH_SIZE = 8;
     /** Samples of synthetic data when {@code maxSamples} is 0. */
@@ -64,6 +67,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
      * @param renderPages        render sentences as pages of lines instead of one line per sample
      * @param audioHop           audio samples from one window's start to the next, 0 for the window length
      * @param skipSamples        samples passed over before the first one read, 0 for none
+     * @param textLengthIsAtMost a fixed shape's text length is the most a batch keeps, not its length
      * @throws IllegalArgumentException if {@code batchSize}, {@code maxSamples}, {@code sequenceLength},
      *                                  {@code vocabSize}, {@code audioHop} or {@code skipSamples} is negative
      * @throws NullPointerException     if {@code distribution} or {@code fixedShapes} (or one of its shapes) is null
@@ -102,7 +106,8 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         Builder b = new Builder().batchSize(batchSize).maxSamples(maxSamples).seed(seed)
                 .imagePreprocessing(imagePreprocessing).tokenizer(tokenizer).sequenceLength(sequenceLength)
                 .distribution(distribution).vocabSize(vocabSize).rotateHalf(rotateHalf)
-                .renderPages(renderPages).audioHop(audioHop).skipSamples(skipSamples);
+                .renderPages(renderPages).audioHop(audioHop).skipSamples(skipSamples)
+                .textLengthIsAtMost(textLengthIsAtMost);
         b.fixedShapes.putAll(fixedShapes);
         return b;
     }
@@ -144,6 +149,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         private boolean renderPages;
         private int audioHop;
         private long skipSamples;
+        private boolean textLengthIsAtMost;
 
         private Builder() {
         }
@@ -306,6 +312,17 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         }
 
         /**
+         * {@return this builder, with a fixed shape's text length made the most a batch keeps}
+         *
+         * @param value true where text may be cut below a fixed shape's length, after its longest sentence, as it is
+         *              where the length is open; false (the default) where every batch has the fixed shape
+         */
+        public Builder textLengthIsAtMost(boolean value) {
+            textLengthIsAtMost = value;
+            return this;
+        }
+
+        /**
          * {@return the options}
          *
          * @throws IllegalArgumentException if a count, length, size or hop is negative
@@ -313,7 +330,8 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
          */
         public DataOptions build() {
             return new DataOptions(batchSize, maxSamples, fixedShapes, seed, imagePreprocessing, tokenizer,
-                    sequenceLength, distribution, vocabSize, rotateHalf, renderPages, audioHop, skipSamples);
+                    sequenceLength, distribution, vocabSize, rotateHalf, renderPages, audioHop, skipSamples,
+                    textLengthIsAtMost);
         }
     }
 }

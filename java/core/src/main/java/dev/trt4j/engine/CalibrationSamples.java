@@ -21,4 +21,16 @@ public interface CalibrationSamples {
      * @throws dev.trt4j.Trt4jException when the samples cannot be opened for these inputs
      */
     CalibrationDataSource open(List<TensorSpec> inputs, List<TensorSpec> outputs, Map<String, long[]> shapes);
+
+    /**
+     * Opens the samples for trt4j's own range pass on the CPU, whose batches need not have the calibration shapes:
+     * text may be cut after its longest sentence there, as {@code calibrate} cuts it, so that the build's ranges
+     * are calibrate's rather than ranges shaped by the profile's padding. By default, {@link #open}.
+     *
+     * @param shapes as for {@link #open}; a text length in them is the most a batch keeps
+     */
+    default CalibrationDataSource openForRanges(List<TensorSpec> inputs, List<TensorSpec> outputs,
+                                                Map<String, long[]> shapes) {
+        return open(inputs, outputs, shapes);
+    }
 }

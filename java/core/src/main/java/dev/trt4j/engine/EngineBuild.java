@@ -130,6 +130,12 @@ public final class EngineBuild {
 
     /** The samples at the calibration shapes, when TensorRT calibrates on them or trt4j computes ranges. */
     private static Optional<CalibrationDataSource> openSamples(EngineBuildRequest request, EngineBuildPlan plan) {
+        return openSamples(request, plan, false);
+    }
+
+    /** @param forRanges for trt4j's range pass ({@link CalibrationSamples#openForRanges}) */
+    private static Optional<CalibrationDataSource> openSamples(EngineBuildRequest request, EngineBuildPlan plan,
+                                                               boolean forRanges) {
         Optional<CalibrationPlan> calibration = plan.calibration().filter(c -> c.needsBatches() || c.computesRanges());
         if (calibration.isEmpty() || request.samples().isEmpty()) {
             return Optional.empty();
@@ -140,7 +146,9 @@ public final class EngineBuild {
         calibration.get().staging().stream()
                 .filter(slot -> fromData.stream().anyMatch(in -> in.name().equals(slot.name())))
                 .forEach(slot -> shapes.put(slot.name(), slot.shape()));
-        return Optional.of(request.samples().get().open(fromData, plan.model().onnx().outputs(), shapes));
+        CalibrationSamples samples = request.samples().get();
+        return Optional.of(forRanges ? samples.openForRanges(fromData, plan.model().onnx().outputs(), shapes)
+                : samples.open(fromData, plan.model().onnx().outputs(), shapes));
     }
 
     private static EngineBuildPlan withComputedRanges(EngineBuildRequest request, EngineBuildPlan plan,
@@ -149,7 +157,7 @@ public final class EngineBuild {
         StatisticsOptions options = StatisticsOptions.defaults().withFeedback(request.feedback())
                 .withRangePass(request.rangePass());
         CalibrationTable table = ImplicitInt8Ranges.compute(plan.model().onnx(),
-                () -> openSamples(request, plan).orElseThrow(), calibration.choice(), options, progress);
+                () -> openSamples(request, plan, true).orElseThrow(), calibration.choice(), options, progress);
         CalibrationCacheHandoff handoff = CalibrationCacheHandoff.fromTable(table, calibration.handoff().algorithm(),
                 plan.model());
         return plan.withCalibration(calibration.withRanges(handoff));

@@ -150,7 +150,7 @@ public final class BuildCommand implements Callable<Integer>, DataArguments.Repe
         }
         request.anyModelTable(force);
         if (samples.givesSamples()) {
-            request.samples(samples::openSamples);
+            request.samples(samples.engineSamples());
         }
         request.feedback(feedback.feedback()).rangePass(rangePass.enabled());
         if (timingCache != null) {

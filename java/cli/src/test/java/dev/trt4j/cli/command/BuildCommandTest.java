@@ -290,6 +290,36 @@ class BuildCommandTest {
         assertThat(sidecar.calibrationSha256()).isEqualTo(Provenance.sha256(calibration.resolve("entropy.cache")));
     }
 
+    /**
+     * Text is cut after its longest sentence in the build's range pass as calibrate cuts it, so the ranges are
+     * calibrate's, not ones shaped by the profile's padding (here 32 tokens a row for sentences of at most 6).
+     */
+    @Test
+    void aTextModelsRangesAreCalibratesWithoutTheProfilesPadding() throws Exception {
+        Path model = TestModels.maskedTokenIds(dir.resolve("text.onnx"));
+        Path tokenizer = TestModels.wordLevelTokenizer(dir.resolve("tokenizer.json"));
+        Path text = Files.writeString(dir.resolve("lines.txt"),
+                "the cat\nthe cat sat on the mat\nmat\non the mat the cat sat\ncat sat\nthe mat\n");
+        String[] data = {"--data", text.toString(), "--tokenizer", tokenizer.toString(), "--batch", "2"};
+        FakeEngineBuilder fake = new FakeEngineBuilder();
+        Path engine = dir.resolve("engines/text.int8.engine");
+        CliRun build = CliRun.of(Trt4jCommand.newCommandLine(withBuilder(fake)), concat(new String[] {"build",
+                model.toString(), "--precision", "int8", "--calibrator", "entropy", "--shapes",
+                "input_ids:2x32,attention_mask:2x32", "--out", engine.toString()}, data));
+        assertThat(build.errLines()).isEmpty();
+        assertThat(build.exitCode()).isZero();
+        assertThat(build.out()).contains("ranges:   trt4j entropy ranges from text:" + text + " (6 sentences, 8 tokens "
+                + "(the longest sentence's, of at most 32))");
+
+        Path calibration = dir.resolve("text-calibration");
+        CliRun calibrate = CliRun.of(concat(new String[] {"calibrate", model.toString(), "--all-tensors", "--method",
+                "entropy", "--out", calibration.toString()}, data));
+        assertThat(calibrate.exitCode()).as(calibrate.err()).isZero();
+        assertThat(calibrate.out()).contains("8 tokens (the longest sentence's, of at most 128)");
+        assertThat(EngineSidecarFile.read(engine).orElseThrow().calibrationSha256())
+                .isEqualTo(Provenance.sha256(calibration.resolve("entropy.cache")));
+    }
+
     /** A streaming model's ranges are computed with its state fed back, as {@code calibrate --feedback} computes them. */
     @Test
     void aStreamingModelsRangesComeWithItsStateFedBack() throws Exception {

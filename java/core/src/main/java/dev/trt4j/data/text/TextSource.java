@@ -263,8 +263,9 @@ public final class TextSource extends BatchingSource {
      * padded to 128 tokens most of a pass's activations would be those of padding, shaping the calibration ranges and
      * costing time. One length for every batch, so that the ranges depend neither on {@code --batch} nor on which
      * sentences share a batch. Only where the model takes {@code attention_mask} and the length is free (fixed by
-     * neither the model's inputs nor a fixed shape such as a calibration profile or {@code --shapes}), and where the
-     * tokenizer pads on the right: left padding leaves the last position real, and nothing is cut.
+     * neither the model's inputs nor a fixed shape such as a calibration profile or {@code --shapes}, unless
+     * {@link DataOptions#textLengthIsAtMost()} makes that shape's length a bound), and where the tokenizer pads on
+     * the right: left padding leaves the last position real, and nothing is cut.
      */
     public boolean trimsPadding() {
         return batchLength < sequenceLength;
@@ -275,7 +276,7 @@ public final class TextSource extends BatchingSource {
             return false;
         }
         for (TensorSpec in : inputs) {
-            if (options.fixedShape(in.name()) != null || in.dims()[1] >= 0) {
+            if ((options.fixedShape(in.name()) != null && !options.textLengthIsAtMost()) || in.dims()[1] >= 0) {
                 return false;
             }
         }
