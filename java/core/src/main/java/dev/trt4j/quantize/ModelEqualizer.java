@@ -34,9 +34,11 @@ public final class ModelEqualizer {
      * @param alphas    smoothed input → its migration strength
      * @param gains     searched MatMul input → its INT8 error without smoothing over its error with the best
      *                  strength ({@link MatMulSmoother.Result#gains}); empty under a fixed strength
+     * @param samples   the samples the measuring pass ran
+     * @param batches   the batches they ran in
      */
     public record Result(ModelProto model, Map<String, String> equalized, Map<String, String> smoothed,
-                         Map<String, Double> alphas, Map<String, Double> gains) {
+                         Map<String, Double> alphas, Map<String, Double> gains, long samples, long batches) {
         public Result {
             equalized = Collections.unmodifiableMap(new LinkedHashMap<>(equalized));
             smoothed = Collections.unmodifiableMap(new LinkedHashMap<>(smoothed));
@@ -148,7 +150,7 @@ public final class ModelEqualizer {
                     + "(no depthwise Conv to equalize, and every MatMul or Gemm input is excluded from smoothing)");
         }
         return new Result(smoothed.model(), equalized.equalized(), smoothed.smoothed(), smoothed.alphas(),
-                smoothed.gains());
+                smoothed.gains(), statistics.samples(), statistics.batches());
     }
 
     /**

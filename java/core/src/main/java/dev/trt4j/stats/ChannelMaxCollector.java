@@ -31,8 +31,14 @@ public final class ChannelMaxCollector {
         LAST
     }
 
-    /** Each tensor's largest magnitude per channel, and for last-axis tensors a sample of rows if requested. */
-    public record ChannelStatistics(Map<String, float[]> max, Map<String, RowSample> rows) {
+    /**
+     * Each tensor's largest magnitude per channel, and for last-axis tensors a sample of rows if requested.
+     *
+     * @param samples the samples the pass ran
+     * @param batches the batches they ran in (a stream's state is carried only from one batch to the next)
+     */
+    public record ChannelStatistics(Map<String, float[]> max, Map<String, RowSample> rows, long samples,
+                                    long batches) {
     }
 
     private final OnnxModel model;
@@ -93,9 +99,10 @@ public final class ChannelMaxCollector {
         Map<String, float[]> max = new LinkedHashMap<>();
         Map<String, RowSample> rows = new LinkedHashMap<>();
         if (tensors.isEmpty()) {
-            return new ChannelStatistics(max, rows);
+            return new ChannelStatistics(max, rows, 0, 0);
         }
         long samples = 0;
+        long batches = 0;
         StateCarrier state = feedback.start(model.path().toString(), model.inputs(), model.outputs());
         Set<String> wanted = new LinkedHashSet<>(tensors);
         wanted.addAll(state.outputs());
@@ -120,12 +127,13 @@ public final class ChannelMaxCollector {
                     }
                 });
                 samples += next.get().size();
+                batches++;
             }
         }
         if (samples == 0) {
             throw new Trt4jException(source.describe() + ": the data holds no samples");
         }
-        return new ChannelStatistics(max, rows);
+        return new ChannelStatistics(max, rows, samples, batches);
     }
 
     /** Folds {@code tensor} into its channels' max and returns its channel count. */

@@ -107,6 +107,11 @@ public final class EqualizeCommand implements Callable<Integer> {
                 onnx.inputs(), onnx.outputs()), onnx.outputs())) {
             result = equalizer.equalize(onnx, source, threads.runnerOptions(), feedback.feedback());
         }
+        feedback.nothingCarriedNote(result.samples(), result.batches(), onnx.inputs()).ifPresent(note -> {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: warning: " + ControlCharacters.escape(note));
+            err.flush();
+        });
         ModelProto written = marked(result.model(), modelFile);
         OnnxModelFile.Written files = OnnxModelFile.write(out, written, externalData.enabled);
         PrintWriter w = spec.commandLine().getOut();

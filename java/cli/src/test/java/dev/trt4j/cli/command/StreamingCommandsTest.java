@@ -230,6 +230,14 @@ class StreamingCommandsTest {
                 + "and this run had one batch (of 8 samples), so every sample saw the zero state; give a smaller "
                 + "--batch (--batch 1: one stream in order)");
 
+        // equalize measures the stream as calibrate does, and says the same
+        CliRun equalized = CliRun.of("equalize", model.toString(), "--data", npy.toString(), "--samples", "0",
+                "--feedback", "stateN=state", "--out", dir.resolve("one-eq.onnx").toString());
+        assertThat(equalized.exitCode()).as(equalized.err()).isZero();
+        assertThat(equalized.errLines()).containsExactly("trt4j: warning: --feedback carries state from one batch to "
+                + "the next, and this run had one batch (of 8 samples), so every sample saw the zero state; give a "
+                + "smaller --batch (--batch 1: one stream in order)");
+
         CliRun streamed = CliRun.of("calibrate", model.toString(), "--data", npy.toString(), "--samples", "0",
                 "--batch", "4", "--feedback", "stateN=state", "--method", "max", "--out",
                 dir.resolve("four-per-batch").toString());
