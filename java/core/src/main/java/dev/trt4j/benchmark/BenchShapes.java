@@ -32,7 +32,7 @@ public final class BenchShapes {
      */
     public static Map<String, long[]> resolve(String model, List<TensorSpec> inputs, int batch,
                                               Map<String, long[]> shapes) {
-        return resolve(model, inputs, batch, shapes, Map.of());
+        return resolve(model, inputs, batch, shapes, Map.of(), shapes);
     }
 
     /**
@@ -44,6 +44,19 @@ public final class BenchShapes {
      */
     public static Map<String, long[]> resolve(String model, List<TensorSpec> inputs, int batch,
                                               Map<String, long[]> shapes, Map<String, long[]> defaults) {
+        return resolve(model, inputs, batch, shapes, defaults, shapes);
+    }
+
+    /**
+     * As {@link #resolve(String, List, int, Map, Map)}, where {@code shapes} are this model's entries of a longer
+     * {@code --shapes} option (a comparison of models with other inputs): the fix an open dimension's message
+     * suggests keeps every entry of it, since the option is given once.
+     *
+     * @param option every entry of the {@code --shapes} option, in the order given
+     */
+    public static Map<String, long[]> resolve(String model, List<TensorSpec> inputs, int batch,
+                                              Map<String, long[]> shapes, Map<String, long[]> defaults,
+                                              Map<String, long[]> option) {
         for (String name : shapes.keySet()) {
             if (inputs.stream().noneMatch(s -> s.name().equals(name))) {
                 throw new InvalidOptionException(model + ": --shapes names '" + name + "', which is not an input; "
@@ -96,15 +109,21 @@ public final class BenchShapes {
             }
         }
         if (!open.isEmpty()) {
-            throw openDimensions(model, open);
+            throw openDimensions(model, open, option);
         }
         return resolved;
     }
 
-    /** One message for every input left open, so that the --shapes it suggests runs as given. */
-    private static InvalidOptionException openDimensions(String model, Map<TensorSpec, long[]> open) {
-        String spec = open.entrySet().stream().map(e -> e.getKey().name() + ":" + Arrays.stream(e.getValue())
-                .mapToObj(d -> d < 0 ? "N" : Long.toString(d)).collect(Collectors.joining("x")))
+    /**
+     * One message for every input left open, so that the --shapes it suggests runs as given: after the entries
+     * already given, which a second --shapes would not add to but be refused beside.
+     */
+    private static InvalidOptionException openDimensions(String model, Map<TensorSpec, long[]> open,
+                                                         Map<String, long[]> given) {
+        String spec = java.util.stream.Stream.concat(
+                given.entrySet().stream().map(e -> e.getKey() + ":" + text(e.getValue())),
+                open.entrySet().stream().map(e -> e.getKey().name() + ":" + Arrays.stream(e.getValue())
+                        .mapToObj(d -> d < 0 ? "N" : Long.toString(d)).collect(Collectors.joining("x"))))
                 .collect(Collectors.joining(","));
         if (open.size() == 1) {
             Map.Entry<TensorSpec, long[]> only = open.entrySet().iterator().next();

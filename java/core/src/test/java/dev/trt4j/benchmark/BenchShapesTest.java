@@ -84,6 +84,20 @@ class BenchShapesTest {
                         + "give their shapes with --shapes input_ids:8xN,attention_mask:8xN");
     }
 
+    /** --shapes is given once: the suggestion repeats what it holds, its other models' entries included. */
+    @Test
+    void theSuggestionKeepsTheEntriesAlreadyGiven() {
+        TensorSpec mask = new TensorSpec("attention_mask", ElementType.INT64, new long[] {-1, -1}, null);
+        Map<String, long[]> option = new java.util.LinkedHashMap<>();
+        option.put("x", new long[] {1, 3, 48, 192});
+        option.put("input_ids", new long[] {1, 16});
+        TensorSpec ids = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, null);
+        assertThatThrownBy(() -> BenchShapes.resolve("pair.onnx", List.of(ids, mask), 0,
+                Map.of("input_ids", new long[] {1, 16}), Map.of(), option))
+                .hasMessage("pair.onnx: input 'attention_mask' [?,?] has open dimension 1; give its shape with "
+                        + "--shapes x:1x3x48x192,input_ids:1x16,attention_mask:1xN");
+    }
+
     @Test
     void anEnginesOptimalShapesFillWhatTheUserLeftOpenWithTheBatchFirst() {
         Map<String, long[]> opt = Map.of("x", new long[] {8, 3, 48, 320}, "input_ids", new long[] {8, 64, 1});

@@ -88,7 +88,8 @@ final class BenchPreflight {
         // of timing.
         PreflightFacts model = models.computeIfAbsent(run.file(), PreflightFacts::of);
         Map<String, long[]> own = ownShapes(run.file(), runs, shapeMap);
-        Map<String, long[]> resolved = BenchShapes.resolve(run.file().toString(), model.inputs(), run.batch(), own);
+        Map<String, long[]> resolved = BenchShapes.resolve(run.file().toString(), model.inputs(), run.batch(), own,
+                Map.of(), shapeMap);
         BenchShapes.requireHoldable(run.file().toString(), model.inputs(), resolved, Runtime.getRuntime().maxMemory());
         if (own.containsKey("input_ids")) {
             requireSequenceFitsPositions(run.file(), model.positions(), resolved, lengthOption);

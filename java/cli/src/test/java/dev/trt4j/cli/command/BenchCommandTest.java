@@ -494,8 +494,9 @@ class BenchCommandTest {
         Path times = dir.resolve("late.json");
         CliRun late = bench(with("--compare", "fp32=" + model + ",int8=" + other,
                 "--json", times.toString(), "--summary-json", dir.resolve("late-summary.json").toString()));
+        // --shapes is given once: the fix keeps the first model's entry
         assertOneLine(2, late, "other.onnx: input 'y' [?,3,?,?] has open dimension 2; give its shape with --shapes "
-                + "y:1x3xNxN");
+                + "x:1x3x48x192,y:1x3xNxN");
         assertThat(late.out()).as("refused before any timing").doesNotContain("== ");
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith("late"));
