@@ -309,13 +309,14 @@ class BuildCommandTest {
         assertThat(build.errLines()).isEmpty();
         assertThat(build.exitCode()).isZero();
         assertThat(build.out()).contains("ranges:   trt4j entropy ranges from text:" + text + " (6 sentences, 8 tokens "
-                + "(the longest sentence's, of at most 32))");
+                + "(the longest sentence's 6, rounded up to a multiple of 8; at most 32))");
 
         Path calibration = dir.resolve("text-calibration");
         CliRun calibrate = CliRun.of(concat(new String[] {"calibrate", model.toString(), "--all-tensors", "--method",
                 "entropy", "--out", calibration.toString()}, data));
         assertThat(calibrate.exitCode()).as(calibrate.err()).isZero();
-        assertThat(calibrate.out()).contains("8 tokens (the longest sentence's, of at most 128)");
+        assertThat(calibrate.out()).contains("8 tokens (the longest sentence's 6, rounded up to a multiple of 8; at "
+                + "most 128)");
         assertThat(EngineSidecarFile.read(engine).orElseThrow().calibrationSha256())
                 .isEqualTo(Provenance.sha256(calibration.resolve("entropy.cache")));
     }

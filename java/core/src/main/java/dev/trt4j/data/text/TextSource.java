@@ -53,6 +53,8 @@ public final class TextSource extends BatchingSource {
     private final int sequenceLength;
     /** Tokens in every batch: {@link #sequenceLength}, or less where {@link #trimsPadding()}. */
     private final int batchLength;
+    /** Real tokens of the longest sentence delivered, where the length is free; else {@link #sequenceLength}. */
+    private final int longestSentence;
     private final HuggingFaceTokenizer tokenizer;
     /** What a word outside the vocabulary becomes ({@code [UNK]}), or null where the tokenizer file does not say. */
     private final String unknownToken;
@@ -86,8 +88,10 @@ public final class TextSource extends BatchingSource {
         requireRoomForText();
         requireWords();
         try {
-            this.batchLength = lengthIsFree(shapes.inputs(), options)
+            this.longestSentence = lengthIsFree(shapes.inputs(), options)
                     ? longestDelivered(options.skipSamples(), sampleCount().orElseThrow()) : sequenceLength;
+            int rounded = (longestSentence + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP;
+            this.batchLength = Math.min(rounded, sequenceLength);
         } catch (RuntimeException e) {
             tokenizer.close(); // no source to close: the native tokenizer would outlive the failed constructor
             throw e;
@@ -284,9 +288,9 @@ public final class TextSource extends BatchingSource {
     }
 
     /**
-     * The length every batch keeps: up to the last position that the attention mask of any sentence to be delivered
-     * marks as real, rounded up to a multiple of {@link #LENGTH_STEP}, at most the sequence length. Tokenizes those
-     * sentences once more, in chunks.
+     * Up to the last position that the attention mask of any sentence to be delivered marks as real, at most the
+     * sequence length: what every batch keeps, once rounded up to a multiple of {@link #LENGTH_STEP}. Tokenizes
+     * those sentences once more, in chunks.
      */
     private int longestDelivered(long skip, long count) {
         final int chunk = 256;
@@ -303,8 +307,7 @@ public final class TextSource extends BatchingSource {
                 }
             }
         }
-        int rounded = (used + LENGTH_STEP - 1) / LENGTH_STEP * LENGTH_STEP;
-        return Math.min(rounded, sequenceLength);
+        return Math.min(used, sequenceLength);
     }
 
     /** Reads by index: the sentences passed over are never tokenized. */
@@ -349,8 +352,9 @@ public final class TextSource extends BatchingSource {
     @Override
     public String describe() {
         return "text:" + name + " (" + Counts.of(sampleCount().orElseThrow(), "sentence") + ", "
-                + Counts.of(batchLength, "token") + (trimsPadding() ? " (the longest sentence's, of at most "
-                + sequenceLength + ")" : "") + passedOver() + ")";
+                + Counts.of(batchLength, "token") + (trimsPadding() ? " (the longest sentence's"
+                + (longestSentence < batchLength ? " " + longestSentence + ", rounded up to a multiple of "
+                + LENGTH_STEP : "") + "; at most " + sequenceLength + ")" : "") + passedOver() + ")";
     }
 
     @Override

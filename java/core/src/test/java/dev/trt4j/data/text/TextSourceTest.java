@@ -70,6 +70,26 @@ class TextSourceTest {
      * rounded up to 8 tokens: short sentences padded to 128 would make most of a pass's activations padding. One length
      * for all batches, so that ranges depend neither on the batch size nor on which sentences share a batch.
      */
+    /**
+     * An engine build's range pass feeds text at its calibration profile's shape; where that shape's length is
+     * made a bound, the batches are cut as at an open length, and only there.
+     */
+    @Test
+    void aFixedLengthMadeABoundIsCutAfterTheLongestSentence() throws IOException {
+        Path file = sentences("s.txt", "the cat sat\nthe cat sat on the mat . the cat sat\n");
+        DataOptions.Builder profile = DataOptions.builder().tokenizer(tokenizer).fixedShape("input_ids", 2, 32)
+                .fixedShape("attention_mask", 2, 32).fixedShape("token_type_ids", 2, 32);
+        try (TextSource fixed = new TextSource(file, List.of(IDS, MASK, TYPES), profile.build());
+             TextSource bound = new TextSource(file, List.of(IDS, MASK, TYPES),
+                     profile.textLengthIsAtMost(true).build())) {
+            assertThat(fixed.batchLength()).isEqualTo(32);
+            assertThat(bound.batchLength()).isEqualTo(16);
+            assertThat(bound.describe()).contains("16 tokens (the longest sentence's 10, rounded up to a multiple of "
+                    + "8; at most 32)");
+            assertThat(Batches.drain(bound).get(0).inputs().get("input_ids").shape()).containsExactly(2, 16);
+        }
+    }
+
     @Test
     void batchesOfAnOpenLengthAreCutAfterTheLongestSentence() throws IOException {
         // 3 and 10 tokens
@@ -78,7 +98,8 @@ class TextSourceTest {
         try (TextSource s = new TextSource(file, List.of(IDS, MASK, TYPES), one)) {
             assertThat(s.trimsPadding()).isTrue();
             assertThat(s.batchLength()).isEqualTo(16);
-            assertThat(s.describe()).contains("16 tokens (the longest sentence's, of at most 32)");
+            assertThat(s.describe()).contains("16 tokens (the longest sentence's 10, rounded up to a multiple of 8; "
+                    + "at most 32)");
             List<Batch> batches = Batches.drain(s);
             assertThat(batches.get(0).inputs().get("input_ids").longs()).containsExactly(2, 3, 4, 0, 0, 0, 0, 0, 0, 0,
                     0, 0, 0, 0, 0, 0);
