@@ -216,6 +216,12 @@ final class BenchPreflight {
         }
         Map<String, long[]> shapes = new LinkedHashMap<>();
         for (TensorSpec in : models.computeIfAbsent(onnx.get().file(), PreflightFacts::of).inputs()) {
+            if (lengthGiven && TextSource.INPUT_NAMES.contains(in.name()) && in.dims().length == 2
+                    && in.dims()[1] > 0 && in.dims()[1] != sequenceLength) {
+                // timed at the model's own length otherwise, which the header alone would show
+                throw new InvalidOptionException(onnx.get().file() + ": " + option + " does not fit model input '"
+                        + in.name() + "' " + in.shapeText() + ", whose length is fixed; drop --seq-len");
+            }
             if (TextSource.INPUT_NAMES.contains(in.name()) && in.dims().length == 2) {
                 shapes.put(in.name(), new long[] {in.dims()[0] > 0 ? in.dims()[0] : 1,
                     in.dims()[1] > 0 ? in.dims()[1] : sequenceLength});

@@ -101,6 +101,17 @@ class BenchCommandTest {
                 .errLines()).containsExactly("trt4j: --seq-len with --shapes: give the sequence length in --shapes");
         assertThat(bench(text.toString(), "--seq-len", "6").errLines())
                 .containsExactly("trt4j: --seq-len applies to text read with --tokenizer");
+
+        // a model whose length is fixed is timed at it: another --seq-len is refused, not ignored
+        Path fixed = dir.resolve("text64.onnx");
+        assertThat(CliRun.of("convert", text.toString(), "--fix-shapes", "input_ids:2x64", "--out", fixed.toString())
+                .exitCode()).isZero();
+        String[] fixedData = {fixed.toString(), "--inputs", sentences.toString(), "--tokenizer", tokenizer.toString()};
+        assertOneLine(2, bench(concat(concat(fixedData, timing), new String[] {"--seq-len", "128"})), fixed
+                + ": --seq-len 128 does not fit model input 'input_ids' [2,64], whose length is fixed; drop --seq-len");
+        CliRun same = bench(concat(concat(fixedData, timing), new String[] {"--seq-len", "64"}));
+        assertThat(same.exitCode()).as(same.err()).isZero();
+        assertThat(same.out()).contains("input_ids:2x64");
     }
 
     /** --seq-len on engines alone sets their token inputs' length from the sidecar: it was ignored, timing 128. */
