@@ -205,6 +205,38 @@ class LoggedWarningsTest {
                 + "leave --eval-data out to evaluate on those after the first --samples");
     }
 
+    /**
+     * Evaluation sentences given apart that repeat calibration sentences (a copy of the file, or one sharing lines)
+     * are left out, as of the held-out part of --data, and a warning counts them: they scored as held out.
+     */
+    @Test
+    void evaluationSentencesThatRepeatCalibrationOnesAreLeftOut() throws Exception {
+        Path model = TestModels.maskedTokenIds(work.resolve("text.onnx"));
+        Path tokenizer = TestModels.wordLevelTokenizer(work.resolve("tokenizer.json"));
+        Path data = Files.writeString(work.resolve("data.txt"),
+                "the cat\nthe mat\ncat sat\non the mat\nthe cat sat\nmat on mat\nsat on the cat\nthe the mat\n");
+        Path copy = Files.writeString(work.resolve("eval.txt"),
+                "the cat\nthe mat\ncat sat\non the mat\ncat on the mat\nthe mat sat\non on cat\n");
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "compare-calibrators", model.toString(), "--data",
+                data.toString(), "--tokenizer", tokenizer.toString(), "--samples", "4", "--batch", "1",
+                "--eval-data", copy.toString(), "--methods", "max", "--json", "--out", work.resolve("cmp").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: --eval-data " + copy + ": 4 samples equal to "
+                + "calibration samples left out, so that the scores are on held-out samples only");
+        assertThat(r.stdout()).contains("without 4 repeated calibration samples").contains("\"evaluationSamples\":3");
+
+        Path only = Files.writeString(work.resolve("only.txt"), "the mat\nthe cat\n");
+        Result none = CliProcess.run(work, CliProcess.testClassPath(), "compare-calibrators", model.toString(),
+                "--data", data.toString(), "--tokenizer", tokenizer.toString(), "--samples", "4", "--batch", "1",
+                "--eval-data", only.toString(), "--methods", "max", "--out", work.resolve("none").toString());
+        assertThat(none.exit()).isEqualTo(1);
+        assertThat(none.stderrLines()).containsExactly("trt4j: " + only + ": every sample repeats one of the 4 "
+                + "calibration samples, which leaves none to evaluate on; give other samples");
+        assertThat(work.resolve("none")).doesNotExist();
+    }
+
     @Test
     void anEvaluationCutShortByTheDataIsNamed() throws Exception {
         Path model = TestModels.matMul(work.resolve("mm.onnx"));

@@ -111,6 +111,59 @@ public final class SampleSplit {
                 .maxSamples(samples).build());
     }
 
+    /**
+     * Other evaluation sentences, given apart from the calibration data ({@code --eval-data}), without those equal to
+     * one of the first {@code calibrationSamples} sentences: a copy of the calibration file, or one that shares
+     * lines with it, must not score the samples the ranges were chosen on as held out.
+     *
+     * @param evalData a {@code .txt} file or a folder of them
+     * @param options  how the evaluation samples are read; their {@code maxSamples} counts the sentences kept
+     * @return the sentences kept (as a source) and how many were left out; empty where either side is not sentences
+     * @throws Trt4jException if every sentence of {@code evalData} repeats a calibration sentence
+     */
+    public Optional<HeldOutText> heldOutText(Path evalData, long calibrationSamples, DataOptions options) {
+        boolean text = !Files.isDirectory(evalData) ? DataFiles.extension(evalData).equals("txt")
+                : DataSourceFactory.isTextFolder(evalData);
+        if (sentences == null || !text) {
+            return Optional.empty();
+        }
+        Set<String> calibration = new HashSet<>(sentences.subList(0,
+                (int) Math.min(sentences.size(), calibrationSamples)));
+        List<String> all = DataSourceFactory.textSamples(SentenceFiles.read(evalData), inputs, options);
+        List<String> kept = new ArrayList<>();
+        long limit = options.maxSamples() == 0 ? Long.MAX_VALUE : options.maxSamples();
+        int repeated = 0;
+        for (String sample : all) {
+            if (kept.size() >= limit) {
+                break;
+            }
+            if (calibration.contains(sample)) {
+                repeated++;
+            } else {
+                kept.add(sample);
+            }
+        }
+        if (kept.isEmpty()) {
+            throw new Trt4jException(evalData + ": every sample repeats one of the " + Counts.of(calibration.size(),
+                    "calibration sample") + ", which leaves none to evaluate on; give other samples");
+        }
+        String partName = evalData + (repeated > 0 ? " without " + Counts.of(repeated, "repeated calibration sample")
+                : "");
+        DataOptions unlimited = options.toBuilder().maxSamples(0).build();
+        List<String> part = List.copyOf(kept);
+        return Optional.of(new HeldOutText(() -> DataSourceFactory.openTextSamples(part, partName, inputs, unlimited),
+                repeated));
+    }
+
+    /**
+     * Evaluation sentences given apart from the calibration data.
+     *
+     * @param samples  opens them (a new source each time)
+     * @param repeated how many were left out for repeating a calibration sentence
+     */
+    public record HeldOutText(java.util.function.Supplier<CalibrationDataSource> samples, int repeated) {
+    }
+
     /** True when the samples are seeded random data, not real samples. */
     public boolean isSynthetic() {
         return data == null && sentences == null;

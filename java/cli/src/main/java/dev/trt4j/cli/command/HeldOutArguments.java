@@ -72,13 +72,22 @@ public final class HeldOutArguments {
         if (evalData == null) {
             return () -> split.evaluation(calibrationSamples, evalSamples);
         }
+        DataOptions options = calibrationOptions.toBuilder().maxSamples(wanted == Long.MAX_VALUE ? 0 : wanted).build();
+        // sentences: those equal to a calibration sentence are left out, as of the held-out part of --data
+        Optional<SampleSplit.HeldOutText> text = split.heldOutText(evalData, calibrationSamples, options);
+        if (text.isPresent()) {
+            if (text.get().repeated() > 0) {
+                LOG.warn("--eval-data {}: {} equal to calibration samples left out, so that the scores are on "
+                        + "held-out samples only", evalData, Counts.of(text.get().repeated(), "sample"));
+            }
+            return text.get().samples();
+        }
         if (split.path().filter(data -> FileIdentity.same(data, evalData)).isPresent()) {
             // allowed (a single recording may be all the data there is), but the scores are then not held out
             LOG.warn("--eval-data names the --data samples ({}): the scores include the samples the ranges were "
                     + "chosen on; give other samples, or leave --eval-data out to evaluate on those after the "
                     + "first --samples", evalData);
         }
-        DataOptions options = calibrationOptions.toBuilder().maxSamples(wanted == Long.MAX_VALUE ? 0 : wanted).build();
         return () -> DataSourceFactory.open(evalData, inputs, options);
     }
 
