@@ -166,6 +166,10 @@ public final class TextSource extends BatchingSource {
         }
     }
 
+    /** Where a fixed shape of text comes from, for messages: the shape, not --seq-len, sets the length there. */
+    private static final String FIXED_SHAPE_ORIGIN = " (by --shapes, or a build's calibration profile), which sets "
+            + "the length: drop --seq-len or give that length";
+
     private static int sequenceLength(ShapeResolver shapes, DataOptions options) {
         int wanted = options.sequenceLength() > 0 ? options.sequenceLength() : DataOptions.DEFAULT_SEQUENCE_LENGTH;
         if (options.sequenceLength() > 0) {
@@ -174,9 +178,9 @@ public final class TextSource extends BatchingSource {
                 long[] fixed = options.fixedShape(in.name());
                 if (INPUT_NAMES.contains(in.name()) && fixed != null && fixed.length == 2
                         && fixed[1] != options.sequenceLength()) {
-                    throw new InvalidOptionException(shapes.source() + ": sequence length " + options.sequenceLength()
-                            + " does not fit model input '" + in.name() + "' " + in.shapeText() + " fixed to "
-                            + ShapeText.of(fixed));
+                    throw new InvalidOptionException(shapes.source() + ": --seq-len " + options.sequenceLength()
+                            + " does not fit model input '" + in.name() + "' " + in.shapeText() + " fed at "
+                            + ShapeText.of(fixed) + FIXED_SHAPE_ORIGIN);
                 }
             }
         }
@@ -190,10 +194,10 @@ public final class TextSource extends BatchingSource {
             long l = shapes.batchShape(in, new long[] {0, wanted})[1];
             if (options.sequenceLength() > 0 && l != options.sequenceLength()) {
                 // --seq-len against --shapes or the model: the command line contradicts itself, no file is at fault
-                throw new InvalidOptionException(shapes.source() + ": sequence length " + options.sequenceLength()
+                throw new InvalidOptionException(shapes.source() + ": --seq-len " + options.sequenceLength()
                         + " does not fit model input '" + in.name() + "' " + in.shapeText()
-                        + (options.fixedShape(in.name()) == null ? "" : " fixed to "
-                        + ShapeText.of(options.fixedShape(in.name()))));
+                        + (options.fixedShape(in.name()) == null ? ", whose length is fixed; drop --seq-len"
+                        : " fed at " + ShapeText.of(options.fixedShape(in.name())) + FIXED_SHAPE_ORIGIN));
             }
             if (length >= 0 && l != length) {
                 throw new InvalidOptionException(shapes.source() + ": text inputs disagree on the sequence length: " + length

@@ -193,15 +193,17 @@ class TextSourceTest {
         TensorSpec fixed = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, 128}, null);
         assertThatThrownBy(() -> new TextSource(file, List.of(fixed), DataOptions.builder().tokenizer(tokenizer)
                 .sequenceLength(64).build())).isInstanceOf(InvalidOptionException.class)
-                .hasMessage(file + ": sequence length 64 does not fit model input 'input_ids' [?,128]");
+                .hasMessage(file + ": --seq-len 64 does not fit model input 'input_ids' [?,128], whose length is fixed; "
+                        + "drop --seq-len");
         TensorSpec sharedIds = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1},
                 List.of("batch", "sequence"));
         TensorSpec sharedMask = new TensorSpec("attention_mask", ElementType.INT64, new long[] {-1, -1},
                 List.of("batch", "sequence"));
         assertThatThrownBy(() -> new TextSource(file, List.of(sharedIds, sharedMask), DataOptions.builder()
                 .tokenizer(tokenizer).fixedShapes("attention_mask:4x24").sequenceLength(16).build()))
-                .isInstanceOf(InvalidOptionException.class).hasMessage(file + ": sequence length 16 does not fit "
-                        + "model input 'attention_mask' [batch,sequence] fixed to [4,24]");
+                .isInstanceOf(InvalidOptionException.class).hasMessage(file + ": --seq-len 16 does not fit "
+                        + "model input 'attention_mask' [batch,sequence] fed at [4,24] (by --shapes, or a build's "
+                        + "calibration profile), which sets the length: drop --seq-len or give that length");
         assertThatThrownBy(() -> new TextSource(file, List.of(IDS, MASK), DataOptions.builder().tokenizer(tokenizer)
                 .fixedShapes("input_ids:1x8,attention_mask:1x6").build())).isInstanceOf(InvalidOptionException.class)
                 .hasMessage(file + ": text inputs disagree on the sequence length: 8 vs 6 for 'attention_mask'");
