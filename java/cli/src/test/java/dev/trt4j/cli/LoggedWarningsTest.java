@@ -237,6 +237,30 @@ class LoggedWarningsTest {
         assertThat(work.resolve("none")).doesNotExist();
     }
 
+    /** A tokenizer.json that truncates shorter than trt4j's default length is not what trt4j cuts at: said once. */
+    @Test
+    void aTokenizerTruncatingShorterThanTheDefaultLengthIsNamed() throws Exception {
+        Path model = TestModels.maskedTokenIds(work.resolve("text.onnx"));
+        Path plain = TestModels.wordLevelTokenizer(work.resolve("plain.json"));
+        Path tokenizer = Files.writeString(work.resolve("tokenizer.json"), Files.readString(plain).replace(
+                "\"truncation\": null", "\"truncation\": {\"direction\": \"Right\", \"max_length\": 4, "
+                        + "\"strategy\": \"LongestFirst\", \"stride\": 0}"));
+        Path data = Files.writeString(work.resolve("data.txt"), "the cat sat on the mat\nthe cat\n");
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--data",
+                data.toString(), "--tokenizer", tokenizer.toString(), "--method", "max", "--out",
+                work.resolve("cal").toString());
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + tokenizer + ": the tokenizer truncates at 4 "
+                + "tokens, but text is read at up to 128 (trt4j's default length): give --seq-len 4 to cut it there");
+
+        Result chosen = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--data",
+                data.toString(), "--tokenizer", tokenizer.toString(), "--seq-len", "16", "--method", "max", "--out",
+                work.resolve("cal16").toString());
+        assertThat(chosen.exit()).as(String.join("\n", chosen.stderrLines())).isZero();
+        assertThat(chosen.stderrLines()).isEmpty();
+    }
+
     @Test
     void anEvaluationCutShortByTheDataIsNamed() throws Exception {
         Path model = TestModels.matMul(work.resolve("mm.onnx"));

@@ -83,7 +83,9 @@ public final class TextSource extends BatchingSource {
         this.sequenceLength = sequenceLength(shapes, options);
         // every text this source tokenizes (a file, the bundled sentences, bench's --inputs) passes here
         this.sentences = List.copyOf(cutLongLines(sentences));
-        this.unknownToken = checkedTokenizer(name, options.tokenizer());
+        TokenizerFileCheck.Facts tokenizerFacts = checkedTokenizer(name, options.tokenizer());
+        this.unknownToken = tokenizerFacts.unknownToken();
+        noteTruncationOverridden(tokenizerFacts.truncationLength(), shapes.inputs(), options);
         this.tokenizer = openTokenizer(options.tokenizer(), sequenceLength);
         requireRoomForText();
         requireWords();
@@ -212,10 +214,25 @@ public final class TextSource extends BatchingSource {
     }
 
     /**
-     * Checks the tokenizer file before the library reads it ({@link TokenizerFileCheck}) and returns its unknown
-     * token, or null where it names none.
+     * Warns where the tokenizer.json truncates shorter than the length the text is read at, and nothing but
+     * trt4j's default chose that length: the file's own max_length is not what trt4j cuts at (README: the model's
+     * length, else --seq-len, else 128), and a user who set it would see longer sentences than asked for.
      */
-    private static String checkedTokenizer(String name, Path path) {
+    private void noteTruncationOverridden(int truncation, List<TensorSpec> modelInputs, DataOptions options) {
+        boolean byDefault = options.sequenceLength() == 0 && modelInputs.stream().filter(in -> INPUT_NAMES.contains(
+                in.name())).allMatch(in -> options.fixedShape(in.name()) == null && in.dims()[1] < 0);
+        if (byDefault && truncation > 0 && truncation < sequenceLength) {
+            DataWarnings.warn(LOG, options.tokenizer() + ": the tokenizer truncates at " + truncation + " tokens, "
+                    + "but text is read at up to " + sequenceLength + " (trt4j's default length): give --seq-len "
+                    + truncation + " to cut it there");
+        }
+    }
+
+    /**
+     * Checks the tokenizer file before the library reads it ({@link TokenizerFileCheck}) and returns what it says
+     * that trt4j uses.
+     */
+    private static TokenizerFileCheck.Facts checkedTokenizer(String name, Path path) {
         if (path == null) {
             throw new InvalidOptionException(name + ": text data needs a tokenizer (a tokenizer.json file, --tokenizer on the "
                     + "command line)");

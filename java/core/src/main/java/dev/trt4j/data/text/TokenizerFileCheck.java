@@ -23,15 +23,26 @@ final class TokenizerFileCheck {
     }
 
     /**
+     * What the file says that trt4j uses.
+     *
+     * @param unknownToken     what a word outside the vocabulary becomes; null where the model has none or is of a
+     *                         kind this check does not read
+     * @param truncationLength the {@code truncation.max_length} the file sets, 0 where it sets none (trt4j cuts at
+     *                         the model's sequence length, which may differ)
+     */
+    record Facts(String unknownToken, int truncationLength) {
+    }
+
+    /**
      * @param tokenizer a tokenizer.json, or a folder holding one (as DJL takes it)
-     * @return the model's unknown token, what a word outside its vocabulary becomes; null where it has none (a
-     *         byte-level BPE) or is of a kind this check does not read
+     * @return the model's unknown token (null where it has none, as a byte-level BPE, or is of a kind this check does
+     *         not read) and the file's truncation length
      * @throws Trt4jException naming the file if it is not a tokenizer.json the library can use safely
      */
-    static String check(Path tokenizer) {
+    static Facts check(Path tokenizer) {
         Path path = Files.isDirectory(tokenizer) ? tokenizer.resolve("tokenizer.json") : tokenizer;
         if (!Files.isRegularFile(path)) {
-            return null; // DJL reports a folder without one in its own words
+            return new Facts(null, 0); // DJL reports a folder without one in its own words
         }
         JsonNode root;
         try {
@@ -46,6 +57,12 @@ final class TokenizerFileCheck {
         if (model == null || !model.isObject()) {
             throw new Trt4jException(path + ": not a Hugging Face tokenizer.json (it has no \"model\" object)");
         }
+        JsonNode maxLength = root.path("truncation").path("max_length");
+        int truncation = maxLength.canConvertToInt() && maxLength.asInt() > 0 ? maxLength.asInt() : 0;
+        return new Facts(unknownToken(path, model), truncation);
+    }
+
+    private static String unknownToken(Path path, JsonNode model) {
         String type = model.path("type").asText("");
         JsonNode vocab = model.get("vocab");
         if (type.isEmpty() && vocab != null && vocab.isObject()) {
