@@ -9,8 +9,10 @@ import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.FewerThanOneBatchException;
 import dev.trt4j.data.HeldOutSamplesException;
 import dev.trt4j.data.SyntheticSource;
+import dev.trt4j.data.image.ImageLabelFile;
 import dev.trt4j.data.text.BundledSentences;
 import dev.trt4j.data.text.SentenceFiles;
+import dev.trt4j.data.text.TextSource;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.file.Files;
@@ -65,7 +67,10 @@ public final class SampleSplit {
         }
         String ext = Files.isDirectory(dataOrNull) ? "" : DataFiles.extension(dataOrNull);
         // as DataSourceFactory reads it: a rec_gt.txt beside images is labels, not the samples
-        if (ext.equals("txt") || Files.isDirectory(dataOrNull) && DataSourceFactory.isTextFolder(dataOrNull)) {
+        boolean labelledImages = ext.equals("txt") && !TextSource.readsTokenIds(inputs)
+                && ImageLabelFile.looksLike(dataOrNull);
+        if (ext.equals("txt") && !labelledImages
+                || Files.isDirectory(dataOrNull) && DataSourceFactory.isTextFolder(dataOrNull)) {
             return new SampleSplit(dataOrNull, inputs, options, DataSourceFactory.textSamples(SentenceFiles.read(dataOrNull), inputs, options),
                     dataOrNull.toString());
         }

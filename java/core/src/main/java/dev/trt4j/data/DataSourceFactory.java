@@ -7,6 +7,8 @@ import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.data.audio.AudioWindowSource;
 import dev.trt4j.data.image.ImageFolderSource;
+import dev.trt4j.data.image.ImageLabelFile;
+import dev.trt4j.data.image.LabelledImageSource;
 import dev.trt4j.data.npy.NpySource;
 import dev.trt4j.data.npy.NpzSource;
 import dev.trt4j.data.text.BundledSentences;
@@ -40,6 +42,8 @@ import java.util.stream.Stream;
  *   <li>{@code .raw}/{@code .bin}, or a folder of them: {@link RawFloatSource};</li>
  *   <li>{@code .wav}, or a folder of them: {@link AudioWindowSource};</li>
  *   <li>{@code .jpg}/{@code .jpeg}/{@code .png}, or a folder of them: {@link ImageFolderSource};</li>
+ *   <li>a {@code .txt} of image paths and labels (PaddleOCR's {@code rec_gt.txt}) for an image model:
+ *       {@link LabelledImageSource};</li>
  *   <li>{@code .txt}, or a folder of them: {@link TextSource} when the model has an {@code input_ids} input,
  *       otherwise {@link RenderedTextLineSource} (sentences split into lines of at most
  *       {@value RenderedTextLineSource#DEFAULT_MAX_LINE_CHARS} characters);</li>
@@ -99,6 +103,9 @@ public final class DataSourceFactory {
         } else if (AudioWindowSource.EXTENSIONS.contains(ext)) {
             return new AudioWindowSource(path, modelInputs, options);
         } else if (TEXT.contains(ext)) {
+            if (!TextSource.readsTokenIds(modelInputs) && ImageLabelFile.looksLike(path)) {
+                return new LabelledImageSource(ImageLabelFile.read(path), modelInputs, options);
+            }
             return openText(SentenceFiles.read(path), path.toString(), modelInputs, options);
         } else if (isTokenizerAsData(path)) {
             if (!TextSource.readsTokenIds(modelInputs)) {

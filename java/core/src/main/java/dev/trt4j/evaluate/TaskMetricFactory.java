@@ -2,7 +2,7 @@ package dev.trt4j.evaluate;
 
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.data.CalibrationDataSource;
-import dev.trt4j.data.text.RenderedTextLineSource;
+import dev.trt4j.data.text.KnownLines;
 import dev.trt4j.data.text.RenderedTextPageSource;
 import dev.trt4j.data.text.TextSource;
 import dev.trt4j.tensor.ElementType;
@@ -17,12 +17,14 @@ import java.util.Optional;
  *   <li>an {@code input_ids} input → {@link EmbeddingCosine} of {@code last_hidden_state} (else the first float
  *       output of rank 3, else of rank 2), pooled as asked;</li>
  *   <li>an output {@code [N, steps, classes]} where {@code classes} fits the given CTC keys (blank + keys + space),
- *       on rendered text lines → {@link CtcTextRecognition} against the lines' texts;</li>
- *   <li>an output {@code [N, 2]} on rendered text lines → {@link ClassificationAccuracy} of the text direction;</li>
+ *       on text lines of known texts → {@link CtcTextRecognition} against the lines' texts;</li>
+ *   <li>an output {@code [N, 2]} on text lines of known directions → {@link ClassificationAccuracy} of the text
+ *       direction;</li>
  *   <li>a probability map {@code [N, 1, H, W]} of an image model, on rendered text pages → {@link TextDetection}
  *       of the pages' lines.</li>
  * </ul>
- * Known texts and labels come from a {@link RenderedTextLineSource}, line boxes from a
+ * Known texts and labels come from {@link KnownLines} (lines rendered from sentences, or the images of a label
+ * file), line boxes from a
  * {@link RenderedTextPageSource}.
  */
 public final class TaskMetricFactory {
@@ -57,7 +59,7 @@ public final class TaskMetricFactory {
         if (data instanceof RenderedTextPageSource && TextDetection.mapOutput(inputs, outputs).isPresent()) {
             return Optional.of(create(TaskKind.DETECTION, inputs, outputs, data, ctcKeys));
         }
-        if (!(data instanceof RenderedTextLineSource)) {
+        if (!(data instanceof KnownLines)) {
             return Optional.empty();
         }
         if (!ctcKeys.isEmpty()) {
@@ -121,13 +123,14 @@ public final class TaskMetricFactory {
         };
     }
 
-    private static RenderedTextLineSource renderedLines(CalibrationDataSource data, TaskKind kind) {
-        if (data instanceof RenderedTextLineSource lines) {
+    private static KnownLines renderedLines(CalibrationDataSource data, TaskKind kind) {
+        if (data instanceof KnownLines lines) {
             return lines;
         }
         throw new InvalidOptionException("task " + kind.label() + " needs samples with known "
-                + (kind == TaskKind.CTC ? "texts" : "labels") + " (text lines rendered from sentences), but the data "
-                + "is " + data.describe());
+                + (kind == TaskKind.CTC ? "texts" : "labels") + " (text lines rendered from sentences, or images "
+                + "listed with their " + (kind == TaskKind.CTC ? "texts" : "labels") + " in a label file such as "
+                + "PaddleOCR's rec_gt.txt), but the data is " + data.describe());
     }
 
     private static Optional<String> embeddingOutput(List<TensorSpec> outputs) {

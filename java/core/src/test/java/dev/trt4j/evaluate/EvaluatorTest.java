@@ -244,6 +244,47 @@ class EvaluatorTest {
         assertThat(task.candidate()).isEqualTo(task.reference());
     }
 
+    /**
+     * The user's own line images, listed with their texts in a label file as PaddleOCR's rec_gt.txt is, are scored
+     * against those texts: a line labelled with another text counts as misread, by FP32 too.
+     */
+    @Test
+    void recognizerLinesOfALabelFileAreScoredAgainstItsTexts() throws IOException {
+        Path rec = dir.resolve("rec-labelled.onnx");
+        List<String> keys;
+        try (InputStream model = getClass().getResourceAsStream("/models/ch_PP-OCRv4_rec_infer.onnx");
+             InputStream keyFile = getClass().getResourceAsStream("/models/ppocr_keys_v1.txt")) {
+            Files.copy(model, rec);
+            keys = CtcGreedyDecoder.readKeys(keyFile, "ppocr_keys_v1.txt");
+        }
+        List<String> texts = List.of("The quick brown fox", "jumps over the lazy dog", "Hello world 2026",
+                "trt4j reads labels");
+        Files.createDirectories(dir.resolve("crops"));
+        StringBuilder labels = new StringBuilder();
+        dev.trt4j.data.text.TextLineRenderer renderer = new dev.trt4j.data.text.TextLineRenderer();
+        for (int i = 0; i < texts.size(); i++) {
+            javax.imageio.ImageIO.write(renderer.render(texts.get(i)), "png",
+                    dir.resolve("crops/word_" + i + ".png").toFile());
+            // the last line is labelled with another text: it must count as misread
+            labels.append("crops/word_").append(i).append(".png\t")
+                    .append(i == texts.size() - 1 ? "something else" : texts.get(i)).append('\n');
+        }
+        Path gt = Files.writeString(dir.resolve("rec_gt.txt"), labels);
+        CalibrationDataSource data;
+        try (OrtModelRunner r = OrtModelRunner.open(rec, OrtRunnerOptions.defaults())) {
+            data = DataSourceFactory.open(gt, r.inputs(), DataOptions.builder().fixedShapes("x:2x3x48x640")
+                    .imagePreprocessing(ImagePreprocessing.ppOcrRecognizer(640)).build());
+        }
+        assertThat(data.describe()).startsWith("labelled-images:" + gt + " (4 images, ");
+
+        EvaluationResult result = Evaluator.evaluate(rec, rec, data, Optional.empty(), OPTIONS.withCtcKeys(keys));
+
+        TaskResult task = result.taskResult().orElseThrow();
+        assertThat(task.task()).isEqualTo("ctc-text");
+        assertThat(task.reference().get("exactMatch")).as("three lines read, the mislabelled one not")
+                .isEqualTo(0.75);
+    }
+
     /** Padded positions, which pooling ignores, would otherwise dominate the output metrics of short sentences. */
     @Test
     void anOutputOfAVectorPerTokenIsJudgedOnTheTokensTheAttentionMaskKeeps() throws IOException {

@@ -8,7 +8,7 @@ import dev.trt4j.cli.JsonOutput;
 import dev.trt4j.cli.ProgressReporter;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.text.OcrModelRole;
-import dev.trt4j.data.text.RenderedTextLineSource;
+import dev.trt4j.data.text.KnownLines;
 import dev.trt4j.data.text.RenderedTextPageSource;
 import dev.trt4j.evaluate.EvaluationOptions;
 import dev.trt4j.evaluate.EvaluationResult;
@@ -101,7 +101,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             Optional<TaskMetric> metric = kind.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(), data,
                     options.ctcKeys(), options.pooling()));
             // rendered samples carry their labels: an OCR model fed them without a metric lacks something else
-            roleOfReference = data instanceof RenderedTextLineSource || data instanceof RenderedTextPageSource
+            roleOfReference = data instanceof KnownLines || data instanceof RenderedTextPageSource
                     ? Optional.empty() : OcrModelRole.of(ref.inputs(), ref.outputs());
             try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
                     : ProgressReporter.start("Evaluating", data.sampleCount().orElse(-1L))) {
@@ -152,8 +152,11 @@ public final class EvaluateCommand implements Callable<Integer> {
             case LINE_READER -> "its accuracy needs lines whose text is known";
             case TEXT_DETECTOR -> "its score needs pages whose text boxes are known";
         };
-        return "none: the model takes text images, and " + needs + ", which only rendered samples have (a .txt of "
-                + "sentences as --data, or no --data); the outputs are compared above";
+        String samples = role.get() == OcrModelRole.TEXT_DETECTOR ? "rendered samples have (a .txt of sentences as "
+                + "--data, or no --data)" : "rendered samples (a .txt of sentences as --data, or no --data) and a label "
+                + "file of images have (a .txt of PATH<TAB>LABEL lines, as PaddleOCR's rec_gt.txt)";
+        return "none: the model takes text images, and " + needs + ", which only " + samples + "; the outputs are "
+                + "compared above";
     }
 
     /**

@@ -191,8 +191,44 @@ class EvaluateCommandTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("Task       none: the model takes text images, and its accuracy needs lines "
-                + "whose orientation is known, which only rendered samples have (a .txt of sentences as --data, or "
-                + "no --data); the outputs are compared above");
+                + "whose orientation is known, which only rendered samples (a .txt of sentences as --data, or no "
+                + "--data) and a label file of images have (a .txt of PATH<TAB>LABEL lines, as PaddleOCR's "
+                + "rec_gt.txt); the outputs are compared above");
+    }
+
+    /**
+     * The user's own line images with their directions, listed as PaddleOCR's cls label files are, get the
+     * classifier's accuracy against those labels; a label that is no direction is named with its line.
+     */
+    @Test
+    void aLabelFileOfLineImagesGivesTheClassifiersAccuracy() throws IOException {
+        Path model = TestModels.ppocrClassifier(dir.resolve("labelled-cls.onnx"));
+        dev.trt4j.data.text.TextLineRenderer renderer = new dev.trt4j.data.text.TextLineRenderer();
+        StringBuilder labels = new StringBuilder();
+        java.nio.file.Files.createDirectories(dir.resolve("crops"));
+        String[] texts = {"The quick brown fox", "jumps over the lazy dog", "Hello world", "reads its labels"};
+        for (int i = 0; i < texts.length; i++) {
+            javax.imageio.ImageIO.write(renderer.render(texts[i], i % 2 == 1), "png",
+                    dir.resolve("crops/l" + i + ".png").toFile());
+            labels.append("crops/l").append(i).append(".png\t").append(i % 2 == 1 ? 180 : 0).append('\n');
+        }
+        Path gt = java.nio.file.Files.writeString(dir.resolve("cls_gt.txt"), labels);
+
+        CliRun run = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--data", gt.toString(), "--json");
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode task = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(run.out()).path("task");
+        assertThat(task.path("task").asText()).isEqualTo("classification");
+        assertThat(task.path("samples").asLong()).isEqualTo(4);
+        assertThat(task.path("reference").path("accuracy").asDouble()).isEqualTo(1.0);
+
+        Path words = java.nio.file.Files.writeString(dir.resolve("words_gt.txt"), "crops/l0.png\tupright\n");
+        CliRun wrong = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--data", words.toString());
+        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.errLines()).containsExactly("trt4j: " + words + ": line 1's label 'upright' is no text "
+                + "direction (0 or 180), which a direction classifier's accuracy needs");
     }
 
     @Test

@@ -132,7 +132,7 @@ class StudyDataOptionsTest {
 
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out()).contains("Metric     none: the model takes text images, and its accuracy needs lines "
-                + "whose orientation is known, which only rendered samples have");
+                + "whose orientation is known, which only rendered samples");
         java.util.regex.Matcher best = java.util.regex.Pattern.compile("Best: (\\S+); quantize with --table (\\S+)")
                 .matcher(run.out());
         assertThat(best.find()).as(run.out()).isTrue();

@@ -22,7 +22,7 @@ import java.util.Random;
  * text-direction classifier. The text and the angle of every sample are known up front, in delivery order, so
  * that a model's accuracy can be measured on the same batches.
  */
-public final class RenderedTextLineSource extends BatchingSource {
+public final class RenderedTextLineSource extends BatchingSource implements KnownLines {
     /** Label of an upright line. */
     public static final int UPRIGHT = 0;
     /** Label of a line turned by 180°. */
@@ -127,6 +127,7 @@ public final class RenderedTextLineSource extends BatchingSource {
     }
 
     /** The sentence of every sample, in delivery order. */
+    @Override
     public List<String> texts() {
         return texts;
     }
@@ -137,6 +138,7 @@ public final class RenderedTextLineSource extends BatchingSource {
     }
 
     /** The angle of every sample, {@link #UPRIGHT} or {@link #UPSIDE_DOWN}, in delivery order. */
+    @Override
     public List<Integer> labels() {
         return labels;
     }

@@ -1,0 +1,100 @@
+package dev.trt4j.data.image;
+
+import dev.trt4j.Trt4jException;
+import dev.trt4j.io.ReadFailure;
+
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A label file of images and their texts, as PaddleOCR's {@code rec_gt.txt} is written: one image a line, its path,
+ * a tab, then its label (the line's text for a recognizer, {@code 0} or {@code 180} for the direction classifier).
+ * Paths are read relative to the label file's folder.
+ *
+ * @param file   the label file
+ * @param images the images, in the file's order
+ * @param labels the label of each image
+ * @param lines  the file's line number of each image, for messages
+ */
+public record ImageLabelFile(Path file, List<Path> images, List<String> labels, List<Integer> lines) {
+    private static final Pattern LINE = Pattern.compile("([^\t]+\\.(?i:png|jpe?g|bmp|gif|tiff?))\t(.*)");
+
+    public ImageLabelFile {
+        images = List.copyOf(images);
+        labels = List.copyOf(labels);
+        lines = List.copyOf(lines);
+    }
+
+    /**
+     * Whether {@code file} is such a label file: every line that is not blank is an image path, a tab and a label.
+     * A file that is not UTF-8 text is not one (reading it as sentences names its bad byte).
+     */
+    public static boolean looksLike(Path file) {
+        try {
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+            return lines.stream().anyMatch(l -> !l.isBlank())
+                    && lines.stream().filter(l -> !l.isBlank()).allMatch(l -> LINE.matcher(strip(l)).matches());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads the file.
+     *
+     * @throws Trt4jException naming the file and line of an image that is missing, a label that is empty, or the
+     *                        boxes of PaddleOCR's detection labels, which trt4j does not read
+     */
+    public static ImageLabelFile read(Path file) {
+        List<String> text;
+        try {
+            text = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (CharacterCodingException e) {
+            throw new Trt4jException(file + ": not UTF-8 text", e);
+        } catch (IOException e) {
+            throw ReadFailure.of(file, e);
+        }
+        Path folder = file.toAbsolutePath().getParent();
+        List<Path> images = new ArrayList<>();
+        List<String> labels = new ArrayList<>();
+        List<Integer> lines = new ArrayList<>();
+        for (int i = 0; i < text.size(); i++) {
+            if (text.get(i).isBlank()) {
+                continue;
+            }
+            Matcher m = LINE.matcher(strip(text.get(i)));
+            if (!m.matches()) {
+                throw new Trt4jException(file + ": line " + (i + 1) + " is not an image path, a tab and a label");
+            }
+            String label = m.group(2).strip();
+            if (label.startsWith("[{") && label.contains("\"points\"")) {
+                throw new Trt4jException(file + ": line " + (i + 1) + " holds text boxes (PaddleOCR's detection "
+                        + "labels), which trt4j does not read; give --data the folder of the images");
+            }
+            if (label.isEmpty()) {
+                throw new Trt4jException(file + ": line " + (i + 1) + " has no label after its tab");
+            }
+            Path image = folder.resolve(m.group(1));
+            if (!Files.isRegularFile(image)) {
+                throw new Trt4jException(file + ": line " + (i + 1) + ": no image " + image + " (paths are read "
+                        + "relative to the label file's folder)");
+            }
+            images.add(image);
+            labels.add(label);
+            lines.add(i + 1);
+        }
+        return new ImageLabelFile(file, images, labels, lines);
+    }
+
+    /** A line without its line end's carriage return and an editor's byte order mark. */
+    private static String strip(String line) {
+        return line.replace("\uFEFF", "").replace("\r", "");
+    }
+}

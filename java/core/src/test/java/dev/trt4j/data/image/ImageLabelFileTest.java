@@ -1,0 +1,101 @@
+package dev.trt4j.data.image;
+
+import dev.trt4j.InvalidOptionException;
+import dev.trt4j.Trt4jException;
+import dev.trt4j.compare.SampleSplit;
+import dev.trt4j.data.CalibrationDataSource;
+import dev.trt4j.data.DataOptions;
+import dev.trt4j.data.DataSourceFactory;
+import dev.trt4j.data.text.KnownLines;
+import dev.trt4j.tensor.ElementType;
+import dev.trt4j.tensor.TensorSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ImageLabelFileTest {
+    private static final TensorSpec LINE = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, 48, 192}, null);
+
+    @TempDir
+    Path dir;
+
+    private Path image(String name) throws IOException {
+        Path file = dir.resolve(name);
+        Files.createDirectories(file.getParent());
+        ImageIO.write(new BufferedImage(96, 24, BufferedImage.TYPE_INT_RGB), "png", file.toFile());
+        return file;
+    }
+
+    @Test
+    void pathsAreReadRelativeToTheLabelFileAndLabelsKeepTheirSpaces() throws IOException {
+        image("train/a.png");
+        image("train/b b.jpg");
+        Path gt = Files.writeString(dir.resolve("rec_gt.txt"), "\uFEFFtrain/a.png\tHello world\r\n\ntrain/b b.jpg\t180\n");
+
+        assertThat(ImageLabelFile.looksLike(gt)).isTrue();
+        ImageLabelFile labels = ImageLabelFile.read(gt);
+        assertThat(labels.images()).containsExactly(dir.resolve("train/a.png"), dir.resolve("train/b b.jpg"));
+        assertThat(labels.labels()).containsExactly("Hello world", "180");
+        assertThat(labels.lines()).containsExactly(1, 3);
+    }
+
+    @Test
+    void sentencesAndListsWithoutLabelsAreNoLabelFiles() throws IOException {
+        assertThat(ImageLabelFile.looksLike(Files.writeString(dir.resolve("s.txt"), "The cat sat.\n"))).isFalse();
+        // TensorRT's calibration lists name files alone; a space is no tab
+        assertThat(ImageLabelFile.looksLike(Files.writeString(dir.resolve("l.txt"), "a.png\nb.png\n"))).isFalse();
+        assertThat(ImageLabelFile.looksLike(Files.writeString(dir.resolve("sp.txt"), "a.png hello\n"))).isFalse();
+        assertThat(ImageLabelFile.looksLike(Files.writeString(dir.resolve("e.txt"), "\n\n"))).isFalse();
+    }
+
+    @Test
+    void aMissingImageAnEmptyLabelAndDetectionBoxesAreNamedByLine() throws IOException {
+        image("a.png");
+        Path missing = Files.writeString(dir.resolve("m.txt"), "a.png\tok\nb.png\tgone\n");
+        assertThatThrownBy(() -> ImageLabelFile.read(missing)).isInstanceOf(Trt4jException.class)
+                .hasMessage(missing + ": line 2: no image " + dir.resolve("b.png") + " (paths are read relative to "
+                        + "the label file's folder)");
+        Path empty = Files.writeString(dir.resolve("e.txt"), "a.png\t \n");
+        assertThatThrownBy(() -> ImageLabelFile.read(empty)).hasMessage(empty + ": line 1 has no label after its tab");
+        Path boxes = Files.writeString(dir.resolve("d.txt"),
+                "a.png\t[{\"transcription\": \"hi\", \"points\": [[0, 0], [9, 0], [9, 9], [0, 9]]}]\n");
+        assertThatThrownBy(() -> ImageLabelFile.read(boxes)).hasMessage(boxes + ": line 1 holds text boxes "
+                + "(PaddleOCR's detection labels), which trt4j does not read; give --data the folder of the images");
+    }
+
+    /** Held out as other files are: the samples after the calibration ones, each with its own label. */
+    @Test
+    void aSplitLabelFileKeepsEachImagesLabel() throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 6; i++) {
+            image("l" + i + ".png");
+            text.append("l").append(i).append(".png\t").append(i % 2 == 0 ? "0" : "180").append('\n');
+        }
+        Path gt = Files.writeString(dir.resolve("cls_gt.txt"), text);
+        DataOptions options = DataOptions.builder().batchSize(2).build();
+        SampleSplit split = SampleSplit.of(gt, List.of(LINE), options, false);
+
+        try (CalibrationDataSource first = split.calibration(4); CalibrationDataSource held = split.evaluation(4, 8)) {
+            assertThat(((KnownLines) first).labels()).containsExactly(0, 180, 0, 180);
+            assertThat(((KnownLines) held).texts()).containsExactly("0", "180");
+            assertThat(held.describe()).contains("2 images, after the first 4");
+        }
+
+        Path words = Files.writeString(dir.resolve("words.txt"), "l0.png\thello\n");
+        try (KnownLines lines = (KnownLines) DataSourceFactory.open(words, List.of(LINE), options)) {
+            assertThat(lines.texts()).containsExactly("hello");
+            assertThatThrownBy(lines::labels).isInstanceOf(InvalidOptionException.class)
+                    .hasMessage(words + ": line 1's label 'hello' is no text direction (0 or 180), which a direction "
+                            + "classifier's accuracy needs");
+        }
+    }
+}
