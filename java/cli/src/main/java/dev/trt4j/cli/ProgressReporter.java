@@ -126,6 +126,11 @@ public final class ProgressReporter implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #close} was called (the library tells its consumer only once the bar has drawn once). */
+    boolean isClosed() {
+        return closed;
+    }
+
     /** Removes the bar; idempotent (the library's own close draws a closed bar once more). */
     @Override
     public void close() {

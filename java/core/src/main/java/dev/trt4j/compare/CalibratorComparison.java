@@ -17,6 +17,7 @@ import dev.trt4j.quantize.WeightGranularity;
 import dev.trt4j.stats.ActivationStatistics;
 import dev.trt4j.stats.ActivationStatisticsCollector;
 import dev.trt4j.stats.ProgressListener;
+import dev.trt4j.stats.ProgressPhases;
 import dev.trt4j.table.CalibrationTable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,11 +43,19 @@ import java.util.function.Supplier;
 public final class CalibratorComparison {
     private static final Logger LOG = LoggerFactory.getLogger(CalibratorComparison.class);
     private static final String FP32 = "FP32";
+    /** The phases of the main comparison; the weights study's and each sweep step's are named after them. */
+    static final String STATISTICS = "Collecting statistics";
+    static final String RANGES = "Computing ranges";
+    static final String QUANTIZING = "Quantizing";
+    static final String EVALUATING = "Evaluating methods";
+    /** A study's or a sweep step's own evaluation: its models are not the methods of the main table. */
+    static final String EVALUATING_MODELS = "Evaluating";
+    static final String WEIGHTS_STUDY = "Weights study";
 
     private final OnnxModel model;
     private final ComparisonSettings settings;
     private final CandidateEvaluator evaluator;
-    private final ProgressListener progress;
+    private final ProgressPhases progress;
 
     /**
      * What a comparison produced.
@@ -66,11 +75,11 @@ public final class CalibratorComparison {
      * @param evaluator judges the quantized models
      */
     public CalibratorComparison(OnnxModel model, ComparisonSettings settings, CandidateEvaluator evaluator) {
-        this(model, settings, evaluator, ProgressListener.NONE);
+        this(model, settings, evaluator, ProgressPhases.NONE);
     }
 
     private CalibratorComparison(OnnxModel model, ComparisonSettings settings, CandidateEvaluator evaluator,
-                                 ProgressListener progress) {
+                                 ProgressPhases progress) {
         this.model = Objects.requireNonNull(model, "model");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.evaluator = Objects.requireNonNull(evaluator, "evaluator");
@@ -78,10 +87,12 @@ public final class CalibratorComparison {
     }
 
     /**
-     * This comparison, telling {@code progress} the samples of each statistics pass and each evaluation pass as they
-     * go (several passes, each from 0).
+     * This comparison, telling {@code progress} each of its phases and how far it has got: the statistics pass (in
+     * samples), the methods' ranges and their quantized models (in methods), the reference's pass where its outputs
+     * are kept and each pass judging the candidates (in samples), then the same for the weights study and each
+     * step of the sample sweep, whose labels say which they belong to.
      */
-    public CalibratorComparison withProgress(ProgressListener progress) {
+    public CalibratorComparison withProgress(ProgressPhases progress) {
         return new CalibratorComparison(model, settings, evaluator.withProgress(progress), progress);
     }
 
@@ -94,8 +105,8 @@ public final class CalibratorComparison {
      */
     public Outcome run(LongFunction<CalibrationDataSource> calibration, Supplier<CalibrationDataSource> evaluation) {
         List<String> tensors = requiredTensors();
-        ActivationStatistics statistics = collect(tensors, settings.calibrationSamples(), calibration);
-        Map<String, CalibrationTable> tables = tables(statistics);
+        ActivationStatistics statistics = collect(tensors, settings.calibrationSamples(), calibration, "");
+        Map<String, CalibrationTable> tables = tables(statistics, "");
         List<String> labels = new ArrayList<>(tables.keySet());
         LOG.info("evaluating {} methods on {}", labels.size(), modelName());
         CandidateCorrection finish = finishing(settings.calibrationSamples(), calibration);
@@ -103,7 +114,8 @@ public final class CalibratorComparison {
         int passes = (labels.size() + evaluator.passSize() - 1) / evaluator.passSize()
                 + (settings.weightsStudy() ? 1 : 0) + settings.sampleSweep().size();
         StudyJudge judge = evaluator.judge(evaluation, passes);
-        List<EvaluationResult> results = judge.evaluate(candidates(tables, settings.config(), finish));
+        List<EvaluationResult> results = judge.evaluate(candidates(tables, settings.config(), finish, ""),
+                EVALUATING);
         List<TaskScore> scores = results.stream().map(TaskScore::of).toList();
         TaskScore first = scores.get(0);
         ResultTable methods = new ResultTable("INT8 " + first.metric() + " by activation calibration method",
@@ -152,29 +164,60 @@ public final class CalibratorComparison {
         return settings.config().toBuilder().weightGranularity(granularity).foldBatchNorm(fold).build();
     }
 
+    /**
+     * One statistics pass over {@code samples} calibration samples, a phase of its own.
+     *
+     * @param step {@link #sweepStep}'s prefix of the phase's label, or "" for the main comparison
+     */
     private ActivationStatistics collect(List<String> tensors, long samples,
-                                         LongFunction<CalibrationDataSource> calibration) {
+                                         LongFunction<CalibrationDataSource> calibration, String step) {
         ActivationStatisticsCollector collector = new ActivationStatisticsCollector(model, tensors,
                 settings.statistics().withMaxSamples(samples));
-        ActivationStatistics s = collector.collect(() -> calibration.apply(samples), progress);
+        ProgressListener listener = progress.begin(phase(step, STATISTICS), samples > 0 ? samples : -1);
+        ActivationStatistics s = collector.collect(() -> calibration.apply(samples), listener);
         LOG.info("statistics of {} tensors over {} samples of {}", s.tensors().size(), s.samples(),
                 s.dataDescription());
         return s;
     }
 
-    private Map<String, CalibrationTable> tables(ActivationStatistics statistics) {
+    /**
+     * Every method's ranges, a phase of its own: entropy and MSE search every tensor's histogram, seconds on a
+     * large model.
+     */
+    private Map<String, CalibrationTable> tables(ActivationStatistics statistics, String step) {
         Map<String, CalibrationTable> tables = new LinkedHashMap<>();
-        for (MethodSpec m : settings.methods()) {
+        List<MethodSpec> methods = settings.methods();
+        ProgressListener listener = progress.begin(phase(step, RANGES), methods.size());
+        for (MethodSpec m : methods) {
             tables.put(m.label(), AmaxTableCalculator.compute(statistics, m, model.path(), settings.statistics()));
+            listener.progress(tables.size(), methods.size());
         }
         return tables;
     }
 
+    /** Every method's quantized (and corrected) model, a phase of its own. */
     private List<Candidate> candidates(Map<String, CalibrationTable> tables, QuantizationConfig config,
-                                       CandidateCorrection finish) {
+                                       CandidateCorrection finish, String step) {
         List<Candidate> candidates = new ArrayList<>();
-        tables.forEach((label, t) -> candidates.add(quantize(label, config, t, finish)));
+        ProgressListener listener = progress.begin(phase(step, QUANTIZING), tables.size());
+        tables.forEach((label, t) -> {
+            candidates.add(quantize(label, config, t, finish));
+            listener.progress(candidates.size(), tables.size());
+        });
         return candidates;
+    }
+
+    /**
+     * A phase's label within {@code step} ("" for the main comparison): {@code "Weights study: quantizing"} for
+     * {@code "Quantizing"} in the weights study.
+     */
+    private static String phase(String step, String label) {
+        return step.isEmpty() ? label : step + ": " + label.toLowerCase(Locale.ROOT);
+    }
+
+    /** The prefix of a sweep step's phases, e.g. {@code "Sweep 64"}. */
+    private static String sweepStep(long samples) {
+        return "Sweep " + samples;
     }
 
     private Candidate quantize(String name, QuantizationConfig config, CalibrationTable table,
@@ -227,16 +270,20 @@ public final class CalibratorComparison {
 
     private ResultTable weightsStudy(MethodSpec method, ActivationStatistics statistics,
                                      StudyJudge judge, CandidateCorrection finish) {
+        WeightGranularity[] granularities = WeightGranularity.values();
+        // its one table is quick beside the models: one phase, counted in models
+        ProgressListener listener = progress.begin(phase(WEIGHTS_STUDY, QUANTIZING), 2L * granularities.length);
         CalibrationTable table = AmaxTableCalculator.compute(statistics, method, model.path(), settings.statistics());
         List<Candidate> candidates = new ArrayList<>();
-        for (WeightGranularity g : WeightGranularity.values()) {
+        for (WeightGranularity g : granularities) {
             candidates.add(quantize(granularity(g) + ", BatchNorm folded", variant(g, true), table, finish));
             candidates.add(quantize(granularity(g) + ", BatchNorm kept", variant(g, false), table, finish));
+            listener.progress(candidates.size(), 2L * granularities.length);
         }
         LOG.info("weights study with {} activations on {}", method.label(), modelName());
-        List<TaskScore> scores = judge.evaluate(candidates).stream().map(TaskScore::of).toList();
+        List<TaskScore> scores = judge.evaluate(candidates, phase(WEIGHTS_STUDY, EVALUATING_MODELS)).stream()
+                .map(TaskScore::of).toList();
         List<ResultTable.Row> rows = new ArrayList<>();
-        WeightGranularity[] granularities = WeightGranularity.values();
         for (int g = 0; g < granularities.length; g++) {
             rows.add(new ResultTable.Row(granularity(granularities[g]), List.of(scores.get(0).reference(),
                     scores.get(2 * g).candidate(), scores.get(2 * g + 1).candidate())));
@@ -253,7 +300,8 @@ public final class CalibratorComparison {
         long previous = -1;
         // in ascending order: the rows read as a curve, and running out of data ends the sweep, not a step of it
         for (long n : settings.sampleSweep().stream().sorted().toList()) {
-            ActivationStatistics statistics = collect(tensors, n, calibration);
+            String step = sweepStep(n);
+            ActivationStatistics statistics = collect(tensors, n, calibration, step);
             if (statistics.samples() == previous) {
                 // the data ran out at the previous step: this one would repeat its row on the same samples
                 LOG.warn("--samples-sweep: the calibration data holds {} samples, not {}; the sweep stops there",
@@ -261,9 +309,10 @@ public final class CalibratorComparison {
                 break;
             }
             previous = statistics.samples();
-            List<Candidate> candidates = candidates(tables(statistics), settings.config(),
-                    finishing(n, calibration));
-            List<TaskScore> scores = judge.evaluate(candidates).stream().map(TaskScore::of).toList();
+            List<Candidate> candidates = candidates(tables(statistics, step), settings.config(),
+                    finishing(n, calibration), step);
+            List<TaskScore> scores = judge.evaluate(candidates, phase(step, EVALUATING_MODELS)).stream()
+                    .map(TaskScore::of).toList();
             metric = scores.get(0).metric();
             rows.add(new ResultTable.Row(Long.toString(statistics.samples()), cells(scores)));
             if (statistics.samples() < n) {

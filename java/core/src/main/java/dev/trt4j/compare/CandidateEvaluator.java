@@ -12,6 +12,7 @@ import dev.trt4j.evaluate.TaskMetricFactory;
 import dev.trt4j.onnx.OnnxFileLimit;
 import dev.trt4j.ort.OrtModelRunner;
 import dev.trt4j.stats.ProgressListener;
+import dev.trt4j.stats.ProgressPhases;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,6 +33,10 @@ import java.util.function.Supplier;
 public final class CandidateEvaluator {
     /** Candidates judged in one pass unless told otherwise. */
     public static final int DEFAULT_PASS_SIZE = 8;
+    /** The phase in which the reference runs alone over the data, its outputs kept for the passes after. */
+    public static final String REFERENCE_PHASE = "Evaluating FP32";
+    /** The phase label of a pass of candidates when the caller names none. */
+    public static final String DEFAULT_PHASE = "Evaluating";
     /**
      * A candidate past this many bytes is worth keeping the reference's outputs for even in one pass: ONNX Runtime
      * reads it from a temporary file (the runner's threshold), and the reference's session beside it would hold
@@ -49,6 +54,8 @@ public final class CandidateEvaluator {
     private final long keptBytes;
     /** Opens the reference's session (tests count the sessions). */
     private final Function<Path, OrtModelRunner> openReference;
+    /** Told each pass over the data as a phase of its own. */
+    private final ProgressPhases phases;
 
     /**
      * @param reference the FP32 model file
@@ -70,7 +77,7 @@ public final class CandidateEvaluator {
     CandidateEvaluator(Path reference, Optional<TaskKind> task, EvaluationOptions options, int passSize,
                        long passBytes, long keptBytes) {
         this(reference, task, options, passSize, passBytes, keptBytes,
-                p -> OrtModelRunner.open(p, options.runnerOptions()));
+                p -> OrtModelRunner.open(p, options.runnerOptions()), ProgressPhases.NONE);
     }
 
     /** As the public constructor, with passes of at most {@code passBytes} of candidates (tests lower it). */
@@ -82,8 +89,10 @@ public final class CandidateEvaluator {
     }
 
     private CandidateEvaluator(Path reference, Optional<TaskKind> task, EvaluationOptions options, int passSize,
-                               long passBytes, long keptBytes, Function<Path, OrtModelRunner> openReference) {
+                               long passBytes, long keptBytes, Function<Path, OrtModelRunner> openReference,
+                               ProgressPhases phases) {
         this.openReference = Objects.requireNonNull(openReference, "openReference");
+        this.phases = Objects.requireNonNull(phases, "phases");
         this.reference = Objects.requireNonNull(reference, "reference");
         this.task = Objects.requireNonNull(task, "task");
         this.options = Objects.requireNonNull(options, "options");
@@ -95,15 +104,20 @@ public final class CandidateEvaluator {
         this.keptBytes = keptBytes;
     }
 
-    /** This evaluator, telling {@code progress} the samples of each pass over the data as they are judged. */
-    public CandidateEvaluator withProgress(ProgressListener progress) {
-        return new CandidateEvaluator(reference, task, options.withProgress(progress), passSize, passBytes,
-                keptBytes, openReference);
+    /**
+     * This evaluator, telling {@code phases} each pass over the data as a phase of its own, counted in samples: the
+     * reference's pass that keeps its outputs ({@link #REFERENCE_PHASE}), then each pass of candidates, under the
+     * label its caller gives ("pass 2 of 3" added where the candidates take several), begun before their sessions
+     * open, which can take longer than the pass.
+     */
+    public CandidateEvaluator withProgress(ProgressPhases phases) {
+        return new CandidateEvaluator(reference, task, options, passSize, passBytes, keptBytes, openReference,
+                phases);
     }
 
     /** This evaluator, opening the reference's sessions with {@code open} (tests count them). */
     CandidateEvaluator withReferenceOpener(Function<Path, OrtModelRunner> open) {
-        return new CandidateEvaluator(reference, task, options, passSize, passBytes, keptBytes, open);
+        return new CandidateEvaluator(reference, task, options, passSize, passBytes, keptBytes, open, phases);
     }
 
     /** Candidates judged per pass over the data. */
@@ -124,7 +138,7 @@ public final class CandidateEvaluator {
      * @throws dev.trt4j.Trt4jException if a model cannot be loaded or run on the data
      */
     public List<EvaluationResult> evaluate(List<Candidate> candidates, Supplier<CalibrationDataSource> data) {
-        return judge(data, 1).evaluate(candidates);
+        return judge(data, 1).evaluate(candidates, DEFAULT_PHASE);
     }
 
     /**
@@ -154,34 +168,51 @@ public final class CandidateEvaluator {
 
     /** Runs the reference over {@code data} and keeps its outputs, or empty where they would not fit. */
     Optional<ReferenceOutputs> keepReference(Supplier<CalibrationDataSource> data) {
+        ProgressListener progress = phases.begin(REFERENCE_PHASE, -1);
         try (OrtModelRunner ref = openReference.apply(reference);
              CalibrationDataSource source = data.get()) {
-            return ReferenceOutputs.keep(ref, source, options, keptBytes);
+            progress.progress(0, source.sampleCount().orElse(-1L));
+            return ReferenceOutputs.keep(ref, source, options.withProgress(progress), keptBytes);
         }
     }
 
-    /** Judges {@code candidates} in passes against the reference's kept outputs. */
+    /** Judges {@code candidates} in passes against the reference's kept outputs, each pass a phase {@code label}. */
     List<EvaluationResult> evaluate(List<Candidate> candidates, ReferenceOutputs kept,
-                                    Supplier<CalibrationDataSource> data) {
+                                    Supplier<CalibrationDataSource> data, String label) {
         List<EvaluationResult> results = new ArrayList<>();
-        for (List<Candidate> pass : passes(candidates)) {
-            results.addAll(evaluatePass(kept, pass, data));
+        List<List<Candidate>> passes = passes(candidates);
+        for (int i = 0; i < passes.size(); i++) {
+            results.addAll(evaluatePass(kept, passes.get(i), data, phase(label, i, passes.size())));
         }
         return results;
     }
 
-    /** Judges {@code candidates} in passes, the reference run beside them in each (as before outputs were kept). */
-    List<EvaluationResult> evaluateLive(List<Candidate> candidates, Supplier<CalibrationDataSource> data) {
+    /**
+     * Judges {@code candidates} in passes, the reference run beside them in each (as before outputs were kept), each
+     * pass a phase {@code label}.
+     */
+    List<EvaluationResult> evaluateLive(List<Candidate> candidates, Supplier<CalibrationDataSource> data,
+                                        String label) {
         List<EvaluationResult> results = new ArrayList<>();
         if (candidates.isEmpty()) {
             return results;
         }
+        List<List<Candidate>> passes = passes(candidates);
+        // begun before the reference opens: its session is part of the first pass's wait
+        String first = phase(label, 0, passes.size());
+        ProgressListener firstProgress = phases.begin(first, -1);
         try (OrtModelRunner ref = openReference.apply(reference)) {
-            for (List<Candidate> pass : passes(candidates)) {
-                results.addAll(evaluatePass(Reference.live(ref, options.feedback()), pass, data));
+            for (int i = 0; i < passes.size(); i++) {
+                ProgressListener progress = i == 0 ? firstProgress : phases.begin(phase(label, i, passes.size()), -1);
+                results.addAll(evaluatePass(Reference.live(ref, options.feedback()), passes.get(i), data, progress));
             }
         }
         return results;
+    }
+
+    /** The label of pass {@code index} of {@code count}: each pass counts the samples from 0 again. */
+    private static String phase(String label, int index, int count) {
+        return count == 1 ? label : label + " (pass " + (index + 1) + " of " + count + ")";
     }
 
     /**
@@ -229,16 +260,23 @@ public final class CandidateEvaluator {
     }
 
     private List<EvaluationResult> evaluatePass(Reference ref, List<Candidate> pass,
-                                                Supplier<CalibrationDataSource> data) {
+                                                Supplier<CalibrationDataSource> data, String label) {
+        return evaluatePass(ref, pass, data, phases.begin(label, -1));
+    }
+
+    private List<EvaluationResult> evaluatePass(Reference ref, List<Candidate> pass,
+                                                Supplier<CalibrationDataSource> data, ProgressListener progress) {
         List<OrtModelRunner> runners = new ArrayList<>();
         try (CalibrationDataSource source = data.get()) {
+            // the count before the sessions open, which on a large model takes longer than the pass
+            progress.progress(0, source.sampleCount().orElse(-1L));
             for (Candidate c : pass) {
                 // a model past 256 MiB reaches ONNX Runtime through a temporary file, one past 2 GiB with external data
                 runners.add(OrtModelRunner.open(c.model(), c.name(), options.runnerOptions()));
             }
             Optional<TaskMetric> metric = task.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(),
                     source, options.ctcKeys(), options.pooling()));
-            return Evaluator.evaluate(ref, runners, source, metric, options);
+            return Evaluator.evaluate(ref, runners, source, metric, options.withProgress(progress));
         } finally {
             runners.forEach(OrtModelRunner::close);
         }

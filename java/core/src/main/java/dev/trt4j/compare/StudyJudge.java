@@ -37,6 +37,14 @@ public final class StudyJudge {
      *                                  batches than it did for the reference's kept outputs
      */
     public List<EvaluationResult> evaluate(List<Candidate> candidates) {
+        return evaluate(candidates, CandidateEvaluator.DEFAULT_PHASE);
+    }
+
+    /**
+     * As {@link #evaluate(List)}, each pass over the data reported to the evaluator's progress as a phase
+     * {@code label} (after {@link CandidateEvaluator#REFERENCE_PHASE}, where the reference's outputs are kept first).
+     */
+    public List<EvaluationResult> evaluate(List<Candidate> candidates, String label) {
         if (candidates.isEmpty()) {
             return List.of();
         }
@@ -44,7 +52,8 @@ public final class StudyJudge {
             kept = evaluator.keepReference(data).orElse(null);
             tooLarge = kept == null;
         }
-        return kept != null ? evaluator.evaluate(candidates, kept, data) : evaluator.evaluateLive(candidates, data);
+        return kept != null ? evaluator.evaluate(candidates, kept, data, label)
+                : evaluator.evaluateLive(candidates, data, label);
     }
 
     /**

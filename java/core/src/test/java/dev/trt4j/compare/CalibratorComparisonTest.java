@@ -50,18 +50,51 @@ class CalibratorComparisonTest {
         CandidateEvaluator evaluator = new CandidateEvaluator(file, Optional.empty(), EvaluationOptions.defaults()
                 .withRunnerOptions(OrtRunnerOptions.defaults().withIntraOpThreads(2)), 8);
         outcome = new CalibratorComparison(model, settings, evaluator)
-                .withProgress((done, total) -> PROGRESS.add(new long[] {done, total}))
+                .withProgress((label, total) -> {
+                    Phase phase = new Phase(label, total, new ArrayList<>());
+                    PHASES.add(phase);
+                    return (done, of) -> phase.updates().add(new long[] {done, of});
+                })
                 .run(split::calibration, () -> split.evaluation(settings.maxCalibrationSamples(), 48));
         report = outcome.report();
     }
 
-    static final List<long[]> PROGRESS = new ArrayList<>();
+    /** A phase the comparison began: its label, the total it began with and the updates it was told. */
+    record Phase(String label, long total, List<long[]> updates) {
+    }
 
-    /** Statistics passes count calibration samples, evaluation passes the 48 held-out ones; each ends full. */
+    static final List<Phase> PHASES = new ArrayList<>();
+
+    /**
+     * Each phase has its own label and count, which runs from 0 up to its total and never back: one bar for all read
+     * "100 % 16/16" after the statistics, stood still while the ranges were computed, then fell back to "25 % 8/32".
+     * Statistics count calibration samples, ranges and models count methods, evaluation the 48 held-out samples;
+     * three passes in all (methods, weights study, sweep), so the reference's outputs are kept first.
+     */
     @Test
-    void progressIsToldTheSamplesOfEveryPass() {
-        assertThat(PROGRESS).anyMatch(p -> p[0] == 32 && p[1] == 32).anyMatch(p -> p[0] == 48 && p[1] == 48);
-        assertThat(PROGRESS).allMatch(p -> p[0] <= p[1] || p[1] < 0);
+    void everyPhaseHasItsOwnLabelAndCountsUpToItsTotal() {
+        assertThat(PHASES).extracting(Phase::label).containsExactly("Collecting statistics", "Computing ranges",
+                "Quantizing", "Evaluating FP32", "Evaluating methods", "Weights study: quantizing",
+                "Weights study: evaluating", "Sweep 16: collecting statistics", "Sweep 16: computing ranges",
+                "Sweep 16: quantizing", "Sweep 16: evaluating");
+        assertThat(PHASES).extracting(Phase::label).doesNotHaveDuplicates();
+        List<Long> ends = List.of(32L, 3L, 3L, 48L, 48L, 4L, 48L, 16L, 3L, 3L, 48L);
+        for (int i = 0; i < PHASES.size(); i++) {
+            Phase phase = PHASES.get(i);
+            List<long[]> updates = phase.updates();
+            assertThat(phase.total()).as(phase.label()).isIn(ends.get(i), -1L);
+            assertThat(updates).as(phase.label()).isNotEmpty();
+            long[] last = updates.get(updates.size() - 1);
+            assertThat(last).as(phase.label() + " ends full").containsExactly(ends.get(i), ends.get(i));
+            for (int k = 0; k < updates.size(); k++) {
+                long[] u = updates.get(k);
+                assertThat(u[0]).as(phase.label()).isBetween(0L, ends.get(i));
+                assertThat(u[1]).as(phase.label()).isIn(ends.get(i), -1L);
+                if (k > 0) {
+                    assertThat(u[0]).as(phase.label() + " never falls back").isGreaterThanOrEqualTo(updates.get(k - 1)[0]);
+                }
+            }
+        }
     }
 
     /** Bias correction changes every candidate (not the ranges), and the report says it was applied. */

@@ -6,7 +6,7 @@ import dev.trt4j.calibration.CalibrationOutputs;
 import dev.trt4j.calibration.MethodSpec;
 import dev.trt4j.calibrators.CalibrationOptions;
 import dev.trt4j.cli.JsonOutput;
-import dev.trt4j.cli.ProgressReporter;
+import dev.trt4j.cli.PhaseBars;
 import dev.trt4j.compare.CalibratorComparison;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.ComparisonSettings;
@@ -144,11 +144,11 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             throw e;
         }
         CalibratorComparison.Outcome outcome;
-        // a statistics pass, then passes judging the methods' models (and the studies'), each shown from 0
-        try (ProgressReporter bar = json.enabled() ? ProgressReporter.silent() : ProgressReporter.start("Comparing",
-                -1)) {
+        // a bar per phase (statistics, ranges, models, evaluation), as sensitivity shows its steps: one bar for all
+        // read 100 % after the statistics, stood still while the ranges were computed, then fell back
+        try (PhaseBars bars = PhaseBars.start(!json.enabled())) {
             CalibratorComparison comparison = new CalibratorComparison(subject.model(), settings,
-                    study.evaluator(onnx)).withProgress(bar::update);
+                    study.evaluator(onnx)).withProgress(bars);
             outcome = comparison.run(split::calibration, evaluationData);
         }
 
