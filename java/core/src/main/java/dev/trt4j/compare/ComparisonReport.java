@@ -6,6 +6,8 @@ import dev.trt4j.ControlCharacters;
 import dev.trt4j.table.JsonDocument;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -76,6 +78,30 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
         return Optional.ofNullable(best);
     }
 
+    /**
+     * The methods that scored exactly what the {@link #bestMethod} scored, the best first, where it shares its score:
+     * the metric could not tell them apart on these samples (the detector's hmean at 1.0 for four methods whose
+     * cosines ran from 0.925 to 0.99), so the best among them was chosen by how close its outputs stay to FP32's.
+     * Empty where the best scored alone, or no method scored.
+     */
+    public List<String> tiedForBest() {
+        String best = bestMethod().orElse(null);
+        if (best == null) {
+            return List.of();
+        }
+        ResultTable.Row row = methods.rows().get(0);
+        double score = row.value(methods.column(best));
+        List<String> tied = new ArrayList<>(List.of(best));
+        for (int i = 1; i < methods.columns().size(); i++) {
+            Double v = row.value(i);
+            String method = methods.columns().get(i);
+            if (v != null && v == score && !method.equals(best)) {
+                tied.add(method);
+            }
+        }
+        return tied.size() > 1 ? List.copyOf(tied) : List.of();
+    }
+
     /** Whether {@code method}'s outputs are closer to FP32's than {@code other}'s: higher SNR, then cosine. */
     private boolean closerToReference(String method, String other) {
         for (String column : new String[] {"SNR dB", "cosine"}) {
@@ -130,6 +156,9 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
         root.set("methods", methods.toJson());
         // derived from the methods row, and written for scripts as the text report names it; not read back
         root.put("bestMethod", bestMethod().orElse(null));
+        // the same kind: empty where the metric alone chose the best
+        var tied = root.putArray("tiedForBest");
+        tiedForBest().forEach(tied::add);
         root.set("fidelity", fidelity.toJson());
         root.set("weightsStudy", weightsStudy == null ? root.nullNode() : weightsStudy.toJson());
         root.set("samplesSweep", samplesSweep == null ? root.nullNode() : samplesSweep.toJson());

@@ -42,6 +42,22 @@ class ComparisonReportTest {
                 8, "per-channel", methods, fidelity, null, null);
         // percentile and mse share the SNR: cosine decides; entropy's closer outputs do not outweigh its score
         assertThat(report.bestMethod()).hasValue("mse");
+        // the metric did not choose it, which the report says: the tied methods, the best first
+        assertThat(report.tiedForBest()).containsExactly("mse", "max", "percentile-99.99");
+        assertThat(report.toJson().get("tiedForBest")).extracting(com.fasterxml.jackson.databind.JsonNode::asText)
+                .containsExactly("mse", "max", "percentile-99.99");
+    }
+
+    /** A best method that scored alone, or none, ties with nothing: an empty list, in the JSON too. */
+    @Test
+    void noTieWhereTheMetricAloneChoseTheBest() {
+        assertThat(scored(true, 0.98, 0.97, 0.75, 0.98, 0.96).tiedForBest()).isEmpty();
+        assertThat(scored(true, 0.98, 0.97, 0.75, 0.98, 0.96).toJson().get("tiedForBest").isArray()).isTrue();
+        assertThat(scored(true, 0.98, 0.97, 0.75, 0.98, 0.96).toJson().get("tiedForBest")).isEmpty();
+        assertThat(scored(true, 0.98, Double.NaN).tiedForBest()).isEmpty();
+        // NaN is not equal to NaN, nor a missing score to anything
+        assertThat(scored(true, 0.98, 0.9, Double.NaN, null, Double.NaN).tiedForBest()).isEmpty();
+        assertThat(scored(false, 0.10, 0.20, 0.20, 0.30).tiedForBest()).containsExactly("max", "entropy");
     }
 
     @Test

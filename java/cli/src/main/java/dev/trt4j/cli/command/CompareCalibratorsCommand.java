@@ -1,5 +1,7 @@
 package dev.trt4j.cli.command;
 
+import dev.trt4j.ControlCharacters;
+import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.calibration.CalibrationOutputs;
@@ -10,6 +12,7 @@ import dev.trt4j.cli.PhaseBars;
 import dev.trt4j.compare.CalibratorComparison;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.ComparisonSettings;
+import dev.trt4j.compare.ResultTable;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.HeldOutSamplesException;
@@ -200,6 +203,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             equalizedFiles.flatMap(ExternalDataOption::note).ifPresent(w::println);
             report.bestMethod().ifPresent(best -> w.printf(Locale.ROOT, "%nBest: %s; quantize with --table %s%n",
                     best, folder.resolve("calibration").resolve(best + ".table.json")));
+            tieNote(report).ifPresent(w::println);
             w.printf(Locale.ROOT,
                     "%nWritten: %s, %s,%s statistics and ranges in %s%n", folder.resolve("comparison.json"),
                     folder.resolve("comparison.md"), markdown == null ? "" : " " + markdown + ",",
@@ -207,6 +211,25 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         }
         w.flush();
         return 0;
+    }
+
+    /**
+     * Where the best method shares its score, a line saying so: "Best:" then names the method whose outputs stay
+     * closest to FP32's, which the metric did not choose (the detector's hmean at 1.0 for four methods whose
+     * cosines ran from 0.925 to 0.99), and samples the metric can tell apart would rank them by the task.
+     */
+    static Optional<String> tieNote(ComparisonReport report) {
+        List<String> tied = report.tiedForBest();
+        if (tied.isEmpty()) {
+            return Optional.empty();
+        }
+        double score = report.methods().rows().get(0).value(report.methods().column(tied.get(0)));
+        String names = String.join(", ", tied.subList(0, tied.size() - 1)) + " and " + tied.get(tied.size() - 1);
+        String metric = ControlCharacters.escape(report.metric());
+        return Optional.of(String.format(Locale.ROOT, "Tie: %s each score %s %s on these %s, so %s was chosen by how "
+                + "close its outputs stay to FP32's (SNR, then cosine); more or harder evaluation samples "
+                + "(--eval-samples, --eval-data) could let %s tell them apart", names, metric, ResultTable.format(score),
+                Counts.of(report.evaluationSamples(), "held-out sample"), tied.get(0), metric));
     }
 
     /** --markdown on a file of the output folder would replace it, or be replaced by it. */

@@ -51,6 +51,33 @@ class CompareCalibratorsReportCommandsTest {
         assertThat(dir.resolve("sweep")).doesNotExist();
     }
 
+    /**
+     * Three methods at the same accuracy on 16 lines: "Best:" is then chosen by the outputs' SNR, which a line after
+     * it says, naming the tied methods and the metric they share, with what would tell them apart.
+     */
+    @Test
+    void aTieOnTheMetricIsSaidBesideTheBest() {
+        Path tieOut = dir.resolve("tie");
+        CliRun run = CliRun.of("compare-calibrators", "--methods", "max,percentile=99.999,percentile=99.9999",
+                "--samples", "16", "--eval-samples", "16", "--threads", "2", "--out", tieOut.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        ComparisonReport saved = ComparisonReport.read(tieOut.resolve("comparison.json"));
+        List<String> tied = saved.tiedForBest();
+        assertThat(tied).as("the three score alike on these lines").hasSize(3);
+        assertThat(tied.get(0)).isEqualTo(saved.bestMethod().orElseThrow());
+        double score = saved.methods().rows().get(0).value(saved.methods().column(tied.get(0)));
+        List<String> lines = run.out().lines().toList();
+        int best = lines.indexOf(lines.stream().filter(l -> l.startsWith("Best: ")).findFirst().orElseThrow());
+        assertThat(lines.get(best + 1)).isEqualTo("Tie: " + tied.get(0) + ", " + tied.get(1) + " and " + tied.get(2)
+                + " each score accuracy " + dev.trt4j.compare.ResultTable.format(score) + " on these 16 held-out "
+                + "samples, so " + tied.get(0) + " was chosen by how close its outputs stay to FP32's (SNR, then "
+                + "cosine); more or harder evaluation samples (--eval-samples, --eval-data) could let accuracy tell "
+                + "them apart");
+        assertThat(compare.out()).as("no tie between max and percentile-99.99 there").contains("\"tiedForBest\":[]");
+        assertThat(compare.out()).doesNotContain("Tie: ");
+    }
+
     @Test
     void printsOneLineOfJsonWithARowPerModelAndAColumnPerMethod() throws IOException {
         assertThat(compare.exitCode()).as(compare.err()).isZero();
