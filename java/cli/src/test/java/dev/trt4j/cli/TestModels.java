@@ -27,6 +27,47 @@ public final class TestModels {
                         .addOutput("y")).build());
     }
 
+    /**
+     * A text recognizer that reads nothing: {@code y = MatMul(Unsqueeze(ReduceMean(x, axes 1 and 2), 2), w)}, x float
+     * [batch, 3, 48, width] and y [batch, width, classes], w [1, classes] = (1, 0, …): at every step the blank (class
+     * 0) scores the line's mean pixel and every other class 0, so it decodes no text, or one key where the mean is
+     * below 0. Its exact match is 0 on any lines, with {@code --task ctc} and {@code classes - 2} keys (blank and
+     * space are the other two); its MatMul is quantizable.
+     */
+    public static Path blindLineReader(Path file, int classes) throws IOException {
+        OnnxMl.TensorShapeProto.Builder in = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(3))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(48))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("width"));
+        OnnxMl.TensorShapeProto.Builder out = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("width"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(classes));
+        OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(1)
+                .addDims(classes);
+        for (int i = 0; i < classes; i++) {
+            w.addFloatData(i == 0 ? 1f : 0f);
+        }
+        OnnxMl.TensorProto axis = OnnxMl.TensorProto.newBuilder().setName("axis").setDataType(7).addDims(1)
+                .addInt64Data(2).build();
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("blind")
+                .addInput(OnnxMl.ValueInfoProto.newBuilder().setName("x").setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(in))))
+                .addOutput(OnnxMl.ValueInfoProto.newBuilder().setName("y").setType(OnnxMl.TypeProto.newBuilder()
+                        .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(out))))
+                .addInitializer(w).addInitializer(axis)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("ReduceMean").setName("mean").addInput("x")
+                        .addOutput("m").addAttribute(OnnxMl.AttributeProto.newBuilder().setName("axes")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INTS).addInts(1).addInts(2))
+                        .addAttribute(OnnxMl.AttributeProto.newBuilder().setName("keepdims")
+                                .setType(OnnxMl.AttributeProto.AttributeType.INT).setI(0)))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Unsqueeze").setName("steps").addInput("m")
+                        .addInput("axis").addOutput("s"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName("classes").addInput("s")
+                        .addInput("w").addOutput("y")).build());
+    }
+
     /** Names holding an escape sequence, a bidi override, a BEL and (the node's) a newline and a pipe. */
     public static final String ODD_INPUT = "x\u001b[2J\u202e";
     /** See {@link #ODD_INPUT}. */

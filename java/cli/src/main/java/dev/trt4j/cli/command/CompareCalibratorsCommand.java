@@ -158,6 +158,10 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         ComparisonReport report = outcome.report();
         study.warnIfCalibrationCutShort(spec.commandLine().getParseResult(), report.calibrationSamples());
         study.evaluation.warnIfCutShort(report.evaluationSamples());
+        PoorReferenceWarning.print(spec.commandLine().getErr(), PoorReferenceWarning.of(report.metric(),
+                report.methods().rows().get(0).value(0), "FP32", "every method is judged",
+                Counts.of(report.evaluationSamples(), "held-out sample"),
+                () -> PoorReferenceWarning.narrowLineWidth(evaluationData)));
         String text = report.toMarkdown();
         // All of the folder or none of it: a failure part-way (a full disk) leaves no report without its ranges.
         Optional<OnnxModelFile.Written> equalizedFiles;

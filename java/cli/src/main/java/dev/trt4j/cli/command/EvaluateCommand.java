@@ -2,6 +2,7 @@ package dev.trt4j.cli.command;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.trt4j.ControlCharacters;
+import dev.trt4j.Counts;
 import dev.trt4j.cli.DataArguments;
 import dev.trt4j.cli.StateFeedbackArguments;
 import dev.trt4j.cli.JsonOutput;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 /**
@@ -84,6 +86,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         OrtRunnerOptions runnerOptions = evaluation.runnerOptions();
         EvaluationResult result;
         Optional<OcrModelRole> roleOfReference;
+        OptionalInt lineWidth;
         EvaluationOptions opening = EvaluationOptions.defaults().withRunnerOptions(runnerOptions)
                 .withEmulateFp16(fp16Emulation);
         dataArguments.requireSequenceLengthFits(reference);
@@ -103,6 +106,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             // rendered samples carry their labels: an OCR model fed them without a metric lacks something else
             roleOfReference = data instanceof KnownLines || data instanceof RenderedTextPageSource
                     ? Optional.empty() : OcrModelRole.of(ref.inputs(), ref.outputs());
+            lineWidth = PoorReferenceWarning.narrowLineWidth(data);
             try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
                     : ProgressReporter.start("Evaluating", data.sampleCount().orElse(-1L))) {
                 result = Evaluator.evaluate(ref, List.of(cand), data, metric, options.withProgress(progress::update))
@@ -125,6 +129,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         warnAboutNonFiniteOutputs(result);
+        result.taskResult().ifPresent(t -> PoorReferenceWarning.print(spec.commandLine().getErr(),
+                PoorReferenceWarning.of(t.primary(), t.referenceScore(), "the reference", "the candidate is judged",
+                        Counts.of(t.samples(), "sample"), () -> lineWidth)));
         // the data ran out before an explicit --samples: said as calibrate and compare-calibrators say it
         dataArguments.fewerSamplesThanAsked(spec.commandLine().getParseResult(), result.samples(),
                 "the comparison's figures come").ifPresent(why -> {

@@ -1,6 +1,7 @@
 package dev.trt4j.cli.command;
 
 import dev.trt4j.ControlCharacters;
+import dev.trt4j.Counts;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.calibration.AmaxTableCalculator;
 import dev.trt4j.calibration.MethodSpec;
@@ -165,6 +166,9 @@ public final class SensitivityCommand implements Callable<Integer> {
         study.warnIfCalibrationCutShort(spec.commandLine().getParseResult(), statistics.samples());
         study.evaluation.warnIfCutShort(ranking.evaluationSamples());
         var full = ranking.fullyQuantized();
+        PoorReferenceWarning.print(spec.commandLine().getErr(), PoorReferenceWarning.of(full.metric(),
+                full.reference(), "FP32", "the layers are ranked", Counts.of(ranking.evaluationSamples(),
+                        "held-out sample"), () -> PoorReferenceWarning.narrowLineWidth(evaluationData)));
         // the model ranked, as comparison.json names it: with --equalize the skip list is for the equalized one
         SensitivityReport report = new SensitivityReport(quantized.path().getFileName().toString(), quantized.sha256(),
                 methodSpec.label(), full.metric(), full.higherIsBetter(), ranking.evaluationData(), full.reference(),

@@ -78,6 +78,24 @@ class CompareCalibratorsReportCommandsTest {
         assertThat(compare.out()).doesNotContain("Tie: ");
     }
 
+    /**
+     * FP32 that cannot read the lines judges every method against a baseline that cannot do the task: said once; the
+     * classifier, which reads most of its lines, is not warned about.
+     */
+    @Test
+    void aReferenceThatCannotDoTheTaskIsNamed() throws IOException {
+        Path model = TestModels.blindLineReader(dir.resolve("blind.onnx"), 5);
+        Path keys = Files.writeString(dir.resolve("keys.txt"), "a\nb\nc\n");
+        CliRun run = CliRun.of("compare-calibrators", model.toString(), "--methods", "max", "--task", "ctc", "--keys",
+                keys.toString(), "--samples", "4", "--eval-samples", "4", "--shapes", "x:2x3x48x320", "--out",
+                dir.resolve("blind").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).containsExactly(EvaluateCommandTest.poorReference("FP32",
+                "every method is judged", "4 held-out samples", 320));
+        assertThat(compare.err()).doesNotContain("baseline");
+    }
+
     @Test
     void printsOneLineOfJsonWithARowPerModelAndAColumnPerMethod() throws IOException {
         assertThat(compare.exitCode()).as(compare.err()).isZero();

@@ -176,6 +176,40 @@ class EvaluateCommandTest {
         assertThat(reason).startsWith("none detected: ");
     }
 
+    /** The warning of a reference that cannot do the task, on {@code samples}, with the width's clause or not. */
+    static String poorReference(String reference, String judged, String samples, Integer width) {
+        return "trt4j: warning: " + reference + " scores only exactMatch 0.0000 on these " + samples + " (below 0.5), "
+                + "so " + judged + " against a baseline that cannot do the task on them" + (width == null ? ""
+                : "; the rendered lines may not fit the width " + width + ": they are made for 640 (--shapes can give "
+                + "that width where the model leaves it open)");
+    }
+
+    /**
+     * A reference that cannot read the lines (the PP-OCRv4 recognizer at a width of 320: exact match 0.25) makes every
+     * figure a comparison with a baseline that cannot do the task: one warning says so and, at a width below the 640
+     * the lines are rendered for, that they may not fit it.
+     */
+    @Test
+    void aReferenceThatCannotDoTheTaskIsNamed() throws IOException {
+        Path model = TestModels.blindLineReader(dir.resolve("blind.onnx"), 5);
+        Path keys = java.nio.file.Files.writeString(dir.resolve("keys.txt"), "a\nb\nc\n");
+        List<String> common = List.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--task", "ctc", "--keys", keys.toString(), "--samples", "4", "--shapes");
+
+        CliRun narrow = CliRun.of(java.util.stream.Stream.concat(common.stream(), java.util.stream.Stream.of(
+                "x:1x3x48x320")).toArray(String[]::new));
+        CliRun wide = CliRun.of(java.util.stream.Stream.concat(common.stream(), java.util.stream.Stream.of(
+                "x:1x3x48x640")).toArray(String[]::new));
+
+        assertThat(narrow.exitCode()).as(narrow.err()).isZero();
+        assertThat(narrow.out()).contains("exactMatch *              0.0000");
+        assertThat(narrow.errLines()).containsExactly(poorReference("the reference", "the candidate is judged",
+                "4 samples", 320));
+        assertThat(wide.exitCode()).as(wide.err()).isZero();
+        assertThat(wide.errLines()).containsExactly(poorReference("the reference", "the candidate is judged",
+                "4 samples", null));
+    }
+
     /** A direction classifier fed arrays (no known orientation) is told as such, not as a model of no known kind. */
     @Test
     void anOcrModelFedUnlabelledImagesIsToldWhyItHasNoAccuracy() throws IOException {

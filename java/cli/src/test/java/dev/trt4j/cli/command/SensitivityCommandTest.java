@@ -36,6 +36,20 @@ class SensitivityCommandTest {
     @TempDir
     Path dir;
 
+    /** FP32 that cannot read the lines ranks the layers against a baseline that cannot do the task: said once. */
+    @Test
+    void aReferenceThatCannotDoTheTaskIsNamed() throws IOException {
+        Path model = dev.trt4j.cli.TestModels.blindLineReader(dir.resolve("blind.onnx"), 5);
+        Path keys = Files.writeString(dir.resolve("keys.txt"), "a\nb\nc\n");
+        CliRun run = CliRun.of("sensitivity", model.toString(), "--method", "max", "--task", "ctc", "--keys",
+                keys.toString(), "--samples", "4", "--eval-samples", "4", "--shapes", "x:2x3x48x320", "--out",
+                dir.resolve("blind").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).containsExactly(EvaluateCommandTest.poorReference("FP32", "the layers are ranked",
+                "4 held-out samples", 320));
+    }
+
     @Test
     void ranksTheFragileLayerFirstAndWritesThePartialModelAndSkipList() throws IOException {
         Path model = mlp(dir.resolve("mlp.onnx"));
