@@ -191,7 +191,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             // comparison.json's report, with what the text says beside it: why this metric ranks the methods, and
             // where this run's files went
             var root = report.toJson();
-            root.put("metricNote", study.evaluation.noTaskNote(report.metric(), onnx).orElse(null));
+            root.put("metricNote", study.evaluation.noTaskNote(report.metric(), onnx, true).orElse(null));
             root.put("bestTable", report.bestMethod().map(best -> folder.resolve("calibration")
                     .resolve(best + ".table.json").toString()).orElse(null));
             var written = root.putObject("written");
@@ -202,7 +202,8 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
             json.print(w, root);
         } else {
             w.print(text);
-            study.evaluation.noTaskNote(report.metric(), onnx).ifPresent(note -> w.printf(Locale.ROOT, "%nMetric     %s%n", note));
+            study.evaluation.noTaskNote(report.metric(), onnx, false)
+                    .ifPresent(note -> w.printf(Locale.ROOT, "%nMetric     %s%n", note));
             w.print(subject.describe());
             equalizedFiles.flatMap(ExternalDataOption::note).ifPresent(w::println);
             report.bestMethod().ifPresent(best -> w.printf(Locale.ROOT, "%nBest: %s; quantize with --table %s%n",

@@ -116,7 +116,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter w = spec.commandLine().getOut();
         // why no task metric was computed, which the text prints and a script must not have to parse out of it
         String noTask = result.taskResult().isEmpty() && evaluation.taskName().equals("auto")
-                ? noTaskReason(roleOfReference) : null;
+                ? noTaskReason(roleOfReference, json.enabled()) : null;
         if (json.enabled()) {
             ObjectNode root = (ObjectNode) result.toJson();
             root.put("noTaskReason", noTask);
@@ -146,9 +146,10 @@ public final class EvaluateCommand implements Callable<Integer> {
      * Why no task metric was computed: an OCR model fed images has no known labels (only rendered samples have them),
      * which the user should read as that, not as a model of no known kind.
      *
-     * @param role the role of an OCR model fed samples that are not rendered; empty otherwise
+     * @param role   the role of an OCR model fed samples that are not rendered; empty otherwise
+     * @param inJson whether the reason is read in JSON, which has no table printed above it to point at
      */
-    static String noTaskReason(Optional<OcrModelRole> role) {
+    static String noTaskReason(Optional<OcrModelRole> role, boolean inJson) {
         if (role.isEmpty()) {
             return "none detected: the model is no direction classifier, recognizer, detector or embedding model fed "
                     + "the data it needs (--task names one; a recognizer needs the character list its classes come "
@@ -162,8 +163,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         String samples = role.get() == OcrModelRole.TEXT_DETECTOR ? "rendered samples have (a .txt of sentences as "
                 + "--data, or no --data)" : "rendered samples (a .txt of sentences as --data, or no --data) and a label "
                 + "file of images have (a .txt of PATH<TAB>LABEL lines, as PaddleOCR's rec_gt.txt)";
-        return "none: the model takes text images, and " + needs + ", which only " + samples + "; the outputs are "
-                + "compared above";
+        return "none: the model takes text images, and " + needs + ", which only " + samples + "; "
+                + (inJson ? "only the outputs are compared" : "the outputs are compared above");
     }
 
     /**

@@ -115,13 +115,15 @@ public final class HeldOutArguments {
      * Why the candidates were ranked by an output's cosine rather than a task metric, where the task was left to
      * detection ({@code --task auto}) and found none: said as evaluate says it, since an OCR model fed images of
      * unknown labels drops from accuracy to cosine without a word otherwise.
+     *
+     * @param inJson whether the note is read in JSON, which has no table printed above it to point at
      */
-    Optional<String> noTaskNote(String metric, OnnxModel model) {
+    Optional<String> noTaskNote(String metric, OnnxModel model, boolean inJson) {
         if (!evaluation.taskName().equals("auto") || !TaskScore.isOutputCosine(metric)) {
             return Optional.empty();
         }
         // an OCR model given rendered samples gets its task metric: ranked by cosine, it was fed other images
-        return Optional.of(EvaluateCommand.noTaskReason(OcrModelRole.of(model.inputs(), model.outputs())));
+        return Optional.of(EvaluateCommand.noTaskReason(OcrModelRole.of(model.inputs(), model.outputs()), inJson));
     }
 
     /** Judges candidates against {@code model} with the task metric asked for. */

@@ -197,7 +197,7 @@ public final class SensitivityCommand implements Callable<Integer> {
             // sensitivity.json's report, with what the text says beside it: why this metric ranks the layers, and
             // where this run's files went (the last three null without --target)
             var root = report.toJson();
-            root.put("metricNote", study.evaluation.noTaskNote(report.metric(), onnx).orElse(null));
+            root.put("metricNote", study.evaluation.noTaskNote(report.metric(), onnx, true).orElse(null));
             var written = root.putObject("written");
             written.put("sensitivityJson", folder.resolve("sensitivity.json").toString());
             written.put("partialModel", partial == null ? null : partialModel.toString());
@@ -209,7 +209,8 @@ public final class SensitivityCommand implements Callable<Integer> {
             if (partialFiles != null) {
                 ExternalDataOption.note(partialFiles).ifPresent(w::println);
             }
-            study.evaluation.noTaskNote(report.metric(), onnx).ifPresent(note -> w.printf(Locale.ROOT, "%nMetric     %s%n", note));
+            study.evaluation.noTaskNote(report.metric(), onnx, false)
+                    .ifPresent(note -> w.printf(Locale.ROOT, "%nMetric     %s%n", note));
             w.print(subject.describe());
             equalizedFiles.flatMap(ExternalDataOption::note).ifPresent(w::println);
         }

@@ -96,6 +96,37 @@ class CompareCalibratorsReportCommandsTest {
         assertThat(compare.err()).doesNotContain("baseline");
     }
 
+    /**
+     * The classifier fed arrays, whose orientation is unknown, is ranked by its output's cosine: the text's Metric line
+     * points at the table above it, the JSON's metricNote at nothing above.
+     */
+    @Test
+    void theMetricNoteFitsWhereItIsRead() throws IOException {
+        float[] pixels = new float[8 * 3 * 48 * 192];
+        java.util.Random random = new java.util.Random(7);
+        for (int i = 0; i < pixels.length; i++) {
+            pixels[i] = random.nextFloat() * 2 - 1;
+        }
+        Path npy = dir.resolve("unlabelled-lines.npy");
+        dev.trt4j.data.npy.NpyFile.write(npy, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {8, 3, 48, 192},
+                pixels));
+        List<String> common = List.of("compare-calibrators", "--data", npy.toString(), "--methods", "max",
+                "--samples", "4", "--eval-samples", "4", "--threads", "2", "--out");
+        String reason = "none: the model takes text images, and its accuracy needs lines whose orientation is known, "
+                + "which only rendered samples have (a .txt of sentences as --data, or no --data); ";
+
+        CliRun text = CliRun.of(Stream.concat(common.stream(), Stream.of(dir.resolve("unlabelled-text").toString()))
+                .toArray(String[]::new));
+        CliRun json = CliRun.of(Stream.concat(common.stream(), Stream.of(dir.resolve("unlabelled-json").toString(),
+                "--json")).toArray(String[]::new));
+
+        assertThat(text.exitCode()).as(text.err()).isZero();
+        assertThat(text.out()).contains("Metric     " + reason + "the outputs are compared above");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(new ObjectMapper().readTree(json.out()).get("metricNote").asText())
+                .isEqualTo(reason + "only the outputs are compared");
+    }
+
     @Test
     void printsOneLineOfJsonWithARowPerModelAndAColumnPerMethod() throws IOException {
         assertThat(compare.exitCode()).as(compare.err()).isZero();

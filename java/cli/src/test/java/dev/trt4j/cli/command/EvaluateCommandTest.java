@@ -228,6 +228,15 @@ class EvaluateCommandTest {
                 + "whose orientation is known, which only rendered samples (a .txt of sentences as --data, or no "
                 + "--data) and a label file of images have (a .txt of PATH<TAB>LABEL lines, as PaddleOCR's "
                 + "rec_gt.txt); the outputs are compared above");
+        // JSON has no table above the reason to point at
+        CliRun json = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--data", npy.toString(), "--json");
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(json.out()).get("noTaskReason")
+                .asText()).isEqualTo("none: the model takes text images, and its accuracy needs lines whose "
+                + "orientation is known, which only rendered samples (a .txt of sentences as --data, or no --data) "
+                + "and a label file of images have (a .txt of PATH<TAB>LABEL lines, as PaddleOCR's rec_gt.txt); "
+                + "only the outputs are compared");
     }
 
     /**
