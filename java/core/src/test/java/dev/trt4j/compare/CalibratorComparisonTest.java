@@ -91,7 +91,8 @@ class CalibratorComparisonTest {
                 assertThat(u[0]).as(phase.label()).isBetween(0L, ends.get(i));
                 assertThat(u[1]).as(phase.label()).isIn(ends.get(i), -1L);
                 if (k > 0) {
-                    assertThat(u[0]).as(phase.label() + " never falls back").isGreaterThanOrEqualTo(updates.get(k - 1)[0]);
+                    assertThat(u[0]).as(phase.label() + " never falls back")
+                            .isGreaterThanOrEqualTo(updates.get(k - 1)[0]);
                 }
             }
         }

@@ -223,7 +223,7 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
      * closest to FP32's, which the metric did not choose (the detector's hmean at 1.0 for four methods whose
      * cosines ran from 0.925 to 0.99), and samples the metric can tell apart would rank them by the task.
      */
-    static Optional<String> tieNote(ComparisonReport report) {
+    private static Optional<String> tieNote(ComparisonReport report) {
         List<String> tied = report.tiedForBest();
         if (tied.isEmpty()) {
             return Optional.empty();
@@ -233,8 +233,9 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         String metric = ControlCharacters.escape(report.metric());
         return Optional.of(String.format(Locale.ROOT, "Tie: %s each score %s %s on these %s, so %s was chosen by how "
                 + "close its outputs stay to FP32's (SNR, then cosine); more or harder evaluation samples "
-                + "(--eval-samples, --eval-data) could let %s tell them apart", names, metric, ResultTable.format(score),
-                Counts.of(report.evaluationSamples(), "held-out sample"), tied.get(0), metric));
+                + "(--eval-samples, --eval-data) could let %s tell them apart", names, metric,
+                ResultTable.format(score), Counts.of(report.evaluationSamples(), "held-out sample"), tied.get(0),
+                metric));
     }
 
     /** --markdown on a file of the output folder would replace it, or be replaced by it. */
