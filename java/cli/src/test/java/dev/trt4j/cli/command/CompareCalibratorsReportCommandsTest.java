@@ -113,7 +113,8 @@ class CompareCalibratorsReportCommandsTest {
         List<String> common = List.of("compare-calibrators", "--data", npy.toString(), "--methods", "max",
                 "--samples", "4", "--eval-samples", "4", "--threads", "2", "--out");
         String reason = "none: the model takes text images, and its accuracy needs lines whose orientation is known, "
-                + "which only rendered samples have (a .txt of sentences as --data, or no --data); ";
+                + "which only rendered samples (a .txt of sentences as --data, or no --data) and a label file of "
+                + "images have (a .txt of PATH<TAB>LABEL lines, as PaddleOCR's rec_gt.txt); ";
 
         CliRun text = CliRun.of(Stream.concat(common.stream(), Stream.of(dir.resolve("unlabelled-text").toString()))
                 .toArray(String[]::new));
