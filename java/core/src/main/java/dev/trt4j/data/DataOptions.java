@@ -39,11 +39,15 @@ import java.util.Objects;
  * @param textLengthIsAtMost  text cut after its longest sentence even where a fixed shape gives the length, which
  *                            then is the most a batch keeps: for trt4j's range pass in an engine build, whose batches
  *                            need not have the engine's calibration shapes, so that its ranges are calibrate's
+ * @param textDetector        the model is a text detector ({@link dev.trt4j.data.text.OcrModelRole#TEXT_DETECTOR}):
+ *                            data of any kind is refused when it opens at image sides the model cannot take (see
+ *                            {@link dev.trt4j.data.text.DetectorSides}), not deep in ONNX Runtime
  */
 public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fixedShapes, long seed,
                           ImagePreprocessing imagePreprocessing, Path tokenizer, int sequenceLength,
                           SyntheticSource.Distribution distribution, int vocabSize, boolean rotateHalf,
-                          boolean renderPages, int audioHop, long skipSamples, boolean textLengthIsAtMost) {
+                          boolean renderPages, int audioHop, long skipSamples, boolean textLengthIsAtMost,
+                          boolean textDetector) {
     /** Samples per batch when {@code batchSize} is 0 and neither the model nor a fixed shape sets the batch. */
     public static final int DEFAULT_BATCH_SIZE = 8;
     /** Samples of synthetic data when {@code maxSamples} is 0. */
@@ -68,6 +72,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
      * @param audioHop           audio samples from one window's start to the next, 0 for the window length
      * @param skipSamples        samples passed over before the first one read, 0 for none
      * @param textLengthIsAtMost a fixed shape's text length is the most a batch keeps, not its length
+     * @param textDetector       the model is a text detector, whose open image sides data is held to
      * @throws IllegalArgumentException if {@code batchSize}, {@code maxSamples}, {@code sequenceLength},
      *                                  {@code vocabSize}, {@code audioHop} or {@code skipSamples} is negative
      * @throws NullPointerException     if {@code distribution} or {@code fixedShapes} (or one of its shapes) is null
@@ -107,7 +112,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
                 .imagePreprocessing(imagePreprocessing).tokenizer(tokenizer).sequenceLength(sequenceLength)
                 .distribution(distribution).vocabSize(vocabSize).rotateHalf(rotateHalf)
                 .renderPages(renderPages).audioHop(audioHop).skipSamples(skipSamples)
-                .textLengthIsAtMost(textLengthIsAtMost);
+                .textLengthIsAtMost(textLengthIsAtMost).textDetector(textDetector);
         b.fixedShapes.putAll(fixedShapes);
         return b;
     }
@@ -150,6 +155,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         private int audioHop;
         private long skipSamples;
         private boolean textLengthIsAtMost;
+        private boolean textDetector;
 
         private Builder() {
         }
@@ -323,6 +329,17 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         }
 
         /**
+         * {@return this builder, with the model marked a text detector}
+         *
+         * @param value true where the model is a text detector, whose open image sides data of any kind must give
+         *              as multiples of 32; false (the default) for any other model
+         */
+        public Builder textDetector(boolean value) {
+            textDetector = value;
+            return this;
+        }
+
+        /**
          * {@return the options}
          *
          * @throws IllegalArgumentException if a count, length, size or hop is negative
@@ -331,7 +348,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         public DataOptions build() {
             return new DataOptions(batchSize, maxSamples, fixedShapes, seed, imagePreprocessing, tokenizer,
                     sequenceLength, distribution, vocabSize, rotateHalf, renderPages, audioHop, skipSamples,
-                    textLengthIsAtMost);
+                    textLengthIsAtMost, textDetector);
         }
     }
 }

@@ -9,9 +9,11 @@ import dev.trt4j.data.audio.AudioWindowSource;
 import dev.trt4j.data.image.ImageFolderSource;
 import dev.trt4j.data.image.ImageLabelFile;
 import dev.trt4j.data.image.LabelledImageSource;
+import dev.trt4j.data.npy.ArrayShapes;
 import dev.trt4j.data.npy.NpySource;
 import dev.trt4j.data.npy.NpzSource;
 import dev.trt4j.data.text.BundledSentences;
+import dev.trt4j.data.text.DetectorSides;
 import dev.trt4j.data.text.RenderedTextLineSource;
 import dev.trt4j.data.text.RenderedTextPageSource;
 import dev.trt4j.data.text.SentenceFiles;
@@ -71,7 +73,44 @@ public final class DataSourceFactory {
             source.close();
             throw hopNotForAudio(options, source.describe());
         }
+        if (options.textDetector()) {
+            try {
+                requireDetectorSides(source, dataOrNull, modelInputs, options);
+            } catch (RuntimeException e) {
+                source.close();
+                throw e;
+            }
+        }
         return source;
+    }
+
+    /**
+     * Refuses data of a size a text detector cannot take (see {@link DetectorSides}): images at the size they are
+     * resized to, arrays at their own, raw files at their fixed shape. Rendered pages check their own size, after
+     * the least size a page is drawn at.
+     */
+    private static void requireDetectorSides(CalibrationDataSource source, Path data, List<TensorSpec> modelInputs,
+                                             DataOptions options) {
+        if (modelInputs.size() != 1 || modelInputs.get(0).rank() != 4 || modelInputs.get(0).dims()[1] != 3
+                || source instanceof RenderedTextPageSource) {
+            return;
+        }
+        TensorSpec input = modelInputs.get(0);
+        String subject = data == null ? source.describe() : data.toString();
+        if (source instanceof ImageFolderSource images) {
+            DetectorSides.require(subject, input, images.preprocessing().height(), images.preprocessing().width());
+        } else if (source instanceof LabelledImageSource images) {
+            DetectorSides.require(subject, input, images.preprocessing().height(), images.preprocessing().width());
+        } else if (source instanceof NpySource || source instanceof NpzSource) {
+            Map<String, long[]> arrays = ArrayShapes.of(data);
+            long[] shape = arrays.size() == 1 ? arrays.values().iterator().next() : arrays.get(input.name());
+            if (shape != null && shape.length == 4) {
+                DetectorSides.requireOfArrays(subject, input, shape[2], shape[3]);
+            }
+        } else if (options.fixedShape(input.name()) != null) {
+            long[] shape = options.fixedShape(input.name());
+            DetectorSides.require(subject, input, shape[2], shape[3]);
+        }
     }
 
     private static Trt4jException hopNotForAudio(DataOptions options, String data) {

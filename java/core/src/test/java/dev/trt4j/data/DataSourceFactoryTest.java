@@ -172,6 +172,53 @@ class DataSourceFactoryTest {
                         + "give a fixed shape (--shapes), e.g. x:2x3x48xN");
     }
 
+    /**
+     * A PP-OCR detector adds the maps of every level of its image to the next: at sides that are no multiples of 32,
+     * ONNX Runtime failed deep in the graph ("13 by 14"). Data of every kind is refused when it opens, as rendered
+     * pages are: a size an option set is a usage error, one that arrays hold is theirs.
+     */
+    @Test
+    void aTextDetectorsDataOfAnyKindIsHeldToSidesOf32() throws IOException {
+        TensorSpec det = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, -1, -1}, null);
+        DataOptions detector = DataOptions.builder().batchSize(1).textDetector(true).build();
+        DataOptions odd = detector.toBuilder().fixedShapes("x:1x3x200x250").build();
+        String refusal = "model input 'x' is given 200x250 images, but a text detector takes sides that are multiples "
+                + "of 32 (it halves them five times, and PaddleOCR rounds them so); nearest: 192x256";
+        Path images = Files.createDirectory(dir.resolve("pages"));
+        ImageIO.write(new BufferedImage(300, 200, BufferedImage.TYPE_INT_RGB), "png", images.resolve("a.png").toFile());
+        assertThatThrownBy(() -> DataSourceFactory.open(images, List.of(det), odd))
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class)
+                .hasMessage(images + ": " + refusal + " (set the size with --shapes)");
+        // the preset's 480x640, or a size of 32s, opens
+        assertThat(open(images, List.of(det), detector)).isInstanceOf(ImageFolderSource.class);
+        assertThat(open(images, List.of(det), detector.toBuilder().fixedShapes("x:1x3x192x256").build()))
+                .isInstanceOf(ImageFolderSource.class);
+        // another model may take any size: the same data opens for it
+        assertThat(open(images, List.of(det), odd.toBuilder().textDetector(false).build()))
+                .isInstanceOf(ImageFolderSource.class);
+
+        Path raw = dir.resolve("page.raw");
+        Files.write(raw, new byte[4 * 3 * 200 * 250]);
+        assertThatThrownBy(() -> DataSourceFactory.open(raw, List.of(det), odd))
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class).hasMessage(raw + ": " + refusal
+                        + " (set the size with --shapes)");
+
+        Path npy = dir.resolve("pages.npy");
+        NpyFile.write(npy, NpyArray.ofFloats(new long[] {1, 3, 200, 250}, new float[3 * 200 * 250]));
+        assertThatThrownBy(() -> DataSourceFactory.open(npy, List.of(det), detector))
+                .isInstanceOf(Trt4jException.class).isNotInstanceOf(dev.trt4j.InvalidOptionException.class)
+                .hasMessage(npy + ": " + refusal + " (resize the arrays)");
+        Path npz = dir.resolve("pages.npz");
+        NpzFile.write(npz, Map.of("x", NpyArray.ofFloats(new long[] {1, 3, 200, 250}, new float[3 * 200 * 250])));
+        assertThatThrownBy(() -> DataSourceFactory.open(npz, List.of(det), detector))
+                .hasMessage(npz + ": " + refusal + " (resize the arrays)");
+
+        // a side the model fixes is its own to choose
+        TensorSpec fixedWidth = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, -1, 250}, null);
+        assertThat(open(images, List.of(fixedWidth), detector.toBuilder().fixedShapes("x:1x3x192x250").build()))
+                .isInstanceOf(ImageFolderSource.class);
+    }
+
     @Test
     void aHopIsRefusedForDataThatIsNotAudio() {
         DataOptions hop = DataOptions.builder().batchSize(2).audioHop(100).build();

@@ -57,7 +57,8 @@ public enum OcrModelRole {
     /**
      * {@code options} made to render what this role reads (turned lines, upright lines, or pages) and, unless the
      * options name one, to preprocess images as PaddleOCR does for the role: a folder of line crops or page photos
-     * is then read like rendered samples.
+     * is then read like rendered samples. A detector's data of any kind is held to the sides it takes
+     * ({@link DataOptions#textDetector()}).
      */
     public DataOptions samplesFor(DataOptions options) {
         DataOptions.Builder b = options.toBuilder();
@@ -67,7 +68,7 @@ public enum OcrModelRole {
         return switch (this) {
             case DIRECTION_CLASSIFIER -> b.rotateHalf(true).build();
             case LINE_READER -> b.build();
-            case TEXT_DETECTOR -> b.renderPages(true).build();
+            case TEXT_DETECTOR -> b.renderPages(true).textDetector(true).build();
         };
     }
 

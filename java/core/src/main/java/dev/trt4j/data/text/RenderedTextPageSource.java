@@ -23,9 +23,6 @@ import java.util.Map;
  * detector can be scored on the same batches.
  */
 public final class RenderedTextPageSource extends BatchingSource {
-    /** How many times a PP-OCR detector's side is divided: 2 five times over. */
-    private static final int DETECTOR_STRIDE = 32;
-
     private final String name;
     private final TensorSpec input;
     private final ImagePreprocessor preprocessor;
@@ -56,20 +53,19 @@ public final class RenderedTextPageSource extends BatchingSource {
         int height = preprocessor.preprocessing().height();
         int width = preprocessor.preprocessing().width();
         if (height < TextPageRenderer.MIN_HEIGHT || width < TextPageRenderer.MIN_WIDTH) {
-            throw new Trt4jException(name + ": model input '" + input.name() + "' takes " + height + "x" + width
-                    + " images; rendered text pages need at least " + roundUp(TextPageRenderer.MIN_HEIGHT) + "x"
-                    + roundUp(TextPageRenderer.MIN_WIDTH) + " (set the size with --shapes)");
+            String refusal = name + ": model input '" + input.name() + "' takes " + height + "x" + width
+                    + " images; rendered text pages need at least "
+                    + DetectorSides.roundUp(TextPageRenderer.MIN_HEIGHT) + "x"
+                    + DetectorSides.roundUp(TextPageRenderer.MIN_WIDTH);
+            boolean nchw = preprocessor.preprocessing().layout() == ImagePreprocessing.Layout.NCHW;
+            boolean modelFixes = height < TextPageRenderer.MIN_HEIGHT && input.dims()[nchw ? 2 : 1] >= 0
+                    || width < TextPageRenderer.MIN_WIDTH && input.dims()[nchw ? 3 : 2] >= 0;
+            // a size --shapes set is a usage error; one the model fixes no option changes
+            throw modelFixes ? new Trt4jException(refusal + ", and the model fixes its size: give images of text "
+                    + "with --data instead") : new InvalidOptionException(refusal + " (set the size with --shapes)");
         }
-        // only sides the model leaves open: one it fixes itself is its own to choose (it may be no PP-OCR detector)
-        boolean openHeight = input.rank() == 4 && input.dims()[2] < 0;
-        boolean openWidth = input.rank() == 4 && input.dims()[3] < 0;
-        if (openHeight && height % DETECTOR_STRIDE != 0 || openWidth && width % DETECTOR_STRIDE != 0) {
-            // ONNX Runtime would fail deep in the graph, adding maps of 21 and 22 rows
-            throw new InvalidOptionException(name + ": model input '" + input.name() + "' is given " + height + "x"
-                    + width + " pages, but a text detector takes sides that are multiples of " + DETECTOR_STRIDE
-                    + " (it halves them five times, and PaddleOCR rounds them so); nearest: "
-                    + (openHeight ? nearest(height) : height) + "x" + (openWidth ? nearest(width) : width)
-                    + " (set the size with --shapes)");
+        if (preprocessor.preprocessing().layout() == ImagePreprocessing.Layout.NCHW) {
+            DetectorSides.require(name, input, height, width); // PP-OCR's detectors are NCHW, as the check reads
         }
         this.renderer = new TextPageRenderer(height, width);
         List<TextPageRenderer.PageLayout> placed = new ArrayList<>(n);
@@ -78,14 +74,6 @@ public final class RenderedTextPageSource extends BatchingSource {
             placed.add(renderer.layout(page.lines().toList(), options.seed() * 0x9E3779B97F4A7C15L + page.hashCode()));
         }
         this.layouts = List.copyOf(placed);
-    }
-
-    private static int roundUp(int side) {
-        return (side + DETECTOR_STRIDE - 1) / DETECTOR_STRIDE * DETECTOR_STRIDE;
-    }
-
-    private static int nearest(int side) {
-        return Math.max(DETECTOR_STRIDE, Math.round(side / (float) DETECTOR_STRIDE) * DETECTOR_STRIDE);
     }
 
     /** Groups lines into page texts of {@link TextPageRenderer#LINES_PER_PAGE} lines (the last may be shorter). */

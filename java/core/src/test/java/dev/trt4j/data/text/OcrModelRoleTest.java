@@ -54,6 +54,10 @@ class OcrModelRoleTest {
         assertThat(lines.imagePreprocessing()).isEqualTo(ImagePreprocessing.ppOcrRecognizer(640));
         DataOptions pages = OcrModelRole.TEXT_DETECTOR.samplesFor(o);
         assertThat(pages.renderPages()).isTrue();
+        // a detector's data of any kind (its images too) is held to the sides it takes
+        assertThat(pages.textDetector()).isTrue();
+        assertThat(lines.textDetector()).isFalse();
+        assertThat(turned.textDetector()).isFalse();
         assertThat(pages.rotateHalf()).isFalse();
         assertThat(pages.seed()).isEqualTo(3);
         assertThat(pages.imagePreprocessing()).isEqualTo(ImagePreprocessing.ppOcrDetector());

@@ -1,5 +1,6 @@
 package dev.trt4j.data.text;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.Batches;
@@ -69,13 +70,29 @@ class RenderedTextPageSourceTest {
         }
     }
 
+    /** --shapes set the size, as it sets the sides that are no multiples of 32: a usage error alike. */
     @Test
-    void aPageTooSmallToRenderIsOneClearError() {
+    void aPageTooSmallToRenderIsOneUsageError() {
         DataOptions o = DataOptions.builder().fixedShapes("x:1x3x96x96").build();
         assertThatThrownBy(() -> new RenderedTextPageSource(List.of("a"), "lines.txt", List.of(DET), o))
-                .isInstanceOf(Trt4jException.class)
+                .isInstanceOf(InvalidOptionException.class)
                 .hasMessage("lines.txt: model input 'x' takes 96x96 images; rendered text pages need at least 128x96 "
                         + "(set the size with --shapes)");
+        // 100x100 is no multiple of 32 either: the least size comes first, so that the size named is one to use
+        DataOptions odd = DataOptions.builder().fixedShapes("x:1x3x100x100").build();
+        assertThatThrownBy(() -> new RenderedTextPageSource(List.of("a"), "lines.txt", List.of(DET), odd))
+                .isInstanceOf(InvalidOptionException.class).hasMessageContaining("need at least 128x96");
+    }
+
+    /** A size the model fixes is no option's: a failure of the model (exit 1), with what to do instead. */
+    @Test
+    void aPageTheModelFixesTooSmallIsNoUsageError() {
+        TensorSpec small = new TensorSpec("x", ElementType.FLOAT32, new long[] {-1, 3, 64, 64}, null);
+        assertThatThrownBy(() -> new RenderedTextPageSource(List.of("a"), "lines.txt", List.of(small),
+                DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class).isNotInstanceOf(InvalidOptionException.class)
+                .hasMessage("lines.txt: model input 'x' takes 64x64 images; rendered text pages need at least 128x96, "
+                        + "and the model fixes its size: give images of text with --data instead");
     }
 
     /** ONNX Runtime would fail deep in the detector's graph, adding feature maps of 21 and 22 rows. */
@@ -83,8 +100,8 @@ class RenderedTextPageSourceTest {
     void aPageSideThatIsNoMultipleOf32IsAUsageErrorNamingTheNearestSize() {
         DataOptions o = DataOptions.builder().fixedShapes("x:1x3x321x330").build();
         assertThatThrownBy(() -> new RenderedTextPageSource(List.of("a"), "lines.txt", List.of(DET), o))
-                .isInstanceOf(dev.trt4j.InvalidOptionException.class)
-                .hasMessage("lines.txt: model input 'x' is given 321x330 pages, but a text detector takes sides that "
+                .isInstanceOf(InvalidOptionException.class)
+                .hasMessage("lines.txt: model input 'x' is given 321x330 images, but a text detector takes sides that "
                         + "are multiples of 32 (it halves them five times, and PaddleOCR rounds them so); nearest: "
                         + "320x320 (set the size with --shapes)");
     }
