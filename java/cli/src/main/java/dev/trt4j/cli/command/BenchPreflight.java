@@ -7,6 +7,8 @@ import dev.trt4j.benchmark.EngineShapeCheck;
 import dev.trt4j.data.DataFiles;
 import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.npy.ArrayShapes;
+import dev.trt4j.data.text.DetectorSides;
+import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.data.text.TextSource;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
@@ -39,6 +41,8 @@ final class BenchPreflight {
     private final Map<Path, Map<String, long[]>> shapesByFile = new HashMap<>();
     /** The option that set the token inputs' length where it was not --shapes (e.g. {@code --seq-len 600}). */
     private String lengthOption;
+    /** Whether the shapes are those of the {@code --inputs} arrays, which no option changes. */
+    private boolean arraysGiveShapes;
 
     BenchPreflight(BenchBackendChoice backends, String inputs) {
         this.backends = backends;
@@ -91,6 +95,7 @@ final class BenchPreflight {
         Map<String, long[]> resolved = BenchShapes.resolve(run.file().toString(), model.inputs(), run.batch(), own,
                 Map.of(), shapeMap);
         BenchShapes.requireHoldable(run.file().toString(), model.inputs(), resolved, Runtime.getRuntime().maxMemory());
+        requireDetectorSides(run.file(), model, resolved);
         if (own.containsKey("input_ids")) {
             requireSequenceFitsPositions(run.file(), model.positions(), resolved, lengthOption);
         }
@@ -146,6 +151,24 @@ final class BenchPreflight {
         });
     }
 
+    /**
+     * A text detector's image sides that are no multiples of 32 fail in ONNX Runtime deep in the graph: refused here,
+     * in the words data of the same size is refused in ({@link DetectorSides}).
+     */
+    private void requireDetectorSides(Path file, PreflightFacts model, Map<String, long[]> resolved) {
+        if (OcrModelRole.of(model.inputs(), model.outputs()).filter(r -> r == OcrModelRole.TEXT_DETECTOR)
+                .isEmpty()) {
+            return;
+        }
+        TensorSpec image = model.inputs().get(0);
+        long[] shape = resolved.get(image.name());
+        if (arraysGiveShapes) {
+            DetectorSides.requireOfArrays(file.toString(), image, shape[2], shape[3]);
+        } else {
+            DetectorSides.require(file.toString(), image, shape[2], shape[3]);
+        }
+    }
+
     private InvalidOptionException misspeltInComparison(String name, List<BenchRun> runs) {
         String inputs = runs.stream().map(BenchRun::file).distinct().map(f -> f + " " + new java.util.TreeSet<>(
                 inputNames(f).orElseThrow())).collect(java.util.stream.Collectors.joining(", "));
@@ -198,6 +221,7 @@ final class BenchPreflight {
                 shapes.put(in.name(), one);
             }
         }
+        arraysGiveShapes = !shapes.isEmpty();
         return shapes;
     }
 
@@ -343,10 +367,11 @@ final class BenchPreflight {
      * What preflight needs of a model, kept for each file of a comparison instead of the model itself, whose weights
      * would otherwise stay in memory through every timed run.
      */
-    private record PreflightFacts(List<TensorSpec> inputs, Optional<PositionTable> positions) {
+    private record PreflightFacts(List<TensorSpec> inputs, List<TensorSpec> outputs,
+                                  Optional<PositionTable> positions) {
         static PreflightFacts of(Path file) {
             OnnxModel model = OnnxModel.load(file);
-            return new PreflightFacts(model.inputs(), PositionTable.find(model.proto().getGraph()));
+            return new PreflightFacts(model.inputs(), model.outputs(), PositionTable.find(model.proto().getGraph()));
         }
     }
 

@@ -482,6 +482,33 @@ class BenchCommandTest {
         assertThat(noGpu.errLines().get(0)).startsWith("trt4j: ").doesNotContain("unexpected");
     }
 
+    /**
+     * A PP-OCR detector halves its sides five times and adds each level's map to the next: at 200x250 ONNX Runtime
+     * failed after the model was loaded with a broadcast error deep in the graph (exit 1). Refused before, in the words
+     * calibrate refuses such data in.
+     */
+    @Test
+    void aDetectorsSidesThatAreNoMultiplesOf32AreAUsageError() throws Exception {
+        Path det = TestModels.ppocrDetector(dir.resolve("det.onnx"));
+        CliRun odd = bench(det.toString(), "--backend", "onnxruntime", "--shapes", "x:1x3x200x250");
+        assertThat(odd.errLines()).containsExactly("trt4j: " + det + ": model input 'x' is given 200x250 images, but a "
+                + "text detector takes sides that are multiples of 32 (it halves them five times, and PaddleOCR rounds "
+                + "them so); nearest: 192x256 (set the size with --shapes)");
+        assertThat(odd.exitCode()).isEqualTo(2);
+        assertThat(odd.out()).doesNotContain("== ");
+        // arrays hold their size: a failure found in a file, which no option changes
+        Path arrays = dir.resolve("pages.npy");
+        dev.trt4j.data.npy.NpyFile.write(arrays, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {1, 3, 200, 250},
+                new float[3 * 200 * 250]));
+        CliRun given = bench(det.toString(), "--inputs", arrays.toString());
+        assertOneLine(1, given, "nearest: 192x256 (resize the arrays)");
+
+        CliRun fits = bench(det.toString(), "--shapes", "x:1x3x96x128", "--warmup", "0", "--warmup-iterations", "1",
+                "--duration", "0.01", "--iterations", "1", "--threads", "1");
+        assertThat(fits.exitCode()).as(fits.err()).isZero();
+        assertThat(fits.out()).contains("det.onnx [onnxruntime] x:1x3x96x128,");
+    }
+
     /** The classifier with its input x [?,3,?,?] named y: a second model whose input has another name. */
     private static Path classifierWithInputY() throws IOException {
         var proto = OnnxModel.load(model).proto().toBuilder();
