@@ -134,21 +134,44 @@ final class BenchPreflight {
             if (own.isEmpty()) {
                 return shapes;
             }
-            List<Path> others = runs.stream().map(BenchRun::file).distinct().filter(o -> !o.equals(f)).toList();
-            Map<String, long[]> kept = new LinkedHashMap<>();
-            shapes.forEach((name, dims) -> {
-                boolean another = others.stream().anyMatch(o -> inputNames(o).map(n -> n.contains(name)).orElse(true));
-                if (own.get().contains(name)) {
-                    kept.put(name, dims);
-                } else if (!another && !others.isEmpty()) {
-                    // naming one file's inputs alone would suggest the name is meant for that file
-                    throw misspeltInComparison(name, runs);
-                } else if (!another) {
-                    kept.put(name, dims); // one file: refused by the shape check, in the words of every command
-                }
-            });
-            return kept;
+            Map<String, long[]> kept = kept(f, own.get(), runs, shapes);
+            return backends.forFile(f).equals("tensorrt") ? kept : withOcrSize(f, kept);
         });
+    }
+
+    /** The entries of {@code shapes} that are {@code file}'s, whose inputs are {@code own}: see {@link #ownShapes}. */
+    private Map<String, long[]> kept(Path file, Set<String> own, List<BenchRun> runs, Map<String, long[]> shapes) {
+        List<Path> others = runs.stream().map(BenchRun::file).distinct().filter(o -> !o.equals(file)).toList();
+        Map<String, long[]> kept = new LinkedHashMap<>();
+        shapes.forEach((name, dims) -> {
+            boolean another = others.stream().anyMatch(o -> inputNames(o).map(n -> n.contains(name)).orElse(true));
+            if (own.contains(name)) {
+                kept.put(name, dims);
+            } else if (!another && !others.isEmpty()) {
+                // naming one file's inputs alone would suggest the name is meant for that file
+                throw misspeltInComparison(name, runs);
+            } else if (!another) {
+                kept.put(name, dims); // one file: refused by the shape check, in the words of every command
+            }
+        });
+        return kept;
+    }
+
+    /**
+     * {@code own} with a PP-OCR model's image input (see {@link OcrModelRole}) at PaddleOCR's size for its role where
+     * {@code own} gives it no shape and the model leaves its sides open: the size calibrate and evaluate read it at,
+     * so that such a model is timed as it is used rather than refused for want of a {@code --shapes}.
+     */
+    private Map<String, long[]> withOcrSize(Path file, Map<String, long[]> own) {
+        PreflightFacts model = models.computeIfAbsent(file, PreflightFacts::of);
+        Optional<OcrModelRole> role = OcrModelRole.of(model.inputs(), model.outputs());
+        TensorSpec image = model.inputs().get(0);
+        if (role.isEmpty() || own.containsKey(image.name()) || image.dims()[2] >= 0 && image.dims()[3] >= 0) {
+            return own;
+        }
+        Map<String, long[]> withSize = new LinkedHashMap<>(own);
+        withSize.put(image.name(), role.get().defaultShape(image));
+        return withSize;
     }
 
     /**

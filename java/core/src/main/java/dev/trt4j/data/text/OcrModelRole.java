@@ -72,6 +72,25 @@ public enum OcrModelRole {
         };
     }
 
+    /**
+     * The shape this role's image input {@code [N,3,H,W]} takes where nothing else gives one: the sides the model
+     * leaves open at the size of {@link #preprocessing()} (a classifier 48x192, a recognizer 48x640, a detector
+     * 480x640), which calibrate and evaluate read images at too, and a batch of 1 unless the model fixes its own.
+     * A dimension the model fixes keeps its size.
+     */
+    public long[] defaultShape(TensorSpec input) {
+        ImagePreprocessing p = preprocessing();
+        long[] model = input.dims();
+        long[] shape = model.clone();
+        long[] own = {1, 3, p.height(), p.width()};
+        for (int i = 0; i < shape.length && i < own.length; i++) {
+            if (shape[i] < 0) {
+                shape[i] = own[i];
+            }
+        }
+        return shape;
+    }
+
     /** PaddleOCR's preprocessing for the role; the model's or user's fixed size still wins. */
     public ImagePreprocessing preprocessing() {
         return switch (this) {

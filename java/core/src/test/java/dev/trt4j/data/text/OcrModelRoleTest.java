@@ -42,6 +42,16 @@ class OcrModelRoleTest {
                 .isEqualTo(Optional.empty());
     }
 
+    /** bench times a PP-OCR model at the size calibrate reads it at, where --shapes gives none. */
+    @Test
+    void eachRoleHasPaddleOcrsSizeForTheSidesTheModelLeavesOpen() {
+        assertThat(OcrModelRole.DIRECTION_CLASSIFIER.defaultShape(f("x", -1, 3, -1, -1))).containsExactly(1, 3, 48, 192);
+        assertThat(OcrModelRole.LINE_READER.defaultShape(f("x", -1, 3, 48, -1))).containsExactly(1, 3, 48, 640);
+        assertThat(OcrModelRole.TEXT_DETECTOR.defaultShape(f("x", -1, 3, -1, -1))).containsExactly(1, 3, 480, 640);
+        // the model's own dimensions stay
+        assertThat(OcrModelRole.LINE_READER.defaultShape(f("x", 4, 3, 48, 320))).containsExactly(4, 3, 48, 320);
+    }
+
     @Test
     void eachRoleRendersWhatItReads() {
         DataOptions o = DataOptions.builder().seed(3).build();
