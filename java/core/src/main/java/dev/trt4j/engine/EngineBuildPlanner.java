@@ -37,8 +37,11 @@ final class EngineBuildPlanner {
      */
     public static EngineBuildPlan plan(EngineBuildRequest request, ModelFacts model, Path engineOut) {
         OrtIntegerOperators.reject(model);
+        List<OptimizationProfile> profiles;
         try {
-            OptimizationProfiles.validate(request.profiles(), model.inputs());
+            // MiniLM's attention_mask takes the [batch_size,sequence_length] that input_ids's shapes give
+            profiles = SharedProfileDimensions.fill(request.profiles(), model.inputs());
+            OptimizationProfiles.validate(profiles, model.inputs());
         } catch (InvalidOptionException e) {
             // build takes several files (model, table, data): say which one the shapes do not fit
             throw new InvalidOptionException(model.name() + ": " + e.getMessage(), e);
@@ -81,17 +84,18 @@ final class EngineBuildPlanner {
                         throw EngineBuildRequest.stronglyTypedImplicit();
                     }
                     int8Flag = true;
-                    calibration = Optional.of(planCalibration(request, model, engineOut));
+                    calibration = Optional.of(planCalibration(request, profiles, model, engineOut));
                 }
             }
             default -> throw new IllegalStateException("unknown precision " + request.precision());
         }
         return new EngineBuildPlan(model, request.precision(), Optional.ofNullable(int8Mode), strong, fp16Flag, int8Flag,
-                request.profiles(), calibration, request.timingCache(), request.workspaceBytes(),
+                profiles, calibration, request.timingCache(), request.workspaceBytes(),
                 request.optimizationLevel());
     }
 
-    private static CalibrationPlan planCalibration(EngineBuildRequest request, ModelFacts model, Path engineOut) {
+    private static CalibrationPlan planCalibration(EngineBuildRequest request, List<OptimizationProfile> profiles,
+                                                   ModelFacts model, Path engineOut) {
         request.tableFile().ifPresent(EngineBuildPlanner::refuseCacheAsTable);
         // read once: its method names the calibrator, its ranges go to TensorRT
         Optional<CalibrationTable> fileTable = request.tableFile().filter(Files::isRegularFile)
@@ -149,7 +153,7 @@ final class EngineBuildPlanner {
             }
         }
         List<InputSlot> staging = new ArrayList<>();
-        Map<String, long[]> shapes = OptimizationProfiles.calibrationShapes(request.profiles(),
+        Map<String, long[]> shapes = OptimizationProfiles.calibrationShapes(profiles,
                 request.calibrationProfile(), model.inputs());
         for (TensorSpec spec : model.inputs()) {
             staging.add(new InputSlot(spec.name(), spec.type(), shapes.get(spec.name())));

@@ -17,7 +17,8 @@ import java.util.stream.Collectors;
  *
  * <p>{@code --shapes} given N times makes N profiles, each fixed to one shape. Otherwise the i-th
  * {@code --min-shapes}, {@code --opt-shapes} and {@code --max-shapes} together make profile i; as in trtexec,
- * a missing min or max defaults to opt.
+ * a missing min or max defaults to opt. An input left out takes the sizes of the symbolic dimensions it shares with
+ * inputs given ({@link SharedProfileDimensions}).
  */
 public final class OptimizationProfiles {
     private OptimizationProfiles() {
@@ -105,7 +106,7 @@ public final class OptimizationProfiles {
      * Inputs that name a dimension alike (BERT's {@code sequence} in input_ids and attention_mask) must get one size
      * for it in each of min, opt and max: TensorRT would refuse the profile only on the GPU machine.
      */
-    private static void requireSharedDimensionsAgree(int p, OptimizationProfile profile, List<TensorSpec> inputs) {
+    static void requireSharedDimensionsAgree(int p, OptimizationProfile profile, List<TensorSpec> inputs) {
         String[] which = {"min", "opt", "max"};
         for (int k = 0; k < which.length; k++) {
             Map<String, long[]> shapes = new LinkedHashMap<>();

@@ -9,6 +9,7 @@ import dev.trt4j.data.npy.NpyFile;
 import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.engine.NativeLibraryLocator;
+import dev.trt4j.engine.ShapeRange;
 import dev.trt4j.table.Provenance;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -357,6 +358,43 @@ class BuildCommandTest {
         String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
         return all;
+    }
+
+    /**
+     * Token inputs share batch and sequence: --min-shapes, --opt-shapes and --max-shapes of input_ids size
+     * attention_mask too, each bound on its own, as --shapes does everywhere else. Build refused them with "profile 0
+     * has no shape for dynamic input 'attention_mask'"; sizes that disagree are still refused, in one line.
+     */
+    @Test
+    void aProfileOfOneTokenInputSizesTheInputsThatShareItsDimensions() throws Exception {
+        Path model = TestModels.maskedTokenIds(dir.resolve("text.onnx"));
+        String[] profile = {"--min-shapes", "input_ids:1x16", "--opt-shapes", "input_ids:8x64", "--max-shapes",
+            "input_ids:32x128"};
+        FakeEngineBuilder fake = new FakeEngineBuilder();
+        Path engine = dir.resolve("engines/text.fp16.engine");
+        CliRun build = CliRun.of(Trt4jCommand.newCommandLine(withBuilder(fake)), concat(new String[] {"build",
+                model.toString(), "--precision", "fp16", "--out", engine.toString()}, profile));
+        assertThat(build.errLines()).isEmpty();
+        assertThat(build.exitCode()).isZero();
+        ShapeRange tokens = new ShapeRange(new long[] {1, 16}, new long[] {8, 64}, new long[] {32, 128});
+        assertThat(fake.seenPlan.profiles().get(0).rangeOf("attention_mask")).isEqualTo(tokens);
+        // bench and export-triton read the engine's inputs from its sidecar
+        assertThat(EngineSidecarFile.read(engine).orElseThrow().profiles().get(0)).containsEntry("attention_mask",
+                tokens);
+
+        CliRun fixed = CliRun.of(Trt4jCommand.newCommandLine(withBuilder(fake)), "build", model.toString(),
+                "--precision", "fp16", "--shapes", "input_ids:8x64", "--out", engine.toString());
+        assertThat(fixed.exitCode()).as(fixed.err()).isZero();
+        assertThat(fake.seenPlan.profiles().get(0).rangeOf("attention_mask"))
+                .isEqualTo(ShapeRange.fixed(new long[] {8, 64}));
+
+        CliRun disagree = CliRun.of(Trt4jCommand.newCommandLine(withBuilder(new FakeEngineBuilder())), "build",
+                model.toString(), "--precision", "fp16", "--opt-shapes", "input_ids:8x64,attention_mask:8x32", "--out",
+                engine.toString());
+        assertThat(disagree.errLines()).containsExactly("trt4j: text.onnx: profile 0: inputs 'input_ids' and "
+                + "'attention_mask' share dimension 'sequence', but their min shapes give it 64 and 32; give both the "
+                + "same size");
+        assertThat(disagree.exitCode()).isEqualTo(2);
     }
 
     private static CommandLine.IFactory withBuilder(FakeEngineBuilder fake) {
