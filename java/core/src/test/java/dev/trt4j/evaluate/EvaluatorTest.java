@@ -219,15 +219,22 @@ class EvaluatorTest {
                         + "of the reference");
     }
 
+    /** The PP-OCRv4 recognizer, copied from the test class path to {@code name}, and its character list. */
+    private record Recognizer(Path model, List<String> keys) {
+        static Recognizer copiedTo(Path file) throws IOException {
+            try (InputStream model = EvaluatorTest.class.getResourceAsStream("/models/ch_PP-OCRv4_rec_infer.onnx");
+                 InputStream keyFile = EvaluatorTest.class.getResourceAsStream("/models/ppocr_keys_v1.txt")) {
+                Files.copy(model, file);
+                return new Recognizer(file, CtcGreedyDecoder.readKeys(keyFile, "ppocr_keys_v1.txt"));
+            }
+        }
+    }
+
     @Test
     void recognizerTextIsDecodedWithTheKeysAndComparedWithTheRenderedTexts() throws IOException {
-        Path rec = dir.resolve("rec.onnx");
-        List<String> keys;
-        try (InputStream model = getClass().getResourceAsStream("/models/ch_PP-OCRv4_rec_infer.onnx");
-             InputStream keyFile = getClass().getResourceAsStream("/models/ppocr_keys_v1.txt")) {
-            Files.copy(model, rec);
-            keys = CtcGreedyDecoder.readKeys(keyFile, "ppocr_keys_v1.txt");
-        }
+        Recognizer recognizer = Recognizer.copiedTo(dir.resolve("rec.onnx"));
+        Path rec = recognizer.model();
+        List<String> keys = recognizer.keys();
         CalibrationDataSource data;
         try (OrtModelRunner r = OrtModelRunner.open(rec, OrtRunnerOptions.defaults())) {
             data = DataSourceFactory.openBundledSentences(r.inputs(), DataOptions.builder().maxSamples(8)
@@ -250,13 +257,9 @@ class EvaluatorTest {
      */
     @Test
     void recognizerLinesOfALabelFileAreScoredAgainstItsTexts() throws IOException {
-        Path rec = dir.resolve("rec-labelled.onnx");
-        List<String> keys;
-        try (InputStream model = getClass().getResourceAsStream("/models/ch_PP-OCRv4_rec_infer.onnx");
-             InputStream keyFile = getClass().getResourceAsStream("/models/ppocr_keys_v1.txt")) {
-            Files.copy(model, rec);
-            keys = CtcGreedyDecoder.readKeys(keyFile, "ppocr_keys_v1.txt");
-        }
+        Recognizer recognizer = Recognizer.copiedTo(dir.resolve("rec-labelled.onnx"));
+        Path rec = recognizer.model();
+        List<String> keys = recognizer.keys();
         List<String> texts = List.of("The quick brown fox", "jumps over the lazy dog", "Hello world 2026",
                 "trt4j reads labels");
         Files.createDirectories(dir.resolve("crops"));

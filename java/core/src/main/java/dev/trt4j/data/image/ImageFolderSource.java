@@ -55,9 +55,7 @@ public final class ImageFolderSource extends BatchingSource {
         this.path = path;
         this.files = files;
         this.input = shapes.onlyInput("image");
-        ImagePreprocessing p = options.imagePreprocessing() != null ? options.imagePreprocessing()
-                : ImagePreprocessing.imageNet();
-        this.preprocessor = ImagePreprocessor.forInput(p, input, shapes);
+        this.preprocessor = ImagePreprocessor.forImageFiles(options, input, shapes);
     }
 
     /** The preprocessing in use, with its size settled. */

@@ -1,6 +1,7 @@
 package dev.trt4j.data.image;
 
 import dev.trt4j.Trt4jException;
+import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.ShapeResolver;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
@@ -44,6 +45,15 @@ public final class ImagePreprocessor {
                 lut[c][v] = (float) ((v * p.scale() - mean[c]) / std[c]);
             }
         }
+    }
+
+    /**
+     * As {@link #forInput}, for image files read with {@code options}: their preprocessing, or
+     * {@link ImagePreprocessing#imageNet()} where they name none (photos, the usual case for a folder of images).
+     */
+    public static ImagePreprocessor forImageFiles(DataOptions options, TensorSpec input, ShapeResolver shapes) {
+        return forInput(options.imagePreprocessing() != null ? options.imagePreprocessing()
+                : ImagePreprocessing.imageNet(), input, shapes);
     }
 
     /**

@@ -42,9 +42,7 @@ public final class LabelledImageSource extends BatchingSource implements KnownLi
         this.first = Math.toIntExact(options.skipSamples());
         this.count = Math.toIntExact(sampleCount().orElseThrow());
         this.input = shapes.onlyInput("image");
-        ImagePreprocessing p = options.imagePreprocessing() != null ? options.imagePreprocessing()
-                : ImagePreprocessing.imageNet();
-        this.preprocessor = ImagePreprocessor.forInput(p, input, shapes);
+        this.preprocessor = ImagePreprocessor.forImageFiles(options, input, shapes);
     }
 
     /** The preprocessing in use, with its size settled. */
