@@ -12,7 +12,6 @@ import dev.trt4j.data.SyntheticSource;
 import dev.trt4j.data.image.ImageLabelFile;
 import dev.trt4j.data.text.BundledSentences;
 import dev.trt4j.data.text.SentenceFiles;
-import dev.trt4j.data.text.TextSource;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.file.Files;
@@ -67,8 +66,7 @@ public final class SampleSplit {
         }
         String ext = Files.isDirectory(dataOrNull) ? "" : DataFiles.extension(dataOrNull);
         // as DataSourceFactory reads it: a rec_gt.txt beside images is labels, not the samples
-        boolean labelledImages = ext.equals("txt") && !TextSource.readsTokenIds(inputs)
-                && ImageLabelFile.looksLike(dataOrNull);
+        boolean labelledImages = ext.equals("txt") && ImageLabelFile.looksLike(dataOrNull);
         if (ext.equals("txt") && !labelledImages
                 || Files.isDirectory(dataOrNull) && DataSourceFactory.isTextFolder(dataOrNull)) {
             return new SampleSplit(dataOrNull, inputs, options, DataSourceFactory.textSamples(SentenceFiles.read(dataOrNull), inputs, options),
@@ -128,6 +126,7 @@ public final class SampleSplit {
      */
     public Optional<HeldOutText> heldOutText(Path evalData, long calibrationSamples, DataOptions options) {
         boolean text = !Files.isDirectory(evalData) ? DataFiles.extension(evalData).equals("txt")
+                && !ImageLabelFile.looksLike(evalData)
                 : DataSourceFactory.isTextFolder(evalData);
         if (sentences == null || !text) {
             return Optional.empty();

@@ -142,7 +142,12 @@ public final class DataSourceFactory {
         } else if (AudioWindowSource.EXTENSIONS.contains(ext)) {
             return new AudioWindowSource(path, modelInputs, options);
         } else if (TEXT.contains(ext)) {
-            if (!TextSource.readsTokenIds(modelInputs) && ImageLabelFile.looksLike(path)) {
+            if (ImageLabelFile.looksLike(path)) {
+                if (TextSource.readsTokenIds(modelInputs)) {
+                    throw new Trt4jException(path + ": a label file of images (PATH<TAB>LABEL lines), which feeds an "
+                            + "image model such as an OCR recognizer; this model reads token ids: give a .txt of "
+                            + "sentences");
+                }
                 return new LabelledImageSource(ImageLabelFile.read(path), modelInputs, options);
             }
             return openText(SentenceFiles.read(path), path.toString(), modelInputs, options);
@@ -325,8 +330,8 @@ public final class DataSourceFactory {
         if (kinds.size() == 2 && kinds.containsKey("text")) {
             // labels or notes beside images, raw files or audio (PaddleOCR's rec_gt.txt, a README.txt)
             DataWarnings.warn(LOG, folder + ": ignoring " + Counts.of(kinds.remove("text"), ".txt file")
-                    + " beside the " + kinds.keySet().iterator().next() + " files; give a .txt file with --data to use "
-                    + "text");
+                    + " beside the " + kinds.keySet().iterator().next() + " files; give a .txt file itself as --data "
+                    + "to use its text (a label file of PATH<TAB>LABEL lines: the images with their labels)");
         }
         if (kinds.size() > 1) {
             throw new Trt4jException(folder + ": mixes " + kinds.entrySet().stream()

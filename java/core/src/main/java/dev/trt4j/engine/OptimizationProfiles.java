@@ -107,12 +107,13 @@ public final class OptimizationProfiles {
      * for it in each of min, opt and max: TensorRT would refuse the profile only on the GPU machine.
      */
     static void requireSharedDimensionsAgree(int p, OptimizationProfile profile, List<TensorSpec> inputs) {
-        String[] which = {"min", "opt", "max"};
+        // opt first: min and max default to it, so a conflict given with --opt-shapes (or --shapes) alone is named so
+        String[] which = {"opt", "min", "max"};
         for (int k = 0; k < which.length; k++) {
             Map<String, long[]> shapes = new LinkedHashMap<>();
             for (Map.Entry<String, ShapeRange> e : profile.inputs().entrySet()) {
                 ShapeRange r = e.getValue();
-                shapes.put(e.getKey(), k == 0 ? r.min() : k == 1 ? r.opt() : r.max());
+                shapes.put(e.getKey(), k == 0 ? r.opt() : k == 1 ? r.min() : r.max());
             }
             String bound = which[k];
             SharedDimensions.of(inputs, shapes).conflict().ifPresent(c -> {

@@ -96,7 +96,7 @@ class OptimizationProfilesTest {
         List<OptimizationProfile> fixed = OptimizationProfiles.fromOptions(
                 List.of("input_ids:1x128,attention_mask:1x64"), List.of(), List.of(), List.of());
         assertThatThrownBy(() -> OptimizationProfiles.validate(fixed, inputs)).hasMessage("profile 0: inputs "
-                + "'input_ids' and 'attention_mask' share dimension 'sequence', but their min shapes give it 128 and "
+                + "'input_ids' and 'attention_mask' share dimension 'sequence', but their opt shapes give it 128 and "
                 + "64; give both the same size");
         List<OptimizationProfile> ranged = OptimizationProfiles.fromOptions(List.of(),
                 List.of("input_ids:1x16,attention_mask:1x16"), List.of("input_ids:8x128,attention_mask:8x128"),

@@ -392,7 +392,7 @@ class BuildCommandTest {
                 model.toString(), "--precision", "fp16", "--opt-shapes", "input_ids:8x64,attention_mask:8x32", "--out",
                 engine.toString());
         assertThat(disagree.errLines()).containsExactly("trt4j: text.onnx: profile 0: inputs 'input_ids' and "
-                + "'attention_mask' share dimension 'sequence', but their min shapes give it 64 and 32; give both the "
+                + "'attention_mask' share dimension 'sequence', but their opt shapes give it 64 and 32; give both the "
                 + "same size");
         assertThat(disagree.exitCode()).isEqualTo(2);
     }

@@ -1,5 +1,6 @@
 package dev.trt4j.data.image;
 
+import dev.trt4j.ControlCharacters;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 
@@ -33,14 +34,17 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
     }
 
     /**
-     * Whether {@code file} is such a label file: every line that is not blank is an image path, a tab and a label.
-     * A file that is not UTF-8 text is not one (reading it as sentences names its bad byte).
+     * Whether {@code file} is meant as such a label file: at least half of its lines that are not blank are an image
+     * path, a tab and a label. Not all: a header row or a comment among them is then refused by {@link #read},
+     * naming its line, rather than the whole file drawn as sentences. A file that is not UTF-8 text is not one
+     * (reading it as sentences names its bad byte).
      */
     public static boolean looksLike(Path file) {
         try {
-            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-            return lines.stream().anyMatch(l -> !l.isBlank())
-                    && lines.stream().filter(l -> !l.isBlank()).allMatch(l -> LINE.matcher(strip(l)).matches());
+            List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+                    .filter(l -> !l.isBlank()).toList();
+            long labelled = lines.stream().filter(l -> LINE.matcher(strip(l)).matches()).count();
+            return labelled > 0 && labelled * 2 >= lines.size();
         } catch (IOException e) {
             return false;
         }
@@ -71,7 +75,13 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
             }
             Matcher m = LINE.matcher(strip(text.get(i)));
             if (!m.matches()) {
-                throw new Trt4jException(file + ": line " + (i + 1) + " is not an image path, a tab and a label");
+                String shown = strip(text.get(i));
+                // the ellipsis is trt4j's: not escaped as the line is
+                throw new Trt4jException(file + ": line " + (i + 1) + " ('" + ControlCharacters.escape(
+                        shown.length() > 40 ? shown.substring(0, 40) : shown) + (shown.length() > 40 ? "…" : "")
+                        + "') is not an image path, a "
+                        + "tab and a label, as the file's other lines are; a label file holds nothing else (a header "
+                        + "or comment included)");
             }
             String label = m.group(2).strip();
             if (label.startsWith("[{") && label.contains("\"points\"")) {

@@ -56,7 +56,8 @@ public final class SentenceFiles {
             throw new Trt4jException(path + ": every line starts with a data file's name (" + sentences.get(0)
                     + (sentences.size() > 1 ? ", …" : "") + "), as a list of samples or of labels does, not a sentence; "
                     + "trt4j reads the files themselves: give --data the folder that holds them (copy or link the "
-                    + "listed files into one), or, for images with their labels, one .txt of PATH<TAB>LABEL lines");
+                    + "listed files into one); a label file of PATH<TAB>LABEL lines is read with its labels when given "
+                    + "as --data itself, for an image model");
         }
         return sentences;
     }

@@ -72,6 +72,35 @@ class ImageLabelFileTest {
                 + "(PaddleOCR's detection labels), which trt4j does not read; give --data the folder of the images");
     }
 
+    /** A header row or comment among label lines is refused by its line, not the whole file drawn as sentences. */
+    @Test
+    void aStrayLineAmongLabelLinesIsNamedAndMostlySentencesStaySentences() throws IOException {
+        image("a.png");
+        image("b.png");
+        Path header = Files.writeString(dir.resolve("h.txt"), "image\tlabel\na.png\tHello\nb.png\tworld\n");
+        assertThat(ImageLabelFile.looksLike(header)).isTrue();
+        assertThatThrownBy(() -> ImageLabelFile.read(header)).isInstanceOf(Trt4jException.class)
+                .hasMessage(header + ": line 1 ('image\\u0009label') is not an image path, a tab and a label, as the "
+                        + "file's other lines are; a label file holds nothing else (a header or comment included)");
+        Path prose = Files.writeString(dir.resolve("p.txt"), "The cat sat.\nOn the mat.\na.png\tlooks odd\n");
+        assertThat(ImageLabelFile.looksLike(prose)).isFalse();
+    }
+
+    /** A label file is not sentences: as --eval-data beside sentences, and for a text model, it is named as such. */
+    @Test
+    void aLabelFileIsNeverReadAsSentences() throws IOException {
+        image("a.png");
+        Path gt = Files.writeString(dir.resolve("gt.txt"), "a.png\t0\n");
+        SampleSplit bundled = SampleSplit.of(null, List.of(LINE), DataOptions.defaults(), true);
+        assertThat(bundled.heldOutText(gt, 8, DataOptions.defaults())).isEmpty();
+
+        TensorSpec ids = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, null);
+        assertThatThrownBy(() -> DataSourceFactory.open(gt, List.of(ids), DataOptions.defaults()))
+                .isInstanceOf(Trt4jException.class).hasMessage(gt + ": a label file of images (PATH<TAB>LABEL lines), "
+                        + "which feeds an image model such as an OCR recognizer; this model reads token ids: give a "
+                        + ".txt of sentences");
+    }
+
     /** Held out as other files are: the samples after the calibration ones, each with its own label. */
     @Test
     void aSplitLabelFileKeepsEachImagesLabel() throws IOException {

@@ -40,8 +40,8 @@ class SentenceFilesTest {
         assertThatThrownBy(() -> SentenceFiles.read(list)).isInstanceOf(Trt4jException.class)
                 .hasMessage(list + ": every line starts with a data file's name (img/0.png, …), as a list of "
                         + "samples or of labels does, not a sentence; trt4j reads the files themselves: give --data the "
-                        + "folder that holds them (copy or link the listed files into one), or, for images with their "
-                        + "labels, one .txt of PATH<TAB>LABEL lines");
+                        + "folder that holds them (copy or link the listed files into one); a label file of "
+                        + "PATH<TAB>LABEL lines is read with its labels when given as --data itself, for an image model");
         // PaddleOCR's rec_gt.txt: a file name, a tab, the text
         Path labels = Files.writeString(dir.resolve("rec_gt.txt"), "train/0001.jpg\tHello there\ntrain/0002.jpg\tAnd "
                 + "you\n");
