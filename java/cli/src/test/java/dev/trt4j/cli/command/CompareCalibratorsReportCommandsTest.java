@@ -364,4 +364,36 @@ class CompareCalibratorsReportCommandsTest {
         assertThat(badMethod.errLines()).hasSize(1);
         assertThat(badMethod.errLines().get(0)).startsWith("trt4j: --methods median: unknown calibration method 'median'");
     }
+
+    /**
+     * The user's labelled lines as --eval-data beside rendered calibration lines: scored against their own labels
+     * (one mislabelled of four, so FP32's accuracy is 0.75), not refused as a list of file names.
+     */
+    @Test
+    void aLabelFileAsEvaluationDataIsScoredAgainstItsLabels() throws IOException {
+        Path model = TestModels.ppocrClassifier(dir.resolve("labelled-eval.onnx"));
+        dev.trt4j.data.text.TextLineRenderer renderer = new dev.trt4j.data.text.TextLineRenderer();
+        StringBuilder labels = new StringBuilder();
+        Files.createDirectories(dir.resolve("eval-crops"));
+        String[] texts = {"The quick brown fox", "jumps over the lazy dog", "Hello world", "reads its labels"};
+        for (int i = 0; i < texts.length; i++) {
+            ImageIO.write(renderer.render(texts[i], i % 2 == 1), "png", dir.resolve("eval-crops/l" + i + ".png")
+                    .toFile());
+            // the last line's label is wrong on purpose
+            int label = (i % 2 == 1) != (i == texts.length - 1) ? 180 : 0;
+            labels.append("eval-crops/l").append(i).append(".png\t").append(label).append('\n');
+        }
+        Path gt = Files.writeString(dir.resolve("eval_gt.txt"), labels);
+
+        CliRun run = CliRun.of("compare-calibrators", model.toString(), "--eval-data", gt.toString(), "--samples",
+                "8", "--methods", "max", "--json", "--out", dir.resolve("labelled-eval").toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        JsonNode root = new ObjectMapper().readTree(run.out());
+        assertThat(root.path("evaluationData").asText()).startsWith("labelled-images:" + gt);
+        assertThat(root.path("metric").asText()).isEqualTo("accuracy");
+        // the first column is FP32's
+        assertThat(root.path("methods").path("columns").get(0).asText()).isEqualTo("FP32");
+        assertThat(root.path("methods").path("rows").get(0).path("values").get(0).asDouble()).isEqualTo(0.75);
+    }
 }
