@@ -63,7 +63,8 @@ public final class DataArguments {
     @Option(names = "--data", paramLabel = "PATH",
             description = "A folder or file of samples: images (jpg, png, bmp, gif, tif), NumPy arrays (npy: first "
                     + "dim = samples; npz: arrays by input name), raw float32 (raw, bin), audio (wav, cut into windows of the input's "
-                    + "length), text (txt, one sentence a line), or a tokenizer json (bundled sentences). Without it: bundled sentences for text models (see "
+                    + "length), text (txt, one sentence a line), a label file of images (txt of PATH<TAB>LABEL "
+                    + "lines, as PaddleOCR's rec_gt.txt), or a tokenizer json (bundled sentences). Without it: bundled sentences for text models (see "
                     + "--tokenizer) and OCR models (rendered as lines, or as pages for a text detector), else seeded "
                     + "random data.")
     Path data;

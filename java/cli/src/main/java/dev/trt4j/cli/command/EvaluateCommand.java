@@ -104,8 +104,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             Optional<TaskMetric> metric = kind.map(k -> TaskMetricFactory.create(k, ref.inputs(), ref.outputs(), data,
                     options.ctcKeys(), options.pooling()));
             // rendered samples carry their labels: an OCR model fed them without a metric lacks something else
-            roleOfReference = data instanceof KnownLines || data instanceof RenderedTextPageSource
-                    ? Optional.empty() : OcrModelRole.of(ref.inputs(), ref.outputs());
+            // labels its role can use (lines for a line model, pages for a detector): without a metric it lacks
+            // something else; other data is why an OCR model has none (a detector fed labelled line crops too)
+            Optional<OcrModelRole> role = OcrModelRole.of(ref.inputs(), ref.outputs());
+            boolean labelledForRole = role.map(r -> r == OcrModelRole.TEXT_DETECTOR
+                    ? data instanceof RenderedTextPageSource : data instanceof KnownLines).orElse(true);
+            roleOfReference = labelledForRole ? Optional.empty() : role;
             lineWidth = PoorReferenceWarning.narrowLineWidth(data);
             try (ProgressReporter progress = json.enabled() ? ProgressReporter.silent()
                     : ProgressReporter.start("Evaluating", data.sampleCount().orElse(-1L))) {

@@ -269,9 +269,26 @@ class EvaluateCommandTest {
         Path words = java.nio.file.Files.writeString(dir.resolve("words_gt.txt"), "crops/l0.png\tupright\n");
         CliRun wrong = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
                 "--data", words.toString());
-        assertThat(wrong.exitCode()).isEqualTo(2);
+        assertThat(wrong.exitCode()).as("the file's fault, as an empty label or a missing image").isEqualTo(1);
         assertThat(wrong.errLines()).containsExactly("trt4j: " + words + ": line 1's label 'upright' is no text "
                 + "direction (0 or 180), which a direction classifier's accuracy needs");
+    }
+
+    /** A detector fed labelled line crops has no score for want of pages with known boxes, and is told so. */
+    @Test
+    void aDetectorFedALabelFileIsToldItsScoreNeedsPages() throws IOException {
+        Path model = TestModels.ppocrDetector(dir.resolve("det.onnx"));
+        java.nio.file.Files.createDirectories(dir.resolve("det-crops"));
+        javax.imageio.ImageIO.write(new dev.trt4j.data.text.TextLineRenderer().render("Hello world"), "png",
+                dir.resolve("det-crops/l0.png").toFile());
+        Path gt = java.nio.file.Files.writeString(dir.resolve("det_gt.txt"), "det-crops/l0.png\tHello world\n");
+
+        CliRun run = CliRun.of("evaluate", "--reference", model.toString(), "--candidate", model.toString(),
+                "--data", gt.toString(), "--shapes", "x:1x3x96x128");
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.out()).contains("Task       none: the model takes text images, and its score needs pages "
+                + "whose text boxes are known, which only rendered samples have");
     }
 
     @Test

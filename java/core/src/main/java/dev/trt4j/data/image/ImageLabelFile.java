@@ -26,6 +26,8 @@ import java.util.regex.Pattern;
  */
 public record ImageLabelFile(Path file, List<Path> images, List<String> labels, List<Integer> lines) {
     private static final Pattern LINE = Pattern.compile("([^\t]+\\.(?i:png|jpe?g|bmp|gif|tiff?))\t(.*)");
+    /** A path of any extension, a tab and a label: a label line, maybe of an image kind trt4j does not read. */
+    private static final Pattern ANY_FILE_LINE = Pattern.compile("([^\t]+\\.(\\w+))\t(.*)");
 
     public ImageLabelFile {
         images = List.copyOf(images);
@@ -43,7 +45,10 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
                     .filter(l -> !l.isBlank()).toList();
-            long labelled = lines.stream().filter(l -> LINE.matcher(strip(l)).matches()).count();
+            long labelled = lines.stream().filter(l -> ANY_FILE_LINE.matcher(strip(l)).matches()).count();
+            if (lines.stream().noneMatch(l -> LINE.matcher(strip(l)).matches())) {
+                return false; // no image at all: a table of something else
+            }
             return labelled > 0 && labelled * 2 >= lines.size();
         } catch (IOException e) {
             return false;
@@ -74,6 +79,12 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
                 continue;
             }
             Matcher m = LINE.matcher(strip(text.get(i)));
+            Matcher other = ANY_FILE_LINE.matcher(strip(text.get(i)));
+            if (!m.matches() && other.matches()) {
+                throw new Trt4jException(file + ": line " + (i + 1) + ": ." + other.group(2) + " is no image kind trt4j "
+                        + "reads (" + String.join(", ", ImageFolderSource.EXTENSIONS.stream().sorted().toList())
+                        + "); convert the image, or leave the line out");
+            }
             if (!m.matches()) {
                 String shown = strip(text.get(i));
                 // the ellipsis is trt4j's: not escaped as the line is
@@ -94,7 +105,8 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
             Path image = folder.resolve(m.group(1));
             if (!Files.isRegularFile(image)) {
                 throw new Trt4jException(file + ": line " + (i + 1) + ": no image " + image + " (paths are read "
-                        + "relative to the label file's folder)");
+                        + "relative to the label file's folder" + (m.group(1).contains("\\") ? ", with / between "
+                        + "folders" : "") + ")");
             }
             images.add(image);
             labels.add(label);

@@ -1,7 +1,6 @@
 package dev.trt4j.data.image;
 
 import dev.trt4j.Counts;
-import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.BatchingSource;
 import dev.trt4j.data.DataOptions;
@@ -55,7 +54,7 @@ public final class LabelledImageSource extends BatchingSource implements KnownLi
         return labels.labels().subList(first, first + count);
     }
 
-    /** @throws InvalidOptionException naming the line of the first label that is not 0 or 180 */
+    /** @throws Trt4jException naming the line of the first label that is not 0 or 180 (the file's fault: exit 1) */
     @Override
     public List<Integer> labels() {
         List<Integer> directions = new ArrayList<>();
@@ -63,7 +62,7 @@ public final class LabelledImageSource extends BatchingSource implements KnownLi
             String label = labels.labels().get(i);
             if (!label.equals(String.valueOf(RenderedTextLineSource.UPRIGHT))
                     && !label.equals(String.valueOf(RenderedTextLineSource.UPSIDE_DOWN))) {
-                throw new InvalidOptionException(labels.file() + ": line " + labels.lines().get(i) + "'s label '"
+                throw new Trt4jException(labels.file() + ": line " + labels.lines().get(i) + "'s label '"
                         + label + "' is no text direction (0 or 180), which a direction classifier's accuracy needs");
             }
             directions.add(Integer.parseInt(label));

@@ -1,6 +1,5 @@
 package dev.trt4j.data.text;
 
-import dev.trt4j.InvalidOptionException;
 import dev.trt4j.data.CalibrationDataSource;
 
 import java.util.List;
@@ -18,7 +17,7 @@ public interface KnownLines extends CalibrationDataSource {
      * The direction of every sample this source delivers, in delivery order: {@link RenderedTextLineSource#UPRIGHT}
      * or {@link RenderedTextLineSource#UPSIDE_DOWN}, what a text-direction classifier tells.
      *
-     * @throws InvalidOptionException where the samples' labels are not directions
+     * @throws dev.trt4j.Trt4jException where the samples' labels are not directions
      */
     List<Integer> labels();
 }

@@ -86,6 +86,20 @@ class ImageLabelFileTest {
         assertThat(ImageLabelFile.looksLike(prose)).isFalse();
     }
 
+    /** An image of a kind trt4j does not read, and a Windows path, are named with their line and what to do. */
+    @Test
+    void anUnreadImageKindAndBackslashesAreNamedByLine() throws IOException {
+        image("a.png");
+        Path webp = Files.writeString(dir.resolve("w.txt"), "a.png\tHello\nb.webp\tworld\n");
+        assertThat(ImageLabelFile.looksLike(webp)).isTrue();
+        assertThatThrownBy(() -> ImageLabelFile.read(webp)).hasMessage(webp + ": line 2: .webp is no image kind "
+                + "trt4j reads (bmp, gif, jpeg, jpg, png, tif, tiff); convert the image, or leave the line out");
+        Path windows = Files.writeString(dir.resolve("win.txt"), "crops\\a.png\tHello\n");
+        assertThatThrownBy(() -> ImageLabelFile.read(windows)).hasMessage(windows + ": line 1: no image "
+                + dir.resolve("crops\\a.png") + " (paths are read relative to the label file's folder, with / "
+                + "between folders)");
+    }
+
     /** A label file is not sentences: as --eval-data beside sentences, and for a text model, it is named as such. */
     @Test
     void aLabelFileIsNeverReadAsSentences() throws IOException {
@@ -122,7 +136,8 @@ class ImageLabelFileTest {
         Path words = Files.writeString(dir.resolve("words.txt"), "l0.png\thello\n");
         try (KnownLines lines = (KnownLines) DataSourceFactory.open(words, List.of(LINE), options)) {
             assertThat(lines.texts()).containsExactly("hello");
-            assertThatThrownBy(lines::labels).isInstanceOf(InvalidOptionException.class)
+            assertThatThrownBy(lines::labels).isInstanceOf(Trt4jException.class)
+                    .isNotInstanceOf(InvalidOptionException.class)
                     .hasMessage(words + ": line 1's label 'hello' is no text direction (0 or 180), which a direction "
                             + "classifier's accuracy needs");
         }
