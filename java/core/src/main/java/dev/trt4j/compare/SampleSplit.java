@@ -9,7 +9,9 @@ import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.FewerThanOneBatchException;
 import dev.trt4j.data.HeldOutSamplesException;
 import dev.trt4j.data.SyntheticSource;
+import dev.trt4j.data.image.ImageFolderSource;
 import dev.trt4j.data.image.ImageLabelFile;
+import dev.trt4j.data.image.LabelledImageSource;
 import dev.trt4j.data.text.BundledSentences;
 import dev.trt4j.data.text.SentenceFiles;
 import dev.trt4j.tensor.TensorSpec;
@@ -160,10 +162,45 @@ public final class SampleSplit {
     }
 
     /**
-     * Evaluation sentences given apart from the calibration data.
+     * Evaluation images given apart in a label file ({@code --eval-data}), without those among the first
+     * {@code calibrationSamples} images of this split's data (a label file, a folder of images or an image):
+     * a label file that also lists calibration images must not score them as held out.
+     *
+     * @param options how the evaluation samples are read; their {@code maxSamples} counts the images kept
+     * @return the images kept (as a source) and how many were left out; empty where either side is no such images
+     * @throws Trt4jException if every image of {@code evalData} is a calibration image
+     */
+    public Optional<HeldOutText> heldOutImages(Path evalData, long calibrationSamples, DataOptions options) {
+        if (data == null || sentences != null || Files.isDirectory(evalData)
+                || !DataFiles.extension(evalData).equals("txt") || !ImageLabelFile.looksLike(evalData)) {
+            return Optional.empty();
+        }
+        List<Path> calibrationImages;
+        if (!Files.isDirectory(data) && DataFiles.extension(data).equals("txt") && ImageLabelFile.looksLike(data)) {
+            calibrationImages = ImageLabelFile.read(data).images();
+        } else if (Files.isDirectory(data) || ImageFolderSource.EXTENSIONS.contains(DataFiles.extension(data))) {
+            calibrationImages = DataFiles.list(data, ImageFolderSource.EXTENSIONS);
+        } else {
+            return Optional.empty();
+        }
+        Set<Path> calibration = new HashSet<>();
+        calibrationImages.stream().limit(calibrationSamples).forEach(p -> calibration.add(p.toAbsolutePath()
+                .normalize()));
+        ImageLabelFile all = ImageLabelFile.read(evalData);
+        ImageLabelFile kept = all.without(calibration);
+        int repeated = all.images().size() - kept.images().size();
+        if (kept.images().isEmpty()) {
+            throw new Trt4jException(evalData + ": every image is one of the " + Counts.of(calibration.size(),
+                    "calibration sample") + ", which leaves none to evaluate on; give other samples");
+        }
+        return Optional.of(new HeldOutText(() -> new LabelledImageSource(kept, inputs, options), repeated));
+    }
+
+    /**
+     * Evaluation samples given apart from the calibration data: sentences, or the images of a label file.
      *
      * @param samples  opens them (a new source each time)
-     * @param repeated how many were left out for repeating a calibration sentence
+     * @param repeated how many were left out for repeating a calibration sample
      */
     public record HeldOutText(java.util.function.Supplier<CalibrationDataSource> samples, int repeated) {
     }

@@ -73,8 +73,10 @@ public final class HeldOutArguments {
             return () -> split.evaluation(calibrationSamples, evalSamples);
         }
         DataOptions options = calibrationOptions.toBuilder().maxSamples(wanted == Long.MAX_VALUE ? 0 : wanted).build();
-        // sentences: those equal to a calibration sentence are left out, as of the held-out part of --data
-        Optional<SampleSplit.HeldOutText> text = split.heldOutText(evalData, calibrationSamples, options);
+        // sentences equal to a calibration sentence, and calibration images a label file lists, are left out, as of
+        // the held-out part of --data
+        Optional<SampleSplit.HeldOutText> text = split.heldOutText(evalData, calibrationSamples, options)
+                .or(() -> split.heldOutImages(evalData, calibrationSamples, options));
         if (text.isPresent()) {
             if (text.get().repeated() > 0) {
                 LOG.warn("--eval-data {}: {} equal to calibration samples left out, so that the scores are on "

@@ -115,6 +115,24 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
         return new ImageLabelFile(file, images, labels, lines);
     }
 
+    /**
+     * This file without the images of {@code left} (compared as absolute, normalised paths): a held-out evaluation
+     * must not score images the ranges were chosen on.
+     */
+    public ImageLabelFile without(java.util.Set<Path> left) {
+        List<Path> keptImages = new ArrayList<>();
+        List<String> keptLabels = new ArrayList<>();
+        List<Integer> keptLines = new ArrayList<>();
+        for (int i = 0; i < images.size(); i++) {
+            if (!left.contains(images.get(i).toAbsolutePath().normalize())) {
+                keptImages.add(images.get(i));
+                keptLabels.add(labels.get(i));
+                keptLines.add(lines.get(i));
+            }
+        }
+        return new ImageLabelFile(file, keptImages, keptLabels, keptLines);
+    }
+
     /** A line without its line end's carriage return and an editor's byte order mark. */
     private static String strip(String line) {
         return line.replace("\uFEFF", "").replace("\r", "");

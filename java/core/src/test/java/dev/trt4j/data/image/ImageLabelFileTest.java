@@ -100,6 +100,35 @@ class ImageLabelFileTest {
                 + "between folders)");
     }
 
+    /** Evaluation images a label file lists that calibration read are left out, whatever path names them. */
+    @Test
+    void calibrationImagesListedForEvaluationAreLeftOut() throws IOException {
+        StringBuilder calibration = new StringBuilder();
+        for (int i = 0; i < 4; i++) {
+            image("crops/c" + i + ".png");
+            calibration.append("crops/c").append(i).append(".png\tline ").append(i).append('\n');
+        }
+        image("crops/e0.png");
+        Path cal = Files.writeString(dir.resolve("cal.txt"), calibration);
+        Files.createDirectories(dir.resolve("eval"));
+        Path eval = Files.writeString(dir.resolve("eval/eval.txt"),
+                "../crops/c1.png\tline 1\n" + dir.resolve("crops/c3.png") + "\tline 3\n../crops/e0.png\tnew\n");
+        DataOptions options = DataOptions.builder().batchSize(1).build();
+
+        for (Path data : List.of(cal, dir.resolve("crops"))) {
+            SampleSplit split = SampleSplit.of(data, List.of(LINE), options, false);
+            SampleSplit.HeldOutText held = split.heldOutImages(eval, 4, options).orElseThrow();
+            assertThat(held.repeated()).as(data.toString()).isEqualTo(2);
+            try (KnownLines lines = (KnownLines) held.samples().get()) {
+                assertThat(lines.texts()).containsExactly("new");
+            }
+        }
+        Path only = Files.writeString(dir.resolve("only.txt"), "crops/c0.png\tline 0\n");
+        assertThatThrownBy(() -> SampleSplit.of(cal, List.of(LINE), options, false).heldOutImages(only, 4, options))
+                .hasMessage(only + ": every image is one of the 4 calibration samples, which leaves none to evaluate "
+                        + "on; give other samples");
+    }
+
     /** A label file is not sentences: as --eval-data beside sentences, and for a text model, it is named as such. */
     @Test
     void aLabelFileIsNeverReadAsSentences() throws IOException {
