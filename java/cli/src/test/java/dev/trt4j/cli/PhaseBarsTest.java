@@ -1,7 +1,6 @@
 package dev.trt4j.cli;
 
 import dev.trt4j.stats.ProgressListener;
-import me.tongfei.progressbar.ProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBarStyle;
 import org.junit.jupiter.api.Test;
 
@@ -43,8 +42,12 @@ class PhaseBarsTest {
 
     /** The frames {@code label}'s bar drew, less the blank one that clears it when it closes. */
     private List<String> framesOf(String label) {
+        List<String> drawn;
         synchronized (frames) {
-            return frames.get(label).stream().filter(f -> !f.isBlank()).toList();
+            drawn = frames.get(label);
+        }
+        synchronized (drawn) {
+            return drawn.stream().filter(f -> !f.isBlank()).toList();
         }
     }
 
@@ -57,23 +60,8 @@ class PhaseBarsTest {
         synchronized (frames) {
             frames.put(label, drawn);
         }
-        ProgressReporter bar = new ProgressReporter(label, total, new ProgressBarConsumer() {
-            @Override
-            public int getMaxRenderedLength() {
-                return 80;
-            }
-
-            @Override
-            public void accept(String rendered) {
-                synchronized (frames) {
-                    drawn.add(rendered);
-                }
-            }
-
-            @Override
-            public void close() {
-            }
-        }, ProgressBarStyle.ASCII);
+        ProgressReporter bar = new ProgressReporter(label, total, ProgressReporterTest.capture(drawn),
+                ProgressBarStyle.ASCII);
         bars.put(label, bar);
         return bar;
     }

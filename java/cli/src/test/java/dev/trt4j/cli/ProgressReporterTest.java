@@ -58,7 +58,8 @@ class ProgressReporterTest {
         }
     }
 
-    private static ProgressBarConsumer capture(List<String> frames) {
+    /** A consumer that keeps every frame drawn, in {@code frames} (locked on it: bars draw on their own thread). */
+    static ProgressBarConsumer capture(List<String> frames) {
         return new ProgressBarConsumer() {
             @Override
             public int getMaxRenderedLength() {
