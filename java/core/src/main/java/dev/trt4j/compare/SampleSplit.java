@@ -171,29 +171,62 @@ public final class SampleSplit {
      * @throws Trt4jException if every image of {@code evalData} is a calibration image
      */
     public Optional<HeldOutText> heldOutImages(Path evalData, long calibrationSamples, DataOptions options) {
-        if (data == null || sentences != null || Files.isDirectory(evalData)
-                || !DataFiles.extension(evalData).equals("txt") || !ImageLabelFile.looksLike(evalData)) {
+        boolean labelFile = isLabelFile(evalData);
+        boolean images = !labelFile && (Files.isDirectory(evalData) ? DataSourceFactory.isImageFolder(evalData)
+                : ImageFolderSource.EXTENSIONS.contains(DataFiles.extension(evalData)));
+        Optional<Set<Path>> calibration = calibrationImages(calibrationSamples);
+        if (calibration.isEmpty() || !labelFile && !images) {
             return Optional.empty();
         }
-        List<Path> calibrationImages;
-        if (!Files.isDirectory(data) && DataFiles.extension(data).equals("txt") && ImageLabelFile.looksLike(data)) {
-            calibrationImages = ImageLabelFile.read(data).images();
-        } else if (Files.isDirectory(data) || ImageFolderSource.EXTENSIONS.contains(DataFiles.extension(data))) {
-            calibrationImages = DataFiles.list(data, ImageFolderSource.EXTENSIONS);
+        if (labelFile) {
+            ImageLabelFile all = ImageLabelFile.read(evalData);
+            ImageLabelFile kept = all.without(calibration.get());
+            requireSomeLeft(evalData, kept.images(), calibration.get());
+            return Optional.of(new HeldOutText(() -> new LabelledImageSource(kept, inputs, options),
+                    all.images().size() - kept.images().size()));
+        }
+        List<Path> all = DataFiles.list(evalData, ImageFolderSource.EXTENSIONS);
+        List<Path> kept = all.stream().filter(p -> !calibration.get().contains(p.toAbsolutePath().normalize()))
+                .toList();
+        if (kept.size() == all.size()) {
+            return Optional.empty(); // read as ever
+        }
+        requireSomeLeft(evalData, kept, calibration.get());
+        return Optional.of(new HeldOutText(() -> ImageFolderSource.ofFiles(evalData, kept, inputs, options),
+                all.size() - kept.size()));
+    }
+
+    private static boolean isLabelFile(Path file) {
+        return !Files.isDirectory(file) && DataFiles.extension(file).equals("txt") && ImageLabelFile.looksLike(file);
+    }
+
+    /**
+     * The first {@code calibrationSamples} images of this split's data, as absolute, normalised paths; empty where
+     * the data is no images (a label file, a folder of images or an image).
+     */
+    private Optional<Set<Path>> calibrationImages(long calibrationSamples) {
+        if (data == null || sentences != null) {
+            return Optional.empty();
+        }
+        List<Path> images;
+        if (isLabelFile(data)) {
+            images = ImageLabelFile.read(data).images();
+        } else if (Files.isDirectory(data) ? DataSourceFactory.isImageFolder(data)
+                : ImageFolderSource.EXTENSIONS.contains(DataFiles.extension(data))) {
+            images = DataFiles.list(data, ImageFolderSource.EXTENSIONS);
         } else {
             return Optional.empty();
         }
-        Set<Path> calibration = new HashSet<>();
-        calibrationImages.stream().limit(calibrationSamples).forEach(p -> calibration.add(p.toAbsolutePath()
-                .normalize()));
-        ImageLabelFile all = ImageLabelFile.read(evalData);
-        ImageLabelFile kept = all.without(calibration);
-        int repeated = all.images().size() - kept.images().size();
-        if (kept.images().isEmpty()) {
+        Set<Path> first = new HashSet<>();
+        images.stream().limit(calibrationSamples).forEach(p -> first.add(p.toAbsolutePath().normalize()));
+        return Optional.of(first);
+    }
+
+    private static void requireSomeLeft(Path evalData, List<Path> kept, Set<Path> calibration) {
+        if (kept.isEmpty()) {
             throw new Trt4jException(evalData + ": every image is one of the " + Counts.of(calibration.size(),
                     "calibration sample") + ", which leaves none to evaluate on; give other samples");
         }
-        return Optional.of(new HeldOutText(() -> new LabelledImageSource(kept, inputs, options), repeated));
     }
 
     /**

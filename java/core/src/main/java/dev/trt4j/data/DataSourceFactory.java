@@ -290,6 +290,12 @@ public final class DataSourceFactory {
         return FolderContents.of(folder).kinds().keySet().equals(Set.of("text"));
     }
 
+    /** Whether {@code folder} is read as images: it holds images, and besides them at most text (labels, notes). */
+    public static boolean isImageFolder(Path folder) {
+        Set<String> kinds = FolderContents.of(folder).kinds().keySet();
+        return kinds.equals(Set.of("image")) || kinds.equals(Set.of("image", "text"));
+    }
+
     private static CalibrationDataSource openFolder(Path folder, List<TensorSpec> modelInputs, DataOptions options) {
         FolderContents contents = FolderContents.of(folder);
         Map<String, Long> kinds = contents.kinds();

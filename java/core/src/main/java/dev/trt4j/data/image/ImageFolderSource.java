@@ -50,6 +50,21 @@ public final class ImageFolderSource extends BatchingSource {
                 new ShapeResolver(folderOrFile.toString(), modelInputs, options), options);
     }
 
+    /**
+     * The images {@code files} of {@code folderOrFile} only, in that order: a folder's images less some (those a
+     * held-out evaluation must not score again).
+     *
+     * @throws Trt4jException as the public constructor, or if {@code files} is empty
+     */
+    public static ImageFolderSource ofFiles(Path folderOrFile, List<Path> files, List<TensorSpec> modelInputs,
+                                            DataOptions options) {
+        if (files.isEmpty()) {
+            throw new Trt4jException(folderOrFile + ": no images");
+        }
+        return new ImageFolderSource(folderOrFile, List.copyOf(files), new ShapeResolver(folderOrFile.toString(),
+                modelInputs, options), options);
+    }
+
     private ImageFolderSource(Path path, List<Path> files, ShapeResolver shapes, DataOptions options) {
         super(shapes, plan(shapes, files.size(), options), options);
         this.path = path;

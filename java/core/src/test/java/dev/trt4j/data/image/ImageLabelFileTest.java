@@ -123,6 +123,16 @@ class ImageLabelFileTest {
                 assertThat(lines.texts()).containsExactly("new");
             }
         }
+        // a folder of images as --eval-data: those calibration read are left out too; one sharing none is read as ever
+        SampleSplit.HeldOutText folder = SampleSplit.of(cal, List.of(LINE), options, false)
+                .heldOutImages(dir.resolve("crops"), 4, options).orElseThrow();
+        assertThat(folder.repeated()).isEqualTo(4);
+        try (CalibrationDataSource images = folder.samples().get()) {
+            assertThat(images.sampleCount()).contains(1L);
+        }
+        image("other/o0.png");
+        assertThat(SampleSplit.of(cal, List.of(LINE), options, false).heldOutImages(dir.resolve("other"), 4, options))
+                .isEmpty();
         Path only = Files.writeString(dir.resolve("only.txt"), "crops/c0.png\tline 0\n");
         assertThatThrownBy(() -> SampleSplit.of(cal, List.of(LINE), options, false).heldOutImages(only, 4, options))
                 .hasMessage(only + ": every image is one of the 4 calibration samples, which leaves none to evaluate "
