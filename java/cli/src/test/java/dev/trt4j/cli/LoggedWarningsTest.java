@@ -126,6 +126,27 @@ class LoggedWarningsTest {
                 + "file holds 25 (cut off in a copy or a download?); using the 25");
     }
 
+    /**
+     * A .txt with a few label lines among more others (comments, then two labelled crops) is drawn as text lines,
+     * and said to be: the user meant their own crops to be read.
+     */
+    @Test
+    void aFewLabelLinesAmongOthersAreNamedWhenTheFileIsDrawnAsText() throws Exception {
+        Path model = TestModels.ppocrClassifier(work.resolve("cls.onnx"));
+        javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(192, 48,
+                java.awt.image.BufferedImage.TYPE_INT_RGB), "png", work.resolve("a.png").toFile());
+        Path text = Files.writeString(work.resolve("mostly-comments.txt"), "# my crops\n# labelled by hand\n"
+                + "# 0 is upright\na.png\t0\na.png\t180\n");
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--data",
+                text.toString(), "--method", "max", "--batch", "1", "--out", work.resolve("drawn").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + text + ": 2 of its 5 lines read as an image "
+                + "path, a tab and a label, but too few for a label file (more than half, one of an image kind trt4j "
+                + "reads): its lines are drawn as text");
+    }
+
     /** Class folders below the top level (ImageNet's layout) are not searched: the user is told which. */
     @Test
     void subfoldersOfAFolderOfFilesAreNamedAsNotRead() throws Exception {

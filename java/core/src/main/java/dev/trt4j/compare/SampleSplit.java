@@ -14,6 +14,7 @@ import dev.trt4j.data.image.ImageLabelFile;
 import dev.trt4j.data.image.LabelledImageSource;
 import dev.trt4j.data.text.BundledSentences;
 import dev.trt4j.data.text.SentenceFiles;
+import dev.trt4j.data.text.TextSource;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.file.Files;
@@ -68,7 +69,9 @@ public final class SampleSplit {
         }
         String ext = Files.isDirectory(dataOrNull) ? "" : DataFiles.extension(dataOrNull);
         // as DataSourceFactory reads it: a rec_gt.txt beside images is labels, not the samples
-        boolean labelledImages = ext.equals("txt") && ImageLabelFile.looksLike(dataOrNull);
+        // a text model reads sentences, which a tab and a file name may start (a TSV export): never a label file
+        boolean labelledImages = ext.equals("txt") && !TextSource.readsTokenIds(inputs)
+                && ImageLabelFile.looksLike(dataOrNull);
         if (ext.equals("txt") && !labelledImages
                 || Files.isDirectory(dataOrNull) && DataSourceFactory.isTextFolder(dataOrNull)) {
             return new SampleSplit(dataOrNull, inputs, options, DataSourceFactory.textSamples(SentenceFiles.read(dataOrNull), inputs, options),
@@ -128,7 +131,7 @@ public final class SampleSplit {
      */
     public Optional<HeldOutText> heldOutText(Path evalData, long calibrationSamples, DataOptions options) {
         boolean text = !Files.isDirectory(evalData) ? DataFiles.extension(evalData).equals("txt")
-                && !ImageLabelFile.looksLike(evalData)
+                && (TextSource.readsTokenIds(inputs) || !ImageLabelFile.looksLike(evalData))
                 : DataSourceFactory.isTextFolder(evalData);
         if (sentences == null || !text) {
             return Optional.empty();
@@ -186,8 +189,7 @@ public final class SampleSplit {
                     all.images().size() - kept.images().size()));
         }
         List<Path> all = DataFiles.list(evalData, ImageFolderSource.EXTENSIONS);
-        List<Path> kept = all.stream().filter(p -> !calibration.get().contains(p.toAbsolutePath().normalize()))
-                .toList();
+        List<Path> kept = all.stream().filter(p -> !calibration.get().contains(ImageLabelFile.identity(p))).toList();
         if (kept.size() == all.size()) {
             return Optional.empty(); // read as ever
         }
@@ -201,7 +203,7 @@ public final class SampleSplit {
     }
 
     /**
-     * The first {@code calibrationSamples} images of this split's data, as absolute, normalised paths; empty where
+     * The first {@code calibrationSamples} images of this split's data, by {@link ImageLabelFile#identity}; empty where
      * the data is no images (a label file, a folder of images or an image).
      */
     private Optional<Set<Path>> calibrationImages(long calibrationSamples) {
@@ -218,7 +220,7 @@ public final class SampleSplit {
             return Optional.empty();
         }
         Set<Path> first = new HashSet<>();
-        images.stream().limit(calibrationSamples).forEach(p -> first.add(p.toAbsolutePath().normalize()));
+        images.stream().limit(calibrationSamples).forEach(p -> first.add(ImageLabelFile.identity(p)));
         return Optional.of(first);
     }
 

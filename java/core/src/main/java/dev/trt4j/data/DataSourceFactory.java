@@ -142,13 +142,16 @@ public final class DataSourceFactory {
         } else if (AudioWindowSource.EXTENSIONS.contains(ext)) {
             return new AudioWindowSource(path, modelInputs, options);
         } else if (TEXT.contains(ext)) {
-            if (ImageLabelFile.looksLike(path)) {
-                if (TextSource.readsTokenIds(modelInputs)) {
-                    throw new Trt4jException(path + ": a label file of images (PATH<TAB>LABEL lines), which feeds an "
-                            + "image model such as an OCR recognizer; this model reads token ids: give a .txt of "
-                            + "sentences");
-                }
+            // a text model reads sentences, which a tab and a file name may start (a TSV export): never a label file
+            ImageLabelFile.LineCounts labels = TextSource.readsTokenIds(modelInputs) ? null
+                    : ImageLabelFile.count(path);
+            if (labels != null && labels.labelFile()) {
                 return new LabelledImageSource(ImageLabelFile.read(path), modelInputs, options);
+            }
+            if (labels != null && labels.labelled() > 0) {
+                DataWarnings.warn(LOG, path + ": " + labels.labelled() + " of its " + Counts.of(labels.lines(), "line")
+                        + " read as an image path, a tab and a label, but too few for a label file (more than half, "
+                        + "one of an image kind trt4j reads): its lines are drawn as text");
             }
             return openText(SentenceFiles.read(path), path.toString(), modelInputs, options);
         } else if (isTokenizerAsData(path)) {

@@ -25,9 +25,13 @@ import java.util.regex.Pattern;
  * @param lines  the file's line number of each image, for messages
  */
 public record ImageLabelFile(Path file, List<Path> images, List<String> labels, List<Integer> lines) {
-    private static final Pattern LINE = Pattern.compile("([^\t]+\\.(?i:png|jpe?g|bmp|gif|tiff?))\t(.*)");
-    /** A path of any extension, a tab and a label: a label line, maybe of an image kind trt4j does not read. */
-    private static final Pattern ANY_FILE_LINE = Pattern.compile("([^\t]+\\.(\\w+))\t(.*)");
+    /** An image path (spaces around it dropped), a tab and a label. */
+    private static final Pattern LINE = Pattern.compile(" *([^\t]*[^\t ]\\.(?i:png|jpe?g|bmp|gif|tiff?)) *\t(.*)");
+    /**
+     * A path without spaces whose extension is a word (not {@code 9.99}), a tab and a label: a label line, maybe of an
+     * image kind trt4j does not read ({@code .webp}). Counted to tell a label file from sentences.
+     */
+    private static final Pattern ANY_FILE_LINE = Pattern.compile(" *(\\S+\\.([A-Za-z][A-Za-z0-9]{1,4})) *\t(.*)");
 
     public ImageLabelFile {
         images = List.copyOf(images);
@@ -36,23 +40,40 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
     }
 
     /**
-     * Whether {@code file} is meant as such a label file: at least half of its lines that are not blank are an image
-     * path, a tab and a label. Not all: a header row or a comment among them is then refused by {@link #read},
-     * naming its line, rather than the whole file drawn as sentences. A file that is not UTF-8 text is not one
-     * (reading it as sentences names its bad byte).
+     * How many of a file's lines that are not blank read as an image path, a tab and a label.
+     *
+     * @param lines    the lines that are not blank
+     * @param labelled those that read so ({@link #ANY_FILE_LINE} or {@link #LINE})
+     * @param images   those of an image kind trt4j reads
      */
-    public static boolean looksLike(Path file) {
+    public record LineCounts(long lines, long labelled, long images) {
+        /**
+         * Whether the file is meant as a label file: more than half its lines are label lines, one at least of an
+         * image trt4j reads. Not all: a header row or a comment among them is then refused by {@link #read},
+         * naming its line, rather than the whole file drawn as sentences.
+         */
+        public boolean labelFile() {
+            return images > 0 && labelled * 2 > lines;
+        }
+    }
+
+    /** Counts the label lines of {@code file}; none for a file that is not UTF-8 text (read as sentences, it is named). */
+    public static LineCounts count(Path file) {
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
                     .filter(l -> !l.isBlank()).toList();
-            long labelled = lines.stream().filter(l -> ANY_FILE_LINE.matcher(strip(l)).matches()).count();
-            if (lines.stream().noneMatch(l -> LINE.matcher(strip(l)).matches())) {
-                return false; // no image at all: a table of something else
-            }
-            return labelled > 0 && labelled * 2 >= lines.size();
+            long images = lines.stream().filter(l -> LINE.matcher(strip(l)).matches()).count();
+            long labelled = lines.stream().filter(l -> LINE.matcher(strip(l)).matches()
+                    || ANY_FILE_LINE.matcher(strip(l)).matches()).count();
+            return new LineCounts(lines.size(), labelled, images);
         } catch (IOException e) {
-            return false;
+            return new LineCounts(0, 0, 0);
         }
+    }
+
+    /** Whether {@code file} is meant as such a label file ({@link LineCounts#labelFile()}). */
+    public static boolean looksLike(Path file) {
+        return count(file).labelFile();
     }
 
     /**
@@ -102,6 +123,10 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
             if (label.isEmpty()) {
                 throw new Trt4jException(file + ": line " + (i + 1) + " has no label after its tab");
             }
+            if (m.group(1).matches("[A-Za-z]:[\\\\/].*")) {
+                throw new Trt4jException(file + ": line " + (i + 1) + ": " + m.group(1) + " is a Windows path; write it "
+                        + "relative to the label file's folder, with / between folders");
+            }
             Path image = folder.resolve(m.group(1));
             if (!Files.isRegularFile(image)) {
                 throw new Trt4jException(file + ": line " + (i + 1) + ": no image " + image + " (paths are read "
@@ -116,15 +141,27 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
     }
 
     /**
-     * This file without the images of {@code left} (compared as absolute, normalised paths): a held-out evaluation
-     * must not score images the ranges were chosen on.
+     * The file an image path names, for telling two paths of one image apart from two images: the real path where it
+     * can be found (links resolved), else the absolute, normalised one.
+     */
+    public static Path identity(Path image) {
+        try {
+            return image.toRealPath();
+        } catch (IOException e) {
+            return image.toAbsolutePath().normalize();
+        }
+    }
+
+    /**
+     * This file without the images of {@code left} (compared by {@link #identity}): a held-out evaluation must not
+     * score images the ranges were chosen on.
      */
     public ImageLabelFile without(java.util.Set<Path> left) {
         List<Path> keptImages = new ArrayList<>();
         List<String> keptLabels = new ArrayList<>();
         List<Integer> keptLines = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            if (!left.contains(images.get(i).toAbsolutePath().normalize())) {
+            if (!left.contains(identity(images.get(i)))) {
                 keptImages.add(images.get(i));
                 keptLabels.add(labels.get(i));
                 keptLines.add(lines.get(i));

@@ -26,7 +26,7 @@ public final class SentenceFiles {
      * a label after white space (PaddleOCR's {@code rec_gt.txt}); a sentence does not start so.
      */
     private static final Pattern FILE_NAME = Pattern.compile(
-            "\\S+\\.(?i:png|jpe?g|bmp|gif|tiff?|npy|npz|raw|bin|wav)(\\s.*)?");
+            "\\S+\\.(?i:png|jpe?g|bmp|gif|tiff?|webp|heic|heif|avif|npy|npz|raw|bin|wav)(\\s.*)?");
 
     private SentenceFiles() {
     }

@@ -98,6 +98,12 @@ class ImageLabelFileTest {
         assertThatThrownBy(() -> ImageLabelFile.read(windows)).hasMessage(windows + ": line 1: no image "
                 + dir.resolve("crops\\a.png") + " (paths are read relative to the label file's folder, with / "
                 + "between folders)");
+        Path drive = Files.writeString(dir.resolve("drive.txt"), "C:\\data\\a.png\tHello\n");
+        assertThatThrownBy(() -> ImageLabelFile.read(drive)).hasMessage(drive + ": line 1: C:\\data\\a.png is a "
+                + "Windows path; write it relative to the label file's folder, with / between folders");
+        // a space before the tab is no part of the path
+        Path spaced = Files.writeString(dir.resolve("spaced.txt"), "a.png \tHello\n");
+        assertThat(ImageLabelFile.read(spaced).images()).containsExactly(dir.resolve("a.png"));
     }
 
     /** Evaluation images a label file lists that calibration read are left out, whatever path names them. */
@@ -115,6 +121,12 @@ class ImageLabelFileTest {
                 "../crops/c1.png\tline 1\n" + dir.resolve("crops/c3.png") + "\tline 3\n../crops/e0.png\tnew\n");
         DataOptions options = DataOptions.builder().batchSize(1).build();
 
+        // a link to the folder names the same images
+        Files.createSymbolicLink(dir.resolve("crops_link"), dir.resolve("crops"));
+        Path linked = Files.writeString(dir.resolve("eval/linked.txt"), "../crops_link/c1.png\tline 1\n"
+                + "../crops_link/e0.png\tnew\n");
+        assertThat(SampleSplit.of(cal, List.of(LINE), options, false).heldOutImages(linked, 4, options).orElseThrow()
+                .repeated()).isEqualTo(1);
         for (Path data : List.of(cal, dir.resolve("crops"))) {
             SampleSplit split = SampleSplit.of(data, List.of(LINE), options, false);
             SampleSplit.HeldOutText held = split.heldOutImages(eval, 4, options).orElseThrow();
@@ -147,11 +159,16 @@ class ImageLabelFileTest {
         SampleSplit bundled = SampleSplit.of(null, List.of(LINE), DataOptions.defaults(), true);
         assertThat(bundled.heldOutText(gt, 8, DataOptions.defaults())).isEmpty();
 
+        // a text model reads sentences: a tab-separated export that names a file is one, not a label file
         TensorSpec ids = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, null);
         assertThatThrownBy(() -> DataSourceFactory.open(gt, List.of(ids), DataOptions.defaults()))
-                .isInstanceOf(Trt4jException.class).hasMessage(gt + ": a label file of images (PATH<TAB>LABEL lines), "
-                        + "which feeds an image model such as an OCR recognizer; this model reads token ids: give a "
-                        + ".txt of sentences");
+                .isInstanceOf(Trt4jException.class).hasMessageContaining("every line starts with a data file's name");
+        Path tsv = Files.writeString(dir.resolve("tsv.txt"), "I uploaded photo.jpg\tnice\nThe weather is good.\n");
+        assertThat(ImageLabelFile.looksLike(tsv)).isFalse();
+        Path prices = Files.writeString(dir.resolve("prices.txt"), "Great value at 9.99\tpositive\nPrice was 19.95\t"
+                + "negative\nSee logo.png\tneutral\nThe weather is good.\n");
+        assertThat(ImageLabelFile.count(prices)).isEqualTo(new ImageLabelFile.LineCounts(4, 1, 1));
+        assertThat(ImageLabelFile.looksLike(prices)).isFalse();
     }
 
     /** Held out as other files are: the samples after the calibration ones, each with its own label. */
