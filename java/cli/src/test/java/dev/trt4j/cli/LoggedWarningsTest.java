@@ -143,8 +143,15 @@ class LoggedWarningsTest {
 
         assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
         assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + text + ": 2 of its 5 lines read as an image "
-                + "path, a tab and a label, but too few for a label file (more than half, one of an image kind trt4j "
-                + "reads): its lines are drawn as text");
+                + "path, a tab and a label, but too few for a label file (more than half): its lines are drawn as text");
+
+        // compare-calibrators splits the same file and says the same
+        Result split = CliProcess.run(work, CliProcess.testClassPath(), "compare-calibrators", model.toString(),
+                "--data", text.toString(), "--samples", "3", "--batch", "1", "--methods", "max", "--task", "none",
+                "--out", work.resolve("drawn-cmp").toString());
+        assertThat(split.exit()).as(String.join("\n", split.stderrLines())).isZero();
+        assertThat(split.stderrLines()).contains("trt4j: warning: " + text + ": 2 of its 5 lines read as an image "
+                + "path, a tab and a label, but too few for a label file (more than half): its lines are drawn as text");
     }
 
     /** Class folders below the top level (ImageNet's layout) are not searched: the user is told which. */

@@ -69,13 +69,16 @@ public final class SampleSplit {
         }
         String ext = Files.isDirectory(dataOrNull) ? "" : DataFiles.extension(dataOrNull);
         // as DataSourceFactory reads it: a rec_gt.txt beside images is labels, not the samples
-        // a text model reads sentences, which a tab and a file name may start (a TSV export): never a label file
-        boolean labelledImages = ext.equals("txt") && !TextSource.readsTokenIds(inputs)
-                && ImageLabelFile.looksLike(dataOrNull);
-        if (ext.equals("txt") && !labelledImages
-                || Files.isDirectory(dataOrNull) && DataSourceFactory.isTextFolder(dataOrNull)) {
-            return new SampleSplit(dataOrNull, inputs, options, DataSourceFactory.textSamples(SentenceFiles.read(dataOrNull), inputs, options),
-                    dataOrNull.toString());
+        if (Files.isDirectory(dataOrNull) && DataSourceFactory.isTextFolder(dataOrNull)) {
+            return new SampleSplit(dataOrNull, inputs, options, DataSourceFactory.textSamples(
+                    SentenceFiles.read(dataOrNull), inputs, options), dataOrNull.toString());
+        }
+        if (ext.equals("txt")) {
+            // as DataSourceFactory reads it: sentences, or a label file of images (split as other files are)
+            Optional<List<String>> sentences = DataSourceFactory.sentencesOf(dataOrNull, inputs);
+            return sentences.map(text -> new SampleSplit(dataOrNull, inputs, options, DataSourceFactory.textSamples(
+                    text, inputs, options), dataOrNull.toString()))
+                    .orElseGet(() -> new SampleSplit(dataOrNull, inputs, options, null, dataOrNull.toString()));
         }
         if (ext.equals("json")) {
             DataOptions withTokenizer = options.toBuilder().tokenizer(dataOrNull).build();

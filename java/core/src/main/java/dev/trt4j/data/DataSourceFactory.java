@@ -30,6 +30,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -142,18 +143,9 @@ public final class DataSourceFactory {
         } else if (AudioWindowSource.EXTENSIONS.contains(ext)) {
             return new AudioWindowSource(path, modelInputs, options);
         } else if (TEXT.contains(ext)) {
-            // a text model reads sentences, which a tab and a file name may start (a TSV export): never a label file
-            ImageLabelFile.LineCounts labels = TextSource.readsTokenIds(modelInputs) ? null
-                    : ImageLabelFile.count(path);
-            if (labels != null && labels.labelFile()) {
-                return new LabelledImageSource(ImageLabelFile.read(path), modelInputs, options);
-            }
-            if (labels != null && labels.labelled() > 0) {
-                DataWarnings.warn(LOG, path + ": " + labels.labelled() + " of its " + Counts.of(labels.lines(), "line")
-                        + " read as an image path, a tab and a label, but too few for a label file (more than half, "
-                        + "one of an image kind trt4j reads): its lines are drawn as text");
-            }
-            return openText(SentenceFiles.read(path), path.toString(), modelInputs, options);
+            Optional<List<String>> sentences = sentencesOf(path, modelInputs);
+            return sentences.isPresent() ? openText(sentences.get(), path.toString(), modelInputs, options)
+                    : new LabelledImageSource(ImageLabelFile.read(path), modelInputs, options);
         } else if (isTokenizerAsData(path)) {
             if (!TextSource.readsTokenIds(modelInputs)) {
                 throw new Trt4jException(path + ": a .json data file is a tokenizer.json for the bundled sentences, "
@@ -166,6 +158,41 @@ public final class DataSourceFactory {
         throw new Trt4jException(path + ": unknown kind of data file (expected .npy, .npz, .raw, .bin, "
                 + ImageFolderSource.EXTENSIONS.stream().sorted().map(e -> "." + e).collect(Collectors.joining(", "))
                 + ", .wav, .txt, a tokenizer .json, or a folder of images, raw files, audio or text files)");
+    }
+
+    /**
+     * The sentences of a {@code .txt} file for a model with {@code modelInputs}, or empty where the file is a label
+     * file of images ({@link ImageLabelFile}) for an image model. A text model reads sentences, which a tab and a file
+     * name may start (a TSV export); an image model given a file with some label lines, too few for a label file,
+     * has them drawn as text, with a warning.
+     *
+     * @throws Trt4jException if the file holds no sentences (a list of file names, or a label file given to a text
+     *                        model, named as such)
+     */
+    public static Optional<List<String>> sentencesOf(Path file, List<TensorSpec> modelInputs) {
+        if (TextSource.readsTokenIds(modelInputs)) {
+            return Optional.of(sentencesForATextModel(file));
+        }
+        ImageLabelFile.LineCounts labels = ImageLabelFile.count(file);
+        if (labels.labelFile()) {
+            return Optional.empty();
+        }
+        List<String> sentences = SentenceFiles.read(file);
+        ImageLabelFile.noteDrawnAsText(file, labels);
+        return Optional.of(sentences);
+    }
+
+    /** Only a file refused as a list of file names is checked for a label file, to name it as one. */
+    private static List<String> sentencesForATextModel(Path file) {
+        try {
+            return SentenceFiles.read(file);
+        } catch (Trt4jException e) {
+            if (!Files.isDirectory(file) && ImageLabelFile.count(file).onlyLabelLines()) {
+                throw new Trt4jException(file + ": a label file of images (PATH<TAB>LABEL lines), which feeds an image "
+                        + "model such as an OCR recognizer; this model reads token ids: give a .txt of sentences", e);
+            }
+            throw e;
+        }
     }
 
     /** Whether {@code data} is a tokenizer.json given as the data: it stands for the bundled sentences. */

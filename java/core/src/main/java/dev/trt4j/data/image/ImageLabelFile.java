@@ -1,6 +1,11 @@
 package dev.trt4j.data.image;
 
 import dev.trt4j.ControlCharacters;
+import dev.trt4j.Counts;
+import dev.trt4j.data.DataWarnings;
+import dev.trt4j.data.text.SentenceFiles;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 
@@ -25,6 +30,7 @@ import java.util.regex.Pattern;
  * @param lines  the file's line number of each image, for messages
  */
 public record ImageLabelFile(Path file, List<Path> images, List<String> labels, List<Integer> lines) {
+    private static final Logger LOG = LoggerFactory.getLogger(ImageLabelFile.class);
     /** An image path (spaces around it dropped), a tab and a label. */
     private static final Pattern LINE = Pattern.compile(" *([^\t]*[^\t ]\\.(?i:png|jpe?g|bmp|gif|tiff?)) *\t(.*)");
     /**
@@ -42,18 +48,25 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
     /**
      * How many of a file's lines that are not blank read as an image path, a tab and a label.
      *
-     * @param lines    the lines that are not blank
-     * @param labelled those that read so ({@link #ANY_FILE_LINE} or {@link #LINE})
-     * @param images   those of an image kind trt4j reads
+     * @param lines     the lines that are not blank
+     * @param labelled  those that read so ({@link #ANY_FILE_LINE}, or {@link #LINE} with a path that names a
+     *                  folder: "I saw photo.jpg" before a tab is a sentence)
+     * @param images    those of an image kind trt4j reads
+     * @param fileNamed those that start with a data file's name, a tab or not ({@link SentenceFiles})
      */
-    public record LineCounts(long lines, long labelled, long images) {
+    public record LineCounts(long lines, long labelled, long images, long fileNamed) {
         /**
-         * Whether the file is meant as a label file: more than half its lines are label lines, one at least of an
-         * image trt4j reads. Not all: a header row or a comment among them is then refused by {@link #read},
-         * naming its line, rather than the whole file drawn as sentences.
+         * Whether the file is meant as a label file: more than half its lines are label lines, or some are and every
+         * line names a file (a space for one tab). Not all: a header, a comment, a {@code .webp} or a missing tab
+         * among them is then refused by {@link #read}, naming its line, rather than the whole file drawn as text.
          */
         public boolean labelFile() {
-            return images > 0 && labelled * 2 > lines;
+            return labelled > 0 && (labelled * 2 > lines || fileNamed == lines);
+        }
+
+        /** Whether every line is a label line of a readable image: a label file no text model could mean as text. */
+        public boolean onlyLabelLines() {
+            return lines > 0 && images == lines;
         }
     }
 
@@ -61,13 +74,32 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
     public static LineCounts count(Path file) {
         try {
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
-                    .filter(l -> !l.isBlank()).toList();
-            long images = lines.stream().filter(l -> LINE.matcher(strip(l)).matches()).count();
-            long labelled = lines.stream().filter(l -> LINE.matcher(strip(l)).matches()
-                    || ANY_FILE_LINE.matcher(strip(l)).matches()).count();
-            return new LineCounts(lines.size(), labelled, images);
+                    .filter(l -> !l.isBlank()).map(ImageLabelFile::strip).toList();
+            long images = lines.stream().filter(l -> LINE.matcher(l).matches()).count();
+            long labelled = lines.stream().filter(l -> ANY_FILE_LINE.matcher(l).matches() || pathOfAFolder(l))
+                    .count();
+            long fileNamed = lines.stream().filter(l -> SentenceFiles.startsWithDataFileName(l.strip())).count();
+            return new LineCounts(lines.size(), labelled, images, fileNamed);
         } catch (IOException e) {
-            return new LineCounts(0, 0, 0);
+            return new LineCounts(0, 0, 0, 0);
+        }
+    }
+
+    /** An image line whose path holds a space and a folder ({@code my crops/a.png}), which no sentence starts with. */
+    private static boolean pathOfAFolder(String line) {
+        Matcher m = LINE.matcher(line);
+        return m.matches() && m.group(1).contains("/");
+    }
+
+    /**
+     * Warns that {@code file}, read as text to draw, holds some lines that read as an image path, a tab and a label:
+     * too few for a label file, and the user may have meant one.
+     */
+    public static void noteDrawnAsText(Path file, LineCounts counts) {
+        if (counts.labelled() > 0) {
+            DataWarnings.warn(LOG, file + ": " + counts.labelled() + " of its " + Counts.of(counts.lines(), "line")
+                    + " read as an image path, a tab and a label, but too few for a label file (more than half): its "
+                    + "lines are drawn as text");
         }
     }
 

@@ -31,6 +31,11 @@ public final class SentenceFiles {
     private SentenceFiles() {
     }
 
+    /** Whether {@code line} starts with a data file's name, as a calibration list's or a label file's lines do. */
+    public static boolean startsWithDataFileName(String line) {
+        return FILE_NAME.matcher(line).matches();
+    }
+
     /**
      * The sentences of {@code path}, stripped, blank lines skipped.
      *

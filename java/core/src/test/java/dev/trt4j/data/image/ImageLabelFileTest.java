@@ -86,6 +86,25 @@ class ImageLabelFileTest {
         assertThat(ImageLabelFile.looksLike(prose)).isFalse();
     }
 
+    /**
+     * A label file of .webp images alone, and one with a space for a tab on a line, are label files refused by the
+     * line at fault: not lists of file names, nor text to draw.
+     */
+    @Test
+    void aLabelFileOfUnreadImagesOrAMissingTabIsNamedByLine() throws IOException {
+        image("a.png");
+        Path webp = Files.writeString(dir.resolve("allwebp.txt"), "a.webp\tHello\nb.webp\tworld\n");
+        assertThat(ImageLabelFile.looksLike(webp)).isTrue();
+        assertThatThrownBy(() -> ImageLabelFile.read(webp)).hasMessageStartingWith(webp + ": line 1: .webp is no "
+                + "image kind trt4j reads");
+        Path space = Files.writeString(dir.resolve("space.txt"), "a.png 0\na.png\t180\n");
+        assertThat(ImageLabelFile.looksLike(space)).isTrue();
+        assertThatThrownBy(() -> ImageLabelFile.read(space)).hasMessageStartingWith(space + ": line 1 ('a.png 0') is "
+                + "not an image path, a tab and a label");
+        Path myCrops = Files.writeString(dir.resolve("folder.txt"), "my crops/a.png\tHello\nThe end.\nFin.\n");
+        assertThat(ImageLabelFile.count(myCrops).labelled()).isEqualTo(1);
+    }
+
     /** An image of a kind trt4j does not read, and a Windows path, are named with their line and what to do. */
     @Test
     void anUnreadImageKindAndBackslashesAreNamedByLine() throws IOException {
@@ -159,15 +178,21 @@ class ImageLabelFileTest {
         SampleSplit bundled = SampleSplit.of(null, List.of(LINE), DataOptions.defaults(), true);
         assertThat(bundled.heldOutText(gt, 8, DataOptions.defaults())).isEmpty();
 
-        // a text model reads sentences: a tab-separated export that names a file is one, not a label file
+        // a text model given a plain label file is told what it is; a tab-separated export naming a file is sentences
         TensorSpec ids = new TensorSpec("input_ids", ElementType.INT64, new long[] {-1, -1}, null);
         assertThatThrownBy(() -> DataSourceFactory.open(gt, List.of(ids), DataOptions.defaults()))
-                .isInstanceOf(Trt4jException.class).hasMessageContaining("every line starts with a data file's name");
+                .isInstanceOf(Trt4jException.class).hasMessage(gt + ": a label file of images (PATH<TAB>LABEL lines), "
+                        + "which feeds an image model such as an OCR recognizer; this model reads token ids: give a "
+                        + ".txt of sentences");
+        Path photoLine = Files.writeString(dir.resolve("photo.txt"), "photo.jpg\tnice\nThe weather is good.\n");
+        assertThat(DataSourceFactory.sentencesOf(photoLine, List.of(ids))).contains(
+                List.of("photo.jpg\tnice", "The weather is good."));
         Path tsv = Files.writeString(dir.resolve("tsv.txt"), "I uploaded photo.jpg\tnice\nThe weather is good.\n");
         assertThat(ImageLabelFile.looksLike(tsv)).isFalse();
         Path prices = Files.writeString(dir.resolve("prices.txt"), "Great value at 9.99\tpositive\nPrice was 19.95\t"
                 + "negative\nSee logo.png\tneutral\nThe weather is good.\n");
-        assertThat(ImageLabelFile.count(prices)).isEqualTo(new ImageLabelFile.LineCounts(4, 1, 1));
+        // "See logo.png" before a tab is a sentence: a path with spaces counts only where it names a folder
+        assertThat(ImageLabelFile.count(prices)).isEqualTo(new ImageLabelFile.LineCounts(4, 0, 1, 0));
         assertThat(ImageLabelFile.looksLike(prices)).isFalse();
     }
 
