@@ -49,8 +49,8 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
      * How many of a file's lines that are not blank read as an image path, a tab and a label.
      *
      * @param lines     the lines that are not blank
-     * @param labelled  those that read so ({@link #ANY_FILE_LINE}, or {@link #LINE} with a path that names a
-     *                  folder: "I saw photo.jpg" before a tab is a sentence)
+     * @param labelled  those that read so ({@link #ANY_FILE_LINE}, or {@link #LINE} with a path that holds a space
+     *                  and is plainly a path: "I saw photo.jpg" before a tab is a sentence, unless that image is there)
      * @param images    those of an image kind trt4j reads
      * @param fileNamed those that start with a data file's name, a tab or not ({@link SentenceFiles})
      */
@@ -76,7 +76,8 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
             List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8).stream()
                     .filter(l -> !l.isBlank()).map(ImageLabelFile::strip).toList();
             long images = lines.stream().filter(l -> LINE.matcher(l).matches()).count();
-            long labelled = lines.stream().filter(l -> ANY_FILE_LINE.matcher(l).matches() || pathOfAFolder(l))
+            Path folder = file.toAbsolutePath().getParent();
+            long labelled = lines.stream().filter(l -> ANY_FILE_LINE.matcher(l).matches() || plainlyAPath(l, folder))
                     .count();
             long fileNamed = lines.stream().filter(l -> SentenceFiles.startsWithDataFileName(l.strip())).count();
             return new LineCounts(lines.size(), labelled, images, fileNamed);
@@ -85,10 +86,24 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
         }
     }
 
-    /** An image line whose path holds a space and a folder ({@code my crops/a.png}), which no sentence starts with. */
-    private static boolean pathOfAFolder(String line) {
+    /**
+     * An image line whose path holds a space yet is plainly a path, as no sentence starts: it names a folder
+     * ({@code my crops/a.png}), a Windows drive, or an image that is there ({@code IMG 0001.jpg} beside the file).
+     */
+    private static boolean plainlyAPath(String line, Path folder) {
         Matcher m = LINE.matcher(line);
-        return m.matches() && m.group(1).contains("/");
+        if (!m.matches()) {
+            return false;
+        }
+        String path = m.group(1);
+        if (path.contains("/") || path.matches("[A-Za-z]:[\\\\/].*")) {
+            return true;
+        }
+        try {
+            return Files.isRegularFile(folder.resolve(path));
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
     }
 
     /**

@@ -103,6 +103,15 @@ class ImageLabelFileTest {
                 + "not an image path, a tab and a label");
         Path myCrops = Files.writeString(dir.resolve("folder.txt"), "my crops/a.png\tHello\nThe end.\nFin.\n");
         assertThat(ImageLabelFile.count(myCrops).labelled()).isEqualTo(1);
+        // names with a space and no folder: label lines where the images are there, and Windows paths are named
+        image("IMG 0001.png");
+        image("IMG 0002.png");
+        Path spaced = Files.writeString(dir.resolve("spaced-names.txt"), "IMG 0001.png\tHello\nIMG 0002.png\tworld\n");
+        assertThat(ImageLabelFile.looksLike(spaced)).isTrue();
+        assertThat(ImageLabelFile.read(spaced).images()).hasSize(2);
+        Path windows = Files.writeString(dir.resolve("win-space.txt"), "C:\\My Pictures\\a.png\tHello\n");
+        assertThatThrownBy(() -> ImageLabelFile.read(windows)).hasMessageContaining("is a Windows path");
+        assertThat(ImageLabelFile.looksLike(windows)).isTrue();
     }
 
     /** An image of a kind trt4j does not read, and a Windows path, are named with their line and what to do. */
