@@ -132,7 +132,7 @@ public final class SampleSplit {
      * @return the sentences kept (as a source) and how many were left out; empty where either side is not sentences
      * @throws Trt4jException if every sentence of {@code evalData} repeats a calibration sentence
      */
-    public Optional<HeldOutText> heldOutText(Path evalData, long calibrationSamples, DataOptions options) {
+    public Optional<HeldOut> heldOutText(Path evalData, long calibrationSamples, DataOptions options) {
         boolean text = !Files.isDirectory(evalData) ? DataFiles.extension(evalData).equals("txt")
                 && (TextSource.readsTokenIds(inputs) || !ImageLabelFile.looksLike(evalData))
                 : DataSourceFactory.isTextFolder(evalData);
@@ -163,7 +163,7 @@ public final class SampleSplit {
                 : "");
         DataOptions unlimited = options.toBuilder().maxSamples(0).build();
         List<String> part = List.copyOf(kept);
-        return Optional.of(new HeldOutText(() -> DataSourceFactory.openTextSamples(part, partName, inputs, unlimited),
+        return Optional.of(new HeldOut(() -> DataSourceFactory.openTextSamples(part, partName, inputs, unlimited),
                 repeated));
     }
 
@@ -176,10 +176,9 @@ public final class SampleSplit {
      * @return the images kept (as a source) and how many were left out; empty where either side is no such images
      * @throws Trt4jException if every image of {@code evalData} is a calibration image
      */
-    public Optional<HeldOutText> heldOutImages(Path evalData, long calibrationSamples, DataOptions options) {
+    public Optional<HeldOut> heldOutImages(Path evalData, long calibrationSamples, DataOptions options) {
         boolean labelFile = isLabelFile(evalData);
-        boolean images = !labelFile && (Files.isDirectory(evalData) ? DataSourceFactory.isImageFolder(evalData)
-                : ImageFolderSource.EXTENSIONS.contains(DataFiles.extension(evalData)));
+        boolean images = !labelFile && isImages(evalData);
         Optional<Set<Path>> calibration = calibrationImages(calibrationSamples);
         if (calibration.isEmpty() || !labelFile && !images) {
             return Optional.empty();
@@ -188,7 +187,7 @@ public final class SampleSplit {
             ImageLabelFile all = ImageLabelFile.read(evalData);
             ImageLabelFile kept = all.without(calibration.get());
             requireSomeLeft(evalData, kept.images(), calibration.get());
-            return Optional.of(new HeldOutText(() -> new LabelledImageSource(kept, inputs, options),
+            return Optional.of(new HeldOut(() -> new LabelledImageSource(kept, inputs, options),
                     all.images().size() - kept.images().size()));
         }
         List<Path> all = DataFiles.list(evalData, ImageFolderSource.EXTENSIONS);
@@ -197,8 +196,14 @@ public final class SampleSplit {
             return Optional.empty(); // read as ever
         }
         requireSomeLeft(evalData, kept, calibration.get());
-        return Optional.of(new HeldOutText(() -> ImageFolderSource.ofFiles(evalData, kept, inputs, options),
+        return Optional.of(new HeldOut(() -> ImageFolderSource.ofFiles(evalData, kept, inputs, options),
                 all.size() - kept.size()));
+    }
+
+    /** A folder read as images, or an image file. */
+    private static boolean isImages(Path path) {
+        return Files.isDirectory(path) ? DataSourceFactory.isImageFolder(path)
+                : ImageFolderSource.EXTENSIONS.contains(DataFiles.extension(path));
     }
 
     private static boolean isLabelFile(Path file) {
@@ -216,8 +221,7 @@ public final class SampleSplit {
         List<Path> images;
         if (isLabelFile(data)) {
             images = ImageLabelFile.read(data).images();
-        } else if (Files.isDirectory(data) ? DataSourceFactory.isImageFolder(data)
-                : ImageFolderSource.EXTENSIONS.contains(DataFiles.extension(data))) {
+        } else if (isImages(data)) {
             images = DataFiles.list(data, ImageFolderSource.EXTENSIONS);
         } else {
             return Optional.empty();
@@ -240,7 +244,7 @@ public final class SampleSplit {
      * @param samples  opens them (a new source each time)
      * @param repeated how many were left out for repeating a calibration sample
      */
-    public record HeldOutText(java.util.function.Supplier<CalibrationDataSource> samples, int repeated) {
+    public record HeldOut(java.util.function.Supplier<CalibrationDataSource> samples, int repeated) {
     }
 
     /** True when the samples are seeded random data, not real samples. */

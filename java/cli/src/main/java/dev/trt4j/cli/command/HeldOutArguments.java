@@ -75,7 +75,7 @@ public final class HeldOutArguments {
         DataOptions options = calibrationOptions.toBuilder().maxSamples(wanted == Long.MAX_VALUE ? 0 : wanted).build();
         // sentences equal to a calibration sentence, and calibration images a label file lists, are left out, as of
         // the held-out part of --data
-        Optional<SampleSplit.HeldOutText> text = split.heldOutText(evalData, calibrationSamples, options)
+        Optional<SampleSplit.HeldOut> text = split.heldOutText(evalData, calibrationSamples, options)
                 .or(() -> split.heldOutImages(evalData, calibrationSamples, options));
         if (text.isPresent()) {
             if (text.get().repeated() > 0) {

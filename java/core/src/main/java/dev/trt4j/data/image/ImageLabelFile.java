@@ -2,12 +2,12 @@ package dev.trt4j.data.image;
 
 import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
+import dev.trt4j.Trt4jException;
 import dev.trt4j.data.DataWarnings;
 import dev.trt4j.data.text.SentenceFiles;
+import dev.trt4j.io.ReadFailure;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import dev.trt4j.Trt4jException;
-import dev.trt4j.io.ReadFailure;
 
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;

@@ -157,14 +157,14 @@ class ImageLabelFileTest {
                 .repeated()).isEqualTo(1);
         for (Path data : List.of(cal, dir.resolve("crops"))) {
             SampleSplit split = SampleSplit.of(data, List.of(LINE), options, false);
-            SampleSplit.HeldOutText held = split.heldOutImages(eval, 4, options).orElseThrow();
+            SampleSplit.HeldOut held = split.heldOutImages(eval, 4, options).orElseThrow();
             assertThat(held.repeated()).as(data.toString()).isEqualTo(2);
             try (KnownLines lines = (KnownLines) held.samples().get()) {
                 assertThat(lines.texts()).containsExactly("new");
             }
         }
         // a folder of images as --eval-data: those calibration read are left out too; one sharing none is read as ever
-        SampleSplit.HeldOutText folder = SampleSplit.of(cal, List.of(LINE), options, false)
+        SampleSplit.HeldOut folder = SampleSplit.of(cal, List.of(LINE), options, false)
                 .heldOutImages(dir.resolve("crops"), 4, options).orElseThrow();
         assertThat(folder.repeated()).isEqualTo(4);
         try (CalibrationDataSource images = folder.samples().get()) {
