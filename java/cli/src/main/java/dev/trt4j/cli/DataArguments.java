@@ -15,8 +15,7 @@ import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.DataWarnings;
 import dev.trt4j.data.SyntheticSource;
-import dev.trt4j.data.image.ImageFolderSource;
-import dev.trt4j.data.image.LabelledImageSource;
+import dev.trt4j.data.image.ImageFileSource;
 import dev.trt4j.data.npy.ArrayShapes;
 import dev.trt4j.data.text.OcrModelRole;
 import dev.trt4j.data.text.RenderedTextLineSource;
@@ -409,7 +408,7 @@ public final class DataArguments {
      */
     private CalibrationDataSource preprocessed(CalibrationDataSource source) {
         Optional<String> option = image.firstGiven();
-        if (option.isEmpty() || source instanceof ImageFolderSource || source instanceof LabelledImageSource
+        if (option.isEmpty() || source instanceof ImageFileSource
                 || source instanceof RenderedTextLineSource || source instanceof RenderedTextPageSource) {
             return source;
         }

@@ -6,6 +6,7 @@ import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.io.ReadFailure;
 import dev.trt4j.data.audio.AudioWindowSource;
+import dev.trt4j.data.image.ImageFileSource;
 import dev.trt4j.data.image.ImageFolderSource;
 import dev.trt4j.data.image.ImageLabelFile;
 import dev.trt4j.data.image.LabelledImageSource;
@@ -98,9 +99,7 @@ public final class DataSourceFactory {
         }
         TensorSpec input = modelInputs.get(0);
         String subject = data == null ? source.describe() : data.toString();
-        if (source instanceof ImageFolderSource images) {
-            DetectorSides.require(subject, input, images.preprocessing().height(), images.preprocessing().width());
-        } else if (source instanceof LabelledImageSource images) {
+        if (source instanceof ImageFileSource images) {
             DetectorSides.require(subject, input, images.preprocessing().height(), images.preprocessing().width());
         } else if (source instanceof NpySource || source instanceof NpzSource) {
             Map<String, long[]> arrays = ArrayShapes.of(data);

@@ -30,7 +30,7 @@ import java.util.Set;
  * Batches of JPEG/PNG images from a folder (in file-name order) or a single image file, preprocessed for a
  * model with one float32 input of rank 4. Only the current batch's images are decoded at a time.
  */
-public final class ImageFolderSource extends BatchingSource {
+public final class ImageFolderSource extends BatchingSource implements ImageFileSource {
     /** File extensions read from a folder. */
     public static final Set<String> EXTENSIONS = Set.of("jpg", "jpeg", "png", "bmp", "gif", "tif", "tiff");
 
@@ -73,7 +73,7 @@ public final class ImageFolderSource extends BatchingSource {
         this.preprocessor = ImagePreprocessor.forImageFiles(options, input, shapes);
     }
 
-    /** The preprocessing in use, with its size settled. */
+    @Override
     public ImagePreprocessing preprocessing() {
         return preprocessor.preprocessing();
     }

@@ -19,7 +19,7 @@ import java.util.Map;
  * known: an OCR model's task metric (exact match and character error rate, or direction accuracy) then scores the
  * user's own labelled lines, not only lines trt4j renders. Only the current batch's images are decoded at a time.
  */
-public final class LabelledImageSource extends BatchingSource implements KnownLines {
+public final class LabelledImageSource extends BatchingSource implements ImageFileSource, KnownLines {
     private final ImageLabelFile labels;
     private final int first;
     private final int count;
@@ -44,7 +44,7 @@ public final class LabelledImageSource extends BatchingSource implements KnownLi
         this.preprocessor = ImagePreprocessor.forImageFiles(options, input, shapes);
     }
 
-    /** The preprocessing in use, with its size settled. */
+    @Override
     public ImagePreprocessing preprocessing() {
         return preprocessor.preprocessing();
     }
