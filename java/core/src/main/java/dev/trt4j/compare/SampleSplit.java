@@ -9,6 +9,7 @@ import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.FewerThanOneBatchException;
 import dev.trt4j.data.HeldOutSamplesException;
 import dev.trt4j.data.SyntheticSource;
+import dev.trt4j.data.image.ImageContentSet;
 import dev.trt4j.data.image.ImageFolderSource;
 import dev.trt4j.data.image.ImageLabelFile;
 import dev.trt4j.data.image.LabelledImageSource;
@@ -179,7 +180,7 @@ public final class SampleSplit {
     public Optional<HeldOut> heldOutImages(Path evalData, long calibrationSamples, DataOptions options) {
         boolean labelFile = isLabelFile(evalData);
         boolean images = !labelFile && isImages(evalData);
-        Optional<Set<Path>> calibration = calibrationImages(calibrationSamples);
+        Optional<ImageContentSet> calibration = calibrationImages(calibrationSamples);
         if (calibration.isEmpty() || !labelFile && !images) {
             return Optional.empty();
         }
@@ -191,7 +192,7 @@ public final class SampleSplit {
                     all.images().size() - kept.images().size()));
         }
         List<Path> all = DataFiles.list(evalData, ImageFolderSource.EXTENSIONS);
-        List<Path> kept = all.stream().filter(p -> !calibration.get().contains(ImageLabelFile.identity(p))).toList();
+        List<Path> kept = all.stream().filter(p -> !calibration.get().contains(p)).toList();
         if (kept.size() == all.size()) {
             return Optional.empty(); // read as ever
         }
@@ -211,10 +212,10 @@ public final class SampleSplit {
     }
 
     /**
-     * The first {@code calibrationSamples} images of this split's data, by {@link ImageLabelFile#identity}; empty where
-     * the data is no images (a label file, a folder of images or an image).
+     * The first {@code calibrationSamples} images of this split's data, compared by content; empty where the data is no
+     * images (a label file, a folder of images or an image).
      */
-    private Optional<Set<Path>> calibrationImages(long calibrationSamples) {
+    private Optional<ImageContentSet> calibrationImages(long calibrationSamples) {
         if (data == null || sentences != null) {
             return Optional.empty();
         }
@@ -226,12 +227,10 @@ public final class SampleSplit {
         } else {
             return Optional.empty();
         }
-        Set<Path> first = new HashSet<>();
-        images.stream().limit(calibrationSamples).forEach(p -> first.add(ImageLabelFile.identity(p)));
-        return Optional.of(first);
+        return Optional.of(ImageContentSet.of(images.stream().limit(calibrationSamples).toList()));
     }
 
-    private static void requireSomeLeft(Path evalData, List<Path> kept, Set<Path> calibration) {
+    private static void requireSomeLeft(Path evalData, List<Path> kept, ImageContentSet calibration) {
         if (kept.isEmpty()) {
             throw new Trt4jException(evalData + ": every image is one of the " + Counts.of(calibration.size(),
                     "calibration sample") + ", which leaves none to evaluate on; give other samples");

@@ -200,15 +200,15 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
     }
 
     /**
-     * This file without the images of {@code left} (compared by {@link #identity}): a held-out evaluation must not
+     * This file without the images of {@code left} (the same files or copies of them): a held-out evaluation must not
      * score images the ranges were chosen on.
      */
-    public ImageLabelFile without(java.util.Set<Path> left) {
+    public ImageLabelFile without(ImageContentSet left) {
         List<Path> keptImages = new ArrayList<>();
         List<String> keptLabels = new ArrayList<>();
         List<Integer> keptLines = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            if (!left.contains(identity(images.get(i)))) {
+            if (!left.contains(images.get(i))) {
                 keptImages.add(images.get(i));
                 keptLabels.add(labels.get(i));
                 keptLines.add(lines.get(i));

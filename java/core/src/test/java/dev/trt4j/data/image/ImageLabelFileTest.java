@@ -28,10 +28,15 @@ class ImageLabelFileTest {
     @TempDir
     Path dir;
 
+    /** Images made so far: each gets a white pixel of its own, so no two are copies of each other. */
+    private int images;
+
     private Path image(String name) throws IOException {
         Path file = dir.resolve(name);
         Files.createDirectories(file.getParent());
-        ImageIO.write(new BufferedImage(96, 24, BufferedImage.TYPE_INT_RGB), "png", file.toFile());
+        BufferedImage image = new BufferedImage(96, 24, BufferedImage.TYPE_INT_RGB);
+        image.setRGB(images % 96, images++ / 96, 0xFFFFFF);
+        ImageIO.write(image, "png", file.toFile());
         return file;
     }
 
@@ -173,6 +178,15 @@ class ImageLabelFileTest {
         image("other/o0.png");
         assertThat(SampleSplit.of(cal, List.of(LINE), options, false).heldOutImages(dir.resolve("other"), 4, options))
                 .isEmpty();
+        // a byte-identical copy of a calibration image is that image
+        Files.copy(dir.resolve("crops/c2.png"), dir.resolve("other/copy of c2.png"));
+        image("other/o1.png");
+        SampleSplit.HeldOut copies = SampleSplit.of(cal, List.of(LINE), options, false)
+                .heldOutImages(dir.resolve("other"), 4, options).orElseThrow();
+        assertThat(copies.repeated()).isEqualTo(1);
+        try (CalibrationDataSource images = copies.samples().get()) {
+            assertThat(images.sampleCount()).contains(2L);
+        }
         Path only = Files.writeString(dir.resolve("only.txt"), "crops/c0.png\tline 0\n");
         assertThatThrownBy(() -> SampleSplit.of(cal, List.of(LINE), options, false).heldOutImages(only, 4, options))
                 .hasMessage(only + ": every image is one of the 4 calibration samples, which leaves none to evaluate "
