@@ -154,6 +154,25 @@ class LoggedWarningsTest {
                 + "path, a tab and a label, but too few for a label file (more than half): its lines are drawn as text");
     }
 
+    /** Columns after a label (a score, a source) are left out as PaddleOCR leaves them, and the user is told. */
+    @Test
+    void columnsAfterALabelAreNamedAsLeftOut() throws Exception {
+        Path model = TestModels.ppocrClassifier(work.resolve("cls.onnx"));
+        for (String name : java.util.List.of("a.png", "b.png")) {
+            javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(192, 48,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB), "png", work.resolve(name).toFile());
+        }
+        Path labels = Files.writeString(work.resolve("scored.txt"), "a.png\t0\t0.98\nb.png\t180\nb.png\t0\t0.5\n");
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--data",
+                labels.toString(), "--method", "max", "--batch", "1", "--out", work.resolve("scored").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + labels + ": 2 lines (the first, line 1) "
+                + "hold more than one tab: a label is the text up to the second tab, as PaddleOCR reads it, and the "
+                + "columns after it are left out");
+    }
+
     /** Class folders below the top level (ImageNet's layout) are not searched: the user is told which. */
     @Test
     void subfoldersOfAFolderOfFilesAreNamedAsNotRead() throws Exception {

@@ -142,6 +142,7 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
         List<Path> images = new ArrayList<>();
         List<String> labels = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
+        List<Integer> moreColumns = new ArrayList<>();
         for (int i = 0; i < text.size(); i++) {
             if (text.get(i).isBlank()) {
                 continue;
@@ -162,8 +163,15 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
                         + "tab and a label, as the file's other lines are; a label file holds nothing else (a header "
                         + "or comment included)");
             }
-            String label = m.group(2).strip();
-            if (label.startsWith("[{") && label.contains("\"points\"")) {
+            String columns = m.group(2);
+            if (columns.indexOf('\t') >= 0) {
+                moreColumns.add(i + 1);
+            }
+            // PaddleOCR's SimpleDataSet reads the second column as the label: a score or source column after it is
+            // no part of the text the model should read
+            String label = (columns.indexOf('\t') >= 0 ? columns.substring(0, columns.indexOf('\t')) : columns)
+                    .strip();
+            if (columns.strip().startsWith("[{") && columns.contains("\"points\"")) {
                 throw new Trt4jException(file + ": line " + (i + 1) + " holds text boxes (PaddleOCR's detection "
                         + "labels), which trt4j does not read; give --data the folder of the images");
             }
@@ -183,6 +191,12 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
             images.add(image);
             labels.add(label);
             lines.add(i + 1);
+        }
+        if (!moreColumns.isEmpty()) {
+            DataWarnings.warn(LOG, file + ": " + (moreColumns.size() == 1 ? "line " + moreColumns.get(0) + " holds"
+                    : moreColumns.size() + " lines (the first, line " + moreColumns.get(0) + ") hold") + " more than "
+                    + "one tab: a label is the text up to the second tab, as PaddleOCR reads it, and the columns after "
+                    + "it are left out");
         }
         return new ImageLabelFile(file, images, labels, lines);
     }

@@ -137,6 +137,12 @@ class ImageLabelFileTest {
         // a space before the tab is no part of the path
         Path spaced = Files.writeString(dir.resolve("spaced.txt"), "a.png \tHello\n");
         assertThat(ImageLabelFile.read(spaced).images()).containsExactly(dir.resolve("a.png"));
+        // as PaddleOCR reads them, a label ends at the next tab: a score column after it is no part of the text
+        Path scored = Files.writeString(dir.resolve("scored.txt"), "a.png\tHello world\t0.98\na.png\tBye\n");
+        assertThat(ImageLabelFile.read(scored).labels()).containsExactly("Hello world", "Bye");
+        Path noLabel = Files.writeString(dir.resolve("no-label.txt"), "a.png\t\t0.98\n");
+        assertThatThrownBy(() -> ImageLabelFile.read(noLabel)).hasMessage(noLabel + ": line 1 has no label after "
+                + "its tab");
     }
 
     /** Evaluation images a label file lists that calibration read are left out, whatever path names them. */
