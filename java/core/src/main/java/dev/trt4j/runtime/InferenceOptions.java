@@ -9,15 +9,20 @@ package dev.trt4j.runtime;
  *                       0 = ONNX Runtime's choice (about one per core)
  * @param backend        the {@link InferenceBackend#name()} to use, or null to pick by file (ONNX models to
  *                       {@code onnxruntime}, {@code .engine}/{@code .plan} files to {@code tensorrt})
+ * @param maxQueued      how many {@link InferenceSession#runAsync(java.util.Map)} requests may wait for a context
+ *                       before further ones are refused (a service under overload pushes back rather than queueing
+ *                       work its callers have given up on); 0 = no limit
  */
-public record InferenceOptions(int contexts, int intraOpThreads, String backend) {
+public record InferenceOptions(int contexts, int intraOpThreads, String backend, int maxQueued) {
     /**
      * Checks the counts.
      *
      * @param contexts       execution contexts in the pool, at least 1
      * @param intraOpThreads ONNX Runtime's intra-op threads, one pool for the session, 0 for ONNX Runtime's choice
      * @param backend        the backend's name, or null to pick by file
-     * @throws IllegalArgumentException if {@code contexts} is below 1 or {@code intraOpThreads} is negative
+     * @param maxQueued      asynchronous requests that may wait, 0 for no limit
+     * @throws IllegalArgumentException if {@code contexts} is below 1, or {@code intraOpThreads} or {@code maxQueued}
+     *                                  is negative
      */
     public InferenceOptions {
         if (contexts < 1) {
@@ -26,9 +31,17 @@ public record InferenceOptions(int contexts, int intraOpThreads, String backend)
         if (intraOpThreads < 0) {
             throw new IllegalArgumentException("intra-op threads must be 0 (automatic) or more, got " + intraOpThreads);
         }
+        if (maxQueued < 0) {
+            throw new IllegalArgumentException("queued requests must be 0 (no limit) or more, got " + maxQueued);
+        }
     }
 
-    /** {@return one context per available processor, ONNX Runtime's thread choice, backend by file} */
+    /** Options without a limit on queued requests. */
+    public InferenceOptions(int contexts, int intraOpThreads, String backend) {
+        this(contexts, intraOpThreads, backend, 0);
+    }
+
+    /** {@return one context per available processor, ONNX Runtime's thread choice, backend by file, no queue limit} */
     public static InferenceOptions defaults() {
         return new InferenceOptions(Runtime.getRuntime().availableProcessors(), 0, null);
     }
@@ -40,7 +53,7 @@ public record InferenceOptions(int contexts, int intraOpThreads, String backend)
      * @throws IllegalArgumentException if {@code value} is below 1
      */
     public InferenceOptions withContexts(int value) {
-        return new InferenceOptions(value, intraOpThreads, backend);
+        return new InferenceOptions(value, intraOpThreads, backend, maxQueued);
     }
 
     /**
@@ -50,7 +63,7 @@ public record InferenceOptions(int contexts, int intraOpThreads, String backend)
      * @throws IllegalArgumentException if {@code value} is negative
      */
     public InferenceOptions withIntraOpThreads(int value) {
-        return new InferenceOptions(contexts, value, backend);
+        return new InferenceOptions(contexts, value, backend, maxQueued);
     }
 
     /**
@@ -60,6 +73,17 @@ public record InferenceOptions(int contexts, int intraOpThreads, String backend)
      *              until {@link InferenceSession#open} looks it up
      */
     public InferenceOptions withBackend(String value) {
-        return new InferenceOptions(contexts, intraOpThreads, value);
+        return new InferenceOptions(contexts, intraOpThreads, value, maxQueued);
+    }
+
+    /**
+     * {@return these options with a limit on queued asynchronous requests}
+     *
+     * @param value requests that may wait for a context, 0 for no limit; past it {@code runAsync} throws
+     *              {@link java.util.concurrent.RejectedExecutionException}
+     * @throws IllegalArgumentException if {@code value} is negative
+     */
+    public InferenceOptions withMaxQueued(int value) {
+        return new InferenceOptions(contexts, intraOpThreads, backend, value);
     }
 }

@@ -64,7 +64,7 @@ public final class InferenceSession implements AutoCloseable {
     /** Completes once the contexts and the model are freed, exceptionally if freeing them failed. */
     private final CompletableFuture<Void> freed = new CompletableFuture<>();
 
-    private InferenceSession(LoadedModel model, int size) {
+    private InferenceSession(LoadedModel model, int size, int maxQueued) {
         this.model = model;
         this.size = size;
         this.contexts = new ArrayList<>(size);
@@ -84,7 +84,8 @@ public final class InferenceSession implements AutoCloseable {
         }
         // The pool's end frees the contexts and the model: by then no accepted request can still need them, and
         // it is the one point reached both when close() waits and when it is called from a pool thread.
-        this.asyncThreads = new SessionThreads("trt4j-session-" + SESSIONS.incrementAndGet(), size, this::freeAll);
+        this.asyncThreads = new SessionThreads("trt4j-session-" + SESSIONS.incrementAndGet(), size,
+                maxQueued, this::freeAll);
     }
 
     /**
@@ -120,7 +121,7 @@ public final class InferenceSession implements AutoCloseable {
             throw new Trt4jException(file + ": " + availability.reason());
         }
         LOG.debug("Loading {} with {} ({} contexts)", file, backend.name(), options.contexts());
-        return new InferenceSession(backend.load(file, options), options.contexts());
+        return new InferenceSession(backend.load(file, options), options.contexts(), options.maxQueued());
     }
 
     /**
@@ -130,13 +131,25 @@ public final class InferenceSession implements AutoCloseable {
      * @throws Trt4jException           when the model's contexts cannot be made
      */
     public static InferenceSession of(LoadedModel model, int contexts) {
-        if (contexts < 1) {
-            IllegalArgumentException e = new IllegalArgumentException(
-                    "an inference session needs at least 1 context, got " + contexts);
+        return of(model, contexts, 0);
+    }
+
+    /**
+     * A session over an already loaded model, with at most {@code maxQueued} asynchronous requests waiting for a
+     * context ({@link InferenceOptions#maxQueued()}); the session takes ownership of the model.
+     *
+     * @throws IllegalArgumentException when {@code contexts} is below 1 or {@code maxQueued} is negative
+     * @throws Trt4jException           when the model's contexts cannot be made
+     */
+    public static InferenceSession of(LoadedModel model, int contexts, int maxQueued) {
+        if (contexts < 1 || maxQueued < 0) {
+            IllegalArgumentException e = new IllegalArgumentException(contexts < 1
+                    ? "an inference session needs at least 1 context, got " + contexts
+                    : "queued requests must be 0 (no limit) or more, got " + maxQueued);
             Closing.afterFailure(e, model);
             throw e;
         }
-        return new InferenceSession(model, contexts);
+        return new InferenceSession(model, contexts, maxQueued);
     }
 
     /** The model's name for messages, e.g. its file. */
@@ -237,17 +250,27 @@ public final class InferenceSession implements AutoCloseable {
      * stage that waited for another request on the thread that has to run it would wait forever). Failures arrive
      * through the future: a closed session's with {@link IllegalStateException}, the run's with its exception. The
      * inputs' arrays are read when the request runs, not copied now: leave them unchanged until the future completes.
-     * Cancelling the future does not stop a request already running.
+     * A future completed before its request started (cancelled, or timed out by {@code orTimeout}) drops the request:
+     * a service does not pay for work its caller gave up on. One already running runs to its end.
      *
      * @throws IllegalStateException when called from an {@link OutputReader} of this session
      * @throws NullPointerException  when {@code inputs} or {@code reader} is null (at the call, not in the future)
+     * @throws java.util.concurrent.RejectedExecutionException when {@link InferenceOptions#maxQueued()} requests wait
+     *                                                         already
      */
     public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader) {
         requireArguments(inputs, reader);
         refuseInsideOwnRequest("runAsync()");
         CompletableFuture<T> request = submit(() -> run(inputs, reader, true), asyncThreads);
         // whenCompleteAsync hands off failures as well as results; thenApplyAsync would fail dependents in place
-        return request.whenCompleteAsync((result, failure) -> { }, CompletionThreads.pool());
+        CompletableFuture<T> handedOff = request.whenCompleteAsync((result, failure) -> { }, CompletionThreads.pool());
+        // completed from outside while the request is not done: a queued request that is cancelled is never run
+        handedOff.whenComplete((result, failure) -> {
+            if (!request.isDone()) {
+                request.cancel(false);
+            }
+        });
+        return handedOff;
     }
 
     /** {@link #run(Map)} on one of the session's own threads; see {@link #runAsync(Map, OutputReader)}. */

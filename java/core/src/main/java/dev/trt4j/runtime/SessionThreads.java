@@ -20,10 +20,12 @@ final class SessionThreads extends ThreadPoolExecutor {
     /**
      * @param name           thread name prefix, e.g. {@code trt4j-session-3}
      * @param size           threads in the pool
+     * @param maxQueued      tasks that may wait for a thread, 0 for no limit
      * @param whenTerminated runs once, on whichever thread ends the pool, and may wait; must not throw
      */
-    SessionThreads(String name, int size, Runnable whenTerminated) {
-        super(size, size, 0L, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>());
+    SessionThreads(String name, int size, int maxQueued, Runnable whenTerminated) {
+        super(size, size, 0L, TimeUnit.MILLISECONDS,
+                maxQueued > 0 ? new LinkedBlockingQueue<>(maxQueued) : new LinkedBlockingQueue<>());
         this.whenTerminated = whenTerminated;
         AtomicInteger count = new AtomicInteger();
         setThreadFactory(r -> {
@@ -35,7 +37,8 @@ final class SessionThreads extends ThreadPoolExecutor {
         // terminated() runs holding the pool's main lock; the default handler's message calls toString(), which takes
         // that lock, so a task rejected while whenTerminated waits would wait for it in turn
         setRejectedExecutionHandler((task, pool) -> {
-            throw new RejectedExecutionException(name + " is shut down");
+            throw new RejectedExecutionException(pool.isShutdown() ? name + " is shut down" : name + ": "
+                    + maxQueued + " requests wait for a context already (InferenceOptions.maxQueued)");
         });
     }
 

@@ -114,6 +114,63 @@ class InferenceSessionLifecycleTest {
         assertThatThrownBy(() -> session.runAsync(Map.of()).get()).hasCauseInstanceOf(IllegalStateException.class);
     }
 
+    /**
+     * A caller that gave up on a queued request (cancelled it, or timed it out) does not pay for it: it never runs,
+     * while the one already running runs to its end.
+     */
+    @Test
+    void aQueuedRequestWhoseFutureIsCancelledOrTimedOutNeverRuns() throws Exception {
+        runsHeld = new CountDownLatch(1);
+        AtomicInteger read = new AtomicInteger();
+        try (InferenceSession session = InferenceSession.of(model(0, false), 1)) {
+            CompletableFuture<Integer> running = session.runAsync(Map.of(), out -> read.incrementAndGet());
+            List<CompletableFuture<Integer>> queued = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                queued.add(session.runAsync(Map.of(), out -> read.incrementAndGet()));
+            }
+            queued.forEach(f -> assertThat(f.cancel(true)).isTrue());
+            CompletableFuture<Integer> timedOut = session.runAsync(Map.of(), out -> read.incrementAndGet())
+                    .orTimeout(10, TimeUnit.MILLISECONDS);
+            assertThatThrownBy(() -> timedOut.get(30, TimeUnit.SECONDS)).hasCauseInstanceOf(
+                    java.util.concurrent.TimeoutException.class);
+            CompletableFuture<Integer> kept = session.runAsync(Map.of(), out -> read.incrementAndGet());
+
+            runsHeld.countDown();
+            assertThat(running.get(30, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(kept.get(30, TimeUnit.SECONDS)).isEqualTo(2);
+        }
+        assertThat(runs).hasValue(2);
+        assertThat(read).hasValue(2);
+    }
+
+    /** With a limit on queued requests, one past it is refused at the call rather than queued. */
+    @Test
+    void requestsPastTheQueueLimitAreRefusedAtTheCall() throws Exception {
+        runsHeld = new CountDownLatch(1);
+        try (InferenceSession session = InferenceSession.of(model(0, false), 1, 2)) {
+            // the pool hands its first request to the thread it starts for it: only the next two wait
+            CompletableFuture<Map<String, HostTensor>> running = session.runAsync(Map.of());
+            List<CompletableFuture<Map<String, HostTensor>>> queued = List.of(session.runAsync(Map.of()),
+                    session.runAsync(Map.of()));
+            assertThatThrownBy(() -> session.runAsync(Map.of()))
+                    .isInstanceOf(java.util.concurrent.RejectedExecutionException.class)
+                    .hasMessageEndingWith(": 2 requests wait for a context already (InferenceOptions.maxQueued)");
+
+            runsHeld.countDown();
+            running.get(30, TimeUnit.SECONDS);
+            for (CompletableFuture<Map<String, HostTensor>> f : queued) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            // the queue has room again
+            assertThat(session.runAsync(Map.of()).get(30, TimeUnit.SECONDS)).isEmpty();
+        }
+        assertThat(runs).hasValue(4);
+        assertThatThrownBy(() -> InferenceSession.of(model(0, false), 1, -1))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("queued requests must be 0 (no limit) or more, got -1");
+        assertThat(modelsClosed).hasValue(2);
+    }
+
     /** The last session thread runs the freeing itself; close() must not return while it is still alive. */
     @Test
     void closeReturnsOnlyOnceTheSessionsThreadsHaveEnded() throws Exception {
