@@ -132,7 +132,7 @@ class ReadmeExamplesTest {
                 MethodSpec.parse("entropy", CalibrationOptions.defaults()), model.path());
         TensorRtCalibrationCache.fromTable(entropy).write(dir.resolve("entropy.cache"));
         ModelProto int8 = new QdqQuantizer(QuantizationConfig.defaults())
-                .quantize(model.proto(), entropy.amaxByTensor()).model();
+                .quantize(model.proto(), entropy).model();
         OnnxModelFile.write(dir.resolve("model.int8.onnx"), int8, false);
 
         assertThat(dir.resolve("entropy.cache")).isNotEmptyFile();
@@ -185,10 +185,10 @@ class ReadmeExamplesTest {
         }
         OnnxModel smoothed = OnnxModel.fromProto(eq.model(), Path.of("model.eq.onnx"));
         ModelProto int8 = new QdqQuantizer(QuantizationConfig.defaults())
-                .quantize(smoothed.proto(), smoothedTable.amaxByTensor()).model();
+                .quantize(smoothed.proto(), smoothedTable).model();
         OnnxModelFile.write(Path.of("model.int8.onnx"), int8, false);
         ModelProto cpu = new QdqQuantizer(QuantizationConfig.builder().target(QuantizationTarget.ONNXRUNTIME_CPU)
-                .reduceRange(true).build()).quantize(smoothed.proto(), smoothedAllTensorsTable.amaxByTensor()).model();
+                .reduceRange(true).build()).quantize(smoothed.proto(), smoothedAllTensorsTable).model();
 
         ModelProto raised = OpsetUpgrade.toTarget(model.proto());
         ModelProto flat = InputSpecializer.fix(raised, Map.of("sr", InputSpecializer.value(raised, "sr", "16000")),

@@ -10,6 +10,7 @@ import dev.trt4j.stats.HistogramJson;
 import dev.trt4j.stats.StatisticsOptions;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.Provenance;
+import dev.trt4j.table.SignedInt8Ranges;
 import dev.trt4j.table.TensorRtCalibrationCache;
 
 import java.io.IOException;
@@ -96,7 +97,7 @@ public final class CalibrationOutputs {
             String tableFile = prefix + label + TABLE_SUFFIX;
             String cacheFile = prefix + label + CACHE_SUFFIX;
             table.write(files.stage(tableFile));
-            if (isSigned8Bit(table)) {
+            if (SignedInt8Ranges.isSigned8Bit(table)) {
                 TensorRtCalibrationCache.fromTable(table).write(files.stage(cacheFile));
                 written.put(label, new Written(files.target(tableFile), files.target(cacheFile)));
             } else {
@@ -180,9 +181,4 @@ public final class CalibrationOutputs {
         return FakeQuantizer.bound(bits, Boolean.parseBoolean(p.get("unsigned")));
     }
 
-    /** Whether {@code table} was calibrated for the signed 8-bit grid that TensorRT caches and Q/DQ models use. */
-    public static boolean isSigned8Bit(CalibrationTable table) {
-        Map<String, String> p = table.provenance().parameters();
-        return p.getOrDefault("numBits", "8").equals("8") && !Boolean.parseBoolean(p.get("unsigned"));
-    }
 }

@@ -6,6 +6,8 @@ import ai.onnx.proto.OnnxMl.NodeProto;
 import dev.trt4j.ControlCharacters;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.table.CalibrationTable;
+import dev.trt4j.table.SignedInt8Ranges;
 import dev.trt4j.table.SubnormalScales;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -112,9 +114,22 @@ public final class QdqQuantizer {
     }
 
     /**
+     * Quantizes {@code model} with a calibration table's activation ranges.
+     *
+     * @throws Trt4jException as {@link #quantize(ModelProto, Map)} does, and if the table was calibrated for another
+     *                        grid than signed 8-bit (a 4-bit or unsigned amax is no range for signed 8-bit Q/DQ)
+     */
+    public QuantizationResult quantize(ModelProto model, CalibrationTable table) {
+        SignedInt8Ranges.require(table, "the table", "QdqQuantizer writes signed 8-bit Q/DQ");
+        return quantize(model, table.amaxByTensor());
+    }
+
+    /**
      * Quantizes {@code model}.
      *
-     * @param activationAmax amax of each activation tensor (tensor name → amax ≥ 0); entries not needed are ignored
+     * @param activationAmax amax of each activation tensor for signed 8-bit (tensor name → amax ≥ 0); entries not
+     *                       needed are ignored. A 4-bit or unsigned calibration's amaxes are no such ranges: pass its
+     *                       table instead to have that checked
      * @throws Trt4jException naming the tensor if an amax the model needs is missing or invalid, naming the
      *                        exclusion if one matches no node or only nodes not quantized anyway, or if the model
      *                        cannot be quantized

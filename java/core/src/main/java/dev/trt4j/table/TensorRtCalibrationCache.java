@@ -197,8 +197,11 @@ public final class TensorRtCalibrationCache {
      * @param version   {@code NV_TENSORRT_VERSION} for the header
      * @param algorithm algorithm token for the header
      * @throws IllegalArgumentException if a tensor name holds a line break or the header values are invalid
+     * @throws Trt4jException           if the table was calibrated for another grid than signed 8-bit (a 4-bit or
+     *                                  unsigned amax is no range a cache could hold)
      */
     public static TensorRtCalibrationCache fromTable(CalibrationTable table, int version, String algorithm) {
+        SignedInt8Ranges.require(table, "the table", "a TensorRT cache holds signed INT8 scales");
         Map<String, Integer> bits = new LinkedHashMap<>();
         table.amaxByTensor().forEach((name, amax) -> bits.put(name, Float.floatToRawIntBits(scaleOf(amax))));
         return new TensorRtCalibrationCache(version, algorithm, bits);

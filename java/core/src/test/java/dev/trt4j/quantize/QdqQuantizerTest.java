@@ -154,6 +154,21 @@ class QdqQuantizerTest {
         }
     }
 
+    /** A table passed whole is checked for its grid: a 4-bit table's amaxes are no signed 8-bit ranges. */
+    @Test
+    void aTableForAnotherGridThanSigned8BitIsRefused() {
+        QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());
+        dev.trt4j.table.Provenance fourBit = new dev.trt4j.table.Provenance("max", Map.of("numBits", "4"), null, null,
+                null, null, null, null);
+        assertThatThrownBy(() -> quantizer.quantize(TinyModels.gemm(13, true),
+                new dev.trt4j.table.CalibrationTable(Map.of("x", 1f), fourBit)))
+                .isInstanceOf(Trt4jException.class).hasMessageStartingWith("the table: calibrated with \"numBits\": "
+                        + "\"4\" but QdqQuantizer writes signed 8-bit Q/DQ");
+        ModelProto q = quantizer.quantize(TinyModels.gemm(13, true), new dev.trt4j.table.CalibrationTable(
+                Map.of("x", 1f), dev.trt4j.table.Provenance.unknown())).model();
+        assertThat(quantizeOf(q, "x")).isNotNull();
+    }
+
     @Test
     void weightAxisFollowsTheOutputChannel() {
         QdqQuantizer quantizer = new QdqQuantizer(QuantizationConfig.defaults());

@@ -204,6 +204,25 @@ class TensorRtCalibrationCacheTest {
                 .isEqualTo("TRT-101501-EntropyCalibration2");
     }
 
+    /** A library user writing a cache from a 4-bit or unsigned table is refused as the CLI's cache convert is. */
+    @Test
+    void aTableForAnotherGridThanSigned8BitMakesNoCache() {
+        Provenance fourBit = new Provenance("entropy", Map.of("numBits", "4"), null, null, null, null, null, null);
+        Provenance unsigned = new Provenance("max", Map.of("unsigned", "true"), null, null, null, null, null, null);
+
+        assertThatThrownBy(() -> TensorRtCalibrationCache.fromTable(new CalibrationTable(Map.of("x", 1f), fourBit)))
+                .isInstanceOf(dev.trt4j.Trt4jException.class).hasMessage("the table: calibrated with \"numBits\": "
+                        + "\"4\" but a TensorRT cache holds signed INT8 scales, and the amax of a 4-bit calibration "
+                        + "is no 8-bit range (calibrate again without --num-bits)");
+        assertThatThrownBy(() -> TensorRtCalibrationCache.fromTable(new CalibrationTable(Map.of("x", 1f), unsigned),
+                7000, "MinMaxCalibration")).isInstanceOf(dev.trt4j.Trt4jException.class)
+                .hasMessageContaining("calibrated with \"unsigned\": \"true\"");
+        Provenance signed = new Provenance("max", Map.of("numBits", "8", "unsigned", "false"), null, null, null, null,
+                null, null);
+        assertThat(TensorRtCalibrationCache.fromTable(new CalibrationTable(Map.of("x", 1f), signed)).header())
+                .isEqualTo("TRT-101501-MinMaxCalibration");
+    }
+
     @Test
     void versionNumbersFollowNvTensorRtVersion() {
         assertThat(TensorRtCalibrationCache.versionNumber(10, 15, 1)).isEqualTo(101501);

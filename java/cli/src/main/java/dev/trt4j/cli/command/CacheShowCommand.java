@@ -10,6 +10,7 @@ import dev.trt4j.table.CalibrationFile;
 import dev.trt4j.table.CalibrationTable;
 import dev.trt4j.table.FloatBits;
 import dev.trt4j.table.ShortestDecimal;
+import dev.trt4j.table.SignedInt8Ranges;
 import dev.trt4j.table.TensorRtCalibrationCache;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,7 +68,7 @@ public final class CacheShowCommand implements Callable<Integer> {
             String method = table.provenance().method();
             title = convertedFrom(table).map(h -> "calibration table from " + h.text())
                     .orElse("calibration table, " + (method == null ? "method unknown" : "method " + method));
-            if (!CalibrationOutputs.isSigned8Bit(table)) {
+            if (!SignedInt8Ranges.isSigned8Bit(table)) {
                 title += ", " + table.provenance().parameters().getOrDefault("numBits", "8").strip() + "-bit "
                         + (Boolean.parseBoolean(table.provenance().parameters().get("unsigned")) ? "unsigned" : "signed")
                         + " grid (scale = amax / " + bound + ")";

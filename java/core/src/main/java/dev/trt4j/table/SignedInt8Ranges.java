@@ -1,7 +1,6 @@
-package dev.trt4j.calibration;
+package dev.trt4j.table;
 
 import dev.trt4j.Trt4jException;
-import dev.trt4j.table.CalibrationTable;
 
 import java.util.Map;
 
@@ -24,7 +23,7 @@ public final class SignedInt8Ranges {
      * @throws Trt4jException naming the provenance field, what it conflicts with, and how to calibrate again
      */
     public static void require(CalibrationTable table, String source, String user) {
-        if (CalibrationOutputs.isSigned8Bit(table)) {
+        if (isSigned8Bit(table)) {
             return;
         }
         Map<String, String> parameters = table.provenance().parameters();
@@ -37,5 +36,11 @@ public final class SignedInt8Ranges {
         throw new Trt4jException(source + ": calibrated with \"unsigned\": \"" + parameters.get("unsigned")
                 + "\" but " + user + ", and the amax of an unsigned calibration is no signed range (calibrate again "
                 + "without --unsigned)");
+    }
+
+    /** Whether {@code table} was calibrated for the signed 8-bit grid that TensorRT caches and Q/DQ models use. */
+    public static boolean isSigned8Bit(CalibrationTable table) {
+        Map<String, String> p = table.provenance().parameters();
+        return p.getOrDefault("numBits", "8").equals("8") && !Boolean.parseBoolean(p.get("unsigned"));
     }
 }
