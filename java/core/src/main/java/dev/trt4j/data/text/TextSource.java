@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -243,8 +244,9 @@ public final class TextSource extends BatchingSource {
         return TokenizerFileCheck.check(path);
     }
 
-    private static HuggingFaceTokenizer openTokenizer(Path path, int length) {
-        preferBundledCpuLibrary();
+    // one at a time: another thread must not load DJL's library between the properties' setting and clearing
+    private static synchronized HuggingFaceTokenizer openTokenizer(Path path, int length) {
+        List<String> set = preferBundledCpuLibrary();
         try {
             HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder();
             // DJL caps the length at a model maximum of 512 unless told otherwise, warns on stderr, and returns
@@ -253,6 +255,10 @@ public final class TextSource extends BatchingSource {
             return builder.optTokenizerPath(path).optMaxLength(length).optPadToMaxLength().optTruncation(true).build();
         } catch (IOException | RuntimeException e) {
             throw new Trt4jException(path + ": cannot load tokenizer: " + e.getMessage(), e);
+        } finally {
+            // DJL reads them when it loads its library, on the first tokenizer: a service using DJL itself (a model
+            // zoo's downloads, a GPU flavour) must not find them changed afterwards
+            set.forEach(System::clearProperty);
         }
     }
 
@@ -260,15 +266,21 @@ public final class TextSource extends BatchingSource {
      * DJL picks a CUDA build of its tokenizer library when it sees a GPU and downloads it, so on a GPU machine
      * without network access (seen on an H200) no tokenizer loads. Tokenizing gains nothing from the GPU: unless
      * the user chose otherwise, use the CPU library the jar bundles and never download.
+     *
+     * @return the system properties set, which the caller clears once the tokenizer is loaded
      */
-    static void preferBundledCpuLibrary() {
-        setUnlessGiven("RUST_FLAVOR", "cpu");
-        setUnlessGiven("ai.djl.offline", "true");
+    static List<String> preferBundledCpuLibrary() {
+        List<String> set = new ArrayList<>();
+        setUnlessGiven("RUST_FLAVOR", "cpu", set);
+        setUnlessGiven("ai.djl.offline", "true", set);
+        return set;
     }
 
-    private static void setUnlessGiven(String key, String value) {
+    /** Sets {@code key} unless the user gave it, and adds it to {@code set} if so. */
+    private static void setUnlessGiven(String key, String value, List<String> set) {
         if (System.getenv(key) == null && System.getProperty(key) == null) {
             System.setProperty(key, value);
+            set.add(key);
         }
     }
 

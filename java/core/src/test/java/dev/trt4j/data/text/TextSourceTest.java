@@ -329,6 +329,27 @@ class TextSourceTest {
                 .hasMessage(empty + ": the Unigram tokenizer has an empty vocabulary");
     }
 
+    /** A service using DJL itself must not find the properties that steer DJL's library changed by trt4j. */
+    @Test
+    void openingATokenizerLeavesTheSystemPropertiesAsTheyWere() throws IOException {
+        String flavor = System.getProperty("RUST_FLAVOR");
+        String offline = System.getProperty("ai.djl.offline");
+        try {
+            System.clearProperty("RUST_FLAVOR");
+            System.clearProperty("ai.djl.offline");
+            Path file = sentences("p.txt", "the cat\n");
+            try (TextSource s = new TextSource(file, List.of(IDS, MASK),
+                    DataOptions.builder().tokenizer(tokenizer).sequenceLength(4).batchSize(1).build())) {
+                assertThat(Batches.drain(s)).hasSize(1);
+            }
+            assertThat(System.getProperty("RUST_FLAVOR")).isNull();
+            assertThat(System.getProperty("ai.djl.offline")).isNull();
+        } finally {
+            restore("RUST_FLAVOR", flavor);
+            restore("ai.djl.offline", offline);
+        }
+    }
+
     @Test
     void tokenizersUseTheBundledCpuLibraryUnlessTheUserChoseAFlavor() {
         String flavor = System.getProperty("RUST_FLAVOR");
@@ -336,7 +357,8 @@ class TextSourceTest {
         try {
             System.clearProperty("RUST_FLAVOR");
             System.setProperty("ai.djl.offline", "false");
-            TextSource.preferBundledCpuLibrary();
+            assertThat(TextSource.preferBundledCpuLibrary()).as("the properties set, to be cleared")
+                    .isEqualTo(System.getenv("RUST_FLAVOR") == null ? List.of("RUST_FLAVOR") : List.of());
             // a RUST_FLAVOR in the environment is the user's choice too: then no property is set over it
             assertThat(System.getProperty("RUST_FLAVOR")).as("RUST_FLAVOR in the environment: %s",
                     System.getenv("RUST_FLAVOR")).isEqualTo(System.getenv("RUST_FLAVOR") == null ? "cpu" : null);
