@@ -17,8 +17,8 @@ import java.nio.LongBuffer;
 
 /**
  * Converts between {@link HostTensor} and ONNX Runtime tensors. Float32 data feeds float16 inputs (rounded to
- * nearest), int32/int64 feed each other (narrowing is range-checked) and BOOL inputs (0 and 1 only); float16
- * outputs are widened to float32.
+ * nearest), int32/int64 feed each other (narrowing is range-checked) and BOOL, INT8 and UINT8 inputs (values in
+ * their range only); float16 outputs are widened to float32.
  */
 final class HostTensorConverter {
     private HostTensorConverter() {
@@ -68,8 +68,8 @@ final class HostTensorConverter {
             }
             return OnnxTensor.createTensor(env, IntBuffer.wrap(narrow), shape);
         }
-        if (want == ElementType.BOOL) {
-            return BoolTensors.create(env, modelName + ": input '" + spec.name() + "'", tensor);
+        if (ByteTensors.holds(want)) {
+            return ByteTensors.create(env, modelName + ": input '" + spec.name() + "'", tensor, want);
         }
         throw new Trt4jException(modelName + ": input '" + spec.name() + "' is " + want + " but the data is " + have);
     }

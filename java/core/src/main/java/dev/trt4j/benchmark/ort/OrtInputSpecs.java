@@ -20,7 +20,7 @@ import java.util.Set;
 final class OrtInputSpecs {
     private static final Set<ElementType> FEEDABLE =
             EnumSet.of(ElementType.FLOAT32, ElementType.FLOAT16, ElementType.INT64, ElementType.INT32,
-                    ElementType.BOOL);
+                    ElementType.INT8, ElementType.UINT8, ElementType.BOOL);
 
     private OrtInputSpecs() {
     }
@@ -33,7 +33,7 @@ final class OrtInputSpecs {
             }
             ElementType type = OrtSpecs.elementType(info.type).filter(FEEDABLE::contains)
                     .orElseThrow(() -> new Trt4jException(model + ": input '" + e.getKey() + "' is " + info.type
-                            + "; a benchmark feeds FLOAT, FLOAT16, INT64, INT32 and BOOL inputs"));
+                            + "; a benchmark feeds FLOAT, FLOAT16, INT64, INT32, INT8, UINT8 and BOOL inputs"));
             // the symbolic names let one --shapes entry settle the inputs that share a dimension
             String[] names = info.getDimensionNames();
             specs.add(new TensorSpec(e.getKey(), type, info.getShape(),

@@ -10,7 +10,7 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.platform.Fp16Conversions;
 import dev.trt4j.Trt4jException;
-import dev.trt4j.ort.BoolTensors;
+import dev.trt4j.ort.ByteTensors;
 import dev.trt4j.ort.OrtRunFailure;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.timing.InferenceTrace;
@@ -75,7 +75,9 @@ final class OrtTimedInference implements TimedInference, AutoCloseable {
                     OnnxJavaType.FLOAT16);
             case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap(longs(data)), shape);
             case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap(ints(data)), shape);
-            case BOOL -> BoolTensors.create(env, what, data);
+            case BOOL -> ByteTensors.create(env, what, data, dev.trt4j.tensor.ElementType.BOOL);
+            case INT8 -> ByteTensors.create(env, what, data, dev.trt4j.tensor.ElementType.INT8);
+            case UINT8 -> ByteTensors.create(env, what, data, dev.trt4j.tensor.ElementType.UINT8);
             default -> throw new Trt4jException("an input of type " + type + " cannot be benchmarked");
         };
     }

@@ -13,7 +13,6 @@ import dev.trt4j.ort.TokenInputLimits;
 import dev.trt4j.runtime.ExecutionContext;
 import dev.trt4j.runtime.InferenceOptions;
 import dev.trt4j.runtime.LoadedModel;
-import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.TensorSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,14 +57,8 @@ final class OrtLoadedModel implements LoadedModel {
         if (inputs.size() != session.getNumInputs()) {
             throw new Trt4jException(name + ": the model has inputs that are not tensors of a type trt4j feeds");
         }
-        for (TensorSpec in : inputs) {
-            // BOOL is fed from integers 0 and 1 (DirectTensor stages them as bytes), as the engine path takes it
-            if (in.type() != ElementType.FLOAT32 && in.type() != ElementType.FLOAT16 && in.type() != ElementType.INT64
-                    && in.type() != ElementType.INT32 && in.type() != ElementType.BOOL) {
-                throw new Trt4jException(name + ": input '" + in.name() + "' is " + in.type()
-                        + "; trt4j feeds FLOAT32, FLOAT16, INT64, INT32 and BOOL inputs");
-            }
-        }
+        // every ElementType is fed: INT8, UINT8 and BOOL from int32 or int64 data in their range (DirectTensor stages
+        // them as bytes), as the engine path takes them; an image model taking uint8 pixels is common
     }
 
     /** {@code 'z' (DOUBLE tensor), 's' (sequence)}. */

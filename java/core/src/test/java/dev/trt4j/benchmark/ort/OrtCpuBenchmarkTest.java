@@ -109,6 +109,26 @@ class OrtCpuBenchmarkTest {
         }
     }
 
+    /** An image model taking uint8 pixels (and an int8 input) is timed on values each input can hold. */
+    @Test
+    void timesAModelWithOneByteInputs() {
+        ai.onnx.proto.OnnxMl.ModelProto bytes = new dev.trt4j.onnx.TestGraph()
+                .input("u8", ai.onnx.proto.OnnxMl.TensorProto.DataType.UINT8_VALUE, 1, 3, 8, 8)
+                .input("i8", ai.onnx.proto.OnnxMl.TensorProto.DataType.INT8_VALUE, 1, 3, 8, 8)
+                .node("Cast", java.util.List.of("u8"), java.util.List.of("uf"),
+                        dev.trt4j.onnx.TestGraph.intAttribute("to", dev.trt4j.onnx.TestGraph.FLOAT))
+                .node("Cast", java.util.List.of("i8"), java.util.List.of("if"),
+                        dev.trt4j.onnx.TestGraph.intAttribute("to", dev.trt4j.onnx.TestGraph.FLOAT))
+                .node("Add", java.util.List.of("uf", "if"), java.util.List.of("y"))
+                .output("y", dev.trt4j.onnx.TestGraph.FLOAT, 1, 3, 8, 8)
+                .build(13);
+        Path file = TestModels.write(bytes, dir, "bytes.onnx");
+        BenchmarkResult result = new OrtCpuBenchmark().run(new BenchmarkRequest(file, 0, Map.of(),
+                BenchInputs.random(0), SHORT, 1));
+        assertThat(result.report().queries()).isGreaterThanOrEqualTo(5);
+        assertThat(result.shapes().get("u8")).containsExactly(1, 3, 8, 8);
+    }
+
     @Test
     void badRequestsAreOneLineErrors() {
         OrtCpuBenchmark bench = new OrtCpuBenchmark();

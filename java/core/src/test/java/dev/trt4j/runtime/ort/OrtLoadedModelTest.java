@@ -76,4 +76,27 @@ class OrtLoadedModelTest {
                         + "'z' (DOUBLE tensor), and trt4j reads tensors of FLOAT32, FLOAT16, INT64, INT32, INT8, UINT8 "
                         + "or BOOL");
     }
+
+    /** A model taking uint8 pixels (its preprocessing inside) or int8 values is served from int32 or int64 data. */
+    @Test
+    void byteInputsAreFedFromIntegersInTheirRange() {
+        ModelProto bytes = new TestGraph()
+                .input("u8", TensorProto.DataType.UINT8_VALUE, 1, 3)
+                .input("i8", TensorProto.DataType.INT8_VALUE, 1, 3)
+                .node("Cast", List.of("u8"), List.of("uf"), TestGraph.intAttribute("to", TestGraph.FLOAT))
+                .node("Cast", List.of("i8"), List.of("if"), TestGraph.intAttribute("to", TestGraph.FLOAT))
+                .node("Add", List.of("uf", "if"), List.of("y"))
+                .output("y", TestGraph.FLOAT, 1, 3)
+                .build(13);
+        Path file = TestModels.write(bytes, dir, "bytes.onnx");
+        try (InferenceSession session = InferenceSession.open(file, InferenceOptions.defaults().withContexts(1))) {
+            Map<String, HostTensor> in = Map.of("u8", HostTensor.ofInts(new long[] {1, 3}, new int[] {0, 200, 255}),
+                    "i8", HostTensor.ofLongs(new long[] {1, 3}, new long[] {-128, 5, 127}));
+            assertThat(session.run(in).get("y").floats()).containsExactly(-128f, 205f, 382f);
+            Map<String, HostTensor> outOfRange = Map.of("u8", HostTensor.ofInts(new long[] {1, 3},
+                    new int[] {0, 256, 1}), "i8", HostTensor.ofInts(new long[] {1, 3}, new int[] {0, 0, 0}));
+            assertThatThrownBy(() -> session.run(outOfRange)).isInstanceOf(Trt4jException.class)
+                    .hasMessageContaining("input 'u8': value 256 at element 1 does not fit UINT8 (0 to 255)");
+        }
+    }
 }
