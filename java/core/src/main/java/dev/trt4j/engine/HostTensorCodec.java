@@ -1,6 +1,7 @@
 package dev.trt4j.engine;
 
 import ai.onnxruntime.platform.Fp16Conversions;
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
@@ -107,7 +108,7 @@ public final class HostTensorCodec {
             case INT32 -> {
                 for (int i = 0; i < data.length; i++) {
                     if (data[i] != (int) data[i]) {
-                        throw new Trt4jException(what + ": value " + data[i] + " at element " + i
+                        throw new InvalidInputException(what + ": value " + data[i] + " at element " + i
                                 + " does not fit the engine's INT32 input");
                     }
                     out.putInt(4 * i, (int) data[i]);
@@ -146,7 +147,7 @@ public final class HostTensorCodec {
             long v = value.applyAsLong(i);
             if (v < min || v > max) {
                 // not "the engine's": ONNX Runtime's BOOL, INT8 and UINT8 inputs are staged here too
-                throw new Trt4jException(what + ": value " + v + " at element " + i + " does not fit " + type
+                throw new InvalidInputException(what + ": value " + v + " at element " + i + " does not fit " + type
                         + " (" + (type == ElementType.BOOL ? "0 or 1" : min + " to " + max) + ")");
             }
             out.put(i, (byte) v);

@@ -196,8 +196,9 @@ public final class InferenceSession implements AutoCloseable {
      * exception the reader throws reaches the caller unchanged. Float inputs are not checked for NaN or infinity;
      * token inputs are (see {@link dev.trt4j.tensor.TokenInputCheck}).
      *
-     * @throws Trt4jException when the inputs do not fit (inputs sharing a symbolic dimension must agree on it), the
-     *                        backend fails, or the thread is interrupted while waiting for a free context
+     * @throws dev.trt4j.InvalidInputException when the inputs do not fit (inputs sharing a symbolic dimension must
+     *                        agree on it): the caller's to correct, a bad request to a service
+     * @throws Trt4jException when the backend fails, or the thread is interrupted while waiting for a free context
      * @throws NullPointerException when {@code inputs}, {@code reader} or an input's tensor is null
      * @throws IllegalStateException after {@link #close()}, or when called from an {@link OutputReader} of this
      *                               session
@@ -236,7 +237,8 @@ public final class InferenceSession implements AutoCloseable {
     /**
      * Runs one query and returns a heap copy of every output, in model order.
      *
-     * @throws Trt4jException when the inputs do not fit or the backend fails
+     * @throws dev.trt4j.InvalidInputException when the inputs do not fit
+     * @throws Trt4jException when the backend fails
      * @throws IllegalStateException after {@link #close()}, or when called from an {@link OutputReader} of this
      *                               session
      */

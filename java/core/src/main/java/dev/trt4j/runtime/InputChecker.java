@@ -1,6 +1,6 @@
 package dev.trt4j.runtime;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.SharedDimensions;
@@ -14,10 +14,10 @@ import java.util.stream.Collectors;
 
 /**
  * Checks a query's inputs against a model's before any native call, so mistakes come back as one line naming the
- * input and both shapes: unknown and missing names, element types that do not convert (float32 data feeds float32
- * and float16 inputs, int32/int64 data feeds int32, int64, int8, uint8 and bool inputs), ranks and fixed dimensions, and token inputs a
- * text model would answer wrongly without an error ({@link TokenInputCheck}). Float values are not checked: NaN and
- * infinity reach the model as given.
+ * input and both shapes ({@link InvalidInputException}, a bad request to a service): unknown and missing names,
+ * element types that do not convert (float32 data feeds float32 and float16 inputs, int32/int64 data feeds int32,
+ * int64, int8, uint8 and bool inputs), ranks and fixed dimensions, and token inputs a text model would answer wrongly
+ * without an error ({@link TokenInputCheck}). Float values are not checked: NaN and infinity reach the model as given.
  */
 public final class InputChecker {
     private InputChecker() {
@@ -25,12 +25,12 @@ public final class InputChecker {
 
     /**
      * @param model a name for messages
-     * @throws Trt4jException on the first mismatch
+     * @throws InvalidInputException on the first mismatch
      */
     public static void check(String model, List<TensorSpec> specs, Map<String, HostTensor> inputs) {
         for (String given : inputs.keySet()) {
             if (specs.stream().noneMatch(s -> s.name().equals(given))) {
-                throw new Trt4jException(model + ": unknown input '" + given + "'; inputs are " + names(specs));
+                throw new InvalidInputException(model + ": unknown input '" + given + "'; inputs are " + names(specs));
             }
         }
         for (TensorSpec spec : specs) {
@@ -39,20 +39,20 @@ public final class InputChecker {
             }
             HostTensor tensor = inputs.get(spec.name());
             if (tensor == null) {
-                throw new Trt4jException(model + ": input '" + spec.name() + "' " + spec.shapeText()
+                throw new InvalidInputException(model + ": input '" + spec.name() + "' " + spec.shapeText()
                         + " is missing; inputs given: " + inputs.keySet());
             }
             if (!converts(tensor.type(), spec.type())) {
-                throw new Trt4jException(model + ": input '" + spec.name() + "' is " + spec.type() + " but the data is "
-                        + tensor.type());
+                throw new InvalidInputException(model + ": input '" + spec.name() + "' is " + spec.type()
+                        + " but the data is " + tensor.type());
             }
             if (!spec.accepts(tensor.shape())) {
-                throw new Trt4jException(model + ": input '" + spec.name() + "' expects shape " + spec.shapeText()
-                        + " but the data has " + Arrays.toString(tensor.shape()).replace(" ", ""));
+                throw new InvalidInputException(model + ": input '" + spec.name() + "' expects shape "
+                        + spec.shapeText() + " but the data has " + Arrays.toString(tensor.shape()).replace(" ", ""));
             }
             if (tensor.shape().length >= 2 && tensor.shape()[0] == 0) {
                 // Some models pass an empty batch through; others fail on a node deep in the graph.
-                throw new Trt4jException(model + ": input '" + spec.name() + "' has an empty batch (shape "
+                throw new InvalidInputException(model + ": input '" + spec.name() + "' has an empty batch (shape "
                         + Arrays.toString(tensor.shape()).replace(" ", "") + "); give at least one sample");
             }
         }

@@ -1,6 +1,6 @@
 package dev.trt4j.tensor;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidInputException;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,14 +62,14 @@ public final class SharedDimensions {
      * broadcast a size of 1 against the others without a word, or fail on a node deep in the graph.
      *
      * @param model names the model in the message
-     * @throws Trt4jException naming both inputs, the dimension and the two sizes
+     * @throws InvalidInputException naming both inputs, the dimension and the two sizes
      */
     public static void requireAgreement(String model, List<TensorSpec> specs, Map<String, HostTensor> data) {
         Map<String, long[]> shapes = new HashMap<>();
         data.forEach((name, tensor) -> shapes.put(name, tensor.shape()));
         of(specs, shapes).conflict().ifPresent(c -> {
-            throw new Trt4jException(model + ": inputs '" + c.first().input() + "' and '" + c.input() + "' share "
-                    + "dimension '" + c.name() + "', but the data gives it " + c.first().size() + " and " + c.size());
+            throw new InvalidInputException(model + ": inputs '" + c.first().input() + "' and '" + c.input()
+                    + "' share dimension '" + c.name() + "', but the data gives it " + c.first().size() + " and " + c.size());
         });
     }
 

@@ -1,6 +1,6 @@
 package dev.trt4j.tensor;
 
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidInputException;
 
 import java.util.Arrays;
 import java.util.List;
@@ -24,7 +24,7 @@ public final class TokenInputCheck {
 
     /**
      * @param model a name for messages
-     * @throws Trt4jException naming the input and, for a negative id, where it is
+     * @throws InvalidInputException naming the input and, for a negative id, where it is
      */
     public static void check(String model, Map<String, HostTensor> inputs) {
         for (String name : INDEX_INPUTS) {
@@ -35,13 +35,13 @@ public final class TokenInputCheck {
             }
             long width = t.shape()[1];
             if (width == 0 && t.shape()[0] > 0) {
-                throw new Trt4jException(model + ": input '" + name + "' holds no tokens (shape "
+                throw new InvalidInputException(model + ": input '" + name + "' holds no tokens (shape "
                         + Arrays.toString(t.shape()).replace(" ", "") + "); give at least one token a row");
             }
             int at = firstNegative(t);
             if (at >= 0) {
                 long id = t.type() == ElementType.INT64 ? t.longs()[at] : t.ints()[at];
-                throw new Trt4jException(model + ": input '" + name + "' holds " + id + " (row " + at / width
+                throw new InvalidInputException(model + ": input '" + name + "' holds " + id + " (row " + at / width
                         + ", position " + at % width + "); ids are never negative: the model would count it back "
                         + "from the end of its table (-1 the last row) and answer without an error (padding takes the "
                         + "tokenizer's pad id, usually 0)");
@@ -57,7 +57,7 @@ public final class TokenInputCheck {
             for (int i = 0; i < n; i++) {
                 long v = longs != null ? longs[i] : ints[i];
                 if (v != 0 && v != 1) {
-                    throw new Trt4jException(model + ": input '" + MASK + "' holds " + v + " (row " + i / width
+                    throw new InvalidInputException(model + ": input '" + MASK + "' holds " + v + " (row " + i / width
                             + ", position " + i % width + "); a mask holds 1 for a token and 0 for padding (token "
                             + "ids given as the mask?)");
                 }

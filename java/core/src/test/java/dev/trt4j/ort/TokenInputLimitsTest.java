@@ -121,7 +121,7 @@ class TokenInputLimitsTest {
             HostTensor words = HostTensor.ofLongs(new long[] {1, 3}, new long[] {3, 4, 5});
             HostTensor types = HostTensor.ofLongs(new long[] {1, 3}, new long[] {0, 5, 0});
             assertThatThrownBy(() -> session.run(Map.of("input_ids", words, "token_type_ids", types)))
-                    .isInstanceOf(Trt4jException.class)
+                    .isInstanceOf(dev.trt4j.InvalidInputException.class)
                     .hasMessageEndingWith("types.onnx: input 'token_type_ids' holds 5 (row 0, position 1), but the "
                             + "model's table for it has 2 rows (node 'token_types'): its values must be below 2");
             HostTensor outOfVocabulary = HostTensor.ofLongs(new long[] {1, 3}, new long[] {3, 40, 5});

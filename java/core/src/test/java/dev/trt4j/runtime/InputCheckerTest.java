@@ -30,7 +30,7 @@ class InputCheckerTest {
         assertThatCode(() -> InputChecker.check("m", SPECS, Map.of("input_ids", ids(2, 8), "attention_mask",
                 ids(2, 8)))).doesNotThrowAnyException();
         assertThatThrownBy(() -> InputChecker.check("m", SPECS, Map.of("input_ids", ids(2, 8), "attention_mask",
-                ids(1, 8)))).isInstanceOf(Trt4jException.class).hasMessageEndingWith("share dimension "
+                ids(1, 8)))).isInstanceOf(dev.trt4j.InvalidInputException.class).hasMessageEndingWith("share dimension "
                 + "'batch_size', but the data gives it 2 and 1");
         assertThatThrownBy(() -> InputChecker.check("m", SPECS, Map.of("input_ids", ids(1, 8), "attention_mask",
                 ids(1, 9)))).hasMessageContaining("'sequence_length', but the data gives it 8 and 9");
@@ -46,7 +46,7 @@ class InputCheckerTest {
     void anEmptyBatchIsRefusedNamingTheInput() {
         // Some models pass it through, others fail on a node deep in the graph (the PP-OCR classifier's Reshape).
         assertThatThrownBy(() -> InputChecker.check("m", SPECS, Map.of("input_ids", ids(0, 8), "attention_mask",
-                ids(0, 8)))).isInstanceOf(Trt4jException.class)
+                ids(0, 8)))).isInstanceOf(dev.trt4j.InvalidInputException.class)
                 .hasMessage("m: input 'input_ids' has an empty batch (shape [0,8]); give at least one sample");
         // A 1-D input of length 0 is data, not a batch: left to the model.
         List<TensorSpec> list = List.of(new TensorSpec("words", ElementType.INT64, new long[] {-1}, List.of("n")));

@@ -1,6 +1,5 @@
 package dev.trt4j.tensor;
 
-import dev.trt4j.Trt4jException;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
@@ -16,7 +15,7 @@ class TokenInputCheckTest {
     void aMaskHoldingAnythingButZeroAndOneIsRefusedWithWhere() {
         HostTensor idsAsMask = IDS;
         assertThatThrownBy(() -> TokenInputCheck.check("m.onnx", Map.of("input_ids", IDS, "attention_mask",
-                idsAsMask))).isInstanceOf(Trt4jException.class).hasMessage("m.onnx: input 'attention_mask' holds 101 "
+                idsAsMask))).isInstanceOf(dev.trt4j.InvalidInputException.class).hasMessage("m.onnx: input 'attention_mask' holds 101 "
                 + "(row 0, position 0); a mask holds 1 for a token and 0 for padding (token ids given as the mask?)");
         HostTensor five = HostTensor.ofInts(new long[] {2, 3}, new int[] {1, 1, 1, 1, 5, 0});
         assertThatThrownBy(() -> TokenInputCheck.check("m.onnx", Map.of("input_ids", IDS, "attention_mask", five)))

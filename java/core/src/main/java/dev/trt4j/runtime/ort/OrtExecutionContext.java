@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.ort.DirectTensor;
 import dev.trt4j.ort.OrtRunFailure;
@@ -76,7 +77,8 @@ final class OrtExecutionContext implements ExecutionContext {
             outputs.run(session, feed, outputNames);
             return view;
         } catch (OrtException e) {
-            throw tokenLimits.explain(model, inputs.keySet(), data).map(why -> new Trt4jException(why, e))
+            throw tokenLimits.explain(model, inputs.keySet(), data)
+                    .<Trt4jException>map(why -> new InvalidInputException(why, e))
                     .orElseGet(() -> OrtRunFailure.of(model, data, e));
         }
     }

@@ -95,7 +95,7 @@ class OrtLoadedModelTest {
             assertThat(session.run(in).get("y").floats()).containsExactly(-128f, 205f, 382f);
             Map<String, HostTensor> outOfRange = Map.of("u8", HostTensor.ofInts(new long[] {1, 3},
                     new int[] {0, 256, 1}), "i8", HostTensor.ofInts(new long[] {1, 3}, new int[] {0, 0, 0}));
-            assertThatThrownBy(() -> session.run(outOfRange)).isInstanceOf(Trt4jException.class)
+            assertThatThrownBy(() -> session.run(outOfRange)).isInstanceOf(dev.trt4j.InvalidInputException.class)
                     .hasMessageContaining("input 'u8': value 256 at element 1 does not fit UINT8 (0 to 255)");
         }
     }
