@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.Set;
@@ -38,7 +39,7 @@ public final class Calibrators {
      *                              available names
      */
     public static Calibrator byName(String name) {
-        String wanted = name.trim().toLowerCase(Locale.ROOT);
+        String wanted = Objects.requireNonNull(name, "name").trim().toLowerCase(Locale.ROOT);
         List<String> broken = new ArrayList<>();
         List<Calibrator> all = load(broken);
         List<Calibrator> matches = all.stream().filter(c -> c.name().equals(wanted)).toList();

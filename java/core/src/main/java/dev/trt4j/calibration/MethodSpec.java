@@ -24,13 +24,15 @@ import java.util.regex.Pattern;
  * @param options    the options it runs with
  */
 public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions options) {
+    /** How {@link #label} writes a percentile: {@code percentile-99.9}. */
+    private static final String PERCENTILE_LABEL = "percentile-";
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     /** Digits, one comma, digits: a percentile written with a decimal comma ({@code 99,9}). */
     private static final Pattern DECIMAL_COMMA = Pattern.compile("[0-9]+,[0-9]+");
 
-
     /**
-     * Parses {@code name[=percentile]} with {@code base} options.
+     * Parses {@code name[=percentile]} with {@code base} options; a percentile's {@link #label} ({@code percentile-99.9},
+     * as reports print it) reads as {@code percentile=99.9}.
      *
      * @throws InvalidOptionException on an unknown method or a malformed percentile
      */
@@ -53,6 +55,11 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
         if (eq >= 0) {
             name = spec.substring(0, eq).trim();
             argument = spec.substring(eq + 1).trim();
+        } else if (spec.startsWith(PERCENTILE_LABEL) && DECIMAL.matcher(spec.substring(PERCENTILE_LABEL.length()))
+                .matches()) {
+            // the label trt4j prints ("Best: percentile-99.999") names the method it labels
+            name = "percentile";
+            argument = spec.substring(PERCENTILE_LABEL.length());
         }
         Calibrator calibrator;
         try {
@@ -88,7 +95,7 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
      * ({@code percentile-99.9}), so that two percentiles never share a label.
      */
     public static String label(String name, CalibrationOptions options) {
-        return name.equals("percentile") ? "percentile-" + trim(options.percentile()) : name;
+        return name.equals("percentile") ? PERCENTILE_LABEL + trim(options.percentile()) : name;
     }
 
     /**

@@ -49,9 +49,14 @@ public final class CalibrationTable {
     /**
      * Reads a table written by {@link #write(Path)}.
      *
-     * @throws Trt4jException naming the file and the problem if it is unreadable, not JSON or not a table
+     * @throws Trt4jException naming the file and the problem if it is unreadable, not JSON or not a table (a TensorRT
+     *                        cache is named as one, where a JSON parser would only quote its header)
      */
     public static CalibrationTable read(Path file) {
+        TensorRtCalibrationCache.headerOf(file).ifPresent(header -> {
+            throw new Trt4jException(file + ": a TensorRT calibration cache (" + header + "), not a trt4j table "
+                    + "(JSON); read it with CalibrationFile.read, which takes either");
+        });
         return CalibrationTableJson.fromDocument(JsonDocument.read(file));
     }
 

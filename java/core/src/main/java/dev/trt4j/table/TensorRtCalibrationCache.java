@@ -14,6 +14,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -106,6 +107,8 @@ public final class TensorRtCalibrationCache {
             throw new IllegalArgumentException("TensorRT version must be 0 to " + MAX_VERSION + " (at most nine "
                     + "digits, as the header TRT-<version>-<algorithm> is read back), got " + version);
         }
+        Objects.requireNonNull(algorithm, "algorithm");
+        Objects.requireNonNull(scaleBitsByTensor, "scaleBitsByTensor");
         if (!ALGORITHM.matcher(algorithm).matches()) {
             throw new IllegalArgumentException("algorithm must be one word without spaces, got '" + algorithm + "'");
         }

@@ -18,6 +18,19 @@ class MethodSpecTest {
                 .extracting(MethodSpec::label).containsExactly("max", "percentile-99.9", "percentile-99.99");
     }
 
+    /** The label a report prints ("Best: percentile-99.999") names that method when typed back. */
+    @Test
+    void aPercentilesLabelParsesAsThatPercentile() {
+        MethodSpec typed = MethodSpec.parse("percentile-99.999", BASE);
+        assertThat(typed.label()).isEqualTo("percentile-99.999");
+        assertThat(typed.options().percentile()).isEqualTo(99.999);
+        assertThat(typed.calibrator().name()).isEqualTo("percentile");
+        assertThatThrownBy(() -> MethodSpec.parse("percentile-abc", BASE))
+                .hasMessageStartingWith("method 'percentile-abc': unknown calibration method 'percentile-abc'");
+        assertThatThrownBy(() -> MethodSpec.parseAll("--methods", List.of("percentile-99.9", "percentile=99.9"),
+                BASE)).hasMessageStartingWith("--methods gives percentile-99.9 twice");
+    }
+
     @Test
     void parseAllRefusesAMethodGivenTwice() {
         assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("max", "max"), BASE))

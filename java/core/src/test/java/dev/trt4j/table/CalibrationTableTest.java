@@ -30,6 +30,18 @@ class CalibrationTableTest {
                 "images:/data/lines (256 files)", Instant.parse("2026-07-05T10:15:30.123Z"));
     }
 
+    /** A cache read as a table is named as a cache, not by a JSON parser's words about its header. */
+    @Test
+    void aCacheReadAsATableIsNamedAsOne() throws Exception {
+        Path cache = Files.writeString(dir.resolve("entropy.cache"), "TRT-101501-EntropyCalibration2\nx: 3c010a14\n");
+        assertThatThrownBy(() -> CalibrationTable.read(cache)).isInstanceOf(Trt4jException.class)
+                .hasMessage(cache + ": a TensorRT calibration cache (TRT-101501-EntropyCalibration2), not a trt4j table "
+                        + "(JSON); read it with CalibrationFile.read, which takes either");
+        assertThat(CalibrationFile.read(cache).cache()).isNotNull();
+        assertThatThrownBy(() -> new TensorRtCalibrationCache(1, null, java.util.Map.of()))
+                .isInstanceOf(NullPointerException.class).hasMessage("algorithm");
+    }
+
     @Test
     void jsonRoundTripKeepsOrderBitsAndProvenance() {
         SplittableRandom random = new SplittableRandom(11);
