@@ -304,39 +304,69 @@ class ScriptsTest {
     }
 
     /**
-     * The launcher rebuilds a stale CLI with the profile its jar was built with, read from the manifest's Class-Path
-     * (wrapped at 72 bytes): lib/ keeps the TensorRT jars of an earlier GPU build, so it cannot tell.
+     * The launcher rebuilds a stale CLI with the profile its jar was built with, read from the manifest's
+     * Trt4j-Maven-Profile, or from the Class-Path (wrapped at 72 bytes) of a jar from before that entry: lib/ keeps
+     * the TensorRT jars of an earlier GPU build, so it cannot tell.
      */
     @Test
     void theLauncherRebuildsWithTheProfileTheJarWasBuiltWith() throws Exception {
         String redist = "lib/trt4j-core-0.1.0-SNAPSHOT.jar lib/trt4j-native-0.1.0-SNAPSHOT.jar "
                 + "lib/tensorrt-10.15-1.5.13-linux-x86_64-redist.jar";
-        Map<String, String> expected = Map.of(
-                redist, "-Pgpu",
-                redist.replace("-redist", ""), "-Pgpu-system",
-                "lib/trt4j-core-0.1.0-SNAPSHOT.jar lib/picocli-4.7.6.jar", "");
-        Path launcher = SCRIPTS.resolveSibling("trt4j");
-        for (Map.Entry<String, String> e : expected.entrySet()) {
-            java.util.jar.Manifest manifest = new java.util.jar.Manifest();
-            manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
-            manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, e.getKey());
-            Path jar = dir.resolve("cli-" + e.getValue().length() + ".jar");
-            try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar),
-                    manifest)) {
-                out.putNextEntry(new java.util.zip.ZipEntry("a.txt"));
-            }
-            ProcessBuilder pb = new ProcessBuilder("bash", "-c", "source <(sed -n '/^built_profile()/,/^}/p' \"$1\"); "
-                    + "jar=\"$2\"; built_profile", "bash", launcher.toString(), jar.toString())
-                    .redirectErrorStream(true);
-            String javaHome = System.getProperty("java.home");
-            if (Files.isExecutable(Path.of(javaHome, "bin", "jar"))) {
-                pb.environment().put("JAVA_HOME", javaHome); // a JDK's jar tool, as the build that wrote the jar had
-            }
-            Process p = pb.start();
-            String printed = new String(p.getInputStream().readAllBytes()).strip();
-            assertThat(p.waitFor()).isZero();
-            assertThat(printed).as(e.getKey()).isEqualTo(e.getValue());
+        String cpu = "lib/trt4j-core-0.1.0-SNAPSHOT.jar lib/picocli-4.7.6.jar";
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        assertThat(builtProfile(redist, null, lib)).isEqualTo("-Pgpu");
+        assertThat(builtProfile(redist.replace("-redist", ""), null, lib)).isEqualTo("-Pgpu-system");
+        assertThat(builtProfile(cpu, null, lib)).isEmpty();
+        assertThat(builtProfile(cpu, "gpu-system", lib)).isEqualTo("-Pgpu-system");
+
+        // lib/ still holds trt4j-native after a CPU build that followed a GPU build: the entry says it was one
+        Files.writeString(lib.resolve("trt4j-native-0.1.0-SNAPSHOT.jar"), "");
+        assertThat(builtProfile(cpu, "none", lib)).isEmpty();
+        assertThat(builtProfile(redist, "gpu", lib)).isEqualTo("-Pgpu");
+        // A jar from before the entry whose Class-Path lacks trt4j-native beside a lib/ holding it: a -Pgpu build
+        // after a CPU build left the jar as it was, so doctor said "build trt4j with -Pgpu" after just that
+        Result old = launcherBuiltProfile(cpu, null, lib);
+        assertThat(old.out().strip()).isEqualTo("-Pgpu-system");
+        assertThat(old.err().lines().toList()).containsExactly("trt4j: lib/ holds trt4j-native, but the jar's manifest "
+                + "does not name it: building with -Pgpu-system (./mvnw -pl java/cli -am package builds the CLI "
+                + "without TensorRT)");
+        Files.writeString(lib.resolve("tensorrt-10.15-1.5.13-linux-x86_64-redist.jar"), "");
+        assertThat(builtProfile(cpu, null, lib)).isEqualTo("-Pgpu");
+    }
+
+    /** The profile the launcher's built_profile prints for a jar of that Class-Path and Trt4j-Maven-Profile. */
+    private String builtProfile(String classPath, String profileEntry, Path lib) throws Exception {
+        Result r = launcherBuiltProfile(classPath, profileEntry, lib);
+        assertThat(r.code()).as(r.err()).isZero();
+        return r.out().strip();
+    }
+
+    /** The launcher's built_profile for a jar of that Class-Path and Trt4j-Maven-Profile beside lib/. */
+    private Result launcherBuiltProfile(String classPath, String profileEntry, Path lib) throws Exception {
+        java.util.jar.Manifest manifest = new java.util.jar.Manifest();
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().put(java.util.jar.Attributes.Name.CLASS_PATH, classPath);
+        if (profileEntry != null) {
+            manifest.getMainAttributes().putValue("Trt4j-Maven-Profile", profileEntry);
         }
+        Path jar = Files.createTempFile(dir, "cli-", ".jar");
+        try (java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(Files.newOutputStream(jar),
+                manifest)) {
+            out.putNextEntry(new java.util.zip.ZipEntry("a.txt"));
+        }
+        Path launcher = SCRIPTS.resolveSibling("trt4j");
+        ProcessBuilder pb = new ProcessBuilder("bash", "-c", "source <(sed -n -e '/^manifest()/,/^}/p' "
+                + "-e '/^built_profile()/,/^}/p' \"$1\"); jar=\"$2\"; lib=\"$3\"; built_profile", "bash",
+                launcher.toString(), jar.toString(), lib.toString());
+        String javaHome = System.getProperty("java.home");
+        if (Files.isExecutable(Path.of(javaHome, "bin", "jar"))) {
+            pb.environment().put("JAVA_HOME", javaHome); // a JDK's jar tool, as the build that wrote the jar had
+        }
+        Path out = Files.createTempFile(dir, "profile-", ".out");
+        Path err = Files.createTempFile(dir, "profile-", ".err");
+        Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
     }
 
     /** gpu-checks.sh without its payload stops at once, before it writes anything (with no STAGE it wrote under /). */
