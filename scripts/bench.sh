@@ -67,14 +67,14 @@ for engine in "${engines[@]}"; do
   stem="$(basename "$engine" .engine)"
   model="${stem%.*}"
   [ "$model" != "$stem" ] || fail "$engine: name is not MODEL.LABEL.engine"
-  case " ${models[*]} " in
+  case " ${models[*]+${models[*]}} " in
     *" $model "*) ;;
     *) models+=("$model") ;;
   esac
 done
 
 compare=()
-for model in "${models[@]}"; do
+for model in ${models[@]+"${models[@]}"}; do
   if [ ! -f "$dir/$model.fp32.engine" ]; then
     echo "bench: skipping $model: no $model.fp32.engine to compare with" >&2
     continue
@@ -93,7 +93,7 @@ done
 [ "${#compare[@]}" -gt 0 ] || fail "$dir: no model has an fp32 engine to compare with"
 
 code=0
-"$trt4j" bench "${compare[@]}" --batch "$batches" --markdown "$dir/speedup.md" --csv "$dir/speedup.csv" \
+"$trt4j" bench ${compare[@]+"${compare[@]}"} --batch "$batches" --markdown "$dir/speedup.md" --csv "$dir/speedup.csv" \
   --table-json "$dir/speedup.json" "$@" || code=$?
 # trt4j's own exit code: 2 where it refused the command line (its one line says why), 1 where a run failed
 [ "$code" = 0 ] || exit "$code"

@@ -111,7 +111,7 @@ build() {
   [ -z "$shapes" ] || args+=(--shapes "$shapes")
   if [ -n "$extra" ]; then
     read -r -a more <<< "$extra"
-    args+=("${more[@]}")
+    args+=(${more[@]+"${more[@]}"})
   fi
   # the command line with every existing path spelled absolute, so that ./m.onnx, m.onnx and $PWD/m.onnx (or a run
   # from another folder) stamp alike
@@ -129,7 +129,7 @@ build() {
   elif [ -f "$engine.args" ] && [ "$(cat "$engine.args")" != "$stamp" ]; then
     fresh=0 # built with other options, or from another model of the same name
   fi
-  for input in "${inputs[@]}"; do
+  for input in ${inputs[@]+"${inputs[@]}"}; do
     if [ ! "$engine" -nt "$input" ]; then
       fresh=0
     fi

@@ -13,7 +13,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -367,6 +371,42 @@ class ScriptsTest {
         Process p = pb.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /**
+     * Under {@code set -u}, bash before 4.4 (macOS's 3.2, CentOS 7's 4.2) takes an empty array for an unset one:
+     * {@code "${a[@]}"} stops the script with "a[@]: unbound variable". So an array that starts empty ({@code a=()},
+     * {@code read -a a}) is expanded as {@code ${a[@]+"${a[@]}"}} everywhere, which every bash reads alike; the
+     * launcher's CPU rebuild and bench.sh stopped there.
+     */
+    @Test
+    void arraysThatStartEmptyAreExpandedSoThatOldBashTakesThem() throws Exception {
+        List<Path> scripts = new ArrayList<>(List.of(SCRIPTS.resolveSibling("trt4j")));
+        try (var files = Files.list(SCRIPTS)) {
+            files.filter(f -> f.toString().endsWith(".sh")).sorted().forEach(scripts::add);
+        }
+        Pattern startsEmpty = Pattern.compile(
+                "(?:\\b(\\w+)=\\(\\s*\\))|(?:\\bread\\s+(?:-\\w+\\s+)*-a\\s+(\\w+))");
+        List<String> unguarded = new ArrayList<>();
+        for (Path script : scripts) {
+            String text = Files.readString(script);
+            Matcher m = startsEmpty.matcher(text);
+            Set<String> names = new TreeSet<>();
+            while (m.find()) {
+                names.add(m.group(1) != null ? m.group(1) : m.group(2));
+            }
+            for (String name : names) {
+                String a = Pattern.quote(name);
+                // the guard ${a[@]+"${a[@]}"} (or ${a[*]:+${a[*]} ...}) and the expansion inside it are fine
+                String rest = text.replaceAll("\\$\\{" + a + "\\[[@*]\\]:?\\+\"?\\$\\{" + a + "\\[[@*]\\]\\}", "");
+                Matcher plain = Pattern.compile("\\$\\{" + a + "\\[[@*]\\]\\}")
+                        .matcher(rest);
+                while (plain.find()) {
+                    unguarded.add(script.getFileName() + ": " + plain.group());
+                }
+            }
+        }
+        assertThat(unguarded).isEmpty();
     }
 
     /** gpu-checks.sh without its payload stops at once, before it writes anything (with no STAGE it wrote under /). */
