@@ -28,7 +28,7 @@ class LinkErrorDiagnosisTest {
         assertThat(LinkErrorDiagnosis.diagnose("CUDA runtime", new UnsatisfiedLinkError("no cudart in java.library.path"))
                 .component()).isEqualTo("CUDA runtime");
         assertThat(LinkErrorDiagnosis.diagnose("x", new UnsatisfiedLinkError("libcuda.so.1: cannot open shared object file"))
-                .line()).startsWith("CUDA driver: libcuda.so.1 not found; install the NVIDIA driver");
+                .line()).isEqualTo(MissingComponent.cudaDriver("libcuda.so.1").line());
         assertThat(LinkErrorDiagnosis.diagnose("x", new UnsatisfiedLinkError("libcudnn_graph.so.9: cannot open")).component())
                 .isEqualTo("CUDA library cudnn_graph");
         assertThat(LinkErrorDiagnosis.diagnose("ONNX", new UnsatisfiedLinkError("no nvonnxparser in java.library.path"))

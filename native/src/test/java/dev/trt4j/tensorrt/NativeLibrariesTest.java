@@ -1,5 +1,6 @@
 package dev.trt4j.tensorrt;
 
+import dev.trt4j.engine.MissingComponent;
 import dev.trt4j.engine.NativeLibraryLocator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,8 +23,7 @@ class NativeLibrariesTest {
         assertThat(report.tensorRtLoaded()).isFalse();
         assertThat(report.availability().available()).isFalse();
         assertThat(report.availability().reason())
-                .isEqualTo("CUDA driver: libcuda.so.1 not found; install the NVIDIA driver (r580 or newer for CUDA 13) on "
-                        + "a machine with an NVIDIA GPU");
+                .isEqualTo(MissingComponent.cudaDriver("libcuda.so.1").line()); // MissingComponentTest: its words
     }
 
     @Test

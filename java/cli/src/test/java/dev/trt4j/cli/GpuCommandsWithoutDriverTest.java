@@ -1,6 +1,9 @@
 package dev.trt4j.cli;
 
 import dev.trt4j.cli.CliProcess.Result;
+import dev.trt4j.engine.ContainerEnvironment;
+import dev.trt4j.engine.EngineServices;
+import dev.trt4j.engine.MissingComponent;
 import dev.trt4j.engine.NativeLibraryLocator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -11,6 +14,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -24,8 +29,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * loading any native code) and without it.
  */
 class GpuCommandsWithoutDriverTest {
-    private static final String DRIVER_LINE = "CUDA driver: libcuda.so.1 not found; install the NVIDIA driver (r580 or "
-            + "newer for CUDA 13) on a machine with an NVIDIA GPU";
+    /** Its words depend on where the test runs, a machine or a container (MissingComponentTest has each). */
+    private static final String DRIVER_LINE = MissingComponent.cudaDriver(NativeLibraryLocator.CUDA_DRIVER).line();
+    private static final String NO_BACKEND_LINE = EngineServices.missingBackend().getMessage();
     private static final String PREFIX = "trt4j: ";
 
     @TempDir
@@ -55,9 +61,7 @@ class GpuCommandsWithoutDriverTest {
         Result r = run(withoutNative(testClassPath()), "build", model.toString(), "--precision", "fp32", "--shapes",
                 "x:2x4", "--out", out.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.stderrLines()).containsExactly(PREFIX
-                + "no TensorRT backend: trt4j-native: not on the class path; build trt4j with -Pgpu (see native/README.md)"
-                + "; this machine also lacks the CUDA driver (libcuda.so.1 not found; trt4j doctor says more)");
+        assertThat(r.stderrLines()).containsExactly(PREFIX + NO_BACKEND_LINE);
         assertNoOutputAndNoCrash(out.getParent().getParent());
     }
 
@@ -67,10 +71,28 @@ class GpuCommandsWithoutDriverTest {
         Path engine = Files.write(work.resolve("relu.engine"), new byte[] {0, 1, 2, 3});
         Result r = run(withoutNative(testClassPath()), "bench", engine.toString());
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.stderrLines()).containsExactly(PREFIX
-                + "no TensorRT backend: trt4j-native: not on the class path; build trt4j with -Pgpu (see native/README.md)"
-                + "; this machine also lacks the CUDA driver (libcuda.so.1 not found; trt4j doctor says more)");
+        assertThat(r.stderrLines()).containsExactly(PREFIX + NO_BACKEND_LINE);
         assertNoOutputAndNoCrash(work.resolve("none"));
+    }
+
+    /** In the CPU image (TRT4J_IMAGE=cpu), neither a rebuild nor --gpus all would help: the GPU image would. */
+    @Test
+    void inTheCpuImageGpuCommandsPointToTheGpuImage() throws Exception {
+        Path out = work.resolve("c/engines/relu.fp32.engine");
+        String gpuImage = "the trt4j:cpu image runs no GPU commands: use the trt4j:gpu image, started with docker run "
+                + "--gpus all (docker/README.md)";
+        Map<String, String> cpuImage = Map.of(ContainerEnvironment.IMAGE_VARIABLE, ContainerEnvironment.CPU_IMAGE);
+        Result build = CliProcess.run(work, withoutNative(testClassPath()), cpuImage, List.of(), "build",
+                model.toString(), "--precision", "fp32", "--shapes", "x:2x4", "--out", out.toString());
+        assertThat(build.exit()).isEqualTo(1);
+        assertThat(build.stderrLines()).containsExactly(PREFIX + "no TensorRT backend: trt4j-native: not in the "
+                + "trt4j:cpu image; " + gpuImage);
+        Result doctor = CliProcess.run(work, withoutNative(testClassPath()), cpuImage, List.of(), "doctor");
+        assertThat(doctor.exit()).isEqualTo(1);
+        assertThat(doctor.stdout()).contains("missing:      trt4j-native: not in the trt4j:cpu image; " + gpuImage);
+        assertThat(doctor.stderrLines()).containsExactly(PREFIX + "not ready: CUDA driver: libcuda.so.1 not found; "
+                + gpuImage + " (and 1 more, listed in the report)");
+        assertNoOutputAndNoCrash(out.getParent().getParent());
     }
 
     @Test

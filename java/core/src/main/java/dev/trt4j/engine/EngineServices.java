@@ -53,10 +53,19 @@ public final class EngineServices {
      * missing too.
      */
     public static Trt4jException missingBackend() {
-        // rebuilding with -Pgpu would only reveal the next missing piece: name the driver too when it is absent
         boolean noDriver = NativeLibraryLocator.system().find(NativeLibraryLocator.CUDA_DRIVER).isEmpty();
-        return new Trt4jException("no TensorRT backend: " + MissingComponent.nativeModule().line()
-                + (noDriver ? "; this machine also lacks the CUDA driver (" + NativeLibraryLocator.CUDA_DRIVER
-                + " not found; trt4j doctor says more)" : ""));
+        return new Trt4jException(missingBackendLine(noDriver, ContainerEnvironment.system()));
+    }
+
+    /** The line of {@link #missingBackend()} where the CUDA driver is missing or not, in that environment. */
+    static String missingBackendLine(boolean noDriver, ContainerEnvironment where) {
+        String line = "no TensorRT backend: " + MissingComponent.nativeModule(where).line();
+        // rebuilding with -Pgpu would only reveal the next missing piece: name the driver too when it is absent
+        // (the CPU image's line already says to start the GPU image with --gpus all)
+        if (!noDriver || where.cpuImage()) {
+            return line;
+        }
+        return line + "; this " + (where.inContainer() ? "container" : "machine") + " also lacks the CUDA driver ("
+                + NativeLibraryLocator.CUDA_DRIVER + " not found; trt4j doctor says more)";
     }
 }

@@ -12,6 +12,8 @@ import java.util.Objects;
 public record MissingComponent(String component, String detail, String remedy) {
     /** The component name of {@link #builderKernels}: missing it, engines still load and run. */
     public static final String BUILDER_KERNELS = "TensorRT builder kernels";
+    private static final String CPU_IMAGE_REMEDY = "the trt4j:cpu image runs no GPU commands: use the trt4j:gpu "
+            + "image, started with docker run --gpus all (docker/README.md)";
 
     public MissingComponent {
         Objects.requireNonNull(component, "component");
@@ -19,10 +21,26 @@ public record MissingComponent(String component, String detail, String remedy) {
         Objects.requireNonNull(remedy, "remedy");
     }
 
-    /** The NVIDIA driver's {@code libcuda}. */
+    /** The NVIDIA driver's {@code libcuda}, with the remedy for where this process runs. */
     public static MissingComponent cudaDriver(String library) {
-        return new MissingComponent("CUDA driver", library + " not found",
-                "install the NVIDIA driver (r580 or newer for CUDA 13) on a machine with an NVIDIA GPU");
+        return cudaDriver(library, ContainerEnvironment.system());
+    }
+
+    /**
+     * The NVIDIA driver's {@code libcuda}. In a container the host's driver is mounted in only when the container
+     * is started with GPU access, and the CPU image has no backend to use it with: each gets its own remedy.
+     */
+    public static MissingComponent cudaDriver(String library, ContainerEnvironment where) {
+        String remedy;
+        if (where.cpuImage()) {
+            remedy = CPU_IMAGE_REMEDY;
+        } else if (where.inContainer()) {
+            remedy = "this container was started without GPU access: start it with docker run --gpus all (the "
+                    + "host needs the NVIDIA Container Toolkit and the NVIDIA driver r580 or newer for CUDA 13)";
+        } else {
+            remedy = "install the NVIDIA driver (r580 or newer for CUDA 13) on a machine with an NVIDIA GPU";
+        }
+        return new MissingComponent("CUDA driver", library + " not found", remedy);
     }
 
     /** A driver older than the CUDA runtime: every CUDA call fails, so nothing else matters until it is updated. */
@@ -67,8 +85,16 @@ public record MissingComponent(String component, String detail, String remedy) {
                 "build trt4j with -Pgpu (adds the linux-x86_64 native jars of the TensorRT and CUDA presets)");
     }
 
-    /** The trt4j-native module itself. */
+    /** The trt4j-native module itself, with the remedy for where this process runs. */
     public static MissingComponent nativeModule() {
+        return nativeModule(ContainerEnvironment.system());
+    }
+
+    /** The trt4j-native module itself: the CPU image is built without it, so the remedy there is the GPU image. */
+    public static MissingComponent nativeModule(ContainerEnvironment where) {
+        if (where.cpuImage()) {
+            return new MissingComponent("trt4j-native", "not in the trt4j:cpu image", CPU_IMAGE_REMEDY);
+        }
         return new MissingComponent("trt4j-native", "not on the class path",
                 "build trt4j with -Pgpu (see native/README.md)");
     }

@@ -19,7 +19,7 @@ class DoctorReportTest {
         assertThat(report.ready()).isFalse();
         assertThat(report.lines()).contains("CUDA driver:  missing", "CUDA runtime: 13.1", "TensorRT:     missing",
                 "GPUs:         none found", "status:       not ready");
-        assertThat(report.verdictLine()).startsWith("not ready: CUDA driver: libcuda.so.1 not found; install the NVIDIA driver")
+        assertThat(report.verdictLine()).startsWith("not ready: " + MissingComponent.cudaDriver("libcuda.so.1").line())
                 .endsWith("(and 1 more, listed in the report)").doesNotContain("\n");
         assertThat(report.toJson()).doesNotContain("\n");
         JsonNode json = new ObjectMapper().readTree(report.toJson());

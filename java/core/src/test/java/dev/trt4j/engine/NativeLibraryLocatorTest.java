@@ -46,7 +46,7 @@ class NativeLibraryLocatorTest {
         GpuEnvironment env = new LibraryFileProbe(empty).probe();
         assertThat(env.ready()).isFalse();
         assertThat(env.missing()).extracting(MissingComponent::component).containsExactly("CUDA driver", "trt4j-native");
-        assertThat(env.missing().get(0).line()).startsWith("CUDA driver: libcuda.so.1 not found; install the NVIDIA driver");
+        assertThat(env.missing().get(0)).isEqualTo(MissingComponent.cudaDriver("libcuda.so.1"));
         assertThat(env.notes()).contains("libnvinfer.so.10: not found");
     }
 }
