@@ -2,12 +2,17 @@
 # Builds TensorRT engines for every model × precision (× calibrator for INT8) into an engines folder, skipping
 # engines that are newer than their model (and calibration table) and were built with the same command (kept in
 # ENGINE.args, paths made absolute; an engine without one, built before it was kept, goes by its times alone).
+# A model with Q/DQ nodes (trt4j quantize writes one; `trt4j inspect --json` lists its QuantizeLinear and
+# DequantizeLinear operators) builds as explicit INT8 from its own scales, without calibrator or table, and at int8
+# only: TensorRT would run its Q/DQ nodes in INT8 at fp32 and fp16 too, so trt4j build refuses those.
 # Stops at the first failure with its message and trt4j's exit code.
 #
 #   scripts/build-engines.sh [options] MODEL.onnx...
 #     -o DIR         engines folder (default: engines)
 #     -p LIST        precisions, e.g. "fp32 fp16 int8" (default)
-#     -c LIST        INT8 calibrators, e.g. "entropy trt-minmax" (default: entropy)
+#     -c LIST        INT8 calibrators, e.g. "entropy trt-minmax" (default: entropy, trt4j build's own default;
+#                    trt4j compare-calibrators says which suits a model: entropy costs the PP-OCR classifier
+#                    accuracy that max and percentile keep, docs/calibrator-comparison.md)
 #     -d DATA        calibration data for TensorRT's calibrators (trt-entropy2, trt-minmax)
 #     -t PATTERN     trt4j calibration table of trt4j's calibrators (max, entropy, percentile, mse), with {model},
 #                    {calibrator} and {label} placeholders; {label} is the name trt4j calibrate gives the table
@@ -18,7 +23,8 @@
 #     -x "ARGS"      more arguments for every trt4j build, e.g. a profile for scripts/bench.sh's default batches:
 #                    -x "--min-shapes x:1x3x48x192 --opt-shapes x:8x3x48x192 --max-shapes x:32x3x48x192"
 #
-# Engines are named MODEL.PRECISION.engine, INT8 ones MODEL.int8-CALIBRATOR.engine; scripts/bench.sh reads them.
+# Engines are named MODEL.PRECISION.engine, INT8 ones MODEL.int8-CALIBRATOR.engine, a Q/DQ model's MODEL.int8.engine;
+# scripts/bench.sh reads them (and compares a model's engines with its own fp32 one, which a Q/DQ model has not).
 # The trt4j command is $TRT4J, else trt4j on PATH, else the repository's ./trt4j launcher.
 set -euo pipefail
 
@@ -151,6 +157,21 @@ build() {
   printf '%s' "$stamp" > "$engine.args"
 }
 
+# has_qdq MODEL: whether MODEL has QuantizeLinear or DequantizeLinear nodes, by the operators `trt4j inspect --json`
+# counts (what trt4j build goes by). A model trt4j cannot read stops the script with trt4j's message and exit code.
+has_qdq() {
+  local json operators code=0
+  json="$("$trt4j" inspect "$1" --json)" || code=$?
+  if [ "$code" != 0 ]; then
+    echo "build-engines: reading $1 failed (trt4j inspect $1 --json)" >&2
+    exit "$code"
+  fi
+  # the "operators" object holds operator types and counts only; no pipe into grep -q, whose early exit would fail
+  # the pipeline under pipefail
+  operators="$(sed -n 's/.*"operators":{\([^}]*\)}.*/\1/p' <<< "$json")"
+  grep -Eq '"(Quantize|Dequantize)Linear":' <<< "$operators"
+}
+
 declare -A model_of_name=()
 for model in "$@"; do
   [ -f "$model" ] || fail "$model: no such model file"
@@ -161,9 +182,30 @@ for model in "$@"; do
     usage_error "${model_of_name[$base]} and $model would both build $out/$base.*.engine; give them other file names or build them into other folders (-o)"
   fi
   model_of_name[$base]="$model"
-  # every table the INT8 builds read, before the first build: a missing one must not cost the builds before it
+done
+# the precisions a Q/DQ model skips, and whether it builds at all
+int8_asked=0
+float_asked=""
+for precision in $precisions; do
+  case "$precision" in
+    int8) int8_asked=1 ;;
+    *) float_asked="${float_asked:+$float_asked and }$precision" ;;
+  esac
+done
+declare -A qdq=()
+for model in "$@"; do
   name="$(basename "$model")"
   name="${name%.onnx}"
+  if has_qdq "$model"; then
+    qdq["$model"]=1
+    if [ "$int8_asked" = 0 ]; then
+      echo "build-engines: skipping $model: it has Q/DQ nodes, which build at int8 only, and -p names no int8" >&2
+    elif [ -n "$float_asked" ]; then
+      echo "build-engines: $model has Q/DQ nodes, which build at int8 only: no $float_asked engine for it" >&2
+    fi
+    continue # its scales are its ranges: no table to look for
+  fi
+  # every table the INT8 builds read, before the first build: a missing one must not cost the builds before it
   for precision in $precisions; do
     [ "$precision" = int8 ] || continue
     for calibrator in $calibrators; do
@@ -181,6 +223,12 @@ mkdir -p "$out" 2>/dev/null || fail "$out: cannot create the folder (-o, where t
 for model in "$@"; do
   name="$(basename "$model")"
   name="${name%.onnx}"
+  if [ -n "${qdq["$model"]:-}" ]; then
+    if [ "$int8_asked" = 1 ]; then
+      build "$out/$name.int8.engine" "$model" "$model" -- --precision int8
+    fi
+    continue
+  fi
   for precision in $precisions; do
     case "$precision" in
       fp32 | fp16)

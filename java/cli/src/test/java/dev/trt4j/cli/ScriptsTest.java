@@ -24,9 +24,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** scripts/build-engines.sh, scripts/bench.sh and scripts/gpu-checks.sh against a fake trt4j that logs its arguments. */
 class ScriptsTest {
     private static final Path SCRIPTS = Path.of("../../scripts").toAbsolutePath().normalize();
-    /** Logs each call; build writes --out and its sidecar, or fails like trt4j for a model named bad.onnx. */
+    /**
+     * Logs each call but inspect's; build writes --out and its sidecar, or fails like trt4j for a model named
+     * bad.onnx. inspect --json lists Q/DQ operators for a model whose name holds qdq, and cannot read unreadable.onnx.
+     */
     private static final String FAKE = """
             #!/usr/bin/env bash
+            if [ "$1" = inspect ]; then
+              case "$2" in
+                *unreadable.onnx) echo "trt4j: $2: not an ONNX model" >&2; exit 1;;
+                *qdq*) echo '{"model":"m","operators":{"Conv":2,"DequantizeLinear":3,"QuantizeLinear":3},"nodes":8}';;
+                *) echo '{"model":"m","operators":{"Conv":2},"nodes":2,"allActivationTensors":["QuantizeLinear"]}';;
+              esac
+              exit 0
+            fi
             echo "$*" >> "$FAKE_LOG"
             out=""; prev=""
             for a in "$@"; do [ "$prev" = --out ] && out="$a"; prev="$a"; done
@@ -125,6 +136,47 @@ class ScriptsTest {
         Result usage = run("build-engines.sh", "-p", "fp32", "usage.onnx");
         assertThat(usage.code()).isEqualTo(2);
         assertThat(usage.err()).contains("trt4j: profile 0 names input 'y'");
+    }
+
+    /**
+     * A Q/DQ model (what trt4j quantize writes) builds as explicit INT8 from its own scales: calibrator options made
+     * trt4j build refuse it, and it has no table to look for. fp32 and fp16 would still run its Q/DQ nodes in INT8,
+     * so trt4j build refuses those too, and the script skips them.
+     */
+    @Test
+    void aQdqModelBuildsExplicitInt8WithoutCalibratorOptions() throws Exception {
+        model("cls.onnx");
+        model("cls-qdq.onnx");
+        Path table = Files.createDirectories(dir.resolve("engines/cls/calibration")).resolve("entropy.table.json");
+        Files.writeString(table, "{}");
+        Files.setLastModifiedTime(table, FileTime.from(Instant.now().minusSeconds(60)));
+        Result both = run("build-engines.sh", "-s", "x:1x3x48x192", "cls.onnx", "cls-qdq.onnx");
+        assertThat(both.code()).as(both.err()).isZero();
+        assertThat(calls()).containsExactly(
+                "build cls.onnx --out engines/cls.fp32.engine --precision fp32 --shapes x:1x3x48x192",
+                "build cls.onnx --out engines/cls.fp16.engine --precision fp16 --shapes x:1x3x48x192",
+                "build cls.onnx --out engines/cls.int8-entropy.engine --precision int8 --calibrator entropy --table "
+                        + "engines/cls/calibration/entropy.table.json --shapes x:1x3x48x192",
+                "build cls-qdq.onnx --out engines/cls-qdq.int8.engine --precision int8 --shapes x:1x3x48x192");
+        assertThat(both.err().lines().toList()).containsExactly("build-engines: cls-qdq.onnx has Q/DQ nodes, which "
+                + "build at int8 only: no fp32 and fp16 engine for it");
+        assertThat(run("build-engines.sh", "-s", "x:1x3x48x192", "cls.onnx", "cls-qdq.onnx").out())
+                .contains("up to date: engines/cls-qdq.int8.engine");
+        assertThat(calls()).hasSize(4);
+
+        Result noInt8 = run("build-engines.sh", "-p", "fp16", "cls-qdq.onnx");
+        assertThat(noInt8.code()).isZero();
+        assertThat(noInt8.err().lines().toList()).containsExactly("build-engines: skipping cls-qdq.onnx: it has Q/DQ "
+                + "nodes, which build at int8 only, and -p names no int8");
+        assertThat(calls()).hasSize(4);
+
+        // a model trt4j cannot read stops the script before the first build, with trt4j's line and exit code
+        model("unreadable.onnx");
+        Result unreadable = run("build-engines.sh", "-p", "fp32", "cls.onnx", "unreadable.onnx");
+        assertThat(unreadable.code()).isEqualTo(1);
+        assertThat(unreadable.err().lines().toList()).containsExactly("trt4j: unreadable.onnx: not an ONNX model",
+                "build-engines: reading unreadable.onnx failed (trt4j inspect unreadable.onnx --json)");
+        assertThat(calls()).hasSize(4);
     }
 
     /** Other build options, or another model file of the same name, build again: the engine would not be theirs. */
