@@ -111,7 +111,7 @@ public final class TritonConfigFromEngine {
             }
         }
         return new TritonModelConfig(name, maxBatchSize, tritonInputs, tritonOutputs, preferred,
-                options.maxQueueDelayUs(), options.instances(), options.gpus());
+                options.maxQueueDelayUs(), options.instances(), options.gpus(), EngineTarget.of(sidecar));
     }
 
     /**

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -20,10 +21,12 @@ import java.util.stream.Collectors;
  *                          batching off (it is always off when {@code maxBatchSize} is 0)
  * @param instances         execution instances of the model per GPU in {@code gpus}
  * @param gpus              the GPUs the instances run on; empty for all
+ * @param target            the TensorRT version and GPU the engine needs, written as a comment at the top; empty
+ *                          when no sidecar says
  */
 public record TritonModelConfig(String name, int maxBatchSize, List<TritonTensor> inputs, List<TritonTensor> outputs,
                                 List<Integer> preferredBatches, long maxQueueDelayUs, int instances,
-                                List<Integer> gpus) {
+                                List<Integer> gpus, Optional<EngineTarget> target) {
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.-]+");
 
     /**
@@ -38,11 +41,13 @@ public record TritonModelConfig(String name, int maxBatchSize, List<TritonTensor
      *        batching off (it is always off when {@code maxBatchSize} is 0)
      * @param instances execution instances of the model per GPU in {@code gpus}
      * @param gpus the GPUs the instances run on; empty for all
+     * @param target the TensorRT version and GPU the engine needs; empty when no sidecar says
      * @throws IllegalArgumentException if the name is not a valid Triton model name, {@code maxBatchSize} is
      *                                  negative or {@code instances} below 1
      */
     public TritonModelConfig {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(target, "target");
         if (!NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
             throw new IllegalArgumentException("a Triton model name uses letters, digits, '_', '.' and '-', got '"
                     + name + "'");
@@ -75,6 +80,7 @@ public record TritonModelConfig(String name, int maxBatchSize, List<TritonTensor
     /** The configuration in protobuf text format. */
     public String toPbtxt() {
         StringBuilder sb = new StringBuilder();
+        target.ifPresent(t -> sb.append(t.pbtxtComment()));
         sb.append("name: ").append(quote(name)).append('\n');
         sb.append("platform: \"tensorrt_plan\"\n");
         sb.append("max_batch_size: ").append(maxBatchSize).append('\n');

@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -43,6 +44,8 @@ class TritonConfigTest {
         TritonModelConfig config = TritonConfigFromEngine.of(ENGINE, "cls.fp16", IN, OUT, DYNAMIC,
                 new TritonConfigFromEngine.Options(0, List.of(8, 16), 250, 2, List.of(0, 1)));
         assertThat(config.toPbtxt()).isEqualTo("""
+                # model.plan needs TensorRT 10.15.1 on Tesla T4 (compute capability 7.5): Triton loads it only with that TensorRT version (its
+                # tritonserver image's) and on that GPU model.
                 name: "cls.fp16"
                 platform: "tensorrt_plan"
                 max_batch_size: 32
@@ -120,9 +123,10 @@ class TritonConfigTest {
                 .isInstanceOf(InvalidOptionException.class)
                 .hasMessage("engines/cls.fp16.engine takes at most batch 32 but --max-batch is 64");
         assertThatThrownBy(() -> new TritonModelConfig("a/b", 0, IN.stream().map(s -> new TritonTensor(s.name(),
-                s.type(), s.dims())).toList(), List.of(), List.of(), 0, 1, List.of()))
+                s.type(), s.dims())).toList(), List.of(), List.of(), 0, 1, List.of(), Optional.empty()))
                 .hasMessageContaining("a Triton model name");
-        assertThatThrownBy(() -> new TritonModelConfig("cls", 0, List.of(), List.of(), List.of(), 0, 1, List.of(-1)))
+        assertThatThrownBy(() -> new TritonModelConfig("cls", 0, List.of(), List.of(), List.of(), 0, 1, List.of(-1),
+                Optional.empty()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("a GPU id must not be negative, got -1");
     }
@@ -224,6 +228,25 @@ class TritonConfigTest {
         assertThatThrownBy(() -> TritonConfigFromEngine.of(ENGINE, "cls", two, OUT, DYNAMIC,
                 TritonConfigFromEngine.Options.defaults())).hasMessage(ENGINE + ": its sidecar's profile has no "
                 + "shapes for the model's input 'mask'; the model is not the one it was built from");
+    }
+
+    /**
+     * Triton refuses a plan of another TensorRT version or GPU model, so the config opens with the sidecar's; a GPU
+     * name holding a line break cannot end the comment early and put text into the config.
+     */
+    @Test
+    void theConfigOpensWithTheTensorRtVersionAndGpuTheEngineNeeds() {
+        EngineSidecar odd = new EngineSidecar(1, "e", "10.15.1", "GPU\nmax_batch_size: 7", "9.0", "fp16", null,
+                false, null, null, "cls.onnx", "m", DYNAMIC.profiles());
+        String pbtxt = TritonConfigFromEngine.of(ENGINE, "cls", IN, OUT, odd, TritonConfigFromEngine.Options.defaults())
+                .toPbtxt();
+        assertThat(pbtxt).startsWith("# model.plan needs TensorRT 10.15.1 on GPU max_batch_size: 7 (compute "
+                + "capability 9.0): Triton loads it only with that TensorRT version (its\n# tritonserver image's) "
+                + "and on that GPU model.\nname: \"cls\"\n");
+        assertThat(pbtxt.lines().filter(l -> l.startsWith("max_batch_size"))).containsExactly("max_batch_size: 32");
+        // no sidecar, nothing to say
+        assertThat(TritonConfigFromEngine.of(ENGINE, "cls", IN, OUT, null, TritonConfigFromEngine.Options.defaults())
+                .toPbtxt()).startsWith("name: \"cls\"\n").doesNotContain("#");
     }
 
     @Test

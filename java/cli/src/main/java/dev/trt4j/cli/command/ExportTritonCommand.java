@@ -8,6 +8,7 @@ import dev.trt4j.engine.EngineSidecar;
 import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.io.AtomicFileSet;
 import dev.trt4j.io.FileIdentity;
+import dev.trt4j.triton.EngineTarget;
 import dev.trt4j.triton.EngineTensors;
 import dev.trt4j.triton.TritonConfigFromEngine;
 import dev.trt4j.triton.TritonModelConfig;
@@ -114,8 +115,11 @@ public final class ExportTritonCommand implements Callable<Integer> {
         PrintWriter printer = spec.commandLine().getOut();
         for (int i = 0; i < engines.size(); i++) {
             TritonModelConfig config = configs.get(i);
+            // Triton refuses a plan of another TensorRT version or GPU model: the server must match this
             printer.println(folders.get(i) + ": max_batch_size " + config.maxBatchSize() + (config.dynamicBatching()
-                    ? ", dynamic batching" : "") + ", " + config.instances() + " instance(s) per GPU");
+                    ? ", dynamic batching" : "") + ", " + config.instances() + " instance(s) per GPU; needs "
+                    + config.target().map(EngineTarget::line)
+                    .orElse("the TensorRT version and GPU model that built it (no sidecar says which)"));
         }
         printer.flush();
         return 0;

@@ -64,7 +64,15 @@ class ExportTritonCommandTest {
                 "name: \"x\"\n    data_type: TYPE_FP32\n    dims: [ 3, 48, -1 ]", "dims: [ 2 ]",
                 "preferred_batch_size: [ 8 ]", "count: 2");
         assertThat(Files.readString(repo.resolve("cls.fp16/config.pbtxt"))).contains("max_batch_size: 32");
-        assertThat(run.out().lines()).hasSize(2);
+        // Triton refuses a plan of another TensorRT version or GPU model: each line and config names the sidecar's
+        assertThat(run.out().lines()).containsExactly(
+                repo.resolve("cls.fp16") + ": max_batch_size 32, dynamic batching, 2 instance(s) per GPU; needs "
+                        + "TensorRT 10.15.1 on Tesla T4 (compute capability 7.5)",
+                repo.resolve("cls.int8") + ": max_batch_size 64, dynamic batching, 2 instance(s) per GPU; needs "
+                        + "TensorRT 10.15.1 on Tesla T4 (compute capability 7.5)");
+        assertThat(config).startsWith("# model.plan needs TensorRT 10.15.1 on Tesla T4 (compute capability 7.5): "
+                + "Triton loads it only with that TensorRT version (its\n# tritonserver image's) and on that GPU "
+                + "model.\nname: \"cls.int8\"\n");
     }
 
     /** An engine already inside the repository is the very model.plan an export of it writes: refused, untouched. */
@@ -315,6 +323,7 @@ class ExportTritonCommandTest {
                 + "batch), so --preferred-batch and --max-queue-delay-us cannot apply; leave them out for this "
                 + "engine");
         assertThat(plain.exitCode()).as(plain.err()).isZero();
-        assertThat(plain.out()).isEqualTo(repo.resolve("fixed") + ": max_batch_size 0, 1 instance(s) per GPU\n");
+        assertThat(plain.out()).isEqualTo(repo.resolve("fixed") + ": max_batch_size 0, 1 instance(s) per GPU; needs "
+                + "TensorRT 10.15.1 on Tesla T4 (compute capability 7.5)\n");
     }
 }
