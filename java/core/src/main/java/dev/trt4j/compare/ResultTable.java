@@ -79,26 +79,40 @@ public record ResultTable(String title, String rowHeader, List<String> columns, 
         s.append(" |\n|---");
         columns.forEach(c -> s.append("|---:"));
         s.append("|\n");
-        for (Row r : rows) {
-            s.append("| ").append(escape(r.label()));
-            for (int i = 0; i < columns.size(); i++) {
-                s.append(" | ").append(cell(i, r.value(i)));
-            }
+        List<List<String>> texts = cellTexts();
+        for (int r = 0; r < rows.size(); r++) {
+            s.append("| ").append(escape(rows.get(r).label()));
+            texts.get(r).forEach(text -> s.append(" | ").append(text));
             s.append(" |\n");
         }
         return s.toString();
     }
 
     /**
-     * A cell of column {@code column} as text. A column whose header ends in {@code dB} holds decibels and gets one
-     * decimal throughout, as the tables in docs/ print SNR: by size alone an SNR of 3.67 dB would get four decimals
-     * next to 22.4 dB in the same column. Every other column is formatted by {@link #format(Double)}.
+     * Every row's cells as text, as {@link #toMarkdown} and the HTML report print them. A value below 10 in size gets
+     * four decimals, a larger one one decimal; a column whose header ends in {@code dB} holds decibels and gets one
+     * decimal whatever the size, as the tables in docs/ print SNR (by size alone an SNR of 3.67 dB would get four
+     * next to 22.4 dB in the same column). A column gets more decimals where two different values it holds, or one
+     * of its values and another of its row, would read alike ({@link TableDecimals}): the JSON's 0.99990134 and
+     * 0.99992166 read 0.99990 and 0.99992, not 0.9999 twice. {@code ∞} for infinity, empty for null.
      */
-    public String cell(int column, Double v) {
-        if (v != null && Double.isFinite(v) && columns.get(column).endsWith(DECIBELS)) {
-            return String.format(Locale.ROOT, "%.1f", v);
+    public List<List<String>> cellTexts() {
+        boolean[] decibels = new boolean[columns.size()];
+        for (int i = 0; i < decibels.length; i++) {
+            decibels[i] = columns.get(i).endsWith(DECIBELS);
         }
-        return format(v);
+        int[] extra = TableDecimals.extra(this, decibels);
+        List<List<String>> texts = new ArrayList<>();
+        for (Row r : rows) {
+            List<String> cells = new ArrayList<>();
+            for (int i = 0; i < columns.size(); i++) {
+                Double v = r.value(i);
+                cells.add(v == null || !Double.isFinite(v) ? format(v)
+                        : TableDecimals.fixed(v, TableDecimals.base(v, decibels[i]) + extra[i]));
+            }
+            texts.add(List.copyOf(cells));
+        }
+        return List.copyOf(texts);
     }
 
     /**
@@ -115,7 +129,16 @@ public record ResultTable(String title, String rowHeader, List<String> columns, 
         if (v.isNaN()) {
             return "NaN";
         }
-        return String.format(Locale.ROOT, Math.abs(v) < 10 ? "%.4f" : "%.1f", v);
+        return TableDecimals.fixed(v, TableDecimals.base(v, false));
+    }
+
+    /**
+     * Values read together (the FP32 and the all-INT8 score of a title) as one column of a table shows them: as
+     * {@link #format}, with as many more decimals, all alike, as tell different values apart (see
+     * {@link #cellTexts}).
+     */
+    public static List<String> formatApart(List<Double> values) {
+        return TableDecimals.format(values);
     }
 
     /**

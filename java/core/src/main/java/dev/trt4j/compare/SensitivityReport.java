@@ -100,9 +100,11 @@ public record SensitivityReport(String model, String modelSha256, String method,
         // The title is where the printed table, and the HTML report, state the settings measured.
         String settings = method + " activations"
                 + (biasCorrection == null ? "" : ", bias correction: " + biasCorrection.label());
+        // the two scores in as many decimals as tell them apart, as the table's columns
+        List<String> scores = ResultTable.formatApart(List.of(fp32Score, quantizedScore));
         return new ResultTable("Layers quantized one at a time (" + settings + "), most sensitive first; "
-                + "FP32 " + metric + " " + ResultTable.format(fp32Score) + ", all layers INT8 "
-                + ResultTable.format(quantizedScore), "layer", List.of(metric, "drop", "cosine", "SNR dB"), rows);
+                + "FP32 " + metric + " " + scores.get(0) + ", all layers INT8 " + scores.get(1), "layer",
+                List.of(metric, "drop", "cosine", "SNR dB"), rows);
     }
 
     /** The skip list as text: one node name a line, most sensitive first (empty when no search ran). */

@@ -231,13 +231,16 @@ final class HtmlReport {
                 .append(escape(t.rowHeader())).append("</th>");
         t.columns().forEach(c -> html.append("<th>").append(escape(c)).append("</th>"));
         html.append("</tr>\n");
-        for (ResultTable.Row r : t.rows()) {
+        // the decimals the printed table has: as many as tell its different values apart
+        List<List<String>> texts = t.cellTexts();
+        for (int row = 0; row < t.rows().size(); row++) {
+            ResultTable.Row r = t.rows().get(row);
             Double best = highlight ? best(r, higherIsBetter.test(r)) : null;
             html.append("<tr><td>").append(escape(r.label())).append("</td>");
             for (int i = 0; i < r.values().size(); i++) {
                 boolean mark = best != null && i > 0 && best.equals(r.value(i));
                 html.append(mark ? "<td class=\"n best\">" : "<td class=\"n\">")
-                        .append(escape(t.cell(i, r.value(i)))).append("</td>");
+                        .append(escape(texts.get(row).get(i))).append("</td>");
             }
             html.append("</tr>\n");
         }

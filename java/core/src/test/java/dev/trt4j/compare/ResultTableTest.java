@@ -55,7 +55,52 @@ class ResultTableTest {
                 | same | 1.0000 | ∞ |
                 | none |  |  |
                 """);
-        assertThat(fidelity.cell(0, 3.67114)).isEqualTo("3.6711");
+        // the same value in a column of cosines gets their four decimals
+        assertThat(new ResultTable("t", "m", List.of("cosine"), List.of(new ResultTable.Row("r", List.of(3.67114))))
+                .cellTexts()).containsExactly(List.of("3.6711"));
+    }
+
+    /**
+     * On a model that quantized well every method read 0.9999 while the JSON held 0.99990134 to 0.99992166, and
+     * "Best:" named one for no visible reason: the methods' row gets the decimals that tell its scores apart.
+     */
+    @Test
+    void aRowWhoseScoresReadAlikeAtFourDecimalsGetsMore() {
+        ResultTable methods = new ResultTable("INT8 cosine by method", "model",
+                List.of("FP32", "max", "percentile-99.99", "mse"),
+                List.of(new ResultTable.Row("m.onnx", List.of(1.0, 0.99990134, 0.99992166, 0.99991))));
+
+        assertThat(methods.toMarkdown()).endsWith("| m.onnx | 1.00000 | 0.99990 | 0.99992 | 0.99991 |\n");
+    }
+
+    /** Layers that all read cosine 1.0000 and drop 0.0000 were ranked for no visible reason. */
+    @Test
+    void aColumnWhoseValuesReadAlikeGetsTheDecimalsThatTellThemApart() {
+        ResultTable ranking = new ResultTable("Layers", "layer", List.of("accuracy", "drop", "cosine", "SNR dB"),
+                List.of(new ResultTable.Row("conv1", List.of(0.75, 0.0000312, 0.9999998731, 58.213)),
+                        new ResultTable.Row("conv2", List.of(0.75, 0.0000301, 0.9999999254, 58.2449)),
+                        new ResultTable.Row("fc", List.of(0.75, 0.0, 1.0, 61.0))));
+
+        assertThat(ranking.toMarkdown()).endsWith("""
+                | conv1 | 0.7500 | 0.000031 | 0.99999987 | 58.21 |
+                | conv2 | 0.7500 | 0.000030 | 0.99999993 | 58.24 |
+                | fc | 0.7500 | 0.000000 | 1.00000000 | 61.00 |
+                """);
+    }
+
+    /**
+     * The decimals grow no further than 8 significant digits after a value's opening 9s, nor past 12: a cosine of
+     * identical outputs, 1.0 or one rounding step below it, reads 1.0000 either way, and so does 0.5 a billionth off.
+     */
+    @Test
+    void valuesThatDifferOnlyInTheirRoundingKeepFourDecimals() {
+        ResultTable noise = new ResultTable("t", "m", List.of("cosine", "score"),
+                List.of(new ResultTable.Row("a", List.of(1.0, 0.5)),
+                        new ResultTable.Row("b", List.of(0.9999999999999998, 0.500000001))));
+
+        assertThat(noise.cellTexts()).containsExactly(List.of("1.0000", "0.5000"), List.of("1.0000", "0.5000"));
+        assertThat(ResultTable.formatApart(List.of(0.99990134, 0.9999))).containsExactly("0.999901", "0.999900");
+        assertThat(ResultTable.formatApart(List.of(0.75, 0.5))).containsExactly("0.7500", "0.5000");
     }
 
     @Test

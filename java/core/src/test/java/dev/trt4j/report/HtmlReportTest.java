@@ -77,6 +77,20 @@ class HtmlReportTest {
                 + "0.9600</td>");
     }
 
+    /**
+     * The page's tables have the decimals the printed ones have: scores that read 0.9999 alike at four decimals (the
+     * JSON's 0.99990134 and 0.99992166) show where they differ, so that the highlighted best has a visible reason.
+     */
+    @Test
+    void scoresThatReadAlikeAtFourDecimalsShowWhereTheyDiffer() {
+        ComparisonReport close = ReportFixture.comparison("m.onnx", 0.99990134, 0.99992166);
+
+        String html = HtmlReport.render(null, List.of(), List.of(), ReportFixture.byFile(close), null);
+
+        assertThat(html).contains("<td>m.onnx</td><td class=\"n\">0.97000</td><td class=\"n\">0.99990</td>"
+                + "<td class=\"n best\">0.99992</td>");
+    }
+
     /** Names are the page's text: an ESC or a BEL, which HTML does not allow, is shown as the terminal shows it. */
     @Test
     void controlCharactersInNamesAreShownEscaped() {

@@ -12,7 +12,6 @@ import dev.trt4j.cli.PhaseBars;
 import dev.trt4j.compare.CalibratorComparison;
 import dev.trt4j.compare.ComparisonReport;
 import dev.trt4j.compare.ComparisonSettings;
-import dev.trt4j.compare.ResultTable;
 import dev.trt4j.compare.SampleSplit;
 import dev.trt4j.data.CalibrationDataSource;
 import dev.trt4j.data.HeldOutSamplesException;
@@ -228,13 +227,14 @@ public final class CompareCalibratorsCommand implements Callable<Integer> {
         if (tied.isEmpty()) {
             return Optional.empty();
         }
-        double score = report.methods().rows().get(0).value(report.methods().column(tied.get(0)));
+        // as the table above prints it, in the decimals that tell its scores apart
+        String score = report.methods().cellTexts().get(0).get(report.methods().column(tied.get(0)));
         String names = String.join(", ", tied.subList(0, tied.size() - 1)) + " and " + tied.get(tied.size() - 1);
         String metric = ControlCharacters.escape(report.metric());
         return Optional.of(String.format(Locale.ROOT, "Tie: %s each score %s %s on these %s, so %s was chosen by how "
                 + "close its outputs stay to FP32's (SNR, then cosine); more or harder evaluation samples "
                 + "(--eval-samples, --eval-data) could let %s tell them apart", names, metric,
-                ResultTable.format(score), Counts.of(report.evaluationSamples(), "held-out sample"), tied.get(0),
+                score, Counts.of(report.evaluationSamples(), "held-out sample"), tied.get(0),
                 metric));
     }
 
