@@ -30,6 +30,42 @@ class LoggedWarningsTest {
         assertThat(Files.readString(work.resolve("edited.cache"))).contains("a: 3c810204");
     }
 
+    /**
+     * calibrate, equalize and bench name a node ONNX Runtime cannot run as evaluate does, in one line: they printed
+     * ONNX Runtime's "Fatal error: my.plugins:MyPlugin(-1) is not a registered function/op", calibrate after a warning
+     * that the plugin's outputs, which it then failed on, would not be calibrated. inspect keeps that note, saying
+     * why.
+     */
+    @Test
+    void aPluginNodeIsNamedInOneLineByTheCommandsThatRunTheModel() throws Exception {
+        Path model = TestModels.plugin(work.resolve("plugin.onnx"));
+        Path npy = work.resolve("x.npy");
+        dev.trt4j.data.npy.NpyFile.write(npy, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {8, 4},
+                new float[32]));
+        String refused = "trt4j: plugin.onnx: node 'weird' has operator MyPlugin of domain 'my.plugins', which ONNX "
+                + "Runtime cannot run";
+
+        Result calibrate = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--data",
+                npy.toString(), "--method", "max", "--out", work.resolve("cal").toString());
+        Result equalize = CliProcess.run(work, CliProcess.testClassPath(), "equalize", model.toString(), "--data",
+                npy.toString(), "--out", work.resolve("plugin.eq.onnx").toString());
+        Result inspect = CliProcess.run(work, CliProcess.testClassPath(), "inspect", model.toString());
+        Result bench = CliProcess.run(work, CliProcess.testClassPath(), "bench", model.toString(), "--backend",
+                "onnxruntime", "--duration", "0.1", "--warmup", "0");
+
+        assertThat(calibrate.exit()).isEqualTo(1);
+        assertThat(calibrate.stderrLines()).containsExactly(refused + " (calibrate runs it)");
+        assertThat(equalize.exit()).isEqualTo(1);
+        assertThat(equalize.stderrLines()).containsExactly(refused + " (equalize runs it)");
+        assertThat(work.resolve("plugin.eq.onnx")).doesNotExist();
+        assertThat(bench.exit()).isEqualTo(1);
+        assertThat(bench.stderrLines()).containsExactly(refused + " (bench --backend onnxruntime runs it)");
+        assertThat(inspect.exit()).isZero();
+        assertThat(inspect.stderrLines()).containsExactly("trt4j: warning: " + model + ": element type of 2 tensors "
+                + "is unknown (e.g. 'p'): node 'weird' has operator MyPlugin of domain 'my.plugins', whose output "
+                + "types ONNX cannot infer; they will not be calibrated");
+    }
+
     /** evaluate of a streaming model whose samples fit one batch judged a model no deployed stream runs: said. */
     @Test
     void anEvaluationOfOneBatchWarnsThatNoStateWasCarried() throws Exception {

@@ -482,6 +482,34 @@ public final class TestModels {
                 .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
     }
 
+    /**
+     * {@code y = MatMul(Relu(MyPlugin(MatMul(x, w))), w)}, the plugin node 'weird' of domain {@code my.plugins}
+     * (a TensorRT plugin to trt4j) with its output undeclared: ONNX Runtime cannot run it, and the types of its output
+     * 'p' and of the Relu's 'q' after it are unknown. Its MatMuls have constant weights, which equalize smooths.
+     */
+    public static Path plugin(Path file) throws IOException {
+        OnnxMl.TensorProto.Builder w = OnnxMl.TensorProto.newBuilder().setName("w").setDataType(1).addDims(4)
+                .addDims(4);
+        for (int i = 0; i < 16; i++) {
+            w.addFloatData(i % 5 == 0 ? 1f : -0.25f);
+        }
+        OnnxMl.GraphProto graph = OnnxMl.GraphProto.newBuilder().setName("plugin").addInput(batchOfFour("x"))
+                .addOutput(batchOfFour("y")).addInitializer(w)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName("mm").addInput("x").addInput("w")
+                        .addOutput("h"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MyPlugin").setDomain("my.plugins").setName("weird")
+                        .addInput("h").addOutput("p"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").setName("r").addInput("p").addOutput("q"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("MatMul").setName("mm2").addInput("q").addInput("w")
+                        .addOutput("y"))
+                .build();
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        return Files.write(file, OnnxMl.ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setVersion(13))
+                .addOpsetImport(OnnxMl.OperatorSetIdProto.newBuilder().setDomain("my.plugins").setVersion(1))
+                .setGraph(graph).build().toByteArray());
+    }
+
     /** The graph as an IR 8, opset 13 model file. */
     private static Path write(Path file, OnnxMl.GraphProto graph) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());

@@ -14,9 +14,11 @@ import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -95,6 +97,26 @@ public final class ElementTypeInference {
             }
         }
         return unknown;
+    }
+
+    /**
+     * Why {@code untyped} have no type, where a node says it: the first node, in graph order, that outputs one of them
+     * with an operator outside ONNX's own domain (a TensorRT plugin), whose output types no ONNX rule gives; the
+     * tensors computed from its outputs follow it. Empty where no such node outputs one (a control-flow node does).
+     */
+    static Optional<String> untypedCause(ModelProto model, List<String> untyped) {
+        Set<String> unknown = new HashSet<>(untyped);
+        List<NodeProto> nodes = model.getGraph().getNodeList();
+        for (int i = 0; i < nodes.size(); i++) {
+            NodeProto node = nodes.get(i);
+            boolean standard = node.getDomain().isEmpty() || node.getDomain().equals("ai.onnx");
+            if (!standard && node.getOutputList().stream().anyMatch(unknown::contains)) {
+                String label = node.getName().isEmpty() ? node.getOpType() + "#" + i : node.getName();
+                return Optional.of("node '" + label + "' has operator " + node.getOpType() + " of domain '"
+                        + node.getDomain() + "', whose output types ONNX cannot infer");
+            }
+        }
+        return Optional.empty();
     }
 
     /** Element types (ONNX data type numbers) of every tensor whose type is known or follows from the rules. */

@@ -476,8 +476,10 @@ public final class OnnxModel {
      */
     private void warnUntypedOnce() {
         if (!untyped.isEmpty() && untypedWarned.compareAndSet(false, true)) {
-            LOG.warn("{}: element type of {} tensors is unknown (e.g. '{}'); they will not be calibrated", path,
-                    untyped.size(), ControlCharacters.escape(untyped.get(0)));
+            // why, where a node says it: a plugin's outputs and all that is computed from them have no type
+            String why = ElementTypeInference.untypedCause(proto, untyped).map(cause -> ": " + cause).orElse("");
+            LOG.warn("{}: element type of {} tensors is unknown (e.g. '{}'){}; they will not be calibrated", path,
+                    untyped.size(), ControlCharacters.escape(untyped.get(0)), ControlCharacters.escape(why));
         }
     }
 

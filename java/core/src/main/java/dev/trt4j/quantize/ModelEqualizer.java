@@ -124,6 +124,9 @@ public final class ModelEqualizer {
             throw new Trt4jException(model.path().getFileName() + ": no depthwise Conv whose input is made by a Mul "
                     + "by a constant, and no MatMul or Gemm with constant weights; nothing to equalize");
         }
+        // the pass runs the model in ONNX Runtime: a node it cannot run (a TensorRT plugin) is named as evaluate
+        // names it, not in ONNX Runtime's "is not a registered function/op"
+        OperatorCheck.require(model.proto(), model.path().getFileName().toString(), "equalize runs it");
         Map<String, ChannelAxis> axes = new LinkedHashMap<>(ChannelMaxCollector.axis(depthwise, ChannelAxis.SECOND));
         axes.putAll(ChannelMaxCollector.axis(matMul, ChannelAxis.LAST));
         ChannelMaxCollector collector = new ChannelMaxCollector(model, axes);

@@ -23,6 +23,7 @@ import dev.trt4j.io.FileIdentity;
 import dev.trt4j.io.StagedWrites;
 import dev.trt4j.onnx.ControlFlow;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.quantize.OperatorCheck;
 import dev.trt4j.quantize.QdqQuantizer;
 import dev.trt4j.quantize.QuantizationConfig;
 import dev.trt4j.quantize.QuantizedOperators;
@@ -209,6 +210,9 @@ public final class CalibrateCommand implements Callable<Integer> {
         } else {
             // Saved statistics are checked by the methods themselves, in no time; a pass is worth checking first.
             MethodOptionCheck.refuseStartBinPastBins(specs, numBins);
+            // a node ONNX Runtime cannot run (a TensorRT plugin) named as evaluate names it, before the tensors to
+            // calibrate are chosen: their warning of untyped plugin outputs would come before the error it explains
+            OperatorCheck.require(onnx.proto(), modelFile.getFileName().toString(), "calibrate runs it");
             statistics = collect(onnx, statisticsOptions);
             noteDroppedHistograms(statistics);
             noteZeroRanges(statistics, onnx);

@@ -1,5 +1,6 @@
 package dev.trt4j.benchmark.ort;
 
+import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
@@ -11,10 +12,12 @@ import dev.trt4j.benchmark.BenchmarkResult;
 import dev.trt4j.engine.Availability;
 import dev.trt4j.io.TemporaryFolder;
 import dev.trt4j.onnx.OnnxModel;
+import dev.trt4j.onnx.WeightlessModel;
 import dev.trt4j.ort.OrtErrorText;
 import dev.trt4j.ort.OrtRunFailure;
 import dev.trt4j.ort.OrtRuntime;
 import dev.trt4j.ort.TokenInputLimits;
+import dev.trt4j.quantize.OperatorCheck;
 import dev.trt4j.runtime.InputChecker;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
@@ -144,9 +147,29 @@ public final class OrtCpuBenchmark implements BenchmarkBackend {
             return OrtRuntime.createSession(java.nio.file.Path.of(model), options,
                     OrtSession.SessionOptions.OptLevel.ALL_OPT);
         } catch (OrtException e) {
+            pluginNode(model, e);
             throw new Trt4jException(model + ": ONNX Runtime cannot load the model: " + OrtErrorText.of(e.getMessage()),
                     e);
         }
+    }
+
+    /**
+     * Where ONNX Runtime refused an operator of a domain it does not know ("Fatal error: my.plugins:MyPlugin(-1) is
+     * not a registered function/op"), the node that has it, named as every command names it. Asked only then, of the
+     * graph without its weights: a run that loads pays nothing.
+     */
+    private static void pluginNode(String model, OrtException e) {
+        if (!String.valueOf(e.getMessage()).contains("is not a registered function/op")) {
+            return;
+        }
+        Path file = Path.of(model);
+        ModelProto graph;
+        try {
+            graph = WeightlessModel.read(file);
+        } catch (IOException | RuntimeException unread) {
+            return; // ONNX Runtime's own words, below
+        }
+        OperatorCheck.require(graph, String.valueOf(file.getFileName()), "bench --backend onnxruntime runs it");
     }
 
     /** The timed inference, whose first run, untimed, fails where the inputs do not suit the model. */
