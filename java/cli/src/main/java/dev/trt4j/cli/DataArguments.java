@@ -177,7 +177,7 @@ public final class DataArguments {
         requireNotNegative("--seq-len", sequenceLength, "automatic");
         requireNotNegative("--hop", hop, "the window length");
         try {
-            DataOptions.Builder b = DataOptions.builder().batchSize(batch).maxSamples(samples)
+            DataOptions.Builder b = DataOptions.builder().batchSize(batch).maxSamples(samples, "--samples")
                     .seed(seed == null ? 0 : seed).sequenceLength(sequenceLength).rotateHalf(rotateHalf).audioHop(hop);
             if (image.preset() != null) {
                 b.imagePreprocessing(image.preset());

@@ -22,18 +22,37 @@ public abstract class BatchingSource implements CalibrationDataSource {
     private final long total;
     /** Samples passed over before the first delivered one. */
     private final long skip;
+    /** Samples the data holds, those passed over included. */
+    private final long available;
+    /** The option whose limit left samples of the data unread, to be named in the description; or null. */
+    private final String limitOption;
     private long skipped;
     private long delivered;
 
     /**
+     * A source whose data holds {@code samples} after those passed over, all of them read.
+     *
      * @param shapes  the resolved shapes (batch size)
      * @param samples samples to deliver, as computed by {@link #plan}
      * @param options the options {@link #plan} was given, whose {@code skipSamples} are passed over first
      */
     protected BatchingSource(ShapeResolver shapes, long samples, DataOptions options) {
+        this(shapes, options.skipSamples() + samples, samples, options);
+    }
+
+    /**
+     * @param shapes    the resolved shapes (batch size)
+     * @param available the samples the data holds, as {@link #plan} was given them
+     * @param samples   samples to deliver, as computed by {@link #plan}
+     * @param options   the options {@link #plan} was given, whose {@code skipSamples} are passed over first
+     */
+    protected BatchingSource(ShapeResolver shapes, long available, long samples, DataOptions options) {
         this.batchSize = shapes.batchSize();
         this.total = samples;
         this.skip = options.skipSamples();
+        this.available = available;
+        this.limitOption = options.samplesOption() != null && options.maxSamples() > 0
+                && available - skip > options.maxSamples() ? options.samplesOption() : null;
     }
 
     /**
@@ -43,9 +62,7 @@ public abstract class BatchingSource implements CalibrationDataSource {
      * @param samples samples to deliver, as computed by {@link #plan} from options that skip nothing
      */
     protected BatchingSource(ShapeResolver shapes, long samples) {
-        this.batchSize = shapes.batchSize();
-        this.total = samples;
-        this.skip = 0;
+        this(shapes, samples, samples, DataOptions.defaults());
     }
 
     /**
@@ -120,6 +137,36 @@ public abstract class BatchingSource implements CalibrationDataSource {
     /** For {@link #describe()}: which samples are read where the first ones are passed over, else nothing. */
     protected final String passedOver() {
         return skip == 0 ? "" : ", after the first " + skip;
+    }
+
+    /**
+     * For {@link #describe()}: how many samples the data holds and which are read, each sample a {@code singular}.
+     * Where every sample after those passed over is read, their count ({@code 256 samples},
+     * {@code 256 samples, after the first 256}); where the data holds more, both, so that a limit is not taken for
+     * the data's size ({@code 3200 samples; the first 256 used}), and where an option's limit left them unread, that
+     * option with its 0 for all ({@code , --samples 0 for all}).
+     */
+    protected final String counted(String singular) {
+        return counted(singular, singular + "s");
+    }
+
+    /** As {@link #counted(String)}, with the noun's plural given. */
+    protected final String counted(String singular, String plural) {
+        if (available <= skip + total) {
+            return Counts.of(total, singular, plural) + passedOver();
+        }
+        String used = skip == 0 ? "the first " + total + " used" : total + " used, after the first " + skip;
+        return Counts.of(available, singular, plural) + "; " + used
+                + (limitOption == null ? "" : ", " + limitOption + " 0 for all");
+    }
+
+    /**
+     * {@link #counted(String)} and what a description says after it: a semicolon between them where the count
+     * says which samples are used, whose commas would run on into the rest.
+     */
+    protected final String counted(String singular, String plural, String rest) {
+        String count = counted(singular, plural);
+        return count + (count.contains(";") ? "; " : ", ") + rest;
     }
 
     /** Samples per full batch. */

@@ -42,12 +42,15 @@ import java.util.Objects;
  * @param textDetector        the model is a text detector ({@link dev.trt4j.data.text.OcrModelRole#TEXT_DETECTOR}):
  *                            data of any kind is refused when it opens at image sides the model cannot take (see
  *                            {@link dev.trt4j.data.text.DetectorSides}), not deep in ONNX Runtime
+ * @param samplesOption       the option that set {@code maxSamples}, e.g. {@code --samples}: where the data holds
+ *                            more samples than that, its description names the option with its 0 for all, so that
+ *                            the limit is not taken for the data's size; null = none (a count trt4j chose)
  */
 public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fixedShapes, long seed,
                           ImagePreprocessing imagePreprocessing, Path tokenizer, int sequenceLength,
                           SyntheticSource.Distribution distribution, int vocabSize, boolean rotateHalf,
                           boolean renderPages, int audioHop, long skipSamples, boolean textLengthIsAtMost,
-                          boolean textDetector) {
+                          boolean textDetector, String samplesOption) {
     /** Samples per batch when {@code batchSize} is 0 and neither the model nor a fixed shape sets the batch. */
     public static final int DEFAULT_BATCH_SIZE = 8;
     /** Samples of synthetic data when {@code maxSamples} is 0. */
@@ -73,6 +76,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
      * @param skipSamples        samples passed over before the first one read, 0 for none
      * @param textLengthIsAtMost a fixed shape's text length is the most a batch keeps, not its length
      * @param textDetector       the model is a text detector, whose open image sides data is held to
+     * @param samplesOption      the option that set {@code maxSamples}, or null
      * @throws IllegalArgumentException if {@code batchSize}, {@code maxSamples}, {@code sequenceLength},
      *                                  {@code vocabSize}, {@code audioHop} or {@code skipSamples} is negative
      * @throws NullPointerException     if {@code distribution} or {@code fixedShapes} (or one of its shapes) is null
@@ -108,11 +112,12 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
 
     /** {@return a builder starting from these options} */
     public Builder toBuilder() {
-        Builder b = new Builder().batchSize(batchSize).maxSamples(maxSamples).seed(seed)
+        Builder b = new Builder().batchSize(batchSize).seed(seed)
                 .imagePreprocessing(imagePreprocessing).tokenizer(tokenizer).sequenceLength(sequenceLength)
                 .distribution(distribution).vocabSize(vocabSize).rotateHalf(rotateHalf)
                 .renderPages(renderPages).audioHop(audioHop).skipSamples(skipSamples)
-                .textLengthIsAtMost(textLengthIsAtMost).textDetector(textDetector);
+                .textLengthIsAtMost(textLengthIsAtMost).textDetector(textDetector)
+                .maxSamples(maxSamples, samplesOption);
         b.fixedShapes.putAll(fixedShapes);
         return b;
     }
@@ -156,6 +161,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         private long skipSamples;
         private boolean textLengthIsAtMost;
         private boolean textDetector;
+        private String samplesOption;
 
         private Builder() {
         }
@@ -177,7 +183,19 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
          *              {@value DataOptions#DEFAULT_SYNTHETIC_SAMPLES} of synthetic data
          */
         public Builder maxSamples(long value) {
+            return maxSamples(value, null);
+        }
+
+        /**
+         * {@return this builder, with the sample limit set by a user's option}: where the data holds more samples,
+         * its description names {@code option} and its 0 for all ({@code --samples 0 for all}).
+         *
+         * @param value  samples to read at most, as {@link #maxSamples(long)} takes them
+         * @param option the option that gave {@code value}, e.g. {@code --samples}; null for none
+         */
+        public Builder maxSamples(long value, String option) {
             maxSamples = value;
+            samplesOption = option;
             return this;
         }
 
@@ -348,7 +366,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         public DataOptions build() {
             return new DataOptions(batchSize, maxSamples, fixedShapes, seed, imagePreprocessing, tokenizer,
                     sequenceLength, distribution, vocabSize, rotateHalf, renderPages, audioHop, skipSamples,
-                    textLengthIsAtMost, textDetector);
+                    textLengthIsAtMost, textDetector, samplesOption);
         }
     }
 }

@@ -151,7 +151,7 @@ public final class DataSourceFactory {
                         + "and the model has no input_ids input to tokenize them for; its inputs are "
                         + modelInputs.stream().map(TensorSpec::name).toList());
             }
-            return new TextSource(BundledSentences.load(), "bundled sentences", modelInputs,
+            return openBundled(BundledSentences.load(), "bundled sentences", modelInputs,
                     options.toBuilder().tokenizer(path).build());
         }
         throw new Trt4jException(path + ": unknown kind of data file (expected .npy, .npz, .raw, .bin, "
@@ -225,7 +225,12 @@ public final class DataSourceFactory {
         if (options.audioHop() != 0) {
             throw hopNotForAudio(options, "the bundled sentences");
         }
-        return openText(sentences, name, modelInputs, options);
+        List<String> samples = textSamples(sentences, modelInputs, options);
+        // only those read: the bundled sentences are trt4j's, whose count is no size of the user's data to report,
+        // and a calibration that read them all would reach the half evaluation holds out
+        long limit = options.maxSamples();
+        return openTextSamples(limit > 0 && samples.size() > limit ? samples.subList(0, (int) limit) : samples, name,
+                modelInputs, options);
     }
 
     /**

@@ -46,7 +46,11 @@ final class RawFloatSource extends BatchingSource {
     }
 
     private RawFloatSource(Path path, List<Path> files, ShapeResolver shapes, DataOptions options) {
-        super(shapes, plan(shapes, countSamples(path, files, shapes), options), options);
+        this(path, files, shapes, options, countSamples(path, files, shapes));
+    }
+
+    private RawFloatSource(Path path, List<Path> files, ShapeResolver shapes, DataOptions options, long available) {
+        super(shapes, available, plan(shapes, available, options), options);
         this.path = path;
         this.files = files;
         this.input = shapes.onlyInput("raw float32");
@@ -112,8 +116,7 @@ final class RawFloatSource extends BatchingSource {
 
     @Override
     public String describe() {
-        return "raw:" + path + " (" + Counts.of(files.size(), "file") + ", " + Counts.of(sampleCount().orElseThrow(), "sample")
-                + passedOver() + ")";
+        return "raw:" + path + " (" + Counts.of(files.size(), "file") + ", " + counted("sample") + ")";
     }
 
     @Override

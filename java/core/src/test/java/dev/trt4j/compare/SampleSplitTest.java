@@ -94,7 +94,11 @@ class SampleSplitTest {
         assertThat(firstValues(split.calibration(3))).containsExactly(0f, 1f, 2f);
         assertThat(firstValues(split.evaluation(3, 10))).containsExactly(3f, 4f, 5f, 6f);
         assertThat(firstValues(split.evaluation(5, 1))).containsExactly(5f);
-        assertThat(split.evaluation(5, 1).describe()).isEqualTo("npy:" + npy + " (1 sample, after the first 5)");
+        // the rows left unread after it are said: the evaluation's limit is not the data's size
+        assertThat(split.evaluation(5, 1).describe()).isEqualTo("npy:" + npy + " (7 samples; 1 used, after the first "
+                + "5)");
+        assertThat(split.evaluation(5, 2).describe()).isEqualTo("npy:" + npy + " (2 samples, after the first 5)");
+        assertThat(split.calibration(3).describe()).isEqualTo("npy:" + npy + " (7 samples; the first 3 used)");
         assertThatThrownBy(() -> split.evaluation(7, 1)).isInstanceOf(Trt4jException.class)
                 .hasMessage(npy + ": holds 7 samples; after the first 7, which calibration takes, none are left to "
                         + "evaluate on; calibrate on fewer (--samples) or give evaluation data (--eval-data)");
@@ -160,7 +164,8 @@ class SampleSplitTest {
         SampleSplit split = SampleSplit.of(images, small, raw, false);
 
         try (CalibrationDataSource evaluation = split.evaluation(2, 10)) {
-            assertThat(evaluation.describe()).contains("(5 files, after the first 2, ");
+            // those read, as of array rows
+            assertThat(evaluation.describe()).contains("(3 files, after the first 2, ");
             Batch batch = evaluation.next().orElseThrow();
             assertThat(batch.size()).isEqualTo(3);
             float[] x = batch.inputs().get("x").floats();

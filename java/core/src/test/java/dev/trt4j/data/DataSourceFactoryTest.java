@@ -48,6 +48,58 @@ class DataSourceFactoryTest {
         return s;
     }
 
+    /**
+     * A description says how many samples the data holds and how many are used where a limit left some unread: a
+     * file of 3200 rows read "npy:big.npy (256 samples), 256 samples", and its user took 256 for its size. The option
+     * that set the limit is named with its 0 for all; none where no option did, as a fixed batch's drop.
+     */
+    @Test
+    void aDescriptionSaysHowManySamplesTheDataHoldsWhereNotAllAreUsed() throws IOException {
+        DataOptions three = TWO.toBuilder().maxSamples(3, "--samples").build();
+        Path npy = dir.resolve("big.npy");
+        NpyFile.write(npy, NpyArray.ofFloats(new long[] {5, 3, 48, 192}, new float[5 * 3 * 48 * 192]));
+        assertThat(open(npy, List.of(CLS), three).describe())
+                .isEqualTo("npy:" + npy + " (5 samples; the first 3 used, --samples 0 for all)");
+        assertThat(open(npy, List.of(CLS), TWO.toBuilder().maxSamples(3).build()).describe())
+                .isEqualTo("npy:" + npy + " (5 samples; the first 3 used)");
+        assertThat(open(npy, List.of(CLS), TWO.toBuilder().maxSamples(5, "--samples").build()).describe())
+                .isEqualTo("npy:" + npy + " (5 samples)");
+        // a fixed batch of 2 leaves the fifth out, which its own warning says: no option would read it
+        TensorSpec pairs = new TensorSpec("x", ElementType.FLOAT32, new long[] {2, 3, 48, 192}, null);
+        assertThat(open(npy, List.of(pairs), TWO.toBuilder().maxSamples(0, "--samples").build()).describe())
+                .isEqualTo("npy:" + npy + " (5 samples; the first 4 used)");
+
+        Path npz = dir.resolve("big.npz");
+        NpzFile.write(npz, Map.of("x", NpyArray.ofFloats(new long[] {5, 3, 48, 192}, new float[5 * 3 * 48 * 192])));
+        assertThat(open(npz, List.of(CLS), three).describe())
+                .isEqualTo("npz:" + npz + " (5 samples; the first 3 used, --samples 0 for all)");
+
+        Path raw = Files.createDirectories(dir.resolve("raw"));
+        for (int i = 0; i < 2; i++) {
+            Files.write(raw.resolve(i + ".bin"), new byte[2 * 4 * 3 * 48 * 192]);
+        }
+        assertThat(open(raw, List.of(CLS), three).describe())
+                .isEqualTo("raw:" + raw + " (2 files, 4 samples; the first 3 used, --samples 0 for all)");
+
+        Path images = Files.createDirectories(dir.resolve("images"));
+        for (int i = 0; i < 4; i++) {
+            ImageIO.write(new BufferedImage(20, 10, BufferedImage.TYPE_INT_RGB), "png",
+                    images.resolve(i + ".png").toFile());
+        }
+        assertThat(open(images, List.of(CLS), three).describe())
+                .startsWith("images:" + images + " (4 files; the first 3 used, --samples 0 for all; 48x192 ");
+
+        Path txt = Files.writeString(dir.resolve("lines.txt"), "the cat\nsat on\nthe mat\nand slept\n");
+        assertThat(open(txt, List.of(CLS), three).describe())
+                .startsWith("rendered-lines:" + txt + " (4 lines; the first 3 used, --samples 0 for all; 0 rotated, ");
+        DataOptions tok = three.toBuilder().tokenizer(tokenizer()).sequenceLength(8).build();
+        assertThat(open(txt, List.of(IDS), tok).describe())
+                .startsWith("text:" + txt + " (4 sentences; the first 3 used, --samples 0 for all; 8 tokens");
+        // the bundled sentences are trt4j's: those read are their count
+        assertThat(open(tok.tokenizer(), List.of(IDS), three.toBuilder().sequenceLength(8).build()).describe())
+                .doesNotContain("used");
+    }
+
     @Test
     void picksTheSourceByFileKind() throws IOException {
         assertThat(open(null, List.of(CLS), TWO)).isInstanceOf(SyntheticSource.class);

@@ -72,7 +72,8 @@ public final class HeldOutArguments {
         if (evalData == null) {
             return () -> split.evaluation(calibrationSamples, evalSamples);
         }
-        DataOptions options = calibrationOptions.toBuilder().maxSamples(wanted == Long.MAX_VALUE ? 0 : wanted).build();
+        DataOptions options = calibrationOptions.toBuilder().maxSamples(wanted == Long.MAX_VALUE ? 0 : wanted,
+                "--eval-samples").build();
         // sentences equal to a calibration sentence, and calibration images a label file lists, are left out, as of
         // the held-out part of --data
         Optional<SampleSplit.HeldOut> text = split.heldOutText(evalData, calibrationSamples, options)

@@ -61,7 +61,8 @@ public final class AudioWindowSource extends BatchingSource {
     }
 
     private AudioWindowSource(Path path, List<Path> files, ShapeResolver shapes, DataOptions options, Survey s) {
-        super(shapes, plan(shapes, Arrays.stream(s.windowsPerFile).sum(), options), options);
+        super(shapes, Arrays.stream(s.windowsPerFile).sum(), plan(shapes, Arrays.stream(s.windowsPerFile).sum(),
+                options), options);
         this.path = path;
         this.files = files;
         this.input = s.input;
@@ -157,9 +158,9 @@ public final class AudioWindowSource extends BatchingSource {
 
     @Override
     public String describe() {
+        String size = " of " + window + (hop == window ? "" : " every " + hop);
         return "audio:" + path + " (" + Counts.of(files.size(), "file") + " at " + hz(sampleRate) + ", "
-                + Counts.of(sampleCount().orElseThrow(), "window") + " of " + window + (hop == window ? "" : " every " + hop)
-                + passedOver() + ")";
+                + counted("window" + size, "windows" + size) + ")";
     }
 
     private static String hz(float rate) {

@@ -66,7 +66,7 @@ public final class ImageFolderSource extends BatchingSource implements ImageFile
     }
 
     private ImageFolderSource(Path path, List<Path> files, ShapeResolver shapes, DataOptions options) {
-        super(shapes, plan(shapes, files.size(), options), options);
+        super(shapes, files.size(), plan(shapes, files.size(), options), options);
         this.path = path;
         this.files = files;
         this.input = shapes.onlyInput("image");
@@ -148,7 +148,6 @@ public final class ImageFolderSource extends BatchingSource implements ImageFile
     @Override
     public String describe() {
         // the preprocessing is part of what the statistics were made from: a table made with other values is stale
-        return "images:" + path + " (" + Counts.of(files.size(), "file") + passedOver() + ", "
-                + preprocessing().describe() + ")";
+        return "images:" + path + " (" + counted("file", "files", preprocessing().describe()) + ")";
     }
 }

@@ -36,7 +36,7 @@ public final class LabelledImageSource extends BatchingSource implements ImageFi
     }
 
     private LabelledImageSource(ImageLabelFile labels, ShapeResolver shapes, DataOptions options) {
-        super(shapes, plan(shapes, labels.images().size(), options), options);
+        super(shapes, labels.images().size(), plan(shapes, labels.images().size(), options), options);
         this.labels = labels;
         this.first = Math.toIntExact(options.skipSamples());
         this.count = Math.toIntExact(sampleCount().orElseThrow());
@@ -84,7 +84,7 @@ public final class LabelledImageSource extends BatchingSource implements ImageFi
 
     @Override
     public String describe() {
-        return "labelled-images:" + labels.file() + " (" + Counts.of(count, "image") + passedOver() + ", "
-                + preprocessing().describe() + ")";
+        return "labelled-images:" + labels.file() + " (" + counted("image", "images", preprocessing().describe())
+                + ")";
     }
 }

@@ -36,12 +36,12 @@ public final class NpySource extends BatchingSource {
     }
 
     private NpySource(Path file, Opened opened) {
-        super(opened.shapes, opened.samples, opened.options);
+        super(opened.shapes, opened.available, opened.samples, opened.options);
         this.file = file;
         this.input = opened.input;
     }
 
-    private record Opened(ShapeResolver shapes, NpyInput input, long samples, DataOptions options) {
+    private record Opened(ShapeResolver shapes, NpyInput input, long available, long samples, DataOptions options) {
     }
 
     private static Opened open(Path file, ShapeResolver shapes, DataOptions options) {
@@ -58,7 +58,7 @@ public final class NpySource extends BatchingSource {
         }
         NpyInput input = new NpyInput(spec, in, file.toString(), size, shapes);
         try {
-            return new Opened(shapes, input, plan(shapes, input.samples(), options), options);
+            return new Opened(shapes, input, input.samples(), plan(shapes, input.samples(), options), options);
         } catch (RuntimeException e) {
             input.close();
             throw e;
@@ -72,7 +72,7 @@ public final class NpySource extends BatchingSource {
 
     @Override
     public String describe() {
-        return "npy:" + file + " (" + Counts.of(sampleCount().orElseThrow(), "sample") + passedOver() + ")";
+        return "npy:" + file + " (" + counted("sample") + ")";
     }
 
     @Override

@@ -40,13 +40,13 @@ public final class NpzSource extends BatchingSource {
     }
 
     private NpzSource(Path file, Opened opened) {
-        super(opened.shapes, opened.samples, opened.options);
+        super(opened.shapes, opened.available, opened.samples, opened.options);
         this.file = file;
         this.zip = opened.zip;
         this.inputs = opened.inputs;
     }
 
-    private record Opened(ShapeResolver shapes, ZipFile zip, List<NpyInput> inputs, long samples,
+    private record Opened(ShapeResolver shapes, ZipFile zip, List<NpyInput> inputs, long available, long samples,
                           DataOptions options) {
     }
 
@@ -92,7 +92,7 @@ public final class NpzSource extends BatchingSource {
                 }
             }
             requireNamedDimensionsAgree(file, inputs);
-            return new Opened(shapes, zip, inputs, plan(shapes, samples, options), options);
+            return new Opened(shapes, zip, inputs, samples, plan(shapes, samples, options), options);
         } catch (IOException | RuntimeException e) {
             inputs.forEach(NpyInput::close);
             closeQuietly(zip);
@@ -144,7 +144,7 @@ public final class NpzSource extends BatchingSource {
 
     @Override
     public String describe() {
-        return "npz:" + file + " (" + Counts.of(sampleCount().orElseThrow(), "sample") + passedOver() + ")";
+        return "npz:" + file + " (" + counted("sample") + ")";
     }
 
     @Override

@@ -58,7 +58,8 @@ public final class RenderedTextLineSource extends BatchingSource implements Know
 
     private RenderedTextLineSource(List<String> sentences, String name, TextLineRenderer renderer,
                                    ShapeResolver shapes, DataOptions options) {
-        super(shapes, plan(shapes, sentences.size(), requireNoSkip(options, "rendered text lines")));
+        super(shapes, sentences.size(), plan(shapes, sentences.size(), requireNoSkip(options, "rendered text lines")),
+                options);
         int n = Math.toIntExact(sampleCount().orElseThrow());
         this.name = name;
         this.texts = List.copyOf(sentences.subList(0, n));
@@ -159,7 +160,7 @@ public final class RenderedTextLineSource extends BatchingSource implements Know
     @Override
     public String describe() {
         long rotated = labels.stream().filter(l -> l == UPSIDE_DOWN).count();
-        return "rendered-lines:" + name + " (" + Counts.of(texts.size(), "line") + ", " + rotated + " rotated, "
-                + preprocessing().height() + "x" + preprocessing().width() + ")";
+        return "rendered-lines:" + name + " (" + counted("line", "lines", rotated + " rotated, "
+                + preprocessing().height() + "x" + preprocessing().width()) + ")";
     }
 }

@@ -43,7 +43,8 @@ public final class RenderedTextPageSource extends BatchingSource {
     }
 
     private RenderedTextPageSource(List<String> pages, String name, ShapeResolver shapes, DataOptions options) {
-        super(shapes, plan(shapes, pages.size(), requireNoSkip(options, "rendered text pages")));
+        super(shapes, pages.size(), plan(shapes, pages.size(), requireNoSkip(options, "rendered text pages")),
+                options);
         int n = Math.toIntExact(sampleCount().orElseThrow());
         this.name = name;
         this.input = shapes.onlyInput("rendered text-page");
@@ -103,7 +104,8 @@ public final class RenderedTextPageSource extends BatchingSource {
     @Override
     public String describe() {
         long lines = layouts.stream().mapToLong(l -> l.lines().size()).sum();
-        return "rendered-pages:" + name + " (" + Counts.of(layouts.size(), "page") + ", " + Counts.of(lines, "line") + ", "
-                + preprocessing().height() + "x" + preprocessing().width() + ")";
+        // the lines of the pages used
+        return "rendered-pages:" + name + " (" + counted("page", "pages", Counts.of(lines, "line") + ", "
+                + preprocessing().height() + "x" + preprocessing().width()) + ")";
     }
 }

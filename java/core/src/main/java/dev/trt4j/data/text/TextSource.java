@@ -78,7 +78,7 @@ public final class TextSource extends BatchingSource {
     }
 
     private TextSource(List<String> sentences, String name, ShapeResolver shapes, DataOptions options) {
-        super(shapes, plan(shapes, sentences.size(), options), options);
+        super(shapes, sentences.size(), plan(shapes, sentences.size(), options), options);
         this.name = name;
         this.inputs = shapes.inputs();
         this.sequenceLength = sequenceLength(shapes, options);
@@ -384,10 +384,10 @@ public final class TextSource extends BatchingSource {
 
     @Override
     public String describe() {
-        return "text:" + name + " (" + Counts.of(sampleCount().orElseThrow(), "sentence") + ", "
-                + Counts.of(batchLength, "token") + (trimsPadding() ? " (the longest sentence's"
-                + (longestSentence < batchLength ? " " + longestSentence + ", rounded up to a multiple of "
-                + LENGTH_STEP : "") + "; at most " + sequenceLength + ")" : "") + passedOver() + ")";
+        return "text:" + name + " (" + counted("sentence", "sentences", Counts.of(batchLength, "token")
+                + (trimsPadding() ? " (the longest sentence's" + (longestSentence < batchLength ? " "
+                + longestSentence + ", rounded up to a multiple of " + LENGTH_STEP : "") + "; at most "
+                + sequenceLength + ")" : "")) + ")";
     }
 
     @Override

@@ -36,7 +36,8 @@ class RenderedTextPageSourceTest {
         RenderedTextPageSource s = new RenderedTextPageSource(pages, "ten", List.of(DET), o);
         assertThat(s.boxes()).hasSize(3);
         assertThat(s.boxes().get(0)).hasSize(TextPageRenderer.LINES_PER_PAGE);
-        assertThat(s.describe()).startsWith("rendered-pages:ten (3 pages, ").endsWith(" lines, 192x256)");
+        // the pages the sentences make, and those used: the limit is not the data's size
+        assertThat(s.describe()).isEqualTo("rendered-pages:ten (5 pages; the first 3 used; 18 lines, 192x256)");
 
         List<Batch> batches = Batches.drain(s);
         assertThat(batches).extracting(Batch::size).containsExactly(2, 1);
