@@ -114,6 +114,16 @@ public final class EqualizeCommand implements Callable<Integer> {
         });
         ModelProto written = marked(result.model(), modelFile);
         OnnxModelFile.Written files = OnnxModelFile.write(out, written, externalData.enabled);
+        if (result.equalized().isEmpty() && result.smoothed().isEmpty()) {
+            // "Equalized 0 depthwise Convs and smoothed the inputs of 0 MatMuls" alone reads as a summary of work
+            // done, as convert --fold's and --fp16's would: the copy computes as the model did, with its ranges
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("trt4j: warning: " + ControlCharacters.escape(modelFile.getFileName().toString())
+                    + " has nothing equalize changes (no depthwise Conv input with a range to equalize, and no "
+                    + "MatMul or Gemm input that smoothing helps on these samples): "
+                    + ControlCharacters.escape(out.getFileName().toString()) + " is written with no channel rescaled");
+            err.flush();
+        }
         PrintWriter w = spec.commandLine().getOut();
         if (json.enabled()) {
             ObjectNode root = JsonOutput.object();

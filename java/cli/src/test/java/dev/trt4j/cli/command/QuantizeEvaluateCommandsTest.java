@@ -232,6 +232,42 @@ class QuantizeEvaluateCommandsTest {
                 + "and no MatMul or Gemm with constant weights; nothing to equalize", out);
     }
 
+    /**
+     * A model equalize finds eligible inputs in but changes nothing of (no smoothing helps on all-zero samples) is
+     * written with a warning saying so, as convert --fold and --fp16 warn: "smoothed the inputs of 0 MatMuls" alone
+     * read as a summary of work done. A run that smooths gets no such warning.
+     */
+    @Test
+    void equalizeWarnsWhenItChangesNothing() throws IOException {
+        Path mm = TestModels.matMul(dir.resolve("unchanged-eq/mm.onnx"));
+        Path zeros = dir.resolve("unchanged-eq/zeros.npy");
+        dev.trt4j.data.npy.NpyFile.write(zeros, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {8, 4},
+                new float[32]));
+        Path out = dir.resolve("unchanged-eq/mm.eq.onnx");
+
+        CliRun run = CliRun.of("equalize", mm.toString(), "--data", zeros.toString(), "--out", out.toString());
+
+        assertThat(run.exitCode()).as(run.err()).isZero();
+        assertThat(run.errLines()).containsExactly("trt4j: warning: mm.onnx has nothing equalize changes (no "
+                + "depthwise Conv input with a range to equalize, and no MatMul or Gemm input that smoothing helps on "
+                + "these samples): mm.eq.onnx is written with no channel rescaled");
+        assertThat(run.out()).startsWith("Equalized 0 depthwise Convs and smoothed the inputs of 0 MatMuls or Gemms");
+        assertThat(out).exists();
+
+        // one channel a hundred times the others: smoothing moves it into the weights, and nothing is said
+        float[] outlier = new float[32];
+        for (int i = 0; i < outlier.length; i++) {
+            outlier[i] = (i % 4 == 0 ? 100f : 0.5f) * (i % 3 == 0 ? -1 : 1) + i * 0.01f;
+        }
+        Path wide = dir.resolve("unchanged-eq/outlier.npy");
+        dev.trt4j.data.npy.NpyFile.write(wide, dev.trt4j.data.npy.NpyArray.ofFloats(new long[] {8, 4}, outlier));
+        CliRun smoothed = CliRun.of("equalize", mm.toString(), "--data", wide.toString(), "--out",
+                dir.resolve("unchanged-eq/mm.smoothed.onnx").toString(), "--alpha", "0.5");
+        assertThat(smoothed.exitCode()).as(smoothed.err()).isZero();
+        assertThat(smoothed.out()).contains("smoothed the inputs of 1 MatMul or Gemm");
+        assertThat(smoothed.err()).doesNotContain("nothing equalize changes");
+    }
+
     @Test
     void equalizeRefusesAnAlphaThatIsNotAutoOrInZeroToOne() throws IOException {
         Path out = dir.resolve("cls.alpha.onnx");
