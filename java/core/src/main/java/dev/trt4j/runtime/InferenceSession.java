@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -205,20 +206,28 @@ public final class InferenceSession implements AutoCloseable {
      */
     public <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader) {
         requireArguments(inputs, reader);
-        return run(inputs, reader, false);
+        return run(inputs, reader, null);
     }
 
-    /** {@code accepted}: a request {@link #runAsync} took on the session's threads before close, which still runs. */
-    private <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader, boolean accepted) {
+    /**
+     * @param accepted for a request {@link #runAsync} took on the session's threads before close (which still runs):
+     *                 its future, which a caller who gave up completes before it runs; null for a direct call
+     */
+    private <T> T run(Map<String, HostTensor> inputs, OutputReader<T> reader, CompletableFuture<?> accepted) {
         refuseInsideOwnRequest("run()");
         if (!lifecycle.readLock().tryLock()) {
             throw closedError();
         }
         try {
-            if (!accepted && closed.get()) {
+            if (accepted == null && closed.get()) {
                 throw closedError();
             }
             ExecutionContext context = take();
+            if (accepted != null && accepted.isDone()) {
+                // cancelled or timed out while it waited for this context: the caller has gone, so nothing runs
+                release(context);
+                throw new CancellationException("abandoned before it ran");
+            }
             try {
                 ReaderOutputs outputs = new ReaderOutputs(model.name(), context.run(inputs));
                 try {
@@ -251,7 +260,8 @@ public final class InferenceSession implements AutoCloseable {
      * completion threads: stages chained on it never hold up, or wait for, the session's threads (with one context a
      * stage that waited for another request on the thread that has to run it would wait forever). Failures arrive
      * through the future: a closed session's with {@link IllegalStateException}, the run's with its exception. The
-     * inputs' arrays are read when the request runs, not copied now: leave them unchanged until the future completes.
+     * inputs' arrays are read when the request runs, not copied now: leave them unchanged until the future completes
+     * (after a cancel, until the request would have ended: one already running still reads them).
      * A future completed before its request started (cancelled, or timed out by {@code orTimeout}) drops the request:
      * a service does not pay for work its caller gave up on. One already running runs to its end.
      *
@@ -263,13 +273,37 @@ public final class InferenceSession implements AutoCloseable {
     public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader) {
         requireArguments(inputs, reader);
         refuseInsideOwnRequest("runAsync()");
-        CompletableFuture<T> request = submit(() -> run(inputs, reader, true), asyncThreads);
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(closedError());
+        }
+        CompletableFuture<T> request = new CompletableFuture<>();
         // whenCompleteAsync hands off failures as well as results; thenApplyAsync would fail dependents in place
         CompletableFuture<T> handedOff = request.whenCompleteAsync((result, failure) -> { }, CompletionThreads.pool());
-        // completed from outside while the request is not done: a queued request that is cancelled is never run
+        Runnable task = () -> {
+            if (request.isDone()) {
+                return;
+            }
+            try {
+                request.complete(run(inputs, reader, handedOff));
+            } catch (Throwable t) {
+                request.completeExceptionally(t);
+            }
+        };
+        try {
+            asyncThreads.execute(task);
+        } catch (RejectedExecutionException e) {
+            if (closed.get()) {
+                // close() shut the session's threads down between the check above and the submission
+                return CompletableFuture.failedFuture(closedError());
+            }
+            throw e;
+        }
+        // completed from outside before the request is done (cancelled, timed out): a queued request leaves the queue,
+        // so it neither runs nor holds a place that maxQueued counts; one waiting for a context gives it back unused
         handedOff.whenComplete((result, failure) -> {
             if (!request.isDone()) {
                 request.cancel(false);
+                asyncThreads.remove(task);
             }
         });
         return handedOff;

@@ -143,6 +143,59 @@ class InferenceSessionLifecycleTest {
         assertThat(read).hasValue(2);
     }
 
+    /** Cancelled requests leave the queue: the limit counts only requests someone still waits for. */
+    @Test
+    void cancelledRequestsFreeTheirPlacesInALimitedQueue() throws Exception {
+        runsHeld = new CountDownLatch(1);
+        try (InferenceSession session = InferenceSession.of(model(0, false), 1, 2)) {
+            CompletableFuture<Map<String, HostTensor>> running = session.runAsync(Map.of());
+            List<CompletableFuture<Map<String, HostTensor>>> given = List.of(session.runAsync(Map.of()),
+                    session.runAsync(Map.of()));
+            given.forEach(f -> f.cancel(true));
+            List<CompletableFuture<Map<String, HostTensor>>> live = List.of(session.runAsync(Map.of()),
+                    session.runAsync(Map.of()));
+
+            runsHeld.countDown();
+            running.get(30, TimeUnit.SECONDS);
+            for (CompletableFuture<Map<String, HostTensor>> f : live) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(runs).hasValue(3);
+    }
+
+    /**
+     * A request cancelled while it waits for a context (held by a direct run) gives the context back unused: its
+     * reader never runs.
+     */
+    @Test
+    void aRequestCancelledWhileWaitingForAContextNeverRuns() throws Exception {
+        runsHeld = new CountDownLatch(1);
+        AtomicInteger read = new AtomicInteger();
+        try (InferenceSession session = InferenceSession.of(model(0, false), 1)) {
+            Thread direct = new Thread(() -> session.run(Map.of()), "direct");
+            direct.start();
+            while (notYetWaiting(direct)) { // in the model's run, holding the one context
+                Thread.sleep(5);
+            }
+            CompletableFuture<Integer> waiting = session.runAsync(Map.of(), out -> read.incrementAndGet());
+            Thread.sleep(100); // on a session thread by now, waiting for the context
+            assertThat(waiting.cancel(true)).isTrue();
+
+            runsHeld.countDown();
+            direct.join(30_000);
+            // the context is free again: a later request runs
+            assertThat(session.runAsync(Map.of(), out -> 7).get(30, TimeUnit.SECONDS)).isEqualTo(7);
+        }
+        assertThat(read).hasValue(0);
+        assertThat(runs).hasValue(2);
+    }
+
+    /** Whether {@code thread} has yet to wait: this model's runs wait for {@link #runsHeld} holding a context. */
+    private static boolean notYetWaiting(Thread thread) {
+        return thread.getState() != Thread.State.WAITING && thread.getState() != Thread.State.TIMED_WAITING;
+    }
+
     /** With a limit on queued requests, one past it is refused at the call rather than queued. */
     @Test
     void requestsPastTheQueueLimitAreRefusedAtTheCall() throws Exception {
