@@ -1,5 +1,6 @@
 package dev.trt4j.data;
 
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.HostTensor;
@@ -55,7 +56,7 @@ public final class StateCarrier {
      * {@code data} with the state inputs added: the outputs kept from the run before, cut to the first samples when
      * this batch is smaller; zeros before the first run.
      *
-     * @throws Trt4jException if the kept state does not fit this batch
+     * @throws InvalidInputException if the batch gives a fed-back input too, or the kept state does not fit it
      */
     public Batch feed(Batch data) {
         if (slots.isEmpty()) {
@@ -77,11 +78,11 @@ public final class StateCarrier {
         for (Slot slot : slots) {
             String input = slot.link().input();
             if (data.inputs().containsKey(input)) {
-                throw new Trt4jException(model + ": state link " + slot.link() + ": input '" + input + "' is fed "
-                        + "back from '" + slot.link().output() + "', so it must not be given as well");
+                throw new InvalidInputException(model + ": state link " + slot.link() + ": input '" + input
+                        + "' is fed back from '" + slot.link().output() + "', so it must not be given as well");
             }
             if (slot.batchAxis() < 0 && data.size() > 1 && !(data.size() == fixedBatch && holdsBatch(slot))) {
-                throw new Trt4jException(model + ": state link " + slot.link() + ": input '" + input + "' "
+                throw new InvalidInputException(model + ": state link " + slot.link() + ": input '" + input + "' "
                         + ShapeText.of(slot.dims()) + " has no dynamic batch dimension, so it holds one "
                         + "stream's state and cannot be shared by a batch of " + data.size() + "; use batches of 1, "
                         + "or leave its batch dimension dynamic");
@@ -97,8 +98,8 @@ public final class StateCarrier {
                     && previous.shape()[slot.batchAxis()] > shape[slot.batchAxis()]) {
                 value = firstAlong(previous, slot.batchAxis(), (int) shape[slot.batchAxis()]);
             } else {
-                throw new Trt4jException(model + ": state link " + slot.link() + ": the state from the run before is "
-                        + ShapeText.of(previous.shape()) + ", but a batch of " + data.size() + " needs "
+                throw new InvalidInputException(model + ": state link " + slot.link() + ": the state from the run "
+                        + "before is " + ShapeText.of(previous.shape()) + ", but a batch of " + data.size() + " needs "
                         + ShapeText.of(shape));
             }
             if (previous != null && !data.streamStarts().isEmpty()) {

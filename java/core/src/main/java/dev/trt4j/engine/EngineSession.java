@@ -22,8 +22,9 @@ public interface EngineSession extends AutoCloseable {
      *
      * @param inputs a tensor for every engine input, by name
      * @return every output by name; float16 outputs come back as float32, int8/uint8/bool as int32
-     * @throws dev.trt4j.Trt4jException when an input is missing, unknown, outside the engine's profile, or
-     *         TensorRT fails
+     * @throws dev.trt4j.InvalidInputException when an input is missing, unknown, outside the engine's profile, or holds
+     *                                         a value its type cannot
+     * @throws dev.trt4j.Trt4jException        when TensorRT or CUDA fails
      */
     Map<String, HostTensor> run(Map<String, HostTensor> inputs);
 

@@ -27,7 +27,8 @@ public final class HostTensorCodec {
      * Writes {@code tensor} into {@code target} as elements of {@code type}.
      *
      * @param what names the tensor in error messages, e.g. {@code "input 'x'"}
-     * @throws Trt4jException when the types cannot be converted or a value does not fit
+     * @throws InvalidInputException when the types cannot be converted or a value does not fit
+     * @throws Trt4jException        when {@code target} is too small for the tensor
      */
     public static void encode(String what, HostTensor tensor, ElementType type, ByteBuffer target) {
         ByteBuffer out = target.duplicate().order(ByteOrder.nativeOrder());
@@ -107,16 +108,27 @@ public final class HostTensorCodec {
             case INT64 -> out.asLongBuffer().put(data);
             case INT32 -> {
                 for (int i = 0; i < data.length; i++) {
-                    if (data[i] != (int) data[i]) {
-                        throw new InvalidInputException(what + ": value " + data[i] + " at element " + i
-                                + " does not fit the engine's INT32 input");
-                    }
-                    out.putInt(4 * i, (int) data[i]);
+                    out.putInt(4 * i, toInt32(what, data[i], i));
                 }
             }
             case INT8, UINT8, BOOL -> encodeBytes(what, i -> data[i], data.length, type, out);
             default -> throw cannot(what, ElementType.INT64, type);
         }
+    }
+
+    /**
+     * {@code value}, element {@code index} of int64 data, narrowed for an INT32 input. Shared with ONNX Runtime's
+     * staging so that both backends refuse the same value in the same words.
+     *
+     * @param what names the tensor in the message, e.g. {@code "model.onnx: input 'ids'"}
+     * @throws InvalidInputException when {@code value} does not fit 32 bits: wrapped, it would be another token id
+     */
+    public static int toInt32(String what, long value, int index) {
+        if (value != (int) value) {
+            throw new InvalidInputException(what + ": value " + value + " at element " + index + " does not fit INT32 ("
+                    + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + ")");
+        }
+        return (int) value;
     }
 
     private static void encodeInts(String what, int[] data, ElementType type, ByteBuffer out) {
@@ -154,7 +166,8 @@ public final class HostTensorCodec {
         }
     }
 
-    private static Trt4jException cannot(String what, ElementType from, ElementType to) {
-        return new Trt4jException(what + " holds " + from + " data but the engine expects " + to);
+    /** The caller's data of a type the input does not take: theirs to correct, as a value out of range is. */
+    private static InvalidInputException cannot(String what, ElementType from, ElementType to) {
+        return new InvalidInputException(what + " holds " + from + " data but the engine expects " + to);
     }
 }

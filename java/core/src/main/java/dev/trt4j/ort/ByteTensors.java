@@ -4,7 +4,7 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import dev.trt4j.Trt4jException;
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.engine.HostTensorCodec;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
@@ -32,7 +32,7 @@ public final class ByteTensors {
      *
      * @param what names the input in messages, e.g. {@code "model.onnx: input 'mask'"}
      * @param type BOOL, INT8 or UINT8
-     * @throws Trt4jException if {@code data} is no integer tensor or holds a value {@code type} cannot
+     * @throws InvalidInputException if {@code data} is no integer tensor or holds a value {@code type} cannot
      */
     public static OnnxTensor create(OrtEnvironment env, String what, HostTensor data, ElementType type)
             throws OrtException {
@@ -40,7 +40,7 @@ public final class ByteTensors {
             throw new IllegalArgumentException(type + " is no one-byte type");
         }
         if (data.type() != ElementType.INT32 && data.type() != ElementType.INT64) {
-            throw new Trt4jException(what + " is " + type + " but the data is " + data.type());
+            throw new InvalidInputException(what + " is " + type + " but the data is " + data.type());
         }
         ByteBuffer bytes = ByteBuffer.allocateDirect(Math.toIntExact(data.elementCount()))
                 .order(ByteOrder.nativeOrder());

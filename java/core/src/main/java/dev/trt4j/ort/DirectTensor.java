@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.platform.Fp16Conversions;
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.HostTensorCodec;
 import dev.trt4j.tensor.ElementType;
@@ -13,23 +14,25 @@ import dev.trt4j.tensor.HostTensor;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 import java.util.Arrays;
+import java.util.function.IntFunction;
 
 /**
  * One input or output of an execution context: a direct buffer plus the ONNX Runtime tensor over it. ONNX Runtime
  * reads inputs from and writes pinned outputs into the buffer without copying; the tensor is made again only when
  * the shape changes, so repeated runs at one shape allocate nothing here. The buffer only grows (to the largest
- * request seen); a request beyond the JVM's direct-memory limit fails with a {@link Trt4jException}. Not thread-safe;
- * closed by its owner (an execution context, or a runner reading outputs in place).
+ * request seen); a request over 2 GiB or beyond the JVM's direct-memory limit fails with an
+ * {@link InvalidInputException}, as the caller's to make smaller. Not thread-safe; closed by its owner (an execution
+ * context, or a runner reading outputs in place).
  */
 public final class DirectTensor implements AutoCloseable {
     private final OrtEnvironment env;
     private final String model;
     private final String name;
     private final ElementType type;
+    private final IntFunction<ByteBuffer> allocate;
     private ByteBuffer storage = ByteBuffer.allocateDirect(0);
     private long[] shape;
     private int elements;
@@ -40,10 +43,16 @@ public final class DirectTensor implements AutoCloseable {
      * @param type the element type ONNX Runtime sees (FLOAT32, FLOAT16, INT64, INT32, INT8, UINT8 or BOOL)
      */
     public DirectTensor(OrtEnvironment env, String model, String name, ElementType type) {
+        this(env, model, name, type, ByteBuffer::allocateDirect);
+    }
+
+    /** @param allocate makes the direct buffer of a size; a test's fails as the JVM's direct-memory limit does */
+    DirectTensor(OrtEnvironment env, String model, String name, ElementType type, IntFunction<ByteBuffer> allocate) {
         this.env = env;
         this.model = model;
         this.name = name;
         this.type = type;
+        this.allocate = allocate;
     }
 
     /** Whether the tensor currently has {@code candidate} as its shape. */
@@ -54,7 +63,8 @@ public final class DirectTensor implements AutoCloseable {
     /**
      * The ONNX Runtime tensor at {@code newShape}, made anew only if the shape changed.
      *
-     * @throws OrtException if ONNX Runtime cannot make the tensor
+     * @throws InvalidInputException if the tensor exceeds 2 GiB or the JVM's direct-memory limit
+     * @throws OrtException          if ONNX Runtime cannot make the tensor
      */
     public OnnxTensor reshape(long[] newShape) throws OrtException {
         if (hasShape(newShape)) {
@@ -64,18 +74,18 @@ public final class DirectTensor implements AutoCloseable {
         long n = HostTensor.elementCount(newShape);
         long byteCount = n * type.bytes();
         if (byteCount > Integer.MAX_VALUE) {
-            throw new Trt4jException(model + ": tensor '" + name + "' of shape " + Arrays.toString(newShape)
-                    + " exceeds 2 GiB");
+            throw new InvalidInputException(model + ": tensor '" + name + "' of shape " + Arrays.toString(newShape)
+                    + " exceeds 2 GiB; send a smaller batch");
         }
         if (storage.capacity() < byteCount) {
             storage = ByteBuffer.allocateDirect(0); // the old buffer is garbage before the larger one is asked for
             try {
-                storage = ByteBuffer.allocateDirect((int) byteCount).order(ByteOrder.nativeOrder());
+                storage = allocate.apply((int) byteCount).order(ByteOrder.nativeOrder());
             } catch (OutOfMemoryError e) {
                 // the JVM's direct-memory limit, not the heap: this request is too large, the service is not broken
-                throw new Trt4jException(model + ": tensor '" + name + "' of shape " + Arrays.toString(newShape)
-                        + " needs " + byteCount + " bytes of direct memory, more than the JVM may reserve now "
-                        + "(-XX:MaxDirectMemorySize); send a smaller batch", e);
+                throw new InvalidInputException(model + ": tensor '" + name + "' of shape "
+                        + Arrays.toString(newShape) + " needs " + byteCount + " bytes of direct memory, more than the "
+                        + "JVM may reserve now (-XX:MaxDirectMemorySize); send a smaller batch", e);
             }
         }
         bytes = storage.duplicate().clear().limit((int) byteCount).slice().order(ByteOrder.nativeOrder());
@@ -85,7 +95,11 @@ public final class DirectTensor implements AutoCloseable {
         return tensor;
     }
 
-    /** Copies {@code data} (already checked to convert) into the buffer, which must have the data's shape. */
+    /**
+     * Copies {@code data} (its type already checked to convert) into the buffer, which must have the data's shape.
+     *
+     * @throws InvalidInputException if a value does not fit the input's type (int64 data for an INT32 input, say)
+     */
     public void write(HostTensor data) {
         ByteBuffer out = bytes.duplicate().order(ByteOrder.nativeOrder());
         switch (type) {
@@ -110,15 +124,8 @@ public final class DirectTensor implements AutoCloseable {
                 if (data.type() == ElementType.INT32) {
                     out.asIntBuffer().put(data.ints());
                 } else {
-                    IntBuffer ints = out.asIntBuffer();
-                    long[] src = data.longs();
-                    for (int i = 0; i < src.length; i++) {
-                        if (src[i] != (int) src[i]) {
-                            throw new Trt4jException(model + ": input '" + name + "' is INT32 but the data holds "
-                                    + src[i] + " at index " + i + ", outside the INT32 range");
-                        }
-                        ints.put((int) src[i]);
-                    }
+                    // narrowed and range-checked in place, in the words an engine's INT32 input uses
+                    HostTensorCodec.encode(model + ": input '" + name + "'", data, type, out);
                 }
             }
             case INT8, UINT8, BOOL -> HostTensorCodec.encode(model + ": input '" + name + "'", data, type, out);

@@ -6,7 +6,9 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.platform.Fp16Conversions;
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.engine.HostTensorCodec;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.TensorSpec;
@@ -27,7 +29,7 @@ final class HostTensorConverter {
     /**
      * A new ONNX Runtime tensor holding {@code tensor}'s data as {@code spec}'s element type; the caller closes it.
      *
-     * @throws Trt4jException if the element types do not convert
+     * @throws InvalidInputException if the element types do not convert or a value does not fit the input's type
      */
     static OnnxTensor toOnnx(OrtEnvironment env, String modelName, TensorSpec spec, HostTensor tensor)
             throws OrtException {
@@ -60,18 +62,15 @@ final class HostTensorConverter {
             long[] src = tensor.longs();
             int[] narrow = new int[src.length];
             for (int i = 0; i < src.length; i++) {
-                if (src[i] != (int) src[i]) {
-                    throw new Trt4jException(modelName + ": input '" + spec.name() + "' is INT32 but the data holds "
-                            + src[i] + " at index " + i + ", outside the INT32 range");
-                }
-                narrow[i] = (int) src[i];
+                narrow[i] = HostTensorCodec.toInt32(modelName + ": input '" + spec.name() + "'", src[i], i);
             }
             return OnnxTensor.createTensor(env, IntBuffer.wrap(narrow), shape);
         }
         if (ByteTensors.holds(want)) {
             return ByteTensors.create(env, modelName + ": input '" + spec.name() + "'", tensor, want);
         }
-        throw new Trt4jException(modelName + ": input '" + spec.name() + "' is " + want + " but the data is " + have);
+        throw new InvalidInputException(modelName + ": input '" + spec.name() + "' is " + want + " but the data is "
+                + have);
     }
 
     /**

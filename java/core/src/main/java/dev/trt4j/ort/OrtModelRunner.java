@@ -9,6 +9,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtLoggingLevel;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.onnx.ExternalTensors;
@@ -215,7 +216,8 @@ public final class OrtModelRunner implements AutoCloseable {
 
     /** The error of a failed run: a sequence too long for the position table if that is why, else ONNX Runtime's. */
     private Trt4jException failed(Batch batch, OrtException e) {
-        return tokenLimits.explain(name, inputs.keySet(), batch.inputs()).map(why -> new Trt4jException(why, e))
+        return tokenLimits.explain(name, inputs.keySet(), batch.inputs())
+                .<Trt4jException>map(why -> new InvalidInputException(why, e))
                 .orElseGet(() -> OrtRunFailure.of(name, batch.inputs(), e));
     }
 
@@ -250,8 +252,9 @@ public final class OrtModelRunner implements AutoCloseable {
     /**
      * Runs the model on one batch and returns the named outputs, in the order asked for.
      *
-     * @throws Trt4jException on an unknown or unreadable output name, a batch that does not fit the inputs (the
-     *                        message names the input and both shapes), or a failure inside ONNX Runtime
+     * @throws InvalidInputException on a batch that does not fit the inputs (the message names the input and both
+     *                               shapes)
+     * @throws Trt4jException        on an unknown or unreadable output name, or a failure inside ONNX Runtime
      */
     public Map<String, HostTensor> run(Batch batch, Collection<String> outputNames) {
         Map<String, HostTensor> result = new LinkedHashMap<>();
@@ -456,19 +459,19 @@ public final class OrtModelRunner implements AutoCloseable {
     private void checkInputs(Batch batch) {
         for (String given : batch.inputs().keySet()) {
             if (!inputs.containsKey(given)) {
-                throw new Trt4jException(name + ": the data has input '" + given + "' but the model's inputs are "
-                        + inputs.keySet());
+                throw new InvalidInputException(name + ": the data has input '" + given + "' but the model's inputs "
+                        + "are " + inputs.keySet());
             }
         }
         for (TensorSpec spec : inputs.values()) {
             HostTensor tensor = batch.inputs().get(spec.name());
             if (tensor == null) {
-                throw new Trt4jException(name + ": input '" + spec.name() + "' " + spec.shapeText()
+                throw new InvalidInputException(name + ": input '" + spec.name() + "' " + spec.shapeText()
                         + " is missing from the data, which has " + batch.inputs().keySet());
             }
             if (!spec.accepts(tensor.shape())) {
-                throw new Trt4jException(name + ": input '" + spec.name() + "' expects shape " + spec.shapeText()
-                        + " but the data has " + Arrays.toString(tensor.shape()).replace(" ", ""));
+                throw new InvalidInputException(name + ": input '" + spec.name() + "' expects shape "
+                        + spec.shapeText() + " but the data has " + Arrays.toString(tensor.shape()).replace(" ", ""));
             }
         }
         SharedDimensions.requireAgreement(name, List.copyOf(inputs.values()), batch.inputs());

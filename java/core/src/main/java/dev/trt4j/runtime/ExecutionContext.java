@@ -14,7 +14,8 @@ public interface ExecutionContext extends AutoCloseable {
      *
      * @param inputs a tensor for every model input, by name
      * @return the outputs, valid until the next {@code run} or {@link #close()} of this context
-     * @throws dev.trt4j.Trt4jException when an input is missing, unknown or does not fit, or the backend fails
+     * @throws dev.trt4j.InvalidInputException when an input is missing, unknown or does not fit
+     * @throws dev.trt4j.Trt4jException        when the backend fails
      */
     Outputs run(Map<String, HostTensor> inputs);
 

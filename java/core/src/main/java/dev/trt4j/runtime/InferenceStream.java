@@ -1,5 +1,6 @@
 package dev.trt4j.runtime;
 
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.StateCarrier;
@@ -35,7 +36,9 @@ public final class InferenceStream {
      * Runs the next chunk and hands its outputs to {@code reader}; the state outputs are kept for the next run.
      *
      * @param inputs every input but the fed-back ones, each with the batch (streams side by side) first
-     * @throws Trt4jException when the inputs do not fit or the backend fails; the state is then left as it was
+     * @throws InvalidInputException when the inputs do not fit (none given, an empty batch, the fed-back input given
+     *                               too, more streams side by side than the state holds); the state is left as it was
+     * @throws Trt4jException        when the backend fails; the state is then left as it was
      * @throws NullPointerException when {@code inputs}, {@code reader} or an input's tensor is null
      * @throws IllegalStateException after the session's {@link InferenceSession#close()}, when called from an
      *                               {@link OutputReader} of the session, or while another thread runs this stream
@@ -68,11 +71,11 @@ public final class InferenceStream {
             }
         });
         if (inputs.isEmpty()) {
-            throw new Trt4jException(session.name() + ": a stream's run needs the inputs of its chunk");
+            throw new InvalidInputException(session.name() + ": a stream's run needs the inputs of its chunk");
         }
         int batch = batchOf(inputs);
         if (batch < 1) {
-            throw new Trt4jException(session.name() + ": a stream's chunk has an empty batch dimension");
+            throw new InvalidInputException(session.name() + ": a stream's chunk has an empty batch dimension");
         }
         Batch fed = state.feed(new Batch(batch, inputs));
         return session.run(fed.inputs(), out -> {

@@ -98,7 +98,7 @@ class StateFeedbackTest {
         assertThat(last.shape()).containsExactly(2, 1, 3);
         assertThat(last.floats()).containsExactly(1, 2, 3, 7, 8, 9);
         carrier.keep("stateN", HostTensor.ofFloats(new long[] {2, 1, 3}, new float[6]));
-        assertThatThrownBy(() -> carrier.feed(batch(2)))
+        assertThatThrownBy(() -> carrier.feed(batch(2))).isInstanceOf(dev.trt4j.InvalidInputException.class)
                 .hasMessage("m.onnx: state link stateN=state: the state from the run before is [2,1,3], but a batch "
                         + "of 2 needs [2,2,3]");
     }
@@ -129,14 +129,14 @@ class StateFeedbackTest {
 
         Map<String, HostTensor> withState = new java.util.HashMap<>(batch(1).inputs());
         withState.put("state", HostTensor.ofFloats(new long[] {2, 1, 3}, new float[6]));
-        assertThatThrownBy(() -> carrier.feed(new Batch(1, withState)))
+        assertThatThrownBy(() -> carrier.feed(new Batch(1, withState))).isInstanceOf(dev.trt4j.InvalidInputException.class)
                 .hasMessage("m.onnx: state link stateN=state: input 'state' is fed back from 'stateN', so it must "
                         + "not be given as well");
 
         List<TensorSpec> fixed = List.of(spec("x", ElementType.FLOAT32, -1, 4),
                 spec("state", ElementType.FLOAT32, 2, 1, 3));
         StateCarrier single = StateFeedback.parse(List.of("stateN=state")).start("m.onnx", fixed, OUTPUTS);
-        assertThatThrownBy(() -> single.feed(batch(2)))
+        assertThatThrownBy(() -> single.feed(batch(2))).isInstanceOf(dev.trt4j.InvalidInputException.class)
                 .hasMessage("m.onnx: state link stateN=state: input 'state' [2,1,3] has no dynamic batch dimension, "
                         + "so it holds one stream's state and cannot be shared by a batch of 2; use batches of 1, or "
                         + "leave its batch dimension dynamic");

@@ -1,5 +1,6 @@
 package dev.trt4j.engine;
 
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
@@ -72,15 +73,20 @@ class HostTensorCodecTest {
         assertThat(HostTensorCodec.decode(ElementType.INT32, shape, buf).ints()).containsExactly(101, 2023, -1, 102);
         assertThatThrownBy(() -> HostTensorCodec.encode("input 'ids'",
                 HostTensor.ofLongs(shape, new long[] {1, 1L << 40, 0, 0}), ElementType.INT32, buf))
-                .isInstanceOf(Trt4jException.class).hasMessageContaining("input 'ids': value 1099511627776 at element 1");
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessage("input 'ids': value 1099511627776 at element 1 does not fit INT32 "
+                        + "(-2147483648 to 2147483647)");
     }
 
     @Test
     void refusesUnconvertibleTypesAndShortBuffers() {
         HostTensor floats = HostTensor.ofFloats(shape, new float[4]);
         assertThatThrownBy(() -> HostTensorCodec.encode("input 'x'", floats, ElementType.INT64, ByteBuffer.allocate(32)))
+                .isInstanceOf(InvalidInputException.class)
                 .hasMessage("input 'x' holds FLOAT32 data but the engine expects INT64");
+        // a buffer the backend sized wrong is its own failure, not the caller's
         assertThatThrownBy(() -> HostTensorCodec.encode("input 'x'", floats, ElementType.FLOAT32, ByteBuffer.allocate(15)))
+                .isInstanceOf(Trt4jException.class).isNotInstanceOf(InvalidInputException.class)
                 .hasMessage("input 'x' needs 16 bytes but its buffer holds 15");
     }
 

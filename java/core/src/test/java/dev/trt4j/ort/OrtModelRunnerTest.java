@@ -2,6 +2,7 @@ package dev.trt4j.ort;
 
 import ai.onnx.proto.OnnxMl.ModelProto;
 import ai.onnx.proto.OnnxMl.TensorProto;
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.onnx.TestGraph;
@@ -233,18 +234,37 @@ class OrtModelRunnerTest {
     @Test
     void rejectsBatchesThatDoNotFit() {
         try (OrtModelRunner runner = OrtModelRunner.open(TestModels.mlp().toByteArray(), "mlp.onnx", ONE_THREAD)) {
-            assertThatThrownBy(() -> runner.run(batch(new float[10], 2, 5))).isInstanceOf(Trt4jException.class)
+            assertThatThrownBy(() -> runner.run(batch(new float[10], 2, 5))).isInstanceOf(InvalidInputException.class)
                     .hasMessage("mlp.onnx: input 'x' expects shape [N,4] but the data has [2,5]");
             assertThatThrownBy(() -> runner.run(new Batch(1, Map.of("z", HostTensor.ofFloats(new long[] {1, 4},
-                    new float[4]))))).isInstanceOf(Trt4jException.class).hasMessageContaining("'z'")
+                    new float[4]))))).isInstanceOf(InvalidInputException.class).hasMessageContaining("'z'")
                     .hasMessageContaining("[x]");
-            assertThatThrownBy(() -> runner.run(new Batch(1, Map.of()))).isInstanceOf(Trt4jException.class)
+            assertThatThrownBy(() -> runner.run(new Batch(1, Map.of()))).isInstanceOf(InvalidInputException.class)
                     .hasMessageContaining("input 'x' [N,4] is missing");
             assertThatThrownBy(() -> runner.run(new Batch(1, Map.of("x", HostTensor.ofLongs(new long[] {1, 4},
-                    new long[4]))))).isInstanceOf(Trt4jException.class)
+                    new long[4]))))).isInstanceOf(InvalidInputException.class)
                     .hasMessage("mlp.onnx: input 'x' is FLOAT32 but the data is INT64");
+            // an output is the caller's choice too, but no input: not a bad request's data
             assertThatThrownBy(() -> runner.run(batch(new float[4], 1, 4), List.of("h")))
-                    .isInstanceOf(Trt4jException.class).hasMessage("mlp.onnx: no output named 'h'; outputs are [y]");
+                    .isInstanceOf(Trt4jException.class).isNotInstanceOf(InvalidInputException.class)
+                    .hasMessage("mlp.onnx: no output named 'h'; outputs are [y]");
+        }
+    }
+
+    @Test
+    void int64DataTooLargeForAnInt32InputIsRefusedAsTheCallers() {
+        ModelProto model = new TestGraph()
+                .input("ids", TensorProto.DataType.INT32_VALUE, 1, 3)
+                .node("Identity", List.of("ids"), List.of("out"))
+                .output("out", TensorProto.DataType.INT32_VALUE, 1, 3)
+                .build(13);
+        try (OrtModelRunner runner = OrtModelRunner.open(model.toByteArray(), "ids.onnx", ONE_THREAD)) {
+            assertThat(runner.run(new Batch(1, Map.of("ids", HostTensor.ofLongs(new long[] {1, 3},
+                    new long[] {1, -2, 3})))).get("out").ints()).containsExactly(1, -2, 3);
+            assertThatThrownBy(() -> runner.run(new Batch(1, Map.of("ids", HostTensor.ofLongs(new long[] {1, 3},
+                    new long[] {1, 1L << 40, 3}))))).isInstanceOf(InvalidInputException.class)
+                    .hasMessage("ids.onnx: input 'ids': value 1099511627776 at element 1 does not fit INT32 "
+                            + "(-2147483648 to 2147483647)");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.trt4j.runtime;
 
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.StateFeedback;
 import dev.trt4j.onnx.TestModels;
@@ -110,6 +111,27 @@ class InferenceStreamTest {
         inputs.put("x", null);
         assertThatThrownBy(() -> session.stream(LINK).run(inputs)).isInstanceOf(NullPointerException.class)
                 .hasMessage("input 'x' is null");
+    }
+
+    /** Each is the caller's to correct: a service serving streams answers them as bad requests. */
+    @Test
+    void chunksTheStreamCannotTakeAreInvalidInputs() {
+        InferenceStream stream = session.stream(LINK);
+        assertThatThrownBy(() -> stream.run(Map.of())).isInstanceOf(InvalidInputException.class)
+                .hasMessageEndingWith("stream.onnx: a stream's run needs the inputs of its chunk");
+        assertThatThrownBy(() -> stream.run(Map.of("x", HostTensor.ofFloats(new long[] {0, 4}, new float[0]))))
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageEndingWith("stream.onnx: a stream's chunk has an empty batch dimension");
+        Map<String, HostTensor> withState = Map.of("x", chunk(1f).get("x"),
+                "state", HostTensor.ofFloats(new long[] {2, 1, 4}, new float[8]));
+        assertThatThrownBy(() -> stream.run(withState)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("input 'state' is fed back from 'stateN', so it must not be given as well");
+
+        stream.run(chunk(1f));
+        assertThatThrownBy(() -> stream.run(Map.of("x", HostTensor.ofFloats(new long[] {2, 4}, new float[8]))))
+                .as("two streams side by side where the run before carried one")
+                .isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("the state from the run before is [2,1,4], but a batch of 2 needs [2,2,4]");
     }
 
     @Test

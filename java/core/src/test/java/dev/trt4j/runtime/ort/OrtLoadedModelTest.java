@@ -99,4 +99,23 @@ class OrtLoadedModelTest {
                     .hasMessageContaining("input 'u8': value 256 at element 1 does not fit UINT8 (0 to 255)");
         }
     }
+
+    /** Token ids arrive as int64 from most tokenizers; an INT32 input takes them while they fit. */
+    @Test
+    void int64DataTooLargeForAnInt32InputIsABadRequest() {
+        ModelProto ids = new TestGraph()
+                .input("ids", TensorProto.DataType.INT32_VALUE, 1, 2)
+                .node("Cast", List.of("ids"), List.of("y"), TestGraph.intAttribute("to", TestGraph.FLOAT))
+                .output("y", TestGraph.FLOAT, 1, 2)
+                .build(13);
+        Path file = TestModels.write(ids, dir, "ids.onnx");
+        try (InferenceSession session = InferenceSession.open(file, InferenceOptions.defaults().withContexts(1))) {
+            assertThat(session.run(Map.of("ids", HostTensor.ofLongs(new long[] {1, 2}, new long[] {7, -3})))
+                    .get("y").floats()).containsExactly(7f, -3f);
+            assertThatThrownBy(() -> session.run(Map.of("ids", HostTensor.ofLongs(new long[] {1, 2},
+                    new long[] {7, 1L << 31})))).isInstanceOf(dev.trt4j.InvalidInputException.class)
+                    .hasMessageEndingWith("ids.onnx: input 'ids': value 2147483648 at element 1 does not fit INT32 "
+                            + "(-2147483648 to 2147483647)");
+        }
+    }
 }
