@@ -1,5 +1,6 @@
 package dev.trt4j.tensorrt;
 
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.engine.EngineSession;
 import dev.trt4j.engine.HostTensorCodec;
@@ -71,7 +72,8 @@ final class TrtSession implements EngineSession {
         }
         for (String name : feeds.keySet()) {
             if (inputs.stream().noneMatch(s -> s.name().equals(name))) {
-                throw new Trt4jException("unknown input '" + name + "'; engine inputs are " + names(inputs));
+                throw new InvalidInputException(engineFile + ": unknown input '" + name + "'; engine inputs are "
+                        + names(inputs));
             }
         }
         logger.clearErrors();
@@ -79,20 +81,22 @@ final class TrtSession implements EngineSession {
         for (TensorSpec in : inputs) {
             HostTensor tensor = feeds.get(in.name());
             if (tensor == null) {
-                throw new Trt4jException("missing input '" + in.name() + "'; engine inputs are " + names(inputs));
+                throw new InvalidInputException(engineFile + ": missing input '" + in.name() + "'; engine inputs are "
+                        + names(inputs));
             }
             long[] shape = tensor.shape();
             inShapes.put(in.name(), shape);
             try (Dims64 dims = TrtTypes.dims(shape)) {
                 if (!context.setInputShape(in.name(), dims)) {
-                    throw new Trt4jException("input '" + in.name() + "' shape " + Arrays.toString(shape)
-                            + " is outside the engine's profile 0 (" + in.shapeText() + "): "
+                    // the caller's shape, which the profile the engine was built with does not cover
+                    throw new InvalidInputException(engineFile + ": input '" + in.name() + "' shape "
+                            + Arrays.toString(shape) + " is outside the engine's profile 0 (" + in.shapeText() + "): "
                             + logger.lastError().orElse("refused"));
                 }
             }
             long bytes = tensor.elementCount() * in.type().bytes();
             PinnedHostBuffer staging = hostBuffer(in.name(), bytes);
-            HostTensorCodec.encode("input '" + in.name() + "'", tensor, in.type(), staging.buffer());
+            HostTensorCodec.encode(engineFile + ": input '" + in.name() + "'", tensor, in.type(), staging.buffer());
             if (loaded.onHost(in.name())) {
                 // a shape input: TensorRT reads its values on the CPU (for the output shapes below, and in enqueueV3)
                 bind(in.name(), staging.pointer());

@@ -1,5 +1,6 @@
 package dev.trt4j.tensorrt;
 
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.Batch;
 import dev.trt4j.data.CalibrationDataSource;
@@ -161,6 +162,23 @@ class TensorRtGpuTest {
                         .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
         assertThatThrownBy(() -> build(EngineBuildRequest.builder(broken, Precision.FP32).profiles(PROFILES), "broken"))
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("ONNX parser failed").hasMessageContaining("Cnov");
+    }
+
+    /** A service answers these as bad requests: each is the caller's to correct, not a failure of TensorRT. */
+    @Test
+    void inputsTheEngineCannotTakeAreInvalidInputs() {
+        Path engine = build(EngineBuildRequest.builder(fp32Model, Precision.FP32).profiles(PROFILES)
+                .workspaceBytes(64L << 20).optimizationLevel(1), "profile");
+        try (EngineSession session = EngineServices.engineRuntime().open(engine)) {
+            HostTensor eight = HostTensor.ofFloats(new long[] {8, 3, 8, 8}, new float[8 * 3 * 8 * 8]);
+            assertThatThrownBy(() -> session.run(Map.of("x", eight))).isInstanceOf(InvalidInputException.class)
+                    .hasMessageStartingWith(engine + ": input 'x' shape [8, 3, 8, 8] is outside the engine's profile 0");
+            HostTensor one = HostTensor.ofFloats(new long[] {1, 3, 8, 8}, new float[3 * 8 * 8]);
+            assertThatThrownBy(() -> session.run(Map.of("x", one, "z", one))).isInstanceOf(InvalidInputException.class)
+                    .hasMessage(engine + ": unknown input 'z'; engine inputs are [x]");
+            assertThatThrownBy(() -> session.run(Map.of())).isInstanceOf(InvalidInputException.class)
+                    .hasMessage(engine + ": missing input 'x'; engine inputs are [x]");
+        }
     }
 
     private static Path build(EngineBuildRequest.Builder request, String name) {
