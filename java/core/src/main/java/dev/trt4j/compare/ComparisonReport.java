@@ -31,6 +31,8 @@ import java.util.Optional;
  * @param fidelity           rows: methods; columns: the metric, its drop, output cosine and SNR
  * @param weightsStudy       rows: weight granularity; columns: FP32, BatchNorm folded or not; null if not run
  * @param samplesSweep       rows: calibration sample counts; columns: FP32 and each method; null if not run
+ *                           (this, {@code methods} and {@code weightsStudy} hold the metric in every column, and are
+ *                           kept as tables of {@link ResultTable#oneQuantity one quantity}; {@code fidelity} is not)
  */
 public record ComparisonReport(String model, String modelSha256, String metric, boolean higherIsBetter,
                                String calibrationData, long calibrationSamples, String evaluationData,
@@ -43,6 +45,10 @@ public record ComparisonReport(String model, String modelSha256, String metric, 
         Objects.requireNonNull(metric, "metric");
         Objects.requireNonNull(methods, "methods");
         Objects.requireNonNull(fidelity, "fidelity");
+        // how each table is read follows from which table it is, however it was made or read back
+        methods = methods.asOneQuantity();
+        weightsStudy = weightsStudy == null ? null : weightsStudy.asOneQuantity();
+        samplesSweep = samplesSweep == null ? null : samplesSweep.asOneQuantity();
     }
 
     /** The weight-calibration study, if one was run. */

@@ -17,12 +17,15 @@ import java.util.Objects;
  * each calibration method, cells = the task metric. Renders as Markdown and as JSON (and reads back from it).
  * Cells may be empty (null); an infinite value (an SNR of identical outputs) is the JSON string {@code "Infinity"}.
  *
- * @param title     one line saying what the table shows
- * @param rowHeader the header of the label column, e.g. {@code model}
- * @param columns   the headers of the value columns
- * @param rows      the rows, each with one value (or null) per column
+ * @param title       one line saying what the table shows
+ * @param rowHeader   the header of the label column, e.g. {@code model}
+ * @param columns     the headers of the value columns
+ * @param rows        the rows, each with one value (or null) per column
+ * @param oneQuantity whether every column holds the same quantity, so that a row is read across (FP32's score next
+ *                    to each method's); a row's values then get the decimals that tell them apart, where otherwise
+ *                    only a column's do. Not in the JSON: whoever reads a table back knows which table it is.
  */
-public record ResultTable(String title, String rowHeader, List<String> columns, List<Row> rows) {
+public record ResultTable(String title, String rowHeader, List<String> columns, List<Row> rows, boolean oneQuantity) {
     /** The end of a header whose column holds decibels, e.g. {@code SNR dB}. */
     private static final String DECIBELS = "dB";
 
@@ -51,6 +54,7 @@ public record ResultTable(String title, String rowHeader, List<String> columns, 
      * @param rowHeader the header of the label column, e.g. {@code model}
      * @param columns the headers of the value columns
      * @param rows the rows, each with one value (or null) per column
+     * @param oneQuantity whether every column holds the same quantity, so that a row is read across
      * @throws IllegalArgumentException if a row has more or fewer values than there are columns
      */
     public ResultTable {
@@ -64,6 +68,21 @@ public record ResultTable(String title, String rowHeader, List<String> columns, 
                         + " values for " + columns.size() + " columns");
             }
         }
+    }
+
+    /**
+     * A table whose columns are different quantities (a metric, its drop, a cosine, an SNR): each column gets the
+     * decimals that tell its own values apart, whatever its neighbours in a row need.
+     *
+     * @throws IllegalArgumentException if a row has more or fewer values than there are columns
+     */
+    public ResultTable(String title, String rowHeader, List<String> columns, List<Row> rows) {
+        this(title, rowHeader, columns, rows, false);
+    }
+
+    /** This table, read across its rows: its columns hold one quantity (see {@link #oneQuantity}). */
+    public ResultTable asOneQuantity() {
+        return new ResultTable(title, rowHeader, columns, rows, true);
     }
 
     /** The index of the column called {@code name}, or -1. */
@@ -92,16 +111,17 @@ public record ResultTable(String title, String rowHeader, List<String> columns, 
      * Every row's cells as text, as {@link #toMarkdown} and the HTML report print them. A value below 10 in size gets
      * four decimals, a larger one one decimal; a column whose header ends in {@code dB} holds decibels and gets one
      * decimal whatever the size, as the tables in docs/ print SNR (by size alone an SNR of 3.67 dB would get four
-     * next to 22.4 dB in the same column). A column gets more decimals where two different values it holds, or one
-     * of its values and another of its row, would read alike ({@link TableDecimals}): the JSON's 0.99990134 and
-     * 0.99992166 read 0.99990 and 0.99992, not 0.9999 twice. {@code ∞} for infinity, empty for null.
+     * next to 22.4 dB in the same column). A column gets more decimals where two different values it holds would
+     * read alike, and in a table of {@link #oneQuantity one quantity} where two values of a row would
+     * ({@link TableDecimals}): the JSON's 0.99990134 and 0.99992166 read 0.99990 and 0.99992, not 0.9999 twice; an
+     * accuracy of 1.0 next to a cosine of 0.99998721 stays 1.0000. {@code ∞} for infinity, empty for null.
      */
     public List<List<String>> cellTexts() {
         boolean[] decibels = new boolean[columns.size()];
         for (int i = 0; i < decibels.length; i++) {
             decibels[i] = columns.get(i).endsWith(DECIBELS);
         }
-        int[] extra = TableDecimals.extra(this, decibels);
+        int[] extra = TableDecimals.extra(this, decibels, oneQuantity);
         List<List<String>> texts = new ArrayList<>();
         for (Row r : rows) {
             List<String> cells = new ArrayList<>();
@@ -164,7 +184,7 @@ public record ResultTable(String title, String rowHeader, List<String> columns, 
         return ControlCharacters.escape(text).replace("|", "\\|");
     }
 
-    /** This table as a JSON object. */
+    /** This table as a JSON object ({@link #oneQuantity} is not written). */
     public ObjectNode toJson() {
         ObjectNode node = JsonDocument.newObject();
         node.put("title", title);
@@ -190,7 +210,8 @@ public record ResultTable(String title, String rowHeader, List<String> columns, 
     }
 
     /**
-     * Reads a table written by {@link #toJson()}.
+     * Reads a table written by {@link #toJson()}, as one of different quantities; {@link #asOneQuantity} makes it one
+     * read across.
      *
      * @throws dev.trt4j.Trt4jException naming the document and the JSON path of a missing or ill-typed value
      */

@@ -100,8 +100,11 @@ public record SensitivityReport(String model, String modelSha256, String method,
         // The title is where the printed table, and the HTML report, state the settings measured.
         String settings = method + " activations"
                 + (biasCorrection == null ? "" : ", bias correction: " + biasCorrection.label());
-        // the two scores in as many decimals as tell them apart, as the table's columns
-        List<String> scores = ResultTable.formatApart(List.of(fp32Score, quantizedScore));
+        // the two scores are read against the metric column below, so they take the decimals its values need too:
+        // the title and the column print a score alike
+        List<Double> metricValues = new ArrayList<>(List.of(fp32Score, quantizedScore));
+        ranking.forEach(l -> metricValues.add(l.score()));
+        List<String> scores = ResultTable.formatApart(metricValues);
         return new ResultTable("Layers quantized one at a time (" + settings + "), most sensitive first; "
                 + "FP32 " + metric + " " + scores.get(0) + ", all layers INT8 " + scores.get(1), "layer",
                 List.of(metric, "drop", "cosine", "SNR dB"), rows);

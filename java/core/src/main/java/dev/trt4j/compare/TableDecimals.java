@@ -10,10 +10,11 @@ import java.util.TreeSet;
 /**
  * How many decimals each column of a {@link ResultTable} is printed with. A value below 10 in size starts at four
  * decimals, a larger one and a decibel at one; a column then gets more, all its cells alike, until the different
- * values it holds read differently. Where two values of a row read alike, every column of their kind (decibels or
- * not) gets the decimals that tell them apart, since a row is read across (the methods table holds FP32 and each
- * method's score in one row): at four decimals, on a model that quantized well, every method read 0.9999 and
- * "Best:" named one for no visible reason.
+ * values it holds read differently. In a table whose columns hold one quantity (the methods table: FP32 and each
+ * method's score in one row), a row is read across, so where two values of a row read alike every column gets the
+ * decimals that tell them apart: at four decimals, on a model that quantized well, every method read 0.9999 and
+ * "Best:" named one for no visible reason. Columns of different quantities are not read against each other: an
+ * accuracy of 1.0 next to a cosine of 0.99998721 grew to 1.000000 while the title and the JSON said 1.0.
  *
  * <p>A column grows no further than to show 8 significant digits after the 9s that open a value (0.9999 then
  * 01340000), and never past 12 decimals: past those, two values differ only by the rounding of the sums that made
@@ -33,10 +34,11 @@ final class TableDecimals {
     /**
      * The decimals each column shows beyond its cells' own ({@link #SMALL} or {@link #LARGE}).
      *
-     * @param table    the table
-     * @param decibels for each column, whether it holds decibels (one decimal to start, whatever the size)
+     * @param table       the table
+     * @param decibels    for each column, whether it holds decibels (one decimal to start, whatever the size)
+     * @param oneQuantity whether the columns hold one quantity, so that a row's values grow alike
      */
-    static int[] extra(ResultTable table, boolean[] decibels) {
+    static int[] extra(ResultTable table, boolean[] decibels, boolean oneQuantity) {
         int columns = table.columns().size();
         int[] extra = new int[columns];
         for (int c = 0; c < columns; c++) {
@@ -55,6 +57,9 @@ final class TableDecimals {
                 }
                 previous = v;
             }
+        }
+        if (!oneQuantity) {
+            return extra;
         }
         // a row's values are read side by side (FP32 and each method), so all the columns of their kind grow alike;
         // a decibel and a cosine are not read against each other
@@ -84,7 +89,7 @@ final class TableDecimals {
     static List<String> format(List<Double> values) {
         ResultTable column = new ResultTable("", "", List.of("value"),
                 values.stream().map(v -> new ResultTable.Row("", Collections.singletonList(v))).toList());
-        int extra = extra(column, new boolean[] {false})[0];
+        int extra = extra(column, new boolean[] {false}, false)[0];
         List<String> texts = new ArrayList<>();
         for (Double v : values) {
             texts.add(v == null || !Double.isFinite(v) ? ResultTable.format(v) : fixed(v, base(v, false) + extra));

@@ -163,8 +163,9 @@ final class HtmlReport {
                 rows.add(new ResultTable.Row(label, values));
             }
         }
+        // each row one model's metric under FP32 and each method, read across as the methods table of each
         return new ResultTable("INT8 task metric by activation calibration method, every model", "model", header,
-                rows);
+                rows, true);
     }
 
     /** The names that occur more than once in {@code names}. */

@@ -60,6 +60,31 @@ class ComparisonReportTest {
         assertThat(scored(false, 0.10, 0.20, 0.20, 0.30).tiedForBest()).containsExactly("max", "entropy");
     }
 
+    /**
+     * The methods table is read across (FP32 next to each method), the INT8-against-FP32 table column by column (an
+     * accuracy is not read against a cosine), whether the report was just measured or read back from its JSON.
+     */
+    @Test
+    void theMethodsTableIsReadAcrossItsRowsAndTheFidelityTableByColumn(@org.junit.jupiter.api.io.TempDir
+                                                                        java.nio.file.Path dir) {
+        ResultTable methods = new ResultTable("methods", "model", List.of("FP32", "max", "entropy"),
+                List.of(new ResultTable.Row("m", List.of(1.0, 0.99998721, 0.9))));
+        ResultTable fidelity = new ResultTable("fidelity", "method", List.of("accuracy", "drop", "cosine"),
+                List.of(new ResultTable.Row("max", List.of(1.0, 0.0, 0.99998721)),
+                        new ResultTable.Row("entropy", List.of(0.9, 0.1, 0.99999342))));
+        ComparisonReport report = new ComparisonReport("m.onnx", "0".repeat(64), "accuracy", true, "data", 8, "held",
+                8, "per-channel", methods, fidelity, null, null);
+        java.nio.file.Path file = dir.resolve("comparison.json");
+        report.write(file);
+
+        for (ComparisonReport r : List.of(report, ComparisonReport.read(file))) {
+            assertThat(r.methods().cellTexts()).containsExactly(List.of("1.00000", "0.99999", "0.90000"));
+            assertThat(r.fidelity().cellTexts()).containsExactly(List.of("1.0000", "0.0000", "0.999987"),
+                    List.of("0.9000", "0.1000", "0.999993"));
+        }
+        assertThat(ComparisonReport.read(file)).isEqualTo(report);
+    }
+
     @Test
     void theJsonNamesTheBestMethodAndReadsBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         ComparisonReport report = scored(true, 0.98, 0.97, 0.75, 0.98, 0.96);

@@ -68,9 +68,27 @@ class ResultTableTest {
     void aRowWhoseScoresReadAlikeAtFourDecimalsGetsMore() {
         ResultTable methods = new ResultTable("INT8 cosine by method", "model",
                 List.of("FP32", "max", "percentile-99.99", "mse"),
-                List.of(new ResultTable.Row("m.onnx", List.of(1.0, 0.99990134, 0.99992166, 0.99991))));
+                List.of(new ResultTable.Row("m.onnx", List.of(1.0, 0.99990134, 0.99992166, 0.99991))), true);
 
         assertThat(methods.toMarkdown()).endsWith("| m.onnx | 1.00000 | 0.99990 | 0.99992 | 0.99991 |\n");
+    }
+
+    /**
+     * Sensitivity's accuracy 1.0 and drop 0.0 printed 1.000000 and 0.000000 next to a cosine of 0.99998721, while its
+     * title said 1.0000: an accuracy is not read against a cosine, so each of these columns counts alone.
+     */
+    @Test
+    void columnsOfDifferentQuantitiesDoNotGrowEachOther() {
+        List<ResultTable.Row> rows = List.of(new ResultTable.Row("conv1", List.of(1.0, 0.0, 0.99998721, 41.2)),
+                new ResultTable.Row("conv2", List.of(1.0, 0.0, 0.99999342, 44.0)));
+        ResultTable ranking = new ResultTable("Layers", "layer", List.of("accuracy", "drop", "cosine", "SNR dB"), rows);
+
+        assertThat(ranking.cellTexts()).containsExactly(List.of("1.0000", "0.0000", "0.999987", "41.2"),
+                List.of("1.0000", "0.0000", "0.999993", "44.0"));
+        // read across, as a table of one quantity is, the row's 1.0 and 0.99998721 would tell each other apart
+        assertThat(ranking.asOneQuantity().cellTexts().get(0)).containsExactly("1.00000", "0.00000", "0.999987",
+                "41.2");
+        assertThat(ranking.oneQuantity()).isFalse();
     }
 
     /** Layers that all read cosine 1.0000 and drop 0.0000 were ranked for no visible reason. */

@@ -274,8 +274,8 @@ public final class SensitivityCommand implements Callable<Integer> {
                        Path partialModel, Path rangesFile) {
         ResultTable table = report.rankingTable();
         int rows = full ? table.rows().size() : Math.min(TABLE_ROWS, table.rows().size());
-        w.print(new ResultTable(table.title(), table.rowHeader(), table.columns(), table.rows().subList(0, rows))
-                .toMarkdown());
+        w.print(new ResultTable(table.title(), table.rowHeader(), table.columns(), table.rows().subList(0, rows),
+                table.oneQuantity()).toMarkdown());
         if (rows < table.rows().size()) {
             w.printf(Locale.ROOT, "… %d more layers (--full prints them all)%n", table.rows().size() - rows);
         }
