@@ -75,12 +75,12 @@ class GpuCommandsWithoutDriverTest {
         assertNoOutputAndNoCrash(work.resolve("none"));
     }
 
-    /** In the CPU image (TRT4J_IMAGE=cpu), neither a rebuild nor --gpus all would help: the GPU image would. */
+    /** In the CPU image (TRT4J_IMAGE=cpu), neither a rebuild nor GPU access would help: the GPU image would. */
     @Test
     void inTheCpuImageGpuCommandsPointToTheGpuImage() throws Exception {
         Path out = work.resolve("c/engines/relu.fp32.engine");
-        String gpuImage = "the trt4j:cpu image runs no GPU commands: use the trt4j:gpu image, started with docker run "
-                + "--gpus all (docker/README.md)";
+        String gpuImage = "the trt4j:cpu image runs no GPU commands: use the trt4j:gpu image, started with GPU access "
+                + "(docker run --gpus all, or a nvidia.com/gpu resource on Kubernetes; docker/README.md)";
         Map<String, String> cpuImage = Map.of(ContainerEnvironment.IMAGE_VARIABLE, ContainerEnvironment.CPU_IMAGE);
         Result build = CliProcess.run(work, withoutNative(testClassPath()), cpuImage, List.of(), "build",
                 model.toString(), "--precision", "fp32", "--shapes", "x:2x4", "--out", out.toString());

@@ -61,7 +61,7 @@ public final class EngineServices {
     static String missingBackendLine(boolean noDriver, ContainerEnvironment where) {
         String line = "no TensorRT backend: " + MissingComponent.nativeModule(where).line();
         // rebuilding with -Pgpu would only reveal the next missing piece: name the driver too when it is absent
-        // (the CPU image's line already says to start the GPU image with --gpus all)
+        // (the CPU image's line already says to start the GPU image with GPU access)
         if (!noDriver || where.cpuImage()) {
             return line;
         }

@@ -12,8 +12,10 @@ import java.util.Objects;
 public record MissingComponent(String component, String detail, String remedy) {
     /** The component name of {@link #builderKernels}: missing it, engines still load and run. */
     public static final String BUILDER_KERNELS = "TensorRT builder kernels";
+    /** How a container is given the host's GPU: Docker's flag (through the toolkit), or Kubernetes' resource. */
+    private static final String GPU_ACCESS = "docker run --gpus all, or a nvidia.com/gpu resource on Kubernetes";
     private static final String CPU_IMAGE_REMEDY = "the trt4j:cpu image runs no GPU commands: use the trt4j:gpu "
-            + "image, started with docker run --gpus all (docker/README.md)";
+            + "image, started with GPU access (" + GPU_ACCESS + "; docker/README.md)";
 
     public MissingComponent {
         Objects.requireNonNull(component, "component");
@@ -28,15 +30,18 @@ public record MissingComponent(String component, String detail, String remedy) {
 
     /**
      * The NVIDIA driver's {@code libcuda}. In a container the host's driver is mounted in only when the container
-     * is started with GPU access, and the CPU image has no backend to use it with: each gets its own remedy.
+     * is started with GPU access, and the CPU image has no backend to use it with: each gets its own remedy. The
+     * container's does not presume a GPU on the host: a CI job or a GPU-less host runs in containers too, and on
+     * Kubernetes the access is a resource the pod requests, not a docker flag.
      */
     public static MissingComponent cudaDriver(String library, ContainerEnvironment where) {
         String remedy;
         if (where.cpuImage()) {
             remedy = CPU_IMAGE_REMEDY;
         } else if (where.inContainer()) {
-            remedy = "this container was started without GPU access: start it with docker run --gpus all (the "
-                    + "host needs the NVIDIA Container Toolkit and the NVIDIA driver r580 or newer for CUDA 13)";
+            remedy = "this container has no GPU access: it needs a host with an NVIDIA GPU, the NVIDIA driver r580 or "
+                    + "newer (for CUDA 13) and the NVIDIA Container Toolkit, and to be started with GPU access ("
+                    + GPU_ACCESS + ")";
         } else {
             remedy = "install the NVIDIA driver (r580 or newer for CUDA 13) on a machine with an NVIDIA GPU";
         }

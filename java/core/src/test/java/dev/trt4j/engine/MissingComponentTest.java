@@ -37,13 +37,21 @@ class MissingComponentTest {
                 .isEqualTo("trt4j-native: not on the class path; build trt4j with -Pgpu (see native/README.md)");
     }
 
-    /** docker run without --gpus all mounts no driver: installing one in the container is not the fix. */
+    /**
+     * docker run without --gpus all mounts no driver: installing one in the container is not the fix. Nor is the line
+     * to presume a GPU on the host (a CI job, a GPU-less host) or Docker (Kubernetes gives GPUs as a resource).
+     */
     @Test
     void inAContainerTheDriverComesWithGpuAccess() throws Exception {
-        assertThat(MissingComponent.cudaDriver("libcuda.so.1", container()).line()).isEqualTo("CUDA driver: "
-                + "libcuda.so.1 not found; this container was started without GPU access: start it with docker run "
-                + "--gpus all (the host needs the NVIDIA Container Toolkit and the NVIDIA driver r580 or newer for "
-                + "CUDA 13)");
+        String line = "CUDA driver: libcuda.so.1 not found; this container has no GPU access: it needs a host with an "
+                + "NVIDIA GPU, the NVIDIA driver r580 or newer (for CUDA 13) and the NVIDIA Container Toolkit, and to "
+                + "be started with GPU access (docker run --gpus all, or a nvidia.com/gpu resource on Kubernetes)";
+        assertThat(MissingComponent.cudaDriver("libcuda.so.1", container()).line()).isEqualTo(line);
+        Path cgroup = Files.writeString(root.resolve("kubepods-cgroup"),
+                "4:cpu:/kubepods/besteffort/pod1234/3f2a9c\n");
+        ContainerEnvironment pod = new ContainerEnvironment(List.of(), cgroup, null);
+        assertThat(MissingComponent.cudaDriver("libcuda.so.1", pod).line()).isEqualTo(line)
+                .doesNotContain("was started without");
         assertThat(MissingComponent.nativeModule(container()).line())
                 .isEqualTo(MissingComponent.nativeModule(machine()).line());
     }
@@ -51,8 +59,8 @@ class MissingComponentTest {
     /** The CPU image is built without trt4j-native: neither a rebuild nor --gpus all helps there. */
     @Test
     void inTheCpuImageBothPointToTheGpuImage() throws Exception {
-        String gpuImage = "the trt4j:cpu image runs no GPU commands: use the trt4j:gpu image, started with docker run "
-                + "--gpus all (docker/README.md)";
+        String gpuImage = "the trt4j:cpu image runs no GPU commands: use the trt4j:gpu image, started with GPU access "
+                + "(docker run --gpus all, or a nvidia.com/gpu resource on Kubernetes; docker/README.md)";
         assertThat(MissingComponent.nativeModule(cpuImage()).line())
                 .isEqualTo("trt4j-native: not in the trt4j:cpu image; " + gpuImage);
         assertThat(MissingComponent.cudaDriver("libcuda.so.1", cpuImage()).line())
@@ -70,6 +78,7 @@ class MissingComponentTest {
                 + "lacks the CUDA driver (libcuda.so.1 not found; trt4j doctor says more)");
         assertThat(EngineServices.missingBackendLine(true, cpuImage())).isEqualTo("no TensorRT backend: trt4j-native: "
                 + "not in the trt4j:cpu image; the trt4j:cpu image runs no GPU commands: use the trt4j:gpu image, "
-                + "started with docker run --gpus all (docker/README.md)");
+                + "started with GPU access (docker run --gpus all, or a nvidia.com/gpu resource on Kubernetes; "
+                + "docker/README.md)");
     }
 }
