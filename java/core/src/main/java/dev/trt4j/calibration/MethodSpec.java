@@ -29,6 +29,11 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
     /** Digits, one comma, digits: a percentile written with a decimal comma ({@code 99,9}). */
     private static final Pattern DECIMAL_COMMA = Pattern.compile("[0-9]+,[0-9]+");
+    /**
+     * A percentile with whole digits, as a list split at a decimal comma leaves it: {@code percentile=99} or the
+     * label form {@code percentile-99}.
+     */
+    private static final Pattern WHOLE_PERCENTILE = Pattern.compile("percentile(\\s*=\\s*|-)[0-9]+");
 
     /**
      * Parses {@code name[=percentile]} with {@code base} options; a percentile's {@link #label} ({@code percentile-99.9},
@@ -60,6 +65,11 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
             // the label trt4j prints ("Best: percentile-99.999") names the method it labels
             name = "percentile";
             argument = spec.substring(PERCENTILE_LABEL.length());
+        } else if (spec.startsWith(PERCENTILE_LABEL)
+                && DECIMAL_COMMA.matcher(spec.substring(PERCENTILE_LABEL.length())).matches()) {
+            // the label form with a decimal comma, whole in an option of one method (--weight-method percentile-99,9)
+            throw new InvalidOptionException(where + ": '" + spec.substring(PERCENTILE_LABEL.length())
+                    + "' is not a number; " + decimalPoint(spec));
         }
         Calibrator calibrator;
         try {
@@ -102,7 +112,7 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
      * Parses the methods of {@code values} as {@code option} was given them, each value one method or several
      * separated by commas ({@code max,entropy}). Two that come to the same label (e.g. {@code max,max} or
      * {@code percentile,percentile=99.99}) are refused: they would compute and write the same ranges twice. A
-     * decimal comma within one value ({@code percentile=99,9}) is named as such.
+     * decimal comma within one value ({@code percentile=99,9}, {@code percentile-99,9}) is named as such.
      *
      * @throws InvalidOptionException on a bad method or a repeated one
      */
@@ -127,9 +137,9 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
 
     /**
      * Refuses {@code value}, one method or a comma list of them as {@code option} was given it, where a percentile in
-     * it is written with a decimal comma ({@code percentile=99,9}, as German or French write it): split as a list, it
-     * would be percentile=99 and an unknown method '9'. A command that takes one method calls this before refusing a
-     * list, so the user who gave one method is not told to give one.
+     * it is written with a decimal comma ({@code percentile=99,9} or the label form {@code percentile-99,9}, as German
+     * or French write it): split as a list, it would be percentile=99 and an unknown method '9'. A command that takes
+     * one method calls this before refusing a list, so the user who gave one method is not told to give one.
      *
      * @throws InvalidOptionException naming the percentile as typed and with a decimal point
      */
@@ -138,8 +148,7 @@ public record MethodSpec(String label, Calibrator calibrator, CalibrationOptions
         for (int i = 1; i < texts.length; i++) {
             String percentile = texts[i - 1].strip();
             String digits = texts[i].strip();
-            if (digits.matches("[0-9]+")
-                    && percentile.toLowerCase(Locale.ROOT).matches("percentile\\s*=\\s*[0-9]+")) {
+            if (digits.matches("[0-9]+") && WHOLE_PERCENTILE.matcher(percentile.toLowerCase(Locale.ROOT)).matches()) {
                 throw new InvalidOptionException(option + " " + percentile + "," + digits
                         + ": methods are separated by commas; " + decimalPoint(percentile + "," + digits));
             }

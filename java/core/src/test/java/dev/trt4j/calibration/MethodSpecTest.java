@@ -56,6 +56,25 @@ class MethodSpecTest {
                 .hasMessageStartingWith("--method 9: unknown calibration method '9'");
     }
 
+    /** The label form reports print (percentile-99.9) split at a decimal comma just as percentile=99,9 would. */
+    @Test
+    void aDecimalCommaInTheLabelFormIsNamedAsSuch() {
+        assertThatThrownBy(() -> MethodSpec.parseAll("--method", List.of("percentile-99,9"), BASE))
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class)
+                .hasMessage("--method percentile-99,9: methods are separated by commas; write the percentile with a "
+                        + "decimal point (percentile-99.9)");
+        assertThatThrownBy(() -> MethodSpec.refuseDecimalComma("--method", "max,percentile-99,9"))
+                .hasMessage("--method percentile-99,9: methods are separated by commas; write the percentile with a "
+                        + "decimal point (percentile-99.9)");
+        assertThatThrownBy(() -> MethodSpec.parse("--weight-method", "percentile-99,9", BASE))
+                .isInstanceOf(dev.trt4j.InvalidOptionException.class)
+                .hasMessage("--weight-method percentile-99,9: '99,9' is not a number; write the percentile with a "
+                        + "decimal point (percentile-99.9)");
+        // whole percentiles in the label form stay a list
+        assertThat(MethodSpec.parseAll("--methods", List.of("percentile-99,max"), BASE))
+                .extracting(MethodSpec::label).containsExactly("percentile-99", "max");
+    }
+
     /** An option taking one method does not split on commas: 99,9 reaches the number check whole. */
     @Test
     void aDecimalCommaInOneMethodIsRefusedWithTheValueToType() {
