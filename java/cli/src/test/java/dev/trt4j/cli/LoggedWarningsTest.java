@@ -209,6 +209,23 @@ class LoggedWarningsTest {
                 + "columns after it are left out");
     }
 
+    /** A spreadsheet's export ends each line in a tab: no column follows the label, so none is said to be left out. */
+    @Test
+    void aTabEndingALabelLineLeavesNothingOut() throws Exception {
+        Path model = TestModels.ppocrClassifier(work.resolve("cls.onnx"));
+        for (String name : java.util.List.of("a.png", "b.png")) {
+            javax.imageio.ImageIO.write(new java.awt.image.BufferedImage(192, 48,
+                    java.awt.image.BufferedImage.TYPE_INT_RGB), "png", work.resolve(name).toFile());
+        }
+        Path labels = Files.writeString(work.resolve("exported.txt"), "a.png\t180\t\nb.png\t0\t\n");
+
+        Result r = CliProcess.run(work, CliProcess.testClassPath(), "calibrate", model.toString(), "--data",
+                labels.toString(), "--method", "max", "--batch", "1", "--out", work.resolve("exported").toString());
+
+        assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
+        assertThat(r.stderrLines()).isEmpty();
+    }
+
     /** Class folders below the top level (ImageNet's layout) are not searched: the user is told which. */
     @Test
     void subfoldersOfAFolderOfFilesAreNamedAsNotRead() throws Exception {

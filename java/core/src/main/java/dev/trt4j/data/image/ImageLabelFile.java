@@ -164,7 +164,7 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
                         + "or comment included)");
             }
             String columns = m.group(2);
-            if (columns.indexOf('\t') >= 0) {
+            if (leavesColumnsOut(columns)) {
                 moreColumns.add(i + 1);
             }
             // PaddleOCR's SimpleDataSet reads the second column as the label: a score or source column after it is
@@ -229,6 +229,15 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
             }
         }
         return new ImageLabelFile(file, keptImages, keptLabels, keptLines);
+    }
+
+    /**
+     * Whether a line's text after its path's tab holds a column past the label that is left out: one with text in
+     * it. A spreadsheet's export ends a line in a tab ({@code a.png<TAB>180<TAB>}), which leaves nothing out.
+     */
+    static boolean leavesColumnsOut(String columns) {
+        int tab = columns.indexOf('\t');
+        return tab >= 0 && !columns.substring(tab + 1).isBlank();
     }
 
     /** A line without its line end's carriage return and an editor's byte order mark. */

@@ -140,6 +140,14 @@ class ImageLabelFileTest {
         // as PaddleOCR reads them, a label ends at the next tab: a score column after it is no part of the text
         Path scored = Files.writeString(dir.resolve("scored.txt"), "a.png\tHello world\t0.98\na.png\tBye\n");
         assertThat(ImageLabelFile.read(scored).labels()).containsExactly("Hello world", "Bye");
+        // a spreadsheet's export ends each line in a tab: nothing after the label, so nothing is said to be left out
+        Path exported = Files.writeString(dir.resolve("exported.txt"), "a.png\t180\t\na.png\t0\t \t\n");
+        assertThat(ImageLabelFile.read(exported).labels()).containsExactly("180", "0");
+        assertThat(ImageLabelFile.leavesColumnsOut("180\t")).isFalse();
+        assertThat(ImageLabelFile.leavesColumnsOut("0\t \t")).isFalse();
+        assertThat(ImageLabelFile.leavesColumnsOut("180")).isFalse();
+        assertThat(ImageLabelFile.leavesColumnsOut("Hello world\t0.98")).isTrue();
+        assertThat(ImageLabelFile.leavesColumnsOut("Hello\t\tsource")).isTrue();
         Path noLabel = Files.writeString(dir.resolve("no-label.txt"), "a.png\t\t0.98\n");
         assertThatThrownBy(() -> ImageLabelFile.read(noLabel)).hasMessage(noLabel + ": line 1 has no label after "
                 + "its tab");
