@@ -1,5 +1,6 @@
 package dev.trt4j.tensorrt;
 
+import dev.trt4j.InvalidInputException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.tensor.ElementType;
 
@@ -50,11 +51,11 @@ final class TensorBytes {
      *
      * @param what names the tensor in the message, e.g. {@code input 'x'}
      * @return {@code bytes}, at least 1 (a zero-sized tensor still gets a buffer to bind)
-     * @throws Trt4jException when they do not fit
+     * @throws InvalidInputException when they do not fit: the request is too large, the caller's to make smaller
      */
     static long staged(String what, long bytes) {
         if (bytes > MAX_STAGED) {
-            throw new Trt4jException(what + " needs " + bytes + " bytes; a host staging buffer holds at most "
+            throw new InvalidInputException(what + " needs " + bytes + " bytes; a host staging buffer holds at most "
                     + MAX_STAGED + " (2 GiB): use a smaller batch or shape");
         }
         return Math.max(1, bytes);

@@ -35,7 +35,7 @@ class TensorBytesTest {
     void aTensorBeyondOneStagingBufferIsRefusedNamingIt() {
         // Before, PinnedHostBuffer threw "a staging buffer holds at most 2 GiB, asked for ..." naming no tensor.
         assertThatThrownBy(() -> TensorBytes.staged("input 'pixels'", TensorBytes.MAX_STAGED + 1))
-                .isInstanceOf(Trt4jException.class)
+                .isInstanceOf(dev.trt4j.InvalidInputException.class)
                 .hasMessageStartingWith("input 'pixels' needs 2147483648 bytes; a host staging buffer holds at most")
                 .hasMessageNotContaining("\n");
         assertThat(TensorBytes.staged("input 'pixels'", TensorBytes.MAX_STAGED)).isEqualTo(TensorBytes.MAX_STAGED);
