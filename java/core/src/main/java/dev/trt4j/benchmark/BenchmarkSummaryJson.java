@@ -10,7 +10,6 @@ import dev.trt4j.timing.PercentileValue;
 import dev.trt4j.timing.PerformanceReport;
 import dev.trt4j.timing.SpeedupTable;
 import dev.trt4j.timing.SpeedupTableText;
-import dev.trt4j.timing.TimingWarning;
 
 import java.io.UncheckedIOException;
 import java.util.List;
@@ -101,7 +100,7 @@ public final class BenchmarkSummaryJson {
             metric(o.putObject("computeMs"), p.compute());
             metric(o, "d2hMs", p.mode().dataTransfers() ? p.d2h() : null);
             ArrayNode warnings = o.putArray("warnings");
-            p.warnings().stream().map(TimingWarning::text).forEach(warnings::add);
+            p.warnings().stream().map(w -> w.text(p)).forEach(warnings::add);
         }
         if (table != null) {
             root.set("speedupTable", SpeedupTableText.jsonTree(table));

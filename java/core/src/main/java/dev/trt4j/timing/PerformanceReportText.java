@@ -37,7 +37,7 @@ public final class PerformanceReportText {
         lines.add((gpu ? "Total GPU Compute Time: " : "Total Compute Time: ") + number(r.totalComputeMs() / 1000)
                 + " s");
         for (TimingWarning w : r.warnings()) {
-            lines.add("* " + w.text());
+            lines.add("* " + w.text(r));
         }
         return lines;
     }

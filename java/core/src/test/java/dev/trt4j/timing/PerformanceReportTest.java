@@ -71,6 +71,21 @@ class PerformanceReportTest {
         assertThat(unstable.warnings()).containsExactly(TimingWarning.UNSTABLE);
     }
 
+    /** The unstable-compute warning names the run's coefficient and the threshold: 2.6 % and 75 % read alike before. */
+    @Test
+    void theUnstableWarningNamesTheCoefficientAndTheThreshold() {
+        // compute 2 and 2.2 ms in turn: a coefficient of variation of 1/21 = 4.76 %
+        PerformanceReport unstable = report(Traces.regular(10, 0, 10, 0, new double[] {2, 2.2}, 0, 0.1), GPU);
+        assertThat(TimingWarning.UNSTABLE.text(unstable)).startsWith("Compute time is unstable (coefficient of "
+                + "variation 4.8 % above 2.5 %); ");
+        assertThat(PerformanceReportText.lines(unstable)).contains("* " + TimingWarning.UNSTABLE.text(unstable));
+        // just above the threshold: as many decimals as show it above, not "2.5 % above 2.5 %"
+        // (1.0515 - 1) / (1.0515 + 1) = 2.510 %
+        PerformanceReport barely = report(Traces.regular(10, 0, 10, 0, new double[] {1, 1.0515}, 0, 0.1), GPU);
+        assertThat(barely.compute().coefficientOfVariation()).isBetween(2.5, 2.55);
+        assertThat(TimingWarning.UNSTABLE.text(barely)).contains("(coefficient of variation 2.51 % above 2.5 %)");
+    }
+
     @Test
     void synchronousCpuRunsAreNeverEnqueueBound() {
         List<InferenceTrace> traces = new ArrayList<>();

@@ -265,7 +265,8 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
                 // stdout holds a JSON document: the timing warnings the text would end with go to stderr
                 for (TimingWarning warning : result.report().warnings()) {
                     PrintWriter err = spec.commandLine().getErr();
-                    err.println("trt4j: warning: " + ControlCharacters.escape(run.file() + ": " + warning.text()));
+                    err.println("trt4j: warning: " + ControlCharacters.escape(run.file() + ": "
+                            + warning.text(result.report())));
                     err.flush();
                 }
             }
