@@ -7,6 +7,8 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.trt4j.timing.MetricStatistics;
+import dev.trt4j.timing.SpeedupRounds;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -24,7 +26,8 @@ import java.util.SplittableRandom;
  * CPU time of the thread that runs them, in interleaved rounds: one ONNX Runtime intra-op thread with spinning off,
  * so the calling thread does the work, and time the VM steals from it is not counted. On a shared VM that makes
  * differences of a few per cent visible that wall-clock rounds (±20 % there) hide. Prints, per model, the minimum and
- * median CPU milliseconds per inference and the median (and range) of its per-round speedup over the first model.
+ * median CPU milliseconds per inference and the median (and range) of its per-round speedup over the first model,
+ * medians as {@code bench --rounds} takes them ({@link Summary}).
  *
  * <pre>
  * java -cp java/bench/target/trt4j-bench.jar dev.trt4j.bench.TokenModelCpuTime BATCH ROUNDS RUNS NAME=MODEL.onnx...
@@ -123,19 +126,41 @@ public final class TokenModelCpuTime {
     }
 
     private static void report(List<String> names, double[][] millis) {
-        int rounds = millis[0].length;
         for (int m = 0; m < names.size(); m++) {
-            double[] speedup = new double[rounds];
-            for (int round = 0; round < rounds; round++) {
-                speedup[round] = millis[0][round] / millis[m][round];
-            }
-            double[] sorted = millis[m].clone();
-            Arrays.sort(sorted);
-            Arrays.sort(speedup);
+            Summary s = Summary.of(millis[m], millis[0]);
             System.out.printf(Locale.ROOT,
                     "%-20s CPU ms/inference min %.2f median %.2f   speedup over %s: median %.3f (%.3f-%.3f)%n",
-                    names.get(m), sorted[0], sorted[rounds / 2], names.get(0), speedup[rounds / 2], speedup[0],
-                    speedup[rounds - 1]);
+                    names.get(m), s.minMs(), s.medianMs(), names.get(0), s.speedup(), s.speedupMin(),
+                    s.speedupMax());
+        }
+    }
+
+    /**
+     * One model's rounds against the first model's. The medians are {@code bench --rounds}'s: for an even number of
+     * rounds the mean of the two middle times and the geometric mean of the two middle speedups (a ratio's
+     * midpoint). Before 2026-11-29 this printed the upper middle value, so a median of two rounds was their maximum.
+     *
+     * @param minMs      the least CPU ms per inference of any round
+     * @param medianMs   the median CPU ms per inference
+     * @param speedup    the median per-round speedup over the first model
+     * @param speedupMin the lowest per-round speedup
+     * @param speedupMax the highest per-round speedup
+     */
+    record Summary(double minMs, double medianMs, double speedup, double speedupMin, double speedupMax) {
+        /**
+         * @param millis   this model's CPU ms per inference, one per round
+         * @param baseline the first model's, in the same rounds
+         */
+        static Summary of(double[] millis, double[] baseline) {
+            double[] speedup = new double[millis.length];
+            for (int round = 0; round < millis.length; round++) {
+                speedup[round] = baseline[round] / millis[round];
+            }
+            double[] sorted = millis.clone();
+            Arrays.sort(sorted);
+            Arrays.sort(speedup);
+            return new Summary(sorted[0], MetricStatistics.median(sorted), SpeedupRounds.medianOfRatios(speedup),
+                    speedup[0], speedup[speedup.length - 1]);
         }
     }
 }

@@ -115,7 +115,7 @@ public final class SpeedupRounds {
                 ratios[r] = t.get(r) / base.get(r);
             }
             Arrays.sort(ratios);
-            spreads.add(new Spread(cell.model(), p.getKey(), cell.batch(), ratioMedian(ratios), ratios[0],
+            spreads.add(new Spread(cell.model(), p.getKey(), cell.batch(), medianOfRatios(ratios), ratios[0],
                     ratios[ratios.length - 1], ratios.length));
         }
         return spreads;
@@ -128,9 +128,13 @@ public final class SpeedupRounds {
     /**
      * The median of ascending ratios: the middle one, or for an even count the geometric mean of the two middle ones,
      * a ratio's own midpoint. Their arithmetic mean leans upward: equal speeds measured 0.8 and 1.25 (each file
-     * ahead by a quarter once) would read 1.025, a speedup, where their geometric mean is 1.
+     * ahead by a quarter once) would read 1.025, a speedup, where their geometric mean is 1. Public so that other
+     * round-based timings ({@code java/bench}'s {@code TokenModelCpuTime}) report the median {@code bench --rounds}
+     * does.
+     *
+     * @param sorted ascending, not empty
      */
-    private static double ratioMedian(double[] sorted) {
+    public static double medianOfRatios(double[] sorted) {
         int n = sorted.length;
         return n % 2 == 1 ? sorted[n / 2] : Math.sqrt(sorted[n / 2 - 1] * sorted[n / 2]);
     }
