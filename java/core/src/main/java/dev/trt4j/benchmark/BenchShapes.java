@@ -2,6 +2,7 @@ package dev.trt4j.benchmark;
 
 import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
+import dev.trt4j.ort.OrtTensorLimit;
 import dev.trt4j.tensor.ElementType;
 import dev.trt4j.tensor.HostTensor;
 import dev.trt4j.tensor.SharedDimensions;
@@ -10,7 +11,6 @@ import dev.trt4j.tensor.TensorSpec;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -201,18 +201,17 @@ public final class BenchShapes {
         return inputs.stream().anyMatch(in -> in.dims().length > 0 && in.dims()[0] < 0);
     }
 
-    /** The most elements a Java array, and so one host tensor, holds. */
-    static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
-
     /**
-     * Refuses shapes whose inputs the host cannot hold before anything is timed: an input of more elements than a
-     * Java array holds, or inputs taking more than half of {@code memoryBytes} (each is held twice: its values and
-     * the runtime's copy). Without this a large {@code --batch} of a sweep failed after the smaller ones were timed.
+     * Refuses shapes whose inputs ONNX Runtime or the host cannot hold before anything is timed: an input of more
+     * bytes than one ONNX Runtime tensor takes ({@link OrtTensorLimit}, which also keeps its values within one Java
+     * array), or inputs taking more than half of {@code memoryBytes} (each is held twice: its values and the runtime's
+     * copy). Without this a large {@code --batch} of a sweep failed after the smaller ones were timed, or as an
+     * unexpected error where its values fit a Java array but their bytes did not fit ONNX Runtime's buffer.
      *
      * @param model       a name for messages (the file)
      * @param shapes      the resolved shapes by input name
      * @param memoryBytes the memory the inputs may use, e.g. {@link Runtime#maxMemory()}
-     * @throws InvalidOptionException naming the input (or the total) and its size
+     * @throws InvalidOptionException naming the input and its shape and the limit, or the total and the memory
      */
     public static void requireHoldable(String model, List<TensorSpec> inputs, Map<String, long[]> shapes,
                                        long memoryBytes) {
@@ -222,18 +221,10 @@ public final class BenchShapes {
             if (shape == null) {
                 continue;
             }
-            long n;
-            try {
-                n = HostTensor.elementCount(shape);
-            } catch (ArithmeticException e) {
-                n = Long.MAX_VALUE;
-            }
-            if (n > MAX_ELEMENTS) {
-                throw new InvalidOptionException(model + ": input '" + in.name() + "' at " + text(shape) + " would hold "
-                        + (n == Long.MAX_VALUE ? "more than 2^63" : String.format(Locale.ROOT, "%,d", n))
-                        + " values, more than one tensor can (" + String.format(Locale.ROOT, "%,d", MAX_ELEMENTS)
-                        + "); give a smaller --batch or --shapes");
-            }
+            OrtTensorLimit.exceeded("input '" + in.name() + "'", shape, in.type()).ifPresent(why -> {
+                throw new InvalidOptionException(model + ": " + why + "; give a smaller --batch or --shapes");
+            });
+            long n = HostTensor.elementCount(shape);
             // float16 inputs are held as float32 on the host
             total += n * Math.max(in.type().bytes(), in.type() == ElementType.FLOAT16 ? 4 : 1);
         }

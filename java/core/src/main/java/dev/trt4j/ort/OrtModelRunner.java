@@ -476,6 +476,7 @@ public final class OrtModelRunner implements AutoCloseable {
         }
         SharedDimensions.requireAgreement(name, List.copyOf(inputs.values()), batch.inputs());
         TokenInputCheck.check(name, batch.inputs());
+        OrtTensorLimit.requireFits(name, inputs.values(), batch.inputs()); // else ONNX Runtime's IllegalStateException
     }
 
     private Map<String, TensorSpec> specs(Map<String, NodeInfo> infos, boolean inputSide, Set<String> unreadable) {

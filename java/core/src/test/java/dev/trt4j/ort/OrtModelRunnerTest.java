@@ -268,6 +268,27 @@ class OrtModelRunnerTest {
         }
     }
 
+    /**
+     * A batch whose values a Java array holds but whose bytes one ONNX Runtime tensor does not: ONNX Runtime threw an
+     * IllegalStateException ("Cannot allocate a direct buffer"), which calibrate and evaluate printed as an unexpected
+     * error. The input is int64 fed from int32 data, so the batch takes 1 GiB here rather than the 2 GiB of floats.
+     */
+    @Test
+    void refusesAnInputTooLargeForOneOnnxRuntimeTensorNamingItsShape() {
+        ModelProto model = new TestGraph()
+                .input("ids", TestGraph.INT64, -1)
+                .node("Identity", List.of("ids"), List.of("ids_out"))
+                .output("ids_out", TestGraph.INT64, -1)
+                .build(13);
+        int n = 268_435_448; // 8 bytes each: one byte past Integer.MAX_VALUE - 8 × 8
+        try (OrtModelRunner runner = OrtModelRunner.open(model.toByteArray(), "ids.onnx", ONE_THREAD)) {
+            assertThatThrownBy(() -> runner.run(new Batch(n, Map.of("ids", HostTensor.ofInts(new long[] {n},
+                    new int[n]))))).isInstanceOf(dev.trt4j.InvalidOptionException.class)
+                    .hasMessage("ids.onnx: input 'ids' at 268435448 would take 2,147,483,584 bytes (INT64), more than "
+                            + "one ONNX Runtime tensor takes (2,147,483,583); give a smaller --batch or --shapes");
+        }
+    }
+
     @Test
     void namesTheShapesFedWhenARunFailsInsideTheGraph() {
         // the input fits its declaration [N]; only the Reshape to [2,2] inside cannot take 3 values

@@ -868,10 +868,11 @@ class BenchCommandTest {
         assertUsageError(bench(m, "--batch", "1,-3"), "--batch must be at least 1, got -3");
         assertUsageError(bench(m, "--threads", "-2"), "--threads must be 0 (automatic) to 1024, got -2");
         assertUsageError(bench(m, "--threads", "1025"), "--threads must be 0 (automatic) to 1024, got 1025");
-        // the batch of a sweep that no host tensor holds is refused before batch 1 is timed
-        CliRun sweep = bench(m, "--batch", "1,100000", "--shapes", "x:1x3x48x192");
-        assertUsageError(sweep, m + ": input 'x' at 100000x3x48x192 would hold 2,764,800,000 values, more than one "
-                + "tensor can (2,147,483,639); give a smaller --batch or --shapes");
+        // the batch of a sweep that no ONNX Runtime tensor holds is refused before batch 1 is timed; 20000 of these
+        // images are fewer values than a Java array holds, and more bytes than ONNX Runtime's one buffer per input
+        CliRun sweep = bench(m, "--batch", "1,20000", "--shapes", "x:1x3x48x192");
+        assertUsageError(sweep, m + ": input 'x' at 20000x3x48x192 would take 2,211,840,000 bytes (FLOAT32), more "
+                + "than one ONNX Runtime tensor takes (2,147,483,615); give a smaller --batch or --shapes");
         assertThat(sweep.out()).isEmpty();
         assertUsageError(bench(m, "--iterations", "0"), "--iterations must be at least 1, got 0");
         assertUsageError(bench(m, "--warmup-iterations", "-1"), "--warmup-iterations must not be negative, got -1");
