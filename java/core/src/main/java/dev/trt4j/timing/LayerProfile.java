@@ -11,8 +11,9 @@ import java.util.Objects;
 /**
  * The time each layer took in a profiled run of queries, as trtexec's {@code --dumpProfile} reports it: per layer
  * the total, the average and the median per query, and its share of all layers' time. The layers' time is what
- * the backend's profiler measured around each layer, so it leaves out the gaps between layers that a query's
- * latency includes.
+ * the backend's profiler measured around each layer: it leaves out the gaps between layers that a query's latency
+ * includes, and takes in the profiler's own time, which ONNX Runtime's adds to every node (some microseconds each,
+ * enough for a model of many cheap nodes to sum above its latency).
  *
  * @param queries how many queries were profiled (at least 1)
  * @param layers  every layer that ran, in the order it first ran

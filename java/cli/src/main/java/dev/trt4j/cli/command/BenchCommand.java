@@ -256,7 +256,8 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
                 PerformanceReportText.lines(result.report())
                         .forEach(line -> out.println("  " + ControlCharacters.escape(line)));
                 if (dumpProfile) {
-                    LayerProfileText.lines(profile, "ONNX Runtime's profiler", SLOWEST_LAYERS)
+                    LayerProfileText.lines(profile, "ONNX Runtime's profiler", result.report().latency().median(),
+                                    SLOWEST_LAYERS)
                             .forEach(line -> out.println("  " + ControlCharacters.escape(line)));
                 }
                 out.flush();

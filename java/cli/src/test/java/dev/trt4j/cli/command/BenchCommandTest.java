@@ -787,7 +787,9 @@ class BenchCommandTest {
                 profile.toString()));
         assertThat(run.exitCode()).as(run.err()).isZero();
         assertThat(run.out().lines().filter(l -> l.startsWith("  Layer profile (ONNX Runtime's profiler, a "
-                + "separate run of 3 queries): "))).hasSize(2);
+                + "separate run of 3 queries): "))).hasSize(2)
+                .allMatch(l -> l.matches(".* ms per query in \\d+ layers, (above|against) the timed run's median "
+                        + "latency of \\d+\\.\\d{4} ms.*"));
         assertThat(run.out()).contains("Slowest 10 layers:").contains("Operator").contains("Avg (ms)");
         for (String name : List.of("profile.b1.json", "profile.b2.json")) {
             JsonNode root = new ObjectMapper().readTree(dir.resolve(name).toFile());
