@@ -161,13 +161,16 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
                     + "median of ratios taken side by side far less (default 1).")
     private int rounds;
 
-    @Option(names = "--markdown", paramLabel = "FILE", description = "Write the speedup table as Markdown.")
+    @Option(names = "--markdown", paramLabel = "FILE",
+            description = "Write the speedup table as Markdown; '-' prints it on stdout instead of the text report.")
     private Path markdown;
 
-    @Option(names = "--csv", paramLabel = "FILE", description = "Write the speedup table as CSV.")
+    @Option(names = "--csv", paramLabel = "FILE",
+            description = "Write the speedup table as CSV; '-' prints it on stdout instead of the text report.")
     private Path csv;
 
-    @Option(names = "--table-json", paramLabel = "FILE", description = "Write the speedup table as JSON.")
+    @Option(names = "--table-json", paramLabel = "FILE",
+            description = "Write the speedup table as JSON; '-' prints it on stdout instead of the text report.")
     private Path tableJson;
 
     @Override
@@ -179,17 +182,19 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
         if (backend != null) {
             BenchmarkBackends.requireKnown(backend);
         }
+        Map<String, String> outputs = BenchStdout.outputs(json, summaryJson, markdown, csv, tableJson);
+        stdout = BenchStdout.of(outputs, exportProfile == null ? null : exportProfile.toString());
         List<BenchRun> runs = checks.requireOneRunOnStdout(plan(), timesOnStdout());
-        // '-' where it would be taken: one run's times, and only one option on stdout; else the stream refusal
-        if (runs.size() == 1 && !summaryOnStdout()) {
-            requireDashForStandardOutput("--json", json == null ? null : json.toString());
-        }
-        if (!timesOnStdout()) {
-            requireDashForStandardOutput("--summary-json", summaryJson);
+        // '-' where it would be taken: stdout still free, and for --json one run's times; else the stream refusal
+        if (stdout.textReport()) {
+            outputs.forEach((option, value) -> {
+                if (!option.equals("--json") || runs.size() == 1) {
+                    requireDashForStandardOutput(option, value);
+                }
+            });
         }
         checks.requireTensorRtForItsOptions(runs, noCudaGraph, noSpinWait, includeTransfers, oneAtATime);
-        checks.requireProfilingBackend(runs, dumpProfile, exportProfile != null, rounds, textReport(),
-                summaryOnStdout());
+        checks.requireProfilingBackend(runs, dumpProfile, exportProfile != null, rounds, stdout.option());
         checks.requireOnnxRuntimeForThreads(runs, threads);
         TimingSettings timing = timing();
         BenchInputs values = inputs();
@@ -218,7 +223,8 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
             plannedBatches.put(run, preflight.check(run, runs, shapeMap, values));
         }
         try (BenchOutputFiles outputFiles = new BenchOutputFiles(timesOnStdout() ? null : json, exportProfile,
-                markdown, csv, tableJson, summaryJson == null || summaryOnStdout() ? null : Path.of(summaryJson))) {
+                fileOf("--markdown", markdown), fileOf("--csv", csv), fileOf("--table-json", tableJson),
+                summaryJson == null || summaryOnStdout() ? null : Path.of(summaryJson))) {
             outputFiles.requireWritable(runs, plannedBatches, file, inputs, tokenizer);
             BenchOptionChecks.requireComparableBatches(runs, plannedBatches);
             // Every backend a run needs is found, and runs here, before the first run is timed: a comparison that
@@ -263,7 +269,7 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
                 out.flush();
             }
             if (!textReport()) {
-                // stdout holds a JSON document: the timing warnings the text would end with go to stderr
+                // stdout holds a document (JSON, a table): the timing warnings the text would end with go to stderr
                 for (TimingWarning warning : result.report().warnings()) {
                     PrintWriter err = spec.commandLine().getErr();
                     err.println("trt4j: warning: " + ControlCharacters.escape(run.file() + ": "
@@ -290,6 +296,8 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
             out.print(JsonOutput.forStdout(TimesJson.toJson(only.measured(), only.report().mode().dataTransfers())));
         } else if (summaryOnStdout()) {
             out.print(JsonOutput.forStdout(BenchmarkSummaryJson.oneLine(summaries, table)));
+        } else if (stdout.table(table) != null) {
+            out.print(stdout.table(table)); // the file's text: a script reads what it would read from the file
         }
         if (textReport() && table != null) {
             out.println();
@@ -340,17 +348,25 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
         timingStarted = true;
     }
 
+    /** What stdout carries, decided before anything else is checked. */
+    private BenchStdout stdout;
+
     private boolean summaryOnStdout() {
-        return "-".equals(summaryJson);
+        return stdout.holds("--summary-json");
     }
 
     private boolean timesOnStdout() {
-        return json != null && json.toString().equals("-");
+        return stdout.holds("--json");
     }
 
-    /** Whether stdout carries the text report, not one of the JSON documents that replace it. */
+    /** Whether stdout carries the text report, not one of the documents that replace it. */
     private boolean textReport() {
-        return !summaryOnStdout() && !timesOnStdout();
+        return stdout.textReport();
+    }
+
+    /** The file a table option names, or null where it is not given or prints on stdout. */
+    private Path fileOf(String option, Path file) {
+        return stdout.holds(option) ? null : file;
     }
 
     private List<BenchRun> plan() {
@@ -366,10 +382,6 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
         if (rounds > 1 && json != null) {
             throw new ParameterException(spec.commandLine(), "--json writes one run per file; it cannot be used with "
                     + "--rounds");
-        }
-        if (timesOnStdout() && summaryOnStdout()) {
-            throw new ParameterException(spec.commandLine(), "--json - and --summary-json - both print on stdout; "
-                    + "give one of them a FILE");
         }
         List<Integer> sizes = batches.isEmpty() ? List.of(0) : batches;
         List<BenchRun> runs = new ArrayList<>();

@@ -134,13 +134,13 @@ final class BenchOptionChecks {
      * The profiling options, refused before anything is timed where a run's backend has no per-layer profile (the
      * tensorrt backend has none: {@code org.bytedeco:tensorrt:10.15-1.5.13} maps {@code IProfiler} without the
      * virtual methods a Java subclass needs, unlike {@code ILogger}), where rounds would profile each file again and
-     * again, and where stdout carries JSON that a printed profile would break.
+     * again, and where stdout carries a document (JSON, a table) that a printed profile would break.
      *
-     * @param textReport      whether stdout carries the text report, not a JSON document that replaces it
-     * @param summaryOnStdout whether that JSON document is {@code --summary-json -}'s (else {@code --json -}'s)
+     * @param onStdout the option whose document stdout carries instead of the text report ({@code --json},
+     *                 {@code --markdown}, ...), null where it carries the text report
      */
     void requireProfilingBackend(List<BenchRun> runs, boolean dumpProfile, boolean exportProfile, int rounds,
-                                 boolean textReport, boolean summaryOnStdout) {
+                                 String onStdout) {
         if (!dumpProfile && !exportProfile) {
             return;
         }
@@ -149,10 +149,9 @@ final class BenchOptionChecks {
             throw new ParameterException(spec.commandLine(), option + " profiles each run once; it cannot be used "
                     + "with --rounds");
         }
-        if (dumpProfile && !textReport) {
+        if (dumpProfile && onStdout != null) {
             throw new ParameterException(spec.commandLine(), "--dump-profile prints with the text report, which "
-                    + (summaryOnStdout ? "--summary-json -" : "--json -") + " replaces; write the profile with "
-                    + "--export-profile FILE instead");
+                    + onStdout + " - replaces; write the profile with --export-profile FILE instead");
         }
         for (BenchRun run : runs) {
             String runsOn = backends.forFile(run.file());

@@ -22,7 +22,7 @@ import java.util.Map;
  * files as the run ends, so that its per-query traces can be dropped then rather than held to the end of a sweep;
  * {@link #commit} writes the rest and renames them all into place, and {@link #close()} without a commit removes
  * them. Each is null where its option was not given or prints on stdout instead ({@code --json -},
- * {@code --summary-json -}).
+ * {@code --summary-json -}, {@code --markdown -}, {@code --csv -}, {@code --table-json -}: {@link BenchStdout}).
  */
 final class BenchOutputFiles implements AutoCloseable {
     private final Path times;

@@ -762,6 +762,44 @@ class BenchCommandTest {
         assertThat(twoRuns.err()).doesNotContain("give --json -").contains("names a stream");
     }
 
+    /**
+     * '-' is stdout for the table options as for --json and --summary-json: it was a file named '-', and
+     * --export-profile - wrote '-.cls.fp32.b1.json'. One option at most takes stdout.
+     */
+    @Test
+    void theSpeedupTableOnStdoutReplacesTheTextReport() throws Exception {
+        String pair = "model=cls,fp32=" + model + ",int8=" + model;
+        CliRun csv = bench(with("--compare", pair, "--csv", "-"));
+        assertThat(csv.exitCode()).as(csv.err()).isZero();
+        assertThat(csv.out().lines().toList()).as("only the table: no text report").hasSize(2)
+                .first().isEqualTo("model,b1 fp32,b1 int8");
+        assertThat(csv.errLines()).allMatch(l -> l.startsWith("trt4j: warning: "));
+        CliRun markdown = bench(with("--compare", pair, "--markdown", "-"));
+        assertThat(markdown.exitCode()).as(markdown.err()).isZero();
+        assertThat(markdown.out()).startsWith("Throughput (samples/s) relative to fp32 = 1, by batch size")
+                .contains("| cls | 1.00 |").doesNotContain("== ");
+        CliRun json = bench(with("--compare", pair, "--table-json", "-", "--csv", dir.resolve("t.csv").toString()));
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(new ObjectMapper().readTree(json.out()).get("baseline").asText()).isEqualTo("fp32");
+        assertThat(dir.resolve("t.csv")).as("the other table options still write their files").exists();
+        assertThat(dir.resolve("-")).doesNotExist();
+        assertThat(Path.of("-")).doesNotExist();
+
+        assertUsageError(bench(with("--compare", pair, "--markdown", "-", "--csv", "-")),
+                "--markdown - and --csv - both print on stdout; give one of them a FILE");
+        assertUsageError(bench(with("--compare", pair, "--summary-json", "-", "--table-json", "-")),
+                "--summary-json - and --table-json - both print on stdout; give one of them a FILE");
+        assertUsageError(bench(with(model.toString(), "--json", "-", "--markdown", "-")),
+                "--json - and --markdown - both print on stdout; give one of them a FILE");
+        assertUsageError(bench(with("--compare", pair, "--markdown", "-", "--dump-profile")), "--dump-profile "
+                + "prints with the text report, which --markdown - replaces; write the profile with --export-profile "
+                + "FILE instead");
+        assertUsageError(bench(with("--compare", pair, "--csv", "/dev/stdout")), "--csv /dev/stdout: give --csv - to "
+                + "write to standard output (trt4j writes files through a temporary file, which a stream cannot take)");
+        assertUsageError(bench(with(model.toString(), "--export-profile", "-")), "--export-profile writes one file "
+                + "per run, so it takes no - for stdout; give a FILE (--dump-profile prints the profile)");
+    }
+
     /** ONNX Runtime writes node names into its profile unescaped: a quote or backslash there is read back as named. */
     @Test
     void profilesNodesNamedWithQuotesAndBackslashes() throws Exception {
