@@ -22,6 +22,21 @@ class ContainerEnvironmentTest {
                 cgroup, image);
     }
 
+    /**
+     * A pod under containerd with cgroup v2 has no marker file and a cgroup list of {@code 0::/}: Kubernetes' variable,
+     * or the GPU image's own, tells it is a container.
+     */
+    @Test
+    void aPodOrTheGpuImageIsAContainerWithoutMarkersOrCgroupNames() throws Exception {
+        Path cgroup = Files.writeString(root.resolve("cgroup"), "0::/\n");
+        List<Path> markers = List.of(root.resolve(".dockerenv"));
+        assertThat(new ContainerEnvironment(markers, cgroup, null, false).inContainer()).isFalse();
+        assertThat(new ContainerEnvironment(markers, cgroup, null, true).inContainer()).isTrue();
+        ContainerEnvironment gpuImage = new ContainerEnvironment(markers, cgroup, "gpu", false);
+        assertThat(gpuImage.inContainer()).isTrue();
+        assertThat(gpuImage.cpuImage()).isFalse();
+    }
+
     @Test
     void aMachineHasNoMarkerFileAndNoRuntimeInItsCgroups() throws Exception {
         ContainerEnvironment machine = with("12:memory:/user.slice/user-1000.slice\n0::/user.slice\n", null);
