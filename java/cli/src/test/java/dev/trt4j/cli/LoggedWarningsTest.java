@@ -503,10 +503,11 @@ class LoggedWarningsTest {
 
     /**
      * A line far longer than the sequence length's tokens is cut before the native tokenizer reads it (all of it,
-     * its regular expressions included, beyond what -Xmx bounds), with one warning naming the file.
+     * its regular expressions included, beyond what -Xmx bounds), with one warning naming the file; the sentences the
+     * tokenizer then cut at the sequence length are counted in another (one here: a run of "on" is one unknown word).
      */
     @Test
-    void textLinesFarPastTheSequenceLengthAreCutWithOneWarning() throws Exception {
+    void textLinesFarPastTheSequenceLengthAreCutAndCounted() throws Exception {
         Path model = TestModels.tokenIds(work.resolve("text.onnx"));
         Path tokenizer = TestModels.wordLevelTokenizer(work.resolve("tokenizer.json"));
         Path text = Files.writeString(work.resolve("long.txt"), "the cat sat\n" + "the mat ".repeat(5000) + "\n"
@@ -519,6 +520,8 @@ class LoggedWarningsTest {
         assertThat(r.exit()).as(String.join("\n", r.stderrLines())).isZero();
         assertThat(r.stderrLines()).containsExactly("trt4j: warning: " + text + ": 2 lines longer than 8192 "
                 + "characters cut to that before tokenizing (at a word's end where one is near): the first 8 tokens "
-                + "lie well inside, and the tokenizer would read every character");
+                + "lie well inside, and the tokenizer would read every character", "trt4j: warning: " + text + ": 1 "
+                + "sentence longer than 8 tokens cut to 8 (a longer --seq-len, where the model takes one, reads more of "
+                + "each)");
     }
 }

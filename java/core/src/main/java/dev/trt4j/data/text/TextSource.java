@@ -57,6 +57,8 @@ public final class TextSource extends BatchingSource {
     /** Real tokens of the longest sentence delivered, where the length is free; else {@link #sequenceLength}. */
     private final int longestSentence;
     private final HuggingFaceTokenizer tokenizer;
+    /** The sentences read so far that the tokenizer cut at the sequence length, by index: said once, on close. */
+    private final java.util.BitSet cut = new java.util.BitSet();
     /** What a word outside the vocabulary becomes ({@code [UNK]}), or null where the tokenizer file does not say. */
     private final String unknownToken;
 
@@ -351,6 +353,11 @@ public final class TextSource extends BatchingSource {
     @Override
     protected Map<String, HostTensor> readBatch(long first, int count) {
         Encoding[] encodings = tokenizer.batchEncode(sentences.subList((int) first, (int) first + count));
+        for (int i = 0; i < count; i++) {
+            if (encodings[i].exceedMaxLength()) {
+                cut.set((int) first + i);
+            }
+        }
         long[] shape = {count, batchLength};
         Map<String, HostTensor> batch = new LinkedHashMap<>();
         for (TensorSpec in : inputs) {
@@ -390,8 +397,25 @@ public final class TextSource extends BatchingSource {
                 + sequenceLength + ")" : "")) + ")";
     }
 
+    /** How many of the sentences read so far were longer than the sequence length, and cut to it. */
+    public int sentencesCut() {
+        return cut.cardinality();
+    }
+
+    /**
+     * Says how many sentences read were cut at the sequence length: their ends never reach the model, so a
+     * comparison of FP32 with INT8 says nothing of how INT8 does on long inputs, which a deployment may feed.
+     */
     @Override
     public void close() {
-        tokenizer.close();
+        try {
+            if (!cut.isEmpty()) {
+                DataWarnings.warn(LOG, ControlCharacters.escape(name) + ": " + Counts.of(cut.cardinality(),
+                        "sentence") + " longer than " + sequenceLength + " tokens cut to " + sequenceLength
+                        + " (a longer --seq-len, where the model takes one, reads more of each)");
+            }
+        } finally {
+            tokenizer.close();
+        }
     }
 }

@@ -329,6 +329,22 @@ class TextSourceTest {
                 .hasMessage(empty + ": the Unigram tokenizer has an empty vocabulary");
     }
 
+    /** Sentences longer than the sequence length are cut, and counted for the warning said on close. */
+    @Test
+    void sentencesCutAtTheSequenceLengthAreCounted() throws IOException {
+        Path file = sentences("long.txt", "the cat sat on the mat the dog sat on the mat\nthe cat\ncat cat cat cat cat\n");
+        DataOptions o = DataOptions.builder().tokenizer(tokenizer).sequenceLength(6).batchSize(3).build();
+        try (TextSource s = new TextSource(file, List.of(IDS, MASK), o)) {
+            Batches.drain(s);
+            assertThat(s.sentencesCut()).isEqualTo(1);
+        }
+        DataOptions wide = DataOptions.builder().tokenizer(tokenizer).sequenceLength(32).batchSize(3).build();
+        try (TextSource s = new TextSource(file, List.of(IDS, MASK), wide)) {
+            Batches.drain(s);
+            assertThat(s.sentencesCut()).isZero();
+        }
+    }
+
     /** A service using DJL itself must not find the properties that steer DJL's library changed by trt4j. */
     @Test
     void openingATokenizerLeavesTheSystemPropertiesAsTheyWere() throws IOException {
