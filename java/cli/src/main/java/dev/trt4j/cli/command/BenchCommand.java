@@ -207,7 +207,9 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
             preflight.requireTokenizerForSentences(runs);
         }
         if (seqLen != null && (!text || shapes != null)) {
-            throw new InvalidOptionException(!text ? "--seq-len applies to text read with --tokenizer"
+            throw new InvalidOptionException(!text ? "--seq-len applies to text read with --tokenizer: give "
+                    + "--inputs FILE.txt --tokenizer tokenizer.json, or --inputs tokenizer.json for the bundled "
+                    + "sentences"
                     : "--seq-len with --shapes: give the sequence length in --shapes");
         }
         if (seqLen != null && seqLen < 1) {
@@ -417,7 +419,7 @@ public final class BenchCommand implements Callable<Integer>, OutOfMemoryHint {
     private BenchInputs inputs() {
         if (tokenizer != null && (inputs.equals("random") || inputs.equals("zeros"))) {
             throw new InvalidOptionException("--tokenizer reads the text that --inputs names, but --inputs is "
-                    + inputs);
+                    + inputs + ": give --inputs FILE.txt, or --inputs tokenizer.json for the bundled sentences");
         }
         if (inputs.isBlank()) {
             // an unset shell variable: Path.of("") is the working folder, which would be read as data

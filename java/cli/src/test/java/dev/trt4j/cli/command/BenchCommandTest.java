@@ -72,7 +72,8 @@ class BenchCommandTest {
         CliRun random = bench(concat(new String[] {text.toString(), "--tokenizer", tokenizer.toString()}, timing));
         assertThat(random.exitCode()).isEqualTo(2);
         assertThat(random.errLines()).containsExactly(
-                "trt4j: --tokenizer reads the text that --inputs names, but --inputs is random");
+                "trt4j: --tokenizer reads the text that --inputs names, but --inputs is random: give --inputs "
+                        + "FILE.txt, or --inputs tokenizer.json for the bundled sentences");
     }
 
     /** Text without --shapes takes calibrate's sequence length, 128 or --seq-len, as the other commands do. */
@@ -100,7 +101,8 @@ class BenchCommandTest {
         assertThat(bench(concat(concat(data, timing), new String[] {"--seq-len", "6", "--shapes", "input_ids:1x6"}))
                 .errLines()).containsExactly("trt4j: --seq-len with --shapes: give the sequence length in --shapes");
         assertThat(bench(text.toString(), "--seq-len", "6").errLines())
-                .containsExactly("trt4j: --seq-len applies to text read with --tokenizer");
+                .containsExactly("trt4j: --seq-len applies to text read with --tokenizer: give --inputs FILE.txt "
+                        + "--tokenizer tokenizer.json, or --inputs tokenizer.json for the bundled sentences");
 
         // a model whose length is fixed is timed at it: another --seq-len is refused, not ignored
         Path fixed = dir.resolve("text64.onnx");
