@@ -510,6 +510,28 @@ public final class TestModels {
                 .setGraph(graph).build().toByteArray());
     }
 
+    /**
+     * {@code y = Expand(x, [1, width])} with x float [batch, 1] and y float [batch, width]: an output many times its
+     * input, as upsampling makes.
+     */
+    public static Path expand(Path file, long width) throws IOException {
+        OnnxMl.TensorProto shape = OnnxMl.TensorProto.newBuilder().setName("shape").setDataType(7).addDims(2)
+                .addInt64Data(1).addInt64Data(width).build();
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("expand").addInput(batchBy("x", 1))
+                .addOutput(batchBy("y", width)).addInitializer(shape)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Expand").addInput("x").addInput("shape")
+                        .addOutput("y")).build());
+    }
+
+    /** A float tensor [batch, width]. */
+    private static OnnxMl.ValueInfoProto batchBy(String name, long width) {
+        OnnxMl.TensorShapeProto.Builder shape = OnnxMl.TensorShapeProto.newBuilder()
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimParam("batch"))
+                .addDim(OnnxMl.TensorShapeProto.Dimension.newBuilder().setDimValue(width));
+        return OnnxMl.ValueInfoProto.newBuilder().setName(name).setType(OnnxMl.TypeProto.newBuilder()
+                .setTensorType(OnnxMl.TypeProto.Tensor.newBuilder().setElemType(1).setShape(shape))).build();
+    }
+
     /** The graph as an IR 8, opset 13 model file. */
     private static Path write(Path file, OnnxMl.GraphProto graph) throws IOException {
         Files.createDirectories(file.toAbsolutePath().getParent());

@@ -76,11 +76,16 @@ final class HostTensorConverter {
     /**
      * Copies an ONNX Runtime output into a new {@link HostTensor} (float16 widened to float32).
      *
-     * @throws Trt4jException if the output's element type has no {@link HostTensor} form
+     * @throws Trt4jException        if the output's element type has no {@link HostTensor} form
+     * @throws dev.trt4j.InvalidOptionException if the output is too large for ONNX Runtime's Java API
+     *                                ({@link OrtTensorLimit}): the batch was
      */
     static HostTensor toHost(String modelName, String outputName, OnnxTensor value) {
         TensorInfo info = value.getInfo();
         long[] shape = info.getShape();
+        // ONNX Runtime made it natively; its Java buffer over it would overflow an int
+        OrtSpecs.elementType(info.type).ifPresent(type -> OrtTensorLimit.requireOutputFits(modelName, outputName,
+                shape, type));
         int n = Math.toIntExact(info.getNumElements());
         return switch (info.type) {
             case FLOAT, FLOAT16, BFLOAT16 -> {

@@ -281,6 +281,7 @@ public final class OrtModelRunner implements AutoCloseable {
         checkOpen();
         Set<String> wanted = checkOutputs(outputNames);
         checkInputs(batch);
+        checkDeclaredOutputs(batch, wanted);
         if (wanted.isEmpty()) {
             return; // ONNX Runtime refuses a run without outputs; the inputs were checked all the same
         }
@@ -344,6 +345,7 @@ public final class OrtModelRunner implements AutoCloseable {
         checkOpen();
         Set<String> wanted = checkOutputs(outputNames);
         checkInputs(batch);
+        checkDeclaredOutputs(batch, wanted);
         boolean allFloat32 = true;
         for (String output : wanted) {
             ElementType type = outputs.get(output).type();
@@ -361,7 +363,8 @@ public final class OrtModelRunner implements AutoCloseable {
             return;
         }
         if (pinnedOutputs[bufferSet] == null) {
-            pinnedOutputs[bufferSet] = new PinnedOutputs(env, name, output -> ElementType.FLOAT32);
+            pinnedOutputs[bufferSet] = new PinnedOutputs(env, name, output -> ElementType.FLOAT32,
+                    (output, shape, type) -> OrtTensorLimit.requireOutputFits(name, output, shape, type));
         }
         PinnedOutputs buffers = pinnedOutputs[bufferSet];
         Map<String, OnnxTensor> feed = new LinkedHashMap<>();
@@ -477,6 +480,14 @@ public final class OrtModelRunner implements AutoCloseable {
         SharedDimensions.requireAgreement(name, List.copyOf(inputs.values()), batch.inputs());
         TokenInputCheck.check(name, batch.inputs());
         OrtTensorLimit.requireFits(name, inputs.values(), batch.inputs()); // else ONNX Runtime's IllegalStateException
+    }
+
+    /** Refuses a batch whose outputs, as the model declares them, are too large before ONNX Runtime makes them. */
+    private void checkDeclaredOutputs(Batch batch, Set<String> wanted) {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        batch.inputs().forEach((input, tensor) -> shapes.put(input, tensor.shape()));
+        OrtTensorLimit.requireDeclaredOutputsFit(name, inputs.values(),
+                wanted.stream().map(outputs::get).toList(), shapes);
     }
 
     private Map<String, TensorSpec> specs(Map<String, NodeInfo> infos, boolean inputSide, Set<String> unreadable) {

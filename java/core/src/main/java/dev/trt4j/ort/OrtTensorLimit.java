@@ -16,7 +16,8 @@ import java.util.Optional;
  * {@code OrtUtil.prepareBuffer}: "Cannot allocate a direct buffer of the requested size and type"). That is an
  * {@link IllegalStateException}, which reached users as an unexpected error: a batch of 552,960,000 floats is fewer
  * values than a Java array holds, and 2.2 GB all the same. Checked where a shape is known before ONNX Runtime is
- * asked, so the refusal names the input, its shape and this limit.
+ * asked (for an output, from its declared shape, else before its values are read back), so the refusal names the
+ * input or output, its shape and this limit.
  */
 public final class OrtTensorLimit {
     private OrtTensorLimit() {
@@ -70,6 +71,62 @@ public final class OrtTensorLimit {
                 throw new InvalidOptionException(model + ": " + why + "; give a smaller --batch or --shapes");
             });
         }
+    }
+
+    /**
+     * Refuses an output of {@code shape} too large for ONNX Runtime's Java API, before trt4j reads or pins it: ONNX
+     * Runtime makes such an output in native memory, but reading it back fails ({@code capacity < 0}, an integer
+     * overflow), so without this the user saw an internal error rather than the batch to make smaller.
+     *
+     * @param model  a name for messages (the model's file)
+     * @param output the output's name
+     * @param shape  its concrete shape
+     * @throws InvalidOptionException naming the output, its shape and the limit
+     */
+    public static void requireOutputFits(String model, String output, long[] shape, ElementType type) {
+        exceeded("output '" + output + "'", shape, type).ifPresent(why -> {
+            throw new InvalidOptionException(model + ": " + why + "; give a smaller --batch or --shapes");
+        });
+    }
+
+    /**
+     * As {@link #requireOutputFits}, for the outputs' declared shapes with each named dimension ({@code N}) taken
+     * from an input of the batch that names it too, so that a too-large output is refused before ONNX Runtime
+     * allocates it. An output with a dimension the inputs do not settle is left to the check after the run.
+     *
+     * @param inputs  the model's inputs, whose dimension names settle the outputs'
+     * @param outputs the outputs to judge
+     * @param batch   the batch's shapes by input name
+     */
+    public static void requireDeclaredOutputsFit(String model, Collection<TensorSpec> inputs,
+                                                 Collection<TensorSpec> outputs, Map<String, long[]> batch) {
+        Map<String, Long> named = new java.util.HashMap<>();
+        for (TensorSpec in : inputs) {
+            long[] shape = batch.get(in.name());
+            for (int i = 0; shape != null && i < shape.length && i < in.dimNames().size(); i++) {
+                if (in.dimNames().get(i) != null) {
+                    named.putIfAbsent(in.dimNames().get(i), shape[i]);
+                }
+            }
+        }
+        for (TensorSpec out : outputs) {
+            declared(out, named).ifPresent(shape -> requireOutputFits(model, out.name(), shape, out.type()));
+        }
+    }
+
+    private static Optional<long[]> declared(TensorSpec out, Map<String, Long> named) {
+        long[] shape = out.dims().clone();
+        for (int i = 0; i < shape.length; i++) {
+            if (shape[i] < 0) {
+                String dim = i < out.dimNames().size() ? out.dimNames().get(i) : null;
+                Long value = dim == null ? null : named.get(dim);
+                if (value == null) {
+                    return Optional.empty();
+                }
+                shape[i] = value;
+            }
+        }
+        return Optional.of(shape);
     }
 
     private static String shapeText(long[] shape) {

@@ -32,20 +32,42 @@ public final class PinnedOutputs implements AutoCloseable {
     private final OrtEnvironment env;
     private final String model;
     private final Function<String, ElementType> types;
+    private final OutputLimit limit;
     private final Map<String, DirectTensor> buffers = new LinkedHashMap<>();
     private final Map<String, OnnxTensor> pinned = new LinkedHashMap<>();
     private final Map<String, long[]> pinnedInputShapes = new LinkedHashMap<>();
     private boolean pinningWorks = true;
     private int pinnedRuns;
 
+    /** Judges an output's shape before a buffer is made for it, throwing to refuse it. */
+    @FunctionalInterface
+    public interface OutputLimit {
+        /** Throws if {@code output} at {@code shape} of {@code type} is not to be pinned. */
+        void check(String output, long[] shape, ElementType type);
+    }
+
     /**
+     * Pins outputs up to DirectTensor's own limit, which refuses a larger one as a request's error
+     * ({@link dev.trt4j.InvalidInputException}), as a service wants.
+     *
      * @param model name used in messages
      * @param types the element type of each output ONNX Runtime will write (FLOAT32 to read it as floats)
      */
     public PinnedOutputs(OrtEnvironment env, String model, Function<String, ElementType> types) {
+        this(env, model, types, (output, shape, type) -> { });
+    }
+
+    /**
+     * @param model name used in messages
+     * @param types the element type of each output ONNX Runtime will write (FLOAT32 to read it as floats)
+     * @param limit judges each output's real shape first: a command refuses it as a usage error
+     *              ({@link OrtTensorLimit#requireOutputFits}) where a service leaves it to DirectTensor
+     */
+    public PinnedOutputs(OrtEnvironment env, String model, Function<String, ElementType> types, OutputLimit limit) {
         this.env = env;
         this.model = model;
         this.types = types;
+        this.limit = limit;
     }
 
     /**
@@ -78,6 +100,7 @@ public final class PinnedOutputs implements AutoCloseable {
                         model + ": ONNX Runtime returned no value for output '" + name + "'"));
                 OnnxTensor tensor = (OnnxTensor) value;
                 DirectTensor buffer = buffer(name);
+                limit.check(name, tensor.getInfo().getShape(), types.apply(name));
                 pinned.put(name, buffer.reshape(tensor.getInfo().getShape()));
                 buffer.copyFrom(tensor);
             }
@@ -114,8 +137,12 @@ public final class PinnedOutputs implements AutoCloseable {
             return false;
         }
         for (String name : wanted) {
-            DirectTensor buffer = buffer(name);
-            pinned.put(name, buffer.reshape(shapes.get(name)));
+            if (OrtTensorLimit.exceeded(name, shapes.get(name), types.apply(name)).isPresent()) {
+                // only a guess: the copying run refuses the output at its real shape, if that is too large too
+                pinned.clear();
+                return false;
+            }
+            pinned.put(name, buffer(name).reshape(shapes.get(name)));
         }
         try {
             session.run(feed, Set.of(), pinned, options).close();

@@ -289,6 +289,31 @@ class OrtModelRunnerTest {
         }
     }
 
+    /**
+     * An output larger than one ONNX Runtime tensor from a small input (Expand, as upsampling does): reading it back
+     * failed with "capacity < 0" in evaluate and as DirectTensor's "exceeds 2 GiB" (exit 1) in calibrate. The
+     * declared shape [N, K] at N = 2 is refused before ONNX Runtime makes the 2 GiB output.
+     */
+    @Test
+    void refusesAnOutputTooLargeForOneOnnxRuntimeTensorBeforeRunning() {
+        long k = 268_435_472;
+        ModelProto model = new TestGraph()
+                .input("x", TestGraph.FLOAT, -1, 1)
+                .constantInt64("shape", 1, k)
+                .node("Expand", List.of("x", "shape"), List.of("y"))
+                .output("y", TestGraph.FLOAT, -1, k)
+                .build(13);
+        String expected = "bigout.onnx: output 'y' at 2x268435472 would take 2,147,483,776 bytes (FLOAT32), more than "
+                + "one ONNX Runtime tensor takes (2,147,483,615); give a smaller --batch or --shapes";
+        Batch batch = new Batch(2, Map.of("x", HostTensor.ofFloats(new long[] {2, 1}, new float[] {1, 2})));
+        try (OrtModelRunner runner = OrtModelRunner.open(model.toByteArray(), "bigout.onnx", ONE_THREAD)) {
+            assertThatThrownBy(() -> runner.run(batch)).isInstanceOf(dev.trt4j.InvalidOptionException.class)
+                    .hasMessage(expected);
+            assertThatThrownBy(() -> runner.runInPlace(batch, List.of("y"), (name, shape, values) -> { }))
+                    .isInstanceOf(dev.trt4j.InvalidOptionException.class).hasMessage(expected);
+        }
+    }
+
     @Test
     void namesTheShapesFedWhenARunFailsInsideTheGraph() {
         // the input fits its declaration [N]; only the Reshape to [2,2] inside cannot take 3 values

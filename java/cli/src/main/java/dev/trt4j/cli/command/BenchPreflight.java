@@ -15,6 +15,7 @@ import dev.trt4j.engine.EngineSidecarFile;
 import dev.trt4j.engine.ShapeRange;
 import dev.trt4j.onnx.OnnxModel;
 import dev.trt4j.onnx.PositionTable;
+import dev.trt4j.ort.OrtTensorLimit;
 import dev.trt4j.tensor.TensorSpec;
 
 import java.nio.file.Files;
@@ -95,6 +96,8 @@ final class BenchPreflight {
         Map<String, long[]> resolved = BenchShapes.resolve(run.file().toString(), model.inputs(), run.batch(), own,
                 Map.of(), shapeMap);
         BenchShapes.requireHoldable(run.file().toString(), model.inputs(), resolved, Runtime.getRuntime().maxMemory());
+        // an output the inputs make too large (Expand, upsampling) too, before a smaller batch of the sweep is timed
+        OrtTensorLimit.requireDeclaredOutputsFit(run.file().toString(), model.inputs(), model.outputs(), resolved);
         requireDetectorSides(run.file(), model, resolved);
         if (own.containsKey("input_ids")) {
             requireSequenceFitsPositions(run.file(), model.positions(), resolved, lengthOption);

@@ -12,7 +12,10 @@ import ai.onnxruntime.platform.Fp16Conversions;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.ort.ByteTensors;
 import dev.trt4j.ort.OrtRunFailure;
+import dev.trt4j.ort.OrtSpecs;
+import dev.trt4j.ort.OrtTensorLimit;
 import dev.trt4j.tensor.HostTensor;
+import dev.trt4j.tensor.TensorSpec;
 import dev.trt4j.timing.InferenceTrace;
 import dev.trt4j.timing.TimedInference;
 
@@ -21,7 +24,9 @@ import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -48,10 +53,14 @@ final class OrtTimedInference implements TimedInference, AutoCloseable {
                 feed.put(e.getKey(), tensor(env, model + ": input '" + e.getKey() + "'", inputs.get(e.getKey()),
                         info.type));
             }
+            requireDeclaredOutputsFit(model, session, inputs);
             try (OrtSession.Result first = session.run(feed)) {
                 for (Map.Entry<String, OnnxValue> out : first) {
                     if (out.getValue() instanceof OnnxTensor t) {
                         TensorInfo info = t.getInfo();
+                        // a shape the model left open: ONNX Runtime made it, a Java buffer cannot hold it
+                        OrtSpecs.elementType(info.type).ifPresent(type -> OrtTensorLimit.requireOutputFits(model,
+                                out.getKey(), info.getShape(), type));
                         ByteBuffer storage = ByteBuffer.allocateDirect(Math.toIntExact(info.getNumElements()
                                 * info.type.size)).order(ByteOrder.nativeOrder());
                         pinned.put(out.getKey(), OnnxTensor.createTensor(env, storage, info.getShape(), info.type));
@@ -63,6 +72,25 @@ final class OrtTimedInference implements TimedInference, AutoCloseable {
             throw e;
         }
         origin = System.nanoTime();
+    }
+
+    /** Refuses outputs the model declares too large at these inputs before ONNX Runtime makes them. */
+    private static void requireDeclaredOutputsFit(String model, OrtSession session, Map<String, HostTensor> inputs)
+            throws OrtException {
+        Map<String, long[]> shapes = new LinkedHashMap<>();
+        inputs.forEach((name, tensor) -> shapes.put(name, tensor.shape()));
+        OrtTensorLimit.requireDeclaredOutputsFit(model, specs(session.getInputInfo()), specs(session.getOutputInfo()),
+                shapes);
+    }
+
+    private static List<TensorSpec> specs(Map<String, NodeInfo> infos) {
+        List<TensorSpec> specs = new ArrayList<>();
+        for (NodeInfo node : infos.values()) {
+            if (node.getInfo() instanceof TensorInfo t) {
+                OrtSpecs.elementType(t.type).ifPresent(type -> specs.add(OrtSpecs.spec(node.getName(), type, t)));
+            }
+        }
+        return specs;
     }
 
     private static OnnxTensor tensor(OrtEnvironment env, String what, HostTensor data, OnnxJavaType type)

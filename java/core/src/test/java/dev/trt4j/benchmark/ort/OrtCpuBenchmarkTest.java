@@ -1,10 +1,12 @@
 package dev.trt4j.benchmark.ort;
 
+import dev.trt4j.InvalidOptionException;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.benchmark.BenchInputs;
 import dev.trt4j.benchmark.BenchmarkBackends;
 import dev.trt4j.benchmark.BenchmarkRequest;
 import dev.trt4j.benchmark.BenchmarkResult;
+import dev.trt4j.onnx.TestGraph;
 import dev.trt4j.onnx.TestModels;
 import dev.trt4j.timing.InferenceTrace;
 import dev.trt4j.timing.LayerProfile;
@@ -17,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,6 +69,24 @@ class OrtCpuBenchmarkTest {
         assertThat(r.compute().min()).isPositive();
         assertThat(r.compute().median()).isEqualTo(r.latency().median());
         assertThat(r.h2d().max()).isZero();
+    }
+
+    /**
+     * An output past one ONNX Runtime tensor from a small input: the pinned output's buffer size overflowed an int
+     * ("unexpected error: java.lang.ArithmeticException: integer overflow"). The declared [N, K] is judged before
+     * ONNX Runtime runs.
+     */
+    @Test
+    void refusesAnOutputTooLargeForOneOnnxRuntimeTensorAsAUsageError() throws Exception {
+        long k = 268_435_472;
+        Path big = dir.resolve("bigout.onnx");
+        Files.write(big, new TestGraph().input("x", TestGraph.FLOAT, -1, 1).constantInt64("shape", 1, k)
+                .node("Expand", List.of("x", "shape"), List.of("y")).output("y", TestGraph.FLOAT, -1, k)
+                .build(13).toByteArray());
+        assertThatThrownBy(() -> new OrtCpuBenchmark().run(new BenchmarkRequest(big, 2, Map.of(), BenchInputs.zeros(),
+                SHORT, 1))).isInstanceOf(InvalidOptionException.class)
+                .hasMessage(big + ": output 'y' at 2x268435472 would take 2,147,483,776 bytes (FLOAT32), more than "
+                        + "one ONNX Runtime tensor takes (2,147,483,615); give a smaller --batch or --shapes");
     }
 
     @Test
