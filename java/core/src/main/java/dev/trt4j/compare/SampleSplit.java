@@ -143,28 +143,16 @@ public final class SampleSplit {
         Set<String> calibration = new HashSet<>(sentences.subList(0,
                 (int) Math.min(sentences.size(), calibrationSamples)));
         List<String> all = DataSourceFactory.textSamples(SentenceFiles.read(evalData), inputs, options);
-        List<String> kept = new ArrayList<>();
-        long limit = options.maxSamples() == 0 ? Long.MAX_VALUE : options.maxSamples();
-        int repeated = 0;
-        for (String sample : all) {
-            if (kept.size() >= limit) {
-                break;
-            }
-            if (calibration.contains(sample)) {
-                repeated++;
-            } else {
-                kept.add(sample);
-            }
-        }
+        // all of them, the limit left to the source: its description then counts what the file holds past it
+        List<String> kept = all.stream().filter(sample -> !calibration.contains(sample)).toList();
+        int repeated = all.size() - kept.size();
         if (kept.isEmpty()) {
             throw new Trt4jException(evalData + ": every sample repeats one of the " + Counts.of(calibration.size(),
                     "calibration sample") + ", which leaves none to evaluate on; give other samples");
         }
         String partName = evalData + (repeated > 0 ? " without " + Counts.of(repeated, "repeated calibration sample")
                 : "");
-        DataOptions unlimited = options.toBuilder().maxSamples(0).build();
-        List<String> part = List.copyOf(kept);
-        return Optional.of(new HeldOut(() -> DataSourceFactory.openTextSamples(part, partName, inputs, unlimited),
+        return Optional.of(new HeldOut(() -> DataSourceFactory.openTextSamples(kept, partName, inputs, options),
                 repeated));
     }
 
@@ -264,12 +252,19 @@ public final class SampleSplit {
     private CalibrationDataSource sentenceSource(long from, long samples) {
         int start = Math.toIntExact(from);
         int end = (int) Math.min(sentences.size(), from + samples);
-        return textSource(sentences.subList(start, end), name + " [" + start + ", " + end + ")");
+        return textSource(sentences.subList(start, end), name + " [" + start + ", " + end + ")", start);
     }
 
-    /** A source of exactly {@code part}, named {@code partName} in reports. */
-    private CalibrationDataSource textSource(List<String> part, String partName) {
-        DataOptions all = options.toBuilder().maxSamples(0).build();
+    /**
+     * A source of exactly {@code part}, named {@code partName} in reports, which count it as the sentences from
+     * {@code start} on of all this split's: as calibrate counts a file it reads the first of, without the option that
+     * would read all, since all would leave nothing to hold out. The bundled sentences keep the count read, as
+     * calibrate's: theirs is no size of the user's data.
+     */
+    private CalibrationDataSource textSource(List<String> part, String partName, int start) {
+        boolean bundled = data == null || DataFiles.extension(data).equals("json"); // a tokenizer stands for them
+        DataOptions all = options.toBuilder().maxSamples(0)
+                .part(bundled ? null : new DataOptions.Part(sentences.size(), start)).build();
         return DataSourceFactory.openTextSamples(part, partName, inputs, all);
     }
 
@@ -294,7 +289,7 @@ public final class SampleSplit {
         }
         try {
             return textSource(part, name + " [" + start + ", " + end + ")" + (part.size() < end - start
-                    ? " without " + Counts.of(end - start - part.size(), "repeated calibration sample") : ""));
+                    ? " without " + Counts.of(end - start - part.size(), "repeated calibration sample") : ""), start);
         } catch (FewerThanOneBatchException e) {
             if (part.size() >= samples) {
                 throw e; // the evaluation count asked for fewer than a batch; the data holds more

@@ -22,6 +22,8 @@ public abstract class BatchingSource implements CalibrationDataSource {
     private final long total;
     /** Samples passed over before the first delivered one. */
     private final long skip;
+    /** Samples described as passed over: {@code skip}, after the start of the part these samples are. */
+    private final long describedSkip;
     /** Samples the data holds, those passed over included. */
     private final long available;
     /** The option whose limit left samples of the data unread, to be named in the description; or null. */
@@ -50,7 +52,9 @@ public abstract class BatchingSource implements CalibrationDataSource {
         this.batchSize = shapes.batchSize();
         this.total = samples;
         this.skip = options.skipSamples();
-        this.available = available;
+        // a part cut from larger data is counted as of that data, as a source reading all of it would be
+        this.describedSkip = options.part() == null ? skip : options.part().start() + skip;
+        this.available = options.part() == null ? available : Math.max(options.part().held(), describedSkip + samples);
         this.limitOption = options.samplesOption() != null && options.maxSamples() > 0
                 && available - skip > options.maxSamples() ? options.samplesOption() : null;
     }
@@ -136,7 +140,7 @@ public abstract class BatchingSource implements CalibrationDataSource {
 
     /** For {@link #describe()}: which samples are read where the first ones are passed over, else nothing. */
     protected final String passedOver() {
-        return skip == 0 ? "" : ", after the first " + skip;
+        return describedSkip == 0 ? "" : ", after the first " + describedSkip;
     }
 
     /**
@@ -152,10 +156,11 @@ public abstract class BatchingSource implements CalibrationDataSource {
 
     /** As {@link #counted(String)}, with the noun's plural given. */
     protected final String counted(String singular, String plural) {
-        if (available <= skip + total) {
+        if (available <= describedSkip + total) {
             return Counts.of(total, singular, plural) + passedOver();
         }
-        String used = skip == 0 ? "the first " + total + " used" : total + " used, after the first " + skip;
+        String used = describedSkip == 0 ? "the first " + total + " used"
+                : total + " used, after the first " + describedSkip;
         return Counts.of(available, singular, plural) + "; " + used
                 + (limitOption == null ? "" : ", " + limitOption + " 0 for all");
     }

@@ -45,12 +45,15 @@ import java.util.Objects;
  * @param samplesOption       the option that set {@code maxSamples}, e.g. {@code --samples}: where the data holds
  *                            more samples than that, its description names the option with its 0 for all, so that
  *                            the limit is not taken for the data's size; null = none (a count trt4j chose)
+ * @param part                where the samples given are a part cut from larger data (a split's calibration or
+ *                            held-out sentences), that data's count and where the part starts, for the description
+ *                            only; null = the samples given are the data
  */
 public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fixedShapes, long seed,
                           ImagePreprocessing imagePreprocessing, Path tokenizer, int sequenceLength,
                           SyntheticSource.Distribution distribution, int vocabSize, boolean rotateHalf,
                           boolean renderPages, int audioHop, long skipSamples, boolean textLengthIsAtMost,
-                          boolean textDetector, String samplesOption) {
+                          boolean textDetector, String samplesOption, Part part) {
     /** Samples per batch when {@code batchSize} is 0 and neither the model nor a fixed shape sets the batch. */
     public static final int DEFAULT_BATCH_SIZE = 8;
     /** Samples of synthetic data when {@code maxSamples} is 0. */
@@ -77,6 +80,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
      * @param textLengthIsAtMost a fixed shape's text length is the most a batch keeps, not its length
      * @param textDetector       the model is a text detector, whose open image sides data is held to
      * @param samplesOption      the option that set {@code maxSamples}, or null
+     * @param part               the larger data the samples were cut from, or null
      * @throws IllegalArgumentException if {@code batchSize}, {@code maxSamples}, {@code sequenceLength},
      *                                  {@code vocabSize}, {@code audioHop} or {@code skipSamples} is negative
      * @throws NullPointerException     if {@code distribution} or {@code fixedShapes} (or one of its shapes) is null
@@ -100,6 +104,18 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         }
     }
 
+    /**
+     * Samples cut from larger data before a source gets them, as a split cuts sentences, for descriptions: the data
+     * held {@code held} samples and the part starts after the first {@code start}.
+     */
+    public record Part(long held, long start) {
+        /** @throws IllegalArgumentException if either count is negative */
+        public Part {
+            requireNotNegative("held samples", held);
+            requireNotNegative("part start", start);
+        }
+    }
+
     /** {@return all defaults: automatic batch size, all samples, no fixed shapes, seed 0} */
     public static DataOptions defaults() {
         return builder().build();
@@ -117,7 +133,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
                 .distribution(distribution).vocabSize(vocabSize).rotateHalf(rotateHalf)
                 .renderPages(renderPages).audioHop(audioHop).skipSamples(skipSamples)
                 .textLengthIsAtMost(textLengthIsAtMost).textDetector(textDetector)
-                .maxSamples(maxSamples, samplesOption);
+                .maxSamples(maxSamples, samplesOption).part(part);
         b.fixedShapes.putAll(fixedShapes);
         return b;
     }
@@ -162,6 +178,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         private boolean textLengthIsAtMost;
         private boolean textDetector;
         private String samplesOption;
+        private Part part;
 
         private Builder() {
         }
@@ -196,6 +213,17 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         public Builder maxSamples(long value, String option) {
             maxSamples = value;
             samplesOption = option;
+            return this;
+        }
+
+        /**
+         * {@return this builder, with the samples to be given described as a part of larger data}: a split's
+         * sentences are cut from the data before a source gets them, which would otherwise count the part alone.
+         *
+         * @param value the data's count and where the part starts, or null for none
+         */
+        public Builder part(Part value) {
+            part = value;
             return this;
         }
 
@@ -366,7 +394,7 @@ public record DataOptions(int batchSize, long maxSamples, Map<String, long[]> fi
         public DataOptions build() {
             return new DataOptions(batchSize, maxSamples, fixedShapes, seed, imagePreprocessing, tokenizer,
                     sequenceLength, distribution, vocabSize, rotateHalf, renderPages, audioHop, skipSamples,
-                    textLengthIsAtMost, textDetector, samplesOption);
+                    textLengthIsAtMost, textDetector, samplesOption, part);
         }
     }
 }

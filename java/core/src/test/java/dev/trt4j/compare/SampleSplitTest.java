@@ -36,7 +36,13 @@ class SampleSplitTest {
              CalibrationDataSource evaluation = split.evaluation(3, 10)) {
             assertThat(((RenderedTextLineSource) calibration).texts()).containsExactly("one", "two", "three");
             assertThat(((RenderedTextLineSource) evaluation).texts()).containsExactly("four", "five", "six", "seven");
-            assertThat(evaluation.describe()).contains("[3, 7)");
+            assertThat(evaluation.describe()).contains("[3, 7) (4 lines, after the first 3, ");
+            // counted as of the whole file, as calibrate counts it; no "--samples 0 for all": all would leave
+            // nothing to hold out
+            assertThat(calibration.describe()).contains("lines.txt [0, 3) (7 lines; the first 3 used; 0 rotated, ");
+        }
+        try (CalibrationDataSource evaluation = split.evaluation(3, 2)) {
+            assertThat(evaluation.describe()).contains("[3, 5) (7 lines; 2 used, after the first 3; ");
         }
         assertThatThrownBy(() -> split.evaluation(7, 1)).isInstanceOf(Trt4jException.class)
                 .hasMessage(text + ": holds 7 samples; after the first 7, which calibration takes, none are left to "
@@ -51,11 +57,42 @@ class SampleSplitTest {
 
         try (CalibrationDataSource evaluation = split.evaluation(3, 2)) {
             assertThat(((RenderedTextLineSource) evaluation).texts()).containsExactly("four", "five");
-            assertThat(evaluation.describe()).contains("[3, 7) without 2 repeated calibration samples");
+            assertThat(evaluation.describe()).contains("[3, 7) without 2 repeated calibration samples (7 lines; 2 used, "
+                    + "after the first 3; ");
         }
         Files.writeString(text, "one\ntwo\none\n");
         assertThatThrownBy(() -> SampleSplit.of(text, LINE_MODEL, OPTIONS, false).evaluation(2, 1))
                 .isInstanceOf(Trt4jException.class).hasMessageContaining("repeat calibration samples only");
+    }
+
+    /**
+     * Sentences given apart (--eval-data) are counted as calibrate counts a file it reads the first of, with the option
+     * that reads all: "(8 lines, ...)" read as a file of 8.
+     */
+    @Test
+    void heldOutSentencesGivenApartSayHowManyTheFileHolds() throws IOException {
+        Path calibration = dir.resolve("calib.txt");
+        Files.writeString(calibration, "one\ntwo\nthree\n");
+        Path eval = dir.resolve("eval.txt");
+        StringBuilder lines = new StringBuilder("two\n");
+        for (int i = 0; i < 39; i++) {
+            lines.append("line ").append(i).append('\n');
+        }
+        Files.writeString(eval, lines);
+        SampleSplit split = SampleSplit.of(calibration, LINE_MODEL, OPTIONS, false);
+
+        DataOptions eight = OPTIONS.toBuilder().maxSamples(8, "--eval-samples").build();
+        SampleSplit.HeldOut heldOut = split.heldOutText(eval, 3, eight).orElseThrow();
+        assertThat(heldOut.repeated()).isEqualTo(1);
+        try (CalibrationDataSource samples = heldOut.samples().get()) {
+            assertThat(((RenderedTextLineSource) samples).texts()).hasSize(8).startsWith("line 0");
+            assertThat(samples.describe()).startsWith("rendered-lines:" + eval + " without 1 repeated calibration "
+                    + "sample (39 lines; the first 8 used, --eval-samples 0 for all; ");
+        }
+        DataOptions all = OPTIONS.toBuilder().maxSamples(0, "--eval-samples").build();
+        try (CalibrationDataSource samples = split.heldOutText(eval, 3, all).orElseThrow().samples().get()) {
+            assertThat(samples.describe()).contains(" (39 lines, ");
+        }
     }
 
     @Test

@@ -145,4 +145,34 @@ class StudyDataOptionsTest {
         assertThat(rendered.exitCode()).as(rendered.err()).isZero();
         assertThat(rendered.out()).contains("accuracy").doesNotContain("Metric     ");
     }
+
+    /**
+     * The parts of a study's sentence file are counted as calibrate counts a file it reads the first of: "[0, 8) (8
+     * lines, ...)" read as a file of 8 lines. --eval-data names --eval-samples' 0 for all; a split of --data names no
+     * option, since all of it would leave nothing to hold out.
+     */
+    @Test
+    void aStudysSentencesSayHowManyTheFileHolds() throws IOException {
+        Path model = TestModels.ppocrClassifier(dir.resolve("cls.onnx"));
+        StringBuilder calibration = new StringBuilder();
+        StringBuilder held = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            calibration.append("calibration sentence ").append(i).append('\n');
+            held.append("held-out sentence ").append(i).append('\n');
+        }
+        Path data = java.nio.file.Files.writeString(dir.resolve("sent.txt"), calibration);
+        Path eval = java.nio.file.Files.writeString(dir.resolve("held.txt"), held);
+
+        CliRun split = CliRun.of("compare-calibrators", model.toString(), "--data", data.toString(), "--samples", "8",
+                "--eval-samples", "8", "--batch", "8", "--methods", "max", "--out", dir.resolve("split").toString());
+        assertThat(split.exitCode()).as(split.err()).isZero();
+        assertThat(split.out()).contains(data + " [0, 8) (40 lines; the first 8 used; ")
+                .contains(data + " [8, 16) (40 lines; 8 used, after the first 8; ").doesNotContain("0 for all");
+
+        CliRun apart = CliRun.of("compare-calibrators", model.toString(), "--data", data.toString(), "--samples", "8",
+                "--eval-data", eval.toString(), "--eval-samples", "8", "--batch", "8", "--methods", "max", "--out",
+                dir.resolve("apart").toString());
+        assertThat(apart.exitCode()).as(apart.err()).isZero();
+        assertThat(apart.out()).contains(eval + " (40 lines; the first 8 used, --eval-samples 0 for all; ");
+    }
 }
