@@ -267,6 +267,23 @@ public final class TestModels {
                         .addOutput("y")).build());
     }
 
+    /**
+     * {@code y = Log(Relu(x)² + 1)} with x and y float [batch, 4]: the square overflows FP16 for inputs above 256
+     * while Relu's values fit, so {@code convert --fp16 --data} keeps the square in FP32 between Casts from and to
+     * FP16, as it keeps MiniLM's mask Adds.
+     */
+    public static Path squaredLog(Path file) throws IOException {
+        OnnxMl.TensorProto one = OnnxMl.TensorProto.newBuilder().setName("one").setDataType(1).addFloatData(1f)
+                .build();
+        return write(file, OnnxMl.GraphProto.newBuilder().setName("squared-log").addInput(batchOfFour("x"))
+                .addOutput(batchOfFour("y")).addInitializer(one)
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Relu").setName("relu").addInput("x").addOutput("r"))
+                .addNode(node("Mul", "r", "r", "squared").toBuilder().setName("square"))
+                .addNode(node("Add", "squared", "one", "shifted").toBuilder().setName("shift"))
+                .addNode(OnnxMl.NodeProto.newBuilder().setOpType("Log").setName("log").addInput("shifted")
+                        .addOutput("y")).build());
+    }
+
     /** The 10×4 token embedding {@code emb} of {@link #tokenIds} and {@link #positionTable}. */
     private static OnnxMl.TensorProto.Builder tokenEmbedding() {
         OnnxMl.TensorProto.Builder emb = OnnxMl.TensorProto.newBuilder().setName("emb").setDataType(1).addDims(10)

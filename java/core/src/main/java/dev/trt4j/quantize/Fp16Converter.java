@@ -41,6 +41,9 @@ import java.util.TreeSet;
  *   <li>any node with a constant input whose finite values exceed the FP16 range (±65504), e.g. −1e9 masks;</li>
  *   <li>the nodes a {@link NodeSelection} given to the constructor picks: by name, operator type or name
  *       pattern;</li>
+ *   <li>in a model that computes partly in FP16 already, e.g. one {@code convert --fp16 --data} wrote, the FP32
+ *       nodes between its Casts from and to FP16 ({@link Fp32Islands}): they are FP32 by choice, for a reason a
+ *       second conversion cannot see;</li>
  *   <li>operators without an FP16 form that ONNX allows and ONNX Runtime runs ({@code Celu}, {@code Range},
  *       accumulating scatters), operators of other domains, and standard operators trt4j has no FP16 rule for
  *       (recurrent layers, losses, signal processing). They run unchanged, so the graph stays valid.</li>
@@ -336,13 +339,15 @@ public final class Fp16Converter {
         /** Marks FP32 nodes, then the float constants every reader of which computes in FP16. */
         private void decidePrecision() {
             Set<Integer> layerNorm = LayerNormPattern.find(index);
+            // A partly FP16 model (trt4j's own output among them) keeps its FP32 islands: what --data kept there
+            // cannot be seen again without the samples
+            Set<Integer> byChoice = Fp32Islands.find(index, types);
             for (int i = 0; i < graph.getNodeCount(); i++) {
                 NodeProto n = graph.getNode(i);
-                fp32[i] = GraphIndex.isConstantNode(n) || !Fp16Operators.allowsFp16(n)
-                        || fp32OpTypes.contains(n.getOpType())
-                        || kept.contains(GraphIndex.label(n, i)) || layerNorm.contains(i)
-                        || hasOutOfRangeConstant(n) || hasOutOfRangeValueAttribute(n);
                 pinned[i] = hasOutOfRangeConstant(n) || hasOutOfRangeValueAttribute(n);
+                fp32[i] = pinned[i] || GraphIndex.isConstantNode(n) || !Fp16Operators.allowsFp16(n)
+                        || fp32OpTypes.contains(n.getOpType())
+                        || kept.contains(GraphIndex.label(n, i)) || layerNorm.contains(i) || byChoice.contains(i);
             }
             // What such a node makes (a ConstantOfShape of 10⁵, a Cast of a double 10⁵) is as far out of range as
             // the constant, so its readers stay FP32 too; values computed further on are what --data checks.

@@ -248,6 +248,39 @@ class ConvertCommandTest {
     }
 
     @Test
+    void aSecondConversionKeepsWhatTheSamplesKeptInFp32() throws IOException {
+        Path squaredLog = TestModels.squaredLog(dir.resolve("squared-log.onnx"));
+        float[] x = new float[16 * 4];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = i * 10f; // up to 630: Relu's values fit FP16, their squares (396900) do not
+        }
+        Path data = dir.resolve("x.npy");
+        NpyFile.write(data, NpyArray.ofFloats(new long[] {16, 4}, x));
+        Path once = dir.resolve("once.onnx");
+        CliRun first = CliRun.of("convert", "--fp16", squaredLog.toString(), "--data", data.toString(), "--out",
+                once.toString(), "--json");
+        assertThat(first.exitCode()).as(first.err()).isZero();
+        assertThat(new ObjectMapper().readTree(first.out()).get("beyondFp16").get(0).get("node").asText())
+                .isEqualTo("square");
+
+        // without the samples the square would turn FP16 (overflowing) behind a Cast from FP16 to FP16, which
+        // ONNX Runtime refused to load; the islands between trt4j's own Casts stay as they are instead
+        Path twice = dir.resolve("twice.onnx");
+        CliRun second = CliRun.of("convert", "--fp16", once.toString(), "--out", twice.toString());
+
+        assertThat(second.exitCode()).as(second.err()).isZero();
+        assertThat(second.errLines()).containsExactly("trt4j: warning: once.onnx has nothing --fp16 converts "
+                + "(converted already, or what is FP32 stays so by rule): twice.onnx is written with that step "
+                + "unchanged");
+        assertThat(Files.readAllBytes(twice)).isEqualTo(Files.readAllBytes(once));
+        CliRun evaluate = CliRun.of("evaluate", "--reference", squaredLog.toString(), "--candidate",
+                twice.toString(), "--data", data.toString(), "--json");
+        assertThat(evaluate.exitCode()).as(evaluate.err()).isZero();
+        assertThat(new ObjectMapper().readTree(evaluate.out()).get("outputs").get(0).get("cosine").asDouble())
+                .isGreaterThan(0.9999);
+    }
+
+    @Test
     void samplesKeepInFp32TheNodesWhoseValuesFp16CannotHold() throws IOException {
         Path scaledLog = TestModels.scaledLog(dir.resolve("scaled-log.onnx"));
         float[] x = new float[16 * 4];
