@@ -173,6 +173,38 @@ public final class OperatorCheck {
         return plugins;
     }
 
+    /**
+     * ONNX Runtime's refusal of a model trt4j wrote, e.g. the result of {@code convert --fp16}, or empty where it
+     * loads: unlike {@link #require}, which blames the model read only for refusals it can name, every refusal of a
+     * written model is trt4j's, and writing it would pass the failure on to the next tool with exit 0. The graph
+     * alone is loaded first (one cheap session); a refusal is confirmed with every weight's value, as a value can
+     * decide a shape. Skipped (empty) where the check cannot be handed over as bytes: plugin nodes or tensors in data
+     * files inside subgraphs, or a model held past 2 GiB.
+     *
+     * @param model the model about to be written, with every weight read in
+     */
+    public static Optional<String> loadRefusal(ModelProto model) {
+        Set<String> functions = localFunctions(model);
+        if (collectPlugins(model.getGraph(), functions, new ArrayList<>(), false)) {
+            return Optional.empty();
+        }
+        ModelProto cut = graphAlone(model, functions, KEPT_VALUE_BYTES);
+        if (ExternalTensors.referencedBy(cut) || OnnxModelFile.needsExternalData(model)) {
+            return Optional.empty();
+        }
+        try {
+            OrtRuntime.requireLoads(cut.toByteArray());
+            return Optional.empty();
+        } catch (OrtException cutRefused) {
+            try {
+                OrtRuntime.requireLoads(graphAlone(model, functions, Long.MAX_VALUE).toByteArray());
+                return Optional.empty();
+            } catch (OrtException e) {
+                return Optional.of(OrtErrorText.of(String.valueOf(e.getMessage())));
+            }
+        }
+    }
+
     /** Whether ONNX Runtime loads {@code model} with every weight's value (its plugin nodes cut out, as before). */
     private static boolean loadsWithWeights(ModelProto model, Set<String> functions) {
         if (OnnxModelFile.needsExternalData(model)) {

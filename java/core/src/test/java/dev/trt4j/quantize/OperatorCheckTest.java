@@ -67,6 +67,26 @@ class OperatorCheckTest {
 
     /** Quantize and convert wrote such models out with exit 0; calibrate and bench refused them. */
     @Test
+    void aWrittenModelIsJudgedByEveryRefusal() {
+        // an Add of a float and a float16 tensor, the kind of graph a faulty FP16 conversion writes: the check of
+        // a model read lets it through to the steps that name its problem, a model about to be written is refused
+        ModelProto mixed = ModelProto.newBuilder().setIrVersion(8)
+                .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))
+                .setGraph(GraphProto.newBuilder().setName("g").addInput(nchw("x")).addOutput(nchw("y"))
+                        .addNode(NodeProto.newBuilder().setOpType("Cast").setName("half").addInput("x")
+                                .addOutput("h").addAttribute(ai.onnx.proto.OnnxMl.AttributeProto.newBuilder()
+                                        .setName("to").setType(ai.onnx.proto.OnnxMl.AttributeProto.AttributeType.INT)
+                                        .setI(10)))
+                        .addNode(NodeProto.newBuilder().setOpType("Add").setName("add").addInput("x").addInput("h")
+                                .addOutput("y")))
+                .build();
+
+        assertThat(OperatorCheck.require(mixed, "mixed.onnx", null)).isEmpty();
+        assertThat(OperatorCheck.loadRefusal(mixed)).hasValueSatisfying(why -> assertThat(why).contains("add"));
+        assertThat(OperatorCheck.loadRefusal(blockedLayoutModel())).isEmpty();
+    }
+
+    @Test
     void refusesANodeWithoutAnOperatorAndContradictoryShapes() {
         ModelProto noOperator = ModelProto.newBuilder().setIrVersion(8)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setVersion(13))

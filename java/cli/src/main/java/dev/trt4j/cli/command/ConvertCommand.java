@@ -248,6 +248,9 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
                 throw e.prefixed(modelFile.getFileName() + ": ");
             }
             fp16Unchanged = half.model().equals(converted);
+            if (!fp16Unchanged) {
+                requireFp16Loads(fileName, converted, half.model());
+            }
             converted = half.model();
         }
         OnnxModelFile.Written written = OnnxModelFile.write(out, converted, externalData.enabled);
@@ -281,6 +284,21 @@ public final class ConvertCommand implements Callable<Integer>, OutOfMemoryHint 
         print(modelFile, sourceOpset, OpsetUpgrade.defaultOpset(converted), fixed, fixedShapes, folded,
                 fp16Unchanged, half, beyondFp16, written);
         return 0;
+    }
+
+    /**
+     * Refuses to write an FP16 model ONNX Runtime cannot load, which evaluate, bench and TensorRT's parser would
+     * then refuse with a message about a node trt4j inserted. A model that ONNX Runtime refused before the
+     * conversion too is not the conversion's doing (the operator check lets such a model through): written as before.
+     */
+    private void requireFp16Loads(String fileName, ModelProto before, ModelProto half) {
+        OperatorCheck.loadRefusal(half).ifPresent(why -> {
+            if (OperatorCheck.loadRefusal(before).isEmpty()) {
+                throw new Trt4jException(fileName + ": ONNX Runtime cannot load the model --fp16 makes of it ("
+                        + why.replaceFirst("\\.$", "") + "), so " + out.getFileName() + " is not written; convert "
+                        + "the FP32 original, or keep more nodes in FP32 with --keep-fp32");
+            }
+        });
     }
 
     /**
