@@ -333,6 +333,35 @@ class Fp16ConverterTest {
         assertThat(actual).containsExactly(expected, within(expected[0] * 2e-3f));
     }
 
+    /**
+     * Neither FP16 weights transposed before their Cast to FP32 nor a round trip through FP16 Casts makes an FP32
+     * model "partly FP16": such a model is converted, not kept FP32 whole as a second conversion's islands.
+     */
+    @Test
+    void fp16StorageAndRoundTripsAreNoIslandsKeptInFp32() {
+        byte[] half = new byte[4 * 4 * 2];
+        ModelProto stored = new ModelBuilder("stored", 13).input("x", 2, 4).output("y")
+                .initializer("w1", new long[] {4, 4}, ModelBuilder.uniform(3, 16, -1, 1))
+                .node("MatMul", "mm1", List.of("x", "w1"), List.of("a"))
+                .node("Relu", "relu", List.of("a"), List.of("b"))
+                .node("Transpose", "t", List.of("w2h"), List.of("w2t"))
+                .node("Cast", "c32", List.of("w2t"), List.of("w2"), integer("to", DataType.FLOAT_VALUE))
+                .node("MatMul", "mm2", List.of("b", "w2"), List.of("y")).build();
+        stored = stored.toBuilder().setGraph(stored.getGraph().toBuilder().addInitializer(TensorProto.newBuilder()
+                .setName("w2h").addDims(4).addDims(4).setDataType(DataType.FLOAT16_VALUE)
+                .setRawData(com.google.protobuf.ByteString.copyFrom(half)))).build();
+        assertThat(new Fp16Converter().convert(stored).fp32Nodes()).isEmpty();
+
+        ModelProto roundTrip = new ModelBuilder("round", 13).input("x", 2, 4).output("y")
+                .node("Relu", "relu", List.of("x"), List.of("a"))
+                .node("Cast", "to16", List.of("a"), List.of("a16"), integer("to", DataType.FLOAT16_VALUE))
+                .node("Cast", "to32", List.of("a16"), List.of("a32"), integer("to", DataType.FLOAT_VALUE))
+                .node("Sigmoid", "sig", List.of("a32"), List.of("y")).build();
+        Fp16Converter.Result r = new Fp16Converter().convert(roundTrip);
+        assertThat(r.fp32Nodes()).isEmpty();
+        assertThat(r.castsAdded()).isPositive();
+    }
+
     @Test
     void operatorsOfOtherDomainsStayFp32OrAreRefusedByName() {
         ModelProto declared = new ModelBuilder("custom", 13).input("x", SHAPE).output("y")
