@@ -143,9 +143,19 @@ public final class SampleSplit {
         Set<String> calibration = new HashSet<>(sentences.subList(0,
                 (int) Math.min(sentences.size(), calibrationSamples)));
         List<String> all = DataSourceFactory.textSamples(SentenceFiles.read(evalData), inputs, options);
-        // all of them, the limit left to the source: its description then counts what the file holds past it
-        List<String> kept = all.stream().filter(sample -> !calibration.contains(sample)).toList();
-        int repeated = all.size() - kept.size();
+        // all of them, the limit left to the source: its description then counts what the file holds past it; only
+        // repeats among the lines read up to the limit are left out and counted, as only those would have been scored
+        long limit = options.maxSamples();
+        List<String> kept = new ArrayList<>();
+        int repeated = 0;
+        for (String sample : all) {
+            boolean read = limit == 0 || kept.size() < limit;
+            if (read && calibration.contains(sample)) {
+                repeated++;
+            } else {
+                kept.add(sample);
+            }
+        }
         if (kept.isEmpty()) {
             throw new Trt4jException(evalData + ": every sample repeats one of the " + Counts.of(calibration.size(),
                     "calibration sample") + ", which leaves none to evaluate on; give other samples");

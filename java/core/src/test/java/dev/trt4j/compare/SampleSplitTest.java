@@ -93,6 +93,16 @@ class SampleSplitTest {
         try (CalibrationDataSource samples = split.heldOutText(eval, 3, all).orElseThrow().samples().get()) {
             assertThat(samples.describe()).contains(" (39 lines, ");
         }
+
+        // a repeat past the sentences read is never scored: it is neither left out nor counted in a warning
+        Path late = dir.resolve("late.txt");
+        Files.writeString(late, lines.substring("two\n".length()) + "three\n");
+        SampleSplit.HeldOut none = split.heldOutText(late, 3, eight).orElseThrow();
+        assertThat(none.repeated()).isZero();
+        try (CalibrationDataSource samples = none.samples().get()) {
+            assertThat(samples.describe()).startsWith("rendered-lines:" + late + " (40 lines; the first 8 used");
+        }
+        assertThat(split.heldOutText(late, 3, all).orElseThrow().repeated()).isEqualTo(1);
     }
 
     @Test
