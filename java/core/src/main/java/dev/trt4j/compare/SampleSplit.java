@@ -184,13 +184,20 @@ public final class SampleSplit {
         }
         if (labelFile) {
             ImageLabelFile all = ImageLabelFile.read(evalData);
-            ImageLabelFile kept = all.without(calibration.get());
+            ImageLabelFile kept = all.without(calibration.get(), options.maxSamples());
             requireSomeLeft(evalData, kept.images(), calibration.get());
             return Optional.of(new HeldOut(() -> new LabelledImageSource(kept, inputs, options),
                     all.images().size() - kept.images().size()));
         }
         List<Path> all = DataFiles.list(evalData, ImageFolderSource.EXTENSIONS);
-        List<Path> kept = all.stream().filter(p -> !calibration.get().contains(p)).toList();
+        // only those read up to the limit are left out and counted, as only those would have been scored
+        List<Path> kept = new ArrayList<>();
+        for (Path image : all) {
+            boolean read = options.maxSamples() == 0 || kept.size() < options.maxSamples();
+            if (!read || !calibration.get().contains(image)) {
+                kept.add(image);
+            }
+        }
         if (kept.size() == all.size()) {
             return Optional.empty(); // read as ever
         }

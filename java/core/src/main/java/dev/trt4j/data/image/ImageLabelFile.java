@@ -214,15 +214,19 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
     }
 
     /**
-     * This file without the images of {@code left} (the same files or copies of them): a held-out evaluation must not
-     * score images the ranges were chosen on.
+     * This file without the images of {@code left} (the same files or copies of them) among those read up to
+     * {@code limit} kept images: a held-out evaluation must not score images the ranges were chosen on, and one past
+     * the limit is never scored.
+     *
+     * @param limit images kept that are read, 0 for all
      */
-    public ImageLabelFile without(ImageContentSet left) {
+    public ImageLabelFile without(ImageContentSet left, long limit) {
         List<Path> keptImages = new ArrayList<>();
         List<String> keptLabels = new ArrayList<>();
         List<Integer> keptLines = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
-            if (!left.contains(images.get(i))) {
+            boolean read = limit == 0 || keptImages.size() < limit;
+            if (!read || !left.contains(images.get(i))) {
                 keptImages.add(images.get(i));
                 keptLabels.add(labels.get(i));
                 keptLines.add(lines.get(i));

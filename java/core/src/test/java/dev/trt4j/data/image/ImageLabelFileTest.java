@@ -207,6 +207,21 @@ class ImageLabelFileTest {
                         + "on; give other samples");
     }
 
+    /** A calibration image past the images read (the limit) is never scored: it is neither left out nor counted. */
+    @Test
+    void onlyCalibrationImagesAmongThoseReadAreLeftOut() throws IOException {
+        Path c = image("lim/c.png");
+        image("lim/e0.png");
+        image("lim/e1.png");
+        Path file = Files.writeString(dir.resolve("lim/eval.txt"), "e0.png\tzero\nc.png\tcal\ne1.png\tone\n");
+        ImageLabelFile all = ImageLabelFile.read(file);
+        ImageContentSet calibration = ImageContentSet.of(java.util.List.of(c));
+
+        assertThat(all.without(calibration, 1).labels()).containsExactly("zero", "cal", "one");
+        assertThat(all.without(calibration, 2).labels()).containsExactly("zero", "one");
+        assertThat(all.without(calibration, 0).labels()).containsExactly("zero", "one");
+    }
+
     /** A label file is not sentences: as --eval-data beside sentences, and for a text model, it is named as such. */
     @Test
     void aLabelFileIsNeverReadAsSentences() throws IOException {
