@@ -5,6 +5,7 @@ import dev.trt4j.InvalidInputException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 /**
  * Refuses token inputs that a text model would take without an error and answer wrongly: a negative token id, which
@@ -29,8 +30,7 @@ public final class TokenInputCheck {
     public static void check(String model, Map<String, HostTensor> inputs) {
         for (String name : INDEX_INPUTS) {
             HostTensor t = inputs.get(name);
-            if (t == null || t.shape().length != 2
-                    || (t.type() != ElementType.INT64 && t.type() != ElementType.INT32)) {
+            if (!isTokenMatrix(t)) {
                 continue;
             }
             long width = t.shape()[1];
@@ -38,45 +38,48 @@ public final class TokenInputCheck {
                 throw new InvalidInputException(model + ": input '" + name + "' holds no tokens (shape "
                         + Arrays.toString(t.shape()).replace(" ", "") + "); give at least one token a row");
             }
-            int at = firstNegative(t);
+            int at = firstWhere(t, v -> v < 0);
             if (at >= 0) {
-                long id = t.type() == ElementType.INT64 ? t.longs()[at] : t.ints()[at];
-                throw new InvalidInputException(model + ": input '" + name + "' holds " + id + " (row " + at / width
-                        + ", position " + at % width + "); ids are never negative: the model would count it back "
-                        + "from the end of its table (-1 the last row) and answer without an error (padding takes the "
-                        + "tokenizer's pad id, usually 0)");
+                throw new InvalidInputException(model + ": input '" + name + "' holds " + value(t, at) + " (row "
+                        + at / width + ", position " + at % width + "); ids are never negative: the model would count "
+                        + "it back from the end of its table (-1 the last row) and answer without an error (padding "
+                        + "takes the tokenizer's pad id, usually 0)");
             }
         }
         HostTensor mask = inputs.get(MASK);
-        if (mask != null && mask.shape().length == 2
-                && (mask.type() == ElementType.INT64 || mask.type() == ElementType.INT32)) {
-            long width = mask.shape()[1];
-            long[] longs = mask.type() == ElementType.INT64 ? mask.longs() : null;
-            int[] ints = longs == null ? mask.ints() : null;
-            int n = longs != null ? longs.length : ints.length;
-            for (int i = 0; i < n; i++) {
-                long v = longs != null ? longs[i] : ints[i];
-                if (v != 0 && v != 1) {
-                    throw new InvalidInputException(model + ": input '" + MASK + "' holds " + v + " (row " + i / width
-                            + ", position " + i % width + "); a mask holds 1 for a token and 0 for padding (token "
-                            + "ids given as the mask?)");
-                }
+        if (isTokenMatrix(mask)) {
+            int at = firstWhere(mask, v -> v != 0 && v != 1);
+            if (at >= 0) {
+                long width = mask.shape()[1];
+                throw new InvalidInputException(model + ": input '" + MASK + "' holds " + value(mask, at) + " (row "
+                        + at / width + ", position " + at % width + "); a mask holds 1 for a token and 0 for padding "
+                        + "(token ids given as the mask?)");
             }
         }
     }
 
-    private static int firstNegative(HostTensor t) {
+    /** An integer {@code [batch, tokens]} tensor: the layout these checks read (others are the model's to take). */
+    private static boolean isTokenMatrix(HostTensor t) {
+        return t != null && t.shape().length == 2 && (t.type() == ElementType.INT64 || t.type() == ElementType.INT32);
+    }
+
+    private static long value(HostTensor t, int at) {
+        return t.type() == ElementType.INT64 ? t.longs()[at] : t.ints()[at];
+    }
+
+    /** The first element of an integer tensor that {@code bad} holds for, or -1. */
+    private static int firstWhere(HostTensor t, LongPredicate bad) {
         if (t.type() == ElementType.INT64) {
             long[] v = t.longs();
             for (int i = 0; i < v.length; i++) {
-                if (v[i] < 0) {
+                if (bad.test(v[i])) {
                     return i;
                 }
             }
         } else {
             int[] v = t.ints();
             for (int i = 0; i < v.length; i++) {
-                if (v[i] < 0) {
+                if (bad.test(v[i])) {
                     return i;
                 }
             }
