@@ -8,6 +8,7 @@ import dev.trt4j.data.DataOptions;
 import dev.trt4j.data.DataSourceFactory;
 import dev.trt4j.data.FewerThanOneBatchException;
 import dev.trt4j.data.HeldOutSamplesException;
+import dev.trt4j.data.RepeatsLeftOut;
 import dev.trt4j.data.SyntheticSource;
 import dev.trt4j.data.image.ImageContentSet;
 import dev.trt4j.data.image.ImageFolderSource;
@@ -145,17 +146,9 @@ public final class SampleSplit {
         List<String> all = DataSourceFactory.textSamples(SentenceFiles.read(evalData), inputs, options);
         // all of them, the limit left to the source: its description then counts what the file holds past it; only
         // repeats among the lines read up to the limit are left out and counted, as only those would have been scored
-        long limit = options.maxSamples();
-        List<String> kept = new ArrayList<>();
-        int repeated = 0;
-        for (String sample : all) {
-            boolean read = limit == 0 || kept.size() < limit;
-            if (read && calibration.contains(sample)) {
-                repeated++;
-            } else {
-                kept.add(sample);
-            }
-        }
+        List<String> kept = RepeatsLeftOut.kept(all.size(), i -> calibration.contains(all.get(i)),
+                options.maxSamples()).stream().map(all::get).toList();
+        int repeated = all.size() - kept.size();
         if (kept.isEmpty()) {
             throw new Trt4jException(evalData + ": every sample repeats one of the " + Counts.of(calibration.size(),
                     "calibration sample") + ", which leaves none to evaluate on; give other samples");
@@ -190,14 +183,8 @@ public final class SampleSplit {
                     all.images().size() - kept.images().size()));
         }
         List<Path> all = DataFiles.list(evalData, ImageFolderSource.EXTENSIONS);
-        // only those read up to the limit are left out and counted, as only those would have been scored
-        List<Path> kept = new ArrayList<>();
-        for (Path image : all) {
-            boolean read = options.maxSamples() == 0 || kept.size() < options.maxSamples();
-            if (!read || !calibration.get().contains(image)) {
-                kept.add(image);
-            }
-        }
+        List<Path> kept = RepeatsLeftOut.kept(all.size(), i -> calibration.get().contains(all.get(i)),
+                options.maxSamples()).stream().map(all::get).toList();
         if (kept.size() == all.size()) {
             return Optional.empty(); // read as ever
         }

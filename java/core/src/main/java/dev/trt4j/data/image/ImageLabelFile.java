@@ -4,6 +4,7 @@ import dev.trt4j.ControlCharacters;
 import dev.trt4j.Counts;
 import dev.trt4j.Trt4jException;
 import dev.trt4j.data.DataWarnings;
+import dev.trt4j.data.RepeatsLeftOut;
 import dev.trt4j.data.text.SentenceFiles;
 import dev.trt4j.io.ReadFailure;
 import org.slf4j.Logger;
@@ -221,18 +222,9 @@ public record ImageLabelFile(Path file, List<Path> images, List<String> labels, 
      * @param limit images kept that are read, 0 for all
      */
     public ImageLabelFile without(ImageContentSet left, long limit) {
-        List<Path> keptImages = new ArrayList<>();
-        List<String> keptLabels = new ArrayList<>();
-        List<Integer> keptLines = new ArrayList<>();
-        for (int i = 0; i < images.size(); i++) {
-            boolean read = limit == 0 || keptImages.size() < limit;
-            if (!read || !left.contains(images.get(i))) {
-                keptImages.add(images.get(i));
-                keptLabels.add(labels.get(i));
-                keptLines.add(lines.get(i));
-            }
-        }
-        return new ImageLabelFile(file, keptImages, keptLabels, keptLines);
+        List<Integer> kept = RepeatsLeftOut.kept(images.size(), i -> left.contains(images.get(i)), limit);
+        return new ImageLabelFile(file, kept.stream().map(images::get).toList(),
+                kept.stream().map(labels::get).toList(), kept.stream().map(lines::get).toList());
     }
 
     /**
