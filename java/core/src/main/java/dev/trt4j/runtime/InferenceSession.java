@@ -273,9 +273,6 @@ public final class InferenceSession implements AutoCloseable {
     public <T> CompletableFuture<T> runAsync(Map<String, HostTensor> inputs, OutputReader<T> reader) {
         requireArguments(inputs, reader);
         refuseInsideOwnRequest("runAsync()");
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(closedError());
-        }
         CompletableFuture<T> request = new CompletableFuture<>();
         // whenCompleteAsync hands off failures as well as results; thenApplyAsync would fail dependents in place
         CompletableFuture<T> handedOff = request.whenCompleteAsync((result, failure) -> { }, CompletionThreads.pool());
@@ -289,15 +286,6 @@ public final class InferenceSession implements AutoCloseable {
                 request.completeExceptionally(t);
             }
         };
-        try {
-            asyncThreads.execute(task);
-        } catch (RejectedExecutionException e) {
-            if (closed.get()) {
-                // close() shut the session's threads down between the check above and the submission
-                return CompletableFuture.failedFuture(closedError());
-            }
-            throw e;
-        }
         // completed from outside before the request is done (cancelled, timed out): a queued request leaves the queue,
         // so it neither runs nor holds a place that maxQueued counts; one waiting for a context gives it back unused
         handedOff.whenComplete((result, failure) -> {
@@ -306,7 +294,10 @@ public final class InferenceSession implements AutoCloseable {
                 asyncThreads.remove(task);
             }
         });
-        return handedOff;
+        return unlessClosed(() -> {
+            asyncThreads.execute(task);
+            return handedOff;
+        });
     }
 
     /** {@link #run(Map)} on one of the session's own threads; see {@link #runAsync(Map, OutputReader)}. */
@@ -338,11 +329,16 @@ public final class InferenceSession implements AutoCloseable {
     }
 
     private <T> CompletableFuture<T> submit(Supplier<T> request, Executor executor) {
+        return unlessClosed(() -> CompletableFuture.supplyAsync(request, executor));
+    }
+
+    /** The future {@code submission} hands out, or a closed session's failed one where close() came first. */
+    private <T> CompletableFuture<T> unlessClosed(Supplier<CompletableFuture<T>> submission) {
         if (closed.get()) {
             return CompletableFuture.failedFuture(closedError());
         }
         try {
-            return CompletableFuture.supplyAsync(request, executor);
+            return submission.get();
         } catch (RejectedExecutionException e) {
             if (closed.get()) {
                 // close() shut the session's threads down between the check above and the submission
